@@ -1,0 +1,40 @@
+import type { Clock, Logger } from '../log.ts';
+import type { Workspace } from '../paths.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** One line for --help. */
+  description: string;
+  default?: string | boolean;
+}
+
+/** What every command is handed by the CLI boundary. */
+export interface CommandContext {
+  ws: Workspace;
+  log: Logger;
+  clock: Clock;
+  env: Record<string, string | undefined>;
+  /** --json was given: print one JSON document with `out` and nothing else on stdout. */
+  json: boolean;
+  /** Write a result to stdout (reports, JSON); progress and messages go through `log`. */
+  out(text: string): void;
+}
+
+/**
+ * A `vitrine` command. Each part of the pipeline exports its commands; `pipeline/cli.ts` lists them.
+ * `run` returns the exit code (0 when omitted); a thrown VitrineError becomes a one-paragraph message.
+ */
+export interface Command {
+  /** Words after `vitrine`, e.g. "data push". */
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Positional arguments for the usage line, e.g. "[stage...]". */
+  args?: string;
+  /** Longer help text (plain words, an example or two). */
+  help?: string;
+  options?: Record<string, OptionSpec>;
+  run(ctx: CommandContext, input: { values: Record<string, unknown>; positionals: string[] }): Promise<number | void>;
+}

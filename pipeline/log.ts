@@ -1,0 +1,65 @@
+/**
+ * How pipeline code talks to people. The pipeline never prints: it is handed a Logger. The CLI's
+ * logger writes to the terminal (and GitHub annotations in Actions); tests collect the lines.
+ */
+
+/** Where a message points: a file (root-relative), a line in it, an object id. */
+export interface Where {
+  file?: string;
+  line?: number;
+  object?: string;
+}
+
+export interface Progress {
+  /** Count `n` more items done (default 1). */
+  tick(n?: number): void;
+  /** The work is over; prints a closing line with the rate. */
+  done(): void;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string, where?: Where): void;
+  error(message: string, where?: Where): void;
+  /** Detail for maintainers; hidden unless --verbose. */
+  debug(message: string): void;
+  /** A long job over `total` items: a live bar on a terminal, periodic plain lines in CI logs. */
+  progress(label: string, total: number): Progress;
+}
+
+/** A clock passed in so tests can fix time. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A logger that keeps every line: for tests, and for code that reports lines later. */
+export function memoryLogger(): Logger & { lines: { level: string; message: string; where?: Where }[] } {
+  const lines: { level: string; message: string; where?: Where }[] = [];
+  return {
+    lines,
+    info: (message) => lines.push({ level: 'info', message }),
+    warn: (message, where) => lines.push({ level: 'warn', message, where }),
+    error: (message, where) => lines.push({ level: 'error', message, where }),
+    debug: (message) => lines.push({ level: 'debug', message }),
+    progress: (label, total) => {
+      let done = 0;
+      return {
+        tick: (n = 1) => {
+          done += n;
+        },
+        done: () => lines.push({ level: 'info', message: `${label}: ${done}/${total}` }),
+      };
+    },
+  };
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  progress: () => ({ tick() {}, done() {} }),
+};

@@ -1,0 +1,338 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument, isMap, isSeq, LineCounter } from 'yaml';
+import { z } from 'zod';
+import { VitrineError } from './errors.ts';
+
+/*
+ * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
+ * by the part of the pipeline that reads it; a missing key takes the default shown here, an unknown
+ * key or a wrong type is an error naming the key, the value and what was expected.
+ */
+
+const fraction = z.number().min(0).max(1);
+const colourHex = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
+
+export const collectionParams = z.strictObject({
+  /** The museum or collection name shown in reports and the catalogue. */
+  name: z.string().default('Vitrine Demo Museum'),
+  /** The label vocabulary: the classes the model learns, in a fixed order. */
+  vocabulary: z.array(z.string().min(1)).min(2).default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
+  /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
+  repository: z.string().default(''),
+  /** Branch that holds the labels, for edit links. */
+  branch: z.string().default('main'),
+});
+
+export const importParams = z.strictObject({
+  /** Metadata CSV exported from the collections management system. */
+  metadata: z.string().default(''),
+  /** Folder the image column's paths are relative to (default: the CSV's folder). */
+  images: z.string().default(''),
+  /** Which CSV column holds each of Vitrine's fields. Empty: not present. */
+  columns: z
+    .strictObject({
+      id: z.string().default('id'),
+      image: z.string().default('image'),
+      label: z.string().default('label'),
+      title: z.string().default('title'),
+      maker: z.string().default('maker'),
+      date: z.string().default('date'),
+      department: z.string().default('department'),
+      medium: z.string().default('medium'),
+      credit_line: z.string().default('credit_line'),
+      rights: z.string().default('rights'),
+      description: z.string().default('description'),
+    })
+    .prefault({}),
+  /** Other CSV columns to keep as extra metadata (shown in the catalogue, usable as factors). */
+  keep: z.array(z.string()).default([]),
+});
+
+export const demoParams = z.strictObject({
+  /** Seed of the demo generator: the same seed makes byte-identical images and tables. */
+  seed: z.int().default(7),
+  /** Objects per object type (at least 40 for a meaningful demo). */
+  per_type: z.int().min(2).default(50),
+  /** Unlabelled objects per type (the model annotates them after promotion). */
+  unlabelled_per_type: z.int().min(0).default(4),
+  /** Fraction of labelled objects whose label is deliberately wrong. */
+  wrong_label_rate: fraction.default(0.06),
+  /** Pixel size of the generated photographs. */
+  image_size: z.int().min(64).max(2048).default(320),
+});
+
+export const datasetParams = z.strictObject({
+  /** What to do with a bad row (unknown id, unknown label, missing or broken image): skip it with a warning, or fail the run. */
+  on_invalid: z.enum(['skip', 'fail']).default('skip'),
+  split: z
+    .strictObject({
+      /** Fractions of objects in the validation and test splits; the rest trains. */
+      validation: fraction.default(0.15),
+      test: fraction.default(0.2),
+      /** Changing the salt reshuffles every split: only do it on purpose. */
+      salt: z.string().default('vitrine-split-v1'),
+    })
+    .prefault({}),
+  /** Warn when a class has fewer test objects than this. */
+  min_test_per_class: z.int().min(0).default(5),
+  image: z
+    .strictObject({
+      /** Refuse images with more pixels than this (decompression bombs). */
+      max_pixels: z.int().min(1).default(100_000_000),
+      /** Colour that replaces transparency. */
+      background: colourHex.default('#ffffff'),
+    })
+    .prefault({}),
+  thumbnails: z
+    .strictObject({
+      widths: z.array(z.int().min(16).max(4096)).min(1).default([240, 480, 960]),
+      quality: z.int().min(1).max(100).default(78),
+    })
+    .prefault({}),
+  colours: z
+    .strictObject({
+      /** Colours kept per object. */
+      count: z.int().min(1).max(12).default(5),
+      /** Colours under this share of the object's pixels are dropped. */
+      min_share: fraction.default(0.04),
+    })
+    .prefault({}),
+});
+
+export const backboneParams = z.strictObject({
+  /** A built-in backbone shipped in an npm package, or "custom" to load `source`. */
+  name: z.enum(['mobilenet_v2', 'mobilenet_v2_mid', 'inception_v3', 'custom']).default('mobilenet_v2'),
+  /** For "custom": path or URL of a TF.js model.json (layers or graph model). */
+  source: z.string().default(''),
+  /** Layer (layers model) or node (graph model) whose output is the embedding; empty: the backbone's default. */
+  layer: z.string().default(''),
+  /** Input side in pixels. */
+  input_size: z.int().min(32).max(1024).default(224),
+  /** How an image becomes a square: letterbox (pad, keep all) or crop (centre). */
+  fit: z.enum(['letterbox', 'crop']).default('letterbox'),
+  /** Input scaling the backbone expects: [0,1] or [-1,1]. */
+  input_range: z.enum(['0,1', '-1,1']).default('0,1'),
+  /** Licence of the weights, shown on the model card. */
+  licence: z.string().default('MIT'),
+});
+
+export const trainParams = z.strictObject({
+  /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  seed: z.int().default(42),
+  epochs: z.int().min(1).default(80),
+  batch_size: z.int().min(1).default(32),
+  learning_rate: z.number().positive().default(0.002),
+  /** Stop when validation loss has not improved for this many epochs. */
+  patience: z.int().min(1).default(10),
+  /** Weight classes inversely to their frequency (imbalanced collections). */
+  class_weighting: z.boolean().default(true),
+  /** Hidden layer width of the head; 0 for a linear (logistic) head. */
+  hidden_units: z.int().min(0).default(0),
+  dropout: fraction.default(0.1),
+  /** L2 penalty on the head's weights. */
+  l2: z.number().min(0).default(0.0005),
+  /** Embedding worker threads; 0 uses every core. */
+  workers: z.int().min(0).default(0),
+  /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). */
+  augment: z.boolean().default(true),
+});
+
+export const evaluateParams = z.strictObject({
+  /** Bootstrap resamples for the 95% intervals. */
+  bootstrap: z.int().min(100).default(1000),
+  top_k: z.int().min(1).default(2),
+  /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
+  baseline: z.string().default('prod'),
+  /** Significance level of the paired test. */
+  alpha: fraction.default(0.05),
+  /** How many least-confident objects to list. */
+  least_confident: z.int().min(0).default(10),
+  /** Metadata fields to break scores down by (model card factors). */
+  factors: z.array(z.string()).default(['department', 'medium']),
+});
+
+export const gateParams = z.strictObject({
+  /** Macro-F1 may not drop more than this below the baseline. */
+  max_macro_f1_drop: fraction.default(0.02),
+  /** No class may have an F1 below this. */
+  min_class_f1: fraction.default(0.3),
+  /** Minimum macro-F1 for a first model (no baseline). */
+  min_macro_f1: fraction.default(0.5),
+});
+
+export const registryParams = z.strictObject({
+  /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
+  model_name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').default('collection-classifier'),
+  /** Owners named on the model card. */
+  owners: z.array(z.string()).default(['Collections Data Team']),
+});
+
+export const reportParams = z.strictObject({
+  /** Most label changes listed in the pull-request comment (the rest are counted). */
+  max_label_changes: z.int().min(1).default(50),
+  /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
+  catalogue_url: z.string().default(''),
+});
+
+export const catalogueParams = z.strictObject({
+  /** Site title. */
+  title: z.string().default('Vitrine Demo Museum — Online Collection'),
+  /** Base path when served under a GitHub Pages project path, e.g. "/my-repo". */
+  base: z.string().default('/'),
+  /** Full site URL (for canonical links); empty when unknown. */
+  site: z.string().default(''),
+  /** Objects shown in the review queue. */
+  review_queue: z.int().min(0).default(100),
+});
+
+export const monitorParams = z.strictObject({
+  /** Drift on embeddings: permutation-test p-value below this raises the signal. */
+  embedding_p_value: fraction.default(0.01),
+  /** Drift on image statistics (standardised mean difference). */
+  image_stats_threshold: z.number().positive().default(0.8),
+  /** Predicted-label distribution drift (total variation distance). */
+  label_distribution_threshold: fraction.default(0.25),
+  permutations: z.int().min(50).default(500),
+  /** How many unfamiliar objects to name. */
+  unfamiliar: z.int().min(0).default(10),
+});
+
+export const retrainParams = z.strictObject({
+  /** The scheduled run retrains when at least this many labels changed since promotion... */
+  min_new_labels: z.int().min(0).default(20),
+  /** ...or this many objects were added... */
+  min_new_objects: z.int().min(0).default(50),
+  /** ...or drift was detected. */
+  on_drift: z.boolean().default(true),
+});
+
+export const paramsSchema = z.strictObject({
+  collection: collectionParams.prefault({}),
+  import: importParams.prefault({}),
+  demo: demoParams.prefault({}),
+  dataset: datasetParams.prefault({}),
+  backbone: backboneParams.prefault({}),
+  train: trainParams.prefault({}),
+  evaluate: evaluateParams.prefault({}),
+  gate: gateParams.prefault({}),
+  registry: registryParams.prefault({}),
+  report: reportParams.prefault({}),
+  catalogue: catalogueParams.prefault({}),
+  monitor: monitorParams.prefault({}),
+  retrain: retrainParams.prefault({}),
+});
+
+export type Params = z.infer<typeof paramsSchema>;
+
+/** The defaults, as a full Params object. */
+export function defaultParams(): Params {
+  return paramsSchema.parse({});
+}
+
+/** Validate parsed YAML; errors name the key, the value and the expected form. */
+export function validateParams({ raw, file = 'params.yaml', lineOf }: { raw: unknown; file?: string; lineOf?: (path: (string | number)[]) => number | undefined }): Params {
+  const result = paramsSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const keys = issue.path.map(String);
+    const line = lineOf?.(issue.path as (string | number)[]);
+    const where = `${file}${line ? `:${line}` : ''}`;
+    if (issue.code === 'unrecognized_keys') {
+      const unknown = issue.keys.map((k) => [...keys, k].join('.'));
+      return `${where}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed here: ${allowedKeys(keys).join(', ')})`;
+    }
+    const value = valueAt(raw, issue.path as (string | number)[]);
+    return `${where}: "${keys.join('.')}" is ${JSON.stringify(value)}, expected ${expected(issue)}`;
+  });
+  throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
+}
+
+/** Read and validate params.yaml; a missing file means all defaults. */
+export async function loadParams({ file }: { file: string }): Promise<Params> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultParams();
+    throw error;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new VitrineError('PARAMS_YAML', `${file}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`, { file, line });
+  }
+  const lineOf = (keyPath: (string | number)[]): number | undefined => {
+    // Walk to the deepest node that exists and report its line.
+    let node: unknown = doc.contents;
+    let offset: number | undefined;
+    for (const key of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+        if (!pair) break;
+        offset = (pair.key as { range?: [number, number, number] }).range?.[0];
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        const item = node.items[key] as { range?: [number, number, number] } | undefined;
+        if (!item) break;
+        offset = item.range?.[0];
+        node = item;
+      } else break;
+    }
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return validateParams({ raw: doc.toJS(), file, lineOf });
+}
+
+/** Value at a dotted key such as "train.epochs" (for stage fingerprints and `params diff`). */
+export function paramAt(params: Params, key: string): unknown {
+  return valueAt(params, key.split('.'));
+}
+
+function valueAt(root: unknown, keys: (string | number)[]): unknown {
+  let node = root;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+function allowedKeys(keys: string[]): string[] {
+  let schema: z.ZodType = paramsSchema;
+  for (const key of keys) {
+    const inner = unwrap(schema);
+    if (inner instanceof z.ZodObject) schema = inner.shape[key] as z.ZodType;
+    else return [];
+  }
+  const inner = unwrap(schema);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema;
+  // Defaults and prefaults wrap the object schema.
+  while ('unwrap' in s && typeof (s as { unwrap?: unknown }).unwrap === 'function' && !(s instanceof z.ZodObject)) {
+    s = (s as unknown as { unwrap(): z.ZodType }).unwrap();
+  }
+  return s;
+}
+
+function expected(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `at least ${issue.minimum} items` : `at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `at most ${issue.maximum} items` : `at most ${issue.maximum}`;
+    case 'invalid_format':
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,46 @@
+import type { Clock, Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+
+/** The pipeline's stages, in the order `vitrine run` runs them. */
+export const STAGE_NAMES = ['dataset', 'train', 'evaluate', 'report', 'promote', 'catalogue'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** What a stage is handed: everything from outside comes in here, nothing is read at import time. */
+export interface StageContext {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  clock: Clock;
+  /** Environment of the run (GITHUB_* and the like), passed in by the boundary. */
+  env: Record<string, string | undefined>;
+}
+
+export interface StageResult {
+  /** One line for the run's table, in plain words ("312 objects, 6 labels, 4 rows skipped"). */
+  summary: string;
+}
+
+/**
+ * A stage of the graph. It reruns when any of its inputs changed since its last run, like a
+ * `dvc.yaml` stage: files or folders (hashed by content), params keys, upstream stages' outputs,
+ * and anything else `fingerprint` returns (e.g. which model version is in production).
+ */
+export interface Stage {
+  name: StageName;
+  /** What the stage does, for `--help` and the README. */
+  summary: string;
+  deps: {
+    /** Root-relative files or folders read by the stage. Missing ones hash as absent. */
+    paths: string[];
+    /** Dotted params keys read by the stage (a whole section such as "train" counts too). */
+    params: string[];
+    /** Upstream stages whose outputs the stage reads. */
+    stages: StageName[];
+  };
+  /** Root-relative files or folders the stage writes (all under `.vitrine/`). */
+  outs: string[];
+  /** Extra inputs that are neither files nor params; JSON-serialisable. */
+  fingerprint?(ctx: StageContext): Promise<unknown>;
+  run(ctx: StageContext): Promise<StageResult>;
+}

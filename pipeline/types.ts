@@ -1,0 +1,198 @@
+/**
+ * The plain data that flows between stages. Each shape is written to a JSON file under `.vitrine/`
+ * by one stage and read by the next ones; these types are the contract between them.
+ */
+
+/** One object of the collection, as in `data/objects.csv` (Vitrine's canonical columns). */
+export interface CollectionObject {
+  /** The museum's object id (accession or system number). Unique. */
+  id: string;
+  title: string;
+  maker: string;
+  /** Free-text date as the museum writes it ("c. 1391–1353 BCE", "1889"). */
+  date: string;
+  department: string;
+  medium: string;
+  creditLine: string;
+  rights: string;
+  description: string;
+  /** Image path relative to `data/` (e.g. `images/v-0001.png`); empty when the object has none. */
+  image: string;
+  /** Extra columns kept as they came (museum of origin, period, source URL...). */
+  extra: Record<string, string>;
+}
+
+/** A label line of `labels.csv`. */
+export interface LabelLine {
+  objectId: string;
+  label: string;
+  /** 1-based line number in `labels.csv`, for messages and annotations. */
+  line: number;
+}
+
+export type Split = 'train' | 'validation' | 'test';
+
+/** A named colour from an object's photograph, background excluded. */
+export interface DominantColour {
+  hex: string;
+  /** CIELAB (D65). */
+  lab: [number, number, number];
+  /** Fraction of the object's (non-background) pixels. */
+  share: number;
+  /** Nearest named colour ("terracotta", "navy"). */
+  name: string;
+  /** Colour family for faceting ("red", "blue", "brown", "neutral"...). */
+  family: string;
+}
+
+/** Web derivatives for the catalogue, paths relative to `.vitrine/dataset/`. */
+export interface Thumbnail {
+  width: number;
+  height: number;
+  webp: string;
+  jpeg: string;
+}
+
+/** An object after the dataset stage: metadata, image facts, label and split. */
+export interface DatasetObject extends CollectionObject {
+  /** md5 of the image bytes (the DVC object hash): the content key of every cache. */
+  imageMd5: string;
+  /** Original pixel size after EXIF orientation. */
+  width: number;
+  height: number;
+  /** Human label from `labels.csv`, or null when the object has none yet. */
+  label: string | null;
+  /** Decided from the id hash (and shared by identical images); unlabelled objects carry one too. */
+  split: Split;
+  colours: DominantColour[];
+  thumbnails: Thumbnail[];
+}
+
+/** A problem found while building the dataset. */
+export interface DatasetIssue {
+  code: string;
+  message: string;
+  file: string;
+  line?: number;
+  object?: string;
+}
+
+/** `.vitrine/dataset/dataset.json` */
+export interface Dataset {
+  schema: 'vitrine.dataset/1';
+  /** The label vocabulary from params, in order: class index i is labels[i]. */
+  labels: string[];
+  objects: DatasetObject[];
+  /** Rows skipped (or that failed the run) with their reasons. */
+  issues: DatasetIssue[];
+  counts: {
+    objects: number;
+    labelled: number;
+    bySplit: Record<Split, number>;
+    byLabel: Record<string, Record<Split, number>>;
+  };
+}
+
+/** A 95% interval from the bootstrap around a point estimate. */
+export interface Interval {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** What a trained model is and how it came to be: `.vitrine/model/model-info.json`. */
+export interface ModelInfo {
+  schema: 'vitrine.model/1';
+  /** Class names, index order of the head's output. */
+  labels: string[];
+  backbone: {
+    /** Stable identity used in cache keys, e.g. "nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1". */
+    id: string;
+    /** Where the weights came from (package path or URL). */
+    source: string;
+    licence: string;
+    inputSize: number;
+    fit: 'letterbox' | 'crop';
+    embeddingSize: number;
+  };
+  /** The TF.js backend that trained it: "tensorflow" (tfjs-node / -gpu), "wasm" or "cpu". */
+  backend: string;
+  seed: number;
+  epochs: number;
+  history: { loss: number[]; valLoss: number[]; accuracy: number[]; valAccuracy: number[] };
+  trainCount: number;
+  validationCount: number;
+  durationMs: { embed: number; train: number };
+  embeddings: { computed: number; fromCache: number };
+}
+
+/** A model's answer for one object. */
+export interface Prediction {
+  id: string;
+  label: string;
+  confidence: number;
+  /** The top alternatives with their probabilities, best first (includes `label`). */
+  top: { label: string; p: number }[];
+}
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** Headline metrics of one model on one test split. */
+export interface ModelScores {
+  accuracy: Interval;
+  macroF1: Interval;
+  topK: { k: number; accuracy: Interval };
+  /** Expected calibration error (lower is better). */
+  ece: Interval;
+  perClass: ClassMetrics[];
+  /** confusion[i][j]: objects labelled labels[i] predicted labels[j]. */
+  confusion: number[][];
+}
+
+export type Verdict = 'better' | 'worse' | 'no detectable difference';
+
+/** `.vitrine/evaluate/metrics.json` — the stable shape read by report, registry, card and site. */
+export interface Metrics extends ModelScores {
+  schema: 'vitrine.metrics/1';
+  createdAt: string;
+  backend: string;
+  backbone: string;
+  labels: string[];
+  /** Number of test objects evaluated. */
+  n: number;
+  /** Scores per factor value (department, medium, museum...) for the model card. */
+  factors: { factor: string; groups: { value: string; n: number; accuracy: number; macroF1: number }[] }[];
+  baseline: null | (ModelScores & {
+    /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
+    version: string;
+    comparison: {
+      metric: 'macroF1' | 'accuracy';
+      /** candidate minus baseline, with its 95% interval. */
+      difference: Interval;
+      /** Paired test over test objects (two-sided). */
+      pValue: number;
+      test: string;
+      verdict: Verdict;
+    };
+  });
+  /** Test objects whose predicted label differs between baseline and candidate. */
+  changedPredictions: { id: string; label: string; baseline: string; candidate: string }[];
+  /** The test objects the candidate is least sure about, least sure first. */
+  leastConfident: { id: string; label: string; predicted: string; confidence: number }[];
+  /** The promotion gate from params, checked. */
+  gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
+}
+
+/** A promoted model's annotation of one object: `.vitrine/registry/annotations.json` holds these. */
+export interface Annotation extends Prediction {
+  modelVersion: string;
+  humanLabel: string | null;
+  /** null when there is no human label. */
+  agrees: boolean | null;
+}

@@ -185,6 +185,17 @@ export interface Metrics extends ModelScores {
   changedPredictions: { id: string; label: string; baseline: string; candidate: string }[];
   /** The test objects the candidate is least sure about, least sure first. */
   leastConfident: { id: string; label: string; predicted: string; confidence: number }[];
+  /** What was evaluated, so promotion can refuse a model whose inputs changed after evaluation. */
+  inputs: {
+    /** `data.dvc`'s directory hash (`….dir`), or the hash of `data/` when there is no data.dvc. */
+    data: string;
+    /** md5 of `labels.csv`. */
+    labels: string;
+    /** md5 of the validated params as canonical JSON. */
+    params: string;
+    /** git HEAD commit when evaluated, or null outside git. */
+    commit: string | null;
+  };
   /** The promotion gate from params, checked. */
   gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
 }

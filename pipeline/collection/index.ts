@@ -1,0 +1,144 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { VitrineError } from '../errors.ts';
+import type { CollectionObject, LabelLine } from '../types.ts';
+import { writeFileAtomic } from '../fs.ts';
+
+/*
+ * The collection's two tables. `data/objects.csv` holds the objects' metadata in Vitrine's columns
+ * (versioned with the images); `labels.csv` holds the human labels in git, one line per object,
+ * sorted by object id, so that a pull request diff shows each label change on its own line.
+ */
+
+/** Vitrine's metadata columns, in file order. Other columns are kept in `extra`. */
+export const OBJECT_COLUMNS = ['id', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description', 'image'] as const;
+
+const FIELD_OF: Record<(typeof OBJECT_COLUMNS)[number], keyof CollectionObject> = {
+  id: 'id',
+  title: 'title',
+  maker: 'maker',
+  date: 'date',
+  department: 'department',
+  medium: 'medium',
+  credit_line: 'creditLine',
+  rights: 'rights',
+  description: 'description',
+  image: 'image',
+};
+
+interface CsvRow {
+  line: number;
+  cells: Record<string, string>;
+}
+
+/** Parse CSV text with a header row; each row keeps its 1-based line number in the file. */
+export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true, info: true }) as typeof records;
+  } catch (error) {
+    const e = error as { lines?: number; message: string };
+    throw new VitrineError('CSV_MALFORMED', `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ${e.message}`, { file, line: e.lines }, { cause: error });
+  }
+  if (records.length === 0) return { header: [], rows: [] };
+  const header = records[0]!.record.map((h) => h.trim());
+  const rows = records.slice(1).map(({ record, info }) => {
+    const cells: Record<string, string> = {};
+    header.forEach((name, i) => {
+      cells[name] = (record[i] ?? '').trim();
+    });
+    return { line: info.lines, cells };
+  });
+  return { header, rows };
+}
+
+/** Read `data/objects.csv`. Duplicate ids are an error naming both lines. */
+export async function readObjects({ file }: { file: string }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number> }> {
+  const text = await readText(file);
+  return parseObjects({ text, file });
+}
+
+/** Parse the objects table from text (e.g. a git blob). */
+export function parseObjects({ text, file }: { text: string; file: string }): { objects: CollectionObject[]; lineOf: Map<string, number> } {
+  const { header, rows } = parseCsv({ text, file });
+  if (!header.includes('id')) throw new VitrineError('CSV_COLUMNS', `${file}:1: the header has no "id" column (found: ${header.join(', ') || 'nothing'})`, { file, line: 1 });
+  const objects: CollectionObject[] = [];
+  const lineOf = new Map<string, number>();
+  for (const { line, cells } of rows) {
+    const id = cells.id ?? '';
+    if (!id) throw new VitrineError('OBJECT_ID_MISSING', `${file}:${line}: this row has no object id`, { file, line });
+    const seen = lineOf.get(id);
+    if (seen !== undefined) throw new VitrineError('OBJECT_DUPLICATE', `${file}:${line}: object "${id}" appears twice (first on line ${seen})`, { file, line, object: id });
+    lineOf.set(id, line);
+    const object = { id, title: '', maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image: '', extra: {} } as CollectionObject;
+    for (const [column, value] of Object.entries(cells)) {
+      const field = FIELD_OF[column as (typeof OBJECT_COLUMNS)[number]];
+      if (field && field !== 'extra') (object as unknown as Record<string, string>)[field] = value;
+      else object.extra[column] = value;
+    }
+    objects.push(object);
+  }
+  return { objects, lineOf };
+}
+
+/** Write the objects table (sorted by id) atomically. */
+export async function writeObjects({ file, objects }: { file: string; objects: CollectionObject[] }): Promise<void> {
+  const extraColumns = [...new Set(objects.flatMap((o) => Object.keys(o.extra)))].sort();
+  const header = [...OBJECT_COLUMNS, ...extraColumns];
+  const rows = [...objects]
+    .sort((a, b) => compareIds(a.id, b.id))
+    .map((o) => [...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')), ...extraColumns.map((c) => o.extra[c] ?? '')]);
+  await writeFileAtomic({ file, data: stringify([header, ...rows]) });
+}
+
+/** Read `labels.csv` (`object_id,label`). */
+export async function readLabels({ file }: { file: string }): Promise<LabelLine[]> {
+  return parseLabels({ text: await readText(file), file });
+}
+
+/**
+ * Parse labels text. Rows with an empty label are skipped (the object is unlabelled); structural
+ * problems (no header, missing id) are errors naming the line. Duplicates and unknown ids are left to
+ * the dataset stage, which reports them with the rest of the validation.
+ */
+export function parseLabels({ text, file }: { text: string; file: string }): LabelLine[] {
+  const { header, rows } = parseCsv({ text, file });
+  if (header.length === 0) return [];
+  if (header[0] !== 'object_id' || header[1] !== 'label') {
+    throw new VitrineError('LABELS_HEADER', `${file}:1: the first line must be "object_id,label" (found "${header.join(',')}")`, { file, line: 1 });
+  }
+  const labels: LabelLine[] = [];
+  for (const { line, cells } of rows) {
+    const objectId = cells.object_id ?? '';
+    if (!objectId) throw new VitrineError('LABEL_ID_MISSING', `${file}:${line}: this line has a label but no object id`, { file, line });
+    if (!cells.label) continue;
+    labels.push({ objectId, label: cells.label, line });
+  }
+  return labels;
+}
+
+/** Write `labels.csv` sorted by object id, one line per object, atomically. */
+export async function writeLabels({ file, labels }: { file: string; labels: { objectId: string; label: string }[] }): Promise<void> {
+  await writeFileAtomic({ file, data: formatLabels({ labels }) });
+}
+
+/** The exact text of a labels file for these labels. */
+export function formatLabels({ labels }: { labels: { objectId: string; label: string }[] }): string {
+  const sorted = [...labels].sort((a, b) => compareIds(a.objectId, b.objectId));
+  return stringify([['object_id', 'label'], ...sorted.map((l) => [l.objectId, l.label])]);
+}
+
+/** Object ids sort by code point, the same on every machine and locale. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('FILE_MISSING', `${file} does not exist`, { file });
+    throw error;
+  }
+}

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+
+/*
+ * Hashing exactly as DVC 3.x does: a file is the md5 of its raw bytes; a folder is the md5 of its
+ * `.dir` manifest (the files, not empty folders, as a JSON list of {"md5", "relpath"} sorted by
+ * relpath in code-point order, serialised like Python's json.dumps(..., sort_keys=True)) plus ".dir".
+ * A state file (path → inode, mtime, size, md5) lets an unchanged tree be hashed without reading it.
+ */
+
+/** One file of a tracked folder, as listed in its `.dir` manifest (plus its size). */
+export interface TreeEntry {
+  md5: string;
+  /** Path inside the folder, with forward slashes. */
+  relpath: string;
+  size: number;
+}
+
+export interface TreeHash {
+  /** md5 of the manifest, ending with ".dir". */
+  md5: string;
+  /** Total bytes of the files. */
+  size: number;
+  nfiles: number;
+  /** Sorted by relpath in code-point order, as in the manifest. */
+  entries: TreeEntry[];
+}
+
+// Files up to this size are read in one call: most collection images are far smaller.
+const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
+const CHUNK = 1024 * 1024;
+
+/** md5 (hex) of a file's raw bytes. */
+export async function hashFile({ file }: { file: string }): Promise<string> {
+  const info = await statOrMissing(file);
+  return md5OfFile(file, Number(info.size));
+}
+
+async function md5OfFile(file: string, size: number): Promise<string> {
+  if (size <= WHOLE_READ_LIMIT) {
+    return createHash('md5').update(await readFile(file)).digest('hex');
+  }
+  const hash = createHash('md5');
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+async function statOrMissing(file: string): Promise<BigIntStats> {
+  try {
+    return await stat(file, { bigint: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new VitrineError('DATA_MISSING', `"${file}" does not exist.`, { file }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Compare strings by Unicode code point, as Python sorts str (JS's default compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Only surrogates (U+D800–DFFF) sort differently: as code points they are above U+FFFF.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** A string as Python's json.dumps writes it with ensure_ascii=True. */
+export function pyJsonString(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c >= 0x20 && c <= 0x7e) out += s[i];
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x08) out += '\\b';
+    else if (c === 0x0c) out += '\\f';
+    else out += `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** The `.dir` manifest bytes of a folder, exactly as DVC writes them. */
+export function manifestBytes(entries: { md5: string; relpath: string }[]): Buffer {
+  const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
+  const items = sorted.map((e) => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`);
+  return Buffer.from(`[${items.join(', ')}]`, 'utf8');
+}
+
+/** The `.dir` hash of a manifest: its md5 plus ".dir". */
+export function manifestHash(entries: { md5: string; relpath: string }[]): string {
+  return `${createHash('md5').update(manifestBytes(entries)).digest('hex')}.dir`;
+}
+
+/** List the files under `dir` (following no symlinked folders), as relpaths with forward slashes. */
+export async function listFiles({ dir }: { dir: string }): Promise<string[]> {
+  const info = await statOrMissing(dir);
+  if (!info.isDirectory()) {
+    throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
+  }
+  const out: string[] = [];
+  const walk = async (abs: string, prefix: string) => {
+    const items = await readdir(abs, { withFileTypes: true });
+    for (const item of items) {
+      const relpath = prefix ? `${prefix}/${item.name}` : item.name;
+      if (item.isDirectory()) await walk(path.join(abs, item.name), relpath);
+      else if (item.isFile()) out.push(relpath);
+      else if (item.isSymbolicLink()) {
+        // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
+        const target = await stat(path.join(abs, item.name)).catch(() => null);
+        if (target?.isFile()) out.push(relpath);
+      }
+    }
+  };
+  await walk(dir, '');
+  return out.sort(compareCodePoints);
+}
+
+/* ---------- state cache ---------- */
+
+type StateRecord = [ino: string, mtimeNs: string, size: number, md5: string];
+interface StateFile {
+  schema: 'vitrine.data-state/1';
+  /** Keyed by path relative to the state file's folder, with forward slashes. */
+  files: Record<string, StateRecord>;
+}
+
+/** The state cache: remembers the md5 of files by (inode, mtime, size) so unchanged files are not re-read. */
+export class HashState {
+  readonly file: string | undefined;
+  private readonly base: string;
+  private files: Record<string, StateRecord>;
+  private dirty = false;
+
+  private constructor(file: string | undefined, files: Record<string, StateRecord>) {
+    this.file = file;
+    this.base = file ? path.dirname(path.resolve(file)) : '';
+    this.files = files;
+  }
+
+  /** Load the state file; a missing or damaged one is an empty state (it only costs re-reading). */
+  static async load({ file }: { file?: string }): Promise<HashState> {
+    if (!file) return new HashState(undefined, {});
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as StateFile;
+      if (parsed.schema === 'vitrine.data-state/1' && parsed.files && typeof parsed.files === 'object') {
+        return new HashState(file, parsed.files);
+      }
+    } catch {
+      // Missing or damaged: start empty.
+    }
+    return new HashState(file, {});
+  }
+
+  private key(abs: string): string {
+    return path.relative(this.base, abs).split(path.sep).join('/');
+  }
+
+  /** The remembered md5 of `abs` if its inode, mtime and size are unchanged. */
+  get(abs: string, info: BigIntStats): string | undefined {
+    if (!this.file) return undefined;
+    const record = this.files[this.key(abs)];
+    if (!record) return undefined;
+    const [ino, mtime, size, md5] = record;
+    if (ino === String(info.ino) && mtime === String(info.mtimeNs) && size === Number(info.size)) return md5;
+    return undefined;
+  }
+
+  set(abs: string, info: BigIntStats, md5: string): void {
+    if (!this.file) return;
+    this.files[this.key(abs)] = [String(info.ino), String(info.mtimeNs), Number(info.size), md5];
+    this.dirty = true;
+  }
+
+  /** Forget every file under `dir` that is not in `keep` (absolute paths). */
+  prune(dir: string, keep: Set<string>): void {
+    if (!this.file) return;
+    const prefix = `${this.key(dir)}/`;
+    const keepKeys = new Set([...keep].map((k) => this.key(k)));
+    for (const key of Object.keys(this.files)) {
+      if (key.startsWith(prefix) && !keepKeys.has(key)) {
+        delete this.files[key];
+        this.dirty = true;
+      }
+    }
+  }
+
+  /** Write the state file if anything changed (atomically; concurrent writers: last one wins). */
+  async save(): Promise<void> {
+    if (!this.file || !this.dirty) return;
+    const value: StateFile = { schema: 'vitrine.data-state/1', files: this.files };
+    await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
+    this.dirty = false;
+  }
+}
+
+/** Run `fn` over `items` with at most `jobs` at once. */
+export async function mapPool<T, R>(items: T[], jobs: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}
+
+/**
+ * Hash a folder as DVC 3.x does. With `stateFile` (e.g. `.dvc/tmp/vitrine-state.json`), files whose
+ * inode, mtime and size are unchanged since the last call are not read again.
+ */
+export async function hashTree({
+  dir,
+  stateFile,
+  jobs = 8,
+  onFile,
+}: {
+  dir: string;
+  stateFile?: string;
+  /** Files read at once (reads overlap; hashing itself runs on one core). */
+  jobs?: number;
+  /** Called after each file, e.g. to tick a progress bar. */
+  onFile?: (entry: TreeEntry, fromState: boolean) => void;
+}): Promise<TreeHash> {
+  const absDir = path.resolve(dir);
+  const relpaths = await listFiles({ dir: absDir });
+  const state = await HashState.load({ file: stateFile });
+  const seen = new Set<string>();
+  const entries = await mapPool(relpaths, jobs, async (relpath) => {
+    const abs = path.join(absDir, ...relpath.split('/'));
+    seen.add(abs);
+    const info = await stat(abs, { bigint: true });
+    const size = Number(info.size);
+    let md5 = state.get(abs, info);
+    const fromState = md5 !== undefined;
+    if (md5 === undefined) {
+      md5 = await md5OfFile(abs, size);
+      // Only remember the hash if the file did not change while it was read.
+      const after = await stat(abs, { bigint: true });
+      if (after.mtimeNs === info.mtimeNs && after.size === info.size) state.set(abs, info, md5);
+    }
+    const entry = { md5, relpath, size };
+    onFile?.(entry, fromState);
+    return entry;
+  });
+  state.prune(absDir, seen);
+  await state.save();
+  return {
+    md5: manifestHash(entries),
+    size: entries.reduce((sum, e) => sum + e.size, 0),
+    nfiles: entries.length,
+    entries,
+  };
+}

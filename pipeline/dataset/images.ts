@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { VitrineError } from '../errors.ts';
+
+/*
+ * Every image Vitrine reads goes through here, so that the model, the colour analysis and the
+ * thumbnails all see the same picture: EXIF orientation applied, converted to 8-bit sRGB (CMYK,
+ * grayscale, 16-bit and palette images included), transparency flattened on a chosen colour, and a
+ * pixel limit checked before decoding so that a "decompression bomb" (a tiny file that claims to
+ * be gigapixels) is refused instead of exhausting memory.
+ */
+
+/** How a non-square image becomes the backbone's square input. */
+export type Fit = 'letterbox' | 'crop';
+
+/**
+ * Letterbox padding is black: it is what most image backbones were trained to treat as "nothing",
+ * and it never looks like the museum's own grey or white photographic background.
+ */
+export const LETTERBOX_COLOUR = '#000000';
+
+/** Where an image comes from: its path (named in messages) and, when already read, its bytes. */
+export interface ImageSource {
+  /** Path of the image; used in every message. */
+  file: string;
+  /** The file's bytes when the caller has them already (avoids a second read). */
+  data?: Uint8Array;
+}
+
+/** Facts about an image read from its header, without decoding the pixels. */
+export interface ImageInfo {
+  /** Width and height after EXIF orientation. */
+  width: number;
+  height: number;
+  /** md5 of the file's bytes (the DVC object hash). */
+  md5: string;
+  /** Container format as sharp names it ("jpeg", "png", "webp"...). */
+  format: string;
+  bytes: number;
+}
+
+/** Read an image's size (after EXIF orientation) and md5; refuses images over `maxPixels`. */
+export async function readImageInfo({ file, data, maxPixels = 100_000_000 }: ImageSource & { maxPixels?: number }): Promise<ImageInfo> {
+  const bytes = data ?? (await readImageBytes({ file }));
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).metadata();
+  } catch (error) {
+    throw imageError({ error, file, maxPixels });
+  }
+  if (!meta.width || !meta.height) throw new VitrineError('IMAGE_UNREADABLE', `${file}: this image has no size in its header; it may be damaged or not an image.`, { file });
+  // metadata() reads the header only, so check the limit here as decoding would.
+  if (meta.width * meta.height > maxPixels) throw tooLarge({ file, width: meta.width, height: meta.height, maxPixels });
+  return {
+    width: meta.autoOrient?.width ?? meta.width,
+    height: meta.autoOrient?.height ?? meta.height,
+    md5: md5Of(bytes),
+    format: meta.format ?? 'unknown',
+    bytes: bytes.byteLength,
+  };
+}
+
+/**
+ * The backbone's input for one image: RGB uint8, `size`×`size`×3, row-major. Letterbox keeps the
+ * whole image and pads with black (LETTERBOX_COLOUR); crop takes the centre square.
+ */
+export async function prepareModelInput({
+  file,
+  data,
+  size,
+  fit,
+  maxPixels = 100_000_000,
+  background = '#ffffff',
+}: ImageSource & { size: number; fit: Fit; maxPixels?: number; background?: string }): Promise<Uint8Array> {
+  const bytes = data ?? (await readImageBytes({ file }));
+  try {
+    const { data: pixels, info } = await normalised({ data: bytes, maxPixels, background })
+      .resize(size, size, fit === 'crop' ? { fit: 'cover', position: 'centre' } : { fit: 'contain', background: LETTERBOX_COLOUR })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || pixels.length !== size * size * 3) {
+      throw new VitrineError('IMAGE_UNREADABLE', `${file}: the image did not convert to ${size}×${size} RGB (got ${info.width}×${info.height}×${info.channels}).`, { file });
+    }
+    return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
+  } catch (error) {
+    throw imageError({ error, file, maxPixels });
+  }
+}
+
+/**
+ * A small RGB copy of the image that fits inside `size`×`size` (aspect kept, no padding), for
+ * colour analysis and image statistics.
+ */
+export async function readSmallPixels({
+  file,
+  data,
+  size = 64,
+  maxPixels = 100_000_000,
+  background = '#ffffff',
+}: ImageSource & { size?: number; maxPixels?: number; background?: string }): Promise<{ pixels: Uint8Array; width: number; height: number }> {
+  const bytes = data ?? (await readImageBytes({ file }));
+  try {
+    const { data: pixels, info } = await normalised({ data: bytes, maxPixels, background })
+      .resize(size, size, { fit: 'inside' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), width: info.width, height: info.height };
+  } catch (error) {
+    throw imageError({ error, file, maxPixels });
+  }
+}
+
+/**
+ * A sharp pipeline that decodes `data` to oriented, flattened 8-bit sRGB with three channels. Add a
+ * resize and an output format. Errors are sharp's; wrap them with `imageError`.
+ */
+export function normalised({ data, maxPixels = 100_000_000, background = '#ffffff' }: { data: Uint8Array; maxPixels?: number; background?: string }): sharp.Sharp {
+  return sharp(data, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
+    .flatten({ background })
+    .toColourspace('srgb')
+    .removeAlpha();
+}
+
+/** Read an image file's bytes; a missing file is IMAGE_MISSING naming it. */
+export async function readImageBytes({ file }: { file: string }): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('IMAGE_MISSING', `${file}: the image file does not exist.`, { file });
+    throw new VitrineError('IMAGE_UNREADABLE', `${file}: the image file cannot be read (${(error as Error).message}).`, { file }, { cause: error });
+  }
+}
+
+/** md5 hex of some bytes (the same hash DVC uses for files). */
+export function md5Of(data: Uint8Array): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
+/** Turn a sharp failure into IMAGE_TOO_LARGE or IMAGE_UNREADABLE naming the file. */
+export function imageError({ error, file, maxPixels }: { error: unknown; file: string; maxPixels: number }): VitrineError {
+  if (error instanceof VitrineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new VitrineError('IMAGE_TOO_LARGE', `${file}: the image has more than ${maxPixels.toLocaleString('en')} pixels (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`, { file, maxPixels }, { cause: error });
+  }
+  return new VitrineError('IMAGE_UNREADABLE', `${file}: this image cannot be decoded; it may be damaged or in an unsupported format (${message.split('\n')[0]}).`, { file }, { cause: error });
+}
+
+function tooLarge({ file, width, height, maxPixels }: { file: string; width: number; height: number; maxPixels: number }): VitrineError {
+  return new VitrineError(
+    'IMAGE_TOO_LARGE',
+    `${file}: the image is ${width}×${height} (${(width * height).toLocaleString('en')} pixels), more than ${maxPixels.toLocaleString('en')} (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`,
+    { file, width, height, maxPixels },
+  );
+}

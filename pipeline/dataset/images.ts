@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { VitrineError } from '../errors.ts';
 
 /*
@@ -43,7 +44,7 @@ export interface ImageInfo {
 /** Read an image's size (after EXIF orientation) and md5; refuses images over `maxPixels`. */
 export async function readImageInfo({ file, data, maxPixels = 100_000_000 }: ImageSource & { maxPixels?: number }): Promise<ImageInfo> {
   const bytes = data ?? (await readImageBytes({ file }));
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).metadata();
   } catch (error) {
@@ -115,7 +116,7 @@ export async function readSmallPixels({
  * A sharp pipeline that decodes `data` to oriented, flattened 8-bit sRGB with three channels. Add a
  * resize and an output format. Errors are sharp's; wrap them with `imageError`.
  */
-export function normalised({ data, maxPixels = 100_000_000, background = '#ffffff' }: { data: Uint8Array; maxPixels?: number; background?: string }): sharp.Sharp {
+export function normalised({ data, maxPixels = 100_000_000, background = '#ffffff' }: { data: Uint8Array; maxPixels?: number; background?: string }): Sharp {
   return sharp(data, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
     .flatten({ background })
     .toColourspace('srgb')

@@ -193,7 +193,13 @@ export const monitorParams = z.strictObject({
   image_stats_threshold: z.number().positive().default(0.8),
   /** Predicted-label distribution drift (total variation distance). */
   label_distribution_threshold: fraction.default(0.25),
+  /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. */
+  embedding_min_effect: fraction.default(0.1),
   permutations: z.int().min(50).default(500),
+  /** Seed of the permutation test and of subsampling: the same data gives the same report. */
+  seed: z.int().default(1),
+  /** Objects compared per side at most (larger sides are subsampled, seeded). */
+  max_objects: z.int().min(10).default(1000),
   /** How many unfamiliar objects to name. */
   unfamiliar: z.int().min(0).default(10),
 });

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { importCollection } from '../collection/import.ts';
+import { addData, initData, pushData } from '../data/index.ts';
+import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
+import { VitrineError } from '../errors.ts';
+import { loadParams } from '../params.ts';
+import { loadStages } from '../stages/index.ts';
+import { runStages, type StageOutcome } from '../stages/graph.ts';
+import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
+import type { Command, CommandContext } from './command.ts';
+import { formatSeconds } from './logger.ts';
+import { serveSite } from './serve.ts';
+
+/** The demo's data remote: a folder beside the work tree's files, ignored by git. */
+export const DEMO_REMOTE = '.vitrine-remote';
+
+const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Generate the demo collection into data/ and labels.csv, and push it to the local remote.',
+  help: `Draws a small museum collection (coins, figurines, masks, prints, textiles, vessels) from the
+seed in params.yaml (demo section), with a few deliberately wrong labels. Running it again changes
+nothing. Then: npx vitrine run
+
+  npx vitrine demo --fix-labels        correct the wrong labels (the label-correction pull request)
+  npx vitrine demo --add 30 --style new   add 30 unlabelled objects photographed in a new setup`,
+  options: {
+    'fix-labels': { type: 'boolean', description: 'Correct the deliberately wrong labels in labels.csv.' },
+    add: { type: 'string', description: 'Add this many new unlabelled objects to the collection.' },
+    style: { type: 'string', description: 'Photography of added objects: studio or new.', default: 'studio' },
+  },
+  async run(ctx, { values }) {
+    const params = await loadParams({ file: ctx.ws.params });
+    await refuseNonDemoCollection(ctx);
+    if (values['fix-labels']) {
+      const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
+      ctx.log.info(`Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`);
+      return;
+    }
+    if (values.add !== undefined) {
+      const count = Number(values.add);
+      if (!Number.isInteger(count) || count < 1) throw new VitrineError('USAGE', `--add takes a number of objects, like --add 30 (got "${values.add}").`);
+      const style = String(values.style);
+      if (style !== 'studio' && style !== 'new') throw new VitrineError('USAGE', `--style is "studio" or "new" (got "${style}").`);
+      const { added, batch } = await addDemoBatch({ ws: ctx.ws, params, count, style, log: ctx.log });
+      ctx.log.info(`Added batch ${batch}: ${added.length} objects (${style} photography), ${added[0]} to ${added.at(-1)}.`);
+    } else {
+      const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
+      ctx.log.info(`Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong), ${result.imagesWritten} images written.`);
+    }
+    await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: path.join('..', DEMO_REMOTE), onlyIfMissing: true });
+    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
+    ctx.log.info(`data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ${pushed.skipped} already there.`);
+  },
+};
+
+async function refuseNonDemoCollection(ctx: CommandContext): Promise<void> {
+  const text = await readFile(ctx.ws.objects, 'utf8').catch(() => '');
+  const foreign = text
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',')[0] ?? '')
+    .find((id) => id && !id.startsWith('DM-'));
+  if (foreign) throw new VitrineError('DEMO_REAL_COLLECTION', `data/objects.csv holds objects that are not from the demo (e.g. "${foreign}"). The demo would overwrite a real collection, so it stops here.`);
+}
+
+const importCommand: Command = {
+  name: 'import',
+  summary: 'Bring an existing collection (a metadata CSV and a folder of images) into data/ and labels.csv.',
+  help: `The CSV is your collections management system's export; map its columns in params.yaml
+(import.columns: which column is the object id, the image file, the label, the title...).
+Example: npx vitrine import --metadata export/objects.csv --images export/images`,
+  options: {
+    metadata: { type: 'string', description: 'The metadata CSV (default: import.metadata in params.yaml).' },
+    images: { type: 'string', description: 'Folder the image paths are relative to (default: the CSV\'s folder).' },
+  },
+  async run(ctx, { values }) {
+    const params = await loadParams({ file: ctx.ws.params });
+    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, log: ctx.log });
+    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without an image); ${result.problems.length} rows had problems (listed above). data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+  },
+};
+
+const runCommand: Command = {
+  name: 'run',
+  summary: 'Run every stage in order, skipping the ones whose inputs have not changed (like dvc repro).',
+  args: '[stage...]',
+  help: `Stages: ${STAGE_NAMES.join(' → ')}. Name stages to run only them and what they need.`,
+  options: { force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' } },
+  async run(ctx, { values, positionals }) {
+    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}". The stages are: ${STAGE_NAMES.join(', ')}.`);
+    return runAndPrint(ctx, positionals as StageName[], Boolean(values.force));
+  },
+};
+
+const STAGE_SUMMARIES: Record<StageName, string> = {
+  dataset: 'Check and join objects, images and labels; decide splits; make thumbnails and colour palettes.',
+  train: 'Embed the images with the pretrained backbone (cached) and train the classifier head.',
+  evaluate: 'Score the model on the test split, against the promoted model, with intervals.',
+  report: 'Write the report for the pull request: verdict, label changes, metrics, lineage.',
+  promote: 'Register the evaluated model as a new version, make it the production model, write its card, annotate the collection.',
+  catalogue: 'Build the public catalogue site (Astro) and its search index (Pagefind).',
+};
+
+const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
+  name,
+  summary: STAGE_SUMMARIES[name],
+  help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to .vitrine/.`,
+  options: { force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` } },
+  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force)),
+}));
+
+async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean): Promise<number> {
+  const params = await loadParams({ file: ctx.ws.params });
+  const stages = await loadStages();
+  const started = performance.now();
+  const outcomes = await runStages({
+    ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
+    stages,
+    targets,
+    force,
+    onStage: (name) => ctx.log.debug(`stage ${name}: checking inputs`),
+    onOutcome: (o: StageOutcome) => ctx.log.info(`${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`),
+  });
+  const total = (performance.now() - started) / 1000;
+  if (ctx.json) ctx.out(`${JSON.stringify({ stages: outcomes, durationMs: Math.round(total * 1000) }, null, 2)}\n`);
+  ctx.log.info(`Done in ${formatSeconds(total)}: ${outcomes.filter((o) => o.status === 'ran').length} ran, ${outcomes.filter((o) => o.status === 'skipped').length} skipped.`);
+  if (outcomes.some((o) => o.name === 'catalogue')) ctx.log.info(whereThingsAre(ctx));
+  return 0;
+}
+
+function whereThingsAre(ctx: CommandContext): string {
+  const r = (p: string) => path.relative(process.cwd(), p) || '.';
+  return `
+Where to look:
+  report        ${r(path.join(ctx.ws.report, 'report.md'))}
+  metrics       ${r(path.join(ctx.ws.evaluate, 'metrics.json'))}
+  model         ${r(ctx.ws.model)}/
+  model cards   ${r(path.join(ctx.ws.registry, 'cards'))}/
+  site          ${r(ctx.ws.site)}/   open it with: npx vitrine serve   (then http://127.0.0.1:4321/)`;
+}
+
+const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the built catalogue site on http://127.0.0.1 to look at it in a browser.',
+  options: { port: { type: 'string', description: 'Port to listen on.', default: '4321' } },
+  async run(ctx, { values }) {
+    const params = await loadParams({ file: ctx.ws.params });
+    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port: Number(values.port) });
+    ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
+    await new Promise(() => {});
+  },
+};
+
+export const coreCommands: Command[] = [demoCommand, importCommand, runCommand, ...stageCommands, serveCommand];

@@ -1,0 +1,90 @@
+import type { Logger, Progress, Where } from '../log.ts';
+
+/**
+ * The terminal's logger: messages on stderr (stdout is for results and --json), GitHub annotations
+ * when running in Actions, a live progress bar on a terminal and plain periodic lines in CI logs.
+ */
+export function terminalLogger({
+  write = (text: string) => process.stderr.write(text),
+  isTTY = Boolean(process.stderr.isTTY),
+  githubActions = false,
+  verbose = false,
+  now = () => performance.now(),
+  /** Seconds between progress lines when not on a terminal. */
+  every = 15,
+}: {
+  write?: (text: string) => void;
+  isTTY?: boolean;
+  githubActions?: boolean;
+  verbose?: boolean;
+  now?: () => number;
+  every?: number;
+} = {}): Logger {
+  const place = (where?: Where) => {
+    if (!where) return '';
+    const file = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
+    return [file, where.object ? `object ${where.object}` : ''].filter(Boolean).join(', ') + ': ';
+  };
+  const annotate = (level: 'warning' | 'error', message: string, where?: Where) => {
+    // Workflow commands put the message on the line of the file in the pull request's diff.
+    const props = [where?.file ? `file=${escapeProperty(where.file)}` : '', where?.line ? `line=${where.line}` : ''].filter(Boolean).join(',');
+    write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${where?.object ? `object ${where.object}: ` : ''}${message}`)}\n`);
+  };
+  return {
+    info: (message) => write(`${message}\n`),
+    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ${place(where)}${message}\n`)),
+    error: (message, where) => (githubActions ? annotate('error', message, where) : write(`error: ${place(where)}${message}\n`)),
+    debug: (message) => {
+      if (verbose) write(`${githubActions ? '::debug::' : 'debug: '}${message}\n`);
+    },
+    progress: (label, total) => progressLine({ label, total, write, isTTY, now, every }),
+  };
+}
+
+function progressLine({ label, total, write, isTTY, now, every }: { label: string; total: number; write: (t: string) => void; isTTY: boolean; now: () => number; every: number }): Progress {
+  const started = now();
+  let done = 0;
+  let lastDraw = -Infinity;
+  const describe = () => {
+    const seconds = (now() - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const left = rate > 0 ? (total - done) / rate : NaN;
+    const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+    return `${label}: ${done}/${total} (${pct}%), ${rate.toFixed(1)}/s${Number.isFinite(left) && done < total ? `, about ${formatSeconds(left)} left` : ''}`;
+  };
+  return {
+    tick(n = 1) {
+      done += n;
+      const t = now();
+      if (isTTY && t - lastDraw > 100) {
+        lastDraw = t;
+        const width = 24;
+        const filled = total > 0 ? Math.round((done / total) * width) : width;
+        write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${describe()}\x1b[K`);
+      } else if (!isTTY && t - lastDraw >= every * 1000) {
+        if (lastDraw !== -Infinity) write(`${describe()}\n`);
+        lastDraw = t;
+      }
+    },
+    done() {
+      const seconds = (now() - started) / 1000;
+      write(`${isTTY ? '\r' : ''}${label}: ${done}/${total} in ${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`);
+    },
+  };
+}
+
+/** "850 ms", "12.3 s", "4 min 05 s" */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds - m * 60)).padStart(2, '0')} s`;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { formatLabels, readObjects, writeObjects } from '../collection/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import type { CollectionObject } from '../types.ts';
+import { DEMO_TYPES, drawObject, type DemoStyle, type DemoType } from './draw.ts';
+import { childSeed, seededRandom, type Random } from './random.ts';
+
+/*
+ * The demo collection: a small museum generated deterministically from a seed — drawings of six
+ * object types photographed on studio backdrops, a metadata table like a collections management
+ * system export, and a labels file in which a few labels are deliberately wrong, so the demo can show
+ * a label-correction pull request improving the model.
+ */
+
+/** Bump when the drawings or metadata change, so a stale demo is regenerated. */
+const GENERATOR_VERSION = 3;
+
+export interface DemoItem {
+  object: CollectionObject;
+  type: DemoType;
+  /** The label staff wrote (sometimes wrong), or null for an unlabelled object. */
+  label: string | null;
+  style: DemoStyle;
+}
+
+/** The demo's objects and labels for these params (no files written). */
+export function planDemo({ demo }: { demo: Params['demo'] }): DemoItem[] {
+  const random = seededRandom(demo.seed);
+  const slots: { type: DemoType; labelled: boolean }[] = [];
+  for (const type of DEMO_TYPES) {
+    for (let i = 0; i < demo.per_type; i++) slots.push({ type, labelled: true });
+    for (let i = 0; i < demo.unlabelled_per_type; i++) slots.push({ type, labelled: false });
+  }
+  shuffle(slots, random);
+  return slots.map((slot, i) => {
+    const id = `DM-${String(i + 1).padStart(4, '0')}`;
+    const r = seededRandom(childSeed(demo.seed, id));
+    let label: string | null = null;
+    if (slot.labelled) {
+      label = slot.type;
+      if (r.chance(demo.wrong_label_rate)) label = r.pick(DEMO_TYPES.filter((t) => t !== slot.type));
+    }
+    return { object: describe({ id, type: slot.type, random: r }), type: slot.type, label, style: 'studio' };
+  });
+}
+
+/** Objects added after the first demo, e.g. a new acquisition photographed in a new setup. */
+export function planDemoBatch({ demo, batch, count, style }: { demo: Params['demo']; batch: number; count: number; style: DemoStyle }): DemoItem[] {
+  const random = seededRandom(childSeed(demo.seed, `batch-${batch}-${style}`));
+  return Array.from({ length: count }, (_, i) => {
+    const id = `DM-B${batch}-${String(i + 1).padStart(4, '0')}`;
+    const type = random.pick(DEMO_TYPES);
+    return { object: describe({ id, type, random: seededRandom(childSeed(demo.seed, id)) }), type, label: null, style };
+  });
+}
+
+/** The image bytes (JPEG, like a museum's photography) of a demo object. */
+export async function renderDemoImage({ item, demo }: { item: DemoItem; demo: Params['demo'] }): Promise<Buffer> {
+  const random = seededRandom(childSeed(demo.seed, `image:${item.object.id}`));
+  const svg = drawObject({ type: item.type, random, size: demo.image_size, style: item.style });
+  return sharp(Buffer.from(svg)).flatten({ background: '#808080' }).jpeg({ quality: 88, chromaSubsampling: '4:2:0' }).toBuffer();
+}
+
+export interface DemoResult {
+  objects: number;
+  labelled: number;
+  wrongLabels: number;
+  imagesWritten: number;
+}
+
+/**
+ * Write the demo collection into `data/` and `labels.csv`. Idempotent: files that already hold the
+ * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated).
+ */
+export async function generateDemo({ ws, params, log }: { ws: Workspace; params: Params; log: Logger }): Promise<DemoResult> {
+  const items = planDemo({ demo: params.demo });
+  const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
+  await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
+  await writeIfChanged(ws.labels, formatLabels({ labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })) }));
+  return {
+    objects: items.length,
+    labelled: items.filter((i) => i.label !== null).length,
+    wrongLabels: items.filter((i) => i.label !== null && i.label !== i.type).length,
+    imagesWritten,
+  };
+}
+
+/** Correct the demo's deliberately wrong labels in `labels.csv` (the label-correction pull request). */
+export async function fixDemoLabels({ ws, params }: { ws: Workspace; params: Params }): Promise<{ fixed: string[] }> {
+  const items = planDemo({ demo: params.demo });
+  const fixed = items.filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id);
+  const labels = await import('../collection/index.ts').then((m) => m.readLabels({ file: ws.labels }));
+  const truth = new Map(items.map((i) => [i.object.id, i.type]));
+  const corrected = labels.map((l) => ({ objectId: l.objectId, label: fixed.includes(l.objectId) ? truth.get(l.objectId)! : l.label }));
+  await writeIfChanged(ws.labels, formatLabels({ labels: corrected }));
+  return { fixed };
+}
+
+/** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */
+export async function addDemoBatch({ ws, params, count, style, log }: { ws: Workspace; params: Params; count: number; style: DemoStyle; log: Logger }): Promise<{ added: string[]; batch: number }> {
+  const { objects } = await readObjects({ file: ws.objects });
+  const batch = 1 + Math.max(0, ...objects.map((o) => Number(/^DM-B(\d+)-/.exec(o.id)?.[1] ?? 0)));
+  const items = planDemoBatch({ demo: params.demo, batch, count, style });
+  await writeImages({ ws, items, demo: params.demo, log });
+  await writeObjects({ file: ws.objects, objects: [...objects, ...items.map((i) => i.object)] });
+  return { added: items.map((i) => i.object.id), batch };
+}
+
+async function writeImages({ ws, items, demo, log }: { ws: Workspace; items: DemoItem[]; demo: Params['demo']; log: Logger }): Promise<number> {
+  const specFile = path.join(ws.work, 'demo', 'spec.json');
+  const specKey = createHash('md5').update(JSON.stringify({ GENERATOR_VERSION, demo, vips: sharp.versions.vips })).digest('hex');
+  const spec = await readJson<{ key: string; files: Record<string, { size: number; mtimeMs: number }> }>(specFile);
+  const known = spec?.key === specKey ? spec.files : {};
+  const files: Record<string, { size: number; mtimeMs: number }> = { ...known };
+  await mkdir(ws.images, { recursive: true });
+  const todo: DemoItem[] = [];
+  for (const item of items) {
+    const file = path.join(ws.data, item.object.image);
+    const seen = known[item.object.image];
+    const info = await stat(file).catch(() => null);
+    if (!seen || !info || info.size !== seen.size || info.mtimeMs !== seen.mtimeMs) todo.push(item);
+  }
+  if (todo.length === 0) return 0;
+  const progress = log.progress('Drawing demo objects', todo.length);
+  let written = 0;
+  await pool(todo, 4, async (item) => {
+    const file = path.join(ws.data, item.object.image);
+    const bytes = await renderDemoImage({ item, demo });
+    if (await writeIfChanged(file, bytes)) written++;
+    const info = await stat(file);
+    files[item.object.image] = { size: info.size, mtimeMs: info.mtimeMs };
+    progress.tick();
+  });
+  progress.done();
+  await writeJsonAtomic({ file: specFile, value: { key: specKey, files } });
+  return written;
+}
+
+/** Write only when the bytes differ, so unchanged files keep their mtime (and the hash state stays valid). */
+async function writeIfChanged(file: string, data: string | Buffer): Promise<boolean> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const current = await readFile(file).catch(() => null);
+  if (current && current.equals(bytes)) return false;
+  await writeFileAtomic({ file, data: bytes });
+  return true;
+}
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+function shuffle<T>(items: T[], random: Random): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
+// --- Metadata, in the manner of a collections management system export -----------------------
+
+const PLACES = ['Kyoto', 'Rouen', 'Delft', 'the Thames', 'Naples', 'Bergen', 'Valparaíso', 'Sintra', 'Lake Biwa', 'Whitby'];
+const ARTISTS = ['Hana Mori', 'Jean Duval', 'Emil Kraus', 'Sofía Herrera', 'Ada Lindqvist', 'Kofi Mensah'];
+const RULERS = ['Alexander III', 'Ptolemy I', 'Augustus', 'Constantine', 'the Tang court', 'Offa of Mercia'];
+const DONORS = ['Mr. and Mrs. Harold Pike', 'the Weston Family', 'Dr. Amara Osei', 'Eleanor B. Marsh', 'the Friends of the Museum'];
+
+function describe({ id, type, random: r }: { id: string; type: DemoType; random: Random }): CollectionObject {
+  const base = { id, maker: '', description: '', image: `images/${id}.jpg`, extra: {} as Record<string, string> };
+  const credit = r.pick([`Gift of ${r.pick(DONORS)}`, 'Purchase, Acquisitions Fund', `Bequest of ${r.pick(DONORS)}`, 'Museum Purchase']);
+  const rights = r.chance(0.8) ? 'Public domain' : r.chance(0.5) ? 'CC0 1.0' : 'In copyright — educational use only';
+  const bce = (lo: number, hi: number) => `c. ${r.int(lo, hi)} BCE`;
+  switch (type) {
+    case 'vessel': {
+      const form = r.pick(['Amphora', 'Storage Jar', 'Bowl', 'Lekythos', 'Ewer', 'Vase', 'Jar with Lid']);
+      const deco = r.pick(['with Meander Band', 'with Painted Bands', 'with Two Handles', 'with "Fish" & Waves', 'with Incised Decoration']);
+      return { ...base, title: `${form} ${deco}`, maker: 'Unknown maker', date: r.chance(0.5) ? bce(300, 700) : `${r.int(11, 18)}th century`, department: r.pick(['Ancient Mediterranean', 'Asian Art', 'Decorative Arts']), medium: r.pick(['Earthenware', 'Terracotta with slip', 'Stoneware, celadon glaze', 'Porcelain']), creditLine: credit, rights, description: `A ${form.toLowerCase()} ${deco.toLowerCase()}, shaped on the wheel.` };
+    }
+    case 'coin': {
+      const denom = r.pick(['Tetradrachm', 'Denarius', 'Solidus', 'Cash Coin', 'Medal', 'Stater']);
+      const ruler = r.pick(RULERS);
+      return { ...base, title: `${denom} of ${ruler}`, maker: 'Mint of the realm', date: r.chance(0.6) ? bce(100, 400) : `${r.int(300, 900)} CE`, department: 'Coins and Medals', medium: r.pick(['Silver', 'Gold', 'Bronze', 'Copper alloy']), creditLine: credit, rights, description: `Struck ${denom.toLowerCase()} bearing the emblem of ${ruler}.` };
+    }
+    case 'textile': {
+      const form = r.pick(['Tapestry Fragment', 'Woven Panel', 'Sash', 'Shawl', 'Rug', 'Hanging']);
+      const motif = r.pick(['Stripes', 'Lozenges', 'Checks', 'Stepped Pattern']);
+      return { ...base, title: `${form} with ${motif}`, maker: r.pick(['Unknown weaver', 'Workshop of the Guild of Weavers']), date: `${r.int(1600, 1920)}`, department: 'Textiles', medium: r.pick(['Wool', 'Silk and wool', 'Cotton, plain weave', 'Linen']), creditLine: credit, rights, description: `${form} woven with ${motif.toLowerCase()}, with a knotted fringe.` };
+    }
+    case 'print': {
+      const scene = `${r.pick(['View of', 'Landscape near', 'Evening at', 'Study of', 'Harbour at'])} ${r.pick(PLACES)}`;
+      const year = r.int(1780, 1935);
+      return { ...base, title: r.chance(0.1) ? `${scene} | proof state` : scene, maker: r.pick(ARTISTS), date: `${year}`, department: 'Prints and Drawings', medium: r.pick(['Etching', 'Woodblock print', 'Lithograph', 'Engraving']), creditLine: credit, rights: year > 1900 && r.chance(0.5) ? 'In copyright — educational use only' : rights, description: `${scene}, printed on laid paper.` };
+    }
+    case 'mask': {
+      const form = r.pick(['Dance Mask', 'Helmet Mask', 'Face Mask', 'Ceremonial Mask']);
+      return { ...base, title: form, maker: 'Unknown carver', date: `${r.int(18, 20)}th century`, department: r.pick(['Arts of Africa', 'Arts of the Americas', 'Asian Art', 'Oceania']), medium: r.pick(['Wood, pigment', 'Wood, kaolin, fibre', 'Lacquered wood', 'Papier-mâché']), creditLine: credit, rights, description: `${form} with painted features, worn in performance.` };
+    }
+    case 'figurine': {
+      const form = r.pick(['Standing Figure', 'Figure of a Dancer', 'Votive Figure', 'Seated Deity', 'Attendant Figure']);
+      return { ...base, title: form, maker: 'Unknown maker', date: r.chance(0.5) ? bce(500, 2000) : `${r.int(8, 16)}th century`, department: r.pick(['Ancient Mediterranean', 'Arts of Africa', 'Asian Art']), medium: r.pick(['Terracotta', 'Bronze', 'Limestone', 'Wood']), creditLine: credit, rights, description: `${form} on a low base.` };
+    }
+  }
+}

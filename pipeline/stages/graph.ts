@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { hashFile, hashTree } from '../data/hash.ts';
+import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import { paramAt } from '../params.ts';
+import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './stage.ts';
+
+/*
+ * The stage graph, like `dvc repro`: a stage reruns only when something it reads changed since its
+ * last run (files and folders by content, params keys by value, upstream outputs by content, and the
+ * stage's own extra fingerprint), or when its outputs are gone or were changed by hand.
+ */
+
+export interface LockEntry {
+  /** Hash of everything the stage read. */
+  fingerprint: string;
+  deps: { paths: Record<string, string>; params: Record<string, unknown>; stages: Record<string, string>; extra: unknown };
+  /** Content hash of each output path. */
+  outs: Record<string, string>;
+  ranAt: string;
+  durationMs: number;
+  summary: string;
+}
+
+/** `.vitrine/lock.json` */
+export interface Lock {
+  schema: 'vitrine.lock/1';
+  stages: Partial<Record<StageName, LockEntry>>;
+}
+
+export interface StageOutcome {
+  name: StageName;
+  status: 'ran' | 'skipped';
+  durationMs: number;
+  summary: string;
+  /** Why it ran (the first changed input), in plain words. */
+  reason: string;
+}
+
+/** Read the lock file; a missing or unreadable one means nothing has run. */
+export async function readLock({ file }: { file: string }): Promise<Lock> {
+  try {
+    const lock = JSON.parse(await readFile(file, 'utf8')) as Lock;
+    if (lock.schema === 'vitrine.lock/1' && lock.stages) return lock;
+  } catch {
+    // A missing or damaged lock only costs a rerun.
+  }
+  return { schema: 'vitrine.lock/1', stages: {} };
+}
+
+/** The stages to run for `targets` (each with its upstream stages), in pipeline order. */
+export function planStages({ stages, targets }: { stages: Stage[]; targets?: StageName[] }): Stage[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  if (!targets || targets.length === 0) return [...stages].sort(byOrder);
+  const wanted = new Set<StageName>();
+  const visit = (name: StageName) => {
+    if (wanted.has(name)) return;
+    const stage = byName.get(name);
+    if (!stage) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`, { stage: name });
+    wanted.add(name);
+    stage.deps.stages.forEach(visit);
+  };
+  targets.forEach(visit);
+  return stages.filter((s) => wanted.has(s.name)).sort(byOrder);
+}
+
+function byOrder(a: Stage, b: Stage): number {
+  return STAGE_NAMES.indexOf(a.name) - STAGE_NAMES.indexOf(b.name);
+}
+
+/**
+ * Run `targets` and their upstream stages, skipping the unchanged ones. `force` reruns the named
+ * targets (or every stage when no targets are named) even if nothing changed.
+ */
+export async function runStages({
+  ctx,
+  stages,
+  targets,
+  force = false,
+  onStage,
+  onOutcome,
+}: {
+  ctx: StageContext;
+  stages: Stage[];
+  targets?: StageName[];
+  force?: boolean;
+  /** Told before each stage starts, for progress lines. */
+  onStage?: (name: StageName) => void;
+  /** Told after each stage, ran or skipped. */
+  onOutcome?: (outcome: StageOutcome) => void;
+}): Promise<StageOutcome[]> {
+  const plan = planStages({ stages, targets });
+  const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
+  const lock = await readLock({ file: ctx.ws.lock });
+  const stateFile = path.join(ctx.ws.work, 'state.json');
+  const outcomes: StageOutcome[] = [];
+  for (const stage of plan) {
+    onStage?.(stage.name);
+    const deps = await stageDeps({ ctx, stage, lock, stateFile });
+    const fingerprint = hashJson(deps);
+    const previous = lock.stages[stage.name];
+    const reason = forced.has(stage.name) ? 'forced' : await whyRerun({ ctx, stage, deps, previous, stateFile });
+    if (!reason) {
+      outcomes.push({ name: stage.name, status: 'skipped', durationMs: 0, summary: previous!.summary, reason: 'unchanged' });
+      onOutcome?.(outcomes.at(-1)!);
+      continue;
+    }
+    const started = performance.now();
+    const result = await stage.run(ctx);
+    const durationMs = Math.round(performance.now() - started);
+    lock.stages[stage.name] = {
+      fingerprint,
+      deps,
+      outs: await hashPaths({ ctx, paths: stage.outs, stateFile }),
+      ranAt: ctx.clock.now().toISOString(),
+      durationMs,
+      summary: result.summary,
+    };
+    await writeJsonAtomic({ file: ctx.ws.lock, value: lock });
+    outcomes.push({ name: stage.name, status: 'ran', durationMs, summary: result.summary, reason });
+    onOutcome?.(outcomes.at(-1)!);
+  }
+  return outcomes;
+}
+
+async function stageDeps({ ctx, stage, lock, stateFile }: { ctx: StageContext; stage: Stage; lock: Lock; stateFile: string }): Promise<LockEntry['deps']> {
+  const params: Record<string, unknown> = {};
+  for (const key of stage.deps.params) params[key] = paramAt(ctx.params, key) ?? null;
+  const upstream: Record<string, string> = {};
+  for (const name of stage.deps.stages) {
+    const entry = lock.stages[name];
+    // An upstream stage that never ran leaves its slot empty; the run order guarantees it ran first.
+    upstream[name] = entry ? hashJson(entry.outs) : 'never-ran';
+  }
+  return {
+    paths: await hashPaths({ ctx, paths: stage.deps.paths, stateFile }),
+    params,
+    stages: upstream,
+    extra: stage.fingerprint ? ((await stage.fingerprint(ctx)) ?? null) : null,
+  };
+}
+
+/** Plain words for the first input that changed, or null when the stage can be skipped. */
+async function whyRerun({ ctx, stage, deps, previous, stateFile }: { ctx: StageContext; stage: Stage; deps: LockEntry['deps']; previous: LockEntry | undefined; stateFile: string }): Promise<string | null> {
+  if (!previous) return 'first run';
+  for (const [p, hash] of Object.entries(deps.paths)) if (previous.deps.paths[p] !== hash) return `${p} changed`;
+  for (const [k, v] of Object.entries(deps.params)) if (JSON.stringify(previous.deps.params[k]) !== JSON.stringify(v)) return `params ${k} changed`;
+  for (const [s, hash] of Object.entries(deps.stages)) if (previous.deps.stages[s] !== hash) return `${s} output changed`;
+  if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) return 'inputs outside the files changed';
+  if (Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() || Object.keys(previous.deps.params).join() !== Object.keys(deps.params).join()) return 'the stage definition changed';
+  const outs = await hashPaths({ ctx, paths: stage.outs, stateFile });
+  for (const [p, hash] of Object.entries(outs)) if (previous.outs[p] !== hash) return hash === 'absent' ? `${p} is missing` : `${p} was changed outside the pipeline`;
+  return null;
+}
+
+async function hashPaths({ ctx, paths, stateFile }: { ctx: StageContext; paths: string[]; stateFile: string }): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const p of paths) hashes[p] = await hashPath({ file: path.join(ctx.ws.root, p), stateFile });
+  return hashes;
+}
+
+/** Content hash of a file or folder ("absent" when missing). Folders use the DVC `.dir` hash. */
+export async function hashPath({ file, stateFile }: { file: string; stateFile?: string }): Promise<string> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    return 'absent';
+  }
+  if (info.isDirectory()) return (await hashTree({ dir: file, stateFile })).md5;
+  return hashFile({ file });
+}
+
+/** md5 of a value's canonical JSON (sorted keys). */
+export function hashJson(value: unknown): string {
+  return createHash('md5').update(canonicalJson(value)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}

@@ -1,0 +1,141 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { planStages, readLock, runStages } from '../../pipeline/stages/graph.ts';
+import type { Stage, StageContext, StageName } from '../../pipeline/stages/stage.ts';
+
+/*
+ * The graph with stages shaped like the real ones (same deps and outs) whose work is plain file
+ * copying, so each decision is visible: which stages ran after one input changed.
+ */
+
+let root: string;
+let ws: Workspace;
+let runs: StageName[];
+
+function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage {
+  const out = `.vitrine/${name}`;
+  return {
+    name,
+    summary: name,
+    deps,
+    outs: [out],
+    async run(ctx) {
+      runs.push(name);
+      const parts: string[] = [];
+      for (const p of read) parts.push(await readFile(path.join(ctx.ws.root, p), 'utf8').catch(() => ''));
+      for (const key of deps.params) parts.push(JSON.stringify(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ctx.params)));
+      await mkdir(path.join(ctx.ws.root, out), { recursive: true });
+      await writeFile(path.join(ctx.ws.root, out, 'out.txt'), parts.join('|'));
+      return { summary: `${name} done` };
+    },
+  };
+}
+
+const stages: Stage[] = [
+  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, ['data/objects.csv', 'data/images/A.jpg', 'labels.csv']),
+  copyStage('train', { paths: [], params: ['backbone', 'train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+  copyStage('evaluate', { paths: [], params: ['evaluate'], stages: ['train', 'dataset'] }, ['.vitrine/train/out.txt']),
+  copyStage('report', { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] }, ['.vitrine/evaluate/out.txt']),
+  copyStage('catalogue', { paths: ['site'], params: ['catalogue'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+];
+
+function ctx(params: Params = defaultParams()): StageContext {
+  return { ws, params, log: memoryLogger(), clock: systemClock, env: {} };
+}
+
+async function run(params?: Params, targets?: StageName[], force = false) {
+  runs = [];
+  await runStages({ ctx: ctx(params), stages, targets, force });
+  return runs;
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-graph-'));
+  ws = workspace(root);
+  await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+  await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\n');
+  await writeFile(path.join(root, 'data', 'images', 'A.jpg'), 'image A');
+  await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\n');
+  await mkdir(path.join(root, 'site'));
+  await writeFile(path.join(root, 'site', 'index.astro'), '<h1/>');
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('stage graph', () => {
+  it('runs everything the first time and nothing the second', async () => {
+    expect(await run()).toEqual(['dataset', 'train', 'evaluate', 'report', 'catalogue']);
+    expect(await run()).toEqual([]);
+    const lock = await readLock({ file: ws.lock });
+    expect(Object.keys(lock.stages)).toEqual(['dataset', 'train', 'evaluate', 'report', 'catalogue']);
+    expect(lock.stages.train?.summary).toBe('train done');
+  });
+
+  it('reruns exactly the stages downstream of a changed params key', async () => {
+    await run();
+    const params = defaultParams();
+    params.train.epochs = 3;
+    expect(await run(params)).toEqual(['train', 'evaluate', 'report']);
+    params.catalogue.title = 'Another title';
+    expect(await run(params)).toEqual(['catalogue']);
+    // A params key no stage reads changes nothing.
+    params.monitor.permutations = 999;
+    expect(await run(params)).toEqual([]);
+  });
+
+  it('reruns dataset and downstream when a label changes, and report for the labels file too', async () => {
+    await run();
+    await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,vessel\n');
+    expect(await run()).toEqual(['dataset', 'train', 'evaluate', 'report', 'catalogue']);
+  });
+
+  it('reruns from dataset when an image changes', async () => {
+    await run();
+    await writeFile(path.join(root, 'data', 'images', 'A.jpg'), 'image A, rephotographed');
+    expect(await run()).toEqual(['dataset', 'train', 'evaluate', 'report', 'catalogue']);
+  });
+
+  it('does not rerun downstream stages when an upstream rerun gives the same output', async () => {
+    await run();
+    // Rewriting an image with the same bytes changes its mtime, not its content.
+    await writeFile(path.join(root, 'data', 'images', 'A.jpg'), 'image A');
+    expect(await run()).toEqual([]);
+    expect(await run(undefined, ['dataset'], true)).toEqual(['dataset']);
+  });
+
+  it('reruns a stage whose output was deleted or edited by hand', async () => {
+    await run();
+    await rm(path.join(root, '.vitrine', 'train'), { recursive: true });
+    expect(await run()).toEqual(['train']);
+    await writeFile(path.join(root, '.vitrine', 'evaluate', 'out.txt'), 'edited');
+    expect(await run()).toEqual(['evaluate']);
+  });
+
+  it('runs a target with the upstream stages it needs, and --force reruns only the target', async () => {
+    expect(await run(undefined, ['evaluate'])).toEqual(['dataset', 'train', 'evaluate']);
+    expect(await run(undefined, ['evaluate'], true)).toEqual(['evaluate']);
+    expect(planStages({ stages, targets: ['catalogue'] }).map((s) => s.name)).toEqual(['dataset', 'catalogue']);
+  });
+
+  it('names an unknown stage', () => {
+    expect(() => planStages({ stages, targets: ['trian' as StageName] })).toThrow(/no stage called "trian"/);
+  });
+
+  it('reruns when a stage fingerprint outside the files changes', async () => {
+    let prod = 'v1.0.0';
+    const withFingerprint = stages.map((s) => (s.name === 'evaluate' ? { ...s, fingerprint: async () => ({ prod }) } : s));
+    runs = [];
+    await runStages({ ctx: ctx(), stages: withFingerprint });
+    runs = [];
+    prod = 'v1.1.0';
+    await runStages({ ctx: ctx(), stages: withFingerprint });
+    expect(runs).toEqual(['evaluate']);
+  });
+});

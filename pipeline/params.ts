@@ -173,6 +173,12 @@ export const reportParams = z.strictObject({
   max_label_changes: z.int().min(1).default(50),
   /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
   catalogue_url: z.string().default(''),
+  /** Path of an object's page under the catalogue URL; {id} is replaced by the object id. */
+  object_page: z.string().default('objects/{id}/'),
+  /** Folder under the catalogue URL where the dataset's thumbnails are published (their paths are appended). */
+  thumbnail_folder: z.string().default(''),
+  /** Name of the commit status that carries the promotion gate. */
+  status_context: z.string().min(1).default('vitrine/gate'),
 });
 
 export const catalogueParams = z.strictObject({

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { parseLabels } from '../collection/index.ts';
+import { VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { validateParams, type Params } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { checkGate, diffLabels, diffParams } from './compare.ts';
+import { lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
+import type { DriftReport } from '../monitor/types.ts';
+import { headline, renderMarkdown } from './render.ts';
+import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
+
+export type { LabelChange, ReportJson, TestPrediction } from './types.ts';
+export { headline } from './render.ts';
+
+/** The hidden line that marks Vitrine's comment, so the next run edits it instead of adding one. */
+export const REPORT_MARKER = '<!-- vitrine:report -->';
+
+/**
+ * Build the pull-request report from the stage outputs in `.vitrine/` and the git history: the
+ * verdict and gate, the label changes between `base` and `head`, the scores, charts and lineage.
+ * `base` is a branch, tag or commit (no base: no label or params diff); `head` defaults to the files
+ * in the work tree. `now` fixes the report's time (tests).
+ */
+export async function buildReport({
+  ws,
+  params,
+  base,
+  head,
+  runUrl,
+  log,
+  now = new Date(),
+}: {
+  ws: Workspace;
+  params: Params;
+  base?: string;
+  head?: string;
+  runUrl?: string;
+  log: Logger;
+  now?: Date;
+}): Promise<{ markdown: string; json: ReportJson }> {
+  const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
+  const predictions = await readJson<TestPrediction[]>({ ws, file: path.join(ws.evaluate, 'predictions.json'), stage: 'evaluate', optional: true });
+  const model = await readJson<ModelInfo>({ ws, file: path.join(ws.model, 'model-info.json'), stage: 'train', optional: true });
+  const dataset = await readJson<Dataset>({ ws, file: path.join(ws.dataset, 'dataset.json'), stage: 'dataset', optional: true });
+  const drift = await readJson<DriftReport>({ ws, file: path.join(ws.monitor, 'drift.json'), stage: 'monitor', optional: true });
+  const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({ ws, file: ws.lock, stage: 'run', optional: true });
+
+  const isRepo = await exists(path.join(ws.root, '.git'));
+  const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
+  let baseCommit: string | null = null;
+  if (base) {
+    if (!isRepo) throw new VitrineError('REPORT_NO_GIT', `The report was asked to compare with "${base}", but ${ws.root} is not a git repository.`, { base });
+    baseCommit = await resolveCommit({ dir: ws.root, ref: base });
+  }
+
+  // labels.csv at head (the work tree unless a head ref was given) and at base.
+  const labelsFile = rel(ws, ws.labels);
+  const headLabelsText = head && headCommit ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile }) : await readFile(ws.labels, 'utf8').catch(() => null);
+  const headLabels = headLabelsText === null ? [] : parseLabels({ text: headLabelsText, file: labelsFile });
+  let changes: LabelChange[] = [];
+  if (baseCommit) {
+    const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
+    const baseLabels = baseText === null ? [] : parseLabels({ text: baseText, file: `${labelsFile} at ${base}` });
+    const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
+    const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
+    changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
+      const object = objects.get(c.id);
+      const p = byId.get(c.id);
+      return {
+        ...c,
+        title: object?.title ?? '',
+        split: object?.split ?? null,
+        candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
+        baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
+        ...catalogueLinks({ params, id: c.id, object }),
+      };
+    });
+  }
+
+  // Params changed since base, compared with defaults filled in (like `dvc params diff`).
+  let paramChanges: ReportJson['lineage']['params'] = [];
+  if (baseCommit) {
+    const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
+    paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: params });
+  }
+
+  const gate = checkGate({ metrics, gate: params.gate });
+  const comparison = metrics.baseline
+    ? {
+        metric: metrics.baseline.comparison.metric,
+        baselineVersion: metrics.baseline.version,
+        baseline: metrics.baseline[metrics.baseline.comparison.metric].value,
+        candidate: metrics[metrics.baseline.comparison.metric].value,
+        difference: metrics.baseline.comparison.difference,
+        pValue: metrics.baseline.comparison.pValue,
+        test: metrics.baseline.comparison.test,
+      }
+    : null;
+  const verdict = metrics.baseline ? metrics.baseline.comparison.verdict : 'first model';
+  const labelsCommit = headCommit ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile }) : null;
+  const json: ReportJson = {
+    schema: 'vitrine.report/1',
+    createdAt: now.toISOString(),
+    headline: headline({ verdict, gate }),
+    verdict,
+    gate,
+    comparison,
+    labels: {
+      baseCommit,
+      headCommit,
+      changes,
+      counts: {
+        changed: changes.filter((c) => c.kind === 'changed').length,
+        added: changes.filter((c) => c.kind === 'added').length,
+        removed: changes.filter((c) => c.kind === 'removed').length,
+      },
+    },
+    lineage: {
+      data: metrics.inputs?.data ?? '',
+      labelsHash: metrics.inputs?.labels ?? (headLabelsText === null ? '' : createHash('md5').update(headLabelsText).digest('hex')),
+      labelsCommit,
+      headCommit,
+      baseCommit,
+      params: paramChanges,
+      backend: metrics.backend || model?.backend || 'unknown',
+      backbone: metrics.backbone || model?.backbone.id || 'unknown',
+      runUrl: runUrl ?? null,
+      stages: Object.entries(lock?.stages ?? {})
+        .filter(([name]) => name !== 'report')
+        .map(([name, s]) => ({ name, durationMs: s.durationMs ?? 0, summary: s.summary ?? '' })),
+    },
+  };
+  if (metrics.gate && metrics.gate.passed !== gate.passed) log.warn(`The evaluate stage's gate said ${metrics.gate.passed ? 'pass' : 'fail'} but params.yaml's gate now says ${gate.passed ? 'pass' : 'fail'}; the report uses params.yaml.`);
+  const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
+  log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
+  return { markdown, json };
+}
+
+/** Thumbnail and page of an object on the published catalogue, when `report.catalogue_url` is set. */
+export function catalogueLinks({ params, id, object }: { params: Params; id: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
+  const root = params.report.catalogue_url.trim();
+  if (!root) return { thumbnailUrl: null, pageUrl: null };
+  const baseUrl = root.endsWith('/') ? root : `${root}/`;
+  const resolve = (p: string) => {
+    try {
+      return new URL(p, baseUrl).href;
+    } catch {
+      return null;
+    }
+  };
+  const pageUrl = resolve(params.report.object_page.replaceAll('{id}', encodeURIComponent(id)));
+  const folder = params.report.thumbnail_folder ? params.report.thumbnail_folder.replace(/\/?$/, '/') : '';
+  const smallest = [...(object?.thumbnails ?? [])].sort((a, b) => a.width - b.width)[0];
+  const thumbnailUrl = smallest ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`) : null;
+  return { thumbnailUrl, pageUrl };
+}
+
+function paramsFromText({ text, log }: { text: string | null; log: Logger }): unknown {
+  if (text === null) return validateParams({ raw: {} });
+  try {
+    return validateParams({ raw: parseYaml(text), file: 'params.yaml (base)' });
+  } catch (error) {
+    // An older params.yaml may not fit today's schema; compare what it literally said.
+    log.debug(`base params.yaml does not validate (${(error as Error).message}); comparing raw values`);
+    try {
+      return parseYaml(text);
+    } catch {
+      return {};
+    }
+  }
+}
+
+async function readJson<T>({ ws, file, stage, optional = false }: { ws: Workspace; file: string; stage: string; optional?: boolean }): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (optional) return null;
+      throw new VitrineError('REPORT_INPUT_MISSING', `The report needs ${rel(ws, file)}, which the ${stage} stage writes. Run \`vitrine run ${stage}\` first.`, { file: rel(ws, file) });
+    }
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new VitrineError('REPORT_INPUT_BROKEN', `${rel(ws, file)} is not valid JSON (${(error as Error).message}). Run \`vitrine run ${stage} --force\` to write it again.`, { file: rel(ws, file) }, { cause: error });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await readFile(path.join(file, 'HEAD'));
+    return true;
+  } catch {
+    return false;
+  }
+}

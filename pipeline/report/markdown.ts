@@ -1,0 +1,117 @@
+/*
+ * Escaping for GitHub-flavoured Markdown. Everything that comes from the labels file, object
+ * metadata or params passes through one of these before it reaches the comment: a title with a `|`
+ * must not split a table cell, a label like `<img onerror>` must stay text, and `@someone` in a
+ * description must not notify anybody.
+ */
+
+// Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}\[\]()#+\-.!|~>=:"']/g;
+
+/** Plain text for a Markdown paragraph or table cell: no markup, no HTML, no mentions, one line. */
+export function text(value: unknown): string {
+  const s = String(value ?? '')
+    // One line: a newline would end a table row or start a new block.
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    // Control characters have no business in a comment.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .trim();
+  return (
+    s
+      .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+      // HTML-significant characters become entities (a backslash does not stop a tag in GFM).
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // A zero-width space after @ stops mentions and team pings; the text still reads "@name".
+      .replace(/@/g, '@\u200b')
+      // Bare URLs and emails would be autolinked; break the scheme so they stay text.
+      .replace(/(https?|ftp|www)(\\?[.:])/gi, '$1\u200b$2')
+  );
+}
+
+/** Text for inside an HTML attribute value in double quotes (alt, title). */
+export function attribute(value: unknown): string {
+  return String(value ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b');
+}
+
+/**
+ * A URL safe to put in a link or an image: only http(s), with characters that would end a Markdown
+ * link or an HTML attribute percent-encoded. Anything else (javascript:, data:) gives null.
+ */
+export function safeUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  return url.href.replace(/[()<>"'\s|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** A Markdown link with escaped text, or the plain text when the URL is not safe. */
+export function link(label: unknown, url: string): string {
+  const safe = safeUrl(url);
+  return safe ? `[${text(label)}](${safe})` : text(label);
+}
+
+/** Inline code for identifiers (commit hashes, data hashes); backticks and newlines removed. */
+export function code(value: unknown): string {
+  const s = String(value ?? '').replace(/[`\r\n|]/g, '').trim();
+  return s ? `\`${s}\`` : '';
+}
+
+/** A Markdown table; cells must already be escaped (use `text`). */
+export function table({ header, rows, align }: { header: string[]; rows: string[][]; align?: ('left' | 'right' | 'center')[] }): string {
+  const rule = header.map((_, i) => {
+    const a = align?.[i] ?? 'left';
+    return a === 'right' ? '---:' : a === 'center' ? ':---:' : '---';
+  });
+  const line = (cells: string[]) => `| ${cells.map((c) => c || ' ').join(' | ')} |`;
+  return [line(header), line(rule), ...rows.map(line)].join('\n');
+}
+
+/**
+ * A string safe inside a Mermaid chart's quoted title or axis label. Mermaid runs in GitHub's
+ * sandboxed frame, but quotes, brackets or backticks would still break the chart or its code fence.
+ */
+export function mermaidText(value: unknown): string {
+  return (
+    String(value ?? '')
+      .replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, ' ')
+      .replace(/'/g, '’')
+      .replace(/\s+/g, ' ')
+      .trim() || '?'
+  );
+}
+
+/** Format a number with fixed decimals; non-finite values read as "–". */
+export function num(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+/** A signed change ("+0.041", "−0.012", "±0.000"). */
+export function signed(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const rounded = Number(value.toFixed(digits));
+  if (rounded === 0) return `±${(0).toFixed(digits)}`;
+  return rounded > 0 ? `+${rounded.toFixed(digits)}` : `−${Math.abs(rounded).toFixed(digits)}`;
+}
+
+/** A duration in plain words ("850 ms", "12.3 s", "4 min 05 s"). */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}

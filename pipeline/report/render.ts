@@ -1,0 +1,212 @@
+import type { DriftReport } from '../monitor/types.ts';
+import type { Dataset, Metrics, ModelInfo } from '../types.ts';
+import { attribute, code, duration, link, mermaidText, num, safeUrl, signed, table, text } from './markdown.ts';
+import type { LabelChange, ReportJson } from './types.ts';
+
+/** What the renderer needs besides the report's own data. */
+export interface RenderInput {
+  report: ReportJson;
+  metrics: Metrics;
+  model: ModelInfo | null;
+  dataset: Pick<Dataset, 'counts'> | null;
+  drift: DriftReport | null;
+  collectionName: string;
+  maxLabelChanges: number;
+}
+
+const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
+  better: 'Better: this change makes the model better',
+  worse: 'Worse: this change makes the model worse',
+  'no detectable difference': 'No detectable difference: the model scores about the same as before',
+  'first model': 'First model: there is no model in production to compare with yet',
+};
+
+/** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
+export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
+  return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.'}`;
+}
+
+/** The whole comment as GitHub-flavoured Markdown. Every value from files is escaped here. */
+export function renderMarkdown(input: RenderInput): string {
+  const { report, metrics } = input;
+  const parts: string[] = [];
+  const icon = report.gate.passed ? '✅' : '❌';
+  parts.push(`${icon} **${text(VERDICT_WORDS[report.verdict])}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
+  parts.push(intro(input));
+  parts.push(gateSection(report));
+  parts.push(labelSection(input));
+  parts.push(metricsSection(input));
+  parts.push(perClassSection(metrics));
+  parts.push(confusionSection(metrics));
+  if (input.model) parts.push(trainingSection(input.model));
+  if (input.drift) parts.push(driftSection(input.drift));
+  parts.push(lineageSection(report));
+  return `${parts.filter(Boolean).join('\n\n')}\n`;
+}
+
+function intro({ report, metrics, collectionName }: RenderInput): string {
+  const c = report.comparison;
+  const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
+  if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
+  const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
+  const sure = report.verdict === 'no detectable difference' ? ' The difference is within what chance alone could give.' : '';
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)}): a change of ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}, ${text(c.test)} p = ${num(c.pValue)}).${sure}`;
+}
+
+function gateSection(report: ReportJson): string {
+  const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
+  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}`;
+}
+
+function labelSection({ report, maxLabelChanges }: RenderInput): string {
+  const { changes, counts, baseCommit } = report.labels;
+  const title = '### Label changes in this pull request';
+  if (!baseCommit) return `${title}\n\nThere is no base commit to compare labels.csv with, so label changes are not listed.`;
+  if (changes.length === 0) return `${title}\n\nNo label in labels.csv changed.`;
+  const summary = [
+    counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
+    counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
+    counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
+  ].filter(Boolean);
+  const shown = changes.slice(0, maxLabelChanges);
+  const withImages = shown.some((c) => c.thumbnailUrl);
+  const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
+  const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c)]);
+  const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
+  const agree = shown.filter((c) => c.candidate && c.after !== null && c.candidate.label === c.after).length;
+  const tested = shown.filter((c) => c.candidate && c.after !== null).length;
+  const agreeLine = tested > 0 ? ` For ${tested} of these objects in the test set, the new model agrees with the new label on ${agree}.` : '';
+  return `${title}\n\n${summary.join(', ')}.${agreeLine}\n\n${table({ header, rows })}${more}`;
+}
+
+function objectCell(c: LabelChange): string {
+  const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  return `${id} (line ${c.line})`;
+}
+
+function thumbnail(c: LabelChange): string {
+  const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
+  if (!src) return '';
+  return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
+}
+
+function predictionCell(c: LabelChange): string {
+  if (c.candidate) {
+    const word = c.after !== null && c.candidate.label === c.after ? 'agrees' : 'disagrees';
+    const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';
+    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before})`;
+  }
+  if (c.split === 'train') return 'in the training set: the model learned from the new label';
+  if (c.split === 'validation') return 'in the validation set: used to decide when to stop training';
+  if (c.kind === 'removed') return 'no longer labelled';
+  return 'not in the dataset';
+}
+
+function metricsSection({ report, metrics }: RenderInput): string {
+  const b = metrics.baseline;
+  const base = b ? text(`In production (${b.version})`) : null;
+  const header = ['Measure', ...(base ? [base] : []), 'With this change', ...(base ? ['Change'] : []), '95% range'];
+  const row = (name: string, candidate: { value: number; low: number; high: number }, baseline: { value: number } | undefined, lowerIsBetter = false) => [
+    name,
+    ...(b ? [num(baseline?.value)] : []),
+    `**${num(candidate.value)}**`,
+    ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? ' (lower is better)' : '')] : []),
+    `${num(candidate.low)} to ${num(candidate.high)}`,
+  ];
+  const rows = [
+    row('Accuracy (share of objects right)', metrics.accuracy, b?.accuracy),
+    row('Macro-F1 (every class counts the same)', metrics.macroF1, b?.macroF1),
+    row(text(`Right within the top ${metrics.topK.k} guesses`), metrics.topK.accuracy, b?.topK.accuracy),
+    row('Calibration error (how far confidence is off)', metrics.ece, b?.ece, true),
+  ];
+  const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
+  let out = `### Scores\n\n${table({ header, rows, align })}`;
+  const c = report.comparison;
+  if (c) out += `\n\nThe 95% range of the ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
+  if (metrics.changedPredictions.length > 0) out += ` ${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now get a different answer than from the model in production.`;
+  return out;
+}
+
+function perClassSection(metrics: Metrics): string {
+  const baseline = new Map((metrics.baseline?.perClass ?? []).map((c) => [c.label, c]));
+  const b = metrics.baseline !== null;
+  const header = ['Label', 'Test objects', 'Precision', 'Recall', 'F1', ...(b ? ['F1 before', 'Change'] : [])];
+  const rows = metrics.perClass.map((c) => {
+    const old = baseline.get(c.label);
+    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...(b ? [num(old?.f1, 2), signed(old ? c.f1 - old.f1 : null, 2)] : [])];
+  });
+  const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
+  const chartLabels = metrics.perClass.map((c) => `"${mermaidText(c.label)}"`).join(', ');
+  const bars = [
+    ...(b ? [`    bar [${metrics.perClass.map((c) => num(baseline.get(c.label)?.f1 ?? 0, 3)).join(', ')}]`] : []),
+    `    bar [${metrics.perClass.map((c) => num(c.f1, 3)).join(', ')}]`,
+  ];
+  const chart = ['```mermaid', 'xychart-beta', '    title "F1 per label"', `    x-axis [${chartLabels}]`, '    y-axis "F1" 0 --> 1', ...bars, '```'].join('\n');
+  const legend = b ? '\n\nIn the chart, the first bar of each label is the model in production and the second this change.' : '';
+  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}\n\n${chart}${legend}`;
+}
+
+function confusionSection(metrics: Metrics): string {
+  const labels = metrics.labels;
+  const header = ['Labelled ↓ / predicted →', ...labels.map((l) => text(l))];
+  const rows = metrics.confusion.map((row, i) => [text(labels[i] ?? String(i)), ...row.map((n, j) => (i === j ? `**${n}**` : n === 0 ? '·' : String(n)))]);
+  const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
+  return `<details><summary>Which labels the model mixes up (confusion matrix)</summary>\n\nEach row is the human label, each column what the model said; the diagonal (bold) is right.\n\n${table({ header, rows, align })}\n\n</details>`;
+}
+
+function trainingSection(model: ModelInfo): string {
+  const { loss, valLoss, accuracy, valAccuracy } = model.history;
+  if (loss.length === 0) return '';
+  const epochs = loss.length;
+  const series = (values: number[]) => `[${values.map((v) => num(v, 4)).join(', ')}]`;
+  const lossChart = ['```mermaid', 'xychart-beta', '    title "Training curve: loss (lower is better)"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "loss"', `    line ${series(loss)}`, ...(valLoss.length ? [`    line ${series(valLoss)}`] : []), '```'].join('\n');
+  const accChart = accuracy.length
+    ? ['```mermaid', 'xychart-beta', '    title "Training curve: accuracy"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "accuracy" 0 --> 1', `    line ${series(accuracy)}`, ...(valAccuracy.length ? [`    line ${series(valAccuracy)}`] : []), '```'].join('\n')
+    : '';
+  const step = Math.max(1, Math.ceil(epochs / 10));
+  const picked = [...new Set([...Array.from({ length: Math.ceil(epochs / step) }, (_, i) => i * step), epochs - 1])];
+  const rows = picked.map((i) => [String(i + 1), num(loss[i], 4), num(valLoss[i], 4), num(accuracy[i], 3), num(valAccuracy[i], 3)]);
+  const tableText = table({ header: ['Epoch', 'Loss', 'Validation loss', 'Accuracy', 'Validation accuracy'], rows, align: ['right', 'right', 'right', 'right', 'right'] });
+  return `### Training\n\n${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. In each chart the first line is the training objects and the second the validation objects; when the second stops falling, more training stops helping.\n\n${lossChart}${accChart ? `\n\n${accChart}` : ''}\n\n<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`;
+}
+
+function driftSection(drift: DriftReport): string {
+  const rows: string[][] = [];
+  const mark = (drifted: boolean) => (drifted ? '⚠️ changed' : 'steady');
+  const e = drift.signals.embeddings;
+  if (e) rows.push([mark(e.drifted), 'How the images look to the model (embeddings)', text(`effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (threshold ${e.threshold})`)]);
+  for (const s of drift.signals.imageStats) rows.push([mark(s.drifted), text(s.description || s.signal), text(`standardised difference ${signed(s.value, 2)} (threshold ${s.threshold})`)]);
+  const p = drift.signals.predictedLabels;
+  if (p) rows.push([mark(p.drifted), 'Labels the model predicts', text(`distance ${num(p.value, 2)} (threshold ${p.threshold})`)]);
+  const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
+  const list = unfamiliar.length ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => text(u.title ? `${u.id} (${u.title})` : u.id)).join(', ')}.` : '';
+  return `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`;
+}
+
+function lineageSection(report: ReportJson): string {
+  const l = report.lineage;
+  const lines = [
+    `Data: ${code(l.data) || 'unknown'}`,
+    `labels.csv: ${code(l.labelsHash.slice(0, 12)) || 'unknown'}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ''}`,
+    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}${l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : ''}`,
+    `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
+    l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
+  ].filter(Boolean);
+  const params = l.params.length
+    ? `\n\nSettings changed in params.yaml:\n\n${table({ header: ['Setting', 'Before', 'Now'], rows: l.params.map((p) => [text(p.key), p.before === null ? '—' : text(JSON.stringify(p.before)), p.after === null ? '—' : text(JSON.stringify(p.after))]) })}`
+    : l.baseCommit
+      ? '\n\nNo setting in params.yaml changed.'
+      : '';
+  const stages = l.stages.length
+    ? `\n\n${table({ header: ['Stage', 'Time', 'Result'], rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]), align: ['left', 'right', 'left'] })}`
+    : '';
+  return `<details><summary>Where this result comes from</summary>\n\n${lines.map((x) => `- ${x}`).join('\n')}${params}${stages}\n\n</details>`;
+}
+
+function pct(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

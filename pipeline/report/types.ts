@@ -1,0 +1,86 @@
+import type { Interval, Prediction, Split, Verdict } from '../types.ts';
+
+/** One test object's answers from the evaluate stage: `.vitrine/evaluate/predictions.json` holds an array of these. */
+export interface TestPrediction {
+  id: string;
+  /** The human label it was scored against. */
+  label: string;
+  candidate: Prediction;
+  baseline: Prediction | null;
+}
+
+/** An object whose human label differs between the base and the head of the pull request. */
+export interface LabelChange {
+  id: string;
+  kind: 'changed' | 'added' | 'removed';
+  /** Label at the base (null when added). */
+  before: string | null;
+  /** Label at the head (null when removed). */
+  after: string | null;
+  /** Line in the head's labels.csv (or the base's when removed). */
+  line: number;
+  title: string;
+  /** Where the object sits in the dataset; null when the dataset does not have it. */
+  split: Split | null;
+  /** What the candidate model predicts (test objects only). */
+  candidate: { label: string; confidence: number } | null;
+  /** What the production model predicted (test objects only, when there is a baseline). */
+  baseline: { label: string; confidence: number } | null;
+  /** Thumbnail and object page on the published catalogue, when its URL is configured. */
+  thumbnailUrl: string | null;
+  pageUrl: string | null;
+}
+
+/** A params value that differs between base and head, like `dvc params diff`. */
+export interface ParamChange {
+  key: string;
+  /** JSON of the value at the base (null: absent there). */
+  before: unknown;
+  after: unknown;
+}
+
+export interface GateCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+export type ReportVerdict = Verdict | 'first model';
+
+/** `.vitrine/report/report.json`: what the comment says, as data (the report action reads it). */
+export interface ReportJson {
+  schema: 'vitrine.report/1';
+  createdAt: string;
+  /** The first line of the comment, plain text. */
+  headline: string;
+  verdict: ReportVerdict;
+  gate: { passed: boolean; checks: GateCheck[] };
+  comparison: null | {
+    metric: 'macroF1' | 'accuracy';
+    baselineVersion: string;
+    baseline: number;
+    candidate: number;
+    difference: Interval;
+    pValue: number;
+    test: string;
+  };
+  labels: {
+    baseCommit: string | null;
+    headCommit: string | null;
+    /** All changes; the comment lists at most `report.max_label_changes`. */
+    changes: LabelChange[];
+    counts: { changed: number; added: number; removed: number };
+  };
+  lineage: {
+    data: string;
+    labelsHash: string;
+    labelsCommit: string | null;
+    headCommit: string | null;
+    baseCommit: string | null;
+    params: ParamChange[];
+    backend: string;
+    backbone: string;
+    runUrl: string | null;
+    stages: { name: string; durationMs: number; summary: string }[];
+  };
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import { buildReport } from '../report/index.ts';
+import type { Stage, StageContext } from './stage.ts';
+
+/** The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base branch. */
+export function reportBase(env: StageContext['env']): string | undefined {
+  return env.VITRINE_BASE_REF || env.GITHUB_BASE_REF || undefined;
+}
+
+/** The run's page on GitHub, when running in Actions. */
+export function runUrl(env: StageContext['env']): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  if (!server || !repo || !run) return undefined;
+  return `${server}/${repo}/actions/runs/${run}${env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`;
+}
+
+/** `.vitrine/report/`: report.md (the pull-request comment) and report.json (the same as data). */
+export const reportStage: Stage = {
+  name: 'report',
+  summary: 'Write the report for the pull request: verdict, label changes, metrics, lineage.',
+  deps: { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] },
+  outs: ['.vitrine/report'],
+  // The comparison base is an input too: the same files against another base make another report.
+  fingerprint: async (ctx) => ({ base: reportBase(ctx.env) ?? null, run: runUrl(ctx.env) ?? null }),
+  async run(ctx) {
+    const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), log: ctx.log, now: ctx.clock.now() });
+    await writeFileAtomic({ file: path.join(ctx.ws.report, 'report.md'), data: markdown });
+    await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
+    const n = json.labels.changes.length;
+    return { summary: `${json.verdict}, gate ${json.gate.passed ? 'passes' : 'fails'}${json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : ''}` };
+  },
+};

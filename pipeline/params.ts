@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseDocument, isMap, isSeq, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { VitrineError } from './errors.ts';
@@ -248,7 +249,8 @@ export function validateParams({ raw, file = 'params.yaml', lineOf }: { raw: unk
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const keys = issue.path.map(String);
-    const line = lineOf?.(issue.path as (string | number)[]);
+    const linePath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const line = lineOf?.(linePath as (string | number)[]);
     const where = `${file}${line ? `:${line}` : ''}`;
     if (issue.code === 'unrecognized_keys') {
       const unknown = issue.keys.map((k) => [...keys, k].join('.'));
@@ -260,8 +262,8 @@ export function validateParams({ raw, file = 'params.yaml', lineOf }: { raw: unk
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
 }
 
-/** Read and validate params.yaml; a missing file means all defaults. */
-export async function loadParams({ file }: { file: string }): Promise<Params> {
+/** Read and validate params.yaml; a missing file means all defaults. `name` is how messages call the file. */
+export async function loadParams({ file, name = path.basename(file) }: { file: string; name?: string }): Promise<Params> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -274,7 +276,7 @@ export async function loadParams({ file }: { file: string }): Promise<Params> {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
-    throw new VitrineError('PARAMS_YAML', `${file}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`, { file, line });
+    throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`, { file: name, line });
   }
   const lineOf = (keyPath: (string | number)[]): number | undefined => {
     // Walk to the deepest node that exists and report its line.
@@ -295,7 +297,7 @@ export async function loadParams({ file }: { file: string }): Promise<Params> {
     }
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  return validateParams({ raw: doc.toJS(), file, lineOf });
+  return validateParams({ raw: doc.toJS(), file: name, lineOf });
 }
 
 /** Value at a dotted key such as "train.epochs" (for stage fingerprints and `params diff`). */

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { defaultParams, loadParams, validateParams } from '../../pipeline/params.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-params-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function loadText(text: string) {
+  const file = path.join(dir, 'params.yaml');
+  await writeFile(file, text);
+  return loadParams({ file });
+}
+
+async function errorOf(text: string): Promise<string> {
+  try {
+    await loadText(text);
+  } catch (error) {
+    if (isVitrineError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('expected params to be refused');
+}
+
+function keysOf(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k));
+}
+
+describe('params.yaml validation', () => {
+  it('fills every missing key with its default', async () => {
+    const params = await loadText('train:\n  epochs: 5\n');
+    expect(params.train.epochs).toBe(5);
+    expect(params.train.batch_size).toBe(defaultParams().train.batch_size);
+    expect(params.collection.vocabulary.length).toBeGreaterThan(1);
+  });
+
+  it('treats a missing file as all defaults', async () => {
+    expect(await loadParams({ file: path.join(dir, 'nope.yaml') })).toEqual(defaultParams());
+  });
+
+  it('names an unknown key with its line and the allowed keys', async () => {
+    const message = await errorOf('train:\n  epochs: 5\n  epoch: 3\n');
+    expect(message).toContain('params.yaml:3');
+    expect(message).toContain('unknown key "train.epoch"');
+    expect(message).toContain('epochs');
+  });
+
+  it('names a wrong type with the key, the value and what was expected', async () => {
+    const message = await errorOf('dataset:\n  split:\n    test: lots\n');
+    expect(message).toMatch(/params\.yaml:3: "dataset\.split\.test" is "lots", expected a number/);
+  });
+
+  it('lists the allowed values of a choice', async () => {
+    expect(await errorOf('train:\n  backend: gpu\n')).toContain('"train.backend" is "gpu", expected one of "auto", "tensorflow", "wasm", "cpu"');
+  });
+
+  it('checks ranges and list sizes', async () => {
+    expect(await errorOf('collection:\n  vocabulary: [coin]\n')).toContain('expected at least 2 items');
+    expect(await errorOf('dataset:\n  split:\n    validation: 1.5\n')).toContain('expected at most 1');
+  });
+
+  it('reports every problem at once', async () => {
+    const message = await errorOf('train:\n  epochs: x\n  seed: y\n');
+    expect(message).toContain('train.epochs');
+    expect(message).toContain('train.seed');
+  });
+
+  it('names the line of broken YAML', async () => {
+    expect(await errorOf('train:\n  epochs: [1, 2\n')).toMatch(/params\.yaml(:\d+)?: not valid YAML/);
+  });
+
+  it('accepts the repository params.yaml, which lists every key with its default', async () => {
+    const file = path.resolve(import.meta.dirname, '..', '..', 'params.yaml');
+    const raw = parse(await readFile(file, 'utf8'));
+    expect(() => validateParams({ raw })).not.toThrow();
+    expect(keysOf(raw).sort()).toEqual(keysOf(defaultParams()).sort());
+  });
+});

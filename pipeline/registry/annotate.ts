@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import type { Annotation, Dataset, DatasetObject, Prediction } from '../types.ts';
+
+/** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
+export type PredictObjects = (input: { ws: Workspace; params: Params; modelDir: string; objects: DatasetObject[]; log: Logger }) => Promise<Prediction[]>;
+
+/** `.vitrine/registry/annotations.json` */
+export function annotationsFile(ws: Workspace): string {
+  return path.join(ws.registry, 'annotations.json');
+}
+
+/** Read `.vitrine/dataset/dataset.json`, with a plain message when the dataset stage has not run. */
+export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
+  const file = path.join(ws.dataset, 'dataset.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new VitrineError('DATASET_MISSING', 'The dataset has not been built yet (.vitrine/dataset/dataset.json is missing). Run "vitrine run dataset" first.', { file });
+    }
+    throw new VitrineError('DATASET_UNREADABLE', `.vitrine/dataset/dataset.json cannot be read: ${(error as Error).message}. Run "vitrine run dataset" again.`, { file }, { cause: error });
+  }
+}
+
+async function defaultPredict(): Promise<PredictObjects> {
+  // Loaded on first use: TF.js is heavy and only annotation needs it here.
+  const specifier = '../model/predict.ts';
+  const mod = (await import(specifier)) as { predictObjects: PredictObjects };
+  return mod.predictObjects;
+}
+
+/** Turn predictions into annotations: add the model version, the human label and whether they agree. */
+export function toAnnotations({ predictions, objects, modelVersion }: { predictions: Prediction[]; objects: DatasetObject[]; modelVersion: string }): Annotation[] {
+  const human = new Map(objects.map((o) => [o.id, o.label]));
+  return predictions.map((p) => {
+    const humanLabel = human.get(p.id) ?? null;
+    return { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+  });
+}
+
+/**
+ * The promoted model predicts every object of the collection (objects without an image are
+ * skipped); predictions reuse the content-keyed embedding cache, so only new or changed images
+ * cost a backbone pass. Writes `.vitrine/registry/annotations.json`.
+ */
+export async function annotateCollection({
+  ws,
+  params,
+  modelDir,
+  modelVersion,
+  log,
+  predict,
+}: {
+  ws: Workspace;
+  params: Params;
+  modelDir: string;
+  modelVersion: string;
+  log: Logger;
+  predict?: PredictObjects;
+}): Promise<{ annotations: Annotation[]; file: string }> {
+  const dataset = await readDataset({ ws });
+  const objects = dataset.objects.filter((o) => o.image !== '');
+  const run = predict ?? (await defaultPredict());
+  const predictions = await run({ ws, params, modelDir, objects, log });
+  const annotations = toAnnotations({ predictions, objects, modelVersion }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const file = annotationsFile(ws);
+  await writeJsonAtomic({ file, value: annotations });
+  const labelled = annotations.filter((a) => a.agrees !== null);
+  const agree = labelled.filter((a) => a.agrees).length;
+  log.info(`Annotated ${annotations.length} objects with model ${modelVersion}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}.`);
+  return { annotations, file };
+}

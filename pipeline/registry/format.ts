@@ -1,0 +1,57 @@
+import type { VersionRecord } from './registry.ts';
+
+/** Plain-text table of versions for `vitrine models list`. */
+export function formatVersionList({ name, versions }: { name: string; versions: VersionRecord[] }): string {
+  if (versions.length === 0) return `No version of ${name} is registered yet. A version is registered when a pull request that trains a model is merged.\n`;
+  const rows = [...versions].reverse().map((v) => {
+    const h = v.registration?.headline;
+    return [
+      v.version,
+      v.stages.join(',') || (v.active ? '' : 'withdrawn'),
+      v.createdAt.slice(0, 10),
+      h ? pct(h.accuracy) : '—',
+      h ? pct(h.macroF1) : '—',
+      h ? String(h.n) : '—',
+      v.registration?.lineage.pullRequest ? `#${v.registration.lineage.pullRequest.number}` : '',
+      v.commit.slice(0, 7),
+    ];
+  });
+  const header = ['version', 'stage', 'date', 'accuracy', 'macro-F1', 'test objects', 'PR', 'commit'];
+  return table([header, ...rows]) + `\n${name}: ${versions.length} version${versions.length === 1 ? '' : 's'}.\n`;
+}
+
+/** Detail of one version for `vitrine models show`. */
+export function formatVersionDetail({ record }: { record: VersionRecord }): string {
+  const r = record.registration;
+  const lines = [`${record.name} ${record.version}${record.stages.length ? ` (${record.stages.join(', ')})` : ''}`, `  tag       ${record.tag} → commit ${record.commit}`, `  date      ${record.createdAt} by ${record.author}`];
+  if (!r) return `${lines.join('\n')}\n  (registered by another tool: no Vitrine lineage)\n`;
+  const l = r.lineage;
+  lines.push(
+    `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
+    `  scores    accuracy ${pct(r.headline.accuracy)}, macro-F1 ${pct(r.headline.macroF1)} (95% interval ${pct(r.headline.macroF1Low)}–${pct(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
+    `  labels    ${r.headline.labels.join(', ')}`,
+    `  data      ${l.data.hash} (${l.data.source})`,
+    `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
+    `  params    md5 ${l.params.md5}`,
+    `  code      ${l.code.commit ?? 'unknown'}`,
+    `  backbone  ${l.backbone.id} from ${l.backbone.source} (${l.backbone.licence})`,
+    `  backend   ${l.backend}, Node ${l.runtime.node}`,
+    `  durations embedding ${secs(l.durations.embedMs)}, training ${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`,
+    `  pull req. ${l.pullRequest ? `#${l.pullRequest.number}${l.pullRequest.url ? ` ${l.pullRequest.url}` : ''}` : 'unknown'}`,
+    `  files     ${r.manifest.files.map((f) => `${f.relpath} (${f.size} bytes)`).join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,79 @@
+import { VitrineError } from '../errors.ts';
+
+/** A parsed "v1.2.0" (pre-release and build parts are kept but Vitrine never writes them). */
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: string;
+}
+
+export type Bump = 'major' | 'minor' | 'patch';
+
+/** The first version Vitrine registers for a model. */
+export const FIRST_VERSION = 'v1.0.0';
+
+/** Parse "v1.2.0"; a clear error for anything else. */
+export function parseVersion(version: string): SemVer {
+  const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(version);
+  if (!m) throw new VitrineError('VERSION_INVALID', `"${version}" is not a model version; expected the form v1.2.0`, { version });
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ?? '' };
+}
+
+/** Order versions as SemVer does (a pre-release sorts before its release). */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x.major !== y.major) return x.major - y.major;
+  if (x.minor !== y.minor) return x.minor - y.minor;
+  if (x.patch !== y.patch) return x.patch - y.patch;
+  if (x.prerelease === y.prerelease) return 0;
+  if (x.prerelease === '') return 1;
+  if (y.prerelease === '') return -1;
+  return x.prerelease < y.prerelease ? -1 : 1;
+}
+
+/** The version after `version` for a bump. */
+export function bumpVersion({ version, bump }: { version: string; bump: Bump }): string {
+  const v = parseVersion(version);
+  if (bump === 'major') return `v${v.major + 1}.0.0`;
+  if (bump === 'minor') return `v${v.major}.${v.minor + 1}.0`;
+  return `v${v.major}.${v.minor}.${v.patch + 1}`;
+}
+
+/** What a model was built from, as far as the bump rule cares. */
+export interface BumpInputs {
+  /** Label vocabulary, in class order. */
+  labels: string[];
+  /** Data hash (data.dvc). */
+  data: string;
+  /** md5 of labels.csv. */
+  labelsMd5: string;
+}
+
+/**
+ * The SemVer rule for models (docs/registry.md):
+ * - major: the label vocabulary changed (added, removed, renamed or reordered classes) — anything
+ *   that reads the model's output by class must be checked;
+ * - minor: same vocabulary, but new or changed images or labels;
+ * - patch: same vocabulary, data and labels; only params or code changed.
+ */
+export function decideBump({ previous, next }: { previous: BumpInputs; next: BumpInputs }): { bump: Bump; reason: string } {
+  const same = previous.labels.length === next.labels.length && previous.labels.every((l, i) => l === next.labels[i]);
+  if (!same) {
+    const added = next.labels.filter((l) => !previous.labels.includes(l));
+    const removed = previous.labels.filter((l) => !next.labels.includes(l));
+    const parts = [
+      added.length ? `added ${added.join(', ')}` : '',
+      removed.length ? `removed ${removed.join(', ')}` : '',
+      !added.length && !removed.length ? 'reordered the classes' : '',
+    ].filter(Boolean);
+    return { bump: 'major', reason: `label vocabulary changed (${parts.join('; ')})` };
+  }
+  const data = previous.data !== next.data;
+  const labels = previous.labelsMd5 !== next.labelsMd5;
+  if (data || labels) {
+    return { bump: 'minor', reason: [data ? 'images or object data changed' : '', labels ? 'labels changed' : ''].filter(Boolean).join(' and ') };
+  }
+  return { bump: 'patch', reason: 'same data and labels; parameters or code changed' };
+}

@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import { mkdir, open, rm, stat, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { VitrineError } from '../errors.ts';
+import type { Clock } from '../log.ts';
+import { parseGtoTag, type GtoTag } from './gto.ts';
+
+/*
+ * The registry's storage: annotated git tags read and written with isomorphic-git. A tag's message
+ * is GTO's plain first line; Vitrine appends a blank line and a JSON block (lineage, file manifest)
+ * that GTO shows as part of the message and ignores otherwise.
+ */
+
+/** Who signs the registry's tags when the caller does not say. */
+export const DEFAULT_TAGGER = { name: 'Vitrine', email: 'vitrine@users.noreply.github.com' };
+
+export interface TagEvent extends GtoTag {
+  /** Full tag name. */
+  tag: string;
+  /** Commit the tag points at. */
+  commit: string;
+  /** Tagger time. */
+  createdAt: string;
+  /** Seconds since the epoch, for ordering. */
+  timestamp: number;
+  author: string;
+  authorEmail: string;
+  /** The first line of the message. */
+  headline: string;
+  /** The JSON block after the headline, or null when the tag has none (e.g. written by `gto`). */
+  payload: Record<string, unknown> | null;
+}
+
+/** Compose a tag message: GTO's headline, a blank line, then the JSON payload. */
+export function composeMessage({ headline, payload }: { headline: string; payload?: unknown }): string {
+  return payload === undefined ? `${headline}\n` : `${headline}\n\n${JSON.stringify(payload, null, 2)}\n`;
+}
+
+/** Split a tag message into its headline and the JSON payload (null when absent or not JSON). */
+export function parseMessage(message: string): { headline: string; payload: Record<string, unknown> | null } {
+  const text = message.replace(/\r\n/g, '\n');
+  const newline = text.indexOf('\n');
+  const headline = (newline < 0 ? text : text.slice(0, newline)).trim();
+  const brace = text.indexOf('\n{');
+  if (brace < 0) return { headline, payload: null };
+  // A signed tag carries its signature after the message; stop at the closing brace line.
+  const body = text.slice(brace + 1);
+  const end = body.search(/^}\s*$/m);
+  try {
+    const value = JSON.parse(end < 0 ? body : body.slice(0, end + 1)) as unknown;
+    return { headline, payload: value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null };
+  } catch {
+    return { headline, payload: null };
+  }
+}
+
+/** Is `dir` inside a git repository (has a `.git` folder)? */
+export async function isGitRepo({ dir }: { dir: string }): Promise<boolean> {
+  try {
+    return (await stat(path.join(dir, '.git'))).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The commit HEAD points at, or null outside git / in a repository without commits. */
+export async function headCommit({ dir }: { dir: string }): Promise<string | null> {
+  try {
+    return await git.resolveRef({ fs, dir, ref: 'HEAD' });
+  } catch {
+    return null;
+  }
+}
+
+/** Every tag of `name` in GTO's format, oldest first (tagger time, then counter). Lightweight tags are skipped, as GTO does. */
+export async function readTagEvents({ dir, name }: { dir: string; name?: string }): Promise<TagEvent[]> {
+  if (!(await isGitRepo({ dir }))) return [];
+  const names = await git.listTags({ fs, dir });
+  const events: TagEvent[] = [];
+  for (const tag of names) {
+    const parsed = parseGtoTag(tag);
+    if (!parsed || (name !== undefined && parsed.name !== name)) continue;
+    const oid = await git.resolveRef({ fs, dir, ref: `refs/tags/${tag}` });
+    let object;
+    try {
+      ({ tag: object } = await git.readTag({ fs, dir, oid }));
+    } catch {
+      continue; // a lightweight tag points straight at a commit
+    }
+    const commit = object.type === 'commit' ? object.object : await peel({ dir, oid: object.object });
+    const { headline, payload } = parseMessage(object.message);
+    events.push({
+      ...parsed,
+      tag,
+      commit,
+      timestamp: object.tagger.timestamp,
+      createdAt: new Date(object.tagger.timestamp * 1000).toISOString(),
+      author: object.tagger.name,
+      authorEmail: object.tagger.email,
+      headline,
+      payload,
+    });
+  }
+  events.sort((a, b) => a.timestamp - b.timestamp || (a.counter ?? 0) - (b.counter ?? 0) || (a.tag < b.tag ? -1 : 1));
+  return events;
+}
+
+async function peel({ dir, oid }: { dir: string; oid: string }): Promise<string> {
+  let current = oid;
+  for (let i = 0; i < 10; i++) {
+    const { tag } = await git.readTag({ fs, dir, oid: current });
+    if (tag.type === 'commit') return tag.object;
+    current = tag.object;
+  }
+  return current;
+}
+
+/**
+ * Create an annotated tag, failing with TAG_EXISTS when the name is taken. isomorphic-git checks
+ * for the tag and then writes it; two promotions in flight could both pass the check, so the pair
+ * runs under git's own ref lock (`refs/tags/<name>.lock`, created exclusively), which `git tag`
+ * respects too.
+ */
+export async function createTag({
+  dir,
+  tag,
+  commit,
+  message,
+  clock,
+  tagger = DEFAULT_TAGGER,
+}: {
+  dir: string;
+  tag: string;
+  commit: string;
+  message: string;
+  clock: Clock;
+  tagger?: { name: string; email: string };
+}): Promise<void> {
+  const gitdir = path.join(dir, '.git');
+  const lock = path.join(gitdir, 'refs', 'tags', `${tag}.lock`);
+  await mkdir(path.dirname(lock), { recursive: true });
+  let handle;
+  try {
+    handle = await open(lock, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new VitrineError('TAG_EXISTS', `The tag "${tag}" is being written by another promotion.`, { tag });
+    }
+    throw error;
+  }
+  try {
+    await git.annotatedTag({
+      fs,
+      dir,
+      ref: tag,
+      object: commit,
+      message,
+      tagger: { ...tagger, timestamp: Math.floor(clock.now().getTime() / 1000), timezoneOffset: 0 },
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'AlreadyExistsError') {
+      throw new VitrineError('TAG_EXISTS', `The tag "${tag}" already exists.`, { tag }, { cause: error });
+    }
+    throw error;
+  } finally {
+    await handle.close();
+    await rm(lock, { force: true });
+  }
+}
+
+/** Remove a stale lock left by a crashed promotion (older than `maxAgeMs`). */
+export async function clearStaleLock({ dir, tag, now, maxAgeMs = 60_000 }: { dir: string; tag: string; now: Date; maxAgeMs?: number }): Promise<boolean> {
+  const lock = path.join(dir, '.git', 'refs', 'tags', `${tag}.lock`);
+  try {
+    const info = await stat(lock);
+    if (now.getTime() - info.mtimeMs > maxAgeMs) {
+      await rm(lock, { force: true });
+      return true;
+    }
+  } catch {
+    // No lock.
+  }
+  return false;
+}
+
+/** Read a small text file or return null when absent. */
+export async function readTextOrNull(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}

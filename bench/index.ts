@@ -1,0 +1,14 @@
+/*
+ * `npm run bench`: every benchmark, one after the other, printing its figures. Targets are printed
+ * beside the measured figures; a missed target is reported, never hidden by a smaller benchmark.
+ * Run one alone with `npx node bench/<name>.ts`, or `npm run bench -- data model`.
+ */
+const all = ['data', 'model', 'pipeline', 'site'] as const;
+const chosen = process.argv.slice(2).filter((a) => (all as readonly string[]).includes(a));
+for (const name of chosen.length > 0 ? chosen : all) {
+  console.log(`\n=== bench/${name}.ts ===`);
+  const started = performance.now();
+  const module = (await import(`./${name}.ts`)) as { run(): Promise<void> };
+  await module.run();
+  console.log(`(bench/${name}.ts took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { manifestBytes } from './hash.ts';
+
+/*
+ * The DVC 3.x object layout, shared by the local cache and remotes: `files/md5/ab/cdef…` where
+ * "abcdef…" is the md5 (folder manifests keep their ".dir" suffix). Objects are written to a temp
+ * name, verified against their md5 and renamed, so a reader never sees a partial object.
+ */
+
+/** The content md5 of an object id ("….dir" ids name a manifest whose bytes hash to the id without ".dir"). */
+export function contentMd5(md5: string): string {
+  return md5.endsWith('.dir') ? md5.slice(0, -4) : md5;
+}
+
+/** Relative key of an object: `files/md5/ab/cdef…`. */
+export function objectKey(md5: string): string {
+  return `files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+}
+
+/** Absolute path of an object under a cache or local remote folder. */
+export function objectPath(base: string, md5: string): string {
+  return path.join(base, 'files', 'md5', md5.slice(0, 2), md5.slice(2));
+}
+
+/** A temp name beside `file` that no reader mistakes for an object. */
+export function tempName(file: string): string {
+  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+const CHUNK = 1024 * 1024;
+
+/**
+ * Copy `src` to `dest` through a temp file, checking the bytes hash to `md5` before the rename.
+ * A mismatch throws DATA_CORRUPT and leaves `dest` untouched.
+ */
+export async function copyVerified({ src, dest, md5, readOnly = false, what }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string }): Promise<void> {
+  await mkdir(path.dirname(dest), { recursive: true });
+  const temp = tempName(dest);
+  const hash = createHash('md5');
+  try {
+    const input = await open(src, 'r');
+    try {
+      const output = await open(temp, 'wx');
+      try {
+        const buffer = Buffer.allocUnsafe(CHUNK);
+        for (;;) {
+          const { bytesRead } = await input.read(buffer, 0, CHUNK, null);
+          if (bytesRead === 0) break;
+          const chunk = buffer.subarray(0, bytesRead);
+          hash.update(chunk);
+          await output.write(chunk);
+        }
+      } finally {
+        await output.close();
+      }
+    } finally {
+      await input.close();
+    }
+    const actual = hash.digest('hex');
+    if (actual !== contentMd5(md5)) {
+      throw corruptError({ md5, actual, where: what ?? src });
+    }
+    if (readOnly) await chmod(temp, 0o444);
+    await rename(temp, dest);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export function corruptError({ md5, actual, where }: { md5: string; actual: string; where: string }): VitrineError {
+  return new VitrineError('DATA_CORRUPT', `The stored copy of object ${md5} (${where}) is damaged: its content hashes to ${actual}. It was not used.`, { object: md5, actual, file: where });
+}
+
+/** True when a file exists at `file`. */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Write bytes as an object (temp, verify, rename, read-only) unless it is already there. */
+export async function writeObjectBytes({ base, md5, bytes }: { base: string; md5: string; bytes: Uint8Array }): Promise<void> {
+  const dest = objectPath(base, md5);
+  if (await exists(dest)) return;
+  const actual = createHash('md5').update(bytes).digest('hex');
+  if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'in memory' });
+  await mkdir(path.dirname(dest), { recursive: true });
+  const temp = tempName(dest);
+  try {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(temp, bytes, { mode: 0o444 });
+    await rename(temp, dest);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A folder manifest entry as stored in a `.dir` object. */
+export interface ManifestEntry {
+  md5: string;
+  relpath: string;
+}
+
+/** Parse and check the bytes of a `.dir` object (hash and JSON shape). */
+export function parseManifest({ md5, bytes }: { md5: string; bytes: Uint8Array }): ManifestEntry[] {
+  const actual = createHash('md5').update(bytes).digest('hex');
+  if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'folder manifest' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not valid JSON.`, { object: md5 }, { cause: error });
+  }
+  if (!Array.isArray(parsed) || !parsed.every((e) => e && typeof e.md5 === 'string' && typeof e.relpath === 'string')) {
+    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not a list of {"md5", "relpath"} entries.`, { object: md5 });
+  }
+  for (const e of parsed as ManifestEntry[]) {
+    const parts = e.relpath.split('/');
+    if (e.relpath.startsWith('/') || parts.includes('..') || parts.includes('') || e.relpath.includes('\\')) {
+      throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} lists "${e.relpath}", which would leave the data folder.`, { object: md5, file: e.relpath });
+    }
+  }
+  return (parsed as ManifestEntry[]).map((e) => ({ md5: e.md5, relpath: e.relpath }));
+}
+
+/** Read a manifest from the local cache, or undefined when the cache does not have it. */
+export async function readCachedManifest({ cacheDir, md5 }: { cacheDir: string; md5: string }): Promise<ManifestEntry[] | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(objectPath(cacheDir, md5));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseManifest({ md5, bytes });
+}
+
+/** Store a manifest object for these entries in the cache; returns its id ("….dir"). */
+export async function writeManifest({ cacheDir, entries }: { cacheDir: string; entries: ManifestEntry[] }): Promise<string> {
+  const bytes = manifestBytes(entries);
+  const md5 = `${createHash('md5').update(bytes).digest('hex')}.dir`;
+  await writeObjectBytes({ base: cacheDir, md5, bytes });
+  return md5;
+}

@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+
+/*
+ * `.dvc/config` and `.dvc/config.local` in DVC's configobj INI dialect:
+ *
+ *   [core]
+ *       remote = storage
+ *   ['remote "storage"']
+ *       url = ../storage
+ *
+ * `config.local` (not in git) overrides `config`: credentials belong there. Relative local remote
+ * URLs are relative to the `.dvc/` folder, as DVC resolves them.
+ */
+
+export interface IniSection {
+  name: string;
+  entries: [key: string, value: string][];
+}
+
+/** Parse configobj-style INI text. Errors name the file and line. */
+export function parseIni({ text, file }: { text: string; file: string }): IniSection[] {
+  const sections: IniSection[] = [];
+  let current: IniSection | undefined;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[\s*(.+?)\s*\]$/.exec(line);
+    if (header) {
+      current = { name: unquote(header[1]), entries: [] };
+      sections.push(current);
+      return;
+    }
+    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
+    if (!kv || !current) {
+      throw new VitrineError('DVC_CONFIG_INVALID', `${file}:${index + 1}: expected "[section]" or "key = value", found "${line}".`, { file, line: index + 1 });
+    }
+    current.entries.push([kv[1].trim(), unquote(kv[2].replace(/\s+#.*$/, '').trim())]);
+  });
+  return sections;
+}
+
+function unquote(s: string): string {
+  if (s.length >= 2 && ((s.startsWith("'") && s.endsWith("'")) || (s.startsWith('"') && s.endsWith('"')))) return s.slice(1, -1);
+  return s;
+}
+
+/** Format sections as DVC (configobj) writes them: four-space indent, names quoted when they hold quotes. */
+export function formatIni(sections: IniSection[]): string {
+  const lines: string[] = [];
+  for (const section of sections) {
+    if (section.entries.length === 0) continue;
+    lines.push(section.name.includes('"') ? `['${section.name}']` : `[${section.name}]`);
+    for (const [key, value] of section.entries) lines.push(`    ${key} = ${value}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+async function readIni(file: string): Promise<IniSection[]> {
+  try {
+    return parseIni({ text: await readFile(file, 'utf8'), file: path.basename(path.dirname(file)) + '/' + path.basename(file) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** A remote as configured, with `url` resolved (local paths made absolute). */
+export interface RemoteConfig {
+  name: string;
+  url: string;
+  /** Every option of the `remote "name"` section (endpointurl, access_key_id, region, …). */
+  options: Record<string, string>;
+}
+
+export interface DvcConfig {
+  /** `core.remote`: the default remote's name, if any. */
+  defaultRemote?: string;
+  remotes: Record<string, RemoteConfig>;
+  /** Absolute path of the local cache (`cache.dir`, default `.dvc/cache`). */
+  cacheDir: string;
+}
+
+/** Read `.dvc/config` merged with `.dvc/config.local`. */
+export async function readDvcConfig({ root }: { root: string }): Promise<DvcConfig> {
+  const dvcDir = path.join(path.resolve(root), '.dvc');
+  const merged = new Map<string, Map<string, string>>();
+  for (const file of [path.join(dvcDir, 'config'), path.join(dvcDir, 'config.local')]) {
+    for (const section of await readIni(file)) {
+      const target = merged.get(section.name) ?? new Map<string, string>();
+      for (const [k, v] of section.entries) target.set(k, v);
+      merged.set(section.name, target);
+    }
+  }
+  const remotes: Record<string, RemoteConfig> = {};
+  for (const [name, entries] of merged) {
+    const m = /^remote\s+"(.+)"$/.exec(name);
+    if (!m) continue;
+    const options = Object.fromEntries(entries);
+    const url = options.url ?? '';
+    remotes[m[1]] = { name: m[1], url: isUrl(url) || url === '' ? url : path.resolve(dvcDir, url), options };
+  }
+  const cacheDirRaw = merged.get('cache')?.get('dir');
+  return {
+    defaultRemote: merged.get('core')?.get('remote'),
+    remotes,
+    cacheDir: cacheDirRaw ? path.resolve(dvcDir, cacheDirRaw) : path.join(dvcDir, 'cache'),
+  };
+}
+
+/** True for `scheme://…` URLs (s3://, gs://, …) as opposed to local paths. */
+export function isUrl(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:\/\//i.test(url);
+}
+
+/** Set keys in `.dvc/config` (or `.dvc/config.local`), keeping everything else as it was. */
+export async function setDvcConfig({ root, local = false, values }: { root: string; local?: boolean; values: { section: string; key: string; value: string }[] }): Promise<void> {
+  const file = path.join(path.resolve(root), '.dvc', local ? 'config.local' : 'config');
+  const sections = await readIni(file);
+  for (const { section, key, value } of values) {
+    let target = sections.find((s) => s.name === section);
+    if (!target) {
+      target = { name: section, entries: [] };
+      sections.push(target);
+    }
+    const entry = target.entries.find(([k]) => k === key);
+    if (entry) entry[1] = value;
+    else target.entries.push([key, value]);
+  }
+  await writeFileAtomic({ file, data: formatIni(sections) });
+}
+
+/** What `dvc init` writes to `.dvc/.gitignore`. */
+export const DVC_GITIGNORE = '/config.local\n/tmp\n/cache\n';
+
+/** What `dvc init` writes to `.dvcignore`. */
+export const DVCIGNORE = '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n';
+
+/**
+ * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
+ * A local `remoteUrl` may be absolute or relative to `root`; it is written relative to `.dvc/` as DVC does.
+ * Re-running it only updates the remote.
+ */
+export async function initData({ root, remoteName = 'local', remoteUrl }: { root: string; remoteName?: string; remoteUrl: string }): Promise<void> {
+  const absRoot = path.resolve(root);
+  const dvcDir = path.join(absRoot, '.dvc');
+  if (!/^[A-Za-z0-9_.-]+$/.test(remoteName)) {
+    throw new VitrineError('DVC_REMOTE_NAME', `The remote name "${remoteName}" is not allowed: use letters, digits, "-", "_" or ".".`, { remote: remoteName });
+  }
+  const { mkdir, writeFile, access } = await import('node:fs/promises');
+  await mkdir(dvcDir, { recursive: true });
+  const ensure = async (file: string, text: string) => {
+    try {
+      await access(file);
+    } catch {
+      await writeFile(file, text);
+    }
+  };
+  await ensure(path.join(dvcDir, '.gitignore'), DVC_GITIGNORE);
+  await ensure(path.join(absRoot, '.dvcignore'), DVCIGNORE);
+  await ensure(path.join(dvcDir, 'config'), '');
+  const url = isUrl(remoteUrl) ? remoteUrl : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
+  await setDvcConfig({
+    root: absRoot,
+    values: [
+      { section: 'core', key: 'remote', value: remoteName },
+      { section: `remote "${remoteName}"`, key: 'url', value: url },
+    ],
+  });
+}

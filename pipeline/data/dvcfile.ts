@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+
+/*
+ * `data.dvc` as DVC 3.x writes it for a tracked folder:
+ *
+ *   outs:
+ *   - md5: 6fdb5336fce0dbfd669f83065f107551.dir
+ *     size: 12345
+ *     nfiles: 2
+ *     hash: md5
+ *     path: data
+ *
+ * A DVC 2.x file has no `hash: md5` line (its hashes are "md5-dos2unix" and its cache has another
+ * layout); we read it and say so, so callers can refuse it with a clear message.
+ */
+
+/** One output of a `.dvc` file. */
+export interface DvcOut {
+  /** md5 of the file, or of the folder's manifest plus ".dir". */
+  md5: string;
+  size?: number;
+  nfiles?: number;
+  /** "md5" in DVC 3.x files; absent in DVC 2.x files. */
+  hash?: string;
+  /** Path relative to the `.dvc` file's folder, with forward slashes. */
+  path: string;
+}
+
+export interface DvcFile {
+  outs: DvcOut[];
+  /** Written by DVC 2.x (no `hash: md5`): hashes are md5-dos2unix and objects sit in the old cache layout. */
+  legacy: boolean;
+}
+
+const MD5_RE = /^[0-9a-f]{32}(\.dir)?$/;
+
+/** Parse the text of a `.dvc` file; errors name the file and line. */
+export function parseDvcFile({ text, file }: { text: string; file: string }): DvcFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (node: Node | null | undefined, fallback = 1): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+  const fail = (line: number, problem: string): never => {
+    throw new VitrineError('DVCFILE_INVALID', `${file}:${line}: ${problem}`, { file, line });
+  };
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const line = error.linePos?.[0]?.line ?? 1;
+    fail(line, `this is not valid YAML (${error.message.split('\n')[0]}).`);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) return fail(lineOf(root as Node), 'expected "outs:" with a list of outputs.');
+  const outsPair = root.items.find((pair) => (pair.key as { value?: unknown })?.value === 'outs');
+  if (!outsPair) return fail(1, 'there is no "outs:" list, so nothing is tracked.');
+  const outsNode = outsPair.value as Node | null;
+  if (!isSeq(outsNode) || outsNode.items.length === 0) {
+    return fail(lineOf(outsNode ?? (outsPair.key as Node)), '"outs:" must be a list with at least one entry ("- md5: …").');
+  }
+  const outs: DvcOut[] = [];
+  let legacy = false;
+  for (const item of outsNode.items) {
+    const itemLine = lineOf(item as Node);
+    if (!isMap(item)) return fail(itemLine, 'each output must be a mapping with "md5" and "path".');
+    const fieldLine = (key: string): number => {
+      const pair = item.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      return pair ? lineOf(pair.value as Node, lineOf(pair.key as Node, itemLine)) : itemLine;
+    };
+    const value = item.toJSON() as Record<string, unknown>;
+    const md5 = value.md5;
+    if (typeof md5 !== 'string' || !MD5_RE.test(md5.toLowerCase())) {
+      if (md5 === undefined) return fail(itemLine, 'this output has no "md5".');
+      return fail(fieldLine('md5'), `"md5: ${String(md5)}" is not an md5 hash (32 hex digits, with ".dir" for a folder).`);
+    }
+    const outPath = value.path;
+    if (typeof outPath !== 'string' || outPath === '') return fail(fieldLine('path'), 'this output has no "path".');
+    for (const key of ['size', 'nfiles'] as const) {
+      if (value[key] !== undefined && (typeof value[key] !== 'number' || !Number.isInteger(value[key]) || (value[key] as number) < 0)) {
+        return fail(fieldLine(key), `"${key}: ${String(value[key])}" must be a whole number.`);
+      }
+    }
+    if (value.hash === undefined) legacy = true;
+    else if (value.hash !== 'md5') return fail(fieldLine('hash'), `"hash: ${String(value.hash)}" is not supported (only "md5").`);
+    outs.push({
+      md5: md5.toLowerCase(),
+      ...(value.size !== undefined ? { size: value.size as number } : {}),
+      ...(value.nfiles !== undefined ? { nfiles: value.nfiles as number } : {}),
+      ...(value.hash !== undefined ? { hash: 'md5' } : {}),
+      path: outPath,
+    });
+  }
+  return { outs, legacy };
+}
+
+/** Read a `.dvc` file. A missing file throws DATA_NOT_TRACKED; a malformed one names its line. */
+export async function readDvcFile({ file }: { file: string }): Promise<DvcFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new VitrineError('DATA_NOT_TRACKED', `${path.basename(file)} does not exist yet: run "vitrine data add" to start versioning the data folder.`, { file }, { cause: error });
+    }
+    throw error;
+  }
+  return parseDvcFile({ text, file: path.basename(file) });
+}
+
+// Plain YAML scalars that ruamel (DVC's writer) leaves unquoted; anything else is single-quoted.
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+
+/** The exact bytes DVC 3.x writes for these outputs. */
+export function formatDvcFile({ outs }: { outs: DvcOut[] }): string {
+  const lines = ['outs:'];
+  for (const out of outs) {
+    lines.push(`- md5: ${out.md5}`);
+    if (out.size !== undefined) lines.push(`  size: ${out.size}`);
+    if (out.nfiles !== undefined) lines.push(`  nfiles: ${out.nfiles}`);
+    lines.push('  hash: md5');
+    const p = PLAIN.test(out.path) && !/^(true|false|null|yes|no|on|off|~)$/i.test(out.path) && !/^[0-9.]+$/.test(out.path)
+      ? out.path
+      : `'${out.path.replaceAll("'", "''")}'`;
+    lines.push(`  path: ${p}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write a `.dvc` file atomically, byte-for-byte as DVC 3.x does. */
+export async function writeDvcFile({ file, outs }: { file: string; outs: DvcOut[] }): Promise<void> {
+  await writeFileAtomic({ file, data: formatDvcFile({ outs }) });
+}
+
+/** The absolute folder an output points at; refuses a path that leaves the repository. */
+export function resolveOutPath({ root, dvcFile, out }: { root: string; dvcFile: string; out: DvcOut }): string {
+  const absRoot = path.resolve(root);
+  const name = path.basename(dvcFile);
+  if (path.isAbsolute(out.path) || /^[a-zA-Z]:/.test(out.path) || out.path.includes('\\') || out.path.includes('://')) {
+    throw new VitrineError('DVCFILE_PATH_OUTSIDE', `${name}: "path: ${out.path}" must be a folder inside the repository, written relative to ${name}.`, { file: name, path: out.path });
+  }
+  const abs = path.resolve(path.dirname(path.resolve(dvcFile)), out.path);
+  const relative = path.relative(absRoot, abs);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).includes('.git') || relative.split(path.sep)[0] === '.dvc') {
+    throw new VitrineError('DVCFILE_PATH_OUTSIDE', `${name}: "path: ${out.path}" points outside the repository's data (to "${relative || '.'}"); Vitrine refuses to read or write there.`, { file: name, path: out.path });
+  }
+  return abs;
+}
+
+/** The message for a DVC 2.x file, which this version of Vitrine does not read objects for. */
+export function legacyError(file: string): VitrineError {
+  const name = path.basename(file);
+  return new VitrineError(
+    'DVCFILE_LEGACY',
+    `${name} was written by DVC 2.x (it has no "hash: md5" line), whose cache layout Vitrine does not read. ` +
+      `Either run "dvc cache migrate --dvc-files" with DVC 3, or run "vitrine data add" to record the data folder again in DVC 3 format.`,
+    { file: name },
+  );
+}

@@ -1,0 +1,404 @@
+import { readFile, readdir, rm, rmdir, stat, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError, isVitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { copyVerified, exists, objectPath, parseManifest, readCachedManifest, writeManifest, type ManifestEntry } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
+import { HashState, hashTree, listFiles, mapPool, type TreeHash } from './hash.ts';
+import { openRemote, type Remote } from './remote.ts';
+
+/*
+ * The `vitrine data` operations over a repository root: add (hash + cache + data.dvc), push and pull
+ * (only missing objects, in parallel, each verified), checkout (materialise data/ from the cache,
+ * never from a damaged object) and status. Everything that identifies a repo comes in as `root`.
+ */
+
+/** Where Vitrine keeps its hash state cache (inode, mtime, size → md5). */
+export function stateFileOf(root: string): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-state.json');
+}
+
+/** The tracked folder recorded in `<root>/<target>.dvc`. */
+interface Tracked {
+  dvcFile: string;
+  out: DvcOut;
+  /** Absolute path of the tracked folder. */
+  dir: string;
+  cacheDir: string;
+}
+
+async function tracked({ root, target = 'data' }: { root: string; target?: string }): Promise<Tracked> {
+  const absRoot = path.resolve(root);
+  const dvcFile = path.join(absRoot, `${target}.dvc`);
+  const parsed = await readDvcFile({ file: dvcFile });
+  if (parsed.legacy) throw legacyError(dvcFile);
+  const out = parsed.outs[0];
+  const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  if (!out.md5.endsWith('.dir')) {
+    throw new VitrineError('DVCFILE_NOT_FOLDER', `${path.basename(dvcFile)} tracks a single file, but Vitrine versions the data folder.`, { file: path.basename(dvcFile) });
+  }
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  return { dvcFile, out, dir, cacheDir };
+}
+
+/**
+ * `dvc add data`: hash the folder, copy new files into `.dvc/cache/files/md5/…` (read-only), store the
+ * `.dir` manifest, write `data.dvc` and make sure git ignores the folder.
+ */
+export async function addData({ root, target = 'data', log, jobs = 8 }: { root: string; target?: string; log: Logger; jobs?: number }): Promise<{ md5: string; size: number; nfiles: number }> {
+  const absRoot = path.resolve(root);
+  const dvcFile = path.join(absRoot, `${target}.dvc`);
+  const out: DvcOut = { md5: '', path: target };
+  const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  const files = await listFiles({ dir });
+  const hashing = log.progress(`Hashing ${target}/`, files.length);
+  const tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), jobs, onFile: () => hashing.tick() });
+  hashing.done();
+  const caching = log.progress('Storing new files in the cache', tree.nfiles);
+  let stored = 0;
+  await mapPool(tree.entries, jobs, async (entry) => {
+    const dest = objectPath(cacheDir, entry.md5);
+    if (!(await exists(dest))) {
+      const src = path.join(dir, ...entry.relpath.split('/'));
+      try {
+        await copyVerified({ src, dest, md5: entry.md5, readOnly: true, what: `${target}/${entry.relpath}` });
+      } catch (error) {
+        if (isVitrineError(error, 'DATA_CORRUPT')) {
+          throw new VitrineError('DATA_CHANGED', `${target}/${entry.relpath} changed while it was being added; run "vitrine data add" again.`, { file: `${target}/${entry.relpath}` }, { cause: error });
+        }
+        throw error;
+      }
+      stored++;
+    }
+    caching.tick();
+  });
+  caching.done();
+  const md5 = await writeManifest({ cacheDir, entries: tree.entries });
+  await writeDvcFile({ file: dvcFile, outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }] });
+  await ensureGitignored({ root: absRoot, target });
+  log.info(`Recorded ${target}/: ${tree.nfiles} files, ${formatBytes(tree.size)} (${stored} new in the cache). Commit ${target}.dvc to keep this version.`);
+  return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/** Add `/<target>` to the root `.gitignore` as `dvc add` does. */
+async function ensureGitignored({ root, target }: { root: string; target: string }): Promise<void> {
+  const file = path.join(root, '.gitignore');
+  const line = `/${target}`;
+  let text = '';
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    // No .gitignore yet.
+  }
+  if (text.split(/\r?\n/).includes(line)) return;
+  await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  do {
+    v /= 1024;
+    i++;
+  } while (v >= 1024 && i < units.length - 1);
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** The manifest of a folder object: from the cache, else fetched from `remote` into the cache. */
+export async function loadManifest({ cacheDir, md5, remote }: { cacheDir: string; md5: string; remote?: Remote }): Promise<ManifestEntry[]> {
+  const cached = await readCachedManifest({ cacheDir, md5 });
+  if (cached) return cached;
+  if (!remote) {
+    throw new VitrineError('DATA_NOT_IN_CACHE', `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`, { object: md5 });
+  }
+  try {
+    await remote.get({ md5, file: objectPath(cacheDir, md5) });
+  } catch (error) {
+    if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) {
+      throw new VitrineError('REMOTE_OBJECT_MISSING', `The folder list ${md5} (needed by data.dvc) is not on the remote "${remote.name}". Whoever changed data.dvc may not have run "vitrine data push".`, { object: md5, file: 'data.dvc', remote: remote.name }, { cause: error });
+    }
+    throw error;
+  }
+  return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)) });
+}
+
+export interface TransferResult {
+  transferred: number;
+  skipped: number;
+}
+
+/** Upload the objects of data.dvc that the remote lacks (in parallel, each verified). Rerun to resume. */
+export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; remote?: string; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+  const t = await tracked({ root, target });
+  const remote = await openRemote({ root, name: remoteName });
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  // Files first, the manifest last: a remote that has a manifest then has every file it lists.
+  const objects = uniqueObjects(manifest, target);
+  const progress = log.progress(`Uploading to "${remote.name}"`, objects.size + 1);
+  let transferred = 0;
+  let skipped = 0;
+  const missingLocal: string[] = [];
+  const one = async (md5: string, needer: string) => {
+    if (await remote.has(md5)) {
+      skipped++;
+    } else {
+      const file = objectPath(t.cacheDir, md5);
+      if (!(await exists(file))) {
+        missingLocal.push(`${md5} (${needer})`);
+        progress.tick();
+        return;
+      }
+      await remote.put({ md5, file });
+      transferred++;
+    }
+    progress.tick();
+  };
+  await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  if (missingLocal.length > 0) {
+    progress.done();
+    throw new VitrineError('DATA_NOT_IN_CACHE', `${missingLocal.length} object(s) are not in the local cache, so they cannot be pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine data add" on a machine that has the images.`, { objects: missingLocal });
+  }
+  await one(t.out.md5, `${target}.dvc`);
+  progress.done();
+  log.info(`Pushed to "${remote.name}": ${transferred} uploaded, ${skipped} already there.`);
+  return { transferred, skipped };
+}
+
+/** Objects of a manifest, each with the first file that needs it. */
+function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, string> {
+  const objects = new Map<string, string>();
+  for (const e of manifest) if (!objects.has(e.md5)) objects.set(e.md5, `${target}/${e.relpath}`);
+  return objects;
+}
+
+/** Download the objects of data.dvc the local cache lacks (in parallel, verified), then check out. Rerun to resume. */
+export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; remote?: string; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+  const t = await tracked({ root, target });
+  const remote = await openRemote({ root, name: remoteName });
+  let transferred = 0;
+  let skipped = 0;
+  if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;
+  else skipped++;
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote });
+  const objects = uniqueObjects(manifest, target);
+  const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
+  const missing: { object: string; file: string }[] = [];
+  const corrupt: { object: string; file: string }[] = [];
+  await mapPool([...objects], jobs, async ([md5, needer]) => {
+    const dest = objectPath(t.cacheDir, md5);
+    if (await exists(dest)) {
+      skipped++;
+    } else {
+      try {
+        await remote.get({ md5, file: dest });
+        transferred++;
+      } catch (error) {
+        if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
+        else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
+        else throw error;
+      }
+    }
+    progress.tick();
+  });
+  progress.done();
+  for (const m of missing) log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, { file: m.file, object: m.object });
+  for (const c of corrupt) log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, { file: c.file, object: c.object });
+  if (missing.length > 0 || corrupt.length > 0) {
+    const first = missing[0] ?? corrupt[0];
+    throw new VitrineError(
+      missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
+      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", for example ${first.object} needed by ${first.file}. ` +
+        'Ask whoever added these images to run "vitrine data push"; everything else was downloaded, so rerunning "vitrine data pull" later resumes.',
+      { missing, corrupt, remote: remote.name },
+    );
+  }
+  log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
+  await checkoutData({ root, log, target });
+  return { transferred, skipped };
+}
+
+export interface CheckoutResult {
+  /** Files written from the cache. */
+  written: number;
+  /** Files already right. */
+  unchanged: number;
+  /** Files removed because data.dvc does not list them (only with `force`). */
+  removed: number;
+  /** Files not in data.dvc that were kept. */
+  extra: string[];
+}
+
+/**
+ * Make the data folder match data.dvc from the cache. Every object is verified while it is copied;
+ * a damaged one is reported and its file left alone. Files not in data.dvc are kept (and listed)
+ * unless `force`.
+ */
+export async function checkoutData({ root, log, target = 'data', force = false, jobs = 8 }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number }): Promise<CheckoutResult> {
+  const t = await tracked({ root, target });
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  const current = new Map<string, string>();
+  let present: TreeHash | undefined;
+  try {
+    present = await hashTree({ dir: t.dir, stateFile: stateFileOf(root), jobs });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_MISSING')) throw error;
+  }
+  for (const e of present?.entries ?? []) current.set(e.relpath, e.md5);
+  const state = await HashState.load({ file: stateFileOf(root) });
+  const wanted = new Set(manifest.map((e) => e.relpath));
+  const progress = log.progress(`Checking out ${target}/`, manifest.length);
+  let written = 0;
+  let unchanged = 0;
+  const missing: { object: string; file: string }[] = [];
+  const corrupt: { object: string; file: string }[] = [];
+  await mapPool(manifest, jobs, async (entry) => {
+    const file = `${target}/${entry.relpath}`;
+    if (current.get(entry.relpath) === entry.md5) {
+      unchanged++;
+    } else {
+      const src = objectPath(t.cacheDir, entry.md5);
+      const dest = path.join(t.dir, ...entry.relpath.split('/'));
+      try {
+        if (!(await exists(src))) {
+          missing.push({ object: entry.md5, file });
+        } else {
+          await rm(dest, { force: true, recursive: true });
+          await copyVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}` });
+          state.set(dest, await stat(dest, { bigint: true }), entry.md5);
+          written++;
+        }
+      } catch (error) {
+        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+        corrupt.push({ object: entry.md5, file });
+      }
+    }
+    progress.tick();
+  });
+  progress.done();
+  let removed = 0;
+  const extra: string[] = [];
+  for (const relpath of current.keys()) {
+    if (wanted.has(relpath)) continue;
+    if (force) {
+      await rm(path.join(t.dir, ...relpath.split('/')), { force: true });
+      removed++;
+    } else {
+      extra.push(`${target}/${relpath}`);
+    }
+  }
+  if (removed > 0) await removeEmptyFolders(t.dir);
+  await state.save();
+  if (extra.length > 0) {
+    log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
+  }
+  for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
+  for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
+  if (corrupt.length > 0) {
+    // Damaged objects are removed so the next pull fetches good copies.
+    for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
+    throw new VitrineError('DATA_CORRUPT', `${corrupt.length} cached object(s) are damaged and were not checked out, for example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine data pull" to fetch good copies.`, { corrupt });
+  }
+  if (missing.length > 0) {
+    throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
+  }
+  log.info(`Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`);
+  return { written, unchanged, removed, extra };
+}
+
+async function removeEmptyFolders(dir: string): Promise<boolean> {
+  const items = await readdir(dir, { withFileTypes: true });
+  let empty = true;
+  for (const item of items) {
+    if (item.isDirectory() && (await removeEmptyFolders(path.join(dir, item.name)))) {
+      await rmdir(path.join(dir, item.name));
+    } else {
+      empty = false;
+    }
+  }
+  return empty;
+}
+
+/** What `vitrine data status` reports: the data folder against data.dvc, the cache and (optionally) the remote. */
+export interface DataStatus {
+  /** What data.dvc records, or null when the folder is not tracked yet. */
+  recorded: { md5: string; size?: number; nfiles?: number } | null;
+  /** The folder as it is now, or null when it does not exist. */
+  workspace: { md5: string; size: number; nfiles: number } | null;
+  /** Files that differ between the folder and data.dvc (relpaths inside the folder). */
+  changes: { added: string[]; removed: string[]; modified: string[] };
+  /** True when the folder is exactly what data.dvc records. */
+  clean: boolean;
+  cache: { hasManifest: boolean; missing: number; missingFiles: string[] };
+  /** Only when asked for (it contacts the remote). */
+  remote: { name: string; url: string; missing: number; missingFiles: string[] } | null;
+}
+
+/** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
+export async function dataStatus({ root, log, target = 'data', remote: checkRemote = false, remoteName, jobs = 16 }: { root: string; log: Logger; target?: string; remote?: boolean; remoteName?: string; jobs?: number }): Promise<DataStatus> {
+  const absRoot = path.resolve(root);
+  const dvcFile = path.join(absRoot, `${target}.dvc`);
+  let t: Tracked | undefined;
+  try {
+    t = await tracked({ root: absRoot, target });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_NOT_TRACKED')) throw error;
+  }
+  const dir = t?.dir ?? resolveOutPath({ root: absRoot, dvcFile, out: { md5: '', path: target } });
+  let tree: TreeHash | undefined;
+  try {
+    tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), jobs: 8 });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_MISSING')) throw error;
+  }
+  const status: DataStatus = {
+    recorded: t ? { md5: t.out.md5, size: t.out.size, nfiles: t.out.nfiles } : null,
+    workspace: tree ? { md5: tree.md5, size: tree.size, nfiles: tree.nfiles } : null,
+    changes: { added: [], removed: [], modified: [] },
+    clean: false,
+    cache: { hasManifest: false, missing: 0, missingFiles: [] },
+    remote: null,
+  };
+  if (!t) {
+    status.changes.added = tree?.entries.map((e) => e.relpath) ?? [];
+    log.debug(`${target}.dvc does not exist`);
+    return status;
+  }
+  status.clean = tree?.md5 === t.out.md5;
+  const manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  status.cache.hasManifest = manifest !== undefined;
+  if (manifest) {
+    status.changes = diffEntries(manifest, tree?.entries ?? []);
+    const missing = await mapPool(manifest, jobs, async (e) => ((await exists(objectPath(t.cacheDir, e.md5))) ? null : e.relpath));
+    const missingFiles = missing.filter((m): m is string => m !== null);
+    status.cache = { hasManifest: true, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };
+  }
+  if (checkRemote) {
+    const remote = await openRemote({ root: absRoot, name: remoteName });
+    const list = manifest ?? (await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote }));
+    const objects = [...uniqueObjects(list, target), [t.out.md5, `${target}.dvc`] as [string, string]];
+    const missing = await mapPool(objects, jobs, async ([md5, needer]) => ((await remote.has(md5)) ? null : needer));
+    const missingFiles = missing.filter((m): m is string => m !== null);
+    status.remote = { name: remote.name, url: remote.url, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };
+  }
+  return status;
+}
+
+/** Which relpaths were added, removed or modified going from `base` to `head`. */
+export function diffEntries(base: ManifestEntry[], head: ManifestEntry[]): { added: string[]; removed: string[]; modified: string[] } {
+  const before = new Map(base.map((e) => [e.relpath, e.md5]));
+  const after = new Map(head.map((e) => [e.relpath, e.md5]));
+  const added: string[] = [];
+  const removed: string[] = [];
+  const modified: string[] = [];
+  for (const [relpath, md5] of after) {
+    const old = before.get(relpath);
+    if (old === undefined) added.push(relpath);
+    else if (old !== md5) modified.push(relpath);
+  }
+  for (const relpath of before.keys()) if (!after.has(relpath)) removed.push(relpath);
+  return { added, removed, modified };
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { VitrineError } from '../errors.ts';
+import { contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
+import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
+
+/*
+ * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
+ * S3-compatible object storage. Every transfer is verified against the object's md5 and becomes
+ * visible only when complete (temp name + rename on folders; a single PUT on S3).
+ */
+
+/** A place objects are pushed to and pulled from. */
+export interface Remote {
+  /** The remote's name in `.dvc/config`. */
+  name: string;
+  url: string;
+  has(md5: string): Promise<boolean>;
+  /** Upload `file` as object `md5` (its bytes must hash to it). */
+  put(options: { md5: string; file: string }): Promise<void>;
+  /** Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent. */
+  get(options: { md5: string; file: string }): Promise<void>;
+}
+
+function missingError(remote: string, md5: string): VitrineError {
+  return new VitrineError('REMOTE_OBJECT_MISSING', `Object ${md5} is not on the remote "${remote}".`, { object: md5, remote });
+}
+
+/** A remote that is a folder on this machine or a mounted drive. */
+export function localRemote({ name, dir }: { name: string; dir: string }): Remote {
+  return {
+    name,
+    url: dir,
+    has: (md5) => exists(objectPath(dir, md5)),
+    put: ({ md5, file }) => copyVerified({ src: file, dest: objectPath(dir, md5), md5, readOnly: true }),
+    async get({ md5, file }) {
+      const src = objectPath(dir, md5);
+      if (!(await exists(src))) throw missingError(name, md5);
+      await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
+    },
+  };
+}
+
+/** S3-compatible settings as DVC names them in `['remote "name"']`. */
+export interface S3Settings {
+  /** `s3://bucket/prefix` */
+  url: string;
+  endpointurl?: string;
+  access_key_id?: string;
+  secret_access_key?: string;
+  session_token?: string;
+  region?: string;
+}
+
+/** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
+export function s3Remote({ name, settings }: { name: string; settings: S3Settings }): Remote {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
+  if (!m) throw new VitrineError('DVC_REMOTE_URL', `Remote "${name}": "${settings.url}" is not an S3 URL like s3://bucket/folder.`, { remote: name, url: settings.url });
+  const bucket = m[1];
+  const prefix = m[2].replace(/\/+$/, '');
+  const client = new S3Client({
+    region: settings.region || 'us-east-1',
+    ...(settings.endpointurl ? { endpoint: settings.endpointurl, forcePathStyle: true } : {}),
+    ...(settings.access_key_id && settings.secret_access_key
+      ? { credentials: { accessKeyId: settings.access_key_id, secretAccessKey: settings.secret_access_key, ...(settings.session_token ? { sessionToken: settings.session_token } : {}) } }
+      : {}),
+    // Plain Content-MD5 integrity, which every S3-compatible server understands.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
+  return {
+    name,
+    url: settings.url,
+    async has(md5) {
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
+        return true;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
+        throw s3Error(name, 'check', md5, error);
+      }
+    },
+    async put({ md5, file }) {
+      const body = await readFile(file);
+      const digest = createHash('md5').update(body).digest();
+      if (digest.toString('hex') !== contentMd5(md5)) throw corruptError({ md5, actual: digest.toString('hex'), where: file });
+      try {
+        // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key(md5), Body: body, ContentMD5: digest.toString('base64') }));
+      } catch (error) {
+        throw s3Error(name, 'upload', md5, error);
+      }
+    },
+    async get({ md5, file }) {
+      let response;
+      try {
+        response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key(md5) }));
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (error as Error).name === 'NoSuchKey') throw missingError(name, md5);
+        throw s3Error(name, 'download', md5, error);
+      }
+      await mkdir(path.dirname(file), { recursive: true });
+      const temp = tempName(file);
+      const hash = createHash('md5');
+      try {
+        const out = await open(temp, 'wx', 0o444);
+        try {
+          for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+            hash.update(chunk);
+            await out.write(chunk);
+          }
+        } finally {
+          await out.close();
+        }
+        const actual = hash.digest('hex');
+        if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+        await rename(temp, file);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+  };
+}
+
+function s3Error(remote: string, action: string, md5: string, error: unknown): VitrineError {
+  const message = error instanceof Error ? error.message || error.name : String(error);
+  return new VitrineError('REMOTE_UNAVAILABLE', `Could not ${action} object ${md5} on the remote "${remote}": ${message}`, { remote, object: md5 }, { cause: error });
+}
+
+/** The remote from a config entry. */
+export function remoteFromConfig(config: RemoteConfig): Remote {
+  if (!config.url) throw new VitrineError('DVC_REMOTE_URL', `The remote "${config.name}" has no url in .dvc/config.`, { remote: config.name });
+  if (config.url.startsWith('s3://')) return s3Remote({ name: config.name, settings: { ...config.options, url: config.url } as S3Settings });
+  if (isUrl(config.url)) {
+    throw new VitrineError('DVC_REMOTE_UNSUPPORTED', `The remote "${config.name}" (${config.url}) uses a kind of storage Vitrine does not support yet: use a folder or S3-compatible storage (s3://…).`, { remote: config.name, url: config.url });
+  }
+  return localRemote({ name: config.name, dir: config.url });
+}
+
+/** Open the named remote, or the default (`core.remote`) from `.dvc/config` + `.dvc/config.local`. */
+export async function openRemote({ root, name }: { root: string; name?: string }): Promise<Remote> {
+  const config = await readDvcConfig({ root });
+  const wanted = name ?? config.defaultRemote;
+  if (!wanted) {
+    throw new VitrineError('DVC_NO_REMOTE', 'No storage remote is set up: run "vitrine data init" or "dvc remote add -d NAME URL" to choose where the images are stored.', {});
+  }
+  const remote = config.remotes[wanted];
+  if (!remote) {
+    const known = Object.keys(config.remotes);
+    throw new VitrineError('DVC_REMOTE_UNKNOWN', `There is no remote called "${wanted}" in .dvc/config${known.length ? ` (known: ${known.join(', ')})` : ''}.`, { remote: wanted });
+  }
+  return remoteFromConfig(remote);
+}

@@ -1,0 +1,116 @@
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { compareCodePoints, hashFile, hashTree, manifestBytes, manifestHash } from '../../pipeline/data/hash.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-hash-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writeTree(base: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(base, ...rel.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+}
+
+describe('DVC 3.x folder hashes', () => {
+  it('matches the example in DVC\'s own documentation of the cache (internal-files.md)', () => {
+    // From iterative/dvc.org "Structure of the cache directory": data/images with cat.jpeg and index.jpeg.
+    expect(
+      manifestHash([
+        { md5: '402e97968614f583ece3b35555971f64', relpath: 'index.jpeg' },
+        { md5: 'de7371b0119f4f75f9de703c7c3bac16', relpath: 'cat.jpeg' },
+      ]),
+    ).toBe('6fdb5336fce0dbfd669f83065f107551.dir');
+  });
+
+  it('gives an empty folder DVC\'s well-known empty hash (md5 of "[]")', async () => {
+    await mkdir(path.join(dir, 'empty', 'only-folders', 'deeper'), { recursive: true });
+    const tree = await hashTree({ dir: path.join(dir, 'empty') });
+    expect(tree).toEqual({ md5: 'd751713988987e9331980363e24189ce.dir', size: 0, nfiles: 0, entries: [] });
+  });
+
+  it('orders "." before "/" and non-ASCII names by code point, escaped as Python json.dumps does', async () => {
+    // Expected values produced by Python: json.dumps(sorted(entries, key=relpath), sort_keys=True).
+    const files: Record<string, string | Buffer> = {
+      'a.b': 'dot',
+      'a/b': 'slash',
+      a0: 'zero',
+      'café.txt': 'accent',
+      '😀.txt': 'emoji',
+      '！.txt': 'fullwidth',
+      'sub/deep/x.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]),
+      'q"uote\\.txt': 'q',
+      'tab\tname': 't',
+    };
+    await writeTree(path.join(dir, 'data'), files);
+    const tree = await hashTree({ dir: path.join(dir, 'data') });
+    expect(tree.entries.map((e) => e.relpath)).toEqual(['a.b', 'a/b', 'a0', 'café.txt', 'q"uote\\.txt', 'sub/deep/x.png', 'tab\tname', '！.txt', '😀.txt']);
+    expect(manifestBytes(tree.entries).toString('utf8')).toBe(
+      '[{"md5": "69eb76c88557a8211cbfc9beda5fc062", "relpath": "a.b"}, {"md5": "9fbbaa4cc515bc46e0c12e82a31df736", "relpath": "a/b"}, ' +
+        '{"md5": "d02c4c4cde7ae76252540d116a40f23a", "relpath": "a0"}, {"md5": "727b79a9a430ccddcf9260a381d5ab10", "relpath": "caf\\u00e9.txt"}, ' +
+        '{"md5": "7694f4a66316e53c8cdd9d9954bd611d", "relpath": "q\\"uote\\\\.txt"}, {"md5": "8eece9cc616084e69299f7f1a53a6404", "relpath": "sub/deep/x.png"}, ' +
+        '{"md5": "e358efa489f58062f10dd7316b65649e", "relpath": "tab\\tname"}, {"md5": "b8f38b4e11bfea1098ec6f86c33a3e44", "relpath": "\\uff01.txt"}, ' +
+        '{"md5": "ba323c3f5b3f1b536461d41cc7f1ba60", "relpath": "\\ud83d\\ude00.txt"}]',
+    );
+    expect(tree.md5).toBe('db95c986685c8ed908618611eb5d5fa6.dir');
+    expect(tree.size).toBe(40);
+    expect(tree.nfiles).toBe(9);
+  });
+
+  it('sorts astral characters after U+FFxx, unlike JavaScript\'s default sort', () => {
+    expect(['😀', '！'].sort()).toEqual(['😀', '！']);
+    expect(['😀', '！'].sort(compareCodePoints)).toEqual(['！', '😀']);
+  });
+
+  it('hashes a file as the md5 of its raw bytes', async () => {
+    await writeFile(path.join(dir, 'foo'), 'foo');
+    expect(await hashFile({ file: path.join(dir, 'foo') })).toBe('acbd18db4cc2f85cedef654fccc4a4d8');
+  });
+
+  it('says DATA_MISSING for a folder that does not exist', async () => {
+    const error = await hashTree({ dir: path.join(dir, 'nope') }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_MISSING')).toBe(true);
+  });
+});
+
+describe('state cache', () => {
+  it('does not re-read unchanged files, and notices a changed one', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one', 'b/c.txt': 'two' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const fromState: boolean[] = [];
+    const first = await hashTree({ dir: data, stateFile, onFile: (_, s) => fromState.push(s) });
+    expect(fromState).toEqual([false, false]);
+    fromState.length = 0;
+    const second = await hashTree({ dir: data, stateFile, onFile: (_, s) => fromState.push(s) });
+    expect(fromState).toEqual([true, true]);
+    expect(second.md5).toBe(first.md5);
+
+    // Same size, new content and mtime: must be re-read.
+    await writeFile(path.join(data, 'a.txt'), 'uno');
+    const later = new Date(Date.now() + 5000);
+    await utimes(path.join(data, 'a.txt'), later, later);
+    fromState.length = 0;
+    const third = await hashTree({ dir: data, stateFile, onFile: (e, s) => fromState.push(s) });
+    expect(fromState.filter((s) => !s)).toHaveLength(1);
+    expect(third.md5).not.toBe(first.md5);
+  });
+
+  it('trusts the state only for the same inode, mtime and size (a stale entry with the wrong md5 is never used)', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one' });
+    const stateFile = path.join(dir, 'state.json');
+    await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/1', files: { 'data/a.txt': ['1', '1', 3, 'ffffffffffffffffffffffffffffffff'] } }));
+    const tree = await hashTree({ dir: data, stateFile });
+    expect(tree.entries[0].md5).toBe('f97c5d29941bfb1b2fdab0874906ab82');
+  });
+});

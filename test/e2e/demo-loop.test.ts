@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { access, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+
+/*
+ * The whole loop on a small demo collection, as a user runs it: `vitrine demo`, `vitrine run`, a
+ * second run that skips everything, then the label-correction "pull request" and a run that
+ * retrains, compares with the promoted model and promotes again.
+ */
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+let root: string;
+
+const gitEnv = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.org' };
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
+
+async function vitrine(...args: string[]) {
+  let stdout = '';
+  const log = memoryLogger();
+  const code = await main(args, { cwd: root, env: {}, stdout: (t) => (stdout += t), log });
+  const messages = log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
+  if (code !== 0) throw new Error(`vitrine ${args.join(' ')} exited ${code}:\n${messages}`);
+  return { stdout, messages };
+}
+
+async function stageStatuses(): Promise<Record<string, string>> {
+  const { stdout } = await vitrine('run', '--json');
+  const { stages } = JSON.parse(stdout) as { stages: { name: string; status: string }[] };
+  return Object.fromEntries(stages.map((s) => [s.name, s.status]));
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-e2e-'));
+  // The museum's repository: the template's site and params, a small demo, quick training.
+  await symlink(path.join(repo, 'site'), path.join(root, 'site'));
+  await symlink(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
+  await writeFile(
+    path.join(root, 'params.yaml'),
+    `demo:\n  per_type: 10\n  unlabelled_per_type: 1\n  wrong_label_rate: 0.15\n  image_size: 128\ntrain:\n  epochs: 40\n  workers: 1\nevaluate:\n  bootstrap: 200\ngate:\n  min_macro_f1: 0.3\n  min_class_f1: 0\n  max_macro_f1_drop: 0.5\n`,
+  );
+  await writeFile(path.join(root, '.gitignore'), '/data/\n/.vitrine/\n/.vitrine-remote/\nnode_modules\n');
+  git('init', '-q', '-b', 'main');
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the demo loop end to end', () => {
+  it('generates the demo, runs every stage, and skips them all the second time', async () => {
+    await vitrine('demo');
+    git('add', '-A');
+    git('commit', '-qm', 'Demo collection');
+    const first = await stageStatuses();
+    expect(first).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
+    for (const file of ['.vitrine/report/report.md', '.vitrine/evaluate/metrics.json', '.vitrine/model/model.json', '.vitrine/model/model-info.json', '.vitrine/site/index.html', 'data.dvc']) {
+      await expect(access(path.join(root, file)), file).resolves.toBeUndefined();
+    }
+    const second = await stageStatuses();
+    expect(Object.values(second).every((s) => s === 'skipped')).toBe(true);
+    // The demo command is idempotent too.
+    await vitrine('demo');
+    expect(git('status', '--porcelain')).toBe('');
+  });
+
+  it('retrains after the label-correction pull request and compares with the promoted model', async () => {
+    git('checkout', '-q', '-b', 'fix-labels');
+    await vitrine('demo', '--fix-labels');
+    git('commit', '-qam', 'Correct wrong labels');
+    const statuses = await stageStatuses();
+    expect(statuses.dataset).toBe('ran');
+    expect(statuses.train).toBe('ran');
+    expect(statuses.evaluate).toBe('ran');
+    const metrics = JSON.parse(await readFile(path.join(root, '.vitrine/evaluate/metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.baseline?.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(['better', 'worse', 'no detectable difference']).toContain(metrics.baseline?.comparison.verdict);
+    const report = await readFile(path.join(root, '.vitrine/report/report.md'), 'utf8');
+    expect(report.split('\n')[0]).toMatch(/better|worse|no detectable difference/i);
+  });
+});

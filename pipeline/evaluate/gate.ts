@@ -1,0 +1,38 @@
+import type { Params } from '../params.ts';
+import type { Metrics, ModelScores } from '../types.ts';
+
+const fmt = (x: number) => x.toFixed(3);
+
+/**
+ * The promotion gate from `params.gate`. Every model: macro-F1 at least `min_macro_f1`, and no class
+ * F1 below `min_class_f1` (classes with test objects only: one without any cannot be judged). With a
+ * baseline, also: macro-F1 no more than `max_macro_f1_drop` below the baseline's on the same objects.
+ */
+export function checkGate({ candidate, baseline, gate }: { candidate: ModelScores; baseline: ModelScores | null; gate: Params['gate'] }): Metrics['gate'] {
+  const checks: Metrics['gate']['checks'] = [];
+  const f1 = candidate.macroF1.value;
+  checks.push({
+    name: 'macro-F1 at least the minimum',
+    passed: f1 >= gate.min_macro_f1,
+    detail: `macro-F1 ${fmt(f1)}, minimum ${fmt(gate.min_macro_f1)}`,
+  });
+  const judged = candidate.perClass.filter((c) => c.support > 0);
+  const weak = judged.filter((c) => c.f1 < gate.min_class_f1);
+  const unjudged = candidate.perClass.filter((c) => c.support === 0).map((c) => c.label);
+  checks.push({
+    name: 'every class F1 at least the minimum',
+    passed: weak.length === 0,
+    detail:
+      (weak.length === 0 ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}` : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${c.label} ${fmt(c.f1)}`).join(', ')}`) +
+      (unjudged.length > 0 ? `; no test objects for ${unjudged.join(', ')}` : ''),
+  });
+  if (baseline) {
+    const drop = baseline.macroF1.value - f1;
+    checks.push({
+      name: 'macro-F1 not more than the allowed drop below the baseline',
+      passed: drop <= gate.max_macro_f1_drop + 1e-12,
+      detail: `baseline ${fmt(baseline.macroF1.value)}, candidate ${fmt(f1)} (${drop > 0 ? `drop ${fmt(drop)}` : `gain ${fmt(-drop)}`}), allowed drop ${fmt(gate.max_macro_f1_drop)}`,
+    });
+  }
+  return { passed: checks.every((c) => c.passed), checks };
+}

@@ -1,0 +1,115 @@
+import type { Params } from '../params.ts';
+import type { Metrics, ModelScores } from '../types.ts';
+import { bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
+import { factorBreakdown, type FactorSource } from './factors.ts';
+import { checkGate } from './gate.ts';
+import { accuracyOf, classMetricsOf, confusionOf, eceOf, macroF1Of, prepare, topKOf, type Prepared, type ProbabilityRows } from './scores.ts';
+
+/** Seed of every bootstrap: fixed so the same predictions always give the same intervals. */
+export const BOOTSTRAP_SEED = 20_240_601;
+
+/** Headline scores of one model with bootstrap intervals: the `ModelScores` part of metrics.json. */
+export function scoreModel({ prepared, labels, evaluate, seed = BOOTSTRAP_SEED }: { prepared: Prepared; labels: string[]; evaluate: Params['evaluate']; seed?: number }): ModelScores {
+  const k = Math.min(evaluate.top_k, labels.length);
+  const intervals = bootstrapIntervals({
+    prepared,
+    statistics: { accuracy: accuracyOf, macroF1: macroF1Of, topK: (p) => topKOf(p, k), ece: (p) => eceOf(p) },
+    resamples: evaluate.bootstrap,
+    seed,
+  });
+  const confusion = confusionOf(prepared);
+  return {
+    accuracy: intervals.accuracy,
+    macroF1: intervals.macroF1,
+    topK: { k, accuracy: intervals.topK },
+    ece: intervals.ece,
+    perClass: classMetricsOf({ confusion, labels }),
+    confusion,
+  };
+}
+
+/** What `buildMetrics` needs about each test object. */
+export interface EvaluatedObject extends FactorSource {
+  id: string;
+}
+
+/**
+ * Everything in metrics.json that follows from the predictions: the candidate's scores, the
+ * baseline's on the same objects with the paired comparison, factor breakdowns, changed and
+ * least-confident predictions and the gate. `y[i]` is the true class index of `objects[i]`, and row i
+ * of each probability table is that object's prediction, with columns in `labels` order.
+ */
+export function buildMetrics({
+  labels,
+  objects,
+  y,
+  candidate,
+  baseline,
+  params,
+  createdAt,
+  backend,
+  backbone,
+  inputs,
+  seed = BOOTSTRAP_SEED,
+}: {
+  labels: string[];
+  objects: EvaluatedObject[];
+  y: number[];
+  candidate: ProbabilityRows;
+  baseline: { version: string; probs: ProbabilityRows } | null;
+  params: Pick<Params, 'evaluate' | 'gate'>;
+  createdAt: string;
+  backend: string;
+  backbone: string;
+  inputs: Metrics['inputs'];
+  seed?: number;
+}): Metrics {
+  const { evaluate } = params;
+  const cand = prepare({ y, probs: candidate, classes: labels.length });
+  const scores = scoreModel({ prepared: cand, labels, evaluate, seed });
+  let baselinePart: Metrics['baseline'] = null;
+  let base: Prepared | null = null;
+  if (baseline) {
+    base = prepare({ y, probs: baseline.probs, classes: labels.length });
+    const baseScores = scoreModel({ prepared: base, labels, evaluate, seed });
+    const paired = pairedBootstrap({ candidate: cand, baseline: base, statistic: macroF1Of, resamples: evaluate.bootstrap, seed, alpha: evaluate.alpha });
+    baselinePart = {
+      ...baseScores,
+      version: baseline.version,
+      comparison: {
+        metric: 'macroF1',
+        difference: paired.difference,
+        pValue: paired.pValue,
+        test: `paired bootstrap of the macro-F1 difference over the same ${y.length} test objects (${evaluate.bootstrap} resamples, two-sided)`,
+        verdict: paired.verdict,
+      },
+    };
+  }
+  const changedPredictions: Metrics['changedPredictions'] = [];
+  if (base) {
+    objects.forEach((o, i) => {
+      if (base.predicted[i] !== cand.predicted[i]) {
+        changedPredictions.push({ id: o.id, label: labels[y[i]!]!, baseline: labels[base.predicted[i]!]!, candidate: labels[cand.predicted[i]!]! });
+      }
+    });
+  }
+  const leastConfident = objects
+    .map((o, i) => ({ id: o.id, label: labels[y[i]!]!, predicted: labels[cand.predicted[i]!]!, confidence: cand.confidence[i]! }))
+    .sort((a, b) => a.confidence - b.confidence || a.id.localeCompare(b.id))
+    .slice(0, evaluate.least_confident);
+  return {
+    schema: 'vitrine.metrics/1',
+    createdAt,
+    backend,
+    backbone,
+    labels,
+    n: y.length,
+    ...scores,
+    factors: factorBreakdown({ objects, prepared: cand, factors: evaluate.factors }),
+    baseline: baselinePart,
+    changedPredictions,
+    leastConfident,
+    inputs,
+    gate: checkGate({ candidate: scores, baseline: baselinePart, gate: params.gate }),
+  };
+}

@@ -49,7 +49,7 @@ export function parseDvcFile({ text, file }: { text: string; file: string }): Dv
   };
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    const line = error.linePos?.[0]?.line ?? 1;
+    const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
     fail(line, `this is not valid YAML (${error.message.split('\n')[0]}).`);
   }
   const root = doc.contents;

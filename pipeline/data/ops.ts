@@ -132,9 +132,9 @@ export interface TransferResult {
 }
 
 /** Upload the objects of data.dvc that the remote lacks (in parallel, each verified). Rerun to resume. */
-export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; remote?: string; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
   const t = await tracked({ root, target });
-  const remote = await openRemote({ root, name: remoteName });
+  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
@@ -176,9 +176,9 @@ function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, s
 }
 
 /** Download the objects of data.dvc the local cache lacks (in parallel, verified), then check out. Rerun to resume. */
-export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; remote?: string; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
   const t = await tracked({ root, target });
-  const remote = await openRemote({ root, name: remoteName });
+  const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   let transferred = 0;
   let skipped = 0;
   if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;

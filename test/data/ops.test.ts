@@ -1,0 +1,258 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import {
+  addData,
+  checkoutData,
+  dataStatus,
+  initData,
+  openRemote,
+  pullData,
+  pushData,
+  readDvcFile,
+} from '../../pipeline/data/index.ts';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { localRemote } from '../../pipeline/data/remote.ts';
+import { SAMPLE, cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+
+let base: string;
+let repo: string;
+let storage: string;
+beforeEach(async () => {
+  base = await tempDir();
+  repo = path.join(base, 'repo');
+  storage = path.join(base, 'storage');
+  await mkdir(repo);
+  await writeTree(path.join(repo, 'data'), SAMPLE);
+  await initData({ root: repo, remoteUrl: '../storage' });
+});
+afterEach(async () => {
+  await cleanup(base);
+});
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+describe('init and add', () => {
+  it('writes .dvc/config, .dvc/.gitignore and data.dvc exactly as DVC 3 does', async () => {
+    expect(await readFile(path.join(repo, '.dvc', 'config'), 'utf8')).toBe(`[core]\n    remote = local\n['remote "local"']\n    url = ../../storage\n`);
+    expect(await readFile(path.join(repo, '.dvc', '.gitignore'), 'utf8')).toBe('/config.local\n/tmp\n/cache\n');
+    const result = await addData({ root: repo, log: silentLogger });
+    expect(result.nfiles).toBe(4);
+    expect(result.size).toBe(Object.values(SAMPLE).reduce((n, s) => n + s.length, 0));
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(
+      `outs:\n- md5: ${result.md5}\n  size: ${result.size}\n  nfiles: 4\n  hash: md5\n  path: data\n`,
+    );
+    expect(await readFile(path.join(repo, '.gitignore'), 'utf8')).toBe('/data\n');
+    // Cache layout files/md5/ab/cdef…, read-only, and the manifest DVC would write.
+    const png = objectPath(path.join(repo, '.dvc', 'cache'), md5('not really a png 1'));
+    expect(png).toContain(path.join('.dvc', 'cache', 'files', 'md5', md5('not really a png 1').slice(0, 2)));
+    expect((await stat(png)).mode & 0o222).toBe(0);
+    const manifest = await readFile(objectPath(path.join(repo, '.dvc', 'cache'), result.md5), 'utf8');
+    expect(manifest).toBe(
+      `[{"md5": "${md5(SAMPLE['images/A1.png'])}", "relpath": "images/A1.png"}, {"md5": "${md5(SAMPLE['images/A2.png'])}", "relpath": "images/A2.png"}, ` +
+        `{"md5": "${md5(SAMPLE['images/sub/A3.png'])}", "relpath": "images/sub/A3.png"}, {"md5": "${md5(SAMPLE['objects.csv'])}", "relpath": "objects.csv"}]`,
+    );
+    expect(md5(manifest)).toBe(result.md5.replace('.dir', ''));
+    // A second add changes nothing.
+    expect(await addData({ root: repo, log: silentLogger })).toEqual(result);
+    expect(await readFile(path.join(repo, '.gitignore'), 'utf8')).toBe('/data\n');
+  });
+});
+
+describe('push, pull, checkout, status', () => {
+  it('round-trips through a local remote, moving only missing objects', async () => {
+    const added = await addData({ root: repo, log: silentLogger });
+    // 3 distinct file objects (two images share content) + the manifest.
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 4, skipped: 0 });
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
+    expect((await readdir(path.join(storage, 'files', 'md5'))).length).toBeGreaterThan(0);
+    expect(await stat(objectPath(storage, added.md5))).toBeTruthy();
+
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const before = await dataStatus({ root: clone, log: silentLogger, remote: true });
+    expect(before.clean).toBe(false);
+    expect(before.workspace).toBeNull();
+    expect(before.remote?.missing).toBe(0);
+    // Like `dvc status -c`, checking the remote fetched the folder list into the cache.
+    const log = memoryLogger();
+    expect(await pullData({ root: clone, log })).toEqual({ transferred: 3, skipped: 1 });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+    const after = await dataStatus({ root: clone, log: silentLogger });
+    expect(after.clean).toBe(true);
+    expect(after.changes).toEqual({ added: [], removed: [], modified: [] });
+    expect(after.cache.missing).toBe(0);
+
+    // Edits show up in status; checkout puts the recorded version back.
+    await writeFile(path.join(clone, 'data', 'objects.csv'), 'id,title\nA1,Bowl\n');
+    await writeFile(path.join(clone, 'data', 'images', 'new.png'), 'new');
+    const edited = await dataStatus({ root: clone, log: silentLogger });
+    expect(edited.clean).toBe(false);
+    expect(edited.changes).toEqual({ added: ['images/new.png'], removed: [], modified: ['objects.csv'] });
+    const out = await checkoutData({ root: clone, log: silentLogger });
+    expect(out.written).toBe(1);
+    expect(out.extra).toEqual(['data/images/new.png']);
+    expect(await readFile(path.join(clone, 'data', 'objects.csv'), 'utf8')).toBe(SAMPLE['objects.csv']);
+    await checkoutData({ root: clone, log: silentLogger, force: true });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+  });
+
+  it('two pushes of the same data at once both succeed', async () => {
+    await addData({ root: repo, log: silentLogger });
+    const [a, b] = await Promise.all([pushData({ root: repo, log: silentLogger, jobs: 2 }), pushData({ root: repo, log: silentLogger, jobs: 3 })]);
+    expect(a.transferred + a.skipped).toBe(4);
+    expect(b.transferred + b.skipped).toBe(4);
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    await pullData({ root: clone, log: silentLogger });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+  });
+});
+
+describe('faults', () => {
+  it('a missing remote object names the object and the file that needs it', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const lost = md5(SAMPLE['objects.csv']);
+    await chmod(objectPath(storage, lost), 0o644);
+    const { rm } = await import('node:fs/promises');
+    await rm(objectPath(storage, lost));
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const log = memoryLogger();
+    const error = await pullData({ root: clone, log }).catch((e) => e);
+    expect(isVitrineError(error, 'REMOTE_OBJECT_MISSING')).toBe(true);
+    expect(error.message).toContain(lost);
+    expect(error.message).toContain('data/objects.csv');
+    expect(log.lines.some((l) => l.level === 'error' && l.where?.file === 'data/objects.csv' && l.where?.object === lost)).toBe(true);
+    // The rest was downloaded: a later pull after a push resumes.
+    await pushData({ root: repo, log: silentLogger });
+    expect(await pullData({ root: clone, log: silentLogger })).toEqual({ transferred: 1, skipped: 3 });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+  });
+
+  it('a damaged cache object is detected, reported and never checked out', async () => {
+    await addData({ root: repo, log: silentLogger });
+    const object = objectPath(path.join(repo, '.dvc', 'cache'), md5(SAMPLE['images/A1.png']));
+    await chmod(object, 0o644);
+    await writeFile(object, 'tampered bytes');
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(repo, 'data', 'images', 'A1.png'));
+    const log = memoryLogger();
+    const error = await checkoutData({ root: repo, log }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
+    expect(error.message).toContain(md5(SAMPLE['images/A1.png']));
+    expect(error.message).toContain('data/images/A1.png');
+    await expect(stat(path.join(repo, 'data', 'images', 'A1.png'))).rejects.toThrow();
+    expect(log.lines.some((l) => l.level === 'error' && l.where?.file === 'data/images/A1.png')).toBe(true);
+  });
+
+  it('a damaged object on the remote is refused by pull', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const object = objectPath(storage, md5(SAMPLE['objects.csv']));
+    await chmod(object, 0o644);
+    await writeFile(object, 'tampered');
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const error = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
+    await expect(stat(objectPath(path.join(clone, '.dvc', 'cache'), md5(SAMPLE['objects.csv'])))).rejects.toThrow();
+    await expect(stat(path.join(clone, 'data', 'objects.csv'))).rejects.toThrow();
+  });
+
+  it('an interrupted push (process killed mid-object) leaves no partial object visible, and the next push completes', async () => {
+    const remoteDir = path.join(base, 'killed-remote');
+    const fifo = path.join(base, 'fifo');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const content = Buffer.alloc(4 * 1024 * 1024, 7);
+    const id = createHash('md5').update(content).digest('hex');
+    const child = path.join(base, 'child.ts');
+    const remoteModule = path.resolve('pipeline/data/remote.ts');
+    await writeFile(child, `import { localRemote } from ${JSON.stringify(remoteModule)};\nawait localRemote({ name: 'r', dir: ${JSON.stringify(remoteDir)} }).put({ md5: ${JSON.stringify(id)}, file: ${JSON.stringify(fifo)} });\n`);
+    const proc = spawn(path.resolve('node_modules/.bin/node'), [child], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    // Feed half the object through the pipe, wait until the temp file holds some of it, then kill.
+    const writer = await open(fifo, 'w');
+    await writer.write(content.subarray(0, content.length / 2));
+    const dest = objectPath(remoteDir, id);
+    let sawPartial = false;
+    for (let i = 0; i < 200; i++) {
+      const names = await readdir(path.dirname(dest)).catch(() => []);
+      const temp = names.find((n) => n.endsWith('.tmp'));
+      if (temp && (await stat(path.join(path.dirname(dest), temp))).size > 0) {
+        sawPartial = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    proc.kill('SIGKILL');
+    await exited;
+    await writer.close().catch(() => {});
+    expect(sawPartial).toBe(true);
+    const remote = localRemote({ name: 'r', dir: remoteDir });
+    expect(await remote.has(id)).toBe(false);
+    await expect(stat(dest)).rejects.toThrow();
+    // Resume: a real push of the same object succeeds.
+    const file = path.join(base, 'whole.bin');
+    await writeFile(file, content);
+    await remote.put({ md5: id, file });
+    expect(await remote.has(id)).toBe(true);
+  }, 30_000);
+
+  it('an interrupted pull keeps what it finished and resumes with the rest', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const real = await openRemote({ root: clone });
+    let gets = 0;
+    const flaky = { ...real, get: async (o: { md5: string; file: string }) => { if (++gets > 2) throw new Error('network dropped'); return real.get(o); } };
+    await expect(pullData({ root: clone, log: silentLogger, remote: flaky, jobs: 1 })).rejects.toThrow('network dropped');
+    const resumed = await pullData({ root: clone, log: silentLogger });
+    expect(resumed).toEqual({ transferred: 2, skipped: 2 });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+  });
+
+  it('refuses a path in data.dvc that leaves the repository', async () => {
+    await addData({ root: repo, log: silentLogger });
+    const text = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    for (const bad of ['../outside', '/etc', '.git/objects', '.']) {
+      await writeFile(path.join(repo, 'data.dvc'), text.replace('path: data', `path: ${bad}`));
+      const error = await checkoutData({ root: repo, log: silentLogger }).catch((e) => e);
+      expect(isVitrineError(error, 'DVCFILE_PATH_OUTSIDE'), bad).toBe(true);
+    }
+  });
+
+  it('a malformed data.dvc names its line', async () => {
+    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: not-a-hash\n  size: 12\n  hash: md5\n  path: data\n');
+    const error = await dataStatus({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DVCFILE_INVALID')).toBe(true);
+    expect(error.message).toMatch(/^data\.dvc:2: /);
+    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: twelve\n  path: data\n');
+    const sizeError = await readDvcFile({ file: path.join(repo, 'data.dvc') }).catch((e) => e);
+    expect(sizeError.message).toMatch(/^data\.dvc:3: "size: twelve"/);
+    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: abc\n   path: [\n');
+    const yamlError = await readDvcFile({ file: path.join(repo, 'data.dvc') }).catch((e) => e);
+    expect(isVitrineError(yamlError, 'DVCFILE_INVALID')).toBe(true);
+    expect(yamlError.data.line).toBeGreaterThan(1);
+  });
+
+  it('a DVC 2.x data.dvc (no "hash:") is read, and refused for transfers with a message that says so', async () => {
+    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: 6fdb5336fce0dbfd669f83065f107551.dir\n  size: 20\n  nfiles: 2\n  path: data\n');
+    const parsed = await readDvcFile({ file: path.join(repo, 'data.dvc') });
+    expect(parsed.legacy).toBe(true);
+    expect(parsed.outs[0].md5).toBe('6fdb5336fce0dbfd669f83065f107551.dir');
+    const error = await pullData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DVCFILE_LEGACY')).toBe(true);
+    expect(error.message).toContain('DVC 2.x');
+    // "vitrine data add" records it again in DVC 3 format.
+    await addData({ root: repo, log: silentLogger });
+    expect((await readDvcFile({ file: path.join(repo, 'data.dvc') })).legacy).toBe(false);
+  });
+});

@@ -1,0 +1,216 @@
+import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compareIds } from '../collection/index.ts';
+import { hashTree, mapPool } from '../data/hash.ts';
+import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
+import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
+import { analyseImage, loadAnalyses, saveAnalyses, type AnalysisSettings, type ImageAnalysis } from './analyse.ts';
+import { readImageBytes } from './images.ts';
+import { assignSplits } from './split.ts';
+import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
+
+/*
+ * The dataset stage: join the objects table, the images under `data/` and the labels in git into
+ * `.vitrine/dataset/dataset.json`, the one list every later stage reads. Bad rows are reported with
+ * their file and line; `dataset.on_invalid` decides whether they are skipped or fail the run.
+ */
+
+export const SPLITS: Split[] = ['train', 'validation', 'test'];
+
+// Beyond this many, warnings are counted rather than printed (all are kept in dataset.json).
+const MAX_PRINTED_ISSUES = 50;
+
+/** `.vitrine/dataset/dataset.json` of a workspace. */
+export function datasetFile(ws: Workspace): string {
+  return path.join(ws.dataset, 'dataset.json');
+}
+
+/**
+ * Build the dataset and write `.vitrine/dataset/dataset.json` (atomically) and its thumbnails.
+ * Throws DATASET_INVALID when `params.dataset.on_invalid` is "fail" and any row has a problem.
+ */
+export async function buildDataset({ ws, params, log, jobs = availableParallelism() }: { ws: Workspace; params: Params; log: Logger; jobs?: number }): Promise<Dataset> {
+  const p = params.dataset;
+  const vocabulary = params.collection.vocabulary;
+  const objectsName = rel(ws, ws.objects);
+  const labelsName = rel(ws, ws.labels);
+
+  const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
+  const issues: DatasetIssue[] = [...read.issues];
+  const { labels, missing } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+
+  // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
+  const tree = await hashTree({ dir: ws.data, stateFile: path.join(ws.work, 'state.json') });
+  const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+
+  // Objects with an image file.
+  const withImage: { object: (typeof read.objects)[number]; relpath: string; md5: string }[] = [];
+  for (const object of read.objects) {
+    const line = read.lineOf.get(object.id);
+    const relpath = path.posix.normalize(object.image.split('\\').join('/'));
+    const where = { file: objectsName, line, object: object.id };
+    if (!object.image) {
+      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: object "${object.id}" has no image.`, ...where });
+    } else if (relpath.startsWith('../') || path.posix.isAbsolute(relpath)) {
+      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: the image of object "${object.id}" ("${object.image}") is outside the data folder; image paths are relative to data/, like "images/${object.id}.jpg".`, ...where });
+    } else if (!md5Of.has(relpath)) {
+      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`, ...where });
+    } else {
+      withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
+    }
+  }
+
+  // Analyse each distinct image once; reuse the last run's answers.
+  const settings: AnalysisSettings = {
+    widths: p.thumbnails.widths,
+    quality: p.thumbnails.quality,
+    maxPixels: p.image.max_pixels,
+    background: p.image.background,
+    colourCount: p.colours.count,
+    colourMinShare: p.colours.min_share,
+  };
+  const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
+  const firstPathOf = new Map<string, string>();
+  for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
+  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5));
+  const analyses = new Map<string, ImageAnalysis>();
+  for (const md5 of firstPathOf.keys()) if (previous.has(md5)) analyses.set(md5, previous.get(md5)!);
+  const failures = new Map<string, VitrineError>();
+  if (toAnalyse.length > 0) {
+    log.info(`Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`);
+    const progress = log.progress('Images', toAnalyse.length);
+    await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
+      const file = path.join(ws.data, relpath);
+      const name = `data/${relpath}`;
+      try {
+        const data = await readImageBytes({ file });
+        analyses.set(md5, await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings }));
+      } catch (error) {
+        if (!(error instanceof VitrineError)) throw error;
+        failures.set(md5, error);
+      } finally {
+        progress.tick();
+      }
+    });
+    progress.done();
+  }
+
+  const usable = withImage.filter(({ object, md5 }) => {
+    const failure = failures.get(md5);
+    if (!failure) return true;
+    const line = read.lineOf.get(object.id);
+    issues.push({ code: failure.code, message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`, file: objectsName, line, object: object.id });
+    return false;
+  });
+
+  const labelCheck = checkLabels({ labels, objectIds: new Set(read.objects.map((o) => o.id)), vocabulary, name: labelsName });
+  issues.push(...labelCheck.issues);
+
+  const splits = assignSplits({ objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })), fractions: p.split });
+  const objects: DatasetObject[] = usable
+    .map(({ object, md5 }) => {
+      const analysis = analyses.get(md5)!;
+      return {
+        ...object,
+        imageMd5: md5,
+        width: analysis.width,
+        height: analysis.height,
+        label: labelCheck.labelOf.get(object.id) ?? null,
+        split: splits.get(object.id)!,
+        colours: analysis.colours,
+        thumbnails: analysis.thumbnails,
+      };
+    })
+    .sort((a, b) => compareIds(a.id, b.id));
+
+  const dataset: Dataset = { schema: 'vitrine.dataset/1', labels: [...vocabulary], objects, issues: sortIssues(issues), counts: countObjects({ objects, vocabulary }) };
+
+  await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: new Map([...analyses].filter(([md5]) => firstPathOf.has(md5) && !failures.has(md5))) });
+  reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid });
+  if (issues.length > 0 && p.on_invalid === 'fail') {
+    const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);
+    const more = dataset.issues.length > 20 ? [`  ...and ${dataset.issues.length - 20} more.`] : [];
+    throw new VitrineError(
+      'DATASET_INVALID',
+      `The dataset has ${dataset.issues.length} problem${dataset.issues.length === 1 ? '' : 's'} (dataset.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}`,
+      { issues: dataset.issues },
+    );
+  }
+  warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
+  await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
+  return dataset;
+}
+
+/** Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run. */
+export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
+  const file = datasetFile(ws);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, { file: rel(ws, file) });
+    throw error;
+  }
+  const dataset = JSON.parse(text) as Dataset;
+  if (dataset.schema !== 'vitrine.dataset/1') throw new VitrineError('DATASET_SCHEMA', `${rel(ws, file)} was written by another version of Vitrine (schema "${dataset.schema}"); run "vitrine dataset" again.`, { file: rel(ws, file) });
+  return dataset;
+}
+
+/** Objects and labelled objects; `bySplit` and `byLabel` count labelled objects (the training data). */
+export function countObjects({ objects, vocabulary }: { objects: DatasetObject[]; vocabulary: string[] }): Dataset['counts'] {
+  const empty = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
+  const bySplit = empty();
+  const byLabel: Record<string, Record<Split, number>> = Object.fromEntries(vocabulary.map((l) => [l, empty()]));
+  let labelled = 0;
+  for (const o of objects) {
+    if (o.label === null) continue;
+    labelled++;
+    bySplit[o.split]++;
+    byLabel[o.label]![o.split]++;
+  }
+  return { objects: objects.length, labelled, bySplit, byLabel };
+}
+
+function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
+  return [...issues].sort((a, b) => compareIds(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareIds(a.code, b.code));
+}
+
+function reportIssues({ issues, log, onInvalid }: { issues: DatasetIssue[]; log: Logger; onInvalid: 'skip' | 'fail' }): void {
+  if (issues.length === 0) return;
+  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) log.warn(issue.message, { file: issue.file, line: issue.line, object: issue.object });
+  if (issues.length > MAX_PRINTED_ISSUES) log.warn(`...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`);
+  const byCode = new Map<string, number>();
+  for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
+  const detail = [...byCode].map(([code, n]) => `${n} ${ISSUE_WORDS[code] ?? code}`).join(', ');
+  const rows = `${issues.length} row${issues.length === 1 ? '' : 's'}`;
+  log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.` : `${rows} with problems: ${detail}.`);
+}
+
+const ISSUE_WORDS: Record<string, string> = {
+  OBJECT_ID_MISSING: 'without an object id',
+  OBJECT_DUPLICATE: 'repeated object ids',
+  OBJECT_NO_IMAGE: 'objects without an image',
+  IMAGE_UNREADABLE: 'images that cannot be read',
+  IMAGE_TOO_LARGE: 'images over the pixel limit',
+  IMAGE_MISSING: 'missing image files',
+  LABEL_UNKNOWN_OBJECT: 'labels for unknown objects',
+  LABEL_DUPLICATE: 'repeated labels',
+  LABEL_NOT_IN_VOCABULARY: 'labels outside the vocabulary',
+};
+
+function warnSmallClasses({ dataset, minTest, log, labelsName }: { dataset: Dataset; minTest: number; log: Logger; labelsName: string }): void {
+  for (const label of dataset.labels) {
+    const test = dataset.counts.byLabel[label]!.test;
+    if (test >= minTest) continue;
+    log.warn(
+      `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). Label more "${label}" objects.`,
+      { file: labelsName },
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import { parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import { VitrineError } from '../errors.ts';
+import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
+
+/*
+ * The checks on the collection's two tables that do not need the images: duplicate or missing object
+ * ids, and label lines that name an unknown object, repeat an object or use a label outside the
+ * vocabulary. Each problem is a DatasetIssue with its file and line, so that it can be shown as an
+ * annotation on that line of the pull request; the caller decides whether issues skip or fail.
+ */
+
+/**
+ * Read `data/objects.csv`, keeping the first row of a repeated id and reporting the others (the
+ * collection reader refuses the whole file instead). `file` is the path to read; `name` is how
+ * messages call it (root-relative).
+ */
+export async function readObjectsChecked({ file, name }: { file: string; name: string }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new VitrineError('FILE_MISSING', `${name} does not exist: the dataset needs the objects table (run "vitrine import" or "vitrine demo" first).`, { file: name });
+    }
+    throw error;
+  }
+  const { header, rows } = parseCsv({ text, file: name });
+  const issues: DatasetIssue[] = [];
+  const firstLine = new Map<string, number>();
+  const kept: typeof rows = [];
+  for (const row of rows) {
+    const id = row.cells.id ?? '';
+    if (!id) {
+      issues.push({ code: 'OBJECT_ID_MISSING', message: `${name}:${row.line}: this row has no object id, so it cannot be used.`, file: name, line: row.line });
+      continue;
+    }
+    const seen = firstLine.get(id);
+    if (seen !== undefined) {
+      issues.push({ code: 'OBJECT_DUPLICATE', message: `${name}:${row.line}: object "${id}" appears twice (first on line ${seen}); this row is ignored.`, file: name, line: row.line, object: id });
+      continue;
+    }
+    firstLine.set(id, row.line);
+    kept.push(row);
+  }
+  // Let the collection reader map the columns, so both agree on what a row means.
+  const clean = stringify([header, ...kept.map((row) => header.map((h) => row.cells[h] ?? ''))]);
+  const { objects } = header.length === 0 ? { objects: [] } : parseObjects({ text: clean, file: name });
+  return { objects, lineOf: firstLine, issues };
+}
+
+/** Read `labels.csv`; a missing file means no labels yet. */
+export async function readLabelsChecked({ file, name }: { file: string; name: string }): Promise<{ labels: LabelLine[]; missing: boolean }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], missing: true };
+    throw error;
+  }
+  return { labels: parseLabels({ text, file: name }), missing: false };
+}
+
+/**
+ * Check label lines against the objects and the vocabulary. Returns one label per object (a label
+ * line that is repeated with a different label leaves the object unlabelled: we do not guess) and
+ * the issues, each on its line of `labels.csv`.
+ */
+export function checkLabels({ labels, objectIds, vocabulary, name }: { labels: LabelLine[]; objectIds: Set<string>; vocabulary: string[]; name: string }): { labelOf: Map<string, string>; issues: DatasetIssue[] } {
+  const issues: DatasetIssue[] = [];
+  const known = new Set(vocabulary);
+  const linesOf = new Map<string, LabelLine[]>();
+  for (const line of labels) {
+    if (!objectIds.has(line.objectId)) {
+      issues.push({ code: 'LABEL_UNKNOWN_OBJECT', message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection; check the id for a typo.`, file: name, line: line.line, object: line.objectId });
+      continue;
+    }
+    if (!known.has(line.label)) {
+      const hint = vocabulary.find((v) => v.toLowerCase() === line.label.trim().toLowerCase());
+      const suggestion = hint ? ` Did you mean "${hint}"?` : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
+      issues.push({ code: 'LABEL_NOT_IN_VOCABULARY', message: `${name}:${line.line}: "${line.label}" is not one of the labels of this collection.${suggestion}`, file: name, line: line.line, object: line.objectId });
+      continue;
+    }
+    const list = linesOf.get(line.objectId) ?? [];
+    list.push(line);
+    linesOf.set(line.objectId, list);
+  }
+  const labelOf = new Map<string, string>();
+  for (const [id, lines] of linesOf) {
+    const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
+    const agree = rest.every((l) => l.label === first.label);
+    for (const extra of rest) {
+      const message = agree
+        ? `${name}:${extra.line}: object "${id}" is labelled a second time (first on line ${first.line}); remove one of the lines.`
+        : `${name}:${extra.line}: object "${id}" has two different labels ("${first.label}" on line ${first.line}, "${extra.label}" here); it is left unlabelled until one line is removed.`;
+      issues.push({ code: 'LABEL_DUPLICATE', message, file: name, line: extra.line, object: id });
+    }
+    if (agree) labelOf.set(id, first.label);
+  }
+  return { labelOf, issues };
+}

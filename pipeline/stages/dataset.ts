@@ -1,0 +1,21 @@
+import { buildDataset } from '../dataset/build.ts';
+import type { Stage } from './stage.ts';
+
+/** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
+export const datasetStage: Stage = {
+  name: 'dataset',
+  summary: 'Join the objects, their images and the labels; check every row; decide the splits; make thumbnails and colour palettes.',
+  deps: {
+    paths: ['data', 'labels.csv'],
+    params: ['collection.vocabulary', 'dataset'],
+    stages: [],
+  },
+  outs: ['.vitrine/dataset'],
+  async run({ ws, params, log }) {
+    const dataset = await buildDataset({ ws, params, log });
+    const skipped = dataset.issues.length;
+    const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
+    if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    return { summary: parts.join(', ') };
+  },
+};

@@ -117,7 +117,8 @@ const MAX_ATTEMPTS = 20;
  * Register the next version of `name` at `commit`: the version number follows the bump rule
  * (semver.ts) from the newest registered version. When another promotion takes the same number
  * first, the tag already exists; the registry is read again and the next number tried.
- * A commit holds at most one version (as in GTO): registering the same files again returns it.
+ * A commit holds at most one version (as in GTO), and the same files as the newest version are not
+ * registered again: both return the existing version with `reused: true`.
  */
 export async function registerVersion({
   dir,
@@ -152,6 +153,11 @@ export async function registerVersion({
       );
     }
     const latest = [...state.versions].reverse().find((v) => v.active) ?? null;
+    if (latest?.registration && latest.registration.manifest.md5 === record.manifest.md5) {
+      // The same model merged again with an unrelated change: no new version.
+      log.info(`The model is unchanged since version ${latest.version} (same files); no new version registered.`);
+      return { version: latest.version, tag: latest.tag, registration: latest.registration, reused: true, attempts: attempt };
+    }
     let version: string;
     let bump: Bump | 'first';
     let reason: string;

@@ -1,0 +1,355 @@
+import { stringify } from 'yaml';
+import type { Dataset, DatasetObject, Interval, Metrics, ModelInfo, Split } from '../types.ts';
+import type { Registration } from './registry.ts';
+
+/*
+ * Model cards after Mitchell et al., "Model Cards for Model Reporting" (2019), with front matter a
+ * Hugging Face model repository accepts. Every figure is read from metrics.json, model-info.json, the
+ * dataset summary and the registration's lineage; the card is regenerated, never edited.
+ */
+
+/** Object counts per class and per factor value, by split: what the card says the model saw. */
+export interface DatasetSummary {
+  schema: 'vitrine.dataset-summary/1';
+  objects: number;
+  labelled: number;
+  labels: string[];
+  bySplit: Record<Split, number>;
+  byLabel: Record<string, Record<Split, number>>;
+  factors: { factor: string; values: { value: string; counts: Record<Split, number> }[] }[];
+}
+
+/** What a card is made of: the same data as the markdown, for the catalogue's model page. */
+export interface ModelCard {
+  schema: 'vitrine.card/1';
+  model: string;
+  version: string;
+  date: string;
+  stages: string[];
+  frontMatter: Record<string, unknown>;
+  details: {
+    owners: string[];
+    previous: string | null;
+    bump: string;
+    reason: string;
+    changes: string[];
+    backbone: Registration['lineage']['backbone'];
+    head: { epochs: number; seed: number; trainCount: number; validationCount: number; hiddenUnits: number };
+    labels: string[];
+    commit: string | null;
+    pullRequest: Registration['lineage']['pullRequest'];
+    licence: string;
+  };
+  intendedUse: { primary: string[]; users: string[]; outOfScope: string[] };
+  factors: { name: string; why: string }[];
+  metrics: { n: number; accuracy: Interval; macroF1: Interval; topK: { k: number; accuracy: Interval }; ece: Interval; perClass: Metrics['perClass']; baseline: null | { version: string; verdict: string; difference: Interval; pValue: number; metric: string } };
+  data: DatasetSummary;
+  quantitative: Metrics['factors'];
+  ethics: string[];
+  caveats: string[];
+  lineage: Registration['lineage'];
+}
+
+/** Which object field a factor name reads: a column of objects.csv or an extra column. */
+export function factorValue(object: DatasetObject, factor: string): string {
+  const direct = (object as unknown as Record<string, unknown>)[factor];
+  const value = typeof direct === 'string' ? direct : (object.extra?.[factor] ?? '');
+  return value.trim() || '(not recorded)';
+}
+
+/** Count objects per class and per factor value, by split. Only labelled objects train or test a model. */
+export function summariseDataset({ dataset, factors }: { dataset: Dataset; factors: string[] }): DatasetSummary {
+  const zero = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
+  const labelled = dataset.objects.filter((o) => o.label !== null);
+  const byLabel: Record<string, Record<Split, number>> = {};
+  for (const label of dataset.labels) byLabel[label] = zero();
+  const bySplit = zero();
+  for (const o of labelled) {
+    bySplit[o.split] += 1;
+    (byLabel[o.label!] ??= zero())[o.split] += 1;
+  }
+  const out: DatasetSummary['factors'] = [];
+  for (const factor of factors) {
+    const counts = new Map<string, Record<Split, number>>();
+    for (const o of labelled) {
+      const v = factorValue(o, factor);
+      const c = counts.get(v) ?? zero();
+      c[o.split] += 1;
+      counts.set(v, c);
+    }
+    out.push({ factor, values: [...counts.entries()].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1)).map(([value, c]) => ({ value, counts: c })) });
+  }
+  return { schema: 'vitrine.dataset-summary/1', objects: dataset.objects.length, labelled: labelled.length, labels: dataset.labels, bySplit, byLabel, factors: out };
+}
+
+function total(c: Record<Split, number>): number {
+  return c.train + c.validation + c.test;
+}
+
+const FACTOR_WHY: Record<string, string> = {
+  department: 'Departments photograph and catalogue objects differently; a model can lean on those habits instead of the object.',
+  medium: 'Material changes colour, texture and sheen, which the backbone sees before it sees form.',
+  museum: 'Each museum of origin has its own photography (backgrounds, lighting, scale bars).',
+  period: 'Style changes over time; periods with few examples are learned less well.',
+  date: 'Style changes over time; periods with few examples are learned less well.',
+};
+
+/** Build a version's card from its registration, metrics, model info and dataset summary. */
+export function buildCard({
+  registration,
+  metrics,
+  modelInfo,
+  summary,
+  previous,
+  stages,
+  owners,
+  collectionName,
+}: {
+  registration: Registration;
+  metrics: Metrics;
+  modelInfo: ModelInfo;
+  summary: DatasetSummary;
+  /** The version before, for "what changed". */
+  previous: Registration | null;
+  stages: string[];
+  owners: string[];
+  collectionName: string;
+}): ModelCard {
+  const l = registration.lineage;
+  const licence = l.backbone.licence;
+  const slug = collectionName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'collection';
+  const date = l.promotedAt.slice(0, 10);
+  const frontMatter: Record<string, unknown> = {
+    license: /^[A-Za-z0-9.-]+$/.test(licence) ? licence.toLowerCase() : 'other',
+    library_name: 'tfjs',
+    pipeline_tag: 'image-classification',
+    tags: ['image-classification', 'museum-collections', 'vitrine', 'tfjs', `backbone-${l.backbone.id.split(/[@#]/)[0]}`],
+    datasets: [slug],
+    metrics: ['accuracy', 'f1'],
+    base_model: l.backbone.id,
+    'model-index': [
+      {
+        name: `${registration.model}-${registration.version}`,
+        results: [
+          {
+            task: { type: 'image-classification', name: 'Image classification' },
+            dataset: { name: collectionName, type: slug, split: 'test' },
+            metrics: [
+              { type: 'accuracy', value: round(metrics.accuracy.value), name: 'Accuracy' },
+              { type: 'f1', value: round(metrics.macroF1.value), name: 'Macro F1', args: { average: 'macro' } },
+              { type: 'accuracy', value: round(metrics.topK.accuracy.value), name: `Top-${metrics.topK.k} accuracy` },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const changes = whatChanged({ registration, previous });
+  const factorNames = [...new Set([...summary.factors.map((f) => f.factor), ...metrics.factors.map((f) => f.factor)])];
+  const weakest = [...metrics.perClass].sort((a, b) => a.f1 - b.f1)[0];
+  const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
+  const caveats = [
+    `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
+    weakest ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test objects): check its suggestions most carefully.` : '',
+    smallest ? `The smallest class is "${smallest[0]}" with ${total(smallest[1])} labelled objects.` : '',
+    `Expected calibration error is ${pct(metrics.ece.value)}: a confidence of 90% means roughly ${pct(Math.max(0, 0.9 - metrics.ece.value))}–${pct(Math.min(1, 0.9 + metrics.ece.value))} in practice.`,
+    'Objects unlike anything in the training photographs (new departments, new photography) may be labelled confidently and wrongly; the monitoring report flags drift.',
+    'Rerun the evaluation after large additions to the collection, and retrain when the label vocabulary changes.',
+  ].filter(Boolean);
+  return {
+    schema: 'vitrine.card/1',
+    model: registration.model,
+    version: registration.version,
+    date,
+    stages,
+    frontMatter,
+    details: {
+      owners,
+      previous: registration.previous,
+      bump: registration.bump,
+      reason: registration.reason,
+      changes,
+      backbone: l.backbone,
+      head: { epochs: modelInfo.epochs, seed: modelInfo.seed, trainCount: modelInfo.trainCount, validationCount: modelInfo.validationCount, hiddenUnits: l.params.values.train.hidden_units },
+      labels: metrics.labels,
+      commit: l.code.commit,
+      pullRequest: l.pullRequest,
+      licence,
+    },
+    intendedUse: {
+      primary: [
+        `Suggest a category (${metrics.labels.join(', ')}) for photographed objects of ${collectionName} that staff have not labelled yet.`,
+        'Find labels that may be wrong: objects where the model disagrees confidently with the human label are queued for review.',
+        'Help the public browse the online catalogue by category, marked as a machine suggestion.',
+      ],
+      users: ['Collections and documentation staff', 'Digital and data teams', 'Visitors of the online catalogue (machine suggestions are labelled as such)'],
+      outOfScope: [
+        'Attribution of objects to a maker, workshop, culture or period.',
+        'Authentication, dating or valuation of objects, or any judgement about forgery.',
+        'Provenance research, legal or repatriation decisions.',
+        `Categories outside the vocabulary (${metrics.labels.join(', ')}): the model always answers with one of them.`,
+        'Photographs of people, or images that are not photographs of collection objects.',
+      ],
+    },
+    factors: factorNames.map((name) => ({ name, why: FACTOR_WHY[name] ?? 'Recorded for every object; scores are broken down by it to find groups the model serves less well.' })),
+    metrics: {
+      n: metrics.n,
+      accuracy: metrics.accuracy,
+      macroF1: metrics.macroF1,
+      topK: metrics.topK,
+      ece: metrics.ece,
+      perClass: metrics.perClass,
+      baseline: metrics.baseline
+        ? { version: metrics.baseline.version, verdict: metrics.baseline.comparison.verdict, difference: metrics.baseline.comparison.difference, pValue: metrics.baseline.comparison.pValue, metric: metrics.baseline.comparison.metric }
+        : null,
+    },
+    data: summary,
+    quantitative: metrics.factors,
+    ethics: [
+      'Labels reflect the museum\'s own categories and cataloguing history, including its gaps and biases; the model learns and repeats them.',
+      'Machine labels are suggestions shown with their confidence and model version, never written over a human label.',
+      'Images are the museum\'s published photographs; no personal data is used for training.',
+      `Groups with few objects (see the per-factor tables) get less reliable suggestions; do not use the model to compare or rank groups.`,
+    ],
+    caveats,
+    lineage: l,
+  };
+}
+
+function whatChanged({ registration, previous }: { registration: Registration; previous: Registration | null }): string[] {
+  if (!previous) return ['First registered version of this model.'];
+  const out = [`${registration.bump} version bump from ${previous.version}: ${registration.reason}.`];
+  const a = previous.headline;
+  const b = registration.headline;
+  out.push(`Accuracy ${pct(a.accuracy)} → ${pct(b.accuracy)} (${signed(b.accuracy - a.accuracy)}); macro-F1 ${pct(a.macroF1)} → ${pct(b.macroF1)} (${signed(b.macroF1 - a.macroF1)}); test objects ${a.n} → ${b.n}.`);
+  const added = b.labels.filter((x) => !a.labels.includes(x));
+  const removed = a.labels.filter((x) => !b.labels.includes(x));
+  if (added.length) out.push(`New classes: ${added.join(', ')}.`);
+  if (removed.length) out.push(`Classes removed: ${removed.join(', ')}.`);
+  const pl = previous.lineage;
+  const l = registration.lineage;
+  if (pl.data.hash !== l.data.hash) out.push(`Images or object data changed (data ${short(pl.data.hash)} → ${short(l.data.hash)}).`);
+  if (pl.labels.md5 !== l.labels.md5) out.push(`Labels changed (labels.csv ${short(pl.labels.md5)} → ${short(l.labels.md5)}).`);
+  const changedParams = diffKeys(pl.params.values, l.params.values);
+  if (changedParams.length) out.push(`Parameters changed: ${changedParams.slice(0, 12).join(', ')}${changedParams.length > 12 ? ` and ${changedParams.length - 12} more` : ''}.`);
+  if (pl.backbone.id !== l.backbone.id) out.push(`Backbone ${pl.backbone.id} → ${l.backbone.id}.`);
+  return out;
+}
+
+function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffKeys((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+/** The card as markdown with YAML front matter. */
+export function renderCardMarkdown(card: ModelCard): string {
+  const m = card.metrics;
+  const d = card.details;
+  const l = card.lineage;
+  const lines: string[] = [];
+  lines.push('---', stringify(card.frontMatter).trimEnd(), '---', '');
+  lines.push(`<!-- Generated by Vitrine from metrics.json, model-info.json and the registry lineage. Do not edit: it is rewritten on every promotion. -->`, '');
+  lines.push(`# ${card.model} ${card.version}`, '');
+  lines.push(`Image classifier for museum objects: ${d.labels.join(', ')}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`, '');
+
+  lines.push('## Model details', '');
+  lines.push(`- **Version:** ${card.version} (registered ${card.date})`);
+  lines.push(`- **Owners:** ${d.owners.join(', ')}`);
+  lines.push(`- **What changed:**`);
+  for (const c of d.changes) lines.push(`  - ${c}`);
+  lines.push(`- **Model type:** a classification head (${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`);
+  lines.push(`- **Training:** ${d.head.epochs} epochs, seed ${d.head.seed}, ${d.head.trainCount} training and ${d.head.validationCount} validation objects, backend ${l.backend}`);
+  lines.push(`- **Code:** commit ${d.commit ?? 'unknown'}${d.pullRequest ? `, pull request #${d.pullRequest.number}${d.pullRequest.url ? ` (${d.pullRequest.url})` : ''}` : ''}`);
+  lines.push(`- **Licence:** ${d.licence}`, '');
+
+  lines.push('## Intended use', '');
+  for (const u of card.intendedUse.primary) lines.push(`- ${u}`);
+  lines.push('', `Intended users: ${card.intendedUse.users.join('; ')}.`, '');
+  lines.push('### Out-of-scope uses', '');
+  for (const u of card.intendedUse.outOfScope) lines.push(`- ${u}`);
+  lines.push('');
+
+  lines.push('## Factors', '');
+  if (card.factors.length === 0) lines.push('No factors were recorded for this collection.');
+  for (const f of card.factors) lines.push(`- **${f.name}:** ${f.why}`);
+  lines.push('');
+
+  lines.push('## Metrics', '');
+  lines.push(`Measured on the test split (${m.n} objects never used in training). Intervals are 95% bootstrap intervals.`, '');
+  lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
+  lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pct(m.accuracy.low)}–${pct(m.accuracy.high)} |`);
+  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pct(m.macroF1.low)}–${pct(m.macroF1.high)} |`);
+  lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`);
+  lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`, '');
+  lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
+  for (const c of m.perClass) lines.push(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
+  lines.push('');
+  if (m.baseline) {
+    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${m.baseline.metric} difference ${signed(m.baseline.difference.value)} (95% interval ${signed(m.baseline.difference.low)} to ${signed(m.baseline.difference.high)}), p = ${m.baseline.pValue.toFixed(3)}: **${m.baseline.verdict}**.`, '');
+  }
+
+  lines.push('## Training and evaluation data', '');
+  const s = card.data;
+  lines.push(`${s.objects} objects in the collection, ${s.labelled} with a human label: ${s.bySplit.train} for training, ${s.bySplit.validation} for validation and ${s.bySplit.test} for testing. Splits are decided from each object's id, so an object stays in its split as the collection grows.`, '');
+  lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');
+  for (const [label, c] of Object.entries(s.byLabel)) lines.push(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
+  lines.push('');
+  for (const f of s.factors) {
+    lines.push(`### Objects by ${f.factor}`, '', `| ${f.factor} | Train | Validation | Test |`, '|---|---|---|---|');
+    for (const v of f.values) lines.push(`| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |`);
+    lines.push('');
+  }
+
+  lines.push('## Quantitative analyses', '');
+  if (card.quantitative.length === 0) lines.push('No factor breakdown was computed for this version.', '');
+  for (const f of card.quantitative) {
+    lines.push(`### By ${f.factor}`, '', `| ${f.factor} | Test objects | Accuracy | Macro-F1 |`, '|---|---|---|---|');
+    for (const g of f.groups) lines.push(`| ${cell(g.value)} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`);
+    lines.push('');
+  }
+
+  lines.push('## Ethical considerations', '');
+  for (const e of card.ethics) lines.push(`- ${e}`);
+  lines.push('');
+  lines.push('## Caveats and recommendations', '');
+  for (const c of card.caveats) lines.push(`- ${c}`);
+  lines.push('');
+
+  lines.push('## Lineage', '');
+  lines.push(`- Data: \`${l.data.hash}\` (${l.data.source})`);
+  lines.push(`- Labels: labels.csv md5 \`${l.labels.md5}\`${l.labels.commit ? `, last changed in commit ${l.labels.commit}` : ''}`);
+  lines.push(`- Parameters: md5 \`${l.params.md5}\``);
+  lines.push(`- Runtime: Node ${l.runtime.node}; ${Object.entries(l.runtime.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`- Durations: embedding ${secs(l.durations.embedMs)}, training ${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`);
+  if (l.run) lines.push(`- Promoted by run: ${l.run.url}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/** A fraction as a percentage with one decimal ("83.4%"). */
+export function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)} pts`;
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 8);
+}

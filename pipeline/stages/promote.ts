@@ -1,0 +1,132 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError, messageOf } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import { rel } from '../paths.ts';
+import type { Metrics, ModelInfo } from '../types.ts';
+import { readDataset, type PredictObjects } from '../registry/annotate.ts';
+import { summariseDataset } from '../registry/card.ts';
+import { collectLineage, currentInputs, type CurrentInputs } from '../registry/lineage.ts';
+import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
+import { assignStage, readRegistry, registerVersion, type Headline } from '../registry/registry.ts';
+import { openModelRemote } from '../registry/remote.ts';
+import { compareVersions } from '../registry/semver.ts';
+import { manifestOf, pushFiles, type ModelRemote } from '../registry/store.ts';
+import { headCommit } from '../registry/tags.ts';
+import type { Stage, StageContext, StageResult } from './stage.ts';
+
+/*
+ * Promotion, run on the default branch after a merge: refuse a model that failed the gate or whose
+ * evaluation no longer matches the data, labels and params of this commit; otherwise store its files
+ * in the data remote, register the next version, put it in production, and rewrite the cards,
+ * versions.json and the collection's annotations.
+ */
+
+async function readJson<T>({ file, ws, missing }: { file: string; ws: StageContext['ws']; missing: string }): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('PROMOTE_INPUT_MISSING', `${rel(ws, file)} is missing. ${missing}`, { file: rel(ws, file) });
+    throw new VitrineError('PROMOTE_INPUT_UNREADABLE', `${rel(ws, file)} cannot be read: ${messageOf(error)}`, { file: rel(ws, file) }, { cause: error });
+  }
+}
+
+/** Refuse when the gate failed, naming each failed check. */
+export function checkGate({ metrics }: { metrics: Metrics }): void {
+  if (metrics.gate.passed) return;
+  const failed = metrics.gate.checks.filter((c) => !c.passed);
+  throw new VitrineError(
+    'PROMOTE_GATE_FAILED',
+    `This model did not pass the promotion gate, so it was not registered and production is unchanged. Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}. Improve the labels or parameters and run the pull request's checks again.`,
+    { failed },
+  );
+}
+
+/** Refuse when the evaluation was made on other data, labels or params than this commit has. */
+export function checkInputs({ metrics, current }: { metrics: Metrics; current: CurrentInputs }): void {
+  const changed: { what: string; evaluated: string; now: string; rerun: string }[] = [];
+  if (metrics.inputs.data !== current.data) changed.push({ what: 'the images or object data (data.dvc)', evaluated: metrics.inputs.data, now: current.data, rerun: 'dataset, train and evaluate' });
+  if (metrics.inputs.labels !== current.labels) changed.push({ what: 'the labels (labels.csv)', evaluated: metrics.inputs.labels, now: current.labels, rerun: 'dataset, train and evaluate' });
+  if (metrics.inputs.params !== current.params) changed.push({ what: 'the parameters (params.yaml)', evaluated: metrics.inputs.params, now: current.params, rerun: 'the stages whose parameters changed, then evaluate' });
+  if (changed.length === 0) return;
+  throw new VitrineError(
+    'PROMOTE_INPUTS_CHANGED',
+    `The evaluated model does not match this commit: ${changed.map((c) => c.what).join(', ')} changed after the evaluation${metrics.inputs.commit ? ` (evaluated at commit ${metrics.inputs.commit.slice(0, 7)})` : ''}. Nothing was registered. Rerun ${[...new Set(changed.map((c) => c.rerun))].join('; ')} ("vitrine run evaluate" reruns what changed), or re-run the pull request's checks, then promote again.`,
+    { changed },
+  );
+}
+
+/** The promotion, with the remote and predictor injectable for tests; the stage calls it with the defaults. */
+export async function promote({ ctx, remote, predict }: { ctx: StageContext; remote?: ModelRemote; predict?: PredictObjects }): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
+  const { ws, params, log, clock, env } = ctx;
+  const name = params.registry.model_name;
+  const metrics = await readJson<Metrics>({ file: path.join(ws.evaluate, 'metrics.json'), ws, missing: 'Run the evaluate stage first (vitrine run evaluate).' });
+  checkGate({ metrics });
+  const current = await currentInputs({ ws, params });
+  checkInputs({ metrics, current });
+  const modelInfo = await readJson<ModelInfo>({ file: path.join(ws.model, 'model-info.json'), ws, missing: 'Run the train stage first (vitrine run train).' });
+  if (modelInfo.labels.join('\n') !== metrics.labels.join('\n')) {
+    throw new VitrineError('PROMOTE_MODEL_MISMATCH', `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones (${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`, {});
+  }
+  const commit = await headCommit({ dir: ws.root });
+  if (!commit) throw new VitrineError('REGISTRY_NO_GIT', `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`, {});
+
+  // Evidence for the card travels with the model, so any machine can rebuild the card.
+  const dataset = await readDataset({ ws });
+  const staging = evidenceStagingDir(ws);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await writeJsonAtomic({ file: path.join(staging, 'metrics.json'), value: metrics });
+  await writeJsonAtomic({ file: path.join(staging, 'model-info.json'), value: modelInfo });
+  await writeJsonAtomic({ file: path.join(staging, 'dataset-summary.json'), value: summariseDataset({ dataset, factors: params.evaluate.factors }) });
+  const manifest = await manifestOf({ dir: ws.model });
+  const evidence = await manifestOf({ dir: staging });
+
+  const store = remote ?? (await openModelRemote({ ws }));
+  const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log });
+  await pushFiles({ dir: staging, manifest: evidence, remote: store, log });
+
+  const headline: Headline = { accuracy: metrics.accuracy.value, macroF1: metrics.macroF1.value, macroF1Low: metrics.macroF1.low, macroF1High: metrics.macroF1.high, n: metrics.n, labels: metrics.labels };
+  const lineage = await collectLineage({ ws, params, modelInfo, metrics, inputs: current, commit, env, clock });
+  const registered = await registerVersion({
+    dir: ws.root,
+    name,
+    commit,
+    clock,
+    log,
+    record: { manifest, evidence, remote: store.url, inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
+  });
+
+  // Only a new version takes production, and only when nothing newer holds it (two merges racing).
+  if (!registered.reused) {
+    const state = await readRegistry({ dir: ws.root, name });
+    const prod = state.stages.prod;
+    if (prod && compareVersions(prod, registered.version) > 0) {
+      log.warn(`Version ${registered.version} was registered, but the newer ${prod} is already in production; production is unchanged.`);
+    } else {
+      await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, payload: { pullRequest: lineage.pullRequest } });
+    }
+  }
+  const published = await publishRegistry({ ws, params, log, remote: store, predict });
+  const summary = registered.reused
+    ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
+    : `registered ${registered.version} (${registered.registration.bump === 'first' ? 'first version' : `${registered.registration.bump}: ${registered.registration.reason}`}), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
+  return { summary, version: registered.version, reused: registered.reused, prod: published.prod, annotated: published.annotated };
+}
+
+/** The `promote` stage of `vitrine run`. */
+export const promoteStage: Stage = {
+  name: 'promote',
+  summary: 'Register the evaluated model as the next version (git tag in GTO format), put it in production, write its model card and annotate the collection.',
+  deps: { paths: ['.vitrine/model'], params: ['registry', 'gate'], stages: ['evaluate'] },
+  outs: ['.vitrine/registry'],
+  // A new commit may carry a merge that must be registered; which model is in production is not an
+  // input (a rollback must not make the next run promote again).
+  async fingerprint(ctx) {
+    return { commit: await headCommit({ dir: ctx.ws.root }) };
+  },
+  async run(ctx) {
+    const { summary } = await promote({ ctx });
+    return { summary };
+  },
+};

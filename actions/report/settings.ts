@@ -1,0 +1,82 @@
+import { invalid, booleanInput, pathInput, repositoryInput, stringInput, integerInput, type GetInput } from '../lib/inputs.ts';
+
+/** The report action's inputs, as named in action.yml (tests and the docs read these too). */
+export const INPUTS = {
+  token: 'github-token',
+  reportDir: 'report-dir',
+  repository: 'repository',
+  pullRequest: 'pull-request',
+  sha: 'sha',
+  comment: 'comment',
+  status: 'status',
+  statusContext: 'status-context',
+  failOnGate: 'fail-on-gate',
+  apiUrl: 'api-url',
+} as const;
+
+export const OUTPUTS = {
+  commentId: 'comment-id',
+  commentUrl: 'comment-url',
+  commentAction: 'comment-action',
+  verdict: 'verdict',
+  gate: 'gate',
+} as const;
+
+/** Everything the report action needs, validated once. */
+export interface ReportSettings {
+  /** Token for the REST API (needs pull-requests: write and statuses: write). */
+  token: string;
+  /** Absolute folder holding report.md and report.json (inside the workspace). */
+  reportDir: string;
+  owner: string;
+  repo: string;
+  /** Pull request to comment on; null: none (no comment, status only). */
+  pullRequest: number | null;
+  /** Commit for the status; null: no status. */
+  sha: string | null;
+  comment: boolean;
+  status: boolean;
+  statusContext: string;
+  /** Fail the step when the gate does not pass (the status always shows it). */
+  failOnGate: boolean;
+  apiUrl: string;
+  /** Link for the status and the comment: the run's page. */
+  runUrl: string | null;
+}
+
+interface EventPayload {
+  pull_request?: { number?: number; head?: { sha?: string } };
+  number?: number;
+}
+
+/** Read and check the inputs, filling defaults from the event and the GITHUB_* environment. */
+export function readSettings({ get, env, event }: { get: GetInput; env: Record<string, string | undefined>; event: unknown }): ReportSettings {
+  const payload = (event ?? {}) as EventPayload;
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const { owner, repo } = repositoryInput({ get, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? '' });
+  const pullRequest = integerInput({ get, name: INPUTS.pullRequest, fallback: payload.pull_request?.number ?? null, min: 1 });
+  const sha = stringInput({ get, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? '' });
+  if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, 'a full 40-character commit hash');
+  const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || 'https://api.github.com' });
+  try {
+    const url = new URL(apiUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+  } catch {
+    throw invalid(INPUTS.apiUrl, apiUrl, 'an http(s) URL like https://api.github.com');
+  }
+  const server = env.GITHUB_SERVER_URL;
+  return {
+    token: stringInput({ get, name: INPUTS.token, required: true }),
+    reportDir: pathInput({ get, name: INPUTS.reportDir, workspace, fallback: '.vitrine/report' }),
+    owner,
+    repo,
+    pullRequest,
+    sha: sha || null,
+    comment: booleanInput({ get, name: INPUTS.comment, fallback: true }),
+    status: booleanInput({ get, name: INPUTS.status, fallback: true }),
+    statusContext: stringInput({ get, name: INPUTS.statusContext, fallback: 'vitrine/gate' }),
+    failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
+    apiUrl,
+    runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,
+  };
+}

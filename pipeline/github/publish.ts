@@ -1,0 +1,67 @@
+import { VitrineError, messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { upsertComment, type Forge, type RepoRef } from './forge.ts';
+
+/** What publishing did, for the action's outputs. */
+export interface PublishResult {
+  comment: { action: 'created' | 'updated'; id: number; url: string } | null;
+  status: 'success' | 'failure' | null;
+}
+
+/**
+ * Put the report on the pull request: the one marked comment (created or edited in place) and a
+ * commit status that carries the gate. Both are attempted even when one fails; then a failure
+ * throws one error that names everything that could not be posted.
+ */
+export async function publishReport({
+  forge,
+  owner,
+  repo,
+  issue,
+  sha,
+  markdown,
+  gatePassed,
+  headline,
+  marker,
+  context,
+  targetUrl,
+  log,
+}: RepoRef & {
+  forge: Forge;
+  /** Pull request number; null when there is none (a push): then only the status is set. */
+  issue: number | null;
+  /** Commit the status is set on (the pull request's head); null: no status. */
+  sha: string | null;
+  markdown: string;
+  gatePassed: boolean;
+  headline: string;
+  marker: string;
+  context: string;
+  targetUrl?: string;
+  log: Logger;
+}): Promise<PublishResult> {
+  const result: PublishResult = { comment: null, status: null };
+  const failures: string[] = [];
+  if (issue !== null) {
+    try {
+      const { action, comment } = await upsertComment({ forge, owner, repo, issue, marker, body: markdown, log });
+      result.comment = { action, id: comment.id, url: comment.url };
+      log.info(`${action === 'created' ? 'Posted' : 'Updated'} the report on pull request #${issue}: ${comment.url}`);
+    } catch (error) {
+      failures.push(messageOf(error));
+    }
+  }
+  if (sha) {
+    const state = gatePassed ? 'success' : 'failure';
+    try {
+      await forge.setStatus({ owner, repo, sha, state, context, description: headline, targetUrl });
+      result.status = state;
+    } catch (error) {
+      failures.push(messageOf(error));
+    }
+  }
+  if (failures.length > 0) {
+    throw new VitrineError('REPORT_NOT_POSTED', `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job summary and in .vitrine/report/report.md.`, { failures, ...result });
+  }
+  return result;
+}

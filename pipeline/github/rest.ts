@@ -1,0 +1,199 @@
+import { VitrineError } from '../errors.ts';
+import type { Clock, Logger } from '../log.ts';
+import type { Forge, ForgeComment } from './forge.ts';
+
+/*
+ * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
+ * with backoff (honouring Retry-After and x-ratelimit-reset); after the last attempt the error says
+ * what could not be done on GitHub, in words a staff member can pass on.
+ */
+
+export interface GitHubForgeOptions {
+  /** GITHUB_API_URL, e.g. https://api.github.com or https://ghe.example.org/api/v3. */
+  apiUrl: string;
+  token: string;
+  fetch?: typeof globalThis.fetch;
+  /** Waits between attempts; tests pass one that records and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  clock?: Clock;
+  log: Logger;
+  /** Attempts per request, the first included (default 5). */
+  attempts?: number;
+  /** First backoff delay; doubles each attempt (default 1 s). */
+  backoffMs?: number;
+  /** Longest single wait; a rate limit that resets later than this fails at once (default 90 s). */
+  maxWaitMs?: number;
+}
+
+/** Thrown after the last attempt; `data` has the method, path and status. */
+export const FORGE_REQUEST_FAILED = 'FORGE_REQUEST_FAILED';
+
+interface RawComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+  user?: { login?: string } | null;
+}
+
+/** A Forge that talks to GitHub's REST API. */
+export function githubForge({
+  apiUrl,
+  token,
+  fetch = globalThis.fetch,
+  sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  clock = { now: () => new Date() },
+  log,
+  attempts = 5,
+  backoffMs = 1000,
+  maxWaitMs = 90_000,
+}: GitHubForgeOptions): Forge {
+  const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
+
+  async function request({ method, path, body, what }: { method: string; path: string | URL; body?: unknown; what: string }): Promise<{ json: unknown; headers: Headers }> {
+    const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
+    // Pagination links come from the server: never send the token to another host.
+    if (url.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`, { url: url.href });
+    let lastProblem = '';
+    let status: number | null = null;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            accept: 'application/vnd.github+json',
+            authorization: `Bearer ${token}`,
+            'x-github-api-version': '2022-11-28',
+            'user-agent': 'vitrine',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (error) {
+        lastProblem = `the connection failed (${(error as Error).message})`;
+        status = null;
+        if (attempt < attempts) await wait(backoff(attempt), lastProblem);
+        continue;
+      }
+      status = response.status;
+      if (response.ok) {
+        const text = await response.text();
+        return { json: text ? JSON.parse(text) : null, headers: response.headers };
+      }
+      const message = await errorMessage(response);
+      const limited = isRateLimited(response, message);
+      if (response.status >= 500 || limited) {
+        lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        if (attempt === attempts) break;
+        const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : (retryAfter(response) ?? backoff(attempt));
+        if (delay > maxWaitMs) {
+          lastProblem += `; it resets in ${Math.ceil(delay / 1000)} s, longer than the ${Math.round(maxWaitMs / 1000)} s Vitrine waits`;
+          break;
+        }
+        await wait(delay, lastProblem);
+        continue;
+      }
+      // 4xx other than rate limits: retrying would not help.
+      throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url.pathname, status: response.status });
+    }
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url.pathname, status });
+  }
+
+  async function wait(ms: number, why: string): Promise<void> {
+    log.warn(`${why}; trying again in ${Math.ceil(ms / 1000)} s`);
+    await sleep(ms);
+  }
+
+  function backoff(attempt: number): number {
+    return Math.min(maxWaitMs, backoffMs * 2 ** (attempt - 1));
+  }
+
+  function rateLimitDelay(response: Response): number | null {
+    const after = retryAfter(response);
+    if (after !== null) return after;
+    const reset = Number(response.headers.get('x-ratelimit-reset'));
+    if (response.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - clock.now().getTime()) + 1000;
+    return null;
+  }
+
+  return {
+    async listComments({ owner, repo, issue }) {
+      const comments: ForgeComment[] = [];
+      let next: string | URL | null = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`;
+      while (next) {
+        const { json, headers } = await request({ method: 'GET', path: next, what: `read the comments of pull request #${issue} in ${owner}/${repo}` });
+        comments.push(...(json as RawComment[]).map(toComment));
+        const link = nextLink(headers.get('link'));
+        next = link ? new URL(link, base) : null;
+      }
+      return comments;
+    },
+    async createComment({ owner, repo, issue, body }) {
+      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}` });
+      return toComment(json as RawComment);
+    },
+    async updateComment({ owner, repo, commentId, body }) {
+      const { json } = await request({ method: 'PATCH', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
+      return toComment(json as RawComment);
+    },
+    async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
+      await request({
+        method: 'POST',
+        path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
+        body: { state, context, description: description.length > 140 ? `${description.slice(0, 139)}…` : description, ...(targetUrl ? { target_url: targetUrl } : {}) },
+        what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+      });
+    },
+  };
+}
+
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function toComment(raw: RawComment): ForgeComment {
+  return { id: raw.id, body: raw.body ?? '', url: raw.html_url, author: raw.user?.login ?? null };
+}
+
+/** The `rel="next"` URL of a Link header, or null. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (match && match[2]!.split(/\s+/).includes('next')) return match[1]!;
+  }
+  return null;
+}
+
+function retryAfter(response: Response): number | null {
+  const value = response.headers.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
+}
+
+function isRateLimited(response: Response, message: string): boolean {
+  if (response.status === 429) return true;
+  if (response.status !== 403) return false;
+  return response.headers.get('x-ratelimit-remaining') === '0' || response.headers.has('retry-after') || /rate limit/i.test(message);
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const json = JSON.parse(text) as { message?: string };
+    if (json.message) return json.message;
+  } catch {
+    // Not JSON: use the start of the text.
+  }
+  return text.slice(0, 200) || response.statusText || 'no message';
+}
+
+function hint(status: number): string {
+  if (status === 401) return ' The token is missing or expired.';
+  if (status === 403) return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
+  if (status === 404) return ' Check the repository name and that the token can see it.';
+  return '';
+}

@@ -14,6 +14,8 @@ import { hashFile, manifestHash } from '../data/hash.ts';
 
 /** What the registry needs from a data remote (`openRemote` in pipeline/data). */
 export interface ModelRemote {
+  /** The remote's name in `.dvc/config`. */
+  name?: string;
   /** Where the remote is, for messages. */
   url: string;
   has(md5: string): Promise<boolean>;

@@ -9,7 +9,7 @@ import { summariseDataset } from '../registry/card.ts';
 import { collectLineage, currentInputs, type CurrentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
 import { assignStage, readRegistry, registerVersion, type Headline } from '../registry/registry.ts';
-import { openModelRemote } from '../registry/remote.ts';
+import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { compareVersions } from '../registry/semver.ts';
 import { manifestOf, pushFiles, type ModelRemote } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
@@ -94,7 +94,7 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
     commit,
     clock,
     log,
-    record: { manifest, evidence, remote: store.url, inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
+    record: { manifest, evidence, remote: describeRemote(store), inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
   });
 
   // Only a new version takes production, and only when nothing newer holds it (two merges racing).

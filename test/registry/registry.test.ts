@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { assignStage, readRegistry, registerVersion, rollback, type RegistrationInput } from '../../pipeline/registry/registry.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
+import { makeRepo, sh, steppingClock, writeModel, type Fixture } from './helpers.ts';
+
+const run = promisify(execFile);
+let fixture: Fixture | null = null;
+afterEach(async () => {
+  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
+  fixture = null;
+});
+
+async function record(f: Fixture, over: Partial<RegistrationInput['inputs']> = {}): Promise<RegistrationInput> {
+  const manifest = await manifestOf({ dir: f.ws.model });
+  return {
+    manifest,
+    evidence: null,
+    remote: 'local',
+    inputs: { labels: ['coin', 'mask', 'vessel'], data: 'data.dir', labelsMd5: 'labels-1', ...over },
+    headline: { accuracy: 0.8, macroF1: 0.78, macroF1Low: 0.7, macroF1High: 0.85, n: 16, labels: ['coin', 'mask', 'vessel'] },
+    lineage: {} as RegistrationInput['lineage'],
+  };
+}
+
+async function commitFile(f: Fixture, name: string): Promise<string> {
+  await writeFile(path.join(f.root, name), name);
+  sh(f.root, 'add', name);
+  sh(f.root, 'commit', '-q', '-m', `add ${name}`);
+  return sh(f.root, 'rev-parse', 'HEAD');
+}
+
+describe('registry tags', () => {
+  it('writes annotated tags in GTO format that git reads back with GTO’s messages', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    const clock = steppingClock();
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const c1 = sh(f.root, 'rev-parse', 'HEAD');
+    const first = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log });
+    expect(first).toMatchObject({ version: 'v1.0.0', tag: 'collection-classifier@v1.0.0', reused: false });
+    await assignStage({ dir: f.root, name: 'collection-classifier', version: 'v1.0.0', stage: 'prod', clock, log });
+
+    await writeModel({ ws: f.ws, predicts: 'mask' });
+    const c2 = await commitFile(f, 'labels-change.txt');
+    const second = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c2, record: await record(f, { labelsMd5: 'labels-2' }), clock, log });
+    expect(second).toMatchObject({ version: 'v1.1.0', registration: { bump: 'minor', previous: 'v1.0.0' } });
+    await assignStage({ dir: f.root, name: 'collection-classifier', version: 'v1.1.0', stage: 'prod', clock, log });
+
+    // git itself sees annotated tags with exactly GTO's names, targets and first message lines.
+    const refs = sh(f.root, 'for-each-ref', '--format=%(refname:short) %(objecttype) %(*objectname) %(contents:subject)', 'refs/tags').split('\n').sort();
+    expect(refs).toEqual([
+      `collection-classifier#prod#1 tag ${c1} Assigning stage prod to artifact collection-classifier version v1.0.0`,
+      `collection-classifier#prod#2 tag ${c2} Assigning stage prod to artifact collection-classifier version v1.1.0`,
+      `collection-classifier@v1.0.0 tag ${c1} Registering artifact collection-classifier version v1.0.0`,
+      `collection-classifier@v1.1.0 tag ${c2} Registering artifact collection-classifier version v1.1.0`,
+    ]);
+    const body = sh(f.root, 'tag', '-l', '--format=%(contents:body)', 'collection-classifier@v1.1.0');
+    expect(JSON.parse(body)).toMatchObject({ schema: 'vitrine.registration/1', version: 'v1.1.0', manifest: { files: expect.any(Array) } });
+
+    let state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.stages).toEqual({ prod: 'v1.1.0' });
+
+    const back = await rollback({ ws: f.ws, params: f.params, version: 'v1.0.0', reason: 'test', clock, log });
+    expect(back).toEqual({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#3' });
+    expect(sh(f.root, 'rev-list', '-n', '1', 'collection-classifier#prod#3')).toBe(c1);
+    state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.stages).toEqual({ prod: 'v1.0.0' });
+    await expect(rollback({ ws: f.ws, params: f.params, version: 'v1.0.0', clock, log })).rejects.toMatchObject({ code: 'ROLLBACK_NOOP' });
+    await expect(rollback({ ws: f.ws, params: f.params, version: 'v9.0.0', clock, log })).rejects.toThrow(/Registered versions: v1.0.0, v1.1.0/);
+  });
+
+  it('reads stages assigned by gto itself (tags without Vitrine’s JSON) and ignores lightweight tags', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const c1 = sh(f.root, 'rev-parse', 'HEAD');
+    sh(f.root, 'tag', '-a', 'collection-classifier@v0.0.1', '-m', 'Registering artifact collection-classifier version v0.0.1');
+    sh(f.root, 'tag', 'collection-classifier#prod#1'); // lightweight: gto ignores it
+    let state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.versions.map((v) => [v.version, v.registration])).toEqual([['v0.0.1', null]]);
+    expect(state.stages).toEqual({});
+    sh(f.root, 'tag', '-a', 'collection-classifier#prod#2', '-m', 'Assigning stage prod to artifact collection-classifier version v0.0.1', c1);
+    state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.stages).toEqual({ prod: 'v0.0.1' });
+    // A version without Vitrine's file list cannot be restored: resolve says so and returns null.
+    const log = memoryLogger();
+    expect(await resolveModelDir({ ws: f.ws, params: f.params, version: 'prod', log })).toBeNull();
+    expect(log.lines.some((l) => l.level === 'warn' && /registered without Vitrine/.test(l.message))).toBe(true);
+  });
+
+  it('gives two promotions racing in one process distinct versions', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const base = sh(f.root, 'rev-parse', 'HEAD');
+    await registerVersion({ dir: f.root, name: 'collection-classifier', commit: base, record: await record(f), clock: steppingClock(), log });
+    const commits: string[] = [];
+    const records: RegistrationInput[] = [];
+    for (let i = 0; i < 4; i++) {
+      commits.push(await commitFile(f, `merge-${i}.txt`));
+      await writeModel({ ws: f.ws, predicts: 'mask', seed: i });
+      records.push(await record(f, { labelsMd5: `race-${i}` }));
+    }
+    const clock = { now: () => new Date('2026-03-02T10:00:00Z') }; // same second: ordering must not rely on time
+    const results = await Promise.all(commits.map((commit, i) => registerVersion({ dir: f.root, name: 'collection-classifier', commit, record: records[i]!, clock, log })));
+    const versions = results.map((r) => r.version);
+    expect(new Set(versions).size).toBe(4);
+    expect([...versions].sort()).toEqual(['v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0']);
+    expect(results.some((r) => r.attempts > 1)).toBe(true);
+    // Each tag points at its own promotion's commit.
+    for (const [i, r] of results.entries()) expect(sh(f.root, 'rev-list', '-n', '1', r.tag)).toBe(commits[i]);
+    const all = sh(f.root, 'tag', '-l').split('\n');
+    expect(all.filter((t) => t.startsWith('collection-classifier@'))).toHaveLength(5);
+    expect(all.some((t) => t.endsWith('.lock'))).toBe(false);
+  });
+
+  it('gives two promotions racing in separate processes distinct versions', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const a = await commitFile(f, 'a.txt');
+    const recA = await record(f, { labelsMd5: 'a' });
+    await writeModel({ ws: f.ws, predicts: 'mask' });
+    const b = await commitFile(f, 'b.txt');
+    const recB = await record(f, { labelsMd5: 'b' });
+    const worker = path.join(import.meta.dirname, 'race-worker.ts');
+    const startAt = String(Date.now() + 1500);
+    const [ra, rb] = await Promise.all([
+      run(process.execPath, [worker, f.root, a, JSON.stringify(recA), startAt]),
+      run(process.execPath, [worker, f.root, b, JSON.stringify(recB), startAt]),
+    ]);
+    const va = JSON.parse(ra.stdout) as { version: string };
+    const vb = JSON.parse(rb.stdout) as { version: string };
+    expect([va.version, vb.version].sort()).toEqual(['v1.0.0', 'v1.1.0']);
+    const state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.versions.map((v) => v.commit).sort()).toEqual([a, b].sort());
+  });
+
+  it('does not register the same files twice, nor two versions on one commit', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    const clock = steppingClock();
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const c1 = sh(f.root, 'rev-parse', 'HEAD');
+    await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log });
+    const c2 = await commitFile(f, 'docs.txt');
+    const again = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c2, record: await record(f), clock, log });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
+    await writeModel({ ws: f.ws, predicts: 'vessel' });
+    await expect(registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log })).rejects.toMatchObject({ code: 'VERSION_EXISTS_FOR_COMMIT' });
+    expect(await readFile(path.join(f.ws.model, 'model.json'), 'utf8')).toContain('vessel');
+  });
+});

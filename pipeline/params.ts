@@ -212,9 +212,9 @@ export const monitorParams = z.strictObject({
 });
 
 export const retrainParams = z.strictObject({
-  /** The scheduled run retrains when at least this many labels changed since promotion... */
+  /** The scheduled run retrains when at least this many labels changed or were added since promotion (0: any)... */
   min_new_labels: z.int().min(0).default(20),
-  /** ...or this many objects were added... */
+  /** ...or this many objects were added or re-photographed (0: any)... */
   min_new_objects: z.int().min(0).default(50),
   /** ...or drift was detected. */
   on_drift: z.boolean().default(true),

@@ -7,7 +7,7 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
-import { distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
+import { centred, distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
 import type { DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, UnfamiliarObject } from './types.ts';
 
 export { energyDistance, energyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
@@ -164,7 +164,10 @@ export async function computeDrift({
     const missing = refObjects.length + curObjects.length - refE.length - curE.length;
     if (missing > 0) log.warn(`${missing} object(s) have no embedding and are left out of the embedding comparison.`);
     if (refE.length >= 2 && curE.length >= 1) {
-      const points = unitVectors([...refE, ...curE].map((o) => result.vectors.get(o.imageMd5)!));
+      // Backbone features are all positive and point roughly the same way; centring them on the
+      // reference's mean makes cosine distances reflect what differs between photographs.
+      const raw = [...refE, ...curE].map((o) => result.vectors.get(o.imageMd5)!);
+      const points = unitVectors(centred({ vectors: raw, around: raw.slice(0, refE.length) }));
       const gram = gramMatrix(points);
       const size = points.length;
       const refIdx = refE.map((_, i) => i);

@@ -90,8 +90,10 @@ export function euclideanDistances(points: ArrayLike<number>[]): Float64Array {
 
 /**
  * Energy distance between two groups of points given their pairwise distances (N×N) and which
- * points belong to the second group (`inCurrent[i] === 1`). V-statistic form, always >= 0:
- * E = 2·mean d(x,y) − mean d(x,x') − mean d(y,y'); `effect` is Székely's coefficient E / (2·mean d(x,y)).
+ * points belong to the second group (`inCurrent[i] === 1`). Unbiased (U-statistic) form, so two
+ * samples of one distribution score about 0 whatever their sizes (it can dip slightly below 0):
+ * E = 2·mean d(x,y) − mean d(x,x') − mean d(y,y') over distinct pairs; `effect` is Székely's
+ * coefficient E / (2·mean d(x,y)), clamped to [0, 1]. Each group needs at least two points.
  */
 export function energyDistance({ distances, inCurrent }: { distances: Float64Array; inCurrent: Uint8Array }): { value: number; effect: number } {
   const n = inCurrent.length;
@@ -112,10 +114,23 @@ export function energyDistance({ distances, inCurrent }: { distances: Float64Arr
     }
   }
   const nRef = n - nCur;
-  if (nRef === 0 || nCur === 0) return { value: 0, effect: 0 };
+  if (nRef < 2 || nCur < 2) return { value: 0, effect: 0 };
   const cross = sCross / (nRef * nCur);
-  const value = 2 * cross - (2 * sRef) / (nRef * nRef) - (2 * sCur) / (nCur * nCur);
-  return { value: Math.max(0, value), effect: cross > 0 ? Math.max(0, value) / (2 * cross) : 0 };
+  const value = 2 * cross - (2 * sRef) / (nRef * (nRef - 1)) - (2 * sCur) / (nCur * (nCur - 1));
+  return { value, effect: cross > 0 ? Math.min(1, Math.max(0, value / (2 * cross))) : 0 };
+}
+
+/** Subtract the mean of the given rows (default all) from every vector, so directions compare around the data's centre. */
+export function centred({ vectors, around }: { vectors: ArrayLike<number>[]; around?: ArrayLike<number>[] }): Float64Array[] {
+  const basis = around ?? vectors;
+  const dim = vectors[0]?.length ?? 0;
+  const mean = new Float64Array(dim);
+  for (const v of basis) for (let k = 0; k < dim; k++) mean[k]! += v[k]! / basis.length;
+  return vectors.map((v) => {
+    const out = new Float64Array(dim);
+    for (let k = 0; k < dim; k++) out[k] = v[k]! - mean[k]!;
+    return out;
+  });
 }
 
 /**
@@ -145,7 +160,7 @@ export function energyPermutationTest({
   const random = seededUniform(seed);
   let atLeast = 0;
   // Tiny tolerance so permutations equal to the observed split (up to rounding) count as "at least".
-  const bar = observed.value - 1e-12 * Math.max(1, observed.value);
+  const bar = observed.value - 1e-12 * Math.max(1, Math.abs(observed.value));
   for (let p = 0; p < permutations; p++) {
     shuffleInPlace(groups, random);
     if (energyDistance({ distances, inCurrent: groups }).value >= bar) atLeast++;

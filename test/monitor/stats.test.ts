@@ -55,11 +55,15 @@ describe('energy distance permutation test', () => {
     expect(effects[1]).toBeLessThan(effects[2]!);
   });
 
-  it('is zero for identical groups and rejects a matrix of the wrong size', () => {
+  it('has no effect for two copies of one sample, and rejects a matrix of the wrong size', () => {
     const points = gaussians({ n: 10, dim: 2, seed: 10 });
     const distances = euclideanDistances([...points, ...points]);
     const groups = new Uint8Array(20).fill(1, 10);
-    expect(energyDistance({ distances, inCurrent: groups }).value).toBeCloseTo(0, 12);
+    const same = energyDistance({ distances, inCurrent: groups });
+    expect(same.value).toBeLessThanOrEqual(0);
+    expect(same.effect).toBe(0);
+    // Fewer than two points in a group: nothing to compare.
+    expect(energyDistance({ distances: euclideanDistances(points.slice(0, 3)), inCurrent: Uint8Array.from([0, 0, 1]) })).toEqual({ value: 0, effect: 0 });
     expect(() => energyPermutationTest({ distances, referenceCount: 10, currentCount: 9 })).toThrow(/expected 19×19/);
   });
 });

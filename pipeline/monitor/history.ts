@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { parseLabels } from '../collection/index.ts';
+import { readDvcConfig } from '../data/config.ts';
+import { readCachedManifest } from '../data/cache.ts';
+import { parseDvcFile } from '../data/dvcfile.ts';
+import { VitrineError } from '../errors.ts';
+import type { Workspace } from '../paths.ts';
+import type { Dataset, DatasetObject } from '../types.ts';
+import type { CorrectionRate } from './types.ts';
+
+/*
+ * What changed in the repository since a model was promoted: which objects were added (or
+ * re-photographed) and which labels were corrected. Read from git with isomorphic-git, and from the
+ * DVC folder manifest of `data/` at the old commit, so nothing needs the git or dvc binaries.
+ */
+
+/** The commit a ref (branch, tag, full or short commit id) points at, peeling annotated tags. */
+export async function resolveCommit({ root, ref }: { root: string; ref: string }): Promise<string> {
+  let oid: string;
+  try {
+    oid = /^[0-9a-f]{4,40}$/i.test(ref) ? await git.expandOid({ fs, dir: root, oid: ref.toLowerCase() }).catch(() => git.resolveRef({ fs, dir: root, ref })) : await git.resolveRef({ fs, dir: root, ref });
+  } catch (error) {
+    throw new VitrineError('REF_UNKNOWN', `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id).`, { ref }, { cause: error });
+  }
+  for (let i = 0; i < 10; i++) {
+    const { type, object } = await git.readObject({ fs, dir: root, oid, format: 'parsed' });
+    if (type === 'commit') return oid;
+    if (type === 'tag') oid = (object as { object: string }).object;
+    else throw new VitrineError('REF_NOT_COMMIT', `"${ref}" does not point at a commit.`, { ref });
+  }
+  return oid;
+}
+
+/** A file's text at a commit, or null when the file did not exist there. */
+export async function textAtCommit({ root, commit, filepath }: { root: string; commit: string; filepath: string }): Promise<string | null> {
+  try {
+    const { blob } = await git.readBlob({ fs, dir: root, oid: commit, filepath });
+    return Buffer.from(blob).toString('utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return null;
+    throw error;
+  }
+}
+
+/** Labels (object id → label) of `labels.csv` at a commit; empty when the file did not exist. */
+export async function labelsAtCommit({ root, commit }: { root: string; commit: string }): Promise<Map<string, string>> {
+  const text = await textAtCommit({ root, commit, filepath: 'labels.csv' });
+  if (text === null) return new Map();
+  return new Map(parseLabels({ text, file: `labels.csv at ${commit.slice(0, 7)}` }).map((l) => [l.objectId, l.label]));
+}
+
+/** How two label tables differ: labels changed, lines added (newly labelled) and removed. */
+export function diffLabels({ before, after }: { before: Map<string, string>; after: Map<string, string> }): { changed: string[]; added: string[]; removed: string[] } {
+  const changed: string[] = [];
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const [id, label] of after) {
+    const old = before.get(id);
+    if (old === undefined) added.push(id);
+    else if (old !== label) changed.push(id);
+  }
+  for (const id of before.keys()) if (!after.has(id)) removed.push(id);
+  return { changed: changed.sort(), added: added.sort(), removed: removed.sort() };
+}
+
+/**
+ * Label corrections on the first-parent line of `head` since commit `since` (merged label pull
+ * requests appear as one merge commit each). The totals compare labels.csv at `since` and at `head`
+ * directly, so they are right even when the walk cannot reach `since` (a shallow clone, a tag on a
+ * side branch); `byCommit` then lists what the walk saw, up to `maxCommits`.
+ */
+export async function correctionRate({
+  root,
+  since,
+  head = 'HEAD',
+  modelVersion,
+  maxCommits = 500,
+}: {
+  root: string;
+  /** Commit (or ref) the production model's labels came from. */
+  since: string;
+  head?: string;
+  modelVersion: string;
+  maxCommits?: number;
+}): Promise<CorrectionRate> {
+  const sinceCommit = await resolveCommit({ root, ref: since });
+  const headCommit = await resolveCommit({ root, ref: head });
+  const before = await labelsAtCommit({ root, commit: sinceCommit });
+  const after = await labelsAtCommit({ root, commit: headCommit });
+  const total = diffLabels({ before, after });
+  const byCommit: CorrectionRate['byCommit'] = [];
+  let oid = headCommit;
+  for (let i = 0; i < maxCommits && oid !== sinceCommit; i++) {
+    const { commit } = await git.readCommit({ fs, dir: root, oid });
+    const parent = commit.parent[0];
+    const mine = await textAtCommit({ root, commit: oid, filepath: 'labels.csv' });
+    const theirs = parent ? await textAtCommit({ root, commit: parent, filepath: 'labels.csv' }) : null;
+    if (mine !== theirs) {
+      const d = diffLabels({ before: parent ? await labelsAtCommit({ root, commit: parent }) : new Map(), after: await labelsAtCommit({ root, commit: oid }) });
+      byCommit.push({ commit: oid, date: new Date(commit.committer.timestamp * 1000).toISOString(), message: commit.message.split('\n')[0]!.trim(), changed: d.changed.length, added: d.added.length, removed: d.removed.length });
+    }
+    if (!parent) break;
+    oid = parent;
+  }
+  byCommit.reverse();
+  return {
+    schema: 'vitrine.corrections/1',
+    modelVersion,
+    since: sinceCommit,
+    until: headCommit,
+    commits: byCommit.length,
+    changed: total.changed.length,
+    added: total.added.length,
+    removed: total.removed.length,
+    labelled: after.size,
+    rate: before.size === 0 ? 0 : Math.round((total.changed.length / before.size) * 1e6) / 1e6,
+    byCommit,
+  };
+}
+
+/** Count labels that changed or were added since `since` (what the retraining trigger counts as new labels). */
+export async function labelsChangedSince({ root, since, head = 'HEAD' }: { root: string; since: string; head?: string }): Promise<{ changed: number; added: number; removed: number; ids: string[] }> {
+  const before = await labelsAtCommit({ root, commit: await resolveCommit({ root, ref: since }) });
+  const after = await labelsAtCommit({ root, commit: await resolveCommit({ root, ref: head }) });
+  const d = diffLabels({ before, after });
+  return { changed: d.changed.length, added: d.added.length, removed: d.removed.length, ids: [...d.changed, ...d.added].sort() };
+}
+
+/**
+ * The data files (path inside `data/` → md5) at a commit: from `data.dvc`'s folder manifest in the
+ * local DVC cache, or, for a repository that keeps `data/` in git itself, from `data/objects.csv`
+ * (ids only, md5 unknown). Null when the commit has no collection at all.
+ */
+export async function dataFilesAtCommit({ ws, commit }: { ws: Workspace; commit: string }): Promise<{ files: Map<string, string> | null; objectIds: Set<string> | null } | null> {
+  const dvcText = await textAtCommit({ root: ws.root, commit, filepath: 'data.dvc' });
+  if (dvcText !== null) {
+    const dvc = parseDvcFile({ text: dvcText, file: `data.dvc at ${commit.slice(0, 7)}` });
+    const out = dvc.outs[0];
+    if (!out) return null;
+    const { cacheDir } = await readDvcConfig({ root: ws.root });
+    const entries = await readCachedManifest({ cacheDir, md5: out.md5 });
+    if (!entries) {
+      throw new VitrineError('DATA_MANIFEST_MISSING', `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is not in the local cache: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`, { commit, md5: out.md5 });
+    }
+    return { files: new Map(entries.map((e) => [e.relpath, e.md5])), objectIds: null };
+  }
+  const objectsText = await textAtCommit({ root: ws.root, commit, filepath: 'data/objects.csv' });
+  if (objectsText === null) return null;
+  const { parseObjects } = await import('../collection/index.ts');
+  return { files: null, objectIds: new Set(parseObjects({ text: objectsText, file: `data/objects.csv at ${commit.slice(0, 7)}` }).objects.map((o) => o.id)) };
+}
+
+/**
+ * Split the dataset's objects into those that were there at `commit` with the same image ("before")
+ * and those added or re-photographed since ("added"). Objects without an image are in neither.
+ */
+export async function objectsAddedSince({ ws, dataset, commit }: { ws: Workspace; dataset: Dataset; commit: string }): Promise<{ before: DatasetObject[]; added: DatasetObject[] }> {
+  const then = await dataFilesAtCommit({ ws, commit });
+  const withImage = dataset.objects.filter((o) => o.image && o.imageMd5);
+  if (!then) return { before: [], added: withImage };
+  const before: DatasetObject[] = [];
+  const added: DatasetObject[] = [];
+  for (const o of withImage) {
+    const known = then.files ? then.files.get(o.image.split(path.sep).join('/')) === o.imageMd5 : then.objectIds!.has(o.id);
+    (known ? before : added).push(o);
+  }
+  return { before, added };
+}

@@ -1,0 +1,159 @@
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import { systemClock, type Clock, type Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import { readRegistry, type VersionRecord } from '../registry/registry.ts';
+import { headCommit, isGitRepo } from '../registry/tags.ts';
+import type { Dataset } from '../types.ts';
+import { computeDrift, readDataset, writeDriftReport, type EmbedImages } from './drift.ts';
+import { correctionRate, labelsAtCommit, labelsChangedSince, objectsAddedSince, resolveCommit } from './history.ts';
+import { retrainDecision } from './triggers.ts';
+import type { CorrectionRate, DriftReport, RetrainDecision } from './types.ts';
+
+/*
+ * The monitoring runs behind `vitrine monitor`: decide what to compare (the production model's
+ * training objects against the objects added since, or a named data version against now), compute
+ * drift, write it, and decide whether the scheduled run should retrain.
+ */
+
+/** The production model version and the commits its data and labels came from; null when none. */
+export interface ProductionModel {
+  version: string;
+  /** Commit the version was registered at (its data). */
+  commit: string;
+  /** Commit of the labels it was trained with (lineage), else `commit`. */
+  labelsCommit: string;
+  record: VersionRecord;
+}
+
+/** The version holding `stage` (default "prod") in the registry, with its commits. */
+export async function productionModel({ ws, params, stage = 'prod' }: { ws: Workspace; params: Params; stage?: string }): Promise<ProductionModel | null> {
+  if (!(await isGitRepo({ dir: ws.root }))) return null;
+  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+  const version = state.stages[stage];
+  const record = version ? state.versions.find((v) => v.version === version) : undefined;
+  if (!record) return null;
+  return { version: record.version, commit: record.commit, labelsCommit: record.registration?.lineage?.labels?.commit ?? record.commit, record };
+}
+
+/** Which objects to compare, and how to describe them. */
+export interface MonitorSides {
+  reference: string[];
+  current: string[];
+  describe: NonNullable<Parameters<typeof computeDrift>[0]['describe']>;
+  modelVersion: string | null;
+  /** The commit the comparison starts from. */
+  base: string;
+}
+
+/**
+ * Reference and current objects. With `reference` (a git ref): the objects that were there at that
+ * ref against the objects added or re-photographed since. Without: the production model's training
+ * objects (training split, labelled at its labels commit, present at its commit) against the objects
+ * added since it was registered.
+ */
+export async function monitorSides({ ws, params, dataset, reference, prod }: { ws: Workspace; params: Params; dataset: Dataset; reference?: string; prod: ProductionModel | null }): Promise<MonitorSides> {
+  if (reference) {
+    const base = await resolveCommit({ root: ws.root, ref: reference });
+    const { before, added } = await objectsAddedSince({ ws, dataset, commit: base });
+    return {
+      reference: before.map((o) => o.id),
+      current: added.map((o) => o.id),
+      describe: {
+        reference: { kind: 'data-version', description: `the objects at ${reference}`, ref: reference, modelVersion: prod?.version ?? null },
+        current: { kind: 'added-since', description: `the objects added since ${reference}`, ref: 'HEAD', modelVersion: null },
+      },
+      modelVersion: prod?.version ?? null,
+      base,
+    };
+  }
+  if (!prod) {
+    throw new VitrineError('NO_REFERENCE', 'There is no model in production to compare with: promote a model first, or name a data version to compare with, e.g. "vitrine monitor --reference main".', {});
+  }
+  const labelled = await labelsAtCommit({ root: ws.root, commit: prod.labelsCommit });
+  const { before, added } = await objectsAddedSince({ ws, dataset, commit: prod.commit });
+  const training = before.filter((o) => o.split === 'train' && labelled.has(o.id));
+  return {
+    reference: training.map((o) => o.id),
+    current: added.map((o) => o.id),
+    describe: {
+      reference: { kind: 'model-training', description: `the training objects of ${prod.version}`, modelVersion: prod.version, ref: prod.commit },
+      current: { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
+    },
+    modelVersion: prod.version,
+    base: prod.commit,
+  };
+}
+
+/** Compute drift, write drift.json, history.json and (with a production model) corrections.json. */
+export async function monitorDrift({
+  ws,
+  params,
+  log,
+  clock = systemClock,
+  reference,
+  embed,
+  dataset,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  clock?: Clock;
+  /** A git ref to compare against instead of the production model's training data. */
+  reference?: string;
+  embed?: EmbedImages;
+  dataset?: Dataset;
+}): Promise<{ report: DriftReport; corrections: CorrectionRate | null; files: string[] }> {
+  const data = dataset ?? (await readDataset({ ws }));
+  const prod = await productionModel({ ws, params });
+  const sides = await monitorSides({ ws, params, dataset: data, reference, prod });
+  log.info(`Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`);
+  const report = await computeDrift({ ws, params, log, clock, dataset: data, reference: sides.reference, current: sides.current, describe: sides.describe, modelVersion: sides.modelVersion, embed });
+  const commit = await headCommit({ dir: ws.root });
+  const written = await writeDriftReport({ ws, report, commit });
+  const files = [written.file, written.history];
+  let corrections: CorrectionRate | null = null;
+  if (prod) {
+    corrections = await correctionRate({ root: ws.root, since: prod.labelsCommit, modelVersion: prod.version });
+    const file = path.join(ws.monitor, 'corrections.json');
+    await writeJsonAtomic({ file, value: corrections });
+    files.push(file);
+  }
+  return { report, corrections, files };
+}
+
+/**
+ * Should the scheduled run retrain? Counts labels changed and objects added since the production
+ * model and, when `params.retrain.on_drift`, measures drift (writing drift.json like `vitrine monitor`).
+ */
+export async function checkRetrain({
+  ws,
+  params,
+  log,
+  clock = systemClock,
+  embed,
+  dataset,
+  measureDrift = params.retrain.on_drift,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  clock?: Clock;
+  embed?: EmbedImages;
+  dataset?: Dataset;
+  measureDrift?: boolean;
+}): Promise<RetrainDecision & { report: DriftReport | null }> {
+  const prod = await productionModel({ ws, params });
+  if (!prod) return { ...retrainDecision({ params, newLabels: 0, newObjects: 0, hasModel: false }), report: null };
+  const data = dataset ?? (await readDataset({ ws }));
+  const labels = await labelsChangedSince({ root: ws.root, since: prod.labelsCommit });
+  const sides = await monitorSides({ ws, params, dataset: data, prod });
+  let report: DriftReport | null = null;
+  if (measureDrift && sides.current.length >= 2) {
+    ({ report } = await monitorDrift({ ws, params, log, clock, embed, dataset: data }));
+  } else if (measureDrift) log.info('Drift is not measured: fewer than two objects were added since the production model.');
+  const decision = retrainDecision({ params, newLabels: labels.changed + labels.added, newObjects: sides.current.length, drift: measureDrift ? (report ?? false) : null, modelVersion: prod.version });
+  return { ...decision, report };
+}

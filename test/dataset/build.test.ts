@@ -1,0 +1,238 @@
+import { readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildDataset, readDataset } from '../../pipeline/dataset/build.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { makeCollection, object, pixelBombPng, solidImage, testParams } from './fixtures.ts';
+import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
+
+const five = ['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => object(id));
+const labelled = [
+  { objectId: 'a1', label: 'coin' },
+  { objectId: 'a2', label: 'mask' },
+  { objectId: 'a3', label: 'vessel' },
+  { objectId: 'a4', label: 'coin' },
+];
+
+function codes(dataset: Dataset): string[] {
+  return dataset.issues.map((i) => i.code);
+}
+
+describe('buildDataset', () => {
+  it('joins objects, images and labels into dataset.json with thumbnails and colours', async () => {
+    const ws = await makeCollection({ objects: [...five].reverse(), labels: labelled });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.issues).toEqual([]);
+    expect(dataset.labels).toEqual(['coin', 'mask', 'vessel']);
+    expect(dataset.objects.map((o) => o.id)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    expect(dataset.objects.map((o) => o.label)).toEqual(['coin', 'mask', 'vessel', 'coin', null]);
+    expect(dataset.counts).toMatchObject({ objects: 5, labelled: 4 });
+    expect(Object.values(dataset.counts.bySplit).reduce((s, n) => s + n, 0)).toBe(4);
+    expect(dataset.counts.byLabel.coin!.train + dataset.counts.byLabel.coin!.validation + dataset.counts.byLabel.coin!.test).toBe(2);
+    const a1 = dataset.objects[0]!;
+    expect(a1).toMatchObject({ width: 48, height: 32, title: 'Object a1', image: 'images/a1.png' });
+    expect(a1.imageMd5).toMatch(/^[0-9a-f]{32}$/);
+    expect(['train', 'validation', 'test']).toContain(a1.split);
+    expect(a1.colours.length).toBeGreaterThan(0);
+    expect(a1.thumbnails.map((t) => [t.width, t.height])).toEqual([
+      [32, 21],
+      [48, 32], // never enlarged past the original's 48 px
+    ]);
+    for (const t of a1.thumbnails) {
+      expect((await stat(path.join(ws.dataset, t.webp))).size).toBeGreaterThan(0);
+      expect((await readFile(path.join(ws.dataset, t.jpeg))).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    }
+    expect(await readDataset({ ws })).toEqual(dataset);
+  });
+
+  it('reports a label for an unknown object on its line and skips it', async () => {
+    const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na9,mask\na2,mask\n' });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.issues).toEqual([expect.objectContaining({ code: 'LABEL_UNKNOWN_OBJECT', file: 'labels.csv', line: 3, object: 'a9' })]);
+    expect(dataset.objects.map((o) => o.id)).not.toContain('a9');
+    expect(dataset.counts.labelled).toBe(2);
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('a9'))!;
+    expect(warning.where).toEqual({ file: 'labels.csv', line: 3, object: 'a9' });
+    expect(warning.message).toContain('labels.csv:3');
+    expect(log.lines.some((l) => l.level === 'warn' && /1 row skipped: 1 labels for unknown objects/.test(l.message))).toBe(true);
+  });
+
+  it('reports repeated labels: an agreeing repeat keeps the label, a conflicting one leaves the object unlabelled', async () => {
+    const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na1,coin\na2,mask\na2,vessel\na3,vessel\n' });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.line, i.object])).toEqual([
+      ['LABEL_DUPLICATE', 3, 'a1'],
+      ['LABEL_DUPLICATE', 5, 'a2'],
+    ]);
+    const labelOf = Object.fromEntries(dataset.objects.map((o) => [o.id, o.label]));
+    expect(labelOf).toMatchObject({ a1: 'coin', a2: null, a3: 'vessel' });
+  });
+
+  it('reports labels outside the vocabulary, suggesting the right spelling', async () => {
+    const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,Coin\na2,teapot\na3,vessel\n' });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.line])).toEqual([
+      ['LABEL_NOT_IN_VOCABULARY', 2],
+      ['LABEL_NOT_IN_VOCABULARY', 3],
+    ]);
+    expect(dataset.issues[0]!.message).toContain('Did you mean "coin"?');
+    expect(dataset.issues[1]!.message).toContain('coin, mask, vessel');
+    // The objects stay in the collection, unlabelled.
+    expect(dataset.objects.find((o) => o.id === 'a1')!.label).toBeNull();
+    expect(dataset.objects.find((o) => o.id === 'a3')!.label).toBe('vessel');
+  });
+
+  it('keeps the first of a repeated object id and reports the others on their lines', async () => {
+    const images = { 'images/a.png': await solidImage({ colour: '#ff0000' }), 'images/b.png': await solidImage({ colour: '#00ff00' }) };
+    const objectsText = 'id,title,image\nx1,First,images/a.png\nx2,Second,images/b.png\nx1,Again,images/b.png\n';
+    const ws = await makeCollection({ objects: [], objectsText, images, labelsText: 'object_id,label\nx1,coin\n' });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues).toEqual([expect.objectContaining({ code: 'OBJECT_DUPLICATE', file: 'data/objects.csv', line: 4, object: 'x1' })]);
+    expect(dataset.objects.map((o) => [o.id, o.title, o.label])).toEqual([
+      ['x1', 'First', 'coin'],
+      ['x2', 'Second', null],
+    ]);
+  });
+
+  it('reports objects without an image: empty column, missing file, path outside data/', async () => {
+    const objects = [object('b1'), object('b2', ''), object('b3', 'images/nowhere.png'), object('b4', '../labels.csv')];
+    const ws = await makeCollection({ objects, images: { 'images/b1.png': await solidImage() }, labels: [{ objectId: 'b2', label: 'coin' }] });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.file, i.line, i.object])).toEqual([
+      ['OBJECT_NO_IMAGE', 'data/objects.csv', 3, 'b2'],
+      ['OBJECT_NO_IMAGE', 'data/objects.csv', 4, 'b3'],
+      ['OBJECT_NO_IMAGE', 'data/objects.csv', 5, 'b4'],
+    ]);
+    expect(dataset.issues[1]!.message).toContain('data/images/nowhere.png');
+    expect(dataset.issues[2]!.message).toContain('outside the data folder');
+    expect(dataset.objects.map((o) => o.id)).toEqual(['b1']);
+  });
+
+  it('reports images that cannot be decoded or are too large', async () => {
+    const objects = [object('c1'), object('c2'), object('c3'), object('c4')];
+    const images = {
+      'images/c1.png': await solidImage({ width: 20, height: 20 }),
+      'images/c2.png': Buffer.from('not a picture'),
+      'images/c3.png': pixelBombPng(),
+      'images/c4.png': await solidImage({ width: 100, height: 100 }),
+    };
+    const ws = await makeCollection({ objects, images });
+    const dataset = await buildDataset({ ws, params: testParams((p) => (p.dataset.image.max_pixels = 5000)), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.line, i.object])).toEqual([
+      ['IMAGE_UNREADABLE', 3, 'c2'],
+      ['IMAGE_TOO_LARGE', 4, 'c3'],
+      ['IMAGE_TOO_LARGE', 5, 'c4'],
+    ]);
+    expect(dataset.issues[0]!.message).toContain('data/images/c2.png');
+    expect(dataset.objects.map((o) => o.id)).toEqual(['c1']);
+  });
+
+  it('fails the run with every problem listed when on_invalid is "fail", writing no dataset', async () => {
+    const ws = await makeCollection({ objects: [object('d1'), object('d2', '')], labelsText: 'object_id,label\nd1,teapot\nzz,coin\n', images: { 'images/d1.png': await solidImage() } });
+    const error = await buildDataset({ ws, params: testParams((p) => (p.dataset.on_invalid = 'fail')), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'DATASET_INVALID')).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('3 problems');
+    expect(message).toContain('labels.csv:2');
+    expect(message).toContain('labels.csv:3');
+    expect(message).toContain('data/objects.csv:3');
+    await expect(stat(path.join(ws.dataset, 'dataset.json'))).rejects.toThrow();
+    await expect(readDataset({ ws })).rejects.toMatchObject({ code: 'DATASET_MISSING' });
+  });
+
+  it('gives identical images one split and keeps splits when labels change or objects are added', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => `e${String(i).padStart(3, '0')}`);
+    const same = await solidImage({ colour: '#336699' });
+    const images: Record<string, Buffer> = {};
+    for (const [i, id] of ids.entries()) images[`images/${id}.png`] = i % 10 === 0 ? same : await solidImage({ colour: `#${(0x200000 + i * 0x000305).toString(16)}` });
+    const labels = ids.map((id, i) => ({ objectId: id, label: ['coin', 'mask', 'vessel'][i % 3]! }));
+    const ws = await makeCollection({ objects: ids.map((id) => object(id)), images, labels });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const splitOf = (d: Dataset) => Object.fromEntries(d.objects.map((o) => [o.id, o.split]));
+    const shared = first.objects.filter((o) => o.imageMd5 === first.objects[0]!.imageMd5);
+    expect(shared.map((o) => o.id)).toEqual(['e000', 'e010', 'e020', 'e030', 'e040', 'e050']);
+    expect(new Set(shared.map((o) => o.split)).size).toBe(1);
+    expect(new Set(first.objects.map((o) => o.split))).toEqual(new Set(['train', 'validation', 'test']));
+
+    // Correct every label and add objects: no existing object changes split.
+    await writeLabels({ file: ws.labels, labels: labels.map((l) => ({ ...l, label: l.label === 'coin' ? 'mask' : 'coin' })) });
+    const added = Array.from({ length: 20 }, (_, i) => object(`f${i}`));
+    for (const [i, o] of added.entries()) await writeFile(path.join(ws.data, o.image), await solidImage({ colour: `#${(0x800000 + i * 0x000707).toString(16)}` }));
+    await writeObjects({ file: ws.objects, objects: [...ids.map((id) => object(id)), ...added] });
+    const second = await buildDataset({ ws, params, log: memoryLogger() });
+    const before = splitOf(first);
+    const after = splitOf(second);
+    for (const id of ids) expect(after[id]).toBe(before[id]);
+    expect(second.objects.find((o) => o.id === 'e000')!.label).toBe('mask');
+  });
+
+  it('warns when a label has too few test objects', async () => {
+    const ws = await makeCollection({ objects: five, labels: labelled });
+    const log = memoryLogger();
+    await buildDataset({ ws, params: testParams((p) => (p.dataset.min_test_per_class = 3)), log });
+    const warnings = log.lines.filter((l) => l.level === 'warn' && l.message.includes('in the test split'));
+    expect(warnings.map((w) => w.message.match(/labelled "(\w+)"/)![1])).toEqual(['coin', 'mask', 'vessel']);
+    expect(warnings[0]!.message).toContain('at least 3');
+  });
+
+  it('reuses the previous analysis on a rerun and removes thumbnails no object uses', async () => {
+    const ws = await makeCollection({ objects: five, labels: labelled });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const thumb = path.join(ws.dataset, first.objects[0]!.thumbnails[0]!.webp);
+    const mtime = (await stat(thumb)).mtimeMs;
+
+    await writeLabels({ file: ws.labels, labels: labelled.slice(1) });
+    const log = memoryLogger();
+    const second = await buildDataset({ ws, params, log });
+    expect(log.lines.some((l) => l.message.startsWith('Reading'))).toBe(false);
+    expect((await stat(thumb)).mtimeMs).toBe(mtime);
+    expect(second.objects.map((o) => o.colours)).toEqual(first.objects.map((o) => o.colours));
+
+    // Drop a5 and replace a1's image: a5's and a1's old thumbnails go, a1's new ones appear.
+    await writeObjects({ file: ws.objects, objects: five.slice(0, 4) });
+    await writeFile(path.join(ws.data, 'images/a1.png'), await solidImage({ colour: '#abcdef' }));
+    const third = await buildDataset({ ws, params, log: memoryLogger() });
+    const files = new Set(await readdir(path.join(ws.dataset, 'thumbs')));
+    const expected = third.objects.flatMap((o) => o.thumbnails.flatMap((t) => [t.webp, t.jpeg].map((f) => path.posix.basename(f))));
+    expect(files).toEqual(new Set(expected));
+    expect(files.size).toBe(4 * 2 * 2);
+
+    // A thumbnail setting change redoes the images.
+    const log4 = memoryLogger();
+    const fourth = await buildDataset({ ws, params: testParams((p) => (p.dataset.thumbnails.widths = [16])), log: log4 });
+    expect(log4.lines.some((l) => l.message.startsWith('Reading 4 new images'))).toBe(true);
+    expect(fourth.objects[0]!.thumbnails.map((t) => t.width)).toEqual([16]);
+  });
+
+  it('treats a missing labels.csv as no labels yet', async () => {
+    const ws = await makeCollection({ objects: five });
+    await rm(ws.labels, { force: true });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.counts).toMatchObject({ objects: 5, labelled: 0 });
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('labels.csv does not exist'))).toBe(true);
+  });
+
+  it('names the missing objects table', async () => {
+    const ws = await makeCollection({ objects: five });
+    await rm(ws.objects);
+    await expect(buildDataset({ ws, params: testParams(), log: memoryLogger() })).rejects.toMatchObject({ code: 'FILE_MISSING', message: expect.stringContaining('data/objects.csv') });
+  });
+});
+
+describe('datasetStage', () => {
+  it('declares its inputs and outputs and summarises the run', async () => {
+    expect(datasetStage.deps).toEqual({ paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] });
+    expect(datasetStage.outs).toEqual(['.vitrine/dataset']);
+    const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na2,mask\nzz,coin\n' });
+    const result = await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), clock: systemClock, env: {} });
+    expect(result.summary).toBe('5 objects (2 labelled), 1 row skipped');
+  });
+});

@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import { BUILTINS, builtinId, loadBackbone, type Backbone, type BackboneInfo } from './backbone.ts';
+import { isSingleThreaded, selectBackend, type ImportModule } from './backend.ts';
+import { embedBatch, type EmbedJob, type EmbedJobResult, type EmbeddedImage } from './embed-batch.ts';
+import { appendSegment, compactStore, openStore } from './embedding-store.ts';
+import type { WorkerSetup } from './embed-worker.ts';
+
+/*
+ * Embeddings are cached by content: the key is the image's md5 plus everything that changes the
+ * vector — the backbone's identity (weights and layer) and the preprocessing (input size, fit,
+ * input range, the colour that replaces transparency). A pull request that only edits labels.csv
+ * therefore embeds nothing, and one that adds 20 images embeds 20. The cache lives under
+ * `cacheDir/embeddings/<config>/`, one folder per backbone configuration, which is also the folder
+ * CI saves and restores with @actions/cache.
+ */
+
+/** Bump when prepareModelInput changes what pixels an image becomes (invalidates every cache). */
+export const PREPROCESSING_VERSION = 1;
+
+const FLIP = '|flip';
+/** Images sent to a worker at a time: small enough to balance the load, big enough to batch. */
+const JOB_SIZE = 8;
+/** With `workers` 0 (automatic), fewer images than this are embedded on the main thread. */
+const MIN_FOR_WORKERS = 64;
+/** New vectors kept in memory before they are written as a cache segment. */
+const FLUSH_EVERY = 512;
+
+export interface EmbedItem {
+  /** md5 of the image file (the object's content hash). */
+  key: string;
+  /** Absolute path of the image. */
+  file: string;
+}
+
+export interface EmbedResult {
+  /** Embedding per image key. */
+  vectors: Map<string, Float32Array>;
+  /** Embedding of the mirrored image per key (empty unless `flips`). */
+  flipped: Map<string, Float32Array>;
+  /** Vectors computed in this run (a mirrored image counts as one). */
+  computed: number;
+  /** Vectors read from the cache. */
+  fromCache: number;
+  /** TF.js backend that computed the new vectors ("none" when all came from the cache). */
+  backend: string;
+  backbone: BackboneInfo;
+  /** The cache folder used for this backbone configuration. */
+  cacheFolder: string;
+}
+
+/** The cache folder name for a backbone configuration: a hash of its identity and preprocessing. */
+export function embeddingConfigKey({ backboneId, inputSize, fit, inputRange, background }: { backboneId: string; inputSize: number; fit: string; inputRange: string; background: string }): string {
+  const identity = JSON.stringify({ backboneId, inputSize, fit, inputRange, background: background.toLowerCase(), preprocessing: PREPROCESSING_VERSION });
+  return createHash('sha256').update(identity).digest('hex').slice(0, 20);
+}
+
+/**
+ * Embed images with the backbone params.backbone names, reading what it can from the cache and
+ * computing the rest (on worker threads when the backend runs on one thread), then caching them.
+ */
+export async function embedImages({
+  items,
+  params,
+  root,
+  cacheDir,
+  workers = 0,
+  flips = false,
+  log,
+  importModule,
+  fetchImpl,
+}: {
+  items: EmbedItem[];
+  params: Params;
+  root: string;
+  cacheDir: string;
+  /** Worker threads: 0 = one per core; 1 = embed on the main thread. */
+  workers?: number;
+  /** Also embed each image mirrored left-right (training augmentation). */
+  flips?: boolean;
+  log: Logger;
+  importModule?: ImportModule;
+  fetchImpl?: typeof fetch;
+}): Promise<EmbedResult> {
+  const unique = new Map<string, string>();
+  for (const item of items) if (!unique.has(item.key)) unique.set(item.key, item.file);
+
+  // A built-in's identity is known without loading it; a custom one is identified by its weights.
+  let backbone: Backbone | undefined;
+  let backendName = 'none';
+  let tfBackend: Awaited<ReturnType<typeof selectBackend>> | undefined;
+  const startBackend = async () => {
+    tfBackend ??= await selectBackend({ preference: params.train.backend, log, importModule });
+    backendName = tfBackend.name;
+    return tfBackend;
+  };
+  const startBackbone = async () => {
+    backbone ??= await loadBackbone({ params: params.backbone, root, tf: (await startBackend()).tf, log, fetchImpl });
+    return backbone;
+  };
+  const builtin = params.backbone.name === 'custom' ? undefined : BUILTINS[params.backbone.name];
+  const identity = builtin
+    ? { backboneId: builtinId({ params: params.backbone })!, inputSize: builtin.inputSize }
+    : await startBackbone().then((b) => ({ backboneId: b.id, inputSize: b.inputSize }));
+  const configKey = embeddingConfigKey({ ...identity, fit: params.backbone.fit, inputRange: params.backbone.input_range, background: params.dataset.image.background });
+  const folder = path.join(cacheDir, 'embeddings', configKey);
+  const store = await openStore({ folder });
+
+  const vectors = new Map<string, Float32Array>();
+  const flipped = new Map<string, Float32Array>();
+  let fromCache = 0;
+  const todo: EmbedJob['items'] = [];
+  const plain: boolean[] = [];
+  const flip: boolean[] = [];
+  for (const [key, file] of unique) {
+    const v = store.vectors.get(key);
+    const f = flips ? store.vectors.get(key + FLIP) : undefined;
+    if (v) vectors.set(key, v);
+    if (f) flipped.set(key, f);
+    fromCache += (v ? 1 : 0) + (f ? 1 : 0);
+    if (!v || (flips && !f)) {
+      todo.push({ key, file });
+      plain.push(!v);
+      flip.push(flips && !f);
+    }
+  }
+
+  let computed = 0;
+  if (todo.length > 0) {
+    const bb = await startBackbone();
+    const total = plain.filter(Boolean).length + flip.filter(Boolean).length;
+    const threads = workers === 0 ? availableParallelism() : workers;
+    // A worker needs a few seconds to start its backend and backbone: not worth it for a handful.
+    const enough = workers === 0 ? todo.length >= MIN_FOR_WORKERS : todo.length > JOB_SIZE;
+    const useWorkers = isSingleThreaded(backendName) && threads > 1 && enough;
+    log.info(`Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`);
+    const progress = log.progress('Embedding images', total);
+    let pending: [string, Float32Array][] = [];
+    const flush = async () => {
+      const entries = pending;
+      pending = [];
+      await appendSegment({ folder, entries });
+    };
+    const accept = async (results: EmbeddedImage[]) => {
+      for (const r of results) {
+        if (r.vector) {
+          vectors.set(r.key, r.vector);
+          pending.push([r.key, r.vector]);
+          computed++;
+        }
+        if (r.flipped) {
+          flipped.set(r.key, r.flipped);
+          pending.push([r.key + FLIP, r.flipped]);
+          computed++;
+        }
+        progress.tick((r.vector ? 1 : 0) + (r.flipped ? 1 : 0));
+      }
+      if (pending.length >= FLUSH_EVERY) await flush();
+    };
+    const jobs: EmbedJob[] = [];
+    for (let i = 0; i < todo.length; i += JOB_SIZE) {
+      jobs.push({ id: jobs.length, items: todo.slice(i, i + JOB_SIZE), plain: plain.slice(i, i + JOB_SIZE), flip: flip.slice(i, i + JOB_SIZE) });
+    }
+    try {
+      if (useWorkers) {
+        await runOnWorkers({ jobs, threads: Math.min(threads, jobs.length), setup: { params, root, backend: backendName as WorkerSetup['backend'] }, accept });
+      } else {
+        for (const job of jobs) {
+          await accept(await embedBatch({ backbone: bb, job, maxPixels: params.dataset.image.max_pixels, background: params.dataset.image.background }));
+        }
+      }
+    } finally {
+      // Whatever was finished is kept, even when one image fails.
+      await flush();
+      progress.done();
+    }
+    await writeJsonAtomic({ file: path.join(folder, 'backbone.json'), value: infoOf(bb) });
+    const merged = await compactStore({ store: await openStore({ folder }) });
+    if (merged) log.debug(`Merged the embedding cache segments in ${folder}.`);
+  }
+  const info = backbone ? infoOf(backbone) : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));
+  backbone?.dispose();
+  return { vectors, flipped, computed, fromCache, backend: backendName, backbone: info, cacheFolder: folder };
+}
+
+function infoOf(b: BackboneInfo): BackboneInfo {
+  return { id: b.id, source: b.source, licence: b.licence, inputSize: b.inputSize, fit: b.fit, inputRange: b.inputRange, layer: b.layer, embeddingSize: b.embeddingSize };
+}
+
+async function cachedInfo({ folder }: { folder: string }): Promise<BackboneInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(folder, 'backbone.json'), 'utf8')) as BackboneInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hand jobs to `threads` workers as each becomes free; the first failure stops the run. */
+async function runOnWorkers({
+  jobs,
+  threads,
+  setup,
+  accept,
+}: {
+  jobs: EmbedJob[];
+  threads: number;
+  setup: WorkerSetup;
+  accept: (results: EmbeddedImage[]) => Promise<void>;
+}): Promise<void> {
+  const pool = Array.from({ length: threads }, () => new Worker(new URL('./embed-worker.ts', import.meta.url), { workerData: setup }));
+  let next = 0;
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let chain = Promise.resolve();
+            const send = () => {
+              if (next >= jobs.length) return resolve();
+              worker.postMessage(jobs[next++]);
+            };
+            worker.on('message', (message: EmbedJobResult) => {
+              if ('error' in message) {
+                reject(new VitrineError(message.error.code, message.error.message, message.error.data));
+                return;
+              }
+              chain = chain.then(() => accept(message.results));
+              chain.then(send, reject);
+            });
+            worker.on('error', (error) => reject(new VitrineError('EMBED_FAILED', `An embedding worker thread failed: ${error.message}`, {}, { cause: error })));
+            worker.on('exit', (code) => {
+              if (code !== 0) reject(new VitrineError('EMBED_FAILED', `An embedding worker thread stopped unexpectedly (exit code ${code}).`, { code }));
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}

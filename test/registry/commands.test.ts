@@ -1,0 +1,66 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../../pipeline/cli/command.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { registryCommands } from '../../pipeline/registry/commands.ts';
+import { promote } from '../../pipeline/stages/promote.ts';
+import { makeRepo, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from './helpers.ts';
+
+let fixture: Fixture | null = null;
+afterEach(async () => {
+  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
+  fixture = null;
+});
+
+function command(name: string) {
+  const found = registryCommands.find((c) => c.name === name);
+  if (!found) throw new Error(`no command ${name}`);
+  return found;
+}
+
+function ctx(f: Fixture, json = false): CommandContext & { printed: string[]; log: ReturnType<typeof memoryLogger> } {
+  const printed: string[] = [];
+  return { ws: f.ws, log: memoryLogger(), clock: steppingClock(), env: {}, json, out: (t) => printed.push(t), printed };
+}
+
+describe('vitrine models', () => {
+  it('lists and shows versions, in text and JSON', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    let c = ctx(f);
+    await command('models list').run(c, { values: {}, positionals: [] });
+    expect(c.printed.join('')).toMatch(/No version of collection-classifier is registered yet/);
+
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const metrics = await writeMetrics({ ws: f.ws, params: f.params });
+    await promote({ ctx: { ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env: { VITRINE_PULL_REQUEST: '5' } }, predict: standInPredict });
+
+    c = ctx(f);
+    await command('models list').run(c, { values: {}, positionals: [] });
+    const text = c.printed.join('');
+    expect(text).toMatch(/^version\s+stage\s+date\s+accuracy/);
+    expect(text).toMatch(new RegExp(`v1\\.0\\.0\\s+prod\\s+2026-03-01\\s+${(metrics.accuracy.value * 100).toFixed(1)}%`));
+    expect(text).toContain('#5');
+
+    c = ctx(f, true);
+    await command('models list').run(c, { values: {}, positionals: [] });
+    const json = JSON.parse(c.printed.join('')) as { model: string; versions: { version: string; stages: string[] }[] };
+    expect(json.model).toBe('collection-classifier');
+    expect(json.versions.map((v) => [v.version, v.stages])).toEqual([['v1.0.0', ['prod']]]);
+
+    c = ctx(f);
+    await command('models show').run(c, { values: {}, positionals: ['prod'] });
+    expect(c.printed.join('')).toMatch(/collection-classifier v1\.0\.0 \(prod\)[\s\S]*scores\s+accuracy 81\.3%[\s\S]*pull req\. #5/);
+
+    c = ctx(f, true);
+    await command('models show').run(c, { values: {}, positionals: ['v1.0.0'] });
+    expect(JSON.parse(c.printed.join(''))).toMatchObject({ version: 'v1.0.0', registration: { lineage: { pullRequest: { number: 5 } } } });
+
+    await expect(command('models show').run(ctx(f), { values: {}, positionals: ['v2.0.0'] })).rejects.toMatchObject({ code: 'VERSION_UNKNOWN' });
+    c = ctx(f);
+    expect(await command('models rollback').run(c, { values: {}, positionals: [] })).toBe(2);
+    expect(c.log.lines[0]!.message).toMatch(/Say which version/);
+    await expect(command('models rollback').run(ctx(f), { values: {}, positionals: ['v1.0.0'] })).rejects.toMatchObject({ code: 'ROLLBACK_NOOP' });
+  });
+});

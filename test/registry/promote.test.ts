@@ -1,0 +1,197 @@
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { pct, type ModelCard } from '../../pipeline/registry/card.ts';
+import { rollbackAndPublish, type VersionsFile } from '../../pipeline/registry/publish.ts';
+import { readRegistry } from '../../pipeline/registry/registry.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { promote } from '../../pipeline/stages/promote.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+import { makeRepo, readAnnotations, sh, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from './helpers.ts';
+
+let fixture: Fixture | null = null;
+afterEach(async () => {
+  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
+  fixture = null;
+});
+
+function context(f: Fixture, env: Record<string, string | undefined> = {}): StageContext & { log: ReturnType<typeof memoryLogger> } {
+  return { ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env };
+}
+
+/** Train-and-evaluate stand-in: model, metrics and dataset for the workspace as it is now. */
+async function prepare(f: Fixture, { predicts, passed = true, accuracy = 0.8125 }: { predicts: string; passed?: boolean; accuracy?: number }) {
+  await writeDataset({ ws: f.ws });
+  await writeModel({ ws: f.ws, predicts });
+  return writeMetrics({ ws: f.ws, params: f.params, passed, accuracy });
+}
+
+const tagsOf = (f: Fixture) => sh(f.root, 'tag', '-l').split('\n').filter(Boolean).sort();
+
+describe('promotion', () => {
+  it('refuses a model that failed the gate, naming the failed check, and writes no tag', async () => {
+    fixture = await makeRepo();
+    await prepare(fixture, { predicts: 'coin', passed: false });
+    const error = await promote({ ctx: context(fixture), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_GATE_FAILED' });
+    expect((error as Error).message).toContain('min_class_f1 (mask has F1 0.21 < 0.3)');
+    expect((error as Error).message).not.toContain('min_macro_f1');
+    expect(tagsOf(fixture)).toEqual([]);
+  });
+
+  it('refuses a model evaluated on other labels or params, saying what changed and what to rerun', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    // A label changed after the pull request's evaluation.
+    const labels = await readFile(f.ws.labels, 'utf8');
+    await writeFile(f.ws.labels, labels.replace('obj-001,coin', 'obj-001,mask'));
+    let error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_INPUTS_CHANGED', data: { changed: [{ what: 'the labels (labels.csv)' }] } });
+    expect((error as Error).message).toMatch(/labels \(labels\.csv\) changed after the evaluation.*Rerun dataset, train and evaluate/);
+    await writeFile(f.ws.labels, labels);
+    f.params.train.epochs = 3;
+    error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_INPUTS_CHANGED', data: { changed: [{ what: 'the parameters (params.yaml)' }] } });
+    expect(tagsOf(f)).toEqual([]);
+  });
+
+  it('registers, assigns prod, stores files, writes lineage, card, versions.json and annotations', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const metrics = await prepare(f, { predicts: 'coin' });
+    const ctx = context(f, { GITHUB_REF: 'refs/pull/42/merge', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '777' });
+    const result = await promote({ ctx, predict: standInPredict });
+    expect(result).toMatchObject({ version: 'v1.0.0', reused: false, prod: 'v1.0.0', annotated: 12 });
+    expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
+
+    // The model's files are in the folder remote under their md5 (DVC 3 layout).
+    const state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    const reg = state.versions[0]!.registration!;
+    for (const file of reg.manifest.files) {
+      const stored = path.join(f.remoteDir, 'files', 'md5', file.md5.slice(0, 2), file.md5.slice(2));
+      expect(await readFile(stored)).toEqual(await readFile(path.join(f.ws.model, file.relpath)));
+    }
+    expect(reg.manifest.files.map((x) => x.relpath)).toEqual(['group1-shard1of1.bin', 'model-info.json', 'model.json']);
+
+    // Lineage.
+    const head = sh(f.root, 'rev-parse', 'HEAD');
+    expect(reg.lineage).toMatchObject({
+      data: { hash: metrics.inputs.data, source: 'data/' },
+      labels: { md5: metrics.inputs.labels, commit: head },
+      params: { md5: metrics.inputs.params },
+      code: { commit: head },
+      backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1', licence: 'MIT' },
+      backend: 'wasm',
+      durations: { embedMs: 1234, trainMs: 5678 },
+      pullRequest: { number: 42, url: 'https://github.com/museum/collection/pull/42' },
+      run: { url: 'https://github.com/museum/collection/actions/runs/777' },
+    });
+    expect(reg.lineage.runtime.node).toBe(process.version);
+    expect(reg.lineage.runtime.packages['@tensorflow/tfjs']).toBe('4.22.0');
+
+    // versions.json for the catalogue.
+    const versions = JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8')) as VersionsFile;
+    expect(versions).toMatchObject({ model: 'collection-classifier', prod: 'v1.0.0', versions: [{ version: 'v1.0.0', stages: ['prod'], headline: { accuracy: metrics.accuracy.value, n: 16 }, pullRequest: { number: 42 }, card: { markdown: 'cards/v1.0.0.md' } }] });
+
+    // Annotations: one per object with agreement against the human label (the last object has none).
+    const annotations = await readAnnotations(f.ws);
+    expect(annotations).toHaveLength(12);
+    expect(annotations[0]).toMatchObject({ id: 'obj-001', label: 'coin', modelVersion: 'v1.0.0', humanLabel: 'coin', agrees: true });
+    expect(annotations[1]).toMatchObject({ id: 'obj-002', humanLabel: 'mask', agrees: false });
+    expect(annotations[11]).toMatchObject({ id: 'obj-012', humanLabel: null, agrees: null });
+    expect(annotations[0]!.top.length).toBeGreaterThan(1);
+
+    // Running promote again on the same commit and model changes nothing.
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
+    expect(tagsOf(f)).toHaveLength(2);
+  });
+
+  it('writes a model card with every section and the numbers of metrics.json', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const m1 = await prepare(f, { predicts: 'coin', accuracy: 0.75 });
+    await promote({ ctx: context(f), predict: standInPredict });
+    // A second version with changed labels: the card says what changed.
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-002,mask', 'obj-002,vessel'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-002 (#7)');
+    const m2 = await prepare(f, { predicts: 'mask', accuracy: 0.8125 });
+    await promote({ ctx: context(f), predict: standInPredict });
+
+    const md = await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.md'), 'utf8');
+    const card = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.json'), 'utf8')) as ModelCard;
+    const front = parseYaml(md.split('---\n')[1]!) as Record<string, any>;
+    expect(front).toMatchObject({ license: 'mit', library_name: 'tfjs', datasets: ['vitrine-demo-museum'], metrics: ['accuracy', 'f1'], base_model: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1' });
+    expect(front.tags).toContain('image-classification');
+    const results = front['model-index'][0].results[0];
+    expect(results.dataset.split).toBe('test');
+    expect(results.metrics.find((x: { name: string }) => x.name === 'Accuracy').value).toBe(m2.accuracy.value);
+    expect(results.metrics.find((x: { name: string }) => x.name === 'Macro F1').value).toBe(Math.round(m2.macroF1.value * 10000) / 10000);
+
+    const sections = ['## Model details', '## Intended use', '### Out-of-scope uses', '## Factors', '## Metrics', '## Training and evaluation data', '## Quantitative analyses', '## Ethical considerations', '## Caveats and recommendations'];
+    let at = -1;
+    for (const s of sections) {
+      const i = md.indexOf(`\n${s}\n`);
+      expect(i, s).toBeGreaterThan(at);
+      at = i;
+    }
+    expect(md).toMatch(/not for|Attribution of objects/i);
+    expect(md).toContain('Authentication, dating or valuation');
+    // Every figure is the metrics.json figure.
+    expect(md).toContain(`| Accuracy | ${pct(m2.accuracy.value)} | ${pct(m2.accuracy.low)}–${pct(m2.accuracy.high)} |`);
+    expect(md).toContain(`| Macro-F1 | ${pct(m2.macroF1.value)} | ${pct(m2.macroF1.low)}–${pct(m2.macroF1.high)} |`);
+    expect(md).toContain(`| Top-2 accuracy | ${pct(m2.topK.accuracy.value)} |`);
+    for (const c of m2.perClass) expect(md).toContain(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
+    for (const g of m2.factors[0]!.groups) expect(md).toContain(`| ${g.value} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`);
+    // Counts per class and per factor come from dataset.json.
+    const dataset = JSON.parse(await readFile(path.join(f.ws.dataset, 'dataset.json'), 'utf8')) as { counts: { byLabel: Record<string, { train: number; validation: number; test: number }> } };
+    for (const [label, c] of Object.entries(dataset.counts.byLabel)) expect(md).toContain(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${c.train + c.validation + c.test} |`);
+    expect(md).toContain('### Objects by department');
+    // What changed since v1.0.0.
+    expect(card.details.changes[0]).toBe('minor version bump from v1.0.0: labels changed.');
+    expect(md).toContain(`Accuracy ${pct(m1.accuracy.value)} → ${pct(m2.accuracy.value)} (+6.3 pts)`);
+    expect(card.details.pullRequest).toEqual({ number: 7, url: null });
+    expect(card.metrics.accuracy).toEqual(m2.accuracy);
+    expect(card.quantitative).toEqual(m2.factors);
+    // The first version's card is still there.
+    expect((await readdir(path.join(f.ws.registry, 'cards'))).sort()).toEqual(['v1.0.0.json', 'v1.0.0.md', 'v1.1.0.json', 'v1.1.0.md']);
+  });
+
+  it('rolls back on a fresh clone: restores the previous version’s files from the remote and re-annotates', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    const v1Files = await readFile(path.join(f.ws.model, 'group1-shard1of1.bin'));
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect((await readAnnotations(f.ws))[0]!.modelVersion).toBe('v1.1.0');
+
+    // A fresh clone next to the repository: tags come with it, no .vitrine, same folder remote.
+    const cloneRoot = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, cloneRoot);
+    const clone = workspace(cloneRoot);
+    await cp(path.join(f.ws.dataset, 'dataset.json'), path.join(clone.dataset, 'dataset.json'));
+    const log = memoryLogger();
+    const result = await rollbackAndPublish({ ws: clone, params: f.params, version: 'v1.0.0', reason: 'misreads vessels', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log, predict: standInPredict });
+    expect(result).toMatchObject({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#3', annotated: 12 });
+    expect(await readFile(path.join(result.dir, 'group1-shard1of1.bin'))).toEqual(v1Files);
+    expect(JSON.parse(await readFile(path.join(result.dir, 'model.json'), 'utf8'))).toMatchObject({ predicts: 'coin' });
+    expect(log.lines.some((l) => /Restored model version v1.0.0 \(3 files, 3 from the data remote\)/.test(l.message))).toBe(true);
+    const annotations = await readAnnotations(clone);
+    expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.label === 'coin')).toBe(true);
+    // Cards of both versions are rebuilt in the clone from the evidence stored in the remote.
+    expect((await readdir(path.join(clone.registry, 'cards'))).sort()).toEqual(['v1.0.0.json', 'v1.0.0.md', 'v1.1.0.json', 'v1.1.0.md']);
+    const versions = JSON.parse(await readFile(path.join(clone.registry, 'versions.json'), 'utf8')) as VersionsFile;
+    expect(versions.prod).toBe('v1.0.0');
+    expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#3')).toBe('Assigning stage prod to artifact collection-classifier version v1.0.0');
+    // resolve now finds prod in the local cache.
+    expect(await resolveModelDir({ ws: clone, params: f.params, version: 'prod', log })).toEqual({ version: 'v1.0.0', dir: result.dir });
+  });
+});

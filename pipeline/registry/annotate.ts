@@ -30,8 +30,7 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
 
 async function defaultPredict(): Promise<PredictObjects> {
   // Loaded on first use: TF.js is heavy and only annotation needs it here.
-  const specifier = '../model/predict.ts';
-  const mod = (await import(specifier)) as { predictObjects: PredictObjects };
+  const mod = await import('../model/predict.ts');
   return mod.predictObjects;
 }
 

@@ -7,7 +7,7 @@ import type { Workspace } from '../paths.ts';
 import { assignTagName, gtoMessage, nextCounter, parseGtoTag, registerTagName } from './gto.ts';
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
-import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, type TagEvent } from './tags.ts';
+import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
 import type { Lineage } from './lineage.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
@@ -198,6 +198,7 @@ export async function assignStage({
   clock,
   log,
   payload,
+  unlessNewer = false,
   tagger = DEFAULT_TAGGER,
 }: {
   dir: string;
@@ -208,12 +209,44 @@ export async function assignStage({
   log: Logger;
   /** Extra JSON for the tag message (e.g. why a rollback happened). */
   payload?: Record<string, unknown>;
+  /** Leave the stage alone when a newer version holds it (two merges racing: the newer one wins). */
+  unlessNewer?: boolean;
   tagger?: { name: string; email: string };
-}): Promise<{ tag: string; counter: number }> {
+}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string }> {
+  // One assignment per stage at a time on this machine, so "is a newer version there?" and writing the tag cannot interleave.
+  return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, fn: () => assignLocked({ dir, name, version, stage, clock, log, payload, unlessNewer, tagger }) });
+}
+
+async function assignLocked({
+  dir,
+  name,
+  version,
+  stage,
+  clock,
+  log,
+  payload,
+  unlessNewer,
+  tagger,
+}: {
+  dir: string;
+  name: string;
+  version: string;
+  stage: string;
+  clock: Clock;
+  log: Logger;
+  payload?: Record<string, unknown>;
+  unlessNewer: boolean;
+  tagger: { name: string; email: string };
+}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string }> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const target = state.versions.find((v) => v.version === version && v.active);
     if (!target) throw unknownVersion({ name, version, state });
+    const holder = state.stages[stage];
+    if (unlessNewer && holder && compareVersions(holder, version) > 0) {
+      log.warn(`Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`);
+      return { tag: null, heldBy: holder };
+    }
     const tags = (await git.listTags({ fs, dir })).filter((t) => parseGtoTag(t)?.name === name);
     const counter = nextCounter({ name, tags });
     const tag = assignTagName({ name, stage, counter });
@@ -284,8 +317,8 @@ export async function rollback({
   if (!target.active) throw new VitrineError('VERSION_DEREGISTERED', `Model version ${target.version} was withdrawn (deregistered) and cannot go back into production.`, { version: target.version });
   const from = state.stages.prod ?? null;
   if (from === target.version) throw new VitrineError('ROLLBACK_NOOP', `Model version ${target.version} is already in production; nothing to roll back.`, { version: target.version });
-  const { tag } = await assignStage({ dir: ws.root, name, version: target.version, stage: 'prod', clock, log, tagger, payload: { rollback: true, from, reason } });
-  return { version: target.version, from, tag };
+  const assigned = await assignStage({ dir: ws.root, name, version: target.version, stage: 'prod', clock, log, tagger, payload: { rollback: true, from, reason } });
+  return { version: target.version, from, tag: assigned.tag! };
 }
 
 function unknownVersion({ name, version, state }: { name: string; version: string; state: RegistryState }): VitrineError {

@@ -184,6 +184,40 @@ export async function clearStaleLock({ dir, tag, now, maxAgeMs = 60_000 }: { dir
   return false;
 }
 
+/**
+ * Run `fn` holding an exclusive lock file inside `.git` (created with O_EXCL, as git locks refs).
+ * Waits for another holder up to `timeoutMs`; a lock older than `staleMs` is from a crashed run and is
+ * removed.
+ */
+export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 120_000, fn }: { dir: string; name: string; timeoutMs?: number; staleMs?: number; fn: () => Promise<T> }): Promise<T> {
+  const lock = path.join(dir, '.git', `${name}.lock`);
+  const started = Date.now();
+  let handle;
+  for (;;) {
+    try {
+      handle = await open(lock, 'wx');
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - (await stat(lock)).mtimeMs > staleMs) await rm(lock, { force: true });
+      } catch {
+        // Released meanwhile.
+      }
+      if (Date.now() - started > timeoutMs) {
+        throw new VitrineError('REGISTRY_BUSY', `Another promotion has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s. If none is running, delete that file and try again.`, { lock });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await handle.close();
+    await rm(lock, { force: true });
+  }
+}
+
 /** Read a small text file or return null when absent. */
 export async function readTextOrNull(file: string): Promise<string | null> {
   try {

@@ -8,9 +8,8 @@ import { readDataset, type PredictObjects } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
 import { collectLineage, currentInputs, type CurrentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
-import { assignStage, readRegistry, registerVersion, type Headline } from '../registry/registry.ts';
+import { assignStage, registerVersion, type Headline } from '../registry/registry.ts';
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
-import { compareVersions } from '../registry/semver.ts';
 import { manifestOf, pushFiles, type ModelRemote } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
@@ -99,13 +98,7 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
 
   // Only a new version takes production, and only when nothing newer holds it (two merges racing).
   if (!registered.reused) {
-    const state = await readRegistry({ dir: ws.root, name });
-    const prod = state.stages.prod;
-    if (prod && compareVersions(prod, registered.version) > 0) {
-      log.warn(`Version ${registered.version} was registered, but the newer ${prod} is already in production; production is unchanged.`);
-    } else {
-      await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, payload: { pullRequest: lineage.pullRequest } });
-    }
+    await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, unlessNewer: true, payload: { pullRequest: lineage.pullRequest } });
   }
   const published = await publishRegistry({ ws, params, log, remote: store, predict });
   const summary = registered.reused

@@ -119,6 +119,14 @@ describe('registry tags', () => {
     const all = sh(f.root, 'tag', '-l').split('\n');
     expect(all.filter((t) => t.startsWith('collection-classifier@'))).toHaveLength(5);
     expect(all.some((t) => t.endsWith('.lock'))).toBe(false);
+
+    // The four promotions then assign prod at once, oldest last: the newest version ends in prod.
+    const order = [...results].sort((a, b) => (a.version < b.version ? 1 : -1));
+    const assigned = await Promise.all(order.map((r) => assignStage({ dir: f.root, name: 'collection-classifier', version: r.version, stage: 'prod', clock, log, unlessNewer: true })));
+    expect(assigned.filter((a) => a.tag !== null).length).toBeGreaterThanOrEqual(1);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.4.0' });
+    const prodTags = sh(f.root, 'tag', '-l', 'collection-classifier#prod#*').split('\n');
+    expect(new Set(prodTags).size).toBe(prodTags.length);
   });
 
   it('gives two promotions racing in separate processes distinct versions', async () => {

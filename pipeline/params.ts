@@ -200,8 +200,10 @@ export const monitorParams = z.strictObject({
   image_stats_threshold: z.number().positive().default(0.8),
   /** Predicted-label distribution drift (total variation distance). */
   label_distribution_threshold: fraction.default(0.25),
-  /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. */
-  embedding_min_effect: fraction.default(0.1),
+  /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when new objects are a different mix of familiar kinds, so the bar is high. */
+  embedding_min_effect: fraction.default(0.2),
+  /** Novelty: new objects lie on average this much farther (cosine distance) from their nearest training object than training objects from each other (and p below embedding_p_value). */
+  novelty_min_distance: z.number().min(0).max(2).default(0.05),
   permutations: z.int().min(50).default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: z.int().default(1),

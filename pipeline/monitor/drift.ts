@@ -7,10 +7,10 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
-import { centred, distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
-import type { DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, UnfamiliarObject } from './types.ts';
+import { centred, distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, noveltyPermutationTest, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
+import type { DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, NoveltyDrift, UnfamiliarObject } from './types.ts';
 
-export { energyDistance, energyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
+export { energyDistance, energyPermutationTest, noveltyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
 
 /*
  * Drift between two sets of objects: do the objects added since a model was trained look like the
@@ -144,6 +144,7 @@ export async function computeDrift({
 
   // Embeddings.
   let embeddings: EmbeddingDrift | null = null;
+  let novelty: NoveltyDrift | null = null;
   let unfamiliar: UnfamiliarObject[] = [];
   let unfamiliarThreshold = 0;
   let unusualShare = 0;
@@ -186,6 +187,17 @@ export async function computeDrift({
           seed: monitor.seed,
           backbone: backboneOf(result, params),
           compared: { reference: refE.length, current: curE.length },
+        };
+        const nov = noveltyPermutationTest({ gram, referenceCount: refE.length, currentCount: curE.length, permutations: monitor.permutations, seed: monitor.seed });
+        novelty = {
+          signal: 'novelty',
+          value: round(nov.value),
+          pValue: round(nov.pValue),
+          threshold: monitor.embedding_p_value,
+          minDistance: monitor.novelty_min_distance,
+          drifted: nov.pValue < monitor.embedding_p_value && nov.value >= monitor.novelty_min_distance,
+          permutations: nov.permutations,
+          seed: monitor.seed,
         };
       }
       const own = nearestByCosine({ gram, size, queries: refIdx, candidates: refIdx, excludeSelf: true }).map((n) => n.distance);
@@ -236,14 +248,14 @@ export async function computeDrift({
     } else log.info(`The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`);
   }
 
-  const driftedSignals = [...(embeddings?.drifted ? ['embeddings'] : []), ...imageStats.filter((s) => s.drifted).map((s) => s.signal), ...(predictedLabels?.drifted ? ['predicted-labels'] : [])];
+  const driftedSignals = [...(novelty?.drifted ? ['novelty'] : []), ...(embeddings?.drifted ? ['embeddings'] : []), ...imageStats.filter((s) => s.drifted).map((s) => s.signal), ...(predictedLabels?.drifted ? ['predicted-labels'] : [])];
   const report: DriftReport = {
     schema: 'vitrine.drift/1',
     createdAt: clock.now().toISOString(),
     modelVersion: version,
     reference: referenceSide,
     current: currentSide,
-    signals: { embeddings, imageStats, predictedLabels },
+    signals: { embeddings, novelty, imageStats, predictedLabels },
     unfamiliarThreshold,
     unusualShare,
     unfamiliar,
@@ -258,17 +270,22 @@ export async function computeDrift({
 /** Plain words for a drift report: what was compared, what changed, which objects, what to do. */
 export function summarise(report: DriftReport): string {
   const { reference, current, signals } = report;
-  const compared = `${current.description} (${current.count}) compared with ${reference.description} (${reference.count})`;
+  const cur = `${current.description} (${current.count})`;
+  const ref = `${reference.description} (${reference.count})`;
   if (current.count === 0) return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
   if (!report.drifted) {
     const unusual = report.unfamiliar.filter((u) => u.unusual);
     const tail = unusual.length > 0 ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.` : '';
-    return `No drift: ${compared} look alike.${tail}`;
+    return `No drift: ${cur} look like ${ref}.${tail}`;
   }
   const parts: string[] = [];
+  if (signals.novelty?.drifted) {
+    const n = signals.novelty;
+    parts.push(`the model's backbone finds them unlike the photographs it learned from (novelty ${n.value.toFixed(2)}, p = ${formatP(n.pValue)})`);
+  }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;
-    parts.push(`the photographs look different to the model's backbone (energy coefficient ${e.effect.toFixed(2)}, p = ${formatP(e.pValue)})`);
+    parts.push(`what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, p = ${formatP(e.pValue)})`);
   }
   for (const s of signals.imageStats.filter((x) => x.drifted)) {
     parts.push(`${s.description.replace(/ \(.*\)$/, '')} is ${Math.abs(s.value).toFixed(1)} standard deviations ${s.value > 0 ? 'higher' : 'lower'}`);
@@ -277,10 +294,10 @@ export function summarise(report: DriftReport): string {
     const l = signals.predictedLabels;
     parts.push(`the model predicts a different mix of labels (${Math.round(l.value * 100)}% of predictions would have to change label to match)`);
   }
-  const unusual = report.unfamiliar.filter((u) => u.unusual);
   const share = Math.round(report.unusualShare * 100);
-  const named = unusual.length > 0 ? ` ${share}% of the new objects are unlike anything in the reference; the least familiar: ${unusual.map((u) => u.id).join(', ')}.` : '';
-  return `Drift: ${compared} differ: ${parts.join('; ')}.${named} The model's labels for these objects are less reliable: check a few, label them, and retrain.`;
+  const least = report.unfamiliar.slice(0, 5).map((u) => u.id);
+  const named = least.length > 0 ? ` The least familiar new objects: ${least.join(', ')}${share > 0 ? ` (${share}% of the new objects are farther from the reference than almost any reference object is from the rest)` : ''}.` : '';
+  return `Drift: ${cur} differ from ${ref}: ${parts.join('; ')}.${named} The model's labels for these objects are less reliable: check a few, label them, and retrain.`;
 }
 
 /** Write drift.json and append the run to history.json (both atomically). */
@@ -311,6 +328,8 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     currentCount: report.current.count,
     embeddingEffect: report.signals.embeddings?.effect ?? null,
     embeddingPValue: report.signals.embeddings?.pValue ?? null,
+    noveltyDistance: report.signals.novelty?.value ?? null,
+    noveltyPValue: report.signals.novelty?.pValue ?? null,
     maxImageStat: stats.length > 0 ? Math.max(...stats) : null,
     labelDistance: report.signals.predictedLabels?.value ?? null,
     unusualShare: report.unusualShare,

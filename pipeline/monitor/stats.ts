@@ -255,3 +255,68 @@ export function quantile(values: number[], q: number): number {
   const hi = Math.ceil(pos);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
+
+/**
+ * How much farther the current points lie from their nearest reference point than reference points
+ * lie from each other (leave-one-out), in cosine distance, from a similarity matrix. Unlike the
+ * energy distance it barely moves when the new objects are simply a different mix of familiar
+ * kinds (a batch of only coins), and grows when they are unlike anything in the reference.
+ */
+export function noveltyStatistic({ gram, inCurrent }: { gram: Float64Array; inCurrent: Uint8Array }): number {
+  const n = inCurrent.length;
+  let sumRef = 0;
+  let sumCur = 0;
+  let nRef = 0;
+  let nCur = 0;
+  for (let i = 0; i < n; i++) {
+    let best = -Infinity;
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      if (j === i || inCurrent[j] === 1) continue;
+      const s = gram[row + j]!;
+      if (s > best) best = s;
+    }
+    if (best === -Infinity) continue;
+    const d = 1 - best;
+    if (inCurrent[i] === 1) {
+      sumCur += d;
+      nCur++;
+    } else {
+      sumRef += d;
+      nRef++;
+    }
+  }
+  return nRef === 0 || nCur === 0 ? 0 : sumCur / nCur - sumRef / nRef;
+}
+
+/**
+ * One-sided permutation test on noveltyStatistic: p = (1 + #{T_perm >= T_obs}) / (1 + permutations).
+ * The similarity matrix holds the reference points first, then the current ones.
+ */
+export function noveltyPermutationTest({
+  gram,
+  referenceCount,
+  currentCount,
+  permutations = 500,
+  seed = 1,
+}: {
+  gram: Float64Array;
+  referenceCount: number;
+  currentCount: number;
+  permutations?: number;
+  seed?: number;
+}): { value: number; pValue: number; permutations: number } {
+  const n = referenceCount + currentCount;
+  if (gram.length !== n * n) throw new RangeError(`similarity matrix has ${gram.length} cells, expected ${n}×${n}`);
+  const groups = new Uint8Array(n);
+  groups.fill(1, referenceCount);
+  const value = noveltyStatistic({ gram, inCurrent: groups });
+  const random = seededUniform(seed ^ 0x5bd1e995);
+  const bar = value - 1e-12 * Math.max(1, Math.abs(value));
+  let atLeast = 0;
+  for (let p = 0; p < permutations; p++) {
+    shuffleInPlace(groups, random);
+    if (noveltyStatistic({ gram, inCurrent: groups }) >= bar) atLeast++;
+  }
+  return { value, pValue: (1 + atLeast) / (1 + permutations), permutations };
+}

@@ -41,8 +41,9 @@ export interface Moments {
  * Drift of the image embeddings: energy distance between the two sets of (L2-normalised) backbone
  * embeddings, with a seeded permutation test. Drifted when the p-value is below `params.monitor.
  * embedding_p_value` AND the effect (energy coefficient, 0 = same distribution, 1 = fully apart) is at
- * least `params.monitor.embedding_min_effect` — the second guard keeps a large but harmless shift
- * (e.g. a batch of only coins) from raising the alarm on a big collection.
+ * least `params.monitor.embedding_min_effect`. It measures any change in what is photographed, including a
+ * different mix of familiar kinds (a batch of only coins), so its effect bar is high; `novelty`
+ * below is the signal for photographs unlike anything in training.
  */
 export interface EmbeddingDrift {
   signal: 'embeddings';
@@ -63,6 +64,28 @@ export interface EmbeddingDrift {
   backbone: string;
   /** Objects actually compared per side (large sides are subsampled, seeded). */
   compared: { reference: number; current: number };
+}
+
+/**
+ * Novelty on the embeddings: how much farther the current objects lie from their nearest reference
+ * object than reference objects lie from each other (mean cosine distance, leave-one-out), with a
+ * one-sided seeded permutation test. It rises when new photographs are unlike anything in the
+ * reference (a new photography setup, a kind of object never seen) and stays put when the new objects
+ * are only a different mix of familiar kinds. Drifted when the p-value is below `params.monitor.
+ * embedding_p_value` AND the value is at least `params.monitor.novelty_min_distance`.
+ */
+export interface NoveltyDrift {
+  signal: 'novelty';
+  /** Mean nearest-reference distance of current objects minus the reference's own (cosine, 0-2). */
+  value: number;
+  pValue: number;
+  /** `params.monitor.embedding_p_value`. */
+  threshold: number;
+  /** `params.monitor.novelty_min_distance`. */
+  minDistance: number;
+  drifted: boolean;
+  permutations: number;
+  seed: number;
 }
 
 /** Which image statistic. Brightness and saturation are means over all pixels; background is the image border. */
@@ -127,6 +150,8 @@ export interface DriftReport {
   signals: {
     /** null when either side has fewer than 2 embedded objects. */
     embeddings: EmbeddingDrift | null;
+    /** null when either side has fewer than 2 embedded objects. */
+    novelty: NoveltyDrift | null;
     imageStats: ImageStatDrift[];
     /** null when there is no production model or too few predictions. */
     predictedLabels: LabelDistributionDrift | null;
@@ -158,6 +183,8 @@ export interface DriftHistoryEntry {
   currentCount: number;
   embeddingEffect: number | null;
   embeddingPValue: number | null;
+  noveltyDistance: number | null;
+  noveltyPValue: number | null;
   /** Largest |standardised difference| over the image statistics. */
   maxImageStat: number | null;
   labelDistance: number | null;

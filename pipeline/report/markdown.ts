@@ -6,7 +6,9 @@
  */
 
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}\[\]()#+\-.!|~>=:"']/g;
+const MARKDOWN_PUNCTUATION = /[\\`*_{}\[\]()!|~]/g;
+// Characters that only mean something at the start of a block (heading, list, quote, ordered list).
+const BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 
 /** Plain text for a Markdown paragraph or table cell: no markup, no HTML, no mentions, one line. */
 export function text(value: unknown): string {
@@ -19,6 +21,7 @@ export function text(value: unknown): string {
   return (
     s
       .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
+      .replace(BLOCK_START, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`))
       // HTML-significant characters become entities (a backslash does not stop a tag in GFM).
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -26,7 +29,7 @@ export function text(value: unknown): string {
       // A zero-width space after @ stops mentions and team pings; the text still reads "@name".
       .replace(/@/g, '@\u200b')
       // Bare URLs and emails would be autolinked; break the scheme so they stay text.
-      .replace(/(https?|ftp|www)(\\?[.:])/gi, '$1\u200b$2')
+      .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2')
   );
 }
 

@@ -31,7 +31,7 @@ export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
   const icon = report.gate.passed ? '✅' : '❌';
-  parts.push(`${icon} **${text(VERDICT_WORDS[report.verdict])}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
+  parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
   parts.push(intro(input));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
@@ -75,7 +75,7 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
   const agree = shown.filter((c) => c.candidate && c.after !== null && c.candidate.label === c.after).length;
   const tested = shown.filter((c) => c.candidate && c.after !== null).length;
-  const agreeLine = tested > 0 ? ` For ${tested} of these objects in the test set, the new model agrees with the new label on ${agree}.` : '';
+  const agreeLine = tested > 0 ? ` ${tested} of these ${plural(tested, 'object')} ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
   return `${title}\n\n${summary.join(', ')}.${agreeLine}\n\n${table({ header, rows })}${more}`;
 }
 
@@ -123,7 +123,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
   if (c) out += `\n\nThe 95% range of the ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
-  if (metrics.changedPredictions.length > 0) out += ` ${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now get a different answer than from the model in production.`;
+  if (metrics.changedPredictions.length > 0) out += ` ${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;
 }
 

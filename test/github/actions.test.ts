@@ -1,0 +1,229 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateParams } from '../../pipeline/params.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
+import { INPUTS as REPORT_INPUTS, OUTPUTS as REPORT_OUTPUTS } from '../../actions/report/settings.ts';
+import { INPUTS as RUNNER_INPUTS, OUTPUTS as RUNNER_OUTPUTS } from '../../actions/choose-runner/settings.ts';
+import { demoObjects, makeRepo } from '../report/fixture.ts';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+
+/*
+ * Each JavaScript action's committed bundle, run the way the runner runs it: a node process with
+ * INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and GITHUB_EVENT_PATH pointing at a
+ * real pull_request payload from @octokit/webhooks-examples. GitHub is the emulated REST server.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MARKER = '<!-- vitrine:report -->';
+const TOKEN = 'test-token';
+
+interface PullRequestEvent {
+  action: string;
+  number: number;
+  label?: { name: string };
+  pull_request: { number: number; head: { sha: string; repo: { full_name: string; fork: boolean; owner: { login: string } } | null }; base: { repo: { full_name: string } } };
+  repository: { full_name: string };
+}
+
+/** A real pull_request payload of GitHub's documentation, by action. */
+function examplePayload(action: string): PullRequestEvent {
+  const require = createRequire(import.meta.url);
+  const all = require('@octokit/webhooks-examples') as { name: string; examples: PullRequestEvent[] }[];
+  const example = all.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === action)!;
+  return structuredClone(example);
+}
+
+function asFork(event: PullRequestEvent): PullRequestEvent {
+  event.pull_request.head.repo = { ...event.pull_request.head.repo!, full_name: 'mallory/Hello-World', fork: true, owner: { login: 'mallory' } };
+  return event;
+}
+
+/** Parse a GITHUB_OUTPUT file (name<<delimiter blocks and name=value lines). */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      out[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+  }
+  return out;
+}
+
+/** Run an action's bundle like the runner does; returns exit code, log, outputs and summary. */
+async function runAction({ name, inputs, event, eventName = 'pull_request', workspace, extraEnv = {} }: { name: string; inputs: Record<string, string>; event: unknown; eventName?: string; workspace: string; extraEnv?: Record<string, string> }) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `vitrine-action-${name}-`));
+  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
+  await writeFile(files.event, JSON.stringify(event));
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SHA: 'f'.repeat(40),
+    RUNNER_TEMP: dir,
+    ...extraEnv,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', name, 'dist', 'index.mjs')], { cwd: workspace, env });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stdout += d));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  return { code, stdout, outputs: parseOutputs(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') };
+}
+
+describe('the report action', () => {
+  let ws: Workspace;
+  let gh: FakeGitHub | null = null;
+
+  beforeAll(async () => {
+    const objects = demoObjects();
+    const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+    ({ ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct }));
+    await reportStage.run({ ws, params: validateParams({ raw: {} }), log: silentLogger, clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main' } });
+  });
+
+  afterEach(async () => {
+    await gh?.close();
+    gh = null;
+  });
+
+  const inputs = (url: string, extra: Record<string, string> = {}) => ({ [REPORT_INPUTS.token]: TOKEN, [REPORT_INPUTS.apiUrl]: url, ...extra });
+
+  it('creates the comment on the first run and edits the same one on the second, with the gate status', async () => {
+    gh = await startFakeGitHub({ token: TOKEN, pageSize: 2 });
+    gh.addComment(2, 'Looks good to me');
+    gh.addComment(2, 'Please check DM-0007');
+    gh.addComment(2, 'One more thought');
+    const event = examplePayload('opened');
+    const first = await runAction({ name: 'report', inputs: inputs(gh.url), event, workspace: ws.root });
+    expect(first.stdout).not.toContain('::error');
+    expect(first.code).toBe(0);
+    expect(first.outputs[REPORT_OUTPUTS.commentAction]).toBe('created');
+    expect(first.outputs[REPORT_OUTPUTS.verdict]).toBe('better');
+    expect(first.outputs[REPORT_OUTPUTS.gate]).toBe('pass');
+    const report = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    expect(first.summary).toBe(`${report}\n`);
+    const ours = () => gh!.comments.get(2)!.filter((c) => c.body.startsWith(MARKER));
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body).toBe(`${MARKER}\n${report}`);
+    expect(gh.statuses).toEqual([{ sha: event.pull_request.head.sha, state: 'success', context: 'vitrine/gate', description: 'Better: this change makes the model better. The promotion gate passes.', target_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242' }]);
+
+    gh.addComment(2, 'A reviewer replies after the report');
+    const second = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('synchronize'), workspace: ws.root });
+    expect(second.code).toBe(0);
+    expect(second.outputs[REPORT_OUTPUTS.commentAction]).toBe('updated');
+    expect(second.outputs[REPORT_OUTPUTS.commentId]).toBe(first.outputs[REPORT_OUTPUTS.commentId]);
+    expect(ours()).toHaveLength(1);
+    expect(gh.comments.get(2)).toHaveLength(5);
+    const writes = gh.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(writes).toEqual([
+      'POST /repos/Codertocat/Hello-World/issues/2/comments',
+      `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+      `PATCH /repos/Codertocat/Hello-World/issues/comments/${first.outputs[REPORT_OUTPUTS.commentId]}`,
+      `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+    ]);
+    expect(gh.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(gh.invalid).toEqual([]);
+    // The token is registered as a secret (the runner masks it) and otherwise never reaches the log.
+    const log = (first.stdout + second.stdout).split('\n');
+    expect(log).toContain(`::add-mask::${TOKEN}`);
+    expect(log.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
+  });
+
+  it('when GitHub keeps failing, the step fails saying what was not posted, and the summary still has the report', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    gh.fail({ method: 'POST', path: /comments$/, status: 502, headers: { 'retry-after': '0' }, times: 99 });
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/);
+    expect(run.summary).toContain('Better: this change makes the model better');
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
+    // The status still went through.
+    expect(gh.statuses).toHaveLength(1);
+  });
+
+  it('rejects a bad input by name, value and expected form before calling GitHub', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.failOnGate]: 'maybe' }), event: examplePayload('opened'), workspace: ws.root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::The input "fail-on-gate" is "maybe", expected one of true, True, TRUE, false, False, FALSE.');
+    expect(gh.requests).toEqual([]);
+  });
+
+  it('refuses a report folder outside the workspace', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.reportDir]: '../../etc' }), event: examplePayload('opened'), workspace: ws.root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::The input "report-dir" is "\.\.\/\.\.\/etc", expected a path inside the workspace/);
+  });
+
+  it('says which stage to run when the report is missing', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'vitrine-empty-'));
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: empty });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/report\.md does not exist: run the pipeline's report stage \(npx vitrine run report\)/);
+  });
+});
+
+describe('the choose-runner action (fork guard)', () => {
+  const workspace = os.tmpdir();
+
+  it('sends a pull request from a branch of the repository to the self-hosted runner', async () => {
+    const run = await runAction({ name: 'choose-runner', inputs: {}, event: examplePayload('opened'), workspace });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['self-hosted', 'gpu']);
+    expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
+  });
+
+  it('never sends a fork\'s pull request to the self-hosted runner, whatever its action', async () => {
+    for (const action of ['opened', 'synchronize', 'reopened', 'ready_for_review']) {
+      const run = await runAction({ name: 'choose-runner', inputs: { [RUNNER_INPUTS.selfHosted]: 'self-hosted, gpu, museum' }, event: asFork(examplePayload(action)), workspace });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['ubuntu-latest']);
+      expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+      expect(run.outputs[RUNNER_OUTPUTS.reason]).toContain('mallory/Hello-World, a fork');
+    }
+  });
+
+  it('lets a maintainer approve a reviewed fork with the label, for that labelling only', async () => {
+    const labeled = asFork(examplePayload('labeled'));
+    labeled.label = { name: 'safe to run' };
+    const approved = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
+    expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
+    labeled.label = { name: 'bug' };
+    const other = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
+    expect(other.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    const target = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_target', workspace });
+    expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+  });
+
+  it('rejects a runner list that is not one', async () => {
+    const run = await runAction({ name: 'choose-runner', inputs: { [RUNNER_INPUTS.selfHosted]: '["self-hosted", 3]' }, event: examplePayload('opened'), workspace });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::The input "self-hosted-runner" is "["self-hosted", 3]", expected a non-empty JSON array of strings.');
+  });
+});

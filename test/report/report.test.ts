@@ -1,0 +1,238 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultParams, validateParams, type Params } from '../../pipeline/params.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
+import { checkGate, diffLabels, diffParams } from '../../pipeline/report/compare.ts';
+import { attribute, safeUrl, text } from '../../pipeline/report/markdown.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
+import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
+
+const objects = demoObjects();
+const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+
+/** Base: three wrong labels, DM-0036 not yet labelled. Head: fixed, DM-0036 labelled, DM-0030 unlabelled. */
+function labelCorrection() {
+  const base = { ...correct, 'DM-0007': 'coin', 'DM-0008': 'vessel', 'DM-0019': 'textile' };
+  delete (base as Record<string, string>)['DM-0036'];
+  const head = { ...correct };
+  delete (head as Record<string, string>)['DM-0030'];
+  return { base, head };
+}
+
+function paramsWith(report: Partial<Params['report']> = {}): Params {
+  return validateParams({ raw: { train: { epochs: 60 }, report } });
+}
+
+/** Rows of every Markdown table in `md`, as cell counts (a `\|` inside a cell does not split it). */
+function tableShapes(md: string): { header: number; rows: number[] }[] {
+  const tables: { header: number; rows: number[] }[] = [];
+  let current: { header: number; rows: number[] } | null = null;
+  for (const line of md.split('\n')) {
+    if (line.startsWith('|')) {
+      const cells = line.replace(/\\\|/g, '').split('|').length - 2;
+      if (!current) tables.push((current = { header: cells, rows: [] }));
+      else current.rows.push(cells);
+    } else current = null;
+  }
+  return tables;
+}
+
+describe('the label-correction report', () => {
+  it('states the verdict and the gate first, then lists exactly the changed labels with what the model now says', async () => {
+    const { base, head } = labelCorrection();
+    const { ws, baseCommit, headCommit } = await makeRepo({ objects, base, head });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', runUrl: 'https://github.com/museum/collection/actions/runs/42', log: silentLogger, now: new Date('2026-01-02T00:00:00Z') });
+
+    expect(markdown.split('\n')[0]).toBe('✅ **Better: this change makes the model better.** The promotion gate passes.');
+    expect(json.verdict).toBe('better');
+    expect(json.gate.passed).toBe(true);
+    expect(json.labels.baseCommit).toBe(baseCommit);
+    expect(json.labels.headCommit).toBe(headCommit);
+    expect(json.labels.counts).toEqual({ changed: 3, added: 1, removed: 1 });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
+      ['DM-0007', 'changed', 'coin', 'figurine'],
+      ['DM-0008', 'changed', 'vessel', 'figurine'],
+      ['DM-0019', 'changed', 'textile', 'print'],
+      ['DM-0030', 'removed', 'textile', null],
+      ['DM-0036', 'added', null, 'vessel'],
+    ]);
+    // DM-0007 is a test object: the model's answer now, and the production model's before.
+    const fixed = json.labels.changes[0]!;
+    expect(fixed.candidate).toEqual({ label: 'figurine', confidence: 0.91 });
+    expect(fixed.baseline).toEqual({ label: 'coin', confidence: 0.64 });
+    expect(markdown).toMatch(/\| DM-0007 \(line 8\) \| Figurine number 1 \| coin \| figurine \| figurine \(91% sure, agrees; before: coin\) \|/);
+    expect(markdown).toContain('in the training set: the model learned from the new label');
+    expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed.');
+
+    // Scores, per-label table, charts, lineage.
+    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| 0\.850 to 1\.000 \|/);
+    expect(markdown).toContain('The 95% range of the macro-F1 change is +0.021 to +0.160.');
+    expect(markdown).toMatch(/\| figurine \| 6 \| 0\.85 \| 0\.81 \| \*\*0\.83\*\* \| 0\.60 \| \+0\.23 \|/);
+    expect(markdown).toContain('```mermaid\nxychart-beta\n    title "F1 per label"\n    x-axis ["coin", "figurine", "mask", "print", "textile", "vessel"]');
+    expect(markdown).toContain('    x-axis "epoch" 1 --> 12');
+    expect(markdown).toContain(`\`${json.lineage.data}\``);
+    expect(markdown).toMatch(/\| train\.epochs \| 40 \| 60 \|/);
+    expect(markdown).toContain(`labels.csv: \`bbbbbbbbbbbb\` from commit \`${headCommit.slice(0, 12)}\``);
+    expect(markdown).toContain('[logs and files of this run](https://github.com/museum/collection/actions/runs/42)');
+    expect(markdown).toMatch(/\| train \| 10\.4 s \| 12 epochs \|/);
+    expect(json.lineage.stages.map((s) => s.name)).toEqual(['dataset', 'train', 'evaluate']);
+
+    // Every table row has as many cells as its header.
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
+    // Mermaid fences are closed.
+    expect(markdown.match(/^```/gm)!.length % 2).toBe(0);
+  });
+
+  it('links each changed object to the catalogue with its smallest thumbnail when the catalogue URL is set', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
+    expect(json.labels.changes[0]!.pageUrl).toBe('https://museum.github.io/collection/objects/DM-0007/');
+    expect(json.labels.changes[0]!.thumbnailUrl).toBe('https://museum.github.io/collection/thumbnails/DM-0007-240.jpg');
+    expect(markdown).toContain('| <img src="https://museum.github.io/collection/thumbnails/DM-0007-240.jpg" alt="Figurine number 1" width="64"> | [DM-0007](https://museum.github.io/collection/objects/DM-0007/) (line 8) |');
+  });
+
+  it('without a catalogue URL no image or link leaves the repository (private collections)', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).not.toContain('<img');
+    expect(markdown).not.toMatch(/!\[/);
+    expect(markdown).not.toMatch(/https?:\/\/(?!github\.com)/);
+  });
+
+  it('says so when the gate fails and names the weak label', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    metrics.perClass[2]!.f1 = 0.2;
+    await writeStageOutputs({ ws, objects, head, metrics: { perClass: metrics.perClass } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.gate.passed).toBe(false);
+    expect(markdown.split('\n')[0]).toBe('❌ **Better: this change makes the model better.** **The promotion gate does not pass.**');
+    expect(markdown).toContain('| ❌ fails | every class good enough | "mask" has an F1 of 0.20; each class needs at least 0.30 |');
+  });
+
+  it('reports a first model (no baseline) and no label diff without a base', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: null, changedPredictions: [] } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), log: silentLogger });
+    expect(json.verdict).toBe('first model');
+    expect(markdown.split('\n')[0]).toContain('First model: there is no model in production to compare with yet');
+    expect(markdown).toContain('There is no base commit to compare labels.csv with');
+    expect(markdown).not.toContain('In production');
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
+  });
+
+  it('names the missing stage output', async () => {
+    const { ws } = await makeRepo({ objects, base: correct, head: correct });
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(ws.evaluate, 'metrics.json'));
+    await expect(buildReport({ ws, params: defaultParams(), log: silentLogger })).rejects.toThrow('The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `vitrine run evaluate` first.');
+  });
+
+  it('names an unknown base ref and how to fetch it', async () => {
+    const { ws } = await makeRepo({ objects, base: correct, head: correct });
+    await expect(buildReport({ ws, params: defaultParams(), base: 'release', log: silentLogger })).rejects.toThrow(/"release" was not found.*fetch-depth: 0/);
+  });
+});
+
+describe('escaping what comes from labels, metadata and params', () => {
+  const hostile = {
+    title: 'Bowl | with <img src=x onerror=alert(1)> and @octocat\nsecond line `code` [click](javascript:alert(1)) <!-- vitrine:report -->',
+    label: 'vase|<script>alert(1)</script>@org/team',
+  };
+
+  it('keeps tables whole, HTML inert and people unmentioned', async () => {
+    const objs = demoObjects();
+    objs[6] = { ...objs[6]!, title: hostile.title };
+    const base = { ...correct };
+    const head = { ...correct, 'DM-0007': hostile.label };
+    const { ws } = await makeRepo({ objects: objs, base, head, headParams: 'collection:\n  name: "Museum | @everyone <b>"\ntrain:\n  epochs: 60\n' });
+    const params = validateParams({ raw: { collection: { name: 'Museum | @everyone <b>' }, train: { epochs: 60 } } });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
+    // The only HTML is the report's own: details blocks (no images: no catalogue URL).
+    const tags = [...markdown.matchAll(/<\/?([a-zA-Z!][^\s>]*)/g)].map((m) => m[1]);
+    expect(new Set(tags)).toEqual(new Set(['details', 'summary']));
+    // No mention survives: every @ is followed by a zero-width space.
+    expect(markdown).not.toMatch(/@(?!\u200b)/);
+    expect(markdown).not.toContain('](javascript:');
+    expect(markdown).not.toContain('<!-- vitrine:report -->');
+    // The staff member still reads their words.
+    expect(markdown).toContain('Bowl \\| with &lt;img src=x onerror=alert\\(1\\)&gt; and @\u200boctocat second line \\`code\\`');
+  });
+
+  it('text() escapes every Markdown and HTML special and keeps one line', () => {
+    expect(text('a|b')).toBe('a\\|b');
+    expect(text('<b>x</b>')).toBe('&lt;b&gt;x&lt;/b&gt;');
+    expect(text('*bold* _it_ [l](u) # h ~s~')).toBe('\\*bold\\* \\_it\\_ \\[l\\]\\(u\\) # h \\~s\\~');
+    expect(text('# not a heading')).toBe('\\# not a heading');
+    expect(text('1. not a list')).toBe('1\\. not a list');
+    expect(text('line\nbreak\r\nthere')).toBe('line break there');
+    expect(text('see https://evil.example')).not.toContain('https:');
+    expect(text('@here')).toBe('@\u200bhere');
+    expect(text('AT&T')).toBe('AT&amp;T');
+  });
+
+  it('only http(s) URLs become links or images', () => {
+    expect(safeUrl('javascript:alert(1)')).toBeNull();
+    expect(safeUrl('data:image/png;base64,xx')).toBeNull();
+    expect(safeUrl('https://x.org/a (b)"')).toBe('https://x.org/a%20%28b%29%22');
+    expect(attribute('" onerror="x')).toBe('&quot; onerror=&quot;x');
+  });
+
+  it('object ids in catalogue links are percent-encoded', () => {
+    const params = paramsWith({ catalogue_url: 'https://m.org/c/' });
+    expect(catalogueLinks({ params, id: '1871,0303.1 / a?b#c' }).pageUrl).toBe('https://m.org/c/objects/1871%2C0303.1%20%2F%20a%3Fb%23c/');
+  });
+});
+
+describe('comparisons', () => {
+  it('diffLabels lists changed, added and removed labels by object id', () => {
+    const line = (objectId: string, label: string, n: number) => ({ objectId, label, line: n });
+    expect(diffLabels({ base: [line('a', 'coin', 2), line('b', 'mask', 3)], head: [line('b', 'vessel', 2), line('c', 'coin', 3)] })).toEqual([
+      { id: 'a', kind: 'removed', before: 'coin', after: null, line: 2 },
+      { id: 'b', kind: 'changed', before: 'mask', after: 'vessel', line: 2 },
+      { id: 'c', kind: 'added', before: null, after: 'coin', line: 3 },
+    ]);
+  });
+
+  it('diffParams flattens to dotted keys like dvc params diff', () => {
+    expect(diffParams({ base: { train: { epochs: 40, seed: 1 }, gate: { x: [1, 2] } }, head: { train: { epochs: 60, seed: 1 }, gate: { x: [1, 2] }, report: { a: 'b' } } })).toEqual([
+      { key: 'report.a', before: null, after: 'b' },
+      { key: 'train.epochs', before: 40, after: 60 },
+    ]);
+  });
+
+  it('checkGate allows a drop up to max_macro_f1_drop and no more', async () => {
+    const { ws } = await makeRepo({ objects, base: correct, head: correct });
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'));
+    const gate = { max_macro_f1_drop: 0.02, min_class_f1: 0.3, min_macro_f1: 0.5 };
+    metrics.baseline.macroF1.value = metrics.macroF1.value + 0.02;
+    expect(checkGate({ metrics, gate }).passed).toBe(true);
+    metrics.baseline.macroF1.value = metrics.macroF1.value + 0.021;
+    const failed = checkGate({ metrics, gate });
+    expect(failed.passed).toBe(false);
+    expect(failed.checks[0]!.detail).toMatch(/it may drop at most 0\.020/);
+  });
+});
+
+describe('the report stage', () => {
+  it('writes report.md and report.json, comparing with GITHUB_BASE_REF', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const log = memoryLogger();
+    const result = await reportStage.run({ ws, params: paramsWith(), log, clock: { now: () => new Date('2026-01-03T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '7' } });
+    expect(result.summary).toBe('better, gate passes, 5 label changes');
+    const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8'));
+    expect(md.startsWith('✅ **Better')).toBe(true);
+    expect(json.createdAt).toBe('2026-01-03T00:00:00.000Z');
+    expect(json.lineage.runUrl).toBe('https://github.com/museum/collection/actions/runs/7');
+    expect(await reportStage.fingerprint!({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env: { GITHUB_BASE_REF: 'main' } })).toEqual({ base: 'main', run: null });
+  });
+});

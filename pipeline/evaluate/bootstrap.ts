@@ -66,7 +66,10 @@ export function bootstrapIntervals<K extends string>({
   names.forEach((name, s) => {
     const sorted = draws[s]!.sort();
     const tail = (1 - level) / 2;
-    out[name] = n === 0 ? { value: values[s]!, low: values[s]!, high: values[s]! } : { value: values[s]!, low: quantile(sorted, tail), high: quantile(sorted, 1 - tail) };
+    const value = values[s]!;
+    // A statistic that resampling biases (ECE: resamples have emptier bins, so larger gaps) can have
+    // a percentile interval that misses its own point estimate; the interval is widened to include it.
+    out[name] = n === 0 ? { value, low: value, high: value } : { value, low: Math.min(value, quantile(sorted, tail)), high: Math.max(value, quantile(sorted, 1 - tail)) };
   });
   return out;
 }

@@ -4,7 +4,6 @@ import { accuracyOf, macroF1Of, subset, type Prepared } from './scores.ts';
 /** The metadata an object can be grouped by: its own fields and its extra columns. */
 export interface FactorSource {
   extra?: Record<string, string>;
-  [field: string]: unknown;
 }
 
 /** Groups beyond this many (the largest kept) are pooled as "(other)", so the model card stays readable. */
@@ -14,7 +13,7 @@ const OTHER = '(other)';
 
 /** The value of `factor` for an object: a field of the object, else a column of `extra`. */
 export function factorValue(object: FactorSource, factor: string): string {
-  const own = object[factor];
+  const own = (object as Record<string, unknown>)[factor];
   const raw = typeof own === 'string' || typeof own === 'number' ? String(own) : object.extra?.[factor];
   const value = (raw ?? '').trim();
   return value === '' ? UNKNOWN : value;
@@ -24,7 +23,7 @@ export function factorValue(object: FactorSource, factor: string): string {
  * Accuracy and macro-F1 per value of each factor (department, medium, museum...), largest groups
  * first. `objects[i]` is the object of row i of `prepared`. A factor no object records is left out.
  */
-export function factorBreakdown({ objects, prepared, factors, maxGroups = MAX_GROUPS }: { objects: FactorSource[]; prepared: Prepared; factors: string[]; maxGroups?: number }): Metrics['factors'] {
+export function factorBreakdown<T extends FactorSource>({ objects, prepared, factors, maxGroups = MAX_GROUPS }: { objects: T[]; prepared: Prepared; factors: string[]; maxGroups?: number }): Metrics['factors'] {
   const out: Metrics['factors'] = [];
   for (const factor of factors) {
     const byValue = new Map<string, number[]>();

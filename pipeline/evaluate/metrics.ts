@@ -39,7 +39,7 @@ export interface EvaluatedObject extends FactorSource {
  * least-confident predictions and the gate. `y[i]` is the true class index of `objects[i]`, and row i
  * of each probability table is that object's prediction, with columns in `labels` order.
  */
-export function buildMetrics({
+export function buildMetrics<T extends EvaluatedObject>({
   labels,
   objects,
   y,
@@ -53,7 +53,7 @@ export function buildMetrics({
   seed = BOOTSTRAP_SEED,
 }: {
   labels: string[];
-  objects: EvaluatedObject[];
+  objects: T[];
   y: number[];
   candidate: ProbabilityRows;
   baseline: { version: string; probs: ProbabilityRows } | null;

@@ -13,8 +13,8 @@ import { seededUniform, shuffleInPlace } from '../evaluate/random.ts';
  * same data give the same weights on every run.
  */
 
-/** The TF.js module in use (whatever backend `selectBackend` chose). */
-export type Tf = typeof TF;
+/** The TF.js module in use (whatever backend `selectBackend` chose); `default` left out so `import * as tf` fits too. */
+export type Tf = Omit<typeof import('@tensorflow/tfjs'), 'default'>;
 
 /** Embeddings with their class indices (into `labels`). */
 export interface LabelledVectors {

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { readDataset } from '../dataset/build.ts';
+import { buildMetrics } from '../evaluate/metrics.ts';
+import { writeJsonAtomic } from '../fs.ts';
+import { classifyObjects } from '../model/predict.ts';
+import { readModelInfo } from '../model/io.ts';
+import { VitrineError } from '../errors.ts';
+import { paramsSchema } from '../params.ts';
+import { currentInputs } from '../registry/lineage.ts';
+import { findVersion, readRegistry } from '../registry/registry.ts';
+import { resolveModelDir } from '../registry/resolve.ts';
+import { headCommit } from '../registry/tags.ts';
+import type { TestPrediction } from '../report/types.ts';
+import type { DatasetObject, Metrics } from '../types.ts';
+import type { Stage } from './stage.ts';
+
+/** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
+export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json' } as const;
+
+/**
+ * Probability rows re-ordered from a model's labels to `labels` (the current vocabulary). A label the
+ * model never knew gets probability 0; probability on labels no longer in the vocabulary is dropped.
+ */
+export function alignProbabilities({ rows, from, to }: { rows: ArrayLike<number>[]; from: string[]; to: string[] }): number[][] {
+  const index = to.map((label) => from.indexOf(label));
+  return rows.map((row) => index.map((j) => (j < 0 ? 0 : row[j]!)));
+}
+
+/**
+ * The evaluate stage: the trained model and the baseline (the promoted model by default) on the same
+ * labelled test objects with today's labels; scores with intervals, the paired comparison and the gate.
+ */
+export const evaluateStage: Stage = {
+  name: 'evaluate',
+  summary: 'Score the trained model on the test split, compare it with the promoted model on the same objects, and check the promotion gate.',
+  deps: {
+    // labels.csv and data.dvc are hashed into metrics.json's inputs; every params section is too
+    // (promotion refuses a model whose params changed), so any params change reruns this stage.
+    paths: ['labels.csv', 'data.dvc'],
+    params: Object.keys(paramsSchema.shape),
+    stages: ['dataset', 'train'],
+  },
+  outs: ['.vitrine/evaluate'],
+  // Promoting (or rolling back) another model changes the baseline: rerun.
+  async fingerprint({ ws, params }) {
+    const wanted = params.evaluate.baseline;
+    if (wanted === 'none') return { baseline: null };
+    try {
+      const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+      return { baseline: findVersion({ state, version: wanted })?.version ?? null };
+    } catch {
+      return { baseline: null };
+    }
+  },
+  async run({ ws, params, log, clock }) {
+    const dataset = await readDataset({ ws });
+    const labels = dataset.labels;
+    const candidateInfo = await readModelInfo({ dir: ws.model });
+    if (candidateInfo.labels.join('\n') !== labels.join('\n')) {
+      throw new VitrineError('EVALUATE_LABELS_CHANGED', `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is now ${labels.join(', ')}. Run "vitrine run train" again.`, {});
+    }
+    const classOf = new Map(labels.map((l, i) => [l, i]));
+    const test = dataset.objects.filter((o): o is DatasetObject & { label: string } => o.split === 'test' && o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '');
+    if (test.length === 0) log.warn('There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth of them land in the test split).');
+    const short = labels.filter((l) => test.filter((o) => o.label === l).length < params.dataset.min_test_per_class);
+    if (test.length > 0 && short.length > 0) log.warn(`Few test objects for ${short.join(', ')} (fewer than ${params.dataset.min_test_per_class} each): their scores are rough.`);
+    const y = test.map((o) => classOf.get(o.label)!);
+
+    const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log });
+
+    let baseline: { version: string; classified: Awaited<ReturnType<typeof classifyObjects>> } | null = null;
+    if (params.evaluate.baseline !== 'none') {
+      const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
+      if (resolved) {
+        baseline = { version: resolved.version, classified: await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log }) };
+        const baseLabels = baseline.classified.info.labels;
+        if (baseLabels.join('\n') !== labels.join('\n')) {
+          log.warn(`The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`);
+        }
+      } else {
+        log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
+      }
+    }
+
+    const inputs = await currentInputs({ ws, params });
+    const metrics: Metrics = buildMetrics({
+      labels,
+      objects: test,
+      y,
+      candidate: candidate.probabilities,
+      baseline: baseline ? { version: baseline.version, probs: alignProbabilities({ rows: baseline.classified.probabilities, from: baseline.classified.info.labels, to: labels }) } : null,
+      params,
+      createdAt: clock.now().toISOString(),
+      backend: candidate.backend,
+      backbone: candidateInfo.backbone.id,
+      inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
+    });
+    const predictions: TestPrediction[] = test.map((o, i) => ({ id: o.id, label: o.label, candidate: candidate.predictions[i]!, baseline: baseline ? baseline.classified.predictions[i]! : null }));
+    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
+    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
+
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const f1 = metrics.macroF1;
+    const parts = [`macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`];
+    if (metrics.baseline) {
+      const c = metrics.baseline.comparison;
+      parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)})`);
+    }
+    parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
+    return { summary: parts.join('; ') };
+  },
+};

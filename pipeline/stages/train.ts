@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { readDataset } from '../dataset/build.ts';
+import { VitrineError } from '../errors.ts';
+import { selectBackend } from '../model/backend.ts';
+import { embedImages } from '../model/embed.ts';
+import { trainHead, type LabelledVectors } from '../model/head.ts';
+import { saveModel } from '../model/io.ts';
+import type { DatasetObject, ModelInfo } from '../types.ts';
+import type { Stage } from './stage.ts';
+
+/** The train stage: dataset → embeddings (cached by content) → classifier head → `.vitrine/model/`. */
+export const trainStage: Stage = {
+  name: 'train',
+  summary: 'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on the labelled training objects.',
+  deps: {
+    // The dataset stage's output already reflects data/ and labels.csv.
+    paths: [],
+    params: ['backbone', 'train'],
+    stages: ['dataset'],
+  },
+  outs: ['.vitrine/model'],
+  async run({ ws, params, log }) {
+    const dataset = await readDataset({ ws });
+    const labels = dataset.labels;
+    const classOf = new Map(labels.map((l, i) => [l, i]));
+    const usable = (o: DatasetObject) => o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '';
+    const trainObjects = dataset.objects.filter((o) => o.split === 'train' && usable(o));
+    const validationObjects = dataset.objects.filter((o) => o.split === 'validation' && usable(o));
+    if (trainObjects.length === 0) {
+      throw new VitrineError('TRAIN_EMPTY', 'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.', {});
+    }
+    const missing = labels.filter((l) => !trainObjects.some((o) => o.label === l));
+    if (missing.length > 0) log.warn(`No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`);
+
+    const backend = await selectBackend({ preference: params.train.backend, log });
+    log.info(`Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`);
+    const embedStart = Date.now();
+    const files = new Map<string, string>();
+    for (const o of [...trainObjects, ...validationObjects]) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
+    const embedded = await embedImages({
+      items: [...files].map(([key, file]) => ({ key, file })),
+      params,
+      root: ws.root,
+      cacheDir: ws.cache,
+      workers: params.train.workers,
+      flips: params.train.augment,
+      log,
+    });
+    const embedMs = Date.now() - embedStart;
+
+    const vectorsOf = (objects: DatasetObject[], withFlips: boolean): LabelledVectors => {
+      const out: LabelledVectors = { x: [], y: [] };
+      for (const o of objects) {
+        const c = classOf.get(o.label!)!;
+        out.x.push(embedded.vectors.get(o.imageMd5)!);
+        out.y.push(c);
+        const f = withFlips ? embedded.flipped.get(o.imageMd5) : undefined;
+        if (f) {
+          out.x.push(f);
+          out.y.push(c);
+        }
+      }
+      return out;
+    };
+    const train = vectorsOf(trainObjects, params.train.augment);
+    const validation = vectorsOf(validationObjects, false);
+
+    const trainStart = Date.now();
+    const { model, history } = await trainHead({ tf: backend.tf, train, validation, labels, params: params.train, log });
+    const trainMs = Date.now() - trainStart;
+    const info: ModelInfo = {
+      schema: 'vitrine.model/1',
+      labels,
+      // The full backbone description (with its input range and layer) so predictions can rebuild it.
+      backbone: embedded.backbone,
+      backend: backend.name,
+      seed: params.train.seed,
+      epochs: history.epochs,
+      history: history.history,
+      trainCount: trainObjects.length,
+      validationCount: validationObjects.length,
+      durationMs: { embed: embedMs, train: trainMs },
+      embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
+    };
+    try {
+      await saveModel({ dir: ws.model, model, info });
+    } finally {
+      model.dispose();
+    }
+    const valAcc = history.history.valAccuracy[history.bestEpoch];
+    const parts = [
+      `${trainObjects.length} training objects`,
+      `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
+      `backend ${backend.name}`,
+      `${history.epochs} epochs${history.stoppedEarly ? ' (stopped early)' : ''}`,
+      valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
+    ];
+    return { summary: parts.join(', ') };
+  },
+};

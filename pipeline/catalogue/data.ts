@@ -1,0 +1,345 @@
+import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+import type { Clock, Logger } from '../log.ts';
+import { systemClock } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import type { Annotation, Dataset, Metrics } from '../types.ts';
+import { readLabels } from '../collection/index.ts';
+import { versionCacheDir } from '../registry/store.ts';
+import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
+import { copyDemoModel } from './model.ts';
+import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
+import { catalogueSchema, type CardMetrics, type Catalogue, type CatalogueObject, type ModelCard, type Monitoring } from './schema.ts';
+
+/** Where the catalogue stage keeps its files. */
+export function catalogueFiles(ws: Workspace): { data: string; publicDir: string } {
+  return { data: path.join(ws.catalogue, 'catalogue.json'), publicDir: path.join(ws.catalogue, 'public') };
+}
+
+/**
+ * Gather the dataset, the promoted model's annotations, model cards and metrics into
+ * `.vitrine/catalogue/catalogue.json` (validated), and put the files the site serves as they are
+ * (thumbnails, the demo model, data downloads) in `.vitrine/catalogue/public/`.
+ */
+export async function buildCatalogueData({ ws, params, log, clock = systemClock }: { ws: Workspace; params: Params; log: Logger; clock?: Clock }): Promise<{ file: string; catalogue: Catalogue }> {
+  const files = catalogueFiles(ws);
+  const datasetFile = path.join(ws.dataset, 'dataset.json');
+  const dataset = (await readJsonOrNull({ file: datasetFile })) as Dataset | null;
+  if (!dataset || !Array.isArray(dataset.objects)) {
+    throw new VitrineError('CATALOGUE_NO_DATASET', `${path.relative(ws.root, datasetFile)} is missing: run the dataset stage first (vitrine run)`, { file: datasetFile });
+  }
+  const annotationsRaw = await readJsonOrNull({ file: path.join(ws.registry, 'annotations.json') });
+  const annotations = new Map<string, Annotation>();
+  if (Array.isArray(annotationsRaw)) for (const a of annotationsRaw as Annotation[]) if (a && typeof a.id === 'string') annotations.set(a.id, a);
+  const versionsFile = path.join(ws.registry, 'versions.json');
+  const versions = parseVersions({ raw: await readJsonOrNull({ file: versionsFile }), file: versionsFile, log });
+  const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
+  const drift = await readJsonOrNull({ file: path.join(ws.monitor, 'drift.json') });
+  const labelLines = new Map<string, number>();
+  try {
+    for (const l of await readLabels({ file: ws.labels })) labelLines.set(l.objectId, l.line);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof VitrineError && /ENOENT|missing|not found/i.test(error.message))) throw error;
+    log.warn('labels.csv was not found: "Suggest a correction" links open the file without a line');
+  }
+
+  // Which model's annotations are shown: the one in prod, else the one that wrote the annotations.
+  const annotationVersion = mostCommon([...annotations.values()].map((a) => a.modelVersion));
+  const current = versions.find((v) => v.stages.includes('prod'))?.version ?? annotationVersion ?? versions[0]?.version ?? null;
+
+  await rm(files.publicDir, { recursive: true, force: true });
+  await mkdir(files.publicDir, { recursive: true });
+
+  // Objects.
+  const taken = new Set<string>();
+  const { repository, branch } = params.collection;
+  const objects: CatalogueObject[] = [];
+  const progress = log.progress('Catalogue: linking thumbnails', dataset.objects.length);
+  const media = path.join(files.publicDir, 'media');
+  for (const o of dataset.objects) {
+    const a = annotations.get(o.id);
+    const images = [];
+    for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
+      await placeFile({ from: path.join(ws.dataset, t.webp), to: path.join(media, t.webp) });
+      await placeFile({ from: path.join(ws.dataset, t.jpeg), to: path.join(media, t.jpeg) });
+      images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
+    }
+    progress.tick();
+    const line = labelLines.get(o.id) ?? null;
+    objects.push({
+      id: o.id,
+      slug: slugFor({ id: o.id, taken }),
+      title: o.title,
+      maker: o.maker,
+      date: o.date,
+      dateBucket: dateBucket(o.date),
+      department: o.department,
+      medium: o.medium,
+      creditLine: o.creditLine,
+      rights: o.rights,
+      description: o.description,
+      extra: o.extra ?? {},
+      alt: altText({ title: o.title, maker: o.maker, date: o.date, label: o.label }),
+      width: o.width ?? 0,
+      height: o.height ?? 0,
+      images,
+      label: o.label,
+      split: o.split,
+      annotation: a ? { label: a.label, confidence: a.confidence, top: a.top, modelVersion: a.modelVersion, agrees: o.label === null ? null : a.label === o.label } : null,
+      colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      needsReview: false,
+      reviewReason: null,
+      labelLine: line,
+      suggestUrl: suggestUrl({ repository, branch, line }),
+    });
+  }
+  progress.done();
+
+  // Review queue: confident disagreements first (likely label mistakes), then the least confident.
+  const annotated = objects.filter((o) => o.annotation);
+  const disagree = annotated.filter((o) => o.annotation!.agrees === false).sort((x, y) => y.annotation!.confidence - x.annotation!.confidence);
+  const unsure = annotated.filter((o) => o.annotation!.agrees !== false).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
+  const limit = params.catalogue.review_queue;
+  // The least-confident part stays a small share of the collection, so the queue stays a short list of real doubts.
+  const unsureLimit = Math.min(Math.max(0, limit - disagree.length), Math.max(5, Math.ceil(annotated.length * 0.05)));
+  const queue = [...disagree.slice(0, limit), ...unsure.slice(0, unsureLimit)];
+  for (const o of queue) {
+    o.needsReview = true;
+    o.reviewReason = o.annotation!.agrees === false ? 'disagrees' : 'least-confident';
+  }
+
+  // Model cards.
+  const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
+  const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
+  try {
+    for (const f of await readdir(path.join(ws.registry, 'cards'))) if (f.endsWith('.json')) cardVersions.add(f.slice(0, -5));
+  } catch {
+    // No cards folder yet: versions come from versions.json and the annotations alone.
+  }
+  const models: ModelCard[] = [];
+  for (const version of [...cardVersions].sort(compareVersionsDesc)) {
+    const entry = versions.find((v) => v.version === version) ?? null;
+    models.push(await modelCard({ ws, version, entry, current: version === current, metrics, drift, slugOf, publicDir: files.publicDir }));
+  }
+
+  // Demo: the promoted version's restored files when the registry has them, else the trained model.
+  let demo = null;
+  if (current) {
+    const restored = versionCacheDir({ ws, name: params.registry.model_name, version: current });
+    const modelDir = (await stat(path.join(restored, 'model.json')).catch(() => null)) ? restored : ws.model;
+    demo = await copyDemoModel({ ws, params, log, modelDir, publicDir: files.publicDir, version: current });
+  } else {
+    log.warn('No promoted model yet: the catalogue shows human labels only, without annotations or demo');
+  }
+
+  const count = (values: string[], order?: readonly string[]) => {
+    const m = new Map<string, number>();
+    for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+    const rows = [...m].map(([value, n]) => ({ value, count: n }));
+    return order ? rows.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) : rows.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  };
+  const swatchMap = new Map<string, { family: string; name: string; hex: string; slug: string; count: number }>();
+  for (const o of objects) {
+    for (const c of o.colours) {
+      const key = `${c.family}\u0000${c.name}`;
+      const s = swatchMap.get(key) ?? { family: c.family, name: c.name, hex: c.hex, slug: c.slug, count: 0 };
+      s.count++;
+      swatchMap.set(key, s);
+    }
+  }
+
+  const catalogue: Catalogue = {
+    schema: 'vitrine.catalogue/1',
+    generatedAt: clock.now().toISOString(),
+    title: params.catalogue.title,
+    collection: params.collection.name,
+    repository,
+    branch,
+    labels: dataset.labels ?? params.collection.vocabulary,
+    counts: {
+      objects: objects.length,
+      labelled: objects.filter((o) => o.label !== null).length,
+      annotated: annotated.length,
+      needsReview: queue.length,
+      byDepartment: count(objects.map((o) => o.department || 'Unassigned')),
+      byLabel: count(objects.map((o) => o.label ?? 'Not labelled yet')),
+      byPredicted: count(annotated.map((o) => o.annotation!.label)),
+      byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
+      byDate: count(objects.map((o) => o.dateBucket), DATE_BUCKETS),
+    },
+    swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
+    reviewQueue: queue.map((o) => o.id),
+    models,
+    demo,
+    recent: recentChanges({ versions, metrics, slugOf }),
+    objects,
+  };
+  const checked = catalogueSchema.safeParse(catalogue);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const at = issue.path[0] === 'objects' && typeof issue.path[1] === 'number' ? ` (object "${objects[issue.path[1]]?.id}")` : '';
+    throw new VitrineError('CATALOGUE_INVALID', `The catalogue data does not match its schema at ${issue.path.join('.')}${at}: ${issue.message}`, { path: issue.path });
+  }
+  await writeFileAtomic({ file: files.data, data: JSON.stringify(checked.data) });
+  await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
+  log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
+  return { file: files.data, catalogue: checked.data };
+}
+
+/** Hard-link a file into place (fast, no extra space), copying when links are not possible. */
+async function placeFile({ from, to }: { from: string; to: string }): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code === 'ENOENT') throw new VitrineError('CATALOGUE_THUMBNAIL_MISSING', `${from} is missing: rerun the dataset stage`, { file: from }, { cause: error });
+    await copyFile(from, to);
+  }
+}
+
+function webPath(...parts: string[]): string {
+  return parts.join('/').split(path.sep).join('/');
+}
+
+function mostCommon(values: string[]): string | null {
+  const m = new Map<string, number>();
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [v, n] of m) if (best === null || n > m.get(best)!) best = v;
+  return best;
+}
+
+function compareVersionsDesc(a: string, b: string): number {
+  const parse = (v: string) => (v.match(/\d+/g) ?? []).map(Number);
+  const pa = parse(a);
+  const pb = parse(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pb[i] ?? 0) - (pa[i] ?? 0);
+  return b.localeCompare(a);
+}
+
+const SECTION_KEYS = ['summary', 'description', 'intendedUse', 'intended_use', 'outOfScope', 'trainingData', 'training_data', 'evaluationData', 'limitations', 'ethicalConsiderations', 'ethical_considerations', 'caveats', 'recommendations'];
+
+async function modelCard({ ws, version, entry, current, metrics, drift, slugOf, publicDir }: { ws: Workspace; version: string; entry: VersionEntry | null; current: boolean; metrics: Metrics | null; drift: unknown; slugOf: Map<string, string>; publicDir: string }): Promise<ModelCard> {
+  const safe = version.replace(/[^\w.-]/g, '_');
+  const cardJson = await readJsonOrNull({ file: path.join(ws.registry, 'cards', `${safe}.json`) });
+  const card = isRecord(cardJson) ? cardJson : {};
+  let markdown: string | null = null;
+  const md = path.join(ws.registry, 'cards', `${safe}.md`);
+  if (await stat(md).catch(() => null)) {
+    await placeFile({ from: md, to: path.join(publicDir, 'data', 'cards', `${safe}.md`) });
+    markdown = `data/cards/${safe}.md`;
+  }
+  const sections: ModelCard['sections'] = [];
+  if (Array.isArray(card.sections)) {
+    for (const s of card.sections) if (isRecord(s) && typeof s.heading === 'string' && typeof s.text === 'string') sections.push({ heading: s.heading, text: s.text });
+  }
+  for (const key of SECTION_KEYS) {
+    const v = card[key];
+    if (typeof v === 'string' && v.trim()) sections.push({ heading: humanise(key), text: v });
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) sections.push({ heading: humanise(key), text: v.join('\n') });
+  }
+  const lineageSource = { ...(entry?.fields ?? {}), ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
+  for (const k of ['version', 'name', 'stage', 'stages']) delete lineageSource[k];
+  const lineage = Object.entries(lineageSource).map(([name, value]) => ({ name: humanise(name), value }));
+  // The card's own metrics when it has them; the evaluation's for the current version otherwise.
+  const m = looksLikeMetrics(card.metrics) ? (card.metrics as Metrics) : current && looksLikeMetrics(metrics) ? metrics : null;
+  const stages = entry?.stages ?? (current ? ['prod'] : []);
+  const createdAt = entry?.createdAt ?? (typeof card.createdAt === 'string' ? card.createdAt : null);
+  const monitoring = isRecord(drift) && (drift.modelVersion === version || (drift.modelVersion == null && current)) ? monitoringOf(drift, slugOf) : null;
+  return { version, stages, current, createdAt, sections, lineage, metrics: m ? cardMetrics(m) : null, markdown, monitoring };
+}
+
+function looksLikeMetrics(m: unknown): m is Metrics {
+  return isRecord(m) && isRecord(m.accuracy) && typeof m.accuracy.value === 'number' && isRecord(m.macroF1) && Array.isArray(m.confusion);
+}
+
+function cardMetrics(m: Metrics): CardMetrics {
+  const b = m.baseline;
+  return {
+    n: m.n ?? 0,
+    labels: m.labels ?? m.perClass.map((c) => c.label),
+    accuracy: m.accuracy,
+    macroF1: m.macroF1,
+    topK: m.topK ?? null,
+    ece: m.ece ?? null,
+    perClass: m.perClass ?? [],
+    confusion: m.confusion ?? [],
+    factors: m.factors ?? [],
+    baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
+  };
+}
+
+function monitoringOf(drift: Record<string, unknown>, slugOf: Map<string, string>): Monitoring {
+  const signals: Monitoring['signals'] = [];
+  const s = isRecord(drift.signals) ? drift.signals : {};
+  if (isRecord(s.embeddings)) {
+    const e = s.embeddings;
+    signals.push({ name: 'Image content (embeddings)', value: Number(e.effect ?? e.value ?? 0), threshold: Number(e.minEffect ?? 0), drifted: e.drifted === true, detail: `p = ${Number(e.pValue ?? 1).toPrecision(2)}, effect ${Number(e.effect ?? 0).toFixed(3)}` });
+  }
+  if (Array.isArray(s.imageStats)) {
+    for (const st of s.imageStats) {
+      if (!isRecord(st)) continue;
+      signals.push({ name: String(st.description ?? st.signal ?? 'image statistic'), value: Number(st.value ?? 0), threshold: Number(st.threshold ?? 0), drifted: st.drifted === true, detail: 'standardised mean difference' });
+    }
+  }
+  if (isRecord(s.predictedLabels)) {
+    const p = s.predictedLabels;
+    signals.push({ name: 'Predicted labels', value: Number(p.value ?? 0), threshold: Number(p.threshold ?? 0), drifted: p.drifted === true, detail: 'total variation distance' });
+  }
+  const side = (x: unknown) => (isRecord(x) && typeof x.description === 'string' ? x.description : '');
+  const unfamiliar = Array.isArray(drift.unfamiliar)
+    ? drift.unfamiliar.filter(isRecord).map((u) => ({ id: String(u.id ?? ''), slug: slugOf.get(String(u.id ?? '')) ?? null, distance: Number(u.distance ?? 0) }))
+    : [];
+  return {
+    createdAt: String(drift.createdAt ?? ''),
+    drifted: drift.drifted === true,
+    summary: String(drift.summary ?? ''),
+    reference: side(drift.reference),
+    current: side(drift.current),
+    signals: signals.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.threshold)),
+    unfamiliar,
+  };
+}
+
+function recentChanges({ versions, metrics, slugOf }: { versions: VersionEntry[]; metrics: Metrics | null; slugOf: Map<string, string> }): Catalogue['recent'] {
+  const out: Catalogue['recent'] = [];
+  for (const v of [...versions].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '')).slice(0, 5)) {
+    out.push({ date: v.createdAt, text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.join(', ')})` : ''}`, href: `models/${v.version}/` });
+  }
+  for (const c of (metrics?.changedPredictions ?? []).slice(0, 5)) {
+    const slug = slugOf.get(c.id);
+    out.push({ date: metrics?.createdAt ?? null, text: `Object ${c.id}: the new model says “${c.candidate}” where the previous said “${c.baseline}”`, href: slug ? `objects/${slug}/` : null });
+  }
+  return out;
+}
+
+/** The catalogue as downloadable JSON and CSV (one row per object). */
+async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; publicDir: string }): Promise<void> {
+  const dir = path.join(publicDir, 'data');
+  const objects = catalogue.objects.map(({ slug: _slug, images: _images, alt: _alt, ...o }) => o);
+  await writeFileAtomic({ file: path.join(dir, 'catalogue.json'), data: JSON.stringify({ generatedAt: catalogue.generatedAt, collection: catalogue.collection, labels: catalogue.labels, objects }) });
+  const rows = catalogue.objects.map((o) => ({
+    id: o.id,
+    title: o.title,
+    maker: o.maker,
+    date: o.date,
+    department: o.department,
+    medium: o.medium,
+    credit_line: o.creditLine,
+    rights: o.rights,
+    description: o.description,
+    label: o.label ?? '',
+    predicted_label: o.annotation?.label ?? '',
+    confidence: o.annotation ? o.annotation.confidence.toFixed(4) : '',
+    model_version: o.annotation?.modelVersion ?? '',
+    needs_review: o.needsReview ? 'yes' : 'no',
+    colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
+  }));
+  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) }) });
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * Small pure helpers that turn pipeline data into what visitors browse by: URL-safe slugs, a period
+ * bucket from a free-text date, GitHub edit links.
+ */
+
+/** A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). */
+export function slugFor({ id, taken }: { id: string; taken: Set<string> }): string {
+  let base = id
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|-+$/g, '')
+    .slice(0, 80);
+  if (!base) base = 'object';
+  // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
+  let slug = base;
+  if (taken.has(slug)) slug = `${base}-${createHash('md5').update(id).digest('hex').slice(0, 8)}`;
+  taken.add(slug);
+  return slug;
+}
+
+/** The date facet's buckets, oldest first; "Undated" when no year can be read. */
+export const DATE_BUCKETS = ['Before 1000 BCE', '1000–1 BCE', '1–999 CE', '1000–1499', '1500–1699', '1700–1799', '1800–1899', '1900–1949', '1950 and later', 'Undated'] as const;
+
+/** Read an approximate year from a museum's free-text date ("c. 1391–1353 BCE", "18th century", "1889"); negative is BCE. */
+export function yearOf(date: string): number | null {
+  const text = date.toLowerCase();
+  const bce = /\b(bce|b\.c\.e?\.?|bc)\b/.test(text) || /\bb\.?\s?c\.?\b/.test(text);
+  const century = text.match(/(\d{1,2})(st|nd|rd|th)\s+century/);
+  if (century) {
+    const c = Number(century[1]);
+    const mid = (c - 1) * 100 + 50;
+    return bce ? -mid : mid;
+  }
+  const year = text.match(/\d{1,4}/);
+  if (!year) return null;
+  const y = Number(year[0]);
+  return bce ? -y : y;
+}
+
+/** The date facet bucket for a free-text date. */
+export function dateBucket(date: string): string {
+  const y = yearOf(date);
+  if (y === null) return 'Undated';
+  if (y <= -1000) return 'Before 1000 BCE';
+  if (y < 0) return '1000–1 BCE';
+  if (y < 1000) return '1–999 CE';
+  if (y < 1500) return '1000–1499';
+  if (y < 1700) return '1500–1699';
+  if (y < 1800) return '1700–1799';
+  if (y < 1900) return '1800–1899';
+  if (y < 1950) return '1900–1949';
+  return '1950 and later';
+}
+
+/** GitHub's edit page of labels.csv at an object's line, or the file when the object has no line yet. */
+export function suggestUrl({ repository, branch, line, file = 'labels.csv' }: { repository: string; branch: string; line: number | null; file?: string }): string | null {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) return null;
+  const base = `https://github.com/${repository}/edit/${branch.split('/').map(encodeURIComponent).join('/')}/${file}`;
+  return line === null ? base : `${base}#L${line}`;
+}
+
+/** A slug for a colour name ("Burnt sienna" → "burnt-sienna"). */
+export function nameSlug(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'colour'
+  );
+}
+
+/** Text alternative of an object's photograph from its metadata. */
+export function altText({ title, maker, date, label }: { title: string; maker: string; date: string; label: string | null }): string {
+  const what = title || (label ? `A ${label}` : 'Object');
+  const who = maker && !/^unknown/i.test(maker) ? `, by ${maker}` : '';
+  const when = date ? `, ${date}` : '';
+  return `Photograph of ${what}${who}${when}`;
+}

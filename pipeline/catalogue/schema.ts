@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/*
+ * The catalogue data file (`.vitrine/catalogue/catalogue.json`): everything the public site shows,
+ * in one validated shape. The pipeline writes it; the Astro site (site/) imports this schema and
+ * nothing else from pipeline/, so the site can be rebuilt from the file alone. Records are kept
+ * small (each object page receives one object as props) so a 100,000-object site stays buildable.
+ * Every path in it is relative to the site's base URL (e.g. "media/thumbnails/ab/abc-240.webp").
+ */
+
+/** One web derivative of an object's photograph (the same pixels as webp and as jpeg). */
+export const imageSizeSchema = z.object({
+  width: z.int().positive(),
+  height: z.int().positive(),
+  webp: z.string(),
+  jpeg: z.string(),
+});
+
+/** A dominant colour of the photograph, with its human name and family (for faceting). */
+export const swatchSchema = z.object({
+  hex: z.string(),
+  name: z.string(),
+  family: z.string(),
+  /** Fraction of the object's pixels (0-1). */
+  share: z.number().min(0).max(1),
+  /** Path segment of the swatch's page (`colours/swatch/<slug>/`). */
+  slug: z.string(),
+});
+
+/** The promoted model's annotation of an object. */
+export const annotationSchema = z.object({
+  label: z.string(),
+  confidence: z.number().min(0).max(1),
+  /** Alternatives with probabilities, best first (includes `label`). */
+  top: z.array(z.object({ label: z.string(), p: z.number().min(0).max(1) })),
+  modelVersion: z.string(),
+  /** null when the object has no human label. */
+  agrees: z.boolean().nullable(),
+});
+
+/** One object as the public sees it. */
+export const catalogueObjectSchema = z.object({
+  id: z.string().min(1),
+  /** URL-safe, unique path segment of the object page (`objects/<slug>/`). */
+  slug: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+  title: z.string(),
+  maker: z.string(),
+  date: z.string(),
+  /** Period bucket derived from the free-text date, for the date facet ("1800–1899", "Undated"). */
+  dateBucket: z.string(),
+  department: z.string(),
+  medium: z.string(),
+  creditLine: z.string(),
+  rights: z.string(),
+  description: z.string(),
+  /** Other museum columns, shown as they came. */
+  extra: z.record(z.string(), z.string()),
+  /** Text alternative of the photograph. */
+  alt: z.string(),
+  /** Original pixel size (0 when unknown). */
+  width: z.int().min(0),
+  height: z.int().min(0),
+  /** Web derivatives, smallest first; empty when the object has no image. */
+  images: z.array(imageSizeSchema),
+  /** Human label (object type) from labels.csv, null when not labelled yet. */
+  label: z.string().nullable(),
+  split: z.string(),
+  annotation: annotationSchema.nullable(),
+  colours: z.array(swatchSchema),
+  /** In the review queue: the model disagrees with the label, or is among the least confident. */
+  needsReview: z.boolean(),
+  reviewReason: z.enum(['disagrees', 'least-confident']).nullable(),
+  /** 1-based line of the object in labels.csv, null when it has none. */
+  labelLine: z.int().positive().nullable(),
+  /** GitHub edit link of that line (a pull request for staff); null when no repository is configured. */
+  suggestUrl: z.string().nullable(),
+});
+
+/** A bootstrap interval. */
+export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
+
+/** What a model card page shows about a model's test scores (from the evaluation metrics). */
+export const cardMetricsSchema = z.object({
+  n: z.int().min(0),
+  labels: z.array(z.string()),
+  accuracy: intervalSchema,
+  macroF1: intervalSchema,
+  topK: z.object({ k: z.int(), accuracy: intervalSchema }).nullable(),
+  ece: intervalSchema.nullable(),
+  perClass: z.array(z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
+  confusion: z.array(z.array(z.number())),
+  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), macroF1: z.number() })) })),
+  baseline: z
+    .object({
+      version: z.string(),
+      metric: z.string(),
+      difference: intervalSchema,
+      pValue: z.number(),
+      verdict: z.string(),
+    })
+    .nullable(),
+});
+
+/** A drift signal as the Monitoring page lists it. */
+export const monitoringSchema = z.object({
+  createdAt: z.string(),
+  drifted: z.boolean(),
+  summary: z.string(),
+  reference: z.string(),
+  current: z.string(),
+  signals: z.array(z.object({ name: z.string(), value: z.number(), threshold: z.number(), drifted: z.boolean(), detail: z.string() })),
+  unfamiliar: z.array(z.object({ id: z.string(), slug: z.string().nullable(), distance: z.number() })),
+});
+
+/** One model version: its card. */
+export const modelCardSchema = z.object({
+  version: z.string(),
+  /** Stages the version holds ("prod"...). */
+  stages: z.array(z.string()),
+  /** The version whose annotations the catalogue shows. */
+  current: z.boolean(),
+  createdAt: z.string().nullable(),
+  /** Plain-words sections of the card (intended use, limitations...), in order. */
+  sections: z.array(z.object({ heading: z.string(), text: z.string() })),
+  /** Where the model came from: data, labels, commit, backbone, parent version... */
+  lineage: z.array(z.object({ name: z.string(), value: z.string() })),
+  metrics: cardMetricsSchema.nullable(),
+  /** Card downloads, relative to the base URL. */
+  markdown: z.string().nullable(),
+  monitoring: monitoringSchema.nullable(),
+});
+
+/** What the in-browser demo needs to run the promoted model exactly as the pipeline does. */
+export const demoSchema = z.object({
+  version: z.string(),
+  labels: z.array(z.string()),
+  /** TF.js layers model of the head (input: the embedding), relative to the base URL. */
+  head: z.string(),
+  /** TF.js layers model of the backbone, relative to the base URL. */
+  backbone: z.string(),
+  /** Backbone layer whose output is the embedding (empty: the model's own output). */
+  layer: z.string(),
+  inputSize: z.int().positive(),
+  fit: z.enum(['letterbox', 'crop']),
+  inputRange: z.enum(['0,1', '-1,1']),
+  /** Colour of the letterbox padding. */
+  letterbox: z.string(),
+  /** Colour that replaces transparency (params.dataset.image.background). */
+  background: z.string(),
+  /** TF.js browser bundle, relative to the base URL. */
+  runtime: z.string(),
+  backboneId: z.string(),
+  licence: z.string(),
+});
+
+export const countSchema = z.array(z.object({ value: z.string(), count: z.int() }));
+
+/** `.vitrine/catalogue/catalogue.json` */
+export const catalogueSchema = z.object({
+  schema: z.literal('vitrine.catalogue/1'),
+  generatedAt: z.string(),
+  title: z.string(),
+  collection: z.string(),
+  /** `owner/repo`, empty when not configured. */
+  repository: z.string(),
+  branch: z.string(),
+  /** The label vocabulary (object types). */
+  labels: z.array(z.string()),
+  counts: z.object({
+    objects: z.int(),
+    labelled: z.int(),
+    annotated: z.int(),
+    needsReview: z.int(),
+    byDepartment: countSchema,
+    byLabel: countSchema,
+    byPredicted: countSchema,
+    byFamily: countSchema,
+    byDate: countSchema,
+  }),
+  /** Colour names per family, with a representative hex and object count (colour browsing). */
+  swatches: z.array(z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() })),
+  /** Object ids in review-queue order (disagreements first, then least confident). */
+  reviewQueue: z.array(z.string()),
+  /** Model versions, newest first. */
+  models: z.array(modelCardSchema),
+  demo: demoSchema.nullable(),
+  /** Recent changes for the home page, newest first. */
+  recent: z.array(z.object({ date: z.string().nullable(), text: z.string(), href: z.string().nullable() })),
+  objects: z.array(catalogueObjectSchema),
+});
+
+export type Catalogue = z.infer<typeof catalogueSchema>;
+export type CatalogueObject = z.infer<typeof catalogueObjectSchema>;
+export type ModelCard = z.infer<typeof modelCardSchema>;
+export type CardMetrics = z.infer<typeof cardMetricsSchema>;
+export type Swatch = z.infer<typeof swatchSchema>;
+export type DemoModel = z.infer<typeof demoSchema>;
+export type Monitoring = z.infer<typeof monitoringSchema>;

@@ -1,0 +1,22 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+
+/*
+ * The catalogue site is built by `vitrine run` (pipeline/catalogue/site.ts), which passes where the
+ * catalogue data is and where the site goes through VITRINE_* variables. The base path makes the
+ * site work under a GitHub Pages project path ("/my-repo/").
+ */
+const env = process.env;
+
+export default defineConfig({
+  base: env.VITRINE_BASE || '/',
+  site: env.VITRINE_SITE || undefined,
+  outDir: env.VITRINE_OUT || './dist',
+  publicDir: env.VITRINE_PUBLIC || './public',
+  cacheDir: env.VITRINE_CACHE || './node_modules/.astro',
+  trailingSlash: 'ignore',
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  compressHTML: true,
+  devToolbar: { enabled: false },
+  vite: { logLevel: 'warn', cacheDir: `${env.VITRINE_CACHE || './node_modules/.astro'}/vite` },
+});

@@ -1,0 +1,188 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Annotation, Dataset, DatasetObject, DominantColour, Metrics, Thumbnail } from '../../pipeline/types.ts';
+
+/*
+ * Fixture workspaces for the catalogue: the files the dataset, registry and evaluate stages would
+ * have written (dataset.json with real thumbnails, annotations, versions, a card, metrics), built
+ * from a few real photographs. Used by the site tests, the benchmark and the real-image try-outs.
+ */
+
+export interface FixtureObject {
+  id: string;
+  title: string;
+  maker?: string;
+  date?: string;
+  department?: string;
+  medium?: string;
+  rights?: string;
+  description?: string;
+  label: string | null;
+  /** Source photograph (any format sharp reads). Objects may share one. */
+  image: string | null;
+  /** The model's answer; omitted: agrees with the label at 0.9. */
+  predicted?: { label: string; confidence: number };
+  extra?: Record<string, string>;
+}
+
+const PALETTE: { name: string; family: string; rgb: [number, number, number] }[] = [
+  { name: 'ivory', family: 'white', rgb: [240, 234, 214] },
+  { name: 'charcoal', family: 'neutral', rgb: [54, 54, 54] },
+  { name: 'stone grey', family: 'neutral', rgb: [140, 138, 130] },
+  { name: 'terracotta', family: 'red', rgb: [180, 90, 60] },
+  { name: 'crimson', family: 'red', rgb: [160, 30, 45] },
+  { name: 'ochre', family: 'yellow', rgb: [200, 150, 60] },
+  { name: 'umber', family: 'brown', rgb: [110, 75, 45] },
+  { name: 'sand', family: 'brown', rgb: [194, 170, 130] },
+  { name: 'olive', family: 'green', rgb: [110, 115, 60] },
+  { name: 'verdigris', family: 'green', rgb: [70, 140, 120] },
+  { name: 'navy', family: 'blue', rgb: [30, 45, 90] },
+  { name: 'lapis', family: 'blue', rgb: [40, 80, 160] },
+];
+
+function nearest(rgb: [number, number, number]) {
+  let best = PALETTE[0]!;
+  let d = Infinity;
+  for (const p of PALETTE) {
+    const e = (p.rgb[0] - rgb[0]) ** 2 + (p.rgb[1] - rgb[1]) ** 2 + (p.rgb[2] - rgb[2]) ** 2;
+    if (e < d) {
+      d = e;
+      best = p;
+    }
+  }
+  return best;
+}
+
+const hex = (rgb: number[]) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+
+/** Thumbnails and rough dominant colours of one photograph (cached per source path). */
+async function derive({ source, dir, key, widths }: { source: string; dir: string; key: string; widths: number[] }): Promise<{ thumbnails: Thumbnail[]; colours: DominantColour[]; width: number; height: number }> {
+  const meta = await sharp(source).rotate().metadata();
+  const thumbnails: Thumbnail[] = [];
+  for (const w of widths) {
+    const base = sharp(source).rotate().flatten({ background: '#ffffff' }).resize({ width: w, withoutEnlargement: false });
+    const webp = `thumbnails/${key}-${w}.webp`;
+    const jpeg = `thumbnails/${key}-${w}.jpg`;
+    const out = await base.clone().webp({ quality: 75 }).toFile(path.join(dir, webp));
+    await base.clone().jpeg({ quality: 78 }).toFile(path.join(dir, jpeg));
+    thumbnails.push({ width: out.width, height: out.height, webp, jpeg });
+  }
+  // A 4×4 mosaic stands in for the dataset stage's colour clustering.
+  const { data } = await sharp(source).rotate().flatten({ background: '#ffffff' }).resize(4, 4, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const counts = new Map<string, { n: number; sum: number[] }>();
+  for (let i = 0; i < data.length; i += 3) {
+    const rgb: [number, number, number] = [data[i]!, data[i + 1]!, data[i + 2]!];
+    const p = nearest(rgb);
+    const c = counts.get(p.name) ?? { n: 0, sum: [0, 0, 0] };
+    c.n++;
+    rgb.forEach((v, k) => (c.sum[k]! += v));
+    counts.set(p.name, c);
+  }
+  const colours = [...counts]
+    .sort((a, b) => b[1].n - a[1].n)
+    .slice(0, 4)
+    .map(([name, c]) => {
+      const p = PALETTE.find((x) => x.name === name)!;
+      return { hex: hex(c.sum.map((s) => s / c.n)), lab: [0, 0, 0] as [number, number, number], share: c.n / 16, name, family: p.family };
+    });
+  return { thumbnails, colours, width: meta.autoOrient?.width ?? meta.width ?? 0, height: meta.autoOrient?.height ?? meta.height ?? 0 };
+}
+
+/** Write a fixture workspace under `root`; returns the labels.csv line of each object. */
+export async function writeFixture({
+  root,
+  objects,
+  labels,
+  version = 'v1.1.0',
+  widths = [240, 480],
+  withMetrics = true,
+}: {
+  root: string;
+  objects: FixtureObject[];
+  labels: string[];
+  version?: string;
+  widths?: number[];
+  withMetrics?: boolean;
+}): Promise<void> {
+  const work = path.join(root, '.vitrine');
+  const datasetDir = path.join(work, 'dataset');
+  await mkdir(path.join(datasetDir, 'thumbnails'), { recursive: true });
+  await mkdir(path.join(work, 'registry', 'cards'), { recursive: true });
+  await mkdir(path.join(work, 'evaluate'), { recursive: true });
+  const derived = new Map<string, Awaited<ReturnType<typeof derive>>>();
+  const dsObjects: DatasetObject[] = [];
+  const annotations: Annotation[] = [];
+  for (const [i, o] of objects.entries()) {
+    let d = o.image ? derived.get(o.image) : undefined;
+    if (o.image && !d) {
+      d = await derive({ source: o.image, dir: datasetDir, key: `img${derived.size}`, widths });
+      derived.set(o.image, d);
+    }
+    dsObjects.push({
+      id: o.id,
+      title: o.title,
+      maker: o.maker ?? '',
+      date: o.date ?? '',
+      department: o.department ?? '',
+      medium: o.medium ?? '',
+      creditLine: 'Gift of the Friends of the Museum',
+      rights: o.rights ?? 'Public domain',
+      description: o.description ?? '',
+      image: o.image ? `images/${o.id}.jpg` : '',
+      extra: o.extra ?? {},
+      imageMd5: `${i}`.padStart(32, '0'),
+      width: d?.width ?? 0,
+      height: d?.height ?? 0,
+      label: o.label,
+      split: (['train', 'validation', 'test'] as const)[i % 3]!,
+      colours: d?.colours ?? [],
+      thumbnails: d?.thumbnails ?? [],
+    });
+    const predicted = o.predicted ?? (o.label ? { label: o.label, confidence: 0.9 } : { label: labels[i % labels.length]!, confidence: 0.55 });
+    const rest = labels.filter((l) => l !== predicted.label);
+    const top = [{ label: predicted.label, p: predicted.confidence }, ...rest.slice(0, 2).map((l, k) => ({ label: l, p: ((1 - predicted.confidence) * (2 - k)) / 3 }))];
+    annotations.push({ id: o.id, label: predicted.label, confidence: predicted.confidence, top, modelVersion: version, humanLabel: o.label, agrees: o.label === null ? null : o.label === predicted.label });
+  }
+  const dataset: Dataset = {
+    schema: 'vitrine.dataset/1',
+    labels,
+    objects: dsObjects,
+    issues: [],
+    counts: { objects: dsObjects.length, labelled: dsObjects.filter((o) => o.label).length, bySplit: { train: 0, validation: 0, test: 0 }, byLabel: {} },
+  };
+  await writeFile(path.join(datasetDir, 'dataset.json'), JSON.stringify(dataset));
+  await writeFile(path.join(work, 'registry', 'annotations.json'), JSON.stringify(annotations));
+  await writeFile(path.join(work, 'registry', 'versions.json'), JSON.stringify([{ version, stages: ['prod'], createdAt: '2026-11-20T10:00:00Z', commit: 'abc1234' }, { version: 'v1.0.0', stages: [], createdAt: '2026-10-01T10:00:00Z' }]));
+  await writeFile(path.join(work, 'registry', 'cards', `${version}.json`), JSON.stringify({ version, intendedUse: 'Suggest an object type for photographs of the collection, for staff to confirm.', limitations: 'Trained on a few hundred photographs; rare types are often confused.', lineage: { data: 'data.dvc md5 1234.dir', labels: 'labels.csv md5 abcd', parent: 'v1.0.0' } }));
+  await writeFile(path.join(work, 'registry', 'cards', `${version}.md`), `# Model card ${version}\n`);
+  // labels.csv sorted by id, header on line 1.
+  const labelled = objects.filter((o) => o.label !== null).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await writeFile(path.join(root, 'labels.csv'), `object_id,label\n${labelled.map((o) => `${csvCell(o.id)},${csvCell(o.label!)}`).join('\n')}\n`);
+  if (withMetrics) {
+    const k = labels.length;
+    const confusion = labels.map((_, r) => labels.map((__, c) => (r === c ? 8 + r : (r + c) % 3 === 0 ? 1 : 0)));
+    const iv = (value: number) => ({ value, low: value - 0.06, high: Math.min(1, value + 0.05) });
+    const metrics: Partial<Metrics> = {
+      schema: 'vitrine.metrics/1',
+      createdAt: '2026-11-20T09:00:00Z',
+      labels,
+      n: confusion.flat().reduce((a, b) => a + b, 0),
+      accuracy: iv(0.874),
+      macroF1: iv(0.861),
+      topK: { k: 2, accuracy: iv(0.95) },
+      ece: iv(0.041),
+      perClass: labels.map((label, j) => ({ label, precision: 0.8 + j / (10 * k), recall: 0.85, f1: 0.82, support: confusion[j]!.reduce((a, b) => a + b, 0) })),
+      confusion,
+      factors: [{ factor: 'department', groups: [{ value: 'Textiles', n: 12, accuracy: 0.9, macroF1: 0.88 }, { value: 'Asian Art', n: 9, accuracy: 0.78, macroF1: 0.7 }] }],
+      baseline: null,
+      changedPredictions: [],
+      leastConfident: [],
+    };
+    await writeFile(path.join(work, 'evaluate', 'metrics.json'), JSON.stringify(metrics));
+  }
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}

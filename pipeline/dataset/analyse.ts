@@ -114,8 +114,11 @@ export async function analyseImage({ file, data, md5, datasetDir, settings }: { 
   const widths = [...new Set(settings.widths.map((w) => Math.min(w, base.info.width)))].sort((p, q) => p - q);
   for (const width of widths) {
     const resized = sharp(base.data, raw).resize({ width });
-    const webp = await resized.clone().webp({ quality: settings.quality }).toBuffer({ resolveWithObject: true });
-    const jpeg = await resized.clone().jpeg({ quality: settings.quality, progressive: true }).toBuffer();
+    // WebP effort 2 encodes twice as fast as the default for files a few percent larger.
+    const [webp, jpeg] = await Promise.all([
+      resized.clone().webp({ quality: settings.quality, effort: 2 }).toBuffer({ resolveWithObject: true }),
+      resized.clone().jpeg({ quality: settings.quality, progressive: true }).toBuffer(),
+    ]);
     const name = `${md5}-${width}`;
     await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.webp`), data: webp.data });
     await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.jpg`), data: jpeg });

@@ -11,15 +11,17 @@ import { NAMED_COLOURS, type NamedColour } from './colour-names.ts';
 
 export type Lab = [number, number, number];
 
-/** sRGB (0-255) to CIELAB (D65). */
+// sRGB gamma decoding of each 8-bit value, computed once (it dominates the cost of a palette).
+const LINEAR = Float64Array.from({ length: 256 }, (_, c) => {
+  const v = c / 255;
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+});
+
+/** sRGB (0-255 integers) to CIELAB (D65). */
 export function rgbToLab(r: number, g: number, b: number): Lab {
-  const lin = (c: number) => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  };
-  const R = lin(r);
-  const G = lin(g);
-  const B = lin(b);
+  const R = LINEAR[r]!;
+  const G = LINEAR[g]!;
+  const B = LINEAR[b]!;
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
   const z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;

@@ -22,6 +22,8 @@ import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.t
 
 export const SPLITS: Split[] = ['train', 'validation', 'test'];
 
+const IMAGE_FILE = /\.(jpe?g|png|webp|tiff?|gif|avif|heic)$/i;
+
 // Beyond this many, warnings are counted rather than printed (all are kept in dataset.json).
 const MAX_PRINTED_ISSUES = 50;
 
@@ -65,6 +67,10 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
       withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
     }
   }
+
+  const used = new Set(withImage.map((w) => w.relpath));
+  const unused = tree.entries.filter((e) => IMAGE_FILE.test(e.relpath) && !used.has(e.relpath));
+  if (unused.length > 0) log.info(`${unused.length} image${unused.length === 1 ? '' : 's'} in data/ belong${unused.length === 1 ? 's' : ''} to no object in ${objectsName} (for example data/${unused[0]!.relpath}).`);
 
   // Analyse each distinct image once; reuse the last run's answers.
   const settings: AnalysisSettings = {

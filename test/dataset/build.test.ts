@@ -211,6 +211,15 @@ describe('buildDataset', () => {
     expect(fourth.objects[0]!.thumbnails.map((t) => t.width)).toEqual([16]);
   });
 
+  it('mentions images that belong to no object', async () => {
+    const ws = await makeCollection({ objects: [object('g1')], images: { 'images/g1.png': await solidImage(), 'images/stray.jpg': await solidImage({ format: 'jpeg' }) } });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.objects.map((o) => o.id)).toEqual(['g1']);
+    expect(dataset.issues).toEqual([]);
+    expect(log.lines.some((l) => l.level === 'info' && l.message.includes('1 image in data/ belongs to no object') && l.message.includes('data/images/stray.jpg'))).toBe(true);
+  });
+
   it('treats a missing labels.csv as no labels yet', async () => {
     const ws = await makeCollection({ objects: five });
     await rm(ws.labels, { force: true });

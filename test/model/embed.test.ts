@@ -1,0 +1,146 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { md5Of, readImageBytes } from '../../pipeline/dataset/images.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { flipHorizontal } from '../../pipeline/model/embed-batch.ts';
+import { embedImages, type EmbedItem } from '../../pipeline/model/embed.ts';
+import { appendSegment, compactStore, decodeSegment, encodeSegment, openStore } from '../../pipeline/model/embedding-store.ts';
+
+/*
+ * Real images from the shared Egyptian antiquities set, the real MobileNetV2 on the wasm backend,
+ * a real cache folder in a temp dir. Each embedding run here takes a few seconds.
+ */
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const egyptian = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities', 'images');
+let cacheDir: string;
+let items: EmbedItem[];
+const params: Params = { ...defaultParams(), train: { ...defaultParams().train, backend: 'wasm' } };
+
+beforeAll(async () => {
+  cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-'));
+  const files: string[] = [];
+  for (const label of ['Jewellery', 'Pottery', 'Statuary']) {
+    const names = (await readdir(path.join(egyptian, label))).sort().slice(0, 6);
+    files.push(...names.map((n) => path.join(egyptian, label, n)));
+  }
+  // The set has lots photographed together (identical bytes): keep 12 distinct images.
+  const all = await Promise.all(files.map(async (file) => ({ key: md5Of(await readImageBytes({ file })), file })));
+  items = [...new Map(all.map((item) => [item.key, item])).values()].slice(0, 12);
+  expect(items).toHaveLength(12);
+});
+
+afterAll(async () => {
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('embedImages', () => {
+  it('embeds once, then a labels-only change embeds nothing and 2 new images embed 2', async () => {
+    const first = items.slice(0, 8);
+    const cold = await embedImages({ items: first, params, root, cacheDir, workers: 1, log: silentLogger });
+    expect(cold).toMatchObject({ computed: 8, fromCache: 0, backend: 'wasm' });
+    expect(cold.vectors.size).toBe(8);
+    expect(cold.backbone).toMatchObject({ inputSize: 224, embeddingSize: 1280 });
+    for (const v of cold.vectors.values()) expect(v).toHaveLength(1280);
+
+    // A labels-only pull request: the same objects and images (labels are not part of the key).
+    const log = memoryLogger();
+    const warm = await embedImages({ items: [...first].reverse(), params, root, cacheDir, workers: 1, log });
+    expect(warm).toMatchObject({ computed: 0, fromCache: 8, backend: 'none' });
+    expect(warm.backbone).toEqual(cold.backbone);
+    for (const { key } of first) expect(Array.from(warm.vectors.get(key)!)).toEqual(Array.from(cold.vectors.get(key)!));
+    // Nothing was loaded: no backend line in the log.
+    expect(log.lines.some((l) => l.message.includes('TensorFlow.js backend'))).toBe(false);
+
+    const grown = await embedImages({ items: items.slice(0, 10), params, root, cacheDir, workers: 1, log: silentLogger });
+    expect(grown).toMatchObject({ computed: 2, fromCache: 8 });
+
+    // The same image under two object ids is embedded once.
+    const duplicate = await embedImages({ items: [...items.slice(0, 10), { key: items[0]!.key, file: items[0]!.file }], params, root, cacheDir, workers: 1, log: silentLogger });
+    expect(duplicate).toMatchObject({ computed: 0, fromCache: 10 });
+  });
+
+  it('keys the cache by preprocessing: another fit or input range embeds again', async () => {
+    const some = items.slice(0, 3);
+    await embedImages({ items: some, params, root, cacheDir, workers: 1, log: silentLogger });
+    const crop = await embedImages({ items: some, params: { ...params, backbone: { ...params.backbone, fit: 'crop' } }, root, cacheDir, workers: 1, log: silentLogger });
+    expect(crop.computed).toBe(3);
+    const range = await embedImages({ items: some, params: { ...params, backbone: { ...params.backbone, input_range: '-1,1' } }, root, cacheDir, workers: 1, log: silentLogger });
+    expect(range.computed).toBe(3);
+    expect(Array.from(range.vectors.get(some[0]!.key)!)).not.toEqual(Array.from(crop.vectors.get(some[0]!.key)!));
+    const folders = await readdir(path.join(cacheDir, 'embeddings'));
+    expect(folders.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('worker threads produce the same vectors as the main thread, and mirrored images are cached too', async () => {
+    const workerCache = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-workers-'));
+    try {
+      const some = items.slice(0, 10);
+      const main = await embedImages({ items: some, params, root, cacheDir: workerCache + '-main', workers: 1, flips: true, log: silentLogger });
+      const log = memoryLogger();
+      const threaded = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, flips: true, log });
+      expect(log.lines.some((l) => l.message.includes('2 worker threads'))).toBe(true);
+      expect(threaded).toMatchObject({ computed: 20, fromCache: 0 });
+      for (const { key } of some) {
+        expect(Array.from(threaded.vectors.get(key)!)).toEqual(Array.from(main.vectors.get(key)!));
+        expect(Array.from(threaded.flipped.get(key)!)).toEqual(Array.from(main.flipped.get(key)!));
+        expect(Array.from(threaded.flipped.get(key)!)).not.toEqual(Array.from(threaded.vectors.get(key)!));
+      }
+      const again = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, flips: true, log: silentLogger });
+      expect(again).toMatchObject({ computed: 0, fromCache: 20 });
+      // Without flips, only the plain vectors are read.
+      const plain = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, log: silentLogger });
+      expect(plain).toMatchObject({ computed: 0, fromCache: 10 });
+      expect(plain.flipped.size).toBe(0);
+    } finally {
+      await rm(workerCache, { recursive: true, force: true });
+      await rm(workerCache + '-main', { recursive: true, force: true });
+    }
+  });
+
+  it('names the image that cannot be read and keeps what was embedded before it', async () => {
+    const broken = path.join(cacheDir, 'broken.jpg');
+    await writeFile(broken, 'not a jpeg');
+    const brokenCache = path.join(cacheDir, 'broken-run');
+    const error = await embedImages({ items: [...items.slice(0, 8), { key: 'f'.repeat(32), file: broken }], params, root, cacheDir: brokenCache, workers: 1, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMAGE_UNREADABLE')).toBe(true);
+    expect((error as Error).message).toContain('broken.jpg');
+    const again = await embedImages({ items: items.slice(0, 8), params, root, cacheDir: brokenCache, workers: 1, log: silentLogger });
+    expect(again.fromCache).toBe(8);
+  });
+});
+
+describe('embedding store', () => {
+  it('round-trips vectors, refuses a damaged segment by name, and merges segments', async () => {
+    const folder = path.join(cacheDir, 'store');
+    const v = (seed: number) => Float32Array.from({ length: 5 }, (_, i) => seed + i / 10);
+    const bytes = encodeSegment([['a', v(1)], ['b', v(2)]]);
+    const decoded = decodeSegment({ bytes: bytes.subarray(0), file: 'x.emb' });
+    expect(decoded.keys).toEqual(['a', 'b']);
+    expect(Array.from(decoded.data.subarray(5, 10))).toEqual(Array.from(v(2)));
+    // An unaligned copy (as a Buffer from disk can be) decodes too.
+    const unaligned = new Uint8Array(bytes.length + 1).subarray(1);
+    unaligned.set(bytes);
+    expect(decodeSegment({ bytes: unaligned, file: 'x.emb' }).keys).toEqual(['a', 'b']);
+    expect(() => decodeSegment({ bytes: bytes.subarray(0, bytes.length - 4), file: 'cut.emb' })).toThrow(/cut\.emb.*damaged/);
+
+    for (let i = 0; i < 10; i++) await appendSegment({ folder, entries: [[`k${i}`, v(i)]] });
+    const store = await openStore({ folder });
+    expect(store.vectors.size).toBe(10);
+    expect(await compactStore({ store, maxSegments: 8 })).toBe(true);
+    const merged = await openStore({ folder });
+    expect(merged.segments).toHaveLength(1);
+    expect(Array.from(merged.vectors.get('k7')!)).toEqual(Array.from(v(7)));
+    const file = path.join(folder, merged.segments[0]!);
+    expect((await readFile(file)).length).toBeGreaterThan(10 * 5 * 4);
+  });
+
+  it('flipHorizontal mirrors left and right', () => {
+    const pixels = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // 2×2 RGB
+    expect(Array.from(flipHorizontal({ pixels, size: 2 }))).toEqual([4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9]);
+  });
+});

@@ -4,7 +4,7 @@ import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { assignTagName, gtoMessage, nextCounter, parseGtoTag, registerTagName } from './gto.ts';
+import { assignTagName, gtoMessage, nextCounter, parseGtoTag, registerTagName, unassignTagName } from './gto.ts';
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
 import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
@@ -53,8 +53,10 @@ export interface VersionRecord {
   author: string;
   /** False once deregistered (`name@v1.2.0!#N`). */
   active: boolean;
-  /** Stages this version holds now (e.g. ["prod"]). */
+  /** Stages this version holds now (e.g. ["prod"]): the highest version with an active assignment holds a stage. */
   stages: string[];
+  /** Stages whose latest event for this version is an assignment (GTO's active "vstages"). */
+  assigned: string[];
   /** Vitrine's record; null for a version registered by another tool (plain `gto register`). */
   registration: Registration | null;
 }
@@ -69,6 +71,11 @@ export interface RegistryState {
   events: TagEvent[];
 }
 
+/** The newest tag time of the model, in seconds (0 without tags). */
+export function lastTagTime(state: RegistryState): number {
+  return state.events.reduce((max, e) => Math.max(max, e.timestamp), 0);
+}
+
 /** Read the registry of model `name` from the repository's tags. */
 export async function readRegistry({ dir, name }: { dir: string; name: string }): Promise<RegistryState> {
   const events = await readTagEvents({ dir, name });
@@ -78,7 +85,7 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
   for (const e of events) {
     if (e.action === 'register' && e.version && !versions.has(e.version)) {
       const registration = e.payload?.schema === 'vitrine.registration/1' ? (e.payload as unknown as Registration) : null;
-      versions.set(e.version, { name, version: e.version, tag: e.tag, commit: e.commit, createdAt: e.createdAt, author: e.author, active: true, stages: [], registration });
+      versions.set(e.version, { name, version: e.version, tag: e.tag, commit: e.commit, createdAt: e.createdAt, author: e.author, active: true, stages: [], assigned: [], registration });
       byCommit.set(e.commit, e.version);
     } else if (e.action === 'deregister' && e.version) {
       const v = versions.get(e.version);
@@ -88,16 +95,18 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
       }
     } else if (e.action === 'deprecate') deprecated = true;
   }
-  // A stage belongs to the version registered at the commit of its latest assignment (GTO's rule).
-  const stages: Record<string, string> = {};
+  // GTO's rule: a version holds a stage while its latest event for that stage is an assignment
+  // (not an unassignment); of those versions, the highest SemVer is the stage's version.
   for (const e of events) {
-    if (!e.stage) continue;
-    const version = byCommit.get(e.commit);
-    if (e.action === 'assign' && version) stages[e.stage] = version;
-    if (e.action === 'unassign' && version && stages[e.stage] === version) delete stages[e.stage];
+    if (!e.stage || (e.action !== 'assign' && e.action !== 'unassign')) continue;
+    const v = versions.get(byCommit.get(e.commit) ?? '');
+    if (!v) continue;
+    v.assigned = e.action === 'assign' ? [...new Set([...v.assigned, e.stage])] : v.assigned.filter((s) => s !== e.stage);
   }
-  for (const [stage, version] of Object.entries(stages)) versions.get(version)?.stages.push(stage);
   const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version));
+  const stages: Record<string, string> = {};
+  for (const v of list) if (v.active) for (const stage of v.assigned) stages[stage] = v.version;
+  for (const [stage, version] of Object.entries(stages)) versions.get(version)!.stages.push(stage);
   return { name, versions: list, stages, deprecated, events };
 }
 
@@ -176,7 +185,7 @@ export async function registerVersion({
     const registration: Registration = { schema: 'vitrine.registration/1', model: name, version, previous: latest?.version ?? null, bump, reason, ...record };
     const tag = registerTagName({ name, version });
     try {
-      await createTag({ dir, tag, commit, clock, tagger, message: composeMessage({ headline: gtoMessage({ action: 'register', name, version }), payload: registration }) });
+      await createTag({ dir, tag, commit, clock, tagger, after: lastTagTime(state), message: composeMessage({ headline: gtoMessage({ action: 'register', name, version }), payload: registration }) });
       log.info(`Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump} bump: ${reason}`}) as tag ${tag}.`);
       return { version, tag, registration, reused: false, attempts: attempt };
     } catch (error) {
@@ -213,50 +222,63 @@ export async function assignStage({
   unlessNewer?: boolean;
   tagger?: { name: string; email: string };
 }): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string }> {
-  // One assignment per stage at a time on this machine, so "is a newer version there?" and writing the tag cannot interleave.
-  return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, fn: () => assignLocked({ dir, name, version, stage, clock, log, payload, unlessNewer, tagger }) });
+  // One stage change at a time on this machine, so "is a newer version there?" and writing the tag cannot interleave.
+  return withStageLock({ dir, name, stage }, async () => {
+    if (unlessNewer) {
+      const holder = (await readRegistry({ dir, name })).stages[stage];
+      if (holder && compareVersions(holder, version) > 0) {
+        log.warn(`Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`);
+        return { tag: null, heldBy: holder };
+      }
+    }
+    return writeStageTag({ dir, name, version, stage, action: 'assign', clock, log, payload, tagger });
+  });
 }
 
-async function assignLocked({
+/** Take `stage` away from `version` (`name#prod!#N`), as `gto unassign` does. */
+export async function unassignStage({ dir, name, version, stage, clock, log, payload, tagger = DEFAULT_TAGGER }: { dir: string; name: string; version: string; stage: string; clock: Clock; log: Logger; payload?: Record<string, unknown>; tagger?: { name: string; email: string } }): Promise<{ tag: string; counter: number }> {
+  return withStageLock({ dir, name, stage }, () => writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }));
+}
+
+function withStageLock<T>({ dir, name, stage }: { dir: string; name: string; stage: string }, fn: () => Promise<T>): Promise<T> {
+  return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, fn });
+}
+
+async function writeStageTag({
   dir,
   name,
   version,
   stage,
+  action,
   clock,
   log,
   payload,
-  unlessNewer,
   tagger,
 }: {
   dir: string;
   name: string;
   version: string;
   stage: string;
+  action: 'assign' | 'unassign';
   clock: Clock;
   log: Logger;
   payload?: Record<string, unknown>;
-  unlessNewer: boolean;
   tagger: { name: string; email: string };
-}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string }> {
+}): Promise<{ tag: string; counter: number }> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const target = state.versions.find((v) => v.version === version && v.active);
     if (!target) throw unknownVersion({ name, version, state });
-    const holder = state.stages[stage];
-    if (unlessNewer && holder && compareVersions(holder, version) > 0) {
-      log.warn(`Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`);
-      return { tag: null, heldBy: holder };
-    }
     const tags = (await git.listTags({ fs, dir })).filter((t) => parseGtoTag(t)?.name === name);
     const counter = nextCounter({ name, tags });
-    const tag = assignTagName({ name, stage, counter });
+    const tag = action === 'assign' ? assignTagName({ name, stage, counter }) : unassignTagName({ name, stage, counter });
     const message = composeMessage({
-      headline: gtoMessage({ action: 'assign', name, version, stage }),
-      payload: { schema: 'vitrine.assignment/1', model: name, version, stage, previous: state.stages[stage] ?? null, ...payload },
+      headline: gtoMessage({ action, name, version, stage }),
+      payload: { schema: 'vitrine.assignment/1', action, model: name, version, stage, previous: state.stages[stage] ?? null, ...payload },
     });
     try {
-      await createTag({ dir, tag, commit: target.commit, clock, tagger, message });
-      log.info(`Model version ${version} is now in stage "${stage}" (tag ${tag}).`);
+      await createTag({ dir, tag, commit: target.commit, clock, tagger, message, after: lastTagTime(state) });
+      log.info(action === 'assign' ? `Model version ${version} is now in stage "${stage}" (tag ${tag}).` : `Model version ${version} left stage "${stage}" (tag ${tag}).`);
       return { tag, counter };
     } catch (error) {
       if (!(error instanceof VitrineError && error.code === 'TAG_EXISTS')) throw error;
@@ -264,7 +286,7 @@ async function assignLocked({
       await pause(5 + Math.random() * 25);
     }
   }
-  throw new VitrineError('REGISTRY_BUSY', `Could not assign stage ${stage} to ${name} ${version}: other promotions kept taking the tag. Try again.`, { name, version, stage });
+  throw new VitrineError('REGISTRY_BUSY', `Could not ${action} stage ${stage} for ${name} ${version}: other promotions kept taking the tag. Try again.`, { name, version, stage });
 }
 
 /** All versions of the params' model, oldest first, with their current stages. */
@@ -290,8 +312,10 @@ export function findVersion({ state, version }: { state: RegistryState; version:
 }
 
 /**
- * Put an older (or any other registered) version back in `prod`: a new `name#prod#N` tag at that
- * version's commit, so the history keeps both the promotion and the rollback.
+ * Put another registered version (usually an older one) back in `prod`. GTO gives a stage to the
+ * highest version that still holds an assignment, so every newer version holding `prod` is first
+ * unassigned (`name#prod!#N`), then the version is assigned again (`name#prod#N+1`); the history
+ * keeps the promotion, the unassignment and the rollback, each with the reason in its message.
  */
 export async function rollback({
   ws,
@@ -300,7 +324,7 @@ export async function rollback({
   reason = '',
   clock,
   log,
-  tagger,
+  tagger = DEFAULT_TAGGER,
 }: {
   ws: Workspace;
   params: Params;
@@ -309,16 +333,27 @@ export async function rollback({
   clock: Clock;
   log: Logger;
   tagger?: { name: string; email: string };
-}): Promise<{ version: string; from: string | null; tag: string }> {
+}): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
   const name = params.registry.model_name;
-  const state = await readRegistry({ dir: ws.root, name });
-  const target = findVersion({ state, version });
-  if (!target) throw unknownVersion({ name, version, state });
-  if (!target.active) throw new VitrineError('VERSION_DEREGISTERED', `Model version ${target.version} was withdrawn (deregistered) and cannot go back into production.`, { version: target.version });
-  const from = state.stages.prod ?? null;
-  if (from === target.version) throw new VitrineError('ROLLBACK_NOOP', `Model version ${target.version} is already in production; nothing to roll back.`, { version: target.version });
-  const assigned = await assignStage({ dir: ws.root, name, version: target.version, stage: 'prod', clock, log, tagger, payload: { rollback: true, from, reason } });
-  return { version: target.version, from, tag: assigned.tag! };
+  const dir = ws.root;
+  return withStageLock({ dir, name, stage: 'prod' }, async () => {
+    const state = await readRegistry({ dir, name });
+    const target = findVersion({ state, version });
+    if (!target) throw unknownVersion({ name, version, state });
+    if (!target.active) throw new VitrineError('VERSION_DEREGISTERED', `Model version ${target.version} was withdrawn (deregistered) and cannot go back into production.`, { version: target.version });
+    const from = state.stages.prod ?? null;
+    if (from === target.version) throw new VitrineError('ROLLBACK_NOOP', `Model version ${target.version} is already in production; nothing to roll back.`, { version: target.version });
+    const payload = { rollback: true, from, to: target.version, reason };
+    const unassigned: string[] = [];
+    for (const v of state.versions) {
+      if (v.active && v.assigned.includes('prod') && compareVersions(v.version, target.version) > 0) {
+        await writeStageTag({ dir, name, version: v.version, stage: 'prod', action: 'unassign', clock, log, payload, tagger });
+        unassigned.push(v.version);
+      }
+    }
+    const { tag } = await writeStageTag({ dir, name, version: target.version, stage: 'prod', action: 'assign', clock, log, payload, tagger });
+    return { version: target.version, from, tag, unassigned };
+  });
 }
 
 function unknownVersion({ name, version, state }: { name: string; version: string; state: RegistryState }): VitrineError {

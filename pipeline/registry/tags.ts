@@ -128,6 +128,7 @@ export async function createTag({
   commit,
   message,
   clock,
+  after = 0,
   tagger = DEFAULT_TAGGER,
 }: {
   dir: string;
@@ -135,6 +136,12 @@ export async function createTag({
   commit: string;
   message: string;
   clock: Clock;
+  /**
+   * The newest tag time of the model (seconds): the new tag is dated at least one second later.
+   * GTO orders events by tag time alone, so two tags in the same second could be read in the
+   * wrong order (an assignment before its registration).
+   */
+  after?: number;
   tagger?: { name: string; email: string };
 }): Promise<void> {
   const gitdir = path.join(dir, '.git');
@@ -156,7 +163,7 @@ export async function createTag({
       ref: tag,
       object: commit,
       message,
-      tagger: { ...tagger, timestamp: Math.floor(clock.now().getTime() / 1000), timezoneOffset: 0 },
+      tagger: { ...tagger, timestamp: Math.max(Math.floor(clock.now().getTime() / 1000), after + 1), timezoneOffset: 0 },
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'AlreadyExistsError') {

@@ -180,7 +180,7 @@ describe('promotion', () => {
     await cp(path.join(f.ws.dataset, 'dataset.json'), path.join(clone.dataset, 'dataset.json'));
     const log = memoryLogger();
     const result = await rollbackAndPublish({ ws: clone, params: f.params, version: 'v1.0.0', reason: 'misreads vessels', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log, predict: standInPredict });
-    expect(result).toMatchObject({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#3', annotated: 12 });
+    expect(result).toMatchObject({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', unassigned: ['v1.1.0'], annotated: 12 });
     expect(await readFile(path.join(result.dir, 'group1-shard1of1.bin'))).toEqual(v1Files);
     expect(JSON.parse(await readFile(path.join(result.dir, 'model.json'), 'utf8'))).toMatchObject({ predicts: 'coin' });
     expect(log.lines.some((l) => /Restored model version v1.0.0 \(3 files, 3 from the data remote\)/.test(l.message))).toBe(true);
@@ -190,7 +190,7 @@ describe('promotion', () => {
     expect((await readdir(path.join(clone.registry, 'cards'))).sort()).toEqual(['v1.0.0.json', 'v1.0.0.md', 'v1.1.0.json', 'v1.1.0.md']);
     const versions = JSON.parse(await readFile(path.join(clone.registry, 'versions.json'), 'utf8')) as VersionsFile;
     expect(versions.prod).toBe('v1.0.0');
-    expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#3')).toBe('Assigning stage prod to artifact collection-classifier version v1.0.0');
+    expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#4')).toBe('Assigning stage prod to artifact collection-classifier version v1.0.0');
     // resolve now finds prod in the local cache.
     expect(await resolveModelDir({ ws: clone, params: f.params, version: 'prod', log })).toEqual({ version: 'v1.0.0', dir: result.dir });
   });

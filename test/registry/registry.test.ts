@@ -68,8 +68,15 @@ describe('registry tags', () => {
     expect(state.stages).toEqual({ prod: 'v1.1.0' });
 
     const back = await rollback({ ws: f.ws, params: f.params, version: 'v1.0.0', reason: 'test', clock, log });
-    expect(back).toEqual({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#3' });
-    expect(sh(f.root, 'rev-list', '-n', '1', 'collection-classifier#prod#3')).toBe(c1);
+    // As gto would: v1.1.0 is unassigned (gto gives prod to the highest version still assigned), then v1.0.0 assigned again.
+    expect(back).toEqual({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', unassigned: ['v1.1.0'] });
+    expect(sh(f.root, 'rev-list', '-n', '1', 'collection-classifier#prod!#3')).toBe(c2);
+    expect(sh(f.root, 'rev-list', '-n', '1', 'collection-classifier#prod#4')).toBe(c1);
+    expect(sh(f.root, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod!#3')).toBe("Unassigning stage 'prod' to artifact 'collection-classifier' version 'v1.1.0'");
+    // Every tag is dated after the one before, so gto (which orders by tag time only) reads them in order.
+    const times = sh(f.root, 'for-each-ref', '--sort=taggerdate', '--format=%(taggerdate:unix) %(refname:short)', 'refs/tags').split('\n');
+    expect(times.map((t) => t.split(' ')[1])).toEqual(['collection-classifier@v1.0.0', 'collection-classifier#prod#1', 'collection-classifier@v1.1.0', 'collection-classifier#prod#2', 'collection-classifier#prod!#3', 'collection-classifier#prod#4']);
+    expect(new Set(times.map((t) => t.split(' ')[0])).size).toBe(6);
     state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
     expect(state.stages).toEqual({ prod: 'v1.0.0' });
     await expect(rollback({ ws: f.ws, params: f.params, version: 'v1.0.0', clock, log })).rejects.toMatchObject({ code: 'ROLLBACK_NOOP' });
@@ -86,6 +93,18 @@ describe('registry tags', () => {
     expect(state.versions.map((v) => [v.version, v.registration])).toEqual([['v0.0.1', null]]);
     expect(state.stages).toEqual({});
     sh(f.root, 'tag', '-a', 'collection-classifier#prod#2', '-m', 'Assigning stage prod to artifact collection-classifier version v0.0.1', c1);
+    state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.stages).toEqual({ prod: 'v0.0.1' });
+    // gto's rule: the highest version still assigned holds the stage, whatever the order of assignment.
+    const c2 = await commitFile(f, 'next.txt');
+    sh(f.root, 'tag', '-a', 'collection-classifier@v0.0.2', '-m', 'Registering artifact collection-classifier version v0.0.2', c2);
+    sh(f.root, 'tag', '-a', 'collection-classifier#prod#3', '-m', 'Assigning stage prod to artifact collection-classifier version v0.0.2', c2);
+    await new Promise((r) => setTimeout(r, 1100)); // git dates tags in whole seconds
+    sh(f.root, 'tag', '-a', 'collection-classifier#prod#4', '-m', 'Assigning stage prod to artifact collection-classifier version v0.0.1', c1);
+    state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.stages).toEqual({ prod: 'v0.0.2' });
+    await new Promise((r) => setTimeout(r, 1100));
+    sh(f.root, 'tag', '-a', 'collection-classifier#prod!#5', '-m', "Unassigning stage 'prod' to artifact 'collection-classifier' version 'v0.0.2'", c2);
     state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
     expect(state.stages).toEqual({ prod: 'v0.0.1' });
     // A version without Vitrine's file list cannot be restored: resolve says so and returns null.

@@ -35,17 +35,23 @@ export const trainStage: Stage = {
     const backend = await selectBackend({ preference: params.train.backend, log });
     log.info(`Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`);
     const embedStart = Date.now();
-    const files = new Map<string, string>();
-    for (const o of [...trainObjects, ...validationObjects]) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
-    const embedded = await embedImages({
-      items: [...files].map(([key, file]) => ({ key, file })),
-      params,
-      root: ws.root,
-      cacheDir: ws.cache,
-      workers: params.train.workers,
-      flips: params.train.augment,
-      log,
-    });
+    const itemsOf = (objects: DatasetObject[]) => {
+      const files = new Map<string, string>();
+      for (const o of objects) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
+      return [...files].map(([key, file]) => ({ key, file }));
+    };
+    const embed = (objects: DatasetObject[], flips: boolean) =>
+      embedImages({ items: itemsOf(objects), params, root: ws.root, cacheDir: ws.cache, workers: params.train.workers, flips, log });
+    // Only training images are mirrored (augmentation); validation images are embedded once.
+    const trainEmbedded = await embed(trainObjects, params.train.augment);
+    const validationEmbedded = validationObjects.length > 0 ? await embed(validationObjects, false) : null;
+    const embedded = {
+      vectors: new Map([...trainEmbedded.vectors, ...(validationEmbedded?.vectors ?? [])]),
+      flipped: trainEmbedded.flipped,
+      computed: trainEmbedded.computed + (validationEmbedded?.computed ?? 0),
+      fromCache: trainEmbedded.fromCache + (validationEmbedded?.fromCache ?? 0),
+      backbone: trainEmbedded.backbone,
+    };
     const embedMs = Date.now() - embedStart;
 
     const vectorsOf = (objects: DatasetObject[], withFlips: boolean): LabelledVectors => {

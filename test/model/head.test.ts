@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -137,6 +139,25 @@ describe('saveModel / loadModel', () => {
     expect(loaded.info).toEqual(info);
     const x = vectors({ n: 12, seed: 77 }).x;
     expect(predictProbabilities({ tf, model: loaded.model, x })).toEqual(predictProbabilities({ tf, model, x }));
+
+    // As a browser loads it: model.json over HTTP, weights fetched relative to it.
+    const server = http.createServer((req, res) => {
+      readFile(path.join(modelDir, path.basename(req.url ?? '')))
+        .then((body) => res.end(body))
+        .catch(() => {
+          res.statusCode = 404;
+          res.end();
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const overHttp = await tf.loadLayersModel(`http://127.0.0.1:${port}/model.json`);
+      expect(predictProbabilities({ tf, model: overHttp, x })).toEqual(predictProbabilities({ tf, model, x }));
+      overHttp.dispose();
+    } finally {
+      server.close();
+    }
     model.dispose();
     loaded.model.dispose();
   });

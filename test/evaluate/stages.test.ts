@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDataset } from '../../pipeline/dataset/build.ts';
+import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { memoryLogger, type Clock } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
+import { hashJson } from '../../pipeline/stages/graph.ts';
+import { trainStage } from '../../pipeline/stages/train.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+import type { TestPrediction } from '../../pipeline/report/types.ts';
+import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+
+/*
+ * The train and evaluate stages on a small demo collection in a real git repository (no promoted
+ * model, so no baseline): the files they write, their shapes, and that they agree with each other.
+ */
+
+const params = defaultParams();
+params.demo.per_type = 8;
+params.demo.unlabelled_per_type = 1;
+params.demo.image_size = 64;
+params.train.workers = 1;
+params.train.epochs = 25;
+params.evaluate.bootstrap = 200;
+const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
+let ws: Workspace;
+let ctx: StageContext;
+let commit: string;
+
+beforeAll(async () => {
+  ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-stages-')));
+  ctx = { ws, params, log: memoryLogger(), clock, env: {} };
+  await generateDemo({ ws, params, log: ctx.log });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' } });
+  git('init', '-q', '-b', 'main');
+  git('add', 'labels.csv');
+  git('commit', '-qm', 'labels');
+  commit = git('rev-parse', 'HEAD').trim();
+  await datasetStage.run(ctx);
+}, 120_000);
+
+afterAll(async () => {
+  if (ws) await rm(ws.root, { recursive: true, force: true });
+});
+
+describe('train stage', () => {
+  it('writes a browser-loadable head and model-info.json naming the backend', async () => {
+    const { summary } = await trainStage.run(ctx);
+    expect(summary).toMatch(/backend (wasm|cpu|tensorflow)/);
+    expect(summary).toMatch(/best validation accuracy \d+\.\d%/);
+    expect((await readdir(ws.model)).sort()).toEqual(['model-info.json', 'model.json', 'weights.bin']);
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    const dataset = await readDataset({ ws });
+    expect(info.labels).toEqual(dataset.labels);
+    expect(info.trainCount).toBe(dataset.objects.filter((o) => o.split === 'train' && o.label !== null).length);
+    expect(info.validationCount).toBe(dataset.objects.filter((o) => o.split === 'validation' && o.label !== null).length);
+    expect(info.backbone.id).toMatch(/^nsfwjs-mobilenet_v2@/);
+    expect(info.backbone.embeddingSize).toBe(1280);
+    expect(info.history.loss).toHaveLength(info.epochs);
+    // Flip augmentation: every training and validation image once, every training image mirrored
+    // (identical images, which share a split, once).
+    const images = (split: string) => new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5)).size;
+    expect(info.embeddings.computed + info.embeddings.fromCache).toBe(images('train') * 2 + images('validation'));
+    expect(summary).toContain(info.backend);
+  }, 120_000);
+
+  it('re-embeds nothing when it runs again', async () => {
+    await trainStage.run(ctx);
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    expect(info.embeddings.computed).toBe(0);
+  }, 120_000);
+});
+
+describe('evaluate stage', () => {
+  it('writes metrics.json in the documented shape, consistent with predictions.json', async () => {
+    const { summary } = await evaluateStage.run(ctx);
+    expect(summary).toMatch(/macro-F1 \d\.\d\d \(\d\.\d\d–\d\.\d\d\) and accuracy .* on \d+ test objects; gate (passed|failed)/);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    const predictions = JSON.parse(await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8')) as TestPrediction[];
+    expect(Object.keys(metrics).sort()).toEqual(
+      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate'].sort(),
+    );
+    const dataset = await readDataset({ ws });
+    const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null);
+    expect(metrics.n).toBe(test.length);
+    expect(predictions.map((p) => p.id)).toEqual(test.map((o) => o.id));
+    expect(metrics.createdAt).toBe('2026-05-01T12:00:00.000Z');
+    expect(metrics.baseline).toBeNull();
+    expect(metrics.changedPredictions).toEqual([]);
+    expect(predictions.every((p) => p.baseline === null)).toBe(true);
+    // The headline numbers follow from the per-object predictions.
+    const right = predictions.filter((p) => p.candidate.label === p.label).length;
+    expect(metrics.accuracy.value).toBeCloseTo(right / predictions.length, 12);
+    expect(metrics.confusion.flat().reduce((s, v) => s + v, 0)).toBe(test.length);
+    expect(metrics.perClass.map((c) => c.support)).toEqual(metrics.labels.map((l) => test.filter((o) => o.label === l).length));
+    const least = [...predictions].sort((a, b) => a.candidate.confidence - b.candidate.confidence)[0]!;
+    expect(metrics.leastConfident[0]!.confidence).toBeCloseTo(least.candidate.confidence, 5);
+    // Inputs: what promotion compares against.
+    const labelsMd5 = createHash('md5').update(await readFile(ws.labels)).digest('hex');
+    expect(metrics.inputs).toEqual({ data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/), labels: labelsMd5, params: hashJson(params), commit });
+    expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
+  }, 120_000);
+
+  it('gives the same metrics on a second run (seeded bootstrap, deterministic model)', async () => {
+    const first = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
+    await evaluateStage.run(ctx);
+    expect(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).toBe(first);
+  }, 120_000);
+
+  it('fingerprints the baseline version: none registered here, or switched off', async () => {
+    expect(await evaluateStage.fingerprint!(ctx)).toEqual({ baseline: null });
+    const off = structuredClone(params);
+    off.evaluate.baseline = 'none';
+    expect(await evaluateStage.fingerprint!({ ...ctx, params: off })).toEqual({ baseline: null });
+  });
+});
+
+describe('alignProbabilities', () => {
+  it('reorders a baseline’s columns to today’s labels; labels it never knew get 0', () => {
+    expect(alignProbabilities({ rows: [[0.2, 0.5, 0.3]], from: ['mask', 'coin', 'old'], to: ['coin', 'mask', 'print'] })).toEqual([[0.5, 0.2, 0]]);
+  });
+});

@@ -202,8 +202,8 @@ export const monitorParams = z.strictObject({
   label_distribution_threshold: fraction.default(0.25),
   /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when new objects are a different mix of familiar kinds, so the bar is high. */
   embedding_min_effect: fraction.default(0.2),
-  /** Novelty: new objects lie on average this much farther (cosine distance) from their nearest training object than training objects from each other (and p below embedding_p_value). */
-  novelty_min_distance: z.number().min(0).max(2).default(0.05),
+  /** Novelty: new objects lie on average this much farther from their nearest training object than training objects from each other (0.5: half as far again), and p is below embedding_p_value. */
+  novelty_min_increase: z.number().min(0).default(0.5),
   permutations: z.int().min(50).default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: z.int().default(1),

@@ -7,7 +7,7 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
-import { centred, distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, noveltyPermutationTest, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
+import { distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, noveltyPermutationTest, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
 import type { DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, NoveltyDrift, UnfamiliarObject } from './types.ts';
 
 export { energyDistance, energyPermutationTest, noveltyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
@@ -165,10 +165,8 @@ export async function computeDrift({
     const missing = refObjects.length + curObjects.length - refE.length - curE.length;
     if (missing > 0) log.warn(`${missing} object(s) have no embedding and are left out of the embedding comparison.`);
     if (refE.length >= 2 && curE.length >= 1) {
-      // Backbone features are all positive and point roughly the same way; centring them on the
-      // reference's mean makes cosine distances reflect what differs between photographs.
-      const raw = [...refE, ...curE].map((o) => result.vectors.get(o.imageMd5)!);
-      const points = unitVectors(centred({ vectors: raw, around: raw.slice(0, refE.length) }));
+      // Unit vectors: Euclidean distance and cosine distance then rank pairs the same way.
+      const points = unitVectors([...refE, ...curE].map((o) => result.vectors.get(o.imageMd5)!));
       const gram = gramMatrix(points);
       const size = points.length;
       const refIdx = refE.map((_, i) => i);
@@ -194,8 +192,8 @@ export async function computeDrift({
           value: round(nov.value),
           pValue: round(nov.pValue),
           threshold: monitor.embedding_p_value,
-          minDistance: monitor.novelty_min_distance,
-          drifted: nov.pValue < monitor.embedding_p_value && nov.value >= monitor.novelty_min_distance,
+          minIncrease: monitor.novelty_min_increase,
+          drifted: nov.pValue < monitor.embedding_p_value && nov.value >= monitor.novelty_min_increase,
           permutations: nov.permutations,
           seed: monitor.seed,
         };
@@ -281,7 +279,7 @@ export function summarise(report: DriftReport): string {
   const parts: string[] = [];
   if (signals.novelty?.drifted) {
     const n = signals.novelty;
-    parts.push(`the model's backbone finds them unlike the photographs it learned from (novelty ${n.value.toFixed(2)}, p = ${formatP(n.pValue)})`);
+    parts.push(`to the model's backbone they are on average ${Math.round(n.value * 100)}% farther from their closest reference photograph than reference photographs are from each other (p = ${formatP(n.pValue)})`);
   }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;
@@ -328,7 +326,7 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     currentCount: report.current.count,
     embeddingEffect: report.signals.embeddings?.effect ?? null,
     embeddingPValue: report.signals.embeddings?.pValue ?? null,
-    noveltyDistance: report.signals.novelty?.value ?? null,
+    noveltyIncrease: report.signals.novelty?.value ?? null,
     noveltyPValue: report.signals.novelty?.pValue ?? null,
     maxImageStat: stats.length > 0 ? Math.max(...stats) : null,
     labelDistance: report.signals.predictedLabels?.value ?? null,

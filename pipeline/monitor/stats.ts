@@ -120,19 +120,6 @@ export function energyDistance({ distances, inCurrent }: { distances: Float64Arr
   return { value, effect: cross > 0 ? Math.min(1, Math.max(0, value / (2 * cross))) : 0 };
 }
 
-/** Subtract the mean of the given rows (default all) from every vector, so directions compare around the data's centre. */
-export function centred({ vectors, around }: { vectors: ArrayLike<number>[]; around?: ArrayLike<number>[] }): Float64Array[] {
-  const basis = around ?? vectors;
-  const dim = vectors[0]?.length ?? 0;
-  const mean = new Float64Array(dim);
-  for (const v of basis) for (let k = 0; k < dim; k++) mean[k]! += v[k]! / basis.length;
-  return vectors.map((v) => {
-    const out = new Float64Array(dim);
-    for (let k = 0; k < dim; k++) out[k] = v[k]! - mean[k]!;
-    return out;
-  });
-}
-
 /**
  * Two-sample permutation test on the energy distance: how often a random split of the pooled points
  * into groups of the same sizes is at least as far apart as the real one. Seeded and deterministic.
@@ -258,7 +245,8 @@ export function quantile(values: number[], q: number): number {
 
 /**
  * How much farther the current points lie from their nearest reference point than reference points
- * lie from each other (leave-one-out), in cosine distance, from a similarity matrix. Unlike the
+ * lie from each other (leave-one-out), as a relative increase of the mean cosine distance (0.5: half
+ * as far again; 0: as close as the reference is to itself), from a similarity matrix. Unlike the
  * energy distance it barely moves when the new objects are simply a different mix of familiar
  * kinds (a batch of only coins), and grows when they are unlike anything in the reference.
  */
@@ -286,7 +274,8 @@ export function noveltyStatistic({ gram, inCurrent }: { gram: Float64Array; inCu
       nRef++;
     }
   }
-  return nRef === 0 || nCur === 0 ? 0 : sumCur / nCur - sumRef / nRef;
+  if (nRef === 0 || nCur === 0 || sumRef === 0) return 0;
+  return sumCur / nCur / (sumRef / nRef) - 1;
 }
 
 /**

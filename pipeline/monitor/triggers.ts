@@ -46,7 +46,7 @@ export function shouldRetrain({
     `${count(newObjects, 'new object')} (retrain at ${objectBar})`,
     drift === null ? 'drift not measured' : drifted ? 'drift detected but params.retrain.on_drift is off' : 'no drift',
   ];
-  return { retrain: false, reasons: [`Nothing to retrain for ${since}: ${why.join(', ')}.`] };
+  return { retrain: false, reasons: [`${since[0]!.toUpperCase()}${since.slice(1)}: ${why.join(', ')}.`] };
 }
 
 /** The decision plus the counts and a one-line Markdown summary for the scheduled run's job summary. */

@@ -68,21 +68,21 @@ export interface EmbeddingDrift {
 
 /**
  * Novelty on the embeddings: how much farther the current objects lie from their nearest reference
- * object than reference objects lie from each other (mean cosine distance, leave-one-out), with a
- * one-sided seeded permutation test. It rises when new photographs are unlike anything in the
+ * object than reference objects lie from each other (relative increase of the mean nearest-neighbour
+ * cosine distance, reference leave-one-out), with a one-sided seeded permutation test. It rises when new photographs are unlike anything in the
  * reference (a new photography setup, a kind of object never seen) and stays put when the new objects
  * are only a different mix of familiar kinds. Drifted when the p-value is below `params.monitor.
- * embedding_p_value` AND the value is at least `params.monitor.novelty_min_distance`.
+ * embedding_p_value` AND the value is at least `params.monitor.novelty_min_increase`.
  */
 export interface NoveltyDrift {
   signal: 'novelty';
-  /** Mean nearest-reference distance of current objects minus the reference's own (cosine, 0-2). */
+  /** Mean nearest-reference distance of current objects over the reference's own, minus 1 (0.5: half as far again). */
   value: number;
   pValue: number;
   /** `params.monitor.embedding_p_value`. */
   threshold: number;
-  /** `params.monitor.novelty_min_distance`. */
-  minDistance: number;
+  /** `params.monitor.novelty_min_increase`. */
+  minIncrease: number;
   drifted: boolean;
   permutations: number;
   seed: number;
@@ -183,7 +183,7 @@ export interface DriftHistoryEntry {
   currentCount: number;
   embeddingEffect: number | null;
   embeddingPValue: number | null;
-  noveltyDistance: number | null;
+  noveltyIncrease: number | null;
   noveltyPValue: number | null;
   /** Largest |standardised difference| over the image statistics. */
   maxImageStat: number | null;

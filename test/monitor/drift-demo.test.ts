@@ -28,7 +28,10 @@ const vectors = new Map<string, Float32Array>();
 
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-monitor-')));
-  ({ dataset, batches: [newStyle, studio] = [] } = await demoDataset({ ws, params, batches: [{ count: 20, style: 'new' }, { count: 20, style: 'studio' }] }));
+  const demo = await demoDataset({ ws, params, batches: [{ count: 20, style: 'new' }, { count: 20, style: 'studio' }] });
+  dataset = demo.dataset;
+  newStyle = demo.batches[0]!;
+  studio = demo.batches[1]!;
   const real = await realEmbed();
   // Embed every image once; the runs below reuse the vectors.
   embed = async (options) => {

@@ -34,15 +34,13 @@ export type EmbedImages = (options: {
   workers: number;
   flips: false;
   log: Logger;
-}) => Promise<{ vectors: Map<string, Float32Array> } & Record<string, unknown>>;
+}) => Promise<{ vectors: Map<string, Float32Array>; backbone?: { id: string } }>;
 
 /** The backbone's embedImages from pipeline/model/embed.ts, loaded when first needed. */
 export async function defaultEmbed(): Promise<EmbedImages> {
-  // Loaded lazily: the model code (and TF.js) is only needed when drift is computed.
-  const specifier = '../model/embed.ts';
-  const mod = (await import(specifier)) as { embedImages?: EmbedImages };
-  if (!mod.embedImages) throw new VitrineError('EMBED_MISSING', 'The embedding code (pipeline/model/embed.ts) has no embedImages function.', {});
-  return mod.embedImages;
+  // Loaded lazily: TF.js and the backbone are only needed when drift is computed.
+  const { embedImages } = await import('../model/embed.ts');
+  return embedImages;
 }
 
 /** Read `.vitrine/dataset/dataset.json`; a missing file says which command makes it. */
@@ -361,12 +359,8 @@ function uniqueItems(items: { key: string; file: string }[]): { key: string; fil
   return [...seen.values()];
 }
 
-function backboneOf(result: Record<string, unknown>, params: Params): string {
-  const b = result.backbone as { id?: unknown } | string | undefined;
-  if (typeof b === 'string') return b;
-  if (b && typeof b.id === 'string') return b.id;
-  if (typeof result.backboneId === 'string') return result.backboneId;
-  return params.backbone.name;
+function backboneOf(result: { backbone?: { id: string } }, params: Params): string {
+  return result.backbone?.id ?? params.backbone.name;
 }
 
 function round(x: number, digits = 6): number {

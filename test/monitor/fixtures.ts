@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { prepareModelInput, md5Of } from '../../pipeline/dataset/images.ts';
+import { md5Of } from '../../pipeline/dataset/images.ts';
 import { planDemo, planDemoBatch, renderDemoImage, type DemoItem } from '../../pipeline/demo/generate.ts';
 import type { DemoStyle } from '../../pipeline/demo/draw.ts';
-import { silentLogger } from '../../pipeline/log.ts';
 import type { EmbedImages } from '../../pipeline/monitor/drift.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
@@ -64,33 +63,8 @@ export async function demoDataset({ ws, params, batches }: { ws: Workspace; para
   return { dataset, base, batches: added };
 }
 
-/**
- * The real backbone's embeddings: pipeline/model/embed.ts when it is there, else the backbone
- * (MobileNetV2 from nsfwjs, offline) called directly on the prepared model input.
- */
+/** The real backbone's embeddings (pipeline/model/embed.ts; MobileNetV2 from nsfwjs, offline). */
 export async function realEmbed(): Promise<EmbedImages> {
-  try {
-    const specifier = '../../pipeline/model/embed.ts';
-    const mod = (await import(specifier)) as { embedImages?: EmbedImages };
-    if (mod.embedImages) return mod.embedImages;
-  } catch {
-    // Not written yet: use the backbone directly.
-  }
-  const { selectBackend } = await import('../../pipeline/model/backend.ts');
-  const { loadBackbone } = await import('../../pipeline/model/backbone.ts');
-  return async ({ items, params, root }) => {
-    const { tf } = await selectBackend({ preference: 'wasm', log: silentLogger });
-    const backbone = await loadBackbone({ params: params.backbone, root, tf, log: silentLogger });
-    try {
-      const vectors = new Map<string, Float32Array>();
-      for (const item of items) {
-        const input = await prepareModelInput({ file: item.file, size: backbone.inputSize, fit: backbone.fit });
-        const [vector] = await backbone.embed([input]);
-        vectors.set(item.key, vector!);
-      }
-      return { vectors, backbone: { id: backbone.id } };
-    } finally {
-      backbone.dispose();
-    }
-  };
+  const { embedImages } = await import('../../pipeline/model/embed.ts');
+  return embedImages;
 }

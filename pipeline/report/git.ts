@@ -1,30 +1,22 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
-import { VitrineError } from '../errors.ts';
+import { readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
+import { VitrineError, isVitrineError } from '../errors.ts';
 
 /*
- * The little git reading the report needs: a file as it was at the base of the pull request, the
- * commit a ref points to, and the last commit that touched a file. Kept here, small, until the data
- * layer's `readFileAtRef` (pipeline/data/git.ts) covers the same ground.
+ * The git reading the report needs, over the data layer's helpers: the base of a pull request
+ * (which a CI checkout only has as `origin/<branch>`), files at a commit, and the last commit that
+ * touched labels.csv.
  */
 
-/**
- * Resolve a branch, tag, remote branch or commit hash to a commit id. A branch name is also tried as
- * `origin/<name>`, which is how a pull request's base branch exists in a CI checkout.
- */
+/** Resolve a branch, tag or commit; a branch name is also tried as `origin/<name>`. */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
-  const candidates = /^[0-9a-f]{40}$/i.test(ref) ? [ref] : [ref, `origin/${ref}`, `refs/remotes/origin/${ref}`];
+  const candidates = /^[0-9a-f]{4,40}$/i.test(ref) ? [ref] : [ref, `origin/${ref}`];
   for (const candidate of candidates) {
     try {
-      const oid = await git.resolveRef({ fs, dir, ref: candidate });
-      // Annotated tags point to tag objects; peel to the commit.
-      const { oid: commit } = await git.readCommit({ fs, dir, oid }).catch(async () => {
-        const tag = await git.readTag({ fs, dir, oid });
-        return { oid: tag.tag.object };
-      });
-      return commit;
-    } catch {
-      // Try the next spelling.
+      return await resolveRef({ dir, ref: candidate });
+    } catch (error) {
+      if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     }
   }
   throw new VitrineError('GIT_REF_UNKNOWN', `The git reference "${ref}" was not found in ${dir}. In CI, fetch the base branch (actions/checkout with fetch-depth: 0).`, { ref, dir });
@@ -32,13 +24,7 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
 
 /** A file's text at a commit, or null when the file does not exist there. */
 export async function readTextAtCommit({ dir, commit, filepath }: { dir: string; commit: string; filepath: string }): Promise<string | null> {
-  try {
-    const { blob } = await git.readBlob({ fs, dir, oid: commit, filepath });
-    return new TextDecoder().decode(blob);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return null;
-    throw error;
-  }
+  return readFileAtRef({ dir, ref: commit, filepath });
 }
 
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */

@@ -50,7 +50,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
   const sure = report.verdict === 'no detectable difference' ? ' The difference is within what chance alone could give.' : '';
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)}): a change of ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}, ${text(c.test)} p = ${num(c.pValue)}).${sure}`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)}): a change of ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -110,7 +110,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
     name,
     ...(b ? [num(baseline?.value)] : []),
     `**${num(candidate.value)}**`,
-    ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? ' (lower is better)' : '')] : []),
+    ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : '')] : []),
     `${num(candidate.low)} to ${num(candidate.high)}`,
   ];
   const rows = [
@@ -133,8 +133,12 @@ function perClassSection(metrics: Metrics): string {
   const header = ['Label', 'Test objects', 'Precision', 'Recall', 'F1', ...(b ? ['F1 before', 'Change'] : [])];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
+    // A label without test objects has no scores: dashes, not zeros that read as failures.
+    if (c.support === 0) return [text(c.label), '0', '–', '–', '–', ...(b ? ['–', '–'] : [])];
     return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...(b ? [num(old?.f1, 2), signed(old ? c.f1 - old.f1 : null, 2)] : [])];
   });
+  const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => text(c.label));
+  const untestedNote = untested.length ? `\n\nNo test object has the label ${untested.join(', ')}, so the model cannot be scored on it yet.` : '';
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   const chartLabels = metrics.perClass.map((c) => `"${mermaidText(c.label)}"`).join(', ');
   const bars = [
@@ -143,7 +147,7 @@ function perClassSection(metrics: Metrics): string {
   ];
   const chart = ['```mermaid', 'xychart-beta', '    title "F1 per label"', `    x-axis [${chartLabels}]`, '    y-axis "F1" 0 --> 1', ...bars, '```'].join('\n');
   const legend = b ? '\n\nIn the chart, the first bar of each label is the model in production and the second this change.' : '';
-  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}\n\n${chart}${legend}`;
+  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}${untestedNote}\n\n${chart}${legend}`;
 }
 
 function confusionSection(metrics: Metrics): string {
@@ -201,6 +205,11 @@ function lineageSection(report: ReportJson): string {
     ? `\n\n${table({ header: ['Stage', 'Time', 'Result'], rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]), align: ['left', 'right', 'left'] })}`
     : '';
   return `<details><summary>Where this result comes from</summary>\n\n${lines.map((x) => `- ${x}`).join('\n')}${params}${stages}\n\n</details>`;
+}
+
+function lowerNote(change: number): string {
+  if (Math.abs(change) < 0.0005) return '';
+  return change < 0 ? ' (better: lower is better)' : ' (worse: lower is better)';
 }
 
 function pct(value: number): string {

@@ -115,6 +115,19 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('| ❌ fails | every class good enough | "mask" has an F1 of 0.20; each class needs at least 0.30 |');
   });
 
+  it('shows dashes, not zeros, for a label without test objects, and says why', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    metrics.perClass[2] = { label: 'mask', precision: 0, recall: 0, f1: 0, support: 0 };
+    await writeStageOutputs({ ws, objects, head, metrics: { perClass: metrics.perClass } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toContain('| mask | 0 | – | – | – | – | – |');
+    expect(markdown).toContain('No test object has the label mask, so the model cannot be scored on it yet.');
+    // Nor does an untested label fail the gate.
+    expect(json.gate.passed).toBe(true);
+  });
+
   it('reports a first model (no baseline) and no label diff without a base', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

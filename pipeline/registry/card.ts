@@ -146,13 +146,15 @@ export function buildCard({
   };
   const changes = whatChanged({ registration, previous });
   const factorNames = [...new Set([...summary.factors.map((f) => f.factor), ...metrics.factors.map((f) => f.factor)])];
-  const weakest = [...metrics.perClass].sort((a, b) => a.f1 - b.f1)[0];
+  const weakest = [...metrics.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1)[0];
+  const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
   const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
   const caveats = [
     `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
     weakest ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test objects): check its suggestions most carefully.` : '',
     smallest ? `The smallest class is "${smallest[0]}" with ${total(smallest[1])} labelled objects.` : '',
-    `Expected calibration error is ${pct(metrics.ece.value)}: a confidence of 90% means roughly ${pct(Math.max(0, 0.9 - metrics.ece.value))}–${pct(Math.min(1, 0.9 + metrics.ece.value))} in practice.`,
+    untested.length ? `No test object is labelled ${untested.map((l) => `"${l}"`).join(', ')}: how well the model recognises ${untested.length === 1 ? 'it' : 'them'} is unknown. Label more objects of ${untested.length === 1 ? 'this class' : 'these classes'}.` : '',
+    `Expected calibration error is ${pct(metrics.ece.value)}: on average the confidence shown with a suggestion is off by about ${(metrics.ece.value * 100).toFixed(0)} percentage points${metrics.ece.value > 0.1 ? ', so read it as a ranking rather than a probability' : ''}.`,
     'Objects unlike anything in the training photographs (new departments, new photography) may be labelled confidently and wrongly; the monitoring report flags drift.',
     'Rerun the evaluation after large additions to the collection, and retrain when the label vocabulary changes.',
   ].filter(Boolean);
@@ -285,10 +287,10 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`);
   lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`, '');
   lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
-  for (const c of m.perClass) lines.push(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
+  for (const c of m.perClass) lines.push(c.support === 0 ? `| ${c.label} | — | — | — | 0 |` : `| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
   lines.push('');
   if (m.baseline) {
-    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${m.baseline.metric} difference ${signed(m.baseline.difference.value)} (95% interval ${signed(m.baseline.difference.low)} to ${signed(m.baseline.difference.high)}), p = ${m.baseline.pValue.toFixed(3)}: **${m.baseline.verdict}**.`, '');
+    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${m.baseline.metric === 'macroF1' ? 'macro-F1' : m.baseline.metric} difference ${signed(m.baseline.difference.value)} (95% interval ${signed(m.baseline.difference.low)} to ${signed(m.baseline.difference.high)}), p = ${m.baseline.pValue.toFixed(3)}: **${m.baseline.verdict}**.`, '');
   }
 
   lines.push('## Training and evaluation data', '');

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { defaultParams } from '../../pipeline/params.ts';
+import { buildCard, pct, renderCardMarkdown, summariseDataset } from '../../pipeline/registry/card.ts';
+import type { Registration } from '../../pipeline/registry/registry.ts';
+import type { Dataset, Metrics, ModelInfo } from '../../pipeline/types.ts';
+
+const iv = (value: number, low: number, high: number) => ({ value, low, high });
+
+const metrics: Metrics = {
+  schema: 'vitrine.metrics/1',
+  createdAt: '2026-03-01T00:00:00Z',
+  backend: 'wasm',
+  backbone: 'b',
+  labels: ['coin', 'mask', 'vessel'],
+  n: 20,
+  accuracy: iv(0.85, 0.7, 0.95),
+  macroF1: iv(0.6123, 0.5, 0.7),
+  topK: { k: 2, accuracy: iv(0.95, 0.85, 1) },
+  ece: iv(0.142, 0.08, 0.2),
+  perClass: [
+    { label: 'coin', precision: 0.9, recall: 0.8, f1: 0.847, support: 10 },
+    { label: 'mask', precision: 0.5, recall: 0.6, f1: 0.545, support: 10 },
+    { label: 'vessel', precision: 0, recall: 0, f1: 0, support: 0 },
+  ],
+  confusion: [],
+  factors: [{ factor: 'medium', groups: [{ value: 'Gold | silver', n: 12, accuracy: 0.9, macroF1: 0.7 }] }],
+  baseline: {
+    accuracy: iv(0.8, 0.6, 0.9),
+    macroF1: iv(0.58, 0.4, 0.7),
+    topK: { k: 2, accuracy: iv(0.9, 0.8, 1) },
+    ece: iv(0.1, 0.05, 0.2),
+    perClass: [],
+    confusion: [],
+    version: 'v1.0.0',
+    comparison: { metric: 'macroF1', difference: iv(0.0323, -0.01, 0.07), pValue: 0.21, test: 'paired bootstrap', verdict: 'no detectable difference' },
+  },
+  changedPredictions: [],
+  leastConfident: [],
+  inputs: { data: 'd', labels: 'l', params: 'p', commit: null },
+  gate: { passed: true, checks: [] },
+};
+
+const dataset = {
+  labels: ['coin', 'mask', 'vessel'],
+  objects: [
+    { id: 'a', label: 'coin', split: 'train', medium: 'Gold | silver', extra: {} },
+    { id: 'b', label: 'coin', split: 'test', medium: 'Gold | silver', extra: {} },
+    { id: 'c', label: 'mask', split: 'validation', medium: '', extra: {} },
+    { id: 'd', label: null, split: 'test', medium: 'Wood', extra: {} },
+  ],
+} as unknown as Dataset;
+
+function registration(version: string, previous: Registration | null): Registration {
+  const params = defaultParams();
+  return {
+    schema: 'vitrine.registration/1',
+    model: 'collection-classifier',
+    version,
+    previous: previous?.version ?? null,
+    bump: previous ? 'major' : 'first',
+    reason: previous ? 'label vocabulary changed (added vessel)' : 'first version of this model',
+    manifest: { md5: 'x.dir', files: [] },
+    evidence: null,
+    remote: 'local',
+    inputs: { labels: metrics.labels, data: 'd', labelsMd5: 'l' },
+    headline: { accuracy: previous ? 0.85 : 0.8, macroF1: 0.6, macroF1Low: 0.5, macroF1High: 0.7, n: 20, labels: previous ? ['coin', 'mask', 'vessel'] : ['coin', 'mask'] },
+    lineage: {
+      data: { hash: previous ? 'd2.dir' : 'd1.dir', source: 'data.dvc' },
+      labels: { md5: 'l', commit: null },
+      params: { md5: 'p', values: params },
+      code: { commit: 'abc' },
+      backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#flatten_1', source: 'npm:nsfwjs', licence: 'MIT' },
+      backend: 'wasm',
+      runtime: { node: 'v24', packages: {} },
+      durations: { embedMs: 1000, trainMs: 2000, evaluateMs: null },
+      pullRequest: { number: 12, url: 'https://github.com/m/c/pull/12' },
+      run: null,
+      promotedAt: '2026-03-02T10:00:00.000Z',
+    },
+  };
+}
+
+describe('model card', () => {
+  const info = { epochs: 30, seed: 42, trainCount: 40, validationCount: 8 } as ModelInfo;
+  const v1 = registration('v1.0.0', null);
+  const v2 = registration('v2.0.0', v1);
+  const summary = summariseDataset({ dataset, factors: ['medium'] });
+  const card = buildCard({ registration: v2, metrics, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' });
+  const md = renderCardMarkdown(card);
+
+  it('counts labelled objects per class and per factor value by split', () => {
+    expect(summary.byLabel).toEqual({ coin: { train: 1, validation: 0, test: 1 }, mask: { train: 0, validation: 1, test: 0 }, vessel: { train: 0, validation: 0, test: 0 } });
+    expect(summary.factors[0]!.values).toEqual([
+      { value: 'Gold | silver', counts: { train: 1, validation: 0, test: 1 } },
+      { value: '(not recorded)', counts: { train: 0, validation: 1, test: 0 } },
+    ]);
+    expect(summary).toMatchObject({ objects: 4, labelled: 3 });
+  });
+
+  it('has Hugging Face front matter with the test-split results', () => {
+    const front = parseYaml(md.split('---\n')[1]!) as Record<string, any>;
+    expect(front).toMatchObject({ license: 'mit', library_name: 'tfjs', pipeline_tag: 'image-classification', datasets: ['the-museum'], base_model: 'nsfwjs-mobilenet_v2@4.4.0#flatten_1' });
+    expect(front['model-index'][0].results[0].metrics).toEqual([
+      { type: 'accuracy', value: 0.85, name: 'Accuracy' },
+      { type: 'f1', value: 0.6123, name: 'Macro F1', args: { average: 'macro' } },
+      { type: 'accuracy', value: 0.95, name: 'Top-2 accuracy' },
+    ]);
+  });
+
+  it('says what changed, flags untested classes and escapes table cells', () => {
+    expect(card.details.changes).toEqual([
+      'major version bump from v1.0.0: label vocabulary changed (added vessel).',
+      'Accuracy 80.0% → 85.0% (+5.0 pts); macro-F1 60.0% → 60.0% (+0.0 pts); test objects 20 → 20.',
+      'New classes: vessel.',
+      'Images or object data changed (data d1.dir → d2.dir).',
+    ]);
+    expect(md).toContain('| vessel | — | — | — | 0 |');
+    expect(md).toContain('No test object is labelled "vessel"');
+    expect(md).toContain('The weakest class is "mask" (F1 54.5% on 10 test objects)');
+    expect(md).toContain('| Gold \\| silver | 12 | 90.0% | 70.0% |');
+    expect(md).toContain(`Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.`);
+    expect(md).toContain(`| Expected calibration error (lower is better) | ${pct(0.142)} | ${pct(0.08)}–${pct(0.2)} |`);
+    expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
+    expect(md).toContain('**Owners:** Registrar');
+  });
+});

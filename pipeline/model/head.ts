@@ -22,7 +22,12 @@ export interface LabelledVectors {
   y: number[];
 }
 
-export interface HeadHistory extends Pick<ModelInfo, 'history'> {
+/** Per-epoch loss and accuracy (training and validation), and how training ended. */
+export interface HeadHistory {
+  loss: number[];
+  valLoss: number[];
+  accuracy: number[];
+  valAccuracy: number[];
   /** 0-based epoch whose weights were kept (the lowest validation loss; the last epoch without validation). */
   bestEpoch: number;
   /** Epochs actually run. */
@@ -140,7 +145,7 @@ export async function trainHead({
   };
   const correctOf = (logits: TF.Tensor, y: TF.Tensor1D): TF.Scalar => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as TF.Scalar;
 
-  const history: HeadHistory = { history: { loss: [], valLoss: [], accuracy: [], valAccuracy: [] }, bestEpoch: 0, epochs: 0, stoppedEarly: false };
+  const history: HeadHistory = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], bestEpoch: 0, epochs: 0, stoppedEarly: false };
   const uniform = seededUniform(seed);
   const order = Array.from({ length: train.x.length }, (_, i) => i);
   let best: TF.Tensor[] | null = null;
@@ -175,8 +180,8 @@ export async function trainHead({
         loss.dispose();
         right.dispose();
       }
-      history.history.loss.push(lossSum / order.length);
-      history.history.accuracy.push(correct / order.length);
+      history.loss.push(lossSum / order.length);
+      history.accuracy.push(correct / order.length);
       history.epochs = epoch + 1;
 
       if (xVal && yVal) {
@@ -184,9 +189,9 @@ export async function trainHead({
           const logits = logitsOf(xVal);
           return [lossOf(logits, yVal, false).dataSync()[0]!, correctOf(logits, yVal).dataSync()[0]!];
         });
-        history.history.valLoss.push(vl);
-        history.history.valAccuracy.push(vc / validation.x.length);
-        log.debug(`epoch ${epoch + 1}: loss ${history.history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, validation accuracy ${(vc / validation.x.length).toFixed(3)}`);
+        history.valLoss.push(vl);
+        history.valAccuracy.push(vc / validation.x.length);
+        log.debug(`epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, validation accuracy ${(vc / validation.x.length).toFixed(3)}`);
         if (vl < bestLoss) {
           bestLoss = vl;
           history.bestEpoch = epoch;
@@ -198,7 +203,7 @@ export async function trainHead({
         }
       } else {
         history.bestEpoch = epoch;
-        log.debug(`epoch ${epoch + 1}: loss ${history.history.loss[epoch]!.toFixed(4)}`);
+        log.debug(`epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}`);
       }
     }
     if (best) variables.forEach((v, i) => v.assign(best![i]!));
@@ -207,7 +212,7 @@ export async function trainHead({
     optimizer.dispose();
     [xTrain, yTrain, classWeight, ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])].forEach((t) => t.dispose());
   }
-  const bestAcc = history.history.valAccuracy[history.bestEpoch];
+  const bestAcc = history.valAccuracy[history.bestEpoch];
   log.info(
     `Trained the head for ${history.epochs} epochs${history.stoppedEarly ? ' (stopped early: validation loss stopped improving)' : ''}; kept epoch ${history.bestEpoch + 1}` +
       (bestAcc === undefined ? '.' : ` with validation accuracy ${(bestAcc * 100).toFixed(1)}%.`),
@@ -227,4 +232,9 @@ export function predictProbabilities({ tf, model, x, batchSize = 256 }: { tf: Tf
     for (let i = 0; i < part.length; i++) out.push(probs.slice(i * k, (i + 1) * k));
   }
   return out;
+}
+
+/** The per-epoch curves of a HeadHistory, as stored in model-info.json. */
+export function historyForInfo(history: HeadHistory): ModelInfo['history'] {
+  return { loss: history.loss, valLoss: history.valLoss, accuracy: history.accuracy, valAccuracy: history.valAccuracy };
 }

@@ -3,7 +3,7 @@ import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
-import { trainHead, type LabelledVectors } from '../model/head.ts';
+import { historyForInfo, trainHead, type LabelledVectors } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
 import type { DatasetObject, ModelInfo } from '../types.ts';
 import type { Stage } from './stage.ts';
@@ -82,7 +82,7 @@ export const trainStage: Stage = {
       backend: backend.name,
       seed: params.train.seed,
       epochs: history.epochs,
-      history: history.history,
+      history: historyForInfo(history),
       trainCount: trainObjects.length,
       validationCount: validationObjects.length,
       durationMs: { embed: embedMs, train: trainMs },
@@ -93,7 +93,7 @@ export const trainStage: Stage = {
     } finally {
       model.dispose();
     }
-    const valAcc = history.history.valAccuracy[history.bestEpoch];
+    const valAcc = history.valAccuracy[history.bestEpoch];
     const parts = [
       `${trainObjects.length} training objects`,
       `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededUniform } from '../../pipeline/evaluate/random.ts';
-import { classWeights, predictProbabilities, trainHead, type LabelledVectors } from '../../pipeline/model/head.ts';
+import { classWeights, historyForInfo, predictProbabilities, trainHead, type LabelledVectors } from '../../pipeline/model/head.ts';
 import { loadModel, saveModel } from '../../pipeline/model/io.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -55,10 +55,10 @@ describe('trainHead', () => {
     const before = tf.memory().numTensors;
     const { model, history } = await trainHead({ tf, train: vectors({ n: 60, seed: 1 }), validation: vectors({ n: 15, seed: 2 }), labels, params: trainParams({ epochs: 2 }), log: silentLogger });
     expect(history.epochs).toBe(2);
-    expect(history.history.loss).toHaveLength(2);
-    expect(history.history.valLoss).toHaveLength(2);
-    expect(history.history.loss[1]).toBeLessThan(history.history.loss[0]!);
-    expect(history.history.valLoss[1]).toBeLessThan(history.history.valLoss[0]!);
+    expect(history.loss).toHaveLength(2);
+    expect(history.valLoss).toHaveLength(2);
+    expect(history.loss[1]).toBeLessThan(history.loss[0]!);
+    expect(history.valLoss[1]).toBeLessThan(history.valLoss[0]!);
     // Only the model's own kernel and bias remain.
     expect(tf.memory().numTensors - before).toBe(2);
     model.dispose();
@@ -78,7 +78,7 @@ describe('trainHead', () => {
 
   it('learns the classes well enough to separate them', async () => {
     const { model, history } = await trainHead({ tf, train: vectors({ n: 150, seed: 5 }), validation: vectors({ n: 30, seed: 6 }), labels, params: trainParams({ epochs: 40 }), log: silentLogger });
-    expect(history.history.valAccuracy[history.bestEpoch]).toBeGreaterThan(0.9);
+    expect(history.valAccuracy[history.bestEpoch]).toBeGreaterThan(0.9);
     const test = vectors({ n: 30, seed: 9 });
     const probs = predictProbabilities({ tf, model, x: test.x });
     const right = probs.filter((row, i) => row.indexOf(Math.max(...row)) === test.y[i]).length;
@@ -119,7 +119,7 @@ describe('saveModel / loadModel', () => {
       backend: tf.getBackend(),
       seed: 42,
       epochs: history.epochs,
-      history: history.history,
+      history: historyForInfo(history),
       trainCount: 45,
       validationCount: 0,
       durationMs: { embed: 0, train: 1 },

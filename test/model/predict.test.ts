@@ -7,7 +7,7 @@ import { hashFile } from '../../pipeline/data/hash.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { embedImages } from '../../pipeline/model/embed.ts';
-import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import { historyForInfo, predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
 import { saveModel } from '../../pipeline/model/io.ts';
 import { backboneParamsOf, classifyObjects, predictObjects, toPrediction, type ObjectToClassify } from '../../pipeline/model/predict.ts';
 import { silentLogger } from '../../pipeline/log.ts';
@@ -50,7 +50,7 @@ beforeAll(async () => {
     backend: name,
     seed: params.train.seed,
     epochs: history.epochs,
-    history: history.history,
+    history: historyForInfo(history),
     trainCount: objects.length,
     validationCount: 0,
     durationMs: { embed: 0, train: 0 },

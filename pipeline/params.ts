@@ -174,10 +174,10 @@ export const reportParams = z.strictObject({
   max_label_changes: z.int().min(1).default(50),
   /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
   catalogue_url: z.string().default(''),
-  /** Path of an object's page under the catalogue URL; {id} is replaced by the object id. */
-  object_page: z.string().default('objects/{id}/'),
+  /** Path of an object's page under the catalogue URL: {slug} is the catalogue's page name, {id} the object id. */
+  object_page: z.string().default('objects/{slug}/'),
   /** Folder under the catalogue URL where the dataset's thumbnails are published (their paths are appended). */
-  thumbnail_folder: z.string().default(''),
+  thumbnail_folder: z.string().default('media'),
   /** Name of the commit status that carries the promotion gate. */
   status_context: z.string().min(1).default('vitrine/gate'),
 });

@@ -39,7 +39,7 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       gatePassed: report.gate.passed,
       headline: report.headline,
       marker: REPORT_MARKER,
-      context: settings.statusContext,
+      context: settings.statusContext || report.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
       log,
     });

@@ -36,6 +36,7 @@ export interface ReportSettings {
   sha: string | null;
   comment: boolean;
   status: boolean;
+  /** Commit status name; empty: the one report.json names (params report.status_context). */
   statusContext: string;
   /** Fail the step when the gate does not pass (the status always shows it). */
   failOnGate: boolean;
@@ -74,7 +75,7 @@ export function readSettings({ get, env, event }: { get: GetInput; env: Record<s
     sha: sha || null,
     comment: booleanInput({ get, name: INPUTS.comment, fallback: true }),
     status: booleanInput({ get, name: INPUTS.status, fallback: true }),
-    statusContext: stringInput({ get, name: INPUTS.statusContext, fallback: 'vitrine/gate' }),
+    statusContext: stringInput({ get, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,

@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { validateParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { slugFor } from '../catalogue/derive.ts';
 import { checkGate, diffLabels, diffParams } from './compare.ts';
 import { lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -67,6 +68,9 @@ export async function buildReport({
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
     const baseLabels = baseText === null ? [] : parseLabels({ text: baseText, file: `${labelsFile} at ${base}` });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
+    // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
+    const taken = new Set<string>();
+    const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
       const object = objects.get(c.id);
@@ -77,7 +81,7 @@ export async function buildReport({
         split: object?.split ?? null,
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
-        ...catalogueLinks({ params, id: c.id, object }),
+        ...catalogueLinks({ params, id: c.id, slug: slugOf.get(c.id), object }),
       };
     });
   }
@@ -109,6 +113,7 @@ export async function buildReport({
     headline: headline({ verdict, gate }),
     verdict,
     gate,
+    statusContext: params.report.status_context,
     comparison,
     labels: {
       baseCommit,
@@ -141,8 +146,11 @@ export async function buildReport({
   return { markdown, json };
 }
 
-/** Thumbnail and page of an object on the published catalogue, when `report.catalogue_url` is set. */
-export function catalogueLinks({ params, id, object }: { params: Params; id: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
+/**
+ * Thumbnail and page of an object on the published catalogue, when `report.catalogue_url` is set.
+ * `report.object_page` may use {slug} (the catalogue's page name) or {id}.
+ */
+export function catalogueLinks({ params, id, slug, object }: { params: Params; id: string; slug?: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
   const root = params.report.catalogue_url.trim();
   if (!root) return { thumbnailUrl: null, pageUrl: null };
   const baseUrl = root.endsWith('/') ? root : `${root}/`;
@@ -153,7 +161,7 @@ export function catalogueLinks({ params, id, object }: { params: Params; id: str
       return null;
     }
   };
-  const pageUrl = resolve(params.report.object_page.replaceAll('{id}', encodeURIComponent(id)));
+  const pageUrl = resolve(params.report.object_page.replaceAll('{id}', encodeURIComponent(id)).replaceAll('{slug}', encodeURIComponent(slug ?? slugFor({ id, taken: new Set() }))));
   const folder = params.report.thumbnail_folder ? params.report.thumbnail_folder.replace(/\/?$/, '/') : '';
   const smallest = [...(object?.thumbnails ?? [])].sort((a, b) => a.width - b.width)[0];
   const thumbnailUrl = smallest ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`) : null;

@@ -55,6 +55,8 @@ export interface ReportJson {
   headline: string;
   verdict: ReportVerdict;
   gate: { passed: boolean; checks: GateCheck[] };
+  /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
+  statusContext: string;
   comparison: null | {
     metric: 'macroF1' | 'accuracy';
     baselineVersion: string;

@@ -89,9 +89,9 @@ describe('the label-correction report', () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const { markdown, json } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
-    expect(json.labels.changes[0]!.pageUrl).toBe('https://museum.github.io/collection/objects/DM-0007/');
-    expect(json.labels.changes[0]!.thumbnailUrl).toBe('https://museum.github.io/collection/thumbnails/DM-0007-240.jpg');
-    expect(markdown).toContain('| <img src="https://museum.github.io/collection/thumbnails/DM-0007-240.jpg" alt="Figurine number 1" width="64"> | [DM-0007](https://museum.github.io/collection/objects/DM-0007/) (line 8) |');
+    expect(json.labels.changes[0]!.pageUrl).toBe('https://museum.github.io/collection/objects/dm-0007/');
+    expect(json.labels.changes[0]!.thumbnailUrl).toBe('https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg');
+    expect(markdown).toContain('| <img src="https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg" alt="Figurine number 1" width="64"> | [DM-0007](https://museum.github.io/collection/objects/dm-0007/) (line 8) |');
   });
 
   it('without a catalogue URL no image or link leaves the repository (private collections)', async () => {
@@ -199,8 +199,10 @@ describe('escaping what comes from labels, metadata and params', () => {
   });
 
   it('object ids in catalogue links are percent-encoded', () => {
-    const params = paramsWith({ catalogue_url: 'https://m.org/c/' });
-    expect(catalogueLinks({ params, id: '1871,0303.1 / a?b#c' }).pageUrl).toBe('https://m.org/c/objects/1871%2C0303.1%20%2F%20a%3Fb%23c/');
+    const params = paramsWith({ catalogue_url: 'https://m.org/c/', object_page: 'object.html?id={id}' });
+    expect(catalogueLinks({ params, id: '1871,0303.1 / a?b#c' }).pageUrl).toBe('https://m.org/c/object.html?id=1871%2C0303.1%20%2F%20a%3Fb%23c');
+    // By default the catalogue's own page name.
+    expect(catalogueLinks({ params: paramsWith({ catalogue_url: 'https://m.org/c' }), id: 'EA 1871,0303.1' }).pageUrl).toBe('https://m.org/c/objects/ea-1871-0303.1/');
   });
 });
 

@@ -20003,7 +20003,7 @@ function readSettings({ get, env, event }) {
     sha: sha || null,
     comment: booleanInput({ get, name: INPUTS.comment, fallback: true }),
     status: booleanInput({ get, name: INPUTS.status, fallback: true }),
-    statusContext: stringInput({ get, name: INPUTS.statusContext, fallback: "vitrine/gate" }),
+    statusContext: stringInput({ get, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
@@ -20034,7 +20034,7 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       gatePassed: report.gate.passed,
       headline: report.headline,
       marker: REPORT_MARKER,
-      context: settings.statusContext,
+      context: settings.statusContext || report.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       log
     });

@@ -42,12 +42,15 @@ export interface ModelCard {
   };
   intendedUse: { primary: string[]; users: string[]; outOfScope: string[] };
   factors: { name: string; why: string }[];
-  metrics: { n: number; accuracy: Interval; macroF1: Interval; topK: { k: number; accuracy: Interval }; ece: Interval; perClass: Metrics['perClass']; baseline: null | { version: string; verdict: string; difference: Interval; pValue: number; metric: string } };
+  /** metrics.json of the version, as the evaluate stage wrote it. */
+  metrics: Metrics;
   data: DatasetSummary;
   quantitative: Metrics['factors'];
   ethics: string[];
-  caveats: string[];
+  caveatsAndRecommendations: string[];
   lineage: Registration['lineage'];
+  /** The markdown body cut at its `##` headings, for pages that show sections one by one. */
+  sections: { heading: string; text: string }[];
 }
 
 /** Which object field a factor name reads: a column of objects.csv or an extra column. */
@@ -158,7 +161,7 @@ export function buildCard({
     'Objects unlike anything in the training photographs (new departments, new photography) may be labelled confidently and wrongly; the monitoring report flags drift.',
     'Rerun the evaluation after large additions to the collection, and retrain when the label vocabulary changes.',
   ].filter(Boolean);
-  return {
+  const card: ModelCard = {
     schema: 'vitrine.card/1',
     model: registration.model,
     version: registration.version,
@@ -194,17 +197,7 @@ export function buildCard({
       ],
     },
     factors: factorNames.map((name) => ({ name, why: FACTOR_WHY[name] ?? 'Recorded for every object; scores are broken down by it to find groups the model serves less well.' })),
-    metrics: {
-      n: metrics.n,
-      accuracy: metrics.accuracy,
-      macroF1: metrics.macroF1,
-      topK: metrics.topK,
-      ece: metrics.ece,
-      perClass: metrics.perClass,
-      baseline: metrics.baseline
-        ? { version: metrics.baseline.version, verdict: metrics.baseline.comparison.verdict, difference: metrics.baseline.comparison.difference, pValue: metrics.baseline.comparison.pValue, metric: metrics.baseline.comparison.metric }
-        : null,
-    },
+    metrics,
     data: summary,
     quantitative: metrics.factors,
     ethics: [
@@ -213,9 +206,12 @@ export function buildCard({
       'Images are the museum\'s published photographs; no personal data is used for training.',
       `Groups with few objects (see the per-factor tables) get less reliable suggestions; do not use the model to compare or rank groups.`,
     ],
-    caveats,
+    caveatsAndRecommendations: caveats,
     lineage: l,
+    sections: [],
   };
+  card.sections = splitSections(renderCardMarkdown(card));
+  return card;
 }
 
 function whatChanged({ registration, previous }: { registration: Registration; previous: Registration | null }): string[] {
@@ -290,7 +286,8 @@ export function renderCardMarkdown(card: ModelCard): string {
   for (const c of m.perClass) lines.push(c.support === 0 ? `| ${c.label} | — | — | — | 0 |` : `| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
   lines.push('');
   if (m.baseline) {
-    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${m.baseline.metric === 'macroF1' ? 'macro-F1' : m.baseline.metric} difference ${signed(m.baseline.difference.value)} (95% interval ${signed(m.baseline.difference.low)} to ${signed(m.baseline.difference.high)}), p = ${m.baseline.pValue.toFixed(3)}: **${m.baseline.verdict}**.`, '');
+    const c = m.baseline.comparison;
+    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.`, '');
   }
 
   lines.push('## Training and evaluation data', '');
@@ -317,7 +314,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   for (const e of card.ethics) lines.push(`- ${e}`);
   lines.push('');
   lines.push('## Caveats and recommendations', '');
-  for (const c of card.caveats) lines.push(`- ${c}`);
+  for (const c of card.caveatsAndRecommendations) lines.push(`- ${c}`);
   lines.push('');
 
   lines.push('## Lineage', '');
@@ -329,6 +326,17 @@ export function renderCardMarkdown(card: ModelCard): string {
   if (l.run) lines.push(`- Promoted by run: ${l.run.url}`);
   lines.push('');
   return lines.join('\n');
+}
+
+/** Cut a card's markdown (after the front matter) into its `##` sections. */
+export function splitSections(markdown: string): { heading: string; text: string }[] {
+  const body = markdown.replace(/^---\n[\s\S]*?\n---\n/, '');
+  const out: { heading: string; text: string }[] = [];
+  for (const part of body.split(/^## /m).slice(1)) {
+    const newline = part.indexOf('\n');
+    out.push({ heading: part.slice(0, newline).trim(), text: part.slice(newline + 1).trim() });
+  }
+  return out;
 }
 
 function cell(s: string): string {

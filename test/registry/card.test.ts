@@ -124,4 +124,10 @@ describe('model card', () => {
     expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
     expect(md).toContain('**Owners:** Registrar');
   });
+
+  it('carries the same content as sections for the catalogue, and the full metrics', () => {
+    expect(card.sections.map((x) => x.heading)).toEqual(['Model details', 'Intended use', 'Factors', 'Metrics', 'Training and evaluation data', 'Quantitative analyses', 'Ethical considerations', 'Caveats and recommendations', 'Lineage']);
+    expect(card.sections.find((x) => x.heading === 'Intended use')!.text).toContain('### Out-of-scope uses');
+    expect(card.metrics).toEqual(metrics);
+  });
 });

@@ -74,9 +74,11 @@ async function runAstro({ siteDir, log, env }: { siteDir: string; log: Logger; e
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
     `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024 }) + '\\n');`,
   ].join('\n');
+  // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|VITE_|NODE_ENV$|BASE_URL$|MODE$|DEV$|PROD$|SSR$|TEST$)/.test(k)));
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: siteDir,
-    env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ') },
+    env: { ...inherited, ...env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,165 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
+import { readLabels } from '../../pipeline/collection/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { writeFixture, type FixtureObject } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * Builds the catalogue site from a small fixture (24 real photographs from the five-museums set,
+ * plus an object whose title carries a <script>) under a GitHub Pages project path, and drives it
+ * in headless Chromium. Screenshots go to the system temp folder (site-test-*.png).
+ */
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
+const SCRIPT_TITLE = '<script>window.__pwned = 1</script> Bowl with <b>bold</b> glaze';
+const BASE = '/vitrine-test/';
+const shots = os.tmpdir();
+
+let dir: string;
+let browser: Browser;
+let page: Page;
+let site: Awaited<ReturnType<typeof serveSite>>;
+let objects: FixtureObject[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-site-'));
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const picked = rows.filter((_, i) => i % 5 === 0).slice(0, 24);
+  const labels = [...new Set(picked.map((r) => r.label!))].sort();
+  objects = picked.map((r, i) => ({
+    id: r.id!,
+    title: r.title!,
+    maker: r.artist || 'Unknown maker',
+    date: r.date,
+    department: r.museum,
+    medium: r.medium,
+    rights: r.license,
+    label: i === 3 ? null : r.label!,
+    image: path.join(shared, r.file!),
+    // Every fifth object is predicted as the next label: a disagreement for the review queue.
+    predicted: i % 5 === 1 ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.83 } : { label: r.label!, confidence: 0.64 + (i % 4) / 10 },
+  }));
+  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
+  await writeFixture({ root: dir, objects, labels });
+  const ws = workspace(dir);
+  const params = defaultParams();
+  params.collection.repository = 'example-museum/collection';
+  params.collection.branch = 'main';
+  params.catalogue.base = BASE;
+  const log = memoryLogger();
+  await buildCatalogueData({ ws, params, log });
+  await buildSite({ ws, params, log });
+  site = await serveSite({ dir: ws.site, base: BASE });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir && !process.env.VITRINE_KEEP_SITE) await rm(dir, { recursive: true, force: true });
+});
+
+async function results(): Promise<string[]> {
+  await page.waitForFunction(() => !/Searching|^$/.test(document.getElementById('status')?.textContent ?? ''));
+  return page.locator('#results .title').allTextContents();
+}
+
+describe('catalogue site', () => {
+  it('writes a catalogue that validates and links each object to its labels.csv line', async () => {
+    const ws = workspace(dir);
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(ws.catalogue, 'catalogue.json'), 'utf8')));
+    expect(catalogue.objects).toHaveLength(objects.length);
+    expect(catalogue.reviewQueue.length).toBeGreaterThan(0);
+    const lines = await readLabels({ file: ws.labels });
+    const unlabelled = catalogue.objects.find((o) => o.label === null)!;
+    expect(unlabelled.labelLine).toBeNull();
+    expect(unlabelled.suggestUrl).toBe('https://github.com/example-museum/collection/edit/main/labels.csv');
+    for (const l of lines) expect(catalogue.objects.find((o) => o.id === l.objectId)!.labelLine).toBe(l.line);
+  });
+
+  it('finds an object by a word of its title', async () => {
+    const target = objects.find((o) => o.title.split(' ').some((w) => w.length > 6 && /^[A-Za-z]+$/.test(w)))!;
+    const word = target.title.split(' ').find((w) => w.length > 6 && /^[A-Za-z]+$/.test(w))!;
+    await page.goto(`${site.url}browse/`);
+    await page.getByLabel('Search words').fill(word);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction((w) => (document.getElementById('status')?.textContent ?? '').includes(w), word);
+    const titles = await results();
+    expect(titles).toContain(target.title);
+    await page.screenshot({ path: path.join(shots, 'site-test-search.png') });
+  });
+
+  it('narrows the results with a facet, without a query', async () => {
+    await page.goto(`${site.url}browse/`);
+    const all = await results();
+    expect(all.length).toBe(Math.min(24, objects.length));
+    expect(await page.locator('#status').textContent()).toContain(`${objects.length} objects`);
+    const museum = objects[0]!.department!;
+    const expected = objects.filter((o) => o.department === museum).map((o) => o.title).sort();
+    await page.getByRole('group', { name: 'Department' }).getByLabel(museum).check();
+    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), expected.length);
+    const narrowed = await results();
+    expect(narrowed.sort()).toEqual(expected);
+    expect(new URL(page.url()).searchParams.get('department')).toBe(museum);
+    await page.screenshot({ path: path.join(shots, 'site-test-facet.png') });
+  });
+
+  it('shows the annotations side by side and a suggest-a-correction link to the object’s line', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const o = catalogue.objects.find((x) => x.annotation?.agrees === false)!;
+    const line = (await readLabels({ file: workspace(dir).labels })).find((l) => l.objectId === o.id)!.line;
+    await page.goto(`${site.url}objects/${o.slug}/`);
+    await expect(page.locator('#human-label .value').textContent()).resolves.toBe(o.label);
+    await expect(page.locator('#machine-label .value').textContent()).resolves.toBe(o.annotation!.label);
+    expect(await page.locator('#machine-label').textContent()).toContain('83% confident');
+    expect(await page.locator('#machine-label').textContent()).toContain('Disagrees with the staff label');
+    expect(await page.locator('#machine-label .alts li').count()).toBe(3);
+    expect(await page.locator('#suggest').getAttribute('href')).toBe(`https://github.com/example-museum/collection/edit/main/labels.csv#L${line}`);
+    // Responsive image: webp source with a jpeg fallback, both with width descriptors, and alt text.
+    expect(await page.locator('picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
+    expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
+    await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
+    await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
+  });
+
+  it('shows the model card’s metrics', async () => {
+    await page.goto(`${site.url}models/v1.1.0/`);
+    const text = (await page.locator('#metrics').textContent()) ?? '';
+    expect(text).toContain('87.4% (81.4%–92.4%)');
+    expect(text).toContain('86.1%');
+    expect(await page.locator('table.confusion tbody tr').count()).toBeGreaterThan(1);
+    await page.screenshot({ path: path.join(shots, 'site-test-card.png'), fullPage: true });
+  });
+
+  it('shows a title containing <script> as text, on its page and in search results', async () => {
+    const slug = 'zz-script';
+    await page.goto(`${site.url}objects/${slug}/`);
+    expect(await page.locator('h1').textContent()).toBe(SCRIPT_TITLE);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main img[src="x"]').count()).toBe(0);
+    await page.goto(`${site.url}browse/?q=glaze`);
+    expect(await results()).toContain(SCRIPT_TITLE);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('works without JavaScript for browsing', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const p = await context.newPage();
+    await p.goto(`${site.url}all/`);
+    expect(await p.locator('.grid .card').count()).toBe(objects.length);
+    await p.goto(`${site.url}review/`);
+    expect(await p.locator('.grid .card').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+});

@@ -48,7 +48,7 @@ params.yaml (monitor and retrain sections).`,
     }
     const lines = [report.summary];
     if (report.unfamiliar.length > 0) {
-      lines.push('', 'Least familiar new objects (distance to the nearest training object, 0-2):');
+      lines.push('', `Least familiar new objects (cosine distance to the closest of ${report.reference.description}, 0-2):`);
       for (const u of report.unfamiliar) lines.push(`  ${u.id.padEnd(16)} ${u.distance.toFixed(3)}${u.unusual ? '  unusual' : ''}  ${u.title}`);
     }
     if (corrections) lines.push('', `Labels corrected since ${corrections.modelVersion}: ${corrections.changed} (${(corrections.rate * 100).toFixed(1)}% of labelled objects), ${corrections.added} newly labelled.`);

@@ -277,7 +277,8 @@ export function summarise(report: DriftReport): string {
   const parts: string[] = [];
   if (signals.novelty?.drifted) {
     const n = signals.novelty;
-    parts.push(`to the model's backbone they are on average ${Math.round(n.value * 100)}% farther from their closest reference photograph than reference photographs are from each other (p = ${formatP(n.pValue)})`);
+    const howFar = n.value >= 1 ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as` : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
+    parts.push(`to the model's backbone they are on average ${howFar} reference photographs are from each other (p = ${formatP(n.pValue)})`);
   }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;

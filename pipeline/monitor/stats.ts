@@ -243,6 +243,9 @@ export function quantile(values: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/** Mean nearest-neighbour distances below this (cosine) count as this: "the same photograph". */
+export const MIN_NOVELTY_SCALE = 1e-3;
+
 /**
  * How much farther the current points lie from their nearest reference point than reference points
  * lie from each other (leave-one-out), as a relative increase of the mean cosine distance (0.5: half
@@ -274,8 +277,9 @@ export function noveltyStatistic({ gram, inCurrent }: { gram: Float64Array; inCu
       nRef++;
     }
   }
-  if (nRef === 0 || nCur === 0 || sumRef === 0) return 0;
-  return sumCur / nCur / (sumRef / nRef) - 1;
+  if (nRef === 0 || nCur === 0) return 0;
+  // Reference photographs that are near-copies of each other would make any distance look huge.
+  return sumCur / nCur / Math.max(sumRef / nRef, MIN_NOVELTY_SCALE) - 1;
 }
 
 /**

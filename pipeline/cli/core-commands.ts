@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
@@ -48,7 +48,10 @@ nothing. Then: npx vitrine run
       const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
       ctx.log.info(`Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong), ${result.imagesWritten} images written.`);
     }
-    await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: path.join('..', DEMO_REMOTE), onlyIfMissing: true });
+    // A repository that already has a remote keeps it; a fresh one gets the demo's local folder.
+    if (!(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(() => true, () => false))) {
+      await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
+    }
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
     const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
     ctx.log.info(`data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ${pushed.skipped} already there.`);

@@ -178,12 +178,14 @@ function driftSection(drift: DriftReport): string {
   const rows: string[][] = [];
   const mark = (drifted: boolean) => (drifted ? '⚠️ changed' : 'steady');
   const e = drift.signals.embeddings;
-  if (e) rows.push([mark(e.drifted), 'How the images look to the model (embeddings)', text(`effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (threshold ${e.threshold})`)]);
-  for (const s of drift.signals.imageStats) rows.push([mark(s.drifted), text(s.description || s.signal), text(`standardised difference ${signed(s.value, 2)} (threshold ${s.threshold})`)]);
+  if (e) rows.push([mark(e.drifted), 'What the photographs show, to the model (embeddings)', `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`]);
+  const n = drift.signals.novelty;
+  if (n) rows.push([mark(n.drifted), 'Photographs unlike anything the model learned from (novelty)', `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`]);
+  for (const s of drift.signals.imageStats) rows.push([mark(s.drifted), text(s.description || s.signal), `standardised difference ${signed(s.value, 2)} (alarm from ±${num(s.threshold, 2)})`]);
   const p = drift.signals.predictedLabels;
-  if (p) rows.push([mark(p.drifted), 'Labels the model predicts', text(`distance ${num(p.value, 2)} (threshold ${p.threshold})`)]);
+  if (p) rows.push([mark(p.drifted), 'Labels the model predicts', `distance ${num(p.value, 2)} (alarm from ${num(p.threshold, 2)})`]);
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
-  const list = unfamiliar.length ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => text(u.title ? `${u.id} (${u.title})` : u.id)).join(', ')}.` : '';
+  const list = unfamiliar.length ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.` : '';
   return `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`;
 }
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { DriftReport } from '../../pipeline/monitor/types.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultParams, validateParams, type Params } from '../../pipeline/params.ts';
@@ -126,6 +127,38 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('No test object has the label mask, so the model cannot be scored on it yet.');
     // Nor does an untested label fail the gate.
     expect(json.gate.passed).toBe(true);
+  });
+
+  it('adds the monitoring section when drift.json is there, escaped like the rest', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const drift: DriftReport = {
+      schema: 'vitrine.drift/1',
+      createdAt: '2026-01-01T00:00:00Z',
+      modelVersion: 'v1.0.0',
+      reference: { kind: 'model-training', description: 'the 12 training objects of v1.0.0', modelVersion: 'v1.0.0', ref: null, count: 12 },
+      current: { kind: 'added-since', description: 'the 6 objects added since', modelVersion: null, ref: null, count: 6 },
+      signals: {
+        embeddings: { signal: 'embeddings', value: 0.1, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.2, drifted: true, permutations: 500, seed: 1, backbone: 'b', compared: { reference: 12, current: 6 } },
+        novelty: { signal: 'novelty', value: 0.8, pValue: 0.004, threshold: 0.01, minIncrease: 0.5, drifted: true, permutations: 500, seed: 1 },
+        imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', reference: { mean: 0.6, sd: 0.1, n: 12 }, current: { mean: 0.4, sd: 0.1, n: 6 }, value: -2, threshold: 0.8, drifted: true }],
+        predictedLabels: null,
+      },
+      unfamiliarThreshold: 0.3,
+      unusualShare: 0.5,
+      unfamiliar: [{ id: 'DM-B1-0001', title: 'Mask <b>@curator</b>', distance: 0.5, nearestId: 'DM-0013', unusual: true, predicted: null }],
+      drifted: true,
+      driftedSignals: ['embeddings', 'novelty', 'brightness'],
+      summary: 'The new objects were photographed differently: darker, on another background.',
+    };
+    await mkdir(ws.monitor, { recursive: true });
+    await writeFile(path.join(ws.monitor, 'drift.json'), JSON.stringify(drift));
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toContain('### Collection drift\n\nThe new objects were photographed differently: darker, on another background.');
+    expect(markdown).toContain('| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | +80% farther than usual, p = 0.004 (alarm from 50%) |');
+    expect(markdown).toContain('| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |');
+    expect(markdown).toContain('Objects unlike anything the model learned from: DM-B1-0001 (Mask &lt;b&gt;@\u200bcurator&lt;/b&gt;).');
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
   });
 
   it('reports a first model (no baseline) and no label diff without a base', async () => {

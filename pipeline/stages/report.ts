@@ -19,7 +19,8 @@ export function runUrl(env: StageContext['env']): string | undefined {
 export const reportStage: Stage = {
   name: 'report',
   summary: 'Write the report for the pull request: verdict, label changes, metrics, lineage.',
-  deps: { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] },
+  // drift.json is optional (the monitor writes it); when it appears or changes, the report follows.
+  deps: { paths: ['labels.csv', '.vitrine/monitor/drift.json'], params: ['report', 'gate'], stages: ['evaluate'] },
   outs: ['.vitrine/report'],
   // The comparison base is an input too: the same files against another base make another report.
   fingerprint: async (ctx) => ({ base: reportBase(ctx.env) ?? null, run: runUrl(ctx.env) ?? null }),

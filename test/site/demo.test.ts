@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { hashFile } from '../../pipeline/data/hash.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { embedImages } from '../../pipeline/model/embed.ts';
+import { buildHead } from '../../pipeline/model/head.ts';
+import { saveModel } from '../../pipeline/model/io.ts';
+import { classifyObjects } from '../../pipeline/model/predict.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { ModelInfo } from '../../pipeline/types.ts';
+import { writeFixture, type FixtureObject } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * The in-browser demo must classify a picture as the pipeline does. A real model is made here in
+ * seconds: the built-in MobileNetV2 backbone embeds twelve real photographs and the head is set to
+ * the nearest class centroid (a real TF.js head, saved by the pipeline's own saveModel). The
+ * pipeline's classifyObjects and the demo page in Chromium then classify the same files.
+ * Slow-ish (about half a minute): it loads the backbone in Node and in the browser.
+ */
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
+
+let dir: string;
+let browser: Browser;
+let site: Awaited<ReturnType<typeof serveSite>>;
+let expected: { file: string; label: string; confidence: number; row: Float32Array }[] = [];
+let labels: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-'));
+  const ws = workspace(dir);
+  const params = defaultParams();
+  params.train.backend = 'wasm';
+  const log = memoryLogger();
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  labels = ['artic', 'clevelandart', 'nga'];
+  const training = labels.flatMap((l) => rows.filter((r) => r.label === l).slice(0, 4));
+  const probes = labels.map((l) => rows.filter((r) => r.label === l)[6]!);
+  const files = [...training, ...probes].map((r) => path.join(shared, r.file!));
+  const keys = await Promise.all(files.map((file) => hashFile({ file })));
+  const embedded = await embedImages({ items: files.map((file, i) => ({ key: keys[i]!, file })), params, root: dir, cacheDir: ws.cache, workers: 1, log });
+
+  // Nearest-centroid head: logit_k = μ_k·e − |μ_k|²/2, scaled so the softmax is decisive but not saturated.
+  const tf = await import('@tensorflow/tfjs');
+  const d = embedded.backbone.embeddingSize;
+  const centroids = labels.map((l) => {
+    const mine = training.map((r, i) => ({ r, v: embedded.vectors.get(keys[i]!)! })).filter((x) => x.r.label === l);
+    const mean = new Float32Array(d);
+    for (const { v } of mine) for (let j = 0; j < d; j++) mean[j]! += v[j]! / mine.length;
+    return mean;
+  });
+  const scale = 4 / Math.max(...centroids.map((m) => m.reduce((s, x) => s + x * x, 0)));
+  const kernel = new Float32Array(d * labels.length);
+  for (let j = 0; j < d; j++) for (let k = 0; k < labels.length; k++) kernel[j * labels.length + k] = centroids[k]![j]! * scale;
+  const bias = centroids.map((m) => (-m.reduce((s, x) => s + x * x, 0) / 2) * scale);
+  const head = buildHead({ tf, inputSize: d, classes: labels.length });
+  head.getLayer('head_logits').setWeights([tf.tensor2d(kernel, [d, labels.length]), tf.tensor1d(bias)]);
+  const info: ModelInfo = {
+    schema: 'vitrine.model/1',
+    labels,
+    backbone: embedded.backbone,
+    backend: embedded.backend,
+    seed: 42,
+    epochs: 0,
+    history: { loss: [], valLoss: [], accuracy: [], valAccuracy: [] },
+    trainCount: training.length,
+    validationCount: 0,
+    durationMs: { embed: 0, train: 0 },
+    embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
+  };
+  await saveModel({ dir: ws.model, model: head, info });
+
+  // What the pipeline says about the probe photographs.
+  const probeFiles = probes.map((r) => path.join(shared, r.file!));
+  const classified = await classifyObjects({ ws, params, modelDir: ws.model, objects: probeFiles.map((file, i) => ({ id: `p${i}`, image: file, imageMd5: keys[training.length + i]! })), log });
+  expected = classified.predictions.map((p, i) => ({ file: probeFiles[i]!, label: p.label, confidence: p.confidence, row: classified.probabilities[i]! }));
+
+  const objects: FixtureObject[] = training.map((r) => ({ id: r.id!, title: r.title!, label: r.label!, image: path.join(shared, r.file!) }));
+  await writeFixture({ root: dir, objects, labels });
+  await buildCatalogueData({ ws, params, log });
+  await buildSite({ ws, params, log });
+  site = await serveSite({ dir: ws.site });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('in-browser demo', () => {
+  it('classifies pictures in the page as the pipeline does, without uploading them', async () => {
+    // The probes are not all one class, so agreement is not an accident of a constant answer.
+    expect(new Set(expected.map((e) => e.label)).size).toBeGreaterThan(1);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'GET') posts.push(r.url());
+    });
+    await page.goto(`${site.url}demo/?backend=cpu`);
+    for (const [i, e] of expected.entries()) {
+      await page.locator('#demo-file').setInputFiles(e.file);
+      await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+      const label = await page.locator('#demo-result').getAttribute('data-label');
+      const confidence = Number(await page.locator('#demo-result').getAttribute('data-confidence'));
+      expect(label, `probe ${i} (${path.basename(e.file)})`).toBe(e.label);
+      // Resampling differs slightly (canvas vs sharp), so probabilities agree closely, not exactly.
+      expect(Math.abs(confidence - e.confidence)).toBeLessThan(0.08);
+      await page.screenshot({ path: path.join(os.tmpdir(), `site-test-demo-${i}.png`) });
+    }
+    expect(posts).toEqual([]);
+    await page.close();
+  }, 180_000);
+});

@@ -1,8 +1,15 @@
 import { appendFile } from 'node:fs/promises';
-import type { Command } from '../cli/command.ts';
-import { loadParams } from '../params.ts';
+import type { Command, CommandContext } from '../cli/command.ts';
+import { loadParams, type Params } from '../params.ts';
 import { rel } from '../paths.ts';
+import { datasetStage } from '../stages/dataset.ts';
+import { runStages } from '../stages/graph.ts';
 import { checkRetrain, monitorDrift } from './run.ts';
+
+/** Bring `.vitrine/dataset` up to date (skipped when nothing changed), so new objects are seen. */
+async function refreshDataset(ctx: CommandContext, params: Params): Promise<void> {
+  await runStages({ ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env }, stages: [datasetStage], targets: ['dataset'] });
+}
 
 /*
  * `vitrine monitor`: is the collection drifting away from what the production model learned, and
@@ -21,21 +28,29 @@ what changed in plain words, naming the objects least like anything in training.
   npx vitrine monitor --reference main     compare the objects added since the "main" branch
   npx vitrine monitor --check-retrain      decide whether the scheduled run should retrain
 
+The dataset stage runs first when data/ or labels.csv changed, so new objects are included.
 --check-retrain prints "retrain=true" or "retrain=false" (and the reasons); in GitHub Actions it
-also sets the step output "retrain" and adds a line to the job summary. Thresholds are in
-params.yaml (monitor and retrain sections).`,
+also sets the step output "retrain" and adds a line to the job summary (with --json it prints only
+the decision as JSON, for the check-retrain action). Thresholds are in params.yaml (monitor and
+retrain sections).`,
   options: {
     reference: { type: 'string', description: 'A branch, tag or commit to compare against instead of the production model.' },
     'check-retrain': { type: 'boolean', description: 'Decide whether to retrain (new labels, new objects, drift).' },
+    'skip-dataset': { type: 'boolean', description: 'Use .vitrine/dataset as it is instead of bringing it up to date first.' },
   },
   async run(ctx, { values }) {
     const params = await loadParams({ file: ctx.ws.params });
+    if (!values['skip-dataset']) await refreshDataset(ctx, params);
     if (values['check-retrain']) {
       const decision = await checkRetrain({ ws: ctx.ws, params, log: ctx.log, clock: ctx.clock });
       const { report, ...plain } = decision;
-      if (ctx.json) ctx.out(`${JSON.stringify({ ...plain, drift: report ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary } : null }, null, 2)}\n`);
-      else ctx.out(`retrain=${decision.retrain}\n${decision.reasons.map((r) => `  ${r}`).join('\n')}\n`);
-      // In GitHub Actions the workflow reads the decision from the step output and the summary.
+      if (ctx.json) {
+        // With --json the caller (the check-retrain action) sets the outputs and the summary itself.
+        ctx.out(`${JSON.stringify({ ...plain, drift: report ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary } : null }, null, 2)}\n`);
+        return 0;
+      }
+      ctx.out(`retrain=${decision.retrain}\n${decision.reasons.map((r) => `  ${r}`).join('\n')}\n`);
+      // In a GitHub Actions step the workflow reads the decision from the step output and the summary.
       if (ctx.env.GITHUB_OUTPUT) await appendFile(ctx.env.GITHUB_OUTPUT, `retrain=${decision.retrain}\n`);
       if (ctx.env.GITHUB_STEP_SUMMARY) await appendFile(ctx.env.GITHUB_STEP_SUMMARY, `${decision.summaryLine}\n`);
       return 0;

@@ -156,7 +156,7 @@ describe('retraining check and monitoring runs', () => {
     backbone: { id: 'fixed' },
   });
 
-  it('vitrine monitor --check-retrain reports the decision on stdout, in the step output and the job summary', async () => {
+  it('vitrine monitor --check-retrain brings the dataset up to date and reports the decision on stdout, in the step output and the job summary', async () => {
     await setup({ newLabels: 3 });
     await writeFile(ws.params, 'retrain:\n  min_new_labels: 3\n  min_new_objects: 50\n  on_drift: false\n');
     const output = path.join(ws.root, 'github-output');
@@ -175,6 +175,10 @@ describe('retraining check and monitoring runs', () => {
     stdout = '';
     expect(await run({ 'check-retrain': true, json: true }, {})).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ retrain: false, newLabels: 3, newObjects: 4, drift: null });
+    // The dataset stage ran on the repository's files (real image md5s, not the fixture's).
+    const built = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as Dataset;
+    expect(built.objects).toHaveLength(14);
+    expect(built.objects[0]!.imageMd5).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('monitorDrift compares the production training objects with the objects added since and writes drift.json and corrections.json', async () => {
@@ -202,7 +206,7 @@ describe('retraining check and monitoring runs', () => {
     await writeFile(ws.params, 'monitor:\n  permutations: 100\ntrain:\n  workers: 1\n');
     let stdout = '';
     const ctx: CommandContext = { ws, log: memoryLogger(), clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: {}, json: false, out: (t) => (stdout += t) };
-    expect(await monitorCommands[0]!.run(ctx, { values: {}, positionals: [] })).toBe(0);
+    expect(await monitorCommands[0]!.run(ctx, { values: { 'skip-dataset': true }, positionals: [] })).toBe(0);
     const report = JSON.parse(await readFile(path.join(ws.monitor, 'drift.json'), 'utf8')) as DriftReport;
     expect(stdout.startsWith(`${report.summary}\n`)).toBe(true);
     expect(stdout).toContain('Least familiar new objects');

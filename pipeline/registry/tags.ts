@@ -77,6 +77,8 @@ export async function headCommit({ dir }: { dir: string }): Promise<string | nul
 export async function readTagEvents({ dir, name }: { dir: string; name?: string }): Promise<TagEvent[]> {
   if (!(await isGitRepo({ dir }))) return [];
   const names = await git.listTags({ fs, dir });
+  // isomorphic-git's object cache: packfile indexes are read once for all the tags.
+  const cache = {};
   const events: TagEvent[] = [];
   for (const tag of names) {
     const parsed = parseGtoTag(tag);
@@ -84,11 +86,11 @@ export async function readTagEvents({ dir, name }: { dir: string; name?: string 
     const oid = await git.resolveRef({ fs, dir, ref: `refs/tags/${tag}` });
     let object;
     try {
-      ({ tag: object } = await git.readTag({ fs, dir, oid }));
+      ({ tag: object } = await git.readTag({ fs, dir, oid, cache }));
     } catch {
       continue; // a lightweight tag points straight at a commit
     }
-    const commit = object.type === 'commit' ? object.object : await peel({ dir, oid: object.object });
+    const commit = object.type === 'commit' ? object.object : await peel({ dir, oid: object.object, cache });
     const { headline, payload } = parseMessage(object.message);
     events.push({
       ...parsed,
@@ -106,10 +108,10 @@ export async function readTagEvents({ dir, name }: { dir: string; name?: string 
   return events;
 }
 
-async function peel({ dir, oid }: { dir: string; oid: string }): Promise<string> {
+async function peel({ dir, oid, cache }: { dir: string; oid: string; cache: object }): Promise<string> {
   let current = oid;
   for (let i = 0; i < 10; i++) {
-    const { tag } = await git.readTag({ fs, dir, oid: current });
+    const { tag } = await git.readTag({ fs, dir, oid: current, cache });
     if (tag.type === 'commit') return tag.object;
     current = tag.object;
   }

@@ -22,7 +22,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
-    const markdown = await readReportFile(settings.reportDir, 'report.md');
+    const written = await readReportFile(settings.reportDir, 'report.md');
+    const markdown = settings.fromFork ? forkReport(written) : written;
     const report = JSON.parse(await readReportFile(settings.reportDir, 'report.json')) as ReportJson;
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
     core.setOutput(OUTPUTS.verdict, report.verdict);
@@ -34,7 +35,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       owner: settings.owner,
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
-      sha: settings.status ? settings.sha : null,
+      // A fork's report.json could claim anything: its gate does not become a status.
+      sha: settings.status && !settings.fromFork ? settings.sha : null,
       markdown,
       gatePassed: report.gate.passed,
       headline: report.headline,
@@ -53,6 +55,16 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
   } catch (error) {
     core.setFailed(messageOf(error));
   }
+}
+
+/** A fork's report: a note on where it comes from after the first line, and no mentions whatever its files say. */
+export function forkReport(markdown: string): string {
+  const note = '> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork\'s own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n';
+  // The files were written by code from the fork: stop every @mention, as our own escaping would.
+  const safe = markdown.replace(/@(?!\u200b)/g, '@\u200b');
+  // The verdict stays the first line; the note follows it.
+  const end = safe.indexOf('\n');
+  return end === -1 ? `${safe}\n\n${note}` : `${safe.slice(0, end)}\n\n${note}${safe.slice(end + 1).replace(/^\n/, '')}`;
 }
 
 async function readReportFile(dir: string, name: string): Promise<string> {

@@ -12,6 +12,7 @@ export const INPUTS = {
   statusContext: 'status-context',
   failOnGate: 'fail-on-gate',
   apiUrl: 'api-url',
+  fromFork: 'from-fork',
 } as const;
 
 export const OUTPUTS = {
@@ -41,6 +42,11 @@ export interface ReportSettings {
   /** Fail the step when the gate does not pass (the status always shows it). */
   failOnGate: boolean;
   apiUrl: string;
+  /**
+   * The report was made by a fork's pull request (downloaded from its run): its content is not
+   * trusted, so mentions are neutralised, a note says where it comes from and no status is set.
+   */
+  fromFork: boolean;
   /** Link for the status and the comment: the run's page. */
   runUrl: string | null;
 }
@@ -78,6 +84,7 @@ export function readSettings({ get, env, event }: { get: GetInput; env: Record<s
     statusContext: stringInput({ get, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
+    fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,
   };
 }

@@ -165,6 +165,25 @@ describe('the report action', () => {
     expect(gh.statuses).toHaveLength(1);
   });
 
+  it('posts a fork\'s downloaded report with a note, no mentions and no gate status', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
+    // Files written by the fork's code: they may say anything.
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers and @org/team!\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] }, headline: 'Better.', statusContext: 'vitrine/gate' }));
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.sha]: 'b'.repeat(40), [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
+    expect(run.stdout).not.toContain('::error');
+    const body = gh.comments.get(2)![0]!.body;
+    const lines = body.split('\n');
+    expect(lines[0]).toBe(MARKER);
+    expect(lines[1]).toBe('✅ **Better.** The promotion gate passes.');
+    expect(body).toContain('> This report was made on a hosted runner for a pull request from a fork.');
+    expect(body).not.toMatch(/@(?!\u200b)/);
+    expect(gh.statuses).toEqual([]);
+  });
+
   it('rejects a bad input by name, value and expected form before calling GitHub', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.failOnGate]: 'maybe' }), event: examplePayload('opened'), workspace: ws.root });

@@ -19970,7 +19970,8 @@ var INPUTS = {
   status: "status",
   statusContext: "status-context",
   failOnGate: "fail-on-gate",
-  apiUrl: "api-url"
+  apiUrl: "api-url",
+  fromFork: "from-fork"
 };
 var OUTPUTS = {
   commentId: "comment-id",
@@ -20006,6 +20007,7 @@ function readSettings({ get, env, event }) {
     statusContext: stringInput({ get, name: INPUTS.statusContext }),
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
+    fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
 }
@@ -20017,7 +20019,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
-    const markdown = await readReportFile(settings.reportDir, "report.md");
+    const written = await readReportFile(settings.reportDir, "report.md");
+    const markdown = settings.fromFork ? forkReport(written) : written;
     const report = JSON.parse(await readReportFile(settings.reportDir, "report.json"));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
     setOutput(OUTPUTS.verdict, report.verdict);
@@ -20029,7 +20032,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       owner: settings.owner,
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
-      sha: settings.status ? settings.sha : null,
+      // A fork's report.json could claim anything: its gate does not become a status.
+      sha: settings.status && !settings.fromFork ? settings.sha : null,
       markdown,
       gatePassed: report.gate.passed,
       headline: report.headline,
@@ -20048,6 +20052,16 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
   } catch (error2) {
     setFailed(messageOf(error2));
   }
+}
+function forkReport(markdown) {
+  const note = "> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n";
+  const safe = markdown.replace(/@(?!\u200b)/g, "@\u200B");
+  const end = safe.indexOf("\n");
+  return end === -1 ? `${safe}
+
+${note}` : `${safe.slice(0, end)}
+
+${note}${safe.slice(end + 1).replace(/^\n/, "")}`;
 }
 async function readReportFile(dir, name) {
   const file = path2.join(dir, name);

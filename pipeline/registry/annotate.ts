@@ -46,9 +46,9 @@ export function toAnnotations({ predictions, objects, modelVersion }: { predicti
 /**
  * The promoted model predicts every object of the collection (objects without an image are
  * skipped); predictions reuse the content-keyed embedding cache, so only new or changed images
- * cost a backbone pass. Writes `.vitrine/registry/annotations.json`.
+ * cost a backbone pass. Returns the annotations without writing them.
  */
-export async function annotateCollection({
+export async function predictAnnotations({
   ws,
   params,
   modelDir,
@@ -62,16 +62,28 @@ export async function annotateCollection({
   modelVersion: string;
   log: Logger;
   predict?: PredictObjects;
-}): Promise<{ annotations: Annotation[]; file: string }> {
+}): Promise<Annotation[]> {
   const dataset = await readDataset({ ws });
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  const annotations = toAnnotations({ predictions, objects, modelVersion }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return toAnnotations({ predictions, objects, modelVersion }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Write `.vitrine/registry/annotations.json` and say how often the model agrees with people. */
+export async function writeAnnotations({ ws, annotations, log }: { ws: Workspace; annotations: Annotation[]; log: Logger }): Promise<string> {
   const file = annotationsFile(ws);
   await writeJsonAtomic({ file, value: annotations });
   const labelled = annotations.filter((a) => a.agrees !== null);
   const agree = labelled.filter((a) => a.agrees).length;
-  log.info(`Annotated ${annotations.length} objects with model ${modelVersion}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}.`);
+  const version = annotations[0]?.modelVersion ?? 'none';
+  log.info(`Annotated ${annotations.length} objects with model ${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}.`);
+  return file;
+}
+
+/** Predict every object with a model and write `.vitrine/registry/annotations.json`. */
+export async function annotateCollection(input: { ws: Workspace; params: Params; modelDir: string; modelVersion: string; log: Logger; predict?: PredictObjects }): Promise<{ annotations: Annotation[]; file: string }> {
+  const annotations = await predictAnnotations(input);
+  const file = await writeAnnotations({ ws: input.ws, annotations, log: input.log });
   return { annotations, file };
 }

@@ -5,8 +5,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { Metrics, ModelInfo } from '../types.ts';
-import { annotateCollection, type PredictObjects } from './annotate.ts';
+import type { Annotation, Metrics, ModelInfo } from '../types.ts';
+import { annotateCollection, predictAnnotations, writeAnnotations, type PredictObjects } from './annotate.ts';
 import { buildCard, renderCardMarkdown, type DatasetSummary, type ModelCard } from './card.ts';
 import { readRegistry, rollback, showVersion, type Headline, type RegistryState } from './registry.ts';
 import { openModelRemote } from './remote.ts';
@@ -65,6 +65,7 @@ export async function publishRegistry({
   remote,
   predict,
   annotate = true,
+  annotations,
 }: {
   ws: Workspace;
   params: Params;
@@ -73,6 +74,8 @@ export async function publishRegistry({
   predict?: PredictObjects;
   /** False to skip annotation (no dataset yet). */
   annotate?: boolean;
+  /** Annotations already made by the production model (a rollback makes them before changing tags). */
+  annotations?: Annotation[];
 }): Promise<{ prod: string | null; annotated: number; cards: string[] }> {
   const name = params.registry.model_name;
   const state = await readRegistry({ dir: ws.root, name });
@@ -97,7 +100,10 @@ export async function publishRegistry({
   };
   await writeJsonAtomic({ file: path.join(ws.registry, 'versions.json'), value: file });
   let annotated = 0;
-  if (annotate && file.prod) {
+  if (annotate && file.prod && annotations?.[0]?.modelVersion === file.prod) {
+    await writeAnnotations({ ws, annotations, log });
+    annotated = annotations.length;
+  } else if (annotate && file.prod) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
       const { annotations } = await annotateCollection({ ws, params, modelDir: resolved.dir, modelVersion: resolved.version, log, predict });
@@ -173,11 +179,15 @@ export async function rollbackAndPublish({
 }): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
   // Restore first: a rollback to files nobody can fetch must not change production.
   const record = await showVersion({ ws, params, version });
+  // Checked again under the lock by rollback(); here to fail before restoring and predicting.
+  if (record.stages.includes('prod')) throw new VitrineError('ROLLBACK_NOOP', `Model version ${record.version} is already in production; nothing to roll back.`, { version: record.version });
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
     throw new VitrineError('MODEL_FILES_UNAVAILABLE', `Model version ${record.version} was registered without Vitrine's file list, so its files cannot be restored; production was not changed.`, { version: record.version });
   }
+  // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
+  const annotations = await predictAnnotations({ ws, params, modelDir: probe.dir, modelVersion: probe.version, log, predict });
   const result = await rollback({ ws, params, version: probe.version, reason, clock, log });
-  const { annotated } = await publishRegistry({ ws, params, log, remote, predict });
+  const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations });
   return { ...result, dir: probe.dir, annotated };
 }

@@ -195,3 +195,24 @@ describe('promotion', () => {
     expect(await resolveModelDir({ ws: clone, params: f.params, version: 'prod', log })).toEqual({ version: 'v1.0.0', dir: result.dir });
   });
 });
+
+describe('rollback safety', () => {
+  it('changes nothing when the older version cannot annotate the collection on this machine', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    const before = tagsOf(f);
+    const failing = async () => {
+      throw new Error('image data/images/obj-001.png is missing');
+    };
+    await expect(rollbackAndPublish({ ws: f.ws, params: f.params, version: 'v1.0.0', clock: steppingClock(), log: memoryLogger(), predict: failing })).rejects.toThrow(/obj-001\.png is missing/);
+    expect(tagsOf(f)).toEqual(before);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
+    expect((await readAnnotations(f.ws))[0]!.modelVersion).toBe('v1.1.0');
+  });
+});

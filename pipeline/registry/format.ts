@@ -29,7 +29,7 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
     `  scores    accuracy ${pct(r.headline.accuracy)}, macro-F1 ${pct(r.headline.macroF1)} (95% interval ${pct(r.headline.macroF1Low)}–${pct(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
-    `  labels    ${r.headline.labels.join(', ')}`,
+    `  classes   ${r.headline.labels.join(', ')}`,
     `  data      ${l.data.hash} (${l.data.source})`,
     `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
     `  params    md5 ${l.params.md5}`,

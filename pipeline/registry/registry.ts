@@ -4,7 +4,7 @@ import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { assignTagName, gtoMessage, nextCounter, parseGtoTag, registerTagName, unassignTagName } from './gto.ts';
+import { assignTagName, gtoMessage, isGtoName, nextCounter, parseGtoTag, registerTagName, unassignTagName } from './gto.ts';
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
 import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
@@ -146,6 +146,7 @@ export async function registerVersion({
   log: Logger;
   tagger?: { name: string; email: string };
 }): Promise<{ version: string; tag: string; registration: Registration; reused: boolean; attempts: number }> {
+  checkName(name);
   if (!(await isGitRepo({ dir }))) throw new VitrineError('REGISTRY_NO_GIT', `"${dir}" is not a git repository; model versions are kept as git tags.`, { dir });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
@@ -363,6 +364,12 @@ function unknownVersion({ name, version, state }: { name: string; version: strin
     ? `Registered versions: ${known.join(', ')}${stages.length ? `; stages: ${stages.join(', ')}` : ''}.`
     : 'No version of this model is registered yet: a model is registered when its pull request is merged (vitrine run promote).';
   return new VitrineError('VERSION_UNKNOWN', `There is no model version "${version}" of ${name}. ${hint}`, { name, version, known });
+}
+
+function checkName(name: string): void {
+  if (!isGtoName(name)) {
+    throw new VitrineError('REGISTRY_NAME_INVALID', `params.yaml: "registry.model_name" is "${name}", expected lowercase letters, digits and dashes, starting and ending with a letter or digit (GTO's rule for tag names).`, { name });
+  }
 }
 
 function pause(ms: number): Promise<void> {

@@ -183,6 +183,7 @@ describe('registry tags', () => {
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
     await writeModel({ ws: f.ws, predicts: 'vessel' });
     await expect(registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log })).rejects.toMatchObject({ code: 'VERSION_EXISTS_FOR_COMMIT' });
+    await expect(registerVersion({ dir: f.root, name: 'classifier-', commit: c2, record: await record(f), clock, log })).rejects.toThrow(/"registry.model_name" is "classifier-"/);
     expect(await readFile(path.join(f.ws.model, 'model.json'), 'utf8')).toContain('vessel');
   });
 });

@@ -269,6 +269,7 @@ export function summarise(report: DriftReport): string {
   const cur = `${current.description} (${current.count})`;
   const ref = `${reference.description} (${reference.count})`;
   if (current.count === 0) return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
+  if (reference.count < 2) return `Nothing to compare with: ${reference.description} ${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ${current.count}).`;
   if (!report.drifted) {
     const unusual = report.unfamiliar.filter((u) => u.unusual);
     const tail = unusual.length > 0 ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.` : '';

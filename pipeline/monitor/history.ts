@@ -5,6 +5,8 @@ import { parseLabels } from '../collection/index.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
+import { loadManifest } from '../data/ops.ts';
+import { openRemote } from '../data/remote.ts';
 import { VitrineError } from '../errors.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject } from '../types.ts';
@@ -140,9 +142,14 @@ export async function dataFilesAtCommit({ ws, commit }: { ws: Workspace; commit:
     const out = dvc.outs[0];
     if (!out) return null;
     const { cacheDir } = await readDvcConfig({ root: ws.root });
-    const entries = await readCachedManifest({ cacheDir, md5: out.md5 });
+    let entries = await readCachedManifest({ cacheDir, md5: out.md5 });
     if (!entries) {
-      throw new VitrineError('DATA_MANIFEST_MISSING', `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is not in the local cache: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`, { commit, md5: out.md5 });
+      // CI restores only the current data; the old folder list is a small file on the remote.
+      const remote = await openRemote({ root: ws.root }).catch(() => undefined);
+      if (remote) entries = await loadManifest({ cacheDir, md5: out.md5, remote }).catch(() => undefined);
+    }
+    if (!entries) {
+      throw new VitrineError('DATA_MANIFEST_MISSING', `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is neither in the local cache nor on the data remote: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`, { commit, md5: out.md5 });
     }
     return { files: new Map(entries.map((e) => [e.relpath, e.md5])), objectIds: null };
   }

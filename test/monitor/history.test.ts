@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { monitorCommands } from '../../pipeline/monitor/commands.ts';
-import { addData, initData } from '../../pipeline/data/index.ts';
+import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { correctionRate, diffLabels, labelsChangedSince, objectsAddedSince, resolveCommit } from '../../pipeline/monitor/history.ts';
 import { checkRetrain, monitorDrift, productionModel } from '../../pipeline/monitor/run.ts';
@@ -104,6 +104,7 @@ describe('objects added since a commit', () => {
     for (const id of ['A', 'B']) await writeFile(path.join(ws.images, `${id}.png`), await png(id === 'A' ? 10 : 20));
     await initData({ root: ws.root, remoteUrl: path.join(ws.root, '..', `${path.basename(ws.root)}-remote`) });
     const first = await addData({ root: ws.root, log: silentLogger });
+    await pushData({ root: ws.root, log: silentLogger });
     const then = await commit('data v1', { 'data.dvc': await readFile(ws.dataDvc, 'utf8') });
     // B is re-photographed, C is new.
     await writeFile(path.join(ws.images, 'B.png'), await png(200));
@@ -116,6 +117,11 @@ describe('objects added since a commit', () => {
     const { before, added } = await objectsAddedSince({ ws, dataset: data, commit: then });
     expect(before.map((o) => o.id)).toEqual(['A']);
     expect(added.map((o) => o.id)).toEqual(['B', 'C']);
+
+    // A fresh CI checkout has only the current data in its cache: the old folder list comes from the remote.
+    await pushData({ root: ws.root, log: silentLogger });
+    await rm(path.join(ws.root, '.dvc', 'cache'), { recursive: true, force: true });
+    expect((await objectsAddedSince({ ws, dataset: data, commit: then })).added.map((o) => o.id)).toEqual(['B', 'C']);
   });
 
   it('falls back to data/objects.csv in git, and says when the manifest is not in the local cache', async () => {

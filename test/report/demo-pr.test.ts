@@ -14,9 +14,8 @@ import type { ReportJson } from '../../pipeline/report/types.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import { loadStages } from '../../pipeline/stages/index.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
-import { githubForge } from '../../pipeline/github/rest.ts';
-import { publishReport } from '../../pipeline/github/publish.ts';
 import { startFakeGitHub } from '../github/fake-github.ts';
+import { examplePayload, runAction } from '../github/run-action.ts';
 
 /*
  * SLOW (real stages: demo drawings, thumbnails, MobileNetV2 embeddings on the wasm/cpu backend,
@@ -98,17 +97,22 @@ describe('the demo label-correction pull request (slow)', () => {
     expect(json.lineage.stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dataset', 'train', 'evaluate']));
     expect(json.lineage.params).toEqual([]);
 
-    // Posted twice: one comment, edited in place.
+    // Posted twice by the report action's bundle, as GitHub runs it: one comment, edited in place.
     const gh = await startFakeGitHub({ token: 't' });
     try {
-      const forge = githubForge({ apiUrl: gh.url, token: 't', log, sleep: async () => {} });
-      const post = () => publishReport({ forge, owner: 'museum', repo: 'collection', issue: 5, sha: headCommit, markdown, gatePassed: json.gate.passed, headline: json.headline, marker: '<!-- vitrine:report -->', context: 'vitrine/gate', log });
+      const event = examplePayload('synchronize');
+      event.pull_request.head.sha = headCommit;
+      const post = () => runAction({ name: 'report', inputs: { 'github-token': 't', 'api-url': gh.url }, event, workspace: dir });
       const first = await post();
       const second = await post();
-      expect([first.comment?.action, second.comment?.action]).toEqual(['created', 'updated']);
-      expect(second.comment?.id).toBe(first.comment?.id);
-      expect(gh.comments.get(5)).toHaveLength(1);
-      expect(gh.statuses.map((s) => s.state)).toEqual(Array(2).fill(json.gate.passed ? 'success' : 'failure'));
+      expect(first.stdout).not.toContain('::error');
+      expect([first.outputs['comment-action'], second.outputs['comment-action']]).toEqual(['created', 'updated']);
+      expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
+      const comments = gh.comments.get(event.pull_request.number)!;
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toBe(`<!-- vitrine:report -->\n${markdown}`);
+      expect(second.summary).toBe(`${markdown}\n`);
+      expect(gh.statuses.map((s) => [s.sha, s.state])).toEqual(Array(2).fill([headCommit, json.gate.passed ? 'success' : 'failure']));
       expect(gh.invalid).toEqual([]);
     } finally {
       await gh.close();

@@ -89,6 +89,17 @@ function total(c: Record<Split, number>): number {
   return c.train + c.validation + c.test;
 }
 
+// Licence ids the Hugging Face Hub accepts in `license:` (the common ones for image models).
+const HF_LICENSES = ['mit', 'apache-2.0', 'bsd-2-clause', 'bsd-3-clause', 'cc0-1.0', 'cc-by-4.0', 'cc-by-sa-4.0', 'cc-by-nc-4.0', 'cc-by-nc-sa-4.0', 'gpl-3.0', 'lgpl-3.0', 'agpl-3.0', 'mpl-2.0', 'unlicense', 'openrail'];
+
+/** `license:` for the front matter: the licence's leading SPDX id when the Hub knows it, else "other" with a name. */
+export function hfLicense(licence: string): Record<string, string> {
+  const id = /^\s*([A-Za-z0-9.-]+)/.exec(licence)?.[1]?.toLowerCase() ?? '';
+  if (HF_LICENSES.includes(id)) return { license: id };
+  const name = licence.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'unknown';
+  return { license: 'other', license_name: name };
+}
+
 const FACTOR_WHY: Record<string, string> = {
   department: 'Departments photograph and catalogue objects differently; a model can lean on those habits instead of the object.',
   medium: 'Material changes colour, texture and sheen, which the backbone sees before it sees form.',
@@ -123,7 +134,7 @@ export function buildCard({
   const slug = collectionName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'collection';
   const date = l.promotedAt.slice(0, 10);
   const frontMatter: Record<string, unknown> = {
-    license: /^[A-Za-z0-9.-]+$/.test(licence) ? licence.toLowerCase() : 'other',
+    ...hfLicense(licence),
     library_name: 'tfjs',
     pipeline_tag: 'image-classification',
     tags: ['image-classification', 'museum-collections', 'vitrine', 'tfjs', `backbone-${l.backbone.id.split(/[@#]/)[0]}`],

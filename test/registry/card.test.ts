@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { defaultParams } from '../../pipeline/params.ts';
-import { buildCard, pct, renderCardMarkdown, summariseDataset } from '../../pipeline/registry/card.ts';
+import { buildCard, hfLicense, pct, renderCardMarkdown, summariseDataset } from '../../pipeline/registry/card.ts';
 import type { Registration } from '../../pipeline/registry/registry.ts';
 import type { Dataset, Metrics, ModelInfo } from '../../pipeline/types.ts';
 
@@ -82,6 +82,12 @@ function registration(version: string, previous: Registration | null): Registrat
 }
 
 describe('model card', () => {
+  it('maps the backbone licence to a Hugging Face licence id', () => {
+    expect(hfLicense('MIT (nsfwjs by Infinite Red; weights Apache-2.0)')).toEqual({ license: 'mit' });
+    expect(hfLicense('Apache-2.0')).toEqual({ license: 'apache-2.0' });
+    expect(hfLicense('Museum internal use only')).toEqual({ license: 'other', license_name: 'museum-internal-use-only' });
+  });
+
   const info = { epochs: 30, seed: 42, trainCount: 40, validationCount: 8 } as ModelInfo;
   const v1 = registration('v1.0.0', null);
   const v2 = registration('v2.0.0', v1);

@@ -341,5 +341,7 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     needs_review: o.needsReview ? 'yes' : 'no',
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
   }));
-  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(rows, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) }) });
+  // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
+  const safe = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])));
+  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) }) });
 }

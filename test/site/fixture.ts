@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Annotation, Dataset, DatasetObject, DominantColour, Metrics, Thumbnail } from '../../pipeline/types.ts';
@@ -97,6 +97,7 @@ export async function writeFixture({
   version = 'v1.1.0',
   widths = [240, 480],
   withMetrics = true,
+  uniqueThumbnails = false,
 }: {
   root: string;
   objects: FixtureObject[];
@@ -104,6 +105,8 @@ export async function writeFixture({
   version?: string;
   widths?: number[];
   withMetrics?: boolean;
+  /** Give every object its own thumbnail files (hard links to the shared ones), as a real dataset has. */
+  uniqueThumbnails?: boolean;
 }): Promise<void> {
   const work = path.join(root, '.vitrine');
   const datasetDir = path.join(work, 'dataset');
@@ -137,7 +140,7 @@ export async function writeFixture({
       label: o.label,
       split: (['train', 'validation', 'test'] as const)[i % 3]!,
       colours: d?.colours ?? [],
-      thumbnails: d?.thumbnails ?? [],
+      thumbnails: d && uniqueThumbnails ? await linkThumbnails({ dir: datasetDir, thumbnails: d.thumbnails, key: `o${i}` }) : (d?.thumbnails ?? []),
     });
     const predicted = o.predicted ?? (o.label ? { label: o.label, confidence: 0.9 } : { label: labels[i % labels.length]!, confidence: 0.55 });
     const rest = labels.filter((l) => l !== predicted.label);
@@ -181,6 +184,18 @@ export async function writeFixture({
     };
     await writeFile(path.join(work, 'evaluate', 'metrics.json'), JSON.stringify(metrics));
   }
+}
+
+async function linkThumbnails({ dir, thumbnails, key }: { dir: string; thumbnails: Thumbnail[]; key: string }): Promise<Thumbnail[]> {
+  const out: Thumbnail[] = [];
+  for (const t of thumbnails) {
+    const webp = `thumbnails/${key}-${t.width}.webp`;
+    const jpeg = `thumbnails/${key}-${t.width}.jpg`;
+    await link(path.join(dir, t.webp), path.join(dir, webp));
+    await link(path.join(dir, t.jpeg), path.join(dir, jpeg));
+    out.push({ ...t, webp, jpeg });
+  }
+  return out;
 }
 
 function csvCell(v: string): string {

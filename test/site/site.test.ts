@@ -19,6 +19,9 @@ import { serveSite } from './server.ts';
  * in headless Chromium. Screenshots go to the system temp folder (site-test-*.png).
  */
 
+// Page-side code in waitForFunction/evaluate runs in the browser; only these two globals are used there.
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
+declare const window: { __pwned?: number };
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const SCRIPT_TITLE = '<script>window.__pwned = 1</script> Bowl with <b>bold</b> glaze';
@@ -146,11 +149,11 @@ describe('catalogue site', () => {
     const slug = 'zz-script';
     await page.goto(`${site.url}objects/${slug}/`);
     expect(await page.locator('h1').textContent()).toBe(SCRIPT_TITLE);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     expect(await page.locator('main img[src="x"]').count()).toBe(0);
     await page.goto(`${site.url}browse/?q=glaze`);
     expect(await results()).toContain(SCRIPT_TITLE);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
   });
 
   it('works without JavaScript for browsing', async () => {

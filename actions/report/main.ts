@@ -4,13 +4,12 @@ import * as core from '@actions/core';
 import { VitrineError, messageOf } from '../../pipeline/errors.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { publishReport } from '../../pipeline/github/publish.ts';
-import type { ReportJson } from '../../pipeline/report/types.ts';
+// types.ts only: the bundle does not need the report builder.
+import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
 
-/** Same marker as pipeline/report (kept literal so the bundle does not pull in the report builder). */
-export const REPORT_MARKER = '<!-- vitrine:report -->';
 
 /**
  * The report action: put `.vitrine/report/report.md` in the job summary, then on the pull request

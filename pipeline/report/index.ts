@@ -15,11 +15,9 @@ import type { DriftReport } from '../monitor/types.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
-export type { LabelChange, ReportJson, TestPrediction } from './types.ts';
+export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
 export { headline } from './render.ts';
 
-/** The hidden line that marks Vitrine's comment, so the next run edits it instead of adding one. */
-export const REPORT_MARKER = '<!-- vitrine:report -->';
 
 /**
  * Build the pull-request report from the stage outputs in `.vitrine/` and the git history: the

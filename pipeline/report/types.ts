@@ -1,5 +1,8 @@
 import type { Interval, Prediction, Split, Verdict } from '../types.ts';
 
+/** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */
+export const REPORT_MARKER = '<!-- vitrine:report -->';
+
 /** One test object's answers from the evaluate stage: `.vitrine/evaluate/predictions.json` holds an array of these. */
 export interface TestPrediction {
   id: string;

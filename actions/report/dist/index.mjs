@@ -19892,6 +19892,9 @@ async function publishReport({
   return result;
 }
 
+// pipeline/report/types.ts
+var REPORT_MARKER = "<!-- vitrine:report -->";
+
 // actions/lib/inputs.ts
 import path from "node:path";
 function inputsFromEnv(env) {
@@ -20013,7 +20016,6 @@ function readSettings({ get, env, event }) {
 }
 
 // actions/report/main.ts
-var REPORT_MARKER = "<!-- vitrine:report -->";
 async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
   const log = actionsLogger();
   try {

@@ -122,7 +122,10 @@ describe('the pull-request workflow', () => {
     const on = pr.on.pull_request as { paths: string[]; types: string[] };
     for (const p of ['labels.csv', 'params.yaml', 'data.dvc', 'pipeline/**', 'actions/**']) expect(on.paths).toContain(p);
     expect(pr.on).not.toHaveProperty('pull_request_target');
-    expect(pr.concurrency).toEqual({ group: 'model-report-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+    expect(pr.concurrency?.['cancel-in-progress']).toBe(true);
+    // One group per pull request; an unrelated label gets its own group so it cancels nothing.
+    expect(pr.concurrency?.group).toBe("model-report-${{ github.event.pull_request.number }}${{ github.event.action == 'labeled' && github.event.label.name != 'safe to run' && format('-label-{0}', github.run_id) || '' }}");
+    expect(pr.jobs.plan!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
   });
 
   it('takes the self-hosted runner only from the guard, which is checked out from the base branch', async () => {

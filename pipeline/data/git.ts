@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
+import { VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { readDvcConfig } from './config.ts';
+import { legacyError, parseDvcFile } from './dvcfile.ts';
+import { loadManifest, diffEntries } from './ops.ts';
+import { openRemote, type Remote } from './remote.ts';
+import type { ManifestEntry } from './cache.ts';
+
+/*
+ * Git history through isomorphic-git (no git binary needed): files at any ref, and which objects of
+ * the data folder changed between two refs — the base and head of a pull request — including on a
+ * shallow clone, where the base commit is fetched first.
+ */
+
+type HttpClient = Parameters<typeof git.fetch>[0]['http'];
+
+/** The commit a ref names: a full or short SHA, a branch, a tag, `HEAD`, `origin/main`… */
+export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
+  try {
+    let oid: string;
+    if (/^[0-9a-f]{40}$/i.test(ref)) oid = ref.toLowerCase();
+    else if (/^[0-9a-f]{4,39}$/i.test(ref)) {
+      oid = await git.resolveRef({ fs, dir, ref }).catch(() => git.expandOid({ fs, dir, oid: ref.toLowerCase() }));
+    } else oid = await git.resolveRef({ fs, dir, ref });
+    // Peel annotated tags to their commit.
+    const { oid: commit } = await git.readCommit({ fs, dir, oid }).catch(async (error) => {
+      const tag = await git.readTag({ fs, dir, oid }).catch(() => null);
+      if (tag) return git.readCommit({ fs, dir, oid: tag.tag.object });
+      throw error;
+    });
+    return commit;
+  } catch (error) {
+    if (error instanceof VitrineError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'NotFoundError') {
+      throw new VitrineError('GIT_REF_UNKNOWN', `Git does not know "${ref}" in this clone. On a shallow clone, fetch it first (ensureCommit).`, { ref }, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The text of `filepath` at `ref`, or null when the file does not exist there. */
+export async function readFileAtRef({ dir, ref, filepath }: { dir: string; ref: string; filepath: string }): Promise<string | null> {
+  const oid = await resolveCommit({ dir, ref });
+  try {
+    const { blob } = await git.readBlob({ fs, dir, oid, filepath: filepath.split(path.sep).join('/') });
+    return Buffer.from(blob).toString('utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'NotFoundError') return null;
+    throw error;
+  }
+}
+
+/** The commit HEAD points at, or null in a repository without commits. */
+export async function headCommit({ dir }: { dir: string }): Promise<string | null> {
+  try {
+    return await git.resolveRef({ fs, dir, ref: 'HEAD' });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'NotFoundError') return null;
+    throw error;
+  }
+}
+
+async function hasCommit(dir: string, oid: string): Promise<boolean> {
+  try {
+    await git.readCommit({ fs, dir, oid });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Make sure commit `oid` is in the clone, fetching deeper history of `ref` (or every branch) from
+ * `remote` until it is — what a shallow CI checkout needs before comparing a pull request with its
+ * base. Returns whether anything was fetched.
+ */
+export async function ensureCommit({
+  dir,
+  oid,
+  remote = 'origin',
+  ref,
+  url,
+  http = nodeHttp,
+  headers,
+  depths = [1, 10, 100, 1000, 100000],
+  log,
+}: {
+  dir: string;
+  oid: string;
+  /** Remote name in .git/config. */
+  remote?: string;
+  /** Branch known to contain the commit (e.g. the pull request's base branch); default: all branches. */
+  ref?: string;
+  /** Fetch from this URL instead of the remote's. */
+  url?: string;
+  /** isomorphic-git HTTP client (default: Node's). */
+  http?: HttpClient;
+  /** Extra HTTP headers, e.g. an Authorization header in CI. */
+  headers?: Record<string, string>;
+  /** Depths tried in turn. */
+  depths?: number[];
+  log?: Logger;
+}): Promise<{ fetched: boolean }> {
+  if (await hasCommit(dir, oid)) return { fetched: false };
+  for (const depth of depths) {
+    log?.debug(`fetching ${ref ?? 'all branches'} from ${url ?? remote} with depth ${depth} to find ${oid}`);
+    try {
+      await git.fetch({
+        fs,
+        http,
+        dir,
+        ...(url ? { url } : { remote }),
+        ...(ref ? { ref, singleBranch: true } : { singleBranch: false }),
+        depth,
+        tags: false,
+        ...(headers ? { headers } : {}),
+      });
+    } catch (error) {
+      throw new VitrineError('GIT_FETCH_FAILED', `Could not fetch history from "${url ?? remote}" to find commit ${oid}: ${(error as Error).message}`, { oid, remote: url ?? remote }, { cause: error });
+    }
+    if (await hasCommit(dir, oid)) return { fetched: true };
+  }
+  throw new VitrineError('GIT_COMMIT_MISSING', `Commit ${oid} is not in the history of ${ref ?? 'any branch'} on "${url ?? remote}".`, { oid, ref });
+}
+
+async function manifestAt({ root, ref, cacheDir, remote }: { root: string; ref: string; cacheDir: string; remote: () => Promise<Remote | undefined> }): Promise<{ md5: string | null; entries: ManifestEntry[] }> {
+  const text = await readFileAtRef({ dir: root, ref, filepath: 'data.dvc' });
+  if (text === null) return { md5: null, entries: [] };
+  const parsed = parseDvcFile({ text, file: `data.dvc at ${ref}` });
+  if (parsed.legacy) throw legacyError(`data.dvc at ${ref}`);
+  const md5 = parsed.outs[0].md5;
+  return { md5, entries: await loadManifest({ cacheDir, md5, remote: await remote() }) };
+}
+
+/**
+ * Which files of the data folder (relpaths inside data/) were added, removed or modified between
+ * `base` and `head`, from the `.dir` manifests data.dvc records at each ref (from the local cache,
+ * else fetched from the default remote).
+ */
+export async function dataDiff({ root, base, head, log, remote: remoteName }: { root: string; base: string; head: string; log: Logger; remote?: string | Remote }): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
+  const { cacheDir } = await readDvcConfig({ root });
+  let opened: Remote | undefined;
+  const remote = async () => {
+    if (typeof remoteName === 'object') return remoteName;
+    opened ??= await openRemote({ root, name: remoteName }).catch((error) => {
+      log.debug(`no remote for folder lists: ${(error as Error).message}`);
+      return undefined;
+    });
+    return opened;
+  };
+  const before = await manifestAt({ root, ref: base, cacheDir, remote });
+  const after = await manifestAt({ root, ref: head, cacheDir, remote });
+  if (before.md5 === after.md5) return { added: [], removed: [], modified: [] };
+  const diff = diffEntries(before.entries, after.entries);
+  log.debug(`data diff ${base}..${head}: +${diff.added.length} -${diff.removed.length} ~${diff.modified.length}`);
+  return diff;
+}

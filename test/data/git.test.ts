@@ -1,0 +1,111 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { addData, initData, pushData } from '../../pipeline/data/index.ts';
+import { dataDiff, ensureCommit, headCommit, readFileAtRef } from '../../pipeline/data/git.ts';
+import { startGitServer } from './git-server.ts';
+import { cleanup, tempDir, writeTree } from './helpers.ts';
+
+let base: string;
+let repo: string;
+let baseCommit: string;
+let headSha: string;
+
+function sh(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Registrar', GIT_AUTHOR_EMAIL: 'r@example.org', GIT_COMMITTER_NAME: 'Registrar', GIT_COMMITTER_EMAIL: 'r@example.org' } }).trim();
+}
+
+beforeAll(async () => {
+  base = await tempDir('vitrine-git-');
+  repo = path.join(base, 'repo');
+  await mkdir(repo);
+  sh(repo, 'init', '-q', '-b', 'main');
+  await initData({ root: repo, remoteUrl: '../storage' });
+  await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\nA2\n', 'images/A1.png': 'one', 'images/A2.png': 'two' });
+  await writeFile(path.join(repo, 'labels.csv'), 'object_id,label\nA1,coin\n');
+  await addData({ root: repo, log: silentLogger });
+  await pushData({ root: repo, log: silentLogger });
+  sh(repo, 'add', '.');
+  sh(repo, 'commit', '-q', '-m', 'first objects');
+  baseCommit = sh(repo, 'rev-parse', 'HEAD');
+  // A pull request: one image replaced, one removed, one added, the labels edited.
+  await writeFile(path.join(repo, 'data', 'images', 'A1.png'), 'one, photographed again');
+  await rm(path.join(repo, 'data', 'images', 'A2.png'));
+  await writeTree(path.join(repo, 'data'), { 'images/A3.png': 'three', 'objects.csv': 'id\nA1\nA3\n' });
+  await writeFile(path.join(repo, 'labels.csv'), 'object_id,label\nA1,vessel\n');
+  for (let i = 0; i < 3; i++) {
+    await writeFile(path.join(repo, 'notes.txt'), `note ${i}\n`);
+    sh(repo, 'add', '.');
+    sh(repo, 'commit', '-q', '-m', `filler ${i}`);
+  }
+  await addData({ root: repo, log: silentLogger });
+  await pushData({ root: repo, log: silentLogger });
+  sh(repo, 'add', '.');
+  sh(repo, 'commit', '-q', '-m', 'rephotograph A1, add A3');
+  headSha = sh(repo, 'rev-parse', 'HEAD');
+});
+afterAll(async () => {
+  await cleanup(base);
+});
+
+describe('git history', () => {
+  it('reads files at any ref, and null for a file absent there', async () => {
+    expect(await headCommit({ dir: repo })).toBe(headSha);
+    expect(await readFileAtRef({ dir: repo, ref: baseCommit, filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
+    expect(await readFileAtRef({ dir: repo, ref: 'main', filepath: 'labels.csv' })).toBe('object_id,label\nA1,vessel\n');
+    expect(await readFileAtRef({ dir: repo, ref: baseCommit.slice(0, 8), filepath: 'notes.txt' })).toBeNull();
+    expect(await readFileAtRef({ dir: repo, ref: 'HEAD~0'.replace('~0', ''), filepath: 'data.dvc' })).toMatch(/^outs:\n- md5: [0-9a-f]{32}\.dir\n/);
+    const error = await readFileAtRef({ dir: repo, ref: 'no-such-branch', filepath: 'labels.csv' }).catch((e) => e);
+    expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
+  });
+
+  it('headCommit is null in a repository without commits', async () => {
+    const empty = path.join(base, 'empty');
+    await mkdir(empty);
+    sh(empty, 'init', '-q');
+    expect(await headCommit({ dir: empty })).toBeNull();
+  });
+
+  it('lists the data files added, removed and modified between two refs', async () => {
+    expect(await dataDiff({ root: repo, base: baseCommit, head: headSha, log: silentLogger })).toEqual({
+      added: ['images/A3.png'],
+      removed: ['images/A2.png'],
+      modified: ['images/A1.png', 'objects.csv'],
+    });
+    expect(await dataDiff({ root: repo, base: headSha, head: 'main', log: silentLogger })).toEqual({ added: [], removed: [], modified: [] });
+  });
+
+  it('on a shallow clone over smart HTTP, fetches the base commit first, then diffs with manifests from the remote', async () => {
+    const served = path.join(base, 'served');
+    await mkdir(served);
+    sh(served, 'clone', '-q', '--bare', repo, 'museum.git');
+    const server = await startGitServer({ projectRoot: served });
+    try {
+      const clone = path.join(base, 'shallow');
+      // Asynchronously: the HTTP server runs in this process and must keep answering.
+      await promisify(execFile)('git', ['clone', '-q', '--depth', '1', `${server.url}/museum.git`, clone], { cwd: base });
+      // Storage is beside the original repo; point the clone's remote at it.
+      await initData({ root: clone, remoteUrl: path.join(base, 'storage') });
+      const missing = await readFileAtRef({ dir: clone, ref: baseCommit, filepath: 'labels.csv' }).catch((e) => e);
+      expect(isVitrineError(missing, 'GIT_REF_UNKNOWN')).toBe(true);
+
+      expect(await ensureCommit({ dir: clone, oid: baseCommit, ref: 'main' })).toEqual({ fetched: true });
+      expect(await ensureCommit({ dir: clone, oid: baseCommit, ref: 'main' })).toEqual({ fetched: false });
+      expect(await readFileAtRef({ dir: clone, ref: baseCommit, filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
+      // The clone has no cache: the folder lists come from the remote.
+      expect(await dataDiff({ root: clone, base: baseCommit, head: 'HEAD', log: silentLogger })).toEqual({
+        added: ['images/A3.png'],
+        removed: ['images/A2.png'],
+        modified: ['images/A1.png', 'objects.csv'],
+      });
+      const notThere = await ensureCommit({ dir: clone, oid: 'f'.repeat(40), ref: 'main', depths: [5] }).catch((e) => e);
+      expect(isVitrineError(notThere, 'GIT_COMMIT_MISSING')).toBe(true);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

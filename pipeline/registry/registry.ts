@@ -168,20 +168,23 @@ export async function registerVersion({
       log.info(`The model is unchanged since version ${latest.version} (same files); no new version registered.`);
       return { version: latest.version, tag: latest.tag, registration: latest.registration, reused: true, attempts: attempt };
     }
+    // The kind of bump compares with the newest active version; the number counts on from the
+    // highest ever registered, so a withdrawn version's number is never reused.
+    const highest = state.versions.at(-1) ?? null;
     let version: string;
     let bump: Bump | 'first';
     let reason: string;
-    if (!latest) {
-      version = FIRST_VERSION;
+    if (!latest || !highest) {
+      version = highest ? bumpVersion({ version: highest.version, bump: 'major' }) : FIRST_VERSION;
       bump = 'first';
       reason = 'first version of this model';
     } else if (latest.registration) {
       ({ bump, reason } = decideBump({ previous: latest.registration.inputs, next: record.inputs }));
-      version = bumpVersion({ version: latest.version, bump });
+      version = bumpVersion({ version: highest.version, bump });
     } else {
       bump = 'minor';
       reason = `previous version ${latest.version} has no Vitrine lineage to compare with`;
-      version = bumpVersion({ version: latest.version, bump });
+      version = bumpVersion({ version: highest.version, bump });
     }
     const registration: Registration = { schema: 'vitrine.registration/1', model: name, version, previous: latest?.version ?? null, bump, reason, ...record };
     const tag = registerTagName({ name, version });

@@ -170,7 +170,7 @@ describe('registry tags', () => {
     expect(state.versions.map((v) => v.commit).sort()).toEqual([a, b].sort());
   });
 
-  it('does not register the same files twice, nor two versions on one commit', async () => {
+  it('does not register the same files twice, nor two versions on one commit, nor reuse a withdrawn number', async () => {
     fixture = await makeRepo();
     const f = fixture;
     const log = memoryLogger();
@@ -184,6 +184,17 @@ describe('registry tags', () => {
     await writeModel({ ws: f.ws, predicts: 'vessel' });
     await expect(registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log })).rejects.toMatchObject({ code: 'VERSION_EXISTS_FOR_COMMIT' });
     await expect(registerVersion({ dir: f.root, name: 'classifier-', commit: c2, record: await record(f), clock, log })).rejects.toThrow(/"registry.model_name" is "classifier-"/);
-    expect(await readFile(path.join(f.ws.model, 'model.json'), 'utf8')).toContain('vessel');
+
+    // A version withdrawn with gto keeps its tag: the next number skips it.
+    const c3 = await commitFile(f, 'more.txt');
+    const v11 = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c3, record: await record(f, { labelsMd5: 'labels-2' }), clock, log });
+    expect(v11.version).toBe('v1.1.0');
+    sh(f.root, 'tag', '-a', 'collection-classifier@v1.1.0!#1', '-m', 'Deregistering artifact collection-classifier version v1.1.0', c3);
+    const c4 = await commitFile(f, 'again.txt');
+    await writeModel({ ws: f.ws, predicts: 'mask' });
+    const next = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c4, record: await record(f, { labelsMd5: 'labels-3' }), clock, log });
+    expect(next).toMatchObject({ version: 'v1.2.0', registration: { previous: 'v1.0.0', bump: 'minor' } });
+    const state = await readRegistry({ dir: f.root, name: 'collection-classifier' });
+    expect(state.versions.map((v) => [v.version, v.active])).toEqual([['v1.0.0', true], ['v1.1.0', false], ['v1.2.0', true]]);
   });
 });

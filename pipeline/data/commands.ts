@@ -1,0 +1,115 @@
+import type { Command } from '../cli/command.ts';
+import { VitrineError } from '../errors.ts';
+import { initData } from './config.ts';
+import { addData, checkoutData, dataStatus, formatBytes, pullData, pushData, type DataStatus } from './ops.ts';
+
+/*
+ * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC.
+ */
+
+const remoteOption = { type: 'string', short: 'r', description: 'Remote name from .dvc/config (default: the one set with "data init" or "dvc remote default").' } as const;
+const jobsOption = { type: 'string', short: 'j', description: 'Transfers at once (default 8).' } as const;
+
+function jobsOf(values: Record<string, unknown>): number | undefined {
+  if (values.jobs === undefined) return undefined;
+  const n = Number(values.jobs);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new VitrineError('CLI_USAGE', `--jobs "${String(values.jobs)}" is not allowed: give a whole number from 1 to 256.`, { option: 'jobs', value: values.jobs });
+  }
+  return n;
+}
+
+/** Plain-words lines for a status report. */
+export function describeStatus(status: DataStatus): string[] {
+  const lines: string[] = [];
+  if (!status.recorded) {
+    lines.push(status.workspace ? `data/ is not versioned yet (${status.workspace.nfiles} files). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
+    return lines;
+  }
+  if (!status.workspace) lines.push(`data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace('  ', ' '));
+  else if (status.clean) lines.push(`data/ matches data.dvc (${status.workspace.nfiles} files, ${formatBytes(status.workspace.size)}).`);
+  else {
+    const { added, removed, modified } = status.changes;
+    lines.push(`data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`);
+    for (const [label, list] of [['added', added], ['removed', removed], ['changed', modified]] as const) {
+      for (const file of list.slice(0, 10)) lines.push(`  ${label}: data/${file}`);
+      if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
+    }
+  }
+  if (!status.cache.hasManifest) lines.push('The local cache does not have this version: run "vitrine data pull".');
+  else if (status.cache.missing > 0) lines.push(`${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`);
+  if (status.remote) {
+    lines.push(
+      status.remote.missing === 0
+        ? `The remote "${status.remote.name}" has everything.`
+        : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet (e.g. ${status.remote.missingFiles[0]}): run "vitrine data push".`,
+    );
+  }
+  return lines;
+}
+
+export const dataCommands: Command[] = [
+  {
+    name: 'data init',
+    summary: 'Set up DVC-compatible data versioning with a storage remote.',
+    args: '<remote-url>',
+    help: 'Writes .dvc/config like "dvc init" + "dvc remote add -d". The remote is a folder (e.g. ../museum-storage or a mounted drive) or s3://bucket/folder.\nExample: vitrine data init ../museum-storage',
+    options: { name: { type: 'string', description: 'Name of the remote (default "local").' } },
+    async run(ctx, { values, positionals }) {
+      const url = positionals[0];
+      if (!url) {
+        ctx.log.error('Give the storage location, e.g. "vitrine data init ../museum-storage" or "vitrine data init s3://bucket/folder".');
+        return 2;
+      }
+      await initData({ root: ctx.ws.root, remoteName: (values.name as string | undefined) ?? 'local', remoteUrl: url });
+      ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
+    },
+  },
+  {
+    name: 'data add',
+    summary: 'Record the current data/ folder in data.dvc and the local cache.',
+    help: 'Like "dvc add data": hashes the images, stores new ones in .dvc/cache and rewrites data.dvc. Then commit data.dvc and run "vitrine data push".',
+    async run(ctx) {
+      const result = await addData({ root: ctx.ws.root, log: ctx.log });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data status',
+    summary: 'Compare data/ with data.dvc, the local cache and (with --remote) the storage remote.',
+    options: { remote: { type: 'boolean', description: 'Also check which objects the remote lacks (contacts it).' } },
+    async run(ctx, { values }) {
+      const status = await dataStatus({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true });
+      if (ctx.json) ctx.out(`${JSON.stringify(status, null, 2)}\n`);
+      else ctx.out(`${describeStatus(status).join('\n')}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'data push',
+    summary: 'Upload the recorded images the storage remote does not have yet.',
+    options: { remote: remoteOption, jobs: jobsOption },
+    async run(ctx, { values }) {
+      const result = await pushData({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data pull',
+    summary: 'Download the recorded images missing from this machine and put them in data/.',
+    options: { remote: remoteOption, jobs: jobsOption },
+    async run(ctx, { values }) {
+      const result = await pullData({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data checkout',
+    summary: 'Make data/ match data.dvc again, from the local cache.',
+    options: { force: { type: 'boolean', description: 'Also remove files that data.dvc does not list.' } },
+    async run(ctx, { values }) {
+      const result = await checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+];

@@ -88,7 +88,9 @@ export async function buildReport({
   let paramChanges: ReportJson['lineage']['params'] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
-    paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: params });
+    // With an explicit head ref, its params.yaml; otherwise the params this run uses.
+    const headParams = head && headCommit ? paramsFromText({ text: await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: rel(ws, ws.params) }), log }) : params;
+    paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: headParams });
   }
 
   const gate = checkGate({ metrics, gate: params.gate });

@@ -173,6 +173,19 @@ describe('the label-correction report', () => {
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
   });
 
+  it('compares two refs when head is given, whatever the work tree holds', async () => {
+    const { base, head } = labelCorrection();
+    const { ws, baseCommit, headCommit } = await makeRepo({ objects, base, head });
+    const same = await buildReport({ ws, params: paramsWith(), base: 'main', head: 'main', log: silentLogger });
+    expect(same.json.labels.changes).toEqual([]);
+    expect(same.json.labels.headCommit).toBe(baseCommit);
+    expect(same.markdown).toContain('No label in labels.csv changed.');
+    expect(same.json.lineage.params).toEqual([]);
+    const byHash = await buildReport({ ws, params: paramsWith(), base: baseCommit.slice(0, 10), head: headCommit, log: silentLogger });
+    expect(byHash.json.labels.changes).toHaveLength(5);
+    expect(byHash.json.lineage.params).toEqual([{ key: 'train.epochs', before: 40, after: 60 }]);
+  });
+
   it('names the missing stage output', async () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
     const { rm } = await import('node:fs/promises');

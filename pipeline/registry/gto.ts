@@ -14,6 +14,7 @@
 
 export type GtoAction = 'register' | 'deregister' | 'assign' | 'unassign' | 'deprecate';
 
+/** A parsed GTO tag name. */
 export interface GtoTag {
   action: GtoAction;
   /** Artifact (model) name. */

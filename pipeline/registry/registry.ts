@@ -61,6 +61,7 @@ export interface VersionRecord {
   registration: Registration | null;
 }
 
+/** Everything the tags say about one model. */
 export interface RegistryState {
   name: string;
   /** Registered versions, oldest SemVer first. */

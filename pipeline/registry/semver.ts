@@ -8,6 +8,7 @@ export interface SemVer {
   prerelease: string;
 }
 
+/** Which part of the version a change bumps. */
 export type Bump = 'major' | 'minor' | 'patch';
 
 /** The first version Vitrine registers for a model. */

@@ -23,6 +23,7 @@ export interface ModelRemote {
   get(input: { md5: string; file: string }): Promise<void>;
 }
 
+/** One file of a stored folder. */
 export interface ManifestEntry {
   /** Path inside the model folder, forward slashes. */
   relpath: string;
@@ -30,6 +31,7 @@ export interface ManifestEntry {
   size: number;
 }
 
+/** A stored folder's file list (DVC `.dir` style). */
 export interface Manifest {
   /** DVC `.dir` hash of the listing (md5 of DVC's JSON listing, ending in ".dir"). */
   md5: string;

@@ -15,6 +15,7 @@ import { parseGtoTag, type GtoTag } from './gto.ts';
 /** Who signs the registry's tags when the caller does not say. */
 export const DEFAULT_TAGGER = { name: 'Vitrine', email: 'vitrine@users.noreply.github.com' };
 
+/** A GTO tag of the model as read from git: what it says, where it points, who wrote it when. */
 export interface TagEvent extends GtoTag {
   /** Full tag name. */
   tag: string;

@@ -223,7 +223,40 @@ function compareVersionsDesc(a: string, b: string): number {
   return b.localeCompare(a);
 }
 
-const SECTION_KEYS = ['summary', 'description', 'intendedUse', 'intended_use', 'outOfScope', 'trainingData', 'training_data', 'evaluationData', 'limitations', 'ethicalConsiderations', 'ethical_considerations', 'caveats', 'recommendations'];
+const SECTION_KEYS = ['summary', 'description', 'intendedUse', 'trainingData', 'evaluationData', 'limitations', 'ethics', 'caveatsAndRecommendations'];
+
+/** Plain-words sections of a card: intended use, factors, ethics, caveats (strings or lists of strings). */
+function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
+  const out: ModelCard['sections'] = [];
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+  const details = isRecord(card.details) ? card.details : {};
+  const about: string[] = [];
+  if (typeof details.reason === 'string' && details.reason) about.push(`Why this version: ${details.reason}`);
+  if (typeof details.previous === 'string' && details.previous) about.push(`Previous version: ${details.previous}`);
+  const owners = strings(details.owners);
+  if (owners.length) about.push(`Owners: ${owners.join(', ')}`);
+  if (typeof details.licence === 'string' && details.licence) about.push(`Licence: ${details.licence}`);
+  const changes = strings(details.changes);
+  if (about.length || changes.length) out.push({ heading: 'About this version', text: about.join('\n'), items: changes });
+  for (const key of SECTION_KEYS) {
+    const v = card[key];
+    if (typeof v === 'string' && v.trim()) out.push({ heading: humanise(key), text: v, items: [] });
+    else if (strings(v).length) out.push({ heading: key === 'caveatsAndRecommendations' ? 'Caveats and recommendations' : humanise(key), text: '', items: strings(v) });
+    else if (key === 'intendedUse' && isRecord(v)) {
+      const items = [...strings(v.primary), ...strings(v.users).map((u) => `Users: ${u}`), ...strings(v.outOfScope).map((u) => `Not for: ${u}`)];
+      if (items.length) out.push({ heading: 'Intended use', text: '', items });
+    }
+  }
+  if (Array.isArray(card.factors)) {
+    const items = card.factors.filter(isRecord).map((f) => `${String(f.name ?? '')}: ${String(f.why ?? '')}`);
+    if (items.length) out.push({ heading: 'Factors checked', text: 'Scores are broken down by these, because each can make a model look better or worse than it is:', items });
+  }
+  // Cards from elsewhere may carry ready-made sections; Vitrine's own are markdown of the above, so skip those.
+  if (out.length === 0 && Array.isArray(card.sections)) {
+    for (const sec of card.sections) if (isRecord(sec) && typeof sec.heading === 'string' && typeof sec.text === 'string') out.push({ heading: sec.heading, text: sec.text, items: [] });
+  }
+  return out;
+}
 
 async function modelCard({ ws, version, entry, current, metrics, drift, slugOf, publicDir }: { ws: Workspace; version: string; entry: VersionEntry | null; current: boolean; metrics: Metrics | null; drift: unknown; slugOf: Map<string, string>; publicDir: string }): Promise<ModelCard> {
   const safe = version.replace(/[^\w.-]/g, '_');
@@ -235,22 +268,17 @@ async function modelCard({ ws, version, entry, current, metrics, drift, slugOf, 
     await placeFile({ from: md, to: path.join(publicDir, 'data', 'cards', `${safe}.md`) });
     markdown = `data/cards/${safe}.md`;
   }
-  const sections: ModelCard['sections'] = [];
-  if (Array.isArray(card.sections)) {
-    for (const s of card.sections) if (isRecord(s) && typeof s.heading === 'string' && typeof s.text === 'string') sections.push({ heading: s.heading, text: s.text });
-  }
-  for (const key of SECTION_KEYS) {
-    const v = card[key];
-    if (typeof v === 'string' && v.trim()) sections.push({ heading: humanise(key), text: v });
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) sections.push({ heading: humanise(key), text: v.join('\n') });
-  }
-  const lineageSource = { ...(entry?.fields ?? {}), ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
-  for (const k of ['version', 'name', 'stage', 'stages']) delete lineageSource[k];
-  const lineage = Object.entries(lineageSource).map(([name, value]) => ({ name: humanise(name), value }));
+  const sections = cardSections(card);
+  // Lineage: where the version came from (registry entry first, the card's lineage overrides).
+  const fromEntry = Object.fromEntries(Object.entries(entry?.fields ?? {}).filter(([k]) => ['tag', 'commit', 'bump', 'reason', 'pullRequest.url', 'previous'].includes(k)));
+  const lineageSource = { ...fromEntry, ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
+  const lineage = Object.entries(lineageSource)
+    .filter(([name]) => !/^(runtime\.packages|params\.values)/.test(name))
+    .map(([name, value]) => ({ name: humanise(name), value }));
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
   const m = looksLikeMetrics(card.metrics) ? (card.metrics as Metrics) : current && looksLikeMetrics(metrics) ? metrics : null;
-  const stages = entry?.stages ?? (current ? ['prod'] : []);
-  const createdAt = entry?.createdAt ?? (typeof card.createdAt === 'string' ? card.createdAt : null);
+  const stages = entry?.stages ?? (Array.isArray(card.stages) ? card.stages.filter((x): x is string => typeof x === 'string') : current ? ['prod'] : []);
+  const createdAt = entry?.createdAt ?? (typeof card.date === 'string' ? card.date : typeof card.createdAt === 'string' ? card.createdAt : null);
   const monitoring = isRecord(drift) && (drift.modelVersion === version || (drift.modelVersion == null && current)) ? monitoringOf(drift, slugOf) : null;
   return { version, stages, current, createdAt, sections, lineage, metrics: m ? cardMetrics(m) : null, markdown, monitoring };
 }

@@ -121,7 +121,7 @@ export const modelCardSchema = z.object({
   current: z.boolean(),
   createdAt: z.string().nullable(),
   /** Plain-words sections of the card (intended use, limitations...), in order. */
-  sections: z.array(z.object({ heading: z.string(), text: z.string() })),
+  sections: z.array(z.object({ heading: z.string(), text: z.string(), items: z.array(z.string()) })),
   /** Where the model came from: data, labels, commit, backbone, parent version... */
   lineage: z.array(z.object({ name: z.string(), value: z.string() })),
   metrics: cardMetricsSchema.nullable(),

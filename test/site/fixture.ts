@@ -156,8 +156,28 @@ export async function writeFixture({
   };
   await writeFile(path.join(datasetDir, 'dataset.json'), JSON.stringify(dataset));
   await writeFile(path.join(work, 'registry', 'annotations.json'), JSON.stringify(annotations));
-  await writeFile(path.join(work, 'registry', 'versions.json'), JSON.stringify([{ version, stages: ['prod'], createdAt: '2026-11-20T10:00:00Z', commit: 'abc1234' }, { version: 'v1.0.0', stages: [], createdAt: '2026-10-01T10:00:00Z' }]));
-  await writeFile(path.join(work, 'registry', 'cards', `${version}.json`), JSON.stringify({ version, intendedUse: 'Suggest an object type for photographs of the collection, for staff to confirm.', limitations: 'Trained on a few hundred photographs; rare types are often confused.', lineage: { data: 'data.dvc md5 1234.dir', labels: 'labels.csv md5 abcd', parent: 'v1.0.0' } }));
+  await writeFile(path.join(work, 'registry', 'versions.json'), JSON.stringify({
+      schema: 'vitrine.versions/1',
+      model: 'collection-classifier',
+      prod: version,
+      versions: [
+        { version, stages: ['prod'], date: '2026-11-20T10:00:00Z', tag: `collection-classifier@${version}`, commit: 'abc1234', active: true, bump: 'minor', reason: 'labels changed', headline: null, pullRequest: { number: 12, url: 'https://github.com/example-museum/collection/pull/12' }, card: { markdown: `cards/${version}.md`, json: `cards/${version}.json` } },
+        { version: 'v1.0.0', stages: [], date: '2026-10-01T10:00:00Z', tag: 'collection-classifier@v1.0.0', commit: 'def5678', active: true, bump: 'first', reason: null, headline: null, pullRequest: null, card: null },
+      ],
+    }));
+  await writeFile(path.join(work, 'registry', 'cards', `${version}.json`), JSON.stringify({
+      schema: 'vitrine.card/1',
+      version,
+      date: '2026-11-20T10:00:00Z',
+      stages: ['prod'],
+      details: { owners: ['Collections Data Team'], previous: 'v1.0.0', reason: 'labels changed', licence: 'MIT', changes: ['12 labels corrected'] },
+      intendedUse: { primary: ['Suggest an object type for photographs of the collection, for staff to confirm.'], users: ['Collections staff'], outOfScope: ['Deciding attribution or date'] },
+      factors: [{ name: 'department', why: 'Departments photograph objects differently.' }],
+      ethics: ['Predicted types are suggestions, always shown beside the staff label.'],
+      caveatsAndRecommendations: ['Rare types are often confused.'],
+      lineage: { data: { hash: '1234.dir', source: 'data.dvc' }, labels: { md5: 'abcd', commit: 'abc1234' }, code: { commit: 'abc1234' }, backend: 'wasm', promotedAt: '2026-11-20T10:00:00Z' },
+      sections: [{ heading: 'Raw markdown', text: '| a | b |' }],
+    }));
   await writeFile(path.join(work, 'registry', 'cards', `${version}.md`), `# Model card ${version}\n`);
   // labels.csv sorted by id, header on line 1.
   const labelled = objects.filter((o) => o.label !== null).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -55,6 +55,22 @@ beforeAll(async () => {
   objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
+  await mkdir(ws.monitor, { recursive: true });
+  await writeFile(
+    path.join(ws.monitor, 'drift.json'),
+    JSON.stringify({
+      schema: 'vitrine.drift/1',
+      createdAt: '2026-11-21T08:00:00Z',
+      modelVersion: 'v1.1.0',
+      reference: { kind: 'model-training', description: 'the 16 training objects of v1.1.0', modelVersion: 'v1.1.0', ref: null, count: 16 },
+      current: { kind: 'added-since', description: '9 objects added since', modelVersion: null, ref: null, count: 9 },
+      signals: { embeddings: { signal: 'embeddings', value: 0.2, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.1, drifted: true }, imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', value: 0.4, threshold: 0.8, drifted: false }], predictedLabels: null },
+      unfamiliar: [{ id: objects[2]!.id, distance: 0.91 }],
+      drifted: true,
+      driftedSignals: ['embeddings'],
+      summary: 'The new photographs look different from the training photographs.',
+    }),
+  );
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.collection.branch = 'main';
@@ -142,6 +158,17 @@ describe('catalogue site', () => {
     expect(text).toContain('87.4% (81.4%–92.4%)');
     expect(text).toContain('86.1%');
     expect(await page.locator('table.confusion tbody tr').count()).toBeGreaterThan(1);
+    // The card's plain-words parts and lineage, from the registry's card JSON and versions.json.
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).toContain('Not for: Deciding attribution or date');
+    expect(body).toContain('Rare types are often confused.');
+    expect(body).toContain('1234.dir');
+    expect(body).not.toContain('Raw markdown');
+    await page.getByRole('link', { name: 'Monitoring' }).click();
+    expect(await page.locator('main').textContent()).toContain('The new photographs look different from the training photographs.');
+    expect(await page.locator('table tbody tr').count()).toBe(2);
+    await page.goto(`${site.url}models/`);
+    expect(await page.locator('table tbody tr').count()).toBe(2);
     await page.screenshot({ path: path.join(shots, 'site-test-card.png'), fullPage: true });
   });
 

@@ -15,8 +15,8 @@ export function text(value: unknown): string {
   const s = String(value ?? '')
     // One line: a newline would end a table row or start a new block.
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    // Control characters have no business in a comment.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    // Control characters have no business in a comment; bidi overrides could make text read backwards.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim();
   return (
     s

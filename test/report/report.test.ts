@@ -235,6 +235,7 @@ describe('escaping what comes from labels, metadata and params', () => {
     expect(text('see https://evil.example')).not.toContain('https:');
     expect(text('@here')).toBe('@\u200bhere');
     expect(text('AT&T')).toBe('AT&amp;T');
+    expect(text('gnp.\u202eexe')).toBe('gnp.exe');
   });
 
   it('only http(s) URLs become links or images', () => {

@@ -148,7 +148,7 @@ export async function registerVersion({
   tagger?: { name: string; email: string };
 }): Promise<{ version: string; tag: string; registration: Registration; reused: boolean; attempts: number }> {
   checkName(name);
-  if (!(await isGitRepo({ dir }))) throw new VitrineError('REGISTRY_NO_GIT', `"${dir}" is not a git repository; model versions are kept as git tags.`, { dir });
+  if (!(await isGitRepo({ dir }))) throw new VitrineError('REGISTRY_NO_GIT', `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not a linked worktree or submodule, whose tags isomorphic-git cannot write).`, { dir });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const atCommit = state.versions.find((v) => v.active && v.commit === commit);

@@ -36,7 +36,7 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
   const failed = metrics.gate.checks.filter((c) => !c.passed);
   throw new VitrineError(
     'PROMOTE_GATE_FAILED',
-    `This model did not pass the promotion gate, so it was not registered and production is unchanged. Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}. Improve the labels or parameters and run the pull request's checks again.`,
+    `This model did not pass the promotion gate, so it was not registered and production is unchanged. ${failed.length ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.` : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.'} Improve the labels or parameters and run the pull request's checks again.`,
     { failed },
   );
 }

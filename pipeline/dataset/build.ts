@@ -137,7 +137,9 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
 
   const dataset: Dataset = { schema: 'vitrine.dataset/1', labels: [...vocabulary], objects, issues: sortIssues(issues), counts: countObjects({ objects, vocabulary }) };
 
-  await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: new Map([...analyses].filter(([md5]) => firstPathOf.has(md5) && !failures.has(md5))) });
+  const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
+  // Unchanged images and none gone: images.json and the thumbnails are already right.
+  if (toAnalyse.length > 0 || kept.size !== previous.size) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
   reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid });
   if (issues.length > 0 && p.on_invalid === 'fail') {
     const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);

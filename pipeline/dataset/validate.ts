@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 
 /*
@@ -25,6 +25,12 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
       throw new VitrineError('FILE_MISSING', `${name} does not exist: the dataset needs the objects table (run "vitrine import" or "vitrine demo" first).`, { file: name });
     }
     throw error;
+  }
+  // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
+  try {
+    return { ...parseObjects({ text, file: name }), issues: [] };
+  } catch (error) {
+    if (!isVitrineError(error, 'OBJECT_DUPLICATE') && !isVitrineError(error, 'OBJECT_ID_MISSING')) throw error;
   }
   const { header, rows } = parseCsv({ text, file: name });
   const issues: DatasetIssue[] = [];

@@ -7,7 +7,8 @@ import { readCachedManifest } from '../data/cache.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
 import { loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
+import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject } from '../types.ts';
 import type { CorrectionRate } from './types.ts';
@@ -20,30 +21,17 @@ import type { CorrectionRate } from './types.ts';
 
 /** The commit a ref (branch, tag, full or short commit id) points at, peeling annotated tags. */
 export async function resolveCommit({ root, ref }: { root: string; ref: string }): Promise<string> {
-  let oid: string;
   try {
-    oid = /^[0-9a-f]{4,40}$/i.test(ref) ? await git.expandOid({ fs, dir: root, oid: ref.toLowerCase() }).catch(() => git.resolveRef({ fs, dir: root, ref })) : await git.resolveRef({ fs, dir: root, ref });
+    return await resolveGitCommit({ dir: root, ref });
   } catch (error) {
-    throw new VitrineError('REF_UNKNOWN', `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id).`, { ref }, { cause: error });
+    if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
+    throw new VitrineError('REF_UNKNOWN', `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id; on a shallow clone, fetch it first).`, { ref }, { cause: error });
   }
-  for (let i = 0; i < 10; i++) {
-    const { type, object } = await git.readObject({ fs, dir: root, oid, format: 'parsed' });
-    if (type === 'commit') return oid;
-    if (type === 'tag') oid = (object as { object: string }).object;
-    else throw new VitrineError('REF_NOT_COMMIT', `"${ref}" does not point at a commit.`, { ref });
-  }
-  return oid;
 }
 
 /** A file's text at a commit, or null when the file did not exist there. */
 export async function textAtCommit({ root, commit, filepath }: { root: string; commit: string; filepath: string }): Promise<string | null> {
-  try {
-    const { blob } = await git.readBlob({ fs, dir: root, oid: commit, filepath });
-    return Buffer.from(blob).toString('utf8');
-  } catch (error) {
-    if ((error as { code?: string }).code === 'NotFoundError') return null;
-    throw error;
-  }
+  return readFileAtRef({ dir: root, ref: commit, filepath });
 }
 
 /** Labels (object id → label) of `labels.csv` at a commit; empty when the file did not exist. */

@@ -73,7 +73,8 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
   try {
     parsed = parseArgs({
       args: rest,
-      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, { type: spec.type, short: spec.short, multiple: spec.multiple, default: spec.default } as never])),
+      // parseArgs refuses keys set to undefined, so only defined ones are passed.
+      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, Object.fromEntries(Object.entries({ type: spec.type, short: spec.short, multiple: spec.multiple, default: spec.default }).filter(([, v]) => v !== undefined)) as never])),
       allowPositionals: true,
       strict: true,
     }) as typeof parsed;

@@ -1,12 +1,12 @@
 import { readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset, readDataset } from '../../pipeline/dataset/build.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import type { Dataset } from '../../pipeline/types.ts';
-import { makeCollection, object, pixelBombPng, solidImage, testParams } from './fixtures.ts';
+import { makeCollection, object, pixelBombPng, solidImage, testParams, removeTempDirs } from './fixtures.ts';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 
 const five = ['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => object(id));
@@ -20,6 +20,8 @@ const labelled = [
 function codes(dataset: Dataset): string[] {
   return dataset.issues.map((i) => i.code);
 }
+
+afterAll(removeTempDirs);
 
 describe('buildDataset', () => {
   it('joins objects, images and labels into dataset.json with thumbnails and colours', async () => {

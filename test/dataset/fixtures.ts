@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -8,9 +8,18 @@ import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace, type Workspace } from '../../pipeline/paths.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 
-/** A fresh temp directory. */
+const created: string[] = [];
+
+/** A fresh temp directory, removed by `removeTempDirs`. */
 export async function tempDir(prefix = 'vitrine-dataset-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Remove every temp directory made by this test file (call it in afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** A solid-colour image of the given size, encoded as PNG (or as `format`). */

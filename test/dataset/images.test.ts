@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { prepareModelInput, readImageInfo, readSmallPixels } from '../../pipeline/dataset/images.ts';
-import { pixelBombPng, tempDir } from './fixtures.ts';
+import { pixelBombPng, tempDir, removeTempDirs } from './fixtures.ts';
 
 /** 40×20 pixels: left half red, right half blue. */
 function halves(): Buffer {
@@ -42,6 +42,8 @@ async function expectError(promise: Promise<unknown>, code: string, name: string
   expect(isVitrineError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
   expect((error as Error).message).toContain(name);
 }
+
+afterAll(removeTempDirs);
 
 describe('prepareModelInput', () => {
   it('returns size×size×3 RGB and letterboxes a wide image with black bars', async () => {

@@ -1,13 +1,13 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv, writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { prepareModelInput } from '../../pipeline/dataset/images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { tempDir } from './fixtures.ts';
+import { tempDir, removeTempDirs } from './fixtures.ts';
 
 /*
  * Slow-ish (a few seconds): ~40 real museum photographs from the shared Egyptian antiquities set,
@@ -16,6 +16,8 @@ import { tempDir } from './fixtures.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const source = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities');
+
+afterAll(removeTempDirs);
 
 describe('dataset on real museum images (slow)', () => {
   it('builds a dataset where identical photographs share a split', async () => {

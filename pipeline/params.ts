@@ -302,6 +302,17 @@ export async function loadParams({ file, name = path.basename(file) }: { file: s
   return validateParams({ raw: doc.toJS(), file: name, lineOf });
 }
 
+/**
+ * The params keys that shape a model and its evaluation. A model evaluated under other values of
+ * these is not the model being promoted; the other keys (catalogue title, report links…) are not.
+ */
+export const MODEL_PARAM_KEYS = ['collection.vocabulary', 'dataset', 'backbone', 'train', 'evaluate', 'gate'] as const;
+
+/** Just the model-shaping params, for hashing into metrics.json's inputs. */
+export function modelParams(params: Params): Record<string, unknown> {
+  return Object.fromEntries(MODEL_PARAM_KEYS.map((key) => [key, paramAt(params, key)]));
+}
+
 /** Value at a dotted key such as "train.epochs" (for stage fingerprints and `params diff`). */
 export function paramAt(params: Params, key: string): unknown {
   return valueAt(params, key.split('.'));

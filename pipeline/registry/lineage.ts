@@ -6,7 +6,7 @@ import git from 'isomorphic-git';
 import { hashFile, hashTree } from '../data/hash.ts';
 import { readDvcFile } from '../data/dvcfile.ts';
 import type { Clock } from '../log.ts';
-import type { Params } from '../params.ts';
+import { modelParams, type Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { hashJson, readLock } from '../stages/graph.ts';
 import type { Metrics, ModelInfo } from '../types.ts';
@@ -53,7 +53,7 @@ export async function currentInputs({ ws, params }: { ws: Workspace; params: Par
     dataSource = 'data/';
   }
   const labels = (await exists(ws.labels)) ? await hashFile({ file: ws.labels }) : 'absent';
-  return { data, dataSource, labels, params: hashJson(params) };
+  return { data, dataSource, labels, params: hashJson(modelParams(params)) };
 }
 
 const PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'nsfwjs', 'isomorphic-git', 'sharp'];

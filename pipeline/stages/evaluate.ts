@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
@@ -5,7 +6,8 @@ import { writeJsonAtomic } from '../fs.ts';
 import { classifyObjects } from '../model/predict.ts';
 import { readModelInfo } from '../model/io.ts';
 import { VitrineError } from '../errors.ts';
-import { paramsSchema } from '../params.ts';
+import { MODEL_PARAM_KEYS } from '../params.ts';
+import { folderMatches } from '../registry/store.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
@@ -34,10 +36,10 @@ export const evaluateStage: Stage = {
   name: 'evaluate',
   summary: 'Score the trained model on the test split, compare it with the promoted model on the same objects, and check the promotion gate.',
   deps: {
-    // labels.csv and data.dvc are hashed into metrics.json's inputs; every params section is too
-    // (promotion refuses a model whose params changed), so any params change reruns this stage.
+    // labels.csv, data.dvc and the model-shaping params are hashed into metrics.json's inputs
+    // (promotion refuses a model whose inputs changed), so a change to any of them reruns this stage.
     paths: ['labels.csv', 'data.dvc'],
-    params: Object.keys(paramsSchema.shape),
+    params: [...MODEL_PARAM_KEYS],
     stages: ['dataset', 'train'],
   },
   outs: ['.vitrine/evaluate'],
@@ -47,7 +49,15 @@ export const evaluateStage: Stage = {
     if (wanted === 'none') return { baseline: null };
     try {
       const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
-      return { baseline: findVersion({ state, version: wanted })?.version ?? null };
+      const baseline = findVersion({ state, version: wanted });
+      // Promoting the model this stage just evaluated makes it the baseline of itself: nothing new
+      // to compare with, so the baseline stays the one it was evaluated against.
+      const manifest = baseline?.registration?.manifest;
+      if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
+        const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
+        return { baseline: metrics.baseline?.version ?? null };
+      }
+      return { baseline: baseline?.version ?? null };
     } catch {
       return { baseline: null };
     }

@@ -62,7 +62,7 @@ describe('the demo loop end to end', () => {
       await expect(access(path.join(root, file)), file).resolves.toBeUndefined();
     }
     const second = await stageStatuses();
-    expect(Object.values(second).every((s) => s === 'skipped')).toBe(true);
+    expect(second).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'skipped', catalogue: 'skipped' });
     // The demo command is idempotent too.
     await vitrine('demo');
     expect(git('status', '--porcelain')).toBe('');
@@ -73,13 +73,15 @@ describe('the demo loop end to end', () => {
     await vitrine('demo', '--fix-labels');
     git('commit', '-qam', 'Correct wrong labels');
     const statuses = await stageStatuses();
-    expect(statuses.dataset).toBe('ran');
-    expect(statuses.train).toBe('ran');
-    expect(statuses.evaluate).toBe('ran');
+    expect(statuses).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
     const metrics = JSON.parse(await readFile(path.join(root, '.vitrine/evaluate/metrics.json'), 'utf8')) as Metrics;
     expect(metrics.baseline?.version).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(['better', 'worse', 'no detectable difference']).toContain(metrics.baseline?.comparison.verdict);
     const report = await readFile(path.join(root, '.vitrine/report/report.md'), 'utf8');
     expect(report.split('\n')[0]).toMatch(/better|worse|no detectable difference/i);
+    const { stdout } = await vitrine('models', 'list', '--json');
+    expect(stdout).toContain('v1.1.0');
+    const { stdout: shown } = await vitrine('models', 'show', 'prod', '--json');
+    expect(JSON.parse(shown).version).toBe('v1.1.0');
   });
 });

@@ -116,6 +116,9 @@ describe('catalogue site', () => {
     await page.waitForFunction((w) => (document.getElementById('status')?.textContent ?? '').includes(w), word);
     const titles = await results();
     expect(titles).toContain(target.title);
+    // Result cards show the smallest thumbnail with its alt text.
+    expect(await page.locator('#results img').first().getAttribute('src')).toMatch(/^\/vitrine-test\/media\/.*-240\.webp$/);
+    expect(await page.locator('#results img').first().getAttribute('alt')).toMatch(/^Photograph of /);
     await page.screenshot({ path: path.join(shots, 'site-test-search.png') });
   });
 

@@ -23,7 +23,8 @@ export function terminalLogger({
   const place = (where?: Where) => {
     if (!where) return '';
     const file = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
-    return [file, where.object ? `object ${where.object}` : ''].filter(Boolean).join(', ') + ': ';
+    const parts = [file, where.object ? `object ${where.object}` : ''].filter(Boolean);
+    return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
   const annotate = (level: 'warning' | 'error', message: string, where?: Where) => {
     // Workflow commands put the message on the line of the file in the pull request's diff.

@@ -112,3 +112,18 @@ describe('demo collection', () => {
     expect(second.batch).toBe(2);
   });
 });
+
+describe('the repository\'s demo files', () => {
+  it('data.dvc and labels.csv are exactly what `vitrine demo` generates with the default params', async () => {
+    const repo = path.resolve(import.meta.dirname, '..', '..');
+    const root = await tempRoot();
+    const ws = workspace(root);
+    await generateDemo({ ws, params: defaultParams(), log: silentLogger });
+    const { hashTree } = await import('../../pipeline/data/hash.ts');
+    const tree = await hashTree({ dir: ws.data });
+    const committed = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    expect(committed).toContain(`- md5: ${tree.md5}\n`);
+    expect(committed).toContain(`  nfiles: ${tree.nfiles}\n`);
+    expect(await readFile(ws.labels, 'utf8')).toBe(await readFile(path.join(repo, 'labels.csv'), 'utf8'));
+  });
+});

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { memoryLogger, type Clock } from '../../pipeline/log.ts';
-import { defaultParams } from '../../pipeline/params.ts';
+import { defaultParams, modelParams } from '../../pipeline/params.ts';
 import { workspace, type Workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
@@ -104,7 +104,7 @@ describe('evaluate stage', () => {
     expect(metrics.leastConfident[0]!.confidence).toBeCloseTo(least.candidate.confidence, 5);
     // Inputs: what promotion compares against.
     const labelsMd5 = createHash('md5').update(await readFile(ws.labels)).digest('hex');
-    expect(metrics.inputs).toEqual({ data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/), labels: labelsMd5, params: hashJson(params), commit });
+    expect(metrics.inputs).toEqual({ data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/), labels: labelsMd5, params: hashJson(modelParams(params)), commit });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
   }, 120_000);
 

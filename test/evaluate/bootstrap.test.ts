@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, mcnemar, pairedBootstrap } from '../../pipeline/evaluate/bootstrap.ts';
 import { seededUniform } from '../../pipeline/evaluate/random.ts';
-import { accuracyOf, macroF1Of, prepare } from '../../pipeline/evaluate/scores.ts';
+import { accuracyOf, eceOf, macroF1Of, prepare } from '../../pipeline/evaluate/scores.ts';
 
 const K = 4;
 
@@ -49,6 +49,24 @@ describe('bootstrap intervals', () => {
     // For accuracy the 95% interval is close to the normal approximation ±1.96·sqrt(p(1-p)/n).
     const p = b.accuracy.value;
     expect(b.accuracy.high - b.accuracy.low).toBeCloseTo(2 * 1.96 * Math.sqrt((p * (1 - p)) / 1600), 1);
+  });
+
+  it('widens an interval that resampling bias pushed past its own value (ECE)', () => {
+    // Five bins, each perfectly calibrated (confidence 0.55 with 11 of 20 right, ... 0.95 with 19 of
+    // 20): ECE is 0, but a resample almost never keeps all five exact, so nearly every resampled ECE
+    // is above 0 and the plain percentile interval would leave 0 out.
+    const y: number[] = [];
+    const probs: number[][] = [];
+    [0.55, 0.65, 0.75, 0.85, 0.95].forEach((c) => {
+      for (let i = 0; i < 20; i++) {
+        y.push(i < Math.round(c * 20) ? 0 : 1);
+        probs.push([c, 1 - c]);
+      }
+    });
+    const r = bootstrapIntervals({ prepared: prepare({ y, probs }), statistics: { ece: (p) => eceOf(p) }, resamples: 300 });
+    expect(r.ece.value).toBeLessThan(1e-9);
+    expect(r.ece.low).toBe(r.ece.value);
+    expect(r.ece.high).toBeGreaterThan(0.05);
   });
 
   it('is a zero-width interval with no objects', () => {

@@ -12,6 +12,7 @@ import { assignStage, registerVersion, type Headline } from '../registry/registr
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { manifestOf, pushFiles, type ModelRemote } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
+import { readFileAtRef } from '../data/git.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
 
 /*
@@ -55,6 +56,28 @@ export function checkInputs({ metrics, current }: { metrics: Metrics; current: C
   );
 }
 
+/** The files a model version's lineage points at in its commit. */
+const RECORDED_FILES = ['labels.csv', 'data.dvc', 'params.yaml'] as const;
+
+/**
+ * Refuse when labels, data pointer or params differ from the commit the version would be tagged on:
+ * the tag would then claim a lineage the commit does not hold.
+ */
+export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; commit: string }): Promise<void> {
+  const uncommitted: string[] = [];
+  for (const file of RECORDED_FILES) {
+    const committed = await readFileAtRef({ dir: ws.root, ref: commit, filepath: file });
+    const now = await readFile(path.join(ws.root, file), 'utf8').catch(() => null);
+    if (committed !== now) uncommitted.push(file);
+  }
+  if (uncommitted.length === 0) return;
+  throw new VitrineError(
+    'PROMOTE_UNCOMMITTED',
+    `${uncommitted.join(', ')} ${uncommitted.length === 1 ? 'has' : 'have'} changes that are not committed. A model version is tagged on a commit and records the labels, data and parameters of that commit, so commit the changes (in a pull request, as staff do) and run again. Nothing was registered.`,
+    { files: uncommitted },
+  );
+}
+
 /** The promotion, with the remote and predictor injectable for tests; the stage calls it with the defaults. */
 export async function promote({ ctx, remote, predict }: { ctx: StageContext; remote?: ModelRemote; predict?: PredictObjects }): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
   const { ws, params, log, clock, env } = ctx;
@@ -69,6 +92,7 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
   }
   const commit = await headCommit({ dir: ws.root });
   if (!commit) throw new VitrineError('REGISTRY_NO_GIT', `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`, {});
+  await checkCommitted({ ws, commit });
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });

@@ -71,9 +71,14 @@ describe('the demo loop end to end', () => {
   it('retrains after the label-correction pull request and compares with the promoted model', async () => {
     git('checkout', '-q', '-b', 'fix-labels');
     await vitrine('demo', '--fix-labels');
+    // Promotion tags a commit, so it refuses labels that are not committed yet...
+    const log = memoryLogger();
+    expect(await main(['run'], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
+    expect(log.lines.map((l) => l.message).join('\n')).toContain('labels.csv has changes that are not committed');
     git('commit', '-qam', 'Correct wrong labels');
+    // ...and once they are, only promotion and the catalogue are left to run.
     const statuses = await stageStatuses();
-    expect(statuses).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
+    expect(statuses).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'ran', catalogue: 'ran' });
     const metrics = JSON.parse(await readFile(path.join(root, '.vitrine/evaluate/metrics.json'), 'utf8')) as Metrics;
     expect(metrics.baseline?.version).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(['better', 'worse', 'no detectable difference']).toContain(metrics.baseline?.comparison.verdict);

@@ -4,12 +4,16 @@ import type { Metrics, ModelScores } from '../types.ts';
 const fmt = (x: number) => x.toFixed(3);
 
 /**
- * The promotion gate from `params.gate`. Every model: macro-F1 at least `min_macro_f1`, and no class
+ * The promotion gate from `params.gate`. Every model: some labelled test objects, macro-F1 at least `min_macro_f1`, and no class
  * F1 below `min_class_f1` (classes with test objects only: one without any cannot be judged). With a
  * baseline, also: macro-F1 no more than `max_macro_f1_drop` below the baseline's on the same objects.
  */
 export function checkGate({ candidate, baseline, gate }: { candidate: ModelScores; baseline: ModelScores | null; gate: Params['gate'] }): Metrics['gate'] {
   const checks: Metrics['gate']['checks'] = [];
+  const scored = candidate.perClass.reduce((s, c) => s + c.support, 0);
+  if (scored === 0) {
+    checks.push({ name: 'labelled test objects to score', passed: false, detail: 'no labelled test objects: label more objects (about a fifth of them land in the test split)' });
+  }
   const f1 = candidate.macroF1.value;
   checks.push({
     name: 'macro-F1 at least the minimum',

@@ -5,7 +5,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { ModelInfo, Prediction } from '../types.ts';
 import { BUILTINS } from './backbone.ts';
-import { selectBackend } from './backend.ts';
+import { selectBackend, type SelectedBackend } from './backend.ts';
 import { embedImages } from './embed.ts';
 import { predictProbabilities } from './head.ts';
 import { loadModel } from './io.ts';
@@ -36,7 +36,9 @@ export function backboneParamsOf({ info, fallback }: { info: ModelInfo; fallback
     ...fallback,
     name,
     source: name === 'custom' ? b.source : '',
-    layer: b.layer ?? (builtin ? builtin[2]! : fallback.layer),
+    // A built-in's id holds the layer as asked for (an alias such as "feature_vector"), which is what
+    // reproduces the same id and so the same embedding cache; a custom backbone records its layer.
+    layer: builtin && name !== 'custom' ? builtin[2]! : (b.layer ?? fallback.layer),
     input_size: b.inputSize,
     fit: b.fit,
     input_range: b.inputRange ?? fallback.input_range,
@@ -77,18 +79,21 @@ export async function classifyObjects({
   modelDir,
   objects,
   log,
+  backend: selected,
 }: {
   ws: Workspace;
   params: Params;
   modelDir: string;
   objects: ObjectToClassify[];
   log: Logger;
+  /** The backend to run the head on; by default the one `train.backend` selects. */
+  backend?: SelectedBackend;
 }): Promise<Classified> {
   const missing = objects.filter((o) => !o.image || !o.imageMd5);
   if (missing.length > 0) {
     throw new VitrineError('PREDICT_NO_IMAGE', `${missing.length} object(s) have no image to classify, e.g. "${missing[0]!.id}".`, { objects: missing.map((o) => o.id) });
   }
-  const { tf, name: backend } = await selectBackend({ preference: params.train.backend, log });
+  const { tf, name: backend } = selected ?? (await selectBackend({ preference: params.train.backend, log }));
   const { model, info } = await loadModel({ dir: modelDir, tf });
   try {
     const backbone = backboneParamsOf({ info, fallback: params.backbone });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import { selectBackend } from '../model/backend.ts';
 import { classifyObjects } from '../model/predict.ts';
 import { readModelInfo } from '../model/io.ts';
 import { VitrineError } from '../errors.ts';
@@ -72,17 +73,17 @@ export const evaluateStage: Stage = {
     const classOf = new Map(labels.map((l, i) => [l, i]));
     const test = dataset.objects.filter((o): o is DatasetObject & { label: string } => o.split === 'test' && o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '');
     if (test.length === 0) log.warn('There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth of them land in the test split).');
-    const short = labels.filter((l) => test.filter((o) => o.label === l).length < params.dataset.min_test_per_class);
-    if (test.length > 0 && short.length > 0) log.warn(`Few test objects for ${short.join(', ')} (fewer than ${params.dataset.min_test_per_class} each): their scores are rough.`);
     const y = test.map((o) => classOf.get(o.label)!);
 
-    const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log });
+    // One backend for both models (and one notice in the log).
+    const backend = await selectBackend({ preference: params.train.backend, log });
+    const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log, backend });
 
     let baseline: { version: string; classified: Awaited<ReturnType<typeof classifyObjects>> } | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
-        baseline = { version: resolved.version, classified: await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log }) };
+        baseline = { version: resolved.version, classified: await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend }) };
         const baseLabels = baseline.classified.info.labels;
         if (baseLabels.join('\n') !== labels.join('\n')) {
           log.warn(`The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`);

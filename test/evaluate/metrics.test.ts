@@ -34,6 +34,12 @@ describe('promotion gate', () => {
     expect(weak.checks[1]!.detail).toContain('mask 0.200');
   });
 
+  it('fails when there are no labelled test objects at all', () => {
+    const g = checkGate({ candidate: scores(0, [['coin', 0, 0], ['mask', 0, 0]]), baseline: null, gate });
+    expect(g.passed).toBe(false);
+    expect(g.checks[0]).toMatchObject({ name: 'labelled test objects to score', passed: false });
+  });
+
   it('does not judge a class with no test objects', () => {
     const g = checkGate({ candidate: scores(0.8, [['coin', 0.8, 5], ['print', 0, 0]]), baseline: null, gate });
     expect(g.passed).toBe(true);

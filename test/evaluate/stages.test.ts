@@ -61,8 +61,8 @@ describe('train stage', () => {
     expect(info.labels).toEqual(dataset.labels);
     expect(info.trainCount).toBe(dataset.objects.filter((o) => o.split === 'train' && o.label !== null).length);
     expect(info.validationCount).toBe(dataset.objects.filter((o) => o.split === 'validation' && o.label !== null).length);
-    expect(info.backbone.id).toMatch(/^nsfwjs-mobilenet_v2@/);
-    expect(info.backbone.embeddingSize).toBe(1280);
+    expect(info.backbone.id.startsWith(`nsfwjs-${params.backbone.name}@`)).toBe(true);
+    expect(info.backbone.embeddingSize).toBeGreaterThan(0);
     expect(info.history.loss).toHaveLength(info.epochs);
     // Flip augmentation: every training and validation image once, every training image mirrored
     // (identical images, which share a split, once).

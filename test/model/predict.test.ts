@@ -93,7 +93,7 @@ describe('predictObjects', () => {
     // InceptionV3 is not loaded: the model's MobileNetV2 embeddings come from the cache.
     const result = await classifyObjects({ ws, params: other, modelDir: ws.model, objects: objects.slice(0, 2), log: silentLogger });
     expect(result.embeddings.computed).toBe(0);
-    expect(backboneParamsOf({ info, fallback: other.backbone })).toMatchObject({ name: 'mobilenet_v2', fit: 'letterbox', layer: info.backbone.id.split('#')[1], input_size: 224 });
+    expect(backboneParamsOf({ info, fallback: other.backbone })).toMatchObject({ name: params.backbone.name, fit: params.backbone.fit, layer: info.backbone.id.split('#')[1], input_size: info.backbone.inputSize });
   });
 
   it('refuses an object without an image, naming it', async () => {

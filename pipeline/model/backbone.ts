@@ -53,6 +53,8 @@ interface Builtin {
   inputSize: number;
   /** The feature layer used when params.backbone.layer is empty. */
   layer: string;
+  /** Short names for long graph node names (the short name goes into the backbone id). */
+  aliases?: Record<string, string>;
   description: string;
 }
 
@@ -69,7 +71,10 @@ export const BUILTINS: Record<BuiltinName, Builtin> = {
     folder: 'mobilenet_v2_mid',
     shards: 2,
     inputSize: 224,
-    layer: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+    layer: 'feature_vector',
+    aliases: {
+      feature_vector: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+    },
     description: 'MobileNetV2 1.4 (TF Hub feature vector, graph model), 1792-d features',
   },
   inception_v3: {
@@ -107,6 +112,14 @@ export function builtinId({ params }: { params: BackboneParams }): string | unde
   if (params.name === 'custom') return undefined;
   const builtin = BUILTINS[params.name];
   return `nsfwjs-${params.name}@${nsfwjsVersion()}#${params.layer || builtin.layer}`;
+}
+
+/** The layer or node name a built-in backbone reads its embedding from (aliases resolved). */
+export function resolveLayer({ params }: { params: BackboneParams }): string {
+  if (params.name === 'custom') return params.layer;
+  const builtin = BUILTINS[params.name];
+  const requested = params.layer || builtin.layer;
+  return builtin.aliases?.[requested] ?? requested;
 }
 
 /** Load the backbone params.backbone names: a built-in (offline) or a custom model by path or URL. */
@@ -150,7 +163,7 @@ export async function loadBackbone({
     id: builtinId({ params })!,
     source: `npm:nsfwjs@${nsfwjsVersion()}/dist/models/${builtin.folder}`,
     licence: BUILTIN_LICENCE,
-    layer: params.layer || builtin.layer,
+    layer: resolveLayer({ params }),
     inputSize: builtin.inputSize,
     fit: params.fit,
     inputRange: params.input_range,
@@ -335,7 +348,7 @@ async function fromArtifacts({
     inputSize,
     fit,
     inputRange,
-    layer: layer || 'output',
+    layer,
     embeddingSize,
     async embed(images) {
       const out: Float32Array[] = [];

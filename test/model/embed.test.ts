@@ -19,7 +19,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const egyptian = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities', 'images');
 let cacheDir: string;
 let items: EmbedItem[];
-const params: Params = { ...defaultParams(), train: { ...defaultParams().train, backend: 'wasm' } };
+const params: Params = { ...defaultParams(), backbone: { ...defaultParams().backbone, name: 'mobilenet_v2_mid' }, train: { ...defaultParams().train, backend: 'wasm' } };
 
 beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-'));
@@ -44,8 +44,8 @@ describe('embedImages', () => {
     const cold = await embedImages({ items: first, params, root, cacheDir, workers: 1, log: silentLogger });
     expect(cold).toMatchObject({ computed: 8, fromCache: 0, backend: 'wasm' });
     expect(cold.vectors.size).toBe(8);
-    expect(cold.backbone).toMatchObject({ inputSize: 224, embeddingSize: 1280 });
-    for (const v of cold.vectors.values()) expect(v).toHaveLength(1280);
+    expect(cold.backbone).toMatchObject({ inputSize: 224, embeddingSize: 1792, id: expect.stringMatching(/^nsfwjs-mobilenet_v2_mid@.*#feature_vector$/) });
+    for (const v of cold.vectors.values()) expect(v).toHaveLength(1792);
 
     // A labels-only pull request: the same objects and images (labels are not part of the key).
     const log = memoryLogger();

@@ -107,15 +107,21 @@ const STAGE_SUMMARIES: Record<StageName, string> = {
   catalogue: 'Build the public catalogue site (Astro) and its search index (Pagefind).',
 };
 
+/** With --json, these stage commands print their result document (for scripts) instead of the run table. */
+const JSON_RESULT: Partial<Record<StageName, (ctx: CommandContext) => string>> = {
+  evaluate: (ctx) => path.join(ctx.ws.evaluate, 'metrics.json'),
+  report: (ctx) => path.join(ctx.ws.report, 'report.json'),
+};
+
 const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   name,
   summary: STAGE_SUMMARIES[name],
-  help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to .vitrine/.`,
+  help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to .vitrine/.${JSON_RESULT[name] ? `\nWith --json, prints ${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.` : ''}`,
   options: { force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` } },
-  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force)),
+  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
 }));
 
-async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean): Promise<number> {
+async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean, jsonResult?: string): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const stages = await loadStages();
   const started = performance.now();
@@ -128,7 +134,7 @@ async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boo
     onOutcome: (o: StageOutcome) => ctx.log.info(`${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`),
   });
   const total = (performance.now() - started) / 1000;
-  if (ctx.json) ctx.out(`${JSON.stringify({ stages: outcomes, durationMs: Math.round(total * 1000) }, null, 2)}\n`);
+  if (ctx.json) ctx.out(jsonResult ? await readFile(jsonResult, 'utf8') : `${JSON.stringify({ stages: outcomes, durationMs: Math.round(total * 1000) }, null, 2)}\n`);
   ctx.log.info(`Done in ${formatSeconds(total)}: ${outcomes.filter((o) => o.status === 'ran').length} ran, ${outcomes.filter((o) => o.status === 'skipped').length} skipped.`);
   if (outcomes.some((o) => o.name === 'catalogue')) ctx.log.info(whereThingsAre(ctx));
   return 0;

@@ -63,6 +63,9 @@ describe('the demo loop end to end', () => {
     }
     const second = await stageStatuses();
     expect(second).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'skipped', catalogue: 'skipped' });
+    // Scripts read the results with --json.
+    expect(JSON.parse((await vitrine('evaluate', '--json')).stdout).schema).toBe('vitrine.metrics/1');
+    expect(JSON.parse((await vitrine('data', 'status', '--json')).stdout)).toBeTypeOf('object');
     // The demo command is idempotent too.
     await vitrine('demo');
     expect(git('status', '--porcelain')).toBe('');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
@@ -30,31 +31,29 @@ export interface TreeHash {
   entries: TreeEntry[];
 }
 
-// Files up to this size are read in one call: most collection images are far smaller.
-const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 const CHUNK = 1024 * 1024;
+let shared: Buffer | undefined;
 
 /** md5 (hex) of a file's raw bytes. */
 export async function hashFile({ file }: { file: string }): Promise<string> {
-  const info = await statOrMissing(file);
-  return md5OfFile(file, Number(info.size));
+  await statOrMissing(file);
+  return md5OfFileSync(file);
 }
 
-async function md5OfFile(file: string, size: number): Promise<string> {
-  if (size <= WHOLE_READ_LIMIT) {
-    return createHash('md5').update(await readFile(file)).digest('hex');
-  }
+/*
+ * Synchronous reads into one reused buffer: for many small files this is about twice as fast as
+ * promise-based reads (no per-call promise and buffer allocation) and on par with md5sum. Callers
+ * yield to the event loop between files.
+ */
+function md5OfFileSync(file: string): string {
+  shared ??= Buffer.allocUnsafe(CHUNK);
   const hash = createHash('md5');
-  const handle = await open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
+    let n: number;
+    while ((n = readSync(fd, shared, 0, CHUNK, null)) > 0) hash.update(shared.subarray(0, n));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return hash.digest('hex');
 }
@@ -239,13 +238,10 @@ export async function mapPool<T, R>(items: T[], jobs: number, fn: (item: T, inde
 export async function hashTree({
   dir,
   stateFile,
-  jobs = 8,
   onFile,
 }: {
   dir: string;
   stateFile?: string;
-  /** Files read at once (reads overlap; hashing itself runs on one core). */
-  jobs?: number;
   /** Called after each file, e.g. to tick a progress bar. */
   onFile?: (entry: TreeEntry, fromState: boolean) => void;
 }): Promise<TreeHash> {
@@ -253,23 +249,32 @@ export async function hashTree({
   const relpaths = await listFiles({ dir: absDir });
   const state = await HashState.load({ file: stateFile });
   const seen = new Set<string>();
-  const entries = await mapPool(relpaths, jobs, async (relpath) => {
+  const entries: TreeEntry[] = [];
+  let sinceYield = 0;
+  for (const relpath of relpaths) {
     const abs = path.join(absDir, ...relpath.split('/'));
     seen.add(abs);
-    const info = await stat(abs, { bigint: true });
+    const info = statSync(abs, { bigint: true });
     const size = Number(info.size);
     let md5 = state.get(abs, info);
     const fromState = md5 !== undefined;
     if (md5 === undefined) {
-      md5 = await md5OfFile(abs, size);
+      md5 = md5OfFileSync(abs);
+      sinceYield += size;
       // Only remember the hash if the file did not change while it was read.
-      const after = await stat(abs, { bigint: true });
+      const after = statSync(abs, { bigint: true });
       if (after.mtimeNs === info.mtimeNs && after.size === info.size) state.set(abs, info, md5);
     }
     const entry = { md5, relpath, size };
+    entries.push(entry);
     onFile?.(entry, fromState);
-    return entry;
-  });
+    sinceYield += 4096;
+    if (sinceYield >= 16 * 1024 * 1024) {
+      // Let timers, progress output and servers run between files.
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   state.prune(absDir, seen);
   await state.save();
   return {

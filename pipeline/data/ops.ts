@@ -54,7 +54,7 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const files = await listFiles({ dir });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
-  const tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), jobs, onFile: () => hashing.tick() });
+  const tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick() });
   hashing.done();
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
   let stored = 0;
@@ -243,7 +243,7 @@ export async function checkoutData({ root, log, target = 'data', force = false, 
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
   try {
-    present = await hashTree({ dir: t.dir, stateFile: stateFileOf(root), jobs });
+    present = await hashTree({ dir: t.dir, stateFile: stateFileOf(root) });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
@@ -350,7 +350,7 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
   const dir = t?.dir ?? resolveOutPath({ root: absRoot, dvcFile, out: { md5: '', path: target } });
   let tree: TreeHash | undefined;
   try {
-    tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), jobs: 8 });
+    tree = await hashTree({ dir, stateFile: stateFileOf(absRoot) });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }

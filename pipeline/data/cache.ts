@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { manifestBytes } from './hash.ts';
+import { manifestBytes, md5OfFileSync } from './hash.ts';
 
 /*
  * The DVC 3.x object layout, shared by the local cache and remotes: `files/md5/ab/cdef…` where
@@ -39,6 +40,22 @@ const CHUNK = 1024 * 1024;
 export async function copyVerified({ src, dest, md5, readOnly = false, what }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string }): Promise<void> {
   await mkdir(path.dirname(dest), { recursive: true });
   const temp = tempName(dest);
+  const info = await stat(src);
+  if (info.isFile()) {
+    // A regular file: let the kernel copy it (a reflink where the filesystem allows), then check the copy.
+    try {
+      await copyFile(src, temp, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
+      const actual = md5OfFileSync(temp);
+      if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: what ?? src });
+      await chmod(temp, readOnly ? 0o444 : 0o644);
+      await rename(temp, dest);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return;
+  }
+  // Anything else (a pipe, a device): stream it, hashing on the way.
   const hash = createHash('md5');
   try {
     const input = await open(src, 'r');

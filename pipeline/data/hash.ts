@@ -45,7 +45,8 @@ export async function hashFile({ file }: { file: string }): Promise<string> {
  * promise-based reads (no per-call promise and buffer allocation) and on par with md5sum. Callers
  * yield to the event loop between files.
  */
-function md5OfFileSync(file: string): string {
+/** md5 of a file, read synchronously (for short files, or inside a loop that yields between files). */
+export function md5OfFileSync(file: string): string {
   shared ??= Buffer.allocUnsafe(CHUNK);
   const hash = createHash('md5');
   const fd = openSync(file, 'r');

@@ -9,6 +9,7 @@ import { silentLogger } from '../pipeline/log.ts';
 import { defaultParams, type Params } from '../pipeline/params.ts';
 import { selectBackend } from '../pipeline/model/backend.ts';
 import { embedImages, type EmbedItem } from '../pipeline/model/embed.ts';
+import { appendSegment, compactStore, openStore } from '../pipeline/model/embedding-store.ts';
 import { fitLinearProbe, predictLinearProbe } from '../pipeline/model/linear-probe.ts';
 
 /*
@@ -23,7 +24,7 @@ import { fitLinearProbe, predictLinearProbe } from '../pipeline/model/linear-pro
 const root = path.resolve(import.meta.dirname, '..');
 const egyptian = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities');
 /** L2 penalty of the logistic head (chosen in docs/backbone.md; the same for every backbone). */
-const L2 = 1e-2;
+const L2 = 0.1;
 
 interface Row {
   id: string;
@@ -70,6 +71,31 @@ export function crossMuseum({ rows, vectors, flipped, train, test }: { rows: Row
   return { n: te.length, ...bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples: 1000 }) };
 }
 
+/** Writing and reading the embedding cache of a 10,000-object collection (1,792 numbers each). */
+export async function storeAtScale(): Promise<void> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'vitrine-bench-store-'));
+  try {
+    const dim = 1792;
+    const entries: [string, Float32Array][] = Array.from({ length: 10_000 }, (_, i) => [md5Of(new TextEncoder().encode(String(i))), Float32Array.from({ length: dim }, (_, j) => Math.sin(i + j))]);
+    let started = performance.now();
+    // As a cold run writes it: a segment every 512 vectors, then merged.
+    for (let i = 0; i < entries.length; i += 512) await appendSegment({ folder, entries: entries.slice(i, i + 512) });
+    const writeMs = performance.now() - started;
+    started = performance.now();
+    await compactStore({ store: await openStore({ folder }) });
+    const compactMs = performance.now() - started;
+    started = performance.now();
+    const store = await openStore({ folder });
+    const readMs = performance.now() - started;
+    console.log(
+      `\nEmbedding cache, 10,000 objects × ${dim}: written in ${(writeMs / 1000).toFixed(2)} s (${Math.ceil(entries.length / 512)} segments), merged in ${(compactMs / 1000).toFixed(2)} s, ` +
+        `read back in ${(readMs / 1000).toFixed(2)} s (${store.vectors.size} vectors, ${store.segments.length} file).`,
+    );
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const { rows, items } = await readEgyptian();
   const cores = availableParallelism();
@@ -91,6 +117,8 @@ export async function run(): Promise<void> {
     const all = cores > 1 ? await throughput({ items: sample, backend, workers: cores }) : one;
     console.log(`  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} images/s   (${sample.length} images)`);
   }
+
+  await storeAtScale();
 
   const params = defaultParams();
   const cacheDir = path.join(tmpdir(), 'vitrine-bench-embeddings');
@@ -114,4 +142,39 @@ export async function run(): Promise<void> {
   }
 }
 
-if (import.meta.main) await run();
+/**
+ * The backbone comparison of docs/backbone.md through the production embedding path:
+ * `npx node bench/model.ts --compare` (embeds the set once per configuration; cached afterwards).
+ * The crop rows of the docs need the letterbox bars trimmed first and are not repeated here.
+ */
+export async function compare(): Promise<void> {
+  const { rows, items } = await readEgyptian();
+  const cacheDir = path.join(tmpdir(), 'vitrine-bench-embeddings');
+  const configs: { label: string; backbone: Partial<Params['backbone']>; flips?: boolean }[] = [
+    { label: 'mobilenet_v2_mid feature vector [0,1]', backbone: { name: 'mobilenet_v2_mid' } },
+    { label: 'mobilenet_v2_mid feature vector [-1,1]', backbone: { name: 'mobilenet_v2_mid', input_range: '-1,1' } },
+    { label: 'mobilenet_v2_mid feature vector [0,1] + flips', backbone: { name: 'mobilenet_v2_mid' }, flips: true },
+    { label: 'mobilenet_v2 flatten_1 [0,1]', backbone: { name: 'mobilenet_v2' } },
+    { label: 'mobilenet_v2 flatten_1 [-1,1]', backbone: { name: 'mobilenet_v2', input_range: '-1,1' } },
+    { label: 'mobilenet_v2 flatten_1 [0,1] + flips', backbone: { name: 'mobilenet_v2' }, flips: true },
+    { label: 'mobilenet_v2 dense_2 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_2' } },
+    { label: 'mobilenet_v2 dense_3 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_3' } },
+    { label: 'inception_v3 flatten_1 [0,1]', backbone: { name: 'inception_v3' } },
+  ];
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  for (const config of configs.filter((c) => only.length === 0 || only.some((o) => c.label.includes(o)))) {
+    const params = defaultParams();
+    params.backbone = { ...params.backbone, ...config.backbone };
+    const started = performance.now();
+    const embedded = await embedImages({ items, params, root, cacheDir, workers: 0, flips: config.flips ?? false, log: silentLogger });
+    const seconds = (performance.now() - started) / 1000;
+    const vectors = items.map((item) => embedded.vectors.get(item.key)!);
+    const flipped = config.flips ? items.map((item) => embedded.flipped.get(item.key)!) : undefined;
+    const f = (v: { value: number; low: number; high: number }) => `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
+    const a = crossMuseum({ rows, vectors, flipped, train: 'The Metropolitan Museum of Art', test: 'Cleveland Museum of Art' });
+    const b = crossMuseum({ rows, vectors, flipped, train: 'Cleveland Museum of Art', test: 'The Metropolitan Museum of Art' });
+    console.log(`${config.label.padEnd(48)} Met→Cleveland ${f(a.macroF1)}  Cleveland→Met ${f(b.macroF1)}  (${embedded.computed} embedded in ${seconds.toFixed(0)} s)`);
+  }
+}
+
+if (import.meta.main) await (process.argv.includes('--compare') ? compare() : run());

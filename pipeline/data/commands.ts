@@ -1,7 +1,7 @@
 import type { Command } from '../cli/command.ts';
 import { VitrineError } from '../errors.ts';
 import { initData } from './config.ts';
-import { addData, checkoutData, dataStatus, formatBytes, pullData, pushData, type DataStatus } from './ops.ts';
+import { addData, checkoutData, dataStatus, formatBytes, plural, pullData, pushData, type DataStatus } from './ops.ts';
 
 /*
  * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC.
@@ -23,11 +23,11 @@ function jobsOf(values: Record<string, unknown>): number | undefined {
 export function describeStatus(status: DataStatus): string[] {
   const lines: string[] = [];
   if (!status.recorded) {
-    lines.push(status.workspace ? `data/ is not versioned yet (${status.workspace.nfiles} files). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
+    lines.push(status.workspace ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
     return lines;
   }
   if (!status.workspace) lines.push(`data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace('  ', ' '));
-  else if (status.clean) lines.push(`data/ matches data.dvc (${status.workspace.nfiles} files, ${formatBytes(status.workspace.size)}).`);
+  else if (status.clean) lines.push(`data/ matches data.dvc (${plural(status.workspace.nfiles, 'file')}, ${formatBytes(status.workspace.size)}).`);
   else {
     const { added, removed, modified } = status.changes;
     lines.push(`data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`);

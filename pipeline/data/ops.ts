@@ -78,7 +78,7 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
   await writeDvcFile({ file: dvcFile, outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }] });
   await ensureGitignored({ root: absRoot, target });
-  log.info(`Recorded ${target}/: ${tree.nfiles} files, ${formatBytes(tree.size)} (${stored} new in the cache). Commit ${target}.dvc to keep this version.`);
+  log.info(`Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache). Commit ${target}.dvc to keep this version.`);
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }
 
@@ -94,6 +94,11 @@ async function ensureGitignored({ root, target }: { root: string; target: string
   }
   if (text.split(/\r?\n/).includes(line)) return;
   await appendFile(file, `${text && !text.endsWith('\n') ? '\n' : ''}${line}\n`);
+}
+
+/** "1 file", "3 files". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function formatBytes(n: number): string {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -28,6 +30,7 @@ export const PREPROCESSING_VERSION = 1;
 const FLIP = '|flip';
 /** Images sent to a worker at a time: small enough to balance the load, big enough to batch. */
 const JOB_SIZE = 8;
+const WORKER = new URL('./embed-worker.ts', import.meta.url);
 /** With `workers` 0 (automatic), fewer images than this are embedded on the main thread. */
 const MIN_FOR_WORKERS = 64;
 /** New vectors kept in memory before they are written as a cache segment. */
@@ -139,7 +142,8 @@ export async function embedImages({
     const threads = workers === 0 ? availableParallelism() : workers;
     // A worker needs a few seconds to start its backend and backbone: not worth it for a handful.
     const enough = workers === 0 ? todo.length >= MIN_FOR_WORKERS : todo.length > JOB_SIZE;
-    const useWorkers = isSingleThreaded(backendName) && threads > 1 && enough;
+    // A bundled copy of this module has no embed-worker.ts beside it: then the main thread does the work.
+    const useWorkers = isSingleThreaded(backendName) && threads > 1 && enough && existsSync(fileURLToPath(WORKER));
     log.info(`Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`);
     const progress = log.progress('Embedding images', total);
     let pending: [string, Float32Array][] = [];
@@ -214,7 +218,7 @@ async function runOnWorkers({
   setup: WorkerSetup;
   accept: (results: EmbeddedImage[]) => Promise<void>;
 }): Promise<void> {
-  const pool = Array.from({ length: threads }, () => new Worker(new URL('./embed-worker.ts', import.meta.url), { workerData: setup }));
+  const pool = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: setup }));
   let next = 0;
   try {
     await Promise.all(

@@ -23,7 +23,7 @@ describe('action.yml and the settings readers agree', () => {
 
   it('every action documents every input and output', async () => {
     const names = await actionNames();
-    expect(names).toEqual(['catalogue', 'check-retrain', 'choose-runner', 'pipeline', 'promote', 'report', 'setup-data']);
+    expect(names).toEqual(['catalogue', 'check-retrain', 'choose-runner', 'data-cache', 'pipeline', 'promote', 'report', 'setup-data']);
     for (const name of names) {
       const action = await readAction(name);
       expect(action.description.length, name).toBeGreaterThan(40);

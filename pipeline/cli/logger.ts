@@ -20,9 +20,10 @@ export function terminalLogger({
   now?: () => number;
   every?: number;
 } = {}): Logger {
-  const place = (where?: Where) => {
+  const place = (where: Where | undefined, message: string) => {
     if (!where) return '';
-    const file = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
+    // Many messages already begin with their place ("data.dvc:2: ..."): say it once.
+    const file = where.file && !message.startsWith(where.file) ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
     const parts = [file, where.object ? `object ${where.object}` : ''].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
@@ -33,8 +34,8 @@ export function terminalLogger({
   };
   return {
     info: (message) => write(`${message}\n`),
-    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ${place(where)}${message}\n`)),
-    error: (message, where) => (githubActions ? annotate('error', message, where) : write(`error: ${place(where)}${message}\n`)),
+    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ${place(where, message)}${message}\n`)),
+    error: (message, where) => (githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`)),
     debug: (message) => {
       if (verbose) write(`${githubActions ? '::debug::' : 'debug: '}${message}\n`);
     },

@@ -104,3 +104,11 @@ describe('terminal logger', () => {
     expect(lines.at(-1)).toBe('Embedding images: 100/100 in 50.0 s (2.0/s)');
   });
 });
+
+describe('terminal logger places', () => {
+  it('does not repeat a place the message already starts with', () => {
+    let text = '';
+    terminalLogger({ write: (t) => (text += t) }).error('data.dvc:2: expected "outs:"', { file: 'data.dvc', line: 2 });
+    expect(text).toBe('error: data.dvc:2: expected "outs:"\n');
+  });
+});

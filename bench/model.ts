@@ -112,7 +112,7 @@ export async function run(): Promise<void> {
   }
   for (const backend of available) {
     // The plain JavaScript backend manages ~2 images/s: measure it on fewer images.
-    const sample = items.slice(0, backend === 'cpu' ? 12 : 96);
+    const sample = items.slice(0, backend === 'cpu' ? 16 : 96);
     const one = await throughput({ items: sample, backend, workers: 1 });
     const all = cores > 1 ? await throughput({ items: sample, backend, workers: cores }) : one;
     console.log(`  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} images/s   (${sample.length} images)`);

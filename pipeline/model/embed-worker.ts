@@ -26,12 +26,8 @@ const ready = (async () => {
   return loadBackbone({ params: setup.params.backbone, root: setup.root, tf, log: silentLogger });
 })();
 
-port.on('message', async (job: EmbedJob | 'close') => {
-  if (job === 'close') {
-    (await ready.catch(() => undefined))?.dispose();
-    port.close();
-    return;
-  }
+// The main thread terminates the worker when the work is done; nothing here needs closing first.
+port.on('message', async (job: EmbedJob) => {
   try {
     const backbone = await ready;
     const results = await embedBatch({ backbone, job, maxPixels: setup.params.dataset.image.max_pixels, background: setup.params.dataset.image.background });

@@ -113,6 +113,10 @@ export interface ModelInfo {
     licence: string;
     inputSize: number;
     fit: 'letterbox' | 'crop';
+    /** Pixel scaling before the network: "0,1" or "-1,1". */
+    inputRange: '0,1' | '-1,1';
+    /** The layer (layers model) or graph node (graph model) whose output is the embedding. */
+    layer: string;
     embeddingSize: number;
   };
   /** The TF.js backend that trained it: "tensorflow" (tfjs-node / -gpu), "wasm" or "cpu". */

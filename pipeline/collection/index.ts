@@ -36,7 +36,7 @@ interface CsvRow {
 export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true, info: true }) as typeof records;
+    records = parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (error) {
     const e = error as { lines?: number; message: string };
     throw new VitrineError('CSV_MALFORMED', `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ${e.message}`, { file, line: e.lines }, { cause: error });

@@ -115,7 +115,7 @@ describe('saveModel / loadModel', () => {
     const info: ModelInfo = {
       schema: 'vitrine.model/1',
       labels,
-      backbone: { id: 'test-backbone', source: 'test', licence: 'MIT', inputSize: 224, fit: 'letterbox', embeddingSize: D },
+      backbone: { id: 'test-backbone', source: 'test', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: '', embeddingSize: D },
       backend: tf.getBackend(),
       seed: 42,
       epochs: history.epochs,

@@ -105,7 +105,7 @@ export async function writeModel({ ws, predicts, labels = LABELS, seed = 1 }: { 
   const info: ModelInfo = {
     schema: 'vitrine.model/1',
     labels,
-    backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1', source: 'node_modules/nsfwjs/dist/models/mobilenet_v2', licence: 'MIT', inputSize: 224, fit: 'letterbox', embeddingSize: 1280 },
+    backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1', source: 'node_modules/nsfwjs/dist/models/mobilenet_v2', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: 'global_average_pooling2d_1', embeddingSize: 1280 },
     backend: 'wasm',
     seed,
     epochs: 17,

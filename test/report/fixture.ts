@@ -147,7 +147,7 @@ export async function writeStageOutputs({ ws, objects, head, metrics: override =
   const model: ModelInfo = {
     schema: 'vitrine.model/1',
     labels: VOCABULARY,
-    backbone: { id: metrics.backbone, source: 'nsfwjs', licence: 'MIT', inputSize: 224, fit: 'letterbox', embeddingSize: 1280 },
+    backbone: { id: metrics.backbone, source: 'nsfwjs', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: 'global_average_pooling2d_1', embeddingSize: 1280 },
     backend: 'wasm',
     seed: 42,
     epochs: 12,

@@ -81,6 +81,8 @@ beforeAll(async () => {
   site = await serveSite({ dir: ws.site, base: BASE });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // CI runs two test files at once on two cores: the first search may wait for a busy CPU.
+  page.setDefaultTimeout(90_000);
 }, 180_000);
 
 afterAll(async () => {

@@ -28,6 +28,8 @@ params.demo.unlabelled_per_type = 1;
 params.demo.image_size = 64;
 params.train.workers = 1;
 params.train.epochs = 25;
+// The flip path is off by default; keep it exercised here.
+params.train.augment = true;
 params.evaluate.bootstrap = 200;
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
@@ -64,8 +66,8 @@ describe('train stage', () => {
     expect(info.backbone.id.startsWith(`nsfwjs-${params.backbone.name}@`)).toBe(true);
     expect(info.backbone.embeddingSize).toBeGreaterThan(0);
     expect(info.history.loss).toHaveLength(info.epochs);
-    // Flip augmentation: every training and validation image once, every training image mirrored
-    // (identical images, which share a split, once).
+    // Every training and validation image once, and each training image mirrored when flip
+    // augmentation is on (identical images, which share a split, once).
     const images = (split: string) => new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5)).size;
     expect(info.embeddings.computed + info.embeddings.fromCache).toBe(images('train') * 2 + images('validation'));
     expect(summary).toContain(info.backend);

@@ -91,10 +91,14 @@ const runCommand: Command = {
   summary: 'Run every stage in order, skipping the ones whose inputs have not changed (like dvc repro).',
   args: '[stage...]',
   help: `Stages: ${STAGE_NAMES.join(' → ')}. Name stages to run only them and what they need.`,
-  options: { force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' } },
+  options: {
+    force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' },
+    single: { type: 'boolean', description: 'Run only the named stages, using their upstream outputs as they are.' },
+  },
   async run(ctx, { values, positionals }) {
     for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}". The stages are: ${STAGE_NAMES.join(', ')}.`);
-    return runAndPrint(ctx, positionals as StageName[], Boolean(values.force));
+    if (values.single && positionals.length === 0) throw new VitrineError('USAGE', '--single needs the stages to run, like: npx vitrine run catalogue --single');
+    return runAndPrint(ctx, positionals as StageName[], Boolean(values.force), undefined, Boolean(values.single));
   },
 };
 
@@ -121,7 +125,7 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
 }));
 
-async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean, jsonResult?: string): Promise<number> {
+async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean, jsonResult?: string, single = false): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const stages = await loadStages();
   const started = performance.now();
@@ -130,6 +134,7 @@ async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boo
     stages,
     targets,
     force,
+    single,
     onStage: (name) => ctx.log.debug(`stage ${name}: checking inputs`),
     onOutcome: (o: StageOutcome) => ctx.log.info(`${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`),
   });

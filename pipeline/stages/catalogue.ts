@@ -5,7 +5,8 @@ import type { Stage } from './stage.ts';
 export const catalogueStage: Stage = {
   name: 'catalogue',
   summary: 'Build the public online collection (Astro site with search, annotations and model cards)',
-  deps: { paths: ['site/src', 'site/astro.config.mjs', 'labels.csv', '.vitrine/monitor/drift.json'], params: ['catalogue', 'collection'], stages: ['dataset', 'promote'] },
+  // The registry's files are read by content too: a rollback rewrites them outside `vitrine run`.
+  deps: { paths: ['site/src', 'site/astro.config.mjs', 'labels.csv', '.vitrine/monitor', '.vitrine/registry'], params: ['catalogue', 'collection'], stages: ['dataset', 'promote'] },
   outs: ['.vitrine/catalogue', '.vitrine/site'],
   async run({ ws, params, log, clock }) {
     const { catalogue } = await buildCatalogueData({ ws, params, log, clock });

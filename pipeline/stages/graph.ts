@@ -50,10 +50,18 @@ export async function readLock({ file }: { file: string }): Promise<Lock> {
   return { schema: 'vitrine.lock/1', stages: {} };
 }
 
-/** The stages to run for `targets` (each with its upstream stages), in pipeline order. */
-export function planStages({ stages, targets }: { stages: Stage[]; targets?: StageName[] }): Stage[] {
+/**
+ * The stages to run for `targets` (each with its upstream stages), in pipeline order. `single`
+ * plans the targets alone, trusting the outputs of their upstream stages as they are (like
+ * `dvc repro --single-item`), e.g. to rebuild the catalogue after a rollback without retraining.
+ */
+export function planStages({ stages, targets, single = false }: { stages: Stage[]; targets?: StageName[]; single?: boolean }): Stage[] {
   const byName = new Map(stages.map((s) => [s.name, s]));
   if (!targets || targets.length === 0) return [...stages].sort(byOrder);
+  if (single) {
+    for (const name of targets) if (!byName.has(name)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`, { stage: name });
+    return stages.filter((s) => targets.includes(s.name)).sort(byOrder);
+  }
   const wanted = new Set<StageName>();
   const visit = (name: StageName) => {
     if (wanted.has(name)) return;
@@ -79,6 +87,7 @@ export async function runStages({
   stages,
   targets,
   force = false,
+  single = false,
   onStage,
   onOutcome,
 }: {
@@ -86,12 +95,14 @@ export async function runStages({
   stages: Stage[];
   targets?: StageName[];
   force?: boolean;
+  /** Run only the targets, not their upstream stages. */
+  single?: boolean;
   /** Told before each stage starts, for progress lines. */
   onStage?: (name: StageName) => void;
   /** Told after each stage, ran or skipped. */
   onOutcome?: (outcome: StageOutcome) => void;
 }): Promise<StageOutcome[]> {
-  const plan = planStages({ stages, targets });
+  const plan = planStages({ stages, targets, single });
   const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
   const lock = await readLock({ file: ctx.ws.lock });
   const stateFile = path.join(ctx.ws.work, 'state.json');

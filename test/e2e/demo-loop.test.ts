@@ -92,4 +92,14 @@ describe('the demo loop end to end', () => {
     const { stdout: shown } = await vitrine('models', 'show', 'prod', '--json');
     expect(JSON.parse(shown).version).toBe('v1.1.0');
   });
+
+  it('rolls back to the first version and rebuilds the catalogue without retraining', async () => {
+    await vitrine('models', 'rollback', 'v1.0.0', '--reason', 'test');
+    const { stdout } = await vitrine('run', 'catalogue', '--single', '--json');
+    expect((JSON.parse(stdout) as { stages: { name: string; status: string }[] }).stages.map((s) => `${s.name}:${s.status}`)).toEqual(['catalogue:ran']);
+    expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.0.0');
+    const catalogue = await readFile(path.join(root, '.vitrine/catalogue/catalogue.json'), 'utf8');
+    expect(catalogue).toContain('"modelVersion":"v1.0.0"');
+    expect(catalogue).not.toContain('"modelVersion":"v1.1.0"');
+  });
 });

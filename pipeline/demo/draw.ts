@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../random.ts';
 
 /*
  * Drawings of museum objects as SVG, photographed on a studio backdrop. Each object type has its own

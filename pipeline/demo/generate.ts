@@ -9,7 +9,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { DEMO_TYPES, drawObject, type DemoStyle, type DemoType } from './draw.ts';
-import { childSeed, seededRandom, type Random } from './random.ts';
+import { childSeed, seededRandom, type Random } from '../random.ts';
 
 /*
  * The demo collection: a small museum generated deterministically from a seed — drawings of six

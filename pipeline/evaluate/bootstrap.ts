@@ -1,5 +1,5 @@
 import type { Interval, Verdict } from '../types.ts';
-import { seededUniform } from './random.ts';
+import { seededUniform } from '../random.ts';
 import { subset, type Prepared } from './scores.ts';
 
 /*

@@ -3,7 +3,7 @@ import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { ModelInfo } from '../types.ts';
-import { seededUniform, shuffleInPlace } from '../evaluate/random.ts';
+import { seededUniform, shuffleInPlace } from '../random.ts';
 
 /*
  * The classifier head: a softmax layer (optionally after one hidden ReLU layer) on the backbone's

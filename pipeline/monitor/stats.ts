@@ -2,28 +2,7 @@
  * The statistics behind drift: pure functions over plain arrays, deterministic for a seed. They know
  * nothing about files or models so they can be tested on synthetic data.
  */
-
-/** A small seeded PRNG (mulberry32), so a permutation test gives the same p-value on every machine. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Shuffle `items` in place with a seeded Fisher-Yates. */
-export function shuffleInPlace<T>(items: T[] | Uint8Array, random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = items[i]!;
-    items[i] = items[j]!;
-    items[j] = t as never;
-  }
-}
+import { seededUniform, shuffleInPlace } from '../random.ts';
 
 /** Up to `max` items, chosen at random with a seed, in their original order. */
 export function subsample<T>({ items, max, seed }: { items: T[]; max: number; seed: number }): T[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, mcnemar, pairedBootstrap } from '../../pipeline/evaluate/bootstrap.ts';
-import { seededUniform } from '../../pipeline/evaluate/random.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import { accuracyOf, eceOf, macroF1Of, prepare } from '../../pipeline/evaluate/scores.ts';
 
 const K = 4;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededUniform } from '../../pipeline/evaluate/random.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import { classWeights, historyForInfo, predictProbabilities, trainHead, type LabelledVectors } from '../../pipeline/model/head.ts';
 import { loadModel, saveModel } from '../../pipeline/model/io.ts';
 import { silentLogger } from '../../pipeline/log.ts';

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { computeDrift, MIN_PREDICTIONS, type EmbedImages } from '../../pipeline/monitor/drift.ts';
-import { seededUniform } from '../../pipeline/monitor/stats.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace, type Workspace } from '../../pipeline/paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../../pipeline/types.ts';

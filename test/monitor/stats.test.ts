@@ -6,13 +6,13 @@ import {
   gramMatrix,
   nearestByCosine,
   quantile,
-  seededUniform,
   shares,
   standardisedDifference,
   subsample,
   totalVariation,
   unitVectors,
 } from '../../pipeline/monitor/stats.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 
 /** Seeded standard normal samples (Box-Muller). */
 function gaussians({ n, dim, shift = 0, seed }: { n: number; dim: number; shift?: number; seed: number }): number[][] {

@@ -2,13 +2,13 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError, messageOf } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
-import type { Clock, Logger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import { annotateCollection, predictAnnotations, writeAnnotations, type PredictObjects } from './annotate.ts';
 import { buildCard, renderCardMarkdown, type DatasetSummary, type ModelCard } from './card.ts';
-import { readRegistry, rollback, showVersion, type Headline, type RegistryState } from './registry.ts';
+import { readRegistry, rollback, showVersion, type Headline, type RegistryState, type RollbackOptions } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
 import { folderMatches, restoreFolder, versionCacheDir, type ModelRemote } from './store.ts';
@@ -157,26 +157,14 @@ export async function writeCards({ ws, params, state, log, remote }: { ws: Works
 }
 
 /** Roll production back to `version`, restore its files and re-annotate the collection with it. */
-export async function rollbackAndPublish({
-  ws,
-  params,
-  version,
-  reason = '',
-  clock,
-  log,
-  remote,
-  predict,
-}: {
-  ws: Workspace;
-  params: Params;
-  version: string;
-  reason?: string;
-  clock: Clock;
-  log: Logger;
-  env?: Record<string, string | undefined>;
-  remote?: ModelRemote;
-  predict?: PredictObjects;
-}): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
+export async function rollbackAndPublish(
+  options: RollbackOptions & {
+    env?: Record<string, string | undefined>;
+    remote?: ModelRemote;
+    predict?: PredictObjects;
+  },
+): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
+  const { ws, params, version, log, remote, predict } = options;
   // Restore first: a rollback to files nobody can fetch must not change production.
   const record = await showVersion({ ws, params, version });
   // Checked again under the lock by rollback(); here to fail before restoring and predicting.
@@ -187,7 +175,7 @@ export async function rollbackAndPublish({
   }
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
   const annotations = await predictAnnotations({ ws, params, modelDir: probe.dir, modelVersion: probe.version, log, predict });
-  const result = await rollback({ ws, params, version: probe.version, reason, clock, log });
+  const result = await rollback({ ...options, version: probe.version });
   const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations });
   return { ...result, dir: probe.dir, annotated };
 }

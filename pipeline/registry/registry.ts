@@ -22,16 +22,8 @@ export interface Headline {
   labels: string[];
 }
 
-/** The JSON block of a registration tag (`name@v1.2.0`). */
-export interface Registration {
-  schema: 'vitrine.registration/1';
-  model: string;
-  version: string;
-  /** The version this one was bumped from, null for the first. */
-  previous: string | null;
-  bump: Bump | 'first';
-  /** Why this bump, in plain words. */
-  reason: string;
+/** What to record in a new version (everything but the version number, which the registry decides). */
+export interface RegistrationInput {
   /** The model folder: relpath → md5, stored in the data remote. */
   manifest: Manifest;
   /** metrics.json, model-info.json and the dataset summary, stored in the remote so cards can be rebuilt anywhere. */
@@ -41,6 +33,18 @@ export interface Registration {
   inputs: BumpInputs;
   headline: Headline;
   lineage: Lineage;
+}
+
+/** The JSON block of a registration tag (`name@v1.2.0`): the recorded input plus the version the registry chose. */
+export interface Registration extends RegistrationInput {
+  schema: 'vitrine.registration/1';
+  model: string;
+  version: string;
+  /** The version this one was bumped from, null for the first. */
+  previous: string | null;
+  bump: Bump | 'first';
+  /** Why this bump, in plain words. */
+  reason: string;
 }
 
 /** One registered version and where it stands now. */
@@ -109,16 +113,6 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
   for (const v of list) if (v.active) for (const stage of v.assigned) stages[stage] = v.version;
   for (const [stage, version] of Object.entries(stages)) versions.get(version)!.stages.push(stage);
   return { name, versions: list, stages, deprecated, events };
-}
-
-/** What to record in a new version (everything but the version number, which the registry decides). */
-export interface RegistrationInput {
-  manifest: Manifest;
-  evidence: Manifest | null;
-  remote: string;
-  inputs: BumpInputs;
-  headline: Headline;
-  lineage: Lineage;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -316,21 +310,8 @@ export function findVersion({ state, version }: { state: RegistryState; version:
   return state.versions.find((v) => v.version === wanted) ?? null;
 }
 
-/**
- * Put another registered version (usually an older one) back in `prod`. GTO gives a stage to the
- * highest version that still holds an assignment, so every newer version holding `prod` is first
- * unassigned (`name#prod!#N`), then the version is assigned again (`name#prod#N+1`); the history
- * keeps the promotion, the unassignment and the rollback, each with the reason in its message.
- */
-export async function rollback({
-  ws,
-  params,
-  version,
-  reason = '',
-  clock,
-  log,
-  tagger = DEFAULT_TAGGER,
-}: {
+/** What a rollback needs: the version to put back in `prod` ("v1.2.0", "1.2.0" or "latest") and why. */
+export interface RollbackOptions {
   ws: Workspace;
   params: Params;
   version: string;
@@ -338,7 +319,15 @@ export async function rollback({
   clock: Clock;
   log: Logger;
   tagger?: { name: string; email: string };
-}): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
+}
+
+/**
+ * Put another registered version (usually an older one) back in `prod`. GTO gives a stage to the
+ * highest version that still holds an assignment, so every newer version holding `prod` is first
+ * unassigned (`name#prod!#N`), then the version is assigned again (`name#prod#N+1`); the history
+ * keeps the promotion, the unassignment and the rollback, each with the reason in its message.
+ */
+export async function rollback({ ws, params, version, reason = '', clock, log, tagger = DEFAULT_TAGGER }: RollbackOptions): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
   const name = params.registry.model_name;
   const dir = ws.root;
   return withStageLock({ dir, name, stage: 'prod' }, async () => {

@@ -392,18 +392,21 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
   return status;
 }
 
-/** Which relpaths were added, removed or modified going from `base` to `head`. */
-export function diffEntries(base: ManifestEntry[], head: ManifestEntry[]): { added: string[]; removed: string[]; modified: string[] } {
-  const before = new Map(base.map((e) => [e.relpath, e.md5]));
-  const after = new Map(head.map((e) => [e.relpath, e.md5]));
+/** Which keys were added, removed or changed going from `before` to `after` (in the maps' order). */
+export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: Map<string, V> }): { added: string[]; removed: string[]; changed: string[] } {
   const added: string[] = [];
   const removed: string[] = [];
-  const modified: string[] = [];
-  for (const [relpath, md5] of after) {
-    const old = before.get(relpath);
-    if (old === undefined) added.push(relpath);
-    else if (old !== md5) modified.push(relpath);
+  const changed: string[] = [];
+  for (const [key, value] of after) {
+    if (!before.has(key)) added.push(key);
+    else if (before.get(key) !== value) changed.push(key);
   }
-  for (const relpath of before.keys()) if (!after.has(relpath)) removed.push(relpath);
-  return { added, removed, modified };
+  for (const key of before.keys()) if (!after.has(key)) removed.push(key);
+  return { added, removed, changed };
+}
+
+/** Which relpaths were added, removed or modified going from `base` to `head`. */
+export function diffEntries(base: ManifestEntry[], head: ManifestEntry[]): { added: string[]; removed: string[]; modified: string[] } {
+  const { added, removed, changed } = diffMaps({ before: new Map(base.map((e) => [e.relpath, e.md5])), after: new Map(head.map((e) => [e.relpath, e.md5])) });
+  return { added, removed, modified: changed };
 }

@@ -5,7 +5,7 @@ import { parseLabels } from '../collection/index.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
-import { loadManifest } from '../data/ops.ts';
+import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
@@ -43,15 +43,7 @@ export async function labelsAtCommit({ root, commit }: { root: string; commit: s
 
 /** How two label tables differ: labels changed, lines added (newly labelled) and removed. */
 export function diffLabels({ before, after }: { before: Map<string, string>; after: Map<string, string> }): { changed: string[]; added: string[]; removed: string[] } {
-  const changed: string[] = [];
-  const added: string[] = [];
-  const removed: string[] = [];
-  for (const [id, label] of after) {
-    const old = before.get(id);
-    if (old === undefined) added.push(id);
-    else if (old !== label) changed.push(id);
-  }
-  for (const id of before.keys()) if (!after.has(id)) removed.push(id);
+  const { changed, added, removed } = diffMaps({ before, after });
   return { changed: changed.sort(), added: added.sort(), removed: removed.sort() };
 }
 

@@ -19,6 +19,19 @@ function jobsOf(values: Record<string, unknown>): number | undefined {
   return n;
 }
 
+/** `data push` and `data pull`: the same options, only the direction differs. */
+function transferCommand({ verb, summary, transfer }: { verb: 'push' | 'pull'; summary: string; transfer: typeof pushData }): Command {
+  return {
+    name: `data ${verb}`,
+    summary,
+    options: { remote: remoteOption, jobs: jobsOption },
+    async run(ctx, { values }) {
+      const result = await transfer({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  };
+}
+
 /** Plain-words lines for a status report. */
 export function describeStatus(status: DataStatus): string[] {
   const lines: string[] = [];
@@ -85,24 +98,8 @@ export const dataCommands: Command[] = [
       return 0;
     },
   },
-  {
-    name: 'data push',
-    summary: 'Upload the recorded images the storage remote does not have yet.',
-    options: { remote: remoteOption, jobs: jobsOption },
-    async run(ctx, { values }) {
-      const result = await pushData({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
-      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
-    },
-  },
-  {
-    name: 'data pull',
-    summary: 'Download the recorded images missing from this machine and put them in data/.',
-    options: { remote: remoteOption, jobs: jobsOption },
-    async run(ctx, { values }) {
-      const result = await pullData({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
-      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
-    },
-  },
+  transferCommand({ verb: 'push', summary: 'Upload the recorded images the storage remote does not have yet.', transfer: pushData }),
+  transferCommand({ verb: 'pull', summary: 'Download the recorded images missing from this machine and put them in data/.', transfer: pullData }),
   {
     name: 'data checkout',
     summary: 'Make data/ match data.dvc again, from the local cache.',

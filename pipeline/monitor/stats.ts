@@ -2,6 +2,7 @@
  * The statistics behind drift: pure functions over plain arrays, deterministic for a seed. They know
  * nothing about files or models so they can be tested on synthetic data.
  */
+import { quantile as quantileOfSorted } from '../evaluate/bootstrap.ts';
 import { seededUniform, shuffleInPlace } from '../random.ts';
 
 /** Up to `max` items, chosen at random with a seed, in their original order. */
@@ -99,6 +100,43 @@ export function energyDistance({ distances, inCurrent }: { distances: Float64Arr
   return { value, effect: cross > 0 ? Math.min(1, Math.max(0, value / (2 * cross))) : 0 };
 }
 
+/** Group flags for `referenceCount` reference points followed by `currentCount` current ones (1: current). */
+function groupsOf({ referenceCount, currentCount }: { referenceCount: number; currentCount: number }): Uint8Array {
+  const groups = new Uint8Array(referenceCount + currentCount);
+  groups.fill(1, referenceCount);
+  return groups;
+}
+
+/**
+ * One-sided permutation p-value: (1 + #{statistic of a random split >= observed}) / (1 + permutations),
+ * the splits drawn by shuffling the group flags with `uniform`, so a seed gives the same p-value.
+ */
+function permutationPValue({
+  observed,
+  statistic,
+  referenceCount,
+  currentCount,
+  permutations,
+  uniform,
+}: {
+  observed: number;
+  statistic: (inCurrent: Uint8Array) => number;
+  referenceCount: number;
+  currentCount: number;
+  permutations: number;
+  uniform: () => number;
+}): number {
+  const groups = groupsOf({ referenceCount, currentCount });
+  // Tiny tolerance so permutations equal to the observed split (up to rounding) count as "at least".
+  const bar = observed - 1e-12 * Math.max(1, Math.abs(observed));
+  let atLeast = 0;
+  for (let p = 0; p < permutations; p++) {
+    shuffleInPlace(groups, uniform);
+    if (statistic(groups) >= bar) atLeast++;
+  }
+  return (1 + atLeast) / (1 + permutations);
+}
+
 /**
  * Two-sample permutation test on the energy distance: how often a random split of the pooled points
  * into groups of the same sizes is at least as far apart as the real one. Seeded and deterministic.
@@ -120,18 +158,16 @@ export function energyPermutationTest({
 }): { value: number; effect: number; pValue: number; permutations: number } {
   const n = referenceCount + currentCount;
   if (distances.length !== n * n) throw new RangeError(`distance matrix has ${distances.length} cells, expected ${n}×${n}`);
-  const groups = new Uint8Array(n);
-  groups.fill(1, referenceCount);
-  const observed = energyDistance({ distances, inCurrent: groups });
-  const random = seededUniform(seed);
-  let atLeast = 0;
-  // Tiny tolerance so permutations equal to the observed split (up to rounding) count as "at least".
-  const bar = observed.value - 1e-12 * Math.max(1, Math.abs(observed.value));
-  for (let p = 0; p < permutations; p++) {
-    shuffleInPlace(groups, random);
-    if (energyDistance({ distances, inCurrent: groups }).value >= bar) atLeast++;
-  }
-  return { ...observed, pValue: (1 + atLeast) / (1 + permutations), permutations };
+  const observed = energyDistance({ distances, inCurrent: groupsOf({ referenceCount, currentCount }) });
+  const pValue = permutationPValue({
+    observed: observed.value,
+    statistic: (inCurrent) => energyDistance({ distances, inCurrent }).value,
+    referenceCount,
+    currentCount,
+    permutations,
+    uniform: seededUniform(seed),
+  });
+  return { ...observed, pValue, permutations };
 }
 
 /** Mean, sample standard deviation and count. */
@@ -215,11 +251,10 @@ export function nearestByCosine({
 /** The q-quantile (0-1) of values, linear interpolation between order statistics; 0 for none. */
 export function quantile(values: number[], q: number): number {
   if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  return quantileOfSorted(
+    [...values].sort((a, b) => a - b),
+    Math.min(1, Math.max(0, q)),
+  );
 }
 
 /** Mean nearest-neighbour distances below this (cosine) count as this: "the same photograph". */
@@ -280,15 +315,14 @@ export function noveltyPermutationTest({
 }): { value: number; pValue: number; permutations: number } {
   const n = referenceCount + currentCount;
   if (gram.length !== n * n) throw new RangeError(`similarity matrix has ${gram.length} cells, expected ${n}×${n}`);
-  const groups = new Uint8Array(n);
-  groups.fill(1, referenceCount);
-  const value = noveltyStatistic({ gram, inCurrent: groups });
-  const random = seededUniform(seed ^ 0x5bd1e995);
-  const bar = value - 1e-12 * Math.max(1, Math.abs(value));
-  let atLeast = 0;
-  for (let p = 0; p < permutations; p++) {
-    shuffleInPlace(groups, random);
-    if (noveltyStatistic({ gram, inCurrent: groups }) >= bar) atLeast++;
-  }
-  return { value, pValue: (1 + atLeast) / (1 + permutations), permutations };
+  const value = noveltyStatistic({ gram, inCurrent: groupsOf({ referenceCount, currentCount }) });
+  const pValue = permutationPValue({
+    observed: value,
+    statistic: (inCurrent) => noveltyStatistic({ gram, inCurrent }),
+    referenceCount,
+    currentCount,
+    permutations,
+    uniform: seededUniform(seed ^ 0x5bd1e995),
+  });
+  return { value, pValue, permutations };
 }

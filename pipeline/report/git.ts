@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
-import { readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
-import { VitrineError, isVitrineError } from '../errors.ts';
+import nodeHttp from 'isomorphic-git/http/node';
+import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
+import { VitrineError, isVitrineError, messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
 
 /*
  * The git reading the report needs, over the data layer's helpers: the base of a pull request
- * (which a CI checkout only has as `origin/<branch>`), files at a commit, and the last commit that
- * touched labels.csv.
+ * (which a CI checkout only has as `origin/<branch>`, or not at all when it is shallow, so it is
+ * fetched), files at a commit, and the last commit that touched labels.csv.
  */
 
 /** Resolve a branch, tag or commit; a branch name is also tried as `origin/<name>`. */
@@ -36,4 +38,106 @@ export async function lastCommitTouching({ dir, ref, filepath, depth = 200 }: { 
     // A shallow clone or a file with no history: the lineage just says "unknown".
     return null;
   }
+}
+
+type HttpClient = Parameters<typeof git.fetch>[0]['http'];
+
+/**
+ * The Authorization header git over HTTPS accepts for a GitHub token (as actions/checkout sends
+ * it), or no headers without a token.
+ */
+export function gitAuthHeaders({ token }: { token?: string }): Record<string, string> | undefined {
+  if (!token) return undefined;
+  return { Authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` };
+}
+
+/**
+ * Fetch the base of a pull request into a clone that does not have it (a shallow CI checkout):
+ * asks `remote` which commit the branch or tag `ref` names, then fetches just enough history to
+ * hold it (ensureCommit). A full 40-character commit id is fetched from every branch. Returns the
+ * commit; fails with REPORT_BASE_FETCH_FAILED and the reason in plain words.
+ */
+export async function fetchBase({
+  dir,
+  ref,
+  remote = 'origin',
+  headers,
+  http = nodeHttp,
+  log,
+}: {
+  dir: string;
+  ref: string;
+  remote?: string;
+  /** HTTP headers for the remote, e.g. from gitAuthHeaders. */
+  headers?: Record<string, string>;
+  /** isomorphic-git HTTP client (default: Node's). */
+  http?: HttpClient;
+  log?: Logger;
+}): Promise<{ commit: string }> {
+  const fail = (reason: string, cause?: unknown): never => {
+    throw new VitrineError('REPORT_BASE_FETCH_FAILED', `Could not fetch the base "${ref}" from the remote "${remote}": ${redact(reason, headers)}`, { ref, remote, reason: redact(reason, headers) }, { cause });
+  };
+  if (/^[0-9a-f]{40}$/i.test(ref)) {
+    const oid = ref.toLowerCase();
+    try {
+      await ensureCommit({ dir, oid, remote, headers: headers && { ...headers }, http, log });
+    } catch (error) {
+      fail(messageOf(error), error);
+    }
+    return { commit: oid };
+  }
+  if (/^[0-9a-f]{4,39}$/i.test(ref)) fail('a shortened commit id cannot be fetched; give the full 40-character id or a branch name.');
+  const url = await git.getConfig({ fs, dir, path: `remote.${remote}.url` }).catch(() => undefined);
+  if (typeof url !== 'string' || !url) return fail(`this clone has no remote called "${remote}" to fetch it from.`);
+  // "origin/main", "refs/heads/main" and "main" all name the branch main.
+  const name = ref.replace(new RegExp(`^(refs/remotes/)?${escapeRegExp(remote)}/`), '').replace(/^refs\/(heads|tags)\//, '');
+  let found: { ref: string; oid: string } | undefined;
+  try {
+    for (const prefix of [`refs/heads/${name}`, `refs/tags/${name}`]) {
+      // A copy each time: isomorphic-git adds its own headers (Git-Protocol) to the object it is
+      // given, and a protocol-2 header left over breaks the protocol-1 fetch that follows.
+      const refs = await git.listServerRefs({ http, url, prefix, headers: { ...headers }, peelTags: true });
+      const exact = refs.find((r) => r.ref === prefix);
+      // An annotated tag is peeled to its commit.
+      if (exact) {
+        found = { ref: prefix, oid: exact.peeled ?? exact.oid };
+        break;
+      }
+    }
+  } catch (error) {
+    fail(describeHttpError(error), error);
+  }
+  if (!found) return fail(`there is no branch or tag called "${name}" there.`);
+  try {
+    await ensureCommit({ dir, oid: found.oid, remote, ref: found.ref, headers: headers && { ...headers }, http, log });
+  } catch (error) {
+    fail(messageOf(error), error);
+  }
+  log?.info(`Fetched the base ${name} (commit ${found.oid.slice(0, 12)}) from ${remote}: this clone did not have it.`);
+  return { commit: found.oid };
+}
+
+/** isomorphic-git's HTTP errors say "HTTP Error: 403 Forbidden"; add what that usually means. */
+function describeHttpError(error: unknown): string {
+  const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
+  const message = messageOf(error);
+  if (status === 401 || status === 403) return `${message} (the remote refused access: the token is missing or cannot read this repository).`;
+  if (status === 404) return `${message} (no repository at that address, or it is private and the token cannot read it).`;
+  return message;
+}
+
+/** Keep secrets out of messages: header values and passwords in URLs. */
+function redact(text: string, headers: Record<string, string> | undefined): string {
+  let out = text.replace(/\/\/[^/@\s]+@/g, '//');
+  for (const value of Object.values(headers ?? {})) {
+    if (!value) continue;
+    out = out.replaceAll(value, '***');
+    const secret = value.split(' ').pop();
+    if (secret && secret.length >= 8) out = out.replaceAll(secret, '***');
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

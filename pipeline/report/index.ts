@@ -3,27 +3,30 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
-import { VitrineError } from '../errors.ts';
+import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { validateParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { slugFor } from '../catalogue/derive.ts';
 import { checkGate, diffLabels, diffParams } from './compare.ts';
-import { lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
+import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
 export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
 export { headline } from './render.ts';
+export { fetchBase, gitAuthHeaders } from './git.ts';
 
 
 /**
  * Build the pull-request report from the stage outputs in `.vitrine/` and the git history: the
  * verdict and gate, the label changes between `base` and `head`, the scores, charts and lineage.
  * `base` is a branch, tag or commit (no base: no label or params diff); `head` defaults to the files
- * in the work tree. `now` fixes the report's time (tests).
+ * in the work tree. A base the clone does not have (a shallow checkout) is fetched from
+ * `baseFetch.remote` (default origin) with `baseFetch.headers`; when that fails, the report says so
+ * in its label section and goes on. `now` fixes the report's time (tests).
  */
 export async function buildReport({
   ws,
@@ -31,6 +34,7 @@ export async function buildReport({
   base,
   head,
   runUrl,
+  baseFetch = {},
   log,
   now = new Date(),
 }: {
@@ -39,6 +43,8 @@ export async function buildReport({
   base?: string;
   head?: string;
   runUrl?: string;
+  /** Where and how to fetch a base the clone lacks. */
+  baseFetch?: Omit<Parameters<typeof fetchBase>[0], 'dir' | 'ref' | 'log'>;
   log: Logger;
   now?: Date;
 }): Promise<{ markdown: string; json: ReportJson }> {
@@ -52,9 +58,22 @@ export async function buildReport({
   const isRepo = await exists(path.join(ws.root, '.git'));
   const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
   let baseCommit: string | null = null;
+  let baseUnavailable: { ref: string; reason: string } | null = null;
   if (base) {
     if (!isRepo) throw new VitrineError('REPORT_NO_GIT', `The report was asked to compare with "${base}", but ${ws.root} is not a git repository.`, { base });
-    baseCommit = await resolveCommit({ dir: ws.root, ref: base });
+    try {
+      baseCommit = await resolveCommit({ dir: ws.root, ref: base });
+    } catch (error) {
+      if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
+      // A shallow checkout (actions/checkout's default) lacks the base: fetch it rather than lose the label diff.
+      try {
+        baseCommit = (await fetchBase({ dir: ws.root, ref: base, ...baseFetch, log })).commit;
+      } catch (fetchError) {
+        if (!isVitrineError(fetchError, 'REPORT_BASE_FETCH_FAILED')) throw fetchError;
+        baseUnavailable = { ref: base, reason: String(fetchError.data.reason) };
+        log.warn(`${fetchError.message} The report goes on without the label changes and the params.yaml comparison.`);
+      }
+    }
   }
 
   // labels.csv at head (the work tree unless a head ref was given) and at base.
@@ -118,6 +137,7 @@ export async function buildReport({
     labels: {
       baseCommit,
       headCommit,
+      baseUnavailable,
       changes,
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,

@@ -59,8 +59,11 @@ function gateSection(report: ReportJson): string {
 }
 
 function labelSection({ report, maxLabelChanges }: RenderInput): string {
-  const { changes, counts, baseCommit } = report.labels;
+  const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   const title = '### Label changes in this pull request';
+  if (!baseCommit && baseUnavailable) {
+    return `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
+  }
   if (!baseCommit) return `${title}\n\nThere is no base commit to compare labels.csv with, so label changes are not listed.`;
   if (changes.length === 0) return `${title}\n\nNo label in labels.csv changed.`;
   const summary = [
@@ -194,7 +197,7 @@ function lineageSection(report: ReportJson): string {
   const lines = [
     `Data: ${code(l.data) || 'unknown'}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || 'unknown'}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ''}`,
-    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}${l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : ''}`,
+    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}${l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ''}`,
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
   ].filter(Boolean);

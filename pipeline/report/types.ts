@@ -72,6 +72,11 @@ export interface ReportJson {
   labels: {
     baseCommit: string | null;
     headCommit: string | null;
+    /**
+     * Set when a base was asked for but the clone lacks it and fetching it failed: the branch or
+     * commit asked for and why it could not be fetched. (Absent in reports from before it existed.)
+     */
+    baseUnavailable?: { ref: string; reason: string } | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
     counts: { changed: number; added: number; removed: number };

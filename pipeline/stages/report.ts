@@ -1,11 +1,16 @@
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
-import { buildReport } from '../report/index.ts';
+import { buildReport, gitAuthHeaders } from '../report/index.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 /** The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base branch. */
 export function reportBase(env: StageContext['env']): string | undefined {
   return env.VITRINE_BASE_REF || env.GITHUB_BASE_REF || undefined;
+}
+
+/** The token for fetching a base a shallow clone lacks: VITRINE_GIT_TOKEN, else GITHUB_TOKEN (unset: fetch without one). */
+export function gitToken(env: StageContext['env']): string | undefined {
+  return env.VITRINE_GIT_TOKEN || env.GITHUB_TOKEN || undefined;
 }
 
 /** The run's page on GitHub, when running in Actions. */
@@ -25,10 +30,12 @@ export const reportStage: Stage = {
   // The comparison base is an input too: the same files against another base make another report.
   fingerprint: async (ctx) => ({ base: reportBase(ctx.env) ?? null, run: runUrl(ctx.env) ?? null }),
   async run(ctx) {
-    const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), log: ctx.log, now: ctx.clock.now() });
+    const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
+    const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), baseFetch: { headers }, log: ctx.log, now: ctx.clock.now() });
     await writeFileAtomic({ file: path.join(ctx.ws.report, 'report.md'), data: markdown });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
     const n = json.labels.changes.length;
-    return { summary: `${json.verdict}, gate ${json.gate.passed ? 'passes' : 'fails'}${json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : ''}` };
+    const labels = json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : json.labels.baseUnavailable ? `, base ${json.labels.baseUnavailable.ref} could not be fetched` : '';
+    return { summary: `${json.verdict}, gate ${json.gate.passed ? 'passes' : 'fails'}${labels}` };
   },
 };

@@ -193,9 +193,15 @@ describe('the label-correction report', () => {
     await expect(buildReport({ ws, params: defaultParams(), log: silentLogger })).rejects.toThrow('The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `vitrine run evaluate` first.');
   });
 
-  it('names an unknown base ref and how to fetch it', async () => {
+  it('goes on without the label diff when the base is unknown and there is no remote to fetch it from', async () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
-    await expect(buildReport({ ws, params: defaultParams(), base: 'release', log: silentLogger })).rejects.toThrow(/"release" was not found.*fetch-depth: 0/);
+    const log = memoryLogger();
+    const { markdown, json } = await buildReport({ ws, params: defaultParams(), base: 'release', log });
+    expect(json.labels.baseCommit).toBeNull();
+    expect(json.labels.baseUnavailable).toEqual({ ref: 'release', reason: 'this clone has no remote called "origin" to fetch it from.' });
+    expect(markdown).toContain('⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.');
+    expect(markdown).toContain('fetch-depth: 0');
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(['Could not fetch the base "release" from the remote "origin": this clone has no remote called "origin" to fetch it from. The report goes on without the label changes and the params.yaml comparison.']);
   });
 });
 

@@ -40,18 +40,48 @@ export function isSingleThreaded(backend: string): boolean {
 }
 
 /**
+ * Selections made with the real module loader, per preference: a run asks for the backend in several
+ * stages, and the choice (and its one-line notice) is the same each time, so it is made once per process.
+ */
+const selections = new Map<BackendPreference, Promise<SelectedBackend>>();
+
+/**
  * Pick and initialise the TF.js backend. "auto" tries tfjs-node-gpu, tfjs-node, wasm, then cpu;
  * "tensorflow", "wasm" or "cpu" insist on that one and fail with BACKEND_UNAVAILABLE if it cannot start.
+ * The first call for a preference logs the choice; later ones reuse it quietly (switching TF.js back to
+ * it if something else was activated since). An injected `importModule` always gets a fresh selection.
  */
 export async function selectBackend({
   preference = 'auto',
   log,
-  importModule = (name: string) => import(name),
+  importModule,
 }: {
   preference?: BackendPreference;
   log: Logger;
   importModule?: ImportModule;
 }): Promise<SelectedBackend> {
+  if (importModule) return pickBackend({ preference, log, importModule });
+  const selection = selections.get(preference);
+  if (!selection) {
+    const fresh = pickBackend({ preference, log, importModule: (name: string) => import(name) });
+    selections.set(preference, fresh);
+    // A failure is not remembered: the next call tries again and reports it again.
+    fresh.catch(() => {
+      if (selections.get(preference) === fresh) selections.delete(preference);
+    });
+    return fresh;
+  }
+  const selected = await selection;
+  if (selected.tf.getBackend() === selected.name) return selected;
+  const failures: string[] = [];
+  if (await activate(selected.tf, selected.name, selected.package, failures)) return selected;
+  // The backend that started before no longer does: choose again, with a notice.
+  selections.delete(preference);
+  return selectBackend({ preference, log });
+}
+
+/** The selection itself: try the backends in order, log the one chosen. */
+async function pickBackend({ preference, log, importModule }: { preference: BackendPreference; log: Logger; importModule: ImportModule }): Promise<SelectedBackend> {
   const tf = (await importModule(TFJS)) as TF;
   // TF.js prints advice ("install tfjs-node") with console.warn; the pipeline never prints.
   tf.env().set('PROD', true);

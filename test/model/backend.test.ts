@@ -85,6 +85,41 @@ describe('selectBackend', () => {
     expect((forced as Error).message).toContain('"wasm"');
   });
 
+  it('chooses once per process for the same preference (one notice), but afresh for an injected importer', async () => {
+    const first = memoryLogger();
+    const selected = await selectBackend({ preference: 'cpu', log: first });
+    expect(selected.name).toBe('cpu');
+    expect(first.lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual(['TensorFlow.js backend: cpu (@tensorflow/tfjs).']);
+
+    const again = memoryLogger();
+    expect(await selectBackend({ preference: 'cpu', log: again })).toBe(selected);
+    expect(again.lines.filter((l) => l.level !== 'debug')).toEqual([]);
+
+    // An injected importer is never served from (nor stored in) the memo, and may switch TF.js elsewhere...
+    const injected = memoryLogger();
+    const standInNode: ImportModule = async (name) => {
+      if (name === '@tensorflow/tfjs-node-gpu') notInstalled(name);
+      if (name === '@tensorflow/tfjs-node') {
+        if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
+        tf.registerBackend('tensorflow', () => new MathBackendCPU());
+        return {};
+      }
+      return import(name);
+    };
+    const native = await selectBackend({ preference: 'cpu', log: injected, importModule: standInNode });
+    expect(native).not.toBe(selected);
+    expect(injected.lines.filter((l) => l.level !== 'debug')).toHaveLength(1);
+    const other = await selectBackend({ preference: 'tensorflow', log: injected, importModule: standInNode });
+    expect(other.tf.getBackend()).toBe('tensorflow');
+    expect(injected.lines.filter((l) => l.level !== 'debug')).toHaveLength(2);
+    // ...after which the remembered choice is switched back on, still without a second notice.
+    const back = memoryLogger();
+    expect(await selectBackend({ preference: 'cpu', log: back })).toBe(selected);
+    expect(selected.tf.getBackend()).toBe('cpu');
+    expect(back.lines.filter((l) => l.level !== 'debug')).toEqual([]);
+    tf.removeBackend('tensorflow');
+  });
+
   it('runs on cpu when asked', async () => {
     const selected = await selectBackend({ preference: 'cpu', log: memoryLogger(), importModule: real });
     expect(selected.name).toBe('cpu');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { buildReport, gitAuthHeaders } from '../report/index.ts';
+import { resolveCommit } from '../report/git.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 /** The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base branch. */
@@ -27,8 +28,13 @@ export const reportStage: Stage = {
   // drift.json is optional (the monitor writes it); when it appears or changes, the report follows.
   deps: { paths: ['labels.csv', '.vitrine/monitor/drift.json'], params: ['report', 'gate'], stages: ['evaluate'] },
   outs: ['.vitrine/report'],
-  // The comparison base is an input too: the same files against another base make another report.
-  fingerprint: async (ctx) => ({ base: reportBase(ctx.env) ?? null, run: runUrl(ctx.env) ?? null }),
+  // The comparison base is an input too: the same files against another base, or against the same
+  // branch after it moved, make another report. (A base the clone lacks counts as null.)
+  fingerprint: async (ctx) => {
+    const base = reportBase(ctx.env) ?? null;
+    const baseCommit = base ? await resolveCommit({ dir: ctx.ws.root, ref: base }).catch(() => null) : null;
+    return { base, baseCommit, run: runUrl(ctx.env) ?? null };
+  },
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
     const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), baseFetch: { headers }, log: ctx.log, now: ctx.clock.now() });

@@ -292,7 +292,7 @@ describe('comparisons', () => {
 describe('the report stage', () => {
   it('writes report.md and report.json, comparing with GITHUB_BASE_REF', async () => {
     const { base, head } = labelCorrection();
-    const { ws } = await makeRepo({ objects, base, head });
+    const { ws, baseCommit } = await makeRepo({ objects, base, head });
     const log = memoryLogger();
     const result = await reportStage.run({ ws, params: paramsWith(), log, clock: { now: () => new Date('2026-01-03T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '7' } });
     expect(result.summary).toBe('better, gate passes, 5 label changes');
@@ -301,6 +301,9 @@ describe('the report stage', () => {
     expect(md.startsWith('✅ **Better')).toBe(true);
     expect(json.createdAt).toBe('2026-01-03T00:00:00.000Z');
     expect(json.lineage.runUrl).toBe('https://github.com/museum/collection/actions/runs/7');
-    expect(await reportStage.fingerprint!({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env: { GITHUB_BASE_REF: 'main' } })).toEqual({ base: 'main', run: null });
+    const fingerprintCtx = (env: Record<string, string>) => ({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env });
+    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({ base: 'main', baseCommit, run: null });
+    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({ base: 'release', baseCommit: null, run: null });
+    expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({ base: null, baseCommit: null, run: null });
   });
 });

@@ -119,7 +119,8 @@ export async function ensureCommit({
         ...(ref ? { ref, singleBranch: true } : { singleBranch: false }),
         depth,
         tags: false,
-        ...(headers ? { headers } : {}),
+        // isomorphic-git adds protocol headers to the object it is given: hand it a copy each time.
+        ...(headers ? { headers: { ...headers } } : {}),
       });
     } catch (error) {
       throw new VitrineError('GIT_FETCH_FAILED', `Could not fetch history from "${url ?? remote}" to find commit ${oid}: ${(error as Error).message}`, { oid, remote: url ?? remote }, { cause: error });

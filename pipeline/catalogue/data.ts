@@ -12,8 +12,9 @@ import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
+import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
-import { catalogueSchema, type CardMetrics, type Catalogue, type CatalogueObject, type ModelCard, type Monitoring } from './schema.ts';
+import { catalogueSchema, type CardMetrics, type Catalogue, type CatalogueObject, type ModelCard } from './schema.ts';
 
 /** Where the catalogue stage keeps its files. */
 export function catalogueFiles(ws: Workspace): { data: string; publicDir: string } {
@@ -38,7 +39,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const versionsFile = path.join(ws.registry, 'versions.json');
   const versions = parseVersions({ raw: await readJsonOrNull({ file: versionsFile }), file: versionsFile, log });
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
-  const drift = await readJsonOrNull({ file: path.join(ws.monitor, 'drift.json') });
+  const monitoring = await readMonitoring({ ws, log });
   const labelLines = new Map<string, number>();
   try {
     for (const l of await readLabels({ file: ws.labels })) labelLines.set(l.objectId, l.line);
@@ -114,6 +115,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
 
   // Model cards.
   const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
+  const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: o.title }]));
   const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
   try {
     for (const f of await readdir(path.join(ws.registry, 'cards'))) if (f.endsWith('.json')) cardVersions.add(f.slice(0, -5));
@@ -123,7 +125,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const models: ModelCard[] = [];
   for (const version of [...cardVersions].sort(compareVersionsDesc)) {
     const entry = versions.find((v) => v.version === version) ?? null;
-    models.push(await modelCard({ ws, version, entry, current: version === current, metrics, drift, slugOf, publicDir: files.publicDir }));
+    models.push(await modelCard({ ws, params, version, entry, current: version === current, metrics, monitoring, objects: byId, publicDir: files.publicDir }));
   }
 
   // Demo: the promoted version's restored files when the registry has them, else the trained model.
@@ -258,7 +260,7 @@ function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
   return out;
 }
 
-async function modelCard({ ws, version, entry, current, metrics, drift, slugOf, publicDir }: { ws: Workspace; version: string; entry: VersionEntry | null; current: boolean; metrics: Metrics | null; drift: unknown; slugOf: Map<string, string>; publicDir: string }): Promise<ModelCard> {
+async function modelCard({ ws, params, version, entry, current, metrics, monitoring: inputs, objects, publicDir }: { ws: Workspace; params: Params; version: string; entry: VersionEntry | null; current: boolean; metrics: Metrics | null; monitoring: MonitoringInputs; objects: Map<string, { slug: string; title: string }>; publicDir: string }): Promise<ModelCard> {
   const safe = version.replace(/[^\w.-]/g, '_');
   const cardJson = await readJsonOrNull({ file: path.join(ws.registry, 'cards', `${safe}.json`) });
   const card = isRecord(cardJson) ? cardJson : {};
@@ -279,7 +281,7 @@ async function modelCard({ ws, version, entry, current, metrics, drift, slugOf, 
   const m = looksLikeMetrics(card.metrics) ? (card.metrics as Metrics) : current && looksLikeMetrics(metrics) ? metrics : null;
   const stages = entry?.stages ?? (Array.isArray(card.stages) ? card.stages.filter((x): x is string => typeof x === 'string') : current ? ['prod'] : []);
   const createdAt = entry?.createdAt ?? (typeof card.date === 'string' ? card.date : typeof card.createdAt === 'string' ? card.createdAt : null);
-  const monitoring = isRecord(drift) && (drift.modelVersion === version || (drift.modelVersion == null && current)) ? monitoringOf(drift, slugOf) : null;
+  const monitoring = monitoringFor({ inputs, version, current, objects, params });
   return { version, stages, current, createdAt, sections, lineage, metrics: m ? cardMetrics(m) : null, markdown, monitoring };
 }
 
@@ -300,38 +302,6 @@ function cardMetrics(m: Metrics): CardMetrics {
     confusion: m.confusion ?? [],
     factors: m.factors ?? [],
     baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
-  };
-}
-
-function monitoringOf(drift: Record<string, unknown>, slugOf: Map<string, string>): Monitoring {
-  const signals: Monitoring['signals'] = [];
-  const s = isRecord(drift.signals) ? drift.signals : {};
-  if (isRecord(s.embeddings)) {
-    const e = s.embeddings;
-    signals.push({ name: 'Image content (embeddings)', value: Number(e.effect ?? e.value ?? 0), threshold: Number(e.minEffect ?? 0), drifted: e.drifted === true, detail: `p = ${Number(e.pValue ?? 1).toPrecision(2)}, effect ${Number(e.effect ?? 0).toFixed(3)}` });
-  }
-  if (Array.isArray(s.imageStats)) {
-    for (const st of s.imageStats) {
-      if (!isRecord(st)) continue;
-      signals.push({ name: String(st.description ?? st.signal ?? 'image statistic'), value: Number(st.value ?? 0), threshold: Number(st.threshold ?? 0), drifted: st.drifted === true, detail: 'standardised mean difference' });
-    }
-  }
-  if (isRecord(s.predictedLabels)) {
-    const p = s.predictedLabels;
-    signals.push({ name: 'Predicted labels', value: Number(p.value ?? 0), threshold: Number(p.threshold ?? 0), drifted: p.drifted === true, detail: 'total variation distance' });
-  }
-  const side = (x: unknown) => (isRecord(x) && typeof x.description === 'string' ? x.description : '');
-  const unfamiliar = Array.isArray(drift.unfamiliar)
-    ? drift.unfamiliar.filter(isRecord).map((u) => ({ id: String(u.id ?? ''), slug: slugOf.get(String(u.id ?? '')) ?? null, distance: Number(u.distance ?? 0) }))
-    : [];
-  return {
-    createdAt: String(drift.createdAt ?? ''),
-    drifted: drift.drifted === true,
-    summary: String(drift.summary ?? ''),
-    reference: side(drift.reference),
-    current: side(drift.current),
-    signals: signals.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.threshold)),
-    unfamiliar,
   };
 }
 

@@ -101,15 +101,93 @@ export const cardMetricsSchema = z.object({
     .nullable(),
 });
 
-/** A drift signal as the Monitoring page lists it. */
-export const monitoringSchema = z.object({
+/** One drift signal of a monitoring check, as the Monitoring page lists it. */
+export const driftSignalSchema = z.object({
+  /** "embeddings", "novelty", an image statistic ("brightness"...) or "predicted-labels". */
+  key: z.string(),
+  name: z.string(),
+  value: z.number(),
+  threshold: z.number(),
+  /** Permutation p-value, for the signals tested that way; null otherwise. */
+  pValue: z.number().nullable(),
+  drifted: z.boolean(),
+  /** Plain words: what the number measures. */
+  detail: z.string(),
+});
+
+/** A new object the model has seen nothing like (the latest check's least familiar objects). */
+export const unfamiliarObjectSchema = z.object({
+  id: z.string(),
+  /** Its object page, null when the object is not in the catalogue. */
+  slug: z.string().nullable(),
+  title: z.string(),
+  /** Cosine distance to its nearest reference object. */
+  distance: z.number(),
+  /** Farther than almost any reference object is from the rest. */
+  unusual: z.boolean(),
+  nearestId: z.string().nullable(),
+  nearestSlug: z.string().nullable(),
+  predicted: z.object({ label: z.string(), confidence: z.number() }).nullable(),
+});
+
+/** The latest monitoring check about a model version (from `.vitrine/monitor/drift.json`). */
+export const driftCheckSchema = z.object({
   createdAt: z.string(),
   drifted: z.boolean(),
   summary: z.string(),
   reference: z.string(),
   current: z.string(),
-  signals: z.array(z.object({ name: z.string(), value: z.number(), threshold: z.number(), drifted: z.boolean(), detail: z.string() })),
-  unfamiliar: z.array(z.object({ id: z.string(), slug: z.string().nullable(), distance: z.number() })),
+  signals: z.array(driftSignalSchema),
+  /** Share of the new objects that are unusual (0-1), null when not measured. */
+  unusualShare: z.number().nullable(),
+  unfamiliar: z.array(unfamiliarObjectSchema),
+});
+
+/** Drift over time: one column per monitoring run (oldest first), one series per signal. */
+export const driftHistorySchema = z.object({
+  runs: z.array(
+    z.object({
+      createdAt: z.string(),
+      commit: z.string().nullable(),
+      referenceCount: z.int().min(0),
+      currentCount: z.int().min(0),
+      drifted: z.boolean(),
+      driftedSignals: z.array(z.string()),
+    }),
+  ),
+  series: z.array(
+    z.object({
+      key: z.enum(['embeddings', 'novelty', 'image-stats', 'predicted-labels', 'unusual-share']),
+      name: z.string(),
+      description: z.string(),
+      /** Today's threshold (runs were judged with the threshold of their day); null when the series has none. */
+      threshold: z.number().nullable(),
+      /** One value per run (null: not measured in that run). */
+      values: z.array(z.number().nullable()),
+    }),
+  ),
+});
+
+/** Labels corrected since the version was promoted (from `.vitrine/monitor/corrections.json`). */
+export const correctionsSchema = z.object({
+  since: z.string(),
+  until: z.string(),
+  commits: z.int().min(0),
+  changed: z.int().min(0),
+  added: z.int().min(0),
+  removed: z.int().min(0),
+  labelled: z.int().min(0),
+  /** changed / labelled at promotion (0-1). */
+  rate: z.number().min(0),
+  /** Commits that changed labels, newest first. */
+  byCommit: z.array(z.object({ commit: z.string(), date: z.string(), message: z.string(), changed: z.int().min(0), added: z.int().min(0), removed: z.int().min(0) })),
+});
+
+/** What the Monitoring page of a model version shows; each part is null when monitoring has not written it. */
+export const monitoringSchema = z.object({
+  latest: driftCheckSchema.nullable(),
+  history: driftHistorySchema.nullable(),
+  corrections: correctionsSchema.nullable(),
 });
 
 /** One model version: its card. */
@@ -198,3 +276,6 @@ export type CardMetrics = z.infer<typeof cardMetricsSchema>;
 export type Swatch = z.infer<typeof swatchSchema>;
 export type DemoModel = z.infer<typeof demoSchema>;
 export type Monitoring = z.infer<typeof monitoringSchema>;
+export type DriftCheck = z.infer<typeof driftCheckSchema>;
+export type DriftHistoryData = z.infer<typeof driftHistorySchema>;
+export type Corrections = z.infer<typeof correctionsSchema>;

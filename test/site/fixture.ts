@@ -221,3 +221,78 @@ async function linkThumbnails({ dir, thumbnails, key }: { dir: string; thumbnail
 function csvCell(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
+
+/**
+ * Monitoring files as `vitrine monitor` writes them: drift.json (with the novelty signal and
+ * `unfamiliar` naming the given objects), history.json with three runs of `version` (the first two
+ * over the novelty threshold) and one of `otherVersion`, and corrections.json for `version`.
+ */
+export async function writeMonitoringFixture({ root, version, otherVersion, unfamiliar, nearest }: { root: string; version: string; otherVersion: string; unfamiliar: { id: string; title: string }[]; nearest: string }): Promise<void> {
+  const dir = path.join(root, '.vitrine', 'monitor');
+  await mkdir(dir, { recursive: true });
+  const drift = {
+    schema: 'vitrine.drift/1',
+    createdAt: '2026-11-21T08:00:00Z',
+    modelVersion: version,
+    reference: { kind: 'model-training', description: `the 16 training objects of ${version}`, modelVersion: version, ref: null, count: 16 },
+    current: { kind: 'added-since', description: '9 objects added since', modelVersion: null, ref: null, count: 9 },
+    signals: {
+      embeddings: { signal: 'embeddings', value: 0.2, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.1, drifted: true, permutations: 500, seed: 1, backbone: 'test', compared: { reference: 16, current: 9 } },
+      novelty: { signal: 'novelty', value: 0.83, pValue: 0.004, threshold: 0.01, minIncrease: 0.5, drifted: true, permutations: 500, seed: 1 },
+      imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', reference: { mean: 0.6, sd: 0.2, n: 16 }, current: { mean: 0.5, sd: 0.2, n: 9 }, value: 0.4, threshold: 0.8, drifted: false }],
+      predictedLabels: null,
+    },
+    unfamiliarThreshold: 0.2,
+    unusualShare: 0.44,
+    unfamiliar: unfamiliar.map((u, i) => ({ id: u.id, title: u.title, distance: 0.91 - i / 10, nearestId: nearest, unusual: i === 0, predicted: i === 0 ? { label: 'mask', confidence: 0.41 } : null })),
+    drifted: true,
+    driftedSignals: ['embeddings', 'novelty'],
+    summary: 'The new photographs look different from the training photographs.',
+  };
+  const run = (createdAt: string, modelVersion: string, novelty: number, effect: number, stat: number, share: number) => ({
+    createdAt,
+    modelVersion,
+    commit: `${createdAt.slice(8, 10)}`.padEnd(40, 'a'),
+    referenceCount: 16,
+    currentCount: 9,
+    embeddingEffect: effect,
+    embeddingPValue: 0.002,
+    noveltyIncrease: novelty,
+    noveltyPValue: 0.004,
+    maxImageStat: stat,
+    labelDistance: null,
+    unusualShare: share,
+    drifted: novelty >= 0.5,
+    driftedSignals: novelty >= 0.5 ? ['novelty'] : [],
+  });
+  const history = {
+    schema: 'vitrine.drift-history/1',
+    entries: [
+      run('2026-11-01T08:00:00Z', version, 0.12, 0.05, 0.3, 0.0),
+      run('2026-10-01T08:00:00Z', otherVersion, 0.2, 0.04, 0.2, 0.1),
+      run('2026-11-10T08:00:00Z', version, 0.61, 0.18, 1.2, 0.22),
+      // An entry from an older or broken writer is skipped, not fatal.
+      'not a run',
+      run('2026-11-21T08:00:00Z', version, 0.83, 0.31, 0.4, 0.44),
+    ],
+  };
+  const corrections = {
+    schema: 'vitrine.corrections/1',
+    modelVersion: version,
+    since: 'abc1234'.padEnd(40, '0'),
+    until: 'fed9876'.padEnd(40, '0'),
+    commits: 2,
+    changed: 3,
+    added: 1,
+    removed: 0,
+    labelled: 49,
+    rate: 0.0625,
+    byCommit: [
+      { commit: '1111111'.padEnd(40, '1'), date: '2026-11-12T10:00:00Z', message: 'Merge pull request #21 from staff/masks\n\nTwo masks were figurines', changed: 2, added: 0, removed: 0 },
+      { commit: '2222222'.padEnd(40, '2'), date: '2026-11-18T10:00:00Z', message: 'Merge pull request #24: <img src=x onerror="window.__pwned=2"> label fix', changed: 1, added: 1, removed: 0 },
+    ],
+  };
+  await writeFile(path.join(dir, 'drift.json'), JSON.stringify(drift));
+  await writeFile(path.join(dir, 'history.json'), JSON.stringify(history));
+  await writeFile(path.join(dir, 'corrections.json'), JSON.stringify(corrections));
+}

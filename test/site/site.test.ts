@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -10,7 +10,7 @@ import { readLabels } from '../../pipeline/collection/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { writeFixture, type FixtureObject } from './fixture.ts';
+import { writeFixture, writeMonitoringFixture, type FixtureObject } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
@@ -55,22 +55,7 @@ beforeAll(async () => {
   objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
-  await mkdir(ws.monitor, { recursive: true });
-  await writeFile(
-    path.join(ws.monitor, 'drift.json'),
-    JSON.stringify({
-      schema: 'vitrine.drift/1',
-      createdAt: '2026-11-21T08:00:00Z',
-      modelVersion: 'v1.1.0',
-      reference: { kind: 'model-training', description: 'the 16 training objects of v1.1.0', modelVersion: 'v1.1.0', ref: null, count: 16 },
-      current: { kind: 'added-since', description: '9 objects added since', modelVersion: null, ref: null, count: 9 },
-      signals: { embeddings: { signal: 'embeddings', value: 0.2, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.1, drifted: true }, imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', value: 0.4, threshold: 0.8, drifted: false }], predictedLabels: null },
-      unfamiliar: [{ id: objects[2]!.id, distance: 0.91 }],
-      drifted: true,
-      driftedSignals: ['embeddings'],
-      summary: 'The new photographs look different from the training photographs.',
-    }),
-  );
+  await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!, objects[6]!], nearest: objects[0]!.id });
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.collection.branch = 'main';
@@ -171,10 +156,53 @@ describe('catalogue site', () => {
     expect(body).not.toContain('Raw markdown');
     await page.getByRole('link', { name: 'Monitoring' }).click();
     expect(await page.locator('main').textContent()).toContain('The new photographs look different from the training photographs.');
-    expect(await page.locator('table tbody tr').count()).toBe(2);
     await page.goto(`${site.url}models/`);
     expect(await page.locator('table tbody tr').count()).toBe(2);
     await page.screenshot({ path: path.join(shots, 'site-test-card.png'), fullPage: true });
+  });
+
+  it('shows monitoring per model version: novelty, least familiar objects, drift over time and the correction rate', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    // Each version gets its own runs; the broken history entry is skipped.
+    expect(catalogue.models.find((m) => m.version === 'v1.0.0')!.monitoring).toMatchObject({ latest: null, corrections: null, history: { runs: [{ createdAt: '2026-10-01T08:00:00Z' }] } });
+    const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
+    await page.goto(`${site.url}models/v1.1.0/monitoring/`);
+
+    // The novelty signal beside the others.
+    const signals = await page.locator('#signals tbody tr').allTextContents();
+    expect(signals).toHaveLength(3);
+    expect(signals[0]).toMatch(/novelty.*0\.830.*0\.500.*0\.0040.*Yes/);
+
+    // The least familiar objects, with thumbnails, linked to their pages (and to the closest known object).
+    const first = page.locator('#unfamiliar li').first();
+    expect(await first.locator('a').first().getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[2]!.id)}/`);
+    expect(await first.locator('img').getAttribute('alt')).toContain(objects[2]!.title);
+    expect(await first.textContent()).toContain('Model says mask (41%)');
+    expect(await first.getByRole('link', { name: objects[0]!.id }).getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[0]!.id)}/`);
+    expect(await page.locator('#unfamiliar li').nth(1).locator('a').first().getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[6]!.id)}/`);
+    const thumb = await first.locator('img').getAttribute('src');
+    expect((await fetch(new URL(thumb!, site.url))).status).toBe(200);
+
+    // Drift over time: v1.1.0's three runs, oldest first, as points on the chart and rows of the table.
+    const rows = page.locator('#history-table tbody tr');
+    expect(await rows.locator('th').allTextContents()).toEqual(['2026-11-01', '2026-11-10', '2026-11-21']);
+    const heads = await page.locator('#history-table thead th').allTextContents();
+    const col = heads.findIndex((h) => h.includes('novelty'));
+    expect(await rows.locator(`td:nth-child(${col + 1})`).allTextContents()).toEqual(['0.120', '0.610 (at or over the threshold)', '0.830 (at or over the threshold)']);
+    const chart = page.locator('#chart-novelty-cap').locator('..');
+    expect(await chart.locator('svg .point').count()).toBe(3);
+    expect(await chart.locator('svg .point.over').count()).toBe(2);
+    expect(await page.locator('#chart-novelty-cap').textContent()).toContain('at or over the threshold in 2 of 3');
+    expect(await chart.locator('svg').getAttribute('role')).toBe('img');
+
+    // The correction rate from merged label pull requests, messages shown as text.
+    expect(await page.locator('#corrections-glance .stat-big').textContent()).toBe('6.3%');
+    expect(await page.locator('#corrections').textContent()).toContain('2 merged changes corrected 3 labels');
+    const changes = await page.locator('#corrections-table tbody tr').allTextContents();
+    expect(changes[0]).toContain('<img src=x onerror="window.__pwned=2"> label fix');
+    expect(changes[1]).toContain('Merge pull request #21 from staff/masks');
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    await page.screenshot({ path: path.join(shots, 'site-test-monitoring.png'), fullPage: true });
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

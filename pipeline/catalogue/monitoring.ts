@@ -1,0 +1,217 @@
+import path from 'node:path';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import { isRecord, readJsonOrNull } from './read.ts';
+import type { Corrections, DriftCheck, DriftHistoryData, Monitoring } from './schema.ts';
+
+/*
+ * What `vitrine monitor` wrote, turned into the Monitoring page of each model version: the latest
+ * check (drift.json), drift over time (history.json, one entry per run) and the labels corrected
+ * since promotion (corrections.json). All three are optional and read defensively: a missing file,
+ * a broken one or one from an older Vitrine leaves its part of the page out (with a warning) and
+ * never stops the catalogue, which is the public face of the collection.
+ */
+
+/** The monitoring files as read (unvalidated records; null when missing or unusable). */
+export interface MonitoringInputs {
+  drift: Record<string, unknown> | null;
+  history: Record<string, unknown>[];
+  corrections: Record<string, unknown> | null;
+}
+
+/** Read drift.json, history.json and corrections.json from `.vitrine/monitor/`, never failing. */
+export async function readMonitoring({ ws, log }: { ws: Workspace; log: Logger }): Promise<MonitoringInputs> {
+  const read = async (name: string): Promise<unknown> => {
+    const file = path.join(ws.monitor, name);
+    try {
+      return await readJsonOrNull({ file });
+    } catch (error) {
+      log.warn(`${path.relative(ws.root, file)} could not be read (${(error as Error).message}); the Monitoring page leaves it out until "vitrine monitor" runs again`, { file });
+      return null;
+    }
+  };
+  const drift = await read('drift.json');
+  const historyRaw = await read('history.json');
+  const corrections = await read('corrections.json');
+  let history: Record<string, unknown>[] = [];
+  if (isRecord(historyRaw) && Array.isArray(historyRaw.entries)) history = historyRaw.entries.filter((e): e is Record<string, unknown> => isRecord(e) && typeof e.createdAt === 'string');
+  else if (historyRaw !== null) log.warn('.vitrine/monitor/history.json is not a list of monitoring runs; the drift-over-time chart is left out');
+  const usableCorrections = isRecord(corrections) && typeof corrections.modelVersion === 'string' && finite(corrections.changed) !== null ? corrections : null;
+  if (corrections !== null && !usableCorrections) log.warn('.vitrine/monitor/corrections.json is not a correction count; the correction rate is left out');
+  return { drift: isRecord(drift) ? drift : null, history, corrections: usableCorrections };
+}
+
+/**
+ * The Monitoring page data of one model version, or null when monitoring wrote nothing about it.
+ * Runs made without a production model (modelVersion null) are shown on the current version's page.
+ */
+export function monitoringFor({
+  inputs,
+  version,
+  current,
+  objects,
+  params,
+}: {
+  inputs: MonitoringInputs;
+  version: string;
+  current: boolean;
+  /** Catalogue objects by id: their page slug and title. */
+  objects: Map<string, { slug: string; title: string }>;
+  params: Params;
+}): Monitoring | null {
+  const belongs = (v: unknown) => v === version || (v == null && current);
+  const latest = inputs.drift && belongs(inputs.drift.modelVersion) ? driftCheck(inputs.drift, objects) : null;
+  const entries = inputs.history.filter((e) => belongs(e.modelVersion)).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  const history = entries.length > 0 ? driftHistory(entries, thresholds(inputs.drift, params)) : null;
+  const corrections = inputs.corrections && inputs.corrections.modelVersion === version ? correctionsOf(inputs.corrections) : null;
+  if (!latest && !history && !corrections) return null;
+  return { latest, history, corrections };
+}
+
+function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function count(v: unknown): number {
+  const n = finite(v);
+  return n === null ? 0 : Math.max(0, Math.round(n));
+}
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Today's thresholds: those the latest check was judged with, else params.monitor. */
+function thresholds(drift: Record<string, unknown> | null, params: Params): { embeddings: number; novelty: number; imageStats: number; labels: number } {
+  const s = drift && isRecord(drift.signals) ? drift.signals : {};
+  const m = params.monitor;
+  const firstStat = Array.isArray(s.imageStats) ? s.imageStats.find(isRecord) : undefined;
+  return {
+    embeddings: (isRecord(s.embeddings) ? finite(s.embeddings.minEffect) : null) ?? m.embedding_min_effect,
+    novelty: (isRecord(s.novelty) ? finite(s.novelty.minIncrease) : null) ?? m.novelty_min_increase,
+    imageStats: (firstStat ? finite(firstStat.threshold) : null) ?? m.image_stats_threshold,
+    labels: (isRecord(s.predictedLabels) ? finite(s.predictedLabels.threshold) : null) ?? m.label_distribution_threshold,
+  };
+}
+
+function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug: string; title: string }>): DriftCheck {
+  const signals: DriftCheck['signals'] = [];
+  const s = isRecord(drift.signals) ? drift.signals : {};
+  const push = (row: DriftCheck['signals'][number] | null) => {
+    if (row && Number.isFinite(row.value) && Number.isFinite(row.threshold)) signals.push(row);
+  };
+  if (isRecord(s.novelty)) {
+    const n = s.novelty;
+    push({
+      key: 'novelty',
+      name: 'Photographs unlike anything in training (novelty)',
+      value: finite(n.value) ?? NaN,
+      threshold: finite(n.minIncrease) ?? NaN,
+      pValue: finite(n.pValue),
+      drifted: n.drifted === true,
+      detail: 'Relative increase in distance to the closest reference photograph (0.5: half as far again).',
+    });
+  }
+  if (isRecord(s.embeddings)) {
+    const e = s.embeddings;
+    push({
+      key: 'embeddings',
+      name: 'Overall look of the photographs (embeddings)',
+      value: finite(e.effect) ?? finite(e.value) ?? NaN,
+      threshold: finite(e.minEffect) ?? NaN,
+      pValue: finite(e.pValue),
+      drifted: e.drifted === true,
+      detail: 'Effect size, 0 (the same) to 1 (fully apart).',
+    });
+  }
+  if (Array.isArray(s.imageStats)) {
+    for (const st of s.imageStats.filter(isRecord)) {
+      push({
+        key: str(st.signal, 'image-statistic'),
+        name: sentence(str(st.description, str(st.signal, 'image statistic'))),
+        value: finite(st.value) ?? NaN,
+        threshold: finite(st.threshold) ?? NaN,
+        pValue: null,
+        drifted: st.drifted === true,
+        detail: 'Standard deviations (negative: lower in the new objects); its size is compared with the threshold.',
+      });
+    }
+  }
+  if (isRecord(s.predictedLabels)) {
+    const p = s.predictedLabels;
+    push({
+      key: 'predicted-labels',
+      name: 'Mix of predicted labels',
+      value: finite(p.value) ?? NaN,
+      threshold: finite(p.threshold) ?? NaN,
+      pValue: null,
+      drifted: p.drifted === true,
+      detail: 'Share of predictions that differ, 0 to 1.',
+    });
+  }
+  const side = (x: unknown) => (isRecord(x) && typeof x.description === 'string' ? x.description : '');
+  const unfamiliar = (Array.isArray(drift.unfamiliar) ? drift.unfamiliar.filter(isRecord) : [])
+    .filter((u) => typeof u.id === 'string' && finite(u.distance) !== null)
+    .map((u) => {
+      const id = String(u.id);
+      const nearestId = typeof u.nearestId === 'string' ? u.nearestId : null;
+      const p = isRecord(u.predicted) && typeof u.predicted.label === 'string' && finite(u.predicted.confidence) !== null ? { label: u.predicted.label, confidence: finite(u.predicted.confidence)! } : null;
+      return {
+        id,
+        slug: objects.get(id)?.slug ?? null,
+        title: objects.get(id)?.title ?? str(u.title),
+        distance: finite(u.distance)!,
+        unusual: u.unusual === true,
+        nearestId,
+        nearestSlug: nearestId ? (objects.get(nearestId)?.slug ?? null) : null,
+        predicted: p,
+      };
+    });
+  return {
+    createdAt: str(drift.createdAt),
+    drifted: drift.drifted === true,
+    summary: str(drift.summary),
+    reference: side(drift.reference),
+    current: side(drift.current),
+    signals,
+    unusualShare: finite(drift.unusualShare),
+    unfamiliar,
+  };
+}
+
+function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof thresholds>): DriftHistoryData {
+  const runs = entries.map((e) => ({
+    createdAt: str(e.createdAt),
+    commit: typeof e.commit === 'string' ? e.commit : null,
+    referenceCount: count(e.referenceCount),
+    currentCount: count(e.currentCount),
+    drifted: e.drifted === true,
+    driftedSignals: Array.isArray(e.driftedSignals) ? e.driftedSignals.filter((x): x is string => typeof x === 'string') : [],
+  }));
+  const series: DriftHistoryData['series'] = [
+    { key: 'novelty', name: 'Unlike anything in training (novelty)', description: 'how much farther new photographs are from their closest reference photograph than reference photographs are from each other', threshold: t.novelty, values: entries.map((e) => finite(e.noveltyIncrease)) },
+    { key: 'embeddings', name: 'Overall look (embedding effect)', description: 'how far apart the two sets of photographs are as the model sees them, 0 to 1', threshold: t.embeddings, values: entries.map((e) => finite(e.embeddingEffect)) },
+    { key: 'image-stats', name: 'Largest image statistic change', description: 'the largest change in size, shape, brightness, colour or background, in standard deviations', threshold: t.imageStats, values: entries.map((e) => finite(e.maxImageStat)) },
+    { key: 'predicted-labels', name: 'Mix of predicted labels', description: 'share of predictions that would have to change label for the mixes to match, 0 to 1', threshold: t.labels, values: entries.map((e) => finite(e.labelDistance)) },
+    { key: 'unusual-share', name: 'Share of unusual new objects', description: 'new objects farther from the reference than almost any reference object is from the rest, 0 to 1', threshold: null, values: entries.map((e) => finite(e.unusualShare)) },
+  ];
+  return { runs, series: series.filter((x) => x.values.some((v) => v !== null)) };
+}
+
+function correctionsOf(c: Record<string, unknown>): Corrections {
+  const byCommit = (Array.isArray(c.byCommit) ? c.byCommit.filter(isRecord) : [])
+    .filter((b) => typeof b.commit === 'string')
+    .map((b) => ({ commit: String(b.commit), date: str(b.date), message: str(b.message).split('\n')[0]!, changed: count(b.changed), added: count(b.added), removed: count(b.removed) }))
+    .reverse();
+  return {
+    since: str(c.since),
+    until: str(c.until),
+    commits: count(c.commits),
+    changed: count(c.changed),
+    added: count(c.added),
+    removed: count(c.removed),
+    labelled: count(c.labelled),
+    rate: Math.max(0, finite(c.rate) ?? 0),
+    byCommit,
+  };
+}

@@ -158,6 +158,12 @@ describe('catalogue site', () => {
     expect(await page.locator('main').textContent()).toContain('The new photographs look different from the training photographs.');
     await page.goto(`${site.url}models/`);
     expect(await page.locator('table tbody tr').count()).toBe(2);
+    // Each version links its Monitoring page: v1.1.0 with its latest check, v1.0.0 with its older runs only.
+    expect(await page.getByRole('link', { name: 'Drift found' }).getAttribute('href')).toBe(`${BASE}models/v1.1.0/monitoring/`);
+    await page.getByRole('link', { name: 'Checks' }).click();
+    expect(await page.locator('#history-table tbody tr').count()).toBe(1);
+    expect(await page.locator('#signals').count()).toBe(0);
+    await page.goto(`${site.url}models/`);
     await page.screenshot({ path: path.join(shots, 'site-test-card.png'), fullPage: true });
   });
 

@@ -18,6 +18,17 @@ function notInstalled(name: string): never {
   throw Object.assign(new Error(`Cannot find package '${name}' imported from /somewhere`), { code: 'ERR_MODULE_NOT_FOUND' });
 }
 
+/** A stand-in for tfjs-node (the GPU one absent): importing it registers a "tensorflow" backend, as the real one does. */
+const standInNode: ImportModule = async (name) => {
+  if (name === '@tensorflow/tfjs-node-gpu') notInstalled(name);
+  if (name === '@tensorflow/tfjs-node') {
+    if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
+    tf.registerBackend('tensorflow', () => new MathBackendCPU());
+    return {};
+  }
+  return import(name);
+};
+
 describe('selectBackend', () => {
   it('really finds tfjs-node absent here and falls back to wasm with a one-line notice', async () => {
     const log = memoryLogger();
@@ -33,17 +44,7 @@ describe('selectBackend', () => {
 
   it('uses a native backend when its package is installed', async () => {
     const log = memoryLogger();
-    // A stand-in for tfjs-node: importing it registers a "tensorflow" backend, as the real one does.
-    const importModule: ImportModule = async (name) => {
-      if (name === '@tensorflow/tfjs-node-gpu') notInstalled(name);
-      if (name === '@tensorflow/tfjs-node') {
-        if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
-        tf.registerBackend('tensorflow', () => new MathBackendCPU());
-        return {};
-      }
-      return import(name);
-    };
-    const selected = await selectBackend({ preference: 'auto', log, importModule });
+    const selected = await selectBackend({ preference: 'auto', log, importModule: standInNode });
     expect(selected).toMatchObject({ name: 'tensorflow', package: '@tensorflow/tfjs-node' });
     expect(selected.tf.getBackend()).toBe('tensorflow');
     expect(log.lines.at(-1)!.message).toContain('@tensorflow/tfjs-node-gpu: not installed');
@@ -97,15 +98,6 @@ describe('selectBackend', () => {
 
     // An injected importer is never served from (nor stored in) the memo, and may switch TF.js elsewhere...
     const injected = memoryLogger();
-    const standInNode: ImportModule = async (name) => {
-      if (name === '@tensorflow/tfjs-node-gpu') notInstalled(name);
-      if (name === '@tensorflow/tfjs-node') {
-        if (tf.findBackendFactory('tensorflow')) tf.removeBackend('tensorflow');
-        tf.registerBackend('tensorflow', () => new MathBackendCPU());
-        return {};
-      }
-      return import(name);
-    };
     const native = await selectBackend({ preference: 'cpu', log: injected, importModule: standInNode });
     expect(native).not.toBe(selected);
     expect(injected.lines.filter((l) => l.level !== 'debug')).toHaveLength(1);

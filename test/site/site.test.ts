@@ -229,6 +229,9 @@ describe('catalogue site', () => {
     expect(await p.locator('.grid .card').count()).toBe(objects.length);
     await p.goto(`${site.url}review/`);
     expect(await p.locator('.grid .card').count()).toBeGreaterThan(0);
+    // The drift-over-time charts are drawn at build time.
+    await p.goto(`${site.url}models/v1.1.0/monitoring/`);
+    expect(await p.locator('#history svg .point').count()).toBe(3 * (await p.locator('#history figure').count()));
     await context.close();
   });
 });

@@ -18,8 +18,22 @@ import type { ManifestEntry } from './cache.ts';
 
 type HttpClient = Parameters<typeof git.fetch>[0]['http'];
 
-/** The commit a ref names: a full or short SHA, a branch, a tag, `HEAD`, `origin/main`… */
+/** The commit a ref names: a full or short SHA, a branch, a tag, `HEAD`, `origin/main`, `HEAD~2`, `main^`… */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
+  // Ancestry suffixes (`~N`, `^`) as git reads them: first parents, counted back from the base ref.
+  const ancestry = /^(.+?)((?:~\d*|\^)+)$/.exec(ref);
+  if (ancestry) {
+    let oid = await resolveCommit({ dir, ref: ancestry[1]! });
+    for (const step of ancestry[2]!.match(/~\d*|\^/g)!) {
+      const count = step === '^' || step === '~' ? 1 : Number(step.slice(1));
+      for (let i = 0; i < count; i++) {
+        const { commit } = await git.readCommit({ fs, dir, oid });
+        if (!commit.parent[0]) throw new VitrineError('GIT_REF_UNKNOWN', `"${ref}" goes back further than the history in this clone (it starts at ${oid.slice(0, 7)}).`, { ref });
+        oid = commit.parent[0];
+      }
+    }
+    return oid;
+  }
   try {
     let oid: string;
     if (/^[0-9a-f]{40}$/i.test(ref)) oid = ref.toLowerCase();

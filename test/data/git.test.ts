@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { addData, initData, pushData } from '../../pipeline/data/index.ts';
-import { dataDiff, ensureCommit, headCommit, readFileAtRef } from '../../pipeline/data/git.ts';
+import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/data/git.ts';
 import { startGitServer } from './git-server.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
@@ -60,6 +60,15 @@ describe('git history', () => {
     expect(await readFileAtRef({ dir: repo, ref: baseCommit.slice(0, 8), filepath: 'notes.txt' })).toBeNull();
     expect(await readFileAtRef({ dir: repo, ref: 'HEAD~0'.replace('~0', ''), filepath: 'data.dvc' })).toMatch(/^outs:\n- md5: [0-9a-f]{32}\.dir\n/);
     const error = await readFileAtRef({ dir: repo, ref: 'no-such-branch', filepath: 'labels.csv' }).catch((e) => e);
+    expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
+  });
+
+  it('reads ancestry suffixes as git does', async () => {
+    expect(await resolveCommit({ dir: repo, ref: 'main~4' })).toBe(baseCommit);
+    expect(await resolveCommit({ dir: repo, ref: 'HEAD^^~2' })).toBe(baseCommit);
+    expect(await resolveCommit({ dir: repo, ref: 'HEAD~' })).toBe(sh(repo, 'rev-parse', 'HEAD~1'));
+    expect(await readFileAtRef({ dir: repo, ref: 'main~4', filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
+    const error = await resolveCommit({ dir: repo, ref: 'main~5' }).catch((e) => e);
     expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
   });
 

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import git from 'isomorphic-git';
 import path from 'node:path';
 import { VitrineError, messageOf } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -140,10 +142,25 @@ export const promoteStage: Stage = {
   // A new commit may carry a merge that must be registered; which model is in production is not an
   // input (a rollback must not make the next run promote again).
   async fingerprint(ctx) {
-    return { commit: await headCommit({ dir: ctx.ws.root }) };
+    return { commit: await headCommit({ dir: ctx.ws.root }), branch: await branchOf(ctx) };
   },
   async run(ctx) {
+    // Promotion is the merge: on any other branch the run evaluates and reports, and stops there.
+    const branch = await branchOf(ctx);
+    const main = ctx.params.collection.branch;
+    if (branch !== main) {
+      const where = branch ? `branch "${branch}"` : 'a commit that is not on a branch';
+      ctx.log.info(`Not promoting on ${where}: a model is promoted on "${main}", when its pull request is merged.`);
+      return { summary: `not promoted: this is ${where}, models are promoted on "${main}"` };
+    }
     const { summary } = await promote({ ctx });
     return { summary };
   },
 };
+
+/** The branch being run: git's current branch, or in CI on a detached checkout the pushed ref's name. */
+async function branchOf(ctx: StageContext): Promise<string | null> {
+  const current = await git.currentBranch({ fs, dir: ctx.ws.root }).catch(() => undefined);
+  if (current) return current;
+  return ctx.env.GITHUB_REF_TYPE === 'branch' || ctx.env.GITHUB_REF?.startsWith('refs/heads/') ? (ctx.env.GITHUB_REF_NAME ?? null) : null;
+}

@@ -71,26 +71,39 @@ describe('the demo loop end to end', () => {
     expect(git('status', '--porcelain')).toBe('');
   });
 
-  it('retrains after the label-correction pull request and compares with the promoted model', async () => {
+  it('retrains after the label-correction pull request, reports against production, and promotes on merge', async () => {
     git('checkout', '-q', '-b', 'fix-labels');
     await vitrine('demo', '--fix-labels');
-    // Promotion tags a commit, so it refuses labels that are not committed yet...
-    const log = memoryLogger();
-    expect(await main(['run'], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
-    expect(log.lines.map((l) => l.message).join('\n')).toContain('labels.csv has changes that are not committed');
     git('commit', '-qam', 'Correct wrong labels');
-    // ...and once they are, only promotion and the catalogue are left to run.
-    const statuses = await stageStatuses();
-    expect(statuses).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'ran', catalogue: 'ran' });
+    // On the pull request's branch: retrain, evaluate against production, report; no promotion.
+    const onBranch = await stageStatuses();
+    expect(onBranch).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
+    const lock = JSON.parse(await readFile(path.join(root, '.vitrine/lock.json'), 'utf8')) as { stages: Record<string, { summary: string }> };
+    expect(lock.stages.promote!.summary).toBe('not promoted: this is branch "fix-labels", models are promoted on "main"');
     const metrics = JSON.parse(await readFile(path.join(root, '.vitrine/evaluate/metrics.json'), 'utf8')) as Metrics;
-    expect(metrics.baseline?.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(metrics.baseline?.version).toBe('v1.0.0');
     expect(['better', 'worse', 'no detectable difference']).toContain(metrics.baseline?.comparison.verdict);
     const report = await readFile(path.join(root, '.vitrine/report/report.md'), 'utf8');
     expect(report.split('\n')[0]).toMatch(/better|worse|no detectable difference/i);
+    expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.0.0');
+
+    // The merge: only promotion and the catalogue are left to run.
+    git('checkout', '-q', 'main');
+    git('merge', '-q', '--ff-only', 'fix-labels');
+    expect(await stageStatuses()).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'ran', catalogue: 'ran' });
     const { stdout } = await vitrine('models', 'list', '--json');
     expect(stdout).toContain('v1.1.0');
-    const { stdout: shown } = await vitrine('models', 'show', 'prod', '--json');
-    expect(JSON.parse(shown).version).toBe('v1.1.0');
+    expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.1.0');
+  });
+
+  it('refuses to promote labels that are not committed', async () => {
+    const labels = path.join(root, 'labels.csv');
+    const text = await readFile(labels, 'utf8');
+    await writeFile(labels, text.replace(/^(DM-0001),(\w+)$/m, (_, id, label) => `${id},${label === 'coin' ? 'vessel' : 'coin'}`));
+    const log = memoryLogger();
+    expect(await main(['run'], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
+    expect(log.lines.map((l) => l.message).join('\n')).toContain('labels.csv has changes that are not committed');
+    git('checkout', '--', 'labels.csv');
   });
 
   it('rolls back to the first version and rebuilds the catalogue without retraining', async () => {

@@ -168,15 +168,21 @@ describe('the merge and scheduled workflows', () => {
     expect(yaml.jobs.check!.steps!.some((s) => s.uses === './actions/check-retrain')).toBe(true);
     expect(yaml.jobs.retrain!.if).toBe("needs.check.outputs.retrain == 'true'");
     expect(yaml.jobs.retrain!.steps!.some((s) => s.run?.includes('gh pr create'))).toBe(true);
+    // The retrain pull request changes a file that main.yml watches, so its merge promotes.
+    expect(yaml.jobs.retrain!.steps!.some((s) => s.run?.includes('git add .github/vitrine-retrain.json'))).toBe(true);
+    const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
+    expect((main.on.push as { paths: string[] }).paths).toContain('.github/vitrine-retrain.json');
   });
 });
 
 describe('the rollback workflow', () => {
-  it('is started by a maintainer, shares the promotion queue, and rebuilds the catalogue without retraining', async () => {
+  it('is started by a maintainer, queues on its own, and rebuilds the catalogue without retraining', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === 'rollback.yml')!;
     expect(Object.keys(yaml.on)).toEqual(['workflow_dispatch']);
     const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
-    expect(yaml.concurrency?.group).toBe(main.concurrency?.group);
+    // Its own queue: a later merge must not drop a waiting rollback.
+    expect(yaml.concurrency?.group).not.toBe(main.concurrency?.group);
+    expect(yaml.concurrency?.['cancel-in-progress']).toBe(false);
     const runs = yaml.jobs.rollback!.steps!.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('models rollback "$VERSION"');
     expect(runs).toContain('run catalogue --single');

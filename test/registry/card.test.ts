@@ -131,6 +131,15 @@ describe('model card', () => {
     expect(md).toContain('**Owners:** Registrar');
   });
 
+  it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
+    const hostile = renderCardMarkdown(buildCard({ registration: v2, metrics, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['@collections-team <b>Registrar</b>'], collectionName: 'The <script>x</script> Museum' }));
+    expect(hostile).toContain('**Owners:** @\u200bcollections-team &lt;b&gt;Registrar&lt;/b&gt;');
+    expect(hostile).toContain('The &lt;script&gt;x&lt;/script&gt; Museum');
+    // The YAML front matter holds the name as data; the markdown body below it must not.
+    const body = hostile.slice(hostile.indexOf('\n---\n', 4) + 5);
+    expect(body).not.toMatch(/<script>|<b>|@collections-team/);
+  });
+
   it('carries the same content as sections for the catalogue, and the full metrics', () => {
     expect(card.sections.map((x) => x.heading)).toEqual(['Model details', 'Intended use', 'Factors', 'Metrics', 'Training and evaluation data', 'Quantitative analyses', 'Ethical considerations', 'Caveats and recommendations', 'Lineage']);
     expect(card.sections.find((x) => x.heading === 'Intended use')!.text).toContain('### Out-of-scope uses');

@@ -9,7 +9,8 @@ import { validateParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { slugFor } from '../catalogue/derive.ts';
-import { checkGate, diffLabels, diffParams } from './compare.ts';
+import { diffLabels, diffParams } from './compare.ts';
+import { checkGate as evaluateGate } from '../evaluate/gate.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { headline, renderMarkdown } from './render.ts';
@@ -112,7 +113,7 @@ export async function buildReport({
     paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: headParams });
   }
 
-  const gate = checkGate({ metrics, gate: params.gate });
+  const gate = gateOf({ metrics, params });
   const comparison = metrics.baseline
     ? {
         metric: metrics.baseline.comparison.metric,
@@ -160,10 +161,24 @@ export async function buildReport({
         .map(([name, s]) => ({ name, durationMs: s.durationMs ?? 0, summary: s.summary ?? '' })),
     },
   };
-  if (metrics.gate && metrics.gate.passed !== gate.passed) log.warn(`The evaluate stage's gate said ${metrics.gate.passed ? 'pass' : 'fail'} but params.yaml's gate now says ${gate.passed ? 'pass' : 'fail'}; the report uses params.yaml.`);
+  if (gate.stale) log.warn('The promotion gate in params.yaml changed after the evaluate stage checked it; the report shows what evaluate found. Run `vitrine run evaluate` again to check the new gate.');
   const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, json };
+}
+
+/**
+ * The gate as the evaluate stage checked it (metrics.json), which is what promotion goes by. The
+ * report never judges the gate itself; it only notices when params.yaml's gate would now give other
+ * checks (its thresholds changed since), so the comment can say to run evaluate again.
+ */
+function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): ReportJson['gate'] {
+  if (!metrics.gate) {
+    return { passed: false, stale: true, checks: [{ name: 'gate checked by the evaluate stage', passed: false, detail: 'metrics.json has no gate: it was written by an older version; run `vitrine run evaluate` again' }] };
+  }
+  const now = evaluateGate({ candidate: metrics, baseline: metrics.baseline, gate: params.gate });
+  const stale = JSON.stringify(now.checks) !== JSON.stringify(metrics.gate.checks);
+  return { passed: metrics.gate.passed, checks: metrics.gate.checks, ...(stale ? { stale: true } : {}) };
 }
 
 /**

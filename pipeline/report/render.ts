@@ -55,7 +55,10 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
 
 function gateSection(report: ReportJson): string {
   const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
-  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}`;
+  const stale = report.gate.stale
+    ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it, so these checks are for the old gate. Run the evaluate stage again (`vitrine run evaluate`) to check the new one; promotion goes by what evaluate found.'
+    : '';
+  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
 }
 
 function labelSection({ report, maxLabelChanges }: RenderInput): string {

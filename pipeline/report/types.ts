@@ -57,7 +57,11 @@ export interface ReportJson {
   /** The first line of the comment, plain text. */
   headline: string;
   verdict: ReportVerdict;
-  gate: { passed: boolean; checks: GateCheck[] };
+  /**
+   * The promotion gate exactly as the evaluate stage checked it (`gate` in metrics.json, the one
+   * promotion uses). `stale`: params.yaml's gate has changed since, so evaluate must run again.
+   */
+  gate: { passed: boolean; checks: GateCheck[]; stale?: boolean };
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
   statusContext: string;
   comparison: null | {

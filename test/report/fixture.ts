@@ -7,6 +7,8 @@ import { formatLabels } from '../../pipeline/collection/index.ts';
 import { workspace, type Workspace } from '../../pipeline/paths.ts';
 import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
+import { checkGate } from '../../pipeline/evaluate/gate.ts';
+import { defaultParams } from '../../pipeline/params.ts';
 
 /*
  * A small repository like the demo's after a label-correction pull request: the base commit has
@@ -141,9 +143,10 @@ export async function writeStageOutputs({ ws, objects, head, metrics: override =
     changedPredictions: [{ id: 'DM-0007', label: 'figurine', baseline: 'coin', candidate: 'figurine' }],
     leastConfident: [],
     inputs: { data: '3f2a9c1b5d7e8f90a1b2c3d4e5f60718.dir', labels: 'b'.repeat(32), params: 'c'.repeat(32), commit: null },
-    gate: { passed: true, checks: [] },
     ...override,
-  };
+  } as Metrics;
+  // The gate as the evaluate stage checks it (default params), unless the test gives its own.
+  if (!override.gate) metrics.gate = checkGate({ candidate: metrics, baseline: metrics.baseline, gate: defaultParams().gate });
   const model: ModelInfo = {
     schema: 'vitrine.model/1',
     labels: VOCABULARY,

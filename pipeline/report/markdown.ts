@@ -33,11 +33,15 @@ export function text(value: unknown): string {
   );
 }
 
-/** Text for inside an HTML attribute value in double quotes (alt, title). */
+/**
+ * Text for inside an HTML attribute value in double quotes (alt, title). `|` becomes `&#124;`:
+ * GitHub splits a table row into cells on `|` before it parses HTML, even inside a tag.
+ */
 export function attribute(value: unknown): string {
   return String(value ?? '')
     .replace(/[\r\n]+/g, ' ')
     .replace(/&/g, '&amp;')
+    .replace(/\|/g, '&#124;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
     .replace(/</g, '&lt;')

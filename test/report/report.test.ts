@@ -232,6 +232,18 @@ describe('escaping what comes from labels, metadata and params', () => {
     expect(markdown).toContain('Bowl \\| with &lt;img src=x onerror=alert\\(1\\)&gt; and @\u200boctocat second line \\`code\\`');
   });
 
+  it('keeps a table row whole when a title with | goes into a thumbnail attribute (catalogue URL set)', async () => {
+    const objs = demoObjects();
+    objs[6] = { ...objs[6]!, title: 'Bowl | lid | "handle"' };
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects: objs, base, head });
+    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
+    // GitHub splits cells on every unescaped | before it reads HTML, so none may be left in the tag.
+    expect(markdown).toContain('alt="Bowl &#124; lid &#124; &quot;handle&quot;"');
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
+    expect(attribute('a|b')).toBe('a&#124;b');
+  });
+
   it('text() escapes every Markdown and HTML special and keeps one line', () => {
     expect(text('a|b')).toBe('a\\|b');
     expect(text('<b>x</b>')).toBe('&lt;b&gt;x&lt;/b&gt;');

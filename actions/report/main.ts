@@ -42,6 +42,7 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       marker: REPORT_MARKER,
       context: settings.statusContext || report.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
+      author: settings.commentAuthor,
       log,
     });
     if (settings.comment && settings.pullRequest === null) log.info('This run is not for a pull request, so no comment was posted.');

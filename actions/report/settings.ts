@@ -13,6 +13,7 @@ export const INPUTS = {
   failOnGate: 'fail-on-gate',
   apiUrl: 'api-url',
   fromFork: 'from-fork',
+  commentAuthor: 'comment-author',
 } as const;
 
 export const OUTPUTS = {
@@ -49,6 +50,8 @@ export interface ReportSettings {
   fromFork: boolean;
   /** Link for the status and the comment: the run's page. */
   runUrl: string | null;
+  /** Login the token posts as; only a marked comment by this login is edited. */
+  commentAuthor: string;
 }
 
 interface EventPayload {
@@ -85,6 +88,14 @@ export function readSettings({ get, env, event }: { get: GetInput; env: Record<s
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
     fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
+    commentAuthor: loginInput(get),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,
   };
+}
+
+/** A GitHub login: letters, digits and dashes, with "[bot]" at the end for an app. */
+function loginInput(get: GetInput): string {
+  const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: 'github-actions[bot]' });
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login)) throw invalid(INPUTS.commentAuthor, login, 'a GitHub login like github-actions[bot] or museum-bot');
+  return login;
 }

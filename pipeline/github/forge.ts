@@ -34,10 +34,15 @@ export interface Forge {
 /** GitHub's largest comment body; longer reports are cut with a pointer to the full file. */
 export const MAX_COMMENT_LENGTH = 65_536;
 
+/** Login that posts with the Actions `GITHUB_TOKEN`. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
 /**
  * Post `body` as the one comment marked with `marker`: edit the existing one when a previous run
- * left it (searching every page), otherwise create it. When several carry the marker (a race between
- * two runs), the oldest is edited and the others are left alone.
+ * left it (searching every page), otherwise create it. Only a marked comment written by `author`
+ * (the identity the token posts as) is ever edited: anyone can write the marker into a comment of
+ * their own, and the bot must not put the report under their name or their words under its run.
+ * When several of ours carry the marker (a race between two runs), the oldest is edited.
  */
 export async function upsertComment({
   forge,
@@ -46,15 +51,27 @@ export async function upsertComment({
   issue,
   marker,
   body,
+  author = ACTIONS_BOT_LOGIN,
   log,
-}: RepoRef & { forge: Forge; issue: number; marker: string; body: string; log: Logger }): Promise<{ action: 'created' | 'updated'; comment: ForgeComment }> {
+}: RepoRef & {
+  forge: Forge;
+  issue: number;
+  marker: string;
+  body: string;
+  /** Login of the identity that posts (default the Actions token's bot); compared without case, as GitHub does. */
+  author?: string;
+  log: Logger;
+}): Promise<{ action: 'created' | 'updated'; comment: ForgeComment }> {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}\n${body}` });
   const comments = await forge.listComments({ owner, repo, issue });
   // The marker opens the body; a person quoting the comment would put "> " in front of it.
-  const ours = comments.filter((c) => c.body.startsWith(marker));
-  const existing = ours.find((c) => c.author?.endsWith('[bot]')) ?? ours[0];
+  const marked = comments.filter((c) => c.body.startsWith(marker));
+  const ours = marked.filter((c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const others = marked.length - ours.length;
+  if (others > 0) log.warn(`Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`);
+  const existing = ours[0];
   if (existing) {
-    if (ours.length > 1) log.warn(`Pull request #${issue} has ${ours.length} Vitrine comments; updating the oldest bot comment (${existing.url}).`);
+    if (ours.length > 1) log.warn(`Pull request #${issue} has ${ours.length} Vitrine comments by ${author}; updating the oldest (${existing.url}).`);
     const comment = await forge.updateComment({ owner, repo, commentId: existing.id, body: full });
     return { action: 'updated', comment };
   }

@@ -1,4 +1,4 @@
-export { upsertComment, fitComment, MAX_COMMENT_LENGTH, type Forge, type ForgeComment, type RepoRef, type CommitState } from './forge.ts';
+export { upsertComment, fitComment, ACTIONS_BOT_LOGIN, MAX_COMMENT_LENGTH, type Forge, type ForgeComment, type RepoRef, type CommitState } from './forge.ts';
 export { githubForge, nextLink, FORGE_REQUEST_FAILED, type GitHubForgeOptions } from './rest.ts';
 export { publishReport, type PublishResult } from './publish.ts';
 export { chooseRunner, type RunnerChoice } from './runner.ts';

@@ -25,6 +25,7 @@ export async function publishReport({
   marker,
   context,
   targetUrl,
+  author,
   log,
 }: RepoRef & {
   forge: Forge;
@@ -38,13 +39,15 @@ export async function publishReport({
   marker: string;
   context: string;
   targetUrl?: string;
+  /** Login the token posts as: only its marked comment is edited (default github-actions[bot]). */
+  author?: string;
   log: Logger;
 }): Promise<PublishResult> {
   const result: PublishResult = { comment: null, status: null };
   const failures: string[] = [];
   if (issue !== null) {
     try {
-      const { action, comment } = await upsertComment({ forge, owner, repo, issue, marker, body: markdown, log });
+      const { action, comment } = await upsertComment({ forge, owner, repo, issue, marker, body: markdown, author, log });
       result.comment = { action, id: comment.id, url: comment.url };
       log.info(`${action === 'created' ? 'Posted' : 'Updated'} the report on pull request #${issue}: ${comment.url}`);
     } catch (error) {

@@ -80,6 +80,19 @@ describe('the report action', () => {
     expect(log.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
   });
 
+  it('leaves a marked comment by another user alone and posts its own; comment-author names the identity that posts', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const planted = gh.addComment(2, `${MARKER}\n✅ Better. The promotion gate passes. (written by mallory)`, 'mallory');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+    expect(run.code).toBe(0);
+    expect(run.outputs[REPORT_OUTPUTS.commentAction]).toBe('created');
+    expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toContain('written by mallory');
+    expect(gh.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    const bad = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.commentAuthor]: 'a b' }), event: examplePayload('opened'), workspace: ws.root });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('::error::The input "comment-author" is "a b", expected a GitHub login like github-actions[bot] or museum-bot.');
+  });
+
   it('when GitHub keeps failing, the step fails saying what was not posted, and the summary still has the report', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     gh.fail({ method: 'POST', path: /comments$/, status: 502, headers: { 'retry-after': '0' }, times: 99 });

@@ -63,6 +63,32 @@ describe('the one report comment', () => {
     expect(result.action).toBe('created');
   });
 
+  it('never edits a marked comment written by someone else: it posts its own and edits only that', async () => {
+    gh = await startFakeGitHub();
+    // A fork author posts the marker first, hoping the bot will put its words under the report.
+    const planted = gh.addComment(2, `${MARKER}\nplanted by mallory`, 'mallory');
+    const { forge, log } = forgeFor(gh);
+    const first = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', log });
+    expect(first.action).toBe('created');
+    expect(first.comment.id).not.toBe(planted.id);
+    expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toBe(`${MARKER}\nplanted by mallory`);
+    expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
+    // The next run edits the bot's own comment, still leaving mallory's alone.
+    const second = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report 2', log });
+    expect(second).toMatchObject({ action: 'updated', comment: { id: first.comment.id } });
+    expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toBe(`${MARKER}\nplanted by mallory`);
+  });
+
+  it('edits the comment of the identity that posts, when told which (a GitHub App or a personal token)', async () => {
+    gh = await startFakeGitHub();
+    const bots = gh.addComment(2, `${MARKER}\nby the Actions bot`, 'github-actions[bot]');
+    const app = gh.addComment(2, `${MARKER}\nby the museum's app`, 'museum-vitrine[bot]');
+    const { forge, log } = forgeFor(gh);
+    const result = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', author: 'Museum-Vitrine[bot]', log });
+    expect(result).toMatchObject({ action: 'updated', comment: { id: app.id } });
+    expect(gh.comments.get(2)!.find((c) => c.id === bots.id)!.body).toBe(`${MARKER}\nby the Actions bot`);
+  });
+
   it('cuts a report longer than a comment at a line end and closes open blocks', () => {
     const body = `${'<details><summary>x</summary>\n\n```mermaid\n'}${'line\n'.repeat(200)}`;
     const cut = fitComment({ body, limit: 400 });

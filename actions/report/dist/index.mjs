@@ -19817,6 +19817,7 @@ function hint(status) {
 
 // pipeline/github/forge.ts
 var MAX_COMMENT_LENGTH = 65536;
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
 async function upsertComment({
   forge,
   owner,
@@ -19824,15 +19825,19 @@ async function upsertComment({
   issue: issue2,
   marker,
   body,
+  author = ACTIONS_BOT_LOGIN,
   log
 }) {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
 ${body}` });
   const comments = await forge.listComments({ owner, repo, issue: issue2 });
-  const ours = comments.filter((c) => c.body.startsWith(marker));
-  const existing = ours.find((c) => c.author?.endsWith("[bot]")) ?? ours[0];
+  const marked = comments.filter((c) => c.body.startsWith(marker));
+  const ours = marked.filter((c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const others = marked.length - ours.length;
+  if (others > 0) log.warn(`Pull request #${issue2} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  const existing = ours[0];
   if (existing) {
-    if (ours.length > 1) log.warn(`Pull request #${issue2} has ${ours.length} Vitrine comments; updating the oldest bot comment (${existing.url}).`);
+    if (ours.length > 1) log.warn(`Pull request #${issue2} has ${ours.length} Vitrine comments by ${author}; updating the oldest (${existing.url}).`);
     const comment2 = await forge.updateComment({ owner, repo, commentId: existing.id, body: full });
     return { action: "updated", comment: comment2 };
   }
@@ -19864,13 +19869,14 @@ async function publishReport({
   marker,
   context,
   targetUrl,
+  author,
   log
 }) {
   const result = { comment: null, status: null };
   const failures = [];
   if (issue2 !== null) {
     try {
-      const { action, comment } = await upsertComment({ forge, owner, repo, issue: issue2, marker, body: markdown, log });
+      const { action, comment } = await upsertComment({ forge, owner, repo, issue: issue2, marker, body: markdown, author, log });
       result.comment = { action, id: comment.id, url: comment.url };
       log.info(`${action === "created" ? "Posted" : "Updated"} the report on pull request #${issue2}: ${comment.url}`);
     } catch (error2) {
@@ -19974,7 +19980,8 @@ var INPUTS = {
   statusContext: "status-context",
   failOnGate: "fail-on-gate",
   apiUrl: "api-url",
-  fromFork: "from-fork"
+  fromFork: "from-fork",
+  commentAuthor: "comment-author"
 };
 var OUTPUTS = {
   commentId: "comment-id",
@@ -20011,8 +20018,14 @@ function readSettings({ get, env, event }) {
     failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
     fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
+    commentAuthor: loginInput(get),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
+}
+function loginInput(get) {
+  const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: "github-actions[bot]" });
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login)) throw invalid(INPUTS.commentAuthor, login, "a GitHub login like github-actions[bot] or museum-bot");
+  return login;
 }
 
 // actions/report/main.ts
@@ -20042,6 +20055,7 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       marker: REPORT_MARKER,
       context: settings.statusContext || report.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
+      author: settings.commentAuthor,
       log
     });
     if (settings.comment && settings.pullRequest === null) log.info("This run is not for a pull request, so no comment was posted.");

@@ -97,6 +97,8 @@ export async function buildReport({
         ...c,
         title: object?.title ?? '',
         split: object?.split ?? null,
+        // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
+        ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
         ...catalogueLinks({ params, id: c.id, slug: slugOf.get(c.id), object }),
@@ -144,7 +146,9 @@ export async function buildReport({
         changed: changes.filter((c) => c.kind === 'changed').length,
         added: changes.filter((c) => c.kind === 'added').length,
         removed: changes.filter((c) => c.kind === 'removed').length,
+        skipped: changes.filter((c) => c.skipped).length,
       },
+      ...(dataset ? { vocabulary: dataset.labels } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',

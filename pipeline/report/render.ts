@@ -74,15 +74,22 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
     counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
   ].filter(Boolean);
+  const vocabulary = report.labels.vocabulary ?? null;
+  const outside = changes.filter((c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)).length;
+  const otherSkipped = changes.filter((c) => c.skipped).length - outside;
+  const skippedLine = [
+    outside ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's labels and ${outside === 1 ? 'was' : 'were'} skipped` : '',
+    otherSkipped ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage` : '',
+  ].filter(Boolean);
   const shown = changes.slice(0, maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
-  const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c)]);
+  const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c, vocabulary)]);
   const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
   const agree = shown.filter((c) => c.candidate && c.after !== null && c.candidate.label === c.after).length;
   const tested = shown.filter((c) => c.candidate && c.after !== null).length;
   const agreeLine = tested > 0 ? ` ${tested} of these ${plural(tested, 'object')} ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
-  return `${title}\n\n${summary.join(', ')}.${agreeLine}\n\n${table({ header, rows })}${more}`;
+  return `${title}\n\n${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
 }
 
 function objectCell(c: LabelChange): string {
@@ -96,7 +103,12 @@ function thumbnail(c: LabelChange): string {
   return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
 }
 
-function predictionCell(c: LabelChange): string {
+function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
+  if (c.skipped && c.after !== null) {
+    // No model learned from or was tested on this line: say so before anything else.
+    if (vocabulary && !vocabulary.includes(c.after)) return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`;
+    return 'the dataset stage skipped this line (see its warnings): no model used the new label';
+  }
   if (c.candidate) {
     const word = c.after !== null && c.candidate.label === c.after ? 'agrees' : 'disagrees';
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';

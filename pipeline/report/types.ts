@@ -29,6 +29,12 @@ export interface LabelChange {
   candidate: { label: string; confidence: number } | null;
   /** What the production model predicted (test objects only, when there is a baseline). */
   baseline: { label: string; confidence: number } | null;
+  /**
+   * True when labels.csv gives the object a label but dataset.json has none for it: the dataset
+   * stage skipped the line (usually a label outside the collection's vocabulary), so no model
+   * learned from it. (Absent in reports from before it existed.)
+   */
+  skipped?: boolean;
   /** Thumbnail and object page on the published catalogue, when its URL is configured. */
   thumbnailUrl: string | null;
   pageUrl: string | null;
@@ -83,7 +89,10 @@ export interface ReportJson {
     baseUnavailable?: { ref: string; reason: string } | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
-    counts: { changed: number; added: number; removed: number };
+    /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */
+    counts: { changed: number; added: number; removed: number; skipped?: number };
+    /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
+    vocabulary?: string[];
   };
   lineage: {
     data: string;

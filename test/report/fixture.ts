@@ -92,7 +92,8 @@ export async function writeStageOutputs({ ws, objects, head, metrics: override =
     imageMd5: '0'.repeat(32),
     width: 320,
     height: 320,
-    label: head[o.id] ?? null,
+    // Like the dataset stage: a label outside the vocabulary is skipped.
+    label: head[o.id] !== undefined && VOCABULARY.includes(head[o.id]!) ? head[o.id]! : null,
     split: o.split,
     colours: [],
     thumbnails: [

@@ -52,7 +52,7 @@ describe('the label-correction report', () => {
     expect(json.gate.passed).toBe(true);
     expect(json.labels.baseCommit).toBe(baseCommit);
     expect(json.labels.headCommit).toBe(headCommit);
-    expect(json.labels.counts).toEqual({ changed: 3, added: 1, removed: 1 });
+    expect(json.labels.counts).toEqual({ changed: 3, added: 1, removed: 1, skipped: 0 });
     expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
       ['DM-0007', 'changed', 'coin', 'figurine'],
       ['DM-0008', 'changed', 'vessel', 'figurine'],
@@ -115,6 +115,21 @@ describe('the label-correction report', () => {
     expect(json.gate.passed).toBe(false);
     expect(markdown.split('\n')[0]).toBe('❌ **Better: this change makes the model better.** **The promotion gate does not pass.**');
     expect(markdown).toContain('| ❌ fails | every class F1 at least the minimum | below 0.300: mask 0.200 |');
+  });
+
+  it('says plainly when a new label is not one of the collection\'s labels and the dataset skipped the line', async () => {
+    const { base, head } = labelCorrection();
+    // DM-0008 is a training object; "amphora" is not in the vocabulary, so dataset.json has no label for it.
+    const { ws } = await makeRepo({ objects, base, head: { ...head, 'DM-0008': 'amphora' } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    const change = json.labels.changes.find((c) => c.id === 'DM-0008')!;
+    expect(change).toMatchObject({ kind: 'changed', before: 'vessel', after: 'amphora', skipped: true });
+    expect(json.labels.vocabulary).toEqual(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']);
+    expect(json.labels.counts.skipped).toBe(1);
+    const row = markdown.split('\n').find((l) => l.includes('DM-0008'))!;
+    expect(row).toContain('"amphora" is not one of the collection\'s labels (coin, figurine, mask, print, textile, vessel): the line was skipped');
+    expect(row).not.toContain('learned from the new label');
+    expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed; 1 new label is not one of the collection\'s labels and was skipped.');
   });
 
   it('shows dashes, not zeros, for a label without test objects, and says why', async () => {

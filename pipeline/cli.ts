@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { isVitrineError, messageOf } from './errors.ts';
@@ -87,6 +88,10 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
     return 0;
   }
   const root = path.resolve(cwd, typeof parsed.values.cwd === 'string' ? parsed.values.cwd : '.');
+  if (!(await stat(root).then((s) => s.isDirectory(), () => false))) {
+    logger.error(`The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`);
+    return 1;
+  }
   const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout };
   try {
     return (await command.run(ctx, parsed)) ?? 0;

@@ -17,7 +17,11 @@ export const collectionParams = z.strictObject({
   /** The museum or collection name shown in reports and the catalogue. */
   name: z.string().default('Vitrine Demo Museum'),
   /** The label vocabulary: the classes the model learns, in a fixed order. */
-  vocabulary: z.array(z.string().min(1)).min(2).default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
+  vocabulary: z
+    .array(z.string().min(1))
+    .min(2)
+    .refine((labels) => new Set(labels).size === labels.length, { message: 'each label once (a repeated label would train a class that never wins)' })
+    .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
   /** Branch that holds the labels, for edit links. */
@@ -73,6 +77,7 @@ export const datasetParams = z.strictObject({
       /** Changing the salt reshuffles every split: only do it on purpose. */
       salt: z.string().default('vitrine-split-v1'),
     })
+    .refine((split) => split.validation + split.test < 0.9, { message: 'validation and test together below 0.9, so that at least a tenth of the objects train the model' })
     .prefault({}),
   /** Warn when a class has fewer test objects than this. */
   min_test_per_class: z.int().min(0).default(5),

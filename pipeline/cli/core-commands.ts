@@ -4,6 +4,7 @@ import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
 import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
 import { loadParams } from '../params.ts';
 import { loadStages } from '../stages/index.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
@@ -48,6 +49,8 @@ nothing. Then: npx vitrine run
       const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
       ctx.log.info(`Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong), ${result.imagesWritten} images written.`);
     }
+    // The working folder and the demo's remote are never for git ("commit all" must not take them).
+    await ensureIgnored({ root: ctx.ws.root, patterns: ['/.vitrine/', `/${DEMO_REMOTE}/`] });
     // A repository that already has a remote keeps it; a fresh one gets the demo's local folder.
     if (!(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(() => true, () => false))) {
       await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
@@ -57,6 +60,16 @@ nothing. Then: npx vitrine run
     ctx.log.info(`data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ${pushed.skipped} already there.`);
   },
 };
+
+/** Add `patterns` to the repository's .gitignore unless it already has them. */
+export async function ensureIgnored({ root, patterns }: { root: string; patterns: string[] }): Promise<void> {
+  const file = path.join(root, '.gitignore');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const have = new Set(text.split(/\r?\n/).map((l) => l.trim()));
+  const missing = patterns.filter((p) => !have.has(p) && !have.has(p.replace(/\/$/, '')));
+  if (missing.length === 0) return;
+  await writeFileAtomic({ file, data: `${text}${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n` });
+}
 
 async function refuseNonDemoCollection(ctx: CommandContext): Promise<void> {
   const text = await readFile(ctx.ws.objects, 'utf8').catch(() => '');

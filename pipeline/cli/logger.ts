@@ -24,7 +24,7 @@ export function terminalLogger({
     if (!where) return '';
     // Many messages already begin with their place ("data.dvc:2: ..."): say it once.
     const file = where.file && !message.startsWith(where.file) ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
-    const parts = [file, where.object ? `object ${where.object}` : ''].filter(Boolean);
+    const parts = [file, where.object && !message.includes(where.object) ? `object ${where.object}` : ''].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
   const annotate = (level: 'warning' | 'error', message: string, where?: Where) => {

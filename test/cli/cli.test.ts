@@ -109,6 +109,13 @@ describe('terminal logger places', () => {
   it('does not repeat a place the message already starts with', () => {
     let text = '';
     terminalLogger({ write: (t) => (text += t) }).error('data.dvc:2: expected "outs:"', { file: 'data.dvc', line: 2 });
-    expect(text).toBe('error: data.dvc:2: expected "outs:"\n');
+    terminalLogger({ write: (t) => (text += t) }).warn('data/objects.csv:4: object "DM-0003" has no image', { file: 'data/objects.csv', line: 4, object: 'DM-0003' });
+    expect(text).toBe('error: data.dvc:2: expected "outs:"\nwarning: data/objects.csv:4: object "DM-0003" has no image\n');
+  });
+
+  it('names a folder given with -C that does not exist', async () => {
+    const log = memoryLogger();
+    expect(await main(['run', '-C', path.join(root, 'nowhere')], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
+    expect(log.lines[0]!.message).toMatch(/The folder .*nowhere does not exist/);
   });
 });

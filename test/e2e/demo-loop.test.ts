@@ -43,7 +43,8 @@ beforeAll(async () => {
     path.join(root, 'params.yaml'),
     `demo:\n  per_type: 10\n  unlabelled_per_type: 1\n  wrong_label_rate: 0.15\n  image_size: 128\ntrain:\n  epochs: 40\n  workers: 1\nevaluate:\n  bootstrap: 200\ngate:\n  min_macro_f1: 0.3\n  min_class_f1: 0\n  max_macro_f1_drop: 0.5\n`,
   );
-  await writeFile(path.join(root, '.gitignore'), '/data/\n/.vitrine/\n/.vitrine-remote/\nnode_modules\n');
+  // Only node_modules: `vitrine demo` adds what it needs (data/, .vitrine/, the demo remote).
+  await writeFile(path.join(root, '.gitignore'), 'node_modules\n');
   git('init', '-q', '-b', 'main');
 });
 
@@ -54,7 +55,9 @@ afterAll(async () => {
 describe('the demo loop end to end', () => {
   it('generates the demo, runs every stage, and skips them all the second time', async () => {
     await vitrine('demo');
+    // "Commit all" takes the collection's pointers, never the images, the working folder or the remote.
     git('add', '-A');
+    expect(git('diff', '--cached', '--name-only').split('\n').filter(Boolean).sort()).toEqual(['.dvc/.gitignore', '.dvc/config', '.dvcignore', '.gitignore', 'data.dvc', 'labels.csv', 'params.yaml', 'site'].sort());
     git('commit', '-qm', 'Demo collection');
     const first = await stageStatuses();
     expect(first).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });

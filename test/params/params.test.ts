@@ -68,6 +68,11 @@ describe('params.yaml validation', () => {
     expect(await errorOf('dataset:\n  split:\n    validation: 1.5\n')).toContain('expected at most 1');
   });
 
+  it('refuses a repeated label and splits that leave nothing to train on', async () => {
+    expect(await errorOf('collection:\n  vocabulary: [coin, coin, mask]\n')).toContain('"collection.vocabulary" is ["coin","coin","mask"], expected each label once');
+    expect(await errorOf('dataset:\n  split:\n    test: 0.6\n    validation: 0.6\n')).toContain('expected validation and test together below 0.9');
+  });
+
   it('reports every problem at once', async () => {
     const message = await errorOf('train:\n  epochs: x\n  seed: y\n');
     expect(message).toContain('train.epochs');

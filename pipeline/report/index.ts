@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
-import { VitrineError, isVitrineError } from '../errors.ts';
+import { VitrineError, isVitrineError, messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { validateParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
-import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
+import type { ObjectToClassify } from '../model/predict.ts';
 import { slugFor } from '../catalogue/derive.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { checkGate as evaluateGate } from '../evaluate/gate.ts';
@@ -27,7 +28,10 @@ export { fetchBase, gitAuthHeaders } from './git.ts';
  * `base` is a branch, tag or commit (no base: no label or params diff); `head` defaults to the files
  * in the work tree. A base the clone does not have (a shallow checkout) is fetched from
  * `baseFetch.remote` (default origin) with `baseFetch.headers`; when that fails, the report says so
- * in its label section and goes on. `now` fixes the report's time (tests).
+ * in its label section and goes on. Changed objects without a test prediction are shown to the
+ * candidate model in `.vitrine/model/` with `predict` (default `predictObjects`; its embeddings
+ * come from the content-keyed cache), their answers marked as seen in training. `now` fixes the
+ * report's time (tests).
  */
 export async function buildReport({
   ws,
@@ -38,6 +42,7 @@ export async function buildReport({
   baseFetch = {},
   log,
   now = new Date(),
+  predict = defaultPredict,
 }: {
   ws: Workspace;
   params: Params;
@@ -48,6 +53,8 @@ export async function buildReport({
   baseFetch?: Omit<Parameters<typeof fetchBase>[0], 'dir' | 'ref' | 'log'>;
   log: Logger;
   now?: Date;
+  /** How to ask a model about objects: `predictObjects`' signature (tests pass a stand-in). */
+  predict?: (options: { ws: Workspace; params: Params; modelDir: string; objects: ObjectToClassify[]; log: Logger }) => Promise<Prediction[]>;
 }): Promise<{ markdown: string; json: ReportJson }> {
   const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
   const predictions = await readJson<TestPrediction[]>({ ws, file: path.join(ws.evaluate, 'predictions.json'), stage: 'evaluate', optional: true });
@@ -104,6 +111,7 @@ export async function buildReport({
         ...catalogueLinks({ params, id: c.id, slug: slugOf.get(c.id), object }),
       };
     });
+    changes = await askModel({ ws, params, changes, objects, predict, log });
   }
 
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
@@ -169,6 +177,54 @@ export async function buildReport({
   const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, json };
+}
+
+async function defaultPredict(options: Parameters<NonNullable<Parameters<typeof buildReport>[0]['predict']>>[0]): Promise<Prediction[]> {
+  // Loaded only when needed: reading a report must not load TensorFlow.js.
+  const { predictObjects } = await import('../model/predict.ts');
+  return predictObjects(options);
+}
+
+/**
+ * The candidate model's answers for changed objects that the evaluate stage did not score (training
+ * and validation objects): what the issue asks for, "what the model now predicts for them". These
+ * objects shaped the model, so each answer is marked `seenInTraining`. When the model cannot answer
+ * (no model files, no backend), the report goes on without them and says why in the log.
+ */
+async function askModel({ ws, params, changes, objects, predict, log }: { ws: Workspace; params: Params; changes: LabelChange[]; objects: Map<string, DatasetObject>; predict: NonNullable<Parameters<typeof buildReport>[0]['predict']>; log: Logger }): Promise<LabelChange[]> {
+  const wanted = changes
+    .filter((c) => c.candidate === null && c.after !== null && !c.skipped)
+    .map((c) => objects.get(c.id))
+    .filter((o): o is DatasetObject => !!o && !!o.image && !!o.imageMd5 && o.split !== null);
+  if (wanted.length === 0) return changes;
+  if (!(await fileExists(path.join(ws.model, 'model.json')))) {
+    log.warn(`There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`);
+    return changes;
+  }
+  let answers: Prediction[];
+  try {
+    answers = await predict({ ws, params, modelDir: ws.model, objects: wanted.map((o) => ({ id: o.id, image: o.image, imageMd5: o.imageMd5 })), log });
+  } catch (error) {
+    // The answers are a courtesy; the scores and the gate above do not depend on them.
+    log.warn(`The model could not answer for ${wanted.length} changed object(s) outside the test set: ${messageOf(error)} The report goes on without those answers.`);
+    return changes;
+  }
+  const byId = new Map(answers.map((p) => [p.id, p]));
+  return changes.map((c) => {
+    const p = c.candidate === null ? byId.get(c.id) : undefined;
+    if (!p) return c;
+    const split = objects.get(c.id)?.split;
+    return { ...c, candidate: { label: p.label, confidence: p.confidence, ...(split === 'test' ? {} : { seenInTraining: true }) } };
+  });
+}
+
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await readFile(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -86,8 +86,10 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c, vocabulary)]);
   const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
-  const agree = shown.filter((c) => c.candidate && c.after !== null && c.candidate.label === c.after).length;
-  const tested = shown.filter((c) => c.candidate && c.after !== null).length;
+  // Only test answers are evidence; answers for objects the model learned from are not counted.
+  const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
+  const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
+  const tested = testAnswers.length;
   const agreeLine = tested > 0 ? ` ${tested} of these ${plural(tested, 'object')} ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
   return `${title}\n\n${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
 }
@@ -112,7 +114,8 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
   if (c.candidate) {
     const word = c.after !== null && c.candidate.label === c.after ? 'agrees' : 'disagrees';
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';
-    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before})`;
+    const seen = c.candidate.seenInTraining ? '; seen in training, so not a test score' : '';
+    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before}${seen})`;
   }
   if (c.split === 'train') return 'in the training set: the model learned from the new label';
   if (c.split === 'validation') return 'in the validation set: used to decide when to stop training';

@@ -25,8 +25,12 @@ export interface LabelChange {
   title: string;
   /** Where the object sits in the dataset; null when the dataset does not have it. */
   split: Split | null;
-  /** What the candidate model predicts (test objects only). */
-  candidate: { label: string; confidence: number } | null;
+  /**
+   * What the candidate model predicts: from the evaluate stage for test objects, asked by the report
+   * for training and validation objects (`seenInTraining`: the model learned from or was tuned on the
+   * object, so its answer is not a test score).
+   */
+  candidate: { label: string; confidence: number; seenInTraining?: boolean } | null;
   /** What the production model predicted (test objects only, when there is a baseline). */
   baseline: { label: string; confidence: number } | null;
   /**

@@ -92,6 +92,12 @@ describe('the demo label-correction pull request (slow)', () => {
     expect(['better', 'worse', 'no detectable difference']).toContain(json.verdict);
     expect(markdown.split('\n')[0]).toMatch(/^(✅|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}$/);
     for (const c of json.labels.changes) expect(markdown).toContain(`| ${c.id} (line `);
+    // What the model now says about every fixed object: test objects from evaluate, the others asked
+    // by the report and marked as seen in training.
+    for (const c of json.labels.changes) {
+      expect(c.candidate, c.id).not.toBeNull();
+      expect(c.candidate!.seenInTraining ?? false, c.id).toBe(c.split !== 'test');
+    }
     expect(markdown).toContain('xychart-beta');
     expect(markdown).toMatch(/Data: `[0-9a-f]{32}(\.dir)?`/);
     expect(json.lineage.stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dataset', 'train', 'evaluate']));

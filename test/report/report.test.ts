@@ -117,6 +117,42 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('| ❌ fails | every class F1 at least the minimum | below 0.300: mask 0.200 |');
   });
 
+  it('asks the candidate model about changed objects outside the test set, marking those answers as seen in training', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    // The model's weights are not in this fixture: a stand-in with predictObjects' signature answers,
+    // recording what it was asked (the slow demo test runs the real one).
+    const asked: { modelDir: string; ids: string[] }[] = [];
+    const predict: NonNullable<Parameters<typeof buildReport>[0]['predict']> = async ({ modelDir, objects: objs }) => {
+      asked.push({ modelDir, ids: objs.map((o) => o.id) });
+      return objs.map((o) => ({ id: o.id, label: o.id === 'DM-0008' ? 'figurine' : 'vessel', confidence: 0.77, top: [] }));
+    };
+    await writeFile(path.join(ws.model, 'model.json'), '{}');
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger, predict });
+    // DM-0007 and DM-0019 are test objects with predictions; DM-0008 (train) and DM-0036 (validation) are asked; DM-0030 was removed.
+    expect(asked).toEqual([{ modelDir: ws.model, ids: ['DM-0008', 'DM-0036'] }]);
+    const byId = new Map(json.labels.changes.map((c) => [c.id, c]));
+    expect(byId.get('DM-0007')!.candidate).toEqual({ label: 'figurine', confidence: 0.91 });
+    expect(byId.get('DM-0008')!.candidate).toEqual({ label: 'figurine', confidence: 0.77, seenInTraining: true });
+    expect(byId.get('DM-0030')!.candidate).toBeNull();
+    const row = (id: string) => markdown.split('\n').find((l) => l.includes(`| ${id} (line`))!;
+    expect(row('DM-0008')).toContain('figurine (77% sure, agrees; seen in training, so not a test score)');
+    expect(row('DM-0036')).toContain('vessel (77% sure, agrees; seen in training, so not a test score)');
+    expect(row('DM-0019')).toContain('print (91% sure, agrees; before: print)');
+    // Only test objects count in the "agrees" sentence.
+    expect(markdown).toContain('2 of these objects are in the test set; the new model agrees with the new label for 2 of them.');
+  });
+
+  it('goes on without those answers when the candidate model cannot answer', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    await writeFile(path.join(ws.model, 'model.json'), '{}');
+    const log = memoryLogger();
+    const { json } = await buildReport({ ws, params: paramsWith(), base: 'main', log, predict: async () => { throw new Error('no backend here'); } });
+    expect(json.labels.changes.find((c) => c.id === 'DM-0008')!.candidate).toBeNull();
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('no backend here'))).toBe(true);
+  });
+
   it('says plainly when a new label is not one of the collection\'s labels and the dataset skipped the line', async () => {
     const { base, head } = labelCorrection();
     // DM-0008 is a training object; "amphora" is not in the vocabulary, so dataset.json has no label for it.

@@ -1,4 +1,6 @@
-import { prepareModelInput } from '../dataset/images.ts';
+import path from 'node:path';
+import { md5Of, prepareModelInput, readImageBytes } from '../dataset/images.ts';
+import { VitrineError } from '../errors.ts';
 import type { Backbone } from './backbone.ts';
 
 /*
@@ -23,12 +25,26 @@ export interface EmbeddedImage {
 
 export type EmbedJobResult = { id: number; results: EmbeddedImage[] } | { id: number; error: { code: string; message: string; data: Record<string, unknown> } };
 
-/** Prepare and embed one batch of images. */
-export async function embedBatch({ backbone, job, maxPixels, background }: { backbone: Backbone; job: EmbedJob; maxPixels: number; background: string }): Promise<EmbeddedImage[]> {
+/**
+ * Prepare and embed one batch of images. Each image's bytes are hashed as they are read: a vector
+ * is cached under its key (the md5 the dataset recorded), so bytes that no longer match it — an image
+ * replaced after the dataset was built — would poison the cache for good. That is IMAGE_CHANGED.
+ */
+export async function embedBatch({ backbone, job, maxPixels, background, root }: { backbone: Backbone; job: EmbedJob; maxPixels: number; background: string; root?: string }): Promise<EmbeddedImage[]> {
   const inputs: Uint8Array[] = [];
   const slots: { index: number; flipped: boolean }[] = [];
   for (const [index, item] of job.items.entries()) {
-    const pixels = await prepareModelInput({ file: item.file, size: backbone.inputSize, fit: backbone.fit, maxPixels, background });
+    const data = await readImageBytes({ file: item.file });
+    const found = md5Of(data);
+    if (found !== item.key) {
+      const shown = shownPath({ file: item.file, root });
+      throw new VitrineError(
+        'IMAGE_CHANGED',
+        `${shown} changed since the dataset was built; run \`vitrine run dataset\` (or \`vitrine run\`).`,
+        { file: shown, expected: item.key, found },
+      );
+    }
+    const pixels = await prepareModelInput({ file: item.file, data, size: backbone.inputSize, fit: backbone.fit, maxPixels, background });
     if (job.plain[index]) {
       inputs.push(pixels);
       slots.push({ index, flipped: false });
@@ -45,6 +61,13 @@ export async function embedBatch({ backbone, job, maxPixels, background }: { bac
     else out[slot.index]!.vector = vectors[i]!;
   });
   return out;
+}
+
+/** `file` relative to `root` with forward slashes when it lies inside it (as the museum sees it), else as given. */
+function shownPath({ file, root }: { file: string; root?: string }): string {
+  if (!root) return file;
+  const rel = path.relative(root, file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
 }
 
 /** The mirror image (left-right) of a square RGB image. */

@@ -30,7 +30,7 @@ const ready = (async () => {
 port.on('message', async (job: EmbedJob) => {
   try {
     const backbone = await ready;
-    const results = await embedBatch({ backbone, job, maxPixels: setup.params.dataset.image.max_pixels, background: setup.params.dataset.image.background });
+    const results = await embedBatch({ backbone, job, maxPixels: setup.params.dataset.image.max_pixels, background: setup.params.dataset.image.background, root: setup.root });
     const transfer = results.flatMap((r) => [r.vector?.buffer, r.flipped?.buffer].filter((b) => b !== undefined)) as ArrayBuffer[];
     port.postMessage({ id: job.id, results } satisfies EmbedJobResult, transfer);
   } catch (error) {

@@ -177,7 +177,7 @@ export async function embedImages({
         await runOnWorkers({ jobs, threads: Math.min(threads, jobs.length), setup: { params, root, backend: backendName as WorkerSetup['backend'] }, accept });
       } else {
         for (const job of jobs) {
-          await accept(await embedBatch({ backbone: bb, job, maxPixels: params.dataset.image.max_pixels, background: params.dataset.image.background }));
+          await accept(await embedBatch({ backbone: bb, job, maxPixels: params.dataset.image.max_pixels, background: params.dataset.image.background, root }));
         }
       }
     } finally {

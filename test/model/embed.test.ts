@@ -106,12 +106,39 @@ describe('embedImages', () => {
     const broken = path.join(cacheDir, 'broken.jpg');
     await writeFile(broken, 'not a jpeg');
     const brokenCache = path.join(cacheDir, 'broken-run');
-    const error = await embedImages({ items: [...items.slice(0, 8), { key: 'f'.repeat(32), file: broken }], params, root, cacheDir: brokenCache, workers: 1, log: silentLogger }).catch((e: unknown) => e);
+    const error = await embedImages({ items: [...items.slice(0, 8), { key: md5Of(await readFile(broken)), file: broken }], params, root, cacheDir: brokenCache, workers: 1, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMAGE_UNREADABLE')).toBe(true);
     expect((error as Error).message).toContain('broken.jpg');
     const again = await embedImages({ items: items.slice(0, 8), params, root, cacheDir: brokenCache, workers: 1, log: silentLogger });
     expect(again.fromCache).toBe(8);
   });
+});
+
+describe('embedImages with an image replaced after the dataset was built', () => {
+  // The key is the md5 the dataset recorded; the file now holds other bytes (another image).
+  const replaced = (at: number) => items.slice(0, 10).map((item, i) => (i === at ? { key: item.key, file: items[11]!.file } : item));
+
+  for (const workers of [1, 2]) {
+    it(`refuses to cache the new image's embedding under the old md5 (${workers === 1 ? 'main thread' : 'worker threads'})`, async () => {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-changed-'));
+      try {
+        // Inside the repo root the message names the file as the museum sees it (relative path).
+        const error = await embedImages({ items: replaced(9), params, root: path.dirname(egyptian), cacheDir: folder, workers, log: silentLogger }).catch((e: unknown) => e);
+        expect(isVitrineError(error, 'IMAGE_CHANGED')).toBe(true);
+        const rel = path.relative(path.dirname(egyptian), items[11]!.file).split(path.sep).join('/');
+        expect((error as Error).message).toContain(`${rel} changed since the dataset was built; run \`vitrine run dataset\``);
+        expect((error as Error & { data: Record<string, unknown> }).data).toMatchObject({ expected: items[9]!.key, found: items[11]!.key });
+        // Nothing was cached under the stale key; what was embedded correctly is kept.
+        const configs = await readdir(path.join(folder, 'embeddings')).catch(() => []);
+        const stores = await Promise.all(configs.map((config) => openStore({ folder: path.join(folder, 'embeddings', config) })));
+        expect(stores.some((store) => store.vectors.has(items[9]!.key))).toBe(false);
+        // On the main thread the first batch of 8 was embedded before the changed image.
+        if (workers === 1) expect(stores[0]?.vectors.size).toBe(8);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('embedding store', () => {

@@ -1,8 +1,8 @@
-import { readFile, readdir, rm, rmdir, stat, appendFile } from 'node:fs/promises';
+import { appendFile, lstat, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { copyVerified, exists, objectPath, parseManifest, readCachedManifest, writeManifest, type ManifestEntry } from './cache.ts';
+import { copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, type TreeHash } from './hash.ts';
@@ -180,8 +180,11 @@ function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, s
   return objects;
 }
 
-/** Download the objects of data.dvc the local cache lacks (in parallel, verified), then check out. Rerun to resume. */
-export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+/**
+ * Download the objects of data.dvc the local cache lacks (in parallel, verified), then check out
+ * (refusing to overwrite unrecorded changes unless `force`). Rerun to resume.
+ */
+export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data', force = false }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string; force?: boolean }): Promise<TransferResult> {
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   let transferred = 0;
@@ -222,7 +225,7 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
     );
   }
   log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
-  await checkoutData({ root, log, target });
+  await checkoutData({ root, log, target, force });
   return { transferred, skipped };
 }
 
@@ -237,12 +240,33 @@ export interface CheckoutResult {
   extra: string[];
 }
 
+/** A workspace file that differs from data.dvc and whose content the cache does not hold. */
+function unrecordedError({ files, target }: { files: string[]; target: string }): VitrineError {
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+  return new VitrineError(
+    'DATA_UNRECORDED_CHANGES',
+    `These files in ${target}/ were changed and not recorded with "vitrine data add": ${shown}. Nothing was changed. ` +
+      `Record them with "vitrine data add", or run "vitrine data checkout --force" to discard the changes.`,
+    { files },
+  );
+}
+
 /**
  * Make the data folder match data.dvc from the cache. Every object is verified while it is copied;
- * a damaged one is reported and its file left alone. Files not in data.dvc are kept (and listed)
- * unless `force`.
+ * a damaged one is reported and its file left alone. A changed file whose content is not in the cache
+ * (so it would be lost) stops the checkout before anything is written, unless `force`. Files not in
+ * data.dvc are kept (and listed) unless `force`.
  */
-export async function checkoutData({ root, log, target = 'data', force = false, jobs = 8 }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number }): Promise<CheckoutResult> {
+export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number }): Promise<CheckoutResult> {
+  const { missing, ...result } = await checkoutPresent(options);
+  if (missing.length > 0) {
+    throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
+  }
+  return result;
+}
+
+/** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
+async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const t = await tracked({ root, target });
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   const current = new Map<string, string>();
@@ -253,33 +277,46 @@ export async function checkoutData({ root, log, target = 'data', force = false, 
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
   for (const e of present?.entries ?? []) current.set(e.relpath, e.md5);
-  const state = await HashState.load({ file: stateFileOf(root) });
   const wanted = new Set(manifest.map((e) => e.relpath));
+  // Before writing anything: files that would be overwritten (or sit inside a folder that would be
+  // replaced by a file) and whose content exists nowhere else. Losing them silently is what DVC refuses too.
+  const toWrite = manifest.filter((e) => current.get(e.relpath) !== e.md5);
+  const inFolderInTheWay = new Set<string>();
+  const unrecorded: string[] = [];
+  const isCached = async (md5: string) => exists(objectPath(t.cacheDir, md5));
+  for (const entry of toWrite) {
+    const now = current.get(entry.relpath);
+    if (now !== undefined && !(await isCached(now))) unrecorded.push(`${target}/${entry.relpath}`);
+    const prefix = `${entry.relpath}/`;
+    for (const [relpath, md5] of current) {
+      if (!relpath.startsWith(prefix)) continue;
+      inFolderInTheWay.add(relpath);
+      if (!wanted.has(relpath) && !(await isCached(md5))) unrecorded.push(`${target}/${relpath}`);
+    }
+  }
+  if (unrecorded.length > 0 && !force) throw unrecordedError({ files: unrecorded, target });
+  const state = await HashState.load({ file: stateFileOf(root) });
   const progress = log.progress(`Checking out ${target}/`, manifest.length);
   let written = 0;
-  let unchanged = 0;
+  const unchanged = manifest.length - toWrite.length;
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
-  await mapPool(manifest, jobs, async (entry) => {
+  progress.tick(unchanged);
+  await mapPool(toWrite, jobs, async (entry) => {
     const file = `${target}/${entry.relpath}`;
-    if (current.get(entry.relpath) === entry.md5) {
-      unchanged++;
-    } else {
-      const src = objectPath(t.cacheDir, entry.md5);
-      const dest = path.join(t.dir, ...entry.relpath.split('/'));
-      try {
-        if (!(await exists(src))) {
-          missing.push({ object: entry.md5, file });
-        } else {
-          await rm(dest, { force: true, recursive: true });
-          await copyVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}` });
-          state.set(dest, await stat(dest, { bigint: true }), entry.md5);
-          written++;
-        }
-      } catch (error) {
-        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
-        corrupt.push({ object: entry.md5, file });
+    const src = objectPath(t.cacheDir, entry.md5);
+    const dest = path.join(t.dir, ...entry.relpath.split('/'));
+    try {
+      if (!(await exists(src))) {
+        missing.push({ object: entry.md5, file });
+      } else {
+        await replaceVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}` });
+        state.set(dest, await stat(dest, { bigint: true }), entry.md5);
+        written++;
       }
+    } catch (error) {
+      if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+      corrupt.push({ object: entry.md5, file });
     }
     progress.tick();
   });
@@ -287,7 +324,7 @@ export async function checkoutData({ root, log, target = 'data', force = false, 
   let removed = 0;
   const extra: string[] = [];
   for (const relpath of current.keys()) {
-    if (wanted.has(relpath)) continue;
+    if (wanted.has(relpath) || inFolderInTheWay.has(relpath)) continue;
     if (force) {
       await rm(path.join(t.dir, ...relpath.split('/')), { force: true });
       removed++;
@@ -301,17 +338,38 @@ export async function checkoutData({ root, log, target = 'data', force = false, 
     log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
   }
   for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
-  for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
+  if (!quietMissing) for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
     for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
     throw new VitrineError('DATA_CORRUPT', `${corrupt.length} cached object(s) are damaged and were not checked out, for example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine data pull" to fetch good copies.`, { corrupt });
   }
-  if (missing.length > 0) {
-    throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
+  if (missing.length === 0) log.info(`Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`);
+  return { written, unchanged, removed, extra, missing };
+}
+
+/**
+ * Put a verified copy of `src` at `dest`. Nothing at `dest` is deleted before the copy is verified:
+ * a file is replaced by the final rename; a folder in the way is moved aside only once the copy is
+ * ready, then removed.
+ */
+async function replaceVerified({ src, dest, md5, what }: { src: string; dest: string; md5: string; what: string }): Promise<void> {
+  const info = await lstat(dest).catch(() => null);
+  if (!info?.isDirectory()) {
+    await copyVerified({ src, dest, md5, what });
+    return;
   }
-  log.info(`Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`);
-  return { written, unchanged, removed, extra };
+  const staged = tempName(dest);
+  await copyVerified({ src, dest: staged, md5, what });
+  const aside = tempName(dest);
+  try {
+    await rename(dest, aside);
+  } catch (error) {
+    await rm(staged, { force: true });
+    throw error;
+  }
+  await rename(staged, dest);
+  await rm(aside, { recursive: true, force: true });
 }
 
 async function removeEmptyFolders(dir: string): Promise<boolean> {

@@ -93,6 +93,12 @@ describe('push, pull, checkout, status', () => {
     const edited = await dataStatus({ root: clone, log: silentLogger });
     expect(edited.clean).toBe(false);
     expect(edited.changes).toEqual({ added: ['images/new.png'], removed: [], modified: ['objects.csv'] });
+    // The edit to objects.csv is recorded nowhere, so a plain checkout refuses to discard it.
+    const refused = await checkoutData({ root: clone, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(refused, 'DATA_UNRECORDED_CHANGES')).toBe(true);
+    expect(await readFile(path.join(clone, 'data', 'objects.csv'), 'utf8')).toBe('id,title\nA1,Bowl\n');
+    // An edit whose content is in the cache (the same bytes as another recorded file) is safe to overwrite.
+    await writeFile(path.join(clone, 'data', 'objects.csv'), SAMPLE['images/A1.png']);
     const out = await checkoutData({ root: clone, log: silentLogger });
     expect(out.written).toBe(1);
     expect(out.extra).toEqual(['data/images/new.png']);
@@ -114,6 +120,56 @@ describe('push, pull, checkout, status', () => {
 });
 
 describe('faults', () => {
+  it('checkout and pull refuse to overwrite a changed file that was not recorded, unless forced', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    // A re-photographed image, not yet recorded with "vitrine data add".
+    const a1 = path.join(repo, 'data', 'images', 'A1.png');
+    await writeFile(a1, 'the new photograph');
+    const error = await checkoutData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_UNRECORDED_CHANGES')).toBe(true);
+    expect(error.message).toContain('data/images/A1.png');
+    expect(error.message).toContain('vitrine data add');
+    expect(error.message).toContain('vitrine data checkout --force');
+    expect(error.data.files).toEqual(['data/images/A1.png']);
+    expect(await readFile(a1, 'utf8')).toBe('the new photograph');
+    const pulled = await pullData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(pulled, 'DATA_UNRECORDED_CHANGES')).toBe(true);
+    expect(await readFile(a1, 'utf8')).toBe('the new photograph');
+    // --force discards the change.
+    await checkoutData({ root: repo, log: silentLogger, force: true });
+    expect(await readFile(a1, 'utf8')).toBe(SAMPLE['images/A1.png']);
+  });
+
+  it('a damaged cache object leaves the file that was there in place, even with force', async () => {
+    await addData({ root: repo, log: silentLogger });
+    const object = objectPath(path.join(repo, '.dvc', 'cache'), md5(SAMPLE['images/A1.png']));
+    await chmod(object, 0o644);
+    await writeFile(object, 'tampered bytes');
+    const a1 = path.join(repo, 'data', 'images', 'A1.png');
+    await writeFile(a1, 'the only copy of this photograph');
+    const error = await checkoutData({ root: repo, log: silentLogger, force: true }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
+    expect(await readFile(a1, 'utf8')).toBe('the only copy of this photograph');
+  });
+
+  it('a folder where a recorded file belongs is kept when it holds unrecorded files, and replaced once the copy is verified', async () => {
+    await addData({ root: repo, log: silentLogger });
+    const a1 = path.join(repo, 'data', 'images', 'A1.png');
+    const { rm } = await import('node:fs/promises');
+    await rm(a1);
+    await writeTree(a1, { 'notes.txt': 'unrecorded notes' });
+    const error = await checkoutData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_UNRECORDED_CHANGES')).toBe(true);
+    expect(error.message).toContain('data/images/A1.png/notes.txt');
+    expect(await readFile(path.join(a1, 'notes.txt'), 'utf8')).toBe('unrecorded notes');
+    // A folder holding only recorded content is replaced by the file.
+    await writeFile(path.join(a1, 'notes.txt'), SAMPLE['images/A2.png']);
+    const out = await checkoutData({ root: repo, log: silentLogger });
+    expect(out.extra).toEqual([]);
+    expect(await readTree(path.join(repo, 'data'))).toEqual(SAMPLE);
+  });
+
   it('a missing remote object names the object and the file that needs it', async () => {
     await addData({ root: repo, log: silentLogger });
     await pushData({ root: repo, log: silentLogger });

@@ -216,12 +216,19 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
   for (const m of missing) log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, { file: m.file, object: m.object });
   for (const c of corrupt) log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, { file: c.file, object: c.object });
   if (missing.length > 0 || corrupt.length > 0) {
+    // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
+    await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
     const first = missing[0] ?? corrupt[0];
+    const files = [...missing, ...corrupt].map((m) => m.file);
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
-      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", for example ${first.object} needed by ${first.file}. ` +
-        'Ask whoever added these images to run "vitrine data push"; everything else was downloaded, so rerunning "vitrine data pull" later resumes.',
-      { missing, corrupt, remote: remote.name },
+      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so these files were not checked out: ` +
+        `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for example object ${first.object} for ${first.file}). ` +
+        'Everything else was downloaded and put in data/. ' +
+        (missing.length > 0 ? 'Ask whoever added the missing images to run "vitrine data push". ' : '') +
+        (corrupt.length > 0 ? 'For damaged objects, run "vitrine data push --verify" on a machine that has good copies. ' : '') +
+        'Then run "vitrine data pull" again.',
+      { missing, corrupt, remote: remote.name, files },
     );
   }
   log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);

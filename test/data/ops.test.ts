@@ -185,6 +185,10 @@ describe('faults', () => {
     expect(error.message).toContain(lost);
     expect(error.message).toContain('data/objects.csv');
     expect(log.lines.some((l) => l.level === 'error' && l.where?.file === 'data/objects.csv' && l.where?.object === lost)).toBe(true);
+    // Everything that is on the remote was checked out; only the missing file is absent.
+    const { 'objects.csv': _lostFile, ...rest } = SAMPLE;
+    expect(await readTree(path.join(clone, 'data'))).toEqual(rest);
+    expect(error.data.files).toEqual(['data/objects.csv']);
     // The rest was downloaded: a later pull after a push resumes.
     await pushData({ root: repo, log: silentLogger });
     expect(await pullData({ root: clone, log: silentLogger })).toEqual({ transferred: 1, skipped: 3 });
@@ -219,6 +223,8 @@ describe('faults', () => {
     expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
     await expect(stat(objectPath(path.join(clone, '.dvc', 'cache'), md5(SAMPLE['objects.csv'])))).rejects.toThrow();
     await expect(stat(path.join(clone, 'data', 'objects.csv'))).rejects.toThrow();
+    expect(error.message).toContain('data/objects.csv');
+    expect(await readFile(path.join(clone, 'data', 'images', 'A1.png'), 'utf8')).toBe(SAMPLE['images/A1.png']);
   });
 
   it('an interrupted push (process killed mid-object) leaves no partial object visible, and the next push completes', async () => {

@@ -114,7 +114,7 @@ export async function embedImages({
     : await startBackbone().then((b) => ({ backboneId: b.id, inputSize: b.inputSize }));
   const configKey = embeddingConfigKey({ ...identity, fit: params.backbone.fit, inputRange: params.backbone.input_range, background: params.dataset.image.background });
   const folder = path.join(cacheDir, 'embeddings', configKey);
-  const store = await openStore({ folder });
+  const store = await openStore({ folder, log });
 
   const vectors = new Map<string, Float32Array>();
   const flipped = new Map<string, Float32Array>();
@@ -186,7 +186,7 @@ export async function embedImages({
       progress.done();
     }
     await writeJsonAtomic({ file: path.join(folder, 'backbone.json'), value: infoOf(bb) });
-    const merged = await compactStore({ store: await openStore({ folder }) });
+    const merged = await compactStore({ store: await openStore({ folder, log }) });
     if (merged) log.debug(`Merged the embedding cache segments in ${folder}.`);
   }
   const info = backbone ? infoOf(backbone) : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { silentLogger, type Logger } from '../log.ts';
 
 /*
  * Embeddings on disk, packed: a folder of segment files, each holding many vectors (a JSON list of
@@ -26,11 +27,15 @@ export interface EmbeddingStore {
   segments: string[];
 }
 
-/** Read every segment of a store folder; a missing folder is an empty store. */
-export async function openStore({ folder }: { folder: string }): Promise<EmbeddingStore> {
+/**
+ * Read every segment of a store folder; a missing folder is an empty store. A damaged segment (a
+ * disk that filled up, a cache restored in part) is deleted with a warning, so its embeddings are
+ * computed again instead of every run stopping on it.
+ */
+export async function openStore({ folder, log = silentLogger }: { folder: string; log?: Logger }): Promise<EmbeddingStore> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await readStore(folder);
+      return await readStore(folder, log);
     } catch (error) {
       // A concurrent compaction may delete a segment between listing and reading: list again.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 2) continue;
@@ -39,7 +44,7 @@ export async function openStore({ folder }: { folder: string }): Promise<Embeddi
   }
 }
 
-async function readStore(folder: string): Promise<EmbeddingStore> {
+async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
   let names: string[];
   try {
     names = (await readdir(folder)).filter((n) => n.endsWith(SUFFIX)).sort();
@@ -48,12 +53,24 @@ async function readStore(folder: string): Promise<EmbeddingStore> {
     throw error;
   }
   const vectors = new Map<string, Float32Array>();
+  const segments: string[] = [];
   for (const name of names) {
     const file = path.join(folder, name);
-    const { dim, keys, data } = decodeSegment({ bytes: await readFile(file), file });
+    let segment: ReturnType<typeof decodeSegment>;
+    try {
+      segment = decodeSegment({ bytes: await readFile(file), file });
+    } catch (error) {
+      if (!isVitrineError(error, 'EMBEDDING_STORE')) throw error;
+      // Deleted rather than kept aside: CI saves this folder, and a kept copy would travel with it.
+      await rm(file, { force: true });
+      log.warn(`${file}: this embedding cache file was damaged (${String(error.data.why ?? 'unreadable')}); it was deleted and the embeddings it held will be computed again.`);
+      continue;
+    }
+    const { dim, keys, data } = segment;
     keys.forEach((key, i) => vectors.set(key, data.subarray(i * dim, (i + 1) * dim)));
+    segments.push(name);
   }
-  return { folder, vectors, segments: names };
+  return { folder, vectors, segments };
 }
 
 /** Write vectors as one new segment (atomic); returns its file name. */
@@ -91,10 +108,10 @@ export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
   return out;
 }
 
-/** Parse a segment; a damaged file is EMBEDDING_STORE naming it (delete it to recompute). */
+/** Parse a segment; a damaged file is EMBEDDING_STORE naming it (openStore deletes it and recomputes). */
 export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string }): { dim: number; keys: string[]; data: Float32Array } {
   const damaged = (why: string) =>
-    new VitrineError('EMBEDDING_STORE', `${file}: this embedding cache file is damaged (${why}). Delete it; the embeddings in it will be computed again.`, { file });
+    new VitrineError('EMBEDDING_STORE', `${file}: this embedding cache file is damaged (${why}). Delete it; the embeddings in it will be computed again.`, { file, why });
   if (bytes.length < MAGIC.length + 4 || !Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC)) throw damaged('wrong header');
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
   let header: { dim: number; keys: string[] };
@@ -103,6 +120,7 @@ export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string
   } catch {
     throw damaged('unreadable key list');
   }
+  if (!Number.isInteger(header?.dim) || header.dim < 0 || !Array.isArray(header.keys) || !header.keys.every((k) => typeof k === 'string')) throw damaged('unreadable key list');
   const start = align4(MAGIC.length + 4 + length);
   const count = header.keys.length * header.dim;
   if (bytes.length !== start + count * 4) throw damaged(`expected ${start + count * 4} bytes, found ${bytes.length}`);

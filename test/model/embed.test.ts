@@ -114,6 +114,29 @@ describe('embedImages', () => {
   });
 });
 
+describe('embedImages with a damaged cache segment', () => {
+  it('recomputes what the damaged segment held instead of stopping the run', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-damaged-'));
+    try {
+      const some = items.slice(0, 3);
+      const first = await embedImages({ items: some, params, root, cacheDir: folder, workers: 1, log: silentLogger });
+      const store = first.cacheFolder;
+      const [segment] = (await readdir(store)).filter((n) => n.endsWith('.emb'));
+      const bytes = await readFile(path.join(store, segment!));
+      await writeFile(path.join(store, segment!), bytes.subarray(0, bytes.length >> 1));
+      const log = memoryLogger();
+      const again = await embedImages({ items: some, params, root, cacheDir: folder, workers: 1, log });
+      expect(again).toMatchObject({ computed: 3, fromCache: 0 });
+      for (const { key } of some) expect(Array.from(again.vectors.get(key)!)).toEqual(Array.from(first.vectors.get(key)!));
+      expect(log.lines.some((l) => l.level === 'warn' && l.message.includes(segment!))).toBe(true);
+      const third = await embedImages({ items: some, params, root, cacheDir: folder, workers: 1, log: silentLogger });
+      expect(third).toMatchObject({ computed: 0, fromCache: 3 });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('embedImages with an image replaced after the dataset was built', () => {
   // The key is the md5 the dataset recorded; the file now holds other bytes (another image).
   const replaced = (at: number) => items.slice(0, 10).map((item, i) => (i === at ? { key: item.key, file: items[11]!.file } : item));
@@ -164,6 +187,24 @@ describe('embedding store', () => {
     expect(Array.from(merged.vectors.get('k7')!)).toEqual(Array.from(v(7)));
     const file = path.join(folder, merged.segments[0]!);
     expect((await readFile(file)).length).toBeGreaterThan(10 * 5 * 4);
+  });
+
+  it('sets a damaged segment aside with a warning and keeps the others', async () => {
+    const folder = path.join(cacheDir, 'store-damaged');
+    const v = (seed: number) => Float32Array.from({ length: 5 }, (_, i) => seed + i / 10);
+    const good = await appendSegment({ folder, entries: [['a', v(1)]] });
+    const cut = await appendSegment({ folder, entries: [['b', v(2)], ['c', v(3)]] });
+    const bytes = await readFile(path.join(folder, cut!));
+    await writeFile(path.join(folder, cut!), bytes.subarray(0, bytes.length - 7));
+    const log = memoryLogger();
+    const store = await openStore({ folder, log });
+    expect([...store.vectors.keys()]).toEqual(['a']);
+    expect(store.segments).toEqual([good]);
+    const warning = log.lines.find((l) => l.level === 'warn');
+    expect(warning?.message).toContain(cut!);
+    expect(warning?.message).toMatch(/damaged.*computed again/);
+    // It is gone from the store folder, so the next run (and CI's cache) does not meet it again.
+    expect((await readdir(folder)).filter((n) => n.endsWith('.emb'))).toEqual([good]);
   });
 
   it('flipHorizontal mirrors left and right', () => {

@@ -198,7 +198,7 @@ async function askModel({ ws, params, changes, objects, predict, log }: { ws: Wo
     .filter((o): o is DatasetObject => !!o && !!o.image && !!o.imageMd5 && o.split !== null);
   if (wanted.length === 0) return changes;
   if (!(await fileExists(path.join(ws.model, 'model.json')))) {
-    log.warn(`There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`);
+    log.info(`There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`);
     return changes;
   }
   let answers: Prediction[];

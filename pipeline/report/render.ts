@@ -148,27 +148,57 @@ function metricsSection({ report, metrics }: RenderInput): string {
   return out;
 }
 
+/** How many test objects the model gave each label (column sums of the confusion matrix). */
+function predictedCounts(labels: string[], confusion: number[][]): Map<string, number> {
+  return new Map(labels.map((l, j) => [l, confusion.reduce((s, row) => s + (row[j] ?? 0), 0)]));
+}
+
 function perClassSection(metrics: Metrics): string {
   const baseline = new Map((metrics.baseline?.perClass ?? []).map((c) => [c.label, c]));
   const b = metrics.baseline !== null;
+  const predicted = predictedCounts(metrics.labels, metrics.confusion);
+  const basePredicted = metrics.baseline ? predictedCounts(metrics.labels, metrics.baseline.confusion) : new Map<string, number>();
+  // Macro-F1 (evaluate) averages over the labels in the test set or in the predictions; a label
+  // in neither has no score at all, one only predicted counts as 0.
+  const scored = (c: { label: string; support: number }, counts: Map<string, number>) => c.support > 0 || (counts.get(c.label) ?? 0) > 0;
   const header = ['Label', 'Test objects', 'Precision', 'Recall', 'F1', ...(b ? ['F1 before', 'Change'] : [])];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
-    // A label without test objects has no scores: dashes, not zeros that read as failures.
-    if (c.support === 0) return [text(c.label), '0', '–', '–', '–', ...(b ? ['–', '–'] : [])];
-    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...(b ? [num(old?.f1, 2), signed(old ? c.f1 - old.f1 : null, 2)] : [])];
+    const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
+    const before = b ? [num(oldF1, 2), scored(c, predicted) ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : '–'] : [];
+    // Neither tested nor predicted: dashes, not zeros that read as failures.
+    if (!scored(c, predicted)) return [text(c.label), '0', '–', '–', '–', ...(b ? [num(oldF1, 2), '–'] : [])];
+    // Predicted but not tested: no recall to speak of, but precision and F1 are 0 and count.
+    if (c.support === 0) return [text(c.label), '0', num(c.precision, 2), '–', `**${num(c.f1, 2)}**`, ...before];
+    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...before];
   });
-  const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => text(c.label));
-  const untestedNote = untested.length ? `\n\nNo test object has the label ${untested.join(', ')}, so the model cannot be scored on it yet.` : '';
+  const notes: string[] = [];
+  const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
+  if (untested.length) notes.push(`No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`);
+  for (const c of metrics.perClass.filter((c) => c.support === 0 && scored(c, predicted))) {
+    const n = predicted.get(c.label) ?? 0;
+    notes.push(`No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`);
+  }
+  const notesText = notes.length ? `\n\n${notes.join(' ')}` : '';
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
-  const chartLabels = metrics.perClass.map((c) => `"${mermaidText(c.label)}"`).join(', ');
-  const bars = [
-    ...(b ? [`    bar [${metrics.perClass.map((c) => num(baseline.get(c.label)?.f1 ?? 0, 3)).join(', ')}]`] : []),
-    `    bar [${metrics.perClass.map((c) => num(c.f1, 3)).join(', ')}]`,
-  ];
-  const chart = ['```mermaid', 'xychart-beta', '    title "F1 per label"', `    x-axis [${chartLabels}]`, '    y-axis "F1" 0 --> 1', ...bars, '```'].join('\n');
-  const legend = b ? '\n\nIn the chart, the first bar of each label is the model in production and the second this change.' : '';
-  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}${untestedNote}\n\n${chart}${legend}`;
+  const charted = metrics.perClass.filter((c) => scored(c, predicted) || (old(c) && scored(old(c)!, basePredicted)));
+  function old(c: { label: string }) {
+    return baseline.get(c.label);
+  }
+  const chart = charted.length
+    ? [
+        '```mermaid',
+        'xychart-beta',
+        '    title "F1 per label"',
+        `    x-axis [${charted.map((c) => `"${mermaidText(c.label)}"`).join(', ')}]`,
+        '    y-axis "F1" 0 --> 1',
+        ...(b ? [`    bar [${charted.map((c) => num(baseline.get(c.label)?.f1 ?? 0, 3)).join(', ')}]`] : []),
+        `    bar [${charted.map((c) => num(c.f1, 3)).join(', ')}]`,
+        '```',
+      ].join('\n')
+    : '';
+  const legend = b && chart ? '\n\nIn the chart, the first bar of each label is the model in production and the second this change.' : '';
+  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}${notesText}${chart ? `\n\n${chart}` : ''}${legend}`;
 }
 
 function confusionSection(metrics: Metrics): string {

@@ -168,15 +168,29 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed; 1 new label is not one of the collection\'s labels and was skipped.');
   });
 
-  it('shows dashes, not zeros, for a label without test objects, and says why', async () => {
+  it('shows dashes only for a label that is neither in the test set nor predicted; a predicted one counts as 0 in macro-F1', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    metrics.perClass[2] = { label: 'mask', precision: 0, recall: 0, f1: 0, support: 0 };
-    await writeStageOutputs({ ws, objects, head, metrics: { perClass: metrics.perClass } });
+    // mask: no test objects, but the model calls one print object a mask (F1 0 in macro-F1).
+    // textile: no test objects and never predicted (not in macro-F1 at all).
+    const confusion = metrics.confusion.map((row) => [...row]);
+    confusion[2] = [0, 0, 0, 0, 0, 0];
+    confusion[4] = [0, 0, 0, 0, 0, 0];
+    confusion[3]![3] = 4;
+    confusion[3]![2] = 1;
+    const perClass = metrics.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
+    // The production model was scored on the same test objects, so it has none of them either.
+    const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
+    await writeStageOutputs({ ws, objects, head, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain('| mask | 0 | – | – | – | – | – |');
-    expect(markdown).toContain('No test object has the label mask, so the model cannot be scored on it yet.');
+    expect(markdown).toContain('| mask | 0 | 0.00 | – | **0.00** | 0.00 | ±0.00 |');
+    expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');
+    expect(markdown).toContain('No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.');
+    expect(markdown).toContain('No test object has the label textile and the model never gave it, so it cannot be scored yet and does not count in macro-F1.');
+    // The chart shows the labels macro-F1 averages over.
+    expect(markdown).toContain('    x-axis ["coin", "figurine", "mask", "print", "vessel"]');
+    expect(markdown).toMatch(/ {4}bar \[0\.900, 0\.600, 0\.000, 0\.900, 0\.900\]\n {4}bar \[0\.950, 0\.830, 0\.000, 0\.950, 0\.950\]/);
     // Nor does an untested label fail the gate.
     expect(json.gate.passed).toBe(true);
   });

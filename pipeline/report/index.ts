@@ -22,6 +22,9 @@ export { headline } from './render.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
 
 
+/** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
+const UPSTREAM_STAGES = ['dataset', 'train', 'evaluate', 'monitor'] as const;
+
 /**
  * Build the pull-request report from the stage outputs in `.vitrine/` and the git history: the
  * verdict and gate, the label changes between `base` and `head`, the scores, charts and lineage.
@@ -168,9 +171,12 @@ export async function buildReport({
       backend: metrics.backend || model?.backend || 'unknown',
       backbone: metrics.backbone || model?.backbone.id || 'unknown',
       runUrl: runUrl ?? null,
-      stages: Object.entries(lock?.stages ?? {})
-        .filter(([name]) => name !== 'report')
-        .map(([name, s]) => ({ name, durationMs: s.durationMs ?? 0, summary: s.summary ?? '' })),
+      // Only what this report stands on, in pipeline order: lock.json also keeps promote, catalogue
+      // and the like from earlier runs, which say nothing about this result.
+      stages: UPSTREAM_STAGES.filter((name) => lock?.stages?.[name]).map((name) => {
+        const s = lock!.stages![name]!;
+        return { name, durationMs: s.durationMs ?? 0, summary: s.summary ?? '' };
+      }),
     },
   };
   if (gate.stale) log.warn('The promotion gate in params.yaml changed after the evaluate stage checked it; the report shows what evaluate found. Run `vitrine run evaluate` again to check the new gate.');

@@ -252,6 +252,17 @@ describe('the label-correction report', () => {
     expect(byHash.json.lineage.params).toEqual([{ key: 'train.epochs', before: 40, after: 60 }]);
   });
 
+  it('lists in its lineage only the stages upstream of the report, not promote or catalogue from earlier runs', async () => {
+    const { ws } = await makeRepo({ objects, base: correct, head: correct });
+    const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
+    const stage = (summary: string) => ({ fingerprint: 'x', ranAt: '2026-01-01T00:00:00Z', durationMs: 100, summary });
+    lock.stages = { promote: stage('v1.0.0 promoted'), ...lock.stages, catalogue: stage('36 pages'), monitor: stage('steady'), annotate: stage('36 objects'), report: stage('old report') };
+    await writeFile(ws.lock, JSON.stringify(lock));
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.lineage.stages.map((s) => s.name)).toEqual(['dataset', 'train', 'evaluate', 'monitor']);
+    expect(markdown).not.toContain('v1.0.0 promoted');
+  });
+
   it('names the missing stage output', async () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
     const { rm } = await import('node:fs/promises');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import type { Logger } from '../log.ts';
+import { systemClock, type Clock, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { BUILTINS, builtinId, loadBackbone, type Backbone, type BackboneInfo } from './backbone.ts';
 import { isSingleThreaded, selectBackend, type ImportModule } from './backend.ts';
@@ -35,6 +35,8 @@ const WORKER = new URL('./embed-worker.ts', import.meta.url);
 const MIN_FOR_WORKERS = 64;
 /** New vectors kept in memory before they are written as a cache segment. */
 const FLUSH_EVERY = 512;
+/** ...or this long after the last write, so a killed run loses at most ~10 s of embedding. */
+const FLUSH_EVERY_MS = 10_000;
 
 export interface EmbedItem {
   /** md5 of the image file (the object's content hash). */
@@ -79,6 +81,7 @@ export async function embedImages({
   log,
   importModule,
   fetchImpl,
+  clock = systemClock,
 }: {
   items: EmbedItem[];
   params: Params;
@@ -91,6 +94,8 @@ export async function embedImages({
   log: Logger;
   importModule?: ImportModule;
   fetchImpl?: typeof fetch;
+  /** Times the cache writes (FLUSH_EVERY_MS); tests pass their own. */
+  clock?: Clock;
 }): Promise<EmbedResult> {
   const unique = new Map<string, string>();
   for (const item of items) if (!unique.has(item.key)) unique.set(item.key, item.file);
@@ -147,9 +152,11 @@ export async function embedImages({
     log.info(`Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`);
     const progress = log.progress('Embedding images', total);
     let pending: [string, Float32Array][] = [];
+    let flushedAt = clock.now().getTime();
     const flush = async () => {
       const entries = pending;
       pending = [];
+      flushedAt = clock.now().getTime();
       await appendSegment({ folder, entries });
     };
     const accept = async (results: EmbeddedImage[]) => {
@@ -166,7 +173,7 @@ export async function embedImages({
         }
         progress.tick((r.vector ? 1 : 0) + (r.flipped ? 1 : 0));
       }
-      if (pending.length >= FLUSH_EVERY) await flush();
+      if (pending.length >= FLUSH_EVERY || (pending.length > 0 && clock.now().getTime() - flushedAt >= FLUSH_EVERY_MS)) await flush();
     };
     const jobs: EmbedJob[] = [];
     for (let i = 0; i < todo.length; i += JOB_SIZE) {

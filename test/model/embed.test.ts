@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,31 @@ describe('embedImages', () => {
     expect((error as Error).message).toContain('broken.jpg');
     const again = await embedImages({ items: items.slice(0, 8), params, root, cacheDir: brokenCache, workers: 1, log: silentLogger });
     expect(again.fromCache).toBe(8);
+  });
+});
+
+describe('embedImages interrupted', () => {
+  it('writes finished vectors to the cache every 10 s of embedding, not only every 512', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-flush-'));
+    try {
+      // What a killed run would leave: the segments on disk while the second batch is being counted.
+      const onDisk: number[] = [];
+      const segments = () => {
+        const embeddings = path.join(folder, 'embeddings');
+        if (!existsSync(embeddings)) return 0;
+        return readdirSync(embeddings).flatMap((config) => readdirSync(path.join(embeddings, config)).filter((n) => n.endsWith('.emb'))).length;
+      };
+      const log = { ...silentLogger, progress: () => ({ tick: () => void onDisk.push(segments()), done: () => {} }) };
+      // A clock on which every batch takes 11 s.
+      let t = Date.parse('2026-01-01T00:00:00Z');
+      const clock = { now: () => new Date((t += 11_000)) };
+      const result = await embedImages({ items: items.slice(0, 10), params, root, cacheDir: folder, workers: 1, log, clock });
+      expect(result.computed).toBe(10);
+      // The first batch of 8 was on disk before the second batch finished.
+      expect(onDisk.slice(8)).toEqual([1, 1]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

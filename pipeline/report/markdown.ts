@@ -1,8 +1,8 @@
 /*
  * Escaping for GitHub-flavoured Markdown. Everything that comes from the labels file, object
  * metadata or params passes through one of these before it reaches the comment: a title with a `|`
- * must not split a table cell, a label like `<img onerror>` must stay text, and `@someone` in a
- * description must not notify anybody.
+ * must not split a table cell, a label like `<img onerror>` must stay text, and `@someone` or
+ * `owner/repo#12` in a description must not notify anybody.
  */
 
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
@@ -28,6 +28,10 @@ export function text(value: unknown): string {
       .replace(/>/g, '&gt;')
       // A zero-width space after @ stops mentions and team pings; the text still reads "@name".
       .replace(/@/g, '@\u200b')
+      // Likewise for #12, owner/repo#12 and GH-12: GitHub would link them and post "mentioned
+      // this" on that issue, in any repository.
+      .replace(/#(?=\d)/g, '#\u200b')
+      .replace(/\b(gh-)(?=\d)/gi, '$1\u200b')
       // Bare URLs and emails would be autolinked; break the scheme so they stay text.
       .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2')
   );

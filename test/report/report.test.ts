@@ -333,6 +333,14 @@ describe('escaping what comes from labels, metadata and params', () => {
     expect(text('gnp.\u202eexe')).toBe('gnp.exe');
   });
 
+  it('text() leaves no issue or pull-request reference live, in this or another repository', () => {
+    const out = text('see #12, museum/collection#34 and GH-5');
+    expect(out).toBe('see #\u200b12, museum/collection#\u200b34 and GH-\u200b5');
+    expect(out).not.toMatch(/#\d|GH-\d/i);
+    // Headings stay escaped as before.
+    expect(text('#3 in the list')).toBe('\\#\u200b3 in the list');
+  });
+
   it('only http(s) URLs become links or images', () => {
     expect(safeUrl('javascript:alert(1)')).toBeNull();
     expect(safeUrl('data:image/png;base64,xx')).toBeNull();

@@ -20,13 +20,17 @@ function jobsOf(values: Record<string, unknown>): number | undefined {
 }
 
 /** `data push` and `data pull`: the same options, only the direction differs. */
-function transferCommand({ verb, summary, transfer }: { verb: 'push' | 'pull'; summary: string; transfer: typeof pushData }): Command {
+function transferCommand({ verb, summary, transfer }: { verb: 'push' | 'pull'; summary: string; transfer: (options: Parameters<typeof pushData>[0]) => ReturnType<typeof pushData> }): Command {
   return {
     name: `data ${verb}`,
     summary,
-    options: { remote: remoteOption, jobs: jobsOption },
+    options: {
+      remote: remoteOption,
+      jobs: jobsOption,
+      ...(verb === 'push' ? { verify: { type: 'boolean', description: 'Also check the objects already on the remote (size, and md5 where the remote can tell) and upload good copies of damaged ones.' } as const } : {}),
+    },
     async run(ctx, { values }) {
-      const result = await transfer({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values) });
+      const result = await transfer({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values), ...(verb === 'push' && values.verify === true ? { verify: true } : {}) });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   };

@@ -2,7 +2,7 @@ import { appendFile, lstat, readFile, readdir, rename, rm, rmdir, stat } from 'n
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
+import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, type TreeHash } from './hash.ts';
@@ -134,24 +134,47 @@ export async function loadManifest({ cacheDir, md5, remote }: { cacheDir: string
 export interface TransferResult {
   transferred: number;
   skipped: number;
+  /** With `push --verify`: objects that were on the remote but damaged (wrong size or md5), and were uploaded again. */
+  repaired?: number;
 }
 
-/** Upload the objects of data.dvc that the remote lacks (in parallel, each verified). Rerun to resume. */
-export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data' }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string }): Promise<TransferResult> {
+/**
+ * Upload the objects of data.dvc that the remote lacks (in parallel, each verified). Rerun to resume.
+ * With `verify`, objects already on the remote are checked too (size, and md5 where the remote can
+ * tell) and damaged ones uploaded again.
+ */
+export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data', verify = false }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string; verify?: boolean }): Promise<TransferResult> {
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
+  if (verify && !remote.inspect) {
+    throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
+  }
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
-  const progress = log.progress(`Uploading to "${remote.name}"`, objects.size + 1);
+  const progress = log.progress(verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`, objects.size + 1);
   let transferred = 0;
   let skipped = 0;
+  let repaired = 0;
   const missingLocal: string[] = [];
+  /** True when the remote already holds a good copy (as far as it can tell). */
+  const isGoodOnRemote = async (md5: string, file: string, needer: string): Promise<boolean> => {
+    if (!verify) return remote.has(md5);
+    const found = await remote.inspect!(md5);
+    if (!found) return false;
+    const size = (await stat(file).catch(() => null))?.size;
+    const damaged = (size !== undefined && found.size !== size) || (found.md5 !== undefined && found.md5 !== contentMd5(md5));
+    if (damaged) {
+      log.warn(`Object ${md5} on the remote "${remote.name}" is damaged (needed by ${needer}); uploading a good copy.`, { object: md5, file: needer });
+      repaired++;
+    }
+    return !damaged;
+  };
   const one = async (md5: string, needer: string) => {
-    if (await remote.has(md5)) {
+    const file = objectPath(t.cacheDir, md5);
+    if (await isGoodOnRemote(md5, file, needer)) {
       skipped++;
     } else {
-      const file = objectPath(t.cacheDir, md5);
       if (!(await exists(file))) {
         missingLocal.push(`${md5} (${needer})`);
         progress.tick();
@@ -169,8 +192,8 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   }
   await one(t.out.md5, `${target}.dvc`);
   progress.done();
-  log.info(`Pushed to "${remote.name}": ${transferred} uploaded, ${skipped} already there.`);
-  return { transferred, skipped };
+  log.info(`Pushed to "${remote.name}": ${transferred} uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`);
+  return verify ? { transferred, skipped, repaired } : { transferred, skipped };
 }
 
 /** Objects of a manifest, each with the first file that needs it. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
 import { contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
 import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
+import { hashFile } from './hash.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -22,6 +23,12 @@ export interface Remote {
   put(options: { md5: string; file: string }): Promise<void>;
   /** Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent. */
   get(options: { md5: string; file: string }): Promise<void>;
+  /**
+   * What the remote holds for object `md5` without downloading it, or null when absent: its size, and
+   * the md5 of its content when the remote can tell (a folder remote re-reads it; S3 gives the ETag of
+   * single-part uploads). Used by `push --verify`.
+   */
+  inspect?(md5: string): Promise<{ size: number; md5?: string } | null>;
 }
 
 function missingError(remote: string, md5: string): VitrineError {
@@ -39,6 +46,12 @@ export function localRemote({ name, dir }: { name: string; dir: string }): Remot
       const src = objectPath(dir, md5);
       if (!(await exists(src))) throw missingError(name, md5);
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
+    },
+    async inspect(md5) {
+      const file = objectPath(dir, md5);
+      const info = await stat(file).catch(() => null);
+      if (!info) return null;
+      return { size: info.size, md5: await hashFile({ file }) };
     },
   };
 }
@@ -83,6 +96,19 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
         throw s3Error(name, 'check', md5, error);
       }
+    },
+    async inspect(md5) {
+      let head;
+      try {
+        head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return null;
+        throw s3Error(name, 'check', md5, error);
+      }
+      // A single-part upload's ETag is the md5 of its bytes; multipart ETags ("…-3") are not.
+      const etag = (head.ETag ?? '').replace(/"/g, '').toLowerCase();
+      return { size: head.ContentLength ?? 0, ...(/^[0-9a-f]{32}$/.test(etag) ? { md5: etag } : {}) };
     },
     async put({ md5, file }) {
       const body = await readFile(file);

@@ -55,6 +55,10 @@ describe('vitrine data commands', () => {
     await run('data push', push, { jobs: '2' });
     expect(JSON.parse(push.printed.join(''))).toEqual({ transferred: 4, skipped: 0 });
     await expect(run('data push', context(), { jobs: 'many' })).rejects.toMatchObject({ code: 'CLI_USAGE' });
+    expect(dataCommands.find((c) => c.name === 'data push')?.options).toHaveProperty('verify');
+    const verified = context(true);
+    await run('data push', verified, { verify: true });
+    expect(JSON.parse(verified.printed.join(''))).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
   });
 
   it('init without a location explains what to give', async () => {

@@ -225,6 +225,30 @@ describe('faults', () => {
     await expect(stat(path.join(clone, 'data', 'objects.csv'))).rejects.toThrow();
     expect(error.message).toContain('data/objects.csv');
     expect(await readFile(path.join(clone, 'data', 'images', 'A1.png'), 'utf8')).toBe(SAMPLE['images/A1.png']);
+    expect(error.message).toContain('vitrine data push --verify');
+  });
+
+  it('push --verify finds damaged objects on the remote and uploads good copies, so the clone can pull', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    // One object with the wrong size, one with the right size but other bytes.
+    const shorter = objectPath(storage, md5(SAMPLE['objects.csv']));
+    const sameSize = objectPath(storage, md5(SAMPLE['images/A1.png']));
+    await chmod(shorter, 0o644);
+    await writeFile(shorter, 'tampered');
+    await chmod(sameSize, 0o644);
+    await writeFile(sameSize, 'X'.repeat(SAMPLE['images/A1.png'].length));
+    // A plain push only looks at what exists, so it changes nothing.
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
+    const log = memoryLogger();
+    expect(await pushData({ root: repo, log, verify: true })).toEqual({ transferred: 2, skipped: 2, repaired: 2 });
+    expect(log.lines.some((l) => l.level === 'warn' && l.where?.file === 'data/objects.csv')).toBe(true);
+    expect(await readFile(shorter, 'utf8')).toBe(SAMPLE['objects.csv']);
+    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    await pullData({ root: clone, log: silentLogger });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
   });
 
   it('an interrupted push (process killed mid-object) leaves no partial object visible, and the next push completes', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -92,6 +93,29 @@ describe('S3-compatible remote', () => {
     const error = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
     expect(isVitrineError(error, 'REMOTE_OBJECT_MISSING')).toBe(true);
     expect(error.message).toContain('data/images/only-here.png');
+  });
+
+  it('push --verify replaces an object whose bytes on S3 do not match (ETag), so a clone can pull', async () => {
+    const repo = await s3Repo('damaged');
+    await writeTree(path.join(repo, 'data'), SAMPLE);
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const id = createHash('md5').update(SAMPLE['images/A1.png']).digest('hex');
+    // Same size, other bytes: only the ETag tells.
+    await client.send(new PutObjectCommand({ Bucket: 'museum', Key: `collection/v1/files/md5/${id.slice(0, 2)}/${id.slice(2)}`, Body: 'X'.repeat(SAMPLE['images/A1.png'].length) }));
+    const clone = path.join(base, 'damaged-clone');
+    await cloneTracked(repo, clone);
+    const { cp } = await import('node:fs/promises');
+    await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
+    const error = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
+    expect(error.message).toContain('vitrine data push --verify');
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
+    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({ transferred: 1, skipped: 3, repaired: 1 });
+    await pullData({ root: clone, log: silentLogger });
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
   });
 
   it('a server that is down gives a plain REMOTE_UNAVAILABLE error', async () => {

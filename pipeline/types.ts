@@ -128,6 +128,19 @@ export interface ModelInfo {
   validationCount: number;
   durationMs: { embed: number; train: number };
   embeddings: { computed: number; fromCache: number };
+  /**
+   * How the dataset was split when this model was trained, so that a later evaluation that uses it
+   * as the baseline can leave out the test objects it learnt from. Absent in models trained before
+   * Vitrine recorded it (they are read as before; the overlap is then unknown).
+   */
+  split?: {
+    /** `dataset.split` from params.yaml at training time. */
+    settings: { validation: number; test: number; salt: string };
+    /** md5 of every image of the training split it was fitted on: sorted, each once. */
+    trainImages?: string[];
+    /** md5 of every image of the validation split (it chose the epoch): sorted, each once. */
+    validationImages?: string[];
+  };
 }
 
 /** A model's answer for one object. */
@@ -175,6 +188,14 @@ export interface Metrics extends ModelScores {
   baseline: null | (ModelScores & {
     /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
     version: string;
+    /**
+     * Test objects left out of the baseline's scores and of the comparison because the baseline was
+     * trained or validated on their images (dataset.split changed since). 0 when none; absent in
+     * metrics.json written before it was recorded.
+     */
+    excluded?: number;
+    /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
+    splitChanged?: boolean | null;
     comparison: {
       metric: 'macroF1' | 'accuracy';
       /** candidate minus baseline, with its 95% interval. */

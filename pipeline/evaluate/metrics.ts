@@ -56,7 +56,11 @@ export function buildMetrics<T extends EvaluatedObject>({
   objects: T[];
   y: number[];
   candidate: ProbabilityRows;
-  baseline: { version: string; probs: ProbabilityRows } | null;
+  /**
+   * `exclude[i]`: leave object i out of the baseline's scores and the comparison (the baseline
+   * trained on it); `splitChanged` is recorded as given.
+   */
+  baseline: { version: string; probs: ProbabilityRows; exclude?: ArrayLike<boolean>; splitChanged?: boolean | null } | null;
   params: Pick<Params, 'evaluate' | 'gate'>;
   createdAt: string;
   backend: string;
@@ -69,18 +73,29 @@ export function buildMetrics<T extends EvaluatedObject>({
   const scores = scoreModel({ prepared: cand, labels, evaluate, seed });
   let baselinePart: Metrics['baseline'] = null;
   let base: Prepared | null = null;
+  let candidateOnBaselineObjects = scores;
   if (baseline) {
     base = prepare({ y, probs: baseline.probs, classes: labels.length });
-    const baseScores = scoreModel({ prepared: base, labels, evaluate, seed });
-    const paired = pairedBootstrap({ candidate: cand, baseline: base, statistic: macroF1Of, resamples: evaluate.bootstrap, seed, alpha: evaluate.alpha });
+    // Objects the baseline trained on would flatter it: both models are compared on the rest.
+    const kept = y.map((_, i) => i).filter((i) => !baseline.exclude?.[i]);
+    const excluded = y.length - kept.length;
+    const baseCompared = excluded === 0 ? base : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => baseline.probs[i]!), classes: labels.length });
+    const candCompared = excluded === 0 ? cand : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => candidate[i]!), classes: labels.length });
+    if (excluded > 0) candidateOnBaselineObjects = scoreModel({ prepared: candCompared, labels, evaluate, seed });
+    const baseScores = scoreModel({ prepared: baseCompared, labels, evaluate, seed });
+    const paired = pairedBootstrap({ candidate: candCompared, baseline: baseCompared, statistic: macroF1Of, resamples: evaluate.bootstrap, seed, alpha: evaluate.alpha });
     baselinePart = {
       ...baseScores,
       version: baseline.version,
+      excluded,
+      ...(baseline.splitChanged === undefined ? {} : { splitChanged: baseline.splitChanged }),
       comparison: {
         metric: 'macroF1',
         difference: paired.difference,
         pValue: paired.pValue,
-        test: `paired bootstrap of the macro-F1 difference over the same ${y.length} test objects (${evaluate.bootstrap} resamples, two-sided)`,
+        test:
+          `paired bootstrap of the macro-F1 difference over the same ${kept.length} test objects (${evaluate.bootstrap} resamples, two-sided)` +
+          (excluded > 0 ? `; ${excluded} test object${excluded === 1 ? '' : 's'} the baseline trained on left out` : ''),
         verdict: paired.verdict,
       },
     };
@@ -110,6 +125,6 @@ export function buildMetrics<T extends EvaluatedObject>({
     changedPredictions,
     leastConfident,
     inputs,
-    gate: checkGate({ candidate: scores, baseline: baselinePart, gate: params.gate }),
+    gate: checkGate({ candidate: scores, baseline: baselinePart, gate: params.gate, candidateOnBaselineObjects }),
   };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
+import { baselineOverlap, type BaselineOverlap } from '../evaluate/overlap.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
 import { classifyObjects } from '../model/predict.ts';
@@ -79,11 +80,23 @@ export const evaluateStage: Stage = {
     const backend = await selectBackend({ preference: params.train.backend, log });
     const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log, backend });
 
-    let baseline: { version: string; classified: Awaited<ReturnType<typeof classifyObjects>> } | null = null;
+    let baseline: { version: string; classified: Awaited<ReturnType<typeof classifyObjects>>; overlap: BaselineOverlap } | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
-        baseline = { version: resolved.version, classified: await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend }) };
+        const classified = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
+        const overlap = baselineOverlap({ info: classified.info, split: params.dataset.split, objects: test });
+        baseline = { version: resolved.version, classified, overlap };
+        if (overlap.excluded > 0) {
+          log.warn(
+            `${overlap.excluded} of the ${test.length} test objects were in the training data of the baseline ${resolved.version}${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
+              `They are left out of the comparison with it, which uses the other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
+          );
+        } else if (overlap.splitChanged && !overlap.imagesKnown) {
+          log.warn(`The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so some of today's test objects may have been in its training data: the comparison may favour the baseline.`);
+        } else if (overlap.splitChanged === null) {
+          log.info(`The baseline ${resolved.version} does not record how its dataset was split; if dataset.split changed since it was trained, the comparison may favour it.`);
+        }
         const baseLabels = baseline.classified.info.labels;
         if (baseLabels.join('\n') !== labels.join('\n')) {
           log.warn(`The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`);
@@ -99,7 +112,14 @@ export const evaluateStage: Stage = {
       objects: test,
       y,
       candidate: candidate.probabilities,
-      baseline: baseline ? { version: baseline.version, probs: alignProbabilities({ rows: baseline.classified.probabilities, from: baseline.classified.info.labels, to: labels }) } : null,
+      baseline: baseline
+        ? {
+            version: baseline.version,
+            probs: alignProbabilities({ rows: baseline.classified.probabilities, from: baseline.classified.info.labels, to: labels }),
+            exclude: baseline.overlap.seen,
+            splitChanged: baseline.overlap.splitChanged,
+          }
+        : null,
       params,
       createdAt: clock.now().toISOString(),
       backend: candidate.backend,
@@ -115,7 +135,7 @@ export const evaluateStage: Stage = {
     const parts = [`macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`];
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
-      parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)})`);
+      parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`);
     }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     return { summary: parts.join('; ') };

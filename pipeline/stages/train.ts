@@ -87,6 +87,12 @@ export const trainStage: Stage = {
       validationCount: validationObjects.length,
       durationMs: { embed: embedMs, train: trainMs },
       embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
+      // So that an evaluation using this model as its baseline can leave out what it learnt from.
+      split: {
+        settings: { validation: params.dataset.split.validation, test: params.dataset.split.test, salt: params.dataset.split.salt },
+        trainImages: sortedImages(trainObjects),
+        validationImages: sortedImages(validationObjects),
+      },
     };
     try {
       await saveModel({ dir: ws.model, model, info });
@@ -104,3 +110,8 @@ export const trainStage: Stage = {
     return { summary: parts.join(', ') };
   },
 };
+
+/** The md5 of the objects' images, sorted, each once. */
+function sortedImages(objects: DatasetObject[]): string[] {
+  return [...new Set(objects.map((o) => o.imageMd5))].sort();
+}

@@ -71,6 +71,9 @@ describe('train stage', () => {
     const images = (split: string) => new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5)).size;
     expect(info.embeddings.computed + info.embeddings.fromCache).toBe(images('train') * 2 + images('validation'));
     expect(summary).toContain(info.backend);
+    // The split it was trained on, so a later evaluation can leave out what it learnt from.
+    const imagesOf = (split: string) => [...new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5))].sort();
+    expect(info.split).toEqual({ settings: params.dataset.split, trainImages: imagesOf('train'), validationImages: imagesOf('validation') });
   }, 120_000);
 
   it('re-embeds nothing when it runs again', async () => {

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
+import ignoreModule from 'ignore';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 
@@ -116,27 +117,79 @@ export function manifestHash(entries: { md5: string; relpath: string }[]): strin
   return `${createHash('md5').update(manifestBytes(entries)).digest('hex')}.dir`;
 }
 
-/** List the files under `dir` (following no symlinked folders), as relpaths with forward slashes. */
-export async function listFiles({ dir }: { dir: string }): Promise<string[]> {
+/** The repository root for `dir`: the nearest folder at or above it that holds `.dvc/`, else undefined. */
+export async function findDvcRoot(dir: string): Promise<string | undefined> {
+  let current = path.resolve(dir);
+  for (;;) {
+    if ((await stat(path.join(current, '.dvc')).catch(() => null))?.isDirectory()) return current;
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+// `ignore` is CommonJS whose types declare an ES default export; under NodeNext the default import is
+// module.exports, which is the factory itself at runtime (and carries it as .default too).
+const ignore = ((ignoreModule as unknown as { default?: unknown }).default ?? ignoreModule) as unknown as typeof ignoreModule.default;
+
+/** Folders DVC never looks into, at any depth (its built-in ignore rules). */
+const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
+
+/**
+ * A matcher for `<root>/.dvcignore` (gitignore syntax, paths relative to the root), or undefined when
+ * there is no such file. Returns true for an absolute path DVC would skip.
+ */
+export async function dvcIgnoreMatcher({ root }: { root: string }): Promise<((abs: string, isFolder: boolean) => boolean) | undefined> {
+  const absRoot = path.resolve(root);
+  let text: string;
+  try {
+    text = await readFile(path.join(absRoot, '.dvcignore'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const rules = ignore().add(text);
+  return (abs, isFolder) => {
+    const rel = path.relative(absRoot, abs).split(path.sep).join('/');
+    // Only paths inside the root are subject to its .dvcignore.
+    if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) return false;
+    return rules.ignores(isFolder ? `${rel}/` : rel);
+  };
+}
+
+/**
+ * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
+ * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever the repository's
+ * `.dvcignore` matches. `root` is the repository root (default: the nearest folder with `.dvc/`).
+ */
+export async function listFiles({ dir, root }: { dir: string; root?: string }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
   }
+  const repoRoot = root ?? (await findDvcRoot(dir));
+  const ignored = repoRoot ? await dvcIgnoreMatcher({ root: repoRoot }) : undefined;
   const out: string[] = [];
   const walk = async (abs: string, prefix: string) => {
     const items = await readdir(abs, { withFileTypes: true });
     for (const item of items) {
       const relpath = prefix ? `${prefix}/${item.name}` : item.name;
-      if (item.isDirectory()) await walk(path.join(abs, item.name), relpath);
-      else if (item.isFile()) out.push(relpath);
+      const full = path.join(abs, item.name);
+      if (item.isDirectory()) {
+        if (ALWAYS_SKIPPED_FOLDERS.has(item.name) || ignored?.(full, true)) continue;
+        await walk(full, relpath);
+      } else if (item.name === '.git' || ignored?.(full, false)) {
+        // A ".git" file marks a git worktree or submodule; DVC skips it too.
+        continue;
+      } else if (item.isFile()) out.push(relpath);
       else if (item.isSymbolicLink()) {
         // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
-        const target = await stat(path.join(abs, item.name)).catch(() => null);
+        const target = await stat(full).catch(() => null);
         if (target?.isFile()) out.push(relpath);
       }
     }
   };
-  await walk(dir, '');
+  await walk(path.resolve(dir), '');
   return out.sort(compareCodePoints);
 }
 
@@ -238,16 +291,19 @@ export async function mapPool<T, R>(items: T[], jobs: number, fn: (item: T, inde
  */
 export async function hashTree({
   dir,
+  root,
   stateFile,
   onFile,
 }: {
   dir: string;
+  /** The repository root whose `.dvcignore` applies (default: the nearest folder at or above `dir` with `.dvc/`). */
+  root?: string;
   stateFile?: string;
   /** Called after each file, e.g. to tick a progress bar. */
   onFile?: (entry: TreeEntry, fromState: boolean) => void;
 }): Promise<TreeHash> {
   const absDir = path.resolve(dir);
-  const relpaths = await listFiles({ dir: absDir });
+  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}) });
   const state = await HashState.load({ file: stateFile });
   const seen = new Set<string>();
   const entries: TreeEntry[] = [];

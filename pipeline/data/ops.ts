@@ -52,9 +52,9 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const files = await listFiles({ dir });
+  const files = await listFiles({ dir, root: absRoot });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
-  const tree = await hashTree({ dir, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick() });
+  const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick() });
   hashing.done();
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
   let stored = 0;
@@ -302,7 +302,7 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
   try {
-    present = await hashTree({ dir: t.dir, stateFile: stateFileOf(root) });
+    present = await hashTree({ dir: t.dir, root: path.resolve(root), stateFile: stateFileOf(root) });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
@@ -443,7 +443,7 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
   const dir = t?.dir ?? resolveOutPath({ root: absRoot, dvcFile, out: { md5: '', path: target } });
   let tree: TreeHash | undefined;
   try {
-    tree = await hashTree({ dir, stateFile: stateFileOf(absRoot) });
+    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot) });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }

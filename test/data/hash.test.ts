@@ -114,3 +114,43 @@ describe('state cache', () => {
     expect(tree.entries[0].md5).toBe('f97c5d29941bfb1b2fdab0874906ab82');
   });
 });
+
+describe('.dvcignore', () => {
+  // DVC's own tests (tests/func/test_ignore.py) check that an ignored file leaves the folder hash as if it
+  // were not there; the same vector here: the hash with ignored files equals the hash of the folder without them.
+  it('leaves out what .dvcignore matches (gitignore syntax, from the repository root), and .git/.hg/.dvc folders', async () => {
+    const kept: Record<string, string> = {
+      'objects.csv': 'id,title\nA1,Bowl\n',
+      'images/A1.png': 'png one',
+      'images/keep.partial': 're-included',
+      'notes/tmp/inside.txt': 'only /data/tmp is ignored, not notes/tmp',
+    };
+    const noise: Record<string, string> = {
+      '.DS_Store': 'finder',
+      'images/.DS_Store': 'finder again',
+      'images/A2.partial': 'half copied',
+      'tmp/scratch.png': 'scratch',
+      '.git/HEAD': 'ref: refs/heads/main',
+      'images/.dvc/config': '[core]',
+    };
+    const repoDir = path.join(dir, 'repo');
+    await mkdir(path.join(repoDir, '.dvc'), { recursive: true });
+    await writeFile(path.join(repoDir, '.dvcignore'), '# Finder files\n.DS_Store\n/data/tmp/\n*.partial\n!keep.partial\n');
+    await writeTree(path.join(repoDir, 'data'), { ...kept, ...noise });
+    const clean = path.join(dir, 'clean', 'data');
+    await writeTree(clean, kept);
+    const expected = await hashTree({ dir: clean });
+    expect(expected.nfiles).toBe(4);
+    // The root is found from the .dvc folder, or given.
+    expect(await hashTree({ dir: path.join(repoDir, 'data') })).toEqual(expected);
+    expect(await hashTree({ dir: path.join(repoDir, 'data'), root: repoDir })).toEqual(expected);
+  });
+
+  it('without a .dvcignore every file counts, except inside .git/.hg/.dvc folders', async () => {
+    const repoDir = path.join(dir, 'repo');
+    await mkdir(path.join(repoDir, '.dvc'), { recursive: true });
+    await writeTree(path.join(repoDir, 'data'), { '.DS_Store': 'finder', 'a.png': 'a', '.git/HEAD': 'x' });
+    const tree = await hashTree({ dir: path.join(repoDir, 'data') });
+    expect(tree.entries.map((e) => e.relpath)).toEqual(['.DS_Store', 'a.png']);
+  });
+});

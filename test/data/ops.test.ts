@@ -63,6 +63,20 @@ describe('init and add', () => {
   });
 });
 
+describe('.dvcignore', () => {
+  it('add, status and checkout --force leave ignored files alone, as DVC does', async () => {
+    const recorded = await addData({ root: repo, log: silentLogger });
+    await writeFile(path.join(repo, '.dvcignore'), '.DS_Store\n');
+    await writeFile(path.join(repo, 'data', '.DS_Store'), 'finder');
+    await writeFile(path.join(repo, 'data', 'images', '.DS_Store'), 'finder');
+    expect(await addData({ root: repo, log: silentLogger })).toEqual(recorded);
+    expect((await dataStatus({ root: repo, log: silentLogger })).clean).toBe(true);
+    const out = await checkoutData({ root: repo, log: silentLogger, force: true });
+    expect(out.removed).toBe(0);
+    expect(await readFile(path.join(repo, 'data', '.DS_Store'), 'utf8')).toBe('finder');
+  });
+});
+
 describe('push, pull, checkout, status', () => {
   it('round-trips through a local remote, moving only missing objects', async () => {
     const added = await addData({ root: repo, log: silentLogger });

@@ -147,6 +147,20 @@ describe('buildDataset', () => {
     await expect(readDataset({ ws })).rejects.toMatchObject({ code: 'DATASET_MISSING' });
   });
 
+  it('names a damaged dataset.json and says to rebuild it, instead of an unexpected JSON error', async () => {
+    const ws = await makeCollection({ objects: [object('j1')], labelsText: 'object_id,label\nj1,coin\n', images: { 'images/j1.png': await solidImage() } });
+    await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    const file = path.join(ws.dataset, 'dataset.json');
+    const text = await readFile(file, 'utf8');
+    for (const damaged of [text.slice(0, 100), '', 'null']) {
+      await writeFile(file, damaged);
+      const error = await readDataset({ ws }).catch((e: unknown) => e);
+      expect(isVitrineError(error, 'DATASET_DAMAGED')).toBe(true);
+      expect((error as Error).message).toContain('.vitrine/dataset/dataset.json');
+      expect((error as Error).message).toContain('vitrine run dataset --force');
+    }
+  });
+
   it('gives identical images one split and keeps splits when labels change or objects are added', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `e${String(i).padStart(3, '0')}`);
     const same = await solidImage({ colour: '#336699' });

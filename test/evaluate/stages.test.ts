@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,25 @@ describe('evaluate stage', () => {
     off.evaluate.baseline = 'none';
     expect(await evaluateStage.fingerprint!({ ...ctx, params: off })).toEqual({ baseline: null });
   });
+});
+
+describe('train stage after an image was replaced', () => {
+  it('stops naming the image instead of caching the new picture under the old md5', async () => {
+    const dataset = await readDataset({ ws });
+    const [victim, other] = dataset.objects.filter((o) => o.split === 'train' && o.label !== null);
+    const file = path.join(ws.data, victim!.image);
+    const original = await readFile(file);
+    // A cold cache (the first training after the dataset was built), then the image is replaced.
+    await rm(path.join(ws.cache, 'embeddings'), { recursive: true, force: true });
+    await writeFile(file, await readFile(path.join(ws.data, other!.image)));
+    try {
+      const error = await trainStage.run(ctx).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'IMAGE_CHANGED' });
+      expect((error as Error).message).toBe(`data/${victim!.image} changed since the dataset was built; run \`vitrine run dataset\` (or \`vitrine run\`).`);
+    } finally {
+      await writeFile(file, original);
+    }
+  }, 120_000);
 });
 
 describe('alignProbabilities', () => {

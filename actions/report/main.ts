@@ -8,6 +8,7 @@ import { publishReport } from '../../pipeline/github/publish.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
+import { forkReport } from './fork.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
 
 
@@ -22,8 +23,17 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
     const written = await readReportFile(settings.reportDir, 'report.md');
-    const markdown = settings.fromFork ? forkReport(written) : written;
-    const report = JSON.parse(await readReportFile(settings.reportDir, 'report.json')) as ReportJson;
+    const reportText = await readReportFile(settings.reportDir, 'report.json');
+    let markdown = written;
+    if (settings.fromFork) {
+      // The artifact holds report/ and evaluate/metrics.json side by side.
+      const metricsText = await readFile(path.join(settings.reportDir, '..', 'evaluate', 'metrics.json'), 'utf8').catch(() => null);
+      const server = env.GITHUB_SERVER_URL || 'https://github.com';
+      const fork = forkReport({ markdown: written, reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      if (!fork.rebuilt) log.warn(`The fork's report could not be rebuilt from its data (${fork.reason}); its report.md is posted with every mention, reference and HTML tag but a few removed.`);
+      markdown = fork.markdown;
+    }
+    const report = JSON.parse(reportText) as ReportJson;
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
     core.setOutput(OUTPUTS.verdict, report.verdict);
     core.setOutput(OUTPUTS.gate, report.gate.passed ? 'pass' : 'fail');
@@ -55,16 +65,6 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
   } catch (error) {
     core.setFailed(messageOf(error));
   }
-}
-
-/** A fork's report: a note on where it comes from after the first line, and no mentions whatever its files say. */
-export function forkReport(markdown: string): string {
-  const note = '> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork\'s own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n';
-  // The files were written by code from the fork: stop every @mention, as our own escaping would.
-  const safe = markdown.replace(/@(?!\u200b)/g, '@\u200b');
-  // The verdict stays the first line; the note follows it.
-  const end = safe.indexOf('\n');
-  return end === -1 ? `${safe}\n\n${note}` : `${safe.slice(0, end)}\n\n${note}${safe.slice(end + 1).replace(/^\n/, '')}`;
 }
 
 async function readReportFile(dir: string, name: string): Promise<string> {

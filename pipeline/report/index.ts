@@ -5,13 +5,13 @@ import { parse as parseYaml } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
 import { VitrineError, isVitrineError, messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { validateParams, type Params } from '../params.ts';
+import { modelParams, validateParams, type Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import { slugFor } from '../catalogue/derive.ts';
 import { diffLabels, diffParams } from './compare.ts';
-import { checkGate as evaluateGate } from '../evaluate/gate.ts';
+import { hashJson } from '../stages/graph.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { headline, renderMarkdown } from './render.ts';
@@ -146,6 +146,7 @@ export async function buildReport({
     headline: headline({ verdict, gate }),
     verdict,
     gate,
+    collectionName: params.collection.name,
     statusContext: params.report.status_context,
     comparison,
     labels: {
@@ -179,7 +180,7 @@ export async function buildReport({
       }),
     },
   };
-  if (gate.stale) log.warn('The promotion gate in params.yaml changed after the evaluate stage checked it; the report shows what evaluate found. Run `vitrine run evaluate` again to check the new gate.');
+  if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
   const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, json };
@@ -235,15 +236,15 @@ async function fileExists(file: string): Promise<boolean> {
 
 /**
  * The gate as the evaluate stage checked it (metrics.json), which is what promotion goes by. The
- * report never judges the gate itself; it only notices when params.yaml's gate would now give other
- * checks (its thresholds changed since), so the comment can say to run evaluate again.
+ * report never judges the gate itself; it only notices when params.yaml's model settings (the gate
+ * among them) are no longer the ones evaluate ran with, so the comment can say to run it again.
  */
 function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): ReportJson['gate'] {
   if (!metrics.gate) {
     return { passed: false, stale: true, checks: [{ name: 'gate checked by the evaluate stage', passed: false, detail: 'metrics.json has no gate: it was written by an older version; run `vitrine run evaluate` again' }] };
   }
-  const now = evaluateGate({ candidate: metrics, baseline: metrics.baseline, gate: params.gate });
-  const stale = JSON.stringify(now.checks) !== JSON.stringify(metrics.gate.checks);
+  // The same fingerprint evaluate records (registry/lineage.ts currentInputs): md5 of the model params.
+  const stale = !!metrics.inputs?.params && metrics.inputs.params !== hashJson(modelParams(params));
   return { passed: metrics.gate.passed, checks: metrics.gate.checks, ...(stale ? { stale: true } : {}) };
 }
 

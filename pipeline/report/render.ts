@@ -56,7 +56,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
 function gateSection(report: ReportJson): string {
   const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
   const stale = report.gate.stale
-    ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it, so these checks are for the old gate. Run the evaluate stage again (`vitrine run evaluate`) to check the new one; promotion goes by what evaluate found.'
+    ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found.'
     : '';
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
 }

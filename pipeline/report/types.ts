@@ -72,6 +72,8 @@ export interface ReportJson {
    * promotion uses). `stale`: params.yaml's gate has changed since, so evaluate must run again.
    */
   gate: { passed: boolean; checks: GateCheck[]; stale?: boolean };
+  /** The collection's name from params.yaml (absent in reports from before it existed). */
+  collectionName?: string;
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
   statusContext: string;
   comparison: null | {

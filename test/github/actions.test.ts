@@ -111,7 +111,7 @@ describe('the report action', () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     // Files written by the fork's code: they may say anything.
-    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers and @org/team!\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and @org/team! <a href="https://evil.example">x</a>\n');
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] }, headline: 'Better.', statusContext: 'vitrine/gate' }));
     const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.sha]: 'b'.repeat(40), [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
     expect(run.stdout).not.toContain('::error');
@@ -121,6 +121,8 @@ describe('the report action', () => {
     expect(lines[1]).toBe('✅ **Better.** The promotion gate passes.');
     expect(body).toContain('> This report was made on a hosted runner for a pull request from a fork.');
     expect(body).not.toMatch(/@(?!\u200b)/);
+    expect(body).not.toMatch(/&#64;|&commat;|<a /);
+    expect(run.stdout).toContain("The fork's report could not be rebuilt from its data");
     expect(gh.statuses).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { workspace, type Workspace } from '../../pipeline/paths.ts';
 import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { checkGate } from '../../pipeline/evaluate/gate.ts';
-import { defaultParams } from '../../pipeline/params.ts';
+import { modelParams, validateParams, type Params } from '../../pipeline/params.ts';
+import { hashJson } from '../../pipeline/stages/graph.ts';
 
 /*
  * A small repository like the demo's after a label-correction pull request: the base commit has
@@ -76,7 +77,20 @@ function classMetrics(label: string, f1: number, support: number): ClassMetrics 
 }
 
 /** The stage outputs the report reads, consistent with `objects` and the head labels. */
-export async function writeStageOutputs({ ws, objects, head, metrics: override = {} }: { ws: Workspace; objects: ObjectSpec[]; head: Record<string, string>; metrics?: Partial<Metrics> }): Promise<Metrics> {
+export async function writeStageOutputs({
+  ws,
+  objects,
+  head,
+  metrics: override = {},
+  params = validateParams({ raw: { train: { epochs: 60 } } }),
+}: {
+  ws: Workspace;
+  objects: ObjectSpec[];
+  head: Record<string, string>;
+  metrics?: Partial<Metrics>;
+  /** The params evaluate ran with (default: the head's params.yaml, train.epochs 60): its gate and hash go into metrics.json. */
+  params?: Params;
+}): Promise<Metrics> {
   const datasetObjects: DatasetObject[] = objects.map((o) => ({
     id: o.id,
     title: o.title,
@@ -143,11 +157,11 @@ export async function writeStageOutputs({ ws, objects, head, metrics: override =
     },
     changedPredictions: [{ id: 'DM-0007', label: 'figurine', baseline: 'coin', candidate: 'figurine' }],
     leastConfident: [],
-    inputs: { data: '3f2a9c1b5d7e8f90a1b2c3d4e5f60718.dir', labels: 'b'.repeat(32), params: 'c'.repeat(32), commit: null },
+    inputs: { data: '3f2a9c1b5d7e8f90a1b2c3d4e5f60718.dir', labels: 'b'.repeat(32), params: hashJson(modelParams(params)), commit: null },
     ...override,
   } as Metrics;
-  // The gate as the evaluate stage checks it (default params), unless the test gives its own.
-  if (!override.gate) metrics.gate = checkGate({ candidate: metrics, baseline: metrics.baseline, gate: defaultParams().gate });
+  // The gate as the evaluate stage checks it, unless the test gives its own.
+  if (!override.gate) metrics.gate = checkGate({ candidate: metrics, baseline: metrics.baseline, gate: params.gate });
   const model: ModelInfo = {
     schema: 'vitrine.model/1',
     labels: VOCABULARY,

@@ -6,7 +6,6 @@ import { defaultParams, validateParams, type Params } from '../../pipeline/param
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
 import { diffLabels, diffParams } from '../../pipeline/report/compare.ts';
-import { checkGate as evaluateGate } from '../../pipeline/evaluate/gate.ts';
 import { attribute, safeUrl, text } from '../../pipeline/report/markdown.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
@@ -273,7 +272,7 @@ describe('the label-correction report', () => {
   it('goes on without the label diff when the base is unknown and there is no remote to fetch it from', async () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
     const log = memoryLogger();
-    const { markdown, json } = await buildReport({ ws, params: defaultParams(), base: 'release', log });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'release', log });
     expect(json.labels.baseCommit).toBeNull();
     expect(json.labels.baseUnavailable).toEqual({ ref: 'release', reason: 'this clone has no remote called "origin" to fetch it from.' });
     expect(markdown).toContain('⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.');
@@ -378,8 +377,7 @@ describe('comparisons', () => {
     const { ws } = await makeRepo({ objects, base, head });
     const strict = validateParams({ raw: { train: { epochs: 60 }, gate: { min_macro_f1: 0.95 } } });
     // Evaluate ran with this gate: macro-F1 0.941 is below 0.95, so metrics.json says it fails.
-    const metrics = await writeStageOutputs({ ws, objects, head });
-    await writeStageOutputs({ ws, objects, head, metrics: { gate: evaluateGate({ candidate: metrics, baseline: metrics.baseline, gate: strict.gate }) } });
+    await writeStageOutputs({ ws, objects, head, params: strict });
     const { markdown, json } = await buildReport({ ws, params: strict, base: 'main', log: silentLogger });
     expect(json.gate.passed).toBe(false);
     expect(json.gate.checks).toEqual(JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).gate.checks);

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { renderMarkdown } from '../../pipeline/report/render.ts';
+import type { ReportJson } from '../../pipeline/report/types.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+
+/*
+ * A fork's report files were written by the fork's code, so none of their text is trusted. When
+ * report.json and metrics.json have the shapes Vitrine writes, the comment is rendered again here by
+ * the same renderer (which escapes every value) from the numbers and words in them; report.md is not
+ * used. When they do not, the fork's report.md is cleaned: every mention or issue reference is
+ * broken (also when written as a character reference) and every HTML tag but a few harmless ones
+ * is removed.
+ */
+
+const NOTE =
+  "> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n";
+
+const num = z.number().refine(Number.isFinite, 'a finite number');
+const str = z.string().max(2000);
+const interval = z.object({ value: num, low: num, high: num });
+const classMetrics = z.array(z.object({ label: str, precision: num, recall: num, f1: num, support: z.number().int().min(0) })).max(1000);
+const confusion = z.array(z.array(z.number().int().min(0)).max(1000)).max(1000);
+const scores = { accuracy: interval, macroF1: interval, topK: z.object({ k: z.number().int().min(1), accuracy: interval }), ece: interval, perClass: classMetrics, confusion };
+const answer = z.object({ label: str, confidence: num });
+
+const metricsSchema = z.object({
+  n: z.number().int().min(0),
+  labels: z.array(str).max(1000),
+  ...scores,
+  baseline: z
+    .object({
+      version: str,
+      ...scores,
+      comparison: z.object({ metric: z.enum(['macroF1', 'accuracy']), difference: interval, pValue: num, test: str, verdict: z.enum(['better', 'worse', 'no detectable difference']) }),
+    })
+    .nullable(),
+  changedPredictions: z.array(z.object({ id: str, label: str, baseline: str, candidate: str })).max(100_000),
+});
+
+const reportSchema = z.object({
+  schema: z.literal('vitrine.report/1'),
+  createdAt: str,
+  verdict: z.enum(['better', 'worse', 'no detectable difference', 'first model']),
+  gate: z.object({ passed: z.boolean(), checks: z.array(z.object({ name: str, passed: z.boolean(), detail: str })).max(100), stale: z.boolean().optional() }),
+  statusContext: str,
+  comparison: z
+    .object({ metric: z.enum(['macroF1', 'accuracy']), baselineVersion: str, baseline: num, candidate: num, difference: interval, pValue: num, test: str })
+    .nullable(),
+  collectionName: str.optional(),
+  labels: z.object({
+    baseCommit: str.nullable(),
+    headCommit: str.nullable(),
+    baseUnavailable: z.object({ ref: str, reason: str }).nullable().optional(),
+    changes: z
+      .array(
+        z.object({
+          id: str,
+          kind: z.enum(['changed', 'added', 'removed']),
+          before: str.nullable(),
+          after: str.nullable(),
+          line: z.number().int().min(0),
+          title: str,
+          split: z.enum(['train', 'validation', 'test']).nullable(),
+          candidate: answer.extend({ seenInTraining: z.boolean().optional() }).nullable(),
+          baseline: answer.nullable(),
+          skipped: z.boolean().optional(),
+          thumbnailUrl: str.nullable(),
+          pageUrl: str.nullable(),
+        }),
+      )
+      .max(100_000),
+    counts: z.object({ changed: z.number().int().min(0), added: z.number().int().min(0), removed: z.number().int().min(0), skipped: z.number().int().min(0).optional() }),
+    vocabulary: z.array(str).max(1000).optional(),
+  }),
+  lineage: z.object({
+    data: str,
+    labelsHash: str,
+    labelsCommit: str.nullable(),
+    headCommit: str.nullable(),
+    baseCommit: str.nullable(),
+    params: z.array(z.object({ key: str, before: z.unknown(), after: z.unknown() })).max(1000),
+    backend: str,
+    backbone: str,
+    runUrl: str.nullable(),
+    stages: z.array(z.object({ name: str, durationMs: num, summary: str })).max(100),
+  }),
+});
+
+/** The fork's comment: rebuilt from its validated report.json and metrics.json, else its report.md cleaned. */
+export function forkReport({
+  markdown,
+  reportJson,
+  metricsJson,
+  runUrlPrefix,
+  maxLabelChanges = 50,
+}: {
+  /** The fork's report.md. */
+  markdown: string;
+  /** The fork's report.json and metrics.json as text (null: missing). */
+  reportJson: string | null;
+  metricsJson: string | null;
+  /** A run link is kept only when it starts with this (the repository's own runs page); else dropped. */
+  runUrlPrefix?: string;
+  maxLabelChanges?: number;
+}): { markdown: string; rebuilt: boolean; reason: string | null } {
+  const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
+  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null };
+  return { markdown: withNote(cleanForkMarkdown(markdown)), rebuilt: false, reason: rebuilt.reason };
+}
+
+function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { reportJson: string | null; metricsJson: string | null; runUrlPrefix?: string; maxLabelChanges: number }): { markdown: string | null; reason: string } {
+  if (reportJson === null || metricsJson === null) return { markdown: null, reason: `${reportJson === null ? 'report.json' : 'metrics.json'} is missing` };
+  let report: z.infer<typeof reportSchema>;
+  let metrics: z.infer<typeof metricsSchema>;
+  try {
+    report = reportSchema.parse(JSON.parse(reportJson));
+    metrics = metricsSchema.parse(JSON.parse(metricsJson));
+  } catch (error) {
+    return { markdown: null, reason: `the fork's report.json or metrics.json is not in the shape Vitrine writes (${(error as Error).message.slice(0, 300)})` };
+  }
+  if (metrics.confusion.length !== metrics.labels.length) return { markdown: null, reason: "metrics.json's confusion matrix does not match its labels" };
+  const trusted: ReportJson = {
+    ...report,
+    headline: '',
+    labels: {
+      ...report.labels,
+      // Links and images the fork chose could point anywhere: not shown.
+      changes: report.labels.changes.map((c) => ({ ...c, thumbnailUrl: null, pageUrl: null })),
+    },
+    lineage: { ...report.lineage, runUrl: ownRun(report.lineage.runUrl, runUrlPrefix) },
+  };
+  const markdown = renderMarkdown({
+    report: trusted,
+    metrics: metrics as unknown as Metrics,
+    model: null,
+    dataset: null,
+    drift: null,
+    collectionName: report.collectionName ?? 'the collection',
+    maxLabelChanges,
+  });
+  return { markdown, reason: '' };
+}
+
+/** The fork's run link only when it is a run of this repository (`<prefix><id>[/attempts/<n>]`). */
+function ownRun(url: string | null, prefix: string | undefined): string | null {
+  if (!url || !prefix || !url.startsWith(prefix)) return null;
+  return /^\d+(\/attempts\/\d+)?$/.test(url.slice(prefix.length)) ? url : null;
+}
+
+/** The report's verdict line first, then the note on where it comes from. */
+function withNote(markdown: string): string {
+  const end = markdown.indexOf('\n');
+  return end === -1 ? `${markdown}\n\n${NOTE}` : `${markdown.slice(0, end)}\n\n${NOTE}${markdown.slice(end + 1).replace(/^\n/, '')}`;
+}
+
+// Character references GitHub would turn back into @ or # (decimal, hex, named; the ; is optional in HTML).
+const AT_REFERENCE = /&(?:#0*64|#x0*40|commat);?/gi;
+const HASH_REFERENCE = /&(?:#0*35|#x0*23|num);?/gi;
+const KEPT_TAGS = new Set(['details', 'summary', 'br']);
+
+/**
+ * A fork's report.md made harmless: no mention or issue reference (also none spelt as a character
+ * reference), no HTML comment, and no HTML tag but bare `details`, `summary`, `br` and an `img` with
+ * an https `src` (its other attributes dropped, but for a plain alt and width).
+ */
+export function cleanForkMarkdown(markdown: string): string {
+  return markdown
+    .replace(/<!--[\s\S]*?(-->|$)/g, '')
+    .replace(AT_REFERENCE, '@')
+    .replace(HASH_REFERENCE, '#')
+    .replace(/<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?/g, (tag: string, name: string, rest: string) => {
+      const lower = name.toLowerCase();
+      const closing = tag.startsWith('</');
+      if (KEPT_TAGS.has(lower)) return closing ? `</${lower}>` : `<${lower}>`;
+      if (lower === 'img' && !closing) {
+        const src = /\ssrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(rest);
+        const url = src ? (src[2] ?? src[3] ?? src[4] ?? '') : '';
+        if (!/^https:\/\/[^\s"'<>`]+$/i.test(url)) return '';
+        const alt = /\salt\s*=\s*"([^"<>&]*)"/i.exec(rest)?.[1] ?? '';
+        const width = /\swidth\s*=\s*"?(\d{1,4})"?/i.exec(rest)?.[1];
+        return `<img src="${url}" alt="${alt.replace(/[@#|]/g, ' ')}"${width ? ` width="${width}"` : ''}>`;
+      }
+      return '';
+    })
+    .replace(/@(?!\u200b)/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/\b(gh-)(?=\d)/gi, '$1\u200b');
+}

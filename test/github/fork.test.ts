@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanForkMarkdown, forkReport } from '../../actions/report/fork.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
+import { demoObjects, makeRepo } from '../report/fixture.ts';
+
+/* A fork's report files are written by the fork's code: what the report action makes of them. */
+
+const HOSTILE = [
+  '✅ **Better.** The promotion gate passes.',
+  '',
+  'Thanks &#64;octocat, &#x40;org/team, &commat;admin and &#0064;x! Fixes &#35;12 and museum/collection#34, GH-5.',
+  '<a href="https://evil.example/phish">click</a> <script>alert(1)</script> <img src="javascript:alert(1)"> <img src=http://tracker.example/p.gif>',
+  '<details open onclick="x()"><summary>More</summary> <img src="https://museum.github.io/t.jpg" alt="a bowl" width="64" onerror="x()"><br/></details>',
+  '<!-- vitrine:report -->',
+].join('\n');
+
+describe("cleaning a fork's report.md", () => {
+  it('breaks every mention and reference, also as character references, and keeps only harmless tags', () => {
+    const out = cleanForkMarkdown(HOSTILE);
+    expect(out).not.toMatch(/@(?!\u200b)/);
+    expect(out).not.toMatch(/&(#0*64|#x0*40|commat|#0*35|#x0*23|num)/i);
+    expect(out).not.toMatch(/#\d|GH-\d/i);
+    const tags = [...out.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)[^>]*>/g)].map((m) => m[0]);
+    expect(tags).toEqual(['<details>', '<summary>', '</summary>', '<img src="https://museum.github.io/t.jpg" alt="a bowl" width="64">', '<br>', '</details>']);
+    expect(out).not.toContain('<!--');
+    // The words stay.
+    expect(out).toContain('click alert(1)');
+  });
+});
+
+describe("the fork's comment", () => {
+  it("is rendered again from its report.json and metrics.json when they have Vitrine's shape; report.md is not used", async () => {
+    const objects = demoObjects();
+    const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+    const { ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct });
+    await reportStage.run({ ws, params: validateParams({ raw: {} }), log: silentLogger, clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '7' } });
+    const reportJson = await readFile(path.join(ws.report, 'report.json'), 'utf8');
+    const metricsJson = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
+    const own = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    // The fork slips a mention into a title and a link of its choosing.
+    const report = JSON.parse(reportJson);
+    report.labels.changes[0].title = 'Bowl &#64;octocat <a href="https://evil.example">x</a>';
+    report.labels.changes[0].pageUrl = 'https://evil.example/page';
+    const result = forkReport({ markdown: HOSTILE, reportJson: JSON.stringify(report), metricsJson, runUrlPrefix: 'https://github.com/museum/collection/actions/runs/' });
+    expect(result.rebuilt).toBe(true);
+    const lines = result.markdown.split('\n');
+    expect(lines[0]).toBe(own.split('\n')[0]);
+    expect(result.markdown).toContain('> This report was made on a hosted runner for a pull request from a fork.');
+    expect(result.markdown).not.toContain('Thanks');
+    // The fork's words stay text; its link is neither a link nor an address GitHub would link.
+    expect(result.markdown).not.toContain('https://evil.example');
+    expect(result.markdown).not.toContain('<a ');
+    expect(result.markdown).toContain('Bowl &amp;#\u200b64;octocat &lt;a href=');
+    expect(result.markdown).toContain('[logs and files of this run](https://github.com/museum/collection/actions/runs/7)');
+    // The same sections as the trusted run's (no training curves: the model's history is not in the artifact).
+    for (const heading of ['### Promotion gate', '### Label changes in this pull request', '### Scores', '### Per label']) expect(result.markdown).toContain(heading);
+  });
+
+  it("falls back to the cleaned report.md when report.json is not Vitrine's", () => {
+    const result = forkReport({ markdown: HOSTILE, reportJson: JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] } }), metricsJson: '{}' });
+    expect(result.rebuilt).toBe(false);
+    expect(result.reason).toMatch(/not in the shape Vitrine writes/);
+    expect(result.markdown.split('\n')[0]).toBe('✅ **Better.** The promotion gate passes.');
+    expect(result.markdown).not.toMatch(/@(?!\u200b)/);
+    expect(result.markdown).not.toContain('<a ');
+  });
+});

@@ -84,6 +84,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
+  const endpoint = settings.endpointurl || `https://s3.${settings.region || 'us-east-1'}.amazonaws.com`;
+  const fail = (action: string, md5: string, error: unknown) => s3Error({ remote: name, endpoint, bucket, action, md5, error });
   return {
     name,
     url: settings.url,
@@ -94,7 +96,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
-        throw s3Error(name, 'check', md5, error);
+        throw fail('check', md5, error);
       }
     },
     async inspect(md5) {
@@ -104,7 +106,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return null;
-        throw s3Error(name, 'check', md5, error);
+        throw fail('check', md5, error);
       }
       // A single-part upload's ETag is the md5 of its bytes; multipart ETags ("…-3") are not.
       const etag = (head.ETag ?? '').replace(/"/g, '').toLowerCase();
@@ -118,7 +120,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: key(md5), Body: body, ContentMD5: digest.toString('base64') }));
       } catch (error) {
-        throw s3Error(name, 'upload', md5, error);
+        throw fail('upload', md5, error);
       }
     },
     async get({ md5, file }) {
@@ -128,7 +130,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (error as Error).name === 'NoSuchKey') throw missingError(name, md5);
-        throw s3Error(name, 'download', md5, error);
+        throw fail('download', md5, error);
       }
       await mkdir(path.dirname(file), { recursive: true });
       const temp = tempName(file);
@@ -154,9 +156,57 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
   };
 }
 
-function s3Error(remote: string, action: string, md5: string, error: unknown): VitrineError {
+/** The network error codes that mean the server could not be reached at all. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/** The error code of a Node network error, looked for on the error and its causes. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNREACHABLE.has(e.code)) return e.code;
+    // An AggregateError (IPv4 and IPv6 both refused) holds the codes in .errors.
+    for (const inner of Array.isArray(e.errors) ? e.errors : []) {
+      const code = (inner as { code?: unknown }).code;
+      if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+    }
+  }
+  return undefined;
+}
+
+const CREDENTIALS_HINT =
+  'Set access_key_id and secret_access_key for it in .dvc/config.local (for example "dvc remote modify --local NAME access_key_id KEY", ' +
+  'or edit the file), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
+
+/**
+ * A typed error in plain words for an S3 failure: no credentials, refused credentials, a server that
+ * did not answer, a bucket that does not exist; anything else keeps the server's own message.
+ */
+export function s3Error({ remote, endpoint, bucket, action, md5, error }: { remote: string; endpoint: string; bucket: string; action: string; md5: string; error: unknown }): VitrineError {
+  const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
-  return new VitrineError('REMOTE_UNAVAILABLE', `Could not ${action} object ${md5} on the remote "${remote}": ${message}`, { remote, object: md5 }, { cause: error });
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const data = { remote, object: md5, endpoint };
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new VitrineError('REMOTE_NO_CREDENTIALS', `The storage remote "${remote}" needs an access key, and none was found. ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+  }
+  const code = networkCode(error);
+  if (code || name === 'TimeoutError') {
+    return new VitrineError(
+      'REMOTE_UNAVAILABLE',
+      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code ?? 'timed out'}). Check that it is running and that this computer can reach it (network, VPN), then try again.`,
+      { ...data, reason: code ?? 'timeout' },
+      { cause: error },
+    );
+  }
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken'].includes(name) || (status === 403 && action === 'check' && name !== 'AccessDenied')) {
+    return new VitrineError('REMOTE_ACCESS_DENIED', `The storage server at ${endpoint} did not accept the access key of remote "${remote}" (${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+  }
+  if (name === 'AccessDenied' || status === 403) {
+    return new VitrineError('REMOTE_ACCESS_DENIED', `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+  }
+  if (name === 'NoSuchBucket') {
+    return new VitrineError('REMOTE_NO_BUCKET', `The storage server at ${endpoint} has no bucket called "${bucket}" (remote "${remote}"). Check the url in .dvc/config, or create the bucket.`, { ...data, bucket }, { cause: error });
+  }
+  return new VitrineError('REMOTE_UNAVAILABLE', `Could not ${action} object ${md5} on the remote "${remote}" at ${endpoint}: ${message}`, data, { cause: error });
 }
 
 /** The remote from a config entry. */

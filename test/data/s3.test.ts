@@ -118,11 +118,65 @@ describe('S3-compatible remote', () => {
     expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
   });
 
-  it('a server that is down gives a plain REMOTE_UNAVAILABLE error', async () => {
+  it('a server that does not answer is named in plain words', async () => {
+    // A port that was just free: nothing listens there.
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+    await new Promise((resolve) => probe.close(resolve));
     const repo = await s3Repo('down');
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: 'http://127.0.0.1:9' }] });
+    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: `http://127.0.0.1:${port}` }] });
     const remote = await openRemote({ root: repo });
     const error = await remote.has('d751713988987e9331980363e24189ce.dir').catch((e) => e);
     expect(isVitrineError(error, 'REMOTE_UNAVAILABLE')).toBe(true);
+    expect(error.message).toContain(`The storage server at http://127.0.0.1:${port} did not answer`);
+    expect(error.message).not.toMatch(/connect ECONNREFUSED/);
   });
+
+  it('a key the server does not know is named in plain words, with what to set (upload and check)', async () => {
+    // s3rver checks the key id but not SigV4 signatures, so a wrong secret cannot be shown against it.
+    const repo = await s3Repo('wrong-key');
+    await writeTree(path.join(repo, 'data'), SAMPLE);
+    await addData({ root: repo, log: silentLogger });
+    await setDvcConfig({ root: repo, local: true, values: [{ section: 'remote "museum-s3"', key: 'access_key_id', value: 'NOBODY' }] });
+    const remote = await openRemote({ root: repo });
+    const file = path.join(base, 'x.txt');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, 'x');
+    const onUpload = await remote.put({ md5: createHash('md5').update('x').digest('hex'), file }).catch((e) => e);
+    const onCheck = await remote.has('d751713988987e9331980363e24189ce.dir').catch((e) => e);
+    const onPush = await pushData({ root: repo, log: silentLogger }).catch((e) => e);
+    for (const error of [onUpload, onCheck, onPush]) {
+      expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED')).toBe(true);
+      expect(error.message).toContain(`The storage server at ${endpoint} did not accept the access key of remote "museum-s3"`);
+      expect(error.message).toContain('access_key_id and secret_access_key');
+      expect(error.message).toContain('.dvc/config.local');
+      expect(error.message).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    }
+  });
+
+  it('no credentials anywhere names what to set', async () => {
+    const repo = path.join(base, 'no-key');
+    await mkdir(repo, { recursive: true });
+    await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: 's3://museum/collection/v1' });
+    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }] });
+    // Make sure the AWS SDK finds no key in this process: no environment keys, no profile files, no instance metadata.
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(base, 'no-credentials');
+    process.env.AWS_CONFIG_FILE = path.join(base, 'no-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    try {
+      const remote = await openRemote({ root: repo });
+      const error = await remote.has('d751713988987e9331980363e24189ce.dir').catch((e) => e);
+      expect(isVitrineError(error, 'REMOTE_NO_CREDENTIALS')).toBe(true);
+      expect(error.message).toContain('needs an access key, and none was found');
+      expect(error.message).toContain('access_key_id and secret_access_key for it in .dvc/config.local');
+      expect(error.message).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment');
+      expect(error.message).not.toContain('Could not load credentials');
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  }, 20_000);
 });

@@ -16,6 +16,9 @@ import { trainStage } from '../../pipeline/stages/train.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
 
 /*
  * The train and evaluate stages on a small demo collection in a real git repository (no promoted
@@ -144,6 +147,50 @@ describe('train stage after an image was replaced', () => {
       await writeFile(file, original);
     }
   }, 120_000);
+});
+
+describe('evaluate stage against a baseline trained on another split', () => {
+  it('leaves the test objects the baseline trained on out of the comparison and says so', async () => {
+    // Promote the model trained above (default split) as v1.0.0.
+    await trainStage.run(ctx);
+    const baselineInfo = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    let t = Date.parse('2026-05-01T12:00:00Z');
+    const stepping: Clock = { now: () => new Date((t += 1000)) };
+    const name = params.registry.model_name;
+    const record: RegistrationInput = {
+      manifest: await manifestOf({ dir: ws.model }),
+      evidence: null,
+      remote: 'local',
+      inputs: { labels: baselineInfo.labels, data: 'data.dir', labelsMd5: 'labels-1' },
+      headline: { accuracy: 0.8, macroF1: 0.78, macroF1Low: 0.7, macroF1High: 0.85, n: 16, labels: baselineInfo.labels },
+      lineage: {} as RegistrationInput['lineage'],
+    };
+    await registerVersion({ dir: ws.root, name, commit, record, clock: stepping, log: ctx.log });
+    await assignStage({ dir: ws.root, name, version: 'v1.0.0', stage: 'prod', clock: stepping, log: ctx.log });
+    // Keeps a copy of its files in the version cache before .vitrine/model is overwritten.
+    expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
+
+    // Another salt reshuffles the split: some of today's test objects trained v1.0.0.
+    const reshuffled = structuredClone(params);
+    reshuffled.dataset.split.salt = 'another-salt';
+    const log = memoryLogger();
+    const next = { ...ctx, params: reshuffled, log };
+    await datasetStage.run(next);
+    await trainStage.run(next);
+    const { summary } = await evaluateStage.run(next);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    const dataset = await readDataset({ ws });
+    const seen = new Set([...baselineInfo.split!.trainImages!, ...baselineInfo.split!.validationImages!]);
+    const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null);
+    const overlap = test.filter((o) => seen.has(o.imageMd5)).length;
+    expect(overlap).toBeGreaterThan(0);
+    expect(metrics.n).toBe(test.length);
+    expect(metrics.baseline).toMatchObject({ version: 'v1.0.0', excluded: overlap, splitChanged: true });
+    expect(metrics.baseline!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(test.length - overlap);
+    expect(metrics.baseline!.comparison.test).toContain(`same ${test.length - overlap} test objects`);
+    expect(summary).toContain(`leaving out ${overlap} test object`);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.startsWith(`${overlap} of the ${test.length} test objects were in the training data of the baseline v1.0.0`))).toBe(true);
+  }, 240_000);
 });
 
 describe('alignProbabilities', () => {

@@ -314,9 +314,15 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   const inFolderInTheWay = new Set<string>();
   const unrecorded: string[] = [];
   const isCached = async (md5: string) => exists(objectPath(t.cacheDir, md5));
+  // Folders that hold files now, so only a recorded path that is such a folder needs a scan.
+  const folders = new Set<string>();
+  for (const relpath of current.keys()) {
+    for (let i = relpath.indexOf('/'); i !== -1; i = relpath.indexOf('/', i + 1)) folders.add(relpath.slice(0, i));
+  }
   for (const entry of toWrite) {
     const now = current.get(entry.relpath);
     if (now !== undefined && !(await isCached(now))) unrecorded.push(`${target}/${entry.relpath}`);
+    if (!folders.has(entry.relpath)) continue;
     const prefix = `${entry.relpath}/`;
     for (const [relpath, md5] of current) {
       if (!relpath.startsWith(prefix)) continue;

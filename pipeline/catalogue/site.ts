@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VitrineError, messageOf } from '../errors.ts';
@@ -39,19 +39,27 @@ export async function buildSite({ ws, params, log, siteDir = siteSourceDir(), en
   await rm(outDir, { recursive: true, force: true });
   const base = normaliseBase(params.catalogue.base);
   const started = Date.now();
-  const astroPeakRss = await runAstro({
-    siteDir,
-    log,
-    env: {
-      ...env,
-      VITRINE_CATALOGUE: files.data,
-      VITRINE_PUBLIC: files.publicDir,
-      VITRINE_OUT: outDir,
-      VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
-      VITRINE_BASE: base,
-      VITRINE_SITE: params.catalogue.site,
-    },
-  });
+  // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
+  // source (two repositories, or parallel tests) must take turns.
+  const release = await lockSiteSource({ siteDir, log });
+  let astroPeakRss: number;
+  try {
+    astroPeakRss = await runAstro({
+      siteDir,
+      log,
+      env: {
+        ...env,
+        VITRINE_CATALOGUE: files.data,
+        VITRINE_PUBLIC: files.publicDir,
+        VITRINE_OUT: outDir,
+        VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
+        VITRINE_BASE: base,
+        VITRINE_SITE: params.catalogue.site,
+      },
+    });
+  } finally {
+    await release();
+  }
   const astroMs = Date.now() - started;
   const t = Date.now();
   const pages = await indexSite({ outDir });
@@ -65,6 +73,29 @@ export async function buildSite({ ws, params, log, siteDir = siteSourceDir(), en
 export function normaliseBase(base: string): string {
   const trimmed = base.trim().replace(/^\/+|\/+$/g, '');
   return trimmed ? `/${trimmed}/` : '/';
+}
+
+/** Hold `<siteDir>/.astro/vitrine-build.lock` (created exclusively); a lock older than 30 minutes is stale. */
+async function lockSiteSource({ siteDir, log, wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) }: { siteDir: string; log: Logger; wait?: (ms: number) => Promise<void> }): Promise<() => Promise<void>> {
+  const dir = path.join(siteDir, '.astro');
+  const lock = path.join(dir, 'vitrine-build.lock');
+  await mkdir(dir, { recursive: true });
+  for (let told = false; ; ) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const info = await stat(lock).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (!told) log.info('Another catalogue build is using the site sources; waiting for it to finish.');
+      told = true;
+      await wait(500);
+    }
+  }
 }
 
 async function runAstro({ siteDir, log, env }: { siteDir: string; log: Logger; env: Record<string, string | undefined> }): Promise<number> {

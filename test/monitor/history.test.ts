@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -208,7 +209,10 @@ describe('retraining check and monitoring runs', () => {
   });
 
   it('vitrine monitor prints the summary and the least familiar objects (real backbone, 14 tiny images)', async () => {
-    await setup({ newLabels: 0 });
+    const data = await setup({ newLabels: 0 });
+    // The real embedder checks each image against the md5 the dataset recorded: use the files' own.
+    for (const o of data.objects) o.imageMd5 = createHash('md5').update(await readFile(path.join(ws.data, o.image))).digest('hex');
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(data));
     await writeFile(ws.params, 'monitor:\n  permutations: 100\ntrain:\n  workers: 1\n');
     let stdout = '';
     const ctx: CommandContext = { ws, log: memoryLogger(), clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: {}, json: false, out: (t) => (stdout += t) };

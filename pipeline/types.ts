@@ -75,6 +75,12 @@ export interface DatasetIssue {
   file: string;
   line?: number;
   object?: string;
+  /**
+   * For a problem with a labelled object's image: the object's (first) line in `labels.csv`. The
+   * issue's `file`/`line` point into `data/objects.csv`, which is DVC-tracked and so never in a pull
+   * request's diff; CI annotations go on this line of `labels.csv` instead, where GitHub can show them.
+   */
+  labelsLine?: number;
 }
 
 /** `.vitrine/dataset/dataset.json` */

@@ -12,7 +12,7 @@ import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
 import { analyseImage, loadAnalyses, saveAnalyses, type AnalysisSettings, type ImageAnalysis } from './analyse.ts';
 import { readImageBytes } from './images.ts';
 import { assignSplits } from './split.ts';
-import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
+import { checkLabels, firstLabelLines, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
 /*
  * The dataset stage: join the objects table, the images under `data/` and the labels in git into
@@ -46,6 +46,10 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   const issues: DatasetIssue[] = [...read.issues];
   const { labels, missing } = await readLabelsChecked({ file: ws.labels, name: labelsName });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+  // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
+  // labelled object also carry its labels.csv line, where CI can annotate them.
+  const labelLineOf = firstLabelLines({ labels });
+  const labelsLineOf = (id: string): { labelsLine?: number } => (labelLineOf.has(id) ? { labelsLine: labelLineOf.get(id)! } : {});
 
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
   const tree = await hashTree({ dir: ws.data, stateFile: path.join(ws.work, 'state.json') });
@@ -56,7 +60,7 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   for (const object of read.objects) {
     const line = read.lineOf.get(object.id);
     const relpath = path.posix.normalize(object.image.split('\\').join('/'));
-    const where = { file: objectsName, line, object: object.id };
+    const where = { file: objectsName, line, object: object.id, ...labelsLineOf(object.id) };
     if (!object.image) {
       issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: object "${object.id}" has no image.`, ...where });
     } else if (relpath.startsWith('../') || path.posix.isAbsolute(relpath)) {
@@ -111,7 +115,7 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     const failure = failures.get(md5);
     if (!failure) return true;
     const line = read.lineOf.get(object.id);
-    issues.push({ code: failure.code, message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`, file: objectsName, line, object: object.id });
+    issues.push({ code: failure.code, message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`, file: objectsName, line, object: object.id, ...labelsLineOf(object.id) });
     return false;
   });
 
@@ -140,7 +144,7 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right.
   if (toAnalyse.length > 0 || kept.size !== previous.size) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
-  reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid });
+  reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
   if (issues.length > 0 && p.on_invalid === 'fail') {
     const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);
     const more = dataset.issues.length > 20 ? [`  ...and ${dataset.issues.length - 20} more.`] : [];
@@ -197,9 +201,13 @@ function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
   return [...issues].sort((a, b) => compareIds(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareIds(a.code, b.code));
 }
 
-function reportIssues({ issues, log, onInvalid }: { issues: DatasetIssue[]; log: Logger; onInvalid: 'skip' | 'fail' }): void {
+function reportIssues({ issues, log, onInvalid, labelsName }: { issues: DatasetIssue[]; log: Logger; onInvalid: 'skip' | 'fail'; labelsName: string }): void {
   if (issues.length === 0) return;
-  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) log.warn(issue.message, { file: issue.file, line: issue.line, object: issue.object });
+  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) {
+    // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
+    const where = issue.labelsLine !== undefined ? { file: labelsName, line: issue.labelsLine, object: issue.object } : { file: issue.file, line: issue.line, object: issue.object };
+    log.warn(issue.message, where);
+  }
   if (issues.length > MAX_PRINTED_ISSUES) log.warn(`...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`);
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);

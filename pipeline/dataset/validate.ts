@@ -68,6 +68,13 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   return { labels: parseLabels({ text, file: name }), missing: false };
 }
 
+/** Each labelled object's first line in `labels.csv`, so problems with its image can be shown on a line a pull request contains. */
+export function firstLabelLines({ labels }: { labels: LabelLine[] }): Map<string, number> {
+  const lineOf = new Map<string, number>();
+  for (const label of labels) if (!lineOf.has(label.objectId)) lineOf.set(label.objectId, label.line);
+  return lineOf;
+}
+
 /**
  * Check label lines against the objects and the vocabulary. Returns one label per object (a label
  * line that is repeated with a different label leaves the object unlabelled: we do not guess) and

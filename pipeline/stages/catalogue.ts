@@ -1,5 +1,35 @@
-import { buildCatalogueData, buildSite } from '../catalogue/index.ts';
+import { buildCatalogueData, buildSite, normaliseBase } from '../catalogue/index.ts';
+import { VitrineError } from '../errors.ts';
+import type { Params } from '../params.ts';
 import type { Stage } from './stage.ts';
+
+/** Where the published site lives: its base path ("/my-repo/") and full URL ("" when unknown). */
+export interface CatalogueLocation {
+  base: string;
+  site: string;
+}
+
+/**
+ * The catalogue's base path and site URL: VITRINE_CATALOGUE_BASE / VITRINE_CATALOGUE_SITE when set
+ * (the Pages deploy knows where the site will be served; a museum need not repeat it in params.yaml),
+ * otherwise `catalogue.base` / `catalogue.site` from params. Empty variables count as unset.
+ */
+export function catalogueLocation({ params, env = {} }: { params: Params; env?: Record<string, string | undefined> }): CatalogueLocation {
+  const base = env.VITRINE_CATALOGUE_BASE?.trim() ?? '';
+  const site = env.VITRINE_CATALOGUE_SITE?.trim() ?? '';
+  if (base && (/^[a-z][a-z0-9+.-]*:/i.test(base) || /[\s?#]/.test(base))) {
+    throw new VitrineError('CATALOGUE_BAD_BASE', `VITRINE_CATALOGUE_BASE is "${base}", expected the site's path on its host, such as /my-repo/ (not a full address: that goes in VITRINE_CATALOGUE_SITE)`, { value: base });
+  }
+  if (site && !/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(site)) {
+    throw new VitrineError('CATALOGUE_BAD_SITE', `VITRINE_CATALOGUE_SITE is "${site}", expected the site's full address, such as https://my-museum.github.io/my-repo/`, { value: site });
+  }
+  return { base: normaliseBase(base || params.catalogue.base), site: site || params.catalogue.site };
+}
+
+/** Params with the catalogue's base path and site URL taken from the environment when it says so. */
+function withLocation(params: Params, env: Record<string, string | undefined>): Params {
+  return { ...params, catalogue: { ...params.catalogue, ...catalogueLocation({ params, env }) } };
+}
 
 /** Builds the public catalogue: the data file, then the static Astro site with its search index. */
 export const catalogueStage: Stage = {
@@ -8,10 +38,15 @@ export const catalogueStage: Stage = {
   // The registry's files are read by content too: a rollback rewrites them outside `vitrine run`.
   deps: { paths: ['site/src', 'site/astro.config.mjs', 'labels.csv', '.vitrine/monitor', '.vitrine/registry'], params: ['catalogue', 'collection'], stages: ['dataset', 'promote'] },
   outs: ['.vitrine/catalogue', '.vitrine/site'],
-  async run({ ws, params, log, clock }) {
-    const { catalogue } = await buildCatalogueData({ ws, params, log, clock });
-    const site = await buildSite({ ws, params, log });
+  // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link.
+  async fingerprint({ params, env }) {
+    return { location: catalogueLocation({ params, env }) };
+  },
+  async run({ ws, params, log, clock, env }) {
+    const located = withLocation(params, env);
+    const { catalogue } = await buildCatalogueData({ ws, params: located, log, clock });
+    const site = await buildSite({ ws, params: located, log });
     const c = catalogue.counts;
-    return { summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${catalogue.models.length} model card(s)` };
+    return { summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${catalogue.models.length} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}` };
   },
 };

@@ -105,8 +105,8 @@ describe('workflow files', () => {
       for (const [name, job] of Object.entries(yaml.jobs)) {
         expect(job.permissions, `${file} ${name}`).toBeTypeOf('object');
         for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
-          // Only what the steps need: writes are listed here with their reason.
-          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], pages: ['write'], 'id-token': ['write'] };
+          // Only what the steps need: writes are listed here with their reason (pages: read is configure-pages).
+          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
           expect(allowed[scope], `${file} ${name}: unexpected permission ${scope}`).toContain(level);
         }
       }
@@ -162,6 +162,23 @@ describe('the merge and scheduled workflows', () => {
     expect(yaml.concurrency?.['cancel-in-progress']).toBe(false);
   });
 
+  it('tell the catalogue build the base path GitHub Pages serves it under', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'main.yml')!;
+    const steps = yaml.jobs.promote!.steps!;
+    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const catalogue = steps.findIndex((s) => s.uses === './actions/catalogue');
+    expect(pages).toBeGreaterThanOrEqual(0);
+    expect((steps[pages] as Step & { id?: string }).id).toBe('pages');
+    expect(catalogue).toBeGreaterThan(pages);
+    expect(steps[catalogue]!.with?.['base-path']).toMatch(/^\$\{\{ steps\.pages\.outputs\.base_path\b/);
+    expect(steps[catalogue]!.with?.['site-url']).toBe('${{ steps.pages.outputs.base_url }}');
+    expect((yaml.jobs.promote!.permissions as Record<string, string>).pages).toBe('read');
+    // The composite action hands the inputs to the CLI as the variables the catalogue stage reads.
+    const env = (await action('catalogue')).runs.steps!.find((s) => s.run?.includes('run catalogue'))!.env!;
+    expect(env.VITRINE_CATALOGUE_BASE).toBe('${{ inputs.base-path }}');
+    expect(env.VITRINE_CATALOGUE_SITE).toBe('${{ inputs.site-url }}');
+  });
+
   it('retrain on a schedule only when the check says so, and open a pull request', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === 'retrain.yml')!;
     expect(yaml.on).toHaveProperty('schedule');
@@ -187,6 +204,16 @@ describe('the rollback workflow', () => {
     expect(runs).toContain('models rollback "$VERSION"');
     expect(runs).toContain('run catalogue --single');
     expect(runs).not.toMatch(/\$\{\{/);
+    // The catalogue is built for the path GitHub Pages serves it under.
+    const steps = yaml.jobs.rollback!.steps!;
+    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const build = steps.findIndex((s) => s.run?.includes('run catalogue'));
+    expect(pages).toBeGreaterThanOrEqual(0);
+    expect((steps[pages] as Step & { id?: string }).id).toBe('pages');
+    expect(build).toBeGreaterThan(pages);
+    expect(steps[build]!.env?.VITRINE_CATALOGUE_BASE).toMatch(/^\$\{\{ steps\.pages\.outputs\.base_path\b/);
+    expect(steps[build]!.env?.VITRINE_CATALOGUE_SITE).toBe('${{ steps.pages.outputs.base_url }}');
+    expect((yaml.jobs.rollback!.permissions as Record<string, string>).pages).toBe('read');
   });
 });
 

@@ -19,7 +19,7 @@ const TYPES: Record<string, string> = {
   '.pf_meta': 'application/octet-stream',
 };
 
-/** Serve a built site on 127.0.0.1 under `base` (like GitHub Pages does); counts the bytes sent per path. */
+/** Serve a built site on 127.0.0.1 under `base` (like GitHub Pages does, 404.html for missing pages); counts the bytes sent per path. */
 export async function serveSite({ dir, base = '/' }: { dir: string; base?: string }): Promise<{ url: string; server: Server; sent: Map<string, number>; close(): Promise<void> }> {
   const sent = new Map<string, number>();
   const server = createServer(async (req, res) => {
@@ -41,7 +41,15 @@ export async function serveSite({ dir, base = '/' }: { dir: string; base?: strin
       s = await stat(file).catch(() => null);
     }
     if (!s) {
-      res.writeHead(404).end('not found');
+      // Like GitHub Pages: the site root's 404.html, with status 404, for any missing page under the base.
+      const notFound = path.join(dir, '404.html');
+      const n = await stat(notFound).catch(() => null);
+      if (!n) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(404, { 'content-type': TYPES['.html']!, 'content-length': n.size });
+      createReadStream(notFound).pipe(res);
       return;
     }
     sent.set(url.pathname, (sent.get(url.pathname) ?? 0) + s.size);

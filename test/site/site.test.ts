@@ -4,19 +4,20 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { readLabels } from '../../pipeline/collection/index.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { writeFixture, writeMonitoringFixture, type FixtureObject } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
  * Builds the catalogue site from a small fixture (24 real photographs from the five-museums set,
  * plus an object whose title carries a <script>) under a GitHub Pages project path, and drives it
- * in headless Chromium. Screenshots go to the system temp folder (site-test-*.png).
+ * in headless Chromium. The base path comes from VITRINE_CATALOGUE_BASE through the catalogue stage,
+ * as the GitHub Pages workflows pass it, not from params.yaml. Screenshots go to the system temp folder (site-test-*.png).
  */
 
 // Page-side code in waitForFunction/evaluate runs in the browser; only these two globals are used there.
@@ -59,10 +60,10 @@ beforeAll(async () => {
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.collection.branch = 'main';
-  params.catalogue.base = BASE;
+  // params.yaml says nothing about the base: the Pages deploy's variable (as the workflows set it) must carry it.
+  params.catalogue.base = '/';
   const log = memoryLogger();
-  await buildCatalogueData({ ws, params, log });
-  await buildSite({ ws, params, log });
+  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, '') } });
   site = await serveSite({ dir: ws.site, base: BASE });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -220,6 +221,31 @@ describe('catalogue site', () => {
     await page.goto(`${site.url}browse/?q=glaze`);
     expect(await results()).toContain(SCRIPT_TITLE);
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  });
+
+  it('answers a missing address with a 404 page whose links work under the base path', async () => {
+    expect((await readFile(path.join(workspace(dir).site, '404.html'), 'utf8'))).toContain('Page not found');
+    // GitHub Pages serves the root 404.html at any depth, so its links must not be relative.
+    const response = await page.goto(`${site.url}objects/no-such-object/`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Page not found');
+    const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    for (const h of hrefs) expect(h, h).toMatch(/^(#|https?:|\/vitrine-test\/)/);
+    expect(await page.getByRole('link', { name: 'Go to the home page' }).getAttribute('href')).toBe(BASE);
+    await page.screenshot({ path: path.join(shots, 'site-test-404.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Go to the home page' }).click();
+    await page.waitForURL(site.url);
+    expect(await page.locator('h1').textContent()).toContain('Online Collection');
+    await page.goto(`${site.url}no/such/page`);
+    await page.locator('main').getByRole('link', { name: 'Search the collection' }).click();
+    await page.waitForURL(`${site.url}browse/`);
+    expect((await results()).length).toBeGreaterThan(0);
+    // The search box on the 404 page runs a search on the browse page.
+    await page.goto(`${site.url}missing.html`);
+    await page.locator('#notfound-q').fill('glaze');
+    await page.locator('main').getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\/vitrine-test\/browse\/\?q=glaze$/);
+    expect(await results()).toContain(SCRIPT_TITLE);
   });
 
   it('works without JavaScript for browsing', async () => {

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Dataset, DatasetObject, Interval, Metrics, ModelInfo, Split } from '../types.ts';
+import { baselineScopeNote } from '../report/render.ts';
 import type { Registration } from './registry.ts';
 
 /*
@@ -298,7 +299,10 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('');
   if (m.baseline) {
     const c = m.baseline.comparison;
-    lines.push(`Compared with ${m.baseline.version} on the same test objects: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.`, '');
+    const excluded = m.baseline.excluded ?? 0;
+    const objects = excluded > 0 ? `the same ${Math.max(0, m.n - excluded)} test objects` : 'the same test objects';
+    const scope = baselineScopeNote({ baseline: m.baseline, n: m.n, who: `the model it was compared with (${safe(m.baseline.version)})`, candidate: 'this version' });
+    lines.push(`Compared with ${safe(m.baseline.version)} on ${objects}: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`, '');
   }
 
   lines.push('## Training and evaluation data', '');

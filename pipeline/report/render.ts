@@ -26,6 +26,32 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.'}`;
 }
 
+/**
+ * What to say when the baseline was not scored on every test object: it trained on some of them
+ * (`excluded`, usually because dataset.split changed), or the split changed and the overlap may be
+ * unknown. `who` names the baseline mid-sentence, already escaped ("the model in production (v1.2.0)");
+ * `candidate` names the new model ("this change"). Plain text; null when there is nothing to say.
+ */
+export function baselineScopeNote({ baseline, n, who, candidate }: { baseline: NonNullable<Metrics['baseline']>; n: number; who: string; candidate: string }): { sentence: string; warning: boolean } | null {
+  const excluded = baseline.excluded ?? 0;
+  const Who = `${who[0]?.toUpperCase() ?? ''}${who.slice(1)}`;
+  if (excluded > 0) {
+    const why = baseline.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : '';
+    const rest = n - excluded;
+    const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
+    return { sentence: `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were left out of its scores and of the comparison: ${scored}.`, warning: false };
+  }
+  if (baseline.splitChanged) {
+    // metrics.json does not say whether the baseline recorded its training images; when it did and
+    // none overlap, this is only a caution.
+    return {
+      sentence: `The split settings (dataset.split) changed since ${who} was trained. If it did not record which objects it learnt from (models trained by older versions of Vitrine do not), some of the test objects may have been among them, and the comparison may favour it.`,
+      warning: true,
+    };
+  }
+  return null;
+}
+
 /** The whole comment as GitHub-flavoured Markdown. Every value from files is escaped here. */
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
@@ -50,7 +76,11 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
   const sure = report.verdict === 'no detectable difference' ? ' The difference is within what chance alone could give.' : '';
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)}): a change of ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  const excluded = metrics.baseline?.excluded ?? 0;
+  // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
+  const shared = Math.max(0, metrics.n - excluded);
+  const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ': a change of';
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -144,7 +174,9 @@ function metricsSection({ report, metrics }: RenderInput): string {
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
   if (c) out += `\n\nThe 95% range of the ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
-  if (metrics.changedPredictions.length > 0) out += ` ${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
+  const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: 'this change' }) : null;
+  if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
+  if (metrics.changedPredictions.length > 0) out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;
 }
 

@@ -131,6 +131,34 @@ describe('model card', () => {
     expect(md).toContain('**Owners:** Registrar');
   });
 
+  it('says when the model it was compared with trained on some test objects (split changed), and scored on fewer', () => {
+    const withExcluded: Metrics = { ...metrics, baseline: { ...metrics.baseline!, excluded: 3, splitChanged: true } };
+    const text = renderCardMarkdown(buildCard({ registration: v2, metrics: withExcluded, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+    const paragraph = text.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
+    expect(paragraph).toContain('Compared with v1.0.0 on the same 17 test objects: macro-F1 difference +3.2 pts');
+    expect(paragraph).toContain('The model it was compared with (v1.0.0) trained on 3 of the 20 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 17, this version\'s from all 20.');
+    expect(paragraph).not.toContain('Caution');
+    // Without an exclusion, nothing is added (the plain card above has no such sentence either).
+    expect(md).not.toContain('left out of its scores');
+    expect(md).not.toContain('split settings');
+  });
+
+  it('cautions when the split changed but no test object is known to overlap the compared model\'s training data', () => {
+    for (const baseline of [{ ...metrics.baseline!, excluded: 0, splitChanged: true }, { ...metrics.baseline!, splitChanged: true }]) {
+      const text = renderCardMarkdown(buildCard({ registration: v2, metrics: { ...metrics, baseline }, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+      const paragraph = text.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
+      expect(paragraph).toContain('Compared with v1.0.0 on the same test objects:');
+      expect(paragraph).toContain('**Caution:** The split settings (dataset.split) changed since the model it was compared with (v1.0.0) was trained.');
+      expect(paragraph).toContain('the comparison may favour it');
+    }
+    // splitChanged false or null (not recorded) with nothing left out: no caution.
+    for (const splitChanged of [false, null]) {
+      const text = renderCardMarkdown(buildCard({ registration: v2, metrics: { ...metrics, baseline: { ...metrics.baseline!, excluded: 0, splitChanged } }, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+      expect(text).not.toContain('Caution');
+      expect(text).toContain('Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.\n');
+    }
+  });
+
   it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
     const hostile = renderCardMarkdown(buildCard({ registration: v2, metrics, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['@collections-team <b>Registrar</b>'], collectionName: 'The <script>x</script> Museum' }));
     expect(hostile).toContain('**Owners:** @\u200bcollections-team &lt;b&gt;Registrar&lt;/b&gt;');

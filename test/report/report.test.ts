@@ -226,6 +226,46 @@ describe('the label-correction report', () => {
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
   });
 
+  it('says when the model in production trained on some test objects (split changed) and was scored on fewer', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 4, splitChanged: true } } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    // The intro no longer reads as if both figures came from the same 36 objects.
+    expect(markdown).toContain('for the model in production (v1.0.0), which was scored only on the 32 of them it did not train on; on those 32 the change is +0.089 (95% range');
+    const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
+    expect(scores).toContain('The model in production (v1.0.0) trained on 4 of the 36 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 32, this change\'s from all 36.');
+    expect(scores).not.toContain('⚠️');
+    for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
+  });
+
+  it('warns when the split changed but no test object is known to overlap the production model\'s training data', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 0, splitChanged: true } } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
+    expect(scores).toContain('⚠️ The split settings (dataset.split) changed since the model in production (v1.0.0) was trained. If it did not record which objects it learnt from');
+    expect(scores).toContain('the comparison may favour it.');
+    expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
+    expect(markdown).not.toContain('left out of its scores');
+  });
+
+  it('adds nothing about the split when nothing was left out and the split did not change', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    for (const splitChanged of [false, null, undefined]) {
+      await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 0, ...(splitChanged === undefined ? {} : { splitChanged }) } } });
+      const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+      expect(markdown).not.toContain('split settings');
+      expect(markdown).not.toContain('left out of its scores');
+      expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
+    }
+  });
+
   it('reports a first model (no baseline) and no label diff without a base', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

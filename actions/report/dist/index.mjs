@@ -39753,6 +39753,23 @@ var VERDICT_WORDS = {
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet"
 };
+function baselineScopeNote({ baseline, n, who, candidate }) {
+  const excluded = baseline.excluded ?? 0;
+  const Who = `${who[0]?.toUpperCase() ?? ""}${who.slice(1)}`;
+  if (excluded > 0) {
+    const why = baseline.splitChanged ? " (the split settings, dataset.split, changed since it was trained)" : "";
+    const rest = n - excluded;
+    const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
+    return { sentence: `${Who} trained on ${excluded} of the ${n} test ${plural2(n, "object")}${why}, so those were left out of its scores and of the comparison: ${scored}.`, warning: false };
+  }
+  if (baseline.splitChanged) {
+    return {
+      sentence: `The split settings (dataset.split) changed since ${who} was trained. If it did not record which objects it learnt from (models trained by older versions of Vitrine do not), some of the test objects may have been among them, and the comparison may favour it.`,
+      warning: true
+    };
+  }
+  return null;
+}
 function renderMarkdown(input2) {
   const { report, metrics } = input2;
   const parts = [];
@@ -39776,7 +39793,10 @@ function intro({ report, metrics, collectionName }) {
   if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
   const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : "";
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)}): a change of ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  const excluded = metrics.baseline?.excluded ?? 0;
+  const shared = Math.max(0, metrics.n - excluded);
+  const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ": a change of";
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);
@@ -39880,7 +39900,11 @@ ${table({ header, rows, align })}`;
   if (c) out += `
 
 The 95% range of the ${c.metric === "macroF1" ? "macro-F1" : "accuracy"} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
-  if (metrics.changedPredictions.length > 0) out += ` ${metrics.changedPredictions.length} test ${plural2(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
+  const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: "this change" }) : null;
+  if (scope) out += `
+
+${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
+  if (metrics.changedPredictions.length > 0) out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${plural2(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;
 }
 function predictedCounts(labels, confusion2) {

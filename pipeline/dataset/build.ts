@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareIds } from '../collection/index.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
+import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
@@ -52,7 +53,7 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   const labelsLineOf = (id: string): { labelsLine?: number } => (labelLineOf.has(id) ? { labelsLine: labelLineOf.get(id)! } : {});
 
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
-  const tree = await hashTree({ dir: ws.data, stateFile: path.join(ws.work, 'state.json') });
+  const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
 
   // Objects with an image file.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, hashTree } from '../data/hash.ts';
+import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { paramAt } from '../params.ts';
@@ -105,7 +106,8 @@ export async function runStages({
   const plan = planStages({ stages, targets, single });
   const forced = new Set<StageName>(force ? (targets && targets.length > 0 ? targets : plan.map((s) => s.name)) : []);
   const lock = await readLock({ file: ctx.ws.lock });
-  const stateFile = path.join(ctx.ws.work, 'state.json');
+  // The data layer's state cache: files `data add` just hashed are not read again here.
+  const stateFile = stateFileOf(ctx.ws.root);
   const outcomes: StageOutcome[] = [];
   for (const stage of plan) {
     onStage?.(stage.name);

@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { manifestBytes, md5OfFileSync } from './hash.ts';
+import { isOurTemp, removeStaleTemps, tempName, type Staleness } from './temp.ts';
+
+export { tempName } from './temp.ts';
 
 /*
  * The DVC 3.x object layout, shared by the local cache and remotes: `files/md5/ab/cdef…` where
@@ -26,20 +29,43 @@ export function objectPath(base: string, md5: string): string {
   return path.join(base, 'files', 'md5', md5.slice(0, 2), md5.slice(2));
 }
 
-/** A temp name beside `file` that no reader mistakes for an object. */
-export function tempName(file: string): string {
-  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
+/**
+ * Remove the stale temp files that killed transfers left among the objects of a cache or folder
+ * remote (`<base>/files/md5/ab/…`). Temp files of live processes (concurrent pushes) are kept.
+ */
+export async function cleanStaleObjectTemps({ base, ...staleness }: { base: string } & Staleness): Promise<number> {
+  const root = path.join(base, 'files', 'md5');
+  const files: string[] = [];
+  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!prefix.isDirectory()) continue;
+    const dir = path.join(root, prefix.name);
+    for (const name of await readdir(dir).catch(() => [])) if (isOurTemp(name)) files.push(path.join(dir, name));
+  }
+  return removeStaleTemps({ files, ...staleness });
 }
 
 const CHUNK = 1024 * 1024;
 
 /**
  * Copy `src` to `dest` through a temp file, checking the bytes hash to `md5` before the rename.
- * A mismatch throws DATA_CORRUPT and leaves `dest` untouched.
+ * A mismatch throws DATA_CORRUPT and leaves `dest` untouched. With `tempDir` the temp file is written
+ * there (e.g. `.dvc/tmp`, so a scan of the data folder never meets it), falling back to beside `dest`
+ * when the two are on different filesystems.
  */
-export async function copyVerified({ src, dest, md5, readOnly = false, what }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string }): Promise<void> {
+export async function copyVerified(options: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; tempDir?: string }): Promise<void> {
+  if (!options.tempDir) return copyVerifiedVia({ ...options, temp: tempName(options.dest) });
+  await mkdir(options.tempDir, { recursive: true });
+  const temp = tempName(path.join(options.tempDir, randomBytes(6).toString('hex')));
+  try {
+    await copyVerifiedVia({ ...options, temp });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyVerifiedVia({ ...options, temp: tempName(options.dest) });
+  }
+}
+
+async function copyVerifiedVia({ src, dest, md5, readOnly = false, what, temp }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; temp: string }): Promise<void> {
   await mkdir(path.dirname(dest), { recursive: true });
-  const temp = tempName(dest);
   const info = await stat(src);
   if (info.isFile()) {
     // A regular file: let the kernel copy it (a reflink where the filesystem allows), then check the copy.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import ignoreModule from 'ignore';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { isOurTemp } from './temp.ts';
 
 /*
  * Hashing exactly as DVC 3.x does: a file is the md5 of its raw bytes; a folder is the md5 of its
@@ -160,9 +161,11 @@ export async function dvcIgnoreMatcher({ root }: { root: string }): Promise<((ab
 /**
  * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
  * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever the repository's
- * `.dvcignore` matches. `root` is the repository root (default: the nearest folder with `.dvc/`).
+ * `.dvcignore` matches, and Vitrine's own temp files (`….vitrine-…tmp`, listed into `temps` when given:
+ * they are what a killed process left, never data). `root` is the repository root (default: the
+ * nearest folder with `.dvc/`).
  */
-export async function listFiles({ dir, root }: { dir: string; root?: string }): Promise<string[]> {
+export async function listFiles({ dir, root, temps }: { dir: string; root?: string; temps?: string[] }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
@@ -177,10 +180,17 @@ export async function listFiles({ dir, root }: { dir: string; root?: string }): 
       const full = path.join(abs, item.name);
       if (item.isDirectory()) {
         if (ALWAYS_SKIPPED_FOLDERS.has(item.name) || ignored?.(full, true)) continue;
+        // A folder set aside by a killed checkout (only on another filesystem than .dvc/tmp).
+        if (isOurTemp(item.name)) {
+          temps?.push(full);
+          continue;
+        }
         await walk(full, relpath);
       } else if (item.name === '.git' || ignored?.(full, false)) {
         // A ".git" file marks a git worktree or submodule; DVC skips it too.
         continue;
+      } else if (isOurTemp(item.name)) {
+        temps?.push(full);
       } else if (item.isFile()) out.push(relpath);
       else if (item.isSymbolicLink()) {
         // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
@@ -294,8 +304,11 @@ export async function hashTree({
   root,
   stateFile,
   onFile,
+  temps,
 }: {
   dir: string;
+  /** Collects the absolute paths of Vitrine temp files found (and left out). */
+  temps?: string[];
   /** The repository root whose `.dvcignore` applies (default: the nearest folder at or above `dir` with `.dvc/`). */
   root?: string;
   stateFile?: string;
@@ -303,7 +316,7 @@ export async function hashTree({
   onFile?: (entry: TreeEntry, fromState: boolean) => void;
 }): Promise<TreeHash> {
   const absDir = path.resolve(dir);
-  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}) });
+  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}), temps });
   const state = await HashState.load({ file: stateFile });
   const seen = new Set<string>();
   const entries: TreeEntry[] = [];

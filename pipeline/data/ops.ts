@@ -1,9 +1,11 @@
-import { appendFile, lstat, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
+import { removeStaleTemps } from './temp.ts';
 import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, type TreeHash } from './hash.ts';
 import { openRemote, type Remote } from './remote.ts';
@@ -17,6 +19,21 @@ import { openRemote, type Remote } from './remote.ts';
 /** Where Vitrine keeps its hash state cache (inode, mtime, size → md5). */
 export function stateFileOf(root: string): string {
   return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-state.json');
+}
+
+/**
+ * Where checkout writes its temp files: inside `.dvc/tmp` (which git ignores and no scan of data/
+ * reaches), on the same filesystem as data/ in the usual layout, so the final rename is atomic.
+ */
+export function checkoutTempDirOf(root: string): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', 'checkout');
+}
+
+/** Remove what killed checkouts left: stale temp files in data/ (older versions) and in `.dvc/tmp/checkout`. */
+async function cleanWorkspaceTemps({ root, temps }: { root: string; temps: string[] }): Promise<void> {
+  const tempDir = checkoutTempDirOf(root);
+  const staged = (await readdir(tempDir).catch(() => [] as string[])).map((name) => path.join(tempDir, name));
+  await removeStaleTemps({ files: [...temps, ...staged], ownerlessIsStale: true });
 }
 
 /** The tracked folder recorded in `<root>/<target>.dvc`. */
@@ -54,8 +71,10 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const files = await listFiles({ dir, root: absRoot });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
-  const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick() });
+  const temps: string[] = [];
+  const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick(), temps });
   hashing.done();
+  await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
   let stored = 0;
   await mapPool(tree.entries, jobs, async (entry) => {
@@ -301,11 +320,15 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
+  const temps: string[] = [];
   try {
-    present = await hashTree({ dir: t.dir, root: path.resolve(root), stateFile: stateFileOf(root) });
+    present = await hashTree({ dir: t.dir, root: path.resolve(root), stateFile: stateFileOf(root), temps });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
+  await cleanWorkspaceTemps({ root, temps });
+  const tempDir = checkoutTempDirOf(root);
+  await mkdir(tempDir, { recursive: true });
   for (const e of present?.entries ?? []) current.set(e.relpath, e.md5);
   const wanted = new Set(manifest.map((e) => e.relpath));
   // Before writing anything: files that would be overwritten (or sit inside a folder that would be
@@ -346,7 +369,7 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
       if (!(await exists(src))) {
         missing.push({ object: entry.md5, file });
       } else {
-        await replaceVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}` });
+        await replaceVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}`, tempDir });
         state.set(dest, await stat(dest, { bigint: true }), entry.md5);
         written++;
       }
@@ -389,15 +412,18 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
  * a file is replaced by the final rename; a folder in the way is moved aside only once the copy is
  * ready, then removed.
  */
-async function replaceVerified({ src, dest, md5, what }: { src: string; dest: string; md5: string; what: string }): Promise<void> {
+async function replaceVerified({ src, dest, md5, what, tempDir }: { src: string; dest: string; md5: string; what: string; tempDir: string }): Promise<void> {
   const info = await lstat(dest).catch(() => null);
   if (!info?.isDirectory()) {
-    await copyVerified({ src, dest, md5, what });
+    await copyVerified({ src, dest, md5, what, tempDir });
     return;
   }
-  const staged = tempName(dest);
+  // Staged and set aside under tempDir, never inside data/ (beside dest only across filesystems).
+  const sameDevice = (await stat(tempDir).catch(() => null))?.dev === info.dev;
+  const near = (name: string) => (sameDevice ? tempName(path.join(tempDir, randomBytes(6).toString('hex'))) : tempName(name));
+  const staged = near(dest);
   await copyVerified({ src, dest: staged, md5, what });
-  const aside = tempName(dest);
+  const aside = near(dest);
   try {
     await rename(dest, aside);
   } catch (error) {

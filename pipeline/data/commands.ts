@@ -1,6 +1,7 @@
 import type { Command } from '../cli/command.ts';
 import { VitrineError } from '../errors.ts';
 import { initData } from './config.ts';
+import { verifyData } from './verify.ts';
 import { addData, checkoutData, dataStatus, formatBytes, plural, pullData, pushData, type DataStatus } from './ops.ts';
 
 /*
@@ -104,6 +105,22 @@ export const dataCommands: Command[] = [
   },
   transferCommand({ verb: 'push', summary: 'Upload the recorded images the storage remote does not have yet.', transfer: pushData }),
   transferCommand({ verb: 'pull', summary: 'Download the recorded images missing from this machine and put them in data/.', transfer: pullData }),
+  {
+    name: 'data verify',
+    summary: 'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
+    help:
+      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote, ' +
+      'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
+    options: {
+      remote: { type: 'boolean', description: 'Also check the objects data.dvc needs on the storage remote (contacts it).' },
+      repair: { type: 'boolean', description: 'Restore damaged objects from data/, the remote or the cache.' },
+      jobs: jobsOption,
+    },
+    async run(ctx, { values }) {
+      const result = await verifyData({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true, repair: values.repair === true, jobs: jobsOf(values) });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
   {
     name: 'data checkout',
     summary: 'Make data/ match data.dvc again, from the local cache.',

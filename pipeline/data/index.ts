@@ -8,3 +8,4 @@ export { initData, readDvcConfig, setDvcConfig, type DvcConfig, type RemoteConfi
 export { openRemote, localRemote, s3Remote, type Remote, type S3Settings } from './remote.ts';
 export { objectPath, objectKey, type ManifestEntry } from './cache.ts';
 export { addData, pushData, pullData, checkoutData, dataStatus, loadManifest, diffEntries, stateFileOf, type DataStatus, type TransferResult, type CheckoutResult } from './ops.ts';
+export { verifyData, type VerifyResult } from './verify.ts';

@@ -7,7 +7,7 @@ import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCached
 import { readDvcConfig } from './config.ts';
 import { removeStaleTemps } from './temp.ts';
 import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
-import { HashState, hashTree, listFiles, mapPool, type TreeHash } from './hash.ts';
+import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { openRemote, type Remote } from './remote.ts';
 
 /*
@@ -19,6 +19,29 @@ import { openRemote, type Remote } from './remote.ts';
 /** Where Vitrine keeps its hash state cache (inode, mtime, size → md5). */
 export function stateFileOf(root: string): string {
   return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-state.json');
+}
+
+/**
+ * Where Vitrine remembers which cache objects it has checked (inode, mtime, size → md5), so `add`
+ * verifies an existing object once rather than on every run. Kept apart from the workspace state so
+ * that `status` does not load it.
+ */
+export function cacheStateFileOf(root: string): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-cache-state.json');
+}
+
+/**
+ * True when the cache object at `file` holds the bytes of `md5`: remembered in `state` when unchanged
+ * since it was last checked, else read and hashed (and remembered when good).
+ */
+export async function isGoodObject({ file, md5, state }: { file: string; md5: string; state: HashState }): Promise<boolean> {
+  const info = await stat(file, { bigint: true }).catch(() => null);
+  if (!info?.isFile()) return false;
+  if (state.get(file, info) === contentMd5(md5)) return true;
+  const actual = md5OfFileSync(file);
+  if (actual !== contentMd5(md5)) return false;
+  state.set(file, info, actual);
+  return true;
 }
 
 /**
@@ -76,10 +99,14 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   hashing.done();
   await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
+  const cacheState = await HashState.load({ file: cacheStateFileOf(absRoot) });
   let stored = 0;
+  const replaced: string[] = [];
   await mapPool(tree.entries, jobs, async (entry) => {
     const dest = objectPath(cacheDir, entry.md5);
-    if (!(await exists(dest))) {
+    const there = await exists(dest);
+    // An object already there is checked too: a damaged one would otherwise block every push.
+    if (!there || !(await isGoodObject({ file: dest, md5: entry.md5, state: cacheState }))) {
       const src = path.join(dir, ...entry.relpath.split('/'));
       try {
         await copyVerified({ src, dest, md5: entry.md5, readOnly: true, what: `${target}/${entry.relpath}` });
@@ -89,15 +116,19 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
         }
         throw error;
       }
-      stored++;
+      cacheState.set(dest, await stat(dest, { bigint: true }), contentMd5(entry.md5));
+      if (there) replaced.push(`${target}/${entry.relpath}`);
+      else stored++;
     }
     caching.tick();
   });
   caching.done();
+  await cacheState.save();
+  for (const file of replaced) log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
   await writeDvcFile({ file: dvcFile, outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }] });
   await ensureGitignored({ root: absRoot, target });
-  log.info(`Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache). Commit ${target}.dvc to keep this version.`);
+  log.info(`Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`);
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }
 
@@ -176,6 +207,7 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   let skipped = 0;
   let repaired = 0;
   const missingLocal: string[] = [];
+  const damagedLocal: { object: string; file: string }[] = [];
   /** True when the remote already holds a good copy (as far as it can tell). */
   const isGoodOnRemote = async (md5: string, file: string, needer: string): Promise<boolean> => {
     if (!verify) return remote.has(md5);
@@ -199,12 +231,33 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
         progress.tick();
         return;
       }
-      await remote.put({ md5, file });
+      try {
+        await remote.put({ md5, file });
+      } catch (error) {
+        // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
+        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+        damagedLocal.push({ object: md5, file: needer });
+        progress.tick();
+        return;
+      }
       transferred++;
     }
     progress.tick();
   };
   await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  if (damagedLocal.length > 0) {
+    progress.done();
+    const files = damagedLocal.map((d) => d.file);
+    for (const d of damagedLocal) log.error(`The local cache copy of ${d.file} (object ${d.object}) is damaged, so it was not uploaded.`, d);
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      `The local cache copy of ${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
+        `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
+        `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it from ${target}/ or the remote. ` +
+        'Then run "vitrine data push" again.',
+      { damaged: damagedLocal, files, remote: remote.name },
+    );
+  }
   if (missingLocal.length > 0) {
     progress.done();
     throw new VitrineError('DATA_NOT_IN_CACHE', `${missingLocal.length} object(s) are not in the local cache, so they cannot be pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine data add" on a machine that has the images.`, { objects: missingLocal });

@@ -31,8 +31,8 @@ async function run(name: string, ctx: CommandContext, values: Record<string, unk
 }
 
 describe('vitrine data commands', () => {
-  it('registers init, add, status, push, pull and checkout', () => {
-    expect(dataCommands.map((c) => c.name)).toEqual(['data init', 'data add', 'data status', 'data push', 'data pull', 'data checkout']);
+  it('registers init, add, status, push, pull, verify and checkout', () => {
+    expect(dataCommands.map((c) => c.name)).toEqual(['data init', 'data add', 'data status', 'data push', 'data pull', 'data verify', 'data checkout']);
   });
 
   it('init, add, status (plain and --json), push', async () => {
@@ -59,6 +59,9 @@ describe('vitrine data commands', () => {
     const verified = context(true);
     await run('data push', verified, { verify: true });
     expect(JSON.parse(verified.printed.join(''))).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
+    const fsck = context(true);
+    await run('data verify', fsck, { remote: true, repair: true });
+    expect(JSON.parse(fsck.printed.join(''))).toMatchObject({ cache: { checked: 4, damaged: [] }, remote: { name: 'local', checked: 4, damaged: [] } });
   });
 
   it('init without a location explains what to give', async () => {

@@ -1,0 +1,196 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError, isVitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, type ManifestEntry } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
+import { HashState, mapPool, md5OfFileSync } from './hash.ts';
+import { cacheStateFileOf, loadManifest } from './ops.ts';
+import { openRemote, type Remote } from './remote.ts';
+import { isOurTemp } from './temp.ts';
+
+/*
+ * `vitrine data verify`: an fsck for the data layer. Every object in the local cache is read and
+ * hashed (its name is its md5); with `remote`, every object data.dvc needs is checked on the remote
+ * too. With `repair`, a damaged cache object is restored from a good file in data/ or from the
+ * remote, and a damaged remote object is uploaded again from a good cache copy.
+ */
+
+/** An object and the data/ file that needs it (or a note when the current data.dvc does not). */
+export interface ObjectProblem {
+  object: string;
+  file: string;
+}
+
+export interface VerifyResult {
+  cache: { checked: number; damaged: ObjectProblem[]; repaired: number; missing: number };
+  remote: { name: string; checked: number; damaged: ObjectProblem[]; repaired: number; missing: number } | null;
+}
+
+const NOT_CURRENT = '(not in the current data.dvc)';
+
+/** Every object id in a cache folder (`files/md5/ab/cdef…` → "abcdef…"), leaving out temp files. */
+async function cachedObjects(cacheDir: string): Promise<string[]> {
+  const root = path.join(cacheDir, 'files', 'md5');
+  const ids: string[] = [];
+  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
+    for (const name of await readdir(path.join(root, prefix.name))) {
+      if (!isOurTemp(name) && /^[0-9a-f]{30}(\.dir)?$/.test(name)) ids.push(prefix.name + name);
+    }
+  }
+  return ids.sort();
+}
+
+async function remoteManifest({ cacheDir, md5, remote, scratchBase }: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+  if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
+  // The cache holds a damaged copy: read the remote's through a fresh temp folder, leaving the cache to the repair step.
+  await mkdir(scratchBase, { recursive: true });
+  const scratch = await mkdtemp(path.join(scratchBase, 'verify-'));
+  try {
+    await remote.get({ md5, file: path.join(scratch, 'list') });
+    return parseManifest({ md5, bytes: await readFile(path.join(scratch, 'list')) });
+  } catch (error) {
+    if (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT')) return [];
+    throw error;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Check (and with `repair`, restore) the cache and optionally the remote; throws DATA_CORRUPT when damage remains. */
+export async function verifyData({
+  root,
+  log,
+  target = 'data',
+  remote: remoteOption = false,
+  repair = false,
+  jobs = 8,
+}: {
+  root: string;
+  log: Logger;
+  target?: string;
+  /** Also check the remote: true for the default one, a name from .dvc/config, or an opened Remote. */
+  remote?: boolean | string | Remote;
+  repair?: boolean;
+  jobs?: number;
+}): Promise<VerifyResult> {
+  const absRoot = path.resolve(root);
+  const dvcFile = path.join(absRoot, `${target}.dvc`);
+  const parsed = await readDvcFile({ file: dvcFile });
+  if (parsed.legacy) throw legacyError(dvcFile);
+  const out = parsed.outs[0];
+  const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  const remote = remoteOption === false ? undefined : typeof remoteOption === 'object' ? remoteOption : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
+
+  // Which data/ files need which object, from the current data.dvc.
+  // A damaged folder list in the cache is itself one of the problems found below.
+  const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
+  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase: path.join(absRoot, '.dvc', 'tmp') }) : []);
+  const needers = new Map<string, string[]>();
+  for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);
+  const fileOf = (md5: string) => (md5 === out.md5 ? `${target}.dvc` : needers.has(md5) ? `${target}/${needers.get(md5)![0]}` : NOT_CURRENT);
+
+  // 1. Every object in the cache: read it all, as fsck does (the state only remembers the result).
+  const state = await HashState.load({ file: cacheStateFileOf(absRoot) });
+  const ids = await cachedObjects(cacheDir);
+  const checking = log.progress('Checking the local cache', ids.length);
+  const damaged: ObjectProblem[] = [];
+  await mapPool(ids, jobs, async (md5) => {
+    const file = objectPath(cacheDir, md5);
+    const info = await stat(file, { bigint: true });
+    const actual = md5OfFileSync(file);
+    if (actual === contentMd5(md5)) state.set(file, info, actual);
+    else damaged.push({ object: md5, file: fileOf(md5) });
+    checking.tick();
+  });
+  checking.done();
+  const wanted = [...needers.keys(), out.md5];
+  const missing = (await mapPool(wanted, jobs, async (md5) => !(await exists(objectPath(cacheDir, md5))))).filter(Boolean).length;
+
+  // 2. Repair the cache: from a data/ file that still hashes right, else from the remote.
+  const unrepaired: ObjectProblem[] = [];
+  let repairedCache = 0;
+  for (const problem of damaged) {
+    log.warn(`The cache copy of ${problem.file} (object ${problem.object}) is damaged.`, problem);
+    if (!repair) continue;
+    const dest = objectPath(cacheDir, problem.object);
+    let fixed = false;
+    for (const relpath of needers.get(problem.object) ?? []) {
+      const src = path.join(dir, ...relpath.split('/'));
+      if (!(await exists(src)) || md5OfFileSync(src) !== problem.object) continue;
+      await copyVerified({ src, dest, md5: problem.object, readOnly: true, what: `${target}/${relpath}` });
+      fixed = true;
+      break;
+    }
+    if (!fixed && remote) {
+      try {
+        await remote.get({ md5: problem.object, file: dest });
+        fixed = true;
+      } catch (error) {
+        if (!isVitrineError(error, 'REMOTE_OBJECT_MISSING') && !isVitrineError(error, 'DATA_CORRUPT')) throw error;
+      }
+    }
+    if (fixed) {
+      state.set(dest, await stat(dest, { bigint: true }), contentMd5(problem.object));
+      repairedCache++;
+      log.info(`Restored the cache copy of ${problem.file}.`);
+    } else {
+      unrepaired.push(problem);
+    }
+  }
+  await state.save();
+  const result: VerifyResult = { cache: { checked: ids.length, damaged, repaired: repairedCache, missing }, remote: null };
+
+  // 3. The remote: every object the current data.dvc needs (files first, the folder list last).
+  const remoteUnrepaired: ObjectProblem[] = [];
+  if (remote) {
+    if (!remote.inspect) throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
+    const checkingRemote = log.progress(`Checking the remote "${remote.name}"`, wanted.length);
+    const remoteDamaged: ObjectProblem[] = [];
+    let remoteMissing = 0;
+    await mapPool(wanted, jobs, async (md5) => {
+      const found = await remote.inspect!(md5);
+      checkingRemote.tick();
+      if (!found) {
+        remoteMissing++;
+        return;
+      }
+      const local = await stat(objectPath(cacheDir, md5)).catch(() => null);
+      const localGood = local !== null && !unrepaired.some((u) => u.object === md5) && (repair || !damaged.some((d) => d.object === md5));
+      const wrongSize = localGood && local.size !== found.size;
+      if (wrongSize || (found.md5 !== undefined && found.md5 !== contentMd5(md5))) remoteDamaged.push({ object: md5, file: fileOf(md5) });
+    });
+    checkingRemote.done();
+    let repairedRemote = 0;
+    for (const problem of remoteDamaged.sort((a, b) => Number(a.object === out.md5) - Number(b.object === out.md5))) {
+      log.warn(`The remote "${remote.name}" holds a damaged copy of ${problem.file} (object ${problem.object}).`, problem);
+      const source = objectPath(cacheDir, problem.object);
+      if (repair && (await exists(source)) && !unrepaired.some((u) => u.object === problem.object)) {
+        await remote.put({ md5: problem.object, file: source });
+        repairedRemote++;
+      } else {
+        remoteUnrepaired.push(problem);
+      }
+    }
+    result.remote = { name: remote.name, checked: wanted.length, damaged: remoteDamaged, repaired: repairedRemote, missing: remoteMissing };
+  }
+
+  const left = repair ? [...unrepaired, ...remoteUnrepaired] : [...damaged, ...(result.remote?.damaged ?? [])];
+  if (left.length > 0) {
+    const files = left.map((p) => p.file);
+    const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      repair
+        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
+        : `${left.length} damaged object(s) found: ${shown}. Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
+      { ...result, files },
+    );
+  }
+  const remoteLine = result.remote ? `; remote "${result.remote.name}": ${result.remote.checked} checked, ${result.remote.repaired} repaired, ${result.remote.missing} not uploaded yet` : '';
+  log.info(`Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`);
+  return result;
+}

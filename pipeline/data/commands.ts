@@ -44,6 +44,14 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(status.workspace ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
     return lines;
   }
+  if (status.workspace && !status.clean && !status.cache.hasManifest) {
+    // Without the recorded folder list nothing can be compared file by file: say so rather than "0 changed".
+    lines.push(
+      `data.dvc records a version of data/ (${status.recorded.md5}) that is not in the cache: run "vitrine data pull" to fetch it, ` +
+        'then "vitrine data status" again to see what differs.',
+    );
+    return lines;
+  }
   if (!status.workspace) lines.push(`data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace('  ', ' '));
   else if (status.clean) lines.push(`data/ matches data.dvc (${plural(status.workspace.nfiles, 'file')}, ${formatBytes(status.workspace.size)}).`);
   else {
@@ -54,7 +62,9 @@ export function describeStatus(status: DataStatus): string[] {
       if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
     }
   }
-  if (!status.cache.hasManifest) lines.push('The local cache does not have this version: run "vitrine data pull".');
+  if (!status.cache.hasManifest) {
+    lines.push(`This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`);
+  }
   else if (status.cache.missing > 0) lines.push(`${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`);
   if (status.remote) {
     lines.push(

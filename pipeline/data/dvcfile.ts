@@ -38,14 +38,26 @@ export interface DvcFile {
 
 const MD5_RE = /^[0-9a-f]{32}(\.dir)?$/;
 
+// The keys DVC 3's schema allows in a .dvc file (dvc/schema.py SINGLE_STAGE_SCHEMA) and in an output
+// (dvc/output.py SCHEMA); DVC refuses any other, and so do we, so both tools read the same files.
+const TOP_KEYS = new Set(['md5', 'cmd', 'wdir', 'deps', 'outs', 'locked', 'frozen', 'meta', 'always_changed', 'desc']);
+const OUT_KEYS = new Set([
+  'md5', 'etag', 'checksum', 'size', 'nfiles', 'isexec', 'version_id', 'path', 'persist', 'cloud', 'hash',
+  'desc', 'type', 'labels', 'meta', 'cache', 'remote', 'push', 'files', 'fs_config',
+]);
+
 /** Parse the text of a `.dvc` file; errors name the file and line. */
 export function parseDvcFile({ text, file }: { text: string; file: string }): DvcFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined, fallback = 1): number =>
     node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
-  const fail = (line: number, problem: string): never => {
-    throw new VitrineError('DVCFILE_INVALID', `${file}:${line}: ${problem}`, { file, line });
+  const fail = (line: number, problem: string, key?: string): never => {
+    throw new VitrineError('DVCFILE_INVALID', `${file}:${line}: ${problem}`, { file, line, ...(key ? { key } : {}) });
+  };
+  const unknownKey = (keyNode: unknown, where: string, allowed: Set<string>, fallback: number): never => {
+    const key = String((keyNode as { value?: unknown })?.value ?? keyNode);
+    return fail(lineOf(keyNode as Node, fallback), `unknown key "${key}" ${where}; DVC refuses it too. Allowed: ${[...allowed].join(', ')}.`, key);
   };
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
@@ -54,17 +66,30 @@ export function parseDvcFile({ text, file }: { text: string; file: string }): Dv
   }
   const root = doc.contents;
   if (!isMap(root)) return fail(lineOf(root as Node), 'expected "outs:" with a list of outputs.');
+  for (const pair of root.items) {
+    if (!TOP_KEYS.has(String((pair.key as { value?: unknown })?.value))) unknownKey(pair.key, 'at the top of the file', TOP_KEYS, 1);
+  }
   const outsPair = root.items.find((pair) => (pair.key as { value?: unknown })?.value === 'outs');
   if (!outsPair) return fail(1, 'there is no "outs:" list, so nothing is tracked.');
   const outsNode = outsPair.value as Node | null;
   if (!isSeq(outsNode) || outsNode.items.length === 0) {
     return fail(lineOf(outsNode ?? (outsPair.key as Node)), '"outs:" must be a list with at least one entry ("- md5: …").');
   }
+  if (outsNode.items.length > 1) {
+    return fail(
+      lineOf(outsNode.items[1] as Node),
+      `${outsNode.items.length} outputs are listed, but Vitrine versions one data folder per .dvc file. Keep only the data folder's entry ` +
+        '(track other files or folders with their own .dvc file).',
+    );
+  }
   const outs: DvcOut[] = [];
   let legacy = false;
   for (const item of outsNode.items) {
     const itemLine = lineOf(item as Node);
     if (!isMap(item)) return fail(itemLine, 'each output must be a mapping with "md5" and "path".');
+    for (const pair of item.items) {
+      if (!OUT_KEYS.has(String((pair.key as { value?: unknown })?.value))) unknownKey(pair.key, 'in the output', OUT_KEYS, itemLine);
+    }
     const fieldLine = (key: string): number => {
       const pair = item.items.find((p) => (p.key as { value?: unknown })?.value === key);
       return pair ? lineOf(pair.value as Node, lineOf(pair.key as Node, itemLine)) : itemLine;

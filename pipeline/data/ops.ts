@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
+import { cleanStaleObjectTemps, contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { removeStaleTemps } from './temp.ts';
 import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
@@ -199,6 +199,7 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   if (verify && !remote.inspect) {
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
   }
+  await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
@@ -268,6 +269,15 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
 }
 
+/** Clean what killed pushes and pulls left in the cache (and the remote): only temp files no live process owns. */
+async function cleanTransferTemps({ cacheDir, remote, log }: { cacheDir: string; remote?: Remote; log: Logger }): Promise<void> {
+  const inCache = await cleanStaleObjectTemps({ base: cacheDir });
+  const onRemote = (await remote?.cleanStaleTemps?.()) ?? 0;
+  if (inCache + onRemote > 0) {
+    log.info(`Removed ${plural(inCache + onRemote, 'temp file')} left by an interrupted transfer (${inCache} in the cache, ${onRemote} on the remote).`);
+  }
+}
+
 /** Objects of a manifest, each with the first file that needs it. */
 function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, string> {
   const objects = new Map<string, string>();
@@ -282,6 +292,7 @@ function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, s
 export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data', force = false }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string; force?: boolean }): Promise<TransferResult> {
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
+  await cleanTransferTemps({ cacheDir: t.cacheDir, log });
   let transferred = 0;
   let skipped = 0;
   if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;

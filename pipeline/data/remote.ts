@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
-import { contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
+import { cleanStaleObjectTemps, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
 import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 
@@ -29,6 +29,11 @@ export interface Remote {
    * single-part uploads). Used by `push --verify`.
    */
   inspect?(md5: string): Promise<{ size: number; md5?: string } | null>;
+  /**
+   * Remove the temp files that killed transfers left on the remote and that no live process owns;
+   * returns how many. Absent where uploads leave nothing behind (S3: one PUT is whole or absent).
+   */
+  cleanStaleTemps?(): Promise<number>;
 }
 
 function missingError(remote: string, md5: string): VitrineError {
@@ -47,6 +52,7 @@ export function localRemote({ name, dir }: { name: string; dir: string }): Remot
       if (!(await exists(src))) throw missingError(name, md5);
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
     },
+    cleanStaleTemps: () => cleanStaleObjectTemps({ base: dir }),
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);

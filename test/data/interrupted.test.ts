@@ -102,3 +102,42 @@ describe('temp files left by an older Vitrine inside data/', () => {
     expect(recorded.nfiles).toBe(5);
   });
 });
+describe('temp litter in the cache and the remote', () => {
+  it('push and pull remove stale temp files of dead processes, and keep those of live ones', async () => {
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const storage = path.join(base, 'storage');
+    const cache = path.join(repo, '.dvc', 'cache');
+    const id = md5(SAMPLE['objects.csv']);
+    // A pid that is surely dead: a child that already exited.
+    const dead = spawn(path.resolve('node_modules/.bin/node'), ['-e', '0']);
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const { tempNameFor } = await import('../../pipeline/data/temp.ts');
+    // Temp names carry a random part: make each once.
+    const names = new Map<string, string>();
+    const once = (key: string, make: () => string) => names.get(key) ?? (names.set(key, make()), names.get(key)!);
+    const deadTemp = (dir: string) => once(`dead ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: dead.pid! }));
+    const liveTemp = (dir: string) => once(`live ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: process.pid }));
+    const oldStyle = (dir: string) => `${objectPath(dir, id)}.0a1b2c3d4e5f.tmp`;
+    for (const dir of [storage, cache]) {
+      for (const f of [deadTemp(dir), liveTemp(dir), oldStyle(dir)]) await writeFile(f, 'partial');
+    }
+    // An old-style name carries no owner: only its age makes it stale.
+    const { utimes } = await import('node:fs/promises');
+    const hourAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    await utimes(oldStyle(storage), hourAgo, hourAgo);
+    await pushData({ root: repo, log: silentLogger });
+    const remoteTemps = (await walk(storage)).filter((f) => f.endsWith('.tmp'));
+    expect(remoteTemps.map((f) => path.join(storage, f)).sort()).toEqual([liveTemp(storage)].sort());
+    // The clone's pull cleans its cache the same way.
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const cloneCache = path.join(clone, '.dvc', 'cache');
+    await mkdir(path.dirname(objectPath(cloneCache, id)), { recursive: true });
+    await writeFile(deadTemp(cloneCache), 'partial');
+    await pullData({ root: clone, log: silentLogger });
+    expect((await walk(cloneCache)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
+    expect(await readFile(objectPath(storage, id), 'utf8')).toBe(SAMPLE['objects.csv']);
+  });
+});

@@ -8,6 +8,7 @@ import { assignTagName, gtoMessage, isGtoName, nextCounter, parseGtoTag, registe
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
 import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
+import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
@@ -26,6 +27,8 @@ export interface Headline {
 export interface RegistrationInput {
   /** The model folder: relpath → md5, stored in the data remote. */
   manifest: Manifest;
+  /** What the model computes (identity.ts): equal identities are the same model whatever the run's timings. */
+  identity?: string;
   /** metrics.json, model-info.json and the dataset summary, stored in the remote so cards can be rebuilt anywhere. */
   evidence: Manifest | null;
   /** Data remote the files were pushed to (for messages; restoring uses the repository's configured remote). */
@@ -121,8 +124,9 @@ const MAX_ATTEMPTS = 20;
  * Register the next version of `name` at `commit`: the version number follows the bump rule
  * (semver.ts) from the newest registered version. When another promotion takes the same number
  * first, the tag already exists; the registry is read again and the next number tried.
- * A commit holds at most one version (as in GTO), and the same files as the newest version are not
- * registered again: both return the existing version with `reused: true`.
+ * A commit holds at most one version (as in GTO), and the same model as the newest version (same
+ * identity: weights, classes, backbone) is not registered again: both return the existing version
+ * with `reused: true`.
  */
 export async function registerVersion({
   dir,
@@ -146,21 +150,28 @@ export async function registerVersion({
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const atCommit = state.versions.find((v) => v.active && v.commit === commit);
-    if (atCommit) {
-      if (atCommit.registration?.manifest.md5 === record.manifest.md5) {
-        log.info(`Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same files.`);
-        return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
+    if (atCommit?.registration) {
+      if (sameModel(atCommit.registration, record)) {
+        log.info(`Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same model.`);
+      } else {
+        // A commit holds one version (GTO). Same commit means same data, labels and params, so
+        // the difference is the training run itself (another backend rounds differently):
+        // failing would make every rerun of this commit fail, so the registered version stands.
+        log.warn(`Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}; this run trained slightly different weights from the same data, labels and parameters (another backend or machine). Version ${atCommit.version} is kept and nothing new is registered.`);
       }
+      return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
+    }
+    if (atCommit) {
       throw new VitrineError(
         'VERSION_EXISTS_FOR_COMMIT',
-        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version} with different model files. Commit your changes and promote from the new commit.`,
+        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}, registered by another tool without Vitrine's file list. Promote from a new commit.`,
         { commit, version: atCommit.version },
       );
     }
     const latest = [...state.versions].reverse().find((v) => v.active) ?? null;
-    if (latest?.registration && latest.registration.manifest.md5 === record.manifest.md5) {
+    if (latest?.registration && sameModel(latest.registration, record)) {
       // The same model merged again with an unrelated change: no new version.
-      log.info(`The model is unchanged since version ${latest.version} (same files); no new version registered.`);
+      log.info(`The model is unchanged since version ${latest.version} (it computes the same thing); no new version registered.`);
       return { version: latest.version, tag: latest.tag, registration: latest.registration, reused: true, attempts: attempt };
     }
     // The kind of bump compares with the newest active version; the number counts on from the

@@ -170,7 +170,7 @@ describe('registry tags', () => {
     expect(state.versions.map((v) => v.commit).sort()).toEqual([a, b].sort());
   });
 
-  it('does not register the same files twice, nor two versions on one commit, nor reuse a withdrawn number', async () => {
+  it('does not register the same model twice, nor two versions on one commit, nor reuse a withdrawn number', async () => {
     fixture = await makeRepo();
     const f = fixture;
     const log = memoryLogger();
@@ -182,7 +182,10 @@ describe('registry tags', () => {
     const again = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c2, record: await record(f), clock, log });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
     await writeModel({ ws: f.ws, predicts: 'vessel' });
-    await expect(registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log })).rejects.toMatchObject({ code: 'VERSION_EXISTS_FOR_COMMIT' });
+    // Other weights on a commit that has a version: the registered version stands (no second version on one commit).
+    const other = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log });
+    expect(other).toMatchObject({ version: 'v1.0.0', reused: true });
+    expect(log.lines.some((l) => l.level === 'warn' && /already has model version v1\.0\.0/.test(l.message))).toBe(true);
     await expect(registerVersion({ dir: f.root, name: 'classifier-', commit: c2, record: await record(f), clock, log })).rejects.toThrow(/"registry.model_name" is "classifier-"/);
 
     // A version withdrawn with gto keeps its tag: the next number skips it.

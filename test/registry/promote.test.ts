@@ -164,6 +164,37 @@ describe('promotion', () => {
     expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
   });
 
+  it('repairs a promotion that registered the version but crashed before assigning production', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    // The crash: the registration tag was written, the assignment never was.
+    sh(f.root, 'tag', '-d', 'collection-classifier#prod#1');
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({});
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
+    // Converged: one more run writes nothing.
+    const tags = tagsOf(f);
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect(tagsOf(f)).toEqual(tags);
+  });
+
+  it('does not undo a rollback when the rolled-back commit is promoted again', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    await rollbackAndPublish({ ws: f.ws, params: f.params, version: 'v1.0.0', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log: memoryLogger(), predict: standInPredict });
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.1.0', reused: true, prod: 'v1.0.0' });
+  });
+
   it('writes a model card with every section and the numbers of metrics.json', async () => {
     fixture = await makeRepo();
     const f = fixture;

@@ -173,6 +173,8 @@ export const gateParams = z.strictObject({
   min_class_f1: fraction.default(0.3),
   /** Minimum macro-F1 for a first model (no baseline). */
   min_macro_f1: fraction.default(0.5),
+  /** Fewer labelled test objects than this is not enough evidence to judge a model: the gate does not pass. */
+  min_test_objects: z.int().min(0).default(30),
 });
 
 export const registryParams = z.strictObject({

@@ -152,7 +152,8 @@ export async function computeDrift({
       items: uniqueItems([...refObjects, ...curObjects].map((o) => ({ key: o.imageMd5, file: fileOf(o) }))),
       params,
       root: ws.root,
-      cacheDir: path.join(ws.cache, 'embeddings'),
+      // The same content-addressed cache training and annotation fill (embed.ts adds `embeddings/<config>`).
+      cacheDir: ws.cache,
       workers: workers ?? params.train.workers,
       flips: false,
       log,

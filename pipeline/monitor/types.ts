@@ -16,10 +16,11 @@ export interface DriftSide {
    * How the objects were chosen:
    * - "model-training": the training split the production (or named) model version was trained on;
    * - "added-since": objects present now that the model was not trained on / that a ref did not have;
+   * - "new-and-unlabelled": those, plus the objects nobody has labelled (the first import's too);
    * - "data-version": every object of a git ref or data version;
    * - "objects": an explicit list of object ids.
    */
-  kind: 'model-training' | 'added-since' | 'data-version' | 'objects';
+  kind: 'model-training' | 'added-since' | 'new-and-unlabelled' | 'data-version' | 'objects';
   /** Plain words for reports: "the 212 training objects of collection-classifier v1.2.0". */
   description: string;
   /** Model version when the side is defined by a model ("v1.2.0"), else null. */

@@ -173,6 +173,8 @@ export const gateParams = z.strictObject({
   min_class_f1: fraction.default(0.3),
   /** Minimum macro-F1 for a first model (no baseline). */
   min_macro_f1: fraction.default(0.5),
+  /** Fewer labelled test objects than this is not enough evidence to judge a model: the gate does not pass. */
+  min_test_objects: z.int().min(0).default(30),
 });
 
 export const registryParams = z.strictObject({
@@ -217,6 +219,8 @@ export const monitorParams = z.strictObject({
   embedding_min_effect: fraction.default(0.2),
   /** Novelty: new objects lie on average this much farther from their nearest training object than training objects from each other (0.5: half as far again), and p is below embedding_p_value. */
   novelty_min_increase: z.number().min(0).default(0.5),
+  /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
+  classifier_min_auc: z.number().min(0.5).max(1).default(0.7),
   permutations: z.int().min(50).default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: z.int().default(1),

@@ -11,7 +11,7 @@ import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
 import { analyseImage, loadAnalyses, saveAnalyses, type AnalysisSettings, type ImageAnalysis } from './analyse.ts';
-import { readImageBytes } from './images.ts';
+import { decodeFailureError, decodeFailureOf, loadDecodeFailures, readImageBytes, saveDecodeFailures } from './images.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, firstLabelLines, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -87,12 +87,18 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     colourMinShare: p.colours.min_share,
   };
   const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
+  // Images that failed to decode last time are reported again without decoding them again.
+  const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels });
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
-  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5));
+  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
   const analyses = new Map<string, ImageAnalysis>();
   for (const md5 of firstPathOf.keys()) if (previous.has(md5)) analyses.set(md5, previous.get(md5)!);
   const failures = new Map<string, VitrineError>();
+  for (const [md5, relpath] of firstPathOf) {
+    const failure = !previous.has(md5) ? unreadable.get(md5) : undefined;
+    if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
+  }
   if (toAnalyse.length > 0) {
     log.info(`Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`);
     const progress = log.progress('Images', toAnalyse.length);
@@ -142,6 +148,10 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
 
   const dataset: Dataset = { schema: 'vitrine.dataset/1', labels: [...vocabulary], objects, issues: sortIssues(issues), counts: countObjects({ objects, vocabulary }) };
 
+  const remembered = new Map([...failures].map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]));
+  if (remembered.size !== unreadable.size || [...remembered.keys()].some((md5) => !unreadable.has(md5))) {
+    await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
+  }
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right.
   if (toAnalyse.length > 0 || kept.size !== previous.size) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import { VitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
 
 /*
  * Every image Vitrine reads goes through here, so that the model, the colour analysis and the
@@ -136,6 +138,56 @@ export async function readImageBytes({ file }: { file: string }): Promise<Uint8A
 /** md5 hex of some bytes (the same hash DVC uses for files). */
 export function md5Of(data: Uint8Array): string {
   return createHash('md5').update(data).digest('hex');
+}
+
+/** Why an image could not be used, without the file name (the same bytes may sit under several names). */
+export interface DecodeFailure {
+  code: string;
+  reason: string;
+}
+
+/** `unreadable.json` next to the dataset's `images.json`: images that failed to decode, by md5. */
+const FAILURES_FILE = 'unreadable.json';
+
+interface FailuresFile {
+  schema: 'vitrine.unreadable-images/1';
+  /** What a failure depends on besides the bytes: the pixel limit and the decoder's version. */
+  key: string;
+  failures: Record<string, DecodeFailure>;
+}
+
+function failuresKey({ maxPixels }: { maxPixels: number }): string {
+  return `max_pixels=${maxPixels};vips=${sharp.versions.vips}`;
+}
+
+/**
+ * The images (by md5) that failed to decode in an earlier run with the same pixel limit and decoder,
+ * so they are reported again without being decoded again. New bytes have a new md5 and are read.
+ */
+export async function loadDecodeFailures({ dir, maxPixels }: { dir: string; maxPixels: number }): Promise<Map<string, DecodeFailure>> {
+  try {
+    const file = JSON.parse(await readFile(path.join(dir, FAILURES_FILE), 'utf8')) as FailuresFile;
+    if (file.schema !== 'vitrine.unreadable-images/1' || file.key !== failuresKey({ maxPixels }) || !file.failures) return new Map();
+    return new Map(Object.entries(file.failures));
+  } catch {
+    return new Map(); // none yet, or damaged: decoding again only costs time
+  }
+}
+
+/** Remember the failures of the images still in use (atomically). */
+export async function saveDecodeFailures({ dir, maxPixels, failures }: { dir: string; maxPixels: number; failures: Map<string, DecodeFailure> }): Promise<void> {
+  const value: FailuresFile = { schema: 'vitrine.unreadable-images/1', key: failuresKey({ maxPixels }), failures: Object.fromEntries([...failures].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  await writeJsonAtomic({ file: path.join(dir, FAILURES_FILE), value });
+}
+
+/** The failure to remember from an image error raised for `file`. */
+export function decodeFailureOf({ error, file }: { error: VitrineError; file: string }): DecodeFailure {
+  return { code: error.code, reason: error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message };
+}
+
+/** A remembered failure as the error the decoder gave, naming `file`. */
+export function decodeFailureError({ failure, file }: { failure: DecodeFailure; file: string }): VitrineError {
+  return new VitrineError(failure.code, `${file}: ${failure.reason}`, { file });
 }
 
 /** Turn a sharp failure into IMAGE_TOO_LARGE or IMAGE_UNREADABLE naming the file. */

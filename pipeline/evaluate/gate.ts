@@ -4,7 +4,8 @@ import type { Metrics, ModelScores } from '../types.ts';
 const fmt = (x: number) => x.toFixed(3);
 
 /**
- * The promotion gate from `params.gate`. Every model: some labelled test objects, macro-F1 at least `min_macro_f1`, and no class
+ * The promotion gate from `params.gate`. Every model: at least `min_test_objects` labelled test objects (fewer is
+ * not enough evidence), macro-F1 at least `min_macro_f1`, and no class
  * F1 below `min_class_f1` (classes with test objects only: one without any cannot be judged). With a
  * baseline, also: macro-F1 no more than `max_macro_f1_drop` below the baseline's on the same objects.
  */
@@ -16,14 +17,25 @@ export function checkGate({
 }: {
   candidate: ModelScores;
   baseline: ModelScores | null;
-  gate: Params['gate'];
+  /** `min_test_objects` absent: only "at least one" (callers from before the key existed). */
+  gate: Omit<Params['gate'], 'min_test_objects'> & { min_test_objects?: number };
   /** The candidate's scores on the objects the baseline was scored on, when some were left out of its comparison. */
   candidateOnBaselineObjects?: ModelScores;
 }): Metrics['gate'] {
   const checks: Metrics['gate']['checks'] = [];
   const scored = candidate.perClass.reduce((s, c) => s + c.support, 0);
-  if (scored === 0) {
-    checks.push({ name: 'labelled test objects to score', passed: false, detail: 'no labelled test objects: label more objects (about a fifth of them land in the test split)' });
+  // A score on a handful of objects says little (one object gives macro-F1 0 or 1), so below the
+  // minimum the gate does not pass whatever the score. Shown only when it fails, as it is rare.
+  const minimum = Math.max(1, gate.min_test_objects ?? 0);
+  if (scored < minimum) {
+    checks.push({
+      name: 'labelled test objects to score',
+      passed: false,
+      detail:
+        scored === 0
+          ? 'no labelled test objects: label more objects (about a fifth of them land in the test split)'
+          : `not enough evidence: ${scored} labelled test object${scored === 1 ? '' : 's'}, at least ${minimum} needed to judge a model (gate.min_test_objects). Label more objects: about a fifth of them land in the test split`,
+    });
   }
   const f1 = candidate.macroF1.value;
   checks.push({

@@ -8,7 +8,8 @@ import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
 import { distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, noveltyPermutationTest, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
-import type { DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, NoveltyDrift, UnfamiliarObject } from './types.ts';
+import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
+import type { ClassifierDrift, DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, NoveltyDrift, UnfamiliarObject } from './types.ts';
 
 export { energyDistance, energyPermutationTest, noveltyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
 
@@ -18,6 +19,8 @@ export { energyDistance, energyPermutationTest, noveltyPermutationTest, standard
  * backbone's embeddings (energy distance with a permutation test), simple image statistics, and the
  * production model's predicted-label mix. The objects furthest from anything in the reference are
  * named, because "these 12 photographs are unlike anything the model has seen" is what staff can act on.
+ * The headline is a classifier two-sample test on the embeddings (classifier-test.ts): can a simple
+ * classifier tell the new photographs from the reference ones?
  */
 
 /** Predictions are compared only when both sides have at least this many (shares of fewer are noise). */
@@ -141,6 +144,7 @@ export async function computeDrift({
   });
 
   // Embeddings.
+  let classifier: ClassifierDrift | null = null;
   let embeddings: EmbeddingDrift | null = null;
   let novelty: NoveltyDrift | null = null;
   let unfamiliar: UnfamiliarObject[] = [];
@@ -152,7 +156,8 @@ export async function computeDrift({
       items: uniqueItems([...refObjects, ...curObjects].map((o) => ({ key: o.imageMd5, file: fileOf(o) }))),
       params,
       root: ws.root,
-      cacheDir: path.join(ws.cache, 'embeddings'),
+      // The same content-addressed cache training and annotation fill (embed.ts adds `embeddings/<config>`).
+      cacheDir: ws.cache,
       workers: workers ?? params.train.workers,
       flips: false,
       log,
@@ -169,6 +174,20 @@ export async function computeDrift({
       const size = points.length;
       const refIdx = refE.map((_, i) => i);
       const curIdx = curE.map((_, i) => refE.length + i);
+      if (refE.length >= CLASSIFIER_FOLDS && curE.length >= CLASSIFIER_FOLDS) {
+        const c2st = classifierTwoSampleTest({ reference: points.slice(0, refE.length), current: points.slice(refE.length), seed: monitor.seed, minAuc: monitor.classifier_min_auc });
+        classifier = {
+          signal: 'classifier',
+          value: round(c2st.auc),
+          low: round(c2st.low),
+          high: round(c2st.high),
+          threshold: monitor.classifier_min_auc,
+          drifted: c2st.drifted,
+          folds: c2st.folds,
+          seed: monitor.seed,
+          compared: c2st.compared,
+        };
+      } else log.info(`The classifier test needs at least ${CLASSIFIER_FOLDS} objects on each side (${refE.length} reference, ${curE.length} new): not run.`);
       if (curE.length >= 2) {
         const test = energyPermutationTest({ distances: distancesFromGram(gram), referenceCount: refE.length, currentCount: curE.length, permutations: monitor.permutations, seed: monitor.seed });
         embeddings = {
@@ -244,14 +263,14 @@ export async function computeDrift({
     } else log.info(`The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`);
   }
 
-  const driftedSignals = [...(novelty?.drifted ? ['novelty'] : []), ...(embeddings?.drifted ? ['embeddings'] : []), ...imageStats.filter((s) => s.drifted).map((s) => s.signal), ...(predictedLabels?.drifted ? ['predicted-labels'] : [])];
+  const driftedSignals = [...(classifier?.drifted ? ['classifier'] : []), ...(novelty?.drifted ? ['novelty'] : []), ...(embeddings?.drifted ? ['embeddings'] : []), ...imageStats.filter((s) => s.drifted).map((s) => s.signal), ...(predictedLabels?.drifted ? ['predicted-labels'] : [])];
   const report: DriftReport = {
     schema: 'vitrine.drift/1',
     createdAt: clock.now().toISOString(),
     modelVersion: version,
     reference: referenceSide,
     current: currentSide,
-    signals: { embeddings, novelty, imageStats, predictedLabels },
+    signals: { classifier, embeddings, novelty, imageStats, predictedLabels },
     unfamiliarThreshold,
     unusualShare,
     unfamiliar,
@@ -270,12 +289,16 @@ export function summarise(report: DriftReport): string {
   const ref = `${reference.description} (${reference.count})`;
   if (current.count === 0) return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
   if (reference.count < 2) return `Nothing to compare with: ${reference.description} ${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ${current.count}).`;
+  const c = signals.classifier;
+  const auc = c ? `AUC ${c.value.toFixed(2)}, between ${c.low.toFixed(2)} and ${c.high.toFixed(2)}` : '';
   if (!report.drifted) {
     const unusual = report.unfamiliar.filter((u) => u.unusual);
     const tail = unusual.length > 0 ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.` : '';
-    return `No drift: ${cur} look like ${ref}.${tail}`;
+    const told = c ? ` A classifier cannot reliably tell them apart (${auc}; 0.5 means not at all).` : '';
+    return `No drift: ${cur} look like ${ref}.${told}${tail}`;
   }
   const parts: string[] = [];
+  if (c?.drifted) parts.push(`a simple classifier tells the new photographs from the reference ones (${auc}; 0.5 means it cannot, 1 every time)`);
   if (signals.novelty?.drifted) {
     const n = signals.novelty;
     const howFar = n.value >= 1 ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as` : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
@@ -324,6 +347,9 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
     commit,
     referenceCount: report.reference.count,
     currentCount: report.current.count,
+    classifierAuc: report.signals.classifier?.value ?? null,
+    classifierLow: report.signals.classifier?.low ?? null,
+    classifierHigh: report.signals.classifier?.high ?? null,
     embeddingEffect: report.signals.embeddings?.effect ?? null,
     embeddingPValue: report.signals.embeddings?.pValue ?? null,
     noveltyIncrease: report.signals.novelty?.value ?? null,

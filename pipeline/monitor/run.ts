@@ -46,6 +46,8 @@ export interface MonitorSides {
   modelVersion: string | null;
   /** The commit the comparison starts from. */
   base: string;
+  /** How the current side is made up, when it mixes objects added since and unlabelled ones. */
+  counts?: { added: number; unlabelled: number };
 }
 
 /**
@@ -75,15 +77,22 @@ export async function monitorSides({ ws, params, dataset, reference, prod }: { w
   const labelled = await labelsAtCommit({ root: ws.root, commit: prod.labelsCommit });
   const { before, added } = await objectsAddedSince({ ws, dataset, commit: prod.commit });
   const training = before.filter((o) => o.split === 'train' && labelled.has(o.id));
+  // Unlabelled objects are what the model annotates without anyone checking, including those that
+  // came with the first import (never "added since"): they are compared too.
+  const addedIds = new Set(added.map((o) => o.id));
+  const unlabelled = before.filter((o) => o.label === null && !labelled.has(o.id) && !addedIds.has(o.id));
   return {
     reference: training.map((o) => o.id),
-    current: added.map((o) => o.id),
+    current: [...added, ...unlabelled].map((o) => o.id),
     describe: {
       reference: { kind: 'model-training', description: `the training objects of ${prod.version}`, modelVersion: prod.version, ref: prod.commit },
-      current: { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
+      current: unlabelled.length > 0
+        ? { kind: 'new-and-unlabelled', description: `the unlabelled objects and those added since ${prod.version}`, modelVersion: null, ref: 'HEAD' }
+        : { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
     },
     modelVersion: prod.version,
     base: prod.commit,
+    counts: { added: added.length, unlabelled: unlabelled.length },
   };
 }
 
@@ -109,7 +118,12 @@ export async function monitorDrift({
   const data = dataset ?? (await readDataset({ ws }));
   const prod = await productionModel({ ws, params });
   const sides = await monitorSides({ ws, params, dataset: data, reference, prod });
-  log.info(`Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`);
+  const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
+  log.info(
+    mix
+      ? `Comparing ${sides.current.length} new or unlabelled objects (${mix.added} added since ${sides.modelVersion}, ${mix.unlabelled} unlabelled) with ${sides.reference.length} reference objects.`
+      : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
+  );
   const report = await computeDrift({ ws, params, log, clock, dataset: data, reference: sides.reference, current: sides.current, describe: sides.describe, modelVersion: sides.modelVersion, embed });
   const commit = await headCommit({ dir: ws.root });
   const written = await writeDriftReport({ ws, report, commit });
@@ -154,6 +168,6 @@ export async function checkRetrain({
   if (measureDrift && sides.current.length >= 2) {
     ({ report } = await monitorDrift({ ws, params, log, clock, embed, dataset: data }));
   } else if (measureDrift) log.info('Drift is not measured: fewer than two objects were added since the production model.');
-  const decision = retrainDecision({ params, newLabels: labels.changed + labels.added, newObjects: sides.current.length, drift: measureDrift ? (report ?? false) : null, modelVersion: prod.version });
+  const decision = retrainDecision({ params, newLabels: labels.changed + labels.added, newObjects: sides.counts ? sides.counts.added : sides.current.length, drift: measureDrift ? (report ?? false) : null, modelVersion: prod.version });
   return { ...decision, report };
 }

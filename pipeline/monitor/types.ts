@@ -16,10 +16,11 @@ export interface DriftSide {
    * How the objects were chosen:
    * - "model-training": the training split the production (or named) model version was trained on;
    * - "added-since": objects present now that the model was not trained on / that a ref did not have;
+   * - "new-and-unlabelled": those, plus the objects nobody has labelled (the first import's too);
    * - "data-version": every object of a git ref or data version;
    * - "objects": an explicit list of object ids.
    */
-  kind: 'model-training' | 'added-since' | 'data-version' | 'objects';
+  kind: 'model-training' | 'added-since' | 'new-and-unlabelled' | 'data-version' | 'objects';
   /** Plain words for reports: "the 212 training objects of collection-classifier v1.2.0". */
   description: string;
   /** Model version when the side is defined by a model ("v1.2.0"), else null. */
@@ -88,6 +89,28 @@ export interface NoveltyDrift {
   seed: number;
 }
 
+/**
+ * The headline signal: a classifier two-sample test on the embeddings (classifier-test.ts). A
+ * logistic regression learns to tell the new objects from the reference ones in 5 folds; its AUC
+ * on the objects it did not train on says how well (0.5: it cannot, 1: every time). Drifted when
+ * the 95% interval lies above 0.5 (the difference is real) and the AUC reaches
+ * `params.monitor.classifier_min_auc` (it is large enough to matter).
+ */
+export interface ClassifierDrift {
+  signal: 'classifier';
+  /** Out-of-fold AUC. */
+  value: number;
+  /** 95% DeLong interval. */
+  low: number;
+  high: number;
+  /** `params.monitor.classifier_min_auc`. */
+  threshold: number;
+  drifted: boolean;
+  folds: number;
+  seed: number;
+  compared: { reference: number; current: number };
+}
+
 /** Which image statistic. Brightness and saturation are means over all pixels; background is the image border. */
 export type ImageStatName = 'size' | 'aspect' | 'brightness' | 'saturation' | 'background-brightness' | 'background-colourfulness';
 
@@ -148,6 +171,8 @@ export interface DriftReport {
   reference: DriftSide;
   current: DriftSide;
   signals: {
+    /** The headline signal; null when either side has fewer than 5 embedded objects (absent in reports written before it). */
+    classifier?: ClassifierDrift | null;
     /** null when either side has fewer than 2 embedded objects. */
     embeddings: EmbeddingDrift | null;
     /** null when either side has fewer than 2 embedded objects. */
@@ -181,6 +206,10 @@ export interface DriftHistoryEntry {
   commit: string | null;
   referenceCount: number;
   currentCount: number;
+  /** The classifier test's AUC and interval (absent in entries written before it). */
+  classifierAuc?: number | null;
+  classifierLow?: number | null;
+  classifierHigh?: number | null;
   embeddingEffect: number | null;
   embeddingPValue: number | null;
   noveltyIncrease: number | null;

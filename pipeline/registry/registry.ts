@@ -8,6 +8,7 @@ import { assignTagName, gtoMessage, isGtoName, nextCounter, parseGtoTag, registe
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
 import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
+import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
@@ -26,6 +27,8 @@ export interface Headline {
 export interface RegistrationInput {
   /** The model folder: relpath → md5, stored in the data remote. */
   manifest: Manifest;
+  /** What the model computes (identity.ts): equal identities are the same model whatever the run's timings. */
+  identity?: string;
   /** metrics.json, model-info.json and the dataset summary, stored in the remote so cards can be rebuilt anywhere. */
   evidence: Manifest | null;
   /** Data remote the files were pushed to (for messages; restoring uses the repository's configured remote). */
@@ -61,6 +64,8 @@ export interface VersionRecord {
   stages: string[];
   /** Stages whose latest event for this version is an assignment (GTO's active "vstages"). */
   assigned: string[];
+  /** Stages this version was ever assigned, including ones taken away since (a rollback). */
+  everAssigned: string[];
   /** Vitrine's record; null for a version registered by another tool (plain `gto register`). */
   registration: Registration | null;
 }
@@ -90,7 +95,7 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
   for (const e of events) {
     if (e.action === 'register' && e.version && !versions.has(e.version)) {
       const registration = e.payload?.schema === 'vitrine.registration/1' ? (e.payload as unknown as Registration) : null;
-      versions.set(e.version, { name, version: e.version, tag: e.tag, commit: e.commit, createdAt: e.createdAt, author: e.author, active: true, stages: [], assigned: [], registration });
+      versions.set(e.version, { name, version: e.version, tag: e.tag, commit: e.commit, createdAt: e.createdAt, author: e.author, active: true, stages: [], assigned: [], everAssigned: [], registration });
       byCommit.set(e.commit, e.version);
     } else if (e.action === 'deregister' && e.version) {
       const v = versions.get(e.version);
@@ -107,6 +112,7 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
     const v = versions.get(byCommit.get(e.commit) ?? '');
     if (!v) continue;
     v.assigned = e.action === 'assign' ? [...new Set([...v.assigned, e.stage])] : v.assigned.filter((s) => s !== e.stage);
+    if (e.action === 'assign' && !v.everAssigned.includes(e.stage)) v.everAssigned.push(e.stage);
   }
   const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version));
   const stages: Record<string, string> = {};
@@ -121,8 +127,9 @@ const MAX_ATTEMPTS = 20;
  * Register the next version of `name` at `commit`: the version number follows the bump rule
  * (semver.ts) from the newest registered version. When another promotion takes the same number
  * first, the tag already exists; the registry is read again and the next number tried.
- * A commit holds at most one version (as in GTO), and the same files as the newest version are not
- * registered again: both return the existing version with `reused: true`.
+ * A commit holds at most one version (as in GTO), and the same model as the newest version (same
+ * identity: weights, classes, backbone) is not registered again: both return the existing version
+ * with `reused: true`.
  */
 export async function registerVersion({
   dir,
@@ -146,21 +153,28 @@ export async function registerVersion({
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const atCommit = state.versions.find((v) => v.active && v.commit === commit);
-    if (atCommit) {
-      if (atCommit.registration?.manifest.md5 === record.manifest.md5) {
-        log.info(`Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same files.`);
-        return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
+    if (atCommit?.registration) {
+      if (sameModel(atCommit.registration, record)) {
+        log.info(`Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same model.`);
+      } else {
+        // A commit holds one version (GTO). Same commit means same data, labels and params, so
+        // the difference is the training run itself (another backend rounds differently):
+        // failing would make every rerun of this commit fail, so the registered version stands.
+        log.warn(`Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}; this run trained slightly different weights from the same data, labels and parameters (another backend or machine). Version ${atCommit.version} is kept and nothing new is registered.`);
       }
+      return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
+    }
+    if (atCommit) {
       throw new VitrineError(
         'VERSION_EXISTS_FOR_COMMIT',
-        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version} with different model files. Commit your changes and promote from the new commit.`,
+        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}, registered by another tool without Vitrine's file list. Promote from a new commit.`,
         { commit, version: atCommit.version },
       );
     }
     const latest = [...state.versions].reverse().find((v) => v.active) ?? null;
-    if (latest?.registration && latest.registration.manifest.md5 === record.manifest.md5) {
+    if (latest?.registration && sameModel(latest.registration, record)) {
       // The same model merged again with an unrelated change: no new version.
-      log.info(`The model is unchanged since version ${latest.version} (same files); no new version registered.`);
+      log.info(`The model is unchanged since version ${latest.version} (it computes the same thing); no new version registered.`);
       return { version: latest.version, tag: latest.tag, registration: latest.registration, reused: true, attempts: attempt };
     }
     // The kind of bump compares with the newest active version; the number counts on from the
@@ -190,7 +204,7 @@ export async function registerVersion({
     } catch (error) {
       if (!(error instanceof VitrineError && error.code === 'TAG_EXISTS')) throw error;
       log.debug(`tag ${tag} taken by another promotion (attempt ${attempt}); reading the registry again`);
-      await clearStaleLock({ dir, tag, now: clock.now() });
+      await clearStaleLock({ dir, tag, log });
       await pause(5 + Math.random() * 25);
     }
   }
@@ -207,6 +221,7 @@ export async function assignStage({
   log,
   payload,
   unlessNewer = false,
+  onlyFirstTime = false,
   tagger = DEFAULT_TAGGER,
 }: {
   dir: string;
@@ -219,12 +234,24 @@ export async function assignStage({
   payload?: Record<string, unknown>;
   /** Leave the stage alone when a newer version holds it (two merges racing: the newer one wins). */
   unlessNewer?: boolean;
+  /**
+   * Leave the stage alone when this version holds it already or held it before (a rollback took it
+   * away, and promoting the same commit again must not undo that). A version registered but never
+   * assigned, because a run died in between, is assigned: promotion converges.
+   */
+  onlyFirstTime?: boolean;
   tagger?: { name: string; email: string };
-}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string }> {
+}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string | null }> {
   // One stage change at a time on this machine, so "is a newer version there?" and writing the tag cannot interleave.
-  return withStageLock({ dir, name, stage }, async () => {
+  return withStageLock({ dir, name, stage, log }, async () => {
+    const state = unlessNewer || onlyFirstTime ? await readRegistry({ dir, name }) : null;
+    const record = state?.versions.find((v) => v.version === version);
+    if (onlyFirstTime && record?.everAssigned.includes(stage)) {
+      if (!record.assigned.includes(stage)) log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
+      return { tag: null, heldBy: state!.stages[stage] ?? null };
+    }
     if (unlessNewer) {
-      const holder = (await readRegistry({ dir, name })).stages[stage];
+      const holder = state!.stages[stage];
       if (holder && compareVersions(holder, version) > 0) {
         log.warn(`Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`);
         return { tag: null, heldBy: holder };
@@ -236,11 +263,11 @@ export async function assignStage({
 
 /** Take `stage` away from `version` (`name#prod!#N`), as `gto unassign` does. */
 export async function unassignStage({ dir, name, version, stage, clock, log, payload, tagger = DEFAULT_TAGGER }: { dir: string; name: string; version: string; stage: string; clock: Clock; log: Logger; payload?: Record<string, unknown>; tagger?: { name: string; email: string } }): Promise<{ tag: string; counter: number }> {
-  return withStageLock({ dir, name, stage }, () => writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }));
+  return withStageLock({ dir, name, stage, log }, () => writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }));
 }
 
-function withStageLock<T>({ dir, name, stage }: { dir: string; name: string; stage: string }, fn: () => Promise<T>): Promise<T> {
-  return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, fn });
+function withStageLock<T>({ dir, name, stage, log }: { dir: string; name: string; stage: string; log: Logger }, fn: () => Promise<T>): Promise<T> {
+  return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, log, fn });
 }
 
 async function writeStageTag({
@@ -281,7 +308,7 @@ async function writeStageTag({
       return { tag, counter };
     } catch (error) {
       if (!(error instanceof VitrineError && error.code === 'TAG_EXISTS')) throw error;
-      await clearStaleLock({ dir, tag, now: clock.now() });
+      await clearStaleLock({ dir, tag, log });
       await pause(5 + Math.random() * 25);
     }
   }
@@ -330,7 +357,7 @@ export interface RollbackOptions {
 export async function rollback({ ws, params, version, reason = '', clock, log, tagger = DEFAULT_TAGGER }: RollbackOptions): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
   const name = params.registry.model_name;
   const dir = ws.root;
-  return withStageLock({ dir, name, stage: 'prod' }, async () => {
+  return withStageLock({ dir, name, stage: 'prod', log }, async () => {
     const state = await readRegistry({ dir, name });
     const target = findVersion({ state, version });
     if (!target) throw unknownVersion({ name, version, state });

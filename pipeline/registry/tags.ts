@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { mkdir, open, rm, stat, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { VitrineError } from '../errors.ts';
-import type { Clock } from '../log.ts';
+import type { Clock, Logger } from '../log.ts';
 import { parseGtoTag, type GtoTag } from './gto.ts';
 
 /*
@@ -160,6 +161,7 @@ export async function createTag({
     throw error;
   }
   try {
+    await writeHolder(handle);
     await git.annotatedTag({
       fs,
       dir,
@@ -179,27 +181,100 @@ export async function createTag({
   }
 }
 
-/** Remove a stale lock left by a crashed promotion (older than `maxAgeMs`). */
-export async function clearStaleLock({ dir, tag, now, maxAgeMs = 60_000 }: { dir: string; tag: string; now: Date; maxAgeMs?: number }): Promise<boolean> {
-  const lock = path.join(dir, '.git', 'refs', 'tags', `${tag}.lock`);
+/** What a lock file of ours says about its holder (git's own lock files hold nothing we read). */
+interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/** Write who holds a lock, so a later run can tell a crashed holder from a slow one. */
+async function writeHolder(handle: Awaited<ReturnType<typeof open>>): Promise<void> {
+  const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  await handle.writeFile(JSON.stringify(holder));
+}
+
+async function readHolder(lock: string): Promise<LockHolder | null> {
   try {
-    const info = await stat(lock);
-    if (now.getTime() - info.mtimeMs > maxAgeMs) {
-      await rm(lock, { force: true });
-      return true;
-    }
+    const value = JSON.parse(await readFile(lock, 'utf8')) as Partial<LockHolder>;
+    return typeof value.pid === 'number' && typeof value.host === 'string' ? (value as LockHolder) : null;
   } catch {
-    // No lock.
+    return null;
   }
-  return false;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
- * Run `fn` holding an exclusive lock file inside `.git` (created with O_EXCL, as git locks refs).
- * Waits for another holder up to `timeoutMs`; a lock older than `staleMs` is from a crashed run and is
- * removed.
+ * Why a lock is stale, or null while its holder may still be working: the holder's process on this
+ * machine has ended (a kill or crash), or the lock is older than `staleMs` (a hung run, or a holder
+ * on another machine sharing the folder).
  */
-export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 120_000, fn }: { dir: string; name: string; timeoutMs?: number; staleMs?: number; fn: () => Promise<T> }): Promise<T> {
+export async function staleReason({ lock, staleMs, now = Date.now() }: { lock: string; staleMs: number; now?: number }): Promise<string | null> {
+  let info;
+  try {
+    info = await stat(lock);
+  } catch {
+    return null; // released meanwhile
+  }
+  const holder = await readHolder(lock);
+  if (holder && holder.host === os.hostname() && holder.pid !== process.pid && !isRunning(holder.pid)) {
+    return `its process ${holder.pid} is no longer running`;
+  }
+  const age = now - info.mtimeMs;
+  if (age > staleMs) return `it is older than ${Math.round(staleMs / 1000)} s (${Math.round(age / 1000)} s)${holder ? `, held by process ${holder.pid} on ${holder.host}` : ''}`;
+  return null;
+}
+
+/**
+ * Remove `lock` if it is stale. Two waiters may judge the same lock stale at once; the removal runs
+ * under a short-lived `<lock>.takeover` file and checks again there, so the second waiter cannot
+ * remove the lock the first one has just taken.
+ */
+async function takeOverIfStale({ lock, staleMs, log }: { lock: string; staleMs: number; log?: Logger }): Promise<boolean> {
+  if (!(await staleReason({ lock, staleMs }))) return false;
+  const guard = `${lock}.takeover`;
+  let handle;
+  try {
+    handle = await open(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A takeover guard outlives its few milliseconds only when its run died in between.
+    if (await staleReason({ lock: guard, staleMs: 10_000 })) await rm(guard, { force: true });
+    return false;
+  }
+  try {
+    const reason = await staleReason({ lock, staleMs });
+    if (!reason) return false;
+    await rm(lock, { force: true });
+    log?.warn(`Took over the lock ${path.basename(lock)} left by an earlier run: ${reason}.`);
+    return true;
+  } finally {
+    await handle.close();
+    await rm(guard, { force: true });
+  }
+}
+
+/** Remove a stale tag lock left by a crashed promotion (its process gone, or older than `maxAgeMs`). */
+export async function clearStaleLock({ dir, tag, maxAgeMs = 60_000, log }: { dir: string; tag: string; now?: Date; maxAgeMs?: number; log?: Logger }): Promise<boolean> {
+  return takeOverIfStale({ lock: path.join(dir, '.git', 'refs', 'tags', `${tag}.lock`), staleMs: maxAgeMs, log });
+}
+
+/**
+ * Run `fn` holding an exclusive lock file inside `.git` (created with O_EXCL, as git locks refs),
+ * which records the holder's process. A live holder is waited for up to `timeoutMs`; a lock whose
+ * process has ended, or older than `staleMs`, is from a crashed or hung run and is taken over at
+ * once, with a warning.
+ */
+export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 60_000, log, fn }: { dir: string; name: string; timeoutMs?: number; staleMs?: number; log?: Logger; fn: () => Promise<T> }): Promise<T> {
   const lock = path.join(dir, '.git', `${name}.lock`);
   const started = Date.now();
   let handle;
@@ -209,18 +284,16 @@ export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      try {
-        if (Date.now() - (await stat(lock)).mtimeMs > staleMs) await rm(lock, { force: true });
-      } catch {
-        // Released meanwhile.
-      }
+      if (await takeOverIfStale({ lock, staleMs, log })) continue;
       if (Date.now() - started > timeoutMs) {
-        throw new VitrineError('REGISTRY_BUSY', `Another promotion has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s. If none is running, delete that file and try again.`, { lock });
+        const holder = await readHolder(lock);
+        throw new VitrineError('REGISTRY_BUSY', `Another promotion${holder ? ` (process ${holder.pid} on ${holder.host})` : ''} has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s and is still running. Wait for it to finish, then try again.`, { lock });
       }
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
     }
   }
   try {
+    await writeHolder(handle);
     return await fn();
   } finally {
     await handle.close();

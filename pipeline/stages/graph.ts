@@ -70,6 +70,7 @@ export function planStages({ stages, targets, single = false }: { stages: Stage[
     if (!stage) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`, { stage: name });
     wanted.add(name);
     stage.deps.stages.forEach(visit);
+    stage.deps.after?.forEach(visit);
   };
   targets.forEach(visit);
   return stages.filter((s) => wanted.has(s.name)).sort(byOrder);
@@ -161,7 +162,9 @@ async function whyRerun({ ctx, stage, deps, previous, stateFile }: { ctx: StageC
   for (const [p, hash] of Object.entries(deps.paths)) if (previous.deps.paths[p] !== hash) return `${p} changed`;
   for (const [k, v] of Object.entries(deps.params)) if (JSON.stringify(previous.deps.params[k]) !== JSON.stringify(v)) return `params ${k} changed`;
   for (const [s, hash] of Object.entries(deps.stages)) if (previous.deps.stages[s] !== hash) return `${s} output changed`;
-  if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) return 'inputs outside the files changed';
+  if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) {
+    return stage.deps.after?.length ? `what it reads from ${stage.deps.after.join(', ')} changed` : 'inputs outside the files changed';
+  }
   if (Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() || Object.keys(previous.deps.params).join() !== Object.keys(deps.params).join()) return 'the stage definition changed';
   const outs = await hashPaths({ ctx, paths: stage.outs, stateFile });
   for (const [p, hash] of Object.entries(outs)) if (previous.outs[p] !== hash) return hash === 'absent' ? `${p} is missing` : `${p} was changed outside the pipeline`;

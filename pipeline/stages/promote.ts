@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import git from 'isomorphic-git';
 import path from 'node:path';
 import { VitrineError, messageOf } from '../errors.ts';
@@ -8,6 +9,7 @@ import { rel } from '../paths.ts';
 import type { Metrics, ModelInfo } from '../types.ts';
 import { readDataset, type PredictObjects } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
+import { modelIdentity } from '../registry/identity.ts';
 import { collectLineage, currentInputs, type CurrentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
 import { assignStage, registerVersion, type Headline } from '../registry/registry.ts';
@@ -98,8 +100,8 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });
-  const staging = evidenceStagingDir(ws);
-  await rm(staging, { recursive: true, force: true });
+  // Staged in a folder of this run's own: two runs promoting at once must not empty each other's.
+  const staging = `${evidenceStagingDir(ws)}.${randomBytes(6).toString('hex')}.tmp`;
   await mkdir(staging, { recursive: true });
   await writeJsonAtomic({ file: path.join(staging, 'metrics.json'), value: metrics });
   await writeJsonAtomic({ file: path.join(staging, 'model-info.json'), value: modelInfo });
@@ -110,6 +112,7 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
   const store = remote ?? (await openModelRemote({ ws }));
   const pushed = await pushFiles({ dir: ws.model, manifest, remote: store, log });
   await pushFiles({ dir: staging, manifest: evidence, remote: store, log });
+  await keepStagedEvidence({ staging, ws });
 
   const headline: Headline = { accuracy: metrics.accuracy.value, macroF1: metrics.macroF1.value, macroF1Low: metrics.macroF1.low, macroF1High: metrics.macroF1.high, n: metrics.n, labels: metrics.labels };
   const lineage = await collectLineage({ ws, params, modelInfo, metrics, inputs: current, commit, env, clock });
@@ -119,18 +122,32 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
     commit,
     clock,
     log,
-    record: { manifest, evidence, remote: describeRemote(store), inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
+    record: { manifest, identity: modelIdentity({ manifest, info: modelInfo }), evidence, remote: describeRemote(store), inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
   });
 
-  // Only a new version takes production, and only when nothing newer holds it (two merges racing).
-  if (!registered.reused) {
-    await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, unlessNewer: true, payload: { pullRequest: lineage.pullRequest } });
-  }
+  // The gate passed, so the version takes production unless something newer holds it (two merges
+  // racing) or it held production before (a rollback took it away). Reused versions too: a run that
+  // died between registering and assigning is repaired by the next one.
+  await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, unlessNewer: true, onlyFirstTime: true, payload: { pullRequest: lineage.pullRequest } });
   const published = await publishRegistry({ ws, params, log, remote: store, predict });
   const summary = registered.reused
     ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
     : `registered ${registered.version} (${registered.registration.bump === 'first' ? 'first version' : `${registered.registration.bump}: ${registered.registration.reason}`}), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
   return { summary, version: registered.version, reused: registered.reused, prod: published.prod, annotated: published.annotated };
+}
+
+/**
+ * Move this run's staged evidence to where the cards look for it first (the remote has it too).
+ * Another run may have put its own there meanwhile: either one serves, so a failed swap just cleans up.
+ */
+async function keepStagedEvidence({ staging, ws }: { staging: string; ws: StageContext['ws'] }): Promise<void> {
+  const target = evidenceStagingDir(ws);
+  try {
+    await rm(target, { recursive: true, force: true });
+    await rename(staging, target);
+  } catch {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /** The `promote` stage of `vitrine run`. */

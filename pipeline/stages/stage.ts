@@ -35,8 +35,13 @@ export interface Stage {
     paths: string[];
     /** Dotted params keys read by the stage (a whole section such as "train" counts too). */
     params: string[];
-    /** Upstream stages whose outputs the stage reads. */
+    /** Upstream stages whose outputs the stage reads (a change in their outputs reruns it). */
     stages: StageName[];
+    /**
+     * Upstream stages that must run first, but whose outputs the stage reads only through what
+     * `fingerprint` returns: the part of the dataset a model learns from, say, and not the titles.
+     */
+    after?: StageName[];
   };
   /** Root-relative files or folders the stage writes (all under `.vitrine/`). */
   outs: string[];

@@ -5,7 +5,8 @@ import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
 import { historyForInfo, trainHead, type LabelledVectors } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
-import type { DatasetObject, ModelInfo } from '../types.ts';
+import type { Dataset, DatasetObject, ModelInfo } from '../types.ts';
+import { hashJson } from './graph.ts';
 import type { Stage } from './stage.ts';
 
 /** The train stage: dataset → embeddings (cached by content) → classifier head → `.vitrine/model/`. */
@@ -13,19 +14,23 @@ export const trainStage: Stage = {
   name: 'train',
   summary: 'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on the labelled training objects.',
   deps: {
-    // The dataset stage's output already reflects data/ and labels.csv.
+    // Not the whole dataset: only what the model reads from it, through `fingerprint`, so a
+    // title edited in data/objects.csv does not retrain (nor register a new version).
     paths: [],
-    params: ['backbone', 'train'],
-    stages: ['dataset'],
+    // The split settings are written into model-info.json.
+    params: ['backbone', 'train', 'dataset.split'],
+    stages: [],
+    after: ['dataset'],
   },
   outs: ['.vitrine/model'],
+  async fingerprint({ ws }) {
+    return trainInputs(await readDataset({ ws }).catch(() => null));
+  },
   async run({ ws, params, log }) {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const classOf = new Map(labels.map((l, i) => [l, i]));
-    const usable = (o: DatasetObject) => o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '';
-    const trainObjects = dataset.objects.filter((o) => o.split === 'train' && usable(o));
-    const validationObjects = dataset.objects.filter((o) => o.split === 'validation' && usable(o));
+    const { train: trainObjects, validation: validationObjects } = trainingObjects(dataset);
     if (trainObjects.length === 0) {
       throw new VitrineError('TRAIN_EMPTY', 'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.', {});
     }
@@ -110,6 +115,28 @@ export const trainStage: Stage = {
     return { summary: parts.join(', ') };
   },
 };
+
+/** The labelled objects with images the head learns from (train) and picks its epoch on (validation), in dataset order. */
+export function trainingObjects(dataset: Dataset): { train: DatasetObject[]; validation: DatasetObject[] } {
+  const known = new Set(dataset.labels);
+  const usable = (o: DatasetObject) => o.label !== null && known.has(o.label) && o.image !== '' && o.imageMd5 !== '';
+  return {
+    train: dataset.objects.filter((o) => o.split === 'train' && usable(o)),
+    validation: dataset.objects.filter((o) => o.split === 'validation' && usable(o)),
+  };
+}
+
+/**
+ * Exactly what training reads from the dataset: the class vocabulary and, in the order training
+ * sees them, each training and validation object's image (by md5) and label. Titles, makers, test
+ * objects, thumbnails and file names are not in it.
+ */
+export function trainInputs(dataset: Dataset | null): unknown {
+  if (!dataset) return { dataset: 'absent' };
+  const { train, validation } = trainingObjects(dataset);
+  const rows = (objects: DatasetObject[]) => objects.map((o) => `${o.imageMd5} ${o.label}`);
+  return { labels: dataset.labels, train: hashJson(rows(train)), validation: hashJson(rows(validation)) };
+}
 
 /** The md5 of the objects' images, sorted, each once. */
 function sortedImages(objects: DatasetObject[]): string[] {

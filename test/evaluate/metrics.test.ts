@@ -82,6 +82,7 @@ describe('buildMetrics', () => {
     const params = defaultParams();
     params.evaluate.bootstrap = 200;
     params.evaluate.least_confident = 2;
+    params.gate.min_test_objects = 4;
     const labels = ['coin', 'mask'];
     const objects = [
       { id: 'o1', department: 'Coins' },

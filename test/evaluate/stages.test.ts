@@ -28,6 +28,7 @@ import { manifestOf } from '../../pipeline/registry/store.ts';
 const params = defaultParams();
 params.demo.per_type = 8;
 params.demo.unlabelled_per_type = 1;
+params.gate.min_test_objects = 5; // a small demo: about 10 test objects
 params.demo.image_size = 64;
 params.train.workers = 1;
 params.train.epochs = 25;

@@ -53,6 +53,10 @@ describe('drift on the demo collection', () => {
   it('a batch photographed in a new setup raises drift and names those objects', async () => {
     const report = await drift(newStyle);
     expect(report.drifted).toBe(true);
+    // The headline signal: a classifier tells the new photographs from the training ones.
+    expect(report.driftedSignals[0]).toBe('classifier');
+    expect(report.signals.classifier!.low).toBeGreaterThan(0.5);
+    expect(report.summary).toContain('a simple classifier tells the new photographs from the reference ones (AUC');
     expect(report.driftedSignals).toContain('novelty');
     expect(report.driftedSignals).toContain('background-colourfulness');
     expect(report.signals.novelty!.pValue).toBeLessThan(params.monitor.embedding_p_value);
@@ -69,6 +73,7 @@ describe('drift on the demo collection', () => {
     const report = await drift(studio);
     expect(report.drifted).toBe(false);
     expect(report.driftedSignals).toEqual([]);
+    expect(report.signals.classifier!.drifted).toBe(false);
     expect(report.signals.novelty!.drifted).toBe(false);
     expect(report.signals.embeddings!.drifted).toBe(false);
     expect(report.signals.imageStats.every((s) => Math.abs(s.value) < params.monitor.image_stats_threshold)).toBe(true);

@@ -214,9 +214,16 @@ describe('retraining check and monitoring runs', () => {
     for (const o of data.objects) o.imageMd5 = createHash('md5').update(await readFile(path.join(ws.data, o.image))).digest('hex');
     await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(data));
     await writeFile(ws.params, 'monitor:\n  permutations: 100\ntrain:\n  workers: 1\n');
+    // Training embedded every image already, into the content-addressed cache it shares with monitoring.
+    const { embedImages } = await import('../../pipeline/model/embed.ts');
+    const items = data.objects.map((o) => ({ key: o.imageMd5, file: path.join(ws.data, o.image) }));
+    const trained = await embedImages({ items, params: { ...defaultParams(), train: { ...defaultParams().train, workers: 1 } }, root: ws.root, cacheDir: ws.cache, workers: 1, log: silentLogger });
+    expect(trained.computed).toBe(new Set(items.map((i) => i.key)).size);
     let stdout = '';
     const ctx: CommandContext = { ws, log: memoryLogger(), clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: {}, json: false, out: (t) => (stdout += t) };
     expect(await monitorCommands[0]!.run(ctx, { values: { 'skip-dataset': true }, positionals: [] })).toBe(0);
+    // Monitoring embedded nothing again.
+    expect((ctx.log as ReturnType<typeof memoryLogger>).lines.filter((l) => /^Embedding \d+ image/.test(l.message))).toEqual([]);
     const report = JSON.parse(await readFile(path.join(ws.monitor, 'drift.json'), 'utf8')) as DriftReport;
     expect(stdout.startsWith(`${report.summary}\n`)).toBe(true);
     expect(stdout).toContain('Least familiar new objects');
@@ -224,6 +231,25 @@ describe('retraining check and monitoring runs', () => {
     expect(stdout).toContain('Written: .vitrine/monitor/drift.json, .vitrine/monitor/history.json, .vitrine/monitor/corrections.json');
     expect(report.signals.embeddings!.backbone).toMatch(/^nsfwjs-mobilenet_v2/);
   }, 60_000);
+
+  it('compares the unlabelled objects of the first import with the labelled training objects, not only objects added since', async () => {
+    const ids = Object.keys(base);
+    const unlabelled = ['U0', 'U1', 'U2', 'U3'];
+    const promoted = await commit('first import', { 'labels.csv': labelsText(base), 'data/objects.csv': objectsText([...ids, ...unlabelled]) });
+    await tag('collection-classifier@v1.0.0', promoted);
+    await tag('collection-classifier#prod#1', promoted);
+    await mkdir(ws.images, { recursive: true });
+    for (const [i, id] of [...ids, ...unlabelled].entries()) await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10 * i, g: 90, b: 90 } } }).png().toFile(path.join(ws.images, `${id}.png`));
+    const data = dataset([...ids.map((id) => ({ id, md5: `m-${id}`, label: base[id]! })), ...unlabelled.map((id) => ({ id, md5: `m-${id}`, split: 'test' as const }))]);
+    const params = defaultParams();
+    params.monitor.permutations = 100;
+    const uEmbed: EmbedImages = async ({ items }) => ({ vectors: new Map(items.map((item) => [item.key, Float32Array.from(item.key.includes('U') ? [0.1, 5, 1] : [5, 0.3 * Number(item.key.slice(3)), 1])])), backbone: { id: 'fixed' } });
+    const log = memoryLogger();
+    const { report } = await monitorDrift({ ws, params, log, embed: uEmbed, dataset: data });
+    expect(report.reference).toMatchObject({ kind: 'model-training', count: 10 });
+    expect(report.current).toMatchObject({ kind: 'new-and-unlabelled', count: 4, description: 'the unlabelled objects and those added since v1.0.0' });
+    expect(log.lines.some((l) => l.message === 'Comparing 4 new or unlabelled objects (0 added since v1.0.0, 4 unlabelled) with 10 reference objects.')).toBe(true);
+  });
 
   it('without a production model, monitoring asks for a reference and retraining says yes', async () => {
     await commit('labels', { 'labels.csv': labelsText(base), 'data/objects.csv': objectsText(Object.keys(base)) });

@@ -10,6 +10,7 @@ import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
+import type { ModelInfo } from '../../pipeline/types.ts';
 import { makeRepo, readAnnotations, sh, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from './helpers.ts';
 
 let fixture: Fixture | null = null;
@@ -109,6 +110,89 @@ describe('promotion', () => {
     const again = await promote({ ctx: context(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
     expect(tagsOf(f)).toHaveLength(2);
+  });
+
+  it('reruns a promoted commit after its outputs were deleted: timings in model-info.json are not the model', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({ version: 'v1.0.0', reused: false });
+    // `rm -rf .vitrine && vitrine run`: the same weights come back, with other run timings.
+    const infoFile = path.join(f.ws.model, 'model-info.json');
+    const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
+    await writeFile(infoFile, JSON.stringify({ ...info, durationMs: { embed: 99, train: 42 }, embeddings: { computed: 0, fromCache: 9 } }, null, 2));
+    await rm(f.ws.registry, { recursive: true, force: true });
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
+    expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
+  });
+
+  it('keeps the version a commit already has when a rerun trains slightly different weights, and says so', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    // Same commit, same inputs, other weights (another backend rounds differently).
+    await writeModel({ ws: f.ws, predicts: 'vessel' });
+    const ctx = context(f);
+    const again = await promote({ ctx, predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
+    expect(ctx.log.lines.some((l) => l.level === 'warn' && /already has model version v1\.0\.0.*kept/.test(l.message))).toBe(true);
+    // The catalogue shows what the registered version predicts, not this run's files.
+    expect((await readAnnotations(f.ws)).every((a) => a.label === 'coin')).toBe(true);
+    expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
+  });
+
+  it('lets two runs of one commit promote at once: both succeed with one version, the loser reuses it', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    const infoFile = path.join(f.ws.model, 'model-info.json');
+    const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
+    // The second run trained the same weights with its own timings.
+    const otherModel = path.join(f.parent, 'model-b');
+    await cp(f.ws.model, otherModel, { recursive: true });
+    await writeFile(path.join(otherModel, 'model-info.json'), JSON.stringify({ ...info, durationMs: { embed: 1, train: 2 } }, null, 2));
+    const first = promote({ ctx: context(f), predict: standInPredict });
+    const second = promote({ ctx: { ...context(f), ws: { ...f.ws, model: otherModel } }, predict: standInPredict });
+    const results = await Promise.allSettled([first, second]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    const versions = results.map((r) => (r as PromiseFulfilledResult<{ version: string }>).value.version);
+    expect(versions).toEqual(['v1.0.0', 'v1.0.0']);
+    expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
+    // And a third run converges too.
+    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
+  });
+
+  it('repairs a promotion that registered the version but crashed before assigning production', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    // The crash: the registration tag was written, the assignment never was.
+    sh(f.root, 'tag', '-d', 'collection-classifier#prod#1');
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({});
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
+    // Converged: one more run writes nothing.
+    const tags = tagsOf(f);
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect(tagsOf(f)).toEqual(tags);
+  });
+
+  it('does not undo a rollback when the rolled-back commit is promoted again', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: context(f), predict: standInPredict });
+    await rollbackAndPublish({ ws: f.ws, params: f.params, version: 'v1.0.0', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log: memoryLogger(), predict: standInPredict });
+    const again = await promote({ ctx: context(f), predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.1.0', reused: true, prod: 'v1.0.0' });
   });
 
   it('writes a model card with every section and the numbers of metrics.json', async () => {

@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -170,7 +171,36 @@ describe('registry tags', () => {
     expect(state.versions.map((v) => v.commit).sort()).toEqual([a, b].sort());
   });
 
-  it('does not register the same files twice, nor two versions on one commit, nor reuse a withdrawn number', async () => {
+  it('takes over a stage lock left by a dead process, or older than the limit, and says so', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const c1 = sh(f.root, 'rev-parse', 'HEAD');
+    await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock: steppingClock(), log });
+    const lock = path.join(f.root, '.git', 'vitrine-collection-classifier-prod.lock');
+    // A promotion killed while holding the lock: its process is gone.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(lock, JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }));
+    const assigned = await assignStage({ dir: f.root, name: 'collection-classifier', version: 'v1.0.0', stage: 'prod', clock: steppingClock(), log });
+    expect(assigned.tag).toBe('collection-classifier#prod#1');
+    expect(log.lines.some((l) => l.level === 'warn' && new RegExp(`lock.*process ${dead}.*no longer running`).test(l.message))).toBe(true);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    // A lock whose holder is alive (this process) but older than the limit: a hung run.
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() }));
+    const old = new Date(Date.now() - 10 * 60_000);
+    await utimes(lock, old, old);
+    const c2 = await commitFile(f, 'next.txt');
+    await writeModel({ ws: f.ws, predicts: 'mask' });
+    await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c2, record: await record(f, { labelsMd5: 'labels-2' }), clock: steppingClock(Date.parse('2026-03-05T00:00:00Z')), log });
+    const second = await assignStage({ dir: f.root, name: 'collection-classifier', version: 'v1.1.0', stage: 'prod', clock: steppingClock(Date.parse('2026-03-05T01:00:00Z')), log });
+    expect(second.tag).not.toBeNull();
+    expect(log.lines.some((l) => l.level === 'warn' && /lock.*older than/.test(l.message))).toBe(true);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
+  });
+
+  it('does not register the same model twice, nor two versions on one commit, nor reuse a withdrawn number', async () => {
     fixture = await makeRepo();
     const f = fixture;
     const log = memoryLogger();
@@ -182,7 +212,10 @@ describe('registry tags', () => {
     const again = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c2, record: await record(f), clock, log });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
     await writeModel({ ws: f.ws, predicts: 'vessel' });
-    await expect(registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log })).rejects.toMatchObject({ code: 'VERSION_EXISTS_FOR_COMMIT' });
+    // Other weights on a commit that has a version: the registered version stands (no second version on one commit).
+    const other = await registerVersion({ dir: f.root, name: 'collection-classifier', commit: c1, record: await record(f), clock, log });
+    expect(other).toMatchObject({ version: 'v1.0.0', reused: true });
+    expect(log.lines.some((l) => l.level === 'warn' && /already has model version v1\.0\.0/.test(l.message))).toBe(true);
     await expect(registerVersion({ dir: f.root, name: 'classifier-', commit: c2, record: await record(f), clock, log })).rejects.toThrow(/"registry.model_name" is "classifier-"/);
 
     // A version withdrawn with gto keeps its tag: the next number skips it.

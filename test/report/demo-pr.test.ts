@@ -46,6 +46,7 @@ gate:
   min_macro_f1: 0.1
   min_class_f1: 0
   max_macro_f1_drop: 0.5
+  min_test_objects: 5
 `;
 
 describe('the demo label-correction pull request (slow)', () => {

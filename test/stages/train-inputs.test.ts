@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeJsonAtomic } from '../../pipeline/fs.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { runStages } from '../../pipeline/stages/graph.ts';
+import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
+import { trainStage } from '../../pipeline/stages/train.ts';
+import type { Dataset, DatasetObject, Split } from '../../pipeline/types.ts';
+
+/*
+ * The train stage's declared inputs, through the real stage graph: the real train stage's deps and
+ * fingerprint, with its work replaced by a note that it ran. The dataset stand-in writes a
+ * dataset.json from the objects table and labels, as the dataset stage does (titles included).
+ */
+
+let root: string;
+let ws: Workspace;
+let runs: StageName[];
+
+const datasetStandIn: Stage = {
+  name: 'dataset',
+  summary: 'dataset',
+  deps: { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] },
+  outs: ['.vitrine/dataset'],
+  async run(ctx) {
+    runs.push('dataset');
+    const rows = (await readFile(ctx.ws.objects, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const labels = new Map((await readFile(ctx.ws.labels, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]));
+    const splits: Split[] = ['train', 'train', 'validation', 'test'];
+    const objects: DatasetObject[] = [];
+    for (const [i, [id, title]] of rows.entries()) {
+      const image = `images/${id}.jpg`;
+      const bytes = await readFile(path.join(ctx.ws.data, image));
+      objects.push({
+        id: id!, title: title!, maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image, extra: {},
+        imageMd5: createHash('md5').update(bytes).digest('hex'), width: 10, height: 10, label: labels.get(id!) ?? null,
+        split: ctx.params.dataset.split.salt === 'other' ? splits[(i + 1) % 4]! : splits[i % 4]!, colours: [], thumbnails: [],
+      });
+    }
+    const vocabulary = [...new Set(labels.values())].sort();
+    const dataset = { schema: 'vitrine.dataset/1', labels: vocabulary, objects, issues: [], counts: { objects: objects.length } } as unknown as Dataset;
+    await writeJsonAtomic({ file: path.join(ctx.ws.dataset, 'dataset.json'), value: dataset });
+    return { summary: 'dataset done' };
+  },
+};
+
+const trainRecorder: Stage = {
+  ...trainStage,
+  async run(ctx) {
+    runs.push('train');
+    await mkdir(ctx.ws.model, { recursive: true });
+    await writeFile(path.join(ctx.ws.model, 'model.json'), String(Date.now()));
+    return { summary: 'trained' };
+  },
+};
+
+async function run(params: Params = defaultParams()): Promise<StageName[]> {
+  runs = [];
+  await runStages({ ctx: { ws, params, log: memoryLogger(), clock: systemClock, env: {} }, stages: [datasetStandIn, trainRecorder] });
+  return runs;
+}
+
+const ids = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-train-inputs-'));
+  ws = workspace(root);
+  await mkdir(path.join(ws.data, 'images'), { recursive: true });
+  for (const id of ids) await writeFile(path.join(ws.data, 'images', `${id}.jpg`), `image ${id}`);
+  await writeFile(ws.objects, `id,title\n${ids.map((id) => `${id},Object ${id}`).join('\n')}\n`);
+  await writeFile(ws.labels, `object_id,label\n${ids.map((id, i) => `${id},${i % 2 ? 'coin' : 'vessel'}`).join('\n')}\n`);
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('train stage inputs: exactly what the model reads', () => {
+  it('does not retrain when only an object title changes', async () => {
+    expect(await run()).toEqual(['dataset', 'train']);
+    await writeFile(ws.objects, (await readFile(ws.objects, 'utf8')).replace('A,Object A', 'A,Bowl with a lid'));
+    expect(await run()).toEqual(['dataset']);
+  });
+
+  it('retrains when a label, an image, the split or a train or backbone param changes', async () => {
+    await run();
+    await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace('A,vessel', 'A,coin'));
+    expect(await run()).toEqual(['dataset', 'train']);
+    await writeFile(path.join(ws.data, 'images', 'B.jpg'), 'image B, rephotographed');
+    expect(await run()).toEqual(['dataset', 'train']);
+    const params = defaultParams();
+    params.dataset.split.salt = 'other';
+    expect(await run(params)).toEqual(['dataset', 'train']);
+    params.train.epochs = 3;
+    expect(await run(params)).toEqual(['train']);
+    params.backbone.fit = 'crop';
+    expect(await run(params)).toEqual(['train']);
+    expect(await run(params)).toEqual([]);
+  });
+
+  it('does not retrain when a test object is relabelled: the head never reads it', async () => {
+    await run();
+    // D is the fourth object: the test split.
+    await writeFile(ws.labels, (await readFile(ws.labels, 'utf8')).replace('D,coin', 'D,vessel'));
+    expect(await run()).toEqual(['dataset']);
+  });
+});

@@ -86,16 +86,28 @@ const importCommand: Command = {
   summary: 'Bring an existing collection (a metadata CSV and a folder of images) into data/ and labels.csv.',
   help: `The CSV is your collections management system's export; map its columns in params.yaml
 (import.columns: which column is the object id, the image file, the label, the title...).
+Labels already in labels.csv are kept; the export adds labels only for objects that have none.
+A row that cannot be imported (no id, a repeated id, an image outside the images folder) stops the
+import with nothing changed, or is skipped with import.on_invalid: skip; either way the exit code is 1.
+Guide: docs/import.md
 Example: npx vitrine import --metadata export/objects.csv --images export/images`,
   options: {
     metadata: { type: 'string', description: 'The metadata CSV (default: import.metadata in params.yaml).' },
     images: { type: 'string', description: 'Folder the image paths are relative to (default: the CSV\'s folder).' },
+    labels: { type: 'string', description: 'merge: keep every label already in labels.csv; replace: take the export\'s labels.', default: 'merge' },
   },
   async run(ctx, { values }) {
+    const labels = String(values.labels);
+    if (labels !== 'merge' && labels !== 'replace') throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
     const params = await loadParams({ file: ctx.ws.params });
-    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, log: ctx.log });
+    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, labels, log: ctx.log });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
-    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without an image); ${result.problems.length} rows had problems (listed above). data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+    const notes = result.problems.length - result.refused.length;
+    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+    if (result.refused.length > 0) {
+      ctx.log.error(`${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed above; import.on_invalid is "skip"): the other rows were imported.`);
+      return 1;
+    }
   },
 };
 

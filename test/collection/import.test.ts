@@ -71,12 +71,15 @@ describe('vitrine import', () => {
     const last = exported.trimEnd().split('\n').length;
     const brokenLines = [last - 2, last - 1, last];
     const log = memoryLogger();
-    const result = await importCollection({ ws, params: mapped(), metadata: csv, images: path.join(shared, 'egyptian-antiquities'), log });
+    const params = mapped();
+    params.import.on_invalid = 'skip';
+    const result = await importCollection({ ws, params, metadata: csv, images: path.join(shared, 'egyptian-antiquities'), log });
     expect(result.objects).toBe(13);
     expect(result.withoutImage).toBe(1);
     expect(brokenLines[0]).toBe(15);
     expect(result.problems.map((p) => p.line)).toEqual(brokenLines);
-    expect(result.problems[0]!.message).toMatch(/appears again \(first on line \d+\); skipped/);
+    expect(result.problems[0]!.message).toMatch(/appears again \(first on line \d+\)/);
+    expect(result.refused.map((p) => p.line)).toEqual(brokenLines.slice(0, 2));
     expect(result.problems[1]!.message).toMatch(/no object id/);
     expect(result.problems[2]!.message).toMatch(/"images\/Pottery\/nope\.jpg" of object "MISSING_1" was not found/);
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.where?.line)).toEqual(brokenLines);

@@ -98,7 +98,7 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
   } catch (error) {
     if (isVitrineError(error)) {
       logger.error(error.message, { file: error.data.file as string | undefined, line: error.data.line as number | undefined, object: error.data.object as string | undefined });
-      return 1;
+      return error.code === 'USAGE' ? 2 : 1;
     }
     logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`);
     logger.debug(error instanceof Error && error.stack ? error.stack : String(error));

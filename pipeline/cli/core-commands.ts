@@ -186,8 +186,10 @@ const serveCommand: Command = {
   summary: 'Serve the built catalogue site on http://127.0.0.1 to look at it in a browser.',
   options: { port: { type: 'string', description: 'Port to listen on.', default: '4321' } },
   async run(ctx, { values }) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(String(values.port)) || port < 1 || port > 65535) throw new VitrineError('USAGE', `--port takes a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`);
     const params = await loadParams({ file: ctx.ws.params });
-    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port: Number(values.port) });
+    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
     await new Promise(() => {});
   },

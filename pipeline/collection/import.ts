@@ -9,6 +9,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { compareIds, formatLabels, parseCsv, readLabels, writeObjects } from './index.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
 export interface ImportProblem {
@@ -47,6 +48,8 @@ export interface ImportResult {
   /** data/ files of objects no longer exported: removed (the data cache holds them), or kept because it does not. */
   removedImages: string[];
   keptImages: string[];
+  /** The labels of the imported objects against collection.vocabulary. */
+  vocabulary: VocabularyCheck;
 }
 
 /**
@@ -186,6 +189,9 @@ export async function importCollection({
 
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
   const { removedImages, keptImages } = await removeStaleImages({ ws, keep: new Set(accepted.map((a) => a.object.image).filter(Boolean)), log });
+  // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
+  const vocabulary = checkVocabulary({ labels: labelsResult.inUse, vocabulary: params.collection.vocabulary });
+  if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
   return {
     objects: accepted.length,
     labelled: labelsResult.labelled,
@@ -195,6 +201,7 @@ export async function importCollection({
     labels: labelsResult.summary,
     removedImages,
     keptImages,
+    vocabulary,
   };
 }
 
@@ -243,7 +250,7 @@ async function mergeLabels({
   mode: LabelsMode;
   labelColumn: string;
   log: Logger;
-}): Promise<{ text?: string; labelled: number; summary: ImportResult['labels'] }> {
+}): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
   const existing = (await readLabels({ file: ws.labels }).catch((error) => {
     if ((error as { code?: string }).code === 'FILE_MISSING') return [];
     throw error;
@@ -264,7 +271,7 @@ async function mergeLabels({
     if (summary.changed.length + summary.removed.length > 0) {
       log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed (${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
     }
-    return { text: formatLabels({ labels: exported }), labelled: exported.length, summary };
+    return { text: formatLabels({ labels: exported }), labelled: exported.length, inUse: exported, summary };
   }
   if (!hasLabels) {
     log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
@@ -290,8 +297,8 @@ async function mergeLabels({
   summary.kept = merged.length;
   const text = formatLabels({ labels: merged });
   const before = await readFile(ws.labels, 'utf8').catch(() => undefined);
-  const labelled = merged.filter((l) => inExport.has(l.objectId)).length;
-  return { text: text === before ? undefined : text, labelled, summary };
+  const inUse = merged.filter((l) => inExport.has(l.objectId));
+  return { text: text === before ? undefined : text, labelled: inUse.length, inUse, summary };
 }
 
 function sample(ids: string[], n = 10): string {

@@ -223,3 +223,16 @@ describe('vitrine import (the command)', () => {
     expect(log.lines.map((l) => l.message).join('\n')).toContain('--labels is "merge" or "replace"');
   });
 });
+
+describe('import with the wrong images folder', () => {
+  it('stops, changing nothing, when none of the named images is found', async () => {
+    const { csv } = await exportWith('wrong-folder', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', 'A2.jpg', 'coin', 'Coin']]);
+    const ws = await repo('wrong-folder');
+    const elsewhere = path.join(root, 'wrong-folder', 'empty');
+    await mkdir(elsewhere, { recursive: true });
+    const error = await importCollection({ ws, params: params(), metadata: csv, images: elsewhere, log: memoryLogger() }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_NO_IMAGES')).toBe(true);
+    expect((error as Error).message).toContain('None of the 2 images');
+    expect(await listTree(ws.data)).toEqual([]);
+  });
+});

@@ -12,6 +12,7 @@ import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatSeconds } from './logger.ts';
 import { serveSite } from './serve.ts';
+import { didYouMean } from './suggest.ts';
 
 /** The demo's data remote: a folder beside the work tree's files, ignored by git. */
 export const DEMO_REMOTE = '.vitrine-remote';
@@ -111,6 +112,11 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
   },
 };
 
+/** The CLI reads the gate's verdict from metrics.json after the command: exit 3 when it failed. */
+const FAIL_ON_GATE = { type: 'boolean', description: 'Exit with code 3 when the promotion gate did not pass (for scripts and CI).' } as const;
+/** Stage commands that run the evaluation (and so have a gate verdict). */
+const GATED: StageName[] = ['evaluate', 'report', 'promote', 'catalogue'];
+
 const runCommand: Command = {
   name: 'run',
   summary: 'Run every stage in order, skipping the ones whose inputs have not changed (like dvc repro).',
@@ -119,9 +125,10 @@ const runCommand: Command = {
   options: {
     force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' },
     single: { type: 'boolean', description: 'Run only the named stages, using their upstream outputs as they are.' },
+    'fail-on-gate': FAIL_ON_GATE,
   },
   async run(ctx, { values, positionals }) {
-    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}". The stages are: ${STAGE_NAMES.join(', ')}.`);
+    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}".${didYouMean(p, STAGE_NAMES)} The stages are: ${STAGE_NAMES.join(', ')}.`);
     if (values.single && positionals.length === 0) throw new VitrineError('USAGE', '--single needs the stages to run, like: npx vitrine run catalogue --single');
     return runAndPrint(ctx, positionals as StageName[], Boolean(values.force), undefined, Boolean(values.single));
   },
@@ -146,7 +153,10 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   name,
   summary: STAGE_SUMMARIES[name],
   help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to .vitrine/.${JSON_RESULT[name] ? `\nWith --json, prints ${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.` : ''}`,
-  options: { force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` } },
+  options: {
+    force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
+    ...(GATED.includes(name) ? { 'fail-on-gate': FAIL_ON_GATE } : {}),
+  },
   run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
 }));
 

@@ -23,7 +23,8 @@ export async function allCommands(): Promise<Command[]> {
     import('./registry/commands.ts'),
     import('./monitor/commands.ts'),
   ]);
-  const commands: Command[] = [...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  const { initCommand } = await import('./init/command.ts');
+  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
   commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
   return commands;
 }
@@ -52,10 +53,16 @@ export interface MainOptions {
   stdout?: (text: string) => void;
   log?: Logger;
   clock?: Clock;
+  /** Questions (vitrine init) are asked only when a person is at a terminal. */
+  interactive?: boolean;
+  stdin?: NodeJS.ReadableStream;
+  prompts?: NodeJS.WritableStream;
 }
 
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
-export async function main(argv: string[], { env = process.env, cwd = process.cwd(), stdout = (t) => process.stdout.write(t), log, clock = systemClock }: MainOptions = {}): Promise<number> {
+export async function main(argv: string[], mainOptions: MainOptions = {}): Promise<number> {
+  const { env = process.env, cwd = process.cwd(), stdout = (t: string) => process.stdout.write(t), log, clock = systemClock } = mainOptions;
+  const { interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY), stdin = process.stdin, prompts = process.stderr } = mainOptions;
   const githubActions = env.GITHUB_ACTIONS === 'true';
   const flagsBefore = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const verbose = flagsBefore.includes('--verbose') || flagsBefore.includes('-v');
@@ -83,7 +90,7 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
       stdout(generalHelp(commands));
       return EXIT.ok;
     }
-    return main([...argv.slice(1).filter((a) => !a.startsWith('-')), '--help'], { env, cwd, stdout, log: logger, clock });
+    return main([...argv.slice(1).filter((a) => !a.startsWith('-')), '--help'], { ...mainOptions, log: logger });
   }
   const command = findCommand(commands, argv);
   if (!command) return unknownCommand({ argv, commands, logger, stdout });
@@ -116,7 +123,7 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
     logger.error(`The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`);
     return EXIT.failure;
   }
-  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout };
+  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout, interactive, stdin, prompts };
   try {
     const code = (await command.run(ctx, parsed)) ?? EXIT.ok;
     if (code === EXIT.ok && parsed.values['fail-on-gate']) return await gateExit(ctx);

@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
-import { compareIds, formatLabels, parseCsv, readLabels, writeObjects } from './index.ts';
+import { exportName, parseExport } from './export.ts';
+import { compareIds, formatLabels, readLabels, writeObjects } from './index.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
@@ -77,7 +78,7 @@ export async function importCollection({
   if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to import: give --metadata <file> or set import.metadata in params.yaml.');
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
-  const name = path.relative(ws.root, csvFile).startsWith('..') ? csvFile : path.relative(ws.root, csvFile);
+  const name = exportName({ root: ws.root, file: csvFile });
   let text: string;
   try {
     text = await readFile(csvFile, 'utf8');
@@ -87,12 +88,12 @@ export async function importCollection({
   const realImageRoot = await realpath(imageRoot).catch(() => {
     throw new VitrineError('IMPORT_IMAGES_MISSING', `The images folder ${imageRoot} does not exist. Check the folder given with --images or import.images in params.yaml.`, { file: imageRoot });
   });
-  const { header, rows } = parseCsv({ text, file: name });
+  const { header, rows } = parseExport({ text, file: name });
   const columns = params.import.columns;
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
-      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column "${column}", but the CSV has no such column (it has: ${header.join(', ')}). Fix import.columns.${field} in params.yaml.`, { file: name, line: 1 });
+      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column "${column}", but the export has no such column (it has: ${header.join(', ')}). Fix import.columns.${field} in params.yaml.`, { file: name, line: 1 });
     }
   }
   for (const [field, column] of Object.entries(columns)) {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { isVitrineError, messageOf } from './errors.ts';
@@ -7,6 +7,9 @@ import { workspace } from './paths.ts';
 import type { Command, CommandContext, OptionSpec } from './cli/command.ts';
 import { terminalLogger } from './cli/logger.ts';
 import { coreCommands } from './cli/core-commands.ts';
+import { completionCommand, SHELLS } from './cli/completion.ts';
+import { didYouMean } from './cli/suggest.ts';
+import { STAGE_NAMES } from './stages/stage.ts';
 
 /*
  * `vitrine <command>`: the boundary where arguments, the environment and the terminal meet the
@@ -20,15 +23,29 @@ export async function allCommands(): Promise<Command[]> {
     import('./registry/commands.ts'),
     import('./monitor/commands.ts'),
   ]);
-  return [...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  const { initCommand } = await import('./init/command.ts');
+  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
+  return commands;
 }
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'Show help for the command.' },
   json: { type: 'boolean', description: 'Print one JSON document on stdout (commands that report).' },
+  quiet: { type: 'boolean', short: 'q', description: 'Print only warnings, errors and results.' },
   verbose: { type: 'boolean', short: 'v', description: 'Show detail for maintainers.' },
   cwd: { type: 'string', short: 'C', description: 'Run in this repository folder instead of the current one.' },
 };
+
+/**
+ * Exit codes, the same for every command (documented in --help and the README):
+ * 0 done; 1 the command failed (the message says why); 2 a mistake in the command line;
+ * 3 the promotion gate failed and --fail-on-gate was given; 70 a bug in Vitrine.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, gateFailed: 3, bug: 70 } as const;
+
+/** Error codes that mean the command line itself was wrong (exit 2), wherever they are thrown. */
+const USAGE_CODES = new Set(['USAGE', 'CLI_USAGE', 'STAGE_UNKNOWN']);
 
 export interface MainOptions {
   env?: Record<string, string | undefined>;
@@ -36,38 +53,47 @@ export interface MainOptions {
   stdout?: (text: string) => void;
   log?: Logger;
   clock?: Clock;
+  /** Questions (vitrine init) are asked only when a person is at a terminal. */
+  interactive?: boolean;
+  stdin?: NodeJS.ReadableStream;
+  prompts?: NodeJS.WritableStream;
 }
 
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
-export async function main(argv: string[], { env = process.env, cwd = process.cwd(), stdout = (t) => process.stdout.write(t), log, clock = systemClock }: MainOptions = {}): Promise<number> {
+export async function main(argv: string[], mainOptions: MainOptions = {}): Promise<number> {
+  const { env = process.env, cwd = process.cwd(), stdout = (t: string) => process.stdout.write(t), log, clock = systemClock } = mainOptions;
+  const { interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY), stdin = process.stdin, prompts = process.stderr } = mainOptions;
   const githubActions = env.GITHUB_ACTIONS === 'true';
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
-  const logger = log ?? terminalLogger({ githubActions, verbose });
+  const flagsBefore = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const verbose = flagsBefore.includes('--verbose') || flagsBefore.includes('-v');
+  const quiet = flagsBefore.includes('--quiet') || flagsBefore.includes('-q');
+  const logger = quietened(log ?? terminalLogger({ githubActions, verbose }), quiet && !verbose);
   let commands: Command[];
   try {
     commands = await allCommands();
   } catch (error) {
     logger.error(`Vitrine could not start: ${messageOf(error)}`);
-    return 70;
+    return EXIT.bug;
+  }
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h') {
+    stdout(generalHelp(commands));
+    return EXIT.ok;
+  }
+  if (first === '--version' || first === '-V') {
+    stdout(`vitrine ${await version()}\n`);
+    return EXIT.ok;
+  }
+  // `vitrine help <command>` is `vitrine <command> --help`.
+  if (first === 'help') {
+    if (argv.length === 1) {
+      stdout(generalHelp(commands));
+      return EXIT.ok;
+    }
+    return main([...argv.slice(1).filter((a) => !a.startsWith('-')), '--help'], { ...mainOptions, log: logger });
   }
   const command = findCommand(commands, argv);
-  if (!command) {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      stdout(generalHelp(commands));
-      return 0;
-    }
-    if (argv[0] === '--version') {
-      stdout(`vitrine ${await version()}\n`);
-      return 0;
-    }
-    const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
-    if (group.length > 0) {
-      stdout(`${group.map((c) => `  vitrine ${c.name.padEnd(22)} ${c.summary}`).join('\n')}\n`);
-      return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
-    }
-    logger.error(`"${argv.join(' ')}" is not a vitrine command. Run "npx vitrine --help" to see the commands.`);
-    return 2;
-  }
+  if (!command) return unknownCommand({ argv, commands, logger, stdout });
   const rest = argv.slice(command.name.split(' ').length);
   const options = { ...GLOBAL_OPTIONS, ...(command.options ?? {}) };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
@@ -80,41 +106,123 @@ export async function main(argv: string[], { env = process.env, cwd = process.cw
       strict: true,
     }) as typeof parsed;
   } catch (error) {
-    logger.error(`${messageOf(error)}. Run "npx vitrine ${command.name} --help" for the options.`);
-    return 2;
+    logger.error(`${optionMistake({ error, command, options })} Run "npx vitrine ${command.name} --help" for the options.`);
+    return EXIT.usage;
   }
   if (parsed.values.help) {
     stdout(commandHelp(command));
-    return 0;
+    return EXIT.ok;
+  }
+  const argumentsMistake = checkArguments(command, parsed.positionals);
+  if (argumentsMistake) {
+    logger.error(`${argumentsMistake} Usage: npx vitrine ${command.name}${command.args ? ` ${command.args}` : ''} [options]`);
+    return EXIT.usage;
   }
   const root = path.resolve(cwd, typeof parsed.values.cwd === 'string' ? parsed.values.cwd : '.');
   if (!(await stat(root).then((s) => s.isDirectory(), () => false))) {
     logger.error(`The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`);
-    return 1;
+    return EXIT.failure;
   }
-  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout };
+  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout, interactive, stdin, prompts };
   try {
-    return (await command.run(ctx, parsed)) ?? 0;
+    const code = (await command.run(ctx, parsed)) ?? EXIT.ok;
+    if (code === EXIT.ok && parsed.values['fail-on-gate']) return await gateExit(ctx);
+    return code;
   } catch (error) {
     if (isVitrineError(error)) {
       logger.error(error.message, { file: error.data.file as string | undefined, line: error.data.line as number | undefined, object: error.data.object as string | undefined });
-      return 1;
+      return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     }
     logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`);
     logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
-    return 70;
+    return EXIT.bug;
   }
+}
+
+/** With --quiet, information and progress are dropped; warnings, errors and results stay. */
+function quietened(logger: Logger, quiet: boolean): Logger {
+  if (!quiet) return logger;
+  return { ...logger, info: () => {}, progress: () => ({ tick: () => {}, done: () => {} }) };
+}
+
+function unknownCommand({ argv, commands, logger, stdout }: { argv: string[]; commands: Command[]; logger: Logger; stdout: (t: string) => void }): number {
+  const first = argv[0]!;
+  const group = commands.filter((c) => c.name.startsWith(`${first} `));
+  const list = () => `${group.map((c) => `  vitrine ${c.name.padEnd(22)} ${c.summary}`).join('\n')}\n`;
+  if (group.length > 0) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      stdout(list());
+      return EXIT.ok;
+    }
+    const second = argv[1];
+    const subs = group.map((c) => c.name.split(' ')[1]!);
+    if (second === undefined || second.startsWith('-')) logger.error(`"vitrine ${first}" needs a command: ${subs.join(', ')}. For example: npx vitrine ${group[0]!.name}`);
+    else logger.error(`"${second}" is not a "vitrine ${first}" command.${didYouMean(second, subs, (s) => `vitrine ${first} ${s}`)} The commands are: ${subs.join(', ')}.`);
+    return EXIT.usage;
+  }
+  if (first.startsWith('-')) {
+    logger.error(`"${first}" is not an option of vitrine itself.${didYouMean(first.replace(/^-+/, ''), [...Object.keys(GLOBAL_OPTIONS), 'version'], (o) => `--${o}`)} Give options after the command, like: npx vitrine run --force. Run "npx vitrine --help" to see the commands.`);
+    return EXIT.usage;
+  }
+  const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];
+  logger.error(`"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx vitrine --help" to see the commands.`);
+  return EXIT.usage;
+}
+
+/** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */
+function optionMistake({ error, command, options }: { error: unknown; command: Command; options: Record<string, OptionSpec> }): string {
+  const e = error as { code?: string; message: string };
+  const unknown = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const name = unknown.replace(/^-+/, '');
+    const names = Object.keys(options);
+    return `"${unknown}" is not an option of "vitrine ${command.name}".${didYouMean(name, names, (o) => `--${o}`)}`;
+  }
+  return `${e.message.replace(/\.$/, '')}.`;
+}
+
+/** Required (<name>) and optional ([name]) arguments, from the usage line; `...` takes any number. */
+export function checkArguments(command: Command, positionals: string[]): string | undefined {
+  const tokens = (command.args ?? '').split(/\s+/).filter(Boolean);
+  const required = tokens.filter((t) => t.startsWith('<'));
+  const many = tokens.some((t) => t.includes('...'));
+  if (positionals.length < required.length) {
+    const missing = required.slice(positionals.length).join(' ');
+    return `"vitrine ${command.name}" needs ${missing}.`;
+  }
+  if (!many && positionals.length > tokens.length) {
+    const extra = positionals.slice(tokens.length).map((p) => `"${p}"`).join(' ');
+    return tokens.length === 0 ? `"vitrine ${command.name}" takes no arguments (got ${extra}).` : `"vitrine ${command.name}" takes ${tokens.join(' ')} only (got also ${extra}).`;
+  }
+  return undefined;
+}
+
+/** --fail-on-gate: exit 3 when the evaluation's promotion gate did not pass (read from metrics.json). */
+export async function gateExit(ctx: CommandContext): Promise<number> {
+  const file = path.join(ctx.ws.evaluate, 'metrics.json');
+  let gate: { passed?: boolean; checks?: { name: string; passed: boolean; detail: string }[] } | undefined;
+  try {
+    gate = (JSON.parse(await readFile(file, 'utf8')) as { gate?: typeof gate }).gate;
+  } catch {
+    gate = undefined;
+  }
+  if (typeof gate?.passed !== 'boolean') {
+    ctx.log.error(`--fail-on-gate: there is no gate result in ${path.relative(ctx.ws.root, file)} (the evaluate stage has not run), so the gate cannot be checked.`);
+    return EXIT.failure;
+  }
+  if (gate.passed) return EXIT.ok;
+  const failed = (gate.checks ?? []).filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
+  ctx.log.error(`The promotion gate did not pass (--fail-on-gate gives exit code 3)${failed.length ? `:\n  ${failed.join('\n  ')}` : '.'}`);
+  return EXIT.gateFailed;
+}
+
+function argumentWords(commands: Command[]): Record<string, string[]> {
+  return { run: [...STAGE_NAMES], completion: [...SHELLS], help: [...new Set(commands.map((c) => c.name.split(' ')[0]!))] };
 }
 
 function findCommand(commands: Command[], argv: string[]): Command | undefined {
   // The longest name that matches the leading words ("data push" before "data").
-  const words = argv.filter((a) => !a.startsWith('-'));
-  return [...commands]
-    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
-    .find((c) => {
-      const parts = c.name.split(' ');
-      return parts.every((p, i) => argv[i] === p) && words.length >= parts.length;
-    });
+  return [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length).find((c) => c.name.split(' ').every((p, i) => argv[i] === p));
 }
 
 function generalHelp(commands: Command[]): string {
@@ -125,7 +233,12 @@ Usage: npx vitrine <command> [options]
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(22)} ${c.summary}`).join('\n')}
 
-Every command takes --help. Settings live in params.yaml; outputs go to .vitrine/ (delete it to start clean).
+  help <command>         Show the help of a command (the same as: npx vitrine <command> --help).
+
+Options: -h/--help, -V/--version, -q/--quiet, -v/--verbose, --json, -C <folder>.
+Exit codes: 0 done; 1 failed (the message says why); 2 a mistake in the command line;
+3 the promotion gate failed and --fail-on-gate was given; 70 a bug in Vitrine (please report it).
+Settings live in params.yaml; outputs go to .vitrine/ (delete it to start clean).
 `;
 }
 
@@ -142,11 +255,12 @@ ${command.summary}
 ${command.help ? `\n${command.help.trim()}\n` : ''}
 Options:
 ${lines.join('\n')}
+
+Exit codes: 0 done, 1 failed, 2 a mistake in the command line${command.options?.['fail-on-gate'] ? ', 3 the gate failed (with --fail-on-gate)' : ''}.
 `;
 }
 
 async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -51,6 +51,8 @@ export const importParams = z.strictObject({
     .prefault({}),
   /** Other CSV columns to keep as extra metadata (shown in the catalogue, usable as factors). */
   keep: z.array(z.string()).default([]),
+  /** A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole import, or skip the row. */
+  on_invalid: z.enum(['skip', 'fail']).default('fail'),
 });
 
 export const demoParams = z.strictObject({

@@ -20,6 +20,10 @@ export interface CommandContext {
   json: boolean;
   /** Write a result to stdout (reports, JSON); progress and messages go through `log`. */
   out(text: string): void;
+  /** A person is at a terminal: a command may ask questions (read from `stdin`, asked on `prompts`). */
+  interactive?: boolean;
+  stdin?: NodeJS.ReadableStream;
+  prompts?: NodeJS.WritableStream;
 }
 
 /**

@@ -12,6 +12,7 @@ import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatSeconds } from './logger.ts';
 import { serveSite } from './serve.ts';
+import { didYouMean } from './suggest.ts';
 
 /** The demo's data remote: a folder beside the work tree's files, ignored by git. */
 export const DEMO_REMOTE = '.vitrine-remote';
@@ -86,18 +87,35 @@ const importCommand: Command = {
   summary: 'Bring an existing collection (a metadata CSV and a folder of images) into data/ and labels.csv.',
   help: `The CSV is your collections management system's export; map its columns in params.yaml
 (import.columns: which column is the object id, the image file, the label, the title...).
+Labels already in labels.csv are kept; the export adds labels only for objects that have none.
+A row that cannot be imported (no id, a repeated id, an image outside the images folder) stops the
+import with nothing changed, or is skipped with import.on_invalid: skip; either way the exit code is 1.
+Guide: docs/import.md
 Example: npx vitrine import --metadata export/objects.csv --images export/images`,
   options: {
     metadata: { type: 'string', description: 'The metadata CSV (default: import.metadata in params.yaml).' },
     images: { type: 'string', description: 'Folder the image paths are relative to (default: the CSV\'s folder).' },
+    labels: { type: 'string', description: 'merge: keep every label already in labels.csv; replace: take the export\'s labels.', default: 'merge' },
   },
   async run(ctx, { values }) {
+    const labels = String(values.labels);
+    if (labels !== 'merge' && labels !== 'replace') throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
     const params = await loadParams({ file: ctx.ws.params });
-    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, log: ctx.log });
+    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, labels, log: ctx.log });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
-    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without an image); ${result.problems.length} rows had problems (listed above). data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+    const notes = result.problems.length - result.refused.length;
+    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+    if (result.refused.length > 0) {
+      ctx.log.error(`${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed above; import.on_invalid is "skip"): the other rows were imported.`);
+      return 1;
+    }
   },
 };
+
+/** The CLI reads the gate's verdict from metrics.json after the command: exit 3 when it failed. */
+const FAIL_ON_GATE = { type: 'boolean', description: 'Exit with code 3 when the promotion gate did not pass (for scripts and CI).' } as const;
+/** Stage commands that run the evaluation (and so have a gate verdict). */
+const GATED: StageName[] = ['evaluate', 'report', 'promote', 'catalogue'];
 
 const runCommand: Command = {
   name: 'run',
@@ -107,9 +125,10 @@ const runCommand: Command = {
   options: {
     force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' },
     single: { type: 'boolean', description: 'Run only the named stages, using their upstream outputs as they are.' },
+    'fail-on-gate': FAIL_ON_GATE,
   },
   async run(ctx, { values, positionals }) {
-    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}". The stages are: ${STAGE_NAMES.join(', ')}.`);
+    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}".${didYouMean(p, STAGE_NAMES)} The stages are: ${STAGE_NAMES.join(', ')}.`);
     if (values.single && positionals.length === 0) throw new VitrineError('USAGE', '--single needs the stages to run, like: npx vitrine run catalogue --single');
     return runAndPrint(ctx, positionals as StageName[], Boolean(values.force), undefined, Boolean(values.single));
   },
@@ -134,7 +153,10 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   name,
   summary: STAGE_SUMMARIES[name],
   help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to .vitrine/.${JSON_RESULT[name] ? `\nWith --json, prints ${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.` : ''}`,
-  options: { force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` } },
+  options: {
+    force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
+    ...(GATED.includes(name) ? { 'fail-on-gate': FAIL_ON_GATE } : {}),
+  },
   run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
 }));
 
@@ -174,8 +196,10 @@ const serveCommand: Command = {
   summary: 'Serve the built catalogue site on http://127.0.0.1 to look at it in a browser.',
   options: { port: { type: 'string', description: 'Port to listen on.', default: '4321' } },
   async run(ctx, { values }) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(String(values.port)) || port < 1 || port > 65535) throw new VitrineError('USAGE', `--port takes a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`);
     const params = await loadParams({ file: ctx.ws.params });
-    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port: Number(values.port) });
+    const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
     await new Promise(() => {});
   },

@@ -16,10 +16,16 @@ export async function serveSite({ dir, base = '/', port = 4321 }: { dir: string;
   if (!(await stat(dir).catch(() => null))) throw new VitrineError('SITE_MISSING', `There is no built site in ${dir} yet. Run "npx vitrine catalogue" first.`);
   const prefix = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
   const server = createServer(async (req, res) => {
-    let urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let urlPath: string;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      // A malformed address is the browser's (or a scanner's) mistake, not a reason to stop serving.
+      return void res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: malformed address');
+    }
     if (prefix && urlPath.startsWith(prefix)) urlPath = urlPath.slice(prefix.length) || '/';
     let file = path.join(dir, path.normalize(urlPath));
-    if (!file.startsWith(dir)) return void res.writeHead(403).end();
+    if (path.relative(dir, file).startsWith('..')) return void res.writeHead(403).end();
     let info = await stat(file).catch(() => null);
     if (info?.isDirectory()) {
       file = path.join(file, 'index.html');
@@ -33,7 +39,11 @@ export async function serveSite({ dir, base = '/', port = 4321 }: { dir: string;
     res.writeHead(200, { 'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-length': info.size });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new VitrineError('PORT_IN_USE', `Port ${port} is already in use (another "vitrine serve", or another program). Stop it, or choose another port: npx vitrine serve --port ${port + 1}`, { port }, { cause: error });
+    if (error.code === 'EACCES') throw new VitrineError('PORT_DENIED', `This user may not listen on port ${port}. Choose a port above 1023: npx vitrine serve --port 4321`, { port }, { cause: error });
+    throw error;
+  });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return { url: `http://127.0.0.1:${actualPort}${prefix}/`, server, close: () => new Promise((r) => server.close(() => r())) };

@@ -1,83 +1,359 @@
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
-import { formatLabels, parseCsv, writeObjects } from './index.ts';
+import { exportName, parseExport } from './export.ts';
+import { compareIds, formatLabels, readLabels, writeObjects } from './index.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
+
+/** A row of the export that import names: refused (not imported) or imported with a note. */
+export interface ImportProblem {
+  file: string;
+  line: number;
+  object?: string;
+  message: string;
+  /** True when the row was not imported. */
+  refused?: boolean;
+}
+
+/** `merge` (the default) never removes or changes a label already in labels.csv; `replace` takes the export's. */
+export type LabelsMode = 'merge' | 'replace';
 
 export interface ImportResult {
   objects: number;
   labelled: number;
   withoutImage: number;
-  problems: { file: string; line: number; message: string }[];
+  /** Rows not imported (no id, a repeated id, an unsafe image path). */
+  refused: ImportProblem[];
+  /** Every problem in line order: the refused rows and rows imported with a note (an image not found). */
+  problems: ImportProblem[];
+  labels: {
+    /** Labels in labels.csv after the import. */
+    kept: number;
+    /** Labels the export added for objects that had none. */
+    added: number;
+    /** Merge: the export's label differs from the one kept. */
+    conflicts: { objectId: string; kept: string; exported: string; line: number }[];
+    /** Labels of objects no longer in the export, kept in labels.csv (merge). */
+    notExported: string[];
+    /** Replace: objects whose label changed, and objects whose label was removed. */
+    changed: string[];
+    removed: string[];
+  };
+  /** data/ files of objects no longer exported: removed (the data cache holds them), or kept because it does not. */
+  removedImages: string[];
+  keptImages: string[];
+  /** The labels of the imported objects against collection.vocabulary. */
+  vocabulary: VocabularyCheck;
 }
 
 /**
  * Bring an existing collection into `data/` and `labels.csv`: a folder of images and a metadata CSV
  * exported from the museum's collections management system, its columns mapped in params.yaml
  * (`import.columns`). Objects without a label are imported too: the model annotates them later.
+ * The export is the source of truth for objects and images; labels.csv, which staff edit, is merged.
+ * See docs/import.md.
  */
-export async function importCollection({ ws, params, metadata, images, log }: { ws: Workspace; params: Params; metadata?: string; images?: string; log: Logger }): Promise<ImportResult> {
-  const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
+export async function importCollection({
+  ws,
+  params,
+  metadata,
+  images,
+  labels: labelsMode = 'merge',
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  metadata?: string;
+  images?: string;
+  labels?: LabelsMode;
+  log: Logger;
+}): Promise<ImportResult> {
   if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to import: give --metadata <file> or set import.metadata in params.yaml.');
+  const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
+  const name = exportName({ root: ws.root, file: csvFile });
   let text: string;
   try {
     text = await readFile(csvFile, 'utf8');
   } catch {
     throw new VitrineError('IMPORT_METADATA_MISSING', `The metadata file ${csvFile} cannot be read. Check the path given with --metadata or import.metadata in params.yaml.`, { file: csvFile });
   }
-  const { header, rows } = parseCsv({ text, file: csvFile });
+  const realImageRoot = await realpath(imageRoot).catch(() => {
+    throw new VitrineError('IMPORT_IMAGES_MISSING', `The images folder ${imageRoot} does not exist. Check the folder given with --images or import.images in params.yaml.`, { file: imageRoot });
+  });
+  const { header, rows } = parseExport({ text, file: name });
   const columns = params.import.columns;
-  for (const [field, column] of Object.entries(columns)) {
-    if (column && !header.includes(column) && (field === 'id' || field === 'image')) {
-      throw new VitrineError('IMPORT_COLUMN_MISSING', `${csvFile}:1: params.yaml maps "${field}" to the column "${column}", but the CSV has no such column (it has: ${header.join(', ')}). Fix import.columns.${field} in params.yaml.`, { file: csvFile, line: 1 });
+  for (const field of ['id', 'image'] as const) {
+    const column = columns[field];
+    if (column && !header.includes(column)) {
+      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column "${column}", but the export has no such column (it has: ${header.join(', ')}). Fix import.columns.${field} in params.yaml.`, { file: name, line: 1 });
     }
   }
-  const problems: ImportResult['problems'] = [];
-  const objects: CollectionObject[] = [];
-  const labels: { objectId: string; label: string }[] = [];
+  for (const [field, column] of Object.entries(columns)) {
+    if (column && !header.includes(column) && field !== 'id' && field !== 'image' && field !== 'label') {
+      log.warn(`params.yaml maps "${field}" to the column "${column}", which the export does not have: that field stays empty (set import.columns.${field} to "" to say it is absent).`, { file: name, line: 1 });
+    }
+  }
+  const hasLabels = Boolean(columns.label) && header.includes(columns.label);
+
+  // 1. Read every row and decide, before anything is written.
+  const problems: ImportProblem[] = [];
+  const refuse = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message, refused: true });
+  const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
+  const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
-  const progress = log.progress('Importing objects', rows.length);
-  await mkdir(ws.images, { recursive: true });
+  let named = 0;
+  const progress = log.progress('Reading the export', rows.length);
   for (const { line, cells } of rows) {
     progress.tick();
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
     const id = get(columns.id);
     if (!id) {
-      problems.push({ file: csvFile, line, message: 'this row has no object id; skipped' });
+      refuse(line, 'this row has no object id');
       continue;
     }
     if (seen.has(id)) {
-      problems.push({ file: csvFile, line, message: `object "${id}" appears again (first on line ${seen.get(id)}); skipped` });
+      refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       continue;
     }
     seen.set(id, line);
-    let image = '';
-    const source = get(columns.image);
-    if (source) {
-      const from = path.resolve(imageRoot, source);
-      const info = await stat(from).catch(() => null);
-      if (!info?.isFile()) problems.push({ file: csvFile, line, message: `the image "${source}" of object "${id}" was not found in ${imageRoot}; the object is imported without an image` });
-      else {
-        image = `images/${safeFileName(id)}${path.extname(from).toLowerCase()}`;
-        await copyFile(from, path.join(ws.data, image));
+    let source: string | undefined;
+    const cell = get(columns.image);
+    if (cell) {
+      named++;
+      const found = await findImage({ imageRoot, realImageRoot, cell });
+      if ('refused' in found) {
+        refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
+        continue;
       }
+      if ('missing' in found) note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; the object is imported without an image`, id);
+      else source = found.file;
     }
     const extra: Record<string, string> = {};
     for (const column of params.import.keep) extra[column] = cells[column] ?? '';
-    objects.push({ id, title: get(columns.title), maker: get(columns.maker), date: get(columns.date), department: get(columns.department), medium: get(columns.medium), creditLine: get(columns.credit_line), rights: get(columns.rights), description: get(columns.description), image, extra });
-    const label = get(columns.label);
-    if (label) labels.push({ objectId: id, label });
+    const object: CollectionObject = { id, title: get(columns.title), maker: get(columns.maker), date: get(columns.date), department: get(columns.department), medium: get(columns.medium), creditLine: get(columns.credit_line), rights: get(columns.rights), description: get(columns.description), image: '', extra };
+    accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
-  for (const p of problems) log.warn(p.message, { file: path.relative(ws.root, p.file) || p.file, line: p.line });
-  await writeObjects({ file: ws.objects, objects });
-  await writeFileAtomic({ file: ws.labels, data: formatLabels({ labels }) });
-  return { objects: objects.length, labelled: labels.length, withoutImage: objects.filter((o) => !o.image).length, problems };
+  const refused = problems.filter((p) => p.refused);
+  for (const p of problems) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
+  if (refused.length > 0 && params.import.on_invalid === 'fail') {
+    const listed = refused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`);
+    const more = refused.length > 5 ? [`  … and ${refused.length - 5} more (listed above)`] : [];
+    throw new VitrineError(
+      'IMPORT_INVALID',
+      `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed (import.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}\nFix ${refused.length === 1 ? 'the row' : 'these rows'} in the export, or set import.on_invalid to "skip" to import the other rows.`,
+      { file: name, line: refused[0]!.line },
+    );
+  }
+  const found = accepted.filter((a) => a.source).length;
+  if (found === 0 && named > 0) {
+    throw new VitrineError('IMPORT_NO_IMAGES', `None of the ${named} images named in ${name} is in ${imageRoot}, so nothing was changed. Give the folder the image paths are relative to with --images (or import.images in params.yaml).`, { file: name });
+  }
+
+  // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
+  const labelsResult = await mergeLabels({ ws, name, accepted, hasLabels, mode: labelsMode, labelColumn: columns.label, log });
+
+  // 3. Images: copied (original bytes) into a temp folder outside data/, then renamed into place.
+  const temp = path.join(ws.work, 'tmp', `import-${randomBytes(6).toString('hex')}`);
+  await mkdir(temp, { recursive: true });
+  try {
+    const fileNames = imageFileNames(accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
+    const copying = log.progress('Copying images', found);
+    const staged: { from: string; to: string }[] = [];
+    for (const a of accepted) {
+      if (!a.source) continue;
+      a.object.image = `images/${fileNames.get(a.object.id)!}`;
+      const dest = path.join(ws.data, a.object.image);
+      if (!(await sameBytes(a.source, dest))) {
+        const from = path.join(temp, String(staged.length));
+        await copyFile(a.source, from);
+        staged.push({ from, to: dest });
+      }
+      copying.tick();
+    }
+    copying.done();
+    await mkdir(ws.images, { recursive: true });
+    for (const { from, to } of staged) await rename(from, to);
+    await writeObjects({ file: ws.objects, objects: accepted.map((a) => a.object), tempDir: temp });
+    if (labelsResult.text !== undefined) await writeFileAtomic({ file: ws.labels, data: labelsResult.text });
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+
+  // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
+  const { removedImages, keptImages } = await removeStaleImages({ ws, keep: new Set(accepted.map((a) => a.object.image).filter(Boolean)), log });
+  // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
+  const vocabulary = checkVocabulary({ labels: labelsResult.inUse, vocabulary: params.collection.vocabulary });
+  if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
+  return {
+    objects: accepted.length,
+    labelled: labelsResult.labelled,
+    withoutImage: accepted.filter((a) => !a.object.image).length,
+    refused,
+    problems,
+    labels: labelsResult.summary,
+    removedImages,
+    keptImages,
+    vocabulary,
+  };
+}
+
+/**
+ * Where an export's image cell points, if it is safe to read: inside the images folder, after
+ * following links. Web addresses and absolute paths are refused: an export must not make import
+ * read (and then publish) files from elsewhere on the machine.
+ */
+export async function findImage({ imageRoot, realImageRoot, cell }: { imageRoot: string; realImageRoot: string; cell: string }): Promise<{ file: string } | { missing: true } | { refused: string }> {
+  // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
+  const relative = cell.replace(/\\/g, '/');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || /^(data|file|javascript|blob):/i.test(relative)) {
+    return { refused: 'is a web address: import reads images only from the images folder. Download the image into it and give its path relative to it.' };
+  }
+  if (relative.includes('\0')) return { refused: 'contains a NUL character' };
+  if (path.isAbsolute(relative) || /^[a-z]:\//i.test(relative)) {
+    return { refused: 'is an absolute path: give image paths relative to the images folder (--images).' };
+  }
+  const file = path.resolve(imageRoot, relative);
+  if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return { missing: true };
+  const real = await realpath(file);
+  if (!isInside(realImageRoot, real)) return { refused: `is a link that points outside the images folder (to ${real}).` };
+  return { file: real };
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+async function mergeLabels({
+  ws,
+  name,
+  accepted,
+  hasLabels,
+  mode,
+  labelColumn,
+  log,
+}: {
+  ws: Workspace;
+  name: string;
+  accepted: { object: CollectionObject; line: number; label: string }[];
+  hasLabels: boolean;
+  mode: LabelsMode;
+  labelColumn: string;
+  log: Logger;
+}): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
+  const existing = (await readLabels({ file: ws.labels }).catch((error) => {
+    if ((error as { code?: string }).code === 'FILE_MISSING') return [];
+    throw error;
+  })).map((l) => ({ objectId: l.objectId, label: l.label }));
+  const exported = accepted.filter((a) => a.label).map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
+  const inExport = new Set(accepted.map((a) => a.object.id));
+  const summary: ImportResult['labels'] = { kept: 0, added: 0, conflicts: [], notExported: [], changed: [], removed: [] };
+  const labelsName = path.relative(ws.root, ws.labels);
+  if (mode === 'replace') {
+    const now = new Map(exported.map((l) => [l.objectId, l.label]));
+    for (const old of existing) {
+      const next = now.get(old.objectId);
+      if (next === undefined) summary.removed.push(old.objectId);
+      else if (next !== old.label) summary.changed.push(old.objectId);
+    }
+    summary.kept = exported.length;
+    summary.added = exported.filter((l) => !existing.some((e) => e.objectId === l.objectId)).length;
+    if (summary.changed.length + summary.removed.length > 0) {
+      log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed (${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
+    }
+    return { text: formatLabels({ labels: exported }), labelled: exported.length, inUse: exported, summary };
+  }
+  if (!hasLabels) {
+    log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
+  }
+  const have = new Map<string, string>();
+  for (const l of existing) if (!have.has(l.objectId)) have.set(l.objectId, l.label);
+  const merged = [...existing];
+  for (const l of exported) {
+    const kept = have.get(l.objectId);
+    if (kept === undefined) {
+      merged.push({ objectId: l.objectId, label: l.label });
+      have.set(l.objectId, l.label);
+      summary.added++;
+    } else if (kept !== l.label) {
+      summary.conflicts.push({ objectId: l.objectId, kept, exported: l.label, line: l.line });
+      log.warn(`object "${l.objectId}": ${labelsName} keeps "${kept}"; the export says "${l.label}". Change it in ${labelsName} if the export is right, or import with --labels replace to take every label from the export.`, { file: name, line: l.line, object: l.objectId });
+    }
+  }
+  summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(compareIds);
+  if (summary.notExported.length > 0) {
+    log.warn(`${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip them. Remove the lines if the objects left the collection.`, { file: labelsName });
+  }
+  summary.kept = merged.length;
+  const text = formatLabels({ labels: merged });
+  const before = await readFile(ws.labels, 'utf8').catch(() => undefined);
+  const inUse = merged.filter((l) => inExport.has(l.objectId));
+  return { text: text === before ? undefined : text, labelled: inUse.length, inUse, summary };
+}
+
+function sample(ids: string[], n = 10): string {
+  return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
+}
+
+/** One file name per object: its id made safe, with a short hash when two ids would collide (also on case-insensitive disks). */
+export function imageFileNames(items: { id: string; ext: string }[]): Map<string, string> {
+  const counts = new Map<string, number>();
+  for (const { id, ext } of items) {
+    const key = `${safeFileName(id)}${ext}`.toLowerCase();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return new Map(
+    items.map(({ id, ext }) => {
+      const safe = safeFileName(id);
+      const unique = counts.get(`${safe}${ext}`.toLowerCase())! > 1 ? `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}` : safe;
+      return [id, `${unique}${ext}`];
+    }),
+  );
+}
+
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a), stat(b).catch(() => null)]);
+  if (!sb?.isFile() || sa.size !== sb.size) return false;
+  return (await readFile(a)).equals(await readFile(b));
+}
+
+async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<string>; log: Logger }): Promise<{ removedImages: string[]; keptImages: string[] }> {
+  const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
+  const stale = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(ws.data, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter((relpath) => !keep.has(relpath))
+    .sort(compareIds);
+  const removedImages: string[] = [];
+  const keptImages: string[] = [];
+  if (stale.length === 0) return { removedImages, keptImages };
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  for (const relpath of stale) {
+    const file = path.join(ws.data, relpath);
+    const cached = await stat(objectPath(cacheDir, await hashFile({ file }))).then(() => true, () => false);
+    if (cached) {
+      await rm(file);
+      removedImages.push(relpath);
+    } else keptImages.push(relpath);
+  }
+  if (removedImages.length > 0) {
+    log.info(`Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an earlier data.dvc brings them back.`);
+  }
+  if (keptImages.length > 0) {
+    log.warn(`Kept ${keptImages.length} file${keptImages.length === 1 ? '' : 's'} in data/ that no exported object uses (${sample(keptImages)}): the data cache has no copy, so removing ${keptImages.length === 1 ? 'it' : 'them'} would lose ${keptImages.length === 1 ? 'it' : 'them'}. Delete ${keptImages.length === 1 ? 'it' : 'them'} by hand if ${keptImages.length === 1 ? 'it is' : 'they are'} not needed.`, { file: 'data/images' });
+  }
+  return { removedImages, keptImages };
 }
 
 /** An object id as a file name: museums use slashes, spaces and dots in accession numbers. */

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { VitrineError } from '../errors.ts';
@@ -82,14 +84,23 @@ export function parseObjects({ text, file }: { text: string; file: string }): { 
   return { objects, lineOf };
 }
 
-/** Write the objects table (sorted by id) atomically. */
-export async function writeObjects({ file, objects }: { file: string; objects: CollectionObject[] }): Promise<void> {
+/**
+ * Write the objects table (sorted by id) atomically. `tempDir` keeps the temporary file out of data/,
+ * where the data layer's scan would see it.
+ */
+export async function writeObjects({ file, objects, tempDir }: { file: string; objects: CollectionObject[]; tempDir?: string }): Promise<void> {
   const extraColumns = [...new Set(objects.flatMap((o) => Object.keys(o.extra)))].sort();
   const header = [...OBJECT_COLUMNS, ...extraColumns];
   const rows = [...objects]
     .sort((a, b) => compareIds(a.id, b.id))
     .map((o) => [...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')), ...extraColumns.map((c) => o.extra[c] ?? '')]);
-  await writeFileAtomic({ file, data: stringify([header, ...rows]) });
+  const data = stringify([header, ...rows]);
+  if (!tempDir) return writeFileAtomic({ file, data });
+  await mkdir(tempDir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = path.join(tempDir, `${path.basename(file)}.${randomBytes(6).toString('hex')}`);
+  await writeFile(temp, data);
+  await rename(temp, file);
 }
 
 /** Read `labels.csv` (`object_id,label`). */

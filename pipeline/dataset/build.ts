@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareIds } from '../collection/index.ts';
+import { checkVocabulary } from '../collection/vocabulary.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -126,8 +127,11 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     return false;
   });
 
-  const labelCheck = checkLabels({ labels, objectIds: new Set(read.objects.map((o) => o.id)), vocabulary, name: labelsName });
+  const objectIds = new Set(read.objects.map((o) => o.id));
+  const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName });
   issues.push(...labelCheck.issues);
+  // One paragraph with counts and the vocabulary to set, besides the warning on each line.
+  const vocabularyCheck = checkVocabulary({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
 
   const splits = assignSplits({ objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })), fractions: p.split });
   const objects: DatasetObject[] = usable
@@ -165,9 +169,23 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
       { issues: dataset.issues },
     );
   }
+  if (vocabularyCheck.message) log.warn(vocabularyCheck.message, { file: 'params.yaml' });
+  if (labels.length > 0 && dataset.counts.labelled === 0) throw noUsableLabels({ labels: labels.length, issues: dataset.issues, vocabularyMessage: vocabularyCheck.message, labelsName });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
   return dataset;
+}
+
+/** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */
+function noUsableLabels({ labels, issues, vocabularyMessage, labelsName }: { labels: number; issues: DatasetIssue[]; vocabularyMessage: string; labelsName: string }): VitrineError {
+  const count = (code: string) => issues.filter((i) => i.code === code).length;
+  const reasons = [
+    vocabularyMessage,
+    count('LABEL_UNKNOWN_OBJECT') ? `${count('LABEL_UNKNOWN_OBJECT')} label lines name objects that are not in data/objects.csv.` : '',
+    count('LABEL_DUPLICATE') ? `${count('LABEL_DUPLICATE')} label lines repeat an object.` : '',
+    issues.some((i) => i.labelsLine !== undefined) ? `${issues.filter((i) => i.labelsLine !== undefined).length} labelled objects have no usable image.` : '',
+  ].filter(Boolean);
+  return new VitrineError('DATASET_NO_LABELS', `${labelsName} has ${labels} label${labels === 1 ? '' : 's'}, but none of them could be used, so there is nothing to train on:\n${reasons.join('\n')}`, { file: labelsName });
 }
 
 /** Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it is not readable JSON. */

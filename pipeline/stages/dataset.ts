@@ -1,4 +1,5 @@
 import { buildDataset } from '../dataset/build.ts';
+import { VitrineError } from '../errors.ts';
 import type { Stage } from './stage.ts';
 
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
@@ -13,6 +14,9 @@ export const datasetStage: Stage = {
   outs: ['.vitrine/dataset'],
   async run({ ws, params, log }) {
     const dataset = await buildDataset({ ws, params, log });
+    if (dataset.counts.labelled === 0) {
+      throw new VitrineError('DATASET_NO_LABELS', `No object has a label yet (labels.csv is empty or missing), so there is nothing to train on. Add labels to labels.csv, one line per object ("object_id,label"), with labels from collection.vocabulary in params.yaml; or import them with the export's label column (docs/import.md).`, { file: 'labels.csv' });
+    }
     const skipped = dataset.issues.length;
     const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
     if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);

@@ -68,7 +68,7 @@ describe('vitrine command line', () => {
   it('names a stage that does not exist', async () => {
     await writeFile(path.join(root, 'params.yaml'), '');
     const { code, messages } = await vitrine(['run', 'trian']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(messages).toContain('There is no stage called "trian"');
   });
 });

@@ -103,7 +103,7 @@ describe('buildDataset', () => {
 
   it('reports objects without an image: empty column, missing file, path outside data/', async () => {
     const objects = [object('b1'), object('b2', ''), object('b3', 'images/nowhere.png'), object('b4', '../labels.csv')];
-    const ws = await makeCollection({ objects, images: { 'images/b1.png': await solidImage() }, labels: [{ objectId: 'b2', label: 'coin' }] });
+    const ws = await makeCollection({ objects, images: { 'images/b1.png': await solidImage() }, labels: [{ objectId: 'b1', label: 'coin' }, { objectId: 'b2', label: 'coin' }] });
     const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
     expect(dataset.issues.map((i) => [i.code, i.file, i.line, i.object])).toEqual([
       ['OBJECT_NO_IMAGE', 'data/objects.csv', 3, 'b2'],

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { parseCsv } from './index.ts';
+
+/*
+ * A collections-management export: CSV with a header row, or JSON Lines (one JSON object per line,
+ * as many APIs and `jq` write them). Both become the same rows of named cells, each with its line.
+ */
+
+export interface ExportTable {
+  format: 'csv' | 'jsonl';
+  /** Column names in the order first seen. */
+  header: string[];
+  rows: { line: number; cells: Record<string, string> }[];
+}
+
+/** Parse an export; JSON Lines when the name ends in .jsonl/.ndjson or the text starts with "{". */
+export function parseExport({ text, file }: { text: string; file: string }): ExportTable {
+  const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && text.replace(/^\uFEFF/, '').trimStart().startsWith('{'));
+  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file }) };
+  const header: string[] = [];
+  const seen = new Set<string>();
+  const rows: ExportTable['rows'] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = i + 1;
+      if (!raw.trim()) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        throw new VitrineError('EXPORT_MALFORMED', `${file}:${line}: this line is not valid JSON (${(error as Error).message}). A JSON Lines export has one object per line.`, { file, line }, { cause: error });
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new VitrineError('EXPORT_MALFORMED', `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${Array.isArray(value) ? 'a list' : typeof value}.`, { file, line });
+      }
+      const cells: Record<string, string> = {};
+      for (const [key, cell] of Object.entries(value as Record<string, unknown>)) {
+        const name = key.trim();
+        if (!seen.has(name)) {
+          seen.add(name);
+          header.push(name);
+        }
+        cells[name] = cellText(cell);
+      }
+      rows.push({ line, cells });
+    });
+  return { format: 'jsonl', header, rows };
+}
+
+/** A JSON value as the text of a cell: lists joined with "; ", nested objects as JSON. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(cellText).filter(Boolean).join('; ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value).trim();
+}
+
+/** The export's name for messages: relative to the repository when inside it. */
+export function exportName({ root, file }: { root: string; file: string }): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}

@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { checkVocabulary } from '../collection/vocabulary.ts';
+import { VitrineError } from '../errors.ts';
+import type { Command, CommandContext } from '../cli/command.ts';
+import { describeMapping, FIELDS, type Field } from './mapping.ts';
+import { isYes, terminalPrompter, type Prompter } from './prompt.ts';
+import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, vocabularyYaml, type InitChoices, type InitProposal, type RemoteChoice } from './scaffold.ts';
+
+/** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'Start a museum\'s Vitrine repository from a collections-management export (CSV or JSON Lines) and its images.',
+  help: `Reads the export, guesses which column holds the id, image, label, title, maker... and proposes
+the vocabulary from the label column (with counts, flagging labels written two ways). Then writes
+params.yaml, .dvc/config (the data remote), .gitignore, the workflows and a README, imports the
+collection and stages everything for the first commit. On a terminal it asks before writing;
+--yes (or no terminal) takes the proposal and the flags as they are.
+
+  npx vitrine init --from export/objects.csv --images export/images
+  git commit -m "Start Vitrine"
+  npx vitrine run
+
+Remote: a folder (--remote /mnt/collection-store) or S3 (--remote s3://bucket/path, with --endpoint-url
+for non-AWS servers). S3 keys go to .dvc/config.local only, never committed: give them when asked,
+or with --access-key-id and --secret-access-key. Default: ${DEFAULT_REMOTE}/ in the repository (this machine only).
+Column mapping and everything after: docs/import.md`,
+  options: {
+    from: { type: 'string', description: 'The export: a CSV file or JSON Lines (.jsonl) file, one object per row.' },
+    images: { type: 'string', description: 'The folder the export\'s image paths are relative to (default: the export\'s folder).' },
+    column: { type: 'string', multiple: true, description: 'Set a column yourself: --column id=ObjectNumber (repeat; "label=" for none).' },
+    vocabulary: { type: 'string', description: 'The labels the model learns, comma-separated (default: proposed from the label column).' },
+    name: { type: 'string', description: 'The collection\'s name, shown in reports and the catalogue (default: the folder\'s name).' },
+    remote: { type: 'string', description: `Where the images are stored: a folder or s3://bucket/path (default: ${DEFAULT_REMOTE}).` },
+    'endpoint-url': { type: 'string', description: 'S3-compatible server address (not needed for AWS).' },
+    'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
+    'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
+    actions: { type: 'string', description: 'Vitrine\'s GitHub repository for the workflows\' actions, as owner/repo@ref.' },
+    yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
+  },
+  async run(ctx, { values }) {
+    const from = values.from as string | undefined;
+    if (!from) throw new VitrineError('USAGE', 'Say which export to start from: npx vitrine init --from export/objects.csv --images export/images');
+    const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
+    const choices = initialChoices(proposal, values);
+    const ask = ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
+    try {
+      showProposal(ctx, proposal, choices);
+      if (ask) {
+        const go = await interview({ ask, proposal, choices, values });
+        if (!go) {
+          ctx.log.info('Nothing was written.');
+          return 1;
+        }
+      }
+    } finally {
+      ask?.close();
+    }
+    if (!choices.columns.id) throw new VitrineError('INIT_NO_ID', `No column of ${path.basename(proposal.from)} looks like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`);
+    const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log });
+    const r = result.imported;
+    ctx.log.info(
+      [
+        '',
+        `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
+        `Wrote ${result.written.filter((f) => !f.startsWith('.github/')).join(', ')} and ${result.written.filter((f) => f.startsWith('.github/')).length} workflows${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
+        result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
+        '',
+        'Next:',
+        `  git commit -m "Start Vitrine for ${choices.name}"`,
+        '  npx vitrine run',
+      ]
+        .filter((l, i, all) => l || all[i - 1])
+        .join('\n'),
+    );
+    return r.refused.length > 0 ? 1 : 0;
+  },
+};
+
+function initialChoices(proposal: InitProposal, values: Record<string, unknown>): InitChoices {
+  const columns = { ...proposal.guess.columns };
+  for (const pair of (values.column as string[] | undefined) ?? []) {
+    const m = /^([a-z_]+)=(.*)$/.exec(pair);
+    if (!m || !FIELDS.includes(m[1] as Field)) throw new VitrineError('USAGE', `--column takes field=column, with a field among ${FIELDS.join(', ')} (got "${pair}").`);
+    const column = m[2]!.trim();
+    if (column && !proposal.table.header.includes(column)) throw new VitrineError('USAGE', `--column ${pair}: the export has no column "${column}" (it has: ${proposal.table.header.join(', ')}).`);
+    columns[m[1] as Field] = column;
+  }
+  // A label column chosen by hand gives its own vocabulary proposal.
+  if (columns.label !== proposal.guess.columns.label) Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: columns.label }));
+  const vocabulary = typeof values.vocabulary === 'string' ? splitList(values.vocabulary) : proposal.vocabulary;
+  return { columns, keep: proposal.guess.keep, vocabulary, name: (values.name as string | undefined) ?? proposal.name, remote: remoteOf(values), actions: values.actions as string | undefined };
+}
+
+function remoteOf(values: Record<string, unknown>): RemoteChoice {
+  return {
+    url: (values.remote as string | undefined) ?? DEFAULT_REMOTE,
+    endpointurl: values['endpoint-url'] as string | undefined,
+    accessKeyId: values['access-key-id'] as string | undefined,
+    secretAccessKey: values['secret-access-key'] as string | undefined,
+  };
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function showProposal(ctx: CommandContext, proposal: InitProposal, choices: InitChoices): void {
+  const vocabularyCheck = checkVocabulary({ labels: proposal.labels.map((l) => ({ label: l.label })), vocabulary: choices.vocabulary });
+  ctx.log.info(
+    [
+      `${path.basename(proposal.from)}: ${proposal.table.rows.length} objects, ${proposal.table.header.length} columns (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
+      'Columns (export column → Vitrine field):',
+      describeMapping(choices.columns),
+      choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
+      proposal.labels.length ? `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}` : 'No label column: objects come in unlabelled.',
+      ...proposal.nearDuplicates.map((d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`),
+      proposal.leftOut.length ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ${proposal.leftOut.map((l) => l.label).join(', ')}` : '',
+      `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,
+      vocabularyCheck.outside.length && !proposal.leftOut.length ? `  ${vocabularyCheck.outside.length} labels in use are not in it.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
+
+/** The questions, each with the proposal as the answer Enter gives. Returns false when the user says stop. */
+async function interview({ ask, proposal, choices, values }: { ask: Prompter; proposal: InitProposal; choices: InitChoices; values: Record<string, unknown> }): Promise<boolean> {
+  if (!isYes(await ask.ask('Use these columns? (y/n)', 'y'))) {
+    ask.say('For each field, the export column that holds it ("-" for none):');
+    for (const field of FIELDS) {
+      for (;;) {
+        const answer = await ask.ask(`  ${field}`, choices.columns[field] || '-');
+        const column = answer === '-' ? '' : answer;
+        if (!column || proposal.table.header.includes(column)) {
+          choices.columns[field] = column;
+          break;
+        }
+        ask.say(`  The export has no column "${column}". Its columns: ${proposal.table.header.join(', ')}`);
+      }
+    }
+    if (choices.columns.label !== proposal.guess.columns.label && typeof values.vocabulary !== 'string') {
+      Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: choices.columns.label }));
+      choices.vocabulary = proposal.vocabulary;
+      ask.say(`Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ') || 'none'}`);
+    }
+  }
+  if (typeof values.vocabulary !== 'string') choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', choices.vocabulary.join(', ')));
+  if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
+  if (typeof values.remote !== 'string') {
+    choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+  }
+  if (/^s3:\/\//i.test(choices.remote.url)) {
+    if (values['endpoint-url'] === undefined) choices.remote.endpointurl = (await ask.ask('S3 server address (empty for AWS)', '')) || undefined;
+    if (values['access-key-id'] === undefined) {
+      ask.say('The keys are written to .dvc/config.local, which is never committed. Leave them empty to use the environment (AWS_ACCESS_KEY_ID...).');
+      choices.remote.accessKeyId = (await ask.ask('Access key id', '')) || undefined;
+      if (choices.remote.accessKeyId) choices.remote.secretAccessKey = (await ask.ask('Secret access key', '')) || undefined;
+    }
+  }
+  return isYes(await ask.ask(`Write the repository and import ${proposal.table.rows.length} objects? (y/n)`, 'y'));
+}

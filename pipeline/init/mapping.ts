@@ -1,0 +1,82 @@
+import type { Params } from '../params.ts';
+
+/*
+ * Guess which export column holds each of Vitrine's fields, from the headers (and, for the image,
+ * from what the cells look like). Exports name the same thing many ways: "ObjectNumber", "idno",
+ * "Accession No.", "ca_objects.medium"; headers are compared without case, spaces or punctuation.
+ */
+
+export type Field = keyof Params['import']['columns'];
+
+export const FIELDS: Field[] = ['id', 'image', 'label', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description'];
+
+/** Header names for each field, best first (compared normalised: lower case, letters and digits only). */
+const NAMES: Record<Field, string[]> = {
+  id: ['id', 'objectnumber', 'accessionnumber', 'accessionno', 'accession', 'inventorynumber', 'inventoryno', 'idno', 'objectno', 'objectid', 'registrationnumber', 'catalognumber', 'cataloguenumber', 'identifier', 'recordid'],
+  image: ['image', 'imagefile', 'file', 'filename', 'imagepath', 'imagefilename', 'mediafile', 'mediapath', 'primaryimage', 'photo', 'photograph', 'picture', 'originalfilename', 'representation', 'media'],
+  label: ['label', 'class', 'classification', 'category', 'objecttype', 'type', 'typeid', 'objectname', 'worktype'],
+  title: ['title', 'objecttitle', 'preferredlabels', 'name', 'objectname', 'displaytitle'],
+  maker: ['maker', 'artist', 'artistdisplayname', 'creator', 'displayname', 'author', 'constituent', 'entities', 'culture'],
+  date: ['date', 'dated', 'objectdate', 'displaydate', 'datedisplay', 'creationdate', 'dates', 'period'],
+  department: ['department', 'museum', 'collection', 'division', 'repository'],
+  medium: ['medium', 'materials', 'material', 'mediumtechnique', 'technique', 'materialsandtechniques'],
+  credit_line: ['creditline', 'credit'],
+  rights: ['rights', 'license', 'licence', 'copyright', 'rightsstatement', 'rightsandreproduction', 'imagerights'],
+  description: ['description', 'labeltext', 'summary', 'notes', 'inscription', 'physicaldescription'],
+};
+
+const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
+
+function normal(header: string): string {
+  return header.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+export interface ColumnGuess {
+  columns: Params['import']['columns'];
+  /** Other columns worth keeping: links back to the museum's own record. */
+  keep: string[];
+  /** Fields with no column found. */
+  unmapped: Field[];
+}
+
+/** Guess the column of each field. Each column is used once; fields are taken in FIELDS order. */
+export function guessColumns({ header, rows }: { header: string[]; rows: { cells: Record<string, string> }[] }): ColumnGuess {
+  const used = new Set<string>();
+  const columns = Object.fromEntries(FIELDS.map((f) => [f, ''])) as Params['import']['columns'];
+  const sample = rows.slice(0, 200);
+  const imageShare = (column: string) => {
+    const values = sample.map((r) => r.cells[column] ?? '').filter(Boolean);
+    return values.length === 0 ? 0 : values.filter((v) => IMAGE_FILE.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v)).length / values.length;
+  };
+  for (const field of FIELDS) {
+    const free = header.filter((h) => !used.has(h));
+    let pick: string | undefined;
+    if (field === 'image') {
+      // The cells say it best: a column of local file names (not web addresses) is the image column.
+      pick = free.map((h) => ({ h, share: imageShare(h) })).filter((c) => c.share >= 0.5).sort((a, b) => b.share - a.share)[0]?.h;
+    }
+    // Exact names first, then names at the end ("ca_objects.medium"), then inside ("ca_entities.preferred_labels").
+    const notLink = (h: string) => field === 'image' || !/url|uri|link/i.test(h);
+    const passes: ((h: string, name: string) => boolean)[] = [
+      (h, name) => normal(h) === name,
+      (h, name) => name.length >= 4 && normal(h).endsWith(name) && notLink(h),
+      (h, name) => name.length >= 6 && normal(h).includes(name) && notLink(h),
+    ];
+    for (const matches of passes) {
+      for (const name of NAMES[field]) {
+        pick ??= free.find((h) => matches(h, name));
+      }
+    }
+    if (pick) {
+      columns[field] = pick;
+      used.add(pick);
+    }
+  }
+  const keep = header.filter((h) => !used.has(h) && /url|uri|link|permalink/i.test(h) && !/image|media|iiif/i.test(h));
+  return { columns, keep, unmapped: FIELDS.filter((f) => !columns[f]) };
+}
+
+/** The mapping as lines for the terminal: "  id          ← ObjectNumber". */
+export function describeMapping(columns: Params['import']['columns']): string {
+  return FIELDS.map((f) => `  ${f.padEnd(12)} ${columns[f] ? `← ${columns[f]}` : '(none)'}`).join('\n');
+}

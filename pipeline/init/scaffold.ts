@@ -1,0 +1,252 @@
+import fs from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import git from 'isomorphic-git';
+import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
+import { exportName, parseExport, type ExportTable } from '../collection/export.ts';
+import { importCollection, type ImportResult } from '../collection/import.ts';
+import { countLabels, nearDuplicates, yamlWord, type LabelCount, type NearDuplicate } from '../collection/vocabulary.ts';
+import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
+import { VitrineError, messageOf } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import { defaultParams, validateParams, type Params } from '../params.ts';
+import { workspace } from '../paths.ts';
+import { guessColumns, type ColumnGuess } from './mapping.ts';
+import { museumReadme } from './readme.ts';
+
+/*
+ * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
+ * command. It proposes (column mapping, vocabulary), then writes params.yaml, the data remote, the
+ * ignore files, the workflows and a README, imports the collection and stages it all for the first
+ * commit. Nothing existing is overwritten.
+ */
+
+/** The Vitrine package's own folder (its params.yaml and workflows are the templates). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The remote used when none is given: a folder beside the work tree, ignored by git (as the demo's). */
+export const DEFAULT_REMOTE = '.vitrine-remote';
+
+export interface RemoteChoice {
+  /** A folder (absolute, or relative to the repository) or `s3://bucket/path`. */
+  url: string;
+  /** S3-compatible servers other than AWS. */
+  endpointurl?: string;
+  /** Written to .dvc/config.local only (never committed). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+export interface InitProposal {
+  from: string;
+  images: string;
+  table: ExportTable;
+  guess: ColumnGuess;
+  /** Every label value in the proposed label column, most used first. */
+  labels: LabelCount[];
+  nearDuplicates: NearDuplicate[];
+  /** Labels with enough objects to learn and test. */
+  vocabulary: string[];
+  /** Labels left out of the proposed vocabulary, with why. */
+  leftOut: LabelCount[];
+  minPerLabel: number;
+  name: string;
+}
+
+export interface InitChoices {
+  columns: Params['import']['columns'];
+  keep: string[];
+  vocabulary: string[];
+  name: string;
+  remote: RemoteChoice;
+  /** `owner/repo@ref` of Vitrine's GitHub Actions, for the copied workflows. */
+  actions?: string;
+}
+
+/** Read the export and propose a mapping, a vocabulary and a name. Changes nothing. */
+export async function proposeInit({ root, from, images }: { root: string; from: string; images?: string }): Promise<InitProposal> {
+  const file = path.resolve(root, from);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new VitrineError('INIT_EXPORT_MISSING', `The export ${file} cannot be read. Give the collections-management export (CSV or JSON Lines) with --from <file>.`, { file });
+  });
+  const table = parseExport({ text, file: exportName({ root, file }) });
+  if (table.rows.length === 0) throw new VitrineError('INIT_EXPORT_EMPTY', `${file} has no rows: export at least the objects' ids and image files.`, { file });
+  const guess = guessColumns(table);
+  const proposal = { from: file, images: path.resolve(root, images ?? path.dirname(file)), table, guess, name: titleCase(path.basename(path.resolve(root))) };
+  return { ...proposal, ...proposeVocabulary({ table, labelColumn: guess.columns.label }) };
+}
+
+/** Labels with enough objects for about `min_test_per_class` of them to land in the test split. */
+export function proposeVocabulary({ table, labelColumn }: { table: ExportTable; labelColumn: string }): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
+  const p = defaultParams().dataset;
+  const minPerLabel = Math.max(2, Math.ceil(p.min_test_per_class / p.split.test));
+  const labels = labelColumn ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label)) : [];
+  let vocabulary = labels.filter((l) => l.count >= minPerLabel).map((l) => l.label);
+  // A small collection: take every label used twice or more rather than none.
+  if (vocabulary.length < 2) vocabulary = labels.filter((l) => l.count >= 2).map((l) => l.label);
+  const chosen = new Set(vocabulary);
+  return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut: labels.filter((l) => !chosen.has(l.label)), minPerLabel };
+}
+
+export interface InitResult {
+  written: string[];
+  kept: string[];
+  imported: ImportResult;
+  pushed?: { transferred: number; skipped: number };
+  pushError?: string;
+}
+
+/** Write the repository and import the collection. Refuses a folder that already holds a Vitrine collection. */
+export async function initRepository({ root: rootIn, proposal, choices, log }: { root: string; proposal: InitProposal; choices: InitChoices; log: Logger }): Promise<InitResult> {
+  const root = path.resolve(rootIn);
+  const ws = workspace(root);
+  for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
+    if (await exists(file)) {
+      throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ${proposal.from}" instead.`, { file: path.relative(root, file) });
+    }
+  }
+  if (choices.vocabulary.length < 2) {
+    throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give --vocabulary "a,b,…".`);
+  }
+  await mkdir(root, { recursive: true });
+  const written: string[] = [];
+  const kept: string[] = [];
+  const write = async (relpath: string, data: string) => {
+    const file = path.join(root, relpath);
+    if (await exists(file)) return void kept.push(relpath);
+    await writeFileAtomic({ file, data });
+    written.push(relpath);
+  };
+
+  // Import first: a refused row stops here, before any file of the new repository is written.
+  const text = await paramsText({ root, proposal, choices });
+  const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
+  const imported = await importCollection({ ws, params, log });
+  await write('params.yaml', text);
+
+  // The data remote: DVC's own files, so `dvc pull` works on this repository too.
+  const remote = choices.remote;
+  await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
+  if (remote.endpointurl) await setDvcConfig({ root, values: [{ section: 'remote "storage"', key: 'endpointurl', value: remote.endpointurl }] });
+  if (remote.accessKeyId || remote.secretAccessKey) {
+    // Keys only in config.local, which .dvc/.gitignore keeps out of git.
+    await setDvcConfig({
+      root,
+      local: true,
+      values: [
+        ...(remote.accessKeyId ? [{ section: 'remote "storage"', key: 'access_key_id', value: remote.accessKeyId }] : []),
+        ...(remote.secretAccessKey ? [{ section: 'remote "storage"', key: 'secret_access_key', value: remote.secretAccessKey }] : []),
+      ],
+    });
+  }
+  written.push('.dvc/config', '.dvc/.gitignore', '.dvcignore');
+
+  const localRemote = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && isInside(root, path.resolve(root, remote.url)) ? path.relative(root, path.resolve(root, remote.url)).split(path.sep).join('/') : '';
+  const ignore = ['# Vitrine: stage outputs and caches (delete .vitrine/ to start clean)', '/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '# The images: versioned by data.dvc and kept in the data remote', '/data', ''];
+  await write('.gitignore', ignore.join('\n'));
+  for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
+  await write('README.md', museumReadme({ name: choices.name, remote, vocabulary: choices.vocabulary, from: path.basename(proposal.from) }));
+
+  await addData({ root, target: 'data', log });
+  written.push('data.dvc', 'labels.csv');
+  let pushed: InitResult['pushed'];
+  let pushError: string | undefined;
+  try {
+    pushed = await pushData({ root, log });
+  } catch (error) {
+    // The collection is imported either way; sending it can be retried.
+    pushError = messageOf(error);
+    log.warn(`The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`);
+  }
+  await stageForCommit({ root, branch: params.collection.branch, files: written });
+  return { written, kept, imported, pushed, pushError };
+}
+
+/** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
+async function paramsText({ root, proposal, choices }: { root: string; proposal: InitProposal; choices: InitChoices }): Promise<string> {
+  const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
+  const place = (file: string) => (isInside(root, file) ? path.relative(root, file).split(path.sep).join('/') : file);
+  doc.setIn(['collection', 'name'], choices.name);
+  doc.setIn(['collection', 'vocabulary'], doc.createNode(choices.vocabulary));
+  doc.setIn(['collection', 'repository'], '');
+  doc.setIn(['import', 'metadata'], place(proposal.from));
+  doc.setIn(['import', 'images'], place(proposal.images));
+  for (const [field, column] of Object.entries(choices.columns)) doc.setIn(['import', 'columns', field], column);
+  doc.setIn(['import', 'keep'], doc.createNode(choices.keep));
+  doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
+  const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
+  const notes = [
+    ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
+    ...(proposal.leftOut.length ? [` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`] : []),
+    ...proposal.nearDuplicates.map((d) => ` Check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways.`),
+  ];
+  const collection = doc.get('collection', true);
+  if (isMap(collection)) {
+    const pair = collection.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'vocabulary');
+    if (pair && isScalar(pair.key)) pair.key.commentBefore = notes.join('\n');
+  }
+  return `# ${choices.name}: first written by vitrine init from ${path.basename(proposal.from)}.\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+/** Vitrine's workflows, with its local actions (./actions/…) pointed at Vitrine's repository when known. */
+async function copyWorkflows({ root, actions, log }: { root: string; actions?: string; log: Logger }): Promise<string[]> {
+  const from = path.join(PACKAGE_ROOT, '.github', 'workflows');
+  const files = (await readdir(from).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const to = path.join(root, '.github', 'workflows');
+  await mkdir(to, { recursive: true });
+  const written: string[] = [];
+  const ref = actions ?? (await vitrineActionsRef());
+  if (!ref) log.warn(`The workflows in .github/workflows use Vitrine's actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
+  for (const file of files) {
+    const target = path.join(to, file);
+    if (await exists(target)) continue;
+    if (!ref) await copyFile(path.join(from, file), target);
+    else await writeFileAtomic({ file: target, data: (await readFile(path.join(from, file), 'utf8')).replace(/uses: \.\/actions\/([\w-]+)/g, (_, name: string) => `uses: ${ref.replace(/@.*$/, '')}/actions/${name}@${ref.includes('@') ? ref.replace(/^[^@]*@/, '') : 'main'}`) });
+    written.push(`.github/workflows/${file}`);
+  }
+  return written;
+}
+
+/** `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone. */
+async function vitrineActionsRef(): Promise<string | undefined> {
+  try {
+    const url = await git.getConfig({ fs, dir: PACKAGE_ROOT, path: 'remote.origin.url' });
+    const match = typeof url === 'string' ? /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?$/.exec(url) : null;
+    if (!match) return undefined;
+    return `${match[1]}@${await git.resolveRef({ fs, dir: PACKAGE_ROOT, ref: 'HEAD' })}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `git init` when needed and `git add` of what init wrote, so the next step is just `git commit`. */
+async function stageForCommit({ root, branch, files }: { root: string; branch: string; files: string[] }): Promise<void> {
+  if (!(await exists(path.join(root, '.git')))) await git.init({ fs, dir: root, defaultBranch: branch });
+  for (const filepath of [...new Set(files)]) {
+    if (await exists(path.join(root, filepath))) await git.add({ fs, dir: root, filepath });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function titleCase(folder: string): string {
+  return folder.replace(/[-_]+/g, ' ').replace(/\b\p{L}/gu, (c) => c.toUpperCase()) || 'Our Museum';
+}
+
+/** The vocabulary as the YAML a user could paste. */
+export function vocabularyYaml(vocabulary: string[]): string {
+  return `[${vocabulary.map(yamlWord).join(', ')}]`;
+}
+

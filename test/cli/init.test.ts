@@ -1,0 +1,258 @@
+import { execFile, spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { parseExport } from '../../pipeline/collection/export.ts';
+import { guessColumns } from '../../pipeline/init/mapping.ts';
+import { proposeVocabulary } from '../../pipeline/init/scaffold.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+
+/*
+ * Issue 15 #1: `vitrine init` from a museum's export. Driven on copies of the Egyptian export in temp
+ * folders (never in the repository), non-interactively through main() and interactively through a
+ * pseudo-terminal (util-linux `script`), then `git commit` and `vitrine run` to a built catalogue.
+ */
+
+const exec = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
+/** The Node that runs Vitrine's TypeScript (the `node` devDependency), for the pseudo-terminal test. */
+const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A copy of the Egyptian export with `perLabel` objects of each label: metadata.csv and images/<label>/<id>.jpg. */
+async function egyptCopy(name: string, perLabel: number): Promise<string> {
+  const dir = path.join(root, name, 'export');
+  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
+  const taken = new Map<string, number>();
+  const picked = rows.filter((r) => {
+    const n = taken.get(r[2]!) ?? 0;
+    taken.set(r[2]!, n + 1);
+    return n < perLabel;
+  });
+  for (const row of picked) {
+    await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
+    await copyFile(path.join(EGYPT, row[1]!), path.join(dir, row[1]!));
+  }
+  await writeFile(path.join(dir, 'metadata.csv'), stringify([header!, ...picked]));
+  return dir;
+}
+
+async function vitrine(args: string[], cwd: string) {
+  let stdout = '';
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: (t) => (stdout += t), log, interactive: false });
+  return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('guessing the column mapping from the headers', () => {
+  const table = (header: string[], row: string[] = []) => ({ header, rows: [{ cells: Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])) }] });
+
+  it('maps the Egyptian export (Met and Cleveland open access)', async () => {
+    const { header, rows } = parseExport({ text: await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8'), file: 'metadata.csv' });
+    const guess = guessColumns({ header, rows });
+    expect(guess.columns).toEqual({ id: 'id', image: 'file', label: 'label', title: 'title', maker: 'artist', date: 'date', department: 'museum', medium: 'medium', credit_line: '', rights: 'license', description: '' });
+    expect(guess.keep).toEqual(['source_url']);
+  });
+
+  it('maps a TMS-style export (docs/import.md)', () => {
+    const header = ['ObjectID', 'ObjectNumber', 'Title', 'DisplayName', 'Dated', 'Medium', 'Department', 'CreditLine', 'Classification', 'ImagePath'];
+    const guess = guessColumns(table(header, ['40213', '1987.123.4a-b', 'Lidded jar', 'Unknown', 'c. 1400 BCE', 'Faience', 'Egyptian Art', 'Gift', 'Vessels', 'media\\1987_123_4.jpg']));
+    expect(guess.columns).toMatchObject({ id: 'ObjectNumber', image: 'ImagePath', label: 'Classification', title: 'Title', maker: 'DisplayName', date: 'Dated', department: 'Department', medium: 'Medium', credit_line: 'CreditLine' });
+  });
+
+  it('maps a CollectiveAccess-style export (docs/import.md)', () => {
+    const header = ['idno', 'preferred_labels', 'ca_entities.preferred_labels', 'ca_objects.date', 'ca_objects.medium', 'ca_objects.type_id', 'ca_object_representations.original_filename', 'ca_objects.rights'];
+    const guess = guessColumns(table(header, ['2019.4.12', 'Bowl', 'Anonymous', '18th century', 'Earthenware', 'ceramics', '2019_4_12_a.tif', 'CC BY 4.0']));
+    expect(guess.columns).toMatchObject({ id: 'idno', image: 'ca_object_representations.original_filename', label: 'ca_objects.type_id', title: 'preferred_labels', maker: 'ca_entities.preferred_labels', date: 'ca_objects.date', medium: 'ca_objects.medium', rights: 'ca_objects.rights' });
+  });
+
+  it('maps the Met\'s open-access CSV (with the image column the guide adds)', () => {
+    const header = ['Object Number', 'Is Public Domain', 'Object ID', 'Department', 'Object Name', 'Title', 'Culture', 'Artist Display Name', 'Object Date', 'Medium', 'Credit Line', 'Classification', 'Rights and Reproduction', 'Link Resource', 'image'];
+    const guess = guessColumns(table(header));
+    expect(guess.columns).toMatchObject({ id: 'Object Number', image: 'image', label: 'Classification', title: 'Title', maker: 'Artist Display Name', date: 'Object Date', department: 'Department', medium: 'Medium', credit_line: 'Credit Line', rights: 'Rights and Reproduction' });
+    expect(guess.keep).toEqual(['Link Resource']);
+  });
+
+  it('proposes the vocabulary with counts, leaving out rare labels and flagging labels written two ways', () => {
+    const labels = [...Array(30).fill('Jewellery'), ...Array(26).fill('Statuary'), ...Array(3).fill('Jewelry'), 'statuary'];
+    const proposal = proposeVocabulary({ table: { format: 'csv', header: ['label'], rows: labels.map((label, i) => ({ line: i + 2, cells: { label } })) }, labelColumn: 'label' });
+    expect(proposal.labels.map((l) => `${l.label} ${l.count}`)).toEqual(['Jewellery 30', 'Statuary 26', 'Jewelry 3', 'statuary 1']);
+    expect(proposal.vocabulary).toEqual(['Jewellery', 'Statuary']);
+    expect(proposal.leftOut.map((l) => l.label)).toEqual(['Jewelry', 'statuary']);
+    expect(proposal.nearDuplicates).toEqual([
+      { labels: ['Jewellery', 'Jewelry'], why: 'spelling' },
+      { labels: ['Statuary', 'statuary'], why: 'case' },
+    ]);
+  });
+});
+
+describe('vitrine init, without questions', () => {
+  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all for the first commit', async () => {
+    const from = await egyptCopy('plain', 4);
+    const museum = path.join(root, 'plain', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--images', from, '--name', 'Egyptian Antiquities'], museum);
+    expect(result.code, result.messages).toBe(0);
+    expect(result.messages).toContain('id           ← id');
+    expect(result.messages).toContain('image        ← file');
+    expect(result.messages).toContain('Vocabulary: [Jewellery, Pottery, Reliefs, Statuary, Unclassified]');
+    expect(result.messages).toMatch(/git commit -m "Start Vitrine for Egyptian Antiquities"\n {2}npx vitrine run/);
+    const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
+    expect(params).toContain('name: Egyptian Antiquities');
+    expect(params).toMatch(/# Proposed by vitrine init from the export's labels: Jewellery \(4\)/);
+    expect(params).toContain('    maker: artist');
+    expect(params).toContain('# How `vitrine import` reads an export');
+    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../.vitrine-remote');
+    expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toMatch(/^\/\.vitrine\/$/m);
+    expect((await readdir(path.join(museum, '.github', 'workflows'))).sort()).toEqual((await readdir(path.join(REPO, '.github', 'workflows'))).filter((f) => f.endsWith('.yml')).sort());
+    expect(await readFile(path.join(museum, 'README.md'), 'utf8')).toMatch(/^# Egyptian Antiquities/);
+    expect((await readFile(path.join(museum, 'labels.csv'), 'utf8')).trim().split('\n')).toHaveLength(21);
+    // Original bytes in data/: the full-resolution masters, not copies made smaller.
+    const one = (await readdir(path.join(museum, 'data', 'images')))[0]!;
+    const source = (await readdir(path.join(from, 'images'), { recursive: true })).map(String).find((f) => path.basename(f) === one)!;
+    expect((await readFile(path.join(museum, 'data', 'images', one))).equals(await readFile(path.join(from, 'images', source)))).toBe(true);
+    const { stdout } = await exec('git', ['status', '--porcelain'], { cwd: museum });
+    const staged = stdout.split('\n').filter((l) => l.startsWith('A ')).map((l) => l.slice(3));
+    expect(staged).toEqual(expect.arrayContaining(['params.yaml', 'labels.csv', 'data.dvc', '.dvc/config', '.gitignore', 'README.md', '.github/workflows/main.yml']));
+    expect(stdout).not.toContain('data/');
+  });
+
+  it('reads a JSON Lines export', async () => {
+    const from = await egyptCopy('jsonl', 2);
+    const { header, rows } = parseExport({ text: await readFile(path.join(from, 'metadata.csv'), 'utf8'), file: 'metadata.csv' });
+    await writeFile(path.join(from, 'objects.jsonl'), rows.map((r) => JSON.stringify({ ...r.cells, tags: ['a', 'b'] })).join('\n'));
+    expect(header).toContain('file');
+    const museum = path.join(root, 'jsonl', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', path.join(from, 'objects.jsonl'), '--vocabulary', 'Jewellery,Pottery,Reliefs,Statuary,Unclassified'], museum);
+    expect(result.code, result.messages).toBe(0);
+    expect(result.messages).toContain('(JSON Lines)');
+    expect((await readdir(path.join(museum, 'data', 'images'))).length).toBe(10);
+  });
+
+  it('keeps S3 keys in .dvc/config.local only (ignored by git) and sends the images to the S3 server', async () => {
+    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(root, 's3-store'), configureBuckets: [{ name: 'museum', configs: [] }] });
+    const { port } = (await server.run()) as { port: number };
+    try {
+      const from = await egyptCopy('s3', 2);
+      const museum = path.join(root, 's3', 'museum');
+      await mkdir(museum, { recursive: true });
+      const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--remote', 's3://museum/collection', '--endpoint-url', `http://127.0.0.1:${port}`, '--access-key-id', 'S3RVER', '--secret-access-key', 'S3RVER'], museum);
+      expect(result.code, result.messages).toBe(0);
+      expect(result.messages).toMatch(/Sent 1[12] files to the data remote \(s3:\/\/museum\/collection\)/);
+      const config = await readFile(path.join(museum, '.dvc', 'config'), 'utf8');
+      expect(config).toContain('url = s3://museum/collection');
+      expect(config).toContain(`endpointurl = http://127.0.0.1:${port}`);
+      expect(config).not.toContain('S3RVER');
+      expect(await readFile(path.join(museum, '.dvc', 'config.local'), 'utf8')).toMatch(/access_key_id = S3RVER[\s\S]*secret_access_key = S3RVER/);
+      const { stdout } = await exec('git', ['status', '--porcelain', '--ignored'], { cwd: museum });
+      expect(stdout).not.toMatch(/^A .*config\.local/m);
+      expect(stdout).toMatch(/^!! \.dvc\/config\.local$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a folder that already holds a collection, and a usage mistake, changing nothing', async () => {
+    const from = await egyptCopy('again', 2);
+    const museum = path.join(root, 'again', 'museum');
+    await mkdir(museum, { recursive: true });
+    expect((await vitrine(['init', '--from', path.join(from, 'metadata.csv')], museum)).code).toBe(0);
+    const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
+    const again = await vitrine(['init', '--from', path.join(from, 'metadata.csv')], museum);
+    expect(again.code).toBe(1);
+    expect(again.messages).toContain('params.yaml already exists');
+    expect(again.messages).toContain('vitrine import --metadata');
+    expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toBe(params);
+    expect((await vitrine(['init'], museum)).code).toBe(2);
+    const badColumn = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--column', 'id=accession'], path.join(root, 'again'));
+    expect(badColumn.code).toBe(2);
+    expect(badColumn.messages).toContain('the export has no column "accession"');
+  });
+
+  it('writes nothing when a row of the export is refused', async () => {
+    const from = await egyptCopy('refused', 2);
+    const csv = path.join(from, 'metadata.csv');
+    await writeFile(csv, `${await readFile(csv, 'utf8')}EVIL_1,../../../../etc/passwd,Pottery,Bad,,,,,,,,,,\n`);
+    const museum = path.join(root, 'refused', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', csv], museum);
+    expect(result.code).toBe(1);
+    expect(result.messages).toMatch(/metadata\.csv:\d+: the image "..\/..\/..\/..\/etc\/passwd" of object "EVIL_1" leaves the images folder/);
+    expect(await readdir(museum)).toEqual([]);
+  });
+});
+
+describe('vitrine init at a terminal', () => {
+  it('asks, through a pseudo-terminal, and writes what was answered', async () => {
+    const from = await egyptCopy('tty', 2);
+    const museum = path.join(root, 'tty', 'museum');
+    await mkdir(museum, { recursive: true });
+    const command = [NODE, path.join(REPO, 'bin', 'vitrine.js'), 'init', '--from', path.join(from, 'metadata.csv')].map((a) => `'${a}'`).join(' ');
+    // `script` runs the command on a new pseudo-terminal; what we write to its stdin is typed there.
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: museum, env: { ...process.env, TERM: 'dumb' } });
+    let screen = '';
+    const answers: [RegExp, string][] = [
+      [/Use these columns\? \(y\/n\) \[y\]: $/, 'n'],
+      [/ {2}id \[id\]: $/, ''],
+      [/ {2}image \[file\]: $/, ''],
+      [/ {2}label \[label\]: $/, ''],
+      [/ {2}title \[title\]: $/, ''],
+      [/ {2}maker \[artist\]: $/, ''],
+      [/ {2}date \[date\]: $/, ''],
+      [/ {2}department \[museum\]: $/, 'no_such_column'],
+      [/Its columns: .*\n {2}department \[museum\]: $/, '-'],
+      [/ {2}medium \[medium\]: $/, ''],
+      [/ {2}credit_line \[-\]: $/, ''],
+      [/ {2}rights \[license\]: $/, ''],
+      [/ {2}description \[-\]: $/, ''],
+      [/Vocabulary, comma-separated \[Jewellery, Pottery, Reliefs, Statuary, Unclassified\]: $/, 'Jewellery, Pottery, Statuary'],
+      [/Collection name \[Museum\]: $/, 'Museo Egizio di Prova'],
+      [/A folder, or s3:\/\/bucket\/path \[\.vitrine-remote\]: $/, '../store'],
+      [/Write the repository and import 10 objects\? \(y\/n\) \[y\]: $/, 'y'],
+    ];
+    let next = 0;
+    const done = new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code ?? -1));
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString().replace(/\r/g, '');
+      const wanted = answers[next];
+      if (wanted && wanted[0].test(screen)) {
+        next++;
+        child.stdin.write(`${wanted[1]}\n`);
+      }
+    });
+    const code = await done;
+    expect(next, screen).toBe(answers.length);
+    expect(code, screen).toBe(0);
+    const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
+    expect(params).toContain('name: Museo Egizio di Prova');
+    expect(params).toContain('    department: ""');
+    expect(params).toMatch(/vocabulary:\n {4}- Jewellery\n {4}- Pottery\n {4}- Statuary\n/);
+    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../../store');
+    expect(await exists(path.join(root, 'tty', 'store'))).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { serveSite } from '../../pipeline/cli/serve.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+
+/* Issue 11: `vitrine serve` must survive a malformed URL, and a bad or busy port is a user mistake with a plain message. */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-serve-'));
+  await mkdir(workspace(root).site, { recursive: true });
+  await writeFile(path.join(workspace(root).site, 'index.html'), '<h1>Catalogue</h1>');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A raw GET: fetch() would refuse to send a malformed path. */
+function get(port: number, rawPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: rawPath }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('vitrine serve', () => {
+  it('answers 400 to a malformed URL and keeps serving', async () => {
+    const site = await serveSite({ dir: workspace(root).site, port: 0 });
+    try {
+      const port = Number(new URL(site.url).port);
+      expect(await get(port, '/%E0%A4%A')).toBe(400);
+      expect(await get(port, '/')).toBe(200);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('says plainly that a port must be a number (a usage mistake: exit 2)', async () => {
+    const log = memoryLogger();
+    const code = await main(['serve', '--port', 'abc'], { cwd: root, env: {}, stdout: () => {}, log });
+    expect(code).toBe(2);
+    const text = log.lines.map((l) => l.message).join('\n');
+    expect(text).toContain('--port takes a port number from 1 to 65535 (got "abc")');
+    expect(text).not.toContain('did not expect');
+  });
+
+  it('says plainly that the port is taken, and how to choose another (exit 1)', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const log = memoryLogger();
+      const code = await main(['serve', '--port', String(port)], { cwd: root, env: {}, stdout: () => {}, log });
+      expect(code).toBe(1);
+      const text = log.lines.map((l) => l.message).join('\n');
+      expect(text).toContain(`Port ${port} is already in use`);
+      expect(text).toContain('--port');
+      expect(text).not.toContain('did not expect');
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+});

@@ -10,7 +10,7 @@ export async function run({ env = process.env }: { env?: Record<string, string |
   try {
     const settings = readSettings({ get: inputsFromEnv(env) });
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
-    const choice = chooseRunner({ eventName: env.GITHUB_EVENT_NAME ?? '', event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel });
+    const choice = chooseRunner({ eventName: env.GITHUB_EVENT_NAME ?? '', event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     core.setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     core.setOutput(OUTPUTS.trusted, String(choice.trusted));
     core.setOutput(OUTPUTS.reason, choice.reason);

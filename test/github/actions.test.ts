@@ -170,16 +170,15 @@ describe('the choose-runner action (fork guard)', () => {
     }
   });
 
-  it('lets a maintainer approve a reviewed fork with the label, for that labelling only', async () => {
+  it('never trusts a fork on pull_request, even when labelled: that run uses the fork\'s own workflow file', async () => {
     const labeled = asFork(examplePayload('labeled'));
     labeled.label = { name: 'safe to run' };
-    const approved = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
-    expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
-    labeled.label = { name: 'bug' };
-    const other = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
-    expect(other.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    const run = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
+    expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
     const target = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_target', workspace });
     expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    const review = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_review', workspace });
+    expect(review.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
   });
 
   it('rejects a runner list that is not one', async () => {

@@ -19658,28 +19658,45 @@ function messageOf(error2) {
 }
 
 // pipeline/github/runner.ts
+var OWN_CODE = {
+  push: "a push runs code someone with write access pushed to this repository",
+  schedule: "a scheduled run uses the default branch's code",
+  workflow_dispatch: "a run started by hand needs write access and uses this repository's code"
+};
 function chooseRunner({
   eventName,
   event,
   selfHosted,
   hosted = ["ubuntu-latest"],
-  approvalLabel = "safe to run"
+  approvedShas = []
 }) {
   const trusted = (reason) => ({ runsOn: selfHosted, trusted: true, reason });
   const untrusted = (reason) => ({ runsOn: hosted, trusted: false, reason });
-  if (eventName === "pull_request_target") return untrusted("pull_request_target runs with the base repository's rights, so it never runs pull request code on the self-hosted runner");
-  if (eventName !== "pull_request") return trusted(`a ${eventName} event runs code already in the repository`);
-  const payload = event ?? {};
-  const pr = payload.pull_request;
-  const head = pr?.head?.repo?.full_name;
-  const base = pr?.base?.repo?.full_name ?? payload.repository?.full_name;
-  if (!pr || !base) return untrusted("the event has no pull request details, so it is treated as coming from outside");
-  if (head && head.toLowerCase() === base.toLowerCase()) return trusted(`the pull request comes from a branch of ${base}`);
-  const from = head ?? "a deleted fork";
-  if (payload.action === "labeled" && payload.label?.name === approvalLabel) {
-    return trusted(`the pull request comes from ${from}, and a maintainer added the "${approvalLabel}" label after reviewing it`);
+  const own = Object.hasOwn(OWN_CODE, eventName) ? OWN_CODE[eventName] : void 0;
+  if (own) return trusted(own);
+  if (eventName !== "pull_request" && eventName !== "pull_request_target") {
+    return untrusted(`a "${eventName || "unnamed"}" event is not on Vitrine's list of events that may use the self-hosted runner`);
   }
-  return untrusted(`the pull request comes from ${from}, a fork: it runs on a hosted runner without secrets (a maintainer can add the "${approvalLabel}" label to run it on the self-hosted runner)`);
+  const payload = event ?? {};
+  const repository = payload.repository?.full_name;
+  const pr = payload.pull_request;
+  const base = pr?.base?.repo?.full_name;
+  const head = pr?.head?.repo?.full_name;
+  const sha = pr?.head?.sha;
+  if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+  if (!same(base, repository)) return untrusted(`the pull request targets ${base}, not ${repository}`);
+  if (!head) return untrusted("the pull request comes from a deleted fork");
+  if (same(head, base)) return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
+  if (eventName === "pull_request") {
+    return untrusted(`the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, so it only ever runs on a hosted runner without secrets`);
+  }
+  if (approvedShas.some((s) => s.toLowerCase() === sha.toLowerCase())) {
+    return trusted(`the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`);
+  }
+  return untrusted(`the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet (an approval covers one commit: a later push needs a new one)`);
+}
+function same(a, b) {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 // actions/lib/inputs.ts
@@ -19728,7 +19745,7 @@ async function run({ env = process.env } = {}) {
   try {
     const settings = readSettings({ get: inputsFromEnv(env) });
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {};
-    const choice = chooseRunner({ eventName: env.GITHUB_EVENT_NAME ?? "", event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel });
+    const choice = chooseRunner({ eventName: env.GITHUB_EVENT_NAME ?? "", event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     setOutput(OUTPUTS.trusted, String(choice.trusted));
     setOutput(OUTPUTS.reason, choice.reason);

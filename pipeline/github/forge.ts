@@ -29,7 +29,34 @@ export interface Forge {
   updateComment(options: RepoRef & { commentId: number; body: string }): Promise<ForgeComment>;
   /** A commit status: `context` names it, `description` is at most 140 characters. */
   setStatus(options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string }): Promise<void>;
+  /** The statuses set on a commit, newest first (all pages). */
+  listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
+  /** The files a pull request changes (all pages). */
+  listPullRequestFiles(options: RepoRef & { number: number }): Promise<ChangedFile[]>;
+  /** One path at a commit: its kind, and its text when it is a regular file. */
+  readFileAt(options: RepoRef & { path: string; ref: string }): Promise<FileAt>;
+  /** Take a label off an issue or pull request (no error when it is not there). */
+  removeLabel(options: RepoRef & { issue: number; name: string }): Promise<void>;
 }
+
+export interface CommitStatus {
+  context: string;
+  state: CommitState;
+  description: string;
+  /** Login of whoever set it. */
+  creator: string | null;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** added, removed, modified, renamed, copied, changed, unchanged. */
+  status: string;
+  /** The old path of a renamed or copied file. */
+  previousPath: string | null;
+}
+
+/** What a path is at a commit; `text` only for a regular file. */
+export type FileAt = { kind: 'file'; text: string; size: number } | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
 
 /** GitHub's largest comment body; longer reports are cut with a pointer to the full file. */
 export const MAX_COMMENT_LENGTH = 65_536;

@@ -1,6 +1,6 @@
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
-import type { Forge, ForgeComment } from './forge.ts';
+import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment } from './forge.ts';
 
 /*
  * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
@@ -116,17 +116,65 @@ export function githubForge({
     return null;
   }
 
+  /** Every item of a paged list, following the Link header's next page. */
+  async function all<T>(first: string, what: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | URL | null = first;
+    while (next) {
+      const { json, headers } = await request({ method: 'GET', path: next, what });
+      items.push(...(json as T[]));
+      const link = nextLink(headers.get('link'));
+      next = link ? new URL(link, base) : null;
+    }
+    return items;
+  }
+
   return {
     async listComments({ owner, repo, issue }) {
-      const comments: ForgeComment[] = [];
-      let next: string | URL | null = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`;
-      while (next) {
-        const { json, headers } = await request({ method: 'GET', path: next, what: `read the comments of pull request #${issue} in ${owner}/${repo}` });
-        comments.push(...(json as RawComment[]).map(toComment));
-        const link = nextLink(headers.get('link'));
-        next = link ? new URL(link, base) : null;
+      const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, `read the comments of pull request #${issue} in ${owner}/${repo}`);
+      return raw.map(toComment);
+    },
+    async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
+      const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(
+        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+      );
+      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? '', creator: s.creator?.login ?? null }));
+    },
+    async listPullRequestFiles({ owner, repo, number }): Promise<ChangedFile[]> {
+      const raw = await all<{ filename: string; status: string; previous_filename?: string }>(`repos/${seg(owner)}/${seg(repo)}/pulls/${number}/files?per_page=100`, `list the files of pull request #${number} in ${owner}/${repo}`);
+      return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
+    },
+    async readFileAt({ owner, repo, path, ref }): Promise<FileAt> {
+      const what = `read ${path} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
+      const url = `repos/${seg(owner)}/${seg(repo)}/contents/${path.split('/').map(seg).join('/')}?ref=${seg(ref)}`;
+      let json: unknown;
+      try {
+        ({ json } = await request({ method: 'GET', path: url, what }));
+      } catch (error) {
+        if ((error as VitrineError).data?.status === 404) return { kind: 'missing' };
+        throw error;
       }
-      return comments;
+      // A folder answers with a list; anything else with one object that says its type.
+      if (Array.isArray(json)) return { kind: 'dir' };
+      const item = json as { type?: string; encoding?: string; content?: string; size?: number; sha?: string };
+      if (item.type === 'symlink' || item.type === 'submodule') return { kind: item.type };
+      if (item.type !== 'file') return { kind: 'other' };
+      let content = item.content ?? '';
+      // Files over 1 MB come without content: read the blob instead.
+      if (item.encoding !== 'base64' && item.sha) {
+        const blob = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        content = (blob.json as { content?: string }).content ?? '';
+      }
+      const text = Buffer.from(content, 'base64').toString('utf8');
+      return { kind: 'file', text, size: item.size ?? Buffer.byteLength(text) };
+    },
+    async removeLabel({ owner, repo, issue, name }) {
+      try {
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue} in ${owner}/${repo}` });
+      } catch (error) {
+        if ((error as VitrineError).data?.status !== 404) throw error;
+      }
     },
     async createComment({ owner, repo, issue, body }) {
       const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}` });

@@ -181,6 +181,38 @@ describe('the choose-runner action (fork guard)', () => {
     expect(review.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
   });
 
+  it('as the trusted workflow\'s guard, waits for approval, records it on the head commit and hands over the data files', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN });
+    try {
+      const opened = asFork(examplePayload('opened'));
+      const sha = opened.pull_request.head.sha;
+      gh.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
+      gh.contents.set(sha, new Map([['labels.csv', { type: 'file', text: 'id,label\nDM-1,vessel\n' }]]));
+      gh.labels.set(2, ['safe to run']);
+      const inputs = { [RUNNER_INPUTS.token]: TOKEN, [RUNNER_INPUTS.apiUrl]: gh.url };
+      const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-'));
+      const waiting = await runAction({ name: 'choose-runner', inputs, event: opened, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      expect(waiting.stdout).not.toContain('::error');
+      expect(waiting.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+      expect(waiting.outputs[RUNNER_OUTPUTS.dataDir]).toBe('');
+      expect(gh.comments.get(2)![0]!.body).toContain('**Waiting for a maintainer.**');
+      expect(gh.statuses).toEqual([expect.objectContaining({ sha, state: 'pending', context: 'vitrine/gate' })]);
+      const labeled = { ...asFork(examplePayload('labeled')), label: { name: 'safe to run' } };
+      labeled.pull_request.head.sha = sha;
+      const approved = await runAction({ name: 'choose-runner', inputs, event: labeled, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
+      expect(JSON.parse(approved.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['self-hosted', 'gpu']);
+      expect(await readFile(path.join(approved.outputs[RUNNER_OUTPUTS.dataDir]!, 'labels.csv'), 'utf8')).toBe('id,label\nDM-1,vessel\n');
+      expect(gh.statuses.map((s) => s.context)).toEqual(['vitrine/gate', 'vitrine/approval']);
+      // The one guard comment is edited to say the run goes ahead.
+      expect(gh.comments.get(2)).toHaveLength(1);
+      expect(gh.comments.get(2)![0]!.body).toContain('are trained on the museum\'s runner');
+      expect(gh.invalid).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+  });
+
   it('rejects a runner list that is not one', async () => {
     const run = await runAction({ name: 'choose-runner', inputs: { [RUNNER_INPUTS.selfHosted]: '["self-hosted", 3]' }, event: examplePayload('opened'), workspace });
     expect(run.code).toBe(1);

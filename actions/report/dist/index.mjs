@@ -19746,17 +19746,61 @@ function githubForge({
     if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
     return null;
   }
+  async function all(first, what) {
+    const items = [];
+    let next = first;
+    while (next) {
+      const { json: json2, headers } = await request({ method: "GET", path: next, what });
+      items.push(...json2);
+      const link2 = nextLink(headers.get("link"));
+      next = link2 ? new URL(link2, base) : null;
+    }
+    return items;
+  }
   return {
     async listComments({ owner, repo, issue: issue3 }) {
-      const comments = [];
-      let next = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`;
-      while (next) {
-        const { json: json2, headers } = await request({ method: "GET", path: next, what: `read the comments of pull request #${issue3} in ${owner}/${repo}` });
-        comments.push(...json2.map(toComment));
-        const link2 = nextLink(headers.get("link"));
-        next = link2 ? new URL(link2, base) : null;
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
+      return raw.map(toComment);
+    },
+    async listStatuses({ owner, repo, sha }) {
+      const raw = await all(
+        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      );
+      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
+    },
+    async listPullRequestFiles({ owner, repo, number: number4 }) {
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`, `list the files of pull request #${number4} in ${owner}/${repo}`);
+      return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
+    },
+    async readFileAt({ owner, repo, path: path3, ref }) {
+      const what = `read ${path3} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
+      const url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path3.split("/").map(seg).join("/")}?ref=${seg(ref)}`;
+      let json2;
+      try {
+        ({ json: json2 } = await request({ method: "GET", path: url2, what }));
+      } catch (error63) {
+        if (error63.data?.status === 404) return { kind: "missing" };
+        throw error63;
       }
-      return comments;
+      if (Array.isArray(json2)) return { kind: "dir" };
+      const item = json2;
+      if (item.type === "symlink" || item.type === "submodule") return { kind: item.type };
+      if (item.type !== "file") return { kind: "other" };
+      let content = item.content ?? "";
+      if (item.encoding !== "base64" && item.sha) {
+        const blob = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        content = blob.json.content ?? "";
+      }
+      const text2 = Buffer.from(content, "base64").toString("utf8");
+      return { kind: "file", text: text2, size: item.size ?? Buffer.byteLength(text2) };
+    },
+    async removeLabel({ owner, repo, issue: issue3, name }) {
+      try {
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue3} in ${owner}/${repo}` });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
       const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}` });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { messageOf } from '../../pipeline/errors.ts';
-import { ACTIONS_BOT_LOGIN } from '../../pipeline/github/forge.ts';
+import { ACTIONS_BOT_LOGIN, upsertComment } from '../../pipeline/github/forge.ts';
 import { DATA_FILES, GUARD_MARKER, OBJECTS_FILE, guardComment, guardPullRequest, type GuardResult } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
@@ -33,7 +33,7 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       const result = await guardPullRequest({ forge, owner, repo, eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel, approver: ACTIONS_BOT_LOGIN, allowObjects: settings.allowObjects, log });
       choice = result.choice;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed });
+      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
     }
     core.setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     core.setOutput(OUTPUTS.trusted, String(choice.trusted));
@@ -58,7 +58,7 @@ async function writeDataFiles(result: GuardResult, temp: string): Promise<string
 }
 
 /** The guard's comment (created, or edited when a run already left one) and, for a fork kept off the runner, the gate status. */
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed }: {
+async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }: {
   forge: ReturnType<typeof githubForge>;
   owner: string;
   repo: string;
@@ -66,16 +66,20 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
   result: GuardResult;
   settings: ReturnType<typeof readSettings>;
   allowed: readonly string[];
+  log: ReturnType<typeof actionsLogger>;
 }): Promise<void> {
   const pr = event.pull_request!;
   const sha = pr.head!.sha!;
   const number = pr.number!;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
-  const comments = await forge.listComments({ owner, repo, issue: number });
-  const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-  const body = text ?? `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
-  if (ours) await forge.updateComment({ owner, repo, commentId: ours.id, body });
-  else if (text) await forge.createComment({ owner, repo, issue: number, body });
+  if (text) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body: text, log });
+  else {
+    // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
+    const comments = await forge.listComments({ owner, repo, issue: number });
+    const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
+    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
+    if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
+  }
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   // A branch of the repository is checked by its own hosted run; a fork's head gets the gate only from here.
   if (fork && !result.choice.trusted) {

@@ -1,4 +1,5 @@
 import { VitrineError } from '../errors.ts';
+import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment } from './forge.ts';
 
@@ -25,8 +26,7 @@ export interface GitHubForgeOptions {
   maxWaitMs?: number;
 }
 
-/** Thrown after the last attempt; `data` has the method, path and status. */
-export const FORGE_REQUEST_FAILED = 'FORGE_REQUEST_FAILED';
+export { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN };
 
 interface RawComment {
   id: number;
@@ -49,7 +49,12 @@ export function githubForge({
 }: GitHubForgeOptions): Forge {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
 
-  async function request({ method, path, body, what }: { method: string; path: string | URL; body?: unknown; what: string }): Promise<{ json: unknown; headers: Headers }> {
+  /**
+   * One API call, retried on server errors and rate limits. A `once` call (a POST that creates
+   * something) is not repeated after a server error or a lost connection, because GitHub may have
+   * carried it out before failing: it throws FORGE_WRITE_UNCERTAIN and the caller looks first.
+   */
+  async function request({ method, path, body, what, once = false }: { method: string; path: string | URL; body?: unknown; what: string; once?: boolean }): Promise<{ json: unknown; headers: Headers }> {
     const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
     // Pagination links come from the server: never send the token to another host.
     if (url.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`, { url: url.href });
@@ -72,6 +77,7 @@ export function githubForge({
       } catch (error) {
         lastProblem = `the connection failed (${(error as Error).message})`;
         status = null;
+        if (once) throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: null });
         if (attempt < attempts) await wait(backoff(attempt), lastProblem);
         continue;
       }
@@ -84,6 +90,8 @@ export function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        // A rate limit refuses the call before doing it; a server error may come after it was done.
+        if (once && !limited) throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : (retryAfter(response) ?? backoff(attempt));
         if (delay > maxWaitMs) {
@@ -97,6 +105,10 @@ export function githubForge({
       throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url.pathname, status: response.status });
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url.pathname, status });
+  }
+
+  function uncertain({ what, method, url, status, problem, retryAfterMs }: { what: string; method: string; url: URL; status: number | null; problem: string; retryAfterMs: number | null }): VitrineError {
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url.pathname, status, problem, retryAfterMs });
   }
 
   async function wait(ms: number, why: string): Promise<void> {
@@ -177,8 +189,20 @@ export function githubForge({
       }
     },
     async createComment({ owner, repo, issue, body }) {
-      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}` });
+      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}`, once: true });
       return toComment(json as RawComment);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+      } catch (error) {
+        // Already gone (deleted by a person or an earlier try): nothing left to do.
+        if ((error as VitrineError).data?.status !== 404) throw error;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      const ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), 'trying the write again after looking for what the failed one left');
     },
     async updateComment({ owner, repo, commentId, body }) {
       const { json } = await request({ method: 'PATCH', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });

@@ -93,6 +93,17 @@ describe('the report action', () => {
     expect(bad.stdout).toContain('::error::The input "comment-author" is "a b", expected a GitHub login like github-actions[bot] or museum-bot.');
   });
 
+  it('ends with exactly one comment when GitHub stores the post but answers 502, run after run', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    gh.fail({ method: 'POST', path: /comments$/, status: 502, message: 'Bad Gateway', afterStoring: true, times: 3 });
+    for (let run = 0; run < 3; run++) {
+      const result = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+      expect(result.code, result.stdout).toBe(0);
+    }
+    expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(1);
+  });
+
   it('when GitHub keeps failing, the step fails saying what was not posted, and the summary still has the report', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     gh.fail({ method: 'POST', path: /comments$/, status: 502, headers: { 'retry-after': '0' }, times: 99 });

@@ -34,6 +34,8 @@ export interface Failure {
   message?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** The request is carried out, then answered with the failure (GitHub stored the comment, the proxy answered 502). */
+  afterStoring?: boolean;
 }
 
 interface OpenApi {
@@ -144,16 +146,18 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
     }
     const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, body, authorization: req.headers.authorization };
     requests.push(request);
-    const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+    const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { message: 'Bad credentials' });
     const failure = failures.find((f) => (!f.method || f.method === request.method) && (!f.path || f.path.test(url.pathname)));
+    let send = reply;
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      return send(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
+      if (!failure.afterStoring) return reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
+      send = () => reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
     }
     const problems = checkAgainstOpenApi({ method: request.method, path: url.pathname, body });
     if (problems.length > 0) {
@@ -179,6 +183,16 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       if (page < last) links.push(`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(last)}; rel="last"`);
       if (page > 1) links.push(`${pageUrl(1)}; rel="first"`, `${pageUrl(page - 1)}; rel="prev"`);
       return send(200, list.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(c, owner, repo, issue)), links.length ? { link: links.join(', ') } : {});
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && request.method === 'DELETE') {
+      const id = Number(m[3]);
+      for (const [issue, list] of comments) {
+        if (list.some((x) => x.id === id)) {
+          comments.set(issue, list.filter((x) => x.id !== id));
+          return send(204, undefined);
+        }
+      }
+      return send(404, { message: 'Not Found' });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && request.method === 'PATCH') {
       const id = Number(m[3]);

@@ -26992,6 +26992,9 @@ var VitrineError = class extends Error {
     this.data = data;
   }
 };
+function isVitrineError(error63, code) {
+  return error63 instanceof VitrineError && (code === void 0 || error63.code === code);
+}
 function messageOf(error63) {
   if (error63 instanceof Error) return error63.message;
   if (typeof error63 === "string") return error63;
@@ -27003,7 +27006,62 @@ function messageOf(error63) {
 }
 
 // pipeline/github/forge.ts
+var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
+var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
+var MAX_COMMENT_LENGTH = 65536;
 var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+async function upsertComment({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  marker,
+  body,
+  author = ACTIONS_BOT_LOGIN,
+  attempts = 5,
+  log
+}) {
+  const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
+${body}` });
+  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const comments = await forge.listComments({ owner, repo, issue: issue3 });
+  const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
+  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  const ours = mine(comments);
+  if (ours[0]) return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
+    } catch (error63) {
+      if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
+      log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
+      if (stored[0]) return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      if (attempt >= attempts) {
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue3} in ${owner}/${repo} after ${attempts} attempts: ${String(error63.data.problem)}.`, { ...error63.data, attempts });
+      }
+      await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
+    }
+  }
+}
+async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
+  const [oldest, ...stale] = ours;
+  if (stale.length > 0) log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}.`);
+  const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
+  return comment;
+}
+function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
+  if (body.length <= limit) return body;
+  const note = "\n\n\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
+  const room = limit - note.length - 40;
+  const cut = body.lastIndexOf("\n", room);
+  let head = body.slice(0, cut > 0 ? cut : room);
+  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
+  const open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open3; i++) head += "\n\n</details>";
+  return `${head}${note}`;
+}
 
 // pipeline/github/guard.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -47202,7 +47260,6 @@ function guardComment({ result, sha, approvalLabel, allowed }) {
 }
 
 // pipeline/github/rest.ts
-var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
 function githubForge({
   apiUrl,
   token,
@@ -47215,7 +47272,7 @@ function githubForge({
   maxWaitMs = 9e4
 }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({ method, path: path2, body, what }) {
+  async function request({ method, path: path2, body, what, once = false }) {
     const url2 = typeof path2 === "string" ? new URL(path2.replace(/^\//, ""), base) : path2;
     if (url2.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`, { url: url2.href });
     let lastProblem = "";
@@ -47237,6 +47294,7 @@ function githubForge({
       } catch (error63) {
         lastProblem = `the connection failed (${error63.message})`;
         status = null;
+        if (once) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: null });
         if (attempt < attempts) await wait(backoff(attempt), lastProblem);
         continue;
       }
@@ -47249,6 +47307,7 @@ function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        if (once && !limited) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
@@ -47261,6 +47320,9 @@ function githubForge({
       throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url2.pathname, status: response.status });
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
+  }
+  function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url2.pathname, status, problem, retryAfterMs });
   }
   async function wait(ms, why) {
     log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`);
@@ -47333,8 +47395,19 @@ function githubForge({
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}` });
+      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}`, once: true });
       return toComment(json2);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      const ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
     },
     async updateComment({ owner, repo, commentId, body }) {
       const { json: json2 } = await request({ method: "PATCH", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
@@ -47499,7 +47572,7 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       const result = await guardPullRequest({ forge, owner, repo, eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel, approver: ACTIONS_BOT_LOGIN, allowObjects: settings.allowObjects, log });
       choice = result.choice;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os5.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed });
+      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
     }
     setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     setOutput(OUTPUTS.trusted, String(choice.trusted));
@@ -47521,17 +47594,19 @@ async function writeDataFiles(result, temp) {
   }
   return dir;
 }
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed }) {
+async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }) {
   const pr = event.pull_request;
   const sha = pr.head.sha;
   const number4 = pr.number;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
-  const comments = await forge.listComments({ owner, repo, issue: number4 });
-  const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-  const body = text ?? `${GUARD_MARKER}
+  if (text) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text, log });
+  else {
+    const comments = await forge.listComments({ owner, repo, issue: number4 });
+    const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
+    const body = `${GUARD_MARKER}
 Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
-  if (ours) await forge.updateComment({ owner, repo, commentId: ours.id, body });
-  else if (text) await forge.createComment({ owner, repo, issue: number4, body });
+    if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
+  }
   const fork = (pr.head?.repo?.full_name ?? "").toLowerCase() !== (pr.base?.repo?.full_name ?? "").toLowerCase();
   if (fork && !result.choice.trusted) {
     const waiting = result.refused.length === 0 && result.problems.length === 0;

@@ -19661,6 +19661,9 @@ var VitrineError = class extends Error {
     this.data = data;
   }
 };
+function isVitrineError(error63, code2) {
+  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
+}
 function messageOf(error63) {
   if (error63 instanceof Error) return error63.message;
   if (typeof error63 === "string") return error63;
@@ -19671,8 +19674,65 @@ function messageOf(error63) {
   }
 }
 
-// pipeline/github/rest.ts
+// pipeline/github/forge.ts
 var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
+var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
+var MAX_COMMENT_LENGTH = 65536;
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+async function upsertComment({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  marker,
+  body,
+  author = ACTIONS_BOT_LOGIN,
+  attempts = 5,
+  log
+}) {
+  const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
+${body}` });
+  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const comments = await forge.listComments({ owner, repo, issue: issue3 });
+  const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
+  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  const ours = mine(comments);
+  if (ours[0]) return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
+    } catch (error63) {
+      if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
+      log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
+      if (stored[0]) return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      if (attempt >= attempts) {
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue3} in ${owner}/${repo} after ${attempts} attempts: ${String(error63.data.problem)}.`, { ...error63.data, attempts });
+      }
+      await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
+    }
+  }
+}
+async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
+  const [oldest, ...stale] = ours;
+  if (stale.length > 0) log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}.`);
+  const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
+  return comment;
+}
+function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
+  if (body.length <= limit) return body;
+  const note = "\n\n\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
+  const room = limit - note.length - 40;
+  const cut = body.lastIndexOf("\n", room);
+  let head = body.slice(0, cut > 0 ? cut : room);
+  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
+  const open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open3; i++) head += "\n\n</details>";
+  return `${head}${note}`;
+}
+
+// pipeline/github/rest.ts
 function githubForge({
   apiUrl,
   token,
@@ -19685,7 +19745,7 @@ function githubForge({
   maxWaitMs = 9e4
 }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({ method, path: path3, body, what }) {
+  async function request({ method, path: path3, body, what, once = false }) {
     const url2 = typeof path3 === "string" ? new URL(path3.replace(/^\//, ""), base) : path3;
     if (url2.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`, { url: url2.href });
     let lastProblem = "";
@@ -19707,6 +19767,7 @@ function githubForge({
       } catch (error63) {
         lastProblem = `the connection failed (${error63.message})`;
         status = null;
+        if (once) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: null });
         if (attempt < attempts) await wait(backoff(attempt), lastProblem);
         continue;
       }
@@ -19719,6 +19780,7 @@ function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        if (once && !limited) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
@@ -19731,6 +19793,9 @@ function githubForge({
       throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url2.pathname, status: response.status });
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
+  }
+  function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url2.pathname, status, problem, retryAfterMs });
   }
   async function wait(ms, why) {
     log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`);
@@ -19803,8 +19868,19 @@ function githubForge({
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}` });
+      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}`, once: true });
       return toComment(json2);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      const ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
     },
     async updateComment({ owner, repo, commentId, body }) {
       const { json: json2 } = await request({ method: "PATCH", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
@@ -19861,47 +19937,6 @@ function hint(status) {
   if (status === 403) return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
   if (status === 404) return " Check the repository name and that the token can see it.";
   return "";
-}
-
-// pipeline/github/forge.ts
-var MAX_COMMENT_LENGTH = 65536;
-var ACTIONS_BOT_LOGIN = "github-actions[bot]";
-async function upsertComment({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  marker,
-  body,
-  author = ACTIONS_BOT_LOGIN,
-  log
-}) {
-  const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
-${body}` });
-  const comments = await forge.listComments({ owner, repo, issue: issue3 });
-  const marked = comments.filter((c) => c.body.startsWith(marker));
-  const ours = marked.filter((c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase());
-  const others = marked.length - ours.length;
-  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
-  const existing = ours[0];
-  if (existing) {
-    if (ours.length > 1) log.warn(`Pull request #${issue3} has ${ours.length} Vitrine comments by ${author}; updating the oldest (${existing.url}).`);
-    const comment2 = await forge.updateComment({ owner, repo, commentId: existing.id, body: full });
-    return { action: "updated", comment: comment2 };
-  }
-  const comment = await forge.createComment({ owner, repo, issue: issue3, body: full });
-  return { action: "created", comment };
-}
-function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
-  if (body.length <= limit) return body;
-  const note = "\n\n\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
-  const room = limit - note.length - 40;
-  const cut = body.lastIndexOf("\n", room);
-  let head = body.slice(0, cut > 0 ? cut : room);
-  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
-  const open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
-  for (let i = 0; i < open3; i++) head += "\n\n</details>";
-  return `${head}${note}`;
 }
 
 // pipeline/github/publish.ts

@@ -126,15 +126,45 @@ describe('the report action', () => {
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] }, headline: 'Better.', statusContext: 'vitrine/gate' }));
     const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.sha]: 'b'.repeat(40), [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
     expect(run.stdout).not.toContain('::error');
+    expect(run.code).toBe(0);
     const body = gh.comments.get(2)![0]!.body;
     const lines = body.split('\n');
     expect(lines[0]).toBe(MARKER);
-    expect(lines[1]).toBe('✅ **Better.** The promotion gate passes.');
-    expect(body).toContain('> This report was made on a hosted runner for a pull request from a fork.');
+    // A short failure comment naming the problem; nothing the fork wrote, its headline least of all.
+    expect(lines[1]).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown\.\*\* Its report\.json does not have the shape Vitrine writes: /);
+    expect(body).not.toContain('Better');
+    expect(body).not.toContain('maintainers');
     expect(body).not.toMatch(/@(?!\u200b)/);
-    expect(body).not.toMatch(/&#64;|&commat;|<a /);
-    expect(run.stdout).toContain("The fork's report could not be rebuilt from its data");
+    expect(run.stdout).toContain("::warning::The fork's report cannot be shown");
+    expect(run.outputs[REPORT_OUTPUTS.verdict]).toBeUndefined();
     expect(gh.statuses).toEqual([]);
+  });
+
+  it('answers a fork\'s unparseable report.json with a short failure comment instead of crashing', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{"verdict": "better", ');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
+    expect(run.code, run.stdout).toBe(0);
+    const body = gh.comments.get(2)![0]!.body;
+    expect(body).toMatch(/cannot be shown\.\*\* Its report\.json is not valid JSON/);
+    expect(body).not.toContain('Better');
+    expect(body.length).toBeLessThan(1500);
+  });
+
+  it('says which file is broken when a trusted run\'s report.json does not parse', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-broken-'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), 'report\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*report\.json is not valid JSON/);
   });
 
   it('rejects a bad input by name, value and expected form before calling GitHub', async () => {

@@ -19948,7 +19948,7 @@ async function publishReport({
   sha,
   markdown,
   gatePassed,
-  headline,
+  headline: headline2,
   marker,
   context,
   targetUrl,
@@ -19969,7 +19969,7 @@ async function publishReport({
   if (sha) {
     const state = gatePassed ? "success" : "failure";
     try {
-      await forge.setStatus({ owner, repo, sha, state, context, description: headline, targetUrl });
+      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl });
       result.status = state;
     } catch (error63) {
       failures.push(messageOf(error63));
@@ -39832,6 +39832,9 @@ var VERDICT_WORDS = {
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet"
 };
+function headline(report) {
+  return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
+}
 function baselineScopeNote({ baseline, n, who, candidate }) {
   const excluded = baseline.excluded ?? 0;
   const Who = `${who[0]?.toUpperCase() ?? ""}${who.slice(1)}`;
@@ -40197,30 +40200,49 @@ var reportSchema = external_exports.object({
   })
 });
 function forkReport({
-  markdown,
   reportJson,
   metricsJson,
   runUrlPrefix,
   maxLabelChanges = 50
 }) {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null };
-  return { markdown: withNote(cleanForkMarkdown(markdown)), rebuilt: false, reason: rebuilt.reason };
+  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
+}
+function failureComment(reason) {
+  return `\u26A0\uFE0F **The report of this fork's run cannot be shown.** ${cleanForkMarkdown(reason.replace(/[\r\n]+/g, " ").replace(/[`<>]/g, ""))}
+
+${NOTE_FAILED}`;
+}
+var NOTE_FAILED = "The files of the fork's run do not hold a report Vitrine can read, so nothing from them is posted. A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
+function zodProblems(error63) {
+  return error63.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ");
 }
 function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
-  if (reportJson === null || metricsJson === null) return { markdown: null, reason: `${reportJson === null ? "report.json" : "metrics.json"} is missing` };
-  let report;
-  let metrics;
-  try {
-    report = reportSchema.parse(JSON.parse(reportJson));
-    metrics = metricsSchema.parse(JSON.parse(metricsJson));
-  } catch (error63) {
-    return { markdown: null, reason: `the fork's report.json or metrics.json is not in the shape Vitrine writes (${error63.message.slice(0, 300)})` };
+  const fail = (reason) => ({ markdown: null, report: null, reason });
+  const files = [["report.json", reportJson, reportSchema], ["evaluate/metrics.json", metricsJson, metricsSchema]];
+  const valid = [];
+  for (const [name, text2, schema] of files) {
+    if (text2 === null) return fail(`Its ${name} is missing from the run's files.`);
+    let json2;
+    try {
+      json2 = JSON.parse(text2);
+    } catch (error63) {
+      return fail(`Its ${name} is not valid JSON (${error63.message.slice(0, 120)}).`);
+    }
+    const result = schema.safeParse(json2);
+    if (!result.success) return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
+    valid.push(result.data);
   }
-  if (metrics.confusion.length !== metrics.labels.length) return { markdown: null, reason: "metrics.json's confusion matrix does not match its labels" };
+  const reportResult = { data: valid[0] };
+  const metricsResult = { data: valid[1] };
+  const report = reportResult.data;
+  const metrics = metricsResult.data;
+  if (metrics.confusion.length !== metrics.labels.length) return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
   const trusted = {
     ...report,
-    headline: "",
+    // Never the fork's own words: the headline is said again from the validated verdict and gate.
+    headline: headline(report),
     labels: {
       ...report.labels,
       // Links and images the fork chose could point anywhere: not shown.
@@ -40237,7 +40259,7 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
     collectionName: report.collectionName ?? "the collection",
     maxLabelChanges
   });
-  return { markdown, reason: "" };
+  return { markdown, report: trusted, reason: "" };
 }
 function ownRun(url2, prefix) {
   if (!url2 || !prefix || !url2.startsWith(prefix)) return null;
@@ -40337,20 +40359,25 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
-    const written = await readReportFile(settings.reportDir, "report.md");
-    const reportText = await readReportFile(settings.reportDir, "report.json");
-    let markdown = written;
+    let markdown;
+    let report;
     if (settings.fromFork) {
+      const reportText = await readFile(path2.join(settings.reportDir, "report.json"), "utf8").catch(() => null);
       const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(() => null);
       const server = env.GITHUB_SERVER_URL || "https://github.com";
-      const fork = forkReport({ markdown: written, reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
-      if (!fork.rebuilt) log.warn(`The fork's report could not be rebuilt from its data (${fork.reason}); its report.md is posted with every mention, reference and HTML tag but a few removed.`);
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
+      report = fork.report;
+    } else {
+      markdown = await readReportFile(settings.reportDir, "report.md");
+      report = parseReport(await readReportFile(settings.reportDir, "report.json"), path2.join(settings.reportDir, "report.json"));
     }
-    const report = JSON.parse(reportText);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
-    setOutput(OUTPUTS.verdict, report.verdict);
-    setOutput(OUTPUTS.gate, report.gate.passed ? "pass" : "fail");
+    if (report) {
+      setOutput(OUTPUTS.verdict, report.verdict);
+      setOutput(OUTPUTS.gate, report.gate.passed ? "pass" : "fail");
+    }
     setSecret(settings.token);
     const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
     const result = await publishReport({
@@ -40359,12 +40386,12 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
       // A fork's report.json could claim anything: its gate does not become a status.
-      sha: settings.status && !settings.fromFork ? settings.sha : null,
+      sha: settings.status && !settings.fromFork && report ? settings.sha : null,
       markdown,
-      gatePassed: report.gate.passed,
-      headline: report.headline,
+      gatePassed: report?.gate.passed ?? false,
+      headline: report?.headline ?? "",
       marker: REPORT_MARKER,
-      context: settings.statusContext || report.statusContext || "vitrine/gate",
+      context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       author: settings.commentAuthor,
       log
@@ -40375,9 +40402,16 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       setOutput(OUTPUTS.commentUrl, result.comment.url);
       setOutput(OUTPUTS.commentAction, result.comment.action);
     }
-    if (settings.failOnGate && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
+    if (settings.failOnGate && report && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
   } catch (error63) {
     setFailed(messageOf(error63));
+  }
+}
+function parseReport(text2, file2) {
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new VitrineError("REPORT_INVALID", `${file2} is not valid JSON (${error63.message}): run the report stage again (npx vitrine run report --force).`, { file: file2 });
   }
 }
 async function readReportFile(dir, name) {

@@ -58,6 +58,7 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       context: settings.statusContext || report?.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
       author: settings.commentAuthor,
+      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log,
     });
     if (settings.comment && settings.pullRequest === null) log.info('This run is not for a pull request, so no comment was posted.');

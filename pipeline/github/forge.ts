@@ -38,6 +38,8 @@ export interface Forge {
   pause(options: { attempt: number; afterMs: number | null }): Promise<void>;
   /** A commit status: `context` names it, `description` is at most 140 characters. */
   setStatus(options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string }): Promise<void>;
+  /** A completed check run on a commit: the verdict as its title, the gate as its conclusion. */
+  createCheckRun(options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string }): Promise<void>;
   /** The statuses set on a commit, newest first (all pages). */
   listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
   /** The files a pull request changes (all pages). */

@@ -146,6 +146,15 @@ export function githubForge({
       const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, `read the comments of pull request #${issue} in ${owner}/${repo}`);
       return raw.map(toComment);
     },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary, detailsUrl }) {
+      await request({
+        method: 'POST',
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: { name, head_sha: sha, status: 'completed', conclusion, output: { title: title.slice(0, 255), summary: summary.slice(0, 65_000) }, ...(detailsUrl ? { details_url: detailsUrl } : {}) },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+      });
+    },
     async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
       const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,

@@ -69,9 +69,20 @@ describe('the report action', () => {
     expect(writes).toEqual([
       'POST /repos/Codertocat/Hello-World/issues/2/comments',
       `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+      'POST /repos/Codertocat/Hello-World/check-runs',
       `PATCH /repos/Codertocat/Hello-World/issues/comments/${first.outputs[REPORT_OUTPUTS.commentId]}`,
       `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+      'POST /repos/Codertocat/Hello-World/check-runs',
     ]);
+    // The check run carries the verdict next to the status, on the same commit.
+    expect(gh.checkRuns[0]).toMatchObject({
+      name: 'Vitrine model report',
+      head_sha: event.pull_request.head.sha,
+      conclusion: 'success',
+      details_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
+      output: { title: 'Better: this change makes the model better. The promotion gate passes.' },
+    });
+    expect(gh.checkRuns[0]!.output!.summary).toContain(`[the report on pull request #2](${first.outputs[REPORT_OUTPUTS.commentUrl]})`);
     expect(gh.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(gh.invalid).toEqual([]);
     // The token is registered as a secret (the runner masks it) and otherwise never reaches the log.
@@ -112,8 +123,9 @@ describe('the report action', () => {
     expect(run.stdout).toMatch(/::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/);
     expect(run.summary).toContain('Better: this change makes the model better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
-    // The status still went through.
+    // The status and the check run still went through.
     expect(gh.statuses).toHaveLength(1);
+    expect(gh.checkRuns).toHaveLength(1);
   });
 
   it('posts a fork\'s downloaded report with a note, no mentions and no gate status', async () => {
@@ -138,6 +150,7 @@ describe('the report action', () => {
     expect(run.stdout).toContain("::warning::The fork's report cannot be shown");
     expect(run.outputs[REPORT_OUTPUTS.verdict]).toBeUndefined();
     expect(gh.statuses).toEqual([]);
+    expect(gh.checkRuns).toEqual([]);
   });
 
   it('answers a fork\'s unparseable report.json with a short failure comment instead of crashing', async () => {

@@ -98,7 +98,7 @@ export interface FakeGitHub {
   contents: Map<string, Map<string, Entry>>;
   /** Labels on each issue or pull request. */
   labels: Map<number, string[]>;
-  checkRuns: { name: string; head_sha: string; status?: string; conclusion?: string; output?: { title: string; summary: string } }[];
+  checkRuns: { name: string; head_sha: string; status?: string; conclusion?: string; details_url?: string; output?: { title: string; summary: string } }[];
   /** Queue failures for the next matching requests. */
   fail(failure: Failure): void;
   /** Seed a comment on an issue (as another user or the bot). */

@@ -106,13 +106,101 @@ describe('workflow files', () => {
         expect(job.permissions, `${file} ${name}`).toBeTypeOf('object');
         for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
           // Only what the steps need: writes are listed here with their reason (pages: read is configure-pages).
-          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
+          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], checks: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
           expect(allowed[scope], `${file} ${name}: unexpected permission ${scope}`).toContain(level);
         }
       }
     }
     const data = (await workflows()).find((w) => w.file === 'pull-request-data.yml')!.yaml;
     expect(data.jobs.guard!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
+  });
+});
+
+/** Third-party actions by the commit each version tag points to (read from the actions' own repositories). */
+const PINNED: Record<string, { sha: string; version: string }> = {
+  'actions/checkout': { sha: '11d5960a326750d5838078e36cf38b85af677262', version: 'v4.4.0' },
+  'actions/upload-artifact': { sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
+  'actions/download-artifact': { sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
+  'actions/configure-pages': { sha: '983d7736d9b0ae728b81ab479565c72886d7745b', version: 'v5.0.0' },
+  'actions/upload-pages-artifact': { sha: '56afc609e74202658d3ffba0e8f6dda462b719fa', version: 'v3.0.1' },
+  'actions/deploy-pages': { sha: 'd6db90164ac5ed86f2b6aed7e0febac5b3c0c03e', version: 'v4.0.5' },
+  'actions/setup-node': { sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
+  'actions/cache': { sha: '0057852bfaa89a56745cba8c7296529d2fc39830', version: 'v4.3.0' },
+};
+
+describe('hardening', () => {
+  async function files(): Promise<{ where: string; text: string }[]> {
+    const out = (await workflows()).map((w) => ({ where: w.file, text: w.text }));
+    for (const name of await readdir(path.join(ROOT, 'actions'))) {
+      const text = await readFile(path.join(ROOT, 'actions', name, 'action.yml'), 'utf8').catch(() => null);
+      if (text) out.push({ where: `actions/${name}`, text });
+    }
+    return out;
+  }
+
+  it('pins every third-party action by full commit hash, with its version in a comment', async () => {
+    let pinned = 0;
+    for (const { where, text } of await files()) {
+      for (const line of text.split('\n')) {
+        const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!m || m[1]!.startsWith('./')) continue;
+        const [, ref] = m;
+        const at = /^([\w.-]+\/[\w.-]+)(\/[\w./-]+)?@([0-9a-f]{40})$/.exec(ref!);
+        expect(at, `${where}: ${line.trim()} is not pinned by a full commit hash`).not.toBeNull();
+        const known = PINNED[at![1]!];
+        expect(known, `${where}: ${at![1]} is not in the table of checked pins`).toBeDefined();
+        expect(at![3], `${where}: ${line.trim()}`).toBe(known!.sha);
+        expect(m[2]!.trim(), `${where}: ${line.trim()}`).toBe(`# ${known!.version}`);
+        pinned++;
+      }
+    }
+    expect(pinned).toBeGreaterThan(15);
+  });
+
+  it('lets every job that sets the gate status also create its check run', async () => {
+    let jobs = 0;
+    for (const { file, yaml } of await workflows()) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        const report = (job.steps ?? []).find((s) => s.uses === './actions/report');
+        if (!report || report.with?.status === 'false') continue;
+        expect((job.permissions as Record<string, string>).checks, `${file} ${name}`).toBe('write');
+        jobs++;
+      }
+    }
+    expect(jobs).toBe(3);
+  });
+
+  it('leaves no token in .git/config: every checkout sets persist-credentials: false', async () => {
+    let checkouts = 0;
+    for (const { file, yaml } of await workflows()) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('actions/checkout@')) continue;
+          expect(step.with?.['persist-credentials'], `${file} ${name}`).toBe(false);
+          checkouts++;
+        }
+      }
+    }
+    expect(checkouts).toBeGreaterThanOrEqual(7);
+  });
+
+  it('gives the report stage the Pages address, so the comment can show thumbnails', async () => {
+    for (const file of ['pull-request.yml', 'pull-request-data.yml']) {
+      const { yaml } = (await workflows()).find((w) => w.file === file)!;
+      const steps = yaml.jobs.pipeline!.steps! as (Step & { id?: string; 'continue-on-error'?: boolean })[];
+      const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
+      const pipeline = steps.findIndex((s) => s.uses === './actions/pipeline');
+      expect(pages, file).toBeGreaterThanOrEqual(0);
+      expect(steps[pages]!.id).toBe('pages');
+      // A repository without Pages yet still gets its report (the comment says the catalogue is not published).
+      expect(steps[pages]!['continue-on-error']).toBe(true);
+      expect(pipeline).toBeGreaterThan(pages);
+      expect(steps[pipeline]!.with?.['catalogue-url'], file).toBe('${{ steps.pages.outputs.base_url }}');
+      expect((yaml.jobs.pipeline!.permissions as Record<string, string>).pages).toBe('read');
+      expect((yaml.jobs.pipeline!.permissions as Record<string, string>).checks).toBe('write');
+    }
+    const env = (await action('pipeline')).runs.steps!.find((s) => s.run?.includes('node "$VITRINE" run'))!.env!;
+    expect(env.VITRINE_CATALOGUE_URL).toBe('${{ inputs.catalogue-url }}');
   });
 });
 
@@ -200,7 +288,7 @@ describe('the merge and scheduled workflows', () => {
   it('tell the catalogue build the base path GitHub Pages serves it under', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === 'main.yml')!;
     const steps = yaml.jobs.promote!.steps!;
-    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
     const catalogue = steps.findIndex((s) => s.uses === './actions/catalogue');
     expect(pages).toBeGreaterThanOrEqual(0);
     expect((steps[pages] as Step & { id?: string }).id).toBe('pages');
@@ -241,7 +329,7 @@ describe('the rollback workflow', () => {
     expect(runs).not.toMatch(/\$\{\{/);
     // The catalogue is built for the path GitHub Pages serves it under.
     const steps = yaml.jobs.rollback!.steps!;
-    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
     const build = steps.findIndex((s) => s.run?.includes('run catalogue'));
     expect(pages).toBeGreaterThanOrEqual(0);
     expect((steps[pages] as Step & { id?: string }).id).toBe('pages');

@@ -47354,6 +47354,15 @@ function githubForge({
       const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
       return raw.map(toComment);
     },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
+      await request({
+        method: "POST",
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: { name, head_sha: sha, status: "completed", conclusion, output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) }, ...detailsUrl ? { details_url: detailsUrl } : {} },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      });
+    },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,

@@ -19827,6 +19827,15 @@ function githubForge({
       const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
       return raw.map(toComment);
     },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
+      await request({
+        method: "POST",
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: { name, head_sha: sha, status: "completed", conclusion, output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) }, ...detailsUrl ? { details_url: detailsUrl } : {} },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      });
+    },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
@@ -19953,9 +19962,10 @@ async function publishReport({
   context,
   targetUrl,
   author,
+  checkName = null,
   log
 }) {
-  const result = { comment: null, status: null };
+  const result = { comment: null, status: null, checkRun: false };
   const failures = [];
   if (issue3 !== null) {
     try {
@@ -19973,6 +19983,17 @@ async function publishReport({
       result.status = state;
     } catch (error63) {
       failures.push(messageOf(error63));
+    }
+    if (checkName) {
+      const where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
+      try {
+        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion: gatePassed ? "success" : "failure", title: headline2, summary: `${headline2}
+
+The scores, the label changes and the gate's checks are in ${where}.`, detailsUrl: targetUrl });
+        result.checkRun = true;
+      } catch (error63) {
+        failures.push(messageOf(error63));
+      }
     }
   }
   if (failures.length > 0) {
@@ -40306,7 +40327,9 @@ var INPUTS = {
   failOnGate: "fail-on-gate",
   apiUrl: "api-url",
   fromFork: "from-fork",
-  commentAuthor: "comment-author"
+  commentAuthor: "comment-author",
+  checkRun: "check-run",
+  checkName: "check-name"
 };
 var OUTPUTS = {
   commentId: "comment-id",
@@ -40344,6 +40367,8 @@ function readSettings({ get, env, event }) {
     apiUrl,
     fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
     commentAuthor: loginInput(get),
+    checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
+    checkName: stringInput({ get, name: INPUTS.checkName, fallback: "Vitrine model report" }),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
 }
@@ -40394,6 +40419,7 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       author: settings.commentAuthor,
+      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log
     });
     if (settings.comment && settings.pullRequest === null) log.info("This run is not for a pull request, so no comment was posted.");

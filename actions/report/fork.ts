@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderMarkdown } from '../../pipeline/report/render.ts';
+import { headline, renderMarkdown } from '../../pipeline/report/render.ts';
 import type { ReportJson } from '../../pipeline/report/types.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 
@@ -7,9 +7,8 @@ import type { Metrics } from '../../pipeline/types.ts';
  * A fork's report files were written by the fork's code, so none of their text is trusted. When
  * report.json and metrics.json have the shapes Vitrine writes, the comment is rendered again here by
  * the same renderer (which escapes every value) from the numbers and words in them; report.md is not
- * used. When they do not, the fork's report.md is cleaned: every mention or issue reference is
- * broken (also when written as a character reference) and every HTML tag but a few harmless ones
- * is removed.
+ * used. When they do not, a short failure comment names the problem and nothing of the fork's is
+ * posted: its own headline would otherwise speak for the bot.
  */
 
 const NOTE =
@@ -86,42 +85,66 @@ const reportSchema = z.object({
   }),
 });
 
-/** The fork's comment: rebuilt from its validated report.json and metrics.json, else its report.md cleaned. */
+/**
+ * The fork's comment: rebuilt from its validated report.json and metrics.json; when they do not
+ * validate, a short failure comment that names the problem (nothing the fork wrote is posted).
+ */
 export function forkReport({
-  markdown,
   reportJson,
   metricsJson,
   runUrlPrefix,
   maxLabelChanges = 50,
 }: {
-  /** The fork's report.md. */
-  markdown: string;
   /** The fork's report.json and metrics.json as text (null: missing). */
   reportJson: string | null;
   metricsJson: string | null;
   /** A run link is kept only when it starts with this (the repository's own runs page); else dropped. */
   runUrlPrefix?: string;
   maxLabelChanges?: number;
-}): { markdown: string; rebuilt: boolean; reason: string | null } {
+}): { markdown: string; rebuilt: boolean; reason: string | null; report: ReportJson | null } {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null };
-  return { markdown: withNote(cleanForkMarkdown(markdown)), rebuilt: false, reason: rebuilt.reason };
+  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 
-function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { reportJson: string | null; metricsJson: string | null; runUrlPrefix?: string; maxLabelChanges: number }): { markdown: string | null; reason: string } {
-  if (reportJson === null || metricsJson === null) return { markdown: null, reason: `${reportJson === null ? 'report.json' : 'metrics.json'} is missing` };
-  let report: z.infer<typeof reportSchema>;
-  let metrics: z.infer<typeof metricsSchema>;
-  try {
-    report = reportSchema.parse(JSON.parse(reportJson));
-    metrics = metricsSchema.parse(JSON.parse(metricsJson));
-  } catch (error) {
-    return { markdown: null, reason: `the fork's report.json or metrics.json is not in the shape Vitrine writes (${(error as Error).message.slice(0, 300)})` };
+/** What the bot says when a fork's report cannot be shown: the problem, in its own words only. */
+function failureComment(reason: string): string {
+  return `⚠️ **The report of this fork's run cannot be shown.** ${cleanForkMarkdown(reason.replace(/[\r\n]+/g, ' ').replace(/[`<>]/g, ''))}\n\n${NOTE_FAILED}`;
+}
+
+const NOTE_FAILED =
+  "The files of the fork's run do not hold a report Vitrine can read, so nothing from them is posted. A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
+
+function zodProblems(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+}
+
+function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { reportJson: string | null; metricsJson: string | null; runUrlPrefix?: string; maxLabelChanges: number }): { markdown: string; report: ReportJson; reason: '' } | { markdown: null; report: null; reason: string } {
+  const fail = (reason: string) => ({ markdown: null, report: null, reason });
+  // report.json first: it is what the comment is about; then the scores it is drawn with.
+  const files = [['report.json', reportJson, reportSchema], ['evaluate/metrics.json', metricsJson, metricsSchema]] as const;
+  const valid: unknown[] = [];
+  for (const [name, text, schema] of files) {
+    if (text === null) return fail(`Its ${name} is missing from the run's files.`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return fail(`Its ${name} is not valid JSON (${(error as Error).message.slice(0, 120)}).`);
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
+    valid.push(result.data);
   }
-  if (metrics.confusion.length !== metrics.labels.length) return { markdown: null, reason: "metrics.json's confusion matrix does not match its labels" };
+  const reportResult = { data: valid[0] as z.infer<typeof reportSchema> };
+  const metricsResult = { data: valid[1] as z.infer<typeof metricsSchema> };
+  const report = reportResult.data;
+  const metrics = metricsResult.data;
+  if (metrics.confusion.length !== metrics.labels.length) return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
   const trusted: ReportJson = {
     ...report,
-    headline: '',
+    // Never the fork's own words: the headline is said again from the validated verdict and gate.
+    headline: headline(report),
     labels: {
       ...report.labels,
       // Links and images the fork chose could point anywhere: not shown.
@@ -138,7 +161,7 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { r
     collectionName: report.collectionName ?? 'the collection',
     maxLabelChanges,
   });
-  return { markdown, reason: '' };
+  return { markdown, report: trusted, reason: '' };
 }
 
 /** The fork's run link only when it is a run of this repository (`<prefix><id>[/attempts/<n>]`). */

@@ -11,7 +11,6 @@ import { actionsLogger } from '../lib/logger.ts';
 import { forkReport } from './fork.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
 
-
 /**
  * The report action: put `.vitrine/report/report.md` in the job summary, then on the pull request
  * (one comment, edited in place) and set the gate's commit status. The summary is written first so
@@ -22,21 +21,27 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
-    const written = await readReportFile(settings.reportDir, 'report.md');
-    const reportText = await readReportFile(settings.reportDir, 'report.json');
-    let markdown = written;
+    let markdown: string;
+    let report: ReportJson | null;
     if (settings.fromFork) {
-      // The artifact holds report/ and evaluate/metrics.json side by side.
+      // The fork's report.md is never read: its text is the fork's, not ours.
+      // The artifact holds report/ and evaluate/metrics.json side by side; either may be missing or broken.
+      const reportText = await readFile(path.join(settings.reportDir, 'report.json'), 'utf8').catch(() => null);
       const metricsText = await readFile(path.join(settings.reportDir, '..', 'evaluate', 'metrics.json'), 'utf8').catch(() => null);
       const server = env.GITHUB_SERVER_URL || 'https://github.com';
-      const fork = forkReport({ markdown: written, reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
-      if (!fork.rebuilt) log.warn(`The fork's report could not be rebuilt from its data (${fork.reason}); its report.md is posted with every mention, reference and HTML tag but a few removed.`);
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
+      report = fork.report;
+    } else {
+      markdown = await readReportFile(settings.reportDir, 'report.md');
+      report = parseReport(await readReportFile(settings.reportDir, 'report.json'), path.join(settings.reportDir, 'report.json'));
     }
-    const report = JSON.parse(reportText) as ReportJson;
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
-    core.setOutput(OUTPUTS.verdict, report.verdict);
-    core.setOutput(OUTPUTS.gate, report.gate.passed ? 'pass' : 'fail');
+    if (report) {
+      core.setOutput(OUTPUTS.verdict, report.verdict);
+      core.setOutput(OUTPUTS.gate, report.gate.passed ? 'pass' : 'fail');
+    }
     core.setSecret(settings.token);
     const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
     const result = await publishReport({
@@ -45,14 +50,15 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
       // A fork's report.json could claim anything: its gate does not become a status.
-      sha: settings.status && !settings.fromFork ? settings.sha : null,
+      sha: settings.status && !settings.fromFork && report ? settings.sha : null,
       markdown,
-      gatePassed: report.gate.passed,
-      headline: report.headline,
+      gatePassed: report?.gate.passed ?? false,
+      headline: report?.headline ?? '',
       marker: REPORT_MARKER,
-      context: settings.statusContext || report.statusContext || 'vitrine/gate',
+      context: settings.statusContext || report?.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
       author: settings.commentAuthor,
+      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log,
     });
     if (settings.comment && settings.pullRequest === null) log.info('This run is not for a pull request, so no comment was posted.');
@@ -61,9 +67,18 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       core.setOutput(OUTPUTS.commentUrl, result.comment.url);
       core.setOutput(OUTPUTS.commentAction, result.comment.action);
     }
-    if (settings.failOnGate && !report.gate.passed) core.setFailed(`${report.headline} (fail-on-gate is on)`);
+    if (settings.failOnGate && report && !report.gate.passed) core.setFailed(`${report.headline} (fail-on-gate is on)`);
   } catch (error) {
     core.setFailed(messageOf(error));
+  }
+}
+
+/** report.json of this repository's own run; a broken file is named rather than crashing the step. */
+function parseReport(text: string, file: string): ReportJson {
+  try {
+    return JSON.parse(text) as ReportJson;
+  } catch (error) {
+    throw new VitrineError('REPORT_INVALID', `${file} is not valid JSON (${(error as Error).message}): run the report stage again (npx vitrine run report --force).`, { file });
   }
 }
 

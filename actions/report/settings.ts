@@ -14,6 +14,8 @@ export const INPUTS = {
   apiUrl: 'api-url',
   fromFork: 'from-fork',
   commentAuthor: 'comment-author',
+  checkRun: 'check-run',
+  checkName: 'check-name',
 } as const;
 
 export const OUTPUTS = {
@@ -52,6 +54,9 @@ export interface ReportSettings {
   runUrl: string | null;
   /** Login the token posts as; only a marked comment by this login is edited. */
   commentAuthor: string;
+  /** Create a check run with the verdict next to the status (needs "checks: write"). */
+  checkRun: boolean;
+  checkName: string;
 }
 
 interface EventPayload {
@@ -89,6 +94,8 @@ export function readSettings({ get, env, event }: { get: GetInput; env: Record<s
     apiUrl,
     fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
     commentAuthor: loginInput(get),
+    checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
+    checkName: stringInput({ get, name: INPUTS.checkName, fallback: 'Vitrine model report' }),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,
   };
 }

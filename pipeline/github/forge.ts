@@ -1,3 +1,4 @@
+import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -5,6 +6,11 @@ import type { Logger } from '../log.ts';
  * request, and a commit status for the gate. The job summary is the action's business, not the
  * forge's. Tests pass a driver pointed at a REST server on 127.0.0.1.
  */
+
+/** Thrown after the last attempt; `data` has the method, path and status. */
+export const FORGE_REQUEST_FAILED = 'FORGE_REQUEST_FAILED';
+/** A write that creates something failed in a way that leaves open whether GitHub carried it out. */
+export const FORGE_WRITE_UNCERTAIN = 'FORGE_WRITE_UNCERTAIN';
 
 /** Which repository: `owner/name`. */
 export interface RepoRef {
@@ -27,9 +33,41 @@ export interface Forge {
   listComments(options: RepoRef & { issue: number }): Promise<ForgeComment[]>;
   createComment(options: RepoRef & { issue: number; body: string }): Promise<ForgeComment>;
   updateComment(options: RepoRef & { commentId: number; body: string }): Promise<ForgeComment>;
+  deleteComment(options: RepoRef & { commentId: number }): Promise<void>;
+  /** Wait before trying again a write that failed uncertainly (backoff, or the server's Retry-After). */
+  pause(options: { attempt: number; afterMs: number | null }): Promise<void>;
   /** A commit status: `context` names it, `description` is at most 140 characters. */
   setStatus(options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string }): Promise<void>;
+  /** A completed check run on a commit: the verdict as its title, the gate as its conclusion. */
+  createCheckRun(options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string }): Promise<void>;
+  /** The statuses set on a commit, newest first (all pages). */
+  listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
+  /** The files a pull request changes (all pages). */
+  listPullRequestFiles(options: RepoRef & { number: number }): Promise<ChangedFile[]>;
+  /** One path at a commit: its kind, and its text when it is a regular file. */
+  readFileAt(options: RepoRef & { path: string; ref: string }): Promise<FileAt>;
+  /** Take a label off an issue or pull request (no error when it is not there). */
+  removeLabel(options: RepoRef & { issue: number; name: string }): Promise<void>;
 }
+
+export interface CommitStatus {
+  context: string;
+  state: CommitState;
+  description: string;
+  /** Login of whoever set it. */
+  creator: string | null;
+}
+
+export interface ChangedFile {
+  path: string;
+  /** added, removed, modified, renamed, copied, changed, unchanged. */
+  status: string;
+  /** The old path of a renamed or copied file. */
+  previousPath: string | null;
+}
+
+/** What a path is at a commit; `text` only for a regular file. */
+export type FileAt = { kind: 'file'; text: string; size: number } | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
 
 /** GitHub's largest comment body; longer reports are cut with a pointer to the full file. */
 export const MAX_COMMENT_LENGTH = 65_536;
@@ -42,7 +80,8 @@ export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
  * left it (searching every page), otherwise create it. Only a marked comment written by `author`
  * (the identity the token posts as) is ever edited: anyone can write the marker into a comment of
  * their own, and the bot must not put the report under their name or their words under its run.
- * When several of ours carry the marker (a race between two runs), the oldest is edited.
+ * When several of ours carry the marker (a race between two runs, or a post GitHub stored but
+ * answered with an error), the oldest is edited and the stale copies are deleted.
  */
 export async function upsertComment({
   forge,
@@ -52,6 +91,7 @@ export async function upsertComment({
   marker,
   body,
   author = ACTIONS_BOT_LOGIN,
+  attempts = 5,
   log,
 }: RepoRef & {
   forge: Forge;
@@ -60,23 +100,43 @@ export async function upsertComment({
   body: string;
   /** Login of the identity that posts (default the Actions token's bot); compared without case, as GitHub does. */
   author?: string;
+  /** Tries to create the comment, the first included. */
+  attempts?: number;
   log: Logger;
 }): Promise<{ action: 'created' | 'updated'; comment: ForgeComment }> {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}\n${body}` });
-  const comments = await forge.listComments({ owner, repo, issue });
   // The marker opens the body; a person quoting the comment would put "> " in front of it.
-  const marked = comments.filter((c) => c.body.startsWith(marker));
-  const ours = marked.filter((c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase());
-  const others = marked.length - ours.length;
+  const mine = (comments: ForgeComment[]) => comments.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const comments = await forge.listComments({ owner, repo, issue });
+  const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
   if (others > 0) log.warn(`Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`);
-  const existing = ours[0];
-  if (existing) {
-    if (ours.length > 1) log.warn(`Pull request #${issue} has ${ours.length} Vitrine comments by ${author}; updating the oldest (${existing.url}).`);
-    const comment = await forge.updateComment({ owner, repo, commentId: existing.id, body: full });
-    return { action: 'updated', comment };
+  const ours = mine(comments);
+  if (ours[0]) return { action: 'updated', comment: await keepOne({ forge, owner, repo, issue, ours, body: full, log }) };
+  // Creating is the one write that cannot simply be repeated: GitHub may have stored a comment and
+  // still answered with an error. So after such a failure, look again and adopt what is there.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { action: 'created', comment: await forge.createComment({ owner, repo, issue, body: full }) };
+    } catch (error) {
+      if (!isVitrineError(error, FORGE_WRITE_UNCERTAIN)) throw error;
+      log.warn(`${error.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      const stored = mine(await forge.listComments({ owner, repo, issue }));
+      if (stored[0]) return { action: 'created', comment: await keepOne({ forge, owner, repo, issue, ours: stored, body: full, log, adopted: true }) };
+      if (attempt >= attempts) {
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue} in ${owner}/${repo} after ${attempts} attempts: ${String(error.data.problem)}.`, { ...error.data, attempts });
+      }
+      await forge.pause({ attempt, afterMs: (error.data.retryAfterMs as number | null) ?? null });
+    }
   }
-  const comment = await forge.createComment({ owner, repo, issue, body: full });
-  return { action: 'created', comment };
+}
+
+/** Edit the oldest of our marked comments (an adopted one only when its text differs) and delete the stale copies. */
+async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = false }: RepoRef & { forge: Forge; issue: number; ours: ForgeComment[]; body: string; log: Logger; adopted?: boolean }): Promise<ForgeComment> {
+  const [oldest, ...stale] = ours as [ForgeComment, ...ForgeComment[]];
+  if (stale.length > 0) log.warn(`Pull request #${issue} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? 'y' : 'ies'}.`);
+  const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
+  return comment;
 }
 
 /** Cut a body that is too long for one comment, saying where the rest is. */

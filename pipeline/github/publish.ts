@@ -6,6 +6,8 @@ import { upsertComment, type Forge, type RepoRef } from './forge.ts';
 export interface PublishResult {
   comment: { action: 'created' | 'updated'; id: number; url: string } | null;
   status: 'success' | 'failure' | null;
+  /** Whether the check run was created. */
+  checkRun: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function publishReport({
   context,
   targetUrl,
   author,
+  checkName = null,
   log,
 }: RepoRef & {
   forge: Forge;
@@ -41,9 +44,11 @@ export async function publishReport({
   targetUrl?: string;
   /** Login the token posts as: only its marked comment is edited (default github-actions[bot]). */
   author?: string;
+  /** Name of the check run set next to the status (with the verdict as its title); null: none. */
+  checkName?: string | null;
   log: Logger;
 }): Promise<PublishResult> {
-  const result: PublishResult = { comment: null, status: null };
+  const result: PublishResult = { comment: null, status: null, checkRun: false };
   const failures: string[] = [];
   if (issue !== null) {
     try {
@@ -61,6 +66,15 @@ export async function publishReport({
       result.status = state;
     } catch (error) {
       failures.push(messageOf(error));
+    }
+    if (checkName) {
+      const where = result.comment ? `[the report on pull request #${issue}](${result.comment.url})` : "this run's job summary";
+      try {
+        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion: gatePassed ? 'success' : 'failure', title: headline, summary: `${headline}\n\nThe scores, the label changes and the gate's checks are in ${where}.`, detailsUrl: targetUrl });
+        result.checkRun = true;
+      } catch (error) {
+        failures.push(messageOf(error));
+      }
     }
   }
   if (failures.length > 0) {

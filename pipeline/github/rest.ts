@@ -1,6 +1,7 @@
 import { VitrineError } from '../errors.ts';
+import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 import type { Clock, Logger } from '../log.ts';
-import type { Forge, ForgeComment } from './forge.ts';
+import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment } from './forge.ts';
 
 /*
  * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
@@ -25,8 +26,7 @@ export interface GitHubForgeOptions {
   maxWaitMs?: number;
 }
 
-/** Thrown after the last attempt; `data` has the method, path and status. */
-export const FORGE_REQUEST_FAILED = 'FORGE_REQUEST_FAILED';
+export { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN };
 
 interface RawComment {
   id: number;
@@ -49,7 +49,12 @@ export function githubForge({
 }: GitHubForgeOptions): Forge {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
 
-  async function request({ method, path, body, what }: { method: string; path: string | URL; body?: unknown; what: string }): Promise<{ json: unknown; headers: Headers }> {
+  /**
+   * One API call, retried on server errors and rate limits. A `once` call (a POST that creates
+   * something) is not repeated after a server error or a lost connection, because GitHub may have
+   * carried it out before failing: it throws FORGE_WRITE_UNCERTAIN and the caller looks first.
+   */
+  async function request({ method, path, body, what, once = false }: { method: string; path: string | URL; body?: unknown; what: string; once?: boolean }): Promise<{ json: unknown; headers: Headers }> {
     const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
     // Pagination links come from the server: never send the token to another host.
     if (url.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`, { url: url.href });
@@ -72,6 +77,7 @@ export function githubForge({
       } catch (error) {
         lastProblem = `the connection failed (${(error as Error).message})`;
         status = null;
+        if (once) throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: null });
         if (attempt < attempts) await wait(backoff(attempt), lastProblem);
         continue;
       }
@@ -84,6 +90,8 @@ export function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        // A rate limit refuses the call before doing it; a server error may come after it was done.
+        if (once && !limited) throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : (retryAfter(response) ?? backoff(attempt));
         if (delay > maxWaitMs) {
@@ -97,6 +105,10 @@ export function githubForge({
       throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url.pathname, status: response.status });
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url.pathname, status });
+  }
+
+  function uncertain({ what, method, url, status, problem, retryAfterMs }: { what: string; method: string; url: URL; status: number | null; problem: string; retryAfterMs: number | null }): VitrineError {
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url.pathname, status, problem, retryAfterMs });
   }
 
   async function wait(ms: number, why: string): Promise<void> {
@@ -116,21 +128,90 @@ export function githubForge({
     return null;
   }
 
+  /** Every item of a paged list, following the Link header's next page. */
+  async function all<T>(first: string, what: string): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | URL | null = first;
+    while (next) {
+      const { json, headers } = await request({ method: 'GET', path: next, what });
+      items.push(...(json as T[]));
+      const link = nextLink(headers.get('link'));
+      next = link ? new URL(link, base) : null;
+    }
+    return items;
+  }
+
   return {
     async listComments({ owner, repo, issue }) {
-      const comments: ForgeComment[] = [];
-      let next: string | URL | null = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`;
-      while (next) {
-        const { json, headers } = await request({ method: 'GET', path: next, what: `read the comments of pull request #${issue} in ${owner}/${repo}` });
-        comments.push(...(json as RawComment[]).map(toComment));
-        const link = nextLink(headers.get('link'));
-        next = link ? new URL(link, base) : null;
+      const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, `read the comments of pull request #${issue} in ${owner}/${repo}`);
+      return raw.map(toComment);
+    },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary, detailsUrl }) {
+      await request({
+        method: 'POST',
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: { name, head_sha: sha, status: 'completed', conclusion, output: { title: title.slice(0, 255), summary: summary.slice(0, 65_000) }, ...(detailsUrl ? { details_url: detailsUrl } : {}) },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+      });
+    },
+    async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
+      const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(
+        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
+      );
+      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? '', creator: s.creator?.login ?? null }));
+    },
+    async listPullRequestFiles({ owner, repo, number }): Promise<ChangedFile[]> {
+      const raw = await all<{ filename: string; status: string; previous_filename?: string }>(`repos/${seg(owner)}/${seg(repo)}/pulls/${number}/files?per_page=100`, `list the files of pull request #${number} in ${owner}/${repo}`);
+      return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
+    },
+    async readFileAt({ owner, repo, path, ref }): Promise<FileAt> {
+      const what = `read ${path} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
+      const url = `repos/${seg(owner)}/${seg(repo)}/contents/${path.split('/').map(seg).join('/')}?ref=${seg(ref)}`;
+      let json: unknown;
+      try {
+        ({ json } = await request({ method: 'GET', path: url, what }));
+      } catch (error) {
+        if ((error as VitrineError).data?.status === 404) return { kind: 'missing' };
+        throw error;
       }
-      return comments;
+      // A folder answers with a list; anything else with one object that says its type.
+      if (Array.isArray(json)) return { kind: 'dir' };
+      const item = json as { type?: string; encoding?: string; content?: string; size?: number; sha?: string };
+      if (item.type === 'symlink' || item.type === 'submodule') return { kind: item.type };
+      if (item.type !== 'file') return { kind: 'other' };
+      let content = item.content ?? '';
+      // Files over 1 MB come without content: read the blob instead.
+      if (item.encoding !== 'base64' && item.sha) {
+        const blob = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        content = (blob.json as { content?: string }).content ?? '';
+      }
+      const text = Buffer.from(content, 'base64').toString('utf8');
+      return { kind: 'file', text, size: item.size ?? Buffer.byteLength(text) };
+    },
+    async removeLabel({ owner, repo, issue, name }) {
+      try {
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue} in ${owner}/${repo}` });
+      } catch (error) {
+        if ((error as VitrineError).data?.status !== 404) throw error;
+      }
     },
     async createComment({ owner, repo, issue, body }) {
-      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}` });
+      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}`, once: true });
       return toComment(json as RawComment);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+      } catch (error) {
+        // Already gone (deleted by a person or an earlier try): nothing left to do.
+        if ((error as VitrineError).data?.status !== 404) throw error;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      const ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), 'trying the write again after looking for what the failed one left');
     },
     async updateComment({ owner, repo, commentId, body }) {
       const { json } = await request({ method: 'PATCH', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });

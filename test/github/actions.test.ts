@@ -69,9 +69,20 @@ describe('the report action', () => {
     expect(writes).toEqual([
       'POST /repos/Codertocat/Hello-World/issues/2/comments',
       `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+      'POST /repos/Codertocat/Hello-World/check-runs',
       `PATCH /repos/Codertocat/Hello-World/issues/comments/${first.outputs[REPORT_OUTPUTS.commentId]}`,
       `POST /repos/Codertocat/Hello-World/statuses/${event.pull_request.head.sha}`,
+      'POST /repos/Codertocat/Hello-World/check-runs',
     ]);
+    // The check run carries the verdict next to the status, on the same commit.
+    expect(gh.checkRuns[0]).toMatchObject({
+      name: 'Vitrine model report',
+      head_sha: event.pull_request.head.sha,
+      conclusion: 'success',
+      details_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
+      output: { title: 'Better: this change makes the model better. The promotion gate passes.' },
+    });
+    expect(gh.checkRuns[0]!.output!.summary).toContain(`[the report on pull request #2](${first.outputs[REPORT_OUTPUTS.commentUrl]})`);
     expect(gh.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(gh.invalid).toEqual([]);
     // The token is registered as a secret (the runner masks it) and otherwise never reaches the log.
@@ -93,6 +104,17 @@ describe('the report action', () => {
     expect(bad.stdout).toContain('::error::The input "comment-author" is "a b", expected a GitHub login like github-actions[bot] or museum-bot.');
   });
 
+  it('ends with exactly one comment when GitHub stores the post but answers 502, run after run', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    gh.fail({ method: 'POST', path: /comments$/, status: 502, message: 'Bad Gateway', afterStoring: true, times: 3 });
+    for (let run = 0; run < 3; run++) {
+      const result = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+      expect(result.code, result.stdout).toBe(0);
+    }
+    expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(1);
+  });
+
   it('when GitHub keeps failing, the step fails saying what was not posted, and the summary still has the report', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     gh.fail({ method: 'POST', path: /comments$/, status: 502, headers: { 'retry-after': '0' }, times: 99 });
@@ -101,8 +123,9 @@ describe('the report action', () => {
     expect(run.stdout).toMatch(/::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/);
     expect(run.summary).toContain('Better: this change makes the model better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
-    // The status still went through.
+    // The status and the check run still went through.
     expect(gh.statuses).toHaveLength(1);
+    expect(gh.checkRuns).toHaveLength(1);
   });
 
   it('posts a fork\'s downloaded report with a note, no mentions and no gate status', async () => {
@@ -115,15 +138,46 @@ describe('the report action', () => {
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] }, headline: 'Better.', statusContext: 'vitrine/gate' }));
     const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.sha]: 'b'.repeat(40), [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
     expect(run.stdout).not.toContain('::error');
+    expect(run.code).toBe(0);
     const body = gh.comments.get(2)![0]!.body;
     const lines = body.split('\n');
     expect(lines[0]).toBe(MARKER);
-    expect(lines[1]).toBe('✅ **Better.** The promotion gate passes.');
-    expect(body).toContain('> This report was made on a hosted runner for a pull request from a fork.');
+    // A short failure comment naming the problem; nothing the fork wrote, its headline least of all.
+    expect(lines[1]).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown\.\*\* Its report\.json does not have the shape Vitrine writes: /);
+    expect(body).not.toContain('Better');
+    expect(body).not.toContain('maintainers');
     expect(body).not.toMatch(/@(?!\u200b)/);
-    expect(body).not.toMatch(/&#64;|&commat;|<a /);
-    expect(run.stdout).toContain("The fork's report could not be rebuilt from its data");
+    expect(run.stdout).toContain("::warning::The fork's report cannot be shown");
+    expect(run.outputs[REPORT_OUTPUTS.verdict]).toBeUndefined();
     expect(gh.statuses).toEqual([]);
+    expect(gh.checkRuns).toEqual([]);
+  });
+
+  it('answers a fork\'s unparseable report.json with a short failure comment instead of crashing', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{"verdict": "better", ');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
+    expect(run.code, run.stdout).toBe(0);
+    const body = gh.comments.get(2)![0]!.body;
+    expect(body).toMatch(/cannot be shown\.\*\* Its report\.json is not valid JSON/);
+    expect(body).not.toContain('Better');
+    expect(body.length).toBeLessThan(1500);
+  });
+
+  it('says which file is broken when a trusted run\'s report.json does not parse', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-broken-'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), 'report\n');
+    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*report\.json is not valid JSON/);
   });
 
   it('rejects a bad input by name, value and expected form before calling GitHub', async () => {
@@ -170,16 +224,47 @@ describe('the choose-runner action (fork guard)', () => {
     }
   });
 
-  it('lets a maintainer approve a reviewed fork with the label, for that labelling only', async () => {
+  it('never trusts a fork on pull_request, even when labelled: that run uses the fork\'s own workflow file', async () => {
     const labeled = asFork(examplePayload('labeled'));
     labeled.label = { name: 'safe to run' };
-    const approved = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
-    expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
-    labeled.label = { name: 'bug' };
-    const other = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
-    expect(other.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    const run = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
+    expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
     const target = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_target', workspace });
     expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+    const review = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_review', workspace });
+    expect(review.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+  });
+
+  it('as the trusted workflow\'s guard, waits for approval, records it on the head commit and hands over the data files', async () => {
+    const gh = await startFakeGitHub({ token: TOKEN });
+    try {
+      const opened = asFork(examplePayload('opened'));
+      const sha = opened.pull_request.head.sha;
+      gh.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
+      gh.contents.set(sha, new Map([['labels.csv', { type: 'file', text: 'id,label\nDM-1,vessel\n' }]]));
+      gh.labels.set(2, ['safe to run']);
+      const inputs = { [RUNNER_INPUTS.token]: TOKEN, [RUNNER_INPUTS.apiUrl]: gh.url };
+      const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-'));
+      const waiting = await runAction({ name: 'choose-runner', inputs, event: opened, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      expect(waiting.stdout).not.toContain('::error');
+      expect(waiting.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+      expect(waiting.outputs[RUNNER_OUTPUTS.dataDir]).toBe('');
+      expect(gh.comments.get(2)![0]!.body).toContain('**Waiting for a maintainer.**');
+      expect(gh.statuses).toEqual([expect.objectContaining({ sha, state: 'pending', context: 'vitrine/gate' })]);
+      const labeled = { ...asFork(examplePayload('labeled')), label: { name: 'safe to run' } };
+      labeled.pull_request.head.sha = sha;
+      const approved = await runAction({ name: 'choose-runner', inputs, event: labeled, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
+      expect(JSON.parse(approved.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['self-hosted', 'gpu']);
+      expect(await readFile(path.join(approved.outputs[RUNNER_OUTPUTS.dataDir]!, 'labels.csv'), 'utf8')).toBe('id,label\nDM-1,vessel\n');
+      expect(gh.statuses.map((s) => s.context)).toEqual(['vitrine/gate', 'vitrine/approval']);
+      // The one guard comment is edited to say the run goes ahead.
+      expect(gh.comments.get(2)).toHaveLength(1);
+      expect(gh.comments.get(2)![0]!.body).toContain('are trained on the museum\'s runner');
+      expect(gh.invalid).toEqual([]);
+    } finally {
+      await gh.close();
+    }
   });
 
   it('rejects a runner list that is not one', async () => {

@@ -34,6 +34,8 @@ export interface Failure {
   message?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** The request is carried out, then answered with the failure (GitHub stored the comment, the proxy answered 502). */
+  afterStoring?: boolean;
 }
 
 interface OpenApi {
@@ -53,7 +55,8 @@ function loadOpenApi() {
   const require = createRequire(import.meta.url);
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
   const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApi;
-  const routes = Object.keys(spec.paths).map((template) => ({ template, regex: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  // A file's {path} may hold slashes; every other parameter is one segment.
+  const routes = Object.keys(spec.paths).map((template) => ({ template, regex: new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
   openapi = { spec, routes };
   return openapi;
 }
@@ -80,12 +83,22 @@ export function checkAgainstOpenApi({ method, path, body }: { method: string; pa
   return problems;
 }
 
+/** A path at a commit: a regular file with its text, or another kind of entry. */
+export type Entry = { type: 'file'; text: string } | { type: 'symlink'; target: string } | { type: 'dir' } | { type: 'submodule' };
+
 export interface FakeGitHub {
   url: string;
   requests: RecordedRequest[];
   invalid: { request: RecordedRequest; problems: string[] }[];
   comments: Map<number, Comment[]>;
-  statuses: { sha: string; state: string; context: string; description: string; target_url?: string }[];
+  statuses: { sha: string; state: string; context: string; description: string; target_url?: string; creator?: string }[];
+  /** The files each pull request changes, as GitHub lists them. */
+  pullFiles: Map<number, { filename: string; status: string; previous_filename?: string }[]>;
+  /** Repository contents by commit, then by path. */
+  contents: Map<string, Map<string, Entry>>;
+  /** Labels on each issue or pull request. */
+  labels: Map<number, string[]>;
+  checkRuns: { name: string; head_sha: string; status?: string; conclusion?: string; details_url?: string; output?: { title: string; summary: string } }[];
   /** Queue failures for the next matching requests. */
   fail(failure: Failure): void;
   /** Seed a comment on an issue (as another user or the bot). */
@@ -99,6 +112,10 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
   const invalid: FakeGitHub['invalid'] = [];
   const comments = new Map<number, Comment[]>();
   const statuses: FakeGitHub['statuses'] = [];
+  const pullFiles: FakeGitHub['pullFiles'] = new Map();
+  const contents: FakeGitHub['contents'] = new Map();
+  const labels: FakeGitHub['labels'] = new Map();
+  const checkRuns: FakeGitHub['checkRuns'] = [];
   const failures: Failure[] = [];
   let nextId = 1000;
   let base = '';
@@ -129,16 +146,18 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
     }
     const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, body, authorization: req.headers.authorization };
     requests.push(request);
-    const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+    const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
-    if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials' });
+    if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { message: 'Bad credentials' });
     const failure = failures.find((f) => (!f.method || f.method === request.method) && (!f.path || f.path.test(url.pathname)));
+    let send = reply;
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      return send(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
+      if (!failure.afterStoring) return reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
+      send = () => reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
     }
     const problems = checkAgainstOpenApi({ method: request.method, path: url.pathname, body });
     if (problems.length > 0) {
@@ -165,6 +184,16 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       if (page > 1) links.push(`${pageUrl(1)}; rel="first"`, `${pageUrl(page - 1)}; rel="prev"`);
       return send(200, list.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(c, owner, repo, issue)), links.length ? { link: links.join(', ') } : {});
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && request.method === 'DELETE') {
+      const id = Number(m[3]);
+      for (const [issue, list] of comments) {
+        if (list.some((x) => x.id === id)) {
+          comments.set(issue, list.filter((x) => x.id !== id));
+          return send(204, undefined);
+        }
+      }
+      return send(404, { message: 'Not Found' });
+    }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && request.method === 'PATCH') {
       const id = Number(m[3]);
       for (const [issue, list] of comments) {
@@ -181,6 +210,34 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       statuses.push({ sha: m[3]!, ...b });
       return send(201, { id: statuses.length, state: b.state, context: b.context, description: b.description });
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/statuses$/.exec(url.pathname)) && request.method === 'GET') {
+      const list = statuses.filter((s) => s.sha === m![3]).reverse();
+      return send(200, list.map((s, i) => ({ id: i + 1, state: s.state, context: s.context, description: s.description, creator: { login: s.creator ?? 'github-actions[bot]' } })));
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && request.method === 'GET') {
+      return send(200, pullFiles.get(Number(m[3])) ?? []);
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname)) && request.method === 'GET') {
+      const file = decodeURIComponent(m[3]!);
+      const entry = contents.get(url.searchParams.get('ref') ?? '')?.get(file);
+      if (!entry) return send(404, { message: 'Not Found' });
+      if (entry.type === 'dir') return send(200, []);
+      const name = file.split('/').pop();
+      if (entry.type === 'file') return send(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(entry.text), name, path: file, content: Buffer.from(entry.text).toString('base64') });
+      return send(200, { type: entry.type, size: 0, name, path: file, ...(entry.type === 'symlink' ? { target: entry.target } : {}) });
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/.exec(url.pathname)) && request.method === 'DELETE') {
+      const issue = Number(m[3]);
+      const name = decodeURIComponent(m[4]!);
+      const list = labels.get(issue) ?? [];
+      if (!list.includes(name)) return send(404, { message: 'Label does not exist' });
+      labels.set(issue, list.filter((l) => l !== name));
+      return send(200, labels.get(issue)!.map((l) => ({ name: l })));
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(url.pathname)) && request.method === 'POST') {
+      checkRuns.push(body as FakeGitHub['checkRuns'][number]);
+      return send(201, { id: checkRuns.length, ...(body as object) });
+    }
     return send(404, { message: 'Not Found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -191,6 +248,10 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
     invalid,
     comments,
     statuses,
+    pullFiles,
+    contents,
+    labels,
+    checkRuns,
     fail: (f) => failures.push(f),
     addComment(issue, body, login = 'octocat') {
       const c: Comment = { id: nextId++, body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' } };

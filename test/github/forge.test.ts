@@ -55,6 +55,47 @@ describe('the one report comment', () => {
     expect(gh.invalid).toEqual([]);
   });
 
+  it('never posts a second comment when GitHub stored the first but answered 502: it lists again and adopts it', async () => {
+    gh = await startFakeGitHub();
+    gh.addComment(2, 'a reviewer');
+    gh.fail({ method: 'POST', path: /comments$/, status: 502, message: 'Bad Gateway', afterStoring: true });
+    const { forge, log } = forgeFor(gh);
+    const result = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', log });
+    const ours = gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER));
+    expect(ours).toHaveLength(1);
+    expect(result.comment.id).toBe(ours[0]!.id);
+    expect(ours[0]!.body).toBe(`${MARKER}\nreport`);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(log.lines.some((l) => l.level === 'warn' && /may have been stored/.test(l.message))).toBe(true);
+    // Stored then 502 on every try of a second run: it edits the one comment, still one.
+    gh.fail({ method: 'PATCH', status: 502, afterStoring: true, times: 2 });
+    await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report 2', log });
+    expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER)).map((c) => c.body)).toEqual([`${MARKER}\nreport 2`]);
+  });
+
+  it('posts again when the failed post was not stored, and still ends with one comment', async () => {
+    gh = await startFakeGitHub();
+    gh.fail({ method: 'POST', path: /comments$/, status: 502, times: 2 });
+    const { forge, log, sleeps } = forgeFor(gh);
+    await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', log });
+    expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+    expect(sleeps).toEqual([1000, 2000]);
+  });
+
+  it('deletes the stale copies it owns when earlier runs left duplicates, and leaves other people\'s alone', async () => {
+    gh = await startFakeGitHub();
+    const oldest = gh.addComment(2, `${MARKER}\nold report`, 'github-actions[bot]');
+    gh.addComment(2, `${MARKER}\nduplicate 1`, 'github-actions[bot]');
+    const mallory = gh.addComment(2, `${MARKER}\nmallory's`, 'mallory');
+    gh.addComment(2, `${MARKER}\nduplicate 2`, 'github-actions[bot]');
+    const { forge, log } = forgeFor(gh);
+    const result = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', log });
+    expect(result).toMatchObject({ action: 'updated', comment: { id: oldest.id } });
+    expect(gh.comments.get(2)!.map((c) => c.id)).toEqual([oldest.id, mallory.id]);
+    expect(gh.invalid).toEqual([]);
+  });
+
   it('does not take over a comment that only quotes the marker', async () => {
     gh = await startFakeGitHub();
     gh.addComment(2, `> ${MARKER}\n> quoted report`);
@@ -103,10 +144,12 @@ describe('the one report comment', () => {
 describe('GitHub API failures', () => {
   it('retries server errors with growing waits, then succeeds', async () => {
     gh = await startFakeGitHub();
-    gh.fail({ method: 'POST', status: 502, times: 2 });
+    // An edit can be repeated safely (a post is not: see "the one report comment").
+    const c = gh.addComment(2, 'x', 'github-actions[bot]');
+    gh.fail({ method: 'PATCH', status: 502, times: 2 });
     const { forge, sleeps, log } = forgeFor(gh);
-    const comment = await forge.createComment({ owner: 'o', repo: 'r', issue: 2, body: 'hello' });
-    expect(comment.id).toBeGreaterThan(0);
+    const comment = await forge.updateComment({ owner: 'o', repo: 'r', commentId: c.id, body: 'hello' });
+    expect(comment.id).toBe(c.id);
     expect(sleeps).toEqual([1000, 2000]);
     expect(log.lines.filter((l) => l.level === 'warn')).toHaveLength(2);
   });
@@ -133,10 +176,12 @@ describe('GitHub API failures', () => {
     gh = await startFakeGitHub();
     gh.fail({ method: 'POST', status: 500, times: 99 });
     const { forge, sleeps } = forgeFor(gh);
-    const error = await forge.createComment({ owner: 'museum', repo: 'collection', issue: 7, body: 'x' }).catch((e: unknown) => e);
+    const { log } = forgeFor(gh);
+    const error = await upsertComment({ forge, owner: 'museum', repo: 'collection', issue: 7, marker: MARKER, body: 'x', log }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'FORGE_REQUEST_FAILED')).toBe(true);
     expect((error as Error).message).toMatch(/^Could not post the report comment on pull request #7 in museum\/collection after 5 attempts: GitHub answered 500/);
     expect(sleeps).toHaveLength(4);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(5);
   });
 
   it('does not wait an hour for a rate limit: it fails at once and says so', async () => {

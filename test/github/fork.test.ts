@@ -45,7 +45,7 @@ describe("the fork's comment", () => {
     const report = JSON.parse(reportJson);
     report.labels.changes[0].title = 'Bowl &#64;octocat <a href="https://evil.example">x</a>';
     report.labels.changes[0].pageUrl = 'https://evil.example/page';
-    const result = forkReport({ markdown: HOSTILE, reportJson: JSON.stringify(report), metricsJson, runUrlPrefix: 'https://github.com/museum/collection/actions/runs/' });
+    const result = forkReport({ reportJson: JSON.stringify(report), metricsJson, runUrlPrefix: 'https://github.com/museum/collection/actions/runs/' });
     expect(result.rebuilt).toBe(true);
     const lines = result.markdown.split('\n');
     expect(lines[0]).toBe(own.split('\n')[0]);
@@ -60,12 +60,15 @@ describe("the fork's comment", () => {
     for (const heading of ['### Promotion gate', '### Label changes in this pull request', '### Scores', '### Per label']) expect(result.markdown).toContain(heading);
   });
 
-  it("falls back to the cleaned report.md when report.json is not Vitrine's", () => {
-    const result = forkReport({ markdown: HOSTILE, reportJson: JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] } }), metricsJson: '{}' });
+  it("answers with a short failure naming the problem when report.json is not Vitrine's, never with the fork's words", () => {
+    const result = forkReport({ reportJson: JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] } }), metricsJson: '{}' });
     expect(result.rebuilt).toBe(false);
-    expect(result.reason).toMatch(/not in the shape Vitrine writes/);
-    expect(result.markdown.split('\n')[0]).toBe('✅ **Better.** The promotion gate passes.');
-    expect(result.markdown).not.toMatch(/@(?!\u200b)/);
-    expect(result.markdown).not.toContain('<a ');
+    expect(result.reason).toMatch(/does not have the shape Vitrine writes: schema: /);
+    expect(result.markdown.split('\n')[0]).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown\.\*\*/);
+    expect(result.markdown).not.toContain('Better');
+    expect(result.markdown).not.toContain('Thanks');
+    expect(result.report).toBeNull();
+    expect(forkReport({ reportJson: 'nope', metricsJson: '{}' }).reason).toMatch(/^Its report\.json is not valid JSON/);
+    expect(forkReport({ reportJson: null, metricsJson: '{}' }).reason).toBe('Its report.json is missing from the run\'s files.');
   });
 });

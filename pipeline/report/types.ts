@@ -93,6 +93,13 @@ export interface ReportJson {
      * commit asked for and why it could not be fetched. (Absent in reports from before it existed.)
      */
     baseUnavailable?: { ref: string; reason: string } | null;
+    /**
+     * What the base is called ("main"); `branchPoint`: the commit where this branch left it (no pull
+     * request named a base). Null without a base. (Absent in reports from before it existed.)
+     */
+    baseName?: { name: string; branchPoint: boolean } | null;
+    /** Why there is no base, in plain words ("this run is on main itself"). (Absent in older reports.) */
+    noBaseReason?: string | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
     /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */

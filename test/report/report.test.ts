@@ -453,6 +453,7 @@ describe('the report stage', () => {
     const fingerprintCtx = (env: Record<string, string>) => ({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env });
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({ base: 'main', baseCommit, run: null });
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({ base: 'release', baseCommit: null, run: null });
+    // No base given: the report compares with where the branch left main, which labels.csv follows.
     expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({ base: null, baseCommit: null, run: null });
   });
 });

@@ -125,7 +125,7 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
     otherSkipped ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage` : '',
   ].filter(Boolean);
   const shown = changes.slice(0, maxLabelChanges);
-  const withImages = shown.some((c) => c.thumbnailUrl);
+  const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c, vocabulary)]);
   const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
@@ -134,7 +134,23 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
   const tested = testAnswers.length;
   const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
-  return `${title}\n\n${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
+  const pictures = catalogueNote(report.catalogue, shown);
+  return `${title}\n\n${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
+}
+
+/** Why thumbnails are missing, when they are: no catalogue address, nothing published, or objects new to it. */
+function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[]): string {
+  // Reports from before the catalogue was checked, and a fork's (its links are dropped), say nothing.
+  if (!catalogue) return '';
+  if (!catalogue.url) {
+    return 'Thumbnails are not shown: no address of a published catalogue is known. On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.';
+  }
+  if (!catalogue.published) {
+    return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${text(catalogue.reason ?? 'it did not answer')}). They appear once the catalogue workflow has published it.`;
+  }
+  const pending = shown.filter((c) => c.notInCatalogue).length;
+  if (pending === 0) return '';
+  return `${pending} ${plural(pending, 'object')} ${pending === 1 ? 'has' : 'have'} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 
 function objectCell(c: LabelChange): string {
@@ -143,6 +159,7 @@ function objectCell(c: LabelChange): string {
 }
 
 function thumbnail(c: LabelChange): string {
+  if (c.notInCatalogue) return 'not published yet';
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return '';
   return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;

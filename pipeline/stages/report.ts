@@ -53,7 +53,8 @@ export const reportStage: Stage = {
     // report on main instead of one that has nothing to compare.
     const base = reportBaseGiven(ctx.env) ?? null;
     const baseCommit = base ? await resolveCommit({ dir: ctx.ws.root, ref: base }).catch(() => null) : null;
-    return { base, baseCommit, run: runUrl(ctx.env) ?? null };
+    // The catalogue the workflow names changes the thumbnails (absent when none is given).
+    return { base, baseCommit, run: runUrl(ctx.env) ?? null, catalogue: ctx.env.VITRINE_CATALOGUE_URL || undefined };
   },
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
@@ -66,6 +67,8 @@ export const reportStage: Stage = {
       base: base.ref,
       baseName: base.name ? { name: base.name, branchPoint: base.branchPoint ?? false } : undefined,
       noBaseReason: base.reason,
+      // The Pages URL the workflow found (configure-pages), else params report.catalogue_url.
+      catalogueUrl: ctx.env.VITRINE_CATALOGUE_URL || undefined,
       runUrl: runUrl(ctx.env),
       baseFetch: { headers },
       log: ctx.log,

@@ -1,4 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { DriftReport } from '../../pipeline/monitor/types.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,12 +88,15 @@ describe('the label-correction report', () => {
   });
 
   it('links each changed object to the catalogue with its smallest thumbnail when the catalogue URL is set', async () => {
-    const { base, head } = labelCorrection();
-    const { ws } = await makeRepo({ objects, base, head });
-    const { markdown, json } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
-    expect(json.labels.changes[0]!.pageUrl).toBe('https://museum.github.io/collection/objects/dm-0007/');
-    expect(json.labels.changes[0]!.thumbnailUrl).toBe('https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg');
-    expect(markdown).toContain('| <img src="https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg" alt="Figurine number 1" width="64"> | [DM-0007](https://museum.github.io/collection/objects/dm-0007/) (line 8) |');
+    // Whether the catalogue has them is checked against a real server in catalogue.test.ts.
+    const thumbnails = [
+      { width: 480, height: 480, webp: 'thumbnails/DM-0007-480.webp', jpeg: 'thumbnails/DM-0007-480.jpg' },
+      { width: 240, height: 240, webp: 'thumbnails/DM-0007-240.webp', jpeg: 'thumbnails/DM-0007-240.jpg' },
+    ];
+    const links = catalogueLinks({ params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), id: 'DM-0007', object: { thumbnails } });
+    expect(links).toEqual({ pageUrl: 'https://museum.github.io/collection/objects/dm-0007/', thumbnailUrl: 'https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg' });
+    // The address the workflow gives wins.
+    expect(catalogueLinks({ params: paramsWith({ catalogue_url: 'https://old.example' }), root: 'https://museum.github.io/c/', id: 'DM-0007', object: { thumbnails } }).thumbnailUrl).toBe('https://museum.github.io/c/media/thumbnails/DM-0007-240.jpg');
   });
 
   it('without a catalogue URL no image or link leaves the repository (private collections)', async () => {
@@ -350,7 +355,11 @@ describe('escaping what comes from labels, metadata and params', () => {
     objs[6] = { ...objs[6]!, title: 'Bowl | lid | "handle"' };
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects: objs, base, head });
-    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
+    // A published catalogue that has every picture.
+    const server = http.createServer((_, res) => res.writeHead(200).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/collection`;
+    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: url }), base: 'main', log: silentLogger }).finally(() => server.close());
     // GitHub splits cells on every unescaped | before it reads HTML, so none may be left in the tag.
     expect(markdown).toContain('alt="Bowl &#124; lid &#124; &quot;handle&quot;"');
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);

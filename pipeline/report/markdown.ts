@@ -109,12 +109,27 @@ export function num(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 }
 
-/** A signed change ("+0.041", "−0.012", "±0.000"). */
+/** A signed change ("+0.041", "−0.012"); no change is "0.000" (a "±" would read as a range). */
 export function signed(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const rounded = Number(value.toFixed(digits));
-  if (rounded === 0) return `±${(0).toFixed(digits)}`;
+  if (rounded === 0) return (0).toFixed(digits);
   return rounded > 0 ? `+${rounded.toFixed(digits)}` : `−${Math.abs(rounded).toFixed(digits)}`;
+}
+
+/**
+ * An interval in plain words: "between +0.00 and +0.06" for a change (`signs`), "between 0.85 and
+ * 1.00" for a value. A bound of a change keeps the side of zero it is on, also when it rounds to
+ * 0.00 ("between −0.00 and +0.03": the interval reaches below zero).
+ */
+export function between(low: number | null | undefined, high: number | null | undefined, { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {}): string {
+  const bound = (v: number | null | undefined) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+    if (!signs) return v.toFixed(digits);
+    const magnitude = Math.abs(v).toFixed(digits);
+    return v < 0 ? `−${magnitude}` : `+${magnitude}`;
+  };
+  return `between ${bound(low)} and ${bound(high)}`;
 }
 
 /** A duration in plain words ("850 ms", "12.3 s", "4 min 05 s"). */

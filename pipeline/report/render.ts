@@ -1,7 +1,7 @@
 import type { DriftReport } from '../monitor/types.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
-import { COMMENT_ROOM, attribute, code, duration, fitMarkdown, link, num, safeUrl, signed, table, text } from './markdown.ts';
+import { COMMENT_ROOM, attribute, between, code, duration, fitMarkdown, link, num, safeUrl, signed, table, text } from './markdown.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -86,7 +86,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ': a change of';
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -192,7 +192,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
     ...(b ? [num(baseline?.value)] : []),
     `**${num(candidate.value)}**`,
     ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : '')] : []),
-    `${num(candidate.low)} to ${num(candidate.high)}`,
+    between(candidate.low, candidate.high, { signs: false }),
   ];
   const rows = [
     row('Accuracy (share of objects right)', metrics.accuracy, b?.accuracy),
@@ -203,7 +203,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
-  if (c) out += `\n\nThe 95% range of the ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
+  if (c) out += `\n\nThe ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: 'this change' }) : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
   if (metrics.changedPredictions.length > 0) out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;

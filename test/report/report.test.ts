@@ -70,8 +70,8 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed.');
 
     // Scores, per-label table, charts, lineage.
-    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| 0\.850 to 1\.000 \|/);
-    expect(markdown).toContain('The 95% range of the macro-F1 change is +0.021 to +0.160.');
+    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    expect(markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (95% range).');
     expect(markdown).toContain('| figurine | 6 | 0.85 | 0.81 | `██████░░░░` 0.60 | `████████▎░` **0.83** | +0.23 |');
     expect(markdown).toContain('    x-axis "epoch" [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]');
     expect(markdown).toContain(`\`${json.lineage.data}\``);
@@ -187,7 +187,7 @@ describe('the label-correction report', () => {
     const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
     await writeStageOutputs({ ws, objects, head, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain('| mask | 0 | 0.00 | – | `░░░░░░░░░░` 0.00 | `░░░░░░░░░░` **0.00** | ±0.00 |');
+    expect(markdown).toContain('| mask | 0 | 0.00 | – | `░░░░░░░░░░` 0.00 | `░░░░░░░░░░` **0.00** | 0.00 |');
     expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');
     expect(markdown).toContain('No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.');
     expect(markdown).toContain('No test object has the label textile and the model never gave it, so it cannot be scored yet and does not count in macro-F1.');
@@ -267,6 +267,27 @@ describe('the label-correction report', () => {
       expect(markdown).not.toContain('left out of its scores');
       expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
     }
+  });
+
+  it('writes intervals plainly ("between +0.00 and +0.06"), never "±0.000 to +0.056"', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const comparison = { ...metrics.baseline!.comparison, difference: { value: 0.028, low: 0, high: 0.056 }, pValue: 0.2, verdict: 'no detectable difference' as const };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison } } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toContain('a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200 by paired bootstrap)');
+    expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (95% range).');
+    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    // A change of zero is no change, not a range.
+    const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Training'));
+    expect(scores).not.toContain('±');
+    expect(markdown).not.toMatch(/\d to [+−]\d/);
+    // Below zero, the sign says so even when it rounds to 0.00.
+    const negative = { ...comparison, difference: { value: 0.01, low: -0.004, high: 0.03 } };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison: negative } } });
+    const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(again.markdown).toContain('between −0.00 and +0.03');
   });
 
   it('reports a first model (no baseline) and no label diff without a base', async () => {

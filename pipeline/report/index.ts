@@ -12,13 +12,16 @@ import type { ObjectToClassify } from '../model/predict.ts';
 import { slugFor } from '../catalogue/derive.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { hashJson } from '../stages/graph.ts';
+import { checkCatalogue } from './catalogue.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { fitMarkdown } from './markdown.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
 export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
 export { headline } from './render.ts';
+export { checkCatalogue, type CatalogueStatus } from './catalogue.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
 
 
@@ -40,7 +43,11 @@ export async function buildReport({
   ws,
   params,
   base,
+  baseName,
+  noBaseReason,
   head,
+  catalogueUrl,
+  fetch = globalThis.fetch,
   runUrl,
   baseFetch = {},
   log,
@@ -50,7 +57,18 @@ export async function buildReport({
   ws: Workspace;
   params: Params;
   base?: string;
+  /** What the report calls the base ("main"); `branchPoint`: it is where this branch left that branch. */
+  baseName?: { name: string; branchPoint: boolean };
+  /** Without a base: why, in plain words ("this run is on main itself"), for the label section. */
+  noBaseReason?: string;
   head?: string;
+  /**
+   * The published catalogue's address given by the workflow (the GitHub Pages URL from
+   * configure-pages); wins over params report.catalogue_url.
+   */
+  catalogueUrl?: string;
+  /** For asking the catalogue which thumbnails it has (default: global fetch). */
+  fetch?: typeof globalThis.fetch;
   runUrl?: string;
   /** Where and how to fetch a base the clone lacks. */
   baseFetch?: Omit<Parameters<typeof fetchBase>[0], 'dir' | 'ref' | 'log'>;
@@ -58,7 +76,10 @@ export async function buildReport({
   now?: Date;
   /** How to ask a model about objects: `predictObjects`' signature (tests pass a stand-in). */
   predict?: (options: { ws: Workspace; params: Params; modelDir: string; objects: ObjectToClassify[]; log: Logger }) => Promise<Prediction[]>;
-}): Promise<{ markdown: string; json: ReportJson }> {
+}): Promise<{ markdown: string; fullMarkdown: string; json: ReportJson }> {
+  const given = catalogueUrl?.trim() || '';
+  const catalogueRoot = given || params.report.catalogue_url.trim();
+  const catalogueSource = given ? 'given' : catalogueRoot ? 'params' : null;
   const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
   const predictions = await readJson<TestPrediction[]>({ ws, file: path.join(ws.evaluate, 'predictions.json'), stage: 'evaluate', optional: true });
   const model = await readJson<ModelInfo>({ ws, file: path.join(ws.model, 'model-info.json'), stage: 'train', optional: true });
@@ -111,11 +132,22 @@ export async function buildReport({
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
-        ...catalogueLinks({ params, id: c.id, slug: slugOf.get(c.id), object }),
+        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: slugOf.get(c.id), object }),
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
   }
+  // Only pictures the published catalogue has: no broken images, and a word where one is missing.
+  const shown = changes.slice(0, params.report.max_label_changes);
+  const { status: catalogue, available } = await checkCatalogue({ url: catalogueRoot || null, source: catalogueSource, thumbnails: shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : [])), fetch });
+  if (catalogue.url && !catalogue.published) log.info(`The catalogue at ${catalogue.url} is not published yet (${catalogue.reason}), so the report shows no thumbnails.`);
+  changes = changes.map((c) => {
+    if (!c.thumbnailUrl && !c.pageUrl) return c;
+    if (!catalogue.published) return { ...c, thumbnailUrl: null, pageUrl: null };
+    if (!c.thumbnailUrl || available.has(c.thumbnailUrl)) return c;
+    // Listed but not in the catalogue yet (new in this pull request): neither picture nor page exists.
+    return { ...c, thumbnailUrl: null, pageUrl: null, ...(shown.includes(c) ? { notInCatalogue: true } : {}) };
+  });
 
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
   let paramChanges: ReportJson['lineage']['params'] = [];
@@ -146,6 +178,7 @@ export async function buildReport({
     headline: headline({ verdict, gate }),
     verdict,
     gate,
+    catalogue,
     collectionName: params.collection.name,
     statusContext: params.report.status_context,
     comparison,
@@ -153,6 +186,8 @@ export async function buildReport({
       baseCommit,
       headCommit,
       baseUnavailable,
+      baseName: baseCommit ? (baseName ?? (base ? { name: base, branchPoint: false } : null)) : null,
+      noBaseReason: base ? null : (noBaseReason ?? null),
       changes,
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,
@@ -181,9 +216,12 @@ export async function buildReport({
     },
   };
   if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
-  const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
+  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes };
+  const fullMarkdown = renderMarkdown({ ...input, limit: Infinity });
+  const markdown = fitMarkdown({ body: fullMarkdown });
+  if (markdown !== fullMarkdown) log.info(`The report has ${fullMarkdown.length} characters, more than a pull-request comment takes: report.md ends early and report-full.md has all of it.`);
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
-  return { markdown, json };
+  return { markdown, fullMarkdown, json };
 }
 
 async function defaultPredict(options: Parameters<NonNullable<Parameters<typeof buildReport>[0]['predict']>>[0]): Promise<Prediction[]> {
@@ -249,11 +287,12 @@ function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): Repo
 }
 
 /**
- * Thumbnail and page of an object on the published catalogue, when `report.catalogue_url` is set.
- * `report.object_page` may use {slug} (the catalogue's page name) or {id}.
+ * Thumbnail and page of an object on the published catalogue at `root` (default
+ * `report.catalogue_url`; none: no links). `report.object_page` may use {slug} (the catalogue's page
+ * name) or {id}. Whether the catalogue has them is for checkCatalogue to say.
  */
-export function catalogueLinks({ params, id, slug, object }: { params: Params; id: string; slug?: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
-  const root = params.report.catalogue_url.trim();
+export function catalogueLinks({ params, root: given, id, slug, object }: { params: Params; root?: string; id: string; slug?: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
+  const root = (given ?? params.report.catalogue_url).trim();
   if (!root) return { thumbnailUrl: null, pageUrl: null };
   const baseUrl = root.endsWith('/') ? root : `${root}/`;
   const resolve = (p: string) => {

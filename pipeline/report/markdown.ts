@@ -109,12 +109,27 @@ export function num(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 }
 
-/** A signed change ("+0.041", "−0.012", "±0.000"). */
+/** A signed change ("+0.041", "−0.012"); no change is "0.000" (a "±" would read as a range). */
 export function signed(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const rounded = Number(value.toFixed(digits));
-  if (rounded === 0) return `±${(0).toFixed(digits)}`;
+  if (rounded === 0) return (0).toFixed(digits);
   return rounded > 0 ? `+${rounded.toFixed(digits)}` : `−${Math.abs(rounded).toFixed(digits)}`;
+}
+
+/**
+ * An interval in plain words: "between +0.00 and +0.06" for a change (`signs`), "between 0.85 and
+ * 1.00" for a value. A bound of a change keeps the side of zero it is on, also when it rounds to
+ * 0.00 ("between −0.00 and +0.03": the interval reaches below zero).
+ */
+export function between(low: number | null | undefined, high: number | null | undefined, { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {}): string {
+  const bound = (v: number | null | undefined) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+    if (!signs) return v.toFixed(digits);
+    const magnitude = Math.abs(v).toFixed(digits);
+    return v < 0 ? `−${magnitude}` : `+${magnitude}`;
+  };
+  return `between ${bound(low)} and ${bound(high)}`;
 }
 
 /** A duration in plain words ("850 ms", "12.3 s", "4 min 05 s"). */
@@ -125,4 +140,48 @@ export function duration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   const seconds = Math.round((ms % 60_000) / 1000);
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/**
+ * The longest report a pull-request comment takes: GitHub allows 65,536 characters; the rest is
+ * room for the comment's hidden marker and the note a fork's report gets.
+ */
+export const COMMENT_ROOM = 64_512;
+
+const CUT_NOTE = "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+
+/**
+ * Cut a Markdown report to `limit` characters at a line end, with a note saying where the rest is.
+ * The cut never lands inside a fenced block, nor between a chart and the end of its section (where
+ * the table of its values is): a chart goes whole with its table or not at all. `<details>` blocks
+ * the cut leaves open are closed. A report within the limit is returned as it is.
+ */
+export function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }: { body: string; limit?: number; note?: string }): string {
+  if (body.length <= limit) return body;
+  const lines = body.split('\n');
+  let inFence = false;
+  let chartInSection = false;
+  let depth = 0;
+  let length = -1;
+  let best: { end: number; depth: number } | null = null;
+  for (let j = 0; j < lines.length; j++) {
+    // Keeping lines[0..j): allowed outside a fence, and after a chart only when a new section starts.
+    const line = lines[j]!;
+    const sectionStart = line.startsWith('### ') || (depth === 0 && line.startsWith('<details>'));
+    if (sectionStart) chartInSection = false;
+    if (j > 0 && !inFence && !chartInSection) {
+      const closing = '\n\n</details>'.length * depth;
+      if (length + closing + note.length <= limit) best = { end: j, depth };
+      else break;
+    }
+    if (/^(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
+    }
+    if (!inFence) depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    length += line.length + 1;
+  }
+  if (!best) return note.trim().slice(0, limit);
+  const head = lines.slice(0, best.end).join('\n').trimEnd();
+  return `${head}${'\n\n</details>'.repeat(best.depth)}${note}`;
 }

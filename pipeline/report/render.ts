@@ -1,6 +1,7 @@
 import type { DriftReport } from '../monitor/types.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
-import { attribute, code, duration, link, mermaidText, num, safeUrl, signed, table, text } from './markdown.ts';
+import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
+import { COMMENT_ROOM, attribute, between, code, duration, fitMarkdown, link, num, safeUrl, signed, table, text } from './markdown.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -12,6 +13,11 @@ export interface RenderInput {
   drift: DriftReport | null;
   collectionName: string;
   maxLabelChanges: number;
+  /**
+   * Longest Markdown to return (default COMMENT_ROOM, what a pull-request comment takes); a longer
+   * report is cut by fitMarkdown. Infinity: the whole report.
+   */
+  limit?: number;
 }
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
@@ -67,7 +73,7 @@ export function renderMarkdown(input: RenderInput): string {
   if (input.model) parts.push(trainingSection(input.model));
   if (input.drift) parts.push(driftSection(input.drift));
   parts.push(lineageSection(report));
-  return `${parts.filter(Boolean).join('\n\n')}\n`;
+  return fitMarkdown({ body: `${parts.filter(Boolean).join('\n\n')}\n`, limit: input.limit ?? COMMENT_ROOM });
 }
 
 function intro({ report, metrics, collectionName }: RenderInput): string {
@@ -80,7 +86,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ': a change of';
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -97,8 +103,15 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   if (!baseCommit && baseUnavailable) {
     return `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   }
-  if (!baseCommit) return `${title}\n\nThere is no base commit to compare labels.csv with, so label changes are not listed.`;
-  if (changes.length === 0) return `${title}\n\nNo label in labels.csv changed.`;
+  if (!baseCommit) {
+    const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : 'There is';
+    return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;
+  }
+  const named = report.labels.baseName;
+  const against = named
+    ? `Compared with ${code(named.name)}${named.branchPoint ? ' where this branch left it' : ''} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
+    : '';
+  if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
@@ -112,7 +125,7 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
     otherSkipped ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage` : '',
   ].filter(Boolean);
   const shown = changes.slice(0, maxLabelChanges);
-  const withImages = shown.some((c) => c.thumbnailUrl);
+  const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c, vocabulary)]);
   const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
@@ -120,8 +133,24 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
   const tested = testAnswers.length;
-  const agreeLine = tested > 0 ? ` ${tested} of these ${plural(tested, 'object')} ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
-  return `${title}\n\n${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}\n\n${table({ header, rows })}${more}`;
+  const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
+  const pictures = catalogueNote(report.catalogue, shown);
+  return `${title}\n\n${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
+}
+
+/** Why thumbnails are missing, when they are: no catalogue address, nothing published, or objects new to it. */
+function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[]): string {
+  // Reports from before the catalogue was checked, and a fork's (its links are dropped), say nothing.
+  if (!catalogue) return '';
+  if (!catalogue.url) {
+    return 'Thumbnails are not shown: no address of a published catalogue is known. On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.';
+  }
+  if (!catalogue.published) {
+    return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${text(catalogue.reason ?? 'it did not answer')}). They appear once the catalogue workflow has published it.`;
+  }
+  const pending = shown.filter((c) => c.notInCatalogue).length;
+  if (pending === 0) return '';
+  return `${pending} ${plural(pending, 'object')} ${pending === 1 ? 'has' : 'have'} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 
 function objectCell(c: LabelChange): string {
@@ -130,6 +159,7 @@ function objectCell(c: LabelChange): string {
 }
 
 function thumbnail(c: LabelChange): string {
+  if (c.notInCatalogue) return 'not published yet';
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return '';
   return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
@@ -162,7 +192,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
     ...(b ? [num(baseline?.value)] : []),
     `**${num(candidate.value)}**`,
     ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : '')] : []),
-    `${num(candidate.low)} to ${num(candidate.high)}`,
+    between(candidate.low, candidate.high, { signs: false }),
   ];
   const rows = [
     row('Accuracy (share of objects right)', metrics.accuracy, b?.accuracy),
@@ -173,7 +203,7 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
-  if (c) out += `\n\nThe 95% range of the ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
+  if (c) out += `\n\nThe ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: 'this change' }) : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
   if (metrics.changedPredictions.length > 0) out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
@@ -193,16 +223,25 @@ function perClassSection(metrics: Metrics): string {
   // Macro-F1 (evaluate) averages over the labels in the test set or in the predictions; a label
   // in neither has no score at all, one only predicted counts as 0.
   const scored = (c: { label: string; support: number }, counts: Map<string, number>) => c.support > 0 || (counts.get(c.label) ?? 0) > 0;
-  const header = ['Label', 'Test objects', 'Precision', 'Recall', 'F1', ...(b ? ['F1 before', 'Change'] : [])];
+  // F1 before and after in neighbouring columns, each a bar next to its value: neither can hide the other.
+  const f1Cell = (value: number | null, bold = false) => {
+    if (value === null) return '–';
+    const bar = glyphBar(value);
+    const figure = bold ? `**${num(value, 2)}**` : num(value, 2);
+    return bar ? `${bar} ${figure}` : figure;
+  };
+  const header = ['Label', 'Test objects', 'Precision', 'Recall', ...(b ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change'] : ['F1'])];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
     const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
-    const before = b ? [num(oldF1, 2), scored(c, predicted) ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : '–'] : [];
+    const isScored = scored(c, predicted);
+    const f1 = isScored ? f1Cell(c.f1, true) : '–';
+    const tail = b ? [f1Cell(oldF1), f1, isScored ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : '–'] : [f1];
     // Neither tested nor predicted: dashes, not zeros that read as failures.
-    if (!scored(c, predicted)) return [text(c.label), '0', '–', '–', '–', ...(b ? [num(oldF1, 2), '–'] : [])];
+    if (!isScored) return [text(c.label), '0', '–', '–', ...tail];
     // Predicted but not tested: no recall to speak of, but precision and F1 are 0 and count.
-    if (c.support === 0) return [text(c.label), '0', num(c.precision, 2), '–', `**${num(c.f1, 2)}**`, ...before];
-    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...before];
+    if (c.support === 0) return [text(c.label), '0', num(c.precision, 2), '–', ...tail];
+    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), ...tail];
   });
   const notes: string[] = [];
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
@@ -211,26 +250,12 @@ function perClassSection(metrics: Metrics): string {
     const n = predicted.get(c.label) ?? 0;
     notes.push(`No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`);
   }
+  const broken = metrics.perClass.filter((c) => scored(c, predicted) && !Number.isFinite(c.f1)).map((c) => text(c.label));
+  if (broken.length) notes.push(`The F1 of ${broken.join(', ')} is not a number, so it has no bar.`);
   const notesText = notes.length ? `\n\n${notes.join(' ')}` : '';
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
-  const charted = metrics.perClass.filter((c) => scored(c, predicted) || (old(c) && scored(old(c)!, basePredicted)));
-  function old(c: { label: string }) {
-    return baseline.get(c.label);
-  }
-  const chart = charted.length
-    ? [
-        '```mermaid',
-        'xychart-beta',
-        '    title "F1 per label"',
-        `    x-axis [${charted.map((c) => `"${mermaidText(c.label)}"`).join(', ')}]`,
-        '    y-axis "F1" 0 --> 1',
-        ...(b ? [`    bar [${charted.map((c) => num(baseline.get(c.label)?.f1 ?? 0, 3)).join(', ')}]`] : []),
-        `    bar [${charted.map((c) => num(c.f1, 3)).join(', ')}]`,
-        '```',
-      ].join('\n')
-    : '';
-  const legend = b && chart ? '\n\nIn the chart, the first bar of each label is the model in production and the second this change.' : '';
-  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.\n\n${table({ header, rows, align })}${notesText}${chart ? `\n\n${chart}` : ''}${legend}`;
+  const scale = b ? ' Each bar runs from 0 to 1 (a full bar is F1 1.00), the model in production on the left and this change on the right.' : ' Each bar runs from 0 to 1 (a full bar is F1 1.00).';
+  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds. F1 combines the two.${scale}\n\n${table({ header, rows, align })}${notesText}`;
 }
 
 function confusionSection(metrics: Metrics): string {
@@ -245,16 +270,49 @@ function trainingSection(model: ModelInfo): string {
   const { loss, valLoss, accuracy, valAccuracy } = model.history;
   if (loss.length === 0) return '';
   const epochs = loss.length;
-  const series = (values: number[]) => `[${values.map((v) => num(v, 4)).join(', ')}]`;
-  const lossChart = ['```mermaid', 'xychart-beta', '    title "Training curve: loss (lower is better)"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "loss"', `    line ${series(loss)}`, ...(valLoss.length ? [`    line ${series(valLoss)}`] : []), '```'].join('\n');
+  const x = Array.from({ length: epochs }, (_, i) => i + 1);
+  const withValidation = (values: number[], name: string) => (values.length ? [{ name, values }] : []);
+  const lossChart = lineChart({ title: 'Loss per epoch, lower is better', xTitle: 'epoch', yTitle: 'loss', x, series: [{ name: 'training loss', values: loss }, ...withValidation(valLoss, 'validation loss')] });
   const accChart = accuracy.length
-    ? ['```mermaid', 'xychart-beta', '    title "Training curve: accuracy"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "accuracy" 0 --> 1', `    line ${series(accuracy)}`, ...(valAccuracy.length ? [`    line ${series(valAccuracy)}`] : []), '```'].join('\n')
-    : '';
-  const step = Math.max(1, Math.ceil(epochs / 10));
-  const picked = [...new Set([...Array.from({ length: Math.ceil(epochs / step) }, (_, i) => i * step), epochs - 1])];
-  const rows = picked.map((i) => [String(i + 1), num(loss[i], 4), num(valLoss[i], 4), num(accuracy[i], 3), num(valAccuracy[i], 3)]);
+    ? lineChart({ title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', yRange: [0, 1], x, series: [{ name: 'training accuracy', values: accuracy }, ...withValidation(valAccuracy, 'validation accuracy')] })
+    : null;
+  const charts = [lossChart, accChart].filter((c): c is ReturnType<typeof lineChart> => c !== null);
+  // The table lists every epoch a chart shows (all of them, up to the charts' limit), values that are not numbers included.
+  const shown = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
+  const cell = (values: number[], i: number, digits: number) => (values.length === 0 ? '–' : Number.isFinite(values[i] ?? NaN) ? num(values[i], digits) : 'not a number');
+  const rows = shown.map((epoch) => [String(epoch), cell(loss, epoch - 1, 4), cell(valLoss, epoch - 1, 4), cell(accuracy, epoch - 1, 3), cell(valAccuracy, epoch - 1, 3)]);
   const tableText = table({ header: ['Epoch', 'Loss', 'Validation loss', 'Accuracy', 'Validation accuracy'], rows, align: ['right', 'right', 'right', 'right', 'right'] });
-  return `### Training\n\n${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. In each chart the first line is the training objects and the second the validation objects; when the second stops falling, more training stops helping.\n\n${lossChart}${accChart ? `\n\n${accChart}` : ''}\n\n<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`;
+  const notes = [leftOutNote(lossChart, 'loss'), accChart ? leftOutNote(accChart, 'accuracy') : ''].filter(Boolean);
+  const sampled = lossChart.shown.length + lossChart.leftOut.length < epochs ? ` The charts show ${lossChart.shown.length} of the ${epochs} epochs, evenly spaced, and the table lists those.` : '';
+  const hasValidation = valLoss.length > 0 || valAccuracy.length > 0;
+  const legend = hasValidation
+    ? `In each chart the ${CHART_COLOURS[0].name} line is the training objects and the ${CHART_COLOURS[1].name} line the validation objects; when the ${CHART_COLOURS[1].name} line stops improving, more training stops helping.`
+    : `In each chart the ${CHART_COLOURS[0].name} line is the training objects.`;
+  const drawn = charts.map((c) => c.chart).filter((c): c is string => c !== null);
+  const noChart = drawn.length === 0 ? '\n\nNo chart can be drawn: none of the values is a number.' : '';
+  return `### Training\n\n${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}${sampled}${notes.length ? `\n\n${notes.join(' ')}` : ''}${noChart}${drawn.map((c) => `\n\n${c}`).join('')}\n\n<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`;
+}
+
+/** "Epoch 4 is left out of the loss chart: its training loss is not a number." */
+function leftOutNote(chart: ReturnType<typeof lineChart>, what: string): string {
+  if (chart.leftOut.length === 0) return '';
+  const groups = new Map<string, number[]>();
+  for (const l of chart.leftOut) {
+    const key = l.series.join(' and ');
+    groups.set(key, [...(groups.get(key) ?? []), l.x]);
+  }
+  return [...groups]
+    .map(([series, xs]) => {
+      const one = xs.length === 1;
+      const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
+      const verb = series.includes(' and ') ? 'are not numbers' : 'is not a number';
+      return `${one ? 'Epoch' : 'Epochs'} ${listWords(xs.map(String))} ${one ? 'is' : 'are'} left out of the ${what} chart: ${subject} ${verb}.`;
+    })
+    .join(' ');
+}
+
+function listWords(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function driftSection(drift: DriftReport): string {
@@ -299,6 +357,10 @@ function lowerNote(change: number): string {
 
 function pct(value: number): string {
   return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+}
+
+function capitalise(s: string): string {
+  return `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
 }
 
 function plural(n: number, word: string): string {

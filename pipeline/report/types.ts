@@ -1,4 +1,5 @@
 import type { Interval, Prediction, Split, Verdict } from '../types.ts';
+import type { CatalogueStatus } from './catalogue.ts';
 
 /** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */
 export const REPORT_MARKER = '<!-- vitrine:report -->';
@@ -42,6 +43,8 @@ export interface LabelChange {
   /** Thumbnail and object page on the published catalogue, when its URL is configured. */
   thumbnailUrl: string | null;
   pageUrl: string | null;
+  /** The catalogue is published but has no thumbnail for this object yet (new in the pull request). */
+  notInCatalogue?: boolean;
 }
 
 /** A params value that differs between base and head, like `dvc params diff`. */
@@ -72,6 +75,11 @@ export interface ReportJson {
    * promotion uses). `stale`: params.yaml's gate has changed since, so evaluate must run again.
    */
   gate: { passed: boolean; checks: GateCheck[]; stale?: boolean };
+  /**
+   * The published catalogue the thumbnails come from: its address, where that came from and
+   * whether it answered. (Absent in reports from before it existed.)
+   */
+  catalogue?: CatalogueStatus;
   /** The collection's name from params.yaml (absent in reports from before it existed). */
   collectionName?: string;
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
@@ -93,6 +101,13 @@ export interface ReportJson {
      * commit asked for and why it could not be fetched. (Absent in reports from before it existed.)
      */
     baseUnavailable?: { ref: string; reason: string } | null;
+    /**
+     * What the base is called ("main"); `branchPoint`: the commit where this branch left it (no pull
+     * request named a base). Null without a base. (Absent in reports from before it existed.)
+     */
+    baseName?: { name: string; branchPoint: boolean } | null;
+    /** Why there is no base, in plain words ("this run is on main itself"). (Absent in older reports.) */
+    noBaseReason?: string | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
     /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */

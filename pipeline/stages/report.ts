@@ -1,12 +1,29 @@
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { buildReport, gitAuthHeaders } from '../report/index.ts';
-import { resolveCommit } from '../report/git.ts';
+import { branchPoint, resolveCommit } from '../report/git.ts';
 import type { Stage, StageContext } from './stage.ts';
 
-/** The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base branch. */
-export function reportBase(env: StageContext['env']): string | undefined {
+/**
+ * The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base
+ * branch, else where the checked-out branch left `collection.branch` (the README walkthrough: a
+ * branch fix-labels, `vitrine run`, no GitHub). `ref` is what to resolve, `name` what the report calls
+ * it; without a base, `reason` says why in plain words.
+ */
+/** A base given by the environment: VITRINE_BASE_REF, else the pull request's base branch (GITHUB_BASE_REF). */
+export function reportBaseGiven(env: StageContext['env']): string | undefined {
   return env.VITRINE_BASE_REF || env.GITHUB_BASE_REF || undefined;
+}
+
+export async function reportBase({ ws, params, env }: Pick<StageContext, 'ws' | 'params' | 'env'>): Promise<{ ref?: string; name?: string; branchPoint?: boolean; reason?: string }> {
+  const given = reportBaseGiven(env);
+  if (given) return { ref: given, name: given };
+  if (!(await access(path.join(ws.root, '.git')).then(() => true, () => false))) return { reason: 'this folder is not a git repository' };
+  const branch = params.collection.branch;
+  const point = await branchPoint({ dir: ws.root, branch });
+  if (point.commit === null) return { reason: point.reason };
+  return { ref: point.commit, name: branch, branchPoint: true };
 }
 
 /** The token for fetching a base a shallow clone lacks: VITRINE_GIT_TOKEN, else GITHUB_TOKEN (unset: fetch without one). */
@@ -31,14 +48,37 @@ export const reportStage: Stage = {
   // The comparison base is an input too: the same files against another base, or against the same
   // branch after it moved, make another report. (A base the clone lacks counts as null.)
   fingerprint: async (ctx) => {
-    const base = reportBase(ctx.env) ?? null;
+    // Only a base that was given: the default (where this branch left collection.branch) follows
+    // from the history, and labels.csv changes whenever it matters; a merged branch then keeps its
+    // report on main instead of one that has nothing to compare.
+    const base = reportBaseGiven(ctx.env) ?? null;
     const baseCommit = base ? await resolveCommit({ dir: ctx.ws.root, ref: base }).catch(() => null) : null;
-    return { base, baseCommit, run: runUrl(ctx.env) ?? null };
+    // The catalogue the workflow names changes the thumbnails (absent when none is given).
+    return { base, baseCommit, run: runUrl(ctx.env) ?? null, catalogue: ctx.env.VITRINE_CATALOGUE_URL || undefined };
   },
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
-    const { markdown, json } = await buildReport({ ws: ctx.ws, params: ctx.params, base: reportBase(ctx.env), runUrl: runUrl(ctx.env), baseFetch: { headers }, log: ctx.log, now: ctx.clock.now() });
+    const base = await reportBase(ctx);
+    if (base.reason) ctx.log.info(`The report lists no label changes: ${base.reason}, and no base was given (VITRINE_BASE_REF).`);
+    else if (base.branchPoint) ctx.log.info(`The report compares with ${base.name} where this branch left it (commit ${base.ref!.slice(0, 12)}).`);
+    const { markdown, fullMarkdown, json } = await buildReport({
+      ws: ctx.ws,
+      params: ctx.params,
+      base: base.ref,
+      baseName: base.name ? { name: base.name, branchPoint: base.branchPoint ?? false } : undefined,
+      noBaseReason: base.reason,
+      // The Pages URL the workflow found (configure-pages), else params report.catalogue_url.
+      catalogueUrl: ctx.env.VITRINE_CATALOGUE_URL || undefined,
+      runUrl: runUrl(ctx.env),
+      baseFetch: { headers },
+      log: ctx.log,
+      now: ctx.clock.now(),
+    });
     await writeFileAtomic({ file: path.join(ctx.ws.report, 'report.md'), data: markdown });
+    // report.md is what the comment takes; when it had to end early, the whole report sits beside it.
+    const full = path.join(ctx.ws.report, 'report-full.md');
+    if (fullMarkdown !== markdown) await writeFileAtomic({ file: full, data: fullMarkdown });
+    else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
     const n = json.labels.changes.length;
     const labels = json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : json.labels.baseUnavailable ? `, base ${json.labels.baseUnavailable.ref} could not be fetched` : '';

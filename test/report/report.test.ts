@@ -1,4 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { DriftReport } from '../../pipeline/monitor/types.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,11 +70,10 @@ describe('the label-correction report', () => {
     expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed.');
 
     // Scores, per-label table, charts, lineage.
-    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| 0\.850 to 1\.000 \|/);
-    expect(markdown).toContain('The 95% range of the macro-F1 change is +0.021 to +0.160.');
-    expect(markdown).toMatch(/\| figurine \| 6 \| 0\.85 \| 0\.81 \| \*\*0\.83\*\* \| 0\.60 \| \+0\.23 \|/);
-    expect(markdown).toContain('```mermaid\nxychart-beta\n    title "F1 per label"\n    x-axis ["coin", "figurine", "mask", "print", "textile", "vessel"]');
-    expect(markdown).toContain('    x-axis "epoch" 1 --> 12');
+    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    expect(markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (95% range).');
+    expect(markdown).toContain('| figurine | 6 | 0.85 | 0.81 | `██████░░░░` 0.60 | `████████▎░` **0.83** | +0.23 |');
+    expect(markdown).toContain('    x-axis "epoch" [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]');
     expect(markdown).toContain(`\`${json.lineage.data}\``);
     expect(markdown).toMatch(/\| train\.epochs \| 40 \| 60 \|/);
     expect(markdown).toContain(`labels.csv: \`bbbbbbbbbbbb\` from commit \`${headCommit.slice(0, 12)}\``);
@@ -87,12 +88,15 @@ describe('the label-correction report', () => {
   });
 
   it('links each changed object to the catalogue with its smallest thumbnail when the catalogue URL is set', async () => {
-    const { base, head } = labelCorrection();
-    const { ws } = await makeRepo({ objects, base, head });
-    const { markdown, json } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
-    expect(json.labels.changes[0]!.pageUrl).toBe('https://museum.github.io/collection/objects/dm-0007/');
-    expect(json.labels.changes[0]!.thumbnailUrl).toBe('https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg');
-    expect(markdown).toContain('| <img src="https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg" alt="Figurine number 1" width="64"> | [DM-0007](https://museum.github.io/collection/objects/dm-0007/) (line 8) |');
+    // Whether the catalogue has them is checked against a real server in catalogue.test.ts.
+    const thumbnails = [
+      { width: 480, height: 480, webp: 'thumbnails/DM-0007-480.webp', jpeg: 'thumbnails/DM-0007-480.jpg' },
+      { width: 240, height: 240, webp: 'thumbnails/DM-0007-240.webp', jpeg: 'thumbnails/DM-0007-240.jpg' },
+    ];
+    const links = catalogueLinks({ params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), id: 'DM-0007', object: { thumbnails } });
+    expect(links).toEqual({ pageUrl: 'https://museum.github.io/collection/objects/dm-0007/', thumbnailUrl: 'https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg' });
+    // The address the workflow gives wins.
+    expect(catalogueLinks({ params: paramsWith({ catalogue_url: 'https://old.example' }), root: 'https://museum.github.io/c/', id: 'DM-0007', object: { thumbnails } }).thumbnailUrl).toBe('https://museum.github.io/c/media/thumbnails/DM-0007-240.jpg');
   });
 
   it('without a catalogue URL no image or link leaves the repository (private collections)', async () => {
@@ -183,13 +187,12 @@ describe('the label-correction report', () => {
     const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
     await writeStageOutputs({ ws, objects, head, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain('| mask | 0 | 0.00 | – | **0.00** | 0.00 | ±0.00 |');
+    expect(markdown).toContain('| mask | 0 | 0.00 | – | `░░░░░░░░░░` 0.00 | `░░░░░░░░░░` **0.00** | 0.00 |');
     expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');
     expect(markdown).toContain('No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.');
     expect(markdown).toContain('No test object has the label textile and the model never gave it, so it cannot be scored yet and does not count in macro-F1.');
-    // The chart shows the labels macro-F1 averages over.
-    expect(markdown).toContain('    x-axis ["coin", "figurine", "mask", "print", "vessel"]');
-    expect(markdown).toMatch(/ {4}bar \[0\.900, 0\.600, 0\.000, 0\.900, 0\.900\]\n {4}bar \[0\.950, 0\.830, 0\.000, 0\.950, 0\.950\]/);
+    // Bars only for the labels macro-F1 averages over.
+    expect(markdown).toContain('| vessel | 6 | 0.97 | 0.93 | `█████████░` 0.90 | `█████████▌` **0.95** | +0.05 |');
     // Nor does an untested label fail the gate.
     expect(json.gate.passed).toBe(true);
   });
@@ -264,6 +267,27 @@ describe('the label-correction report', () => {
       expect(markdown).not.toContain('left out of its scores');
       expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
     }
+  });
+
+  it('writes intervals plainly ("between +0.00 and +0.06"), never "±0.000 to +0.056"', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const comparison = { ...metrics.baseline!.comparison, difference: { value: 0.028, low: 0, high: 0.056 }, pValue: 0.2, verdict: 'no detectable difference' as const };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison } } });
+    const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(markdown).toContain('a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200 by paired bootstrap)');
+    expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (95% range).');
+    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    // A change of zero is no change, not a range.
+    const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Training'));
+    expect(scores).not.toContain('±');
+    expect(markdown).not.toMatch(/\d to [+−]\d/);
+    // Below zero, the sign says so even when it rounds to 0.00.
+    const negative = { ...comparison, difference: { value: 0.01, low: -0.004, high: 0.03 } };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison: negative } } });
+    const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(again.markdown).toContain('between −0.00 and +0.03');
   });
 
   it('reports a first model (no baseline) and no label diff without a base', async () => {
@@ -352,7 +376,11 @@ describe('escaping what comes from labels, metadata and params', () => {
     objs[6] = { ...objs[6]!, title: 'Bowl | lid | "handle"' };
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects: objs, base, head });
-    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), base: 'main', log: silentLogger });
+    // A published catalogue that has every picture.
+    const server = http.createServer((_, res) => res.writeHead(200).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/collection`;
+    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: url }), base: 'main', log: silentLogger }).finally(() => server.close());
     // GitHub splits cells on every unescaped | before it reads HTML, so none may be left in the tag.
     expect(markdown).toContain('alt="Bowl &#124; lid &#124; &quot;handle&quot;"');
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
@@ -455,6 +483,7 @@ describe('the report stage', () => {
     const fingerprintCtx = (env: Record<string, string>) => ({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env });
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({ base: 'main', baseCommit, run: null });
     expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({ base: 'release', baseCommit: null, run: null });
+    // No base given: the report compares with where the branch left main, which labels.csv follows.
     expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({ base: null, baseCommit: null, run: null });
   });
 });

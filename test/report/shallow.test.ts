@@ -165,6 +165,16 @@ describe('the report on a shallow clone', () => {
     expect(warnings[0]!.message).not.toContain('notTheRightToken');
   }, 60_000);
 
+  it('without a base given, says the clone has no main to compare with instead of failing', async () => {
+    const ws = await shallowClone('no-base', `${proxyUrl}/museum.git`);
+    const { log, ctx } = stageContext(ws, {});
+    const result = await reportStage.run(ctx);
+    expect(result.summary).toBe('better, gate passes');
+    const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    expect(md).toContain('This copy of the repository has no branch main to compare with, so there is no base commit to compare labels.csv with');
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  }, 60_000);
+
   it('names a wrong repository address and a branch the server does not have', async () => {
     const ws = await shallowClone('wrong-path', `${gitServer.url}/no-such-museum.git`);
     const wrongPath = await fetchBase({ dir: ws.root, ref: 'main' }).catch((e) => e);

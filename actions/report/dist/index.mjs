@@ -39834,8 +39834,17 @@ function num(value, digits = 3) {
 function signed(value, digits = 3) {
   if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2013";
   const rounded = Number(value.toFixed(digits));
-  if (rounded === 0) return `\xB1${0 .toFixed(digits)}`;
+  if (rounded === 0) return 0 .toFixed(digits);
   return rounded > 0 ? `+${rounded.toFixed(digits)}` : `\u2212${Math.abs(rounded).toFixed(digits)}`;
+}
+function between(low, high, { digits = 2, signs = true } = {}) {
+  const bound = (v) => {
+    if (v === null || v === void 0 || !Number.isFinite(v)) return "\u2013";
+    if (!signs) return v.toFixed(digits);
+    const magnitude = Math.abs(v).toFixed(digits);
+    return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
+  };
+  return `between ${bound(low)} and ${bound(high)}`;
 }
 function duration3(ms) {
   if (!Number.isFinite(ms)) return "\u2013";
@@ -39844,6 +39853,94 @@ function duration3(ms) {
   const minutes = Math.floor(ms / 6e4);
   const seconds = Math.round(ms % 6e4 / 1e3);
   return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
+}
+var COMMENT_ROOM = 64512;
+var CUT_NOTE = "\n\n\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }) {
+  if (body.length <= limit) return body;
+  const lines = body.split("\n");
+  let inFence = false;
+  let chartInSection = false;
+  let depth = 0;
+  let length = -1;
+  let best = null;
+  for (let j = 0; j < lines.length; j++) {
+    const line = lines[j];
+    const sectionStart = line.startsWith("### ") || depth === 0 && line.startsWith("<details>");
+    if (sectionStart) chartInSection = false;
+    if (j > 0 && !inFence && !chartInSection) {
+      const closing = "\n\n</details>".length * depth;
+      if (length + closing + note.length <= limit) best = { end: j, depth };
+      else break;
+    }
+    if (/^(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
+    }
+    if (!inFence) depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    length += line.length + 1;
+  }
+  if (!best) return note.trim().slice(0, limit);
+  const head = lines.slice(0, best.end).join("\n").trimEnd();
+  return `${head}${"\n\n</details>".repeat(best.depth)}${note}`;
+}
+
+// pipeline/report/charts.ts
+var CHART_COLOURS = [
+  { name: "blue", hex: "#0072B2" },
+  { name: "orange", hex: "#E69F00" },
+  { name: "green", hex: "#009E73" },
+  { name: "purple", hex: "#CC79A7" }
+];
+var EIGHTHS = ["", "\u258F", "\u258E", "\u258D", "\u258C", "\u258B", "\u258A", "\u2589"];
+function glyphBar(value, { max = 1, width = 10 } = {}) {
+  if (value === null || value === void 0 || !Number.isFinite(value) || !(max > 0)) return null;
+  const eighths = Math.round(Math.min(1, Math.max(0, value / max)) * width * 8);
+  const full = Math.floor(eighths / 8);
+  const part = EIGHTHS[eighths % 8];
+  return `\`${"\u2588".repeat(full)}${part}${"\u2591".repeat(width - full - (part ? 1 : 0))}\``;
+}
+function lineChart({
+  title,
+  xTitle,
+  yTitle,
+  yRange,
+  x,
+  series,
+  maxPoints = 60
+}) {
+  const finite = (v) => typeof v === "number" && Number.isFinite(v);
+  const leftOut = [];
+  const usable = [];
+  x.forEach((value, i) => {
+    const missing = series.filter((s) => !finite(s.values[i])).map((s) => s.name);
+    if (missing.length) leftOut.push({ x: value, series: missing });
+    else usable.push(i);
+  });
+  const step = Math.max(1, Math.ceil(usable.length / maxPoints));
+  const picked = usable.filter((_, k) => k % step === 0 || k === usable.length - 1);
+  if (picked.length === 0 || series.length === 0) return { chart: null, shown: [], leftOut };
+  const palette = CHART_COLOURS.slice(0, series.length).map((c) => c.hex).join(", ");
+  const lines = [
+    "```mermaid",
+    // Fixed colours, so the legend in words is right whatever the reader's theme.
+    "---",
+    "config:",
+    "  themeVariables:",
+    "    xyChart:",
+    `      plotColorPalette: "${palette}"`,
+    "---",
+    "xychart-beta",
+    `    title "${mermaidText(title)}"`,
+    `    x-axis "${mermaidText(xTitle)}" [${picked.map((i) => String(x[i])).join(", ")}]`,
+    `    y-axis "${mermaidText(yTitle)}"${yRange ? ` ${yRange[0]} --> ${yRange[1]}` : ""}`,
+    ...series.map((s) => `    line "${mermaidText(s.name)}" [${picked.map((i) => chartNumber(s.values[i])).join(", ")}]`),
+    "```"
+  ];
+  return { chart: lines.join("\n"), shown: picked.map((i) => x[i]), leftOut };
+}
+function chartNumber(value) {
+  return String(Number(value.toFixed(4)));
 }
 
 // pipeline/report/render.ts
@@ -39887,8 +39984,8 @@ function renderMarkdown(input2) {
   if (input2.model) parts.push(trainingSection(input2.model));
   if (input2.drift) parts.push(driftSection(input2.drift));
   parts.push(lineageSection(report));
-  return `${parts.filter(Boolean).join("\n\n")}
-`;
+  return fitMarkdown({ body: `${parts.filter(Boolean).join("\n\n")}
+`, limit: input2.limit ?? COMMENT_ROOM });
 }
 function intro({ report, metrics, collectionName }) {
   const c = report.comparison;
@@ -39899,7 +39996,7 @@ function intro({ report, metrics, collectionName }) {
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ": a change of";
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range ${signed(c.difference.low)} to ${signed(c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);
@@ -39918,12 +40015,19 @@ function labelSection({ report, maxLabelChanges }) {
 
 A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   }
-  if (!baseCommit) return `${title}
+  if (!baseCommit) {
+    const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : "There is";
+    return `${title}
 
-There is no base commit to compare labels.csv with, so label changes are not listed.`;
+${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;
+  }
+  const named = report.labels.baseName;
+  const against = named ? `Compared with ${code(named.name)}${named.branchPoint ? " where this branch left it" : ""} (commit ${code(baseCommit.slice(0, 12))}).
+
+` : "";
   if (changes.length === 0) return `${title}
 
-No label in labels.csv changed.`;
+${against}No label in labels.csv changed.`;
   const summary2 = [
     counts.changed ? `${counts.changed} ${plural2(counts.changed, "label")} changed` : "",
     counts.added ? `${counts.added} ${plural2(counts.added, "object")} newly labelled` : "",
@@ -39937,7 +40041,7 @@ No label in labels.csv changed.`;
     otherSkipped ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
   const shown = changes.slice(0, maxLabelChanges);
-  const withImages = shown.some((c) => c.thumbnailUrl);
+  const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"];
   const rows = shown.map((c) => [...withImages ? [thumbnail(c)] : [], objectCell(c), text(c.title), c.before === null ? "\u2014" : text(c.before), c.after === null ? "\u2014" : text(c.after), predictionCell(c, vocabulary)]);
   const more = changes.length > shown.length ? `
@@ -39946,18 +40050,34 @@ No label in labels.csv changed.`;
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate.label === c.after).length;
   const tested = testAnswers.length;
-  const agreeLine = tested > 0 ? ` ${tested} of these ${plural2(tested, "object")} ${tested === 1 ? "is" : "are"} in the test set; the new model agrees with the new label for ${agree} of them.` : "";
+  const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? "is" : "are"} in the test set; the new model agrees with the new label for ${agree} of them.` : "";
+  const pictures = catalogueNote(report.catalogue, shown);
   return `${title}
 
-${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}
+${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}${pictures ? `
+
+${pictures}` : ""}
 
 ${table({ header, rows })}${more}`;
+}
+function catalogueNote(catalogue, shown) {
+  if (!catalogue) return "";
+  if (!catalogue.url) {
+    return "Thumbnails are not shown: no address of a published catalogue is known. On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.";
+  }
+  if (!catalogue.published) {
+    return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${text(catalogue.reason ?? "it did not answer")}). They appear once the catalogue workflow has published it.`;
+  }
+  const pending = shown.filter((c) => c.notInCatalogue).length;
+  if (pending === 0) return "";
+  return `${pending} ${plural2(pending, "object")} ${pending === 1 ? "has" : "have"} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
   return `${id} (line ${c.line})`;
 }
 function thumbnail(c) {
+  if (c.notInCatalogue) return "not published yet";
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return "";
   return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
@@ -39987,7 +40107,7 @@ function metricsSection({ report, metrics }) {
     ...b ? [num(baseline?.value)] : [],
     `**${num(candidate.value)}**`,
     ...b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : "")] : [],
-    `${num(candidate.low)} to ${num(candidate.high)}`
+    between(candidate.low, candidate.high, { signs: false })
   ];
   const rows = [
     row("Accuracy (share of objects right)", metrics.accuracy, b?.accuracy),
@@ -40002,7 +40122,7 @@ ${table({ header, rows, align })}`;
   const c = report.comparison;
   if (c) out += `
 
-The 95% range of the ${c.metric === "macroF1" ? "macro-F1" : "accuracy"} change is ${signed(c.difference.low)} to ${signed(c.difference.high)}.`;
+The ${c.metric === "macroF1" ? "macro-F1" : "accuracy"} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: "this change" }) : null;
   if (scope) out += `
 
@@ -40019,14 +40139,22 @@ function perClassSection(metrics) {
   const predicted = predictedCounts(metrics.labels, metrics.confusion);
   const basePredicted = metrics.baseline ? predictedCounts(metrics.labels, metrics.baseline.confusion) : /* @__PURE__ */ new Map();
   const scored = (c, counts) => c.support > 0 || (counts.get(c.label) ?? 0) > 0;
-  const header = ["Label", "Test objects", "Precision", "Recall", "F1", ...b ? ["F1 before", "Change"] : []];
+  const f1Cell = (value, bold = false) => {
+    if (value === null) return "\u2013";
+    const bar = glyphBar(value);
+    const figure = bold ? `**${num(value, 2)}**` : num(value, 2);
+    return bar ? `${bar} ${figure}` : figure;
+  };
+  const header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]];
   const rows = metrics.perClass.map((c) => {
-    const old2 = baseline.get(c.label);
-    const oldF1 = old2 && scored(old2, basePredicted) ? old2.f1 : null;
-    const before = b ? [num(oldF1, 2), scored(c, predicted) ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : "\u2013"] : [];
-    if (!scored(c, predicted)) return [text(c.label), "0", "\u2013", "\u2013", "\u2013", ...b ? [num(oldF1, 2), "\u2013"] : []];
-    if (c.support === 0) return [text(c.label), "0", num(c.precision, 2), "\u2013", `**${num(c.f1, 2)}**`, ...before];
-    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), `**${num(c.f1, 2)}**`, ...before];
+    const old = baseline.get(c.label);
+    const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
+    const isScored = scored(c, predicted);
+    const f1 = isScored ? f1Cell(c.f1, true) : "\u2013";
+    const tail = b ? [f1Cell(oldF1), f1, isScored ? signed(oldF1 === null ? null : c.f1 - oldF1, 2) : "\u2013"] : [f1];
+    if (!isScored) return [text(c.label), "0", "\u2013", "\u2013", ...tail];
+    if (c.support === 0) return [text(c.label), "0", num(c.precision, 2), "\u2013", ...tail];
+    return [text(c.label), String(c.support), num(c.precision, 2), num(c.recall, 2), ...tail];
   });
   const notes = [];
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
@@ -40035,32 +40163,18 @@ function perClassSection(metrics) {
     const n = predicted.get(c.label) ?? 0;
     notes.push(`No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural2(n, "object")}, so it counts as 0 in macro-F1.`);
   }
+  const broken = metrics.perClass.filter((c) => scored(c, predicted) && !Number.isFinite(c.f1)).map((c) => text(c.label));
+  if (broken.length) notes.push(`The F1 of ${broken.join(", ")} is not a number, so it has no bar.`);
   const notesText = notes.length ? `
 
 ${notes.join(" ")}` : "";
   const align = header.map((_, i) => i === 0 ? "left" : "right");
-  const charted = metrics.perClass.filter((c) => scored(c, predicted) || old(c) && scored(old(c), basePredicted));
-  function old(c) {
-    return baseline.get(c.label);
-  }
-  const chart = charted.length ? [
-    "```mermaid",
-    "xychart-beta",
-    '    title "F1 per label"',
-    `    x-axis [${charted.map((c) => `"${mermaidText(c.label)}"`).join(", ")}]`,
-    '    y-axis "F1" 0 --> 1',
-    ...b ? [`    bar [${charted.map((c) => num(baseline.get(c.label)?.f1 ?? 0, 3)).join(", ")}]`] : [],
-    `    bar [${charted.map((c) => num(c.f1, 3)).join(", ")}]`,
-    "```"
-  ].join("\n") : "";
-  const legend = b && chart ? "\n\nIn the chart, the first bar of each label is the model in production and the second this change." : "";
+  const scale = b ? " Each bar runs from 0 to 1 (a full bar is F1 1.00), the model in production on the left and this change on the right." : " Each bar runs from 0 to 1 (a full bar is F1 1.00).";
   return `### Per label
 
-Precision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds.
+Precision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds. F1 combines the two.${scale}
 
-${table({ header, rows, align })}${notesText}${chart ? `
-
-${chart}` : ""}${legend}`;
+${table({ header, rows, align })}${notesText}`;
 }
 function confusionSection(metrics) {
   const labels = metrics.labels;
@@ -40079,26 +40193,51 @@ function trainingSection(model) {
   const { loss, valLoss, accuracy, valAccuracy } = model.history;
   if (loss.length === 0) return "";
   const epochs = loss.length;
-  const series = (values) => `[${values.map((v) => num(v, 4)).join(", ")}]`;
-  const lossChart = ["```mermaid", "xychart-beta", '    title "Training curve: loss (lower is better)"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "loss"', `    line ${series(loss)}`, ...valLoss.length ? [`    line ${series(valLoss)}`] : [], "```"].join("\n");
-  const accChart = accuracy.length ? ["```mermaid", "xychart-beta", '    title "Training curve: accuracy"', `    x-axis "epoch" 1 --> ${epochs}`, '    y-axis "accuracy" 0 --> 1', `    line ${series(accuracy)}`, ...valAccuracy.length ? [`    line ${series(valAccuracy)}`] : [], "```"].join("\n") : "";
-  const step = Math.max(1, Math.ceil(epochs / 10));
-  const picked = [.../* @__PURE__ */ new Set([...Array.from({ length: Math.ceil(epochs / step) }, (_, i) => i * step), epochs - 1])];
-  const rows = picked.map((i) => [String(i + 1), num(loss[i], 4), num(valLoss[i], 4), num(accuracy[i], 3), num(valAccuracy[i], 3)]);
+  const x = Array.from({ length: epochs }, (_, i) => i + 1);
+  const withValidation = (values, name) => values.length ? [{ name, values }] : [];
+  const lossChart = lineChart({ title: "Loss per epoch, lower is better", xTitle: "epoch", yTitle: "loss", x, series: [{ name: "training loss", values: loss }, ...withValidation(valLoss, "validation loss")] });
+  const accChart = accuracy.length ? lineChart({ title: "Accuracy per epoch", xTitle: "epoch", yTitle: "accuracy", yRange: [0, 1], x, series: [{ name: "training accuracy", values: accuracy }, ...withValidation(valAccuracy, "validation accuracy")] }) : null;
+  const charts = [lossChart, accChart].filter((c) => c !== null);
+  const shown = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
+  const cell = (values, i, digits) => values.length === 0 ? "\u2013" : Number.isFinite(values[i] ?? NaN) ? num(values[i], digits) : "not a number";
+  const rows = shown.map((epoch) => [String(epoch), cell(loss, epoch - 1, 4), cell(valLoss, epoch - 1, 4), cell(accuracy, epoch - 1, 3), cell(valAccuracy, epoch - 1, 3)]);
   const tableText = table({ header: ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"], rows, align: ["right", "right", "right", "right", "right"] });
+  const notes = [leftOutNote(lossChart, "loss"), accChart ? leftOutNote(accChart, "accuracy") : ""].filter(Boolean);
+  const sampled = lossChart.shown.length + lossChart.leftOut.length < epochs ? ` The charts show ${lossChart.shown.length} of the ${epochs} epochs, evenly spaced, and the table lists those.` : "";
+  const hasValidation = valLoss.length > 0 || valAccuracy.length > 0;
+  const legend = hasValidation ? `In each chart the ${CHART_COLOURS[0].name} line is the training objects and the ${CHART_COLOURS[1].name} line the validation objects; when the ${CHART_COLOURS[1].name} line stops improving, more training stops helping.` : `In each chart the ${CHART_COLOURS[0].name} line is the training objects.`;
+  const drawn = charts.map((c) => c.chart).filter((c) => c !== null);
+  const noChart = drawn.length === 0 ? "\n\nNo chart can be drawn: none of the values is a number." : "";
   return `### Training
 
-${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. In each chart the first line is the training objects and the second the validation objects; when the second stops falling, more training stops helping.
+${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}${sampled}${notes.length ? `
 
-${lossChart}${accChart ? `
+${notes.join(" ")}` : ""}${noChart}${drawn.map((c) => `
 
-${accChart}` : ""}
+${c}`).join("")}
 
 <details><summary>Training curve as a table</summary>
 
 ${tableText}
 
 </details>`;
+}
+function leftOutNote(chart, what) {
+  if (chart.leftOut.length === 0) return "";
+  const groups = /* @__PURE__ */ new Map();
+  for (const l of chart.leftOut) {
+    const key = l.series.join(" and ");
+    groups.set(key, [...groups.get(key) ?? [], l.x]);
+  }
+  return [...groups].map(([series, xs]) => {
+    const one = xs.length === 1;
+    const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
+    const verb = series.includes(" and ") ? "are not numbers" : "is not a number";
+    return `${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
+  }).join(" ");
+}
+function listWords(items) {
+  return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 function driftSection(drift) {
   const rows = [];
@@ -40151,6 +40290,9 @@ function lowerNote(change) {
 }
 function pct(value) {
   return Number.isFinite(value) ? `${Math.round(value * 100)}%` : "\u2013";
+}
+function capitalise(s) {
+  return `${s[0]?.toUpperCase() ?? ""}${s.slice(1)}`;
 }
 function plural2(n, word) {
   return n === 1 ? word : `${word}s`;

@@ -36,6 +36,10 @@ export const annotationSchema = z.object({
   modelVersion: z.string(),
   /** null when the object has no human label. */
   agrees: z.boolean().nullable(),
+  /** false: below the class's confidence threshold; the page says "not sure: waiting for staff". */
+  published: z.boolean(),
+  /** How likely the staff label is wrong (0-1) and the registry's suggested label; null when not scored. */
+  labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string() }).nullable(),
 });
 
 /** One object as the public sees it. */
@@ -69,7 +73,8 @@ export const catalogueObjectSchema = z.object({
   colours: z.array(swatchSchema),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */
   needsReview: z.boolean(),
-  reviewReason: z.enum(['disagrees', 'least-confident']).nullable(),
+  /** label-issue: likely mislabelled (registry score); disagrees: the model disagrees; waiting: unpublished prediction. */
+  reviewReason: z.enum(['label-issue', 'disagrees', 'waiting', 'least-confident']).nullable(),
   /** 1-based line of the object in labels.csv, null when it has none. */
   labelLine: z.int().positive().nullable(),
   /** GitHub edit link of that line (a pull request for staff); null when no repository is configured. */

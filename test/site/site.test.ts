@@ -53,6 +53,8 @@ beforeAll(async () => {
     // Every fifth object is predicted as the next label: a disagreement for the review queue.
     predicted: i % 5 === 1 ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.83 } : { label: r.label!, confidence: 0.64 + (i % 4) / 10 },
   }));
+  // Below its class's threshold: the page says so and the review queue holds it.
+  objects[7] = { ...objects[7]!, published: false };
   objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
@@ -141,6 +143,17 @@ describe('catalogue site', () => {
     expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
     await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
+  });
+
+  it('says "not sure: waiting for staff" for a prediction below the threshold, and queues it for review', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const o = catalogue.objects.find((x) => x.id === objects[7]!.id)!;
+    expect(o.reviewReason).toBe('waiting');
+    await page.goto(`${site.url}objects/${o.slug}/`);
+    expect(await page.locator('#machine-label .value').textContent()).toBe('Not sure: waiting for staff');
+    expect(await page.locator('[data-pagefind-filter="predicted"]').count()).toBe(0);
+    await page.goto(`${site.url}review/`);
+    expect(await page.locator('main').textContent()).toContain('Not sure: waiting for staff');
   });
 
   it('shows the model card’s metrics', async () => {

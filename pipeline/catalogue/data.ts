@@ -10,6 +10,7 @@ import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, Metrics } from '../types.ts';
 import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
+import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -61,6 +62,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const objects: CatalogueObject[] = [];
   const progress = log.progress('Catalogue: linking thumbnails', dataset.objects.length);
   const media = path.join(files.publicDir, 'media');
+  const periods = periodList(params.catalogue.periods);
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
@@ -77,7 +79,8 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       title: o.title,
       maker: o.maker,
       date: o.date,
-      dateBucket: dateBucket(o.date),
+      dateBucket: dateBucket(o.date, periods),
+      ...datesOf(o.date, periods),
       department: o.department,
       medium: o.medium,
       creditLine: o.creditLine,
@@ -162,6 +165,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
       byDate: count(objects.map((o) => o.dateBucket), DATE_BUCKETS),
+      byCentury: timeline(objects),
     },
     swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
     reviewQueue: queue.map((o) => o.id),
@@ -180,6 +184,23 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
   log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
   return { file: files.data, catalogue: checked.data };
+}
+
+/** The years a date covers and the centuries it touches (the timeline facet). */
+function datesOf(date: string, periods: ReturnType<typeof periodList>): Pick<CatalogueObject, 'years' | 'centuries'> {
+  const years = parseDate({ text: date, periods });
+  return { years, centuries: years ? centuriesOf(years).map(centuryName) : [] };
+}
+
+/** Objects per century, every century from the oldest to the newest, so the histogram shows the gaps. */
+function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] {
+  const counts = new Map<number, number>();
+  for (const o of objects) if (o.years) for (const c of centuriesOf(o.years)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  const all = [...counts.keys()];
+  const out: Catalogue['counts']['byCentury'] = [];
+  for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
+  return out;
 }
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
@@ -355,6 +376,8 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     credit_line: o.creditLine,
     rights: o.rights,
     description: o.description,
+    year_start: o.years ? String(o.years.start) : '',
+    year_end: o.years ? String(o.years.end) : '',
     label: o.label ?? '',
     predicted_label: o.annotation?.label ?? '',
     confidence: o.annotation ? o.annotation.confidence.toFixed(4) : '',

@@ -52,6 +52,10 @@ export const catalogueObjectSchema = z.object({
   date: z.string(),
   /** Period bucket derived from the free-text date, for the date facet ("1800–1899", "Undated"). */
   dateBucket: z.string(),
+  /** Years the date covers (negative: BCE), read from the text and the period vocabulary; null when undated. */
+  years: z.object({ start: z.int(), end: z.int() }).nullable(),
+  /** Centuries the date touches ("14th century BCE"...), oldest first: the timeline facet's values. */
+  centuries: z.array(z.string()),
   department: z.string(),
   medium: z.string(),
   creditLine: z.string(),
@@ -261,6 +265,8 @@ export const catalogueSchema = z.object({
     byPredicted: countSchema,
     byFamily: countSchema,
     byDate: countSchema,
+    /** Objects per century, oldest first, every century from the oldest to the newest (the timeline). */
+    byCentury: z.array(z.object({ century: z.int(), name: z.string(), count: z.int() })),
   }),
   /** Colour names per family, with a representative hex and object count (colour browsing). */
   swatches: z.array(z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() })),

@@ -208,6 +208,8 @@ export const catalogueParams = z.strictObject({
   site: z.string().default(''),
   /** Objects shown in the review queue. */
   review_queue: z.int().min(0).default(100),
+  /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
+  periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
 });
 
 export const monitorParams = z.strictObject({

@@ -237,4 +237,8 @@ export interface Annotation extends Prediction {
   humanLabel: string | null;
   /** null when there is no human label. */
   agrees: boolean | null;
+  /** false: below the class's confidence threshold, shown as "not sure" and queued for staff (absent: true). */
+  published?: boolean;
+  /** How likely the staff label is wrong (0..1, higher: more likely) and the label suggested instead. */
+  labelIssue?: { score: number; suggested: string } | null;
 }

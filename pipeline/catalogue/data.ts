@@ -10,6 +10,7 @@ import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, Metrics } from '../types.ts';
 import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
+import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -61,6 +62,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const objects: CatalogueObject[] = [];
   const progress = log.progress('Catalogue: linking thumbnails', dataset.objects.length);
   const media = path.join(files.publicDir, 'media');
+  const periods = periodList(params.catalogue.periods);
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
@@ -77,7 +79,8 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       title: o.title,
       maker: o.maker,
       date: o.date,
-      dateBucket: dateBucket(o.date),
+      dateBucket: dateBucket(o.date, periods),
+      ...datesOf(o.date, periods),
       department: o.department,
       medium: o.medium,
       creditLine: o.creditLine,
@@ -90,7 +93,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       images,
       label: o.label,
       split: o.split,
-      annotation: a ? { label: a.label, confidence: a.confidence, top: a.top, modelVersion: a.modelVersion, agrees: o.label === null ? null : a.label === o.label } : null,
+      annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
       needsReview: false,
       reviewReason: null,
@@ -100,18 +103,8 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   }
   progress.done();
 
-  // Review queue: confident disagreements first (likely label mistakes), then the least confident.
+  const queue = reviewQueue({ objects, limit: params.catalogue.review_queue });
   const annotated = objects.filter((o) => o.annotation);
-  const disagree = annotated.filter((o) => o.annotation!.agrees === false).sort((x, y) => y.annotation!.confidence - x.annotation!.confidence);
-  const unsure = annotated.filter((o) => o.annotation!.agrees !== false).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
-  const limit = params.catalogue.review_queue;
-  // The least-confident part stays a small share of the collection, so the queue stays a short list of real doubts.
-  const unsureLimit = Math.min(Math.max(0, limit - disagree.length), Math.max(5, Math.ceil(annotated.length * 0.05)));
-  const queue = [...disagree.slice(0, limit), ...unsure.slice(0, unsureLimit)];
-  for (const o of queue) {
-    o.needsReview = true;
-    o.reviewReason = o.annotation!.agrees === false ? 'disagrees' : 'least-confident';
-  }
 
   // Model cards.
   const slugOf = new Map(objects.map((o) => [o.id, o.slug]));
@@ -169,9 +162,10 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       needsReview: queue.length,
       byDepartment: count(objects.map((o) => o.department || 'Unassigned')),
       byLabel: count(objects.map((o) => o.label ?? 'Not labelled yet')),
-      byPredicted: count(annotated.map((o) => o.annotation!.label)),
+      byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
       byDate: count(objects.map((o) => o.dateBucket), DATE_BUCKETS),
+      byCentury: timeline(objects),
     },
     swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
     reviewQueue: queue.map((o) => o.id),
@@ -190,6 +184,56 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
   log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
   return { file: files.data, catalogue: checked.data };
+}
+
+/** The years a date covers and the centuries it touches (the timeline facet). */
+function datesOf(date: string, periods: ReturnType<typeof periodList>): Pick<CatalogueObject, 'years' | 'centuries'> {
+  const years = parseDate({ text: date, periods });
+  return { years, centuries: years ? centuriesOf(years).map(centuryName) : [] };
+}
+
+/** Objects per century, every century from the oldest to the newest, so the histogram shows the gaps. */
+function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] {
+  const counts = new Map<number, number>();
+  for (const o of objects) if (o.years) for (const c of centuriesOf(o.years)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  const all = [...counts.keys()];
+  const out: Catalogue['counts']['byCentury'] = [];
+  for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
+  return out;
+}
+
+/** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
+function annotationOf(a: Annotation, label: string | null): NonNullable<CatalogueObject['annotation']> {
+  const issue = a.labelIssue && typeof a.labelIssue.score === 'number' ? { score: Math.min(1, Math.max(0, a.labelIssue.score)), suggested: String(a.labelIssue.suggested ?? '') } : null;
+  return { label: a.label, confidence: a.confidence, top: a.top, modelVersion: a.modelVersion, agrees: label === null ? null : a.label === label, published: a.published !== false, labelIssue: issue };
+}
+
+/** A labelIssue score at or over this counts as a likely label mistake. */
+const LABEL_ISSUE_MIN = 0.5;
+
+/**
+ * The review queue (marks the objects in it): likely label mistakes first — the registry's labelIssue
+ * score when it gives one, else the model's confidence in a disagreement — then predictions waiting
+ * for staff (unpublished), then the least confident, a small share of the collection.
+ */
+function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: number }): CatalogueObject[] {
+  const annotated = objects.filter((o) => o.annotation);
+  const isIssue = (o: CatalogueObject) => (o.annotation!.labelIssue ? o.annotation!.labelIssue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false);
+  const rank = (o: CatalogueObject) => o.annotation!.labelIssue?.score ?? o.annotation!.confidence;
+  const issues = annotated.filter(isIssue).sort((x, y) => rank(y) - rank(x));
+  const waiting = annotated.filter((o) => !isIssue(o) && !o.annotation!.published).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
+  const unsure = annotated.filter((o) => !isIssue(o) && o.annotation!.published).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
+  // The least-confident part stays a small share of the collection, so the queue stays a short list of real doubts.
+  const first = [...issues, ...waiting].slice(0, limit);
+  const unsureLimit = Math.min(Math.max(0, limit - first.length), Math.max(5, Math.ceil(annotated.length * 0.05)));
+  const queue = [...first, ...unsure.slice(0, unsureLimit)];
+  for (const o of queue) {
+    const a = o.annotation!;
+    o.needsReview = true;
+    o.reviewReason = isIssue(o) ? (a.labelIssue ? 'label-issue' : 'disagrees') : !a.published ? 'waiting' : 'least-confident';
+  }
+  return queue;
 }
 
 /** Hard-link a file into place (fast, no extra space), copying when links are not possible. */
@@ -332,6 +376,8 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     credit_line: o.creditLine,
     rights: o.rights,
     description: o.description,
+    year_start: o.years ? String(o.years.start) : '',
+    year_end: o.years ? String(o.years.end) : '',
     label: o.label ?? '',
     predicted_label: o.annotation?.label ?? '',
     confidence: o.annotation ? o.annotation.confidence.toFixed(4) : '',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseDate, type YearRange } from './dates.ts';
 
 /*
  * Small pure helpers that turn pipeline data into what visitors browse by: URL-safe slugs, a period
@@ -25,25 +26,15 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
 /** The date facet's buckets, oldest first; "Undated" when no year can be read. */
 export const DATE_BUCKETS = ['Before 1000 BCE', '1000–1 BCE', '1–999 CE', '1000–1499', '1500–1699', '1700–1799', '1800–1899', '1900–1949', '1950 and later', 'Undated'] as const;
 
-/** Read an approximate year from a museum's free-text date ("c. 1391–1353 BCE", "18th century", "1889"); negative is BCE. */
-export function yearOf(date: string): number | null {
-  const text = date.toLowerCase();
-  const bce = /\b(bce|b\.c\.e?\.?|bc)\b/.test(text) || /\bb\.?\s?c\.?\b/.test(text);
-  const century = text.match(/(\d{1,2})(st|nd|rd|th)\s+century/);
-  if (century) {
-    const c = Number(century[1]);
-    const mid = (c - 1) * 100 + 50;
-    return bce ? -mid : mid;
-  }
-  const year = text.match(/\d{1,4}/);
-  if (!year) return null;
-  const y = Number(year[0]);
-  return bce ? -y : y;
+/** An approximate year from a museum's free-text date (the middle of its range); negative is BCE. */
+export function yearOf(date: string, periods: [string, YearRange][] = []): number | null {
+  const range = parseDate({ text: date, periods });
+  return range ? Math.round((range.start + range.end) / 2) : null;
 }
 
-/** The date facet bucket for a free-text date. */
-export function dateBucket(date: string): string {
-  const y = yearOf(date);
+/** The date facet bucket for a free-text date, by the middle of its range. */
+export function dateBucket(date: string, periods: [string, YearRange][] = []): string {
+  const y = yearOf(date, periods);
   if (y === null) return 'Undated';
   if (y <= -1000) return 'Before 1000 BCE';
   if (y < 0) return '1000–1 BCE';

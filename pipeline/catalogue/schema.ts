@@ -36,6 +36,10 @@ export const annotationSchema = z.object({
   modelVersion: z.string(),
   /** null when the object has no human label. */
   agrees: z.boolean().nullable(),
+  /** false: below the class's confidence threshold; the page says "not sure: waiting for staff". */
+  published: z.boolean(),
+  /** How likely the staff label is wrong (0-1) and the registry's suggested label; null when not scored. */
+  labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string() }).nullable(),
 });
 
 /** One object as the public sees it. */
@@ -48,6 +52,10 @@ export const catalogueObjectSchema = z.object({
   date: z.string(),
   /** Period bucket derived from the free-text date, for the date facet ("1800–1899", "Undated"). */
   dateBucket: z.string(),
+  /** Years the date covers (negative: BCE), read from the text and the period vocabulary; null when undated. */
+  years: z.object({ start: z.int(), end: z.int() }).nullable(),
+  /** Centuries the date touches ("14th century BCE"...), oldest first: the timeline facet's values. */
+  centuries: z.array(z.string()),
   department: z.string(),
   medium: z.string(),
   creditLine: z.string(),
@@ -69,7 +77,8 @@ export const catalogueObjectSchema = z.object({
   colours: z.array(swatchSchema),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */
   needsReview: z.boolean(),
-  reviewReason: z.enum(['disagrees', 'least-confident']).nullable(),
+  /** label-issue: likely mislabelled (registry score); disagrees: the model disagrees; waiting: unpublished prediction. */
+  reviewReason: z.enum(['label-issue', 'disagrees', 'waiting', 'least-confident']).nullable(),
   /** 1-based line of the object in labels.csv, null when it has none. */
   labelLine: z.int().positive().nullable(),
   /** GitHub edit link of that line (a pull request for staff); null when no repository is configured. */
@@ -256,6 +265,8 @@ export const catalogueSchema = z.object({
     byPredicted: countSchema,
     byFamily: countSchema,
     byDate: countSchema,
+    /** Objects per century, oldest first, every century from the oldest to the newest (the timeline). */
+    byCentury: z.array(z.object({ century: z.int(), name: z.string(), count: z.int() })),
   }),
   /** Colour names per family, with a representative hex and object count (colour browsing). */
   swatches: z.array(z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() })),

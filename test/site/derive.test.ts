@@ -4,7 +4,7 @@ import { normaliseBase } from '../../pipeline/catalogue/site.ts';
 
 describe('catalogue helpers', () => {
   it('reads a year from museum date text', () => {
-    expect(yearOf('c. 1391–1353 BCE')).toBe(-1391);
+    expect(yearOf('c. 1391–1353 BCE')).toBe(-1372);
     expect(yearOf('1889')).toBe(1889);
     expect(yearOf('18th century')).toBe(1750);
     expect(yearOf('2nd century BC')).toBe(-150);

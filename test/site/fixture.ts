@@ -23,6 +23,9 @@ export interface FixtureObject {
   image: string | null;
   /** The model's answer; omitted: agrees with the label at 0.9. */
   predicted?: { label: string; confidence: number };
+  /** The registry's contract fields (absent: published, not scored). */
+  published?: boolean;
+  labelIssue?: { score: number; suggested: string } | null;
   extra?: Record<string, string>;
 }
 
@@ -145,7 +148,7 @@ export async function writeFixture({
     const predicted = o.predicted ?? (o.label ? { label: o.label, confidence: 0.9 } : { label: labels[i % labels.length]!, confidence: 0.55 });
     const rest = labels.filter((l) => l !== predicted.label);
     const top = [{ label: predicted.label, p: predicted.confidence }, ...rest.slice(0, 2).map((l, k) => ({ label: l, p: ((1 - predicted.confidence) * (2 - k)) / 3 }))];
-    annotations.push({ id: o.id, label: predicted.label, confidence: predicted.confidence, top, modelVersion: version, humanLabel: o.label, agrees: o.label === null ? null : o.label === predicted.label });
+    annotations.push({ id: o.id, label: predicted.label, confidence: predicted.confidence, top, modelVersion: version, humanLabel: o.label, agrees: o.label === null ? null : o.label === predicted.label, ...(o.published === undefined ? {} : { published: o.published }), ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }) });
   }
   const dataset: Dataset = {
     schema: 'vitrine.dataset/1',

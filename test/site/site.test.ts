@@ -53,6 +53,8 @@ beforeAll(async () => {
     // Every fifth object is predicted as the next label: a disagreement for the review queue.
     predicted: i % 5 === 1 ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.83 } : { label: r.label!, confidence: 0.64 + (i % 4) / 10 },
   }));
+  // Below its class's threshold: the page says so and the review queue holds it.
+  objects[7] = { ...objects[7]!, published: false };
   objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
@@ -125,6 +127,42 @@ describe('catalogue site', () => {
     await page.screenshot({ path: path.join(shots, 'site-test-facet.png') });
   });
 
+  it('shows dates as a timeline a visitor can brush, or narrow with From and To', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const names = catalogue.counts.byCentury.map((c) => c.name);
+    expect(names.length).toBeGreaterThan(2);
+    await page.goto(`${site.url}browse/`);
+    await results();
+    const bars = page.locator('#timeline svg rect');
+    expect(await bars.count()).toBe(names.length);
+    // Keyboard: From the second century with objects to the last.
+    const withObjects = catalogue.counts.byCentury.filter((c) => c.count > 0).map((c) => c.name);
+    const from = names.indexOf(withObjects[1]!);
+    await page.locator('#timeline-from').selectOption(String(from));
+    const inRange = (lo: number, hi: number) => catalogue.objects.filter((o) => o.centuries.some((c) => names.indexOf(c) >= lo && names.indexOf(c) <= hi)).length;
+    const expected = inRange(from, names.length - 1);
+    expect(expected).toBeLessThan(objects.length);
+    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), expected);
+    expect(await page.locator('#timeline-summary').textContent()).toContain(names[from]!);
+    expect(new URL(page.url()).searchParams.getAll('century')).toHaveLength(names.length - from);
+    // Brushing: drag across the first half of the bars.
+    await page.locator('#timeline svg').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#timeline svg').boundingBox())!;
+    const half = Math.floor(names.length / 2);
+    const x = (i: number) => box.x + ((i + 0.5) / names.length) * box.width;
+    await page.mouse.move(x(0), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(x(half), box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), inRange(0, half));
+    expect(await page.locator('#timeline svg rect.in').count()).toBe(half + 1);
+    await page.screenshot({ path: path.join(shots, 'site-test-timeline.png') });
+    // The object page gives the years the date covers.
+    const dated = catalogue.objects.find((o) => o.years && !/\d{3}/.test(o.date)) ?? catalogue.objects.find((o) => o.years)!;
+    await page.goto(`${site.url}objects/${dated.slug}/`);
+    expect(await page.locator('#date').textContent()).toContain(dated.date);
+  });
+
   it('shows the annotations side by side and a suggest-a-correction link to the object’s line', async () => {
     const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
     const o = catalogue.objects.find((x) => x.annotation?.agrees === false)!;
@@ -141,6 +179,17 @@ describe('catalogue site', () => {
     expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
     await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
+  });
+
+  it('says "not sure: waiting for staff" for a prediction below the threshold, and queues it for review', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const o = catalogue.objects.find((x) => x.id === objects[7]!.id)!;
+    expect(o.reviewReason).toBe('waiting');
+    await page.goto(`${site.url}objects/${o.slug}/`);
+    expect(await page.locator('#machine-label .value').textContent()).toBe('Not sure: waiting for staff');
+    expect(await page.locator('[data-pagefind-filter="predicted"]').count()).toBe(0);
+    await page.goto(`${site.url}review/`);
+    expect(await page.locator('main').textContent()).toContain('Not sure: waiting for staff');
   });
 
   it('shows the model card’s metrics', async () => {

@@ -52,3 +52,13 @@ export function percent(x: number, digits = 0): string {
 export function slugify(value: string): string {
   return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'none';
 }
+
+/** A year range in words: "2030–1650 BCE", "1900–1932", "30 BCE – 395 CE", "1889". */
+export function yearsText({ start, end }: { start: number; end: number }): string {
+  const one = (y: number) => (y < 0 ? `${-y} BCE` : y < 1000 ? `${y} CE` : String(y));
+  if (start === end) return one(start);
+  if (start < 0 && end < 0) return `${-start}–${-end} BCE`;
+  if (start >= 1000) return `${start}–${end}`;
+  if (start >= 0) return `${start}–${end} CE`;
+  return `${one(start)} – ${one(end)}`;
+}

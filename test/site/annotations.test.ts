@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Annotation } from '../../pipeline/types.ts';
+import { writeFixture, type FixtureObject } from './fixture.ts';
+
+/*
+ * The registry may mark an annotation as not published (below its class's confidence threshold) and
+ * score how likely the staff label is wrong (labelIssue). Absent fields mean published, no score.
+ */
+
+let dir: string;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function build(patch: (a: Annotation[]) => void) {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-annotations-'));
+  const labels = ['coin', 'mask', 'vessel'];
+  const objects: FixtureObject[] = Array.from({ length: 12 }, (_, i) => ({ id: `O-${i}`, title: `Object ${i}`, label: labels[i % 3]!, image: null, predicted: { label: labels[i % 3]!, confidence: 0.6 + i / 100 } }));
+  await writeFixture({ root: dir, objects, labels, withMetrics: false });
+  const ws = workspace(dir);
+  const file = path.join(ws.registry, 'annotations.json');
+  const annotations = JSON.parse(await readFile(file, 'utf8')) as Annotation[];
+  patch(annotations);
+  await writeFile(file, JSON.stringify(annotations));
+  return (await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() })).catalogue;
+}
+
+describe('annotation contract: published and labelIssue', () => {
+  it('treats absent fields as published with no label issue', async () => {
+    const c = await build(() => {});
+    expect(c.objects.every((o) => o.annotation!.published && o.annotation!.labelIssue === null)).toBe(true);
+    expect(c.counts.byPredicted.reduce((s, r) => s + r.count, 0)).toBe(12);
+  });
+
+  it('keeps an unpublished prediction out of the predicted-type counts and puts it in the review queue', async () => {
+    const c = await build((a) => {
+      a[4]!.published = false;
+      a[7]!.published = false;
+    });
+    const o4 = c.objects.find((o) => o.id === 'O-4')!;
+    expect(o4.annotation!.published).toBe(false);
+    expect(o4.needsReview).toBe(true);
+    expect(o4.reviewReason).toBe('waiting');
+    expect(c.reviewQueue).toEqual(expect.arrayContaining(['O-4', 'O-7']));
+    expect(c.counts.byPredicted.reduce((s, r) => s + r.count, 0)).toBe(10);
+  });
+
+  it('ranks likely label mistakes by labelIssue score when the registry gives one', async () => {
+    const c = await build((a) => {
+      a[2]!.labelIssue = { score: 0.7, suggested: 'coin' };
+      a[9]!.labelIssue = { score: 0.92, suggested: 'mask' };
+      a[5]!.labelIssue = { score: 0.05, suggested: 'vessel' };
+      a[1]!.label = 'vessel';
+      a[1]!.agrees = false;
+      a[1]!.confidence = 0.95;
+    });
+    // A scored object ranks by its score; an unscored disagreement by the model's confidence; a low score is no mistake.
+    expect(c.reviewQueue.slice(0, 3)).toEqual(['O-1', 'O-9', 'O-2']);
+    expect(c.objects.find((o) => o.id === 'O-5')!.reviewReason).not.toBe('label-issue');
+    const o9 = c.objects.find((o) => o.id === 'O-9')!;
+    expect(o9.reviewReason).toBe('label-issue');
+    expect(o9.annotation!.labelIssue).toEqual({ score: 0.92, suggested: 'mask' });
+  });
+});

@@ -122,7 +122,11 @@ export function signed(value: number | null | undefined, digits = 3): string {
  * 1.00" for a value. A bound of a change keeps the side of zero it is on, also when it rounds to
  * 0.00 ("between −0.00 and +0.03": the interval reaches below zero).
  */
-export function between(low: number | null | undefined, high: number | null | undefined, { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {}): string {
+export function between(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {},
+): string {
   const bound = (v: number | null | undefined) => {
     if (v === null || v === undefined || !Number.isFinite(v)) return '–';
     if (!signs) return v.toFixed(digits);
@@ -148,7 +152,8 @@ export function duration(ms: number): string {
  */
 export const COMMENT_ROOM = 64_512;
 
-const CUT_NOTE = "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+const CUT_NOTE =
+  "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
 
 /**
  * Cut a Markdown report to `limit` characters at a line end, with a note saying where the rest is.

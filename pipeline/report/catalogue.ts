@@ -52,7 +52,9 @@ export async function checkCatalogue({
   return { status: { url, source, published: true, reason: null }, available };
 }
 
-async function ask({ url, fetch, timeoutMs }: { url: string; fetch: typeof globalThis.fetch; timeoutMs: number }): Promise<{ ok: true } | { ok: false; reason: string }> {
+type Answer = { ok: true } | { ok: false; reason: string };
+
+async function ask({ url, fetch, timeoutMs }: { url: string; fetch: typeof globalThis.fetch; timeoutMs: number }): Promise<Answer> {
   try {
     let res = await fetch(url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
     // Some hosts do not answer HEAD; ask again for the page itself.

@@ -142,13 +142,15 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+export type BranchPoint = { commit: string; reason?: undefined } | { commit: null; reason: string };
+
 /**
  * Where the checked-out branch left `branch` (the merge-base of HEAD and `branch`, also found as
  * `origin/<branch>`): the base a branch's report compares with when no pull request names one.
  * Null, with the reason in plain words, when HEAD is on `branch` itself or in its history, when the
  * clone does not have `branch`, or when the history is too short to find the point (a shallow clone).
  */
-export async function branchPoint({ dir, branch }: { dir: string; branch: string }): Promise<{ commit: string; reason?: undefined } | { commit: null; reason: string }> {
+export async function branchPoint({ dir, branch }: { dir: string; branch: string }): Promise<BranchPoint> {
   const current = await git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined);
   if (current === branch) return { commit: null, reason: `this run is on ${branch} itself` };
   let head: string;
@@ -167,7 +169,9 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
     // A shallow clone stops before the branches meet.
   }
   const base = bases[0];
-  if (!base) return { commit: null, reason: `the history in this copy of the repository does not reach the point where this branch left ${branch}` };
+  if (!base) {
+    return { commit: null, reason: `the history in this copy of the repository does not reach the point where this branch left ${branch}` };
+  }
   if (base === head) return { commit: null, reason: `this commit is already part of ${branch}` };
   return { commit: base };
 }

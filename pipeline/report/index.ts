@@ -139,8 +139,11 @@ export async function buildReport({
   }
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
-  const { status: catalogue, available } = await checkCatalogue({ url: catalogueRoot || null, source: catalogueSource, thumbnails: shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : [])), fetch });
-  if (catalogue.url && !catalogue.published) log.info(`The catalogue at ${catalogue.url} is not published yet (${catalogue.reason}), so the report shows no thumbnails.`);
+  const thumbnails = shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : []));
+  const { status: catalogue, available } = await checkCatalogue({ url: catalogueRoot || null, source: catalogueSource, thumbnails, fetch });
+  if (catalogue.url && !catalogue.published) {
+    log.info(`The catalogue at ${catalogue.url} is not published yet (${catalogue.reason}), so the report shows no thumbnails.`);
+  }
   changes = changes.map((c) => {
     if (!c.thumbnailUrl && !c.pageUrl) return c;
     if (!catalogue.published) return { ...c, thumbnailUrl: null, pageUrl: null };
@@ -216,10 +219,12 @@ export async function buildReport({
     },
   };
   if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
-  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes };
-  const fullMarkdown = renderMarkdown({ ...input, limit: Infinity });
+  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name };
+  const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges: params.report.max_label_changes, limit: Infinity });
   const markdown = fitMarkdown({ body: fullMarkdown });
-  if (markdown !== fullMarkdown) log.info(`The report has ${fullMarkdown.length} characters, more than a pull-request comment takes: report.md ends early and report-full.md has all of it.`);
+  if (markdown !== fullMarkdown) {
+    log.info(`The report has ${fullMarkdown.length} characters, more than a comment takes: report.md ends early; report-full.md is whole.`);
+  }
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, fullMarkdown, json };
 }
@@ -291,7 +296,19 @@ function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): Repo
  * `report.catalogue_url`; none: no links). `report.object_page` may use {slug} (the catalogue's page
  * name) or {id}. Whether the catalogue has them is for checkCatalogue to say.
  */
-export function catalogueLinks({ params, root: given, id, slug, object }: { params: Params; root?: string; id: string; slug?: string; object?: Pick<DatasetObject, 'thumbnails'> }): { thumbnailUrl: string | null; pageUrl: string | null } {
+export function catalogueLinks({
+  params,
+  root: given,
+  id,
+  slug,
+  object,
+}: {
+  params: Params;
+  root?: string;
+  id: string;
+  slug?: string;
+  object?: Pick<DatasetObject, 'thumbnails'>;
+}): { thumbnailUrl: string | null; pageUrl: string | null } {
   const root = (given ?? params.report.catalogue_url).trim();
   if (!root) return { thumbnailUrl: null, pageUrl: null };
   const baseUrl = root.endsWith('/') ? root : `${root}/`;

@@ -119,17 +119,23 @@ export function signed(value: number | null | undefined, digits = 3): string {
 
 /**
  * An interval in plain words: "between +0.00 and +0.06" for a change (`signs`), "between 0.85 and
- * 1.00" for a value. A bound of a change keeps the side of zero it is on, also when it rounds to
+ * 1.00" for a value; just "1.00" when both ends read the same. A bound of a change keeps the side of zero it is on, also when it rounds to
  * 0.00 ("between −0.00 and +0.03": the interval reaches below zero).
  */
-export function between(low: number | null | undefined, high: number | null | undefined, { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {}): string {
+export function between(
+  low: number | null | undefined,
+  high: number | null | undefined,
+  { digits = 2, signs = true }: { digits?: number; signs?: boolean } = {},
+): string {
   const bound = (v: number | null | undefined) => {
     if (v === null || v === undefined || !Number.isFinite(v)) return '–';
     if (!signs) return v.toFixed(digits);
     const magnitude = Math.abs(v).toFixed(digits);
     return v < 0 ? `−${magnitude}` : `+${magnitude}`;
   };
-  return `between ${bound(low)} and ${bound(high)}`;
+  const [from, to] = [bound(low), bound(high)];
+  // "between 1.00 and 1.00" says nothing more than the one figure.
+  return from === to ? from : `between ${from} and ${to}`;
 }
 
 /** A duration in plain words ("850 ms", "12.3 s", "4 min 05 s"). */
@@ -148,7 +154,8 @@ export function duration(ms: number): string {
  */
 export const COMMENT_ROOM = 64_512;
 
-const CUT_NOTE = "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+const CUT_NOTE =
+  "\n\n…the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
 
 /**
  * Cut a Markdown report to `limit` characters at a line end, with a note saying where the rest is.

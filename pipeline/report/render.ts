@@ -86,7 +86,9 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ': a change of';
-  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
+  return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 
 function gateSection(report: ReportJson): string {
@@ -105,12 +107,12 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   }
   if (!baseCommit) {
     const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : 'There is';
-    return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;
+    const how = 'To compare with a branch or commit, set `VITRINE_BASE_REF` (for example `VITRINE_BASE_REF=main npx vitrine run`).';
+    return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;
   }
   const named = report.labels.baseName;
-  const against = named
-    ? `Compared with ${code(named.name)}${named.branchPoint ? ' where this branch left it' : ''} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
-    : '';
+  const where = named?.branchPoint ? ' where this branch left it' : '';
+  const against = named ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n` : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
@@ -133,9 +135,14 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
   const tested = testAnswers.length;
-  const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? 'is' : 'are'} in the test set; the new model agrees with the new label for ${agree} of them.` : '';
+  const isAre = tested === 1 ? 'is' : 'are';
+  const agreeLine =
+    tested > 0
+      ? ` ${tested} of these objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.`
+      : '';
   const pictures = catalogueNote(report.catalogue, shown);
-  return `${title}\n\n${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
+  const intro = `${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
+  return `${title}\n\n${intro}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
 }
 
 /** Why thumbnails are missing, when they are: no catalogue address, nothing published, or objects new to it. */
@@ -143,14 +150,22 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
   // Reports from before the catalogue was checked, and a fork's (its links are dropped), say nothing.
   if (!catalogue) return '';
   if (!catalogue.url) {
-    return 'Thumbnails are not shown: no address of a published catalogue is known. On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.';
+    return [
+      'Thumbnails are not shown: no address of a published catalogue is known.',
+      'On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.',
+    ].join(' ');
   }
   if (!catalogue.published) {
-    return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${text(catalogue.reason ?? 'it did not answer')}). They appear once the catalogue workflow has published it.`;
+    const why = text(catalogue.reason ?? 'it did not answer');
+    const at = code(catalogue.url);
+    return `Thumbnails are not shown: the catalogue at ${at} is not published yet (${why}). They appear once the catalogue workflow` +
+      ' publishes it.';
   }
   const pending = shown.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return '';
-  return `${pending} ${plural(pending, 'object')} ${pending === 1 ? 'has' : 'have'} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
+  const has = pending === 1 ? 'has' : 'have';
+  const objects = `${pending} ${plural(pending, 'object')}`;
+  return `${objects} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 
 function objectCell(c: LabelChange): string {
@@ -203,7 +218,8 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   let out = `### Scores\n\n${table({ header, rows, align })}`;
   const c = report.comparison;
-  if (c) out += `\n\nThe ${c.metric === 'macroF1' ? 'macro-F1' : 'accuracy'} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
+  const measure = c?.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
+  if (c) out += `\n\nThe ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: 'this change' }) : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
   if (metrics.changedPredictions.length > 0) out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
@@ -230,7 +246,8 @@ function perClassSection(metrics: Metrics): string {
     const figure = bold ? `**${num(value, 2)}**` : num(value, 2);
     return bar ? `${bar} ${figure}` : figure;
   };
-  const header = ['Label', 'Test objects', 'Precision', 'Recall', ...(b ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change'] : ['F1'])];
+  const f1Columns = b ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change'] : ['F1'];
+  const header = ['Label', 'Test objects', 'Precision', 'Recall', ...f1Columns];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
     const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
@@ -254,8 +271,12 @@ function perClassSection(metrics: Metrics): string {
   if (broken.length) notes.push(`The F1 of ${broken.join(', ')} is not a number, so it has no bar.`);
   const notesText = notes.length ? `\n\n${notes.join(' ')}` : '';
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
-  const scale = b ? ' Each bar runs from 0 to 1 (a full bar is F1 1.00), the model in production on the left and this change on the right.' : ' Each bar runs from 0 to 1 (a full bar is F1 1.00).';
-  return `### Per label\n\nPrecision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds. F1 combines the two.${scale}\n\n${table({ header, rows, align })}${notesText}`;
+  const words = [
+    'Precision: of the objects the model calls this label, the share that are.',
+    'Recall: of the objects with this label, the share the model finds. F1 combines the two.',
+    `Each bar runs from 0 to 1 (a full bar is F1 1.00)${b ? ', the model in production on the left and this change on the right' : ''}.`,
+  ].join(' ');
+  return `### Per label\n\n${words}\n\n${table({ header, rows, align })}${notesText}`;
 }
 
 function confusionSection(metrics: Metrics): string {
@@ -271,26 +292,55 @@ function trainingSection(model: ModelInfo): string {
   if (loss.length === 0) return '';
   const epochs = loss.length;
   const x = Array.from({ length: epochs }, (_, i) => i + 1);
-  const withValidation = (values: number[], name: string) => (values.length ? [{ name, values }] : []);
-  const lossChart = lineChart({ title: 'Loss per epoch, lower is better', xTitle: 'epoch', yTitle: 'loss', x, series: [{ name: 'training loss', values: loss }, ...withValidation(valLoss, 'validation loss')] });
+  const line = (values: number[], name: string) => (values.length ? [{ name, values }] : []);
+  const lossChart = lineChart({
+    title: 'Loss per epoch, lower is better',
+    xTitle: 'epoch',
+    yTitle: 'loss',
+    x,
+    series: [...line(loss, 'training loss'), ...line(valLoss, 'validation loss')],
+  });
   const accChart = accuracy.length
-    ? lineChart({ title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', yRange: [0, 1], x, series: [{ name: 'training accuracy', values: accuracy }, ...withValidation(valAccuracy, 'validation accuracy')] })
+    ? lineChart({
+        title: 'Accuracy per epoch',
+        xTitle: 'epoch',
+        yTitle: 'accuracy',
+        yRange: [0, 1],
+        x,
+        series: [...line(accuracy, 'training accuracy'), ...line(valAccuracy, 'validation accuracy')],
+      })
     : null;
-  const charts = [lossChart, accChart].filter((c): c is ReturnType<typeof lineChart> => c !== null);
+  const charts = accChart ? [lossChart, accChart] : [lossChart];
   // The table lists every epoch a chart shows (all of them, up to the charts' limit), values that are not numbers included.
-  const shown = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
-  const cell = (values: number[], i: number, digits: number) => (values.length === 0 ? '–' : Number.isFinite(values[i] ?? NaN) ? num(values[i], digits) : 'not a number');
-  const rows = shown.map((epoch) => [String(epoch), cell(loss, epoch - 1, 4), cell(valLoss, epoch - 1, 4), cell(accuracy, epoch - 1, 3), cell(valAccuracy, epoch - 1, 3)]);
-  const tableText = table({ header: ['Epoch', 'Loss', 'Validation loss', 'Accuracy', 'Validation accuracy'], rows, align: ['right', 'right', 'right', 'right', 'right'] });
-  const notes = [leftOutNote(lossChart, 'loss'), accChart ? leftOutNote(accChart, 'accuracy') : ''].filter(Boolean);
-  const sampled = lossChart.shown.length + lossChart.leftOut.length < epochs ? ` The charts show ${lossChart.shown.length} of the ${epochs} epochs, evenly spaced, and the table lists those.` : '';
-  const hasValidation = valLoss.length > 0 || valAccuracy.length > 0;
-  const legend = hasValidation
-    ? `In each chart the ${CHART_COLOURS[0].name} line is the training objects and the ${CHART_COLOURS[1].name} line the validation objects; when the ${CHART_COLOURS[1].name} line stops improving, more training stops helping.`
-    : `In each chart the ${CHART_COLOURS[0].name} line is the training objects.`;
+  const listed = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
+  const cell = (values: number[], epoch: number, digits: number) => {
+    if (values.length === 0) return '–';
+    return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits) : 'not a number';
+  };
+  const rows = listed.map((e) => [String(e), cell(loss, e, 4), cell(valLoss, e, 4), cell(accuracy, e, 3), cell(valAccuracy, e, 3)]);
+  const header = ['Epoch', 'Loss', 'Validation loss', 'Accuracy', 'Validation accuracy'];
+  const tableText = table({ header, rows, align: header.map(() => 'right' as const) });
+  const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
+  const legend =
+    valLoss.length > 0 || valAccuracy.length > 0
+      ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects;` +
+        ` when the ${second} line stops improving, more training stops helping.`
+      : `In each chart the ${first} line is the training objects.`;
+  const words = [
+    `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
+    `for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
+    listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : '',
+  ].filter(Boolean);
+  const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? 'loss' : 'accuracy')).filter(Boolean);
   const drawn = charts.map((c) => c.chart).filter((c): c is string => c !== null);
-  const noChart = drawn.length === 0 ? '\n\nNo chart can be drawn: none of the values is a number.' : '';
-  return `### Training\n\n${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}${sampled}${notes.length ? `\n\n${notes.join(' ')}` : ''}${noChart}${drawn.map((c) => `\n\n${c}`).join('')}\n\n<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`;
+  const blocks = [
+    `### Training`,
+    words.join(' '),
+    ...(notes.length ? [notes.join(' ')] : []),
+    ...(drawn.length ? drawn : ['No chart can be drawn: none of the values is a number.']),
+    `<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`,
+  ];
+  return blocks.join('\n\n');
 }
 
 /** "Epoch 4 is left out of the loss chart: its training loss is not a number." */
@@ -306,7 +356,8 @@ function leftOutNote(chart: ReturnType<typeof lineChart>, what: string): string 
       const one = xs.length === 1;
       const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
       const verb = series.includes(' and ') ? 'are not numbers' : 'is not a number';
-      return `${one ? 'Epoch' : 'Epochs'} ${listWords(xs.map(String))} ${one ? 'is' : 'are'} left out of the ${what} chart: ${subject} ${verb}.`;
+      const epochs = `${one ? 'Epoch' : 'Epochs'} ${listWords(xs.map(String))}`;
+      return `${epochs} ${one ? 'is' : 'are'} left out of the ${what} chart: ${subject} ${verb}.`;
     })
     .join(' ');
 }

@@ -5,6 +5,13 @@ import { buildReport, gitAuthHeaders } from '../report/index.ts';
 import { branchPoint, resolveCommit } from '../report/git.ts';
 import type { Stage, StageContext } from './stage.ts';
 
+export interface ReportBase {
+  ref?: string;
+  name?: string;
+  branchPoint?: boolean;
+  reason?: string;
+}
+
 /**
  * The base the report compares with: an explicit VITRINE_BASE_REF, else the pull request's base
  * branch, else where the checked-out branch left `collection.branch` (the README walkthrough: a
@@ -16,7 +23,7 @@ export function reportBaseGiven(env: StageContext['env']): string | undefined {
   return env.VITRINE_BASE_REF || env.GITHUB_BASE_REF || undefined;
 }
 
-export async function reportBase({ ws, params, env }: Pick<StageContext, 'ws' | 'params' | 'env'>): Promise<{ ref?: string; name?: string; branchPoint?: boolean; reason?: string }> {
+export async function reportBase({ ws, params, env }: Pick<StageContext, 'ws' | 'params' | 'env'>): Promise<ReportBase> {
   const given = reportBaseGiven(env);
   if (given) return { ref: given, name: given };
   if (!(await access(path.join(ws.root, '.git')).then(() => true, () => false))) return { reason: 'this folder is not a git repository' };
@@ -60,7 +67,7 @@ export const reportStage: Stage = {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
     const base = await reportBase(ctx);
     if (base.reason) ctx.log.info(`The report lists no label changes: ${base.reason}, and no base was given (VITRINE_BASE_REF).`);
-    else if (base.branchPoint) ctx.log.info(`The report compares with ${base.name} where this branch left it (commit ${base.ref!.slice(0, 12)}).`);
+    else if (base.branchPoint) ctx.log.info(`The report compares with ${base.name} where this branch left it (${base.ref!.slice(0, 12)}).`);
     const { markdown, fullMarkdown, json } = await buildReport({
       ws: ctx.ws,
       params: ctx.params,

@@ -73,7 +73,7 @@ describe('thumbnails from the published catalogue', () => {
     const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     const section = labelSection(markdown);
     expect(section).not.toContain('<img');
-    expect(section).toContain(`Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). They appear once the catalogue workflow has published it.`);
+    expect(section).toContain(`Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). They appear once the catalogue workflow publishes it.`);
     expect(json.catalogue).toMatchObject({ url, source: 'params', published: false });
   });
 

@@ -87,7 +87,11 @@ describe('charts in the report', () => {
     // The legend names each line by its colour, and the chart is given those colours.
     expect(training).toMatch(/blue line[^.]*training/i);
     expect(training).toMatch(/orange line[^.]*validation/i);
-    expect(charts[0]).toContain('plotColorPalette');
+    // As Mermaid draws them: the training line blue, the validation line orange.
+    for (const { svg } of await mermaid.check(markdown)) {
+      const strokes = [...svg!.matchAll(/<path d="M[\d.]+,[\d.]+L[^"]*" fill="none" stroke="([^"]+)"/g)].map((m) => m[1]);
+      expect(strokes.slice(0, 2)).toEqual(['#0072B2', '#E69F00']);
+    }
   });
 
   it('leaves out values that are not numbers and says so, instead of breaking the chart', async () => {

@@ -16,6 +16,7 @@ import { loadStages } from '../../pipeline/stages/index.ts';
 import type { StageName } from '../../pipeline/stages/stage.ts';
 import { startFakeGitHub } from '../github/fake-github.ts';
 import { examplePayload, runAction } from '../github/run-action.ts';
+import { startMermaid } from './mermaid.ts';
 
 /*
  * SLOW (real stages: demo drawings, thumbnails, MobileNetV2 embeddings on the wasm/cpu backend,
@@ -100,6 +101,13 @@ describe('the demo label-correction pull request (slow)', () => {
       expect(c.candidate!.seenInTraining ?? false, c.id).toBe(c.split !== 'test');
     }
     expect(markdown).toContain('xychart-beta');
+    // Every chart of a real training run is one Mermaid draws.
+    const mermaid = await startMermaid();
+    try {
+      for (const { chart, error } of await mermaid.check(markdown)) expect(error, chart).toBeNull();
+    } finally {
+      await mermaid.close();
+    }
     expect(markdown).toMatch(/Data: `[0-9a-f]{32}(\.dir)?`/);
     expect(json.lineage.stages.map((s) => s.name)).toEqual(expect.arrayContaining(['dataset', 'train', 'evaluate']));
     expect(json.lineage.params).toEqual([]);

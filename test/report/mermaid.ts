@@ -14,6 +14,8 @@ export interface ChartCheck {
   chart: string;
   /** Why Mermaid (or the series check) refused the chart; null when it parses and renders. */
   error: string | null;
+  /** The drawing, when it rendered. */
+  svg: string | null;
 }
 
 export interface MermaidChecker {
@@ -32,20 +34,20 @@ export async function startMermaid(): Promise<MermaidChecker> {
     async check(markdown) {
       const results: ChartCheck[] = [];
       for (const chart of mermaidBlocks(markdown)) {
-        const error = await page.evaluate(
+        const { error, svg } = await page.evaluate(
           async ({ code, id }) => {
             const m = (globalThis as unknown as { mermaid: { parse(c: string): Promise<unknown>; render(id: string, c: string): Promise<{ svg: string }> } }).mermaid;
             try {
               await m.parse(code);
               const { svg } = await m.render(id, code);
-              return /NaN|Infinity/.test(svg) ? 'the drawing has NaN or Infinity in it' : null;
+              return { error: /NaN|Infinity/.test(svg) ? 'the drawing has NaN or Infinity in it' : null, svg };
             } catch (e) {
-              return String((e as Error).message ?? e);
+              return { error: String((e as Error).message ?? e), svg: null };
             }
           },
           { code: chart, id: `chart${n++}` },
         );
-        results.push({ chart, error: error ?? seriesError(chart) });
+        results.push({ chart, error: error ?? seriesError(chart), svg });
       }
       return results;
     },

@@ -8,7 +8,7 @@ import { defaultParams, validateParams, type Params } from '../../pipeline/param
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
 import { diffLabels, diffParams } from '../../pipeline/report/compare.ts';
-import { attribute, safeUrl, text } from '../../pipeline/report/markdown.ts';
+import { attribute, between, safeUrl, text } from '../../pipeline/report/markdown.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
@@ -288,6 +288,9 @@ describe('the label-correction report', () => {
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison: negative } } });
     const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(again.markdown).toContain('between −0.00 and +0.03');
+    // Both ends the same: the one figure.
+    expect(markdown).toContain('| Right within the top 2 guesses | 0.944 | **1.000** | +0.056 | 1.00 |');
+    expect(between(0.0004, 0.06)).toBe('between +0.00 and +0.06');
   });
 
   it('reports a first model (no baseline) and no label diff without a base', async () => {

@@ -39844,7 +39844,8 @@ function between(low, high, { digits = 2, signs = true } = {}) {
     const magnitude = Math.abs(v).toFixed(digits);
     return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
   };
-  return `between ${bound(low)} and ${bound(high)}`;
+  const [from, to] = [bound(low), bound(high)];
+  return from === to ? from : `between ${from} and ${to}`;
 }
 function duration3(ms) {
   if (!Number.isFinite(ms)) return "\u2013";
@@ -39996,7 +39997,9 @@ function intro({ report, metrics, collectionName }) {
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ": a change of";
-  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})${fewer} ${signed(c.difference.value)} (95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}).${sure}`;
+  const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
+  return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);
@@ -40017,12 +40020,14 @@ A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` i
   }
   if (!baseCommit) {
     const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : "There is";
+    const how = "To compare with a branch or commit, set `VITRINE_BASE_REF` (for example `VITRINE_BASE_REF=main npx vitrine run`).";
     return `${title}
 
-${why} no base commit to compare labels.csv with, and label changes are not listed. To compare with a branch or commit, set \`VITRINE_BASE_REF\` (for example \`VITRINE_BASE_REF=main npx vitrine run\`).`;
+${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;
   }
   const named = report.labels.baseName;
-  const against = named ? `Compared with ${code(named.name)}${named.branchPoint ? " where this branch left it" : ""} (commit ${code(baseCommit.slice(0, 12))}).
+  const where = named?.branchPoint ? " where this branch left it" : "";
+  const against = named ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
 ` : "";
   if (changes.length === 0) return `${title}
@@ -40050,11 +40055,13 @@ ${against}No label in labels.csv changed.`;
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate.label === c.after).length;
   const tested = testAnswers.length;
-  const agreeLine = tested > 0 ? ` ${tested} of these objects ${tested === 1 ? "is" : "are"} in the test set; the new model agrees with the new label for ${agree} of them.` : "";
+  const isAre = tested === 1 ? "is" : "are";
+  const agreeLine = tested > 0 ? ` ${tested} of these objects ${isAre} in the test set; the new model agrees with the new label for ${agree} of them.` : "";
   const pictures = catalogueNote(report.catalogue, shown);
+  const intro2 = `${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}`;
   return `${title}
 
-${against}${summary2.join(", ")}${skippedLine.length ? `; ${skippedLine.join("; ")}` : ""}.${agreeLine}${pictures ? `
+${intro2}${pictures ? `
 
 ${pictures}` : ""}
 
@@ -40063,14 +40070,21 @@ ${table({ header, rows })}${more}`;
 function catalogueNote(catalogue, shown) {
   if (!catalogue) return "";
   if (!catalogue.url) {
-    return "Thumbnails are not shown: no address of a published catalogue is known. On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml.";
+    return [
+      "Thumbnails are not shown: no address of a published catalogue is known.",
+      "On GitHub the workflow gives the Pages address of the catalogue; elsewhere set `report.catalogue_url` in params.yaml."
+    ].join(" ");
   }
   if (!catalogue.published) {
-    return `Thumbnails are not shown: the catalogue at ${code(catalogue.url)} is not published yet (${text(catalogue.reason ?? "it did not answer")}). They appear once the catalogue workflow has published it.`;
+    const why = text(catalogue.reason ?? "it did not answer");
+    const at = code(catalogue.url);
+    return `Thumbnails are not shown: the catalogue at ${at} is not published yet (${why}). They appear once the catalogue workflow publishes it.`;
   }
   const pending = shown.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return "";
-  return `${pending} ${plural2(pending, "object")} ${pending === 1 ? "has" : "have"} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
+  const has = pending === 1 ? "has" : "have";
+  const objects = `${pending} ${plural2(pending, "object")}`;
+  return `${objects} ${has} no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.`;
 }
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
@@ -40120,9 +40134,10 @@ function metricsSection({ report, metrics }) {
 
 ${table({ header, rows, align })}`;
   const c = report.comparison;
+  const measure = c?.metric === "macroF1" ? "macro-F1" : "accuracy";
   if (c) out += `
 
-The ${c.metric === "macroF1" ? "macro-F1" : "accuracy"} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
+The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
   const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: "this change" }) : null;
   if (scope) out += `
 
@@ -40145,7 +40160,8 @@ function perClassSection(metrics) {
     const figure = bold ? `**${num(value, 2)}**` : num(value, 2);
     return bar ? `${bar} ${figure}` : figure;
   };
-  const header = ["Label", "Test objects", "Precision", "Recall", ...b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"]];
+  const f1Columns = b ? [text(`F1 in production (${metrics.baseline.version})`), "F1 with this change", "Change"] : ["F1"];
+  const header = ["Label", "Test objects", "Precision", "Recall", ...f1Columns];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
     const oldF1 = old && scored(old, basePredicted) ? old.f1 : null;
@@ -40169,10 +40185,14 @@ function perClassSection(metrics) {
 
 ${notes.join(" ")}` : "";
   const align = header.map((_, i) => i === 0 ? "left" : "right");
-  const scale = b ? " Each bar runs from 0 to 1 (a full bar is F1 1.00), the model in production on the left and this change on the right." : " Each bar runs from 0 to 1 (a full bar is F1 1.00).";
+  const words = [
+    "Precision: of the objects the model calls this label, the share that are.",
+    "Recall: of the objects with this label, the share the model finds. F1 combines the two.",
+    `Each bar runs from 0 to 1 (a full bar is F1 1.00)${b ? ", the model in production on the left and this change on the right" : ""}.`
+  ].join(" ");
   return `### Per label
 
-Precision: of the objects the model calls this label, the share that are. Recall: of the objects with this label, the share the model finds. F1 combines the two.${scale}
+${words}
 
 ${table({ header, rows, align })}${notesText}`;
 }
@@ -40194,33 +40214,52 @@ function trainingSection(model) {
   if (loss.length === 0) return "";
   const epochs = loss.length;
   const x = Array.from({ length: epochs }, (_, i) => i + 1);
-  const withValidation = (values, name) => values.length ? [{ name, values }] : [];
-  const lossChart = lineChart({ title: "Loss per epoch, lower is better", xTitle: "epoch", yTitle: "loss", x, series: [{ name: "training loss", values: loss }, ...withValidation(valLoss, "validation loss")] });
-  const accChart = accuracy.length ? lineChart({ title: "Accuracy per epoch", xTitle: "epoch", yTitle: "accuracy", yRange: [0, 1], x, series: [{ name: "training accuracy", values: accuracy }, ...withValidation(valAccuracy, "validation accuracy")] }) : null;
-  const charts = [lossChart, accChart].filter((c) => c !== null);
-  const shown = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
-  const cell = (values, i, digits) => values.length === 0 ? "\u2013" : Number.isFinite(values[i] ?? NaN) ? num(values[i], digits) : "not a number";
-  const rows = shown.map((epoch) => [String(epoch), cell(loss, epoch - 1, 4), cell(valLoss, epoch - 1, 4), cell(accuracy, epoch - 1, 3), cell(valAccuracy, epoch - 1, 3)]);
-  const tableText = table({ header: ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"], rows, align: ["right", "right", "right", "right", "right"] });
-  const notes = [leftOutNote(lossChart, "loss"), accChart ? leftOutNote(accChart, "accuracy") : ""].filter(Boolean);
-  const sampled = lossChart.shown.length + lossChart.leftOut.length < epochs ? ` The charts show ${lossChart.shown.length} of the ${epochs} epochs, evenly spaced, and the table lists those.` : "";
-  const hasValidation = valLoss.length > 0 || valAccuracy.length > 0;
-  const legend = hasValidation ? `In each chart the ${CHART_COLOURS[0].name} line is the training objects and the ${CHART_COLOURS[1].name} line the validation objects; when the ${CHART_COLOURS[1].name} line stops improving, more training stops helping.` : `In each chart the ${CHART_COLOURS[0].name} line is the training objects.`;
+  const line = (values, name) => values.length ? [{ name, values }] : [];
+  const lossChart = lineChart({
+    title: "Loss per epoch, lower is better",
+    xTitle: "epoch",
+    yTitle: "loss",
+    x,
+    series: [...line(loss, "training loss"), ...line(valLoss, "validation loss")]
+  });
+  const accChart = accuracy.length ? lineChart({
+    title: "Accuracy per epoch",
+    xTitle: "epoch",
+    yTitle: "accuracy",
+    yRange: [0, 1],
+    x,
+    series: [...line(accuracy, "training accuracy"), ...line(valAccuracy, "validation accuracy")]
+  }) : null;
+  const charts = accChart ? [lossChart, accChart] : [lossChart];
+  const listed = [...new Set(charts.flatMap((c) => [...c.shown, ...c.leftOut.map((l) => l.x)]))].sort((a, b) => a - b);
+  const cell = (values, epoch, digits) => {
+    if (values.length === 0) return "\u2013";
+    return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits) : "not a number";
+  };
+  const rows = listed.map((e) => [String(e), cell(loss, e, 4), cell(valLoss, e, 4), cell(accuracy, e, 3), cell(valAccuracy, e, 3)]);
+  const header = ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"];
+  const tableText = table({ header, rows, align: header.map(() => "right") });
+  const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
+  const legend = valLoss.length > 0 || valAccuracy.length > 0 ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects; when the ${second} line stops improving, more training stops helping.` : `In each chart the ${first} line is the training objects.`;
+  const words = [
+    `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
+    `for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}`,
+    listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : ""
+  ].filter(Boolean);
+  const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? "loss" : "accuracy")).filter(Boolean);
   const drawn = charts.map((c) => c.chart).filter((c) => c !== null);
-  const noChart = drawn.length === 0 ? "\n\nNo chart can be drawn: none of the values is a number." : "";
-  return `### Training
-
-${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way, for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}${sampled}${notes.length ? `
-
-${notes.join(" ")}` : ""}${noChart}${drawn.map((c) => `
-
-${c}`).join("")}
-
-<details><summary>Training curve as a table</summary>
+  const blocks = [
+    `### Training`,
+    words.join(" "),
+    ...notes.length ? [notes.join(" ")] : [],
+    ...drawn.length ? drawn : ["No chart can be drawn: none of the values is a number."],
+    `<details><summary>Training curve as a table</summary>
 
 ${tableText}
 
-</details>`;
+</details>`
+  ];
+  return blocks.join("\n\n");
 }
 function leftOutNote(chart, what) {
   if (chart.leftOut.length === 0) return "";
@@ -40233,7 +40272,8 @@ function leftOutNote(chart, what) {
     const one = xs.length === 1;
     const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
     const verb = series.includes(" and ") ? "are not numbers" : "is not a number";
-    return `${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
+    const epochs = `${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))}`;
+    return `${epochs} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
   }).join(" ");
 }
 function listWords(items) {

@@ -17,7 +17,10 @@ import { OUTPUTS, readSettings } from './settings.ts';
  * maintainer's approval, checks the changed paths and params.yaml, writes the head's data files to
  * `data-dir`, and says on the pull request why a run stays off the runner.
  */
-export async function run({ env = process.env, fetch = globalThis.fetch }: { env?: Record<string, string | undefined>; fetch?: typeof globalThis.fetch } = {}): Promise<void> {
+export async function run({ env = process.env, fetch = globalThis.fetch }: {
+  env?: Record<string, string | undefined>;
+  fetch?: typeof globalThis.fetch;
+} = {}): Promise<void> {
   const log = actionsLogger();
   try {
     const settings = readSettings({ get: inputsFromEnv(env), env });
@@ -30,7 +33,19 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
       const allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
-      const result = await guardPullRequest({ forge, owner, repo, eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel, approver: ACTIONS_BOT_LOGIN, allowObjects: settings.allowObjects, log });
+      const result = await guardPullRequest({
+        forge,
+        owner,
+        repo,
+        eventName,
+        event,
+        selfHosted: settings.selfHosted,
+        hosted: settings.hosted,
+        approvalLabel: settings.approvalLabel,
+        approver: ACTIONS_BOT_LOGIN,
+        allowObjects: settings.allowObjects,
+        log,
+      });
       choice = result.choice;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
       await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
@@ -62,7 +77,9 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
   forge: ReturnType<typeof githubForge>;
   owner: string;
   repo: string;
-  event: { pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } } };
+  event: {
+    pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
+  };
   result: GuardResult;
   settings: ReturnType<typeof readSettings>;
   allowed: readonly string[];
@@ -77,7 +94,8 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
     // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
     const comments = await forge.listComments({ owner, repo, issue: number });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
+    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
+      'the report follows.';
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
@@ -90,7 +108,9 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
       sha,
       state: waiting ? 'pending' : 'failure',
       context: settings.statusContext,
-      description: waiting ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}` : 'Not trained: the pull request changes more than data files, or they cannot be used',
+      description: waiting
+        ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}`
+        : 'Not trained: the pull request changes more than data files, or they cannot be used',
     });
   }
 }

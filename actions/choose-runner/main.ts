@@ -28,7 +28,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: {
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
-    if (settings.token && eventName === 'pull_request_target') {
+    let pullRequest: GuardResult['pullRequest'] = null;
+    if (settings.token && (eventName === 'pull_request_target' || eventName === 'issue_comment')) {
       core.setSecret(settings.token);
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
@@ -47,13 +48,17 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: {
         log,
       });
       choice = result.choice;
+      pullRequest = result.pullRequest;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
+      if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     core.setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     core.setOutput(OUTPUTS.trusted, String(choice.trusted));
     core.setOutput(OUTPUTS.reason, choice.reason);
     core.setOutput(OUTPUTS.dataDir, dataDir);
+    core.setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : '');
+    core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
+    core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
   } catch (error) {
@@ -73,21 +78,17 @@ async function writeDataFiles(result: GuardResult, temp: string): Promise<string
 }
 
 /** The guard's comment (created, or edited when a run already left one) and, for a fork kept off the runner, the gate status. */
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }: {
+async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }: {
   forge: ReturnType<typeof githubForge>;
   owner: string;
   repo: string;
-  event: {
-    pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
-  };
+  pullRequest: NonNullable<GuardResult['pullRequest']>;
   result: GuardResult;
   settings: ReturnType<typeof readSettings>;
   allowed: readonly string[];
   log: ReturnType<typeof actionsLogger>;
 }): Promise<void> {
-  const pr = event.pull_request!;
-  const sha = pr.head!.sha!;
-  const number = pr.number!;
+  const { headSha: sha, number, fork } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body: text, log });
   else {
@@ -98,7 +99,6 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
       'the report follows.';
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
-  const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   // A branch of the repository is checked by its own hosted run; a fork's head gets the gate only from here.
   if (fork && !result.choice.trusted) {
     const waiting = result.refused.length === 0 && result.problems.length === 0;

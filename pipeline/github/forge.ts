@@ -42,6 +42,10 @@ export interface Forge {
   createCheckRun(
     options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string },
   ): Promise<void>;
+  /** A pull request's head and base, as GitHub has them now. */
+  getPullRequest(options: RepoRef & { number: number }): Promise<PullRequestRef>;
+  /** A user's permission on the repository: admin, maintain, write, triage, read or none. */
+  getPermission(options: RepoRef & { user: string }): Promise<string>;
   /** The statuses set on a commit, newest first (all pages). */
   listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
   /** The files a pull request changes (all pages). */
@@ -50,6 +54,16 @@ export interface Forge {
   readFileAt(options: RepoRef & { path: string; ref: string }): Promise<FileAt>;
   /** Take a label off an issue or pull request (no error when it is not there). */
   removeLabel(options: RepoRef & { issue: number; name: string }): Promise<void>;
+}
+
+export interface PullRequestRef {
+  number: number;
+  headSha: string;
+  /** owner/name of the head's repository; null for a deleted fork. */
+  headRepo: string | null;
+  baseRepo: string;
+  baseRef: string;
+  baseSha: string;
 }
 
 export interface CommitStatus {

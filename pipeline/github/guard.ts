@@ -124,13 +124,30 @@ interface PullRequestEvent {
   pull_request?: {
     number?: number;
     head?: { sha?: string; repo?: { full_name?: string } | null };
-    base?: { sha?: string; repo?: { full_name?: string } };
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
   };
   repository?: { full_name?: string };
 }
 
+interface CommentEvent {
+  issue?: { number?: number; pull_request?: unknown };
+  comment?: { body?: string; user?: { login?: string } };
+  repository?: { full_name?: string };
+}
+
+/** `/vitrine approve <commit>`: the commit (7 to 40 hex digits) is required, so the approval names what was read. */
+export function approveCommand(body: string | undefined): { sha: string } | null {
+  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? '').trim());
+  return m ? { sha: m[1]!.toLowerCase() } : null;
+}
+
+/** Write access or more: who may approve a fork's commit by comment. */
+const APPROVERS = ['admin', 'maintain', 'write'];
+
 export interface GuardResult {
   choice: RunnerChoice;
+  /** The pull request decided on (from the event, or from the API for a comment command); null: none. */
+  pullRequest: { number: number; headSha: string; baseRef: string | null; fork: boolean } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -141,7 +158,8 @@ export interface GuardResult {
 }
 
 /**
- * Decide for a pull_request_target event: record an approval when this event is one, read the
+ * Decide for a pull_request_target event, or an issue_comment carrying `/vitrine approve <commit>`
+ * (both run the base branch's workflow): record an approval when this event is one, read the
  * recorded approvals, check the changed paths and the head's params.yaml, and read the data files.
  * Every input about trust comes from GitHub's API or the event, never from the head's files.
  */
@@ -169,16 +187,54 @@ export async function guardPullRequest({
   allowObjects?: boolean;
   log: Logger;
 }): Promise<GuardResult> {
-  const payload = (event ?? {}) as PullRequestEvent;
+  let baseRefFromApi: string | null = null;
+  const none: Omit<GuardResult, 'choice'> = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  let payload = (event ?? {}) as PullRequestEvent;
+  let command: { sha: string; who: string } | null = null;
+  if (eventName === 'issue_comment') {
+    // A comment command: the pull request is read from the API, never from the comment.
+    const c = (event ?? {}) as CommentEvent;
+    const parsed = approveCommand(c.comment?.body);
+    const who = c.comment?.user?.login;
+    if (!parsed || !c.issue?.pull_request || !c.issue.number || !who) {
+      return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+    }
+    const now = await forge.getPullRequest({ owner, repo, number: c.issue.number });
+    payload = {
+      action: 'approve-command',
+      pull_request: {
+        number: now.number,
+        head: { sha: now.headSha, repo: now.headRepo ? { full_name: now.headRepo } : null },
+        base: { sha: now.baseSha, repo: { full_name: now.baseRepo } },
+      },
+      repository: c.repository,
+    };
+    command = { sha: parsed.sha, who };
+    baseRefFromApi = now.baseRef;
+  }
   const pr = payload.pull_request;
   const number = pr?.number;
   const sha = pr?.head?.sha;
-  const none: Omit<GuardResult, 'choice'> = { files: [], refused: [], problems: [], approvedNow: null };
-  if (eventName !== 'pull_request_target' || !number || !sha) {
+  if ((eventName !== 'pull_request_target' && !command) || !number || !sha) {
     return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
   }
+  // Both run the base branch's workflow and take only data from the head: one decision for both.
+  const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   let approvedNow: string | null = null;
+  if (command && fork) {
+    const permission = await forge.getPermission({ owner, repo, user: command.who });
+    if (!APPROVERS.includes(permission)) {
+      log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
+    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+      log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
+    } else {
+      const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
+      approvedNow = sha;
+      log.info(`Recorded ${command.who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}).`);
+    }
+  }
   // Adding the label is the approval, for the head commit at that moment; the label comes off again so
   // that adding it later approves the commit of that later moment, never one nobody has looked at.
   if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
@@ -196,7 +252,8 @@ export async function guardPullRequest({
     (s) => s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase(),
   );
   const approvedShas = approvedNow || recorded ? [sha] : [];
-  const choice = chooseRunner({ eventName, event, selfHosted, hosted, approvedShas });
+  const choice = chooseRunner({ eventName: 'pull_request_target', event: decided, selfHosted, hosted, approvedShas });
+  const pullRequest = { number, headSha: sha, baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null, fork };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number });
   const refused = refusedPaths({ files: changed, allowed });
@@ -231,9 +288,9 @@ export async function guardPullRequest({
     const reason = refused.length > 0
       ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${paths})`
       : problems.join('; ');
-    return { choice: { runsOn: hosted, trusted: false, reason }, files: [], refused, problems, approvedNow };
+    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
   }
-  return { choice, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
 
 /** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */

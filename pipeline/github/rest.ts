@@ -1,7 +1,7 @@
 import { VitrineError } from '../errors.ts';
 import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 import type { Clock, Logger } from '../log.ts';
-import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment } from './forge.ts';
+import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment, PullRequestRef } from './forge.ts';
 
 /*
  * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
@@ -176,6 +176,29 @@ export function githubForge({
         },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
       });
+    },
+    async getPullRequest({ owner, repo, number }): Promise<PullRequestRef> {
+      const what = `read pull request #${number} in ${owner}/${repo}`;
+      const { json } = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number}`, what });
+      const pr = json as {
+        number: number;
+        head: { sha: string; repo: { full_name: string } | null };
+        base: { sha: string; ref: string; repo: { full_name: string } };
+      };
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }): Promise<string> {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json } = await request({ method: 'GET', path, what });
+        return (json as { permission?: string }).permission ?? 'none';
+      } catch (error) {
+        // Not a collaborator at all.
+        if ((error as VitrineError).data?.status === 404) return 'none';
+        throw error;
+      }
     },
     async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
       const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(

@@ -47196,6 +47196,11 @@ function leaves(value, prefix = "") {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${prefix}.${i}`));
   return [[prefix, value]];
 }
+function approveCommand(body) {
+  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? "").trim());
+  return m ? { sha: m[1].toLowerCase() } : null;
+}
+var APPROVERS = ["admin", "maintain", "write"];
 async function guardPullRequest({
   forge,
   owner,
@@ -47209,16 +47214,52 @@ async function guardPullRequest({
   allowObjects = false,
   log
 }) {
-  const payload = event ?? {};
+  let baseRefFromApi = null;
+  const none = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  let payload = event ?? {};
+  let command = null;
+  if (eventName === "issue_comment") {
+    const c = event ?? {};
+    const parsed = approveCommand(c.comment?.body);
+    const who = c.comment?.user?.login;
+    if (!parsed || !c.issue?.pull_request || !c.issue.number || !who) {
+      return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+    }
+    const now = await forge.getPullRequest({ owner, repo, number: c.issue.number });
+    payload = {
+      action: "approve-command",
+      pull_request: {
+        number: now.number,
+        head: { sha: now.headSha, repo: now.headRepo ? { full_name: now.headRepo } : null },
+        base: { sha: now.baseSha, repo: { full_name: now.baseRepo } }
+      },
+      repository: c.repository
+    };
+    command = { sha: parsed.sha, who };
+    baseRefFromApi = now.baseRef;
+  }
   const pr = payload.pull_request;
   const number4 = pr?.number;
   const sha = pr?.head?.sha;
-  const none = { files: [], refused: [], problems: [], approvedNow: null };
-  if (eventName !== "pull_request_target" || !number4 || !sha) {
+  if (eventName !== "pull_request_target" && !command || !number4 || !sha) {
     return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
   }
+  const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? "").toLowerCase() !== (pr.base?.repo?.full_name ?? "").toLowerCase();
   let approvedNow = null;
+  if (command && fork) {
+    const permission = await forge.getPermission({ owner, repo, user: command.who });
+    if (!APPROVERS.includes(permission)) {
+      log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
+    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+      log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
+    } else {
+      const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
+      approvedNow = sha;
+      log.info(`Recorded ${command.who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}).`);
+    }
+  }
   if (payload.action === "labeled" && payload.label?.name === approvalLabel) {
     if (fork) {
       const who = payload.sender?.login ?? "a maintainer";
@@ -47234,7 +47275,8 @@ async function guardPullRequest({
     (s) => s.context === APPROVAL_CONTEXT && s.state === "success" && s.creator?.toLowerCase() === approver.toLowerCase()
   );
   const approvedShas = approvedNow || recorded ? [sha] : [];
-  const choice = chooseRunner({ eventName, event, selfHosted, hosted, approvedShas });
+  const choice = chooseRunner({ eventName: "pull_request_target", event: decided, selfHosted, hosted, approvedShas });
+  const pullRequest = { number: number4, headSha: sha, baseRef: baseRefFromApi ?? pr.base?.ref ?? null, fork };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number: number4 });
   const refused = refusedPaths({ files: changed, allowed });
@@ -47265,9 +47307,9 @@ async function guardPullRequest({
   if (refused.length > 0 || problems.length > 0) {
     const paths = refused.map((r) => r.path).join(", ");
     const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${paths})` : problems.join("; ");
-    return { choice: { runsOn: hosted, trusted: false, reason }, files: [], refused, problems, approvedNow };
+    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
   }
-  return { choice, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
 function guardComment({ result, sha, approvalLabel, allowed }) {
   const lines = [GUARD_MARKER];
@@ -47405,6 +47447,24 @@ function githubForge({
         },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
+    },
+    async getPullRequest({ owner, repo, number: number4 }) {
+      const what = `read pull request #${number4} in ${owner}/${repo}`;
+      const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
+      const pr = json2;
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }) {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path2 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json: json2 } = await request({ method: "GET", path: path2, what });
+        return json2.permission ?? "none";
+      } catch (error63) {
+        if (error63.data?.status === 404) return "none";
+        throw error63;
+      }
     },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
@@ -47599,7 +47659,15 @@ var INPUTS = {
   statusContext: "status-context",
   apiUrl: "api-url"
 };
-var OUTPUTS = { runsOn: "runs-on", trusted: "trusted", reason: "reason", dataDir: "data-dir" };
+var OUTPUTS = {
+  runsOn: "runs-on",
+  trusted: "trusted",
+  reason: "reason",
+  dataDir: "data-dir",
+  pullRequest: "pull-request",
+  headSha: "head-sha",
+  baseRef: "base-ref"
+};
 function readSettings({ get, env }) {
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
   if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw invalid(INPUTS.apiUrl, apiUrl, "an http(s) URL like https://api.github.com");
@@ -47623,7 +47691,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = "";
-    if (settings.token && eventName === "pull_request_target") {
+    let pullRequest = null;
+    if (settings.token && (eventName === "pull_request_target" || eventName === "issue_comment")) {
       setSecret(settings.token);
       const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
@@ -47642,13 +47711,17 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
         log
       });
       choice = result.choice;
+      pullRequest = result.pullRequest;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os5.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
+      if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     setOutput(OUTPUTS.trusted, String(choice.trusted));
     setOutput(OUTPUTS.reason, choice.reason);
     setOutput(OUTPUTS.dataDir, dataDir);
+    setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : "");
+    setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
+    setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
     info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${choice.reason}.
 `, true).write();
@@ -47665,10 +47738,8 @@ async function writeDataFiles(result, temp) {
   }
   return dir;
 }
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }) {
-  const pr = event.pull_request;
-  const sha = pr.head.sha;
-  const number4 = pr.number;
+async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }) {
+  const { headSha: sha, number: number4, fork } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text, log });
   else {
@@ -47678,7 +47749,6 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
 Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
     if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
-  const fork = (pr.head?.repo?.full_name ?? "").toLowerCase() !== (pr.base?.repo?.full_name ?? "").toLowerCase();
   if (fork && !result.choice.trusted) {
     const waiting = result.refused.length === 0 && result.problems.length === 0;
     await forge.setStatus({

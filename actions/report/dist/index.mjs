@@ -19855,6 +19855,24 @@ function githubForge({
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
     },
+    async getPullRequest({ owner, repo, number: number4 }) {
+      const what = `read pull request #${number4} in ${owner}/${repo}`;
+      const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
+      const pr = json2;
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }) {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path3 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json: json2 } = await request({ method: "GET", path: path3, what });
+        return json2.permission ?? "none";
+      } catch (error63) {
+        if (error63.data?.status === 404) return "none";
+        throw error63;
+      }
+    },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,

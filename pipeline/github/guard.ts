@@ -274,6 +274,7 @@ export async function guardPullRequest({
       }
       files.push({ path: f.path, text: at.text });
     }
+    if (changed.length === 0) problems.push('the pull request changes no data file, so there is nothing to train');
     const params = files.find((f) => f.path === 'params.yaml');
     if (params) {
       const baseSha = pr.base?.sha;

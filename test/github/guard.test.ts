@@ -100,6 +100,14 @@ describe('the trusted workflow\'s guard', () => {
     expect(comment).toContain('never its code');
   });
 
+  it('does not send a pull request without data changes to the runner (nothing to train)', async () => {
+    const event = payload('opened', false);
+    const { guard } = await setUp({ event, files: [], head: {} });
+    const result = await guard(event);
+    expect(result.choice.trusted).toBe(false);
+    expect(result.problems).toEqual(['the pull request changes no data file, so there is nothing to train']);
+  });
+
   it('reads only the allow-listed paths, and refuses one that is a symbolic link', async () => {
     const event = payload('opened', false);
     const { gh, guard } = await setUp({ event, files: ['labels.csv'], head: {} });

@@ -17,7 +17,10 @@ import { OUTPUTS, readSettings } from './settings.ts';
  * maintainer's approval, checks the changed paths and params.yaml, writes the head's data files to
  * `data-dir`, and says on the pull request why a run stays off the runner.
  */
-export async function run({ env = process.env, fetch = globalThis.fetch }: { env?: Record<string, string | undefined>; fetch?: typeof globalThis.fetch } = {}): Promise<void> {
+export async function run({ env = process.env, fetch = globalThis.fetch }: {
+  env?: Record<string, string | undefined>;
+  fetch?: typeof globalThis.fetch;
+} = {}): Promise<void> {
   const log = actionsLogger();
   try {
     const settings = readSettings({ get: inputsFromEnv(env), env });
@@ -25,20 +28,37 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
-    if (settings.token && eventName === 'pull_request_target') {
+    let pullRequest: GuardResult['pullRequest'] = null;
+    if (settings.token && (eventName === 'pull_request_target' || eventName === 'issue_comment')) {
       core.setSecret(settings.token);
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
       const allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
-      const result = await guardPullRequest({ forge, owner, repo, eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel, approver: ACTIONS_BOT_LOGIN, allowObjects: settings.allowObjects, log });
+      const result = await guardPullRequest({
+        forge,
+        owner,
+        repo,
+        eventName,
+        event,
+        selfHosted: settings.selfHosted,
+        hosted: settings.hosted,
+        approvalLabel: settings.approvalLabel,
+        approver: ACTIONS_BOT_LOGIN,
+        allowObjects: settings.allowObjects,
+        log,
+      });
       choice = result.choice;
+      pullRequest = result.pullRequest;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
+      if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     core.setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     core.setOutput(OUTPUTS.trusted, String(choice.trusted));
     core.setOutput(OUTPUTS.reason, choice.reason);
     core.setOutput(OUTPUTS.dataDir, dataDir);
+    core.setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : '');
+    core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
+    core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
   } catch (error) {
@@ -58,29 +78,27 @@ async function writeDataFiles(result: GuardResult, temp: string): Promise<string
 }
 
 /** The guard's comment (created, or edited when a run already left one) and, for a fork kept off the runner, the gate status. */
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }: {
+async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }: {
   forge: ReturnType<typeof githubForge>;
   owner: string;
   repo: string;
-  event: { pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } } };
+  pullRequest: NonNullable<GuardResult['pullRequest']>;
   result: GuardResult;
   settings: ReturnType<typeof readSettings>;
   allowed: readonly string[];
   log: ReturnType<typeof actionsLogger>;
 }): Promise<void> {
-  const pr = event.pull_request!;
-  const sha = pr.head!.sha!;
-  const number = pr.number!;
+  const { headSha: sha, number, fork } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body: text, log });
   else {
     // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
     const comments = await forge.listComments({ owner, repo, issue: number });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
+    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
+      'the report follows.';
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }
-  const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   // A branch of the repository is checked by its own hosted run; a fork's head gets the gate only from here.
   if (fork && !result.choice.trusted) {
     const waiting = result.refused.length === 0 && result.problems.length === 0;
@@ -90,7 +108,9 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
       sha,
       state: waiting ? 'pending' : 'failure',
       context: settings.statusContext,
-      description: waiting ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}` : 'Not trained: the pull request changes more than data files, or they cannot be used',
+      description: waiting
+        ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}`
+        : 'Not trained: the pull request changes more than data files, or they cannot be used',
     });
   }
 }

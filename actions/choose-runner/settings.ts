@@ -9,7 +9,15 @@ export const INPUTS = {
   statusContext: 'status-context',
   apiUrl: 'api-url',
 } as const;
-export const OUTPUTS = { runsOn: 'runs-on', trusted: 'trusted', reason: 'reason', dataDir: 'data-dir' } as const;
+export const OUTPUTS = {
+  runsOn: 'runs-on',
+  trusted: 'trusted',
+  reason: 'reason',
+  dataDir: 'data-dir',
+  pullRequest: 'pull-request',
+  headSha: 'head-sha',
+  baseRef: 'base-ref',
+} as const;
 
 /** The choose-runner action's inputs, validated. */
 export interface RunnerSettings {

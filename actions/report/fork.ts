@@ -109,17 +109,26 @@ export function forkReport({
 
 /** What the bot says when a fork's report cannot be shown: the problem, in its own words only. */
 function failureComment(reason: string): string {
-  return `⚠️ **The report of this fork's run cannot be shown.** ${cleanForkMarkdown(reason.replace(/[\r\n]+/g, ' ').replace(/[`<>]/g, ''))}\n\n${NOTE_FAILED}`;
+  const plain = cleanForkMarkdown(reason.replace(/[\r\n]+/g, ' ').replace(/[`<>]/g, ''));
+  return `⚠️ **The report of this fork's run cannot be shown.** ${plain}\n\n${NOTE_FAILED}`;
 }
 
 const NOTE_FAILED =
-  "The files of the fork's run do not hold a report Vitrine can read, so nothing from them is posted. A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
+  "The files of the fork's run do not hold a report Vitrine can read, so nothing from them is posted. " +
+  "A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
 
 function zodProblems(error: z.ZodError): string {
   return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
 }
 
-function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { reportJson: string | null; metricsJson: string | null; runUrlPrefix?: string; maxLabelChanges: number }): { markdown: string; report: ReportJson; reason: '' } | { markdown: null; report: null; reason: string } {
+type Rebuilt = { markdown: string; report: ReportJson; reason: '' } | { markdown: null; report: null; reason: string };
+
+function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: {
+  reportJson: string | null;
+  metricsJson: string | null;
+  runUrlPrefix?: string;
+  maxLabelChanges: number;
+}): Rebuilt {
   const fail = (reason: string) => ({ markdown: null, report: null, reason });
   // report.json first: it is what the comment is about; then the scores it is drawn with.
   const files = [['report.json', reportJson, reportSchema], ['evaluate/metrics.json', metricsJson, metricsSchema]] as const;
@@ -140,7 +149,9 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: { r
   const metricsResult = { data: valid[1] as z.infer<typeof metricsSchema> };
   const report = reportResult.data;
   const metrics = metricsResult.data;
-  if (metrics.confusion.length !== metrics.labels.length) return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
+  if (metrics.confusion.length !== metrics.labels.length) {
+    return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
+  }
   const trusted: ReportJson = {
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate.

@@ -29,7 +29,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       const reportText = await readFile(path.join(settings.reportDir, 'report.json'), 'utf8').catch(() => null);
       const metricsText = await readFile(path.join(settings.reportDir, '..', 'evaluate', 'metrics.json'), 'utf8').catch(() => null);
       const server = env.GITHUB_SERVER_URL || 'https://github.com';
-      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      const runUrlPrefix = `${server}/${settings.owner}/${settings.repo}/actions/runs/`;
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix });
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
@@ -78,7 +79,8 @@ function parseReport(text: string, file: string): ReportJson {
   try {
     return JSON.parse(text) as ReportJson;
   } catch (error) {
-    throw new VitrineError('REPORT_INVALID', `${file} is not valid JSON (${(error as Error).message}): run the report stage again (npx vitrine run report --force).`, { file });
+    const why = `${file} is not valid JSON (${(error as Error).message}): run the report stage again (npx vitrine run report --force).`;
+    throw new VitrineError('REPORT_INVALID', why, { file });
   }
 }
 

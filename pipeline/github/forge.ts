@@ -39,7 +39,13 @@ export interface Forge {
   /** A commit status: `context` names it, `description` is at most 140 characters. */
   setStatus(options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string }): Promise<void>;
   /** A completed check run on a commit: the verdict as its title, the gate as its conclusion. */
-  createCheckRun(options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string }): Promise<void>;
+  createCheckRun(
+    options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string },
+  ): Promise<void>;
+  /** A pull request's head and base, as GitHub has them now. */
+  getPullRequest(options: RepoRef & { number: number }): Promise<PullRequestRef>;
+  /** A user's permission on the repository: admin, maintain, write, triage, read or none. */
+  getPermission(options: RepoRef & { user: string }): Promise<string>;
   /** The statuses set on a commit, newest first (all pages). */
   listStatuses(options: RepoRef & { sha: string }): Promise<CommitStatus[]>;
   /** The files a pull request changes (all pages). */
@@ -48,6 +54,16 @@ export interface Forge {
   readFileAt(options: RepoRef & { path: string; ref: string }): Promise<FileAt>;
   /** Take a label off an issue or pull request (no error when it is not there). */
   removeLabel(options: RepoRef & { issue: number; name: string }): Promise<void>;
+}
+
+export interface PullRequestRef {
+  number: number;
+  headSha: string;
+  /** owner/name of the head's repository; null for a deleted fork. */
+  headRepo: string | null;
+  baseRepo: string;
+  baseRef: string;
+  baseSha: string;
 }
 
 export interface CommitStatus {
@@ -106,7 +122,8 @@ export async function upsertComment({
 }): Promise<{ action: 'created' | 'updated'; comment: ForgeComment }> {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}\n${body}` });
   // The marker opens the body; a person quoting the comment would put "> " in front of it.
-  const mine = (comments: ForgeComment[]) => comments.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const isAuthor = (c: ForgeComment) => c.author !== null && c.author.toLowerCase() === author.toLowerCase();
+  const mine = (comments: ForgeComment[]) => comments.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
   if (others > 0) log.warn(`Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`);
@@ -121,9 +138,15 @@ export async function upsertComment({
       if (!isVitrineError(error, FORGE_WRITE_UNCERTAIN)) throw error;
       log.warn(`${error.message} The comment may have been stored anyway, so the comments are read again before another try.`);
       const stored = mine(await forge.listComments({ owner, repo, issue }));
-      if (stored[0]) return { action: 'created', comment: await keepOne({ forge, owner, repo, issue, ours: stored, body: full, log, adopted: true }) };
+      if (stored[0]) {
+        return { action: 'created', comment: await keepOne({ forge, owner, repo, issue, ours: stored, body: full, log, adopted: true }) };
+      }
       if (attempt >= attempts) {
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue} in ${owner}/${repo} after ${attempts} attempts: ${String(error.data.problem)}.`, { ...error.data, attempts });
+        const what = `post the report comment on pull request #${issue} in ${owner}/${repo}`;
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error.data.problem)}.`, {
+          ...error.data,
+          attempts,
+        });
       }
       await forge.pause({ attempt, afterMs: (error.data.retryAfterMs as number | null) ?? null });
     }
@@ -131,9 +154,19 @@ export async function upsertComment({
 }
 
 /** Edit the oldest of our marked comments (an adopted one only when its text differs) and delete the stale copies. */
-async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = false }: RepoRef & { forge: Forge; issue: number; ours: ForgeComment[]; body: string; log: Logger; adopted?: boolean }): Promise<ForgeComment> {
+async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = false }: RepoRef & {
+  forge: Forge;
+  issue: number;
+  ours: ForgeComment[];
+  body: string;
+  log: Logger;
+  adopted?: boolean;
+}): Promise<ForgeComment> {
   const [oldest, ...stale] = ours as [ForgeComment, ...ForgeComment[]];
-  if (stale.length > 0) log.warn(`Pull request #${issue} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? 'y' : 'ies'}.`);
+  if (stale.length > 0) {
+    const copies = `${stale.length} stale cop${stale.length === 1 ? 'y' : 'ies'}`;
+    log.warn(`Pull request #${issue} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+  }
   const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
   return comment;

@@ -48,14 +48,20 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
   for (const f of files) {
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
-      refused.push({ path: p, why: 'it is not a data file: code, workflows and settings files are not run from a pull request on the museum\'s runner' });
+      const why = "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
+      refused.push({ path: p, why });
     }
-    if (allowed.includes(f.path) && f.status === 'removed') refused.push({ path: f.path, why: 'the pull request deletes it, which leaves nothing to train on' });
+    if (allowed.includes(f.path) && f.status === 'removed') {
+      refused.push({ path: f.path, why: 'the pull request deletes it, which leaves nothing to train on' });
+    }
   }
   return refused;
 }
 
-/** Problems with a head's params.yaml compared with the base's: schema errors, a custom backbone, a changed path or address. */
+/**
+ * Problems with a head's params.yaml compared with the base's: schema errors, a custom backbone, a
+ * changed path or address.
+ */
 export function paramsProblems({ head, base }: { head: string; base: string | null }): string[] {
   let raw: unknown;
   try {
@@ -78,27 +84,35 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   }
   const problems: string[] = [];
   if (params.backbone.name === 'custom' || params.backbone.source !== '') {
-    problems.push('params.yaml sets a custom backbone (backbone.name "custom" or a backbone.source): a model file from a pull request is code the runner would load');
+    problems.push(
+      'params.yaml sets a custom backbone (backbone.name "custom" or a backbone.source): ' +
+        'a model file from a pull request is code the runner would load',
+    );
   }
   for (const key of PATH_KEYS) {
     const now = at(params, key);
     const was = at(before, key);
-    if (key !== 'backbone.source' && now !== was) problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
+    if (key === 'backbone.source' || now === was) continue;
+    problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
   }
   // Any other text that looks like a path or an address, in a key added after this list was written.
   for (const [key, value] of leaves(params)) {
     if ((PATH_KEYS as readonly string[]).includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
-    if (/:\/\/|^[/.~]|\\|\.\.\//.test(value)) problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+    if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
+    problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }
   return problems;
 }
 
 function at(params: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), params);
+  const step = (v: unknown, k: string) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined);
+  return key.split('.').reduce<unknown>(step, params);
 }
 
 function leaves(value: unknown, prefix = ''): [string, unknown][] {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  }
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${prefix}.${i}`));
   return [[prefix, value]];
 }
@@ -107,12 +121,33 @@ interface PullRequestEvent {
   action?: string;
   label?: { name?: string };
   sender?: { login?: string };
-  pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { sha?: string; repo?: { full_name?: string } } };
+  pull_request?: {
+    number?: number;
+    head?: { sha?: string; repo?: { full_name?: string } | null };
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
+  };
   repository?: { full_name?: string };
 }
 
+interface CommentEvent {
+  issue?: { number?: number; pull_request?: unknown };
+  comment?: { body?: string; user?: { login?: string } };
+  repository?: { full_name?: string };
+}
+
+/** `/vitrine approve <commit>`: the commit (7 to 40 hex digits) is required, so the approval names what was read. */
+export function approveCommand(body: string | undefined): { sha: string } | null {
+  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? '').trim());
+  return m ? { sha: m[1]!.toLowerCase() } : null;
+}
+
+/** Write access or more: who may approve a fork's commit by comment. */
+const APPROVERS = ['admin', 'maintain', 'write'];
+
 export interface GuardResult {
   choice: RunnerChoice;
+  /** The pull request decided on (from the event, or from the API for a comment command); null: none. */
+  pullRequest: { number: number; headSha: string; baseRef: string | null; fork: boolean } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -123,7 +158,8 @@ export interface GuardResult {
 }
 
 /**
- * Decide for a pull_request_target event: record an approval when this event is one, read the
+ * Decide for a pull_request_target event, or an issue_comment carrying `/vitrine approve <commit>`
+ * (both run the base branch's workflow): record an approval when this event is one, read the
  * recorded approvals, check the changed paths and the head's params.yaml, and read the data files.
  * Every input about trust comes from GitHub's API or the event, never from the head's files.
  */
@@ -151,31 +187,73 @@ export async function guardPullRequest({
   allowObjects?: boolean;
   log: Logger;
 }): Promise<GuardResult> {
-  const payload = (event ?? {}) as PullRequestEvent;
+  let baseRefFromApi: string | null = null;
+  const none: Omit<GuardResult, 'choice'> = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  let payload = (event ?? {}) as PullRequestEvent;
+  let command: { sha: string; who: string } | null = null;
+  if (eventName === 'issue_comment') {
+    // A comment command: the pull request is read from the API, never from the comment.
+    const c = (event ?? {}) as CommentEvent;
+    const parsed = approveCommand(c.comment?.body);
+    const who = c.comment?.user?.login;
+    if (!parsed || !c.issue?.pull_request || !c.issue.number || !who) {
+      return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+    }
+    const now = await forge.getPullRequest({ owner, repo, number: c.issue.number });
+    payload = {
+      action: 'approve-command',
+      pull_request: {
+        number: now.number,
+        head: { sha: now.headSha, repo: now.headRepo ? { full_name: now.headRepo } : null },
+        base: { sha: now.baseSha, repo: { full_name: now.baseRepo } },
+      },
+      repository: c.repository,
+    };
+    command = { sha: parsed.sha, who };
+    baseRefFromApi = now.baseRef;
+  }
   const pr = payload.pull_request;
   const number = pr?.number;
   const sha = pr?.head?.sha;
-  const none: Omit<GuardResult, 'choice'> = { files: [], refused: [], problems: [], approvedNow: null };
-  if (eventName !== 'pull_request_target' || !number || !sha) return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+  if ((eventName !== 'pull_request_target' && !command) || !number || !sha) {
+    return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+  }
+  // Both run the base branch's workflow and take only data from the head: one decision for both.
+  const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   let approvedNow: string | null = null;
+  if (command && fork) {
+    const permission = await forge.getPermission({ owner, repo, user: command.who });
+    if (!APPROVERS.includes(permission)) {
+      log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
+    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+      log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
+    } else {
+      const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
+      approvedNow = sha;
+      log.info(`Recorded ${command.who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}).`);
+    }
+  }
   // Adding the label is the approval, for the head commit at that moment; the label comes off again so
   // that adding it later approves the commit of that later moment, never one nobody has looked at.
   if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
     if (fork) {
       const who = payload.sender?.login ?? 'a maintainer';
-      await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description: `Approved by ${who} for commit ${sha.slice(0, 12)} only` });
+      const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
-      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (status ${APPROVAL_CONTEXT}); a later push needs a new approval.`);
+      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`);
     }
     await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
   }
   const statuses = fork ? await forge.listStatuses({ owner, repo, sha }) : [];
-  const approvedShas = [
-    ...(approvedNow ? [approvedNow] : []),
-    ...(statuses.some((s) => s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase()) ? [sha] : []),
-  ];
-  const choice = chooseRunner({ eventName, event, selfHosted, hosted, approvedShas });
+  const recorded = statuses.some(
+    (s) => s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase(),
+  );
+  const approvedShas = approvedNow || recorded ? [sha] : [];
+  const choice = chooseRunner({ eventName: 'pull_request_target', event: decided, selfHosted, hosted, approvedShas });
+  const pullRequest = { number, headSha: sha, baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null, fork };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number });
   const refused = refusedPaths({ files: changed, allowed });
@@ -185,45 +263,62 @@ export async function guardPullRequest({
     for (const f of changed) {
       const at = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
       if (at.kind !== 'file') {
-        problems.push(`${f.path} in commit ${sha.slice(0, 12)} is a ${at.kind === 'missing' ? 'missing file' : at.kind}, not a regular file`);
+        const kind = at.kind === 'missing' ? 'missing file' : at.kind;
+        problems.push(`${f.path} in commit ${sha.slice(0, 12)} is a ${kind}, not a regular file`);
         continue;
       }
       if (at.size > MAX_DATA_FILE_BYTES) {
-        problems.push(`${f.path} is ${Math.round(at.size / 1024 / 1024)} MB, more than the ${MAX_DATA_FILE_BYTES / 1024 / 1024} MB a data file may be`);
+        const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+        problems.push(`${f.path} is ${mb(at.size)} MB, more than the ${mb(MAX_DATA_FILE_BYTES)} MB a data file may be`);
         continue;
       }
       files.push({ path: f.path, text: at.text });
     }
+    if (changed.length === 0) problems.push('the pull request changes no data file, so there is nothing to train');
     const params = files.find((f) => f.path === 'params.yaml');
     if (params) {
       const baseSha = pr.base?.sha;
-      const base = baseSha ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha }) : { kind: 'missing' as const };
+      const base = baseSha
+        ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
+        : { kind: 'missing' as const };
       problems.push(...paramsProblems({ head: params.text, base: base.kind === 'file' ? base.text : null }));
     }
   }
   if (refused.length > 0 || problems.length > 0) {
-    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${refused.map((r) => r.path).join(', ')})` : problems.join('; ');
-    return { choice: { runsOn: hosted, trusted: false, reason }, files: [], refused, problems, approvedNow };
+    const paths = refused.map((r) => r.path).join(', ');
+    const reason = refused.length > 0
+      ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${paths})`
+      : problems.join('; ');
+    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
   }
-  return { choice, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
 
-/** The guard's comment: which paths or settings keep the run off the museum's runner, and why; or what approval is awaited. */
-export function guardComment({ result, sha, approvalLabel, allowed }: { result: GuardResult; sha: string; approvalLabel: string; allowed: readonly string[] }): string | null {
+/** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */
+export function guardComment({ result, sha, approvalLabel, allowed }: {
+  result: GuardResult;
+  sha: string;
+  approvalLabel: string;
+  allowed: readonly string[];
+}): string | null {
   const lines = [GUARD_MARKER];
+  const files = allowed.map((p) => `\`${p}\``).join(', ');
   if (result.refused.length > 0) {
     lines.push(
-      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${allowed.map((p) => `\`${p}\``).join(', ')}):`,
+      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       '',
       ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, '')}\`: ${r.why}`),
       '',
-      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. Put code changes in a separate pull request (its checks run on a hosted runner).',
+      "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. " +
+        'Put code changes in a separate pull request (its checks run on a hosted runner).',
     );
   } else if (result.problems.length > 0) {
-    lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...result.problems.map((p) => `- ${p.replace(/[`\n]/g, ' ')}`));
+    const problems = result.problems.map((p) => `- ${p.replace(/[`\n]/g, ' ')}`);
+    lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...problems);
   } else if (!result.choice.trusted) {
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${allowed.map((p) => `\`${p}\``).join(', ')} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} ` +
+        `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
       '',
       'The approval covers that commit only: after a new push, a maintainer adds the label again.',
     );

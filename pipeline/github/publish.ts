@@ -70,7 +70,9 @@ export async function publishReport({
     if (checkName) {
       const where = result.comment ? `[the report on pull request #${issue}](${result.comment.url})` : "this run's job summary";
       try {
-        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion: gatePassed ? 'success' : 'failure', title: headline, summary: `${headline}\n\nThe scores, the label changes and the gate's checks are in ${where}.`, detailsUrl: targetUrl });
+        const summary = `${headline}\n\nThe scores, the label changes and the gate's checks are in ${where}.`;
+        const conclusion = gatePassed ? 'success' : 'failure';
+        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion, title: headline, summary, detailsUrl: targetUrl });
         result.checkRun = true;
       } catch (error) {
         failures.push(messageOf(error));

@@ -1,7 +1,7 @@
 import { VitrineError } from '../errors.ts';
 import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 import type { Clock, Logger } from '../log.ts';
-import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment } from './forge.ts';
+import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment, PullRequestRef } from './forge.ts';
 
 /*
  * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
@@ -54,7 +54,13 @@ export function githubForge({
    * something) is not repeated after a server error or a lost connection, because GitHub may have
    * carried it out before failing: it throws FORGE_WRITE_UNCERTAIN and the caller looks first.
    */
-  async function request({ method, path, body, what, once = false }: { method: string; path: string | URL; body?: unknown; what: string; once?: boolean }): Promise<{ json: unknown; headers: Headers }> {
+  async function request({ method, path, body, what, once = false }: {
+    method: string;
+    path: string | URL;
+    body?: unknown;
+    what: string;
+    once?: boolean;
+  }): Promise<{ json: unknown; headers: Headers }> {
     const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
     // Pagination links come from the server: never send the token to another host.
     if (url.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`, { url: url.href });
@@ -107,8 +113,16 @@ export function githubForge({
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url.pathname, status });
   }
 
-  function uncertain({ what, method, url, status, problem, retryAfterMs }: { what: string; method: string; url: URL; status: number | null; problem: string; retryAfterMs: number | null }): VitrineError {
-    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url.pathname, status, problem, retryAfterMs });
+  function uncertain({ what, method, url, status, problem, retryAfterMs }: {
+    what: string;
+    method: string;
+    url: URL;
+    status: number | null;
+    problem: string;
+    retryAfterMs: number | null;
+  }): VitrineError {
+    const data = { method, path: url.pathname, status, problem, retryAfterMs };
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
   }
 
   async function wait(ms: number, why: string): Promise<void> {
@@ -143,7 +157,8 @@ export function githubForge({
 
   return {
     async listComments({ owner, repo, issue }) {
-      const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, `read the comments of pull request #${issue} in ${owner}/${repo}`);
+      const what = `read the comments of pull request #${issue} in ${owner}/${repo}`;
+      const raw = await all<RawComment>(`repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments?per_page=100`, what);
       return raw.map(toComment);
     },
     async createCheckRun({ owner, repo, sha, name, conclusion, title, summary, detailsUrl }) {
@@ -151,9 +166,39 @@ export function githubForge({
         method: 'POST',
         path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
         // GitHub caps a check run's title and summary; the report itself is in the comment.
-        body: { name, head_sha: sha, status: 'completed', conclusion, output: { title: title.slice(0, 255), summary: summary.slice(0, 65_000) }, ...(detailsUrl ? { details_url: detailsUrl } : {}) },
+        body: {
+          name,
+          head_sha: sha,
+          status: 'completed',
+          conclusion,
+          output: { title: title.slice(0, 255), summary: summary.slice(0, 65_000) },
+          ...(detailsUrl ? { details_url: detailsUrl } : {}),
+        },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
       });
+    },
+    async getPullRequest({ owner, repo, number }): Promise<PullRequestRef> {
+      const what = `read pull request #${number} in ${owner}/${repo}`;
+      const { json } = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number}`, what });
+      const pr = json as {
+        number: number;
+        head: { sha: string; repo: { full_name: string } | null };
+        base: { sha: string; ref: string; repo: { full_name: string } };
+      };
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }): Promise<string> {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json } = await request({ method: 'GET', path, what });
+        return (json as { permission?: string }).permission ?? 'none';
+      } catch (error) {
+        // Not a collaborator at all.
+        if ((error as VitrineError).data?.status === 404) return 'none';
+        throw error;
+      }
     },
     async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
       const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(
@@ -163,7 +208,10 @@ export function githubForge({
       return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? '', creator: s.creator?.login ?? null }));
     },
     async listPullRequestFiles({ owner, repo, number }): Promise<ChangedFile[]> {
-      const raw = await all<{ filename: string; status: string; previous_filename?: string }>(`repos/${seg(owner)}/${seg(repo)}/pulls/${number}/files?per_page=100`, `list the files of pull request #${number} in ${owner}/${repo}`);
+      const raw = await all<{ filename: string; status: string; previous_filename?: string }>(
+        `repos/${seg(owner)}/${seg(repo)}/pulls/${number}/files?per_page=100`,
+        `list the files of pull request #${number} in ${owner}/${repo}`,
+      );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
     async readFileAt({ owner, repo, path, ref }): Promise<FileAt> {
@@ -192,18 +240,22 @@ export function githubForge({
     },
     async removeLabel({ owner, repo, issue, name }) {
       try {
-        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue} in ${owner}/${repo}` });
+        const what = `remove the "${name}" label from #${issue} in ${owner}/${repo}`;
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`, what });
       } catch (error) {
         if ((error as VitrineError).data?.status !== 404) throw error;
       }
     },
     async createComment({ owner, repo, issue, body }) {
-      const { json } = await request({ method: 'POST', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`, body: { body }, what: `post the report comment on pull request #${issue} in ${owner}/${repo}`, once: true });
+      const what = `post the report comment on pull request #${issue} in ${owner}/${repo}`;
+      const path = `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/comments`;
+      const { json } = await request({ method: 'POST', path, body: { body }, what, once: true });
       return toComment(json as RawComment);
     },
     async deleteComment({ owner, repo, commentId }) {
       try {
-        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+        const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
+        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
       } catch (error) {
         // Already gone (deleted by a person or an earlier try): nothing left to do.
         if ((error as VitrineError).data?.status !== 404) throw error;

@@ -66,17 +66,25 @@ export function chooseRunner({
   const base = pr?.base?.repo?.full_name;
   const head = pr?.head?.repo?.full_name;
   const sha = pr?.head?.sha;
-  if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) return untrusted('the event lacks the pull request\'s repository or head commit, so it is treated as coming from outside');
+  if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) {
+    return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+  }
   if (!same(base, repository)) return untrusted(`the pull request targets ${base}, not ${repository}`);
   if (!head) return untrusted('the pull request comes from a deleted fork');
   if (same(head, base)) return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
   if (eventName === 'pull_request') {
-    return untrusted(`the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, so it only ever runs on a hosted runner without secrets`);
+    return untrusted(
+      `the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, ` +
+        'so it only ever runs on a hosted runner without secrets',
+    );
   }
   if (approvedShas.some((s) => s.toLowerCase() === sha.toLowerCase())) {
     return trusted(`the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`);
   }
-  return untrusted(`the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet (an approval covers one commit: a later push needs a new one)`);
+  return untrusted(
+    `the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet ` +
+      '(an approval covers one commit: a later push needs a new one)',
+  );
 }
 
 function same(a: string, b: string): boolean {

@@ -98,6 +98,9 @@ export interface FakeGitHub {
   contents: Map<string, Map<string, Entry>>;
   /** Labels on each issue or pull request. */
   labels: Map<number, string[]>;
+  /** Pull requests as GET /pulls/{number} answers, and users' permissions. */
+  pulls: Map<number, { head: { sha: string; repo: { full_name: string } | null }; base: { sha: string; ref: string; repo: { full_name: string } } }>;
+  permissions: Map<string, string>;
   checkRuns: { name: string; head_sha: string; status?: string; conclusion?: string; details_url?: string; output?: { title: string; summary: string } }[];
   /** Queue failures for the next matching requests. */
   fail(failure: Failure): void;
@@ -116,6 +119,8 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
   const contents: FakeGitHub['contents'] = new Map();
   const labels: FakeGitHub['labels'] = new Map();
   const checkRuns: FakeGitHub['checkRuns'] = [];
+  const pulls: FakeGitHub['pulls'] = new Map();
+  const permissions: FakeGitHub['permissions'] = new Map();
   const failures: Failure[] = [];
   let nextId = 1000;
   let base = '';
@@ -214,6 +219,14 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       const list = statuses.filter((s) => s.sha === m![3]).reverse();
       return send(200, list.map((s, i) => ({ id: i + 1, state: s.state, context: s.context, description: s.description, creator: { login: s.creator ?? 'github-actions[bot]' } })));
     }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname)) && request.method === 'GET') {
+      const pr = pulls.get(Number(m[3]));
+      return pr ? send(200, { number: Number(m[3]), state: 'open', ...pr }) : send(404, { message: 'Not Found' });
+    }
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(url.pathname)) && request.method === 'GET') {
+      const permission = permissions.get(decodeURIComponent(m[3]!));
+      return permission ? send(200, { permission, user: { login: m[3] } }) : send(404, { message: 'Not a collaborator' });
+    }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && request.method === 'GET') {
       return send(200, pullFiles.get(Number(m[3])) ?? []);
     }
@@ -252,6 +265,8 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
     contents,
     labels,
     checkRuns,
+    pulls,
+    permissions,
     fail: (f) => failures.push(f),
     addComment(issue, body, login = 'octocat') {
       const c: Comment = { id: nextId++, body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' } };

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APPROVAL_CONTEXT, GUARD_MARKER, guardComment, guardPullRequest, paramsProblems, refusedPaths, DATA_FILES } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
@@ -99,6 +100,14 @@ describe('the trusted workflow\'s guard', () => {
     expect(comment).toContain('never its code');
   });
 
+  it('does not send a pull request without data changes to the runner (nothing to train)', async () => {
+    const event = payload('opened', false);
+    const { guard } = await setUp({ event, files: [], head: {} });
+    const result = await guard(event);
+    expect(result.choice.trusted).toBe(false);
+    expect(result.problems).toEqual(['the pull request changes no data file, so there is nothing to train']);
+  });
+
   it('reads only the allow-listed paths, and refuses one that is a symbolic link', async () => {
     const event = payload('opened', false);
     const { gh, guard } = await setUp({ event, files: ['labels.csv'], head: {} });
@@ -117,6 +126,56 @@ describe('the trusted workflow\'s guard', () => {
     const result = await guard(event);
     expect(result.choice.trusted).toBe(false);
     expect(result.problems[0]).toMatch(/custom backbone/);
+  });
+});
+
+describe('approval by a comment command', () => {
+  const require = createRequire(import.meta.url);
+  const comment = (body: string, login: string) => {
+    const all = require('@octokit/webhooks-examples') as { name: string; examples: Record<string, any>[] }[];
+    const event = structuredClone(all.find((e) => e.name === 'issue_comment')!.examples.find((e) => e.action === 'created')!);
+    event.issue.number = 2;
+    event.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/2' };
+    event.comment.body = body;
+    event.comment.user.login = login;
+    event.repository.full_name = `${OWNER}/${REPO}`;
+    return event;
+  };
+
+  async function withFork() {
+    const opened = payload('opened', true);
+    const ctx = await setUp({ event: opened, files: ['labels.csv'], head: { 'labels.csv': 'id,label\nDM-1,vessel\n' } });
+    ctx.gh.pulls.set(2, { head: { sha: opened.pull_request.head.sha, repo: { full_name: 'mallory/Hello-World' } }, base: { sha: opened.pull_request.base.sha!, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } } });
+    ctx.gh.permissions.set('curator', 'write');
+    ctx.gh.permissions.set('visitor', 'read');
+    const log = memoryLogger();
+    const forge = githubForge({ apiUrl: ctx.gh.url, token: 'test-token', log, sleep: async () => {} });
+    const guard = (e: unknown) => guardPullRequest({ forge, owner: OWNER, repo: REPO, eventName: 'issue_comment', event: e, selfHosted: ['self-hosted', 'gpu'], approvalLabel: LABEL, approver: 'github-actions[bot]', log });
+    return { ...ctx, guard, sha: opened.pull_request.head.sha };
+  }
+
+  it('approves the commit the maintainer names, when it is the head, and hands over its data files', async () => {
+    const { gh, guard, sha } = await withFork();
+    const result = await guard(comment(`/vitrine approve ${sha.slice(0, 10)}`, 'curator'));
+    expect(result.choice.trusted).toBe(true);
+    expect(result.pullRequest).toMatchObject({ number: 2, headSha: sha, baseRef: 'main', fork: true });
+    expect(result.files).toEqual([{ path: 'labels.csv', text: 'id,label\nDM-1,vessel\n' }]);
+    expect(gh.statuses).toEqual([expect.objectContaining({ sha, context: APPROVAL_CONTEXT, description: expect.stringContaining('curator') })]);
+  });
+
+  it('does not approve a commit that is no longer the head, nor for someone without write access', async () => {
+    const { gh, guard, sha } = await withFork();
+    const stale = await guard(comment('/vitrine approve 0123456789ab', 'curator'));
+    expect(stale.choice.trusted).toBe(false);
+    const reader = await guard(comment(`/vitrine approve ${sha}`, 'visitor'));
+    expect(reader.choice.trusted).toBe(false);
+    const stranger = await guard(comment(`/vitrine approve ${sha}`, 'mallory'));
+    expect(stranger.choice.trusted).toBe(false);
+    expect(gh.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+    // Any other comment is not a command: nothing is read or written.
+    const before = gh.requests.length;
+    expect((await guard(comment('Looks good! /vitrine approve later', 'curator'))).pullRequest).toBeNull();
+    expect(gh.requests.length).toBe(before);
   });
 });
 

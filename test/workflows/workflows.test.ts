@@ -229,13 +229,16 @@ describe('the pull-request workflow (code, hosted runners only)', () => {
 describe('the trusted pull-request workflow (data, the museum\'s runner)', () => {
   const file = 'pull-request-data.yml';
 
-  it('runs from the base branch on pull_request_target for data files only', async () => {
+  it('runs from the base branch on pull_request_target for data files only, and on approval comments', async () => {
     const { yaml } = (await workflows()).find((w) => w.file === file)!;
-    expect(Object.keys(yaml.on)).toEqual(['pull_request_target']);
+    // Both events run the workflow file of the base (default) branch, never the pull request's.
+    expect(Object.keys(yaml.on)).toEqual(['pull_request_target', 'issue_comment']);
+    expect(yaml.on.issue_comment).toEqual({ types: ['created'] });
     const on = yaml.on.pull_request_target as { paths: string[]; types: string[] };
     expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
     expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
-    expect(yaml.jobs.guard!.if).toBe("github.event.action != 'labeled' || github.event.label.name == 'safe to run'");
+    expect(yaml.jobs.guard!.if).toContain("github.event_name == 'pull_request_target' &&");
+    expect(yaml.jobs.guard!.if).toContain("startsWith(github.event.comment.body, '/vitrine approve ')");
   });
 
   it('takes the self-hosted runner only from the guard, and only when it says trusted', async () => {
@@ -251,7 +254,7 @@ describe('the trusted pull-request workflow (data, the museum\'s runner)', () =>
     }
   });
 
-  it('never checks out or runs anything from the head: only its commit id is used, as data', async () => {
+  it('never checks out or runs anything from the head: only the guard\'s outputs name it, as data', async () => {
     const { yaml, text } = (await workflows()).find((w) => w.file === file)!;
     for (const [name, job] of Object.entries(yaml.jobs)) {
       for (const step of job.steps ?? []) {
@@ -265,12 +268,13 @@ describe('the trusted pull-request workflow (data, the museum\'s runner)', () =>
         if (step.uses) expect(step.uses).not.toContain('${{');
       }
     }
-    const heads = [...text.matchAll(/github\.event\.pull_request\.head\.[\w.]+/g)].map((m) => m[0]);
-    expect(new Set(heads)).toEqual(new Set(['github.event.pull_request.head.sha']));
+    // The head commit comes from the guard (the event's, or the API's for a comment), never a ref to check out.
+    expect(text).not.toMatch(/github\.event\.pull_request\.head\./);
+    expect(text).not.toMatch(/github\.head_ref/);
     const runs = Object.values(yaml.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? '')).join('\n');
     expect(runs).not.toMatch(/npm (ci|install|run)|npx |git (fetch|checkout|switch|pull)/);
     // The data files are copied by name from the guard's artifact: nothing else from the head lands here.
-    expect(runs).toContain('for file in labels.csv params.yaml; do');
+    expect(runs).toContain('for file in labels.csv params.yaml data/objects.csv; do');
   });
 });
 

@@ -27023,7 +27023,8 @@ async function upsertComment({
 }) {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
 ${body}` });
-  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const isAuthor = (c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase();
+  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue: issue3 });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
   if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
@@ -27036,9 +27037,15 @@ ${body}` });
       if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
       log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
       const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
-      if (stored[0]) return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      if (stored[0]) {
+        return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      }
       if (attempt >= attempts) {
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue3} in ${owner}/${repo} after ${attempts} attempts: ${String(error63.data.problem)}.`, { ...error63.data, attempts });
+        const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`, {
+          ...error63.data,
+          attempts
+        });
       }
       await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
     }
@@ -27046,7 +27053,10 @@ ${body}` });
 }
 async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
   const [oldest, ...stale] = ours;
-  if (stale.length > 0) log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}.`);
+  if (stale.length > 0) {
+    const copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
+    log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+  }
   const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
   return comment;
@@ -47084,17 +47094,23 @@ function chooseRunner({
   const base = pr?.base?.repo?.full_name;
   const head = pr?.head?.repo?.full_name;
   const sha = pr?.head?.sha;
-  if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+  if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) {
+    return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+  }
   if (!same(base, repository)) return untrusted(`the pull request targets ${base}, not ${repository}`);
   if (!head) return untrusted("the pull request comes from a deleted fork");
   if (same(head, base)) return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
   if (eventName === "pull_request") {
-    return untrusted(`the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, so it only ever runs on a hosted runner without secrets`);
+    return untrusted(
+      `the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, so it only ever runs on a hosted runner without secrets`
+    );
   }
   if (approvedShas.some((s) => s.toLowerCase() === sha.toLowerCase())) {
     return trusted(`the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`);
   }
-  return untrusted(`the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet (an approval covers one commit: a later push needs a new one)`);
+  return untrusted(
+    `the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet (an approval covers one commit: a later push needs a new one)`
+  );
 }
 function same(a, b) {
   return a.toLowerCase() === b.toLowerCase();
@@ -47122,9 +47138,12 @@ function refusedPaths({ files, allowed }) {
   for (const f of files) {
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
-      refused.push({ path: p, why: "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner" });
+      const why = "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
+      refused.push({ path: p, why });
     }
-    if (allowed.includes(f.path) && f.status === "removed") refused.push({ path: f.path, why: "the pull request deletes it, which leaves nothing to train on" });
+    if (allowed.includes(f.path) && f.status === "removed") {
+      refused.push({ path: f.path, why: "the pull request deletes it, which leaves nothing to train on" });
+    }
   }
   return refused;
 }
@@ -47149,27 +47168,39 @@ function paramsProblems({ head, base }) {
   }
   const problems = [];
   if (params.backbone.name === "custom" || params.backbone.source !== "") {
-    problems.push('params.yaml sets a custom backbone (backbone.name "custom" or a backbone.source): a model file from a pull request is code the runner would load');
+    problems.push(
+      'params.yaml sets a custom backbone (backbone.name "custom" or a backbone.source): a model file from a pull request is code the runner would load'
+    );
   }
   for (const key of PATH_KEYS) {
     const now = at(params, key);
     const was = at(before, key);
-    if (key !== "backbone.source" && now !== was) problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`);
+    if (key === "backbone.source" || now === was) continue;
+    problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`);
   }
   for (const [key, value] of leaves(params)) {
     if (PATH_KEYS.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
-    if (/:\/\/|^[/.~]|\\|\.\.\//.test(value)) problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+    if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
+    problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }
   return problems;
 }
 function at(params, key) {
-  return key.split(".").reduce((v, k) => v && typeof v === "object" ? v[k] : void 0, params);
+  const step = (v, k) => v && typeof v === "object" ? v[k] : void 0;
+  return key.split(".").reduce(step, params);
 }
 function leaves(value, prefix = "") {
-  if (value && typeof value === "object" && !Array.isArray(value)) return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+  }
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${prefix}.${i}`));
   return [[prefix, value]];
 }
+function approveCommand(body) {
+  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? "").trim());
+  return m ? { sha: m[1].toLowerCase() } : null;
+}
+var APPROVERS = ["admin", "maintain", "write"];
 async function guardPullRequest({
   forge,
   owner,
@@ -47183,29 +47214,69 @@ async function guardPullRequest({
   allowObjects = false,
   log
 }) {
-  const payload = event ?? {};
+  let baseRefFromApi = null;
+  const none = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  let payload = event ?? {};
+  let command = null;
+  if (eventName === "issue_comment") {
+    const c = event ?? {};
+    const parsed = approveCommand(c.comment?.body);
+    const who = c.comment?.user?.login;
+    if (!parsed || !c.issue?.pull_request || !c.issue.number || !who) {
+      return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+    }
+    const now = await forge.getPullRequest({ owner, repo, number: c.issue.number });
+    payload = {
+      action: "approve-command",
+      pull_request: {
+        number: now.number,
+        head: { sha: now.headSha, repo: now.headRepo ? { full_name: now.headRepo } : null },
+        base: { sha: now.baseSha, repo: { full_name: now.baseRepo } }
+      },
+      repository: c.repository
+    };
+    command = { sha: parsed.sha, who };
+    baseRefFromApi = now.baseRef;
+  }
   const pr = payload.pull_request;
   const number4 = pr?.number;
   const sha = pr?.head?.sha;
-  const none = { files: [], refused: [], problems: [], approvedNow: null };
-  if (eventName !== "pull_request_target" || !number4 || !sha) return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+  if (eventName !== "pull_request_target" && !command || !number4 || !sha) {
+    return { ...none, choice: chooseRunner({ eventName, event, selfHosted, hosted }) };
+  }
+  const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? "").toLowerCase() !== (pr.base?.repo?.full_name ?? "").toLowerCase();
   let approvedNow = null;
+  if (command && fork) {
+    const permission = await forge.getPermission({ owner, repo, user: command.who });
+    if (!APPROVERS.includes(permission)) {
+      log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
+    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+      log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
+    } else {
+      const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
+      approvedNow = sha;
+      log.info(`Recorded ${command.who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}).`);
+    }
+  }
   if (payload.action === "labeled" && payload.label?.name === approvalLabel) {
     if (fork) {
       const who = payload.sender?.login ?? "a maintainer";
-      await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description: `Approved by ${who} for commit ${sha.slice(0, 12)} only` });
+      const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
+      await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
-      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (status ${APPROVAL_CONTEXT}); a later push needs a new approval.`);
+      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`);
     }
     await forge.removeLabel({ owner, repo, issue: number4, name: approvalLabel });
   }
   const statuses = fork ? await forge.listStatuses({ owner, repo, sha }) : [];
-  const approvedShas = [
-    ...approvedNow ? [approvedNow] : [],
-    ...statuses.some((s) => s.context === APPROVAL_CONTEXT && s.state === "success" && s.creator?.toLowerCase() === approver.toLowerCase()) ? [sha] : []
-  ];
-  const choice = chooseRunner({ eventName, event, selfHosted, hosted, approvedShas });
+  const recorded = statuses.some(
+    (s) => s.context === APPROVAL_CONTEXT && s.state === "success" && s.creator?.toLowerCase() === approver.toLowerCase()
+  );
+  const approvedShas = approvedNow || recorded ? [sha] : [];
+  const choice = chooseRunner({ eventName: "pull_request_target", event: decided, selfHosted, hosted, approvedShas });
+  const pullRequest = { number: number4, headSha: sha, baseRef: baseRefFromApi ?? pr.base?.ref ?? null, fork };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number: number4 });
   const refused = refusedPaths({ files: changed, allowed });
@@ -47215,15 +47286,18 @@ async function guardPullRequest({
     for (const f of changed) {
       const at2 = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
       if (at2.kind !== "file") {
-        problems.push(`${f.path} in commit ${sha.slice(0, 12)} is a ${at2.kind === "missing" ? "missing file" : at2.kind}, not a regular file`);
+        const kind = at2.kind === "missing" ? "missing file" : at2.kind;
+        problems.push(`${f.path} in commit ${sha.slice(0, 12)} is a ${kind}, not a regular file`);
         continue;
       }
       if (at2.size > MAX_DATA_FILE_BYTES) {
-        problems.push(`${f.path} is ${Math.round(at2.size / 1024 / 1024)} MB, more than the ${MAX_DATA_FILE_BYTES / 1024 / 1024} MB a data file may be`);
+        const mb = (bytes) => Math.round(bytes / 1024 / 1024);
+        problems.push(`${f.path} is ${mb(at2.size)} MB, more than the ${mb(MAX_DATA_FILE_BYTES)} MB a data file may be`);
         continue;
       }
       files.push({ path: f.path, text: at2.text });
     }
+    if (changed.length === 0) problems.push("the pull request changes no data file, so there is nothing to train");
     const params = files.find((f) => f.path === "params.yaml");
     if (params) {
       const baseSha = pr.base?.sha;
@@ -47232,26 +47306,29 @@ async function guardPullRequest({
     }
   }
   if (refused.length > 0 || problems.length > 0) {
-    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${refused.map((r) => r.path).join(", ")})` : problems.join("; ");
-    return { choice: { runsOn: hosted, trusted: false, reason }, files: [], refused, problems, approvedNow };
+    const paths = refused.map((r) => r.path).join(", ");
+    const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${paths})` : problems.join("; ");
+    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
   }
-  return { choice, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
 function guardComment({ result, sha, approvalLabel, allowed }) {
   const lines = [GUARD_MARKER];
+  const files = allowed.map((p) => `\`${p}\``).join(", ");
   if (result.refused.length > 0) {
     lines.push(
-      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${allowed.map((p) => `\`${p}\``).join(", ")}):`,
+      `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       "",
       ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, "")}\`: ${r.why}`),
       "",
       "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. Put code changes in a separate pull request (its checks run on a hosted runner)."
     );
   } else if (result.problems.length > 0) {
-    lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...result.problems.map((p) => `- ${p.replace(/[`\n]/g, " ")}`));
+    const problems = result.problems.map((p) => `- ${p.replace(/[`\n]/g, " ")}`);
+    lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...problems);
   } else if (!result.choice.trusted) {
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${allowed.map((p) => `\`${p}\``).join(", ")} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
       "",
       "The approval covers that commit only: after a new push, a maintainer adds the label again."
     );
@@ -47322,7 +47399,8 @@ function githubForge({
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
   }
   function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
-    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url2.pathname, status, problem, retryAfterMs });
+    const data = { method, path: url2.pathname, status, problem, retryAfterMs };
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
   }
   async function wait(ms, why) {
     log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`);
@@ -47351,7 +47429,8 @@ function githubForge({
   }
   return {
     async listComments({ owner, repo, issue: issue3 }) {
-      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
+      const what = `read the comments of pull request #${issue3} in ${owner}/${repo}`;
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, what);
       return raw.map(toComment);
     },
     async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
@@ -47359,9 +47438,34 @@ function githubForge({
         method: "POST",
         path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
         // GitHub caps a check run's title and summary; the report itself is in the comment.
-        body: { name, head_sha: sha, status: "completed", conclusion, output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) }, ...detailsUrl ? { details_url: detailsUrl } : {} },
+        body: {
+          name,
+          head_sha: sha,
+          status: "completed",
+          conclusion,
+          output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) },
+          ...detailsUrl ? { details_url: detailsUrl } : {}
+        },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
+    },
+    async getPullRequest({ owner, repo, number: number4 }) {
+      const what = `read pull request #${number4} in ${owner}/${repo}`;
+      const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
+      const pr = json2;
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }) {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path2 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json: json2 } = await request({ method: "GET", path: path2, what });
+        return json2.permission ?? "none";
+      } catch (error63) {
+        if (error63.data?.status === 404) return "none";
+        throw error63;
+      }
     },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
@@ -47371,7 +47475,10 @@ function githubForge({
       return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
     },
     async listPullRequestFiles({ owner, repo, number: number4 }) {
-      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`, `list the files of pull request #${number4} in ${owner}/${repo}`);
+      const raw = await all(
+        `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`,
+        `list the files of pull request #${number4} in ${owner}/${repo}`
+      );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
     async readFileAt({ owner, repo, path: path2, ref }) {
@@ -47398,18 +47505,22 @@ function githubForge({
     },
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue3} in ${owner}/${repo}` });
+        const what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}`, once: true });
+      const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
+      const path2 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`;
+      const { json: json2 } = await request({ method: "POST", path: path2, body: { body }, what, once: true });
       return toComment(json2);
     },
     async deleteComment({ owner, repo, commentId }) {
       try {
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+        const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -47549,7 +47660,15 @@ var INPUTS = {
   statusContext: "status-context",
   apiUrl: "api-url"
 };
-var OUTPUTS = { runsOn: "runs-on", trusted: "trusted", reason: "reason", dataDir: "data-dir" };
+var OUTPUTS = {
+  runsOn: "runs-on",
+  trusted: "trusted",
+  reason: "reason",
+  dataDir: "data-dir",
+  pullRequest: "pull-request",
+  headSha: "head-sha",
+  baseRef: "base-ref"
+};
 function readSettings({ get, env }) {
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
   if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw invalid(INPUTS.apiUrl, apiUrl, "an http(s) URL like https://api.github.com");
@@ -47573,20 +47692,37 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
     const eventName = env.GITHUB_EVENT_NAME ?? "";
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = "";
-    if (settings.token && eventName === "pull_request_target") {
+    let pullRequest = null;
+    if (settings.token && (eventName === "pull_request_target" || eventName === "issue_comment")) {
       setSecret(settings.token);
       const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
       const forge = githubForge({ apiUrl: settings.apiUrl, token: settings.token, fetch, log });
       const allowed = settings.allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
-      const result = await guardPullRequest({ forge, owner, repo, eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted, approvalLabel: settings.approvalLabel, approver: ACTIONS_BOT_LOGIN, allowObjects: settings.allowObjects, log });
+      const result = await guardPullRequest({
+        forge,
+        owner,
+        repo,
+        eventName,
+        event,
+        selfHosted: settings.selfHosted,
+        hosted: settings.hosted,
+        approvalLabel: settings.approvalLabel,
+        approver: ACTIONS_BOT_LOGIN,
+        allowObjects: settings.allowObjects,
+        log
+      });
       choice = result.choice;
+      pullRequest = result.pullRequest;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os5.tmpdir());
-      await tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log });
+      if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
     setOutput(OUTPUTS.runsOn, JSON.stringify(choice.runsOn));
     setOutput(OUTPUTS.trusted, String(choice.trusted));
     setOutput(OUTPUTS.reason, choice.reason);
     setOutput(OUTPUTS.dataDir, dataDir);
+    setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : "");
+    setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
+    setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
     info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${choice.reason}.
 `, true).write();
@@ -47603,10 +47739,8 @@ async function writeDataFiles(result, temp) {
   }
   return dir;
 }
-async function tellThePullRequest({ forge, owner, repo, event, result, settings, allowed, log }) {
-  const pr = event.pull_request;
-  const sha = pr.head.sha;
-  const number4 = pr.number;
+async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }) {
+  const { headSha: sha, number: number4, fork } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text, log });
   else {
@@ -47616,7 +47750,6 @@ async function tellThePullRequest({ forge, owner, repo, event, result, settings,
 Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; the report follows.`;
     if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
-  const fork = (pr.head?.repo?.full_name ?? "").toLowerCase() !== (pr.base?.repo?.full_name ?? "").toLowerCase();
   if (fork && !result.choice.trusted) {
     const waiting = result.refused.length === 0 && result.problems.length === 0;
     await forge.setStatus({

@@ -19692,7 +19692,8 @@ async function upsertComment({
 }) {
   const full = fitComment({ body: body.startsWith(marker) ? body : `${marker}
 ${body}` });
-  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && c.author !== null && c.author.toLowerCase() === author.toLowerCase());
+  const isAuthor = (c) => c.author !== null && c.author.toLowerCase() === author.toLowerCase();
+  const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue: issue3 });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
   if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
@@ -19705,9 +19706,15 @@ ${body}` });
       if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
       log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
       const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
-      if (stored[0]) return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      if (stored[0]) {
+        return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+      }
       if (attempt >= attempts) {
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not post the report comment on pull request #${issue3} in ${owner}/${repo} after ${attempts} attempts: ${String(error63.data.problem)}.`, { ...error63.data, attempts });
+        const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
+        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`, {
+          ...error63.data,
+          attempts
+        });
       }
       await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
     }
@@ -19715,7 +19722,10 @@ ${body}` });
 }
 async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
   const [oldest, ...stale] = ours;
-  if (stale.length > 0) log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}) and deleting ${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}.`);
+  if (stale.length > 0) {
+    const copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
+    log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+  }
   const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
   return comment;
@@ -19795,7 +19805,8 @@ function githubForge({
     throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
   }
   function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
-    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, { method, path: url2.pathname, status, problem, retryAfterMs });
+    const data = { method, path: url2.pathname, status, problem, retryAfterMs };
+    return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
   }
   async function wait(ms, why) {
     log.warn(`${why}; trying again in ${Math.ceil(ms / 1e3)} s`);
@@ -19824,7 +19835,8 @@ function githubForge({
   }
   return {
     async listComments({ owner, repo, issue: issue3 }) {
-      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, `read the comments of pull request #${issue3} in ${owner}/${repo}`);
+      const what = `read the comments of pull request #${issue3} in ${owner}/${repo}`;
+      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments?per_page=100`, what);
       return raw.map(toComment);
     },
     async createCheckRun({ owner, repo, sha, name, conclusion, title, summary: summary2, detailsUrl }) {
@@ -19832,9 +19844,34 @@ function githubForge({
         method: "POST",
         path: `repos/${seg(owner)}/${seg(repo)}/check-runs`,
         // GitHub caps a check run's title and summary; the report itself is in the comment.
-        body: { name, head_sha: sha, status: "completed", conclusion, output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) }, ...detailsUrl ? { details_url: detailsUrl } : {} },
+        body: {
+          name,
+          head_sha: sha,
+          status: "completed",
+          conclusion,
+          output: { title: title.slice(0, 255), summary: summary2.slice(0, 65e3) },
+          ...detailsUrl ? { details_url: detailsUrl } : {}
+        },
         what: `create the "${name}" check run on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
+    },
+    async getPullRequest({ owner, repo, number: number4 }) {
+      const what = `read pull request #${number4} in ${owner}/${repo}`;
+      const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
+      const pr = json2;
+      const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
+      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+    },
+    async getPermission({ owner, repo, user }) {
+      const what = `read ${user}'s permission on ${owner}/${repo}`;
+      try {
+        const path3 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json: json2 } = await request({ method: "GET", path: path3, what });
+        return json2.permission ?? "none";
+      } catch (error63) {
+        if (error63.data?.status === 404) return "none";
+        throw error63;
+      }
     },
     async listStatuses({ owner, repo, sha }) {
       const raw = await all(
@@ -19844,7 +19881,10 @@ function githubForge({
       return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
     },
     async listPullRequestFiles({ owner, repo, number: number4 }) {
-      const raw = await all(`repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`, `list the files of pull request #${number4} in ${owner}/${repo}`);
+      const raw = await all(
+        `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}/files?per_page=100`,
+        `list the files of pull request #${number4} in ${owner}/${repo}`
+      );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
     async readFileAt({ owner, repo, path: path3, ref }) {
@@ -19871,18 +19911,22 @@ function githubForge({
     },
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what: `remove the "${name}" label from #${issue3} in ${owner}/${repo}` });
+        const what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
     },
     async createComment({ owner, repo, issue: issue3, body }) {
-      const { json: json2 } = await request({ method: "POST", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`, body: { body }, what: `post the report comment on pull request #${issue3} in ${owner}/${repo}`, once: true });
+      const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
+      const path3 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`;
+      const { json: json2 } = await request({ method: "POST", path: path3, body: { body }, what, once: true });
       return toComment(json2);
     },
     async deleteComment({ owner, repo, commentId }) {
       try {
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what: `delete the stale report comment ${commentId} in ${owner}/${repo}` });
+        const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
+        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -19987,9 +20031,11 @@ async function publishReport({
     if (checkName) {
       const where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
       try {
-        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion: gatePassed ? "success" : "failure", title: headline2, summary: `${headline2}
+        const summary2 = `${headline2}
 
-The scores, the label changes and the gate's checks are in ${where}.`, detailsUrl: targetUrl });
+The scores, the label changes and the gate's checks are in ${where}.`;
+        const conclusion = gatePassed ? "success" : "failure";
+        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion, title: headline2, summary: summary2, detailsUrl: targetUrl });
         result.checkRun = true;
       } catch (error63) {
         failures.push(messageOf(error63));
@@ -40413,7 +40459,8 @@ function forkReport({
   return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 function failureComment(reason) {
-  return `\u26A0\uFE0F **The report of this fork's run cannot be shown.** ${cleanForkMarkdown(reason.replace(/[\r\n]+/g, " ").replace(/[`<>]/g, ""))}
+  const plain = cleanForkMarkdown(reason.replace(/[\r\n]+/g, " ").replace(/[`<>]/g, ""));
+  return `\u26A0\uFE0F **The report of this fork's run cannot be shown.** ${plain}
 
 ${NOTE_FAILED}`;
 }
@@ -40441,7 +40488,9 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
   const metricsResult = { data: valid[1] };
   const report = reportResult.data;
   const metrics = metricsResult.data;
-  if (metrics.confusion.length !== metrics.labels.length) return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
+  if (metrics.confusion.length !== metrics.labels.length) {
+    return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
+  }
   const trusted = {
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate.
@@ -40572,7 +40621,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       const reportText = await readFile(path2.join(settings.reportDir, "report.json"), "utf8").catch(() => null);
       const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(() => null);
       const server = env.GITHUB_SERVER_URL || "https://github.com";
-      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix: `${server}/${settings.owner}/${settings.repo}/actions/runs/` });
+      const runUrlPrefix = `${server}/${settings.owner}/${settings.repo}/actions/runs/`;
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix });
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
@@ -40619,7 +40669,8 @@ function parseReport(text2, file2) {
   try {
     return JSON.parse(text2);
   } catch (error63) {
-    throw new VitrineError("REPORT_INVALID", `${file2} is not valid JSON (${error63.message}): run the report stage again (npx vitrine run report --force).`, { file: file2 });
+    const why = `${file2} is not valid JSON (${error63.message}): run the report stage again (npx vitrine run report --force).`;
+    throw new VitrineError("REPORT_INVALID", why, { file: file2 });
   }
 }
 async function readReportFile(dir, name) {

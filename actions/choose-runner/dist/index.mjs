@@ -46829,7 +46829,9 @@ var importParams = external_exports.strictObject({
     description: external_exports.string().default("description")
   }).prefault({}),
   /** Other CSV columns to keep as extra metadata (shown in the catalogue, usable as factors). */
-  keep: external_exports.array(external_exports.string()).default([])
+  keep: external_exports.array(external_exports.string()).default([]),
+  /** A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole import, or skip the row. */
+  on_invalid: external_exports.enum(["skip", "fail"]).default("fail")
 });
 var demoParams = external_exports.strictObject({
   /** Seed of the demo generator: the same seed makes byte-identical images and tables. */
@@ -46936,7 +46938,9 @@ var gateParams = external_exports.strictObject({
   /** No class may have an F1 below this. */
   min_class_f1: fraction.default(0.3),
   /** Minimum macro-F1 for a first model (no baseline). */
-  min_macro_f1: fraction.default(0.5)
+  min_macro_f1: fraction.default(0.5),
+  /** Fewer labelled test objects than this is not enough evidence to judge a model: the gate does not pass. */
+  min_test_objects: external_exports.int().min(0).default(30)
 });
 var registryParams = external_exports.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
@@ -46964,7 +46968,9 @@ var catalogueParams = external_exports.strictObject({
   /** Full site URL (for canonical links); empty when unknown. */
   site: external_exports.string().default(""),
   /** Objects shown in the review queue. */
-  review_queue: external_exports.int().min(0).default(100)
+  review_queue: external_exports.int().min(0).default(100),
+  /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
+  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({})
 });
 var monitorParams = external_exports.strictObject({
   /** Drift on embeddings: permutation-test p-value below this raises the signal. */
@@ -46977,6 +46983,8 @@ var monitorParams = external_exports.strictObject({
   embedding_min_effect: fraction.default(0.2),
   /** Novelty: new objects lie on average this much farther from their nearest training object than training objects from each other (0.5: half as far again), and p is below embedding_p_value. */
   novelty_min_increase: external_exports.number().min(0).default(0.5),
+  /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
+  classifier_min_auc: external_exports.number().min(0.5).max(1).default(0.7),
   permutations: external_exports.int().min(50).default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: external_exports.int().default(1),

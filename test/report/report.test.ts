@@ -185,7 +185,10 @@ describe('the label-correction report', () => {
     const perClass = metrics.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
     // The production model was scored on the same test objects, so it has none of them either.
     const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
-    await writeStageOutputs({ ws, objects, head, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
+    // The fixture has fewer than gate.min_test_objects' default of 30 test objects: ask for 5 here.
+    const params = validateParams({ raw: { train: { epochs: 60 }, gate: { min_test_objects: 5 } } });
+    const scores = { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } };
+    await writeStageOutputs({ ws, objects, head, params, metrics: scores });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(markdown).toContain('| mask | 0 | 0.00 | – | `░░░░░░░░░░` 0.00 | `░░░░░░░░░░` **0.00** | 0.00 |');
     expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, validateParams, type Params } from '../params.ts';
 import { workspace } from '../paths.ts';
+import { ensureIgnored } from '../cli/core-commands.ts';
 import { guessColumns, type ColumnGuess } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -102,9 +103,13 @@ export interface InitResult {
 export async function initRepository({ root: rootIn, proposal, choices, log }: { root: string; proposal: InitProposal; choices: InitChoices; log: Logger }): Promise<InitResult> {
   const root = path.resolve(rootIn);
   const ws = workspace(root);
-  for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
-    if (await exists(file)) {
-      throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ${proposal.from}" instead.`, { file: path.relative(root, file) });
+  // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
+  const demo = await holdsOnlyTheDemo(ws);
+  if (!demo) {
+    for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
+      if (await exists(file)) {
+        throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ${proposal.from}" instead.`, { file: path.relative(root, file) });
+      }
     }
   }
   if (choices.vocabulary.length < 2) {
@@ -113,9 +118,10 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   await mkdir(root, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
+  const replaceable = new Set(demo ? ['params.yaml', 'README.md'] : []);
   const write = async (relpath: string, data: string) => {
     const file = path.join(root, relpath);
-    if (await exists(file)) return void kept.push(relpath);
+    if (!replaceable.has(relpath) && (await exists(file))) return void kept.push(relpath);
     await writeFileAtomic({ file, data });
     written.push(relpath);
   };
@@ -123,7 +129,8 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   // Import first: a refused row stops here, before any file of the new repository is written.
   const text = await paramsText({ root, proposal, choices });
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
-  const imported = await importCollection({ ws, params, log });
+  const imported = await importCollection({ ws, params, log, labels: demo ? 'replace' : 'merge' });
+  if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
   await write('params.yaml', text);
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
@@ -144,8 +151,10 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   written.push('.dvc/config', '.dvc/.gitignore', '.dvcignore');
 
   const localRemote = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && isInside(root, path.resolve(root, remote.url)) ? path.relative(root, path.resolve(root, remote.url)).split(path.sep).join('/') : '';
-  const ignore = ['# Vitrine: stage outputs and caches (delete .vitrine/ to start clean)', '/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '# The images: versioned by data.dvc and kept in the data remote', '/data', ''];
-  await write('.gitignore', ignore.join('\n'));
+  const ignore = ['/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '/data'];
+  if (await exists(path.join(root, '.gitignore'))) await ensureIgnored({ root, patterns: ignore });
+  else await write('.gitignore', `# Vitrine: stage outputs and caches (delete .vitrine/ to start clean), and the images (data.dvc versions them)\n${ignore.join('\n')}\n`);
+  written.push('.gitignore');
   for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
   await write('README.md', museumReadme({ name: choices.name, remote, vocabulary: choices.vocabulary, from: path.basename(proposal.from) }));
 
@@ -161,7 +170,7 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
     log.warn(`The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`);
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
-  return { written, kept, imported, pushed, pushError };
+  return { written: [...new Set(written)], kept, imported, pushed, pushError };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
@@ -198,7 +207,7 @@ async function copyWorkflows({ root, actions, log }: { root: string; actions?: s
   await mkdir(to, { recursive: true });
   const written: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
-  if (!ref) log.warn(`The workflows in .github/workflows use Vitrine's actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
+  if (!ref && !(await exists(path.join(root, 'actions')))) log.warn(`The workflows in .github/workflows use Vitrine's actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
   for (const file of files) {
     const target = path.join(to, file);
     if (await exists(target)) continue;
@@ -219,6 +228,15 @@ async function vitrineActionsRef(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */
+async function holdsOnlyTheDemo(ws: ReturnType<typeof workspace>): Promise<boolean> {
+  if (!(await exists(ws.params))) return false;
+  const params = parseDocument(await readFile(ws.params, 'utf8')).toJS() as { collection?: { name?: string } } | null;
+  if ((params?.collection?.name ?? defaultParams().collection.name) !== defaultParams().collection.name) return false;
+  const ids = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1).map((l) => l.split(',')[0]!.trim()).filter(Boolean);
+  return [...(await ids(ws.labels)), ...(await ids(ws.objects))].every((id) => id.startsWith('DM-'));
 }
 
 /** `git init` when needed and `git add` of what init wrote, so the next step is just `git commit`. */

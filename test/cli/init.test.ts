@@ -33,15 +33,19 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A copy of the Egyptian export with `perLabel` objects of each label: metadata.csv and images/<label>/<id>.jpg. */
-async function egyptCopy(name: string, perLabel: number): Promise<string> {
+/**
+ * A copy of the Egyptian export (metadata.csv and images/<label>/<id>.jpg): the first `perLabel` objects
+ * of each label, or every `everyNth` row.
+ */
+async function egyptCopy(name: string, pick: number | { everyNth: number }): Promise<string> {
   const dir = path.join(root, name, 'export');
   const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
   const taken = new Map<string, number>();
-  const picked = rows.filter((r) => {
+  const picked = rows.filter((r, i) => {
+    if (typeof pick === 'object') return i % pick.everyNth === 0;
     const n = taken.get(r[2]!) ?? 0;
     taken.set(r[2]!, n + 1);
-    return n < perLabel;
+    return n < pick;
   });
   for (const row of picked) {
     await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });

@@ -112,7 +112,8 @@ describe('guessing the column mapping from the headers', () => {
 });
 
 describe('vitrine init, without questions', () => {
-  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all for the first commit', async () => {
+  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all ' +
+    'for the first commit', async () => {
     const from = await egyptCopy('plain', 4);
     const museum = path.join(root, 'plain', 'museum');
     await mkdir(museum, { recursive: true });

@@ -62,7 +62,8 @@ export interface MainOptions {
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
 export async function main(argv: string[], mainOptions: MainOptions = {}): Promise<number> {
   const { env = process.env, cwd = process.cwd(), stdout = (t: string) => process.stdout.write(t), log, clock = systemClock } = mainOptions;
-  const { interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY), stdin = process.stdin, prompts = process.stderr } = mainOptions;
+  const { stdin = process.stdin, prompts = process.stderr } = mainOptions;
+  const interactive = mainOptions.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const githubActions = env.GITHUB_ACTIONS === 'true';
   const flagsBefore = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const verbose = flagsBefore.includes('--verbose') || flagsBefore.includes('-v');
@@ -123,7 +124,8 @@ export async function main(argv: string[], mainOptions: MainOptions = {}): Promi
     logger.error(`The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`);
     return EXIT.failure;
   }
-  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json: Boolean(parsed.values.json), out: stdout, interactive, stdin, prompts };
+  const json = Boolean(parsed.values.json);
+  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json, out: stdout, interactive, stdin, prompts };
   try {
     const code = (await command.run(ctx, parsed)) ?? EXIT.ok;
     if (code === EXIT.ok && parsed.values['fail-on-gate']) return await gateExit(ctx);
@@ -133,7 +135,8 @@ export async function main(argv: string[], mainOptions: MainOptions = {}): Promi
       logger.error(error.message, { file: error.data.file as string | undefined, line: error.data.line as number | undefined, object: error.data.object as string | undefined });
       return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     }
-    logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`);
+    logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +
+      `${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`);
     logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
     return EXIT.bug;
   }
@@ -145,7 +148,12 @@ function quietened(logger: Logger, quiet: boolean): Logger {
   return { ...logger, info: () => {}, progress: () => ({ tick: () => {}, done: () => {} }) };
 }
 
-function unknownCommand({ argv, commands, logger, stdout }: { argv: string[]; commands: Command[]; logger: Logger; stdout: (t: string) => void }): number {
+function unknownCommand({ argv, commands, logger, stdout }: {
+  argv: string[];
+  commands: Command[];
+  logger: Logger;
+  stdout: (t: string) => void;
+}): number {
   const first = argv[0]!;
   const group = commands.filter((c) => c.name.startsWith(`${first} `));
   const list = () => `${group.map((c) => `  vitrine ${c.name.padEnd(22)} ${c.summary}`).join('\n')}\n`;
@@ -156,16 +164,23 @@ function unknownCommand({ argv, commands, logger, stdout }: { argv: string[]; co
     }
     const second = argv[1];
     const subs = group.map((c) => c.name.split(' ')[1]!);
-    if (second === undefined || second.startsWith('-')) logger.error(`"vitrine ${first}" needs a command: ${subs.join(', ')}. For example: npx vitrine ${group[0]!.name}`);
-    else logger.error(`"${second}" is not a "vitrine ${first}" command.${didYouMean(second, subs, (s) => `vitrine ${first} ${s}`)} The commands are: ${subs.join(', ')}.`);
+    if (second === undefined || second.startsWith('-')) logger.error(`"vitrine ${first}" needs a command: ` +
+      `${subs.join(', ')}. For example: npx vitrine ${group[0]!.name}`);
+    else logger.error(`"${second}" is not a "vitrine ${first}" ` +
+      `command.${didYouMean(second, subs, (s) => `vitrine ${first} ${s}`)} The commands are: ${subs.join(', ')}.`);
     return EXIT.usage;
   }
   if (first.startsWith('-')) {
-    logger.error(`"${first}" is not an option of vitrine itself.${didYouMean(first.replace(/^-+/, ''), [...Object.keys(GLOBAL_OPTIONS), 'version'], (o) => `--${o}`)} Give options after the command, like: npx vitrine run --force. Run "npx vitrine --help" to see the commands.`);
+    const hint = didYouMean(first.replace(/^-+/, ''), [...Object.keys(GLOBAL_OPTIONS), 'version'], (o) => `--${o}`);
+    logger.error(
+      `"${first}" is not an option of vitrine itself.${hint} Give options after the command, like: npx vitrine run --force. ` +
+        'Run "npx vitrine --help" to see the commands.',
+    );
     return EXIT.usage;
   }
   const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];
-  logger.error(`"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx vitrine --help" to see the commands.`);
+  logger.error(`"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx ` +
+    `vitrine --help" to see the commands.`);
   return EXIT.usage;
 }
 
@@ -192,7 +207,8 @@ export function checkArguments(command: Command, positionals: string[]): string 
   }
   if (!many && positionals.length > tokens.length) {
     const extra = positionals.slice(tokens.length).map((p) => `"${p}"`).join(' ');
-    return tokens.length === 0 ? `"vitrine ${command.name}" takes no arguments (got ${extra}).` : `"vitrine ${command.name}" takes ${tokens.join(' ')} only (got also ${extra}).`;
+    return tokens.length === 0 ? `"vitrine ${command.name}" takes no arguments (got ${extra}).` : `"vitrine ` +
+      `${command.name}" takes ${tokens.join(' ')} only (got also ${extra}).`;
   }
   return undefined;
 }
@@ -207,7 +223,8 @@ export async function gateExit(ctx: CommandContext): Promise<number> {
     gate = undefined;
   }
   if (typeof gate?.passed !== 'boolean') {
-    ctx.log.error(`--fail-on-gate: there is no gate result in ${path.relative(ctx.ws.root, file)} (the evaluate stage has not run), so the gate cannot be checked.`);
+    ctx.log.error(`--fail-on-gate: there is no gate result in ${path.relative(ctx.ws.root, file)} (the evaluate stage ` +
+      `has not run), so the gate cannot be checked.`);
     return EXIT.failure;
   }
   if (gate.passed) return EXIT.ok;
@@ -222,7 +239,8 @@ function argumentWords(commands: Command[]): Record<string, string[]> {
 
 function findCommand(commands: Command[], argv: string[]): Command | undefined {
   // The longest name that matches the leading words ("data push" before "data").
-  return [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length).find((c) => c.name.split(' ').every((p, i) => argv[i] === p));
+  const longestFirst = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  return longestFirst.find((c) => c.name.split(' ').every((p, i) => argv[i] === p));
 }
 
 function generalHelp(commands: Command[]): string {
@@ -247,7 +265,8 @@ export function commandHelp(command: Command): string {
   const options = { ...(command.options ?? {}), ...GLOBAL_OPTIONS };
   const lines = Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ' <value>' : ''}`;
-    return `  ${flag.padEnd(28)} ${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${spec.default})` : ''}`;
+    return `  ${flag.padEnd(28)} ` +
+      `${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${spec.default})` : ''}`;
   });
   return `Usage: npx vitrine ${command.name}${command.args ? ` ${command.args}` : ''} [options]
 
@@ -256,7 +275,8 @@ ${command.help ? `\n${command.help.trim()}\n` : ''}
 Options:
 ${lines.join('\n')}
 
-Exit codes: 0 done, 1 failed, 2 a mistake in the command line${command.options?.['fail-on-gate'] ? ', 3 the gate failed (with --fail-on-gate)' : ''}.
+Exit codes: 0 done, 1 failed, 2 a mistake in the command line${command.options?.['fail-on-gate'] ? ', 3 the gate ' +
+  'failed (with --fail-on-gate)' : ''}.
 `;
 }
 

@@ -21,7 +21,14 @@ export function completionScript({ shell, table }: { shell: Shell; table: Comple
   if (shell === 'fish') return fishScript(table);
   const bash = bashScript(table);
   // zsh runs bash completion functions through bashcompinit, as many tools ship theirs.
-  return shell === 'zsh' ? `#compdef vitrine\n# vitrine completion for zsh: add  eval "$(npx vitrine completion zsh)"  to ~/.zshrc\nautoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n${bash}` : `# vitrine completion for bash: add  eval "$(npx vitrine completion bash)"  to ~/.bashrc\n${bash}`;
+  if (shell === 'bash') return `# vitrine completion for bash: add  eval "$(npx vitrine completion bash)"  to ~/.bashrc\n${bash}`;
+  return [
+    '#compdef vitrine',
+    '# vitrine completion for zsh: add  eval "$(npx vitrine completion zsh)"  to ~/.zshrc',
+    'autoload -U +X compinit && compinit',
+    'autoload -U +X bashcompinit && bashcompinit',
+    bash,
+  ].join('\n');
 }
 
 function flags(options: Record<string, OptionSpec>): string[] {
@@ -35,8 +42,10 @@ function quote(words: string[]): string {
 function bashScript({ commands, globalOptions, argumentWords }: CompletionTable): string {
   const first = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
   const groups = first.filter((w) => commands.some((c) => c.name.startsWith(`${w} `)));
-  const cases = commands.map((c) => `    ${quote([c.name])}) words=${quote([...flags({ ...(c.options ?? {}), ...globalOptions }), ...(argumentWords[c.name] ?? [])])} ;;`);
-  const groupCases = groups.map((g) => `    ${g}) words=${quote(commands.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.split(' ')[1]!))} ;;`);
+  const wordsOf = (c: Command) => [...flags({ ...(c.options ?? {}), ...globalOptions }), ...(argumentWords[c.name] ?? [])];
+  const cases = commands.map((c) => `    ${quote([c.name])}) words=${quote(wordsOf(c))} ;;`);
+  const subsOf = (g: string) => commands.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.split(' ')[1]!);
+  const groupCases = groups.map((g) => `    ${g}) words=${quote(subsOf(g))} ;;`);
   return `_vitrine_complete() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" typed=() w words
   for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do [[ "$w" == -* ]] || typed+=("$w"); done
@@ -64,21 +73,29 @@ complete -F _vitrine_complete vitrine
 function fishScript({ commands, globalOptions, argumentWords }: CompletionTable): string {
   const esc = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const first = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
-  const lines = ['# vitrine completion for fish: npx vitrine completion fish > ~/.config/fish/completions/vitrine.fish', 'complete -c vitrine -f'];
+  const lines = [
+    '# vitrine completion for fish: npx vitrine completion fish > ~/.config/fish/completions/vitrine.fish',
+    'complete -c vitrine -f',
+  ];
   for (const word of first) {
     const command = commands.find((c) => c.name === word);
-    lines.push(`complete -c vitrine -n '__fish_use_subcommand' -a ${esc(word)} -d ${esc(command?.summary ?? `${word} commands`)}`);
+    const summary = command?.summary ?? `${word} commands`;
+    lines.push(`complete -c vitrine -n '__fish_use_subcommand' -a ${esc(word)} -d ${esc(summary)}`);
   }
-  const option = (condition: string, name: string, spec: OptionSpec) =>
-    `complete -c vitrine -n ${esc(condition)} -l ${name}${spec.short ? ` -s ${spec.short}` : ''}${spec.type === 'string' ? ' -r' : ''} -d ${esc(spec.description)}`;
+  const option = (condition: string, name: string, spec: OptionSpec) => {
+    const short = spec.short ? ` -s ${spec.short}` : '';
+    return `complete -c vitrine -n ${esc(condition)} -l ${name}${short}${spec.type === 'string' ? ' -r' : ''} -d ${esc(spec.description)}`;
+  };
   for (const [name, spec] of Object.entries(globalOptions)) lines.push(option('true', name, spec));
   lines.push(`complete -c vitrine -n '__fish_use_subcommand' -s V -l version -d 'Print the version.'`);
   for (const command of commands) {
     const [head, sub] = command.name.split(' ');
-    const condition = sub ? `__fish_seen_subcommand_from ${head}; and __fish_seen_subcommand_from ${sub}` : `__fish_seen_subcommand_from ${head}`;
+    const seen = `__fish_seen_subcommand_from ${head}`;
+    const condition = sub ? `${seen}; and __fish_seen_subcommand_from ${sub}` : seen;
     if (sub) {
       const siblings = commands.filter((c) => c.name.startsWith(`${head} `)).map((c) => c.name.split(' ')[1]);
-      lines.push(`complete -c vitrine -n ${esc(`__fish_seen_subcommand_from ${head}; and not __fish_seen_subcommand_from ${siblings.join(' ')}`)} -a ${esc(sub)} -d ${esc(command.summary)}`);
+      const before = `${seen}; and not __fish_seen_subcommand_from ${siblings.join(' ')}`;
+      lines.push(`complete -c vitrine -n ${esc(before)} -a ${esc(sub)} -d ${esc(command.summary)}`);
     }
     for (const [name, spec] of Object.entries(command.options ?? {})) lines.push(option(condition, name, spec));
     const words = argumentWords[command.name];
@@ -99,7 +116,9 @@ fish:  npx vitrine completion fish > ~/.config/fish/completions/vitrine.fish
 Completes the "vitrine" command (in a repository, put node_modules/.bin on PATH, or install Vitrine globally).`,
     async run(ctx, { positionals }) {
       const shell = positionals[0]!;
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new VitrineError('USAGE', `"${shell}" is not a shell vitrine has completion for: choose bash, zsh or fish.`);
+      if (!(SHELLS as readonly string[]).includes(shell)) {
+        throw new VitrineError('USAGE', `"${shell}" is not a shell vitrine has completion for: choose bash, zsh or fish.`);
+      }
       ctx.out(completionScript({ shell: shell as Shell, table: await table() }));
     },
   };

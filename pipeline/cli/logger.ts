@@ -34,7 +34,8 @@ export function terminalLogger({
   };
   return {
     info: (message) => write(`${message}\n`),
-    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ${place(where, message)}${message}\n`)),
+    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ` +
+      `${place(where, message)}${message}\n`)),
     error: (message, where) => (githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`)),
     debug: (message) => {
       if (verbose) write(`${githubActions ? '::debug::' : 'debug: '}${message}\n`);
@@ -52,7 +53,8 @@ function progressLine({ label, total, write, isTTY, now, every }: { label: strin
     const rate = seconds > 0 ? done / seconds : 0;
     const left = rate > 0 ? (total - done) / rate : NaN;
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-    return `${label}: ${done}/${total} (${pct}%), ${rate.toFixed(1)}/s${Number.isFinite(left) && done < total ? `, about ${formatSeconds(left)} left` : ''}`;
+    return `${label}: ${done}/${total} (${pct}%), ` +
+      `${rate.toFixed(1)}/s${Number.isFinite(left) && done < total ? `, about ${formatSeconds(left)} left` : ''}`;
   };
   return {
     tick(n = 1) {
@@ -70,7 +72,8 @@ function progressLine({ label, total, write, isTTY, now, every }: { label: strin
     },
     done() {
       const seconds = (now() - started) / 1000;
-      write(`${isTTY ? '\r' : ''}${label}: ${done}/${total} in ${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`);
+      write(`${isTTY ? '\r' : ''}${label}: ${done}/${total} in ` +
+        `${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`);
     },
   };
 }

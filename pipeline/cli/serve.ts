@@ -13,7 +13,8 @@ const TYPES: Record<string, string> = {
 
 /** A static file server for the built site (Pagefind needs http, not file://), bound to 127.0.0.1. */
 export async function serveSite({ dir, base = '/', port = 4321 }: { dir: string; base?: string; port?: number }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  if (!(await stat(dir).catch(() => null))) throw new VitrineError('SITE_MISSING', `There is no built site in ${dir} yet. Run "npx vitrine catalogue" first.`);
+  if (!(await stat(dir).catch(() => null))) throw new VitrineError('SITE_MISSING', `There is no built site in ${dir} ` +
+    `yet. Run "npx vitrine catalogue" first.`);
   const prefix = `/${base.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
   const server = createServer(async (req, res) => {
     let urlPath: string;
@@ -40,8 +41,10 @@ export async function serveSite({ dir, base = '/', port = 4321 }: { dir: string;
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new VitrineError('PORT_IN_USE', `Port ${port} is already in use (another "vitrine serve", or another program). Stop it, or choose another port: npx vitrine serve --port ${port + 1}`, { port }, { cause: error });
-    if (error.code === 'EACCES') throw new VitrineError('PORT_DENIED', `This user may not listen on port ${port}. Choose a port above 1023: npx vitrine serve --port 4321`, { port }, { cause: error });
+    if (error.code === 'EADDRINUSE') throw new VitrineError('PORT_IN_USE', `Port ${port} is already in use (another ` +
+      `"vitrine serve", or another program). Stop it, or choose another port: npx vitrine serve --port ${port + 1}`, { port }, { cause: error });
+    if (error.code === 'EACCES') throw new VitrineError('PORT_DENIED', `This user may not listen on port ${port}. ` +
+      `Choose a port above 1023: npx vitrine serve --port 4321`, { port }, { cause: error });
     throw error;
   });
   const address = server.address();

@@ -16,7 +16,8 @@ export interface ExportTable {
 
 /** Parse an export; JSON Lines when the name ends in .jsonl/.ndjson or the text starts with "{". */
 export function parseExport({ text, file }: { text: string; file: string }): ExportTable {
-  const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && text.replace(/^\uFEFF/, '').trimStart().startsWith('{'));
+  const startsLikeJson = text.replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && startsLikeJson);
   if (!jsonl) return { format: 'csv', ...parseCsv({ text, file }) };
   const header: string[] = [];
   const seen = new Set<string>();
@@ -31,10 +32,14 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
       try {
         value = JSON.parse(raw);
       } catch (error) {
-        throw new VitrineError('EXPORT_MALFORMED', `${file}:${line}: this line is not valid JSON (${(error as Error).message}). A JSON Lines export has one object per line.`, { file, line }, { cause: error });
+        const why = (error as Error).message;
+        const message = `${file}:${line}: this line is not valid JSON (${why}). A JSON Lines export has one object per line.`;
+        throw new VitrineError('EXPORT_MALFORMED', message, { file, line }, { cause: error });
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new VitrineError('EXPORT_MALFORMED', `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${Array.isArray(value) ? 'a list' : typeof value}.`, { file, line });
+        const found = Array.isArray(value) ? 'a list' : typeof value;
+        const message = `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${found}.`;
+        throw new VitrineError('EXPORT_MALFORMED', message, { file, line });
       }
       const cells: Record<string, string> = {};
       for (const [key, cell] of Object.entries(value as Record<string, unknown>)) {

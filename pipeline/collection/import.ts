@@ -75,7 +75,8 @@ export async function importCollection({
   labels?: LabelsMode;
   log: Logger;
 }): Promise<ImportResult> {
-  if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to import: give --metadata <file> or set import.metadata in params.yaml.');
+  if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to ' +
+    'import: give --metadata <file> or set import.metadata in params.yaml.');
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
   const name = exportName({ root: ws.root, file: csvFile });
@@ -83,22 +84,27 @@ export async function importCollection({
   try {
     text = await readFile(csvFile, 'utf8');
   } catch {
-    throw new VitrineError('IMPORT_METADATA_MISSING', `The metadata file ${csvFile} cannot be read. Check the path given with --metadata or import.metadata in params.yaml.`, { file: csvFile });
+    throw new VitrineError('IMPORT_METADATA_MISSING', `The metadata file ${csvFile} cannot be read. Check the path ` +
+      `given with --metadata or import.metadata in params.yaml.`, { file: csvFile });
   }
   const realImageRoot = await realpath(imageRoot).catch(() => {
-    throw new VitrineError('IMPORT_IMAGES_MISSING', `The images folder ${imageRoot} does not exist. Check the folder given with --images or import.images in params.yaml.`, { file: imageRoot });
+    throw new VitrineError('IMPORT_IMAGES_MISSING', `The images folder ${imageRoot} does not exist. Check the folder ` +
+      `given with --images or import.images in params.yaml.`, { file: imageRoot });
   });
   const { header, rows } = parseExport({ text, file: name });
   const columns = params.import.columns;
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
-      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column "${column}", but the export has no such column (it has: ${header.join(', ')}). Fix import.columns.${field} in params.yaml.`, { file: name, line: 1 });
+      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column ` +
+        `"${column}", but the export has no such column (it has: ${header.join(', ')}). Fix ` +
+        `import.columns.${field} in params.yaml.`, { file: name, line: 1 });
     }
   }
   for (const [field, column] of Object.entries(columns)) {
     if (column && !header.includes(column) && field !== 'id' && field !== 'image' && field !== 'label') {
-      log.warn(`params.yaml maps "${field}" to the column "${column}", which the export does not have: that field stays empty (set import.columns.${field} to "" to say it is absent).`, { file: name, line: 1 });
+      log.warn(`params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
+        `stays empty (set import.columns.${field} to "" to say it is absent).`, { file: name, line: 1 });
     }
   }
   const hasLabels = Boolean(columns.label) && header.includes(columns.label);
@@ -133,12 +139,25 @@ export async function importCollection({
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         continue;
       }
-      if ('missing' in found) note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; the object is imported without an image`, id);
+      if ('missing' in found) note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; the ` +
+        `object is imported without an image`, id);
       else source = found.file;
     }
     const extra: Record<string, string> = {};
     for (const column of params.import.keep) extra[column] = cells[column] ?? '';
-    const object: CollectionObject = { id, title: get(columns.title), maker: get(columns.maker), date: get(columns.date), department: get(columns.department), medium: get(columns.medium), creditLine: get(columns.credit_line), rights: get(columns.rights), description: get(columns.description), image: '', extra };
+    const object: CollectionObject = {
+      id,
+      title: get(columns.title),
+      maker: get(columns.maker),
+      date: get(columns.date),
+      department: get(columns.department),
+      medium: get(columns.medium),
+      creditLine: get(columns.credit_line),
+      rights: get(columns.rights),
+      description: get(columns.description),
+      image: '',
+      extra,
+    };
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
@@ -149,13 +168,18 @@ export async function importCollection({
     const more = refused.length > 5 ? [`  … and ${refused.length - 5} more (listed above)`] : [];
     throw new VitrineError(
       'IMPORT_INVALID',
-      `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed (import.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}\nFix ${refused.length === 1 ? 'the row' : 'these rows'} in the export, or set import.on_invalid to "skip" to import the other rows.`,
+      `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed ` +
+        `(import.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}\nFix ` +
+        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or set import.on_invalid to "skip" to ` +
+        `import the other rows.`,
       { file: name, line: refused[0]!.line },
     );
   }
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
-    throw new VitrineError('IMPORT_NO_IMAGES', `None of the ${named} images named in ${name} is in ${imageRoot}, so nothing was changed. Give the folder the image paths are relative to with --images (or import.images in params.yaml).`, { file: name });
+    throw new VitrineError('IMPORT_NO_IMAGES', `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
+      `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
+      `params.yaml).`, { file: name });
   }
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
@@ -165,7 +189,8 @@ export async function importCollection({
   const temp = path.join(ws.work, 'tmp', `import-${randomBytes(6).toString('hex')}`);
   await mkdir(temp, { recursive: true });
   try {
-    const fileNames = imageFileNames(accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
+    const withImage = accepted.filter((a) => a.source);
+    const fileNames = imageFileNames(withImage.map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
     const copying = log.progress('Copying images', found);
     const staged: { from: string; to: string }[] = [];
     for (const a of accepted) {
@@ -189,7 +214,8 @@ export async function importCollection({
   }
 
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
-  const { removedImages, keptImages } = await removeStaleImages({ ws, keep: new Set(accepted.map((a) => a.object.image).filter(Boolean)), log });
+  const keep = new Set(accepted.map((a) => a.object.image).filter(Boolean));
+  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({ labels: labelsResult.inUse, vocabulary: params.collection.vocabulary });
   if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
@@ -211,11 +237,16 @@ export async function importCollection({
  * following links. Web addresses and absolute paths are refused: an export must not make import
  * read (and then publish) files from elsewhere on the machine.
  */
-export async function findImage({ imageRoot, realImageRoot, cell }: { imageRoot: string; realImageRoot: string; cell: string }): Promise<{ file: string } | { missing: true } | { refused: string }> {
+export async function findImage({ imageRoot, realImageRoot, cell }: {
+  imageRoot: string;
+  realImageRoot: string;
+  cell: string;
+}): Promise<{ file: string } | { missing: true } | { refused: string }> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || /^(data|file|javascript|blob):/i.test(relative)) {
-    return { refused: 'is a web address: import reads images only from the images folder. Download the image into it and give its path relative to it.' };
+    return { refused: 'is a web address: import reads images only from the images folder. Download the image into it ' +
+      'and give its path relative to it.' };
   }
   if (relative.includes('\0')) return { refused: 'contains a NUL character' };
   if (path.isAbsolute(relative) || /^[a-z]:\//i.test(relative)) {
@@ -270,12 +301,15 @@ async function mergeLabels({
     summary.kept = exported.length;
     summary.added = exported.filter((l) => !existing.some((e) => e.objectId === l.objectId)).length;
     if (summary.changed.length + summary.removed.length > 0) {
-      log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed (${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
+      log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
+        `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
+        `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
     }
     return { text: formatLabels({ labels: exported }), labelled: exported.length, inUse: exported, summary };
   }
   if (!hasLabels) {
-    log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
+    log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it ` +
+      `is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
   }
   const have = new Map<string, string>();
   for (const l of existing) if (!have.has(l.objectId)) have.set(l.objectId, l.label);
@@ -288,12 +322,17 @@ async function mergeLabels({
       summary.added++;
     } else if (kept !== l.label) {
       summary.conflicts.push({ objectId: l.objectId, kept, exported: l.label, line: l.line });
-      log.warn(`object "${l.objectId}": ${labelsName} keeps "${kept}"; the export says "${l.label}". Change it in ${labelsName} if the export is right, or import with --labels replace to take every label from the export.`, { file: name, line: l.line, object: l.objectId });
+      log.warn(`object "${l.objectId}": ${labelsName} keeps "${kept}"; the export says "${l.label}". Change it in ` +
+        `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
+        { file: name, line: l.line, object: l.objectId },
+      );
     }
   }
   summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(compareIds);
   if (summary.notExported.length > 0) {
-    log.warn(`${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip them. Remove the lines if the objects left the collection.`, { file: labelsName });
+    log.warn(`${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no ` +
+      `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
+      `them. Remove the lines if the objects left the collection.`, { file: labelsName });
   }
   summary.kept = merged.length;
   const text = formatLabels({ labels: merged });
@@ -316,7 +355,8 @@ export function imageFileNames(items: { id: string; ext: string }[]): Map<string
   return new Map(
     items.map(({ id, ext }) => {
       const safe = safeFileName(id);
-      const unique = counts.get(`${safe}${ext}`.toLowerCase())! > 1 ? `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}` : safe;
+      const collides = counts.get(`${safe}${ext}`.toLowerCase())! > 1;
+      const unique = collides ? `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}` : safe;
       return [id, `${unique}${ext}`];
     }),
   );
@@ -328,7 +368,8 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
   return (await readFile(a)).equals(await readFile(b));
 }
 
-async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<string>; log: Logger }): Promise<{ removedImages: string[]; keptImages: string[] }> {
+async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<string>; log: Logger }):
+  Promise<{ removedImages: string[]; keptImages: string[] }> {
   const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
   const stale = entries
     .filter((e) => e.isFile())
@@ -348,10 +389,16 @@ async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<s
     } else keptImages.push(relpath);
   }
   if (removedImages.length > 0) {
-    log.info(`Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an earlier data.dvc brings them back.`);
+    log.info(`Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in ` +
+      `the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
+      `earlier data.dvc brings them back.`);
   }
   if (keptImages.length > 0) {
-    log.warn(`Kept ${keptImages.length} file${keptImages.length === 1 ? '' : 's'} in data/ that no exported object uses (${sample(keptImages)}): the data cache has no copy, so removing ${keptImages.length === 1 ? 'it' : 'them'} would lose ${keptImages.length === 1 ? 'it' : 'them'}. Delete ${keptImages.length === 1 ? 'it' : 'them'} by hand if ${keptImages.length === 1 ? 'it is' : 'they are'} not needed.`, { file: 'data/images' });
+    log.warn(`Kept ${keptImages.length} file${keptImages.length === 1 ? '' : 's'} in data/ that no exported object ` +
+      `uses (${sample(keptImages)}): the data cache has no copy, so removing ` +
+      `${keptImages.length === 1 ? 'it' : 'them'} would lose ${keptImages.length === 1 ? 'it' : 'them'}. Delete ` +
+      `${keptImages.length === 1 ? 'it' : 'them'} by hand if ${keptImages.length === 1 ? 'it is' : 'they are'} not ` +
+      `needed.`, { file: 'data/images' });
   }
   return { removedImages, keptImages };
 }

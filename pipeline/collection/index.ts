@@ -41,7 +41,8 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
     records = parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (error) {
     const e = error as { lines?: number; message: string };
-    throw new VitrineError('CSV_MALFORMED', `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ${e.message}`, { file, line: e.lines }, { cause: error });
+    throw new VitrineError('CSV_MALFORMED', `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` +
+      `${e.message}`, { file, line: e.lines }, { cause: error });
   }
   if (records.length === 0) return { header: [], rows: [] };
   const header = records[0]!.record.map((h) => h.trim());
@@ -64,14 +65,16 @@ export async function readObjects({ file }: { file: string }): Promise<{ objects
 /** Parse the objects table from text (e.g. a git blob). */
 export function parseObjects({ text, file }: { text: string; file: string }): { objects: CollectionObject[]; lineOf: Map<string, number> } {
   const { header, rows } = parseCsv({ text, file });
-  if (!header.includes('id')) throw new VitrineError('CSV_COLUMNS', `${file}:1: the header has no "id" column (found: ${header.join(', ') || 'nothing'})`, { file, line: 1 });
+  if (!header.includes('id')) throw new VitrineError('CSV_COLUMNS', `${file}:1: the header has no "id" column (found: ` +
+    `${header.join(', ') || 'nothing'})`, { file, line: 1 });
   const objects: CollectionObject[] = [];
   const lineOf = new Map<string, number>();
   for (const { line, cells } of rows) {
     const id = cells.id ?? '';
     if (!id) throw new VitrineError('OBJECT_ID_MISSING', `${file}:${line}: this row has no object id`, { file, line });
     const seen = lineOf.get(id);
-    if (seen !== undefined) throw new VitrineError('OBJECT_DUPLICATE', `${file}:${line}: object "${id}" appears twice (first on line ${seen})`, { file, line, object: id });
+    if (seen !== undefined) throw new VitrineError('OBJECT_DUPLICATE', `${file}:${line}: object "${id}" appears twice ` +
+      `(first on line ${seen})`, { file, line, object: id });
     lineOf.set(id, line);
     const object = { id, title: '', maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image: '', extra: {} } as CollectionObject;
     for (const [column, value] of Object.entries(cells)) {
@@ -117,7 +120,8 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
   const { header, rows } = parseCsv({ text, file });
   if (header.length === 0) return [];
   if (header[0] !== 'object_id' || header[1] !== 'label') {
-    throw new VitrineError('LABELS_HEADER', `${file}:1: the first line must be "object_id,label" (found "${header.join(',')}")`, { file, line: 1 });
+    throw new VitrineError('LABELS_HEADER', `${file}:1: the first line must be "object_id,label" (found ` +
+      `"${header.join(',')}")`, { file, line: 1 });
   }
   const labels: LabelLine[] = [];
   for (const { line, cells } of rows) {

@@ -33,7 +33,8 @@ export function countLabels(labels: { label: string }[]): LabelCount[] {
 }
 
 /** Check labels in use against the vocabulary (collection.vocabulary). */
-export function checkVocabulary({ labels, vocabulary }: { labels: { label: string }[]; vocabulary: string[] }): VocabularyCheck {
+export function checkVocabulary({ labels, vocabulary }: { labels: { label: string }[]; vocabulary: string[] }):
+  VocabularyCheck {
   const known = new Set(vocabulary);
   const counts = countLabels(labels);
   const outside = counts.filter((c) => !known.has(c.label));
@@ -41,10 +42,15 @@ export function checkVocabulary({ labels, vocabulary }: { labels: { label: strin
   const duplicates = nearDuplicates(suggested);
   if (outside.length === 0) return { outside, suggested, nearDuplicates: duplicates, message: '' };
   const lines = [
-    `${outside.length} label${outside.length === 1 ? ' is' : 's are'} not in collection.vocabulary: ${outside.map((c) => `${c.label} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
+    `${outside.length} label${outside.length === 1 ? ' is' : 's are'} not in collection.vocabulary: ` +
+      `${outside.map((c) => `${c.label} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
     `The vocabulary is ${vocabulary.join(', ')}. To use the labels in labels.csv, set in params.yaml:`,
     `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
-    ...duplicates.map((d) => `"${d.labels[0]}" and "${d.labels[1]}" look like the same label (${WHY[d.why]}): correct one of them in labels.csv and keep one in the vocabulary.`),
+    ...duplicates.map(
+      (d) =>
+        `"${d.labels[0]}" and "${d.labels[1]}" look like the same label (${WHY[d.why]}): ` +
+        'correct one of them in labels.csv and keep one in the vocabulary.',
+    ),
   ];
   return { outside, suggested, nearDuplicates: duplicates, message: lines.join('\n') };
 }
@@ -85,7 +91,9 @@ function editDistance(a: string, b: string, limit: number): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
     if (Math.min(...current) > limit) return limit + 1;
     previous = current;
   }
@@ -94,5 +102,6 @@ function editDistance(a: string, b: string, limit: number): number {
 
 /** A label as a YAML flow-sequence item: quoted when YAML would read it otherwise. */
 export function yamlWord(label: string): string {
-  return /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u.test(label) && !/^(true|false|yes|no|on|off|null|~|[\d.]+)$/i.test(label) ? label : JSON.stringify(label);
+  const plain = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u.test(label) && !/^(true|false|yes|no|on|off|null|~|[\d.]+)$/i.test(label);
+  return plain ? label : JSON.stringify(label);
 }

@@ -4,7 +4,8 @@ import { VitrineError } from '../errors.ts';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
 import { isYes, terminalPrompter, type Prompter } from './prompt.ts';
-import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, vocabularyYaml, type InitChoices, type InitProposal, type RemoteChoice } from './scaffold.ts';
+import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, vocabularyYaml } from './scaffold.ts';
+import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
 
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
 export const initCommand: Command = {
@@ -39,7 +40,8 @@ Column mapping and everything after: docs/import.md`,
   },
   async run(ctx, { values }) {
     const from = values.from as string | undefined;
-    if (!from) throw new VitrineError('USAGE', 'Say which export to start from: npx vitrine init --from export/objects.csv --images export/images');
+    if (!from) throw new VitrineError('USAGE', 'Say which export to start from: npx vitrine init --from ' +
+      'export/objects.csv --images export/images');
     const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
     const choices = initialChoices(proposal, values);
     const ask = ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
@@ -55,14 +57,17 @@ Column mapping and everything after: docs/import.md`,
     } finally {
       ask?.close();
     }
-    if (!choices.columns.id) throw new VitrineError('INIT_NO_ID', `No column of ${path.basename(proposal.from)} looks like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`);
+    if (!choices.columns.id) throw new VitrineError('INIT_NO_ID', `No column of ${path.basename(proposal.from)} looks ` +
+      `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`);
     const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log });
     const r = result.imported;
     ctx.log.info(
       [
         '',
         `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
-        `Wrote ${result.written.filter((f) => !f.startsWith('.github/')).join(', ')} and ${result.written.filter((f) => f.startsWith('.github/')).length} workflows${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
+        `Wrote ${result.written.filter((f) => !f.startsWith('.github/')).join(', ')} and ` +
+          `${result.written.filter((f) => f.startsWith('.github/')).length} ` +
+          `workflows${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
         '',
         'Next:',
@@ -80,15 +85,26 @@ function initialChoices(proposal: InitProposal, values: Record<string, unknown>)
   const columns = { ...proposal.guess.columns };
   for (const pair of (values.column as string[] | undefined) ?? []) {
     const m = /^([a-z_]+)=(.*)$/.exec(pair);
-    if (!m || !FIELDS.includes(m[1] as Field)) throw new VitrineError('USAGE', `--column takes field=column, with a field among ${FIELDS.join(', ')} (got "${pair}").`);
+    if (!m || !FIELDS.includes(m[1] as Field)) throw new VitrineError('USAGE', `--column takes field=column, with a ` +
+      `field among ${FIELDS.join(', ')} (got "${pair}").`);
     const column = m[2]!.trim();
-    if (column && !proposal.table.header.includes(column)) throw new VitrineError('USAGE', `--column ${pair}: the export has no column "${column}" (it has: ${proposal.table.header.join(', ')}).`);
+    if (column && !proposal.table.header.includes(column)) throw new VitrineError('USAGE', `--column ${pair}: the ` +
+      `export has no column "${column}" (it has: ${proposal.table.header.join(', ')}).`);
     columns[m[1] as Field] = column;
   }
   // A label column chosen by hand gives its own vocabulary proposal.
-  if (columns.label !== proposal.guess.columns.label) Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: columns.label }));
+  if (columns.label !== proposal.guess.columns.label) {
+    Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: columns.label }));
+  }
   const vocabulary = typeof values.vocabulary === 'string' ? splitList(values.vocabulary) : proposal.vocabulary;
-  return { columns, keep: proposal.guess.keep, vocabulary, name: (values.name as string | undefined) ?? proposal.name, remote: remoteOf(values), actions: values.actions as string | undefined };
+  return {
+    columns,
+    keep: proposal.guess.keep,
+    vocabulary,
+    name: (values.name as string | undefined) ?? proposal.name,
+    remote: remoteOf(values),
+    actions: values.actions as string | undefined,
+  };
 }
 
 function remoteOf(values: Record<string, unknown>): RemoteChoice {
@@ -111,13 +127,16 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   const vocabularyCheck = checkVocabulary({ labels: proposal.labels.map((l) => ({ label: l.label })), vocabulary: choices.vocabulary });
   ctx.log.info(
     [
-      `${path.basename(proposal.from)}: ${proposal.table.rows.length} objects, ${proposal.table.header.length} columns (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
+      `${path.basename(proposal.from)}: ${proposal.table.rows.length} objects, ${proposal.table.header.length} ` +
+        `columns (${proposal.table.format === 'csv' ? 'CSV' : 'JSON Lines'}).`,
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
-      proposal.labels.length ? `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}` : 'No label column: objects come in unlabelled.',
+      proposal.labels.length ? `Labels in "${choices.columns.label}": ` +
+        `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}` : 'No label column: objects come in unlabelled.',
       ...proposal.nearDuplicates.map((d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`),
-      proposal.leftOut.length ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ${proposal.leftOut.map((l) => l.label).join(', ')}` : '',
+      proposal.leftOut.length ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ` +
+        `${proposal.leftOut.map((l) => l.label).join(', ')}` : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,
       vocabularyCheck.outside.length && !proposal.leftOut.length ? `  ${vocabularyCheck.outside.length} labels in use are not in it.` : '',
     ]
@@ -127,7 +146,12 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
 }
 
 /** The questions, each with the proposal as the answer Enter gives. Returns false when the user says stop. */
-async function interview({ ask, proposal, choices, values }: { ask: Prompter; proposal: InitProposal; choices: InitChoices; values: Record<string, unknown> }): Promise<boolean> {
+async function interview({ ask, proposal, choices, values }: {
+  ask: Prompter;
+  proposal: InitProposal;
+  choices: InitChoices;
+  values: Record<string, unknown>;
+}): Promise<boolean> {
   if (!isYes(await ask.ask('Use these columns? (y/n)', 'y'))) {
     ask.say('For each field, the export column that holds it ("-" for none):');
     for (const field of FIELDS) {
@@ -147,15 +171,20 @@ async function interview({ ask, proposal, choices, values }: { ask: Prompter; pr
       ask.say(`Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ') || 'none'}`);
     }
   }
-  if (typeof values.vocabulary !== 'string') choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', choices.vocabulary.join(', ')));
+  if (typeof values.vocabulary !== 'string') {
+    choices.vocabulary = splitList(await ask.ask('Vocabulary, comma-separated', choices.vocabulary.join(', ')));
+  }
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {
     choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
   }
   if (/^s3:\/\//i.test(choices.remote.url)) {
-    if (values['endpoint-url'] === undefined) choices.remote.endpointurl = (await ask.ask('S3 server address (empty for AWS)', '')) || undefined;
+    if (values['endpoint-url'] === undefined) {
+      choices.remote.endpointurl = (await ask.ask('S3 server address (empty for AWS)', '')) || undefined;
+    }
     if (values['access-key-id'] === undefined) {
-      ask.say('The keys are written to .dvc/config.local, which is never committed. Leave them empty to use the environment (AWS_ACCESS_KEY_ID...).');
+      ask.say('The keys are written to .dvc/config.local, which is never committed. Leave them empty to use the ' +
+        'environment (AWS_ACCESS_KEY_ID...).');
       choices.remote.accessKeyId = (await ask.ask('Access key id', '')) || undefined;
       if (choices.remote.accessKeyId) choices.remote.secretAccessKey = (await ask.ask('Secret access key', '')) || undefined;
     }

@@ -8,12 +8,20 @@ import type { Params } from '../params.ts';
 
 export type Field = keyof Params['import']['columns'];
 
-export const FIELDS: Field[] = ['id', 'image', 'label', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description'];
+export const FIELDS: Field[] = [
+  'id', 'image', 'label', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description',
+];
 
 /** Header names for each field, best first (compared normalised: lower case, letters and digits only). */
 const NAMES: Record<Field, string[]> = {
-  id: ['id', 'objectnumber', 'accessionnumber', 'accessionno', 'accession', 'inventorynumber', 'inventoryno', 'idno', 'objectno', 'objectid', 'registrationnumber', 'catalognumber', 'cataloguenumber', 'identifier', 'recordid'],
-  image: ['image', 'imagefile', 'file', 'filename', 'imagepath', 'imagefilename', 'mediafile', 'mediapath', 'primaryimage', 'photo', 'photograph', 'picture', 'originalfilename', 'representation', 'media'],
+  id: [
+    'id', 'objectnumber', 'accessionnumber', 'accessionno', 'accession', 'inventorynumber', 'inventoryno', 'idno', 'objectno',
+    'objectid', 'registrationnumber', 'catalognumber', 'cataloguenumber', 'identifier', 'recordid',
+  ],
+  image: [
+    'image', 'imagefile', 'file', 'filename', 'imagepath', 'imagefilename', 'mediafile', 'mediapath', 'primaryimage', 'photo',
+    'photograph', 'picture', 'originalfilename', 'representation', 'media',
+  ],
   label: ['label', 'class', 'classification', 'category', 'objecttype', 'type', 'typeid', 'objectname', 'worktype'],
   title: ['title', 'objecttitle', 'preferredlabels', 'name', 'objectname', 'displaytitle'],
   maker: ['maker', 'artist', 'artistdisplayname', 'creator', 'displayname', 'author', 'constituent', 'entities', 'culture'],
@@ -40,20 +48,23 @@ export interface ColumnGuess {
 }
 
 /** Guess the column of each field. Each column is used once; fields are taken in FIELDS order. */
-export function guessColumns({ header, rows }: { header: string[]; rows: { cells: Record<string, string> }[] }): ColumnGuess {
+export function guessColumns({ header, rows }: { header: string[]; rows: { cells: Record<string, string> }[] }):
+  ColumnGuess {
   const used = new Set<string>();
   const columns = Object.fromEntries(FIELDS.map((f) => [f, ''])) as Params['import']['columns'];
   const sample = rows.slice(0, 200);
   const imageShare = (column: string) => {
     const values = sample.map((r) => r.cells[column] ?? '').filter(Boolean);
-    return values.length === 0 ? 0 : values.filter((v) => IMAGE_FILE.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v)).length / values.length;
+    const files = values.filter((v) => IMAGE_FILE.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v));
+    return values.length === 0 ? 0 : files.length / values.length;
   };
   for (const field of FIELDS) {
     const free = header.filter((h) => !used.has(h));
     let pick: string | undefined;
     if (field === 'image') {
       // The cells say it best: a column of local file names (not web addresses) is the image column.
-      pick = free.map((h) => ({ h, share: imageShare(h) })).filter((c) => c.share >= 0.5).sort((a, b) => b.share - a.share)[0]?.h;
+      const shares = free.map((h) => ({ h, share: imageShare(h) })).filter((c) => c.share >= 0.5);
+      pick = shares.sort((a, b) => b.share - a.share)[0]?.h;
     }
     // Exact names first, then names at the end ("ca_objects.medium"), then inside ("ca_entities.preferred_labels").
     const notLink = (h: string) => field === 'image' || !/url|uri|link/i.test(h);

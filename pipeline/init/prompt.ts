@@ -8,7 +8,8 @@ export interface Prompter {
   close(): void;
 }
 
-export function terminalPrompter({ input, output }: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Prompter {
+export function terminalPrompter({ input, output }: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }):
+  Prompter {
   const rl = createInterface({ input, output, terminal: false });
   const lines: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];
@@ -18,7 +19,10 @@ export function terminalPrompter({ input, output }: { input: NodeJS.ReadableStre
     closed = true;
     for (const w of waiting.splice(0)) w(undefined);
   });
-  const next = () => (lines.length ? Promise.resolve(lines.shift()) : closed ? Promise.resolve(undefined) : new Promise<string | undefined>((r) => waiting.push(r)));
+  const next = (): Promise<string | undefined> => {
+    if (lines.length || closed) return Promise.resolve(lines.shift());
+    return new Promise((resolve) => waiting.push(resolve));
+  };
   return {
     async ask(question, fallback = '') {
       output.write(`${question}${fallback ? ` [${fallback}]` : ''}: `);

@@ -1,8 +1,17 @@
 import type { RemoteChoice } from './scaffold.ts';
 
 /** The README of a museum's Vitrine repository: what is where, and the staff's and maintainers' steps. */
-export function museumReadme({ name, remote, vocabulary, from }: { name: string; remote: RemoteChoice; vocabulary: string[]; from: string }): string {
+export function museumReadme({ name, remote, vocabulary, from }: {
+  name: string;
+  remote: RemoteChoice;
+  vocabulary: string[];
+  from: string;
+}): string {
   const s3 = /^s3:\/\//i.test(remote.url);
+  const where = s3
+    ? `\`${remote.url}\` (S3). Keys are in \`.dvc/config.local\`, which is never committed; in GitHub they are the ` +
+      'secrets `VITRINE_REMOTE_ACCESS_KEY_ID` and `VITRINE_REMOTE_SECRET_ACCESS_KEY`.'
+    : `the folder \`${remote.url}\`.`;
   return `# ${name}: collection labels and model
 
 This repository runs Vitrine for ${name}: the collection's photographs are
@@ -19,7 +28,7 @@ It was set up with \`vitrine init\` from the export \`${from}\`.
 | \`labels.csv\` | The labels, \`object_id,label\`, sorted by object id. Staff edit it in pull requests. |
 | \`params.yaml\` | Every setting. The labels the model learns: \`collection.vocabulary\` (${vocabulary.join(', ')}). |
 | \`data.dvc\` | Which version of \`data/\` (the images and \`objects.csv\`) this commit uses. |
-| \`.dvc/config\` | Where the images are stored: ${s3 ? `\`${remote.url}\` (S3). Keys are in \`.dvc/config.local\`, which is never committed; in GitHub they are the secrets \`VITRINE_REMOTE_ACCESS_KEY_ID\` and \`VITRINE_REMOTE_SECRET_ACCESS_KEY\`.` : `the folder \`${remote.url}\`.`} |
+| \`.dvc/config\` | Where the images are stored: ${where} |
 | \`.github/workflows/\` | The pull-request report, promotion on merge, scheduled retraining and rollback. |
 | \`.vitrine/\` | Outputs of every stage on this machine (not committed; delete it to start clean). |
 

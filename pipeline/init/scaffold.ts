@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, validateParams, type Params } from '../params.ts';
 import { workspace } from '../paths.ts';
+import { ensureIgnored } from '../cli/core-commands.ts';
 import { guessColumns, type ColumnGuess } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -69,17 +70,21 @@ export interface InitChoices {
 export async function proposeInit({ root, from, images }: { root: string; from: string; images?: string }): Promise<InitProposal> {
   const file = path.resolve(root, from);
   const text = await readFile(file, 'utf8').catch(() => {
-    throw new VitrineError('INIT_EXPORT_MISSING', `The export ${file} cannot be read. Give the collections-management export (CSV or JSON Lines) with --from <file>.`, { file });
+    throw new VitrineError('INIT_EXPORT_MISSING', `The export ${file} cannot be read. Give the collections-management ` +
+      `export (CSV or JSON Lines) with --from <file>.`, { file });
   });
   const table = parseExport({ text, file: exportName({ root, file }) });
-  if (table.rows.length === 0) throw new VitrineError('INIT_EXPORT_EMPTY', `${file} has no rows: export at least the objects' ids and image files.`, { file });
+  if (table.rows.length === 0) throw new VitrineError('INIT_EXPORT_EMPTY', `${file} has no rows: export at least the ` +
+    `objects' ids and image files.`, { file });
   const guess = guessColumns(table);
-  const proposal = { from: file, images: path.resolve(root, images ?? path.dirname(file)), table, guess, name: titleCase(path.basename(path.resolve(root))) };
+  const name = titleCase(path.basename(path.resolve(root)));
+  const proposal = { from: file, images: path.resolve(root, images ?? path.dirname(file)), table, guess, name };
   return { ...proposal, ...proposeVocabulary({ table, labelColumn: guess.columns.label }) };
 }
 
 /** Labels with enough objects for about `min_test_per_class` of them to land in the test split. */
-export function proposeVocabulary({ table, labelColumn }: { table: ExportTable; labelColumn: string }): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
+export function proposeVocabulary({ table, labelColumn }: { table: ExportTable; labelColumn: string }):
+  Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
   const p = defaultParams().dataset;
   const minPerLabel = Math.max(2, Math.ceil(p.min_test_per_class / p.split.test));
   const labels = labelColumn ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label)) : [];
@@ -87,7 +92,8 @@ export function proposeVocabulary({ table, labelColumn }: { table: ExportTable; 
   // A small collection: take every label used twice or more rather than none.
   if (vocabulary.length < 2) vocabulary = labels.filter((l) => l.count >= 2).map((l) => l.label);
   const chosen = new Set(vocabulary);
-  return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut: labels.filter((l) => !chosen.has(l.label)), minPerLabel };
+  const leftOut = labels.filter((l) => !chosen.has(l.label));
+  return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut, minPerLabel };
 }
 
 export interface InitResult {
@@ -99,23 +105,38 @@ export interface InitResult {
 }
 
 /** Write the repository and import the collection. Refuses a folder that already holds a Vitrine collection. */
-export async function initRepository({ root: rootIn, proposal, choices, log }: { root: string; proposal: InitProposal; choices: InitChoices; log: Logger }): Promise<InitResult> {
+export async function initRepository({ root: rootIn, proposal, choices, log }: {
+  root: string;
+  proposal: InitProposal;
+  choices: InitChoices;
+  log: Logger;
+}): Promise<InitResult> {
   const root = path.resolve(rootIn);
   const ws = workspace(root);
-  for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
-    if (await exists(file)) {
-      throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ${proposal.from}" instead.`, { file: path.relative(root, file) });
+  // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
+  const demo = await holdsOnlyTheDemo(ws);
+  if (!demo) {
+    for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
+      if (await exists(file)) {
+        throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder ` +
+          `already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ` +
+          `${proposal.from}" instead.`, { file: path.relative(root, file) });
+      }
     }
   }
   if (choices.vocabulary.length < 2) {
-    throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give --vocabulary "a,b,…".`);
+    throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ` +
+      `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
+      `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
+      `--vocabulary "a,b,…".`);
   }
   await mkdir(root, { recursive: true });
   const written: string[] = [];
   const kept: string[] = [];
+  const replaceable = new Set(demo ? ['params.yaml', 'README.md'] : []);
   const write = async (relpath: string, data: string) => {
     const file = path.join(root, relpath);
-    if (await exists(file)) return void kept.push(relpath);
+    if (!replaceable.has(relpath) && (await exists(file))) return void kept.push(relpath);
     await writeFileAtomic({ file, data });
     written.push(relpath);
   };
@@ -123,13 +144,16 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   // Import first: a refused row stops here, before any file of the new repository is written.
   const text = await paramsText({ root, proposal, choices });
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
-  const imported = await importCollection({ ws, params, log });
+  const imported = await importCollection({ ws, params, log, labels: demo ? 'replace' : 'merge' });
+  if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
   await write('params.yaml', text);
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
   await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
-  if (remote.endpointurl) await setDvcConfig({ root, values: [{ section: 'remote "storage"', key: 'endpointurl', value: remote.endpointurl }] });
+  if (remote.endpointurl) {
+    await setDvcConfig({ root, values: [{ section: 'remote "storage"', key: 'endpointurl', value: remote.endpointurl }] });
+  }
   if (remote.accessKeyId || remote.secretAccessKey) {
     // Keys only in config.local, which .dvc/.gitignore keeps out of git.
     await setDvcConfig({
@@ -143,11 +167,17 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   }
   written.push('.dvc/config', '.dvc/.gitignore', '.dvcignore');
 
-  const localRemote = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && isInside(root, path.resolve(root, remote.url)) ? path.relative(root, path.resolve(root, remote.url)).split(path.sep).join('/') : '';
-  const ignore = ['# Vitrine: stage outputs and caches (delete .vitrine/ to start clean)', '/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '# The images: versioned by data.dvc and kept in the data remote', '/data', ''];
-  await write('.gitignore', ignore.join('\n'));
+  const remoteFolder = path.resolve(root, remote.url);
+  const inRepository = !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url) && isInside(root, remoteFolder);
+  const localRemote = inRepository ? path.relative(root, remoteFolder).split(path.sep).join('/') : '';
+  const ignore = ['/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '/data'];
+  if (await exists(path.join(root, '.gitignore'))) await ensureIgnored({ root, patterns: ignore });
+  else await write('.gitignore', `# Vitrine: stage outputs and caches (delete .vitrine/ to start clean), and the ` +
+    `images (data.dvc versions them)\n${ignore.join('\n')}\n`);
+  written.push('.gitignore');
   for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
-  await write('README.md', museumReadme({ name: choices.name, remote, vocabulary: choices.vocabulary, from: path.basename(proposal.from) }));
+  const readme = museumReadme({ name: choices.name, remote, vocabulary: choices.vocabulary, from: path.basename(proposal.from) });
+  await write('README.md', readme);
 
   await addData({ root, target: 'data', log });
   written.push('data.dvc', 'labels.csv');
@@ -161,7 +191,7 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
     log.warn(`The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`);
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
-  return { written, kept, imported, pushed, pushError };
+  return { written: [...new Set(written)], kept, imported, pushed, pushError };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
@@ -179,7 +209,8 @@ async function paramsText({ root, proposal, choices }: { root: string; proposal:
   const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
   const notes = [
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
-    ...(proposal.leftOut.length ? [` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`] : []),
+    ...(proposal.leftOut.length ? [` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ` +
+      `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`] : []),
     ...proposal.nearDuplicates.map((d) => ` Check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways.`),
   ];
   const collection = doc.get('collection', true);
@@ -198,12 +229,19 @@ async function copyWorkflows({ root, actions, log }: { root: string; actions?: s
   await mkdir(to, { recursive: true });
   const written: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
-  if (!ref) log.warn(`The workflows in .github/workflows use Vitrine's actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
+  if (!ref && !(await exists(path.join(root, 'actions')))) log.warn(`The workflows in .github/workflows use Vitrine's ` +
+    `actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's ` +
+    `GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
   for (const file of files) {
     const target = path.join(to, file);
     if (await exists(target)) continue;
     if (!ref) await copyFile(path.join(from, file), target);
-    else await writeFileAtomic({ file: target, data: (await readFile(path.join(from, file), 'utf8')).replace(/uses: \.\/actions\/([\w-]+)/g, (_, name: string) => `uses: ${ref.replace(/@.*$/, '')}/actions/${name}@${ref.includes('@') ? ref.replace(/^[^@]*@/, '') : 'main'}`) });
+    else {
+      const [repository, version = 'main'] = ref.split('@') as [string, string?];
+      const text = await readFile(path.join(from, file), 'utf8');
+      const pointed = text.replace(/uses: \.\/actions\/([\w-]+)/g, (_, name: string) => `uses: ${repository}/actions/${name}@${version}`);
+      await writeFileAtomic({ file: target, data: pointed });
+    }
     written.push(`.github/workflows/${file}`);
   }
   return written;
@@ -219,6 +257,18 @@ async function vitrineActionsRef(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */
+async function holdsOnlyTheDemo(ws: ReturnType<typeof workspace>): Promise<boolean> {
+  if (!(await exists(ws.params))) return false;
+  const params = parseDocument(await readFile(ws.params, 'utf8')).toJS() as { collection?: { name?: string } } | null;
+  if ((params?.collection?.name ?? defaultParams().collection.name) !== defaultParams().collection.name) return false;
+  const ids = async (file: string) => {
+    const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);
+    return lines.map((l) => l.split(',')[0]!.trim()).filter(Boolean);
+  };
+  return [...(await ids(ws.labels)), ...(await ids(ws.objects))].every((id) => id.startsWith('DM-'));
 }
 
 /** `git init` when needed and `git add` of what init wrote, so the next step is just `git commit`. */

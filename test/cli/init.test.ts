@@ -33,15 +33,19 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A copy of the Egyptian export with `perLabel` objects of each label: metadata.csv and images/<label>/<id>.jpg. */
-async function egyptCopy(name: string, perLabel: number): Promise<string> {
+/**
+ * A copy of the Egyptian export (metadata.csv and images/<label>/<id>.jpg): the first `perLabel` objects
+ * of each label, or every `everyNth` row.
+ */
+async function egyptCopy(name: string, pick: number | { everyNth: number }): Promise<string> {
   const dir = path.join(root, name, 'export');
   const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
   const taken = new Map<string, number>();
-  const picked = rows.filter((r) => {
+  const picked = rows.filter((r, i) => {
+    if (typeof pick === 'object') return i % pick.everyNth === 0;
     const n = taken.get(r[2]!) ?? 0;
     taken.set(r[2]!, n + 1);
-    return n < perLabel;
+    return n < pick;
   });
   for (const row of picked) {
     await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
@@ -108,7 +112,8 @@ describe('guessing the column mapping from the headers', () => {
 });
 
 describe('vitrine init, without questions', () => {
-  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all for the first commit', async () => {
+  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all ' +
+    'for the first commit', async () => {
     const from = await egyptCopy('plain', 4);
     const museum = path.join(root, 'plain', 'museum');
     await mkdir(museum, { recursive: true });
@@ -201,6 +206,45 @@ describe('vitrine init, without questions', () => {
     expect(result.code).toBe(1);
     expect(result.messages).toMatch(/metadata\.csv:\d+: the image "..\/..\/..\/..\/etc\/passwd" of object "EVIL_1" leaves the images folder/);
     expect(await readdir(museum)).toEqual([]);
+  });
+});
+
+describe('vitrine init in a copy of this repository (the GitHub template)', () => {
+  it('replaces the demo collection: params.yaml, labels.csv, data.dvc and README.md, keeping the rest', async () => {
+    const from = await egyptCopy('template', 2);
+    const museum = path.join(root, 'template', 'museum');
+    await mkdir(museum, { recursive: true });
+    const files = ['params.yaml', 'labels.csv', 'data.dvc', 'README.md', '.gitignore', '.dvc/config', '.dvc/.gitignore', '.dvcignore', '.github/workflows/main.yml'];
+    const { stdout: archive } = await exec('git', ['archive', '--format=tar', 'HEAD', ...files], { cwd: REPO, encoding: 'buffer', maxBuffer: 1 << 26 });
+    await writeFile(path.join(root, 'template', 'tree.tar'), archive);
+    await exec('tar', ['-xf', path.join(root, 'template', 'tree.tar')], { cwd: museum });
+    await exec('git', ['init', '-q', '-b', 'main'], { cwd: museum });
+    await exec('git', ['add', '.'], { cwd: museum });
+    await exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', 'commit', '-qm', 'template'], { cwd: museum });
+    const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--name', 'Egyptian Antiquities'], museum);
+    expect(result.code, result.messages).toBe(0);
+    expect(result.messages).toContain('Replaced the demo collection');
+    expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toContain('name: Egyptian Antiquities');
+    const labels = await readFile(path.join(museum, 'labels.csv'), 'utf8');
+    expect(labels).not.toContain('DM-');
+    expect(labels.trim().split('\n')).toHaveLength(11);
+    expect(await readFile(path.join(museum, 'README.md'), 'utf8')).toMatch(/^# Egyptian Antiquities/);
+    expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toContain('/.vitrine/');
+    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('remote = storage');
+    const { stdout } = await exec('git', ['status', '--porcelain'], { cwd: museum });
+    expect(stdout).toMatch(/^M {2}params\.yaml$/m);
+    expect(stdout).toMatch(/^M {2}labels\.csv$/m);
+  });
+
+  it('still refuses a copy whose collection is not the demo', async () => {
+    const from = await egyptCopy('real', 2);
+    const museum = path.join(root, 'real', 'museum');
+    await mkdir(museum, { recursive: true });
+    await writeFile(path.join(museum, 'params.yaml'), 'collection:\n  name: Real Museum\n');
+    await writeFile(path.join(museum, 'labels.csv'), 'object_id,label\nDM-0001,coin\n');
+    const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv')], museum);
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain('already holds a Vitrine collection');
   });
 });
 

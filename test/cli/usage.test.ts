@@ -181,7 +181,8 @@ describe('vitrine completion', () => {
     const script = path.join(root, 'completion.bash');
     await writeFile(script, stdout);
     const words = line.split(' ');
-    const shell = `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _vitrine_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const shell = `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+      `COMP_CWORD=${words.length - 1}; _vitrine_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
     return (await exec('bash', ['-c', shell])).stdout.split('\n').filter(Boolean).sort();
   }
 

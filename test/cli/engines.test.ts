@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * Issue 15 #5: package.json's engines states the Node versions that really work, so `npm ci` on a
+ * supported Node prints no EBADENGINE warning: every installed package must accept every version
+ * our range allows.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Packages whose engines field cannot be met by any range (said in the README). */
+const UNSATISFIABLE: Record<string, string> = {
+  'node_modules/nsfwjs': 'declares exactly one Node version (22.13.0), not a range',
+};
+
+describe('engines', () => {
+  it('allows only Node versions every installed package accepts', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const lock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: unknown; optional?: boolean }> };
+    const refused: string[] = [];
+    for (const [name, entry] of Object.entries(lock.packages)) {
+      const range = entry.engines && typeof entry.engines === 'object' ? (entry.engines as { node?: string }).node : undefined;
+      if (!name || !range || entry.optional || UNSATISFIABLE[name]) continue;
+      if (!semver.subset(pkg.engines.node, range)) refused.push(`${name} wants Node ${range}`);
+    }
+    expect(refused, `package.json engines "${pkg.engines.node}"`).toEqual([]);
+  });
+
+  it('includes the Node the npm scripts run under (the node devDependency)', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const bundled = (JSON.parse(await readFile(path.join(ROOT, 'node_modules', 'node', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(semver.satisfies(bundled, pkg.engines.node)).toBe(true);
+  });
+});

@@ -44,6 +44,19 @@ export async function cleanStaleObjectTemps({ base, ...staleness }: { base: stri
   return removeStaleTemps({ files, ...staleness });
 }
 
+/** Every object id held in a cache or folder remote (`files/md5/ab/cdef…` → "abcdef…"), temp files left out. */
+export async function listObjectIds(base: string): Promise<Set<string>> {
+  const root = path.join(base, 'files', 'md5');
+  const ids = new Set<string>();
+  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
+    for (const name of await readdir(path.join(root, prefix.name))) {
+      if (/^[0-9a-f]{30}(\.dir)?$/.test(name)) ids.add(prefix.name + name);
+    }
+  }
+  return ids;
+}
+
 const CHUNK = 1024 * 1024;
 
 /**

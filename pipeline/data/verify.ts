@@ -1,14 +1,13 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, type ManifestEntry } from './cache.ts';
+import { contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, type ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
 import { HashState, mapPool, md5OfFileSync } from './hash.ts';
 import { cacheStateFileOf, loadManifest } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
-import { isOurTemp } from './temp.ts';
 
 /*
  * `vitrine data verify`: an fsck for the data layer. Every object in the local cache is read and
@@ -29,19 +28,6 @@ export interface VerifyResult {
 }
 
 const NOT_CURRENT = '(not in the current data.dvc)';
-
-/** Every object id in a cache folder (`files/md5/ab/cdef…` → "abcdef…"), leaving out temp files. */
-async function cachedObjects(cacheDir: string): Promise<string[]> {
-  const root = path.join(cacheDir, 'files', 'md5');
-  const ids: string[] = [];
-  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
-    for (const name of await readdir(path.join(root, prefix.name))) {
-      if (!isOurTemp(name) && /^[0-9a-f]{30}(\.dir)?$/.test(name)) ids.push(prefix.name + name);
-    }
-  }
-  return ids.sort();
-}
 
 async function remoteManifest({ cacheDir, md5, remote, scratchBase }: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
   if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
@@ -95,7 +81,7 @@ export async function verifyData({
 
   // 1. Every object in the cache: read it all, as fsck does (the state only remembers the result).
   const state = await HashState.load({ file: cacheStateFileOf(absRoot) });
-  const ids = await cachedObjects(cacheDir);
+  const ids = [...(await listObjectIds(cacheDir))].sort();
   const checking = log.progress('Checking the local cache', ids.length);
   const damaged: ObjectProblem[] = [];
   await mapPool(ids, jobs, async (md5) => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
-import { cleanStaleObjectTemps, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
+import { cleanStaleObjectTemps, listObjectIds, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
 import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 
@@ -34,6 +34,11 @@ export interface Remote {
    * returns how many. Absent where uploads leave nothing behind (S3: one PUT is whole or absent).
    */
   cleanStaleTemps?(): Promise<number>;
+  /**
+   * Every object id the remote holds, in one listing (1,000 per request on S3): for a large push this
+   * replaces a check per object.
+   */
+  list?(): Promise<Set<string>>;
 }
 
 function missingError(remote: string, md5: string): VitrineError {
@@ -53,6 +58,7 @@ export function localRemote({ name, dir }: { name: string; dir: string }): Remot
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
     },
     cleanStaleTemps: () => cleanStaleObjectTemps({ base: dir }),
+    list: () => listObjectIds(dir),
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);
@@ -104,6 +110,28 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
         throw fail('check', md5, error);
       }
+    },
+    async list() {
+      const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
+      const ids = new Set<string>();
+      // ListObjects (v1) with Marker = the last key seen: every S3-compatible server has it, while v2's
+      // continuation tokens fail on some (s3rver's use a cipher OpenSSL 3 no longer offers).
+      let after: string | undefined;
+      do {
+        let page;
+        try {
+          page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
+        } catch (error) {
+          throw fail('list', '(all)', error);
+        }
+        const keys = (page.Contents ?? []).map((item) => item.Key ?? '');
+        for (const k of keys) {
+          const m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(k.slice(root.length));
+          if (m) ids.add(m[1] + m[2]);
+        }
+        after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
+      } while (after);
+      return ids;
     },
     async inspect(md5) {
       let head;

@@ -65,7 +65,7 @@ const CHUNK = 1024 * 1024;
  * there (e.g. `.dvc/tmp`, so a scan of the data folder never meets it), falling back to beside `dest`
  * when the two are on different filesystems.
  */
-export async function copyVerified(options: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; tempDir?: string }): Promise<void> {
+export async function copyVerified(options: CopyOptions & { tempDir?: string }): Promise<void> {
   if (!options.tempDir) return copyVerifiedVia({ ...options, temp: tempName(options.dest) });
   await mkdir(options.tempDir, { recursive: true });
   const temp = tempName(path.join(options.tempDir, randomBytes(6).toString('hex')));
@@ -77,7 +77,15 @@ export async function copyVerified(options: { src: string; dest: string; md5: st
   }
 }
 
-async function copyVerifiedVia({ src, dest, md5, readOnly = false, what, temp }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; temp: string }): Promise<void> {
+interface CopyOptions {
+  src: string;
+  dest: string;
+  md5: string;
+  readOnly?: boolean;
+  what?: string;
+}
+
+async function copyVerifiedVia({ src, dest, md5, readOnly = false, what, temp }: CopyOptions & { temp: string }): Promise<void> {
   await mkdir(path.dirname(dest), { recursive: true });
   const info = await stat(src);
   if (info.isFile()) {

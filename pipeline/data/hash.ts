@@ -106,7 +106,13 @@ export function defaultHashThreads(): number {
  * md5 of each file, on `threads` worker threads (default: one per core); `sizes` (bytes, same order)
  * balances the batches. A file that cannot be read throws DATA_MISSING (gone) or its own error.
  */
-export async function md5OfFiles({ files, sizes, threads = defaultHashThreads(), onFile }: { files: string[]; sizes?: number[]; threads?: number; onFile?: (index: number, md5: string) => void }): Promise<{ md5s: string[]; threads: number }> {
+export async function md5OfFiles(options: {
+  files: string[];
+  sizes?: number[];
+  threads?: number;
+  onFile?: (index: number, md5: string) => void;
+}): Promise<{ md5s: string[]; threads: number }> {
+  const { files, sizes, threads = defaultHashThreads(), onFile } = options;
   const md5s = new Array<string>(files.length);
   const batches: number[][] = [];
   let current: number[] = [];
@@ -482,7 +488,8 @@ export async function hashTree({
   };
   const useThreads = threads ?? (fresh.length >= 64 && freshBytes >= 16 * 1024 * 1024 ? defaultHashThreads() : 1);
   if (useThreads > 1 && fresh.length > 0) {
-    await md5OfFiles({ files: fresh.map(absOf), sizes: fresh.map((i) => Number(infos[i].size)), threads: useThreads, onFile: (k, md5) => record(fresh[k], md5) });
+    const sizes = fresh.map((i) => Number(infos[i].size));
+    await md5OfFiles({ files: fresh.map(absOf), sizes, threads: useThreads, onFile: (k, md5) => record(fresh[k], md5) });
   } else {
     let sinceYield = 0;
     for (const i of fresh) {

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, type ManifestEntry } from './cache.ts';
+import {
+  contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, type ManifestEntry,
+} from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
 import { HashState, mapPool, md5OfFileSync } from './hash.ts';
@@ -29,7 +31,8 @@ export interface VerifyResult {
 
 const NOT_CURRENT = '(not in the current data.dvc)';
 
-async function remoteManifest({ cacheDir, md5, remote, scratchBase }: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+async function remoteManifest(options: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+  const { cacheDir, md5, remote, scratchBase } = options;
   if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
   // The cache holds a damaged copy: read the remote's through a fresh temp folder, leaving the cache to the repair step.
   await mkdir(scratchBase, { recursive: true });
@@ -69,15 +72,22 @@ export async function verifyData({
   const out = parsed.outs[0];
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const remote = remoteOption === false ? undefined : typeof remoteOption === 'object' ? remoteOption : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
+  const remote =
+    remoteOption === false
+      ? undefined
+      : typeof remoteOption === 'object'
+        ? remoteOption
+        : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
 
   // Which data/ files need which object, from the current data.dvc.
   // A damaged folder list in the cache is itself one of the problems found below.
   const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
-  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase: path.join(absRoot, '.dvc', 'tmp') }) : []);
+  const scratchBase = path.join(absRoot, '.dvc', 'tmp');
+  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase }) : []);
   const needers = new Map<string, string[]>();
   for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);
-  const fileOf = (md5: string) => (md5 === out.md5 ? `${target}.dvc` : needers.has(md5) ? `${target}/${needers.get(md5)![0]}` : NOT_CURRENT);
+  const fileOf = (md5: string) =>
+    md5 === out.md5 ? `${target}.dvc` : needers.has(md5) ? `${target}/${needers.get(md5)![0]}` : NOT_CURRENT;
 
   // 1. Every object in the cache: read it all, as fsck does (the state only remembers the result).
   const state = await HashState.load({ file: cacheStateFileOf(absRoot) });
@@ -133,7 +143,10 @@ export async function verifyData({
   // 3. The remote: every object the current data.dvc needs (files first, the folder list last).
   const remoteUnrepaired: ObjectProblem[] = [];
   if (remote) {
-    if (!remote.inspect) throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
+    if (!remote.inspect) {
+      const message = `The remote "${remote.name}" cannot be checked object by object.`;
+      throw new VitrineError('REMOTE_CANNOT_VERIFY', message, { remote: remote.name });
+    }
     const checkingRemote = log.progress(`Checking the remote "${remote.name}"`, wanted.length);
     const remoteDamaged: ObjectProblem[] = [];
     let remoteMissing = 0;
@@ -171,12 +184,15 @@ export async function verifyData({
     throw new VitrineError(
       'DATA_CORRUPT',
       repair
-        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
-        : `${left.length} damaged object(s) found: ${shown}. Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
+        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. ` +
+            `Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
+        : `${left.length} damaged object(s) found: ${shown}. ` +
+            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
       { ...result, files },
     );
   }
-  const remoteLine = result.remote ? `; remote "${result.remote.name}": ${result.remote.checked} checked, ${result.remote.repaired} repaired, ${result.remote.missing} not uploaded yet` : '';
+  const r = result.remote;
+  const remoteLine = r ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet` : '';
   log.info(`Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`);
   return result;
 }

@@ -322,9 +322,14 @@ export async function listFiles({ dir, root, temps }: { dir: string; root?: stri
 
 /* ---------- state cache ---------- */
 
-type StateRecord = [ino: string, mtimeNs: string, size: number, md5: string];
+/*
+ * One string per file, "<inode> <mtime ns> <size> <md5>": at 100,000 files, one string each parses and
+ * collects much faster than an array of four (schema 1, still read).
+ */
+type StateRecord = string;
+type LegacyRecord = [ino: string, mtimeNs: string, size: number, md5: string];
 interface StateFile {
-  schema: 'vitrine.data-state/1';
+  schema: 'vitrine.data-state/2';
   /** Keyed by path relative to the state file's folder, with forward slashes. */
   files: Record<string, StateRecord>;
 }
@@ -346,9 +351,19 @@ export class HashState {
   static async load({ file }: { file?: string }): Promise<HashState> {
     if (!file) return new HashState(undefined, {});
     try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as StateFile;
-      if (parsed.schema === 'vitrine.data-state/1' && parsed.files && typeof parsed.files === 'object') {
-        return new HashState(file, parsed.files);
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as { schema?: string; files?: Record<string, unknown> };
+      if (parsed.files && typeof parsed.files === 'object') {
+        if (parsed.schema === 'vitrine.data-state/2') return new HashState(file, parsed.files as Record<string, StateRecord>);
+        if (parsed.schema === 'vitrine.data-state/1') {
+          const files: Record<string, StateRecord> = {};
+          for (const [key, [ino, mtime, size, md5]] of Object.entries(parsed.files as Record<string, LegacyRecord>)) {
+            files[key] = `${ino} ${mtime} ${size} ${md5}`;
+          }
+          const state = new HashState(file, files);
+          // Written back in the new form at the next save.
+          state.dirty = true;
+          return state;
+        }
       }
     } catch {
       // Missing or damaged: start empty.
@@ -370,10 +385,9 @@ export class HashState {
   getKey(key: string, info: BigIntStats): string | undefined {
     if (!this.file) return undefined;
     const record = this.files[key];
-    if (!record) return undefined;
-    const [ino, mtime, size, md5] = record;
-    if (ino === String(info.ino) && mtime === String(info.mtimeNs) && size === Number(info.size)) return md5;
-    return undefined;
+    if (record === undefined) return undefined;
+    const stamp = `${info.ino} ${info.mtimeNs} ${info.size} `;
+    return record.length === stamp.length + 32 && record.startsWith(stamp) ? record.slice(stamp.length) : undefined;
   }
 
   set(abs: string, info: BigIntStats, md5: string): void {
@@ -382,7 +396,7 @@ export class HashState {
 
   setKey(key: string, info: BigIntStats, md5: string): void {
     if (!this.file) return;
-    this.files[key] = [String(info.ino), String(info.mtimeNs), Number(info.size), md5];
+    this.files[key] = `${info.ino} ${info.mtimeNs} ${info.size} ${md5}`;
     this.dirty = true;
   }
 
@@ -411,7 +425,7 @@ export class HashState {
   /** Write the state file if anything changed (atomically; concurrent writers: last one wins). */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const value: StateFile = { schema: 'vitrine.data-state/1', files: this.files };
+    const value: StateFile = { schema: 'vitrine.data-state/2', files: this.files };
     await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
     this.dirty = false;
   }

@@ -59,6 +59,27 @@ export async function listObjectIds(base: string): Promise<Set<string>> {
 
 const CHUNK = 1024 * 1024;
 
+/** Folders this process made or saw: a transfer of 10,000 objects need not ask for each one again. */
+const knownDirs = new Set<string>();
+
+/**
+ * Run `write` (which creates a file in `dir`) once `dir` exists. The folder is made only the first time;
+ * if it vanished since (ENOENT), it is made again and `write` retried once.
+ */
+export async function inDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
+  if (!knownDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    knownDirs.add(dir);
+  }
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(dir))) throw error;
+    await mkdir(dir, { recursive: true });
+    return write();
+  }
+}
+
 /**
  * Copy `src` to `dest` through a temp file, checking the bytes hash to `md5` before the rename.
  * A mismatch throws DATA_CORRUPT and leaves `dest` untouched. With `tempDir` the temp file is written
@@ -85,8 +106,13 @@ interface CopyOptions {
   what?: string;
 }
 
-async function copyVerifiedVia({ src, dest, md5, readOnly = false, what, temp }: CopyOptions & { temp: string }): Promise<void> {
-  await mkdir(path.dirname(dest), { recursive: true });
+async function copyVerifiedVia(options: CopyOptions & { temp: string }): Promise<void> {
+  // The destination's folder may be removed by others (checkout --force tidies empty folders): always made.
+  if (path.dirname(options.temp) !== path.dirname(options.dest)) await mkdir(path.dirname(options.dest), { recursive: true });
+  await inDir(path.dirname(options.temp), () => copyVerifiedInto(options));
+}
+
+async function copyVerifiedInto({ src, dest, md5, readOnly = false, what, temp }: CopyOptions & { temp: string }): Promise<void> {
   const info = await stat(src);
   if (info.isFile()) {
     // A regular file: let the kernel copy it (a reflink where the filesystem allows), then check the copy.

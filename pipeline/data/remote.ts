@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
-import { cleanStaleObjectTemps, listObjectIds, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
+import { cleanStaleObjectTemps, inDir, listObjectIds, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
 import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 
@@ -40,6 +40,9 @@ export interface Remote {
    */
   list?(): Promise<Set<string>>;
 }
+
+/** Objects up to this size are downloaded into memory and written at once. */
+const SMALL_OBJECT = 8 * 1024 * 1024;
 
 function missingError(remote: string, md5: string): VitrineError {
   return new VitrineError('REMOTE_OBJECT_MISSING', `Object ${md5} is not on the remote "${remote}".`, { object: md5, remote });
@@ -166,21 +169,30 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         if (status === 404 || (error as Error).name === 'NoSuchKey') throw missingError(name, md5);
         throw fail('download', md5, error);
       }
-      await mkdir(path.dirname(file), { recursive: true });
       const temp = tempName(file);
-      const hash = createHash('md5');
       try {
-        const out = await open(temp, 'wx', 0o444);
-        try {
-          for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
-            hash.update(chunk);
-            await out.write(chunk);
+        await inDir(path.dirname(file), async () => {
+          if ((response.ContentLength ?? Infinity) <= SMALL_OBJECT) {
+            // Small objects (most images): one buffer, one write.
+            const bytes = await response.Body!.transformToByteArray();
+            const actual = createHash('md5').update(bytes).digest('hex');
+            if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+            await writeFile(temp, bytes, { mode: 0o444, flag: 'wx' });
+            return;
           }
-        } finally {
-          await out.close();
-        }
-        const actual = hash.digest('hex');
-        if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+          const hash = createHash('md5');
+          const out = await open(temp, 'wx', 0o444);
+          try {
+            for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+              hash.update(chunk);
+              await out.write(chunk);
+            }
+          } finally {
+            await out.close();
+          }
+          const actual = hash.digest('hex');
+          if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+        });
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true });

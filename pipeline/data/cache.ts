@@ -44,7 +44,41 @@ export async function cleanStaleObjectTemps({ base, ...staleness }: { base: stri
   return removeStaleTemps({ files, ...staleness });
 }
 
+/** Every object id held in a cache or folder remote (`files/md5/ab/cdef…` → "abcdef…"), temp files left out. */
+export async function listObjectIds(base: string): Promise<Set<string>> {
+  const root = path.join(base, 'files', 'md5');
+  const ids = new Set<string>();
+  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
+    for (const name of await readdir(path.join(root, prefix.name))) {
+      if (/^[0-9a-f]{30}(\.dir)?$/.test(name)) ids.add(prefix.name + name);
+    }
+  }
+  return ids;
+}
+
 const CHUNK = 1024 * 1024;
+
+/** Folders this process made or saw: a transfer of 10,000 objects need not ask for each one again. */
+const knownDirs = new Set<string>();
+
+/**
+ * Run `write` (which creates a file in `dir`) once `dir` exists. The folder is made only the first time;
+ * if it vanished since (ENOENT), it is made again and `write` retried once.
+ */
+export async function inDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
+  if (!knownDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    knownDirs.add(dir);
+  }
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(dir))) throw error;
+    await mkdir(dir, { recursive: true });
+    return write();
+  }
+}
 
 /**
  * Copy `src` to `dest` through a temp file, checking the bytes hash to `md5` before the rename.
@@ -52,7 +86,7 @@ const CHUNK = 1024 * 1024;
  * there (e.g. `.dvc/tmp`, so a scan of the data folder never meets it), falling back to beside `dest`
  * when the two are on different filesystems.
  */
-export async function copyVerified(options: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; tempDir?: string }): Promise<void> {
+export async function copyVerified(options: CopyOptions & { tempDir?: string }): Promise<void> {
   if (!options.tempDir) return copyVerifiedVia({ ...options, temp: tempName(options.dest) });
   await mkdir(options.tempDir, { recursive: true });
   const temp = tempName(path.join(options.tempDir, randomBytes(6).toString('hex')));
@@ -64,8 +98,21 @@ export async function copyVerified(options: { src: string; dest: string; md5: st
   }
 }
 
-async function copyVerifiedVia({ src, dest, md5, readOnly = false, what, temp }: { src: string; dest: string; md5: string; readOnly?: boolean; what?: string; temp: string }): Promise<void> {
-  await mkdir(path.dirname(dest), { recursive: true });
+interface CopyOptions {
+  src: string;
+  dest: string;
+  md5: string;
+  readOnly?: boolean;
+  what?: string;
+}
+
+async function copyVerifiedVia(options: CopyOptions & { temp: string }): Promise<void> {
+  // The destination's folder may be removed by others (checkout --force tidies empty folders): always made.
+  if (path.dirname(options.temp) !== path.dirname(options.dest)) await mkdir(path.dirname(options.dest), { recursive: true });
+  await inDir(path.dirname(options.temp), () => copyVerifiedInto(options));
+}
+
+async function copyVerifiedInto({ src, dest, md5, readOnly = false, what, temp }: CopyOptions & { temp: string }): Promise<void> {
   const info = await stat(src);
   if (info.isFile()) {
     // A regular file: let the kernel copy it (a reflink where the filesystem allows), then check the copy.

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
-import { cleanStaleObjectTemps, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
+import { cleanStaleObjectTemps, inDir, listObjectIds, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
 import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 
@@ -34,7 +34,15 @@ export interface Remote {
    * returns how many. Absent where uploads leave nothing behind (S3: one PUT is whole or absent).
    */
   cleanStaleTemps?(): Promise<number>;
+  /**
+   * Every object id the remote holds, in one listing (1,000 per request on S3): for a large push this
+   * replaces a check per object.
+   */
+  list?(): Promise<Set<string>>;
 }
+
+/** Objects up to this size are downloaded into memory and written at once. */
+const SMALL_OBJECT = 8 * 1024 * 1024;
 
 function missingError(remote: string, md5: string): VitrineError {
   return new VitrineError('REMOTE_OBJECT_MISSING', `Object ${md5} is not on the remote "${remote}".`, { object: md5, remote });
@@ -53,6 +61,7 @@ export function localRemote({ name, dir }: { name: string; dir: string }): Remot
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
     },
     cleanStaleTemps: () => cleanStaleObjectTemps({ base: dir }),
+    list: () => listObjectIds(dir),
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);
@@ -105,6 +114,28 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         throw fail('check', md5, error);
       }
     },
+    async list() {
+      const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
+      const ids = new Set<string>();
+      // ListObjects (v1) with Marker = the last key seen: every S3-compatible server has it, while v2's
+      // continuation tokens fail on some (s3rver's use a cipher OpenSSL 3 no longer offers).
+      let after: string | undefined;
+      do {
+        let page;
+        try {
+          page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
+        } catch (error) {
+          throw fail('list', '(all)', error);
+        }
+        const keys = (page.Contents ?? []).map((item) => item.Key ?? '');
+        for (const k of keys) {
+          const m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(k.slice(root.length));
+          if (m) ids.add(m[1] + m[2]);
+        }
+        after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
+      } while (after);
+      return ids;
+    },
     async inspect(md5) {
       let head;
       try {
@@ -138,21 +169,30 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         if (status === 404 || (error as Error).name === 'NoSuchKey') throw missingError(name, md5);
         throw fail('download', md5, error);
       }
-      await mkdir(path.dirname(file), { recursive: true });
       const temp = tempName(file);
-      const hash = createHash('md5');
       try {
-        const out = await open(temp, 'wx', 0o444);
-        try {
-          for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
-            hash.update(chunk);
-            await out.write(chunk);
+        await inDir(path.dirname(file), async () => {
+          if ((response.ContentLength ?? Infinity) <= SMALL_OBJECT) {
+            // Small objects (most images): one buffer, one write.
+            const bytes = await response.Body!.transformToByteArray();
+            const actual = createHash('md5').update(bytes).digest('hex');
+            if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+            await writeFile(temp, bytes, { mode: 0o444, flag: 'wx' });
+            return;
           }
-        } finally {
-          await out.close();
-        }
-        const actual = hash.digest('hex');
-        if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+          const hash = createHash('md5');
+          const out = await open(temp, 'wx', 0o444);
+          try {
+            for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+              hash.update(chunk);
+              await out.write(chunk);
+            }
+          } finally {
+            await out.close();
+          }
+          const actual = hash.digest('hex');
+          if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
+        });
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true });

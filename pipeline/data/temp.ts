@@ -46,7 +46,8 @@ export interface Staleness {
 }
 
 /** True when our temp file `name` (last written at `mtimeMs`) belongs to no live writer. */
-export function isStaleTemp({ name, mtimeMs, now = Date.now(), maxAgeMs = STALE_TEMP_MS, ownerlessIsStale = false }: { name: string; mtimeMs: number } & Staleness): boolean {
+export function isStaleTemp(options: { name: string; mtimeMs: number } & Staleness): boolean {
+  const { name, mtimeMs, now = Date.now(), maxAgeMs = STALE_TEMP_MS, ownerlessIsStale = false } = options;
   const m = TEMP_RE.exec(name);
   if (!m) return false;
   if (now - mtimeMs > maxAgeMs) return true;

@@ -1,14 +1,15 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { contentMd5, copyVerified, exists, objectPath, parseManifest, readCachedManifest, type ManifestEntry } from './cache.ts';
+import {
+  contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, type ManifestEntry,
+} from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
 import { HashState, mapPool, md5OfFileSync } from './hash.ts';
 import { cacheStateFileOf, loadManifest } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
-import { isOurTemp } from './temp.ts';
 
 /*
  * `vitrine data verify`: an fsck for the data layer. Every object in the local cache is read and
@@ -30,20 +31,8 @@ export interface VerifyResult {
 
 const NOT_CURRENT = '(not in the current data.dvc)';
 
-/** Every object id in a cache folder (`files/md5/ab/cdef…` → "abcdef…"), leaving out temp files. */
-async function cachedObjects(cacheDir: string): Promise<string[]> {
-  const root = path.join(cacheDir, 'files', 'md5');
-  const ids: string[] = [];
-  for (const prefix of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (!prefix.isDirectory() || !/^[0-9a-f]{2}$/.test(prefix.name)) continue;
-    for (const name of await readdir(path.join(root, prefix.name))) {
-      if (!isOurTemp(name) && /^[0-9a-f]{30}(\.dir)?$/.test(name)) ids.push(prefix.name + name);
-    }
-  }
-  return ids.sort();
-}
-
-async function remoteManifest({ cacheDir, md5, remote, scratchBase }: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+async function remoteManifest(options: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+  const { cacheDir, md5, remote, scratchBase } = options;
   if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
   // The cache holds a damaged copy: read the remote's through a fresh temp folder, leaving the cache to the repair step.
   await mkdir(scratchBase, { recursive: true });
@@ -83,19 +72,26 @@ export async function verifyData({
   const out = parsed.outs[0];
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const remote = remoteOption === false ? undefined : typeof remoteOption === 'object' ? remoteOption : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
+  const remote =
+    remoteOption === false
+      ? undefined
+      : typeof remoteOption === 'object'
+        ? remoteOption
+        : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
 
   // Which data/ files need which object, from the current data.dvc.
   // A damaged folder list in the cache is itself one of the problems found below.
   const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
-  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase: path.join(absRoot, '.dvc', 'tmp') }) : []);
+  const scratchBase = path.join(absRoot, '.dvc', 'tmp');
+  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase }) : []);
   const needers = new Map<string, string[]>();
   for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);
-  const fileOf = (md5: string) => (md5 === out.md5 ? `${target}.dvc` : needers.has(md5) ? `${target}/${needers.get(md5)![0]}` : NOT_CURRENT);
+  const fileOf = (md5: string) =>
+    md5 === out.md5 ? `${target}.dvc` : needers.has(md5) ? `${target}/${needers.get(md5)![0]}` : NOT_CURRENT;
 
   // 1. Every object in the cache: read it all, as fsck does (the state only remembers the result).
   const state = await HashState.load({ file: cacheStateFileOf(absRoot) });
-  const ids = await cachedObjects(cacheDir);
+  const ids = [...(await listObjectIds(cacheDir))].sort();
   const checking = log.progress('Checking the local cache', ids.length);
   const damaged: ObjectProblem[] = [];
   await mapPool(ids, jobs, async (md5) => {
@@ -147,7 +143,10 @@ export async function verifyData({
   // 3. The remote: every object the current data.dvc needs (files first, the folder list last).
   const remoteUnrepaired: ObjectProblem[] = [];
   if (remote) {
-    if (!remote.inspect) throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
+    if (!remote.inspect) {
+      const message = `The remote "${remote.name}" cannot be checked object by object.`;
+      throw new VitrineError('REMOTE_CANNOT_VERIFY', message, { remote: remote.name });
+    }
     const checkingRemote = log.progress(`Checking the remote "${remote.name}"`, wanted.length);
     const remoteDamaged: ObjectProblem[] = [];
     let remoteMissing = 0;
@@ -185,12 +184,15 @@ export async function verifyData({
     throw new VitrineError(
       'DATA_CORRUPT',
       repair
-        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
-        : `${left.length} damaged object(s) found: ${shown}. Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
+        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. ` +
+            `Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
+        : `${left.length} damaged object(s) found: ${shown}. ` +
+            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
       { ...result, files },
     );
   }
-  const remoteLine = result.remote ? `; remote "${result.remote.name}": ${result.remote.checked} checked, ${result.remote.repaired} repaired, ${result.remote.missing} not uploaded yet` : '';
+  const r = result.remote;
+  const remoteLine = r ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet` : '';
   log.info(`Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`);
   return result;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,22 @@ describe('state cache', () => {
     await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/1', files: { 'data/a.txt': ['1', '1', 3, 'ffffffffffffffffffffffffffffffff'] } }));
     const tree = await hashTree({ dir: data, stateFile });
     expect(tree.entries[0].md5).toBe('f97c5d29941bfb1b2fdab0874906ab82');
+  });
+});
+
+describe('state file formats', () => {
+  it('still reads the schema-1 state (one array per file), so an upgrade does not re-read every image', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one' });
+    const info = await stat(path.join(data, 'a.txt'), { bigint: true });
+    const stateFile = path.join(dir, 'state.json');
+    const remembered = 'abcdefabcdefabcdefabcdefabcdefab';
+    const record = [String(info.ino), String(info.mtimeNs), Number(info.size), remembered];
+    await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/1', files: { 'data/a.txt': record } }));
+    const fromState: boolean[] = [];
+    const tree = await hashTree({ dir: data, stateFile, onFile: (_, s) => fromState.push(s) });
+    expect(fromState).toEqual([true]);
+    expect(tree.entries[0].md5).toBe(remembered);
   });
 });
 

@@ -356,3 +356,27 @@ describe('faults', () => {
     expect((await readDvcFile({ file: path.join(repo, 'data.dvc') })).legacy).toBe(false);
   });
 });
+
+describe('push to a remote holding many objects', () => {
+  it('lists the remote once instead of checking each object, and uploads only what is missing', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) many[`images/object-${i}.jpg`] = `photograph ${i}`;
+    await writeTree(path.join(repo, 'data'), many);
+    await addData({ root: repo, log: silentLogger });
+    const real = localRemote({ name: 'local', dir: storage });
+    let checks = 0;
+    const counting = { ...real, has: async (id: string) => (checks++, real.has(id)) };
+    const first = await pushData({ root: repo, log: silentLogger, remote: counting });
+    expect(first.transferred).toBe(150 + 4);
+    expect(checks).toBeLessThanOrEqual(1);
+    // One image lost on the remote: listed as missing and uploaded again.
+    const lost = objectPath(storage, md5('photograph 7'));
+    await chmod(lost, 0o644);
+    const { rm } = await import('node:fs/promises');
+    await rm(lost);
+    checks = 0;
+    expect(await pushData({ root: repo, log: silentLogger, remote: counting })).toEqual({ transferred: 1, skipped: 150 + 3 });
+    expect(checks).toBeLessThanOrEqual(1);
+    expect(await readFile(lost, 'utf8')).toBe('photograph 7');
+  });
+});

@@ -77,6 +77,20 @@ describe('S3-compatible remote', () => {
     expect(await pullData({ root: clone, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
   });
 
+  it('a large push lists the bucket (1,000 keys a page) and uploads only what is missing', async () => {
+    const repo = await s3Repo('listed');
+    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/listed' }] });
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 1100; i++) many[`images/object-${i}.jpg`] = `photograph ${i}`;
+    await writeTree(path.join(repo, 'data'), many);
+    await addData({ root: repo, log: silentLogger });
+    const remote = await openRemote({ root: repo });
+    expect((await remote.list!()).size).toBe(0);
+    expect(await pushData({ root: repo, log: silentLogger, jobs: 16 })).toEqual({ transferred: 1101, skipped: 0 });
+    expect((await remote.list!()).size).toBe(1101);
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 1101 });
+  }, 120_000);
+
   it('names the missing object and the file that needs it', async () => {
     const repo = await s3Repo('lonely');
     await writeTree(path.join(repo, 'data'), { 'images/only-here.png': 'never pushed' });

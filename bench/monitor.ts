@@ -40,13 +40,17 @@ interface Row {
 async function egyptianDataset(): Promise<Dataset> {
   const rows = parse(await readFile(path.join(egyptian, 'metadata.csv')), { columns: true }) as Row[];
   const objects = await Promise.all(
-    rows.map(async (r): Promise<DatasetObject> => ({
-      id: r.id, title: r.title, maker: '', date: '', department: r.museum, medium: '', creditLine: '', rights: '', description: '',
-      image: r.file, extra: { museum: r.museum }, imageMd5: md5Of(await readImageBytes({ file: path.join(egyptian, r.file) })),
-      width: 224, height: 224, label: r.label, split: 'train', colours: [], thumbnails: [],
-    })),
+    rows.map(async (r): Promise<DatasetObject> => {
+      const imageMd5 = md5Of(await readImageBytes({ file: path.join(egyptian, r.file) }));
+      const blank = { maker: '', date: '', medium: '', creditLine: '', rights: '', description: '', colours: [], thumbnails: [] };
+      const split = 'train' as const;
+      const object = { id: r.id, title: r.title, department: r.museum, image: r.file, extra: { museum: r.museum }, label: r.label };
+      return { ...blank, ...object, imageMd5, width: 224, height: 224, split };
+    }),
   );
-  return { schema: 'vitrine.dataset/1', labels: [...new Set(rows.map((r) => r.label))].sort(), objects, issues: [], counts: { objects: objects.length, labelled: objects.length, bySplit: { train: objects.length, validation: 0, test: 0 }, byLabel: {} } };
+  const n = objects.length;
+  const counts = { objects: n, labelled: n, bySplit: { train: n, validation: 0, test: 0 }, byLabel: {} };
+  return { schema: 'vitrine.dataset/1', labels: [...new Set(rows.map((r) => r.label))].sort(), objects, issues: [], counts };
 }
 
 function line(name: string, r: DriftReport, seconds: number): string {
@@ -54,7 +58,8 @@ function line(name: string, r: DriftReport, seconds: number): string {
   const n = r.signals.novelty;
   const e = r.signals.embeddings;
   return (
-    `  ${name.padEnd(34)} classifier AUC ${c ? `${c.value.toFixed(3)} [${c.low.toFixed(3)}, ${c.high.toFixed(3)}]${c.drifted ? ' DRIFT' : ''}` : 'not run'}; ` +
+    `  ${name.padEnd(34)} classifier AUC ` +
+    `${c ? `${c.value.toFixed(3)} [${c.low.toFixed(3)}, ${c.high.toFixed(3)}]${c.drifted ? ' DRIFT' : ''}` : 'not run'}; ` +
     `novelty ${n ? `${n.value >= 0 ? '+' : ''}${n.value.toFixed(2)}${n.drifted ? ' DRIFT' : ''}` : '-'}; ` +
     `energy effect ${e ? `${e.effect.toFixed(3)}${e.drifted ? ' DRIFT' : ''}` : '-'}; ` +
     `drifted: ${r.driftedSignals.join(', ') || 'none'} (${r.reference.count} vs ${r.current.count}, ${seconds.toFixed(1)} s)`
@@ -65,7 +70,8 @@ export async function run(): Promise<void> {
   const dataset = await egyptianDataset();
   const params = defaultParams();
   // The images live in ../shared; caches in the OS temp folder, never in the repository.
-  const ws = { ...workspace(path.join(tmpdir(), 'vitrine-bench-monitor')), data: egyptian, cache: path.join(tmpdir(), 'vitrine-bench-embeddings') };
+  const cache = path.join(tmpdir(), 'vitrine-bench-embeddings');
+  const ws = { ...workspace(path.join(tmpdir(), 'vitrine-bench-monitor')), data: egyptian, cache };
   const drift = async (reference: string[], current: string[]) => {
     const started = performance.now();
     const report = await computeDrift({ ws, params, log: silentLogger, reference, current, dataset, annotations: null, workers: 0 });
@@ -73,7 +79,10 @@ export async function run(): Promise<void> {
   };
   const met = dataset.objects.filter((o) => o.extra.museum === MET).map((o) => o.id);
   const cleveland = dataset.objects.filter((o) => o.extra.museum === CLEVELAND).map((o) => o.id);
-  console.log(`Drift on the Egyptian set (${met.length} Met, ${cleveland.length} Cleveland objects), default params (classifier_min_auc ${params.monitor.classifier_min_auc}, at most ${params.monitor.max_objects} objects a side):`);
+  console.log(
+    `Drift on the Egyptian set (${met.length} Met, ${cleveland.length} Cleveland objects), default params ` +
+      `(classifier_min_auc ${params.monitor.classifier_min_auc}, at most ${params.monitor.max_objects} objects a side):`,
+  );
 
   const cross = await drift(met, cleveland);
   console.log(line('Met reference, Cleveland new', cross.report, cross.seconds));
@@ -92,13 +101,22 @@ export async function run(): Promise<void> {
     aucs.push(r.report.signals.classifier?.value ?? NaN);
   }
   // The classifier test alone, on the same vectors computeDrift used (cached embeddings, unit length).
-  const embedded = await embedImages({ items: dataset.objects.map((o) => ({ key: o.imageMd5, file: path.join(egyptian, o.image) })), params, root, cacheDir: ws.cache, workers: 0, flips: false, log: silentLogger });
-  const sides = [met, cleveland].map((ids) => unitVectors(subsample({ items: ids, max: params.monitor.max_objects, seed: params.monitor.seed }).map((id) => embedded.vectors.get(dataset.objects.find((o) => o.id === id)!.imageMd5)!)));
+  const items = dataset.objects.map((o) => ({ key: o.imageMd5, file: path.join(egyptian, o.image) }));
+  const embedded = await embedImages({ items, params, root, cacheDir: ws.cache, workers: 0, flips: false, log: silentLogger });
+  const md5ById = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
+  const vectorsOf = (ids: string[]) => unitVectors(ids.map((id) => embedded.vectors.get(md5ById.get(id)!)!));
+  const { max_objects: max, seed } = params.monitor;
+  const sides = [met, cleveland].map((ids) => vectorsOf(subsample({ items: ids, max, seed })));
   const started = performance.now();
-  classifierTwoSampleTest({ reference: sides[0]!, current: sides[1]!, seed: params.monitor.seed, minAuc: params.monitor.classifier_min_auc });
-  console.log(`  the classifier test alone (${sides[0]!.length} + ${sides[1]!.length} objects, ${sides[0]![0]!.length} numbers each): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  classifierTwoSampleTest({ reference: sides[0]!, current: sides[1]!, seed, minAuc: params.monitor.classifier_min_auc });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const [a, b] = [sides[0]!, sides[1]!];
+  console.log(`  the classifier test alone (${a.length} + ${b.length} objects, ${a[0]!.length} numbers each): ${seconds} s`);
   console.log(`  target: Met → Cleveland flagged by the classifier test: ${flaggedCross ? 'met' : 'MISSED'}`);
-  console.log(`  target: Met half vs half flagged by the classifier test in 0 of 5 splits: ${falseAlarms === 0 ? 'met' : `MISSED (${falseAlarms} of 5)`}; any signal flagged in ${anyAlarm} of 5; AUCs ${aucs.map((a) => a.toFixed(3)).join(', ')}`);
+  const halves = falseAlarms === 0 ? 'met' : `MISSED (${falseAlarms} of 5)`;
+  console.log(`  target: Met half vs half flagged by the classifier test in 0 of 5 splits: ${halves}`);
+  console.log(`  any signal flagged in ${anyAlarm} of 5 half-vs-half splits`);
+  console.log(`  half-vs-half AUCs: ${aucs.map((a) => a.toFixed(3)).join(', ')}`);
 }
 
 if (import.meta.main) await run();

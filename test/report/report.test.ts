@@ -169,8 +169,11 @@ describe('the label-correction report', () => {
 
   it('shows dashes only for a label that is neither in the test set nor predicted; a predicted one counts as 0 in macro-F1', async () => {
     const { base, head } = labelCorrection();
-    const { ws } = await makeRepo({ objects, base, head });
-    const metrics = await writeStageOutputs({ ws, objects, head });
+    // Two labels without test objects leave 24 scored: enough evidence for this collection's gate.
+    const headParams = 'train:\n  epochs: 60\ngate:\n  min_test_objects: 20\n';
+    const params = validateParams({ raw: { train: { epochs: 60 }, gate: { min_test_objects: 20 } } });
+    const { ws } = await makeRepo({ objects, base, head, headParams });
+    const metrics = await writeStageOutputs({ ws, objects, head, params });
     // mask: no test objects, but the model calls one print object a mask (F1 0 in macro-F1).
     // textile: no test objects and never predicted (not in macro-F1 at all).
     const confusion = metrics.confusion.map((row) => [...row]);
@@ -181,8 +184,8 @@ describe('the label-correction report', () => {
     const perClass = metrics.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
     // The production model was scored on the same test objects, so it has none of them either.
     const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
-    await writeStageOutputs({ ws, objects, head, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
-    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    await writeStageOutputs({ ws, objects, head, params, metrics: { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } } });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(markdown).toContain('| mask | 0 | 0.00 | – | **0.00** | 0.00 | ±0.00 |');
     expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');
     expect(markdown).toContain('No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.');

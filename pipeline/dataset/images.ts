@@ -175,8 +175,17 @@ export async function loadDecodeFailures({ dir, maxPixels }: { dir: string; maxP
 }
 
 /** Remember the failures of the images still in use (atomically). */
-export async function saveDecodeFailures({ dir, maxPixels, failures }: { dir: string; maxPixels: number; failures: Map<string, DecodeFailure> }): Promise<void> {
-  const value: FailuresFile = { schema: 'vitrine.unreadable-images/1', key: failuresKey({ maxPixels }), failures: Object.fromEntries([...failures].sort(([a], [b]) => (a < b ? -1 : 1))) };
+export async function saveDecodeFailures({
+  dir,
+  maxPixels,
+  failures,
+}: {
+  dir: string;
+  maxPixels: number;
+  failures: Map<string, DecodeFailure>;
+}): Promise<void> {
+  const sorted = Object.fromEntries([...failures].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const value: FailuresFile = { schema: 'vitrine.unreadable-images/1', key: failuresKey({ maxPixels }), failures: sorted };
   await writeJsonAtomic({ file: path.join(dir, FAILURES_FILE), value });
 }
 

@@ -34,7 +34,8 @@ export function checkGate({
       detail:
         scored === 0
           ? 'no labelled test objects: label more objects (about a fifth of them land in the test split)'
-          : `not enough evidence: ${scored} labelled test object${scored === 1 ? '' : 's'}, at least ${minimum} needed to judge a model (gate.min_test_objects). Label more objects: about a fifth of them land in the test split`,
+          : `not enough evidence: ${scored} labelled test object${scored === 1 ? '' : 's'}, at least ${minimum} ` +
+            'needed to judge a model (gate.min_test_objects). Label more objects: about a fifth of them land in the test split',
     });
   }
   const f1 = candidate.macroF1.value;

@@ -24,10 +24,18 @@ const Z95 = 1.959963984540054;
  * AUC of scores (positives should score higher) with DeLong's standard error (DeLong, DeLong &
  * Clarke-Pearson, Biometrics 1988) and a 95% normal interval clamped to [0, 1]. Ties count half.
  */
-export function aucWithDeLong({ positives, negatives }: { positives: ArrayLike<number>; negatives: ArrayLike<number> }): { auc: number; se: number; low: number; high: number } {
+export function aucWithDeLong({
+  positives,
+  negatives,
+}: {
+  positives: ArrayLike<number>;
+  negatives: ArrayLike<number>;
+}): { auc: number; se: number; low: number; high: number } {
   const m = positives.length;
   const n = negatives.length;
-  if (m === 0 || n === 0) throw new VitrineError('AUC_EMPTY', 'An AUC needs at least one score on each side.', { positives: m, negatives: n });
+  if (m === 0 || n === 0) {
+    throw new VitrineError('AUC_EMPTY', 'An AUC needs at least one score on each side.', { positives: m, negatives: n });
+  }
   // Placement values: each positive's share of negatives below it, each negative's share of positives above it.
   const v10 = new Float64Array(m);
   const v01 = new Float64Array(n);
@@ -97,7 +105,11 @@ export function classifierTwoSampleTest({
 }): ClassifierTestResult {
   const smallest = Math.min(reference.length, current.length);
   if (smallest < folds) {
-    throw new VitrineError('DRIFT_TOO_FEW', `The classifier test needs at least ${folds} objects on each side (it has ${reference.length} reference and ${current.length} new).`, { reference: reference.length, current: current.length });
+    throw new VitrineError(
+      'DRIFT_TOO_FEW',
+      `The classifier test needs at least ${folds} objects on each side (it has ${reference.length} reference and ${current.length} new).`,
+      { reference: reference.length, current: current.length },
+    );
   }
   const x = [...reference, ...current];
   const y = new Uint8Array(x.length);
@@ -114,10 +126,12 @@ export function classifierTwoSampleTest({
     const train: number[] = [];
     const held: number[] = [];
     for (let i = 0; i < x.length; i++) (fold[i] === f ? held : train).push(i);
-    const probe = fitLinearProbe({ x: train.map((i) => x[i]!), y: train.map((i) => y[i]!), classes: 2, l2, iterations, classWeighting: true });
+    const [tx, ty] = [train.map((i) => x[i]!), train.map((i) => y[i]!)];
+    const probe = fitLinearProbe({ x: tx, y: ty, classes: 2, l2, iterations, classWeighting: true });
     const p = predictLinearProbe({ probe, x: held.map((i) => x[i]!) });
     held.forEach((i, k) => (score[i] = p[k]![1]!));
   }
   const r = aucWithDeLong({ positives: score.subarray(reference.length), negatives: score.subarray(0, reference.length) });
-  return { ...r, folds, minAuc, drifted: r.low > 0.5 && r.auc >= minAuc, compared: { reference: reference.length, current: current.length } };
+  const compared = { reference: reference.length, current: current.length };
+  return { ...r, folds, minAuc, drifted: r.low > 0.5 && r.auc >= minAuc, compared };
 }

@@ -175,7 +175,12 @@ export async function computeDrift({
       const refIdx = refE.map((_, i) => i);
       const curIdx = curE.map((_, i) => refE.length + i);
       if (refE.length >= CLASSIFIER_FOLDS && curE.length >= CLASSIFIER_FOLDS) {
-        const c2st = classifierTwoSampleTest({ reference: points.slice(0, refE.length), current: points.slice(refE.length), seed: monitor.seed, minAuc: monitor.classifier_min_auc });
+        const c2st = classifierTwoSampleTest({
+          reference: points.slice(0, refE.length),
+          current: points.slice(refE.length),
+          seed: monitor.seed,
+          minAuc: monitor.classifier_min_auc,
+        });
         classifier = {
           signal: 'classifier',
           value: round(c2st.auc),
@@ -187,7 +192,10 @@ export async function computeDrift({
           seed: monitor.seed,
           compared: c2st.compared,
         };
-      } else log.info(`The classifier test needs at least ${CLASSIFIER_FOLDS} objects on each side (${refE.length} reference, ${curE.length} new): not run.`);
+      } else {
+        const sides = `${refE.length} reference, ${curE.length} new`;
+        log.info(`The classifier test needs at least ${CLASSIFIER_FOLDS} objects on each side (${sides}): not run.`);
+      }
       if (curE.length >= 2) {
         const test = energyPermutationTest({ distances: distancesFromGram(gram), referenceCount: refE.length, currentCount: curE.length, permutations: monitor.permutations, seed: monitor.seed });
         embeddings = {
@@ -263,7 +271,13 @@ export async function computeDrift({
     } else log.info(`The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`);
   }
 
-  const driftedSignals = [...(classifier?.drifted ? ['classifier'] : []), ...(novelty?.drifted ? ['novelty'] : []), ...(embeddings?.drifted ? ['embeddings'] : []), ...imageStats.filter((s) => s.drifted).map((s) => s.signal), ...(predictedLabels?.drifted ? ['predicted-labels'] : [])];
+  const driftedSignals = [
+    ...(classifier?.drifted ? ['classifier'] : []),
+    ...(novelty?.drifted ? ['novelty'] : []),
+    ...(embeddings?.drifted ? ['embeddings'] : []),
+    ...imageStats.filter((s) => s.drifted).map((s) => s.signal),
+    ...(predictedLabels?.drifted ? ['predicted-labels'] : []),
+  ];
   const report: DriftReport = {
     schema: 'vitrine.drift/1',
     createdAt: clock.now().toISOString(),
@@ -298,7 +312,9 @@ export function summarise(report: DriftReport): string {
     return `No drift: ${cur} look like ${ref}.${told}${tail}`;
   }
   const parts: string[] = [];
-  if (c?.drifted) parts.push(`a simple classifier tells the new photographs from the reference ones (${auc}; 0.5 means it cannot, 1 every time)`);
+  if (c?.drifted) {
+    parts.push(`a simple classifier tells the new photographs from the reference ones (${auc}; 0.5 means it cannot, 1 every time)`);
+  }
   if (signals.novelty?.drifted) {
     const n = signals.novelty;
     const howFar = n.value >= 1 ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as` : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;

@@ -86,9 +86,15 @@ export async function monitorSides({ ws, params, dataset, reference, prod }: { w
     current: [...added, ...unlabelled].map((o) => o.id),
     describe: {
       reference: { kind: 'model-training', description: `the training objects of ${prod.version}`, modelVersion: prod.version, ref: prod.commit },
-      current: unlabelled.length > 0
-        ? { kind: 'new-and-unlabelled', description: `the unlabelled objects and those added since ${prod.version}`, modelVersion: null, ref: 'HEAD' }
-        : { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
+      current:
+        unlabelled.length > 0
+          ? {
+              kind: 'new-and-unlabelled',
+              description: `the unlabelled objects and those added since ${prod.version}`,
+              modelVersion: null,
+              ref: 'HEAD',
+            }
+          : { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
     },
     modelVersion: prod.version,
     base: prod.commit,
@@ -121,7 +127,8 @@ export async function monitorDrift({
   const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
   log.info(
     mix
-      ? `Comparing ${sides.current.length} new or unlabelled objects (${mix.added} added since ${sides.modelVersion}, ${mix.unlabelled} unlabelled) with ${sides.reference.length} reference objects.`
+      ? `Comparing ${sides.current.length} new or unlabelled objects (${mix.added} added since ${sides.modelVersion}, ` +
+          `${mix.unlabelled} unlabelled) with ${sides.reference.length} reference objects.`
       : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
   const report = await computeDrift({ ws, params, log, clock, dataset: data, reference: sides.reference, current: sides.current, describe: sides.describe, modelVersion: sides.modelVersion, embed });

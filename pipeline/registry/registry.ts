@@ -160,14 +160,19 @@ export async function registerVersion({
         // A commit holds one version (GTO). Same commit means same data, labels and params, so
         // the difference is the training run itself (another backend rounds differently):
         // failing would make every rerun of this commit fail, so the registered version stands.
-        log.warn(`Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}; this run trained slightly different weights from the same data, labels and parameters (another backend or machine). Version ${atCommit.version} is kept and nothing new is registered.`);
+        log.warn(
+          `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}; this run trained slightly different weights ` +
+            'from the same data, labels and parameters (another backend or machine). ' +
+            `Version ${atCommit.version} is kept and nothing new is registered.`,
+        );
       }
       return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
     }
     if (atCommit) {
       throw new VitrineError(
         'VERSION_EXISTS_FOR_COMMIT',
-        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}, registered by another tool without Vitrine's file list. Promote from a new commit.`,
+        `Commit ${commit.slice(0, 7)} already has model version ${atCommit.version}, registered by another tool without ` +
+          "Vitrine's file list. Promote from a new commit.",
         { commit, version: atCommit.version },
       );
     }
@@ -247,7 +252,9 @@ export async function assignStage({
     const state = unlessNewer || onlyFirstTime ? await readRegistry({ dir, name }) : null;
     const record = state?.versions.find((v) => v.version === version);
     if (onlyFirstTime && record?.everAssigned.includes(stage)) {
-      if (!record.assigned.includes(stage)) log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
+      if (!record.assigned.includes(stage)) {
+        log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
+      }
       return { tag: null, heldBy: state!.stages[stage] ?? null };
     }
     if (unlessNewer) {
@@ -263,10 +270,15 @@ export async function assignStage({
 
 /** Take `stage` away from `version` (`name#prod!#N`), as `gto unassign` does. */
 export async function unassignStage({ dir, name, version, stage, clock, log, payload, tagger = DEFAULT_TAGGER }: { dir: string; name: string; version: string; stage: string; clock: Clock; log: Logger; payload?: Record<string, unknown>; tagger?: { name: string; email: string } }): Promise<{ tag: string; counter: number }> {
-  return withStageLock({ dir, name, stage, log }, () => writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }));
+  return withStageLock({ dir, name, stage, log }, () =>
+    writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }),
+  );
 }
 
-function withStageLock<T>({ dir, name, stage, log }: { dir: string; name: string; stage: string; log: Logger }, fn: () => Promise<T>): Promise<T> {
+function withStageLock<T>(
+  { dir, name, stage, log }: { dir: string; name: string; stage: string; log: Logger },
+  fn: () => Promise<T>,
+): Promise<T> {
   return withGitLock({ dir, name: `vitrine-${name.replace(/[^a-z0-9-]/g, '_')}-${stage}`, log, fn });
 }
 

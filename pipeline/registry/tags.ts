@@ -218,7 +218,15 @@ function isRunning(pid: number): boolean {
  * machine has ended (a kill or crash), or the lock is older than `staleMs` (a hung run, or a holder
  * on another machine sharing the folder).
  */
-export async function staleReason({ lock, staleMs, now = Date.now() }: { lock: string; staleMs: number; now?: number }): Promise<string | null> {
+export async function staleReason({
+  lock,
+  staleMs,
+  now = Date.now(),
+}: {
+  lock: string;
+  staleMs: number;
+  now?: number;
+}): Promise<string | null> {
   let info;
   try {
     info = await stat(lock);
@@ -230,8 +238,9 @@ export async function staleReason({ lock, staleMs, now = Date.now() }: { lock: s
     return `its process ${holder.pid} is no longer running`;
   }
   const age = now - info.mtimeMs;
-  if (age > staleMs) return `it is older than ${Math.round(staleMs / 1000)} s (${Math.round(age / 1000)} s)${holder ? `, held by process ${holder.pid} on ${holder.host}` : ''}`;
-  return null;
+  if (age <= staleMs) return null;
+  const by = holder ? `, held by process ${holder.pid} on ${holder.host}` : '';
+  return `it is older than ${Math.round(staleMs / 1000)} s (${Math.round(age / 1000)} s)${by}`;
 }
 
 /**
@@ -264,7 +273,17 @@ async function takeOverIfStale({ lock, staleMs, log }: { lock: string; staleMs: 
 }
 
 /** Remove a stale tag lock left by a crashed promotion (its process gone, or older than `maxAgeMs`). */
-export async function clearStaleLock({ dir, tag, maxAgeMs = 60_000, log }: { dir: string; tag: string; now?: Date; maxAgeMs?: number; log?: Logger }): Promise<boolean> {
+export async function clearStaleLock({
+  dir,
+  tag,
+  maxAgeMs = 60_000,
+  log,
+}: {
+  dir: string;
+  tag: string;
+  maxAgeMs?: number;
+  log?: Logger;
+}): Promise<boolean> {
   return takeOverIfStale({ lock: path.join(dir, '.git', 'refs', 'tags', `${tag}.lock`), staleMs: maxAgeMs, log });
 }
 
@@ -274,7 +293,21 @@ export async function clearStaleLock({ dir, tag, maxAgeMs = 60_000, log }: { dir
  * process has ended, or older than `staleMs`, is from a crashed or hung run and is taken over at
  * once, with a warning.
  */
-export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 60_000, log, fn }: { dir: string; name: string; timeoutMs?: number; staleMs?: number; log?: Logger; fn: () => Promise<T> }): Promise<T> {
+export async function withGitLock<T>({
+  dir,
+  name,
+  timeoutMs = 30_000,
+  staleMs = 60_000,
+  log,
+  fn,
+}: {
+  dir: string;
+  name: string;
+  timeoutMs?: number;
+  staleMs?: number;
+  log?: Logger;
+  fn: () => Promise<T>;
+}): Promise<T> {
   const lock = path.join(dir, '.git', `${name}.lock`);
   const started = Date.now();
   let handle;
@@ -287,7 +320,13 @@ export async function withGitLock<T>({ dir, name, timeoutMs = 30_000, staleMs = 
       if (await takeOverIfStale({ lock, staleMs, log })) continue;
       if (Date.now() - started > timeoutMs) {
         const holder = await readHolder(lock);
-        throw new VitrineError('REGISTRY_BUSY', `Another promotion${holder ? ` (process ${holder.pid} on ${holder.host})` : ''} has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s and is still running. Wait for it to finish, then try again.`, { lock });
+        const who = holder ? ` (process ${holder.pid} on ${holder.host})` : '';
+        throw new VitrineError(
+          'REGISTRY_BUSY',
+          `Another promotion${who} has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s ` +
+            'and is still running. Wait for it to finish, then try again.',
+          { lock },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
     }

@@ -122,13 +122,31 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
     commit,
     clock,
     log,
-    record: { manifest, identity: modelIdentity({ manifest, info: modelInfo }), evidence, remote: describeRemote(store), inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels }, headline, lineage },
+    record: {
+      manifest,
+      identity: modelIdentity({ manifest, info: modelInfo }),
+      evidence,
+      remote: describeRemote(store),
+      inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels },
+      headline,
+      lineage,
+    },
   });
 
   // The gate passed, so the version takes production unless something newer holds it (two merges
   // racing) or it held production before (a rollback took it away). Reused versions too: a run that
   // died between registering and assigning is repaired by the next one.
-  await assignStage({ dir: ws.root, name, version: registered.version, stage: 'prod', clock, log, unlessNewer: true, onlyFirstTime: true, payload: { pullRequest: lineage.pullRequest } });
+  await assignStage({
+    dir: ws.root,
+    name,
+    version: registered.version,
+    stage: 'prod',
+    clock,
+    log,
+    unlessNewer: true,
+    onlyFirstTime: true,
+    payload: { pullRequest: lineage.pullRequest },
+  });
   const published = await publishRegistry({ ws, params, log, remote: store, predict });
   const summary = registered.reused
     ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`

@@ -344,9 +344,18 @@ function cardMetrics(m: Metrics): CardMetrics {
     ece: m.ece ?? null,
     perClass: m.perClass ?? [],
     confusion: m.confusion ?? [],
-    factors: m.factors ?? [],
+    factors: (m.factors ?? []).map((f) => ({ factor: f.factor, groups: f.groups.map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })) })),
     baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
   };
+}
+
+/** 95% Wilson score interval of a proportion measured on n objects (sound for small groups, unlike ±1.96·se). */
+export function wilson(p: number, n: number, z = 1.96): { low: number; high: number } {
+  if (!(n > 0)) return { low: 0, high: 1 };
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
 function recentChanges({ versions, metrics, slugOf }: { versions: VersionEntry[]; metrics: Metrics | null; slugOf: Map<string, string> }): Catalogue['recent'] {

@@ -98,7 +98,8 @@ export const cardMetricsSchema = z.object({
   ece: intervalSchema.nullable(),
   perClass: z.array(z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
   confusion: z.array(z.array(z.number())),
-  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), macroF1: z.number() })) })),
+  /** Per-group scores; accuracy with a 95% Wilson interval (low, high) from the group's size. */
+  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), low: z.number(), high: z.number(), macroF1: z.number() })) })),
   baseline: z
     .object({
       version: z.string(),
@@ -240,6 +241,8 @@ export const demoSchema = z.object({
   runtime: z.string(),
   backboneId: z.string(),
   licence: z.string(),
+  /** Bytes of the model files and runtime a visitor's first run downloads. */
+  bytes: z.int().min(0),
 });
 
 export const countSchema = z.array(z.object({ value: z.string(), count: z.int() }));

@@ -198,6 +198,10 @@ describe('catalogue site', () => {
     expect(text).toContain('87.4% (81.4%–92.4%)');
     expect(text).toContain('86.1%');
     expect(await page.locator('table.confusion tbody tr').count()).toBeGreaterThan(1);
+    // Per-group figures carry 95% intervals; a group under 10 test objects is flagged, not shown bare.
+    const groups = page.locator('#factors tbody tr');
+    expect(await groups.filter({ hasText: 'Textiles' }).textContent()).toMatch(/90\.0% \(\d+\.\d%–\d+\.\d%\)/);
+    expect(await groups.filter({ hasText: 'Asian Art' }).textContent()).toContain('fewer than 10 objects');
     // The card's plain-words parts and lineage, from the registry's card JSON and versions.json.
     const body = (await page.locator('main').textContent()) ?? '';
     expect(body).toContain('Not for: Deciding attribution or date');

@@ -11,6 +11,7 @@ import type { Annotation, Dataset, Metrics } from '../types.ts';
 import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
+import { rightsOf } from './rights.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -85,6 +86,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       medium: o.medium,
       creditLine: o.creditLine,
       rights: o.rights,
+      rightsStatement: statementOf(o.rights),
       description: o.description,
       extra: o.extra ?? {},
       alt: altText({ title: o.title, maker: o.maker, date: o.date, label: o.label }),
@@ -184,6 +186,11 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
   log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
   return { file: files.data, catalogue: checked.data };
+}
+
+function statementOf(text: string): CatalogueObject['rightsStatement'] {
+  const { uri, label, badge, download } = rightsOf(text);
+  return { uri, label, badge, download };
 }
 
 /** The years a date covers and the centuries it touches (the timeline facet). */
@@ -384,6 +391,7 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     medium: o.medium,
     credit_line: o.creditLine,
     rights: o.rights,
+    rights_uri: o.rightsStatement.uri ?? '',
     description: o.description,
     year_start: o.years ? String(o.years.start) : '',
     year_end: o.years ? String(o.years.end) : '',

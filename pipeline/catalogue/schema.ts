@@ -60,6 +60,8 @@ export const catalogueObjectSchema = z.object({
   medium: z.string(),
   creditLine: z.string(),
   rights: z.string(),
+  /** The rights as a standard statement (Creative Commons, rightsstatements.org); uri null when not recognised. */
+  rightsStatement: z.object({ uri: z.string().nullable(), label: z.string(), badge: z.string().nullable(), download: z.boolean() }),
   description: z.string(),
   /** Other museum columns, shown as they came. */
   extra: z.record(z.string(), z.string()),

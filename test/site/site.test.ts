@@ -55,7 +55,7 @@ beforeAll(async () => {
   }));
   // Below its class's threshold: the page says so and the review queue holds it.
   objects[7] = { ...objects[7]!, published: false };
-  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
+  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', rights: 'In copyright — educational use only', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
   await writeFixture({ root: dir, objects, labels });
   const ws = workspace(dir);
   await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!, objects[6]!], nearest: objects[0]!.id });
@@ -263,6 +263,22 @@ describe('catalogue site', () => {
     expect(changes[1]).toContain('Merge pull request #21 from staff/masks');
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     await page.screenshot({ path: path.join(shots, 'site-test-monitoring.png'), fullPage: true });
+  });
+
+  it('shows rights as a standard statement with its badge and link, and offers the image only where they allow', async () => {
+    const open = objects[0]!;
+    await page.goto(`${site.url}objects/${open.id.toLowerCase()}/`);
+    const badge = page.locator('#rights a.badge');
+    expect(await badge.getAttribute('href')).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+    expect(await badge.textContent()).toContain('CC0');
+    expect(await page.locator('#rights').textContent()).toContain(open.rights!);
+    const download = page.locator('#download');
+    expect(await download.getAttribute('download')).not.toBeNull();
+    expect((await fetch(new URL((await download.getAttribute('href'))!, site.url))).status).toBe(200);
+    await page.goto(`${site.url}objects/zz-script/`);
+    expect(await page.locator('#rights a.badge').getAttribute('href')).toBe('http://rightsstatements.org/vocab/InC-EDU/1.0/');
+    expect(await page.locator('#download').count()).toBe(0);
+    expect(await page.locator('#rights').textContent()).toContain('not offered for download');
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

@@ -7,10 +7,14 @@ import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { Annotation, Dataset, Metrics } from '../types.ts';
+import type { Annotation, Dataset, Metrics, ModelInfo } from '../types.ts';
 import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
+import { nearestNeighbours } from './neighbours.ts';
+import { embeddingConfigKey } from '../model/embed.ts';
+import { openStore } from '../model/embedding-store.ts';
+import { selectBackend } from '../model/backend.ts';
 import { rightsOf } from './rights.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
@@ -97,6 +101,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       split: o.split,
       annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      similar: [],
       needsReview: false,
       reviewReason: null,
       labelLine: line,
@@ -131,6 +136,12 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
     demo = await copyDemoModel({ ws, params, log, modelDir, publicDir: files.publicDir, version: current });
   } else {
     log.warn('No promoted model yet: the catalogue shows human labels only, without annotations or demo');
+  }
+
+  if (current) {
+    const restored = versionCacheDir({ ws, name: params.registry.model_name, version: current });
+    const modelDir = (await stat(path.join(restored, 'model-info.json')).catch(() => null)) ? restored : ws.model;
+    await linkSimilar({ ws, params, log, objects, md5s: new Map(dataset.objects.map((o) => [o.id, o.imageMd5])), modelDir });
   }
 
   const count = (values: string[], order?: readonly string[]) => {
@@ -208,6 +219,36 @@ function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] 
   const out: Catalogue['counts']['byCentury'] = [];
   for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
   return out;
+}
+
+/** Objects shown under "More like this" on each object page. */
+const SIMILAR = 6;
+
+/**
+ * "More like this": each object's nearest objects by the embeddings the pipeline cached for the
+ * shown model's backbone (`.vitrine/cache/embeddings/<config>/`). Objects without a cached vector
+ * (no image, or not embedded yet) get none; nothing at all when the cache is missing.
+ */
+async function linkSimilar({ ws, params, log, objects, md5s, modelDir }: { ws: Workspace; params: Params; log: Logger; objects: CatalogueObject[]; md5s: Map<string, string>; modelDir: string }): Promise<void> {
+  const info = (await readJsonOrNull({ file: path.join(modelDir, 'model-info.json') })) as ModelInfo | null;
+  if (!info?.backbone?.id) return;
+  const key = embeddingConfigKey({ backboneId: info.backbone.id, inputSize: info.backbone.inputSize, fit: info.backbone.fit, inputRange: info.backbone.inputRange ?? params.backbone.input_range, background: params.dataset.image.background });
+  const store = await openStore({ folder: path.join(ws.cache, 'embeddings', key), log });
+  const withVector = objects.flatMap((o) => {
+    const v = store.vectors.get(md5s.get(o.id) ?? '');
+    return v ? [{ o, v }] : [];
+  });
+  if (withVector.length < 2) {
+    if (objects.some((o) => o.images.length)) log.warn('No embeddings cached for the shown model: object pages have no "More like this"');
+    return;
+  }
+  const started = Date.now();
+  const { tf } = await selectBackend({ preference: params.train.backend, log });
+  const { neighbours, reducedTo } = await nearestNeighbours({ vectors: withVector.map((x) => x.v), k: SIMILAR, tf });
+  neighbours.forEach((list, i) => {
+    withVector[i]!.o.similar = list.map((j) => withVector[j]!.o.id);
+  });
+  log.info(`Catalogue: "More like this" for ${withVector.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`);
 }
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */

@@ -77,6 +77,8 @@ export const catalogueObjectSchema = z.object({
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),
+  /** Ids of the visually nearest objects ("More like this"), nearest first; empty without embeddings. */
+  similar: z.array(z.string()),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */
   needsReview: z.boolean(),
   /** label-issue: likely mislabelled (registry score); disagrees: the model disagrees; waiting: unpublished prediction. */

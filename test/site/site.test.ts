@@ -56,7 +56,7 @@ beforeAll(async () => {
   // Below its class's threshold: the page says so and the review queue holds it.
   objects[7] = { ...objects[7]!, published: false };
   objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', rights: 'In copyright — educational use only', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
-  await writeFixture({ root: dir, objects, labels });
+  await writeFixture({ root: dir, objects, labels, embeddingSize: 48 });
   const ws = workspace(dir);
   await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!, objects[6]!], nearest: objects[0]!.id });
   const params = defaultParams();
@@ -175,7 +175,7 @@ describe('catalogue site', () => {
     expect(await page.locator('#machine-label .alts li').count()).toBe(3);
     expect(await page.locator('#suggest').getAttribute('href')).toBe(`https://github.com/example-museum/collection/edit/main/labels.csv#L${line}`);
     // Responsive image: webp source with a jpeg fallback, both with width descriptors, and alt text.
-    expect(await page.locator('picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
+    expect(await page.locator('.object-image picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
     expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
     await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
@@ -279,6 +279,22 @@ describe('catalogue site', () => {
     expect(await page.locator('#rights a.badge').getAttribute('href')).toBe('http://rightsstatements.org/vocab/InC-EDU/1.0/');
     expect(await page.locator('#download').count()).toBe(0);
     expect(await page.locator('#rights').textContent()).toContain('not offered for download');
+  });
+
+  it('shows "More like this": the nearest objects by their embeddings, as tiles linking to them', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const script = catalogue.objects.find((o) => o.id === 'zz-script')!;
+    // It reuses the first object's photograph: that object is the nearest.
+    expect(script.similar[0]).toBe(objects[0]!.id);
+    expect(script.similar).toHaveLength(6);
+    await page.goto(`${site.url}objects/zz-script/`);
+    const tiles = page.locator('#similar li a');
+    expect(await tiles.count()).toBe(6);
+    const first = catalogue.objects.find((o) => o.id === objects[0]!.id)!;
+    expect(await tiles.first().getAttribute('href')).toBe(`${BASE}objects/${first.slug}/`);
+    expect(await tiles.first().locator('img').getAttribute('alt')).toContain(first.title);
+    await tiles.nth(1).click();
+    await page.waitForURL(`${site.url}objects/${catalogue.objects.find((o) => o.id === script.similar[1])!.slug}/`);
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

@@ -445,5 +445,58 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
   }));
   // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
   const safe = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])));
-  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) }) });
+  const columns = Object.keys(rows[0] ?? { id: '' });
+  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns }) });
+  await writeFileAtomic({ file: path.join(dir, 'datapackage.json'), data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2) });
+}
+
+/** Types and descriptions of the CSV columns, for the data package's table schema. */
+const COLUMNS: Record<string, { type: string; description: string; extra?: Record<string, unknown> }> = {
+  id: { type: 'string', description: "The museum's object number" },
+  title: { type: 'string', description: 'Title' },
+  maker: { type: 'string', description: 'Maker' },
+  date: { type: 'string', description: 'Date as the museum wrote it' },
+  department: { type: 'string', description: 'Department' },
+  medium: { type: 'string', description: 'Medium or material' },
+  credit_line: { type: 'string', description: 'Credit line' },
+  rights: { type: 'string', description: 'Rights as the museum wrote them' },
+  rights_uri: { type: 'string', description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)' },
+  description: { type: 'string', description: 'Description' },
+  year_start: { type: 'integer', description: 'First year the date covers (negative: BCE; empty: undated)' },
+  year_end: { type: 'integer', description: 'Last year the date covers (negative: BCE; empty: undated)' },
+  label: { type: 'string', description: 'Object type given by staff (labels.csv); empty: not labelled yet' },
+  predicted_label: { type: 'string', description: "The promoted model's predicted object type" },
+  confidence: { type: 'number', description: "The model's probability for its prediction (0-1)" },
+  model_version: { type: 'string', description: 'Model version that made the prediction' },
+  needs_review: { type: 'boolean', description: 'In the review queue', extra: { trueValues: ['yes'], falseValues: ['no'] } },
+  colours: { type: 'string', description: 'Dominant colours: "name #hex" separated by "; "' },
+};
+
+/** A Frictionless data package (https://specs.frictionlessdata.io/data-package/) describing the downloads. */
+function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: string[] }): Record<string, unknown> {
+  const name = nameSlug(catalogue.collection).replace(/^-+|-+$/g, '') || 'collection';
+  return {
+    profile: 'tabular-data-package',
+    name: `${name}-catalogue`,
+    title: `${catalogue.collection}: online collection data`,
+    description: 'Object metadata, staff labels and the promoted model\'s predicted labels, one row per object. Rights in images vary per object (rights, rights_uri).',
+    created: catalogue.generatedAt,
+    ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
+    resources: [
+      {
+        profile: 'tabular-data-resource',
+        name: 'catalogue',
+        path: 'catalogue.csv',
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        schema: {
+          fields: columns.map((c) => ({ name: c, type: COLUMNS[c]?.type ?? 'string', description: COLUMNS[c]?.description ?? '', ...(COLUMNS[c]?.extra ?? {}) })),
+          primaryKey: 'id',
+          missingValues: [''],
+        },
+      },
+      { profile: 'data-resource', name: 'catalogue-json', path: 'catalogue.json', format: 'json', mediatype: 'application/json', encoding: 'utf-8', description: 'The same objects with every alternative the model considered' },
+    ],
+  };
 }

@@ -27,6 +27,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const SCRIPT_TITLE = '<script>window.__pwned = 1</script> Bowl with <b>bold</b> glaze';
 const BASE = '/vitrine-test/';
+const SITE = 'https://example-museum.github.io';
 const shots = os.tmpdir();
 
 let dir: string;
@@ -65,7 +66,7 @@ beforeAll(async () => {
   // params.yaml says nothing about the base: the Pages deploy's variable (as the workflows set it) must carry it.
   params.catalogue.base = '/';
   const log = memoryLogger();
-  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, '') } });
+  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, ''), VITRINE_CATALOGUE_SITE: SITE } });
   site = await serveSite({ dir: ws.site, base: BASE });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -295,6 +296,37 @@ describe('catalogue site', () => {
     expect(await tiles.first().locator('img').getAttribute('alt')).toContain(first.title);
     await tiles.nth(1).click();
     await page.waitForURL(`${site.url}objects/${catalogue.objects.find((o) => o.id === script.similar[1])!.slug}/`);
+  });
+
+  it('is findable: VisualArtwork JSON-LD and Open Graph tags on object pages, a sitemap, a described data download', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const o = catalogue.objects.find((x) => x.id === objects[0]!.id)!;
+    await page.goto(`${site.url}objects/${o.slug}/`);
+    const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<string, unknown>;
+    expect(ld).toMatchObject({ '@context': 'https://schema.org', '@type': 'VisualArtwork', name: o.title, dateCreated: o.date, identifier: o.id, url: `${SITE}${BASE}objects/${o.slug}/`, license: 'https://creativecommons.org/publicdomain/zero/1.0/' });
+    expect(ld.image).toBe(`${SITE}${BASE}${o.images.at(-1)!.jpeg}`);
+    const og = async (p: string) => page.locator(`meta[property="${p}"]`).getAttribute('content');
+    expect(await og('og:title')).toBe(o.title);
+    expect(await og('og:url')).toBe(`${SITE}${BASE}objects/${o.slug}/`);
+    expect(await og('og:image')).toBe(`${SITE}${BASE}${o.images.at(-1)!.jpeg}`);
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE}${BASE}objects/${o.slug}/`);
+    // A title with </script> stays inside its JSON-LD.
+    await page.goto(`${site.url}objects/zz-script/`);
+    expect(JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!).name).toBe(SCRIPT_TITLE);
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    // The sitemap lists every object page (and the main pages) at its full address.
+    const sitemap = await (await fetch(`${site.url}sitemap.xml`)).text();
+    const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
+    for (const x of catalogue.objects) expect(locs).toContain(`${SITE}${BASE}objects/${x.slug}/`);
+    expect(locs).toContain(`${SITE}${BASE}`);
+    // The data download is a Frictionless data package: its schema names every CSV column.
+    const pkg = (await (await fetch(`${site.url}data/datapackage.json`)).json()) as { name: string; resources: { path: string; format: string; schema: { fields: { name: string; type: string }[] } }[] };
+    expect(pkg.name).toMatch(/^[a-z0-9._-]+$/);
+    const csv = pkg.resources.find((r) => r.path === 'catalogue.csv')!;
+    const header = (await (await fetch(`${site.url}data/catalogue.csv`)).text()).split('\n')[0]!.split(',');
+    expect(csv.schema.fields.map((f) => f.name)).toEqual(header);
+    expect(csv.format).toBe('csv');
+    expect((await fetch(`${site.url}data/${pkg.resources.find((r) => r.format === 'json')!.path}`)).status).toBe(200);
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

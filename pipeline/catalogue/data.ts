@@ -7,10 +7,15 @@ import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { Annotation, Dataset, Metrics } from '../types.ts';
+import type { Annotation, Dataset, Metrics, ModelInfo } from '../types.ts';
 import { readLabels } from '../collection/index.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
+import { nearestNeighbours } from './neighbours.ts';
+import { embeddingConfigKey } from '../model/embed.ts';
+import { openStore } from '../model/embedding-store.ts';
+import { selectBackend } from '../model/backend.ts';
+import { rightsOf } from './rights.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -85,6 +90,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       medium: o.medium,
       creditLine: o.creditLine,
       rights: o.rights,
+      rightsStatement: statementOf(o.rights),
       description: o.description,
       extra: o.extra ?? {},
       alt: altText({ title: o.title, maker: o.maker, date: o.date, label: o.label }),
@@ -95,6 +101,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       split: o.split,
       annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      similar: [],
       needsReview: false,
       reviewReason: null,
       labelLine: line,
@@ -129,6 +136,12 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
     demo = await copyDemoModel({ ws, params, log, modelDir, publicDir: files.publicDir, version: current });
   } else {
     log.warn('No promoted model yet: the catalogue shows human labels only, without annotations or demo');
+  }
+
+  if (current) {
+    const restored = versionCacheDir({ ws, name: params.registry.model_name, version: current });
+    const modelDir = (await stat(path.join(restored, 'model-info.json')).catch(() => null)) ? restored : ws.model;
+    await linkSimilar({ ws, params, log, objects, md5s: new Map(dataset.objects.map((o) => [o.id, o.imageMd5])), modelDir });
   }
 
   const count = (values: string[], order?: readonly string[]) => {
@@ -186,6 +199,11 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   return { file: files.data, catalogue: checked.data };
 }
 
+function statementOf(text: string): CatalogueObject['rightsStatement'] {
+  const { uri, label, badge, download } = rightsOf(text);
+  return { uri, label, badge, download };
+}
+
 /** The years a date covers and the centuries it touches (the timeline facet). */
 function datesOf(date: string, periods: ReturnType<typeof periodList>): Pick<CatalogueObject, 'years' | 'centuries'> {
   const years = parseDate({ text: date, periods });
@@ -201,6 +219,36 @@ function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] 
   const out: Catalogue['counts']['byCentury'] = [];
   for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
   return out;
+}
+
+/** Objects shown under "More like this" on each object page. */
+const SIMILAR = 6;
+
+/**
+ * "More like this": each object's nearest objects by the embeddings the pipeline cached for the
+ * shown model's backbone (`.vitrine/cache/embeddings/<config>/`). Objects without a cached vector
+ * (no image, or not embedded yet) get none; nothing at all when the cache is missing.
+ */
+async function linkSimilar({ ws, params, log, objects, md5s, modelDir }: { ws: Workspace; params: Params; log: Logger; objects: CatalogueObject[]; md5s: Map<string, string>; modelDir: string }): Promise<void> {
+  const info = (await readJsonOrNull({ file: path.join(modelDir, 'model-info.json') })) as ModelInfo | null;
+  if (!info?.backbone?.id) return;
+  const key = embeddingConfigKey({ backboneId: info.backbone.id, inputSize: info.backbone.inputSize, fit: info.backbone.fit, inputRange: info.backbone.inputRange ?? params.backbone.input_range, background: params.dataset.image.background });
+  const store = await openStore({ folder: path.join(ws.cache, 'embeddings', key), log });
+  const withVector = objects.flatMap((o) => {
+    const v = store.vectors.get(md5s.get(o.id) ?? '');
+    return v ? [{ o, v }] : [];
+  });
+  if (withVector.length < 2) {
+    if (objects.some((o) => o.images.length)) log.warn('No embeddings cached for the shown model: object pages have no "More like this"');
+    return;
+  }
+  const started = Date.now();
+  const { tf } = await selectBackend({ preference: params.train.backend, log });
+  const { neighbours, reducedTo } = await nearestNeighbours({ vectors: withVector.map((x) => x.v), k: SIMILAR, tf });
+  neighbours.forEach((list, i) => {
+    withVector[i]!.o.similar = list.map((j) => withVector[j]!.o.id);
+  });
+  log.info(`Catalogue: "More like this" for ${withVector.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`);
 }
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
@@ -344,9 +392,18 @@ function cardMetrics(m: Metrics): CardMetrics {
     ece: m.ece ?? null,
     perClass: m.perClass ?? [],
     confusion: m.confusion ?? [],
-    factors: m.factors ?? [],
+    factors: (m.factors ?? []).map((f) => ({ factor: f.factor, groups: f.groups.map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })) })),
     baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
   };
+}
+
+/** 95% Wilson score interval of a proportion measured on n objects (sound for small groups, unlike ±1.96·se). */
+export function wilson(p: number, n: number, z = 1.96): { low: number; high: number } {
+  if (!(n > 0)) return { low: 0, high: 1 };
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
 function recentChanges({ versions, metrics, slugOf }: { versions: VersionEntry[]; metrics: Metrics | null; slugOf: Map<string, string> }): Catalogue['recent'] {
@@ -375,6 +432,7 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     medium: o.medium,
     credit_line: o.creditLine,
     rights: o.rights,
+    rights_uri: o.rightsStatement.uri ?? '',
     description: o.description,
     year_start: o.years ? String(o.years.start) : '',
     year_end: o.years ? String(o.years.end) : '',
@@ -387,5 +445,58 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
   }));
   // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
   const safe = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])));
-  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns: Object.keys(rows[0] ?? { id: '' }) }) });
+  const columns = Object.keys(rows[0] ?? { id: '' });
+  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns }) });
+  await writeFileAtomic({ file: path.join(dir, 'datapackage.json'), data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2) });
+}
+
+/** Types and descriptions of the CSV columns, for the data package's table schema. */
+const COLUMNS: Record<string, { type: string; description: string; extra?: Record<string, unknown> }> = {
+  id: { type: 'string', description: "The museum's object number" },
+  title: { type: 'string', description: 'Title' },
+  maker: { type: 'string', description: 'Maker' },
+  date: { type: 'string', description: 'Date as the museum wrote it' },
+  department: { type: 'string', description: 'Department' },
+  medium: { type: 'string', description: 'Medium or material' },
+  credit_line: { type: 'string', description: 'Credit line' },
+  rights: { type: 'string', description: 'Rights as the museum wrote them' },
+  rights_uri: { type: 'string', description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)' },
+  description: { type: 'string', description: 'Description' },
+  year_start: { type: 'integer', description: 'First year the date covers (negative: BCE; empty: undated)' },
+  year_end: { type: 'integer', description: 'Last year the date covers (negative: BCE; empty: undated)' },
+  label: { type: 'string', description: 'Object type given by staff (labels.csv); empty: not labelled yet' },
+  predicted_label: { type: 'string', description: "The promoted model's predicted object type" },
+  confidence: { type: 'number', description: "The model's probability for its prediction (0-1)" },
+  model_version: { type: 'string', description: 'Model version that made the prediction' },
+  needs_review: { type: 'boolean', description: 'In the review queue', extra: { trueValues: ['yes'], falseValues: ['no'] } },
+  colours: { type: 'string', description: 'Dominant colours: "name #hex" separated by "; "' },
+};
+
+/** A Frictionless data package (https://specs.frictionlessdata.io/data-package/) describing the downloads. */
+function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: string[] }): Record<string, unknown> {
+  const name = nameSlug(catalogue.collection).replace(/^-+|-+$/g, '') || 'collection';
+  return {
+    profile: 'tabular-data-package',
+    name: `${name}-catalogue`,
+    title: `${catalogue.collection}: online collection data`,
+    description: 'Object metadata, staff labels and the promoted model\'s predicted labels, one row per object. Rights in images vary per object (rights, rights_uri).',
+    created: catalogue.generatedAt,
+    ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
+    resources: [
+      {
+        profile: 'tabular-data-resource',
+        name: 'catalogue',
+        path: 'catalogue.csv',
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
+        schema: {
+          fields: columns.map((c) => ({ name: c, type: COLUMNS[c]?.type ?? 'string', description: COLUMNS[c]?.description ?? '', ...(COLUMNS[c]?.extra ?? {}) })),
+          primaryKey: 'id',
+          missingValues: [''],
+        },
+      },
+      { profile: 'data-resource', name: 'catalogue-json', path: 'catalogue.json', format: 'json', mediatype: 'application/json', encoding: 'utf-8', description: 'The same objects with every alternative the model considered' },
+    ],
+  };
 }

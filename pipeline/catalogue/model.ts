@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
@@ -41,6 +41,7 @@ export async function copyDemoModel({ ws, params, log, modelDir, publicDir, vers
   const backbone = info.backbone as ModelInfo['backbone'] & { inputRange?: string; layer?: string };
   const inputRange = backbone.inputRange === '-1,1' || backbone.inputRange === '0,1' ? backbone.inputRange : params.backbone.input_range;
   return {
+    bytes: await folderBytes(out),
     version,
     labels: info.labels,
     head: 'model/head/model.json',
@@ -129,3 +130,9 @@ async function resolveSource({ ws, source }: { ws: Workspace; source: string }):
   return null;
 }
 
+/** Bytes of every file under a folder: what a visitor's first run downloads. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  return total;
+}

@@ -60,6 +60,8 @@ export const catalogueObjectSchema = z.object({
   medium: z.string(),
   creditLine: z.string(),
   rights: z.string(),
+  /** The rights as a standard statement (Creative Commons, rightsstatements.org); uri null when not recognised. */
+  rightsStatement: z.object({ uri: z.string().nullable(), label: z.string(), badge: z.string().nullable(), download: z.boolean() }),
   description: z.string(),
   /** Other museum columns, shown as they came. */
   extra: z.record(z.string(), z.string()),
@@ -75,6 +77,8 @@ export const catalogueObjectSchema = z.object({
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),
+  /** Ids of the visually nearest objects ("More like this"), nearest first; empty without embeddings. */
+  similar: z.array(z.string()),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */
   needsReview: z.boolean(),
   /** label-issue: likely mislabelled (registry score); disagrees: the model disagrees; waiting: unpublished prediction. */
@@ -98,7 +102,8 @@ export const cardMetricsSchema = z.object({
   ece: intervalSchema.nullable(),
   perClass: z.array(z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
   confusion: z.array(z.array(z.number())),
-  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), macroF1: z.number() })) })),
+  /** Per-group scores; accuracy with a 95% Wilson interval (low, high) from the group's size. */
+  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), low: z.number(), high: z.number(), macroF1: z.number() })) })),
   baseline: z
     .object({
       version: z.string(),
@@ -240,6 +245,8 @@ export const demoSchema = z.object({
   runtime: z.string(),
   backboneId: z.string(),
   licence: z.string(),
+  /** Bytes of the model files and runtime a visitor's first run downloads. */
+  bytes: z.int().min(0),
 });
 
 export const countSchema = z.array(z.object({ value: z.string(), count: z.int() }));

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -107,9 +108,16 @@ describe('in-browser demo', () => {
       if (r.method() !== 'GET') posts.push(r.url());
     });
     await page.goto(`${site.url}demo/?backend=cpu`);
+    // Before a picture is chosen there is no empty box; the download size is the real one.
+    expect(await page.locator('#demo-canvas').isVisible()).toBe(false);
+    const modelDir = path.join(workspace(dir).site, 'model');
+    let bytes = 0;
+    for (const entry of await readdir(modelDir, { recursive: true, withFileTypes: true })) if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+    expect(await page.locator('#demo-size').textContent()).toBe(`${(bytes / 1e6).toFixed(1)} MB`);
     for (const [i, e] of expected.entries()) {
       await page.locator('#demo-file').setInputFiles(e.file);
       await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+      expect(await page.locator('#demo-canvas').isVisible()).toBe(true);
       const label = await page.locator('#demo-result').getAttribute('data-label');
       const confidence = Number(await page.locator('#demo-result').getAttribute('data-confidence'));
       expect(label, `probe ${i} (${path.basename(e.file)})`).toBe(e.label);
@@ -119,5 +127,21 @@ describe('in-browser demo', () => {
     }
     expect(posts).toEqual([]);
     await page.close();
+  }, 180_000);
+
+  it('has no axe violations at 1280 and 390 px, before and after a picture', async () => {
+    const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    for (const width of [1280, 390]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`${site.url}demo/?backend=cpu`);
+      await page.addScriptTag({ path: axe });
+      const run = () => page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run().then((r) => r.violations.map((v) => v.id)));
+      expect(await run()).toEqual([]);
+      await page.locator('#demo-file').setInputFiles(expected[0]!.file);
+      await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+      expect(await run()).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.close();
+    }
   }, 180_000);
 });

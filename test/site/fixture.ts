@@ -1,6 +1,9 @@
 import { link, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { embeddingConfigKey } from '../../pipeline/model/embed.ts';
+import { appendSegment } from '../../pipeline/model/embedding-store.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import type { Annotation, Dataset, DatasetObject, DominantColour, Metrics, Thumbnail } from '../../pipeline/types.ts';
 
 /*
@@ -101,6 +104,7 @@ export async function writeFixture({
   widths = [240, 480],
   withMetrics = true,
   uniqueThumbnails = false,
+  embeddingSize = 0,
 }: {
   root: string;
   objects: FixtureObject[];
@@ -110,6 +114,11 @@ export async function writeFixture({
   withMetrics?: boolean;
   /** Give every object its own thumbnail files (hard links to the shared ones), as a real dataset has. */
   uniqueThumbnails?: boolean;
+  /**
+   * Cache an embedding of this length per object, as the train stage does, with the model-info.json
+   * that names its backbone: a fixed random projection of the photograph's 8×8 pixels (0: none).
+   */
+  embeddingSize?: number;
 }): Promise<void> {
   const work = path.join(root, '.vitrine');
   const datasetDir = path.join(work, 'dataset');
@@ -150,6 +159,7 @@ export async function writeFixture({
     const top = [{ label: predicted.label, p: predicted.confidence }, ...rest.slice(0, 2).map((l, k) => ({ label: l, p: ((1 - predicted.confidence) * (2 - k)) / 3 }))];
     annotations.push({ id: o.id, label: predicted.label, confidence: predicted.confidence, top, modelVersion: version, humanLabel: o.label, agrees: o.label === null ? null : o.label === predicted.label, ...(o.published === undefined ? {} : { published: o.published }), ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }) });
   }
+  if (embeddingSize > 0) await writeEmbeddings({ work, objects, dataset: dsObjects, size: embeddingSize });
   const dataset: Dataset = {
     schema: 'vitrine.dataset/1',
     labels,
@@ -207,6 +217,32 @@ export async function writeFixture({
     };
     await writeFile(path.join(work, 'evaluate', 'metrics.json'), JSON.stringify(metrics));
   }
+}
+
+/** Embeddings of the fixture's photographs in the pipeline's cache, and a model-info.json naming their backbone. */
+async function writeEmbeddings({ work, objects, dataset, size }: { work: string; objects: FixtureObject[]; dataset: DatasetObject[]; size: number }): Promise<void> {
+  const backbone = { id: 'fixture-pixels-8x8', source: 'test/site/fixture.ts', licence: 'MIT', inputSize: 8, fit: 'letterbox' as const, inputRange: '0,1' as const, layer: '', embeddingSize: size };
+  await mkdir(path.join(work, 'model'), { recursive: true });
+  await writeFile(path.join(work, 'model', 'model-info.json'), JSON.stringify({ schema: 'vitrine.model/1', labels: [], backbone }));
+  const uniform = seededUniform(11);
+  const projection = Float32Array.from({ length: 192 * size }, () => uniform() - 0.5);
+  const pixels = new Map<string, Float32Array>();
+  const entries: [string, Float32Array][] = [];
+  for (const [i, o] of objects.entries()) {
+    if (!o.image) continue;
+    let v = pixels.get(o.image);
+    if (!v) {
+      const raw = await sharp(o.image).rotate().flatten({ background: '#ffffff' }).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+      v = new Float32Array(size);
+      for (let k = 0; k < size; k++) for (let j = 0; j < 192; j++) v[k]! += (raw[j]! / 255) * projection[j * size + k]!;
+      pixels.set(o.image, v);
+    }
+    entries.push([dataset[i]!.imageMd5, v]);
+  }
+  const key = embeddingConfigKey({ backboneId: backbone.id, inputSize: backbone.inputSize, fit: backbone.fit, inputRange: backbone.inputRange, background: '#ffffff' });
+  const folder = path.join(work, 'cache', 'embeddings', key);
+  await mkdir(folder, { recursive: true });
+  await appendSegment({ folder, entries });
 }
 
 async function linkThumbnails({ dir, thumbnails, key }: { dir: string; thumbnails: Thumbnail[]; key: string }): Promise<Thumbnail[]> {

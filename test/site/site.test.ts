@@ -27,6 +27,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const SCRIPT_TITLE = '<script>window.__pwned = 1</script> Bowl with <b>bold</b> glaze';
 const BASE = '/vitrine-test/';
+const SITE = 'https://example-museum.github.io';
 const shots = os.tmpdir();
 
 let dir: string;
@@ -55,8 +56,8 @@ beforeAll(async () => {
   }));
   // Below its class's threshold: the page says so and the review queue holds it.
   objects[7] = { ...objects[7]!, published: false };
-  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
-  await writeFixture({ root: dir, objects, labels });
+  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', rights: 'In copyright — educational use only', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
+  await writeFixture({ root: dir, objects, labels, embeddingSize: 48 });
   const ws = workspace(dir);
   await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!, objects[6]!], nearest: objects[0]!.id });
   const params = defaultParams();
@@ -65,7 +66,7 @@ beforeAll(async () => {
   // params.yaml says nothing about the base: the Pages deploy's variable (as the workflows set it) must carry it.
   params.catalogue.base = '/';
   const log = memoryLogger();
-  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, '') } });
+  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, ''), VITRINE_CATALOGUE_SITE: SITE } });
   site = await serveSite({ dir: ws.site, base: BASE });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -175,7 +176,7 @@ describe('catalogue site', () => {
     expect(await page.locator('#machine-label .alts li').count()).toBe(3);
     expect(await page.locator('#suggest').getAttribute('href')).toBe(`https://github.com/example-museum/collection/edit/main/labels.csv#L${line}`);
     // Responsive image: webp source with a jpeg fallback, both with width descriptors, and alt text.
-    expect(await page.locator('picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
+    expect(await page.locator('.object-image picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
     expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
     await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
@@ -198,6 +199,10 @@ describe('catalogue site', () => {
     expect(text).toContain('87.4% (81.4%–92.4%)');
     expect(text).toContain('86.1%');
     expect(await page.locator('table.confusion tbody tr').count()).toBeGreaterThan(1);
+    // Per-group figures carry 95% intervals; a group under 10 test objects is flagged, not shown bare.
+    const groups = page.locator('#factors tbody tr');
+    expect(await groups.filter({ hasText: 'Textiles' }).textContent()).toMatch(/90\.0% \(\d+\.\d%–\d+\.\d%\)/);
+    expect(await groups.filter({ hasText: 'Asian Art' }).textContent()).toContain('fewer than 10 objects');
     // The card's plain-words parts and lineage, from the registry's card JSON and versions.json.
     const body = (await page.locator('main').textContent()) ?? '';
     expect(body).toContain('Not for: Deciding attribution or date');
@@ -259,6 +264,69 @@ describe('catalogue site', () => {
     expect(changes[1]).toContain('Merge pull request #21 from staff/masks');
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     await page.screenshot({ path: path.join(shots, 'site-test-monitoring.png'), fullPage: true });
+  });
+
+  it('shows rights as a standard statement with its badge and link, and offers the image only where they allow', async () => {
+    const open = objects[0]!;
+    await page.goto(`${site.url}objects/${open.id.toLowerCase()}/`);
+    const badge = page.locator('#rights a.badge');
+    expect(await badge.getAttribute('href')).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+    expect(await badge.textContent()).toContain('CC0');
+    expect(await page.locator('#rights').textContent()).toContain(open.rights!);
+    const download = page.locator('#download');
+    expect(await download.getAttribute('download')).not.toBeNull();
+    expect((await fetch(new URL((await download.getAttribute('href'))!, site.url))).status).toBe(200);
+    await page.goto(`${site.url}objects/zz-script/`);
+    expect(await page.locator('#rights a.badge').getAttribute('href')).toBe('http://rightsstatements.org/vocab/InC-EDU/1.0/');
+    expect(await page.locator('#download').count()).toBe(0);
+    expect(await page.locator('#rights').textContent()).toContain('not offered for download');
+  });
+
+  it('shows "More like this": the nearest objects by their embeddings, as tiles linking to them', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const script = catalogue.objects.find((o) => o.id === 'zz-script')!;
+    // It reuses the first object's photograph: that object is the nearest.
+    expect(script.similar[0]).toBe(objects[0]!.id);
+    expect(script.similar).toHaveLength(6);
+    await page.goto(`${site.url}objects/zz-script/`);
+    const tiles = page.locator('#similar li a');
+    expect(await tiles.count()).toBe(6);
+    const first = catalogue.objects.find((o) => o.id === objects[0]!.id)!;
+    expect(await tiles.first().getAttribute('href')).toBe(`${BASE}objects/${first.slug}/`);
+    expect(await tiles.first().locator('img').getAttribute('alt')).toContain(first.title);
+    await tiles.nth(1).click();
+    await page.waitForURL(`${site.url}objects/${catalogue.objects.find((o) => o.id === script.similar[1])!.slug}/`);
+  });
+
+  it('is findable: VisualArtwork JSON-LD and Open Graph tags on object pages, a sitemap, a described data download', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const o = catalogue.objects.find((x) => x.id === objects[0]!.id)!;
+    await page.goto(`${site.url}objects/${o.slug}/`);
+    const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<string, unknown>;
+    expect(ld).toMatchObject({ '@context': 'https://schema.org', '@type': 'VisualArtwork', name: o.title, dateCreated: o.date, identifier: o.id, url: `${SITE}${BASE}objects/${o.slug}/`, license: 'https://creativecommons.org/publicdomain/zero/1.0/' });
+    expect(ld.image).toBe(`${SITE}${BASE}${o.images.at(-1)!.jpeg}`);
+    const og = async (p: string) => page.locator(`meta[property="${p}"]`).getAttribute('content');
+    expect(await og('og:title')).toBe(o.title);
+    expect(await og('og:url')).toBe(`${SITE}${BASE}objects/${o.slug}/`);
+    expect(await og('og:image')).toBe(`${SITE}${BASE}${o.images.at(-1)!.jpeg}`);
+    expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE}${BASE}objects/${o.slug}/`);
+    // A title with </script> stays inside its JSON-LD.
+    await page.goto(`${site.url}objects/zz-script/`);
+    expect(JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!).name).toBe(SCRIPT_TITLE);
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    // The sitemap lists every object page (and the main pages) at its full address.
+    const sitemap = await (await fetch(`${site.url}sitemap.xml`)).text();
+    const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
+    for (const x of catalogue.objects) expect(locs).toContain(`${SITE}${BASE}objects/${x.slug}/`);
+    expect(locs).toContain(`${SITE}${BASE}`);
+    // The data download is a Frictionless data package: its schema names every CSV column.
+    const pkg = (await (await fetch(`${site.url}data/datapackage.json`)).json()) as { name: string; resources: { path: string; format: string; schema: { fields: { name: string; type: string }[] } }[] };
+    expect(pkg.name).toMatch(/^[a-z0-9._-]+$/);
+    const csv = pkg.resources.find((r) => r.path === 'catalogue.csv')!;
+    const header = (await (await fetch(`${site.url}data/catalogue.csv`)).text()).split('\n')[0]!.split(',');
+    expect(csv.schema.fields.map((f) => f.name)).toEqual(header);
+    expect(csv.format).toBe('csv');
+    expect((await fetch(`${site.url}data/${pkg.resources.find((r) => r.format === 'json')!.path}`)).status).toBe(200);
   });
 
   it('shows a title containing <script> as text, on its page and in search results', async () => {

@@ -1,0 +1,16 @@
+import type { APIRoute } from 'astro';
+import { href, loadCatalogue } from '../lib/catalogue.ts';
+
+/*
+ * sitemap.xml: every object page and the main pages, at their full addresses when the site's
+ * address is known (catalogue.site or the Pages URL), else at their paths under the base.
+ */
+export const GET: APIRoute = async ({ site }) => {
+  const catalogue = await loadCatalogue();
+  const full = (p: string) => (site ? new URL(href(p), site).href : href(p));
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const paths = ['', 'browse/', 'all/', 'colours/', 'review/', 'models/', 'data/', ...catalogue.models.map((m) => `models/${m.version}/`), ...catalogue.objects.map((o) => `objects/${o.slug}/`)];
+  const day = catalogue.generatedAt.slice(0, 10);
+  const body = paths.map((p) => `<url><loc>${escape(full(p))}</loc><lastmod>${day}</lastmod></url>`).join('\n');
+  return new Response(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`, { headers: { 'Content-Type': 'application/xml' } });
+};

@@ -474,3 +474,56 @@ async function failingProxy(
       }),
   };
 }
+
+describe('vitrine publish', () => {
+  async function repo(name: string, catalogue: string): Promise<string> {
+    const root = path.join(base, name);
+    await writeTree(root, { 'params.yaml': `catalogue:\n${catalogue}` });
+    await writeTree(path.join(root, '.vitrine', 'site'), sampleSite());
+    return root;
+  }
+  async function vitrine(root: string, args: string[], env: Record<string, string> = {}) {
+    const { main } = await import('../../pipeline/cli.ts');
+    let stdout = '';
+    const log = memoryLogger();
+    const code = await main(args, { cwd: root, env, stdout: (t) => (stdout += t), log, interactive: false });
+    return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+  }
+  const keysEnv = { VITRINE_PUBLISH_ACCESS_KEY_ID: 'S3RVER', VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'S3RVER' };
+
+  it('--dry-run, then a real publish, of the built site named in params.yaml', async () => {
+    const root = await repo(
+      'cli',
+      `  publish: s3\n  s3:\n    endpoint: ${endpoint}\n    bucket: www\n    prefix: cli\n`,
+    );
+    const dry = await vitrine(root, ['publish', '--dry-run'], keysEnv);
+    expect(dry.code).toBe(0);
+    expect(dry.messages).toContain('Would upload 27 files to s3://www/cli/');
+    expect(await keys('cli')).toEqual([]);
+    const real = await vitrine(root, ['publish', '--json'], keysEnv);
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({
+      unchanged: 0,
+      deleted: [],
+      dryRun: false,
+      destination: 's3://www/cli/',
+    });
+    expect(await keys('cli')).toContain('objects/a-1/index.html');
+  });
+
+  it('says plainly when there is nothing to publish to, or the settings are incomplete', async () => {
+    const pages = await vitrine(await repo('cli-pages', '  publish: pages\n'), ['publish']);
+    expect(pages.code).toBe(1);
+    expect(pages.messages).toContain('"catalogue.publish" in params.yaml is "pages"');
+    const noBucket = await vitrine(await repo('cli-nobucket', `  publish: s3\n  s3:\n    endpoint: ${endpoint}\n`), [
+      'publish',
+    ]);
+    expect(noBucket.code).toBe(1);
+    expect(noBucket.messages).toContain('"catalogue.s3.bucket" in params.yaml is empty');
+    const badEndpoint = await vitrine(await repo('cli-bad', '  publish: s3\n  s3:\n    endpoint: minio:9000\n'), [
+      'publish',
+    ]);
+    expect(badEndpoint.code).toBe(1);
+    expect(badEndpoint.messages).toMatch(/params\.yaml:4: "catalogue\.s3\.endpoint" is "minio:9000"/);
+  });
+});

@@ -249,11 +249,15 @@ async function siteFiles(site: string): Promise<string[]> {
     );
   }
   const entries = await readdir(site, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(site, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .filter((file) => file !== MANIFEST)
-    .sort();
+  const files: string[] = [];
+  for (const e of entries) {
+    const full = path.join(e.parentPath, e.name);
+    // A linked file (a thumbnail linked from the dataset) is published as the file it points to.
+    if (!e.isFile() && !(e.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile())) continue;
+    const file = path.relative(site, full).split(path.sep).join('/');
+    if (file !== MANIFEST) files.push(file);
+  }
+  return files.sort();
 }
 
 async function fileBody({ site, file, rewrite }: { site: string; file: string; rewrite?: Rewrite }): Promise<Buffer> {

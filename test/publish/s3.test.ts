@@ -174,6 +174,16 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('museum/objects/a-1/index.html')).toString()).toBe(page('Vase'));
   });
 
+  it('publishes a linked file (thumbnails are linked from the dataset) as the file it points to', async () => {
+    const site = await newSite('linked', sampleSite());
+    const { symlink, writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(base, 'outside.webp'), 'RIFF-linked');
+    await symlink(path.join(base, 'outside.webp'), path.join(site, 'media', 'linked.webp'));
+    const result = await publishSite({ site, target: target('linked'), log: silentLogger });
+    expect(result.uploaded).toContain('media/linked.webp');
+    expect((await body('linked/media/linked.webp')).toString()).toBe('RIFF-linked');
+  });
+
   it('a second publish after one page changed uploads only that page; a removed page is deleted after', async () => {
     const files = sampleSite();
     await publishSite({ site: await newSite('second-a', files), target: target('second'), log: silentLogger });

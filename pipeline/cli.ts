@@ -24,7 +24,7 @@ export async function allCommands(): Promise<Command[]> {
     import('./monitor/commands.ts'),
   ]);
   const { initCommand } = await import('./init/command.ts');
-  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands, ...(await import('./publish/command.ts')).publishCommands];
   commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
   return commands;
 }

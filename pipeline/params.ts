@@ -210,6 +210,25 @@ export const catalogueParams = z.strictObject({
   review_queue: z.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
+  /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
+  publish: z.enum(['pages', 's3']).default('pages'),
+  /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */
+  s3: z
+    .strictObject({
+      /** S3-compatible server address (MinIO, R2, …); empty for Amazon S3. */
+      endpoint: z.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://s3.example.org", or "" for Amazon S3').default(''),
+      bucket: z.string().default(''),
+      /** Folder in the bucket the site goes under ("" for the bucket's top). */
+      prefix: z.string().regex(/^([^/\s][^\s]*)?$/, 'a folder like "collection" (no leading "/"), or ""').default(''),
+      region: z.string().default('us-east-1'),
+      /** Where the media/ folder (thumbnails) is served from when not next to the pages (a CDN); "" = next to them. */
+      image_base_url: z.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://images.example.org/media", or ""').default(''),
+      /** Name of a remote in .dvc/config(.local) whose access_key_id/secret_access_key to use; "" = environment. */
+      credentials_remote: z.string().default(''),
+      /** Uploads at once. */
+      jobs: z.int().min(1).max(64).default(8),
+    })
+    .prefault({}),
 });
 
 export const monitorParams = z.strictObject({

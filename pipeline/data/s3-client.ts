@@ -1,0 +1,41 @@
+import { S3Client } from '@aws-sdk/client-s3';
+
+/*
+ * One way to open an S3-compatible server, for every part of Vitrine that talks to one (the data
+ * remote's settings in remote.ts are the same; the catalogue's publishing uses this).
+ */
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/**
+ * An S3 client. `endpoint` empty means Amazon S3 in `region`; any other server is addressed by path
+ * (bucket in the path, as MinIO, s3rver and most S3-compatible servers want). Without `credentials`,
+ * the AWS SDK's usual sources apply (AWS_ACCESS_KEY_ID…, profiles).
+ */
+export function s3Client({
+  endpoint,
+  region,
+  credentials,
+}: {
+  endpoint?: string;
+  region?: string;
+  credentials?: S3Credentials;
+}): S3Client {
+  return new S3Client({
+    region: region || 'us-east-1',
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
+    // Plain Content-MD5 integrity, which every S3-compatible server understands.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** The address a client talks to, for messages. */
+export function s3Endpoint({ endpoint, region }: { endpoint?: string; region?: string }): string {
+  return endpoint || `https://s3.${region || 'us-east-1'}.amazonaws.com`;
+}

@@ -1,0 +1,28 @@
+import type { Command } from '../cli/command.ts';
+import { loadParams } from '../params.ts';
+import { publishSite } from './s3.ts';
+import { publishSettings } from './settings.ts';
+
+/*
+ * `vitrine publish`: send the built catalogue (.vitrine/site/) to the bucket named in params.yaml.
+ */
+
+export const publishCommands: Command[] = [
+  {
+    name: 'publish',
+    summary: 'Upload the built catalogue to an S3-compatible bucket (catalogue.publish: s3).',
+    help:
+      'Sends .vitrine/site/ to catalogue.s3.bucket under catalogue.s3.prefix: only files whose content changed, ' +
+      'new files before the pages that use them, and files the new build no longer has are deleted last.\n' +
+      'Keys: VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and ' +
+      'AWS_SECRET_ACCESS_KEY, or catalogue.s3.credentials_remote. See docs/scale.md.\n' +
+      'Example: vitrine publish --dry-run',
+    options: { 'dry-run': { type: 'boolean', description: 'Say what would be uploaded and deleted; change nothing.' } },
+    async run(ctx, { values }) {
+      const params = await loadParams({ file: ctx.ws.params });
+      const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
+      const result = await publishSite({ site: ctx.ws.site, target, log: ctx.log, dryRun: values['dry-run'] === true });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+];

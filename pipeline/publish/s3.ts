@@ -1,0 +1,421 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { messageOf, VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { mapPool } from '../data/hash.ts';
+import { s3Error } from '../data/remote.ts';
+import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { cacheControl, contentType, isEntry } from './files.ts';
+import { imageLinks, type Rewrite } from './rewrite.ts';
+import type { PublishTarget } from './settings.ts';
+
+export type { PublishTarget };
+
+/*
+ * `vitrine publish`: the built catalogue (.vitrine/site/) to an S3-compatible bucket, in an order that
+ * keeps the site online and whole at every moment:
+ *   1. files the pages use (scripts, styles, search index chunks, thumbnails) that are new or changed;
+ *   2. then the pages and the files that name the others (HTML, Pagefind's entry);
+ *   3. only then, the files the new build no longer has.
+ * Only files whose md5 differs from the bucket's copy are sent. Vitrine deletes only what it
+ * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket.
+ */
+
+/** What Vitrine has published under a prefix: written before any upload, rewritten after the deletes. */
+export const MANIFEST = '.vitrine-published.json';
+
+export interface PublishResult {
+  /** Site paths sent (or that would be, with dryRun). */
+  uploaded: string[];
+  /** Files already online with the same content. */
+  unchanged: number;
+  /** Site paths removed from the bucket (or that would be). */
+  deleted: string[];
+  dryRun: boolean;
+  /** Where the site went, e.g. "s3://www/collection/". */
+  destination: string;
+}
+
+/** What the bucket holds for one site path: the ETag from the listing, and the md5 from its metadata when read. */
+export interface RemoteFile {
+  etag: string;
+  md5?: string;
+}
+
+/**
+ * Which files to send, which are already online, which to delete. An ETag is an md5 only for
+ * single-part uploads ("…-N" for multipart): otherwise the md5 Vitrine stores in metadata decides.
+ */
+export function plan({
+  local,
+  remote,
+  published,
+}: {
+  local: Map<string, string>;
+  remote: Map<string, RemoteFile>;
+  published: Set<string>;
+}): { upload: string[]; unchanged: string[]; stale: string[] } {
+  const upload: string[] = [];
+  const unchanged: string[] = [];
+  for (const [file, md5] of local) {
+    const online = remote.get(file);
+    if (online && (online.etag === md5 || online.md5 === md5)) unchanged.push(file);
+    else upload.push(file);
+  }
+  const stale = [...published].filter((file) => !local.has(file) && remote.has(file));
+  return { upload: upload.sort(), unchanged: unchanged.sort(), stale: stale.sort() };
+}
+
+const isMd5 = (etag: string) => /^[0-9a-f]{32}$/.test(etag);
+
+/** Publish the built site in `site` to `target`. With `dryRun`, only says what it would do. */
+export async function publishSite({
+  site,
+  target,
+  log,
+  dryRun = false,
+  client,
+}: {
+  site: string;
+  target: PublishTarget;
+  log: Logger;
+  dryRun?: boolean;
+  client?: S3Client;
+}): Promise<PublishResult> {
+  const s3 = client ?? s3Client(target);
+  const jobs = target.jobs ?? 8;
+  const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
+  const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
+  const fail = failWith(target);
+  const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
+
+  const files = await siteFiles(site);
+  const local = new Map<string, string>();
+  await mapPool(files, jobs, async (file) => {
+    local.set(file, md5Of(await fileBody({ site, file, rewrite })));
+  });
+  const remote = await listRemote({ s3, target, fail });
+  // Objects uploaded in parts by another tool: their md5 is in the metadata, if anywhere.
+  await mapPool(
+    [...remote].filter(([file, r]) => !isMd5(r.etag) && local.has(file)),
+    jobs,
+    async ([file, r]) => {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
+        throw fail('check', key(file), error);
+      });
+      r.md5 = head.Metadata?.md5;
+    },
+  );
+  const published = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const decided = plan({ local, remote, published });
+  const result = {
+    uploaded: decided.upload,
+    unchanged: decided.unchanged.length,
+    deleted: decided.stale,
+    dryRun,
+    destination,
+  };
+
+  if (dryRun) {
+    log.info(
+      `Would upload ${count(decided.upload.length, 'file')} to ${destination} ` +
+        `(${decided.unchanged.length} unchanged), would delete ${decided.stale.length}.`,
+    );
+    for (const file of decided.upload.slice(0, 50)) log.info(`  upload ${file}`);
+    if (decided.upload.length > 50) log.info(`  … and ${decided.upload.length - 50} more to upload`);
+    for (const file of decided.stale.slice(0, 50)) log.info(`  delete ${file}`);
+    if (decided.stale.length > 50) log.info(`  … and ${decided.stale.length - 50} more to delete`);
+    return result;
+  }
+
+  // Everything about to be sent is recorded first: a publish killed half-way leaves
+  // nothing the next one cannot clean up.
+  if (decided.upload.some((file) => !published.has(file))) {
+    await writeManifest({ s3, target, key: key(MANIFEST), files: [...new Set([...published, ...local.keys()])], fail });
+  }
+  const progress = log.progress(`Publishing to ${destination}`, decided.upload.length + decided.stale.length);
+  const send = async (file: string) => {
+    const bytes = await fileBody({ site, file, rewrite });
+    const digest = createHash('md5').update(bytes).digest();
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: key(file),
+          Body: bytes,
+          ContentMD5: digest.toString('base64'),
+          ContentType: contentType(file),
+          CacheControl: cacheControl(file),
+          Metadata: { md5: digest.toString('hex') },
+        }),
+      );
+    } catch (error) {
+      throw fail('upload', key(file), error);
+    }
+    progress.tick();
+  };
+  const assets = decided.upload.filter((file) => !isEntry(file));
+  const pages = decided.upload.filter((file) => isEntry(file));
+  const assetsDone = await settle(assets, jobs, send);
+  if (assetsDone.error) throw interrupted({ error: assetsDone.error, pagesChanged: 0, pages: pages.length, target });
+  const pagesDone = await settle(pages, jobs, send);
+  if (pagesDone.error)
+    throw interrupted({ error: pagesDone.error, pagesChanged: pagesDone.done, pages: pages.length, target });
+
+  const deletesDone = await settle(decided.stale, jobs, async (file) => {
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key(file) }));
+    } catch (error) {
+      throw fail('delete', key(file), error);
+    }
+    progress.tick();
+  });
+  if (deletesDone.error) throw deletesDone.error;
+  await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
+  progress.done();
+  log.info(
+    `Published the catalogue to ${destination}: ${count(decided.upload.length, 'file')} uploaded, ` +
+      `${decided.unchanged.length} unchanged, ${decided.stale.length} deleted.`,
+  );
+  return result;
+}
+
+/** Run `fn` over `items`, `jobs` at once; after the first failure start no more, and wait for those under way. */
+async function settle<T>(
+  items: T[],
+  jobs: number,
+  fn: (item: T) => Promise<void>,
+): Promise<{ done: number; error?: unknown }> {
+  let error: unknown;
+  let done = 0;
+  await mapPool(items, jobs, async (item) => {
+    if (error !== undefined) return;
+    try {
+      await fn(item);
+      done++;
+    } catch (e) {
+      error ??= e;
+    }
+  });
+  return { done, error };
+}
+
+function interrupted({
+  error,
+  pagesChanged,
+  pages,
+  target,
+}: {
+  error: unknown;
+  pagesChanged: number;
+  pages: number;
+  target: PublishTarget;
+}): VitrineError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const state =
+    pagesChanged === 0
+      ? 'The pages already online were not changed, and nothing was deleted: ' +
+        'the site people see is the previous one, whole.'
+      : `${pagesChanged} of ${pages} changed pages are already the new ones; ` +
+        'every file they and the older pages use is online, and nothing was deleted.';
+  const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
+  return new VitrineError(
+    code,
+    `${reason}\n${state} Run "vitrine publish" again to finish.`,
+    { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
+    { cause: error },
+  );
+}
+
+/** Every file under the built site, as "a/b.html" paths. */
+async function siteFiles(site: string): Promise<string[]> {
+  const index = await stat(path.join(site, 'index.html')).catch(() => null);
+  if (!index?.isFile()) {
+    throw new VitrineError(
+      'PUBLISH_NO_SITE',
+      `There is no built catalogue in ${site} (no index.html): ` +
+        'run "vitrine catalogue" (or "vitrine run") first, then publish.',
+      { file: site },
+    );
+  }
+  const entries = await readdir(site, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries) {
+    const full = path.join(e.parentPath, e.name);
+    // A linked file (a thumbnail linked from the dataset) is published as the file it points to.
+    if (!e.isFile() && !(e.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile())) continue;
+    const file = path.relative(site, full).split(path.sep).join('/');
+    if (file !== MANIFEST) files.push(file);
+  }
+  return files.sort();
+}
+
+async function fileBody({ site, file, rewrite }: { site: string; file: string; rewrite?: Rewrite }): Promise<Buffer> {
+  const bytes = await readFile(path.join(site, ...file.split('/')));
+  return rewrite ? rewrite(file, bytes) : bytes;
+}
+
+function md5Of(bytes: Buffer): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+type Fail = (action: string, key: string, error: unknown) => VitrineError;
+
+async function listRemote({
+  s3,
+  target,
+  fail,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  fail: Fail;
+}): Promise<Map<string, RemoteFile>> {
+  const out = new Map<string, RemoteFile>();
+  const prefix = target.prefix ? `${target.prefix}/` : '';
+  let token: string | undefined;
+  do {
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await s3.send(
+        new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+    } catch (error) {
+      throw fail('list', prefix || '(top of the bucket)', error);
+    }
+    for (const item of page.Contents ?? []) {
+      if (!item.Key) continue;
+      out.set(item.Key.slice(prefix.length), { etag: (item.ETag ?? '').replace(/"/g, '').toLowerCase() });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+async function readManifest({
+  s3,
+  target,
+  key,
+  fail,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  key: string;
+  fail: Fail;
+}): Promise<Set<string>> {
+  let text: string;
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
+    text = (await response.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || (error as Error).name === 'NoSuchKey') return new Set();
+    throw fail('read', key, error);
+  }
+  try {
+    const files = (JSON.parse(text) as { files?: unknown }).files;
+    return new Set(Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : []);
+  } catch {
+    // A damaged list only means older files are not cleaned up this time; the next publish writes a good one.
+    return new Set();
+  }
+}
+
+async function writeManifest({
+  s3,
+  target,
+  key,
+  files,
+  fail,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  key: string;
+  files: string[];
+  fail: Fail;
+}): Promise<void> {
+  const about = 'Files "vitrine publish" put here; it deletes only these when a new build no longer has them.';
+  const body = `${JSON.stringify({ about, files: files.sort() })}\n`;
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: target.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json; charset=utf-8',
+        CacheControl: 'no-store',
+      }),
+    );
+  } catch (error) {
+    throw fail('upload', key, error);
+  }
+}
+
+const KEYS_HINT =
+  'Set VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY (in GitHub: repository secrets), ' +
+  'or AWS_ACCESS_KEY_ID and ' +
+  'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
+
+/** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
+function failWith(target: PublishTarget): Fail {
+  const endpoint = s3Endpoint(target);
+  return (action, key, error) => {
+    const classified = s3Error({ remote: 'publish', endpoint, bucket: target.bucket, action, md5: key, error });
+    const data = { bucket: target.bucket, endpoint, object: key };
+    const options = { cause: error };
+    switch (classified.code) {
+      case 'REMOTE_NO_CREDENTIALS':
+        return new VitrineError(
+          'PUBLISH_NO_CREDENTIALS',
+          `Publishing to bucket "${target.bucket}" needs an access key, and none was found. ${KEYS_HINT}`,
+          data,
+          options,
+        );
+      case 'REMOTE_ACCESS_DENIED':
+        return new VitrineError(
+          'PUBLISH_ACCESS_DENIED',
+          `The storage server at ${endpoint} refused to ${action} ${key} in bucket "${target.bucket}": ` +
+            `the access key is wrong or may not write there. ${KEYS_HINT}`,
+          data,
+          options,
+        );
+      case 'REMOTE_NO_BUCKET':
+        return new VitrineError(
+          'PUBLISH_NO_BUCKET',
+          `The storage server at ${endpoint} has no bucket called "${target.bucket}". ` +
+            'Check "catalogue.s3.bucket" (and "catalogue.s3.endpoint") in params.yaml, or create the bucket.',
+          data,
+          options,
+        );
+      default:
+        if (classified.data.reason) {
+          return new VitrineError(
+            'PUBLISH_UNAVAILABLE',
+            `The storage server at ${endpoint} did not answer (${String(classified.data.reason)}). ` +
+              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then try again.',
+            data,
+            options,
+          );
+        }
+        return new VitrineError(
+          'PUBLISH_FAILED',
+          `Could not ${action} ${key} in bucket "${target.bucket}" at ${endpoint}: ${messageOf(error)}`,
+          data,
+          options,
+        );
+    }
+  };
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,539 @@
+import { createHash } from 'node:crypto';
+import { createServer, request, type Server } from 'node:http';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import S3rver from 's3rver';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { defaultParams, validateParams, type Params } from '../../pipeline/params.ts';
+import { publishSite, type PublishTarget } from '../../pipeline/publish/s3.ts';
+import { publishSettings } from '../../pipeline/publish/settings.ts';
+import { setDvcConfig } from '../../pipeline/data/config.ts';
+import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
+
+// A real S3-compatible server on 127.0.0.1 (random port, temp folder), as in test/data/s3.test.ts.
+let base: string;
+let server: S3rver;
+let endpoint: string;
+let client: S3Client;
+const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+beforeAll(async () => {
+  base = await tempDir('vitrine-publish-');
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: path.join(base, 's3'),
+    configureBuckets: [{ name: 'www', configs: [] }],
+  });
+  const address = (await server.run()) as { port: number };
+  endpoint = `http://127.0.0.1:${address.port}`;
+  client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: KEYS });
+});
+afterAll(async () => {
+  await server?.close();
+  await cleanup(base);
+});
+
+const THUMB = '3c391e246563aacbd3609b8c765ea4ed';
+const page = (title: string, extra = '') =>
+  `<!doctype html><title>${title}</title><img src="/media/thumbs/${THUMB}-240.jpg">${extra}`;
+const fragment = (url: string) =>
+  gzipSync(Buffer.from(`pagefind_dcd${JSON.stringify({ url, meta: { image: `/media/thumbs/${THUMB}-240.webp` } })}`));
+
+/** A built catalogue as `.vitrine/site/` holds it: every kind of file the site has. */
+function sampleSite(): Record<string, string | Buffer> {
+  return {
+    'index.html': page('Home'),
+    '404.html': page('Not found'),
+    'objects/a-1/index.html': page('Vase'),
+    'objects/b-2/index.html': page('Coin'),
+    '_astro/browse.Bu2K-VFd.js': 'console.log(1)',
+    '_astro/site.Ab12cd.css': 'body{}',
+    '_astro/module.X1.mjs': 'export {}',
+    'pagefind/pagefind.js': 'export const pagefind = 1',
+    'pagefind/pagefind-entry.json': '{"version":"1.6.0"}',
+    'pagefind/pagefind.en_6329cce493.pf_meta': Buffer.from([1, 2, 3]),
+    'pagefind/fragment/en_aa11.pf_fragment': fragment('/objects/a-1/'),
+    'pagefind/index/en_bb22.pf_index': Buffer.from([4, 5]),
+    'pagefind/filter/en_cc33.pf_filter': Buffer.from([6]),
+    'pagefind/wasm.en.pagefind': Buffer.from([0, 97, 115, 109]),
+    'pagefind/pagefind-ui.css': '.pf{}',
+    [`media/thumbs/${THUMB}-240.jpg`]: Buffer.from([255, 216, 255]),
+    [`media/thumbs/${THUMB}-240.webp`]: Buffer.from('RIFFWEBP'),
+    'media/logo.png': Buffer.from([137, 80, 78, 71]),
+    'media/logo.avif': Buffer.from([0, 0, 0, 28]),
+    'media/logo.svg': '<svg/>',
+    'favicon.ico': Buffer.from([0, 0, 1, 0]),
+    'sitemap.xml': '<urlset/>',
+    'robots.txt': 'User-agent: *',
+    'data/catalogue.json': '{"objects":[]}',
+    'iiif/a-1/manifest.json': '{"@context":"http://iiif.io/api/presentation/3/context.json"}',
+    'model/head/weights.bin': Buffer.from([9, 9, 9]),
+    'model/tf.wasm': Buffer.from([0, 97, 115, 109, 1]),
+  };
+}
+
+async function newSite(name: string, files = sampleSite()): Promise<string> {
+  const dir = path.join(base, name);
+  await rm(dir, { recursive: true, force: true });
+  await writeTree(dir, files);
+  return dir;
+}
+
+function target(prefix: string, extra: Partial<PublishTarget> = {}): PublishTarget {
+  return {
+    bucket: 'www',
+    prefix,
+    endpoint,
+    region: 'us-east-1',
+    credentials: KEYS,
+    imageBaseUrl: '',
+    base: '/',
+    ...extra,
+  };
+}
+
+async function head(key: string) {
+  return client.send(new HeadObjectCommand({ Bucket: 'www', Key: key }));
+}
+async function body(key: string): Promise<Buffer> {
+  const res = await client.send(new GetObjectCommand({ Bucket: 'www', Key: key }));
+  return Buffer.from((await res.Body?.transformToByteArray()) ?? []);
+}
+async function keys(prefix: string): Promise<string[]> {
+  const res = await client.send(new ListObjectsV2Command({ Bucket: 'www', Prefix: `${prefix}/` }));
+  return (res.Contents ?? []).map((c) => (c.Key ?? '').slice(prefix.length + 1)).sort();
+}
+
+describe('publishing the catalogue to a bucket', () => {
+  it('first publish uploads every file with its content type and cache header', async () => {
+    const site = await newSite('first');
+    const result = await publishSite({ site, target: target('museum'), log: silentLogger });
+    const files = Object.keys(sampleSite()).sort();
+    expect(result.uploaded.sort()).toEqual(files);
+    expect(result.unchanged).toBe(0);
+    expect(result.deleted).toEqual([]);
+    expect((await keys('museum')).filter((k) => !k.startsWith('.vitrine'))).toEqual(files);
+
+    const types: Record<string, string> = {
+      'index.html': 'text/html; charset=utf-8',
+      '_astro/browse.Bu2K-VFd.js': 'text/javascript; charset=utf-8',
+      '_astro/module.X1.mjs': 'text/javascript; charset=utf-8',
+      '_astro/site.Ab12cd.css': 'text/css; charset=utf-8',
+      'pagefind/pagefind-entry.json': 'application/json; charset=utf-8',
+      'pagefind/fragment/en_aa11.pf_fragment': 'application/octet-stream',
+      'pagefind/wasm.en.pagefind': 'application/octet-stream',
+      'model/tf.wasm': 'application/wasm',
+      [`media/thumbs/${THUMB}-240.jpg`]: 'image/jpeg',
+      [`media/thumbs/${THUMB}-240.webp`]: 'image/webp',
+      'media/logo.png': 'image/png',
+      'media/logo.avif': 'image/avif',
+      'media/logo.svg': 'image/svg+xml',
+      'favicon.ico': 'image/x-icon',
+      'sitemap.xml': 'application/xml; charset=utf-8',
+      'robots.txt': 'text/plain; charset=utf-8',
+      'iiif/a-1/manifest.json': 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"',
+    };
+    for (const [file, type] of Object.entries(types))
+      expect((await head(`museum/${file}`)).ContentType, file).toBe(type);
+
+    const immutable = 'public, max-age=31536000, immutable';
+    const revalidate = 'public, max-age=0, must-revalidate';
+    for (const file of [
+      '_astro/site.Ab12cd.css',
+      'pagefind/fragment/en_aa11.pf_fragment',
+      'pagefind/index/en_bb22.pf_index',
+      'pagefind/pagefind.en_6329cce493.pf_meta',
+      `media/thumbs/${THUMB}-240.webp`,
+    ]) {
+      expect((await head(`museum/${file}`)).CacheControl, file).toBe(immutable);
+    }
+    for (const file of [
+      'index.html',
+      'objects/a-1/index.html',
+      'pagefind/pagefind-entry.json',
+      'pagefind/pagefind.js',
+    ]) {
+      expect((await head(`museum/${file}`)).CacheControl, file).toBe(revalidate);
+    }
+    expect((await head('museum/media/logo.png')).CacheControl).toBe('public, max-age=300');
+    // The md5 travels with the object, so a later multipart copy (whose ETag is no md5) can still be compared.
+    const md5 = createHash('md5').update(sampleSite()['index.html']).digest('hex');
+    expect((await head('museum/index.html')).Metadata?.md5).toBe(md5);
+    expect((await body('museum/objects/a-1/index.html')).toString()).toBe(page('Vase'));
+  });
+
+  it('publishes a linked file (thumbnails are linked from the dataset) as the file it points to', async () => {
+    const site = await newSite('linked', sampleSite());
+    const { symlink, writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(base, 'outside.webp'), 'RIFF-linked');
+    await symlink(path.join(base, 'outside.webp'), path.join(site, 'media', 'linked.webp'));
+    const result = await publishSite({ site, target: target('linked'), log: silentLogger });
+    expect(result.uploaded).toContain('media/linked.webp');
+    expect((await body('linked/media/linked.webp')).toString()).toBe('RIFF-linked');
+  });
+
+  it('a second publish after one page changed uploads only that page; a removed page is deleted after', async () => {
+    const files = sampleSite();
+    await publishSite({ site: await newSite('second-a', files), target: target('second'), log: silentLogger });
+    files['objects/a-1/index.html'] = page('Vase, corrected');
+    delete files['objects/b-2/index.html'];
+    const log = memoryLogger();
+    const result = await publishSite({ site: await newSite('second-b', files), target: target('second'), log });
+    expect(result.uploaded).toEqual(['objects/a-1/index.html']);
+    expect(result.unchanged).toBe(Object.keys(files).length - 1);
+    expect(result.deleted).toEqual(['objects/b-2/index.html']);
+    expect(await keys('second')).not.toContain('objects/b-2/index.html');
+    expect((await body('second/objects/a-1/index.html')).toString()).toBe(page('Vase, corrected'));
+    expect(log.lines.map((l) => l.message).join('\n')).toMatch(/1 file uploaded, 25 unchanged, 1 deleted/);
+    // Nothing to do the third time.
+    const again = await publishSite({
+      site: await newSite('second-b', files),
+      target: target('second'),
+      log: silentLogger,
+    });
+    expect(again).toMatchObject({ uploaded: [], deleted: [] });
+  });
+
+  it('an object whose ETag is not an md5 (multipart upload) is compared by the md5 in its metadata', async () => {
+    const files = sampleSite();
+    await publishSite({ site: await newSite('multi', files), target: target('multi'), log: silentLogger });
+    // s3rver only gives single-part ETags, so the decision is checked on what a listing of objects
+    // uploaded in parts by another tool looks like: an ETag "…-N", with or without our md5 metadata.
+    const { plan } = await import('../../pipeline/publish/s3.ts');
+    const md5 = createHash('md5').update(files['index.html']).digest('hex');
+    const decided = plan({
+      local: new Map([
+        ['index.html', md5],
+        ['404.html', 'ffffffffffffffffffffffffffffffff'],
+      ]),
+      remote: new Map([
+        ['index.html', { etag: 'abc123-2', md5 }],
+        ['404.html', { etag: 'def456-3', md5: undefined }],
+      ]),
+      published: new Set(),
+    });
+    expect(decided.upload).toEqual(['404.html']);
+    expect(decided.unchanged).toEqual(['index.html']);
+  });
+
+  it('leaves files it did not publish alone, even under its prefix', async () => {
+    await client.send(new PutObjectCommand({ Bucket: 'www', Key: 'shared/press/kit.pdf', Body: 'pdf' }));
+    await publishSite({ site: await newSite('shared', sampleSite()), target: target('shared'), log: silentLogger });
+    const smaller = sampleSite();
+    delete smaller['robots.txt'];
+    const result = await publishSite({
+      site: await newSite('shared', smaller),
+      target: target('shared'),
+      log: silentLogger,
+    });
+    expect(result.deleted).toEqual(['robots.txt']);
+    expect(await keys('shared')).toContain('press/kit.pdf');
+  });
+
+  it('--dry-run says what it would do and changes nothing', async () => {
+    const files = sampleSite();
+    await publishSite({ site: await newSite('dry-a', files), target: target('dry'), log: silentLogger });
+    files['index.html'] = page('Home, new');
+    delete files['robots.txt'];
+    files['objects/c-3/index.html'] = page('Mask');
+    const log = memoryLogger();
+    const result = await publishSite({ site: await newSite('dry-b', files), target: target('dry'), log, dryRun: true });
+    expect(result.uploaded.sort()).toEqual(['index.html', 'objects/c-3/index.html']);
+    expect(result.deleted).toEqual(['robots.txt']);
+    expect(result.dryRun).toBe(true);
+    const text = log.lines.map((l) => l.message).join('\n');
+    expect(text).toContain('Would upload 2 files');
+    expect(text).toContain('objects/c-3/index.html');
+    expect(text).toContain('would delete 1');
+    expect((await body('dry/index.html')).toString()).toBe(page('Home'));
+    expect(await keys('dry')).toContain('robots.txt');
+    expect(await keys('dry')).not.toContain('objects/c-3/index.html');
+  });
+
+  it('a publish that fails part-way leaves the old site servable, and the next one finishes the job', async () => {
+    const old = sampleSite();
+    await publishSite({ site: await newSite('fail-a', old), target: target('fail'), log: silentLogger });
+    const next = sampleSite();
+    next['_astro/site.New999.css'] = 'body{color:red}';
+    delete next['_astro/site.Ab12cd.css'];
+    next['index.html'] = page('Home', '<link rel="stylesheet" href="/_astro/site.New999.css">');
+    delete next['objects/b-2/index.html'];
+    // A proxy in front of the bucket that refuses every page upload: the assets go up, the pages fail.
+    const proxy = await failingProxy((method, url) => method === 'PUT' && url.includes('.html'));
+    try {
+      const error = await publishSite({
+        site: await newSite('fail-b', next),
+        target: target('fail', { endpoint: proxy.url }),
+        log: silentLogger,
+      }).catch((e) => e);
+      expect(isVitrineError(error)).toBe(true);
+      expect(error.message).toContain('index.html');
+      expect(error.message).toContain('The pages already online were not changed');
+    } finally {
+      await proxy.close();
+    }
+    // Old pages and everything they use are still there; nothing was deleted.
+    expect((await body('fail/index.html')).toString()).toBe(page('Home'));
+    const online = await keys('fail');
+    for (const file of Object.keys(old)) expect(online, file).toContain(file);
+    expect(online).toContain('_astro/site.New999.css');
+
+    const result = await publishSite({
+      site: await newSite('fail-b', next),
+      target: target('fail'),
+      log: silentLogger,
+    });
+    expect(result.uploaded.sort()).toEqual(['index.html']);
+    expect(result.deleted.sort()).toEqual(['_astro/site.Ab12cd.css', 'objects/b-2/index.html']);
+    expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
+  });
+
+  it('uploads the new files before the pages, and deletes only after the pages are up', async () => {
+    const old = sampleSite();
+    await publishSite({ site: await newSite('order-a', old), target: target('order'), log: silentLogger });
+    const next = sampleSite();
+    next['_astro/app.Z9.js'] = 'new';
+    next['index.html'] = page('Home 2');
+    delete next['robots.txt'];
+    const seen: string[] = [];
+    const proxy = await failingProxy((method, url) => {
+      if (method === 'PUT' || method === 'DELETE' || (method === 'POST' && url.includes('delete')))
+        seen.push(`${method} ${decodeURIComponent(url)}`);
+      return false;
+    });
+    try {
+      await publishSite({
+        site: await newSite('order-b', next),
+        target: target('order', { endpoint: proxy.url }),
+        log: silentLogger,
+      });
+    } finally {
+      await proxy.close();
+    }
+    const at = (pattern: string) => seen.findIndex((s) => s.includes(pattern));
+    expect(at('_astro/app.Z9.js')).toBeGreaterThanOrEqual(0);
+    expect(at('_astro/app.Z9.js')).toBeLessThan(at('order/index.html'));
+    expect(at('order/index.html')).toBeLessThan(seen.findIndex((s) => s.startsWith('POST') || s.startsWith('DELETE')));
+  });
+
+  it('with image_base_url, pages and search results link to the images there', async () => {
+    const site = await newSite('images', sampleSite());
+    await publishSite({
+      site,
+      target: target('images', { imageBaseUrl: 'https://images.museum.example/media' }),
+      log: silentLogger,
+    });
+    const html = (await body('images/objects/a-1/index.html')).toString();
+    expect(html).toContain(`src="https://images.museum.example/media/thumbs/${THUMB}-240.jpg"`);
+    expect(html).not.toContain('"/media/');
+    const frag = gunzipSync(await body('images/pagefind/fragment/en_aa11.pf_fragment')).toString();
+    expect(frag).toContain(`https://images.museum.example/media/thumbs/${THUMB}-240.webp`);
+    // The images themselves still go up (under media/), for a CDN or image server in front of that folder.
+    expect(await keys('images')).toContain(`media/thumbs/${THUMB}-240.jpg`);
+  });
+});
+
+describe('publish settings from params.yaml and the environment', () => {
+  const s3Params = (s3: Record<string, unknown>, publish = 's3'): Params =>
+    validateParams({ raw: { catalogue: { publish, s3 } } });
+
+  it('defaults to GitHub Pages, with S3 settings empty', () => {
+    const params = defaultParams();
+    expect(params.catalogue.publish).toBe('pages');
+    expect(params.catalogue.s3).toMatchObject({
+      endpoint: '',
+      bucket: '',
+      prefix: '',
+      region: 'us-east-1',
+      image_base_url: '',
+    });
+  });
+
+  it('bad settings are plain errors naming the key', async () => {
+    expect(() => s3Params({ endpoint: 'minio.local:9000' })).toThrow(
+      /"catalogue\.s3\.endpoint" is "minio\.local:9000"/,
+    );
+    expect(() => s3Params({ image_base_url: 'images/' })).toThrow(/"catalogue\.s3\.image_base_url"/);
+    expect(() => s3Params({ prefix: '/site' })).toThrow(/"catalogue\.s3\.prefix"/);
+    expect(() => validateParams({ raw: { catalogue: { publish: 'ftp' } } })).toThrow(
+      /"catalogue\.publish" is "ftp", expected one of "pages", "s3"/,
+    );
+    const root = path.join(base, 'settings');
+    await mkdir(root, { recursive: true });
+    const noBucket = await publishSettings({ params: s3Params({ endpoint }), env: {}, root }).catch((e) => e);
+    expect(isVitrineError(noBucket, 'PUBLISH_SETTINGS')).toBe(true);
+    expect(noBucket.message).toContain('catalogue.s3.bucket');
+    const pages = await publishSettings({ params: defaultParams(), env: {}, root }).catch((e) => e);
+    expect(isVitrineError(pages, 'PUBLISH_NOT_S3')).toBe(true);
+    expect(pages.message).toContain('catalogue.publish');
+    const halfKey = await publishSettings({
+      params: s3Params({ bucket: 'www' }),
+      env: { VITRINE_PUBLISH_ACCESS_KEY_ID: 'x' },
+      root,
+    }).catch((e) => e);
+    expect(isVitrineError(halfKey, 'PUBLISH_SETTINGS')).toBe(true);
+    expect(halfKey.message).toContain('VITRINE_PUBLISH_SECRET_ACCESS_KEY');
+  });
+
+  it('takes keys from VITRINE_PUBLISH_* or a .dvc/config.local remote, never from params.yaml', async () => {
+    const root = path.join(base, 'keys');
+    await mkdir(root, { recursive: true });
+    const fromEnv = await publishSettings({
+      params: s3Params({ bucket: 'www', prefix: 'site/', endpoint }),
+      env: { VITRINE_PUBLISH_ACCESS_KEY_ID: 'A', VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'B' },
+      root,
+    });
+    expect(fromEnv).toMatchObject({
+      bucket: 'www',
+      prefix: 'site',
+      endpoint,
+      credentials: { accessKeyId: 'A', secretAccessKey: 'B' },
+    });
+    await setDvcConfig({
+      root,
+      local: true,
+      values: [
+        { section: 'remote "storage"', key: 'access_key_id', value: 'C' },
+        { section: 'remote "storage"', key: 'secret_access_key', value: 'D' },
+      ],
+    });
+    const fromDvc = await publishSettings({
+      params: s3Params({ bucket: 'www', credentials_remote: 'storage' }),
+      env: {},
+      root,
+    });
+    expect(fromDvc.credentials).toEqual({ accessKeyId: 'C', secretAccessKey: 'D' });
+    const unknown = await publishSettings({
+      params: s3Params({ bucket: 'www', credentials_remote: 'nowhere' }),
+      env: {},
+      root,
+    }).catch((e) => e);
+    expect(isVitrineError(unknown, 'PUBLISH_SETTINGS')).toBe(true);
+    expect(unknown.message).toContain('catalogue.s3.credentials_remote');
+    // Without keys anywhere, the AWS SDK's own sources apply (AWS_ACCESS_KEY_ID…, profiles).
+    expect((await publishSettings({ params: s3Params({ bucket: 'www' }), env: {}, root })).credentials).toBeUndefined();
+  });
+
+  it('a wrong key or a missing bucket is named in plain words', async () => {
+    const site = await newSite('denied', sampleSite());
+    const wrongKey = await publishSite({
+      site,
+      target: target('x', { credentials: { accessKeyId: 'NOBODY', secretAccessKey: 'x' } }),
+      log: silentLogger,
+    }).catch((e) => e);
+    expect(isVitrineError(wrongKey, 'PUBLISH_ACCESS_DENIED')).toBe(true);
+    expect(wrongKey.message).toContain('VITRINE_PUBLISH_ACCESS_KEY_ID');
+    const noBucket = await publishSite({ site, target: { ...target('x'), bucket: 'nope' }, log: silentLogger }).catch(
+      (e) => e,
+    );
+    expect(isVitrineError(noBucket, 'PUBLISH_NO_BUCKET')).toBe(true);
+    expect(noBucket.message).toContain('catalogue.s3.bucket');
+    const noSite = await publishSite({
+      site: path.join(base, 'never-built'),
+      target: target('x'),
+      log: silentLogger,
+    }).catch((e) => e);
+    expect(isVitrineError(noSite, 'PUBLISH_NO_SITE')).toBe(true);
+    expect(noSite.message).toContain('vitrine catalogue');
+  });
+});
+
+/** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks (and records the rest). */
+async function failingProxy(
+  fail: (method: string, url: string) => boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(endpoint);
+  const proxy: Server = createServer((req, res) => {
+    if (fail(req.method ?? '', req.url ?? '')) {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'application/xml' });
+        res.end('<?xml version="1.0"?><Error><Code>InternalError</Code><Message>refused by the test</Message></Error>');
+      });
+      return;
+    }
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
+describe('vitrine publish', () => {
+  async function repo(name: string, catalogue: string): Promise<string> {
+    const root = path.join(base, name);
+    await writeTree(root, { 'params.yaml': `catalogue:\n${catalogue}` });
+    await writeTree(path.join(root, '.vitrine', 'site'), sampleSite());
+    return root;
+  }
+  async function vitrine(root: string, args: string[], env: Record<string, string> = {}) {
+    const { main } = await import('../../pipeline/cli.ts');
+    let stdout = '';
+    const log = memoryLogger();
+    const code = await main(args, { cwd: root, env, stdout: (t) => (stdout += t), log, interactive: false });
+    return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+  }
+  const keysEnv = { VITRINE_PUBLISH_ACCESS_KEY_ID: 'S3RVER', VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'S3RVER' };
+
+  it('--dry-run, then a real publish, of the built site named in params.yaml', async () => {
+    const root = await repo(
+      'cli',
+      `  publish: s3\n  s3:\n    endpoint: ${endpoint}\n    bucket: www\n    prefix: cli\n`,
+    );
+    const dry = await vitrine(root, ['publish', '--dry-run'], keysEnv);
+    expect(dry.code).toBe(0);
+    expect(dry.messages).toContain('Would upload 27 files to s3://www/cli/');
+    expect(await keys('cli')).toEqual([]);
+    const real = await vitrine(root, ['publish', '--json'], keysEnv);
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({
+      unchanged: 0,
+      deleted: [],
+      dryRun: false,
+      destination: 's3://www/cli/',
+    });
+    expect(await keys('cli')).toContain('objects/a-1/index.html');
+  });
+
+  it('says plainly when there is nothing to publish to, or the settings are incomplete', async () => {
+    const pages = await vitrine(await repo('cli-pages', '  publish: pages\n'), ['publish']);
+    expect(pages.code).toBe(1);
+    expect(pages.messages).toContain('"catalogue.publish" in params.yaml is "pages"');
+    const noBucket = await vitrine(await repo('cli-nobucket', `  publish: s3\n  s3:\n    endpoint: ${endpoint}\n`), [
+      'publish',
+    ]);
+    expect(noBucket.code).toBe(1);
+    expect(noBucket.messages).toContain('"catalogue.s3.bucket" in params.yaml is empty');
+    const badEndpoint = await vitrine(await repo('cli-bad', '  publish: s3\n  s3:\n    endpoint: minio:9000\n'), [
+      'publish',
+    ]);
+    expect(badEndpoint.code).toBe(1);
+    expect(badEndpoint.messages).toMatch(/params\.yaml:4: "catalogue\.s3\.endpoint" is "minio:9000"/);
+  });
+});

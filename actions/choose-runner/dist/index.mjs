@@ -46970,7 +46970,24 @@ var catalogueParams = external_exports.strictObject({
   /** Objects shown in the review queue. */
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
-  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({})
+  periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({}),
+  /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
+  publish: external_exports.enum(["pages", "s3"]).default("pages"),
+  /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */
+  s3: external_exports.strictObject({
+    /** S3-compatible server address (MinIO, R2, …); empty for Amazon S3. */
+    endpoint: external_exports.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://s3.example.org", or "" for Amazon S3').default(""),
+    bucket: external_exports.string().default(""),
+    /** Folder in the bucket the site goes under ("" for the bucket's top). */
+    prefix: external_exports.string().regex(/^([^/\s][^\s]*)?$/, 'a folder like "collection" (no leading "/"), or ""').default(""),
+    region: external_exports.string().default("us-east-1"),
+    /** Where the media/ folder (thumbnails) is served from when not next to the pages (a CDN); "" = next to them. */
+    image_base_url: external_exports.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://images.example.org/media", or ""').default(""),
+    /** Name of a remote in .dvc/config(.local) whose access_key_id/secret_access_key to use; "" = environment. */
+    credentials_remote: external_exports.string().default(""),
+    /** Uploads at once. */
+    jobs: external_exports.int().min(1).max(64).default(8)
+  }).prefault({})
 });
 var monitorParams = external_exports.strictObject({
   /** Drift on embeddings: permutation-test p-value below this raises the signal. */

@@ -1,16 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { hashJson } from '../stages/graph.ts';
 import type { ModelInfo } from '../types.ts';
 import type { Manifest } from './store.ts';
 
 /*
- * A model's identity is what it computes: its weights and topology, its classes, and the backbone
- * and preprocessing that turn an image into the features the head reads. How long the run took,
- * how many embeddings came from the cache or which machine trained it are not part of it, so a
+ * A model's identity is what it computes: its weights and architecture, its classes, and the
+ * backbone and preprocessing that turn an image into the features the head reads. How long the run
+ * took, how many embeddings came from the cache, which machine trained it, and the names TF.js gives
+ * a model it builds ("sequential_1", "sequential_2"… counting per process) are not part of it, so a
  * rerun that trains the same weights is the same model.
  */
 
 /** The model folder's file that holds the ModelInfo (with run timings): compared through its fields, not its bytes. */
 const INFO_FILE = 'model-info.json';
+/** The TF.js topology: compared without names and generator strings. */
+const TOPOLOGY_FILE = 'model.json';
 
 /**
  * The ModelInfo fields that change what the model computes. A new field that changes predictions
@@ -18,11 +23,36 @@ const INFO_FILE = 'model-info.json';
  */
 export const IDENTITY_FIELDS = ['labels', 'backbone'] as const;
 
-/** md5 of the model's weights, topology, classes and backbone (canonical JSON). */
-export function modelIdentity({ manifest, info }: { manifest: Manifest; info: ModelInfo }): string {
-  const files = Object.fromEntries(manifest.files.filter((f) => f.relpath !== INFO_FILE).map((f) => [f.relpath, f.md5]));
+/** md5 of the model's weights, architecture (names left out), classes and backbone (canonical JSON). */
+export async function modelIdentity({ dir, manifest, info }: { dir: string; manifest: Manifest; info: ModelInfo }): Promise<string> {
+  const files: Record<string, unknown> = {};
+  for (const f of manifest.files) {
+    if (f.relpath === INFO_FILE) continue;
+    files[f.relpath] = f.relpath === TOPOLOGY_FILE ? await architecture(path.join(dir, f.relpath)) : f.md5;
+  }
   const fields = Object.fromEntries(IDENTITY_FIELDS.map((k) => [k, info[k]]));
   return hashJson({ schema: 'vitrine.identity/1', files, ...fields });
+}
+
+/** The topology and weight layout of a TF.js model.json without names, which do not change what it computes. */
+async function architecture(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return text; // not JSON: its bytes are all there is to compare
+  }
+  const { generatedBy: _generatedBy, convertedBy: _convertedBy, ...rest } = json;
+  return withoutNames(rest);
+}
+
+function withoutNames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNames);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'name').map(([k, v]) => [k, withoutNames(v)]));
+  }
+  return value;
 }
 
 /** What a registration records that identifies its model (older registrations have no `identity`). */

@@ -7,7 +7,7 @@ import type { Workspace } from '../paths.ts';
 import { assignTagName, gtoMessage, isGtoName, nextCounter, parseGtoTag, registerTagName, unassignTagName } from './gto.ts';
 import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
 import type { Manifest } from './store.ts';
-import { clearStaleLock, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
+import { clearStaleLock, clearStaleLocks, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
 import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
 
@@ -150,6 +150,8 @@ export async function registerVersion({
 }): Promise<{ version: string; tag: string; registration: Registration; reused: boolean; attempts: number }> {
   checkName(name);
   if (!(await isGitRepo({ dir }))) throw new VitrineError('REGISTRY_NO_GIT', `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not a linked worktree or submodule, whose tags isomorphic-git cannot write).`, { dir });
+  // Locks left by a killed promotion go first: git and other tools would trip over them.
+  await clearStaleLocks({ dir, name, log });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const state = await readRegistry({ dir, name });
     const atCommit = state.versions.find((v) => v.active && v.commit === commit);
@@ -203,7 +205,8 @@ export async function registerVersion({
     const registration: Registration = { schema: 'vitrine.registration/1', model: name, version, previous: latest?.version ?? null, bump, reason, ...record };
     const tag = registerTagName({ name, version });
     try {
-      await createTag({ dir, tag, commit, clock, tagger, after: lastTagTime(state), message: composeMessage({ headline: gtoMessage({ action: 'register', name, version }), payload: registration }) });
+      const message = composeMessage({ headline: gtoMessage({ action: 'register', name, version }), payload: registration });
+      await createTag({ dir, tag, commit, clock, tagger, after: lastTagTime(state), message, log });
       log.info(`Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump} bump: ${reason}`}) as tag ${tag}.`);
       return { version, tag, registration, reused: false, attempts: attempt };
     } catch (error) {
@@ -315,7 +318,7 @@ async function writeStageTag({
       payload: { schema: 'vitrine.assignment/1', action, model: name, version, stage, previous: state.stages[stage] ?? null, ...payload },
     });
     try {
-      await createTag({ dir, tag, commit: target.commit, clock, tagger, message, after: lastTagTime(state) });
+      await createTag({ dir, tag, commit: target.commit, clock, tagger, message, after: lastTagTime(state), log });
       log.info(action === 'assign' ? `Model version ${version} is now in stage "${stage}" (tag ${tag}).` : `Model version ${version} left stage "${stage}" (tag ${tag}).`);
       return { tag, counter };
     } catch (error) {
@@ -369,6 +372,7 @@ export interface RollbackOptions {
 export async function rollback({ ws, params, version, reason = '', clock, log, tagger = DEFAULT_TAGGER }: RollbackOptions): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
   const name = params.registry.model_name;
   const dir = ws.root;
+  await clearStaleLocks({ dir, name, log });
   return withStageLock({ dir, name, stage: 'prod', log }, async () => {
     const state = await readRegistry({ dir, name });
     const target = findVersion({ state, version });

@@ -1,5 +1,6 @@
-import fs from 'node:fs';
-import { mkdir, open, rm, stat, readFile } from 'node:fs/promises';
+import fs, { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
@@ -85,7 +86,12 @@ export async function readTagEvents({ dir, name }: { dir: string; name?: string 
   for (const tag of names) {
     const parsed = parseGtoTag(tag);
     if (!parsed || (name !== undefined && parsed.name !== name)) continue;
-    const oid = await git.resolveRef({ fs, dir, ref: `refs/tags/${tag}` });
+    let oid;
+    try {
+      oid = await git.resolveRef({ fs, dir, ref: `refs/tags/${tag}` });
+    } catch {
+      continue; // a ref left empty by a run killed while writing it: as if absent (createTag repairs it)
+    }
     let object;
     try {
       ({ tag: object } = await git.readTag({ fs, dir, oid, cache }));
@@ -134,6 +140,7 @@ export async function createTag({
   clock,
   after = 0,
   tagger = DEFAULT_TAGGER,
+  log,
 }: {
   dir: string;
   tag: string;
@@ -147,21 +154,16 @@ export async function createTag({
    */
   after?: number;
   tagger?: { name: string; email: string };
+  log?: Logger;
 }): Promise<void> {
   const gitdir = path.join(dir, '.git');
   const lock = path.join(gitdir, 'refs', 'tags', `${tag}.lock`);
   await mkdir(path.dirname(lock), { recursive: true });
-  let handle;
-  try {
-    handle = await open(lock, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new VitrineError('TAG_EXISTS', `The tag "${tag}" is being written by another promotion.`, { tag });
-    }
-    throw error;
+  if (!(await createLock({ lock, gitdir }))) {
+    throw new VitrineError('TAG_EXISTS', `The tag "${tag}" is being written by another promotion.`, { tag });
   }
   try {
-    await writeHolder(handle);
+    await removeBrokenRef({ file: path.join(gitdir, 'refs', 'tags', tag), log });
     await git.annotatedTag({
       fs,
       dir,
@@ -176,8 +178,47 @@ export async function createTag({
     }
     throw error;
   } finally {
-    await handle.close();
     await rm(lock, { force: true });
+  }
+}
+
+/**
+ * A tag ref file that holds no object id was cut short by a run killed while writing it (git
+ * writes the object first, then the ref). Called under the tag's lock: nobody else is writing it.
+ */
+async function removeBrokenRef({ file, log }: { file: string; log?: Logger }): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null || /^[0-9a-f]{40}\s*$/.test(text)) return;
+  await rm(file, { force: true });
+  log?.warn(`Removed the tag ref ${path.basename(file)}, left empty by a run that was stopped while writing it; it is written again now.`);
+}
+
+/**
+ * Repair what a killed promotion leaves: the registry's own locks whose holder is gone (its process
+ * ended, or older than `staleMs`), the stage locks in `.git` and the tag locks of model `name`, and
+ * tag refs of the model cut short while being written. Left alone, git (fsck, push, fetch) and
+ * tools that write the same tag would trip over them.
+ */
+export async function clearStaleLocks({
+  dir,
+  name,
+  staleMs = 60_000,
+  log,
+}: {
+  dir: string;
+  name: string;
+  staleMs?: number;
+  log?: Logger;
+}): Promise<void> {
+  const gitdir = path.join(dir, '.git');
+  const tagsDir = path.join(gitdir, 'refs', 'tags');
+  const locksIn = async (folder: string, prefix: string) =>
+    (await readdir(folder).catch(() => [] as string[])).filter((f) => f.startsWith(prefix) && f.endsWith('.lock')).map((f) => path.join(folder, f));
+  for (const lock of [...(await locksIn(gitdir, 'vitrine-')), ...(await locksIn(tagsDir, name))]) await takeOverIfStale({ lock, staleMs, log });
+  // A tag ref cut short with no lock left on it is not being written by anyone: remove it.
+  for (const file of await readdir(tagsDir).catch(() => [] as string[])) {
+    if (!file.startsWith(name) || file.endsWith('.lock') || existsSync(path.join(tagsDir, `${file}.lock`))) continue;
+    await removeBrokenRef({ file: path.join(tagsDir, file), log });
   }
 }
 
@@ -188,10 +229,40 @@ interface LockHolder {
   startedAt: string;
 }
 
-/** Write who holds a lock, so a later run can tell a crashed holder from a slow one. */
-async function writeHolder(handle: Awaited<ReturnType<typeof open>>): Promise<void> {
+/** Prefix of the files a lock's holder record is written to before it becomes the lock. */
+const HOLDER_TEMP = 'vitrine-lock-holder-';
+
+/**
+ * Create `lock` exclusively, already saying who holds it (pid, host, time), so a later run can tell
+ * a killed holder from a slow one. The record is written to a temp file in `gitdir` and hard-linked
+ * to the lock's name, which fails when the lock exists: a lock is never seen empty, even when its
+ * process is killed at once. False when someone else holds it.
+ */
+async function createLock({ lock, gitdir }: { lock: string; gitdir: string }): Promise<boolean> {
   const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
-  await handle.writeFile(JSON.stringify(holder));
+  const temp = path.join(gitdir, `${HOLDER_TEMP}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(temp, JSON.stringify(holder));
+  try {
+    await link(temp, lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
+    await removeStaleHolderTemps({ gitdir });
+  }
+}
+
+/** Holder records left by a run killed between writing one and linking it (older than a minute). */
+async function removeStaleHolderTemps({ gitdir }: { gitdir: string }): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(gitdir).catch(() => [] as string[])) {
+    if (!name.startsWith(HOLDER_TEMP)) continue;
+    const file = path.join(gitdir, name);
+    const info = await stat(file).catch(() => null);
+    if (info && now - info.mtimeMs > 60_000) await rm(file, { force: true });
+  }
 }
 
 async function readHolder(lock: string): Promise<LockHolder | null> {
@@ -308,34 +379,27 @@ export async function withGitLock<T>({
   log?: Logger;
   fn: () => Promise<T>;
 }): Promise<T> {
-  const lock = path.join(dir, '.git', `${name}.lock`);
+  const gitdir = path.join(dir, '.git');
+  const lock = path.join(gitdir, `${name}.lock`);
   const started = Date.now();
-  let handle;
   for (;;) {
-    try {
-      handle = await open(lock, 'wx');
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await takeOverIfStale({ lock, staleMs, log })) continue;
-      if (Date.now() - started > timeoutMs) {
-        const holder = await readHolder(lock);
-        const who = holder ? ` (process ${holder.pid} on ${holder.host})` : '';
-        throw new VitrineError(
-          'REGISTRY_BUSY',
-          `Another promotion${who} has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s ` +
-            'and is still running. Wait for it to finish, then try again.',
-          { lock },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    if (await createLock({ lock, gitdir })) break;
+    if (await takeOverIfStale({ lock, staleMs, log })) continue;
+    if (Date.now() - started > timeoutMs) {
+      const holder = await readHolder(lock);
+      const who = holder ? ` (process ${holder.pid} on ${holder.host})` : '';
+      throw new VitrineError(
+        'REGISTRY_BUSY',
+        `Another promotion${who} has held ${path.join('.git', `${name}.lock`)} for over ${Math.round(timeoutMs / 1000)} s ` +
+          'and is still running. Wait for it to finish, then try again.',
+        { lock },
+      );
     }
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
   }
   try {
-    await writeHolder(handle);
     return await fn();
   } finally {
-    await handle.close();
     await rm(lock, { force: true });
   }
 }

@@ -124,7 +124,7 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
     log,
     record: {
       manifest,
-      identity: modelIdentity({ manifest, info: modelInfo }),
+      identity: await modelIdentity({ dir: ws.model, manifest, info: modelInfo }),
       evidence,
       remote: describeRemote(store),
       inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels },

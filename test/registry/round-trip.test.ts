@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readObjects, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData, hashFile, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels, generateDemo } from '../../pipeline/demo/generate.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
@@ -80,6 +81,24 @@ describe('real round trip (slow)', () => {
     const state = await readRegistry({ dir: root, name: 'collection-classifier' });
     expect(state.stages).toEqual({ prod: 'v1.1.0' });
     const v1 = state.versions[0]!.registration!;
+
+    // A title edited in data/objects.csv changes nothing the model reads: no retraining, no version.
+    const { objects } = await readObjects({ file: ws.objects });
+    await writeObjects({ file: ws.objects, objects: objects.map((o, i) => (i === 0 ? { ...o, title: `${o.title} (corrected title)` } : o)) });
+    await addData({ root, log });
+    await pushData({ root, log });
+    git(root, 'commit', '-qam', 'Correct a title (#3)');
+    const titled = await runTo(ws, 'promote');
+    expect(titled.outcomes.map((o) => `${o.name}:${o.status}`)).toEqual(['dataset:ran', 'train:skipped', 'evaluate:ran', 'promote:ran']);
+    expect(titled.outcomes.find((o) => o.name === 'promote')?.summary).toMatch(/^model unchanged: still v1\.1\.0; production v1\.1\.0/);
+    // `rm -rf .vitrine && vitrine run` on the promoted commit: retrains and converges on v1.1.0.
+    await rm(path.join(root, '.vitrine'), { recursive: true, force: true });
+    const rerun = await runTo(ws, 'promote');
+    expect(rerun.outcomes.map((o) => `${o.name}:${o.status}`)).toEqual(['dataset:ran', 'train:ran', 'evaluate:ran', 'promote:ran']);
+    expect(rerun.outcomes.find((o) => o.name === 'promote')?.summary).toMatch(/^model unchanged: still v1\.1\.0; production v1\.1\.0/);
+    // Training is seeded: the retrained model computes exactly what v1.1.0 computes (same identity).
+    expect(rerun.log.lines.some((l) => /The model is unchanged since version v1\.1\.0 \(it computes the same thing\)/.test(l.message))).toBe(true);
+    expect(git(root, 'tag', '-l').split('\n')).toEqual(['collection-classifier#prod#1', 'collection-classifier#prod#2', 'collection-classifier@v1.0.0', 'collection-classifier@v1.1.0']);
 
     // A fresh clone: git history and tags, the folder remote, nothing else.
     const cloneRoot = path.join(parent, 'clone');

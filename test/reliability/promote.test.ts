@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -105,5 +106,23 @@ describe('promotion killed at each step', () => {
     console.log(outcomes.join('\n'));
     // The case of the issue happened: a version registered whose production was never assigned.
     expect(outcomes.some((o) => o.endsWith('1 version(s), prod none'))).toBe(true);
+  });
+
+  it('repairs a tag ref cut short while being written and the lock its killed writer left', async () => {
+    const f = await prepared();
+    await runWorker(f.root, null);
+    // What a kill during the assignment's ref write leaves: an empty ref and the writer's lock.
+    const ref = path.join(f.root, '.git', 'refs', 'tags', 'collection-classifier#prod#1');
+    await writeFile(ref, '');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(`${ref}.lock`, JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }));
+    const log = memoryLogger();
+    const again = await promote({ ctx: { ws: f.ws, params: f.params, log, clock: steppingClock(Date.now()), env: {} }, predict: standInPredict });
+    expect(again).toMatchObject({ version: 'v1.0.0', prod: 'v1.0.0' });
+    expect(log.lines.some((l) => l.level === 'warn' && /Removed the tag ref collection-classifier#prod#1, left empty/.test(l.message))).toBe(true);
+    expect(log.lines.some((l) => l.level === 'warn' && /Took over the lock collection-classifier#prod#1\.lock/.test(l.message))).toBe(true);
+    expect(await lockFiles(path.join(f.root, '.git'))).toEqual([]);
+    sh(f.root, 'fsck', '--no-dangling');
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
   });
 });

@@ -133,6 +133,8 @@ export async function main(argv: string[], mainOptions: MainOptions = {}): Promi
   } catch (error) {
     if (isVitrineError(error)) {
       logger.error(error.message, { file: error.data.file as string | undefined, line: error.data.line as number | undefined, object: error.data.object as string | undefined });
+      // Promotion refused by the gate is what --fail-on-gate is for, whichever stage noticed it.
+      if (error.code === 'PROMOTE_GATE_FAILED' && parsed.values['fail-on-gate']) return EXIT.gateFailed;
       return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     }
     logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +

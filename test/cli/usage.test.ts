@@ -174,6 +174,31 @@ describe('--fail-on-gate', () => {
   });
 });
 
+describe('--fail-on-gate through the command line', () => {
+  const exec = promisify(execFile);
+  it('exits 3 when the gate failed, on a branch (no promotion) and on main (promotion refused); without it, 0 and 1', async () => {
+    const dir = path.join(root, 'gate-cli');
+    await mkdir(path.join(dir, '.vitrine', 'evaluate'), { recursive: true });
+    const failed = { gate: { passed: false, checks: [{ name: 'macro-F1 at least the minimum', passed: false, detail: 'macro-F1 0.40' }] } };
+    await writeFile(path.join(dir, '.vitrine', 'evaluate', 'metrics.json'), JSON.stringify(failed));
+    const git = (...args: string[]) => exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { cwd: dir });
+    await git('init', '-q', '-b', 'fix-labels');
+    await git('commit', '-q', '--allow-empty', '-m', 'start');
+    const run = async (...extra: string[]) => {
+      const log = memoryLogger();
+      const code = await main(['run', 'promote', '--single', '--force', ...extra], { cwd: dir, env: {}, stdout: () => {}, log });
+      return { code, text: log.lines.map((l) => l.message).join('\n') };
+    };
+    expect((await run()).code).toBe(0);
+    const onBranch = await run('--fail-on-gate');
+    expect(onBranch.code).toBe(3);
+    expect(onBranch.text).toContain('macro-F1 at least the minimum: macro-F1 0.40');
+    await git('branch', '-m', 'main');
+    expect((await run()).code).toBe(1);
+    expect((await run('--fail-on-gate')).code).toBe(3);
+  });
+});
+
 describe('vitrine completion', () => {
   const exec = promisify(execFile);
   async function complete(line: string): Promise<string[]> {

@@ -174,6 +174,15 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('museum/objects/a-1/index.html')).toString()).toBe(page('Vase'));
   });
 
+  it('compares against listings of more than one page (1,000 objects per page on S3)', async () => {
+    const files = sampleSite();
+    await publishSite({ site: await newSite('paged', files), target: target('paged'), log: silentLogger, pageSize: 5 });
+    files['robots.txt'] = 'User-agent: *\nDisallow: /review/';
+    const again = await publishSite({ site: await newSite('paged', files), target: target('paged'), log: silentLogger, pageSize: 5 });
+    expect(again.uploaded).toEqual(['robots.txt']);
+    expect(again.unchanged).toBe(Object.keys(files).length - 1);
+  });
+
   it('publishes a linked file (thumbnails are linked from the dataset) as the file it points to', async () => {
     const site = await newSite('linked', sampleSite());
     const { symlink, writeFile } = await import('node:fs/promises');

@@ -184,7 +184,9 @@ export async function publishSite({
     progress.tick();
   });
   if (deletesDone.error) throw deletesDone.error;
-  await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
+  // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
+  const listChanged = published.size !== local.size || [...local.keys()].some((file) => !published.has(file));
+  if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
   progress.done();
   log.info(
     `Published the catalogue to ${destination}: ${count(decided.upload.length, 'file')} uploaded, ` +

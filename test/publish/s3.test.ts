@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,7 @@ let server: S3rver;
 let endpoint: string;
 let client: S3Client;
 const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const CHILD = path.resolve('test/publish/child.ts');
 
 beforeAll(async () => {
   base = await tempDir('vitrine-publish-');
@@ -319,6 +321,51 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
   });
 
+  it('a publish killed while sending the pages leaves the old site servable; the next one cleans up', async () => {
+    const old = sampleSite();
+    await publishSite({ site: await newSite('killed-a', old), target: target('killed'), log: silentLogger });
+    const next = sampleSite();
+    next['_astro/site.K1.css'] = 'body{color:blue}';
+    delete next['_astro/site.Ab12cd.css'];
+    next['index.html'] = page('Home', '<link rel="stylesheet" href="/_astro/site.K1.css">');
+    // The proxy holds the first page upload unanswered; the process is killed while it waits.
+    let reached: () => void = () => {};
+    const pageUpload = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const proxy = await failingProxy((method, url) => {
+      if (method === 'PUT' && url.includes('.html')) {
+        reached();
+        return 'hold';
+      }
+      return false;
+    });
+    const site = await newSite('killed-b', next);
+    const args = [CHILD, site, JSON.stringify(target('killed', { endpoint: proxy.url }))];
+    const child = spawn(path.resolve('node_modules/.bin/node'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const ended = new Promise((resolve) => child.on('exit', resolve));
+    await Promise.race([pageUpload, ended]);
+    child.kill('SIGKILL');
+    await ended;
+    await proxy.close();
+    expect(output).toBe('');
+
+    expect((await body('killed/index.html')).toString()).toBe(page('Home'));
+    const online = await keys('killed');
+    for (const file of Object.keys(old)) expect(online, file).toContain(file);
+    expect(online).toContain('_astro/site.K1.css');
+    const result = await publishSite({ site, target: target('killed'), log: silentLogger });
+    expect(result.uploaded).toEqual(['index.html']);
+    expect(result.deleted).toEqual(['_astro/site.Ab12cd.css']);
+  });
+
   it('uploads the new files before the pages, and deletes only after the pages are up', async () => {
     const old = sampleSite();
     await publishSite({ site: await newSite('order-a', old), target: target('order'), log: silentLogger });
@@ -469,13 +516,16 @@ describe('publish settings from params.yaml and the environment', () => {
   });
 });
 
-/** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks (and records the rest). */
+/** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks, or holds them. */
 async function failingProxy(
-  fail: (method: string, url: string) => boolean,
+  fail: (method: string, url: string) => boolean | 'hold',
 ): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(endpoint);
   const proxy: Server = createServer((req, res) => {
-    if (fail(req.method ?? '', req.url ?? '')) {
+    const decision = fail(req.method ?? '', req.url ?? '');
+    // Never answered: the request waits until the proxy closes.
+    if (decision === 'hold') return;
+    if (decision) {
       req.resume();
       req.on('end', () => {
         res.writeHead(500, { 'content-type': 'application/xml' });

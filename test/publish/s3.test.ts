@@ -321,7 +321,7 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
   });
 
-  it('a publish killed while sending the pages leaves the old site servable; the next one cleans up', async () => {
+  it('a publish killed while sending the pages leaves the old site servable; a later one cleans up', async () => {
     const old = sampleSite();
     await publishSite({ site: await newSite('killed-a', old), target: target('killed'), log: silentLogger });
     const next = sampleSite();
@@ -361,9 +361,15 @@ describe('publishing the catalogue to a bucket', () => {
     const online = await keys('killed');
     for (const file of Object.keys(old)) expect(online, file).toContain(file);
     expect(online).toContain('_astro/site.K1.css');
-    const result = await publishSite({ site, target: target('killed'), log: silentLogger });
-    expect(result.uploaded).toEqual(['index.html']);
-    expect(result.deleted).toEqual(['_astro/site.Ab12cd.css']);
+    // The build is reverted before anyone publishes again: what the killed publish sent is still
+    // known to be Vitrine's (it was listed before the first upload), so it is cleaned up.
+    const result = await publishSite({
+      site: await newSite('killed-a', old),
+      target: target('killed'),
+      log: silentLogger,
+    });
+    expect(result.uploaded).toEqual([]);
+    expect(result.deleted).toEqual(['_astro/site.K1.css']);
   });
 
   it('uploads the new files before the pages, and deletes only after the pages are up', async () => {

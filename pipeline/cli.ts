@@ -24,7 +24,8 @@ export async function allCommands(): Promise<Command[]> {
     import('./monitor/commands.ts'),
   ]);
   const { initCommand } = await import('./init/command.ts');
-  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands, ...(await import('./publish/command.ts')).publishCommands];
+  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  commands.push(...(await import('./publish/command.ts')).publishCommands);
   commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
   return commands;
 }

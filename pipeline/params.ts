@@ -216,13 +216,19 @@ export const catalogueParams = z.strictObject({
   s3: z
     .strictObject({
       /** S3-compatible server address (MinIO, R2, …); empty for Amazon S3. */
-      endpoint: z.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://s3.example.org", or "" for Amazon S3').default(''),
+      endpoint: z
+        .string()
+        .regex(/^(https?:\/\/\S+)?$/, 'an address like "https://s3.example.org", or "" for Amazon S3')
+        .default(''),
       bucket: z.string().default(''),
       /** Folder in the bucket the site goes under ("" for the bucket's top). */
       prefix: z.string().regex(/^([^/\s][^\s]*)?$/, 'a folder like "collection" (no leading "/"), or ""').default(''),
       region: z.string().default('us-east-1'),
       /** Where the media/ folder (thumbnails) is served from when not next to the pages (a CDN); "" = next to them. */
-      image_base_url: z.string().regex(/^(https?:\/\/\S+)?$/, 'an address like "https://images.example.org/media", or ""').default(''),
+      image_base_url: z
+        .string()
+        .regex(/^(https?:\/\/\S+)?$/, 'an address like "https://images.example.org/media", or ""')
+        .default(''),
       /** Name of a remote in .dvc/config(.local) whose access_key_id/secret_access_key to use; "" = environment. */
       credentials_remote: z.string().default(''),
       /** Uploads at once. */

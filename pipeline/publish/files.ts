@@ -45,11 +45,18 @@ export function contentType(file: string): string {
   return TYPES[ext] ?? 'application/octet-stream';
 }
 
-/** Names that change whenever their content does: Astro's bundles, Pagefind's chunks, md5-named thumbnails. */
+/** Names that change whenever their content does: Astro's bundles, Pagefind's index chunks. */
 export function isContentAddressed(file: string): boolean {
   if (file.startsWith('_astro/')) return true;
-  if (/^pagefind\/(fragment|index|filter)\//.test(file) || /^pagefind\/[^/]+\.pf_meta$/.test(file)) return true;
-  return /(^|[^0-9a-f])[0-9a-f]{32}([^0-9a-f]|$)/.test(file.split('/').pop() ?? '');
+  return /^pagefind\/(fragment|index|filter)\//.test(file) || /^pagefind\/[^/]+\.pf_meta$/.test(file);
+}
+
+/**
+ * Thumbnails, named by the photograph's md5 (`media/thumbs/<md5>-240.webp`): a new photograph gets a
+ * new name, but a new thumbnail quality or background keeps it, so they are not kept forever.
+ */
+export function isThumbnail(file: string): boolean {
+  return file.startsWith('media/') && /(^|[^0-9a-f])[0-9a-f]{32}([^0-9a-f]|$)/.test(file.split('/').pop() ?? '');
 }
 
 /** Pages and the files that name the others: uploaded after everything they point at. */
@@ -63,6 +70,8 @@ export const CACHE = {
   immutable: 'public, max-age=31536000, immutable',
   /** Always asked again (cheap with the ETag): a new build shows at once. */
   revalidate: 'public, max-age=0, must-revalidate',
+  /** Thumbnails: a day. */
+  day: 'public, max-age=86400',
   /** Everything else (model files, data downloads, Pagefind's UI): five minutes. */
   short: 'public, max-age=300',
 } as const;
@@ -71,5 +80,6 @@ export const CACHE = {
 export function cacheControl(file: string): string {
   if (isEntry(file)) return CACHE.revalidate;
   if (isContentAddressed(file)) return CACHE.immutable;
+  if (isThumbnail(file)) return CACHE.day;
   return CACHE.short;
 }

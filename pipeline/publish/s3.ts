@@ -5,8 +5,8 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
-  type ListObjectsV2CommandOutput,
+  ListObjectsCommand,
+  type ListObjectsCommandOutput,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -85,12 +85,15 @@ export async function publishSite({
   log,
   dryRun = false,
   client,
+  pageSize = 1000,
 }: {
   site: string;
   target: PublishTarget;
   log: Logger;
   dryRun?: boolean;
   client?: S3Client;
+  /** Objects per listing request (S3's most, 1000, unless a test wants several pages). */
+  pageSize?: number;
 }): Promise<PublishResult> {
   const s3 = client ?? s3Client(target);
   const jobs = target.jobs ?? 8;
@@ -104,7 +107,7 @@ export async function publishSite({
   await mapPool(files, jobs, async (file) => {
     local.set(file, md5Of(await fileBody({ site, file, rewrite })));
   });
-  const remote = await listRemote({ s3, target, fail });
+  const remote = await listRemote({ s3, target, fail, pageSize });
   // Objects uploaded in parts by another tool: their md5 is in the metadata, if anywhere.
   await mapPool(
     [...remote].filter(([file, r]) => !isMd5(r.etag) && local.has(file)),
@@ -181,7 +184,9 @@ export async function publishSite({
     progress.tick();
   });
   if (deletesDone.error) throw deletesDone.error;
-  await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
+  // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
+  const listChanged = published.size !== local.size || [...local.keys()].some((file) => !published.has(file));
+  if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
   progress.done();
   log.info(
     `Published the catalogue to ${destination}: ${count(decided.upload.length, 'file')} uploaded, ` +
@@ -275,29 +280,34 @@ async function listRemote({
   s3,
   target,
   fail,
+  pageSize,
 }: {
   s3: S3Client;
   target: PublishTarget;
   fail: Fail;
+  pageSize: number;
 }): Promise<Map<string, RemoteFile>> {
   const out = new Map<string, RemoteFile>();
   const prefix = target.prefix ? `${target.prefix}/` : '';
-  let token: string | undefined;
+  // The original listing (with Marker), which every S3-compatible server pages the same way;
+  // s3rver cannot make ListObjectsV2's continuation tokens under OpenSSL 3.
+  let marker: string | undefined;
   do {
-    let page: ListObjectsV2CommandOutput;
+    let page: ListObjectsCommandOutput;
     try {
       page = await s3.send(
-        new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, Marker: marker, MaxKeys: pageSize }),
       );
     } catch (error) {
       throw fail('list', prefix || '(top of the bucket)', error);
     }
-    for (const item of page.Contents ?? []) {
+    const items = page.Contents ?? [];
+    for (const item of items) {
       if (!item.Key) continue;
       out.set(item.Key.slice(prefix.length), { etag: (item.ETag ?? '').replace(/"/g, '').toLowerCase() });
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    marker = page.IsTruncated ? (page.NextMarker ?? items.at(-1)?.Key) : undefined;
+  } while (marker);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,7 @@ let server: S3rver;
 let endpoint: string;
 let client: S3Client;
 const KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const CHILD = path.resolve('test/publish/child.ts');
 
 beforeAll(async () => {
   base = await tempDir('vitrine-publish-');
@@ -155,7 +157,6 @@ describe('publishing the catalogue to a bucket', () => {
       'pagefind/fragment/en_aa11.pf_fragment',
       'pagefind/index/en_bb22.pf_index',
       'pagefind/pagefind.en_6329cce493.pf_meta',
-      `media/thumbs/${THUMB}-240.webp`,
     ]) {
       expect((await head(`museum/${file}`)).CacheControl, file).toBe(immutable);
     }
@@ -168,10 +169,23 @@ describe('publishing the catalogue to a bucket', () => {
       expect((await head(`museum/${file}`)).CacheControl, file).toBe(revalidate);
     }
     expect((await head('museum/media/logo.png')).CacheControl).toBe('public, max-age=300');
+    // Thumbnails are named by the photograph's md5, not by their own bytes: a new thumbnail quality
+    // keeps the name, so they are kept a day, not forever.
+    expect((await head(`museum/media/thumbs/${THUMB}-240.webp`)).CacheControl).toBe('public, max-age=86400');
     // The md5 travels with the object, so a later multipart copy (whose ETag is no md5) can still be compared.
     const md5 = createHash('md5').update(sampleSite()['index.html']).digest('hex');
     expect((await head('museum/index.html')).Metadata?.md5).toBe(md5);
     expect((await body('museum/objects/a-1/index.html')).toString()).toBe(page('Vase'));
+  });
+
+  it('compares against listings of more than one page (1,000 objects per page on S3)', async () => {
+    const files = sampleSite();
+    await publishSite({ site: await newSite('paged', files), target: target('paged'), log: silentLogger, pageSize: 5 });
+    files['robots.txt'] = 'User-agent: *\nDisallow: /review/';
+    const site = await newSite('paged', files);
+    const again = await publishSite({ site, target: target('paged'), log: silentLogger, pageSize: 5 });
+    expect(again.uploaded).toEqual(['robots.txt']);
+    expect(again.unchanged).toBe(Object.keys(files).length - 1);
   });
 
   it('publishes a linked file (thumbnails are linked from the dataset) as the file it points to', async () => {
@@ -197,13 +211,20 @@ describe('publishing the catalogue to a bucket', () => {
     expect(await keys('second')).not.toContain('objects/b-2/index.html');
     expect((await body('second/objects/a-1/index.html')).toString()).toBe(page('Vase, corrected'));
     expect(log.lines.map((l) => l.message).join('\n')).toMatch(/1 file uploaded, 25 unchanged, 1 deleted/);
-    // Nothing to do the third time.
-    const again = await publishSite({
-      site: await newSite('second-b', files),
-      target: target('second'),
-      log: silentLogger,
+    // Nothing to do the third time: nothing is written (a recording proxy sees no upload or delete).
+    const writes: string[] = [];
+    const proxy = await failingProxy((method, url) => {
+      if (method !== 'GET' && method !== 'HEAD') writes.push(`${method} ${url}`);
+      return false;
     });
-    expect(again).toMatchObject({ uploaded: [], deleted: [] });
+    try {
+      const site = await newSite('second-b', files);
+      const again = await publishSite({ site, target: target('second', { endpoint: proxy.url }), log: silentLogger });
+      expect(again).toMatchObject({ uploaded: [], deleted: [] });
+    } finally {
+      await proxy.close();
+    }
+    expect(writes).toEqual([]);
   });
 
   it('an object whose ETag is not an md5 (multipart upload) is compared by the md5 in its metadata', async () => {
@@ -298,6 +319,57 @@ describe('publishing the catalogue to a bucket', () => {
     expect(result.uploaded.sort()).toEqual(['index.html']);
     expect(result.deleted.sort()).toEqual(['_astro/site.Ab12cd.css', 'objects/b-2/index.html']);
     expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
+  });
+
+  it('a publish killed while sending the pages leaves the old site servable; a later one cleans up', async () => {
+    const old = sampleSite();
+    await publishSite({ site: await newSite('killed-a', old), target: target('killed'), log: silentLogger });
+    const next = sampleSite();
+    next['_astro/site.K1.css'] = 'body{color:blue}';
+    delete next['_astro/site.Ab12cd.css'];
+    next['index.html'] = page('Home', '<link rel="stylesheet" href="/_astro/site.K1.css">');
+    // The proxy holds the first page upload unanswered; the process is killed while it waits.
+    let reached: () => void = () => {};
+    const pageUpload = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const proxy = await failingProxy((method, url) => {
+      if (method === 'PUT' && url.includes('.html')) {
+        reached();
+        return 'hold';
+      }
+      return false;
+    });
+    const site = await newSite('killed-b', next);
+    const args = [CHILD, site, JSON.stringify(target('killed', { endpoint: proxy.url }))];
+    const child = spawn(path.resolve('node_modules/.bin/node'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const ended = new Promise((resolve) => child.on('exit', resolve));
+    await Promise.race([pageUpload, ended]);
+    child.kill('SIGKILL');
+    await ended;
+    await proxy.close();
+    expect(output).toBe('');
+
+    expect((await body('killed/index.html')).toString()).toBe(page('Home'));
+    const online = await keys('killed');
+    for (const file of Object.keys(old)) expect(online, file).toContain(file);
+    expect(online).toContain('_astro/site.K1.css');
+    // The build is reverted before anyone publishes again: what the killed publish sent is still
+    // known to be Vitrine's (it was listed before the first upload), so it is cleaned up.
+    const result = await publishSite({
+      site: await newSite('killed-a', old),
+      target: target('killed'),
+      log: silentLogger,
+    });
+    expect(result.uploaded).toEqual([]);
+    expect(result.deleted).toEqual(['_astro/site.K1.css']);
   });
 
   it('uploads the new files before the pages, and deletes only after the pages are up', async () => {
@@ -450,13 +522,16 @@ describe('publish settings from params.yaml and the environment', () => {
   });
 });
 
-/** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks (and records the rest). */
+/** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks, or holds them. */
 async function failingProxy(
-  fail: (method: string, url: string) => boolean,
+  fail: (method: string, url: string) => boolean | 'hold',
 ): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(endpoint);
   const proxy: Server = createServer((req, res) => {
-    if (fail(req.method ?? '', req.url ?? '')) {
+    const decision = fail(req.method ?? '', req.url ?? '');
+    // Never answered: the request waits until the proxy closes.
+    if (decision === 'hold') return;
+    if (decision) {
       req.resume();
       req.on('end', () => {
         res.writeHead(500, { 'content-type': 'application/xml' });

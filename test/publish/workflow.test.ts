@@ -69,7 +69,8 @@ describe('the publish-to-a-bucket workflow', () => {
       };
       expect(await read(await readFile(path.join(ROOT, 'params.yaml'), 'utf8'))).toBe('publish=pages');
       const s3 =
-        'report:\n  publish: no\ncatalogue:\n  title: x # a\n  publish: "s3"  # bucket\n  s3:\n    publish: other\nmonitor: {}\n';
+        'report:\n  publish: no\ncatalogue:\n  title: x # a\n' +
+        '  publish: "s3"  # bucket\n  s3:\n    publish: other\nmonitor: {}\n';
       expect(await read(s3)).toBe('publish=s3');
       expect(await read('catalogue:\n  title: x\n')).toBe('publish=pages');
       expect(await read(null)).toBe('publish=pages');

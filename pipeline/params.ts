@@ -206,6 +206,8 @@ export const catalogueParams = z.strictObject({
   review_queue: z.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
+  /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
+  deep_zoom_min_side: z.int().positive().default(1500),
 });
 
 export const monitorParams = z.strictObject({

@@ -16,6 +16,7 @@ import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
 import { selectBackend } from '../model/backend.ts';
 import { rightsOf } from './rights.ts';
+import { writeManifests, writePictures } from './pictures.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -101,6 +102,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       split: o.split,
       annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      zoom: null,
       similar: [],
       needsReview: false,
       reviewReason: null,
@@ -109,6 +111,11 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
     });
   }
   progress.done();
+
+  // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
+  const siteBase = siteBaseOf(params);
+  const originals = new Map(dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]));
+  await writePictures({ objects, originals, publicDir: files.publicDir, iiifBase: `${siteBase}iiif`, minSide: params.catalogue.deep_zoom_min_side, log });
 
   const queue = reviewQueue({ objects, limit: params.catalogue.review_queue });
   const annotated = objects.filter((o) => o.annotation);
@@ -195,6 +202,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   }
   await writeFileAtomic({ file: files.data, data: JSON.stringify(checked.data) });
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
+  await writeManifests({ catalogue: checked.data, publicDir: files.publicDir, siteBase });
   log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
   return { file: files.data, catalogue: checked.data };
 }
@@ -219,6 +227,13 @@ function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] 
   const out: Catalogue['counts']['byCentury'] = [];
   for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
   return out;
+}
+
+/** The site's address with its base path ("https://museum.github.io/collection/"), or the base path alone when unknown. */
+function siteBaseOf(params: Params): string {
+  const trimmed = params.catalogue.base.trim().replace(/^\/+|\/+$/g, '');
+  const base = trimmed ? `/${trimmed}/` : '/';
+  return params.catalogue.site ? new URL(base, params.catalogue.site).href : base;
 }
 
 /** Objects shown under "More like this" on each object page. */

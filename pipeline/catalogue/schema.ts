@@ -77,6 +77,8 @@ export const catalogueObjectSchema = z.object({
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),
+  /** Deep zoom: the IIIF Image API info.json of its tiles (relative to the base URL) and the full size; null without. */
+  zoom: z.object({ info: z.string(), width: z.int().positive(), height: z.int().positive() }).nullable(),
   /** Ids of the visually nearest objects ("More like this"), nearest first; empty without embeddings. */
   similar: z.array(z.string()),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */

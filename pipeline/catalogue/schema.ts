@@ -58,6 +58,8 @@ export const catalogueObjectSchema = z.object({
   centuries: z.array(z.string()),
   department: z.string(),
   medium: z.string(),
+  /** The medium as the facet shows it: case variants and glosses merged under the most common spelling. */
+  mediumGroup: z.string(),
   creditLine: z.string(),
   rights: z.string(),
   /** The rights as a standard statement (Creative Commons, rightsstatements.org); uri null when not recognised. */
@@ -274,6 +276,7 @@ export const catalogueSchema = z.object({
     byPredicted: countSchema,
     byFamily: countSchema,
     byDate: countSchema,
+    byMedium: countSchema,
     /** Objects per century, oldest first, every century from the oldest to the newest (the timeline). */
     byCentury: z.array(z.object({ century: z.int(), name: z.string(), count: z.int() })),
   }),

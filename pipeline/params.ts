@@ -210,6 +210,8 @@ export const catalogueParams = z.strictObject({
   review_queue: z.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
+  /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
+  deep_zoom_min_side: z.int().positive().default(1500),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
   publish: z.enum(['pages', 's3']).default('pages'),
   /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */

@@ -16,6 +16,8 @@ import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
 import { selectBackend } from '../model/backend.ts';
 import { rightsOf } from './rights.ts';
+import { colourIndex, normaliseValues } from './colour.ts';
+import { writeManifests, writePictures } from './pictures.ts';
 import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
@@ -88,6 +90,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       ...datesOf(o.date, periods),
       department: o.department,
       medium: o.medium,
+      mediumGroup: '',
       creditLine: o.creditLine,
       rights: o.rights,
       rightsStatement: statementOf(o.rights),
@@ -101,6 +104,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       split: o.split,
       annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      zoom: null,
       similar: [],
       needsReview: false,
       reviewReason: null,
@@ -109,6 +113,15 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
     });
   }
   progress.done();
+
+  // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
+  const siteBase = siteBaseOf(params);
+  const originals = new Map(dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]));
+  await writePictures({ objects, originals, publicDir: files.publicDir, iiifBase: `${siteBase}iiif`, minSide: params.catalogue.deep_zoom_min_side, log });
+
+  // "Faience" and "faience", "travertine" and "Travertine (Egyptian alabaster)": one facet value.
+  const mediumShown = normaliseValues(objects.map((o) => o.medium));
+  for (const o of objects) o.mediumGroup = mediumShown.get(o.medium) ?? '';
 
   const queue = reviewQueue({ objects, limit: params.catalogue.review_queue });
   const annotated = objects.filter((o) => o.annotation);
@@ -178,6 +191,7 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
       byDate: count(objects.map((o) => o.dateBucket), DATE_BUCKETS),
+      byMedium: count(objects.map((o) => o.mediumGroup).filter(Boolean)),
       byCentury: timeline(objects),
     },
     swatches: [...swatchMap.values()].sort((a, b) => a.family.localeCompare(b.family) || b.count - a.count),
@@ -195,6 +209,10 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   }
   await writeFileAtomic({ file: files.data, data: JSON.stringify(checked.data) });
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
+  await writeManifests({ catalogue: checked.data, publicDir: files.publicDir, siteBase });
+  // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
+  const index = colourIndex(checked.data.objects.filter((o) => o.colours.length).map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })));
+  await writeFileAtomic({ file: path.join(files.publicDir, 'data', 'colours.json'), data: JSON.stringify(index) });
   log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
   return { file: files.data, catalogue: checked.data };
 }
@@ -219,6 +237,13 @@ function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] 
   const out: Catalogue['counts']['byCentury'] = [];
   for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
   return out;
+}
+
+/** The site's address with its base path ("https://museum.github.io/collection/"), or the base path alone when unknown. */
+function siteBaseOf(params: Params): string {
+  const trimmed = params.catalogue.base.trim().replace(/^\/+|\/+$/g, '');
+  const base = trimmed ? `/${trimmed}/` : '/';
+  return params.catalogue.site ? new URL(base, params.catalogue.site).href : base;
 }
 
 /** Objects shown under "More like this" on each object page. */
@@ -392,9 +417,33 @@ function cardMetrics(m: Metrics): CardMetrics {
     ece: m.ece ?? null,
     perClass: m.perClass ?? [],
     confusion: m.confusion ?? [],
-    factors: (m.factors ?? []).map((f) => ({ factor: f.factor, groups: f.groups.map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })) })),
+    factors: (m.factors ?? []).map((f) => ({ factor: f.factor, groups: mergeGroups(f.groups).map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })) })),
     baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
   };
+}
+
+type FactorGroup = Metrics['factors'][number]['groups'][number];
+
+/**
+ * Factor groups spelt differently ("Faience", "faience") become one, under the most common
+ * spelling: sizes add up, accuracy and macro-F1 are averaged weighted by size (macro-F1 is then an
+ * approximation: the per-class counts behind it are not in the metrics).
+ */
+function mergeGroups(groups: FactorGroup[]): FactorGroup[] {
+  const shown = normaliseValues(groups.flatMap((g) => Array.from({ length: Math.max(1, g.n) }, () => g.value)));
+  const merged = new Map<string, FactorGroup>();
+  for (const g of groups) {
+    const value = shown.get(g.value) ?? g.value;
+    const m = merged.get(value) ?? { value, n: 0, accuracy: 0, macroF1: 0 };
+    const n = m.n + g.n;
+    if (n > 0) {
+      m.accuracy = (m.accuracy * m.n + g.accuracy * g.n) / n;
+      m.macroF1 = (m.macroF1 * m.n + g.macroF1 * g.n) / n;
+    }
+    m.n = n;
+    merged.set(value, m);
+  }
+  return [...merged.values()];
 }
 
 /** 95% Wilson score interval of a proportion measured on n objects (sound for small groups, unlike ±1.96·se). */

@@ -58,6 +58,8 @@ export const catalogueObjectSchema = z.object({
   centuries: z.array(z.string()),
   department: z.string(),
   medium: z.string(),
+  /** The medium as the facet shows it: case variants and glosses merged under the most common spelling. */
+  mediumGroup: z.string(),
   creditLine: z.string(),
   rights: z.string(),
   /** The rights as a standard statement (Creative Commons, rightsstatements.org); uri null when not recognised. */
@@ -77,6 +79,8 @@ export const catalogueObjectSchema = z.object({
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),
+  /** Deep zoom: the IIIF Image API info.json of its tiles (relative to the base URL) and the full size; null without. */
+  zoom: z.object({ info: z.string(), width: z.int().positive(), height: z.int().positive() }).nullable(),
   /** Ids of the visually nearest objects ("More like this"), nearest first; empty without embeddings. */
   similar: z.array(z.string()),
   /** In the review queue: the model disagrees with the label, or is among the least confident. */
@@ -272,6 +276,7 @@ export const catalogueSchema = z.object({
     byPredicted: countSchema,
     byFamily: countSchema,
     byDate: countSchema,
+    byMedium: countSchema,
     /** Objects per century, oldest first, every century from the oldest to the newest (the timeline). */
     byCentury: z.array(z.object({ century: z.int(), name: z.string(), count: z.int() })),
   }),

@@ -329,6 +329,21 @@ describe('catalogue site', () => {
     expect((await fetch(`${site.url}data/${pkg.resources.find((r) => r.format === 'json')!.path}`)).status).toBe(200);
   });
 
+  it('finds objects by any colour picked, nearest by ΔE first, from the precomputed index', async () => {
+    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const target = catalogue.objects.find((o) => o.colours.some((c) => c.share >= 0.25))!;
+    const colour = target.colours.find((c) => c.share >= 0.25)!;
+    await page.goto(`${site.url}colours/`);
+    await page.locator('#pick-colour').fill(colour.hex);
+    await page.getByRole('button', { name: 'Find objects' }).click();
+    await page.waitForFunction(() => /close to/.test(document.getElementById('pick-status')?.textContent ?? ''));
+    const first = page.locator('#pick-results li').first();
+    expect(await first.locator('.by').textContent()).toMatch(/^ΔE 0\.\d/);
+    const titles = await page.locator('#pick-results .title').allTextContents();
+    expect(titles.slice(0, 3)).toContain(target.title);
+    await page.screenshot({ path: path.join(shots, 'site-test-colour.png') });
+  });
+
   it('shows a title containing <script> as text, on its page and in search results', async () => {
     const slug = 'zz-script';
     await page.goto(`${site.url}objects/${slug}/`);

@@ -1,0 +1,157 @@
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import type { Catalogue, CatalogueObject } from './schema.ts';
+
+/*
+ * Pictures at full size. The dataset's thumbnails stop at a few hundred pixels; a museum's masters
+ * are thousands. From each object's original (data/<image>) this writes larger web derivatives for
+ * the object page, static IIIF Image API 3 level-0 tiles (sharp's `tile({ layout: 'iiif3' })`) for
+ * the deep-zoom viewer, and IIIF Presentation 3 manifests (one per object, one collection) so
+ * Mirador, the Universal Viewer and aggregators can open the objects. Work already done for the
+ * same image and address is kept (a marker file records both), so a rebuild only tiles new images.
+ */
+
+/** Widths of the large derivatives, made only when the original is wider. */
+const LARGE_WIDTHS = [1200, 2400];
+const TILE = 512;
+
+/** Where a picture's files go: `iiif/<slug>/` under the site's base. */
+export function iiifFolder(slug: string): string {
+  return `iiif/${slug}`;
+}
+
+/**
+ * Large derivatives and IIIF tiles for every object whose original is at least `minSide` pixels on
+ * its long side; updates each object's `images` and `zoom` in place.
+ */
+export async function writePictures({ objects, originals, publicDir, iiifBase, minSide, log }: { objects: CatalogueObject[]; originals: Map<string, { file: string; md5: string }>; publicDir: string; iiifBase: string; minSide: number; log: Logger }): Promise<number> {
+  let made = 0;
+  for (const o of objects) {
+    const original = originals.get(o.id);
+    if (!original || Math.max(o.width, o.height) < minSide) continue;
+    if (!(await stat(original.file).catch(() => null))) continue;
+    const folder = path.join(publicDir, iiifFolder(o.slug));
+    const marker = path.join(folder, '.vitrine-source');
+    const stamp = JSON.stringify({ md5: original.md5, id: iiifBase, tile: TILE, widths: LARGE_WIDTHS });
+    const done = (await readFile(marker, 'utf8').catch(() => '')) === stamp;
+    if (!done) {
+      // Tiles go to a temporary folder first, so a half-written set never replaces a good one.
+      const temp = `${folder}.partial`;
+      await rm(temp, { recursive: true, force: true });
+      await mkdir(path.dirname(folder), { recursive: true });
+      await sharp(original.file).rotate().jpeg({ quality: 82 }).tile({ size: TILE, layout: 'iiif3', id: iiifBase }).toFile(temp);
+      // sharp names the service after the output folder: `<id>/<slug>.partial`; the final folder is `<slug>`.
+      const infoFile = path.join(temp, 'info.json');
+      const info = JSON.parse(await readFile(infoFile, 'utf8')) as { id: string };
+      info.id = `${iiifBase}/${o.slug}`;
+      await writeFile(infoFile, JSON.stringify(info));
+      for (const w of LARGE_WIDTHS) {
+        if (w >= o.width) continue;
+        const resized = sharp(original.file).rotate().resize({ width: w });
+        await resized.clone().webp({ quality: 78 }).toFile(path.join(temp, `large-${w}.webp`));
+        await resized.clone().jpeg({ quality: 82 }).toFile(path.join(temp, `large-${w}.jpg`));
+      }
+      await writeFile(path.join(temp, '.vitrine-source'), stamp);
+      await rm(folder, { recursive: true, force: true });
+      await rename(temp, folder);
+      made++;
+    }
+    for (const w of LARGE_WIDTHS) {
+      if (w >= o.width) continue;
+      const h = Math.round((o.height * w) / o.width);
+      o.images.push({ width: w, height: h, webp: `${iiifFolder(o.slug)}/large-${w}.webp`, jpeg: `${iiifFolder(o.slug)}/large-${w}.jpg` });
+    }
+    o.images.sort((a, b) => a.width - b.width);
+    o.zoom = { info: `${iiifFolder(o.slug)}/info.json`, width: o.width, height: o.height };
+  }
+  if (made) log.info(`Catalogue: deep-zoom tiles and large pictures for ${made} object(s)`);
+  if (objects.some((o) => o.zoom)) {
+    // The viewer, served from the site itself (no CDN).
+    const osd = createRequire(import.meta.url).resolve('openseadragon');
+    await mkdir(path.join(publicDir, 'vendor'), { recursive: true });
+    await copyFile(path.join(path.dirname(osd), 'openseadragon.min.js'), path.join(publicDir, 'vendor', 'openseadragon.min.js'));
+  }
+  return made;
+}
+
+type LanguageMap = Record<string, string[]>;
+const en = (s: string): LanguageMap => ({ en: [s] });
+
+/** The IIIF Presentation 3 manifest of an object: one canvas with its picture (and tiles when it has them). */
+export function manifestOf({ o, siteBase, collection }: { o: CatalogueObject; siteBase: string; collection: string }): Record<string, unknown> {
+  const at = (p: string) => `${siteBase}${p}`;
+  const id = at(`${iiifFolder(o.slug)}/manifest.json`);
+  const canvas = at(`${iiifFolder(o.slug)}/canvas/1`);
+  const largest = o.images.at(-1);
+  const width = o.zoom?.width ?? largest?.width ?? 0;
+  const height = o.zoom?.height ?? largest?.height ?? 0;
+  const metadata = [
+    ['Object number', o.id],
+    ['Maker', o.maker],
+    ['Date', o.date],
+    ['Medium', o.medium],
+    ['Department', o.department],
+    ['Object type (staff label)', o.label ?? ''],
+  ]
+    .filter(([, v]) => v)
+    .map(([label, value]) => ({ label: en(label!), value: en(value!) }));
+  const body = largest
+    ? {
+        // Level 0 tiles have no full-size image; the largest derivative stands for the whole picture.
+        id: at(largest.jpeg),
+        type: 'Image',
+        format: 'image/jpeg',
+        width: largest.width,
+        height: largest.height,
+        ...(o.zoom ? { service: [{ id: at(iiifFolder(o.slug)), type: 'ImageService3', profile: 'level0' }] } : {}),
+      }
+    : null;
+  return {
+    '@context': 'http://iiif.io/api/presentation/3/context.json',
+    id,
+    type: 'Manifest',
+    label: en(o.title || o.id),
+    ...(metadata.length ? { metadata } : {}),
+    ...(o.description ? { summary: en(o.description) } : {}),
+    ...(o.rightsStatement.uri ? { rights: o.rightsStatement.uri } : {}),
+    requiredStatement: { label: en('Rights'), value: en(o.rights || 'Rights not yet determined') },
+    provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
+    homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label: en(o.title || o.id), format: 'text/html' }],
+    ...(o.images[0] ? { thumbnail: [{ id: at(o.images[0].jpeg), type: 'Image', format: 'image/jpeg', width: o.images[0].width, height: o.images[0].height }] } : {}),
+    items: body
+      ? [
+          {
+            id: canvas,
+            type: 'Canvas',
+            label: en(o.title || o.id),
+            width,
+            height,
+            items: [{ id: `${canvas}/page`, type: 'AnnotationPage', items: [{ id: `${canvas}/page/image`, type: 'Annotation', motivation: 'painting', body, target: canvas }] }],
+          },
+        ]
+      : [],
+  };
+}
+
+/** Manifests of every object with a picture, and the collection that lists them (`iiif/collection.json`). */
+export async function writeManifests({ catalogue, publicDir, siteBase }: { catalogue: Catalogue; publicDir: string; siteBase: string }): Promise<void> {
+  const listed: Record<string, unknown>[] = [];
+  for (const o of catalogue.objects) {
+    if (o.images.length === 0) continue;
+    const manifest = manifestOf({ o, siteBase, collection: catalogue.collection });
+    await writeFileAtomic({ file: path.join(publicDir, iiifFolder(o.slug), 'manifest.json'), data: JSON.stringify(manifest) });
+    listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
+  }
+  const collection = {
+    '@context': 'http://iiif.io/api/presentation/3/context.json',
+    id: `${siteBase}iiif/collection.json`,
+    type: 'Collection',
+    label: en(catalogue.title),
+    items: listed,
+  };
+  await writeFileAtomic({ file: path.join(publicDir, 'iiif', 'collection.json'), data: JSON.stringify(collection) });
+}

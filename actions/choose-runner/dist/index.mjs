@@ -46971,6 +46971,8 @@ var catalogueParams = external_exports.strictObject({
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({}),
+  /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
+  deep_zoom_min_side: external_exports.int().positive().default(1500),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
   publish: external_exports.enum(["pages", "s3"]).default("pages"),
   /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */

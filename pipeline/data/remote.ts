@@ -128,9 +128,15 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
           throw fail('list', '(all)', error);
         }
         const keys = (page.Contents ?? []).map((item) => item.Key ?? '');
-        for (const k of keys) {
-          const m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(k.slice(root.length));
-          if (m) ids.add(m[1] + m[2]);
+        for (const item of page.Contents ?? []) {
+          const m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec((item.Key ?? '').slice(root.length));
+          if (!m) continue;
+          const id = m[1] + m[2];
+          // A single-part ETag is the md5 of the bytes: one that differs is a damaged or half-written
+          // object (some servers keep the part a killed upload sent), so it is left out and uploaded again.
+          const etag = (item.ETag ?? '').replace(/"/g, '').toLowerCase();
+          if (/^[0-9a-f]{32}$/.test(etag) && etag !== id.replace(/\.dir$/, '')) continue;
+          ids.add(id);
         }
         after = page.IsTruncated && keys.length > 0 ? keys[keys.length - 1] : undefined;
       } while (after);

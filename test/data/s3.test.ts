@@ -91,6 +91,25 @@ describe('S3-compatible remote', () => {
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 1101 });
   }, 120_000);
 
+  it('a listing push uploads again an object the bucket holds half-written (ETag not its md5)', async () => {
+    const repo = await s3Repo('half-written');
+    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/half' }] });
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 80; i++) many[`images/object-${i}.jpg`] = `photograph number ${i}`;
+    await writeTree(path.join(repo, 'data'), many);
+    await addData({ root: repo, log: silentLogger });
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 81, skipped: 0 });
+    // What some servers keep when a client is killed mid-upload: the first bytes under the full name.
+    const md5 = createHash('md5').update('photograph number 7').digest('hex');
+    const { S3Client, PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const Key = `half/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
+    await client.send(new PutObjectCommand({ Bucket: 'museum', Key, Body: 'photog' }));
+    expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 1, skipped: 80 });
+    const body = await (await client.send(new GetObjectCommand({ Bucket: 'museum', Key }))).Body!.transformToString();
+    expect(body).toBe('photograph number 7');
+  }, 120_000);
+
   it('names the missing object and the file that needs it', async () => {
     const repo = await s3Repo('lonely');
     await writeTree(path.join(repo, 'data'), { 'images/only-here.png': 'never pushed' });

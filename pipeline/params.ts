@@ -164,6 +164,8 @@ export const evaluateParams = z.strictObject({
   least_confident: z.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
   factors: z.array(z.string()).default(['department', 'medium']),
+  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors). */
+  folds: z.int().min(2).max(20).default(5),
 });
 
 export const gateParams = z.strictObject({

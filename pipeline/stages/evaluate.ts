@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
+import { crossValidate, embedObjects, labelledObjects, oofFile } from '../evaluate/oof.ts';
 import { baselineOverlap, type BaselineOverlap } from '../evaluate/overlap.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -19,7 +20,7 @@ import type { DatasetObject, Metrics } from '../types.ts';
 import type { Stage } from './stage.ts';
 
 /** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
-export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json' } as const;
+export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json' } as const;
 
 /**
  * Probability rows re-ordered from a model's labels to `labels` (the current vocabulary). A label the
@@ -105,6 +106,13 @@ export const evaluateStage: Stage = {
         log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
       }
     }
+
+    // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings).
+    const labelled = labelledObjects(dataset);
+    const vectors = await embedObjects({ ws, params, info: candidateInfo, objects: labelled, log });
+    const cv = await crossValidate({ tf: backend.tf, objects: labelled, vectors, y: labelled.map((o) => classOf.get(o.label)!), labels, params, log });
+    const oof = oofFile({ labels, objects: labelled, folds: cv.folds, rows: cv.rows, k: cv.k, seed: params.train.seed });
+    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.oof), value: oof });
 
     const inputs = await currentInputs({ ws, params });
     const metrics: Metrics = buildMetrics({

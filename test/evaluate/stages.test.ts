@@ -16,6 +16,7 @@ import { trainStage } from '../../pipeline/stages/train.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
@@ -114,6 +115,25 @@ describe('evaluate stage', () => {
     const labelsMd5 = createHash('md5').update(await readFile(ws.labels)).digest('hex');
     expect(metrics.inputs).toEqual({ data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/), labels: labelsMd5, params: hashJson(modelParams(params)), commit });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
+  }, 120_000);
+
+  it('writes out-of-fold probabilities for every labelled object, each from a head of another fold', async () => {
+    const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    const dataset = await readDataset({ ws });
+    const labelled = dataset.objects.filter((o) => o.label !== null && o.image !== '');
+    expect(oof.schema).toBe('vitrine.oof/1');
+    expect(oof.labels).toEqual(dataset.labels);
+    expect(oof.k).toBe(params.evaluate.folds);
+    expect(oof.objects.map((o) => o.id).sort()).toEqual(labelled.map((o) => o.id).sort());
+    for (const o of oof.objects) {
+      expect(o.label).toBe(labelled.find((l) => l.id === o.id)!.label);
+      expect(o.fold).toBeGreaterThanOrEqual(0);
+      expect(o.fold).toBeLessThan(oof.k);
+      expect(o.probabilities).toHaveLength(dataset.labels.length);
+      expect(o.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
+    }
+    // Every fold holds objects of several classes (stratified).
+    for (let f = 0; f < oof.k; f++) expect(new Set(oof.objects.filter((o) => o.fold === f).map((o) => o.label)).size).toBeGreaterThan(1);
   }, 120_000);
 
   it('gives the same metrics on a second run (seeded bootstrap, deterministic model)', async () => {

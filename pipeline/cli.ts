@@ -15,12 +15,13 @@ import { coreCommands } from './cli/core-commands.ts';
 
 /** All commands, in the order `vitrine --help` lists them. */
 export async function allCommands(): Promise<Command[]> {
-  const [{ dataCommands }, { registryCommands }, { monitorCommands }] = await Promise.all([
+  const [{ dataCommands }, { registryCommands }, { monitorCommands }, { reviewCommands }] = await Promise.all([
     import('./data/commands.ts'),
     import('./registry/commands.ts'),
     import('./monitor/commands.ts'),
+    import('./review/commands.ts'),
   ]);
-  return [...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  return [...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands, ...reviewCommands];
 }
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

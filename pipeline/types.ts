@@ -216,6 +216,20 @@ export interface Metrics extends ModelScores {
   changedPredictions: { id: string; label: string; baseline: string; candidate: string }[];
   /** The test objects the candidate is least sure about, least sure first. */
   leastConfident: { id: string; label: string; predicted: string; confidence: number }[];
+  /**
+   * Labelled objects whose label looks wrong, from cross-validation over every labelled object
+   * (review.json has them all). Absent in metrics.json written before it existed.
+   */
+  mislabelled?: {
+    /** Labelled objects checked (each predicted by a head that did not train on it). */
+    checked: number;
+    /** Objects whose out-of-fold prediction disagrees with their label. */
+    candidates: number;
+    /** Of those, flagged by confident learning. */
+    confident: number;
+    /** The 20 most likely wrong, most likely first. */
+    top: { id: string; label: string; suggested: string; score: number; confidence: number; confident: boolean }[];
+  };
   /** What was evaluated, so promotion can refuse a model whose inputs changed after evaluation. */
   inputs: {
     /** `data.dvc`'s directory hash (`….dir`), or the hash of `data/` when there is no data.dvc. */
@@ -237,4 +251,16 @@ export interface Annotation extends Prediction {
   humanLabel: string | null;
   /** null when there is no human label. */
   agrees: boolean | null;
+  /**
+   * false when the prediction is below its class's publication threshold (annotate.min_precision):
+   * shown as "not sure: waiting for staff", not a predicted-type facet value, sent to review.
+   * Absent when no thresholds were computed.
+   */
+  published?: boolean;
+  /**
+   * For a labelled object: how likely its human label is wrong (`score` in 0..1, higher = more
+   * likely) and the label the model proposes, from cross-validation; null when the label looks
+   * right. Absent for unlabelled objects and when evaluate wrote no review list.
+   */
+  labelIssue?: { score: number; suggested: string } | null;
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject, Prediction } from '../types.ts';
+import { readReview, type ReviewFile } from '../review/index.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
 export type PredictObjects = (input: { ws: Workspace; params: Params; modelDir: string; objects: DatasetObject[]; log: Logger }) => Promise<Prediction[]>;
@@ -34,13 +35,29 @@ async function defaultPredict(): Promise<PredictObjects> {
   return mod.predictObjects;
 }
 
-/** Turn predictions into annotations: add the model version, the human label and whether they agree. */
-export function toAnnotations({ predictions, objects, modelVersion }: { predictions: Prediction[]; objects: DatasetObject[]; modelVersion: string }): Annotation[] {
+/**
+ * Turn predictions into annotations: add the model version, the human label and whether they agree;
+ * with the evaluate stage's review list, each labelled object's `labelIssue` (null when its label
+ * looks right).
+ */
+export function toAnnotations({ predictions, objects, modelVersion, review }: { predictions: Prediction[]; objects: DatasetObject[]; modelVersion: string; review?: ReviewFile | null }): Annotation[] {
   const human = new Map(objects.map((o) => [o.id, o.label]));
+  const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
     const humanLabel = human.get(p.id) ?? null;
-    return { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+    const annotation: Annotation = { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+    if (review && humanLabel !== null) {
+      // Only an issue about the label the object still has (labels.csv may have changed since).
+      const issue = issues.get(p.id);
+      annotation.labelIssue = issue && issue.label === humanLabel ? { score: issue.score, suggested: issue.suggested } : null;
+    }
+    return annotation;
   });
+}
+
+/** The evaluate stage's review list, or null when it has not written one. */
+async function reviewIfAny(ws: Workspace): Promise<ReviewFile | null> {
+  return readReview({ ws }).catch(() => null);
 }
 
 /**
@@ -67,7 +84,7 @@ export async function predictAnnotations({
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  return toAnnotations({ predictions, objects, modelVersion }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return toAnnotations({ predictions, objects, modelVersion, review: await reviewIfAny(ws) }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Write `.vitrine/registry/annotations.json` and say how often the model agrees with people. */

@@ -15,6 +15,7 @@ import { hashJson } from '../stages/graph.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { headline, renderMarkdown } from './render.ts';
+import { reportSections } from './mislabelled.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
 export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
@@ -181,7 +182,8 @@ export async function buildReport({
     },
   };
   if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
-  const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes });
+  const sections = reportSections({ metrics, dataset, links: (id, slug, object) => catalogueLinks({ params, id, slug, object }) });
+  const markdown = renderMarkdown({ report: json, metrics, model, dataset, drift, collectionName: params.collection.name, maxLabelChanges: params.report.max_label_changes, sections });
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, json };
 }

@@ -12,6 +12,8 @@ export interface RenderInput {
   drift: DriftReport | null;
   collectionName: string;
   maxLabelChanges: number;
+  /** Sections built elsewhere (pipeline/report/mislabelled.ts), already Markdown. */
+  sections?: { afterIntro?: string[]; beforeLineage?: string[] };
 }
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
@@ -59,6 +61,7 @@ export function renderMarkdown(input: RenderInput): string {
   const icon = report.gate.passed ? '✅' : '❌';
   parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
   parts.push(intro(input));
+  parts.push(...(input.sections?.afterIntro ?? []));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
   parts.push(metricsSection(input));
@@ -66,6 +69,7 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(confusionSection(metrics));
   if (input.model) parts.push(trainingSection(input.model));
   if (input.drift) parts.push(driftSection(input.drift));
+  parts.push(...(input.sections?.beforeLineage ?? []));
   parts.push(lineageSection(report));
   return `${parts.filter(Boolean).join('\n\n')}\n`;
 }

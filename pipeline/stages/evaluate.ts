@@ -11,6 +11,7 @@ import { readModelInfo } from '../model/io.ts';
 import { VitrineError } from '../errors.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
 import { folderMatches } from '../registry/store.ts';
+import { reviewFromOof } from '../review/index.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
@@ -20,7 +21,7 @@ import type { DatasetObject, Metrics } from '../types.ts';
 import type { Stage } from './stage.ts';
 
 /** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
-export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json' } as const;
+export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json', review: 'review.json' } as const;
 
 /**
  * Probability rows re-ordered from a model's labels to `labels` (the current vocabulary). A label the
@@ -113,6 +114,8 @@ export const evaluateStage: Stage = {
     const cv = await crossValidate({ tf: backend.tf, objects: labelled, vectors, y: labelled.map((o) => classOf.get(o.label)!), labels, params, log });
     const oof = oofFile({ labels, objects: labelled, folds: cv.folds, rows: cv.rows, k: cv.k, seed: params.train.seed });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.oof), value: oof });
+    const review = reviewFromOof(oof);
+    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.review), value: review });
 
     const inputs = await currentInputs({ ws, params });
     const metrics: Metrics = buildMetrics({
@@ -134,6 +137,12 @@ export const evaluateStage: Stage = {
       backbone: candidateInfo.backbone.id,
       inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
     });
+    metrics.mislabelled = {
+      checked: review.checked,
+      candidates: review.items.length,
+      confident: review.confident,
+      top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({ id, label, suggested, score, confidence, confident })),
+    };
     const predictions: TestPrediction[] = test.map((o, i) => ({ id: o.id, label: o.label, candidate: candidate.predictions[i]!, baseline: baseline ? baseline.classified.predictions[i]! : null }));
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
@@ -146,6 +155,7 @@ export const evaluateStage: Stage = {
       parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`);
     }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
+    parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
     return { summary: parts.join('; ') };
   },
 };

@@ -150,6 +150,8 @@ export const trainParams = z.strictObject({
   workers: z.int().min(0).default(0),
   /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
   augment: z.boolean().default(false),
+  /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
+  flagged: z.enum(['keep', 'drop']).default('keep'),
 });
 
 export const evaluateParams = z.strictObject({
@@ -166,6 +168,8 @@ export const evaluateParams = z.strictObject({
   factors: z.array(z.string()).default(['department', 'medium']),
   /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors). */
   folds: z.int().min(2).max(20).default(5),
+  /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
+  group_by: z.string().default(''),
 });
 
 export const gateParams = z.strictObject({
@@ -175,6 +179,13 @@ export const gateParams = z.strictObject({
   min_class_f1: fraction.default(0.3),
   /** Minimum macro-F1 for a first model (no baseline). */
   min_macro_f1: fraction.default(0.5),
+  /** Minimum macro-F1 on a source the model has not seen (evaluate.group_by's estimate). 0: not checked. */
+  min_unseen_macro_f1: fraction.default(0),
+});
+
+export const annotateParams = z.strictObject({
+  /** Publish a machine annotation only when its class reaches this precision at its confidence (per-class thresholds). */
+  min_precision: fraction.default(0.9),
 });
 
 export const registryParams = z.strictObject({
@@ -246,6 +257,7 @@ export const paramsSchema = z.strictObject({
   train: trainParams.prefault({}),
   evaluate: evaluateParams.prefault({}),
   gate: gateParams.prefault({}),
+  annotate: annotateParams.prefault({}),
   registry: registryParams.prefault({}),
   report: reportParams.prefault({}),
   catalogue: catalogueParams.prefault({}),

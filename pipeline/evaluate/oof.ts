@@ -35,15 +35,16 @@ export function labelledObjects(dataset: { labels: string[]; objects: DatasetObj
 }
 
 /**
- * The objects' embeddings through the backbone the model was trained with: read from the
+ * The objects' embeddings through the backbone the model was trained with (or params' without a model): read from the
  * content-keyed cache (training and evaluation already embedded most of them), the rest computed.
  */
-export async function embedObjects({ ws, params, info, objects, log }: { ws: Workspace; params: Params; info: ModelInfo; objects: Pick<DatasetObject, 'image' | 'imageMd5'>[]; log: Logger }): Promise<Map<string, Float32Array>> {
+export async function embedObjects({ ws, params, info, objects, log }: { ws: Workspace; params: Params; info: ModelInfo | null; objects: Pick<DatasetObject, 'image' | 'imageMd5'>[]; log: Logger }): Promise<Map<string, Float32Array>> {
   const files = new Map<string, string>();
   for (const o of objects) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
   const embedded = await embedImages({
     items: [...files].map(([key, file]) => ({ key, file })),
-    params: { ...params, backbone: backboneParamsOf({ info, fallback: params.backbone }) },
+    // A trained model's own backbone; before training (train.flagged), the one params names.
+    params: info ? { ...params, backbone: backboneParamsOf({ info, fallback: params.backbone }) } : params,
     root: ws.root,
     cacheDir: ws.cache,
     workers: params.train.workers,

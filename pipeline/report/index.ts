@@ -139,7 +139,8 @@ export async function buildReport({
         test: metrics.baseline.comparison.test,
       }
     : null;
-  const verdict = metrics.baseline ? metrics.baseline.comparison.verdict : 'first model';
+  // A label change judged on every labelled object (cross-validated) has the power the test split lacks.
+  const verdict = metrics.baseline ? (metrics.crossValidated?.comparison.verdict ?? metrics.baseline.comparison.verdict) : 'first model';
   const labelsCommit = headCommit ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile }) : null;
   const json: ReportJson = {
     schema: 'vitrine.report/1',

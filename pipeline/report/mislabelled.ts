@@ -41,6 +41,56 @@ export function mislabelledSection({ metrics, links, titleOf }: { metrics: Metri
   return `${title}\n\n${intro}\n\n${table({ header, rows })}`;
 }
 
+/** A signed difference in plain words: "+0.02", "−0.01", "0.00". */
+export function plainSigned(x: number, digits = 2): string {
+  const r = x.toFixed(digits);
+  if (Number(r) === 0) return (0).toFixed(digits);
+  return x > 0 ? `+${r}` : `−${r.slice(1)}`;
+}
+
+/** "Judged on every labelled object": the cross-validated comparison of the labels before and now. */
+export function crossValidatedSection({ metrics }: { metrics: Metrics }): string {
+  const cv = metrics.crossValidated;
+  if (!cv) return '';
+  const c = cv.comparison;
+  const words =
+    c.verdict === 'better'
+      ? '**Better**: the labels now make a better model.'
+      : c.verdict === 'worse'
+        ? '**Worse**: the labels now make a worse model.'
+        : '**No detectable difference**: the change is within what chance alone could give.';
+  return [
+    '### Judged on every labelled object',
+    '',
+    `The test split holds ${metrics.n} objects, too few to judge a change of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
+      `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on the labels now, in the same folds, ` +
+      `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.`,
+    '',
+    `On average the model gives each object's label (as it is now) a probability of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
+      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
+      `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for the variation between training runs), p = ${num(c.pValue)}. ${words}`,
+    '',
+    `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
+  ].join('\n');
+}
+
+/** "On a source it has not seen": the leave-one-group-out estimate (evaluate.group_by). */
+export function outOfCollectionSection({ metrics }: { metrics: Metrics }): string {
+  const o = metrics.outOfCollection;
+  if (!o) return '';
+  const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+  const rows = o.groups.map((g) => [text(g.value), String(g.n), pctOf(g.accuracy), num(g.macroF1, 2)]);
+  return [
+    `### On photographs from a ${text(o.field)} it has not seen`,
+    '',
+    `Holding out each ${text(o.field)} in turn and training on the others, macro-F1 is about ${num(o.macroF1.value, 2)} ` +
+      `(95% range ${num(o.macroF1.low, 2)} to ${num(o.macroF1.high, 2)}), against ${num(o.randomFolds.macroF1.value, 2)} when the same ${o.n} objects are split at random. ` +
+      'Expect the lower figure on photographs from a new museum, photographer or studio.',
+    '',
+    table({ header: [`${text(o.field)} held out`, 'Objects', 'Accuracy', 'Macro-F1'], rows }),
+  ].join('\n');
+}
+
 /** The sections of this file for renderMarkdown, with catalogue links made the way the report makes them. */
 export function reportSections({
   metrics,
@@ -57,5 +107,5 @@ export function reportSections({
   const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
   const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
-  return { afterIntro: [], beforeLineage: [mislabelledSection({ metrics, links: linksOf, titleOf })].filter(Boolean) };
+  return { afterIntro: [crossValidatedSection({ metrics })].filter(Boolean), beforeLineage: [outOfCollectionSection({ metrics }), mislabelledSection({ metrics, links: linksOf, titleOf })].filter(Boolean) };
 }

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
-import { crossValidate, embedObjects, labelledObjects, oofFile } from '../evaluate/oof.ts';
+import { withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { publicationEstimate } from '../evaluate/publication.ts';
+import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { baselineOverlap, type BaselineOverlap } from '../evaluate/overlap.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -18,7 +20,39 @@ import { resolveModelDir } from '../registry/resolve.ts';
 import { headCommit } from '../registry/tags.ts';
 import type { TestPrediction } from '../report/types.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
-import type { Stage } from './stage.ts';
+import { reportBase } from './report.ts';
+import type { Stage, StageContext } from './stage.ts';
+import { resolveCommit } from '../report/git.ts';
+
+/** Which baseline the evaluation compares with (promoting another model changes it). */
+async function baselineFingerprint({ ws, params }: StageContext): Promise<{ baseline: string | null }> {
+  const wanted = params.evaluate.baseline;
+  if (wanted === 'none') return { baseline: null };
+  try {
+    const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+    const baseline = findVersion({ state, version: wanted });
+    // Promoting the model this stage just evaluated makes it the baseline of itself: nothing new
+    // to compare with, so the baseline stays the one it was evaluated against.
+    const manifest = baseline?.registration?.manifest;
+    if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
+      const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
+      return { baseline: metrics.baseline?.version ?? null };
+    }
+    return { baseline: baseline?.version ?? null };
+  } catch {
+    return { baseline: null };
+  }
+}
+
+/** The commit a registered model version is tagged on, or null when the registry cannot say. */
+async function registeredCommit({ ws, params, version }: { ws: { root: string }; params: { registry: { model_name: string } }; version: string }): Promise<string | null> {
+  try {
+    const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+    return findVersion({ state, version })?.commit ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
 export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json', review: 'review.json' } as const;
@@ -43,30 +77,19 @@ export const evaluateStage: Stage = {
     // labels.csv, data.dvc and the model-shaping params are hashed into metrics.json's inputs
     // (promotion refuses a model whose inputs changed), so a change to any of them reruns this stage.
     paths: ['labels.csv', 'data.dvc'],
-    params: [...MODEL_PARAM_KEYS],
+    // annotate: the publication thresholds are chosen here.
+    params: [...MODEL_PARAM_KEYS, 'annotate'],
     stages: ['dataset', 'train'],
   },
   outs: ['.vitrine/evaluate'],
   // Promoting (or rolling back) another model changes the baseline: rerun.
-  async fingerprint({ ws, params }) {
-    const wanted = params.evaluate.baseline;
-    if (wanted === 'none') return { baseline: null };
-    try {
-      const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
-      const baseline = findVersion({ state, version: wanted });
-      // Promoting the model this stage just evaluated makes it the baseline of itself: nothing new
-      // to compare with, so the baseline stays the one it was evaluated against.
-      const manifest = baseline?.registration?.manifest;
-      if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
-        const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
-        return { baseline: metrics.baseline?.version ?? null };
-      }
-      return { baseline: baseline?.version ?? null };
-    } catch {
-      return { baseline: null };
-    }
+  async fingerprint(ctx) {
+    const ref = reportBase(ctx.env);
+    const found = await baselineFingerprint(ctx);
+    // The pull request's base holds the labels the cross-validated comparison starts from.
+    return ref ? { ...found, labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) } } : found;
   },
-  async run({ ws, params, log, clock }) {
+  async run({ ws, params, log, clock, env }) {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const candidateInfo = await readModelInfo({ dir: ws.model });
@@ -108,13 +131,24 @@ export const evaluateStage: Stage = {
       }
     }
 
-    // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings).
-    const labelled = labelledObjects(dataset);
-    const vectors = await embedObjects({ ws, params, info: candidateInfo, objects: labelled, log });
-    const cv = await crossValidate({ tf: backend.tf, objects: labelled, vectors, y: labelled.map((o) => classOf.get(o.label)!), labels, params, log });
-    const oof = oofFile({ labels, objects: labelled, folds: cv.folds, rows: cv.rows, k: cv.k, seed: params.train.seed });
+    // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings),
+    // and a label change judged on all of them when the base's labels are known.
+    const baselineCommit = baseline ? await registeredCommit({ ws, params, version: baseline.version }) : null;
+    const { oof, crossValidated, outOfCollection } = await crossValidateCollection({
+      ws, params, env, dataset, info: candidateInfo, tf: backend.tf, log,
+      baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
+    });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.oof), value: oof });
     const review = reviewFromOof(oof);
+    const publication = publicationEstimate({
+      y: oof.objects.map((o) => labels.indexOf(o.label)),
+      probs: oof.objects.map((o) => o.probabilities),
+      folds: oof.objects.map((o) => o.fold),
+      k: oof.k,
+      labels,
+      minPrecision: params.annotate.min_precision,
+      resamples: params.evaluate.bootstrap,
+    });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.review), value: review });
 
     const inputs = await currentInputs({ ws, params });
@@ -137,6 +171,12 @@ export const evaluateStage: Stage = {
       backbone: candidateInfo.backbone.id,
       inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
     });
+    if (crossValidated) metrics.crossValidated = crossValidated;
+    metrics.publication = publication;
+    if (outOfCollection) {
+      metrics.outOfCollection = outOfCollection;
+      metrics.gate = withUnseenSourceCheck({ gate: metrics.gate, estimate: outOfCollection, minimum: params.gate.min_unseen_macro_f1 });
+    }
     metrics.mislabelled = {
       checked: review.checked,
       candidates: review.items.length,
@@ -153,6 +193,14 @@ export const evaluateStage: Stage = {
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
       parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`);
+    }
+    if (crossValidated) {
+      const c = crossValidated.comparison;
+      parts.push(`on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`);
+    }
+    if (outOfCollection) {
+      const o = outOfCollection.macroF1;
+      parts.push(`on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`);
     }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);

@@ -5,6 +5,7 @@ import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
 import { historyForInfo, trainHead, type LabelledVectors } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
+import { flaggedLabels } from '../review/flagged.ts';
 import type { DatasetObject, ModelInfo } from '../types.ts';
 import type { Stage } from './stage.ts';
 
@@ -24,8 +25,8 @@ export const trainStage: Stage = {
     const labels = dataset.labels;
     const classOf = new Map(labels.map((l, i) => [l, i]));
     const usable = (o: DatasetObject) => o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '';
-    const trainObjects = dataset.objects.filter((o) => o.split === 'train' && usable(o));
-    const validationObjects = dataset.objects.filter((o) => o.split === 'validation' && usable(o));
+    let trainObjects = dataset.objects.filter((o) => o.split === 'train' && usable(o));
+    let validationObjects = dataset.objects.filter((o) => o.split === 'validation' && usable(o));
     if (trainObjects.length === 0) {
       throw new VitrineError('TRAIN_EMPTY', 'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.', {});
     }
@@ -33,6 +34,14 @@ export const trainStage: Stage = {
     if (missing.length > 0) log.warn(`No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`);
 
     const backend = await selectBackend({ preference: params.train.backend, log });
+    // train.flagged: drop: leave out the labels confident learning finds likely wrong (docs/metrics.md).
+    const flagged = params.train.flagged === 'drop' ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log }) : new Set<string>();
+    const dropped = [...trainObjects, ...validationObjects].filter((o) => flagged.has(o.id)).length;
+    if (dropped > 0) {
+      trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
+      validationObjects = validationObjects.filter((o) => !flagged.has(o.id));
+      log.info(`Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; \`vitrine review\` lists them).`);
+    }
     log.info(`Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`);
     const embedStart = Date.now();
     const itemsOf = (objects: DatasetObject[]) => {
@@ -104,6 +113,7 @@ export const trainStage: Stage = {
       `${trainObjects.length} training objects`,
       `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
       `backend ${backend.name}`,
+      ...(params.train.flagged === 'drop' ? [`${dropped} flagged labels left out`] : []),
       `${history.epochs} epochs${history.stoppedEarly ? ' (stopped early)' : ''}`,
       valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
     ];

@@ -61,5 +61,21 @@ describe('annotations and the label review', () => {
     expect(byId.get('u1')!.labelIssue).toBeUndefined();
     const written = JSON.parse(await readFile(path.join(ws.registry, 'annotations.json'), 'utf8')) as Annotation[];
     expect(written.find((a) => a.id === 'b')!.labelIssue).toEqual({ score: 0.93, suggested: 'mask' });
+    // No thresholds computed (no publication in metrics.json): no published flag.
+    expect(byId.get('a')!.published).toBeUndefined();
+  });
+
+  it('marks annotations below their class threshold as not published', async () => {
+    const publication = { minPrecision: 0.9, thresholds: { coin: 0.9, mask: 0.6 }, n: 2, coverage: { value: 0.5, low: 0.4, high: 0.6 }, precision: { value: 0.9, low: 0.8, high: 1 } };
+    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify({ schema: 'vitrine.metrics/1', publication }));
+    const { annotations } = await annotateCollection({ ws, params: defaultParams(), modelDir: ws.model, modelVersion: 'v1.0.0', log: silentLogger, predict });
+    const byId = new Map(annotations.map((a) => [a.id, a]));
+    expect(byId.get('a')!.published).toBe(true); // coin at 0.95 ≥ 0.9
+    expect(byId.get('u2')!.published).toBe(false); // mask at 0.55 < 0.6
+    expect(byId.get('b')!.published).toBe(true); // mask at 0.95
+    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify({ schema: 'vitrine.metrics/1', publication: { ...publication, thresholds: { coin: null, mask: 0.6 } } }));
+    const again = await annotateCollection({ ws, params: defaultParams(), modelDir: ws.model, modelVersion: 'v1.0.0', log: silentLogger, predict });
+    // A class with no threshold is never published.
+    expect(again.annotations.find((a) => a.id === 'a')!.published).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignFolds, groupFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
+import { outOfCollectionEstimate } from '../../pipeline/evaluate/out-of-collection.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
@@ -82,5 +83,28 @@ describe('outOfFoldProbabilities', () => {
     const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 3, seed: 1 });
     const rows = await outOfFoldProbabilities({ tf, x, y: given, validation: x.map(() => false), folds, k: 3, labels, train, log: silentLogger });
     for (let i = 0; i < 5; i++) expect(rows[i]!.indexOf(Math.max(...rows[i]!))).toBe(0);
+  });
+});
+
+describe('outOfCollectionEstimate', () => {
+  it('holds out each source whole, and is lower than random folds when a source photographs differently', async () => {
+    // Two museums; the second photographs everything with a strong shift on the class axes.
+    const a = clusters(14, 5);
+    const b = clusters(14, 6);
+    const shifted = b.x.map((v) => v.map((value, j) => value + (j % 3 === 0 ? 1.6 : j % 3 === 1 ? -0.8 : 0)));
+    const x = [...a.x, ...shifted];
+    const y = [...a.y, ...b.y];
+    const groups = [...a.x.map(() => 'museum A'), ...b.x.map(() => 'museum B')];
+    const validation = x.map(() => false);
+    const params = { ...defaultParams(), train };
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 4, seed: 1 });
+    const randomRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k: 4, labels, train, log: silentLogger });
+    const estimate = await outOfCollectionEstimate({ tf, x, y, groups, validation, randomRows, labels, params, field: 'museum', log: silentLogger });
+    expect(estimate.field).toBe('museum');
+    expect(estimate.n).toBe(x.length);
+    expect(estimate.groups.map((g) => [g.value, g.n])).toEqual([['museum A', 42], ['museum B', 42]]);
+    expect(estimate.randomFolds.macroF1.value).toBeGreaterThan(estimate.macroF1.value + 0.1);
+    expect(estimate.macroF1.low).toBeLessThanOrEqual(estimate.macroF1.value);
+    expect(estimate.macroF1.high).toBeGreaterThanOrEqual(estimate.macroF1.value);
   });
 });

@@ -94,7 +94,7 @@ describe('evaluate stage', () => {
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
     const predictions = JSON.parse(await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8')) as TestPrediction[];
     expect(Object.keys(metrics).sort()).toEqual(
-      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate', 'mislabelled'].sort(),
+      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate', 'mislabelled', 'publication'].sort(),
     );
     const dataset = await readDataset({ ws });
     const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null);

@@ -68,14 +68,11 @@ export async function compareLabelSets({
   const pBase = Float64Array.from(scored, (i) => baseOut[i]![head[i]!]!);
   // Training noise: the head arm again with other seeds; how far the mean moves is what two
   // trainings on the same labels differ by, which resampling objects alone does not see.
-  const shifts: number[] = [];
+  const replicates: Float32Array[][] = [];
   for (let r = 0; r < (knownSd === undefined ? NOISE_REPLICATES : 0); r++) {
-    const again = await run(head, childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647);
-    let s = 0;
-    scored.forEach((i, j) => (s += again[i]![head[i]!]! - pHead[j]!));
-    shifts.push(s / Math.max(1, scored.length));
+    replicates.push(await run(head, childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647));
   }
-  const trainingSd = knownSd ?? Math.sqrt(shifts.reduce((s, v) => s + v * v, 0) / Math.max(1, shifts.length));
+  const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: head, folds, k });
   const { evaluate } = params;
   const test = pairedMeanTest({ candidate: pHead, baseline: pBase, trainingSd, resamples: evaluate.bootstrap, seed: BOOTSTRAP_SEED, alpha: evaluate.alpha });
   const cand = prepare({ y, probs: scored.map((i) => headOut[i]!), classes: labels.length });
@@ -98,6 +95,34 @@ export async function compareLabelSets({
       verdict: test.verdict,
     },
   };
+}
+
+/**
+ * The standard deviation, between two trainings on the same labels, of the mean probability of
+ * each object's label (`y[i]`; -1 objects are not scored). Each fold's head trains on its own, so
+ * every (rerun, fold) pair is an independent draw of how far training alone moves that fold's mean:
+ * pooling them (NOISE_REPLICATES × k draws) is far steadier than the reruns' overall means alone.
+ */
+export function trainingNoise({ rows, replicates, y, folds, k }: { rows: ArrayLike<number>[]; replicates: ArrayLike<number>[][]; y: ArrayLike<number>; folds: ArrayLike<number>; k: number }): number {
+  const count = new Array<number>(k).fill(0);
+  for (let i = 0; i < y.length; i++) if (y[i]! >= 0) count[folds[i]!]!++;
+  const n = count.reduce((a, b) => a + b, 0);
+  if (n === 0 || replicates.length === 0) return 0;
+  let pooled = 0;
+  let draws = 0;
+  for (const again of replicates) {
+    const shift = new Array<number>(k).fill(0);
+    for (let i = 0; i < y.length; i++) if (y[i]! >= 0) shift[folds[i]!]! += again[i]![y[i]!]! - rows[i]![y[i]!]!;
+    for (let f = 0; f < k; f++) {
+      if (count[f] === 0) continue;
+      pooled += (shift[f]! / count[f]!) ** 2;
+      draws++;
+    }
+  }
+  // The overall mean weighs fold f by n_f / n; the folds' draws are pooled (stratified folds are
+  // of nearly equal size, and a head's training noise does not shrink with the objects it predicts).
+  const weights = count.reduce((s, c) => s + (c / n) ** 2, 0);
+  return Math.sqrt((pooled / draws) * weights);
 }
 
 /** Reruns of the head arm with other seeds, to measure how much training alone moves the result. */

@@ -19,7 +19,7 @@ import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
-import { compareLabelSets, NOISE_REPLICATES } from '../../pipeline/evaluate/label-change.ts';
+import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
 import { childSeed } from '../../pipeline/random.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
 import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
@@ -110,12 +110,11 @@ describe('pull requests that should not matter', () => {
     const verdicts: string[] = [];
     // The training noise, measured once on the base labels as compareLabelSets measures it (the
     // heads below differ from them by one object), to keep this test to minutes.
-    let shift2 = 0;
+    const replicates: Float32Array[][] = [];
     for (let r = 0; r < NOISE_REPLICATES; r++) {
-      const again = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 }, log: ctx.log });
-      shift2 += (again.reduce((s, row, i) => s + row[y[i]!]! - baseRows[i]![y[i]!]!, 0) / y.length) ** 2;
+      replicates.push(await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 }, log: ctx.log }));
     }
-    const trainingSd = Math.sqrt(shift2 / NOISE_REPLICATES);
+    const trainingSd = trainingNoise({ rows: baseRows, replicates, y, folds, k });
 
     // 7 re-cased labels ("Coin" for "coin"): the dataset stage skips the line, so the object is unlabelled now.
     const picks = [3, 41, 87, 130, 177, 221, 268];
@@ -124,6 +123,7 @@ describe('pull requests that should not matter', () => {
       head[p] = -1;
       const result = await compareLabelSets({ tf, x, objects, head, base: y, folds, k, labels, params, baseRows, trainingSd, log: ctx.log });
       verdicts.push(result.comparison.verdict);
+      console.log(`re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`);
     }
 
     // 6 other seeds and 7 title edits: the labels are the same, so the verdict is the test split's

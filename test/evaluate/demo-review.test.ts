@@ -190,6 +190,7 @@ describe('the README label-fix pull request, judged on every labelled object', (
     expect(cv.base.commit).toBe(commit);
     expect(cv.changed).toBe(19);
     expect(cv.objects).toBe(300);
+    console.log(`README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} → ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} [${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p = ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`);
     expect(cv.comparison.verdict).toBe('better');
     expect(cv.comparison.pValue).toBeLessThan(0.05);
     expect(summary).toContain('better (p = ');

@@ -166,8 +166,8 @@ export const evaluateParams = z.strictObject({
   least_confident: z.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
   factors: z.array(z.string()).default(['department', 'medium']),
-  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors). */
-  folds: z.int().min(2).max(20).default(5),
+  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
+  folds: z.int().min(0).max(20).refine((k) => k !== 1, { message: '0 (off) or at least 2' }).default(5),
   /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
   group_by: z.string().default(''),
 });

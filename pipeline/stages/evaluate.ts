@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
@@ -134,22 +134,33 @@ export const evaluateStage: Stage = {
     // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings),
     // and a label change judged on all of them when the base's labels are known.
     const baselineCommit = baseline ? await registeredCommit({ ws, params, version: baseline.version }) : null;
-    const { oof, crossValidated, outOfCollection } = await crossValidateCollection({
-      ws, params, env, dataset, info: candidateInfo, tf: backend.tf, log,
-      baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
-    });
-    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.oof), value: oof });
-    const review = reviewFromOof(oof);
-    const publication = publicationEstimate({
-      y: oof.objects.map((o) => labels.indexOf(o.label)),
-      probs: oof.objects.map((o) => o.probabilities),
-      folds: oof.objects.map((o) => o.fold),
-      k: oof.k,
-      labels,
-      minPrecision: params.annotate.min_precision,
-      resamples: params.evaluate.bootstrap,
-    });
-    await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.review), value: review });
+    // evaluate.folds: 0 switches it off (very large collections: each fold trains a head).
+    const cv =
+      params.evaluate.folds >= 2
+        ? await crossValidateCollection({
+            ws, params, env, dataset, info: candidateInfo, tf: backend.tf, log,
+            baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
+          })
+        : null;
+    const { oof = null, crossValidated = null, outOfCollection = null } = cv ?? {};
+    const review = oof ? reviewFromOof(oof) : null;
+    const publication = oof
+      ? publicationEstimate({
+          y: oof.objects.map((o) => labels.indexOf(o.label)),
+          probs: oof.objects.map((o) => o.probabilities),
+          folds: oof.objects.map((o) => o.fold),
+          k: oof.k,
+          labels,
+          minPrecision: params.annotate.min_precision,
+          resamples: params.evaluate.bootstrap,
+        })
+      : null;
+    for (const [name, value] of [[EVALUATE_FILES.oof, oof], [EVALUATE_FILES.review, review]] as const) {
+      // Without cross-validation, no stale file from an earlier run may speak for this one.
+      if (value) await writeJsonAtomic({ file: path.join(ws.evaluate, name), value });
+      else await rm(path.join(ws.evaluate, name), { force: true });
+    }
+    if (!cv) log.info('evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every labelled object.');
 
     const inputs = await currentInputs({ ws, params });
     const metrics: Metrics = buildMetrics({
@@ -172,17 +183,19 @@ export const evaluateStage: Stage = {
       inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
     });
     if (crossValidated) metrics.crossValidated = crossValidated;
-    metrics.publication = publication;
+    if (publication) metrics.publication = publication;
     if (outOfCollection) {
       metrics.outOfCollection = outOfCollection;
       metrics.gate = withUnseenSourceCheck({ gate: metrics.gate, estimate: outOfCollection, minimum: params.gate.min_unseen_macro_f1 });
     }
-    metrics.mislabelled = {
-      checked: review.checked,
-      candidates: review.items.length,
-      confident: review.confident,
-      top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({ id, label, suggested, score, confidence, confident })),
-    };
+    if (review) {
+      metrics.mislabelled = {
+        checked: review.checked,
+        candidates: review.items.length,
+        confident: review.confident,
+        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({ id, label, suggested, score, confidence, confident })),
+      };
+    }
     const predictions: TestPrediction[] = test.map((o, i) => ({ id: o.id, label: o.label, candidate: candidate.predictions[i]!, baseline: baseline ? baseline.classified.predictions[i]! : null }));
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
@@ -203,7 +216,7 @@ export const evaluateStage: Stage = {
       parts.push(`on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`);
     }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
-    parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
+    if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
     return { summary: parts.join('; ') };
   },
 };

@@ -142,6 +142,19 @@ describe('evaluate stage', () => {
     expect(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).toBe(first);
   }, 120_000);
 
+  it('skips the cross-validation with evaluate.folds: 0, leaving no stale review list behind', async () => {
+    const off = structuredClone(params);
+    off.evaluate.folds = 0;
+    const log = memoryLogger();
+    await evaluateStage.run({ ...ctx, params: off, log });
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.mislabelled).toBeUndefined();
+    expect(metrics.publication).toBeUndefined();
+    expect((await readdir(ws.evaluate)).sort()).toEqual(['metrics.json', 'predictions.json']);
+    expect(log.lines.some((l) => l.message.startsWith('evaluate.folds is 0'))).toBe(true);
+    await evaluateStage.run(ctx);
+  }, 240_000);
+
   it('fingerprints the baseline version: none registered here, or switched off', async () => {
     expect(await evaluateStage.fingerprint!(ctx)).toEqual({ baseline: null });
     const off = structuredClone(params);

@@ -45,8 +45,45 @@ export function classFromObjectName(name: string): string | null {
   const has = (words: string[]) => words.some((w) => new RegExp(`\\b${w}\\b`).test(n));
   if (has(['relief', 'reliefs', 'stela', 'stele', 'facsimile', 'painting', 'talatat'])) return 'Reliefs';
   if (has(['statue', 'statuette', 'statuettes', 'sculpture', 'figurine', 'shabti', 'bust'])) return 'Statuary';
-  if (has(['vessel', 'vessels', 'ceramic', 'bowl', 'jar', 'vase', 'basin', 'cup', 'bottle', 'jug', 'flask', 'beaker', 'pot'])) return 'Pottery';
-  if (has(['jewelry', 'jewellery', 'amulet', 'amulets', 'bead', 'beads', 'necklace', 'ring', 'earring', 'bracelet', 'anklet', 'pendant', 'scarab', 'scarabs', 'collar', 'pectoral'])) return 'Jewellery';
+  if (
+    has([
+      'vessel',
+      'vessels',
+      'ceramic',
+      'bowl',
+      'jar',
+      'vase',
+      'basin',
+      'cup',
+      'bottle',
+      'jug',
+      'flask',
+      'beaker',
+      'pot',
+    ])
+  )
+    return 'Pottery';
+  if (
+    has([
+      'jewelry',
+      'jewellery',
+      'amulet',
+      'amulets',
+      'bead',
+      'beads',
+      'necklace',
+      'ring',
+      'earring',
+      'bracelet',
+      'anklet',
+      'pendant',
+      'scarab',
+      'scarabs',
+      'collar',
+      'pectoral',
+    ])
+  )
+    return 'Jewellery';
   return null;
 }
 
@@ -73,13 +110,26 @@ export async function run(): Promise<void> {
   const dir = process.env.VITRINE_BENCH_DIR ?? path.join(os.tmpdir(), 'vitrine-bench-evaluate');
   const ws = workspace(dir);
   const log: Logger = { ...silentLogger, warn: (m) => console.log(`  warning: ${m}`) };
-  const fresh = await access(path.join(dir, 'params.yaml')).then(() => false, () => true);
+  const fresh = await access(path.join(dir, 'params.yaml')).then(
+    () => false,
+    () => true,
+  );
   if (fresh) {
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'params.yaml'), PARAMS);
     const params = await loadParams({ file: path.join(dir, 'params.yaml') });
     await importCollection({ ws, params, metadata: path.join(egyptian, 'metadata.csv'), images: egyptian, log });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'b',
+          GIT_AUTHOR_EMAIL: 'b@x',
+          GIT_COMMITTER_NAME: 'b',
+          GIT_COMMITTER_EMAIL: 'b@x',
+        },
+      });
     git('init', '-q', '-b', 'main');
     git('add', 'labels.csv', 'params.yaml');
     git('commit', '-qm', 'import');
@@ -92,21 +142,33 @@ export async function run(): Promise<void> {
   console.log(`dataset and train: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   t = performance.now();
   await evaluateStage.run(ctx);
-  console.log(`evaluate (test split, 5-fold out-of-fold, leave-one-museum-out, review, thresholds): ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  console.log(
+    `evaluate (test split, 5-fold out-of-fold, leave-one-museum-out, review, thresholds): ${((performance.now() - t) / 1000).toFixed(0)} s`,
+  );
   const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
   const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
   const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
   const y = oof.objects.map((o) => oof.labels.indexOf(o.label));
   console.log(`test split (${metrics.n} objects): macro-F1 ${iv(metrics.macroF1)}`);
-  console.log(`5-fold out-of-fold (${oof.objects.length} objects): macro-F1 ${f2(macroF1({ y, probs: oof.objects.map((o) => o.probabilities), classes: oof.labels.length }))}`);
+  console.log(
+    `5-fold out-of-fold (${oof.objects.length} objects): macro-F1 ${f2(macroF1({ y, probs: oof.objects.map((o) => o.probabilities), classes: oof.labels.length }))}`,
+  );
   const o = metrics.outOfCollection!;
-  console.log(`leave one ${o.field} out: macro-F1 ${iv(o.macroF1)}; random folds on the same objects ${iv(o.randomFolds.macroF1)}`);
-  for (const g of o.groups) console.log(`  held out ${g.value} (${g.n}): macro-F1 ${f2(g.macroF1)}, accuracy ${f2(g.accuracy)}`);
+  console.log(
+    `leave one ${o.field} out: macro-F1 ${iv(o.macroF1)}; random folds on the same objects ${iv(o.randomFolds.macroF1)}`,
+  );
+  for (const g of o.groups)
+    console.log(`  held out ${g.value} (${g.n}): macro-F1 ${f2(g.macroF1)}, accuracy ${f2(g.accuracy)}`);
   const p = metrics.publication!;
-  console.log(`publication at precision ${p.minPrecision}: coverage ${iv(p.coverage)}, precision ${iv(p.precision)}; thresholds ${JSON.stringify(p.thresholds)}`);
+  console.log(
+    `publication at precision ${p.minPrecision}: coverage ${iv(p.coverage)}, precision ${iv(p.precision)}; thresholds ${JSON.stringify(p.thresholds)}`,
+  );
 
   // The review list against the museum's own object-type field.
-  const rows = parse(await readFile(path.join(egyptian, 'metadata.csv')), { columns: true }) as Record<string, string>[];
+  const rows = parse(await readFile(path.join(egyptian, 'metadata.csv')), { columns: true }) as Record<
+    string,
+    string
+  >[];
   const nameOf = new Map(rows.map((r) => [r.id!, r.museum_object_name ?? '']));
   for (const n of [20, 50]) {
     const top = review.items.slice(0, n);
@@ -116,9 +178,13 @@ export async function run(): Promise<void> {
     });
     const agree = found.filter((i) => classFromObjectName(nameOf.get(i.id) ?? '') === i.suggested).length;
     const sealings = top.filter((i) => /sealing/i.test(nameOf.get(i.id) ?? '') && i.label === 'Jewellery').length;
-    console.log(`review top ${n}: ${found.length} of ${top.length} labels contradicted by museum_object_name (precision ${f2(found.length / Math.max(1, top.length))}), the suggestion matches it for ${agree}; ${sealings} more are clay sealings labelled Jewellery`);
+    console.log(
+      `review top ${n}: ${found.length} of ${top.length} labels contradicted by museum_object_name (precision ${f2(found.length / Math.max(1, top.length))}), the suggestion matches it for ${agree}; ${sealings} more are clay sealings labelled Jewellery`,
+    );
   }
-  console.log(`review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${review.confident} flagged by confident learning`);
+  console.log(
+    `review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${review.confident} flagged by confident learning`,
+  );
 
   // Met → Cleveland: heads trained on The Met, thresholds from The Met's own out-of-fold predictions.
   const dataset = await readDataset({ ws });
@@ -134,11 +200,38 @@ export async function run(): Promise<void> {
   const yCle = cle.map((x) => labels.indexOf(x.label));
   const xMet = met.map((x) => vectors.get(x.imageMd5)!);
   const foldsMet = assignFolds({ keys: met.map((x) => x.imageMd5), strata: yMet, k: 5, seed: params.train.seed });
-  const metOof = await outOfFoldProbabilities({ tf, x: xMet, y: yMet, validation: met.map((x) => x.split === 'validation'), folds: foldsMet, k: 5, labels, train: params.train, log });
+  const metOof = await outOfFoldProbabilities({
+    tf,
+    x: xMet,
+    y: yMet,
+    validation: met.map((x) => x.split === 'validation'),
+    folds: foldsMet,
+    k: 5,
+    labels,
+    train: params.train,
+    log,
+  });
   // Every Cleveland object in one held-out fold: trained on all of The Met.
   const both = [...met, ...cle];
-  const cleRows = (await outOfFoldProbabilities({ tf, x: both.map((x) => vectors.get(x.imageMd5)!), y: [...yMet, ...yCle], validation: both.map((x) => x.split === 'validation'), folds: both.map((_, i) => (i < met.length ? 0 : 1)), k: 2, labels, train: params.train, log })).slice(met.length);
-  const { thresholds } = publicationThresholds({ y: yMet, probs: metOof, classes: labels.length, minPrecision: params.annotate.min_precision });
+  const cleRows = (
+    await outOfFoldProbabilities({
+      tf,
+      x: both.map((x) => vectors.get(x.imageMd5)!),
+      y: [...yMet, ...yCle],
+      validation: both.map((x) => x.split === 'validation'),
+      folds: both.map((_, i) => (i < met.length ? 0 : 1)),
+      k: 2,
+      labels,
+      train: params.train,
+      log,
+    })
+  ).slice(met.length);
+  const { thresholds } = publicationThresholds({
+    y: yMet,
+    probs: metOof,
+    classes: labels.length,
+    minPrecision: params.annotate.min_precision,
+  });
   let shown = 0;
   let right = 0;
   cleRows.forEach((row, i) => {
@@ -148,7 +241,9 @@ export async function run(): Promise<void> {
       if (c === yCle[i]) right++;
     }
   });
-  console.log(`Met → Cleveland (${cle.length} objects): macro-F1 ${f2(macroF1({ y: yCle, probs: cleRows, classes: labels.length }))}; published at precision ${params.annotate.min_precision}: coverage ${f2(shown / cle.length)}, precision ${f2(right / Math.max(1, shown))} (targets: precision ≥ 0.90 at coverage ≥ 0.50)`);
+  console.log(
+    `Met → Cleveland (${cle.length} objects): macro-F1 ${f2(macroF1({ y: yCle, probs: cleRows, classes: labels.length }))}; published at precision ${params.annotate.min_precision}: coverage ${f2(shown / cle.length)}, precision ${f2(right / Math.max(1, shown))} (targets: precision ≥ 0.90 at coverage ≥ 0.50)`,
+  );
 
   // train.flagged: drop against keep, on the test split.
   const keep = metrics.macroF1;

@@ -23,7 +23,15 @@ export interface BaseLabels {
 }
 
 /** Where the base labels come from, without reading them: a ref to resolve, or a known commit. */
-export function baseSource({ env, baselineCommit, baselineVersion }: { env: Record<string, string | undefined>; baselineCommit: string | null; baselineVersion: string | null }): { ref: string; commit?: string } | null {
+export function baseSource({
+  env,
+  baselineCommit,
+  baselineVersion,
+}: {
+  env: Record<string, string | undefined>;
+  baselineCommit: string | null;
+  baselineVersion: string | null;
+}): { ref: string; commit?: string } | null {
   const ref = reportBase(env);
   if (ref) return { ref };
   if (baselineCommit) return { ref: `the commit of ${baselineVersion ?? 'the baseline'}`, commit: baselineCommit };
@@ -57,7 +65,9 @@ export async function readBaseLabels({
         commit = await resolveCommit({ dir: ws.root, ref: source.ref });
       } catch (error) {
         if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
-        commit = (await fetchBase({ dir: ws.root, ref: source.ref, headers: gitAuthHeaders({ token: gitToken(env) }), log })).commit;
+        commit = (
+          await fetchBase({ dir: ws.root, ref: source.ref, headers: gitAuthHeaders({ token: gitToken(env) }), log })
+        ).commit;
       }
     }
     const file = rel(ws, ws.labels);
@@ -66,7 +76,9 @@ export async function readBaseLabels({
     const { labelOf } = checkLabels({ labels: lines, objectIds, vocabulary, name: `${file} at ${source.ref}` });
     return { ref: source.ref, commit, labelOf };
   } catch (error) {
-    log.info(`The labels at ${source.ref} could not be read (${messageOf(error)}), so the label change is judged on the test split only.`);
+    log.info(
+      `The labels at ${source.ref} could not be read (${messageOf(error)}), so the label change is judged on the test split only.`,
+    );
     return null;
   }
 }

@@ -35,12 +35,25 @@ export async function crossValidateCollection({
   /** The baseline model's version and the commit it was registered on, when there is one. */
   baseline: { version: string; commit: string | null } | null;
   log: Logger;
-}): Promise<{ oof: OofFile; crossValidated: LabelChangeComparison | null; outOfCollection: Metrics['outOfCollection'] | null }> {
+}): Promise<{
+  oof: OofFile;
+  crossValidated: LabelChangeComparison | null;
+  outOfCollection: Metrics['outOfCollection'] | null;
+}> {
   const labels = dataset.labels;
   const classOf = new Map(labels.map((l, i) => [l, i]));
   const withImage = dataset.objects.filter((o) => o.image !== '' && o.imageMd5 !== '');
-  const source = baseline ? baseSource({ env, baselineCommit: baseline.commit, baselineVersion: baseline.version }) : null;
-  const base = await readBaseLabels({ ws, env, source, objectIds: new Set(dataset.objects.map((o) => o.id)), vocabulary: labels, log });
+  const source = baseline
+    ? baseSource({ env, baselineCommit: baseline.commit, baselineVersion: baseline.version })
+    : null;
+  const base = await readBaseLabels({
+    ws,
+    env,
+    source,
+    objectIds: new Set(dataset.objects.map((o) => o.id)),
+    vocabulary: labels,
+    log,
+  });
   const headOf = (o: DatasetObject) => (o.label !== null && classOf.has(o.label) ? classOf.get(o.label)! : -1);
   const baseOf = (o: DatasetObject) => {
     const l = base?.labelOf.get(o.id);
@@ -69,7 +82,19 @@ export async function crossValidateCollection({
   let crossValidated: LabelChangeComparison | null = null;
   const differs = base !== null && head.some((c, i) => c !== prev[i]);
   if (base && differs) {
-    const result = await compareLabelSets({ tf, x, objects, head, base: prev, folds, k, labels, params, headRows: rows, log });
+    const result = await compareLabelSets({
+      tf,
+      x,
+      objects,
+      head,
+      base: prev,
+      folds,
+      k,
+      labels,
+      params,
+      headRows: rows,
+      log,
+    });
     crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result };
   } else if (base) {
     log.debug(`The labels are the same as at ${base.ref}: no cross-validated comparison of labels to make.`);
@@ -80,7 +105,9 @@ export async function crossValidateCollection({
     const groups = labelled.map(({ o }) => factorValue(o, field));
     const distinct = new Set(groups.map((g) => g.trim()));
     if (distinct.size < 2) {
-      log.warn(`evaluate.group_by is "${field}", but ${distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`}: there is no other source to hold out, so there is no out-of-collection estimate.`);
+      log.warn(
+        `evaluate.group_by is "${field}", but ${distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`}: there is no other source to hold out, so there is no out-of-collection estimate.`,
+      );
     } else {
       outOfCollection = await outOfCollectionEstimate({
         tf,

@@ -16,7 +16,17 @@ import { childSeed, seededUniform, shuffleInPlace } from '../random.ts';
  * photograph is never both trained on and predicted; each stratum (class) is dealt round-robin
  * over the folds, continuing where the last stratum stopped so that fold sizes stay even.
  */
-export function assignFolds({ keys, strata, k, seed }: { keys: string[]; strata: ArrayLike<number>; k: number; seed: number }): Int32Array {
+export function assignFolds({
+  keys,
+  strata,
+  k,
+  seed,
+}: {
+  keys: string[];
+  strata: ArrayLike<number>;
+  k: number;
+  seed: number;
+}): Int32Array {
   const groups = new Map<string, number[]>();
   keys.forEach((key, i) => {
     const list = groups.get(key) ?? [];
@@ -46,7 +56,11 @@ export function assignFolds({ keys, strata, k, seed }: { keys: string[]; strata:
  * groups are pooled, largest first, into `maxFolds` folds of similar size. `names[f]` lists fold f's
  * group when there is one per fold.
  */
-export function groupFolds({ groups, maxFolds }: { groups: string[]; maxFolds: number }): { folds: Int32Array; names: string[]; k: number } {
+export function groupFolds({ groups, maxFolds }: { groups: string[]; maxFolds: number }): {
+  folds: Int32Array;
+  names: string[];
+  k: number;
+} {
   const sizes = new Map<string, number>();
   for (const g of groups) sizes.set(g, (sizes.get(g) ?? 0) + 1);
   const names = [...sizes.keys()];
@@ -114,7 +128,14 @@ export async function outOfFoldProbabilities({
       continue;
     }
     const seed = childSeed(train.seed, `fold-${f}`) % 2_147_483_647;
-    const { model } = await trainHead({ tf, train: fit, validation: val, labels, params: { ...train, seed }, log: silent });
+    const { model } = await trainHead({
+      tf,
+      train: fit,
+      validation: val,
+      labels,
+      params: { ...train, seed },
+      log: silent,
+    });
     try {
       const rows = predictProbabilities({ tf, model, x: held.map((i) => x[i]!) });
       held.forEach((i, j) => (out[i] = rows[j]!));

@@ -56,7 +56,8 @@ export async function compareLabelSets({
   log: Logger;
 }): Promise<Omit<LabelChangeComparison, 'base'>> {
   const validation = objects.map((o) => o.split === 'validation');
-  const run = (y: ArrayLike<number>, seed = params.train.seed) => outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed }, log });
+  const run = (y: ArrayLike<number>, seed = params.train.seed) =>
+    outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed }, log });
   const headOut = headRows ?? (await run(head));
   const baseOut = baseRows ?? (await run(base));
   let changed = 0;
@@ -74,10 +75,23 @@ export async function compareLabelSets({
   }
   const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: head, folds, k });
   const { evaluate } = params;
-  const test = pairedMeanTest({ candidate: pHead, baseline: pBase, trainingSd, resamples: evaluate.bootstrap, seed: BOOTSTRAP_SEED, alpha: evaluate.alpha });
+  const test = pairedMeanTest({
+    candidate: pHead,
+    baseline: pBase,
+    trainingSd,
+    resamples: evaluate.bootstrap,
+    seed: BOOTSTRAP_SEED,
+    alpha: evaluate.alpha,
+  });
   const cand = prepare({ y, probs: scored.map((i) => headOut[i]!), classes: labels.length });
   const prev = prepare({ y, probs: scored.map((i) => baseOut[i]!), classes: labels.length });
-  const interval = (p: typeof cand): Interval => bootstrapIntervals({ prepared: p, statistics: { f1: macroF1Of }, resamples: evaluate.bootstrap, seed: BOOTSTRAP_SEED }).f1;
+  const interval = (p: typeof cand): Interval =>
+    bootstrapIntervals({
+      prepared: p,
+      statistics: { f1: macroF1Of },
+      resamples: evaluate.bootstrap,
+      seed: BOOTSTRAP_SEED,
+    }).f1;
   return {
     changed,
     objects: scored.length,
@@ -103,7 +117,19 @@ export async function compareLabelSets({
  * every (rerun, fold) pair is an independent draw of how far training alone moves that fold's mean:
  * pooling them (NOISE_REPLICATES × k draws) is far steadier than the reruns' overall means alone.
  */
-export function trainingNoise({ rows, replicates, y, folds, k }: { rows: ArrayLike<number>[]; replicates: ArrayLike<number>[][]; y: ArrayLike<number>; folds: ArrayLike<number>; k: number }): number {
+export function trainingNoise({
+  rows,
+  replicates,
+  y,
+  folds,
+  k,
+}: {
+  rows: ArrayLike<number>[];
+  replicates: ArrayLike<number>[][];
+  y: ArrayLike<number>;
+  folds: ArrayLike<number>;
+  k: number;
+}): number {
   const count = new Array<number>(k).fill(0);
   for (let i = 0; i < y.length; i++) if (y[i]! >= 0) count[folds[i]!]!++;
   const n = count.reduce((a, b) => a + b, 0);
@@ -155,7 +181,14 @@ export function pairedMeanTest({
     return a.length === 0 ? 0 : s / a.length;
   };
   const value = mean(candidate) - mean(baseline);
-  if (n === 0) return { candidate: 0, baseline: 0, difference: { value, low: value, high: value }, pValue: 1, verdict: 'no detectable difference' };
+  if (n === 0)
+    return {
+      candidate: 0,
+      baseline: 0,
+      difference: { value, low: value, high: value },
+      pValue: 1,
+      verdict: 'no detectable difference',
+    };
   const d = Float64Array.from({ length: n }, (_, i) => candidate[i]! - baseline[i]!);
   const uniform = seededUniform(seed);
   const draws = new Float64Array(resamples);
@@ -174,5 +207,11 @@ export function pairedMeanTest({
   draws.sort();
   const pValue = Math.min(1, (2 * (Math.min(atOrBelow, atOrAbove) + 1)) / (resamples + 1));
   const difference = { value, low: quantile(draws, alpha / 2), high: quantile(draws, 1 - alpha / 2) };
-  return { candidate: mean(candidate), baseline: mean(baseline), difference, pValue, verdict: verdictOf({ difference: value, pValue, alpha }) };
+  return {
+    candidate: mean(candidate),
+    baseline: mean(baseline),
+    difference,
+    pValue,
+    verdict: verdictOf({ difference: value, pValue, alpha }),
+  };
 }

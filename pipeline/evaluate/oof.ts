@@ -29,16 +29,34 @@ export interface OofFile {
 }
 
 /** The objects cross-validation can use: an image, and a label in the vocabulary. */
-export function labelledObjects(dataset: { labels: string[]; objects: DatasetObject[] }): (DatasetObject & { label: string })[] {
+export function labelledObjects(dataset: {
+  labels: string[];
+  objects: DatasetObject[];
+}): (DatasetObject & { label: string })[] {
   const known = new Set(dataset.labels);
-  return dataset.objects.filter((o): o is DatasetObject & { label: string } => o.label !== null && known.has(o.label) && o.image !== '' && o.imageMd5 !== '');
+  return dataset.objects.filter(
+    (o): o is DatasetObject & { label: string } =>
+      o.label !== null && known.has(o.label) && o.image !== '' && o.imageMd5 !== '',
+  );
 }
 
 /**
  * The objects' embeddings through the backbone the model was trained with (or params' without a model): read from the
  * content-keyed cache (training and evaluation already embedded most of them), the rest computed.
  */
-export async function embedObjects({ ws, params, info, objects, log }: { ws: Workspace; params: Params; info: ModelInfo | null; objects: Pick<DatasetObject, 'image' | 'imageMd5'>[]; log: Logger }): Promise<Map<string, Float32Array>> {
+export async function embedObjects({
+  ws,
+  params,
+  info,
+  objects,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  info: ModelInfo | null;
+  objects: Pick<DatasetObject, 'image' | 'imageMd5'>[];
+  log: Logger;
+}): Promise<Map<string, Float32Array>> {
   const files = new Map<string, string>();
   for (const o of objects) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
   const embedded = await embedImages({
@@ -100,12 +118,32 @@ export async function crossValidate({
 }
 
 /** The oof.json of labelled objects and their out-of-fold rows. */
-export function oofFile({ labels, objects, folds, rows, k, seed }: { labels: string[]; objects: (Pick<DatasetObject, 'id' | 'split'> & { label: string })[]; folds: ArrayLike<number>; rows: ArrayLike<number>[]; k: number; seed: number }): OofFile {
+export function oofFile({
+  labels,
+  objects,
+  folds,
+  rows,
+  k,
+  seed,
+}: {
+  labels: string[];
+  objects: (Pick<DatasetObject, 'id' | 'split'> & { label: string })[];
+  folds: ArrayLike<number>;
+  rows: ArrayLike<number>[];
+  k: number;
+  seed: number;
+}): OofFile {
   return {
     schema: 'vitrine.oof/1',
     labels,
     k,
     seed,
-    objects: objects.map((o, i) => ({ id: o.id, label: o.label, split: o.split, fold: folds[i]!, probabilities: Array.from(rows[i]!, round) })),
+    objects: objects.map((o, i) => ({
+      id: o.id,
+      label: o.label,
+      split: o.split,
+      fold: folds[i]!,
+      probabilities: Array.from(rows[i]!, round),
+    })),
   };
 }

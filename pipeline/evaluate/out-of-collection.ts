@@ -53,7 +53,12 @@ export async function outOfCollectionEstimate({
   const rows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: params.train, log });
   const resamples = params.evaluate.bootstrap;
   const intervals = (probs: ArrayLike<number>[]) =>
-    bootstrapIntervals({ prepared: prepare({ y, probs, classes: labels.length }), statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples, seed: BOOTSTRAP_SEED });
+    bootstrapIntervals({
+      prepared: prepare({ y, probs, classes: labels.length }),
+      statistics: { macroF1: macroF1Of, accuracy: accuracyOf },
+      resamples,
+      seed: BOOTSTRAP_SEED,
+    });
   const grouped = intervals(rows);
   const random = intervals(randomRows);
   const all = prepare({ y, probs: rows, classes: labels.length });
@@ -65,5 +70,12 @@ export async function outOfCollectionEstimate({
       return { value, n: members.length, accuracy: accuracyOf(part), macroF1: macroF1Of(part) };
     })
     .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
-  return { field, n: y.length, macroF1: grouped.macroF1, accuracy: grouped.accuracy, randomFolds: { macroF1: random.macroF1, accuracy: random.accuracy }, groups: perGroup };
+  return {
+    field,
+    n: y.length,
+    macroF1: grouped.macroF1,
+    accuracy: grouped.accuracy,
+    randomFolds: { macroF1: random.macroF1, accuracy: random.accuracy },
+    groups: perGroup,
+  };
 }

@@ -17,7 +17,17 @@ import { argmax } from './scores.ts';
  */
 
 /** Per-class thresholds (null: publish nothing of that class). */
-export function publicationThresholds({ y, probs, classes, minPrecision }: { y: ArrayLike<number>; probs: ArrayLike<number>[]; classes: number; minPrecision: number }): { thresholds: (number | null)[] } {
+export function publicationThresholds({
+  y,
+  probs,
+  classes,
+  minPrecision,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  classes: number;
+  minPrecision: number;
+}): { thresholds: (number | null)[] } {
   const byClass: { p: number; right: boolean }[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < y.length; i++) {
     const c = argmax(probs[i]!);
@@ -71,7 +81,12 @@ export function publicationEstimate({
   for (let f = 0; f < k; f++) {
     const rest: number[] = [];
     for (let i = 0; i < n; i++) if (folds[i] !== f) rest.push(i);
-    const chosen = publicationThresholds({ y: rest.map((i) => y[i]!), probs: rest.map((i) => probs[i]!), classes, minPrecision }).thresholds;
+    const chosen = publicationThresholds({
+      y: rest.map((i) => y[i]!),
+      probs: rest.map((i) => probs[i]!),
+      classes,
+      minPrecision,
+    }).thresholds;
     for (let i = 0; i < n; i++) {
       if (folds[i] !== f) continue;
       const c = argmax(probs[i]!);
@@ -100,10 +115,14 @@ export function publicationEstimate({
     prec[r] = s.precision;
   }
   const interval = (value: number, draws: Float64Array): Interval =>
-    n === 0 ? { value, low: value, high: value } : { value, low: Math.min(value, quantile(draws.sort(), 0.025)), high: Math.max(value, quantile(draws, 0.975)) };
+    n === 0
+      ? { value, low: value, high: value }
+      : { value, low: Math.min(value, quantile(draws.sort(), 0.025)), high: Math.max(value, quantile(draws, 0.975)) };
   return {
     minPrecision,
-    thresholds: Object.fromEntries(labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6])),
+    thresholds: Object.fromEntries(
+      labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6]),
+    ),
     n,
     coverage: interval(all.coverage, cover),
     precision: interval(all.precision, prec),

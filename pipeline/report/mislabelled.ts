@@ -13,11 +13,20 @@ import { attribute, link, num, safeUrl, table, text } from './markdown.ts';
 export type CatalogueLinks = (id: string) => { thumbnailUrl: string | null; pageUrl: string | null };
 
 /** "Objects that look mislabelled": the 20 labels most likely wrong, with thumbnails when the catalogue is published. */
-export function mislabelledSection({ metrics, links, titleOf }: { metrics: Metrics; links: CatalogueLinks; titleOf: (id: string) => string }): string {
+export function mislabelledSection({
+  metrics,
+  links,
+  titleOf,
+}: {
+  metrics: Metrics;
+  links: CatalogueLinks;
+  titleOf: (id: string) => string;
+}): string {
   const m = metrics.mislabelled;
   if (!m) return '';
   const title = '### Objects that look mislabelled';
-  if (m.top.length === 0) return `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; every one agreed with its label.`;
+  if (m.top.length === 0)
+    return `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; every one agreed with its label.`;
   const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
@@ -99,7 +108,11 @@ export function reportSections({
 }: {
   metrics: Metrics;
   dataset: Pick<Dataset, 'objects'> | null;
-  links: (id: string, slug: string | undefined, object: DatasetObject | undefined) => { thumbnailUrl: string | null; pageUrl: string | null };
+  links: (
+    id: string,
+    slug: string | undefined,
+    object: DatasetObject | undefined,
+  ) => { thumbnailUrl: string | null; pageUrl: string | null };
 }): { afterIntro: string[]; beforeLineage: string[] } {
   const objects = new Map((dataset?.objects ?? []).map((o) => [o.id, o]));
   // The catalogue's page names, made in the same order as the catalogue makes them.
@@ -107,5 +120,11 @@ export function reportSections({
   const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
   const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
-  return { afterIntro: [crossValidatedSection({ metrics })].filter(Boolean), beforeLineage: [outOfCollectionSection({ metrics }), mislabelledSection({ metrics, links: linksOf, titleOf })].filter(Boolean) };
+  return {
+    afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
+    beforeLineage: [
+      outOfCollectionSection({ metrics }),
+      mislabelledSection({ metrics, links: linksOf, titleOf }),
+    ].filter(Boolean),
+  };
 }

@@ -29,7 +29,15 @@ export interface LabelIssue {
 }
 
 /** Per-class thresholds: the mean probability of class j over objects labelled j (NaN-free: 1 when none). */
-export function confidentThresholds({ y, probs, classes }: { y: ArrayLike<number>; probs: ArrayLike<number>[]; classes: number }): number[] {
+export function confidentThresholds({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  classes: number;
+}): number[] {
   const sum = new Array<number>(classes).fill(0);
   const count = new Array<number>(classes).fill(0);
   for (let i = 0; i < y.length; i++) {
@@ -56,7 +64,15 @@ export function roundPreservingRowTotals(matrix: number[][]): number[][] {
 }
 
 /** The calibrated confident joint C[given][true] (counts). */
-export function confidentJoint({ y, probs, classes }: { y: ArrayLike<number>; probs: ArrayLike<number>[]; classes: number }): number[][] {
+export function confidentJoint({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  classes: number;
+}): number[][] {
   const thresholds = confidentThresholds({ y, probs, classes });
   const joint = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < y.length; i++) {
@@ -79,7 +95,10 @@ export function confidentJoint({ y, probs, classes }: { y: ArrayLike<number>; pr
   const labelCounts = new Array<number>(classes).fill(0);
   for (let i = 0; i < y.length; i++) labelCounts[y[i]!]!++;
   const rows = joint.map((row, i) => {
-    const s = Math.max(row.reduce((a, b) => a + b, 0), 1e-12);
+    const s = Math.max(
+      row.reduce((a, b) => a + b, 0),
+      1e-12,
+    );
     return row.map((v) => (v / s) * labelCounts[i]!);
   });
   const total = rows.flat().reduce((a, b) => a + b, 0);
@@ -95,7 +114,15 @@ export function normalizedMargin(row: ArrayLike<number>, given: number): number 
 }
 
 /** Objects whose label looks wrong, most likely wrong first. `y`: class index of each object's label. */
-export function findLabelIssues({ y, probs, classes }: { y: ArrayLike<number>; probs: ArrayLike<number>[]; classes: number }): LabelIssue[] {
+export function findLabelIssues({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  classes: number;
+}): LabelIssue[] {
   const joint = confidentJoint({ y, probs, classes });
   const flagged = new Set<number>();
   for (let given = 0; given < classes; given++) {
@@ -105,7 +132,9 @@ export function findLabelIssues({ y, probs, classes }: { y: ArrayLike<number>; p
     for (let j = 0; j < classes; j++) {
       const count = j === given ? 0 : joint[given]![j]!;
       if (count <= 0) continue;
-      const byMargin = [...members].sort((a, b) => probs[b]![j]! - probs[b]![given]! - (probs[a]![j]! - probs[a]![given]!) || a - b);
+      const byMargin = [...members].sort(
+        (a, b) => probs[b]![j]! - probs[b]![given]! - (probs[a]![j]! - probs[a]![given]!) || a - b,
+      );
       for (const i of byMargin.slice(0, count)) flagged.add(i);
     }
   }
@@ -117,7 +146,13 @@ export function findLabelIssues({ y, probs, classes }: { y: ArrayLike<number>; p
     for (let j = 1; j < classes; j++) if (row[j]! > row[best]!) best = j;
     // The model agrees with the label: not an issue, however the counting went.
     if (row[given]! + 1e-9 >= row[best]!) continue;
-    issues.push({ index: i, given, suggested: best, score: 1 - normalizedMargin(row, given), selfConfidence: row[given]! });
+    issues.push({
+      index: i,
+      given,
+      suggested: best,
+      score: 1 - normalizedMargin(row, given),
+      selfConfidence: row[given]!,
+    });
   }
   return issues.sort((a, b) => b.score - a.score || a.index - b.index);
 }

@@ -13,15 +13,38 @@ import { reviewFromOof } from './index.ts';
  */
 
 /** Ids of the labelled objects confident learning flags, from a cross-validation run before training. */
-export async function flaggedLabels({ ws, params, dataset, tf, log }: { ws: Workspace; params: Params; dataset: Dataset; tf: Tf; log: Logger }): Promise<Set<string>> {
+export async function flaggedLabels({
+  ws,
+  params,
+  dataset,
+  tf,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  dataset: Dataset;
+  tf: Tf;
+  log: Logger;
+}): Promise<Set<string>> {
   if (params.evaluate.folds < 2) {
-    log.warn('train.flagged is "drop" but evaluate.folds is 0 (no cross-validation), so no label is flagged and every one is used.');
+    log.warn(
+      'train.flagged is "drop" but evaluate.folds is 0 (no cross-validation), so no label is flagged and every one is used.',
+    );
     return new Set();
   }
   const labelled = labelledObjects(dataset);
   const vectors = await embedObjects({ ws, params, info: null, objects: labelled, log });
   const y = labelled.map((o) => dataset.labels.indexOf(o.label));
   const cv = await crossValidate({ tf, objects: labelled, vectors, y, labels: dataset.labels, params, log });
-  const review = reviewFromOof(oofFile({ labels: dataset.labels, objects: labelled, folds: cv.folds, rows: cv.rows, k: cv.k, seed: params.train.seed }));
+  const review = reviewFromOof(
+    oofFile({
+      labels: dataset.labels,
+      objects: labelled,
+      folds: cv.folds,
+      rows: cv.rows,
+      k: cv.k,
+      seed: params.train.seed,
+    }),
+  );
   return new Set(review.items.filter((i) => i.confident).map((i) => i.id));
 }

@@ -53,10 +53,24 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
     let best = 0;
     for (let j = 1; j < classes; j++) if (row[j]! > row[best]!) best = j;
     if (best === y[i] || row[best] === row[y[i]!]) return;
-    items.push({ id: o.id, label: o.label, suggested: oof.labels[best]!, score: round(1 - normalizedMargin(row, y[i]!)), confidence: row[best]!, confident: flagged.has(i), split: o.split });
+    items.push({
+      id: o.id,
+      label: o.label,
+      suggested: oof.labels[best]!,
+      score: round(1 - normalizedMargin(row, y[i]!)),
+      confidence: row[best]!,
+      confident: flagged.has(i),
+      split: o.split,
+    });
   });
   items.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { schema: 'vitrine.review/1', labels: oof.labels, checked: oof.objects.length, confident: items.filter((i) => i.confident).length, items };
+  return {
+    schema: 'vitrine.review/1',
+    labels: oof.labels,
+    checked: oof.objects.length,
+    confident: items.filter((i) => i.confident).length,
+    items,
+  };
 }
 
 function round(x: number): number {
@@ -75,9 +89,18 @@ export async function readReview({ ws }: { ws: Workspace }): Promise<ReviewFile>
     return JSON.parse(await readFile(file, 'utf8')) as ReviewFile;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError('REVIEW_MISSING', 'There is no review list yet (.vitrine/evaluate/review.json is missing). Run "vitrine run evaluate" first.', { file });
+      throw new VitrineError(
+        'REVIEW_MISSING',
+        'There is no review list yet (.vitrine/evaluate/review.json is missing). Run "vitrine run evaluate" first.',
+        { file },
+      );
     }
-    throw new VitrineError('REVIEW_UNREADABLE', `.vitrine/evaluate/review.json cannot be read: ${(error as Error).message}. Run "vitrine run evaluate --force".`, { file }, { cause: error });
+    throw new VitrineError(
+      'REVIEW_UNREADABLE',
+      `.vitrine/evaluate/review.json cannot be read: ${(error as Error).message}. Run "vitrine run evaluate --force".`,
+      { file },
+      { cause: error },
+    );
   }
 }
 
@@ -87,8 +110,14 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
   const lines = [
     `${review.items.length} of ${review.checked} labelled objects may have a wrong label (${review.confident} flagged with confidence); most likely wrong first:`,
     '',
-    ...review.items.slice(0, limit).map((i) => `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} (${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${i.confident ? '  flagged' : ''}`),
+    ...review.items
+      .slice(0, limit)
+      .map(
+        (i) =>
+          `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} (${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${i.confident ? '  flagged' : ''}`,
+      ),
   ];
-  if (review.items.length > limit) lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
+  if (review.items.length > limit)
+    lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
   return `${lines.join('\n')}\n`;
 }

@@ -18,13 +18,14 @@ import { STAGE_NAMES } from './stages/stage.ts';
 
 /** All commands, in the order `vitrine --help` lists them. */
 export async function allCommands(): Promise<Command[]> {
-  const [{ dataCommands }, { registryCommands }, { monitorCommands }] = await Promise.all([
+  const [{ dataCommands }, { registryCommands }, { monitorCommands }, { reviewCommands }] = await Promise.all([
     import('./data/commands.ts'),
     import('./registry/commands.ts'),
     import('./monitor/commands.ts'),
+    import('./review/commands.ts'),
   ]);
   const { initCommand } = await import('./init/command.ts');
-  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands];
+  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands, ...reviewCommands];
   commands.push(...(await import('./publish/command.ts')).publishCommands);
   commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
   return commands;

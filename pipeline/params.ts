@@ -152,6 +152,8 @@ export const trainParams = z.strictObject({
   workers: z.int().min(0).default(0),
   /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
   augment: z.boolean().default(false),
+  /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
+  flagged: z.enum(['keep', 'drop']).default('keep'),
 });
 
 export const evaluateParams = z.strictObject({
@@ -166,6 +168,10 @@ export const evaluateParams = z.strictObject({
   least_confident: z.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
   factors: z.array(z.string()).default(['department', 'medium']),
+  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
+  folds: z.int().min(0).max(20).refine((k) => k !== 1, { message: '0 (off) or at least 2' }).default(5),
+  /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
+  group_by: z.string().default(''),
 });
 
 export const gateParams = z.strictObject({
@@ -177,6 +183,13 @@ export const gateParams = z.strictObject({
   min_macro_f1: fraction.default(0.5),
   /** Fewer labelled test objects than this is not enough evidence to judge a model: the gate does not pass. */
   min_test_objects: z.int().min(0).default(30),
+  /** Minimum macro-F1 on a source the model has not seen (evaluate.group_by's estimate). 0: not checked. */
+  min_unseen_macro_f1: fraction.default(0),
+});
+
+export const annotateParams = z.strictObject({
+  /** Publish a machine annotation only when its class reaches this precision at its confidence (per-class thresholds). */
+  min_precision: fraction.default(0.9),
 });
 
 export const registryParams = z.strictObject({
@@ -279,6 +292,7 @@ export const paramsSchema = z.strictObject({
   train: trainParams.prefault({}),
   evaluate: evaluateParams.prefault({}),
   gate: gateParams.prefault({}),
+  annotate: annotateParams.prefault({}),
   registry: registryParams.prefault({}),
   report: reportParams.prefault({}),
   catalogue: catalogueParams.prefault({}),

@@ -216,6 +216,77 @@ export interface Metrics extends ModelScores {
   changedPredictions: { id: string; label: string; baseline: string; candidate: string }[];
   /** The test objects the candidate is least sure about, least sure first. */
   leastConfident: { id: string; label: string; predicted: string; confidence: number }[];
+  /**
+   * A label change judged on every labelled object: heads trained on the base labels and on these
+   * labels in the same folds, both scored on these labels (docs/metrics.md). Present when the base's
+   * labels are known and differ; then its verdict is the pull request's verdict. The test-split
+   * figures above stay the headline scores.
+   */
+  crossValidated?: {
+    /** The base the labels are compared with: a ref (the pull request's base) or the baseline's commit. */
+    base: { ref: string; commit: string };
+    /** Objects whose label differs between the base and now (changed, added or removed). */
+    changed: number;
+    /** Labelled objects scored (every one with a label now). */
+    objects: number;
+    /** Folds. */
+    k: number;
+    /** Cross-validated macro-F1 of training on these labels, and on the base labels, with intervals. */
+    candidate: Interval;
+    baseline: Interval;
+    /**
+     * The mean probability each arm gives the objects' labels now (the tested statistic: it moves
+     * when wrong labels blur the model, even where its top answer stays the same), and the standard
+     * deviation of that mean between trainings with other seeds.
+     */
+    probability: { candidate: number; baseline: number; trainingSd: number };
+    comparison: { metric: 'probability'; difference: Interval; pValue: number; test: string; verdict: Verdict };
+  };
+  /**
+   * The out-of-collection estimate (evaluate.group_by): each group of labelled objects (a museum,
+   * a photographer) predicted by heads trained without any of that group, so what the model does on
+   * photographs from a source it has not seen. Absent when evaluate.group_by is empty.
+   */
+  outOfCollection?: {
+    /** The field grouped by (evaluate.group_by). */
+    field: string;
+    /** Labelled objects scored (every one, each predicted with its whole group held out). */
+    n: number;
+    macroF1: Interval;
+    accuracy: Interval;
+    /** The same objects in random stratified folds (k-fold), the figure to read it against. */
+    randomFolds: { macroF1: Interval; accuracy: Interval };
+    /** Held-out groups (or, with more than 10 values, pooled folds of them), largest first. */
+    groups: { value: string; n: number; accuracy: number; macroF1: number }[];
+  };
+  /**
+   * Publication thresholds for annotate.min_precision, chosen on the out-of-fold predictions of every
+   * labelled object (docs/metrics.md). Absent in metrics.json written before it existed.
+   */
+  publication?: {
+    minPrecision: number;
+    /** Per label: an annotation of that label is published when its confidence is at least this; null: never. */
+    thresholds: Record<string, number | null>;
+    /** Labelled objects it was measured on. */
+    n: number;
+    /** Share of objects whose annotation would be published, and the share of those that are right (cross-fitted). */
+    coverage: Interval;
+    precision: Interval;
+  };
+  /**
+   * Labelled objects whose label looks wrong, from cross-validation over every labelled object
+   * (review.json has them all). Absent in metrics.json written before it existed.
+   */
+  mislabelled?: {
+    /** Labelled objects checked (each predicted by a head that did not train on it). */
+    checked: number;
+    /** Objects whose out-of-fold prediction disagrees with their label. */
+    candidates: number;
+    /** Of those, flagged by confident learning. */
+    confident: number;
+    /** The 20 most likely wrong, most likely first. */
+    top: { id: string; label: string; suggested: string; score: number; confidence: number; confident: boolean }[];
+  };
   /** What was evaluated, so promotion can refuse a model whose inputs changed after evaluation. */
   inputs: {
     /** `data.dvc`'s directory hash (`….dir`), or the hash of `data/` when there is no data.dvc. */
@@ -237,8 +308,16 @@ export interface Annotation extends Prediction {
   humanLabel: string | null;
   /** null when there is no human label. */
   agrees: boolean | null;
-  /** false: below the class's confidence threshold, shown as "not sure" and queued for staff (absent: true). */
+  /**
+   * false when the prediction is below its class's publication threshold (annotate.min_precision):
+   * shown as "not sure: waiting for staff", not a predicted-type facet value, sent to review.
+   * Absent when no thresholds were computed.
+   */
   published?: boolean;
-  /** How likely the staff label is wrong (0..1, higher: more likely) and the label suggested instead. */
+  /**
+   * For a labelled object: how likely its human label is wrong (`score` in 0..1, higher = more
+   * likely) and the label the model proposes, from cross-validation; null when the label looks
+   * right. Absent for unlabelled objects and when evaluate wrote no review list.
+   */
   labelIssue?: { score: number; suggested: string } | null;
 }

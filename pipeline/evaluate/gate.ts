@@ -65,3 +65,15 @@ export function checkGate({
   }
   return { passed: checks.every((c) => c.passed), checks };
 }
+
+/**
+ * gate.min_unseen_macro_f1 (0: not checked): the out-of-collection estimate (evaluate.group_by) must
+ * reach it, so a model that only works on the photographs it knows is not promoted.
+ */
+export function withUnseenSourceCheck({ gate, estimate, minimum }: { gate: Metrics['gate']; estimate: NonNullable<Metrics['outOfCollection']>; minimum: number }): Metrics['gate'] {
+  if (minimum <= 0) return gate;
+  const value = estimate.macroF1.value;
+  const check = { name: `macro-F1 on an unseen ${estimate.field} at least the minimum`, passed: value >= minimum, detail: `macro-F1 ${fmt(value)} with each ${estimate.field} held out, minimum ${fmt(minimum)}` };
+  const checks = [...gate.checks, check];
+  return { passed: checks.every((c) => c.passed), checks };
+}

@@ -5,7 +5,8 @@ import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { Annotation, Dataset, DatasetObject, Prediction } from '../types.ts';
+import type { Annotation, Dataset, DatasetObject, Metrics, Prediction } from '../types.ts';
+import { readReview, type ReviewFile } from '../review/index.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
 export type PredictObjects = (input: { ws: Workspace; params: Params; modelDir: string; objects: DatasetObject[]; log: Logger }) => Promise<Prediction[]>;
@@ -34,13 +35,60 @@ async function defaultPredict(): Promise<PredictObjects> {
   return mod.predictObjects;
 }
 
-/** Turn predictions into annotations: add the model version, the human label and whether they agree. */
-export function toAnnotations({ predictions, objects, modelVersion }: { predictions: Prediction[]; objects: DatasetObject[]; modelVersion: string }): Annotation[] {
+/**
+ * Turn predictions into annotations: add the model version, the human label and whether they agree;
+ * with the evaluate stage's review list, each labelled object's `labelIssue` (null when its label
+ * looks right).
+ */
+export function toAnnotations({
+  predictions,
+  objects,
+  modelVersion,
+  review,
+  thresholds,
+}: {
+  predictions: Prediction[];
+  objects: DatasetObject[];
+  modelVersion: string;
+  review?: ReviewFile | null;
+  /** Per-label publication thresholds (metrics.json `publication`); null: never published. */
+  thresholds?: Record<string, number | null> | null;
+}): Annotation[] {
   const human = new Map(objects.map((o) => [o.id, o.label]));
+  const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
     const humanLabel = human.get(p.id) ?? null;
-    return { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+    const annotation: Annotation = { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+    if (thresholds) {
+      const t = thresholds[p.label];
+      annotation.published = t !== null && t !== undefined && p.confidence >= t - 1e-12;
+    }
+    if (review && humanLabel !== null) {
+      // Only an issue about the label the object still has (labels.csv may have changed since).
+      const issue = issues.get(p.id);
+      annotation.labelIssue = issue && issue.label === humanLabel ? { score: issue.score, suggested: issue.suggested } : null;
+    }
+    return annotation;
   });
+}
+
+/**
+ * The publication thresholds the evaluate stage chose (annotate.min_precision), or null when its
+ * metrics.json has none. They come from the latest evaluation, which is the promoted model's at
+ * promotion.
+ */
+async function thresholdsIfAny(ws: Workspace): Promise<Record<string, number | null> | null> {
+  try {
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Partial<Metrics>;
+    return metrics.publication?.thresholds ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The evaluate stage's review list, or null when it has not written one. */
+async function reviewIfAny(ws: Workspace): Promise<ReviewFile | null> {
+  return readReview({ ws }).catch(() => null);
 }
 
 /**
@@ -67,7 +115,7 @@ export async function predictAnnotations({
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  return toAnnotations({ predictions, objects, modelVersion }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return toAnnotations({ predictions, objects, modelVersion, review: await reviewIfAny(ws), thresholds: await thresholdsIfAny(ws) }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Write `.vitrine/registry/annotations.json` and say how often the model agrees with people. */
@@ -77,7 +125,11 @@ export async function writeAnnotations({ ws, annotations, log }: { ws: Workspace
   const labelled = annotations.filter((a) => a.agrees !== null);
   const agree = labelled.filter((a) => a.agrees).length;
   const version = annotations[0]?.modelVersion ?? 'none';
-  log.info(`Annotated ${annotations.length} objects with model ${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}.`);
+  const unsure = annotations.filter((a) => a.published === false).length;
+  log.info(
+    `Annotated ${annotations.length} objects with model ${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
+      `${unsure ? `; ${unsure} annotations are below their label's publication threshold and wait for staff` : ''}.`,
+  );
   return file;
 }
 

@@ -305,6 +305,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(`Compared with ${safe(m.baseline.version)} on ${objects}: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`, '');
   }
 
+  lines.push(...crossValidationCardLines(m));
+
   lines.push('## Training and evaluation data', '');
   const s = card.data;
   lines.push(`${s.objects} objects in the collection, ${s.labelled} with a human label: ${s.bySplit.train} for training, ${s.bySplit.validation} for validation and ${s.bySplit.test} for testing. Splits are decided from each object's id, so an object stays in its split as the collection grows.`, '');
@@ -341,6 +343,47 @@ export function renderCardMarkdown(card: ModelCard): string {
   if (l.run) lines.push(`- Promoted by run: ${l.run.url}`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The card's figures from cross-validation over every labelled object: what to expect on a source
+ * the model has not seen (evaluate.group_by). Empty when the evaluation computed none.
+ */
+export function crossValidationCardLines(m: Metrics): string[] {
+  const lines: string[] = [];
+  const o = m.outOfCollection;
+  if (o) {
+    const field = safe(o.field);
+    lines.push(
+      `On photographs from a ${field} it has not seen, expect a macro-F1 of about ${whole(o.macroF1.value)} (95% interval ${whole(o.macroF1.low)}–${whole(o.macroF1.high)}), ` +
+        `against ${whole(o.randomFolds.macroF1.value)} when the same ${o.n} objects are split at random. Measured by holding out each ${field} in turn and training on the others.`,
+      '',
+      `| ${field} held out | Objects | Accuracy | Macro-F1 |`,
+      '|---|---|---|---|',
+      ...o.groups.map((g) => `| ${cell(g.value)} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`),
+      '',
+    );
+  }
+  const p = m.publication;
+  if (p) {
+    lines.push(
+      `The catalogue publishes an annotation only when the model is sure enough for at least ${whole(p.minPrecision)} precision (annotate.min_precision). ` +
+        `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
+        `and those annotations are right ${whole(p.precision.value)} of the time (${whole(p.precision.low)}–${whole(p.precision.high)}); the rest are shown as "not sure: waiting for staff". ` +
+        `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects.`,
+      '',
+      '| Label | Published from confidence |',
+      '|---|---|',
+      ...Object.entries(p.thresholds).map(([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`),
+      '',
+    );
+  }
+  return lines;
+}
+
+/** A share as a whole percentage ("43%"): intervals this wide make decimals noise. */
+function whole(x: number): string {
+  return `${Math.round(x * 100)}%`;
 }
 
 /** Cut a card's markdown (after the front matter) into its `##` sections. */

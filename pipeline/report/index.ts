@@ -17,6 +17,7 @@ import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from '
 import type { DriftReport } from '../monitor/types.ts';
 import { fitMarkdown } from './markdown.ts';
 import { headline, renderMarkdown } from './render.ts';
+import { reportSections } from './mislabelled.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
 export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
@@ -173,7 +174,8 @@ export async function buildReport({
         test: metrics.baseline.comparison.test,
       }
     : null;
-  const verdict = metrics.baseline ? metrics.baseline.comparison.verdict : 'first model';
+  // A label change judged on every labelled object (cross-validated) has the power the test split lacks.
+  const verdict = metrics.baseline ? (metrics.crossValidated?.comparison.verdict ?? metrics.baseline.comparison.verdict) : 'first model';
   const labelsCommit = headCommit ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile }) : null;
   const json: ReportJson = {
     schema: 'vitrine.report/1',
@@ -219,7 +221,11 @@ export async function buildReport({
     },
   };
   if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
-  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name };
+  // Thumbnails of objects that look mislabelled: only from a published catalogue, as for label changes.
+  const links = (id: string, slug: string | undefined, object: Parameters<typeof catalogueLinks>[0]['object']) =>
+    catalogue.published ? catalogueLinks({ params, root: catalogueRoot, id, slug, object }) : { thumbnailUrl: null, pageUrl: null };
+  const sections = reportSections({ metrics, dataset, links });
+  const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges: params.report.max_label_changes, limit: Infinity });
   const markdown = fitMarkdown({ body: fullMarkdown });
   if (markdown !== fullMarkdown) {

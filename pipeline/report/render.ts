@@ -18,6 +18,8 @@ export interface RenderInput {
    * report is cut by fitMarkdown. Infinity: the whole report.
    */
   limit?: number;
+  /** Sections built elsewhere (pipeline/report/mislabelled.ts), already Markdown. */
+  sections?: { afterIntro?: string[]; beforeLineage?: string[] };
 }
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
@@ -65,6 +67,7 @@ export function renderMarkdown(input: RenderInput): string {
   const icon = report.gate.passed ? '✅' : '❌';
   parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
   parts.push(intro(input));
+  parts.push(...(input.sections?.afterIntro ?? []));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
   parts.push(metricsSection(input));
@@ -72,6 +75,7 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(confusionSection(metrics));
   if (input.model) parts.push(trainingSection(input.model));
   if (input.drift) parts.push(driftSection(input.drift));
+  parts.push(...(input.sections?.beforeLineage ?? []));
   parts.push(lineageSection(report));
   return fitMarkdown({ body: `${parts.filter(Boolean).join('\n\n')}\n`, limit: input.limit ?? COMMENT_ROOM });
 }

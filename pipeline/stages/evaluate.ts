@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
+import { withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { publicationEstimate } from '../evaluate/publication.ts';
+import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { baselineOverlap, type BaselineOverlap } from '../evaluate/overlap.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -10,16 +13,49 @@ import { readModelInfo } from '../model/io.ts';
 import { VitrineError } from '../errors.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
 import { folderMatches } from '../registry/store.ts';
+import { reviewFromOof } from '../review/index.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { headCommit } from '../registry/tags.ts';
 import type { TestPrediction } from '../report/types.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
-import type { Stage } from './stage.ts';
+import { reportBaseGiven } from './report.ts';
+import type { Stage, StageContext } from './stage.ts';
+import { resolveCommit } from '../report/git.ts';
+
+/** Which baseline the evaluation compares with (promoting another model changes it). */
+async function baselineFingerprint({ ws, params }: StageContext): Promise<{ baseline: string | null }> {
+  const wanted = params.evaluate.baseline;
+  if (wanted === 'none') return { baseline: null };
+  try {
+    const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+    const baseline = findVersion({ state, version: wanted });
+    // Promoting the model this stage just evaluated makes it the baseline of itself: nothing new
+    // to compare with, so the baseline stays the one it was evaluated against.
+    const manifest = baseline?.registration?.manifest;
+    if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
+      const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
+      return { baseline: metrics.baseline?.version ?? null };
+    }
+    return { baseline: baseline?.version ?? null };
+  } catch {
+    return { baseline: null };
+  }
+}
+
+/** The commit a registered model version is tagged on, or null when the registry cannot say. */
+async function registeredCommit({ ws, params, version }: { ws: { root: string }; params: { registry: { model_name: string } }; version: string }): Promise<string | null> {
+  try {
+    const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+    return findVersion({ state, version })?.commit ?? null;
+  } catch {
+    return null;
+  }
+}
 
 /** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
-export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json' } as const;
+export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json', review: 'review.json' } as const;
 
 /**
  * Probability rows re-ordered from a model's labels to `labels` (the current vocabulary). A label the
@@ -41,30 +77,19 @@ export const evaluateStage: Stage = {
     // labels.csv, data.dvc and the model-shaping params are hashed into metrics.json's inputs
     // (promotion refuses a model whose inputs changed), so a change to any of them reruns this stage.
     paths: ['labels.csv', 'data.dvc'],
-    params: [...MODEL_PARAM_KEYS],
+    // annotate: the publication thresholds are chosen here.
+    params: [...MODEL_PARAM_KEYS, 'annotate'],
     stages: ['dataset', 'train'],
   },
   outs: ['.vitrine/evaluate'],
   // Promoting (or rolling back) another model changes the baseline: rerun.
-  async fingerprint({ ws, params }) {
-    const wanted = params.evaluate.baseline;
-    if (wanted === 'none') return { baseline: null };
-    try {
-      const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
-      const baseline = findVersion({ state, version: wanted });
-      // Promoting the model this stage just evaluated makes it the baseline of itself: nothing new
-      // to compare with, so the baseline stays the one it was evaluated against.
-      const manifest = baseline?.registration?.manifest;
-      if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
-        const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
-        return { baseline: metrics.baseline?.version ?? null };
-      }
-      return { baseline: baseline?.version ?? null };
-    } catch {
-      return { baseline: null };
-    }
+  async fingerprint(ctx) {
+    const ref = reportBaseGiven(ctx.env);
+    const found = await baselineFingerprint(ctx);
+    // The pull request's base holds the labels the cross-validated comparison starts from.
+    return ref ? { ...found, labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) } } : found;
   },
-  async run({ ws, params, log, clock }) {
+  async run({ ws, params, log, clock, env }) {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const candidateInfo = await readModelInfo({ dir: ws.model });
@@ -106,6 +131,37 @@ export const evaluateStage: Stage = {
       }
     }
 
+    // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings),
+    // and a label change judged on all of them when the base's labels are known.
+    const baselineCommit = baseline ? await registeredCommit({ ws, params, version: baseline.version }) : null;
+    // evaluate.folds: 0 switches it off (very large collections: each fold trains a head).
+    const cv =
+      params.evaluate.folds >= 2
+        ? await crossValidateCollection({
+            ws, params, env, dataset, info: candidateInfo, tf: backend.tf, log,
+            baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
+          })
+        : null;
+    const { oof = null, crossValidated = null, outOfCollection = null } = cv ?? {};
+    const review = oof ? reviewFromOof(oof) : null;
+    const publication = oof
+      ? publicationEstimate({
+          y: oof.objects.map((o) => labels.indexOf(o.label)),
+          probs: oof.objects.map((o) => o.probabilities),
+          folds: oof.objects.map((o) => o.fold),
+          k: oof.k,
+          labels,
+          minPrecision: params.annotate.min_precision,
+          resamples: params.evaluate.bootstrap,
+        })
+      : null;
+    for (const [name, value] of [[EVALUATE_FILES.oof, oof], [EVALUATE_FILES.review, review]] as const) {
+      // Without cross-validation, no stale file from an earlier run may speak for this one.
+      if (value) await writeJsonAtomic({ file: path.join(ws.evaluate, name), value });
+      else await rm(path.join(ws.evaluate, name), { force: true });
+    }
+    if (!cv) log.info('evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every labelled object.');
+
     const inputs = await currentInputs({ ws, params });
     const metrics: Metrics = buildMetrics({
       labels,
@@ -126,6 +182,20 @@ export const evaluateStage: Stage = {
       backbone: candidateInfo.backbone.id,
       inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
     });
+    if (crossValidated) metrics.crossValidated = crossValidated;
+    if (publication) metrics.publication = publication;
+    if (outOfCollection) {
+      metrics.outOfCollection = outOfCollection;
+      metrics.gate = withUnseenSourceCheck({ gate: metrics.gate, estimate: outOfCollection, minimum: params.gate.min_unseen_macro_f1 });
+    }
+    if (review) {
+      metrics.mislabelled = {
+        checked: review.checked,
+        candidates: review.items.length,
+        confident: review.confident,
+        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({ id, label, suggested, score, confidence, confident })),
+      };
+    }
     const predictions: TestPrediction[] = test.map((o, i) => ({ id: o.id, label: o.label, candidate: candidate.predictions[i]!, baseline: baseline ? baseline.classified.predictions[i]! : null }));
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
@@ -137,7 +207,16 @@ export const evaluateStage: Stage = {
       const c = metrics.baseline.comparison;
       parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`);
     }
+    if (crossValidated) {
+      const c = crossValidated.comparison;
+      parts.push(`on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`);
+    }
+    if (outOfCollection) {
+      const o = outOfCollection.macroF1;
+      parts.push(`on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`);
+    }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
+    if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
     return { summary: parts.join('; ') };
   },
 };

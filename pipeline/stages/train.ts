@@ -5,6 +5,7 @@ import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
 import { historyForInfo, trainHead, type LabelledVectors } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
+import { flaggedLabels } from '../review/flagged.ts';
 import type { Dataset, DatasetObject, ModelInfo } from '../types.ts';
 import { hashJson } from './graph.ts';
 import type { Stage } from './stage.ts';
@@ -30,7 +31,9 @@ export const trainStage: Stage = {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const classOf = new Map(labels.map((l, i) => [l, i]));
-    const { train: trainObjects, validation: validationObjects } = trainingObjects(dataset);
+    const split = trainingObjects(dataset);
+    let trainObjects = split.train;
+    let validationObjects = split.validation;
     if (trainObjects.length === 0) {
       throw new VitrineError('TRAIN_EMPTY', 'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.', {});
     }
@@ -38,6 +41,14 @@ export const trainStage: Stage = {
     if (missing.length > 0) log.warn(`No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`);
 
     const backend = await selectBackend({ preference: params.train.backend, log });
+    // train.flagged: drop: leave out the labels confident learning finds likely wrong (docs/metrics.md).
+    const flagged = params.train.flagged === 'drop' ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log }) : new Set<string>();
+    const dropped = [...trainObjects, ...validationObjects].filter((o) => flagged.has(o.id)).length;
+    if (dropped > 0) {
+      trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
+      validationObjects = validationObjects.filter((o) => !flagged.has(o.id));
+      log.info(`Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; \`vitrine review\` lists them).`);
+    }
     log.info(`Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`);
     const embedStart = Date.now();
     const itemsOf = (objects: DatasetObject[]) => {
@@ -109,6 +120,7 @@ export const trainStage: Stage = {
       `${trainObjects.length} training objects`,
       `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
       `backend ${backend.name}`,
+      ...(params.train.flagged === 'drop' ? [`${dropped} flagged labels left out`] : []),
       `${history.epochs} epochs${history.stoppedEarly ? ' (stopped early)' : ''}`,
       valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
     ];

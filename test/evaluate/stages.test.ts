@@ -16,6 +16,7 @@ import { trainStage } from '../../pipeline/stages/train.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
@@ -94,7 +95,7 @@ describe('evaluate stage', () => {
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
     const predictions = JSON.parse(await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8')) as TestPrediction[];
     expect(Object.keys(metrics).sort()).toEqual(
-      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate'].sort(),
+      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate', 'mislabelled', 'publication'].sort(),
     );
     const dataset = await readDataset({ ws });
     const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null);
@@ -117,11 +118,43 @@ describe('evaluate stage', () => {
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
   }, 120_000);
 
+  it('writes out-of-fold probabilities for every labelled object, each from a head of another fold', async () => {
+    const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    const dataset = await readDataset({ ws });
+    const labelled = dataset.objects.filter((o) => o.label !== null && o.image !== '');
+    expect(oof.schema).toBe('vitrine.oof/1');
+    expect(oof.labels).toEqual(dataset.labels);
+    expect(oof.k).toBe(params.evaluate.folds);
+    expect(oof.objects.map((o) => o.id).sort()).toEqual(labelled.map((o) => o.id).sort());
+    for (const o of oof.objects) {
+      expect(o.label).toBe(labelled.find((l) => l.id === o.id)!.label);
+      expect(o.fold).toBeGreaterThanOrEqual(0);
+      expect(o.fold).toBeLessThan(oof.k);
+      expect(o.probabilities).toHaveLength(dataset.labels.length);
+      expect(o.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
+    }
+    // Every fold holds objects of several classes (stratified).
+    for (let f = 0; f < oof.k; f++) expect(new Set(oof.objects.filter((o) => o.fold === f).map((o) => o.label)).size).toBeGreaterThan(1);
+  }, 120_000);
+
   it('gives the same metrics on a second run (seeded bootstrap, deterministic model)', async () => {
     const first = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
     await evaluateStage.run(ctx);
     expect(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).toBe(first);
   }, 120_000);
+
+  it('skips the cross-validation with evaluate.folds: 0, leaving no stale review list behind', async () => {
+    const off = structuredClone(params);
+    off.evaluate.folds = 0;
+    const log = memoryLogger();
+    await evaluateStage.run({ ...ctx, params: off, log });
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.mislabelled).toBeUndefined();
+    expect(metrics.publication).toBeUndefined();
+    expect((await readdir(ws.evaluate)).sort()).toEqual(['metrics.json', 'predictions.json']);
+    expect(log.lines.some((l) => l.message.startsWith('evaluate.folds is 0'))).toBe(true);
+    await evaluateStage.run(ctx);
+  }, 240_000);
 
   it('fingerprints the baseline version: none registered here, or switched off', async () => {
     expect(await evaluateStage.fingerprint!(ctx)).toEqual({ baseline: null });

@@ -1,0 +1,127 @@
+import type { Logger } from '../log.ts';
+import type { Tf } from '../model/head.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import { factorValue } from '../registry/card.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { outOfCollectionEstimate } from './out-of-collection.ts';
+import { baseSource, readBaseLabels } from './base-labels.ts';
+import { assignFolds, outOfFoldProbabilities } from './crossval.ts';
+import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
+import { embedObjects, oofFile, type OofFile } from './oof.ts';
+
+/*
+ * The evaluate stage's cross-validation over the whole collection: out-of-fold predictions for every
+ * labelled object (oof.json) and, when the labels a pull request started from are known and differ,
+ * the same folds trained on those base labels for the cross-validated verdict.
+ */
+
+export async function crossValidateCollection({
+  ws,
+  params,
+  env,
+  dataset,
+  info,
+  tf,
+  baseline,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+  dataset: Dataset;
+  info: ModelInfo;
+  tf: Tf;
+  /** The baseline model's version and the commit it was registered on, when there is one. */
+  baseline: { version: string; commit: string | null } | null;
+  log: Logger;
+}): Promise<{
+  oof: OofFile;
+  crossValidated: LabelChangeComparison | null;
+  outOfCollection: Metrics['outOfCollection'] | null;
+}> {
+  const labels = dataset.labels;
+  const classOf = new Map(labels.map((l, i) => [l, i]));
+  const withImage = dataset.objects.filter((o) => o.image !== '' && o.imageMd5 !== '');
+  const source = baseline
+    ? baseSource({ env, baselineCommit: baseline.commit, baselineVersion: baseline.version })
+    : null;
+  const base = await readBaseLabels({
+    ws,
+    env,
+    source,
+    objectIds: new Set(dataset.objects.map((o) => o.id)),
+    vocabulary: labels,
+    log,
+  });
+  const headOf = (o: DatasetObject) => (o.label !== null && classOf.has(o.label) ? classOf.get(o.label)! : -1);
+  const baseOf = (o: DatasetObject) => {
+    const l = base?.labelOf.get(o.id);
+    return l !== undefined && classOf.has(l) ? classOf.get(l)! : -1;
+  };
+  // Objects labelled now or at the base: the folds are drawn over both, so the two arms share them.
+  const objects = withImage.filter((o) => headOf(o) >= 0 || baseOf(o) >= 0);
+  const head = Int32Array.from(objects, headOf);
+  const prev = Int32Array.from(objects, baseOf);
+  const strata = Int32Array.from(objects, (_, i) => (head[i]! >= 0 ? head[i]! : prev[i]!));
+  const k = params.evaluate.folds;
+  const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata, k, seed: params.train.seed });
+  const vectors = await embedObjects({ ws, params, info, objects, log });
+  const x = objects.map((o) => vectors.get(o.imageMd5)!);
+  const validation = objects.map((o) => o.split === 'validation');
+  const rows = await outOfFoldProbabilities({ tf, x, y: head, validation, folds, k, labels, train: params.train, log });
+  const labelled = objects.map((o, i) => ({ o, i })).filter(({ i }) => head[i]! >= 0);
+  const oof = oofFile({
+    labels,
+    objects: labelled.map(({ o }) => o as DatasetObject & { label: string }),
+    folds: labelled.map(({ i }) => folds[i]!),
+    rows: labelled.map(({ i }) => rows[i]!),
+    k,
+    seed: params.train.seed,
+  });
+  let crossValidated: LabelChangeComparison | null = null;
+  const differs = base !== null && head.some((c, i) => c !== prev[i]);
+  if (base && differs) {
+    const result = await compareLabelSets({
+      tf,
+      x,
+      objects,
+      head,
+      base: prev,
+      folds,
+      k,
+      labels,
+      params,
+      headRows: rows,
+      log,
+    });
+    crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result };
+  } else if (base) {
+    log.debug(`The labels are the same as at ${base.ref}: no cross-validated comparison of labels to make.`);
+  }
+  let outOfCollection: Metrics['outOfCollection'] | null = null;
+  const field = params.evaluate.group_by.trim();
+  if (field) {
+    const groups = labelled.map(({ o }) => factorValue(o, field));
+    const distinct = new Set(groups.map((g) => g.trim()));
+    if (distinct.size < 2) {
+      log.warn(
+        `evaluate.group_by is "${field}", but ${distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`}: there is no other source to hold out, so there is no out-of-collection estimate.`,
+      );
+    } else {
+      outOfCollection = await outOfCollectionEstimate({
+        tf,
+        x: labelled.map(({ i }) => x[i]!),
+        y: labelled.map(({ i }) => head[i]!),
+        groups,
+        validation: labelled.map(({ i }) => validation[i]!),
+        randomRows: labelled.map(({ i }) => rows[i]!),
+        labels,
+        params,
+        field,
+        log,
+      });
+    }
+  }
+  return { oof, crossValidated, outOfCollection };
+}

@@ -1,0 +1,217 @@
+import type { Logger } from '../log.ts';
+import type { Tf } from '../model/head.ts';
+import type { Params } from '../params.ts';
+import type { DatasetObject, Interval, Metrics, Verdict } from '../types.ts';
+import { childSeed, seededUniform } from '../random.ts';
+import { bootstrapIntervals, quantile, verdictOf } from './bootstrap.ts';
+import { outOfFoldProbabilities } from './crossval.ts';
+import { BOOTSTRAP_SEED } from './metrics.ts';
+import { macroF1Of, prepare } from './scores.ts';
+
+/*
+ * A label change judged on every labelled object. The test split holds a fifth of the objects, so a
+ * pull request that corrects twenty labels has two or three of them there, and its verdict has no
+ * power. Here both label sets train heads in the same folds with the same seeds (only the labels
+ * differ), every object is predicted by the heads that did not train on it, and both arms are scored
+ * on the new labels. The paired bootstrap over objects then says whether the change helped.
+ */
+
+/** `metrics.crossValidated`: the cross-validated comparison of the base labels with the new ones. */
+export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
+
+/**
+ * Compare training on `base` labels with training on `head` labels (class index per object, -1 =
+ * unlabelled in that arm) in the same `folds`, scored on the head labels. `headRows`: the head arm's
+ * out-of-fold rows when already computed (the evaluate stage's oof.json).
+ */
+export async function compareLabelSets({
+  tf,
+  x,
+  objects,
+  head,
+  base,
+  folds,
+  k,
+  labels,
+  params,
+  headRows,
+  baseRows,
+  trainingSd: knownSd,
+  log,
+}: {
+  tf: Tf;
+  x: Float32Array[];
+  objects: Pick<DatasetObject, 'split'>[];
+  head: ArrayLike<number>;
+  base: ArrayLike<number>;
+  folds: ArrayLike<number>;
+  k: number;
+  labels: string[];
+  params: Pick<Params, 'train' | 'evaluate'>;
+  headRows?: Float32Array[];
+  /** The same for the base arm. */
+  baseRows?: Float32Array[];
+  /** The training noise when already measured on (nearly) the same labels; otherwise measured here. */
+  trainingSd?: number;
+  log: Logger;
+}): Promise<Omit<LabelChangeComparison, 'base'>> {
+  const validation = objects.map((o) => o.split === 'validation');
+  const run = (y: ArrayLike<number>, seed = params.train.seed) =>
+    outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed }, log });
+  const headOut = headRows ?? (await run(head));
+  const baseOut = baseRows ?? (await run(base));
+  let changed = 0;
+  for (let i = 0; i < head.length; i++) if (head[i] !== base[i]) changed++;
+  const scored = Array.from({ length: head.length }, (_, i) => i).filter((i) => head[i]! >= 0);
+  const y = scored.map((i) => head[i]!);
+  // Per object: the probability each arm gives the label it has now.
+  const pHead = Float64Array.from(scored, (i) => headOut[i]![head[i]!]!);
+  const pBase = Float64Array.from(scored, (i) => baseOut[i]![head[i]!]!);
+  // Training noise: the head arm again with other seeds; how far the mean moves is what two
+  // trainings on the same labels differ by, which resampling objects alone does not see.
+  const replicates: Float32Array[][] = [];
+  for (let r = 0; r < (knownSd === undefined ? NOISE_REPLICATES : 0); r++) {
+    replicates.push(await run(head, childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647));
+  }
+  const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: head, folds, k });
+  const { evaluate } = params;
+  const test = pairedMeanTest({
+    candidate: pHead,
+    baseline: pBase,
+    trainingSd,
+    resamples: evaluate.bootstrap,
+    seed: BOOTSTRAP_SEED,
+    alpha: evaluate.alpha,
+  });
+  const cand = prepare({ y, probs: scored.map((i) => headOut[i]!), classes: labels.length });
+  const prev = prepare({ y, probs: scored.map((i) => baseOut[i]!), classes: labels.length });
+  const interval = (p: typeof cand): Interval =>
+    bootstrapIntervals({
+      prepared: p,
+      statistics: { f1: macroF1Of },
+      resamples: evaluate.bootstrap,
+      seed: BOOTSTRAP_SEED,
+    }).f1;
+  return {
+    changed,
+    objects: scored.length,
+    k,
+    candidate: interval(cand),
+    baseline: interval(prev),
+    probability: { candidate: test.candidate, baseline: test.baseline, trainingSd },
+    comparison: {
+      metric: 'probability',
+      difference: test.difference,
+      pValue: test.pValue,
+      test:
+        `paired bootstrap over all ${scored.length} labelled objects of the difference in the probability the model gives each object's label now ` +
+        `(${k}-fold cross-validation, both label sets in the same folds; training noise from ${NOISE_REPLICATES} reruns with other seeds added; ${evaluate.bootstrap} resamples, two-sided)`,
+      verdict: test.verdict,
+    },
+  };
+}
+
+/**
+ * The standard deviation, between two trainings on the same labels, of the mean probability of
+ * each object's label (`y[i]`; -1 objects are not scored). Each fold's head trains on its own, so
+ * every (rerun, fold) pair is an independent draw of how far training alone moves that fold's mean:
+ * pooling them (NOISE_REPLICATES × k draws) is far steadier than the reruns' overall means alone.
+ */
+export function trainingNoise({
+  rows,
+  replicates,
+  y,
+  folds,
+  k,
+}: {
+  rows: ArrayLike<number>[];
+  replicates: ArrayLike<number>[][];
+  y: ArrayLike<number>;
+  folds: ArrayLike<number>;
+  k: number;
+}): number {
+  const count = new Array<number>(k).fill(0);
+  for (let i = 0; i < y.length; i++) if (y[i]! >= 0) count[folds[i]!]!++;
+  const n = count.reduce((a, b) => a + b, 0);
+  if (n === 0 || replicates.length === 0) return 0;
+  let pooled = 0;
+  let draws = 0;
+  for (const again of replicates) {
+    const shift = new Array<number>(k).fill(0);
+    for (let i = 0; i < y.length; i++) if (y[i]! >= 0) shift[folds[i]!]! += again[i]![y[i]!]! - rows[i]![y[i]!]!;
+    for (let f = 0; f < k; f++) {
+      if (count[f] === 0) continue;
+      pooled += (shift[f]! / count[f]!) ** 2;
+      draws++;
+    }
+  }
+  // The overall mean weighs fold f by n_f / n; the folds' draws are pooled (stratified folds are
+  // of nearly equal size, and a head's training noise does not shrink with the objects it predicts).
+  const weights = count.reduce((s, c) => s + (c / n) ** 2, 0);
+  return Math.sqrt((pooled / draws) * weights);
+}
+
+/** Reruns of the head arm with other seeds, to measure how much training alone moves the result. */
+export const NOISE_REPLICATES = 2;
+
+/**
+ * Paired test of mean(candidate) − mean(baseline) over objects: each bootstrap resample draws the
+ * same objects for both, and adds a normal draw with the training noise's standard deviation, so the
+ * verdict must beat both a different draw of objects and a different training run.
+ */
+export function pairedMeanTest({
+  candidate,
+  baseline,
+  trainingSd,
+  resamples,
+  seed,
+  alpha,
+}: {
+  candidate: ArrayLike<number>;
+  baseline: ArrayLike<number>;
+  trainingSd: number;
+  resamples: number;
+  seed: number;
+  alpha: number;
+}): { candidate: number; baseline: number; difference: Interval; pValue: number; verdict: Verdict } {
+  const n = candidate.length;
+  const mean = (a: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]!;
+    return a.length === 0 ? 0 : s / a.length;
+  };
+  const value = mean(candidate) - mean(baseline);
+  if (n === 0)
+    return {
+      candidate: 0,
+      baseline: 0,
+      difference: { value, low: value, high: value },
+      pValue: 1,
+      verdict: 'no detectable difference',
+    };
+  const d = Float64Array.from({ length: n }, (_, i) => candidate[i]! - baseline[i]!);
+  const uniform = seededUniform(seed);
+  const draws = new Float64Array(resamples);
+  let atOrBelow = 0;
+  let atOrAbove = 0;
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[Math.floor(uniform() * n)]!;
+    // Box–Muller from the same seeded source: the same inputs always give the same p-value.
+    const noise = trainingSd * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+    const x = s / n + noise;
+    draws[r] = x;
+    if (x <= 1e-12) atOrBelow++;
+    if (x >= -1e-12) atOrAbove++;
+  }
+  draws.sort();
+  const pValue = Math.min(1, (2 * (Math.min(atOrBelow, atOrAbove) + 1)) / (resamples + 1));
+  const difference = { value, low: quantile(draws, alpha / 2), high: quantile(draws, 1 - alpha / 2) };
+  return {
+    candidate: mean(candidate),
+    baseline: mean(baseline),
+    difference,
+    pValue,
+    verdict: verdictOf({ difference: value, pValue, alpha }),
+  };
+}

@@ -1,0 +1,149 @@
+import path from 'node:path';
+import type { Logger } from '../log.ts';
+import { embedImages } from '../model/embed.ts';
+import type { Tf } from '../model/head.ts';
+import { backboneParamsOf } from '../model/predict.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import type { DatasetObject, ModelInfo, Split } from '../types.ts';
+import { assignFolds, outOfFoldProbabilities } from './crossval.ts';
+
+/** One labelled object's out-of-fold answer: `probabilities` in `OofFile.labels` order. */
+export interface OofObject {
+  id: string;
+  label: string;
+  split: Split;
+  fold: number;
+  probabilities: number[];
+}
+
+/** `.vitrine/evaluate/oof.json`: every labelled object predicted by a head trained without it. */
+export interface OofFile {
+  schema: 'vitrine.oof/1';
+  labels: string[];
+  /** Folds of the cross-validation (evaluate.folds). */
+  k: number;
+  /** The seed the folds and the heads were drawn from (train.seed). */
+  seed: number;
+  objects: OofObject[];
+}
+
+/** The objects cross-validation can use: an image, and a label in the vocabulary. */
+export function labelledObjects(dataset: {
+  labels: string[];
+  objects: DatasetObject[];
+}): (DatasetObject & { label: string })[] {
+  const known = new Set(dataset.labels);
+  return dataset.objects.filter(
+    (o): o is DatasetObject & { label: string } =>
+      o.label !== null && known.has(o.label) && o.image !== '' && o.imageMd5 !== '',
+  );
+}
+
+/**
+ * The objects' embeddings through the backbone the model was trained with (or params' without a model): read from the
+ * content-keyed cache (training and evaluation already embedded most of them), the rest computed.
+ */
+export async function embedObjects({
+  ws,
+  params,
+  info,
+  objects,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  info: ModelInfo | null;
+  objects: Pick<DatasetObject, 'image' | 'imageMd5'>[];
+  log: Logger;
+}): Promise<Map<string, Float32Array>> {
+  const files = new Map<string, string>();
+  for (const o of objects) if (!files.has(o.imageMd5)) files.set(o.imageMd5, path.resolve(ws.data, o.image));
+  const embedded = await embedImages({
+    items: [...files].map(([key, file]) => ({ key, file })),
+    // A trained model's own backbone; before training (train.flagged), the one params names.
+    params: info ? { ...params, backbone: backboneParamsOf({ info, fallback: params.backbone }) } : params,
+    root: ws.root,
+    cacheDir: ws.cache,
+    workers: params.train.workers,
+    flips: false,
+    log,
+  });
+  return embedded.vectors;
+}
+
+/** Round to six decimals: small, stable JSON without changing any ranking that matters. */
+function round(p: number): number {
+  return Math.round(p * 1e6) / 1e6;
+}
+
+/**
+ * Stratified k-fold over `objects` (folds by image and class, from train.seed) and the
+ * out-of-fold probabilities of the head trained on each object's class `y` (-1: not trained on).
+ */
+export async function crossValidate({
+  tf,
+  objects,
+  vectors,
+  y,
+  strata = y,
+  labels,
+  params,
+  log,
+}: {
+  tf: Tf;
+  objects: Pick<DatasetObject, 'imageMd5' | 'split'>[];
+  vectors: Map<string, Float32Array>;
+  y: ArrayLike<number>;
+  /** What the folds are stratified on (default `y`); give the same to two arms compared in the same folds. */
+  strata?: ArrayLike<number>;
+  labels: string[];
+  params: Pick<Params, 'train' | 'evaluate'>;
+  log: Logger;
+}): Promise<{ folds: Int32Array; k: number; rows: Float32Array[] }> {
+  const k = params.evaluate.folds;
+  const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata, k, seed: params.train.seed });
+  const rows = await outOfFoldProbabilities({
+    tf,
+    x: objects.map((o) => vectors.get(o.imageMd5)!),
+    y,
+    validation: objects.map((o) => o.split === 'validation'),
+    folds,
+    k,
+    labels,
+    train: params.train,
+    log,
+  });
+  return { folds, k, rows };
+}
+
+/** The oof.json of labelled objects and their out-of-fold rows. */
+export function oofFile({
+  labels,
+  objects,
+  folds,
+  rows,
+  k,
+  seed,
+}: {
+  labels: string[];
+  objects: (Pick<DatasetObject, 'id' | 'split'> & { label: string })[];
+  folds: ArrayLike<number>;
+  rows: ArrayLike<number>[];
+  k: number;
+  seed: number;
+}): OofFile {
+  return {
+    schema: 'vitrine.oof/1',
+    labels,
+    k,
+    seed,
+    objects: objects.map((o, i) => ({
+      id: o.id,
+      label: o.label,
+      split: o.split,
+      fold: folds[i]!,
+      probabilities: Array.from(rows[i]!, round),
+    })),
+  };
+}

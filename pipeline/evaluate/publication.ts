@@ -1,0 +1,130 @@
+import { seededUniform } from '../random.ts';
+import type { Interval, Metrics } from '../types.ts';
+import { quantile } from './bootstrap.ts';
+import { BOOTSTRAP_SEED } from './metrics.ts';
+import { argmax } from './scores.ts';
+
+/*
+ * Publish only what the model is sure of (annotate.min_precision). For each class, the out-of-fold
+ * predictions of that class are sorted by confidence; the threshold is the lowest confidence at which
+ * the predictions at or above it are still right at least `minPrecision` of the time (the largest
+ * such set). A class that is never predicted, or whose surest predictions already miss, gets no
+ * threshold: none of its annotations are published until staff confirm them.
+ *
+ * Choosing thresholds and measuring them on the same objects would flatter them, so the coverage and
+ * precision reported are cross-fitted: each fold's objects are judged with thresholds chosen on the
+ * other folds; the intervals are bootstrap intervals over objects.
+ */
+
+/** Per-class thresholds (null: publish nothing of that class). */
+export function publicationThresholds({
+  y,
+  probs,
+  classes,
+  minPrecision,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  classes: number;
+  minPrecision: number;
+}): { thresholds: (number | null)[] } {
+  const byClass: { p: number; right: boolean }[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < y.length; i++) {
+    const c = argmax(probs[i]!);
+    byClass[c]!.push({ p: probs[i]![c]!, right: c === y[i] });
+  }
+  const thresholds = byClass.map((list) => {
+    list.sort((a, b) => b.p - a.p);
+    let right = 0;
+    let best: number | null = null;
+    for (let n = 0; n < list.length; n++) {
+      right += list[n]!.right ? 1 : 0;
+      // Equal confidences are published together or not at all: only cut after the last of them.
+      if (n + 1 < list.length && list[n + 1]!.p === list[n]!.p) continue;
+      if (right / (n + 1) >= minPrecision - 1e-12) best = list[n]!.p;
+    }
+    return best;
+  });
+  return { thresholds };
+}
+
+/** Whether a prediction of class `c` with probability `p` is published under `thresholds`. */
+export function isPublished({ thresholds, c, p }: { thresholds: (number | null)[]; c: number; p: number }): boolean {
+  const t = thresholds[c];
+  return t !== null && t !== undefined && p >= t - 1e-12;
+}
+
+/** `metrics.publication`: the thresholds for annotate.min_precision and the coverage and precision they give. */
+export function publicationEstimate({
+  y,
+  probs,
+  folds,
+  k,
+  labels,
+  minPrecision,
+  resamples,
+}: {
+  y: ArrayLike<number>;
+  probs: ArrayLike<number>[];
+  folds: ArrayLike<number>;
+  k: number;
+  labels: string[];
+  minPrecision: number;
+  resamples: number;
+}): NonNullable<Metrics['publication']> {
+  const classes = labels.length;
+  const n = y.length;
+  const { thresholds } = publicationThresholds({ y, probs, classes, minPrecision });
+  // Cross-fitted: fold f judged with thresholds chosen without it.
+  const published = new Uint8Array(n);
+  const right = new Uint8Array(n);
+  for (let f = 0; f < k; f++) {
+    const rest: number[] = [];
+    for (let i = 0; i < n; i++) if (folds[i] !== f) rest.push(i);
+    const chosen = publicationThresholds({
+      y: rest.map((i) => y[i]!),
+      probs: rest.map((i) => probs[i]!),
+      classes,
+      minPrecision,
+    }).thresholds;
+    for (let i = 0; i < n; i++) {
+      if (folds[i] !== f) continue;
+      const c = argmax(probs[i]!);
+      published[i] = isPublished({ thresholds: chosen, c, p: probs[i]![c]! }) ? 1 : 0;
+      right[i] = c === y[i] ? 1 : 0;
+    }
+  }
+  const stats = (idx: ArrayLike<number>) => {
+    let shown = 0;
+    let good = 0;
+    for (let j = 0; j < idx.length; j++) {
+      shown += published[idx[j]!]!;
+      good += published[idx[j]!]! & right[idx[j]!]!;
+    }
+    return { coverage: idx.length === 0 ? 0 : shown / idx.length, precision: shown === 0 ? 0 : good / shown };
+  };
+  const all = stats(Uint32Array.from({ length: n }, (_, i) => i));
+  const cover = new Float64Array(resamples);
+  const prec = new Float64Array(resamples);
+  const uniform = seededUniform(BOOTSTRAP_SEED);
+  const idx = new Uint32Array(n);
+  for (let r = 0; r < resamples && n > 0; r++) {
+    for (let i = 0; i < n; i++) idx[i] = Math.floor(uniform() * n);
+    const s = stats(idx);
+    cover[r] = s.coverage;
+    prec[r] = s.precision;
+  }
+  const interval = (value: number, draws: Float64Array): Interval =>
+    n === 0
+      ? { value, low: value, high: value }
+      : { value, low: Math.min(value, quantile(draws.sort(), 0.025)), high: Math.max(value, quantile(draws, 0.975)) };
+  return {
+    minPrecision,
+    thresholds: Object.fromEntries(
+      labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6]),
+    ),
+    n,
+    coverage: interval(all.coverage, cover),
+    precision: interval(all.precision, prec),
+  };
+}

@@ -1,0 +1,130 @@
+import { slugFor } from '../catalogue/derive.ts';
+import type { Dataset, DatasetObject, Metrics } from '../types.ts';
+import { attribute, link, num, safeUrl, table, text } from './markdown.ts';
+
+/*
+ * The pull-request report's sections that come from cross-validation over every labelled object:
+ * objects whose label looks wrong (top 20), and, as they are added, the verdict judged on every
+ * labelled object and the estimate on an unseen source. Kept apart from render.ts, which hooks
+ * them in where they belong.
+ */
+
+/** Thumbnail and page of an object on the published catalogue (null when report.catalogue_url is unset). */
+export type CatalogueLinks = (id: string) => { thumbnailUrl: string | null; pageUrl: string | null };
+
+/** "Objects that look mislabelled": the 20 labels most likely wrong, with thumbnails when the catalogue is published. */
+export function mislabelledSection({
+  metrics,
+  links,
+  titleOf,
+}: {
+  metrics: Metrics;
+  links: CatalogueLinks;
+  titleOf: (id: string) => string;
+}): string {
+  const m = metrics.mislabelled;
+  if (!m) return '';
+  const title = '### Objects that look mislabelled';
+  if (m.top.length === 0)
+    return `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; every one agreed with its label.`;
+  const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
+  const rows = m.top.map((i) => {
+    const { thumbnailUrl, pageUrl } = links(i.id);
+    const src = thumbnailUrl ? safeUrl(thumbnailUrl) : null;
+    const image = src ? `<img src="${attribute(src)}" alt="${attribute(titleOf(i.id) || i.id)}" width="64">` : '';
+    return [
+      ...(withImages ? [image] : []),
+      pageUrl ? link(i.id, pageUrl) : text(i.id),
+      text(titleOf(i.id)),
+      text(i.label),
+      `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
+      `${num(i.score, 2)}${i.confident ? ' ⚠️' : ''}`,
+    ];
+  });
+  const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label', 'The model suggests', 'How likely wrong'];
+  const intro =
+    `Each of the ${m.checked} labelled objects was shown to a model trained without it (cross-validation). ` +
+    `For ${m.candidates} of them it suggests another label; ${m.confident} of those stand out clearly (⚠️, confident learning). ` +
+    `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +
+    '`npx vitrine review` lists them all.';
+  return `${title}\n\n${intro}\n\n${table({ header, rows })}`;
+}
+
+/** A signed difference in plain words: "+0.02", "−0.01", "0.00". */
+export function plainSigned(x: number, digits = 2): string {
+  const r = x.toFixed(digits);
+  if (Number(r) === 0) return (0).toFixed(digits);
+  return x > 0 ? `+${r}` : `−${r.slice(1)}`;
+}
+
+/** "Judged on every labelled object": the cross-validated comparison of the labels before and now. */
+export function crossValidatedSection({ metrics }: { metrics: Metrics }): string {
+  const cv = metrics.crossValidated;
+  if (!cv) return '';
+  const c = cv.comparison;
+  const words =
+    c.verdict === 'better'
+      ? '**Better**: the labels now make a better model.'
+      : c.verdict === 'worse'
+        ? '**Worse**: the labels now make a worse model.'
+        : '**No detectable difference**: the change is within what chance alone could give.';
+  return [
+    '### Judged on every labelled object',
+    '',
+    `The test split holds ${metrics.n} objects, too few to judge a change of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
+      `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on the labels now, in the same folds, ` +
+      `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.`,
+    '',
+    `On average the model gives each object's label (as it is now) a probability of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
+      `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
+      `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for the variation between training runs), p = ${num(c.pValue)}. ${words}`,
+    '',
+    `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
+  ].join('\n');
+}
+
+/** "On a source it has not seen": the leave-one-group-out estimate (evaluate.group_by). */
+export function outOfCollectionSection({ metrics }: { metrics: Metrics }): string {
+  const o = metrics.outOfCollection;
+  if (!o) return '';
+  const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+  const rows = o.groups.map((g) => [text(g.value), String(g.n), pctOf(g.accuracy), num(g.macroF1, 2)]);
+  return [
+    `### On photographs from a ${text(o.field)} it has not seen`,
+    '',
+    `Holding out each ${text(o.field)} in turn and training on the others, macro-F1 is about ${num(o.macroF1.value, 2)} ` +
+      `(95% range ${num(o.macroF1.low, 2)} to ${num(o.macroF1.high, 2)}), against ${num(o.randomFolds.macroF1.value, 2)} when the same ${o.n} objects are split at random. ` +
+      'Expect the lower figure on photographs from a new museum, photographer or studio.',
+    '',
+    table({ header: [`${text(o.field)} held out`, 'Objects', 'Accuracy', 'Macro-F1'], rows }),
+  ].join('\n');
+}
+
+/** The sections of this file for renderMarkdown, with catalogue links made the way the report makes them. */
+export function reportSections({
+  metrics,
+  dataset,
+  links,
+}: {
+  metrics: Metrics;
+  dataset: Pick<Dataset, 'objects'> | null;
+  links: (
+    id: string,
+    slug: string | undefined,
+    object: DatasetObject | undefined,
+  ) => { thumbnailUrl: string | null; pageUrl: string | null };
+}): { afterIntro: string[]; beforeLineage: string[] } {
+  const objects = new Map((dataset?.objects ?? []).map((o) => [o.id, o]));
+  // The catalogue's page names, made in the same order as the catalogue makes them.
+  const taken = new Set<string>();
+  const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
+  const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
+  const titleOf = (id: string) => objects.get(id)?.title ?? '';
+  return {
+    afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
+    beforeLineage: [
+      outOfCollectionSection({ metrics }),
+      mislabelledSection({ metrics, links: linksOf, titleOf }),
+    ].filter(Boolean),
+  };
+}

@@ -1,0 +1,20 @@
+import type { Command } from '../cli/command.ts';
+import { readReview, renderReview } from './index.ts';
+
+/** `vitrine review`: the labels the model thinks are wrong, most likely first. */
+export const reviewCommands: Command[] = [
+  {
+    name: 'review',
+    summary: 'List labelled objects whose label looks wrong to the model, most likely wrong first.',
+    help: `Each labelled object is predicted by a model trained without it (cross-validation in the
+evaluate stage); where that prediction disagrees with labels.csv the object is listed, ranked by how
+sure the model is. "flagged" marks those confident learning picks out. Run "vitrine run evaluate" first.
+
+  npx vitrine review            the 30 most likely wrong
+  npx vitrine review --json     every one, as JSON (.vitrine/evaluate/review.json)`,
+    async run(ctx) {
+      const review = await readReview({ ws: ctx.ws });
+      ctx.out(ctx.json ? `${JSON.stringify(review, null, 2)}\n` : renderReview({ review }));
+    },
+  },
+];

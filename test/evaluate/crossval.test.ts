@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assignFolds, groupFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
+import { outOfCollectionEstimate } from '../../pipeline/evaluate/out-of-collection.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { seededUniform } from '../../pipeline/random.ts';
+
+/*
+ * Out-of-fold probabilities on synthetic embeddings: three well-separated clusters, one object
+ * per class labelled against its cluster. Each object must be predicted by a head that never saw it.
+ */
+
+const labels = ['a', 'b', 'c'];
+const train = { ...defaultParams().train, epochs: 100, patience: 20, learning_rate: 0.05, batch_size: 8 };
+
+function clusters(perClass: number, seed = 1): { x: Float32Array[]; y: number[] } {
+  const u = seededUniform(seed);
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < perClass; i++) {
+      const v = new Float32Array(8);
+      for (let j = 0; j < 8; j++) v[j] = (u() - 0.5) * 0.6 + (j % 3 === c ? 2 : 0);
+      x.push(v);
+      y.push(c);
+    }
+  }
+  return { x, y };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('assignFolds', () => {
+  it('puts each image in one fold, balances classes across folds and is fixed by the seed', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `img${i % 36}`);
+    const strata = keys.map((_, i) => i % 4);
+    const folds = assignFolds({ keys, strata, k: 4, seed: 7 });
+    expect(folds).toEqual(assignFolds({ keys, strata, k: 4, seed: 7 }));
+    expect(folds).not.toEqual(assignFolds({ keys, strata, k: 4, seed: 8 }));
+    // The same image twice: the same fold (a copy must never be both trained on and predicted).
+    for (let i = 36; i < 40; i++) expect(folds[i]).toBe(folds[i - 36]);
+    const sizes = [0, 1, 2, 3].map((f) => Array.from(folds).filter((v) => v === f).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('groupFolds', () => {
+  it('leaves one group out at a time, and pools groups into at most maxFolds folds', () => {
+    const groups = ['met', 'met', 'cleveland', 'met', 'cleveland', 'brooklyn'];
+    const { folds, names } = groupFolds({ groups, maxFolds: 10 });
+    expect(names).toEqual(['met', 'cleveland', 'brooklyn']);
+    expect(Array.from(folds)).toEqual([0, 0, 1, 0, 1, 2]);
+    const many = Array.from({ length: 30 }, (_, i) => `g${i}`);
+    const pooled = groupFolds({ groups: many, maxFolds: 5 });
+    expect(new Set(pooled.folds).size).toBe(5);
+  });
+});
+
+describe('outOfFoldProbabilities', () => {
+  it('gives every object a probability row from a head that did not train on it, the same on every run', async () => {
+    const { x, y } = clusters(12);
+    // Object 0 sits in cluster a but is labelled c: a head trained on it would lean to c; one that never saw it says a.
+    const given = [...y];
+    given[0] = 2;
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: given, k: 4, seed: 3 });
+    const validation = x.map((_, i) => i % 7 === 0 && i !== 0);
+    const run = () => outOfFoldProbabilities({ tf, x, y: given, validation, folds, k: 4, labels, train, log: silentLogger });
+    const rows = await run();
+    expect(rows).toHaveLength(x.length);
+    for (const row of rows) expect(row.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
+    expect(rows[0]![0]).toBeGreaterThan(rows[0]![2]!);
+    const right = rows.filter((row, i) => i !== 0 && row.indexOf(Math.max(...row)) === y[i]).length;
+    expect(right).toBeGreaterThanOrEqual(x.length - 3);
+    expect((await run()).map((r) => Array.from(r))).toEqual(rows.map((r) => Array.from(r)));
+  });
+
+  it('does not train on objects whose class is -1, but still predicts them', async () => {
+    const { x, y } = clusters(10, 2);
+    const given = y.map((c, i) => (i < 5 ? -1 : c));
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 3, seed: 1 });
+    const rows = await outOfFoldProbabilities({ tf, x, y: given, validation: x.map(() => false), folds, k: 3, labels, train, log: silentLogger });
+    for (let i = 0; i < 5; i++) expect(rows[i]!.indexOf(Math.max(...rows[i]!))).toBe(0);
+  });
+});
+
+describe('outOfCollectionEstimate', () => {
+  it('holds out each source whole, and is lower than random folds when a source photographs differently', async () => {
+    // Two museums; the second photographs everything with a strong shift on the class axes.
+    const a = clusters(14, 5);
+    const b = clusters(14, 6);
+    const shifted = b.x.map((v) => v.map((value, j) => value + (j % 3 === 0 ? 1.6 : j % 3 === 1 ? -0.8 : 0)));
+    const x = [...a.x, ...shifted];
+    const y = [...a.y, ...b.y];
+    const groups = [...a.x.map(() => 'museum A'), ...b.x.map(() => 'museum B')];
+    const validation = x.map(() => false);
+    const params = { ...defaultParams(), train };
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 4, seed: 1 });
+    const randomRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k: 4, labels, train, log: silentLogger });
+    const estimate = await outOfCollectionEstimate({ tf, x, y, groups, validation, randomRows, labels, params, field: 'museum', log: silentLogger });
+    expect(estimate.field).toBe('museum');
+    expect(estimate.n).toBe(x.length);
+    expect(estimate.groups.map((g) => [g.value, g.n])).toEqual([['museum A', 42], ['museum B', 42]]);
+    expect(estimate.randomFolds.macroF1.value).toBeGreaterThan(estimate.macroF1.value + 0.1);
+    expect(estimate.macroF1.low).toBeLessThanOrEqual(estimate.macroF1.value);
+    expect(estimate.macroF1.high).toBeGreaterThanOrEqual(estimate.macroF1.value);
+  });
+});

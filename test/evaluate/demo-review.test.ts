@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixDemoLabels, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
+import { memoryLogger, type Clock } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import type { ReviewFile } from '../../pipeline/review/index.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+import { trainStage } from '../../pipeline/stages/train.ts';
+import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { readDataset } from '../../pipeline/dataset/build.ts';
+import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
+import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
+import { childSeed } from '../../pipeline/random.ts';
+import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
+import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
+import { selectBackend } from '../../pipeline/model/backend.ts';
+import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+
+/*
+ * The demo collection exactly as `vitrine demo` makes it (300 labelled objects, 19 labels
+ * deliberately wrong): the cross-validated review list must find the wrong labels.
+ */
+
+const params = defaultParams();
+const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
+let ws: Workspace;
+let ctx: StageContext;
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: ws.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' } });
+
+beforeAll(async () => {
+  ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-review-')));
+  ctx = { ws, params, log: memoryLogger(), clock, env: {} };
+  await generateDemo({ ws, params, log: ctx.log });
+  git('init', '-q', '-b', 'main');
+  git('add', 'labels.csv');
+  git('commit', '-qm', 'Demo labels');
+  await datasetStage.run(ctx);
+  await trainStage.run(ctx);
+  await evaluateStage.run(ctx);
+}, 900_000);
+
+afterAll(async () => {
+  if (ws) await rm(ws.root, { recursive: true, force: true });
+});
+
+const wrong = () => new Set(planDemo({ demo: params.demo }).filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id));
+
+describe('label errors on the demo', () => {
+  it('puts at least 17 of the 19 deliberately wrong labels in the top 30 of the review list', async () => {
+    const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
+    const truth = wrong();
+    expect(truth.size).toBe(19);
+    const found = review.items.slice(0, 30).filter((i) => truth.has(i.id));
+    expect(found.length).toBeGreaterThanOrEqual(17);
+    // What it suggests for them is what the object really is.
+    const types = new Map(planDemo({ demo: params.demo }).map((i) => [i.object.id, i.type]));
+    expect(found.filter((i) => i.suggested === types.get(i.id)).length).toBeGreaterThanOrEqual(17);
+    // metrics.json carries the top 20 for the pull-request report.
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.mislabelled!.top.map((i) => i.id)).toEqual(review.items.slice(0, 20).map((i) => i.id));
+    expect(metrics.mislabelled!.candidates).toBe(review.items.length);
+  });
+
+  it('trains without the flagged labels with train.flagged: drop', async () => {
+    const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
+    const flagged = review.items.filter((i) => i.confident && i.split !== 'test');
+    expect(flagged.length).toBeGreaterThan(0);
+    const drop = structuredClone(params);
+    drop.train.flagged = 'drop';
+    const log = memoryLogger();
+    const { summary } = await trainStage.run({ ...ctx, params: drop, log });
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    const dataset = await readDataset({ ws });
+    const usable = (split: string) => dataset.objects.filter((o) => o.split === split && o.label !== null).length;
+    expect(info.trainCount + info.validationCount).toBe(usable('train') + usable('validation') - flagged.length);
+    const md5 = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
+    for (const i of flagged) expect(info.split!.trainImages).not.toContain(md5.get(i.id));
+    expect(summary).toContain(`${flagged.length} flagged labels left out`);
+    // Back to the default for the tests that follow.
+    await trainStage.run(ctx);
+  }, 300_000);
+});
+
+describe('pull requests that should not matter', () => {
+  it('get "no detectable difference" at least 19 times out of 20 (title edits, re-cased labels, other seeds)', async () => {
+    // The pieces the evaluate stage uses, on the cached embeddings.
+    const dataset = await readDataset({ ws });
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    const labels = dataset.labels;
+    const objects = labelledObjects(dataset);
+    const vectors = await embedObjects({ ws, params, info, objects, log: ctx.log });
+    const x = objects.map((o) => vectors.get(o.imageMd5)!);
+    const y = Int32Array.from(objects, (o) => labels.indexOf(o.label));
+    const k = params.evaluate.folds;
+    const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata: y, k, seed: params.train.seed });
+    const validation = objects.map((o) => o.split === 'validation');
+    const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
+    const baseRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: params.train, log: ctx.log });
+    const verdicts: string[] = [];
+    // The training noise, measured once on the base labels as compareLabelSets measures it (the
+    // heads below differ from them by one object), to keep this test to minutes.
+    const replicates: Float32Array[][] = [];
+    for (let r = 0; r < NOISE_REPLICATES; r++) {
+      replicates.push(await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 }, log: ctx.log }));
+    }
+    const trainingSd = trainingNoise({ rows: baseRows, replicates, y, folds, k });
+
+    // 7 re-cased labels ("Coin" for "coin"): the dataset stage skips the line, so the object is unlabelled now.
+    const picks = [3, 41, 87, 130, 177, 221, 268];
+    for (const p of picks) {
+      const head = Int32Array.from(y);
+      head[p] = -1;
+      const result = await compareLabelSets({ tf, x, objects, head, base: y, folds, k, labels, params, baseRows, trainingSd, log: ctx.log });
+      verdicts.push(result.comparison.verdict);
+      console.log(`re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`);
+    }
+
+    // 6 other seeds and 7 title edits: the labels are the same, so the verdict is the test split's
+    // comparison with production (trained with seed 42 on the same labels).
+    const split = (s: string) => objects.map((o, i) => ({ o, i })).filter(({ o }) => o.split === s);
+    const part = (s: string) => ({ x: split(s).map(({ i }) => x[i]!), y: split(s).map(({ i }) => y[i]!) });
+    const test = split('test');
+    const testRows = async (seed: number) => {
+      const { model } = await trainHead({ tf, train: part('train'), validation: part('validation'), labels, params: { ...params.train, seed }, log: ctx.log });
+      try {
+        return predictProbabilities({ tf, model, x: test.map(({ i }) => x[i]!) });
+      } finally {
+        model.dispose();
+      }
+    };
+    const production = await testRows(params.train.seed);
+    const verdictOn = (rows: Float32Array[]) =>
+      buildMetrics({
+        labels, objects: test.map(({ o }) => o), y: test.map(({ i }) => y[i]!), candidate: rows,
+        baseline: { version: 'v1.0.0', probs: production }, params, createdAt: '', backend: '', backbone: '',
+        inputs: { data: '', labels: '', params: '', commit: null },
+      }).baseline!.comparison.verdict;
+    for (const seed of [1, 7, 99, 123, 2024, 31337]) verdicts.push(verdictOn(await testRows(seed)));
+    // A title edit changes nothing the model reads: the same weights, the same predictions.
+    for (let i = 0; i < 7; i++) verdicts.push(verdictOn(production));
+
+    expect(verdicts).toHaveLength(20);
+    const loud = verdicts.filter((v) => v !== 'no detectable difference');
+    console.log(`null pull requests: ${loud.length} of 20 not "no detectable difference" (${verdicts.join(', ')})`);
+    expect(loud.length).toBeLessThanOrEqual(1);
+  }, 900_000);
+});
+
+describe('the README label-fix pull request, judged on every labelled object', () => {
+  it('gets "better", significant at the 5% level, and the report says so', async () => {
+    // Production: the model trained on the demo's labels, registered on that commit (as `vitrine run` on main does).
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    const commit = git('rev-parse', 'HEAD').trim();
+    let t = Date.parse('2026-05-01T12:00:00Z');
+    const stepping: Clock = { now: () => new Date((t += 1000)) };
+    const name = params.registry.model_name;
+    const record: RegistrationInput = {
+      manifest: await manifestOf({ dir: ws.model }),
+      evidence: null,
+      remote: 'local',
+      inputs: { labels: info.labels, data: 'data.dir', labelsMd5: 'labels-1' },
+      headline: { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 66, labels: info.labels },
+      lineage: {} as RegistrationInput['lineage'],
+    };
+    await registerVersion({ dir: ws.root, name, commit, record, clock: stepping, log: ctx.log });
+    await assignStage({ dir: ws.root, name, version: 'v1.0.0', stage: 'prod', clock: stepping, log: ctx.log });
+    expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
+
+    // The walkthrough: a branch, `vitrine demo --fix-labels`, a commit, `vitrine run`.
+    git('checkout', '-q', '-b', 'fix-labels');
+    const { fixed } = await fixDemoLabels({ ws, params });
+    expect(fixed).toHaveLength(19);
+    git('commit', '-qam', 'Correct mislabelled objects');
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    const { summary } = await evaluateStage.run(ctx);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    const cv = metrics.crossValidated!;
+    expect(cv.base.commit).toBe(commit);
+    expect(cv.changed).toBe(19);
+    expect(cv.objects).toBe(300);
+    console.log(`README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} → ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} [${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p = ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`);
+    expect(cv.comparison.verdict).toBe('better');
+    expect(cv.comparison.pValue).toBeLessThan(0.05);
+    expect(summary).toContain('better (p = ');
+    const { markdown, json } = await buildReport({ ws, params, log: memoryLogger(), now: new Date('2026-05-01T12:00:00Z') });
+    expect(json.verdict).toBe('better');
+    expect(markdown).toContain('### Judged on every labelled object');
+    expect(markdown).toMatch(/a change of \+0\.\d\d, between [+−]?0\.\d\d and \+0\.\d\d \(95% range/);
+    // Back on main for whatever follows.
+    git('checkout', '-q', 'main');
+  }, 900_000);
+});

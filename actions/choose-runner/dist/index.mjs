@@ -46917,7 +46917,9 @@ var trainParams = external_exports.strictObject({
   /** Embedding worker threads; 0 uses every core. */
   workers: external_exports.int().min(0).default(0),
   /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
-  augment: external_exports.boolean().default(false)
+  augment: external_exports.boolean().default(false),
+  /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
+  flagged: external_exports.enum(["keep", "drop"]).default("keep")
 });
 var evaluateParams = external_exports.strictObject({
   /** Bootstrap resamples for the 95% intervals. */
@@ -46930,7 +46932,11 @@ var evaluateParams = external_exports.strictObject({
   /** How many least-confident objects to list. */
   least_confident: external_exports.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
-  factors: external_exports.array(external_exports.string()).default(["department", "medium"])
+  factors: external_exports.array(external_exports.string()).default(["department", "medium"]),
+  /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
+  folds: external_exports.int().min(0).max(20).refine((k) => k !== 1, { message: "0 (off) or at least 2" }).default(5),
+  /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
+  group_by: external_exports.string().default("")
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */
@@ -46940,7 +46946,13 @@ var gateParams = external_exports.strictObject({
   /** Minimum macro-F1 for a first model (no baseline). */
   min_macro_f1: fraction.default(0.5),
   /** Fewer labelled test objects than this is not enough evidence to judge a model: the gate does not pass. */
-  min_test_objects: external_exports.int().min(0).default(30)
+  min_test_objects: external_exports.int().min(0).default(30),
+  /** Minimum macro-F1 on a source the model has not seen (evaluate.group_by's estimate). 0: not checked. */
+  min_unseen_macro_f1: fraction.default(0)
+});
+var annotateParams = external_exports.strictObject({
+  /** Publish a machine annotation only when its class reaches this precision at its confidence (per-class thresholds). */
+  min_precision: fraction.default(0.9)
 });
 var registryParams = external_exports.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
@@ -47029,6 +47041,7 @@ var paramsSchema = external_exports.strictObject({
   train: trainParams.prefault({}),
   evaluate: evaluateParams.prefault({}),
   gate: gateParams.prefault({}),
+  annotate: annotateParams.prefault({}),
   registry: registryParams.prefault({}),
   report: reportParams.prefault({}),
   catalogue: catalogueParams.prefault({}),

@@ -40023,6 +40023,7 @@ function renderMarkdown(input2) {
   const icon = report.gate.passed ? "\u2705" : "\u274C";
   parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**"}`);
   parts.push(intro(input2));
+  parts.push(...input2.sections?.afterIntro ?? []);
   parts.push(gateSection(report));
   parts.push(labelSection(input2));
   parts.push(metricsSection(input2));
@@ -40030,6 +40031,7 @@ function renderMarkdown(input2) {
   parts.push(confusionSection(metrics));
   if (input2.model) parts.push(trainingSection(input2.model));
   if (input2.drift) parts.push(driftSection(input2.drift));
+  parts.push(...input2.sections?.beforeLineage ?? []);
   parts.push(lineageSection(report));
   return fitMarkdown({ body: `${parts.filter(Boolean).join("\n\n")}
 `, limit: input2.limit ?? COMMENT_ROOM });

@@ -8,6 +8,7 @@
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { buildCatalogueData, buildSite } from '../pipeline/catalogue/index.ts';
@@ -89,6 +90,33 @@ export async function run(): Promise<void> {
     const server = await serveSite({ dir: site.outDir });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
     try {
+      // A visitor arriving with a query: the search page plus one search, as the issue's target counts it
+      // (images not counted; sizes as gzip would send them).
+      {
+        const page = await browser.newPage();
+        const seen: { url: string; gzip: number }[] = [];
+        const pending: Promise<void>[] = [];
+        page.on('requestfinished', (request) => {
+          if (request.resourceType() === 'image') return;
+          pending.push(
+            (async () => {
+              const response = await request.response();
+              const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+              seen.push({ url: request.url(), gzip: gzipSync(body).length });
+            })(),
+          );
+        });
+        await page.goto(`${server.url}browse/?q=amulet`);
+        await page.locator('#results li').first().waitFor({ timeout: 120_000 });
+        const firstMs = await page.evaluate(() => performance.now());
+        await page.waitForFunction(() => /for “amulet”/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000 });
+        await page.waitForLoadState('networkidle');
+        await Promise.all(pending);
+        const total = seen.reduce((n, r) => n + r.gzip, 0);
+        console.log(`search page + "amulet": ${seen.length} requests (images not counted), ${kb(total)} gzip, first result at ${firstMs.toFixed(0)} ms (targets: ≤ 15, ≤ 150 kB, ≤ 1000 ms)`);
+        for (const r of seen.sort((a, b) => b.gzip - a.gzip).slice(0, 8)) console.log(`  ${kb(r.gzip).padStart(6)}  ${r.url.replace(server.url, '/')}`);
+        await page.close();
+      }
       const page = await browser.newPage();
       const bytes = () => [...server.sent].filter(([p]) => p.includes('/pagefind/')).reduce((s, [, n]) => s + n, 0);
       await page.goto(`${server.url}browse/`);

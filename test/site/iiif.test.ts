@@ -38,10 +38,10 @@ const BIG = 'big-1';
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-iiif-'));
   const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
-  const picked = rows.slice(0, 3);
+  const picked = rows.filter((_, i) => i % 9 === 0).slice(0, 8);
   const labels = [...new Set(picked.map((r) => r.label!))].sort();
   const objects: FixtureObject[] = picked.map((r, i) => ({ id: i === 0 ? BIG : r.id!, title: r.title!, date: r.date, rights: r.license, label: r.label!, image: path.join(shared, r.file!) }));
-  await writeFixture({ root: dir, objects, labels });
+  await writeFixture({ root: dir, objects, labels, embeddingSize: 48 });
   const ws = workspace(dir);
   // The original: the photograph enlarged to 4,000 px wide, where the dataset says the image is.
   await mkdir(path.join(ws.data, 'images'), { recursive: true });
@@ -166,6 +166,10 @@ describe('full-size pictures, deep zoom and IIIF', () => {
       const violations = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run().then((r) => r.violations.map((v) => v.id)));
       expect(violations).toEqual([]);
       await page.screenshot({ path: path.join(os.tmpdir(), `site-test-zoom-${width}.png`) });
+      // The whole object page: viewer, dates, rights badge, "More like this".
+      expect(await page.locator('#rights a.badge').count()).toBe(1);
+      expect(await page.locator('#similar li').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(os.tmpdir(), `site-test-object-${width}.png`), fullPage: true });
       await page.close();
     }
   });

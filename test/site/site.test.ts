@@ -116,7 +116,7 @@ describe('catalogue site', () => {
   it('narrows the results with a facet, without a query', async () => {
     await page.goto(`${site.url}browse/`);
     const all = await results();
-    expect(all.length).toBe(Math.min(24, objects.length));
+    expect(all.length).toBe(Math.min(6, objects.length));
     expect(await page.locator('#status').textContent()).toContain(`${objects.length} objects`);
     const museum = objects[0]!.department!;
     const expected = objects.filter((o) => o.department === museum).map((o) => o.title).sort();

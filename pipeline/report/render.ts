@@ -85,7 +85,14 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
   if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
-  const sure = report.verdict === 'no detectable difference' ? ' The difference is within what chance alone could give.' : '';
+  const fromEveryObject = metrics.baseline?.comparison.verdict === 'no detectable difference' && report.verdict !== 'no detectable difference';
+  // The headline can come from every labelled object while the small test split alone cannot tell.
+  const sure =
+    report.verdict === 'no detectable difference'
+      ? ' The difference is within what chance alone could give.'
+      : fromEveryObject && metrics.crossValidated
+        ? ' On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).'
+        : '';
   const excluded = metrics.baseline?.excluded ?? 0;
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);

@@ -200,6 +200,29 @@ describe('the label-correction report', () => {
     expect(json.gate.passed).toBe(true);
   });
 
+  it('says the test split alone could not tell when the verdict comes from every labelled object', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const interval = (value: number, low: number, high: number) => ({ value, low, high });
+    const baseline = { ...metrics.baseline!, comparison: { ...metrics.baseline!.comparison, pValue: 0.72, verdict: 'no detectable difference' as const } };
+    const crossValidated = {
+      base: { ref: 'main', commit: 'a'.repeat(40) },
+      changed: 3,
+      objects: 40,
+      k: 5,
+      candidate: interval(0.99, 0.97, 1),
+      baseline: interval(0.95, 0.92, 0.98),
+      probability: { candidate: 0.97, baseline: 0.88, trainingSd: 0.004 },
+      comparison: { metric: 'probability' as const, difference: interval(0.09, 0.07, 0.11), pValue: 0.002, test: 'paired bootstrap', verdict: 'better' as const },
+    };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline, crossValidated } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.verdict).toBe('better');
+    expect(markdown).toContain('On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).');
+    expect(markdown).not.toContain('within what chance alone could give');
+  });
+
   it('adds the monitoring section when drift.json is there, escaped like the rest', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

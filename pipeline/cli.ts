@@ -61,8 +61,36 @@ export interface MainOptions {
   prompts?: NodeJS.WritableStream;
 }
 
+/**
+ * Global options may come before the command (`vitrine -C repo --json data status`, as git and npm
+ * allow): move them after the command words, where each command parses them.
+ */
+export function hoistGlobalOptions(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i]!;
+    const long = /^--([a-z-]+)(=.*)?$/.exec(word);
+    const name = long ? long[1]! : Object.keys(GLOBAL_OPTIONS).find((k) => `-${GLOBAL_OPTIONS[k]!.short}` === word);
+    const spec = name === undefined ? undefined : GLOBAL_OPTIONS[name];
+    // --help is handled as the first word; a leading --version too.
+    if (!spec || name === 'help') break;
+    const takesValue = spec.type === 'string' && !long?.[2];
+    if (takesValue && argv[i + 1] === undefined) break;
+    lead.push(...argv.slice(i, i + (takesValue ? 2 : 1)));
+    i += takesValue ? 2 : 1;
+  }
+  if (lead.length === 0 || i >= argv.length) return argv;
+  // The command is the next one or two words that are not options.
+  const rest = argv.slice(i);
+  const words = rest.findIndex((w) => w.startsWith('-'));
+  const commandWords = Math.min(2, words === -1 ? rest.length : words);
+  return [...rest.slice(0, commandWords), ...lead, ...rest.slice(commandWords)];
+}
+
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
-export async function main(argv: string[], mainOptions: MainOptions = {}): Promise<number> {
+export async function main(givenArgv: string[], mainOptions: MainOptions = {}): Promise<number> {
+  const argv = hoistGlobalOptions(givenArgv);
   const { env = process.env, cwd = process.cwd(), stdout = (t: string) => process.stdout.write(t), log, clock = systemClock } = mainOptions;
   const { stdin = process.stdin, prompts = process.stderr } = mainOptions;
   const interactive = mainOptions.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);

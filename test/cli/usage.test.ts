@@ -235,3 +235,25 @@ describe('vitrine completion', () => {
     expect(stdout).toContain('complete -c vitrine');
   });
 });
+
+describe('global options before the command', () => {
+  it('accepts --json, -q and -C before the command, as git and npm do', async () => {
+    const repo = path.join(root, 'hoisted');
+    await mkdir(repo, { recursive: true });
+    const before = await vitrine(['-C', repo, '--json', 'data', 'status']);
+    const after = await vitrine(['data', 'status', '-C', repo, '--json']);
+    expect(before.messages).not.toMatch(/is not an option/);
+    expect(before.code).toBe(after.code);
+    expect(before.stdout).toBe(after.stdout);
+    expect(() => JSON.parse(before.stdout)).not.toThrow();
+    const quiet = await vitrine(['-q', 'models', 'lst']);
+    expect(quiet.code).toBe(2);
+    expect(quiet.messages).toMatch(/Did you mean "vitrine models list"\?/);
+  });
+
+  it('still refuses an option vitrine itself does not have', async () => {
+    const { code, messages } = await vitrine(['--force', 'run']);
+    expect(code).toBe(2);
+    expect(messages).toMatch(/"--force" is not an option of vitrine itself/);
+  });
+});

@@ -135,9 +135,12 @@ interface CommentEvent {
   repository?: { full_name?: string };
 }
 
-/** `/vitrine approve <commit>`: the commit (7 to 40 hex digits) is required, so the approval names what was read. */
+/**
+ * `/vitrine approve <commit>`: the full 40-digit commit is required, so the approval names exactly what
+ * was read (a fork can push a commit that shares any shorter prefix).
+ */
 export function approveCommand(body: string | undefined): { sha: string } | null {
-  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? '').trim());
+  const m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? '').trim());
   return m ? { sha: m[1]!.toLowerCase() } : null;
 }
 
@@ -226,7 +229,7 @@ export async function guardPullRequest({
     const permission = await forge.getPermission({ owner, repo, user: command.who });
     if (!APPROVERS.includes(permission)) {
       log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
-    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+    } else if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
     } else {
       const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
@@ -318,9 +321,12 @@ export function guardComment({ result, sha, approvalLabel, allowed }: {
   } else if (!result.choice.trusted) {
     lines.push(
       `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} ` +
-        `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+        `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, ` +
+        'or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):',
       '',
-      'The approval covers that commit only: after a new push, a maintainer adds the label again.',
+      `    /vitrine approve ${sha.replace(/[^0-9a-f]/gi, '')}`,
+      '',
+      'The approval covers that commit only: after a new push, a maintainer approves again.',
     );
   } else return null;
   return lines.join('\n');

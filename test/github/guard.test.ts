@@ -55,7 +55,10 @@ describe('the trusted workflow\'s guard', () => {
     const waiting = await guard(opened);
     expect(waiting.choice.trusted).toBe(false);
     expect(waiting.files).toEqual([]);
-    expect(guardComment({ result: waiting, sha: opened.pull_request.head.sha, approvalLabel: LABEL, allowed: DATA_FILES })).toContain('**Waiting for a maintainer.**');
+    const waitingText = guardComment({ result: waiting, sha: opened.pull_request.head.sha, approvalLabel: LABEL, allowed: DATA_FILES });
+    expect(waitingText).toContain('**Waiting for a maintainer.**');
+    // The command to type names the full commit: a shorter one is not accepted.
+    expect(waitingText).toContain(`    /vitrine approve ${opened.pull_request.head.sha}\n`);
     // The maintainer adds the label: the approval is recorded for this head commit and the label comes off.
     const labeled = { ...payload('labeled', true), label: { name: LABEL }, sender: { login: 'curator' } };
     labeled.pull_request.head.sha = opened.pull_request.head.sha;
@@ -156,7 +159,7 @@ describe('approval by a comment command', () => {
 
   it('approves the commit the maintainer names, when it is the head, and hands over its data files', async () => {
     const { gh, guard, sha } = await withFork();
-    const result = await guard(comment(`/vitrine approve ${sha.slice(0, 10)}`, 'curator'));
+    const result = await guard(comment(`/vitrine approve ${sha}`, 'curator'));
     expect(result.choice.trusted).toBe(true);
     expect(result.pullRequest).toMatchObject({ number: 2, headSha: sha, baseRef: 'main', fork: true });
     expect(result.files).toEqual([{ path: 'labels.csv', text: 'id,label\nDM-1,vessel\n' }]);
@@ -165,7 +168,7 @@ describe('approval by a comment command', () => {
 
   it('does not approve a commit that is no longer the head, nor for someone without write access', async () => {
     const { gh, guard, sha } = await withFork();
-    const stale = await guard(comment('/vitrine approve 0123456789ab', 'curator'));
+    const stale = await guard(comment(`/vitrine approve ${'0123456789ab'.padEnd(40, '0')}`, 'curator'));
     expect(stale.choice.trusted).toBe(false);
     const reader = await guard(comment(`/vitrine approve ${sha}`, 'visitor'));
     expect(reader.choice.trusted).toBe(false);

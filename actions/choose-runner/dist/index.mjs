@@ -47237,7 +47237,7 @@ function leaves(value, prefix = "") {
   return [[prefix, value]];
 }
 function approveCommand(body) {
-  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? "").trim());
+  const m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? "").trim());
   return m ? { sha: m[1].toLowerCase() } : null;
 }
 var APPROVERS = ["admin", "maintain", "write"];
@@ -47291,7 +47291,7 @@ async function guardPullRequest({
     const permission = await forge.getPermission({ owner, repo, user: command.who });
     if (!APPROVERS.includes(permission)) {
       log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
-    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+    } else if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
     } else {
       const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
@@ -47368,9 +47368,11 @@ function guardComment({ result, sha, approvalLabel, allowed }) {
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...problems);
   } else if (!result.choice.trusted) {
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):`,
       "",
-      "The approval covers that commit only: after a new push, a maintainer adds the label again."
+      `    /vitrine approve ${sha.replace(/[^0-9a-f]/gi, "")}`,
+      "",
+      "The approval covers that commit only: after a new push, a maintainer approves again."
     );
   } else return null;
   return lines.join("\n");

@@ -144,7 +144,7 @@ export function approveCommand(body: string | undefined): { sha: string } | null
   return m ? { sha: m[1]!.toLowerCase() } : null;
 }
 
-/** Write access or more: who may approve a fork's commit by comment. */
+/** Write access or more: who may approve a fork's commit, by label or by comment. */
 const APPROVERS = ['admin', 'maintain', 'write'];
 
 export interface GuardResult {
@@ -241,8 +241,13 @@ export async function guardPullRequest({
   // Adding the label is the approval, for the head commit at that moment; the label comes off again so
   // that adding it later approves the commit of that later moment, never one nobody has looked at.
   if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
-    if (fork) {
-      const who = payload.sender?.login ?? 'a maintainer';
+    // Triage access is enough to add a label: the sender's permission is read from the API, as for a comment.
+    const who = payload.sender?.login;
+    const permission = fork && who ? await forge.getPermission({ owner, repo, user: who }) : 'none';
+    if (fork && (!who || !APPROVERS.includes(permission))) {
+      const by = who ?? 'Someone';
+      log.warn(`${by} added "${approvalLabel}", but approving needs write access (they have ${permission}).`);
+    } else if (fork && who) {
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
       approvedNow = sha;

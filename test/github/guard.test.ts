@@ -59,7 +59,8 @@ describe('the trusted workflow\'s guard', () => {
     expect(waitingText).toContain('**Waiting for a maintainer.**');
     // The command to type names the full commit: a shorter one is not accepted.
     expect(waitingText).toContain(`    /vitrine approve ${opened.pull_request.head.sha}\n`);
-    // The maintainer adds the label: the approval is recorded for this head commit and the label comes off.
+    // The maintainer (write access) adds the label: the approval is recorded for this head commit and the label comes off.
+    gh.permissions.set('curator', 'write');
     const labeled = { ...payload('labeled', true), label: { name: LABEL }, sender: { login: 'curator' } };
     labeled.pull_request.head.sha = opened.pull_request.head.sha;
     const approved = await guard(labeled);

@@ -47301,8 +47301,12 @@ async function guardPullRequest({
     }
   }
   if (payload.action === "labeled" && payload.label?.name === approvalLabel) {
-    if (fork) {
-      const who = payload.sender?.login ?? "a maintainer";
+    const who = payload.sender?.login;
+    const permission = fork && who ? await forge.getPermission({ owner, repo, user: who }) : "none";
+    if (fork && (!who || !APPROVERS.includes(permission))) {
+      const by = who ?? "Someone";
+      log.warn(`${by} added "${approvalLabel}", but approving needs write access (they have ${permission}).`);
+    } else if (fork && who) {
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
       approvedNow = sha;

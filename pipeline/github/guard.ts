@@ -37,6 +37,13 @@ export const PATH_KEYS = [
   'catalogue.site',
 ] as const;
 
+/**
+ * params.yaml keys the trusted run relies on as the base branch sets them: a pull request may not change
+ * them. report.status_context names the gate status branch protection requires; a fork choosing it
+ * could have the trusted workflow write a status that another required check's name stands for.
+ */
+export const LOCKED_KEYS = ['report.status_context'] as const;
+
 export interface RefusedPath {
   path: string;
   why: string;
@@ -95,9 +102,17 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     if (key === 'backbone.source' || now === was) continue;
     problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
   }
+  for (const key of LOCKED_KEYS) {
+    const now = at(params, key);
+    const was = at(before, key);
+    if (now === was) continue;
+    const change = `(${JSON.stringify(was)} → ${JSON.stringify(now)})`;
+    problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
+  }
   // Any other text that looks like a path or an address, in a key added after this list was written.
+  const listed: readonly string[] = [...PATH_KEYS, ...LOCKED_KEYS];
   for (const [key, value] of leaves(params)) {
-    if ((PATH_KEYS as readonly string[]).includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
+    if (listed.includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
     problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }

@@ -62,3 +62,14 @@ describe('the trusted workflow\'s concurrency group', async () => {
     }
   });
 });
+
+describe('the trusted workflow\'s gate status', async () => {
+  const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
+
+  it('names vitrine/gate itself, never the head\'s params.yaml (report.status_context)', () => {
+    const steps = workflow.jobs.pipeline.steps as { uses?: string; with?: Record<string, string> }[];
+    const report = steps.filter((s) => s.uses === './actions/report');
+    expect(report).toHaveLength(1);
+    expect(report[0]!.with?.['status-context']).toBe('vitrine/gate');
+  });
+});

@@ -47173,6 +47173,7 @@ var PATH_KEYS = [
   "catalogue.base",
   "catalogue.site"
 ];
+var LOCKED_KEYS = ["report.status_context"];
 function refusedPaths({ files, allowed }) {
   const refused = [];
   for (const f of files) {
@@ -47218,8 +47219,16 @@ function paramsProblems({ head, base }) {
     if (key === "backbone.source" || now === was) continue;
     problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`);
   }
+  for (const key of LOCKED_KEYS) {
+    const now = at(params, key);
+    const was = at(before, key);
+    if (now === was) continue;
+    const change = `(${JSON.stringify(was)} \u2192 ${JSON.stringify(now)})`;
+    problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
+  }
+  const listed = [...PATH_KEYS, ...LOCKED_KEYS];
   for (const [key, value] of leaves(params)) {
-    if (PATH_KEYS.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
+    if (listed.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
     problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }

@@ -37,6 +37,13 @@ export const PATH_KEYS = [
   'catalogue.site',
 ] as const;
 
+/**
+ * params.yaml keys the trusted run relies on as the base branch sets them: a pull request may not change
+ * them. report.status_context names the gate status branch protection requires; a fork choosing it
+ * could have the trusted workflow write a status that another required check's name stands for.
+ */
+export const LOCKED_KEYS = ['report.status_context'] as const;
+
 export interface RefusedPath {
   path: string;
   why: string;
@@ -95,9 +102,17 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     if (key === 'backbone.source' || now === was) continue;
     problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
   }
+  for (const key of LOCKED_KEYS) {
+    const now = at(params, key);
+    const was = at(before, key);
+    if (now === was) continue;
+    const change = `(${JSON.stringify(was)} → ${JSON.stringify(now)})`;
+    problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
+  }
   // Any other text that looks like a path or an address, in a key added after this list was written.
+  const listed: readonly string[] = [...PATH_KEYS, ...LOCKED_KEYS];
   for (const [key, value] of leaves(params)) {
-    if ((PATH_KEYS as readonly string[]).includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
+    if (listed.includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
     problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }
@@ -135,13 +150,16 @@ interface CommentEvent {
   repository?: { full_name?: string };
 }
 
-/** `/vitrine approve <commit>`: the commit (7 to 40 hex digits) is required, so the approval names what was read. */
+/**
+ * `/vitrine approve <commit>`: the full 40-digit commit is required, so the approval names exactly what
+ * was read (a fork can push a commit that shares any shorter prefix).
+ */
 export function approveCommand(body: string | undefined): { sha: string } | null {
-  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? '').trim());
+  const m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? '').trim());
   return m ? { sha: m[1]!.toLowerCase() } : null;
 }
 
-/** Write access or more: who may approve a fork's commit by comment. */
+/** Write access or more: who may approve a fork's commit, by label or by comment. */
 const APPROVERS = ['admin', 'maintain', 'write'];
 
 export interface GuardResult {
@@ -226,7 +244,7 @@ export async function guardPullRequest({
     const permission = await forge.getPermission({ owner, repo, user: command.who });
     if (!APPROVERS.includes(permission)) {
       log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
-    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+    } else if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
     } else {
       const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
@@ -238,8 +256,13 @@ export async function guardPullRequest({
   // Adding the label is the approval, for the head commit at that moment; the label comes off again so
   // that adding it later approves the commit of that later moment, never one nobody has looked at.
   if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
-    if (fork) {
-      const who = payload.sender?.login ?? 'a maintainer';
+    // Triage access is enough to add a label: the sender's permission is read from the API, as for a comment.
+    const who = payload.sender?.login;
+    const permission = fork && who ? await forge.getPermission({ owner, repo, user: who }) : 'none';
+    if (fork && (!who || !APPROVERS.includes(permission))) {
+      const by = who ?? 'Someone';
+      log.warn(`${by} added "${approvalLabel}", but approving needs write access (they have ${permission}).`);
+    } else if (fork && who) {
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
@@ -318,9 +341,12 @@ export function guardComment({ result, sha, approvalLabel, allowed }: {
   } else if (!result.choice.trusted) {
     lines.push(
       `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} ` +
-        `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+        `at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, ` +
+        'or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):',
       '',
-      'The approval covers that commit only: after a new push, a maintainer adds the label again.',
+      `    /vitrine approve ${sha.replace(/[^0-9a-f]/gi, '')}`,
+      '',
+      'The approval covers that commit only: after a new push, a maintainer approves again.',
     );
   } else return null;
   return lines.join('\n');

@@ -253,6 +253,8 @@ describe('the choose-runner action (fork guard)', () => {
       expect(gh.statuses).toEqual([expect.objectContaining({ sha, state: 'pending', context: 'vitrine/gate' })]);
       const labeled = { ...asFork(examplePayload('labeled')), label: { name: 'safe to run' } };
       labeled.pull_request.head.sha = sha;
+      // The label counts only from someone with write access or more.
+      gh.permissions.set((labeled as unknown as { sender: { login: string } }).sender.login, 'write');
       const approved = await runAction({ name: 'choose-runner', inputs, event: labeled, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
       expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
       expect(JSON.parse(approved.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['self-hosted', 'gpu']);

@@ -55,8 +55,12 @@ describe('the trusted workflow\'s guard', () => {
     const waiting = await guard(opened);
     expect(waiting.choice.trusted).toBe(false);
     expect(waiting.files).toEqual([]);
-    expect(guardComment({ result: waiting, sha: opened.pull_request.head.sha, approvalLabel: LABEL, allowed: DATA_FILES })).toContain('**Waiting for a maintainer.**');
-    // The maintainer adds the label: the approval is recorded for this head commit and the label comes off.
+    const waitingText = guardComment({ result: waiting, sha: opened.pull_request.head.sha, approvalLabel: LABEL, allowed: DATA_FILES });
+    expect(waitingText).toContain('**Waiting for a maintainer.**');
+    // The command to type names the full commit: a shorter one is not accepted.
+    expect(waitingText).toContain(`    /vitrine approve ${opened.pull_request.head.sha}\n`);
+    // The maintainer (write access) adds the label: the approval is recorded for this head commit and the label comes off.
+    gh.permissions.set('curator', 'write');
     const labeled = { ...payload('labeled', true), label: { name: LABEL }, sender: { login: 'curator' } };
     labeled.pull_request.head.sha = opened.pull_request.head.sha;
     const approved = await guard(labeled);
@@ -156,7 +160,7 @@ describe('approval by a comment command', () => {
 
   it('approves the commit the maintainer names, when it is the head, and hands over its data files', async () => {
     const { gh, guard, sha } = await withFork();
-    const result = await guard(comment(`/vitrine approve ${sha.slice(0, 10)}`, 'curator'));
+    const result = await guard(comment(`/vitrine approve ${sha}`, 'curator'));
     expect(result.choice.trusted).toBe(true);
     expect(result.pullRequest).toMatchObject({ number: 2, headSha: sha, baseRef: 'main', fork: true });
     expect(result.files).toEqual([{ path: 'labels.csv', text: 'id,label\nDM-1,vessel\n' }]);
@@ -165,7 +169,7 @@ describe('approval by a comment command', () => {
 
   it('does not approve a commit that is no longer the head, nor for someone without write access', async () => {
     const { gh, guard, sha } = await withFork();
-    const stale = await guard(comment('/vitrine approve 0123456789ab', 'curator'));
+    const stale = await guard(comment(`/vitrine approve ${'0123456789ab'.padEnd(40, '0')}`, 'curator'));
     expect(stale.choice.trusted).toBe(false);
     const reader = await guard(comment(`/vitrine approve ${sha}`, 'visitor'));
     expect(reader.choice.trusted).toBe(false);
@@ -196,6 +200,11 @@ describe('the data file checks', () => {
     expect(paramsProblems({ head: 'import:\n  metadata: /etc/passwd\n', base: BASE_PARAMS })[0]).toMatch(/changes "import\.metadata"/);
     // A key that is not on the list but holds an address is refused too.
     expect(paramsProblems({ head: 'collection:\n  name: https://evil.example\n', base: BASE_PARAMS })[0]).toMatch(/"collection\.name" .* looks like a path or an address/);
+    // The name of the gate status branch protection requires: a fork may not pick it for the trusted run.
+    expect(paramsProblems({ head: 'report:\n  status_context: ci/anything\n', base: BASE_PARAMS })).toEqual([
+      expect.stringMatching(/changes "report\.status_context" \("vitrine\/gate" → "ci\/anything"\)/),
+    ]);
+    expect(paramsProblems({ head: 'report:\n  status_context: vitrine/gate\n', base: BASE_PARAMS })).toEqual([]);
     // Unchanged paths are fine.
     expect(paramsProblems({ head: 'report:\n  catalogue_url: https://museum.github.io/c/\n', base: 'report:\n  catalogue_url: https://museum.github.io/c/\n' })).toEqual([]);
   });

@@ -47173,6 +47173,7 @@ var PATH_KEYS = [
   "catalogue.base",
   "catalogue.site"
 ];
+var LOCKED_KEYS = ["report.status_context"];
 function refusedPaths({ files, allowed }) {
   const refused = [];
   for (const f of files) {
@@ -47218,8 +47219,16 @@ function paramsProblems({ head, base }) {
     if (key === "backbone.source" || now === was) continue;
     problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`);
   }
+  for (const key of LOCKED_KEYS) {
+    const now = at(params, key);
+    const was = at(before, key);
+    if (now === was) continue;
+    const change = `(${JSON.stringify(was)} \u2192 ${JSON.stringify(now)})`;
+    problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
+  }
+  const listed = [...PATH_KEYS, ...LOCKED_KEYS];
   for (const [key, value] of leaves(params)) {
-    if (PATH_KEYS.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
+    if (listed.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
     problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
   }
@@ -47237,7 +47246,7 @@ function leaves(value, prefix = "") {
   return [[prefix, value]];
 }
 function approveCommand(body) {
-  const m = /^\/vitrine approve ([0-9a-f]{7,40})$/i.exec((body ?? "").trim());
+  const m = /^\/vitrine approve ([0-9a-f]{40})$/i.exec((body ?? "").trim());
   return m ? { sha: m[1].toLowerCase() } : null;
 }
 var APPROVERS = ["admin", "maintain", "write"];
@@ -47291,7 +47300,7 @@ async function guardPullRequest({
     const permission = await forge.getPermission({ owner, repo, user: command.who });
     if (!APPROVERS.includes(permission)) {
       log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
-    } else if (!sha.toLowerCase().startsWith(command.sha)) {
+    } else if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
     } else {
       const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
@@ -47301,8 +47310,12 @@ async function guardPullRequest({
     }
   }
   if (payload.action === "labeled" && payload.label?.name === approvalLabel) {
-    if (fork) {
-      const who = payload.sender?.login ?? "a maintainer";
+    const who = payload.sender?.login;
+    const permission = fork && who ? await forge.getPermission({ owner, repo, user: who }) : "none";
+    if (fork && (!who || !APPROVERS.includes(permission))) {
+      const by = who ?? "Someone";
+      log.warn(`${by} added "${approvalLabel}", but approving needs write access (they have ${permission}).`);
+    } else if (fork && who) {
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
@@ -47368,9 +47381,11 @@ function guardComment({ result, sha, approvalLabel, allowed }) {
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...problems);
   } else if (!result.choice.trusted) {
     lines.push(
-      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner.`,
+      `**Waiting for a maintainer.** This pull request comes from a fork. A maintainer who has read the changes to ${files} at commit \`${sha.slice(0, 12)}\` can add the "${approvalLabel}" label to train it on the museum's runner, or, to approve exactly the commit they read, comment (with the full commit, all 40 characters):`,
       "",
-      "The approval covers that commit only: after a new push, a maintainer adds the label again."
+      `    /vitrine approve ${sha.replace(/[^0-9a-f]/gi, "")}`,
+      "",
+      "The approval covers that commit only: after a new push, a maintainer approves again."
     );
   } else return null;
   return lines.join("\n");

@@ -40041,7 +40041,8 @@ function intro({ report, metrics, collectionName }) {
   const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
   if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
-  const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : "";
+  const fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference";
+  const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ": a change of";

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { APPROVAL_CONTEXT, approveCommand, guardPullRequest } from '../../pipeline/github/guard.ts';
+import { githubForge } from '../../pipeline/github/rest.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { asFork, examplePayload, type PullRequestEvent } from './run-action.ts';
+
+/*
+ * Who may approve a fork's commit, and which commit an approval names: found by review, replayed
+ * against GitHub's REST API on 127.0.0.1.
+ */
+
+const OWNER = 'Codertocat', REPO = 'Hello-World', LABEL = 'safe to run';
+let gh: FakeGitHub | null = null;
+afterEach(async () => { await gh?.close(); gh = null; });
+
+function guardWith(fake: FakeGitHub, eventName: string) {
+  const log = memoryLogger();
+  const forge = githubForge({ apiUrl: fake.url, token: 'test-token', log, sleep: async () => {} });
+  return (event: unknown) => guardPullRequest({
+    forge, owner: OWNER, repo: REPO, eventName, event,
+    selfHosted: ['self-hosted', 'gpu'], approvalLabel: LABEL, approver: 'github-actions[bot]', log,
+  });
+}
+
+describe('approval by label', () => {
+  async function labeledBy(login: string, permission: string | null) {
+    gh = await startFakeGitHub();
+    const event = asFork(examplePayload('labeled') as PullRequestEvent) as any;
+    event.label = { name: LABEL };
+    event.sender = { login };
+    if (permission) gh.permissions.set(login, permission);
+    const n = event.pull_request.number;
+    gh.pullFiles.set(n, [{ filename: 'labels.csv', status: 'modified' }]);
+    const labels = { type: 'file' as const, text: 'object_id,label\nDM-1,coin\n' };
+    gh.contents.set(event.pull_request.head.sha, new Map([['labels.csv', labels]]));
+    gh.labels.set(n, [LABEL]);
+    return { event, result: await guardWith(gh, 'pull_request_target')(event), number: n };
+  }
+
+  it.each([['read'], ['triage'], [null]])('records nothing when someone with %s access adds the label', async (permission) => {
+    const { result, number } = await labeledBy('triager', permission);
+    expect(result.choice.trusted).toBe(false);
+    expect(result.approvedNow).toBeNull();
+    expect(result.files).toEqual([]);
+    expect(gh!.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+    expect(gh!.requests.filter((q) => q.path.endsWith('/collaborators/triager/permission'))).toHaveLength(1);
+    // The label comes off all the same, so it never stands for an approval nobody recorded.
+    expect(gh!.labels.get(number)).toEqual([]);
+  });
+
+  it.each([['admin'], ['maintain'], ['write']])('approves the head when someone with %s access adds the label', async (p) => {
+    const { event, result } = await labeledBy('curator', p);
+    expect(result.choice.trusted).toBe(true);
+    expect(result.approvedNow).toBe(event.pull_request.head.sha);
+  });
+});
+
+describe('approval by comment', () => {
+  it('needs the full 40-digit commit: a short one is no command', () => {
+    const sha = 'ab12cd3'.padEnd(40, '0');
+    expect(approveCommand(`/vitrine approve ${sha}`)).toEqual({ sha });
+    expect(approveCommand(`/vitrine approve ${sha.toUpperCase()}`)).toEqual({ sha });
+    expect(approveCommand(`/vitrine approve ${sha.slice(0, 7)}`)).toBeNull();
+    expect(approveCommand(`/vitrine approve ${sha.slice(0, 39)}`)).toBeNull();
+    expect(approveCommand(`/vitrine approve ${sha}0`)).toBeNull();
+  });
+
+  it('does not approve another head that shares the reviewed commit\'s first digits', async () => {
+    gh = await startFakeGitHub();
+    const opened = asFork(examplePayload('opened') as PullRequestEvent) as any;
+    const reviewed = opened.pull_request.head.sha as string;
+    const attacker = reviewed.slice(0, 12) + 'f'.repeat(28);
+    gh.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
+    gh.contents.set(attacker, new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\nDM-1,poison\n' }]]));
+    gh.pulls.set(2, {
+      head: { sha: attacker, repo: { full_name: 'mallory/Hello-World' } },
+      base: { sha: opened.pull_request.base.sha, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    });
+    gh.permissions.set('curator', 'write');
+    const guard = guardWith(gh, 'issue_comment');
+    const comment = (body: string) => ({
+      action: 'created',
+      issue: { number: 2, pull_request: {} },
+      comment: { body, user: { login: 'curator' } },
+      repository: { full_name: `${OWNER}/${REPO}` },
+    });
+    // The maintainer read `reviewed`; the head is now another commit that shares its first 12 digits.
+    for (const named of [reviewed.slice(0, 7), reviewed.slice(0, 12), reviewed]) {
+      const r = await guard(comment(`/vitrine approve ${named}`));
+      expect(r.approvedNow).toBeNull();
+      expect(r.choice.trusted).toBe(false);
+      expect(r.files).toEqual([]);
+    }
+    expect(gh.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+  });
+});

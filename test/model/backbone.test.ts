@@ -111,6 +111,40 @@ describe('built-in backbones (offline, from node_modules/nsfwjs)', () => {
   });
 });
 
+describe('multi-layer pooling (backbone.layer with several parts)', () => {
+  it('concatenates pooled feature maps of several blocks in order; the mean of conv_1 is the feature vector', async () => {
+    const single = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'feature_vector' }), root, tf, log: silentLogger });
+    const multi = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max, block_13_expand:gem' }), root, tf, log: silentLogger });
+    try {
+      // MobileNetV2 1.4: conv_1 has 1,792 channels, the expansion of block 13 has 816.
+      expect(multi.embeddingSize).toBe(1792 * 2 + 816);
+      expect(multi.id).not.toBe(single.id);
+      expect(multi.id).toMatch(/#conv_1:mean\+max, block_13_expand:gem$/);
+      const [v] = await multi.embed([pixels]);
+      const [f] = await single.embed([pixels]);
+      const mean = v!.slice(0, 1792);
+      const max = v!.slice(1792, 3584);
+      for (let j = 0; j < 1792; j++) expect(mean[j]).toBeCloseTo(f![j]!, 4);
+      // ReLU6 maps: a channel's maximum is at least its mean, and never above 6.
+      expect(max.every((m, j) => m >= mean[j]! - 1e-6 && m <= 6)).toBe(true);
+      expect(max.some((m, j) => m > mean[j]! + 0.1)).toBe(true);
+      expect(v!.slice(3584).every((g) => Number.isFinite(g) && g >= 0)).toBe(true);
+    } finally {
+      single.dispose();
+      multi.dispose();
+    }
+  });
+
+  it('refuses an unknown pooling and an unknown block, naming them', async () => {
+    const pooling = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:median' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(pooling, 'BACKBONE_LAYER')).toBe(true);
+    expect((pooling as Error).message).toContain('"conv_1:median"');
+    const block = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean,block_99:max' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(block, 'BACKBONE_LAYER')).toBe(true);
+    expect((block as Error).message).toContain('block_99');
+  });
+});
+
 describe('custom backbones by path and by URL', () => {
   it('loads a layers model from a path and from http://127.0.0.1, with the same id and vectors', async () => {
     await writeTinyLayersModel();

@@ -120,7 +120,8 @@ export function nsfwjsVersion(): string {
 export function builtinId({ params }: { params: BackboneParams }): string | undefined {
   if (params.name === 'custom') return undefined;
   const builtin = BUILTINS[params.name];
-  return `nsfwjs-${params.name}@${nsfwjsVersion()}#${params.layer || builtin.layer}`;
+  // The layer text as written (aliases unresolved), normalised so spacing never splits the cache.
+  return `nsfwjs-${params.name}@${nsfwjsVersion()}#${formatFeatureSpec(parseFeatureSpec({ layer: params.layer || builtin.layer }))}`;
 }
 
 /** How a feature map (batch × height × width × channels) becomes one number per channel. */

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBackbone, type BackboneParams } from '../../pipeline/model/backbone.ts';
+import { builtinId, loadBackbone, type BackboneParams } from '../../pipeline/model/backbone.ts';
 import { selectBackend, type TF } from '../../pipeline/model/backend.ts';
 import { prepareModelInput } from '../../pipeline/dataset/images.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -119,7 +119,7 @@ describe('multi-layer pooling (backbone.layer with several parts)', () => {
       // MobileNetV2 1.4: conv_1 has 1,792 channels, the expansion of block 13 has 816.
       expect(multi.embeddingSize).toBe(1792 * 2 + 816);
       expect(multi.id).not.toBe(single.id);
-      expect(multi.id).toMatch(/#conv_1:mean\+max, block_13_expand:gem$/);
+      expect(multi.id).toMatch(/#conv_1:mean\+max,block_13_expand:gem$/);
       const [v] = await multi.embed([pixels]);
       const [f] = await single.embed([pixels]);
       const mean = v!.slice(0, 1792);
@@ -133,6 +133,14 @@ describe('multi-layer pooling (backbone.layer with several parts)', () => {
       single.dispose();
       multi.dispose();
     }
+  });
+
+  it('names the same features the same way (one cache folder), however backbone.layer is spaced', () => {
+    const id = (layer: string) => builtinId({ params: params({ name: 'mobilenet_v2_mid', layer }) });
+    expect(id('conv_1, block_16_expand:mean')).toBe(id('conv_1,block_16_expand'));
+    expect(id('conv_1:mean+max')).not.toBe(id('conv_1'));
+    // Today's default keeps its id, so existing caches and promoted models stay valid.
+    expect(id('')).toMatch(/#feature_vector$/);
   });
 
   it('refuses an unknown pooling and an unknown block, naming them', async () => {

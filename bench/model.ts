@@ -269,6 +269,8 @@ export async function compare(): Promise<void> {
     { label: 'mobilenet_v2 dense_2 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_2' } },
     { label: 'mobilenet_v2 dense_3 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_3' } },
     { label: 'inception_v3 flatten_1 [0,1]', backbone: { name: 'inception_v3' } },
+    { label: 'mobilenet_v2_mid conv_1 mean+max [0,1]', backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max' } },
+    { label: 'mobilenet_v2_mid three blocks, means [0,1]', backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1, block_16_expand, block_13_expand' } },
   ];
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   for (const config of configs.filter((c) => only.length === 0 || only.some((o) => c.label.includes(o)))) {

@@ -151,7 +151,8 @@ export function parseFeatureSpec({ layer }: { layer: string }): FeaturePart[] {
     if (!name.trim() || bad !== undefined) {
       throw new VitrineError(
         'BACKBONE_LAYER',
-        `backbone.layer "${layer}" in params.yaml: "${text.trim()}" is not a layer name optionally followed by poolings (":mean", ":max", ":gem", joined by "+").`,
+        `backbone.layer "${layer}" in params.yaml: "${text.trim()}" is not a layer name ` +
+          'optionally followed by poolings (":mean", ":max", ":gem", joined by "+").',
         { layer },
       );
     }
@@ -337,7 +338,8 @@ async function fromArtifacts({
       const nodes = (modelJson.modelTopology as { node?: { name: string }[] }).node ?? [];
       const missing = names.find((name) => !nodes.some((n) => n.name === name.replace(/:\d+$/, '')));
       if (missing !== undefined) {
-        throw new VitrineError('BACKBONE_LAYER', `The backbone has no node "${missing}" (backbone.layer in params.yaml). Use the name of a node in its model.json.`, { layer: missing, source });
+        const message = `The backbone has no node "${missing}" (backbone.layer in params.yaml). Use the name of a node in its model.json.`;
+        throw new VitrineError('BACKBONE_LAYER', message, { layer: missing, source });
       }
       // execute() returns a lone tensor (not an array) for one output name.
       run = (x) => [names.length > 0 ? model.execute(x, names) : (model.predict(x) as Tensor)].flat();

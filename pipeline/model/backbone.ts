@@ -58,6 +58,8 @@ interface Builtin {
   description: string;
 }
 
+const MOBILENET_V2_MID = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall';
+
 /** The backbones inside node_modules/nsfwjs/dist/models. */
 export const BUILTINS: Record<BuiltinName, Builtin> = {
   mobilenet_v2: {
@@ -73,7 +75,14 @@ export const BUILTINS: Record<BuiltinName, Builtin> = {
     inputSize: 224,
     layer: 'feature_vector',
     aliases: {
-      feature_vector: 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze',
+      feature_vector: `${MOBILENET_V2_MID}/predict/feature_vector/SpatialSqueeze`,
+      // Feature maps of the last blocks (7×7 and 14×14), for multi-layer pooling.
+      conv_1: `${MOBILENET_V2_MID}/predict/MobilenetV2/Conv_1/Relu6`,
+      block_16_expand: `${MOBILENET_V2_MID}/predict/MobilenetV2/expanded_conv_16/expand/Relu6`,
+      block_16_project: `${MOBILENET_V2_MID}/predict/MobilenetV2/expanded_conv_16/project/BatchNorm/FusedBatchNormV3`,
+      block_15: `${MOBILENET_V2_MID}/predict/MobilenetV2/expanded_conv_15/add`,
+      block_13_expand: `${MOBILENET_V2_MID}/predict/MobilenetV2/expanded_conv_13/expand/Relu6`,
+      block_12: `${MOBILENET_V2_MID}/predict/MobilenetV2/expanded_conv_12/add`,
     },
     description: 'MobileNetV2 1.4 (TF Hub feature vector, graph model), 1792-d features',
   },
@@ -111,15 +120,62 @@ export function nsfwjsVersion(): string {
 export function builtinId({ params }: { params: BackboneParams }): string | undefined {
   if (params.name === 'custom') return undefined;
   const builtin = BUILTINS[params.name];
-  return `nsfwjs-${params.name}@${nsfwjsVersion()}#${params.layer || builtin.layer}`;
+  // The layer text as written (aliases unresolved), normalised so spacing never splits the cache.
+  return `nsfwjs-${params.name}@${nsfwjsVersion()}#${formatFeatureSpec(parseFeatureSpec({ layer: params.layer || builtin.layer }))}`;
 }
 
-/** The layer or node name a built-in backbone reads its embedding from (aliases resolved). */
-export function resolveLayer({ params }: { params: BackboneParams }): string {
-  if (params.name === 'custom') return params.layer;
+/** How a feature map (batch × height × width × channels) becomes one number per channel. */
+export type Pooling = 'mean' | 'max' | 'gem';
+const POOLINGS: readonly Pooling[] = ['mean', 'max', 'gem'];
+
+/** One part of an embedding: a layer or node, and the poolings of its feature map, in order. */
+export interface FeaturePart {
+  layer: string;
+  pools: Pooling[];
+}
+
+/**
+ * Parse backbone.layer: one layer or node ("feature_vector"), or several with their poolings,
+ * "conv_1:mean+max, block_13_expand:mean". The embedding is the parts' pooled vectors, concatenated
+ * in that order; a part without poolings is average-pooled (a vector output is used as it is).
+ */
+export function parseFeatureSpec({ layer }: { layer: string }): FeaturePart[] {
+  if (!layer.trim()) return [];
+  return layer.split(',').map((text) => {
+    // A graph node may be named with its output index ("name:1"); poolings are words.
+    const colon = text.lastIndexOf(':');
+    const words = colon >= 0 && /^[a-z+\s]+$/i.test(text.slice(colon + 1));
+    const name = words ? text.slice(0, colon) : text;
+    const pools = words ? text.slice(colon + 1).split('+').map((p) => p.trim()) : ['mean'];
+    const bad = pools.find((p) => !(POOLINGS as readonly string[]).includes(p));
+    if (!name.trim() || bad !== undefined) {
+      throw new VitrineError(
+        'BACKBONE_LAYER',
+        `backbone.layer "${layer}" in params.yaml: "${text.trim()}" is not a layer name ` +
+          'optionally followed by poolings (":mean", ":max", ":gem", joined by "+").',
+        { layer },
+      );
+    }
+    return { layer: name.trim(), pools: pools as Pooling[] };
+  });
+}
+
+/** The parts a built-in or custom backbone reads its embedding from, with aliases resolved. */
+export function resolveFeatureParts({ params }: { params: BackboneParams }): FeaturePart[] {
+  if (params.name === 'custom') return parseFeatureSpec({ layer: params.layer });
   const builtin = BUILTINS[params.name];
-  const requested = params.layer || builtin.layer;
-  return builtin.aliases?.[requested] ?? requested;
+  return parseFeatureSpec({ layer: params.layer || builtin.layer }).map((p) => ({ ...p, layer: builtin.aliases?.[p.layer] ?? p.layer }));
+}
+
+/** The layer or node name(s) a backbone reads its embedding from (aliases resolved), as written in backbone.layer. */
+export function resolveLayer({ params }: { params: BackboneParams }): string {
+  return formatFeatureSpec(resolveFeatureParts({ params }));
+}
+
+/** backbone.layer text for parts: a lone average-pooled layer is just its name. */
+export function formatFeatureSpec(parts: FeaturePart[]): string {
+  if (parts.length === 1 && parts[0]!.pools.length === 1 && parts[0]!.pools[0] === 'mean') return parts[0]!.layer;
+  return parts.map((p) => `${p.layer}:${p.pools.join('+')}`).join(',');
 }
 
 /** Load the backbone params.backbone names: a built-in (offline) or a custom model by path or URL. */
@@ -267,7 +323,11 @@ async function fromArtifacts({
     weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
   };
   const isGraph = modelJson.format === 'graph-model' || Array.isArray((modelJson.modelTopology as { node?: unknown }).node);
-  let run: (x: import('@tensorflow/tfjs').Tensor4D) => import('@tensorflow/tfjs').Tensor;
+  type Tensor = import('@tensorflow/tfjs').Tensor;
+  // Empty: the model's own output, used as it is (average-pooled if it is a feature map).
+  const parts = parseFeatureSpec({ layer });
+  const names = parts.map((p) => p.layer);
+  let run: (x: import('@tensorflow/tfjs').Tensor4D) => Tensor[];
   let release: () => void;
   let fixedSize: number | undefined;
   try {
@@ -275,29 +335,35 @@ async function fromArtifacts({
       const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape;
       fixedSize = shape && shape[1] && shape[1] > 0 ? shape[1] : undefined;
-      const node = layer || undefined;
       const nodes = (modelJson.modelTopology as { node?: { name: string }[] }).node ?? [];
-      if (node && !nodes.some((n) => n.name === node)) {
-        throw new VitrineError('BACKBONE_LAYER', `The backbone has no node "${layer}" (backbone.layer in params.yaml). Use the name of a node in its model.json.`, { layer, source });
+      const missing = names.find((name) => !nodes.some((n) => n.name === name.replace(/:\d+$/, '')));
+      if (missing !== undefined) {
+        const message = `The backbone has no node "${missing}" (backbone.layer in params.yaml). Use the name of a node in its model.json.`;
+        throw new VitrineError('BACKBONE_LAYER', message, { layer: missing, source });
       }
-      run = (x) => (node ? (model.execute(x, node) as import('@tensorflow/tfjs').Tensor) : (model.predict(x) as import('@tensorflow/tfjs').Tensor));
+      // execute() returns a lone tensor (not an array) for one output name.
+      run = (x) => [names.length > 0 ? model.execute(x, names) : (model.predict(x) as Tensor)].flat();
       release = () => model.dispose();
     } else {
       const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape;
       fixedSize = shape && shape[1] && shape[1] > 0 ? shape[1] : undefined;
       let features = model;
-      if (layer) {
-        let output;
-        try {
-          output = model.getLayer(layer).output;
-        } catch {
-          const names = model.layers.slice(-8).map((l) => l.name);
-          throw new VitrineError('BACKBONE_LAYER', `The backbone has no layer "${layer}" (backbone.layer in params.yaml). Its last layers are: ${names.join(', ')}.`, { layer, source });
-        }
-        features = tf.model({ inputs: model.inputs, outputs: output as import('@tensorflow/tfjs').SymbolicTensor });
+      if (names.length > 0) {
+        const outputs = names.map((name) => {
+          try {
+            return model.getLayer(name).output as import('@tensorflow/tfjs').SymbolicTensor;
+          } catch {
+            const last = model.layers.slice(-8).map((l) => l.name);
+            throw new VitrineError('BACKBONE_LAYER', `The backbone has no layer "${name}" (backbone.layer in params.yaml). Its last layers are: ${last.join(', ')}.`, { layer: name, source });
+          }
+        });
+        features = tf.model({ inputs: model.inputs, outputs });
       }
-      run = (x) => features.predict(x) as import('@tensorflow/tfjs').Tensor;
+      run = (x) => {
+        const y = features.predict(x);
+        return Array.isArray(y) ? y : [y];
+      };
       release = () => model.dispose();
     }
   } catch (error) {
@@ -309,6 +375,7 @@ async function fromArtifacts({
     inputSize = fixedSize;
   }
   const [scale, offset] = inputRange === '-1,1' ? [1 / 127.5, -1] : [1 / 255, 0];
+  const pools: Pooling[][] = parts.length > 0 ? parts.map((p) => p.pools) : [['mean']];
 
   const forward = (batch: Uint8Array[]): import('@tensorflow/tfjs').Tensor2D =>
     tf.tidy(() => {
@@ -321,11 +388,8 @@ async function fromArtifacts({
         for (let j = 0, k = i * n; j < n; j++, k++) pixels[k] = image[j]! * scale + offset;
       });
       const x = tf.tensor4d(pixels, [batch.length, inputSize, inputSize, 3]);
-      let y = run(x);
-      // A convolutional feature map becomes a vector by global average pooling.
-      if (y.rank === 4) y = y.mean([1, 2]);
-      if (y.rank !== 2) y = y.reshape([batch.length, -1]);
-      return y as import('@tensorflow/tfjs').Tensor2D;
+      const vectors = run(x).flatMap((y, i) => pools[i]!.map((pool) => pooled(tf, y, pool).reshape([batch.length, -1])));
+      return (vectors.length === 1 ? vectors[0]! : tf.concat(vectors, 1)) as import('@tensorflow/tfjs').Tensor2D;
     });
 
   // Probe once: the embedding size, and a failure here is a load failure rather than a run failure.
@@ -363,6 +427,17 @@ async function fromArtifacts({
     },
     dispose: release,
   };
+}
+
+/**
+ * A feature map (rank 4) as one number per channel: its mean, its maximum, or its generalised mean
+ * with p = 3 (GeM, between the two; on the non-negative part). Anything else is used as it is.
+ */
+function pooled(tf: TF, y: import('@tensorflow/tfjs').Tensor, pool: Pooling): import('@tensorflow/tfjs').Tensor {
+  if (y.rank !== 4) return y;
+  if (pool === 'max') return y.max([1, 2]);
+  if (pool === 'gem') return tf.pow(tf.pow(tf.relu(y).add(1e-6), 3).mean([1, 2]), 1 / 3);
+  return y.mean([1, 2]);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBackbone, type BackboneParams } from '../../pipeline/model/backbone.ts';
+import { builtinId, loadBackbone, type BackboneParams } from '../../pipeline/model/backbone.ts';
 import { selectBackend, type TF } from '../../pipeline/model/backend.ts';
 import { prepareModelInput } from '../../pipeline/dataset/images.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -108,6 +108,48 @@ describe('built-in backbones (offline, from node_modules/nsfwjs)', () => {
     const error = await loadBackbone({ params: params({ name: 'mobilenet_v2', layer: 'no_such_layer' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'BACKBONE_LAYER')).toBe(true);
     expect((error as Error).message).toContain('dense_3');
+  });
+});
+
+describe('multi-layer pooling (backbone.layer with several parts)', () => {
+  it('concatenates pooled feature maps of several blocks in order; the mean of conv_1 is the feature vector', async () => {
+    const single = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'feature_vector' }), root, tf, log: silentLogger });
+    const multi = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max, block_13_expand:gem' }), root, tf, log: silentLogger });
+    try {
+      // MobileNetV2 1.4: conv_1 has 1,792 channels, the expansion of block 13 has 816.
+      expect(multi.embeddingSize).toBe(1792 * 2 + 816);
+      expect(multi.id).not.toBe(single.id);
+      expect(multi.id).toMatch(/#conv_1:mean\+max,block_13_expand:gem$/);
+      const [v] = await multi.embed([pixels]);
+      const [f] = await single.embed([pixels]);
+      const mean = v!.slice(0, 1792);
+      const max = v!.slice(1792, 3584);
+      for (let j = 0; j < 1792; j++) expect(mean[j]).toBeCloseTo(f![j]!, 4);
+      // ReLU6 maps: a channel's maximum is at least its mean, and never above 6.
+      expect(max.every((m, j) => m >= mean[j]! - 1e-6 && m <= 6)).toBe(true);
+      expect(max.some((m, j) => m > mean[j]! + 0.1)).toBe(true);
+      expect(v!.slice(3584).every((g) => Number.isFinite(g) && g >= 0)).toBe(true);
+    } finally {
+      single.dispose();
+      multi.dispose();
+    }
+  });
+
+  it('names the same features the same way (one cache folder), however backbone.layer is spaced', () => {
+    const id = (layer: string) => builtinId({ params: params({ name: 'mobilenet_v2_mid', layer }) });
+    expect(id('conv_1, block_16_expand:mean')).toBe(id('conv_1,block_16_expand'));
+    expect(id('conv_1:mean+max')).not.toBe(id('conv_1'));
+    // Today's default keeps its id, so existing caches and promoted models stay valid.
+    expect(id('')).toMatch(/#feature_vector$/);
+  });
+
+  it('refuses an unknown pooling and an unknown block, naming them', async () => {
+    const pooling = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:median' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(pooling, 'BACKBONE_LAYER')).toBe(true);
+    expect((pooling as Error).message).toContain('"conv_1:median"');
+    const block = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean,block_99:max' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    expect(isVitrineError(block, 'BACKBONE_LAYER')).toBe(true);
+    expect((block as Error).message).toContain('block_99');
   });
 });
 

@@ -3,7 +3,7 @@
  * beside the measured figures; a missed target is reported, never hidden by a smaller benchmark.
  * Run one alone with `npx node bench/<name>.ts`, or `npm run bench -- data model`.
  */
-const all = ['data', 'model', 'monitor', 'pipeline', 'site', 'evaluate'] as const;
+const all = ['data', 'model', 'monitor', 'pipeline', 'site', 'evaluate', 'publish'] as const;
 const chosen = process.argv.slice(2).filter((a) => (all as readonly string[]).includes(a));
 for (const name of chosen.length > 0 ? chosen : all) {
   console.log(`\n=== bench/${name}.ts ===`);

@@ -163,18 +163,61 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** The manifest of a folder object: from the cache, else fetched from `remote` into the cache. */
-export async function loadManifest({ cacheDir, md5, remote }: { cacheDir: string; md5: string; remote?: Remote }): Promise<ManifestEntry[]> {
-  const cached = await readCachedManifest({ cacheDir, md5 });
-  if (cached) return cached;
+/** A remote, or a way to open the configured one only when it is needed (undefined when none is set up). */
+export type RemoteSource = Remote | (() => Promise<Remote | undefined>);
+
+/** The default remote of .dvc/config, or undefined when none is set up. */
+export function configuredRemote(root: string): () => Promise<Remote | undefined> {
+  return async () => {
+    try {
+      return await openRemote({ root });
+    } catch (error) {
+      if (isVitrineError(error, 'DVC_NO_REMOTE')) return undefined;
+      throw error;
+    }
+  };
+}
+
+/** The fix for a damaged folder list when the remote cannot supply a good one. */
+function damagedListError({ md5, target, cause, remote }: { md5: string; target: string; cause: unknown; remote?: string }): VitrineError {
+  const where = remote ? `the remote "${remote}" has no good copy either` : 'no remote is set up to fetch a good copy from';
+  return new VitrineError(
+    'DATA_CORRUPT',
+    `The cache copy of ${target}.dvc's folder list (object ${md5}) is damaged, and ${where}. ` +
+      `If ${target}/ still holds the version ${target}.dvc records, run "vitrine data verify --repair" (or "vitrine data add") ` +
+      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "vitrine data add".`,
+    { object: md5, file: `${target}.dvc`, ...(remote ? { remote } : {}) },
+    { cause },
+  );
+}
+
+/**
+ * The manifest of a folder object: from the cache, else fetched from `remote` into the cache. A damaged
+ * cache copy is replaced by a good one from `remote` (written beside it, then renamed over it). With
+ * `fetchMissing: false` a missing copy is not fetched (checkout asks for a pull instead).
+ */
+export async function loadManifest({ cacheDir, md5, remote: source, target = 'data', fetchMissing = true }: { cacheDir: string; md5: string; remote?: RemoteSource; target?: string; fetchMissing?: boolean }): Promise<ManifestEntry[]> {
+  let damage: unknown;
+  try {
+    const cached = await readCachedManifest({ cacheDir, md5 });
+    if (cached) return cached;
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    damage = error;
+  }
+  const remote = damage || fetchMissing ? (typeof source === 'function' ? await source() : source) : undefined;
   if (!remote) {
+    if (damage) throw damagedListError({ md5, target, cause: damage });
     throw new VitrineError('DATA_NOT_IN_CACHE', `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`, { object: md5 });
   }
   try {
     await remote.get({ md5, file: objectPath(cacheDir, md5) });
   } catch (error) {
+    if (damage && (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT'))) {
+      throw damagedListError({ md5, target, cause: error, remote: remote.name });
+    }
     if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) {
-      throw new VitrineError('REMOTE_OBJECT_MISSING', `The folder list ${md5} (needed by data.dvc) is not on the remote "${remote.name}". Whoever changed data.dvc may not have run "vitrine data push".`, { object: md5, file: 'data.dvc', remote: remote.name }, { cause: error });
+      throw new VitrineError('REMOTE_OBJECT_MISSING', `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". Whoever changed ${target}.dvc may not have run "vitrine data push".`, { object: md5, file: `${target}.dvc`, remote: remote.name }, { cause: error });
     }
     throw error;
   }
@@ -200,7 +243,8 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
   }
   await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  // A damaged folder list is replaced from the remote (a missing one is not: only data add makes it).
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
   const progress = log.progress(verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`, objects.size + 1);
@@ -299,7 +343,7 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
   let skipped = 0;
   if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;
   else skipped++;
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote });
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   const objects = uniqueObjects(manifest, target);
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
   const missing: { object: string; file: string }[] = [];
@@ -374,7 +418,7 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
  * (so it would be lost) stops the checkout before anything is written, unless `force`. Files not in
  * data.dvc are kept (and listed) unless `force`.
  */
-export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number }): Promise<CheckoutResult> {
+export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number}): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
     throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
@@ -385,7 +429,7 @@ export async function checkoutData(options: { root: string; log: Logger; target?
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
 async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const t = await tracked({ root, target });
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote: configuredRemote(root), target, fetchMissing: false });
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
   const temps: string[] = [];
@@ -525,7 +569,8 @@ export interface DataStatus {
   changes: { added: string[]; removed: string[]; modified: string[] };
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
-  cache: { hasManifest: boolean; missing: number; missingFiles: string[] };
+  /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
+  cache: { hasManifest: boolean; listDamaged?: boolean; missing: number; missingFiles: string[] };
   /** Only when asked for (it contacts the remote). */
   remote: { name: string; url: string; missing: number; missingFiles: string[] } | null;
 }
@@ -561,7 +606,15 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
     return status;
   }
   status.clean = tree?.md5 === t.out.md5;
-  const manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  let manifest: ManifestEntry[] | undefined;
+  try {
+    manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.
+    if (checkRemote) manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote: await openRemote({ root: absRoot, name: remoteName }), target });
+    else status.cache.listDamaged = true;
+  }
   status.cache.hasManifest = manifest !== undefined;
   if (manifest) {
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.

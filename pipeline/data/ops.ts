@@ -385,8 +385,31 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
       { missing, corrupt, remote: remote.name, files },
     );
   }
+  try {
+    await checkoutData({ root, log, target, force, quietCorrupt: true });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    // Damaged cache copies (found while checking out, and removed): fetch good ones now, so one pull suffices.
+    const damaged = (error.data as { corrupt: { object: string; file: string }[] }).corrupt;
+    await mapPool(damaged, jobs, async (d) => {
+      try {
+        await remote.get({ md5: d.object, file: objectPath(t.cacheDir, d.object) });
+      } catch (fetchError) {
+        if (!isVitrineError(fetchError, 'REMOTE_OBJECT_MISSING') && !isVitrineError(fetchError, 'DATA_CORRUPT')) throw fetchError;
+        throw new VitrineError(
+          'DATA_CORRUPT',
+          `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, and the remote "${remote.name}" has no good copy. ` +
+            `Put the right file in ${d.file} and run "vitrine data add", or run "vitrine data push --verify" on a machine that has it, then pull again.`,
+          { object: d.object, file: d.file, remote: remote.name },
+          { cause: fetchError },
+        );
+      }
+      log.warn(`The cache copy of ${d.file} was damaged; a good copy was downloaded from "${remote.name}".`, d);
+    });
+    transferred += damaged.length;
+    await checkoutData({ root, log, target, force });
+  }
   log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
-  await checkoutData({ root, log, target, force });
   return { transferred, skipped };
 }
 
@@ -418,7 +441,7 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
  * (so it would be lost) stops the checkout before anything is written, unless `force`. Files not in
  * data.dvc are kept (and listed) unless `force`.
  */
-export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number}): Promise<CheckoutResult> {
+export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; /** Pull fetches damaged objects again itself. */ quietCorrupt?: boolean }): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
     throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
@@ -427,7 +450,7 @@ export async function checkoutData(options: { root: string; log: Logger; target?
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
-async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
+async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false, quietCorrupt = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean; quietCorrupt?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const t = await tracked({ root, target });
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote: configuredRemote(root), target, fetchMissing: false });
   const current = new Map<string, string>();
@@ -508,7 +531,7 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   if (extra.length > 0) {
     log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
   }
-  for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
+  if (!quietCorrupt) for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
   if (!quietMissing) for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.

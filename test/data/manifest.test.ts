@@ -126,3 +126,14 @@ describe('a damaged folder list with no good copy on the remote', () => {
     expect(error.message).not.toContain('or the remote');
   });
 });
+
+describe('a damaged file object in the local cache', () => {
+  it('one pull fetches a good copy from the remote', async () => {
+    await pushData({ root: repo, log: silentLogger });
+    await damage(objectPath(cache, md5(SAMPLE['images/A1.png'])), 'bit rot');
+    await rm(path.join(repo, 'data', 'images', 'A1.png'));
+    await pullData({ root: repo, log: silentLogger });
+    expect(await readTree(path.join(repo, 'data'))).toEqual(SAMPLE);
+    expect(await readFile(objectPath(cache, md5(SAMPLE['images/A1.png'])), 'utf8')).toBe(SAMPLE['images/A1.png']);
+  });
+});

@@ -47,7 +47,9 @@ export function describeStatus(status: DataStatus): string[] {
   // The recorded folder list is there but damaged: pull replaces it from the remote; a data/ that matches rebuilds it.
   const damagedList = status.cache.listDamaged
     ? `The cache copy of data.dvc's folder list (${status.recorded.md5}) is damaged: run ` +
-      (status.clean ? '"vitrine data verify --repair" to rebuild it from data/.' : '"vitrine data pull" to fetch a good copy from the remote.')
+      (status.clean
+        ? '"vitrine data verify --repair" to rebuild it from data/.'
+        : '"vitrine data pull" to fetch a good copy from the remote.')
     : undefined;
   if (status.workspace && !status.clean && !status.cache.hasManifest) {
     // Without the recorded folder list nothing can be compared file by file: say so rather than "0 changed".
@@ -127,7 +129,8 @@ export const dataCommands: Command[] = [
     name: 'data verify',
     summary: 'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
     help:
-      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote, ' +
+      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote ' +
+      '(the configured one, even without --remote; a damaged folder list is rebuilt from data/ when it matches data.dvc), ' +
       'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
     options: {
       remote: { type: 'boolean', description: 'Also check the objects data.dvc needs on the storage remote (contacts it).' },

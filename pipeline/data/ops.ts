@@ -196,7 +196,13 @@ function damagedListError({ md5, target, cause, remote }: { md5: string; target:
  * cache copy is replaced by a good one from `remote` (written beside it, then renamed over it). With
  * `fetchMissing: false` a missing copy is not fetched (checkout asks for a pull instead).
  */
-export async function loadManifest({ cacheDir, md5, remote: source, target = 'data', fetchMissing = true }: { cacheDir: string; md5: string; remote?: RemoteSource; target?: string; fetchMissing?: boolean }): Promise<ManifestEntry[]> {
+export async function loadManifest({ cacheDir, md5, remote: source, target = 'data', fetchMissing = true }: {
+  cacheDir: string;
+  md5: string;
+  remote?: RemoteSource;
+  target?: string;
+  fetchMissing?: boolean;
+}): Promise<ManifestEntry[]> {
   let damage: unknown;
   try {
     const cached = await readCachedManifest({ cacheDir, md5 });
@@ -217,7 +223,13 @@ export async function loadManifest({ cacheDir, md5, remote: source, target = 'da
       throw damagedListError({ md5, target, cause: error, remote: remote.name });
     }
     if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) {
-      throw new VitrineError('REMOTE_OBJECT_MISSING', `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". Whoever changed ${target}.dvc may not have run "vitrine data push".`, { object: md5, file: `${target}.dvc`, remote: remote.name }, { cause: error });
+      throw new VitrineError(
+        'REMOTE_OBJECT_MISSING',
+        `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". ` +
+          `Whoever changed ${target}.dvc may not have run "vitrine data push".`,
+        { object: md5, file: `${target}.dvc`, remote: remote.name },
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -398,8 +410,9 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
         if (!isVitrineError(fetchError, 'REMOTE_OBJECT_MISSING') && !isVitrineError(fetchError, 'DATA_CORRUPT')) throw fetchError;
         throw new VitrineError(
           'DATA_CORRUPT',
-          `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, and the remote "${remote.name}" has no good copy. ` +
-            `Put the right file in ${d.file} and run "vitrine data add", or run "vitrine data push --verify" on a machine that has it, then pull again.`,
+          `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, ` +
+            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "vitrine data add", ` +
+            'or run "vitrine data push --verify" on a machine that has it, then pull again.',
           { object: d.object, file: d.file, remote: remote.name },
           { cause: fetchError },
         );
@@ -441,7 +454,15 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
  * (so it would be lost) stops the checkout before anything is written, unless `force`. Files not in
  * data.dvc are kept (and listed) unless `force`.
  */
-export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; /** Pull fetches damaged objects again itself. */ quietCorrupt?: boolean }): Promise<CheckoutResult> {
+export async function checkoutData(options: {
+  root: string;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+  jobs?: number;
+  /** Pull fetches damaged objects again itself, so it logs them its own way. */
+  quietCorrupt?: boolean;
+}): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
     throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
@@ -450,9 +471,18 @@ export async function checkoutData(options: { root: string; log: Logger; target?
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
-async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false, quietCorrupt = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean; quietCorrupt?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
+async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false, quietCorrupt = false }: {
+  root: string;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+  jobs?: number;
+  quietMissing?: boolean;
+  quietCorrupt?: boolean;
+}): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const t = await tracked({ root, target });
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote: configuredRemote(root), target, fetchMissing: false });
+  const remote = configuredRemote(root);
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
   const temps: string[] = [];
@@ -531,7 +561,11 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   if (extra.length > 0) {
     log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
   }
-  if (!quietCorrupt) for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
+  for (const c of quietCorrupt ? [] : corrupt) {
+    const message = `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
+      'Run "vitrine data pull" to fetch a good copy.';
+    log.error(message, { file: c.file, object: c.object });
+  }
   if (!quietMissing) for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
@@ -635,7 +669,10 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.
-    if (checkRemote) manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote: await openRemote({ root: absRoot, name: remoteName }), target });
+    if (checkRemote) {
+      const remote = await openRemote({ root: absRoot, name: remoteName });
+      manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
+    }
     else status.cache.listDamaged = true;
   }
   status.cache.hasManifest = manifest !== undefined;

@@ -92,7 +92,8 @@ export async function verifyData({
   const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
   const scratchBase = path.join(absRoot, '.dvc', 'tmp');
   const listSource = remote ?? (repair && !cachedList ? await repairSource() : undefined);
-  const manifest: ManifestEntry[] = cachedList ?? (listSource ? await remoteManifest({ cacheDir, md5: out.md5, remote: listSource, scratchBase }) : []);
+  const fromRemote = async (remote: Remote) => remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase });
+  const manifest: ManifestEntry[] = cachedList ?? (listSource ? await fromRemote(listSource) : []);
   const needers = new Map<string, string[]>();
   for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);
   const fileOf = (md5: string) =>
@@ -199,10 +200,12 @@ export async function verifyData({
       'DATA_CORRUPT',
       repair
         ? `Damaged objects with no good copy in ${places}: ${shown}. ` +
-            `Put a good copy of each file in ${target}/ and run "vitrine data add" (for ${target}.dvc's folder list: the recorded version ` +
-            `of every file), or run "vitrine data push --verify" on a machine that has good copies and then "vitrine data verify --repair" again.`
+            `Put a good copy of each file in ${target}/ and run "vitrine data add" ` +
+            `(for ${target}.dvc's folder list: the recorded version of every file), or run "vitrine data push --verify" ` +
+            'on a machine that has good copies and then "vitrine data verify --repair" again.'
         : `${left.length} damaged object(s) found: ${shown}. ` +
-            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
+            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them ` +
+            `from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
       { ...result, files },
     );
   }

@@ -62,7 +62,8 @@ describe('data.dvc naming another folder of the repository', () => {
       await pointAt(value);
       const status = await dataStatus({ root: repo, log: silentLogger });
       expect(status.clean).toBe(true);
-      await writeFile(path.join(repo, 'data.dvc'), (await readFile(path.join(repo, 'data.dvc'), 'utf8')).replace(`path: ${value}`, 'path: data'));
+      const text = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+      await writeFile(path.join(repo, 'data.dvc'), text.replace(`path: ${value}`, 'path: data'));
     }
     expect((await checkoutData({ root: repo, log: silentLogger })).unchanged).toBe(4);
   });

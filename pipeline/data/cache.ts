@@ -178,9 +178,11 @@ export async function exists(file: string): Promise<boolean> {
 /** Write bytes as an object (temp, verify, rename, read-only) unless it is already there. */
 export async function writeObjectBytes({ base, md5, bytes }: { base: string; md5: string; bytes: Uint8Array }): Promise<void> {
   const dest = objectPath(base, md5);
-  if (await exists(dest)) return;
   const actual = createHash('md5').update(bytes).digest('hex');
   if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'in memory' });
+  // A damaged copy already there is replaced (by the rename below): "data add" is then a fix for it.
+  const there = await readFile(dest).catch(() => undefined);
+  if (there && createHash('md5').update(there).digest('hex') === actual) return;
   await mkdir(path.dirname(dest), { recursive: true });
   const temp = tempName(dest);
   try {

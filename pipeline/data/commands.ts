@@ -44,11 +44,20 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(status.workspace ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
     return lines;
   }
+  // The recorded folder list is there but damaged: pull replaces it from the remote; a data/ that matches rebuilds it.
+  const damagedList = status.cache.listDamaged
+    ? `The cache copy of data.dvc's folder list (${status.recorded.md5}) is damaged: run ` +
+      (status.clean
+        ? '"vitrine data verify --repair" to rebuild it from data/.'
+        : '"vitrine data pull" to fetch a good copy from the remote.')
+    : undefined;
   if (status.workspace && !status.clean && !status.cache.hasManifest) {
     // Without the recorded folder list nothing can be compared file by file: say so rather than "0 changed".
     lines.push(
-      `data.dvc records a version of data/ (${status.recorded.md5}) that is not in the cache: run "vitrine data pull" to fetch it, ` +
-        'then "vitrine data status" again to see what differs.',
+      damagedList
+        ? `${damagedList} Then run "vitrine data status" again to see what differs.`
+        : `data.dvc records a version of data/ (${status.recorded.md5}) that is not in the cache: run "vitrine data pull" to fetch it, ` +
+            'then "vitrine data status" again to see what differs.',
     );
     return lines;
   }
@@ -62,7 +71,8 @@ export function describeStatus(status: DataStatus): string[] {
       if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
     }
   }
-  if (!status.cache.hasManifest) {
+  if (damagedList) lines.push(damagedList);
+  else if (!status.cache.hasManifest) {
     lines.push(`This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`);
   }
   else if (status.cache.missing > 0) lines.push(`${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`);
@@ -119,7 +129,8 @@ export const dataCommands: Command[] = [
     name: 'data verify',
     summary: 'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
     help:
-      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote, ' +
+      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote ' +
+      '(the configured one, even without --remote; a damaged folder list is rebuilt from data/ when it matches data.dvc), ' +
       'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
     options: {
       remote: { type: 'boolean', description: 'Also check the objects data.dvc needs on the storage remote (contacts it).' },

@@ -47,7 +47,12 @@ const OUT_KEYS = new Set([
 ]);
 
 /** Parse the text of a `.dvc` file; errors name the file and line. */
-export function parseDvcFile({ text, file }: { text: string; file: string }): DvcFile {
+export function parseDvcFile({ text, file, target }: {
+  text: string;
+  file: string;
+  /** The folder this file must track (`data` for data.dvc); when given, any other "path:" is refused. */
+  target?: string;
+}): DvcFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined, fallback = 1): number =>
@@ -102,6 +107,9 @@ export function parseDvcFile({ text, file }: { text: string; file: string }): Dv
     }
     const outPath = value.path;
     if (typeof outPath !== 'string' || outPath === '') return fail(fieldLine('path'), 'this output has no "path".');
+    if (target !== undefined && !isTargetPath(outPath, target)) {
+      throw wrongPathError({ file, line: fieldLine('path'), value: outPath, target });
+    }
     for (const key of ['size', 'nfiles'] as const) {
       if (value[key] !== undefined && (typeof value[key] !== 'number' || !Number.isInteger(value[key]) || (value[key] as number) < 0)) {
         return fail(fieldLine(key), `"${key}: ${String(value[key])}" must be a whole number.`);
@@ -131,7 +139,27 @@ export async function readDvcFile({ file }: { file: string }): Promise<DvcFile> 
     }
     throw error;
   }
-  return parseDvcFile({ text, file: path.basename(file) });
+  return parseDvcFile({ text, file: path.basename(file), target: targetOf(file) });
+}
+
+/** The folder a `<name>.dvc` file tracks: `<name>`, beside it (what "dvc add <name>" writes). */
+function targetOf(dvcFile: string): string {
+  return path.basename(dvcFile).replace(/\.dvc$/, '');
+}
+
+/** "data", "./data" and "data/" all name the folder data beside the .dvc file; nothing else does. */
+function isTargetPath(value: string, target: string): boolean {
+  return !value.includes('\\') && path.posix.normalize(value).replace(/\/+$/, '') === target;
+}
+
+// A .dvc file edited to name another folder (.github, pipeline) would let checkout --force delete it.
+function wrongPathError({ file, line, value, target }: { file: string; line?: number; value: string; target: string }): VitrineError {
+  return new VitrineError(
+    'DVCFILE_PATH_OUTSIDE',
+    `${file}${line ? `:${line}` : ''}: "path: ${value}" must be "path: ${target}": ${file} tracks the folder ${target}/ beside it ` +
+      `(what "dvc add ${target}" writes). Vitrine refuses to read or write "${value}". Put back "path: ${target}".`,
+    { file, ...(line ? { line } : {}), path: value },
+  );
 }
 
 // Plain YAML scalars that ruamel (DVC's writer) leaves unquoted; anything else is single-quoted.
@@ -158,10 +186,11 @@ export async function writeDvcFile({ file, outs }: { file: string; outs: DvcOut[
   await writeFileAtomic({ file, data: formatDvcFile({ outs }) });
 }
 
-/** The absolute folder an output points at; refuses a path that leaves the repository. */
+/** The absolute folder an output points at; refuses any path but the `.dvc` file's own target. */
 export function resolveOutPath({ root, dvcFile, out }: { root: string; dvcFile: string; out: DvcOut }): string {
   const absRoot = path.resolve(root);
   const name = path.basename(dvcFile);
+  if (!isTargetPath(out.path, targetOf(dvcFile))) throw wrongPathError({ file: name, value: out.path, target: targetOf(dvcFile) });
   if (path.isAbsolute(out.path) || /^[a-zA-Z]:/.test(out.path) || out.path.includes('\\') || out.path.includes('://')) {
     throw new VitrineError('DVCFILE_PATH_OUTSIDE', `${name}: "path: ${out.path}" must be a folder inside the repository, written relative to ${name}.`, { file: name, path: out.path });
   }

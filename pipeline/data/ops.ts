@@ -163,18 +163,73 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** The manifest of a folder object: from the cache, else fetched from `remote` into the cache. */
-export async function loadManifest({ cacheDir, md5, remote }: { cacheDir: string; md5: string; remote?: Remote }): Promise<ManifestEntry[]> {
-  const cached = await readCachedManifest({ cacheDir, md5 });
-  if (cached) return cached;
+/** A remote, or a way to open the configured one only when it is needed (undefined when none is set up). */
+export type RemoteSource = Remote | (() => Promise<Remote | undefined>);
+
+/** The default remote of .dvc/config, or undefined when none is set up. */
+export function configuredRemote(root: string): () => Promise<Remote | undefined> {
+  return async () => {
+    try {
+      return await openRemote({ root });
+    } catch (error) {
+      if (isVitrineError(error, 'DVC_NO_REMOTE')) return undefined;
+      throw error;
+    }
+  };
+}
+
+/** The fix for a damaged folder list when the remote cannot supply a good one. */
+function damagedListError({ md5, target, cause, remote }: { md5: string; target: string; cause: unknown; remote?: string }): VitrineError {
+  const where = remote ? `the remote "${remote}" has no good copy either` : 'no remote is set up to fetch a good copy from';
+  return new VitrineError(
+    'DATA_CORRUPT',
+    `The cache copy of ${target}.dvc's folder list (object ${md5}) is damaged, and ${where}. ` +
+      `If ${target}/ still holds the version ${target}.dvc records, run "vitrine data verify --repair" (or "vitrine data add") ` +
+      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "vitrine data add".`,
+    { object: md5, file: `${target}.dvc`, ...(remote ? { remote } : {}) },
+    { cause },
+  );
+}
+
+/**
+ * The manifest of a folder object: from the cache, else fetched from `remote` into the cache. A damaged
+ * cache copy is replaced by a good one from `remote` (written beside it, then renamed over it). With
+ * `fetchMissing: false` a missing copy is not fetched (checkout asks for a pull instead).
+ */
+export async function loadManifest({ cacheDir, md5, remote: source, target = 'data', fetchMissing = true }: {
+  cacheDir: string;
+  md5: string;
+  remote?: RemoteSource;
+  target?: string;
+  fetchMissing?: boolean;
+}): Promise<ManifestEntry[]> {
+  let damage: unknown;
+  try {
+    const cached = await readCachedManifest({ cacheDir, md5 });
+    if (cached) return cached;
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    damage = error;
+  }
+  const remote = damage || fetchMissing ? (typeof source === 'function' ? await source() : source) : undefined;
   if (!remote) {
+    if (damage) throw damagedListError({ md5, target, cause: damage });
     throw new VitrineError('DATA_NOT_IN_CACHE', `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`, { object: md5 });
   }
   try {
     await remote.get({ md5, file: objectPath(cacheDir, md5) });
   } catch (error) {
+    if (damage && (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT'))) {
+      throw damagedListError({ md5, target, cause: error, remote: remote.name });
+    }
     if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) {
-      throw new VitrineError('REMOTE_OBJECT_MISSING', `The folder list ${md5} (needed by data.dvc) is not on the remote "${remote.name}". Whoever changed data.dvc may not have run "vitrine data push".`, { object: md5, file: 'data.dvc', remote: remote.name }, { cause: error });
+      throw new VitrineError(
+        'REMOTE_OBJECT_MISSING',
+        `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". ` +
+          `Whoever changed ${target}.dvc may not have run "vitrine data push".`,
+        { object: md5, file: `${target}.dvc`, remote: remote.name },
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -200,7 +255,8 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
     throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
   }
   await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  // A damaged folder list is replaced from the remote (a missing one is not: only data add makes it).
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
   const progress = log.progress(verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`, objects.size + 1);
@@ -299,7 +355,7 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
   let skipped = 0;
   if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;
   else skipped++;
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote });
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   const objects = uniqueObjects(manifest, target);
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
   const missing: { object: string; file: string }[] = [];
@@ -341,8 +397,32 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
       { missing, corrupt, remote: remote.name, files },
     );
   }
+  try {
+    await checkoutData({ root, log, target, force, quietCorrupt: true });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    // Damaged cache copies (found while checking out, and removed): fetch good ones now, so one pull suffices.
+    const damaged = (error.data as { corrupt: { object: string; file: string }[] }).corrupt;
+    await mapPool(damaged, jobs, async (d) => {
+      try {
+        await remote.get({ md5: d.object, file: objectPath(t.cacheDir, d.object) });
+      } catch (fetchError) {
+        if (!isVitrineError(fetchError, 'REMOTE_OBJECT_MISSING') && !isVitrineError(fetchError, 'DATA_CORRUPT')) throw fetchError;
+        throw new VitrineError(
+          'DATA_CORRUPT',
+          `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, ` +
+            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "vitrine data add", ` +
+            'or run "vitrine data push --verify" on a machine that has it, then pull again.',
+          { object: d.object, file: d.file, remote: remote.name },
+          { cause: fetchError },
+        );
+      }
+      log.warn(`The cache copy of ${d.file} was damaged; a good copy was downloaded from "${remote.name}".`, d);
+    });
+    transferred += damaged.length;
+    await checkoutData({ root, log, target, force });
+  }
   log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
-  await checkoutData({ root, log, target, force });
   return { transferred, skipped };
 }
 
@@ -374,7 +454,15 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
  * (so it would be lost) stops the checkout before anything is written, unless `force`. Files not in
  * data.dvc are kept (and listed) unless `force`.
  */
-export async function checkoutData(options: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number }): Promise<CheckoutResult> {
+export async function checkoutData(options: {
+  root: string;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+  jobs?: number;
+  /** Pull fetches damaged objects again itself, so it logs them its own way. */
+  quietCorrupt?: boolean;
+}): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
     throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
@@ -383,9 +471,18 @@ export async function checkoutData(options: { root: string; log: Logger; target?
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
-async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false }: { root: string; log: Logger; target?: string; force?: boolean; jobs?: number; quietMissing?: boolean }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
+async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false, quietCorrupt = false }: {
+  root: string;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+  jobs?: number;
+  quietMissing?: boolean;
+  quietCorrupt?: boolean;
+}): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const t = await tracked({ root, target });
-  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  const remote = configuredRemote(root);
+  const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   const current = new Map<string, string>();
   let present: TreeHash | undefined;
   const temps: string[] = [];
@@ -464,7 +561,11 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   if (extra.length > 0) {
     log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
   }
-  for (const c of corrupt) log.error(`The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. Run "vitrine data pull" to fetch a good copy.`, { file: c.file, object: c.object });
+  for (const c of quietCorrupt ? [] : corrupt) {
+    const message = `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
+      'Run "vitrine data pull" to fetch a good copy.';
+    log.error(message, { file: c.file, object: c.object });
+  }
   if (!quietMissing) for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
@@ -525,7 +626,8 @@ export interface DataStatus {
   changes: { added: string[]; removed: string[]; modified: string[] };
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
-  cache: { hasManifest: boolean; missing: number; missingFiles: string[] };
+  /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
+  cache: { hasManifest: boolean; listDamaged?: boolean; missing: number; missingFiles: string[] };
   /** Only when asked for (it contacts the remote). */
   remote: { name: string; url: string; missing: number; missingFiles: string[] } | null;
 }
@@ -561,7 +663,18 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
     return status;
   }
   status.clean = tree?.md5 === t.out.md5;
-  const manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  let manifest: ManifestEntry[] | undefined;
+  try {
+    manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+  } catch (error) {
+    if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.
+    if (checkRemote) {
+      const remote = await openRemote({ root: absRoot, name: remoteName });
+      manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
+    }
+    else status.cache.listDamaged = true;
+  }
   status.cache.hasManifest = manifest !== undefined;
   if (manifest) {
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.

@@ -3,19 +3,20 @@ import path from 'node:path';
 import { VitrineError, isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
-  contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, type ManifestEntry,
+  contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, writeManifest, type ManifestEntry,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
-import { HashState, mapPool, md5OfFileSync } from './hash.ts';
-import { cacheStateFileOf, loadManifest } from './ops.ts';
+import { HashState, hashTree, mapPool, md5OfFileSync } from './hash.ts';
+import { cacheStateFileOf, configuredRemote, loadManifest, stateFileOf } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
 
 /*
  * `vitrine data verify`: an fsck for the data layer. Every object in the local cache is read and
  * hashed (its name is its md5); with `remote`, every object data.dvc needs is checked on the remote
- * too. With `repair`, a damaged cache object is restored from a good file in data/ or from the
- * remote, and a damaged remote object is uploaded again from a good cache copy.
+ * too. With `repair`, a damaged cache object is restored from a good file in data/ (the folder list:
+ * rebuilt from data/ when it holds the recorded version) or from the remote, which is consulted
+ * whenever one is set up, and a damaged remote object is uploaded again from a good cache copy.
  */
 
 /** An object and the data/ file that needs it (or a note when the current data.dvc does not). */
@@ -78,12 +79,21 @@ export async function verifyData({
       : typeof remoteOption === 'object'
         ? remoteOption
         : await openRemote({ root: absRoot, name: remoteOption === true ? undefined : remoteOption });
+  // Where good copies may come from: the remote being checked, else the configured one (if any).
+  let source: Remote | undefined = remote;
+  let sourceLooked = remote !== undefined;
+  const repairSource = async (): Promise<Remote | undefined> => {
+    if (!sourceLooked) [source, sourceLooked] = [await configuredRemote(absRoot)(), true];
+    return source;
+  };
 
   // Which data/ files need which object, from the current data.dvc.
   // A damaged folder list in the cache is itself one of the problems found below.
   const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
   const scratchBase = path.join(absRoot, '.dvc', 'tmp');
-  const manifest: ManifestEntry[] = cachedList ?? (remote ? await remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase }) : []);
+  const listSource = remote ?? (repair && !cachedList ? await repairSource() : undefined);
+  const fromRemote = async (remote: Remote) => remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase });
+  const manifest: ManifestEntry[] = cachedList ?? (listSource ? await fromRemote(listSource) : []);
   const needers = new Map<string, string[]>();
   for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);
   const fileOf = (md5: string) =>
@@ -121,9 +131,11 @@ export async function verifyData({
       fixed = true;
       break;
     }
-    if (!fixed && remote) {
+    if (!fixed && problem.object === out.md5) fixed = await rebuildList({ dir, root: absRoot, cacheDir, md5: out.md5 });
+    const from = fixed ? undefined : await repairSource();
+    if (from) {
       try {
-        await remote.get({ md5: problem.object, file: dest });
+        await from.get({ md5: problem.object, file: dest });
         fixed = true;
       } catch (error) {
         if (!isVitrineError(error, 'REMOTE_OBJECT_MISSING') && !isVitrineError(error, 'DATA_CORRUPT')) throw error;
@@ -181,13 +193,19 @@ export async function verifyData({
   if (left.length > 0) {
     const files = left.map((p) => p.file);
     const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+    // Say exactly where good copies were (or would be) looked for, so the named fix is one that can work.
+    const from = await repairSource();
+    const places = from ? `${target}/, the cache or the remote "${from.name}"` : `${target}/ or the cache (no remote is set up)`;
     throw new VitrineError(
       'DATA_CORRUPT',
       repair
-        ? `Damaged objects with no good copy in ${target}/, the cache or the remote: ${shown}. ` +
-            `Put a good copy of each file in ${target}/ and run "vitrine data add", or pull from a remote that has one.`
+        ? `Damaged objects with no good copy in ${places}: ${shown}. ` +
+            `Put a good copy of each file in ${target}/ and run "vitrine data add" ` +
+            `(for ${target}.dvc's folder list: the recorded version of every file), or run "vitrine data push --verify" ` +
+            'on a machine that has good copies and then "vitrine data verify --repair" again.'
         : `${left.length} damaged object(s) found: ${shown}. ` +
-            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them from ${target}/ or the remote.`,
+            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them ` +
+            `from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
       { ...result, files },
     );
   }
@@ -195,4 +213,18 @@ export async function verifyData({
   const remoteLine = r ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet` : '';
   log.info(`Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`);
   return result;
+}
+
+/** Write data.dvc's folder list again from data/, when data/ holds exactly the recorded version. */
+async function rebuildList({ dir, root, cacheDir, md5 }: { dir: string; root: string; cacheDir: string; md5: string }): Promise<boolean> {
+  let tree;
+  try {
+    tree = await hashTree({ dir, root, stateFile: stateFileOf(root) });
+  } catch (error) {
+    if (isVitrineError(error, 'DATA_MISSING')) return false;
+    throw error;
+  }
+  if (tree.md5 !== md5) return false;
+  await writeManifest({ cacheDir, entries: tree.entries });
+  return true;
 }

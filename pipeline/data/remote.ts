@@ -106,8 +106,10 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
     url: settings.url,
     async has(md5) {
       try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
-        return true;
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
+        // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object.
+        const etag = (head.ETag ?? '').replace(/"/g, '').toLowerCase();
+        return !/^[0-9a-f]{32}$/.test(etag) || etag === md5.replace(/\.dir$/, '');
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { VitrineError } from '../errors.ts';
@@ -134,7 +134,7 @@ export async function importCollection({
     const cell = get(columns.image);
     if (cell) {
       named++;
-      const found = await findImage({ imageRoot, realImageRoot, cell });
+      const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         continue;
@@ -235,12 +235,16 @@ export async function importCollection({
 /**
  * Where an export's image cell points, if it is safe to read: inside the images folder, after
  * following links. Web addresses and absolute paths are refused: an export must not make import
- * read (and then publish) files from elsewhere on the machine.
+ * read (and then publish) files from elsewhere on the machine. Inside the repository, its own
+ * folders (.git, .dvc with its keys, .vitrine, data/ itself, node_modules) and hidden files are
+ * refused too, and so is any file that is not an image by its name and its first bytes.
  */
-export async function findImage({ imageRoot, realImageRoot, cell }: {
+export async function findImage({ imageRoot, realImageRoot, cell, root }: {
   imageRoot: string;
   realImageRoot: string;
   cell: string;
+  /** The repository: its own files are never images of the collection. */
+  root?: string;
 }): Promise<{ file: string } | { missing: true } | { refused: string }> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
@@ -254,11 +258,61 @@ export async function findImage({ imageRoot, realImageRoot, cell }: {
   }
   const file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
+  const own = root ? ownFile({ root, file, imageRoot }) : undefined;
+  if (own) return { refused: own };
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return { missing: true };
   const real = await realpath(file);
   if (!isInside(realImageRoot, real)) return { refused: `is a link that points outside the images folder (to ${real}).` };
+  const realOwn = root ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot }) : undefined;
+  if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
+  const kind = await imageKind(real);
+  if (!kind) {
+    return { refused: `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
+      `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.` };
+  }
   return { file: real };
+}
+
+/** Folders of a Vitrine repository that hold its own machinery, keys or outputs, never collection images. */
+const OWN_FOLDERS = new Set(['.git', '.dvc', '.vitrine', 'data', 'node_modules']);
+
+/** Why `file` must not be imported as an image, when it is one of the repository's own files or hidden. */
+function ownFile({ root, file, imageRoot }: { root: string; file: string; imageRoot: string }): string | undefined {
+  const inRepo = isInside(root, file) ? path.relative(root, file).split(path.sep) : [];
+  if (inRepo.length > 0 && OWN_FOLDERS.has(inRepo[0]!)) {
+    return `is in the repository's own ${inRepo[0]}/ folder, not the collection's images: import never copies it.`;
+  }
+  const segments = path.relative(imageRoot, file).split(path.sep);
+  if (segments.includes('node_modules')) return 'is in a node_modules folder, not the collection\'s images.';
+  if ([...segments, ...inRepo].some((s) => s.startsWith('.'))) {
+    return 'is a hidden (dot) file or is in a hidden (dot) folder: import never copies those.';
+  }
+  return undefined;
+}
+
+/** File name endings import accepts as images: what the dataset stage's decoder (sharp) reads. */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif'];
+
+/** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
+export async function imageKind(file: string): Promise<string | undefined> {
+  const ext = path.extname(file).toLowerCase();
+  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  const handle = await open(file, 'r');
+  const head = Buffer.alloc(16);
+  try {
+    await handle.read(head, 0, 16, 0);
+  } finally {
+    await handle.close();
+  }
+  const ascii = (from: number, to: number) => head.subarray(from, to).toString('latin1');
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
+  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12))) return 'heif';
+  return undefined;
 }
 
 function isInside(folder: string, file: string): boolean {

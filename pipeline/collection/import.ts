@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { VitrineError } from '../errors.ts';
@@ -8,8 +8,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
-import { compareIds, formatLabels, readLabels, writeObjects } from './index.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { compareIds, formatLabels, formatObjects, readLabels } from './index.ts';
 import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -161,6 +160,19 @@ export async function importCollection({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  // File names in data/images/ are decided before anything is written, so an image that cannot be stored
+  // is a refused row like any other, not a failure halfway through.
+  const fileNames = imageFileNames(accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
+  const storable = accepted.filter((a) => {
+    if (!a.source) return true;
+    a.object.image = `images/${fileNames.get(a.object.id)!}`;
+    if (Buffer.byteLength(path.join(ws.data, a.object.image)) <= MAX_PATH_BYTES) return true;
+    refuse(a.line, `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
+      `long for its file name in data/images/. Move the repository to a shorter path.`, a.object.id);
+    return false;
+  });
+  accepted.splice(0, accepted.length, ...storable);
+  problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
   for (const p of problems) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   if (refused.length > 0 && params.import.on_invalid === 'fail') {
@@ -185,17 +197,15 @@ export async function importCollection({
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({ ws, name, accepted, hasLabels, mode: labelsMode, labelColumn: columns.label, log });
 
-  // 3. Images: copied (original bytes) into a temp folder outside data/, then renamed into place.
+  // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
+  // place, or none is (a failure undoes the renames done so far).
   const temp = path.join(ws.work, 'tmp', `import-${randomBytes(6).toString('hex')}`);
   await mkdir(temp, { recursive: true });
   try {
-    const withImage = accepted.filter((a) => a.source);
-    const fileNames = imageFileNames(withImage.map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
     const copying = log.progress('Copying images', found);
     const staged: { from: string; to: string }[] = [];
     for (const a of accepted) {
       if (!a.source) continue;
-      a.object.image = `images/${fileNames.get(a.object.id)!}`;
       const dest = path.join(ws.data, a.object.image);
       if (!(await sameBytes(a.source, dest))) {
         const from = path.join(temp, String(staged.length));
@@ -205,10 +215,15 @@ export async function importCollection({
       copying.tick();
     }
     copying.done();
-    await mkdir(ws.images, { recursive: true });
-    for (const { from, to } of staged) await rename(from, to);
-    await writeObjects({ file: ws.objects, objects: accepted.map((a) => a.object), tempDir: temp });
-    if (labelsResult.text !== undefined) await writeFileAtomic({ file: ws.labels, data: labelsResult.text });
+    const objectsText = path.join(temp, 'objects.csv');
+    await writeFile(objectsText, formatObjects({ objects: accepted.map((a) => a.object) }));
+    staged.push({ from: objectsText, to: ws.objects });
+    if (labelsResult.text !== undefined) {
+      const labelsText = path.join(temp, 'labels.csv');
+      await writeFile(labelsText, labelsResult.text);
+      staged.push({ from: labelsText, to: ws.labels });
+    }
+    await commitAll({ staged, backupDir: temp, root: ws.root });
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -399,21 +414,84 @@ function sample(ids: string[], n = 10): string {
   return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
 }
 
-/** One file name per object: its id made safe, with a short hash when two ids would collide (also on case-insensitive disks). */
+/** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4095;
+
+/**
+ * One file name per object: its id made safe, at most 255 bytes, with a short hash of the id when two ids
+ * would collide (also on case-insensitive disks) or when the id had to be cut short.
+ */
 export function imageFileNames(items: { id: string; ext: string }[]): Map<string, string> {
+  const hashed = (id: string, safe: string, ext: string) =>
+    `${safe.slice(0, MAX_NAME_BYTES - Buffer.byteLength(ext) - 9)}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}`;
+  // safeFileName keeps only ASCII, so characters are bytes.
+  const base = ({ id, ext }: { id: string; ext: string }) => {
+    const safe = safeFileName(id);
+    return safe.length + Buffer.byteLength(ext) <= MAX_NAME_BYTES ? safe : hashed(id, safe, ext);
+  };
   const counts = new Map<string, number>();
-  for (const { id, ext } of items) {
-    const key = `${safeFileName(id)}${ext}`.toLowerCase();
+  for (const item of items) {
+    const key = `${base(item)}${item.ext}`.toLowerCase();
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return new Map(
-    items.map(({ id, ext }) => {
-      const safe = safeFileName(id);
-      const collides = counts.get(`${safe}${ext}`.toLowerCase())! > 1;
-      const unique = collides ? `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}` : safe;
-      return [id, `${unique}${ext}`];
+    items.map((item) => {
+      const name = base(item);
+      const collides = counts.get(`${name}${item.ext}`.toLowerCase())! > 1;
+      return [item.id, `${collides ? hashed(item.id, safeFileName(item.id), item.ext) : name}${item.ext}`];
     }),
   );
+}
+
+/**
+ * Rename each staged file to its place, all or none: a file already there is first moved aside into
+ * `backupDir`; on an error every rename done so far is undone and the files moved aside are put back,
+ * so data/, data/objects.csv and labels.csv are as they were before.
+ */
+async function commitAll({ staged, backupDir, root }: { staged: { from: string; to: string }[]; backupDir: string; root: string }):
+  Promise<void> {
+  const done: { to: string; backup?: string; placed: boolean }[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const [i, { from, to }] of staged.entries()) {
+      const created = await mkdir(path.dirname(to), { recursive: true });
+      if (created) createdDirs.push(created);
+      const entry: (typeof done)[number] = { to, placed: false };
+      done.push(entry);
+      const there = await lstat(to).catch(() => null);
+      if (there && !there.isDirectory()) {
+        entry.backup = path.join(backupDir, `was-${i}`);
+        await rename(to, entry.backup);
+      }
+      await rename(from, to);
+      entry.placed = true;
+    }
+  } catch (error) {
+    const failed = path.relative(root, done.at(-1)?.to ?? root);
+    const notUndone: string[] = [];
+    for (const entry of done.reverse()) {
+      try {
+        if (entry.placed) await rm(entry.to, { force: true });
+        if (entry.backup) await rename(entry.backup, entry.to);
+      } catch {
+        notUndone.push(path.relative(root, entry.to));
+      }
+    }
+    for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => {});
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new VitrineError('IMPORT_WRITE_FAILED', notUndone.length === 0
+      ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
+        `are as they were before. Fix the cause (is ${failed} a folder, or the disk full?) and import again.`
+      : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
+        `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
+    { file: failed }, { cause: error });
+  }
+}
+
+/** An id short enough for a message. */
+function shorten(id: string): string {
+  return id.length <= 60 ? id : `${id.slice(0, 50)}…(${id.length} characters)`;
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

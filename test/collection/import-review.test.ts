@@ -97,3 +97,73 @@ describe('import never copies the repository\'s own files or non-images', () => 
     expect(await listTree(ws.data)).toEqual([]);
   });
 });
+
+/** An export outside the repository: `images/<id>.jpg` for each row with an image. */
+async function outsideExport(name: string, rows: string[][], header = ['id', 'image', 'label', 'title']): Promise<{ csv: string; images: string }> {
+  const dir = path.join(root, name, 'export');
+  const images = path.join(dir, 'images');
+  await mkdir(images, { recursive: true });
+  for (const row of rows) {
+    const image = row[header.indexOf('image')];
+    if (image) await writeFile(path.join(images, image), Buffer.concat([JPEG, Buffer.from(row[0]!)]));
+  }
+  const csv = path.join(dir, 'objects.csv');
+  await writeFile(csv, stringify([header, ...rows]));
+  return { csv, images };
+}
+
+/** Every file under a folder with its bytes, to show that a failed import changed nothing. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = (await readFile(path.join(entry.parentPath, entry.name))).toString('base64');
+  }
+  return out;
+}
+
+describe('import stores any id, and never leaves data/ half-written', () => {
+  it('stores the image of a 300-character id under a file name of at most 255 bytes', async () => {
+    const long = `1987.${'X'.repeat(295)}`;
+    const { csv, images } = await outsideExport('long-id', [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
+    const ws = workspace(path.join(root, 'long-id', 'repo'));
+    await importCollection({ ws, params: params('fail'), metadata: csv, images, log: memoryLogger() });
+    const { objects } = await readObjects({ file: ws.objects });
+    const object = objects.find((o) => o.id === long)!;
+    expect(Buffer.byteLength(path.basename(object.image))).toBeLessThanOrEqual(255);
+    expect((await readFile(path.join(ws.data, object.image))).subarray(JPEG.length).toString()).toBe(long);
+    expect(objects.map((o) => o.id)).toEqual([long, 'A1', 'A2']);
+  });
+
+  it('refuses, naming the line, a row whose image could not be stored because the repository path is too long', async () => {
+    let deep = path.join(root, 'deep');
+    while (deep.length < 3850) deep = path.join(deep, 'd'.repeat(Math.min(250, 3850 - deep.length + 1)));
+    const long = 'Y'.repeat(300);
+    const { csv, images } = await outsideExport('deep-export', [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', '']]);
+    const ws = workspace(deep);
+    const result = await importCollection({ ws, params: params('skip'), metadata: csv, images, log: memoryLogger() });
+    expect(result.refused.map((p) => [p.line, p.object])).toEqual([[3, long]]);
+    expect(result.refused[0]!.message).toMatch(/too long/);
+    expect((await readObjects({ file: ws.objects })).objects.map((o) => o.id)).toEqual(['A1']);
+  });
+
+  it('undoes every image it renamed into data/ when a later write fails: data/ and labels.csv stay as before', async () => {
+    const first = await outsideExport('rollback', [['A1', 'A1.jpg', 'coin', 'Old title'], ['B1', 'B1.jpg', 'vessel', 'B']]);
+    const ws = workspace(path.join(root, 'rollback', 'repo'));
+    await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log: memoryLogger() });
+    // data/objects.csv replaced by a folder (a mistake by hand): writing the table fails after the images moved.
+    await rm(ws.objects);
+    await put(path.join(ws.objects, 'keep.txt'), 'by hand');
+    const before = { data: await snapshot(ws.data), labels: await readFile(ws.labels, 'utf8') };
+    await writeFile(path.join(first.images, 'A1.jpg'), Buffer.concat([JPEG, Buffer.from('new bytes')]));
+    await writeFile(path.join(first.images, 'A0.jpg'), JPEG);
+    await writeFile(first.csv, stringify([['id', 'image', 'label', 'title'], ['A0', 'A0.jpg', 'mask', ''], ['A1', 'A1.jpg', 'coin', 'New'],
+      ['B1', 'B1.jpg', 'vessel', 'B'], ['C1', '', 'print', '']]));
+    const error = await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log: memoryLogger() })
+      .catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_WRITE_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(/nothing was changed/i);
+    expect(await snapshot(ws.data)).toEqual(before.data);
+    expect(await readFile(ws.labels, 'utf8')).toBe(before.labels);
+    expect(await readdir(path.join(ws.work, 'tmp')).catch(() => [])).toEqual([]);
+  });
+});

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
-import { compareIds, formatLabels, formatObjects, readLabels } from './index.ts';
+import { compareIds, formatLabels, formatObjects, readLabels, readObjects } from './index.ts';
 import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -115,6 +115,12 @@ export async function importCollection({
   const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
   let named = 0;
+  let previous: Map<string, string> | undefined;
+  const previousImage = async (id: string): Promise<string> => {
+    previous ??= await previousImages({ ws, log });
+    const image = previous.get(id);
+    return image && (await stat(path.join(ws.data, image)).catch(() => null))?.isFile() ? image : '';
+  };
   const progress = log.progress('Reading the export', rows.length);
   for (const { line, cells } of rows) {
     progress.tick();
@@ -130,6 +136,7 @@ export async function importCollection({
     }
     seen.set(id, line);
     let source: string | undefined;
+    let keptImage = '';
     const cell = get(columns.image);
     if (cell) {
       named++;
@@ -138,9 +145,14 @@ export async function importCollection({
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         continue;
       }
-      if ('missing' in found) note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; the ` +
-        `object is imported without an image`, id);
-      else source = found.file;
+      if ('missing' in found) {
+        // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
+        // already in data/: the object keeps it until the export names a file again or leaves it empty.
+        keptImage = await previousImage(id);
+        note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; ${keptImage
+          ? `the object keeps its image from the previous import (data/${keptImage})`
+          : 'the object is imported without an image'}`, id);
+      } else source = found.file;
     }
     const extra: Record<string, string> = {};
     for (const column of params.import.keep) extra[column] = cells[column] ?? '';
@@ -154,7 +166,7 @@ export async function importCollection({
       creditLine: get(columns.credit_line),
       rights: get(columns.rights),
       description: get(columns.description),
-      image: '',
+      image: keptImage,
       extra,
     };
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
@@ -162,7 +174,10 @@ export async function importCollection({
   progress.done();
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
-  const fileNames = imageFileNames(accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
+  const fileNames = imageFileNames(
+    accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })),
+    new Set(accepted.filter((a) => !a.source && a.object.image).map((a) => path.basename(a.object.image))),
+  );
   const storable = accepted.filter((a) => {
     if (!a.source) return true;
     a.object.image = `images/${fileNames.get(a.object.id)!}`;
@@ -422,7 +437,7 @@ const MAX_PATH_BYTES = 4095;
  * One file name per object: its id made safe, at most 255 bytes, with a short hash of the id when two ids
  * would collide (also on case-insensitive disks) or when the id had to be cut short.
  */
-export function imageFileNames(items: { id: string; ext: string }[]): Map<string, string> {
+export function imageFileNames(items: { id: string; ext: string }[], taken = new Set<string>()): Map<string, string> {
   const hashed = (id: string, safe: string, ext: string) =>
     `${safe.slice(0, MAX_NAME_BYTES - Buffer.byteLength(ext) - 9)}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}`;
   // safeFileName keeps only ASCII, so characters are bytes.
@@ -430,7 +445,8 @@ export function imageFileNames(items: { id: string; ext: string }[]): Map<string
     const safe = safeFileName(id);
     return safe.length + Buffer.byteLength(ext) <= MAX_NAME_BYTES ? safe : hashed(id, safe, ext);
   };
-  const counts = new Map<string, number>();
+  // Names kept by objects whose image is missing this time count as used, so no other object overwrites them.
+  const counts = new Map<string, number>([...taken].map((name) => [name.toLowerCase(), 1]));
   for (const item of items) {
     const key = `${base(item)}${item.ext}`.toLowerCase();
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -486,6 +502,20 @@ async function commitAll({ staged, backupDir, root }: { staged: { from: string; 
       : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
         `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
     { file: failed }, { cause: error });
+  }
+}
+
+/** The image of each object in data/objects.csv before this import (none when there is no readable table). */
+async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, string>> {
+  try {
+    const { objects } = await readObjects({ file: ws.objects });
+    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+  } catch (error) {
+    if (!isVitrineError(error, 'FILE_MISSING')) {
+      log.warn(`${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
+        `missing from the export cannot keep their earlier image.`, { file: path.relative(ws.root, ws.objects) });
+    }
+    return new Map();
   }
 }
 

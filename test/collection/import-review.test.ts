@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readObjects } from '../../pipeline/collection/index.ts';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { addData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
@@ -165,5 +166,38 @@ describe('import stores any id, and never leaves data/ half-written', () => {
     expect(await snapshot(ws.data)).toEqual(before.data);
     expect(await readFile(ws.labels, 'utf8')).toBe(before.labels);
     expect(await readdir(path.join(ws.work, 'tmp')).catch(() => [])).toEqual([]);
+  });
+});
+
+describe('re-import keeps what is still exported', () => {
+  it('keeps the image of an object still in the export when its image file is missing this time', async () => {
+    const { csv, images } = await outsideExport('briefly-missing', [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
+    const ws = workspace(path.join(root, 'briefly-missing', 'repo'));
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    await addData({ root: ws.root, target: 'data', log: memoryLogger() });
+    const kept = await readFile(path.join(ws.images, 'A2.jpg'));
+    await rm(path.join(images, 'A2.jpg'));
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: params(), metadata: csv, images, log });
+    expect(result.removedImages).toEqual([]);
+    expect((await readFile(path.join(ws.images, 'A2.jpg'))).equals(kept)).toBe(true);
+    const { objects } = await readObjects({ file: ws.objects });
+    expect(objects.find((o) => o.id === 'A2')!.image).toBe('images/A2.jpg');
+    expect(result.withoutImage).toBe(0);
+    expect(log.lines.some((l) => l.level === 'warn' && l.where?.line === 3 && /keeps its image/.test(l.message))).toBe(true);
+  });
+
+  it('never gives a kept image\'s file name to another object', async () => {
+    const { csv, images } = await outsideExport('kept-name', [['E_1', 'E_1.jpg', 'coin', '']]);
+    const ws = workspace(path.join(root, 'kept-name', 'repo'));
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    await rm(path.join(images, 'E_1.jpg'));
+    await writeFile(path.join(images, 'E 1.jpg'), Buffer.concat([JPEG, Buffer.from('other')]));
+    await writeFile(csv, stringify([['id', 'image', 'label', 'title'], ['E 1', 'E 1.jpg', 'coin', ''], ['E_1', 'E_1.jpg', 'coin', '']]));
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    const { objects } = await readObjects({ file: ws.objects });
+    expect(objects.find((o) => o.id === 'E_1')!.image).toBe('images/E_1.jpg');
+    expect(objects.find((o) => o.id === 'E 1')!.image).not.toBe('images/E_1.jpg');
+    expect((await readFile(path.join(ws.images, 'E_1.jpg'))).subarray(JPEG.length).toString()).toBe('E_1');
   });
 });

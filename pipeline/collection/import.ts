@@ -107,6 +107,13 @@ export async function importCollection({
     }
   }
   const hasLabels = Boolean(columns.label) && header.includes(columns.label);
+  if (labelsMode === 'replace' && !hasLabels) {
+    // Replacing with nothing would empty labels.csv: every label staff made would be gone.
+    throw new VitrineError('IMPORT_REPLACE_NO_LABELS', `--labels replace takes every label from the export, but ${name} ` +
+      `has no label column${columns.label ? ` ("${columns.label}", set in import.columns.label)` : ' (import.columns.label ' +
+      'is empty in params.yaml)'}, so it would remove every label in labels.csv. Nothing was changed. Map the label ` +
+      `column in import.columns.label, or import without --labels replace to keep labels.csv as it is.`, { file: name, line: 1 });
+  }
 
   // 1. Read every row and decide, before anything is written.
   const problems: ImportProblem[] = [];

@@ -144,7 +144,10 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   // Import first: a refused row stops here, before any file of the new repository is written.
   const text = await paramsText({ root, proposal, choices });
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
-  const imported = await importCollection({ ws, params, log, labels: demo ? 'replace' : 'merge' });
+  // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
+  const exportLabels = Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
+  const imported = await importCollection({ ws, params, log, labels: demo && exportLabels ? 'replace' : 'merge' });
+  if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
   await write('params.yaml', text);
 

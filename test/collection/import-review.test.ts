@@ -201,3 +201,22 @@ describe('re-import keeps what is still exported', () => {
     expect((await readFile(path.join(ws.images, 'E_1.jpg'))).subarray(JPEG.length).toString()).toBe('E_1');
   });
 });
+
+describe('--labels replace needs labels to replace with', () => {
+  it('refuses replace when the export has no label column, changing nothing, and the command exits 1', async () => {
+    const { csv, images } = await outsideExport('replace-none', [['A1', 'A1.jpg', 'Coin']], ['id', 'image', 'title']);
+    const ws = workspace(path.join(root, 'replace-none', 'repo'));
+    await put(ws.labels, 'object_id,label\nA1,coin\nB1,vessel\n');
+    const error = await importCollection({ ws, params: params(), metadata: csv, images, labels: 'replace', log: memoryLogger() })
+      .catch((e: unknown) => e);
+    expect(isVitrineError(error, 'IMPORT_REPLACE_NO_LABELS')).toBe(true);
+    expect((error as Error).message).toMatch(/no label column.*label/);
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nA1,coin\nB1,vessel\n');
+    expect(await listTree(ws.data)).toEqual([]);
+    const { main } = await import('../../pipeline/cli.ts');
+    const code = await main(['import', '--metadata', csv, '--images', images, '--labels', 'replace'],
+      { cwd: ws.root, env: {}, stdout: () => {}, log: memoryLogger() });
+    expect(code).toBe(1);
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nA1,coin\nB1,vessel\n');
+  });
+});

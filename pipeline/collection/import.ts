@@ -8,7 +8,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
-import { compareIds, formatLabels, formatObjects, readLabels, readObjects } from './index.ts';
+import { compareIds, formatLabelsTable, formatObjects, parseCsv, parseLabels, readObjects } from './index.ts';
 import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -374,46 +374,60 @@ async function mergeLabels({
   labelColumn: string;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
-  const existing = (await readLabels({ file: ws.labels }).catch((error) => {
-    if ((error as { code?: string }).code === 'FILE_MISSING') return [];
-    throw error;
-  })).map((l) => ({ objectId: l.objectId, label: l.label }));
+  const labelsName = path.relative(ws.root, ws.labels);
+  // Staff may keep their own columns (a note, who checked it) and Windows line ends: both survive a re-import.
+  const table = await readLabelsTable({ file: ws.labels, name: labelsName });
+  const { rows } = table;
+  const labelled = () => rows.filter((r) => r.object_id && r.label);
+  const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
   const exported = accepted.filter((a) => a.label).map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
   const inExport = new Set(accepted.map((a) => a.object.id));
   const summary: ImportResult['labels'] = { kept: 0, added: 0, conflicts: [], notExported: [], changed: [], removed: [] };
-  const labelsName = path.relative(ws.root, ws.labels);
+  const newRow = (objectId: string, label: string) =>
+    Object.fromEntries(table.header.map((c) => [c, c === 'object_id' ? objectId : c === 'label' ? label : '']));
   if (mode === 'replace') {
     const now = new Map(exported.map((l) => [l.objectId, l.label]));
+    const had = new Set(existing.map((l) => l.objectId));
     for (const old of existing) {
       const next = now.get(old.objectId);
       if (next === undefined) summary.removed.push(old.objectId);
       else if (next !== old.label) summary.changed.push(old.objectId);
     }
+    const listed = new Set(rows.map((r) => r.object_id));
+    // A row whose label goes keeps its line when staff wrote something else on it (a note).
+    const extraColumns = table.header.filter((c) => c !== 'object_id' && c !== 'label');
+    const kept = rows.filter((r) => now.has(r.object_id!) || extraColumns.some((c) => r[c]));
+    for (const r of kept) r.label = now.get(r.object_id!) ?? '';
+    for (const l of exported) if (!listed.has(l.objectId)) kept.push(newRow(l.objectId, l.label));
     summary.kept = exported.length;
-    summary.added = exported.filter((l) => !existing.some((e) => e.objectId === l.objectId)).length;
+    summary.added = exported.filter((l) => !had.has(l.objectId)).length;
     if (summary.changed.length + summary.removed.length > 0) {
       log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
         `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
         `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
     }
-    return { text: formatLabels({ labels: exported }), labelled: exported.length, inUse: exported, summary };
+    const text = formatLabelsTable({ ...table, rows: kept });
+    return { text: text === table.text ? undefined : text, labelled: exported.length, inUse: exported, summary };
   }
   if (!hasLabels) {
     log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it ` +
       `is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
   }
-  const have = new Map<string, string>();
-  for (const l of existing) if (!have.has(l.objectId)) have.set(l.objectId, l.label);
-  const merged = [...existing];
+  const rowOf = new Map<string, Record<string, string>>();
+  for (const r of rows) if (r.object_id && !rowOf.has(r.object_id)) rowOf.set(r.object_id, r);
   for (const l of exported) {
-    const kept = have.get(l.objectId);
-    if (kept === undefined) {
-      merged.push({ objectId: l.objectId, label: l.label });
-      have.set(l.objectId, l.label);
+    const row = rowOf.get(l.objectId);
+    if (!row) {
+      const added = newRow(l.objectId, l.label);
+      rows.push(added);
+      rowOf.set(l.objectId, added);
       summary.added++;
-    } else if (kept !== l.label) {
-      summary.conflicts.push({ objectId: l.objectId, kept, exported: l.label, line: l.line });
-      log.warn(`object "${l.objectId}": ${labelsName} keeps "${kept}"; the export says "${l.label}". Change it in ` +
+    } else if (!row.label) {
+      row.label = l.label;
+      summary.added++;
+    } else if (row.label !== l.label) {
+      summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
+      log.warn(`object "${l.objectId}": ${labelsName} keeps "${row.label}"; the export says "${l.label}". Change it in ` +
         `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
         { file: name, line: l.line, object: l.objectId },
       );
@@ -425,11 +439,29 @@ async function mergeLabels({
       `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
       `them. Remove the lines if the objects left the collection.`, { file: labelsName });
   }
+  const merged = labelled();
   summary.kept = merged.length;
-  const text = formatLabels({ labels: merged });
-  const before = await readFile(ws.labels, 'utf8').catch(() => undefined);
-  const inUse = merged.filter((l) => inExport.has(l.objectId));
-  return { text: text === before ? undefined : text, labelled: inUse.length, inUse, summary };
+  const text = formatLabelsTable(table);
+  const inUse = merged.filter((r) => inExport.has(r.object_id!)).map((r) => ({ label: r.label! }));
+  return { text: text === table.text ? undefined : text, labelled: inUse.length, inUse, summary };
+}
+
+/** labels.csv as staff keep it: every column and row (also unlabelled ones), and its line ends. */
+async function readLabelsTable({ file, name }: { file: string; name: string }):
+  Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
+  const { header, rows } = parseCsv({ text, file: name });
+  return {
+    text,
+    header: header.length > 0 ? header : ['object_id', 'label'],
+    rows: rows.map((r) => r.cells),
+    eol: /\r\n/.test(text) ? '\r\n' : '\n',
+  };
 }
 
 function sample(ids: string[], n = 10): string {

@@ -149,6 +149,16 @@ export function formatLabels({ labels }: { labels: { objectId: string; label: st
   return stringify([['object_id', 'label'], ...sorted.map((l) => [l.objectId, l.label])]);
 }
 
+/**
+ * The text of a labels file with every column staff keep (`object_id,label,note`), rows sorted by object
+ * id (stable: repeated ids keep their order) and the file's own line ends.
+ */
+export function formatLabelsTable({ header, rows, eol = '\n' }: { header: string[]; rows: Record<string, string>[]; eol?: string }):
+  string {
+  const sorted = [...rows].sort((a, b) => compareIds(a.object_id ?? '', b.object_id ?? ''));
+  return stringify([header, ...sorted.map((r) => header.map((c) => r[c] ?? ''))], { record_delimiter: eol === '\r\n' ? 'windows' : 'unix' });
+}
+
 /** Object ids sort by code point, the same on every machine and locale. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -220,3 +220,31 @@ describe('--labels replace needs labels to replace with', () => {
     expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nA1,coin\nB1,vessel\n');
   });
 });
+
+describe('re-import keeps labels.csv as staff wrote it', () => {
+  it('keeps extra columns (a note) and Windows line ends when merging', async () => {
+    const { csv, images } = await outsideExport('labels-extra', [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'mask', ''], ['B1', 'B1.jpg', 'vessel', '']]);
+    const ws = workspace(path.join(root, 'labels-extra', 'repo'));
+    await put(ws.labels, 'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nB1,,needs a look\r\nGONE,print,left\r\n');
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    expect(await readFile(ws.labels, 'utf8')).toBe(
+      'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nA2,mask,\r\nB1,vessel,needs a look\r\nGONE,print,left\r\n');
+  });
+
+  it('leaves a labels.csv with extra columns and CRLF untouched when nothing changes', async () => {
+    const { csv, images } = await outsideExport('labels-same', [['A1', 'A1.jpg', 'coin', '']]);
+    const ws = workspace(path.join(root, 'labels-same', 'repo'));
+    const before = 'object_id,label,note\r\nA1,coin,ok\r\n';
+    await put(ws.labels, before);
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    expect(await readFile(ws.labels, 'utf8')).toBe(before);
+  });
+
+  it('with --labels replace, keeps the extra columns and the note of an object whose label is removed', async () => {
+    const { csv, images } = await outsideExport('labels-replace', [['A1', 'A1.jpg', 'print', ''], ['A2', 'A2.jpg', '', '']]);
+    const ws = workspace(path.join(root, 'labels-replace', 'repo'));
+    await put(ws.labels, 'object_id,label,note\nA1,coin,x\nA2,vessel,keep this note\nA3,mask,\n');
+    await importCollection({ ws, params: params(), metadata: csv, images, labels: 'replace', log: memoryLogger() });
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label,note\nA1,print,x\nA2,,keep this note\n');
+  });
+});

@@ -100,7 +100,8 @@ describe('import never copies the repository\'s own files or non-images', () => 
 });
 
 /** An export outside the repository: `images/<id>.jpg` for each row with an image. */
-async function outsideExport(name: string, rows: string[][], header = ['id', 'image', 'label', 'title']): Promise<{ csv: string; images: string }> {
+async function outsideExport(name: string, rows: string[][], header = ['id', 'image', 'label', 'title']):
+  Promise<{ csv: string; images: string }> {
   const dir = path.join(root, name, 'export');
   const images = path.join(dir, 'images');
   await mkdir(images, { recursive: true });
@@ -117,7 +118,9 @@ async function outsideExport(name: string, rows: string[][], header = ['id', 'im
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = (await readFile(path.join(entry.parentPath, entry.name))).toString('base64');
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out[path.relative(dir, file)] = (await readFile(file)).toString('base64');
   }
   return out;
 }
@@ -125,7 +128,8 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 describe('import stores any id, and never leaves data/ half-written', () => {
   it('stores the image of a 300-character id under a file name of at most 255 bytes', async () => {
     const long = `1987.${'X'.repeat(295)}`;
-    const { csv, images } = await outsideExport('long-id', [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
+    const { csv, images } = await outsideExport('long-id',
+      [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
     const ws = workspace(path.join(root, 'long-id', 'repo'));
     await importCollection({ ws, params: params('fail'), metadata: csv, images, log: memoryLogger() });
     const { objects } = await readObjects({ file: ws.objects });
@@ -223,7 +227,8 @@ describe('--labels replace needs labels to replace with', () => {
 
 describe('re-import keeps labels.csv as staff wrote it', () => {
   it('keeps extra columns (a note) and Windows line ends when merging', async () => {
-    const { csv, images } = await outsideExport('labels-extra', [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'mask', ''], ['B1', 'B1.jpg', 'vessel', '']]);
+    const { csv, images } = await outsideExport('labels-extra',
+      [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'mask', ''], ['B1', 'B1.jpg', 'vessel', '']]);
     const ws = workspace(path.join(root, 'labels-extra', 'repo'));
     await put(ws.labels, 'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nB1,,needs a look\r\nGONE,print,left\r\n');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });

@@ -4,7 +4,7 @@ import { VitrineError } from '../errors.ts';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
 import { isYes, terminalPrompter, type Prompter } from './prompt.ts';
-import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, vocabularyYaml } from './scaffold.ts';
+import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, remoteProblem, vocabularyYaml } from './scaffold.ts';
 import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
 
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
@@ -44,6 +44,8 @@ Column mapping and everything after: docs/import.md`,
       'export/objects.csv --images export/images');
     const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
     const choices = initialChoices(proposal, values);
+    const badRemote = typeof values.remote === 'string' ? remoteProblem(values.remote) : undefined;
+    if (badRemote) throw new VitrineError('USAGE', `--remote: ${badRemote} Nothing was written.`);
     const ask = ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
     try {
       showProposal(ctx, proposal, choices);
@@ -176,7 +178,13 @@ async function interview({ ask, proposal, choices, values }: {
   }
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {
-    choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+    for (;;) {
+      choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+      const problem = remoteProblem(choices.remote.url);
+      if (!problem) break;
+      ask.say(`  ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`);
+      choices.remote.url = DEFAULT_REMOTE;
+    }
   }
   if (/^s3:\/\//i.test(choices.remote.url)) {
     if (values['endpoint-url'] === undefined) {

@@ -66,6 +66,21 @@ export interface InitChoices {
   actions?: string;
 }
 
+/**
+ * What is wrong with a remote location, or undefined when the data layer can use it: a folder, or
+ * `s3://bucket/path` (any S3-compatible server). Checked before init writes anything, because a
+ * repository written with an unusable remote can neither push nor be initialised again.
+ */
+export function remoteProblem(url: string): string | undefined {
+  const kinds = 'Give a folder (../museum-storage, /mnt/collection-store) or S3 storage as s3://bucket/path.';
+  if (!url.trim()) return `the storage location is empty. ${kinds}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (!scheme) return undefined;
+  if (scheme !== 's3') return `"${url}" is ${scheme}:// storage, which Vitrine cannot use yet. ${kinds}`;
+  if (!/^s3:\/\/[^/\s]+(\/|$)/.test(url)) return `"${url}" names no bucket. ${kinds}`;
+  return undefined;
+}
+
 /** Read the export and propose a mapping, a vocabulary and a name. Changes nothing. */
 export async function proposeInit({ root, from, images }: { root: string; from: string; images?: string }): Promise<InitProposal> {
   const file = path.resolve(root, from);
@@ -124,6 +139,8 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
       }
     }
   }
+  const badRemote = remoteProblem(choices.remote.url);
+  if (badRemote) throw new VitrineError('INIT_REMOTE', `The data remote: ${badRemote} Nothing was written.`);
   if (choices.vocabulary.length < 2) {
     throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ` +
       `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +

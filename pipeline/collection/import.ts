@@ -65,6 +65,7 @@ export async function importCollection({
   metadata,
   images,
   labels: labelsMode = 'merge',
+  skipHint = 'set import.on_invalid to "skip" in params.yaml',
   log,
 }: {
   ws: Workspace;
@@ -72,6 +73,8 @@ export async function importCollection({
   metadata?: string;
   images?: string;
   labels?: LabelsMode;
+  /** How the user says "import the other rows", for the message when rows are refused (init has no params.yaml yet). */
+  skipHint?: string;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to ' +
@@ -203,9 +206,8 @@ export async function importCollection({
     throw new VitrineError(
       'IMPORT_INVALID',
       `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed ` +
-        `(import.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}\nFix ` +
-        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or set import.on_invalid to "skip" to ` +
-        `import the other rows.`,
+        `(import.on_invalid is "fail"):\n${[...listed, ...more].join('\n')}\nFix ` +
+        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or ${skipHint} to import the other rows.`,
       { file: name, line: refused[0]!.line },
     );
   }

@@ -36,6 +36,8 @@ Column mapping and everything after: docs/import.md`,
     'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
     'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
     actions: { type: 'string', description: 'Vitrine\'s GitHub repository for the workflows\' actions, as owner/repo@ref.' },
+    'on-invalid': { type: 'string', description: 'When rows of the export are refused: "fail" (default: write nothing) ' +
+      'or "skip" (import the other rows). Kept as import.on_invalid in params.yaml.' },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
   },
   async run(ctx, { values }) {
@@ -106,7 +108,14 @@ function initialChoices(proposal: InitProposal, values: Record<string, unknown>)
     name: (values.name as string | undefined) ?? proposal.name,
     remote: remoteOf(values),
     actions: values.actions as string | undefined,
+    onInvalid: onInvalidOf(values['on-invalid']),
   };
+}
+
+function onInvalidOf(value: unknown): InitChoices['onInvalid'] {
+  if (value === undefined) return undefined;
+  if (value === 'skip' || value === 'fail') return value;
+  throw new VitrineError('USAGE', `--on-invalid is "skip" or "fail" (got "${String(value)}").`);
 }
 
 function remoteOf(values: Record<string, unknown>): RemoteChoice {

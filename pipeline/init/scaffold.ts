@@ -64,6 +64,8 @@ export interface InitChoices {
   remote: RemoteChoice;
   /** `owner/repo@ref` of Vitrine's GitHub Actions, for the copied workflows. */
   actions?: string;
+  /** import.on_invalid for params.yaml: "skip" imports the other rows when some are refused. Default: params.yaml's. */
+  onInvalid?: 'skip' | 'fail';
 }
 
 /**
@@ -163,7 +165,8 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
   // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
   const exportLabels = Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
-  const imported = await importCollection({ ws, params, log, labels: demo && exportLabels ? 'replace' : 'merge' });
+  const imported = await importCollection({ ws, params, log, labels: demo && exportLabels ? 'replace' : 'merge',
+    skipHint: 'run vitrine init again with --on-invalid skip' });
   if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
   await write('params.yaml', text);
@@ -225,6 +228,7 @@ async function paramsText({ root, proposal, choices }: { root: string; proposal:
   doc.setIn(['import', 'images'], place(proposal.images));
   for (const [field, column] of Object.entries(choices.columns)) doc.setIn(['import', 'columns', field], column);
   doc.setIn(['import', 'keep'], doc.createNode(choices.keep));
+  if (choices.onInvalid) doc.setIn(['import', 'on_invalid'], choices.onInvalid);
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
   const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
   const notes = [

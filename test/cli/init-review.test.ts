@@ -55,3 +55,22 @@ describe('vitrine init checks the remote before writing anything', () => {
     });
   }
 });
+
+describe('vitrine init with a refused row', () => {
+  it('says to rerun with --on-invalid skip (there is no params.yaml yet), which imports the other rows', async () => {
+    const csv = await smallExport('refused', [['EVIL', '../../../etc/passwd', 'coin']]);
+    const museum = path.join(root, 'refused', 'museum');
+    await mkdir(museum, { recursive: true });
+    const first = await vitrine(['init', '--from', csv], museum);
+    expect(first.code).toBe(1);
+    expect(first.messages).toMatch(/--on-invalid skip/);
+    expect(first.messages).not.toMatch(/set import\.on_invalid/);
+    expect(await readdir(museum)).toEqual([]);
+    const second = await vitrine(['init', '--from', csv, '--on-invalid', 'skip'], museum);
+    expect(second.code).toBe(1);
+    expect(second.messages).toMatch(/EVIL/);
+    expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toMatch(/on_invalid: skip/);
+    expect(await readFile(path.join(museum, 'data', 'objects.csv'), 'utf8')).toMatch(/C1[\s\S]*V2/);
+    expect((await vitrine(['init', '--from', csv, '--on-invalid', 'maybe'], path.join(root, 'refused'))).code).toBe(2);
+  });
+});

@@ -305,6 +305,7 @@ export async function findImage({ imageRoot, realImageRoot, cell, root }: {
   if (!isInside(realImageRoot, real)) return { refused: `is a link that points outside the images folder (to ${real}).` };
   const realOwn = root ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot }) : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
+  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
   const kind = await imageKind(real);
   if (!kind) {
     return { refused: `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -85,6 +85,19 @@ describe('import never copies the repository\'s own files or non-images', () => 
     expect(objects.map((o) => o.id)).toEqual(['A1', 'A2']);
     const copied = await Promise.all((await readdir(ws.images)).map((f) => readFile(path.join(ws.images, f), 'latin1')));
     expect(copied.join('')).not.toContain('SECRET');
+  });
+
+  it('refuses a link to the repository\'s own files and an empty image file', async () => {
+    const { ws, csv } = await repoWithExport('own-link', [['A1', 'photos/A1.jpg', 'coin', ''], ['L1', 'photos/link.png', 'coin', ''],
+      ['E1', 'photos/empty.jpg', 'coin', '']]);
+    await put(path.join(ws.root, 'photos', 'A1.jpg'), JPEG);
+    await put(path.join(ws.root, '.vitrine', 'registry', 'card.png'), PNG);
+    await symlink(path.join(ws.root, '.vitrine', 'registry', 'card.png'), path.join(ws.root, 'photos', 'link.png'));
+    await put(path.join(ws.root, 'photos', 'empty.jpg'), '');
+    const result = await importCollection({ ws, params: params('skip'), metadata: csv, images: ws.root, log: memoryLogger() });
+    expect(result.refused.map((p) => [p.line, p.object])).toEqual([[3, 'L1'], [4, 'E1']]);
+    expect(result.refused[0]!.message).toMatch(/link to .*repository's own .vitrine\/ folder/);
+    expect(result.refused[1]!.message).toMatch(/empty file/);
   });
 
   it('with on_invalid "fail" stops on a secret and writes nothing', async () => {

@@ -129,7 +129,8 @@ export async function importCollection({
   const previousImage = async (id: string): Promise<string> => {
     previous ??= await previousImages({ ws, log });
     const image = previous.get(id);
-    return image && (await stat(path.join(ws.data, image)).catch(() => null))?.isFile() ? image : '';
+    const file = image ? path.join(ws.data, image) : '';
+    return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
   };
   const progress = log.progress('Reading the export', rows.length);
   for (const { line, cells } of rows) {
@@ -513,10 +514,10 @@ async function commitAll({ staged, backupDir, root }: { staged: { from: string; 
   const createdDirs: string[] = [];
   try {
     for (const [i, { from, to }] of staged.entries()) {
-      const created = await mkdir(path.dirname(to), { recursive: true });
-      if (created) createdDirs.push(created);
       const entry: (typeof done)[number] = { to, placed: false };
       done.push(entry);
+      const created = await mkdir(path.dirname(to), { recursive: true });
+      if (created) createdDirs.push(created);
       const there = await lstat(to).catch(() => null);
       if (there && !there.isDirectory()) {
         entry.backup = path.join(backupDir, `was-${i}`);

@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
-import { compareIds, formatLabels, readLabels, writeObjects } from './index.ts';
-import { writeFileAtomic } from '../fs.ts';
+import { compareIds, formatLabelsTable, formatObjects, parseCsv, parseLabels, readObjects } from './index.ts';
 import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -66,6 +65,7 @@ export async function importCollection({
   metadata,
   images,
   labels: labelsMode = 'merge',
+  skipHint = 'set import.on_invalid to "skip" in params.yaml',
   log,
 }: {
   ws: Workspace;
@@ -73,6 +73,8 @@ export async function importCollection({
   metadata?: string;
   images?: string;
   labels?: LabelsMode;
+  /** How the user says "import the other rows", for the message when rows are refused (init has no params.yaml yet). */
+  skipHint?: string;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to ' +
@@ -108,6 +110,13 @@ export async function importCollection({
     }
   }
   const hasLabels = Boolean(columns.label) && header.includes(columns.label);
+  if (labelsMode === 'replace' && !hasLabels) {
+    // Replacing with nothing would empty labels.csv: every label staff made would be gone.
+    throw new VitrineError('IMPORT_REPLACE_NO_LABELS', `--labels replace takes every label from the export, but ${name} ` +
+      `has no label column${columns.label ? ` ("${columns.label}", set in import.columns.label)` : ' (import.columns.label ' +
+      'is empty in params.yaml)'}, so it would remove every label in labels.csv. Nothing was changed. Map the label ` +
+      `column in import.columns.label, or import without --labels replace to keep labels.csv as it is.`, { file: name, line: 1 });
+  }
 
   // 1. Read every row and decide, before anything is written.
   const problems: ImportProblem[] = [];
@@ -116,6 +125,13 @@ export async function importCollection({
   const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
   let named = 0;
+  let previous: Map<string, string> | undefined;
+  const previousImage = async (id: string): Promise<string> => {
+    previous ??= await previousImages({ ws, log });
+    const image = previous.get(id);
+    const file = image ? path.join(ws.data, image) : '';
+    return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
+  };
   const progress = log.progress('Reading the export', rows.length);
   for (const { line, cells } of rows) {
     progress.tick();
@@ -131,17 +147,23 @@ export async function importCollection({
     }
     seen.set(id, line);
     let source: string | undefined;
+    let keptImage = '';
     const cell = get(columns.image);
     if (cell) {
       named++;
-      const found = await findImage({ imageRoot, realImageRoot, cell });
+      const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         continue;
       }
-      if ('missing' in found) note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; the ` +
-        `object is imported without an image`, id);
-      else source = found.file;
+      if ('missing' in found) {
+        // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
+        // already in data/: the object keeps it until the export names a file again or leaves it empty.
+        keptImage = await previousImage(id);
+        note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; ${keptImage
+          ? `the object keeps its image from the previous import (data/${keptImage})`
+          : 'the object is imported without an image'}`, id);
+      } else source = found.file;
     }
     const extra: Record<string, string> = {};
     for (const column of params.import.keep) extra[column] = cells[column] ?? '';
@@ -155,12 +177,28 @@ export async function importCollection({
       creditLine: get(columns.credit_line),
       rights: get(columns.rights),
       description: get(columns.description),
-      image: '',
+      image: keptImage,
       extra,
     };
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  // File names in data/images/ are decided before anything is written, so an image that cannot be stored
+  // is a refused row like any other, not a failure halfway through.
+  const fileNames = imageFileNames(
+    accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })),
+    new Set(accepted.filter((a) => !a.source && a.object.image).map((a) => path.basename(a.object.image))),
+  );
+  const storable = accepted.filter((a) => {
+    if (!a.source) return true;
+    a.object.image = `images/${fileNames.get(a.object.id)!}`;
+    if (Buffer.byteLength(path.join(ws.data, a.object.image)) <= MAX_PATH_BYTES) return true;
+    refuse(a.line, `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
+      `long for its file name in data/images/. Move the repository to a shorter path.`, a.object.id);
+    return false;
+  });
+  accepted.splice(0, accepted.length, ...storable);
+  problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
   for (const p of problems) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   if (refused.length > 0 && params.import.on_invalid === 'fail') {
@@ -169,9 +207,8 @@ export async function importCollection({
     throw new VitrineError(
       'IMPORT_INVALID',
       `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed ` +
-        `(import.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}\nFix ` +
-        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or set import.on_invalid to "skip" to ` +
-        `import the other rows.`,
+        `(import.on_invalid is "fail"):\n${[...listed, ...more].join('\n')}\nFix ` +
+        `${refused.length === 1 ? 'the row' : 'these rows'} in the export, or ${skipHint} to import the other rows.`,
       { file: name, line: refused[0]!.line },
     );
   }
@@ -185,17 +222,15 @@ export async function importCollection({
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({ ws, name, accepted, hasLabels, mode: labelsMode, labelColumn: columns.label, log });
 
-  // 3. Images: copied (original bytes) into a temp folder outside data/, then renamed into place.
+  // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
+  // place, or none is (a failure undoes the renames done so far).
   const temp = path.join(ws.work, 'tmp', `import-${randomBytes(6).toString('hex')}`);
   await mkdir(temp, { recursive: true });
   try {
-    const withImage = accepted.filter((a) => a.source);
-    const fileNames = imageFileNames(withImage.map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })));
     const copying = log.progress('Copying images', found);
     const staged: { from: string; to: string }[] = [];
     for (const a of accepted) {
       if (!a.source) continue;
-      a.object.image = `images/${fileNames.get(a.object.id)!}`;
       const dest = path.join(ws.data, a.object.image);
       if (!(await sameBytes(a.source, dest))) {
         const from = path.join(temp, String(staged.length));
@@ -205,10 +240,15 @@ export async function importCollection({
       copying.tick();
     }
     copying.done();
-    await mkdir(ws.images, { recursive: true });
-    for (const { from, to } of staged) await rename(from, to);
-    await writeObjects({ file: ws.objects, objects: accepted.map((a) => a.object), tempDir: temp });
-    if (labelsResult.text !== undefined) await writeFileAtomic({ file: ws.labels, data: labelsResult.text });
+    const objectsText = path.join(temp, 'objects.csv');
+    await writeFile(objectsText, formatObjects({ objects: accepted.map((a) => a.object) }));
+    staged.push({ from: objectsText, to: ws.objects });
+    if (labelsResult.text !== undefined) {
+      const labelsText = path.join(temp, 'labels.csv');
+      await writeFile(labelsText, labelsResult.text);
+      staged.push({ from: labelsText, to: ws.labels });
+    }
+    await commitAll({ staged, backupDir: temp, root: ws.root });
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -235,12 +275,16 @@ export async function importCollection({
 /**
  * Where an export's image cell points, if it is safe to read: inside the images folder, after
  * following links. Web addresses and absolute paths are refused: an export must not make import
- * read (and then publish) files from elsewhere on the machine.
+ * read (and then publish) files from elsewhere on the machine. Inside the repository, its own
+ * folders (.git, .dvc with its keys, .vitrine, data/ itself, node_modules) and hidden files are
+ * refused too, and so is any file that is not an image by its name and its first bytes.
  */
-export async function findImage({ imageRoot, realImageRoot, cell }: {
+export async function findImage({ imageRoot, realImageRoot, cell, root }: {
   imageRoot: string;
   realImageRoot: string;
   cell: string;
+  /** The repository: its own files are never images of the collection. */
+  root?: string;
 }): Promise<{ file: string } | { missing: true } | { refused: string }> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
@@ -254,11 +298,62 @@ export async function findImage({ imageRoot, realImageRoot, cell }: {
   }
   const file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
+  const own = root ? ownFile({ root, file, imageRoot }) : undefined;
+  if (own) return { refused: own };
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return { missing: true };
   const real = await realpath(file);
   if (!isInside(realImageRoot, real)) return { refused: `is a link that points outside the images folder (to ${real}).` };
+  const realOwn = root ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot }) : undefined;
+  if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
+  if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
+  const kind = await imageKind(real);
+  if (!kind) {
+    return { refused: `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
+      `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.` };
+  }
   return { file: real };
+}
+
+/** Folders of a Vitrine repository that hold its own machinery, keys or outputs, never collection images. */
+const OWN_FOLDERS = new Set(['.git', '.dvc', '.vitrine', 'data', 'node_modules']);
+
+/** Why `file` must not be imported as an image, when it is one of the repository's own files or hidden. */
+function ownFile({ root, file, imageRoot }: { root: string; file: string; imageRoot: string }): string | undefined {
+  const inRepo = isInside(root, file) ? path.relative(root, file).split(path.sep) : [];
+  if (inRepo.length > 0 && OWN_FOLDERS.has(inRepo[0]!)) {
+    return `is in the repository's own ${inRepo[0]}/ folder, not the collection's images: import never copies it.`;
+  }
+  const segments = path.relative(imageRoot, file).split(path.sep);
+  if (segments.includes('node_modules')) return 'is in a node_modules folder, not the collection\'s images.';
+  if ([...segments, ...inRepo].some((s) => s.startsWith('.'))) {
+    return 'is a hidden (dot) file or is in a hidden (dot) folder: import never copies those.';
+  }
+  return undefined;
+}
+
+/** File name endings import accepts as images: what the dataset stage's decoder (sharp) reads. */
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif'];
+
+/** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
+export async function imageKind(file: string): Promise<string | undefined> {
+  const ext = path.extname(file).toLowerCase();
+  if (!IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  const handle = await open(file, 'r');
+  const head = Buffer.alloc(16);
+  try {
+    await handle.read(head, 0, 16, 0);
+  } finally {
+    await handle.close();
+  }
+  const ascii = (from: number, to: number) => head.subarray(from, to).toString('latin1');
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
+  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
+  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12))) return 'heif';
+  return undefined;
 }
 
 function isInside(folder: string, file: string): boolean {
@@ -283,46 +378,60 @@ async function mergeLabels({
   labelColumn: string;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
-  const existing = (await readLabels({ file: ws.labels }).catch((error) => {
-    if ((error as { code?: string }).code === 'FILE_MISSING') return [];
-    throw error;
-  })).map((l) => ({ objectId: l.objectId, label: l.label }));
+  const labelsName = path.relative(ws.root, ws.labels);
+  // Staff may keep their own columns (a note, who checked it) and Windows line ends: both survive a re-import.
+  const table = await readLabelsTable({ file: ws.labels, name: labelsName });
+  const { rows } = table;
+  const labelled = () => rows.filter((r) => r.object_id && r.label);
+  const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
   const exported = accepted.filter((a) => a.label).map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
   const inExport = new Set(accepted.map((a) => a.object.id));
   const summary: ImportResult['labels'] = { kept: 0, added: 0, conflicts: [], notExported: [], changed: [], removed: [] };
-  const labelsName = path.relative(ws.root, ws.labels);
+  const newRow = (objectId: string, label: string) =>
+    Object.fromEntries(table.header.map((c) => [c, c === 'object_id' ? objectId : c === 'label' ? label : '']));
   if (mode === 'replace') {
     const now = new Map(exported.map((l) => [l.objectId, l.label]));
+    const had = new Set(existing.map((l) => l.objectId));
     for (const old of existing) {
       const next = now.get(old.objectId);
       if (next === undefined) summary.removed.push(old.objectId);
       else if (next !== old.label) summary.changed.push(old.objectId);
     }
+    const listed = new Set(rows.map((r) => r.object_id));
+    // A row whose label goes keeps its line when staff wrote something else on it (a note).
+    const extraColumns = table.header.filter((c) => c !== 'object_id' && c !== 'label');
+    const kept = rows.filter((r) => now.has(r.object_id!) || extraColumns.some((c) => r[c]));
+    for (const r of kept) r.label = now.get(r.object_id!) ?? '';
+    for (const l of exported) if (!listed.has(l.objectId)) kept.push(newRow(l.objectId, l.label));
     summary.kept = exported.length;
-    summary.added = exported.filter((l) => !existing.some((e) => e.objectId === l.objectId)).length;
+    summary.added = exported.filter((l) => !had.has(l.objectId)).length;
     if (summary.changed.length + summary.removed.length > 0) {
       log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
         `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
         `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
     }
-    return { text: formatLabels({ labels: exported }), labelled: exported.length, inUse: exported, summary };
+    const text = formatLabelsTable({ ...table, rows: kept });
+    return { text: text === table.text ? undefined : text, labelled: exported.length, inUse: exported, summary };
   }
   if (!hasLabels) {
     log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it ` +
       `is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
   }
-  const have = new Map<string, string>();
-  for (const l of existing) if (!have.has(l.objectId)) have.set(l.objectId, l.label);
-  const merged = [...existing];
+  const rowOf = new Map<string, Record<string, string>>();
+  for (const r of rows) if (r.object_id && !rowOf.has(r.object_id)) rowOf.set(r.object_id, r);
   for (const l of exported) {
-    const kept = have.get(l.objectId);
-    if (kept === undefined) {
-      merged.push({ objectId: l.objectId, label: l.label });
-      have.set(l.objectId, l.label);
+    const row = rowOf.get(l.objectId);
+    if (!row) {
+      const added = newRow(l.objectId, l.label);
+      rows.push(added);
+      rowOf.set(l.objectId, added);
       summary.added++;
-    } else if (kept !== l.label) {
-      summary.conflicts.push({ objectId: l.objectId, kept, exported: l.label, line: l.line });
-      log.warn(`object "${l.objectId}": ${labelsName} keeps "${kept}"; the export says "${l.label}". Change it in ` +
+    } else if (!row.label) {
+      row.label = l.label;
+      summary.added++;
+    } else if (row.label !== l.label) {
+      summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
+      log.warn(`object "${l.objectId}": ${labelsName} keeps "${row.label}"; the export says "${l.label}". Change it in ` +
         `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
         { file: name, line: l.line, object: l.objectId },
       );
@@ -334,32 +443,128 @@ async function mergeLabels({
       `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
       `them. Remove the lines if the objects left the collection.`, { file: labelsName });
   }
+  const merged = labelled();
   summary.kept = merged.length;
-  const text = formatLabels({ labels: merged });
-  const before = await readFile(ws.labels, 'utf8').catch(() => undefined);
-  const inUse = merged.filter((l) => inExport.has(l.objectId));
-  return { text: text === before ? undefined : text, labelled: inUse.length, inUse, summary };
+  const text = formatLabelsTable(table);
+  const inUse = merged.filter((r) => inExport.has(r.object_id!)).map((r) => ({ label: r.label! }));
+  return { text: text === table.text ? undefined : text, labelled: inUse.length, inUse, summary };
+}
+
+/** labels.csv as staff keep it: every column and row (also unlabelled ones), and its line ends. */
+async function readLabelsTable({ file, name }: { file: string; name: string }):
+  Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
+  const { header, rows } = parseCsv({ text, file: name });
+  return {
+    text,
+    header: header.length > 0 ? header : ['object_id', 'label'],
+    rows: rows.map((r) => r.cells),
+    eol: /\r\n/.test(text) ? '\r\n' : '\n',
+  };
 }
 
 function sample(ids: string[], n = 10): string {
   return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
 }
 
-/** One file name per object: its id made safe, with a short hash when two ids would collide (also on case-insensitive disks). */
-export function imageFileNames(items: { id: string; ext: string }[]): Map<string, string> {
-  const counts = new Map<string, number>();
-  for (const { id, ext } of items) {
-    const key = `${safeFileName(id)}${ext}`.toLowerCase();
+/** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4095;
+
+/**
+ * One file name per object: its id made safe, at most 255 bytes, with a short hash of the id when two ids
+ * would collide (also on case-insensitive disks) or when the id had to be cut short.
+ */
+export function imageFileNames(items: { id: string; ext: string }[], taken = new Set<string>()): Map<string, string> {
+  const hashed = (id: string, safe: string, ext: string) =>
+    `${safe.slice(0, MAX_NAME_BYTES - Buffer.byteLength(ext) - 9)}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}`;
+  // safeFileName keeps only ASCII, so characters are bytes.
+  const base = ({ id, ext }: { id: string; ext: string }) => {
+    const safe = safeFileName(id);
+    return safe.length + Buffer.byteLength(ext) <= MAX_NAME_BYTES ? safe : hashed(id, safe, ext);
+  };
+  // Names kept by objects whose image is missing this time count as used, so no other object overwrites them.
+  const counts = new Map<string, number>([...taken].map((name) => [name.toLowerCase(), 1]));
+  for (const item of items) {
+    const key = `${base(item)}${item.ext}`.toLowerCase();
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return new Map(
-    items.map(({ id, ext }) => {
-      const safe = safeFileName(id);
-      const collides = counts.get(`${safe}${ext}`.toLowerCase())! > 1;
-      const unique = collides ? `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}` : safe;
-      return [id, `${unique}${ext}`];
+    items.map((item) => {
+      const name = base(item);
+      const collides = counts.get(`${name}${item.ext}`.toLowerCase())! > 1;
+      return [item.id, `${collides ? hashed(item.id, safeFileName(item.id), item.ext) : name}${item.ext}`];
     }),
   );
+}
+
+/**
+ * Rename each staged file to its place, all or none: a file already there is first moved aside into
+ * `backupDir`; on an error every rename done so far is undone and the files moved aside are put back,
+ * so data/, data/objects.csv and labels.csv are as they were before.
+ */
+async function commitAll({ staged, backupDir, root }: { staged: { from: string; to: string }[]; backupDir: string; root: string }):
+  Promise<void> {
+  const done: { to: string; backup?: string; placed: boolean }[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const [i, { from, to }] of staged.entries()) {
+      const entry: (typeof done)[number] = { to, placed: false };
+      done.push(entry);
+      const created = await mkdir(path.dirname(to), { recursive: true });
+      if (created) createdDirs.push(created);
+      const there = await lstat(to).catch(() => null);
+      if (there && !there.isDirectory()) {
+        entry.backup = path.join(backupDir, `was-${i}`);
+        await rename(to, entry.backup);
+      }
+      await rename(from, to);
+      entry.placed = true;
+    }
+  } catch (error) {
+    const failed = path.relative(root, done.at(-1)?.to ?? root);
+    const notUndone: string[] = [];
+    for (const entry of done.reverse()) {
+      try {
+        if (entry.placed) await rm(entry.to, { force: true });
+        if (entry.backup) await rename(entry.backup, entry.to);
+      } catch {
+        notUndone.push(path.relative(root, entry.to));
+      }
+    }
+    for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => {});
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new VitrineError('IMPORT_WRITE_FAILED', notUndone.length === 0
+      ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
+        `are as they were before. Fix the cause (is ${failed} a folder, or the disk full?) and import again.`
+      : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
+        `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
+    { file: failed }, { cause: error });
+  }
+}
+
+/** The image of each object in data/objects.csv before this import (none when there is no readable table). */
+async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, string>> {
+  try {
+    const { objects } = await readObjects({ file: ws.objects });
+    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+  } catch (error) {
+    if (!isVitrineError(error, 'FILE_MISSING')) {
+      log.warn(`${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
+        `missing from the export cannot keep their earlier image.`, { file: path.relative(ws.root, ws.objects) });
+    }
+    return new Map();
+  }
+}
+
+/** An id short enough for a message. */
+function shorten(id: string): string {
+  return id.length <= 60 ? id : `${id.slice(0, 50)}…(${id.length} characters)`;
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

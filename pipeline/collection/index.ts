@@ -92,18 +92,23 @@ export function parseObjects({ text, file }: { text: string; file: string }): { 
  * where the data layer's scan would see it.
  */
 export async function writeObjects({ file, objects, tempDir }: { file: string; objects: CollectionObject[]; tempDir?: string }): Promise<void> {
-  const extraColumns = [...new Set(objects.flatMap((o) => Object.keys(o.extra)))].sort();
-  const header = [...OBJECT_COLUMNS, ...extraColumns];
-  const rows = [...objects]
-    .sort((a, b) => compareIds(a.id, b.id))
-    .map((o) => [...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')), ...extraColumns.map((c) => o.extra[c] ?? '')]);
-  const data = stringify([header, ...rows]);
+  const data = formatObjects({ objects });
   if (!tempDir) return writeFileAtomic({ file, data });
   await mkdir(tempDir, { recursive: true });
   await mkdir(path.dirname(file), { recursive: true });
   const temp = path.join(tempDir, `${path.basename(file)}.${randomBytes(6).toString('hex')}`);
   await writeFile(temp, data);
   await rename(temp, file);
+}
+
+/** The exact text of the objects table: Vitrine's columns, then the extra ones sorted, rows sorted by id. */
+export function formatObjects({ objects }: { objects: CollectionObject[] }): string {
+  const extraColumns = [...new Set(objects.flatMap((o) => Object.keys(o.extra)))].sort();
+  const header = [...OBJECT_COLUMNS, ...extraColumns];
+  const rows = [...objects]
+    .sort((a, b) => compareIds(a.id, b.id))
+    .map((o) => [...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')), ...extraColumns.map((c) => o.extra[c] ?? '')]);
+  return stringify([header, ...rows]);
 }
 
 /** Read `labels.csv` (`object_id,label`). */
@@ -142,6 +147,16 @@ export async function writeLabels({ file, labels }: { file: string; labels: { ob
 export function formatLabels({ labels }: { labels: { objectId: string; label: string }[] }): string {
   const sorted = [...labels].sort((a, b) => compareIds(a.objectId, b.objectId));
   return stringify([['object_id', 'label'], ...sorted.map((l) => [l.objectId, l.label])]);
+}
+
+/**
+ * The text of a labels file with every column staff keep (`object_id,label,note`), rows sorted by object
+ * id (stable: repeated ids keep their order) and the file's own line ends.
+ */
+export function formatLabelsTable({ header, rows, eol = '\n' }: { header: string[]; rows: Record<string, string>[]; eol?: string }):
+  string {
+  const sorted = [...rows].sort((a, b) => compareIds(a.object_id ?? '', b.object_id ?? ''));
+  return stringify([header, ...sorted.map((r) => header.map((c) => r[c] ?? ''))], { record_delimiter: eol === '\r\n' ? 'windows' : 'unix' });
 }
 
 /** Object ids sort by code point, the same on every machine and locale. */

@@ -4,7 +4,7 @@ import { VitrineError } from '../errors.ts';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
 import { isYes, terminalPrompter, type Prompter } from './prompt.ts';
-import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, vocabularyYaml } from './scaffold.ts';
+import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, remoteProblem, vocabularyYaml } from './scaffold.ts';
 import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
 
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
@@ -36,6 +36,8 @@ Column mapping and everything after: docs/import.md`,
     'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
     'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
     actions: { type: 'string', description: 'Vitrine\'s GitHub repository for the workflows\' actions, as owner/repo@ref.' },
+    'on-invalid': { type: 'string', description: 'When rows of the export are refused: "fail" (default: write nothing) ' +
+      'or "skip" (import the other rows). Kept as import.on_invalid in params.yaml.' },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
   },
   async run(ctx, { values }) {
@@ -44,6 +46,8 @@ Column mapping and everything after: docs/import.md`,
       'export/objects.csv --images export/images');
     const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
     const choices = initialChoices(proposal, values);
+    const badRemote = typeof values.remote === 'string' ? remoteProblem(values.remote) : undefined;
+    if (badRemote) throw new VitrineError('USAGE', `--remote: ${badRemote} Nothing was written.`);
     const ask = ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
     try {
       showProposal(ctx, proposal, choices);
@@ -104,7 +108,14 @@ function initialChoices(proposal: InitProposal, values: Record<string, unknown>)
     name: (values.name as string | undefined) ?? proposal.name,
     remote: remoteOf(values),
     actions: values.actions as string | undefined,
+    onInvalid: onInvalidOf(values['on-invalid']),
   };
+}
+
+function onInvalidOf(value: unknown): InitChoices['onInvalid'] {
+  if (value === undefined) return undefined;
+  if (value === 'skip' || value === 'fail') return value;
+  throw new VitrineError('USAGE', `--on-invalid is "skip" or "fail" (got "${String(value)}").`);
 }
 
 function remoteOf(values: Record<string, unknown>): RemoteChoice {
@@ -176,7 +187,13 @@ async function interview({ ask, proposal, choices, values }: {
   }
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {
-    choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+    for (;;) {
+      choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+      const problem = remoteProblem(choices.remote.url);
+      if (!problem) break;
+      ask.say(`  ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`);
+      choices.remote.url = DEFAULT_REMOTE;
+    }
   }
   if (/^s3:\/\//i.test(choices.remote.url)) {
     if (values['endpoint-url'] === undefined) {

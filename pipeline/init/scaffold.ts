@@ -64,6 +64,23 @@ export interface InitChoices {
   remote: RemoteChoice;
   /** `owner/repo@ref` of Vitrine's GitHub Actions, for the copied workflows. */
   actions?: string;
+  /** import.on_invalid for params.yaml: "skip" imports the other rows when some are refused. Default: params.yaml's. */
+  onInvalid?: 'skip' | 'fail';
+}
+
+/**
+ * What is wrong with a remote location, or undefined when the data layer can use it: a folder, or
+ * `s3://bucket/path` (any S3-compatible server). Checked before init writes anything, because a
+ * repository written with an unusable remote can neither push nor be initialised again.
+ */
+export function remoteProblem(url: string): string | undefined {
+  const kinds = 'Give a folder (../museum-storage, /mnt/collection-store) or S3 storage as s3://bucket/path.';
+  if (!url.trim()) return `the storage location is empty. ${kinds}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (!scheme) return undefined;
+  if (scheme !== 's3') return `"${url}" is ${scheme}:// storage, which Vitrine cannot use yet. ${kinds}`;
+  if (!/^s3:\/\/[^/\s]+(\/|$)/.test(url)) return `"${url}" names no bucket. ${kinds}`;
+  return undefined;
 }
 
 /** Read the export and propose a mapping, a vocabulary and a name. Changes nothing. */
@@ -124,6 +141,8 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
       }
     }
   }
+  const badRemote = remoteProblem(choices.remote.url);
+  if (badRemote) throw new VitrineError('INIT_REMOTE', `The data remote: ${badRemote} Nothing was written.`);
   if (choices.vocabulary.length < 2) {
     throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ` +
       `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
@@ -144,7 +163,11 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   // Import first: a refused row stops here, before any file of the new repository is written.
   const text = await paramsText({ root, proposal, choices });
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
-  const imported = await importCollection({ ws, params, log, labels: demo ? 'replace' : 'merge' });
+  // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
+  const exportLabels = Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
+  const imported = await importCollection({ ws, params, log, labels: demo && exportLabels ? 'replace' : 'merge',
+    skipHint: 'run vitrine init again with --on-invalid skip' });
+  if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
   await write('params.yaml', text);
 
@@ -205,6 +228,7 @@ async function paramsText({ root, proposal, choices }: { root: string; proposal:
   doc.setIn(['import', 'images'], place(proposal.images));
   for (const [field, column] of Object.entries(choices.columns)) doc.setIn(['import', 'columns', field], column);
   doc.setIn(['import', 'keep'], doc.createNode(choices.keep));
+  if (choices.onInvalid) doc.setIn(['import', 'on_invalid'], choices.onInvalid);
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
   const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
   const notes = [

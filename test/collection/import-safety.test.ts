@@ -182,14 +182,15 @@ describe('re-importing an updated export', () => {
 
   it('gives two ids that make the same file name two different image files', async () => {
     const { csv, images } = await exportWith('collide', [['E 1', 'A1.jpg', 'coin', 'One'], ['E_1', 'A2.jpg', 'coin', 'Two']]);
-    await writeFile(path.join(images, 'A1.jpg'), 'one');
-    await writeFile(path.join(images, 'A2.jpg'), 'two');
+    await writeFile(path.join(images, 'A1.jpg'), Buffer.concat([JPEG, Buffer.from('one')]));
+    await writeFile(path.join(images, 'A2.jpg'), Buffer.concat([JPEG, Buffer.from('two')]));
     const ws = await repo('collide');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     const { objects } = await readObjects({ file: ws.objects });
     const files = objects.map((o) => o.image);
     expect(new Set(files).size).toBe(2);
-    expect(await Promise.all(objects.map((o) => readFile(path.join(ws.data, o.image), 'utf8')))).toEqual(['one', 'two']);
+    const bytes = await Promise.all(objects.map((o) => readFile(path.join(ws.data, o.image))));
+    expect(bytes.map((b) => b.subarray(JPEG.length).toString())).toEqual(['one', 'two']);
   });
 });
 

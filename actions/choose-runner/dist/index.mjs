@@ -46885,6 +46885,7 @@ var backboneParams = external_exports.strictObject({
   /**
    * Layer (layers model) or node (graph model) whose output is the embedding (a feature map is
    * average-pooled); empty: the backbone's default feature layer, or a custom model's own output.
+   * Several, with poolings, are concatenated: "conv_1, block_16_expand, block_13_expand:mean+max" (docs/backbone.md).
    */
   layer: external_exports.string().default(""),
   /** Input side in pixels for a custom backbone whose input size is not fixed (built-ins use their own: 224 or 299). */

@@ -63,7 +63,9 @@ export async function bundleAction(name: string): Promise<{ file: string; text: 
     // Relative, stable source paths in comments: the bundle must not depend on where it was built.
     absWorkingDir: ROOT,
     // Some CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __vitrineCreateRequire } from 'node:module';\nconst require = __vitrineCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __vitrineCreateRequire } from 'node:module';\nconst require = __vitrineCreateRequire(import.meta.url);",
+    },
     logLevel: 'silent',
   });
   return { file: path.join(ACTIONS, name, action.runs.main), text: result.outputFiles[0]!.text };
@@ -76,17 +78,39 @@ export async function renderDocs(current: string): Promise<string> {
     const a = await readAction(name);
     const inputs = Object.entries(a.inputs ?? {});
     const outputs = Object.entries(a.outputs ?? {});
-    const withLines = inputs.flatMap(([k, v]) => [`    # ${oneLine(v.description)}`, ...(v.default !== undefined && v.default !== '' ? [`    # Default: ${v.default}`] : []), `    ${k}: ''${v.required ? ' # required' : ''}`, '']);
-    const usage = ['```yaml', `- uses: <owner>/<repo>/actions/${name}@v1`, ...(inputs.length ? ['  with:', ...withLines.slice(0, -1)] : []), '```'].join('\n');
-    const table = (rows: [string, string][], header: string) => (rows.length ? `| ${header} | Description |\n| --- | --- |\n${rows.map(([k, d]) => `| \`${k}\` | ${oneLine(d).replace(/\|/g, '\\|')} |`).join('\n')}` : `No ${header.toLowerCase()}s.`);
+    const withLines = inputs.flatMap(([k, v]) => [
+      `    # ${oneLine(v.description)}`,
+      ...(v.default !== undefined && v.default !== '' ? [`    # Default: ${v.default}`] : []),
+      `    ${k}: ''${v.required ? ' # required' : ''}`,
+      '',
+    ]);
+    const usage = [
+      '```yaml',
+      `- uses: <owner>/<repo>/actions/${name}@v1`,
+      ...(inputs.length ? ['  with:', ...withLines.slice(0, -1)] : []),
+      '```',
+    ].join('\n');
+    const table = (rows: [string, string][], header: string) =>
+      rows.length
+        ? `| ${header} | Description |\n| --- | --- |\n${rows.map(([k, d]) => `| \`${k}\` | ${oneLine(d).replace(/\|/g, '\\|')} |`).join('\n')}`
+        : `No ${header.toLowerCase()}s.`;
     blocks.push(
       [
         `### \`${name}\`: ${a.name}`,
         oneLine(a.description),
         `Runs as: ${a.runs.using === 'composite' ? 'a composite action (installs Vitrine with npm ci, then calls the vitrine command)' : `a ${a.runs.using} JavaScript action (bundled in \`actions/${name}/${a.runs.main}\`)`}.`,
         usage,
-        table(inputs.map(([k, v]) => [k, `${v.description}${v.default !== undefined && v.default !== '' ? ` Default: \`${v.default}\`.` : ''}`]), 'Input'),
-        table(outputs.map(([k, v]) => [k, v.description]), 'Output'),
+        table(
+          inputs.map(([k, v]) => [
+            k,
+            `${v.description}${v.default !== undefined && v.default !== '' ? ` Default: \`${v.default}\`.` : ''}`,
+          ]),
+          'Input',
+        ),
+        table(
+          outputs.map(([k, v]) => [k, v.description]),
+          'Output',
+        ),
       ].join('\n\n'),
     );
   }
@@ -108,7 +132,7 @@ export async function generatedFiles(): Promise<{ file: string; text: string }[]
     const bundle = await bundleAction(name);
     if (bundle) files.push(bundle);
   }
-  const docs = await readFile(DOCS_FILE, 'utf8').catch(() => '# Vitrine\'s GitHub Actions\n');
+  const docs = await readFile(DOCS_FILE, 'utf8').catch(() => "# Vitrine's GitHub Actions\n");
   files.push({ file: DOCS_FILE, text: await renderDocs(docs) });
   return files;
 }
@@ -127,7 +151,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes('--check')) {
     const stale = await staleFiles();
     if (stale.length > 0) {
-      process.stderr.write(`These generated files are out of date: ${stale.join(', ')}. Run "npm run build:actions" and commit the result.\n`);
+      process.stderr.write(
+        `These generated files are out of date: ${stale.join(', ')}. Run "npm run build:actions" and commit the result.\n`,
+      );
       process.exitCode = 1;
     } else process.stdout.write('Action bundles and docs/actions.md are up to date.\n');
   } else {

@@ -8,15 +8,15 @@
  *   own process so neither client shares an event loop with the server.
  * Everything lives in a temp folder that is removed at the end. A missed target is printed as missed.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { silentLogger } from '../pipeline/log.ts';
-import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../pipeline/data/index.ts';
 import { defaultHashThreads, hashTree } from '../pipeline/data/hash.ts';
+import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../pipeline/data/index.ts';
+import { silentLogger } from '../pipeline/log.ts';
 
 const MB = 1024 * 1024;
 const run$ = promisify(execFile);
@@ -64,7 +64,10 @@ async function startS3rver(directory: string): Promise<{ port: number; child: Ch
     "const S3rver = require('s3rver');" +
     `new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench', configs: [] }] })` +
     '.run().then((a) => console.log(JSON.stringify({ port: a.port })));';
-  const child = spawn(process.execPath, ['-e', code], { cwd: path.resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', code], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
     child.on('exit', (c) => reject(new Error(`s3rver exited with ${c}`)));
@@ -86,7 +89,10 @@ function childCpuSeconds(times: string): number {
 }
 
 async function hasRclone(): Promise<boolean> {
-  return run$('rclone', ['version']).then(() => true, () => false);
+  return run$('rclone', ['version']).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function hashing(base: string): Promise<void> {
@@ -94,7 +100,9 @@ async function hashing(base: string): Promise<void> {
   const totalMb = Number(process.env.BENCH_DATA_MB ?? 1024);
   const data = path.join(base, 'hash-data');
   const mb = (await makeTree(data, files, totalMb * MB)) / MB;
-  console.log(`Hashing: ${files} files, ${mb.toFixed(0)} MB, just written (both tools read from the page cache); ${defaultHashThreads()} threads`);
+  console.log(
+    `Hashing: ${files} files, ${mb.toFixed(0)} MB, just written (both tools read from the page cache); ${defaultHashThreads()} threads`,
+  );
   // md5sum over the same files, in one process per batch, as a shell user would run it; `times` gives
   // the CPU seconds its children used, so a machine shared with other work can be read too.
   const script = 'find . -type f -print0 | xargs -0 md5sum > /dev/null; times';
@@ -111,8 +119,16 @@ async function hashing(base: string): Promise<void> {
   const rate = (s: number) => `${(mb / s).toFixed(0)} MB/s`;
   const ratio = md5sum.seconds / threaded.seconds;
   const cpuNote = (cpu: number) => `, ${rate(cpu)} per CPU-second`;
-  line('md5sum (coreutils, one process)', `${rate(md5sum.seconds)} (${md5sum.seconds.toFixed(2)} s)`, `wall${cpuNote(md5sumCpu)}`);
-  line('hashTree, fresh, one thread', `${rate(single.seconds)} (${single.seconds.toFixed(2)} s)`, `wall${cpuNote(single.cpu)}`);
+  line(
+    'md5sum (coreutils, one process)',
+    `${rate(md5sum.seconds)} (${md5sum.seconds.toFixed(2)} s)`,
+    `wall${cpuNote(md5sumCpu)}`,
+  );
+  line(
+    'hashTree, fresh, one thread',
+    `${rate(single.seconds)} (${single.seconds.toFixed(2)} s)`,
+    `wall${cpuNote(single.cpu)}`,
+  );
   line(
     `hashTree, fresh, ${defaultHashThreads()} worker threads`,
     `${rate(threaded.seconds)} (${threaded.seconds.toFixed(2)} s)`,
@@ -121,8 +137,10 @@ async function hashing(base: string): Promise<void> {
   const load = os.loadavg()[0];
   if (load > os.cpus().length) {
     // Other work had the cores: wall-clock ratios then measure the scheduler as much as the code.
-    const projected = (mb / threaded.cpu) * Math.min(defaultHashThreads(), os.cpus().length) / (mb / md5sumCpu);
-    console.log(`  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`);
+    const projected = ((mb / threaded.cpu) * Math.min(defaultHashThreads(), os.cpus().length)) / (mb / md5sumCpu);
+    console.log(
+      `  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`,
+    );
   }
   await rm(data, { recursive: true, force: true });
 }
@@ -146,8 +164,15 @@ async function status(base: string): Promise<void> {
   }
   const best = Math.min(...times);
   const runs = times.map((t, i) => `${t.toFixed(2)} s (${cpus[i].toFixed(2)} s CPU)`).join(', ');
-  line(`data status, unchanged ${files}-file tree`, `${best.toFixed(2)} s (best of 3)`, `target < 2 s: ${verdict(best < 2)}; runs ${runs}`);
-  if (os.loadavg()[0] > os.cpus().length) console.log(`  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, so its CPU time is what it takes on a free core)`);
+  line(
+    `data status, unchanged ${files}-file tree`,
+    `${best.toFixed(2)} s (best of 3)`,
+    `target < 2 s: ${verdict(best < 2)}; runs ${runs}`,
+  );
+  if (os.loadavg()[0] > os.cpus().length)
+    console.log(
+      `  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, so its CPU time is what it takes on a free core)`,
+    );
   await makeWritable(repo);
   await rm(repo, { recursive: true, force: true });
 }
@@ -169,18 +194,28 @@ async function transfers(base: string): Promise<void> {
       { section: 'remote "s3"', key: 'secret_access_key', value: 'S3RVER' },
     ];
     await setDvcConfig({ root: repo, values: s3Values });
-    console.log(`S3 transfers: ${files} files, ${mb.toFixed(0)} MB, s3rver on 127.0.0.1 in its own process, ${jobs} transfers at once`);
+    console.log(
+      `S3 transfers: ${files} files, ${mb.toFixed(0)} MB, s3rver on 127.0.0.1 in its own process, ${jobs} transfers at once`,
+    );
     const push = await timed(() => pushData({ root: repo, remote: 's3', log: silentLogger, jobs }));
     const objects = push.value.transferred;
     const ours = objects / push.seconds;
-    line('vitrine data push to S3', `${ours.toFixed(0)} objects/s (${push.seconds.toFixed(1)} s)`, `${objects} objects`);
+    line(
+      'vitrine data push to S3',
+      `${ours.toFixed(0)} objects/s (${push.seconds.toFixed(1)} s)`,
+      `${objects} objects`,
+    );
     const clone = path.join(base, 's3-clone');
     await mkdir(path.join(clone, '.dvc'), { recursive: true });
     await cp(path.join(repo, 'data.dvc'), path.join(clone, 'data.dvc'));
     await setDvcConfig({ root: clone, values: s3Values });
     const pull = await timed(() => pullData({ root: clone, remote: 's3', log: silentLogger, jobs }));
     const oursPull = pull.value.transferred / pull.seconds;
-    line('vitrine data pull from S3 (+verify, checkout)', `${oursPull.toFixed(0)} objects/s (${pull.seconds.toFixed(1)} s)`, `${pull.value.transferred} objects`);
+    line(
+      'vitrine data pull from S3 (+verify, checkout)',
+      `${oursPull.toFixed(0)} objects/s (${pull.seconds.toFixed(1)} s)`,
+      `${pull.value.transferred} objects`,
+    );
     if (!(await hasRclone())) {
       line('rclone', 'not installed', 'ratio not measured (apt-get install rclone)');
       return;
@@ -199,17 +234,36 @@ async function transfers(base: string): Promise<void> {
     };
     // --fast-list: one recursive listing, as rclone recommends for S3 (and s3rver's per-folder listing misleads rclone).
     // --s3-list-version 1: s3rver fails on v2 continuation tokens (as Vitrine's own listing avoids them).
-    const flags = ['--transfers', String(jobs), '--checkers', String(jobs), '--s3-no-check-bucket', '--fast-list', '--s3-list-version', '1'];
-    const up = await timed(() => run$('rclone', ['copy', path.join(repo, '.dvc', 'cache', 'files'), 'bench:bench/rclone/files', ...flags], { env }));
+    const flags = [
+      '--transfers',
+      String(jobs),
+      '--checkers',
+      String(jobs),
+      '--s3-no-check-bucket',
+      '--fast-list',
+      '--s3-list-version',
+      '1',
+    ];
+    const up = await timed(() =>
+      run$('rclone', ['copy', path.join(repo, '.dvc', 'cache', 'files'), 'bench:bench/rclone/files', ...flags], {
+        env,
+      }),
+    );
     const rcloneUp = objects / up.seconds;
     line('rclone copy up to S3', `${rcloneUp.toFixed(0)} objects/s (${up.seconds.toFixed(1)} s)`);
-    const down = await timed(() => run$('rclone', ['copy', 'bench:bench/rclone/files', path.join(base, 'rclone-down'), ...flags], { env }));
+    const down = await timed(() =>
+      run$('rclone', ['copy', 'bench:bench/rclone/files', path.join(base, 'rclone-down'), ...flags], { env }),
+    );
     const downloaded = await countFiles(path.join(base, 'rclone-down'));
     if (downloaded !== objects) throw new Error(`rclone downloaded ${downloaded} objects, expected ${objects}`);
     const rcloneDown = objects / down.seconds;
     line('rclone copy down from S3', `${rcloneDown.toFixed(0)} objects/s (${down.seconds.toFixed(1)} s)`);
     line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, `target ≥ 1×: ${verdict(ours >= rcloneUp)}`);
-    line('pull ÷ rclone down', `${(oursPull / rcloneDown).toFixed(2)}×`, `target ≥ 1×: ${verdict(oursPull >= rcloneDown)} (pull also checks out into data/)`);
+    line(
+      'pull ÷ rclone down',
+      `${(oursPull / rcloneDown).toFixed(2)}×`,
+      `target ≥ 1×: ${verdict(oursPull >= rcloneDown)} (pull also checks out into data/)`,
+    );
   } finally {
     server.child.kill();
   }

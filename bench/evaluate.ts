@@ -12,16 +12,17 @@
  * $TMPDIR/vitrine-bench-evaluate), so a second run embeds nothing. Run: npx node bench/evaluate.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { importCollection } from '../pipeline/collection/import.ts';
+import { readDataset } from '../pipeline/dataset/build.ts';
 import { assignFolds, outOfFoldProbabilities } from '../pipeline/evaluate/crossval.ts';
 import { embedObjects, labelledObjects, type OofFile } from '../pipeline/evaluate/oof.ts';
-import { publicationThresholds, isPublished } from '../pipeline/evaluate/publication.ts';
+import { isPublished, publicationThresholds } from '../pipeline/evaluate/publication.ts';
 import { argmax, macroF1 } from '../pipeline/evaluate/scores.ts';
-import { silentLogger, systemClock, type Logger } from '../pipeline/log.ts';
+import { type Logger, silentLogger, systemClock } from '../pipeline/log.ts';
 import { selectBackend } from '../pipeline/model/backend.ts';
 import { loadParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
@@ -29,7 +30,6 @@ import type { ReviewFile } from '../pipeline/review/index.ts';
 import { datasetStage } from '../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../pipeline/stages/evaluate.ts';
 import { trainStage } from '../pipeline/stages/train.ts';
-import { readDataset } from '../pipeline/dataset/build.ts';
 import type { Metrics, ModelInfo } from '../pipeline/types.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -3,16 +3,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { md5Of, readImageBytes } from '../pipeline/dataset/images.ts';
+import { assignSplits } from '../pipeline/dataset/split.ts';
 import { bootstrapIntervals } from '../pipeline/evaluate/bootstrap.ts';
 import { accuracyOf, macroF1Of, prepare } from '../pipeline/evaluate/scores.ts';
 import { silentLogger } from '../pipeline/log.ts';
-import { defaultParams, type Params } from '../pipeline/params.ts';
 import { selectBackend } from '../pipeline/model/backend.ts';
-import { embedImages, type EmbedItem } from '../pipeline/model/embed.ts';
+import { type EmbedItem, embedImages } from '../pipeline/model/embed.ts';
 import { appendSegment, compactStore, openStore } from '../pipeline/model/embedding-store.ts';
-import { fitLinearProbe, predictLinearProbe } from '../pipeline/model/linear-probe.ts';
 import { predictProbabilities, trainHead } from '../pipeline/model/head.ts';
-import { assignSplits } from '../pipeline/dataset/split.ts';
+import { fitLinearProbe, predictLinearProbe } from '../pipeline/model/linear-probe.ts';
+import { defaultParams, type Params } from '../pipeline/params.ts';
 import { seededUniform, shuffleInPlace } from '../pipeline/random.ts';
 
 /*
@@ -38,12 +38,25 @@ interface Row {
 
 export async function readEgyptian(): Promise<{ rows: Row[]; items: EmbedItem[] }> {
   const rows = parse(await readFile(path.join(egyptian, 'metadata.csv')), { columns: true }) as Row[];
-  const items = await Promise.all(rows.map(async (r) => ({ key: md5Of(await readImageBytes({ file: path.join(egyptian, r.file) })), file: path.join(egyptian, r.file) })));
+  const items = await Promise.all(
+    rows.map(async (r) => ({
+      key: md5Of(await readImageBytes({ file: path.join(egyptian, r.file) })),
+      file: path.join(egyptian, r.file),
+    })),
+  );
   return { rows, items };
 }
 
 /** Images per second of `backend` on `workers` threads (1 = the main thread), cold cache. */
-async function throughput({ items, backend, workers }: { items: EmbedItem[]; backend: Params['train']['backend']; workers: number }): Promise<number> {
+async function throughput({
+  items,
+  backend,
+  workers,
+}: {
+  items: EmbedItem[];
+  backend: Params['train']['backend'];
+  workers: number;
+}): Promise<number> {
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'vitrine-bench-speed-'));
   const params = defaultParams();
   params.train.backend = backend;
@@ -57,7 +70,19 @@ async function throughput({ items, backend, workers }: { items: EmbedItem[]; bac
 }
 
 /** Macro-F1 (with 95% interval) of a logistic head trained on one museum and tested on another. */
-export function crossMuseum({ rows, vectors, flipped, train, test }: { rows: Row[]; vectors: Float32Array[]; flipped?: Float32Array[]; train: string; test: string }) {
+export function crossMuseum({
+  rows,
+  vectors,
+  flipped,
+  train,
+  test,
+}: {
+  rows: Row[];
+  vectors: Float32Array[];
+  flipped?: Float32Array[];
+  train: string;
+  test: string;
+}) {
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   const y = rows.map((r) => labels.indexOf(r.label));
   const tr = rows.flatMap((r, i) => (r.museum === train ? [i] : []));
@@ -71,7 +96,10 @@ export function crossMuseum({ rows, vectors, flipped, train, test }: { rows: Row
   const probe = fitLinearProbe({ x, y: ys, classes: labels.length, l2: L2 });
   const probs = predictLinearProbe({ probe, x: te.map((i) => vectors[i]!) });
   const prepared = prepare({ y: te.map((i) => y[i]!), probs });
-  return { n: te.length, ...bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples: 1000 }) };
+  return {
+    n: te.length,
+    ...bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples: 1000 }),
+  };
 }
 
 type Interval = { value: number; low: number; high: number };
@@ -82,27 +110,59 @@ type Interval = { value: number; low: number; high: number };
  * museum's objects the split hash puts in "validation"), and on the split `vitrine import` gives
  * (params.dataset.split over the set's ids; identical images share a split).
  */
-export async function headFigures({ rows, items, vectors, params }: { rows: Row[]; items: EmbedItem[]; vectors: Float32Array[]; params: Params }) {
+export async function headFigures({
+  rows,
+  items,
+  vectors,
+  params,
+}: {
+  rows: Row[];
+  items: EmbedItem[];
+  vectors: Float32Array[];
+  params: Params;
+}) {
   const { tf } = await selectBackend({ preference: params.train.backend, log: silentLogger });
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   const y = rows.map((r) => labels.indexOf(r.label));
-  const splits = assignSplits({ objects: rows.map((r, i) => ({ id: r.id, imageMd5: items[i]!.key })), fractions: params.dataset.split });
+  const splits = assignSplits({
+    objects: rows.map((r, i) => ({ id: r.id, imageMd5: items[i]!.key })),
+    fractions: params.dataset.split,
+  });
   const split = rows.map((r) => splits.get(r.id)!);
   const pick = (indices: number[]) => ({ x: indices.map((i) => vectors[i]!), y: indices.map((i) => y[i]!) });
   const score = async (train: number[], validation: number[], test: number[]) => {
-    const { model } = await trainHead({ tf, train: pick(train), validation: pick(validation), labels, params: params.train, log: silentLogger });
+    const { model } = await trainHead({
+      tf,
+      train: pick(train),
+      validation: pick(validation),
+      labels,
+      params: params.train,
+      log: silentLogger,
+    });
     const probs = predictProbabilities({ tf, model, x: test.map((i) => vectors[i]!) });
     model.dispose();
     const prepared = prepare({ y: test.map((i) => y[i]!), probs });
-    return { n: test.length, ...bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples: 1000 }) };
+    return {
+      n: test.length,
+      ...bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of, accuracy: accuracyOf }, resamples: 1000 }),
+    };
   };
   const all = rows.map((_, i) => i);
   const of = (museum: string) => all.filter((i) => rows[i]!.museum === museum);
-  const museum = async (train: string, test: string) => score(of(train).filter((i) => split[i] !== 'validation'), of(train).filter((i) => split[i] === 'validation'), of(test));
+  const museum = async (train: string, test: string) =>
+    score(
+      of(train).filter((i) => split[i] !== 'validation'),
+      of(train).filter((i) => split[i] === 'validation'),
+      of(test),
+    );
   return {
     metToCleveland: await museum(MET, CLEVELAND),
     clevelandToMet: await museum(CLEVELAND, MET),
-    randomSplit: await score(all.filter((i) => split[i] === 'train'), all.filter((i) => split[i] === 'validation'), all.filter((i) => split[i] === 'test')),
+    randomSplit: await score(
+      all.filter((i) => split[i] === 'train'),
+      all.filter((i) => split[i] === 'validation'),
+      all.filter((i) => split[i] === 'test'),
+    ),
   };
 }
 
@@ -113,7 +173,23 @@ export async function headFigures({ rows, items, vectors, params }: { rows: Row[
  * the whole training museum then annotates the other museum, and only predictions above their class's
  * threshold are published. Returns the share published (coverage) and how many of those are right.
  */
-export async function publishedAnnotations({ rows, vectors, params, train, test, minPrecision = 0.9, folds = 5 }: { rows: Row[]; vectors: Float32Array[]; params: Params; train: string; test: string; minPrecision?: number; folds?: number }) {
+export async function publishedAnnotations({
+  rows,
+  vectors,
+  params,
+  train,
+  test,
+  minPrecision = 0.9,
+  folds = 5,
+}: {
+  rows: Row[];
+  vectors: Float32Array[];
+  params: Params;
+  train: string;
+  test: string;
+  minPrecision?: number;
+  folds?: number;
+}) {
   const { tf } = await selectBackend({ preference: params.train.backend, log: silentLogger });
   const labels = [...new Set(rows.map((r) => r.label))].sort();
   const y = rows.map((r) => labels.indexOf(r.label));
@@ -122,7 +198,13 @@ export async function publishedAnnotations({ rows, vectors, params, train, test,
   const pick = (indices: number[]) => ({ x: indices.map((i) => vectors[i]!), y: indices.map((i) => y[i]!) });
   const fit = async (indices: number[], x: Float32Array[]) => {
     // No validation split here: a fixed number of epochs (params.train.epochs), the same in every fold.
-    const { model } = await trainHead({ tf, train: pick(indices), labels, params: { ...params.train, patience: params.train.epochs }, log: silentLogger });
+    const { model } = await trainHead({
+      tf,
+      train: pick(indices),
+      labels,
+      params: { ...params.train, patience: params.train.epochs },
+      log: silentLogger,
+    });
     const probs = predictProbabilities({ tf, model, x });
     model.dispose();
     return probs;
@@ -130,16 +212,27 @@ export async function publishedAnnotations({ rows, vectors, params, train, test,
   // Stratified folds: each class's objects dealt round-robin in a seeded order.
   const uniform = seededUniform(params.train.seed);
   const fold = new Map<number, number>();
-  labels.forEach((_, c) => shuffleInPlace(tr.filter((i) => y[i] === c), uniform).forEach((i, k) => fold.set(i, k % folds)));
+  labels.forEach((_, c) =>
+    shuffleInPlace(
+      tr.filter((i) => y[i] === c),
+      uniform,
+    ).forEach((i, k) => fold.set(i, k % folds)),
+  );
   const oof = new Map<number, Float32Array>();
   for (let f = 0; f < folds; f++) {
     const held = tr.filter((i) => fold.get(i) === f);
-    const probs = await fit(tr.filter((i) => fold.get(i) !== f), held.map((i) => vectors[i]!));
+    const probs = await fit(
+      tr.filter((i) => fold.get(i) !== f),
+      held.map((i) => vectors[i]!),
+    );
     held.forEach((i, k) => oof.set(i, probs[k]!));
   }
   const best = (row: ArrayLike<number>) => Array.from(row).reduce((b, p, c) => (p > row[b]! ? c : b), 0);
   const thresholds = labels.map((_, c) => {
-    const scored = tr.filter((i) => best(oof.get(i)!) === c).map((i) => ({ p: oof.get(i)![c]!, right: y[i] === c })).sort((a, b) => b.p - a.p);
+    const scored = tr
+      .filter((i) => best(oof.get(i)!) === c)
+      .map((i) => ({ p: oof.get(i)![c]!, right: y[i] === c }))
+      .sort((a, b) => b.p - a.p);
     // The lowest confidence at which the predictions at or above it (at least 5) reach the precision.
     let threshold = Number.POSITIVE_INFINITY;
     let right = 0;
@@ -149,14 +242,23 @@ export async function publishedAnnotations({ rows, vectors, params, train, test,
     });
     return threshold;
   });
-  const probs = await fit(tr, te.map((i) => vectors[i]!));
+  const probs = await fit(
+    tr,
+    te.map((i) => vectors[i]!),
+  );
   const published = te.flatMap((i, k) => {
     const c = best(probs[k]!);
     return probs[k]![c]! >= thresholds[c]! ? [{ right: y[i] === c }] : [];
   });
   const coverage = published.length / te.length;
   const precision = published.length === 0 ? Number.NaN : published.filter((p) => p.right).length / published.length;
-  return { n: te.length, published: published.length, coverage, precision, thresholds: Object.fromEntries(labels.map((l, c) => [l, thresholds[c]!])) };
+  return {
+    n: te.length,
+    published: published.length,
+    coverage,
+    precision,
+    thresholds: Object.fromEntries(labels.map((l, c) => [l, thresholds[c]!])),
+  };
 }
 
 const MET = 'The Metropolitan Museum of Art';
@@ -168,7 +270,10 @@ export async function storeAtScale(): Promise<void> {
   const folder = await mkdtemp(path.join(tmpdir(), 'vitrine-bench-store-'));
   try {
     const dim = 1792;
-    const entries: [string, Float32Array][] = Array.from({ length: 10_000 }, (_, i) => [md5Of(new TextEncoder().encode(String(i))), Float32Array.from({ length: dim }, (_, j) => Math.sin(i + j))]);
+    const entries: [string, Float32Array][] = Array.from({ length: 10_000 }, (_, i) => [
+      md5Of(new TextEncoder().encode(String(i))),
+      Float32Array.from({ length: dim }, (_, j) => Math.sin(i + j)),
+    ]);
     let started = performance.now();
     // As a cold run writes it: a segment every 512 vectors, then merged.
     for (let i = 0; i < entries.length; i += 512) await appendSegment({ folder, entries: entries.slice(i, i + 512) });
@@ -192,7 +297,9 @@ export async function run(): Promise<void> {
   const { rows, items } = await readEgyptian();
   const cores = availableParallelism();
 
-  console.log('Embedding throughput (default backbone, real 224×224 museum photographs, cold cache, includes decoding and worker start-up):');
+  console.log(
+    'Embedding throughput (default backbone, real 224×224 museum photographs, cold cache, includes decoding and worker start-up):',
+  );
   const available: Params['train']['backend'][] = [];
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
     try {
@@ -207,7 +314,9 @@ export async function run(): Promise<void> {
     const sample = items.slice(0, backend === 'cpu' ? 16 : 96);
     const one = await throughput({ items: sample, backend, workers: 1 });
     const all = cores > 1 ? await throughput({ items: sample, backend, workers: cores }) : one;
-    console.log(`  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} images/s   (${sample.length} images)`);
+    console.log(
+      `  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} images/s   (${sample.length} images)`,
+    );
   }
 
   await storeAtScale();
@@ -215,7 +324,15 @@ export async function run(): Promise<void> {
   const params = defaultParams();
   const cacheDir = path.join(tmpdir(), 'vitrine-bench-embeddings');
   const started = performance.now();
-  const embedded = await embedImages({ items, params, root, cacheDir, workers: 0, flips: params.train.augment, log: silentLogger });
+  const embedded = await embedImages({
+    items,
+    params,
+    root,
+    cacheDir,
+    workers: 0,
+    flips: params.train.augment,
+    log: silentLogger,
+  });
   console.log(
     `\nEgyptian antiquities (${rows.length} images): backbone ${embedded.backbone.id}, fit ${params.backbone.fit}, range [${params.backbone.input_range}], flips ${params.train.augment}; ` +
       `${embedded.computed} embedded, ${embedded.fromCache} from the cache in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
@@ -229,20 +346,39 @@ export async function run(): Promise<void> {
     [cleveland, met],
   ] as const) {
     const r = crossMuseum({ rows, vectors, flipped, train, test });
-    const f = (v: { value: number; low: number; high: number }) => `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
-    console.log(`  trained on ${train}, tested on ${test} (${r.n} objects): macro-F1 ${f(r.macroF1)}, accuracy ${f(r.accuracy)} (95% bootstrap intervals)`);
+    const f = (v: { value: number; low: number; high: number }) =>
+      `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
+    console.log(
+      `  trained on ${train}, tested on ${test} (${r.n} objects): macro-F1 ${f(r.macroF1)}, accuracy ${f(r.accuracy)} (95% bootstrap intervals)`,
+    );
   }
   await protocol({ rows, items, vectors, params });
 }
 
 /** The targets of issue 13 with the head Vitrine ships, printed beside the measured figures. */
-export async function protocol({ rows, items, vectors, params }: { rows: Row[]; items: EmbedItem[]; vectors: Float32Array[]; params: Params }): Promise<void> {
+export async function protocol({
+  rows,
+  items,
+  vectors,
+  params,
+}: {
+  rows: Row[];
+  items: EmbedItem[];
+  vectors: Float32Array[];
+  params: Params;
+}): Promise<void> {
   const heads = await headFigures({ rows, items, vectors, params });
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\nThe shipped head (params.train), 95% bootstrap intervals:`);
-  console.log(`  Met → Cleveland (${heads.metToCleveland.n}): macro-F1 ${show(heads.metToCleveland.macroF1)}   target ≥ 0.55: ${mark(heads.metToCleveland.macroF1.value >= 0.55)}`);
-  console.log(`  Cleveland → Met (${heads.clevelandToMet.n}): macro-F1 ${show(heads.clevelandToMet.macroF1)}   target ≥ 0.55: ${mark(heads.clevelandToMet.macroF1.value >= 0.55)}`);
-  console.log(`  random split of \`vitrine import\` (${heads.randomSplit.n} test objects): macro-F1 ${show(heads.randomSplit.macroF1)}   target ≥ 0.70: ${mark(heads.randomSplit.macroF1.value >= 0.7)}`);
+  console.log(
+    `  Met → Cleveland (${heads.metToCleveland.n}): macro-F1 ${show(heads.metToCleveland.macroF1)}   target ≥ 0.55: ${mark(heads.metToCleveland.macroF1.value >= 0.55)}`,
+  );
+  console.log(
+    `  Cleveland → Met (${heads.clevelandToMet.n}): macro-F1 ${show(heads.clevelandToMet.macroF1)}   target ≥ 0.55: ${mark(heads.clevelandToMet.macroF1.value >= 0.55)}`,
+  );
+  console.log(
+    `  random split of \`vitrine import\` (${heads.randomSplit.n} test objects): macro-F1 ${show(heads.randomSplit.macroF1)}   target ≥ 0.70: ${mark(heads.randomSplit.macroF1.value >= 0.7)}`,
+  );
   const published = await publishedAnnotations({ rows, vectors, params, train: MET, test: CLEVELAND });
   console.log(
     `  published annotations, Met → Cleveland, thresholds for precision 0.9 on Met's out-of-fold predictions: ` +
@@ -269,22 +405,51 @@ export async function compare(): Promise<void> {
     { label: 'mobilenet_v2 dense_2 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_2' } },
     { label: 'mobilenet_v2 dense_3 [0,1]', backbone: { name: 'mobilenet_v2', layer: 'dense_3' } },
     { label: 'inception_v3 flatten_1 [0,1]', backbone: { name: 'inception_v3' } },
-    { label: 'mobilenet_v2_mid conv_1 mean+max [0,1]', backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max' } },
-    { label: 'mobilenet_v2_mid three blocks, means [0,1]', backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1, block_16_expand, block_13_expand' } },
+    {
+      label: 'mobilenet_v2_mid conv_1 mean+max [0,1]',
+      backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max' },
+    },
+    {
+      label: 'mobilenet_v2_mid three blocks, means [0,1]',
+      backbone: { name: 'mobilenet_v2_mid', layer: 'conv_1, block_16_expand, block_13_expand' },
+    },
   ];
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   for (const config of configs.filter((c) => only.length === 0 || only.some((o) => c.label.includes(o)))) {
     const params = defaultParams();
     params.backbone = { ...params.backbone, ...config.backbone };
     const started = performance.now();
-    const embedded = await embedImages({ items, params, root, cacheDir, workers: 0, flips: config.flips ?? false, log: silentLogger });
+    const embedded = await embedImages({
+      items,
+      params,
+      root,
+      cacheDir,
+      workers: 0,
+      flips: config.flips ?? false,
+      log: silentLogger,
+    });
     const seconds = (performance.now() - started) / 1000;
     const vectors = items.map((item) => embedded.vectors.get(item.key)!);
     const flipped = config.flips ? items.map((item) => embedded.flipped.get(item.key)!) : undefined;
-    const f = (v: { value: number; low: number; high: number }) => `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
-    const a = crossMuseum({ rows, vectors, flipped, train: 'The Metropolitan Museum of Art', test: 'Cleveland Museum of Art' });
-    const b = crossMuseum({ rows, vectors, flipped, train: 'Cleveland Museum of Art', test: 'The Metropolitan Museum of Art' });
-    console.log(`${config.label.padEnd(48)} Met→Cleveland ${f(a.macroF1)}  Cleveland→Met ${f(b.macroF1)}  (${embedded.computed} embedded in ${seconds.toFixed(0)} s)`);
+    const f = (v: { value: number; low: number; high: number }) =>
+      `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
+    const a = crossMuseum({
+      rows,
+      vectors,
+      flipped,
+      train: 'The Metropolitan Museum of Art',
+      test: 'Cleveland Museum of Art',
+    });
+    const b = crossMuseum({
+      rows,
+      vectors,
+      flipped,
+      train: 'Cleveland Museum of Art',
+      test: 'The Metropolitan Museum of Art',
+    });
+    console.log(
+      `${config.label.padEnd(48)} Met→Cleveland ${f(a.macroF1)}  Cleveland→Met ${f(b.macroF1)}  (${embedded.computed} embedded in ${seconds.toFixed(0)} s)`,
+    );
   }
 }
 

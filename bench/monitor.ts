@@ -42,15 +42,37 @@ async function egyptianDataset(): Promise<Dataset> {
   const objects = await Promise.all(
     rows.map(async (r): Promise<DatasetObject> => {
       const imageMd5 = md5Of(await readImageBytes({ file: path.join(egyptian, r.file) }));
-      const blank = { maker: '', date: '', medium: '', creditLine: '', rights: '', description: '', colours: [], thumbnails: [] };
+      const blank = {
+        maker: '',
+        date: '',
+        medium: '',
+        creditLine: '',
+        rights: '',
+        description: '',
+        colours: [],
+        thumbnails: [],
+      };
       const split = 'train' as const;
-      const object = { id: r.id, title: r.title, department: r.museum, image: r.file, extra: { museum: r.museum }, label: r.label };
+      const object = {
+        id: r.id,
+        title: r.title,
+        department: r.museum,
+        image: r.file,
+        extra: { museum: r.museum },
+        label: r.label,
+      };
       return { ...blank, ...object, imageMd5, width: 224, height: 224, split };
     }),
   );
   const n = objects.length;
   const counts = { objects: n, labelled: n, bySplit: { train: n, validation: 0, test: 0 }, byLabel: {} };
-  return { schema: 'vitrine.dataset/1', labels: [...new Set(rows.map((r) => r.label))].sort(), objects, issues: [], counts };
+  return {
+    schema: 'vitrine.dataset/1',
+    labels: [...new Set(rows.map((r) => r.label))].sort(),
+    objects,
+    issues: [],
+    counts,
+  };
 }
 
 function line(name: string, r: DriftReport, seconds: number): string {
@@ -74,7 +96,16 @@ export async function run(): Promise<void> {
   const ws = { ...workspace(path.join(tmpdir(), 'vitrine-bench-monitor')), data: egyptian, cache };
   const drift = async (reference: string[], current: string[]) => {
     const started = performance.now();
-    const report = await computeDrift({ ws, params, log: silentLogger, reference, current, dataset, annotations: null, workers: 0 });
+    const report = await computeDrift({
+      ws,
+      params,
+      log: silentLogger,
+      reference,
+      current,
+      dataset,
+      annotations: null,
+      workers: 0,
+    });
     return { report, seconds: (performance.now() - started) / 1000 };
   };
   const met = dataset.objects.filter((o) => o.extra.museum === MET).map((o) => o.id);
@@ -102,16 +133,31 @@ export async function run(): Promise<void> {
   }
   // The classifier test alone, on the same vectors computeDrift used (cached embeddings, unit length).
   const items = dataset.objects.map((o) => ({ key: o.imageMd5, file: path.join(egyptian, o.image) }));
-  const embedded = await embedImages({ items, params, root, cacheDir: ws.cache, workers: 0, flips: false, log: silentLogger });
+  const embedded = await embedImages({
+    items,
+    params,
+    root,
+    cacheDir: ws.cache,
+    workers: 0,
+    flips: false,
+    log: silentLogger,
+  });
   const md5ById = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
   const vectorsOf = (ids: string[]) => unitVectors(ids.map((id) => embedded.vectors.get(md5ById.get(id)!)!));
   const { max_objects: max, seed } = params.monitor;
   const sides = [met, cleveland].map((ids) => vectorsOf(subsample({ items: ids, max, seed })));
   const started = performance.now();
-  classifierTwoSampleTest({ reference: sides[0]!, current: sides[1]!, seed, minAuc: params.monitor.classifier_min_auc });
+  classifierTwoSampleTest({
+    reference: sides[0]!,
+    current: sides[1]!,
+    seed,
+    minAuc: params.monitor.classifier_min_auc,
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const [a, b] = [sides[0]!, sides[1]!];
-  console.log(`  the classifier test alone (${a.length} + ${b.length} objects, ${a[0]!.length} numbers each): ${seconds} s`);
+  console.log(
+    `  the classifier test alone (${a.length} + ${b.length} objects, ${a[0]!.length} numbers each): ${seconds} s`,
+  );
   console.log(`  target: Met → Cleveland flagged by the classifier test: ${flaggedCross ? 'met' : 'MISSED'}`);
   const halves = falseAlarms === 0 ? 'met' : `MISSED (${falseAlarms} of 5)`;
   console.log(`  target: Met half vs half flagged by the classifier test in 0 of 5 splits: ${halves}`);

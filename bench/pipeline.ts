@@ -16,7 +16,10 @@ export async function run(): Promise<void> {
   const perType = Math.ceil(objects / 6);
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-pipeline-'));
   try {
-    await writeFile(path.join(root, 'params.yaml'), `demo:\n  per_type: ${perType}\n  unlabelled_per_type: 0\n  image_size: 224\n`);
+    await writeFile(
+      path.join(root, 'params.yaml'),
+      `demo:\n  per_type: ${perType}\n  unlabelled_per_type: 0\n  image_size: 224\n`,
+    );
     execFileSync('git', ['init', '-q'], { cwd: root });
     const cli = async (...args: string[]) => {
       const started = performance.now();
@@ -35,7 +38,9 @@ export async function run(): Promise<void> {
     lines[1] = `${id},${label === 'coin' ? 'vessel' : 'coin'}`;
     await writeFile(labelsFile, lines.join('\n'));
     const warm = await cli('run', 'evaluate');
-    console.log(`warm run after a labels-only change: ${warm.toFixed(1)} s (target < 60 s: ${warm < 60 ? 'met' : 'MISSED'})`);
+    console.log(
+      `warm run after a labels-only change: ${warm.toFixed(1)} s (target < 60 s: ${warm < 60 ? 'met' : 'MISSED'})`,
+    );
     console.log(`speed-up: ${(cold / warm).toFixed(1)}× (target ≥ 10×: ${cold / warm >= 10 ? 'met' : 'MISSED'})`);
     const peak = process.resourceUsage().maxRSS / 1024;
     console.log(`peak memory of this process: ${peak.toFixed(0)} MB`);

@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { isVitrineError, messageOf } from './errors.ts';
-import { systemClock, type Clock, type Logger } from './log.ts';
-import { workspace } from './paths.ts';
+import { parseArgs } from 'node:util';
 import type { Command, CommandContext, OptionSpec } from './cli/command.ts';
-import { terminalLogger } from './cli/logger.ts';
-import { coreCommands } from './cli/core-commands.ts';
 import { completionCommand, SHELLS } from './cli/completion.ts';
+import { coreCommands } from './cli/core-commands.ts';
+import { terminalLogger } from './cli/logger.ts';
 import { didYouMean } from './cli/suggest.ts';
+import { isVitrineError, messageOf } from './errors.ts';
+import { type Clock, type Logger, systemClock } from './log.ts';
+import { workspace } from './paths.ts';
 import { STAGE_NAMES } from './stages/stage.ts';
 
 /*
@@ -25,9 +25,22 @@ export async function allCommands(): Promise<Command[]> {
     import('./review/commands.ts'),
   ]);
   const { initCommand } = await import('./init/command.ts');
-  const commands: Command[] = [initCommand, ...coreCommands, ...dataCommands, ...registryCommands, ...monitorCommands, ...reviewCommands];
+  const commands: Command[] = [
+    initCommand,
+    ...coreCommands,
+    ...dataCommands,
+    ...registryCommands,
+    ...monitorCommands,
+    ...reviewCommands,
+  ];
   commands.push(...(await import('./publish/command.ts')).publishCommands);
-  commands.push(completionCommand(async () => ({ commands, globalOptions: GLOBAL_OPTIONS, argumentWords: argumentWords(commands) })));
+  commands.push(
+    completionCommand(async () => ({
+      commands,
+      globalOptions: GLOBAL_OPTIONS,
+      argumentWords: argumentWords(commands),
+    })),
+  );
   return commands;
 }
 
@@ -91,7 +104,13 @@ export function hoistGlobalOptions(argv: string[]): string[] {
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
 export async function main(givenArgv: string[], mainOptions: MainOptions = {}): Promise<number> {
   const argv = hoistGlobalOptions(givenArgv);
-  const { env = process.env, cwd = process.cwd(), stdout = (t: string) => process.stdout.write(t), log, clock = systemClock } = mainOptions;
+  const {
+    env = process.env,
+    cwd = process.cwd(),
+    stdout = (t: string) => process.stdout.write(t),
+    log,
+    clock = systemClock,
+  } = mainOptions;
   const { stdin = process.stdin, prompts = process.stderr } = mainOptions;
   const interactive = mainOptions.interactive ?? Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const githubActions = env.GITHUB_ACTIONS === 'true';
@@ -132,12 +151,26 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     parsed = parseArgs({
       args: rest,
       // parseArgs refuses keys set to undefined, so only defined ones are passed.
-      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, Object.fromEntries(Object.entries({ type: spec.type, short: spec.short, multiple: spec.multiple, default: spec.default }).filter(([, v]) => v !== undefined)) as never])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([name, spec]) => [
+          name,
+          Object.fromEntries(
+            Object.entries({
+              type: spec.type,
+              short: spec.short,
+              multiple: spec.multiple,
+              default: spec.default,
+            }).filter(([, v]) => v !== undefined),
+          ) as never,
+        ]),
+      ),
       allowPositionals: true,
       strict: true,
     }) as typeof parsed;
   } catch (error) {
-    logger.error(`${optionMistake({ error, command, options })} Run "npx vitrine ${command.name} --help" for the options.`);
+    logger.error(
+      `${optionMistake({ error, command, options })} Run "npx vitrine ${command.name} --help" for the options.`,
+    );
     return EXIT.usage;
   }
   if (parsed.values.help) {
@@ -146,29 +179,54 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   }
   const argumentsMistake = checkArguments(command, parsed.positionals);
   if (argumentsMistake) {
-    logger.error(`${argumentsMistake} Usage: npx vitrine ${command.name}${command.args ? ` ${command.args}` : ''} [options]`);
+    logger.error(
+      `${argumentsMistake} Usage: npx vitrine ${command.name}${command.args ? ` ${command.args}` : ''} [options]`,
+    );
     return EXIT.usage;
   }
   const root = path.resolve(cwd, typeof parsed.values.cwd === 'string' ? parsed.values.cwd : '.');
-  if (!(await stat(root).then((s) => s.isDirectory(), () => false))) {
-    logger.error(`The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`);
+  if (
+    !(await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
+    logger.error(
+      `The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`,
+    );
     return EXIT.failure;
   }
   const json = Boolean(parsed.values.json);
-  const ctx: CommandContext = { ws: workspace(root), log: logger, clock, env, json, out: stdout, interactive, stdin, prompts };
+  const ctx: CommandContext = {
+    ws: workspace(root),
+    log: logger,
+    clock,
+    env,
+    json,
+    out: stdout,
+    interactive,
+    stdin,
+    prompts,
+  };
   try {
     const code = (await command.run(ctx, parsed)) ?? EXIT.ok;
     if (code === EXIT.ok && parsed.values['fail-on-gate']) return await gateExit(ctx);
     return code;
   } catch (error) {
     if (isVitrineError(error)) {
-      logger.error(error.message, { file: error.data.file as string | undefined, line: error.data.line as number | undefined, object: error.data.object as string | undefined });
+      logger.error(error.message, {
+        file: error.data.file as string | undefined,
+        line: error.data.line as number | undefined,
+        object: error.data.object as string | undefined,
+      });
       // Promotion refused by the gate is what --fail-on-gate is for, whichever stage noticed it.
       if (error.code === 'PROMOTE_GATE_FAILED' && parsed.values['fail-on-gate']) return EXIT.gateFailed;
       return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     }
-    logger.error(`Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +
-      `${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`);
+    logger.error(
+      `Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +
+        `${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`,
+    );
     logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
     return EXIT.bug;
   }
@@ -180,7 +238,12 @@ function quietened(logger: Logger, quiet: boolean): Logger {
   return { ...logger, info: () => {}, progress: () => ({ tick: () => {}, done: () => {} }) };
 }
 
-function unknownCommand({ argv, commands, logger, stdout }: {
+function unknownCommand({
+  argv,
+  commands,
+  logger,
+  stdout,
+}: {
   argv: string[];
   commands: Command[];
   logger: Logger;
@@ -196,10 +259,15 @@ function unknownCommand({ argv, commands, logger, stdout }: {
     }
     const second = argv[1];
     const subs = group.map((c) => c.name.split(' ')[1]!);
-    if (second === undefined || second.startsWith('-')) logger.error(`"vitrine ${first}" needs a command: ` +
-      `${subs.join(', ')}. For example: npx vitrine ${group[0]!.name}`);
-    else logger.error(`"${second}" is not a "vitrine ${first}" ` +
-      `command.${didYouMean(second, subs, (s) => `vitrine ${first} ${s}`)} The commands are: ${subs.join(', ')}.`);
+    if (second === undefined || second.startsWith('-'))
+      logger.error(
+        `"vitrine ${first}" needs a command: ` + `${subs.join(', ')}. For example: npx vitrine ${group[0]!.name}`,
+      );
+    else
+      logger.error(
+        `"${second}" is not a "vitrine ${first}" ` +
+          `command.${didYouMean(second, subs, (s) => `vitrine ${first} ${s}`)} The commands are: ${subs.join(', ')}.`,
+      );
     return EXIT.usage;
   }
   if (first.startsWith('-')) {
@@ -211,13 +279,23 @@ function unknownCommand({ argv, commands, logger, stdout }: {
     return EXIT.usage;
   }
   const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];
-  logger.error(`"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx ` +
-    `vitrine --help" to see the commands.`);
+  logger.error(
+    `"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx ` +
+      `vitrine --help" to see the commands.`,
+  );
   return EXIT.usage;
 }
 
 /** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */
-function optionMistake({ error, command, options }: { error: unknown; command: Command; options: Record<string, OptionSpec> }): string {
+function optionMistake({
+  error,
+  command,
+  options,
+}: {
+  error: unknown;
+  command: Command;
+  options: Record<string, OptionSpec>;
+}): string {
   const e = error as { code?: string; message: string };
   const unknown = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
@@ -238,9 +316,13 @@ export function checkArguments(command: Command, positionals: string[]): string 
     return `"vitrine ${command.name}" needs ${missing}.`;
   }
   if (!many && positionals.length > tokens.length) {
-    const extra = positionals.slice(tokens.length).map((p) => `"${p}"`).join(' ');
-    return tokens.length === 0 ? `"vitrine ${command.name}" takes no arguments (got ${extra}).` : `"vitrine ` +
-      `${command.name}" takes ${tokens.join(' ')} only (got also ${extra}).`;
+    const extra = positionals
+      .slice(tokens.length)
+      .map((p) => `"${p}"`)
+      .join(' ');
+    return tokens.length === 0
+      ? `"vitrine ${command.name}" takes no arguments (got ${extra}).`
+      : `"vitrine ` + `${command.name}" takes ${tokens.join(' ')} only (got also ${extra}).`;
   }
   return undefined;
 }
@@ -255,18 +337,26 @@ export async function gateExit(ctx: CommandContext): Promise<number> {
     gate = undefined;
   }
   if (typeof gate?.passed !== 'boolean') {
-    ctx.log.error(`--fail-on-gate: there is no gate result in ${path.relative(ctx.ws.root, file)} (the evaluate stage ` +
-      `has not run), so the gate cannot be checked.`);
+    ctx.log.error(
+      `--fail-on-gate: there is no gate result in ${path.relative(ctx.ws.root, file)} (the evaluate stage ` +
+        `has not run), so the gate cannot be checked.`,
+    );
     return EXIT.failure;
   }
   if (gate.passed) return EXIT.ok;
   const failed = (gate.checks ?? []).filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
-  ctx.log.error(`The promotion gate did not pass (--fail-on-gate gives exit code 3)${failed.length ? `:\n  ${failed.join('\n  ')}` : '.'}`);
+  ctx.log.error(
+    `The promotion gate did not pass (--fail-on-gate gives exit code 3)${failed.length ? `:\n  ${failed.join('\n  ')}` : '.'}`,
+  );
   return EXIT.gateFailed;
 }
 
 function argumentWords(commands: Command[]): Record<string, string[]> {
-  return { run: [...STAGE_NAMES], completion: [...SHELLS], help: [...new Set(commands.map((c) => c.name.split(' ')[0]!))] };
+  return {
+    run: [...STAGE_NAMES],
+    completion: [...SHELLS],
+    help: [...new Set(commands.map((c) => c.name.split(' ')[0]!))],
+  };
 }
 
 function findCommand(commands: Command[], argv: string[]): Command | undefined {
@@ -297,8 +387,10 @@ export function commandHelp(command: Command): string {
   const options = { ...(command.options ?? {}), ...GLOBAL_OPTIONS };
   const lines = Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ' <value>' : ''}`;
-    return `  ${flag.padEnd(28)} ` +
-      `${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${spec.default})` : ''}`;
+    return (
+      `  ${flag.padEnd(28)} ` +
+      `${spec.description}${spec.default !== undefined && spec.default !== false ? ` (default: ${spec.default})` : ''}`
+    );
   });
   return `Usage: npx vitrine ${command.name}${command.args ? ` ${command.args}` : ''} [options]
 
@@ -307,8 +399,9 @@ ${command.help ? `\n${command.help.trim()}\n` : ''}
 Options:
 ${lines.join('\n')}
 
-Exit codes: 0 done, 1 failed, 2 a mistake in the command line${command.options?.['fail-on-gate'] ? ', 3 the gate ' +
-  'failed (with --fail-on-gate)' : ''}.
+Exit codes: 0 done, 1 failed, 2 a mistake in the command line${
+    command.options?.['fail-on-gate'] ? ', 3 the gate ' + 'failed (with --fail-on-gate)' : ''
+  }.
 `;
 }
 

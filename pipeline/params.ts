@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument, isMap, isSeq, LineCounter } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { VitrineError } from './errors.ts';
 
@@ -20,7 +20,9 @@ export const collectionParams = z.strictObject({
   vocabulary: z
     .array(z.string().min(1))
     .min(2)
-    .refine((labels) => new Set(labels).size === labels.length, { message: 'each label once (a repeated label would train a class that never wins)' })
+    .refine((labels) => new Set(labels).size === labels.length, {
+      message: 'each label once (a repeated label would train a class that never wins)',
+    })
     .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
@@ -79,7 +81,9 @@ export const datasetParams = z.strictObject({
       /** Changing the salt reshuffles every split: only do it on purpose. */
       salt: z.string().default('vitrine-split-v1'),
     })
-    .refine((split) => split.validation + split.test < 0.9, { message: 'validation and test together below 0.9, so that at least a tenth of the objects train the model' })
+    .refine((split) => split.validation + split.test < 0.9, {
+      message: 'validation and test together below 0.9, so that at least a tenth of the objects train the model',
+    })
     .prefault({}),
   /** Warn when a class has fewer test objects than this. */
   min_test_per_class: z.int().min(0).default(5),
@@ -170,7 +174,12 @@ export const evaluateParams = z.strictObject({
   /** Metadata fields to break scores down by (model card factors). */
   factors: z.array(z.string()).default(['department', 'medium']),
   /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
-  folds: z.int().min(0).max(20).refine((k) => k !== 1, { message: '0 (off) or at least 2' }).default(5),
+  folds: z
+    .int()
+    .min(0)
+    .max(20)
+    .refine((k) => k !== 1, { message: '0 (off) or at least 2' })
+    .default(5),
   /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
   group_by: z.string().default(''),
 });
@@ -195,7 +204,10 @@ export const annotateParams = z.strictObject({
 
 export const registryParams = z.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
-  model_name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes').default('collection-classifier'),
+  model_name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes')
+    .default('collection-classifier'),
   /** Owners named on the model card. */
   owners: z.array(z.string()).default(['Collections Data Team']),
 });
@@ -238,7 +250,10 @@ export const catalogueParams = z.strictObject({
         .default(''),
       bucket: z.string().default(''),
       /** Folder in the bucket the site goes under ("" for the bucket's top). */
-      prefix: z.string().regex(/^([^/\s][^\s]*)?$/, 'a folder like "collection" (no leading "/"), or ""').default(''),
+      prefix: z
+        .string()
+        .regex(/^([^/\s][^\s]*)?$/, 'a folder like "collection" (no leading "/"), or ""')
+        .default(''),
       region: z.string().default('us-east-1'),
       /** Where the media/ folder (thumbnails) is served from when not next to the pages (a CDN); "" = next to them. */
       image_base_url: z
@@ -309,7 +324,15 @@ export function defaultParams(): Params {
 }
 
 /** Validate parsed YAML; errors name the key, the value and the expected form. */
-export function validateParams({ raw, file = 'params.yaml', lineOf }: { raw: unknown; file?: string; lineOf?: (path: (string | number)[]) => number | undefined }): Params {
+export function validateParams({
+  raw,
+  file = 'params.yaml',
+  lineOf,
+}: {
+  raw: unknown;
+  file?: string;
+  lineOf?: (path: (string | number)[]) => number | undefined;
+}): Params {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -328,7 +351,13 @@ export function validateParams({ raw, file = 'params.yaml', lineOf }: { raw: unk
 }
 
 /** Read and validate params.yaml; a missing file means all defaults. `name` is how messages call the file. */
-export async function loadParams({ file, name = path.basename(file) }: { file: string; name?: string }): Promise<Params> {
+export async function loadParams({
+  file,
+  name = path.basename(file),
+}: {
+  file: string;
+  name?: string;
+}): Promise<Params> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -341,7 +370,11 @@ export async function loadParams({ file, name = path.basename(file) }: { file: s
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
-    throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`, { file: name, line });
+    throw new VitrineError(
+      'PARAMS_YAML',
+      `${name}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`,
+      { file: name, line },
+    );
   }
   const lineOf = (keyPath: (string | number)[]): number | undefined => {
     // Walk to the deepest node that exists and report its line.

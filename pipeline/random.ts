@@ -17,7 +17,10 @@ export function seededUniform(seed: number): () => number {
 }
 
 /** Shuffle `items` (an array or a typed array) in place (Fisher–Yates) with the given uniform source; returns the same object. */
-export function shuffleInPlace<A extends { length: number; [index: number]: unknown }>(items: A, uniform: () => number): A {
+export function shuffleInPlace<A extends { length: number; [index: number]: unknown }>(
+  items: A,
+  uniform: () => number,
+): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(uniform() * (i + 1));
     const t = items[i]!;

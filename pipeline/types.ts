@@ -191,27 +191,29 @@ export interface Metrics extends ModelScores {
   n: number;
   /** Scores per factor value (department, medium, museum...) for the model card. */
   factors: { factor: string; groups: { value: string; n: number; accuracy: number; macroF1: number }[] }[];
-  baseline: null | (ModelScores & {
-    /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
-    version: string;
-    /**
-     * Test objects left out of the baseline's scores and of the comparison because the baseline was
-     * trained or validated on their images (dataset.split changed since). 0 when none; absent in
-     * metrics.json written before it was recorded.
-     */
-    excluded?: number;
-    /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
-    splitChanged?: boolean | null;
-    comparison: {
-      metric: 'macroF1' | 'accuracy';
-      /** candidate minus baseline, with its 95% interval. */
-      difference: Interval;
-      /** Paired test over test objects (two-sided). */
-      pValue: number;
-      test: string;
-      verdict: Verdict;
-    };
-  });
+  baseline:
+    | null
+    | (ModelScores & {
+        /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
+        version: string;
+        /**
+         * Test objects left out of the baseline's scores and of the comparison because the baseline was
+         * trained or validated on their images (dataset.split changed since). 0 when none; absent in
+         * metrics.json written before it was recorded.
+         */
+        excluded?: number;
+        /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
+        splitChanged?: boolean | null;
+        comparison: {
+          metric: 'macroF1' | 'accuracy';
+          /** candidate minus baseline, with its 95% interval. */
+          difference: Interval;
+          /** Paired test over test objects (two-sided). */
+          pValue: number;
+          test: string;
+          verdict: Verdict;
+        };
+      });
   /** Test objects whose predicted label differs between baseline and candidate. */
   changedPredictions: { id: string; label: string; baseline: string; candidate: string }[];
   /** The test objects the candidate is least sure about, least sure first. */

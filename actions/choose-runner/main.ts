@@ -4,7 +4,14 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { messageOf } from '../../pipeline/errors.ts';
 import { ACTIONS_BOT_LOGIN, upsertComment } from '../../pipeline/github/forge.ts';
-import { DATA_FILES, GUARD_MARKER, OBJECTS_FILE, guardComment, guardPullRequest, type GuardResult } from '../../pipeline/github/guard.ts';
+import {
+  DATA_FILES,
+  GUARD_MARKER,
+  type GuardResult,
+  guardComment,
+  guardPullRequest,
+  OBJECTS_FILE,
+} from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
@@ -17,7 +24,10 @@ import { OUTPUTS, readSettings } from './settings.ts';
  * maintainer's approval, checks the changed paths and params.yaml, writes the head's data files to
  * `data-dir`, and says on the pull request why a run stays off the runner.
  */
-export async function run({ env = process.env, fetch = globalThis.fetch }: {
+export async function run({
+  env = process.env,
+  fetch = globalThis.fetch,
+}: {
   env?: Record<string, string | undefined>;
   fetch?: typeof globalThis.fetch;
 } = {}): Promise<void> {
@@ -60,7 +70,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: {
     core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
-    if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
+    if (env.GITHUB_STEP_SUMMARY)
+      await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
   } catch (error) {
     core.setFailed(messageOf(error));
   }
@@ -78,7 +89,16 @@ async function writeDataFiles(result: GuardResult, temp: string): Promise<string
 }
 
 /** The guard's comment (created, or edited when a run already left one) and, for a fork kept off the runner, the gate status. */
-async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }: {
+async function tellThePullRequest({
+  forge,
+  owner,
+  repo,
+  pullRequest,
+  result,
+  settings,
+  allowed,
+  log,
+}: {
   forge: ReturnType<typeof githubForge>;
   owner: string;
   repo: string;
@@ -95,7 +115,8 @@ async function tellThePullRequest({ forge, owner, repo, pullRequest, result, set
     // Trusted now: an earlier refusal or wait notice on the pull request says so instead.
     const comments = await forge.listComments({ owner, repo, issue: number });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);
-    const body = `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
+    const body =
+      `${GUARD_MARKER}\nChecked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the museum's runner; ` +
       'the report follows.';
     if (ours) await upsertComment({ forge, owner, repo, issue: number, marker: GUARD_MARKER, body, log });
   }

@@ -1,4 +1,4 @@
-import { booleanInput, invalid, listInput, stringInput, type GetInput } from '../lib/inputs.ts';
+import { booleanInput, type GetInput, invalid, listInput, stringInput } from '../lib/inputs.ts';
 
 export const INPUTS = {
   selfHosted: 'self-hosted-runner',
@@ -38,7 +38,8 @@ export interface RunnerSettings {
 
 export function readSettings({ get, env }: { get: GetInput; env: Record<string, string | undefined> }): RunnerSettings {
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || 'https://api.github.com' });
-  if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw invalid(INPUTS.apiUrl, apiUrl, 'an http(s) URL like https://api.github.com');
+  if (!/^https?:\/\/[^\s]+$/.test(apiUrl))
+    throw invalid(INPUTS.apiUrl, apiUrl, 'an http(s) URL like https://api.github.com');
   return {
     selfHosted: listInput({ get, name: INPUTS.selfHosted, fallback: ['self-hosted', 'gpu'] }),
     hosted: listInput({ get, name: INPUTS.hosted, fallback: ['ubuntu-latest'] }),

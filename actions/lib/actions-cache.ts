@@ -25,14 +25,26 @@ export interface DataCacheKeys {
 }
 
 /** The cache key for the data version recorded in `<root>/data.dvc`. */
-export async function dataCacheKeys({ root, prefix = DATA_CACHE_PREFIX }: { root: string; prefix?: string }): Promise<DataCacheKeys> {
+export async function dataCacheKeys({
+  root,
+  prefix = DATA_CACHE_PREFIX,
+}: {
+  root: string;
+  prefix?: string;
+}): Promise<DataCacheKeys> {
   let version = 'untracked';
   try {
-    version = createHash('md5').update(await readFile(path.join(root, 'data.dvc'))).digest('hex');
+    version = createHash('md5')
+      .update(await readFile(path.join(root, 'data.dvc')))
+      .digest('hex');
   } catch {
     // No data.dvc yet: one shared entry.
   }
-  return { key: `${prefix}-${version}`, restoreKeys: [`${prefix}-`], paths: [path.join(path.resolve(root), '.dvc', 'cache')] };
+  return {
+    key: `${prefix}-${version}`,
+    restoreKeys: [`${prefix}-`],
+    paths: [path.join(path.resolve(root), '.dvc', 'cache')],
+  };
 }
 
 /** The @actions/cache functions used here; passed in so tests can point at other implementations. */
@@ -43,7 +55,17 @@ export interface CacheService {
 }
 
 /** Restore `.dvc/cache`. Returns what was matched; never throws. */
-export async function restoreDataCache({ root, log, prefix, service = cache }: { root: string; log: Logger; prefix?: string; service?: CacheService }): Promise<{ hit: boolean; matchedKey?: string; key: string }> {
+export async function restoreDataCache({
+  root,
+  log,
+  prefix,
+  service = cache,
+}: {
+  root: string;
+  log: Logger;
+  prefix?: string;
+  service?: CacheService;
+}): Promise<{ hit: boolean; matchedKey?: string; key: string }> {
   const keys = await dataCacheKeys({ root, prefix });
   try {
     if (!service.isFeatureAvailable()) {
@@ -51,7 +73,10 @@ export async function restoreDataCache({ root, log, prefix, service = cache }: {
       return { hit: false, key: keys.key };
     }
     const matchedKey = await service.restoreCache(keys.paths, keys.key, keys.restoreKeys);
-    if (matchedKey) log.info(`Restored the image cache (${matchedKey === keys.key ? 'this exact data version' : `an earlier version: ${matchedKey}`}).`);
+    if (matchedKey)
+      log.info(
+        `Restored the image cache (${matchedKey === keys.key ? 'this exact data version' : `an earlier version: ${matchedKey}`}).`,
+      );
     else log.info('No image cache yet for this repository; the images will come from the data remote.');
     return { hit: matchedKey === keys.key, matchedKey, key: keys.key };
   } catch (error) {
@@ -61,7 +86,19 @@ export async function restoreDataCache({ root, log, prefix, service = cache }: {
 }
 
 /** Save `.dvc/cache` under the data version's key, unless it was an exact hit. Never throws. */
-export async function saveDataCache({ root, log, prefix, hit = false, service = cache }: { root: string; log: Logger; prefix?: string; hit?: boolean; service?: CacheService }): Promise<{ saved: boolean; key: string }> {
+export async function saveDataCache({
+  root,
+  log,
+  prefix,
+  hit = false,
+  service = cache,
+}: {
+  root: string;
+  log: Logger;
+  prefix?: string;
+  hit?: boolean;
+  service?: CacheService;
+}): Promise<{ saved: boolean; key: string }> {
   const keys = await dataCacheKeys({ root, prefix });
   if (hit) return { saved: false, key: keys.key };
   try {

@@ -16,13 +16,30 @@ export function inputsFromEnv(env: Record<string, string | undefined>): GetInput
 
 /** The error for an input with a bad value. */
 export function invalid(name: string, value: string, expected: string): VitrineError {
-  return new VitrineError('ACTION_INPUT_INVALID', `The input "${name}" is "${value}", expected ${expected}.`, { input: name, value, expected });
+  return new VitrineError('ACTION_INPUT_INVALID', `The input "${name}" is "${value}", expected ${expected}.`, {
+    input: name,
+    value,
+    expected,
+  });
 }
 
 /** A text input; `required` fails when it is empty. */
-export function stringInput({ get, name, required = false, fallback = '' }: { get: GetInput; name: string; required?: boolean; fallback?: string }): string {
+export function stringInput({
+  get,
+  name,
+  required = false,
+  fallback = '',
+}: {
+  get: GetInput;
+  name: string;
+  required?: boolean;
+  fallback?: string;
+}): string {
   const value = get(name);
-  if (!value && required) throw new VitrineError('ACTION_INPUT_MISSING', `The input "${name}" is required but was not given.`, { input: name });
+  if (!value && required)
+    throw new VitrineError('ACTION_INPUT_MISSING', `The input "${name}" is required but was not given.`, {
+      input: name,
+    });
   return value || fallback;
 }
 
@@ -39,7 +56,17 @@ export function booleanInput({ get, name, fallback }: { get: GetInput; name: str
 }
 
 /** A whole number of at least `min`; empty gives `fallback` (which may be null). */
-export function integerInput<F extends number | null>({ get, name, fallback, min = 0 }: { get: GetInput; name: string; fallback: F; min?: number }): number | F {
+export function integerInput<F extends number | null>({
+  get,
+  name,
+  fallback,
+  min = 0,
+}: {
+  get: GetInput;
+  name: string;
+  fallback: F;
+  min?: number;
+}): number | F {
   const value = get(name);
   if (!value) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalid(name, value, `a whole number of at least ${min}`);
@@ -47,7 +74,17 @@ export function integerInput<F extends number | null>({ get, name, fallback, min
 }
 
 /** One of a fixed set of words. */
-export function choiceInput<T extends string>({ get, name, choices, fallback }: { get: GetInput; name: string; choices: readonly T[]; fallback: T }): T {
+export function choiceInput<T extends string>({
+  get,
+  name,
+  choices,
+  fallback,
+}: {
+  get: GetInput;
+  name: string;
+  choices: readonly T[];
+  fallback: T;
+}): T {
   const value = get(name);
   if (!value) return fallback;
   if (!choices.includes(value as T)) throw invalid(name, value, `one of ${choices.join(', ')}`);
@@ -65,25 +102,43 @@ export function listInput({ get, name, fallback }: { get: GetInput; name: string
     } catch {
       throw invalid(name, value, 'a JSON array of strings like ["self-hosted", "gpu"], or words separated by commas');
     }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === 'string' && x.trim())) throw invalid(name, value, 'a non-empty JSON array of strings');
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === 'string' && x.trim()))
+      throw invalid(name, value, 'a non-empty JSON array of strings');
     return parsed.map((x: string) => x.trim());
   }
-  const items = value.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+  const items = value
+    .split(/[,\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (items.length === 0) throw invalid(name, value, 'at least one item');
   return items;
 }
 
 /** A path inside the workspace (relative paths are resolved against it); returns the absolute path. */
-export function pathInput({ get, name, workspace, fallback }: { get: GetInput; name: string; workspace: string; fallback: string }): string {
+export function pathInput({
+  get,
+  name,
+  workspace,
+  fallback,
+}: {
+  get: GetInput;
+  name: string;
+  workspace: string;
+  fallback: string;
+}): string {
   const value = get(name) || fallback;
   const resolved = path.resolve(workspace, value);
   const inside = path.relative(workspace, resolved);
-  if (inside.startsWith('..') || path.isAbsolute(inside)) throw invalid(name, value, `a path inside the workspace (${workspace})`);
+  if (inside.startsWith('..') || path.isAbsolute(inside))
+    throw invalid(name, value, `a path inside the workspace (${workspace})`);
   return resolved;
 }
 
 /** `owner/repo`. */
-export function repositoryInput({ get, name, fallback }: { get: GetInput; name: string; fallback: string }): { owner: string; repo: string } {
+export function repositoryInput({ get, name, fallback }: { get: GetInput; name: string; fallback: string }): {
+  owner: string;
+  repo: string;
+} {
   const value = get(name) || fallback;
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
   if (!match) throw invalid(name, value, 'the form owner/repo');

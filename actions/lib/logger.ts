@@ -3,7 +3,8 @@ import type { Logger } from '../../pipeline/log.ts';
 
 /** A pipeline Logger that writes GitHub workflow commands (warnings and errors become annotations). */
 export function actionsLogger(): Logger {
-  const props = (where?: { file?: string; line?: number; object?: string }) => (where?.file ? { file: where.file, startLine: where.line } : undefined);
+  const props = (where?: { file?: string; line?: number; object?: string }) =>
+    where?.file ? { file: where.file, startLine: where.line } : undefined;
   return {
     info: (message) => core.info(message),
     warn: (message, where) => core.warning(message, props(where)),

@@ -17,9 +17,18 @@ const NOTE =
 const num = z.number().refine(Number.isFinite, 'a finite number');
 const str = z.string().max(2000);
 const interval = z.object({ value: num, low: num, high: num });
-const classMetrics = z.array(z.object({ label: str, precision: num, recall: num, f1: num, support: z.number().int().min(0) })).max(1000);
+const classMetrics = z
+  .array(z.object({ label: str, precision: num, recall: num, f1: num, support: z.number().int().min(0) }))
+  .max(1000);
 const confusion = z.array(z.array(z.number().int().min(0)).max(1000)).max(1000);
-const scores = { accuracy: interval, macroF1: interval, topK: z.object({ k: z.number().int().min(1), accuracy: interval }), ece: interval, perClass: classMetrics, confusion };
+const scores = {
+  accuracy: interval,
+  macroF1: interval,
+  topK: z.object({ k: z.number().int().min(1), accuracy: interval }),
+  ece: interval,
+  perClass: classMetrics,
+  confusion,
+};
 const answer = z.object({ label: str, confidence: num });
 
 const metricsSchema = z.object({
@@ -30,7 +39,13 @@ const metricsSchema = z.object({
     .object({
       version: str,
       ...scores,
-      comparison: z.object({ metric: z.enum(['macroF1', 'accuracy']), difference: interval, pValue: num, test: str, verdict: z.enum(['better', 'worse', 'no detectable difference']) }),
+      comparison: z.object({
+        metric: z.enum(['macroF1', 'accuracy']),
+        difference: interval,
+        pValue: num,
+        test: str,
+        verdict: z.enum(['better', 'worse', 'no detectable difference']),
+      }),
     })
     .nullable(),
   changedPredictions: z.array(z.object({ id: str, label: str, baseline: str, candidate: str })).max(100_000),
@@ -40,10 +55,22 @@ const reportSchema = z.object({
   schema: z.literal('vitrine.report/1'),
   createdAt: str,
   verdict: z.enum(['better', 'worse', 'no detectable difference', 'first model']),
-  gate: z.object({ passed: z.boolean(), checks: z.array(z.object({ name: str, passed: z.boolean(), detail: str })).max(100), stale: z.boolean().optional() }),
+  gate: z.object({
+    passed: z.boolean(),
+    checks: z.array(z.object({ name: str, passed: z.boolean(), detail: str })).max(100),
+    stale: z.boolean().optional(),
+  }),
   statusContext: str,
   comparison: z
-    .object({ metric: z.enum(['macroF1', 'accuracy']), baselineVersion: str, baseline: num, candidate: num, difference: interval, pValue: num, test: str })
+    .object({
+      metric: z.enum(['macroF1', 'accuracy']),
+      baselineVersion: str,
+      baseline: num,
+      candidate: num,
+      difference: interval,
+      pValue: num,
+      test: str,
+    })
     .nullable(),
   collectionName: str.optional(),
   labels: z.object({
@@ -68,7 +95,12 @@ const reportSchema = z.object({
         }),
       )
       .max(100_000),
-    counts: z.object({ changed: z.number().int().min(0), added: z.number().int().min(0), removed: z.number().int().min(0), skipped: z.number().int().min(0).optional() }),
+    counts: z.object({
+      changed: z.number().int().min(0),
+      added: z.number().int().min(0),
+      removed: z.number().int().min(0),
+      skipped: z.number().int().min(0).optional(),
+    }),
     vocabulary: z.array(str).max(1000).optional(),
   }),
   lineage: z.object({
@@ -103,7 +135,8 @@ export function forkReport({
   maxLabelChanges?: number;
 }): { markdown: string; rebuilt: boolean; reason: string | null; report: ReportJson | null } {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  if (rebuilt.markdown !== null)
+    return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
   return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 
@@ -118,12 +151,20 @@ const NOTE_FAILED =
   "A maintainer can look at the run's files; merging runs the pipeline again on main.\n";
 
 function zodProblems(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+    .join('; ');
 }
 
 type Rebuilt = { markdown: string; report: ReportJson; reason: '' } | { markdown: null; report: null; reason: string };
 
-function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: {
+function rebuild({
+  reportJson,
+  metricsJson,
+  runUrlPrefix,
+  maxLabelChanges,
+}: {
   reportJson: string | null;
   metricsJson: string | null;
   runUrlPrefix?: string;
@@ -131,7 +172,10 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: {
 }): Rebuilt {
   const fail = (reason: string) => ({ markdown: null, report: null, reason });
   // report.json first: it is what the comment is about; then the scores it is drawn with.
-  const files = [['report.json', reportJson, reportSchema], ['evaluate/metrics.json', metricsJson, metricsSchema]] as const;
+  const files = [
+    ['report.json', reportJson, reportSchema],
+    ['evaluate/metrics.json', metricsJson, metricsSchema],
+  ] as const;
   const valid: unknown[] = [];
   for (const [name, text, schema] of files) {
     if (text === null) return fail(`Its ${name} is missing from the run's files.`);
@@ -142,7 +186,8 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }: {
       return fail(`Its ${name} is not valid JSON (${(error as Error).message.slice(0, 120)}).`);
     }
     const result = schema.safeParse(json);
-    if (!result.success) return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
+    if (!result.success)
+      return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
     valid.push(result.data);
   }
   const reportResult = { data: valid[0] as z.infer<typeof reportSchema> };
@@ -184,7 +229,9 @@ function ownRun(url: string | null, prefix: string | undefined): string | null {
 /** The report's verdict line first, then the note on where it comes from. */
 function withNote(markdown: string): string {
   const end = markdown.indexOf('\n');
-  return end === -1 ? `${markdown}\n\n${NOTE}` : `${markdown.slice(0, end)}\n\n${NOTE}${markdown.slice(end + 1).replace(/^\n/, '')}`;
+  return end === -1
+    ? `${markdown}\n\n${NOTE}`
+    : `${markdown.slice(0, end)}\n\n${NOTE}${markdown.slice(end + 1).replace(/^\n/, '')}`;
 }
 
 // Character references GitHub would turn back into @ or # (decimal, hex, named; the ; is optional in HTML).
@@ -202,20 +249,23 @@ export function cleanForkMarkdown(markdown: string): string {
     .replace(/<!--[\s\S]*?(-->|$)/g, '')
     .replace(AT_REFERENCE, '@')
     .replace(HASH_REFERENCE, '#')
-    .replace(/<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?/g, (tag: string, name: string, rest: string) => {
-      const lower = name.toLowerCase();
-      const closing = tag.startsWith('</');
-      if (KEPT_TAGS.has(lower)) return closing ? `</${lower}>` : `<${lower}>`;
-      if (lower === 'img' && !closing) {
-        const src = /\ssrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(rest);
-        const url = src ? (src[2] ?? src[3] ?? src[4] ?? '') : '';
-        if (!/^https:\/\/[^\s"'<>`]+$/i.test(url)) return '';
-        const alt = /\salt\s*=\s*"([^"<>&]*)"/i.exec(rest)?.[1] ?? '';
-        const width = /\swidth\s*=\s*"?(\d{1,4})"?/i.exec(rest)?.[1];
-        return `<img src="${url}" alt="${alt.replace(/[@#|]/g, ' ')}"${width ? ` width="${width}"` : ''}>`;
-      }
-      return '';
-    })
+    .replace(
+      /<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?/g,
+      (tag: string, name: string, rest: string) => {
+        const lower = name.toLowerCase();
+        const closing = tag.startsWith('</');
+        if (KEPT_TAGS.has(lower)) return closing ? `</${lower}>` : `<${lower}>`;
+        if (lower === 'img' && !closing) {
+          const src = /\ssrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(rest);
+          const url = src ? (src[2] ?? src[3] ?? src[4] ?? '') : '';
+          if (!/^https:\/\/[^\s"'<>`]+$/i.test(url)) return '';
+          const alt = /\salt\s*=\s*"([^"<>&]*)"/i.exec(rest)?.[1] ?? '';
+          const width = /\swidth\s*=\s*"?(\d{1,4})"?/i.exec(rest)?.[1];
+          return `<img src="${url}" alt="${alt.replace(/[@#|]/g, ' ')}"${width ? ` width="${width}"` : ''}>`;
+        }
+        return '';
+      },
+    )
     .replace(/@(?!\u200b)/g, '@\u200b')
     .replace(/#(?=\d)/g, '#\u200b')
     .replace(/\b(gh-)(?=\d)/gi, '$1\u200b');

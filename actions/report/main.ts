@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { VitrineError, messageOf } from '../../pipeline/errors.ts';
-import { githubForge } from '../../pipeline/github/rest.ts';
+import { messageOf, VitrineError } from '../../pipeline/errors.ts';
 import { publishReport } from '../../pipeline/github/publish.ts';
+import { githubForge } from '../../pipeline/github/rest.ts';
 // types.ts only: the bundle does not need the report builder.
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
@@ -16,7 +16,13 @@ import { OUTPUTS, readSettings } from './settings.ts';
  * (one comment, edited in place) and set the gate's commit status. The summary is written first so
  * the report survives when GitHub cannot be reached.
  */
-export async function run({ env = process.env, fetch = globalThis.fetch }: { env?: Record<string, string | undefined>; fetch?: typeof globalThis.fetch } = {}): Promise<void> {
+export async function run({
+  env = process.env,
+  fetch = globalThis.fetch,
+}: {
+  env?: Record<string, string | undefined>;
+  fetch?: typeof globalThis.fetch;
+} = {}): Promise<void> {
   const log = actionsLogger();
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) : {};
@@ -27,7 +33,9 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       // The fork's report.md is never read: its text is the fork's, not ours.
       // The artifact holds report/ and evaluate/metrics.json side by side; either may be missing or broken.
       const reportText = await readFile(path.join(settings.reportDir, 'report.json'), 'utf8').catch(() => null);
-      const metricsText = await readFile(path.join(settings.reportDir, '..', 'evaluate', 'metrics.json'), 'utf8').catch(() => null);
+      const metricsText = await readFile(path.join(settings.reportDir, '..', 'evaluate', 'metrics.json'), 'utf8').catch(
+        () => null,
+      );
       const server = env.GITHUB_SERVER_URL || 'https://github.com';
       const runUrlPrefix = `${server}/${settings.owner}/${settings.repo}/actions/runs/`;
       const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix });
@@ -36,7 +44,10 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       report = fork.report;
     } else {
       markdown = await readReportFile(settings.reportDir, 'report.md');
-      report = parseReport(await readReportFile(settings.reportDir, 'report.json'), path.join(settings.reportDir, 'report.json'));
+      report = parseReport(
+        await readReportFile(settings.reportDir, 'report.json'),
+        path.join(settings.reportDir, 'report.json'),
+      );
     }
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
     if (report) {
@@ -62,7 +73,8 @@ export async function run({ env = process.env, fetch = globalThis.fetch }: { env
       checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log,
     });
-    if (settings.comment && settings.pullRequest === null) log.info('This run is not for a pull request, so no comment was posted.');
+    if (settings.comment && settings.pullRequest === null)
+      log.info('This run is not for a pull request, so no comment was posted.');
     if (result.comment) {
       core.setOutput(OUTPUTS.commentId, String(result.comment.id));
       core.setOutput(OUTPUTS.commentUrl, result.comment.url);
@@ -89,7 +101,12 @@ async function readReportFile(dir: string, name: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('REPORT_MISSING', `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`, { file });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError(
+        'REPORT_MISSING',
+        `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`,
+        { file },
+      );
     throw error;
   }
 }

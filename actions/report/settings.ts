@@ -1,4 +1,12 @@
-import { invalid, booleanInput, pathInput, repositoryInput, stringInput, integerInput, type GetInput } from '../lib/inputs.ts';
+import {
+  booleanInput,
+  type GetInput,
+  integerInput,
+  invalid,
+  pathInput,
+  repositoryInput,
+  stringInput,
+} from '../lib/inputs.ts';
 
 /** The report action's inputs, as named in action.yml (tests and the docs read these too). */
 export const INPUTS = {
@@ -65,11 +73,24 @@ interface EventPayload {
 }
 
 /** Read and check the inputs, filling defaults from the event and the GITHUB_* environment. */
-export function readSettings({ get, env, event }: { get: GetInput; env: Record<string, string | undefined>; event: unknown }): ReportSettings {
+export function readSettings({
+  get,
+  env,
+  event,
+}: {
+  get: GetInput;
+  env: Record<string, string | undefined>;
+  event: unknown;
+}): ReportSettings {
   const payload = (event ?? {}) as EventPayload;
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const { owner, repo } = repositoryInput({ get, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? '' });
-  const pullRequest = integerInput({ get, name: INPUTS.pullRequest, fallback: payload.pull_request?.number ?? null, min: 1 });
+  const pullRequest = integerInput({
+    get,
+    name: INPUTS.pullRequest,
+    fallback: payload.pull_request?.number ?? null,
+    min: 1,
+  });
   const sha = stringInput({ get, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? '' });
   if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, 'a full 40-character commit hash');
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || 'https://api.github.com' });
@@ -96,13 +117,17 @@ export function readSettings({ get, env, event }: { get: GetInput; env: Record<s
     commentAuthor: loginInput(get),
     checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
     checkName: stringInput({ get, name: INPUTS.checkName, fallback: 'Vitrine model report' }),
-    runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null,
+    runUrl:
+      server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : null,
   };
 }
 
 /** A GitHub login: letters, digits and dashes, with "[bot]" at the end for an app. */
 function loginInput(get: GetInput): string {
   const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: 'github-actions[bot]' });
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login)) throw invalid(INPUTS.commentAuthor, login, 'a GitHub login like github-actions[bot] or museum-bot');
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login))
+    throw invalid(INPUTS.commentAuthor, login, 'a GitHub login like github-actions[bot] or museum-bot');
   return login;
 }

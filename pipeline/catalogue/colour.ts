@@ -20,7 +20,7 @@ export function hexToLab(hex: string): Lab {
   const x = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047;
   const y = 0.2126729 * r + 0.7151522 * g + 0.072175 * b;
   const z = (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
 }
 
@@ -37,7 +37,15 @@ export interface ColourIndex {
 }
 
 /** Build the index from each object's palette (hex and share of the picture). */
-export function colourIndex(objects: { slug: string; title: string; alt: string; thumb: string | null; colours: { hex: string; share: number }[] }[]): ColourIndex {
+export function colourIndex(
+  objects: {
+    slug: string;
+    title: string;
+    alt: string;
+    thumb: string | null;
+    colours: { hex: string; share: number }[];
+  }[],
+): ColourIndex {
   const round = (x: number) => Math.round(x * 10) / 10;
   const colours: ColourIndex['colours'] = [];
   objects.forEach((o, i) => {
@@ -53,7 +61,19 @@ export function colourIndex(objects: { slug: string; title: string; alt: string;
  * Objects with a palette colour near the one picked: each object by its closest colour that covers
  * at least `minShare` % of the picture, within `maxDeltaE`, nearest first (larger share first on a tie).
  */
-export function nearestByColour({ index, hex, limit, maxDeltaE = 20, minShare = 5 }: { index: ColourIndex; hex: string; limit: number; maxDeltaE?: number; minShare?: number }): (ColourIndex['objects'][number] & { deltaE: number; share: number })[] {
+export function nearestByColour({
+  index,
+  hex,
+  limit,
+  maxDeltaE = 20,
+  minShare = 5,
+}: {
+  index: ColourIndex;
+  hex: string;
+  limit: number;
+  maxDeltaE?: number;
+  minShare?: number;
+}): (ColourIndex['objects'][number] & { deltaE: number; share: number })[] {
   const target = hexToLab(hex);
   const best = new Map<number, { deltaE: number; share: number }>();
   for (const [i, l, a, b, share] of index.colours) {
@@ -71,7 +91,11 @@ export function nearestByColour({ index, hex, limit, maxDeltaE = 20, minShare = 
 
 /** A medium's comparison key: case, a parenthetical gloss and spacing do not make a different medium. */
 export function mediumKey(value: string): string {
-  return value.toLowerCase().replace(/\s*\([^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+  return value
+    .toLowerCase()
+    .replace(/\s*\([^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Each value → the spelling shown for it: the most common spelling among the values with its key. */

@@ -1,28 +1,28 @@
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { readLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
-import type { Params } from '../params.ts';
-import type { Workspace } from '../paths.ts';
-import type { Annotation, Dataset, Metrics, ModelInfo } from '../types.ts';
-import { readLabels } from '../collection/index.ts';
-import { versionCacheDir } from '../registry/store.ts';
-import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
-import { nearestNeighbours } from './neighbours.ts';
+import { selectBackend } from '../model/backend.ts';
 import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
-import { selectBackend } from '../model/backend.ts';
-import { rightsOf } from './rights.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import { versionCacheDir } from '../registry/store.ts';
+import type { Annotation, Dataset, Metrics, ModelInfo } from '../types.ts';
 import { colourIndex, normaliseValues } from './colour.ts';
-import { writeManifests, writePictures } from './pictures.ts';
-import { altText, dateBucket, DATE_BUCKETS, nameSlug, slugFor, suggestUrl } from './derive.ts';
+import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
+import { altText, DATE_BUCKETS, dateBucket, nameSlug, slugFor, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
-import { monitoringFor, readMonitoring, type MonitoringInputs } from './monitoring.ts';
+import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
+import { nearestNeighbours } from './neighbours.ts';
+import { writeManifests, writePictures } from './pictures.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
-import { catalogueSchema, type CardMetrics, type Catalogue, type CatalogueObject, type ModelCard } from './schema.ts';
+import { rightsOf } from './rights.ts';
+import { type CardMetrics, type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
 
 /** Where the catalogue stage keeps its files. */
 export function catalogueFiles(ws: Workspace): { data: string; publicDir: string } {
@@ -34,16 +34,31 @@ export function catalogueFiles(ws: Workspace): { data: string; publicDir: string
  * `.vitrine/catalogue/catalogue.json` (validated), and put the files the site serves as they are
  * (thumbnails, the demo model, data downloads) in `.vitrine/catalogue/public/`.
  */
-export async function buildCatalogueData({ ws, params, log, clock = systemClock }: { ws: Workspace; params: Params; log: Logger; clock?: Clock }): Promise<{ file: string; catalogue: Catalogue }> {
+export async function buildCatalogueData({
+  ws,
+  params,
+  log,
+  clock = systemClock,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  clock?: Clock;
+}): Promise<{ file: string; catalogue: Catalogue }> {
   const files = catalogueFiles(ws);
   const datasetFile = path.join(ws.dataset, 'dataset.json');
   const dataset = (await readJsonOrNull({ file: datasetFile })) as Dataset | null;
   if (!dataset || !Array.isArray(dataset.objects)) {
-    throw new VitrineError('CATALOGUE_NO_DATASET', `${path.relative(ws.root, datasetFile)} is missing: run the dataset stage first (vitrine run)`, { file: datasetFile });
+    throw new VitrineError(
+      'CATALOGUE_NO_DATASET',
+      `${path.relative(ws.root, datasetFile)} is missing: run the dataset stage first (vitrine run)`,
+      { file: datasetFile },
+    );
   }
   const annotationsRaw = await readJsonOrNull({ file: path.join(ws.registry, 'annotations.json') });
   const annotations = new Map<string, Annotation>();
-  if (Array.isArray(annotationsRaw)) for (const a of annotationsRaw as Annotation[]) if (a && typeof a.id === 'string') annotations.set(a.id, a);
+  if (Array.isArray(annotationsRaw))
+    for (const a of annotationsRaw as Annotation[]) if (a && typeof a.id === 'string') annotations.set(a.id, a);
   const versionsFile = path.join(ws.registry, 'versions.json');
   const versions = parseVersions({ raw: await readJsonOrNull({ file: versionsFile }), file: versionsFile, log });
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
@@ -52,13 +67,18 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   try {
     for (const l of await readLabels({ file: ws.labels })) labelLines.set(l.objectId, l.line);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof VitrineError && /ENOENT|missing|not found/i.test(error.message))) throw error;
+    if (
+      (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
+      !(error instanceof VitrineError && /ENOENT|missing|not found/i.test(error.message))
+    )
+      throw error;
     log.warn('labels.csv was not found: "Suggest a correction" links open the file without a line');
   }
 
   // Which model's annotations are shown: the one in prod, else the one that wrote the annotations.
   const annotationVersion = mostCommon([...annotations.values()].map((a) => a.modelVersion));
-  const current = versions.find((v) => v.stages.includes('prod'))?.version ?? annotationVersion ?? versions[0]?.version ?? null;
+  const current =
+    versions.find((v) => v.stages.includes('prod'))?.version ?? annotationVersion ?? versions[0]?.version ?? null;
 
   await rm(files.publicDir, { recursive: true, force: true });
   await mkdir(files.publicDir, { recursive: true });
@@ -103,7 +123,13 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       label: o.label,
       split: o.split,
       annotation: a ? annotationOf(a, o.label) : null,
-      colours: (o.colours ?? []).map((c) => ({ hex: c.hex, name: c.name, family: c.family, share: c.share, slug: nameSlug(`${c.family}-${c.name}`) })),
+      colours: (o.colours ?? []).map((c) => ({
+        hex: c.hex,
+        name: c.name,
+        family: c.family,
+        share: c.share,
+        slug: nameSlug(`${c.family}-${c.name}`),
+      })),
       zoom: null,
       similar: [],
       needsReview: false,
@@ -116,8 +142,17 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
   const siteBase = siteBaseOf(params);
-  const originals = new Map(dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]));
-  await writePictures({ objects, originals, publicDir: files.publicDir, iiifBase: `${siteBase}iiif`, minSide: params.catalogue.deep_zoom_min_side, log });
+  const originals = new Map(
+    dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]),
+  );
+  await writePictures({
+    objects,
+    originals,
+    publicDir: files.publicDir,
+    iiifBase: `${siteBase}iiif`,
+    minSide: params.catalogue.deep_zoom_min_side,
+    log,
+  });
 
   // "Faience" and "faience", "travertine" and "Travertine (Egyptian alabaster)": one facet value.
   const mediumShown = normaliseValues(objects.map((o) => o.medium));
@@ -131,14 +166,27 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const byId = new Map(objects.map((o) => [o.id, { slug: o.slug, title: o.title }]));
   const cardVersions = new Set<string>([...versions.map((v) => v.version), ...(current ? [current] : [])]);
   try {
-    for (const f of await readdir(path.join(ws.registry, 'cards'))) if (f.endsWith('.json')) cardVersions.add(f.slice(0, -5));
+    for (const f of await readdir(path.join(ws.registry, 'cards')))
+      if (f.endsWith('.json')) cardVersions.add(f.slice(0, -5));
   } catch {
     // No cards folder yet: versions come from versions.json and the annotations alone.
   }
   const models: ModelCard[] = [];
   for (const version of [...cardVersions].sort(compareVersionsDesc)) {
     const entry = versions.find((v) => v.version === version) ?? null;
-    models.push(await modelCard({ ws, params, version, entry, current: version === current, metrics, monitoring, objects: byId, publicDir: files.publicDir }));
+    models.push(
+      await modelCard({
+        ws,
+        params,
+        version,
+        entry,
+        current: version === current,
+        metrics,
+        monitoring,
+        objects: byId,
+        publicDir: files.publicDir,
+      }),
+    );
   }
 
   // Demo: the promoted version's restored files when the registry has them, else the trained model.
@@ -154,14 +202,23 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   if (current) {
     const restored = versionCacheDir({ ws, name: params.registry.model_name, version: current });
     const modelDir = (await stat(path.join(restored, 'model-info.json')).catch(() => null)) ? restored : ws.model;
-    await linkSimilar({ ws, params, log, objects, md5s: new Map(dataset.objects.map((o) => [o.id, o.imageMd5])), modelDir });
+    await linkSimilar({
+      ws,
+      params,
+      log,
+      objects,
+      md5s: new Map(dataset.objects.map((o) => [o.id, o.imageMd5])),
+      modelDir,
+    });
   }
 
   const count = (values: string[], order?: readonly string[]) => {
     const m = new Map<string, number>();
     for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
     const rows = [...m].map(([value, n]) => ({ value, count: n }));
-    return order ? rows.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)) : rows.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    return order
+      ? rows.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value))
+      : rows.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
   const swatchMap = new Map<string, { family: string; name: string; hex: string; slug: string; count: number }>();
   for (const o of objects) {
@@ -190,7 +247,10 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
       byLabel: count(objects.map((o) => o.label ?? 'Not labelled yet')),
       byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
-      byDate: count(objects.map((o) => o.dateBucket), DATE_BUCKETS),
+      byDate: count(
+        objects.map((o) => o.dateBucket),
+        DATE_BUCKETS,
+      ),
       byMedium: count(objects.map((o) => o.mediumGroup).filter(Boolean)),
       byCentury: timeline(objects),
     },
@@ -204,16 +264,29 @@ export async function buildCatalogueData({ ws, params, log, clock = systemClock 
   const checked = catalogueSchema.safeParse(catalogue);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    const at = issue.path[0] === 'objects' && typeof issue.path[1] === 'number' ? ` (object "${objects[issue.path[1]]?.id}")` : '';
-    throw new VitrineError('CATALOGUE_INVALID', `The catalogue data does not match its schema at ${issue.path.join('.')}${at}: ${issue.message}`, { path: issue.path });
+    const at =
+      issue.path[0] === 'objects' && typeof issue.path[1] === 'number'
+        ? ` (object "${objects[issue.path[1]]?.id}")`
+        : '';
+    throw new VitrineError(
+      'CATALOGUE_INVALID',
+      `The catalogue data does not match its schema at ${issue.path.join('.')}${at}: ${issue.message}`,
+      { path: issue.path },
+    );
   }
   await writeFileAtomic({ file: files.data, data: JSON.stringify(checked.data) });
   await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
   await writeManifests({ catalogue: checked.data, publicDir: files.publicDir, siteBase });
   // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
-  const index = colourIndex(checked.data.objects.filter((o) => o.colours.length).map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })));
+  const index = colourIndex(
+    checked.data.objects
+      .filter((o) => o.colours.length)
+      .map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })),
+  );
   await writeFileAtomic({ file: path.join(files.publicDir, 'data', 'colours.json'), data: JSON.stringify(index) });
-  log.info(`Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`);
+  log.info(
+    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
+  );
   return { file: files.data, catalogue: checked.data };
 }
 
@@ -235,7 +308,8 @@ function timeline(objects: CatalogueObject[]): Catalogue['counts']['byCentury'] 
   if (counts.size === 0) return [];
   const all = [...counts.keys()];
   const out: Catalogue['counts']['byCentury'] = [];
-  for (let c = Math.min(...all); c <= Math.max(...all); c++) if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
+  for (let c = Math.min(...all); c <= Math.max(...all); c++)
+    if (c !== 0) out.push({ century: c, name: centuryName(c), count: counts.get(c) ?? 0 });
   return out;
 }
 
@@ -254,17 +328,38 @@ const SIMILAR = 6;
  * shown model's backbone (`.vitrine/cache/embeddings/<config>/`). Objects without a cached vector
  * (no image, or not embedded yet) get none; nothing at all when the cache is missing.
  */
-async function linkSimilar({ ws, params, log, objects, md5s, modelDir }: { ws: Workspace; params: Params; log: Logger; objects: CatalogueObject[]; md5s: Map<string, string>; modelDir: string }): Promise<void> {
+async function linkSimilar({
+  ws,
+  params,
+  log,
+  objects,
+  md5s,
+  modelDir,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  objects: CatalogueObject[];
+  md5s: Map<string, string>;
+  modelDir: string;
+}): Promise<void> {
   const info = (await readJsonOrNull({ file: path.join(modelDir, 'model-info.json') })) as ModelInfo | null;
   if (!info?.backbone?.id) return;
-  const key = embeddingConfigKey({ backboneId: info.backbone.id, inputSize: info.backbone.inputSize, fit: info.backbone.fit, inputRange: info.backbone.inputRange ?? params.backbone.input_range, background: params.dataset.image.background });
+  const key = embeddingConfigKey({
+    backboneId: info.backbone.id,
+    inputSize: info.backbone.inputSize,
+    fit: info.backbone.fit,
+    inputRange: info.backbone.inputRange ?? params.backbone.input_range,
+    background: params.dataset.image.background,
+  });
   const store = await openStore({ folder: path.join(ws.cache, 'embeddings', key), log });
   const withVector = objects.flatMap((o) => {
     const v = store.vectors.get(md5s.get(o.id) ?? '');
     return v ? [{ o, v }] : [];
   });
   if (withVector.length < 2) {
-    if (objects.some((o) => o.images.length)) log.warn('No embeddings cached for the shown model: object pages have no "More like this"');
+    if (objects.some((o) => o.images.length))
+      log.warn('No embeddings cached for the shown model: object pages have no "More like this"');
     return;
   }
   const started = Date.now();
@@ -273,13 +368,26 @@ async function linkSimilar({ ws, params, log, objects, md5s, modelDir }: { ws: W
   neighbours.forEach((list, i) => {
     withVector[i]!.o.similar = list.map((j) => withVector[j]!.o.id);
   });
-  log.info(`Catalogue: "More like this" for ${withVector.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`);
+  log.info(
+    `Catalogue: "More like this" for ${withVector.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`,
+  );
 }
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
 function annotationOf(a: Annotation, label: string | null): NonNullable<CatalogueObject['annotation']> {
-  const issue = a.labelIssue && typeof a.labelIssue.score === 'number' ? { score: Math.min(1, Math.max(0, a.labelIssue.score)), suggested: String(a.labelIssue.suggested ?? '') } : null;
-  return { label: a.label, confidence: a.confidence, top: a.top, modelVersion: a.modelVersion, agrees: label === null ? null : a.label === label, published: a.published !== false, labelIssue: issue };
+  const issue =
+    a.labelIssue && typeof a.labelIssue.score === 'number'
+      ? { score: Math.min(1, Math.max(0, a.labelIssue.score)), suggested: String(a.labelIssue.suggested ?? '') }
+      : null;
+  return {
+    label: a.label,
+    confidence: a.confidence,
+    top: a.top,
+    modelVersion: a.modelVersion,
+    agrees: label === null ? null : a.label === label,
+    published: a.published !== false,
+    labelIssue: issue,
+  };
 }
 
 /** A labelIssue score at or over this counts as a likely label mistake. */
@@ -292,11 +400,16 @@ const LABEL_ISSUE_MIN = 0.5;
  */
 function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: number }): CatalogueObject[] {
   const annotated = objects.filter((o) => o.annotation);
-  const isIssue = (o: CatalogueObject) => (o.annotation!.labelIssue ? o.annotation!.labelIssue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false);
+  const isIssue = (o: CatalogueObject) =>
+    o.annotation!.labelIssue ? o.annotation!.labelIssue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false;
   const rank = (o: CatalogueObject) => o.annotation!.labelIssue?.score ?? o.annotation!.confidence;
   const issues = annotated.filter(isIssue).sort((x, y) => rank(y) - rank(x));
-  const waiting = annotated.filter((o) => !isIssue(o) && !o.annotation!.published).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
-  const unsure = annotated.filter((o) => !isIssue(o) && o.annotation!.published).sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
+  const waiting = annotated
+    .filter((o) => !isIssue(o) && !o.annotation!.published)
+    .sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
+  const unsure = annotated
+    .filter((o) => !isIssue(o) && o.annotation!.published)
+    .sort((x, y) => x.annotation!.confidence - y.annotation!.confidence);
   // The least-confident part stays a small share of the collection, so the queue stays a short list of real doubts.
   const first = [...issues, ...waiting].slice(0, limit);
   const unsureLimit = Math.min(Math.max(0, limit - first.length), Math.max(5, Math.ceil(annotated.length * 0.05)));
@@ -304,7 +417,13 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
   for (const o of queue) {
     const a = o.annotation!;
     o.needsReview = true;
-    o.reviewReason = isIssue(o) ? (a.labelIssue ? 'label-issue' : 'disagrees') : !a.published ? 'waiting' : 'least-confident';
+    o.reviewReason = isIssue(o)
+      ? a.labelIssue
+        ? 'label-issue'
+        : 'disagrees'
+      : !a.published
+        ? 'waiting'
+        : 'least-confident';
   }
   return queue;
 }
@@ -317,7 +436,13 @@ async function placeFile({ from, to }: { from: string; to: string }): Promise<vo
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
-    if (code === 'ENOENT') throw new VitrineError('CATALOGUE_THUMBNAIL_MISSING', `${from} is missing: rerun the dataset stage`, { file: from }, { cause: error });
+    if (code === 'ENOENT')
+      throw new VitrineError(
+        'CATALOGUE_THUMBNAIL_MISSING',
+        `${from} is missing: rerun the dataset stage`,
+        { file: from },
+        { cause: error },
+      );
     await copyFile(from, to);
   }
 }
@@ -338,16 +463,27 @@ function compareVersionsDesc(a: string, b: string): number {
   const parse = (v: string) => (v.match(/\d+/g) ?? []).map(Number);
   const pa = parse(a);
   const pb = parse(b);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pb[i] ?? 0) - (pa[i] ?? 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++)
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pb[i] ?? 0) - (pa[i] ?? 0);
   return b.localeCompare(a);
 }
 
-const SECTION_KEYS = ['summary', 'description', 'intendedUse', 'trainingData', 'evaluationData', 'limitations', 'ethics', 'caveatsAndRecommendations'];
+const SECTION_KEYS = [
+  'summary',
+  'description',
+  'intendedUse',
+  'trainingData',
+  'evaluationData',
+  'limitations',
+  'ethics',
+  'caveatsAndRecommendations',
+];
 
 /** Plain-words sections of a card: intended use, factors, ethics, caveats (strings or lists of strings). */
 function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
   const out: ModelCard['sections'] = [];
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : [];
   const details = isRecord(card.details) ? card.details : {};
   const about: string[] = [];
   if (typeof details.reason === 'string' && details.reason) about.push(`Why this version: ${details.reason}`);
@@ -356,28 +492,65 @@ function cardSections(card: Record<string, unknown>): ModelCard['sections'] {
   if (owners.length) about.push(`Owners: ${owners.join(', ')}`);
   if (typeof details.licence === 'string' && details.licence) about.push(`Licence: ${details.licence}`);
   const changes = strings(details.changes);
-  if (about.length || changes.length) out.push({ heading: 'About this version', text: about.join('\n'), items: changes });
+  if (about.length || changes.length)
+    out.push({ heading: 'About this version', text: about.join('\n'), items: changes });
   for (const key of SECTION_KEYS) {
     const v = card[key];
     if (typeof v === 'string' && v.trim()) out.push({ heading: humanise(key), text: v, items: [] });
-    else if (strings(v).length) out.push({ heading: key === 'caveatsAndRecommendations' ? 'Caveats and recommendations' : humanise(key), text: '', items: strings(v) });
+    else if (strings(v).length)
+      out.push({
+        heading: key === 'caveatsAndRecommendations' ? 'Caveats and recommendations' : humanise(key),
+        text: '',
+        items: strings(v),
+      });
     else if (key === 'intendedUse' && isRecord(v)) {
-      const items = [...strings(v.primary), ...strings(v.users).map((u) => `Users: ${u}`), ...strings(v.outOfScope).map((u) => `Not for: ${u}`)];
+      const items = [
+        ...strings(v.primary),
+        ...strings(v.users).map((u) => `Users: ${u}`),
+        ...strings(v.outOfScope).map((u) => `Not for: ${u}`),
+      ];
       if (items.length) out.push({ heading: 'Intended use', text: '', items });
     }
   }
   if (Array.isArray(card.factors)) {
     const items = card.factors.filter(isRecord).map((f) => `${String(f.name ?? '')}: ${String(f.why ?? '')}`);
-    if (items.length) out.push({ heading: 'Factors checked', text: 'Scores are broken down by these, because each can make a model look better or worse than it is:', items });
+    if (items.length)
+      out.push({
+        heading: 'Factors checked',
+        text: 'Scores are broken down by these, because each can make a model look better or worse than it is:',
+        items,
+      });
   }
   // Cards from elsewhere may carry ready-made sections; Vitrine's own are markdown of the above, so skip those.
   if (out.length === 0 && Array.isArray(card.sections)) {
-    for (const sec of card.sections) if (isRecord(sec) && typeof sec.heading === 'string' && typeof sec.text === 'string') out.push({ heading: sec.heading, text: sec.text, items: [] });
+    for (const sec of card.sections)
+      if (isRecord(sec) && typeof sec.heading === 'string' && typeof sec.text === 'string')
+        out.push({ heading: sec.heading, text: sec.text, items: [] });
   }
   return out;
 }
 
-async function modelCard({ ws, params, version, entry, current, metrics, monitoring: inputs, objects, publicDir }: { ws: Workspace; params: Params; version: string; entry: VersionEntry | null; current: boolean; metrics: Metrics | null; monitoring: MonitoringInputs; objects: Map<string, { slug: string; title: string }>; publicDir: string }): Promise<ModelCard> {
+async function modelCard({
+  ws,
+  params,
+  version,
+  entry,
+  current,
+  metrics,
+  monitoring: inputs,
+  objects,
+  publicDir,
+}: {
+  ws: Workspace;
+  params: Params;
+  version: string;
+  entry: VersionEntry | null;
+  current: boolean;
+  metrics: Metrics | null;
+  monitoring: MonitoringInputs;
+  objects: Map<string, { slug: string; title: string }>;
+  publicDir: string;
+}): Promise<ModelCard> {
   const safe = version.replace(/[^\w.-]/g, '_');
   const cardJson = await readJsonOrNull({ file: path.join(ws.registry, 'cards', `${safe}.json`) });
   const card = isRecord(cardJson) ? cardJson : {};
@@ -389,21 +562,53 @@ async function modelCard({ ws, params, version, entry, current, metrics, monitor
   }
   const sections = cardSections(card);
   // Lineage: where the version came from (registry entry first, the card's lineage overrides).
-  const fromEntry = Object.fromEntries(Object.entries(entry?.fields ?? {}).filter(([k]) => ['tag', 'commit', 'bump', 'reason', 'pullRequest.url', 'previous'].includes(k)));
+  const fromEntry = Object.fromEntries(
+    Object.entries(entry?.fields ?? {}).filter(([k]) =>
+      ['tag', 'commit', 'bump', 'reason', 'pullRequest.url', 'previous'].includes(k),
+    ),
+  );
   const lineageSource = { ...fromEntry, ...(isRecord(card.lineage) ? scalars(card.lineage) : {}) };
   const lineage = Object.entries(lineageSource)
     .filter(([name]) => !/^(runtime\.packages|params\.values)/.test(name))
     .map(([name, value]) => ({ name: humanise(name), value }));
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
-  const m = looksLikeMetrics(card.metrics) ? (card.metrics as Metrics) : current && looksLikeMetrics(metrics) ? metrics : null;
-  const stages = entry?.stages ?? (Array.isArray(card.stages) ? card.stages.filter((x): x is string => typeof x === 'string') : current ? ['prod'] : []);
-  const createdAt = entry?.createdAt ?? (typeof card.date === 'string' ? card.date : typeof card.createdAt === 'string' ? card.createdAt : null);
+  const m = looksLikeMetrics(card.metrics)
+    ? (card.metrics as Metrics)
+    : current && looksLikeMetrics(metrics)
+      ? metrics
+      : null;
+  const stages =
+    entry?.stages ??
+    (Array.isArray(card.stages)
+      ? card.stages.filter((x): x is string => typeof x === 'string')
+      : current
+        ? ['prod']
+        : []);
+  const createdAt =
+    entry?.createdAt ??
+    (typeof card.date === 'string' ? card.date : typeof card.createdAt === 'string' ? card.createdAt : null);
   const monitoring = monitoringFor({ inputs, version, current, objects, params });
-  return { version, stages, current, createdAt, sections, lineage, metrics: m ? cardMetrics(m) : null, markdown, monitoring };
+  return {
+    version,
+    stages,
+    current,
+    createdAt,
+    sections,
+    lineage,
+    metrics: m ? cardMetrics(m) : null,
+    markdown,
+    monitoring,
+  };
 }
 
 function looksLikeMetrics(m: unknown): m is Metrics {
-  return isRecord(m) && isRecord(m.accuracy) && typeof m.accuracy.value === 'number' && isRecord(m.macroF1) && Array.isArray(m.confusion);
+  return (
+    isRecord(m) &&
+    isRecord(m.accuracy) &&
+    typeof m.accuracy.value === 'number' &&
+    isRecord(m.macroF1) &&
+    Array.isArray(m.confusion)
+  );
 }
 
 function cardMetrics(m: Metrics): CardMetrics {
@@ -417,8 +622,20 @@ function cardMetrics(m: Metrics): CardMetrics {
     ece: m.ece ?? null,
     perClass: m.perClass ?? [],
     confusion: m.confusion ?? [],
-    factors: (m.factors ?? []).map((f) => ({ factor: f.factor, groups: mergeGroups(f.groups).map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })) })),
-    baseline: b && b.comparison ? { version: b.version, metric: b.comparison.metric, difference: b.comparison.difference, pValue: b.comparison.pValue, verdict: b.comparison.verdict } : null,
+    factors: (m.factors ?? []).map((f) => ({
+      factor: f.factor,
+      groups: mergeGroups(f.groups).map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })),
+    })),
+    baseline:
+      b && b.comparison
+        ? {
+            version: b.version,
+            metric: b.comparison.metric,
+            difference: b.comparison.difference,
+            pValue: b.comparison.pValue,
+            verdict: b.comparison.verdict,
+          }
+        : null,
   };
 }
 
@@ -455,14 +672,30 @@ export function wilson(p: number, n: number, z = 1.96): { low: number; high: num
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
-function recentChanges({ versions, metrics, slugOf }: { versions: VersionEntry[]; metrics: Metrics | null; slugOf: Map<string, string> }): Catalogue['recent'] {
+function recentChanges({
+  versions,
+  metrics,
+  slugOf,
+}: {
+  versions: VersionEntry[];
+  metrics: Metrics | null;
+  slugOf: Map<string, string>;
+}): Catalogue['recent'] {
   const out: Catalogue['recent'] = [];
   for (const v of [...versions].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '')).slice(0, 5)) {
-    out.push({ date: v.createdAt, text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.join(', ')})` : ''}`, href: `models/${v.version}/` });
+    out.push({
+      date: v.createdAt,
+      text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.join(', ')})` : ''}`,
+      href: `models/${v.version}/`,
+    });
   }
   for (const c of (metrics?.changedPredictions ?? []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
-    out.push({ date: metrics?.createdAt ?? null, text: `Object ${c.id}: the new model says “${c.candidate}” where the previous said “${c.baseline}”`, href: slug ? `objects/${slug}/` : null });
+    out.push({
+      date: metrics?.createdAt ?? null,
+      text: `Object ${c.id}: the new model says “${c.candidate}” where the previous said “${c.baseline}”`,
+      href: slug ? `objects/${slug}/` : null,
+    });
   }
   return out;
 }
@@ -471,7 +704,15 @@ function recentChanges({ versions, metrics, slugOf }: { versions: VersionEntry[]
 async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; publicDir: string }): Promise<void> {
   const dir = path.join(publicDir, 'data');
   const objects = catalogue.objects.map(({ slug: _slug, images: _images, alt: _alt, ...o }) => o);
-  await writeFileAtomic({ file: path.join(dir, 'catalogue.json'), data: JSON.stringify({ generatedAt: catalogue.generatedAt, collection: catalogue.collection, labels: catalogue.labels, objects }) });
+  await writeFileAtomic({
+    file: path.join(dir, 'catalogue.json'),
+    data: JSON.stringify({
+      generatedAt: catalogue.generatedAt,
+      collection: catalogue.collection,
+      labels: catalogue.labels,
+      objects,
+    }),
+  });
   const rows = catalogue.objects.map((o) => ({
     id: o.id,
     title: o.title,
@@ -493,10 +734,15 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
   }));
   // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
-  const safe = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])));
+  const safe = rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])),
+  );
   const columns = Object.keys(rows[0] ?? { id: '' });
   await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns }) });
-  await writeFileAtomic({ file: path.join(dir, 'datapackage.json'), data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2) });
+  await writeFileAtomic({
+    file: path.join(dir, 'datapackage.json'),
+    data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2),
+  });
 }
 
 /** Types and descriptions of the CSV columns, for the data package's table schema. */
@@ -509,7 +755,10 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   medium: { type: 'string', description: 'Medium or material' },
   credit_line: { type: 'string', description: 'Credit line' },
   rights: { type: 'string', description: 'Rights as the museum wrote them' },
-  rights_uri: { type: 'string', description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)' },
+  rights_uri: {
+    type: 'string',
+    description: 'The rights as a Creative Commons or rightsstatements.org URI (empty: not recognised)',
+  },
   description: { type: 'string', description: 'Description' },
   year_start: { type: 'integer', description: 'First year the date covers (negative: BCE; empty: undated)' },
   year_end: { type: 'integer', description: 'Last year the date covers (negative: BCE; empty: undated)' },
@@ -517,7 +766,11 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   predicted_label: { type: 'string', description: "The promoted model's predicted object type" },
   confidence: { type: 'number', description: "The model's probability for its prediction (0-1)" },
   model_version: { type: 'string', description: 'Model version that made the prediction' },
-  needs_review: { type: 'boolean', description: 'In the review queue', extra: { trueValues: ['yes'], falseValues: ['no'] } },
+  needs_review: {
+    type: 'boolean',
+    description: 'In the review queue',
+    extra: { trueValues: ['yes'], falseValues: ['no'] },
+  },
   colours: { type: 'string', description: 'Dominant colours: "name #hex" separated by "; "' },
 };
 
@@ -528,7 +781,8 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
     profile: 'tabular-data-package',
     name: `${name}-catalogue`,
     title: `${catalogue.collection}: online collection data`,
-    description: 'Object metadata, staff labels and the promoted model\'s predicted labels, one row per object. Rights in images vary per object (rights, rights_uri).',
+    description:
+      "Object metadata, staff labels and the promoted model's predicted labels, one row per object. Rights in images vary per object (rights, rights_uri).",
     created: catalogue.generatedAt,
     ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
     resources: [
@@ -540,12 +794,25 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
         mediatype: 'text/csv',
         encoding: 'utf-8',
         schema: {
-          fields: columns.map((c) => ({ name: c, type: COLUMNS[c]?.type ?? 'string', description: COLUMNS[c]?.description ?? '', ...(COLUMNS[c]?.extra ?? {}) })),
+          fields: columns.map((c) => ({
+            name: c,
+            type: COLUMNS[c]?.type ?? 'string',
+            description: COLUMNS[c]?.description ?? '',
+            ...(COLUMNS[c]?.extra ?? {}),
+          })),
           primaryKey: 'id',
           missingValues: [''],
         },
       },
-      { profile: 'data-resource', name: 'catalogue-json', path: 'catalogue.json', format: 'json', mediatype: 'application/json', encoding: 'utf-8', description: 'The same objects with every alternative the model considered' },
+      {
+        profile: 'data-resource',
+        name: 'catalogue-json',
+        path: 'catalogue.json',
+        format: 'json',
+        mediatype: 'application/json',
+        encoding: 'utf-8',
+        description: 'The same objects with every alternative the model considered',
+      },
     ],
   };
 }

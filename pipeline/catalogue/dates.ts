@@ -14,14 +14,37 @@ export interface YearRange {
 /** Named periods: name (any case) → [first year, last year]. */
 export type PeriodVocabulary = Record<string, readonly [number, number]>;
 
-const ORDINAL_WORDS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth', 'twenty first'];
+const ORDINAL_WORDS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+  'twentieth',
+  'twenty first',
+];
 
 /** Early / mid / late: the first, middle or last third of a span. */
 function part(range: YearRange, modifier: string | undefined): YearRange {
   if (!modifier) return range;
   const third = (range.end - range.start + 1) / 3;
   if (/^early/.test(modifier)) return { start: range.start, end: Math.round(range.start + third - 1) };
-  if (/^(mid|middle)/.test(modifier)) return { start: Math.round(range.start + third), end: Math.round(range.end - third) };
+  if (/^(mid|middle)/.test(modifier))
+    return { start: Math.round(range.start + third), end: Math.round(range.end - third) };
   return { start: Math.round(range.end - third + 1), end: range.end };
 }
 
@@ -58,11 +81,17 @@ function parseSide(text: string, centuryContext: boolean, periods: [string, Year
     text = text.slice(0, at) + ' '.repeat(name.length) + text.slice(at + name.length);
   }
   if (found) return { range: found, bce: null, bare: null };
-  const bce = /\b(bce|bc|b\.c\.(e\.)?)(?![a-z])/.test(text) ? true : /\b(ce|ad|a\.d\.)(?![a-z])/.test(text) ? false : null;
+  const bce = /\b(bce|bc|b\.c\.(e\.)?)(?![a-z])/.test(text)
+    ? true
+    : /\b(ce|ad|a\.d\.)(?![a-z])/.test(text)
+      ? false
+      : null;
   const ord = text.match(new RegExp(`${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(\\s*(century|cent\\.|c\\.))?`));
-  if (ord && (ord[3] || centuryContext)) return { range: part(century(Number(ord[2]), bce === true), ord[1]), bce, bare: null };
+  if (ord && (ord[3] || centuryContext))
+    return { range: part(century(Number(ord[2]), bce === true), ord[1]), bce, bare: null };
   const word = text.match(new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join('|')})\\s+century`));
-  if (word) return { range: part(century(ORDINAL_WORDS.indexOf(word[2]!) + 1, bce === true), word[1]), bce, bare: null };
+  if (word)
+    return { range: part(century(ORDINAL_WORDS.indexOf(word[2]!) + 1, bce === true), word[1]), bce, bare: null };
   const plural = text.match(new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`));
   if (plural) {
     const n = Number(plural[2]);
@@ -95,10 +124,20 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
     if (s.bce === null && lastEra === true && s.bare !== null) s.range = { start: -s.bare, end: -s.bare };
   }
   // "1850–55": the second year written short.
-  if (list.length === 2 && list[0]!.bare !== null && list[1]!.bare !== null && list[1]!.range.start >= 0 && list[1]!.range.start < list[0]!.range.start) {
+  if (
+    list.length === 2 &&
+    list[0]!.bare !== null &&
+    list[1]!.bare !== null &&
+    list[1]!.range.start >= 0 &&
+    list[1]!.range.start < list[0]!.range.start
+  ) {
     const a = String(list[0]!.bare);
     const b = String(list[1]!.bare);
-    if (b.length < a.length) list[1]!.range = { start: Number(a.slice(0, a.length - b.length) + b), end: Number(a.slice(0, a.length - b.length) + b) };
+    if (b.length < a.length)
+      list[1]!.range = {
+        start: Number(a.slice(0, a.length - b.length) + b),
+        end: Number(a.slice(0, a.length - b.length) + b),
+      };
   }
   return { start: Math.min(...list.map((s) => s.range.start)), end: Math.max(...list.map((s) => s.range.end)) };
 }
@@ -106,7 +145,10 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
 /** Names in matching order: longest first, so "Late Middle Kingdom" is read before "Middle Kingdom". */
 export function periodList(periods: PeriodVocabulary = {}): [string, YearRange][] {
   return Object.entries(periods)
-    .map(([name, [start, end]]): [string, YearRange] => [name.toLowerCase(), { start: Math.min(start, end), end: Math.max(start, end) }])
+    .map(([name, [start, end]]): [string, YearRange] => [
+      name.toLowerCase(),
+      { start: Math.min(start, end), end: Math.max(start, end) },
+    ])
     .sort((a, b) => b[0].length - a[0].length);
 }
 
@@ -128,7 +170,9 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   for (const clause of clean.split(/\s*;\s*/)) {
     // "Collar: c. 200–300 CE": the date after a part's name.
     const body = clause.replace(/^[a-z][a-z ]*:\s*/, '');
-    const alternatives = body.split(/\s+or\s+/).map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods));
+    const alternatives = body
+      .split(/\s+or\s+/)
+      .map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods));
     const read = alternatives.filter((r): r is YearRange => r !== null);
     if (read.length) return { start: Math.min(...read.map((r) => r.start)), end: Math.max(...read.map((r) => r.end)) };
   }

@@ -24,7 +24,18 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
 }
 
 /** The date facet's buckets, oldest first; "Undated" when no year can be read. */
-export const DATE_BUCKETS = ['Before 1000 BCE', '1000–1 BCE', '1–999 CE', '1000–1499', '1500–1699', '1700–1799', '1800–1899', '1900–1949', '1950 and later', 'Undated'] as const;
+export const DATE_BUCKETS = [
+  'Before 1000 BCE',
+  '1000–1 BCE',
+  '1–999 CE',
+  '1000–1499',
+  '1500–1699',
+  '1700–1799',
+  '1800–1899',
+  '1900–1949',
+  '1950 and later',
+  'Undated',
+] as const;
 
 /** An approximate year from a museum's free-text date (the middle of its range); negative is BCE. */
 export function yearOf(date: string, periods: [string, YearRange][] = []): number | null {
@@ -48,7 +59,17 @@ export function dateBucket(date: string, periods: [string, YearRange][] = []): s
 }
 
 /** GitHub's edit page of labels.csv at an object's line, or the file when the object has no line yet. */
-export function suggestUrl({ repository, branch, line, file = 'labels.csv' }: { repository: string; branch: string; line: number | null; file?: string }): string | null {
+export function suggestUrl({
+  repository,
+  branch,
+  line,
+  file = 'labels.csv',
+}: {
+  repository: string;
+  branch: string;
+  line: number | null;
+  file?: string;
+}): string | null {
   if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) return null;
   const base = `https://github.com/${repository}/edit/${branch.split('/').map(encodeURIComponent).join('/')}/${file}`;
   return line === null ? base : `${base}#L${line}`;
@@ -67,7 +88,17 @@ export function nameSlug(name: string): string {
 }
 
 /** Text alternative of an object's photograph from its metadata. */
-export function altText({ title, maker, date, label }: { title: string; maker: string; date: string; label: string | null }): string {
+export function altText({
+  title,
+  maker,
+  date,
+  label,
+}: {
+  title: string;
+  maker: string;
+  date: string;
+  label: string | null;
+}): string {
   const what = title || (label ? `A ${label}` : 'Object');
   const who = maker && !/^unknown/i.test(maker) ? `, by ${maker}` : '';
   const when = date ? `, ${date}` : '';

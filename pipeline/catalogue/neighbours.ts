@@ -20,7 +20,19 @@ const CHUNK = 512;
  * The matrix products run on TF.js (the pipeline's backend: wasm or native), which is what makes
  * exact search over 10,000 objects take seconds.
  */
-export async function nearestNeighbours({ vectors, k, tf, dims = 64, seed = 7 }: { vectors: Float32Array[]; k: number; tf: TF; dims?: number; seed?: number }): Promise<{ neighbours: number[][]; reducedTo: number | null }> {
+export async function nearestNeighbours({
+  vectors,
+  k,
+  tf,
+  dims = 64,
+  seed = 7,
+}: {
+  vectors: Float32Array[];
+  k: number;
+  tf: TF;
+  dims?: number;
+  seed?: number;
+}): Promise<{ neighbours: number[][]; reducedTo: number | null }> {
   const n = vectors.length;
   if (n === 0) return { neighbours: [], reducedTo: null };
   const want = Math.min(k, n - 1);
@@ -45,11 +57,18 @@ export async function nearestNeighbours({ vectors, k, tf, dims = 64, seed = 7 }:
   const take = want + 1;
   for (let start = 0; start < n; start += CHUNK) {
     const rows = Math.min(CHUNK, n - start);
-    const top = tf.tidy(() => tf.topk(y.slice([start, 0], [rows, -1]).matMul(y, false, true).sub(halfNorms), take).indices);
+    const top = tf.tidy(
+      () => tf.topk(y.slice([start, 0], [rows, -1]).matMul(y, false, true).sub(halfNorms), take).indices,
+    );
     const ids = await top.data();
     top.dispose();
     // One more than needed, then the object itself is dropped (it is not always first: exact duplicates tie).
-    for (let r = 0; r < rows; r++) neighbours.push(Array.from(ids.subarray(r * take, (r + 1) * take)).filter((j) => j !== start + r).slice(0, want));
+    for (let r = 0; r < rows; r++)
+      neighbours.push(
+        Array.from(ids.subarray(r * take, (r + 1) * take))
+          .filter((j) => j !== start + r)
+          .slice(0, want),
+      );
   }
   y.dispose();
   halfNorms.dispose();
@@ -57,14 +76,28 @@ export async function nearestNeighbours({ vectors, k, tf, dims = 64, seed = 7 }:
 }
 
 /** Centre the rows and project them on an orthonormal basis of their top `dims` principal directions. */
-async function project({ tf, x, d, dims, seed }: { tf: TF; x: Tensor2D; d: number; dims: number; seed: number }): Promise<Tensor2D> {
+async function project({
+  tf,
+  x,
+  d,
+  dims,
+  seed,
+}: {
+  tf: TF;
+  x: Tensor2D;
+  d: number;
+  dims: number;
+  seed: number;
+}): Promise<Tensor2D> {
   const centred = tf.tidy(() => x.sub(x.mean(0, true)) as Tensor2D);
   // Range finder on XᵀX: V ← orth(Xᵀ X V) from a seeded random start; two rounds separate the top directions.
   const random = seededUniform(seed);
   const v = Float64Array.from({ length: d * dims }, () => random() - 0.5);
   orthonormalise(v, d, dims);
   for (let round = 0; round < 2; round++) {
-    const next = tf.tidy(() => centred.matMul(centred.matMul(tf.tensor2d(Float32Array.from(v), [d, dims])), true, false));
+    const next = tf.tidy(() =>
+      centred.matMul(centred.matMul(tf.tensor2d(Float32Array.from(v), [d, dims])), true, false),
+    );
     v.set(await next.data());
     next.dispose();
     orthonormalise(v, d, dims);

@@ -28,7 +28,21 @@ export function iiifFolder(slug: string): string {
  * Large derivatives and IIIF tiles for every object whose original is at least `minSide` pixels on
  * its long side; updates each object's `images` and `zoom` in place.
  */
-export async function writePictures({ objects, originals, publicDir, iiifBase, minSide, log }: { objects: CatalogueObject[]; originals: Map<string, { file: string; md5: string }>; publicDir: string; iiifBase: string; minSide: number; log: Logger }): Promise<number> {
+export async function writePictures({
+  objects,
+  originals,
+  publicDir,
+  iiifBase,
+  minSide,
+  log,
+}: {
+  objects: CatalogueObject[];
+  originals: Map<string, { file: string; md5: string }>;
+  publicDir: string;
+  iiifBase: string;
+  minSide: number;
+  log: Logger;
+}): Promise<number> {
   let made = 0;
   for (const o of objects) {
     const original = originals.get(o.id);
@@ -43,7 +57,11 @@ export async function writePictures({ objects, originals, publicDir, iiifBase, m
       const temp = `${folder}.partial`;
       await rm(temp, { recursive: true, force: true });
       await mkdir(path.dirname(folder), { recursive: true });
-      await sharp(original.file).rotate().jpeg({ quality: 82 }).tile({ size: TILE, layout: 'iiif3', id: iiifBase }).toFile(temp);
+      await sharp(original.file)
+        .rotate()
+        .jpeg({ quality: 82 })
+        .tile({ size: TILE, layout: 'iiif3', id: iiifBase })
+        .toFile(temp);
       // sharp names the service after the output folder: `<id>/<slug>.partial`; the final folder is `<slug>`.
       const infoFile = path.join(temp, 'info.json');
       const info = JSON.parse(await readFile(infoFile, 'utf8')) as { id: string };
@@ -52,8 +70,14 @@ export async function writePictures({ objects, originals, publicDir, iiifBase, m
       for (const w of LARGE_WIDTHS) {
         if (w >= o.width) continue;
         const resized = sharp(original.file).rotate().resize({ width: w });
-        await resized.clone().webp({ quality: 78 }).toFile(path.join(temp, `large-${w}.webp`));
-        await resized.clone().jpeg({ quality: 82 }).toFile(path.join(temp, `large-${w}.jpg`));
+        await resized
+          .clone()
+          .webp({ quality: 78 })
+          .toFile(path.join(temp, `large-${w}.webp`));
+        await resized
+          .clone()
+          .jpeg({ quality: 82 })
+          .toFile(path.join(temp, `large-${w}.jpg`));
       }
       await writeFile(path.join(temp, '.vitrine-source'), stamp);
       await rm(folder, { recursive: true, force: true });
@@ -63,7 +87,12 @@ export async function writePictures({ objects, originals, publicDir, iiifBase, m
     for (const w of LARGE_WIDTHS) {
       if (w >= o.width) continue;
       const h = Math.round((o.height * w) / o.width);
-      o.images.push({ width: w, height: h, webp: `${iiifFolder(o.slug)}/large-${w}.webp`, jpeg: `${iiifFolder(o.slug)}/large-${w}.jpg` });
+      o.images.push({
+        width: w,
+        height: h,
+        webp: `${iiifFolder(o.slug)}/large-${w}.webp`,
+        jpeg: `${iiifFolder(o.slug)}/large-${w}.jpg`,
+      });
     }
     o.images.sort((a, b) => a.width - b.width);
     o.zoom = { info: `${iiifFolder(o.slug)}/info.json`, width: o.width, height: o.height };
@@ -73,7 +102,10 @@ export async function writePictures({ objects, originals, publicDir, iiifBase, m
     // The viewer, served from the site itself (no CDN).
     const osd = createRequire(import.meta.url).resolve('openseadragon');
     await mkdir(path.join(publicDir, 'vendor'), { recursive: true });
-    await copyFile(path.join(path.dirname(osd), 'openseadragon.min.js'), path.join(publicDir, 'vendor', 'openseadragon.min.js'));
+    await copyFile(
+      path.join(path.dirname(osd), 'openseadragon.min.js'),
+      path.join(publicDir, 'vendor', 'openseadragon.min.js'),
+    );
   }
   return made;
 }
@@ -82,7 +114,15 @@ type LanguageMap = Record<string, string[]>;
 const en = (s: string): LanguageMap => ({ en: [s] });
 
 /** The IIIF Presentation 3 manifest of an object: one canvas with its picture (and tiles when it has them). */
-export function manifestOf({ o, siteBase, collection }: { o: CatalogueObject; siteBase: string; collection: string }): Record<string, unknown> {
+export function manifestOf({
+  o,
+  siteBase,
+  collection,
+}: {
+  o: CatalogueObject;
+  siteBase: string;
+  collection: string;
+}): Record<string, unknown> {
   const at = (p: string) => `${siteBase}${p}`;
   const id = at(`${iiifFolder(o.slug)}/manifest.json`);
   const canvas = at(`${iiifFolder(o.slug)}/canvas/1`);
@@ -121,7 +161,19 @@ export function manifestOf({ o, siteBase, collection }: { o: CatalogueObject; si
     requiredStatement: { label: en('Rights'), value: en(o.rights || 'Rights not yet determined') },
     provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
     homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label: en(o.title || o.id), format: 'text/html' }],
-    ...(o.images[0] ? { thumbnail: [{ id: at(o.images[0].jpeg), type: 'Image', format: 'image/jpeg', width: o.images[0].width, height: o.images[0].height }] } : {}),
+    ...(o.images[0]
+      ? {
+          thumbnail: [
+            {
+              id: at(o.images[0].jpeg),
+              type: 'Image',
+              format: 'image/jpeg',
+              width: o.images[0].width,
+              height: o.images[0].height,
+            },
+          ],
+        }
+      : {}),
     items: body
       ? [
           {
@@ -130,7 +182,15 @@ export function manifestOf({ o, siteBase, collection }: { o: CatalogueObject; si
             label: en(o.title || o.id),
             width,
             height,
-            items: [{ id: `${canvas}/page`, type: 'AnnotationPage', items: [{ id: `${canvas}/page/image`, type: 'Annotation', motivation: 'painting', body, target: canvas }] }],
+            items: [
+              {
+                id: `${canvas}/page`,
+                type: 'AnnotationPage',
+                items: [
+                  { id: `${canvas}/page/image`, type: 'Annotation', motivation: 'painting', body, target: canvas },
+                ],
+              },
+            ],
           },
         ]
       : [],
@@ -138,12 +198,23 @@ export function manifestOf({ o, siteBase, collection }: { o: CatalogueObject; si
 }
 
 /** Manifests of every object with a picture, and the collection that lists them (`iiif/collection.json`). */
-export async function writeManifests({ catalogue, publicDir, siteBase }: { catalogue: Catalogue; publicDir: string; siteBase: string }): Promise<void> {
+export async function writeManifests({
+  catalogue,
+  publicDir,
+  siteBase,
+}: {
+  catalogue: Catalogue;
+  publicDir: string;
+  siteBase: string;
+}): Promise<void> {
   const listed: Record<string, unknown>[] = [];
   for (const o of catalogue.objects) {
     if (o.images.length === 0) continue;
     const manifest = manifestOf({ o, siteBase, collection: catalogue.collection });
-    await writeFileAtomic({ file: path.join(publicDir, iiifFolder(o.slug), 'manifest.json'), data: JSON.stringify(manifest) });
+    await writeFileAtomic({
+      file: path.join(publicDir, iiifFolder(o.slug), 'manifest.json'),
+      data: JSON.stringify(manifest),
+    });
     listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
   }
   const collection = {

@@ -20,7 +20,12 @@ export async function readJsonOrNull({ file }: { file: string }): Promise<unknow
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new VitrineError('CATALOGUE_INPUT_JSON', `${file}: this file is not valid JSON (${(error as Error).message}); rerun the stage that writes it`, { file }, { cause: error });
+    throw new VitrineError(
+      'CATALOGUE_INPUT_JSON',
+      `${file}: this file is not valid JSON (${(error as Error).message}); rerun the stage that writes it`,
+      { file },
+      { cause: error },
+    );
   }
 }
 
@@ -53,9 +58,18 @@ export function parseVersions({ raw, file, log }: { raw: unknown; file: string; 
     if (!isRecord(item)) continue;
     const key = VERSION_KEYS.find((k) => typeof item[k] === 'string');
     if (!key) continue;
-    const stages = Array.isArray(item.stages) ? item.stages.filter((s): s is string => typeof s === 'string') : typeof item.stage === 'string' ? [item.stage] : [];
+    const stages = Array.isArray(item.stages)
+      ? item.stages.filter((s): s is string => typeof s === 'string')
+      : typeof item.stage === 'string'
+        ? [item.stage]
+        : [];
     const dateKey = DATE_KEYS.find((k) => typeof item[k] === 'string');
-    out.push({ version: String(item[key]), stages, createdAt: dateKey ? String(item[dateKey]) : null, fields: scalars(item) });
+    out.push({
+      version: String(item[key]),
+      stages,
+      createdAt: dateKey ? String(item[dateKey]) : null,
+      fields: scalars(item),
+    });
   }
   return out;
 }
@@ -67,7 +81,8 @@ export function scalars(value: Record<string, unknown>, prefix = ''): Record<str
     const key = prefix ? `${prefix}.${k}` : k;
     if (v === null || v === undefined) continue;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) out[key] = v.join(', ');
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+      out[key] = v.join(', ');
     else if (isRecord(v) && !prefix) Object.assign(out, scalars(v, key));
   }
   return out;

@@ -24,21 +24,98 @@ const RS = 'http://rightsstatements.org/vocab';
 
 /** rightsstatements.org statements: code, name, whether reuse (download) is offered, and how museums write it. */
 const STATEMENTS: { code: string; name: string; badge: string; download: boolean; pattern: RegExp }[] = [
-  { code: 'InC-OW-EU', name: 'In Copyright - EU Orphan Work', badge: 'In Copyright', download: false, pattern: /orphan work/ },
-  { code: 'InC-EDU', name: 'In Copyright - Educational Use Permitted', badge: 'In Copyright', download: false, pattern: /in copyright.*educational/ },
-  { code: 'InC-NC', name: 'In Copyright - Non-Commercial Use Permitted', badge: 'In Copyright', download: false, pattern: /in copyright.*non-?commercial/ },
-  { code: 'InC-RUU', name: 'In Copyright - Rights-holder(s) Unlocatable or Unidentifiable', badge: 'In Copyright', download: false, pattern: /in copyright.*(unlocatable|unidentifiable)/ },
-  { code: 'InC', name: 'In Copyright', badge: 'In Copyright', download: false, pattern: /in copyright|all rights reserved|©|\(c\)\s*\d{4}|^copyright\s+\d{4}/ },
-  { code: 'NoC-CR', name: 'No Copyright - Contractual Restrictions', badge: 'No Copyright', download: false, pattern: /no copyright.*contractual/ },
-  { code: 'NoC-NC', name: 'No Copyright - Non-Commercial Use Only', badge: 'No Copyright', download: true, pattern: /no copyright.*non-?commercial/ },
-  { code: 'NoC-OKLR', name: 'No Copyright - Other Known Legal Restrictions', badge: 'No Copyright', download: false, pattern: /no copyright.*legal restrictions/ },
-  { code: 'NoC-US', name: 'No Copyright - United States', badge: 'No Copyright', download: true, pattern: /no copyright.*united states/ },
-  { code: 'NKC', name: 'No Known Copyright', badge: 'No Known Copyright', download: true, pattern: /no known copyright/ },
-  { code: 'CNE', name: 'Copyright Not Evaluated', badge: 'Not Evaluated', download: false, pattern: /copyright not evaluated|not evaluated/ },
-  { code: 'UND', name: 'Copyright Undetermined', badge: 'Undetermined', download: false, pattern: /copyright undetermined|undetermined/ },
+  {
+    code: 'InC-OW-EU',
+    name: 'In Copyright - EU Orphan Work',
+    badge: 'In Copyright',
+    download: false,
+    pattern: /orphan work/,
+  },
+  {
+    code: 'InC-EDU',
+    name: 'In Copyright - Educational Use Permitted',
+    badge: 'In Copyright',
+    download: false,
+    pattern: /in copyright.*educational/,
+  },
+  {
+    code: 'InC-NC',
+    name: 'In Copyright - Non-Commercial Use Permitted',
+    badge: 'In Copyright',
+    download: false,
+    pattern: /in copyright.*non-?commercial/,
+  },
+  {
+    code: 'InC-RUU',
+    name: 'In Copyright - Rights-holder(s) Unlocatable or Unidentifiable',
+    badge: 'In Copyright',
+    download: false,
+    pattern: /in copyright.*(unlocatable|unidentifiable)/,
+  },
+  {
+    code: 'InC',
+    name: 'In Copyright',
+    badge: 'In Copyright',
+    download: false,
+    pattern: /in copyright|all rights reserved|©|\(c\)\s*\d{4}|^copyright\s+\d{4}/,
+  },
+  {
+    code: 'NoC-CR',
+    name: 'No Copyright - Contractual Restrictions',
+    badge: 'No Copyright',
+    download: false,
+    pattern: /no copyright.*contractual/,
+  },
+  {
+    code: 'NoC-NC',
+    name: 'No Copyright - Non-Commercial Use Only',
+    badge: 'No Copyright',
+    download: true,
+    pattern: /no copyright.*non-?commercial/,
+  },
+  {
+    code: 'NoC-OKLR',
+    name: 'No Copyright - Other Known Legal Restrictions',
+    badge: 'No Copyright',
+    download: false,
+    pattern: /no copyright.*legal restrictions/,
+  },
+  {
+    code: 'NoC-US',
+    name: 'No Copyright - United States',
+    badge: 'No Copyright',
+    download: true,
+    pattern: /no copyright.*united states/,
+  },
+  {
+    code: 'NKC',
+    name: 'No Known Copyright',
+    badge: 'No Known Copyright',
+    download: true,
+    pattern: /no known copyright/,
+  },
+  {
+    code: 'CNE',
+    name: 'Copyright Not Evaluated',
+    badge: 'Not Evaluated',
+    download: false,
+    pattern: /copyright not evaluated|not evaluated/,
+  },
+  {
+    code: 'UND',
+    name: 'Copyright Undetermined',
+    badge: 'Undetermined',
+    download: false,
+    pattern: /copyright undetermined|undetermined/,
+  },
 ];
 
-const CC_NAMES: Record<string, string> = { by: 'Attribution', nc: 'NonCommercial', sa: 'ShareAlike', nd: 'NoDerivatives' };
+const CC_NAMES: Record<string, string> = {
+  by: 'Attribution',
+  nc: 'NonCommercial',
+  sa: 'ShareAlike',
+  nd: 'NoDerivatives',
+};
 
 function creativeCommons(parts: string[], version: string | undefined): Omit<Rights, 'text'> {
   const code = parts.join('-');
@@ -55,7 +132,13 @@ function creativeCommons(parts: string[], version: string | undefined): Omit<Rig
 export function rightsOf(text: string): Rights {
   const raw = text.trim();
   const t = raw.toLowerCase().replace(/[‐-―]/g, '-');
-  const none: Rights = { text: raw, uri: null, label: raw ? raw : 'Rights not yet determined', badge: null, download: false };
+  const none: Rights = {
+    text: raw,
+    uri: null,
+    label: raw ? raw : 'Rights not yet determined',
+    badge: null,
+    download: false,
+  };
   if (!t) return { ...none, label: 'Rights not yet determined' };
 
   // A URI given outright.
@@ -67,21 +150,45 @@ export function rightsOf(text: string): Rights {
   }
   const ccUri = t.match(/creativecommons\.org\/licenses\/((?:by|nc|sa|nd)(?:-(?:by|nc|sa|nd))*)\/(\d\.\d)/);
   if (ccUri) return { text: raw, ...creativeCommons(ccUri[1]!.split('-'), ccUri[2]) };
-  if (/creativecommons\.org\/publicdomain\/zero/.test(t) || /\bcc0\b|cc zero|creative commons zero|public domain dedication/.test(t)) {
-    return { text: raw, uri: 'https://creativecommons.org/publicdomain/zero/1.0/', label: 'CC0 1.0 Universal (Public Domain Dedication)', badge: 'CC0', download: true };
+  if (
+    /creativecommons\.org\/publicdomain\/zero/.test(t) ||
+    /\bcc0\b|cc zero|creative commons zero|public domain dedication/.test(t)
+  ) {
+    return {
+      text: raw,
+      uri: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      label: 'CC0 1.0 Universal (Public Domain Dedication)',
+      badge: 'CC0',
+      download: true,
+    };
   }
   if (/creativecommons\.org\/publicdomain\/mark/.test(t) || /public domain/.test(t)) {
-    return { text: raw, uri: 'https://creativecommons.org/publicdomain/mark/1.0/', label: 'Public Domain Mark 1.0', badge: 'Public domain', download: true };
+    return {
+      text: raw,
+      uri: 'https://creativecommons.org/publicdomain/mark/1.0/',
+      label: 'Public Domain Mark 1.0',
+      badge: 'Public domain',
+      download: true,
+    };
   }
   // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
   const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
   if (short) return { text: raw, ...creativeCommons(short[1]!.split(/[\s-]+/), short[2]) };
-  const long = t.match(/creative commons\s+((?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives)(?:[\s-]+(?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives))*)(?:\s+(\d\.\d))?/);
+  const long = t.match(
+    /creative commons\s+((?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives)(?:[\s-]+(?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives))*)(?:\s+(\d\.\d))?/,
+  );
   if (long) {
     const words = long[1]!;
-    const parts = ['by', ...(/non-?commercial/.test(words) ? ['nc'] : []), ...(/share-?alike/.test(words) ? ['sa'] : []), ...(/no ?deriv/.test(words) ? ['nd'] : [])];
+    const parts = [
+      'by',
+      ...(/non-?commercial/.test(words) ? ['nc'] : []),
+      ...(/share-?alike/.test(words) ? ['sa'] : []),
+      ...(/no ?deriv/.test(words) ? ['nd'] : []),
+    ];
     return { text: raw, ...creativeCommons(parts, long[2]) };
   }
-  for (const s of STATEMENTS) if (s.pattern.test(t)) return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
+  for (const s of STATEMENTS)
+    if (s.pattern.test(t))
+      return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
   return none;
 }

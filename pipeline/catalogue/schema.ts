@@ -63,7 +63,12 @@ export const catalogueObjectSchema = z.object({
   creditLine: z.string(),
   rights: z.string(),
   /** The rights as a standard statement (Creative Commons, rightsstatements.org); uri null when not recognised. */
-  rightsStatement: z.object({ uri: z.string().nullable(), label: z.string(), badge: z.string().nullable(), download: z.boolean() }),
+  rightsStatement: z.object({
+    uri: z.string().nullable(),
+    label: z.string(),
+    badge: z.string().nullable(),
+    download: z.boolean(),
+  }),
   description: z.string(),
   /** Other museum columns, shown as they came. */
   extra: z.record(z.string(), z.string()),
@@ -104,10 +109,26 @@ export const cardMetricsSchema = z.object({
   macroF1: intervalSchema,
   topK: z.object({ k: z.int(), accuracy: intervalSchema }).nullable(),
   ece: intervalSchema.nullable(),
-  perClass: z.array(z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
+  perClass: z.array(
+    z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() }),
+  ),
   confusion: z.array(z.array(z.number())),
   /** Per-group scores; accuracy with a 95% Wilson interval (low, high) from the group's size. */
-  factors: z.array(z.object({ factor: z.string(), groups: z.array(z.object({ value: z.string(), n: z.number(), accuracy: z.number(), low: z.number(), high: z.number(), macroF1: z.number() })) })),
+  factors: z.array(
+    z.object({
+      factor: z.string(),
+      groups: z.array(
+        z.object({
+          value: z.string(),
+          n: z.number(),
+          accuracy: z.number(),
+          low: z.number(),
+          high: z.number(),
+          macroF1: z.number(),
+        }),
+      ),
+    }),
+  ),
   baseline: z
     .object({
       version: z.string(),
@@ -198,7 +219,16 @@ export const correctionsSchema = z.object({
   /** changed / labelled at promotion (0-1). */
   rate: z.number().min(0),
   /** Commits that changed labels, newest first. */
-  byCommit: z.array(z.object({ commit: z.string(), date: z.string(), message: z.string(), changed: z.int().min(0), added: z.int().min(0), removed: z.int().min(0) })),
+  byCommit: z.array(
+    z.object({
+      commit: z.string(),
+      date: z.string(),
+      message: z.string(),
+      changed: z.int().min(0),
+      added: z.int().min(0),
+      removed: z.int().min(0),
+    }),
+  ),
 });
 
 /** What the Monitoring page of a model version shows; each part is null when monitoring has not written it. */
@@ -281,7 +311,9 @@ export const catalogueSchema = z.object({
     byCentury: z.array(z.object({ century: z.int(), name: z.string(), count: z.int() })),
   }),
   /** Colour names per family, with a representative hex and object count (colour browsing). */
-  swatches: z.array(z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() })),
+  swatches: z.array(
+    z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() }),
+  ),
   /** Object ids in review-queue order (disagreements first, then least confident). */
   reviewQueue: z.array(z.string()),
   /** Model versions, newest first. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -30,10 +30,26 @@ export function siteSourceDir(): string {
  * Build the static site from `.vitrine/catalogue/` into `.vitrine/site/` (Astro, in a child
  * process so its memory is its own), then index the object pages with Pagefind's Node API.
  */
-export async function buildSite({ ws, params, log, siteDir = siteSourceDir(), env = {} }: { ws: Workspace; params: Params; log: Logger; siteDir?: string; env?: Record<string, string | undefined> }): Promise<SiteBuild> {
+export async function buildSite({
+  ws,
+  params,
+  log,
+  siteDir = siteSourceDir(),
+  env = {},
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  siteDir?: string;
+  env?: Record<string, string | undefined>;
+}): Promise<SiteBuild> {
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
-    throw new VitrineError('CATALOGUE_NO_DATA', `${path.relative(ws.root, files.data)} is missing: build the catalogue data first`, { file: files.data });
+    throw new VitrineError(
+      'CATALOGUE_NO_DATA',
+      `${path.relative(ws.root, files.data)} is missing: build the catalogue data first`,
+      { file: files.data },
+    );
   }
   const outDir = ws.site;
   await rm(outDir, { recursive: true, force: true });
@@ -65,7 +81,9 @@ export async function buildSite({ ws, params, log, siteDir = siteSourceDir(), en
   const pages = await indexSite({ outDir });
   const pagefindMs = Date.now() - t;
   const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
-  log.info(`Catalogue site: ${pages} object pages indexed in ${path.relative(ws.root, outDir)} (Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`);
+  log.info(
+    `Catalogue site: ${pages} object pages indexed in ${path.relative(ws.root, outDir)} (Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+  );
   return { outDir, pages, astroMs, pagefindMs, astroPeakRss, indexBytes };
 }
 
@@ -76,7 +94,15 @@ export function normaliseBase(base: string): string {
 }
 
 /** Hold `<siteDir>/.astro/vitrine-build.lock` (created exclusively); a lock older than 30 minutes is stale. */
-async function lockSiteSource({ siteDir, log, wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) }: { siteDir: string; log: Logger; wait?: (ms: number) => Promise<void> }): Promise<() => Promise<void>> {
+async function lockSiteSource({
+  siteDir,
+  log,
+  wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+}: {
+  siteDir: string;
+  log: Logger;
+  wait?: (ms: number) => Promise<void>;
+}): Promise<() => Promise<void>> {
   const dir = path.join(siteDir, '.astro');
   const lock = path.join(dir, 'vitrine-build.lock');
   await mkdir(dir, { recursive: true });
@@ -98,18 +124,37 @@ async function lockSiteSource({ siteDir, log, wait = (ms: number) => new Promise
   }
 }
 
-async function runAstro({ siteDir, log, env }: { siteDir: string; log: Logger; env: Record<string, string | undefined> }): Promise<number> {
-  const astro = pathToFileURL(path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js')).href;
+async function runAstro({
+  siteDir,
+  log,
+  env,
+}: {
+  siteDir: string;
+  log: Logger;
+  env: Record<string, string | undefined>;
+}): Promise<number> {
+  const astro = pathToFileURL(
+    path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
+  ).href;
   const script = [
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
     `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024 }) + '\\n');`,
   ].join('\n');
   // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|VITE_|NODE_ENV$|BASE_URL$|MODE$|DEV$|PROD$|SSR$|TEST$)/.test(k)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(VITEST|VITE_|NODE_ENV$|BASE_URL$|MODE$|DEV$|PROD$|SSR$|TEST$)/.test(k),
+    ),
+  );
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: siteDir,
-    env: { ...inherited, ...env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' ') },
+    env: {
+      ...inherited,
+      ...env,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=6144'].filter(Boolean).join(' '),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -128,7 +173,11 @@ async function runAstro({ siteDir, log, env }: { siteDir: string; log: Logger; e
   for (const line of out.replace(/@@VITRINE .*/, '').split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
   if (code !== 0 || !marker) {
     const tail = `${err}\n${out}`.trim().split('\n').slice(-25).join('\n');
-    throw new VitrineError('SITE_BUILD_FAILED', `The catalogue site did not build (Astro exited with ${code}):\n${tail}`, { code });
+    throw new VitrineError(
+      'SITE_BUILD_FAILED',
+      `The catalogue site did not build (Astro exited with ${code}):\n${tail}`,
+      { code },
+    );
   }
   for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
   return (JSON.parse(marker[1]!) as { maxRSS: number }).maxRSS;
@@ -138,10 +187,14 @@ async function runAstro({ siteDir, log, env }: { siteDir: string; log: Logger; e
 export async function indexSite({ outDir }: { outDir: string }): Promise<number> {
   const pagefind = await import('pagefind');
   const check = (what: string, errors: string[]) => {
-    if (errors.length > 0) throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
+    if (errors.length > 0)
+      throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
   };
   try {
-    const { errors, index } = await pagefind.createIndex({ rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] });
+    const { errors, index } = await pagefind.createIndex({
+      rootSelector: 'html',
+      excludeSelectors: ['[data-pagefind-ignore]'],
+    });
     check('creating the index', errors);
     if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
     const added = await index.addDirectory({ path: outDir, glob: 'objects/*/index.html' });
@@ -151,7 +204,12 @@ export async function indexSite({ outDir }: { outDir: string }): Promise<number>
     return added.page_count;
   } catch (error) {
     if (error instanceof VitrineError) throw error;
-    throw new VitrineError('SITE_INDEX_FAILED', `Search index could not be built: ${messageOf(error)}`, {}, { cause: error });
+    throw new VitrineError(
+      'SITE_INDEX_FAILED',
+      `Search index could not be built: ${messageOf(error)}`,
+      {},
+      { cause: error },
+    );
   } finally {
     await pagefind.close();
   }

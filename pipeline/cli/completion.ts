@@ -21,7 +21,8 @@ export function completionScript({ shell, table }: { shell: Shell; table: Comple
   if (shell === 'fish') return fishScript(table);
   const bash = bashScript(table);
   // zsh runs bash completion functions through bashcompinit, as many tools ship theirs.
-  if (shell === 'bash') return `# vitrine completion for bash: add  eval "$(npx vitrine completion bash)"  to ~/.bashrc\n${bash}`;
+  if (shell === 'bash')
+    return `# vitrine completion for bash: add  eval "$(npx vitrine completion bash)"  to ~/.bashrc\n${bash}`;
   return [
     '#compdef vitrine',
     '# vitrine completion for zsh: add  eval "$(npx vitrine completion zsh)"  to ~/.zshrc',
@@ -42,7 +43,10 @@ function quote(words: string[]): string {
 function bashScript({ commands, globalOptions, argumentWords }: CompletionTable): string {
   const first = [...new Set(commands.map((c) => c.name.split(' ')[0]!))];
   const groups = first.filter((w) => commands.some((c) => c.name.startsWith(`${w} `)));
-  const wordsOf = (c: Command) => [...flags({ ...(c.options ?? {}), ...globalOptions }), ...(argumentWords[c.name] ?? [])];
+  const wordsOf = (c: Command) => [
+    ...flags({ ...(c.options ?? {}), ...globalOptions }),
+    ...(argumentWords[c.name] ?? []),
+  ];
   const cases = commands.map((c) => `    ${quote([c.name])}) words=${quote(wordsOf(c))} ;;`);
   const subsOf = (g: string) => commands.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.split(' ')[1]!);
   const groupCases = groups.map((g) => `    ${g}) words=${quote(subsOf(g))} ;;`);
@@ -117,7 +121,10 @@ Completes the "vitrine" command (in a repository, put node_modules/.bin on PATH,
     async run(ctx, { positionals }) {
       const shell = positionals[0]!;
       if (!(SHELLS as readonly string[]).includes(shell)) {
-        throw new VitrineError('USAGE', `"${shell}" is not a shell vitrine has completion for: choose bash, zsh or fish.`);
+        throw new VitrineError(
+          'USAGE',
+          `"${shell}" is not a shell vitrine has completion for: choose bash, zsh or fish.`,
+        );
       }
       ctx.out(completionScript({ shell: shell as Shell, table: await table() }));
     },

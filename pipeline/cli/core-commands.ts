@@ -6,8 +6,8 @@ import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams } from '../params.ts';
-import { loadStages } from '../stages/index.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
+import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatSeconds } from './logger.ts';
@@ -41,27 +41,39 @@ nothing. Then: npx vitrine run
     }
     if (values.add !== undefined) {
       const count = Number(values.add);
-      if (!Number.isInteger(count) || count < 1) throw new VitrineError('USAGE', `--add takes a number of objects, ` +
-        `like --add 30 (got "${values.add}").`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new VitrineError('USAGE', `--add takes a number of objects, ` + `like --add 30 (got "${values.add}").`);
       const style = String(values.style);
-      if (style !== 'studio' && style !== 'new') throw new VitrineError('USAGE', `--style is "studio" or "new" (got "${style}").`);
+      if (style !== 'studio' && style !== 'new')
+        throw new VitrineError('USAGE', `--style is "studio" or "new" (got "${style}").`);
       const { added, batch } = await addDemoBatch({ ws: ctx.ws, params, count, style, log: ctx.log });
-      ctx.log.info(`Added batch ${batch}: ${added.length} objects (${style} photography), ${added[0]} to ${added.at(-1)}.`);
+      ctx.log.info(
+        `Added batch ${batch}: ${added.length} objects (${style} photography), ${added[0]} to ${added.at(-1)}.`,
+      );
     } else {
       const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
-      ctx.log.info(`Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of ` +
-        `them deliberately wrong), ${result.imagesWritten} images written.`);
+      ctx.log.info(
+        `Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of ` +
+          `them deliberately wrong), ${result.imagesWritten} images written.`,
+      );
     }
     // The working folder and the demo's remote are never for git ("commit all" must not take them).
     await ensureIgnored({ root: ctx.ws.root, patterns: ['/.vitrine/', `/${DEMO_REMOTE}/`] });
     // A repository that already has a remote keeps it; a fresh one gets the demo's local folder.
-    if (!(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(() => true, () => false))) {
+    if (
+      !(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
     }
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
     const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
-    ctx.log.info(`data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +
-      `${pushed.skipped} already there.`);
+    ctx.log.info(
+      `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +
+        `${pushed.skipped} already there.`,
+    );
   },
 };
 
@@ -82,8 +94,12 @@ async function refuseNonDemoCollection(ctx: CommandContext): Promise<void> {
     .slice(1)
     .map((l) => l.split(',')[0] ?? '')
     .find((id) => id && !id.startsWith('DM-'));
-  if (foreign) throw new VitrineError('DEMO_REAL_COLLECTION', `data/objects.csv holds objects that are not from the ` +
-    `demo (e.g. "${foreign}"). The demo would overwrite a real collection, so it stops here.`);
+  if (foreign)
+    throw new VitrineError(
+      'DEMO_REAL_COLLECTION',
+      `data/objects.csv holds objects that are not from the ` +
+        `demo (e.g. "${foreign}"). The demo would overwrite a real collection, so it stops here.`,
+    );
 }
 
 const importCommand: Command = {
@@ -98,31 +114,48 @@ Guide: docs/import.md
 Example: npx vitrine import --metadata export/objects.csv --images export/images`,
   options: {
     metadata: { type: 'string', description: 'The metadata CSV (default: import.metadata in params.yaml).' },
-    images: { type: 'string', description: 'Folder the image paths are relative to (default: the CSV\'s folder).' },
-    labels: { type: 'string', description: 'merge: keep every label already in labels.csv; replace: take the ' +
-      'export\'s labels.', default: 'merge' },
+    images: { type: 'string', description: "Folder the image paths are relative to (default: the CSV's folder)." },
+    labels: {
+      type: 'string',
+      description: 'merge: keep every label already in labels.csv; replace: take the ' + "export's labels.",
+      default: 'merge',
+    },
   },
   async run(ctx, { values }) {
     const labels = String(values.labels);
-    if (labels !== 'merge' && labels !== 'replace') throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
+    if (labels !== 'merge' && labels !== 'replace')
+      throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
     const params = await loadParams({ file: ctx.ws.params });
-    const result = await importCollection({ ws: ctx.ws, params, metadata: values.metadata as string | undefined, images: values.images as string | undefined, labels, log: ctx.log });
+    const result = await importCollection({
+      ws: ctx.ws,
+      params,
+      metadata: values.metadata as string | undefined,
+      images: values.images as string | undefined,
+      labels,
+      log: ctx.log,
+    });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
     const notes = result.problems.length - result.refused.length;
-    ctx.log.info(`Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
-      `an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points ` +
-      `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`);
+    ctx.log.info(
+      `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
+        `an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points ` +
+        `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`,
+    );
     if (result.refused.length > 0) {
-      ctx.log.error(`${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +
-        `above; import.on_invalid is "skip"): the other rows were imported.`);
+      ctx.log.error(
+        `${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +
+          `above; import.on_invalid is "skip"): the other rows were imported.`,
+      );
       return 1;
     }
   },
 };
 
 /** The CLI reads the gate's verdict from metrics.json after the command: exit 3 when it failed. */
-const FAIL_ON_GATE = { type: 'boolean', description: 'Exit with code 3 when the promotion gate did not pass (for ' +
-  'scripts and CI).' } as const;
+const FAIL_ON_GATE = {
+  type: 'boolean',
+  description: 'Exit with code 3 when the promotion gate did not pass (for ' + 'scripts and CI).',
+} as const;
 /** Stage commands that run the evaluation (and so have a gate verdict). */
 const GATED: StageName[] = ['evaluate', 'report', 'promote', 'catalogue'];
 
@@ -137,9 +170,17 @@ const runCommand: Command = {
     'fail-on-gate': FAIL_ON_GATE,
   },
   async run(ctx, { values, positionals }) {
-    for (const p of positionals) if (!STAGE_NAMES.includes(p as StageName)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${p}".${didYouMean(p, STAGE_NAMES)} The stages are: ${STAGE_NAMES.join(', ')}.`);
-    if (values.single && positionals.length === 0) throw new VitrineError('USAGE', '--single needs the stages to run, ' +
-      'like: npx vitrine run catalogue --single');
+    for (const p of positionals)
+      if (!STAGE_NAMES.includes(p as StageName))
+        throw new VitrineError(
+          'STAGE_UNKNOWN',
+          `There is no stage called "${p}".${didYouMean(p, STAGE_NAMES)} The stages are: ${STAGE_NAMES.join(', ')}.`,
+        );
+    if (values.single && positionals.length === 0)
+      throw new VitrineError(
+        'USAGE',
+        '--single needs the stages to run, ' + 'like: npx vitrine run catalogue --single',
+      );
     return runAndPrint(ctx, positionals as StageName[], Boolean(values.force), undefined, Boolean(values.single));
   },
 };
@@ -149,7 +190,8 @@ const STAGE_SUMMARIES: Record<StageName, string> = {
   train: 'Embed the images with the pretrained backbone (cached) and train the classifier head.',
   evaluate: 'Score the model on the test split, against the promoted model, with intervals.',
   report: 'Write the report for the pull request: verdict, label changes, metrics, lineage.',
-  promote: 'Register the evaluated model as a new version, make it the production model, write its card, annotate the collection.',
+  promote:
+    'Register the evaluated model as a new version, make it the production model, write its card, annotate the collection.',
   catalogue: 'Build the public catalogue site (Astro) and its search index (Pagefind).',
 };
 
@@ -162,7 +204,8 @@ const JSON_RESULT: Partial<Record<StageName, (ctx: CommandContext) => string>> =
 const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   name,
   summary: STAGE_SUMMARIES[name],
-  help: `Runs the stages "${name}" needs first when their inputs changed. Outputs go to ` +
+  help:
+    `Runs the stages "${name}" needs first when their inputs changed. Outputs go to ` +
     `.vitrine/.${JSON_RESULT[name] ? `\nWith --json, prints ${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.` : ''}`,
   options: {
     force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
@@ -171,7 +214,13 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
 }));
 
-async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boolean, jsonResult?: string, single = false): Promise<number> {
+async function runAndPrint(
+  ctx: CommandContext,
+  targets: StageName[],
+  force: boolean,
+  jsonResult?: string,
+  single = false,
+): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   const stages = await loadStages();
   const started = performance.now();
@@ -182,14 +231,24 @@ async function runAndPrint(ctx: CommandContext, targets: StageName[], force: boo
     force,
     single,
     onStage: (name) => ctx.log.debug(`stage ${name}: checking inputs`),
-    onOutcome: (o: StageOutcome) => ctx.log.info(`${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ` +
-      `${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ` +
-      `${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`),
+    onOutcome: (o: StageOutcome) =>
+      ctx.log.info(
+        `${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ` +
+          `${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ` +
+          `${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`,
+      ),
   });
   const total = (performance.now() - started) / 1000;
-  if (ctx.json) ctx.out(jsonResult ? await readFile(jsonResult, 'utf8') : `${JSON.stringify({ stages: outcomes, durationMs: Math.round(total * 1000) }, null, 2)}\n`);
-  ctx.log.info(`Done in ${formatSeconds(total)}: ${outcomes.filter((o) => o.status === 'ran').length} ran, ` +
-    `${outcomes.filter((o) => o.status === 'skipped').length} skipped.`);
+  if (ctx.json)
+    ctx.out(
+      jsonResult
+        ? await readFile(jsonResult, 'utf8')
+        : `${JSON.stringify({ stages: outcomes, durationMs: Math.round(total * 1000) }, null, 2)}\n`,
+    );
+  ctx.log.info(
+    `Done in ${formatSeconds(total)}: ${outcomes.filter((o) => o.status === 'ran').length} ran, ` +
+      `${outcomes.filter((o) => o.status === 'skipped').length} skipped.`,
+  );
   if (outcomes.some((o) => o.name === 'catalogue')) ctx.log.info(whereThingsAre(ctx));
   return 0;
 }
@@ -211,8 +270,11 @@ const serveCommand: Command = {
   options: { port: { type: 'string', description: 'Port to listen on.', default: '4321' } },
   async run(ctx, { values }) {
     const port = Number(values.port);
-    if (!/^\d+$/.test(String(values.port)) || port < 1 || port > 65535) throw new VitrineError('USAGE', `--port takes ` +
-      `a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`);
+    if (!/^\d+$/.test(String(values.port)) || port < 1 || port > 65535)
+      throw new VitrineError(
+        'USAGE',
+        `--port takes ` + `a port number from 1 to 65535 (got "${values.port}"), like: npx vitrine serve --port 8080`,
+      );
     const params = await loadParams({ file: ctx.ws.params });
     const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);

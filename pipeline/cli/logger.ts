@@ -23,20 +23,28 @@ export function terminalLogger({
   const place = (where: Where | undefined, message: string) => {
     if (!where) return '';
     // Many messages already begin with their place ("data.dvc:2: ..."): say it once.
-    const file = where.file && !message.startsWith(where.file) ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
-    const parts = [file, where.object && !message.includes(where.object) ? `object ${where.object}` : ''].filter(Boolean);
+    const file =
+      where.file && !message.startsWith(where.file) ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
+    const parts = [file, where.object && !message.includes(where.object) ? `object ${where.object}` : ''].filter(
+      Boolean,
+    );
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
   const annotate = (level: 'warning' | 'error', message: string, where?: Where) => {
     // Workflow commands put the message on the line of the file in the pull request's diff.
-    const props = [where?.file ? `file=${escapeProperty(where.file)}` : '', where?.line ? `line=${where.line}` : ''].filter(Boolean).join(',');
-    write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${where?.object ? `object ${where.object}: ` : ''}${message}`)}\n`);
+    const props = [where?.file ? `file=${escapeProperty(where.file)}` : '', where?.line ? `line=${where.line}` : '']
+      .filter(Boolean)
+      .join(',');
+    write(
+      `::${level}${props ? ` ${props}` : ''}::${escapeData(`${where?.object ? `object ${where.object}: ` : ''}${message}`)}\n`,
+    );
   };
   return {
     info: (message) => write(`${message}\n`),
-    warn: (message, where) => (githubActions ? annotate('warning', message, where) : write(`warning: ` +
-      `${place(where, message)}${message}\n`)),
-    error: (message, where) => (githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`)),
+    warn: (message, where) =>
+      githubActions ? annotate('warning', message, where) : write(`warning: ` + `${place(where, message)}${message}\n`),
+    error: (message, where) =>
+      githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`),
     debug: (message) => {
       if (verbose) write(`${githubActions ? '::debug::' : 'debug: '}${message}\n`);
     },
@@ -44,7 +52,21 @@ export function terminalLogger({
   };
 }
 
-function progressLine({ label, total, write, isTTY, now, every }: { label: string; total: number; write: (t: string) => void; isTTY: boolean; now: () => number; every: number }): Progress {
+function progressLine({
+  label,
+  total,
+  write,
+  isTTY,
+  now,
+  every,
+}: {
+  label: string;
+  total: number;
+  write: (t: string) => void;
+  isTTY: boolean;
+  now: () => number;
+  every: number;
+}): Progress {
   const started = now();
   let done = 0;
   let lastDraw = -Infinity;
@@ -53,8 +75,10 @@ function progressLine({ label, total, write, isTTY, now, every }: { label: strin
     const rate = seconds > 0 ? done / seconds : 0;
     const left = rate > 0 ? (total - done) / rate : NaN;
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-    return `${label}: ${done}/${total} (${pct}%), ` +
-      `${rate.toFixed(1)}/s${Number.isFinite(left) && done < total ? `, about ${formatSeconds(left)} left` : ''}`;
+    return (
+      `${label}: ${done}/${total} (${pct}%), ` +
+      `${rate.toFixed(1)}/s${Number.isFinite(left) && done < total ? `, about ${formatSeconds(left)} left` : ''}`
+    );
   };
   return {
     tick(n = 1) {
@@ -72,8 +96,10 @@ function progressLine({ label, total, write, isTTY, now, every }: { label: strin
     },
     done() {
       const seconds = (now() - started) / 1000;
-      write(`${isTTY ? '\r' : ''}${label}: ${done}/${total} in ` +
-        `${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`);
+      write(
+        `${isTTY ? '\r' : ''}${label}: ${done}/${total} in ` +
+          `${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`,
+      );
     },
   };
 }

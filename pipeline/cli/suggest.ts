@@ -9,11 +9,17 @@ export function closest(word: string, candidates: readonly string[]): string | u
     if (!best || distance < best.distance) best = { candidate, distance };
   }
   // A third of the word may be wrong ("trian" → "train", "lst" → "list"), but at least one letter right.
-  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) && best.distance < word.length ? best.candidate : undefined;
+  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) && best.distance < word.length
+    ? best.candidate
+    : undefined;
 }
 
 /** ` Did you mean "x"?` or nothing. */
-export function didYouMean(word: string, candidates: readonly string[], show: (c: string) => string = (c) => c): string {
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  show: (c: string) => string = (c) => c,
+): string {
   const match = closest(word, candidates);
   return match ? ` Did you mean "${show(match)}"?` : '';
 }
@@ -26,7 +32,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;

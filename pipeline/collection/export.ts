@@ -16,7 +16,10 @@ export interface ExportTable {
 
 /** Parse an export; JSON Lines when the name ends in .jsonl/.ndjson or the text starts with "{". */
 export function parseExport({ text, file }: { text: string; file: string }): ExportTable {
-  const startsLikeJson = text.replace(/^\uFEFF/, '').trimStart().startsWith('{');
+  const startsLikeJson = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{');
   const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && startsLikeJson);
   if (!jsonl) return { format: 'csv', ...parseCsv({ text, file }) };
   const header: string[] = [];

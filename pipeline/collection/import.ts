@@ -1,5 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, lstat, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -77,8 +90,11 @@ export async function importCollection({
   skipHint?: string;
   log: Logger;
 }): Promise<ImportResult> {
-  if (!metadata && !params.import.metadata) throw new VitrineError('IMPORT_NO_METADATA', 'Say which metadata CSV to ' +
-    'import: give --metadata <file> or set import.metadata in params.yaml.');
+  if (!metadata && !params.import.metadata)
+    throw new VitrineError(
+      'IMPORT_NO_METADATA',
+      'Say which metadata CSV to ' + 'import: give --metadata <file> or set import.metadata in params.yaml.',
+    );
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
   const name = exportName({ root: ws.root, file: csvFile });
@@ -86,41 +102,64 @@ export async function importCollection({
   try {
     text = await readFile(csvFile, 'utf8');
   } catch {
-    throw new VitrineError('IMPORT_METADATA_MISSING', `The metadata file ${csvFile} cannot be read. Check the path ` +
-      `given with --metadata or import.metadata in params.yaml.`, { file: csvFile });
+    throw new VitrineError(
+      'IMPORT_METADATA_MISSING',
+      `The metadata file ${csvFile} cannot be read. Check the path ` +
+        `given with --metadata or import.metadata in params.yaml.`,
+      { file: csvFile },
+    );
   }
   const realImageRoot = await realpath(imageRoot).catch(() => {
-    throw new VitrineError('IMPORT_IMAGES_MISSING', `The images folder ${imageRoot} does not exist. Check the folder ` +
-      `given with --images or import.images in params.yaml.`, { file: imageRoot });
+    throw new VitrineError(
+      'IMPORT_IMAGES_MISSING',
+      `The images folder ${imageRoot} does not exist. Check the folder ` +
+        `given with --images or import.images in params.yaml.`,
+      { file: imageRoot },
+    );
   });
   const { header, rows } = parseExport({ text, file: name });
   const columns = params.import.columns;
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
-      throw new VitrineError('IMPORT_COLUMN_MISSING', `${name}:1: params.yaml maps "${field}" to the column ` +
-        `"${column}", but the export has no such column (it has: ${header.join(', ')}). Fix ` +
-        `import.columns.${field} in params.yaml.`, { file: name, line: 1 });
+      throw new VitrineError(
+        'IMPORT_COLUMN_MISSING',
+        `${name}:1: params.yaml maps "${field}" to the column ` +
+          `"${column}", but the export has no such column (it has: ${header.join(', ')}). Fix ` +
+          `import.columns.${field} in params.yaml.`,
+        { file: name, line: 1 },
+      );
     }
   }
   for (const [field, column] of Object.entries(columns)) {
     if (column && !header.includes(column) && field !== 'id' && field !== 'image' && field !== 'label') {
-      log.warn(`params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
-        `stays empty (set import.columns.${field} to "" to say it is absent).`, { file: name, line: 1 });
+      log.warn(
+        `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
+          `stays empty (set import.columns.${field} to "" to say it is absent).`,
+        { file: name, line: 1 },
+      );
     }
   }
   const hasLabels = Boolean(columns.label) && header.includes(columns.label);
   if (labelsMode === 'replace' && !hasLabels) {
     // Replacing with nothing would empty labels.csv: every label staff made would be gone.
-    throw new VitrineError('IMPORT_REPLACE_NO_LABELS', `--labels replace takes every label from the export, but ${name} ` +
-      `has no label column${columns.label ? ` ("${columns.label}", set in import.columns.label)` : ' (import.columns.label ' +
-      'is empty in params.yaml)'}, so it would remove every label in labels.csv. Nothing was changed. Map the label ` +
-      `column in import.columns.label, or import without --labels replace to keep labels.csv as it is.`, { file: name, line: 1 });
+    throw new VitrineError(
+      'IMPORT_REPLACE_NO_LABELS',
+      `--labels replace takes every label from the export, but ${name} ` +
+        `has no label column${
+          columns.label
+            ? ` ("${columns.label}", set in import.columns.label)`
+            : ' (import.columns.label ' + 'is empty in params.yaml)'
+        }, so it would remove every label in labels.csv. Nothing was changed. Map the label ` +
+        `column in import.columns.label, or import without --labels replace to keep labels.csv as it is.`,
+      { file: name, line: 1 },
+    );
   }
 
   // 1. Read every row and decide, before anything is written.
   const problems: ImportProblem[] = [];
-  const refuse = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message, refused: true });
+  const refuse = (line: number, message: string, object?: string) =>
+    problems.push({ file: name, line, object, message, refused: true });
   const note = (line: number, message: string, object?: string) => problems.push({ file: name, line, object, message });
   const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
@@ -160,9 +199,15 @@ export async function importCollection({
         // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
         // already in data/: the object keeps it until the export names a file again or leaves it empty.
         keptImage = await previousImage(id);
-        note(line, `the image "${cell}" of object "${id}" was not found in ${imageRoot}; ${keptImage
-          ? `the object keeps its image from the previous import (data/${keptImage})`
-          : 'the object is imported without an image'}`, id);
+        note(
+          line,
+          `the image "${cell}" of object "${id}" was not found in ${imageRoot}; ${
+            keptImage
+              ? `the object keeps its image from the previous import (data/${keptImage})`
+              : 'the object is imported without an image'
+          }`,
+          id,
+        );
       } else source = found.file;
     }
     const extra: Record<string, string> = {};
@@ -193,8 +238,12 @@ export async function importCollection({
     if (!a.source) return true;
     a.object.image = `images/${fileNames.get(a.object.id)!}`;
     if (Buffer.byteLength(path.join(ws.data, a.object.image)) <= MAX_PATH_BYTES) return true;
-    refuse(a.line, `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
-      `long for its file name in data/images/. Move the repository to a shorter path.`, a.object.id);
+    refuse(
+      a.line,
+      `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
+        `long for its file name in data/images/. Move the repository to a shorter path.`,
+      a.object.id,
+    );
     return false;
   });
   accepted.splice(0, accepted.length, ...storable);
@@ -214,13 +263,25 @@ export async function importCollection({
   }
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
-    throw new VitrineError('IMPORT_NO_IMAGES', `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
-      `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
-      `params.yaml).`, { file: name });
+    throw new VitrineError(
+      'IMPORT_NO_IMAGES',
+      `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
+        `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
+        `params.yaml).`,
+      { file: name },
+    );
   }
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
-  const labelsResult = await mergeLabels({ ws, name, accepted, hasLabels, mode: labelsMode, labelColumn: columns.label, log });
+  const labelsResult = await mergeLabels({
+    ws,
+    name,
+    accepted,
+    hasLabels,
+    mode: labelsMode,
+    labelColumn: columns.label,
+    log,
+  });
 
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
@@ -279,7 +340,12 @@ export async function importCollection({
  * folders (.git, .dvc with its keys, .vitrine, data/ itself, node_modules) and hidden files are
  * refused too, and so is any file that is not an image by its name and its first bytes.
  */
-export async function findImage({ imageRoot, realImageRoot, cell, root }: {
+export async function findImage({
+  imageRoot,
+  realImageRoot,
+  cell,
+  root,
+}: {
   imageRoot: string;
   realImageRoot: string;
   cell: string;
@@ -289,8 +355,11 @@ export async function findImage({ imageRoot, realImageRoot, cell, root }: {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || /^(data|file|javascript|blob):/i.test(relative)) {
-    return { refused: 'is a web address: import reads images only from the images folder. Download the image into it ' +
-      'and give its path relative to it.' };
+    return {
+      refused:
+        'is a web address: import reads images only from the images folder. Download the image into it ' +
+        'and give its path relative to it.',
+    };
   }
   if (relative.includes('\0')) return { refused: 'contains a NUL character' };
   if (path.isAbsolute(relative) || /^[a-z]:\//i.test(relative)) {
@@ -303,14 +372,20 @@ export async function findImage({ imageRoot, realImageRoot, cell, root }: {
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return { missing: true };
   const real = await realpath(file);
-  if (!isInside(realImageRoot, real)) return { refused: `is a link that points outside the images folder (to ${real}).` };
-  const realOwn = root ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot }) : undefined;
+  if (!isInside(realImageRoot, real))
+    return { refused: `is a link that points outside the images folder (to ${real}).` };
+  const realOwn = root
+    ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot })
+    : undefined;
   if (realOwn) return { refused: `is a link to ${real}, which ${realOwn}` };
   if (info.size === 0) return { refused: 'is an empty file (0 bytes), not an image.' };
   const kind = await imageKind(real);
   if (!kind) {
-    return { refused: `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
-      `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.` };
+    return {
+      refused:
+        `is not an image: import takes JPEG, PNG, WebP, TIFF, GIF, AVIF and HEIF files, checked by ` +
+        `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
+    };
   }
   return { file: real };
 }
@@ -325,7 +400,7 @@ function ownFile({ root, file, imageRoot }: { root: string; file: string; imageR
     return `is in the repository's own ${inRepo[0]}/ folder, not the collection's images: import never copies it.`;
   }
   const segments = path.relative(imageRoot, file).split(path.sep);
-  if (segments.includes('node_modules')) return 'is in a node_modules folder, not the collection\'s images.';
+  if (segments.includes('node_modules')) return "is in a node_modules folder, not the collection's images.";
   if ([...segments, ...inRepo].some((s) => s.startsWith('.'))) {
     return 'is a hidden (dot) file or is in a hidden (dot) folder: import never copies those.';
   }
@@ -333,7 +408,19 @@ function ownFile({ root, file, imageRoot }: { root: string; file: string; imageR
 }
 
 /** File name endings import accepts as images: what the dataset stage's decoder (sharp) reads. */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif'];
+export const IMAGE_EXTENSIONS = [
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+];
 
 /** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
 export async function imageKind(file: string): Promise<string | undefined> {
@@ -352,7 +439,8 @@ export async function imageKind(file: string): Promise<string | undefined> {
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') return 'tiff';
   if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'gif';
-  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12))) return 'heif';
+  if (ascii(4, 8) === 'ftyp' && /^(avif|avis|heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(8, 12)))
+    return 'heif';
   return undefined;
 }
 
@@ -384,9 +472,18 @@ async function mergeLabels({
   const { rows } = table;
   const labelled = () => rows.filter((r) => r.object_id && r.label);
   const existing = labelled().map((r) => ({ objectId: r.object_id!, label: r.label! }));
-  const exported = accepted.filter((a) => a.label).map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
+  const exported = accepted
+    .filter((a) => a.label)
+    .map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
   const inExport = new Set(accepted.map((a) => a.object.id));
-  const summary: ImportResult['labels'] = { kept: 0, added: 0, conflicts: [], notExported: [], changed: [], removed: [] };
+  const summary: ImportResult['labels'] = {
+    kept: 0,
+    added: 0,
+    conflicts: [],
+    notExported: [],
+    changed: [],
+    removed: [],
+  };
   const newRow = (objectId: string, label: string) =>
     Object.fromEntries(table.header.map((c) => [c, c === 'object_id' ? objectId : c === 'label' ? label : '']));
   if (mode === 'replace') {
@@ -406,16 +503,21 @@ async function mergeLabels({
     summary.kept = exported.length;
     summary.added = exported.filter((l) => !had.has(l.objectId)).length;
     if (summary.changed.length + summary.removed.length > 0) {
-      log.warn(`--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
-        `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
-        `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`, { file: labelsName });
+      log.warn(
+        `--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
+          `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
+          `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`,
+        { file: labelsName },
+      );
     }
     const text = formatLabelsTable({ ...table, rows: kept });
     return { text: text === table.text ? undefined : text, labelled: exported.length, inUse: exported, summary };
   }
   if (!hasLabels) {
-    log.info(`The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it ` +
-      `is (${existing.length} label${existing.length === 1 ? '' : 's'}).`);
+    log.info(
+      `The export has no label column${labelColumn ? ` ("${labelColumn}")` : ''}: ${labelsName} is kept as it ` +
+        `is (${existing.length} label${existing.length === 1 ? '' : 's'}).`,
+    );
   }
   const rowOf = new Map<string, Record<string, string>>();
   for (const r of rows) if (r.object_id && !rowOf.has(r.object_id)) rowOf.set(r.object_id, r);
@@ -431,17 +533,23 @@ async function mergeLabels({
       summary.added++;
     } else if (row.label !== l.label) {
       summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
-      log.warn(`object "${l.objectId}": ${labelsName} keeps "${row.label}"; the export says "${l.label}". Change it in ` +
-        `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
+      log.warn(
+        `object "${l.objectId}": ${labelsName} keeps "${row.label}"; the export says "${l.label}". Change it in ` +
+          `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
         { file: name, line: l.line, object: l.objectId },
       );
     }
   }
-  summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(compareIds);
+  summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(
+    compareIds,
+  );
   if (summary.notExported.length > 0) {
-    log.warn(`${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no ` +
-      `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
-      `them. Remove the lines if the objects left the collection.`, { file: labelsName });
+    log.warn(
+      `${summary.notExported.length} label${summary.notExported.length === 1 ? ' is' : 's are'} for objects no ` +
+        `longer in the export (${sample(summary.notExported)}); ${labelsName} keeps them and the dataset will skip ` +
+        `them. Remove the lines if the objects left the collection.`,
+      { file: labelsName },
+    );
   }
   const merged = labelled();
   summary.kept = merged.length;
@@ -451,8 +559,13 @@ async function mergeLabels({
 }
 
 /** labels.csv as staff keep it: every column and row (also unlabelled ones), and its line ends. */
-async function readLabelsTable({ file, name }: { file: string; name: string }):
-  Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
+async function readLabelsTable({
+  file,
+  name,
+}: {
+  file: string;
+  name: string;
+}): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -508,8 +621,15 @@ export function imageFileNames(items: { id: string; ext: string }[], taken = new
  * `backupDir`; on an error every rename done so far is undone and the files moved aside are put back,
  * so data/, data/objects.csv and labels.csv are as they were before.
  */
-async function commitAll({ staged, backupDir, root }: { staged: { from: string; to: string }[]; backupDir: string; root: string }):
-  Promise<void> {
+async function commitAll({
+  staged,
+  backupDir,
+  root,
+}: {
+  staged: { from: string; to: string }[];
+  backupDir: string;
+  root: string;
+}): Promise<void> {
   const done: { to: string; backup?: string; placed: boolean }[] = [];
   const createdDirs: string[] = [];
   try {
@@ -539,12 +659,16 @@ async function commitAll({ staged, backupDir, root }: { staged: { from: string; 
     }
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => {});
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new VitrineError('IMPORT_WRITE_FAILED', notUndone.length === 0
-      ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
-        `are as they were before. Fix the cause (is ${failed} a folder, or the disk full?) and import again.`
-      : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
-        `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
-    { file: failed }, { cause: error });
+    throw new VitrineError(
+      'IMPORT_WRITE_FAILED',
+      notUndone.length === 0
+        ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
+            `are as they were before. Fix the cause (is ${failed} a folder, or the disk full?) and import again.`
+        : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
+            `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
+      { file: failed },
+      { cause: error },
+    );
   }
 }
 
@@ -555,8 +679,11 @@ async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Prom
     return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
   } catch (error) {
     if (!isVitrineError(error, 'FILE_MISSING')) {
-      log.warn(`${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
-        `missing from the export cannot keep their earlier image.`, { file: path.relative(ws.root, ws.objects) });
+      log.warn(
+        `${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
+          `missing from the export cannot keep their earlier image.`,
+        { file: path.relative(ws.root, ws.objects) },
+      );
     }
     return new Map();
   }
@@ -573,8 +700,15 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
   return (await readFile(a)).equals(await readFile(b));
 }
 
-async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<string>; log: Logger }):
-  Promise<{ removedImages: string[]; keptImages: string[] }> {
+async function removeStaleImages({
+  ws,
+  keep,
+  log,
+}: {
+  ws: Workspace;
+  keep: Set<string>;
+  log: Logger;
+}): Promise<{ removedImages: string[]; keptImages: string[] }> {
   const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
   const stale = entries
     .filter((e) => e.isFile())
@@ -587,23 +721,31 @@ async function removeStaleImages({ ws, keep, log }: { ws: Workspace; keep: Set<s
   const { cacheDir } = await readDvcConfig({ root: ws.root });
   for (const relpath of stale) {
     const file = path.join(ws.data, relpath);
-    const cached = await stat(objectPath(cacheDir, await hashFile({ file }))).then(() => true, () => false);
+    const cached = await stat(objectPath(cacheDir, await hashFile({ file }))).then(
+      () => true,
+      () => false,
+    );
     if (cached) {
       await rm(file);
       removedImages.push(relpath);
     } else keptImages.push(relpath);
   }
   if (removedImages.length > 0) {
-    log.info(`Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in ` +
-      `the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
-      `earlier data.dvc brings them back.`);
+    log.info(
+      `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in ` +
+        `the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
+        `earlier data.dvc brings them back.`,
+    );
   }
   if (keptImages.length > 0) {
-    log.warn(`Kept ${keptImages.length} file${keptImages.length === 1 ? '' : 's'} in data/ that no exported object ` +
-      `uses (${sample(keptImages)}): the data cache has no copy, so removing ` +
-      `${keptImages.length === 1 ? 'it' : 'them'} would lose ${keptImages.length === 1 ? 'it' : 'them'}. Delete ` +
-      `${keptImages.length === 1 ? 'it' : 'them'} by hand if ${keptImages.length === 1 ? 'it is' : 'they are'} not ` +
-      `needed.`, { file: 'data/images' });
+    log.warn(
+      `Kept ${keptImages.length} file${keptImages.length === 1 ? '' : 's'} in data/ that no exported object ` +
+        `uses (${sample(keptImages)}): the data cache has no copy, so removing ` +
+        `${keptImages.length === 1 ? 'it' : 'them'} would lose ${keptImages.length === 1 ? 'it' : 'them'}. Delete ` +
+        `${keptImages.length === 1 ? 'it' : 'them'} by hand if ${keptImages.length === 1 ? 'it is' : 'they are'} not ` +
+        `needed.`,
+      { file: 'data/images' },
+    );
   }
   return { removedImages, keptImages };
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { VitrineError } from '../errors.ts';
-import type { CollectionObject, LabelLine } from '../types.ts';
 import { writeFileAtomic } from '../fs.ts';
+import type { CollectionObject, LabelLine } from '../types.ts';
 
 /*
  * The collection's two tables. `data/objects.csv` holds the objects' metadata in Vitrine's columns
@@ -14,7 +14,18 @@ import { writeFileAtomic } from '../fs.ts';
  */
 
 /** Vitrine's metadata columns, in file order. Other columns are kept in `extra`. */
-export const OBJECT_COLUMNS = ['id', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description', 'image'] as const;
+export const OBJECT_COLUMNS = [
+  'id',
+  'title',
+  'maker',
+  'date',
+  'department',
+  'medium',
+  'credit_line',
+  'rights',
+  'description',
+  'image',
+] as const;
 
 const FIELD_OF: Record<(typeof OBJECT_COLUMNS)[number], keyof CollectionObject> = {
   id: 'id',
@@ -38,11 +49,20 @@ interface CsvRow {
 export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, relax_column_count: false, skip_empty_lines: true, info: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true,
+      relax_column_count: false,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
     const e = error as { lines?: number; message: string };
-    throw new VitrineError('CSV_MALFORMED', `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` +
-      `${e.message}`, { file, line: e.lines }, { cause: error });
+    throw new VitrineError(
+      'CSV_MALFORMED',
+      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` + `${e.message}`,
+      { file, line: e.lines },
+      { cause: error },
+    );
   }
   if (records.length === 0) return { header: [], rows: [] };
   const header = records[0]!.record.map((h) => h.trim());
@@ -57,26 +77,53 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
 }
 
 /** Read `data/objects.csv`. Duplicate ids are an error naming both lines. */
-export async function readObjects({ file }: { file: string }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number> }> {
+export async function readObjects({
+  file,
+}: {
+  file: string;
+}): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number> }> {
   const text = await readText(file);
   return parseObjects({ text, file });
 }
 
 /** Parse the objects table from text (e.g. a git blob). */
-export function parseObjects({ text, file }: { text: string; file: string }): { objects: CollectionObject[]; lineOf: Map<string, number> } {
+export function parseObjects({ text, file }: { text: string; file: string }): {
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+} {
   const { header, rows } = parseCsv({ text, file });
-  if (!header.includes('id')) throw new VitrineError('CSV_COLUMNS', `${file}:1: the header has no "id" column (found: ` +
-    `${header.join(', ') || 'nothing'})`, { file, line: 1 });
+  if (!header.includes('id'))
+    throw new VitrineError(
+      'CSV_COLUMNS',
+      `${file}:1: the header has no "id" column (found: ` + `${header.join(', ') || 'nothing'})`,
+      { file, line: 1 },
+    );
   const objects: CollectionObject[] = [];
   const lineOf = new Map<string, number>();
   for (const { line, cells } of rows) {
     const id = cells.id ?? '';
     if (!id) throw new VitrineError('OBJECT_ID_MISSING', `${file}:${line}: this row has no object id`, { file, line });
     const seen = lineOf.get(id);
-    if (seen !== undefined) throw new VitrineError('OBJECT_DUPLICATE', `${file}:${line}: object "${id}" appears twice ` +
-      `(first on line ${seen})`, { file, line, object: id });
+    if (seen !== undefined)
+      throw new VitrineError(
+        'OBJECT_DUPLICATE',
+        `${file}:${line}: object "${id}" appears twice ` + `(first on line ${seen})`,
+        { file, line, object: id },
+      );
     lineOf.set(id, line);
-    const object = { id, title: '', maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image: '', extra: {} } as CollectionObject;
+    const object = {
+      id,
+      title: '',
+      maker: '',
+      date: '',
+      department: '',
+      medium: '',
+      creditLine: '',
+      rights: '',
+      description: '',
+      image: '',
+      extra: {},
+    } as CollectionObject;
     for (const [column, value] of Object.entries(cells)) {
       const field = FIELD_OF[column as (typeof OBJECT_COLUMNS)[number]];
       if (field && field !== 'extra') (object as unknown as Record<string, string>)[field] = value;
@@ -91,7 +138,15 @@ export function parseObjects({ text, file }: { text: string; file: string }): { 
  * Write the objects table (sorted by id) atomically. `tempDir` keeps the temporary file out of data/,
  * where the data layer's scan would see it.
  */
-export async function writeObjects({ file, objects, tempDir }: { file: string; objects: CollectionObject[]; tempDir?: string }): Promise<void> {
+export async function writeObjects({
+  file,
+  objects,
+  tempDir,
+}: {
+  file: string;
+  objects: CollectionObject[];
+  tempDir?: string;
+}): Promise<void> {
   const data = formatObjects({ objects });
   if (!tempDir) return writeFileAtomic({ file, data });
   await mkdir(tempDir, { recursive: true });
@@ -107,7 +162,10 @@ export function formatObjects({ objects }: { objects: CollectionObject[] }): str
   const header = [...OBJECT_COLUMNS, ...extraColumns];
   const rows = [...objects]
     .sort((a, b) => compareIds(a.id, b.id))
-    .map((o) => [...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')), ...extraColumns.map((c) => o.extra[c] ?? '')]);
+    .map((o) => [
+      ...OBJECT_COLUMNS.map((c) => String(o[FIELD_OF[c]] ?? '')),
+      ...extraColumns.map((c) => o.extra[c] ?? ''),
+    ]);
   return stringify([header, ...rows]);
 }
 
@@ -125,13 +183,20 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
   const { header, rows } = parseCsv({ text, file });
   if (header.length === 0) return [];
   if (header[0] !== 'object_id' || header[1] !== 'label') {
-    throw new VitrineError('LABELS_HEADER', `${file}:1: the first line must be "object_id,label" (found ` +
-      `"${header.join(',')}")`, { file, line: 1 });
+    throw new VitrineError(
+      'LABELS_HEADER',
+      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}")`,
+      { file, line: 1 },
+    );
   }
   const labels: LabelLine[] = [];
   for (const { line, cells } of rows) {
     const objectId = cells.object_id ?? '';
-    if (!objectId) throw new VitrineError('LABEL_ID_MISSING', `${file}:${line}: this line has a label but no object id`, { file, line });
+    if (!objectId)
+      throw new VitrineError('LABEL_ID_MISSING', `${file}:${line}: this line has a label but no object id`, {
+        file,
+        line,
+      });
     if (!cells.label) continue;
     labels.push({ objectId, label: cells.label, line });
   }
@@ -139,7 +204,13 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
 }
 
 /** Write `labels.csv` sorted by object id, one line per object, atomically. */
-export async function writeLabels({ file, labels }: { file: string; labels: { objectId: string; label: string }[] }): Promise<void> {
+export async function writeLabels({
+  file,
+  labels,
+}: {
+  file: string;
+  labels: { objectId: string; label: string }[];
+}): Promise<void> {
   await writeFileAtomic({ file, data: formatLabels({ labels }) });
 }
 
@@ -153,10 +224,19 @@ export function formatLabels({ labels }: { labels: { objectId: string; label: st
  * The text of a labels file with every column staff keep (`object_id,label,note`), rows sorted by object
  * id (stable: repeated ids keep their order) and the file's own line ends.
  */
-export function formatLabelsTable({ header, rows, eol = '\n' }: { header: string[]; rows: Record<string, string>[]; eol?: string }):
-  string {
+export function formatLabelsTable({
+  header,
+  rows,
+  eol = '\n',
+}: {
+  header: string[];
+  rows: Record<string, string>[];
+  eol?: string;
+}): string {
   const sorted = [...rows].sort((a, b) => compareIds(a.object_id ?? '', b.object_id ?? ''));
-  return stringify([header, ...sorted.map((r) => header.map((c) => r[c] ?? ''))], { record_delimiter: eol === '\r\n' ? 'windows' : 'unix' });
+  return stringify([header, ...sorted.map((r) => header.map((c) => r[c] ?? ''))], {
+    record_delimiter: eol === '\r\n' ? 'windows' : 'unix',
+  });
 }
 
 /** Object ids sort by code point, the same on every machine and locale. */
@@ -168,7 +248,8 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('FILE_MISSING', `${file} does not exist`, { file });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError('FILE_MISSING', `${file} does not exist`, { file });
     throw error;
   }
 }

@@ -33,8 +33,13 @@ export function countLabels(labels: { label: string }[]): LabelCount[] {
 }
 
 /** Check labels in use against the vocabulary (collection.vocabulary). */
-export function checkVocabulary({ labels, vocabulary }: { labels: { label: string }[]; vocabulary: string[] }):
-  VocabularyCheck {
+export function checkVocabulary({
+  labels,
+  vocabulary,
+}: {
+  labels: { label: string }[];
+  vocabulary: string[];
+}): VocabularyCheck {
   const known = new Set(vocabulary);
   const counts = countLabels(labels);
   const outside = counts.filter((c) => !known.has(c.label));
@@ -102,6 +107,7 @@ function editDistance(a: string, b: string, limit: number): number {
 
 /** A label as a YAML flow-sequence item: quoted when YAML would read it otherwise. */
 export function yamlWord(label: string): string {
-  const plain = /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u.test(label) && !/^(true|false|yes|no|on|off|null|~|[\d.]+)$/i.test(label);
+  const plain =
+    /^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u.test(label) && !/^(true|false|yes|no|on|off|null|~|[\d.]+)$/i.test(label);
   return plain ? label : JSON.stringify(label);
 }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { manifestBytes, md5OfFileSync } from './hash.ts';
-import { isOurTemp, removeStaleTemps, tempName, type Staleness } from './temp.ts';
+import { isOurTemp, removeStaleTemps, type Staleness, tempName } from './temp.ts';
 
 export { tempName } from './temp.ts';
 
@@ -108,11 +108,19 @@ interface CopyOptions {
 
 async function copyVerifiedVia(options: CopyOptions & { temp: string }): Promise<void> {
   // The destination's folder may be removed by others (checkout --force tidies empty folders): always made.
-  if (path.dirname(options.temp) !== path.dirname(options.dest)) await mkdir(path.dirname(options.dest), { recursive: true });
+  if (path.dirname(options.temp) !== path.dirname(options.dest))
+    await mkdir(path.dirname(options.dest), { recursive: true });
   await inDir(path.dirname(options.temp), () => copyVerifiedInto(options));
 }
 
-async function copyVerifiedInto({ src, dest, md5, readOnly = false, what, temp }: CopyOptions & { temp: string }): Promise<void> {
+async function copyVerifiedInto({
+  src,
+  dest,
+  md5,
+  readOnly = false,
+  what,
+  temp,
+}: CopyOptions & { temp: string }): Promise<void> {
   const info = await stat(src);
   if (info.isFile()) {
     // A regular file: let the kernel copy it (a reflink where the filesystem allows), then check the copy.
@@ -162,7 +170,11 @@ async function copyVerifiedInto({ src, dest, md5, readOnly = false, what, temp }
 }
 
 export function corruptError({ md5, actual, where }: { md5: string; actual: string; where: string }): VitrineError {
-  return new VitrineError('DATA_CORRUPT', `The stored copy of object ${md5} (${where}) is damaged: its content hashes to ${actual}. It was not used.`, { object: md5, actual, file: where });
+  return new VitrineError(
+    'DATA_CORRUPT',
+    `The stored copy of object ${md5} (${where}) is damaged: its content hashes to ${actual}. It was not used.`,
+    { object: md5, actual, file: where },
+  );
 }
 
 /** True when a file exists at `file`. */
@@ -176,7 +188,15 @@ export async function exists(file: string): Promise<boolean> {
 }
 
 /** Write bytes as an object (temp, verify, rename, read-only) unless it is already there. */
-export async function writeObjectBytes({ base, md5, bytes }: { base: string; md5: string; bytes: Uint8Array }): Promise<void> {
+export async function writeObjectBytes({
+  base,
+  md5,
+  bytes,
+}: {
+  base: string;
+  md5: string;
+  bytes: Uint8Array;
+}): Promise<void> {
   const dest = objectPath(base, md5);
   const actual = createHash('md5').update(bytes).digest('hex');
   if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'in memory' });
@@ -209,22 +229,39 @@ export function parseManifest({ md5, bytes }: { md5: string; bytes: Uint8Array }
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not valid JSON.`, { object: md5 }, { cause: error });
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      `The folder manifest ${md5} is not valid JSON.`,
+      { object: md5 },
+      { cause: error },
+    );
   }
   if (!Array.isArray(parsed) || !parsed.every((e) => e && typeof e.md5 === 'string' && typeof e.relpath === 'string')) {
-    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not a list of {"md5", "relpath"} entries.`, { object: md5 });
+    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not a list of {"md5", "relpath"} entries.`, {
+      object: md5,
+    });
   }
   for (const e of parsed as ManifestEntry[]) {
     const parts = e.relpath.split('/');
     if (e.relpath.startsWith('/') || parts.includes('..') || parts.includes('') || e.relpath.includes('\\')) {
-      throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} lists "${e.relpath}", which would leave the data folder.`, { object: md5, file: e.relpath });
+      throw new VitrineError(
+        'DATA_CORRUPT',
+        `The folder manifest ${md5} lists "${e.relpath}", which would leave the data folder.`,
+        { object: md5, file: e.relpath },
+      );
     }
   }
   return (parsed as ManifestEntry[]).map((e) => ({ md5: e.md5, relpath: e.relpath }));
 }
 
 /** Read a manifest from the local cache, or undefined when the cache does not have it. */
-export async function readCachedManifest({ cacheDir, md5 }: { cacheDir: string; md5: string }): Promise<ManifestEntry[] | undefined> {
+export async function readCachedManifest({
+  cacheDir,
+  md5,
+}: {
+  cacheDir: string;
+  md5: string;
+}): Promise<ManifestEntry[] | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(objectPath(cacheDir, md5));
@@ -236,7 +273,13 @@ export async function readCachedManifest({ cacheDir, md5 }: { cacheDir: string; 
 }
 
 /** Store a manifest object for these entries in the cache; returns its id ("….dir"). */
-export async function writeManifest({ cacheDir, entries }: { cacheDir: string; entries: ManifestEntry[] }): Promise<string> {
+export async function writeManifest({
+  cacheDir,
+  entries,
+}: {
+  cacheDir: string;
+  entries: ManifestEntry[];
+}): Promise<string> {
   const bytes = manifestBytes(entries);
   const md5 = `${createHash('md5').update(bytes).digest('hex')}.dir`;
   await writeObjectBytes({ base: cacheDir, md5, bytes });

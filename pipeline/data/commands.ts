@@ -1,37 +1,67 @@
 import type { Command } from '../cli/command.ts';
 import { VitrineError } from '../errors.ts';
 import { initData } from './config.ts';
+import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { verifyData } from './verify.ts';
-import { addData, checkoutData, dataStatus, formatBytes, plural, pullData, pushData, type DataStatus } from './ops.ts';
 
 /*
  * `vitrine data …`: the same verbs as DVC, on the same files, for people who do not have DVC.
  */
 
-const remoteOption = { type: 'string', short: 'r', description: 'Remote name from .dvc/config (default: the one set with "data init" or "dvc remote default").' } as const;
+const remoteOption = {
+  type: 'string',
+  short: 'r',
+  description: 'Remote name from .dvc/config (default: the one set with "data init" or "dvc remote default").',
+} as const;
 const jobsOption = { type: 'string', short: 'j', description: 'Transfers at once (default 8).' } as const;
 
 function jobsOf(values: Record<string, unknown>): number | undefined {
   if (values.jobs === undefined) return undefined;
   const n = Number(values.jobs);
   if (!Number.isInteger(n) || n < 1 || n > 256) {
-    throw new VitrineError('CLI_USAGE', `--jobs "${String(values.jobs)}" is not allowed: give a whole number from 1 to 256.`, { option: 'jobs', value: values.jobs });
+    throw new VitrineError(
+      'CLI_USAGE',
+      `--jobs "${String(values.jobs)}" is not allowed: give a whole number from 1 to 256.`,
+      { option: 'jobs', value: values.jobs },
+    );
   }
   return n;
 }
 
 /** `data push` and `data pull`: the same options, only the direction differs. */
-function transferCommand({ verb, summary, transfer }: { verb: 'push' | 'pull'; summary: string; transfer: (options: Parameters<typeof pushData>[0]) => ReturnType<typeof pushData> }): Command {
+function transferCommand({
+  verb,
+  summary,
+  transfer,
+}: {
+  verb: 'push' | 'pull';
+  summary: string;
+  transfer: (options: Parameters<typeof pushData>[0]) => ReturnType<typeof pushData>;
+}): Command {
   return {
     name: `data ${verb}`,
     summary,
     options: {
       remote: remoteOption,
       jobs: jobsOption,
-      ...(verb === 'push' ? { verify: { type: 'boolean', description: 'Also check the objects already on the remote (size, and md5 where the remote can tell) and upload good copies of damaged ones.' } as const } : {}),
+      ...(verb === 'push'
+        ? {
+            verify: {
+              type: 'boolean',
+              description:
+                'Also check the objects already on the remote (size, and md5 where the remote can tell) and upload good copies of damaged ones.',
+            } as const,
+          }
+        : {}),
     },
     async run(ctx, { values }) {
-      const result = await transfer({ root: ctx.ws.root, log: ctx.log, remote: values.remote as string | undefined, jobs: jobsOf(values), ...(verb === 'push' && values.verify === true ? { verify: true } : {}) });
+      const result = await transfer({
+        root: ctx.ws.root,
+        log: ctx.log,
+        remote: values.remote as string | undefined,
+        jobs: jobsOf(values),
+        ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
+      });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   };
@@ -41,7 +71,11 @@ function transferCommand({ verb, summary, transfer }: { verb: 'push' | 'pull'; s
 export function describeStatus(status: DataStatus): string[] {
   const lines: string[] = [];
   if (!status.recorded) {
-    lines.push(status.workspace ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".` : 'There is no data/ folder and no data.dvc.');
+    lines.push(
+      status.workspace
+        ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".`
+        : 'There is no data/ folder and no data.dvc.',
+    );
     return lines;
   }
   // The recorded folder list is there but damaged: pull replaces it from the remote; a data/ that matches rebuilds it.
@@ -61,21 +95,40 @@ export function describeStatus(status: DataStatus): string[] {
     );
     return lines;
   }
-  if (!status.workspace) lines.push(`data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace('  ', ' '));
-  else if (status.clean) lines.push(`data/ matches data.dvc (${plural(status.workspace.nfiles, 'file')}, ${formatBytes(status.workspace.size)}).`);
+  if (!status.workspace)
+    lines.push(
+      `data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace(
+        '  ',
+        ' ',
+      ),
+    );
+  else if (status.clean)
+    lines.push(
+      `data/ matches data.dvc (${plural(status.workspace.nfiles, 'file')}, ${formatBytes(status.workspace.size)}).`,
+    );
   else {
     const { added, removed, modified } = status.changes;
-    lines.push(`data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`);
-    for (const [label, list] of [['added', added], ['removed', removed], ['changed', modified]] as const) {
+    lines.push(
+      `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
+    );
+    for (const [label, list] of [
+      ['added', added],
+      ['removed', removed],
+      ['changed', modified],
+    ] as const) {
       for (const file of list.slice(0, 10)) lines.push(`  ${label}: data/${file}`);
       if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
     }
   }
   if (damagedList) lines.push(damagedList);
   else if (!status.cache.hasManifest) {
-    lines.push(`This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`);
-  }
-  else if (status.cache.missing > 0) lines.push(`${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`);
+    lines.push(
+      `This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`,
+    );
+  } else if (status.cache.missing > 0)
+    lines.push(
+      `${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`,
+    );
   if (status.remote) {
     lines.push(
       status.remote.missing === 0
@@ -96,7 +149,9 @@ export const dataCommands: Command[] = [
     async run(ctx, { values, positionals }) {
       const url = positionals[0];
       if (!url) {
-        ctx.log.error('Give the storage location, e.g. "vitrine data init ../museum-storage" or "vitrine data init s3://bucket/folder".');
+        ctx.log.error(
+          'Give the storage location, e.g. "vitrine data init ../museum-storage" or "vitrine data init s3://bucket/folder".',
+        );
         return 2;
       }
       await initData({ root: ctx.ws.root, remoteName: (values.name as string | undefined) ?? 'local', remoteUrl: url });
@@ -123,22 +178,40 @@ export const dataCommands: Command[] = [
       return 0;
     },
   },
-  transferCommand({ verb: 'push', summary: 'Upload the recorded images the storage remote does not have yet.', transfer: pushData }),
-  transferCommand({ verb: 'pull', summary: 'Download the recorded images missing from this machine and put them in data/.', transfer: pullData }),
+  transferCommand({
+    verb: 'push',
+    summary: 'Upload the recorded images the storage remote does not have yet.',
+    transfer: pushData,
+  }),
+  transferCommand({
+    verb: 'pull',
+    summary: 'Download the recorded images missing from this machine and put them in data/.',
+    transfer: pullData,
+  }),
   {
     name: 'data verify',
-    summary: 'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
+    summary:
+      'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
     help:
       'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote ' +
       '(the configured one, even without --remote; a damaged folder list is rebuilt from data/ when it matches data.dvc), ' +
       'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
     options: {
-      remote: { type: 'boolean', description: 'Also check the objects data.dvc needs on the storage remote (contacts it).' },
+      remote: {
+        type: 'boolean',
+        description: 'Also check the objects data.dvc needs on the storage remote (contacts it).',
+      },
       repair: { type: 'boolean', description: 'Restore damaged objects from data/, the remote or the cache.' },
       jobs: jobsOption,
     },
     async run(ctx, { values }) {
-      const result = await verifyData({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true, repair: values.repair === true, jobs: jobsOf(values) });
+      const result = await verifyData({
+        root: ctx.ws.root,
+        log: ctx.log,
+        remote: values.remote === true,
+        repair: values.repair === true,
+        jobs: jobsOf(values),
+      });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

@@ -35,7 +35,11 @@ export function parseIni({ text, file }: { text: string; file: string }): IniSec
     }
     const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
     if (!kv || !current) {
-      throw new VitrineError('DVC_CONFIG_INVALID', `${file}:${index + 1}: expected "[section]" or "key = value", found "${line}".`, { file, line: index + 1 });
+      throw new VitrineError(
+        'DVC_CONFIG_INVALID',
+        `${file}:${index + 1}: expected "[section]" or "key = value", found "${line}".`,
+        { file, line: index + 1 },
+      );
     }
     current.entries.push([kv[1].trim(), unquote(kv[2].replace(/\s+#.*$/, '').trim())]);
   });
@@ -43,7 +47,8 @@ export function parseIni({ text, file }: { text: string; file: string }): IniSec
 }
 
 function unquote(s: string): string {
-  if (s.length >= 2 && ((s.startsWith("'") && s.endsWith("'")) || (s.startsWith('"') && s.endsWith('"')))) return s.slice(1, -1);
+  if (s.length >= 2 && ((s.startsWith("'") && s.endsWith("'")) || (s.startsWith('"') && s.endsWith('"'))))
+    return s.slice(1, -1);
   return s;
 }
 
@@ -60,7 +65,10 @@ export function formatIni(sections: IniSection[]): string {
 
 async function readIni(file: string): Promise<IniSection[]> {
   try {
-    return parseIni({ text: await readFile(file, 'utf8'), file: path.basename(path.dirname(file)) + '/' + path.basename(file) });
+    return parseIni({
+      text: await readFile(file, 'utf8'),
+      file: path.basename(path.dirname(file)) + '/' + path.basename(file),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -116,7 +124,15 @@ export function isUrl(url: string): boolean {
 }
 
 /** Set keys in `.dvc/config` (or `.dvc/config.local`), keeping everything else as it was. */
-export async function setDvcConfig({ root, local = false, values }: { root: string; local?: boolean; values: { section: string; key: string; value: string }[] }): Promise<void> {
+export async function setDvcConfig({
+  root,
+  local = false,
+  values,
+}: {
+  root: string;
+  local?: boolean;
+  values: { section: string; key: string; value: string }[];
+}): Promise<void> {
   const file = path.join(path.resolve(root), '.dvc', local ? 'config.local' : 'config');
   const sections = await readIni(file);
   for (const { section, key, value } of values) {
@@ -136,18 +152,31 @@ export async function setDvcConfig({ root, local = false, values }: { root: stri
 export const DVC_GITIGNORE = '/config.local\n/tmp\n/cache\n';
 
 /** What `dvc init` writes to `.dvcignore`. */
-export const DVCIGNORE = '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n';
+export const DVCIGNORE =
+  '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n';
 
 /**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
  * A local `remoteUrl` may be absolute or relative to `root`; it is written relative to `.dvc/` as DVC does.
  * Re-running it only updates the remote.
  */
-export async function initData({ root, remoteName = 'local', remoteUrl }: { root: string; remoteName?: string; remoteUrl: string }): Promise<void> {
+export async function initData({
+  root,
+  remoteName = 'local',
+  remoteUrl,
+}: {
+  root: string;
+  remoteName?: string;
+  remoteUrl: string;
+}): Promise<void> {
   const absRoot = path.resolve(root);
   const dvcDir = path.join(absRoot, '.dvc');
   if (!/^[A-Za-z0-9_.-]+$/.test(remoteName)) {
-    throw new VitrineError('DVC_REMOTE_NAME', `The remote name "${remoteName}" is not allowed: use letters, digits, "-", "_" or ".".`, { remote: remoteName });
+    throw new VitrineError(
+      'DVC_REMOTE_NAME',
+      `The remote name "${remoteName}" is not allowed: use letters, digits, "-", "_" or ".".`,
+      { remote: remoteName },
+    );
   }
   const { mkdir, writeFile, access } = await import('node:fs/promises');
   await mkdir(dvcDir, { recursive: true });
@@ -161,7 +190,9 @@ export async function initData({ root, remoteName = 'local', remoteUrl }: { root
   await ensure(path.join(dvcDir, '.gitignore'), DVC_GITIGNORE);
   await ensure(path.join(absRoot, '.dvcignore'), DVCIGNORE);
   await ensure(path.join(dvcDir, 'config'), '');
-  const url = isUrl(remoteUrl) ? remoteUrl : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
+  const url = isUrl(remoteUrl)
+    ? remoteUrl
+    : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
   await setDvcConfig({
     root: absRoot,
     values: [

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 
@@ -42,12 +42,34 @@ const MD5_RE = /^[0-9a-f]{32}(\.dir)?$/;
 // (dvc/output.py SCHEMA); DVC refuses any other, and so do we, so both tools read the same files.
 const TOP_KEYS = new Set(['md5', 'cmd', 'wdir', 'deps', 'outs', 'locked', 'frozen', 'meta', 'always_changed', 'desc']);
 const OUT_KEYS = new Set([
-  'md5', 'etag', 'checksum', 'size', 'nfiles', 'isexec', 'version_id', 'path', 'persist', 'cloud', 'hash',
-  'desc', 'type', 'labels', 'meta', 'cache', 'remote', 'push', 'files', 'fs_config',
+  'md5',
+  'etag',
+  'checksum',
+  'size',
+  'nfiles',
+  'isexec',
+  'version_id',
+  'path',
+  'persist',
+  'cloud',
+  'hash',
+  'desc',
+  'type',
+  'labels',
+  'meta',
+  'cache',
+  'remote',
+  'push',
+  'files',
+  'fs_config',
 ]);
 
 /** Parse the text of a `.dvc` file; errors name the file and line. */
-export function parseDvcFile({ text, file, target }: {
+export function parseDvcFile({
+  text,
+  file,
+  target,
+}: {
   text: string;
   file: string;
   /** The folder this file must track (`data` for data.dvc); when given, any other "path:" is refused. */
@@ -62,7 +84,11 @@ export function parseDvcFile({ text, file, target }: {
   };
   const unknownKey = (keyNode: unknown, where: string, allowed: Set<string>, fallback: number): never => {
     const key = String((keyNode as { value?: unknown })?.value ?? keyNode);
-    return fail(lineOf(keyNode as Node, fallback), `unknown key "${key}" ${where}; DVC refuses it too. Allowed: ${[...allowed].join(', ')}.`, key);
+    return fail(
+      lineOf(keyNode as Node, fallback),
+      `unknown key "${key}" ${where}; DVC refuses it too. Allowed: ${[...allowed].join(', ')}.`,
+      key,
+    );
   };
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
@@ -72,13 +98,17 @@ export function parseDvcFile({ text, file, target }: {
   const root = doc.contents;
   if (!isMap(root)) return fail(lineOf(root as Node), 'expected "outs:" with a list of outputs.');
   for (const pair of root.items) {
-    if (!TOP_KEYS.has(String((pair.key as { value?: unknown })?.value))) unknownKey(pair.key, 'at the top of the file', TOP_KEYS, 1);
+    if (!TOP_KEYS.has(String((pair.key as { value?: unknown })?.value)))
+      unknownKey(pair.key, 'at the top of the file', TOP_KEYS, 1);
   }
   const outsPair = root.items.find((pair) => (pair.key as { value?: unknown })?.value === 'outs');
   if (!outsPair) return fail(1, 'there is no "outs:" list, so nothing is tracked.');
   const outsNode = outsPair.value as Node | null;
   if (!isSeq(outsNode) || outsNode.items.length === 0) {
-    return fail(lineOf(outsNode ?? (outsPair.key as Node)), '"outs:" must be a list with at least one entry ("- md5: …").');
+    return fail(
+      lineOf(outsNode ?? (outsPair.key as Node)),
+      '"outs:" must be a list with at least one entry ("- md5: …").',
+    );
   }
   if (outsNode.items.length > 1) {
     return fail(
@@ -93,7 +123,8 @@ export function parseDvcFile({ text, file, target }: {
     const itemLine = lineOf(item as Node);
     if (!isMap(item)) return fail(itemLine, 'each output must be a mapping with "md5" and "path".');
     for (const pair of item.items) {
-      if (!OUT_KEYS.has(String((pair.key as { value?: unknown })?.value))) unknownKey(pair.key, 'in the output', OUT_KEYS, itemLine);
+      if (!OUT_KEYS.has(String((pair.key as { value?: unknown })?.value)))
+        unknownKey(pair.key, 'in the output', OUT_KEYS, itemLine);
     }
     const fieldLine = (key: string): number => {
       const pair = item.items.find((p) => (p.key as { value?: unknown })?.value === key);
@@ -103,7 +134,10 @@ export function parseDvcFile({ text, file, target }: {
     const md5 = value.md5;
     if (typeof md5 !== 'string' || !MD5_RE.test(md5.toLowerCase())) {
       if (md5 === undefined) return fail(itemLine, 'this output has no "md5".');
-      return fail(fieldLine('md5'), `"md5: ${String(md5)}" is not an md5 hash (32 hex digits, with ".dir" for a folder).`);
+      return fail(
+        fieldLine('md5'),
+        `"md5: ${String(md5)}" is not an md5 hash (32 hex digits, with ".dir" for a folder).`,
+      );
     }
     const outPath = value.path;
     if (typeof outPath !== 'string' || outPath === '') return fail(fieldLine('path'), 'this output has no "path".');
@@ -111,12 +145,16 @@ export function parseDvcFile({ text, file, target }: {
       throw wrongPathError({ file, line: fieldLine('path'), value: outPath, target });
     }
     for (const key of ['size', 'nfiles'] as const) {
-      if (value[key] !== undefined && (typeof value[key] !== 'number' || !Number.isInteger(value[key]) || (value[key] as number) < 0)) {
+      if (
+        value[key] !== undefined &&
+        (typeof value[key] !== 'number' || !Number.isInteger(value[key]) || (value[key] as number) < 0)
+      ) {
         return fail(fieldLine(key), `"${key}: ${String(value[key])}" must be a whole number.`);
       }
     }
     if (value.hash === undefined) legacy = true;
-    else if (value.hash !== 'md5') return fail(fieldLine('hash'), `"hash: ${String(value.hash)}" is not supported (only "md5").`);
+    else if (value.hash !== 'md5')
+      return fail(fieldLine('hash'), `"hash: ${String(value.hash)}" is not supported (only "md5").`);
     outs.push({
       md5: md5.toLowerCase(),
       ...(value.size !== undefined ? { size: value.size as number } : {}),
@@ -135,7 +173,12 @@ export async function readDvcFile({ file }: { file: string }): Promise<DvcFile> 
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError('DATA_NOT_TRACKED', `${path.basename(file)} does not exist yet: run "vitrine data add" to start versioning the data folder.`, { file }, { cause: error });
+      throw new VitrineError(
+        'DATA_NOT_TRACKED',
+        `${path.basename(file)} does not exist yet: run "vitrine data add" to start versioning the data folder.`,
+        { file },
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -153,7 +196,17 @@ function isTargetPath(value: string, target: string): boolean {
 }
 
 // A .dvc file edited to name another folder (.github, pipeline) would let checkout --force delete it.
-function wrongPathError({ file, line, value, target }: { file: string; line?: number; value: string; target: string }): VitrineError {
+function wrongPathError({
+  file,
+  line,
+  value,
+  target,
+}: {
+  file: string;
+  line?: number;
+  value: string;
+  target: string;
+}): VitrineError {
   return new VitrineError(
     'DVCFILE_PATH_OUTSIDE',
     `${file}${line ? `:${line}` : ''}: "path: ${value}" must be "path: ${target}": ${file} tracks the folder ${target}/ beside it ` +
@@ -173,9 +226,10 @@ export function formatDvcFile({ outs }: { outs: DvcOut[] }): string {
     if (out.size !== undefined) lines.push(`  size: ${out.size}`);
     if (out.nfiles !== undefined) lines.push(`  nfiles: ${out.nfiles}`);
     lines.push('  hash: md5');
-    const p = PLAIN.test(out.path) && !/^(true|false|null|yes|no|on|off|~)$/i.test(out.path) && !/^[0-9.]+$/.test(out.path)
-      ? out.path
-      : `'${out.path.replaceAll("'", "''")}'`;
+    const p =
+      PLAIN.test(out.path) && !/^(true|false|null|yes|no|on|off|~)$/i.test(out.path) && !/^[0-9.]+$/.test(out.path)
+        ? out.path
+        : `'${out.path.replaceAll("'", "''")}'`;
     lines.push(`  path: ${p}`);
   }
   return `${lines.join('\n')}\n`;
@@ -190,14 +244,29 @@ export async function writeDvcFile({ file, outs }: { file: string; outs: DvcOut[
 export function resolveOutPath({ root, dvcFile, out }: { root: string; dvcFile: string; out: DvcOut }): string {
   const absRoot = path.resolve(root);
   const name = path.basename(dvcFile);
-  if (!isTargetPath(out.path, targetOf(dvcFile))) throw wrongPathError({ file: name, value: out.path, target: targetOf(dvcFile) });
+  if (!isTargetPath(out.path, targetOf(dvcFile)))
+    throw wrongPathError({ file: name, value: out.path, target: targetOf(dvcFile) });
   if (path.isAbsolute(out.path) || /^[a-zA-Z]:/.test(out.path) || out.path.includes('\\') || out.path.includes('://')) {
-    throw new VitrineError('DVCFILE_PATH_OUTSIDE', `${name}: "path: ${out.path}" must be a folder inside the repository, written relative to ${name}.`, { file: name, path: out.path });
+    throw new VitrineError(
+      'DVCFILE_PATH_OUTSIDE',
+      `${name}: "path: ${out.path}" must be a folder inside the repository, written relative to ${name}.`,
+      { file: name, path: out.path },
+    );
   }
   const abs = path.resolve(path.dirname(path.resolve(dvcFile)), out.path);
   const relative = path.relative(absRoot, abs);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || relative.split(path.sep).includes('.git') || relative.split(path.sep)[0] === '.dvc') {
-    throw new VitrineError('DVCFILE_PATH_OUTSIDE', `${name}: "path: ${out.path}" points outside the repository's data (to "${relative || '.'}"); Vitrine refuses to read or write there.`, { file: name, path: out.path });
+  if (
+    relative === '' ||
+    relative.startsWith('..') ||
+    path.isAbsolute(relative) ||
+    relative.split(path.sep).includes('.git') ||
+    relative.split(path.sep)[0] === '.dvc'
+  ) {
+    throw new VitrineError(
+      'DVCFILE_PATH_OUTSIDE',
+      `${name}: "path: ${out.path}" points outside the repository's data (to "${relative || '.'}"); Vitrine refuses to read or write there.`,
+      { file: name, path: out.path },
+    );
   }
   return abs;
 }

@@ -4,11 +4,11 @@ import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { ManifestEntry } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, parseDvcFile } from './dvcfile.ts';
-import { loadManifest, diffEntries } from './ops.ts';
+import { diffEntries, loadManifest } from './ops.ts';
 import { openRemote, type Remote } from './remote.ts';
-import type { ManifestEntry } from './cache.ts';
 
 /*
  * Git history through isomorphic-git (no git binary needed): files at any ref, and which objects of
@@ -28,7 +28,12 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
       const count = step === '^' || step === '~' ? 1 : Number(step.slice(1));
       for (let i = 0; i < count; i++) {
         const { commit } = await git.readCommit({ fs, dir, oid });
-        if (!commit.parent[0]) throw new VitrineError('GIT_REF_UNKNOWN', `"${ref}" goes back further than the history in this clone (it starts at ${oid.slice(0, 7)}).`, { ref });
+        if (!commit.parent[0])
+          throw new VitrineError(
+            'GIT_REF_UNKNOWN',
+            `"${ref}" goes back further than the history in this clone (it starts at ${oid.slice(0, 7)}).`,
+            { ref },
+          );
         oid = commit.parent[0];
       }
     }
@@ -51,14 +56,27 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
     if (error instanceof VitrineError) throw error;
     const code = (error as { code?: string }).code;
     if (code === 'NotFoundError') {
-      throw new VitrineError('GIT_REF_UNKNOWN', `Git does not know "${ref}" in this clone. On a shallow clone, fetch it first (ensureCommit).`, { ref }, { cause: error });
+      throw new VitrineError(
+        'GIT_REF_UNKNOWN',
+        `Git does not know "${ref}" in this clone. On a shallow clone, fetch it first (ensureCommit).`,
+        { ref },
+        { cause: error },
+      );
     }
     throw error;
   }
 }
 
 /** The text of `filepath` at `ref`, or null when the file does not exist there. */
-export async function readFileAtRef({ dir, ref, filepath }: { dir: string; ref: string; filepath: string }): Promise<string | null> {
+export async function readFileAtRef({
+  dir,
+  ref,
+  filepath,
+}: {
+  dir: string;
+  ref: string;
+  filepath: string;
+}): Promise<string | null> {
   const oid = await resolveCommit({ dir, ref });
   try {
     const { blob } = await git.readBlob({ fs, dir, oid, filepath: filepath.split(path.sep).join('/') });
@@ -137,14 +155,33 @@ export async function ensureCommit({
         ...(headers ? { headers: { ...headers } } : {}),
       });
     } catch (error) {
-      throw new VitrineError('GIT_FETCH_FAILED', `Could not fetch history from "${url ?? remote}" to find commit ${oid}: ${(error as Error).message}`, { oid, remote: url ?? remote }, { cause: error });
+      throw new VitrineError(
+        'GIT_FETCH_FAILED',
+        `Could not fetch history from "${url ?? remote}" to find commit ${oid}: ${(error as Error).message}`,
+        { oid, remote: url ?? remote },
+        { cause: error },
+      );
     }
     if (await hasCommit(dir, oid)) return { fetched: true };
   }
-  throw new VitrineError('GIT_COMMIT_MISSING', `Commit ${oid} is not in the history of ${ref ?? 'any branch'} on "${url ?? remote}".`, { oid, ref });
+  throw new VitrineError(
+    'GIT_COMMIT_MISSING',
+    `Commit ${oid} is not in the history of ${ref ?? 'any branch'} on "${url ?? remote}".`,
+    { oid, ref },
+  );
 }
 
-async function manifestAt({ root, ref, cacheDir, remote }: { root: string; ref: string; cacheDir: string; remote: () => Promise<Remote | undefined> }): Promise<{ md5: string | null; entries: ManifestEntry[] }> {
+async function manifestAt({
+  root,
+  ref,
+  cacheDir,
+  remote,
+}: {
+  root: string;
+  ref: string;
+  cacheDir: string;
+  remote: () => Promise<Remote | undefined>;
+}): Promise<{ md5: string | null; entries: ManifestEntry[] }> {
   const text = await readFileAtRef({ dir: root, ref, filepath: 'data.dvc' });
   if (text === null) return { md5: null, entries: [] };
   const parsed = parseDvcFile({ text, file: `data.dvc at ${ref}` });
@@ -158,7 +195,19 @@ async function manifestAt({ root, ref, cacheDir, remote }: { root: string; ref: 
  * `base` and `head`, from the `.dir` manifests data.dvc records at each ref (from the local cache,
  * else fetched from the default remote).
  */
-export async function dataDiff({ root, base, head, log, remote: remoteName }: { root: string; base: string; head: string; log: Logger; remote?: string | Remote }): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
+export async function dataDiff({
+  root,
+  base,
+  head,
+  log,
+  remote: remoteName,
+}: {
+  root: string;
+  base: string;
+  head: string;
+  log: Logger;
+  remote?: string | Remote;
+}): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
   const { cacheDir } = await readDvcConfig({ root });
   let opened: Remote | undefined;
   const remote = async () => {

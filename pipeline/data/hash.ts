@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -218,7 +218,8 @@ export function pyJsonString(s: string): string {
 export function manifestBytes(entries: { md5: string; relpath: string }[]): Buffer {
   // Trees come sorted from listFiles; checking is cheaper than sorting again.
   let inOrder = true;
-  for (let i = 1; i < entries.length && inOrder; i++) inOrder = compareCodePoints(entries[i - 1].relpath, entries[i].relpath) < 0;
+  for (let i = 1; i < entries.length && inOrder; i++)
+    inOrder = compareCodePoints(entries[i - 1].relpath, entries[i].relpath) < 0;
   const sorted = inOrder ? entries : [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
   const items = sorted.map((e) => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`);
   return Buffer.from(`[${items.join(', ')}]`, 'utf8');
@@ -242,7 +243,8 @@ export async function findDvcRoot(dir: string): Promise<string | undefined> {
 
 // `ignore` is CommonJS whose types declare an ES default export; under NodeNext the default import is
 // module.exports, which is the factory itself at runtime (and carries it as .default too).
-const ignore = ((ignoreModule as unknown as { default?: unknown }).default ?? ignoreModule) as unknown as typeof ignoreModule.default;
+const ignore = ((ignoreModule as unknown as { default?: unknown }).default ??
+  ignoreModule) as unknown as typeof ignoreModule.default;
 
 /** Folders DVC never looks into, at any depth (its built-in ignore rules). */
 const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
@@ -251,7 +253,11 @@ const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
  * A matcher for `<root>/.dvcignore` (gitignore syntax, paths relative to the root), or undefined when
  * there is no such file. Returns true for an absolute path DVC would skip.
  */
-export async function dvcIgnoreMatcher({ root }: { root: string }): Promise<((abs: string, isFolder: boolean) => boolean) | undefined> {
+export async function dvcIgnoreMatcher({
+  root,
+}: {
+  root: string;
+}): Promise<((abs: string, isFolder: boolean) => boolean) | undefined> {
   const absRoot = path.resolve(root);
   let text: string;
   try {
@@ -278,7 +284,15 @@ export async function dvcIgnoreMatcher({ root }: { root: string }): Promise<((ab
  * they are what a killed process left, never data). `root` is the repository root (default: the
  * nearest folder with `.dvc/`).
  */
-export async function listFiles({ dir, root, temps }: { dir: string; root?: string; temps?: string[] }): Promise<string[]> {
+export async function listFiles({
+  dir,
+  root,
+  temps,
+}: {
+  dir: string;
+  root?: string;
+  temps?: string[];
+}): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
@@ -303,8 +317,6 @@ export async function listFiles({ dir, root, temps }: { dir: string; root?: stri
         }
         await walk(full(), relpath);
       } else if (name === '.git' || ignored?.(full(), false)) {
-        // A ".git" file marks a git worktree or submodule; DVC skips it too.
-        continue;
       } else if (temp) {
         temps?.push(full());
       } else if (item.isFile()) out.push(relpath);
@@ -353,7 +365,8 @@ export class HashState {
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as { schema?: string; files?: Record<string, unknown> };
       if (parsed.files && typeof parsed.files === 'object') {
-        if (parsed.schema === 'vitrine.data-state/2') return new HashState(file, parsed.files as Record<string, StateRecord>);
+        if (parsed.schema === 'vitrine.data-state/2')
+          return new HashState(file, parsed.files as Record<string, StateRecord>);
         if (parsed.schema === 'vitrine.data-state/1') {
           const files: Record<string, StateRecord> = {};
           for (const [key, [ino, mtime, size, md5]] of Object.entries(parsed.files as Record<string, LegacyRecord>)) {
@@ -432,7 +445,11 @@ export class HashState {
 }
 
 /** Run `fn` over `items` with at most `jobs` at once. */
-export async function mapPool<T, R>(items: T[], jobs: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: T[],
+  jobs: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -475,7 +492,8 @@ export async function hashTree({
   // State keys are built by appending to the folder's key: path.relative per file is slow at 100,000 files.
   const dirKey = state.key(absDir);
   const keyOf = (i: number) => `${dirKey}/${relpaths[i]}`;
-  const absOf = (i: number) => (path.sep === '/' ? `${absDir}/${relpaths[i]}` : path.join(absDir, ...relpaths[i].split('/')));
+  const absOf = (i: number) =>
+    path.sep === '/' ? `${absDir}/${relpaths[i]}` : path.join(absDir, ...relpaths[i].split('/'));
   // First the state: files unchanged since they were last hashed are not read again.
   const infos: BigIntStats[] = new Array(relpaths.length);
   const fresh: number[] = [];
@@ -503,7 +521,12 @@ export async function hashTree({
   const useThreads = threads ?? (fresh.length >= 64 && freshBytes >= 16 * 1024 * 1024 ? defaultHashThreads() : 1);
   if (useThreads > 1 && fresh.length > 0) {
     const sizes = fresh.map((i) => Number(infos[i].size));
-    await md5OfFiles({ files: fresh.map(absOf), sizes, threads: useThreads, onFile: (k, md5) => record(fresh[k], md5) });
+    await md5OfFiles({
+      files: fresh.map(absOf),
+      sizes,
+      threads: useThreads,
+      onFile: (k, md5) => record(fresh[k], md5),
+    });
   } else {
     let sinceYield = 0;
     for (const i of fresh) {
@@ -517,7 +540,8 @@ export async function hashTree({
     }
   }
   // Every file was found in a state that holds nothing else: there is nothing to forget.
-  if (fresh.length > 0 || state.size() !== relpaths.length) state.pruneKeys(dirKey, new Set(relpaths.map((_, i) => keyOf(i))));
+  if (fresh.length > 0 || state.size() !== relpaths.length)
+    state.pruneKeys(dirKey, new Set(relpaths.map((_, i) => keyOf(i))));
   await state.save();
   return {
     md5: manifestHash(entries),

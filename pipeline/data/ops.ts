@@ -1,14 +1,26 @@
-import { appendFile, lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { appendFile, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError, isVitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { cleanStaleObjectTemps, contentMd5, copyVerified, listObjectIds, exists, objectPath, parseManifest, readCachedManifest, tempName, writeManifest, type ManifestEntry } from './cache.ts';
+import {
+  cleanStaleObjectTemps,
+  contentMd5,
+  copyVerified,
+  exists,
+  listObjectIds,
+  type ManifestEntry,
+  objectPath,
+  parseManifest,
+  readCachedManifest,
+  tempName,
+  writeManifest,
+} from './cache.ts';
 import { readDvcConfig } from './config.ts';
-import { removeStaleTemps } from './temp.ts';
-import { legacyError, readDvcFile, resolveOutPath, writeDvcFile, type DvcOut } from './dvcfile.ts';
+import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { openRemote, type Remote } from './remote.ts';
+import { removeStaleTemps } from './temp.ts';
 
 /*
  * The `vitrine data` operations over a repository root: add (hash + cache + data.dvc), push and pull
@@ -34,7 +46,15 @@ export function cacheStateFileOf(root: string): string {
  * True when the cache object at `file` holds the bytes of `md5`: remembered in `state` when unchanged
  * since it was last checked, else read and hashed (and remembered when good).
  */
-export async function isGoodObject({ file, md5, state }: { file: string; md5: string; state: HashState }): Promise<boolean> {
+export async function isGoodObject({
+  file,
+  md5,
+  state,
+}: {
+  file: string;
+  md5: string;
+  state: HashState;
+}): Promise<boolean> {
   const info = await stat(file, { bigint: true }).catch(() => null);
   if (!info?.isFile()) return false;
   if (state.get(file, info) === contentMd5(md5)) return true;
@@ -76,7 +96,11 @@ async function tracked({ root, target = 'data' }: { root: string; target?: strin
   const out = parsed.outs[0];
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   if (!out.md5.endsWith('.dir')) {
-    throw new VitrineError('DVCFILE_NOT_FOLDER', `${path.basename(dvcFile)} tracks a single file, but Vitrine versions the data folder.`, { file: path.basename(dvcFile) });
+    throw new VitrineError(
+      'DVCFILE_NOT_FOLDER',
+      `${path.basename(dvcFile)} tracks a single file, but Vitrine versions the data folder.`,
+      { file: path.basename(dvcFile) },
+    );
   }
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   return { dvcFile, out, dir, cacheDir };
@@ -86,7 +110,17 @@ async function tracked({ root, target = 'data' }: { root: string; target?: strin
  * `dvc add data`: hash the folder, copy new files into `.dvc/cache/files/md5/…` (read-only), store the
  * `.dir` manifest, write `data.dvc` and make sure git ignores the folder.
  */
-export async function addData({ root, target = 'data', log, jobs = 8 }: { root: string; target?: string; log: Logger; jobs?: number }): Promise<{ md5: string; size: number; nfiles: number }> {
+export async function addData({
+  root,
+  target = 'data',
+  log,
+  jobs = 8,
+}: {
+  root: string;
+  target?: string;
+  log: Logger;
+  jobs?: number;
+}): Promise<{ md5: string; size: number; nfiles: number }> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
@@ -95,7 +129,13 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   const files = await listFiles({ dir, root: absRoot });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
-  const tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), onFile: () => hashing.tick(), temps });
+  const tree = await hashTree({
+    dir,
+    root: absRoot,
+    stateFile: stateFileOf(absRoot),
+    onFile: () => hashing.tick(),
+    temps,
+  });
   hashing.done();
   await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
@@ -112,7 +152,12 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
         await copyVerified({ src, dest, md5: entry.md5, readOnly: true, what: `${target}/${entry.relpath}` });
       } catch (error) {
         if (isVitrineError(error, 'DATA_CORRUPT')) {
-          throw new VitrineError('DATA_CHANGED', `${target}/${entry.relpath} changed while it was being added; run "vitrine data add" again.`, { file: `${target}/${entry.relpath}` }, { cause: error });
+          throw new VitrineError(
+            'DATA_CHANGED',
+            `${target}/${entry.relpath} changed while it was being added; run "vitrine data add" again.`,
+            { file: `${target}/${entry.relpath}` },
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -124,11 +169,17 @@ export async function addData({ root, target = 'data', log, jobs = 8 }: { root: 
   });
   caching.done();
   await cacheState.save();
-  for (const file of replaced) log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
+  for (const file of replaced)
+    log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
-  await writeDvcFile({ file: dvcFile, outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }] });
+  await writeDvcFile({
+    file: dvcFile,
+    outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }],
+  });
   await ensureGitignored({ root: absRoot, target });
-  log.info(`Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`);
+  log.info(
+    `Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
+  );
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }
 
@@ -179,8 +230,20 @@ export function configuredRemote(root: string): () => Promise<Remote | undefined
 }
 
 /** The fix for a damaged folder list when the remote cannot supply a good one. */
-function damagedListError({ md5, target, cause, remote }: { md5: string; target: string; cause: unknown; remote?: string }): VitrineError {
-  const where = remote ? `the remote "${remote}" has no good copy either` : 'no remote is set up to fetch a good copy from';
+function damagedListError({
+  md5,
+  target,
+  cause,
+  remote,
+}: {
+  md5: string;
+  target: string;
+  cause: unknown;
+  remote?: string;
+}): VitrineError {
+  const where = remote
+    ? `the remote "${remote}" has no good copy either`
+    : 'no remote is set up to fetch a good copy from';
   return new VitrineError(
     'DATA_CORRUPT',
     `The cache copy of ${target}.dvc's folder list (object ${md5}) is damaged, and ${where}. ` +
@@ -196,7 +259,13 @@ function damagedListError({ md5, target, cause, remote }: { md5: string; target:
  * cache copy is replaced by a good one from `remote` (written beside it, then renamed over it). With
  * `fetchMissing: false` a missing copy is not fetched (checkout asks for a pull instead).
  */
-export async function loadManifest({ cacheDir, md5, remote: source, target = 'data', fetchMissing = true }: {
+export async function loadManifest({
+  cacheDir,
+  md5,
+  remote: source,
+  target = 'data',
+  fetchMissing = true,
+}: {
   cacheDir: string;
   md5: string;
   remote?: RemoteSource;
@@ -214,7 +283,11 @@ export async function loadManifest({ cacheDir, md5, remote: source, target = 'da
   const remote = damage || fetchMissing ? (typeof source === 'function' ? await source() : source) : undefined;
   if (!remote) {
     if (damage) throw damagedListError({ md5, target, cause: damage });
-    throw new VitrineError('DATA_NOT_IN_CACHE', `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`, { object: md5 });
+    throw new VitrineError(
+      'DATA_NOT_IN_CACHE',
+      `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`,
+      { object: md5 },
+    );
   }
   try {
     await remote.get({ md5, file: objectPath(cacheDir, md5) });
@@ -248,18 +321,37 @@ export interface TransferResult {
  * With `verify`, objects already on the remote are checked too (size, and md5 where the remote can
  * tell) and damaged ones uploaded again.
  */
-export async function pushData({ root, remote: remoteName, jobs = 8, log, target = 'data', verify = false }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string; verify?: boolean }): Promise<TransferResult> {
+export async function pushData({
+  root,
+  remote: remoteName,
+  jobs = 8,
+  log,
+  target = 'data',
+  verify = false,
+}: {
+  root: string /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */;
+  remote?: string | Remote;
+  jobs?: number;
+  log: Logger;
+  target?: string;
+  verify?: boolean;
+}): Promise<TransferResult> {
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   if (verify && !remote.inspect) {
-    throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, { remote: remote.name });
+    throw new VitrineError('REMOTE_CANNOT_VERIFY', `The remote "${remote.name}" cannot be checked object by object.`, {
+      remote: remote.name,
+    });
   }
   await cleanTransferTemps({ cacheDir: t.cacheDir, remote, log });
   // A damaged folder list is replaced from the remote (a missing one is not: only data add makes it).
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
-  const progress = log.progress(verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`, objects.size + 1);
+  const progress = log.progress(
+    verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`,
+    objects.size + 1,
+  );
   let transferred = 0;
   let skipped = 0;
   let repaired = 0;
@@ -273,9 +365,13 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
     const found = await remote.inspect!(md5);
     if (!found) return false;
     const size = (await stat(file).catch(() => null))?.size;
-    const damaged = (size !== undefined && found.size !== size) || (found.md5 !== undefined && found.md5 !== contentMd5(md5));
+    const damaged =
+      (size !== undefined && found.size !== size) || (found.md5 !== undefined && found.md5 !== contentMd5(md5));
     if (damaged) {
-      log.warn(`Object ${md5} on the remote "${remote.name}" is damaged (needed by ${needer}); uploading a good copy.`, { object: md5, file: needer });
+      log.warn(
+        `Object ${md5} on the remote "${remote.name}" is damaged (needed by ${needer}); uploading a good copy.`,
+        { object: md5, file: needer },
+      );
       repaired++;
     }
     return !damaged;
@@ -307,7 +403,8 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   if (damagedLocal.length > 0) {
     progress.done();
     const files = damagedLocal.map((d) => d.file);
-    for (const d of damagedLocal) log.error(`The local cache copy of ${d.file} (object ${d.object}) is damaged, so it was not uploaded.`, d);
+    for (const d of damagedLocal)
+      log.error(`The local cache copy of ${d.file} (object ${d.object}) is damaged, so it was not uploaded.`, d);
     throw new VitrineError(
       'DATA_CORRUPT',
       `The local cache copy of ${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
@@ -319,20 +416,36 @@ export async function pushData({ root, remote: remoteName, jobs = 8, log, target
   }
   if (missingLocal.length > 0) {
     progress.done();
-    throw new VitrineError('DATA_NOT_IN_CACHE', `${missingLocal.length} object(s) are not in the local cache, so they cannot be pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine data add" on a machine that has the images.`, { objects: missingLocal });
+    throw new VitrineError(
+      'DATA_NOT_IN_CACHE',
+      `${missingLocal.length} object(s) are not in the local cache, so they cannot be pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine data add" on a machine that has the images.`,
+      { objects: missingLocal },
+    );
   }
   await one(t.out.md5, `${target}.dvc`);
   progress.done();
-  log.info(`Pushed to "${remote.name}": ${transferred} uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`);
+  log.info(
+    `Pushed to "${remote.name}": ${transferred} uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
+  );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
 }
 
 /** Clean what killed pushes and pulls left in the cache (and the remote): only temp files no live process owns. */
-async function cleanTransferTemps({ cacheDir, remote, log }: { cacheDir: string; remote?: Remote; log: Logger }): Promise<void> {
+async function cleanTransferTemps({
+  cacheDir,
+  remote,
+  log,
+}: {
+  cacheDir: string;
+  remote?: Remote;
+  log: Logger;
+}): Promise<void> {
   const inCache = await cleanStaleObjectTemps({ base: cacheDir });
   const onRemote = (await remote?.cleanStaleTemps?.()) ?? 0;
   if (inCache + onRemote > 0) {
-    log.info(`Removed ${plural(inCache + onRemote, 'temp file')} left by an interrupted transfer (${inCache} in the cache, ${onRemote} on the remote).`);
+    log.info(
+      `Removed ${plural(inCache + onRemote, 'temp file')} left by an interrupted transfer (${inCache} in the cache, ${onRemote} on the remote).`,
+    );
   }
 }
 
@@ -347,7 +460,21 @@ function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, s
  * Download the objects of data.dvc the local cache lacks (in parallel, verified), then check out
  * (refusing to overwrite unrecorded changes unless `force`). Rerun to resume.
  */
-export async function pullData({ root, remote: remoteName, jobs = 8, log, target = 'data', force = false }: { root: string; /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */ remote?: string | Remote; jobs?: number; log: Logger; target?: string; force?: boolean }): Promise<TransferResult> {
+export async function pullData({
+  root,
+  remote: remoteName,
+  jobs = 8,
+  log,
+  target = 'data',
+  force = false,
+}: {
+  root: string /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */;
+  remote?: string | Remote;
+  jobs?: number;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+}): Promise<TransferResult> {
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
@@ -379,8 +506,16 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
     progress.tick();
   });
   progress.done();
-  for (const m of missing) log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, { file: m.file, object: m.object });
-  for (const c of corrupt) log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, { file: c.file, object: c.object });
+  for (const m of missing)
+    log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, {
+      file: m.file,
+      object: m.object,
+    });
+  for (const c of corrupt)
+    log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, {
+      file: c.file,
+      object: c.object,
+    });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
     await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
@@ -392,7 +527,9 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
         (missing.length > 0 ? 'Ask whoever added the missing images to run "vitrine data push". ' : '') +
-        (corrupt.length > 0 ? 'For damaged objects, run "vitrine data push --verify" on a machine that has good copies. ' : '') +
+        (corrupt.length > 0
+          ? 'For damaged objects, run "vitrine data push --verify" on a machine that has good copies. '
+          : '') +
         'Then run "vitrine data pull" again.',
       { missing, corrupt, remote: remote.name, files },
     );
@@ -407,7 +544,8 @@ export async function pullData({ root, remote: remoteName, jobs = 8, log, target
       try {
         await remote.get({ md5: d.object, file: objectPath(t.cacheDir, d.object) });
       } catch (fetchError) {
-        if (!isVitrineError(fetchError, 'REMOTE_OBJECT_MISSING') && !isVitrineError(fetchError, 'DATA_CORRUPT')) throw fetchError;
+        if (!isVitrineError(fetchError, 'REMOTE_OBJECT_MISSING') && !isVitrineError(fetchError, 'DATA_CORRUPT'))
+          throw fetchError;
         throw new VitrineError(
           'DATA_CORRUPT',
           `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, ` +
@@ -465,13 +603,25 @@ export async function checkoutData(options: {
 }): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
-    throw new VitrineError('DATA_NOT_IN_CACHE', `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`, { missing });
+    throw new VitrineError(
+      'DATA_NOT_IN_CACHE',
+      `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`,
+      { missing },
+    );
   }
   return result;
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
-async function checkoutPresent({ root, log, target = 'data', force = false, jobs = 8, quietMissing = false, quietCorrupt = false }: {
+async function checkoutPresent({
+  root,
+  log,
+  target = 'data',
+  force = false,
+  jobs = 8,
+  quietMissing = false,
+  quietCorrupt = false,
+}: {
   root: string;
   log: Logger;
   target?: string;
@@ -559,20 +709,36 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
   if (removed > 0) await removeEmptyFolders(t.dir);
   await state.save();
   if (extra.length > 0) {
-    log.warn(`${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`, { file: extra[0] });
+    log.warn(
+      `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`,
+      { file: extra[0] },
+    );
   }
   for (const c of quietCorrupt ? [] : corrupt) {
-    const message = `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
+    const message =
+      `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
       'Run "vitrine data pull" to fetch a good copy.';
     log.error(message, { file: c.file, object: c.object });
   }
-  if (!quietMissing) for (const m of missing) log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, { file: m.file, object: m.object });
+  if (!quietMissing)
+    for (const m of missing)
+      log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, {
+        file: m.file,
+        object: m.object,
+      });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
     for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
-    throw new VitrineError('DATA_CORRUPT', `${corrupt.length} cached object(s) are damaged and were not checked out, for example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine data pull" to fetch good copies.`, { corrupt });
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      `${corrupt.length} cached object(s) are damaged and were not checked out, for example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine data pull" to fetch good copies.`,
+      { corrupt },
+    );
   }
-  if (missing.length === 0) log.info(`Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`);
+  if (missing.length === 0)
+    log.info(
+      `Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`,
+    );
   return { written, unchanged, removed, extra, missing };
 }
 
@@ -581,7 +747,19 @@ async function checkoutPresent({ root, log, target = 'data', force = false, jobs
  * a file is replaced by the final rename; a folder in the way is moved aside only once the copy is
  * ready, then removed.
  */
-async function replaceVerified({ src, dest, md5, what, tempDir }: { src: string; dest: string; md5: string; what: string; tempDir: string }): Promise<void> {
+async function replaceVerified({
+  src,
+  dest,
+  md5,
+  what,
+  tempDir,
+}: {
+  src: string;
+  dest: string;
+  md5: string;
+  what: string;
+  tempDir: string;
+}): Promise<void> {
   const info = await lstat(dest).catch(() => null);
   if (!info?.isDirectory()) {
     await copyVerified({ src, dest, md5, what, tempDir });
@@ -589,7 +767,8 @@ async function replaceVerified({ src, dest, md5, what, tempDir }: { src: string;
   }
   // Staged and set aside under tempDir, never inside data/ (beside dest only across filesystems).
   const sameDevice = (await stat(tempDir).catch(() => null))?.dev === info.dev;
-  const near = (name: string) => (sameDevice ? tempName(path.join(tempDir, randomBytes(6).toString('hex'))) : tempName(name));
+  const near = (name: string) =>
+    sameDevice ? tempName(path.join(tempDir, randomBytes(6).toString('hex'))) : tempName(name);
   const staged = near(dest);
   await copyVerified({ src, dest: staged, md5, what });
   const aside = near(dest);
@@ -633,7 +812,21 @@ export interface DataStatus {
 }
 
 /** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
-export async function dataStatus({ root, log, target = 'data', remote: checkRemote = false, remoteName, jobs = 16 }: { root: string; log: Logger; target?: string; remote?: boolean; remoteName?: string; jobs?: number }): Promise<DataStatus> {
+export async function dataStatus({
+  root,
+  log,
+  target = 'data',
+  remote: checkRemote = false,
+  remoteName,
+  jobs = 16,
+}: {
+  root: string;
+  log: Logger;
+  target?: string;
+  remote?: boolean;
+  remoteName?: string;
+  jobs?: number;
+}): Promise<DataStatus> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   let t: Tracked | undefined;
@@ -672,8 +865,7 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
     if (checkRemote) {
       const remote = await openRemote({ root: absRoot, name: remoteName });
       manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
-    }
-    else status.cache.listDamaged = true;
+    } else status.cache.listDamaged = true;
   }
   status.cache.hasManifest = manifest !== undefined;
   if (manifest) {
@@ -693,13 +885,22 @@ export async function dataStatus({ root, log, target = 'data', remote: checkRemo
     const objects = [...uniqueObjects(list, target), [t.out.md5, `${target}.dvc`] as [string, string]];
     const missing = await mapPool(objects, jobs, async ([md5, needer]) => ((await remote.has(md5)) ? null : needer));
     const missingFiles = missing.filter((m): m is string => m !== null);
-    status.remote = { name: remote.name, url: remote.url, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };
+    status.remote = {
+      name: remote.name,
+      url: remote.url,
+      missing: missingFiles.length,
+      missingFiles: missingFiles.slice(0, 20),
+    };
   }
   return status;
 }
 
 /** Which keys were added, removed or changed going from `before` to `after` (in the maps' order). */
-export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: Map<string, V> }): { added: string[]; removed: string[]; changed: string[] } {
+export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: Map<string, V> }): {
+  added: string[];
+  removed: string[];
+  changed: string[];
+} {
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
@@ -712,7 +913,13 @@ export function diffMaps<V>({ before, after }: { before: Map<string, V>; after: 
 }
 
 /** Which relpaths were added, removed or modified going from `base` to `head`. */
-export function diffEntries(base: ManifestEntry[], head: ManifestEntry[]): { added: string[]; removed: string[]; modified: string[] } {
-  const { added, removed, changed } = diffMaps({ before: new Map(base.map((e) => [e.relpath, e.md5])), after: new Map(head.map((e) => [e.relpath, e.md5])) });
+export function diffEntries(
+  base: ManifestEntry[],
+  head: ManifestEntry[],
+): { added: string[]; removed: string[]; modified: string[] } {
+  const { added, removed, changed } = diffMaps({
+    before: new Map(base.map((e) => [e.relpath, e.md5])),
+    after: new Map(head.map((e) => [e.relpath, e.md5])),
+  });
   return { added, removed, modified: changed };
 }

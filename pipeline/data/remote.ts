@@ -1,10 +1,27 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
-import { cleanStaleObjectTemps, inDir, listObjectIds, contentMd5, copyVerified, corruptError, exists, objectKey, objectPath, tempName } from './cache.ts';
-import { isUrl, readDvcConfig, type RemoteConfig } from './config.ts';
+import {
+  cleanStaleObjectTemps,
+  contentMd5,
+  copyVerified,
+  corruptError,
+  exists,
+  inDir,
+  listObjectIds,
+  objectKey,
+  objectPath,
+  tempName,
+} from './cache.ts';
+import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 
 /*
@@ -45,7 +62,10 @@ export interface Remote {
 const SMALL_OBJECT = 8 * 1024 * 1024;
 
 function missingError(remote: string, md5: string): VitrineError {
-  return new VitrineError('REMOTE_OBJECT_MISSING', `Object ${md5} is not on the remote "${remote}".`, { object: md5, remote });
+  return new VitrineError('REMOTE_OBJECT_MISSING', `Object ${md5} is not on the remote "${remote}".`, {
+    object: md5,
+    remote,
+  });
 }
 
 /** A remote that is a folder on this machine or a mounted drive. */
@@ -85,14 +105,25 @@ export interface S3Settings {
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
 export function s3Remote({ name, settings }: { name: string; settings: S3Settings }): Remote {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
-  if (!m) throw new VitrineError('DVC_REMOTE_URL', `Remote "${name}": "${settings.url}" is not an S3 URL like s3://bucket/folder.`, { remote: name, url: settings.url });
+  if (!m)
+    throw new VitrineError(
+      'DVC_REMOTE_URL',
+      `Remote "${name}": "${settings.url}" is not an S3 URL like s3://bucket/folder.`,
+      { remote: name, url: settings.url },
+    );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
   const client = new S3Client({
     region: settings.region || 'us-east-1',
     ...(settings.endpointurl ? { endpoint: settings.endpointurl, forcePathStyle: true } : {}),
     ...(settings.access_key_id && settings.secret_access_key
-      ? { credentials: { accessKeyId: settings.access_key_id, secretAccessKey: settings.secret_access_key, ...(settings.session_token ? { sessionToken: settings.session_token } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId: settings.access_key_id,
+            secretAccessKey: settings.secret_access_key,
+            ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
+          },
+        }
       : {}),
     // Plain Content-MD5 integrity, which every S3-compatible server understands.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -100,7 +131,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const endpoint = settings.endpointurl || `https://s3.${settings.region || 'us-east-1'}.amazonaws.com`;
-  const fail = (action: string, md5: string, error: unknown) => s3Error({ remote: name, endpoint, bucket, action, md5, error });
+  const fail = (action: string, md5: string, error: unknown) =>
+    s3Error({ remote: name, endpoint, bucket, action, md5, error });
   return {
     name,
     url: settings.url,
@@ -112,7 +144,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         return !/^[0-9a-f]{32}$/.test(etag) || etag === md5.replace(/\.dir$/, '');
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return false;
+        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey')
+          return false;
         throw fail('check', md5, error);
       }
     },
@@ -125,7 +158,9 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       do {
         let page;
         try {
-          page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
+          page = await client.send(
+            new ListObjectsCommand({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }),
+          );
         } catch (error) {
           throw fail('list', '(all)', error);
         }
@@ -150,7 +185,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return null;
+        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey')
+          return null;
         throw fail('check', md5, error);
       }
       // A single-part upload's ETag is the md5 of its bytes; multipart ETags ("…-3") are not.
@@ -160,10 +196,13 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
     async put({ md5, file }) {
       const body = await readFile(file);
       const digest = createHash('md5').update(body).digest();
-      if (digest.toString('hex') !== contentMd5(md5)) throw corruptError({ md5, actual: digest.toString('hex'), where: file });
+      if (digest.toString('hex') !== contentMd5(md5))
+        throw corruptError({ md5, actual: digest.toString('hex'), where: file });
       try {
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key(md5), Body: body, ContentMD5: digest.toString('base64') }));
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key(md5), Body: body, ContentMD5: digest.toString('base64') }),
+        );
       } catch (error) {
         throw fail('upload', md5, error);
       }
@@ -211,11 +250,24 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
 }
 
 /** The network error codes that mean the server could not be reached at all. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 /** The error code of a Node network error, looked for on the error and its causes. */
 function networkCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && UNREACHABLE.has(e.code)) return e.code;
     // An AggregateError (IPv4 and IPv6 both refused) holds the codes in .errors.
     for (const inner of Array.isArray(e.errors) ? e.errors : []) {
@@ -234,13 +286,32 @@ const CREDENTIALS_HINT =
  * A typed error in plain words for an S3 failure: no credentials, refused credentials, a server that
  * did not answer, a bucket that does not exist; anything else keeps the server's own message.
  */
-export function s3Error({ remote, endpoint, bucket, action, md5, error }: { remote: string; endpoint: string; bucket: string; action: string; md5: string; error: unknown }): VitrineError {
+export function s3Error({
+  remote,
+  endpoint,
+  bucket,
+  action,
+  md5,
+  error,
+}: {
+  remote: string;
+  endpoint: string;
+  bucket: string;
+  action: string;
+  md5: string;
+  error: unknown;
+}): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const data = { remote, object: md5, endpoint };
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return new VitrineError('REMOTE_NO_CREDENTIALS', `The storage remote "${remote}" needs an access key, and none was found. ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+    return new VitrineError(
+      'REMOTE_NO_CREDENTIALS',
+      `The storage remote "${remote}" needs an access key, and none was found. ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      data,
+      { cause: error },
+    );
   }
   const code = networkCode(error);
   if (code || name === 'TimeoutError') {
@@ -251,24 +322,55 @@ export function s3Error({ remote, endpoint, bucket, action, md5, error }: { remo
       { cause: error },
     );
   }
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken'].includes(name) || (status === 403 && action === 'check' && name !== 'AccessDenied')) {
-    return new VitrineError('REMOTE_ACCESS_DENIED', `The storage server at ${endpoint} did not accept the access key of remote "${remote}" (${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+  if (
+    ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken'].includes(name) ||
+    (status === 403 && action === 'check' && name !== 'AccessDenied')
+  ) {
+    return new VitrineError(
+      'REMOTE_ACCESS_DENIED',
+      `The storage server at ${endpoint} did not accept the access key of remote "${remote}" (${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      data,
+      { cause: error },
+    );
   }
   if (name === 'AccessDenied' || status === 403) {
-    return new VitrineError('REMOTE_ACCESS_DENIED', `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`, data, { cause: error });
+    return new VitrineError(
+      'REMOTE_ACCESS_DENIED',
+      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      data,
+      { cause: error },
+    );
   }
   if (name === 'NoSuchBucket') {
-    return new VitrineError('REMOTE_NO_BUCKET', `The storage server at ${endpoint} has no bucket called "${bucket}" (remote "${remote}"). Check the url in .dvc/config, or create the bucket.`, { ...data, bucket }, { cause: error });
+    return new VitrineError(
+      'REMOTE_NO_BUCKET',
+      `The storage server at ${endpoint} has no bucket called "${bucket}" (remote "${remote}"). Check the url in .dvc/config, or create the bucket.`,
+      { ...data, bucket },
+      { cause: error },
+    );
   }
-  return new VitrineError('REMOTE_UNAVAILABLE', `Could not ${action} object ${md5} on the remote "${remote}" at ${endpoint}: ${message}`, data, { cause: error });
+  return new VitrineError(
+    'REMOTE_UNAVAILABLE',
+    `Could not ${action} object ${md5} on the remote "${remote}" at ${endpoint}: ${message}`,
+    data,
+    { cause: error },
+  );
 }
 
 /** The remote from a config entry. */
 export function remoteFromConfig(config: RemoteConfig): Remote {
-  if (!config.url) throw new VitrineError('DVC_REMOTE_URL', `The remote "${config.name}" has no url in .dvc/config.`, { remote: config.name });
-  if (config.url.startsWith('s3://')) return s3Remote({ name: config.name, settings: { ...config.options, url: config.url } as S3Settings });
+  if (!config.url)
+    throw new VitrineError('DVC_REMOTE_URL', `The remote "${config.name}" has no url in .dvc/config.`, {
+      remote: config.name,
+    });
+  if (config.url.startsWith('s3://'))
+    return s3Remote({ name: config.name, settings: { ...config.options, url: config.url } as S3Settings });
   if (isUrl(config.url)) {
-    throw new VitrineError('DVC_REMOTE_UNSUPPORTED', `The remote "${config.name}" (${config.url}) uses a kind of storage Vitrine does not support yet: use a folder or S3-compatible storage (s3://…).`, { remote: config.name, url: config.url });
+    throw new VitrineError(
+      'DVC_REMOTE_UNSUPPORTED',
+      `The remote "${config.name}" (${config.url}) uses a kind of storage Vitrine does not support yet: use a folder or S3-compatible storage (s3://…).`,
+      { remote: config.name, url: config.url },
+    );
   }
   return localRemote({ name: config.name, dir: config.url });
 }
@@ -278,12 +380,20 @@ export async function openRemote({ root, name }: { root: string; name?: string }
   const config = await readDvcConfig({ root });
   const wanted = name ?? config.defaultRemote;
   if (!wanted) {
-    throw new VitrineError('DVC_NO_REMOTE', 'No storage remote is set up: run "vitrine data init" or "dvc remote add -d NAME URL" to choose where the images are stored.', {});
+    throw new VitrineError(
+      'DVC_NO_REMOTE',
+      'No storage remote is set up: run "vitrine data init" or "dvc remote add -d NAME URL" to choose where the images are stored.',
+      {},
+    );
   }
   const remote = config.remotes[wanted];
   if (!remote) {
     const known = Object.keys(config.remotes);
-    throw new VitrineError('DVC_REMOTE_UNKNOWN', `There is no remote called "${wanted}" in .dvc/config${known.length ? ` (known: ${known.join(', ')})` : ''}.`, { remote: wanted });
+    throw new VitrineError(
+      'DVC_REMOTE_UNKNOWN',
+      `There is no remote called "${wanted}" in .dvc/config${known.length ? ` (known: ${known.join(', ')})` : ''}.`,
+      { remote: wanted },
+    );
   }
   return remoteFromConfig(remote);
 }

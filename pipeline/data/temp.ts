@@ -67,4 +67,3 @@ export async function removeStaleTemps({ files, ...staleness }: { files: string[
   }
   return removed;
 }
-

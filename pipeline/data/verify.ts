@@ -1,9 +1,17 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError, isVitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
-  contentMd5, copyVerified, exists, listObjectIds, objectPath, parseManifest, readCachedManifest, writeManifest, type ManifestEntry,
+  contentMd5,
+  copyVerified,
+  exists,
+  listObjectIds,
+  type ManifestEntry,
+  objectPath,
+  parseManifest,
+  readCachedManifest,
+  writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { legacyError, readDvcFile, resolveOutPath } from './dvcfile.ts';
@@ -32,7 +40,12 @@ export interface VerifyResult {
 
 const NOT_CURRENT = '(not in the current data.dvc)';
 
-async function remoteManifest(options: { cacheDir: string; md5: string; remote: Remote; scratchBase: string }): Promise<ManifestEntry[]> {
+async function remoteManifest(options: {
+  cacheDir: string;
+  md5: string;
+  remote: Remote;
+  scratchBase: string;
+}): Promise<ManifestEntry[]> {
   const { cacheDir, md5, remote, scratchBase } = options;
   if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
   // The cache holds a damaged copy: read the remote's through a fresh temp folder, leaving the cache to the repair step.
@@ -114,7 +127,9 @@ export async function verifyData({
   });
   checking.done();
   const wanted = [...needers.keys(), out.md5];
-  const missing = (await mapPool(wanted, jobs, async (md5) => !(await exists(objectPath(cacheDir, md5))))).filter(Boolean).length;
+  const missing = (await mapPool(wanted, jobs, async (md5) => !(await exists(objectPath(cacheDir, md5))))).filter(
+    Boolean,
+  ).length;
 
   // 2. Repair the cache: from a data/ file that still hashes right, else from the remote.
   const unrepaired: ObjectProblem[] = [];
@@ -150,7 +165,10 @@ export async function verifyData({
     }
   }
   await state.save();
-  const result: VerifyResult = { cache: { checked: ids.length, damaged, repaired: repairedCache, missing }, remote: null };
+  const result: VerifyResult = {
+    cache: { checked: ids.length, damaged, repaired: repairedCache, missing },
+    remote: null,
+  };
 
   // 3. The remote: every object the current data.dvc needs (files first, the folder list last).
   const remoteUnrepaired: ObjectProblem[] = [];
@@ -170,14 +188,21 @@ export async function verifyData({
         return;
       }
       const local = await stat(objectPath(cacheDir, md5)).catch(() => null);
-      const localGood = local !== null && !unrepaired.some((u) => u.object === md5) && (repair || !damaged.some((d) => d.object === md5));
+      const localGood =
+        local !== null &&
+        !unrepaired.some((u) => u.object === md5) &&
+        (repair || !damaged.some((d) => d.object === md5));
       const wrongSize = localGood && local.size !== found.size;
-      if (wrongSize || (found.md5 !== undefined && found.md5 !== contentMd5(md5))) remoteDamaged.push({ object: md5, file: fileOf(md5) });
+      if (wrongSize || (found.md5 !== undefined && found.md5 !== contentMd5(md5)))
+        remoteDamaged.push({ object: md5, file: fileOf(md5) });
     });
     checkingRemote.done();
     let repairedRemote = 0;
     for (const problem of remoteDamaged.sort((a, b) => Number(a.object === out.md5) - Number(b.object === out.md5))) {
-      log.warn(`The remote "${remote.name}" holds a damaged copy of ${problem.file} (object ${problem.object}).`, problem);
+      log.warn(
+        `The remote "${remote.name}" holds a damaged copy of ${problem.file} (object ${problem.object}).`,
+        problem,
+      );
       const source = objectPath(cacheDir, problem.object);
       if (repair && (await exists(source)) && !unrepaired.some((u) => u.object === problem.object)) {
         await remote.put({ md5: problem.object, file: source });
@@ -186,7 +211,13 @@ export async function verifyData({
         remoteUnrepaired.push(problem);
       }
     }
-    result.remote = { name: remote.name, checked: wanted.length, damaged: remoteDamaged, repaired: repairedRemote, missing: remoteMissing };
+    result.remote = {
+      name: remote.name,
+      checked: wanted.length,
+      damaged: remoteDamaged,
+      repaired: repairedRemote,
+      missing: remoteMissing,
+    };
   }
 
   const left = repair ? [...unrepaired, ...remoteUnrepaired] : [...damaged, ...(result.remote?.damaged ?? [])];
@@ -195,7 +226,9 @@ export async function verifyData({
     const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
     // Say exactly where good copies were (or would be) looked for, so the named fix is one that can work.
     const from = await repairSource();
-    const places = from ? `${target}/, the cache or the remote "${from.name}"` : `${target}/ or the cache (no remote is set up)`;
+    const places = from
+      ? `${target}/, the cache or the remote "${from.name}"`
+      : `${target}/ or the cache (no remote is set up)`;
     throw new VitrineError(
       'DATA_CORRUPT',
       repair
@@ -210,13 +243,27 @@ export async function verifyData({
     );
   }
   const r = result.remote;
-  const remoteLine = r ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet` : '';
-  log.info(`Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`);
+  const remoteLine = r
+    ? `; remote "${r.name}": ${r.checked} checked, ${r.repaired} repaired, ${r.missing} not uploaded yet`
+    : '';
+  log.info(
+    `Local cache: ${ids.length} objects checked, ${repairedCache} repaired, ${missing} of data.dvc's not here${remoteLine}.`,
+  );
   return result;
 }
 
 /** Write data.dvc's folder list again from data/, when data/ holds exactly the recorded version. */
-async function rebuildList({ dir, root, cacheDir, md5 }: { dir: string; root: string; cacheDir: string; md5: string }): Promise<boolean> {
+async function rebuildList({
+  dir,
+  root,
+  cacheDir,
+  md5,
+}: {
+  dir: string;
+  root: string;
+  cacheDir: string;
+  md5: string;
+}): Promise<boolean> {
   let tree;
   try {
     tree = await hashTree({ dir, root, stateFile: stateFileOf(root) });

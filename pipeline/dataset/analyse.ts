@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { DominantColour, Thumbnail } from '../types.ts';
 import { dominantColours } from './colour.ts';
@@ -46,14 +46,22 @@ interface AnalysisManifest {
 
 /** The cache key of a set of analysis settings. */
 export function analysisKey(settings: AnalysisSettings): string {
-  return createHash('md5').update(JSON.stringify({ v: ANALYSIS_VERSION, ...settings })).digest('hex');
+  return createHash('md5')
+    .update(JSON.stringify({ v: ANALYSIS_VERSION, ...settings }))
+    .digest('hex');
 }
 
 /**
  * The previous run's analyses that can be reused: same settings and every thumbnail file still on
  * disk. A missing or damaged manifest only costs redoing the work.
  */
-export async function loadAnalyses({ datasetDir, settings }: { datasetDir: string; settings: AnalysisSettings }): Promise<Map<string, ImageAnalysis>> {
+export async function loadAnalyses({
+  datasetDir,
+  settings,
+}: {
+  datasetDir: string;
+  settings: AnalysisSettings;
+}): Promise<Map<string, ImageAnalysis>> {
   const reusable = new Map<string, ImageAnalysis>();
   let manifest: AnalysisManifest;
   try {
@@ -61,22 +69,37 @@ export async function loadAnalyses({ datasetDir, settings }: { datasetDir: strin
   } catch {
     return reusable;
   }
-  if (manifest.schema !== 'vitrine.dataset-images/1' || manifest.key !== analysisKey(settings) || !manifest.images) return reusable;
+  if (manifest.schema !== 'vitrine.dataset-images/1' || manifest.key !== analysisKey(settings) || !manifest.images)
+    return reusable;
   const present = new Set(await listThumbs({ datasetDir }));
   for (const [md5, analysis] of Object.entries(manifest.images)) {
-    const complete = analysis.thumbnails.every((t) => present.has(path.posix.basename(t.webp)) && present.has(path.posix.basename(t.jpeg)));
+    const complete = analysis.thumbnails.every(
+      (t) => present.has(path.posix.basename(t.webp)) && present.has(path.posix.basename(t.jpeg)),
+    );
     if (complete) reusable.set(md5, analysis);
   }
   return reusable;
 }
 
 /** Keep the analyses of the images in use, and delete thumbnails no image uses any more. */
-export async function saveAnalyses({ datasetDir, settings, analyses }: { datasetDir: string; settings: AnalysisSettings; analyses: Map<string, ImageAnalysis> }): Promise<void> {
+export async function saveAnalyses({
+  datasetDir,
+  settings,
+  analyses,
+}: {
+  datasetDir: string;
+  settings: AnalysisSettings;
+  analyses: Map<string, ImageAnalysis>;
+}): Promise<void> {
   const images: Record<string, ImageAnalysis> = {};
   for (const md5 of [...analyses.keys()].sort()) images[md5] = analyses.get(md5)!;
   const manifest: AnalysisManifest = { schema: 'vitrine.dataset-images/1', key: analysisKey(settings), images };
   await writeJsonAtomic({ file: path.join(datasetDir, 'images.json'), value: manifest });
-  const used = new Set([...analyses.values()].flatMap((a) => a.thumbnails.flatMap((t) => [path.posix.basename(t.webp), path.posix.basename(t.jpeg)])));
+  const used = new Set(
+    [...analyses.values()].flatMap((a) =>
+      a.thumbnails.flatMap((t) => [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]),
+    ),
+  );
   for (const name of await listThumbs({ datasetDir })) {
     if (!used.has(name)) await rm(path.join(datasetDir, THUMBS_DIR, name), { force: true });
   }
@@ -95,7 +118,19 @@ async function listThumbs({ datasetDir }: { datasetDir: string }): Promise<strin
  * backdrop removed) and thumbnails at each width (never enlarged), WebP plus a JPEG fallback.
  * Throws IMAGE_UNREADABLE or IMAGE_TOO_LARGE naming `file`.
  */
-export async function analyseImage({ file, data, md5, datasetDir, settings }: { file: string; data: Uint8Array; md5: string; datasetDir: string; settings: AnalysisSettings }): Promise<ImageAnalysis> {
+export async function analyseImage({
+  file,
+  data,
+  md5,
+  datasetDir,
+  settings,
+}: {
+  file: string;
+  data: Uint8Array;
+  md5: string;
+  datasetDir: string;
+  settings: AnalysisSettings;
+}): Promise<ImageAnalysis> {
   const info = await readImageInfo({ file, data, maxPixels: settings.maxPixels });
   const largest = Math.max(...settings.widths);
   let base: { data: Buffer; info: OutputInfo };
@@ -108,8 +143,17 @@ export async function analyseImage({ file, data, md5, datasetDir, settings }: { 
     throw imageError({ error, file, maxPixels: settings.maxPixels });
   }
   const raw = { raw: { width: base.info.width, height: base.info.height, channels: 3 as const } };
-  const small = await sharp(base.data, raw).resize(64, 64, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
-  const colours = dominantColours({ pixels: small.data, width: small.info.width, height: small.info.height, count: settings.colourCount, minShare: settings.colourMinShare });
+  const small = await sharp(base.data, raw)
+    .resize(64, 64, { fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const colours = dominantColours({
+    pixels: small.data,
+    width: small.info.width,
+    height: small.info.height,
+    count: settings.colourCount,
+    minShare: settings.colourMinShare,
+  });
   const thumbnails: Thumbnail[] = [];
   const widths = [...new Set(settings.widths.map((w) => Math.min(w, base.info.width)))].sort((p, q) => p - q);
   for (const width of widths) {
@@ -122,7 +166,12 @@ export async function analyseImage({ file, data, md5, datasetDir, settings }: { 
     const name = `${md5}-${width}`;
     await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.webp`), data: webp.data });
     await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.jpg`), data: jpeg });
-    thumbnails.push({ width: webp.info.width, height: webp.info.height, webp: `${THUMBS_DIR}/${name}.webp`, jpeg: `${THUMBS_DIR}/${name}.jpg` });
+    thumbnails.push({
+      width: webp.info.width,
+      height: webp.info.height,
+      webp: `${THUMBS_DIR}/${name}.webp`,
+      jpeg: `${THUMBS_DIR}/${name}.jpg`,
+    });
   }
   return { width: info.width, height: info.height, colours, thumbnails };
 }

@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { compareIds } from '../collection/index.ts';
 import { checkVocabulary } from '../collection/vocabulary.ts';
@@ -11,8 +11,14 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
-import { analyseImage, loadAnalyses, saveAnalyses, type AnalysisSettings, type ImageAnalysis } from './analyse.ts';
-import { decodeFailureError, decodeFailureOf, loadDecodeFailures, readImageBytes, saveDecodeFailures } from './images.ts';
+import { type AnalysisSettings, analyseImage, type ImageAnalysis, loadAnalyses, saveAnalyses } from './analyse.ts';
+import {
+  decodeFailureError,
+  decodeFailureOf,
+  loadDecodeFailures,
+  readImageBytes,
+  saveDecodeFailures,
+} from './images.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, firstLabelLines, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -38,7 +44,17 @@ export function datasetFile(ws: Workspace): string {
  * Build the dataset and write `.vitrine/dataset/dataset.json` (atomically) and its thumbnails.
  * Throws DATASET_INVALID when `params.dataset.on_invalid` is "fail" and any row has a problem.
  */
-export async function buildDataset({ ws, params, log, jobs = availableParallelism() }: { ws: Workspace; params: Params; log: Logger; jobs?: number }): Promise<Dataset> {
+export async function buildDataset({
+  ws,
+  params,
+  log,
+  jobs = availableParallelism(),
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  jobs?: number;
+}): Promise<Dataset> {
   const p = params.dataset;
   const vocabulary = params.collection.vocabulary;
   const objectsName = rel(ws, ws.objects);
@@ -51,7 +67,8 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });
-  const labelsLineOf = (id: string): { labelsLine?: number } => (labelLineOf.has(id) ? { labelsLine: labelLineOf.get(id)! } : {});
+  const labelsLineOf = (id: string): { labelsLine?: number } =>
+    labelLineOf.has(id) ? { labelsLine: labelLineOf.get(id)! } : {};
 
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
@@ -64,11 +81,23 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     const relpath = path.posix.normalize(object.image.split('\\').join('/'));
     const where = { file: objectsName, line, object: object.id, ...labelsLineOf(object.id) };
     if (!object.image) {
-      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: object "${object.id}" has no image.`, ...where });
+      issues.push({
+        code: 'OBJECT_NO_IMAGE',
+        message: `${objectsName}:${line}: object "${object.id}" has no image.`,
+        ...where,
+      });
     } else if (relpath.startsWith('../') || path.posix.isAbsolute(relpath)) {
-      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: the image of object "${object.id}" ("${object.image}") is outside the data folder; image paths are relative to data/, like "images/${object.id}.jpg".`, ...where });
+      issues.push({
+        code: 'OBJECT_NO_IMAGE',
+        message: `${objectsName}:${line}: the image of object "${object.id}" ("${object.image}") is outside the data folder; image paths are relative to data/, like "images/${object.id}.jpg".`,
+        ...where,
+      });
     } else if (!md5Of.has(relpath)) {
-      issues.push({ code: 'OBJECT_NO_IMAGE', message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`, ...where });
+      issues.push({
+        code: 'OBJECT_NO_IMAGE',
+        message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
+        ...where,
+      });
     } else {
       withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
     }
@@ -76,7 +105,10 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
 
   const used = new Set(withImage.map((w) => w.relpath));
   const unused = tree.entries.filter((e) => IMAGE_FILE.test(e.relpath) && !used.has(e.relpath));
-  if (unused.length > 0) log.info(`${unused.length} image${unused.length === 1 ? '' : 's'} in data/ belong${unused.length === 1 ? 's' : ''} to no object in ${objectsName} (for example data/${unused[0]!.relpath}).`);
+  if (unused.length > 0)
+    log.info(
+      `${unused.length} image${unused.length === 1 ? '' : 's'} in data/ belong${unused.length === 1 ? 's' : ''} to no object in ${objectsName} (for example data/${unused[0]!.relpath}).`,
+    );
 
   // Analyse each distinct image once; reuse the last run's answers.
   const settings: AnalysisSettings = {
@@ -101,7 +133,9 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
   }
   if (toAnalyse.length > 0) {
-    log.info(`Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`);
+    log.info(
+      `Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`,
+    );
     const progress = log.progress('Images', toAnalyse.length);
     await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
       const file = path.join(ws.data, relpath);
@@ -123,7 +157,14 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     const failure = failures.get(md5);
     if (!failure) return true;
     const line = read.lineOf.get(object.id);
-    issues.push({ code: failure.code, message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`, file: objectsName, line, object: object.id, ...labelsLineOf(object.id) });
+    issues.push({
+      code: failure.code,
+      message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`,
+      file: objectsName,
+      line,
+      object: object.id,
+      ...labelsLineOf(object.id),
+    });
     return false;
   });
 
@@ -133,7 +174,10 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
   const vocabularyCheck = checkVocabulary({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
 
-  const splits = assignSplits({ objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })), fractions: p.split });
+  const splits = assignSplits({
+    objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),
+    fractions: p.split,
+  });
   const objects: DatasetObject[] = usable
     .map(({ object, md5 }) => {
       const analysis = analyses.get(md5)!;
@@ -150,15 +194,24 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     })
     .sort((a, b) => compareIds(a.id, b.id));
 
-  const dataset: Dataset = { schema: 'vitrine.dataset/1', labels: [...vocabulary], objects, issues: sortIssues(issues), counts: countObjects({ objects, vocabulary }) };
+  const dataset: Dataset = {
+    schema: 'vitrine.dataset/1',
+    labels: [...vocabulary],
+    objects,
+    issues: sortIssues(issues),
+    counts: countObjects({ objects, vocabulary }),
+  };
 
-  const remembered = new Map([...failures].map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]));
+  const remembered = new Map(
+    [...failures].map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]),
+  );
   if (remembered.size !== unreadable.size || [...remembered.keys()].some((md5) => !unreadable.has(md5))) {
     await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
   }
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right.
-  if (toAnalyse.length > 0 || kept.size !== previous.size) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
+  if (toAnalyse.length > 0 || kept.size !== previous.size)
+    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
   reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
   if (issues.length > 0 && p.on_invalid === 'fail') {
     const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);
@@ -170,22 +223,46 @@ export async function buildDataset({ ws, params, log, jobs = availableParallelis
     );
   }
   if (vocabularyCheck.message) log.warn(vocabularyCheck.message, { file: 'params.yaml' });
-  if (labels.length > 0 && dataset.counts.labelled === 0) throw noUsableLabels({ labels: labels.length, issues: dataset.issues, vocabularyMessage: vocabularyCheck.message, labelsName });
+  if (labels.length > 0 && dataset.counts.labelled === 0)
+    throw noUsableLabels({
+      labels: labels.length,
+      issues: dataset.issues,
+      vocabularyMessage: vocabularyCheck.message,
+      labelsName,
+    });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
   return dataset;
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */
-function noUsableLabels({ labels, issues, vocabularyMessage, labelsName }: { labels: number; issues: DatasetIssue[]; vocabularyMessage: string; labelsName: string }): VitrineError {
+function noUsableLabels({
+  labels,
+  issues,
+  vocabularyMessage,
+  labelsName,
+}: {
+  labels: number;
+  issues: DatasetIssue[];
+  vocabularyMessage: string;
+  labelsName: string;
+}): VitrineError {
   const count = (code: string) => issues.filter((i) => i.code === code).length;
   const reasons = [
     vocabularyMessage,
-    count('LABEL_UNKNOWN_OBJECT') ? `${count('LABEL_UNKNOWN_OBJECT')} label lines name objects that are not in data/objects.csv.` : '',
+    count('LABEL_UNKNOWN_OBJECT')
+      ? `${count('LABEL_UNKNOWN_OBJECT')} label lines name objects that are not in data/objects.csv.`
+      : '',
     count('LABEL_DUPLICATE') ? `${count('LABEL_DUPLICATE')} label lines repeat an object.` : '',
-    issues.some((i) => i.labelsLine !== undefined) ? `${issues.filter((i) => i.labelsLine !== undefined).length} labelled objects have no usable image.` : '',
+    issues.some((i) => i.labelsLine !== undefined)
+      ? `${issues.filter((i) => i.labelsLine !== undefined).length} labelled objects have no usable image.`
+      : '',
   ].filter(Boolean);
-  return new VitrineError('DATASET_NO_LABELS', `${labelsName} has ${labels} label${labels === 1 ? '' : 's'}, but none of them could be used, so there is nothing to train on:\n${reasons.join('\n')}`, { file: labelsName });
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${labelsName} has ${labels} label${labels === 1 ? '' : 's'}, but none of them could be used, so there is nothing to train on:\n${reasons.join('\n')}`,
+    { file: labelsName },
+  );
 }
 
 /** Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it is not readable JSON. */
@@ -195,24 +272,43 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, { file: rel(ws, file) });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, {
+        file: rel(ws, file),
+      });
     throw error;
   }
   const damaged = (why: string) =>
-    new VitrineError('DATASET_DAMAGED', `${rel(ws, file)} is damaged (${why}), perhaps by a run that was stopped or a full disk. Build it again with "vitrine run dataset --force".`, { file: rel(ws, file) });
+    new VitrineError(
+      'DATASET_DAMAGED',
+      `${rel(ws, file)} is damaged (${why}), perhaps by a run that was stopped or a full disk. Build it again with "vitrine run dataset --force".`,
+      { file: rel(ws, file) },
+    );
   let dataset: Dataset;
   try {
     dataset = JSON.parse(text) as Dataset;
   } catch (error) {
     throw damaged(`not valid JSON: ${(error as Error).message}`);
   }
-  if (dataset === null || typeof dataset !== 'object' || Array.isArray(dataset)) throw damaged('it does not hold a dataset');
-  if (dataset.schema !== 'vitrine.dataset/1') throw new VitrineError('DATASET_SCHEMA', `${rel(ws, file)} was written by another version of Vitrine (schema "${dataset.schema}"); run "vitrine dataset" again.`, { file: rel(ws, file) });
+  if (dataset === null || typeof dataset !== 'object' || Array.isArray(dataset))
+    throw damaged('it does not hold a dataset');
+  if (dataset.schema !== 'vitrine.dataset/1')
+    throw new VitrineError(
+      'DATASET_SCHEMA',
+      `${rel(ws, file)} was written by another version of Vitrine (schema "${dataset.schema}"); run "vitrine dataset" again.`,
+      { file: rel(ws, file) },
+    );
   return dataset;
 }
 
 /** Objects and labelled objects; `bySplit` and `byLabel` count labelled objects (the training data). */
-export function countObjects({ objects, vocabulary }: { objects: DatasetObject[]; vocabulary: string[] }): Dataset['counts'] {
+export function countObjects({
+  objects,
+  vocabulary,
+}: {
+  objects: DatasetObject[];
+  vocabulary: string[];
+}): Dataset['counts'] {
   const empty = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
   const bySplit = empty();
   const byLabel: Record<string, Record<Split, number>> = Object.fromEntries(vocabulary.map((l) => [l, empty()]));
@@ -227,17 +323,35 @@ export function countObjects({ objects, vocabulary }: { objects: DatasetObject[]
 }
 
 function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
-  return [...issues].sort((a, b) => compareIds(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareIds(a.code, b.code));
+  return [...issues].sort(
+    (a, b) => compareIds(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compareIds(a.code, b.code),
+  );
 }
 
-function reportIssues({ issues, log, onInvalid, labelsName }: { issues: DatasetIssue[]; log: Logger; onInvalid: 'skip' | 'fail'; labelsName: string }): void {
+function reportIssues({
+  issues,
+  log,
+  onInvalid,
+  labelsName,
+}: {
+  issues: DatasetIssue[];
+  log: Logger;
+  onInvalid: 'skip' | 'fail';
+  labelsName: string;
+}): void {
   if (issues.length === 0) return;
   for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) {
     // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
-    const where = issue.labelsLine !== undefined ? { file: labelsName, line: issue.labelsLine, object: issue.object } : { file: issue.file, line: issue.line, object: issue.object };
+    const where =
+      issue.labelsLine !== undefined
+        ? { file: labelsName, line: issue.labelsLine, object: issue.object }
+        : { file: issue.file, line: issue.line, object: issue.object };
     log.warn(issue.message, where);
   }
-  if (issues.length > MAX_PRINTED_ISSUES) log.warn(`...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`);
+  if (issues.length > MAX_PRINTED_ISSUES)
+    log.warn(
+      `...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
+    );
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
   const detail = [...byCode].map(([code, n]) => `${n} ${ISSUE_WORDS[code] ?? code}`).join(', ');
@@ -257,7 +371,17 @@ const ISSUE_WORDS: Record<string, string> = {
   LABEL_NOT_IN_VOCABULARY: 'labels outside the vocabulary',
 };
 
-function warnSmallClasses({ dataset, minTest, log, labelsName }: { dataset: Dataset; minTest: number; log: Logger; labelsName: string }): void {
+function warnSmallClasses({
+  dataset,
+  minTest,
+  log,
+  labelsName,
+}: {
+  dataset: Dataset;
+  minTest: number;
+  log: Logger;
+  labelsName: string;
+}): void {
   for (const label of dataset.labels) {
     const test = dataset.counts.byLabel[label]!.test;
     if (test >= minTest) continue;

@@ -5,7 +5,19 @@
  * family, so that the name and the facet never disagree.
  */
 
-export const COLOUR_FAMILIES = ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown', 'black', 'grey', 'white'] as const;
+export const COLOUR_FAMILIES = [
+  'red',
+  'orange',
+  'yellow',
+  'green',
+  'blue',
+  'purple',
+  'pink',
+  'brown',
+  'black',
+  'grey',
+  'white',
+] as const;
 export type ColourFamily = (typeof COLOUR_FAMILIES)[number];
 
 export interface NamedColour {

@@ -25,7 +25,7 @@ export function rgbToLab(r: number, g: number, b: number): Lab {
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
   const z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   const fx = f(x);
   const fy = f(y);
   const fz = f(z);
@@ -73,7 +73,10 @@ export function deltaE94(p: Lab, q: Lab): number {
   return Math.sqrt(dL ** 2 + (dC / sC) ** 2 + dH2 / sH ** 2);
 }
 
-const NAMED_LAB: { colour: NamedColour; lab: Lab }[] = NAMED_COLOURS.map((colour) => ({ colour, lab: rgbToLab(...hexToRgb(colour.hex)) }));
+const NAMED_LAB: { colour: NamedColour; lab: Lab }[] = NAMED_COLOURS.map((colour) => ({
+  colour,
+  lab: rgbToLab(...hexToRgb(colour.hex)),
+}));
 
 /** The nearest named colour (CIE94) and its family. */
 export function nameColour(lab: Lab): NamedColour {
@@ -101,7 +104,13 @@ export interface PaletteOptions {
  * The dominant colours of an RGB image (small, row-major, 3 channels), backdrop removed, largest
  * share first. Shares are fractions of the object's pixels.
  */
-export function dominantColours({ pixels, width, height, count = 5, minShare = 0.04 }: { pixels: Uint8Array; width: number; height: number } & PaletteOptions): DominantColour[] {
+export function dominantColours({
+  pixels,
+  width,
+  height,
+  count = 5,
+  minShare = 0.04,
+}: { pixels: Uint8Array; width: number; height: number } & PaletteOptions): DominantColour[] {
   const n = width * height;
   const lab = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) {
@@ -145,7 +154,10 @@ const BACKDROP_MIN_SHARE = 0.15;
 const BACKDROP_MIN_AGREEMENT = 0.5;
 
 function closeTo(lab: Float64Array, i: number, backdrop: Lab): boolean {
-  return Math.hypot((lab[i * 3]! - backdrop[0]) / 3, lab[i * 3 + 1]! - backdrop[1], lab[i * 3 + 2]! - backdrop[2]) < BACKDROP_TOLERANCE;
+  return (
+    Math.hypot((lab[i * 3]! - backdrop[0]) / 3, lab[i * 3 + 1]! - backdrop[1], lab[i * 3 + 2]! - backdrop[2]) <
+    BACKDROP_TOLERANCE
+  );
 }
 
 /**
@@ -205,7 +217,11 @@ export function objectMask({ lab, width, height }: { lab: Float64Array; width: n
   for (let i = 0; i < n; i++) {
     if (!mask[i]) continue;
     const x = i % width;
-    const touches = (x > 0 && !mask[i - 1]) || (x < width - 1 && !mask[i + 1]) || (i >= width && !mask[i - width]) || (i + width < n && !mask[i + width]);
+    const touches =
+      (x > 0 && !mask[i - 1]) ||
+      (x < width - 1 && !mask[i + 1]) ||
+      (i >= width && !mask[i - width]) ||
+      (i + width < n && !mask[i + width]);
     if (touches) inner[i] = 0;
     else innerCount++;
   }
@@ -214,7 +230,17 @@ export function objectMask({ lab, width, height }: { lab: Float64Array; width: n
 }
 
 /** Median cut into `k` boxes, refined by k-means; clusters by size, largest first. */
-export function palette({ lab, indices, k, rounds = 6 }: { lab: Float64Array; indices: number[]; k: number; rounds?: number }): { centre: Lab; size: number }[] {
+export function palette({
+  lab,
+  indices,
+  k,
+  rounds = 6,
+}: {
+  lab: Float64Array;
+  indices: number[];
+  k: number;
+  rounds?: number;
+}): { centre: Lab; size: number }[] {
   const boxes: number[][] = [indices];
   while (boxes.length < k) {
     let pick = -1;

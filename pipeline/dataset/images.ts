@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
+import sharp from 'sharp';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 
@@ -44,7 +44,11 @@ export interface ImageInfo {
 }
 
 /** Read an image's size (after EXIF orientation) and md5; refuses images over `maxPixels`. */
-export async function readImageInfo({ file, data, maxPixels = 100_000_000 }: ImageSource & { maxPixels?: number }): Promise<ImageInfo> {
+export async function readImageInfo({
+  file,
+  data,
+  maxPixels = 100_000_000,
+}: ImageSource & { maxPixels?: number }): Promise<ImageInfo> {
   const bytes = data ?? (await readImageBytes({ file }));
   let meta: Metadata;
   try {
@@ -52,7 +56,12 @@ export async function readImageInfo({ file, data, maxPixels = 100_000_000 }: Ima
   } catch (error) {
     throw imageError({ error, file, maxPixels });
   }
-  if (!meta.width || !meta.height) throw new VitrineError('IMAGE_UNREADABLE', `${file}: this image has no size in its header; it may be damaged or not an image.`, { file });
+  if (!meta.width || !meta.height)
+    throw new VitrineError(
+      'IMAGE_UNREADABLE',
+      `${file}: this image has no size in its header; it may be damaged or not an image.`,
+      { file },
+    );
   // metadata() reads the header only, so check the limit here as decoding would.
   if (meta.width * meta.height > maxPixels) throw tooLarge({ file, width: meta.width, height: meta.height, maxPixels });
   return {
@@ -79,11 +88,19 @@ export async function prepareModelInput({
   const bytes = data ?? (await readImageBytes({ file }));
   try {
     const { data: pixels, info } = await normalised({ data: bytes, maxPixels, background })
-      .resize(size, size, fit === 'crop' ? { fit: 'cover', position: 'centre' } : { fit: 'contain', background: LETTERBOX_COLOUR })
+      .resize(
+        size,
+        size,
+        fit === 'crop' ? { fit: 'cover', position: 'centre' } : { fit: 'contain', background: LETTERBOX_COLOUR },
+      )
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || pixels.length !== size * size * 3) {
-      throw new VitrineError('IMAGE_UNREADABLE', `${file}: the image did not convert to ${size}×${size} RGB (got ${info.width}×${info.height}×${info.channels}).`, { file });
+      throw new VitrineError(
+        'IMAGE_UNREADABLE',
+        `${file}: the image did not convert to ${size}×${size} RGB (got ${info.width}×${info.height}×${info.channels}).`,
+        { file },
+      );
     }
     return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
   } catch (error) {
@@ -101,14 +118,22 @@ export async function readSmallPixels({
   size = 64,
   maxPixels = 100_000_000,
   background = '#ffffff',
-}: ImageSource & { size?: number; maxPixels?: number; background?: string }): Promise<{ pixels: Uint8Array; width: number; height: number }> {
+}: ImageSource & { size?: number; maxPixels?: number; background?: string }): Promise<{
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}> {
   const bytes = data ?? (await readImageBytes({ file }));
   try {
     const { data: pixels, info } = await normalised({ data: bytes, maxPixels, background })
       .resize(size, size, { fit: 'inside' })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length), width: info.width, height: info.height };
+    return {
+      pixels: new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length),
+      width: info.width,
+      height: info.height,
+    };
   } catch (error) {
     throw imageError({ error, file, maxPixels });
   }
@@ -118,7 +143,15 @@ export async function readSmallPixels({
  * A sharp pipeline that decodes `data` to oriented, flattened 8-bit sRGB with three channels. Add a
  * resize and an output format. Errors are sharp's; wrap them with `imageError`.
  */
-export function normalised({ data, maxPixels = 100_000_000, background = '#ffffff' }: { data: Uint8Array; maxPixels?: number; background?: string }): Sharp {
+export function normalised({
+  data,
+  maxPixels = 100_000_000,
+  background = '#ffffff',
+}: {
+  data: Uint8Array;
+  maxPixels?: number;
+  background?: string;
+}): Sharp {
   return sharp(data, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true })
     .flatten({ background })
     .toColourspace('srgb')
@@ -130,8 +163,14 @@ export async function readImageBytes({ file }: { file: string }): Promise<Uint8A
   try {
     return await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('IMAGE_MISSING', `${file}: the image file does not exist.`, { file });
-    throw new VitrineError('IMAGE_UNREADABLE', `${file}: the image file cannot be read (${(error as Error).message}).`, { file }, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError('IMAGE_MISSING', `${file}: the image file does not exist.`, { file });
+    throw new VitrineError(
+      'IMAGE_UNREADABLE',
+      `${file}: the image file cannot be read (${(error as Error).message}).`,
+      { file },
+      { cause: error },
+    );
   }
 }
 
@@ -164,10 +203,17 @@ function failuresKey({ maxPixels }: { maxPixels: number }): string {
  * The images (by md5) that failed to decode in an earlier run with the same pixel limit and decoder,
  * so they are reported again without being decoded again. New bytes have a new md5 and are read.
  */
-export async function loadDecodeFailures({ dir, maxPixels }: { dir: string; maxPixels: number }): Promise<Map<string, DecodeFailure>> {
+export async function loadDecodeFailures({
+  dir,
+  maxPixels,
+}: {
+  dir: string;
+  maxPixels: number;
+}): Promise<Map<string, DecodeFailure>> {
   try {
     const file = JSON.parse(await readFile(path.join(dir, FAILURES_FILE), 'utf8')) as FailuresFile;
-    if (file.schema !== 'vitrine.unreadable-images/1' || file.key !== failuresKey({ maxPixels }) || !file.failures) return new Map();
+    if (file.schema !== 'vitrine.unreadable-images/1' || file.key !== failuresKey({ maxPixels }) || !file.failures)
+      return new Map();
     return new Map(Object.entries(file.failures));
   } catch {
     return new Map(); // none yet, or damaged: decoding again only costs time
@@ -185,13 +231,20 @@ export async function saveDecodeFailures({
   failures: Map<string, DecodeFailure>;
 }): Promise<void> {
   const sorted = Object.fromEntries([...failures].sort(([a], [b]) => (a < b ? -1 : 1)));
-  const value: FailuresFile = { schema: 'vitrine.unreadable-images/1', key: failuresKey({ maxPixels }), failures: sorted };
+  const value: FailuresFile = {
+    schema: 'vitrine.unreadable-images/1',
+    key: failuresKey({ maxPixels }),
+    failures: sorted,
+  };
   await writeJsonAtomic({ file: path.join(dir, FAILURES_FILE), value });
 }
 
 /** The failure to remember from an image error raised for `file`. */
 export function decodeFailureOf({ error, file }: { error: VitrineError; file: string }): DecodeFailure {
-  return { code: error.code, reason: error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message };
+  return {
+    code: error.code,
+    reason: error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message,
+  };
 }
 
 /** A remembered failure as the error the decoder gave, naming `file`. */
@@ -200,16 +253,44 @@ export function decodeFailureError({ failure, file }: { failure: DecodeFailure; 
 }
 
 /** Turn a sharp failure into IMAGE_TOO_LARGE or IMAGE_UNREADABLE naming the file. */
-export function imageError({ error, file, maxPixels }: { error: unknown; file: string; maxPixels: number }): VitrineError {
+export function imageError({
+  error,
+  file,
+  maxPixels,
+}: {
+  error: unknown;
+  file: string;
+  maxPixels: number;
+}): VitrineError {
   if (error instanceof VitrineError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) {
-    return new VitrineError('IMAGE_TOO_LARGE', `${file}: the image has more than ${maxPixels.toLocaleString('en')} pixels (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`, { file, maxPixels }, { cause: error });
+    return new VitrineError(
+      'IMAGE_TOO_LARGE',
+      `${file}: the image has more than ${maxPixels.toLocaleString('en')} pixels (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`,
+      { file, maxPixels },
+      { cause: error },
+    );
   }
-  return new VitrineError('IMAGE_UNREADABLE', `${file}: this image cannot be decoded; it may be damaged or in an unsupported format (${message.split('\n')[0]}).`, { file }, { cause: error });
+  return new VitrineError(
+    'IMAGE_UNREADABLE',
+    `${file}: this image cannot be decoded; it may be damaged or in an unsupported format (${message.split('\n')[0]}).`,
+    { file },
+    { cause: error },
+  );
 }
 
-function tooLarge({ file, width, height, maxPixels }: { file: string; width: number; height: number; maxPixels: number }): VitrineError {
+function tooLarge({
+  file,
+  width,
+  height,
+  maxPixels,
+}: {
+  file: string;
+  width: number;
+  height: number;
+  maxPixels: number;
+}): VitrineError {
   return new VitrineError(
     'IMAGE_TOO_LARGE',
     `${file}: the image is ${width}×${height} (${(width * height).toLocaleString('en')} pixels), more than ${maxPixels.toLocaleString('en')} (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`,

@@ -43,7 +43,13 @@ export function splitOfId({ id, validation, test, salt }: SplitFractions & { id:
  * Splits for a set of objects: each from its id, except that objects with identical image bytes all
  * take the split of the smallest id among them.
  */
-export function assignSplits({ objects, fractions }: { objects: { id: string; imageMd5: string }[]; fractions: SplitFractions }): Map<string, Split> {
+export function assignSplits({
+  objects,
+  fractions,
+}: {
+  objects: { id: string; imageMd5: string }[];
+  fractions: SplitFractions;
+}): Map<string, Split> {
   const leader = new Map<string, string>();
   for (const { id, imageMd5 } of objects) {
     const current = leader.get(imageMd5);

@@ -16,13 +16,23 @@ import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
  * collection reader refuses the whole file instead). `file` is the path to read; `name` is how
  * messages call it (root-relative).
  */
-export async function readObjectsChecked({ file, name }: { file: string; name: string }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
+export async function readObjectsChecked({
+  file,
+  name,
+}: {
+  file: string;
+  name: string;
+}): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError('FILE_MISSING', `${name} does not exist: the dataset needs the objects table (run "vitrine import" or "vitrine demo" first).`, { file: name });
+      throw new VitrineError(
+        'FILE_MISSING',
+        `${name} does not exist: the dataset needs the objects table (run "vitrine import" or "vitrine demo" first).`,
+        { file: name },
+      );
     }
     throw error;
   }
@@ -39,12 +49,23 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
   for (const row of rows) {
     const id = row.cells.id ?? '';
     if (!id) {
-      issues.push({ code: 'OBJECT_ID_MISSING', message: `${name}:${row.line}: this row has no object id, so it cannot be used.`, file: name, line: row.line });
+      issues.push({
+        code: 'OBJECT_ID_MISSING',
+        message: `${name}:${row.line}: this row has no object id, so it cannot be used.`,
+        file: name,
+        line: row.line,
+      });
       continue;
     }
     const seen = firstLine.get(id);
     if (seen !== undefined) {
-      issues.push({ code: 'OBJECT_DUPLICATE', message: `${name}:${row.line}: object "${id}" appears twice (first on line ${seen}); this row is ignored.`, file: name, line: row.line, object: id });
+      issues.push({
+        code: 'OBJECT_DUPLICATE',
+        message: `${name}:${row.line}: object "${id}" appears twice (first on line ${seen}); this row is ignored.`,
+        file: name,
+        line: row.line,
+        object: id,
+      });
       continue;
     }
     firstLine.set(id, row.line);
@@ -57,7 +78,13 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
 }
 
 /** Read `labels.csv`; a missing file means no labels yet. */
-export async function readLabelsChecked({ file, name }: { file: string; name: string }): Promise<{ labels: LabelLine[]; missing: boolean }> {
+export async function readLabelsChecked({
+  file,
+  name,
+}: {
+  file: string;
+  name: string;
+}): Promise<{ labels: LabelLine[]; missing: boolean }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -80,19 +107,43 @@ export function firstLabelLines({ labels }: { labels: LabelLine[] }): Map<string
  * line that is repeated with a different label leaves the object unlabelled: we do not guess) and
  * the issues, each on its line of `labels.csv`.
  */
-export function checkLabels({ labels, objectIds, vocabulary, name }: { labels: LabelLine[]; objectIds: Set<string>; vocabulary: string[]; name: string }): { labelOf: Map<string, string>; issues: DatasetIssue[] } {
+export function checkLabels({
+  labels,
+  objectIds,
+  vocabulary,
+  name,
+}: {
+  labels: LabelLine[];
+  objectIds: Set<string>;
+  vocabulary: string[];
+  name: string;
+}): { labelOf: Map<string, string>; issues: DatasetIssue[] } {
   const issues: DatasetIssue[] = [];
   const known = new Set(vocabulary);
   const linesOf = new Map<string, LabelLine[]>();
   for (const line of labels) {
     if (!objectIds.has(line.objectId)) {
-      issues.push({ code: 'LABEL_UNKNOWN_OBJECT', message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection; check the id for a typo.`, file: name, line: line.line, object: line.objectId });
+      issues.push({
+        code: 'LABEL_UNKNOWN_OBJECT',
+        message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection; check the id for a typo.`,
+        file: name,
+        line: line.line,
+        object: line.objectId,
+      });
       continue;
     }
     if (!known.has(line.label)) {
       const hint = vocabulary.find((v) => v.toLowerCase() === line.label.trim().toLowerCase());
-      const suggestion = hint ? ` Did you mean "${hint}"?` : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
-      issues.push({ code: 'LABEL_NOT_IN_VOCABULARY', message: `${name}:${line.line}: "${line.label}" is not one of the labels of this collection.${suggestion}`, file: name, line: line.line, object: line.objectId });
+      const suggestion = hint
+        ? ` Did you mean "${hint}"?`
+        : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
+      issues.push({
+        code: 'LABEL_NOT_IN_VOCABULARY',
+        message: `${name}:${line.line}: "${line.label}" is not one of the labels of this collection.${suggestion}`,
+        file: name,
+        line: line.line,
+        object: line.objectId,
+      });
       continue;
     }
     const list = linesOf.get(line.objectId) ?? [];

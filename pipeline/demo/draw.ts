@@ -12,21 +12,76 @@ export type DemoType = (typeof DEMO_TYPES)[number];
 export type DemoStyle = 'studio' | 'new';
 
 const PALETTES: Record<DemoType, string[][]> = {
-  vessel: [['#b5562b', '#7a3417', '#1d1a17'], ['#c9a66b', '#8c6a3f', '#3b2a1a'], ['#8fb3a0', '#5d7f6c', '#e8e2cf'], ['#2f4e7a', '#e9e4d8', '#1c2c46'], ['#6e4b2a', '#d9b77c', '#2a1c10']],
-  coin: [['#d4af37', '#8a6d1a', '#f3e2a0'], ['#c0c0c0', '#7d7d7d', '#efefef'], ['#b87333', '#6b3f1a', '#e0a36b'], ['#6f7f5a', '#3f4a33', '#a7b38c']],
-  textile: [['#8c1c13', '#e3c16f', '#1f3b5a'], ['#2e5e4e', '#e8d5b5', '#a23e48'], ['#3b2c6b', '#d9a441', '#f2efe6'], ['#c45a1a', '#253d5b', '#ece3d0'], ['#5b3a29', '#b08d57', '#e4d6b8']],
-  print: [['#f1ead9', '#2b2622', '#8c7b64'], ['#efe7d2', '#1d2b3a', '#7a8ca0'], ['#f4efe4', '#3a2f25', '#a1683a'], ['#ebe3cf', '#202020', '#b33a2b']],
-  mask: [['#5a3b22', '#d9c7a3', '#1c120b'], ['#a8322d', '#f0e0c0', '#222222'], ['#2d2d2d', '#c9a227', '#eeeeee'], ['#7c5a3a', '#e6d2b0', '#3b6e8f'], ['#e6e0d0', '#8b1e1e', '#202020']],
-  figurine: [['#9c7b5b', '#5c4330', '#d8c3a5'], ['#6b8e7f', '#3e574c', '#c8d8cf'], ['#c2b49a', '#7d6b50', '#efe6d5'], ['#8a5a44', '#4a2f22', '#d9a88a'], ['#3f3f46', '#9a9aa5', '#d7d7dd']],
+  vessel: [
+    ['#b5562b', '#7a3417', '#1d1a17'],
+    ['#c9a66b', '#8c6a3f', '#3b2a1a'],
+    ['#8fb3a0', '#5d7f6c', '#e8e2cf'],
+    ['#2f4e7a', '#e9e4d8', '#1c2c46'],
+    ['#6e4b2a', '#d9b77c', '#2a1c10'],
+  ],
+  coin: [
+    ['#d4af37', '#8a6d1a', '#f3e2a0'],
+    ['#c0c0c0', '#7d7d7d', '#efefef'],
+    ['#b87333', '#6b3f1a', '#e0a36b'],
+    ['#6f7f5a', '#3f4a33', '#a7b38c'],
+  ],
+  textile: [
+    ['#8c1c13', '#e3c16f', '#1f3b5a'],
+    ['#2e5e4e', '#e8d5b5', '#a23e48'],
+    ['#3b2c6b', '#d9a441', '#f2efe6'],
+    ['#c45a1a', '#253d5b', '#ece3d0'],
+    ['#5b3a29', '#b08d57', '#e4d6b8'],
+  ],
+  print: [
+    ['#f1ead9', '#2b2622', '#8c7b64'],
+    ['#efe7d2', '#1d2b3a', '#7a8ca0'],
+    ['#f4efe4', '#3a2f25', '#a1683a'],
+    ['#ebe3cf', '#202020', '#b33a2b'],
+  ],
+  mask: [
+    ['#5a3b22', '#d9c7a3', '#1c120b'],
+    ['#a8322d', '#f0e0c0', '#222222'],
+    ['#2d2d2d', '#c9a227', '#eeeeee'],
+    ['#7c5a3a', '#e6d2b0', '#3b6e8f'],
+    ['#e6e0d0', '#8b1e1e', '#202020'],
+  ],
+  figurine: [
+    ['#9c7b5b', '#5c4330', '#d8c3a5'],
+    ['#6b8e7f', '#3e574c', '#c8d8cf'],
+    ['#c2b49a', '#7d6b50', '#efe6d5'],
+    ['#8a5a44', '#4a2f22', '#d9a88a'],
+    ['#3f3f46', '#9a9aa5', '#d7d7dd'],
+  ],
 };
 
 const BACKDROPS: Record<DemoStyle, [string, string][]> = {
-  studio: [['#d9d9d9', '#a6a6a6'], ['#2b2b2b', '#0d0d0d'], ['#f7f7f5', '#dcdcd8'], ['#bdbdbd', '#8a8a8a'], ['#ece9e2', '#c9c4b8']],
-  new: [['#1e6fd9', '#0b3a80'], ['#d92e6f', '#7a0f38'], ['#25b34b', '#0e5c23'], ['#f2c12e', '#a67c00']],
+  studio: [
+    ['#d9d9d9', '#a6a6a6'],
+    ['#2b2b2b', '#0d0d0d'],
+    ['#f7f7f5', '#dcdcd8'],
+    ['#bdbdbd', '#8a8a8a'],
+    ['#ece9e2', '#c9c4b8'],
+  ],
+  new: [
+    ['#1e6fd9', '#0b3a80'],
+    ['#d92e6f', '#7a0f38'],
+    ['#25b34b', '#0e5c23'],
+    ['#f2c12e', '#a67c00'],
+  ],
 };
 
 /** SVG of one object photographed on a backdrop, `size` pixels square. */
-export function drawObject({ type, random, size, style = 'studio' }: { type: DemoType; random: Random; size: number; style?: DemoStyle }): string {
+export function drawObject({
+  type,
+  random,
+  size,
+  style = 'studio',
+}: {
+  type: DemoType;
+  random: Random;
+  size: number;
+  style?: DemoStyle;
+}): string {
   const [light, dark] = random.pick(BACKDROPS[style]);
   const palette = random.pick(PALETTES[type]);
   const scale = random.range(0.62, 0.95);
@@ -46,7 +101,7 @@ export function drawObject({ type, random, size, style = 'studio' }: { type: Dem
 <filter id="blur"><feGaussianBlur stdDeviation="2.2"/></filter>
 </defs>
 <rect width="100" height="100" fill="url(#bg)"/>
-<ellipse cx="${50 + dx / size * 100}" cy="${86 + dy / size * 50}" rx="${30 * scale}" ry="${5 * scale}" fill="#000" opacity="${shadow}" filter="url(#blur)"/>
+<ellipse cx="${50 + (dx / size) * 100}" cy="${86 + (dy / size) * 50}" rx="${30 * scale}" ry="${5 * scale}" fill="#000" opacity="${shadow}" filter="url(#blur)"/>
 <g transform="translate(${50 + (dx / size) * 100} ${50 + (dy / size) * 100}) rotate(${rotation.toFixed(2)}) scale(${scale.toFixed(3)}) translate(-50 -50)" filter="url(#tone)">
 <g filter="url(#tex)">${body}</g>
 </g>
@@ -97,12 +152,18 @@ const DRAW: Record<DemoType, Draw> = {
     const step = r.range(4, 9);
     let pattern = '';
     for (let i = 0; i * step < Math.max(w, h); i++) {
-      if (kind === 0) pattern += `<rect x="${f(x)}" y="${f(y + i * step)}" width="${f(w)}" height="${f(step / 2)}" fill="${i % 2 ? b : c}"/>`;
+      if (kind === 0)
+        pattern += `<rect x="${f(x)}" y="${f(y + i * step)}" width="${f(w)}" height="${f(step / 2)}" fill="${i % 2 ? b : c}"/>`;
       else if (kind === 1) {
         pattern += `<rect x="${f(x + i * step)}" y="${f(y)}" width="${f(step / 2)}" height="${f(h)}" fill="${b}" opacity="0.6"/><rect x="${f(x)}" y="${f(y + i * step)}" width="${f(w)}" height="${f(step / 2)}" fill="${c}" opacity="0.6"/>`;
-      } else pattern += `<path d="M ${f(x + i * step)} ${f(50)} l ${f(step / 2)} ${f(-step)} l ${f(step / 2)} ${f(step)} l ${f(-step / 2)} ${f(step)} Z" fill="${i % 2 ? b : c}"/>`;
+      } else
+        pattern += `<path d="M ${f(x + i * step)} ${f(50)} l ${f(step / 2)} ${f(-step)} l ${f(step / 2)} ${f(step)} l ${f(-step / 2)} ${f(step)} Z" fill="${i % 2 ? b : c}"/>`;
     }
-    const fringe = Array.from({ length: Math.floor(w / 2.5) }, (_, i) => `<line x1="${f(x + 1 + i * 2.5)}" y1="${f(y + h)}" x2="${f(x + 1 + i * 2.5 + r.range(-0.8, 0.8))}" y2="${f(y + h + r.range(3, 6))}" stroke="${b}" stroke-width="0.7"/>`).join('');
+    const fringe = Array.from(
+      { length: Math.floor(w / 2.5) },
+      (_, i) =>
+        `<line x1="${f(x + 1 + i * 2.5)}" y1="${f(y + h)}" x2="${f(x + 1 + i * 2.5 + r.range(-0.8, 0.8))}" y2="${f(y + h + r.range(3, 6))}" stroke="${b}" stroke-width="0.7"/>`,
+    ).join('');
     return `<clipPath id="t"><rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}"/></clipPath><rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}" fill="${a}"/><g clip-path="url(#t)">${pattern}</g>${fringe}`;
   },
   print(r, [paper, ink, tint]) {
@@ -115,7 +176,9 @@ const DRAW: Record<DemoType, Draw> = {
       const yy = y + h * 0.45 + i * r.range(2, 4);
       return `<path d="M ${f(x + 6)} ${f(yy)} q ${f(w / 4)} ${f(r.range(-6, 6))} ${f(w / 2)} 0 t ${f(w / 2 - 12)} 0" stroke="${ink}" stroke-width="${f(r.range(0.3, 1))}" fill="none"/>`;
     }).join('');
-    const sun = r.chance(0.5) ? `<circle cx="${f(x + w * r.range(0.3, 0.7))}" cy="${f(y + h * 0.28)}" r="${f(r.range(3, 7))}" fill="${tint}" opacity="0.8"/>` : `<path d="M ${f(x + 8)} ${f(y + h * 0.45)} l ${f(w * 0.25)} ${f(-h * 0.22)} l ${f(w * 0.2)} ${f(h * 0.14)} l ${f(w * 0.25)} ${f(-h * 0.1)} L ${f(x + w - 8)} ${f(y + h * 0.45)} Z" fill="${tint}" opacity="0.6"/>`;
+    const sun = r.chance(0.5)
+      ? `<circle cx="${f(x + w * r.range(0.3, 0.7))}" cy="${f(y + h * 0.28)}" r="${f(r.range(3, 7))}" fill="${tint}" opacity="0.8"/>`
+      : `<path d="M ${f(x + 8)} ${f(y + h * 0.45)} l ${f(w * 0.25)} ${f(-h * 0.22)} l ${f(w * 0.2)} ${f(h * 0.14)} l ${f(w * 0.25)} ${f(-h * 0.1)} L ${f(x + w - 8)} ${f(y + h * 0.45)} Z" fill="${tint}" opacity="0.6"/>`;
     return `<rect x="${f(x - 6)}" y="${f(y - 6)}" width="${f(w + 12)}" height="${f(h + 12)}" fill="#f8f6f0"/><rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}" fill="${paper}" stroke="${ink}" stroke-width="0.6"/><rect x="${f(x + 5)}" y="${f(y + 5)}" width="${f(w - 10)}" height="${f(h - 10)}" fill="none" stroke="${ink}" stroke-width="0.4"/>${sun}${lines}`;
   },
   mask(r, [face, paint, dark]) {
@@ -123,8 +186,14 @@ const DRAW: Record<DemoType, Draw> = {
     const h = r.range(32, 40);
     const eyeY = 50 - h * 0.15;
     const eye = r.range(3, 6);
-    const horns = r.chance(0.35) ? `<path d="M ${f(50 - w * 0.7)} ${f(50 - h * 0.6)} q -8 -14 -2 -22 q 4 10 10 16 Z M ${f(50 + w * 0.7)} ${f(50 - h * 0.6)} q 8 -14 2 -22 q -4 10 -10 16 Z" fill="${face}"/>` : '';
-    const stripes = Array.from({ length: r.int(2, 4) }, (_, i) => `<path d="M ${f(50 - w * 0.8)} ${f(50 + h * 0.2 + i * 4)} q ${f(w * 0.8)} 5 ${f(w * 1.6)} 0" stroke="${paint}" stroke-width="1.4" fill="none"/>`).join('');
+    const horns = r.chance(0.35)
+      ? `<path d="M ${f(50 - w * 0.7)} ${f(50 - h * 0.6)} q -8 -14 -2 -22 q 4 10 10 16 Z M ${f(50 + w * 0.7)} ${f(50 - h * 0.6)} q 8 -14 2 -22 q -4 10 -10 16 Z" fill="${face}"/>`
+      : '';
+    const stripes = Array.from(
+      { length: r.int(2, 4) },
+      (_, i) =>
+        `<path d="M ${f(50 - w * 0.8)} ${f(50 + h * 0.2 + i * 4)} q ${f(w * 0.8)} 5 ${f(w * 1.6)} 0" stroke="${paint}" stroke-width="1.4" fill="none"/>`,
+    ).join('');
     return `${horns}<ellipse cx="50" cy="50" rx="${f(w)}" ry="${f(h)}" fill="${face}"/><ellipse cx="${f(50 - w * 0.4)}" cy="${f(eyeY)}" rx="${f(eye * 1.4)}" ry="${f(eye * 0.7)}" fill="${dark}"/><ellipse cx="${f(50 + w * 0.4)}" cy="${f(eyeY)}" rx="${f(eye * 1.4)}" ry="${f(eye * 0.7)}" fill="${dark}"/><path d="M 50 ${f(eyeY + 2)} l -3 ${f(h * 0.3)} l 6 0 Z" fill="${paint}"/><rect x="${f(50 - w * 0.35)}" y="${f(50 + h * 0.45)}" width="${f(w * 0.7)}" height="${f(r.range(2, 5))}" rx="1.5" fill="${dark}"/>${stripes}`;
   },
   figurine(r, [main, dark, light]) {

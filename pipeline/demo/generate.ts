@@ -7,9 +7,9 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { childSeed, type Random, seededRandom } from '../random.ts';
 import type { CollectionObject } from '../types.ts';
-import { DEMO_TYPES, drawObject, type DemoStyle, type DemoType } from './draw.ts';
-import { childSeed, seededRandom, type Random } from '../random.ts';
+import { DEMO_TYPES, type DemoStyle, type DemoType, drawObject } from './draw.ts';
 
 /*
  * The demo collection: a small museum generated deterministically from a seed — drawings of six
@@ -51,7 +51,17 @@ export function planDemo({ demo }: { demo: Params['demo'] }): DemoItem[] {
 }
 
 /** Objects added after the first demo, e.g. a new acquisition photographed in a new setup. */
-export function planDemoBatch({ demo, batch, count, style }: { demo: Params['demo']; batch: number; count: number; style: DemoStyle }): DemoItem[] {
+export function planDemoBatch({
+  demo,
+  batch,
+  count,
+  style,
+}: {
+  demo: Params['demo'];
+  batch: number;
+  count: number;
+  style: DemoStyle;
+}): DemoItem[] {
   const random = seededRandom(childSeed(demo.seed, `batch-${batch}-${style}`));
   return Array.from({ length: count }, (_, i) => {
     const id = `DM-B${batch}-${String(i + 1).padStart(4, '0')}`;
@@ -64,7 +74,10 @@ export function planDemoBatch({ demo, batch, count, style }: { demo: Params['dem
 export async function renderDemoImage({ item, demo }: { item: DemoItem; demo: Params['demo'] }): Promise<Buffer> {
   const random = seededRandom(childSeed(demo.seed, `image:${item.object.id}`));
   const svg = drawObject({ type: item.type, random, size: demo.image_size, style: item.style });
-  return sharp(Buffer.from(svg)).flatten({ background: '#808080' }).jpeg({ quality: 88, chromaSubsampling: '4:2:0' }).toBuffer();
+  return sharp(Buffer.from(svg))
+    .flatten({ background: '#808080' })
+    .jpeg({ quality: 88, chromaSubsampling: '4:2:0' })
+    .toBuffer();
 }
 
 export interface DemoResult {
@@ -78,11 +91,24 @@ export interface DemoResult {
  * Write the demo collection into `data/` and `labels.csv`. Idempotent: files that already hold the
  * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated).
  */
-export async function generateDemo({ ws, params, log }: { ws: Workspace; params: Params; log: Logger }): Promise<DemoResult> {
+export async function generateDemo({
+  ws,
+  params,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+}): Promise<DemoResult> {
   const items = planDemo({ demo: params.demo });
   const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
-  await writeIfChanged(ws.labels, formatLabels({ labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })) }));
+  await writeIfChanged(
+    ws.labels,
+    formatLabels({
+      labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
+    }),
+  );
   return {
     objects: items.length,
     labelled: items.filter((i) => i.label !== null).length,
@@ -97,13 +123,28 @@ export async function fixDemoLabels({ ws, params }: { ws: Workspace; params: Par
   const fixed = items.filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id);
   const labels = await import('../collection/index.ts').then((m) => m.readLabels({ file: ws.labels }));
   const truth = new Map(items.map((i) => [i.object.id, i.type]));
-  const corrected = labels.map((l) => ({ objectId: l.objectId, label: fixed.includes(l.objectId) ? truth.get(l.objectId)! : l.label }));
+  const corrected = labels.map((l) => ({
+    objectId: l.objectId,
+    label: fixed.includes(l.objectId) ? truth.get(l.objectId)! : l.label,
+  }));
   await writeIfChanged(ws.labels, formatLabels({ labels: corrected }));
   return { fixed };
 }
 
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */
-export async function addDemoBatch({ ws, params, count, style, log }: { ws: Workspace; params: Params; count: number; style: DemoStyle; log: Logger }): Promise<{ added: string[]; batch: number }> {
+export async function addDemoBatch({
+  ws,
+  params,
+  count,
+  style,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  count: number;
+  style: DemoStyle;
+  log: Logger;
+}): Promise<{ added: string[]; batch: number }> {
   const { objects } = await readObjects({ file: ws.objects });
   const batch = 1 + Math.max(0, ...objects.map((o) => Number(/^DM-B(\d+)-/.exec(o.id)?.[1] ?? 0)));
   const items = planDemoBatch({ demo: params.demo, batch, count, style });
@@ -112,9 +153,21 @@ export async function addDemoBatch({ ws, params, count, style, log }: { ws: Work
   return { added: items.map((i) => i.object.id), batch };
 }
 
-async function writeImages({ ws, items, demo, log }: { ws: Workspace; items: DemoItem[]; demo: Params['demo']; log: Logger }): Promise<number> {
+async function writeImages({
+  ws,
+  items,
+  demo,
+  log,
+}: {
+  ws: Workspace;
+  items: DemoItem[];
+  demo: Params['demo'];
+  log: Logger;
+}): Promise<number> {
   const specFile = path.join(ws.work, 'demo', 'spec.json');
-  const specKey = createHash('md5').update(JSON.stringify({ GENERATOR_VERSION, demo, vips: sharp.versions.vips })).digest('hex');
+  const specKey = createHash('md5')
+    .update(JSON.stringify({ GENERATOR_VERSION, demo, vips: sharp.versions.vips }))
+    .digest('hex');
   const spec = await readJson<{ key: string; files: Record<string, { size: number; mtimeMs: number }> }>(specFile);
   const known = spec?.key === specKey ? spec.files : {};
   const files: Record<string, { size: number; mtimeMs: number }> = { ...known };
@@ -177,44 +230,138 @@ function shuffle<T>(items: T[], random: Random): void {
 
 // --- Metadata, in the manner of a collections management system export -----------------------
 
-const PLACES = ['Kyoto', 'Rouen', 'Delft', 'the Thames', 'Naples', 'Bergen', 'Valparaíso', 'Sintra', 'Lake Biwa', 'Whitby'];
+const PLACES = [
+  'Kyoto',
+  'Rouen',
+  'Delft',
+  'the Thames',
+  'Naples',
+  'Bergen',
+  'Valparaíso',
+  'Sintra',
+  'Lake Biwa',
+  'Whitby',
+];
 const ARTISTS = ['Hana Mori', 'Jean Duval', 'Emil Kraus', 'Sofía Herrera', 'Ada Lindqvist', 'Kofi Mensah'];
 const RULERS = ['Alexander III', 'Ptolemy I', 'Augustus', 'Constantine', 'the Tang court', 'Offa of Mercia'];
-const DONORS = ['Mr. and Mrs. Harold Pike', 'the Weston Family', 'Dr. Amara Osei', 'Eleanor B. Marsh', 'the Friends of the Museum'];
+const DONORS = [
+  'Mr. and Mrs. Harold Pike',
+  'the Weston Family',
+  'Dr. Amara Osei',
+  'Eleanor B. Marsh',
+  'the Friends of the Museum',
+];
 
 function describe({ id, type, random: r }: { id: string; type: DemoType; random: Random }): CollectionObject {
   const base = { id, maker: '', description: '', image: `images/${id}.jpg`, extra: {} as Record<string, string> };
-  const credit = r.pick([`Gift of ${r.pick(DONORS)}`, 'Purchase, Acquisitions Fund', `Bequest of ${r.pick(DONORS)}`, 'Museum Purchase']);
+  const credit = r.pick([
+    `Gift of ${r.pick(DONORS)}`,
+    'Purchase, Acquisitions Fund',
+    `Bequest of ${r.pick(DONORS)}`,
+    'Museum Purchase',
+  ]);
   const rights = r.chance(0.8) ? 'Public domain' : r.chance(0.5) ? 'CC0 1.0' : 'In copyright — educational use only';
   const bce = (lo: number, hi: number) => `c. ${r.int(lo, hi)} BCE`;
   switch (type) {
     case 'vessel': {
       const form = r.pick(['Amphora', 'Storage Jar', 'Bowl', 'Lekythos', 'Ewer', 'Vase', 'Jar with Lid']);
-      const deco = r.pick(['with Meander Band', 'with Painted Bands', 'with Two Handles', 'with "Fish" & Waves', 'with Incised Decoration']);
-      return { ...base, title: `${form} ${deco}`, maker: 'Unknown maker', date: r.chance(0.5) ? bce(300, 700) : `${r.int(11, 18)}th century`, department: r.pick(['Ancient Mediterranean', 'Asian Art', 'Decorative Arts']), medium: r.pick(['Earthenware', 'Terracotta with slip', 'Stoneware, celadon glaze', 'Porcelain']), creditLine: credit, rights, description: `A ${form.toLowerCase()} ${deco.toLowerCase()}, shaped on the wheel.` };
+      const deco = r.pick([
+        'with Meander Band',
+        'with Painted Bands',
+        'with Two Handles',
+        'with "Fish" & Waves',
+        'with Incised Decoration',
+      ]);
+      return {
+        ...base,
+        title: `${form} ${deco}`,
+        maker: 'Unknown maker',
+        date: r.chance(0.5) ? bce(300, 700) : `${r.int(11, 18)}th century`,
+        department: r.pick(['Ancient Mediterranean', 'Asian Art', 'Decorative Arts']),
+        medium: r.pick(['Earthenware', 'Terracotta with slip', 'Stoneware, celadon glaze', 'Porcelain']),
+        creditLine: credit,
+        rights,
+        description: `A ${form.toLowerCase()} ${deco.toLowerCase()}, shaped on the wheel.`,
+      };
     }
     case 'coin': {
       const denom = r.pick(['Tetradrachm', 'Denarius', 'Solidus', 'Cash Coin', 'Medal', 'Stater']);
       const ruler = r.pick(RULERS);
-      return { ...base, title: `${denom} of ${ruler}`, maker: 'Mint of the realm', date: r.chance(0.6) ? bce(100, 400) : `${r.int(300, 900)} CE`, department: 'Coins and Medals', medium: r.pick(['Silver', 'Gold', 'Bronze', 'Copper alloy']), creditLine: credit, rights, description: `Struck ${denom.toLowerCase()} bearing the emblem of ${ruler}.` };
+      return {
+        ...base,
+        title: `${denom} of ${ruler}`,
+        maker: 'Mint of the realm',
+        date: r.chance(0.6) ? bce(100, 400) : `${r.int(300, 900)} CE`,
+        department: 'Coins and Medals',
+        medium: r.pick(['Silver', 'Gold', 'Bronze', 'Copper alloy']),
+        creditLine: credit,
+        rights,
+        description: `Struck ${denom.toLowerCase()} bearing the emblem of ${ruler}.`,
+      };
     }
     case 'textile': {
       const form = r.pick(['Tapestry Fragment', 'Woven Panel', 'Sash', 'Shawl', 'Rug', 'Hanging']);
       const motif = r.pick(['Stripes', 'Lozenges', 'Checks', 'Stepped Pattern']);
-      return { ...base, title: `${form} with ${motif}`, maker: r.pick(['Unknown weaver', 'Workshop of the Guild of Weavers']), date: `${r.int(1600, 1920)}`, department: 'Textiles', medium: r.pick(['Wool', 'Silk and wool', 'Cotton, plain weave', 'Linen']), creditLine: credit, rights, description: `${form} woven with ${motif.toLowerCase()}, with a knotted fringe.` };
+      return {
+        ...base,
+        title: `${form} with ${motif}`,
+        maker: r.pick(['Unknown weaver', 'Workshop of the Guild of Weavers']),
+        date: `${r.int(1600, 1920)}`,
+        department: 'Textiles',
+        medium: r.pick(['Wool', 'Silk and wool', 'Cotton, plain weave', 'Linen']),
+        creditLine: credit,
+        rights,
+        description: `${form} woven with ${motif.toLowerCase()}, with a knotted fringe.`,
+      };
     }
     case 'print': {
       const scene = `${r.pick(['View of', 'Landscape near', 'Evening at', 'Study of', 'Harbour at'])} ${r.pick(PLACES)}`;
       const year = r.int(1780, 1935);
-      return { ...base, title: r.chance(0.1) ? `${scene} | proof state` : scene, maker: r.pick(ARTISTS), date: `${year}`, department: 'Prints and Drawings', medium: r.pick(['Etching', 'Woodblock print', 'Lithograph', 'Engraving']), creditLine: credit, rights: year > 1900 && r.chance(0.5) ? 'In copyright — educational use only' : rights, description: `${scene}, printed on laid paper.` };
+      return {
+        ...base,
+        title: r.chance(0.1) ? `${scene} | proof state` : scene,
+        maker: r.pick(ARTISTS),
+        date: `${year}`,
+        department: 'Prints and Drawings',
+        medium: r.pick(['Etching', 'Woodblock print', 'Lithograph', 'Engraving']),
+        creditLine: credit,
+        rights: year > 1900 && r.chance(0.5) ? 'In copyright — educational use only' : rights,
+        description: `${scene}, printed on laid paper.`,
+      };
     }
     case 'mask': {
       const form = r.pick(['Dance Mask', 'Helmet Mask', 'Face Mask', 'Ceremonial Mask']);
-      return { ...base, title: form, maker: 'Unknown carver', date: `${r.int(18, 20)}th century`, department: r.pick(['Arts of Africa', 'Arts of the Americas', 'Asian Art', 'Oceania']), medium: r.pick(['Wood, pigment', 'Wood, kaolin, fibre', 'Lacquered wood', 'Papier-mâché']), creditLine: credit, rights, description: `${form} with painted features, worn in performance.` };
+      return {
+        ...base,
+        title: form,
+        maker: 'Unknown carver',
+        date: `${r.int(18, 20)}th century`,
+        department: r.pick(['Arts of Africa', 'Arts of the Americas', 'Asian Art', 'Oceania']),
+        medium: r.pick(['Wood, pigment', 'Wood, kaolin, fibre', 'Lacquered wood', 'Papier-mâché']),
+        creditLine: credit,
+        rights,
+        description: `${form} with painted features, worn in performance.`,
+      };
     }
     case 'figurine': {
-      const form = r.pick(['Standing Figure', 'Figure of a Dancer', 'Votive Figure', 'Seated Deity', 'Attendant Figure']);
-      return { ...base, title: form, maker: 'Unknown maker', date: r.chance(0.5) ? bce(500, 2000) : `${r.int(8, 16)}th century`, department: r.pick(['Ancient Mediterranean', 'Arts of Africa', 'Asian Art']), medium: r.pick(['Terracotta', 'Bronze', 'Limestone', 'Wood']), creditLine: credit, rights, description: `${form} on a low base.` };
+      const form = r.pick([
+        'Standing Figure',
+        'Figure of a Dancer',
+        'Votive Figure',
+        'Seated Deity',
+        'Attendant Figure',
+      ]);
+      return {
+        ...base,
+        title: form,
+        maker: 'Unknown maker',
+        date: r.chance(0.5) ? bce(500, 2000) : `${r.int(8, 16)}th century`,
+        department: r.pick(['Ancient Mediterranean', 'Arts of Africa', 'Asian Art']),
+        medium: r.pick(['Terracotta', 'Bronze', 'Limestone', 'Wood']),
+        creditLine: credit,
+        rights,
+        description: `${form} on a low base.`,
+      };
     }
   }
 }

@@ -1,6 +1,6 @@
-import type { Interval, Verdict } from '../types.ts';
 import { seededUniform } from '../random.ts';
-import { subset, type Prepared } from './scores.ts';
+import type { Interval, Verdict } from '../types.ts';
+import { type Prepared, subset } from './scores.ts';
 
 /*
  * Bootstrap 95% intervals and the paired comparison of two models. Museum test sets are small, so
@@ -69,13 +69,24 @@ export function bootstrapIntervals<K extends string>({
     const value = values[s]!;
     // A statistic that resampling biases (ECE: resamples have emptier bins, so larger gaps) can have
     // a percentile interval that misses its own point estimate; the interval is widened to include it.
-    out[name] = n === 0 ? { value, low: value, high: value } : { value, low: Math.min(value, quantile(sorted, tail)), high: Math.max(value, quantile(sorted, 1 - tail)) };
+    out[name] =
+      n === 0
+        ? { value, low: value, high: value }
+        : { value, low: Math.min(value, quantile(sorted, tail)), high: Math.max(value, quantile(sorted, 1 - tail)) };
   });
   return out;
 }
 
 /** Verdict of a two-sided test: significant at `alpha` and which way, or no detectable difference. */
-export function verdictOf({ difference, pValue, alpha }: { difference: number; pValue: number; alpha: number }): Verdict {
+export function verdictOf({
+  difference,
+  pValue,
+  alpha,
+}: {
+  difference: number;
+  pValue: number;
+  alpha: number;
+}): Verdict {
   if (pValue >= alpha || difference === 0) return 'no detectable difference';
   return difference > 0 ? 'better' : 'worse';
 }
@@ -104,9 +115,13 @@ export function pairedBootstrap({
   alpha?: number;
 }): { difference: Interval; pValue: number; verdict: Verdict } {
   const n = candidate.y.length;
-  if (baseline.y.length !== n) throw new Error(`pairedBootstrap: the candidate has ${n} objects and the baseline ${baseline.y.length}; they must be the same objects.`);
+  if (baseline.y.length !== n)
+    throw new Error(
+      `pairedBootstrap: the candidate has ${n} objects and the baseline ${baseline.y.length}; they must be the same objects.`,
+    );
   const value = statistic(candidate) - statistic(baseline);
-  if (n === 0) return { difference: { value, low: value, high: value }, pValue: 1, verdict: 'no detectable difference' };
+  if (n === 0)
+    return { difference: { value, low: value, high: value }, pValue: 1, verdict: 'no detectable difference' };
   const diffs = new Float64Array(count);
   let r = 0;
   let atOrBelow = 0;
@@ -128,7 +143,11 @@ export function pairedBootstrap({
  * McNemar's exact test on correctness: of the objects exactly one model gets right, is the split
  * between them more uneven than a fair coin would make it? Two-sided binomial p-value.
  */
-export function mcnemar({ candidate, baseline }: { candidate: Prepared; baseline: Prepared }): { candidateOnly: number; baselineOnly: number; pValue: number } {
+export function mcnemar({ candidate, baseline }: { candidate: Prepared; baseline: Prepared }): {
+  candidateOnly: number;
+  baselineOnly: number;
+  pValue: number;
+} {
   let candidateOnly = 0;
   let baselineOnly = 0;
   for (let i = 0; i < candidate.y.length; i++) {

@@ -4,11 +4,11 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
-import { outOfCollectionEstimate } from './out-of-collection.ts';
 import { baseSource, readBaseLabels } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
-import { embedObjects, oofFile, type OofFile } from './oof.ts';
+import { embedObjects, type OofFile, oofFile } from './oof.ts';
+import { outOfCollectionEstimate } from './out-of-collection.ts';
 
 /*
  * The evaluate stage's cross-validation over the whole collection: out-of-fold predictions for every

@@ -1,5 +1,5 @@
-import { trainHead, predictProbabilities, type Tf } from '../model/head.ts';
 import type { Logger } from '../log.ts';
+import { predictProbabilities, type Tf, trainHead } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import { childSeed, seededUniform, shuffleInPlace } from '../random.ts';
 

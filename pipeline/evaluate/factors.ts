@@ -1,5 +1,5 @@
 import type { Metrics } from '../types.ts';
-import { accuracyOf, macroF1Of, subset, type Prepared } from './scores.ts';
+import { accuracyOf, macroF1Of, type Prepared, subset } from './scores.ts';
 
 /** The metadata an object can be grouped by: its own fields and its extra columns. */
 export interface FactorSource {
@@ -23,7 +23,17 @@ export function factorValue(object: FactorSource, factor: string): string {
  * Accuracy and macro-F1 per value of each factor (department, medium, museum...), largest groups
  * first. `objects[i]` is the object of row i of `prepared`. A factor no object records is left out.
  */
-export function factorBreakdown<T extends FactorSource>({ objects, prepared, factors, maxGroups = MAX_GROUPS }: { objects: T[]; prepared: Prepared; factors: string[]; maxGroups?: number }): Metrics['factors'] {
+export function factorBreakdown<T extends FactorSource>({
+  objects,
+  prepared,
+  factors,
+  maxGroups = MAX_GROUPS,
+}: {
+  objects: T[];
+  prepared: Prepared;
+  factors: string[];
+  maxGroups?: number;
+}): Metrics['factors'] {
   const out: Metrics['factors'] = [];
   for (const factor of factors) {
     const byValue = new Map<string, number[]>();

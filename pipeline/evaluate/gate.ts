@@ -51,7 +51,9 @@ export function checkGate({
     name: 'every class F1 at least the minimum',
     passed: weak.length === 0,
     detail:
-      (weak.length === 0 ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}` : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${c.label} ${fmt(c.f1)}`).join(', ')}`) +
+      (weak.length === 0
+        ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}`
+        : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${c.label} ${fmt(c.f1)}`).join(', ')}`) +
       (unjudged.length > 0 ? `; no test objects for ${unjudged.join(', ')}` : ''),
   });
   if (baseline) {
@@ -70,10 +72,22 @@ export function checkGate({
  * gate.min_unseen_macro_f1 (0: not checked): the out-of-collection estimate (evaluate.group_by) must
  * reach it, so a model that only works on the photographs it knows is not promoted.
  */
-export function withUnseenSourceCheck({ gate, estimate, minimum }: { gate: Metrics['gate']; estimate: NonNullable<Metrics['outOfCollection']>; minimum: number }): Metrics['gate'] {
+export function withUnseenSourceCheck({
+  gate,
+  estimate,
+  minimum,
+}: {
+  gate: Metrics['gate'];
+  estimate: NonNullable<Metrics['outOfCollection']>;
+  minimum: number;
+}): Metrics['gate'] {
   if (minimum <= 0) return gate;
   const value = estimate.macroF1.value;
-  const check = { name: `macro-F1 on an unseen ${estimate.field} at least the minimum`, passed: value >= minimum, detail: `macro-F1 ${fmt(value)} with each ${estimate.field} held out, minimum ${fmt(minimum)}` };
+  const check = {
+    name: `macro-F1 on an unseen ${estimate.field} at least the minimum`,
+    passed: value >= minimum,
+    detail: `macro-F1 ${fmt(value)} with each ${estimate.field} held out, minimum ${fmt(minimum)}`,
+  };
   const checks = [...gate.checks, check];
   return { passed: checks.every((c) => c.passed), checks };
 }

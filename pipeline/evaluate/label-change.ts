@@ -1,8 +1,8 @@
 import type { Logger } from '../log.ts';
 import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
-import type { DatasetObject, Interval, Metrics, Verdict } from '../types.ts';
 import { childSeed, seededUniform } from '../random.ts';
+import type { DatasetObject, Interval, Metrics, Verdict } from '../types.ts';
 import { bootstrapIntervals, quantile, verdictOf } from './bootstrap.ts';
 import { outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';

@@ -1,15 +1,35 @@
 import type { Params } from '../params.ts';
 import type { Metrics, ModelScores } from '../types.ts';
 import { bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
-import { factorBreakdown, type FactorSource } from './factors.ts';
+import { type FactorSource, factorBreakdown } from './factors.ts';
 import { checkGate } from './gate.ts';
-import { accuracyOf, classMetricsOf, confusionOf, eceOf, macroF1Of, prepare, topKOf, type Prepared, type ProbabilityRows } from './scores.ts';
+import {
+  accuracyOf,
+  classMetricsOf,
+  confusionOf,
+  eceOf,
+  macroF1Of,
+  type Prepared,
+  type ProbabilityRows,
+  prepare,
+  topKOf,
+} from './scores.ts';
 
 /** Seed of every bootstrap: fixed so the same predictions always give the same intervals. */
 export const BOOTSTRAP_SEED = 20_240_601;
 
 /** Headline scores of one model with bootstrap intervals: the `ModelScores` part of metrics.json. */
-export function scoreModel({ prepared, labels, evaluate, seed = BOOTSTRAP_SEED }: { prepared: Prepared; labels: string[]; evaluate: Params['evaluate']; seed?: number }): ModelScores {
+export function scoreModel({
+  prepared,
+  labels,
+  evaluate,
+  seed = BOOTSTRAP_SEED,
+}: {
+  prepared: Prepared;
+  labels: string[];
+  evaluate: Params['evaluate'];
+  seed?: number;
+}): ModelScores {
   const k = Math.min(evaluate.top_k, labels.length);
   const intervals = bootstrapIntervals({
     prepared,
@@ -60,7 +80,12 @@ export function buildMetrics<T extends EvaluatedObject>({
    * `exclude[i]`: leave object i out of the baseline's scores and the comparison (the baseline
    * trained on it); `splitChanged` is recorded as given.
    */
-  baseline: { version: string; probs: ProbabilityRows; exclude?: ArrayLike<boolean>; splitChanged?: boolean | null } | null;
+  baseline: {
+    version: string;
+    probs: ProbabilityRows;
+    exclude?: ArrayLike<boolean>;
+    splitChanged?: boolean | null;
+  } | null;
   params: Pick<Params, 'evaluate' | 'gate'>;
   createdAt: string;
   backend: string;
@@ -79,11 +104,24 @@ export function buildMetrics<T extends EvaluatedObject>({
     // Objects the baseline trained on would flatter it: both models are compared on the rest.
     const kept = y.map((_, i) => i).filter((i) => !baseline.exclude?.[i]);
     const excluded = y.length - kept.length;
-    const baseCompared = excluded === 0 ? base : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => baseline.probs[i]!), classes: labels.length });
-    const candCompared = excluded === 0 ? cand : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => candidate[i]!), classes: labels.length });
+    const baseCompared =
+      excluded === 0
+        ? base
+        : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => baseline.probs[i]!), classes: labels.length });
+    const candCompared =
+      excluded === 0
+        ? cand
+        : prepare({ y: kept.map((i) => y[i]!), probs: kept.map((i) => candidate[i]!), classes: labels.length });
     if (excluded > 0) candidateOnBaselineObjects = scoreModel({ prepared: candCompared, labels, evaluate, seed });
     const baseScores = scoreModel({ prepared: baseCompared, labels, evaluate, seed });
-    const paired = pairedBootstrap({ candidate: candCompared, baseline: baseCompared, statistic: macroF1Of, resamples: evaluate.bootstrap, seed, alpha: evaluate.alpha });
+    const paired = pairedBootstrap({
+      candidate: candCompared,
+      baseline: baseCompared,
+      statistic: macroF1Of,
+      resamples: evaluate.bootstrap,
+      seed,
+      alpha: evaluate.alpha,
+    });
     baselinePart = {
       ...baseScores,
       version: baseline.version,
@@ -95,7 +133,9 @@ export function buildMetrics<T extends EvaluatedObject>({
         pValue: paired.pValue,
         test:
           `paired bootstrap of the macro-F1 difference over the same ${kept.length} test objects (${evaluate.bootstrap} resamples, two-sided)` +
-          (excluded > 0 ? `; ${excluded} test object${excluded === 1 ? '' : 's'} the baseline trained on left out` : ''),
+          (excluded > 0
+            ? `; ${excluded} test object${excluded === 1 ? '' : 's'} the baseline trained on left out`
+            : ''),
         verdict: paired.verdict,
       },
     };
@@ -104,12 +144,22 @@ export function buildMetrics<T extends EvaluatedObject>({
   if (base) {
     objects.forEach((o, i) => {
       if (base.predicted[i] !== cand.predicted[i]) {
-        changedPredictions.push({ id: o.id, label: labels[y[i]!]!, baseline: labels[base.predicted[i]!]!, candidate: labels[cand.predicted[i]!]! });
+        changedPredictions.push({
+          id: o.id,
+          label: labels[y[i]!]!,
+          baseline: labels[base.predicted[i]!]!,
+          candidate: labels[cand.predicted[i]!]!,
+        });
       }
     });
   }
   const leastConfident = objects
-    .map((o, i) => ({ id: o.id, label: labels[y[i]!]!, predicted: labels[cand.predicted[i]!]!, confidence: cand.confidence[i]! }))
+    .map((o, i) => ({
+      id: o.id,
+      label: labels[y[i]!]!,
+      predicted: labels[cand.predicted[i]!]!,
+      confidence: cand.confidence[i]!,
+    }))
     .sort((a, b) => a.confidence - b.confidence || a.id.localeCompare(b.id))
     .slice(0, evaluate.least_confident);
   return {

@@ -21,9 +21,21 @@ export interface BaselineOverlap {
 }
 
 /** Which test objects the baseline (described by its model-info.json) trained or validated on. */
-export function baselineOverlap({ info, split, objects }: { info: Pick<ModelInfo, 'split'>; split: Params['dataset']['split']; objects: { imageMd5: string }[] }): BaselineOverlap {
+export function baselineOverlap({
+  info,
+  split,
+  objects,
+}: {
+  info: Pick<ModelInfo, 'split'>;
+  split: Params['dataset']['split'];
+  objects: { imageMd5: string }[];
+}): BaselineOverlap {
   const recorded = info.split;
-  const splitChanged = recorded ? recorded.settings.salt !== split.salt || recorded.settings.validation !== split.validation || recorded.settings.test !== split.test : null;
+  const splitChanged = recorded
+    ? recorded.settings.salt !== split.salt ||
+      recorded.settings.validation !== split.validation ||
+      recorded.settings.test !== split.test
+    : null;
   const imagesKnown = Array.isArray(recorded?.trainImages);
   const images = new Set([...(recorded?.trainImages ?? []), ...(recorded?.validationImages ?? [])]);
   const seen = objects.map((o) => images.has(o.imageMd5));

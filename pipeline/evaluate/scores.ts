@@ -35,18 +35,46 @@ export function argmax(row: ArrayLike<number>): number {
 }
 
 /** Check the inputs and compute each object's prediction, confidence and rank of its true class. */
-export function prepare({ y, probs, classes }: { y: ArrayLike<number>; probs: ProbabilityRows; classes?: number }): Prepared {
+export function prepare({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ProbabilityRows;
+  classes?: number;
+}): Prepared {
   if (y.length !== probs.length) {
-    throw new VitrineError('EVALUATE_SHAPE', `There are ${y.length} true labels but ${probs.length} probability rows; they must match one to one.`, { labels: y.length, rows: probs.length });
+    throw new VitrineError(
+      'EVALUATE_SHAPE',
+      `There are ${y.length} true labels but ${probs.length} probability rows; they must match one to one.`,
+      { labels: y.length, rows: probs.length },
+    );
   }
-  const k = classes ?? (probs[0]?.length ?? 0);
+  const k = classes ?? probs[0]?.length ?? 0;
   const n = y.length;
-  const out: Prepared = { classes: k, y: new Int32Array(n), predicted: new Int32Array(n), confidence: new Float64Array(n), rankOfTrue: new Int32Array(n) };
+  const out: Prepared = {
+    classes: k,
+    y: new Int32Array(n),
+    predicted: new Int32Array(n),
+    confidence: new Float64Array(n),
+    rankOfTrue: new Int32Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const row = probs[i]!;
     const t = y[i]!;
-    if (row.length !== k) throw new VitrineError('EVALUATE_SHAPE', `Probability row ${i} has ${row.length} columns, expected ${k} (one per class).`, { row: i });
-    if (!Number.isInteger(t) || t < 0 || t >= k) throw new VitrineError('EVALUATE_SHAPE', `True label ${t} of row ${i} is not a class index between 0 and ${k - 1}.`, { row: i });
+    if (row.length !== k)
+      throw new VitrineError(
+        'EVALUATE_SHAPE',
+        `Probability row ${i} has ${row.length} columns, expected ${k} (one per class).`,
+        { row: i },
+      );
+    if (!Number.isInteger(t) || t < 0 || t >= k)
+      throw new VitrineError(
+        'EVALUATE_SHAPE',
+        `True label ${t} of row ${i} is not a class index between 0 and ${k - 1}.`,
+        { row: i },
+      );
     const p = argmax(row);
     let rank = 0;
     for (let j = 0; j < k; j++) if (row[j]! > row[t]! || (row[j] === row[t] && j < t)) rank++;
@@ -61,7 +89,13 @@ export function prepare({ y, probs, classes }: { y: ArrayLike<number>; probs: Pr
 /** Keep the objects at `indices` (repeats allowed: a bootstrap resample). */
 export function subset(prepared: Prepared, indices: ArrayLike<number>): Prepared {
   const n = indices.length;
-  const out: Prepared = { classes: prepared.classes, y: new Int32Array(n), predicted: new Int32Array(n), confidence: new Float64Array(n), rankOfTrue: new Int32Array(n) };
+  const out: Prepared = {
+    classes: prepared.classes,
+    y: new Int32Array(n),
+    predicted: new Int32Array(n),
+    confidence: new Float64Array(n),
+    rankOfTrue: new Int32Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const s = indices[i]!;
     out.y[i] = prepared.y[s]!;
@@ -159,7 +193,15 @@ export function eceOf(p: Prepared, bins = 10): number {
 /* Convenience forms over plain arrays, for callers that score once. */
 
 /** Confusion matrix of true labels against the probability rows' predictions. */
-export function confusionMatrix({ y, probs, classes }: { y: ArrayLike<number>; probs: ProbabilityRows; classes?: number }): number[][] {
+export function confusionMatrix({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ProbabilityRows;
+  classes?: number;
+}): number[][] {
   return confusionOf(prepare({ y, probs, classes }));
 }
 
@@ -169,12 +211,28 @@ export function accuracy({ y, probs }: { y: ArrayLike<number>; probs: Probabilit
 }
 
 /** Macro-F1 of the probability rows' predictions. */
-export function macroF1({ y, probs, classes }: { y: ArrayLike<number>; probs: ProbabilityRows; classes?: number }): number {
+export function macroF1({
+  y,
+  probs,
+  classes,
+}: {
+  y: ArrayLike<number>;
+  probs: ProbabilityRows;
+  classes?: number;
+}): number {
   return macroF1Of(prepare({ y, probs, classes }));
 }
 
 /** Per-class precision, recall, F1 and support. */
-export function classMetrics({ y, probs, labels }: { y: ArrayLike<number>; probs: ProbabilityRows; labels: string[] }): ClassMetrics[] {
+export function classMetrics({
+  y,
+  probs,
+  labels,
+}: {
+  y: ArrayLike<number>;
+  probs: ProbabilityRows;
+  labels: string[];
+}): ClassMetrics[] {
   return classMetricsOf({ confusion: confusionOf(prepare({ y, probs, classes: labels.length })), labels });
 }
 
@@ -184,6 +242,14 @@ export function topKAccuracy({ y, probs, k }: { y: ArrayLike<number>; probs: Pro
 }
 
 /** Expected calibration error with `bins` equal-width confidence bins (default 10). */
-export function expectedCalibrationError({ y, probs, bins = 10 }: { y: ArrayLike<number>; probs: ProbabilityRows; bins?: number }): number {
+export function expectedCalibrationError({
+  y,
+  probs,
+  bins = 10,
+}: {
+  y: ArrayLike<number>;
+  probs: ProbabilityRows;
+  bins?: number;
+}): number {
   return eceOf(prepare({ y, probs }), bins);
 }

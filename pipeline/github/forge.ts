@@ -1,4 +1,4 @@
-import { VitrineError, isVitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -37,10 +37,19 @@ export interface Forge {
   /** Wait before trying again a write that failed uncertainly (backoff, or the server's Retry-After). */
   pause(options: { attempt: number; afterMs: number | null }): Promise<void>;
   /** A commit status: `context` names it, `description` is at most 140 characters. */
-  setStatus(options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string }): Promise<void>;
+  setStatus(
+    options: RepoRef & { sha: string; state: CommitState; context: string; description: string; targetUrl?: string },
+  ): Promise<void>;
   /** A completed check run on a commit: the verdict as its title, the gate as its conclusion. */
   createCheckRun(
-    options: RepoRef & { sha: string; name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string; summary: string; detailsUrl?: string },
+    options: RepoRef & {
+      sha: string;
+      name: string;
+      conclusion: 'success' | 'failure' | 'neutral';
+      title: string;
+      summary: string;
+      detailsUrl?: string;
+    },
   ): Promise<void>;
   /** A pull request's head and base, as GitHub has them now. */
   getPullRequest(options: RepoRef & { number: number }): Promise<PullRequestRef>;
@@ -83,7 +92,9 @@ export interface ChangedFile {
 }
 
 /** What a path is at a commit; `text` only for a regular file. */
-export type FileAt = { kind: 'file'; text: string; size: number } | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
+export type FileAt =
+  | { kind: 'file'; text: string; size: number }
+  | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
 
 /** GitHub's largest comment body; longer reports are cut with a pointer to the full file. */
 export const MAX_COMMENT_LENGTH = 65_536;
@@ -126,9 +137,13 @@ export async function upsertComment({
   const mine = (comments: ForgeComment[]) => comments.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
-  if (others > 0) log.warn(`Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`);
+  if (others > 0)
+    log.warn(
+      `Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`,
+    );
   const ours = mine(comments);
-  if (ours[0]) return { action: 'updated', comment: await keepOne({ forge, owner, repo, issue, ours, body: full, log }) };
+  if (ours[0])
+    return { action: 'updated', comment: await keepOne({ forge, owner, repo, issue, ours, body: full, log }) };
   // Creating is the one write that cannot simply be repeated: GitHub may have stored a comment and
   // still answered with an error. So after such a failure, look again and adopt what is there.
   for (let attempt = 1; ; attempt++) {
@@ -136,17 +151,26 @@ export async function upsertComment({
       return { action: 'created', comment: await forge.createComment({ owner, repo, issue, body: full }) };
     } catch (error) {
       if (!isVitrineError(error, FORGE_WRITE_UNCERTAIN)) throw error;
-      log.warn(`${error.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      log.warn(
+        `${error.message} The comment may have been stored anyway, so the comments are read again before another try.`,
+      );
       const stored = mine(await forge.listComments({ owner, repo, issue }));
       if (stored[0]) {
-        return { action: 'created', comment: await keepOne({ forge, owner, repo, issue, ours: stored, body: full, log, adopted: true }) };
+        return {
+          action: 'created',
+          comment: await keepOne({ forge, owner, repo, issue, ours: stored, body: full, log, adopted: true }),
+        };
       }
       if (attempt >= attempts) {
         const what = `post the report comment on pull request #${issue} in ${owner}/${repo}`;
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error.data.problem)}.`, {
-          ...error.data,
-          attempts,
-        });
+        throw new VitrineError(
+          FORGE_REQUEST_FAILED,
+          `Could not ${what} after ${attempts} attempts: ${String(error.data.problem)}.`,
+          {
+            ...error.data,
+            attempts,
+          },
+        );
       }
       await forge.pause({ attempt, afterMs: (error.data.retryAfterMs as number | null) ?? null });
     }
@@ -154,7 +178,16 @@ export async function upsertComment({
 }
 
 /** Edit the oldest of our marked comments (an adopted one only when its text differs) and delete the stale copies. */
-async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = false }: RepoRef & {
+async function keepOne({
+  forge,
+  owner,
+  repo,
+  issue,
+  ours,
+  body,
+  log,
+  adopted = false,
+}: RepoRef & {
   forge: Forge;
   issue: number;
   ours: ForgeComment[];
@@ -165,9 +198,12 @@ async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = f
   const [oldest, ...stale] = ours as [ForgeComment, ...ForgeComment[]];
   if (stale.length > 0) {
     const copies = `${stale.length} stale cop${stale.length === 1 ? 'y' : 'ies'}`;
-    log.warn(`Pull request #${issue} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+    log.warn(
+      `Pull request #${issue} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`,
+    );
   }
-  const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
+  const comment =
+    adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
   return comment;
 }
@@ -175,7 +211,8 @@ async function keepOne({ forge, owner, repo, issue, ours, body, log, adopted = f
 /** Cut a body that is too long for one comment, saying where the rest is. */
 export function fitComment({ body, limit = MAX_COMMENT_LENGTH }: { body: string; limit?: number }): string {
   if (body.length <= limit) return body;
-  const note = '\n\n…the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run\'s files.\n';
+  const note =
+    "\n\n…the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
   // Cut at a line end so no table row or tag is left half-open.
   const room = limit - note.length - 40;
   const cut = body.lastIndexOf('\n', room);

@@ -55,7 +55,8 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
   for (const f of files) {
     for (const p of [f.path, f.previousPath]) {
       if (p === null || allowed.includes(p)) continue;
-      const why = "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
+      const why =
+        "it is not a data file: code, workflows and settings files are not run from a pull request on the museum's runner";
       refused.push({ path: p, why });
     }
     if (allowed.includes(f.path) && f.status === 'removed') {
@@ -100,7 +101,9 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     const now = at(params, key);
     const was = at(before, key);
     if (key === 'backbone.source' || now === was) continue;
-    problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`);
+    problems.push(
+      `params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`,
+    );
   }
   for (const key of LOCKED_KEYS) {
     const now = at(params, key);
@@ -206,7 +209,13 @@ export async function guardPullRequest({
   log: Logger;
 }): Promise<GuardResult> {
   let baseRefFromApi: string | null = null;
-  const none: Omit<GuardResult, 'choice'> = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  const none: Omit<GuardResult, 'choice'> = {
+    pullRequest: null,
+    files: [],
+    refused: [],
+    problems: [],
+    approvedNow: null,
+  };
   let payload = (event ?? {}) as PullRequestEvent;
   let command: { sha: string; who: string } | null = null;
   if (eventName === 'issue_comment') {
@@ -266,17 +275,25 @@ export async function guardPullRequest({
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
-      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`);
+      log.info(
+        `Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`,
+      );
     }
     await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
   }
   const statuses = fork ? await forge.listStatuses({ owner, repo, sha }) : [];
   const recorded = statuses.some(
-    (s) => s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase(),
+    (s) =>
+      s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase(),
   );
   const approvedShas = approvedNow || recorded ? [sha] : [];
   const choice = chooseRunner({ eventName: 'pull_request_target', event: decided, selfHosted, hosted, approvedShas });
-  const pullRequest = { number, headSha: sha, baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null, fork };
+  const pullRequest = {
+    number,
+    headSha: sha,
+    baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null,
+    fork,
+  };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number });
   const refused = refusedPaths({ files: changed, allowed });
@@ -309,16 +326,29 @@ export async function guardPullRequest({
   }
   if (refused.length > 0 || problems.length > 0) {
     const paths = refused.map((r) => r.path).join(', ');
-    const reason = refused.length > 0
-      ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${paths})`
-      : problems.join('; ');
-    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
+    const reason =
+      refused.length > 0
+        ? `the pull request changes ${refused.length === 1 ? 'a file' : 'files'} other than the data files (${paths})`
+        : problems.join('; ');
+    return {
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest,
+      files: [],
+      refused,
+      problems,
+      approvedNow,
+    };
   }
   return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
 
 /** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */
-export function guardComment({ result, sha, approvalLabel, allowed }: {
+export function guardComment({
+  result,
+  sha,
+  approvalLabel,
+  allowed,
+}: {
   result: GuardResult;
   sha: string;
   approvalLabel: string;
@@ -332,7 +362,7 @@ export function guardComment({ result, sha, approvalLabel, allowed }: {
       '',
       ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, '')}\`: ${r.why}`),
       '',
-      "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. " +
+      'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. ' +
         'Put code changes in a separate pull request (its checks run on a hosted runner).',
     );
   } else if (result.problems.length > 0) {

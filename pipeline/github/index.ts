@@ -1,5 +1,23 @@
-export { upsertComment, fitComment, ACTIONS_BOT_LOGIN, MAX_COMMENT_LENGTH, type Forge, type ForgeComment, type RepoRef, type CommitState } from './forge.ts';
-export { githubForge, nextLink, FORGE_REQUEST_FAILED, type GitHubForgeOptions } from './rest.ts';
-export { publishReport, type PublishResult } from './publish.ts';
+export {
+  ACTIONS_BOT_LOGIN,
+  type CommitState,
+  type Forge,
+  type ForgeComment,
+  fitComment,
+  MAX_COMMENT_LENGTH,
+  type RepoRef,
+  upsertComment,
+} from './forge.ts';
+export {
+  APPROVAL_CONTEXT,
+  DATA_FILES,
+  GUARD_MARKER,
+  type GuardResult,
+  guardComment,
+  guardPullRequest,
+  paramsProblems,
+  refusedPaths,
+} from './guard.ts';
+export { type PublishResult, publishReport } from './publish.ts';
+export { FORGE_REQUEST_FAILED, type GitHubForgeOptions, githubForge, nextLink } from './rest.ts';
 export { chooseRunner, type RunnerChoice } from './runner.ts';
-export { guardPullRequest, guardComment, paramsProblems, refusedPaths, DATA_FILES, APPROVAL_CONTEXT, GUARD_MARKER, type GuardResult } from './guard.ts';

@@ -1,6 +1,6 @@
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { upsertComment, type Forge, type RepoRef } from './forge.ts';
+import { type Forge, type RepoRef, upsertComment } from './forge.ts';
 
 /** What publishing did, for the action's outputs. */
 export interface PublishResult {
@@ -52,7 +52,16 @@ export async function publishReport({
   const failures: string[] = [];
   if (issue !== null) {
     try {
-      const { action, comment } = await upsertComment({ forge, owner, repo, issue, marker, body: markdown, author, log });
+      const { action, comment } = await upsertComment({
+        forge,
+        owner,
+        repo,
+        issue,
+        marker,
+        body: markdown,
+        author,
+        log,
+      });
       result.comment = { action, id: comment.id, url: comment.url };
       log.info(`${action === 'created' ? 'Posted' : 'Updated'} the report on pull request #${issue}: ${comment.url}`);
     } catch (error) {
@@ -68,11 +77,22 @@ export async function publishReport({
       failures.push(messageOf(error));
     }
     if (checkName) {
-      const where = result.comment ? `[the report on pull request #${issue}](${result.comment.url})` : "this run's job summary";
+      const where = result.comment
+        ? `[the report on pull request #${issue}](${result.comment.url})`
+        : "this run's job summary";
       try {
         const summary = `${headline}\n\nThe scores, the label changes and the gate's checks are in ${where}.`;
         const conclusion = gatePassed ? 'success' : 'failure';
-        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion, title: headline, summary, detailsUrl: targetUrl });
+        await forge.createCheckRun({
+          owner,
+          repo,
+          sha,
+          name: checkName,
+          conclusion,
+          title: headline,
+          summary,
+          detailsUrl: targetUrl,
+        });
         result.checkRun = true;
       } catch (error) {
         failures.push(messageOf(error));
@@ -80,7 +100,11 @@ export async function publishReport({
     }
   }
   if (failures.length > 0) {
-    throw new VitrineError('REPORT_NOT_POSTED', `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job summary and in .vitrine/report/report.md.`, { failures, ...result });
+    throw new VitrineError(
+      'REPORT_NOT_POSTED',
+      `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job summary and in .vitrine/report/report.md.`,
+      { failures, ...result },
+    );
   }
   return result;
 }

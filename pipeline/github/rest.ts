@@ -1,7 +1,7 @@
 import { VitrineError } from '../errors.ts';
-import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { ChangedFile, CommitState, CommitStatus, FileAt, Forge, ForgeComment, PullRequestRef } from './forge.ts';
+import { FORGE_REQUEST_FAILED, FORGE_WRITE_UNCERTAIN } from './forge.ts';
 
 /*
  * The Forge over GitHub's REST API with plain `fetch`. Server errors and rate limits are retried
@@ -54,7 +54,13 @@ export function githubForge({
    * something) is not repeated after a server error or a lost connection, because GitHub may have
    * carried it out before failing: it throws FORGE_WRITE_UNCERTAIN and the caller looks first.
    */
-  async function request({ method, path, body, what, once = false }: {
+  async function request({
+    method,
+    path,
+    body,
+    what,
+    once = false,
+  }: {
     method: string;
     path: string | URL;
     body?: unknown;
@@ -63,7 +69,12 @@ export function githubForge({
   }): Promise<{ json: unknown; headers: Headers }> {
     const url = typeof path === 'string' ? new URL(path.replace(/^\//, ''), base) : path;
     // Pagination links come from the server: never send the token to another host.
-    if (url.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`, { url: url.href });
+    if (url.origin !== base.origin)
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub pointed to ${url.origin}, which is not ${base.origin}.`,
+        { url: url.href },
+      );
     let lastProblem = '';
     let status: number | null = null;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -95,11 +106,16 @@ export function githubForge({
       const message = await errorMessage(response);
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
-        lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
+        lastProblem = limited
+          ? `GitHub's rate limit was reached (${message})`
+          : `GitHub answered ${response.status} (${message})`;
         // A rate limit refuses the call before doing it; a server error may come after it was done.
-        if (once && !limited) throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
+        if (once && !limited)
+          throw uncertain({ what, method, url, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
-        const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : (retryAfter(response) ?? backoff(attempt));
+        const delay = limited
+          ? (rateLimitDelay(response) ?? backoff(attempt))
+          : (retryAfter(response) ?? backoff(attempt));
         if (delay > maxWaitMs) {
           lastProblem += `; it resets in ${Math.ceil(delay / 1000)} s, longer than the ${Math.round(maxWaitMs / 1000)} s Vitrine waits`;
           break;
@@ -108,12 +124,27 @@ export function githubForge({
         continue;
       }
       // 4xx other than rate limits: retrying would not help.
-      throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url.pathname, status: response.status });
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        { method, path: url.pathname, status: response.status },
+      );
     }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url.pathname, status });
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+      method,
+      path: url.pathname,
+      status,
+    });
   }
 
-  function uncertain({ what, method, url, status, problem, retryAfterMs }: {
+  function uncertain({
+    what,
+    method,
+    url,
+    status,
+    problem,
+    retryAfterMs,
+  }: {
     what: string;
     method: string;
     url: URL;
@@ -138,7 +169,8 @@ export function githubForge({
     const after = retryAfter(response);
     if (after !== null) return after;
     const reset = Number(response.headers.get('x-ratelimit-reset'));
-    if (response.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - clock.now().getTime()) + 1000;
+    if (response.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0)
+      return Math.max(0, reset * 1000 - clock.now().getTime()) + 1000;
     return null;
   }
 
@@ -186,7 +218,13 @@ export function githubForge({
         base: { sha: string; ref: string; repo: { full_name: string } };
       };
       const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
-      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+      return {
+        number: pr.number,
+        ...head,
+        baseRepo: pr.base.repo.full_name,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha,
+      };
     },
     async getPermission({ owner, repo, user }): Promise<string> {
       const what = `read ${user}'s permission on ${owner}/${repo}`;
@@ -201,11 +239,21 @@ export function githubForge({
       }
     },
     async listStatuses({ owner, repo, sha }): Promise<CommitStatus[]> {
-      const raw = await all<{ context: string; state: CommitState; description?: string | null; creator?: { login?: string } | null }>(
+      const raw = await all<{
+        context: string;
+        state: CommitState;
+        description?: string | null;
+        creator?: { login?: string } | null;
+      }>(
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
         `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
       );
-      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? '', creator: s.creator?.login ?? null }));
+      return raw.map((s) => ({
+        context: s.context,
+        state: s.state,
+        description: s.description ?? '',
+        creator: s.creator?.login ?? null,
+      }));
     },
     async listPullRequestFiles({ owner, repo, number }): Promise<ChangedFile[]> {
       const raw = await all<{ filename: string; status: string; previous_filename?: string }>(
@@ -232,7 +280,11 @@ export function githubForge({
       let content = item.content ?? '';
       // Files over 1 MB come without content: read the blob instead.
       if (item.encoding !== 'base64' && item.sha) {
-        const blob = await request({ method: 'GET', path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        const blob = await request({
+          method: 'GET',
+          path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
+          what,
+        });
         content = (blob.json as { content?: string }).content ?? '';
       }
       const text = Buffer.from(content, 'base64').toString('utf8');
@@ -241,7 +293,11 @@ export function githubForge({
     async removeLabel({ owner, repo, issue, name }) {
       try {
         const what = `remove the "${name}" label from #${issue} in ${owner}/${repo}`;
-        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`, what });
+        await request({
+          method: 'DELETE',
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue}/labels/${seg(name)}`,
+          what,
+        });
       } catch (error) {
         if ((error as VitrineError).data?.status !== 404) throw error;
       }
@@ -255,7 +311,11 @@ export function githubForge({
     async deleteComment({ owner, repo, commentId }) {
       try {
         const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
-        await request({ method: 'DELETE', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
+        await request({
+          method: 'DELETE',
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+          what,
+        });
       } catch (error) {
         // Already gone (deleted by a person or an earlier try): nothing left to do.
         if ((error as VitrineError).data?.status !== 404) throw error;
@@ -266,14 +326,24 @@ export function githubForge({
       await wait(Math.min(ms, maxWaitMs), 'trying the write again after looking for what the failed one left');
     },
     async updateComment({ owner, repo, commentId, body }) {
-      const { json } = await request({ method: 'PATCH', path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
+      const { json } = await request({
+        method: 'PATCH',
+        path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+        body: { body },
+        what: `update the report comment ${commentId} in ${owner}/${repo}`,
+      });
       return toComment(json as RawComment);
     },
     async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
       await request({
         method: 'POST',
         path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
-        body: { state, context, description: description.length > 140 ? `${description.slice(0, 139)}…` : description, ...(targetUrl ? { target_url: targetUrl } : {}) },
+        body: {
+          state,
+          context,
+          description: description.length > 140 ? `${description.slice(0, 139)}…` : description,
+          ...(targetUrl ? { target_url: targetUrl } : {}),
+        },
         what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`,
       });
     },
@@ -310,7 +380,11 @@ function retryAfter(response: Response): number | null {
 function isRateLimited(response: Response, message: string): boolean {
   if (response.status === 429) return true;
   if (response.status !== 403) return false;
-  return response.headers.get('x-ratelimit-remaining') === '0' || response.headers.has('retry-after') || /rate limit/i.test(message);
+  return (
+    response.headers.get('x-ratelimit-remaining') === '0' ||
+    response.headers.has('retry-after') ||
+    /rate limit/i.test(message)
+  );
 }
 
 async function errorMessage(response: Response): Promise<string> {
@@ -326,7 +400,8 @@ async function errorMessage(response: Response): Promise<string> {
 
 function hint(status: number): string {
   if (status === 401) return ' The token is missing or expired.';
-  if (status === 403) return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
+  if (status === 403)
+    return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
   if (status === 404) return ' Check the repository name and that the token can see it.';
   return '';
 }

@@ -33,8 +33,8 @@ interface Payload {
 /** Events whose code is the repository's own, started by someone with write access or by GitHub. */
 const OWN_CODE: Record<string, string> = {
   push: 'a push runs code someone with write access pushed to this repository',
-  schedule: 'a scheduled run uses the default branch\'s code',
-  workflow_dispatch: 'a run started by hand needs write access and uses this repository\'s code',
+  schedule: "a scheduled run uses the default branch's code",
+  workflow_dispatch: "a run started by hand needs write access and uses this repository's code",
 };
 
 /** Decide the runner for a workflow event. `event` is the parsed GITHUB_EVENT_PATH payload. */
@@ -58,7 +58,9 @@ export function chooseRunner({
   const own = Object.hasOwn(OWN_CODE, eventName) ? OWN_CODE[eventName] : undefined;
   if (own) return trusted(own);
   if (eventName !== 'pull_request' && eventName !== 'pull_request_target') {
-    return untrusted(`a "${eventName || 'unnamed'}" event is not on Vitrine's list of events that may use the self-hosted runner`);
+    return untrusted(
+      `a "${eventName || 'unnamed'}" event is not on Vitrine's list of events that may use the self-hosted runner`,
+    );
   }
   const payload = (event ?? {}) as Payload;
   const repository = payload.repository?.full_name;
@@ -67,11 +69,14 @@ export function chooseRunner({
   const head = pr?.head?.repo?.full_name;
   const sha = pr?.head?.sha;
   if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) {
-    return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+    return untrusted(
+      "the event lacks the pull request's repository or head commit, so it is treated as coming from outside",
+    );
   }
   if (!same(base, repository)) return untrusted(`the pull request targets ${base}, not ${repository}`);
   if (!head) return untrusted('the pull request comes from a deleted fork');
-  if (same(head, base)) return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
+  if (same(head, base))
+    return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
   if (eventName === 'pull_request') {
     return untrusted(
       `the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, ` +
@@ -79,7 +84,9 @@ export function chooseRunner({
     );
   }
   if (approvedShas.some((s) => s.toLowerCase() === sha.toLowerCase())) {
-    return trusted(`the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`);
+    return trusted(
+      `the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`,
+    );
   }
   return untrusted(
     `the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet ` +

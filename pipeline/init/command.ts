@@ -1,16 +1,24 @@
 import path from 'node:path';
+import type { Command, CommandContext } from '../cli/command.ts';
 import { checkVocabulary } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
-import type { Command, CommandContext } from '../cli/command.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
-import { isYes, terminalPrompter, type Prompter } from './prompt.ts';
-import { DEFAULT_REMOTE, initRepository, proposeInit, proposeVocabulary, remoteProblem, vocabularyYaml } from './scaffold.ts';
+import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
+import {
+  DEFAULT_REMOTE,
+  initRepository,
+  proposeInit,
+  proposeVocabulary,
+  remoteProblem,
+  vocabularyYaml,
+} from './scaffold.ts';
 
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Start a museum\'s Vitrine repository from a collections-management export (CSV or JSON Lines) and its images.',
+  summary:
+    "Start a museum's Vitrine repository from a collections-management export (CSV or JSON Lines) and its images.",
   help: `Reads the export, guesses which column holds the id, image, label, title, maker... and proposes
 the vocabulary from the label column (with counts, flagging labels written two ways). Then writes
 params.yaml, .dvc/config (the data remote), .gitignore, the workflows and a README, imports the
@@ -27,28 +35,55 @@ or with --access-key-id and --secret-access-key. Default: ${DEFAULT_REMOTE}/ in 
 Column mapping and everything after: docs/import.md`,
   options: {
     from: { type: 'string', description: 'The export: a CSV file or JSON Lines (.jsonl) file, one object per row.' },
-    images: { type: 'string', description: 'The folder the export\'s image paths are relative to (default: the export\'s folder).' },
-    column: { type: 'string', multiple: true, description: 'Set a column yourself: --column id=ObjectNumber (repeat; "label=" for none).' },
-    vocabulary: { type: 'string', description: 'The labels the model learns, comma-separated (default: proposed from the label column).' },
-    name: { type: 'string', description: 'The collection\'s name, shown in reports and the catalogue (default: the folder\'s name).' },
-    remote: { type: 'string', description: `Where the images are stored: a folder or s3://bucket/path (default: ${DEFAULT_REMOTE}).` },
+    images: {
+      type: 'string',
+      description: "The folder the export's image paths are relative to (default: the export's folder).",
+    },
+    column: {
+      type: 'string',
+      multiple: true,
+      description: 'Set a column yourself: --column id=ObjectNumber (repeat; "label=" for none).',
+    },
+    vocabulary: {
+      type: 'string',
+      description: 'The labels the model learns, comma-separated (default: proposed from the label column).',
+    },
+    name: {
+      type: 'string',
+      description: "The collection's name, shown in reports and the catalogue (default: the folder's name).",
+    },
+    remote: {
+      type: 'string',
+      description: `Where the images are stored: a folder or s3://bucket/path (default: ${DEFAULT_REMOTE}).`,
+    },
     'endpoint-url': { type: 'string', description: 'S3-compatible server address (not needed for AWS).' },
     'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
     'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
-    actions: { type: 'string', description: 'Vitrine\'s GitHub repository for the workflows\' actions, as owner/repo@ref.' },
-    'on-invalid': { type: 'string', description: 'When rows of the export are refused: "fail" (default: write nothing) ' +
-      'or "skip" (import the other rows). Kept as import.on_invalid in params.yaml.' },
+    actions: {
+      type: 'string',
+      description: "Vitrine's GitHub repository for the workflows' actions, as owner/repo@ref.",
+    },
+    'on-invalid': {
+      type: 'string',
+      description:
+        'When rows of the export are refused: "fail" (default: write nothing) ' +
+        'or "skip" (import the other rows). Kept as import.on_invalid in params.yaml.',
+    },
     yes: { type: 'boolean', short: 'y', description: 'Do not ask: take the proposal and the flags.' },
   },
   async run(ctx, { values }) {
     const from = values.from as string | undefined;
-    if (!from) throw new VitrineError('USAGE', 'Say which export to start from: npx vitrine init --from ' +
-      'export/objects.csv --images export/images');
+    if (!from)
+      throw new VitrineError(
+        'USAGE',
+        'Say which export to start from: npx vitrine init --from ' + 'export/objects.csv --images export/images',
+      );
     const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
     const choices = initialChoices(proposal, values);
     const badRemote = typeof values.remote === 'string' ? remoteProblem(values.remote) : undefined;
     if (badRemote) throw new VitrineError('USAGE', `--remote: ${badRemote} Nothing was written.`);
-    const ask = ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
+    const ask =
+      ctx.interactive && !values.yes ? terminalPrompter({ input: ctx.stdin!, output: ctx.prompts! }) : undefined;
     try {
       showProposal(ctx, proposal, choices);
       if (ask) {
@@ -61,8 +96,12 @@ Column mapping and everything after: docs/import.md`,
     } finally {
       ask?.close();
     }
-    if (!choices.columns.id) throw new VitrineError('INIT_NO_ID', `No column of ${path.basename(proposal.from)} looks ` +
-      `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`);
+    if (!choices.columns.id)
+      throw new VitrineError(
+        'INIT_NO_ID',
+        `No column of ${path.basename(proposal.from)} looks ` +
+          `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`,
+      );
     const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log });
     const r = result.imported;
     ctx.log.info(
@@ -89,11 +128,17 @@ function initialChoices(proposal: InitProposal, values: Record<string, unknown>)
   const columns = { ...proposal.guess.columns };
   for (const pair of (values.column as string[] | undefined) ?? []) {
     const m = /^([a-z_]+)=(.*)$/.exec(pair);
-    if (!m || !FIELDS.includes(m[1] as Field)) throw new VitrineError('USAGE', `--column takes field=column, with a ` +
-      `field among ${FIELDS.join(', ')} (got "${pair}").`);
+    if (!m || !FIELDS.includes(m[1] as Field))
+      throw new VitrineError(
+        'USAGE',
+        `--column takes field=column, with a ` + `field among ${FIELDS.join(', ')} (got "${pair}").`,
+      );
     const column = m[2]!.trim();
-    if (column && !proposal.table.header.includes(column)) throw new VitrineError('USAGE', `--column ${pair}: the ` +
-      `export has no column "${column}" (it has: ${proposal.table.header.join(', ')}).`);
+    if (column && !proposal.table.header.includes(column))
+      throw new VitrineError(
+        'USAGE',
+        `--column ${pair}: the ` + `export has no column "${column}" (it has: ${proposal.table.header.join(', ')}).`,
+      );
     columns[m[1] as Field] = column;
   }
   // A label column chosen by hand gives its own vocabulary proposal.
@@ -135,7 +180,10 @@ function splitList(text: string): string[] {
 }
 
 function showProposal(ctx: CommandContext, proposal: InitProposal, choices: InitChoices): void {
-  const vocabularyCheck = checkVocabulary({ labels: proposal.labels.map((l) => ({ label: l.label })), vocabulary: choices.vocabulary });
+  const vocabularyCheck = checkVocabulary({
+    labels: proposal.labels.map((l) => ({ label: l.label })),
+    vocabulary: choices.vocabulary,
+  });
   ctx.log.info(
     [
       `${path.basename(proposal.from)}: ${proposal.table.rows.length} objects, ${proposal.table.header.length} ` +
@@ -143,13 +191,21 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
-      proposal.labels.length ? `Labels in "${choices.columns.label}": ` +
-        `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}` : 'No label column: objects come in unlabelled.',
-      ...proposal.nearDuplicates.map((d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`),
-      proposal.leftOut.length ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ` +
-        `${proposal.leftOut.map((l) => l.label).join(', ')}` : '',
+      proposal.labels.length
+        ? `Labels in "${choices.columns.label}": ` +
+          `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}`
+        : 'No label column: objects come in unlabelled.',
+      ...proposal.nearDuplicates.map(
+        (d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`,
+      ),
+      proposal.leftOut.length
+        ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ` +
+          `${proposal.leftOut.map((l) => l.label).join(', ')}`
+        : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,
-      vocabularyCheck.outside.length && !proposal.leftOut.length ? `  ${vocabularyCheck.outside.length} labels in use are not in it.` : '',
+      vocabularyCheck.outside.length && !proposal.leftOut.length
+        ? `  ${vocabularyCheck.outside.length} labels in use are not in it.`
+        : '',
     ]
       .filter(Boolean)
       .join('\n'),
@@ -157,7 +213,12 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
 }
 
 /** The questions, each with the proposal as the answer Enter gives. Returns false when the user says stop. */
-async function interview({ ask, proposal, choices, values }: {
+async function interview({
+  ask,
+  proposal,
+  choices,
+  values,
+}: {
   ask: Prompter;
   proposal: InitProposal;
   choices: InitChoices;
@@ -179,7 +240,9 @@ async function interview({ ask, proposal, choices, values }: {
     if (choices.columns.label !== proposal.guess.columns.label && typeof values.vocabulary !== 'string') {
       Object.assign(proposal, proposeVocabulary({ table: proposal.table, labelColumn: choices.columns.label }));
       choices.vocabulary = proposal.vocabulary;
-      ask.say(`Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ') || 'none'}`);
+      ask.say(
+        `Labels in "${choices.columns.label}": ${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ') || 'none'}`,
+      );
     }
   }
   if (typeof values.vocabulary !== 'string') {
@@ -188,7 +251,10 @@ async function interview({ ask, proposal, choices, values }: {
   if (typeof values.name !== 'string') choices.name = await ask.ask('Collection name', choices.name);
   if (typeof values.remote !== 'string') {
     for (;;) {
-      choices.remote.url = await ask.ask('Where should the images be stored? A folder, or s3://bucket/path', choices.remote.url);
+      choices.remote.url = await ask.ask(
+        'Where should the images be stored? A folder, or s3://bucket/path',
+        choices.remote.url,
+      );
       const problem = remoteProblem(choices.remote.url);
       if (!problem) break;
       ask.say(`  ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`);
@@ -200,10 +266,13 @@ async function interview({ ask, proposal, choices, values }: {
       choices.remote.endpointurl = (await ask.ask('S3 server address (empty for AWS)', '')) || undefined;
     }
     if (values['access-key-id'] === undefined) {
-      ask.say('The keys are written to .dvc/config.local, which is never committed. Leave them empty to use the ' +
-        'environment (AWS_ACCESS_KEY_ID...).');
+      ask.say(
+        'The keys are written to .dvc/config.local, which is never committed. Leave them empty to use the ' +
+          'environment (AWS_ACCESS_KEY_ID...).',
+      );
       choices.remote.accessKeyId = (await ask.ask('Access key id', '')) || undefined;
-      if (choices.remote.accessKeyId) choices.remote.secretAccessKey = (await ask.ask('Secret access key', '')) || undefined;
+      if (choices.remote.accessKeyId)
+        choices.remote.secretAccessKey = (await ask.ask('Secret access key', '')) || undefined;
     }
   }
   return isYes(await ask.ask(`Write the repository and import ${proposal.table.rows.length} objects? (y/n)`, 'y'));

@@ -9,22 +9,68 @@ import type { Params } from '../params.ts';
 export type Field = keyof Params['import']['columns'];
 
 export const FIELDS: Field[] = [
-  'id', 'image', 'label', 'title', 'maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description',
+  'id',
+  'image',
+  'label',
+  'title',
+  'maker',
+  'date',
+  'department',
+  'medium',
+  'credit_line',
+  'rights',
+  'description',
 ];
 
 /** Header names for each field, best first (compared normalised: lower case, letters and digits only). */
 const NAMES: Record<Field, string[]> = {
   id: [
-    'id', 'objectnumber', 'accessionnumber', 'accessionno', 'accession', 'inventorynumber', 'inventoryno', 'idno', 'objectno',
-    'objectid', 'registrationnumber', 'catalognumber', 'cataloguenumber', 'identifier', 'recordid',
+    'id',
+    'objectnumber',
+    'accessionnumber',
+    'accessionno',
+    'accession',
+    'inventorynumber',
+    'inventoryno',
+    'idno',
+    'objectno',
+    'objectid',
+    'registrationnumber',
+    'catalognumber',
+    'cataloguenumber',
+    'identifier',
+    'recordid',
   ],
   image: [
-    'image', 'imagefile', 'file', 'filename', 'imagepath', 'imagefilename', 'mediafile', 'mediapath', 'primaryimage', 'photo',
-    'photograph', 'picture', 'originalfilename', 'representation', 'media',
+    'image',
+    'imagefile',
+    'file',
+    'filename',
+    'imagepath',
+    'imagefilename',
+    'mediafile',
+    'mediapath',
+    'primaryimage',
+    'photo',
+    'photograph',
+    'picture',
+    'originalfilename',
+    'representation',
+    'media',
   ],
   label: ['label', 'class', 'classification', 'category', 'objecttype', 'type', 'typeid', 'objectname', 'worktype'],
   title: ['title', 'objecttitle', 'preferredlabels', 'name', 'objectname', 'displaytitle'],
-  maker: ['maker', 'artist', 'artistdisplayname', 'creator', 'displayname', 'author', 'constituent', 'entities', 'culture'],
+  maker: [
+    'maker',
+    'artist',
+    'artistdisplayname',
+    'creator',
+    'displayname',
+    'author',
+    'constituent',
+    'entities',
+    'culture',
+  ],
   date: ['date', 'dated', 'objectdate', 'displaydate', 'datedisplay', 'creationdate', 'dates', 'period'],
   department: ['department', 'museum', 'collection', 'division', 'repository'],
   medium: ['medium', 'materials', 'material', 'mediumtechnique', 'technique', 'materialsandtechniques'],
@@ -48,8 +94,13 @@ export interface ColumnGuess {
 }
 
 /** Guess the column of each field. Each column is used once; fields are taken in FIELDS order. */
-export function guessColumns({ header, rows }: { header: string[]; rows: { cells: Record<string, string> }[] }):
-  ColumnGuess {
+export function guessColumns({
+  header,
+  rows,
+}: {
+  header: string[];
+  rows: { cells: Record<string, string> }[];
+}): ColumnGuess {
   const used = new Set<string>();
   const columns = Object.fromEntries(FIELDS.map((f) => [f, ''])) as Params['import']['columns'];
   const sample = rows.slice(0, 200);

@@ -8,8 +8,13 @@ export interface Prompter {
   close(): void;
 }
 
-export function terminalPrompter({ input, output }: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }):
-  Prompter {
+export function terminalPrompter({
+  input,
+  output,
+}: {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}): Prompter {
   const rl = createInterface({ input, output, terminal: false });
   const lines: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];

@@ -1,7 +1,12 @@
 import type { RemoteChoice } from './scaffold.ts';
 
 /** The README of a museum's Vitrine repository: what is where, and the staff's and maintainers' steps. */
-export function museumReadme({ name, remote, vocabulary, from }: {
+export function museumReadme({
+  name,
+  remote,
+  vocabulary,
+  from,
+}: {
   name: string;
   remote: RemoteChoice;
   vocabulary: string[];

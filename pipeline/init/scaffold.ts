@@ -1,20 +1,26 @@
 import fs from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import git from 'isomorphic-git';
-import { isMap, isScalar, parseDocument, type Pair } from 'yaml';
-import { exportName, parseExport, type ExportTable } from '../collection/export.ts';
-import { importCollection, type ImportResult } from '../collection/import.ts';
-import { countLabels, nearDuplicates, yamlWord, type LabelCount, type NearDuplicate } from '../collection/vocabulary.ts';
+import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
+import { ensureIgnored } from '../cli/core-commands.ts';
+import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
+import { type ImportResult, importCollection } from '../collection/import.ts';
+import {
+  countLabels,
+  type LabelCount,
+  type NearDuplicate,
+  nearDuplicates,
+  yamlWord,
+} from '../collection/vocabulary.ts';
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
-import { defaultParams, validateParams, type Params } from '../params.ts';
+import { defaultParams, type Params, validateParams } from '../params.ts';
 import { workspace } from '../paths.ts';
-import { ensureIgnored } from '../cli/core-commands.ts';
-import { guessColumns, type ColumnGuess } from './mapping.ts';
+import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
 /*
@@ -84,15 +90,31 @@ export function remoteProblem(url: string): string | undefined {
 }
 
 /** Read the export and propose a mapping, a vocabulary and a name. Changes nothing. */
-export async function proposeInit({ root, from, images }: { root: string; from: string; images?: string }): Promise<InitProposal> {
+export async function proposeInit({
+  root,
+  from,
+  images,
+}: {
+  root: string;
+  from: string;
+  images?: string;
+}): Promise<InitProposal> {
   const file = path.resolve(root, from);
   const text = await readFile(file, 'utf8').catch(() => {
-    throw new VitrineError('INIT_EXPORT_MISSING', `The export ${file} cannot be read. Give the collections-management ` +
-      `export (CSV or JSON Lines) with --from <file>.`, { file });
+    throw new VitrineError(
+      'INIT_EXPORT_MISSING',
+      `The export ${file} cannot be read. Give the collections-management ` +
+        `export (CSV or JSON Lines) with --from <file>.`,
+      { file },
+    );
   });
   const table = parseExport({ text, file: exportName({ root, file }) });
-  if (table.rows.length === 0) throw new VitrineError('INIT_EXPORT_EMPTY', `${file} has no rows: export at least the ` +
-    `objects' ids and image files.`, { file });
+  if (table.rows.length === 0)
+    throw new VitrineError(
+      'INIT_EXPORT_EMPTY',
+      `${file} has no rows: export at least the ` + `objects' ids and image files.`,
+      { file },
+    );
   const guess = guessColumns(table);
   const name = titleCase(path.basename(path.resolve(root)));
   const proposal = { from: file, images: path.resolve(root, images ?? path.dirname(file)), table, guess, name };
@@ -100,11 +122,18 @@ export async function proposeInit({ root, from, images }: { root: string; from: 
 }
 
 /** Labels with enough objects for about `min_test_per_class` of them to land in the test split. */
-export function proposeVocabulary({ table, labelColumn }: { table: ExportTable; labelColumn: string }):
-  Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
+export function proposeVocabulary({
+  table,
+  labelColumn,
+}: {
+  table: ExportTable;
+  labelColumn: string;
+}): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
   const p = defaultParams().dataset;
   const minPerLabel = Math.max(2, Math.ceil(p.min_test_per_class / p.split.test));
-  const labels = labelColumn ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label)) : [];
+  const labels = labelColumn
+    ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label))
+    : [];
   let vocabulary = labels.filter((l) => l.count >= minPerLabel).map((l) => l.label);
   // A small collection: take every label used twice or more rather than none.
   if (vocabulary.length < 2) vocabulary = labels.filter((l) => l.count >= 2).map((l) => l.label);
@@ -122,7 +151,12 @@ export interface InitResult {
 }
 
 /** Write the repository and import the collection. Refuses a folder that already holds a Vitrine collection. */
-export async function initRepository({ root: rootIn, proposal, choices, log }: {
+export async function initRepository({
+  root: rootIn,
+  proposal,
+  choices,
+  log,
+}: {
   root: string;
   proposal: InitProposal;
   choices: InitChoices;
@@ -135,19 +169,26 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   if (!demo) {
     for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
       if (await exists(file)) {
-        throw new VitrineError('INIT_EXISTS', `${path.relative(root, file)} already exists in ${root}: this folder ` +
-          `already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ` +
-          `${proposal.from}" instead.`, { file: path.relative(root, file) });
+        throw new VitrineError(
+          'INIT_EXISTS',
+          `${path.relative(root, file)} already exists in ${root}: this folder ` +
+            `already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ` +
+            `${proposal.from}" instead.`,
+          { file: path.relative(root, file) },
+        );
       }
     }
   }
   const badRemote = remoteProblem(choices.remote.url);
   if (badRemote) throw new VitrineError('INIT_REMOTE', `The data remote: ${badRemote} Nothing was written.`);
   if (choices.vocabulary.length < 2) {
-    throw new VitrineError('INIT_VOCABULARY', `The vocabulary needs at least two labels (found: ` +
-      `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
-      `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
-      `--vocabulary "a,b,…".`);
+    throw new VitrineError(
+      'INIT_VOCABULARY',
+      `The vocabulary needs at least two labels (found: ` +
+        `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
+        `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
+        `--vocabulary "a,b,…".`,
+    );
   }
   await mkdir(root, { recursive: true });
   const written: string[] = [];
@@ -164,18 +205,30 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   const text = await paramsText({ root, proposal, choices });
   const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
   // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
-  const exportLabels = Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
-  const imported = await importCollection({ ws, params, log, labels: demo && exportLabels ? 'replace' : 'merge',
-    skipHint: 'run vitrine init again with --on-invalid skip' });
+  const exportLabels =
+    Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
+  const imported = await importCollection({
+    ws,
+    params,
+    log,
+    labels: demo && exportLabels ? 'replace' : 'merge',
+    skipHint: 'run vitrine init again with --on-invalid skip',
+  });
   if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
-  if (demo) log.info('Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).');
+  if (demo)
+    log.info(
+      'Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).',
+    );
   await write('params.yaml', text);
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
   await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
   if (remote.endpointurl) {
-    await setDvcConfig({ root, values: [{ section: 'remote "storage"', key: 'endpointurl', value: remote.endpointurl }] });
+    await setDvcConfig({
+      root,
+      values: [{ section: 'remote "storage"', key: 'endpointurl', value: remote.endpointurl }],
+    });
   }
   if (remote.accessKeyId || remote.secretAccessKey) {
     // Keys only in config.local, which .dvc/.gitignore keeps out of git.
@@ -183,8 +236,12 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
       root,
       local: true,
       values: [
-        ...(remote.accessKeyId ? [{ section: 'remote "storage"', key: 'access_key_id', value: remote.accessKeyId }] : []),
-        ...(remote.secretAccessKey ? [{ section: 'remote "storage"', key: 'secret_access_key', value: remote.secretAccessKey }] : []),
+        ...(remote.accessKeyId
+          ? [{ section: 'remote "storage"', key: 'access_key_id', value: remote.accessKeyId }]
+          : []),
+        ...(remote.secretAccessKey
+          ? [{ section: 'remote "storage"', key: 'secret_access_key', value: remote.secretAccessKey }]
+          : []),
       ],
     });
   }
@@ -195,11 +252,20 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   const localRemote = inRepository ? path.relative(root, remoteFolder).split(path.sep).join('/') : '';
   const ignore = ['/.vitrine/', '/node_modules/', ...(localRemote ? [`/${localRemote}/`] : []), '/data'];
   if (await exists(path.join(root, '.gitignore'))) await ensureIgnored({ root, patterns: ignore });
-  else await write('.gitignore', `# Vitrine: stage outputs and caches (delete .vitrine/ to start clean), and the ` +
-    `images (data.dvc versions them)\n${ignore.join('\n')}\n`);
+  else
+    await write(
+      '.gitignore',
+      `# Vitrine: stage outputs and caches (delete .vitrine/ to start clean), and the ` +
+        `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
+    );
   written.push('.gitignore');
   for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
-  const readme = museumReadme({ name: choices.name, remote, vocabulary: choices.vocabulary, from: path.basename(proposal.from) });
+  const readme = museumReadme({
+    name: choices.name,
+    remote,
+    vocabulary: choices.vocabulary,
+    from: path.basename(proposal.from),
+  });
   await write('README.md', readme);
 
   await addData({ root, target: 'data', log });
@@ -211,14 +277,24 @@ export async function initRepository({ root: rootIn, proposal, choices, log }: {
   } catch (error) {
     // The collection is imported either way; sending it can be retried.
     pushError = messageOf(error);
-    log.warn(`The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`);
+    log.warn(
+      `The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`,
+    );
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
   return { written: [...new Set(written)], kept, imported, pushed, pushError };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
-async function paramsText({ root, proposal, choices }: { root: string; proposal: InitProposal; choices: InitChoices }): Promise<string> {
+async function paramsText({
+  root,
+  proposal,
+  choices,
+}: {
+  root: string;
+  proposal: InitProposal;
+  choices: InitChoices;
+}): Promise<string> {
   const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
   const place = (file: string) => (isInside(root, file) ? path.relative(root, file).split(path.sep).join('/') : file);
   doc.setIn(['collection', 'name'], choices.name);
@@ -233,9 +309,15 @@ async function paramsText({ root, proposal, choices }: { root: string; proposal:
   const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
   const notes = [
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
-    ...(proposal.leftOut.length ? [` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ` +
-      `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`] : []),
-    ...proposal.nearDuplicates.map((d) => ` Check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways.`),
+    ...(proposal.leftOut.length
+      ? [
+          ` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ` +
+            `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
+        ]
+      : []),
+    ...proposal.nearDuplicates.map(
+      (d) => ` Check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways.`,
+    ),
   ];
   const collection = doc.get('collection', true);
   if (isMap(collection)) {
@@ -246,16 +328,27 @@ async function paramsText({ root, proposal, choices }: { root: string; proposal:
 }
 
 /** Vitrine's workflows, with its local actions (./actions/…) pointed at Vitrine's repository when known. */
-async function copyWorkflows({ root, actions, log }: { root: string; actions?: string; log: Logger }): Promise<string[]> {
+async function copyWorkflows({
+  root,
+  actions,
+  log,
+}: {
+  root: string;
+  actions?: string;
+  log: Logger;
+}): Promise<string[]> {
   const from = path.join(PACKAGE_ROOT, '.github', 'workflows');
   const files = (await readdir(from).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
   const to = path.join(root, '.github', 'workflows');
   await mkdir(to, { recursive: true });
   const written: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
-  if (!ref && !(await exists(path.join(root, 'actions')))) log.warn(`The workflows in .github/workflows use Vitrine's ` +
-    `actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's ` +
-    `GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`);
+  if (!ref && !(await exists(path.join(root, 'actions'))))
+    log.warn(
+      `The workflows in .github/workflows use Vitrine's ` +
+        `actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's ` +
+        `GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`,
+    );
   for (const file of files) {
     const target = path.join(to, file);
     if (await exists(target)) continue;
@@ -263,7 +356,10 @@ async function copyWorkflows({ root, actions, log }: { root: string; actions?: s
     else {
       const [repository, version = 'main'] = ref.split('@') as [string, string?];
       const text = await readFile(path.join(from, file), 'utf8');
-      const pointed = text.replace(/uses: \.\/actions\/([\w-]+)/g, (_, name: string) => `uses: ${repository}/actions/${name}@${version}`);
+      const pointed = text.replace(
+        /uses: \.\/actions\/([\w-]+)/g,
+        (_, name: string) => `uses: ${repository}/actions/${name}@${version}`,
+      );
       await writeFileAtomic({ file: target, data: pointed });
     }
     written.push(`.github/workflows/${file}`);
@@ -296,7 +392,15 @@ async function holdsOnlyTheDemo(ws: ReturnType<typeof workspace>): Promise<boole
 }
 
 /** `git init` when needed and `git add` of what init wrote, so the next step is just `git commit`. */
-async function stageForCommit({ root, branch, files }: { root: string; branch: string; files: string[] }): Promise<void> {
+async function stageForCommit({
+  root,
+  branch,
+  files,
+}: {
+  root: string;
+  branch: string;
+  files: string[];
+}): Promise<void> {
   if (!(await exists(path.join(root, '.git')))) await git.init({ fs, dir: root, defaultBranch: branch });
   for (const filepath of [...new Set(files)]) {
     if (await exists(path.join(root, filepath))) await git.add({ fs, dir: root, filepath });
@@ -323,4 +427,3 @@ function titleCase(folder: string): string {
 export function vocabularyYaml(vocabulary: string[]): string {
   return `[${vocabulary.map(yamlWord).join(', ')}]`;
 }
-

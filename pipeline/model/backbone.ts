@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { TF } from './backend.ts';
@@ -58,7 +58,8 @@ interface Builtin {
   description: string;
 }
 
-const MOBILENET_V2_MID = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall';
+const MOBILENET_V2_MID =
+  'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall';
 
 /** The backbones inside node_modules/nsfwjs/dist/models. */
 export const BUILTINS: Record<BuiltinName, Builtin> = {
@@ -96,7 +97,8 @@ export const BUILTINS: Record<BuiltinName, Builtin> = {
 };
 
 /** Licence of the built-in weights as shown on model cards. */
-export const BUILTIN_LICENCE = 'MIT (nsfwjs by Infinite Red; ImageNet-pretrained MobileNetV2/InceptionV3 weights, Apache-2.0)';
+export const BUILTIN_LICENCE =
+  'MIT (nsfwjs by Infinite Red; ImageNet-pretrained MobileNetV2/InceptionV3 weights, Apache-2.0)';
 
 const require = createRequire(import.meta.url);
 
@@ -105,7 +107,12 @@ function nsfwjsDir(): string {
   let folder = path.dirname(require.resolve('nsfwjs'));
   while (!existsSync(path.join(folder, 'package.json')) || path.basename(folder) !== 'nsfwjs') {
     const parent = path.dirname(folder);
-    if (parent === folder) throw new VitrineError('BACKBONE_LOAD', 'The nsfwjs package (built-in backbones) is not installed. Run npm ci.', {});
+    if (parent === folder)
+      throw new VitrineError(
+        'BACKBONE_LOAD',
+        'The nsfwjs package (built-in backbones) is not installed. Run npm ci.',
+        {},
+      );
     folder = parent;
   }
   return folder;
@@ -146,7 +153,12 @@ export function parseFeatureSpec({ layer }: { layer: string }): FeaturePart[] {
     const colon = text.lastIndexOf(':');
     const words = colon >= 0 && /^[a-z+\s]+$/i.test(text.slice(colon + 1));
     const name = words ? text.slice(0, colon) : text;
-    const pools = words ? text.slice(colon + 1).split('+').map((p) => p.trim()) : ['mean'];
+    const pools = words
+      ? text
+          .slice(colon + 1)
+          .split('+')
+          .map((p) => p.trim())
+      : ['mean'];
     const bad = pools.find((p) => !(POOLINGS as readonly string[]).includes(p));
     if (!name.trim() || bad !== undefined) {
       throw new VitrineError(
@@ -164,7 +176,10 @@ export function parseFeatureSpec({ layer }: { layer: string }): FeaturePart[] {
 export function resolveFeatureParts({ params }: { params: BackboneParams }): FeaturePart[] {
   if (params.name === 'custom') return parseFeatureSpec({ layer: params.layer });
   const builtin = BUILTINS[params.name];
-  return parseFeatureSpec({ layer: params.layer || builtin.layer }).map((p) => ({ ...p, layer: builtin.aliases?.[p.layer] ?? p.layer }));
+  return parseFeatureSpec({ layer: params.layer || builtin.layer }).map((p) => ({
+    ...p,
+    layer: builtin.aliases?.[p.layer] ?? p.layer,
+  }));
 }
 
 /** The layer or node name(s) a backbone reads its embedding from (aliases resolved), as written in backbone.layer. */
@@ -206,10 +221,17 @@ export async function loadBackbone({
       delete require.cache[require.resolve(path.join(folder, `group1-shard${i}of${builtin.shards}.min.js`))];
     }
   } catch (error) {
-    throw new VitrineError('BACKBONE_LOAD', `The built-in backbone "${params.name}" could not be read from ${folder} (${messageOf(error)}). Reinstall the nsfwjs package (npm ci).`, { backbone: params.name }, { cause: error });
+    throw new VitrineError(
+      'BACKBONE_LOAD',
+      `The built-in backbone "${params.name}" could not be read from ${folder} (${messageOf(error)}). Reinstall the nsfwjs package (npm ci).`,
+      { backbone: params.name },
+      { cause: error },
+    );
   }
   if (params.input_size !== builtin.inputSize) {
-    log.debug(`backbone.input_size ${params.input_size} is ignored: ${params.name} takes ${builtin.inputSize}×${builtin.inputSize} images.`);
+    log.debug(
+      `backbone.input_size ${params.input_size} is ignored: ${params.name} takes ${builtin.inputSize}×${builtin.inputSize} images.`,
+    );
   }
   return fromArtifacts({
     tf,
@@ -232,14 +254,34 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
 }
 
-async function loadCustom({ params, root, tf, log, fetchImpl }: { params: BackboneParams; root: string; tf: TF; log: Logger; fetchImpl: typeof fetch }): Promise<Backbone> {
+async function loadCustom({
+  params,
+  root,
+  tf,
+  log,
+  fetchImpl,
+}: {
+  params: BackboneParams;
+  root: string;
+  tf: TF;
+  log: Logger;
+  fetchImpl: typeof fetch;
+}): Promise<Backbone> {
   const source = params.source.trim();
   if (!source) {
-    throw new VitrineError('BACKBONE_SOURCE', 'params.yaml sets backbone.name to "custom" but backbone.source is empty. Give the path or http(s) URL of a TF.js model.json.', { key: 'backbone.source' });
+    throw new VitrineError(
+      'BACKBONE_SOURCE',
+      'params.yaml sets backbone.name to "custom" but backbone.source is empty. Give the path or http(s) URL of a TF.js model.json.',
+      { key: 'backbone.source' },
+    );
   }
   const isUrl = /^https?:\/\//i.test(source);
   if (!isUrl && /^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
-    throw new VitrineError('BACKBONE_SOURCE', `backbone.source "${source}" is neither a file path nor an http(s) URL.`, { key: 'backbone.source', source });
+    throw new VitrineError(
+      'BACKBONE_SOURCE',
+      `backbone.source "${source}" is neither a file path nor an http(s) URL.`,
+      { key: 'backbone.source', source },
+    );
   }
   const read = async (ref: string): Promise<Uint8Array> => {
     if (isUrl) {
@@ -248,16 +290,31 @@ async function loadCustom({ params, root, tf, log, fetchImpl }: { params: Backbo
       try {
         response = await fetchImpl(url);
       } catch (error) {
-        throw new VitrineError('BACKBONE_LOAD', `The custom backbone file ${url} could not be downloaded (${messageOf(error)}).`, { source, url }, { cause: error });
+        throw new VitrineError(
+          'BACKBONE_LOAD',
+          `The custom backbone file ${url} could not be downloaded (${messageOf(error)}).`,
+          { source, url },
+          { cause: error },
+        );
       }
-      if (!response.ok) throw new VitrineError('BACKBONE_LOAD', `The custom backbone file ${url} could not be downloaded: HTTP ${response.status} ${response.statusText}.`, { source, url, status: response.status });
+      if (!response.ok)
+        throw new VitrineError(
+          'BACKBONE_LOAD',
+          `The custom backbone file ${url} could not be downloaded: HTTP ${response.status} ${response.statusText}.`,
+          { source, url, status: response.status },
+        );
       return new Uint8Array(await response.arrayBuffer());
     }
     const file = path.resolve(root, path.dirname(source), ref);
     try {
       return await readFile(file);
     } catch (error) {
-      throw new VitrineError('BACKBONE_LOAD', `The custom backbone file ${file} could not be read (${messageOf(error)}).`, { source, file }, { cause: error });
+      throw new VitrineError(
+        'BACKBONE_LOAD',
+        `The custom backbone file ${file} could not be read (${messageOf(error)}).`,
+        { source, file },
+        { cause: error },
+      );
     }
   };
   const jsonBytes = await read(isUrl ? source : path.basename(source));
@@ -265,17 +322,29 @@ async function loadCustom({ params, root, tf, log, fetchImpl }: { params: Backbo
   try {
     modelJson = JSON.parse(Buffer.from(jsonBytes).toString('utf8')) as ModelJson;
   } catch (error) {
-    throw new VitrineError('BACKBONE_LOAD', `backbone.source ${source} is not a TF.js model.json (not valid JSON: ${messageOf(error)}).`, { source }, { cause: error });
+    throw new VitrineError(
+      'BACKBONE_LOAD',
+      `backbone.source ${source} is not a TF.js model.json (not valid JSON: ${messageOf(error)}).`,
+      { source },
+      { cause: error },
+    );
   }
   if (!modelJson || typeof modelJson.modelTopology !== 'object' || !Array.isArray(modelJson.weightsManifest)) {
-    throw new VitrineError('BACKBONE_LOAD', `backbone.source ${source} is not a TF.js model.json (it needs "modelTopology" and "weightsManifest").`, { source });
+    throw new VitrineError(
+      'BACKBONE_LOAD',
+      `backbone.source ${source} is not a TF.js model.json (it needs "modelTopology" and "weightsManifest").`,
+      { source },
+    );
   }
   const shards: Uint8Array[] = [];
   for (const group of modelJson.weightsManifest) for (const p of group.paths) shards.push(await read(p));
   const weights = concat(shards);
   const hash = createHash('sha256').update(jsonBytes).update(weights).digest('hex').slice(0, 16);
   const licence = params.licence.trim() || 'unknown';
-  if (licence === 'unknown') log.warn('backbone.licence is empty in params.yaml: the model card will say the backbone licence is unknown. Set it to the licence of the custom weights.');
+  if (licence === 'unknown')
+    log.warn(
+      'backbone.licence is empty in params.yaml: the model card will say the backbone licence is unknown. Set it to the licence of the custom weights.',
+    );
   return fromArtifacts({
     tf,
     log,
@@ -322,7 +391,8 @@ async function fromArtifacts({
     weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
     weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
   };
-  const isGraph = modelJson.format === 'graph-model' || Array.isArray((modelJson.modelTopology as { node?: unknown }).node);
+  const isGraph =
+    modelJson.format === 'graph-model' || Array.isArray((modelJson.modelTopology as { node?: unknown }).node);
   type Tensor = import('@tensorflow/tfjs').Tensor;
   // Empty: the model's own output, used as it is (average-pooled if it is a feature map).
   const parts = parseFeatureSpec({ layer });
@@ -355,7 +425,11 @@ async function fromArtifacts({
             return model.getLayer(name).output as import('@tensorflow/tfjs').SymbolicTensor;
           } catch {
             const last = model.layers.slice(-8).map((l) => l.name);
-            throw new VitrineError('BACKBONE_LAYER', `The backbone has no layer "${name}" (backbone.layer in params.yaml). Its last layers are: ${last.join(', ')}.`, { layer: name, source });
+            throw new VitrineError(
+              'BACKBONE_LAYER',
+              `The backbone has no layer "${name}" (backbone.layer in params.yaml). Its last layers are: ${last.join(', ')}.`,
+              { layer: name, source },
+            );
           }
         });
         features = tf.model({ inputs: model.inputs, outputs });
@@ -368,7 +442,12 @@ async function fromArtifacts({
     }
   } catch (error) {
     if (error instanceof VitrineError) throw error;
-    throw new VitrineError('BACKBONE_LOAD', `The backbone ${source} could not be loaded by TensorFlow.js (${messageOf(error)}).`, { source }, { cause: error });
+    throw new VitrineError(
+      'BACKBONE_LOAD',
+      `The backbone ${source} could not be loaded by TensorFlow.js (${messageOf(error)}).`,
+      { source },
+      { cause: error },
+    );
   }
   if (fixedSize && fixedSize !== inputSize) {
     log.debug(`The backbone takes ${fixedSize}×${fixedSize} images; using that instead of ${inputSize}.`);
@@ -383,12 +462,18 @@ async function fromArtifacts({
       const pixels = new Float32Array(batch.length * n);
       batch.forEach((image, i) => {
         if (image.length !== n) {
-          throw new VitrineError('BACKBONE_INPUT', `An image given to the backbone has ${image.length} values; expected ${inputSize}×${inputSize}×3 = ${n}.`, { expected: inputSize });
+          throw new VitrineError(
+            'BACKBONE_INPUT',
+            `An image given to the backbone has ${image.length} values; expected ${inputSize}×${inputSize}×3 = ${n}.`,
+            { expected: inputSize },
+          );
         }
         for (let j = 0, k = i * n; j < n; j++, k++) pixels[k] = image[j]! * scale + offset;
       });
       const x = tf.tensor4d(pixels, [batch.length, inputSize, inputSize, 3]);
-      const vectors = run(x).flatMap((y, i) => pools[i]!.map((pool) => pooled(tf, y, pool).reshape([batch.length, -1])));
+      const vectors = run(x).flatMap((y, i) =>
+        pools[i]!.map((pool) => pooled(tf, y, pool).reshape([batch.length, -1])),
+      );
       return (vectors.length === 1 ? vectors[0]! : tf.concat(vectors, 1)) as import('@tensorflow/tfjs').Tensor2D;
     });
 
@@ -401,7 +486,12 @@ async function fromArtifacts({
   } catch (error) {
     release();
     if (error instanceof VitrineError) throw error;
-    throw new VitrineError('BACKBONE_LOAD', `The backbone ${source} loaded but could not embed a ${inputSize}×${inputSize} image (${messageOf(error)}).`, { source }, { cause: error });
+    throw new VitrineError(
+      'BACKBONE_LOAD',
+      `The backbone ${source} loaded but could not embed a ${inputSize}×${inputSize} image (${messageOf(error)}).`,
+      { source },
+      { cause: error },
+    );
   }
 
   const BATCH = 16;

@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 
@@ -81,7 +81,15 @@ export async function selectBackend({
 }
 
 /** The selection itself: try the backends in order, log the one chosen. */
-async function pickBackend({ preference, log, importModule }: { preference: BackendPreference; log: Logger; importModule: ImportModule }): Promise<SelectedBackend> {
+async function pickBackend({
+  preference,
+  log,
+  importModule,
+}: {
+  preference: BackendPreference;
+  log: Logger;
+  importModule: ImportModule;
+}): Promise<SelectedBackend> {
   const tf = (await importModule(TFJS)) as TF;
   // TF.js prints advice ("install tfjs-node") with console.warn; the pipeline never prints.
   tf.env().set('PROD', true);
@@ -111,19 +119,38 @@ async function pickBackend({ preference, log, importModule }: { preference: Back
       await importModule(WASM);
     } catch (error) {
       loaded = false;
-      failures.push(`${WASM}: ${isMissing(error, WASM) ? 'not installed' : `could not load (${firstLine(messageOf(error))})`}`);
+      failures.push(
+        `${WASM}: ${isMissing(error, WASM) ? 'not installed' : `could not load (${firstLine(messageOf(error))})`}`,
+      );
     }
-    if (loaded && (await activate(tf, 'wasm', WASM, failures))) return chosen({ name: 'wasm', pkg: WASM, tf, log, failures });
+    if (loaded && (await activate(tf, 'wasm', WASM, failures)))
+      return chosen({ name: 'wasm', pkg: WASM, tf, log, failures });
     if (forced) throw unavailable('wasm', failures);
-    log.warn(`The WebAssembly backend could not start (${failures.at(-1)}); using the much slower plain JavaScript backend.`);
+    log.warn(
+      `The WebAssembly backend could not start (${failures.at(-1)}); using the much slower plain JavaScript backend.`,
+    );
   }
   if (await activate(tf, 'cpu', TFJS, failures)) return chosen({ name: 'cpu', pkg: TFJS, tf, log, failures });
   throw unavailable('cpu', failures);
 }
 
 /** One line saying which backend runs and, when it is a fallback, why the faster ones did not. */
-function chosen({ name, pkg, tf, log, failures }: { name: string; pkg: string; tf: TF; log: Logger; failures: string[] }): SelectedBackend {
-  log.info(`TensorFlow.js backend: ${name} (${pkg})${failures.length > 0 ? `; not used: ${failures.join('; ')}` : ''}.`);
+function chosen({
+  name,
+  pkg,
+  tf,
+  log,
+  failures,
+}: {
+  name: string;
+  pkg: string;
+  tf: TF;
+  log: Logger;
+  failures: string[];
+}): SelectedBackend {
+  log.info(
+    `TensorFlow.js backend: ${name} (${pkg})${failures.length > 0 ? `; not used: ${failures.join('; ')}` : ''}.`,
+  );
   return { name, package: pkg, tf };
 }
 
@@ -150,10 +177,14 @@ function unavailable(name: string, failures: string[]): VitrineError {
     name === 'tensorflow'
       ? ' Install @tensorflow/tfjs-node (or -gpu) on this runner, or set train.backend to "auto" in params.yaml.'
       : ' Set train.backend to "auto" in params.yaml to use whichever backend works.';
-  return new VitrineError('BACKEND_UNAVAILABLE', `The TensorFlow.js backend "${name}" asked for in params.yaml (train.backend) is not available here: ${failures.join('; ')}.${hint}`, {
-    backend: name,
-    failures,
-  });
+  return new VitrineError(
+    'BACKEND_UNAVAILABLE',
+    `The TensorFlow.js backend "${name}" asked for in params.yaml (train.backend) is not available here: ${failures.join('; ')}.${hint}`,
+    {
+      backend: name,
+      failures,
+    },
+  );
 }
 
 function isMissing(error: unknown, pkg: string): boolean {

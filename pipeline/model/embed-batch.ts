@@ -23,14 +23,28 @@ export interface EmbeddedImage {
   flipped?: Float32Array;
 }
 
-export type EmbedJobResult = { id: number; results: EmbeddedImage[] } | { id: number; error: { code: string; message: string; data: Record<string, unknown> } };
+export type EmbedJobResult =
+  | { id: number; results: EmbeddedImage[] }
+  | { id: number; error: { code: string; message: string; data: Record<string, unknown> } };
 
 /**
  * Prepare and embed one batch of images. Each image's bytes are hashed as they are read: a vector
  * is cached under its key (the md5 the dataset recorded), so bytes that no longer match it — an image
  * replaced after the dataset was built — would poison the cache for good. That is IMAGE_CHANGED.
  */
-export async function embedBatch({ backbone, job, maxPixels, background, root }: { backbone: Backbone; job: EmbedJob; maxPixels: number; background: string; root?: string }): Promise<EmbeddedImage[]> {
+export async function embedBatch({
+  backbone,
+  job,
+  maxPixels,
+  background,
+  root,
+}: {
+  backbone: Backbone;
+  job: EmbedJob;
+  maxPixels: number;
+  background: string;
+  root?: string;
+}): Promise<EmbeddedImage[]> {
   const inputs: Uint8Array[] = [];
   const slots: { index: number; flipped: boolean }[] = [];
   for (const [index, item] of job.items.entries()) {
@@ -44,7 +58,14 @@ export async function embedBatch({ backbone, job, maxPixels, background, root }:
         { file: shown, expected: item.key, found },
       );
     }
-    const pixels = await prepareModelInput({ file: item.file, data, size: backbone.inputSize, fit: backbone.fit, maxPixels, background });
+    const pixels = await prepareModelInput({
+      file: item.file,
+      data,
+      size: backbone.inputSize,
+      fit: backbone.fit,
+      maxPixels,
+      background,
+    });
     if (job.plain[index]) {
       inputs.push(pixels);
       slots.push({ index, flipped: false });

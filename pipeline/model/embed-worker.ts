@@ -3,8 +3,8 @@ import { isVitrineError, messageOf } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { loadBackbone } from './backbone.ts';
-import { selectBackend, type BackendPreference } from './backend.ts';
-import { embedBatch, type EmbedJob, type EmbedJobResult } from './embed-batch.ts';
+import { type BackendPreference, selectBackend } from './backend.ts';
+import { type EmbedJob, type EmbedJobResult, embedBatch } from './embed-batch.ts';
 
 /*
  * One embedding worker thread: its own TF.js backend (wasm and cpu run on one thread in Node)
@@ -30,13 +30,25 @@ const ready = (async () => {
 port.on('message', async (job: EmbedJob) => {
   try {
     const backbone = await ready;
-    const results = await embedBatch({ backbone, job, maxPixels: setup.params.dataset.image.max_pixels, background: setup.params.dataset.image.background, root: setup.root });
-    const transfer = results.flatMap((r) => [r.vector?.buffer, r.flipped?.buffer].filter((b) => b !== undefined)) as ArrayBuffer[];
+    const results = await embedBatch({
+      backbone,
+      job,
+      maxPixels: setup.params.dataset.image.max_pixels,
+      background: setup.params.dataset.image.background,
+      root: setup.root,
+    });
+    const transfer = results.flatMap((r) =>
+      [r.vector?.buffer, r.flipped?.buffer].filter((b) => b !== undefined),
+    ) as ArrayBuffer[];
     port.postMessage({ id: job.id, results } satisfies EmbedJobResult, transfer);
   } catch (error) {
     port.postMessage({
       id: job.id,
-      error: { code: isVitrineError(error) ? error.code : 'EMBED_FAILED', message: messageOf(error), data: isVitrineError(error) ? error.data : {} },
+      error: {
+        code: isVitrineError(error) ? error.code : 'EMBED_FAILED',
+        message: messageOf(error),
+        data: isVitrineError(error) ? error.data : {},
+      },
     } satisfies EmbedJobResult);
   }
 });

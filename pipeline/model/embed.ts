@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { systemClock, type Clock, type Logger } from '../log.ts';
+import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
-import { BUILTINS, builtinId, loadBackbone, type Backbone, type BackboneInfo } from './backbone.ts';
-import { isSingleThreaded, selectBackend, type ImportModule } from './backend.ts';
-import { embedBatch, type EmbedJob, type EmbedJobResult, type EmbeddedImage } from './embed-batch.ts';
-import { appendSegment, compactStore, openStore } from './embedding-store.ts';
+import { type Backbone, type BackboneInfo, BUILTINS, builtinId, loadBackbone } from './backbone.ts';
+import { type ImportModule, isSingleThreaded, selectBackend } from './backend.ts';
+import { type EmbeddedImage, type EmbedJob, type EmbedJobResult, embedBatch } from './embed-batch.ts';
 import type { WorkerSetup } from './embed-worker.ts';
+import { appendSegment, compactStore, openStore } from './embedding-store.ts';
 
 /*
  * Embeddings are cached by content: the key is the image's md5 plus everything that changes the
@@ -62,8 +62,27 @@ export interface EmbedResult {
 }
 
 /** The cache folder name for a backbone configuration: a hash of its identity and preprocessing. */
-export function embeddingConfigKey({ backboneId, inputSize, fit, inputRange, background }: { backboneId: string; inputSize: number; fit: string; inputRange: string; background: string }): string {
-  const identity = JSON.stringify({ backboneId, inputSize, fit, inputRange, background: background.toLowerCase(), preprocessing: PREPROCESSING_VERSION });
+export function embeddingConfigKey({
+  backboneId,
+  inputSize,
+  fit,
+  inputRange,
+  background,
+}: {
+  backboneId: string;
+  inputSize: number;
+  fit: string;
+  inputRange: string;
+  background: string;
+}): string {
+  const identity = JSON.stringify({
+    backboneId,
+    inputSize,
+    fit,
+    inputRange,
+    background: background.toLowerCase(),
+    preprocessing: PREPROCESSING_VERSION,
+  });
   return createHash('sha256').update(identity).digest('hex').slice(0, 20);
 }
 
@@ -117,7 +136,12 @@ export async function embedImages({
   const identity = builtin
     ? { backboneId: builtinId({ params: params.backbone })!, inputSize: builtin.inputSize }
     : await startBackbone().then((b) => ({ backboneId: b.id, inputSize: b.inputSize }));
-  const configKey = embeddingConfigKey({ ...identity, fit: params.backbone.fit, inputRange: params.backbone.input_range, background: params.dataset.image.background });
+  const configKey = embeddingConfigKey({
+    ...identity,
+    fit: params.backbone.fit,
+    inputRange: params.backbone.input_range,
+    background: params.dataset.image.background,
+  });
   const folder = path.join(cacheDir, 'embeddings', configKey);
   const store = await openStore({ folder, log });
 
@@ -149,7 +173,9 @@ export async function embedImages({
     const enough = workers === 0 ? todo.length >= MIN_FOR_WORKERS : todo.length > JOB_SIZE;
     // A bundled copy of this module has no embed-worker.ts beside it: then the main thread does the work.
     const useWorkers = isSingleThreaded(backendName) && threads > 1 && enough && existsSync(fileURLToPath(WORKER));
-    log.info(`Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`);
+    log.info(
+      `Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`,
+    );
     const progress = log.progress('Embedding images', total);
     let pending: [string, Float32Array][] = [];
     let flushedAt = clock.now().getTime();
@@ -173,18 +199,37 @@ export async function embedImages({
         }
         progress.tick((r.vector ? 1 : 0) + (r.flipped ? 1 : 0));
       }
-      if (pending.length >= FLUSH_EVERY || (pending.length > 0 && clock.now().getTime() - flushedAt >= FLUSH_EVERY_MS)) await flush();
+      if (pending.length >= FLUSH_EVERY || (pending.length > 0 && clock.now().getTime() - flushedAt >= FLUSH_EVERY_MS))
+        await flush();
     };
     const jobs: EmbedJob[] = [];
     for (let i = 0; i < todo.length; i += JOB_SIZE) {
-      jobs.push({ id: jobs.length, items: todo.slice(i, i + JOB_SIZE), plain: plain.slice(i, i + JOB_SIZE), flip: flip.slice(i, i + JOB_SIZE) });
+      jobs.push({
+        id: jobs.length,
+        items: todo.slice(i, i + JOB_SIZE),
+        plain: plain.slice(i, i + JOB_SIZE),
+        flip: flip.slice(i, i + JOB_SIZE),
+      });
     }
     try {
       if (useWorkers) {
-        await runOnWorkers({ jobs, threads: Math.min(threads, jobs.length), setup: { params, root, backend: backendName as WorkerSetup['backend'] }, accept });
+        await runOnWorkers({
+          jobs,
+          threads: Math.min(threads, jobs.length),
+          setup: { params, root, backend: backendName as WorkerSetup['backend'] },
+          accept,
+        });
       } else {
         for (const job of jobs) {
-          await accept(await embedBatch({ backbone: bb, job, maxPixels: params.dataset.image.max_pixels, background: params.dataset.image.background, root }));
+          await accept(
+            await embedBatch({
+              backbone: bb,
+              job,
+              maxPixels: params.dataset.image.max_pixels,
+              background: params.dataset.image.background,
+              root,
+            }),
+          );
         }
       }
     } finally {
@@ -196,13 +241,24 @@ export async function embedImages({
     const merged = await compactStore({ store: await openStore({ folder, log }) });
     if (merged) log.debug(`Merged the embedding cache segments in ${folder}.`);
   }
-  const info = backbone ? infoOf(backbone) : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));
+  const info = backbone
+    ? infoOf(backbone)
+    : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));
   backbone?.dispose();
   return { vectors, flipped, computed, fromCache, backend: backendName, backbone: info, cacheFolder: folder };
 }
 
 function infoOf(b: BackboneInfo): BackboneInfo {
-  return { id: b.id, source: b.source, licence: b.licence, inputSize: b.inputSize, fit: b.fit, inputRange: b.inputRange, layer: b.layer, embeddingSize: b.embeddingSize };
+  return {
+    id: b.id,
+    source: b.source,
+    licence: b.licence,
+    inputSize: b.inputSize,
+    fit: b.fit,
+    inputRange: b.inputRange,
+    layer: b.layer,
+    embeddingSize: b.embeddingSize,
+  };
 }
 
 async function cachedInfo({ folder }: { folder: string }): Promise<BackboneInfo | undefined> {
@@ -245,9 +301,25 @@ async function runOnWorkers({
               chain = chain.then(() => accept(message.results));
               chain.then(send, reject);
             });
-            worker.on('error', (error) => reject(new VitrineError('EMBED_FAILED', `An embedding worker thread failed: ${error.message}`, {}, { cause: error })));
+            worker.on('error', (error) =>
+              reject(
+                new VitrineError(
+                  'EMBED_FAILED',
+                  `An embedding worker thread failed: ${error.message}`,
+                  {},
+                  { cause: error },
+                ),
+              ),
+            );
             worker.on('exit', (code) => {
-              if (code !== 0) reject(new VitrineError('EMBED_FAILED', `An embedding worker thread stopped unexpectedly (exit code ${code}).`, { code }));
+              if (code !== 0)
+                reject(
+                  new VitrineError(
+                    'EMBED_FAILED',
+                    `An embedding worker thread stopped unexpectedly (exit code ${code}).`,
+                    { code },
+                  ),
+                );
             });
             send();
           }),

@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import { silentLogger, type Logger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 
 /*
  * Embeddings on disk, packed: a folder of segment files, each holding many vectors (a JSON list of
@@ -32,7 +32,13 @@ export interface EmbeddingStore {
  * disk that filled up, a cache restored in part) is deleted with a warning, so its embeddings are
  * computed again instead of every run stopping on it.
  */
-export async function openStore({ folder, log = silentLogger }: { folder: string; log?: Logger }): Promise<EmbeddingStore> {
+export async function openStore({
+  folder,
+  log = silentLogger,
+}: {
+  folder: string;
+  log?: Logger;
+}): Promise<EmbeddingStore> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await readStore(folder, log);
@@ -63,7 +69,9 @@ async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
       if (!isVitrineError(error, 'EMBEDDING_STORE')) throw error;
       // Deleted rather than kept aside: CI saves this folder, and a kept copy would travel with it.
       await rm(file, { force: true });
-      log.warn(`${file}: this embedding cache file was damaged (${String(error.data.why ?? 'unreadable')}); it was deleted and the embeddings it held will be computed again.`);
+      log.warn(
+        `${file}: this embedding cache file was damaged (${String(error.data.why ?? 'unreadable')}); it was deleted and the embeddings it held will be computed again.`,
+      );
       continue;
     }
     const { dim, keys, data } = segment;
@@ -74,7 +82,13 @@ async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
 }
 
 /** Write vectors as one new segment (atomic); returns its file name. */
-export async function appendSegment({ folder, entries }: { folder: string; entries: [string, Float32Array][] }): Promise<string | undefined> {
+export async function appendSegment({
+  folder,
+  entries,
+}: {
+  folder: string;
+  entries: [string, Float32Array][];
+}): Promise<string | undefined> {
   if (entries.length === 0) return undefined;
   const name = `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}${SUFFIX}`;
   await writeFileAtomic({ file: path.join(folder, name), data: encodeSegment(entries) });
@@ -82,7 +96,13 @@ export async function appendSegment({ folder, entries }: { folder: string; entri
 }
 
 /** Merge all segments into one when there are more than `maxSegments`. */
-export async function compactStore({ store, maxSegments = 8 }: { store: EmbeddingStore; maxSegments?: number }): Promise<boolean> {
+export async function compactStore({
+  store,
+  maxSegments = 8,
+}: {
+  store: EmbeddingStore;
+  maxSegments?: number;
+}): Promise<boolean> {
   if (store.segments.length <= maxSegments) return false;
   const merged = await appendSegment({ folder: store.folder, entries: [...store.vectors] });
   // Only the segments that were read are removed: anything written meanwhile by another run stays.
@@ -95,7 +115,12 @@ export async function compactStore({ store, maxSegments = 8 }: { store: Embeddin
 export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
   const dim = entries[0]?.[1].length ?? 0;
   for (const [key, v] of entries) {
-    if (v.length !== dim) throw new VitrineError('EMBEDDING_STORE', `Embedding for ${key} has ${v.length} values; the others have ${dim}.`, { key });
+    if (v.length !== dim)
+      throw new VitrineError(
+        'EMBEDDING_STORE',
+        `Embedding for ${key} has ${v.length} values; the others have ${dim}.`,
+        { key },
+      );
   }
   const header = Buffer.from(JSON.stringify({ dim, keys: entries.map(([k]) => k) }), 'utf8');
   const start = align4(MAGIC.length + 4 + header.length);
@@ -109,10 +134,19 @@ export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
 }
 
 /** Parse a segment; a damaged file is EMBEDDING_STORE naming it (openStore deletes it and recomputes). */
-export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string }): { dim: number; keys: string[]; data: Float32Array } {
+export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string }): {
+  dim: number;
+  keys: string[];
+  data: Float32Array;
+} {
   const damaged = (why: string) =>
-    new VitrineError('EMBEDDING_STORE', `${file}: this embedding cache file is damaged (${why}). Delete it; the embeddings in it will be computed again.`, { file, why });
-  if (bytes.length < MAGIC.length + 4 || !Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC)) throw damaged('wrong header');
+    new VitrineError(
+      'EMBEDDING_STORE',
+      `${file}: this embedding cache file is damaged (${why}). Delete it; the embeddings in it will be computed again.`,
+      { file, why },
+    );
+  if (bytes.length < MAGIC.length + 4 || !Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC))
+    throw damaged('wrong header');
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
   let header: { dim: number; keys: string[] };
   try {
@@ -120,7 +154,13 @@ export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string
   } catch {
     throw damaged('unreadable key list');
   }
-  if (!Number.isInteger(header?.dim) || header.dim < 0 || !Array.isArray(header.keys) || !header.keys.every((k) => typeof k === 'string')) throw damaged('unreadable key list');
+  if (
+    !Number.isInteger(header?.dim) ||
+    header.dim < 0 ||
+    !Array.isArray(header.keys) ||
+    !header.keys.every((k) => typeof k === 'string')
+  )
+    throw damaged('unreadable key list');
   const start = align4(MAGIC.length + 4 + length);
   const count = header.keys.length * header.dim;
   if (bytes.length !== start + count * 4) throw damaged(`expected ${start + count * 4} bytes, found ${bytes.length}`);

@@ -2,8 +2,8 @@ import type * as TF from '@tensorflow/tfjs';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
-import type { ModelInfo } from '../types.ts';
 import { seededUniform, shuffleInPlace } from '../random.ts';
+import type { ModelInfo } from '../types.ts';
 
 /*
  * The classifier head: a softmax layer (optionally after one hidden ReLU layer) on the backbone's
@@ -36,13 +36,38 @@ export interface HeadHistory {
 }
 
 /** Layer names of the saved head; `logits` is the output before the softmax. */
-export const HEAD_LAYERS = { hidden: 'head_hidden', logits: 'head_logits', probabilities: 'head_probabilities' } as const;
+export const HEAD_LAYERS = {
+  hidden: 'head_hidden',
+  logits: 'head_logits',
+  probabilities: 'head_probabilities',
+} as const;
 
 /** A head for `inputSize`-long embeddings and `classes` classes, with seeded initial weights. */
-export function buildHead({ tf, inputSize, classes, hiddenUnits = 0, seed = 42 }: { tf: Tf; inputSize: number; classes: number; hiddenUnits?: number; seed?: number }): TF.Sequential {
+export function buildHead({
+  tf,
+  inputSize,
+  classes,
+  hiddenUnits = 0,
+  seed = 42,
+}: {
+  tf: Tf;
+  inputSize: number;
+  classes: number;
+  hiddenUnits?: number;
+  seed?: number;
+}): TF.Sequential {
   const model = tf.sequential();
   if (hiddenUnits > 0) {
-    model.add(tf.layers.dense({ name: HEAD_LAYERS.hidden, inputShape: [inputSize], units: hiddenUnits, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }), biasInitializer: 'zeros' }));
+    model.add(
+      tf.layers.dense({
+        name: HEAD_LAYERS.hidden,
+        inputShape: [inputSize],
+        units: hiddenUnits,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }),
+        biasInitializer: 'zeros',
+      }),
+    );
   }
   model.add(
     tf.layers.dense({
@@ -70,13 +95,26 @@ export function classWeights({ y, classes }: { y: number[]; classes: number }): 
 }
 
 function checkVectors(name: string, v: LabelledVectors, classes: number, size: number | undefined): number {
-  if (v.x.length !== v.y.length) throw new VitrineError('TRAIN_SHAPE', `The ${name} split has ${v.x.length} embeddings but ${v.y.length} labels.`, { split: name });
+  if (v.x.length !== v.y.length)
+    throw new VitrineError('TRAIN_SHAPE', `The ${name} split has ${v.x.length} embeddings but ${v.y.length} labels.`, {
+      split: name,
+    });
   let d = size;
   v.x.forEach((row, i) => {
     d ??= row.length;
-    if (row.length !== d) throw new VitrineError('TRAIN_SHAPE', `Embedding ${i} of the ${name} split has ${row.length} values, expected ${d}.`, { split: name, row: i });
+    if (row.length !== d)
+      throw new VitrineError(
+        'TRAIN_SHAPE',
+        `Embedding ${i} of the ${name} split has ${row.length} values, expected ${d}.`,
+        { split: name, row: i },
+      );
     const c = v.y[i]!;
-    if (!Number.isInteger(c) || c < 0 || c >= classes) throw new VitrineError('TRAIN_SHAPE', `Label ${c} of row ${i} of the ${name} split is not a class index below ${classes}.`, { split: name, row: i });
+    if (!Number.isInteger(c) || c < 0 || c >= classes)
+      throw new VitrineError(
+        'TRAIN_SHAPE',
+        `Label ${c} of row ${i} of the ${name} split is not a class index below ${classes}.`,
+        { split: name, row: i },
+      );
   });
   return d ?? 0;
 }
@@ -108,7 +146,8 @@ export async function trainHead({
   log: Logger;
 }): Promise<{ model: TF.Sequential; history: HeadHistory }> {
   const classes = labels.length;
-  if (train.x.length === 0) throw new VitrineError('TRAIN_EMPTY', 'There are no training objects: label some objects in labels.csv first.', {});
+  if (train.x.length === 0)
+    throw new VitrineError('TRAIN_EMPTY', 'There are no training objects: label some objects in labels.csv first.', {});
   const d = checkVectors('train', train, classes, undefined);
   checkVectors('validation', validation, classes, d);
 
@@ -140,12 +179,22 @@ export async function trainHead({
     const logp = tf.logSoftmax(logits);
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(y, classes), logp), 1));
     let loss = tf.mean(tf.mul(nll, tf.gather(classWeight, y))) as TF.Scalar;
-    if (withPenalty && l2 > 0) for (const k of kernels) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(k)))) as TF.Scalar;
+    if (withPenalty && l2 > 0)
+      for (const k of kernels) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(k)))) as TF.Scalar;
     return loss;
   };
-  const correctOf = (logits: TF.Tensor, y: TF.Tensor1D): TF.Scalar => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as TF.Scalar;
+  const correctOf = (logits: TF.Tensor, y: TF.Tensor1D): TF.Scalar =>
+    tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as TF.Scalar;
 
-  const history: HeadHistory = { loss: [], valLoss: [], accuracy: [], valAccuracy: [], bestEpoch: 0, epochs: 0, stoppedEarly: false };
+  const history: HeadHistory = {
+    loss: [],
+    valLoss: [],
+    accuracy: [],
+    valAccuracy: [],
+    bestEpoch: 0,
+    epochs: 0,
+    stoppedEarly: false,
+  };
   const uniform = seededUniform(seed);
   const order = Array.from({ length: train.x.length }, (_, i) => i);
   let best: TF.Tensor[] | null = null;
@@ -191,7 +240,9 @@ export async function trainHead({
         });
         history.valLoss.push(vl);
         history.valAccuracy.push(vc / validation.x.length);
-        log.debug(`epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, validation accuracy ${(vc / validation.x.length).toFixed(3)}`);
+        log.debug(
+          `epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, validation accuracy ${(vc / validation.x.length).toFixed(3)}`,
+        );
         if (vl < bestLoss) {
           bestLoss = vl;
           history.bestEpoch = epoch;
@@ -221,7 +272,17 @@ export async function trainHead({
 }
 
 /** Class probabilities for each embedding (rows in input order), in batches to bound memory. */
-export function predictProbabilities({ tf, model, x, batchSize = 256 }: { tf: Tf; model: TF.LayersModel; x: Float32Array[]; batchSize?: number }): Float32Array[] {
+export function predictProbabilities({
+  tf,
+  model,
+  x,
+  batchSize = 256,
+}: {
+  tf: Tf;
+  model: TF.LayersModel;
+  x: Float32Array[];
+  batchSize?: number;
+}): Float32Array[] {
   const out: Float32Array[] = [];
   if (x.length === 0) return out;
   const d = x[0]!.length;

@@ -37,7 +37,15 @@ function joinWeights(data: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array 
 }
 
 /** Save a trained head and its ModelInfo to `dir`, replacing the folder whole (temp folder, then rename). */
-export async function saveModel({ dir, model, info }: { dir: string; model: TF.LayersModel; info: ModelInfo }): Promise<void> {
+export async function saveModel({
+  dir,
+  model,
+  info,
+}: {
+  dir: string;
+  model: TF.LayersModel;
+  info: ModelInfo;
+}): Promise<void> {
   const abs = path.resolve(dir);
   await mkdir(path.dirname(abs), { recursive: true });
   const temp = `${abs}.tmp-${randomBytes(6).toString('hex')}`;
@@ -57,7 +65,9 @@ export async function saveModel({ dir, model, info }: { dir: string; model: TF.L
         const weights = joinWeights(artifacts.weightData as ArrayBuffer | ArrayBuffer[] | undefined);
         await writeFile(path.join(temp, MODEL_FILES.topology), JSON.stringify(json));
         await writeFile(path.join(temp, MODEL_FILES.weights), weights);
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+        return {
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+        };
       },
     });
     await writeFile(path.join(temp, MODEL_FILES.info), `${JSON.stringify(info, null, 2)}\n`);
@@ -85,29 +95,53 @@ export async function readModelInfo({ dir }: { dir: string }): Promise<ModelInfo
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError('MODEL_MISSING', `There is no trained model in "${dir}" (no ${MODEL_FILES.info}). Run "vitrine train" first.`, { file }, { cause: error });
+      throw new VitrineError(
+        'MODEL_MISSING',
+        `There is no trained model in "${dir}" (no ${MODEL_FILES.info}). Run "vitrine train" first.`,
+        { file },
+        { cause: error },
+      );
     }
     throw error;
   }
   const info = JSON.parse(text) as ModelInfo;
   if (info.schema !== 'vitrine.model/1') {
-    throw new VitrineError('MODEL_SCHEMA', `"${file}" is not a Vitrine model description (schema "${String(info.schema)}", expected "vitrine.model/1").`, { file });
+    throw new VitrineError(
+      'MODEL_SCHEMA',
+      `"${file}" is not a Vitrine model description (schema "${String(info.schema)}", expected "vitrine.model/1").`,
+      { file },
+    );
   }
   return info;
 }
 
 /** Load a model folder written by saveModel: the head as a LayersModel and its ModelInfo. */
-export async function loadModel({ dir, tf }: { dir: string; tf: Tf }): Promise<{ model: TF.LayersModel; info: ModelInfo }> {
+export async function loadModel({
+  dir,
+  tf,
+}: {
+  dir: string;
+  tf: Tf;
+}): Promise<{ model: TF.LayersModel; info: ModelInfo }> {
   const info = await readModelInfo({ dir });
   const topologyFile = path.join(dir, MODEL_FILES.topology);
   let json: ModelJson;
   try {
     json = JSON.parse(await readFile(topologyFile, 'utf8')) as ModelJson;
   } catch (error) {
-    throw new VitrineError('MODEL_MISSING', `The model in "${dir}" is incomplete: ${MODEL_FILES.topology} is missing or damaged.`, { file: topologyFile }, { cause: error });
+    throw new VitrineError(
+      'MODEL_MISSING',
+      `The model in "${dir}" is incomplete: ${MODEL_FILES.topology} is missing or damaged.`,
+      { file: topologyFile },
+      { cause: error },
+    );
   }
-  const buffers = await Promise.all(json.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(path.join(dir, p)))));
-  const weightData = joinWeights(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+  const buffers = await Promise.all(
+    json.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(path.join(dir, p)))),
+  );
+  const weightData = joinWeights(
+    buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer),
+  );
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology,
@@ -119,7 +153,11 @@ export async function loadModel({ dir, tf }: { dir: string; tf: Tf }): Promise<{
     }),
   );
   if (model.outputs[0]?.shape.at(-1) !== info.labels.length) {
-    throw new VitrineError('MODEL_SCHEMA', `The model in "${dir}" has ${model.outputs[0]?.shape.at(-1)} outputs but ${info.labels.length} labels in ${MODEL_FILES.info}.`, { dir });
+    throw new VitrineError(
+      'MODEL_SCHEMA',
+      `The model in "${dir}" has ${model.outputs[0]?.shape.at(-1)} outputs but ${info.labels.length} labels in ${MODEL_FILES.info}.`,
+      { dir },
+    );
   }
   return { model, info };
 }

@@ -108,7 +108,14 @@ export function predictLinearProbe({ probe, x }: { probe: LinearProbe; x: ArrayL
   });
 }
 
-function softmaxInto(p: Float64Array, z: Float64Array, weights: Float64Array, bias: Float64Array, classes: number, dim: number): void {
+function softmaxInto(
+  p: Float64Array,
+  z: Float64Array,
+  weights: Float64Array,
+  bias: Float64Array,
+  classes: number,
+  dim: number,
+): void {
   let max = -Infinity;
   for (let c = 0; c < classes; c++) {
     let s = bias[c]!;

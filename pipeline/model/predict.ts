@@ -5,7 +5,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { ModelInfo, Prediction } from '../types.ts';
 import { BUILTINS } from './backbone.ts';
-import { selectBackend, type SelectedBackend } from './backend.ts';
+import { type SelectedBackend, selectBackend } from './backend.ts';
 import { embedImages } from './embed.ts';
 import { predictProbabilities } from './head.ts';
 import { loadModel } from './io.ts';
@@ -27,7 +27,13 @@ export interface ObjectToClassify {
 export const TOP_ALTERNATIVES = 5;
 
 /** The backbone params that reproduce a model's backbone, from its model-info.json. */
-export function backboneParamsOf({ info, fallback }: { info: ModelInfo; fallback: Params['backbone'] }): Params['backbone'] {
+export function backboneParamsOf({
+  info,
+  fallback,
+}: {
+  info: ModelInfo;
+  fallback: Params['backbone'];
+}): Params['backbone'] {
   const b = info.backbone as ModelInfo['backbone'] & { inputRange?: Params['backbone']['input_range']; layer?: string };
   // Built-in ids read "nsfwjs-<name>@<version>#<layer>".
   const builtin = /^nsfwjs-([a-z0-9_]+)@[^#]*#(.*)$/.exec(b.id);
@@ -58,8 +64,20 @@ export interface Classified {
 }
 
 /** A Prediction from a probability row: the most probable label and the top alternatives. */
-export function toPrediction({ id, row, labels, top = TOP_ALTERNATIVES }: { id: string; row: ArrayLike<number>; labels: string[]; top?: number }): Prediction {
-  const order = labels.map((label, j) => ({ label, p: row[j]! })).sort((a, b) => b.p - a.p || labels.indexOf(a.label) - labels.indexOf(b.label));
+export function toPrediction({
+  id,
+  row,
+  labels,
+  top = TOP_ALTERNATIVES,
+}: {
+  id: string;
+  row: ArrayLike<number>;
+  labels: string[];
+  top?: number;
+}): Prediction {
+  const order = labels
+    .map((label, j) => ({ label, p: row[j]! }))
+    .sort((a, b) => b.p - a.p || labels.indexOf(a.label) - labels.indexOf(b.label));
   const alternatives = order.slice(0, Math.min(top, labels.length)).map(({ label, p }) => ({ label, p: round(p) }));
   return { id, label: order[0]!.label, confidence: round(order[0]!.p), top: alternatives };
 }
@@ -91,7 +109,11 @@ export async function classifyObjects({
 }): Promise<Classified> {
   const missing = objects.filter((o) => !o.image || !o.imageMd5);
   if (missing.length > 0) {
-    throw new VitrineError('PREDICT_NO_IMAGE', `${missing.length} object(s) have no image to classify, e.g. "${missing[0]!.id}".`, { objects: missing.map((o) => o.id) });
+    throw new VitrineError(
+      'PREDICT_NO_IMAGE',
+      `${missing.length} object(s) have no image to classify, e.g. "${missing[0]!.id}".`,
+      { objects: missing.map((o) => o.id) },
+    );
   }
   const { tf, name: backend } = selected ?? (await selectBackend({ preference: params.train.backend, log }));
   const { model, info } = await loadModel({ dir: modelDir, tf });
@@ -111,20 +133,44 @@ export async function classifyObjects({
     });
     if (embedded.backbone.id !== info.backbone.id) {
       if (embedded.backbone.embeddingSize !== info.backbone.embeddingSize) {
-        throw new VitrineError('MODEL_BACKBONE_MISMATCH', `The model in "${modelDir}" was trained on backbone ${info.backbone.id} (${info.backbone.embeddingSize} values per image), but ${embedded.backbone.id} gives ${embedded.backbone.embeddingSize}. Retrain the model.`, { modelDir });
+        throw new VitrineError(
+          'MODEL_BACKBONE_MISMATCH',
+          `The model in "${modelDir}" was trained on backbone ${info.backbone.id} (${info.backbone.embeddingSize} values per image), but ${embedded.backbone.id} gives ${embedded.backbone.embeddingSize}. Retrain the model.`,
+          { modelDir },
+        );
       }
-      log.warn(`The model was trained on backbone ${info.backbone.id} but this installation has ${embedded.backbone.id}; its predictions may be off until it is retrained.`);
+      log.warn(
+        `The model was trained on backbone ${info.backbone.id} but this installation has ${embedded.backbone.id}; its predictions may be off until it is retrained.`,
+      );
     }
     const x = objects.map((o) => embedded.vectors.get(o.imageMd5)!);
     const probabilities = predictProbabilities({ tf, model, x });
     const predictions = objects.map((o, i) => toPrediction({ id: o.id, row: probabilities[i]!, labels: info.labels }));
-    return { info, backend, probabilities, predictions, embeddings: { computed: embedded.computed, fromCache: embedded.fromCache } };
+    return {
+      info,
+      backend,
+      probabilities,
+      predictions,
+      embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
+    };
   } finally {
     model.dispose();
   }
 }
 
 /** Predict a label for each object with the model in `modelDir` (the contract used by annotation). */
-export async function predictObjects({ ws, params, modelDir, objects, log }: { ws: Workspace; params: Params; modelDir: string; objects: ObjectToClassify[]; log: Logger }): Promise<Prediction[]> {
+export async function predictObjects({
+  ws,
+  params,
+  modelDir,
+  objects,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  modelDir: string;
+  objects: ObjectToClassify[];
+  log: Logger;
+}): Promise<Prediction[]> {
   return (await classifyObjects({ ws, params, modelDir, objects, log })).predictions;
 }

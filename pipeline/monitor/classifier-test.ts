@@ -34,7 +34,10 @@ export function aucWithDeLong({
   const m = positives.length;
   const n = negatives.length;
   if (m === 0 || n === 0) {
-    throw new VitrineError('AUC_EMPTY', 'An AUC needs at least one score on each side.', { positives: m, negatives: n });
+    throw new VitrineError('AUC_EMPTY', 'An AUC needs at least one score on each side.', {
+      positives: m,
+      negatives: n,
+    });
   }
   // Placement values: each positive's share of negatives below it, each negative's share of positives above it.
   const v10 = new Float64Array(m);
@@ -49,7 +52,7 @@ export function aucWithDeLong({
     }
   }
   let auc = 0;
-  for (let i = 0; i < m; i++) auc += (v10[i]! /= n);
+  for (let i = 0; i < m; i++) auc += v10[i]! /= n;
   auc /= m;
   for (let j = 0; j < n; j++) v01[j]! /= m;
   const variance = (v: Float64Array) => {
@@ -117,8 +120,14 @@ export function classifierTwoSampleTest({
   // Stratified folds: each side shuffled with the seed, then dealt round-robin.
   const fold = new Uint8Array(x.length);
   const uniform = seededUniform(seed);
-  for (const [start, end] of [[0, reference.length], [reference.length, x.length]] as const) {
-    const order = shuffleInPlace(Array.from({ length: end - start }, (_, i) => start + i), uniform);
+  for (const [start, end] of [
+    [0, reference.length],
+    [reference.length, x.length],
+  ] as const) {
+    const order = shuffleInPlace(
+      Array.from({ length: end - start }, (_, i) => start + i),
+      uniform,
+    );
     order.forEach((index, k) => (fold[index] = k % folds));
   }
   const score = new Float64Array(x.length);
@@ -131,7 +140,10 @@ export function classifierTwoSampleTest({
     const p = predictLinearProbe({ probe, x: held.map((i) => x[i]!) });
     held.forEach((i, k) => (score[i] = p[k]![1]!));
   }
-  const r = aucWithDeLong({ positives: score.subarray(reference.length), negatives: score.subarray(0, reference.length) });
+  const r = aucWithDeLong({
+    positives: score.subarray(reference.length),
+    negatives: score.subarray(0, reference.length),
+  });
   const compared = { reference: reference.length, current: current.length };
   return { ...r, folds, minAuc, drifted: r.low > 0.5 && r.auc >= minAuc, compared };
 }

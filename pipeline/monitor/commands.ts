@@ -8,7 +8,11 @@ import { checkRetrain, monitorDrift } from './run.ts';
 
 /** Bring `.vitrine/dataset` up to date (skipped when nothing changed), so new objects are seen. */
 async function refreshDataset(ctx: CommandContext, params: Params): Promise<void> {
-  await runStages({ ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env }, stages: [datasetStage], targets: ['dataset'] });
+  await runStages({
+    ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
+    stages: [datasetStage],
+    targets: ['dataset'],
+  });
 }
 
 /*
@@ -34,9 +38,15 @@ also sets the step output "retrain" and adds a line to the job summary (with --j
 the decision as JSON, for the check-retrain action). Thresholds are in params.yaml (monitor and
 retrain sections).`,
   options: {
-    reference: { type: 'string', description: 'A branch, tag or commit to compare against instead of the production model.' },
+    reference: {
+      type: 'string',
+      description: 'A branch, tag or commit to compare against instead of the production model.',
+    },
     'check-retrain': { type: 'boolean', description: 'Decide whether to retrain (new labels, new objects, drift).' },
-    'skip-dataset': { type: 'boolean', description: 'Use .vitrine/dataset as it is instead of bringing it up to date first.' },
+    'skip-dataset': {
+      type: 'boolean',
+      description: 'Use .vitrine/dataset as it is instead of bringing it up to date first.',
+    },
   },
   async run(ctx, { values }) {
     const params = await loadParams({ file: ctx.ws.params });
@@ -46,7 +56,9 @@ retrain sections).`,
       const { report, ...plain } = decision;
       if (ctx.json) {
         // With --json the caller (the check-retrain action) sets the outputs and the summary itself.
-        ctx.out(`${JSON.stringify({ ...plain, drift: report ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary } : null }, null, 2)}\n`);
+        ctx.out(
+          `${JSON.stringify({ ...plain, drift: report ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary } : null }, null, 2)}\n`,
+        );
         return 0;
       }
       ctx.out(`retrain=${decision.retrain}\n${decision.reasons.map((r) => `  ${r}`).join('\n')}\n`);
@@ -56,17 +68,31 @@ retrain sections).`,
       return 0;
     }
     const reference = typeof values.reference === 'string' && values.reference !== '' ? values.reference : undefined;
-    const { report, corrections, files } = await monitorDrift({ ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, reference });
+    const { report, corrections, files } = await monitorDrift({
+      ws: ctx.ws,
+      params,
+      log: ctx.log,
+      clock: ctx.clock,
+      reference,
+    });
     if (ctx.json) {
       ctx.out(`${JSON.stringify({ report, corrections }, null, 2)}\n`);
       return 0;
     }
     const lines = [report.summary];
     if (report.unfamiliar.length > 0) {
-      lines.push('', `Least familiar new objects (cosine distance to the closest of ${report.reference.description}, 0-2):`);
-      for (const u of report.unfamiliar) lines.push(`  ${u.id.padEnd(16)} ${u.distance.toFixed(3)}${u.unusual ? '  unusual' : ''}  ${u.title}`);
+      lines.push(
+        '',
+        `Least familiar new objects (cosine distance to the closest of ${report.reference.description}, 0-2):`,
+      );
+      for (const u of report.unfamiliar)
+        lines.push(`  ${u.id.padEnd(16)} ${u.distance.toFixed(3)}${u.unusual ? '  unusual' : ''}  ${u.title}`);
     }
-    if (corrections) lines.push('', `Labels corrected since ${corrections.modelVersion}: ${corrections.changed} (${(corrections.rate * 100).toFixed(1)}% of labelled objects), ${corrections.added} newly labelled.`);
+    if (corrections)
+      lines.push(
+        '',
+        `Labels corrected since ${corrections.modelVersion}: ${corrections.changed} (${(corrections.rate * 100).toFixed(1)}% of labelled objects), ${corrections.added} newly labelled.`,
+      );
     lines.push('', `Written: ${files.map((f) => rel(ctx.ws, f)).join(', ')}`);
     ctx.out(`${lines.join('\n')}\n`);
     return 0;

@@ -2,16 +2,45 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { systemClock, type Clock, type Logger } from '../log.ts';
+import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
-import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
-import { distancesFromGram, energyPermutationTest, gramMatrix, nearestByCosine, noveltyPermutationTest, quantile, shares, standardisedDifference, subsample, totalVariation, unitVectors } from './stats.ts';
 import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
-import type { ClassifierDrift, DriftHistory, DriftHistoryEntry, DriftReport, DriftSide, EmbeddingDrift, ImageStatDrift, LabelDistributionDrift, NoveltyDrift, UnfamiliarObject } from './types.ts';
+import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
+import {
+  distancesFromGram,
+  energyPermutationTest,
+  gramMatrix,
+  nearestByCosine,
+  noveltyPermutationTest,
+  quantile,
+  shares,
+  standardisedDifference,
+  subsample,
+  totalVariation,
+  unitVectors,
+} from './stats.ts';
+import type {
+  ClassifierDrift,
+  DriftHistory,
+  DriftHistoryEntry,
+  DriftReport,
+  DriftSide,
+  EmbeddingDrift,
+  ImageStatDrift,
+  LabelDistributionDrift,
+  NoveltyDrift,
+  UnfamiliarObject,
+} from './types.ts';
 
-export { energyDistance, energyPermutationTest, noveltyPermutationTest, standardisedDifference, totalVariation } from './stats.ts';
+export {
+  energyDistance,
+  energyPermutationTest,
+  noveltyPermutationTest,
+  standardisedDifference,
+  totalVariation,
+} from './stats.ts';
 
 /*
  * Drift between two sets of objects: do the objects added since a model was trained look like the
@@ -52,8 +81,18 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as Dataset;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist yet: run "vitrine run dataset" first.`, { file: rel(ws, file) });
-    throw new VitrineError('DATASET_UNREADABLE', `${rel(ws, file)} cannot be read (${(error as Error).message}); run "vitrine run dataset" again.`, { file: rel(ws, file) }, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError(
+        'DATASET_MISSING',
+        `${rel(ws, file)} does not exist yet: run "vitrine run dataset" first.`,
+        { file: rel(ws, file) },
+      );
+    throw new VitrineError(
+      'DATASET_UNREADABLE',
+      `${rel(ws, file)} cannot be read (${(error as Error).message}); run "vitrine run dataset" again.`,
+      { file: rel(ws, file) },
+      { cause: error },
+    );
   }
 }
 
@@ -64,11 +103,17 @@ export async function readAnnotations({ ws }: { ws: Workspace }): Promise<Annota
     const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
     // Accept a bare list or { annotations: [...] }.
     if (Array.isArray(value)) return value as Annotation[];
-    if (value && typeof value === 'object' && Array.isArray((value as { annotations?: unknown }).annotations)) return (value as { annotations: Annotation[] }).annotations;
+    if (value && typeof value === 'object' && Array.isArray((value as { annotations?: unknown }).annotations))
+      return (value as { annotations: Annotation[] }).annotations;
     return null;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new VitrineError('ANNOTATIONS_UNREADABLE', `${rel(ws, file)} cannot be read (${(error as Error).message}).`, { file: rel(ws, file) }, { cause: error });
+    throw new VitrineError(
+      'ANNOTATIONS_UNREADABLE',
+      `${rel(ws, file)} cannot be read (${(error as Error).message}).`,
+      { file: rel(ws, file) },
+      { cause: error },
+    );
   }
 }
 
@@ -115,21 +160,51 @@ export async function computeDrift({
   const predictions = annotations === undefined ? await readAnnotations({ ws }) : annotations;
   const byId = new Map(data.objects.map((o) => [o.id, o]));
   const currentSet = new Set(current);
-  const referenceIds = reference === 'train' ? data.objects.filter((o) => o.split === 'train' && o.label !== null && !currentSet.has(o.id)).map((o) => o.id) : reference;
+  const referenceIds =
+    reference === 'train'
+      ? data.objects.filter((o) => o.split === 'train' && o.label !== null && !currentSet.has(o.id)).map((o) => o.id)
+      : reference;
 
-  const refObjects = subsample({ items: usable({ ids: referenceIds, byId, side: 'reference', log }), max: monitor.max_objects, seed: monitor.seed });
-  const curObjects = subsample({ items: usable({ ids: current, byId, side: 'current', log }), max: monitor.max_objects, seed: monitor.seed + 1 });
+  const refObjects = subsample({
+    items: usable({ ids: referenceIds, byId, side: 'reference', log }),
+    max: monitor.max_objects,
+    seed: monitor.seed,
+  });
+  const curObjects = subsample({
+    items: usable({ ids: current, byId, side: 'current', log }),
+    max: monitor.max_objects,
+    seed: monitor.seed + 1,
+  });
 
   const version = modelVersion === undefined ? (predictions?.[0]?.modelVersion ?? null) : modelVersion;
-  const referenceSide = side({ defaults: { kind: reference === 'train' ? 'model-training' : 'objects', description: reference === 'train' ? 'the training objects' : 'the reference objects', modelVersion: version, ref: null }, given: describe.reference, count: refObjects.length });
-  const currentSide = side({ defaults: { kind: 'objects', description: 'the new objects', modelVersion: null, ref: null }, given: describe.current, count: curObjects.length });
+  const referenceSide = side({
+    defaults: {
+      kind: reference === 'train' ? 'model-training' : 'objects',
+      description: reference === 'train' ? 'the training objects' : 'the reference objects',
+      modelVersion: version,
+      ref: null,
+    },
+    given: describe.reference,
+    count: refObjects.length,
+  });
+  const currentSide = side({
+    defaults: { kind: 'objects', description: 'the new objects', modelVersion: null, ref: null },
+    given: describe.current,
+    count: curObjects.length,
+  });
 
   // Image statistics.
   const fileOf = (o: DatasetObject) => path.join(ws.data, o.image);
   const statItems = uniqueItems([...refObjects, ...curObjects].map((o) => ({ key: o.imageMd5, file: fileOf(o) })));
-  const stats = await imageStatistics({ items: statItems, cacheFile: path.join(ws.cache, 'monitor', 'image-stats.json'), background: params.dataset.image.background, log });
+  const stats = await imageStatistics({
+    items: statItems,
+    cacheFile: path.join(ws.cache, 'monitor', 'image-stats.json'),
+    background: params.dataset.image.background,
+    log,
+  });
   const imageStats: ImageStatDrift[] = IMAGE_STATS.map((stat) => {
-    const values = (objects: DatasetObject[]) => objects.map((o) => stat.of({ ...stats.get(o.imageMd5)!, width: o.width, height: o.height }));
+    const values = (objects: DatasetObject[]) =>
+      objects.map((o) => stat.of({ ...stats.get(o.imageMd5)!, width: o.width, height: o.height }));
     const d = standardisedDifference({ reference: values(refObjects), current: values(curObjects), floor: stat.floor });
     const value = round(d.value);
     return {
@@ -197,7 +272,13 @@ export async function computeDrift({
         log.info(`The classifier test needs at least ${CLASSIFIER_FOLDS} objects on each side (${sides}): not run.`);
       }
       if (curE.length >= 2) {
-        const test = energyPermutationTest({ distances: distancesFromGram(gram), referenceCount: refE.length, currentCount: curE.length, permutations: monitor.permutations, seed: monitor.seed });
+        const test = energyPermutationTest({
+          distances: distancesFromGram(gram),
+          referenceCount: refE.length,
+          currentCount: curE.length,
+          permutations: monitor.permutations,
+          seed: monitor.seed,
+        });
         embeddings = {
           signal: 'embeddings',
           value: round(test.value),
@@ -211,7 +292,13 @@ export async function computeDrift({
           backbone: backboneOf(result, params),
           compared: { reference: refE.length, current: curE.length },
         };
-        const nov = noveltyPermutationTest({ gram, referenceCount: refE.length, currentCount: curE.length, permutations: monitor.permutations, seed: monitor.seed });
+        const nov = noveltyPermutationTest({
+          gram,
+          referenceCount: refE.length,
+          currentCount: curE.length,
+          permutations: monitor.permutations,
+          seed: monitor.seed,
+        });
         novelty = {
           signal: 'novelty',
           value: round(nov.value),
@@ -223,7 +310,9 @@ export async function computeDrift({
           seed: monitor.seed,
         };
       }
-      const own = nearestByCosine({ gram, size, queries: refIdx, candidates: refIdx, excludeSelf: true }).map((n) => n.distance);
+      const own = nearestByCosine({ gram, size, queries: refIdx, candidates: refIdx, excludeSelf: true }).map(
+        (n) => n.distance,
+      );
       unfamiliarThreshold = quantile(own, UNUSUAL_QUANTILE);
       const near = nearestByCosine({ gram, size, queries: curIdx, candidates: refIdx });
       const predictionOf = new Map((predictions ?? []).map((a) => [a.id, a]));
@@ -251,7 +340,8 @@ export async function computeDrift({
   let predictedLabels: LabelDistributionDrift | null = null;
   if (predictions && predictions.length > 0) {
     const predictionOf = new Map(predictions.map((a) => [a.id, a]));
-    const labelsOf = (objects: DatasetObject[]) => objects.flatMap((o) => (predictionOf.has(o.id) ? [predictionOf.get(o.id)!.label] : []));
+    const labelsOf = (objects: DatasetObject[]) =>
+      objects.flatMap((o) => (predictionOf.has(o.id) ? [predictionOf.get(o.id)!.label] : []));
     const refLabels = labelsOf(refObjects);
     const curLabels = labelsOf(curObjects);
     if (refLabels.length >= MIN_PREDICTIONS && curLabels.length >= MIN_PREDICTIONS) {
@@ -268,7 +358,10 @@ export async function computeDrift({
         current: roundShares(q),
         counts: { reference: refLabels.length, current: curLabels.length },
       };
-    } else log.info(`The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`);
+    } else
+      log.info(
+        `The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`,
+      );
   }
 
   const driftedSignals = [
@@ -301,44 +394,73 @@ export function summarise(report: DriftReport): string {
   const { reference, current, signals } = report;
   const cur = `${current.description} (${current.count})`;
   const ref = `${reference.description} (${reference.count})`;
-  if (current.count === 0) return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
-  if (reference.count < 2) return `Nothing to compare with: ${reference.description} ${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ${current.count}).`;
+  if (current.count === 0)
+    return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
+  if (reference.count < 2)
+    return `Nothing to compare with: ${reference.description} ${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ${current.count}).`;
   const c = signals.classifier;
   const auc = c ? `AUC ${c.value.toFixed(2)}, between ${c.low.toFixed(2)} and ${c.high.toFixed(2)}` : '';
   if (!report.drifted) {
     const unusual = report.unfamiliar.filter((u) => u.unusual);
-    const tail = unusual.length > 0 ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.` : '';
+    const tail =
+      unusual.length > 0
+        ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.`
+        : '';
     const told = c ? ` A classifier cannot reliably tell them apart (${auc}; 0.5 means not at all).` : '';
     return `No drift: ${cur} look like ${ref}.${told}${tail}`;
   }
   const parts: string[] = [];
   if (c?.drifted) {
-    parts.push(`a simple classifier tells the new photographs from the reference ones (${auc}; 0.5 means it cannot, 1 every time)`);
+    parts.push(
+      `a simple classifier tells the new photographs from the reference ones (${auc}; 0.5 means it cannot, 1 every time)`,
+    );
   }
   if (signals.novelty?.drifted) {
     const n = signals.novelty;
-    const howFar = n.value >= 1 ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as` : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
-    parts.push(`to the model's backbone they are on average ${howFar} reference photographs are from each other (p = ${formatP(n.pValue)})`);
+    const howFar =
+      n.value >= 1
+        ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as`
+        : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
+    parts.push(
+      `to the model's backbone they are on average ${howFar} reference photographs are from each other (p = ${formatP(n.pValue)})`,
+    );
   }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;
-    parts.push(`what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, p = ${formatP(e.pValue)})`);
+    parts.push(
+      `what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, p = ${formatP(e.pValue)})`,
+    );
   }
   for (const s of signals.imageStats.filter((x) => x.drifted)) {
-    parts.push(`${s.description.replace(/ \(.*\)$/, '')} is ${Math.abs(s.value).toFixed(1)} standard deviations ${s.value > 0 ? 'higher' : 'lower'}`);
+    parts.push(
+      `${s.description.replace(/ \(.*\)$/, '')} is ${Math.abs(s.value).toFixed(1)} standard deviations ${s.value > 0 ? 'higher' : 'lower'}`,
+    );
   }
   if (signals.predictedLabels?.drifted) {
     const l = signals.predictedLabels;
-    parts.push(`the model predicts a different mix of labels (${Math.round(l.value * 100)}% of predictions would have to change label to match)`);
+    parts.push(
+      `the model predicts a different mix of labels (${Math.round(l.value * 100)}% of predictions would have to change label to match)`,
+    );
   }
   const share = Math.round(report.unusualShare * 100);
   const least = report.unfamiliar.slice(0, 5).map((u) => u.id);
-  const named = least.length > 0 ? ` The least familiar new objects: ${least.join(', ')}${share > 0 ? ` (${share}% of the new objects are farther from the reference than almost any reference object is from the rest)` : ''}.` : '';
+  const named =
+    least.length > 0
+      ? ` The least familiar new objects: ${least.join(', ')}${share > 0 ? ` (${share}% of the new objects are farther from the reference than almost any reference object is from the rest)` : ''}.`
+      : '';
   return `Drift: ${cur} differ from ${ref}: ${parts.join('; ')}.${named} The model's labels for these objects are less reliable: check a few, label them, and retrain.`;
 }
 
 /** Write drift.json and append the run to history.json (both atomically). */
-export async function writeDriftReport({ ws, report, commit = null }: { ws: Workspace; report: DriftReport; commit?: string | null }): Promise<{ file: string; history: string }> {
+export async function writeDriftReport({
+  ws,
+  report,
+  commit = null,
+}: {
+  ws: Workspace;
+  report: DriftReport;
+  commit?: string | null;
+}): Promise<{ file: string; history: string }> {
   const file = path.join(ws.monitor, 'drift.json');
   const historyFile = path.join(ws.monitor, 'history.json');
   await writeJsonAtomic({ file, value: report });
@@ -378,7 +500,17 @@ export function historyEntry({ report, commit }: { report: DriftReport; commit: 
   };
 }
 
-function usable({ ids, byId, side, log }: { ids: string[]; byId: Map<string, DatasetObject>; side: string; log: Logger }): DatasetObject[] {
+function usable({
+  ids,
+  byId,
+  side,
+  log,
+}: {
+  ids: string[];
+  byId: Map<string, DatasetObject>;
+  side: string;
+  log: Logger;
+}): DatasetObject[] {
   const out: DatasetObject[] = [];
   const unknown: string[] = [];
   const noImage: string[] = [];
@@ -388,12 +520,26 @@ function usable({ ids, byId, side, log }: { ids: string[]; byId: Map<string, Dat
     else if (!o.image || !o.imageMd5) noImage.push(id);
     else out.push(o);
   }
-  if (unknown.length > 0) log.warn(`${plural(unknown.length, 'object', 'objects')} of the ${side} set ${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${preview(unknown)}); run "vitrine run dataset" if they were just added.`);
-  if (noImage.length > 0) log.info(`${plural(noImage.length, 'object', 'objects')} of the ${side} set ${noImage.length === 1 ? 'has' : 'have'} no image and ${noImage.length === 1 ? 'is' : 'are'} left out (${preview(noImage)}).`);
+  if (unknown.length > 0)
+    log.warn(
+      `${plural(unknown.length, 'object', 'objects')} of the ${side} set ${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${preview(unknown)}); run "vitrine run dataset" if they were just added.`,
+    );
+  if (noImage.length > 0)
+    log.info(
+      `${plural(noImage.length, 'object', 'objects')} of the ${side} set ${noImage.length === 1 ? 'has' : 'have'} no image and ${noImage.length === 1 ? 'is' : 'are'} left out (${preview(noImage)}).`,
+    );
   return out;
 }
 
-function side({ defaults, given, count }: { defaults: Omit<DriftSide, 'count'>; given?: Partial<Omit<DriftSide, 'count'>>; count: number }): DriftSide {
+function side({
+  defaults,
+  given,
+  count,
+}: {
+  defaults: Omit<DriftSide, 'count'>;
+  given?: Partial<Omit<DriftSide, 'count'>>;
+  count: number;
+}): DriftSide {
   return { ...defaults, ...given, count };
 }
 

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { parseLabels } from '../collection/index.ts';
-import { readDvcConfig } from '../data/config.ts';
 import { readCachedManifest } from '../data/cache.ts';
+import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
+import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
-import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset, DatasetObject } from '../types.ts';
 import type { CorrectionRate } from './types.ts';
@@ -25,12 +25,25 @@ export async function resolveCommit({ root, ref }: { root: string; ref: string }
     return await resolveGitCommit({ dir: root, ref });
   } catch (error) {
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
-    throw new VitrineError('REF_UNKNOWN', `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id; on a shallow clone, fetch it first).`, { ref }, { cause: error });
+    throw new VitrineError(
+      'REF_UNKNOWN',
+      `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id; on a shallow clone, fetch it first).`,
+      { ref },
+      { cause: error },
+    );
   }
 }
 
 /** A file's text at a commit, or null when the file did not exist there. */
-export async function textAtCommit({ root, commit, filepath }: { root: string; commit: string; filepath: string }): Promise<string | null> {
+export async function textAtCommit({
+  root,
+  commit,
+  filepath,
+}: {
+  root: string;
+  commit: string;
+  filepath: string;
+}): Promise<string | null> {
   return readFileAtRef({ dir: root, ref: commit, filepath });
 }
 
@@ -42,7 +55,11 @@ export async function labelsAtCommit({ root, commit }: { root: string; commit: s
 }
 
 /** How two label tables differ: labels changed, lines added (newly labelled) and removed. */
-export function diffLabels({ before, after }: { before: Map<string, string>; after: Map<string, string> }): { changed: string[]; added: string[]; removed: string[] } {
+export function diffLabels({ before, after }: { before: Map<string, string>; after: Map<string, string> }): {
+  changed: string[];
+  added: string[];
+  removed: string[];
+} {
   const { changed, added, removed } = diffMaps({ before, after });
   return { changed: changed.sort(), added: added.sort(), removed: removed.sort() };
 }
@@ -80,8 +97,18 @@ export async function correctionRate({
     const mine = await textAtCommit({ root, commit: oid, filepath: 'labels.csv' });
     const theirs = parent ? await textAtCommit({ root, commit: parent, filepath: 'labels.csv' }) : null;
     if (mine !== theirs) {
-      const d = diffLabels({ before: parent ? await labelsAtCommit({ root, commit: parent }) : new Map(), after: await labelsAtCommit({ root, commit: oid }) });
-      byCommit.push({ commit: oid, date: new Date(commit.committer.timestamp * 1000).toISOString(), message: commit.message.split('\n')[0]!.trim(), changed: d.changed.length, added: d.added.length, removed: d.removed.length });
+      const d = diffLabels({
+        before: parent ? await labelsAtCommit({ root, commit: parent }) : new Map(),
+        after: await labelsAtCommit({ root, commit: oid }),
+      });
+      byCommit.push({
+        commit: oid,
+        date: new Date(commit.committer.timestamp * 1000).toISOString(),
+        message: commit.message.split('\n')[0]!.trim(),
+        changed: d.changed.length,
+        added: d.added.length,
+        removed: d.removed.length,
+      });
     }
     if (!parent) break;
     oid = parent;
@@ -103,11 +130,24 @@ export async function correctionRate({
 }
 
 /** Count labels that changed or were added since `since` (what the retraining trigger counts as new labels). */
-export async function labelsChangedSince({ root, since, head = 'HEAD' }: { root: string; since: string; head?: string }): Promise<{ changed: number; added: number; removed: number; ids: string[] }> {
+export async function labelsChangedSince({
+  root,
+  since,
+  head = 'HEAD',
+}: {
+  root: string;
+  since: string;
+  head?: string;
+}): Promise<{ changed: number; added: number; removed: number; ids: string[] }> {
   const before = await labelsAtCommit({ root, commit: await resolveCommit({ root, ref: since }) });
   const after = await labelsAtCommit({ root, commit: await resolveCommit({ root, ref: head }) });
   const d = diffLabels({ before, after });
-  return { changed: d.changed.length, added: d.added.length, removed: d.removed.length, ids: [...d.changed, ...d.added].sort() };
+  return {
+    changed: d.changed.length,
+    added: d.added.length,
+    removed: d.removed.length,
+    ids: [...d.changed, ...d.added].sort(),
+  };
 }
 
 /**
@@ -115,7 +155,13 @@ export async function labelsChangedSince({ root, since, head = 'HEAD' }: { root:
  * local DVC cache, or, for a repository that keeps `data/` in git itself, from `data/objects.csv`
  * (ids only, md5 unknown). Null when the commit has no collection at all.
  */
-export async function dataFilesAtCommit({ ws, commit }: { ws: Workspace; commit: string }): Promise<{ files: Map<string, string> | null; objectIds: Set<string> | null } | null> {
+export async function dataFilesAtCommit({
+  ws,
+  commit,
+}: {
+  ws: Workspace;
+  commit: string;
+}): Promise<{ files: Map<string, string> | null; objectIds: Set<string> | null } | null> {
   const dvcText = await textAtCommit({ root: ws.root, commit, filepath: 'data.dvc' });
   if (dvcText !== null) {
     const dvc = parseDvcFile({ text: dvcText, file: `data.dvc at ${commit.slice(0, 7)}` });
@@ -129,28 +175,47 @@ export async function dataFilesAtCommit({ ws, commit }: { ws: Workspace; commit:
       if (remote) entries = await loadManifest({ cacheDir, md5: out.md5, remote }).catch(() => undefined);
     }
     if (!entries) {
-      throw new VitrineError('DATA_MANIFEST_MISSING', `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is neither in the local cache nor on the data remote: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`, { commit, md5: out.md5 });
+      throw new VitrineError(
+        'DATA_MANIFEST_MISSING',
+        `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is neither in the local cache nor on the data remote: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`,
+        { commit, md5: out.md5 },
+      );
     }
     return { files: new Map(entries.map((e) => [e.relpath, e.md5])), objectIds: null };
   }
   const objectsText = await textAtCommit({ root: ws.root, commit, filepath: 'data/objects.csv' });
   if (objectsText === null) return null;
   const { parseObjects } = await import('../collection/index.ts');
-  return { files: null, objectIds: new Set(parseObjects({ text: objectsText, file: `data/objects.csv at ${commit.slice(0, 7)}` }).objects.map((o) => o.id)) };
+  return {
+    files: null,
+    objectIds: new Set(
+      parseObjects({ text: objectsText, file: `data/objects.csv at ${commit.slice(0, 7)}` }).objects.map((o) => o.id),
+    ),
+  };
 }
 
 /**
  * Split the dataset's objects into those that were there at `commit` with the same image ("before")
  * and those added or re-photographed since ("added"). Objects without an image are in neither.
  */
-export async function objectsAddedSince({ ws, dataset, commit }: { ws: Workspace; dataset: Dataset; commit: string }): Promise<{ before: DatasetObject[]; added: DatasetObject[] }> {
+export async function objectsAddedSince({
+  ws,
+  dataset,
+  commit,
+}: {
+  ws: Workspace;
+  dataset: Dataset;
+  commit: string;
+}): Promise<{ before: DatasetObject[]; added: DatasetObject[] }> {
   const then = await dataFilesAtCommit({ ws, commit });
   const withImage = dataset.objects.filter((o) => o.image && o.imageMd5);
   if (!then) return { before: [], added: withImage };
   const before: DatasetObject[] = [];
   const added: DatasetObject[] = [];
   for (const o of withImage) {
-    const known = then.files ? then.files.get(o.image.split(path.sep).join('/')) === o.imageMd5 : then.objectIds!.has(o.id);
+    const known = then.files
+      ? then.files.get(o.image.split(path.sep).join('/')) === o.imageMd5
+      : then.objectIds!.has(o.id);
     (known ? before : added).push(o);
   }
   return { before, added };

@@ -24,17 +24,50 @@ export interface ImageStats {
 }
 
 /** Each statistic: plain-words description, and the smallest spread that counts (see standardisedDifference). */
-export const IMAGE_STATS: { name: ImageStatName; description: string; floor: number; of: (s: ImageStats & { width: number; height: number }) => number }[] = [
-  { name: 'size', description: 'image size (log2 of the pixel count)', floor: 0.25, of: (s) => Math.log2(Math.max(1, s.width * s.height)) },
-  { name: 'aspect', description: 'shape (log2 of width over height)', floor: 0.05, of: (s) => Math.log2(Math.max(1, s.width) / Math.max(1, s.height)) },
+export const IMAGE_STATS: {
+  name: ImageStatName;
+  description: string;
+  floor: number;
+  of: (s: ImageStats & { width: number; height: number }) => number;
+}[] = [
+  {
+    name: 'size',
+    description: 'image size (log2 of the pixel count)',
+    floor: 0.25,
+    of: (s) => Math.log2(Math.max(1, s.width * s.height)),
+  },
+  {
+    name: 'aspect',
+    description: 'shape (log2 of width over height)',
+    floor: 0.05,
+    of: (s) => Math.log2(Math.max(1, s.width) / Math.max(1, s.height)),
+  },
   { name: 'brightness', description: 'brightness (mean lightness, 0-1)', floor: 0.02, of: (s) => s.brightness },
   { name: 'saturation', description: 'colour saturation (0-1)', floor: 0.02, of: (s) => s.saturation },
-  { name: 'background-brightness', description: 'background brightness (image border, 0-1)', floor: 0.02, of: (s) => s.backgroundBrightness },
-  { name: 'background-colourfulness', description: 'background colour (0 = grey backdrop, 1 = vivid colour)', floor: 0.02, of: (s) => s.backgroundColourfulness },
+  {
+    name: 'background-brightness',
+    description: 'background brightness (image border, 0-1)',
+    floor: 0.02,
+    of: (s) => s.backgroundBrightness,
+  },
+  {
+    name: 'background-colourfulness',
+    description: 'background colour (0 = grey backdrop, 1 = vivid colour)',
+    floor: 0.02,
+    of: (s) => s.backgroundColourfulness,
+  },
 ];
 
 /** Statistics of RGB pixels (3 bytes each) of a `width`×`height` image. */
-export function statsOfPixels({ pixels, width, height }: { pixels: Uint8Array; width: number; height: number }): ImageStats {
+export function statsOfPixels({
+  pixels,
+  width,
+  height,
+}: {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+}): ImageStats {
   // The border ring is about 8% of the shorter side, at least one pixel.
   const ring = Math.max(1, Math.round(Math.min(width, height) * 0.08));
   let luma = 0;
@@ -61,7 +94,12 @@ export function statsOfPixels({ pixels, width, height }: { pixels: Uint8Array; w
     }
   }
   const n = Math.max(1, width * height);
-  return { brightness: luma / n, saturation: sat / n, backgroundBrightness: bgLuma / Math.max(1, bgCount), backgroundColourfulness: bgChroma / Math.max(1, bgCount) };
+  return {
+    brightness: luma / n,
+    saturation: sat / n,
+    backgroundBrightness: bgLuma / Math.max(1, bgCount),
+    backgroundColourfulness: bgChroma / Math.max(1, bgCount),
+  };
 }
 
 /** Image statistics for many images, read from the cache file when known (keyed by image md5). */
@@ -96,7 +134,12 @@ export async function imageStatistics({
     progress.done();
     if (cacheFile) {
       // A cache that cannot be written only costs time next run.
-      await writeJsonAtomic({ file: cacheFile, value: cache }).catch((error: unknown) => log.warn(`Could not save the image statistics cache (${(error as Error).message}); they will be measured again next time.`, { file: path.basename(cacheFile) }));
+      await writeJsonAtomic({ file: cacheFile, value: cache }).catch((error: unknown) =>
+        log.warn(
+          `Could not save the image statistics cache (${(error as Error).message}); they will be measured again next time.`,
+          { file: path.basename(cacheFile) },
+        ),
+      );
     }
   }
   return out;
@@ -107,7 +150,8 @@ async function readCache(file: string, log: Logger): Promise<Record<string, Imag
     const value = JSON.parse(await readFile(file, 'utf8')) as unknown;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, ImageStats>) : {};
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`The image statistics cache is unreadable and will be rebuilt (${(error as Error).message}).`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log.warn(`The image statistics cache is unreadable and will be rebuilt (${(error as Error).message}).`);
     return {};
   }
 }

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import { systemClock, type Clock, type Logger } from '../log.ts';
+import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import { headCommit, isGitRepo } from '../registry/tags.ts';
 import type { Dataset } from '../types.ts';
-import { computeDrift, readDataset, writeDriftReport, type EmbedImages } from './drift.ts';
+import { computeDrift, type EmbedImages, readDataset, writeDriftReport } from './drift.ts';
 import { correctionRate, labelsAtCommit, labelsChangedSince, objectsAddedSince, resolveCommit } from './history.ts';
 import { retrainDecision } from './triggers.ts';
 import type { CorrectionRate, DriftReport, RetrainDecision } from './types.ts';
@@ -29,13 +29,26 @@ export interface ProductionModel {
 }
 
 /** The version holding `stage` (default "prod") in the registry, with its commits. */
-export async function productionModel({ ws, params, stage = 'prod' }: { ws: Workspace; params: Params; stage?: string }): Promise<ProductionModel | null> {
+export async function productionModel({
+  ws,
+  params,
+  stage = 'prod',
+}: {
+  ws: Workspace;
+  params: Params;
+  stage?: string;
+}): Promise<ProductionModel | null> {
   if (!(await isGitRepo({ dir: ws.root }))) return null;
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
   const version = state.stages[stage];
   const record = version ? state.versions.find((v) => v.version === version) : undefined;
   if (!record) return null;
-  return { version: record.version, commit: record.commit, labelsCommit: record.registration?.lineage?.labels?.commit ?? record.commit, record };
+  return {
+    version: record.version,
+    commit: record.commit,
+    labelsCommit: record.registration?.lineage?.labels?.commit ?? record.commit,
+    record,
+  };
 }
 
 /** Which objects to compare, and how to describe them. */
@@ -56,7 +69,17 @@ export interface MonitorSides {
  * objects (training split, labelled at its labels commit, present at its commit) against the objects
  * added since it was registered.
  */
-export async function monitorSides({ ws, params, dataset, reference, prod }: { ws: Workspace; params: Params; dataset: Dataset; reference?: string; prod: ProductionModel | null }): Promise<MonitorSides> {
+export async function monitorSides({
+  ws,
+  dataset,
+  reference,
+  prod,
+}: {
+  ws: Workspace;
+  dataset: Dataset;
+  reference?: string;
+  prod: ProductionModel | null;
+}): Promise<MonitorSides> {
   if (reference) {
     const base = await resolveCommit({ root: ws.root, ref: reference });
     const { before, added } = await objectsAddedSince({ ws, dataset, commit: base });
@@ -64,15 +87,29 @@ export async function monitorSides({ ws, params, dataset, reference, prod }: { w
       reference: before.map((o) => o.id),
       current: added.map((o) => o.id),
       describe: {
-        reference: { kind: 'data-version', description: `the objects at ${reference}`, ref: reference, modelVersion: prod?.version ?? null },
-        current: { kind: 'added-since', description: `the objects added since ${reference}`, ref: 'HEAD', modelVersion: null },
+        reference: {
+          kind: 'data-version',
+          description: `the objects at ${reference}`,
+          ref: reference,
+          modelVersion: prod?.version ?? null,
+        },
+        current: {
+          kind: 'added-since',
+          description: `the objects added since ${reference}`,
+          ref: 'HEAD',
+          modelVersion: null,
+        },
       },
       modelVersion: prod?.version ?? null,
       base,
     };
   }
   if (!prod) {
-    throw new VitrineError('NO_REFERENCE', 'There is no model in production to compare with: promote a model first, or name a data version to compare with, e.g. "vitrine monitor --reference main".', {});
+    throw new VitrineError(
+      'NO_REFERENCE',
+      'There is no model in production to compare with: promote a model first, or name a data version to compare with, e.g. "vitrine monitor --reference main".',
+      {},
+    );
   }
   const labelled = await labelsAtCommit({ root: ws.root, commit: prod.labelsCommit });
   const { before, added } = await objectsAddedSince({ ws, dataset, commit: prod.commit });
@@ -85,7 +122,12 @@ export async function monitorSides({ ws, params, dataset, reference, prod }: { w
     reference: training.map((o) => o.id),
     current: [...added, ...unlabelled].map((o) => o.id),
     describe: {
-      reference: { kind: 'model-training', description: `the training objects of ${prod.version}`, modelVersion: prod.version, ref: prod.commit },
+      reference: {
+        kind: 'model-training',
+        description: `the training objects of ${prod.version}`,
+        modelVersion: prod.version,
+        ref: prod.commit,
+      },
       current:
         unlabelled.length > 0
           ? {
@@ -94,7 +136,12 @@ export async function monitorSides({ ws, params, dataset, reference, prod }: { w
               modelVersion: null,
               ref: 'HEAD',
             }
-          : { kind: 'added-since', description: `the objects added since ${prod.version}`, modelVersion: null, ref: 'HEAD' },
+          : {
+              kind: 'added-since',
+              description: `the objects added since ${prod.version}`,
+              modelVersion: null,
+              ref: 'HEAD',
+            },
     },
     modelVersion: prod.version,
     base: prod.commit,
@@ -123,7 +170,7 @@ export async function monitorDrift({
 }): Promise<{ report: DriftReport; corrections: CorrectionRate | null; files: string[] }> {
   const data = dataset ?? (await readDataset({ ws }));
   const prod = await productionModel({ ws, params });
-  const sides = await monitorSides({ ws, params, dataset: data, reference, prod });
+  const sides = await monitorSides({ ws, dataset: data, reference, prod });
   const mix = sides.counts && sides.counts.unlabelled > 0 ? sides.counts : null;
   log.info(
     mix
@@ -131,7 +178,18 @@ export async function monitorDrift({
           `${mix.unlabelled} unlabelled) with ${sides.reference.length} reference objects.`
       : `Comparing ${sides.current.length} new objects with ${sides.reference.length} reference objects.`,
   );
-  const report = await computeDrift({ ws, params, log, clock, dataset: data, reference: sides.reference, current: sides.current, describe: sides.describe, modelVersion: sides.modelVersion, embed });
+  const report = await computeDrift({
+    ws,
+    params,
+    log,
+    clock,
+    dataset: data,
+    reference: sides.reference,
+    current: sides.current,
+    describe: sides.describe,
+    modelVersion: sides.modelVersion,
+    embed,
+  });
   const commit = await headCommit({ dir: ws.root });
   const written = await writeDriftReport({ ws, report, commit });
   const files = [written.file, written.history];
@@ -170,11 +228,18 @@ export async function checkRetrain({
   if (!prod) return { ...retrainDecision({ params, newLabels: 0, newObjects: 0, hasModel: false }), report: null };
   const data = dataset ?? (await readDataset({ ws }));
   const labels = await labelsChangedSince({ root: ws.root, since: prod.labelsCommit });
-  const sides = await monitorSides({ ws, params, dataset: data, prod });
+  const sides = await monitorSides({ ws, dataset: data, prod });
   let report: DriftReport | null = null;
   if (measureDrift && sides.current.length >= 2) {
     ({ report } = await monitorDrift({ ws, params, log, clock, embed, dataset: data }));
-  } else if (measureDrift) log.info('Drift is not measured: fewer than two objects were added since the production model.');
-  const decision = retrainDecision({ params, newLabels: labels.changed + labels.added, newObjects: sides.counts ? sides.counts.added : sides.current.length, drift: measureDrift ? (report ?? false) : null, modelVersion: prod.version });
+  } else if (measureDrift)
+    log.info('Drift is not measured: fewer than two objects were added since the production model.');
+  const decision = retrainDecision({
+    params,
+    newLabels: labels.changed + labels.added,
+    newObjects: sides.counts ? sides.counts.added : sides.current.length,
+    drift: measureDrift ? (report ?? false) : null,
+    modelVersion: prod.version,
+  });
   return { ...decision, report };
 }

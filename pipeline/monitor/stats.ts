@@ -75,7 +75,10 @@ export function euclideanDistances(points: ArrayLike<number>[]): Float64Array {
  * E = 2·mean d(x,y) − mean d(x,x') − mean d(y,y') over distinct pairs; `effect` is Székely's
  * coefficient E / (2·mean d(x,y)), clamped to [0, 1]. Each group needs at least two points.
  */
-export function energyDistance({ distances, inCurrent }: { distances: Float64Array; inCurrent: Uint8Array }): { value: number; effect: number } {
+export function energyDistance({ distances, inCurrent }: { distances: Float64Array; inCurrent: Uint8Array }): {
+  value: number;
+  effect: number;
+} {
   const n = inCurrent.length;
   let sRef = 0;
   let sCur = 0;
@@ -157,7 +160,8 @@ export function energyPermutationTest({
   seed?: number;
 }): { value: number; effect: number; pValue: number; permutations: number } {
   const n = referenceCount + currentCount;
-  if (distances.length !== n * n) throw new RangeError(`distance matrix has ${distances.length} cells, expected ${n}×${n}`);
+  if (distances.length !== n * n)
+    throw new RangeError(`distance matrix has ${distances.length} cells, expected ${n}×${n}`);
   const observed = energyDistance({ distances, inCurrent: groupsOf({ referenceCount, currentCount }) });
   const pValue = permutationPValue({
     observed: observed.value,
@@ -184,7 +188,15 @@ export function moments(values: number[]): { mean: number; sd: number; n: number
  * (Cohen's d). `floor` is the smallest spread that counts, so two sets of identical values
  * (e.g. every image 320 pixels wide) compare sensibly instead of dividing by zero.
  */
-export function standardisedDifference({ reference, current, floor = 1e-9 }: { reference: number[]; current: number[]; floor?: number }): {
+export function standardisedDifference({
+  reference,
+  current,
+  floor = 1e-9,
+}: {
+  reference: number[];
+  current: number[];
+  floor?: number;
+}): {
   value: number;
   reference: { mean: number; sd: number; n: number };
   current: { mean: number; sd: number; n: number };

@@ -33,8 +33,10 @@ export function shouldRetrain({
   const reasons: string[] = [];
   const labelBar = Math.max(1, min_new_labels);
   const objectBar = Math.max(1, min_new_objects);
-  if (newLabels >= labelBar) reasons.push(`${count(newLabels, 'label')} changed or added ${since} (the threshold is ${labelBar}).`);
-  if (newObjects >= objectBar) reasons.push(`${count(newObjects, 'object')} added ${since} (the threshold is ${objectBar}).`);
+  if (newLabels >= labelBar)
+    reasons.push(`${count(newLabels, 'label')} changed or added ${since} (the threshold is ${labelBar}).`);
+  if (newObjects >= objectBar)
+    reasons.push(`${count(newObjects, 'object')} added ${since} (the threshold is ${objectBar}).`);
   const drifted = typeof drift === 'boolean' ? drift : (drift?.drifted ?? false);
   if (on_drift && drifted) {
     const which = typeof drift === 'object' && drift ? ` (${drift.driftedSignals.join(', ')})` : '';
@@ -54,7 +56,9 @@ export function retrainDecision(options: Parameters<typeof shouldRetrain>[0]): R
   const { retrain, reasons } = shouldRetrain(options);
   const drift = options.drift ?? null;
   const drifted = typeof drift === 'boolean' ? drift : (drift?.drifted ?? false);
-  const summaryLine = retrain ? `**Retraining:** ${reasons.join(' ')}` : `**No retraining needed:** ${reasons.join(' ')}`;
+  const summaryLine = retrain
+    ? `**Retraining:** ${reasons.join(' ')}`
+    : `**No retraining needed:** ${reasons.join(' ')}`;
   return { retrain, reasons, newLabels: options.newLabels, newObjects: options.newObjects, drifted, summaryLine };
 }
 

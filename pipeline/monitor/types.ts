@@ -112,7 +112,13 @@ export interface ClassifierDrift {
 }
 
 /** Which image statistic. Brightness and saturation are means over all pixels; background is the image border. */
-export type ImageStatName = 'size' | 'aspect' | 'brightness' | 'saturation' | 'background-brightness' | 'background-colourfulness';
+export type ImageStatName =
+  | 'size'
+  | 'aspect'
+  | 'brightness'
+  | 'saturation'
+  | 'background-brightness'
+  | 'background-colourfulness';
 
 /**
  * Drift of one image statistic: the standardised mean difference (current minus reference, over the

@@ -10,11 +10,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { messageOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import { mapPool } from '../data/hash.ts';
 import { s3Error } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { messageOf, VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { cacheControl, contentType, isEntry } from './files.ts';
 import { imageLinks, type Rewrite } from './rewrite.ts';
 import type { PublishTarget } from './settings.ts';

@@ -1,6 +1,6 @@
-import { VitrineError } from '../errors.ts';
 import { readDvcConfig } from '../data/config.ts';
 import type { S3Credentials } from '../data/s3-client.ts';
+import { VitrineError } from '../errors.ts';
 import type { Params } from '../params.ts';
 import { catalogueLocation } from '../stages/catalogue.ts';
 

@@ -5,11 +5,17 @@ import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { type ReviewFile, readReview } from '../review/index.ts';
 import type { Annotation, Dataset, DatasetObject, Metrics, Prediction } from '../types.ts';
-import { readReview, type ReviewFile } from '../review/index.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
-export type PredictObjects = (input: { ws: Workspace; params: Params; modelDir: string; objects: DatasetObject[]; log: Logger }) => Promise<Prediction[]>;
+export type PredictObjects = (input: {
+  ws: Workspace;
+  params: Params;
+  modelDir: string;
+  objects: DatasetObject[];
+  log: Logger;
+}) => Promise<Prediction[]>;
 
 /** `.vitrine/registry/annotations.json` */
 export function annotationsFile(ws: Workspace): string {
@@ -23,9 +29,18 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
     return JSON.parse(await readFile(file, 'utf8')) as Dataset;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError('DATASET_MISSING', 'The dataset has not been built yet (.vitrine/dataset/dataset.json is missing). Run "vitrine run dataset" first.', { file });
+      throw new VitrineError(
+        'DATASET_MISSING',
+        'The dataset has not been built yet (.vitrine/dataset/dataset.json is missing). Run "vitrine run dataset" first.',
+        { file },
+      );
     }
-    throw new VitrineError('DATASET_UNREADABLE', `.vitrine/dataset/dataset.json cannot be read: ${(error as Error).message}. Run "vitrine run dataset" again.`, { file }, { cause: error });
+    throw new VitrineError(
+      'DATASET_UNREADABLE',
+      `.vitrine/dataset/dataset.json cannot be read: ${(error as Error).message}. Run "vitrine run dataset" again.`,
+      { file },
+      { cause: error },
+    );
   }
 }
 
@@ -58,7 +73,12 @@ export function toAnnotations({
   const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
   return predictions.map((p) => {
     const humanLabel = human.get(p.id) ?? null;
-    const annotation: Annotation = { ...p, modelVersion, humanLabel, agrees: humanLabel === null ? null : humanLabel === p.label };
+    const annotation: Annotation = {
+      ...p,
+      modelVersion,
+      humanLabel,
+      agrees: humanLabel === null ? null : humanLabel === p.label,
+    };
     if (thresholds) {
       const t = thresholds[p.label];
       annotation.published = t !== null && t !== undefined && p.confidence >= t - 1e-12;
@@ -66,7 +86,8 @@ export function toAnnotations({
     if (review && humanLabel !== null) {
       // Only an issue about the label the object still has (labels.csv may have changed since).
       const issue = issues.get(p.id);
-      annotation.labelIssue = issue && issue.label === humanLabel ? { score: issue.score, suggested: issue.suggested } : null;
+      annotation.labelIssue =
+        issue && issue.label === humanLabel ? { score: issue.score, suggested: issue.suggested } : null;
     }
     return annotation;
   });
@@ -115,11 +136,25 @@ export async function predictAnnotations({
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  return toAnnotations({ predictions, objects, modelVersion, review: await reviewIfAny(ws), thresholds: await thresholdsIfAny(ws) }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return toAnnotations({
+    predictions,
+    objects,
+    modelVersion,
+    review: await reviewIfAny(ws),
+    thresholds: await thresholdsIfAny(ws),
+  }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Write `.vitrine/registry/annotations.json` and say how often the model agrees with people. */
-export async function writeAnnotations({ ws, annotations, log }: { ws: Workspace; annotations: Annotation[]; log: Logger }): Promise<string> {
+export async function writeAnnotations({
+  ws,
+  annotations,
+  log,
+}: {
+  ws: Workspace;
+  annotations: Annotation[];
+  log: Logger;
+}): Promise<string> {
   const file = annotationsFile(ws);
   await writeJsonAtomic({ file, value: annotations });
   const labelled = annotations.filter((a) => a.agrees !== null);
@@ -134,7 +169,14 @@ export async function writeAnnotations({ ws, annotations, log }: { ws: Workspace
 }
 
 /** Predict every object with a model and write `.vitrine/registry/annotations.json`. */
-export async function annotateCollection(input: { ws: Workspace; params: Params; modelDir: string; modelVersion: string; log: Logger; predict?: PredictObjects }): Promise<{ annotations: Annotation[]; file: string }> {
+export async function annotateCollection(input: {
+  ws: Workspace;
+  params: Params;
+  modelDir: string;
+  modelVersion: string;
+  log: Logger;
+  predict?: PredictObjects;
+}): Promise<{ annotations: Annotation[]; file: string }> {
   const annotations = await predictAnnotations(input);
   const file = await writeAnnotations({ ws: input.ws, annotations, log: input.log });
   return { annotations, file };

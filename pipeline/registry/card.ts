@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import type { Dataset, DatasetObject, Interval, Metrics, ModelInfo, Split } from '../types.ts';
 import { baselineScopeNote } from '../report/render.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
 
 /*
@@ -81,9 +81,22 @@ export function summariseDataset({ dataset, factors }: { dataset: Dataset; facto
       c[o.split] += 1;
       counts.set(v, c);
     }
-    out.push({ factor, values: [...counts.entries()].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1)).map(([value, c]) => ({ value, counts: c })) });
+    out.push({
+      factor,
+      values: [...counts.entries()]
+        .sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1))
+        .map(([value, c]) => ({ value, counts: c })),
+    });
   }
-  return { schema: 'vitrine.dataset-summary/1', objects: dataset.objects.length, labelled: labelled.length, labels: dataset.labels, bySplit, byLabel, factors: out };
+  return {
+    schema: 'vitrine.dataset-summary/1',
+    objects: dataset.objects.length,
+    labelled: labelled.length,
+    labels: dataset.labels,
+    bySplit,
+    byLabel,
+    factors: out,
+  };
 }
 
 function total(c: Record<Split, number>): number {
@@ -91,18 +104,40 @@ function total(c: Record<Split, number>): number {
 }
 
 // Licence ids the Hugging Face Hub accepts in `license:` (the common ones for image models).
-const HF_LICENSES = ['mit', 'apache-2.0', 'bsd-2-clause', 'bsd-3-clause', 'cc0-1.0', 'cc-by-4.0', 'cc-by-sa-4.0', 'cc-by-nc-4.0', 'cc-by-nc-sa-4.0', 'gpl-3.0', 'lgpl-3.0', 'agpl-3.0', 'mpl-2.0', 'unlicense', 'openrail'];
+const HF_LICENSES = [
+  'mit',
+  'apache-2.0',
+  'bsd-2-clause',
+  'bsd-3-clause',
+  'cc0-1.0',
+  'cc-by-4.0',
+  'cc-by-sa-4.0',
+  'cc-by-nc-4.0',
+  'cc-by-nc-sa-4.0',
+  'gpl-3.0',
+  'lgpl-3.0',
+  'agpl-3.0',
+  'mpl-2.0',
+  'unlicense',
+  'openrail',
+];
 
 /** `license:` for the front matter: the licence's leading SPDX id when the Hub knows it, else "other" with a name. */
 export function hfLicense(licence: string): Record<string, string> {
   const id = /^\s*([A-Za-z0-9.-]+)/.exec(licence)?.[1]?.toLowerCase() ?? '';
   if (HF_LICENSES.includes(id)) return { license: id };
-  const name = licence.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'unknown';
+  const name =
+    licence
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'unknown';
   return { license: 'other', license_name: name };
 }
 
 const FACTOR_WHY: Record<string, string> = {
-  department: 'Departments photograph and catalogue objects differently; a model can lean on those habits instead of the object.',
+  department:
+    'Departments photograph and catalogue objects differently; a model can lean on those habits instead of the object.',
   medium: 'Material changes colour, texture and sheen, which the backbone sees before it sees form.',
   museum: 'Each museum of origin has its own photography (backgrounds, lighting, scale bars).',
   period: 'Style changes over time; periods with few examples are learned less well.',
@@ -132,13 +167,23 @@ export function buildCard({
 }): ModelCard {
   const l = registration.lineage;
   const licence = l.backbone.licence;
-  const slug = collectionName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'collection';
+  const slug =
+    collectionName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'collection';
   const date = l.promotedAt.slice(0, 10);
   const frontMatter: Record<string, unknown> = {
     ...hfLicense(licence),
     library_name: 'tfjs',
     pipeline_tag: 'image-classification',
-    tags: ['image-classification', 'museum-collections', 'vitrine', 'tfjs', `backbone-${l.backbone.id.split(/[@#]/)[0]}`],
+    tags: [
+      'image-classification',
+      'museum-collections',
+      'vitrine',
+      'tfjs',
+      `backbone-${l.backbone.id.split(/[@#]/)[0]}`,
+    ],
     datasets: [slug],
     metrics: ['accuracy', 'f1'],
     base_model: l.backbone.id,
@@ -166,9 +211,13 @@ export function buildCard({
   const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
   const caveats = [
     `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
-    weakest ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test objects): check its suggestions most carefully.` : '',
+    weakest
+      ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test objects): check its suggestions most carefully.`
+      : '',
     smallest ? `The smallest class is "${smallest[0]}" with ${total(smallest[1])} labelled objects.` : '',
-    untested.length ? `No test object is labelled ${untested.map((l) => `"${l}"`).join(', ')}: how well the model recognises ${untested.length === 1 ? 'it' : 'them'} is unknown. Label more objects of ${untested.length === 1 ? 'this class' : 'these classes'}.` : '',
+    untested.length
+      ? `No test object is labelled ${untested.map((l) => `"${l}"`).join(', ')}: how well the model recognises ${untested.length === 1 ? 'it' : 'them'} is unknown. Label more objects of ${untested.length === 1 ? 'this class' : 'these classes'}.`
+      : '',
     `Expected calibration error is ${pct(metrics.ece.value)}: on average the confidence shown with a suggestion is off by about ${(metrics.ece.value * 100).toFixed(0)} percentage points${metrics.ece.value > 0.1 ? ', so read it as a ranking rather than a probability' : ''}.`,
     'Objects unlike anything in the training photographs (new departments, new photography) may be labelled confidently and wrongly; the monitoring report flags drift.',
     'Rerun the evaluation after large additions to the collection, and retrain when the label vocabulary changes.',
@@ -187,7 +236,13 @@ export function buildCard({
       reason: registration.reason,
       changes,
       backbone: l.backbone,
-      head: { epochs: modelInfo.epochs, seed: modelInfo.seed, trainCount: modelInfo.trainCount, validationCount: modelInfo.validationCount, hiddenUnits: l.params.values.train.hidden_units },
+      head: {
+        epochs: modelInfo.epochs,
+        seed: modelInfo.seed,
+        trainCount: modelInfo.trainCount,
+        validationCount: modelInfo.validationCount,
+        hiddenUnits: l.params.values.train.hidden_units,
+      },
       labels: metrics.labels,
       commit: l.code.commit,
       pullRequest: l.pullRequest,
@@ -199,7 +254,11 @@ export function buildCard({
         'Find labels that may be wrong: objects where the model disagrees confidently with the human label are queued for review.',
         'Help the public browse the online catalogue by category, marked as a machine suggestion.',
       ],
-      users: ['Collections and documentation staff', 'Digital and data teams', 'Visitors of the online catalogue (machine suggestions are labelled as such)'],
+      users: [
+        'Collections and documentation staff',
+        'Digital and data teams',
+        'Visitors of the online catalogue (machine suggestions are labelled as such)',
+      ],
       outOfScope: [
         'Attribution of objects to a maker, workshop, culture or period.',
         'Authentication, dating or valuation of objects, or any judgement about forgery.',
@@ -208,14 +267,19 @@ export function buildCard({
         'Photographs of people, or images that are not photographs of collection objects.',
       ],
     },
-    factors: factorNames.map((name) => ({ name, why: FACTOR_WHY[name] ?? 'Recorded for every object; scores are broken down by it to find groups the model serves less well.' })),
+    factors: factorNames.map((name) => ({
+      name,
+      why:
+        FACTOR_WHY[name] ??
+        'Recorded for every object; scores are broken down by it to find groups the model serves less well.',
+    })),
     metrics,
     data: summary,
     quantitative: metrics.factors,
     ethics: [
-      'Labels reflect the museum\'s own categories and cataloguing history, including its gaps and biases; the model learns and repeats them.',
+      "Labels reflect the museum's own categories and cataloguing history, including its gaps and biases; the model learns and repeats them.",
       'Machine labels are suggestions shown with their confidence and model version, never written over a human label.',
-      'Images are the museum\'s published photographs; no personal data is used for training.',
+      "Images are the museum's published photographs; no personal data is used for training.",
       `Groups with few objects (see the per-factor tables) get less reliable suggestions; do not use the model to compare or rank groups.`,
     ],
     caveatsAndRecommendations: caveats,
@@ -226,22 +290,35 @@ export function buildCard({
   return card;
 }
 
-function whatChanged({ registration, previous }: { registration: Registration; previous: Registration | null }): string[] {
+function whatChanged({
+  registration,
+  previous,
+}: {
+  registration: Registration;
+  previous: Registration | null;
+}): string[] {
   if (!previous) return ['First registered version of this model.'];
   const out = [`${registration.bump} version bump from ${previous.version}: ${registration.reason}.`];
   const a = previous.headline;
   const b = registration.headline;
-  out.push(`Accuracy ${pct(a.accuracy)} → ${pct(b.accuracy)} (${signed(b.accuracy - a.accuracy)}); macro-F1 ${pct(a.macroF1)} → ${pct(b.macroF1)} (${signed(b.macroF1 - a.macroF1)}); test objects ${a.n} → ${b.n}.`);
+  out.push(
+    `Accuracy ${pct(a.accuracy)} → ${pct(b.accuracy)} (${signed(b.accuracy - a.accuracy)}); macro-F1 ${pct(a.macroF1)} → ${pct(b.macroF1)} (${signed(b.macroF1 - a.macroF1)}); test objects ${a.n} → ${b.n}.`,
+  );
   const added = b.labels.filter((x) => !a.labels.includes(x));
   const removed = a.labels.filter((x) => !b.labels.includes(x));
   if (added.length) out.push(`New classes: ${added.join(', ')}.`);
   if (removed.length) out.push(`Classes removed: ${removed.join(', ')}.`);
   const pl = previous.lineage;
   const l = registration.lineage;
-  if (pl.data.hash !== l.data.hash) out.push(`Images or object data changed (data ${short(pl.data.hash)} → ${short(l.data.hash)}).`);
-  if (pl.labels.md5 !== l.labels.md5) out.push(`Labels changed (labels.csv ${short(pl.labels.md5)} → ${short(l.labels.md5)}).`);
+  if (pl.data.hash !== l.data.hash)
+    out.push(`Images or object data changed (data ${short(pl.data.hash)} → ${short(l.data.hash)}).`);
+  if (pl.labels.md5 !== l.labels.md5)
+    out.push(`Labels changed (labels.csv ${short(pl.labels.md5)} → ${short(l.labels.md5)}).`);
   const changedParams = diffKeys(pl.params.values, l.params.values);
-  if (changedParams.length) out.push(`Parameters changed: ${changedParams.slice(0, 12).join(', ')}${changedParams.length > 12 ? ` and ${changedParams.length - 12} more` : ''}.`);
+  if (changedParams.length)
+    out.push(
+      `Parameters changed: ${changedParams.slice(0, 12).join(', ')}${changedParams.length > 12 ? ` and ${changedParams.length - 12} more` : ''}.`,
+    );
   if (pl.backbone.id !== l.backbone.id) out.push(`Backbone ${pl.backbone.id} → ${l.backbone.id}.`);
   return out;
 }
@@ -249,7 +326,9 @@ function whatChanged({ registration, previous }: { registration: Registration; p
 function diffKeys(a: unknown, b: unknown, prefix = ''): string[] {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffKeys((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+    return keys.flatMap((k) =>
+      diffKeys((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k),
+    );
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
 }
@@ -261,18 +340,30 @@ export function renderCardMarkdown(card: ModelCard): string {
   const l = card.lineage;
   const lines: string[] = [];
   lines.push('---', stringify(card.frontMatter).trimEnd(), '---', '');
-  lines.push(`<!-- Generated by Vitrine from metrics.json, model-info.json and the registry lineage. Do not edit: it is rewritten on every promotion. -->`, '');
+  lines.push(
+    `<!-- Generated by Vitrine from metrics.json, model-info.json and the registry lineage. Do not edit: it is rewritten on every promotion. -->`,
+    '',
+  );
   lines.push(`# ${card.model} ${card.version}`, '');
-  lines.push(`Image classifier for museum objects: ${safe(d.labels.join(', '))}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`, '');
+  lines.push(
+    `Image classifier for museum objects: ${safe(d.labels.join(', '))}.${card.stages.length ? ` Current stage: **${card.stages.join(', ')}**.` : ''}`,
+    '',
+  );
 
   lines.push('## Model details', '');
   lines.push(`- **Version:** ${card.version} (registered ${card.date})`);
   lines.push(`- **Owners:** ${safe(d.owners.join(', '))}`);
   lines.push(`- **What changed:**`);
   for (const c of d.changes) lines.push(`  - ${safe(c)}`);
-  lines.push(`- **Model type:** a classification head (${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`);
-  lines.push(`- **Training:** ${d.head.epochs} epochs, seed ${d.head.seed}, ${d.head.trainCount} training and ${d.head.validationCount} validation objects, backend ${l.backend}`);
-  lines.push(`- **Code:** commit ${d.commit ?? 'unknown'}${d.pullRequest ? `, pull request #${d.pullRequest.number}${d.pullRequest.url ? ` (${d.pullRequest.url})` : ''}` : ''}`);
+  lines.push(
+    `- **Model type:** a classification head (${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`,
+  );
+  lines.push(
+    `- **Training:** ${d.head.epochs} epochs, seed ${d.head.seed}, ${d.head.trainCount} training and ${d.head.validationCount} validation objects, backend ${l.backend}`,
+  );
+  lines.push(
+    `- **Code:** commit ${d.commit ?? 'unknown'}${d.pullRequest ? `, pull request #${d.pullRequest.number}${d.pullRequest.url ? ` (${d.pullRequest.url})` : ''}` : ''}`,
+  );
   lines.push(`- **Licence:** ${d.licence}`, '');
 
   lines.push('## Intended use', '');
@@ -288,34 +379,60 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('');
 
   lines.push('## Metrics', '');
-  lines.push(`Measured on the test split (${m.n} objects never used in training). Intervals are 95% bootstrap intervals.`, '');
+  lines.push(
+    `Measured on the test split (${m.n} objects never used in training). Intervals are 95% bootstrap intervals.`,
+    '',
+  );
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
   lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pct(m.accuracy.low)}–${pct(m.accuracy.high)} |`);
   lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pct(m.macroF1.low)}–${pct(m.macroF1.high)} |`);
-  lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`);
-  lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`, '');
+  lines.push(
+    `| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`,
+  );
+  lines.push(
+    `| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`,
+    '',
+  );
   lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
-  for (const c of m.perClass) lines.push(c.support === 0 ? `| ${c.label} | — | — | — | 0 |` : `| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
+  for (const c of m.perClass)
+    lines.push(
+      c.support === 0
+        ? `| ${c.label} | — | — | — | 0 |`
+        : `| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`,
+    );
   lines.push('');
   if (m.baseline) {
     const c = m.baseline.comparison;
     const excluded = m.baseline.excluded ?? 0;
     const objects = excluded > 0 ? `the same ${Math.max(0, m.n - excluded)} test objects` : 'the same test objects';
-    const scope = baselineScopeNote({ baseline: m.baseline, n: m.n, who: `the model it was compared with (${safe(m.baseline.version)})`, candidate: 'this version' });
-    lines.push(`Compared with ${safe(m.baseline.version)} on ${objects}: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`, '');
+    const scope = baselineScopeNote({
+      baseline: m.baseline,
+      n: m.n,
+      who: `the model it was compared with (${safe(m.baseline.version)})`,
+      candidate: 'this version',
+    });
+    lines.push(
+      `Compared with ${safe(m.baseline.version)} on ${objects}: ${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ${c.pValue.toFixed(3)}: **${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`,
+      '',
+    );
   }
 
   lines.push(...crossValidationCardLines(m));
 
   lines.push('## Training and evaluation data', '');
   const s = card.data;
-  lines.push(`${s.objects} objects in the collection, ${s.labelled} with a human label: ${s.bySplit.train} for training, ${s.bySplit.validation} for validation and ${s.bySplit.test} for testing. Splits are decided from each object's id, so an object stays in its split as the collection grows.`, '');
+  lines.push(
+    `${s.objects} objects in the collection, ${s.labelled} with a human label: ${s.bySplit.train} for training, ${s.bySplit.validation} for validation and ${s.bySplit.test} for testing. Splits are decided from each object's id, so an object stays in its split as the collection grows.`,
+    '',
+  );
   lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');
-  for (const [label, c] of Object.entries(s.byLabel)) lines.push(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
+  for (const [label, c] of Object.entries(s.byLabel))
+    lines.push(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
   lines.push('');
   for (const f of s.factors) {
     lines.push(`### Objects by ${f.factor}`, '', `| ${f.factor} | Train | Validation | Test |`, '|---|---|---|---|');
-    for (const v of f.values) lines.push(`| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |`);
+    for (const v of f.values)
+      lines.push(`| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |`);
     lines.push('');
   }
 
@@ -336,10 +453,18 @@ export function renderCardMarkdown(card: ModelCard): string {
 
   lines.push('## Lineage', '');
   lines.push(`- Data: \`${l.data.hash}\` (${l.data.source})`);
-  lines.push(`- Labels: labels.csv md5 \`${l.labels.md5}\`${l.labels.commit ? `, last changed in commit ${l.labels.commit}` : ''}`);
+  lines.push(
+    `- Labels: labels.csv md5 \`${l.labels.md5}\`${l.labels.commit ? `, last changed in commit ${l.labels.commit}` : ''}`,
+  );
   lines.push(`- Parameters: md5 \`${l.params.md5}\``);
-  lines.push(`- Runtime: Node ${l.runtime.node}; ${Object.entries(l.runtime.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  lines.push(`- Durations: embedding ${secs(l.durations.embedMs)}, training ${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`);
+  lines.push(
+    `- Runtime: Node ${l.runtime.node}; ${Object.entries(l.runtime.packages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  lines.push(
+    `- Durations: embedding ${secs(l.durations.embedMs)}, training ${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`,
+  );
   if (l.run) lines.push(`- Promoted by run: ${l.run.url}`);
   lines.push('');
   return lines.join('\n');
@@ -374,7 +499,9 @@ export function crossValidationCardLines(m: Metrics): string[] {
       '',
       '| Label | Published from confidence |',
       '|---|---|',
-      ...Object.entries(p.thresholds).map(([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`),
+      ...Object.entries(p.thresholds).map(
+        ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`,
+      ),
       '',
     );
   }

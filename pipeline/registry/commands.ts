@@ -1,8 +1,8 @@
 import type { Command } from '../cli/command.ts';
 import { loadParams } from '../params.ts';
-import { listVersions, showVersion } from './registry.ts';
+import { formatVersionDetail, formatVersionList } from './format.ts';
 import { rollbackAndPublish } from './publish.ts';
-import { formatVersionList, formatVersionDetail } from './format.ts';
+import { listVersions, showVersion } from './registry.ts';
 
 /** `vitrine models list | show | rollback`: the model registry kept in git tags. */
 export const registryCommands: Command[] = [
@@ -43,13 +43,26 @@ export const registryCommands: Command[] = [
     async run(ctx, { values, positionals }) {
       const wanted = positionals[0];
       if (!wanted) {
-        ctx.log.error('Say which version to put back, e.g. "vitrine models rollback v1.1.0" (see "vitrine models list").');
+        ctx.log.error(
+          'Say which version to put back, e.g. "vitrine models rollback v1.1.0" (see "vitrine models list").',
+        );
         return 2;
       }
       const params = await loadParams({ file: ctx.ws.params });
-      const result = await rollbackAndPublish({ ws: ctx.ws, params, version: wanted, reason: typeof values.reason === 'string' ? values.reason : '', clock: ctx.clock, log: ctx.log, env: ctx.env });
+      const result = await rollbackAndPublish({
+        ws: ctx.ws,
+        params,
+        version: wanted,
+        reason: typeof values.reason === 'string' ? values.reason : '',
+        clock: ctx.clock,
+        log: ctx.log,
+        env: ctx.env,
+      });
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
-      else ctx.out(`Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ${result.annotated} objects re-annotated.\n`);
+      else
+        ctx.out(
+          `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ${result.annotated} objects re-annotated.\n`,
+        );
       return 0;
     },
   },

@@ -2,7 +2,8 @@ import type { VersionRecord } from './registry.ts';
 
 /** Plain-text table of versions for `vitrine models list`. */
 export function formatVersionList({ name, versions }: { name: string; versions: VersionRecord[] }): string {
-  if (versions.length === 0) return `No version of ${name} is registered yet. A version is registered when a pull request that trains a model is merged.\n`;
+  if (versions.length === 0)
+    return `No version of ${name} is registered yet. A version is registered when a pull request that trains a model is merged.\n`;
   const rows = [...versions].reverse().map((v) => {
     const h = v.registration?.headline;
     return [
@@ -23,7 +24,11 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
 /** Detail of one version for `vitrine models show`. */
 export function formatVersionDetail({ record }: { record: VersionRecord }): string {
   const r = record.registration;
-  const lines = [`${record.name} ${record.version}${record.stages.length ? ` (${record.stages.join(', ')})` : ''}`, `  tag       ${record.tag} → commit ${record.commit}`, `  date      ${record.createdAt} by ${record.author}`];
+  const lines = [
+    `${record.name} ${record.version}${record.stages.length ? ` (${record.stages.join(', ')})` : ''}`,
+    `  tag       ${record.tag} → commit ${record.commit}`,
+    `  date      ${record.createdAt} by ${record.author}`,
+  ];
   if (!r) return `${lines.join('\n')}\n  (registered by another tool: no Vitrine lineage)\n`;
   const l = r.lineage;
   lines.push(
@@ -53,5 +58,12 @@ function secs(ms: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

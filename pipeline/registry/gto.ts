@@ -72,7 +72,15 @@ export function assignTagName({ name, stage, counter }: { name: string; stage: s
 }
 
 /** `name@v1.2.0!#N`: the deregistration tag. */
-export function deregisterTagName({ name, version, counter }: { name: string; version: string; counter: number }): string {
+export function deregisterTagName({
+  name,
+  version,
+  counter,
+}: {
+  name: string;
+  version: string;
+  counter: number;
+}): string {
   return `${name}@${version}!#${counter}`;
 }
 
@@ -92,7 +100,17 @@ export function nextCounter({ name, tags }: { name: string; tags: string[] }): n
 }
 
 /** GTO's default first line of each tag message. */
-export function gtoMessage({ action, name, version, stage }: { action: GtoAction; name: string; version: string; stage?: string }): string {
+export function gtoMessage({
+  action,
+  name,
+  version,
+  stage,
+}: {
+  action: GtoAction;
+  name: string;
+  version: string;
+  stage?: string;
+}): string {
   switch (action) {
     case 'register':
       return `Registering artifact ${name} version ${version}`;

@@ -24,7 +24,15 @@ const TOPOLOGY_FILE = 'model.json';
 export const IDENTITY_FIELDS = ['labels', 'backbone'] as const;
 
 /** md5 of the model's weights, architecture (names left out), classes and backbone (canonical JSON). */
-export async function modelIdentity({ dir, manifest, info }: { dir: string; manifest: Manifest; info: ModelInfo }): Promise<string> {
+export async function modelIdentity({
+  dir,
+  manifest,
+  info,
+}: {
+  dir: string;
+  manifest: Manifest;
+  info: ModelInfo;
+}): Promise<string> {
   const files: Record<string, unknown> = {};
   for (const f of manifest.files) {
     if (f.relpath === INFO_FILE) continue;
@@ -50,7 +58,11 @@ async function architecture(file: string): Promise<unknown> {
 function withoutNames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNames);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'name').map(([k, v]) => [k, withoutNames(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => k !== 'name')
+        .map(([k, v]) => [k, withoutNames(v)]),
+    );
   }
   return value;
 }
@@ -69,6 +81,7 @@ export interface IdentifiedModel {
  */
 export function sameModel(a: IdentifiedModel, b: IdentifiedModel): boolean {
   if (a.identity && b.identity) return a.identity === b.identity;
-  const weights = (m: Manifest) => JSON.stringify(m.files.filter((f) => f.relpath !== INFO_FILE).map((f) => [f.relpath, f.md5]));
+  const weights = (m: Manifest) =>
+    JSON.stringify(m.files.filter((f) => f.relpath !== INFO_FILE).map((f) => [f.relpath, f.md5]));
   return weights(a.manifest) === weights(b.manifest) && a.headline.labels.join('\n') === b.headline.labels.join('\n');
 }

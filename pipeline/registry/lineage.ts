@@ -1,10 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
 import fs from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import git from 'isomorphic-git';
-import { hashFile, hashTree } from '../data/hash.ts';
 import { readDvcFile } from '../data/dvcfile.ts';
+import { hashFile, hashTree } from '../data/hash.ts';
 import type { Clock } from '../log.ts';
 import { modelParams, type Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -79,14 +79,28 @@ export async function packageVersions(): Promise<Record<string, string>> {
  * the event file (pull_request.number), or a merge / squash commit message ("Merge pull request #12",
  * "Title (#12)").
  */
-export async function findPullRequest({ env, ws, params, commit }: { env: Record<string, string | undefined>; ws: Workspace; params: Params; commit: string | null }): Promise<Lineage['pullRequest']> {
+export async function findPullRequest({
+  env,
+  ws,
+  params,
+  commit,
+}: {
+  env: Record<string, string | undefined>;
+  ws: Workspace;
+  params: Params;
+  commit: string | null;
+}): Promise<Lineage['pullRequest']> {
   let number: number | null = null;
   const ref = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '');
   if (ref) number = Number(ref[1]);
   if (number === null && /^\d+$/.test(env.VITRINE_PULL_REQUEST ?? '')) number = Number(env.VITRINE_PULL_REQUEST);
   if (number === null && env.GITHUB_EVENT_PATH) {
     try {
-      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: number }; number?: number; head_commit?: { message?: string } };
+      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as {
+        pull_request?: { number?: number };
+        number?: number;
+        head_commit?: { message?: string };
+      };
       number = event.pull_request?.number ?? null;
       if (number === null && event.head_commit?.message) number = prFromMessage(event.head_commit.message);
     } catch {
@@ -134,13 +148,19 @@ export async function collectLineage({
   let labelsCommit: string | null = null;
   if (commit) {
     try {
-      labelsCommit = (await git.log({ fs, dir: ws.root, ref: commit, filepath: 'labels.csv', depth: 500 }))[0]?.oid ?? null;
+      labelsCommit =
+        (await git.log({ fs, dir: ws.root, ref: commit, filepath: 'labels.csv', depth: 500 }))[0]?.oid ?? null;
     } catch {
       labelsCommit = null;
     }
   }
   const lock = await readLock({ file: ws.lock });
-  const run = env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? { url: `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` } : null;
+  const run =
+    env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+      ? {
+          url: `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`,
+        }
+      : null;
   return {
     data: { hash: inputs.data, source: inputs.dataSource },
     labels: { md5: inputs.labels, commit: labelsCommit },
@@ -149,7 +169,11 @@ export async function collectLineage({
     backbone: { id: modelInfo.backbone.id, source: modelInfo.backbone.source, licence: modelInfo.backbone.licence },
     backend: modelInfo.backend,
     runtime: { node: process.version, packages: await packageVersions() },
-    durations: { embedMs: modelInfo.durationMs.embed, trainMs: modelInfo.durationMs.train, evaluateMs: lock.stages.evaluate?.durationMs ?? null },
+    durations: {
+      embedMs: modelInfo.durationMs.embed,
+      trainMs: modelInfo.durationMs.train,
+      evaluateMs: lock.stages.evaluate?.durationMs ?? null,
+    },
     pullRequest: await findPullRequest({ env, ws, params, commit }),
     run,
     promotedAt: clock.now().toISOString(),

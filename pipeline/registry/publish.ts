@@ -1,17 +1,24 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError, messageOf } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
-import { annotateCollection, predictAnnotations, writeAnnotations, type PredictObjects } from './annotate.ts';
-import { buildCard, renderCardMarkdown, type DatasetSummary, type ModelCard } from './card.ts';
-import { readRegistry, rollback, showVersion, type Headline, type RegistryState, type RollbackOptions } from './registry.ts';
+import { annotateCollection, type PredictObjects, predictAnnotations, writeAnnotations } from './annotate.ts';
+import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
+import {
+  type Headline,
+  type RegistryState,
+  type RollbackOptions,
+  readRegistry,
+  rollback,
+  showVersion,
+} from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
-import { folderMatches, restoreFolder, versionCacheDir, type ModelRemote } from './store.ts';
+import { folderMatches, type ModelRemote, restoreFolder, versionCacheDir } from './store.ts';
 
 /*
  * What the catalogue reads from the registry, rewritten whenever production changes (promotion or
@@ -106,7 +113,14 @@ export async function publishRegistry({
   } else if (annotate && file.prod) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
-      const { annotations } = await annotateCollection({ ws, params, modelDir: resolved.dir, modelVersion: resolved.version, log, predict });
+      const { annotations } = await annotateCollection({
+        ws,
+        params,
+        modelDir: resolved.dir,
+        modelVersion: resolved.version,
+        log,
+        predict,
+      });
       annotated = annotations.length;
     }
   } else if (!file.prod) {
@@ -117,7 +131,19 @@ export async function publishRegistry({
 }
 
 /** Build the card of every registered version from its stored evidence; returns the versions carded. */
-export async function writeCards({ ws, params, state, log, remote }: { ws: Workspace; params: Params; state: RegistryState; log: Logger; remote?: ModelRemote }): Promise<string[]> {
+export async function writeCards({
+  ws,
+  params,
+  state,
+  log,
+  remote,
+}: {
+  ws: Workspace;
+  params: Params;
+  state: RegistryState;
+  log: Logger;
+  remote?: ModelRemote;
+}): Promise<string[]> {
   const done: string[] = [];
   const opener = remote ? async () => remote : () => openModelRemote({ ws });
   let previous: RegistryState['versions'][number]['registration'] = null;
@@ -131,7 +157,13 @@ export async function writeCards({ ws, params, state, log, remote }: { ws: Works
       const dir = `${versionCacheDir({ ws, name: state.name, version: v.version })}.evidence`;
       if (!(await folderMatches({ dir, manifest: registration.evidence }))) {
         await mkdir(path.dirname(dir), { recursive: true });
-        await restoreFolder({ dir, manifest: registration.evidence, sources: [evidenceStagingDir(ws)], remote: opener, log });
+        await restoreFolder({
+          dir,
+          manifest: registration.evidence,
+          sources: [evidenceStagingDir(ws)],
+          remote: opener,
+          log,
+        });
       }
       const read = async <T>(f: string) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as T;
       const card: ModelCard = buildCard({
@@ -168,13 +200,29 @@ export async function rollbackAndPublish(
   // Restore first: a rollback to files nobody can fetch must not change production.
   const record = await showVersion({ ws, params, version });
   // Checked again under the lock by rollback(); here to fail before restoring and predicting.
-  if (record.stages.includes('prod')) throw new VitrineError('ROLLBACK_NOOP', `Model version ${record.version} is already in production; nothing to roll back.`, { version: record.version });
+  if (record.stages.includes('prod'))
+    throw new VitrineError(
+      'ROLLBACK_NOOP',
+      `Model version ${record.version} is already in production; nothing to roll back.`,
+      { version: record.version },
+    );
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
-    throw new VitrineError('MODEL_FILES_UNAVAILABLE', `Model version ${record.version} was registered without Vitrine's file list, so its files cannot be restored; production was not changed.`, { version: record.version });
+    throw new VitrineError(
+      'MODEL_FILES_UNAVAILABLE',
+      `Model version ${record.version} was registered without Vitrine's file list, so its files cannot be restored; production was not changed.`,
+      { version: record.version },
+    );
   }
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
-  const annotations = await predictAnnotations({ ws, params, modelDir: probe.dir, modelVersion: probe.version, log, predict });
+  const annotations = await predictAnnotations({
+    ws,
+    params,
+    modelDir: probe.dir,
+    modelVersion: probe.version,
+    log,
+    predict,
+  });
   const result = await rollback({ ...options, version: probe.version });
   const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations });
   return { ...result, dir: probe.dir, annotated };

@@ -4,12 +4,30 @@ import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { assignTagName, gtoMessage, isGtoName, nextCounter, parseGtoTag, registerTagName, unassignTagName } from './gto.ts';
-import { FIRST_VERSION, bumpVersion, compareVersions, decideBump, type Bump, type BumpInputs } from './semver.ts';
-import type { Manifest } from './store.ts';
-import { clearStaleLock, clearStaleLocks, composeMessage, createTag, DEFAULT_TAGGER, isGitRepo, readTagEvents, withGitLock, type TagEvent } from './tags.ts';
+import {
+  assignTagName,
+  gtoMessage,
+  isGtoName,
+  nextCounter,
+  parseGtoTag,
+  registerTagName,
+  unassignTagName,
+} from './gto.ts';
 import { sameModel } from './identity.ts';
 import type { Lineage } from './lineage.ts';
+import { type Bump, type BumpInputs, bumpVersion, compareVersions, decideBump, FIRST_VERSION } from './semver.ts';
+import type { Manifest } from './store.ts';
+import {
+  clearStaleLock,
+  clearStaleLocks,
+  composeMessage,
+  createTag,
+  DEFAULT_TAGGER,
+  isGitRepo,
+  readTagEvents,
+  type TagEvent,
+  withGitLock,
+} from './tags.ts';
 
 /** Headline figures of a version, for lists and the catalogue. */
 export interface Headline {
@@ -94,8 +112,21 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
   let deprecated = false;
   for (const e of events) {
     if (e.action === 'register' && e.version && !versions.has(e.version)) {
-      const registration = e.payload?.schema === 'vitrine.registration/1' ? (e.payload as unknown as Registration) : null;
-      versions.set(e.version, { name, version: e.version, tag: e.tag, commit: e.commit, createdAt: e.createdAt, author: e.author, active: true, stages: [], assigned: [], everAssigned: [], registration });
+      const registration =
+        e.payload?.schema === 'vitrine.registration/1' ? (e.payload as unknown as Registration) : null;
+      versions.set(e.version, {
+        name,
+        version: e.version,
+        tag: e.tag,
+        commit: e.commit,
+        createdAt: e.createdAt,
+        author: e.author,
+        active: true,
+        stages: [],
+        assigned: [],
+        everAssigned: [],
+        registration,
+      });
       byCommit.set(e.commit, e.version);
     } else if (e.action === 'deregister' && e.version) {
       const v = versions.get(e.version);
@@ -111,7 +142,8 @@ export async function readRegistry({ dir, name }: { dir: string; name: string })
     if (!e.stage || (e.action !== 'assign' && e.action !== 'unassign')) continue;
     const v = versions.get(byCommit.get(e.commit) ?? '');
     if (!v) continue;
-    v.assigned = e.action === 'assign' ? [...new Set([...v.assigned, e.stage])] : v.assigned.filter((s) => s !== e.stage);
+    v.assigned =
+      e.action === 'assign' ? [...new Set([...v.assigned, e.stage])] : v.assigned.filter((s) => s !== e.stage);
     if (e.action === 'assign' && !v.everAssigned.includes(e.stage)) v.everAssigned.push(e.stage);
   }
   const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version));
@@ -149,7 +181,12 @@ export async function registerVersion({
   tagger?: { name: string; email: string };
 }): Promise<{ version: string; tag: string; registration: Registration; reused: boolean; attempts: number }> {
   checkName(name);
-  if (!(await isGitRepo({ dir }))) throw new VitrineError('REGISTRY_NO_GIT', `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not a linked worktree or submodule, whose tags isomorphic-git cannot write).`, { dir });
+  if (!(await isGitRepo({ dir })))
+    throw new VitrineError(
+      'REGISTRY_NO_GIT',
+      `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not a linked worktree or submodule, whose tags isomorphic-git cannot write).`,
+      { dir },
+    );
   // Locks left by a killed promotion go first: git and other tools would trip over them.
   await clearStaleLocks({ dir, name, log });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -157,7 +194,9 @@ export async function registerVersion({
     const atCommit = state.versions.find((v) => v.active && v.commit === commit);
     if (atCommit?.registration) {
       if (sameModel(atCommit.registration, record)) {
-        log.info(`Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same model.`);
+        log.info(
+          `Model version ${atCommit.version} is already registered for commit ${commit.slice(0, 7)} with the same model.`,
+        );
       } else {
         // A commit holds one version (GTO). Same commit means same data, labels and params, so
         // the difference is the training run itself (another backend rounds differently):
@@ -168,7 +207,13 @@ export async function registerVersion({
             `Version ${atCommit.version} is kept and nothing new is registered.`,
         );
       }
-      return { version: atCommit.version, tag: atCommit.tag, registration: atCommit.registration, reused: true, attempts: attempt };
+      return {
+        version: atCommit.version,
+        tag: atCommit.tag,
+        registration: atCommit.registration,
+        reused: true,
+        attempts: attempt,
+      };
     }
     if (atCommit) {
       throw new VitrineError(
@@ -181,8 +226,16 @@ export async function registerVersion({
     const latest = [...state.versions].reverse().find((v) => v.active) ?? null;
     if (latest?.registration && sameModel(latest.registration, record)) {
       // The same model merged again with an unrelated change: no new version.
-      log.info(`The model is unchanged since version ${latest.version} (it computes the same thing); no new version registered.`);
-      return { version: latest.version, tag: latest.tag, registration: latest.registration, reused: true, attempts: attempt };
+      log.info(
+        `The model is unchanged since version ${latest.version} (it computes the same thing); no new version registered.`,
+      );
+      return {
+        version: latest.version,
+        tag: latest.tag,
+        registration: latest.registration,
+        reused: true,
+        attempts: attempt,
+      };
     }
     // The kind of bump compares with the newest active version; the number counts on from the
     // highest ever registered, so a withdrawn version's number is never reused.
@@ -202,12 +255,25 @@ export async function registerVersion({
       reason = `previous version ${latest.version} has no Vitrine lineage to compare with`;
       version = bumpVersion({ version: highest.version, bump });
     }
-    const registration: Registration = { schema: 'vitrine.registration/1', model: name, version, previous: latest?.version ?? null, bump, reason, ...record };
+    const registration: Registration = {
+      schema: 'vitrine.registration/1',
+      model: name,
+      version,
+      previous: latest?.version ?? null,
+      bump,
+      reason,
+      ...record,
+    };
     const tag = registerTagName({ name, version });
     try {
-      const message = composeMessage({ headline: gtoMessage({ action: 'register', name, version }), payload: registration });
+      const message = composeMessage({
+        headline: gtoMessage({ action: 'register', name, version }),
+        payload: registration,
+      });
       await createTag({ dir, tag, commit, clock, tagger, after: lastTagTime(state), message, log });
-      log.info(`Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump} bump: ${reason}`}) as tag ${tag}.`);
+      log.info(
+        `Registered model version ${version} (${bump === 'first' ? 'first version' : `${bump} bump: ${reason}`}) as tag ${tag}.`,
+      );
       return { version, tag, registration, reused: false, attempts: attempt };
     } catch (error) {
       if (!(error instanceof VitrineError && error.code === 'TAG_EXISTS')) throw error;
@@ -216,7 +282,11 @@ export async function registerVersion({
       await pause(5 + Math.random() * 25);
     }
   }
-  throw new VitrineError('REGISTRY_BUSY', `Could not register a new version of ${name} after ${MAX_ATTEMPTS} attempts: other promotions kept taking the next number. Try again.`, { name });
+  throw new VitrineError(
+    'REGISTRY_BUSY',
+    `Could not register a new version of ${name} after ${MAX_ATTEMPTS} attempts: other promotions kept taking the next number. Try again.`,
+    { name },
+  );
 }
 
 /** Assign `stage` to `version` with the artifact's next counter (`name#prod#N`), retrying when the tag is taken. */
@@ -263,7 +333,9 @@ export async function assignStage({
     if (unlessNewer) {
       const holder = state!.stages[stage];
       if (holder && compareVersions(holder, version) > 0) {
-        log.warn(`Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`);
+        log.warn(
+          `Version ${version} was registered, but the newer ${holder} already holds stage "${stage}"; it stays there.`,
+        );
         return { tag: null, heldBy: holder };
       }
     }
@@ -272,7 +344,25 @@ export async function assignStage({
 }
 
 /** Take `stage` away from `version` (`name#prod!#N`), as `gto unassign` does. */
-export async function unassignStage({ dir, name, version, stage, clock, log, payload, tagger = DEFAULT_TAGGER }: { dir: string; name: string; version: string; stage: string; clock: Clock; log: Logger; payload?: Record<string, unknown>; tagger?: { name: string; email: string } }): Promise<{ tag: string; counter: number }> {
+export async function unassignStage({
+  dir,
+  name,
+  version,
+  stage,
+  clock,
+  log,
+  payload,
+  tagger = DEFAULT_TAGGER,
+}: {
+  dir: string;
+  name: string;
+  version: string;
+  stage: string;
+  clock: Clock;
+  log: Logger;
+  payload?: Record<string, unknown>;
+  tagger?: { name: string; email: string };
+}): Promise<{ tag: string; counter: number }> {
   return withStageLock({ dir, name, stage, log }, () =>
     writeStageTag({ dir, name, version, stage, action: 'unassign', clock, log, payload, tagger }),
   );
@@ -312,14 +402,27 @@ async function writeStageTag({
     if (!target) throw unknownVersion({ name, version, state });
     const tags = (await git.listTags({ fs, dir })).filter((t) => parseGtoTag(t)?.name === name);
     const counter = nextCounter({ name, tags });
-    const tag = action === 'assign' ? assignTagName({ name, stage, counter }) : unassignTagName({ name, stage, counter });
+    const tag =
+      action === 'assign' ? assignTagName({ name, stage, counter }) : unassignTagName({ name, stage, counter });
     const message = composeMessage({
       headline: gtoMessage({ action, name, version, stage }),
-      payload: { schema: 'vitrine.assignment/1', action, model: name, version, stage, previous: state.stages[stage] ?? null, ...payload },
+      payload: {
+        schema: 'vitrine.assignment/1',
+        action,
+        model: name,
+        version,
+        stage,
+        previous: state.stages[stage] ?? null,
+        ...payload,
+      },
     });
     try {
       await createTag({ dir, tag, commit: target.commit, clock, tagger, message, after: lastTagTime(state), log });
-      log.info(action === 'assign' ? `Model version ${version} is now in stage "${stage}" (tag ${tag}).` : `Model version ${version} left stage "${stage}" (tag ${tag}).`);
+      log.info(
+        action === 'assign'
+          ? `Model version ${version} is now in stage "${stage}" (tag ${tag}).`
+          : `Model version ${version} left stage "${stage}" (tag ${tag}).`,
+      );
       return { tag, counter };
     } catch (error) {
       if (!(error instanceof VitrineError && error.code === 'TAG_EXISTS')) throw error;
@@ -327,7 +430,11 @@ async function writeStageTag({
       await pause(5 + Math.random() * 25);
     }
   }
-  throw new VitrineError('REGISTRY_BUSY', `Could not ${action} stage ${stage} for ${name} ${version}: other promotions kept taking the tag. Try again.`, { name, version, stage });
+  throw new VitrineError(
+    'REGISTRY_BUSY',
+    `Could not ${action} stage ${stage} for ${name} ${version}: other promotions kept taking the tag. Try again.`,
+    { name, version, stage },
+  );
 }
 
 /** All versions of the params' model, oldest first, with their current stages. */
@@ -336,7 +443,15 @@ export async function listVersions({ ws, params }: { ws: Workspace; params: Para
 }
 
 /** One version ("v1.2.0", or a stage name such as "prod"); VERSION_UNKNOWN when there is none. */
-export async function showVersion({ ws, params, version }: { ws: Workspace; params: Params; version: string }): Promise<VersionRecord> {
+export async function showVersion({
+  ws,
+  params,
+  version,
+}: {
+  ws: Workspace;
+  params: Params;
+  version: string;
+}): Promise<VersionRecord> {
   const name = params.registry.model_name;
   const state = await readRegistry({ dir: ws.root, name });
   const found = findVersion({ state, version });
@@ -369,7 +484,15 @@ export interface RollbackOptions {
  * unassigned (`name#prod!#N`), then the version is assigned again (`name#prod#N+1`); the history
  * keeps the promotion, the unassignment and the rollback, each with the reason in its message.
  */
-export async function rollback({ ws, params, version, reason = '', clock, log, tagger = DEFAULT_TAGGER }: RollbackOptions): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
+export async function rollback({
+  ws,
+  params,
+  version,
+  reason = '',
+  clock,
+  log,
+  tagger = DEFAULT_TAGGER,
+}: RollbackOptions): Promise<{ version: string; from: string | null; tag: string; unassigned: string[] }> {
   const name = params.registry.model_name;
   const dir = ws.root;
   await clearStaleLocks({ dir, name, log });
@@ -377,34 +500,80 @@ export async function rollback({ ws, params, version, reason = '', clock, log, t
     const state = await readRegistry({ dir, name });
     const target = findVersion({ state, version });
     if (!target) throw unknownVersion({ name, version, state });
-    if (!target.active) throw new VitrineError('VERSION_DEREGISTERED', `Model version ${target.version} was withdrawn (deregistered) and cannot go back into production.`, { version: target.version });
+    if (!target.active)
+      throw new VitrineError(
+        'VERSION_DEREGISTERED',
+        `Model version ${target.version} was withdrawn (deregistered) and cannot go back into production.`,
+        { version: target.version },
+      );
     const from = state.stages.prod ?? null;
-    if (from === target.version) throw new VitrineError('ROLLBACK_NOOP', `Model version ${target.version} is already in production; nothing to roll back.`, { version: target.version });
+    if (from === target.version)
+      throw new VitrineError(
+        'ROLLBACK_NOOP',
+        `Model version ${target.version} is already in production; nothing to roll back.`,
+        { version: target.version },
+      );
     const payload = { rollback: true, from, to: target.version, reason };
     const unassigned: string[] = [];
     for (const v of state.versions) {
       if (v.active && v.assigned.includes('prod') && compareVersions(v.version, target.version) > 0) {
-        await writeStageTag({ dir, name, version: v.version, stage: 'prod', action: 'unassign', clock, log, payload, tagger });
+        await writeStageTag({
+          dir,
+          name,
+          version: v.version,
+          stage: 'prod',
+          action: 'unassign',
+          clock,
+          log,
+          payload,
+          tagger,
+        });
         unassigned.push(v.version);
       }
     }
-    const { tag } = await writeStageTag({ dir, name, version: target.version, stage: 'prod', action: 'assign', clock, log, payload, tagger });
+    const { tag } = await writeStageTag({
+      dir,
+      name,
+      version: target.version,
+      stage: 'prod',
+      action: 'assign',
+      clock,
+      log,
+      payload,
+      tagger,
+    });
     return { version: target.version, from, tag, unassigned };
   });
 }
 
-function unknownVersion({ name, version, state }: { name: string; version: string; state: RegistryState }): VitrineError {
+function unknownVersion({
+  name,
+  version,
+  state,
+}: {
+  name: string;
+  version: string;
+  state: RegistryState;
+}): VitrineError {
   const known = state.versions.map((v) => v.version);
   const stages = Object.keys(state.stages);
   const hint = known.length
     ? `Registered versions: ${known.join(', ')}${stages.length ? `; stages: ${stages.join(', ')}` : ''}.`
     : 'No version of this model is registered yet: a model is registered when its pull request is merged (vitrine run promote).';
-  return new VitrineError('VERSION_UNKNOWN', `There is no model version "${version}" of ${name}. ${hint}`, { name, version, known });
+  return new VitrineError('VERSION_UNKNOWN', `There is no model version "${version}" of ${name}. ${hint}`, {
+    name,
+    version,
+    known,
+  });
 }
 
 function checkName(name: string): void {
   if (!isGtoName(name)) {
-    throw new VitrineError('REGISTRY_NAME_INVALID', `params.yaml: "registry.model_name" is "${name}", expected lowercase letters, digits and dashes, starting and ending with a letter or digit (GTO's rule for tag names).`, { name });
+    throw new VitrineError(
+      'REGISTRY_NAME_INVALID',
+      `params.yaml: "registry.model_name" is "${name}", expected lowercase letters, digits and dashes, starting and ending with a letter or digit (GTO's rule for tag names).`,
+      { name },
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { openRemote } from '../data/index.ts';
 import { isUrl } from '../data/config.ts';
+import { openRemote } from '../data/index.ts';
 import type { Workspace } from '../paths.ts';
 import type { ModelRemote } from './store.ts';
 

@@ -2,8 +2,8 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { findVersion, readRegistry } from './registry.ts';
-import { folderMatches, restoreFolder, versionCacheDir, type ModelRemote } from './store.ts';
 import { openModelRemote } from './remote.ts';
+import { folderMatches, type ModelRemote, restoreFolder, versionCacheDir } from './store.ts';
 
 /**
  * A local folder holding a registered model version's files (TF.js `model.json`, weights and
@@ -33,7 +33,9 @@ export async function resolveModelDir({
     return null;
   }
   if (!found.registration) {
-    log.warn(`Model version ${found.version} of ${name} was registered without Vitrine's file list (by another tool); its files cannot be restored.`);
+    log.warn(
+      `Model version ${found.version} of ${name} was registered without Vitrine's file list (by another tool); its files cannot be restored.`,
+    );
     return null;
   }
   const manifest = found.registration.manifest;
@@ -46,6 +48,8 @@ export async function resolveModelDir({
     remote: remote ? async () => remote : () => openModelRemote({ ws }),
     log,
   });
-  log.info(`Restored model version ${found.version} (${copied + fetched} files${fetched ? `, ${fetched} from the data remote` : ''}).`);
+  log.info(
+    `Restored model version ${found.version} (${copied + fetched} files${fetched ? `, ${fetched} from the data remote` : ''}).`,
+  );
   return { version: found.version, dir };
 }

@@ -17,7 +17,10 @@ export const FIRST_VERSION = 'v1.0.0';
 /** Parse "v1.2.0"; a clear error for anything else. */
 export function parseVersion(version: string): SemVer {
   const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(version);
-  if (!m) throw new VitrineError('VERSION_INVALID', `"${version}" is not a model version; expected the form v1.2.0`, { version });
+  if (!m)
+    throw new VitrineError('VERSION_INVALID', `"${version}" is not a model version; expected the form v1.2.0`, {
+      version,
+    });
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ?? '' };
 }
 
@@ -59,7 +62,10 @@ export interface BumpInputs {
  * - minor: same vocabulary, but new or changed images or labels;
  * - patch: same vocabulary, data and labels; only params or code changed.
  */
-export function decideBump({ previous, next }: { previous: BumpInputs; next: BumpInputs }): { bump: Bump; reason: string } {
+export function decideBump({ previous, next }: { previous: BumpInputs; next: BumpInputs }): {
+  bump: Bump;
+  reason: string;
+} {
   const same = previous.labels.length === next.labels.length && previous.labels.every((l, i) => l === next.labels[i]);
   if (!same) {
     const added = next.labels.filter((l) => !previous.labels.includes(l));
@@ -74,7 +80,12 @@ export function decideBump({ previous, next }: { previous: BumpInputs; next: Bum
   const data = previous.data !== next.data;
   const labels = previous.labelsMd5 !== next.labelsMd5;
   if (data || labels) {
-    return { bump: 'minor', reason: [data ? 'images or object data changed' : '', labels ? 'labels changed' : ''].filter(Boolean).join(' and ') };
+    return {
+      bump: 'minor',
+      reason: [data ? 'images or object data changed' : '', labels ? 'labels changed' : '']
+        .filter(Boolean)
+        .join(' and '),
+    };
   }
   return { bump: 'patch', reason: 'same data and labels; parameters or code changed' };
 }

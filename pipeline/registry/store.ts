@@ -1,10 +1,10 @@
-import { mkdir, readdir, rename, rm, stat, copyFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError, messageOf } from '../errors.ts';
+import { hashFile, manifestHash } from '../data/hash.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
-import { hashFile, manifestHash } from '../data/hash.ts';
 
 /*
  * A model version's files, content-addressed: each file is stored in the data remote under its md5
@@ -47,7 +47,11 @@ export async function manifestOf({ dir }: { dir: string }): Promise<Manifest> {
       entries = await readdir(path.join(dir, sub), { withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new VitrineError('MODEL_MISSING', `There is no trained model in "${dir}". Run the train stage first (vitrine run train).`, { file: dir });
+        throw new VitrineError(
+          'MODEL_MISSING',
+          `There is no trained model in "${dir}". Run the train stage first (vitrine run train).`,
+          { file: dir },
+        );
       }
       throw error;
     }
@@ -62,12 +66,27 @@ export async function manifestOf({ dir }: { dir: string }): Promise<Manifest> {
   };
   await walk('');
   files.sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
-  if (files.length === 0) throw new VitrineError('MODEL_MISSING', `The model folder "${dir}" is empty. Run the train stage first (vitrine run train).`, { file: dir });
+  if (files.length === 0)
+    throw new VitrineError(
+      'MODEL_MISSING',
+      `The model folder "${dir}" is empty. Run the train stage first (vitrine run train).`,
+      { file: dir },
+    );
   return { md5: manifestHash(files), files };
 }
 
 /** Upload a folder's files to the remote; files it already has are skipped. Returns how many were sent. */
-export async function pushFiles({ dir, manifest, remote, log }: { dir: string; manifest: Manifest; remote: ModelRemote; log: Logger }): Promise<{ sent: number; present: number }> {
+export async function pushFiles({
+  dir,
+  manifest,
+  remote,
+  log,
+}: {
+  dir: string;
+  manifest: Manifest;
+  remote: ModelRemote;
+  log: Logger;
+}): Promise<{ sent: number; present: number }> {
   let sent = 0;
   let present = 0;
   for (const entry of manifest.files) {
@@ -102,7 +121,19 @@ export async function folderMatches({ dir, manifest }: { dir: string; manifest: 
  * such as `.vitrine/model`) when its md5 matches, otherwise fetched from the remote. The folder is
  * assembled under a temp name and renamed, so a half-restored model is never seen.
  */
-export async function restoreFolder({ dir, manifest, sources = [], remote, log }: { dir: string; manifest: Manifest; sources?: string[]; remote: (() => Promise<ModelRemote>) | null; log: Logger }): Promise<{ copied: number; fetched: number }> {
+export async function restoreFolder({
+  dir,
+  manifest,
+  sources = [],
+  remote,
+  log,
+}: {
+  dir: string;
+  manifest: Manifest;
+  sources?: string[];
+  remote: (() => Promise<ModelRemote>) | null;
+  log: Logger;
+}): Promise<{ copied: number; fetched: number }> {
   const temp = `${dir}.${randomBytes(6).toString('hex')}.tmp`;
   let copied = 0;
   let fetched = 0;
@@ -127,7 +158,11 @@ export async function restoreFolder({ dir, manifest, sources = [], remote, log }
       }
       if (found) continue;
       if (!remote) {
-        throw new VitrineError('MODEL_FILES_UNAVAILABLE', `The model file "${entry.relpath}" (md5 ${entry.md5}) is not on this machine and no data remote is configured.`, { relpath: entry.relpath, md5: entry.md5 });
+        throw new VitrineError(
+          'MODEL_FILES_UNAVAILABLE',
+          `The model file "${entry.relpath}" (md5 ${entry.md5}) is not on this machine and no data remote is configured.`,
+          { relpath: entry.relpath, md5: entry.md5 },
+        );
       }
       opened ??= await remote();
       try {
@@ -142,7 +177,11 @@ export async function restoreFolder({ dir, manifest, sources = [], remote, log }
       }
       const got = await hashFile({ file: target });
       if (got !== entry.md5) {
-        throw new VitrineError('MODEL_FILE_CORRUPT', `The model file "${entry.relpath}" from ${opened.url} has md5 ${got}, expected ${entry.md5}.`, { relpath: entry.relpath });
+        throw new VitrineError(
+          'MODEL_FILE_CORRUPT',
+          `The model file "${entry.relpath}" from ${opened.url} has md5 ${got}, expected ${entry.md5}.`,
+          { relpath: entry.relpath },
+        );
       }
       fetched += 1;
     }

@@ -1,12 +1,12 @@
-import fs, { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import fs, { existsSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
-import { parseGtoTag, type GtoTag } from './gto.ts';
+import { type GtoTag, parseGtoTag } from './gto.ts';
 
 /*
  * The registry's storage: annotated git tags read and written with isomorphic-git. A tag's message
@@ -52,7 +52,10 @@ export function parseMessage(message: string): { headline: string; payload: Reco
   const end = body.search(/^}\s*$/m);
   try {
     const value = JSON.parse(end < 0 ? body : body.slice(0, end + 1)) as unknown;
-    return { headline, payload: value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null };
+    return {
+      headline,
+      payload: value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null,
+    };
   } catch {
     return { headline, payload: null };
   }
@@ -170,7 +173,11 @@ export async function createTag({
       ref: tag,
       object: commit,
       message,
-      tagger: { ...tagger, timestamp: Math.max(Math.floor(clock.now().getTime() / 1000), after + 1), timezoneOffset: 0 },
+      tagger: {
+        ...tagger,
+        timestamp: Math.max(Math.floor(clock.now().getTime() / 1000), after + 1),
+        timezoneOffset: 0,
+      },
     });
   } catch (error) {
     if ((error as { code?: string }).code === 'AlreadyExistsError') {
@@ -190,7 +197,9 @@ async function removeBrokenRef({ file, log }: { file: string; log?: Logger }): P
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null || /^[0-9a-f]{40}\s*$/.test(text)) return;
   await rm(file, { force: true });
-  log?.warn(`Removed the tag ref ${path.basename(file)}, left empty by a run that was stopped while writing it; it is written again now.`);
+  log?.warn(
+    `Removed the tag ref ${path.basename(file)}, left empty by a run that was stopped while writing it; it is written again now.`,
+  );
 }
 
 /**
@@ -213,8 +222,11 @@ export async function clearStaleLocks({
   const gitdir = path.join(dir, '.git');
   const tagsDir = path.join(gitdir, 'refs', 'tags');
   const locksIn = async (folder: string, prefix: string) =>
-    (await readdir(folder).catch(() => [] as string[])).filter((f) => f.startsWith(prefix) && f.endsWith('.lock')).map((f) => path.join(folder, f));
-  for (const lock of [...(await locksIn(gitdir, 'vitrine-')), ...(await locksIn(tagsDir, name))]) await takeOverIfStale({ lock, staleMs, log });
+    (await readdir(folder).catch(() => [] as string[]))
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.lock'))
+      .map((f) => path.join(folder, f));
+  for (const lock of [...(await locksIn(gitdir, 'vitrine-')), ...(await locksIn(tagsDir, name))])
+    await takeOverIfStale({ lock, staleMs, log });
   // A tag ref cut short with no lock left on it is not being written by anyone: remove it.
   for (const file of await readdir(tagsDir).catch(() => [] as string[])) {
     if (!file.startsWith(name) || file.endsWith('.lock') || existsSync(path.join(tagsDir, `${file}.lock`))) continue;
@@ -319,7 +331,15 @@ export async function staleReason({
  * under a short-lived `<lock>.takeover` file and checks again there, so the second waiter cannot
  * remove the lock the first one has just taken.
  */
-async function takeOverIfStale({ lock, staleMs, log }: { lock: string; staleMs: number; log?: Logger }): Promise<boolean> {
+async function takeOverIfStale({
+  lock,
+  staleMs,
+  log,
+}: {
+  lock: string;
+  staleMs: number;
+  log?: Logger;
+}): Promise<boolean> {
   if (!(await staleReason({ lock, staleMs }))) return false;
   const guard = `${lock}.takeover`;
   let handle;

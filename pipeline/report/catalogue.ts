@@ -54,7 +54,15 @@ export async function checkCatalogue({
 
 type Answer = { ok: true } | { ok: false; reason: string };
 
-async function ask({ url, fetch, timeoutMs }: { url: string; fetch: typeof globalThis.fetch; timeoutMs: number }): Promise<Answer> {
+async function ask({
+  url,
+  fetch,
+  timeoutMs,
+}: {
+  url: string;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+}): Promise<Answer> {
   try {
     let res = await fetch(url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
     // Some hosts do not answer HEAD; ask again for the page itself.

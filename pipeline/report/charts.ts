@@ -26,7 +26,10 @@ const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
  * A bar of `width` character cells (to an eighth of a cell) for `value` on a scale from 0 to `max`,
  * as inline code so every cell is the same width; null for a value that is not a finite number.
  */
-export function glyphBar(value: number | null | undefined, { max = 1, width = 10 }: { max?: number; width?: number } = {}): string | null {
+export function glyphBar(
+  value: number | null | undefined,
+  { max = 1, width = 10 }: { max?: number; width?: number } = {},
+): string | null {
   if (value === null || value === undefined || !Number.isFinite(value) || !(max > 0)) return null;
   const eighths = Math.round(Math.min(1, Math.max(0, value / max)) * width * 8);
   const full = Math.floor(eighths / 8);
@@ -80,7 +83,9 @@ export function lineChart({
   const step = Math.max(1, Math.ceil(usable.length / maxPoints));
   const picked = usable.filter((_, k) => k % step === 0 || k === usable.length - 1);
   if (picked.length === 0 || series.length === 0) return { chart: null, shown: [], leftOut };
-  const palette = CHART_COLOURS.slice(0, series.length).map((c) => c.hex).join(', ');
+  const palette = CHART_COLOURS.slice(0, series.length)
+    .map((c) => c.hex)
+    .join(', ');
   const lines = [
     '```mermaid',
     // Fixed colours, so the legend in words is right whatever the reader's theme.
@@ -94,7 +99,9 @@ export function lineChart({
     `    title "${mermaidText(title)}"`,
     `    x-axis "${mermaidText(xTitle)}" [${picked.map((i) => String(x[i])).join(', ')}]`,
     `    y-axis "${mermaidText(yTitle)}"${yRange ? ` ${yRange[0]} --> ${yRange[1]}` : ''}`,
-    ...series.map((s) => `    line "${mermaidText(s.name)}" [${picked.map((i) => chartNumber(s.values[i] as number)).join(', ')}]`),
+    ...series.map(
+      (s) => `    line "${mermaidText(s.name)}" [${picked.map((i) => chartNumber(s.values[i] as number)).join(', ')}]`,
+    ),
     '```',
   ];
   return { chart: lines.join('\n'), shown: picked.map((i) => x[i]!), leftOut };

@@ -2,7 +2,13 @@ import type { LabelLine } from '../types.ts';
 import type { ParamChange } from './types.ts';
 
 /** Label changes between two versions of labels.csv, in object id order. */
-export function diffLabels({ base, head }: { base: LabelLine[]; head: LabelLine[] }): { id: string; kind: 'changed' | 'added' | 'removed'; before: string | null; after: string | null; line: number }[] {
+export function diffLabels({
+  base,
+  head,
+}: {
+  base: LabelLine[];
+  head: LabelLine[];
+}): { id: string; kind: 'changed' | 'added' | 'removed'; before: string | null; after: string | null; line: number }[] {
   const before = new Map(base.map((l) => [l.objectId, l]));
   const after = new Map(head.map((l) => [l.objectId, l]));
   const ids = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -11,7 +17,8 @@ export function diffLabels({ base, head }: { base: LabelLine[]; head: LabelLine[
     const b = before.get(id);
     const a = after.get(id);
     if (b && a) {
-      if (b.label !== a.label) changes.push({ id, kind: 'changed' as const, before: b.label, after: a.label, line: a.line });
+      if (b.label !== a.label)
+        changes.push({ id, kind: 'changed' as const, before: b.label, after: a.label, line: a.line });
     } else if (a) changes.push({ id, kind: 'added' as const, before: null, after: a.label, line: a.line });
     else if (b) changes.push({ id, kind: 'removed' as const, before: b.label, after: null, line: b.line });
   }
@@ -34,7 +41,8 @@ export function diffParams({ base, head }: { base: unknown; head: unknown }): Pa
 
 function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) out.set(prefix, value);
   return out;
 }

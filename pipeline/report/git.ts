@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
-import { VitrineError, isVitrineError, messageOf } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /*
@@ -21,16 +21,38 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
       if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     }
   }
-  throw new VitrineError('GIT_REF_UNKNOWN', `The git reference "${ref}" was not found in ${dir}. In CI, fetch the base branch (actions/checkout with fetch-depth: 0).`, { ref, dir });
+  throw new VitrineError(
+    'GIT_REF_UNKNOWN',
+    `The git reference "${ref}" was not found in ${dir}. In CI, fetch the base branch (actions/checkout with fetch-depth: 0).`,
+    { ref, dir },
+  );
 }
 
 /** A file's text at a commit, or null when the file does not exist there. */
-export async function readTextAtCommit({ dir, commit, filepath }: { dir: string; commit: string; filepath: string }): Promise<string | null> {
+export async function readTextAtCommit({
+  dir,
+  commit,
+  filepath,
+}: {
+  dir: string;
+  commit: string;
+  filepath: string;
+}): Promise<string | null> {
   return readFileAtRef({ dir, ref: commit, filepath });
 }
 
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */
-export async function lastCommitTouching({ dir, ref, filepath, depth = 200 }: { dir: string; ref: string; filepath: string; depth?: number }): Promise<string | null> {
+export async function lastCommitTouching({
+  dir,
+  ref,
+  filepath,
+  depth = 200,
+}: {
+  dir: string;
+  ref: string;
+  filepath: string;
+  depth?: number;
+}): Promise<string | null> {
   try {
     const entries = await git.log({ fs, dir, ref, filepath, depth });
     return entries[0]?.oid ?? null;
@@ -75,7 +97,12 @@ export async function fetchBase({
   log?: Logger;
 }): Promise<{ commit: string }> {
   const fail = (reason: string, cause?: unknown): never => {
-    throw new VitrineError('REPORT_BASE_FETCH_FAILED', `Could not fetch the base "${ref}" from the remote "${remote}": ${redact(reason, headers)}`, { ref, remote, reason: redact(reason, headers) }, { cause });
+    throw new VitrineError(
+      'REPORT_BASE_FETCH_FAILED',
+      `Could not fetch the base "${ref}" from the remote "${remote}": ${redact(reason, headers)}`,
+      { ref, remote, reason: redact(reason, headers) },
+      { cause },
+    );
   };
   if (/^[0-9a-f]{40}$/i.test(ref)) {
     const oid = ref.toLowerCase();
@@ -86,11 +113,14 @@ export async function fetchBase({
     }
     return { commit: oid };
   }
-  if (/^[0-9a-f]{4,39}$/i.test(ref)) fail('a shortened commit id cannot be fetched; give the full 40-character id or a branch name.');
+  if (/^[0-9a-f]{4,39}$/i.test(ref))
+    fail('a shortened commit id cannot be fetched; give the full 40-character id or a branch name.');
   const url = await git.getConfig({ fs, dir, path: `remote.${remote}.url` }).catch(() => undefined);
   if (typeof url !== 'string' || !url) return fail(`this clone has no remote called "${remote}" to fetch it from.`);
   // "origin/main", "refs/heads/main" and "main" all name the branch main.
-  const name = ref.replace(new RegExp(`^(refs/remotes/)?${escapeRegExp(remote)}/`), '').replace(/^refs\/(heads|tags)\//, '');
+  const name = ref
+    .replace(new RegExp(`^(refs/remotes/)?${escapeRegExp(remote)}/`), '')
+    .replace(/^refs\/(heads|tags)\//, '');
   let found: { ref: string; oid: string } | undefined;
   try {
     for (const prefix of [`refs/heads/${name}`, `refs/tags/${name}`]) {
@@ -121,8 +151,10 @@ export async function fetchBase({
 function describeHttpError(error: unknown): string {
   const status = (error as { data?: { statusCode?: number } }).data?.statusCode;
   const message = messageOf(error);
-  if (status === 401 || status === 403) return `${message} (the remote refused access: the token is missing or cannot read this repository).`;
-  if (status === 404) return `${message} (no repository at that address, or it is private and the token cannot read it).`;
+  if (status === 401 || status === 403)
+    return `${message} (the remote refused access: the token is missing or cannot read this repository).`;
+  if (status === 404)
+    return `${message} (no repository at that address, or it is private and the token cannot read it).`;
   return message;
 }
 
@@ -170,7 +202,10 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
   }
   const base = bases[0];
   if (!base) {
-    return { commit: null, reason: `the history in this copy of the repository does not reach the point where this branch left ${branch}` };
+    return {
+      commit: null,
+      reason: `the history in this copy of the repository does not reach the point where this branch left ${branch}`,
+    };
   }
   if (base === head) return { commit: null, reason: `this commit is already part of ${branch}` };
   return { commit: base };

@@ -2,29 +2,28 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseLabels } from '../collection/index.ts';
-import { VitrineError, isVitrineError, messageOf } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import { modelParams, validateParams, type Params } from '../params.ts';
-import { rel, type Workspace } from '../paths.ts';
-import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
-import type { ObjectToClassify } from '../model/predict.ts';
 import { slugFor } from '../catalogue/derive.ts';
-import { diffLabels, diffParams } from './compare.ts';
-import { hashJson } from '../stages/graph.ts';
-import { checkCatalogue } from './catalogue.ts';
-import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
+import { parseLabels } from '../collection/index.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
+import { modelParams, type Params, validateParams } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
+import { hashJson } from '../stages/graph.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
+import { checkCatalogue } from './catalogue.ts';
+import { diffLabels, diffParams } from './compare.ts';
+import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { fitMarkdown } from './markdown.ts';
-import { headline, renderMarkdown } from './render.ts';
 import { reportSections } from './mislabelled.ts';
+import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
 
-export { REPORT_MARKER, type LabelChange, type ReportJson, type TestPrediction } from './types.ts';
-export { headline } from './render.ts';
-export { checkCatalogue, type CatalogueStatus } from './catalogue.ts';
+export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
-
+export { headline } from './render.ts';
+export { type LabelChange, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
 
 /** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
 const UPSTREAM_STAGES = ['dataset', 'train', 'evaluate', 'monitor'] as const;
@@ -76,24 +75,60 @@ export async function buildReport({
   log: Logger;
   now?: Date;
   /** How to ask a model about objects: `predictObjects`' signature (tests pass a stand-in). */
-  predict?: (options: { ws: Workspace; params: Params; modelDir: string; objects: ObjectToClassify[]; log: Logger }) => Promise<Prediction[]>;
+  predict?: (options: {
+    ws: Workspace;
+    params: Params;
+    modelDir: string;
+    objects: ObjectToClassify[];
+    log: Logger;
+  }) => Promise<Prediction[]>;
 }): Promise<{ markdown: string; fullMarkdown: string; json: ReportJson }> {
   const given = catalogueUrl?.trim() || '';
   const catalogueRoot = given || params.report.catalogue_url.trim();
   const catalogueSource = given ? 'given' : catalogueRoot ? 'params' : null;
   const metrics = (await readJson<Metrics>({ ws, file: path.join(ws.evaluate, 'metrics.json'), stage: 'evaluate' }))!;
-  const predictions = await readJson<TestPrediction[]>({ ws, file: path.join(ws.evaluate, 'predictions.json'), stage: 'evaluate', optional: true });
-  const model = await readJson<ModelInfo>({ ws, file: path.join(ws.model, 'model-info.json'), stage: 'train', optional: true });
-  const dataset = await readJson<Dataset>({ ws, file: path.join(ws.dataset, 'dataset.json'), stage: 'dataset', optional: true });
-  const drift = await readJson<DriftReport>({ ws, file: path.join(ws.monitor, 'drift.json'), stage: 'monitor', optional: true });
-  const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({ ws, file: ws.lock, stage: 'run', optional: true });
+  const predictions = await readJson<TestPrediction[]>({
+    ws,
+    file: path.join(ws.evaluate, 'predictions.json'),
+    stage: 'evaluate',
+    optional: true,
+  });
+  const model = await readJson<ModelInfo>({
+    ws,
+    file: path.join(ws.model, 'model-info.json'),
+    stage: 'train',
+    optional: true,
+  });
+  const dataset = await readJson<Dataset>({
+    ws,
+    file: path.join(ws.dataset, 'dataset.json'),
+    stage: 'dataset',
+    optional: true,
+  });
+  const drift = await readJson<DriftReport>({
+    ws,
+    file: path.join(ws.monitor, 'drift.json'),
+    stage: 'monitor',
+    optional: true,
+  });
+  const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({
+    ws,
+    file: ws.lock,
+    stage: 'run',
+    optional: true,
+  });
 
   const isRepo = await exists(path.join(ws.root, '.git'));
   const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
   let baseCommit: string | null = null;
   let baseUnavailable: { ref: string; reason: string } | null = null;
   if (base) {
-    if (!isRepo) throw new VitrineError('REPORT_NO_GIT', `The report was asked to compare with "${base}", but ${ws.root} is not a git repository.`, { base });
+    if (!isRepo)
+      throw new VitrineError(
+        'REPORT_NO_GIT',
+        `The report was asked to compare with "${base}", but ${ws.root} is not a git repository.`,
+        { base },
+      );
     try {
       baseCommit = await resolveCommit({ dir: ws.root, ref: base });
     } catch (error) {
@@ -111,7 +146,10 @@ export async function buildReport({
 
   // labels.csv at head (the work tree unless a head ref was given) and at base.
   const labelsFile = rel(ws, ws.labels);
-  const headLabelsText = head && headCommit ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile }) : await readFile(ws.labels, 'utf8').catch(() => null);
+  const headLabelsText =
+    head && headCommit
+      ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
+      : await readFile(ws.labels, 'utf8').catch(() => null);
   const headLabels = headLabelsText === null ? [] : parseLabels({ text: headLabelsText, file: labelsFile });
   let changes: LabelChange[] = [];
   if (baseCommit) {
@@ -141,9 +179,16 @@ export async function buildReport({
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
   const thumbnails = shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : []));
-  const { status: catalogue, available } = await checkCatalogue({ url: catalogueRoot || null, source: catalogueSource, thumbnails, fetch });
+  const { status: catalogue, available } = await checkCatalogue({
+    url: catalogueRoot || null,
+    source: catalogueSource,
+    thumbnails,
+    fetch,
+  });
   if (catalogue.url && !catalogue.published) {
-    log.info(`The catalogue at ${catalogue.url} is not published yet (${catalogue.reason}), so the report shows no thumbnails.`);
+    log.info(
+      `The catalogue at ${catalogue.url} is not published yet (${catalogue.reason}), so the report shows no thumbnails.`,
+    );
   }
   changes = changes.map((c) => {
     if (!c.thumbnailUrl && !c.pageUrl) return c;
@@ -158,7 +203,13 @@ export async function buildReport({
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
-    const headParams = head && headCommit ? paramsFromText({ text: await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: rel(ws, ws.params) }), log }) : params;
+    const headParams =
+      head && headCommit
+        ? paramsFromText({
+            text: await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: rel(ws, ws.params) }),
+            log,
+          })
+        : params;
     paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: headParams });
   }
 
@@ -175,8 +226,12 @@ export async function buildReport({
       }
     : null;
   // A label change judged on every labelled object (cross-validated) has the power the test split lacks.
-  const verdict = metrics.baseline ? (metrics.crossValidated?.comparison.verdict ?? metrics.baseline.comparison.verdict) : 'first model';
-  const labelsCommit = headCommit ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile }) : null;
+  const verdict = metrics.baseline
+    ? (metrics.crossValidated?.comparison.verdict ?? metrics.baseline.comparison.verdict)
+    : 'first model';
+  const labelsCommit = headCommit
+    ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile })
+    : null;
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
@@ -204,7 +259,9 @@ export async function buildReport({
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
-      labelsHash: metrics.inputs?.labels ?? (headLabelsText === null ? '' : createHash('md5').update(headLabelsText).digest('hex')),
+      labelsHash:
+        metrics.inputs?.labels ??
+        (headLabelsText === null ? '' : createHash('md5').update(headLabelsText).digest('hex')),
       labelsCommit,
       headCommit,
       baseCommit,
@@ -220,22 +277,31 @@ export async function buildReport({
       }),
     },
   };
-  if (gate.stale) log.warn('params.yaml\'s model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.');
+  if (gate.stale)
+    log.warn(
+      "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.",
+    );
   // Thumbnails of objects that look mislabelled: only from a published catalogue, as for label changes.
   const links = (id: string, slug: string | undefined, object: Parameters<typeof catalogueLinks>[0]['object']) =>
-    catalogue.published ? catalogueLinks({ params, root: catalogueRoot, id, slug, object }) : { thumbnailUrl: null, pageUrl: null };
+    catalogue.published
+      ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
+      : { thumbnailUrl: null, pageUrl: null };
   const sections = reportSections({ metrics, dataset, links });
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges: params.report.max_label_changes, limit: Infinity });
   const markdown = fitMarkdown({ body: fullMarkdown });
   if (markdown !== fullMarkdown) {
-    log.info(`The report has ${fullMarkdown.length} characters, more than a comment takes: report.md ends early; report-full.md is whole.`);
+    log.info(
+      `The report has ${fullMarkdown.length} characters, more than a comment takes: report.md ends early; report-full.md is whole.`,
+    );
   }
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
   return { markdown, fullMarkdown, json };
 }
 
-async function defaultPredict(options: Parameters<NonNullable<Parameters<typeof buildReport>[0]['predict']>>[0]): Promise<Prediction[]> {
+async function defaultPredict(
+  options: Parameters<NonNullable<Parameters<typeof buildReport>[0]['predict']>>[0],
+): Promise<Prediction[]> {
   // Loaded only when needed: reading a report must not load TensorFlow.js.
   const { predictObjects } = await import('../model/predict.ts');
   return predictObjects(options);
@@ -247,22 +313,46 @@ async function defaultPredict(options: Parameters<NonNullable<Parameters<typeof 
  * objects shaped the model, so each answer is marked `seenInTraining`. When the model cannot answer
  * (no model files, no backend), the report goes on without them and says why in the log.
  */
-async function askModel({ ws, params, changes, objects, predict, log }: { ws: Workspace; params: Params; changes: LabelChange[]; objects: Map<string, DatasetObject>; predict: NonNullable<Parameters<typeof buildReport>[0]['predict']>; log: Logger }): Promise<LabelChange[]> {
+async function askModel({
+  ws,
+  params,
+  changes,
+  objects,
+  predict,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  changes: LabelChange[];
+  objects: Map<string, DatasetObject>;
+  predict: NonNullable<Parameters<typeof buildReport>[0]['predict']>;
+  log: Logger;
+}): Promise<LabelChange[]> {
   const wanted = changes
     .filter((c) => c.candidate === null && c.after !== null && !c.skipped)
     .map((c) => objects.get(c.id))
     .filter((o): o is DatasetObject => !!o && !!o.image && !!o.imageMd5 && o.split !== null);
   if (wanted.length === 0) return changes;
   if (!(await fileExists(path.join(ws.model, 'model.json')))) {
-    log.info(`There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`);
+    log.info(
+      `There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`,
+    );
     return changes;
   }
   let answers: Prediction[];
   try {
-    answers = await predict({ ws, params, modelDir: ws.model, objects: wanted.map((o) => ({ id: o.id, image: o.image, imageMd5: o.imageMd5 })), log });
+    answers = await predict({
+      ws,
+      params,
+      modelDir: ws.model,
+      objects: wanted.map((o) => ({ id: o.id, image: o.image, imageMd5: o.imageMd5 })),
+      log,
+    });
   } catch (error) {
     // The answers are a courtesy; the scores and the gate above do not depend on them.
-    log.warn(`The model could not answer for ${wanted.length} changed object(s) outside the test set: ${messageOf(error)} The report goes on without those answers.`);
+    log.warn(
+      `The model could not answer for ${wanted.length} changed object(s) outside the test set: ${messageOf(error)} The report goes on without those answers.`,
+    );
     return changes;
   }
   const byId = new Map(answers.map((p) => [p.id, p]));
@@ -270,7 +360,10 @@ async function askModel({ ws, params, changes, objects, predict, log }: { ws: Wo
     const p = c.candidate === null ? byId.get(c.id) : undefined;
     if (!p) return c;
     const split = objects.get(c.id)?.split;
-    return { ...c, candidate: { label: p.label, confidence: p.confidence, ...(split === 'test' ? {} : { seenInTraining: true }) } };
+    return {
+      ...c,
+      candidate: { label: p.label, confidence: p.confidence, ...(split === 'test' ? {} : { seenInTraining: true }) },
+    };
   });
 }
 
@@ -290,7 +383,17 @@ async function fileExists(file: string): Promise<boolean> {
  */
 function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): ReportJson['gate'] {
   if (!metrics.gate) {
-    return { passed: false, stale: true, checks: [{ name: 'gate checked by the evaluate stage', passed: false, detail: 'metrics.json has no gate: it was written by an older version; run `vitrine run evaluate` again' }] };
+    return {
+      passed: false,
+      stale: true,
+      checks: [
+        {
+          name: 'gate checked by the evaluate stage',
+          passed: false,
+          detail: 'metrics.json has no gate: it was written by an older version; run `vitrine run evaluate` again',
+        },
+      ],
+    };
   }
   // The same fingerprint evaluate records (registry/lineage.ts currentInputs): md5 of the model params.
   const stale = !!metrics.inputs?.params && metrics.inputs.params !== hashJson(modelParams(params));
@@ -325,10 +428,16 @@ export function catalogueLinks({
       return null;
     }
   };
-  const pageUrl = resolve(params.report.object_page.replaceAll('{id}', encodeURIComponent(id)).replaceAll('{slug}', encodeURIComponent(slug ?? slugFor({ id, taken: new Set() }))));
+  const pageUrl = resolve(
+    params.report.object_page
+      .replaceAll('{id}', encodeURIComponent(id))
+      .replaceAll('{slug}', encodeURIComponent(slug ?? slugFor({ id, taken: new Set() }))),
+  );
   const folder = params.report.thumbnail_folder ? params.report.thumbnail_folder.replace(/\/?$/, '/') : '';
   const smallest = [...(object?.thumbnails ?? [])].sort((a, b) => a.width - b.width)[0];
-  const thumbnailUrl = smallest ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`) : null;
+  const thumbnailUrl = smallest
+    ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`)
+    : null;
   return { thumbnailUrl, pageUrl };
 }
 
@@ -347,21 +456,40 @@ function paramsFromText({ text, log }: { text: string | null; log: Logger }): un
   }
 }
 
-async function readJson<T>({ ws, file, stage, optional = false }: { ws: Workspace; file: string; stage: string; optional?: boolean }): Promise<T | null> {
+async function readJson<T>({
+  ws,
+  file,
+  stage,
+  optional = false,
+}: {
+  ws: Workspace;
+  file: string;
+  stage: string;
+  optional?: boolean;
+}): Promise<T | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       if (optional) return null;
-      throw new VitrineError('REPORT_INPUT_MISSING', `The report needs ${rel(ws, file)}, which the ${stage} stage writes. Run \`vitrine run ${stage}\` first.`, { file: rel(ws, file) });
+      throw new VitrineError(
+        'REPORT_INPUT_MISSING',
+        `The report needs ${rel(ws, file)}, which the ${stage} stage writes. Run \`vitrine run ${stage}\` first.`,
+        { file: rel(ws, file) },
+      );
     }
     throw error;
   }
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new VitrineError('REPORT_INPUT_BROKEN', `${rel(ws, file)} is not valid JSON (${(error as Error).message}). Run \`vitrine run ${stage} --force\` to write it again.`, { file: rel(ws, file) }, { cause: error });
+    throw new VitrineError(
+      'REPORT_INPUT_BROKEN',
+      `${rel(ws, file)} is not valid JSON (${(error as Error).message}). Run \`vitrine run ${stage} --force\` to write it again.`,
+      { file: rel(ws, file) },
+      { cause: error },
+    );
   }
 }
 

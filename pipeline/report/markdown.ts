@@ -6,7 +6,7 @@
  */
 
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
-const MARKDOWN_PUNCTUATION = /[\\`*_{}\[\]()!|~]/g;
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
 // Characters that only mean something at the start of a block (heading, list, quote, ordered list).
 const BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 
@@ -76,12 +76,22 @@ export function link(label: unknown, url: string): string {
 
 /** Inline code for identifiers (commit hashes, data hashes); backticks and newlines removed. */
 export function code(value: unknown): string {
-  const s = String(value ?? '').replace(/[`\r\n|]/g, '').trim();
+  const s = String(value ?? '')
+    .replace(/[`\r\n|]/g, '')
+    .trim();
   return s ? `\`${s}\`` : '';
 }
 
 /** A Markdown table; cells must already be escaped (use `text`). */
-export function table({ header, rows, align }: { header: string[]; rows: string[][]; align?: ('left' | 'right' | 'center')[] }): string {
+export function table({
+  header,
+  rows,
+  align,
+}: {
+  header: string[];
+  rows: string[][];
+  align?: ('left' | 'right' | 'center')[];
+}): string {
   const rule = header.map((_, i) => {
     const a = align?.[i] ?? 'left';
     return a === 'right' ? '---:' : a === 'center' ? ':---:' : '---';
@@ -163,7 +173,15 @@ const CUT_NOTE =
  * the table of its values is): a chart goes whole with its table or not at all. `<details>` blocks
  * the cut leaves open are closed. A report within the limit is returned as it is.
  */
-export function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }: { body: string; limit?: number; note?: string }): string {
+export function fitMarkdown({
+  body,
+  limit = COMMENT_ROOM,
+  note = CUT_NOTE,
+}: {
+  body: string;
+  limit?: number;
+  note?: string;
+}): string {
   if (body.length <= limit) return body;
   const lines = body.split('\n');
   let inFence = false;
@@ -185,7 +203,8 @@ export function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }: { b
       inFence = !inFence;
       if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
     }
-    if (!inFence) depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    if (!inFence)
+      depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
     length += line.length + 1;
   }
   if (!best) return note.trim().slice(0, limit);

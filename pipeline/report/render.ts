@@ -1,7 +1,20 @@
 import type { DriftReport } from '../monitor/types.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
-import { COMMENT_ROOM, attribute, between, code, duration, fitMarkdown, link, num, safeUrl, signed, table, text } from './markdown.ts';
+import {
+  attribute,
+  between,
+  COMMENT_ROOM,
+  code,
+  duration,
+  fitMarkdown,
+  link,
+  num,
+  safeUrl,
+  signed,
+  table,
+  text,
+} from './markdown.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -40,14 +53,30 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * unknown. `who` names the baseline mid-sentence, already escaped ("the model in production (v1.2.0)");
  * `candidate` names the new model ("this change"). Plain text; null when there is nothing to say.
  */
-export function baselineScopeNote({ baseline, n, who, candidate }: { baseline: NonNullable<Metrics['baseline']>; n: number; who: string; candidate: string }): { sentence: string; warning: boolean } | null {
+export function baselineScopeNote({
+  baseline,
+  n,
+  who,
+  candidate,
+}: {
+  baseline: NonNullable<Metrics['baseline']>;
+  n: number;
+  who: string;
+  candidate: string;
+}): { sentence: string; warning: boolean } | null {
   const excluded = baseline.excluded ?? 0;
   const Who = `${who[0]?.toUpperCase() ?? ''}${who.slice(1)}`;
   if (excluded > 0) {
     const why = baseline.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : '';
     const rest = n - excluded;
-    const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
-    return { sentence: `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were left out of its scores and of the comparison: ${scored}.`, warning: false };
+    const scored =
+      rest > 0
+        ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}`
+        : `no test object was left to score it on`;
+    return {
+      sentence: `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were left out of its scores and of the comparison: ${scored}.`,
+      warning: false,
+    };
   }
   if (baseline.splitChanged) {
     // metrics.json does not say whether the baseline recorded its training images; when it did and
@@ -65,7 +94,9 @@ export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
   const icon = report.gate.passed ? '✅' : '❌';
-  parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`);
+  parts.push(
+    `${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`,
+  );
   parts.push(intro(input));
   parts.push(...(input.sections?.afterIntro ?? []));
   parts.push(gateSection(report));
@@ -83,9 +114,12 @@ export function renderMarkdown(input: RenderInput): string {
 function intro({ report, metrics, collectionName }: RenderInput): string {
   const c = report.comparison;
   const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
-  if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
+  if (!c)
+    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
-  const fromEveryObject = metrics.baseline?.comparison.verdict === 'no detectable difference' && report.verdict !== 'no detectable difference';
+  const fromEveryObject =
+    metrics.baseline?.comparison.verdict === 'no detectable difference' &&
+    report.verdict !== 'no detectable difference';
   // The headline can come from every labelled object while the small test split alone cannot tell.
   const sure =
     report.verdict === 'no detectable difference'
@@ -96,7 +130,10 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const excluded = metrics.baseline?.excluded ?? 0;
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
-  const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ': a change of';
+  const fewer =
+    excluded > 0
+      ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is`
+      : ': a change of';
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
   return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
@@ -117,13 +154,18 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
     return `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   }
   if (!baseCommit) {
-    const why = report.labels.noBaseReason ? `${capitalise(text(report.labels.noBaseReason))}, so there is` : 'There is';
-    const how = 'To compare with a branch or commit, set `VITRINE_BASE_REF` (for example `VITRINE_BASE_REF=main npx vitrine run`).';
+    const why = report.labels.noBaseReason
+      ? `${capitalise(text(report.labels.noBaseReason))}, so there is`
+      : 'There is';
+    const how =
+      'To compare with a branch or commit, set `VITRINE_BASE_REF` (for example `VITRINE_BASE_REF=main npx vitrine run`).';
     return `${title}\n\n${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;
   }
   const named = report.labels.baseName;
   const where = named?.branchPoint ? ' where this branch left it' : '';
-  const against = named ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n` : '';
+  const against = named
+    ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
+    : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
@@ -131,17 +173,33 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
     counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
   ].filter(Boolean);
   const vocabulary = report.labels.vocabulary ?? null;
-  const outside = changes.filter((c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)).length;
+  const outside = changes.filter(
+    (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
+  ).length;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
   const skippedLine = [
-    outside ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's labels and ${outside === 1 ? 'was' : 'were'} skipped` : '',
-    otherSkipped ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage` : '',
+    outside
+      ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's labels and ${outside === 1 ? 'was' : 'were'} skipped`
+      : '',
+    otherSkipped
+      ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
+      : '',
   ].filter(Boolean);
   const shown = changes.slice(0, maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
-  const rows = shown.map((c) => [...(withImages ? [thumbnail(c)] : []), objectCell(c), text(c.title), c.before === null ? '—' : text(c.before), c.after === null ? '—' : text(c.after), predictionCell(c, vocabulary)]);
-  const more = changes.length > shown.length ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).` : '';
+  const rows = shown.map((c) => [
+    ...(withImages ? [thumbnail(c)] : []),
+    objectCell(c),
+    text(c.title),
+    c.before === null ? '—' : text(c.before),
+    c.after === null ? '—' : text(c.after),
+    predictionCell(c, vocabulary),
+  ]);
+  const more =
+    changes.length > shown.length
+      ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).`
+      : '';
   // Only test answers are evidence; answers for objects the model learned from are not counted.
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate!.label === c.after).length;
@@ -169,8 +227,10 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
   if (!catalogue.published) {
     const why = text(catalogue.reason ?? 'it did not answer');
     const at = code(catalogue.url);
-    return `Thumbnails are not shown: the catalogue at ${at} is not published yet (${why}). They appear once the catalogue workflow` +
-      ' publishes it.';
+    return (
+      `Thumbnails are not shown: the catalogue at ${at} is not published yet (${why}). They appear once the catalogue workflow` +
+      ' publishes it.'
+    );
   }
   const pending = shown.filter((c) => c.notInCatalogue).length;
   if (pending === 0) return '';
@@ -194,7 +254,8 @@ function thumbnail(c: LabelChange): string {
 function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
-    if (vocabulary && !vocabulary.includes(c.after)) return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`;
+    if (vocabulary && !vocabulary.includes(c.after))
+      return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`;
     return 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
   if (c.candidate) {
@@ -213,11 +274,21 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const b = metrics.baseline;
   const base = b ? text(`In production (${b.version})`) : null;
   const header = ['Measure', ...(base ? [base] : []), 'With this change', ...(base ? ['Change'] : []), '95% range'];
-  const row = (name: string, candidate: { value: number; low: number; high: number }, baseline: { value: number } | undefined, lowerIsBetter = false) => [
+  const row = (
+    name: string,
+    candidate: { value: number; low: number; high: number },
+    baseline: { value: number } | undefined,
+    lowerIsBetter = false,
+  ) => [
     name,
     ...(b ? [num(baseline?.value)] : []),
     `**${num(candidate.value)}**`,
-    ...(b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : '')] : []),
+    ...(b
+      ? [
+          signed(baseline ? candidate.value - baseline.value : null) +
+            (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : ''),
+        ]
+      : []),
     between(candidate.low, candidate.high, { signs: false }),
   ];
   const rows = [
@@ -231,9 +302,17 @@ function metricsSection({ report, metrics }: RenderInput): string {
   const c = report.comparison;
   const measure = c?.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
   if (c) out += `\n\nThe ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
-  const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: 'this change' }) : null;
+  const scope = b
+    ? baselineScopeNote({
+        baseline: b,
+        n: metrics.n,
+        who: `the model in production (${text(b.version)})`,
+        candidate: 'this change',
+      })
+    : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
-  if (metrics.changedPredictions.length > 0) out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
+  if (metrics.changedPredictions.length > 0)
+    out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;
 }
 
@@ -246,10 +325,13 @@ function perClassSection(metrics: Metrics): string {
   const baseline = new Map((metrics.baseline?.perClass ?? []).map((c) => [c.label, c]));
   const b = metrics.baseline !== null;
   const predicted = predictedCounts(metrics.labels, metrics.confusion);
-  const basePredicted = metrics.baseline ? predictedCounts(metrics.labels, metrics.baseline.confusion) : new Map<string, number>();
+  const basePredicted = metrics.baseline
+    ? predictedCounts(metrics.labels, metrics.baseline.confusion)
+    : new Map<string, number>();
   // Macro-F1 (evaluate) averages over the labels in the test set or in the predictions; a label
   // in neither has no score at all, one only predicted counts as 0.
-  const scored = (c: { label: string; support: number }, counts: Map<string, number>) => c.support > 0 || (counts.get(c.label) ?? 0) > 0;
+  const scored = (c: { label: string; support: number }, counts: Map<string, number>) =>
+    c.support > 0 || (counts.get(c.label) ?? 0) > 0;
   // F1 before and after in neighbouring columns, each a bar next to its value: neither can hide the other.
   const f1Cell = (value: number | null, bold = false) => {
     if (value === null) return '–';
@@ -257,7 +339,9 @@ function perClassSection(metrics: Metrics): string {
     const figure = bold ? `**${num(value, 2)}**` : num(value, 2);
     return bar ? `${bar} ${figure}` : figure;
   };
-  const f1Columns = b ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change'] : ['F1'];
+  const f1Columns = b
+    ? [text(`F1 in production (${metrics.baseline!.version})`), 'F1 with this change', 'Change']
+    : ['F1'];
   const header = ['Label', 'Test objects', 'Precision', 'Recall', ...f1Columns];
   const rows = metrics.perClass.map((c) => {
     const old = baseline.get(c.label);
@@ -273,12 +357,19 @@ function perClassSection(metrics: Metrics): string {
   });
   const notes: string[] = [];
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
-  if (untested.length) notes.push(`No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`);
+  if (untested.length)
+    notes.push(
+      `No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`,
+    );
   for (const c of metrics.perClass.filter((c) => c.support === 0 && scored(c, predicted))) {
     const n = predicted.get(c.label) ?? 0;
-    notes.push(`No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`);
+    notes.push(
+      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`,
+    );
   }
-  const broken = metrics.perClass.filter((c) => scored(c, predicted) && !Number.isFinite(c.f1)).map((c) => text(c.label));
+  const broken = metrics.perClass
+    .filter((c) => scored(c, predicted) && !Number.isFinite(c.f1))
+    .map((c) => text(c.label));
   if (broken.length) notes.push(`The F1 of ${broken.join(', ')} is not a number, so it has no bar.`);
   const notesText = notes.length ? `\n\n${notes.join(' ')}` : '';
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
@@ -293,7 +384,10 @@ function perClassSection(metrics: Metrics): string {
 function confusionSection(metrics: Metrics): string {
   const labels = metrics.labels;
   const header = ['Labelled ↓ / predicted →', ...labels.map((l) => text(l))];
-  const rows = metrics.confusion.map((row, i) => [text(labels[i] ?? String(i)), ...row.map((n, j) => (i === j ? `**${n}**` : n === 0 ? '·' : String(n)))]);
+  const rows = metrics.confusion.map((row, i) => [
+    text(labels[i] ?? String(i)),
+    ...row.map((n, j) => (i === j ? `**${n}**` : n === 0 ? '·' : String(n))),
+  ]);
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   return `<details><summary>Which labels the model mixes up (confusion matrix)</summary>\n\nEach row is the human label, each column what the model said; the diagonal (bold) is right.\n\n${table({ header, rows, align })}\n\n</details>`;
 }
@@ -328,7 +422,13 @@ function trainingSection(model: ModelInfo): string {
     if (values.length === 0) return '–';
     return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits) : 'not a number';
   };
-  const rows = listed.map((e) => [String(e), cell(loss, e, 4), cell(valLoss, e, 4), cell(accuracy, e, 3), cell(valAccuracy, e, 3)]);
+  const rows = listed.map((e) => [
+    String(e),
+    cell(loss, e, 4),
+    cell(valLoss, e, 4),
+    cell(accuracy, e, 3),
+    cell(valAccuracy, e, 3),
+  ]);
   const header = ['Epoch', 'Loss', 'Validation loss', 'Accuracy', 'Validation accuracy'];
   const tableText = table({ header, rows, align: header.map(() => 'right' as const) });
   const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
@@ -340,7 +440,9 @@ function trainingSection(model: ModelInfo): string {
   const words = [
     `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
     `for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
-    listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : '',
+    listed.length < epochs
+      ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
+      : '',
   ].filter(Boolean);
   const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? 'loss' : 'accuracy')).filter(Boolean);
   const drawn = charts.map((c) => c.chart).filter((c): c is string => c !== null);
@@ -381,14 +483,36 @@ function driftSection(drift: DriftReport): string {
   const rows: string[][] = [];
   const mark = (drifted: boolean) => (drifted ? '⚠️ changed' : 'steady');
   const e = drift.signals.embeddings;
-  if (e) rows.push([mark(e.drifted), 'What the photographs show, to the model (embeddings)', `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`]);
+  if (e)
+    rows.push([
+      mark(e.drifted),
+      'What the photographs show, to the model (embeddings)',
+      `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`,
+    ]);
   const n = drift.signals.novelty;
-  if (n) rows.push([mark(n.drifted), 'Photographs unlike anything the model learned from (novelty)', `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`]);
-  for (const s of drift.signals.imageStats) rows.push([mark(s.drifted), text(s.description || s.signal), `standardised difference ${signed(s.value, 2)} (alarm from ±${num(s.threshold, 2)})`]);
+  if (n)
+    rows.push([
+      mark(n.drifted),
+      'Photographs unlike anything the model learned from (novelty)',
+      `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`,
+    ]);
+  for (const s of drift.signals.imageStats)
+    rows.push([
+      mark(s.drifted),
+      text(s.description || s.signal),
+      `standardised difference ${signed(s.value, 2)} (alarm from ±${num(s.threshold, 2)})`,
+    ]);
   const p = drift.signals.predictedLabels;
-  if (p) rows.push([mark(p.drifted), 'Labels the model predicts', `distance ${num(p.value, 2)} (alarm from ${num(p.threshold, 2)})`]);
+  if (p)
+    rows.push([
+      mark(p.drifted),
+      'Labels the model predicts',
+      `distance ${num(p.value, 2)} (alarm from ${num(p.threshold, 2)})`,
+    ]);
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
-  const list = unfamiliar.length ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.` : '';
+  const list = unfamiliar.length
+    ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.`
+    : '';
   return `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`;
 }
 

@@ -14,14 +14,28 @@ export interface CatalogueLocation {
  * (the Pages deploy knows where the site will be served; a museum need not repeat it in params.yaml),
  * otherwise `catalogue.base` / `catalogue.site` from params. Empty variables count as unset.
  */
-export function catalogueLocation({ params, env = {} }: { params: Params; env?: Record<string, string | undefined> }): CatalogueLocation {
+export function catalogueLocation({
+  params,
+  env = {},
+}: {
+  params: Params;
+  env?: Record<string, string | undefined>;
+}): CatalogueLocation {
   const base = env.VITRINE_CATALOGUE_BASE?.trim() ?? '';
   const site = env.VITRINE_CATALOGUE_SITE?.trim() ?? '';
   if (base && (/^[a-z][a-z0-9+.-]*:/i.test(base) || /[\s?#]/.test(base))) {
-    throw new VitrineError('CATALOGUE_BAD_BASE', `VITRINE_CATALOGUE_BASE is "${base}", expected the site's path on its host, such as /my-repo/ (not a full address: that goes in VITRINE_CATALOGUE_SITE)`, { value: base });
+    throw new VitrineError(
+      'CATALOGUE_BAD_BASE',
+      `VITRINE_CATALOGUE_BASE is "${base}", expected the site's path on its host, such as /my-repo/ (not a full address: that goes in VITRINE_CATALOGUE_SITE)`,
+      { value: base },
+    );
   }
   if (site && !/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(site)) {
-    throw new VitrineError('CATALOGUE_BAD_SITE', `VITRINE_CATALOGUE_SITE is "${site}", expected the site's full address, such as https://my-museum.github.io/my-repo/`, { value: site });
+    throw new VitrineError(
+      'CATALOGUE_BAD_SITE',
+      `VITRINE_CATALOGUE_SITE is "${site}", expected the site's full address, such as https://my-museum.github.io/my-repo/`,
+      { value: site },
+    );
   }
   return { base: normaliseBase(base || params.catalogue.base), site: site || params.catalogue.site };
 }
@@ -36,7 +50,11 @@ export const catalogueStage: Stage = {
   name: 'catalogue',
   summary: 'Build the public online collection (Astro site with search, annotations and model cards)',
   // The registry's files are read by content too: a rollback rewrites them outside `vitrine run`.
-  deps: { paths: ['site/src', 'site/astro.config.mjs', 'labels.csv', '.vitrine/monitor', '.vitrine/registry'], params: ['catalogue', 'collection'], stages: ['dataset', 'promote'] },
+  deps: {
+    paths: ['site/src', 'site/astro.config.mjs', 'labels.csv', '.vitrine/monitor', '.vitrine/registry'],
+    params: ['catalogue', 'collection'],
+    stages: ['dataset', 'promote'],
+  },
   outs: ['.vitrine/catalogue', '.vitrine/site'],
   // Params are fingerprinted already; the environment's override is not, and a new base must rebuild every link.
   async fingerprint({ params, env }) {
@@ -47,6 +65,8 @@ export const catalogueStage: Stage = {
     const { catalogue } = await buildCatalogueData({ ws, params: located, log, clock });
     const site = await buildSite({ ws, params: located, log });
     const c = catalogue.counts;
-    return { summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${catalogue.models.length} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}` };
+    return {
+      summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${catalogue.models.length} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
+    };
   },
 };

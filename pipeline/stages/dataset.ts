@@ -5,7 +5,8 @@ import type { Stage } from './stage.ts';
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
 export const datasetStage: Stage = {
   name: 'dataset',
-  summary: 'Join the objects, their images and the labels; check every row; decide the splits; make thumbnails and colour palettes.',
+  summary:
+    'Join the objects, their images and the labels; check every row; decide the splits; make thumbnails and colour palettes.',
   deps: {
     paths: ['data', 'labels.csv'],
     params: ['collection.vocabulary', 'dataset'],
@@ -15,7 +16,11 @@ export const datasetStage: Stage = {
   async run({ ws, params, log }) {
     const dataset = await buildDataset({ ws, params, log });
     if (dataset.counts.labelled === 0) {
-      throw new VitrineError('DATASET_NO_LABELS', `No object has a label yet (labels.csv is empty or missing), so there is nothing to train on. Add labels to labels.csv, one line per object ("object_id,label"), with labels from collection.vocabulary in params.yaml; or import them with the export's label column (docs/import.md).`, { file: 'labels.csv' });
+      throw new VitrineError(
+        'DATASET_NO_LABELS',
+        `No object has a label yet (labels.csv is empty or missing), so there is nothing to train on. Add labels to labels.csv, one line per object ("object_id,label"), with labels from collection.vocabulary in params.yaml; or import them with the export's label column (docs/import.md).`,
+        { file: 'labels.csv' },
+      );
     }
     const skipped = dataset.issues.length;
     const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];

@@ -1,28 +1,28 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset } from '../dataset/build.ts';
-import { buildMetrics } from '../evaluate/metrics.ts';
-import { withUnseenSourceCheck } from '../evaluate/gate.ts';
-import { publicationEstimate } from '../evaluate/publication.ts';
+import { VitrineError } from '../errors.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
-import { baselineOverlap, type BaselineOverlap } from '../evaluate/overlap.ts';
+import { withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { buildMetrics } from '../evaluate/metrics.ts';
+import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
+import { publicationEstimate } from '../evaluate/publication.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
-import { classifyObjects } from '../model/predict.ts';
 import { readModelInfo } from '../model/io.ts';
-import { VitrineError } from '../errors.ts';
+import { classifyObjects } from '../model/predict.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
-import { folderMatches } from '../registry/store.ts';
-import { reviewFromOof } from '../review/index.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
+import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
+import { resolveCommit } from '../report/git.ts';
 import type { TestPrediction } from '../report/types.ts';
+import { reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
-import { resolveCommit } from '../report/git.ts';
 
 /** Which baseline the evaluation compares with (promoting another model changes it). */
 async function baselineFingerprint({ ws, params }: StageContext): Promise<{ baseline: string | null }> {
@@ -35,7 +35,9 @@ async function baselineFingerprint({ ws, params }: StageContext): Promise<{ base
     // to compare with, so the baseline stays the one it was evaluated against.
     const manifest = baseline?.registration?.manifest;
     if (manifest && (await folderMatches({ dir: ws.model, manifest }).catch(() => false))) {
-      const metrics = JSON.parse(await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}')) as Partial<Metrics>;
+      const metrics = JSON.parse(
+        await readFile(path.join(ws.evaluate, EVALUATE_FILES.metrics), 'utf8').catch(() => '{}'),
+      ) as Partial<Metrics>;
       return { baseline: metrics.baseline?.version ?? null };
     }
     return { baseline: baseline?.version ?? null };
@@ -45,7 +47,15 @@ async function baselineFingerprint({ ws, params }: StageContext): Promise<{ base
 }
 
 /** The commit a registered model version is tagged on, or null when the registry cannot say. */
-async function registeredCommit({ ws, params, version }: { ws: { root: string }; params: { registry: { model_name: string } }; version: string }): Promise<string | null> {
+async function registeredCommit({
+  ws,
+  params,
+  version,
+}: {
+  ws: { root: string };
+  params: { registry: { model_name: string } };
+  version: string;
+}): Promise<string | null> {
   try {
     const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
     return findVersion({ state, version })?.commit ?? null;
@@ -55,13 +65,26 @@ async function registeredCommit({ ws, params, version }: { ws: { root: string };
 }
 
 /** `.vitrine/evaluate/metrics.json` and `predictions.json`. */
-export const EVALUATE_FILES = { metrics: 'metrics.json', predictions: 'predictions.json', oof: 'oof.json', review: 'review.json' } as const;
+export const EVALUATE_FILES = {
+  metrics: 'metrics.json',
+  predictions: 'predictions.json',
+  oof: 'oof.json',
+  review: 'review.json',
+} as const;
 
 /**
  * Probability rows re-ordered from a model's labels to `labels` (the current vocabulary). A label the
  * model never knew gets probability 0; probability on labels no longer in the vocabulary is dropped.
  */
-export function alignProbabilities({ rows, from, to }: { rows: ArrayLike<number>[]; from: string[]; to: string[] }): number[][] {
+export function alignProbabilities({
+  rows,
+  from,
+  to,
+}: {
+  rows: ArrayLike<number>[];
+  from: string[];
+  to: string[];
+}): number[][] {
   const index = to.map((label) => from.indexOf(label));
   return rows.map((row) => index.map((j) => (j < 0 ? 0 : row[j]!)));
 }
@@ -72,7 +95,8 @@ export function alignProbabilities({ rows, from, to }: { rows: ArrayLike<number>
  */
 export const evaluateStage: Stage = {
   name: 'evaluate',
-  summary: 'Score the trained model on the test split, compare it with the promoted model on the same objects, and check the promotion gate.',
+  summary:
+    'Score the trained model on the test split, compare it with the promoted model on the same objects, and check the promotion gate.',
   deps: {
     // labels.csv, data.dvc and the model-shaping params are hashed into metrics.json's inputs
     // (promotion refuses a model whose inputs changed), so a change to any of them reruns this stage.
@@ -87,25 +111,41 @@ export const evaluateStage: Stage = {
     const ref = reportBaseGiven(ctx.env);
     const found = await baselineFingerprint(ctx);
     // The pull request's base holds the labels the cross-validated comparison starts from.
-    return ref ? { ...found, labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) } } : found;
+    return ref
+      ? { ...found, labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) } }
+      : found;
   },
   async run({ ws, params, log, clock, env }) {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const candidateInfo = await readModelInfo({ dir: ws.model });
     if (candidateInfo.labels.join('\n') !== labels.join('\n')) {
-      throw new VitrineError('EVALUATE_LABELS_CHANGED', `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is now ${labels.join(', ')}. Run "vitrine run train" again.`, {});
+      throw new VitrineError(
+        'EVALUATE_LABELS_CHANGED',
+        `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is now ${labels.join(', ')}. Run "vitrine run train" again.`,
+        {},
+      );
     }
     const classOf = new Map(labels.map((l, i) => [l, i]));
-    const test = dataset.objects.filter((o): o is DatasetObject & { label: string } => o.split === 'test' && o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '');
-    if (test.length === 0) log.warn('There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth of them land in the test split).');
+    const test = dataset.objects.filter(
+      (o): o is DatasetObject & { label: string } =>
+        o.split === 'test' && o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '',
+    );
+    if (test.length === 0)
+      log.warn(
+        'There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth of them land in the test split).',
+      );
     const y = test.map((o) => classOf.get(o.label)!);
 
     // One backend for both models (and one notice in the log).
     const backend = await selectBackend({ preference: params.train.backend, log });
     const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log, backend });
 
-    let baseline: { version: string; classified: Awaited<ReturnType<typeof classifyObjects>>; overlap: BaselineOverlap } | null = null;
+    let baseline: {
+      version: string;
+      classified: Awaited<ReturnType<typeof classifyObjects>>;
+      overlap: BaselineOverlap;
+    } | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
@@ -118,13 +158,19 @@ export const evaluateStage: Stage = {
               `They are left out of the comparison with it, which uses the other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
           );
         } else if (overlap.splitChanged && !overlap.imagesKnown) {
-          log.warn(`The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so some of today's test objects may have been in its training data: the comparison may favour the baseline.`);
+          log.warn(
+            `The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so some of today's test objects may have been in its training data: the comparison may favour the baseline.`,
+          );
         } else if (overlap.splitChanged === null) {
-          log.info(`The baseline ${resolved.version} does not record how its dataset was split; if dataset.split changed since it was trained, the comparison may favour it.`);
+          log.info(
+            `The baseline ${resolved.version} does not record how its dataset was split; if dataset.split changed since it was trained, the comparison may favour it.`,
+          );
         }
         const baseLabels = baseline.classified.info.labels;
         if (baseLabels.join('\n') !== labels.join('\n')) {
-          log.warn(`The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`);
+          log.warn(
+            `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
+          );
         }
       } else {
         log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
@@ -138,7 +184,13 @@ export const evaluateStage: Stage = {
     const cv =
       params.evaluate.folds >= 2
         ? await crossValidateCollection({
-            ws, params, env, dataset, info: candidateInfo, tf: backend.tf, log,
+            ws,
+            params,
+            env,
+            dataset,
+            info: candidateInfo,
+            tf: backend.tf,
+            log,
             baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
           })
         : null;
@@ -155,12 +207,18 @@ export const evaluateStage: Stage = {
           resamples: params.evaluate.bootstrap,
         })
       : null;
-    for (const [name, value] of [[EVALUATE_FILES.oof, oof], [EVALUATE_FILES.review, review]] as const) {
+    for (const [name, value] of [
+      [EVALUATE_FILES.oof, oof],
+      [EVALUATE_FILES.review, review],
+    ] as const) {
       // Without cross-validation, no stale file from an earlier run may speak for this one.
       if (value) await writeJsonAtomic({ file: path.join(ws.evaluate, name), value });
       else await rm(path.join(ws.evaluate, name), { force: true });
     }
-    if (!cv) log.info('evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every labelled object.');
+    if (!cv)
+      log.info(
+        'evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every labelled object.',
+      );
 
     const inputs = await currentInputs({ ws, params });
     const metrics: Metrics = buildMetrics({
@@ -171,7 +229,11 @@ export const evaluateStage: Stage = {
       baseline: baseline
         ? {
             version: baseline.version,
-            probs: alignProbabilities({ rows: baseline.classified.probabilities, from: baseline.classified.info.labels, to: labels }),
+            probs: alignProbabilities({
+              rows: baseline.classified.probabilities,
+              from: baseline.classified.info.labels,
+              to: labels,
+            }),
             exclude: baseline.overlap.seen,
             splitChanged: baseline.overlap.splitChanged,
           }
@@ -180,40 +242,69 @@ export const evaluateStage: Stage = {
       createdAt: clock.now().toISOString(),
       backend: candidate.backend,
       backbone: candidateInfo.backbone.id,
-      inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: await headCommit({ dir: ws.root }) },
+      inputs: {
+        data: inputs.data,
+        labels: inputs.labels,
+        params: inputs.params,
+        commit: await headCommit({ dir: ws.root }),
+      },
     });
     if (crossValidated) metrics.crossValidated = crossValidated;
     if (publication) metrics.publication = publication;
     if (outOfCollection) {
       metrics.outOfCollection = outOfCollection;
-      metrics.gate = withUnseenSourceCheck({ gate: metrics.gate, estimate: outOfCollection, minimum: params.gate.min_unseen_macro_f1 });
+      metrics.gate = withUnseenSourceCheck({
+        gate: metrics.gate,
+        estimate: outOfCollection,
+        minimum: params.gate.min_unseen_macro_f1,
+      });
     }
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,
         candidates: review.items.length,
         confident: review.confident,
-        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({ id, label, suggested, score, confidence, confident })),
+        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({
+          id,
+          label,
+          suggested,
+          score,
+          confidence,
+          confident,
+        })),
       };
     }
-    const predictions: TestPrediction[] = test.map((o, i) => ({ id: o.id, label: o.label, candidate: candidate.predictions[i]!, baseline: baseline ? baseline.classified.predictions[i]! : null }));
+    const predictions: TestPrediction[] = test.map((o, i) => ({
+      id: o.id,
+      label: o.label,
+      candidate: candidate.predictions[i]!,
+      baseline: baseline ? baseline.classified.predictions[i]! : null,
+    }));
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
 
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const f1 = metrics.macroF1;
-    const parts = [`macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`];
+    const parts = [
+      `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`,
+    ];
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
-      parts.push(`${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`);
+      parts.push(
+        `${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`,
+      );
     }
     if (crossValidated) {
       const c = crossValidated.comparison;
-      parts.push(`on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`);
+      parts.push(
+        `on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`,
+      );
     }
     if (outOfCollection) {
       const o = outOfCollection.macroF1;
-      parts.push(`on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`);
+      parts.push(
+        `on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`,
+      );
     }
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);

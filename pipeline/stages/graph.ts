@@ -17,7 +17,12 @@ import { STAGE_NAMES, type Stage, type StageContext, type StageName } from './st
 export interface LockEntry {
   /** Hash of everything the stage read. */
   fingerprint: string;
-  deps: { paths: Record<string, string>; params: Record<string, unknown>; stages: Record<string, string>; extra: unknown };
+  deps: {
+    paths: Record<string, string>;
+    params: Record<string, unknown>;
+    stages: Record<string, string>;
+    extra: unknown;
+  };
   /** Content hash of each output path. */
   outs: Record<string, string>;
   ranAt: string;
@@ -56,18 +61,37 @@ export async function readLock({ file }: { file: string }): Promise<Lock> {
  * plans the targets alone, trusting the outputs of their upstream stages as they are (like
  * `dvc repro --single-item`), e.g. to rebuild the catalogue after a rollback without retraining.
  */
-export function planStages({ stages, targets, single = false }: { stages: Stage[]; targets?: StageName[]; single?: boolean }): Stage[] {
+export function planStages({
+  stages,
+  targets,
+  single = false,
+}: {
+  stages: Stage[];
+  targets?: StageName[];
+  single?: boolean;
+}): Stage[] {
   const byName = new Map(stages.map((s) => [s.name, s]));
   if (!targets || targets.length === 0) return [...stages].sort(byOrder);
   if (single) {
-    for (const name of targets) if (!byName.has(name)) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`, { stage: name });
+    for (const name of targets)
+      if (!byName.has(name))
+        throw new VitrineError(
+          'STAGE_UNKNOWN',
+          `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`,
+          { stage: name },
+        );
     return stages.filter((s) => targets.includes(s.name)).sort(byOrder);
   }
   const wanted = new Set<StageName>();
   const visit = (name: StageName) => {
     if (wanted.has(name)) return;
     const stage = byName.get(name);
-    if (!stage) throw new VitrineError('STAGE_UNKNOWN', `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`, { stage: name });
+    if (!stage)
+      throw new VitrineError(
+        'STAGE_UNKNOWN',
+        `There is no stage called "${name}". The stages are: ${stages.map((s) => s.name).join(', ')}.`,
+        { stage: name },
+      );
     wanted.add(name);
     stage.deps.stages.forEach(visit);
     stage.deps.after?.forEach(visit);
@@ -117,7 +141,13 @@ export async function runStages({
     const previous = lock.stages[stage.name];
     const reason = forced.has(stage.name) ? 'forced' : await whyRerun({ ctx, stage, deps, previous, stateFile });
     if (!reason) {
-      outcomes.push({ name: stage.name, status: 'skipped', durationMs: 0, summary: previous!.summary, reason: 'unchanged' });
+      outcomes.push({
+        name: stage.name,
+        status: 'skipped',
+        durationMs: 0,
+        summary: previous!.summary,
+        reason: 'unchanged',
+      });
       onOutcome?.(outcomes.at(-1)!);
       continue;
     }
@@ -139,7 +169,17 @@ export async function runStages({
   return outcomes;
 }
 
-async function stageDeps({ ctx, stage, lock, stateFile }: { ctx: StageContext; stage: Stage; lock: Lock; stateFile: string }): Promise<LockEntry['deps']> {
+async function stageDeps({
+  ctx,
+  stage,
+  lock,
+  stateFile,
+}: {
+  ctx: StageContext;
+  stage: Stage;
+  lock: Lock;
+  stateFile: string;
+}): Promise<LockEntry['deps']> {
   const params: Record<string, unknown> = {};
   for (const key of stage.deps.params) params[key] = paramAt(ctx.params, key) ?? null;
   const upstream: Record<string, string> = {};
@@ -157,21 +197,51 @@ async function stageDeps({ ctx, stage, lock, stateFile }: { ctx: StageContext; s
 }
 
 /** Plain words for the first input that changed, or null when the stage can be skipped. */
-async function whyRerun({ ctx, stage, deps, previous, stateFile }: { ctx: StageContext; stage: Stage; deps: LockEntry['deps']; previous: LockEntry | undefined; stateFile: string }): Promise<string | null> {
+async function whyRerun({
+  ctx,
+  stage,
+  deps,
+  previous,
+  stateFile,
+}: {
+  ctx: StageContext;
+  stage: Stage;
+  deps: LockEntry['deps'];
+  previous: LockEntry | undefined;
+  stateFile: string;
+}): Promise<string | null> {
   if (!previous) return 'first run';
   for (const [p, hash] of Object.entries(deps.paths)) if (previous.deps.paths[p] !== hash) return `${p} changed`;
-  for (const [k, v] of Object.entries(deps.params)) if (JSON.stringify(previous.deps.params[k]) !== JSON.stringify(v)) return `params ${k} changed`;
-  for (const [s, hash] of Object.entries(deps.stages)) if (previous.deps.stages[s] !== hash) return `${s} output changed`;
+  for (const [k, v] of Object.entries(deps.params))
+    if (JSON.stringify(previous.deps.params[k]) !== JSON.stringify(v)) return `params ${k} changed`;
+  for (const [s, hash] of Object.entries(deps.stages))
+    if (previous.deps.stages[s] !== hash) return `${s} output changed`;
   if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) {
-    return stage.deps.after?.length ? `what it reads from ${stage.deps.after.join(', ')} changed` : 'inputs outside the files changed';
+    return stage.deps.after?.length
+      ? `what it reads from ${stage.deps.after.join(', ')} changed`
+      : 'inputs outside the files changed';
   }
-  if (Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() || Object.keys(previous.deps.params).join() !== Object.keys(deps.params).join()) return 'the stage definition changed';
+  if (
+    Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() ||
+    Object.keys(previous.deps.params).join() !== Object.keys(deps.params).join()
+  )
+    return 'the stage definition changed';
   const outs = await hashPaths({ ctx, paths: stage.outs, stateFile });
-  for (const [p, hash] of Object.entries(outs)) if (previous.outs[p] !== hash) return hash === 'absent' ? `${p} is missing` : `${p} was changed outside the pipeline`;
+  for (const [p, hash] of Object.entries(outs))
+    if (previous.outs[p] !== hash)
+      return hash === 'absent' ? `${p} is missing` : `${p} was changed outside the pipeline`;
   return null;
 }
 
-async function hashPaths({ ctx, paths, stateFile }: { ctx: StageContext; paths: string[]; stateFile: string }): Promise<Record<string, string>> {
+async function hashPaths({
+  ctx,
+  paths,
+  stateFile,
+}: {
+  ctx: StageContext;
+  paths: string[];
+  stateFile: string;
+}): Promise<Record<string, string>> {
   const hashes: Record<string, string> = {};
   for (const p of paths) hashes[p] = await hashPath({ file: path.join(ctx.ws.root, p), stateFile });
   return hashes;
@@ -196,6 +266,10 @@ export function hashJson(value: unknown): string {
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }

@@ -13,5 +13,12 @@ export async function loadStages(): Promise<Stage[]> {
     import('./promote.ts'),
     import('./catalogue.ts'),
   ]);
-  return [dataset.datasetStage, train.trainStage, evaluate.evaluateStage, report.reportStage, promote.promoteStage, catalogue.catalogueStage];
+  return [
+    dataset.datasetStage,
+    train.trainStage,
+    evaluate.evaluateStage,
+    report.reportStage,
+    promote.promoteStage,
+    catalogue.catalogueStage,
+  ];
 }

@@ -1,22 +1,22 @@
-import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import git from 'isomorphic-git';
 import path from 'node:path';
-import { VitrineError, messageOf } from '../errors.ts';
+import git from 'isomorphic-git';
+import { readFileAtRef } from '../data/git.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { rel } from '../paths.ts';
-import type { Metrics, ModelInfo } from '../types.ts';
-import { readDataset, type PredictObjects } from '../registry/annotate.ts';
+import { type PredictObjects, readDataset } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
 import { modelIdentity } from '../registry/identity.ts';
-import { collectLineage, currentInputs, type CurrentInputs } from '../registry/lineage.ts';
+import { type CurrentInputs, collectLineage, currentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
-import { assignStage, registerVersion, type Headline } from '../registry/registry.ts';
+import { assignStage, type Headline, registerVersion } from '../registry/registry.ts';
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
-import { manifestOf, pushFiles, type ModelRemote } from '../registry/store.ts';
+import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
-import { readFileAtRef } from '../data/git.ts';
+import type { Metrics, ModelInfo } from '../types.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
 
 /*
@@ -26,12 +26,28 @@ import type { Stage, StageContext, StageResult } from './stage.ts';
  * versions.json and the collection's annotations.
  */
 
-async function readJson<T>({ file, ws, missing }: { file: string; ws: StageContext['ws']; missing: string }): Promise<T> {
+async function readJson<T>({
+  file,
+  ws,
+  missing,
+}: {
+  file: string;
+  ws: StageContext['ws'];
+  missing: string;
+}): Promise<T> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new VitrineError('PROMOTE_INPUT_MISSING', `${rel(ws, file)} is missing. ${missing}`, { file: rel(ws, file) });
-    throw new VitrineError('PROMOTE_INPUT_UNREADABLE', `${rel(ws, file)} cannot be read: ${messageOf(error)}`, { file: rel(ws, file) }, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VitrineError('PROMOTE_INPUT_MISSING', `${rel(ws, file)} is missing. ${missing}`, {
+        file: rel(ws, file),
+      });
+    throw new VitrineError(
+      'PROMOTE_INPUT_UNREADABLE',
+      `${rel(ws, file)} cannot be read: ${messageOf(error)}`,
+      { file: rel(ws, file) },
+      { cause: error },
+    );
   }
 }
 
@@ -49,9 +65,27 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
 /** Refuse when the evaluation was made on other data, labels or params than this commit has. */
 export function checkInputs({ metrics, current }: { metrics: Metrics; current: CurrentInputs }): void {
   const changed: { what: string; evaluated: string; now: string; rerun: string }[] = [];
-  if (metrics.inputs.data !== current.data) changed.push({ what: 'the images or object data (data.dvc)', evaluated: metrics.inputs.data, now: current.data, rerun: 'dataset, train and evaluate' });
-  if (metrics.inputs.labels !== current.labels) changed.push({ what: 'the labels (labels.csv)', evaluated: metrics.inputs.labels, now: current.labels, rerun: 'dataset, train and evaluate' });
-  if (metrics.inputs.params !== current.params) changed.push({ what: 'the parameters (params.yaml)', evaluated: metrics.inputs.params, now: current.params, rerun: 'the stages whose parameters changed, then evaluate' });
+  if (metrics.inputs.data !== current.data)
+    changed.push({
+      what: 'the images or object data (data.dvc)',
+      evaluated: metrics.inputs.data,
+      now: current.data,
+      rerun: 'dataset, train and evaluate',
+    });
+  if (metrics.inputs.labels !== current.labels)
+    changed.push({
+      what: 'the labels (labels.csv)',
+      evaluated: metrics.inputs.labels,
+      now: current.labels,
+      rerun: 'dataset, train and evaluate',
+    });
+  if (metrics.inputs.params !== current.params)
+    changed.push({
+      what: 'the parameters (params.yaml)',
+      evaluated: metrics.inputs.params,
+      now: current.params,
+      rerun: 'the stages whose parameters changed, then evaluate',
+    });
   if (changed.length === 0) return;
   throw new VitrineError(
     'PROMOTE_INPUTS_CHANGED',
@@ -83,19 +117,44 @@ export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; c
 }
 
 /** The promotion, with the remote and predictor injectable for tests; the stage calls it with the defaults. */
-export async function promote({ ctx, remote, predict }: { ctx: StageContext; remote?: ModelRemote; predict?: PredictObjects }): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
+export async function promote({
+  ctx,
+  remote,
+  predict,
+}: {
+  ctx: StageContext;
+  remote?: ModelRemote;
+  predict?: PredictObjects;
+}): Promise<StageResult & { version: string; reused: boolean; prod: string | null; annotated: number }> {
   const { ws, params, log, clock, env } = ctx;
   const name = params.registry.model_name;
-  const metrics = await readJson<Metrics>({ file: path.join(ws.evaluate, 'metrics.json'), ws, missing: 'Run the evaluate stage first (vitrine run evaluate).' });
+  const metrics = await readJson<Metrics>({
+    file: path.join(ws.evaluate, 'metrics.json'),
+    ws,
+    missing: 'Run the evaluate stage first (vitrine run evaluate).',
+  });
   checkGate({ metrics });
   const current = await currentInputs({ ws, params });
   checkInputs({ metrics, current });
-  const modelInfo = await readJson<ModelInfo>({ file: path.join(ws.model, 'model-info.json'), ws, missing: 'Run the train stage first (vitrine run train).' });
+  const modelInfo = await readJson<ModelInfo>({
+    file: path.join(ws.model, 'model-info.json'),
+    ws,
+    missing: 'Run the train stage first (vitrine run train).',
+  });
   if (modelInfo.labels.join('\n') !== metrics.labels.join('\n')) {
-    throw new VitrineError('PROMOTE_MODEL_MISMATCH', `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones (${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`, {});
+    throw new VitrineError(
+      'PROMOTE_MODEL_MISMATCH',
+      `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones (${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`,
+      {},
+    );
   }
   const commit = await headCommit({ dir: ws.root });
-  if (!commit) throw new VitrineError('REGISTRY_NO_GIT', `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`, {});
+  if (!commit)
+    throw new VitrineError(
+      'REGISTRY_NO_GIT',
+      `${ws.root} is not a git repository with a commit; model versions are kept as git tags.`,
+      {},
+    );
   await checkCommitted({ ws, commit });
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
@@ -105,7 +164,10 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
   await mkdir(staging, { recursive: true });
   await writeJsonAtomic({ file: path.join(staging, 'metrics.json'), value: metrics });
   await writeJsonAtomic({ file: path.join(staging, 'model-info.json'), value: modelInfo });
-  await writeJsonAtomic({ file: path.join(staging, 'dataset-summary.json'), value: summariseDataset({ dataset, factors: params.evaluate.factors }) });
+  await writeJsonAtomic({
+    file: path.join(staging, 'dataset-summary.json'),
+    value: summariseDataset({ dataset, factors: params.evaluate.factors }),
+  });
   const manifest = await manifestOf({ dir: ws.model });
   const evidence = await manifestOf({ dir: staging });
 
@@ -114,7 +176,14 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
   await pushFiles({ dir: staging, manifest: evidence, remote: store, log });
   await keepStagedEvidence({ staging, ws });
 
-  const headline: Headline = { accuracy: metrics.accuracy.value, macroF1: metrics.macroF1.value, macroF1Low: metrics.macroF1.low, macroF1High: metrics.macroF1.high, n: metrics.n, labels: metrics.labels };
+  const headline: Headline = {
+    accuracy: metrics.accuracy.value,
+    macroF1: metrics.macroF1.value,
+    macroF1Low: metrics.macroF1.low,
+    macroF1High: metrics.macroF1.high,
+    n: metrics.n,
+    labels: metrics.labels,
+  };
   const lineage = await collectLineage({ ws, params, modelInfo, metrics, inputs: current, commit, env, clock });
   const registered = await registerVersion({
     dir: ws.root,
@@ -151,7 +220,13 @@ export async function promote({ ctx, remote, predict }: { ctx: StageContext; rem
   const summary = registered.reused
     ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
     : `registered ${registered.version} (${registered.registration.bump === 'first' ? 'first version' : `${registered.registration.bump}: ${registered.registration.reason}`}), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
-  return { summary, version: registered.version, reused: registered.reused, prod: published.prod, annotated: published.annotated };
+  return {
+    summary,
+    version: registered.version,
+    reused: registered.reused,
+    prod: published.prod,
+    annotated: published.annotated,
+  };
 }
 
 /**
@@ -171,7 +246,8 @@ async function keepStagedEvidence({ staging, ws }: { staging: string; ws: StageC
 /** The `promote` stage of `vitrine run`. */
 export const promoteStage: Stage = {
   name: 'promote',
-  summary: 'Register the evaluated model as the next version (git tag in GTO format), put it in production, write its model card and annotate the collection.',
+  summary:
+    'Register the evaluated model as the next version (git tag in GTO format), put it in production, write its model card and annotate the collection.',
   deps: { paths: ['.vitrine/model'], params: ['registry', 'gate'], stages: ['evaluate'] },
   outs: ['.vitrine/registry'],
   // A new commit may carry a merge that must be registered; which model is in production is not an
@@ -197,5 +273,7 @@ export const promoteStage: Stage = {
 async function branchOf(ctx: StageContext): Promise<string | null> {
   const current = await git.currentBranch({ fs, dir: ctx.ws.root }).catch(() => undefined);
   if (current) return current;
-  return ctx.env.GITHUB_REF_TYPE === 'branch' || ctx.env.GITHUB_REF?.startsWith('refs/heads/') ? (ctx.env.GITHUB_REF_NAME ?? null) : null;
+  return ctx.env.GITHUB_REF_TYPE === 'branch' || ctx.env.GITHUB_REF?.startsWith('refs/heads/')
+    ? (ctx.env.GITHUB_REF_NAME ?? null)
+    : null;
 }

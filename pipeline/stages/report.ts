@@ -1,8 +1,8 @@
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
-import { buildReport, gitAuthHeaders } from '../report/index.ts';
 import { branchPoint, resolveCommit } from '../report/git.ts';
+import { buildReport, gitAuthHeaders } from '../report/index.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -23,10 +23,20 @@ export function reportBaseGiven(env: StageContext['env']): string | undefined {
   return env.VITRINE_BASE_REF || env.GITHUB_BASE_REF || undefined;
 }
 
-export async function reportBase({ ws, params, env }: Pick<StageContext, 'ws' | 'params' | 'env'>): Promise<ReportBase> {
+export async function reportBase({
+  ws,
+  params,
+  env,
+}: Pick<StageContext, 'ws' | 'params' | 'env'>): Promise<ReportBase> {
   const given = reportBaseGiven(env);
   if (given) return { ref: given, name: given };
-  if (!(await access(path.join(ws.root, '.git')).then(() => true, () => false))) return { reason: 'this folder is not a git repository' };
+  if (
+    !(await access(path.join(ws.root, '.git')).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return { reason: 'this folder is not a git repository' };
   const branch = params.collection.branch;
   const point = await branchPoint({ dir: ws.root, branch });
   if (point.commit === null) return { reason: point.reason };
@@ -66,8 +76,10 @@ export const reportStage: Stage = {
   async run(ctx) {
     const headers = gitAuthHeaders({ token: gitToken(ctx.env) });
     const base = await reportBase(ctx);
-    if (base.reason) ctx.log.info(`The report lists no label changes: ${base.reason}, and no base was given (VITRINE_BASE_REF).`);
-    else if (base.branchPoint) ctx.log.info(`The report compares with ${base.name} where this branch left it (${base.ref!.slice(0, 12)}).`);
+    if (base.reason)
+      ctx.log.info(`The report lists no label changes: ${base.reason}, and no base was given (VITRINE_BASE_REF).`);
+    else if (base.branchPoint)
+      ctx.log.info(`The report compares with ${base.name} where this branch left it (${base.ref!.slice(0, 12)}).`);
     const { markdown, fullMarkdown, json } = await buildReport({
       ws: ctx.ws,
       params: ctx.params,
@@ -88,7 +100,11 @@ export const reportStage: Stage = {
     else await rm(full, { force: true });
     await writeJsonAtomic({ file: path.join(ctx.ws.report, 'report.json'), value: json });
     const n = json.labels.changes.length;
-    const labels = json.labels.baseCommit ? `, ${n} label change${n === 1 ? '' : 's'}` : json.labels.baseUnavailable ? `, base ${json.labels.baseUnavailable.ref} could not be fetched` : '';
+    const labels = json.labels.baseCommit
+      ? `, ${n} label change${n === 1 ? '' : 's'}`
+      : json.labels.baseUnavailable
+        ? `, base ${json.labels.baseUnavailable.ref} could not be fetched`
+        : '';
     return { summary: `${json.verdict}, gate ${json.gate.passed ? 'passes' : 'fails'}${labels}` };
   },
 };

@@ -3,7 +3,7 @@ import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
-import { historyForInfo, trainHead, type LabelledVectors } from '../model/head.ts';
+import { historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
 import { flaggedLabels } from '../review/flagged.ts';
 import type { Dataset, DatasetObject, ModelInfo } from '../types.ts';
@@ -13,7 +13,8 @@ import type { Stage } from './stage.ts';
 /** The train stage: dataset → embeddings (cached by content) → classifier head → `.vitrine/model/`. */
 export const trainStage: Stage = {
   name: 'train',
-  summary: 'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on the labelled training objects.',
+  summary:
+    'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on the labelled training objects.',
   deps: {
     // Not the whole dataset: only what the model reads from it, through `fingerprint`, so a
     // title edited in data/objects.csv does not retrain (nor register a new version).
@@ -35,21 +36,35 @@ export const trainStage: Stage = {
     let trainObjects = split.train;
     let validationObjects = split.validation;
     if (trainObjects.length === 0) {
-      throw new VitrineError('TRAIN_EMPTY', 'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.', {});
+      throw new VitrineError(
+        'TRAIN_EMPTY',
+        'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.',
+        {},
+      );
     }
     const missing = labels.filter((l) => !trainObjects.some((o) => o.label === l));
-    if (missing.length > 0) log.warn(`No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`);
+    if (missing.length > 0)
+      log.warn(
+        `No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`,
+      );
 
     const backend = await selectBackend({ preference: params.train.backend, log });
     // train.flagged: drop: leave out the labels confident learning finds likely wrong (docs/metrics.md).
-    const flagged = params.train.flagged === 'drop' ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log }) : new Set<string>();
+    const flagged =
+      params.train.flagged === 'drop'
+        ? await flaggedLabels({ ws, params, dataset, tf: backend.tf, log })
+        : new Set<string>();
     const dropped = [...trainObjects, ...validationObjects].filter((o) => flagged.has(o.id)).length;
     if (dropped > 0) {
       trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
       validationObjects = validationObjects.filter((o) => !flagged.has(o.id));
-      log.info(`Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; \`vitrine review\` lists them).`);
+      log.info(
+        `Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; \`vitrine review\` lists them).`,
+      );
     }
-    log.info(`Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`);
+    log.info(
+      `Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`,
+    );
     const embedStart = Date.now();
     const itemsOf = (objects: DatasetObject[]) => {
       const files = new Map<string, string>();
@@ -57,7 +72,15 @@ export const trainStage: Stage = {
       return [...files].map(([key, file]) => ({ key, file }));
     };
     const embed = (objects: DatasetObject[], flips: boolean) =>
-      embedImages({ items: itemsOf(objects), params, root: ws.root, cacheDir: ws.cache, workers: params.train.workers, flips, log });
+      embedImages({
+        items: itemsOf(objects),
+        params,
+        root: ws.root,
+        cacheDir: ws.cache,
+        workers: params.train.workers,
+        flips,
+        log,
+      });
     // Only training images are mirrored (augmentation); validation images are embedded once.
     const trainEmbedded = await embed(trainObjects, params.train.augment);
     const validationEmbedded = validationObjects.length > 0 ? await embed(validationObjects, false) : null;
@@ -88,7 +111,14 @@ export const trainStage: Stage = {
     const validation = vectorsOf(validationObjects, false);
 
     const trainStart = Date.now();
-    const { model, history } = await trainHead({ tf: backend.tf, train, validation, labels, params: params.train, log });
+    const { model, history } = await trainHead({
+      tf: backend.tf,
+      train,
+      validation,
+      labels,
+      params: params.train,
+      log,
+    });
     const trainMs = Date.now() - trainStart;
     const info: ModelInfo = {
       schema: 'vitrine.model/1',
@@ -105,7 +135,11 @@ export const trainStage: Stage = {
       embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
       // So that an evaluation using this model as its baseline can leave out what it learnt from.
       split: {
-        settings: { validation: params.dataset.split.validation, test: params.dataset.split.test, salt: params.dataset.split.salt },
+        settings: {
+          validation: params.dataset.split.validation,
+          test: params.dataset.split.test,
+          salt: params.dataset.split.salt,
+        },
         trainImages: sortedImages(trainObjects),
         validationImages: sortedImages(validationObjects),
       },

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands, commandHelp, main } from '../../pipeline/cli.ts';
 import { terminalLogger } from '../../pipeline/cli/logger.ts';
+import { allCommands, commandHelp, main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 
 let root: string;
@@ -25,7 +25,26 @@ describe('vitrine command line', () => {
   it('lists every command in --help', async () => {
     const { code, stdout } = await vitrine(['--help']);
     expect(code).toBe(0);
-    for (const name of ['demo', 'import', 'run', 'dataset', 'train', 'evaluate', 'report', 'promote', 'catalogue', 'data add', 'data status', 'data push', 'data pull', 'data checkout', 'models list', 'models show', 'models rollback', 'monitor']) {
+    for (const name of [
+      'demo',
+      'import',
+      'run',
+      'dataset',
+      'train',
+      'evaluate',
+      'report',
+      'promote',
+      'catalogue',
+      'data add',
+      'data status',
+      'data push',
+      'data pull',
+      'data checkout',
+      'models list',
+      'models show',
+      'models rollback',
+      'monitor',
+    ]) {
       expect(stdout, name).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
   });
@@ -79,12 +98,18 @@ describe('terminal logger', () => {
     const log = terminalLogger({ write: (t) => (text += t), githubActions: true });
     log.warn('label "vase" is not in the vocabulary', { file: 'labels.csv', line: 12 });
     log.error('100% broken,\nreally', { file: 'data/objects.csv' });
-    expect(text).toBe('::warning file=labels.csv,line=12::label "vase" is not in the vocabulary\n::error file=data/objects.csv::100%25 broken,%0Areally\n');
+    expect(text).toBe(
+      '::warning file=labels.csv,line=12::label "vase" is not in the vocabulary\n::error file=data/objects.csv::100%25 broken,%0Areally\n',
+    );
   });
 
   it('writes plain places outside Actions', () => {
     let text = '';
-    terminalLogger({ write: (t) => (text += t) }).warn('unknown object', { file: 'labels.csv', line: 3, object: 'X-1' });
+    terminalLogger({ write: (t) => (text += t) }).warn('unknown object', {
+      file: 'labels.csv',
+      line: 3,
+      object: 'X-1',
+    });
     expect(text).toBe('warning: labels.csv:3, object X-1: unknown object\n');
   });
 
@@ -109,13 +134,21 @@ describe('terminal logger places', () => {
   it('does not repeat a place the message already starts with', () => {
     let text = '';
     terminalLogger({ write: (t) => (text += t) }).error('data.dvc:2: expected "outs:"', { file: 'data.dvc', line: 2 });
-    terminalLogger({ write: (t) => (text += t) }).warn('data/objects.csv:4: object "DM-0003" has no image', { file: 'data/objects.csv', line: 4, object: 'DM-0003' });
-    expect(text).toBe('error: data.dvc:2: expected "outs:"\nwarning: data/objects.csv:4: object "DM-0003" has no image\n');
+    terminalLogger({ write: (t) => (text += t) }).warn('data/objects.csv:4: object "DM-0003" has no image', {
+      file: 'data/objects.csv',
+      line: 4,
+      object: 'DM-0003',
+    });
+    expect(text).toBe(
+      'error: data.dvc:2: expected "outs:"\nwarning: data/objects.csv:4: object "DM-0003" has no image\n',
+    );
   });
 
   it('names a folder given with -C that does not exist', async () => {
     const log = memoryLogger();
-    expect(await main(['run', '-C', path.join(root, 'nowhere')], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
+    expect(await main(['run', '-C', path.join(root, 'nowhere')], { cwd: root, env: {}, stdout: () => {}, log })).toBe(
+      1,
+    );
     expect(log.lines[0]!.message).toMatch(/The folder .*nowhere does not exist/);
   });
 });

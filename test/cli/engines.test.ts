@@ -19,10 +19,13 @@ const UNSATISFIABLE: Record<string, string> = {
 describe('engines', () => {
   it('allows only Node versions every installed package accepts', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
-    const lock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: unknown; optional?: boolean }> };
+    const lock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: unknown; optional?: boolean }>;
+    };
     const refused: string[] = [];
     for (const [name, entry] of Object.entries(lock.packages)) {
-      const range = entry.engines && typeof entry.engines === 'object' ? (entry.engines as { node?: string }).node : undefined;
+      const range =
+        entry.engines && typeof entry.engines === 'object' ? (entry.engines as { node?: string }).node : undefined;
       if (!name || !range || entry.optional || UNSATISFIABLE[name]) continue;
       if (!semver.subset(pkg.engines.node, range)) refused.push(`${name} wants Node ${range}`);
     }
@@ -31,7 +34,9 @@ describe('engines', () => {
 
   it('includes the Node the npm scripts run under (the node devDependency)', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
-    const bundled = (JSON.parse(await readFile(path.join(ROOT, 'node_modules', 'node', 'package.json'), 'utf8')) as { version: string }).version;
+    const bundled = (
+      JSON.parse(await readFile(path.join(ROOT, 'node_modules', 'node', 'package.json'), 'utf8')) as { version: string }
+    ).version;
     expect(semver.satisfies(bundled, pkg.engines.node)).toBe(true);
   });
 });

@@ -42,7 +42,11 @@ describe('from an empty folder to a built catalogue in three commands', () => {
     await mkdir(museum);
     const init = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--images', from], museum);
     expect(init.code, init.messages).toBe(0);
-    await exec('git', ['-c', 'user.name=Registrar', '-c', 'user.email=registrar@museum.example', 'commit', '-qm', 'Start Vitrine'], { cwd: museum });
+    await exec(
+      'git',
+      ['-c', 'user.name=Registrar', '-c', 'user.email=registrar@museum.example', 'commit', '-qm', 'Start Vitrine'],
+      { cwd: museum },
+    );
     const run = await vitrine(['run'], museum);
     expect(run.code, run.messages).toBe(0);
     expect(run.messages).toMatch(/ran {5}promote .*registered v1\.0\.0/);

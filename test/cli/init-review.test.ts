@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -25,7 +25,12 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x4
 async function smallExport(name: string, extra: string[][] = []): Promise<string> {
   const dir = path.join(root, name, 'export');
   await mkdir(dir, { recursive: true });
-  const rows = [['C1', 'C1.jpg', 'coin'], ['C2', 'C2.jpg', 'coin'], ['V1', 'V1.jpg', 'vessel'], ['V2', 'V2.jpg', 'vessel']];
+  const rows = [
+    ['C1', 'C1.jpg', 'coin'],
+    ['C2', 'C2.jpg', 'coin'],
+    ['V1', 'V1.jpg', 'vessel'],
+    ['V2', 'V2.jpg', 'vessel'],
+  ];
   for (const [id, file] of rows) await writeFile(path.join(dir, file!), Buffer.concat([JPEG, Buffer.from(id!)]));
   const csv = path.join(dir, 'objects.csv');
   await writeFile(csv, stringify([['id', 'image', 'label'], ...rows, ...extra]));
@@ -39,7 +44,13 @@ async function vitrine(args: string[], cwd: string) {
 }
 
 describe('vitrine init checks the remote before writing anything', () => {
-  for (const remote of ['s3://', 's3:///folder', 'ftp://host/store', 'gs://bucket/store', 'https://example.org/store']) {
+  for (const remote of [
+    's3://',
+    's3:///folder',
+    'ftp://host/store',
+    'gs://bucket/store',
+    'https://example.org/store',
+  ]) {
     it(`refuses --remote ${remote} as a mistake in the command, writes nothing, and a rerun works`, async () => {
       const name = `remote-${remote.replace(/\W+/g, '-')}`;
       const csv = await smallExport(name);

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -70,38 +70,159 @@ async function exists(file: string): Promise<boolean> {
 }
 
 describe('guessing the column mapping from the headers', () => {
-  const table = (header: string[], row: string[] = []) => ({ header, rows: [{ cells: Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])) }] });
+  const table = (header: string[], row: string[] = []) => ({
+    header,
+    rows: [{ cells: Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])) }],
+  });
 
   it('maps the Egyptian export (Met and Cleveland open access)', async () => {
-    const { header, rows } = parseExport({ text: await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8'), file: 'metadata.csv' });
+    const { header, rows } = parseExport({
+      text: await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8'),
+      file: 'metadata.csv',
+    });
     const guess = guessColumns({ header, rows });
-    expect(guess.columns).toEqual({ id: 'id', image: 'file', label: 'label', title: 'title', maker: 'artist', date: 'date', department: 'museum', medium: 'medium', credit_line: '', rights: 'license', description: '' });
+    expect(guess.columns).toEqual({
+      id: 'id',
+      image: 'file',
+      label: 'label',
+      title: 'title',
+      maker: 'artist',
+      date: 'date',
+      department: 'museum',
+      medium: 'medium',
+      credit_line: '',
+      rights: 'license',
+      description: '',
+    });
     expect(guess.keep).toEqual(['source_url']);
   });
 
   it('maps a TMS-style export (docs/import.md)', () => {
-    const header = ['ObjectID', 'ObjectNumber', 'Title', 'DisplayName', 'Dated', 'Medium', 'Department', 'CreditLine', 'Classification', 'ImagePath'];
-    const guess = guessColumns(table(header, ['40213', '1987.123.4a-b', 'Lidded jar', 'Unknown', 'c. 1400 BCE', 'Faience', 'Egyptian Art', 'Gift', 'Vessels', 'media\\1987_123_4.jpg']));
-    expect(guess.columns).toMatchObject({ id: 'ObjectNumber', image: 'ImagePath', label: 'Classification', title: 'Title', maker: 'DisplayName', date: 'Dated', department: 'Department', medium: 'Medium', credit_line: 'CreditLine' });
+    const header = [
+      'ObjectID',
+      'ObjectNumber',
+      'Title',
+      'DisplayName',
+      'Dated',
+      'Medium',
+      'Department',
+      'CreditLine',
+      'Classification',
+      'ImagePath',
+    ];
+    const guess = guessColumns(
+      table(header, [
+        '40213',
+        '1987.123.4a-b',
+        'Lidded jar',
+        'Unknown',
+        'c. 1400 BCE',
+        'Faience',
+        'Egyptian Art',
+        'Gift',
+        'Vessels',
+        'media\\1987_123_4.jpg',
+      ]),
+    );
+    expect(guess.columns).toMatchObject({
+      id: 'ObjectNumber',
+      image: 'ImagePath',
+      label: 'Classification',
+      title: 'Title',
+      maker: 'DisplayName',
+      date: 'Dated',
+      department: 'Department',
+      medium: 'Medium',
+      credit_line: 'CreditLine',
+    });
   });
 
   it('maps a CollectiveAccess-style export (docs/import.md)', () => {
-    const header = ['idno', 'preferred_labels', 'ca_entities.preferred_labels', 'ca_objects.date', 'ca_objects.medium', 'ca_objects.type_id', 'ca_object_representations.original_filename', 'ca_objects.rights'];
-    const guess = guessColumns(table(header, ['2019.4.12', 'Bowl', 'Anonymous', '18th century', 'Earthenware', 'ceramics', '2019_4_12_a.tif', 'CC BY 4.0']));
-    expect(guess.columns).toMatchObject({ id: 'idno', image: 'ca_object_representations.original_filename', label: 'ca_objects.type_id', title: 'preferred_labels', maker: 'ca_entities.preferred_labels', date: 'ca_objects.date', medium: 'ca_objects.medium', rights: 'ca_objects.rights' });
+    const header = [
+      'idno',
+      'preferred_labels',
+      'ca_entities.preferred_labels',
+      'ca_objects.date',
+      'ca_objects.medium',
+      'ca_objects.type_id',
+      'ca_object_representations.original_filename',
+      'ca_objects.rights',
+    ];
+    const guess = guessColumns(
+      table(header, [
+        '2019.4.12',
+        'Bowl',
+        'Anonymous',
+        '18th century',
+        'Earthenware',
+        'ceramics',
+        '2019_4_12_a.tif',
+        'CC BY 4.0',
+      ]),
+    );
+    expect(guess.columns).toMatchObject({
+      id: 'idno',
+      image: 'ca_object_representations.original_filename',
+      label: 'ca_objects.type_id',
+      title: 'preferred_labels',
+      maker: 'ca_entities.preferred_labels',
+      date: 'ca_objects.date',
+      medium: 'ca_objects.medium',
+      rights: 'ca_objects.rights',
+    });
   });
 
-  it('maps the Met\'s open-access CSV (with the image column the guide adds)', () => {
-    const header = ['Object Number', 'Is Public Domain', 'Object ID', 'Department', 'Object Name', 'Title', 'Culture', 'Artist Display Name', 'Object Date', 'Medium', 'Credit Line', 'Classification', 'Rights and Reproduction', 'Link Resource', 'image'];
+  it("maps the Met's open-access CSV (with the image column the guide adds)", () => {
+    const header = [
+      'Object Number',
+      'Is Public Domain',
+      'Object ID',
+      'Department',
+      'Object Name',
+      'Title',
+      'Culture',
+      'Artist Display Name',
+      'Object Date',
+      'Medium',
+      'Credit Line',
+      'Classification',
+      'Rights and Reproduction',
+      'Link Resource',
+      'image',
+    ];
     const guess = guessColumns(table(header));
-    expect(guess.columns).toMatchObject({ id: 'Object Number', image: 'image', label: 'Classification', title: 'Title', maker: 'Artist Display Name', date: 'Object Date', department: 'Department', medium: 'Medium', credit_line: 'Credit Line', rights: 'Rights and Reproduction' });
+    expect(guess.columns).toMatchObject({
+      id: 'Object Number',
+      image: 'image',
+      label: 'Classification',
+      title: 'Title',
+      maker: 'Artist Display Name',
+      date: 'Object Date',
+      department: 'Department',
+      medium: 'Medium',
+      credit_line: 'Credit Line',
+      rights: 'Rights and Reproduction',
+    });
     expect(guess.keep).toEqual(['Link Resource']);
   });
 
   it('proposes the vocabulary with counts, leaving out rare labels and flagging labels written two ways', () => {
-    const labels = [...Array(30).fill('Jewellery'), ...Array(26).fill('Statuary'), ...Array(3).fill('Jewelry'), 'statuary'];
-    const proposal = proposeVocabulary({ table: { format: 'csv', header: ['label'], rows: labels.map((label, i) => ({ line: i + 2, cells: { label } })) }, labelColumn: 'label' });
-    expect(proposal.labels.map((l) => `${l.label} ${l.count}`)).toEqual(['Jewellery 30', 'Statuary 26', 'Jewelry 3', 'statuary 1']);
+    const labels = [
+      ...Array(30).fill('Jewellery'),
+      ...Array(26).fill('Statuary'),
+      ...Array(3).fill('Jewelry'),
+      'statuary',
+    ];
+    const proposal = proposeVocabulary({
+      table: { format: 'csv', header: ['label'], rows: labels.map((label, i) => ({ line: i + 2, cells: { label } })) },
+      labelColumn: 'label',
+    });
+    expect(proposal.labels.map((l) => `${l.label} ${l.count}`)).toEqual([
+      'Jewellery 30',
+      'Statuary 26',
+      'Jewelry 3',
+      'statuary 1',
+    ]);
     expect(proposal.vocabulary).toEqual(['Jewellery', 'Statuary']);
     expect(proposal.leftOut.map((l) => l.label)).toEqual(['Jewelry', 'statuary']);
     expect(proposal.nearDuplicates).toEqual([
@@ -112,65 +233,130 @@ describe('guessing the column mapping from the headers', () => {
 });
 
 describe('vitrine init, without questions', () => {
-  it('writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all ' +
-    'for the first commit', async () => {
-    const from = await egyptCopy('plain', 4);
-    const museum = path.join(root, 'plain', 'museum');
-    await mkdir(museum, { recursive: true });
-    const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--images', from, '--name', 'Egyptian Antiquities'], museum);
-    expect(result.code, result.messages).toBe(0);
-    expect(result.messages).toContain('id           ← id');
-    expect(result.messages).toContain('image        ← file');
-    expect(result.messages).toContain('Vocabulary: [Jewellery, Pottery, Reliefs, Statuary, Unclassified]');
-    expect(result.messages).toMatch(/git commit -m "Start Vitrine for Egyptian Antiquities"\n {2}npx vitrine run/);
-    const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
-    expect(params).toContain('name: Egyptian Antiquities');
-    expect(params).toMatch(/# Proposed by vitrine init from the export's labels: Jewellery \(4\)/);
-    expect(params).toContain('    maker: artist');
-    expect(params).toContain('# How `vitrine import` reads an export');
-    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../.vitrine-remote');
-    expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toMatch(/^\/\.vitrine\/$/m);
-    expect((await readdir(path.join(museum, '.github', 'workflows'))).sort()).toEqual((await readdir(path.join(REPO, '.github', 'workflows'))).filter((f) => f.endsWith('.yml')).sort());
-    expect(await readFile(path.join(museum, 'README.md'), 'utf8')).toMatch(/^# Egyptian Antiquities/);
-    expect((await readFile(path.join(museum, 'labels.csv'), 'utf8')).trim().split('\n')).toHaveLength(21);
-    // Original bytes in data/: the full-resolution masters, not copies made smaller.
-    const one = (await readdir(path.join(museum, 'data', 'images')))[0]!;
-    const source = (await readdir(path.join(from, 'images'), { recursive: true })).map(String).find((f) => path.basename(f) === one)!;
-    expect((await readFile(path.join(museum, 'data', 'images', one))).equals(await readFile(path.join(from, 'images', source)))).toBe(true);
-    const { stdout } = await exec('git', ['status', '--porcelain'], { cwd: museum });
-    const staged = stdout.split('\n').filter((l) => l.startsWith('A ')).map((l) => l.slice(3));
-    expect(staged).toEqual(expect.arrayContaining(['params.yaml', 'labels.csv', 'data.dvc', '.dvc/config', '.gitignore', 'README.md', '.github/workflows/main.yml']));
-    expect(stdout).not.toContain('data/');
-  });
+  it(
+    'writes a commented params.yaml, the data remote, .gitignore, workflows and README, imports, and stages it all ' +
+      'for the first commit',
+    async () => {
+      const from = await egyptCopy('plain', 4);
+      const museum = path.join(root, 'plain', 'museum');
+      await mkdir(museum, { recursive: true });
+      const result = await vitrine(
+        ['init', '--from', path.join(from, 'metadata.csv'), '--images', from, '--name', 'Egyptian Antiquities'],
+        museum,
+      );
+      expect(result.code, result.messages).toBe(0);
+      expect(result.messages).toContain('id           ← id');
+      expect(result.messages).toContain('image        ← file');
+      expect(result.messages).toContain('Vocabulary: [Jewellery, Pottery, Reliefs, Statuary, Unclassified]');
+      expect(result.messages).toMatch(/git commit -m "Start Vitrine for Egyptian Antiquities"\n {2}npx vitrine run/);
+      const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
+      expect(params).toContain('name: Egyptian Antiquities');
+      expect(params).toMatch(/# Proposed by vitrine init from the export's labels: Jewellery \(4\)/);
+      expect(params).toContain('    maker: artist');
+      expect(params).toContain('# How `vitrine import` reads an export');
+      expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../.vitrine-remote');
+      expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toMatch(/^\/\.vitrine\/$/m);
+      expect((await readdir(path.join(museum, '.github', 'workflows'))).sort()).toEqual(
+        (await readdir(path.join(REPO, '.github', 'workflows'))).filter((f) => f.endsWith('.yml')).sort(),
+      );
+      expect(await readFile(path.join(museum, 'README.md'), 'utf8')).toMatch(/^# Egyptian Antiquities/);
+      expect((await readFile(path.join(museum, 'labels.csv'), 'utf8')).trim().split('\n')).toHaveLength(21);
+      // Original bytes in data/: the full-resolution masters, not copies made smaller.
+      const one = (await readdir(path.join(museum, 'data', 'images')))[0]!;
+      const source = (await readdir(path.join(from, 'images'), { recursive: true }))
+        .map(String)
+        .find((f) => path.basename(f) === one)!;
+      expect(
+        (await readFile(path.join(museum, 'data', 'images', one))).equals(
+          await readFile(path.join(from, 'images', source)),
+        ),
+      ).toBe(true);
+      const { stdout } = await exec('git', ['status', '--porcelain'], { cwd: museum });
+      const staged = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('A '))
+        .map((l) => l.slice(3));
+      expect(staged).toEqual(
+        expect.arrayContaining([
+          'params.yaml',
+          'labels.csv',
+          'data.dvc',
+          '.dvc/config',
+          '.gitignore',
+          'README.md',
+          '.github/workflows/main.yml',
+        ]),
+      );
+      expect(stdout).not.toContain('data/');
+    },
+  );
 
   it('reads a JSON Lines export', async () => {
     const from = await egyptCopy('jsonl', 2);
-    const { header, rows } = parseExport({ text: await readFile(path.join(from, 'metadata.csv'), 'utf8'), file: 'metadata.csv' });
-    await writeFile(path.join(from, 'objects.jsonl'), rows.map((r) => JSON.stringify({ ...r.cells, tags: ['a', 'b'] })).join('\n'));
+    const { header, rows } = parseExport({
+      text: await readFile(path.join(from, 'metadata.csv'), 'utf8'),
+      file: 'metadata.csv',
+    });
+    await writeFile(
+      path.join(from, 'objects.jsonl'),
+      rows.map((r) => JSON.stringify({ ...r.cells, tags: ['a', 'b'] })).join('\n'),
+    );
     expect(header).toContain('file');
     const museum = path.join(root, 'jsonl', 'museum');
     await mkdir(museum, { recursive: true });
-    const result = await vitrine(['init', '--from', path.join(from, 'objects.jsonl'), '--vocabulary', 'Jewellery,Pottery,Reliefs,Statuary,Unclassified'], museum);
+    const result = await vitrine(
+      [
+        'init',
+        '--from',
+        path.join(from, 'objects.jsonl'),
+        '--vocabulary',
+        'Jewellery,Pottery,Reliefs,Statuary,Unclassified',
+      ],
+      museum,
+    );
     expect(result.code, result.messages).toBe(0);
     expect(result.messages).toContain('(JSON Lines)');
     expect((await readdir(path.join(museum, 'data', 'images'))).length).toBe(10);
   });
 
   it('keeps S3 keys in .dvc/config.local only (ignored by git) and sends the images to the S3 server', async () => {
-    const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(root, 's3-store'), configureBuckets: [{ name: 'museum', configs: [] }] });
+    const server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: path.join(root, 's3-store'),
+      configureBuckets: [{ name: 'museum', configs: [] }],
+    });
     const { port } = (await server.run()) as { port: number };
     try {
       const from = await egyptCopy('s3', 2);
       const museum = path.join(root, 's3', 'museum');
       await mkdir(museum, { recursive: true });
-      const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--remote', 's3://museum/collection', '--endpoint-url', `http://127.0.0.1:${port}`, '--access-key-id', 'S3RVER', '--secret-access-key', 'S3RVER'], museum);
+      const result = await vitrine(
+        [
+          'init',
+          '--from',
+          path.join(from, 'metadata.csv'),
+          '--remote',
+          's3://museum/collection',
+          '--endpoint-url',
+          `http://127.0.0.1:${port}`,
+          '--access-key-id',
+          'S3RVER',
+          '--secret-access-key',
+          'S3RVER',
+        ],
+        museum,
+      );
       expect(result.code, result.messages).toBe(0);
       expect(result.messages).toMatch(/Sent 1[12] files to the data remote \(s3:\/\/museum\/collection\)/);
       const config = await readFile(path.join(museum, '.dvc', 'config'), 'utf8');
       expect(config).toContain('url = s3://museum/collection');
       expect(config).toContain(`endpointurl = http://127.0.0.1:${port}`);
       expect(config).not.toContain('S3RVER');
-      expect(await readFile(path.join(museum, '.dvc', 'config.local'), 'utf8')).toMatch(/access_key_id = S3RVER[\s\S]*secret_access_key = S3RVER/);
+      expect(await readFile(path.join(museum, '.dvc', 'config.local'), 'utf8')).toMatch(
+        /access_key_id = S3RVER[\s\S]*secret_access_key = S3RVER/,
+      );
       const { stdout } = await exec('git', ['status', '--porcelain', '--ignored'], { cwd: museum });
       expect(stdout).not.toMatch(/^A .*config\.local/m);
       expect(stdout).toMatch(/^!! \.dvc\/config\.local$/m);
@@ -191,7 +377,10 @@ describe('vitrine init, without questions', () => {
     expect(again.messages).toContain('vitrine import --metadata');
     expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toBe(params);
     expect((await vitrine(['init'], museum)).code).toBe(2);
-    const badColumn = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--column', 'id=accession'], path.join(root, 'again'));
+    const badColumn = await vitrine(
+      ['init', '--from', path.join(from, 'metadata.csv'), '--column', 'id=accession'],
+      path.join(root, 'again'),
+    );
     expect(badColumn.code).toBe(2);
     expect(badColumn.messages).toContain('the export has no column "accession"');
   });
@@ -204,7 +393,9 @@ describe('vitrine init, without questions', () => {
     await mkdir(museum, { recursive: true });
     const result = await vitrine(['init', '--from', csv], museum);
     expect(result.code).toBe(1);
-    expect(result.messages).toMatch(/metadata\.csv:\d+: the image "..\/..\/..\/..\/etc\/passwd" of object "EVIL_1" leaves the images folder/);
+    expect(result.messages).toMatch(
+      /metadata\.csv:\d+: the image "..\/..\/..\/..\/etc\/passwd" of object "EVIL_1" leaves the images folder/,
+    );
     expect(await readdir(museum)).toEqual([]);
   });
 });
@@ -214,14 +405,33 @@ describe('vitrine init in a copy of this repository (the GitHub template)', () =
     const from = await egyptCopy('template', 2);
     const museum = path.join(root, 'template', 'museum');
     await mkdir(museum, { recursive: true });
-    const files = ['params.yaml', 'labels.csv', 'data.dvc', 'README.md', '.gitignore', '.dvc/config', '.dvc/.gitignore', '.dvcignore', '.github/workflows/main.yml'];
-    const { stdout: archive } = await exec('git', ['archive', '--format=tar', 'HEAD', ...files], { cwd: REPO, encoding: 'buffer', maxBuffer: 1 << 26 });
+    const files = [
+      'params.yaml',
+      'labels.csv',
+      'data.dvc',
+      'README.md',
+      '.gitignore',
+      '.dvc/config',
+      '.dvc/.gitignore',
+      '.dvcignore',
+      '.github/workflows/main.yml',
+    ];
+    const { stdout: archive } = await exec('git', ['archive', '--format=tar', 'HEAD', ...files], {
+      cwd: REPO,
+      encoding: 'buffer',
+      maxBuffer: 1 << 26,
+    });
     await writeFile(path.join(root, 'template', 'tree.tar'), archive);
     await exec('tar', ['-xf', path.join(root, 'template', 'tree.tar')], { cwd: museum });
     await exec('git', ['init', '-q', '-b', 'main'], { cwd: museum });
     await exec('git', ['add', '.'], { cwd: museum });
-    await exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', 'commit', '-qm', 'template'], { cwd: museum });
-    const result = await vitrine(['init', '--from', path.join(from, 'metadata.csv'), '--name', 'Egyptian Antiquities'], museum);
+    await exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', 'commit', '-qm', 'template'], {
+      cwd: museum,
+    });
+    const result = await vitrine(
+      ['init', '--from', path.join(from, 'metadata.csv'), '--name', 'Egyptian Antiquities'],
+      museum,
+    );
     expect(result.code, result.messages).toBe(0);
     expect(result.messages).toContain('Replaced the demo collection');
     expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).toContain('name: Egyptian Antiquities');
@@ -253,9 +463,14 @@ describe('vitrine init at a terminal', () => {
     const from = await egyptCopy('tty', 2);
     const museum = path.join(root, 'tty', 'museum');
     await mkdir(museum, { recursive: true });
-    const command = [NODE, path.join(REPO, 'bin', 'vitrine.js'), 'init', '--from', path.join(from, 'metadata.csv')].map((a) => `'${a}'`).join(' ');
+    const command = [NODE, path.join(REPO, 'bin', 'vitrine.js'), 'init', '--from', path.join(from, 'metadata.csv')]
+      .map((a) => `'${a}'`)
+      .join(' ');
     // `script` runs the command on a new pseudo-terminal; what we write to its stdin is typed there.
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: museum, env: { ...process.env, TERM: 'dumb' } });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: museum,
+      env: { ...process.env, TERM: 'dumb' },
+    });
     let screen = '';
     const answers: [RegExp, string][] = [
       [/Use these columns\? \(y\/n\) \[y\]: $/, 'n'],
@@ -271,7 +486,10 @@ describe('vitrine init at a terminal', () => {
       [/ {2}credit_line \[-\]: $/, ''],
       [/ {2}rights \[license\]: $/, ''],
       [/ {2}description \[-\]: $/, ''],
-      [/Vocabulary, comma-separated \[Jewellery, Pottery, Reliefs, Statuary, Unclassified\]: $/, 'Jewellery, Pottery, Statuary'],
+      [
+        /Vocabulary, comma-separated \[Jewellery, Pottery, Reliefs, Statuary, Unclassified\]: $/,
+        'Jewellery, Pottery, Statuary',
+      ],
       [/Collection name \[Museum\]: $/, 'Museo Egizio di Prova'],
       [/A folder, or s3:\/\/bucket\/path \[\.vitrine-remote\]: $/, '../store'],
       [/Write the repository and import 10 objects\? \(y\/n\) \[y\]: $/, 'y'],

@@ -3,8 +3,8 @@ import { createServer, request, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
 import { serveSite } from '../../pipeline/cli/serve.ts';
+import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 

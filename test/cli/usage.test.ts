@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allCommands, checkArguments, gateExit, main } from '../../pipeline/cli.ts';
 import { completionScript } from '../../pipeline/cli/completion.ts';
 import { closest } from '../../pipeline/cli/suggest.ts';
+import { allCommands, checkArguments, gateExit, main } from '../../pipeline/cli.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 
@@ -30,13 +30,19 @@ async function vitrine(args: string[]) {
   return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
 }
 
-const version = (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 describe('usage mistakes and conventions (table)', () => {
   const table: { args: string[]; code: number; says?: RegExp; stdout?: RegExp }[] = [
     { args: ['trian'], code: 2, says: /"trian" is not a vitrine command\. Did you mean "vitrine train"\?/ },
     { args: ['modles', 'list'], code: 2, says: /Did you mean "vitrine models"\?/ },
-    { args: ['models', 'lst'], code: 2, says: /"lst" is not a "vitrine models" command\. Did you mean "vitrine models list"\?/ },
+    {
+      args: ['models', 'lst'],
+      code: 2,
+      says: /"lst" is not a "vitrine models" command\. Did you mean "vitrine models list"\?/,
+    },
     { args: ['data', 'pusj'], code: 2, says: /Did you mean "vitrine data push"\?/ },
     { args: ['models'], code: 2, says: /"vitrine models" needs a command: list, show, rollback/ },
     { args: ['data'], code: 2, says: /"vitrine data" needs a command/ },
@@ -50,10 +56,18 @@ describe('usage mistakes and conventions (table)', () => {
     { args: ['help', 'train'], code: 0, stdout: /^Usage: npx vitrine train \[options\]/ },
     { args: ['help', 'data', 'push'], code: 0, stdout: /^Usage: npx vitrine data push \[options\]/ },
     { args: ['help', 'trian'], code: 2, says: /Did you mean "vitrine train"\?/ },
-    { args: ['run', '--forse'], code: 2, says: /"--forse" is not an option of "vitrine run"\. Did you mean "--force"\? Run "npx vitrine run --help"/ },
+    {
+      args: ['run', '--forse'],
+      code: 2,
+      says: /"--forse" is not an option of "vitrine run"\. Did you mean "--force"\? Run "npx vitrine run --help"/,
+    },
     { args: ['run', 'trian'], code: 2, says: /There is no stage called "trian"\. Did you mean "train"\?/ },
     { args: ['run', '--single'], code: 2, says: /--single needs the stages/ },
-    { args: ['models', 'show'], code: 2, says: /"vitrine models show" needs <version>\. Usage: npx vitrine models show <version>/ },
+    {
+      args: ['models', 'show'],
+      code: 2,
+      says: /"vitrine models show" needs <version>\. Usage: npx vitrine models show <version>/,
+    },
     { args: ['models', 'rollback'], code: 2, says: /needs <version>/ },
     { args: ['models', 'show', 'v1', 'v2'], code: 2, says: /takes <version> only \(got also "v2"\)/ },
     { args: ['data', 'init'], code: 2, says: /needs <remote-url>/ },
@@ -144,7 +158,12 @@ describe('--quiet', () => {
     await writeFile(path.join(dir, 'params.yaml'), 'import:\n  on_invalid: skip\n');
     for (const flag of ['-q', '--quiet']) {
       const log = memoryLogger();
-      const code = await main(['import', flag, '--metadata', 'export/objects.csv'], { cwd: dir, env: {}, stdout: () => {}, log });
+      const code = await main(['import', flag, '--metadata', 'export/objects.csv'], {
+        cwd: dir,
+        env: {},
+        stdout: () => {},
+        log,
+      });
       expect(code).toBe(1);
       expect(log.lines.filter((l) => l.level === 'info')).toEqual([]);
       expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('appears again'))).toBe(true);
@@ -165,7 +184,10 @@ describe('--fail-on-gate', () => {
     const log = memoryLogger();
     const ctx = { ws, log, clock: systemClock, env: {}, json: false, out: () => {} };
     expect(await gateExit(ctx)).toBe(1);
-    const metrics = (passed: boolean) => JSON.stringify({ gate: { passed, checks: [{ name: 'macro F1 at least 0.6', passed, detail: 'macro F1 0.41' }] } });
+    const metrics = (passed: boolean) =>
+      JSON.stringify({
+        gate: { passed, checks: [{ name: 'macro F1 at least 0.6', passed, detail: 'macro F1 0.41' }] },
+      });
     await writeFile(path.join(ws.evaluate, 'metrics.json'), metrics(false));
     expect(await gateExit(ctx)).toBe(3);
     expect(log.lines.at(-1)!.message).toContain('macro F1 at least 0.6: macro F1 0.41');
@@ -179,14 +201,25 @@ describe('--fail-on-gate through the command line', () => {
   it('exits 3 when the gate failed, on a branch (no promotion) and on main (promotion refused); without it, 0 and 1', async () => {
     const dir = path.join(root, 'gate-cli');
     await mkdir(path.join(dir, '.vitrine', 'evaluate'), { recursive: true });
-    const failed = { gate: { passed: false, checks: [{ name: 'macro-F1 at least the minimum', passed: false, detail: 'macro-F1 0.40' }] } };
+    const failed = {
+      gate: {
+        passed: false,
+        checks: [{ name: 'macro-F1 at least the minimum', passed: false, detail: 'macro-F1 0.40' }],
+      },
+    };
     await writeFile(path.join(dir, '.vitrine', 'evaluate', 'metrics.json'), JSON.stringify(failed));
-    const git = (...args: string[]) => exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { cwd: dir });
+    const git = (...args: string[]) =>
+      exec('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { cwd: dir });
     await git('init', '-q', '-b', 'fix-labels');
     await git('commit', '-q', '--allow-empty', '-m', 'start');
     const run = async (...extra: string[]) => {
       const log = memoryLogger();
-      const code = await main(['run', 'promote', '--single', '--force', ...extra], { cwd: dir, env: {}, stdout: () => {}, log });
+      const code = await main(['run', 'promote', '--single', '--force', ...extra], {
+        cwd: dir,
+        env: {},
+        stdout: () => {},
+        log,
+      });
       return { code, text: log.lines.map((l) => l.message).join('\n') };
     };
     expect((await run()).code).toBe(0);
@@ -206,7 +239,8 @@ describe('vitrine completion', () => {
     const script = path.join(root, 'completion.bash');
     await writeFile(script, stdout);
     const words = line.split(' ');
-    const shell = `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
+    const shell =
+      `source ${script}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); ` +
       `COMP_CWORD=${words.length - 1}; _vitrine_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
     return (await exec('bash', ['-c', shell])).stdout.split('\n').filter(Boolean).sort();
   }

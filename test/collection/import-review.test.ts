@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readObjects } from '../../pipeline/collection/index.ts';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { readObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 
 /*
  * A review of `vitrine import` found it could copy the repository's own secrets into data/, leave
@@ -50,7 +50,7 @@ async function listTree(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true }).catch(() => [] as string[])).map(String).sort();
 }
 
-describe('import never copies the repository\'s own files or non-images', () => {
+describe("import never copies the repository's own files or non-images", () => {
   it('refuses .git, .dvc, .vitrine, data/, node_modules, dot-files and non-image files, naming file:line', async () => {
     const { ws, csv } = await repoWithExport('secrets', [
       ['A1', 'photos/A1.jpg', 'coin', 'Coin'],
@@ -66,7 +66,7 @@ describe('import never copies the repository\'s own files or non-images', () => 
     ]);
     await put(path.join(ws.root, 'photos', 'A1.jpg'), JPEG);
     await put(path.join(ws.root, 'photos', 'A2.png'), PNG);
-    await put(path.join(ws.root, '.dvc', 'config.local'), "['remote \"s\"']\n  secret_access_key = SECRET\n");
+    await put(path.join(ws.root, '.dvc', 'config.local'), '[\'remote "s"\']\n  secret_access_key = SECRET\n');
     await put(path.join(ws.root, '.git', 'config'), '[core]\n  SECRET\n');
     await put(path.join(ws.root, '.vitrine', 'registry', 'x.png'), PNG);
     await put(path.join(ws.root, 'data', 'images', 'old.jpg'), JPEG);
@@ -74,7 +74,13 @@ describe('import never copies the repository\'s own files or non-images', () => 
     await put(path.join(ws.root, 'photos', '.hidden', 'B.jpg'), JPEG);
     await put(path.join(ws.root, 'notes.txt'), 'SECRET notes');
     await put(path.join(ws.root, 'photos', 'fake.jpg'), 'SECRET, not an image');
-    const result = await importCollection({ ws, params: params('skip'), metadata: csv, images: ws.root, log: memoryLogger() });
+    const result = await importCollection({
+      ws,
+      params: params('skip'),
+      metadata: csv,
+      images: ws.root,
+      log: memoryLogger(),
+    });
     expect(result.refused.map((p) => [p.file, p.line, p.object])).toEqual(
       [3, 4, 5, 6, 7, 8, 9, 10].map((line, i) => ['export.csv', line, `S${i + 1}`]),
     );
@@ -83,29 +89,51 @@ describe('import never copies the repository\'s own files or non-images', () => 
     expect(result.refused[7]!.message).toMatch(/not an image/);
     const { objects } = await readObjects({ file: ws.objects });
     expect(objects.map((o) => o.id)).toEqual(['A1', 'A2']);
-    const copied = await Promise.all((await readdir(ws.images)).map((f) => readFile(path.join(ws.images, f), 'latin1')));
+    const copied = await Promise.all(
+      (await readdir(ws.images)).map((f) => readFile(path.join(ws.images, f), 'latin1')),
+    );
     expect(copied.join('')).not.toContain('SECRET');
   });
 
-  it('refuses a link to the repository\'s own files and an empty image file', async () => {
-    const { ws, csv } = await repoWithExport('own-link', [['A1', 'photos/A1.jpg', 'coin', ''], ['L1', 'photos/link.png', 'coin', ''],
-      ['E1', 'photos/empty.jpg', 'coin', '']]);
+  it("refuses a link to the repository's own files and an empty image file", async () => {
+    const { ws, csv } = await repoWithExport('own-link', [
+      ['A1', 'photos/A1.jpg', 'coin', ''],
+      ['L1', 'photos/link.png', 'coin', ''],
+      ['E1', 'photos/empty.jpg', 'coin', ''],
+    ]);
     await put(path.join(ws.root, 'photos', 'A1.jpg'), JPEG);
     await put(path.join(ws.root, '.vitrine', 'registry', 'card.png'), PNG);
     await symlink(path.join(ws.root, '.vitrine', 'registry', 'card.png'), path.join(ws.root, 'photos', 'link.png'));
     await put(path.join(ws.root, 'photos', 'empty.jpg'), '');
-    const result = await importCollection({ ws, params: params('skip'), metadata: csv, images: ws.root, log: memoryLogger() });
-    expect(result.refused.map((p) => [p.line, p.object])).toEqual([[3, 'L1'], [4, 'E1']]);
+    const result = await importCollection({
+      ws,
+      params: params('skip'),
+      metadata: csv,
+      images: ws.root,
+      log: memoryLogger(),
+    });
+    expect(result.refused.map((p) => [p.line, p.object])).toEqual([
+      [3, 'L1'],
+      [4, 'E1'],
+    ]);
     expect(result.refused[0]!.message).toMatch(/link to .*repository's own .vitrine\/ folder/);
     expect(result.refused[1]!.message).toMatch(/empty file/);
   });
 
   it('with on_invalid "fail" stops on a secret and writes nothing', async () => {
-    const { ws, csv } = await repoWithExport('secrets-fail', [['A1', 'A1.jpg', 'coin', 'Coin'], ['S1', '.dvc/config.local', '', '']]);
+    const { ws, csv } = await repoWithExport('secrets-fail', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['S1', '.dvc/config.local', '', ''],
+    ]);
     await put(path.join(ws.root, 'A1.jpg'), JPEG);
     await put(path.join(ws.root, '.dvc', 'config.local'), 'SECRET');
-    const error = await importCollection({ ws, params: params('fail'), metadata: csv, images: ws.root, log: memoryLogger() })
-      .catch((e: unknown) => e);
+    const error = await importCollection({
+      ws,
+      params: params('fail'),
+      metadata: csv,
+      images: ws.root,
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMPORT_INVALID')).toBe(true);
     expect((error as Error).message).toContain('export.csv:3');
     expect(await listTree(ws.data)).toEqual([]);
@@ -113,8 +141,11 @@ describe('import never copies the repository\'s own files or non-images', () => 
 });
 
 /** An export outside the repository: `images/<id>.jpg` for each row with an image. */
-async function outsideExport(name: string, rows: string[][], header = ['id', 'image', 'label', 'title']):
-  Promise<{ csv: string; images: string }> {
+async function outsideExport(
+  name: string,
+  rows: string[][],
+  header = ['id', 'image', 'label', 'title'],
+): Promise<{ csv: string; images: string }> {
   const dir = path.join(root, name, 'export');
   const images = path.join(dir, 'images');
   await mkdir(images, { recursive: true });
@@ -141,8 +172,11 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 describe('import stores any id, and never leaves data/ half-written', () => {
   it('stores the image of a 300-character id under a file name of at most 255 bytes', async () => {
     const long = `1987.${'X'.repeat(295)}`;
-    const { csv, images } = await outsideExport('long-id',
-      [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
+    const { csv, images } = await outsideExport('long-id', [
+      ['A1', 'A1.jpg', 'coin', ''],
+      [long, 'long.jpg', 'coin', ''],
+      ['A2', 'A2.jpg', 'coin', ''],
+    ]);
     const ws = workspace(path.join(root, 'long-id', 'repo'));
     await importCollection({ ws, params: params('fail'), metadata: csv, images, log: memoryLogger() });
     const { objects } = await readObjects({ file: ws.objects });
@@ -156,7 +190,10 @@ describe('import stores any id, and never leaves data/ half-written', () => {
     let deep = path.join(root, 'deep');
     while (deep.length < 3850) deep = path.join(deep, 'd'.repeat(Math.min(250, 3850 - deep.length + 1)));
     const long = 'Y'.repeat(300);
-    const { csv, images } = await outsideExport('deep-export', [['A1', 'A1.jpg', 'coin', ''], [long, 'long.jpg', 'coin', '']]);
+    const { csv, images } = await outsideExport('deep-export', [
+      ['A1', 'A1.jpg', 'coin', ''],
+      [long, 'long.jpg', 'coin', ''],
+    ]);
     const ws = workspace(deep);
     const result = await importCollection({ ws, params: params('skip'), metadata: csv, images, log: memoryLogger() });
     expect(result.refused.map((p) => [p.line, p.object])).toEqual([[3, long]]);
@@ -165,7 +202,10 @@ describe('import stores any id, and never leaves data/ half-written', () => {
   });
 
   it('undoes every image it renamed into data/ when a later write fails: data/ and labels.csv stay as before', async () => {
-    const first = await outsideExport('rollback', [['A1', 'A1.jpg', 'coin', 'Old title'], ['B1', 'B1.jpg', 'vessel', 'B']]);
+    const first = await outsideExport('rollback', [
+      ['A1', 'A1.jpg', 'coin', 'Old title'],
+      ['B1', 'B1.jpg', 'vessel', 'B'],
+    ]);
     const ws = workspace(path.join(root, 'rollback', 'repo'));
     await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log: memoryLogger() });
     // data/objects.csv replaced by a folder (a mistake by hand): writing the table fails after the images moved.
@@ -174,10 +214,23 @@ describe('import stores any id, and never leaves data/ half-written', () => {
     const before = { data: await snapshot(ws.data), labels: await readFile(ws.labels, 'utf8') };
     await writeFile(path.join(first.images, 'A1.jpg'), Buffer.concat([JPEG, Buffer.from('new bytes')]));
     await writeFile(path.join(first.images, 'A0.jpg'), JPEG);
-    await writeFile(first.csv, stringify([['id', 'image', 'label', 'title'], ['A0', 'A0.jpg', 'mask', ''], ['A1', 'A1.jpg', 'coin', 'New'],
-      ['B1', 'B1.jpg', 'vessel', 'B'], ['C1', '', 'print', '']]));
-    const error = await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log: memoryLogger() })
-      .catch((e: unknown) => e);
+    await writeFile(
+      first.csv,
+      stringify([
+        ['id', 'image', 'label', 'title'],
+        ['A0', 'A0.jpg', 'mask', ''],
+        ['A1', 'A1.jpg', 'coin', 'New'],
+        ['B1', 'B1.jpg', 'vessel', 'B'],
+        ['C1', '', 'print', ''],
+      ]),
+    );
+    const error = await importCollection({
+      ws,
+      params: params(),
+      metadata: first.csv,
+      images: first.images,
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMPORT_WRITE_FAILED')).toBe(true);
     expect((error as Error).message).toMatch(/nothing was changed/i);
     expect(await snapshot(ws.data)).toEqual(before.data);
@@ -188,7 +241,10 @@ describe('import stores any id, and never leaves data/ half-written', () => {
 
 describe('re-import keeps what is still exported', () => {
   it('keeps the image of an object still in the export when its image file is missing this time', async () => {
-    const { csv, images } = await outsideExport('briefly-missing', [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'coin', '']]);
+    const { csv, images } = await outsideExport('briefly-missing', [
+      ['A1', 'A1.jpg', 'coin', ''],
+      ['A2', 'A2.jpg', 'coin', ''],
+    ]);
     const ws = workspace(path.join(root, 'briefly-missing', 'repo'));
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     await addData({ root: ws.root, target: 'data', log: memoryLogger() });
@@ -201,16 +257,25 @@ describe('re-import keeps what is still exported', () => {
     const { objects } = await readObjects({ file: ws.objects });
     expect(objects.find((o) => o.id === 'A2')!.image).toBe('images/A2.jpg');
     expect(result.withoutImage).toBe(0);
-    expect(log.lines.some((l) => l.level === 'warn' && l.where?.line === 3 && /keeps its image/.test(l.message))).toBe(true);
+    expect(log.lines.some((l) => l.level === 'warn' && l.where?.line === 3 && /keeps its image/.test(l.message))).toBe(
+      true,
+    );
   });
 
-  it('never gives a kept image\'s file name to another object', async () => {
+  it("never gives a kept image's file name to another object", async () => {
     const { csv, images } = await outsideExport('kept-name', [['E_1', 'E_1.jpg', 'coin', '']]);
     const ws = workspace(path.join(root, 'kept-name', 'repo'));
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     await rm(path.join(images, 'E_1.jpg'));
     await writeFile(path.join(images, 'E 1.jpg'), Buffer.concat([JPEG, Buffer.from('other')]));
-    await writeFile(csv, stringify([['id', 'image', 'label', 'title'], ['E 1', 'E 1.jpg', 'coin', ''], ['E_1', 'E_1.jpg', 'coin', '']]));
+    await writeFile(
+      csv,
+      stringify([
+        ['id', 'image', 'label', 'title'],
+        ['E 1', 'E 1.jpg', 'coin', ''],
+        ['E_1', 'E_1.jpg', 'coin', ''],
+      ]),
+    );
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     const { objects } = await readObjects({ file: ws.objects });
     expect(objects.find((o) => o.id === 'E_1')!.image).toBe('images/E_1.jpg');
@@ -224,15 +289,25 @@ describe('--labels replace needs labels to replace with', () => {
     const { csv, images } = await outsideExport('replace-none', [['A1', 'A1.jpg', 'Coin']], ['id', 'image', 'title']);
     const ws = workspace(path.join(root, 'replace-none', 'repo'));
     await put(ws.labels, 'object_id,label\nA1,coin\nB1,vessel\n');
-    const error = await importCollection({ ws, params: params(), metadata: csv, images, labels: 'replace', log: memoryLogger() })
-      .catch((e: unknown) => e);
+    const error = await importCollection({
+      ws,
+      params: params(),
+      metadata: csv,
+      images,
+      labels: 'replace',
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMPORT_REPLACE_NO_LABELS')).toBe(true);
     expect((error as Error).message).toMatch(/no label column.*label/);
     expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nA1,coin\nB1,vessel\n');
     expect(await listTree(ws.data)).toEqual([]);
     const { main } = await import('../../pipeline/cli.ts');
-    const code = await main(['import', '--metadata', csv, '--images', images, '--labels', 'replace'],
-      { cwd: ws.root, env: {}, stdout: () => {}, log: memoryLogger() });
+    const code = await main(['import', '--metadata', csv, '--images', images, '--labels', 'replace'], {
+      cwd: ws.root,
+      env: {},
+      stdout: () => {},
+      log: memoryLogger(),
+    });
     expect(code).toBe(1);
     expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nA1,coin\nB1,vessel\n');
   });
@@ -240,13 +315,20 @@ describe('--labels replace needs labels to replace with', () => {
 
 describe('re-import keeps labels.csv as staff wrote it', () => {
   it('keeps extra columns (a note) and Windows line ends when merging', async () => {
-    const { csv, images } = await outsideExport('labels-extra',
-      [['A1', 'A1.jpg', 'coin', ''], ['A2', 'A2.jpg', 'mask', ''], ['B1', 'B1.jpg', 'vessel', '']]);
+    const { csv, images } = await outsideExport('labels-extra', [
+      ['A1', 'A1.jpg', 'coin', ''],
+      ['A2', 'A2.jpg', 'mask', ''],
+      ['B1', 'B1.jpg', 'vessel', ''],
+    ]);
     const ws = workspace(path.join(root, 'labels-extra', 'repo'));
-    await put(ws.labels, 'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nB1,,needs a look\r\nGONE,print,left\r\n');
+    await put(
+      ws.labels,
+      'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nB1,,needs a look\r\nGONE,print,left\r\n',
+    );
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     expect(await readFile(ws.labels, 'utf8')).toBe(
-      'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nA2,mask,\r\nB1,vessel,needs a look\r\nGONE,print,left\r\n');
+      'object_id,label,note\r\nA1,coin,"checked by J.S., 2024"\r\nA2,mask,\r\nB1,vessel,needs a look\r\nGONE,print,left\r\n',
+    );
   });
 
   it('leaves a labels.csv with extra columns and CRLF untouched when nothing changes', async () => {
@@ -259,7 +341,10 @@ describe('re-import keeps labels.csv as staff wrote it', () => {
   });
 
   it('with --labels replace, keeps the extra columns and the note of an object whose label is removed', async () => {
-    const { csv, images } = await outsideExport('labels-replace', [['A1', 'A1.jpg', 'print', ''], ['A2', 'A2.jpg', '', '']]);
+    const { csv, images } = await outsideExport('labels-replace', [
+      ['A1', 'A1.jpg', 'print', ''],
+      ['A2', 'A2.jpg', '', ''],
+    ]);
     const ws = workspace(path.join(root, 'labels-replace', 'repo'));
     await put(ws.labels, 'object_id,label,note\nA1,coin,x\nA2,vessel,keep this note\nA3,mask,\n');
     await importCollection({ ws, params: params(), metadata: csv, images, labels: 'replace', log: memoryLogger() });

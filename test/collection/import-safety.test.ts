@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { addData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 
 /*
  * Issue 11: import must never read outside the export's images folder, never drop a label silently,
@@ -27,13 +27,18 @@ afterAll(async () => {
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
 /** An export folder: `export/images/<id>.jpg` for each listed id, and a metadata CSV of `rows`. */
-async function exportWith(name: string, rows: string[][], header = ['id', 'image', 'label', 'title']): Promise<{ csv: string; images: string; dir: string }> {
+async function exportWith(
+  name: string,
+  rows: string[][],
+  header = ['id', 'image', 'label', 'title'],
+): Promise<{ csv: string; images: string; dir: string }> {
   const dir = path.join(root, name, 'export');
   const images = path.join(dir, 'images');
   await mkdir(images, { recursive: true });
   for (const row of rows) {
     const image = row[header.indexOf('image')];
-    if (image && /^[\w-]+\.jpg$/.test(image)) await writeFile(path.join(images, image), Buffer.concat([JPEG, Buffer.from(row[0]!)]));
+    if (image && /^[\w-]+\.jpg$/.test(image))
+      await writeFile(path.join(images, image), Buffer.concat([JPEG, Buffer.from(row[0]!)]));
   }
   const csv = path.join(dir, 'objects.csv');
   await writeFile(csv, stringify([header, ...rows]));
@@ -69,7 +74,10 @@ describe('import refuses image paths that leave the images folder', () => {
   for (const [what, image, message] of cases) {
     it(`refuses ${what}, naming the metadata file and line, and changes nothing`, async () => {
       const name = `trav-${what.replace(/\W+/g, '-')}`;
-      const { csv, images } = await exportWith(name, [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', image(root), 'coin', 'Stolen']]);
+      const { csv, images } = await exportWith(name, [
+        ['A1', 'A1.jpg', 'coin', 'Coin'],
+        ['A2', image(root), 'coin', 'Stolen'],
+      ]);
       const ws = await repo(name);
       try {
         await importCollection({ ws, params: params('fail'), metadata: csv, images, log: memoryLogger() });
@@ -85,20 +93,29 @@ describe('import refuses image paths that leave the images folder', () => {
   }
 
   it('with on_invalid "skip", imports the other rows, never copies the outside file, and lists the refused row', async () => {
-    const { csv, images } = await exportWith('trav-skip', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', '../../../secret.txt', 'coin', 'Stolen']]);
+    const { csv, images } = await exportWith('trav-skip', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', '../../../secret.txt', 'coin', 'Stolen'],
+    ]);
     const ws = await repo('trav-skip');
     const log = memoryLogger();
     const result = await importCollection({ ws, params: params('skip'), metadata: csv, images, log });
     expect(result.objects).toBe(1);
     expect(result.refused).toEqual([expect.objectContaining({ line: 3, object: 'A2' })]);
-    expect(log.lines.some((l) => l.level === 'warn' && l.where?.line === 3 && /leaves the images folder/.test(l.message))).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === 'warn' && l.where?.line === 3 && /leaves the images folder/.test(l.message)),
+    ).toBe(true);
     const copied = await Promise.all((await readdir(ws.images)).map((f) => readFile(path.join(ws.images, f), 'utf8')));
     expect(copied.join('')).not.toContain('root:x');
     expect((await readObjects({ file: ws.objects })).objects.map((o) => o.id)).toEqual(['A1']);
   });
 
   it('refuses a symlink inside the images folder that points outside it, and accepts one that stays inside', async () => {
-    const { csv, images } = await exportWith('trav-link', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', 'link.jpg', 'coin', 'Link'], ['A3', 'inside.jpg', 'coin', 'Inside']]);
+    const { csv, images } = await exportWith('trav-link', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', 'link.jpg', 'coin', 'Link'],
+      ['A3', 'inside.jpg', 'coin', 'Inside'],
+    ]);
     await rm(path.join(images, 'link.jpg'));
     await rm(path.join(images, 'inside.jpg'));
     await symlink(path.join(root, 'secret.txt'), path.join(images, 'link.jpg'));
@@ -113,7 +130,14 @@ describe('import refuses image paths that leave the images folder', () => {
 
 describe('import never drops labels silently', () => {
   it('keeps every existing label when the export has no label column, and says so', async () => {
-    const { csv, images } = await exportWith('keep', [['A1', 'A1.jpg', 'Coin'], ['A2', 'A2.jpg', 'Vase']], ['id', 'image', 'title']);
+    const { csv, images } = await exportWith(
+      'keep',
+      [
+        ['A1', 'A1.jpg', 'Coin'],
+        ['A2', 'A2.jpg', 'Vase'],
+      ],
+      ['id', 'image', 'title'],
+    );
     const ws = await repo('keep');
     await mkdir(ws.root, { recursive: true });
     const before = 'object_id,label\nA1,coin\nA2,vessel\nGONE-1,mask\n';
@@ -127,21 +151,32 @@ describe('import never drops labels silently', () => {
     expect(log.lines.find((l) => l.level === 'warn' && l.message.includes('GONE-1'))).toBeDefined();
   });
 
-  it('adds the export\'s labels for unlabelled objects and keeps the existing label when they differ, naming the object', async () => {
-    const { csv, images } = await exportWith('merge', [['A1', 'A1.jpg', 'print', 'Coin'], ['A2', 'A2.jpg', 'vessel', 'Vase'], ['A3', 'A3.jpg', 'mask', 'Mask']]);
+  it("adds the export's labels for unlabelled objects and keeps the existing label when they differ, naming the object", async () => {
+    const { csv, images } = await exportWith('merge', [
+      ['A1', 'A1.jpg', 'print', 'Coin'],
+      ['A2', 'A2.jpg', 'vessel', 'Vase'],
+      ['A3', 'A3.jpg', 'mask', 'Mask'],
+    ]);
     const ws = await repo('merge');
     await mkdir(ws.root, { recursive: true });
     await writeFile(ws.labels, 'object_id,label\nA1,coin\nA2,vessel\n');
     const log = memoryLogger();
     const result = await importCollection({ ws, params: params(), metadata: csv, images, log });
-    expect((await readLabels({ file: ws.labels })).map((l) => `${l.objectId}=${l.label}`)).toEqual(['A1=coin', 'A2=vessel', 'A3=mask']);
+    expect((await readLabels({ file: ws.labels })).map((l) => `${l.objectId}=${l.label}`)).toEqual([
+      'A1=coin',
+      'A2=vessel',
+      'A3=mask',
+    ]);
     expect(result.labels.conflicts).toEqual([{ objectId: 'A1', kept: 'coin', exported: 'print', line: 2 }]);
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('"A1"'));
     expect(warning?.message).toMatch(/keeps "coin".*"print".*--labels replace/);
   });
 
-  it('replaces the labels with the export\'s only when asked (--labels replace), listing what changed', async () => {
-    const { csv, images } = await exportWith('replace', [['A1', 'A1.jpg', 'print', 'Coin'], ['A2', 'A2.jpg', '', 'Vase']]);
+  it("replaces the labels with the export's only when asked (--labels replace), listing what changed", async () => {
+    const { csv, images } = await exportWith('replace', [
+      ['A1', 'A1.jpg', 'print', 'Coin'],
+      ['A2', 'A2.jpg', '', 'Vase'],
+    ]);
     const ws = await repo('replace');
     await mkdir(ws.root, { recursive: true });
     await writeFile(ws.labels, 'object_id,label\nA1,coin\nA2,vessel\n');
@@ -155,13 +190,23 @@ describe('import never drops labels silently', () => {
 
 describe('re-importing an updated export', () => {
   it('removes images of objects no longer exported when the data cache holds them, and keeps (and names) the others', async () => {
-    const first = await exportWith('reimport', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', 'A2.jpg', 'coin', 'Coin'], ['A3', 'A3.jpg', 'coin', 'Coin']]);
+    const first = await exportWith('reimport', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', 'A2.jpg', 'coin', 'Coin'],
+      ['A3', 'A3.jpg', 'coin', 'Coin'],
+    ]);
     const ws = await repo('reimport');
     await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log: memoryLogger() });
     await addData({ root: ws.root, target: 'data', log: memoryLogger() });
     // A file staff put there by hand, never added to the data cache: import must not delete it.
     await writeFile(path.join(ws.images, 'by-hand.jpg'), JPEG);
-    await writeFile(first.csv, stringify([['id', 'image', 'label', 'title'], ['A1', 'A1.jpg', 'coin', 'Coin']]));
+    await writeFile(
+      first.csv,
+      stringify([
+        ['id', 'image', 'label', 'title'],
+        ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ]),
+    );
     const log = memoryLogger();
     const result = await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log });
     expect(result.removedImages).toEqual(['images/A2.jpg', 'images/A3.jpg']);
@@ -177,11 +222,16 @@ describe('re-importing an updated export', () => {
     const ws = await repo('bytes');
     await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
     expect(await listTree(ws.data)).toEqual(['images', 'images/A1.jpg', 'objects.csv']);
-    expect((await readFile(path.join(ws.images, 'A1.jpg'))).equals(await readFile(path.join(images, 'A1.jpg')))).toBe(true);
+    expect((await readFile(path.join(ws.images, 'A1.jpg'))).equals(await readFile(path.join(images, 'A1.jpg')))).toBe(
+      true,
+    );
   });
 
   it('gives two ids that make the same file name two different image files', async () => {
-    const { csv, images } = await exportWith('collide', [['E 1', 'A1.jpg', 'coin', 'One'], ['E_1', 'A2.jpg', 'coin', 'Two']]);
+    const { csv, images } = await exportWith('collide', [
+      ['E 1', 'A1.jpg', 'coin', 'One'],
+      ['E_1', 'A2.jpg', 'coin', 'Two'],
+    ]);
     await writeFile(path.join(images, 'A1.jpg'), Buffer.concat([JPEG, Buffer.from('one')]));
     await writeFile(path.join(images, 'A2.jpg'), Buffer.concat([JPEG, Buffer.from('two')]));
     const ws = await repo('collide');
@@ -197,12 +247,20 @@ describe('re-importing an updated export', () => {
 describe('vitrine import (the command)', () => {
   it('exits 1 when rows were refused, with on_invalid "fail" (nothing changed) and "skip" (the rest imported)', async () => {
     const { main } = await import('../../pipeline/cli.ts');
-    const { csv, images } = await exportWith('cli', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', '/etc/passwd', 'coin', 'Stolen']]);
+    const { csv, images } = await exportWith('cli', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', '/etc/passwd', 'coin', 'Stolen'],
+    ]);
     const ws = await repo('cli');
     await mkdir(ws.root, { recursive: true });
     const run = async () => {
       const log = memoryLogger();
-      const code = await main(['import', '--metadata', csv, '--images', images], { cwd: ws.root, env: {}, stdout: () => {}, log });
+      const code = await main(['import', '--metadata', csv, '--images', images], {
+        cwd: ws.root,
+        env: {},
+        stdout: () => {},
+        log,
+      });
       return { code, text: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
     };
     const failed = await run();
@@ -219,7 +277,12 @@ describe('vitrine import (the command)', () => {
   it('refuses an unknown --labels mode as a usage mistake', async () => {
     const { main } = await import('../../pipeline/cli.ts');
     const log = memoryLogger();
-    const code = await main(['import', '--metadata', 'x.csv', '--labels', 'overwrite'], { cwd: root, env: {}, stdout: () => {}, log });
+    const code = await main(['import', '--metadata', 'x.csv', '--labels', 'overwrite'], {
+      cwd: root,
+      env: {},
+      stdout: () => {},
+      log,
+    });
     expect(code).not.toBe(0);
     expect(log.lines.map((l) => l.message).join('\n')).toContain('--labels is "merge" or "replace"');
   });
@@ -227,11 +290,20 @@ describe('vitrine import (the command)', () => {
 
 describe('import with the wrong images folder', () => {
   it('stops, changing nothing, when none of the named images is found', async () => {
-    const { csv } = await exportWith('wrong-folder', [['A1', 'A1.jpg', 'coin', 'Coin'], ['A2', 'A2.jpg', 'coin', 'Coin']]);
+    const { csv } = await exportWith('wrong-folder', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', 'A2.jpg', 'coin', 'Coin'],
+    ]);
     const ws = await repo('wrong-folder');
     const elsewhere = path.join(root, 'wrong-folder', 'empty');
     await mkdir(elsewhere, { recursive: true });
-    const error = await importCollection({ ws, params: params(), metadata: csv, images: elsewhere, log: memoryLogger() }).catch((e: unknown) => e);
+    const error = await importCollection({
+      ws,
+      params: params(),
+      metadata: csv,
+      images: elsewhere,
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMPORT_NO_IMAGES')).toBe(true);
     expect((error as Error).message).toContain('None of the 2 images');
     expect(await listTree(ws.data)).toEqual([]);

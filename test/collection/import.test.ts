@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { importCollection, safeFileName } from '../../pipeline/collection/import.ts';
+import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
@@ -27,7 +27,15 @@ afterAll(async () => {
 
 function mapped(): Params {
   const params = defaultParams();
-  params.import.columns = { ...params.import.columns, image: 'file', maker: 'artist', rights: 'license', department: 'museum', credit_line: '', description: '' };
+  params.import.columns = {
+    ...params.import.columns,
+    image: 'file',
+    maker: 'artist',
+    rights: 'license',
+    department: 'museum',
+    credit_line: '',
+    description: '',
+  };
   params.import.keep = ['source_url', 'museum'];
   return params;
 }
@@ -43,7 +51,12 @@ describe('vitrine import', () => {
     const params = mapped();
     params.import.columns.label = '';
     const log = memoryLogger();
-    const result = await importCollection({ ws, params, metadata: path.join(shared, 'five-museums', 'metadata.csv'), log });
+    const result = await importCollection({
+      ws,
+      params,
+      metadata: path.join(shared, 'five-museums', 'metadata.csv'),
+      log,
+    });
     expect(result).toMatchObject({ objects: 128, labelled: 0, withoutImage: 0, problems: [] });
     const { objects } = await readObjects({ file: ws.objects });
     expect(objects).toHaveLength(128);
@@ -53,17 +66,25 @@ describe('vitrine import', () => {
     expect(wave.department).toBe('The Art Institute of Chicago');
     expect(wave.extra.source_url).toMatch(/^https:\/\/www\.artic\.edu\/artworks\/24645/);
     const copied = await readFile(path.join(ws.data, wave.image));
-    expect(copied.equals(await readFile(path.join(shared, 'five-museums', 'images', 'artic', 'artic_24645.jpg')))).toBe(true);
+    expect(copied.equals(await readFile(path.join(shared, 'five-museums', 'images', 'artic', 'artic_24645.jpg')))).toBe(
+      true,
+    );
     expect((await readdir(ws.images)).length).toBe(128);
     expect(await readLabels({ file: ws.labels })).toEqual([]);
   });
 
   it('imports labels from the Egyptian export sorted by object id, and names bad rows by line', async () => {
     const ws = await fresh('egypt');
-    const [header, ...all] = parse(await readFile(path.join(shared, 'egyptian-antiquities', 'metadata.csv'), 'utf8')) as string[][];
+    const [header, ...all] = parse(
+      await readFile(path.join(shared, 'egyptian-antiquities', 'metadata.csv'), 'utf8'),
+    ) as string[][];
     // A small export: 12 real rows (reversed), then a duplicate id, a row without id and one whose image is missing.
     const rows = all.slice(0, 12);
-    const broken = [rows[0]!, ['', ...rows[1]!.slice(1)], ['MISSING_1', 'images/Pottery/nope.jpg', ...rows[2]!.slice(2)]];
+    const broken = [
+      rows[0]!,
+      ['', ...rows[1]!.slice(1)],
+      ['MISSING_1', 'images/Pottery/nope.jpg', ...rows[2]!.slice(2)],
+    ];
     const csv = path.join(root, 'egypt-export.csv');
     const exported = stringify([header!, ...[...rows].reverse(), ...broken]);
     await writeFile(csv, exported);
@@ -73,7 +94,13 @@ describe('vitrine import', () => {
     const log = memoryLogger();
     const params = mapped();
     params.import.on_invalid = 'skip';
-    const result = await importCollection({ ws, params, metadata: csv, images: path.join(shared, 'egyptian-antiquities'), log });
+    const result = await importCollection({
+      ws,
+      params,
+      metadata: csv,
+      images: path.join(shared, 'egyptian-antiquities'),
+      log,
+    });
     expect(result.objects).toBe(13);
     expect(result.withoutImage).toBe(1);
     expect(brokenLines[0]).toBe(15);
@@ -82,7 +109,9 @@ describe('vitrine import', () => {
     expect(result.refused.map((p) => p.line)).toEqual(brokenLines.slice(0, 2));
     expect(result.problems[1]!.message).toMatch(/no object id/);
     expect(result.problems[2]!.message).toMatch(/"images\/Pottery\/nope\.jpg" of object "MISSING_1" was not found/);
-    expect(log.lines.filter((l) => l.level === 'warn' && l.where?.file !== 'params.yaml').map((l) => l.where?.line)).toEqual(brokenLines);
+    expect(
+      log.lines.filter((l) => l.level === 'warn' && l.where?.file !== 'params.yaml').map((l) => l.where?.line),
+    ).toEqual(brokenLines);
     const labels = await readLabels({ file: ws.labels });
     expect(labels.map((l) => l.objectId)).toEqual([...labels.map((l) => l.objectId)].sort());
     expect(labels).toHaveLength(13);
@@ -94,7 +123,12 @@ describe('vitrine import', () => {
     const params = defaultParams();
     params.import.columns.id = 'object_number';
     try {
-      await importCollection({ ws, params, metadata: path.join(shared, 'five-museums', 'metadata.csv'), log: memoryLogger() });
+      await importCollection({
+        ws,
+        params,
+        metadata: path.join(shared, 'five-museums', 'metadata.csv'),
+        log: memoryLogger(),
+      });
       expect.unreachable();
     } catch (error) {
       expect(isVitrineError(error, 'IMPORT_COLUMN_MISSING')).toBe(true);

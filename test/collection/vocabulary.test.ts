@@ -23,7 +23,9 @@ afterAll(async () => {
 
 describe('checkVocabulary', () => {
   it('counts the labels outside the vocabulary and suggests one made of the labels in use, most used first', () => {
-    const labels = ['Statuary', 'Statuary', 'Statuary', 'Jewellery', 'Jewellery', 'Jewelry', 'coin'].map((label) => ({ label }));
+    const labels = ['Statuary', 'Statuary', 'Statuary', 'Jewellery', 'Jewellery', 'Jewelry', 'coin'].map((label) => ({
+      label,
+    }));
     const check = checkVocabulary({ labels, vocabulary: ['coin', 'mask'] });
     expect(check.outside).toEqual([
       { label: 'Statuary', count: 3 },
@@ -32,13 +34,28 @@ describe('checkVocabulary', () => {
     ]);
     expect(check.suggested).toEqual(['Statuary', 'Jewellery', 'Jewelry', 'coin']);
     expect(check.nearDuplicates).toEqual([{ labels: ['Jewellery', 'Jewelry'], why: 'spelling' }]);
-    expect(check.message).toContain('3 labels are not in collection.vocabulary: Statuary (3), Jewellery (2), Jewelry (1)');
+    expect(check.message).toContain(
+      '3 labels are not in collection.vocabulary: Statuary (3), Jewellery (2), Jewelry (1)',
+    );
     expect(check.message).toContain('vocabulary: [Statuary, Jewellery, Jewelry, coin]');
     expect(check.message).toContain('"Jewellery" and "Jewelry" look like the same label');
   });
 
   it('flags case variants, plurals and spelling variants, and not different words', () => {
-    expect(nearDuplicates(['Coin', 'coin', 'Reliefs', 'Relief', 'Jewelry', 'Jewellery', 'Pottery', 'Statuary', 'mask', 'vase']).map((d) => d.labels)).toEqual([
+    expect(
+      nearDuplicates([
+        'Coin',
+        'coin',
+        'Reliefs',
+        'Relief',
+        'Jewelry',
+        'Jewellery',
+        'Pottery',
+        'Statuary',
+        'mask',
+        'vase',
+      ]).map((d) => d.labels),
+    ).toEqual([
       ['Coin', 'coin'],
       ['Reliefs', 'Relief'],
       ['Jewelry', 'Jewellery'],
@@ -46,7 +63,10 @@ describe('checkVocabulary', () => {
   });
 
   it('says nothing when every label is in the vocabulary', () => {
-    expect(checkVocabulary({ labels: [{ label: 'coin' }], vocabulary: ['coin', 'mask'] })).toMatchObject({ outside: [], message: '' });
+    expect(checkVocabulary({ labels: [{ label: 'coin' }], vocabulary: ['coin', 'mask'] })).toMatchObject({
+      outside: [],
+      message: '',
+    });
   });
 });
 
@@ -56,9 +76,22 @@ describe('vitrine import and the vocabulary', () => {
     dirs.push(dir);
     await mkdir(path.join(dir, 'export'), { recursive: true });
     const csv = path.join(dir, 'export', 'objects.csv');
-    await writeFile(csv, stringify([['id', 'image', 'label'], ['A1', '', 'Statuary'], ['A2', '', 'Statuary'], ['A3', '', 'coin']]));
+    await writeFile(
+      csv,
+      stringify([
+        ['id', 'image', 'label'],
+        ['A1', '', 'Statuary'],
+        ['A2', '', 'Statuary'],
+        ['A3', '', 'coin'],
+      ]),
+    );
     const log = memoryLogger();
-    const result = await importCollection({ ws: workspace(path.join(dir, 'repo')), params: defaultParams(), metadata: csv, log });
+    const result = await importCollection({
+      ws: workspace(path.join(dir, 'repo')),
+      params: defaultParams(),
+      metadata: csv,
+      log,
+    });
     expect(result.vocabulary.outside).toEqual([{ label: 'Statuary', count: 2 }]);
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('not in collection.vocabulary'));
     expect(warning?.message).toContain('Statuary (2)');
@@ -68,7 +101,10 @@ describe('vitrine import and the vocabulary', () => {
 
 describe('the dataset with no labelled objects', () => {
   it('is an error that names the labels outside the vocabulary, with counts and the vocabulary to set', async () => {
-    const ws = await makeCollection({ objects: ['a1', 'a2', 'a3'].map((id) => object(id)), labelsText: 'object_id,label\na1,Statuary\na2,Statuary\na3,Pottery\n' });
+    const ws = await makeCollection({
+      objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
+      labelsText: 'object_id,label\na1,Statuary\na2,Statuary\na3,Pottery\n',
+    });
     const log = memoryLogger();
     const error = await buildDataset({ ws, params: testParams(), log }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
@@ -80,14 +116,19 @@ describe('the dataset with no labelled objects', () => {
 
   it('is an error that says so when no object has a label yet', async () => {
     const ws = await makeCollection({ objects: ['a1', 'a2'].map((id) => object(id)) });
-    const error = await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), clock: systemClock, env: {} }).catch((e: unknown) => e);
+    const error = await datasetStage
+      .run({ ws, params: testParams(), log: memoryLogger(), clock: systemClock, env: {} })
+      .catch((e: unknown) => e);
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     expect((error as Error).message).toContain('No object has a label yet');
     expect((error as Error).message).toContain('labels.csv');
   });
 
   it('warns once, with counts, when some labels are outside the vocabulary but others are usable', async () => {
-    const ws = await makeCollection({ objects: ['a1', 'a2', 'a3'].map((id) => object(id)), labelsText: 'object_id,label\na1,coin\na2,Coin\na3,teapot\n' });
+    const ws = await makeCollection({
+      objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
+      labelsText: 'object_id,label\na1,coin\na2,Coin\na3,teapot\n',
+    });
     const log = memoryLogger();
     const dataset = await buildDataset({ ws, params: testParams(), log });
     expect(dataset.counts.labelled).toBe(1);

@@ -1,10 +1,10 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../pipeline/log.ts';
 import { dataCacheKeys, restoreDataCache, saveDataCache } from '../../actions/lib/actions-cache.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
 const SERVICE_VARS = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2'];
@@ -16,7 +16,10 @@ beforeEach(async () => {
   for (const k of SERVICE_VARS) delete process.env[k];
   root = await tempDir('vitrine-ghcache-');
   await mkdir(path.join(root, '.dvc', 'cache'), { recursive: true });
-  await writeFile(path.join(root, 'data.dvc'), 'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: 0\n  nfiles: 0\n  hash: md5\n  path: data\n');
+  await writeFile(
+    path.join(root, 'data.dvc'),
+    'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: 0\n  nfiles: 0\n  hash: md5\n  path: data\n',
+  );
 });
 afterEach(async () => {
   for (const k of SERVICE_VARS) {
@@ -32,7 +35,10 @@ describe('GitHub Actions cache for .dvc/cache', () => {
     expect(first.key).toMatch(/^vitrine-dvc-cache-v1-[0-9a-f]{32}$/);
     expect(first.restoreKeys).toEqual(['vitrine-dvc-cache-v1-']);
     expect(first.paths).toEqual([path.join(root, '.dvc', 'cache')]);
-    await writeFile(path.join(root, 'data.dvc'), 'outs:\n- md5: 6fdb5336fce0dbfd669f83065f107551.dir\n  hash: md5\n  path: data\n');
+    await writeFile(
+      path.join(root, 'data.dvc'),
+      'outs:\n- md5: 6fdb5336fce0dbfd669f83065f107551.dir\n  hash: md5\n  path: data\n',
+    );
     expect((await dataCacheKeys({ root })).key).not.toBe(first.key);
   });
 
@@ -46,7 +52,7 @@ describe('GitHub Actions cache for .dvc/cache', () => {
 
   it('with the cache service down (HTTP 503 from 127.0.0.1), warns and carries on (slow: ~20 s of the toolkit’s own retries)', async () => {
     let requests = 0;
-    const server = http.createServer((req, res) => {
+    const server = http.createServer((_req, res) => {
       requests++;
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end('{"message":"service unavailable"}');

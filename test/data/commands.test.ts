@@ -2,10 +2,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
-import { systemClock, memoryLogger } from '../../pipeline/log.ts';
-import { workspace } from '../../pipeline/paths.ts';
 import { dataCommands } from '../../pipeline/data/commands.ts';
-import { SAMPLE, cleanup, tempDir, writeTree } from './helpers.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 let base: string;
 let repo: string;
@@ -18,13 +18,29 @@ afterEach(async () => {
   await cleanup(base);
 });
 
-function context(json = false): CommandContext & { printed: string[]; lines: ReturnType<typeof memoryLogger>['lines'] } {
+function context(
+  json = false,
+): CommandContext & { printed: string[]; lines: ReturnType<typeof memoryLogger>['lines'] } {
   const log = memoryLogger();
   const printed: string[] = [];
-  return { ws: workspace(repo), log, clock: systemClock, env: {}, json, out: (t) => printed.push(t), printed, lines: log.lines };
+  return {
+    ws: workspace(repo),
+    log,
+    clock: systemClock,
+    env: {},
+    json,
+    out: (t) => printed.push(t),
+    printed,
+    lines: log.lines,
+  };
 }
 
-async function run(name: string, ctx: CommandContext, values: Record<string, unknown> = {}, positionals: string[] = []) {
+async function run(
+  name: string,
+  ctx: CommandContext,
+  values: Record<string, unknown> = {},
+  positionals: string[] = [],
+) {
   const command = dataCommands.find((c) => c.name === name);
   if (!command) throw new Error(`no command ${name}`);
   return command.run(ctx, { values, positionals });
@@ -32,7 +48,15 @@ async function run(name: string, ctx: CommandContext, values: Record<string, unk
 
 describe('vitrine data commands', () => {
   it('registers init, add, status, push, pull, verify and checkout', () => {
-    expect(dataCommands.map((c) => c.name)).toEqual(['data init', 'data add', 'data status', 'data push', 'data pull', 'data verify', 'data checkout']);
+    expect(dataCommands.map((c) => c.name)).toEqual([
+      'data init',
+      'data add',
+      'data status',
+      'data push',
+      'data pull',
+      'data verify',
+      'data checkout',
+    ]);
   });
 
   it('init, add, status (plain and --json), push', async () => {
@@ -61,7 +85,10 @@ describe('vitrine data commands', () => {
     expect(JSON.parse(verified.printed.join(''))).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
     const fsck = context(true);
     await run('data verify', fsck, { remote: true, repair: true });
-    expect(JSON.parse(fsck.printed.join(''))).toMatchObject({ cache: { checked: 4, damaged: [] }, remote: { name: 'local', checked: 4, damaged: [] } });
+    expect(JSON.parse(fsck.printed.join(''))).toMatchObject({
+      cache: { checked: 4, damaged: [] },
+      remote: { name: 'local', checked: 4, damaged: [] },
+    });
   });
 
   it('init without a location explains what to give', async () => {

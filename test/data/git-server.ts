@@ -6,7 +6,11 @@ import type { AddressInfo } from 'node:net';
  * A real git smart-HTTP server on 127.0.0.1: `git http-backend` (CGI) behind a tiny Node server,
  * serving the bare repositories under `projectRoot`.
  */
-export async function startGitServer({ projectRoot }: { projectRoot: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startGitServer({
+  projectRoot,
+}: {
+  projectRoot: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const cgi = spawn('git', ['http-backend'], {

@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/data/git.ts';
+import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { addData, initData, pushData } from '../../pipeline/data/index.ts';
-import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from '../../pipeline/data/git.ts';
 import { startGitServer } from './git-server.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
@@ -16,7 +16,17 @@ let baseCommit: string;
 let headSha: string;
 
 function sh(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Registrar', GIT_AUTHOR_EMAIL: 'r@example.org', GIT_COMMITTER_NAME: 'Registrar', GIT_COMMITTER_EMAIL: 'r@example.org' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Registrar',
+      GIT_AUTHOR_EMAIL: 'r@example.org',
+      GIT_COMMITTER_NAME: 'Registrar',
+      GIT_COMMITTER_EMAIL: 'r@example.org',
+    },
+  }).trim();
 }
 
 beforeAll(async () => {
@@ -25,7 +35,11 @@ beforeAll(async () => {
   await mkdir(repo);
   sh(repo, 'init', '-q', '-b', 'main');
   await initData({ root: repo, remoteUrl: '../storage' });
-  await writeTree(path.join(repo, 'data'), { 'objects.csv': 'id\nA1\nA2\n', 'images/A1.png': 'one', 'images/A2.png': 'two' });
+  await writeTree(path.join(repo, 'data'), {
+    'objects.csv': 'id\nA1\nA2\n',
+    'images/A1.png': 'one',
+    'images/A2.png': 'two',
+  });
   await writeFile(path.join(repo, 'labels.csv'), 'object_id,label\nA1,coin\n');
   await addData({ root: repo, log: silentLogger });
   await pushData({ root: repo, log: silentLogger });
@@ -55,10 +69,16 @@ afterAll(async () => {
 describe('git history', () => {
   it('reads files at any ref, and null for a file absent there', async () => {
     expect(await headCommit({ dir: repo })).toBe(headSha);
-    expect(await readFileAtRef({ dir: repo, ref: baseCommit, filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
-    expect(await readFileAtRef({ dir: repo, ref: 'main', filepath: 'labels.csv' })).toBe('object_id,label\nA1,vessel\n');
+    expect(await readFileAtRef({ dir: repo, ref: baseCommit, filepath: 'labels.csv' })).toBe(
+      'object_id,label\nA1,coin\n',
+    );
+    expect(await readFileAtRef({ dir: repo, ref: 'main', filepath: 'labels.csv' })).toBe(
+      'object_id,label\nA1,vessel\n',
+    );
     expect(await readFileAtRef({ dir: repo, ref: baseCommit.slice(0, 8), filepath: 'notes.txt' })).toBeNull();
-    expect(await readFileAtRef({ dir: repo, ref: 'HEAD~0'.replace('~0', ''), filepath: 'data.dvc' })).toMatch(/^outs:\n- md5: [0-9a-f]{32}\.dir\n/);
+    expect(await readFileAtRef({ dir: repo, ref: 'HEAD~0'.replace('~0', ''), filepath: 'data.dvc' })).toMatch(
+      /^outs:\n- md5: [0-9a-f]{32}\.dir\n/,
+    );
     const error = await readFileAtRef({ dir: repo, ref: 'no-such-branch', filepath: 'labels.csv' }).catch((e) => e);
     expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
   });
@@ -67,7 +87,9 @@ describe('git history', () => {
     expect(await resolveCommit({ dir: repo, ref: 'main~4' })).toBe(baseCommit);
     expect(await resolveCommit({ dir: repo, ref: 'HEAD^^~2' })).toBe(baseCommit);
     expect(await resolveCommit({ dir: repo, ref: 'HEAD~' })).toBe(sh(repo, 'rev-parse', 'HEAD~1'));
-    expect(await readFileAtRef({ dir: repo, ref: 'main~4', filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
+    expect(await readFileAtRef({ dir: repo, ref: 'main~4', filepath: 'labels.csv' })).toBe(
+      'object_id,label\nA1,coin\n',
+    );
     const error = await resolveCommit({ dir: repo, ref: 'main~5' }).catch((e) => e);
     expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
   });
@@ -85,7 +107,11 @@ describe('git history', () => {
       removed: ['images/A2.png'],
       modified: ['images/A1.png', 'objects.csv'],
     });
-    expect(await dataDiff({ root: repo, base: headSha, head: 'main', log: silentLogger })).toEqual({ added: [], removed: [], modified: [] });
+    expect(await dataDiff({ root: repo, base: headSha, head: 'main', log: silentLogger })).toEqual({
+      added: [],
+      removed: [],
+      modified: [],
+    });
   });
 
   it('on a shallow clone over smart HTTP, fetches the base commit first, then diffs with manifests from the remote', async () => {
@@ -96,7 +122,9 @@ describe('git history', () => {
     try {
       const clone = path.join(base, 'shallow');
       // Asynchronously: the HTTP server runs in this process and must keep answering.
-      await promisify(execFile)('git', ['clone', '-q', '--depth', '1', `${server.url}/museum.git`, clone], { cwd: base });
+      await promisify(execFile)('git', ['clone', '-q', '--depth', '1', `${server.url}/museum.git`, clone], {
+        cwd: base,
+      });
       // Storage is beside the original repo; point the clone's remote at it.
       await initData({ root: clone, remoteUrl: path.join(base, 'storage') });
       const missing = await readFileAtRef({ dir: clone, ref: baseCommit, filepath: 'labels.csv' }).catch((e) => e);
@@ -104,14 +132,18 @@ describe('git history', () => {
 
       expect(await ensureCommit({ dir: clone, oid: baseCommit, ref: 'main' })).toEqual({ fetched: true });
       expect(await ensureCommit({ dir: clone, oid: baseCommit, ref: 'main' })).toEqual({ fetched: false });
-      expect(await readFileAtRef({ dir: clone, ref: baseCommit, filepath: 'labels.csv' })).toBe('object_id,label\nA1,coin\n');
+      expect(await readFileAtRef({ dir: clone, ref: baseCommit, filepath: 'labels.csv' })).toBe(
+        'object_id,label\nA1,coin\n',
+      );
       // The clone has no cache: the folder lists come from the remote.
       expect(await dataDiff({ root: clone, base: baseCommit, head: 'HEAD', log: silentLogger })).toEqual({
         added: ['images/A3.png'],
         removed: ['images/A2.png'],
         modified: ['images/A1.png', 'objects.csv'],
       });
-      const notThere = await ensureCommit({ dir: clone, oid: 'f'.repeat(40), ref: 'main', depths: [5] }).catch((e) => e);
+      const notThere = await ensureCommit({ dir: clone, oid: 'f'.repeat(40), ref: 'main', depths: [5] }).catch(
+        (e) => e,
+      );
       expect(isVitrineError(notThere, 'GIT_COMMIT_MISSING')).toBe(true);
     } finally {
       await server.close();

@@ -33,7 +33,10 @@ describe('hashing with worker threads', () => {
 
   it('a file that vanished is named', async () => {
     await writeFile(path.join(dir, 'here.bin'), 'x');
-    const error = await md5OfFiles({ files: [path.join(dir, 'here.bin'), path.join(dir, 'gone.bin')], threads: 2 }).catch((e) => e);
+    const error = await md5OfFiles({
+      files: [path.join(dir, 'here.bin'), path.join(dir, 'gone.bin')],
+      threads: 2,
+    }).catch((e) => e);
     expect(error.code).toBe('DATA_MISSING');
     expect(error.message).toContain('gone.bin');
   });

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
 import { compareCodePoints, hashFile, hashTree, manifestBytes, manifestHash } from '../../pipeline/data/hash.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,7 +22,7 @@ async function writeTree(base: string, files: Record<string, string | Buffer>): 
 }
 
 describe('DVC 3.x folder hashes', () => {
-  it('matches the example in DVC\'s own documentation of the cache (internal-files.md)', () => {
+  it("matches the example in DVC's own documentation of the cache (internal-files.md)", () => {
     // From iterative/dvc.org "Structure of the cache directory": data/images with cat.jpeg and index.jpeg.
     expect(
       manifestHash([
@@ -53,7 +53,17 @@ describe('DVC 3.x folder hashes', () => {
     };
     await writeTree(path.join(dir, 'data'), files);
     const tree = await hashTree({ dir: path.join(dir, 'data') });
-    expect(tree.entries.map((e) => e.relpath)).toEqual(['a.b', 'a/b', 'a0', 'café.txt', 'q"uote\\.txt', 'sub/deep/x.png', 'tab\tname', '！.txt', '😀.txt']);
+    expect(tree.entries.map((e) => e.relpath)).toEqual([
+      'a.b',
+      'a/b',
+      'a0',
+      'café.txt',
+      'q"uote\\.txt',
+      'sub/deep/x.png',
+      'tab\tname',
+      '！.txt',
+      '😀.txt',
+    ]);
     expect(manifestBytes(tree.entries).toString('utf8')).toBe(
       '[{"md5": "69eb76c88557a8211cbfc9beda5fc062", "relpath": "a.b"}, {"md5": "9fbbaa4cc515bc46e0c12e82a31df736", "relpath": "a/b"}, ' +
         '{"md5": "d02c4c4cde7ae76252540d116a40f23a", "relpath": "a0"}, {"md5": "727b79a9a430ccddcf9260a381d5ab10", "relpath": "caf\\u00e9.txt"}, ' +
@@ -66,7 +76,7 @@ describe('DVC 3.x folder hashes', () => {
     expect(tree.nfiles).toBe(9);
   });
 
-  it('sorts astral characters after U+FFxx, unlike JavaScript\'s default sort', () => {
+  it("sorts astral characters after U+FFxx, unlike JavaScript's default sort", () => {
     expect(['😀', '！'].sort()).toEqual(['😀', '！']);
     expect(['😀', '！'].sort(compareCodePoints)).toEqual(['！', '😀']);
   });
@@ -100,7 +110,7 @@ describe('state cache', () => {
     const later = new Date(Date.now() + 5000);
     await utimes(path.join(data, 'a.txt'), later, later);
     fromState.length = 0;
-    const third = await hashTree({ dir: data, stateFile, onFile: (e, s) => fromState.push(s) });
+    const third = await hashTree({ dir: data, stateFile, onFile: (_e, s) => fromState.push(s) });
     expect(fromState.filter((s) => !s)).toHaveLength(1);
     expect(third.md5).not.toBe(first.md5);
   });
@@ -109,7 +119,13 @@ describe('state cache', () => {
     const data = path.join(dir, 'data');
     await writeTree(data, { 'a.txt': 'one' });
     const stateFile = path.join(dir, 'state.json');
-    await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/1', files: { 'data/a.txt': ['1', '1', 3, 'ffffffffffffffffffffffffffffffff'] } }));
+    await writeFile(
+      stateFile,
+      JSON.stringify({
+        schema: 'vitrine.data-state/1',
+        files: { 'data/a.txt': ['1', '1', 3, 'ffffffffffffffffffffffffffffffff'] },
+      }),
+    );
     const tree = await hashTree({ dir: data, stateFile });
     expect(tree.entries[0].md5).toBe('f97c5d29941bfb1b2fdab0874906ab82');
   });
@@ -151,7 +167,10 @@ describe('.dvcignore', () => {
     };
     const repoDir = path.join(dir, 'repo');
     await mkdir(path.join(repoDir, '.dvc'), { recursive: true });
-    await writeFile(path.join(repoDir, '.dvcignore'), '# Finder files\n.DS_Store\n/data/tmp/\n*.partial\n!keep.partial\n');
+    await writeFile(
+      path.join(repoDir, '.dvcignore'),
+      '# Finder files\n.DS_Store\n/data/tmp/\n*.partial\n!keep.partial\n',
+    );
     await writeTree(path.join(repoDir, 'data'), { ...kept, ...noise });
     const clean = path.join(dir, 'clean', 'data');
     await writeTree(clean, kept);

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeStatus } from '../../pipeline/data/commands.ts';
+import { addData, dataStatus, initData, parseDvcFile } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { addData, dataStatus, initData, parseDvcFile } from '../../pipeline/data/index.ts';
-import { describeStatus } from '../../pipeline/data/commands.ts';
-import { SAMPLE, cleanup, tempDir, writeTree } from './helpers.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /* Bad data.dvc files and a data.dvc the cache cannot back (issue 11, half-held). */
 
@@ -40,7 +40,9 @@ describe('data.dvc that DVC would refuse', () => {
   });
 
   it('an unknown top-level key is refused', () => {
-    expect(() => parseDvcFile({ text: `outs:\n${OUT}stages: {}\n`, file: 'data.dvc' })).toThrow(/data\.dvc:7: .*"stages"/);
+    expect(() => parseDvcFile({ text: `outs:\n${OUT}stages: {}\n`, file: 'data.dvc' })).toThrow(
+      /data\.dvc:7: .*"stages"/,
+    );
   });
 
   it('keys DVC itself writes or accepts are read', () => {
@@ -65,7 +67,10 @@ describe('data.dvc that DVC would refuse', () => {
 describe('data.dvc pointing at a version the cache does not have', () => {
   it('status says it is not in the cache and to pull, instead of "0 changed"', async () => {
     await addData({ root: repo, log: silentLogger });
-    await writeFile(path.join(repo, 'data.dvc'), `outs:\n${OUT.replace('d751713988987e9331980363e24189ce', '0123456789abcdef0123456789abcdef')}`);
+    await writeFile(
+      path.join(repo, 'data.dvc'),
+      `outs:\n${OUT.replace('d751713988987e9331980363e24189ce', '0123456789abcdef0123456789abcdef')}`,
+    );
     const status = await dataStatus({ root: repo, log: silentLogger });
     expect(status.clean).toBe(false);
     const text = describeStatus(status).join('\n');

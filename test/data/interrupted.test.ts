@@ -3,10 +3,18 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../pipeline/log.ts';
-import { addData, checkoutData, dataStatus, initData, pullData, pushData, readDvcFile } from '../../pipeline/data/index.ts';
 import { objectPath } from '../../pipeline/data/cache.ts';
-import { SAMPLE, cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import {
+  addData,
+  checkoutData,
+  dataStatus,
+  initData,
+  pullData,
+  pushData,
+  readDvcFile,
+} from '../../pipeline/data/index.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, cloneTracked, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /*
  * What a process killed half-way (kill -9) leaves behind must never show up as data: not in data/,
@@ -116,8 +124,10 @@ describe('temp litter in the cache and the remote', () => {
     // Temp names carry a random part: make each once.
     const names = new Map<string, string>();
     const once = (key: string, make: () => string) => names.get(key) ?? (names.set(key, make()), names.get(key)!);
-    const deadTemp = (dir: string) => once(`dead ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: dead.pid! }));
-    const liveTemp = (dir: string) => once(`live ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: process.pid }));
+    const deadTemp = (dir: string) =>
+      once(`dead ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: dead.pid! }));
+    const liveTemp = (dir: string) =>
+      once(`live ${dir}`, () => tempNameFor({ file: objectPath(dir, id), pid: process.pid }));
     const oldStyle = (dir: string) => `${objectPath(dir, id)}.0a1b2c3d4e5f.tmp`;
     for (const dir of [storage, cache]) {
       for (const f of [deadTemp(dir), liveTemp(dir), oldStyle(dir)]) await writeFile(f, 'partial');

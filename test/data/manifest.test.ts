@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
-import { describeStatus } from '../../pipeline/data/commands.ts';
 import { objectPath } from '../../pipeline/data/cache.ts';
+import { describeStatus } from '../../pipeline/data/commands.ts';
+import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
-import { SAMPLE, cleanup, readTree, tempDir, writeTree } from './helpers.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /* A damaged .dir manifest (or file object) in the local cache must never block the data commands. */
 
@@ -40,7 +39,10 @@ async function damage(file: string, bytes = '[{"md5": "rot"'): Promise<void> {
 }
 
 async function failure(run: Promise<unknown>): Promise<Error & { code?: string }> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, 'expected a failure').toBeInstanceOf(Error);
   return error as Error & { code?: string };
 }
@@ -55,7 +57,11 @@ describe('a damaged folder list (.dir manifest) in the local cache, with a remot
     await rm(path.join(repo, 'data'), { recursive: true });
     await pullData({ root: repo, log: silentLogger });
     expect(await readTree(path.join(repo, 'data'))).toEqual(SAMPLE);
-    expect(createHash('md5').update(await readFile(list)).digest('hex')).toBe(listMd5);
+    expect(
+      createHash('md5')
+        .update(await readFile(list))
+        .digest('hex'),
+    ).toBe(listMd5);
     expect((await stat(list)).mode & 0o222).toBe(0);
   });
 

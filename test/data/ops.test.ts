@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { objectPath } from '../../pipeline/data/cache.ts';
 import {
   addData,
   checkoutData,
@@ -15,9 +14,10 @@ import {
   pushData,
   readDvcFile,
 } from '../../pipeline/data/index.ts';
-import { objectPath } from '../../pipeline/data/cache.ts';
 import { localRemote } from '../../pipeline/data/remote.ts';
-import { SAMPLE, cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { cleanup, cloneTracked, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 let base: string;
 let repo: string;
@@ -38,7 +38,9 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 describe('init and add', () => {
   it('writes .dvc/config, .dvc/.gitignore and data.dvc exactly as DVC 3 does', async () => {
-    expect(await readFile(path.join(repo, '.dvc', 'config'), 'utf8')).toBe(`[core]\n    remote = local\n['remote "local"']\n    url = ../../storage\n`);
+    expect(await readFile(path.join(repo, '.dvc', 'config'), 'utf8')).toBe(
+      `[core]\n    remote = local\n['remote "local"']\n    url = ../../storage\n`,
+    );
     expect(await readFile(path.join(repo, '.dvc', '.gitignore'), 'utf8')).toBe('/config.local\n/tmp\n/cache\n');
     const result = await addData({ root: repo, log: silentLogger });
     expect(result.nfiles).toBe(4);
@@ -123,7 +125,10 @@ describe('push, pull, checkout, status', () => {
 
   it('two pushes of the same data at once both succeed', async () => {
     await addData({ root: repo, log: silentLogger });
-    const [a, b] = await Promise.all([pushData({ root: repo, log: silentLogger, jobs: 2 }), pushData({ root: repo, log: silentLogger, jobs: 3 })]);
+    const [a, b] = await Promise.all([
+      pushData({ root: repo, log: silentLogger, jobs: 2 }),
+      pushData({ root: repo, log: silentLogger, jobs: 3 }),
+    ]);
     expect(a.transferred + a.skipped).toBe(4);
     expect(b.transferred + b.skipped).toBe(4);
     const clone = path.join(base, 'clone');
@@ -198,7 +203,9 @@ describe('faults', () => {
     expect(isVitrineError(error, 'REMOTE_OBJECT_MISSING')).toBe(true);
     expect(error.message).toContain(lost);
     expect(error.message).toContain('data/objects.csv');
-    expect(log.lines.some((l) => l.level === 'error' && l.where?.file === 'data/objects.csv' && l.where?.object === lost)).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === 'error' && l.where?.file === 'data/objects.csv' && l.where?.object === lost),
+    ).toBe(true);
     // Everything that is on the remote was checked out; only the missing file is absent.
     const { 'objects.csv': _lostFile, ...rest } = SAMPLE;
     expect(await readTree(path.join(clone, 'data'))).toEqual(rest);
@@ -258,7 +265,11 @@ describe('faults', () => {
     expect(await pushData({ root: repo, log, verify: true })).toEqual({ transferred: 2, skipped: 2, repaired: 2 });
     expect(log.lines.some((l) => l.level === 'warn' && l.where?.file === 'data/objects.csv')).toBe(true);
     expect(await readFile(shorter, 'utf8')).toBe(SAMPLE['objects.csv']);
-    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
+    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({
+      transferred: 0,
+      skipped: 4,
+      repaired: 0,
+    });
     const clone = path.join(base, 'clone');
     await cloneTracked(repo, clone);
     await pullData({ root: clone, log: silentLogger });
@@ -274,7 +285,10 @@ describe('faults', () => {
     const id = createHash('md5').update(content).digest('hex');
     const child = path.join(base, 'child.ts');
     const remoteModule = path.resolve('pipeline/data/remote.ts');
-    await writeFile(child, `import { localRemote } from ${JSON.stringify(remoteModule)};\nawait localRemote({ name: 'r', dir: ${JSON.stringify(remoteDir)} }).put({ md5: ${JSON.stringify(id)}, file: ${JSON.stringify(fifo)} });\n`);
+    await writeFile(
+      child,
+      `import { localRemote } from ${JSON.stringify(remoteModule)};\nawait localRemote({ name: 'r', dir: ${JSON.stringify(remoteDir)} }).put({ md5: ${JSON.stringify(id)}, file: ${JSON.stringify(fifo)} });\n`,
+    );
     const proc = spawn(path.resolve('node_modules/.bin/node'), [child], { stdio: 'ignore' });
     const exited = new Promise((resolve) => proc.on('exit', resolve));
     // Feed half the object through the pipe, wait until the temp file holds some of it, then kill.
@@ -312,8 +326,16 @@ describe('faults', () => {
     await cloneTracked(repo, clone);
     const real = await openRemote({ root: clone });
     let gets = 0;
-    const flaky = { ...real, get: async (o: { md5: string; file: string }) => { if (++gets > 2) throw new Error('network dropped'); return real.get(o); } };
-    await expect(pullData({ root: clone, log: silentLogger, remote: flaky, jobs: 1 })).rejects.toThrow('network dropped');
+    const flaky = {
+      ...real,
+      get: async (o: { md5: string; file: string }) => {
+        if (++gets > 2) throw new Error('network dropped');
+        return real.get(o);
+      },
+    };
+    await expect(pullData({ root: clone, log: silentLogger, remote: flaky, jobs: 1 })).rejects.toThrow(
+      'network dropped',
+    );
     const resumed = await pullData({ root: clone, log: silentLogger });
     expect(resumed).toEqual({ transferred: 2, skipped: 2 });
     expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
@@ -334,7 +356,10 @@ describe('faults', () => {
     const error = await dataStatus({ root: repo, log: silentLogger }).catch((e) => e);
     expect(isVitrineError(error, 'DVCFILE_INVALID')).toBe(true);
     expect(error.message).toMatch(/^data\.dvc:2: /);
-    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: twelve\n  path: data\n');
+    await writeFile(
+      path.join(repo, 'data.dvc'),
+      'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: twelve\n  path: data\n',
+    );
     const sizeError = await readDvcFile({ file: path.join(repo, 'data.dvc') }).catch((e) => e);
     expect(sizeError.message).toMatch(/^data\.dvc:3: "size: twelve"/);
     await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: abc\n   path: [\n');
@@ -344,7 +369,10 @@ describe('faults', () => {
   });
 
   it('a DVC 2.x data.dvc (no "hash:") is read, and refused for transfers with a message that says so', async () => {
-    await writeFile(path.join(repo, 'data.dvc'), 'outs:\n- md5: 6fdb5336fce0dbfd669f83065f107551.dir\n  size: 20\n  nfiles: 2\n  path: data\n');
+    await writeFile(
+      path.join(repo, 'data.dvc'),
+      'outs:\n- md5: 6fdb5336fce0dbfd669f83065f107551.dir\n  size: 20\n  nfiles: 2\n  path: data\n',
+    );
     const parsed = await readDvcFile({ file: path.join(repo, 'data.dvc') });
     expect(parsed.legacy).toBe(true);
     expect(parsed.outs[0].md5).toBe('6fdb5336fce0dbfd669f83065f107551.dir');
@@ -375,7 +403,10 @@ describe('push to a remote holding many objects', () => {
     const { rm } = await import('node:fs/promises');
     await rm(lost);
     checks = 0;
-    expect(await pushData({ root: repo, log: silentLogger, remote: counting })).toEqual({ transferred: 1, skipped: 150 + 3 });
+    expect(await pushData({ root: repo, log: silentLogger, remote: counting })).toEqual({
+      transferred: 1,
+      skipped: 150 + 3,
+    });
     expect(checks).toBeLessThanOrEqual(1);
     expect(await readFile(lost, 'utf8')).toBe('photograph 7');
   });

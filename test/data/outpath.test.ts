@@ -1,11 +1,11 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
-import { silentLogger } from '../../pipeline/log.ts';
 import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { verifyData } from '../../pipeline/data/verify.ts';
-import { SAMPLE, cleanup, tempDir, writeTree } from './helpers.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /* data.dvc's "path:" must name the data folder beside it, never another folder of the repository. */
 
@@ -44,7 +44,10 @@ describe('data.dvc naming another folder of the repository', () => {
         ['verify', () => verifyData({ root: repo, log: silentLogger, repair: true })],
       ];
       for (const [name, run] of runs) {
-        const error = await run().then(() => undefined, (e: unknown) => e);
+        const error = await run().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isVitrineError(error, 'DVCFILE_PATH_OUTSIDE'), `${name}: ${String(error)}`).toBe(true);
         const message = (error as Error).message;
         expect(message).toContain('data.dvc:6');

@@ -3,11 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setDvcConfig } from '../../pipeline/data/config.ts';
+import { addData, dataStatus, initData, openRemote, pullData, pushData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { addData, dataStatus, initData, openRemote, pullData, pushData } from '../../pipeline/data/index.ts';
-import { setDvcConfig } from '../../pipeline/data/config.ts';
-import { SAMPLE, cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import { cleanup, cloneTracked, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 // A real S3-compatible server on 127.0.0.1 (random port, temp folder), started by the test itself.
 let base: string;
@@ -16,7 +16,13 @@ let endpoint: string;
 
 beforeAll(async () => {
   base = await tempDir('vitrine-s3-');
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(base, 's3'), configureBuckets: [{ name: 'museum', configs: [] }] });
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: path.join(base, 's3'),
+    configureBuckets: [{ name: 'museum', configs: [] }],
+  });
   const address = (await server.run()) as { port: number };
   endpoint = `http://127.0.0.1:${address.port}`;
 });
@@ -62,8 +68,18 @@ describe('S3-compatible remote', () => {
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
     // DVC's key layout inside the bucket.
     const { S3Client, HeadObjectCommand } = await import('@aws-sdk/client-s3');
-    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    const head = await client.send(new HeadObjectCommand({ Bucket: 'museum', Key: `collection/v1/files/md5/${added.md5.slice(0, 2)}/${added.md5.slice(2)}` }));
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const head = await client.send(
+      new HeadObjectCommand({
+        Bucket: 'museum',
+        Key: `collection/v1/files/md5/${added.md5.slice(0, 2)}/${added.md5.slice(2)}`,
+      }),
+    );
     expect(head.ContentLength).toBeGreaterThan(0);
 
     const clone = path.join(base, 'clone');
@@ -79,7 +95,10 @@ describe('S3-compatible remote', () => {
 
   it('a large push lists the bucket (1,000 keys a page) and uploads only what is missing', async () => {
     const repo = await s3Repo('listed');
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/listed' }] });
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/listed' }],
+    });
     const many: Record<string, string> = {};
     for (let i = 0; i < 1100; i++) many[`images/object-${i}.jpg`] = `photograph ${i}`;
     await writeTree(path.join(repo, 'data'), many);
@@ -93,7 +112,10 @@ describe('S3-compatible remote', () => {
 
   it('a listing push uploads again an object the bucket holds half-written (ETag not its md5)', async () => {
     const repo = await s3Repo('half-written');
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/half' }] });
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/half' }],
+    });
     const many: Record<string, string> = {};
     for (let i = 0; i < 80; i++) many[`images/object-${i}.jpg`] = `photograph number ${i}`;
     await writeTree(path.join(repo, 'data'), many);
@@ -102,7 +124,12 @@ describe('S3-compatible remote', () => {
     // What some servers keep when a client is killed mid-upload: the first bytes under the full name.
     const md5 = createHash('md5').update('photograph number 7').digest('hex');
     const { S3Client, PutObjectCommand, GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const Key = `half/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
     await client.send(new PutObjectCommand({ Bucket: 'museum', Key, Body: 'photog' }));
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 1, skipped: 80 });
@@ -112,15 +139,29 @@ describe('S3-compatible remote', () => {
 
   it('a small push (one check per object) also uploads again a half-written object', async () => {
     const repo = await s3Repo('half-small');
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/half-small' }] });
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://museum/half-small' }],
+    });
     await writeTree(path.join(repo, 'data'), SAMPLE);
     await addData({ root: repo, log: silentLogger });
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 4, skipped: 0 });
     const [name, content] = Object.entries(SAMPLE)[0]!;
     const md5 = createHash('md5').update(content).digest('hex');
     const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
-    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    await client.send(new PutObjectCommand({ Bucket: 'museum', Key: `half-small/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`, Body: 'x' }));
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'museum',
+        Key: `half-small/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`,
+        Body: 'x',
+      }),
+    );
     expect(await pushData({ root: repo, log: silentLogger }), name).toEqual({ transferred: 1, skipped: 3 });
   });
 
@@ -131,7 +172,9 @@ describe('S3-compatible remote', () => {
     const remote = await openRemote({ root: repo });
     // Push the manifest only, as a half-finished push by another tool would leave it.
     const { objectPath } = await import('../../pipeline/data/cache.ts');
-    const dvc = await (await import('../../pipeline/data/dvcfile.ts')).readDvcFile({ file: path.join(repo, 'data.dvc') });
+    const dvc = await (await import('../../pipeline/data/dvcfile.ts')).readDvcFile({
+      file: path.join(repo, 'data.dvc'),
+    });
     await remote.put({ md5: dvc.outs[0].md5, file: objectPath(path.join(repo, '.dvc', 'cache'), dvc.outs[0].md5) });
     const clone = path.join(base, 'lonely-clone');
     await cloneTracked(repo, clone);
@@ -148,10 +191,21 @@ describe('S3-compatible remote', () => {
     await addData({ root: repo, log: silentLogger });
     await pushData({ root: repo, log: silentLogger });
     const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
-    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const id = createHash('md5').update(SAMPLE['images/A1.png']).digest('hex');
     // Same size, other bytes: only the ETag tells.
-    await client.send(new PutObjectCommand({ Bucket: 'museum', Key: `collection/v1/files/md5/${id.slice(0, 2)}/${id.slice(2)}`, Body: 'X'.repeat(SAMPLE['images/A1.png'].length) }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'museum',
+        Key: `collection/v1/files/md5/${id.slice(0, 2)}/${id.slice(2)}`,
+        Body: 'X'.repeat(SAMPLE['images/A1.png'].length),
+      }),
+    );
     const clone = path.join(base, 'damaged-clone');
     await cloneTracked(repo, clone);
     const { cp } = await import('node:fs/promises');
@@ -161,8 +215,18 @@ describe('S3-compatible remote', () => {
     expect(error.message).toContain('vitrine data push --verify');
     // On S3 a plain push already reads the ETag it is given, so it uploads a good copy too.
     expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 1, skipped: 3 });
-    await client.send(new PutObjectCommand({ Bucket: 'museum', Key: `collection/v1/files/md5/${id.slice(0, 2)}/${id.slice(2)}`, Body: 'X'.repeat(SAMPLE['images/A1.png'].length) }));
-    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({ transferred: 1, skipped: 3, repaired: 1 });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'museum',
+        Key: `collection/v1/files/md5/${id.slice(0, 2)}/${id.slice(2)}`,
+        Body: 'X'.repeat(SAMPLE['images/A1.png'].length),
+      }),
+    );
+    expect(await pushData({ root: repo, log: silentLogger, verify: true })).toEqual({
+      transferred: 1,
+      skipped: 3,
+      repaired: 1,
+    });
     await pullData({ root: clone, log: silentLogger });
     expect(await readTree(path.join(clone, 'data'))).toEqual(SAMPLE);
   });
@@ -171,10 +235,15 @@ describe('S3-compatible remote', () => {
     // A port that was just free: nothing listens there.
     const { createServer } = await import('node:net');
     const probe = createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)),
+    );
     await new Promise((resolve) => probe.close(resolve));
     const repo = await s3Repo('down');
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: `http://127.0.0.1:${port}` }] });
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: `http://127.0.0.1:${port}` }],
+    });
     const remote = await openRemote({ root: repo });
     const error = await remote.has('d751713988987e9331980363e24189ce.dir').catch((e) => e);
     expect(isVitrineError(error, 'REMOTE_UNAVAILABLE')).toBe(true);
@@ -187,7 +256,11 @@ describe('S3-compatible remote', () => {
     const repo = await s3Repo('wrong-key');
     await writeTree(path.join(repo, 'data'), SAMPLE);
     await addData({ root: repo, log: silentLogger });
-    await setDvcConfig({ root: repo, local: true, values: [{ section: 'remote "museum-s3"', key: 'access_key_id', value: 'NOBODY' }] });
+    await setDvcConfig({
+      root: repo,
+      local: true,
+      values: [{ section: 'remote "museum-s3"', key: 'access_key_id', value: 'NOBODY' }],
+    });
     const remote = await openRemote({ root: repo });
     const file = path.join(base, 'x.txt');
     const { writeFile } = await import('node:fs/promises');
@@ -197,7 +270,9 @@ describe('S3-compatible remote', () => {
     const onPush = await pushData({ root: repo, log: silentLogger }).catch((e) => e);
     for (const error of [onUpload, onCheck, onPush]) {
       expect(isVitrineError(error, 'REMOTE_ACCESS_DENIED')).toBe(true);
-      expect(error.message).toContain(`The storage server at ${endpoint} did not accept the access key of remote "museum-s3"`);
+      expect(error.message).toContain(
+        `The storage server at ${endpoint} did not accept the access key of remote "museum-s3"`,
+      );
       expect(error.message).toContain('access_key_id and secret_access_key');
       expect(error.message).toContain('.dvc/config.local');
       expect(error.message).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
@@ -208,7 +283,10 @@ describe('S3-compatible remote', () => {
     const repo = path.join(base, 'no-key');
     await mkdir(repo, { recursive: true });
     await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: 's3://museum/collection/v1' });
-    await setDvcConfig({ root: repo, values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }] });
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: endpoint }],
+    });
     // Make sure the AWS SDK finds no key in this process: no environment keys, no profile files, no instance metadata.
     const saved = { ...process.env };
     for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];

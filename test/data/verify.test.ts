@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { addData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { verifyData } from '../../pipeline/data/verify.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { addData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
-import { objectPath } from '../../pipeline/data/cache.ts';
-import { verifyData } from '../../pipeline/data/verify.ts';
-import { SAMPLE, cleanup, cloneTracked, readTree, tempDir, writeTree } from './helpers.ts';
+import { cleanup, cloneTracked, readTree, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /* A damaged object in the local cache must never block a push for good (issue 11 #6). */
 
@@ -76,7 +76,12 @@ describe('vitrine data verify', () => {
     expect(found.message).toContain('vitrine data verify --repair');
     const log = memoryLogger();
     const repaired = await verifyData({ root: repo, log, repair: true });
-    expect(repaired.cache).toMatchObject({ checked: 4, damaged: [{ object: md5(SAMPLE['objects.csv']), file: 'data/objects.csv' }], repaired: 1, missing: 0 });
+    expect(repaired.cache).toMatchObject({
+      checked: 4,
+      damaged: [{ object: md5(SAMPLE['objects.csv']), file: 'data/objects.csv' }],
+      repaired: 1,
+      missing: 0,
+    });
     expect(await readFile(objectPath(cache, md5(SAMPLE['objects.csv'])), 'utf8')).toBe(SAMPLE['objects.csv']);
     expect((await verifyData({ root: repo, log: silentLogger })).cache.damaged).toEqual([]);
   });

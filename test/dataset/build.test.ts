@@ -1,13 +1,13 @@
-import { readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { buildDataset, readDataset } from '../../pipeline/dataset/build.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import type { Dataset } from '../../pipeline/types.ts';
-import { makeCollection, object, pixelBombPng, solidImage, testParams, removeTempDirs } from './fixtures.ts';
-import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
+import { makeCollection, object, pixelBombPng, removeTempDirs, solidImage, testParams } from './fixtures.ts';
 
 const five = ['a1', 'a2', 'a3', 'a4', 'a5'].map((id) => object(id));
 const labelled = [
@@ -17,7 +17,7 @@ const labelled = [
   { objectId: 'a4', label: 'coin' },
 ];
 
-function codes(dataset: Dataset): string[] {
+function _codes(dataset: Dataset): string[] {
   return dataset.issues.map((i) => i.code);
 }
 
@@ -34,7 +34,9 @@ describe('buildDataset', () => {
     expect(dataset.objects.map((o) => o.label)).toEqual(['coin', 'mask', 'vessel', 'coin', null]);
     expect(dataset.counts).toMatchObject({ objects: 5, labelled: 4 });
     expect(Object.values(dataset.counts.bySplit).reduce((s, n) => s + n, 0)).toBe(4);
-    expect(dataset.counts.byLabel.coin!.train + dataset.counts.byLabel.coin!.validation + dataset.counts.byLabel.coin!.test).toBe(2);
+    expect(
+      dataset.counts.byLabel.coin!.train + dataset.counts.byLabel.coin!.validation + dataset.counts.byLabel.coin!.test,
+    ).toBe(2);
     const a1 = dataset.objects[0]!;
     expect(a1).toMatchObject({ width: 48, height: 32, title: 'Object a1', image: 'images/a1.png' });
     expect(a1.imageMd5).toMatch(/^[0-9a-f]{32}$/);
@@ -55,17 +57,24 @@ describe('buildDataset', () => {
     const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na9,mask\na2,mask\n' });
     const log = memoryLogger();
     const dataset = await buildDataset({ ws, params: testParams(), log });
-    expect(dataset.issues).toEqual([expect.objectContaining({ code: 'LABEL_UNKNOWN_OBJECT', file: 'labels.csv', line: 3, object: 'a9' })]);
+    expect(dataset.issues).toEqual([
+      expect.objectContaining({ code: 'LABEL_UNKNOWN_OBJECT', file: 'labels.csv', line: 3, object: 'a9' }),
+    ]);
     expect(dataset.objects.map((o) => o.id)).not.toContain('a9');
     expect(dataset.counts.labelled).toBe(2);
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('a9'))!;
     expect(warning.where).toEqual({ file: 'labels.csv', line: 3, object: 'a9' });
     expect(warning.message).toContain('labels.csv:3');
-    expect(log.lines.some((l) => l.level === 'warn' && /1 row skipped: 1 labels for unknown objects/.test(l.message))).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === 'warn' && /1 row skipped: 1 labels for unknown objects/.test(l.message)),
+    ).toBe(true);
   });
 
   it('reports repeated labels: an agreeing repeat keeps the label, a conflicting one leaves the object unlabelled', async () => {
-    const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na1,coin\na2,mask\na2,vessel\na3,vessel\n' });
+    const ws = await makeCollection({
+      objects: five,
+      labelsText: 'object_id,label\na1,coin\na1,coin\na2,mask\na2,vessel\na3,vessel\n',
+    });
     const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
     expect(dataset.issues.map((i) => [i.code, i.line, i.object])).toEqual([
       ['LABEL_DUPLICATE', 3, 'a1'],
@@ -90,11 +99,16 @@ describe('buildDataset', () => {
   });
 
   it('keeps the first of a repeated object id and reports the others on their lines', async () => {
-    const images = { 'images/a.png': await solidImage({ colour: '#ff0000' }), 'images/b.png': await solidImage({ colour: '#00ff00' }) };
+    const images = {
+      'images/a.png': await solidImage({ colour: '#ff0000' }),
+      'images/b.png': await solidImage({ colour: '#00ff00' }),
+    };
     const objectsText = 'id,title,image\nx1,First,images/a.png\nx2,Second,images/b.png\nx1,Again,images/b.png\n';
     const ws = await makeCollection({ objects: [], objectsText, images, labelsText: 'object_id,label\nx1,coin\n' });
     const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
-    expect(dataset.issues).toEqual([expect.objectContaining({ code: 'OBJECT_DUPLICATE', file: 'data/objects.csv', line: 4, object: 'x1' })]);
+    expect(dataset.issues).toEqual([
+      expect.objectContaining({ code: 'OBJECT_DUPLICATE', file: 'data/objects.csv', line: 4, object: 'x1' }),
+    ]);
     expect(dataset.objects.map((o) => [o.id, o.title, o.label])).toEqual([
       ['x1', 'First', 'coin'],
       ['x2', 'Second', null],
@@ -103,7 +117,14 @@ describe('buildDataset', () => {
 
   it('reports objects without an image: empty column, missing file, path outside data/', async () => {
     const objects = [object('b1'), object('b2', ''), object('b3', 'images/nowhere.png'), object('b4', '../labels.csv')];
-    const ws = await makeCollection({ objects, images: { 'images/b1.png': await solidImage() }, labels: [{ objectId: 'b1', label: 'coin' }, { objectId: 'b2', label: 'coin' }] });
+    const ws = await makeCollection({
+      objects,
+      images: { 'images/b1.png': await solidImage() },
+      labels: [
+        { objectId: 'b1', label: 'coin' },
+        { objectId: 'b2', label: 'coin' },
+      ],
+    });
     const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
     expect(dataset.issues.map((i) => [i.code, i.file, i.line, i.object])).toEqual([
       ['OBJECT_NO_IMAGE', 'data/objects.csv', 3, 'b2'],
@@ -124,7 +145,11 @@ describe('buildDataset', () => {
       'images/c4.png': await solidImage({ width: 100, height: 100 }),
     };
     const ws = await makeCollection({ objects, images });
-    const dataset = await buildDataset({ ws, params: testParams((p) => (p.dataset.image.max_pixels = 5000)), log: memoryLogger() });
+    const dataset = await buildDataset({
+      ws,
+      params: testParams((p) => (p.dataset.image.max_pixels = 5000)),
+      log: memoryLogger(),
+    });
     expect(dataset.issues.map((i) => [i.code, i.line, i.object])).toEqual([
       ['IMAGE_UNREADABLE', 3, 'c2'],
       ['IMAGE_TOO_LARGE', 4, 'c3'],
@@ -160,8 +185,16 @@ describe('buildDataset', () => {
   });
 
   it('fails the run with every problem listed when on_invalid is "fail", writing no dataset', async () => {
-    const ws = await makeCollection({ objects: [object('d1'), object('d2', '')], labelsText: 'object_id,label\nd1,teapot\nzz,coin\n', images: { 'images/d1.png': await solidImage() } });
-    const error = await buildDataset({ ws, params: testParams((p) => (p.dataset.on_invalid = 'fail')), log: memoryLogger() }).catch((e: unknown) => e);
+    const ws = await makeCollection({
+      objects: [object('d1'), object('d2', '')],
+      labelsText: 'object_id,label\nd1,teapot\nzz,coin\n',
+      images: { 'images/d1.png': await solidImage() },
+    });
+    const error = await buildDataset({
+      ws,
+      params: testParams((p) => (p.dataset.on_invalid = 'fail')),
+      log: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'DATASET_INVALID')).toBe(true);
     const message = (error as Error).message;
     expect(message).toContain('3 problems');
@@ -173,7 +206,11 @@ describe('buildDataset', () => {
   });
 
   it('names a damaged dataset.json and says to rebuild it, instead of an unexpected JSON error', async () => {
-    const ws = await makeCollection({ objects: [object('j1')], labelsText: 'object_id,label\nj1,coin\n', images: { 'images/j1.png': await solidImage() } });
+    const ws = await makeCollection({
+      objects: [object('j1')],
+      labelsText: 'object_id,label\nj1,coin\n',
+      images: { 'images/j1.png': await solidImage() },
+    });
     await buildDataset({ ws, params: testParams(), log: memoryLogger() });
     const file = path.join(ws.dataset, 'dataset.json');
     const text = await readFile(file, 'utf8');
@@ -190,7 +227,9 @@ describe('buildDataset', () => {
     const ids = Array.from({ length: 60 }, (_, i) => `e${String(i).padStart(3, '0')}`);
     const same = await solidImage({ colour: '#336699' });
     const images: Record<string, Buffer> = {};
-    for (const [i, id] of ids.entries()) images[`images/${id}.png`] = i % 10 === 0 ? same : await solidImage({ colour: `#${(0x200000 + i * 0x000305).toString(16)}` });
+    for (const [i, id] of ids.entries())
+      images[`images/${id}.png`] =
+        i % 10 === 0 ? same : await solidImage({ colour: `#${(0x200000 + i * 0x000305).toString(16)}` });
     const labels = ids.map((id, i) => ({ objectId: id, label: ['coin', 'mask', 'vessel'][i % 3]! }));
     const ws = await makeCollection({ objects: ids.map((id) => object(id)), images, labels });
     const params = testParams();
@@ -202,9 +241,16 @@ describe('buildDataset', () => {
     expect(new Set(first.objects.map((o) => o.split))).toEqual(new Set(['train', 'validation', 'test']));
 
     // Correct every label and add objects: no existing object changes split.
-    await writeLabels({ file: ws.labels, labels: labels.map((l) => ({ ...l, label: l.label === 'coin' ? 'mask' : 'coin' })) });
+    await writeLabels({
+      file: ws.labels,
+      labels: labels.map((l) => ({ ...l, label: l.label === 'coin' ? 'mask' : 'coin' })),
+    });
     const added = Array.from({ length: 20 }, (_, i) => object(`f${i}`));
-    for (const [i, o] of added.entries()) await writeFile(path.join(ws.data, o.image), await solidImage({ colour: `#${(0x800000 + i * 0x000707).toString(16)}` }));
+    for (const [i, o] of added.entries())
+      await writeFile(
+        path.join(ws.data, o.image),
+        await solidImage({ colour: `#${(0x800000 + i * 0x000707).toString(16)}` }),
+      );
     await writeObjects({ file: ws.objects, objects: [...ids.map((id) => object(id)), ...added] });
     const second = await buildDataset({ ws, params, log: memoryLogger() });
     const before = splitOf(first);
@@ -241,24 +287,40 @@ describe('buildDataset', () => {
     await writeFile(path.join(ws.data, 'images/a1.png'), await solidImage({ colour: '#abcdef' }));
     const third = await buildDataset({ ws, params, log: memoryLogger() });
     const files = new Set(await readdir(path.join(ws.dataset, 'thumbs')));
-    const expected = third.objects.flatMap((o) => o.thumbnails.flatMap((t) => [t.webp, t.jpeg].map((f) => path.posix.basename(f))));
+    const expected = third.objects.flatMap((o) =>
+      o.thumbnails.flatMap((t) => [t.webp, t.jpeg].map((f) => path.posix.basename(f))),
+    );
     expect(files).toEqual(new Set(expected));
     expect(files.size).toBe(4 * 2 * 2);
 
     // A thumbnail setting change redoes the images.
     const log4 = memoryLogger();
-    const fourth = await buildDataset({ ws, params: testParams((p) => (p.dataset.thumbnails.widths = [16])), log: log4 });
+    const fourth = await buildDataset({
+      ws,
+      params: testParams((p) => (p.dataset.thumbnails.widths = [16])),
+      log: log4,
+    });
     expect(log4.lines.some((l) => l.message.startsWith('Reading 4 new images'))).toBe(true);
     expect(fourth.objects[0]!.thumbnails.map((t) => t.width)).toEqual([16]);
   });
 
   it('mentions images that belong to no object', async () => {
-    const ws = await makeCollection({ objects: [object('g1')], images: { 'images/g1.png': await solidImage(), 'images/stray.jpg': await solidImage({ format: 'jpeg' }) } });
+    const ws = await makeCollection({
+      objects: [object('g1')],
+      images: { 'images/g1.png': await solidImage(), 'images/stray.jpg': await solidImage({ format: 'jpeg' }) },
+    });
     const log = memoryLogger();
     const dataset = await buildDataset({ ws, params: testParams(), log });
     expect(dataset.objects.map((o) => o.id)).toEqual(['g1']);
     expect(dataset.issues).toEqual([]);
-    expect(log.lines.some((l) => l.level === 'info' && l.message.includes('1 image in data/ belongs to no object') && l.message.includes('data/images/stray.jpg'))).toBe(true);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.level === 'info' &&
+          l.message.includes('1 image in data/ belongs to no object') &&
+          l.message.includes('data/images/stray.jpg'),
+      ),
+    ).toBe(true);
   });
 
   it('treats a missing labels.csv as no labels yet', async () => {
@@ -273,16 +335,29 @@ describe('buildDataset', () => {
   it('names the missing objects table', async () => {
     const ws = await makeCollection({ objects: five });
     await rm(ws.objects);
-    await expect(buildDataset({ ws, params: testParams(), log: memoryLogger() })).rejects.toMatchObject({ code: 'FILE_MISSING', message: expect.stringContaining('data/objects.csv') });
+    await expect(buildDataset({ ws, params: testParams(), log: memoryLogger() })).rejects.toMatchObject({
+      code: 'FILE_MISSING',
+      message: expect.stringContaining('data/objects.csv'),
+    });
   });
 });
 
 describe('datasetStage', () => {
   it('declares its inputs and outputs and summarises the run', async () => {
-    expect(datasetStage.deps).toEqual({ paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] });
+    expect(datasetStage.deps).toEqual({
+      paths: ['data', 'labels.csv'],
+      params: ['collection.vocabulary', 'dataset'],
+      stages: [],
+    });
     expect(datasetStage.outs).toEqual(['.vitrine/dataset']);
     const ws = await makeCollection({ objects: five, labelsText: 'object_id,label\na1,coin\na2,mask\nzz,coin\n' });
-    const result = await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), clock: systemClock, env: {} });
+    const result = await datasetStage.run({
+      ws,
+      params: testParams(),
+      log: memoryLogger(),
+      clock: systemClock,
+      env: {},
+    });
     expect(result.summary).toBe('5 objects (2 labelled), 1 row skipped');
   });
 });

@@ -5,7 +5,15 @@ import { COLOUR_FAMILIES, NAMED_COLOURS } from '../../pipeline/dataset/colour-na
 import { readSmallPixels } from '../../pipeline/dataset/images.ts';
 
 /** A photograph-like JPEG: an object drawn with SVG on a backdrop, possibly with black side bars. */
-async function photo({ backdrop, body, bars = false }: { backdrop: string; body: string; bars?: boolean }): Promise<Buffer> {
+async function photo({
+  backdrop,
+  body,
+  bars = false,
+}: {
+  backdrop: string;
+  body: string;
+  bars?: boolean;
+}): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500">
     <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${backdrop}"/><stop offset="1" stop-color="${backdrop}" stop-opacity="0.85"/></linearGradient></defs>
     <rect width="400" height="500" fill="#000"/>
@@ -14,7 +22,8 @@ async function photo({ backdrop, body, bars = false }: { backdrop: string; body:
   </svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
 }
-const vase = (fill: string) => `<ellipse cx="200" cy="290" rx="100" ry="150" fill="${fill}"/><rect x="165" y="90" width="70" height="70" fill="${fill}"/>`;
+const vase = (fill: string) =>
+  `<ellipse cx="200" cy="290" rx="100" ry="150" fill="${fill}"/><rect x="165" y="90" width="70" height="70" fill="${fill}"/>`;
 
 async function coloursOf(data: Buffer) {
   return dominantColours({ ...(await readSmallPixels({ file: 'test.jpg', data, size: 64 })) });
@@ -36,7 +45,10 @@ describe('dominant colours', () => {
     ] as const) {
       const colours = await coloursOf(await photo({ backdrop, body: vase('#2a5ccc'), bars }));
       expect(colours[0]!.family, `on ${backdrop}`).toBe('blue');
-      expect(colours.map((c) => c.family), `on ${backdrop}`).not.toContain(backdrop === '#0c0c0c' ? 'black' : backdrop === '#f4f4f4' ? 'white' : 'grey');
+      expect(
+        colours.map((c) => c.family),
+        `on ${backdrop}`,
+      ).not.toContain(backdrop === '#0c0c0c' ? 'black' : backdrop === '#f4f4f4' ? 'white' : 'grey');
       expect(colours.map((c) => c.family)).not.toContain('black');
     }
   });
@@ -48,7 +60,10 @@ describe('dominant colours', () => {
   });
 
   it('keeps every colour of a textile that fills the frame (no backdrop)', async () => {
-    const stripes = Array.from({ length: 10 }, (_, i) => `<rect x="${i * 40}" width="40" height="500" fill="${i % 2 ? '#2f8f3a' : '#e0c020'}"/>`).join('');
+    const stripes = Array.from(
+      { length: 10 },
+      (_, i) => `<rect x="${i * 40}" width="40" height="500" fill="${i % 2 ? '#2f8f3a' : '#e0c020'}"/>`,
+    ).join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500">${stripes}</svg>`;
     const colours = await coloursOf(await sharp(Buffer.from(svg)).png().toBuffer());
     const families = colours.map((c) => c.family);

@@ -7,12 +7,17 @@ import { makeCollection, object, pixelBombPng, removeTempDirs, solidImage, testP
 
 afterAll(removeTempDirs);
 
-const reads = (log: ReturnType<typeof memoryLogger>) => log.lines.filter((l) => /Reading \d+ new image/.test(l.message)).map((l) => l.message);
+const reads = (log: ReturnType<typeof memoryLogger>) =>
+  log.lines.filter((l) => /Reading \d+ new image/.test(l.message)).map((l) => l.message);
 
 describe('images that cannot be decoded are remembered by md5', () => {
   it('does not decode a broken image again on the next run, and still reports it', async () => {
     const objects = [object('d1'), object('d2'), object('d3')];
-    const images = { 'images/d1.png': await solidImage(), 'images/d2.png': Buffer.from('not a picture'), 'images/d3.png': pixelBombPng() };
+    const images = {
+      'images/d1.png': await solidImage(),
+      'images/d2.png': Buffer.from('not a picture'),
+      'images/d3.png': pixelBombPng(),
+    };
     const ws = await makeCollection({ objects, images });
     const params = testParams((p) => (p.dataset.image.max_pixels = 5000));
     const first = memoryLogger();
@@ -22,7 +27,10 @@ describe('images that cannot be decoded are remembered by md5', () => {
     const second = memoryLogger();
     const dataset = await buildDataset({ ws, params, log: second });
     expect(reads(second)).toEqual([]);
-    expect(dataset.issues.map((i) => [i.code, i.object])).toEqual([['IMAGE_UNREADABLE', 'd2'], ['IMAGE_TOO_LARGE', 'd3']]);
+    expect(dataset.issues.map((i) => [i.code, i.object])).toEqual([
+      ['IMAGE_UNREADABLE', 'd2'],
+      ['IMAGE_TOO_LARGE', 'd3'],
+    ]);
     expect(dataset.issues[0]!.message).toContain('data/images/d2.png');
 
     // A new photograph (new bytes) is read; the other refused image is still not decoded again.

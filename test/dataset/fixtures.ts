@@ -1,11 +1,11 @@
-import { crc32, deflateSync } from 'node:zlib';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 
 const created: string[] = [];
@@ -23,7 +23,17 @@ export async function removeTempDirs(): Promise<void> {
 }
 
 /** A solid-colour image of the given size, encoded as PNG (or as `format`). */
-export async function solidImage({ width = 48, height = 32, colour = '#c0221c', format = 'png' }: { width?: number; height?: number; colour?: string; format?: 'png' | 'jpeg' } = {}): Promise<Buffer> {
+export async function solidImage({
+  width = 48,
+  height = 32,
+  colour = '#c0221c',
+  format = 'png',
+}: {
+  width?: number;
+  height?: number;
+  colour?: string;
+  format?: 'png' | 'jpeg';
+} = {}): Promise<Buffer> {
   const image = sharp({ create: { width, height, channels: 3, background: colour } });
   return format === 'png' ? image.png().toBuffer() : image.jpeg().toBuffer();
 }
@@ -46,12 +56,34 @@ export function pixelBombPng({ width = 50_000, height = 50_000 }: { width?: numb
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grayscale
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** An object with every field empty except the id and image. */
-export function object(id: string, image = `images/${id}.png`, extra: Partial<CollectionObject> = {}): CollectionObject {
-  return { id, title: `Object ${id}`, maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image, extra: {}, ...extra };
+export function object(
+  id: string,
+  image = `images/${id}.png`,
+  extra: Partial<CollectionObject> = {},
+): CollectionObject {
+  return {
+    id,
+    title: `Object ${id}`,
+    maker: '',
+    date: '',
+    department: '',
+    medium: '',
+    creditLine: '',
+    rights: '',
+    description: '',
+    image,
+    extra: {},
+    ...extra,
+  };
 }
 
 /** Params with a small vocabulary and small thumbnails, for fast synthetic collections. */
@@ -90,7 +122,15 @@ export async function makeCollection({
   else await writeObjects({ file: ws.objects, objects });
   if (labelsText !== undefined) await writeFile(ws.labels, labelsText);
   else if (labels) await writeLabels({ file: ws.labels, labels });
-  const files = images ?? Object.fromEntries(await Promise.all(objects.filter((o) => o.image).map(async (o, i) => [o.image, await solidImage({ colour: colourFor(i) })] as const)));
+  const files =
+    images ??
+    Object.fromEntries(
+      await Promise.all(
+        objects
+          .filter((o) => o.image)
+          .map(async (o, i) => [o.image, await solidImage({ colour: colourFor(i) })] as const),
+      ),
+    );
   for (const [rel, data] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(ws.data, rel)), { recursive: true });
     await writeFile(path.join(ws.data, rel), data);

@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isVitrineError } from '../../pipeline/errors.ts';
 import { prepareModelInput, readImageInfo, readSmallPixels } from '../../pipeline/dataset/images.ts';
-import { pixelBombPng, tempDir, removeTempDirs } from './fixtures.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { pixelBombPng, removeTempDirs, tempDir } from './fixtures.ts';
 
 /** 40×20 pixels: left half red, right half blue. */
 function halves(): Buffer {
@@ -84,7 +84,10 @@ describe('prepareModelInput', () => {
   });
 
   it('converts a CMYK JPEG to sRGB', async () => {
-    const data = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#d02020' } }).toColourspace('cmyk').jpeg().toBuffer();
+    const data = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#d02020' } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
     const meta = await sharp(data).metadata();
     expect(meta.space).toBe('cmyk');
     expect(meta.channels).toBe(4);
@@ -96,7 +99,10 @@ describe('prepareModelInput', () => {
   });
 
   it('expands a one-channel grayscale PNG to three equal channels', async () => {
-    const data = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#646464' } }).toColourspace('b-w').png().toBuffer();
+    const data = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#646464' } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
     expect((await sharp(data).metadata()).channels).toBe(1);
     const input = await prepareModelInput({ file: await saved('gray.png', data), size: 4, fit: 'crop' });
     expect(input.length).toBe(4 * 4 * 3);
@@ -112,7 +118,9 @@ describe('prepareModelInput', () => {
     const w = 8;
     const rgba = Buffer.alloc(w * w * 4);
     for (let y = 0; y < w; y++) for (let x = 0; x < w / 2; x++) rgba.set([0, 0, 255, 255], (y * w + x) * 4);
-    const data = await sharp(rgba, { raw: { width: w, height: w, channels: 4 } }).png().toBuffer();
+    const data = await sharp(rgba, { raw: { width: w, height: w, channels: 4 } })
+      .png()
+      .toBuffer();
     const file = await saved('alpha.png', data);
     const white = await prepareModelInput({ file, size: 8, fit: 'crop' });
     expect(pixel(white, 8, 7, 3)).toEqual([255, 255, 255]);
@@ -122,7 +130,10 @@ describe('prepareModelInput', () => {
   });
 
   it('reduces a 16-bit PNG to 8 bits per channel', async () => {
-    const data = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#804020' } }).toColourspace('rgb16').png().toBuffer();
+    const data = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#804020' } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(data).metadata()).depth).toBe('ushort');
     const input = await prepareModelInput({ file: await saved('deep.png', data), size: 8, fit: 'crop' });
     expect(input.length).toBe(8 * 8 * 3);
@@ -142,9 +153,29 @@ describe('prepareModelInput', () => {
 
   it('refuses a corrupt file with IMAGE_UNREADABLE naming it', async () => {
     const good = await sharp(halves(), raw).jpeg().toBuffer();
-    await expectError(prepareModelInput({ file: await saved('truncated.jpg', good.subarray(0, good.length >> 1)), size: 8, fit: 'crop' }), 'IMAGE_UNREADABLE', 'truncated.jpg');
-    await expectError(prepareModelInput({ file: await saved('not-an-image.png', Buffer.from('this is a text file')), size: 8, fit: 'crop' }), 'IMAGE_UNREADABLE', 'not-an-image.png');
-    await expectError(readImageInfo({ file: await saved('garbage.jpg', Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3])) }), 'IMAGE_UNREADABLE', 'garbage.jpg');
+    await expectError(
+      prepareModelInput({
+        file: await saved('truncated.jpg', good.subarray(0, good.length >> 1)),
+        size: 8,
+        fit: 'crop',
+      }),
+      'IMAGE_UNREADABLE',
+      'truncated.jpg',
+    );
+    await expectError(
+      prepareModelInput({
+        file: await saved('not-an-image.png', Buffer.from('this is a text file')),
+        size: 8,
+        fit: 'crop',
+      }),
+      'IMAGE_UNREADABLE',
+      'not-an-image.png',
+    );
+    await expectError(
+      readImageInfo({ file: await saved('garbage.jpg', Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3])) }),
+      'IMAGE_UNREADABLE',
+      'garbage.jpg',
+    );
   });
 
   it('refuses a pixel bomb with IMAGE_TOO_LARGE before decoding it', async () => {
@@ -161,7 +192,11 @@ describe('prepareModelInput', () => {
   });
 
   it('names a missing file', async () => {
-    await expectError(prepareModelInput({ file: path.join(await tempDir(), 'gone.jpg'), size: 8, fit: 'crop' }), 'IMAGE_MISSING', 'gone.jpg');
+    await expectError(
+      prepareModelInput({ file: path.join(await tempDir(), 'gone.jpg'), size: 8, fit: 'crop' }),
+      'IMAGE_MISSING',
+      'gone.jpg',
+    );
   });
 });
 
@@ -169,6 +204,12 @@ describe('readImageInfo', () => {
   it('gives the md5 of the bytes and the size', async () => {
     const data = await sharp(halves(), raw).png().toBuffer();
     const info = await readImageInfo({ file: await saved('a.png', data) });
-    expect(info).toMatchObject({ width: 40, height: 20, format: 'png', bytes: data.length, md5: createHash('md5').update(data).digest('hex') });
+    expect(info).toMatchObject({
+      width: 40,
+      height: 20,
+      format: 'png',
+      bytes: data.length,
+      md5: createHash('md5').update(data).digest('hex'),
+    });
   });
 });

@@ -7,7 +7,7 @@ import { prepareModelInput } from '../../pipeline/dataset/images.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { tempDir, removeTempDirs } from './fixtures.ts';
+import { removeTempDirs, tempDir } from './fixtures.ts';
 
 /*
  * Slow-ish (a few seconds): ~40 real museum photographs from the shared Egyptian antiquities set,
@@ -21,12 +21,18 @@ afterAll(removeTempDirs);
 
 describe('dataset on real museum images (slow)', () => {
   it('builds a dataset where identical photographs share a split', async () => {
-    const { rows } = parseCsv({ text: await readFile(path.join(source, 'metadata.csv'), 'utf8'), file: 'metadata.csv' });
+    const { rows } = parseCsv({
+      text: await readFile(path.join(source, 'metadata.csv'), 'utf8'),
+      file: 'metadata.csv',
+    });
     const duplicateRows = rows.filter((r) => r.cells.duplicate_image_of);
     // Take a few duplicate groups whole (each row plus the row it duplicates), then fill up to ~40.
     const groupIds = new Set(duplicateRows.slice(0, 8).flatMap((r) => [r.cells.id!, r.cells.duplicate_image_of!]));
     const others = rows.filter((r) => !r.cells.duplicate_image_of && !groupIds.has(r.cells.id!));
-    const picked = [...rows.filter((r) => groupIds.has(r.cells.id!)), ...others.filter((_, i) => i % 60 === 0)].slice(0, 42);
+    const picked = [...rows.filter((r) => groupIds.has(r.cells.id!)), ...others.filter((_, i) => i % 60 === 0)].slice(
+      0,
+      42,
+    );
     expect(picked.length).toBeGreaterThanOrEqual(35);
 
     const ws = workspace(await tempDir());
@@ -46,7 +52,10 @@ describe('dataset on real museum images (slow)', () => {
       extra: { museum: r.cells.museum! },
     });
     await writeObjects({ file: ws.objects, objects: picked.map(objectOf) });
-    await writeLabels({ file: ws.labels, labels: picked.map((r) => ({ objectId: r.cells.id!, label: r.cells.label! })) });
+    await writeLabels({
+      file: ws.labels,
+      labels: picked.map((r) => ({ objectId: r.cells.id!, label: r.cells.label! })),
+    });
     const params = defaultParams();
     params.collection.vocabulary = ['Jewellery', 'Pottery', 'Reliefs', 'Statuary', 'Unclassified'];
 
@@ -69,11 +78,18 @@ describe('dataset on real museum images (slow)', () => {
       expect([o.width, o.height]).toEqual([224, 224]);
       expect(o.colours.length).toBeGreaterThan(0);
       // The shared set's photographs are letterboxed with black bars: they are backdrop, not colour.
-      expect(o.colours.some((c) => c.name === 'black' && c.share > 0.3), o.id).toBe(false);
+      expect(
+        o.colours.some((c) => c.name === 'black' && c.share > 0.3),
+        o.id,
+      ).toBe(false);
       expect(o.thumbnails.length).toBeGreaterThan(0);
     }
 
-    const input = await prepareModelInput({ file: path.join(ws.images, `${picked[0]!.cells.id}.jpg`), size: 224, fit: 'letterbox' });
+    const input = await prepareModelInput({
+      file: path.join(ws.images, `${picked[0]!.cells.id}.jpg`),
+      size: 224,
+      fit: 'letterbox',
+    });
     expect(input.length).toBe(224 * 224 * 3);
   }, 60_000);
 });

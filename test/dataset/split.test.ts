@@ -3,7 +3,8 @@ import { assignSplits, splitOfId, splitPosition } from '../../pipeline/dataset/s
 import type { Split } from '../../pipeline/types.ts';
 
 const fractions = { validation: 0.15, test: 0.2, salt: 'vitrine-split-v1' };
-const ids = (n: number, prefix = 'obj-') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+const ids = (n: number, prefix = 'obj-') =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
 
 describe('splits', () => {
   it('gives each id a position in [0, 1) that depends on the id and the salt only', () => {
@@ -30,7 +31,10 @@ describe('splits', () => {
   it('never moves an existing object when objects are added, removed or reordered', () => {
     const before = ids(2000).map((id, i) => ({ id, imageMd5: `md5-${i}` }));
     const first = assignSplits({ objects: before, fractions });
-    const grown = [...ids(3000, 'new-').map((id, i) => ({ id, imageMd5: `new-md5-${i}` })), ...before.filter((_, i) => i % 7 !== 0)].reverse();
+    const grown = [
+      ...ids(3000, 'new-').map((id, i) => ({ id, imageMd5: `new-md5-${i}` })),
+      ...before.filter((_, i) => i % 7 !== 0),
+    ].reverse();
     const second = assignSplits({ objects: grown, fractions });
     for (const { id } of grown) if (first.has(id)) expect(second.get(id)).toBe(first.get(id));
   });
@@ -42,7 +46,10 @@ describe('splits', () => {
     for (const o of objects) byMd5.set(o.imageMd5, (byMd5.get(o.imageMd5) ?? new Set()).add(splits.get(o.id)!));
     for (const set of byMd5.values()) expect(set.size).toBe(1);
     // Every group follows its smallest id, whatever the order of the list.
-    for (let g = 0; g < 1000; g++) expect(splits.get(`obj-${String(g * 3).padStart(5, '0')}`)).toBe(splitOfId({ id: `obj-${String(g * 3).padStart(5, '0')}`, ...fractions }));
+    for (let g = 0; g < 1000; g++)
+      expect(splits.get(`obj-${String(g * 3).padStart(5, '0')}`)).toBe(
+        splitOfId({ id: `obj-${String(g * 3).padStart(5, '0')}`, ...fractions }),
+      );
     const shuffled = assignSplits({ objects: [...objects].reverse(), fractions });
     for (const o of objects) expect(shuffled.get(o.id)).toBe(splits.get(o.id));
     // Grouping really moves objects: some group members differ from their own id's split.
@@ -51,7 +58,9 @@ describe('splits', () => {
 
   it('reshuffles when the salt changes', () => {
     const all = ids(1000);
-    const moved = all.filter((id) => splitOfId({ id, ...fractions }) !== splitOfId({ id, ...fractions, salt: 'other' }));
+    const moved = all.filter(
+      (id) => splitOfId({ id, ...fractions }) !== splitOfId({ id, ...fractions, salt: 'other' }),
+    );
     expect(moved.length).toBeGreaterThan(200);
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
-import { addDemoBatch, fixDemoLabels, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
 import { DEMO_TYPES } from '../../pipeline/demo/draw.ts';
+import { addDemoBatch, fixDemoLabels, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -43,7 +43,8 @@ describe('demo collection', () => {
   it('by default is several hundred objects, at least 40 per type, six types, a few wrong labels', () => {
     const items = planDemo({ demo: defaultParams().demo });
     expect(items.length).toBeGreaterThanOrEqual(300);
-    for (const type of DEMO_TYPES) expect(items.filter((i) => i.type === type && i.label !== null).length).toBeGreaterThanOrEqual(40);
+    for (const type of DEMO_TYPES)
+      expect(items.filter((i) => i.type === type && i.label !== null).length).toBeGreaterThanOrEqual(40);
     const wrong = items.filter((i) => i.label !== null && i.label !== i.type);
     expect(wrong.length).toBeGreaterThan(5);
     expect(wrong.length).toBeLessThan(items.length * 0.15);
@@ -72,7 +73,18 @@ describe('demo collection', () => {
     const { objects } = await readObjects({ file: ws.objects });
     expect(objects).toHaveLength(42);
     for (const o of objects) {
-      for (const field of ['id', 'title', 'maker', 'date', 'department', 'medium', 'creditLine', 'rights', 'image'] as const) expect(o[field], `${o.id} ${field}`).not.toBe('');
+      for (const field of [
+        'id',
+        'title',
+        'maker',
+        'date',
+        'department',
+        'medium',
+        'creditLine',
+        'rights',
+        'image',
+      ] as const)
+        expect(o[field], `${o.id} ${field}`).not.toBe('');
     }
     const labels = await readLabels({ file: ws.labels });
     expect(labels).toHaveLength(36);
@@ -113,7 +125,7 @@ describe('demo collection', () => {
   });
 });
 
-describe('the repository\'s demo files', () => {
+describe("the repository's demo files", () => {
   it('data.dvc and labels.csv are exactly what `vitrine demo` generates with the default params', async () => {
     const repo = path.resolve(import.meta.dirname, '..', '..');
     const root = await tempRoot();

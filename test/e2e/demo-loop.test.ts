@@ -16,8 +16,14 @@ import type { Metrics } from '../../pipeline/types.ts';
 const repo = path.resolve(import.meta.dirname, '..', '..');
 let root: string;
 
-const gitEnv = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.org' };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
+const gitEnv = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.org',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.org',
+};
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: root, env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
 
 async function vitrine(...args: string[]) {
   let stdout = '';
@@ -57,15 +63,47 @@ describe('the demo loop end to end', () => {
     await vitrine('demo');
     // "Commit all" takes the collection's pointers, never the images, the working folder or the remote.
     git('add', '-A');
-    expect(git('diff', '--cached', '--name-only').split('\n').filter(Boolean).sort()).toEqual(['.dvc/.gitignore', '.dvc/config', '.dvcignore', '.gitignore', 'data.dvc', 'labels.csv', 'params.yaml', 'site'].sort());
+    expect(git('diff', '--cached', '--name-only').split('\n').filter(Boolean).sort()).toEqual(
+      [
+        '.dvc/.gitignore',
+        '.dvc/config',
+        '.dvcignore',
+        '.gitignore',
+        'data.dvc',
+        'labels.csv',
+        'params.yaml',
+        'site',
+      ].sort(),
+    );
     git('commit', '-qm', 'Demo collection');
     const first = await stageStatuses();
-    expect(first).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
-    for (const file of ['.vitrine/report/report.md', '.vitrine/evaluate/metrics.json', '.vitrine/model/model.json', '.vitrine/model/model-info.json', '.vitrine/site/index.html', 'data.dvc']) {
+    expect(first).toEqual({
+      dataset: 'ran',
+      train: 'ran',
+      evaluate: 'ran',
+      report: 'ran',
+      promote: 'ran',
+      catalogue: 'ran',
+    });
+    for (const file of [
+      '.vitrine/report/report.md',
+      '.vitrine/evaluate/metrics.json',
+      '.vitrine/model/model.json',
+      '.vitrine/model/model-info.json',
+      '.vitrine/site/index.html',
+      'data.dvc',
+    ]) {
       await expect(access(path.join(root, file)), file).resolves.toBeUndefined();
     }
     const second = await stageStatuses();
-    expect(second).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'skipped', catalogue: 'skipped' });
+    expect(second).toEqual({
+      dataset: 'skipped',
+      train: 'skipped',
+      evaluate: 'skipped',
+      report: 'skipped',
+      promote: 'skipped',
+      catalogue: 'skipped',
+    });
     // Scripts read the results with --json.
     expect(JSON.parse((await vitrine('evaluate', '--json')).stdout).schema).toBe('vitrine.metrics/1');
     expect(JSON.parse((await vitrine('data', 'status', '--json')).stdout)).toBeTypeOf('object');
@@ -80,9 +118,20 @@ describe('the demo loop end to end', () => {
     git('commit', '-qam', 'Correct wrong labels');
     // On the pull request's branch: retrain, evaluate against production, report; no promotion.
     const onBranch = await stageStatuses();
-    expect(onBranch).toEqual({ dataset: 'ran', train: 'ran', evaluate: 'ran', report: 'ran', promote: 'ran', catalogue: 'ran' });
-    const lock = JSON.parse(await readFile(path.join(root, '.vitrine/lock.json'), 'utf8')) as { stages: Record<string, { summary: string }> };
-    expect(lock.stages.promote!.summary).toBe('not promoted: this is branch "fix-labels", models are promoted on "main"');
+    expect(onBranch).toEqual({
+      dataset: 'ran',
+      train: 'ran',
+      evaluate: 'ran',
+      report: 'ran',
+      promote: 'ran',
+      catalogue: 'ran',
+    });
+    const lock = JSON.parse(await readFile(path.join(root, '.vitrine/lock.json'), 'utf8')) as {
+      stages: Record<string, { summary: string }>;
+    };
+    expect(lock.stages.promote!.summary).toBe(
+      'not promoted: this is branch "fix-labels", models are promoted on "main"',
+    );
     const metrics = JSON.parse(await readFile(path.join(root, '.vitrine/evaluate/metrics.json'), 'utf8')) as Metrics;
     expect(metrics.baseline?.version).toBe('v1.0.0');
     expect(['better', 'worse', 'no detectable difference']).toContain(metrics.baseline?.comparison.verdict);
@@ -93,7 +142,14 @@ describe('the demo loop end to end', () => {
     // The merge: only promotion and the catalogue are left to run.
     git('checkout', '-q', 'main');
     git('merge', '-q', '--ff-only', 'fix-labels');
-    expect(await stageStatuses()).toEqual({ dataset: 'skipped', train: 'skipped', evaluate: 'skipped', report: 'skipped', promote: 'ran', catalogue: 'ran' });
+    expect(await stageStatuses()).toEqual({
+      dataset: 'skipped',
+      train: 'skipped',
+      evaluate: 'skipped',
+      report: 'skipped',
+      promote: 'ran',
+      catalogue: 'ran',
+    });
     const { stdout } = await vitrine('models', 'list', '--json');
     expect(stdout).toContain('v1.1.0');
     expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.1.0');
@@ -102,7 +158,10 @@ describe('the demo loop end to end', () => {
   it('refuses to promote labels that are not committed', async () => {
     const labels = path.join(root, 'labels.csv');
     const text = await readFile(labels, 'utf8');
-    await writeFile(labels, text.replace(/^(DM-0001),(\w+)$/m, (_, id, label) => `${id},${label === 'coin' ? 'vessel' : 'coin'}`));
+    await writeFile(
+      labels,
+      text.replace(/^(DM-0001),(\w+)$/m, (_, id, label) => `${id},${label === 'coin' ? 'vessel' : 'coin'}`),
+    );
     const log = memoryLogger();
     expect(await main(['run'], { cwd: root, env: {}, stdout: () => {}, log })).toBe(1);
     expect(log.lines.map((l) => l.message).join('\n')).toContain('labels.csv has changes that are not committed');
@@ -112,7 +171,9 @@ describe('the demo loop end to end', () => {
   it('rolls back to the first version and rebuilds the catalogue without retraining', async () => {
     await vitrine('models', 'rollback', 'v1.0.0', '--reason', 'test');
     const { stdout } = await vitrine('run', 'catalogue', '--single', '--json');
-    expect((JSON.parse(stdout) as { stages: { name: string; status: string }[] }).stages.map((s) => `${s.name}:${s.status}`)).toEqual(['catalogue:ran']);
+    expect(
+      (JSON.parse(stdout) as { stages: { name: string; status: string }[] }).stages.map((s) => `${s.name}:${s.status}`),
+    ).toEqual(['catalogue:ran']);
     expect(JSON.parse((await vitrine('models', 'show', 'prod', '--json')).stdout).version).toBe('v1.0.0');
     const catalogue = await readFile(path.join(root, '.vitrine/catalogue/catalogue.json'), 'utf8');
     expect(catalogue).toContain('"modelVersion":"v1.0.0"');

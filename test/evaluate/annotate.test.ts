@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { annotateCollection, type PredictObjects } from '../../pipeline/registry/annotate.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
 import type { Annotation, Dataset, DatasetObject } from '../../pipeline/types.ts';
@@ -15,8 +15,24 @@ import type { Annotation, Dataset, DatasetObject } from '../../pipeline/types.ts
  */
 
 const object = (id: string, label: string | null): DatasetObject => ({
-  id, title: id, maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image: `images/${id}.jpg`, extra: {},
-  imageMd5: `md5-${id}`, width: 10, height: 10, label, split: 'train', colours: [], thumbnails: [],
+  id,
+  title: id,
+  maker: '',
+  date: '',
+  department: '',
+  medium: '',
+  creditLine: '',
+  rights: '',
+  description: '',
+  image: `images/${id}.jpg`,
+  extra: {},
+  imageMd5: `md5-${id}`,
+  width: 10,
+  height: 10,
+  label,
+  split: 'train',
+  colours: [],
+  thumbnails: [],
 });
 
 const predict: PredictObjects = async ({ objects }) =>
@@ -50,11 +66,20 @@ describe('annotations and the label review', () => {
       labels: ['coin', 'mask'],
       checked: 2,
       confident: 1,
-      items: [{ id: 'b', label: 'coin', suggested: 'mask', score: 0.93, confidence: 0.9, confident: true, split: 'train' }],
+      items: [
+        { id: 'b', label: 'coin', suggested: 'mask', score: 0.93, confidence: 0.9, confident: true, split: 'train' },
+      ],
     };
     await mkdir(ws.evaluate, { recursive: true });
     await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));
-    const { annotations } = await annotateCollection({ ws, params: defaultParams(), modelDir: ws.model, modelVersion: 'v1.0.0', log: silentLogger, predict });
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log: silentLogger,
+      predict,
+    });
     const byId = new Map(annotations.map((a) => [a.id, a]));
     expect(byId.get('b')!.labelIssue).toEqual({ score: 0.93, suggested: 'mask' });
     expect(byId.get('a')!.labelIssue).toBeNull();
@@ -66,15 +91,44 @@ describe('annotations and the label review', () => {
   });
 
   it('marks annotations below their class threshold as not published', async () => {
-    const publication = { minPrecision: 0.9, thresholds: { coin: 0.9, mask: 0.6 }, n: 2, coverage: { value: 0.5, low: 0.4, high: 0.6 }, precision: { value: 0.9, low: 0.8, high: 1 } };
-    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify({ schema: 'vitrine.metrics/1', publication }));
-    const { annotations } = await annotateCollection({ ws, params: defaultParams(), modelDir: ws.model, modelVersion: 'v1.0.0', log: silentLogger, predict });
+    const publication = {
+      minPrecision: 0.9,
+      thresholds: { coin: 0.9, mask: 0.6 },
+      n: 2,
+      coverage: { value: 0.5, low: 0.4, high: 0.6 },
+      precision: { value: 0.9, low: 0.8, high: 1 },
+    };
+    await writeFile(
+      path.join(ws.evaluate, 'metrics.json'),
+      JSON.stringify({ schema: 'vitrine.metrics/1', publication }),
+    );
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log: silentLogger,
+      predict,
+    });
     const byId = new Map(annotations.map((a) => [a.id, a]));
     expect(byId.get('a')!.published).toBe(true); // coin at 0.95 ≥ 0.9
     expect(byId.get('u2')!.published).toBe(false); // mask at 0.55 < 0.6
     expect(byId.get('b')!.published).toBe(true); // mask at 0.95
-    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify({ schema: 'vitrine.metrics/1', publication: { ...publication, thresholds: { coin: null, mask: 0.6 } } }));
-    const again = await annotateCollection({ ws, params: defaultParams(), modelDir: ws.model, modelVersion: 'v1.0.0', log: silentLogger, predict });
+    await writeFile(
+      path.join(ws.evaluate, 'metrics.json'),
+      JSON.stringify({
+        schema: 'vitrine.metrics/1',
+        publication: { ...publication, thresholds: { coin: null, mask: 0.6 } },
+      }),
+    );
+    const again = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log: silentLogger,
+      predict,
+    });
     // A class with no threshold is never published.
     expect(again.annotations.find((a) => a.id === 'a')!.published).toBe(false);
   });

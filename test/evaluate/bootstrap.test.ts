@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, mcnemar, pairedBootstrap } from '../../pipeline/evaluate/bootstrap.ts';
-import { seededUniform } from '../../pipeline/random.ts';
 import { accuracyOf, eceOf, macroF1Of, prepare } from '../../pipeline/evaluate/scores.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 
 const K = 4;
 
@@ -63,14 +63,22 @@ describe('bootstrap intervals', () => {
         probs.push([c, 1 - c]);
       }
     });
-    const r = bootstrapIntervals({ prepared: prepare({ y, probs }), statistics: { ece: (p) => eceOf(p) }, resamples: 300 });
+    const r = bootstrapIntervals({
+      prepared: prepare({ y, probs }),
+      statistics: { ece: (p) => eceOf(p) },
+      resamples: 300,
+    });
     expect(r.ece.value).toBeLessThan(1e-9);
     expect(r.ece.low).toBe(r.ece.value);
     expect(r.ece.high).toBeGreaterThan(0.05);
   });
 
   it('is a zero-width interval with no objects', () => {
-    const r = bootstrapIntervals({ prepared: prepare({ y: [], probs: [], classes: 3 }), statistics: { accuracy: accuracyOf }, resamples: 100 });
+    const r = bootstrapIntervals({
+      prepared: prepare({ y: [], probs: [], classes: 3 }),
+      statistics: { accuracy: accuracyOf },
+      resamples: 100,
+    });
     expect(r.accuracy).toEqual({ value: 0, low: 0, high: 0 });
   });
 });
@@ -86,20 +94,36 @@ describe('paired comparison', () => {
     expect(r.pValue).toBeLessThan(0.05);
     expect(r.difference.value).toBeGreaterThan(0.2);
     expect(r.difference.low).toBeGreaterThan(0);
-    const back = pairedBootstrap({ candidate: weak, baseline: good, statistic: macroF1Of, resamples: 500, alpha: 0.05 });
+    const back = pairedBootstrap({
+      candidate: weak,
+      baseline: good,
+      statistic: macroF1Of,
+      resamples: 500,
+      alpha: 0.05,
+    });
     expect(back.verdict).toBe('worse');
     expect(back.difference.high).toBeLessThan(0);
   });
 
   it('says "no detectable difference" for identical models and for a tiny one on few objects', () => {
     const probs = model(y, 0.7, 5);
-    const r = pairedBootstrap({ candidate: prepare({ y, probs }), baseline: prepare({ y, probs }), statistic: macroF1Of, resamples: 300 });
+    const r = pairedBootstrap({
+      candidate: prepare({ y, probs }),
+      baseline: prepare({ y, probs }),
+      statistic: macroF1Of,
+      resamples: 300,
+    });
     expect(r).toEqual({ difference: { value: 0, low: 0, high: 0 }, pValue: 1, verdict: 'no detectable difference' });
     // At most one object apart out of 30: the candidate gets object 0 right whatever the baseline did.
     const few = y.slice(0, 30);
     const a = model(few, 0.7, 21);
     const b = a.map((row, i) => (i === 0 ? Array.from({ length: K }, (_, j) => (j === few[0] ? 0.55 : 0.15)) : row));
-    const small = pairedBootstrap({ candidate: prepare({ y: few, probs: b }), baseline: prepare({ y: few, probs: a }), statistic: macroF1Of, resamples: 300 });
+    const small = pairedBootstrap({
+      candidate: prepare({ y: few, probs: b }),
+      baseline: prepare({ y: few, probs: a }),
+      statistic: macroF1Of,
+      resamples: 300,
+    });
     expect(small.verdict).toBe('no detectable difference');
   });
 
@@ -113,6 +137,8 @@ describe('paired comparison', () => {
     expect(r.candidateOnly).toBe(8);
     expect(r.baselineOnly).toBe(0);
     expect(r.pValue).toBeCloseTo(2 / 256, 12);
-    expect(mcnemar({ candidate: prepare({ y: yy, probs: cand }), baseline: prepare({ y: yy, probs: cand }) }).pValue).toBe(1);
+    expect(
+      mcnemar({ candidate: prepare({ y: yy, probs: cand }), baseline: prepare({ y: yy, probs: cand }) }).pValue,
+    ).toBe(1);
   });
 });

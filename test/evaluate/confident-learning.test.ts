@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { confidentJoint, confidentThresholds, findLabelIssues, normalizedMargin, roundPreservingRowTotals } from '../../pipeline/review/confident-learning.ts';
+import {
+  confidentJoint,
+  confidentThresholds,
+  findLabelIssues,
+  normalizedMargin,
+  roundPreservingRowTotals,
+} from '../../pipeline/review/confident-learning.ts';
 
 /*
  * Confident learning worked by hand on a small example (the numbers below follow cleanlab's

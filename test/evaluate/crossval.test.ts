@@ -67,7 +67,8 @@ describe('outOfFoldProbabilities', () => {
     given[0] = 2;
     const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: given, k: 4, seed: 3 });
     const validation = x.map((_, i) => i % 7 === 0 && i !== 0);
-    const run = () => outOfFoldProbabilities({ tf, x, y: given, validation, folds, k: 4, labels, train, log: silentLogger });
+    const run = () =>
+      outOfFoldProbabilities({ tf, x, y: given, validation, folds, k: 4, labels, train, log: silentLogger });
     const rows = await run();
     expect(rows).toHaveLength(x.length);
     for (const row of rows) expect(row.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
@@ -81,7 +82,17 @@ describe('outOfFoldProbabilities', () => {
     const { x, y } = clusters(10, 2);
     const given = y.map((c, i) => (i < 5 ? -1 : c));
     const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 3, seed: 1 });
-    const rows = await outOfFoldProbabilities({ tf, x, y: given, validation: x.map(() => false), folds, k: 3, labels, train, log: silentLogger });
+    const rows = await outOfFoldProbabilities({
+      tf,
+      x,
+      y: given,
+      validation: x.map(() => false),
+      folds,
+      k: 3,
+      labels,
+      train,
+      log: silentLogger,
+    });
     for (let i = 0; i < 5; i++) expect(rows[i]!.indexOf(Math.max(...rows[i]!))).toBe(0);
   });
 });
@@ -98,11 +109,35 @@ describe('outOfCollectionEstimate', () => {
     const validation = x.map(() => false);
     const params = { ...defaultParams(), train };
     const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 4, seed: 1 });
-    const randomRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k: 4, labels, train, log: silentLogger });
-    const estimate = await outOfCollectionEstimate({ tf, x, y, groups, validation, randomRows, labels, params, field: 'museum', log: silentLogger });
+    const randomRows = await outOfFoldProbabilities({
+      tf,
+      x,
+      y,
+      validation,
+      folds,
+      k: 4,
+      labels,
+      train,
+      log: silentLogger,
+    });
+    const estimate = await outOfCollectionEstimate({
+      tf,
+      x,
+      y,
+      groups,
+      validation,
+      randomRows,
+      labels,
+      params,
+      field: 'museum',
+      log: silentLogger,
+    });
     expect(estimate.field).toBe('museum');
     expect(estimate.n).toBe(x.length);
-    expect(estimate.groups.map((g) => [g.value, g.n])).toEqual([['museum A', 42], ['museum B', 42]]);
+    expect(estimate.groups.map((g) => [g.value, g.n])).toEqual([
+      ['museum A', 42],
+      ['museum B', 42],
+    ]);
     expect(estimate.randomFolds.macroF1.value).toBeGreaterThan(estimate.macroF1.value + 0.1);
     expect(estimate.macroF1.low).toBeLessThanOrEqual(estimate.macroF1.value);
     expect(estimate.macroF1.high).toBeGreaterThanOrEqual(estimate.macroF1.value);

@@ -3,28 +3,28 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDataset } from '../../pipeline/dataset/build.ts';
 import { fixDemoLabels, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
-import { buildReport } from '../../pipeline/report/index.ts';
-import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
+import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
+import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
+import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
+import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
+import { type Clock, memoryLogger } from '../../pipeline/log.ts';
+import { selectBackend } from '../../pipeline/model/backend.ts';
+import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { childSeed } from '../../pipeline/random.ts';
+import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
-import { memoryLogger, type Clock } from '../../pipeline/log.ts';
-import { defaultParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
-import { readDataset } from '../../pipeline/dataset/build.ts';
-import { assignFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
-import { compareLabelSets, NOISE_REPLICATES, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
-import { childSeed } from '../../pipeline/random.ts';
-import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
-import { embedObjects, labelledObjects } from '../../pipeline/evaluate/oof.ts';
-import { selectBackend } from '../../pipeline/model/backend.ts';
-import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
 
 /*
  * The demo collection exactly as `vitrine demo` makes it (300 labelled objects, 19 labels
@@ -36,7 +36,17 @@ const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
 let ctx: StageContext;
 const git = (...args: string[]) =>
-  execFileSync('git', args, { cwd: ws.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' } });
+  execFileSync('git', args, {
+    cwd: ws.root,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'T',
+      GIT_AUTHOR_EMAIL: 't@example.org',
+      GIT_COMMITTER_NAME: 'T',
+      GIT_COMMITTER_EMAIL: 't@example.org',
+    },
+  });
 
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-review-')));
@@ -54,7 +64,12 @@ afterAll(async () => {
   if (ws) await rm(ws.root, { recursive: true, force: true });
 });
 
-const wrong = () => new Set(planDemo({ demo: params.demo }).filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id));
+const wrong = () =>
+  new Set(
+    planDemo({ demo: params.demo })
+      .filter((i) => i.label !== null && i.label !== i.type)
+      .map((i) => i.object.id),
+  );
 
 describe('label errors on the demo', () => {
   it('puts at least 17 of the 19 deliberately wrong labels in the top 30 of the review list', async () => {
@@ -106,13 +121,35 @@ describe('pull requests that should not matter', () => {
     const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata: y, k, seed: params.train.seed });
     const validation = objects.map((o) => o.split === 'validation');
     const { tf } = await selectBackend({ preference: params.train.backend, log: ctx.log });
-    const baseRows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: params.train, log: ctx.log });
+    const baseRows = await outOfFoldProbabilities({
+      tf,
+      x,
+      y,
+      validation,
+      folds,
+      k,
+      labels,
+      train: params.train,
+      log: ctx.log,
+    });
     const verdicts: string[] = [];
     // The training noise, measured once on the base labels as compareLabelSets measures it (the
     // heads below differ from them by one object), to keep this test to minutes.
     const replicates: Float32Array[][] = [];
     for (let r = 0; r < NOISE_REPLICATES; r++) {
-      replicates.push(await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 }, log: ctx.log }));
+      replicates.push(
+        await outOfFoldProbabilities({
+          tf,
+          x,
+          y,
+          validation,
+          folds,
+          k,
+          labels,
+          train: { ...params.train, seed: childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647 },
+          log: ctx.log,
+        }),
+      );
     }
     const trainingSd = trainingNoise({ rows: baseRows, replicates, y, folds, k });
 
@@ -121,9 +158,24 @@ describe('pull requests that should not matter', () => {
     for (const p of picks) {
       const head = Int32Array.from(y);
       head[p] = -1;
-      const result = await compareLabelSets({ tf, x, objects, head, base: y, folds, k, labels, params, baseRows, trainingSd, log: ctx.log });
+      const result = await compareLabelSets({
+        tf,
+        x,
+        objects,
+        head,
+        base: y,
+        folds,
+        k,
+        labels,
+        params,
+        baseRows,
+        trainingSd,
+        log: ctx.log,
+      });
       verdicts.push(result.comparison.verdict);
-      console.log(`re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`);
+      console.log(
+        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`,
+      );
     }
 
     // 6 other seeds and 7 title edits: the labels are the same, so the verdict is the test split's
@@ -132,7 +184,14 @@ describe('pull requests that should not matter', () => {
     const part = (s: string) => ({ x: split(s).map(({ i }) => x[i]!), y: split(s).map(({ i }) => y[i]!) });
     const test = split('test');
     const testRows = async (seed: number) => {
-      const { model } = await trainHead({ tf, train: part('train'), validation: part('validation'), labels, params: { ...params.train, seed }, log: ctx.log });
+      const { model } = await trainHead({
+        tf,
+        train: part('train'),
+        validation: part('validation'),
+        labels,
+        params: { ...params.train, seed },
+        log: ctx.log,
+      });
       try {
         return predictProbabilities({ tf, model, x: test.map(({ i }) => x[i]!) });
       } finally {
@@ -142,8 +201,15 @@ describe('pull requests that should not matter', () => {
     const production = await testRows(params.train.seed);
     const verdictOn = (rows: Float32Array[]) =>
       buildMetrics({
-        labels, objects: test.map(({ o }) => o), y: test.map(({ i }) => y[i]!), candidate: rows,
-        baseline: { version: 'v1.0.0', probs: production }, params, createdAt: '', backend: '', backbone: '',
+        labels,
+        objects: test.map(({ o }) => o),
+        y: test.map(({ i }) => y[i]!),
+        candidate: rows,
+        baseline: { version: 'v1.0.0', probs: production },
+        params,
+        createdAt: '',
+        backend: '',
+        backbone: '',
         inputs: { data: '', labels: '', params: '', commit: null },
       }).baseline!.comparison.verdict;
     for (const seed of [1, 7, 99, 123, 2024, 31337]) verdicts.push(verdictOn(await testRows(seed)));
@@ -190,11 +256,18 @@ describe('the README label-fix pull request, judged on every labelled object', (
     expect(cv.base.commit).toBe(commit);
     expect(cv.changed).toBe(19);
     expect(cv.objects).toBe(300);
-    console.log(`README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} → ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} [${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p = ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`);
+    console.log(
+      `README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} → ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} [${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p = ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`,
+    );
     expect(cv.comparison.verdict).toBe('better');
     expect(cv.comparison.pValue).toBeLessThan(0.05);
     expect(summary).toContain('better (p = ');
-    const { markdown, json } = await buildReport({ ws, params, log: memoryLogger(), now: new Date('2026-05-01T12:00:00Z') });
+    const { markdown, json } = await buildReport({
+      ws,
+      params,
+      log: memoryLogger(),
+      now: new Date('2026-05-01T12:00:00Z'),
+    });
     expect(json.verdict).toBe('better');
     expect(markdown).toContain('### Judged on every labelled object');
     expect(markdown).toMatch(/a change of \+0\.\d\d, between [+−]?0\.\d\d and \+0\.\d\d \(95% range/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkGate } from '../../pipeline/evaluate/gate.ts';
 import { factorBreakdown } from '../../pipeline/evaluate/factors.ts';
+import { checkGate } from '../../pipeline/evaluate/gate.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
 import { prepare } from '../../pipeline/evaluate/scores.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -22,26 +22,63 @@ function scores(macro: number, classF1: [string, number, number][]): ModelScores
 
 describe('promotion gate', () => {
   it('passes a first model above both minimums', () => {
-    const g = checkGate({ candidate: scores(0.8, [['coin', 0.9, 5], ['mask', 0.7, 5]]), baseline: null, gate });
+    const g = checkGate({
+      candidate: scores(0.8, [
+        ['coin', 0.9, 5],
+        ['mask', 0.7, 5],
+      ]),
+      baseline: null,
+      gate,
+    });
     expect(g.passed).toBe(true);
     expect(g.checks.map((c) => c.name)).toHaveLength(2);
   });
 
   it('fails a first model below the macro-F1 minimum or with a weak class, naming it', () => {
-    expect(checkGate({ candidate: scores(0.45, [['coin', 0.5, 5], ['mask', 0.4, 5]]), baseline: null, gate }).passed).toBe(false);
-    const weak = checkGate({ candidate: scores(0.7, [['coin', 0.9, 5], ['mask', 0.2, 5]]), baseline: null, gate });
+    expect(
+      checkGate({
+        candidate: scores(0.45, [
+          ['coin', 0.5, 5],
+          ['mask', 0.4, 5],
+        ]),
+        baseline: null,
+        gate,
+      }).passed,
+    ).toBe(false);
+    const weak = checkGate({
+      candidate: scores(0.7, [
+        ['coin', 0.9, 5],
+        ['mask', 0.2, 5],
+      ]),
+      baseline: null,
+      gate,
+    });
     expect(weak.passed).toBe(false);
     expect(weak.checks[1]!.detail).toContain('mask 0.200');
   });
 
   it('fails when there are no labelled test objects at all', () => {
-    const g = checkGate({ candidate: scores(0, [['coin', 0, 0], ['mask', 0, 0]]), baseline: null, gate });
+    const g = checkGate({
+      candidate: scores(0, [
+        ['coin', 0, 0],
+        ['mask', 0, 0],
+      ]),
+      baseline: null,
+      gate,
+    });
     expect(g.passed).toBe(false);
     expect(g.checks[0]).toMatchObject({ name: 'labelled test objects to score', passed: false });
   });
 
   it('does not judge a class with no test objects', () => {
-    const g = checkGate({ candidate: scores(0.8, [['coin', 0.8, 5], ['print', 0, 0]]), baseline: null, gate });
+    const g = checkGate({
+      candidate: scores(0.8, [
+        ['coin', 0.8, 5],
+        ['print', 0, 0],
+      ]),
+      baseline: null,
+      gate,
+    });
     expect(g.passed).toBe(true);
     expect(g.checks[1]!.detail).toContain('no test objects for print');
   });
@@ -59,7 +96,15 @@ describe('promotion gate', () => {
 describe('factor breakdown', () => {
   it('groups by an object field or an extra column, largest group first', () => {
     const y = [0, 0, 1, 1];
-    const p = prepare({ y, probs: [[0.9, 0.1], [0.2, 0.8], [0.1, 0.9], [0.3, 0.7]] });
+    const p = prepare({
+      y,
+      probs: [
+        [0.9, 0.1],
+        [0.2, 0.8],
+        [0.1, 0.9],
+        [0.3, 0.7],
+      ],
+    });
     const objects = [
       { id: 'a', department: 'Coins', extra: { museum: 'Met' } },
       { id: 'b', department: 'Coins', extra: { museum: 'Cleveland' } },
@@ -91,10 +136,31 @@ describe('buildMetrics', () => {
       { id: 'o4', department: 'Masks' },
     ];
     const y = [0, 0, 1, 1];
-    const candidate = [[0.9, 0.1], [0.6, 0.4], [0.2, 0.8], [0.45, 0.55]];
-    const baseline = [[0.9, 0.1], [0.3, 0.7], [0.2, 0.8], [0.7, 0.3]];
+    const candidate = [
+      [0.9, 0.1],
+      [0.6, 0.4],
+      [0.2, 0.8],
+      [0.45, 0.55],
+    ];
+    const baseline = [
+      [0.9, 0.1],
+      [0.3, 0.7],
+      [0.2, 0.8],
+      [0.7, 0.3],
+    ];
     const inputs = { data: 'abc.dir', labels: 'def', params: '123', commit: null };
-    const m = buildMetrics({ labels, objects, y, candidate, baseline: { version: 'v1.0.0', probs: baseline }, params, createdAt: '2026-01-01T00:00:00.000Z', backend: 'cpu', backbone: 'b', inputs });
+    const m = buildMetrics({
+      labels,
+      objects,
+      y,
+      candidate,
+      baseline: { version: 'v1.0.0', probs: baseline },
+      params,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      backend: 'cpu',
+      backbone: 'b',
+      inputs,
+    });
     expect(m.schema).toBe('vitrine.metrics/1');
     expect(m.n).toBe(4);
     expect(m.accuracy.value).toBe(1);
@@ -108,7 +174,10 @@ describe('buildMetrics', () => {
     ]);
     expect(m.leastConfident.map((o) => o.id)).toEqual(['o4', 'o2']);
     expect(m.leastConfident[0]!.confidence).toBeCloseTo(0.55);
-    expect(m.confusion).toEqual([[2, 0], [0, 2]]);
+    expect(m.confusion).toEqual([
+      [2, 0],
+      [0, 2],
+    ]);
     expect(m.topK.k).toBe(2);
     expect(m.factors[0]!.factor).toBe('department');
     expect(m.inputs).toBe(inputs);

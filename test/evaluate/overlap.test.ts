@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baselineOverlap } from '../../pipeline/evaluate/overlap.ts';
 import { buildMetrics } from '../../pipeline/evaluate/metrics.ts';
+import { baselineOverlap } from '../../pipeline/evaluate/overlap.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 
 const split = { validation: 0.15, test: 0.2, salt: 'vitrine-split-v1' };
@@ -8,17 +8,37 @@ const objects = ['a', 'b', 'c', 'd'].map((md5, i) => ({ id: `o${i + 1}`, imageMd
 
 describe('baselineOverlap', () => {
   it('marks the test objects whose image the baseline trained or validated on', () => {
-    const info = { split: { settings: { ...split, salt: 'old-salt' }, trainImages: ['a'.repeat(32)], validationImages: ['c'.repeat(32)] } };
-    expect(baselineOverlap({ info, split, objects })).toEqual({ seen: [true, false, true, false], excluded: 2, splitChanged: true, imagesKnown: true });
+    const info = {
+      split: {
+        settings: { ...split, salt: 'old-salt' },
+        trainImages: ['a'.repeat(32)],
+        validationImages: ['c'.repeat(32)],
+      },
+    };
+    expect(baselineOverlap({ info, split, objects })).toEqual({
+      seen: [true, false, true, false],
+      excluded: 2,
+      splitChanged: true,
+      imagesKnown: true,
+    });
   });
 
   it('knows nothing about a baseline trained before the split was recorded', () => {
-    expect(baselineOverlap({ info: {}, split, objects })).toEqual({ seen: [false, false, false, false], excluded: 0, splitChanged: null, imagesKnown: false });
+    expect(baselineOverlap({ info: {}, split, objects })).toEqual({
+      seen: [false, false, false, false],
+      excluded: 0,
+      splitChanged: null,
+      imagesKnown: false,
+    });
   });
 
   it('says when only the settings are known to differ', () => {
     const info = { split: { settings: { ...split, test: 0.3 } } };
-    expect(baselineOverlap({ info, split, objects })).toMatchObject({ excluded: 0, splitChanged: true, imagesKnown: false });
+    expect(baselineOverlap({ info, split, objects })).toMatchObject({
+      excluded: 0,
+      splitChanged: true,
+      imagesKnown: false,
+    });
     expect(baselineOverlap({ info: { split: { settings: split } }, split, objects }).splitChanged).toBe(false);
   });
 });
@@ -30,13 +50,45 @@ describe('buildMetrics with objects the baseline trained on', () => {
     const labels = ['coin', 'mask'];
     const y = [0, 0, 1, 1, 0, 1];
     const ids = y.map((_, i) => ({ id: `o${i + 1}` }));
-    const candidate = [[0.9, 0.1], [0.6, 0.4], [0.2, 0.8], [0.45, 0.55], [0.4, 0.6], [0.6, 0.4]];
+    const candidate = [
+      [0.9, 0.1],
+      [0.6, 0.4],
+      [0.2, 0.8],
+      [0.45, 0.55],
+      [0.4, 0.6],
+      [0.6, 0.4],
+    ];
     // The baseline is perfect on o1 and o2 (it trained on them) and wrong on the rest.
-    const baseline = [[0.99, 0.01], [0.99, 0.01], [0.7, 0.3], [0.7, 0.3], [0.1, 0.9], [0.8, 0.2]];
+    const baseline = [
+      [0.99, 0.01],
+      [0.99, 0.01],
+      [0.7, 0.3],
+      [0.7, 0.3],
+      [0.1, 0.9],
+      [0.8, 0.2],
+    ];
     const inputs = { data: 'abc.dir', labels: 'def', params: '123', commit: null };
-    const common = { labels, objects: ids, y, candidate, params, createdAt: '2026-01-01T00:00:00.000Z', backend: 'cpu', backbone: 'b', inputs };
+    const common = {
+      labels,
+      objects: ids,
+      y,
+      candidate,
+      params,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      backend: 'cpu',
+      backbone: 'b',
+      inputs,
+    };
     const all = buildMetrics({ ...common, baseline: { version: 'v1.0.0', probs: baseline } });
-    const fair = buildMetrics({ ...common, baseline: { version: 'v1.0.0', probs: baseline, exclude: [true, true, false, false, false, false], splitChanged: true } });
+    const fair = buildMetrics({
+      ...common,
+      baseline: {
+        version: 'v1.0.0',
+        probs: baseline,
+        exclude: [true, true, false, false, false, false],
+        splitChanged: true,
+      },
+    });
     // The candidate's own scores are on every test object either way.
     expect(fair.n).toBe(6);
     expect(fair.accuracy).toEqual(all.accuracy);

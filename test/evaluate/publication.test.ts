@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publicationThresholds, publicationEstimate } from '../../pipeline/evaluate/publication.ts';
+import { publicationEstimate, publicationThresholds } from '../../pipeline/evaluate/publication.ts';
 
 /*
  * Publish only what the model is sure of: per-class confidence thresholds on out-of-fold predictions
@@ -13,14 +13,20 @@ describe('publicationThresholds', () => {
     const rows = [0.95, 0.9, 0.8, 0.7, 0.6, 0.5].map((p) => [p, 1 - p]);
     const y = [0, 0, 1, 0, 1, 1];
     // Prefix precisions: 1, 1, 2/3, 3/4, 3/5, 1/2. At 0.75 the largest prefix reaching it ends at 0.7.
-    expect(publicationThresholds({ y, probs: rows, classes: 2, minPrecision: 0.75 }).thresholds[0]).toBeCloseTo(0.7, 12);
+    expect(publicationThresholds({ y, probs: rows, classes: 2, minPrecision: 0.75 }).thresholds[0]).toBeCloseTo(
+      0.7,
+      12,
+    );
     expect(publicationThresholds({ y, probs: rows, classes: 2, minPrecision: 0.9 }).thresholds[0]).toBeCloseTo(0.9, 12);
     // Class b is never predicted: no evidence, nothing published for it.
     expect(publicationThresholds({ y, probs: rows, classes: 2, minPrecision: 0.9 }).thresholds[1]).toBeNull();
   });
 
   it('publishes nothing of a class whose most confident predictions are already below the precision', () => {
-    const rows = [[0.9, 0.1], [0.8, 0.2]];
+    const rows = [
+      [0.9, 0.1],
+      [0.8, 0.2],
+    ];
     expect(publicationThresholds({ y: [1, 0], probs: rows, classes: 2, minPrecision: 0.9 }).thresholds[0]).toBeNull();
   });
 });
@@ -39,7 +45,15 @@ describe('publicationEstimate', () => {
       y.push(sure ? c : i % 8 === 0 ? c : 1 - c);
       folds.push(i % 5);
     }
-    const estimate = publicationEstimate({ y, probs: rows, folds, k: 5, labels: ['a', 'b'], minPrecision: 0.9, resamples: 200 });
+    const estimate = publicationEstimate({
+      y,
+      probs: rows,
+      folds,
+      k: 5,
+      labels: ['a', 'b'],
+      minPrecision: 0.9,
+      resamples: 200,
+    });
     expect(estimate.minPrecision).toBe(0.9);
     expect(estimate.thresholds).toEqual({ a: 0.95, b: 0.95 });
     expect(estimate.coverage.value).toBeCloseTo(0.75, 2);

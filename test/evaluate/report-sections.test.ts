@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidatedSection, mislabelledSection, outOfCollectionSection, reportSections } from '../../pipeline/report/mislabelled.ts';
+import {
+  crossValidatedSection,
+  mislabelledSection,
+  outOfCollectionSection,
+  reportSections,
+} from '../../pipeline/report/mislabelled.ts';
 import type { DatasetObject, Metrics } from '../../pipeline/types.ts';
 
 const metrics = {
@@ -16,7 +21,10 @@ const metrics = {
 
 describe('the report section "objects that look mislabelled"', () => {
   it('lists the top objects with the suggested label, escaped, and thumbnails when the catalogue is known', () => {
-    const links = (id: string) => ({ thumbnailUrl: `https://museum.example/media/${id}.jpg`, pageUrl: `https://museum.example/objects/${id}/` });
+    const links = (id: string) => ({
+      thumbnailUrl: `https://museum.example/media/${id}.jpg`,
+      pageUrl: `https://museum.example/objects/${id}/`,
+    });
     const md = mislabelledSection({ metrics, links, titleOf: (id) => `Title of ${id}` });
     expect(md).toContain('### Objects that look mislabelled');
     expect(md).toContain('Each of the 300 labelled objects');
@@ -26,14 +34,24 @@ describe('the report section "objects that look mislabelled"', () => {
     expect(md).not.toContain('<b>');
     expect(md.indexOf('DM-0007')).toBeLessThan(md.indexOf('vessel'));
     // The report hooks it in before the lineage, with the catalogue's page names.
-    const sections = reportSections({ metrics, dataset: { objects: [{ id: 'DM-0007', title: 'A coin' } as DatasetObject] }, links: (id, slug) => ({ thumbnailUrl: null, pageUrl: `https://m.example/${slug}/` }) });
+    const sections = reportSections({
+      metrics,
+      dataset: { objects: [{ id: 'DM-0007', title: 'A coin' } as DatasetObject] },
+      links: (_id, slug) => ({ thumbnailUrl: null, pageUrl: `https://m.example/${slug}/` }),
+    });
     expect(sections.beforeLineage[0]).toContain('[DM-0007](https://m.example/dm-0007/) | A coin');
   });
 
   it('has no image column without a catalogue, and nothing without cross-validation', () => {
     const md = mislabelledSection({ metrics, links: () => ({ thumbnailUrl: null, pageUrl: null }), titleOf: () => '' });
     expect(md).not.toContain('<img');
-    expect(mislabelledSection({ metrics: {} as Metrics, links: () => ({ thumbnailUrl: null, pageUrl: null }), titleOf: () => '' })).toBe('');
+    expect(
+      mislabelledSection({
+        metrics: {} as Metrics,
+        links: () => ({ thumbnailUrl: null, pageUrl: null }),
+        titleOf: () => '',
+      }),
+    ).toBe('');
   });
 });
 
@@ -45,20 +63,44 @@ describe('the report sections from cross-validation', () => {
       metrics: {
         n: 66,
         crossValidated: {
-          base: { ref: 'main', commit: 'c' }, changed: 19, objects: 300, k: 5, candidate: iv(0.95, 0.92, 0.97), baseline: iv(0.93, 0.9, 0.96),
+          base: { ref: 'main', commit: 'c' },
+          changed: 19,
+          objects: 300,
+          k: 5,
+          candidate: iv(0.95, 0.92, 0.97),
+          baseline: iv(0.93, 0.9, 0.96),
           probability: { candidate: 0.97, baseline: 0.95, trainingSd: 0.003 },
-          comparison: { metric: 'probability', difference: iv(0.0213, 0.004, 0.0561), pValue: 0.012, test: 't', verdict: 'better' },
+          comparison: {
+            metric: 'probability',
+            difference: iv(0.0213, 0.004, 0.0561),
+            pValue: 0.012,
+            test: 't',
+            verdict: 'better',
+          },
         },
       } as unknown as Metrics,
     });
-    expect(md).toContain('a probability of 0.95 when trained on the labels before and 0.97 when trained on the labels now');
-    expect(md).toContain('a change of +0.02, between 0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012. **Better**');
+    expect(md).toContain(
+      'a probability of 0.95 when trained on the labels before and 0.97 when trained on the labels now',
+    );
+    expect(md).toContain(
+      'a change of +0.02, between 0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012. **Better**',
+    );
     expect(md).toContain('each of the 300 labelled objects');
   });
 
   it('gives the estimate on an unseen source next to the random-split figure', () => {
     const md = outOfCollectionSection({
-      metrics: { outOfCollection: { field: 'museum', n: 1827, macroF1: iv(0.43, 0.4, 0.46), accuracy: iv(0.6, 0.57, 0.63), randomFolds: { macroF1: iv(0.58, 0.55, 0.61), accuracy: iv(0.7, 0.68, 0.72) }, groups: [{ value: 'Cleveland', n: 654, accuracy: 0.6, macroF1: 0.4 }] } } as unknown as Metrics,
+      metrics: {
+        outOfCollection: {
+          field: 'museum',
+          n: 1827,
+          macroF1: iv(0.43, 0.4, 0.46),
+          accuracy: iv(0.6, 0.57, 0.63),
+          randomFolds: { macroF1: iv(0.58, 0.55, 0.61), accuracy: iv(0.7, 0.68, 0.72) },
+          groups: [{ value: 'Cleveland', n: 654, accuracy: 0.6, macroF1: 0.4 }],
+        },
+      } as unknown as Metrics,
     });
     expect(md).toContain('### On photographs from a museum it has not seen');
     expect(md).toContain('about 0.43 (95% range 0.40 to 0.46), against 0.58');

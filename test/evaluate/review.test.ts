@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
-import { renderReview, reviewFromOof, type ReviewFile } from '../../pipeline/review/index.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
 
 const oof: OofFile = {
   schema: 'vitrine.oof/1',
@@ -14,8 +14,20 @@ const oof: OofFile = {
   k: 5,
   seed: 42,
   objects: [
-    ...Array.from({ length: 10 }, (_, i) => ({ id: `c${i}`, label: 'coin', split: 'train' as const, fold: i % 5, probabilities: [0.9, 0.1] })),
-    ...Array.from({ length: 10 }, (_, i) => ({ id: `m${i}`, label: 'mask', split: 'train' as const, fold: i % 5, probabilities: [0.1, 0.9] })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      id: `c${i}`,
+      label: 'coin',
+      split: 'train' as const,
+      fold: i % 5,
+      probabilities: [0.9, 0.1],
+    })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      id: `m${i}`,
+      label: 'mask',
+      split: 'train' as const,
+      fold: i % 5,
+      probabilities: [0.1, 0.9],
+    })),
     { id: 'x1', label: 'coin', split: 'test', fold: 0, probabilities: [0.45, 0.55] },
     { id: 'x2', label: 'coin', split: 'validation', fold: 1, probabilities: [0.02, 0.98] },
   ],
@@ -34,7 +46,13 @@ describe('the review list', () => {
     const review = reviewFromOof(oof);
     expect(review.checked).toBe(22);
     expect(review.items.map((i) => i.id)).toEqual(['x2', 'x1']);
-    expect(review.items[0]).toMatchObject({ label: 'coin', suggested: 'mask', confidence: 0.98, confident: true, split: 'validation' });
+    expect(review.items[0]).toMatchObject({
+      label: 'coin',
+      suggested: 'mask',
+      confidence: 0.98,
+      confident: true,
+      split: 'validation',
+    });
     expect(review.items[0]!.score).toBeCloseTo(1 - (0.02 - 0.98 + 1) / 2, 6);
     // 0.55 is below class mask's threshold (its mean self-confidence, 0.9): a disagreement, not flagged.
     expect(review.items[1]!.confident).toBe(false);

@@ -1,25 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
-import { memoryLogger, type Clock } from '../../pipeline/log.ts';
+import type { OofFile } from '../../pipeline/evaluate/oof.ts';
+import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, modelParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
+import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
+import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
-import { trainStage } from '../../pipeline/stages/train.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
-import type { TestPrediction } from '../../pipeline/report/types.ts';
+import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
-import type { OofFile } from '../../pipeline/evaluate/oof.ts';
-import { assignStage, registerVersion, type RegistrationInput } from '../../pipeline/registry/registry.ts';
-import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
-import { manifestOf } from '../../pipeline/registry/store.ts';
 
 /*
  * The train and evaluate stages on a small demo collection in a real git repository (no promoted
@@ -45,7 +45,18 @@ beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-stages-')));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: ws.root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
+    });
   git('init', '-q', '-b', 'main');
   git('add', 'labels.csv');
   git('commit', '-qm', 'labels');
@@ -67,18 +78,26 @@ describe('train stage', () => {
     const dataset = await readDataset({ ws });
     expect(info.labels).toEqual(dataset.labels);
     expect(info.trainCount).toBe(dataset.objects.filter((o) => o.split === 'train' && o.label !== null).length);
-    expect(info.validationCount).toBe(dataset.objects.filter((o) => o.split === 'validation' && o.label !== null).length);
+    expect(info.validationCount).toBe(
+      dataset.objects.filter((o) => o.split === 'validation' && o.label !== null).length,
+    );
     expect(info.backbone.id.startsWith(`nsfwjs-${params.backbone.name}@`)).toBe(true);
     expect(info.backbone.embeddingSize).toBeGreaterThan(0);
     expect(info.history.loss).toHaveLength(info.epochs);
     // Every training and validation image once, and each training image mirrored when flip
     // augmentation is on (identical images, which share a split, once).
-    const images = (split: string) => new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5)).size;
+    const images = (split: string) =>
+      new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5)).size;
     expect(info.embeddings.computed + info.embeddings.fromCache).toBe(images('train') * 2 + images('validation'));
     expect(summary).toContain(info.backend);
     // The split it was trained on, so a later evaluation can leave out what it learnt from.
-    const imagesOf = (split: string) => [...new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5))].sort();
-    expect(info.split).toEqual({ settings: params.dataset.split, trainImages: imagesOf('train'), validationImages: imagesOf('validation') });
+    const imagesOf = (split: string) =>
+      [...new Set(dataset.objects.filter((o) => o.split === split && o.label !== null).map((o) => o.imageMd5))].sort();
+    expect(info.split).toEqual({
+      settings: params.dataset.split,
+      trainImages: imagesOf('train'),
+      validationImages: imagesOf('validation'),
+    });
   }, 120_000);
 
   it('re-embeds nothing when it runs again', async () => {
@@ -91,11 +110,36 @@ describe('train stage', () => {
 describe('evaluate stage', () => {
   it('writes metrics.json in the documented shape, consistent with predictions.json', async () => {
     const { summary } = await evaluateStage.run(ctx);
-    expect(summary).toMatch(/macro-F1 \d\.\d\d \(\d\.\d\d–\d\.\d\d\) and accuracy .* on \d+ test objects; gate (passed|failed)/);
+    expect(summary).toMatch(
+      /macro-F1 \d\.\d\d \(\d\.\d\d–\d\.\d\d\) and accuracy .* on \d+ test objects; gate (passed|failed)/,
+    );
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
-    const predictions = JSON.parse(await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8')) as TestPrediction[];
+    const predictions = JSON.parse(
+      await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8'),
+    ) as TestPrediction[];
     expect(Object.keys(metrics).sort()).toEqual(
-      ['schema', 'createdAt', 'backend', 'backbone', 'labels', 'n', 'accuracy', 'macroF1', 'topK', 'ece', 'perClass', 'confusion', 'factors', 'baseline', 'changedPredictions', 'leastConfident', 'inputs', 'gate', 'mislabelled', 'publication'].sort(),
+      [
+        'schema',
+        'createdAt',
+        'backend',
+        'backbone',
+        'labels',
+        'n',
+        'accuracy',
+        'macroF1',
+        'topK',
+        'ece',
+        'perClass',
+        'confusion',
+        'factors',
+        'baseline',
+        'changedPredictions',
+        'leastConfident',
+        'inputs',
+        'gate',
+        'mislabelled',
+        'publication',
+      ].sort(),
     );
     const dataset = await readDataset({ ws });
     const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null);
@@ -109,12 +153,21 @@ describe('evaluate stage', () => {
     const right = predictions.filter((p) => p.candidate.label === p.label).length;
     expect(metrics.accuracy.value).toBeCloseTo(right / predictions.length, 12);
     expect(metrics.confusion.flat().reduce((s, v) => s + v, 0)).toBe(test.length);
-    expect(metrics.perClass.map((c) => c.support)).toEqual(metrics.labels.map((l) => test.filter((o) => o.label === l).length));
+    expect(metrics.perClass.map((c) => c.support)).toEqual(
+      metrics.labels.map((l) => test.filter((o) => o.label === l).length),
+    );
     const least = [...predictions].sort((a, b) => a.candidate.confidence - b.candidate.confidence)[0]!;
     expect(metrics.leastConfident[0]!.confidence).toBeCloseTo(least.candidate.confidence, 5);
     // Inputs: what promotion compares against.
-    const labelsMd5 = createHash('md5').update(await readFile(ws.labels)).digest('hex');
-    expect(metrics.inputs).toEqual({ data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/), labels: labelsMd5, params: hashJson(modelParams(params)), commit });
+    const labelsMd5 = createHash('md5')
+      .update(await readFile(ws.labels))
+      .digest('hex');
+    expect(metrics.inputs).toEqual({
+      data: expect.stringMatching(/^[0-9a-f]{32}\.dir$/),
+      labels: labelsMd5,
+      params: hashJson(modelParams(params)),
+      commit,
+    });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
   }, 120_000);
 
@@ -134,7 +187,8 @@ describe('evaluate stage', () => {
       expect(o.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 4);
     }
     // Every fold holds objects of several classes (stratified).
-    for (let f = 0; f < oof.k; f++) expect(new Set(oof.objects.filter((o) => o.fold === f).map((o) => o.label)).size).toBeGreaterThan(1);
+    for (let f = 0; f < oof.k; f++)
+      expect(new Set(oof.objects.filter((o) => o.fold === f).map((o) => o.label)).size).toBeGreaterThan(1);
   }, 120_000);
 
   it('gives the same metrics on a second run (seeded bootstrap, deterministic model)', async () => {
@@ -176,7 +230,9 @@ describe('train stage after an image was replaced', () => {
     try {
       const error = await trainStage.run(ctx).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'IMAGE_CHANGED' });
-      expect((error as Error).message).toBe(`data/${victim!.image} changed since the dataset was built; run \`vitrine run dataset\` (or \`vitrine run\`).`);
+      expect((error as Error).message).toBe(
+        `data/${victim!.image} changed since the dataset was built; run \`vitrine run dataset\` (or \`vitrine run\`).`,
+      );
     } finally {
       await writeFile(file, original);
     }
@@ -196,7 +252,14 @@ describe('evaluate stage against a baseline trained on another split', () => {
       evidence: null,
       remote: 'local',
       inputs: { labels: baselineInfo.labels, data: 'data.dir', labelsMd5: 'labels-1' },
-      headline: { accuracy: 0.8, macroF1: 0.78, macroF1Low: 0.7, macroF1High: 0.85, n: 16, labels: baselineInfo.labels },
+      headline: {
+        accuracy: 0.8,
+        macroF1: 0.78,
+        macroF1Low: 0.7,
+        macroF1High: 0.85,
+        n: 16,
+        labels: baselineInfo.labels,
+      },
       lineage: {} as RegistrationInput['lineage'],
     };
     await registerVersion({ dir: ws.root, name, commit, record, clock: stepping, log: ctx.log });
@@ -223,12 +286,22 @@ describe('evaluate stage against a baseline trained on another split', () => {
     expect(metrics.baseline!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(test.length - overlap);
     expect(metrics.baseline!.comparison.test).toContain(`same ${test.length - overlap} test objects`);
     expect(summary).toContain(`leaving out ${overlap} test object`);
-    expect(log.lines.some((l) => l.level === 'warn' && l.message.startsWith(`${overlap} of the ${test.length} test objects were in the training data of the baseline v1.0.0`))).toBe(true);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.level === 'warn' &&
+          l.message.startsWith(
+            `${overlap} of the ${test.length} test objects were in the training data of the baseline v1.0.0`,
+          ),
+      ),
+    ).toBe(true);
   }, 240_000);
 });
 
 describe('alignProbabilities', () => {
   it('reorders a baseline’s columns to today’s labels; labels it never knew get 0', () => {
-    expect(alignProbabilities({ rows: [[0.2, 0.5, 0.3]], from: ['mask', 'coin', 'old'], to: ['coin', 'mask', 'print'] })).toEqual([[0.5, 0.2, 0]]);
+    expect(
+      alignProbabilities({ rows: [[0.2, 0.5, 0.3]], from: ['mask', 'coin', 'old'], to: ['coin', 'mask', 'print'] }),
+    ).toEqual([[0.5, 0.2, 0]]);
   });
 });

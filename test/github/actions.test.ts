@@ -2,14 +2,14 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { validateParams } from '../../pipeline/params.ts';
-import { silentLogger } from '../../pipeline/log.ts';
-import { reportStage } from '../../pipeline/stages/report.ts';
-import type { Workspace } from '../../pipeline/paths.ts';
-import { INPUTS as REPORT_INPUTS, OUTPUTS as REPORT_OUTPUTS } from '../../actions/report/settings.ts';
 import { INPUTS as RUNNER_INPUTS, OUTPUTS as RUNNER_OUTPUTS } from '../../actions/choose-runner/settings.ts';
+import { INPUTS as REPORT_INPUTS, OUTPUTS as REPORT_OUTPUTS } from '../../actions/report/settings.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo } from '../report/fixture.ts';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, runAction } from './run-action.ts';
 
 /*
@@ -29,7 +29,13 @@ describe('the report action', () => {
     const objects = demoObjects();
     const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
     ({ ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct }));
-    await reportStage.run({ ws, params: validateParams({ raw: {} }), log: silentLogger, clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main' } });
+    await reportStage.run({
+      ws,
+      params: validateParams({ raw: {} }),
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+      env: { GITHUB_BASE_REF: 'main' },
+    });
   });
 
   afterEach(async () => {
@@ -37,7 +43,11 @@ describe('the report action', () => {
     gh = null;
   });
 
-  const inputs = (url: string, extra: Record<string, string> = {}) => ({ [REPORT_INPUTS.token]: TOKEN, [REPORT_INPUTS.apiUrl]: url, ...extra });
+  const inputs = (url: string, extra: Record<string, string> = {}) => ({
+    [REPORT_INPUTS.token]: TOKEN,
+    [REPORT_INPUTS.apiUrl]: url,
+    ...extra,
+  });
 
   it('creates the comment on the first run and edits the same one on the second, with the gate status', async () => {
     gh = await startFakeGitHub({ token: TOKEN, pageSize: 2 });
@@ -56,10 +66,23 @@ describe('the report action', () => {
     const ours = () => gh!.comments.get(2)!.filter((c) => c.body.startsWith(MARKER));
     expect(ours()).toHaveLength(1);
     expect(ours()[0]!.body).toBe(`${MARKER}\n${report}`);
-    expect(gh.statuses).toEqual([{ sha: event.pull_request.head.sha, state: 'success', context: 'vitrine/gate', description: 'Better: this change makes the model better. The promotion gate passes.', target_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242' }]);
+    expect(gh.statuses).toEqual([
+      {
+        sha: event.pull_request.head.sha,
+        state: 'success',
+        context: 'vitrine/gate',
+        description: 'Better: this change makes the model better. The promotion gate passes.',
+        target_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
+      },
+    ]);
 
     gh.addComment(2, 'A reviewer replies after the report');
-    const second = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('synchronize'), workspace: ws.root });
+    const second = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url),
+      event: examplePayload('synchronize'),
+      workspace: ws.root,
+    });
     expect(second.code).toBe(0);
     expect(second.outputs[REPORT_OUTPUTS.commentAction]).toBe('updated');
     expect(second.outputs[REPORT_OUTPUTS.commentId]).toBe(first.outputs[REPORT_OUTPUTS.commentId]);
@@ -82,7 +105,9 @@ describe('the report action', () => {
       details_url: 'https://github.com/Codertocat/Hello-World/actions/runs/4242',
       output: { title: 'Better: this change makes the model better. The promotion gate passes.' },
     });
-    expect(gh.checkRuns[0]!.output!.summary).toContain(`[the report on pull request #2](${first.outputs[REPORT_OUTPUTS.commentUrl]})`);
+    expect(gh.checkRuns[0]!.output!.summary).toContain(
+      `[the report on pull request #2](${first.outputs[REPORT_OUTPUTS.commentUrl]})`,
+    );
     expect(gh.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(gh.invalid).toEqual([]);
     // The token is registered as a secret (the runner masks it) and otherwise never reaches the log.
@@ -93,22 +118,43 @@ describe('the report action', () => {
 
   it('leaves a marked comment by another user alone and posts its own; comment-author names the identity that posts', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const planted = gh.addComment(2, `${MARKER}\n✅ Better. The promotion gate passes. (written by mallory)`, 'mallory');
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+    const planted = gh.addComment(
+      2,
+      `${MARKER}\n✅ Better. The promotion gate passes. (written by mallory)`,
+      'mallory',
+    );
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url),
+      event: examplePayload('opened'),
+      workspace: ws.root,
+    });
     expect(run.code).toBe(0);
     expect(run.outputs[REPORT_OUTPUTS.commentAction]).toBe('created');
     expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toContain('written by mallory');
     expect(gh.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
-    const bad = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.commentAuthor]: 'a b' }), event: examplePayload('opened'), workspace: ws.root });
+    const bad = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, { [REPORT_INPUTS.commentAuthor]: 'a b' }),
+      event: examplePayload('opened'),
+      workspace: ws.root,
+    });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('::error::The input "comment-author" is "a b", expected a GitHub login like github-actions[bot] or museum-bot.');
+    expect(bad.stdout).toContain(
+      '::error::The input "comment-author" is "a b", expected a GitHub login like github-actions[bot] or museum-bot.',
+    );
   });
 
   it('ends with exactly one comment when GitHub stores the post but answers 502, run after run', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     gh.fail({ method: 'POST', path: /comments$/, status: 502, message: 'Bad Gateway', afterStoring: true, times: 3 });
     for (let run = 0; run < 3; run++) {
-      const result = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+      const result = await runAction({
+        name: 'report',
+        inputs: inputs(gh.url),
+        event: examplePayload('opened'),
+        workspace: ws.root,
+      });
       expect(result.code, result.stdout).toBe(0);
     }
     expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
@@ -118,9 +164,16 @@ describe('the report action', () => {
   it('when GitHub keeps failing, the step fails saying what was not posted, and the summary still has the report', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     gh.fail({ method: 'POST', path: /comments$/, status: 502, headers: { 'retry-after': '0' }, times: 99 });
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: ws.root });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url),
+      event: examplePayload('opened'),
+      workspace: ws.root,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/);
+    expect(run.stdout).toMatch(
+      /::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/,
+    );
     expect(run.summary).toContain('Better: this change makes the model better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
     // The status and the check run still went through.
@@ -128,22 +181,45 @@ describe('the report action', () => {
     expect(gh.checkRuns).toHaveLength(1);
   });
 
-  it('posts a fork\'s downloaded report with a note, no mentions and no gate status', async () => {
+  it("posts a fork's downloaded report with a note, no mentions and no gate status", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     // Files written by the fork's code: they may say anything.
-    await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and @org/team! <a href="https://evil.example">x</a>\n');
-    await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] }, headline: 'Better.', statusContext: 'vitrine/gate' }));
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.sha]: 'b'.repeat(40), [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
+    await writeFile(
+      path.join(dir, '.vitrine', 'report', 'report.md'),
+      '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and @org/team! <a href="https://evil.example">x</a>\n',
+    );
+    await writeFile(
+      path.join(dir, '.vitrine', 'report', 'report.json'),
+      JSON.stringify({
+        verdict: 'better',
+        gate: { passed: true, checks: [] },
+        headline: 'Better.',
+        statusContext: 'vitrine/gate',
+      }),
+    );
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, {
+        [REPORT_INPUTS.pullRequest]: '2',
+        [REPORT_INPUTS.sha]: 'b'.repeat(40),
+        [REPORT_INPUTS.fromFork]: 'true',
+      }),
+      event: {},
+      eventName: 'workflow_run',
+      workspace: dir,
+    });
     expect(run.stdout).not.toContain('::error');
     expect(run.code).toBe(0);
     const body = gh.comments.get(2)![0]!.body;
     const lines = body.split('\n');
     expect(lines[0]).toBe(MARKER);
     // A short failure comment naming the problem; nothing the fork wrote, its headline least of all.
-    expect(lines[1]).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown\.\*\* Its report\.json does not have the shape Vitrine writes: /);
+    expect(lines[1]).toMatch(
+      /^⚠️ \*\*The report of this fork's run cannot be shown\.\*\* Its report\.json does not have the shape Vitrine writes: /,
+    );
     expect(body).not.toContain('Better');
     expect(body).not.toContain('maintainers');
     expect(body).not.toMatch(/@(?!\u200b)/);
@@ -153,14 +229,20 @@ describe('the report action', () => {
     expect(gh.checkRuns).toEqual([]);
   });
 
-  it('answers a fork\'s unparseable report.json with a short failure comment instead of crashing', async () => {
+  it("answers a fork's unparseable report.json with a short failure comment instead of crashing", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n');
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{"verdict": "better", ');
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.fromFork]: 'true' }), event: {}, eventName: 'workflow_run', workspace: dir });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, { [REPORT_INPUTS.pullRequest]: '2', [REPORT_INPUTS.fromFork]: 'true' }),
+      event: {},
+      eventName: 'workflow_run',
+      workspace: dir,
+    });
     expect(run.code, run.stdout).toBe(0);
     const body = gh.comments.get(2)![0]!.body;
     expect(body).toMatch(/cannot be shown\.\*\* Its report\.json is not valid JSON/);
@@ -168,37 +250,61 @@ describe('the report action', () => {
     expect(body.length).toBeLessThan(1500);
   });
 
-  it('says which file is broken when a trusted run\'s report.json does not parse', async () => {
+  it("says which file is broken when a trusted run's report.json does not parse", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-broken-'));
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), 'report\n');
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.json'), '{');
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: dir });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url),
+      event: examplePayload('opened'),
+      workspace: dir,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::.*report\.json is not valid JSON/);
   });
 
   it('rejects a bad input by name, value and expected form before calling GitHub', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.failOnGate]: 'maybe' }), event: examplePayload('opened'), workspace: ws.root });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, { [REPORT_INPUTS.failOnGate]: 'maybe' }),
+      event: examplePayload('opened'),
+      workspace: ws.root,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::The input "fail-on-gate" is "maybe", expected one of true, True, TRUE, false, False, FALSE.');
+    expect(run.stdout).toContain(
+      '::error::The input "fail-on-gate" is "maybe", expected one of true, True, TRUE, false, False, FALSE.',
+    );
     expect(gh.requests).toEqual([]);
   });
 
   it('refuses a report folder outside the workspace', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url, { [REPORT_INPUTS.reportDir]: '../../etc' }), event: examplePayload('opened'), workspace: ws.root });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, { [REPORT_INPUTS.reportDir]: '../../etc' }),
+      event: examplePayload('opened'),
+      workspace: ws.root,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::The input "report-dir" is "\.\.\/\.\.\/etc", expected a path inside the workspace/);
+    expect(run.stdout).toMatch(
+      /::error::The input "report-dir" is "\.\.\/\.\.\/etc", expected a path inside the workspace/,
+    );
   });
 
   it('says which stage to run when the report is missing', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const empty = await mkdtemp(path.join(os.tmpdir(), 'vitrine-empty-'));
-    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event: examplePayload('opened'), workspace: empty });
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url),
+      event: examplePayload('opened'),
+      workspace: empty,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/report\.md does not exist: run the pipeline's report stage \(npx vitrine run report\)/);
   });
@@ -214,9 +320,14 @@ describe('the choose-runner action (fork guard)', () => {
     expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
   });
 
-  it('never sends a fork\'s pull request to the self-hosted runner, whatever its action', async () => {
+  it("never sends a fork's pull request to the self-hosted runner, whatever its action", async () => {
     for (const action of ['opened', 'synchronize', 'reopened', 'ready_for_review']) {
-      const run = await runAction({ name: 'choose-runner', inputs: { [RUNNER_INPUTS.selfHosted]: 'self-hosted, gpu, museum' }, event: asFork(examplePayload(action)), workspace });
+      const run = await runAction({
+        name: 'choose-runner',
+        inputs: { [RUNNER_INPUTS.selfHosted]: 'self-hosted, gpu, museum' },
+        event: asFork(examplePayload(action)),
+        workspace,
+      });
       expect(run.code).toBe(0);
       expect(JSON.parse(run.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['ubuntu-latest']);
       expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
@@ -224,18 +335,30 @@ describe('the choose-runner action (fork guard)', () => {
     }
   });
 
-  it('never trusts a fork on pull_request, even when labelled: that run uses the fork\'s own workflow file', async () => {
+  it("never trusts a fork on pull_request, even when labelled: that run uses the fork's own workflow file", async () => {
     const labeled = asFork(examplePayload('labeled'));
     labeled.label = { name: 'safe to run' };
     const run = await runAction({ name: 'choose-runner', inputs: {}, event: labeled, workspace });
     expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
-    const target = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_target', workspace });
+    const target = await runAction({
+      name: 'choose-runner',
+      inputs: {},
+      event: asFork(examplePayload('opened')),
+      eventName: 'pull_request_target',
+      workspace,
+    });
     expect(target.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
-    const review = await runAction({ name: 'choose-runner', inputs: {}, event: asFork(examplePayload('opened')), eventName: 'pull_request_review', workspace });
+    const review = await runAction({
+      name: 'choose-runner',
+      inputs: {},
+      event: asFork(examplePayload('opened')),
+      eventName: 'pull_request_review',
+      workspace,
+    });
     expect(review.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
   });
 
-  it('as the trusted workflow\'s guard, waits for approval, records it on the head commit and hands over the data files', async () => {
+  it("as the trusted workflow's guard, waits for approval, records it on the head commit and hands over the data files", async () => {
     const gh = await startFakeGitHub({ token: TOKEN });
     try {
       const opened = asFork(examplePayload('opened'));
@@ -245,7 +368,14 @@ describe('the choose-runner action (fork guard)', () => {
       gh.labels.set(2, ['safe to run']);
       const inputs = { [RUNNER_INPUTS.token]: TOKEN, [RUNNER_INPUTS.apiUrl]: gh.url };
       const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-'));
-      const waiting = await runAction({ name: 'choose-runner', inputs, event: opened, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      const waiting = await runAction({
+        name: 'choose-runner',
+        inputs,
+        event: opened,
+        eventName: 'pull_request_target',
+        workspace,
+        extraEnv: { RUNNER_TEMP: temp },
+      });
       expect(waiting.stdout).not.toContain('::error');
       expect(waiting.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
       expect(waiting.outputs[RUNNER_OUTPUTS.dataDir]).toBe('');
@@ -255,14 +385,23 @@ describe('the choose-runner action (fork guard)', () => {
       labeled.pull_request.head.sha = sha;
       // The label counts only from someone with write access or more.
       gh.permissions.set((labeled as unknown as { sender: { login: string } }).sender.login, 'write');
-      const approved = await runAction({ name: 'choose-runner', inputs, event: labeled, eventName: 'pull_request_target', workspace, extraEnv: { RUNNER_TEMP: temp } });
+      const approved = await runAction({
+        name: 'choose-runner',
+        inputs,
+        event: labeled,
+        eventName: 'pull_request_target',
+        workspace,
+        extraEnv: { RUNNER_TEMP: temp },
+      });
       expect(approved.outputs[RUNNER_OUTPUTS.trusted]).toBe('true');
       expect(JSON.parse(approved.outputs[RUNNER_OUTPUTS.runsOn]!)).toEqual(['self-hosted', 'gpu']);
-      expect(await readFile(path.join(approved.outputs[RUNNER_OUTPUTS.dataDir]!, 'labels.csv'), 'utf8')).toBe('id,label\nDM-1,vessel\n');
+      expect(await readFile(path.join(approved.outputs[RUNNER_OUTPUTS.dataDir]!, 'labels.csv'), 'utf8')).toBe(
+        'id,label\nDM-1,vessel\n',
+      );
       expect(gh.statuses.map((s) => s.context)).toEqual(['vitrine/gate', 'vitrine/approval']);
       // The one guard comment is edited to say the run goes ahead.
       expect(gh.comments.get(2)).toHaveLength(1);
-      expect(gh.comments.get(2)![0]!.body).toContain('are trained on the museum\'s runner');
+      expect(gh.comments.get(2)![0]!.body).toContain("are trained on the museum's runner");
       expect(gh.invalid).toEqual([]);
     } finally {
       await gh.close();
@@ -270,8 +409,15 @@ describe('the choose-runner action (fork guard)', () => {
   });
 
   it('rejects a runner list that is not one', async () => {
-    const run = await runAction({ name: 'choose-runner', inputs: { [RUNNER_INPUTS.selfHosted]: '["self-hosted", 3]' }, event: examplePayload('opened'), workspace });
+    const run = await runAction({
+      name: 'choose-runner',
+      inputs: { [RUNNER_INPUTS.selfHosted]: '["self-hosted", 3]' },
+      event: examplePayload('opened'),
+      workspace,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::The input "self-hosted-runner" is "["self-hosted", 3]", expected a non-empty JSON array of strings.');
+    expect(run.stdout).toContain(
+      '::error::The input "self-hosted-runner" is "["self-hosted", 3]", expected a non-empty JSON array of strings.',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionNames, readAction, staleFiles } from '../../actions/build.ts';
-import * as report from '../../actions/report/settings.ts';
 import * as runner from '../../actions/choose-runner/settings.ts';
+import * as report from '../../actions/report/settings.ts';
 
 describe('generated files', () => {
   it('the committed action bundles and docs/actions.md match a fresh build', async () => {
@@ -23,11 +23,21 @@ describe('action.yml and the settings readers agree', () => {
 
   it('every action documents every input and output', async () => {
     const names = await actionNames();
-    expect(names).toEqual(['catalogue', 'check-retrain', 'choose-runner', 'data-cache', 'pipeline', 'promote', 'report', 'setup-data']);
+    expect(names).toEqual([
+      'catalogue',
+      'check-retrain',
+      'choose-runner',
+      'data-cache',
+      'pipeline',
+      'promote',
+      'report',
+      'setup-data',
+    ]);
     for (const name of names) {
       const action = await readAction(name);
       expect(action.description.length, name).toBeGreaterThan(40);
-      for (const [key, spec] of [...Object.entries(action.inputs ?? {}), ...Object.entries(action.outputs ?? {})]) expect(spec.description?.length ?? 0, `${name}.${key}`).toBeGreaterThan(10);
+      for (const [key, spec] of [...Object.entries(action.inputs ?? {}), ...Object.entries(action.outputs ?? {})])
+        expect(spec.description?.length ?? 0, `${name}.${key}`).toBeGreaterThan(10);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -37,7 +37,7 @@ const comment = (runId: string, body: string, association: string) => ({
   },
 });
 
-describe('the trusted workflow\'s concurrency group', async () => {
+describe("the trusted workflow's concurrency group", async () => {
   const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
   const template = workflow.concurrency.group as string;
 
@@ -54,7 +54,7 @@ describe('the trusted workflow\'s concurrency group', async () => {
     },
   );
 
-  it('lets a member\'s approval command replace the waiting run, and keeps other comments apart', () => {
+  it("lets a member's approval command replace the waiting run, and keeps other comments apart", () => {
     const running = group(template, push('100'));
     for (const association of ['OWNER', 'MEMBER', 'COLLABORATOR']) {
       expect(group(template, comment('101', `/vitrine approve ${SHA}`, association))).toBe(running);
@@ -63,10 +63,10 @@ describe('the trusted workflow\'s concurrency group', async () => {
   });
 });
 
-describe('the trusted workflow\'s gate status', async () => {
+describe("the trusted workflow's gate status", async () => {
   const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
 
-  it('names vitrine/gate itself, never the head\'s params.yaml (report.status_context)', () => {
+  it("names vitrine/gate itself, never the head's params.yaml (report.status_context)", () => {
     const steps = workflow.jobs.pipeline.steps as { uses?: string; with?: Record<string, string> }[];
     const report = steps.filter((s) => s.uses === './actions/report');
     expect(report).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 
 /*
  * A GitHub REST server on 127.0.0.1 for the endpoints Vitrine uses: issue comments (listed page by
@@ -56,7 +56,10 @@ function loadOpenApi() {
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
   const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApi;
   // A file's {path} may hold slashes; every other parameter is one segment.
-  const routes = Object.keys(spec.paths).map((template) => ({ template, regex: new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  const routes = Object.keys(spec.paths).map((template) => ({
+    template,
+    regex: new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  }));
   openapi = { spec, routes };
   return openapi;
 }
@@ -73,25 +76,38 @@ export function checkAgainstOpenApi({ method, path, body }: { method: string; pa
   if (!schema) return body === undefined ? [] : [`${method} ${route.template} takes no body`];
   const problems: string[] = [];
   if (body === null || typeof body !== 'object') return [`${method} ${route.template} needs a JSON object body`];
-  for (const key of schema.required ?? []) if (!(key in (body as object))) problems.push(`body lacks required "${key}"`);
+  for (const key of schema.required ?? [])
+    if (!(key in (body as object))) problems.push(`body lacks required "${key}"`);
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     const prop = schema.properties?.[key];
     if (!prop) problems.push(`body has "${key}", which ${route.template} does not take`);
-    else if (prop.enum && !prop.enum.includes(value)) problems.push(`"${key}" is ${JSON.stringify(value)}, not one of ${prop.enum.join(', ')}`);
+    else if (prop.enum && !prop.enum.includes(value))
+      problems.push(`"${key}" is ${JSON.stringify(value)}, not one of ${prop.enum.join(', ')}`);
     else if (prop.type === 'string' && typeof value !== 'string') problems.push(`"${key}" must be a string`);
   }
   return problems;
 }
 
 /** A path at a commit: a regular file with its text, or another kind of entry. */
-export type Entry = { type: 'file'; text: string } | { type: 'symlink'; target: string } | { type: 'dir' } | { type: 'submodule' };
+export type Entry =
+  | { type: 'file'; text: string }
+  | { type: 'symlink'; target: string }
+  | { type: 'dir' }
+  | { type: 'submodule' };
 
 export interface FakeGitHub {
   url: string;
   requests: RecordedRequest[];
   invalid: { request: RecordedRequest; problems: string[] }[];
   comments: Map<number, Comment[]>;
-  statuses: { sha: string; state: string; context: string; description: string; target_url?: string; creator?: string }[];
+  statuses: {
+    sha: string;
+    state: string;
+    context: string;
+    description: string;
+    target_url?: string;
+    creator?: string;
+  }[];
   /** The files each pull request changes, as GitHub lists them. */
   pullFiles: Map<number, { filename: string; status: string; previous_filename?: string }[]>;
   /** Repository contents by commit, then by path. */
@@ -99,9 +115,22 @@ export interface FakeGitHub {
   /** Labels on each issue or pull request. */
   labels: Map<number, string[]>;
   /** Pull requests as GET /pulls/{number} answers, and users' permissions. */
-  pulls: Map<number, { head: { sha: string; repo: { full_name: string } | null }; base: { sha: string; ref: string; repo: { full_name: string } } }>;
+  pulls: Map<
+    number,
+    {
+      head: { sha: string; repo: { full_name: string } | null };
+      base: { sha: string; ref: string; repo: { full_name: string } };
+    }
+  >;
   permissions: Map<string, string>;
-  checkRuns: { name: string; head_sha: string; status?: string; conclusion?: string; details_url?: string; output?: { title: string; summary: string } }[];
+  checkRuns: {
+    name: string;
+    head_sha: string;
+    status?: string;
+    conclusion?: string;
+    details_url?: string;
+    output?: { title: string; summary: string };
+  }[];
   /** Queue failures for the next matching requests. */
   fail(failure: Failure): void;
   /** Seed a comment on an issue (as another user or the bot). */
@@ -110,7 +139,15 @@ export interface FakeGitHub {
 }
 
 /** Start the server. `pageSize` caps comments per page so that small fixtures page too. */
-export async function startFakeGitHub({ token = 'test-token', pageSize = 100, repositoryId = 1296269 }: { token?: string; pageSize?: number; repositoryId?: number } = {}): Promise<FakeGitHub> {
+export async function startFakeGitHub({
+  token = 'test-token',
+  pageSize = 100,
+  repositoryId = 1296269,
+}: {
+  token?: string;
+  pageSize?: number;
+  repositoryId?: number;
+} = {}): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = [];
   const invalid: FakeGitHub['invalid'] = [];
   const comments = new Map<number, Comment[]>();
@@ -149,19 +186,27 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
     } catch {
       body = raw;
     }
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, body, authorization: req.headers.authorization };
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      body,
+      authorization: req.headers.authorization,
+    };
     requests.push(request);
     const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
     if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { message: 'Bad credentials' });
-    const failure = failures.find((f) => (!f.method || f.method === request.method) && (!f.path || f.path.test(url.pathname)));
+    const failure = failures.find(
+      (f) => (!f.method || f.method === request.method) && (!f.path || f.path.test(url.pathname)),
+    );
     let send = reply;
     if (failure) {
       failure.times = (failure.times ?? 1) - 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      if (!failure.afterStoring) return reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
+      if (!failure.afterStoring)
+        return reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
       send = () => reply(failure.status, { message: failure.message ?? 'Server Error' }, failure.headers);
     }
     const problems = checkAgainstOpenApi({ method: request.method, path: url.pathname, body });
@@ -175,7 +220,11 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       const issue = Number(m[4]);
       const list = comments.get(issue) ?? [];
       if (request.method === 'POST') {
-        const c: Comment = { id: nextId++, body: (body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } };
+        const c: Comment = {
+          id: nextId++,
+          body: (body as { body: string }).body,
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+        };
         list.push(c);
         comments.set(issue, list);
         return send(201, commentJson(c, owner, repo, issue));
@@ -184,16 +233,27 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       const page = Number(url.searchParams.get('page') ?? 1);
       const last = Math.max(1, Math.ceil(list.length / perPage));
       const links: string[] = [];
-      const pageUrl = (p: number) => `<${base}/repositories/${repositoryId}/issues/${issue}/comments?per_page=${perPage}&page=${p}>`;
+      const pageUrl = (p: number) =>
+        `<${base}/repositories/${repositoryId}/issues/${issue}/comments?per_page=${perPage}&page=${p}>`;
       if (page < last) links.push(`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(last)}; rel="last"`);
       if (page > 1) links.push(`${pageUrl(1)}; rel="first"`, `${pageUrl(page - 1)}; rel="prev"`);
-      return send(200, list.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(c, owner, repo, issue)), links.length ? { link: links.join(', ') } : {});
+      return send(
+        200,
+        list.slice((page - 1) * perPage, page * perPage).map((c) => commentJson(c, owner, repo, issue)),
+        links.length ? { link: links.join(', ') } : {},
+      );
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) && request.method === 'DELETE') {
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)) &&
+      request.method === 'DELETE'
+    ) {
       const id = Number(m[3]);
       for (const [issue, list] of comments) {
         if (list.some((x) => x.id === id)) {
-          comments.set(issue, list.filter((x) => x.id !== id));
+          comments.set(
+            issue,
+            list.filter((x) => x.id !== id),
+          );
           return send(204, undefined);
         }
       }
@@ -215,17 +275,34 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       statuses.push({ sha: m[3]!, ...b });
       return send(201, { id: statuses.length, state: b.state, context: b.context, description: b.description });
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/statuses$/.exec(url.pathname)) && request.method === 'GET') {
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/statuses$/.exec(url.pathname)) &&
+      request.method === 'GET'
+    ) {
       const list = statuses.filter((s) => s.sha === m![3]).reverse();
-      return send(200, list.map((s, i) => ({ id: i + 1, state: s.state, context: s.context, description: s.description, creator: { login: s.creator ?? 'github-actions[bot]' } })));
+      return send(
+        200,
+        list.map((s, i) => ({
+          id: i + 1,
+          state: s.state,
+          context: s.context,
+          description: s.description,
+          creator: { login: s.creator ?? 'github-actions[bot]' },
+        })),
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname)) && request.method === 'GET') {
       const pr = pulls.get(Number(m[3]));
       return pr ? send(200, { number: Number(m[3]), state: 'open', ...pr }) : send(404, { message: 'Not Found' });
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(url.pathname)) && request.method === 'GET') {
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(url.pathname)) &&
+      request.method === 'GET'
+    ) {
       const permission = permissions.get(decodeURIComponent(m[3]!));
-      return permission ? send(200, { permission, user: { login: m[3] } }) : send(404, { message: 'Not a collaborator' });
+      return permission
+        ? send(200, { permission, user: { login: m[3] } })
+        : send(404, { message: 'Not a collaborator' });
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/.exec(url.pathname)) && request.method === 'GET') {
       return send(200, pullFiles.get(Number(m[3])) ?? []);
@@ -236,16 +313,39 @@ export async function startFakeGitHub({ token = 'test-token', pageSize = 100, re
       if (!entry) return send(404, { message: 'Not Found' });
       if (entry.type === 'dir') return send(200, []);
       const name = file.split('/').pop();
-      if (entry.type === 'file') return send(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(entry.text), name, path: file, content: Buffer.from(entry.text).toString('base64') });
-      return send(200, { type: entry.type, size: 0, name, path: file, ...(entry.type === 'symlink' ? { target: entry.target } : {}) });
+      if (entry.type === 'file')
+        return send(200, {
+          type: 'file',
+          encoding: 'base64',
+          size: Buffer.byteLength(entry.text),
+          name,
+          path: file,
+          content: Buffer.from(entry.text).toString('base64'),
+        });
+      return send(200, {
+        type: entry.type,
+        size: 0,
+        name,
+        path: file,
+        ...(entry.type === 'symlink' ? { target: entry.target } : {}),
+      });
     }
-    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/.exec(url.pathname)) && request.method === 'DELETE') {
+    if (
+      (m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/([^/]+)$/.exec(url.pathname)) &&
+      request.method === 'DELETE'
+    ) {
       const issue = Number(m[3]);
       const name = decodeURIComponent(m[4]!);
       const list = labels.get(issue) ?? [];
       if (!list.includes(name)) return send(404, { message: 'Label does not exist' });
-      labels.set(issue, list.filter((l) => l !== name));
-      return send(200, labels.get(issue)!.map((l) => ({ name: l })));
+      labels.set(
+        issue,
+        list.filter((l) => l !== name),
+      );
+      return send(
+        200,
+        labels.get(issue)!.map((l) => ({ name: l })),
+      );
     }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/.exec(url.pathname)) && request.method === 'POST') {
       checkRuns.push(body as FakeGitHub['checkRuns'][number]);

@@ -4,7 +4,7 @@ import { fitComment, upsertComment } from '../../pipeline/github/forge.ts';
 import { publishReport } from '../../pipeline/github/publish.ts';
 import { githubForge, nextLink } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { checkAgainstOpenApi, startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { checkAgainstOpenApi, type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 
 const MARKER = '<!-- vitrine:report -->';
 const SHA = 'a'.repeat(40);
@@ -36,11 +36,27 @@ describe('the one report comment', () => {
     gh = await startFakeGitHub({ pageSize: 2 });
     for (let i = 0; i < 5; i++) gh.addComment(2, `a reviewer's comment ${i}`);
     const { forge, log } = forgeFor(gh);
-    const first = await upsertComment({ forge, owner: 'Codertocat', repo: 'Hello-World', issue: 2, marker: MARKER, body: 'first report', log });
+    const first = await upsertComment({
+      forge,
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      issue: 2,
+      marker: MARKER,
+      body: 'first report',
+      log,
+    });
     expect(first.action).toBe('created');
     // Three more people comment: nine comments, two a page, the report on the third of five pages.
     for (let i = 0; i < 3; i++) gh.addComment(2, `later comment ${i}`);
-    const second = await upsertComment({ forge, owner: 'Codertocat', repo: 'Hello-World', issue: 2, marker: MARKER, body: 'second report', log });
+    const second = await upsertComment({
+      forge,
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      issue: 2,
+      marker: MARKER,
+      body: 'second report',
+      log,
+    });
     expect(second.action).toBe('updated');
     expect(second.comment.id).toBe(first.comment.id);
     const ours = gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER));
@@ -70,7 +86,12 @@ describe('the one report comment', () => {
     // Stored then 502 on every try of a second run: it edits the one comment, still one.
     gh.fail({ method: 'PATCH', status: 502, afterStoring: true, times: 2 });
     await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report 2', log });
-    expect(gh.comments.get(2)!.filter((c) => c.body.startsWith(MARKER)).map((c) => c.body)).toEqual([`${MARKER}\nreport 2`]);
+    expect(
+      gh.comments
+        .get(2)!
+        .filter((c) => c.body.startsWith(MARKER))
+        .map((c) => c.body),
+    ).toEqual([`${MARKER}\nreport 2`]);
   });
 
   it('posts again when the failed post was not stored, and still ends with one comment', async () => {
@@ -83,7 +104,7 @@ describe('the one report comment', () => {
     expect(sleeps).toEqual([1000, 2000]);
   });
 
-  it('deletes the stale copies it owns when earlier runs left duplicates, and leaves other people\'s alone', async () => {
+  it("deletes the stale copies it owns when earlier runs left duplicates, and leaves other people's alone", async () => {
     gh = await startFakeGitHub();
     const oldest = gh.addComment(2, `${MARKER}\nold report`, 'github-actions[bot]');
     gh.addComment(2, `${MARKER}\nduplicate 1`, 'github-actions[bot]');
@@ -115,7 +136,15 @@ describe('the one report comment', () => {
     expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toBe(`${MARKER}\nplanted by mallory`);
     expect(gh.requests.filter((r) => r.method === 'PATCH')).toHaveLength(0);
     // The next run edits the bot's own comment, still leaving mallory's alone.
-    const second = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report 2', log });
+    const second = await upsertComment({
+      forge,
+      owner: 'o',
+      repo: 'r',
+      issue: 2,
+      marker: MARKER,
+      body: 'report 2',
+      log,
+    });
     expect(second).toMatchObject({ action: 'updated', comment: { id: first.comment.id } });
     expect(gh.comments.get(2)!.find((c) => c.id === planted.id)!.body).toBe(`${MARKER}\nplanted by mallory`);
   });
@@ -125,7 +154,16 @@ describe('the one report comment', () => {
     const bots = gh.addComment(2, `${MARKER}\nby the Actions bot`, 'github-actions[bot]');
     const app = gh.addComment(2, `${MARKER}\nby the museum's app`, 'museum-vitrine[bot]');
     const { forge, log } = forgeFor(gh);
-    const result = await upsertComment({ forge, owner: 'o', repo: 'r', issue: 2, marker: MARKER, body: 'report', author: 'Museum-Vitrine[bot]', log });
+    const result = await upsertComment({
+      forge,
+      owner: 'o',
+      repo: 'r',
+      issue: 2,
+      marker: MARKER,
+      body: 'report',
+      author: 'Museum-Vitrine[bot]',
+      log,
+    });
     expect(result).toMatchObject({ action: 'updated', comment: { id: app.id } });
     expect(gh.comments.get(2)!.find((c) => c.id === bots.id)!.body).toBe(`${MARKER}\nby the Actions bot`);
   });
@@ -157,7 +195,12 @@ describe('GitHub API failures', () => {
   it('waits until the rate limit resets (x-ratelimit-reset) before trying again', async () => {
     gh = await startFakeGitHub();
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
-    gh.fail({ method: 'GET', status: 403, message: 'API rate limit exceeded for installation', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) } });
+    gh.fail({
+      method: 'GET',
+      status: 403,
+      message: 'API rate limit exceeded for installation',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) },
+    });
     const { forge, sleeps } = forgeFor(gh, { now });
     await forge.listComments({ owner: 'o', repo: 'r', issue: 2 });
     expect(sleeps).toEqual([31_000]);
@@ -165,7 +208,12 @@ describe('GitHub API failures', () => {
 
   it('honours Retry-After on a secondary rate limit (429)', async () => {
     gh = await startFakeGitHub();
-    gh.fail({ method: 'PATCH', status: 429, headers: { 'retry-after': '7' }, message: 'You have exceeded a secondary rate limit' });
+    gh.fail({
+      method: 'PATCH',
+      status: 429,
+      headers: { 'retry-after': '7' },
+      message: 'You have exceeded a secondary rate limit',
+    });
     const c = gh.addComment(2, 'x', 'github-actions[bot]');
     const { forge, sleeps } = forgeFor(gh);
     await forge.updateComment({ owner: 'o', repo: 'r', commentId: c.id, body: 'y' });
@@ -177,9 +225,19 @@ describe('GitHub API failures', () => {
     gh.fail({ method: 'POST', status: 500, times: 99 });
     const { forge, sleeps } = forgeFor(gh);
     const { log } = forgeFor(gh);
-    const error = await upsertComment({ forge, owner: 'museum', repo: 'collection', issue: 7, marker: MARKER, body: 'x', log }).catch((e: unknown) => e);
+    const error = await upsertComment({
+      forge,
+      owner: 'museum',
+      repo: 'collection',
+      issue: 7,
+      marker: MARKER,
+      body: 'x',
+      log,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'FORGE_REQUEST_FAILED')).toBe(true);
-    expect((error as Error).message).toMatch(/^Could not post the report comment on pull request #7 in museum\/collection after 5 attempts: GitHub answered 500/);
+    expect((error as Error).message).toMatch(
+      /^Could not post the report comment on pull request #7 in museum\/collection after 5 attempts: GitHub answered 500/,
+    );
     expect(sleeps).toHaveLength(4);
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(5);
   });
@@ -187,10 +245,18 @@ describe('GitHub API failures', () => {
   it('does not wait an hour for a rate limit: it fails at once and says so', async () => {
     gh = await startFakeGitHub();
     const now = Date.UTC(2026, 0, 1);
-    gh.fail({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) }, message: 'API rate limit exceeded' });
+    gh.fail({
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 3600) },
+      message: 'API rate limit exceeded',
+    });
     const { forge, sleeps } = forgeFor(gh, { now });
-    const error = await forge.setStatus({ owner: 'o', repo: 'r', sha: SHA, state: 'success', context: 'vitrine/gate', description: 'ok' }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/Could not set the "vitrine\/gate" status on commit aaaaaaaaaaaa .*rate limit.*resets in 3601 s/);
+    const error = await forge
+      .setStatus({ owner: 'o', repo: 'r', sha: SHA, state: 'success', context: 'vitrine/gate', description: 'ok' })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /Could not set the "vitrine\/gate" status on commit aaaaaaaaaaaa .*rate limit.*resets in 3601 s/,
+    );
     expect(sleeps).toEqual([]);
   });
 
@@ -209,11 +275,25 @@ describe('GitHub API failures', () => {
     gh = await startFakeGitHub();
     gh.fail({ method: 'POST', path: /comments$/, status: 503, times: 99 });
     const { forge, log } = forgeFor(gh);
-    const error = await publishReport({ forge, owner: 'o', repo: 'r', issue: 3, sha: SHA, markdown: 'report', gatePassed: false, headline: 'Worse. The promotion gate does not pass.', marker: MARKER, context: 'vitrine/gate', log }).catch((e: unknown) => e);
+    const error = await publishReport({
+      forge,
+      owner: 'o',
+      repo: 'r',
+      issue: 3,
+      sha: SHA,
+      markdown: 'report',
+      gatePassed: false,
+      headline: 'Worse. The promotion gate does not pass.',
+      marker: MARKER,
+      context: 'vitrine/gate',
+      log,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'REPORT_NOT_POSTED')).toBe(true);
     expect((error as Error).message).toMatch(/Could not post the report comment on pull request #3/);
     expect((error as Error).message).toMatch(/still in this run's job summary/);
-    expect(gh.statuses).toEqual([{ sha: SHA, state: 'failure', context: 'vitrine/gate', description: 'Worse. The promotion gate does not pass.' }]);
+    expect(gh.statuses).toEqual([
+      { sha: SHA, state: 'failure', context: 'vitrine/gate', description: 'Worse. The promotion gate does not pass.' },
+    ]);
   });
 
   it('never sends the token to another host named in a Link header', async () => {
@@ -222,20 +302,42 @@ describe('GitHub API failures', () => {
       if (url.includes('evil')) throw new Error('the token was sent to the other host');
       return new Response('[]', { status: 200, headers: { link: '<https://evil.example/steal?page=2>; rel="next"' } });
     };
-    const forge = githubForge({ apiUrl: 'https://api.github.com', token: 't', fetch, log: memoryLogger(), sleep: async () => {} });
-    await expect(forge.listComments({ owner: 'o', repo: 'r', issue: 1 })).rejects.toThrow(/not https:\/\/api\.github\.com/);
+    const forge = githubForge({
+      apiUrl: 'https://api.github.com',
+      token: 't',
+      fetch,
+      log: memoryLogger(),
+      sleep: async () => {},
+    });
+    await expect(forge.listComments({ owner: 'o', repo: 'r', issue: 1 })).rejects.toThrow(
+      /not https:\/\/api\.github\.com/,
+    );
   });
 });
 
 describe('request shapes', () => {
-  it('match GitHub\'s OpenAPI description', () => {
-    expect(checkAgainstOpenApi({ method: 'POST', path: '/repos/o/r/statuses/abc', body: { state: 'success', context: 'c', description: 'd' } })).toEqual([]);
-    expect(checkAgainstOpenApi({ method: 'POST', path: '/repos/o/r/statuses/abc', body: { state: 'passed' } })[0]).toMatch(/not one of/);
-    expect(checkAgainstOpenApi({ method: 'PUT', path: '/repos/o/r/issues/1/comments', body: {} })[0]).toMatch(/not in GitHub's REST API/);
+  it("match GitHub's OpenAPI description", () => {
+    expect(
+      checkAgainstOpenApi({
+        method: 'POST',
+        path: '/repos/o/r/statuses/abc',
+        body: { state: 'success', context: 'c', description: 'd' },
+      }),
+    ).toEqual([]);
+    expect(
+      checkAgainstOpenApi({ method: 'POST', path: '/repos/o/r/statuses/abc', body: { state: 'passed' } })[0],
+    ).toMatch(/not one of/);
+    expect(checkAgainstOpenApi({ method: 'PUT', path: '/repos/o/r/issues/1/comments', body: {} })[0]).toMatch(
+      /not in GitHub's REST API/,
+    );
   });
 
   it('reads next links in every spelling GitHub uses', () => {
-    expect(nextLink('<https://api.github.com/repositories/1/issues/2/comments?page=2>; rel="next", <https://api.github.com/repositories/1/issues/2/comments?page=4>; rel="last"')).toBe('https://api.github.com/repositories/1/issues/2/comments?page=2');
+    expect(
+      nextLink(
+        '<https://api.github.com/repositories/1/issues/2/comments?page=2>; rel="next", <https://api.github.com/repositories/1/issues/2/comments?page=4>; rel="last"',
+      ),
+    ).toBe('https://api.github.com/repositories/1/issues/2/comments?page=2');
     expect(nextLink('<https://x/?page=1>; rel="prev"')).toBeNull();
     expect(nextLink(null)).toBeNull();
   });
@@ -243,7 +345,15 @@ describe('request shapes', () => {
   it('status descriptions stay within 140 characters', async () => {
     gh = await startFakeGitHub();
     const { forge } = forgeFor(gh);
-    await forge.setStatus({ owner: 'o', repo: 'r', sha: SHA, state: 'success', context: 'vitrine/gate', description: 'x'.repeat(300), targetUrl: 'https://github.com/o/r/actions/runs/1' });
+    await forge.setStatus({
+      owner: 'o',
+      repo: 'r',
+      sha: SHA,
+      state: 'success',
+      context: 'vitrine/gate',
+      description: 'x'.repeat(300),
+      targetUrl: 'https://github.com/o/r/actions/runs/1',
+    });
     expect(gh.statuses[0]!.description.length).toBe(140);
     expect(gh.invalid).toEqual([]);
   });

@@ -25,7 +25,14 @@ describe("cleaning a fork's report.md", () => {
     expect(out).not.toMatch(/&(#0*64|#x0*40|commat|#0*35|#x0*23|num)/i);
     expect(out).not.toMatch(/#\d|GH-\d/i);
     const tags = [...out.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)[^>]*>/g)].map((m) => m[0]);
-    expect(tags).toEqual(['<details>', '<summary>', '</summary>', '<img src="https://museum.github.io/t.jpg" alt="a bowl" width="64">', '<br>', '</details>']);
+    expect(tags).toEqual([
+      '<details>',
+      '<summary>',
+      '</summary>',
+      '<img src="https://museum.github.io/t.jpg" alt="a bowl" width="64">',
+      '<br>',
+      '</details>',
+    ]);
     expect(out).not.toContain('<!--');
     // The words stay.
     expect(out).toContain('click alert(1)');
@@ -37,7 +44,18 @@ describe("the fork's comment", () => {
     const objects = demoObjects();
     const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
     const { ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct });
-    await reportStage.run({ ws, params: validateParams({ raw: {} }), log: silentLogger, clock: { now: () => new Date('2026-01-01T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '7' } });
+    await reportStage.run({
+      ws,
+      params: validateParams({ raw: {} }),
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+      env: {
+        GITHUB_BASE_REF: 'main',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'museum/collection',
+        GITHUB_RUN_ID: '7',
+      },
+    });
     const reportJson = await readFile(path.join(ws.report, 'report.json'), 'utf8');
     const metricsJson = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
     const own = await readFile(path.join(ws.report, 'report.md'), 'utf8');
@@ -45,7 +63,11 @@ describe("the fork's comment", () => {
     const report = JSON.parse(reportJson);
     report.labels.changes[0].title = 'Bowl &#64;octocat <a href="https://evil.example">x</a>';
     report.labels.changes[0].pageUrl = 'https://evil.example/page';
-    const result = forkReport({ reportJson: JSON.stringify(report), metricsJson, runUrlPrefix: 'https://github.com/museum/collection/actions/runs/' });
+    const result = forkReport({
+      reportJson: JSON.stringify(report),
+      metricsJson,
+      runUrlPrefix: 'https://github.com/museum/collection/actions/runs/',
+    });
     expect(result.rebuilt).toBe(true);
     const lines = result.markdown.split('\n');
     expect(lines[0]).toBe(own.split('\n')[0]);
@@ -55,13 +77,24 @@ describe("the fork's comment", () => {
     expect(result.markdown).not.toContain('https://evil.example');
     expect(result.markdown).not.toContain('<a ');
     expect(result.markdown).toContain('Bowl &amp;#\u200b64;octocat &lt;a href=');
-    expect(result.markdown).toContain('[logs and files of this run](https://github.com/museum/collection/actions/runs/7)');
+    expect(result.markdown).toContain(
+      '[logs and files of this run](https://github.com/museum/collection/actions/runs/7)',
+    );
     // The same sections as the trusted run's (no training curves: the model's history is not in the artifact).
-    for (const heading of ['### Promotion gate', '### Label changes in this pull request', '### Scores', '### Per label']) expect(result.markdown).toContain(heading);
+    for (const heading of [
+      '### Promotion gate',
+      '### Label changes in this pull request',
+      '### Scores',
+      '### Per label',
+    ])
+      expect(result.markdown).toContain(heading);
   });
 
   it("answers with a short failure naming the problem when report.json is not Vitrine's, never with the fork's words", () => {
-    const result = forkReport({ reportJson: JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] } }), metricsJson: '{}' });
+    const result = forkReport({
+      reportJson: JSON.stringify({ verdict: 'better', gate: { passed: true, checks: [] } }),
+      metricsJson: '{}',
+    });
     expect(result.rebuilt).toBe(false);
     expect(result.reason).toMatch(/does not have the shape Vitrine writes: schema: /);
     expect(result.markdown.split('\n')[0]).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown\.\*\*/);
@@ -69,6 +102,8 @@ describe("the fork's comment", () => {
     expect(result.markdown).not.toContain('Thanks');
     expect(result.report).toBeNull();
     expect(forkReport({ reportJson: 'nope', metricsJson: '{}' }).reason).toMatch(/^Its report\.json is not valid JSON/);
-    expect(forkReport({ reportJson: null, metricsJson: '{}' }).reason).toBe('Its report.json is missing from the run\'s files.');
+    expect(forkReport({ reportJson: null, metricsJson: '{}' }).reason).toBe(
+      "Its report.json is missing from the run's files.",
+    );
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APPROVAL_CONTEXT, approveCommand, guardPullRequest } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, type PullRequestEvent } from './run-action.ts';
 
 /*
@@ -10,17 +10,30 @@ import { asFork, examplePayload, type PullRequestEvent } from './run-action.ts';
  * against GitHub's REST API on 127.0.0.1.
  */
 
-const OWNER = 'Codertocat', REPO = 'Hello-World', LABEL = 'safe to run';
+const OWNER = 'Codertocat',
+  REPO = 'Hello-World',
+  LABEL = 'safe to run';
 let gh: FakeGitHub | null = null;
-afterEach(async () => { await gh?.close(); gh = null; });
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
 
 function guardWith(fake: FakeGitHub, eventName: string) {
   const log = memoryLogger();
   const forge = githubForge({ apiUrl: fake.url, token: 'test-token', log, sleep: async () => {} });
-  return (event: unknown) => guardPullRequest({
-    forge, owner: OWNER, repo: REPO, eventName, event,
-    selfHosted: ['self-hosted', 'gpu'], approvalLabel: LABEL, approver: 'github-actions[bot]', log,
-  });
+  return (event: unknown) =>
+    guardPullRequest({
+      forge,
+      owner: OWNER,
+      repo: REPO,
+      eventName,
+      event,
+      selfHosted: ['self-hosted', 'gpu'],
+      approvalLabel: LABEL,
+      approver: 'github-actions[bot]',
+      log,
+    });
 }
 
 describe('approval by label', () => {
@@ -38,22 +51,28 @@ describe('approval by label', () => {
     return { event, result: await guardWith(gh, 'pull_request_target')(event), number: n };
   }
 
-  it.each([['read'], ['triage'], [null]])('records nothing when someone with %s access adds the label', async (permission) => {
-    const { result, number } = await labeledBy('triager', permission);
-    expect(result.choice.trusted).toBe(false);
-    expect(result.approvedNow).toBeNull();
-    expect(result.files).toEqual([]);
-    expect(gh!.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
-    expect(gh!.requests.filter((q) => q.path.endsWith('/collaborators/triager/permission'))).toHaveLength(1);
-    // The label comes off all the same, so it never stands for an approval nobody recorded.
-    expect(gh!.labels.get(number)).toEqual([]);
-  });
+  it.each([['read'], ['triage'], [null]])(
+    'records nothing when someone with %s access adds the label',
+    async (permission) => {
+      const { result, number } = await labeledBy('triager', permission);
+      expect(result.choice.trusted).toBe(false);
+      expect(result.approvedNow).toBeNull();
+      expect(result.files).toEqual([]);
+      expect(gh!.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+      expect(gh!.requests.filter((q) => q.path.endsWith('/collaborators/triager/permission'))).toHaveLength(1);
+      // The label comes off all the same, so it never stands for an approval nobody recorded.
+      expect(gh!.labels.get(number)).toEqual([]);
+    },
+  );
 
-  it.each([['admin'], ['maintain'], ['write']])('approves the head when someone with %s access adds the label', async (p) => {
-    const { event, result } = await labeledBy('curator', p);
-    expect(result.choice.trusted).toBe(true);
-    expect(result.approvedNow).toBe(event.pull_request.head.sha);
-  });
+  it.each([['admin'], ['maintain'], ['write']])(
+    'approves the head when someone with %s access adds the label',
+    async (p) => {
+      const { event, result } = await labeledBy('curator', p);
+      expect(result.choice.trusted).toBe(true);
+      expect(result.approvedNow).toBe(event.pull_request.head.sha);
+    },
+  );
 });
 
 describe('approval by comment', () => {
@@ -66,13 +85,16 @@ describe('approval by comment', () => {
     expect(approveCommand(`/vitrine approve ${sha}0`)).toBeNull();
   });
 
-  it('does not approve another head that shares the reviewed commit\'s first digits', async () => {
+  it("does not approve another head that shares the reviewed commit's first digits", async () => {
     gh = await startFakeGitHub();
     const opened = asFork(examplePayload('opened') as PullRequestEvent) as any;
     const reviewed = opened.pull_request.head.sha as string;
     const attacker = reviewed.slice(0, 12) + 'f'.repeat(28);
     gh.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
-    gh.contents.set(attacker, new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\nDM-1,poison\n' }]]));
+    gh.contents.set(
+      attacker,
+      new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\nDM-1,poison\n' }]]),
+    );
     gh.pulls.set(2, {
       head: { sha: attacker, repo: { full_name: 'mallory/Hello-World' } },
       base: { sha: opened.pull_request.base.sha, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { booleanInput, choiceInput, inputsFromEnv, integerInput, listInput, pathInput, repositoryInput, stringInput } from '../../actions/lib/inputs.ts';
+import {
+  booleanInput,
+  choiceInput,
+  inputsFromEnv,
+  integerInput,
+  listInput,
+  pathInput,
+  repositoryInput,
+  stringInput,
+} from '../../actions/lib/inputs.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 
-const from = (values: Record<string, string>) => inputsFromEnv(Object.fromEntries(Object.entries(values).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])));
+const from = (values: Record<string, string>) =>
+  inputsFromEnv(Object.fromEntries(Object.entries(values).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])));
 
 function failure(fn: () => unknown): Error {
   try {
@@ -31,15 +41,34 @@ describe('action input readers', () => {
 
   it('numbers, choices, lists, repositories and paths name the input, the value and the form', () => {
     expect(integerInput({ get: from({ n: '12' }), name: 'n', fallback: null, min: 1 })).toBe(12);
-    expect(failure(() => integerInput({ get: from({ n: '1.5' }), name: 'n', fallback: null, min: 1 })).message).toBe('The input "n" is "1.5", expected a whole number of at least 1.');
-    expect(failure(() => choiceInput({ get: from({ c: 'maybe' }), name: 'c', choices: ['a', 'b'], fallback: 'a' })).message).toBe('The input "c" is "maybe", expected one of a, b.');
-    expect(listInput({ get: from({ l: 'self-hosted, gpu\nbig' }), name: 'l', fallback: [] })).toEqual(['self-hosted', 'gpu', 'big']);
+    expect(failure(() => integerInput({ get: from({ n: '1.5' }), name: 'n', fallback: null, min: 1 })).message).toBe(
+      'The input "n" is "1.5", expected a whole number of at least 1.',
+    );
+    expect(
+      failure(() => choiceInput({ get: from({ c: 'maybe' }), name: 'c', choices: ['a', 'b'], fallback: 'a' })).message,
+    ).toBe('The input "c" is "maybe", expected one of a, b.');
+    expect(listInput({ get: from({ l: 'self-hosted, gpu\nbig' }), name: 'l', fallback: [] })).toEqual([
+      'self-hosted',
+      'gpu',
+      'big',
+    ]);
     expect(listInput({ get: from({ l: '["a", "b"]' }), name: 'l', fallback: [] })).toEqual(['a', 'b']);
-    expect(failure(() => listInput({ get: from({ l: '[a' }), name: 'l', fallback: [] })).message).toMatch(/^The input "l" is "\[a", expected a JSON array of strings/);
-    expect(repositoryInput({ get: from({}), name: 'repository', fallback: 'museum/collection' })).toEqual({ owner: 'museum', repo: 'collection' });
-    expect(failure(() => repositoryInput({ get: from({ repository: 'museum' }), name: 'repository', fallback: '' })).message).toBe('The input "repository" is "museum", expected the form owner/repo.');
+    expect(failure(() => listInput({ get: from({ l: '[a' }), name: 'l', fallback: [] })).message).toMatch(
+      /^The input "l" is "\[a", expected a JSON array of strings/,
+    );
+    expect(repositoryInput({ get: from({}), name: 'repository', fallback: 'museum/collection' })).toEqual({
+      owner: 'museum',
+      repo: 'collection',
+    });
+    expect(
+      failure(() => repositoryInput({ get: from({ repository: 'museum' }), name: 'repository', fallback: '' })).message,
+    ).toBe('The input "repository" is "museum", expected the form owner/repo.');
     expect(pathInput({ get: from({ d: 'a/b' }), name: 'd', workspace: '/w', fallback: '.' })).toBe('/w/a/b');
-    expect(failure(() => pathInput({ get: from({ d: '/etc' }), name: 'd', workspace: '/w', fallback: '.' })).message).toBe('The input "d" is "/etc", expected a path inside the workspace (/w).');
-    expect(failure(() => stringInput({ get: from({}), name: 'github-token', required: true })).message).toBe('The input "github-token" is required but was not given.');
+    expect(
+      failure(() => pathInput({ get: from({ d: '/etc' }), name: 'd', workspace: '/w', fallback: '.' })).message,
+    ).toBe('The input "d" is "/etc", expected a path inside the workspace (/w).');
+    expect(failure(() => stringInput({ get: from({}), name: 'github-token', required: true })).message).toBe(
+      'The input "github-token" is required but was not given.',
+    );
   });
 });

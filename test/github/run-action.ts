@@ -16,7 +16,11 @@ export interface PullRequestEvent {
   action: string;
   number: number;
   label?: { name: string };
-  pull_request: { number: number; head: { sha: string; repo: { full_name: string; fork: boolean; owner: { login: string } } | null }; base: { repo: { full_name: string } } };
+  pull_request: {
+    number: number;
+    head: { sha: string; repo: { full_name: string; fork: boolean; owner: { login: string } } | null };
+    base: { repo: { full_name: string } };
+  };
   repository: { full_name: string };
 }
 
@@ -29,7 +33,12 @@ export function examplePayload(action: string): PullRequestEvent {
 }
 
 export function asFork(event: PullRequestEvent): PullRequestEvent {
-  event.pull_request.head.repo = { ...event.pull_request.head.repo!, full_name: 'mallory/Hello-World', fork: true, owner: { login: 'mallory' } };
+  event.pull_request.head.repo = {
+    ...event.pull_request.head.repo!,
+    full_name: 'mallory/Hello-World',
+    fork: true,
+    owner: { login: 'mallory' },
+  };
   return event;
 }
 
@@ -50,9 +59,27 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 /** Run an action's bundle like the runner does; returns exit code, log, outputs and summary. */
-export async function runAction({ name, inputs, event, eventName = 'pull_request', workspace, extraEnv = {} }: { name: string; inputs: Record<string, string>; event: unknown; eventName?: string; workspace: string; extraEnv?: Record<string, string> }) {
+export async function runAction({
+  name,
+  inputs,
+  event,
+  eventName = 'pull_request',
+  workspace,
+  extraEnv = {},
+}: {
+  name: string;
+  inputs: Record<string, string>;
+  event: unknown;
+  eventName?: string;
+  workspace: string;
+  extraEnv?: Record<string, string>;
+}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), `vitrine-action-${name}-`));
-  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
+  const files = {
+    event: path.join(dir, 'event.json'),
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary.md'),
+  };
   await writeFile(files.event, JSON.stringify(event));
   await writeFile(files.output, '');
   await writeFile(files.summary, '');
@@ -74,10 +101,18 @@ export async function runAction({ name, inputs, event, eventName = 'pull_request
     ...extraEnv,
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [path.join(ROOT, 'actions', name, 'dist', 'index.mjs')], { cwd: workspace, env });
+  const child = spawn(process.execPath, [path.join(ROOT, 'actions', name, 'dist', 'index.mjs')], {
+    cwd: workspace,
+    env,
+  });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, outputs: parseOutputs(await readFile(files.output, 'utf8')), summary: await readFile(files.summary, 'utf8') };
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+  };
 }

@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinId, loadBackbone, type BackboneParams } from '../../pipeline/model/backbone.ts';
-import { selectBackend, type TF } from '../../pipeline/model/backend.ts';
 import { prepareModelInput } from '../../pipeline/dataset/images.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { type BackboneParams, builtinId, loadBackbone } from '../../pipeline/model/backbone.ts';
+import { selectBackend, type TF } from '../../pipeline/model/backend.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 
 /*
@@ -57,14 +57,34 @@ afterAll(async () => {
 async function writeTinyLayersModel(): Promise<void> {
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'conv', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.conv2d({
+        inputShape: [32, 32, 3],
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        activation: 'relu',
+        name: 'conv',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.globalAveragePooling2d({ name: 'pool' }),
-      tf.layers.dense({ units: 2, activation: 'softmax', name: 'classes', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({
+        units: 2,
+        activation: 'softmax',
+        name: 'classes',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
     ],
   });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      await writeFile(path.join(dir, 'tiny.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['tiny.bin'], weights: artifacts.weightSpecs }] }));
+      await writeFile(
+        path.join(dir, 'tiny.json'),
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          format: 'layers-model',
+          weightsManifest: [{ paths: ['tiny.bin'], weights: artifacts.weightSpecs }],
+        }),
+      );
       await writeFile(path.join(dir, 'tiny.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
@@ -95,8 +115,18 @@ describe('built-in backbones (offline, from node_modules/nsfwjs)', () => {
   });
 
   it('the input range changes the vectors (and so the identity used by the cache)', async () => {
-    const zeroOne = await loadBackbone({ params: params({ name: 'mobilenet_v2', input_range: '0,1' }), root, tf, log: silentLogger });
-    const minusOne = await loadBackbone({ params: params({ name: 'mobilenet_v2', input_range: '-1,1' }), root, tf, log: silentLogger });
+    const zeroOne = await loadBackbone({
+      params: params({ name: 'mobilenet_v2', input_range: '0,1' }),
+      root,
+      tf,
+      log: silentLogger,
+    });
+    const minusOne = await loadBackbone({
+      params: params({ name: 'mobilenet_v2', input_range: '-1,1' }),
+      root,
+      tf,
+      log: silentLogger,
+    });
     const [a] = await zeroOne.embed([pixels]);
     const [b] = await minusOne.embed([pixels]);
     expect(Array.from(a!)).not.toEqual(Array.from(b!));
@@ -105,7 +135,12 @@ describe('built-in backbones (offline, from node_modules/nsfwjs)', () => {
   });
 
   it('names the last layers when params ask for a layer that does not exist', async () => {
-    const error = await loadBackbone({ params: params({ name: 'mobilenet_v2', layer: 'no_such_layer' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const error = await loadBackbone({
+      params: params({ name: 'mobilenet_v2', layer: 'no_such_layer' }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'BACKBONE_LAYER')).toBe(true);
     expect((error as Error).message).toContain('dense_3');
   });
@@ -113,8 +148,18 @@ describe('built-in backbones (offline, from node_modules/nsfwjs)', () => {
 
 describe('multi-layer pooling (backbone.layer with several parts)', () => {
   it('concatenates pooled feature maps of several blocks in order; the mean of conv_1 is the feature vector', async () => {
-    const single = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'feature_vector' }), root, tf, log: silentLogger });
-    const multi = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max, block_13_expand:gem' }), root, tf, log: silentLogger });
+    const single = await loadBackbone({
+      params: params({ name: 'mobilenet_v2_mid', layer: 'feature_vector' }),
+      root,
+      tf,
+      log: silentLogger,
+    });
+    const multi = await loadBackbone({
+      params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean+max, block_13_expand:gem' }),
+      root,
+      tf,
+      log: silentLogger,
+    });
     try {
       // MobileNetV2 1.4: conv_1 has 1,792 channels, the expansion of block 13 has 816.
       expect(multi.embeddingSize).toBe(1792 * 2 + 816);
@@ -144,10 +189,20 @@ describe('multi-layer pooling (backbone.layer with several parts)', () => {
   });
 
   it('refuses an unknown pooling and an unknown block, naming them', async () => {
-    const pooling = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:median' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const pooling = await loadBackbone({
+      params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:median' }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(pooling, 'BACKBONE_LAYER')).toBe(true);
     expect((pooling as Error).message).toContain('"conv_1:median"');
-    const block = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean,block_99:max' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const block = await loadBackbone({
+      params: params({ name: 'mobilenet_v2_mid', layer: 'conv_1:mean,block_99:max' }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(block, 'BACKBONE_LAYER')).toBe(true);
     expect((block as Error).message).toContain('block_99');
   });
@@ -157,8 +212,24 @@ describe('custom backbones by path and by URL', () => {
   it('loads a layers model from a path and from http://127.0.0.1, with the same id and vectors', async () => {
     await writeTinyLayersModel();
     const log = memoryLogger();
-    const byPath = await loadBackbone({ params: params({ name: 'custom', source: path.join(dir, 'tiny.json'), layer: 'conv', input_size: 32, licence: 'CC0' }), root, tf, log });
-    const byUrl = await loadBackbone({ params: params({ name: 'custom', source: `${baseUrl}/tiny.json`, layer: 'conv', input_size: 32, licence: 'CC0' }), root, tf, log });
+    const byPath = await loadBackbone({
+      params: params({
+        name: 'custom',
+        source: path.join(dir, 'tiny.json'),
+        layer: 'conv',
+        input_size: 32,
+        licence: 'CC0',
+      }),
+      root,
+      tf,
+      log,
+    });
+    const byUrl = await loadBackbone({
+      params: params({ name: 'custom', source: `${baseUrl}/tiny.json`, layer: 'conv', input_size: 32, licence: 'CC0' }),
+      root,
+      tf,
+      log,
+    });
     expect(byPath.embeddingSize).toBe(4); // conv feature map, globally average-pooled
     expect(byUrl.id).toBe(byPath.id);
     expect(byUrl.source).toBe(`${baseUrl}/tiny.json`);
@@ -166,7 +237,12 @@ describe('custom backbones by path and by URL', () => {
     const image = new Uint8Array(32 * 32 * 3).map((_, i) => (i * 37) % 256);
     expect(Array.from((await byUrl.embed([image]))[0]!)).toEqual(Array.from((await byPath.embed([image]))[0]!));
     // Without a layer the model's own output is the embedding.
-    const whole = await loadBackbone({ params: params({ name: 'custom', source: `${baseUrl}/tiny.json`, input_size: 32, licence: 'CC0' }), root, tf, log });
+    const whole = await loadBackbone({
+      params: params({ name: 'custom', source: `${baseUrl}/tiny.json`, input_size: 32, licence: 'CC0' }),
+      root,
+      tf,
+      log,
+    });
     expect(whole.embeddingSize).toBe(2);
     expect(whole.id).not.toBe(byUrl.id);
     for (const b of [byPath, byUrl, whole]) b.dispose();
@@ -176,10 +252,18 @@ describe('custom backbones by path and by URL', () => {
     const models = path.join(path.dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2_mid');
     await writeFile(path.join(dir, 'model.json'), JSON.stringify(require(path.join(models, 'model.min.js'))));
     for (const shard of ['group1-shard1of2', 'group1-shard2of2']) {
-      await writeFile(path.join(dir, shard), Buffer.from(require(path.join(models, `${shard}.min.js`)) as string, 'base64'));
+      await writeFile(
+        path.join(dir, shard),
+        Buffer.from(require(path.join(models, `${shard}.min.js`)) as string, 'base64'),
+      );
     }
     const builtin = await loadBackbone({ params: params({ name: 'mobilenet_v2_mid' }), root, tf, log: silentLogger });
-    const custom = await loadBackbone({ params: params({ name: 'custom', source: `${baseUrl}/model.json`, layer: builtin.layer, licence: 'MIT' }), root, tf, log: silentLogger });
+    const custom = await loadBackbone({
+      params: params({ name: 'custom', source: `${baseUrl}/model.json`, layer: builtin.layer, licence: 'MIT' }),
+      root,
+      tf,
+      log: silentLogger,
+    });
     expect(custom.embeddingSize).toBe(1792); // MobileNetV2 1.4 width: 1.4 × 1280 features
     expect(custom.embeddingSize).toBe(builtin.embeddingSize);
     expect(Array.from((await custom.embed([pixels]))[0]!)).toEqual(Array.from((await builtin.embed([pixels]))[0]!));
@@ -188,15 +272,35 @@ describe('custom backbones by path and by URL', () => {
   });
 
   it('reports a missing file, a bad URL scheme and an empty source clearly', async () => {
-    const missing = await loadBackbone({ params: params({ name: 'custom', source: `${baseUrl}/nothing.json` }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const missing = await loadBackbone({
+      params: params({ name: 'custom', source: `${baseUrl}/nothing.json` }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(missing, 'BACKBONE_LOAD')).toBe(true);
     expect((missing as Error).message).toContain('HTTP 404');
     expect((missing as Error).message).toContain('/nothing.json');
-    const scheme = await loadBackbone({ params: params({ name: 'custom', source: 'ftp://example.org/model.json' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const scheme = await loadBackbone({
+      params: params({ name: 'custom', source: 'ftp://example.org/model.json' }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(scheme, 'BACKBONE_SOURCE')).toBe(true);
-    const empty = await loadBackbone({ params: params({ name: 'custom', source: '' }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const empty = await loadBackbone({
+      params: params({ name: 'custom', source: '' }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(empty, 'BACKBONE_SOURCE')).toBe(true);
-    const notJson = await loadBackbone({ params: params({ name: 'custom', source: path.join(dir, 'tiny.bin') }), root, tf, log: silentLogger }).catch((e: unknown) => e);
+    const notJson = await loadBackbone({
+      params: params({ name: 'custom', source: path.join(dir, 'tiny.bin') }),
+      root,
+      tf,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(notJson, 'BACKBONE_LOAD')).toBe(true);
   });
 });

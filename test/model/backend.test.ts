@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type ImportModule } from '../../pipeline/model/backend.ts';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { type ImportModule, selectBackend } from '../../pipeline/model/backend.ts';
 
 /*
  * The fallback chain is exercised with real modules: tfjs and the wasm backend are really imported;
@@ -15,7 +15,9 @@ const real: ImportModule = (name) => import(name);
 
 /** Behaves as Node does for a package that is not installed. */
 function notInstalled(name: string): never {
-  throw Object.assign(new Error(`Cannot find package '${name}' imported from /somewhere`), { code: 'ERR_MODULE_NOT_FOUND' });
+  throw Object.assign(new Error(`Cannot find package '${name}' imported from /somewhere`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 }
 
 /** A stand-in for tfjs-node (the GPU one absent): importing it registers a "tensorflow" backend, as the real one does. */
@@ -52,13 +54,18 @@ describe('selectBackend', () => {
   });
 
   it('fails with a clear error when a forced backend is not available', async () => {
-    const error = await selectBackend({ preference: 'tensorflow', log: memoryLogger(), importModule: real }).catch((e: unknown) => e);
+    const error = await selectBackend({ preference: 'tensorflow', log: memoryLogger(), importModule: real }).catch(
+      (e: unknown) => e,
+    );
     expect(isVitrineError(error, 'BACKEND_UNAVAILABLE')).toBe(true);
     expect((error as Error).message).toContain('train.backend');
     expect((error as Error).message).toContain('@tensorflow/tfjs-node: not installed');
 
-    const noWasm: ImportModule = async (name) => (name === '@tensorflow/tfjs-backend-wasm' ? notInstalled(name) : import(name));
-    const wasmError = await selectBackend({ preference: 'wasm', log: memoryLogger(), importModule: noWasm }).catch((e: unknown) => e);
+    const noWasm: ImportModule = async (name) =>
+      name === '@tensorflow/tfjs-backend-wasm' ? notInstalled(name) : import(name);
+    const wasmError = await selectBackend({ preference: 'wasm', log: memoryLogger(), importModule: noWasm }).catch(
+      (e: unknown) => e,
+    );
     expect(isVitrineError(wasmError, 'BACKEND_UNAVAILABLE')).toBe(true);
   });
 
@@ -79,9 +86,13 @@ describe('selectBackend', () => {
     const selected = await selectBackend({ preference: 'auto', log, importModule: brokenWasm });
     expect(selected.name).toBe('cpu');
     expect(selected.tf.getBackend()).toBe('cpu');
-    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('WebAssembly backend could not start'))).toBe(true);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('WebAssembly backend could not start'))).toBe(
+      true,
+    );
 
-    const forced = await selectBackend({ preference: 'wasm', log: memoryLogger(), importModule: brokenWasm }).catch((e: unknown) => e);
+    const forced = await selectBackend({ preference: 'wasm', log: memoryLogger(), importModule: brokenWasm }).catch(
+      (e: unknown) => e,
+    );
     expect(isVitrineError(forced, 'BACKEND_UNAVAILABLE')).toBe(true);
     expect((forced as Error).message).toContain('"wasm"');
   });
@@ -90,7 +101,9 @@ describe('selectBackend', () => {
     const first = memoryLogger();
     const selected = await selectBackend({ preference: 'cpu', log: first });
     expect(selected.name).toBe('cpu');
-    expect(first.lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual(['TensorFlow.js backend: cpu (@tensorflow/tfjs).']);
+    expect(first.lines.filter((l) => l.level !== 'debug').map((l) => l.message)).toEqual([
+      'TensorFlow.js backend: cpu (@tensorflow/tfjs).',
+    ]);
 
     const again = memoryLogger();
     expect(await selectBackend({ preference: 'cpu', log: again })).toBe(selected);

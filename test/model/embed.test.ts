@@ -6,10 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Of, readImageBytes } from '../../pipeline/dataset/images.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { type EmbedItem, embedImages } from '../../pipeline/model/embed.ts';
 import { flipHorizontal } from '../../pipeline/model/embed-batch.ts';
-import { embedImages, type EmbedItem } from '../../pipeline/model/embed.ts';
-import { appendSegment, compactStore, decodeSegment, encodeSegment, openStore } from '../../pipeline/model/embedding-store.ts';
+import {
+  appendSegment,
+  compactStore,
+  decodeSegment,
+  encodeSegment,
+  openStore,
+} from '../../pipeline/model/embedding-store.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
 
 /*
  * Real images from the shared Egyptian antiquities set, the real MobileNetV2 on the wasm backend,
@@ -20,7 +26,11 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const egyptian = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities', 'images');
 let cacheDir: string;
 let items: EmbedItem[];
-const params: Params = { ...defaultParams(), backbone: { ...defaultParams().backbone, name: 'mobilenet_v2_mid' }, train: { ...defaultParams().train, backend: 'wasm' } };
+const params: Params = {
+  ...defaultParams(),
+  backbone: { ...defaultParams().backbone, name: 'mobilenet_v2_mid' },
+  train: { ...defaultParams().train, backend: 'wasm' },
+};
 
 beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-'));
@@ -45,7 +55,11 @@ describe('embedImages', () => {
     const cold = await embedImages({ items: first, params, root, cacheDir, workers: 1, log: silentLogger });
     expect(cold).toMatchObject({ computed: 8, fromCache: 0, backend: 'wasm' });
     expect(cold.vectors.size).toBe(8);
-    expect(cold.backbone).toMatchObject({ inputSize: 224, embeddingSize: 1792, id: expect.stringMatching(/^nsfwjs-mobilenet_v2_mid@.*#feature_vector$/) });
+    expect(cold.backbone).toMatchObject({
+      inputSize: 224,
+      embeddingSize: 1792,
+      id: expect.stringMatching(/^nsfwjs-mobilenet_v2_mid@.*#feature_vector$/),
+    });
     for (const v of cold.vectors.values()) expect(v).toHaveLength(1792);
 
     // A labels-only pull request: the same objects and images (labels are not part of the key).
@@ -57,20 +71,48 @@ describe('embedImages', () => {
     // Nothing was loaded: no backend line in the log.
     expect(log.lines.some((l) => l.message.includes('TensorFlow.js backend'))).toBe(false);
 
-    const grown = await embedImages({ items: items.slice(0, 10), params, root, cacheDir, workers: 1, log: silentLogger });
+    const grown = await embedImages({
+      items: items.slice(0, 10),
+      params,
+      root,
+      cacheDir,
+      workers: 1,
+      log: silentLogger,
+    });
     expect(grown).toMatchObject({ computed: 2, fromCache: 8 });
 
     // The same image under two object ids is embedded once.
-    const duplicate = await embedImages({ items: [...items.slice(0, 10), { key: items[0]!.key, file: items[0]!.file }], params, root, cacheDir, workers: 1, log: silentLogger });
+    const duplicate = await embedImages({
+      items: [...items.slice(0, 10), { key: items[0]!.key, file: items[0]!.file }],
+      params,
+      root,
+      cacheDir,
+      workers: 1,
+      log: silentLogger,
+    });
     expect(duplicate).toMatchObject({ computed: 0, fromCache: 10 });
   });
 
   it('keys the cache by preprocessing: another fit or input range embeds again', async () => {
     const some = items.slice(0, 3);
     await embedImages({ items: some, params, root, cacheDir, workers: 1, log: silentLogger });
-    const crop = await embedImages({ items: some, params: { ...params, backbone: { ...params.backbone, fit: 'crop' } }, root, cacheDir, workers: 1, log: silentLogger });
+    const crop = await embedImages({
+      items: some,
+      params: { ...params, backbone: { ...params.backbone, fit: 'crop' } },
+      root,
+      cacheDir,
+      workers: 1,
+      log: silentLogger,
+    });
     expect(crop.computed).toBe(3);
-    const range = await embedImages({ items: some, params: { ...params, backbone: { ...params.backbone, input_range: '-1,1' } }, root, cacheDir, workers: 1, log: silentLogger });
+    const range = await embedImages({
+      items: some,
+      params: { ...params, backbone: { ...params.backbone, input_range: '-1,1' } },
+      root,
+      cacheDir,
+      workers: 1,
+      log: silentLogger,
+    });
     expect(range.computed).toBe(3);
     expect(Array.from(range.vectors.get(some[0]!.key)!)).not.toEqual(Array.from(crop.vectors.get(some[0]!.key)!));
     const folders = await readdir(path.join(cacheDir, 'embeddings'));
@@ -81,9 +123,25 @@ describe('embedImages', () => {
     const workerCache = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-workers-'));
     try {
       const some = items.slice(0, 10);
-      const main = await embedImages({ items: some, params, root, cacheDir: workerCache + '-main', workers: 1, flips: true, log: silentLogger });
+      const main = await embedImages({
+        items: some,
+        params,
+        root,
+        cacheDir: workerCache + '-main',
+        workers: 1,
+        flips: true,
+        log: silentLogger,
+      });
       const log = memoryLogger();
-      const threaded = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, flips: true, log });
+      const threaded = await embedImages({
+        items: some,
+        params,
+        root,
+        cacheDir: workerCache,
+        workers: 2,
+        flips: true,
+        log,
+      });
       expect(log.lines.some((l) => l.message.includes('2 worker threads'))).toBe(true);
       expect(threaded).toMatchObject({ computed: 20, fromCache: 0 });
       for (const { key } of some) {
@@ -91,10 +149,25 @@ describe('embedImages', () => {
         expect(Array.from(threaded.flipped.get(key)!)).toEqual(Array.from(main.flipped.get(key)!));
         expect(Array.from(threaded.flipped.get(key)!)).not.toEqual(Array.from(threaded.vectors.get(key)!));
       }
-      const again = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, flips: true, log: silentLogger });
+      const again = await embedImages({
+        items: some,
+        params,
+        root,
+        cacheDir: workerCache,
+        workers: 2,
+        flips: true,
+        log: silentLogger,
+      });
       expect(again).toMatchObject({ computed: 0, fromCache: 20 });
       // Without flips, only the plain vectors are read.
-      const plain = await embedImages({ items: some, params, root, cacheDir: workerCache, workers: 2, log: silentLogger });
+      const plain = await embedImages({
+        items: some,
+        params,
+        root,
+        cacheDir: workerCache,
+        workers: 2,
+        log: silentLogger,
+      });
       expect(plain).toMatchObject({ computed: 0, fromCache: 10 });
       expect(plain.flipped.size).toBe(0);
     } finally {
@@ -107,10 +180,24 @@ describe('embedImages', () => {
     const broken = path.join(cacheDir, 'broken.jpg');
     await writeFile(broken, 'not a jpeg');
     const brokenCache = path.join(cacheDir, 'broken-run');
-    const error = await embedImages({ items: [...items.slice(0, 8), { key: md5Of(await readFile(broken)), file: broken }], params, root, cacheDir: brokenCache, workers: 1, log: silentLogger }).catch((e: unknown) => e);
+    const error = await embedImages({
+      items: [...items.slice(0, 8), { key: md5Of(await readFile(broken)), file: broken }],
+      params,
+      root,
+      cacheDir: brokenCache,
+      workers: 1,
+      log: silentLogger,
+    }).catch((e: unknown) => e);
     expect(isVitrineError(error, 'IMAGE_UNREADABLE')).toBe(true);
     expect((error as Error).message).toContain('broken.jpg');
-    const again = await embedImages({ items: items.slice(0, 8), params, root, cacheDir: brokenCache, workers: 1, log: silentLogger });
+    const again = await embedImages({
+      items: items.slice(0, 8),
+      params,
+      root,
+      cacheDir: brokenCache,
+      workers: 1,
+      log: silentLogger,
+    });
     expect(again.fromCache).toBe(8);
   });
 });
@@ -124,13 +211,23 @@ describe('embedImages interrupted', () => {
       const segments = () => {
         const embeddings = path.join(folder, 'embeddings');
         if (!existsSync(embeddings)) return 0;
-        return readdirSync(embeddings).flatMap((config) => readdirSync(path.join(embeddings, config)).filter((n) => n.endsWith('.emb'))).length;
+        return readdirSync(embeddings).flatMap((config) =>
+          readdirSync(path.join(embeddings, config)).filter((n) => n.endsWith('.emb')),
+        ).length;
       };
       const log = { ...silentLogger, progress: () => ({ tick: () => void onDisk.push(segments()), done: () => {} }) };
       // A clock on which every batch takes 11 s.
       let t = Date.parse('2026-01-01T00:00:00Z');
       const clock = { now: () => new Date((t += 11_000)) };
-      const result = await embedImages({ items: items.slice(0, 10), params, root, cacheDir: folder, workers: 1, log, clock });
+      const result = await embedImages({
+        items: items.slice(0, 10),
+        params,
+        root,
+        cacheDir: folder,
+        workers: 1,
+        log,
+        clock,
+      });
       expect(result.computed).toBe(10);
       // The first batch of 8 was on disk before the second batch finished.
       expect(onDisk.slice(8)).toEqual([1, 1]);
@@ -153,7 +250,8 @@ describe('embedImages with a damaged cache segment', () => {
       const log = memoryLogger();
       const again = await embedImages({ items: some, params, root, cacheDir: folder, workers: 1, log });
       expect(again).toMatchObject({ computed: 3, fromCache: 0 });
-      for (const { key } of some) expect(Array.from(again.vectors.get(key)!)).toEqual(Array.from(first.vectors.get(key)!));
+      for (const { key } of some)
+        expect(Array.from(again.vectors.get(key)!)).toEqual(Array.from(first.vectors.get(key)!));
       expect(log.lines.some((l) => l.level === 'warn' && l.message.includes(segment!))).toBe(true);
       const third = await embedImages({ items: some, params, root, cacheDir: folder, workers: 1, log: silentLogger });
       expect(third).toMatchObject({ computed: 0, fromCache: 3 });
@@ -165,21 +263,36 @@ describe('embedImages with a damaged cache segment', () => {
 
 describe('embedImages with an image replaced after the dataset was built', () => {
   // The key is the md5 the dataset recorded; the file now holds other bytes (another image).
-  const replaced = (at: number) => items.slice(0, 10).map((item, i) => (i === at ? { key: item.key, file: items[11]!.file } : item));
+  const replaced = (at: number) =>
+    items.slice(0, 10).map((item, i) => (i === at ? { key: item.key, file: items[11]!.file } : item));
 
   for (const workers of [1, 2]) {
     it(`refuses to cache the new image's embedding under the old md5 (${workers === 1 ? 'main thread' : 'worker threads'})`, async () => {
       const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-changed-'));
       try {
         // Inside the repo root the message names the file as the museum sees it (relative path).
-        const error = await embedImages({ items: replaced(9), params, root: path.dirname(egyptian), cacheDir: folder, workers, log: silentLogger }).catch((e: unknown) => e);
+        const error = await embedImages({
+          items: replaced(9),
+          params,
+          root: path.dirname(egyptian),
+          cacheDir: folder,
+          workers,
+          log: silentLogger,
+        }).catch((e: unknown) => e);
         expect(isVitrineError(error, 'IMAGE_CHANGED')).toBe(true);
         const rel = path.relative(path.dirname(egyptian), items[11]!.file).split(path.sep).join('/');
-        expect((error as Error).message).toContain(`${rel} changed since the dataset was built; run \`vitrine run dataset\``);
-        expect((error as Error & { data: Record<string, unknown> }).data).toMatchObject({ expected: items[9]!.key, found: items[11]!.key });
+        expect((error as Error).message).toContain(
+          `${rel} changed since the dataset was built; run \`vitrine run dataset\``,
+        );
+        expect((error as Error & { data: Record<string, unknown> }).data).toMatchObject({
+          expected: items[9]!.key,
+          found: items[11]!.key,
+        });
         // Nothing was cached under the stale key; what was embedded correctly is kept.
         const configs = await readdir(path.join(folder, 'embeddings')).catch(() => []);
-        const stores = await Promise.all(configs.map((config) => openStore({ folder: path.join(folder, 'embeddings', config) })));
+        const stores = await Promise.all(
+          configs.map((config) => openStore({ folder: path.join(folder, 'embeddings', config) })),
+        );
         expect(stores.some((store) => store.vectors.has(items[9]!.key))).toBe(false);
         // On the main thread the first batch of 8 was embedded before the changed image.
         if (workers === 1) expect(stores[0]?.vectors.size).toBe(8);
@@ -194,7 +307,10 @@ describe('embedding store', () => {
   it('round-trips vectors, refuses a damaged segment by name, and merges segments', async () => {
     const folder = path.join(cacheDir, 'store');
     const v = (seed: number) => Float32Array.from({ length: 5 }, (_, i) => seed + i / 10);
-    const bytes = encodeSegment([['a', v(1)], ['b', v(2)]]);
+    const bytes = encodeSegment([
+      ['a', v(1)],
+      ['b', v(2)],
+    ]);
     const decoded = decodeSegment({ bytes: bytes.subarray(0), file: 'x.emb' });
     expect(decoded.keys).toEqual(['a', 'b']);
     expect(Array.from(decoded.data.subarray(5, 10))).toEqual(Array.from(v(2)));
@@ -202,7 +318,9 @@ describe('embedding store', () => {
     const unaligned = new Uint8Array(bytes.length + 1).subarray(1);
     unaligned.set(bytes);
     expect(decodeSegment({ bytes: unaligned, file: 'x.emb' }).keys).toEqual(['a', 'b']);
-    expect(() => decodeSegment({ bytes: bytes.subarray(0, bytes.length - 4), file: 'cut.emb' })).toThrow(/cut\.emb.*damaged/);
+    expect(() => decodeSegment({ bytes: bytes.subarray(0, bytes.length - 4), file: 'cut.emb' })).toThrow(
+      /cut\.emb.*damaged/,
+    );
 
     for (let i = 0; i < 10; i++) await appendSegment({ folder, entries: [[`k${i}`, v(i)]] });
     const store = await openStore({ folder });
@@ -219,7 +337,13 @@ describe('embedding store', () => {
     const folder = path.join(cacheDir, 'store-damaged');
     const v = (seed: number) => Float32Array.from({ length: 5 }, (_, i) => seed + i / 10);
     const good = await appendSegment({ folder, entries: [['a', v(1)]] });
-    const cut = await appendSegment({ folder, entries: [['b', v(2)], ['c', v(3)]] });
+    const cut = await appendSegment({
+      folder,
+      entries: [
+        ['b', v(2)],
+        ['c', v(3)],
+      ],
+    });
     const bytes = await readFile(path.join(folder, cut!));
     await writeFile(path.join(folder, cut!), bytes.subarray(0, bytes.length - 7));
     const log = memoryLogger();

@@ -1,15 +1,21 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededUniform } from '../../pipeline/random.ts';
-import { classWeights, historyForInfo, predictProbabilities, trainHead, type LabelledVectors } from '../../pipeline/model/head.ts';
-import { loadModel, saveModel } from '../../pipeline/model/io.ts';
 import { silentLogger } from '../../pipeline/log.ts';
+import {
+  classWeights,
+  historyForInfo,
+  type LabelledVectors,
+  predictProbabilities,
+  trainHead,
+} from '../../pipeline/model/head.ts';
+import { loadModel, saveModel } from '../../pipeline/model/io.ts';
 import { defaultParams } from '../../pipeline/params.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
 
 const labels = ['coin', 'mask', 'vessel'];
@@ -31,7 +37,12 @@ function vectors({ n, seed, flip = false }: { n: number; seed: number; flip?: bo
   return { x, y };
 }
 
-const trainParams = (over: Partial<ReturnType<typeof defaultParams>['train']> = {}) => ({ ...defaultParams().train, batch_size: 16, learning_rate: 0.01, ...over });
+const trainParams = (over: Partial<ReturnType<typeof defaultParams>['train']> = {}) => ({
+  ...defaultParams().train,
+  batch_size: 16,
+  learning_rate: 0.01,
+  ...over,
+});
 const weightsOf = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
 let dir: string;
@@ -53,7 +64,14 @@ describe('class weights', () => {
 describe('trainHead', () => {
   it('lowers the loss over 2 epochs on tiny embeddings, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
-    const { model, history } = await trainHead({ tf, train: vectors({ n: 60, seed: 1 }), validation: vectors({ n: 15, seed: 2 }), labels, params: trainParams({ epochs: 2 }), log: silentLogger });
+    const { model, history } = await trainHead({
+      tf,
+      train: vectors({ n: 60, seed: 1 }),
+      validation: vectors({ n: 15, seed: 2 }),
+      labels,
+      params: trainParams({ epochs: 2 }),
+      log: silentLogger,
+    });
     expect(history.epochs).toBe(2);
     expect(history.loss).toHaveLength(2);
     expect(history.valLoss).toHaveLength(2);
@@ -66,7 +84,14 @@ describe('trainHead', () => {
 
   it('gives the same weights for the same seed, and different ones for another seed', async () => {
     const run = async (seed: number) => {
-      const { model } = await trainHead({ tf, train: vectors({ n: 45, seed: 3 }), validation: vectors({ n: 9, seed: 4 }), labels, params: trainParams({ epochs: 3, seed, hidden_units: 8 }), log: silentLogger });
+      const { model } = await trainHead({
+        tf,
+        train: vectors({ n: 45, seed: 3 }),
+        validation: vectors({ n: 9, seed: 4 }),
+        labels,
+        params: trainParams({ epochs: 3, seed, hidden_units: 8 }),
+        log: silentLogger,
+      });
       const w = weightsOf(model);
       model.dispose();
       return w;
@@ -77,7 +102,14 @@ describe('trainHead', () => {
   });
 
   it('learns the classes well enough to separate them', async () => {
-    const { model, history } = await trainHead({ tf, train: vectors({ n: 150, seed: 5 }), validation: vectors({ n: 30, seed: 6 }), labels, params: trainParams({ epochs: 40 }), log: silentLogger });
+    const { model, history } = await trainHead({
+      tf,
+      train: vectors({ n: 150, seed: 5 }),
+      validation: vectors({ n: 30, seed: 6 }),
+      labels,
+      params: trainParams({ epochs: 40 }),
+      log: silentLogger,
+    });
     expect(history.valAccuracy[history.bestEpoch]).toBeGreaterThan(0.9);
     const test = vectors({ n: 30, seed: 9 });
     const probs = predictProbabilities({ tf, model, x: test.x });
@@ -91,8 +123,22 @@ describe('trainHead', () => {
     const train = vectors({ n: 60, seed: 1 });
     // Labels rotated: the better the head fits the training set, the worse this validation loss.
     const validation = vectors({ n: 30, seed: 2, flip: true });
-    const first = await trainHead({ tf, train, validation, labels, params: trainParams({ epochs: 1 }), log: silentLogger });
-    const long = await trainHead({ tf, train, validation, labels, params: trainParams({ epochs: 50, patience: 3 }), log: silentLogger });
+    const first = await trainHead({
+      tf,
+      train,
+      validation,
+      labels,
+      params: trainParams({ epochs: 1 }),
+      log: silentLogger,
+    });
+    const long = await trainHead({
+      tf,
+      train,
+      validation,
+      labels,
+      params: trainParams({ epochs: 50, patience: 3 }),
+      log: silentLogger,
+    });
     expect(long.history.stoppedEarly).toBe(true);
     expect(long.history.bestEpoch).toBe(0);
     expect(long.history.epochs).toBe(4);
@@ -102,20 +148,39 @@ describe('trainHead', () => {
   });
 
   it('refuses an empty training split and mismatched embeddings', async () => {
-    await expect(trainHead({ tf, train: { x: [], y: [] }, labels, params: trainParams(), log: silentLogger })).rejects.toMatchObject({ code: 'TRAIN_EMPTY' });
+    await expect(
+      trainHead({ tf, train: { x: [], y: [] }, labels, params: trainParams(), log: silentLogger }),
+    ).rejects.toMatchObject({ code: 'TRAIN_EMPTY' });
     const bad = vectors({ n: 3, seed: 1 });
     bad.x[2] = new Float32Array(D - 1);
-    await expect(trainHead({ tf, train: bad, labels, params: trainParams(), log: silentLogger })).rejects.toMatchObject({ code: 'TRAIN_SHAPE' });
+    await expect(trainHead({ tf, train: bad, labels, params: trainParams(), log: silentLogger })).rejects.toMatchObject(
+      { code: 'TRAIN_SHAPE' },
+    );
   });
 });
 
 describe('saveModel / loadModel', () => {
   it('round-trips a head in the TF.js layers format with identical predictions', async () => {
-    const { model, history } = await trainHead({ tf, train: vectors({ n: 45, seed: 1 }), labels, params: trainParams({ epochs: 2, hidden_units: 6 }), log: silentLogger });
+    const { model, history } = await trainHead({
+      tf,
+      train: vectors({ n: 45, seed: 1 }),
+      labels,
+      params: trainParams({ epochs: 2, hidden_units: 6 }),
+      log: silentLogger,
+    });
     const info: ModelInfo = {
       schema: 'vitrine.model/1',
       labels,
-      backbone: { id: 'test-backbone', source: 'test', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: '', embeddingSize: D },
+      backbone: {
+        id: 'test-backbone',
+        source: 'test',
+        licence: 'MIT',
+        inputSize: 224,
+        fit: 'letterbox',
+        inputRange: '0,1',
+        layer: '',
+        embeddingSize: D,
+      },
       backend: tf.getBackend(),
       seed: 42,
       epochs: history.epochs,

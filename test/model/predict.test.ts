@@ -5,14 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { hashFile } from '../../pipeline/data/hash.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { silentLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { embedImages } from '../../pipeline/model/embed.ts';
 import { historyForInfo, predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
 import { saveModel } from '../../pipeline/model/io.ts';
-import { backboneParamsOf, classifyObjects, predictObjects, toPrediction, type ObjectToClassify } from '../../pipeline/model/predict.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import {
+  backboneParamsOf,
+  classifyObjects,
+  type ObjectToClassify,
+  predictObjects,
+  toPrediction,
+} from '../../pipeline/model/predict.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
 
 /*
@@ -37,12 +43,34 @@ beforeAll(async () => {
   await generateDemo({ ws, params, log: silentLogger });
   const { objects: table } = await readObjects({ file: ws.objects });
   const labelOf = new Map((await readLabels({ file: ws.labels })).map((l) => [l.objectId, l.label]));
-  objects = await Promise.all(table.map(async (o) => ({ id: o.id, image: o.image, imageMd5: await hashFile({ file: path.join(ws.data, o.image) }) })));
-  const embedded = await embedImages({ items: objects.map((o) => ({ key: o.imageMd5, file: path.join(ws.data, o.image) })), params, root: ws.root, cacheDir: ws.cache, workers: 1, log: silentLogger });
+  objects = await Promise.all(
+    table.map(async (o) => ({
+      id: o.id,
+      image: o.image,
+      imageMd5: await hashFile({ file: path.join(ws.data, o.image) }),
+    })),
+  );
+  const embedded = await embedImages({
+    items: objects.map((o) => ({ key: o.imageMd5, file: path.join(ws.data, o.image) })),
+    params,
+    root: ws.root,
+    cacheDir: ws.cache,
+    workers: 1,
+    log: silentLogger,
+  });
   vectors = embedded.vectors;
   const labels = params.collection.vocabulary;
   const { tf, name } = await selectBackend({ preference: params.train.backend, log: silentLogger });
-  const { model, history } = await trainHead({ tf, train: { x: objects.map((o) => vectors.get(o.imageMd5)!), y: objects.map((o) => labels.indexOf(labelOf.get(o.id)!)) }, labels, params: params.train, log: silentLogger });
+  const { model, history } = await trainHead({
+    tf,
+    train: {
+      x: objects.map((o) => vectors.get(o.imageMd5)!),
+      y: objects.map((o) => labels.indexOf(labelOf.get(o.id)!)),
+    },
+    labels,
+    params: params.train,
+    log: silentLogger,
+  });
   info = {
     schema: 'vitrine.model/1',
     labels,
@@ -91,20 +119,53 @@ describe('predictObjects', () => {
     other.backbone.name = 'inception_v3';
     other.backbone.fit = 'crop';
     // InceptionV3 is not loaded: the model's MobileNetV2 embeddings come from the cache.
-    const result = await classifyObjects({ ws, params: other, modelDir: ws.model, objects: objects.slice(0, 2), log: silentLogger });
+    const result = await classifyObjects({
+      ws,
+      params: other,
+      modelDir: ws.model,
+      objects: objects.slice(0, 2),
+      log: silentLogger,
+    });
     expect(result.embeddings.computed).toBe(0);
-    expect(backboneParamsOf({ info, fallback: other.backbone })).toMatchObject({ name: params.backbone.name, fit: params.backbone.fit, layer: info.backbone.id.split('#')[1], input_size: info.backbone.inputSize });
+    expect(backboneParamsOf({ info, fallback: other.backbone })).toMatchObject({
+      name: params.backbone.name,
+      fit: params.backbone.fit,
+      layer: info.backbone.id.split('#')[1],
+      input_size: info.backbone.inputSize,
+    });
   });
 
   it('refuses an object without an image, naming it', async () => {
-    await expect(predictObjects({ ws, params, modelDir: ws.model, objects: [{ id: 'DM-NONE', image: '', imageMd5: '' }], log: silentLogger })).rejects.toMatchObject({ code: 'PREDICT_NO_IMAGE', message: expect.stringContaining('DM-NONE') });
+    await expect(
+      predictObjects({
+        ws,
+        params,
+        modelDir: ws.model,
+        objects: [{ id: 'DM-NONE', image: '', imageMd5: '' }],
+        log: silentLogger,
+      }),
+    ).rejects.toMatchObject({ code: 'PREDICT_NO_IMAGE', message: expect.stringContaining('DM-NONE') });
   });
 });
 
 describe('backboneParamsOf and toPrediction', () => {
   it('rebuilds a custom backbone from its source and layer', () => {
-    const custom: ModelInfo = { ...info, backbone: { ...info.backbone, id: 'custom-abc123#feat', source: 'models/my/model.json', layer: 'feat', inputRange: '-1,1' } as ModelInfo['backbone'] };
-    expect(backboneParamsOf({ info: custom, fallback: defaultParams().backbone })).toMatchObject({ name: 'custom', source: 'models/my/model.json', layer: 'feat', input_range: '-1,1' });
+    const custom: ModelInfo = {
+      ...info,
+      backbone: {
+        ...info.backbone,
+        id: 'custom-abc123#feat',
+        source: 'models/my/model.json',
+        layer: 'feat',
+        inputRange: '-1,1',
+      } as ModelInfo['backbone'],
+    };
+    expect(backboneParamsOf({ info: custom, fallback: defaultParams().backbone })).toMatchObject({
+      name: 'custom',
+      source: 'models/my/model.json',
+      layer: 'feat',
+      input_range: '-1,1',
+    });
   });
 
   it('orders alternatives by probability and keeps at most five', () => {

@@ -8,7 +8,17 @@ import { seededUniform } from '../../pipeline/random.ts';
  * told apart. The measurement on real museum photographs is bench/monitor.ts.
  */
 
-function gaussians({ n, dim, shift = 0, seed }: { n: number; dim: number; shift?: number; seed: number }): Float32Array[] {
+function gaussians({
+  n,
+  dim,
+  shift = 0,
+  seed,
+}: {
+  n: number;
+  dim: number;
+  shift?: number;
+  seed: number;
+}): Float32Array[] {
   const u = seededUniform(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   return Array.from({ length: n }, () => {
@@ -35,7 +45,10 @@ describe('AUC with a DeLong interval', () => {
     for (let s = 0; s < 200; s++) {
       const u = seededUniform(1000 + s);
       const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-      const r = aucWithDeLong({ positives: Array.from({ length: 60 }, () => 1 + normal()), negatives: Array.from({ length: 80 }, normal) });
+      const r = aucWithDeLong({
+        positives: Array.from({ length: 60 }, () => 1 + normal()),
+        negatives: Array.from({ length: 80 }, normal),
+      });
       if (r.low <= truth && truth <= r.high) covered++;
     }
     expect(covered).toBeGreaterThanOrEqual(180);
@@ -47,7 +60,12 @@ describe('classifier two-sample test', () => {
   it('finds no difference between two samples of one distribution', () => {
     let flagged = 0;
     for (let s = 0; s < 10; s++) {
-      const r = classifierTwoSampleTest({ reference: gaussians({ n: 120, dim: 16, seed: 10 * s + 1 }), current: gaussians({ n: 80, dim: 16, seed: 10 * s + 2 }), seed: s, minAuc: 0.6 });
+      const r = classifierTwoSampleTest({
+        reference: gaussians({ n: 120, dim: 16, seed: 10 * s + 1 }),
+        current: gaussians({ n: 80, dim: 16, seed: 10 * s + 2 }),
+        seed: s,
+        minAuc: 0.6,
+      });
       expect(r.auc).toBeGreaterThan(0.35);
       expect(r.auc).toBeLessThan(0.65);
       if (r.drifted) flagged++;
@@ -56,7 +74,12 @@ describe('classifier two-sample test', () => {
   });
 
   it('tells a shifted sample apart, with an interval above one half', () => {
-    const r = classifierTwoSampleTest({ reference: gaussians({ n: 120, dim: 16, seed: 1 }), current: gaussians({ n: 80, dim: 16, shift: 0.8, seed: 2 }), seed: 1, minAuc: 0.6 });
+    const r = classifierTwoSampleTest({
+      reference: gaussians({ n: 120, dim: 16, seed: 1 }),
+      current: gaussians({ n: 80, dim: 16, shift: 0.8, seed: 2 }),
+      seed: 1,
+      minAuc: 0.6,
+    });
     expect(r.auc).toBeGreaterThan(0.8);
     expect(r.low).toBeGreaterThan(0.5);
     expect(r.drifted).toBe(true);
@@ -65,7 +88,12 @@ describe('classifier two-sample test', () => {
   });
 
   it('is the same for the same seed, and refuses sides too small to fold', () => {
-    const a = { reference: gaussians({ n: 40, dim: 8, seed: 3 }), current: gaussians({ n: 30, dim: 8, shift: 0.5, seed: 4 }), seed: 7, minAuc: 0.6 };
+    const a = {
+      reference: gaussians({ n: 40, dim: 8, seed: 3 }),
+      current: gaussians({ n: 30, dim: 8, shift: 0.5, seed: 4 }),
+      seed: 7,
+      minAuc: 0.6,
+    };
     expect(classifierTwoSampleTest(a)).toEqual(classifierTwoSampleTest(a));
     expect(() => classifierTwoSampleTest({ ...a, current: a.current.slice(0, 3) })).toThrow(/at least 5/);
   });

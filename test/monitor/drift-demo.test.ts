@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { computeDrift, writeDriftReport, type EmbedImages } from '../../pipeline/monitor/drift.ts';
+import { computeDrift, type EmbedImages, writeDriftReport } from '../../pipeline/monitor/drift.ts';
 import type { DriftHistory, DriftReport } from '../../pipeline/monitor/types.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { Dataset, DatasetObject } from '../../pipeline/types.ts';
 import { demoDataset, realEmbed, smallParams } from './fixtures.ts';
 
@@ -28,7 +28,14 @@ const vectors = new Map<string, Float32Array>();
 
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-monitor-')));
-  const demo = await demoDataset({ ws, params, batches: [{ count: 20, style: 'new' }, { count: 20, style: 'studio' }] });
+  const demo = await demoDataset({
+    ws,
+    params,
+    batches: [
+      { count: 20, style: 'new' },
+      { count: 20, style: 'studio' },
+    ],
+  });
   dataset = demo.dataset;
   newStyle = demo.batches[0]!;
   studio = demo.batches[1]!;
@@ -36,8 +43,12 @@ beforeAll(async () => {
   // Embed every image once; the runs below reuse the vectors.
   embed = async (options) => {
     const missing = options.items.filter((i) => !vectors.has(i.key));
-    if (missing.length > 0) for (const [k, v] of (await real({ ...options, items: missing })).vectors) vectors.set(k, v);
-    return { vectors: new Map(options.items.map((i) => [i.key, vectors.get(i.key)!])), backbone: { id: 'test-backbone' } };
+    if (missing.length > 0)
+      for (const [k, v] of (await real({ ...options, items: missing })).vectors) vectors.set(k, v);
+    return {
+      vectors: new Map(options.items.map((i) => [i.key, vectors.get(i.key)!])),
+      backbone: { id: 'test-backbone' },
+    };
   };
 }, 120_000);
 
@@ -46,7 +57,17 @@ afterAll(async () => {
 });
 
 async function drift(current: DatasetObject[]): Promise<DriftReport> {
-  return computeDrift({ ws, params, log: memoryLogger(), clock: fixedClock, reference: 'train', current: current.map((o) => o.id), dataset, annotations: null, embed });
+  return computeDrift({
+    ws,
+    params,
+    log: memoryLogger(),
+    clock: fixedClock,
+    reference: 'train',
+    current: current.map((o) => o.id),
+    dataset,
+    annotations: null,
+    embed,
+  });
 }
 
 describe('drift on the demo collection', () => {
@@ -83,7 +104,17 @@ describe('drift on the demo collection', () => {
   it('in a mixed batch, the new-style objects are the least familiar on average', async () => {
     const mixed = [...newStyle.slice(0, 10), ...studio.slice(0, 10)];
     const p = { ...params, monitor: { ...params.monitor, unfamiliar: 20 } };
-    const report = await computeDrift({ ws, params: p, log: memoryLogger(), clock: fixedClock, reference: 'train', current: mixed.map((o) => o.id), dataset, annotations: null, embed });
+    const report = await computeDrift({
+      ws,
+      params: p,
+      log: memoryLogger(),
+      clock: fixedClock,
+      reference: 'train',
+      current: mixed.map((o) => o.id),
+      dataset,
+      annotations: null,
+      embed,
+    });
     const isNew = new Set(newStyle.map((o) => o.id));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const newer = mean(report.unfamiliar.filter((u) => isNew.has(u.id)).map((u) => u.distance));

@@ -4,10 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
-import { computeDrift, MIN_PREDICTIONS, type EmbedImages } from '../../pipeline/monitor/drift.ts';
-import { seededUniform } from '../../pipeline/random.ts';
+import { computeDrift, type EmbedImages, MIN_PREDICTIONS } from '../../pipeline/monitor/drift.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { seededUniform } from '../../pipeline/random.ts';
 import type { Annotation, Dataset, DatasetObject } from '../../pipeline/types.ts';
 
 /*
@@ -21,14 +21,31 @@ params.monitor.permutations = 100;
 let ws: Workspace;
 let dataset: Dataset;
 const vectors = new Map<string, Float32Array>();
-const embed: EmbedImages = async ({ items }) => ({ vectors: new Map(items.filter((i) => vectors.has(i.key)).map((i) => [i.key, vectors.get(i.key)!])), backbone: { id: 'fixed' } });
+const embed: EmbedImages = async ({ items }) => ({
+  vectors: new Map(items.filter((i) => vectors.has(i.key)).map((i) => [i.key, vectors.get(i.key)!])),
+  backbone: { id: 'fixed' },
+});
 
-async function object(id: string, { grey, split, label, shift = 0, seed }: { grey: number; split: 'train' | 'test'; label: string | null; shift?: number; seed: number }): Promise<DatasetObject> {
+async function object(
+  id: string,
+  {
+    grey,
+    split,
+    label,
+    shift = 0,
+    seed,
+  }: { grey: number; split: 'train' | 'test'; label: string | null; shift?: number; seed: number },
+): Promise<DatasetObject> {
   const image = `images/${id}.png`;
-  await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toFile(path.join(ws.data, image));
+  await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: grey, g: grey, b: grey } } })
+    .png()
+    .toFile(path.join(ws.data, image));
   const md5 = `md5-${id}`;
   const u = seededUniform(seed);
-  vectors.set(md5, Float32Array.from({ length: 8 }, (_, k) => 1 + u() + (k === 0 ? shift : 0)));
+  vectors.set(
+    md5,
+    Float32Array.from({ length: 8 }, (_, k) => 1 + u() + (k === 0 ? shift : 0)),
+  );
   return { id, title: `Object ${id}`, image, imageMd5: md5, width: 16, height: 16, label, split } as DatasetObject;
 }
 
@@ -36,10 +53,41 @@ beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-drift-')));
   await mkdir(ws.images, { recursive: true });
   const objects: DatasetObject[] = [];
-  for (let i = 0; i < 20; i++) objects.push(await object(`R${String(i).padStart(2, '0')}`, { grey: 100 + (i % 5) * 10, split: 'train', label: i % 2 ? 'coin' : 'mask', seed: i + 1 }));
-  for (let i = 0; i < 12; i++) objects.push(await object(`C${String(i).padStart(2, '0')}`, { grey: 110 + (i % 5) * 10, split: 'test', label: null, seed: 100 + i }));
-  objects.push({ id: 'NOIMG', title: 'No image', image: '', imageMd5: '', width: 0, height: 0, label: null, split: 'test' } as DatasetObject);
-  dataset = { schema: 'vitrine.dataset/1', labels: ['coin', 'mask'], objects, issues: [], counts: { objects: objects.length, labelled: 20, bySplit: { train: 20, validation: 0, test: 13 }, byLabel: {} } };
+  for (let i = 0; i < 20; i++)
+    objects.push(
+      await object(`R${String(i).padStart(2, '0')}`, {
+        grey: 100 + (i % 5) * 10,
+        split: 'train',
+        label: i % 2 ? 'coin' : 'mask',
+        seed: i + 1,
+      }),
+    );
+  for (let i = 0; i < 12; i++)
+    objects.push(
+      await object(`C${String(i).padStart(2, '0')}`, {
+        grey: 110 + (i % 5) * 10,
+        split: 'test',
+        label: null,
+        seed: 100 + i,
+      }),
+    );
+  objects.push({
+    id: 'NOIMG',
+    title: 'No image',
+    image: '',
+    imageMd5: '',
+    width: 0,
+    height: 0,
+    label: null,
+    split: 'test',
+  } as DatasetObject);
+  dataset = {
+    schema: 'vitrine.dataset/1',
+    labels: ['coin', 'mask'],
+    objects,
+    issues: [],
+    counts: { objects: objects.length, labelled: 20, bySplit: { train: 20, validation: 0, test: 13 }, byLabel: {} },
+  };
 });
 
 afterAll(async () => {
@@ -49,18 +97,41 @@ afterAll(async () => {
 const current = () => dataset.objects.filter((o) => o.id.startsWith('C')).map((o) => o.id);
 
 function annotations(labelOf: (id: string) => string): Annotation[] {
-  return dataset.objects.map((o) => ({ id: o.id, label: labelOf(o.id), confidence: 0.9, top: [], modelVersion: 'v1.0.0', humanLabel: o.label, agrees: null }));
+  return dataset.objects.map((o) => ({
+    id: o.id,
+    label: labelOf(o.id),
+    confidence: 0.9,
+    top: [],
+    modelVersion: 'v1.0.0',
+    humanLabel: o.label,
+    agrees: null,
+  }));
 }
 
 describe('computeDrift', () => {
   it('compares the training objects with the current ones and leaves out unknown ids and objects without images', async () => {
     const log = memoryLogger();
-    const report = await computeDrift({ ws, params, log, current: [...current(), 'NOIMG', 'GHOST-1'], dataset, annotations: null, embed });
+    const report = await computeDrift({
+      ws,
+      params,
+      log,
+      current: [...current(), 'NOIMG', 'GHOST-1'],
+      dataset,
+      annotations: null,
+      embed,
+    });
     expect(report.reference.count).toBe(20);
     expect(report.current.count).toBe(12);
     expect(report.reference.kind).toBe('model-training');
     expect(report.signals.predictedLabels).toBeNull();
-    expect(report.signals.imageStats.map((s) => s.signal)).toEqual(['size', 'aspect', 'brightness', 'saturation', 'background-brightness', 'background-colourfulness']);
+    expect(report.signals.imageStats.map((s) => s.signal)).toEqual([
+      'size',
+      'aspect',
+      'brightness',
+      'saturation',
+      'background-brightness',
+      'background-colourfulness',
+    ]);
     expect(report.signals.embeddings!.backbone).toBe('fixed');
     expect(report.drifted).toBe(false);
     const warning = log.lines.find((l) => l.level === 'warn')!.message;
@@ -70,7 +141,15 @@ describe('computeDrift', () => {
   });
 
   it('raises predicted-label drift when the model predicts a different mix', async () => {
-    const report = await computeDrift({ ws, params, log: memoryLogger(), current: current(), dataset, annotations: annotations((id) => (id.startsWith('R') ? 'coin' : 'mask')), embed });
+    const report = await computeDrift({
+      ws,
+      params,
+      log: memoryLogger(),
+      current: current(),
+      dataset,
+      annotations: annotations((id) => (id.startsWith('R') ? 'coin' : 'mask')),
+      embed,
+    });
     const labels = report.signals.predictedLabels!;
     expect(labels.value).toBe(1);
     expect(labels.drifted).toBe(true);
@@ -82,7 +161,9 @@ describe('computeDrift', () => {
   });
 
   it('does not compare predicted labels when too few objects have one', async () => {
-    const few = annotations(() => 'coin').filter((a) => !a.id.startsWith('C') || Number(a.id.slice(1)) < MIN_PREDICTIONS - 1);
+    const few = annotations(() => 'coin').filter(
+      (a) => !a.id.startsWith('C') || Number(a.id.slice(1)) < MIN_PREDICTIONS - 1,
+    );
     const log = memoryLogger();
     const report = await computeDrift({ ws, params, log, current: current(), dataset, annotations: few, embed });
     expect(report.signals.predictedLabels).toBeNull();
@@ -93,11 +174,25 @@ describe('computeDrift', () => {
     const shifted = dataset.objects.filter((o) => o.id.startsWith('C'));
     const saved = new Map(shifted.map((o) => [o.imageMd5, vectors.get(o.imageMd5)!]));
     try {
-      for (const o of shifted.slice(0, 6)) vectors.set(o.imageMd5, saved.get(o.imageMd5)!.map((v, k) => (k === 0 ? v + 3 : v)));
-      const report = await computeDrift({ ws, params, log: memoryLogger(), current: current(), dataset, annotations: null, embed });
+      for (const o of shifted.slice(0, 6))
+        vectors.set(
+          o.imageMd5,
+          saved.get(o.imageMd5)!.map((v, k) => (k === 0 ? v + 3 : v)),
+        );
+      const report = await computeDrift({
+        ws,
+        params,
+        log: memoryLogger(),
+        current: current(),
+        dataset,
+        annotations: null,
+        embed,
+      });
       expect(report.signals.novelty!.drifted).toBe(true);
       expect(report.drifted).toBe(true);
-      expect(new Set(report.unfamiliar.slice(0, 6).map((u) => u.id))).toEqual(new Set(shifted.slice(0, 6).map((o) => o.id)));
+      expect(new Set(report.unfamiliar.slice(0, 6).map((u) => u.id))).toEqual(
+        new Set(shifted.slice(0, 6).map((o) => o.id)),
+      );
       expect(report.unfamiliar[0]!.unusual).toBe(true);
     } finally {
       for (const [k, v] of saved) vectors.set(k, v);
@@ -105,7 +200,15 @@ describe('computeDrift', () => {
   });
 
   it('says there is nothing to compare when no new object has an image', async () => {
-    const report = await computeDrift({ ws, params, log: memoryLogger(), current: ['NOIMG'], dataset, annotations: null, embed });
+    const report = await computeDrift({
+      ws,
+      params,
+      log: memoryLogger(),
+      current: ['NOIMG'],
+      dataset,
+      annotations: null,
+      embed,
+    });
     expect(report.current.count).toBe(0);
     expect(report.signals.embeddings).toBeNull();
     expect(report.drifted).toBe(false);

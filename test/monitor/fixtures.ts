@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { md5Of } from '../../pipeline/dataset/images.ts';
-import { planDemo, planDemoBatch, renderDemoImage, type DemoItem } from '../../pipeline/demo/generate.ts';
 import type { DemoStyle } from '../../pipeline/demo/draw.ts';
+import { type DemoItem, planDemo, planDemoBatch, renderDemoImage } from '../../pipeline/demo/generate.ts';
 import type { EmbedImages } from '../../pipeline/monitor/drift.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import type { Workspace } from '../../pipeline/paths.ts';
@@ -21,7 +21,17 @@ export function smallParams(): Params {
 }
 
 /** Render demo items into `ws.images` and return them as dataset objects. */
-export async function writeDemoObjects({ ws, params, items, split }: { ws: Workspace; params: Params; items: DemoItem[]; split: Split }): Promise<DatasetObject[]> {
+export async function writeDemoObjects({
+  ws,
+  params,
+  items,
+  split,
+}: {
+  ws: Workspace;
+  params: Params;
+  items: DemoItem[];
+  split: Split;
+}): Promise<DatasetObject[]> {
   await mkdir(ws.images, { recursive: true });
   const out: DatasetObject[] = [];
   for (const item of items) {
@@ -44,12 +54,25 @@ export async function writeDemoObjects({ ws, params, items, split }: { ws: Works
 }
 
 /** The demo collection (studio photography) plus batches, as a dataset. */
-export async function demoDataset({ ws, params, batches }: { ws: Workspace; params: Params; batches: { count: number; style: DemoStyle }[] }): Promise<{ dataset: Dataset; base: DatasetObject[]; batches: DatasetObject[][] }> {
+export async function demoDataset({
+  ws,
+  params,
+  batches,
+}: {
+  ws: Workspace;
+  params: Params;
+  batches: { count: number; style: DemoStyle }[];
+}): Promise<{ dataset: Dataset; base: DatasetObject[]; batches: DatasetObject[][] }> {
   const base = await writeDemoObjects({ ws, params, items: planDemo({ demo: params.demo }), split: 'train' });
   const added: DatasetObject[][] = [];
   for (const [i, b] of batches.entries()) {
     // New objects carry no label yet; they sit in whatever split their id hashes to.
-    const objects = await writeDemoObjects({ ws, params, items: planDemoBatch({ demo: params.demo, batch: i + 1, count: b.count, style: b.style }), split: 'test' });
+    const objects = await writeDemoObjects({
+      ws,
+      params,
+      items: planDemoBatch({ demo: params.demo, batch: i + 1, count: b.count, style: b.style }),
+      split: 'test',
+    });
     added.push(objects.map((o) => ({ ...o, label: null })));
   }
   const objects = [...base, ...added.flat()];
@@ -58,7 +81,12 @@ export async function demoDataset({ ws, params, batches }: { ws: Workspace; para
     labels: params.collection.vocabulary,
     objects,
     issues: [],
-    counts: { objects: objects.length, labelled: base.length, bySplit: { train: base.length, validation: 0, test: objects.length - base.length }, byLabel: {} },
+    counts: {
+      objects: objects.length,
+      labelled: base.length,
+      bySplit: { train: base.length, validation: 0, test: objects.length - base.length },
+      byLabel: {},
+    },
   };
   return { dataset, base, batches: added };
 }

@@ -22,7 +22,13 @@ function gaussians({ n, dim, shift = 0, seed }: { n: number; dim: number; shift?
 }
 
 function test(reference: number[][], current: number[][], seed = 3, permutations = 300) {
-  return energyPermutationTest({ distances: euclideanDistances([...reference, ...current]), referenceCount: reference.length, currentCount: current.length, permutations, seed });
+  return energyPermutationTest({
+    distances: euclideanDistances([...reference, ...current]),
+    referenceCount: reference.length,
+    currentCount: current.length,
+    permutations,
+    seed,
+  });
 }
 
 describe('energy distance permutation test', () => {
@@ -50,7 +56,9 @@ describe('energy distance permutation test', () => {
 
   it('grows with the shift', () => {
     const reference = gaussians({ n: 40, dim: 4, seed: 8 });
-    const effects = [0, 1, 3].map((shift) => test(reference, gaussians({ n: 40, dim: 4, shift, seed: 9 }), 1, 50).effect);
+    const effects = [0, 1, 3].map(
+      (shift) => test(reference, gaussians({ n: 40, dim: 4, shift, seed: 9 }), 1, 50).effect,
+    );
     expect(effects[0]).toBeLessThan(effects[1]!);
     expect(effects[1]).toBeLessThan(effects[2]!);
   });
@@ -63,7 +71,9 @@ describe('energy distance permutation test', () => {
     expect(same.value).toBeLessThanOrEqual(0);
     expect(same.effect).toBe(0);
     // Fewer than two points in a group: nothing to compare.
-    expect(energyDistance({ distances: euclideanDistances(points.slice(0, 3)), inCurrent: Uint8Array.from([0, 0, 1]) })).toEqual({ value: 0, effect: 0 });
+    expect(
+      energyDistance({ distances: euclideanDistances(points.slice(0, 3)), inCurrent: Uint8Array.from([0, 0, 1]) }),
+    ).toEqual({ value: 0, effect: 0 });
     expect(() => energyPermutationTest({ distances, referenceCount: 10, currentCount: 9 })).toThrow(/expected 19×19/);
   });
 });
@@ -73,7 +83,10 @@ describe('standardised difference', () => {
     const result = standardisedDifference({ reference: [1, 2, 3, 4], current: [3, 4, 5, 6] });
     expect(result.reference.mean).toBe(2.5);
     expect(result.value).toBeCloseTo(2 / Math.sqrt(5 / 3), 10);
-    expect(standardisedDifference({ reference: [3, 4, 5, 6], current: [1, 2, 3, 4] }).value).toBeCloseTo(-2 / Math.sqrt(5 / 3), 10);
+    expect(standardisedDifference({ reference: [3, 4, 5, 6], current: [1, 2, 3, 4] }).value).toBeCloseTo(
+      -2 / Math.sqrt(5 / 3),
+      10,
+    );
   });
 
   it('uses the floor when every value is the same', () => {
@@ -96,7 +109,12 @@ describe('label distributions', () => {
 
 describe('nearest neighbours and helpers', () => {
   it('finds the nearest reference by cosine distance, leaving itself out when asked', () => {
-    const points = unitVectors([[1, 0], [0.9, 0.1], [0, 1], [-1, 0.05]]);
+    const points = unitVectors([
+      [1, 0],
+      [0.9, 0.1],
+      [0, 1],
+      [-1, 0.05],
+    ]);
     const gram = gramMatrix(points);
     const near = nearestByCosine({ gram, size: 4, queries: [3], candidates: [0, 1, 2] });
     expect(near[0]!.index).toBe(2);

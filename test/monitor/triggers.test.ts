@@ -42,7 +42,12 @@ describe('shouldRetrain', () => {
   });
 
   it('lists every reason that applies', () => {
-    const r = shouldRetrain({ params: params({ min_new_labels: 1, min_new_objects: 1 }), newLabels: 2, newObjects: 1, drift: drifted });
+    const r = shouldRetrain({
+      params: params({ min_new_labels: 1, min_new_objects: 1 }),
+      newLabels: 2,
+      newObjects: 1,
+      drift: drifted,
+    });
     expect(r.reasons).toHaveLength(3);
     expect(r.reasons[1]).toMatch(/^1 object added/);
   });
@@ -56,14 +61,26 @@ describe('shouldRetrain', () => {
 
   it('says why not, in plain words, and always trains a first model', () => {
     const r = shouldRetrain({ params: params(), newLabels: 3, newObjects: 4, drift: null, modelVersion: 'v2.0.0' });
-    expect(r).toEqual({ retrain: false, reasons: ['Since v2.0.0 was promoted: 3 labels changed (retrain at 20), 4 new objects (retrain at 50), drift not measured.'] });
-    expect(shouldRetrain({ params: params(), newLabels: 0, newObjects: 0, hasModel: false })).toEqual({ retrain: true, reasons: ['There is no model in production yet.'] });
+    expect(r).toEqual({
+      retrain: false,
+      reasons: [
+        'Since v2.0.0 was promoted: 3 labels changed (retrain at 20), 4 new objects (retrain at 50), drift not measured.',
+      ],
+    });
+    expect(shouldRetrain({ params: params(), newLabels: 0, newObjects: 0, hasModel: false })).toEqual({
+      retrain: true,
+      reasons: ['There is no model in production yet.'],
+    });
   });
 
   it('retrainDecision adds the counts and a job-summary line', () => {
     const d = retrainDecision({ params: params(), newLabels: 25, newObjects: 2, drift: calm, modelVersion: 'v1.0.0' });
     expect(d).toMatchObject({ retrain: true, newLabels: 25, newObjects: 2, drifted: false });
-    expect(d.summaryLine).toBe('**Retraining:** 25 labels changed or added since v1.0.0 was promoted (the threshold is 20).');
-    expect(retrainDecision({ params: params(), newLabels: 0, newObjects: 0, drift: calm }).summaryLine).toMatch(/^\*\*No retraining needed:\*\* /);
+    expect(d.summaryLine).toBe(
+      '**Retraining:** 25 labels changed or added since v1.0.0 was promoted (the threshold is 20).',
+    );
+    expect(retrainDecision({ params: params(), newLabels: 0, newObjects: 0, drift: calm }).summaryLine).toMatch(
+      /^\*\*No retraining needed:\*\* /,
+    );
   });
 });

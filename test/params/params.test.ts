@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { defaultParams, loadParams, validateParams } from '../../pipeline/params.ts';
 
@@ -60,7 +60,9 @@ describe('params.yaml validation', () => {
   });
 
   it('lists the allowed values of a choice', async () => {
-    expect(await errorOf('train:\n  backend: gpu\n')).toContain('"train.backend" is "gpu", expected one of "auto", "tensorflow", "wasm", "cpu"');
+    expect(await errorOf('train:\n  backend: gpu\n')).toContain(
+      '"train.backend" is "gpu", expected one of "auto", "tensorflow", "wasm", "cpu"',
+    );
   });
 
   it('checks ranges and list sizes', async () => {
@@ -69,8 +71,12 @@ describe('params.yaml validation', () => {
   });
 
   it('refuses a repeated label and splits that leave nothing to train on', async () => {
-    expect(await errorOf('collection:\n  vocabulary: [coin, coin, mask]\n')).toContain('"collection.vocabulary" is ["coin","coin","mask"], expected each label once');
-    expect(await errorOf('dataset:\n  split:\n    test: 0.6\n    validation: 0.6\n')).toContain('expected validation and test together below 0.9');
+    expect(await errorOf('collection:\n  vocabulary: [coin, coin, mask]\n')).toContain(
+      '"collection.vocabulary" is ["coin","coin","mask"], expected each label once',
+    );
+    expect(await errorOf('dataset:\n  split:\n    test: 0.6\n    validation: 0.6\n')).toContain(
+      'expected validation and test together below 0.9',
+    );
   });
 
   it('reports every problem at once', async () => {

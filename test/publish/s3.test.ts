@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import S3rver from 's3rver';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -12,13 +11,14 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setDvcConfig } from '../../pipeline/data/config.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { defaultParams, validateParams, type Params } from '../../pipeline/params.ts';
-import { publishSite, type PublishTarget } from '../../pipeline/publish/s3.ts';
+import { defaultParams, type Params, validateParams } from '../../pipeline/params.ts';
+import { type PublishTarget, publishSite } from '../../pipeline/publish/s3.ts';
 import { publishSettings } from '../../pipeline/publish/settings.ts';
-import { setDvcConfig } from '../../pipeline/data/config.ts';
 import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
 
 // A real S3-compatible server on 127.0.0.1 (random port, temp folder), as in test/data/s3.test.ts.

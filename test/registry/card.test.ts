@@ -33,7 +33,13 @@ const metrics: Metrics = {
     perClass: [],
     confusion: [],
     version: 'v1.0.0',
-    comparison: { metric: 'macroF1', difference: iv(0.0323, -0.01, 0.07), pValue: 0.21, test: 'paired bootstrap', verdict: 'no detectable difference' },
+    comparison: {
+      metric: 'macroF1',
+      difference: iv(0.0323, -0.01, 0.07),
+      pValue: 0.21,
+      test: 'paired bootstrap',
+      verdict: 'no detectable difference',
+    },
   },
   changedPredictions: [],
   leastConfident: [],
@@ -64,7 +70,14 @@ function registration(version: string, previous: Registration | null): Registrat
     evidence: null,
     remote: 'local',
     inputs: { labels: metrics.labels, data: 'd', labelsMd5: 'l' },
-    headline: { accuracy: previous ? 0.85 : 0.8, macroF1: 0.6, macroF1Low: 0.5, macroF1High: 0.7, n: 20, labels: previous ? ['coin', 'mask', 'vessel'] : ['coin', 'mask'] },
+    headline: {
+      accuracy: previous ? 0.85 : 0.8,
+      macroF1: 0.6,
+      macroF1Low: 0.5,
+      macroF1High: 0.7,
+      n: 20,
+      labels: previous ? ['coin', 'mask', 'vessel'] : ['coin', 'mask'],
+    },
     lineage: {
       data: { hash: previous ? 'd2.dir' : 'd1.dir', source: 'data.dvc' },
       labels: { md5: 'l', commit: null },
@@ -85,18 +98,34 @@ describe('model card', () => {
   it('maps the backbone licence to a Hugging Face licence id', () => {
     expect(hfLicense('MIT (nsfwjs by Infinite Red; weights Apache-2.0)')).toEqual({ license: 'mit' });
     expect(hfLicense('Apache-2.0')).toEqual({ license: 'apache-2.0' });
-    expect(hfLicense('Museum internal use only')).toEqual({ license: 'other', license_name: 'museum-internal-use-only' });
+    expect(hfLicense('Museum internal use only')).toEqual({
+      license: 'other',
+      license_name: 'museum-internal-use-only',
+    });
   });
 
   const info = { epochs: 30, seed: 42, trainCount: 40, validationCount: 8 } as ModelInfo;
   const v1 = registration('v1.0.0', null);
   const v2 = registration('v2.0.0', v1);
   const summary = summariseDataset({ dataset, factors: ['medium'] });
-  const card = buildCard({ registration: v2, metrics, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' });
+  const card = buildCard({
+    registration: v2,
+    metrics,
+    modelInfo: info,
+    summary,
+    previous: v1,
+    stages: ['prod'],
+    owners: ['Registrar'],
+    collectionName: 'The Museum',
+  });
   const md = renderCardMarkdown(card);
 
   it('counts labelled objects per class and per factor value by split', () => {
-    expect(summary.byLabel).toEqual({ coin: { train: 1, validation: 0, test: 1 }, mask: { train: 0, validation: 1, test: 0 }, vessel: { train: 0, validation: 0, test: 0 } });
+    expect(summary.byLabel).toEqual({
+      coin: { train: 1, validation: 0, test: 1 },
+      mask: { train: 0, validation: 1, test: 0 },
+      vessel: { train: 0, validation: 0, test: 0 },
+    });
     expect(summary.factors[0]!.values).toEqual([
       { value: 'Gold | silver', counts: { train: 1, validation: 0, test: 1 } },
       { value: '(not recorded)', counts: { train: 0, validation: 1, test: 0 } },
@@ -106,7 +135,13 @@ describe('model card', () => {
 
   it('has Hugging Face front matter with the test-split results', () => {
     const front = parseYaml(md.split('---\n')[1]!) as Record<string, any>;
-    expect(front).toMatchObject({ license: 'mit', library_name: 'tfjs', pipeline_tag: 'image-classification', datasets: ['the-museum'], base_model: 'nsfwjs-mobilenet_v2@4.4.0#flatten_1' });
+    expect(front).toMatchObject({
+      license: 'mit',
+      library_name: 'tfjs',
+      pipeline_tag: 'image-classification',
+      datasets: ['the-museum'],
+      base_model: 'nsfwjs-mobilenet_v2@4.4.0#flatten_1',
+    });
     expect(front['model-index'][0].results[0].metrics).toEqual([
       { type: 'accuracy', value: 0.85, name: 'Accuracy' },
       { type: 'f1', value: 0.6123, name: 'Macro F1', args: { average: 'macro' } },
@@ -125,7 +160,9 @@ describe('model card', () => {
     expect(md).toContain('No test object is labelled "vessel"');
     expect(md).toContain('The weakest class is "mask" (F1 54.5% on 10 test objects)');
     expect(md).toContain('| Gold \\| silver | 12 | 90.0% | 70.0% |');
-    expect(md).toContain(`Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.`);
+    expect(md).toContain(
+      `Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.`,
+    );
     expect(md).toContain(`| Expected calibration error (lower is better) | ${pct(0.142)} | ${pct(0.08)}–${pct(0.2)} |`);
     expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
     expect(md).toContain('**Owners:** Registrar');
@@ -133,34 +170,87 @@ describe('model card', () => {
 
   it('says when the model it was compared with trained on some test objects (split changed), and scored on fewer', () => {
     const withExcluded: Metrics = { ...metrics, baseline: { ...metrics.baseline!, excluded: 3, splitChanged: true } };
-    const text = renderCardMarkdown(buildCard({ registration: v2, metrics: withExcluded, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+    const text = renderCardMarkdown(
+      buildCard({
+        registration: v2,
+        metrics: withExcluded,
+        modelInfo: info,
+        summary,
+        previous: v1,
+        stages: ['prod'],
+        owners: ['Registrar'],
+        collectionName: 'The Museum',
+      }),
+    );
     const paragraph = text.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
     expect(paragraph).toContain('Compared with v1.0.0 on the same 17 test objects: macro-F1 difference +3.2 pts');
-    expect(paragraph).toContain('The model it was compared with (v1.0.0) trained on 3 of the 20 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 17, this version\'s from all 20.');
+    expect(paragraph).toContain(
+      "The model it was compared with (v1.0.0) trained on 3 of the 20 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 17, this version's from all 20.",
+    );
     expect(paragraph).not.toContain('Caution');
     // Without an exclusion, nothing is added (the plain card above has no such sentence either).
     expect(md).not.toContain('left out of its scores');
     expect(md).not.toContain('split settings');
   });
 
-  it('cautions when the split changed but no test object is known to overlap the compared model\'s training data', () => {
-    for (const baseline of [{ ...metrics.baseline!, excluded: 0, splitChanged: true }, { ...metrics.baseline!, splitChanged: true }]) {
-      const text = renderCardMarkdown(buildCard({ registration: v2, metrics: { ...metrics, baseline }, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+  it("cautions when the split changed but no test object is known to overlap the compared model's training data", () => {
+    for (const baseline of [
+      { ...metrics.baseline!, excluded: 0, splitChanged: true },
+      { ...metrics.baseline!, splitChanged: true },
+    ]) {
+      const text = renderCardMarkdown(
+        buildCard({
+          registration: v2,
+          metrics: { ...metrics, baseline },
+          modelInfo: info,
+          summary,
+          previous: v1,
+          stages: ['prod'],
+          owners: ['Registrar'],
+          collectionName: 'The Museum',
+        }),
+      );
       const paragraph = text.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
       expect(paragraph).toContain('Compared with v1.0.0 on the same test objects:');
-      expect(paragraph).toContain('**Caution:** The split settings (dataset.split) changed since the model it was compared with (v1.0.0) was trained.');
+      expect(paragraph).toContain(
+        '**Caution:** The split settings (dataset.split) changed since the model it was compared with (v1.0.0) was trained.',
+      );
       expect(paragraph).toContain('the comparison may favour it');
     }
     // splitChanged false or null (not recorded) with nothing left out: no caution.
     for (const splitChanged of [false, null]) {
-      const text = renderCardMarkdown(buildCard({ registration: v2, metrics: { ...metrics, baseline: { ...metrics.baseline!, excluded: 0, splitChanged } }, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['Registrar'], collectionName: 'The Museum' }));
+      const text = renderCardMarkdown(
+        buildCard({
+          registration: v2,
+          metrics: { ...metrics, baseline: { ...metrics.baseline!, excluded: 0, splitChanged } },
+          modelInfo: info,
+          summary,
+          previous: v1,
+          stages: ['prod'],
+          owners: ['Registrar'],
+          collectionName: 'The Museum',
+        }),
+      );
       expect(text).not.toContain('Caution');
-      expect(text).toContain('Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.\n');
+      expect(text).toContain(
+        'Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.\n',
+      );
     }
   });
 
   it('keeps names from params and metadata as text in the markdown: no HTML, no mentions', () => {
-    const hostile = renderCardMarkdown(buildCard({ registration: v2, metrics, modelInfo: info, summary, previous: v1, stages: ['prod'], owners: ['@collections-team <b>Registrar</b>'], collectionName: 'The <script>x</script> Museum' }));
+    const hostile = renderCardMarkdown(
+      buildCard({
+        registration: v2,
+        metrics,
+        modelInfo: info,
+        summary,
+        previous: v1,
+        stages: ['prod'],
+        owners: ['@collections-team <b>Registrar</b>'],
+        collectionName: 'The <script>x</script> Museum',
+      }),
+    );
     expect(hostile).toContain('**Owners:** @\u200bcollections-team &lt;b&gt;Registrar&lt;/b&gt;');
     expect(hostile).toContain('The &lt;script&gt;x&lt;/script&gt; Museum');
     // The YAML front matter holds the name as data; the markdown body below it must not.
@@ -169,7 +259,17 @@ describe('model card', () => {
   });
 
   it('carries the same content as sections for the catalogue, and the full metrics', () => {
-    expect(card.sections.map((x) => x.heading)).toEqual(['Model details', 'Intended use', 'Factors', 'Metrics', 'Training and evaluation data', 'Quantitative analyses', 'Ethical considerations', 'Caveats and recommendations', 'Lineage']);
+    expect(card.sections.map((x) => x.heading)).toEqual([
+      'Model details',
+      'Intended use',
+      'Factors',
+      'Metrics',
+      'Training and evaluation data',
+      'Quantitative analyses',
+      'Ethical considerations',
+      'Caveats and recommendations',
+      'Lineage',
+    ]);
     expect(card.sections.find((x) => x.heading === 'Intended use')!.text).toContain('### Out-of-scope uses');
     expect(card.metrics).toEqual(metrics);
   });

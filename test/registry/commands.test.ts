@@ -4,7 +4,15 @@ import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { registryCommands } from '../../pipeline/registry/commands.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
-import { makeRepo, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from './helpers.ts';
+import {
+  type Fixture,
+  makeRepo,
+  standInPredict,
+  steppingClock,
+  writeDataset,
+  writeMetrics,
+  writeModel,
+} from './helpers.ts';
 
 let fixture: Fixture | null = null;
 afterEach(async () => {
@@ -34,13 +42,24 @@ describe('vitrine models', () => {
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     const metrics = await writeMetrics({ ws: f.ws, params: f.params });
-    await promote({ ctx: { ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env: { VITRINE_PULL_REQUEST: '5' } }, predict: standInPredict });
+    await promote({
+      ctx: {
+        ws: f.ws,
+        params: f.params,
+        log: memoryLogger(),
+        clock: steppingClock(),
+        env: { VITRINE_PULL_REQUEST: '5' },
+      },
+      predict: standInPredict,
+    });
 
     c = ctx(f);
     await command('models list').run(c, { values: {}, positionals: [] });
     const text = c.printed.join('');
     expect(text).toMatch(/^version\s+stage\s+date\s+accuracy/);
-    expect(text).toMatch(new RegExp(`v1\\.0\\.0\\s+prod\\s+2026-03-01\\s+${(metrics.accuracy.value * 100).toFixed(1)}%`));
+    expect(text).toMatch(
+      new RegExp(`v1\\.0\\.0\\s+prod\\s+2026-03-01\\s+${(metrics.accuracy.value * 100).toFixed(1)}%`),
+    );
     expect(text).toContain('#5');
 
     c = ctx(f, true);
@@ -51,16 +70,25 @@ describe('vitrine models', () => {
 
     c = ctx(f);
     await command('models show').run(c, { values: {}, positionals: ['prod'] });
-    expect(c.printed.join('')).toMatch(/collection-classifier v1\.0\.0 \(prod\)[\s\S]*scores\s+accuracy 81\.3%[\s\S]*pull req\. #5/);
+    expect(c.printed.join('')).toMatch(
+      /collection-classifier v1\.0\.0 \(prod\)[\s\S]*scores\s+accuracy 81\.3%[\s\S]*pull req\. #5/,
+    );
 
     c = ctx(f, true);
     await command('models show').run(c, { values: {}, positionals: ['v1.0.0'] });
-    expect(JSON.parse(c.printed.join(''))).toMatchObject({ version: 'v1.0.0', registration: { lineage: { pullRequest: { number: 5 } } } });
+    expect(JSON.parse(c.printed.join(''))).toMatchObject({
+      version: 'v1.0.0',
+      registration: { lineage: { pullRequest: { number: 5 } } },
+    });
 
-    await expect(command('models show').run(ctx(f), { values: {}, positionals: ['v2.0.0'] })).rejects.toMatchObject({ code: 'VERSION_UNKNOWN' });
+    await expect(command('models show').run(ctx(f), { values: {}, positionals: ['v2.0.0'] })).rejects.toMatchObject({
+      code: 'VERSION_UNKNOWN',
+    });
     c = ctx(f);
     expect(await command('models rollback').run(c, { values: {}, positionals: [] })).toBe(2);
     expect(c.log.lines[0]!.message).toMatch(/Say which version/);
-    await expect(command('models rollback').run(ctx(f), { values: {}, positionals: ['v1.0.0'] })).rejects.toMatchObject({ code: 'ROLLBACK_NOOP' });
+    await expect(command('models rollback').run(ctx(f), { values: {}, positionals: ['v1.0.0'] })).rejects.toMatchObject(
+      { code: 'ROLLBACK_NOOP' },
+    );
   });
 });

@@ -7,10 +7,18 @@ import { initData } from '../../pipeline/data/index.ts';
 import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import type { Clock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
-import type { Annotation, Dataset, DatasetObject, Metrics, ModelInfo, Prediction, Split } from '../../pipeline/types.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { PredictObjects } from '../../pipeline/registry/annotate.ts';
 import { currentInputs } from '../../pipeline/registry/lineage.ts';
+import type {
+  Annotation,
+  Dataset,
+  DatasetObject,
+  Metrics,
+  ModelInfo,
+  Prediction,
+  Split,
+} from '../../pipeline/types.ts';
 
 /*
  * Fixtures for registry tests: a real git repository with a real folder remote next to it (so a
@@ -22,7 +30,11 @@ import { currentInputs } from '../../pipeline/registry/lineage.ts';
 export const LABELS = ['coin', 'mask', 'vessel'];
 
 export function sh(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args],
+    { cwd, encoding: 'utf8' },
+  ).trim();
 }
 
 /** A clock that moves one minute per reading, so tag times are ordered. */
@@ -51,7 +63,10 @@ export async function makeRepo({ objects = 12 }: { objects?: number } = {}): Pro
   const ws = workspace(root);
   await writeFile(path.join(root, '.gitignore'), '.vitrine/\n');
   const ids = Array.from({ length: objects }, (_, i) => `obj-${String(i + 1).padStart(3, '0')}`);
-  await writeFile(ws.labels, `object_id,label\n${ids.map((id, i) => `${id},${LABELS[i % LABELS.length]}`).join('\n')}\n`);
+  await writeFile(
+    ws.labels,
+    `object_id,label\n${ids.map((id, i) => `${id},${LABELS[i % LABELS.length]}`).join('\n')}\n`,
+  );
   await mkdir(ws.data, { recursive: true });
   await writeFile(ws.objects, `id,title\n${ids.map((id) => `${id},Object ${id}`).join('\n')}\n`);
   sh(root, 'add', '-A');
@@ -91,21 +106,49 @@ export async function writeDataset({ ws, labels = LABELS }: { ws: Workspace; lab
   const zero = () => ({ train: 0, validation: 0, test: 0 });
   const byLabel: Record<string, Record<Split, number>> = {};
   const bySplit = zero();
-  for (const o of objects) if (o.label) ((byLabel[o.label] ??= zero())[o.split] += 1, (bySplit[o.split] += 1));
-  const dataset: Dataset = { schema: 'vitrine.dataset/1', labels, objects, issues: [], counts: { objects: objects.length, labelled: objects.filter((o) => o.label).length, bySplit, byLabel } };
+  for (const o of objects) if (o.label) ((byLabel[o.label] ??= zero())[o.split] += 1), (bySplit[o.split] += 1);
+  const dataset: Dataset = {
+    schema: 'vitrine.dataset/1',
+    labels,
+    objects,
+    issues: [],
+    counts: { objects: objects.length, labelled: objects.filter((o) => o.label).length, bySplit, byLabel },
+  };
   await writeJsonAtomic({ file: path.join(ws.dataset, 'dataset.json'), value: dataset });
   return dataset;
 }
 
 /** A stand-in trained model: model.json says which label it predicts; weights are random bytes. */
-export async function writeModel({ ws, predicts, labels = LABELS, seed = 1 }: { ws: Workspace; predicts: string; labels?: string[]; seed?: number }): Promise<ModelInfo> {
+export async function writeModel({
+  ws,
+  predicts,
+  labels = LABELS,
+  seed = 1,
+}: {
+  ws: Workspace;
+  predicts: string;
+  labels?: string[];
+  seed?: number;
+}): Promise<ModelInfo> {
   await mkdir(ws.model, { recursive: true });
-  await writeFile(path.join(ws.model, 'model.json'), JSON.stringify({ format: 'layers-model', predicts, weightsManifest: [{ paths: ['group1-shard1of1.bin'] }] }));
+  await writeFile(
+    path.join(ws.model, 'model.json'),
+    JSON.stringify({ format: 'layers-model', predicts, weightsManifest: [{ paths: ['group1-shard1of1.bin'] }] }),
+  );
   await writeFile(path.join(ws.model, 'group1-shard1of1.bin'), randomBytes(256));
   const info: ModelInfo = {
     schema: 'vitrine.model/1',
     labels,
-    backbone: { id: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1', source: 'node_modules/nsfwjs/dist/models/mobilenet_v2', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: 'global_average_pooling2d_1', embeddingSize: 1280 },
+    backbone: {
+      id: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1',
+      source: 'node_modules/nsfwjs/dist/models/mobilenet_v2',
+      licence: 'MIT',
+      inputSize: 224,
+      fit: 'letterbox',
+      inputRange: '0,1',
+      layer: 'global_average_pooling2d_1',
+      embeddingSize: 1280,
+    },
     backend: 'wasm',
     seed,
     epochs: 17,
@@ -120,7 +163,19 @@ export async function writeModel({ ws, predicts, labels = LABELS, seed = 1 }: { 
 }
 
 /** metrics.json as the evaluate stage writes it, with inputs matching the workspace now. */
-export async function writeMetrics({ ws, params, labels = LABELS, passed = true, accuracy = 0.8125 }: { ws: Workspace; params: Params; labels?: string[]; passed?: boolean; accuracy?: number }): Promise<Metrics> {
+export async function writeMetrics({
+  ws,
+  params,
+  labels = LABELS,
+  passed = true,
+  accuracy = 0.8125,
+}: {
+  ws: Workspace;
+  params: Params;
+  labels?: string[];
+  passed?: boolean;
+  accuracy?: number;
+}): Promise<Metrics> {
   const inputs = await currentInputs({ ws, params });
   const iv = (value: number) => ({ value, low: Math.max(0, value - 0.11), high: Math.min(1, value + 0.07) });
   const metrics: Metrics = {
@@ -134,9 +189,23 @@ export async function writeMetrics({ ws, params, labels = LABELS, passed = true,
     macroF1: iv(accuracy - 0.0321),
     topK: { k: 2, accuracy: iv(0.9375) },
     ece: iv(0.0612),
-    perClass: labels.map((label, i) => ({ label, precision: 0.7 + i * 0.05, recall: 0.75 + i * 0.04, f1: 0.72 + i * 0.045, support: 5 + i })),
+    perClass: labels.map((label, i) => ({
+      label,
+      precision: 0.7 + i * 0.05,
+      recall: 0.75 + i * 0.04,
+      f1: 0.72 + i * 0.045,
+      support: 5 + i,
+    })),
     confusion: labels.map((_, i) => labels.map((__, j) => (i === j ? 4 : 1))),
-    factors: [{ factor: 'department', groups: [{ value: 'Coins and Medals', n: 9, accuracy: 0.8889, macroF1: 0.8512 }, { value: 'Ancient Egypt', n: 7, accuracy: 0.7143, macroF1: 0.6931 }] }],
+    factors: [
+      {
+        factor: 'department',
+        groups: [
+          { value: 'Coins and Medals', n: 9, accuracy: 0.8889, macroF1: 0.8512 },
+          { value: 'Ancient Egypt', n: 7, accuracy: 0.7143, macroF1: 0.6931 },
+        ],
+      },
+    ],
     baseline: null,
     changedPredictions: [],
     leastConfident: [],
@@ -156,7 +225,17 @@ export async function writeMetrics({ ws, params, labels = LABELS, passed = true,
 /** A predictor over the stand-in model: every object gets the label its model.json names. */
 export const standInPredict: PredictObjects = async ({ modelDir, objects }) => {
   const model = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8')) as { predicts: string };
-  return objects.map((o): Prediction => ({ id: o.id, label: model.predicts, confidence: 0.9, top: [{ label: model.predicts, p: 0.9 }, { label: 'other', p: 0.1 }] }));
+  return objects.map(
+    (o): Prediction => ({
+      id: o.id,
+      label: model.predicts,
+      confidence: 0.9,
+      top: [
+        { label: model.predicts, p: 0.9 },
+        { label: 'other', p: 0.1 },
+      ],
+    }),
+  );
 };
 
 export async function readAnnotations(ws: Workspace): Promise<Annotation[]> {

@@ -1,17 +1,27 @@
-import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { pct, type ModelCard } from '../../pipeline/registry/card.ts';
+import { type ModelCard, pct } from '../../pipeline/registry/card.ts';
 import { rollbackAndPublish, type VersionsFile } from '../../pipeline/registry/publish.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
-import { makeRepo, readAnnotations, sh, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from './helpers.ts';
+import {
+  type Fixture,
+  makeRepo,
+  readAnnotations,
+  sh,
+  standInPredict,
+  steppingClock,
+  writeDataset,
+  writeMetrics,
+  writeModel,
+} from './helpers.ts';
 
 let fixture: Fixture | null = null;
 afterEach(async () => {
@@ -19,12 +29,18 @@ afterEach(async () => {
   fixture = null;
 });
 
-function context(f: Fixture, env: Record<string, string | undefined> = {}): StageContext & { log: ReturnType<typeof memoryLogger> } {
+function context(
+  f: Fixture,
+  env: Record<string, string | undefined> = {},
+): StageContext & { log: ReturnType<typeof memoryLogger> } {
   return { ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env };
 }
 
 /** Train-and-evaluate stand-in: model, metrics and dataset for the workspace as it is now. */
-async function prepare(f: Fixture, { predicts, passed = true, accuracy = 0.8125 }: { predicts: string; passed?: boolean; accuracy?: number }) {
+async function prepare(
+  f: Fixture,
+  { predicts, passed = true, accuracy = 0.8125 }: { predicts: string; passed?: boolean; accuracy?: number },
+) {
   await writeDataset({ ws: f.ws });
   await writeModel({ ws: f.ws, predicts });
   return writeMetrics({ ws: f.ws, params: f.params, passed, accuracy });
@@ -51,12 +67,20 @@ describe('promotion', () => {
     const labels = await readFile(f.ws.labels, 'utf8');
     await writeFile(f.ws.labels, labels.replace('obj-001,coin', 'obj-001,mask'));
     let error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'PROMOTE_INPUTS_CHANGED', data: { changed: [{ what: 'the labels (labels.csv)' }] } });
-    expect((error as Error).message).toMatch(/labels \(labels\.csv\) changed after the evaluation.*Rerun dataset, train and evaluate/);
+    expect(error).toMatchObject({
+      code: 'PROMOTE_INPUTS_CHANGED',
+      data: { changed: [{ what: 'the labels (labels.csv)' }] },
+    });
+    expect((error as Error).message).toMatch(
+      /labels \(labels\.csv\) changed after the evaluation.*Rerun dataset, train and evaluate/,
+    );
     await writeFile(f.ws.labels, labels);
     f.params.train.epochs = 3;
     error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'PROMOTE_INPUTS_CHANGED', data: { changed: [{ what: 'the parameters (params.yaml)' }] } });
+    expect(error).toMatchObject({
+      code: 'PROMOTE_INPUTS_CHANGED',
+      data: { changed: [{ what: 'the parameters (params.yaml)' }] },
+    });
     expect(tagsOf(f)).toEqual([]);
   });
 
@@ -64,7 +88,11 @@ describe('promotion', () => {
     fixture = await makeRepo();
     const f = fixture;
     const metrics = await prepare(f, { predicts: 'coin' });
-    const ctx = context(f, { GITHUB_REF: 'refs/pull/42/merge', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '777' });
+    const ctx = context(f, {
+      GITHUB_REF: 'refs/pull/42/merge',
+      GITHUB_REPOSITORY: 'museum/collection',
+      GITHUB_RUN_ID: '777',
+    });
     const result = await promote({ ctx, predict: standInPredict });
     expect(result).toMatchObject({ version: 'v1.0.0', reused: false, prod: 'v1.0.0', annotated: 12 });
     expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
@@ -96,12 +124,30 @@ describe('promotion', () => {
 
     // versions.json for the catalogue.
     const versions = JSON.parse(await readFile(path.join(f.ws.registry, 'versions.json'), 'utf8')) as VersionsFile;
-    expect(versions).toMatchObject({ model: 'collection-classifier', prod: 'v1.0.0', versions: [{ version: 'v1.0.0', stages: ['prod'], headline: { accuracy: metrics.accuracy.value, n: 16 }, pullRequest: { number: 42 }, card: { markdown: 'cards/v1.0.0.md' } }] });
+    expect(versions).toMatchObject({
+      model: 'collection-classifier',
+      prod: 'v1.0.0',
+      versions: [
+        {
+          version: 'v1.0.0',
+          stages: ['prod'],
+          headline: { accuracy: metrics.accuracy.value, n: 16 },
+          pullRequest: { number: 42 },
+          card: { markdown: 'cards/v1.0.0.md' },
+        },
+      ],
+    });
 
     // Annotations: one per object with agreement against the human label (the last object has none).
     const annotations = await readAnnotations(f.ws);
     expect(annotations).toHaveLength(12);
-    expect(annotations[0]).toMatchObject({ id: 'obj-001', label: 'coin', modelVersion: 'v1.0.0', humanLabel: 'coin', agrees: true });
+    expect(annotations[0]).toMatchObject({
+      id: 'obj-001',
+      label: 'coin',
+      modelVersion: 'v1.0.0',
+      humanLabel: 'coin',
+      agrees: true,
+    });
     expect(annotations[1]).toMatchObject({ id: 'obj-002', humanLabel: 'mask', agrees: false });
     expect(annotations[11]).toMatchObject({ id: 'obj-012', humanLabel: null, agrees: null });
     expect(annotations[0]!.top.length).toBeGreaterThan(1);
@@ -116,11 +162,21 @@ describe('promotion', () => {
     fixture = await makeRepo();
     const f = fixture;
     await prepare(f, { predicts: 'coin' });
-    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({ version: 'v1.0.0', reused: false });
+    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({
+      version: 'v1.0.0',
+      reused: false,
+    });
     // `rm -rf .vitrine && vitrine run`: the same weights come back, with other run timings.
     const infoFile = path.join(f.ws.model, 'model-info.json');
     const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
-    await writeFile(infoFile, JSON.stringify({ ...info, durationMs: { embed: 99, train: 42 }, embeddings: { computed: 0, fromCache: 9 } }, null, 2));
+    await writeFile(
+      infoFile,
+      JSON.stringify(
+        { ...info, durationMs: { embed: 99, train: 42 }, embeddings: { computed: 0, fromCache: 9 } },
+        null,
+        2,
+      ),
+    );
     await rm(f.ws.registry, { recursive: true, force: true });
     const again = await promote({ ctx: context(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
@@ -137,7 +193,9 @@ describe('promotion', () => {
     const ctx = context(f);
     const again = await promote({ ctx, predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
-    expect(ctx.log.lines.some((l) => l.level === 'warn' && /already has model version v1\.0\.0.*kept/.test(l.message))).toBe(true);
+    expect(
+      ctx.log.lines.some((l) => l.level === 'warn' && /already has model version v1\.0\.0.*kept/.test(l.message)),
+    ).toBe(true);
     // The catalogue shows what the registered version predicts, not this run's files.
     expect((await readAnnotations(f.ws)).every((a) => a.label === 'coin')).toBe(true);
     expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
@@ -152,7 +210,10 @@ describe('promotion', () => {
     // The second run trained the same weights with its own timings.
     const otherModel = path.join(f.parent, 'model-b');
     await cp(f.ws.model, otherModel, { recursive: true });
-    await writeFile(path.join(otherModel, 'model-info.json'), JSON.stringify({ ...info, durationMs: { embed: 1, train: 2 } }, null, 2));
+    await writeFile(
+      path.join(otherModel, 'model-info.json'),
+      JSON.stringify({ ...info, durationMs: { embed: 1, train: 2 } }, null, 2),
+    );
     const first = promote({ ctx: context(f), predict: standInPredict });
     const second = promote({ ctx: { ...context(f), ws: { ...f.ws, model: otherModel } }, predict: standInPredict });
     const results = await Promise.allSettled([first, second]);
@@ -161,7 +222,11 @@ describe('promotion', () => {
     expect(versions).toEqual(['v1.0.0', 'v1.0.0']);
     expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
     // And a third run converges too.
-    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
+    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({
+      version: 'v1.0.0',
+      reused: true,
+      prod: 'v1.0.0',
+    });
   });
 
   it('repairs a promotion that registered the version but crashed before assigning production', async () => {
@@ -190,7 +255,14 @@ describe('promotion', () => {
     sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
     await prepare(f, { predicts: 'vessel' });
     await promote({ ctx: context(f), predict: standInPredict });
-    await rollbackAndPublish({ ws: f.ws, params: f.params, version: 'v1.0.0', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log: memoryLogger(), predict: standInPredict });
+    await rollbackAndPublish({
+      ws: f.ws,
+      params: f.params,
+      version: 'v1.0.0',
+      clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')),
+      log: memoryLogger(),
+      predict: standInPredict,
+    });
     const again = await promote({ ctx: context(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.1.0', reused: true, prod: 'v1.0.0' });
   });
@@ -209,14 +281,32 @@ describe('promotion', () => {
     const md = await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.md'), 'utf8');
     const card = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.json'), 'utf8')) as ModelCard;
     const front = parseYaml(md.split('---\n')[1]!) as Record<string, any>;
-    expect(front).toMatchObject({ license: 'mit', library_name: 'tfjs', datasets: ['vitrine-demo-museum'], metrics: ['accuracy', 'f1'], base_model: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1' });
+    expect(front).toMatchObject({
+      license: 'mit',
+      library_name: 'tfjs',
+      datasets: ['vitrine-demo-museum'],
+      metrics: ['accuracy', 'f1'],
+      base_model: 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1',
+    });
     expect(front.tags).toContain('image-classification');
     const results = front['model-index'][0].results[0];
     expect(results.dataset.split).toBe('test');
     expect(results.metrics.find((x: { name: string }) => x.name === 'Accuracy').value).toBe(m2.accuracy.value);
-    expect(results.metrics.find((x: { name: string }) => x.name === 'Macro F1').value).toBe(Math.round(m2.macroF1.value * 10000) / 10000);
+    expect(results.metrics.find((x: { name: string }) => x.name === 'Macro F1').value).toBe(
+      Math.round(m2.macroF1.value * 10000) / 10000,
+    );
 
-    const sections = ['## Model details', '## Intended use', '### Out-of-scope uses', '## Factors', '## Metrics', '## Training and evaluation data', '## Quantitative analyses', '## Ethical considerations', '## Caveats and recommendations'];
+    const sections = [
+      '## Model details',
+      '## Intended use',
+      '### Out-of-scope uses',
+      '## Factors',
+      '## Metrics',
+      '## Training and evaluation data',
+      '## Quantitative analyses',
+      '## Ethical considerations',
+      '## Caveats and recommendations',
+    ];
     let at = -1;
     for (const s of sections) {
       const i = md.indexOf(`\n${s}\n`);
@@ -229,11 +319,18 @@ describe('promotion', () => {
     expect(md).toContain(`| Accuracy | ${pct(m2.accuracy.value)} | ${pct(m2.accuracy.low)}–${pct(m2.accuracy.high)} |`);
     expect(md).toContain(`| Macro-F1 | ${pct(m2.macroF1.value)} | ${pct(m2.macroF1.low)}–${pct(m2.macroF1.high)} |`);
     expect(md).toContain(`| Top-2 accuracy | ${pct(m2.topK.accuracy.value)} |`);
-    for (const c of m2.perClass) expect(md).toContain(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
-    for (const g of m2.factors[0]!.groups) expect(md).toContain(`| ${g.value} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`);
+    for (const c of m2.perClass)
+      expect(md).toContain(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);
+    for (const g of m2.factors[0]!.groups)
+      expect(md).toContain(`| ${g.value} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`);
     // Counts per class and per factor come from dataset.json.
-    const dataset = JSON.parse(await readFile(path.join(f.ws.dataset, 'dataset.json'), 'utf8')) as { counts: { byLabel: Record<string, { train: number; validation: number; test: number }> } };
-    for (const [label, c] of Object.entries(dataset.counts.byLabel)) expect(md).toContain(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${c.train + c.validation + c.test} |`);
+    const dataset = JSON.parse(await readFile(path.join(f.ws.dataset, 'dataset.json'), 'utf8')) as {
+      counts: { byLabel: Record<string, { train: number; validation: number; test: number }> };
+    };
+    for (const [label, c] of Object.entries(dataset.counts.byLabel))
+      expect(md).toContain(
+        `| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${c.train + c.validation + c.test} |`,
+      );
     expect(md).toContain('### Objects by department');
     // What changed since v1.0.0.
     expect(card.details.changes[0]).toBe('minor version bump from v1.0.0: labels changed.');
@@ -242,7 +339,12 @@ describe('promotion', () => {
     expect(card.metrics.accuracy).toEqual(m2.accuracy);
     expect(card.quantitative).toEqual(m2.factors);
     // The first version's card is still there.
-    expect((await readdir(path.join(f.ws.registry, 'cards'))).sort()).toEqual(['v1.0.0.json', 'v1.0.0.md', 'v1.1.0.json', 'v1.1.0.md']);
+    expect((await readdir(path.join(f.ws.registry, 'cards'))).sort()).toEqual([
+      'v1.0.0.json',
+      'v1.0.0.md',
+      'v1.1.0.json',
+      'v1.1.0.md',
+    ]);
   });
 
   it('rolls back on a fresh clone: restores the previous version’s files from the remote and re-annotates', async () => {
@@ -263,20 +365,46 @@ describe('promotion', () => {
     const clone = workspace(cloneRoot);
     await cp(path.join(f.ws.dataset, 'dataset.json'), path.join(clone.dataset, 'dataset.json'));
     const log = memoryLogger();
-    const result = await rollbackAndPublish({ ws: clone, params: f.params, version: 'v1.0.0', reason: 'misreads vessels', clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')), log, predict: standInPredict });
-    expect(result).toMatchObject({ version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', unassigned: ['v1.1.0'], annotated: 12 });
+    const result = await rollbackAndPublish({
+      ws: clone,
+      params: f.params,
+      version: 'v1.0.0',
+      reason: 'misreads vessels',
+      clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')),
+      log,
+      predict: standInPredict,
+    });
+    expect(result).toMatchObject({
+      version: 'v1.0.0',
+      from: 'v1.1.0',
+      tag: 'collection-classifier#prod#4',
+      unassigned: ['v1.1.0'],
+      annotated: 12,
+    });
     expect(await readFile(path.join(result.dir, 'group1-shard1of1.bin'))).toEqual(v1Files);
     expect(JSON.parse(await readFile(path.join(result.dir, 'model.json'), 'utf8'))).toMatchObject({ predicts: 'coin' });
-    expect(log.lines.some((l) => /Restored model version v1.0.0 \(3 files, 3 from the data remote\)/.test(l.message))).toBe(true);
+    expect(
+      log.lines.some((l) => /Restored model version v1.0.0 \(3 files, 3 from the data remote\)/.test(l.message)),
+    ).toBe(true);
     const annotations = await readAnnotations(clone);
     expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.label === 'coin')).toBe(true);
     // Cards of both versions are rebuilt in the clone from the evidence stored in the remote.
-    expect((await readdir(path.join(clone.registry, 'cards'))).sort()).toEqual(['v1.0.0.json', 'v1.0.0.md', 'v1.1.0.json', 'v1.1.0.md']);
+    expect((await readdir(path.join(clone.registry, 'cards'))).sort()).toEqual([
+      'v1.0.0.json',
+      'v1.0.0.md',
+      'v1.1.0.json',
+      'v1.1.0.md',
+    ]);
     const versions = JSON.parse(await readFile(path.join(clone.registry, 'versions.json'), 'utf8')) as VersionsFile;
     expect(versions.prod).toBe('v1.0.0');
-    expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#4')).toBe('Assigning stage prod to artifact collection-classifier version v1.0.0');
+    expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#4')).toBe(
+      'Assigning stage prod to artifact collection-classifier version v1.0.0',
+    );
     // resolve now finds prod in the local cache.
-    expect(await resolveModelDir({ ws: clone, params: f.params, version: 'prod', log })).toEqual({ version: 'v1.0.0', dir: result.dir });
+    expect(await resolveModelDir({ ws: clone, params: f.params, version: 'prod', log })).toEqual({
+      version: 'v1.0.0',
+      dir: result.dir,
+    });
   });
 });
 
@@ -294,7 +422,16 @@ describe('rollback safety', () => {
     const failing = async () => {
       throw new Error('image data/images/obj-001.png is missing');
     };
-    await expect(rollbackAndPublish({ ws: f.ws, params: f.params, version: 'v1.0.0', clock: steppingClock(), log: memoryLogger(), predict: failing })).rejects.toThrow(/obj-001\.png is missing/);
+    await expect(
+      rollbackAndPublish({
+        ws: f.ws,
+        params: f.params,
+        version: 'v1.0.0',
+        clock: steppingClock(),
+        log: memoryLogger(),
+        predict: failing,
+      }),
+    ).rejects.toThrow(/obj-001\.png is missing/);
     expect(tagsOf(f)).toEqual(before);
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
     expect((await readAnnotations(f.ws))[0]!.modelVersion).toBe('v1.1.0');

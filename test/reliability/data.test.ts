@@ -1,16 +1,25 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { describeStatus } from '../../pipeline/data/commands.ts';
+import {
+  addData,
+  checkoutData,
+  dataStatus,
+  initData,
+  pullData,
+  pushData,
+  setDvcConfig,
+  verifyData,
+} from '../../pipeline/data/index.ts';
+import { tempNameFor } from '../../pipeline/data/temp.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { addData, checkoutData, dataStatus, initData, pullData, pushData, setDvcConfig, verifyData } from '../../pipeline/data/index.ts';
-import { describeStatus } from '../../pipeline/data/commands.ts';
-import { objectPath } from '../../pipeline/data/cache.ts';
-import { tempNameFor } from '../../pipeline/data/temp.ts';
 import { cleanup, tempDir } from '../data/helpers.ts';
 
 /*
@@ -118,7 +127,9 @@ async function s3Objects(prefix: string): Promise<{ objects: Map<string, Buffer>
   const temps: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: 'museum', Prefix: `${prefix}/files/md5/`, ContinuationToken: token }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'museum', Prefix: `${prefix}/files/md5/`, ContinuationToken: token }),
+    );
     for (const item of page.Contents ?? []) {
       const [p, name] = item.Key!.slice(`${prefix}/files/md5/`.length).split('/');
       if (!OBJECT_NAME.test(name)) {
@@ -140,7 +151,8 @@ async function s3Objects(prefix: string): Promise<{ objects: Map<string, Buffer>
 function checkObjects(where: string, objects: Map<string, Buffer>, complete = where.startsWith('remote')): string[] {
   const problems: string[] = [];
   for (const [id, bytes] of objects) {
-    if (md5(bytes) !== id.replace(/\.dir$/, '')) problems.push(`${where}: object ${id} does not hash to its name (half-written)`);
+    if (md5(bytes) !== id.replace(/\.dir$/, ''))
+      problems.push(`${where}: object ${id} does not hash to its name (half-written)`);
     if (!complete || !id.endsWith('.dir')) continue;
     for (const entry of JSON.parse(bytes.toString('utf8')) as { md5: string }[]) {
       if (!objects.has(entry.md5)) problems.push(`${where}: folder list ${id} is there but ${entry.md5} is not`);
@@ -167,7 +179,17 @@ async function remoteObjects(kind: RemoteKind, where: string) {
 }
 
 /** A repository with data.dvc and a config pointing at `remote`; `sharedCache` reuses the origin's cache. */
-async function repoFor({ name, kind, remote, sharedCache }: { name: string; kind: RemoteKind; remote: string; sharedCache: boolean }): Promise<string> {
+async function repoFor({
+  name,
+  kind,
+  remote,
+  sharedCache,
+}: {
+  name: string;
+  kind: RemoteKind;
+  remote: string;
+  sharedCache: boolean;
+}): Promise<string> {
   const root = path.join(base, name);
   await mkdir(path.join(root, '.dvc'), { recursive: true });
   await cp(path.join(origin, 'data.dvc'), path.join(root, 'data.dvc'));
@@ -177,13 +199,20 @@ async function repoFor({ name, kind, remote, sharedCache }: { name: string; kind
   if (sharedCache) lines.push('[cache]', `    dir = ${originCache}`);
   await writeFile(path.join(root, '.dvc', 'config'), `${lines.join('\n')}\n`);
   if (kind === 's3') {
-    await writeFile(path.join(root, '.dvc', 'config.local'), `['remote "r"']\n    access_key_id = S3RVER\n    secret_access_key = S3RVER\n    region = us-east-1\n`);
+    await writeFile(
+      path.join(root, '.dvc', 'config.local'),
+      `['remote "r"']\n    access_key_id = S3RVER\n    secret_access_key = S3RVER\n    region = us-east-1\n`,
+    );
   }
   return root;
 }
 
 /** Run an operation in a child process; kill it with SIGKILL `killAfterMs` after it started, if given. */
-function runChild(op: Op, root: string, killAfterMs?: number): Promise<{ killed: boolean; ms: number; code: number | null; stderr: string }> {
+function runChild(
+  op: Op,
+  root: string,
+  killAfterMs?: number,
+): Promise<{ killed: boolean; ms: number; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(NODE, [CHILD, op, root], { stdio: ['ignore', 'pipe', 'pipe'] });
     let started = 0;
@@ -234,10 +263,18 @@ async function killCase(op: Op, kind: RemoteKind, i: number, delay: number): Pro
     // What a clone would pull: every image, byte for byte (the objects were just read back from the remote).
     const held = remoteHolds(resumed.objects);
     const killed = run.killed ? `killed after ${delay.toFixed(0)} ms` : 'finished before the kill';
-    const note = kind === 's3' && partial.length > 0 ? `${killed}; s3rver kept ${partial.length} partial upload(s), repaired by the rerun` : killed;
+    const note =
+      kind === 's3' && partial.length > 0
+        ? `${killed}; s3rver kept ${partial.length} partial upload(s), repaired by the rerun`
+        : killed;
     return { problems: [...problems, ...held.problems], bytesLost: held.bytesLost, note };
   }
-  const repo = await repoFor({ name: id, kind, remote: kind === 'folder' ? remotes.folder.full : remotes.s3.full, sharedCache: op === 'checkout' });
+  const repo = await repoFor({
+    name: id,
+    kind,
+    remote: kind === 'folder' ? remotes.folder.full : remotes.s3.full,
+    sharedCache: op === 'checkout',
+  });
   const run = await runChild(op, repo, delay);
   const data = path.join(repo, 'data');
   const problems = [...(await checkData(data, true)).problems];
@@ -255,12 +292,19 @@ async function killCase(op: Op, kind: RemoteKind, i: number, delay: number): Pro
     ...(await walk(path.join(repo, '.dvc', 'tmp', 'checkout'))),
   ];
   if (litter.length > 0) problems.push(`temp litter left after the rerun: ${litter.join(', ')}`);
-  return { problems, bytesLost: final.bytesLost, note: run.killed ? `killed after ${delay.toFixed(0)} ms` : 'finished before the kill' };
+  return {
+    problems,
+    bytesLost: final.bytesLost,
+    note: run.killed ? `killed after ${delay.toFixed(0)} ms` : 'finished before the kill',
+  };
 }
 
 /** Expect `promise` to fail with `code` and a message containing each of `words`; a problem otherwise. */
 async function refused(promise: Promise<unknown>, code: string, words: string[]): Promise<string[]> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!error) return [`expected ${code}, but it succeeded`];
   if (!isVitrineError(error, code)) return [`expected ${code}, got ${(error as Error).message}`];
   return words.filter((w) => !error.message.includes(w)).map((w) => `message lacks "${w}": ${error.message}`);
@@ -295,48 +339,86 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
   const cases: { name: string; run: () => Promise<Outcome> }[] = [
     {
       name: 'data.dvc with an unknown key',
-      run: async () => ({ ...none, problems: await refused(dataStatus({ root: await withDvc('bad-key', `${await dvcText()}  colour: blue\n`), log: silentLogger }), 'DVCFILE_INVALID', ['data.dvc:', '"colour"']) }),
+      run: async () => ({
+        ...none,
+        problems: await refused(
+          dataStatus({ root: await withDvc('bad-key', `${await dvcText()}  colour: blue\n`), log: silentLogger }),
+          'DVCFILE_INVALID',
+          ['data.dvc:', '"colour"'],
+        ),
+      }),
     },
     {
       name: 'data.dvc with two outputs',
       run: async () => {
         const text = await dvcText();
         const second = text.slice('outs:\n'.length).replace('path: data', 'path: more');
-        return { ...none, problems: await refused(pullData({ root: await withDvc('two-outs', text + second), log: silentLogger }), 'DVCFILE_INVALID', ['data.dvc:', '2 outputs']) };
+        return {
+          ...none,
+          problems: await refused(
+            pullData({ root: await withDvc('two-outs', text + second), log: silentLogger }),
+            'DVCFILE_INVALID',
+            ['data.dvc:', '2 outputs'],
+          ),
+        };
       },
     },
     {
       name: 'data.dvc that is not YAML',
-      run: async () => ({ ...none, problems: await refused(dataStatus({ root: await withDvc('not-yaml', 'outs:\n- md5: abc\n   path: [\n'), log: silentLogger }), 'DVCFILE_INVALID', ['data.dvc:']) }),
+      run: async () => ({
+        ...none,
+        problems: await refused(
+          dataStatus({ root: await withDvc('not-yaml', 'outs:\n- md5: abc\n   path: [\n'), log: silentLogger }),
+          'DVCFILE_INVALID',
+          ['data.dvc:'],
+        ),
+      }),
     },
     {
       name: 'data.dvc whose path leaves the repository',
       run: async () => {
         const repo = await withDvc('path-outside', (await dvcText()).replace('path: data', 'path: ../outside'));
-        const problems = await refused(checkoutData({ root: repo, log: silentLogger }), 'DVCFILE_PATH_OUTSIDE', ['../outside']);
-        if ((await walk(path.join(base, 'outside'))).length > 0) problems.push('files were written outside the repository');
+        const problems = await refused(checkoutData({ root: repo, log: silentLogger }), 'DVCFILE_PATH_OUTSIDE', [
+          '../outside',
+        ]);
+        if ((await walk(path.join(base, 'outside'))).length > 0)
+          problems.push('files were written outside the repository');
         return { ...none, problems };
       },
     },
     {
       name: 'data.dvc naming a version missing from the cache',
       run: async () => {
-        const repo = await withDvc('no-version', (await dvcText()).replace(/md5: [0-9a-f]{32}/, `md5: ${'0'.repeat(32)}`));
+        const repo = await withDvc(
+          'no-version',
+          (await dvcText()).replace(/md5: [0-9a-f]{32}/, `md5: ${'0'.repeat(32)}`),
+        );
         await cp(path.join(origin, 'data'), path.join(repo, 'data'), { recursive: true });
         const text = describeStatus(await dataStatus({ root: repo, log: silentLogger })).join('\n');
-        return { ...none, problems: text.includes('not in the cache: run "vitrine data pull"') ? [] : [`status said: ${text}`] };
+        return {
+          ...none,
+          problems: text.includes('not in the cache: run "vitrine data pull"') ? [] : [`status said: ${text}`],
+        };
       },
     },
     {
       name: 'litter of an older version inside data/',
       run: async () => {
-        const repo = await repoFor({ name: 'old-litter', kind: 'folder', remote: remotes.folder.full, sharedCache: true });
+        const repo = await repoFor({
+          name: 'old-litter',
+          kind: 'folder',
+          remote: remotes.folder.full,
+          sharedCache: true,
+        });
         await checkoutData({ root: repo, log: silentLogger });
         await writeFile(path.join(repo, 'data', `${someImage()}.0a1b2c3d4e5f.tmp`), 'half');
         const status = await dataStatus({ root: repo, log: silentLogger });
         await checkoutData({ root: repo, log: silentLogger });
         const after = await checkData(path.join(repo, 'data'), false);
-        return { problems: [...(status.clean ? [] : ['status counts the temp file']), ...after.problems], bytesLost: after.bytesLost };
+        return {
+          problems: [...(status.clean ? [] : ['status counts the temp file']), ...after.problems],
+          bytesLost: after.bytesLost,
+        };
       },
     },
   ];
@@ -351,8 +433,18 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
           await damage(object, 'bit rot');
           // A fresh remote, so the push has to upload the damaged object.
           const fresh = remotes[kind].fresh(`damaged-cache-${kind}-2`);
-          await writeFile(path.join(repo, '.dvc', 'config'), (await readFile(path.join(repo, '.dvc', 'config'), 'utf8')).replace(kind === 'folder' ? remote : `s3://museum/${remote}`, kind === 'folder' ? fresh : `s3://museum/${fresh}`));
-          const problems = await refused(pushData({ root: repo, log: silentLogger }), 'DATA_CORRUPT', [`data/${image}`, 'vitrine data add', 'vitrine data verify --repair']);
+          await writeFile(
+            path.join(repo, '.dvc', 'config'),
+            (await readFile(path.join(repo, '.dvc', 'config'), 'utf8')).replace(
+              kind === 'folder' ? remote : `s3://museum/${remote}`,
+              kind === 'folder' ? fresh : `s3://museum/${fresh}`,
+            ),
+          );
+          const problems = await refused(pushData({ root: repo, log: silentLogger }), 'DATA_CORRUPT', [
+            `data/${image}`,
+            'vitrine data add',
+            'vitrine data verify --repair',
+          ]);
           await addData({ root: repo, log: silentLogger });
           await pushData({ root: repo, log: silentLogger });
           const pulled = await pullIntoClone(`damaged-cache-${kind}-clone`, kind, fresh);
@@ -367,13 +459,23 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
           const id = md5(originals.get(image)!);
           const wrong = Buffer.alloc(originals.get(image)!.length, 0x58);
           if (kind === 'folder') await damage(objectPath(remote, id), wrong);
-          else await s3.send(new PutObjectCommand({ Bucket: 'museum', Key: `${remote}/files/md5/${id.slice(0, 2)}/${id.slice(2)}`, Body: wrong }));
+          else
+            await s3.send(
+              new PutObjectCommand({
+                Bucket: 'museum',
+                Key: `${remote}/files/md5/${id.slice(0, 2)}/${id.slice(2)}`,
+                Body: wrong,
+              }),
+            );
           const clone = await repoFor({ name: `damaged-remote-${kind}-clone`, kind, remote, sharedCache: false });
-          const problems = await refused(pullData({ root: clone, log: silentLogger }), 'DATA_CORRUPT', [`data/${image}`]);
+          const problems = await refused(pullData({ root: clone, log: silentLogger }), 'DATA_CORRUPT', [
+            `data/${image}`,
+          ]);
           const partial = await checkData(path.join(clone, 'data'), true);
           problems.push(...partial.problems);
           const sharing = [...originals.values()].filter((b) => md5(b) === id).length;
-          if ((await walk(path.join(clone, 'data'))).length !== originals.size - sharing) problems.push('pull did not check out everything else');
+          if ((await walk(path.join(clone, 'data'))).length !== originals.size - sharing)
+            problems.push('pull did not check out everything else');
           await verifyData({ root: repo, log: silentLogger, remote: true, repair: true });
           await pullData({ root: clone, log: silentLogger });
           const final = await checkData(path.join(clone, 'data'), false);
@@ -414,7 +516,13 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
       await new Promise((resolve) => sleeper.on('exit', resolve));
       await pushData({ root: repo, log: silentLogger });
       const gone = (await folderObjects(remote)).temps.length === 0;
-      return { ...none, problems: [...(kept ? [] : ['the live temp file was removed']), ...(gone ? [] : ['the dead temp file was kept'])] };
+      return {
+        ...none,
+        problems: [
+          ...(kept ? [] : ['the live temp file was removed']),
+          ...(gone ? [] : ['the dead temp file was kept']),
+        ],
+      };
     },
   });
   return cases;
@@ -422,26 +530,58 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
 
 beforeAll(async () => {
   base = await tempDir('vitrine-reliability-');
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(base, 's3'), configureBuckets: [{ name: 'museum', configs: [] }] });
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: path.join(base, 's3'),
+    configureBuckets: [{ name: 'museum', configs: [] }],
+  });
   endpoint = `http://127.0.0.1:${((await server.run()) as { port: number }).port}`;
-  s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   remotes.folder.full = path.join(base, 'remote-full');
   // Real museum photographs when the shared datasets are there, plus two large scans so kills land mid-object.
-  const found = (await walk(IMAGES)).filter((f) => f.endsWith('.jpg')).sort().slice(0, 60);
+  const found = (await walk(IMAGES))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .slice(0, 60);
   for (const rel of found) originals.set(`images/${rel}`, await readFile(path.join(IMAGES, rel)));
   const next = seeded(SEED ^ 0x5eed);
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
-  if (found.length === 0) for (let i = 0; i < 150; i++) originals.set(`images/synthetic/${i}.jpg`, bytes(4096 + Math.floor(next() * 20000)));
-  for (let i = 0; i < 2; i++) originals.set(`scans/scan-${i}.tif`, Buffer.concat([bytes(65536), Buffer.alloc(2 * 1024 * 1024 - 65536, i + 1)]));
-  originals.set('objects.csv', Buffer.from(`id,file\n${[...originals.keys()].map((k, i) => `${i},${k}`).join('\n')}\n`));
+  if (found.length === 0)
+    for (let i = 0; i < 150; i++) originals.set(`images/synthetic/${i}.jpg`, bytes(4096 + Math.floor(next() * 20000)));
+  for (let i = 0; i < 2; i++)
+    originals.set(`scans/scan-${i}.tif`, Buffer.concat([bytes(65536), Buffer.alloc(2 * 1024 * 1024 - 65536, i + 1)]));
+  originals.set(
+    'objects.csv',
+    Buffer.from(`id,file\n${[...originals.keys()].map((k, i) => `${i},${k}`).join('\n')}\n`),
+  );
   origin = path.join(base, 'origin');
   for (const [rel, content] of originals) {
     await mkdir(path.dirname(path.join(origin, 'data', rel)), { recursive: true });
     await writeFile(path.join(origin, 'data', rel), content);
   }
   await initData({ root: origin, remoteName: 'folder', remoteUrl: remotes.folder.full });
-  await setDvcConfig({ root: origin, values: [{ section: 'remote "s3"', key: 'url', value: 's3://museum/full' }, { section: 'remote "s3"', key: 'endpointurl', value: endpoint }] });
-  await setDvcConfig({ root: origin, local: true, values: [{ section: 'remote "s3"', key: 'access_key_id', value: 'S3RVER' }, { section: 'remote "s3"', key: 'secret_access_key', value: 'S3RVER' }] });
+  await setDvcConfig({
+    root: origin,
+    values: [
+      { section: 'remote "s3"', key: 'url', value: 's3://museum/full' },
+      { section: 'remote "s3"', key: 'endpointurl', value: endpoint },
+    ],
+  });
+  await setDvcConfig({
+    root: origin,
+    local: true,
+    values: [
+      { section: 'remote "s3"', key: 'access_key_id', value: 'S3RVER' },
+      { section: 'remote "s3"', key: 'secret_access_key', value: 'S3RVER' },
+    ],
+  });
   originManifest = (await addData({ root: origin, log: silentLogger })).md5;
   await pushData({ root: origin, log: silentLogger, remote: 'folder' });
   await pushData({ root: origin, log: silentLogger, remote: 's3' });
@@ -468,11 +608,27 @@ describe('data layer reliability battery', () => {
       results.push({ name, outcome, ms: performance.now() - t0 });
     };
     for (const c of inputCases()) await record(c.name, c.run);
-    const combos: [Op, RemoteKind][] = [['push', 'folder'], ['push', 's3'], ['pull', 'folder'], ['pull', 's3'], ['checkout', 'folder']];
+    const combos: [Op, RemoteKind][] = [
+      ['push', 'folder'],
+      ['push', 's3'],
+      ['pull', 'folder'],
+      ['pull', 's3'],
+      ['checkout', 'folder'],
+    ];
     for (const [op, kind] of combos) {
       // How long the operation takes here, uninterrupted: kills land uniformly within it.
-      const probeRemote = op === 'push' ? remotes[kind].fresh(`probe-${op}-${kind}`) : kind === 'folder' ? remotes.folder.full : remotes.s3.full;
-      const probe = await repoFor({ name: `probe-${op}-${kind}`, kind, remote: probeRemote, sharedCache: op !== 'pull' });
+      const probeRemote =
+        op === 'push'
+          ? remotes[kind].fresh(`probe-${op}-${kind}`)
+          : kind === 'folder'
+            ? remotes.folder.full
+            : remotes.s3.full;
+      const probe = await repoFor({
+        name: `probe-${op}-${kind}`,
+        kind,
+        remote: probeRemote,
+        sharedCache: op !== 'pull',
+      });
       const full = await runChild(op, probe);
       if (full.code !== 0) throw new Error(`${op} (${kind}) failed without a kill: ${full.stderr}`);
       for (let i = 0; i < KILLS; i++) {
@@ -484,12 +640,17 @@ describe('data layer reliability battery', () => {
     const kills = results.filter((r) => r.name.startsWith('kill -9'));
     const landed = kills.filter((r) => r.outcome.note?.startsWith('killed')).length;
     const bytesLost = results.reduce((n, r) => n + r.outcome.bytesLost, 0);
-    const lines = results.map((r) => `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`);
+    const lines = results.map(
+      (r) =>
+        `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`,
+    );
     console.log(
       `Data reliability battery (seed ${SEED}): ${results.length} cases tried, ${handled} handled, ${bytesLost} bytes lost ` +
         `(${originals.size} files; ${landed} of ${kills.length} kills landed mid-operation; ${((performance.now() - started) / 1000).toFixed(1)} s)\n${lines.join('\n')}`,
     );
-    expect(results.filter((r) => r.outcome.problems.length > 0).map((r) => `${r.name}: ${r.outcome.problems.join('; ')}`)).toEqual([]);
+    expect(
+      results.filter((r) => r.outcome.problems.length > 0).map((r) => `${r.name}: ${r.outcome.problems.join('; ')}`),
+    ).toEqual([]);
     expect(bytesLost).toBe(0);
     expect(handled).toBe(results.length);
   }, 180_000);

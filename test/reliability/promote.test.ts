@@ -7,7 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
-import { makeRepo, readAnnotations, sh, standInPredict, steppingClock, writeDataset, writeMetrics, writeModel, type Fixture } from '../registry/helpers.ts';
+import {
+  type Fixture,
+  makeRepo,
+  readAnnotations,
+  sh,
+  standInPredict,
+  steppingClock,
+  writeDataset,
+  writeMetrics,
+  writeModel,
+} from '../registry/helpers.ts';
 
 /*
  * Promotion under kill -9 at each step: whatever moment the process dies (before, while or
@@ -66,7 +76,8 @@ async function lockFiles(dir: string): Promise<string[]> {
   const walk = async (d: string) => {
     for (const e of await readdir(d, { withFileTypes: true })) {
       if (e.isDirectory()) await walk(path.join(d, e.name));
-      else if (e.name.endsWith('.lock') || e.name.endsWith('.takeover')) found.push(path.relative(dir, path.join(d, e.name)));
+      else if (e.name.endsWith('.lock') || e.name.endsWith('.takeover'))
+        found.push(path.relative(dir, path.join(d, e.name)));
     }
   };
   await walk(dir);
@@ -81,7 +92,10 @@ describe('promotion killed at each step', () => {
       { name: 'once model files reach the remote', when: (f) => () => existsSync(path.join(f.remoteDir, 'files')) },
       { name: 'while writing the version tag', when: (f) => () => tag(f.root, 'collection-classifier@v1.0.0.lock') },
       { name: 'right after registering', when: (f) => () => tag(f.root, 'collection-classifier@v1.0.0') },
-      { name: 'holding the production lock', when: (f) => () => existsSync(path.join(f.root, '.git', 'vitrine-collection-classifier-prod.lock')) },
+      {
+        name: 'holding the production lock',
+        when: (f) => () => existsSync(path.join(f.root, '.git', 'vitrine-collection-classifier-prod.lock')),
+      },
       { name: 'right after assigning production', when: (f) => () => tag(f.root, 'collection-classifier#prod#1') },
     ];
     const outcomes: string[] = [];
@@ -89,9 +103,14 @@ describe('promotion killed at each step', () => {
       const f = await prepared();
       const { killed } = await runWorker(f.root, point.when(f));
       const before = await readRegistry({ dir: f.root, name: 'collection-classifier' });
-      outcomes.push(`${point.name}: ${killed ? 'killed' : 'finished first'}, ${before.versions.length} version(s), prod ${before.stages.prod ?? 'none'}`);
+      outcomes.push(
+        `${point.name}: ${killed ? 'killed' : 'finished first'}, ${before.versions.length} version(s), prod ${before.stages.prod ?? 'none'}`,
+      );
       const log = memoryLogger();
-      const again = await promote({ ctx: { ws: f.ws, params: f.params, log, clock: steppingClock(Date.now()), env: {} }, predict: standInPredict });
+      const again = await promote({
+        ctx: { ws: f.ws, params: f.params, log, clock: steppingClock(Date.now()), env: {} },
+        predict: standInPredict,
+      });
       expect(again, point.name).toMatchObject({ version: 'v1.0.0', prod: 'v1.0.0', annotated: 12 });
       const after = await readRegistry({ dir: f.root, name: 'collection-classifier' });
       expect(after.versions.map((v) => v.version)).toEqual(['v1.0.0']);
@@ -115,12 +134,26 @@ describe('promotion killed at each step', () => {
     const ref = path.join(f.root, '.git', 'refs', 'tags', 'collection-classifier#prod#1');
     await writeFile(ref, '');
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    await writeFile(`${ref}.lock`, JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }));
+    await writeFile(
+      `${ref}.lock`,
+      JSON.stringify({ pid: dead, host: os.hostname(), startedAt: new Date().toISOString() }),
+    );
     const log = memoryLogger();
-    const again = await promote({ ctx: { ws: f.ws, params: f.params, log, clock: steppingClock(Date.now()), env: {} }, predict: standInPredict });
+    const again = await promote({
+      ctx: { ws: f.ws, params: f.params, log, clock: steppingClock(Date.now()), env: {} },
+      predict: standInPredict,
+    });
     expect(again).toMatchObject({ version: 'v1.0.0', prod: 'v1.0.0' });
-    expect(log.lines.some((l) => l.level === 'warn' && /Removed the tag ref collection-classifier#prod#1, left empty/.test(l.message))).toBe(true);
-    expect(log.lines.some((l) => l.level === 'warn' && /Took over the lock collection-classifier#prod#1\.lock/.test(l.message))).toBe(true);
+    expect(
+      log.lines.some(
+        (l) => l.level === 'warn' && /Removed the tag ref collection-classifier#prod#1, left empty/.test(l.message),
+      ),
+    ).toBe(true);
+    expect(
+      log.lines.some(
+        (l) => l.level === 'warn' && /Took over the lock collection-classifier#prod#1\.lock/.test(l.message),
+      ),
+    ).toBe(true);
     expect(await lockFiles(path.join(f.root, '.git'))).toEqual([]);
     sh(f.root, 'fsck', '--no-dangling');
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });

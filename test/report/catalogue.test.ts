@@ -59,7 +59,9 @@ describe('thumbnails from the published catalogue', () => {
     const row = section.split('\n').find((l) => l.includes('DM-0036'))!;
     expect(row).not.toContain('<img');
     expect(row).toContain('not published yet');
-    expect(section).toContain('1 object has no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.');
+    expect(section).toContain(
+      '1 object has no thumbnail in the published catalogue yet: the catalogue is rebuilt when this pull request is merged.',
+    );
     expect(json.catalogue).toEqual({ url, source: 'given', published: true, reason: null });
     expect(json.labels.changes.find((c) => c.id === 'DM-0036')!.thumbnailUrl).toBeNull();
     // Asked without downloading the pictures.
@@ -73,7 +75,9 @@ describe('thumbnails from the published catalogue', () => {
     const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     const section = labelSection(markdown);
     expect(section).not.toContain('<img');
-    expect(section).toContain(`Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). They appear once the catalogue workflow publishes it.`);
+    expect(section).toContain(
+      `Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). They appear once the catalogue workflow publishes it.`,
+    );
     expect(json.catalogue).toMatchObject({ url, source: 'params', published: false });
   });
 
@@ -89,11 +93,21 @@ describe('thumbnails from the published catalogue', () => {
   it('takes the Pages URL the workflow gives (VITRINE_CATALOGUE_URL) over params', async () => {
     const { url } = await catalogue(['/collection/', '/collection/media/thumbnails/DM-0007-240.jpg']);
     const { ws } = await makeRepo({ objects, base, head: correct });
-    const params = validateParams({ raw: { train: { epochs: 60 }, report: { catalogue_url: 'http://127.0.0.1:9/elsewhere' } } });
+    const params = validateParams({
+      raw: { train: { epochs: 60 }, report: { catalogue_url: 'http://127.0.0.1:9/elsewhere' } },
+    });
     const log = memoryLogger();
-    await reportStage.run({ ws, params, log, clock: { now: () => new Date('2026-01-03T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', VITRINE_CATALOGUE_URL: `${url}/` } });
+    await reportStage.run({
+      ws,
+      params,
+      log,
+      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+      env: { GITHUB_BASE_REF: 'main', VITRINE_CATALOGUE_URL: `${url}/` },
+    });
     const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
     expect(json.catalogue).toMatchObject({ url: `${url}/`, source: 'given', published: true });
-    expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.thumbnailUrl).toBe(`${url}/media/thumbnails/DM-0007-240.jpg`);
+    expect(json.labels.changes.find((c) => c.id === 'DM-0007')!.thumbnailUrl).toBe(
+      `${url}/media/thumbnails/DM-0007-240.jpg`,
+    );
   });
 });

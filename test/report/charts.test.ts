@@ -6,8 +6,8 @@ import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { fitMarkdown } from '../../pipeline/report/markdown.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
-import { demoObjects, makeRepo, writeStageOutputs, type ObjectSpec } from './fixture.ts';
-import { mermaidBlocks, startMermaid, type MermaidChecker } from './mermaid.ts';
+import { demoObjects, makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
+import { type MermaidChecker, mermaidBlocks, startMermaid } from './mermaid.ts';
 
 /*
  * Charts that cannot lie: before and after side by side (never drawn on top of each other), exact
@@ -35,7 +35,10 @@ async function expectChartsParse(markdown: string): Promise<void> {
 /** The glyph bars (`█▌░`) in a line, as the share of each that is filled. */
 function bars(line: string): number[] {
   return [...line.matchAll(/`([█▉▊▋▌▍▎▏░]+)`/g)].map((m) => {
-    const eighths = { '█': 8, '▉': 7, '▊': 6, '▋': 5, '▌': 4, '▍': 3, '▎': 2, '▏': 1, '░': 0 } as Record<string, number>;
+    const eighths = { '█': 8, '▉': 7, '▊': 6, '▋': 5, '▌': 4, '▍': 3, '▎': 2, '▏': 1, '░': 0 } as Record<
+      string,
+      number
+    >;
     const cells = [...m[1]!];
     return cells.reduce((s, c) => s + eighths[c]!, 0) / (cells.length * 8);
   });
@@ -55,11 +58,17 @@ describe('charts in the report', () => {
     // Production 0.5 against candidate 0.9: an overlapping bar chart hides the shorter bar.
     const perClass = metrics.perClass.map((c) => (c.label === 'coin' ? { ...c, f1: 0.9 } : c));
     const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'coin' ? { ...c, f1: 0.5 } : c));
-    await writeStageOutputs({ ws, objects, head: correct, metrics: { perClass, baseline: { ...metrics.baseline!, perClass: basePerClass } } });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head: correct,
+      metrics: { perClass, baseline: { ...metrics.baseline!, perClass: basePerClass } },
+    });
     const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
 
     // No chart draws two bar series at the same places.
-    for (const chart of mermaidBlocks(markdown)) expect(chart.match(/^\s*bar\b/gm)?.length ?? 0, chart).toBeLessThanOrEqual(1);
+    for (const chart of mermaidBlocks(markdown))
+      expect(chart.match(/^\s*bar\b/gm)?.length ?? 0, chart).toBeLessThanOrEqual(1);
     expect(markdown).not.toContain('first bar');
     // The coin row: production's bar and value, then this change's, both visible and in proportion.
     const coin = markdown.split('\n').find((l) => l.startsWith('| coin |'))!;
@@ -70,7 +79,9 @@ describe('charts in the report', () => {
     expect(before).toBeCloseTo(0.5, 2);
     expect(after).toBeCloseTo(0.9, 2);
     // The header says which column is which.
-    expect(markdown).toMatch(/\| Label \| Test objects \| Precision \| Recall \| F1 in production \\\(v1\.0\.0\\\) \| F1 with this change \| Change \|/);
+    expect(markdown).toMatch(
+      /\| Label \| Test objects \| Precision \| Recall \| F1 in production \\\(v1\.0\.0\\\) \| F1 with this change \| Change \|/,
+    );
     await expectChartsParse(markdown);
   });
 
@@ -89,7 +100,9 @@ describe('charts in the report', () => {
     expect(training).toMatch(/orange line[^.]*validation/i);
     // As Mermaid draws them: the training line blue, the validation line orange.
     for (const { svg } of await mermaid.check(markdown)) {
-      const strokes = [...svg!.matchAll(/<path d="M[\d.]+,[\d.]+L[^"]*" fill="none" stroke="([^"]+)"/g)].map((m) => m[1]);
+      const strokes = [...svg!.matchAll(/<path d="M[\d.]+,[\d.]+L[^"]*" fill="none" stroke="([^"]+)"/g)].map(
+        (m) => m[1],
+      );
       expect(strokes.slice(0, 2)).toEqual(['#0072B2', '#E69F00']);
     }
   });
@@ -134,7 +147,8 @@ describe('charts in the report', () => {
       expect((cut.match(/^```/gm) ?? []).length % 2, `limit ${limit}`).toBe(0);
       expect((cut.match(/<details>/g) ?? []).length, `limit ${limit}`).toBe((cut.match(/<\/details>/g) ?? []).length);
       // A chart stays only with the table of its values.
-      if (cut.includes('```mermaid\nxychart-beta\n') && cut.includes('Loss per epoch')) expect(cut).toContain('| Epoch |');
+      if (cut.includes('```mermaid\nxychart-beta\n') && cut.includes('Loss per epoch'))
+        expect(cut).toContain('| Epoch |');
       if (cut.length < markdown.length) expect(cut).toContain('longer than a GitHub comment allows');
       await expectChartsParse(cut);
     }
@@ -142,7 +156,12 @@ describe('charts in the report', () => {
 
   it('fits a very long report into one comment, keeping the whole of it in fullMarkdown', async () => {
     // 1,500 changed labels with long titles, all listed.
-    const many: ObjectSpec[] = Array.from({ length: 1500 }, (_, i) => ({ id: `LG-${String(i).padStart(5, '0')}`, title: `A long title for object ${i} `.repeat(4), label: ['coin', 'mask'][i % 2]!, split: 'train' }));
+    const many: ObjectSpec[] = Array.from({ length: 1500 }, (_, i) => ({
+      id: `LG-${String(i).padStart(5, '0')}`,
+      title: `A long title for object ${i} `.repeat(4),
+      label: ['coin', 'mask'][i % 2]!,
+      split: 'train',
+    }));
     const all = [...objects, ...many];
     const head = { ...correct, ...Object.fromEntries(many.map((o) => [o.id, o.label])) };
     const before = { ...correct, ...Object.fromEntries(many.map((o) => [o.id, 'vessel'])) };

@@ -61,13 +61,19 @@ describe('the demo label-correction pull request (slow)', () => {
     const params = await loadParams({ file: ws.params });
     await generateDemo({ ws, params, log });
     // As `vitrine demo` does: data.dvc and a local remote (which the registry also stores models in).
-    await initData({ root: dir, remoteName: 'local', remoteUrl: await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-remote-')) });
+    await initData({
+      root: dir,
+      remoteName: 'local',
+      remoteUrl: await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-remote-')),
+    });
     await addData({ root: dir, target: 'data', log });
     await pushData({ root: dir, log });
-    for (const f of ['.gitignore', 'params.yaml', 'labels.csv', 'data.dvc', '.dvc/config']) await git.add({ fs, dir, filepath: f });
+    for (const f of ['.gitignore', 'params.yaml', 'labels.csv', 'data.dvc', '.dvc/config'])
+      await git.add({ fs, dir, filepath: f });
     const baseCommit = await git.commit({ fs, dir, message: 'Demo collection', author: AUTHOR });
     const stages = await loadStages();
-    const run = (targets: StageName[], env: Record<string, string> = {}) => runStages({ ctx: { ws, params, log, clock: { now: () => new Date() }, env }, stages, targets });
+    const run = (targets: StageName[], env: Record<string, string> = {}) =>
+      runStages({ ctx: { ws, params, log, clock: { now: () => new Date() }, env }, stages, targets });
 
     const started = performance.now();
     // On main: train on the wrong labels and promote that model (v1).
@@ -78,9 +84,16 @@ describe('the demo label-correction pull request (slow)', () => {
     expect(fixed.length).toBeGreaterThan(0);
     await git.add({ fs, dir, filepath: 'labels.csv' });
     const headCommit = await git.commit({ fs, dir, message: 'Correct the wrong labels', author: AUTHOR });
-    const outcomes = await run(['report'], { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '99' });
+    const outcomes = await run(['report'], {
+      GITHUB_BASE_REF: 'main',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'museum/collection',
+      GITHUB_RUN_ID: '99',
+    });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`demo label-correction pull request: ${seconds.toFixed(1)} s for promote on main + report on the branch (${outcomes.map((o) => `${o.name} ${o.status} ${o.durationMs} ms`).join(', ')})`);
+    console.log(
+      `demo label-correction pull request: ${seconds.toFixed(1)} s for promote on main + report on the branch (${outcomes.map((o) => `${o.name} ${o.status} ${o.durationMs} ms`).join(', ')})`,
+    );
 
     const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
     const markdown = await readFile(path.join(ws.report, 'report.md'), 'utf8');
@@ -92,7 +105,9 @@ describe('the demo label-correction pull request (slow)', () => {
     // Compared with the promoted model; the first line says the verdict and the gate.
     expect(json.comparison?.baselineVersion).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(['better', 'worse', 'no detectable difference']).toContain(json.verdict);
-    expect(markdown.split('\n')[0]).toMatch(/^(✅|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}$/);
+    expect(markdown.split('\n')[0]).toMatch(
+      /^(✅|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}$/,
+    );
     for (const c of json.labels.changes) expect(markdown).toContain(`| ${c.id} (line `);
     // What the model now says about every fixed object: test objects from evaluate, the others asked
     // by the report and marked as seen in training.
@@ -117,7 +132,8 @@ describe('the demo label-correction pull request (slow)', () => {
     try {
       const event = examplePayload('synchronize');
       event.pull_request.head.sha = headCommit;
-      const post = () => runAction({ name: 'report', inputs: { 'github-token': 't', 'api-url': gh.url }, event, workspace: dir });
+      const post = () =>
+        runAction({ name: 'report', inputs: { 'github-token': 't', 'api-url': gh.url }, event, workspace: dir });
       const first = await post();
       const second = await post();
       expect(first.stdout).not.toContain('::error');
@@ -127,7 +143,9 @@ describe('the demo label-correction pull request (slow)', () => {
       expect(comments).toHaveLength(1);
       expect(comments[0]!.body).toBe(`<!-- vitrine:report -->\n${markdown}`);
       expect(second.summary).toBe(`${markdown}\n`);
-      expect(gh.statuses.map((s) => [s.sha, s.state])).toEqual(Array(2).fill([headCommit, json.gate.passed ? 'success' : 'failure']));
+      expect(gh.statuses.map((s) => [s.sha, s.state])).toEqual(
+        Array(2).fill([headCommit, json.gate.passed ? 'success' : 'failure']),
+      );
       expect(gh.invalid).toEqual([]);
     } finally {
       await gh.close();

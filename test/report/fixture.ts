@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { formatLabels } from '../../pipeline/collection/index.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
-import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
-import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { checkGate } from '../../pipeline/evaluate/gate.ts';
-import { modelParams, validateParams, type Params } from '../../pipeline/params.ts';
+import { modelParams, type Params, validateParams } from '../../pipeline/params.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
+import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
 
 /*
  * A small repository like the demo's after a label-correction pull request: the base commit has
@@ -34,7 +34,12 @@ export function demoObjects(): ObjectSpec[] {
   for (const label of VOCABULARY) {
     for (let i = 0; i < 6; i++) {
       const id = `DM-${String(n++).padStart(4, '0')}`;
-      objects.push({ id, title: `${label[0]!.toUpperCase()}${label.slice(1)} number ${i + 1}`, label, split: i % 3 === 0 ? 'test' : i % 3 === 1 ? 'train' : 'validation' });
+      objects.push({
+        id,
+        title: `${label[0]!.toUpperCase()}${label.slice(1)} number ${i + 1}`,
+        label,
+        split: i % 3 === 0 ? 'test' : i % 3 === 1 ? 'train' : 'validation',
+      });
     }
   }
   return objects;
@@ -58,7 +63,8 @@ export async function makeRepo({
   const ws = workspace(dir);
   await git.init({ fs, dir, defaultBranch: 'main' });
   await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
-  const labels = (map: Record<string, string>) => formatLabels({ labels: Object.entries(map).map(([objectId, label]) => ({ objectId, label })) });
+  const labels = (map: Record<string, string>) =>
+    formatLabels({ labels: Object.entries(map).map(([objectId, label]) => ({ objectId, label })) });
   await writeFile(ws.labels, labels(base));
   await writeFile(ws.params, baseParams);
   for (const f of ['.gitignore', 'labels.csv', 'params.yaml']) await git.add({ fs, dir, filepath: f });
@@ -67,7 +73,12 @@ export async function makeRepo({
   await writeFile(ws.labels, labels(head));
   await writeFile(ws.params, headParams);
   for (const f of ['labels.csv', 'params.yaml']) await git.add({ fs, dir, filepath: f });
-  const headCommit = await git.commit({ fs, dir, message: 'Correct wrong labels', author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 } });
+  const headCommit = await git.commit({
+    fs,
+    dir,
+    message: 'Correct wrong labels',
+    author: { ...AUTHOR, timestamp: AUTHOR.timestamp + 60 },
+  });
   await writeStageOutputs({ ws, objects, head });
   return { ws, baseCommit, headCommit };
 }
@@ -120,7 +131,12 @@ export async function writeStageOutputs({
     labels: VOCABULARY,
     objects: datasetObjects,
     issues: [],
-    counts: { objects: objects.length, labelled: Object.keys(head).length, bySplit: { train: 0, validation: 0, test: 0 }, byLabel: {} },
+    counts: {
+      objects: objects.length,
+      labelled: Object.keys(head).length,
+      bySplit: { train: 0, validation: 0, test: 0 },
+      byLabel: {},
+    },
   };
   const test = objects.filter((o) => o.split === 'test');
   // The candidate agrees with the corrected labels; the baseline learned the wrong ones.
@@ -153,11 +169,22 @@ export async function writeStageOutputs({
       ece: { value: 0.09, low: 0.05, high: 0.14 },
       perClass: VOCABULARY.map((l, i) => classMetrics(l, i === 1 ? 0.6 : 0.9, 6)),
       confusion,
-      comparison: { metric: 'macroF1', difference: { value: 0.089, low: 0.021, high: 0.16 }, pValue: 0.012, test: 'paired bootstrap', verdict: 'better' },
+      comparison: {
+        metric: 'macroF1',
+        difference: { value: 0.089, low: 0.021, high: 0.16 },
+        pValue: 0.012,
+        test: 'paired bootstrap',
+        verdict: 'better',
+      },
     },
     changedPredictions: [{ id: 'DM-0007', label: 'figurine', baseline: 'coin', candidate: 'figurine' }],
     leastConfident: [],
-    inputs: { data: '3f2a9c1b5d7e8f90a1b2c3d4e5f60718.dir', labels: 'b'.repeat(32), params: hashJson(modelParams(params)), commit: null },
+    inputs: {
+      data: '3f2a9c1b5d7e8f90a1b2c3d4e5f60718.dir',
+      labels: 'b'.repeat(32),
+      params: hashJson(modelParams(params)),
+      commit: null,
+    },
     ...override,
   } as Metrics;
   // The gate as the evaluate stage checks it, unless the test gives its own.
@@ -165,7 +192,16 @@ export async function writeStageOutputs({
   const model: ModelInfo = {
     schema: 'vitrine.model/1',
     labels: VOCABULARY,
-    backbone: { id: metrics.backbone, source: 'nsfwjs', licence: 'MIT', inputSize: 224, fit: 'letterbox', inputRange: '0,1', layer: 'global_average_pooling2d_1', embeddingSize: 1280 },
+    backbone: {
+      id: metrics.backbone,
+      source: 'nsfwjs',
+      licence: 'MIT',
+      inputSize: 224,
+      fit: 'letterbox',
+      inputRange: '0,1',
+      layer: 'global_average_pooling2d_1',
+      embeddingSize: 1280,
+    },
     backend: 'wasm',
     seed: 42,
     epochs: 12,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /*
  * The real Mermaid parser (mermaid from npm, as GitHub runs it in its viewer) in Debian's Chromium:
@@ -24,11 +24,23 @@ export interface MermaidChecker {
 }
 
 export async function startMermaid(): Promise<MermaidChecker> {
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const page: Page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ path: MERMAID });
-  await page.evaluate(() => (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false }));
+  await page.evaluate(() =>
+    (globalThis as unknown as { mermaid: { initialize(o: object): void } }).mermaid.initialize({ startOnLoad: false }),
+  );
   let n = 0;
   return {
     async check(markdown) {
@@ -36,7 +48,14 @@ export async function startMermaid(): Promise<MermaidChecker> {
       for (const chart of mermaidBlocks(markdown)) {
         const { error, svg } = await page.evaluate(
           async ({ code, id }) => {
-            const m = (globalThis as unknown as { mermaid: { parse(c: string): Promise<unknown>; render(id: string, c: string): Promise<{ svg: string }> } }).mermaid;
+            const m = (
+              globalThis as unknown as {
+                mermaid: {
+                  parse(c: string): Promise<unknown>;
+                  render(id: string, c: string): Promise<{ svg: string }>;
+                };
+              }
+            ).mermaid;
             try {
               await m.parse(code);
               const { svg } = await m.render(id, code);

@@ -1,13 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DriftReport } from '../../pipeline/monitor/types.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultParams, validateParams, type Params } from '../../pipeline/params.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
-import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
+import type { DriftReport } from '../../pipeline/monitor/types.ts';
+import { defaultParams, type Params, validateParams } from '../../pipeline/params.ts';
 import { diffLabels, diffParams } from '../../pipeline/report/compare.ts';
+import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
 import { attribute, between, safeUrl, text } from '../../pipeline/report/markdown.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
@@ -46,9 +46,18 @@ describe('the label-correction report', () => {
   it('states the verdict and the gate first, then lists exactly the changed labels with what the model now says', async () => {
     const { base, head } = labelCorrection();
     const { ws, baseCommit, headCommit } = await makeRepo({ objects, base, head });
-    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', runUrl: 'https://github.com/museum/collection/actions/runs/42', log: silentLogger, now: new Date('2026-01-02T00:00:00Z') });
+    const { markdown, json } = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: 'main',
+      runUrl: 'https://github.com/museum/collection/actions/runs/42',
+      log: silentLogger,
+      now: new Date('2026-01-02T00:00:00Z'),
+    });
 
-    expect(markdown.split('\n')[0]).toBe('✅ **Better: this change makes the model better.** The promotion gate passes.');
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+    );
     expect(json.verdict).toBe('better');
     expect(json.gate.passed).toBe(true);
     expect(json.labels.baseCommit).toBe(baseCommit);
@@ -65,12 +74,16 @@ describe('the label-correction report', () => {
     const fixed = json.labels.changes[0]!;
     expect(fixed.candidate).toEqual({ label: 'figurine', confidence: 0.91 });
     expect(fixed.baseline).toEqual({ label: 'coin', confidence: 0.64 });
-    expect(markdown).toMatch(/\| DM-0007 \(line 8\) \| Figurine number 1 \| coin \| figurine \| figurine \(91% sure, agrees; before: coin\) \|/);
+    expect(markdown).toMatch(
+      /\| DM-0007 \(line 8\) \| Figurine number 1 \| coin \| figurine \| figurine \(91% sure, agrees; before: coin\) \|/,
+    );
     expect(markdown).toContain('in the training set: the model learned from the new label');
     expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed.');
 
     // Scores, per-label table, charts, lineage.
-    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    expect(markdown).toMatch(
+      /\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
+    );
     expect(markdown).toContain('The macro-F1 change is between +0.02 and +0.16 (95% range).');
     expect(markdown).toContain('| figurine | 6 | 0.85 | 0.81 | `██████░░░░` 0.60 | `████████▎░` **0.83** | +0.23 |');
     expect(markdown).toContain('    x-axis "epoch" [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]');
@@ -93,10 +106,24 @@ describe('the label-correction report', () => {
       { width: 480, height: 480, webp: 'thumbnails/DM-0007-480.webp', jpeg: 'thumbnails/DM-0007-480.jpg' },
       { width: 240, height: 240, webp: 'thumbnails/DM-0007-240.webp', jpeg: 'thumbnails/DM-0007-240.jpg' },
     ];
-    const links = catalogueLinks({ params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }), id: 'DM-0007', object: { thumbnails } });
-    expect(links).toEqual({ pageUrl: 'https://museum.github.io/collection/objects/dm-0007/', thumbnailUrl: 'https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg' });
+    const links = catalogueLinks({
+      params: paramsWith({ catalogue_url: 'https://museum.github.io/collection' }),
+      id: 'DM-0007',
+      object: { thumbnails },
+    });
+    expect(links).toEqual({
+      pageUrl: 'https://museum.github.io/collection/objects/dm-0007/',
+      thumbnailUrl: 'https://museum.github.io/collection/media/thumbnails/DM-0007-240.jpg',
+    });
     // The address the workflow gives wins.
-    expect(catalogueLinks({ params: paramsWith({ catalogue_url: 'https://old.example' }), root: 'https://museum.github.io/c/', id: 'DM-0007', object: { thumbnails } }).thumbnailUrl).toBe('https://museum.github.io/c/media/thumbnails/DM-0007-240.jpg');
+    expect(
+      catalogueLinks({
+        params: paramsWith({ catalogue_url: 'https://old.example' }),
+        root: 'https://museum.github.io/c/',
+        id: 'DM-0007',
+        object: { thumbnails },
+      }).thumbnailUrl,
+    ).toBe('https://museum.github.io/c/media/thumbnails/DM-0007-240.jpg');
   });
 
   it('without a catalogue URL no image or link leaves the repository (private collections)', async () => {
@@ -116,7 +143,9 @@ describe('the label-correction report', () => {
     await writeStageOutputs({ ws, objects, head, metrics: { perClass: metrics.perClass } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.gate.passed).toBe(false);
-    expect(markdown.split('\n')[0]).toBe('❌ **Better: this change makes the model better.** **The promotion gate does not pass.**');
+    expect(markdown.split('\n')[0]).toBe(
+      '❌ **Better: this change makes the model better.** **The promotion gate does not pass.**',
+    );
     expect(markdown).toContain('| ❌ fails | every class F1 at least the minimum | below 0.300: mask 0.200 |');
   });
 
@@ -128,10 +157,21 @@ describe('the label-correction report', () => {
     const asked: { modelDir: string; ids: string[] }[] = [];
     const predict: NonNullable<Parameters<typeof buildReport>[0]['predict']> = async ({ modelDir, objects: objs }) => {
       asked.push({ modelDir, ids: objs.map((o) => o.id) });
-      return objs.map((o) => ({ id: o.id, label: o.id === 'DM-0008' ? 'figurine' : 'vessel', confidence: 0.77, top: [] }));
+      return objs.map((o) => ({
+        id: o.id,
+        label: o.id === 'DM-0008' ? 'figurine' : 'vessel',
+        confidence: 0.77,
+        top: [],
+      }));
     };
     await writeFile(path.join(ws.model, 'model.json'), '{}');
-    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger, predict });
+    const { markdown, json } = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: 'main',
+      log: silentLogger,
+      predict,
+    });
     // DM-0007 and DM-0019 are test objects with predictions; DM-0008 (train) and DM-0036 (validation) are asked; DM-0030 was removed.
     expect(asked).toEqual([{ modelDir: ws.model, ids: ['DM-0008', 'DM-0036'] }]);
     const byId = new Map(json.labels.changes.map((c) => [c.id, c]));
@@ -143,7 +183,9 @@ describe('the label-correction report', () => {
     expect(row('DM-0036')).toContain('vessel (77% sure, agrees; seen in training, so not a test score)');
     expect(row('DM-0019')).toContain('print (91% sure, agrees; before: print)');
     // Only test objects count in the "agrees" sentence.
-    expect(markdown).toContain('2 of these objects are in the test set; the new model agrees with the new label for 2 of them.');
+    expect(markdown).toContain(
+      '2 of these objects are in the test set; the new model agrees with the new label for 2 of them.',
+    );
   });
 
   it('goes on without those answers when the candidate model cannot answer', async () => {
@@ -151,12 +193,20 @@ describe('the label-correction report', () => {
     const { ws } = await makeRepo({ objects, base, head });
     await writeFile(path.join(ws.model, 'model.json'), '{}');
     const log = memoryLogger();
-    const { json } = await buildReport({ ws, params: paramsWith(), base: 'main', log, predict: async () => { throw new Error('no backend here'); } });
+    const { json } = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: 'main',
+      log,
+      predict: async () => {
+        throw new Error('no backend here');
+      },
+    });
     expect(json.labels.changes.find((c) => c.id === 'DM-0008')!.candidate).toBeNull();
     expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('no backend here'))).toBe(true);
   });
 
-  it('says plainly when a new label is not one of the collection\'s labels and the dataset skipped the line', async () => {
+  it("says plainly when a new label is not one of the collection's labels and the dataset skipped the line", async () => {
     const { base, head } = labelCorrection();
     // DM-0008 is a training object; "amphora" is not in the vocabulary, so dataset.json has no label for it.
     const { ws } = await makeRepo({ objects, base, head: { ...head, 'DM-0008': 'amphora' } });
@@ -166,9 +216,13 @@ describe('the label-correction report', () => {
     expect(json.labels.vocabulary).toEqual(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']);
     expect(json.labels.counts.skipped).toBe(1);
     const row = markdown.split('\n').find((l) => l.includes('DM-0008'))!;
-    expect(row).toContain('"amphora" is not one of the collection\'s labels (coin, figurine, mask, print, textile, vessel): the line was skipped');
+    expect(row).toContain(
+      '"amphora" is not one of the collection\'s labels (coin, figurine, mask, print, textile, vessel): the line was skipped',
+    );
     expect(row).not.toContain('learned from the new label');
-    expect(markdown).toContain('3 labels changed, 1 object newly labelled, 1 label removed; 1 new label is not one of the collection\'s labels and was skipped.');
+    expect(markdown).toContain(
+      "3 labels changed, 1 object newly labelled, 1 label removed; 1 new label is not one of the collection's labels and was skipped.",
+    );
   });
 
   it('shows dashes only for a label that is neither in the test set nor predicted; a predicted one counts as 0 in macro-F1', async () => {
@@ -182,9 +236,13 @@ describe('the label-correction report', () => {
     confusion[4] = [0, 0, 0, 0, 0, 0];
     confusion[3]![3] = 4;
     confusion[3]![2] = 1;
-    const perClass = metrics.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
+    const perClass = metrics.perClass.map((c) =>
+      c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c,
+    );
     // The production model was scored on the same test objects, so it has none of them either.
-    const basePerClass = metrics.baseline!.perClass.map((c) => (c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c));
+    const basePerClass = metrics.baseline!.perClass.map((c) =>
+      c.label === 'mask' || c.label === 'textile' ? { label: c.label, precision: 0, recall: 0, f1: 0, support: 0 } : c,
+    );
     // The fixture has fewer than gate.min_test_objects' default of 30 test objects: ask for 5 here.
     const params = validateParams({ raw: { train: { epochs: 60 }, gate: { min_test_objects: 5 } } });
     const scores = { perClass, confusion, baseline: { ...metrics.baseline!, perClass: basePerClass, confusion } };
@@ -192,8 +250,12 @@ describe('the label-correction report', () => {
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(markdown).toContain('| mask | 0 | 0.00 | – | `░░░░░░░░░░` 0.00 | `░░░░░░░░░░` **0.00** | 0.00 |');
     expect(markdown).toContain('| textile | 0 | – | – | – | – | – |');
-    expect(markdown).toContain('No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.');
-    expect(markdown).toContain('No test object has the label textile and the model never gave it, so it cannot be scored yet and does not count in macro-F1.');
+    expect(markdown).toContain(
+      'No test object has the label mask, yet the model gave it to 1 test object, so it counts as 0 in macro-F1.',
+    );
+    expect(markdown).toContain(
+      'No test object has the label textile and the model never gave it, so it cannot be scored yet and does not count in macro-F1.',
+    );
     // Bars only for the labels macro-F1 averages over.
     expect(markdown).toContain('| vessel | 6 | 0.97 | 0.93 | `█████████░` 0.90 | `█████████▌` **0.95** | +0.05 |');
     // Nor does an untested label fail the gate.
@@ -205,7 +267,10 @@ describe('the label-correction report', () => {
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
     const interval = (value: number, low: number, high: number) => ({ value, low, high });
-    const baseline = { ...metrics.baseline!, comparison: { ...metrics.baseline!.comparison, pValue: 0.72, verdict: 'no detectable difference' as const } };
+    const baseline = {
+      ...metrics.baseline!,
+      comparison: { ...metrics.baseline!.comparison, pValue: 0.72, verdict: 'no detectable difference' as const },
+    };
     const crossValidated = {
       base: { ref: 'main', commit: 'a'.repeat(40) },
       changed: 3,
@@ -214,12 +279,20 @@ describe('the label-correction report', () => {
       candidate: interval(0.99, 0.97, 1),
       baseline: interval(0.95, 0.92, 0.98),
       probability: { candidate: 0.97, baseline: 0.88, trainingSd: 0.004 },
-      comparison: { metric: 'probability' as const, difference: interval(0.09, 0.07, 0.11), pValue: 0.002, test: 'paired bootstrap', verdict: 'better' as const },
+      comparison: {
+        metric: 'probability' as const,
+        difference: interval(0.09, 0.07, 0.11),
+        pValue: 0.002,
+        test: 'paired bootstrap',
+        verdict: 'better' as const,
+      },
     };
     await writeStageOutputs({ ws, objects, head, metrics: { baseline, crossValidated } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.verdict).toBe('better');
-    expect(markdown).toContain('On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).');
+    expect(markdown).toContain(
+      'On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).',
+    );
     expect(markdown).not.toContain('within what chance alone could give');
   });
 
@@ -230,17 +303,69 @@ describe('the label-correction report', () => {
       schema: 'vitrine.drift/1',
       createdAt: '2026-01-01T00:00:00Z',
       modelVersion: 'v1.0.0',
-      reference: { kind: 'model-training', description: 'the 12 training objects of v1.0.0', modelVersion: 'v1.0.0', ref: null, count: 12 },
-      current: { kind: 'added-since', description: 'the 6 objects added since', modelVersion: null, ref: null, count: 6 },
+      reference: {
+        kind: 'model-training',
+        description: 'the 12 training objects of v1.0.0',
+        modelVersion: 'v1.0.0',
+        ref: null,
+        count: 12,
+      },
+      current: {
+        kind: 'added-since',
+        description: 'the 6 objects added since',
+        modelVersion: null,
+        ref: null,
+        count: 6,
+      },
       signals: {
-        embeddings: { signal: 'embeddings', value: 0.1, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.2, drifted: true, permutations: 500, seed: 1, backbone: 'b', compared: { reference: 12, current: 6 } },
-        novelty: { signal: 'novelty', value: 0.8, pValue: 0.004, threshold: 0.01, minIncrease: 0.5, drifted: true, permutations: 500, seed: 1 },
-        imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', reference: { mean: 0.6, sd: 0.1, n: 12 }, current: { mean: 0.4, sd: 0.1, n: 6 }, value: -2, threshold: 0.8, drifted: true }],
+        embeddings: {
+          signal: 'embeddings',
+          value: 0.1,
+          effect: 0.31,
+          pValue: 0.002,
+          threshold: 0.01,
+          minEffect: 0.2,
+          drifted: true,
+          permutations: 500,
+          seed: 1,
+          backbone: 'b',
+          compared: { reference: 12, current: 6 },
+        },
+        novelty: {
+          signal: 'novelty',
+          value: 0.8,
+          pValue: 0.004,
+          threshold: 0.01,
+          minIncrease: 0.5,
+          drifted: true,
+          permutations: 500,
+          seed: 1,
+        },
+        imageStats: [
+          {
+            signal: 'brightness',
+            description: 'brightness (mean pixel lightness, 0-1)',
+            reference: { mean: 0.6, sd: 0.1, n: 12 },
+            current: { mean: 0.4, sd: 0.1, n: 6 },
+            value: -2,
+            threshold: 0.8,
+            drifted: true,
+          },
+        ],
         predictedLabels: null,
       },
       unfamiliarThreshold: 0.3,
       unusualShare: 0.5,
-      unfamiliar: [{ id: 'DM-B1-0001', title: 'Mask <b>@curator</b>', distance: 0.5, nearestId: 'DM-0013', unusual: true, predicted: null }],
+      unfamiliar: [
+        {
+          id: 'DM-B1-0001',
+          title: 'Mask <b>@curator</b>',
+          distance: 0.5,
+          nearestId: 'DM-0013',
+          unusual: true,
+          predicted: null,
+        },
+      ],
       drifted: true,
       driftedSignals: ['embeddings', 'novelty', 'brightness'],
       summary: 'The new objects were photographed differently: darker, on another background.',
@@ -248,10 +373,18 @@ describe('the label-correction report', () => {
     await mkdir(ws.monitor, { recursive: true });
     await writeFile(path.join(ws.monitor, 'drift.json'), JSON.stringify(drift));
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain('### Collection drift\n\nThe new objects were photographed differently: darker, on another background.');
-    expect(markdown).toContain('| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | +80% farther than usual, p = 0.004 (alarm from 50%) |');
-    expect(markdown).toContain('| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |');
-    expect(markdown).toContain('Objects unlike anything the model learned from: DM-B1-0001 (Mask &lt;b&gt;@\u200bcurator&lt;/b&gt;).');
+    expect(markdown).toContain(
+      '### Collection drift\n\nThe new objects were photographed differently: darker, on another background.',
+    );
+    expect(markdown).toContain(
+      '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | +80% farther than usual, p = 0.004 (alarm from 50%) |',
+    );
+    expect(markdown).toContain(
+      '| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |',
+    );
+    expect(markdown).toContain(
+      'Objects unlike anything the model learned from: DM-B1-0001 (Mask &lt;b&gt;@\u200bcurator&lt;/b&gt;).',
+    );
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
   });
 
@@ -259,24 +392,40 @@ describe('the label-correction report', () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 4, splitChanged: true } } });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head,
+      metrics: { baseline: { ...metrics.baseline!, excluded: 4, splitChanged: true } },
+    });
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     // The intro no longer reads as if both figures came from the same 36 objects.
-    expect(markdown).toContain('for the model in production (v1.0.0), which was scored only on the 32 of them it did not train on; on those 32 the change is +0.089 (95% range');
+    expect(markdown).toContain(
+      'for the model in production (v1.0.0), which was scored only on the 32 of them it did not train on; on those 32 the change is +0.089 (95% range',
+    );
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
-    expect(scores).toContain('The model in production (v1.0.0) trained on 4 of the 36 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 32, this change\'s from all 36.');
+    expect(scores).toContain(
+      "The model in production (v1.0.0) trained on 4 of the 36 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 32, this change's from all 36.",
+    );
     expect(scores).not.toContain('⚠️');
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
   });
 
-  it('warns when the split changed but no test object is known to overlap the production model\'s training data', async () => {
+  it("warns when the split changed but no test object is known to overlap the production model's training data", async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 0, splitChanged: true } } });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head,
+      metrics: { baseline: { ...metrics.baseline!, excluded: 0, splitChanged: true } },
+    });
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
-    expect(scores).toContain('⚠️ The split settings (dataset.split) changed since the model in production (v1.0.0) was trained. If it did not record which objects it learnt from');
+    expect(scores).toContain(
+      '⚠️ The split settings (dataset.split) changed since the model in production (v1.0.0) was trained. If it did not record which objects it learnt from',
+    );
     expect(scores).toContain('the comparison may favour it.');
     expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
     expect(markdown).not.toContain('left out of its scores');
@@ -287,7 +436,14 @@ describe('the label-correction report', () => {
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
     for (const splitChanged of [false, null, undefined]) {
-      await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, excluded: 0, ...(splitChanged === undefined ? {} : { splitChanged }) } } });
+      await writeStageOutputs({
+        ws,
+        objects,
+        head,
+        metrics: {
+          baseline: { ...metrics.baseline!, excluded: 0, ...(splitChanged === undefined ? {} : { splitChanged }) },
+        },
+      });
       const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
       expect(markdown).not.toContain('split settings');
       expect(markdown).not.toContain('left out of its scores');
@@ -299,19 +455,33 @@ describe('the label-correction report', () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    const comparison = { ...metrics.baseline!.comparison, difference: { value: 0.028, low: 0, high: 0.056 }, pValue: 0.2, verdict: 'no detectable difference' as const };
+    const comparison = {
+      ...metrics.baseline!.comparison,
+      difference: { value: 0.028, low: 0, high: 0.056 },
+      pValue: 0.2,
+      verdict: 'no detectable difference' as const,
+    };
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison } } });
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain('a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200 by paired bootstrap)');
+    expect(markdown).toContain(
+      'a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200 by paired bootstrap)',
+    );
     expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (95% range).');
-    expect(markdown).toMatch(/\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/);
+    expect(markdown).toMatch(
+      /\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,
+    );
     // A change of zero is no change, not a range.
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Training'));
     expect(scores).not.toContain('±');
     expect(markdown).not.toMatch(/\d to [+−]\d/);
     // Below zero, the sign says so even when it rounds to 0.00.
     const negative = { ...comparison, difference: { value: 0.01, low: -0.004, high: 0.03 } };
-    await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison: negative } } });
+    await writeStageOutputs({
+      ws,
+      objects,
+      head,
+      metrics: { baseline: { ...metrics.baseline!, comparison: negative } },
+    });
     const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(again.markdown).toContain('between −0.00 and +0.03');
     // Both ends the same: the one figure.
@@ -339,7 +509,13 @@ describe('the label-correction report', () => {
     expect(same.json.labels.headCommit).toBe(baseCommit);
     expect(same.markdown).toContain('No label in labels.csv changed.');
     expect(same.json.lineage.params).toEqual([]);
-    const byHash = await buildReport({ ws, params: paramsWith(), base: baseCommit.slice(0, 10), head: headCommit, log: silentLogger });
+    const byHash = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: baseCommit.slice(0, 10),
+      head: headCommit,
+      log: silentLogger,
+    });
     expect(byHash.json.labels.changes).toHaveLength(5);
     expect(byHash.json.lineage.params).toEqual([{ key: 'train.epochs', before: 40, after: 60 }]);
   });
@@ -348,7 +524,14 @@ describe('the label-correction report', () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
     const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
     const stage = (summary: string) => ({ fingerprint: 'x', ranAt: '2026-01-01T00:00:00Z', durationMs: 100, summary });
-    lock.stages = { promote: stage('v1.0.0 promoted'), ...lock.stages, catalogue: stage('36 pages'), monitor: stage('steady'), annotate: stage('36 objects'), report: stage('old report') };
+    lock.stages = {
+      promote: stage('v1.0.0 promoted'),
+      ...lock.stages,
+      catalogue: stage('36 pages'),
+      monitor: stage('steady'),
+      annotate: stage('36 objects'),
+      report: stage('old report'),
+    };
     await writeFile(ws.lock, JSON.stringify(lock));
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.lineage.stages.map((s) => s.name)).toEqual(['dataset', 'train', 'evaluate', 'monitor']);
@@ -359,7 +542,9 @@ describe('the label-correction report', () => {
     const { ws } = await makeRepo({ objects, base: correct, head: correct });
     const { rm } = await import('node:fs/promises');
     await rm(path.join(ws.evaluate, 'metrics.json'));
-    await expect(buildReport({ ws, params: defaultParams(), log: silentLogger })).rejects.toThrow('The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `vitrine run evaluate` first.');
+    await expect(buildReport({ ws, params: defaultParams(), log: silentLogger })).rejects.toThrow(
+      'The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `vitrine run evaluate` first.',
+    );
   });
 
   it('goes on without the label diff when the base is unknown and there is no remote to fetch it from', async () => {
@@ -367,16 +552,24 @@ describe('the label-correction report', () => {
     const log = memoryLogger();
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'release', log });
     expect(json.labels.baseCommit).toBeNull();
-    expect(json.labels.baseUnavailable).toEqual({ ref: 'release', reason: 'this clone has no remote called "origin" to fetch it from.' });
-    expect(markdown).toContain('⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.');
+    expect(json.labels.baseUnavailable).toEqual({
+      ref: 'release',
+      reason: 'this clone has no remote called "origin" to fetch it from.',
+    });
+    expect(markdown).toContain(
+      '⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.',
+    );
     expect(markdown).toContain('fetch-depth: 0');
-    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual(['Could not fetch the base "release" from the remote "origin": this clone has no remote called "origin" to fetch it from. The report goes on without the label changes and the params.yaml comparison.']);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'Could not fetch the base "release" from the remote "origin": this clone has no remote called "origin" to fetch it from. The report goes on without the label changes and the params.yaml comparison.',
+    ]);
   });
 });
 
 describe('escaping what comes from labels, metadata and params', () => {
   const hostile = {
-    title: 'Bowl | with <img src=x onerror=alert(1)> and @octocat\nsecond line `code` [click](javascript:alert(1)) <!-- vitrine:report -->',
+    title:
+      'Bowl | with <img src=x onerror=alert(1)> and @octocat\nsecond line `code` [click](javascript:alert(1)) <!-- vitrine:report -->',
     label: 'vase|<script>alert(1)</script>@org/team',
   };
 
@@ -385,7 +578,12 @@ describe('escaping what comes from labels, metadata and params', () => {
     objs[6] = { ...objs[6]!, title: hostile.title };
     const base = { ...correct };
     const head = { ...correct, 'DM-0007': hostile.label };
-    const { ws } = await makeRepo({ objects: objs, base, head, headParams: 'collection:\n  name: "Museum | @everyone <b>"\ntrain:\n  epochs: 60\n' });
+    const { ws } = await makeRepo({
+      objects: objs,
+      base,
+      head,
+      headParams: 'collection:\n  name: "Museum | @everyone <b>"\ntrain:\n  epochs: 60\n',
+    });
     const params = validateParams({ raw: { collection: { name: 'Museum | @everyone <b>' }, train: { epochs: 60 } } });
     const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
@@ -397,7 +595,9 @@ describe('escaping what comes from labels, metadata and params', () => {
     expect(markdown).not.toContain('](javascript:');
     expect(markdown).not.toContain('<!-- vitrine:report -->');
     // The staff member still reads their words.
-    expect(markdown).toContain('Bowl \\| with &lt;img src=x onerror=alert\\(1\\)&gt; and @\u200boctocat second line \\`code\\`');
+    expect(markdown).toContain(
+      'Bowl \\| with &lt;img src=x onerror=alert\\(1\\)&gt; and @\u200boctocat second line \\`code\\`',
+    );
   });
 
   it('keeps a table row whole when a title with | goes into a thumbnail attribute (catalogue URL set)', async () => {
@@ -409,7 +609,12 @@ describe('escaping what comes from labels, metadata and params', () => {
     const server = http.createServer((_, res) => res.writeHead(200).end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/collection`;
-    const { markdown } = await buildReport({ ws, params: paramsWith({ catalogue_url: url }), base: 'main', log: silentLogger }).finally(() => server.close());
+    const { markdown } = await buildReport({
+      ws,
+      params: paramsWith({ catalogue_url: url }),
+      base: 'main',
+      log: silentLogger,
+    }).finally(() => server.close());
     // GitHub splits cells on every unescaped | before it reads HTML, so none may be left in the tag.
     expect(markdown).toContain('alt="Bowl &#124; lid &#124; &quot;handle&quot;"');
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
@@ -446,16 +651,25 @@ describe('escaping what comes from labels, metadata and params', () => {
 
   it('object ids in catalogue links are percent-encoded', () => {
     const params = paramsWith({ catalogue_url: 'https://m.org/c/', object_page: 'object.html?id={id}' });
-    expect(catalogueLinks({ params, id: '1871,0303.1 / a?b#c' }).pageUrl).toBe('https://m.org/c/object.html?id=1871%2C0303.1%20%2F%20a%3Fb%23c');
+    expect(catalogueLinks({ params, id: '1871,0303.1 / a?b#c' }).pageUrl).toBe(
+      'https://m.org/c/object.html?id=1871%2C0303.1%20%2F%20a%3Fb%23c',
+    );
     // By default the catalogue's own page name.
-    expect(catalogueLinks({ params: paramsWith({ catalogue_url: 'https://m.org/c' }), id: 'EA 1871,0303.1' }).pageUrl).toBe('https://m.org/c/objects/ea-1871-0303.1/');
+    expect(
+      catalogueLinks({ params: paramsWith({ catalogue_url: 'https://m.org/c' }), id: 'EA 1871,0303.1' }).pageUrl,
+    ).toBe('https://m.org/c/objects/ea-1871-0303.1/');
   });
 });
 
 describe('comparisons', () => {
   it('diffLabels lists changed, added and removed labels by object id', () => {
     const line = (objectId: string, label: string, n: number) => ({ objectId, label, line: n });
-    expect(diffLabels({ base: [line('a', 'coin', 2), line('b', 'mask', 3)], head: [line('b', 'vessel', 2), line('c', 'coin', 3)] })).toEqual([
+    expect(
+      diffLabels({
+        base: [line('a', 'coin', 2), line('b', 'mask', 3)],
+        head: [line('b', 'vessel', 2), line('c', 'coin', 3)],
+      }),
+    ).toEqual([
       { id: 'a', kind: 'removed', before: 'coin', after: null, line: 2 },
       { id: 'b', kind: 'changed', before: 'mask', after: 'vessel', line: 2 },
       { id: 'c', kind: 'added', before: null, after: 'coin', line: 3 },
@@ -463,7 +677,12 @@ describe('comparisons', () => {
   });
 
   it('diffParams flattens to dotted keys like dvc params diff', () => {
-    expect(diffParams({ base: { train: { epochs: 40, seed: 1 }, gate: { x: [1, 2] } }, head: { train: { epochs: 60, seed: 1 }, gate: { x: [1, 2] }, report: { a: 'b' } } })).toEqual([
+    expect(
+      diffParams({
+        base: { train: { epochs: 40, seed: 1 }, gate: { x: [1, 2] } },
+        head: { train: { epochs: 60, seed: 1 }, gate: { x: [1, 2] }, report: { a: 'b' } },
+      }),
+    ).toEqual([
       { key: 'report.a', before: null, after: 'b' },
       { key: 'train.epochs', before: 40, after: 60 },
     ]);
@@ -477,13 +696,17 @@ describe('comparisons', () => {
     await writeStageOutputs({ ws, objects, head, params: strict });
     const { markdown, json } = await buildReport({ ws, params: strict, base: 'main', log: silentLogger });
     expect(json.gate.passed).toBe(false);
-    expect(json.gate.checks).toEqual(JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).gate.checks);
-    expect(markdown.split('\n')[0]).toBe('❌ **Better: this change makes the model better.** **The promotion gate does not pass.**');
+    expect(json.gate.checks).toEqual(
+      JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')).gate.checks,
+    );
+    expect(markdown.split('\n')[0]).toBe(
+      '❌ **Better: this change makes the model better.** **The promotion gate does not pass.**',
+    );
     expect(markdown).toContain('| ❌ fails | macro-F1 at least the minimum | macro-F1 0.941, minimum 0.950 |');
     expect(markdown).not.toContain('rerun');
   });
 
-  it('says to rerun evaluate when params.yaml\'s gate changed after evaluate checked it, without checking it itself', async () => {
+  it("says to rerun evaluate when params.yaml's gate changed after evaluate checked it, without checking it itself", async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     // metrics.json was checked with the default gate (passes); params.yaml now asks for more.
@@ -502,16 +725,41 @@ describe('the report stage', () => {
     const { base, head } = labelCorrection();
     const { ws, baseCommit } = await makeRepo({ objects, base, head });
     const log = memoryLogger();
-    const result = await reportStage.run({ ws, params: paramsWith(), log, clock: { now: () => new Date('2026-01-03T00:00:00Z') }, env: { GITHUB_BASE_REF: 'main', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '7' } });
+    const result = await reportStage.run({
+      ws,
+      params: paramsWith(),
+      log,
+      clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+      env: {
+        GITHUB_BASE_REF: 'main',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'museum/collection',
+        GITHUB_RUN_ID: '7',
+      },
+    });
     expect(result.summary).toBe('better, gate passes, 5 label changes');
     const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
     const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8'));
     expect(md.startsWith('✅ **Better')).toBe(true);
     expect(json.createdAt).toBe('2026-01-03T00:00:00.000Z');
     expect(json.lineage.runUrl).toBe('https://github.com/museum/collection/actions/runs/7');
-    const fingerprintCtx = (env: Record<string, string>) => ({ ws, params: paramsWith(), log, clock: { now: () => new Date() }, env });
-    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({ base: 'main', baseCommit, run: null });
-    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({ base: 'release', baseCommit: null, run: null });
+    const fingerprintCtx = (env: Record<string, string>) => ({
+      ws,
+      params: paramsWith(),
+      log,
+      clock: { now: () => new Date() },
+      env,
+    });
+    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'main' }))).toEqual({
+      base: 'main',
+      baseCommit,
+      run: null,
+    });
+    expect(await reportStage.fingerprint!(fingerprintCtx({ GITHUB_BASE_REF: 'release' }))).toEqual({
+      base: 'release',
+      baseCommit: null,
+      run: null,
+    });
     // No base given: the report compares with where the branch left main, which labels.csv follows.
     expect(await reportStage.fingerprint!(fingerprintCtx({}))).toEqual({ base: null, baseCommit: null, run: null });
   });

@@ -53,10 +53,14 @@ async function startAuthProxy(target: string): Promise<{ server: http.Server; ur
       res.end('Forbidden');
       return;
     }
-    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (reply) => {
-      res.writeHead(reply.statusCode ?? 502, reply.headers);
-      reply.pipe(res);
-    });
+    const upstream = http.request(
+      `${target}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       res.writeHead(502);
       res.end();
@@ -105,8 +109,12 @@ describe('the report on a shallow clone', () => {
   it('fetches the base branch with the token and lists the label changes', async () => {
     const ws = await shallowClone('pr', `${proxyUrl}/museum.git`);
     // The clone really lacks the base: neither main nor origin/main nor the commit.
-    expect(isVitrineError(await resolveCommit({ dir: ws.root, ref: 'main' }).catch((e) => e), 'GIT_REF_UNKNOWN')).toBe(true);
-    expect(isVitrineError(await resolveCommit({ dir: ws.root, ref: baseCommit }).catch((e) => e), 'GIT_REF_UNKNOWN')).toBe(true);
+    expect(isVitrineError(await resolveCommit({ dir: ws.root, ref: 'main' }).catch((e) => e), 'GIT_REF_UNKNOWN')).toBe(
+      true,
+    );
+    expect(
+      isVitrineError(await resolveCommit({ dir: ws.root, ref: baseCommit }).catch((e) => e), 'GIT_REF_UNKNOWN'),
+    ).toBe(true);
 
     seen.length = 0;
     const { log, ctx } = stageContext(ws, { GITHUB_BASE_REF: 'main', GITHUB_TOKEN: TOKEN });
@@ -152,7 +160,9 @@ describe('the report on a shallow clone', () => {
     expect(json.labels.baseUnavailable?.reason).toMatch(/403.*the remote refused access/);
     const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
     const section = md.slice(md.indexOf('### Label changes'), md.indexOf('### Scores'));
-    expect(section).toContain('⚠️ The label changes cannot be listed: the base of this pull request (`main`) is not in this copy of the repository, and fetching it failed. The reason: ');
+    expect(section).toContain(
+      '⚠️ The label changes cannot be listed: the base of this pull request (`main`) is not in this copy of the repository, and fetching it failed. The reason: ',
+    );
     expect(section).toContain('403');
     expect(section).toContain('fetch-depth: 0');
     // The rest of the report is still there; no token leaks into it.
@@ -171,7 +181,9 @@ describe('the report on a shallow clone', () => {
     const result = await reportStage.run(ctx);
     expect(result.summary).toBe('better, gate passes');
     const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
-    expect(md).toContain('This copy of the repository has no branch main to compare with, so there is no base commit to compare labels.csv with');
+    expect(md).toContain(
+      'This copy of the repository has no branch main to compare with, so there is no base commit to compare labels.csv with',
+    );
     expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
   }, 60_000);
 
@@ -183,7 +195,9 @@ describe('the report on a shallow clone', () => {
 
     await run('git', ['remote', 'set-url', 'origin', `${gitServer.url}/museum.git`], { cwd: ws.root });
     const noBranch = await fetchBase({ dir: ws.root, ref: 'release' }).catch((e) => e);
-    expect(noBranch.message).toBe('Could not fetch the base "release" from the remote "origin": there is no branch or tag called "release" there.');
+    expect(noBranch.message).toBe(
+      'Could not fetch the base "release" from the remote "origin": there is no branch or tag called "release" there.',
+    );
     // A full commit id is fetched too (here without a token: this server does not ask for one).
     expect(await fetchBase({ dir: ws.root, ref: baseCommit })).toEqual({ commit: baseCommit });
     expect(await resolveCommit({ dir: ws.root, ref: baseCommit })).toBe(baseCommit);

@@ -10,7 +10,7 @@ import { loadParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { ReportJson } from '../../pipeline/report/types.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
-import { writeStageOutputs, type ObjectSpec } from './fixture.ts';
+import { type ObjectSpec, writeStageOutputs } from './fixture.ts';
 
 /*
  * The README's label-correction walkthrough, outside GitHub: the demo committed on main, a branch
@@ -22,20 +22,33 @@ import { writeStageOutputs, type ObjectSpec } from './fixture.ts';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 let root: string;
-const gitEnv = { GIT_AUTHOR_NAME: 'Curator', GIT_AUTHOR_EMAIL: 'curator@example.org', GIT_COMMITTER_NAME: 'Curator', GIT_COMMITTER_EMAIL: 'curator@example.org' };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
+const gitEnv = {
+  GIT_AUTHOR_NAME: 'Curator',
+  GIT_AUTHOR_EMAIL: 'curator@example.org',
+  GIT_COMMITTER_NAME: 'Curator',
+  GIT_COMMITTER_EMAIL: 'curator@example.org',
+};
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: root, env: { ...process.env, ...gitEnv }, encoding: 'utf8' });
 
 async function vitrine(...args: string[]): Promise<void> {
   const log = memoryLogger();
   const code = await main(args, { cwd: root, env: {}, stdout: () => {}, log });
-  if (code !== 0) throw new Error(`vitrine ${args.join(' ')} exited ${code}:\n${log.lines.map((l) => l.message).join('\n')}`);
+  if (code !== 0)
+    throw new Error(`vitrine ${args.join(' ')} exited ${code}:\n${log.lines.map((l) => l.message).join('\n')}`);
 }
 
 async function report(env: Record<string, string> = {}) {
   const ws = workspace(root);
   const params = await loadParams({ file: ws.params });
   const log = memoryLogger();
-  const result = await reportStage.run({ ws, params, log, clock: { now: () => new Date('2026-01-03T00:00:00Z') }, env });
+  const result = await reportStage.run({
+    ws,
+    params,
+    log,
+    clock: { now: () => new Date('2026-01-03T00:00:00Z') },
+    env,
+  });
   const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
   const markdown = await readFile(path.join(ws.report, 'report.md'), 'utf8');
   return { result, json, markdown, log };
@@ -59,7 +72,10 @@ describe('the README walkthrough outside GitHub', () => {
     const ws = workspace(root);
     const params = await loadParams({ file: ws.params });
     const items = planDemo({ demo: params.demo });
-    const wrong = items.filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id).sort();
+    const wrong = items
+      .filter((i) => i.label !== null && i.label !== i.type)
+      .map((i) => i.object.id)
+      .sort();
     expect(wrong).toHaveLength(19);
     const mainCommit = git('rev-parse', 'HEAD').trim();
 
@@ -73,7 +89,14 @@ describe('the README walkthrough outside GitHub', () => {
 
     // The stage outputs the report reads, for the corrected labels.
     const head = Object.fromEntries(items.filter((i) => i.label !== null).map((i) => [i.object.id, i.type]));
-    const objects: ObjectSpec[] = items.filter((i) => i.label !== null).map((i, n) => ({ id: i.object.id, title: i.object.title, label: i.type, split: n % 5 === 0 ? 'test' : 'train' }));
+    const objects: ObjectSpec[] = items
+      .filter((i) => i.label !== null)
+      .map((i, n) => ({
+        id: i.object.id,
+        title: i.object.title,
+        label: i.type,
+        split: n % 5 === 0 ? 'test' : 'train',
+      }));
     await writeStageOutputs({ ws, objects, head, params });
 
     const { result, json, markdown } = await report();
@@ -83,7 +106,9 @@ describe('the README walkthrough outside GitHub', () => {
     expect(result.summary).toContain('19 label changes');
     expect(markdown).toContain('19 labels changed.');
     for (const id of wrong) expect(markdown).toContain(`| ${id} (line `);
-    expect(markdown).toContain('Compared with `main` where this branch left it (commit `' + mainCommit.slice(0, 12) + '`).');
+    expect(markdown).toContain(
+      'Compared with `main` where this branch left it (commit `' + mainCommit.slice(0, 12) + '`).',
+    );
     // An explicit base still wins.
     const explicit = await report({ VITRINE_BASE_REF: 'fix-labels' });
     expect(explicit.json.labels.changes).toEqual([]);

@@ -3,14 +3,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { writeFixture, writeMonitoringFixture, type FixtureObject } from './fixture.ts';
+import { type FixtureObject, writeFixture, writeMonitoringFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
@@ -20,7 +20,9 @@ import { serveSite } from './server.ts';
  */
 
 declare const document: { documentElement: { scrollWidth: number } };
-declare const window: { axe: { run(o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } };
+declare const window: {
+  axe: { run(o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
+};
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'datasets', 'five-museums');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -32,16 +34,35 @@ let pages: [string, string][];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-a11y-'));
-  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
   const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 14);
   const labels = [...new Set(picked.map((r) => r.label!))].sort();
   const objects: FixtureObject[] = picked.map((r, i) => ({
-    id: r.id!, title: r.title!, maker: r.artist || 'Unknown maker', date: r.date, department: r.museum, medium: r.medium, rights: r.license,
-    label: r.label!, image: path.join(shared, r.file!),
-    predicted: i % 4 === 1 ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.8 } : { label: r.label!, confidence: 0.7 },
+    id: r.id!,
+    title: r.title!,
+    maker: r.artist || 'Unknown maker',
+    date: r.date,
+    department: r.museum,
+    medium: r.medium,
+    rights: r.license,
+    label: r.label!,
+    image: path.join(shared, r.file!),
+    predicted:
+      i % 4 === 1
+        ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.8 }
+        : { label: r.label!, confidence: 0.7 },
   }));
   await writeFixture({ root: dir, objects, labels });
-  await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!], nearest: objects[0]!.id });
+  await writeMonitoringFixture({
+    root: dir,
+    version: 'v1.1.0',
+    otherVersion: 'v1.0.0',
+    unfamiliar: [objects[2]!],
+    nearest: objects[0]!.id,
+  });
   const ws = workspace(dir);
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
@@ -51,13 +72,26 @@ beforeAll(async () => {
   const c = catalogueSchema.parse(catalogue);
   const swatch = c.swatches[0]!;
   pages = [
-    ['home', ''], ['search', 'browse/?q=the'], ['all', 'all/'], ['object', `objects/${c.objects[1]!.slug}/`],
-    ['colours', 'colours/'], ['colour family', `colours/${swatch.family}/`], ['swatch', `colours/swatch/${swatch.slug}/`],
-    ['review', 'review/'], ['models', 'models/'], ['model card', 'models/v1.1.0/'], ['monitoring', 'models/v1.1.0/monitoring/'],
-    ['demo', 'demo/'], ['data', 'data/'], ['not found', 'no/such/page/'],
+    ['home', ''],
+    ['search', 'browse/?q=the'],
+    ['all', 'all/'],
+    ['object', `objects/${c.objects[1]!.slug}/`],
+    ['colours', 'colours/'],
+    ['colour family', `colours/${swatch.family}/`],
+    ['swatch', `colours/swatch/${swatch.slug}/`],
+    ['review', 'review/'],
+    ['models', 'models/'],
+    ['model card', 'models/v1.1.0/'],
+    ['monitoring', 'models/v1.1.0/monitoring/'],
+    ['demo', 'demo/'],
+    ['data', 'data/'],
+    ['not found', 'no/such/page/'],
   ];
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -79,17 +113,34 @@ describe.each([1280, 390])('every page type at %i px', (width) => {
       page.on('response', onResponse);
       await page.goto(`${site.url}${address}`, { waitUntil: 'networkidle' });
       page.off('response', onResponse);
-      if (name === 'search') await page.waitForFunction(() => /for “the”/.test((globalThis as unknown as { document: { getElementById(i: string): { textContent: string } | null } }).document.getElementById('status')?.textContent ?? ''));
+      if (name === 'search')
+        await page.waitForFunction(() =>
+          /for “the”/.test(
+            (
+              globalThis as unknown as { document: { getElementById(i: string): { textContent: string } | null } }
+            ).document.getElementById('status')?.textContent ?? '',
+          ),
+        );
       await page.addScriptTag({ path: axePath });
       const { violations } = await page.evaluate(() => window.axe.run({ resultTypes: ['violations'] }));
-      for (const v of violations) problems.push(`${name}: axe ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      for (const v of violations)
+        problems.push(
+          `${name}: axe ${v.id} (${v.help}) at ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+        );
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       if (scrollWidth > width) problems.push(`${name}: ${scrollWidth} px wide at ${width} px`);
       for (const f of failed) problems.push(`${name}: request failed ${f}`);
       // Browsers ask for /favicon.ico when a page names no icon (a 404 on every page); headless Chromium does not show it.
-      const icon = await page.locator('link[rel="icon"]').getAttribute('href').catch(() => null);
+      const icon = await page
+        .locator('link[rel="icon"]')
+        .getAttribute('href')
+        .catch(() => null);
       if (!icon) problems.push(`${name}: no favicon`);
-      else if (!icon.startsWith('data:') && (await fetch(new URL(icon, page.url()))).status !== 200) problems.push(`${name}: favicon ${icon} missing`);
+      else if (!icon.startsWith('data:') && (await fetch(new URL(icon, page.url()))).status !== 200)
+        problems.push(`${name}: favicon ${icon} missing`);
     }
     await page.close();
     expect(problems).toEqual([]);

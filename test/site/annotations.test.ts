@@ -7,7 +7,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Annotation } from '../../pipeline/types.ts';
-import { writeFixture, type FixtureObject } from './fixture.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
 
 /*
  * The registry may mark an annotation as not published (below its class's confidence threshold) and
@@ -22,7 +22,13 @@ afterEach(async () => {
 async function build(patch: (a: Annotation[]) => void) {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-annotations-'));
   const labels = ['coin', 'mask', 'vessel'];
-  const objects: FixtureObject[] = Array.from({ length: 12 }, (_, i) => ({ id: `O-${i}`, title: `Object ${i}`, label: labels[i % 3]!, image: null, predicted: { label: labels[i % 3]!, confidence: 0.6 + i / 100 } }));
+  const objects: FixtureObject[] = Array.from({ length: 12 }, (_, i) => ({
+    id: `O-${i}`,
+    title: `Object ${i}`,
+    label: labels[i % 3]!,
+    image: null,
+    predicted: { label: labels[i % 3]!, confidence: 0.6 + i / 100 },
+  }));
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
   const file = path.join(ws.registry, 'annotations.json');
@@ -74,15 +80,35 @@ describe('model card factors written differently', () => {
   it('merges "Faience" and "faience" into one group with the summed size and an interval', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-factors-'));
     const labels = ['coin', 'mask'];
-    await writeFixture({ root: dir, objects: [{ id: 'A', title: 'A', label: 'coin', image: null }, { id: 'B', title: 'B', label: 'mask', image: null }], labels });
+    await writeFixture({
+      root: dir,
+      objects: [
+        { id: 'A', title: 'A', label: 'coin', image: null },
+        { id: 'B', title: 'B', label: 'mask', image: null },
+      ],
+      labels,
+    });
     const ws = workspace(dir);
     const file = path.join(ws.evaluate, 'metrics.json');
     const metrics = JSON.parse(await readFile(file, 'utf8')) as { factors: unknown };
-    metrics.factors = [{ factor: 'medium', groups: [{ value: 'Faience', n: 30, accuracy: 0.9, macroF1: 0.8 }, { value: 'faience', n: 10, accuracy: 0.5, macroF1: 0.4 }, { value: 'Travertine (Egyptian alabaster)', n: 4, accuracy: 1, macroF1: 1 }, { value: 'travertine', n: 2, accuracy: 0.5, macroF1: 0.5 }] }];
+    metrics.factors = [
+      {
+        factor: 'medium',
+        groups: [
+          { value: 'Faience', n: 30, accuracy: 0.9, macroF1: 0.8 },
+          { value: 'faience', n: 10, accuracy: 0.5, macroF1: 0.4 },
+          { value: 'Travertine (Egyptian alabaster)', n: 4, accuracy: 1, macroF1: 1 },
+          { value: 'travertine', n: 2, accuracy: 0.5, macroF1: 0.5 },
+        ],
+      },
+    ];
     await writeFile(file, JSON.stringify(metrics));
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
     const groups = catalogue.models.find((m) => m.current)!.metrics!.factors[0]!.groups;
-    expect(groups.map((g) => [g.value, g.n])).toEqual([['Faience', 40], ['Travertine (Egyptian alabaster)', 6]]);
+    expect(groups.map((g) => [g.value, g.n])).toEqual([
+      ['Faience', 40],
+      ['Travertine (Egyptian alabaster)', 6],
+    ]);
     expect(groups[0]!.accuracy).toBeCloseTo(0.8, 10);
     expect(groups[0]!.low).toBeLessThan(0.8);
     expect(groups[0]!.high).toBeGreaterThan(0.8);

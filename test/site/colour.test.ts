@@ -15,9 +15,27 @@ describe('pick-any-colour search', () => {
 
   it('finds the objects whose palette has a colour nearest the one picked, nearest first, within a ΔE limit', () => {
     const index = colourIndex([
-      { slug: 'brick', title: 'Brick', alt: '', thumb: null, colours: [{ hex: '#b5502f', share: 0.6 }, { hex: '#eeeeee', share: 0.4 }] },
+      {
+        slug: 'brick',
+        title: 'Brick',
+        alt: '',
+        thumb: null,
+        colours: [
+          { hex: '#b5502f', share: 0.6 },
+          { hex: '#eeeeee', share: 0.4 },
+        ],
+      },
       { slug: 'sky', title: 'Sky', alt: '', thumb: null, colours: [{ hex: '#5c8fd6', share: 0.9 }] },
-      { slug: 'rust', title: 'Rust', alt: '', thumb: null, colours: [{ hex: '#a04a2a', share: 0.3 }, { hex: '#222222', share: 0.7 }] },
+      {
+        slug: 'rust',
+        title: 'Rust',
+        alt: '',
+        thumb: null,
+        colours: [
+          { hex: '#a04a2a', share: 0.3 },
+          { hex: '#222222', share: 0.7 },
+        ],
+      },
       { slug: 'speck', title: 'Speck', alt: '', thumb: null, colours: [{ hex: '#b5502f', share: 0.02 }] },
     ]);
     const found = nearestByColour({ index, hex: '#b4512e', limit: 25 });
@@ -32,7 +50,16 @@ describe('media written differently', () => {
     expect(mediumKey('Faience')).toBe(mediumKey('faience'));
     expect(mediumKey('Travertine (Egyptian alabaster)')).toBe(mediumKey('travertine'));
     expect(mediumKey('Tempera on Paper')).toBe(mediumKey('Tempera on paper'));
-    const names = normaliseValues(['faience', 'Faience', 'Faience', 'travertine', 'Travertine (Egyptian alabaster)', 'Travertine (Egyptian alabaster)', 'Limestone, paint', '']);
+    const names = normaliseValues([
+      'faience',
+      'Faience',
+      'Faience',
+      'travertine',
+      'Travertine (Egyptian alabaster)',
+      'Travertine (Egyptian alabaster)',
+      'Limestone, paint',
+      '',
+    ]);
     expect(names.get('faience')).toBe('Faience');
     expect(names.get('travertine')).toBe('Travertine (Egyptian alabaster)');
     expect(names.get('Limestone, paint')).toBe('Limestone, paint');

@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { centuriesOf, centuryName, parseDate, periodList, type PeriodVocabulary } from '../../pipeline/catalogue/dates.ts';
+import { parse as parseYaml } from 'yaml';
+import {
+  centuriesOf,
+  centuryName,
+  type PeriodVocabulary,
+  parseDate,
+  periodList,
+} from '../../pipeline/catalogue/dates.ts';
 import { dateBucket } from '../../pipeline/catalogue/derive.ts';
 import { paramsSchema } from '../../pipeline/params.ts';
 
@@ -11,7 +17,9 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const egypt = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities');
 
 async function egyptianPeriods(): Promise<PeriodVocabulary> {
-  const example = parseYaml(await readFile(path.join(root, 'docs', 'examples', 'periods-egypt.yaml'), 'utf8')) as { periods: PeriodVocabulary };
+  const example = parseYaml(await readFile(path.join(root, 'docs', 'examples', 'periods-egypt.yaml'), 'utf8')) as {
+    periods: PeriodVocabulary;
+  };
   // The example is what a museum pastes under `catalogue:`; the params schema must accept it.
   return paramsSchema.parse({ catalogue: { periods: example.periods } }).catalogue.periods;
 }
@@ -61,7 +69,10 @@ describe('dates as year ranges', () => {
   });
 
   it('dates almost all of the Egyptian set with the example vocabulary (64% undated without it)', async () => {
-    const rows = parse(await readFile(path.join(egypt, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse(await readFile(path.join(egypt, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const periods = periodList(await egyptianPeriods());
     const undated = rows.filter((r) => parseDate({ text: r.date!, periods }) === null);
     expect(undated.length / rows.length).toBeLessThan(0.02);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import { hashFile } from '../../pipeline/data/hash.ts';
@@ -15,7 +15,7 @@ import { classifyObjects } from '../../pipeline/model/predict.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
-import { writeFixture, type FixtureObject } from './fixture.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
@@ -41,13 +41,23 @@ beforeAll(async () => {
   const params = defaultParams();
   params.train.backend = 'wasm';
   const log = memoryLogger();
-  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
   labels = ['artic', 'clevelandart', 'nga'];
   const training = labels.flatMap((l) => rows.filter((r) => r.label === l).slice(0, 4));
   const probes = labels.map((l) => rows.filter((r) => r.label === l)[6]!);
   const files = [...training, ...probes].map((r) => path.join(shared, r.file!));
   const keys = await Promise.all(files.map((file) => hashFile({ file })));
-  const embedded = await embedImages({ items: files.map((file, i) => ({ key: keys[i]!, file })), params, root: dir, cacheDir: ws.cache, workers: 1, log });
+  const embedded = await embedImages({
+    items: files.map((file, i) => ({ key: keys[i]!, file })),
+    params,
+    root: dir,
+    cacheDir: ws.cache,
+    workers: 1,
+    log,
+  });
 
   // Nearest-centroid head: logit_k = μ_k·e − |μ_k|²/2, scaled so the softmax is decisive but not saturated.
   const tf = await import('@tensorflow/tfjs');
@@ -60,7 +70,8 @@ beforeAll(async () => {
   });
   const scale = 4 / Math.max(...centroids.map((m) => m.reduce((s, x) => s + x * x, 0)));
   const kernel = new Float32Array(d * labels.length);
-  for (let j = 0; j < d; j++) for (let k = 0; k < labels.length; k++) kernel[j * labels.length + k] = centroids[k]![j]! * scale;
+  for (let j = 0; j < d; j++)
+    for (let k = 0; k < labels.length; k++) kernel[j * labels.length + k] = centroids[k]![j]! * scale;
   const bias = centroids.map((m) => (-m.reduce((s, x) => s + x * x, 0) / 2) * scale);
   const head = buildHead({ tf, inputSize: d, classes: labels.length });
   head.getLayer('head_logits').setWeights([tf.tensor2d(kernel, [d, labels.length]), tf.tensor1d(bias)]);
@@ -81,15 +92,41 @@ beforeAll(async () => {
 
   // What the pipeline says about the probe photographs.
   const probeFiles = probes.map((r) => path.join(shared, r.file!));
-  const classified = await classifyObjects({ ws, params, modelDir: ws.model, objects: probeFiles.map((file, i) => ({ id: `p${i}`, image: file, imageMd5: keys[training.length + i]! })), log });
-  expected = classified.predictions.map((p, i) => ({ file: probeFiles[i]!, label: p.label, confidence: p.confidence, row: classified.probabilities[i]! }));
+  const classified = await classifyObjects({
+    ws,
+    params,
+    modelDir: ws.model,
+    objects: probeFiles.map((file, i) => ({ id: `p${i}`, image: file, imageMd5: keys[training.length + i]! })),
+    log,
+  });
+  expected = classified.predictions.map((p, i) => ({
+    file: probeFiles[i]!,
+    label: p.label,
+    confidence: p.confidence,
+    row: classified.probabilities[i]!,
+  }));
 
-  const objects: FixtureObject[] = training.map((r) => ({ id: r.id!, title: r.title!, label: r.label!, image: path.join(shared, r.file!) }));
+  const objects: FixtureObject[] = training.map((r) => ({
+    id: r.id!,
+    title: r.title!,
+    label: r.label!,
+    image: path.join(shared, r.file!),
+  }));
   await writeFixture({ root: dir, objects, labels });
   await buildCatalogueData({ ws, params, log });
   await buildSite({ ws, params, log });
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -112,7 +149,8 @@ describe('in-browser demo', () => {
     expect(await page.locator('#demo-canvas').isVisible()).toBe(false);
     const modelDir = path.join(workspace(dir).site, 'model');
     let bytes = 0;
-    for (const entry of await readdir(modelDir, { recursive: true, withFileTypes: true })) if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+    for (const entry of await readdir(modelDir, { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
     expect(await page.locator('#demo-size').textContent()).toBe(`${(bytes / 1e6).toFixed(1)} MB`);
     for (const [i, e] of expected.entries()) {
       await page.locator('#demo-file').setInputFiles(e.file);
@@ -135,12 +173,23 @@ describe('in-browser demo', () => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(`${site.url}demo/?backend=cpu`);
       await page.addScriptTag({ path: axe });
-      const run = () => page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe.run().then((r) => r.violations.map((v) => v.id)));
+      const run = () =>
+        page.evaluate(() =>
+          (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string }[] }> } }).axe
+            .run()
+            .then((r) => r.violations.map((v) => v.id)),
+        );
       expect(await run()).toEqual([]);
       await page.locator('#demo-file').setInputFiles(expected[0]!.file);
       await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
       expect(await run()).toEqual([]);
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(width);
       await page.close();
     }
   }, 180_000);

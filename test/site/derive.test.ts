@@ -29,8 +29,12 @@ describe('catalogue helpers', () => {
   });
 
   it('links a correction to the object line of labels.csv on the configured branch', () => {
-    expect(suggestUrl({ repository: 'museum/collection', branch: 'main', line: 42 })).toBe('https://github.com/museum/collection/edit/main/labels.csv#L42');
-    expect(suggestUrl({ repository: 'museum/collection', branch: 'release/2026', line: null })).toBe('https://github.com/museum/collection/edit/release/2026/labels.csv');
+    expect(suggestUrl({ repository: 'museum/collection', branch: 'main', line: 42 })).toBe(
+      'https://github.com/museum/collection/edit/main/labels.csv#L42',
+    );
+    expect(suggestUrl({ repository: 'museum/collection', branch: 'release/2026', line: null })).toBe(
+      'https://github.com/museum/collection/edit/release/2026/labels.csv',
+    );
     expect(suggestUrl({ repository: '', branch: 'main', line: 3 })).toBeNull();
     expect(suggestUrl({ repository: 'javascript:alert(1)//x', branch: 'main', line: 3 })).toBeNull();
   });

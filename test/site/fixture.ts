@@ -63,11 +63,24 @@ function nearest(rgb: [number, number, number]) {
 const hex = (rgb: number[]) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
 
 /** Thumbnails and rough dominant colours of one photograph (cached per source path). */
-async function derive({ source, dir, key, widths }: { source: string; dir: string; key: string; widths: number[] }): Promise<{ thumbnails: Thumbnail[]; colours: DominantColour[]; width: number; height: number }> {
+async function derive({
+  source,
+  dir,
+  key,
+  widths,
+}: {
+  source: string;
+  dir: string;
+  key: string;
+  widths: number[];
+}): Promise<{ thumbnails: Thumbnail[]; colours: DominantColour[]; width: number; height: number }> {
   const meta = await sharp(source).rotate().metadata();
   const thumbnails: Thumbnail[] = [];
   for (const w of widths) {
-    const base = sharp(source).rotate().flatten({ background: '#ffffff' }).resize({ width: w, withoutEnlargement: false });
+    const base = sharp(source)
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .resize({ width: w, withoutEnlargement: false });
     const webp = `thumbnails/${key}-${w}.webp`;
     const jpeg = `thumbnails/${key}-${w}.jpg`;
     const out = await base.clone().webp({ quality: 75 }).toFile(path.join(dir, webp));
@@ -75,7 +88,12 @@ async function derive({ source, dir, key, widths }: { source: string; dir: strin
     thumbnails.push({ width: out.width, height: out.height, webp, jpeg });
   }
   // A 4×4 mosaic stands in for the dataset stage's colour clustering.
-  const { data } = await sharp(source).rotate().flatten({ background: '#ffffff' }).resize(4, 4, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(source)
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .resize(4, 4, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const counts = new Map<string, { n: number; sum: number[] }>();
   for (let i = 0; i < data.length; i += 3) {
     const rgb: [number, number, number] = [data[i]!, data[i + 1]!, data[i + 2]!];
@@ -90,9 +108,20 @@ async function derive({ source, dir, key, widths }: { source: string; dir: strin
     .slice(0, 4)
     .map(([name, c]) => {
       const p = PALETTE.find((x) => x.name === name)!;
-      return { hex: hex(c.sum.map((s) => s / c.n)), lab: [0, 0, 0] as [number, number, number], share: c.n / 16, name, family: p.family };
+      return {
+        hex: hex(c.sum.map((s) => s / c.n)),
+        lab: [0, 0, 0] as [number, number, number],
+        share: c.n / 16,
+        name,
+        family: p.family,
+      };
     });
-  return { thumbnails, colours, width: meta.autoOrient?.width ?? meta.width ?? 0, height: meta.autoOrient?.height ?? meta.height ?? 0 };
+  return {
+    thumbnails,
+    colours,
+    width: meta.autoOrient?.width ?? meta.width ?? 0,
+    height: meta.autoOrient?.height ?? meta.height ?? 0,
+  };
 }
 
 /** Write a fixture workspace under `root`; returns the labels.csv line of each object. */
@@ -152,12 +181,30 @@ export async function writeFixture({
       label: o.label,
       split: (['train', 'validation', 'test'] as const)[i % 3]!,
       colours: d?.colours ?? [],
-      thumbnails: d && uniqueThumbnails ? await linkThumbnails({ dir: datasetDir, thumbnails: d.thumbnails, key: `o${i}` }) : (d?.thumbnails ?? []),
+      thumbnails:
+        d && uniqueThumbnails
+          ? await linkThumbnails({ dir: datasetDir, thumbnails: d.thumbnails, key: `o${i}` })
+          : (d?.thumbnails ?? []),
     });
-    const predicted = o.predicted ?? (o.label ? { label: o.label, confidence: 0.9 } : { label: labels[i % labels.length]!, confidence: 0.55 });
+    const predicted =
+      o.predicted ??
+      (o.label ? { label: o.label, confidence: 0.9 } : { label: labels[i % labels.length]!, confidence: 0.55 });
     const rest = labels.filter((l) => l !== predicted.label);
-    const top = [{ label: predicted.label, p: predicted.confidence }, ...rest.slice(0, 2).map((l, k) => ({ label: l, p: ((1 - predicted.confidence) * (2 - k)) / 3 }))];
-    annotations.push({ id: o.id, label: predicted.label, confidence: predicted.confidence, top, modelVersion: version, humanLabel: o.label, agrees: o.label === null ? null : o.label === predicted.label, ...(o.published === undefined ? {} : { published: o.published }), ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }) });
+    const top = [
+      { label: predicted.label, p: predicted.confidence },
+      ...rest.slice(0, 2).map((l, k) => ({ label: l, p: ((1 - predicted.confidence) * (2 - k)) / 3 })),
+    ];
+    annotations.push({
+      id: o.id,
+      label: predicted.label,
+      confidence: predicted.confidence,
+      top,
+      modelVersion: version,
+      humanLabel: o.label,
+      agrees: o.label === null ? null : o.label === predicted.label,
+      ...(o.published === undefined ? {} : { published: o.published }),
+      ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }),
+    });
   }
   if (embeddingSize > 0) await writeEmbeddings({ work, objects, dataset: dsObjects, size: embeddingSize });
   const dataset: Dataset = {
@@ -165,36 +212,90 @@ export async function writeFixture({
     labels,
     objects: dsObjects,
     issues: [],
-    counts: { objects: dsObjects.length, labelled: dsObjects.filter((o) => o.label).length, bySplit: { train: 0, validation: 0, test: 0 }, byLabel: {} },
+    counts: {
+      objects: dsObjects.length,
+      labelled: dsObjects.filter((o) => o.label).length,
+      bySplit: { train: 0, validation: 0, test: 0 },
+      byLabel: {},
+    },
   };
   await writeFile(path.join(datasetDir, 'dataset.json'), JSON.stringify(dataset));
   await writeFile(path.join(work, 'registry', 'annotations.json'), JSON.stringify(annotations));
-  await writeFile(path.join(work, 'registry', 'versions.json'), JSON.stringify({
+  await writeFile(
+    path.join(work, 'registry', 'versions.json'),
+    JSON.stringify({
       schema: 'vitrine.versions/1',
       model: 'collection-classifier',
       prod: version,
       versions: [
-        { version, stages: ['prod'], date: '2026-11-20T10:00:00Z', tag: `collection-classifier@${version}`, commit: 'abc1234', active: true, bump: 'minor', reason: 'labels changed', headline: null, pullRequest: { number: 12, url: 'https://github.com/example-museum/collection/pull/12' }, card: { markdown: `cards/${version}.md`, json: `cards/${version}.json` } },
-        { version: 'v1.0.0', stages: [], date: '2026-10-01T10:00:00Z', tag: 'collection-classifier@v1.0.0', commit: 'def5678', active: true, bump: 'first', reason: null, headline: null, pullRequest: null, card: null },
+        {
+          version,
+          stages: ['prod'],
+          date: '2026-11-20T10:00:00Z',
+          tag: `collection-classifier@${version}`,
+          commit: 'abc1234',
+          active: true,
+          bump: 'minor',
+          reason: 'labels changed',
+          headline: null,
+          pullRequest: { number: 12, url: 'https://github.com/example-museum/collection/pull/12' },
+          card: { markdown: `cards/${version}.md`, json: `cards/${version}.json` },
+        },
+        {
+          version: 'v1.0.0',
+          stages: [],
+          date: '2026-10-01T10:00:00Z',
+          tag: 'collection-classifier@v1.0.0',
+          commit: 'def5678',
+          active: true,
+          bump: 'first',
+          reason: null,
+          headline: null,
+          pullRequest: null,
+          card: null,
+        },
       ],
-    }));
-  await writeFile(path.join(work, 'registry', 'cards', `${version}.json`), JSON.stringify({
+    }),
+  );
+  await writeFile(
+    path.join(work, 'registry', 'cards', `${version}.json`),
+    JSON.stringify({
       schema: 'vitrine.card/1',
       version,
       date: '2026-11-20T10:00:00Z',
       stages: ['prod'],
-      details: { owners: ['Collections Data Team'], previous: 'v1.0.0', reason: 'labels changed', licence: 'MIT', changes: ['12 labels corrected'] },
-      intendedUse: { primary: ['Suggest an object type for photographs of the collection, for staff to confirm.'], users: ['Collections staff'], outOfScope: ['Deciding attribution or date'] },
+      details: {
+        owners: ['Collections Data Team'],
+        previous: 'v1.0.0',
+        reason: 'labels changed',
+        licence: 'MIT',
+        changes: ['12 labels corrected'],
+      },
+      intendedUse: {
+        primary: ['Suggest an object type for photographs of the collection, for staff to confirm.'],
+        users: ['Collections staff'],
+        outOfScope: ['Deciding attribution or date'],
+      },
       factors: [{ name: 'department', why: 'Departments photograph objects differently.' }],
       ethics: ['Predicted types are suggestions, always shown beside the staff label.'],
       caveatsAndRecommendations: ['Rare types are often confused.'],
-      lineage: { data: { hash: '1234.dir', source: 'data.dvc' }, labels: { md5: 'abcd', commit: 'abc1234' }, code: { commit: 'abc1234' }, backend: 'wasm', promotedAt: '2026-11-20T10:00:00Z' },
+      lineage: {
+        data: { hash: '1234.dir', source: 'data.dvc' },
+        labels: { md5: 'abcd', commit: 'abc1234' },
+        code: { commit: 'abc1234' },
+        backend: 'wasm',
+        promotedAt: '2026-11-20T10:00:00Z',
+      },
       sections: [{ heading: 'Raw markdown', text: '| a | b |' }],
-    }));
+    }),
+  );
   await writeFile(path.join(work, 'registry', 'cards', `${version}.md`), `# Model card ${version}\n`);
   // labels.csv sorted by id, header on line 1.
   const labelled = objects.filter((o) => o.label !== null).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  await writeFile(path.join(root, 'labels.csv'), `object_id,label\n${labelled.map((o) => `${csvCell(o.id)},${csvCell(o.label!)}`).join('\n')}\n`);
+  await writeFile(
+    path.join(root, 'labels.csv'),
+    `object_id,label\n${labelled.map((o) => `${csvCell(o.id)},${csvCell(o.label!)}`).join('\n')}\n`,
+  );
   if (withMetrics) {
     const k = labels.length;
     const confusion = labels.map((_, r) => labels.map((__, c) => (r === c ? 8 + r : (r + c) % 3 === 0 ? 1 : 0)));
@@ -208,9 +309,23 @@ export async function writeFixture({
       macroF1: iv(0.861),
       topK: { k: 2, accuracy: iv(0.95) },
       ece: iv(0.041),
-      perClass: labels.map((label, j) => ({ label, precision: 0.8 + j / (10 * k), recall: 0.85, f1: 0.82, support: confusion[j]!.reduce((a, b) => a + b, 0) })),
+      perClass: labels.map((label, j) => ({
+        label,
+        precision: 0.8 + j / (10 * k),
+        recall: 0.85,
+        f1: 0.82,
+        support: confusion[j]!.reduce((a, b) => a + b, 0),
+      })),
       confusion,
-      factors: [{ factor: 'department', groups: [{ value: 'Textiles', n: 12, accuracy: 0.9, macroF1: 0.88 }, { value: 'Asian Art', n: 9, accuracy: 0.78, macroF1: 0.7 }] }],
+      factors: [
+        {
+          factor: 'department',
+          groups: [
+            { value: 'Textiles', n: 12, accuracy: 0.9, macroF1: 0.88 },
+            { value: 'Asian Art', n: 9, accuracy: 0.78, macroF1: 0.7 },
+          ],
+        },
+      ],
       baseline: null,
       changedPredictions: [],
       leastConfident: [],
@@ -220,10 +335,32 @@ export async function writeFixture({
 }
 
 /** Embeddings of the fixture's photographs in the pipeline's cache, and a model-info.json naming their backbone. */
-async function writeEmbeddings({ work, objects, dataset, size }: { work: string; objects: FixtureObject[]; dataset: DatasetObject[]; size: number }): Promise<void> {
-  const backbone = { id: 'fixture-pixels-8x8', source: 'test/site/fixture.ts', licence: 'MIT', inputSize: 8, fit: 'letterbox' as const, inputRange: '0,1' as const, layer: '', embeddingSize: size };
+async function writeEmbeddings({
+  work,
+  objects,
+  dataset,
+  size,
+}: {
+  work: string;
+  objects: FixtureObject[];
+  dataset: DatasetObject[];
+  size: number;
+}): Promise<void> {
+  const backbone = {
+    id: 'fixture-pixels-8x8',
+    source: 'test/site/fixture.ts',
+    licence: 'MIT',
+    inputSize: 8,
+    fit: 'letterbox' as const,
+    inputRange: '0,1' as const,
+    layer: '',
+    embeddingSize: size,
+  };
   await mkdir(path.join(work, 'model'), { recursive: true });
-  await writeFile(path.join(work, 'model', 'model-info.json'), JSON.stringify({ schema: 'vitrine.model/1', labels: [], backbone }));
+  await writeFile(
+    path.join(work, 'model', 'model-info.json'),
+    JSON.stringify({ schema: 'vitrine.model/1', labels: [], backbone }),
+  );
   const uniform = seededUniform(11);
   const projection = Float32Array.from({ length: 192 * size }, () => uniform() - 0.5);
   const pixels = new Map<string, Float32Array>();
@@ -232,20 +369,39 @@ async function writeEmbeddings({ work, objects, dataset, size }: { work: string;
     if (!o.image) continue;
     let v = pixels.get(o.image);
     if (!v) {
-      const raw = await sharp(o.image).rotate().flatten({ background: '#ffffff' }).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+      const raw = await sharp(o.image)
+        .rotate()
+        .flatten({ background: '#ffffff' })
+        .resize(8, 8, { fit: 'fill' })
+        .raw()
+        .toBuffer();
       v = new Float32Array(size);
       for (let k = 0; k < size; k++) for (let j = 0; j < 192; j++) v[k]! += (raw[j]! / 255) * projection[j * size + k]!;
       pixels.set(o.image, v);
     }
     entries.push([dataset[i]!.imageMd5, v]);
   }
-  const key = embeddingConfigKey({ backboneId: backbone.id, inputSize: backbone.inputSize, fit: backbone.fit, inputRange: backbone.inputRange, background: '#ffffff' });
+  const key = embeddingConfigKey({
+    backboneId: backbone.id,
+    inputSize: backbone.inputSize,
+    fit: backbone.fit,
+    inputRange: backbone.inputRange,
+    background: '#ffffff',
+  });
   const folder = path.join(work, 'cache', 'embeddings', key);
   await mkdir(folder, { recursive: true });
   await appendSegment({ folder, entries });
 }
 
-async function linkThumbnails({ dir, thumbnails, key }: { dir: string; thumbnails: Thumbnail[]; key: string }): Promise<Thumbnail[]> {
+async function linkThumbnails({
+  dir,
+  thumbnails,
+  key,
+}: {
+  dir: string;
+  thumbnails: Thumbnail[];
+  key: string;
+}): Promise<Thumbnail[]> {
   const out: Thumbnail[] = [];
   for (const t of thumbnails) {
     const webp = `thumbnails/${key}-${t.width}.webp`;
@@ -266,29 +422,92 @@ function csvCell(v: string): string {
  * `unfamiliar` naming the given objects), history.json with three runs of `version` (the first two
  * over the novelty threshold) and one of `otherVersion`, and corrections.json for `version`.
  */
-export async function writeMonitoringFixture({ root, version, otherVersion, unfamiliar, nearest }: { root: string; version: string; otherVersion: string; unfamiliar: { id: string; title: string }[]; nearest: string }): Promise<void> {
+export async function writeMonitoringFixture({
+  root,
+  version,
+  otherVersion,
+  unfamiliar,
+  nearest,
+}: {
+  root: string;
+  version: string;
+  otherVersion: string;
+  unfamiliar: { id: string; title: string }[];
+  nearest: string;
+}): Promise<void> {
   const dir = path.join(root, '.vitrine', 'monitor');
   await mkdir(dir, { recursive: true });
   const drift = {
     schema: 'vitrine.drift/1',
     createdAt: '2026-11-21T08:00:00Z',
     modelVersion: version,
-    reference: { kind: 'model-training', description: `the 16 training objects of ${version}`, modelVersion: version, ref: null, count: 16 },
+    reference: {
+      kind: 'model-training',
+      description: `the 16 training objects of ${version}`,
+      modelVersion: version,
+      ref: null,
+      count: 16,
+    },
     current: { kind: 'added-since', description: '9 objects added since', modelVersion: null, ref: null, count: 9 },
     signals: {
-      embeddings: { signal: 'embeddings', value: 0.2, effect: 0.31, pValue: 0.002, threshold: 0.01, minEffect: 0.1, drifted: true, permutations: 500, seed: 1, backbone: 'test', compared: { reference: 16, current: 9 } },
-      novelty: { signal: 'novelty', value: 0.83, pValue: 0.004, threshold: 0.01, minIncrease: 0.5, drifted: true, permutations: 500, seed: 1 },
-      imageStats: [{ signal: 'brightness', description: 'brightness (mean pixel lightness, 0-1)', reference: { mean: 0.6, sd: 0.2, n: 16 }, current: { mean: 0.5, sd: 0.2, n: 9 }, value: 0.4, threshold: 0.8, drifted: false }],
+      embeddings: {
+        signal: 'embeddings',
+        value: 0.2,
+        effect: 0.31,
+        pValue: 0.002,
+        threshold: 0.01,
+        minEffect: 0.1,
+        drifted: true,
+        permutations: 500,
+        seed: 1,
+        backbone: 'test',
+        compared: { reference: 16, current: 9 },
+      },
+      novelty: {
+        signal: 'novelty',
+        value: 0.83,
+        pValue: 0.004,
+        threshold: 0.01,
+        minIncrease: 0.5,
+        drifted: true,
+        permutations: 500,
+        seed: 1,
+      },
+      imageStats: [
+        {
+          signal: 'brightness',
+          description: 'brightness (mean pixel lightness, 0-1)',
+          reference: { mean: 0.6, sd: 0.2, n: 16 },
+          current: { mean: 0.5, sd: 0.2, n: 9 },
+          value: 0.4,
+          threshold: 0.8,
+          drifted: false,
+        },
+      ],
       predictedLabels: null,
     },
     unfamiliarThreshold: 0.2,
     unusualShare: 0.44,
-    unfamiliar: unfamiliar.map((u, i) => ({ id: u.id, title: u.title, distance: 0.91 - i / 10, nearestId: nearest, unusual: i === 0, predicted: i === 0 ? { label: 'mask', confidence: 0.41 } : null })),
+    unfamiliar: unfamiliar.map((u, i) => ({
+      id: u.id,
+      title: u.title,
+      distance: 0.91 - i / 10,
+      nearestId: nearest,
+      unusual: i === 0,
+      predicted: i === 0 ? { label: 'mask', confidence: 0.41 } : null,
+    })),
     drifted: true,
     driftedSignals: ['embeddings', 'novelty'],
     summary: 'The new photographs look different from the training photographs.',
   };
-  const run = (createdAt: string, modelVersion: string, novelty: number, effect: number, stat: number, share: number) => ({
+  const run = (
+    createdAt: string,
+    modelVersion: string,
+    novelty: number,
+    effect: number,
+    stat: number,
+    share: number,
+  ) => ({
     createdAt,
     modelVersion,
     commit: `${createdAt.slice(8, 10)}`.padEnd(40, 'a'),
@@ -327,8 +546,22 @@ export async function writeMonitoringFixture({ root, version, otherVersion, unfa
     labelled: 49,
     rate: 0.0625,
     byCommit: [
-      { commit: '1111111'.padEnd(40, '1'), date: '2026-11-12T10:00:00Z', message: 'Merge pull request #21 from staff/masks\n\nTwo masks were figurines', changed: 2, added: 0, removed: 0 },
-      { commit: '2222222'.padEnd(40, '2'), date: '2026-11-18T10:00:00Z', message: 'Merge pull request #24: <img src=x onerror="window.__pwned=2"> label fix', changed: 1, added: 1, removed: 0 },
+      {
+        commit: '1111111'.padEnd(40, '1'),
+        date: '2026-11-12T10:00:00Z',
+        message: 'Merge pull request #21 from staff/masks\n\nTwo masks were figurines',
+        changed: 2,
+        added: 0,
+        removed: 0,
+      },
+      {
+        commit: '2222222'.padEnd(40, '2'),
+        date: '2026-11-18T10:00:00Z',
+        message: 'Merge pull request #24: <img src=x onerror="window.__pwned=2"> label fix',
+        changed: 1,
+        added: 1,
+        removed: 0,
+      },
     ],
   };
   await writeFile(path.join(dir, 'drift.json'), JSON.stringify(drift));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VitrineError } from '../../pipeline/errors.ts';
+import type { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -21,13 +21,27 @@ function ctx(env: Record<string, string | undefined>, p = params()): StageContex
 
 describe('catalogue location', () => {
   it('takes params.yaml when the environment says nothing (or an empty value)', () => {
-    expect(catalogueLocation({ params: params('my-repo', 'https://m.example/my-repo') })).toEqual({ base: '/my-repo/', site: 'https://m.example/my-repo' });
-    expect(catalogueLocation({ params: params('/my-repo/'), env: { VITRINE_CATALOGUE_BASE: '', VITRINE_CATALOGUE_SITE: ' ' } })).toEqual({ base: '/my-repo/', site: '' });
+    expect(catalogueLocation({ params: params('my-repo', 'https://m.example/my-repo') })).toEqual({
+      base: '/my-repo/',
+      site: 'https://m.example/my-repo',
+    });
+    expect(
+      catalogueLocation({
+        params: params('/my-repo/'),
+        env: { VITRINE_CATALOGUE_BASE: '', VITRINE_CATALOGUE_SITE: ' ' },
+      }),
+    ).toEqual({ base: '/my-repo/', site: '' });
   });
 
   it('takes the base path and site URL from VITRINE_CATALOGUE_BASE / _SITE over params.yaml', () => {
-    const env = { VITRINE_CATALOGUE_BASE: '/collection', VITRINE_CATALOGUE_SITE: 'https://museum.github.io/collection' };
-    expect(catalogueLocation({ params: params('/old/', 'https://old.example'), env })).toEqual({ base: '/collection/', site: 'https://museum.github.io/collection' });
+    const env = {
+      VITRINE_CATALOGUE_BASE: '/collection',
+      VITRINE_CATALOGUE_SITE: 'https://museum.github.io/collection',
+    };
+    expect(catalogueLocation({ params: params('/old/', 'https://old.example'), env })).toEqual({
+      base: '/collection/',
+      site: 'https://museum.github.io/collection',
+    });
     // A root site (user pages or a custom domain) is "/", overriding a project path left in params.
     expect(catalogueLocation({ params: params('/old/'), env: { VITRINE_CATALOGUE_BASE: '/' } }).base).toBe('/');
   });
@@ -56,6 +70,8 @@ describe('catalogue location', () => {
     expect(await fp({ VITRINE_CATALOGUE_BASE: '/collection/' })).not.toEqual(plain);
     expect(await fp({ VITRINE_CATALOGUE_SITE: 'https://museum.github.io/collection' })).not.toEqual(plain);
     // The same location however it is spelled: no rebuild for "/collection" vs "collection/".
-    expect(await fp({ VITRINE_CATALOGUE_BASE: '/collection' })).toEqual(await fp({ VITRINE_CATALOGUE_BASE: 'collection/' }));
+    expect(await fp({ VITRINE_CATALOGUE_BASE: '/collection' })).toEqual(
+      await fp({ VITRINE_CATALOGUE_BASE: 'collection/' }),
+    );
   });
 });

@@ -6,7 +6,7 @@ import { monitoringFor, readMonitoring } from '../../pipeline/catalogue/monitori
 import { monitoringSchema } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 
 /*
  * The monitoring files are optional inputs of the public catalogue: missing, broken or older files
@@ -52,12 +52,23 @@ describe('monitoring data for the catalogue', () => {
       JSON.stringify({
         createdAt: '2026-09-01T00:00:00Z',
         modelVersion: null,
-        signals: { embeddings: { effect: 0.4, pValue: 0.01, minEffect: 0.2, drifted: true }, imageStats: [{ signal: 'brightness', value: 'high' }, null] },
+        signals: {
+          embeddings: { effect: 0.4, pValue: 0.01, minEffect: 0.2, drifted: true },
+          imageStats: [{ signal: 'brightness', value: 'high' }, null],
+        },
         unfamiliar: [{ id: 'A-2', distance: 0.5 }, { id: 'GONE', distance: 0.4, nearestId: 'A-1' }, { distance: 0.3 }],
         drifted: true,
       }),
     );
-    await writeFile(path.join(ws.monitor, 'history.json'), JSON.stringify({ schema: 'vitrine.drift-history/1', entries: [{ createdAt: '2026-09-01T00:00:00Z', modelVersion: null, embeddingEffect: 0.4, noveltyIncrease: null }] }));
+    await writeFile(
+      path.join(ws.monitor, 'history.json'),
+      JSON.stringify({
+        schema: 'vitrine.drift-history/1',
+        entries: [
+          { createdAt: '2026-09-01T00:00:00Z', modelVersion: null, embeddingEffect: 0.4, noveltyIncrease: null },
+        ],
+      }),
+    );
     const inputs = await readMonitoring({ ws, log: memoryLogger() });
     // Runs without a production model belong to the current version only.
     expect(monitoringFor({ inputs, version: 'v0.9.0', current: false, objects, params: defaultParams() })).toBeNull();
@@ -66,8 +77,26 @@ describe('monitoring data for the catalogue', () => {
     expect(m.latest!.signals.map((s) => s.key)).toEqual(['embeddings']);
     expect(m.latest!.unusualShare).toBeNull();
     expect(m.latest!.unfamiliar).toEqual([
-      { id: 'A-2', slug: 'a-2', title: 'Mask', distance: 0.5, unusual: false, nearestId: null, nearestSlug: null, predicted: null },
-      { id: 'GONE', slug: null, title: '', distance: 0.4, unusual: false, nearestId: 'A-1', nearestSlug: 'a-1', predicted: null },
+      {
+        id: 'A-2',
+        slug: 'a-2',
+        title: 'Mask',
+        distance: 0.5,
+        unusual: false,
+        nearestId: null,
+        nearestSlug: null,
+        predicted: null,
+      },
+      {
+        id: 'GONE',
+        slug: null,
+        title: '',
+        distance: 0.4,
+        unusual: false,
+        nearestId: 'A-1',
+        nearestSlug: 'a-1',
+        predicted: null,
+      },
     ]);
     // Only the measured series are charted; the threshold comes from the report, else params.yaml.
     expect(m.history!.series.map((s) => [s.key, s.threshold, s.values])).toEqual([['embeddings', 0.2, [0.4]]]);

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { nearestNeighbours } from '../../pipeline/catalogue/neighbours.ts';
+import { silentLogger } from '../../pipeline/log.ts';
 import { selectBackend } from '../../pipeline/model/backend.ts';
 import { seededUniform } from '../../pipeline/random.ts';
-import { silentLogger } from '../../pipeline/log.ts';
 
 const tf = async () => (await selectBackend({ preference: 'auto', log: silentLogger })).tf;
 
 /** Clustered vectors: `clusters` random centres, each object its centre plus a little noise. */
-function clustered({ n, d, clusters, seed }: { n: number; d: number; clusters: number; seed: number }): { vectors: Float32Array[]; cluster: number[] } {
+function clustered({ n, d, clusters, seed }: { n: number; d: number; clusters: number; seed: number }): {
+  vectors: Float32Array[];
+  cluster: number[];
+} {
   const r = seededUniform(seed);
   const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: d }, () => r() - 0.5));
   const cluster = Array.from({ length: n }, (_, i) => i % clusters);
@@ -56,6 +59,8 @@ describe('more like this: nearest neighbours', () => {
     const t = await tf();
     expect((await nearestNeighbours({ vectors: [], k: 3, tf: t })).neighbours).toEqual([]);
     expect((await nearestNeighbours({ vectors: [Float32Array.of(1, 0)], k: 3, tf: t })).neighbours).toEqual([[]]);
-    expect((await nearestNeighbours({ vectors: [Float32Array.of(1, 0), Float32Array.of(0, 1)], k: 3, tf: t })).neighbours).toEqual([[1], [0]]);
+    expect(
+      (await nearestNeighbours({ vectors: [Float32Array.of(1, 0), Float32Array.of(0, 1)], k: 3, tf: t })).neighbours,
+    ).toEqual([[1], [0]]);
   });
 });

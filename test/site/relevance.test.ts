@@ -2,15 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
-import { catalogueSchema, type CatalogueObject } from '../../pipeline/catalogue/schema.ts';
+import type { CatalogueObject } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
-import { writeFixture, type FixtureObject } from './fixture.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
@@ -33,7 +33,10 @@ const bySlug = new Map<string, CatalogueObject>();
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-relevance-'));
-  const rows = parse(await readFile(path.join(egypt, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const rows = parse(await readFile(path.join(egypt, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
   const labels = [...new Set(rows.map((r) => r.label!))].sort();
   const fixture: FixtureObject[] = rows.map((r) => ({
     id: r.id!,
@@ -54,7 +57,8 @@ beforeAll(async () => {
   const datasetFile = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(datasetFile, 'utf8')) as Dataset;
   for (const [i, o] of dataset.objects.entries()) {
-    if (i % 7 === 0 && !/bronze/i.test(`${o.title} ${o.medium}`)) o.colours = [{ hex: '#cd7f32', lab: [0, 0, 0], share: 0.5, name: 'bronze', family: 'brown' }];
+    if (i % 7 === 0 && !/bronze/i.test(`${o.title} ${o.medium}`))
+      o.colours = [{ hex: '#cd7f32', lab: [0, 0, 0], share: 0.5, name: 'bronze', family: 'brown' }];
   }
   await writeFile(datasetFile, JSON.stringify(dataset));
   const params = defaultParams();
@@ -65,13 +69,18 @@ beforeAll(async () => {
   const built = await buildSite({ ws, params, log });
   expect(built.pages).toBe(rows.length);
   site = await serveSite({ dir: ws.site });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   page = await browser.newPage();
   page.setDefaultTimeout(90_000);
   await page.goto(`${site.url}data/`);
   // A string, not a function: vitest rewrites import() in functions it compiles.
   const base = new URL(site.url).pathname;
-  await page.evaluate(`(async () => { const pf = await import('${base}pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`);
+  await page.evaluate(
+    `(async () => { const pf = await import('${base}pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -84,14 +93,22 @@ afterAll(async () => {
 async function search(q: string, top = 10): Promise<{ count: number; top: CatalogueObject[]; content: string[] }> {
   const found = await page.evaluate(
     async ({ q, top }) => {
-      const pf = (globalThis as unknown as { pf: { search(q: string): Promise<{ results: { data(): Promise<{ url: string; content: string }> }[] }> } }).pf;
+      const pf = (
+        globalThis as unknown as {
+          pf: { search(q: string): Promise<{ results: { data(): Promise<{ url: string; content: string }> }[] }> };
+        }
+      ).pf;
       const s = await pf.search(q);
       const data = await Promise.all(s.results.slice(0, top).map((r) => r.data()));
       return { count: s.results.length, urls: data.map((d) => d.url), content: data.map((d) => d.content) };
     },
     { q, top },
   );
-  return { count: found.count, top: found.urls.map((u) => bySlug.get(u.split('/').filter(Boolean).at(-1)!)!), content: found.content };
+  return {
+    count: found.count,
+    top: found.urls.map((u) => bySlug.get(u.split('/').filter(Boolean).at(-1)!)!),
+    content: found.content,
+  };
 }
 
 /** The searchable text of an object: title, maker, date, medium, description and the staff label. */
@@ -174,10 +191,16 @@ describe('search relevance on the Egyptian set', () => {
     for (const [i, text] of r.content.entries()) {
       const o = r.top[i]!;
       expect(text).toContain(o.title);
-      expect(text).not.toMatch(/catalogued|confident|predicted|alternatives|suggest|agrees|object type|%|colours|rights/i);
-      for (const c of o.colours) if (!own(o).toLowerCase().includes(c.name)) expect(text.toLowerCase()).not.toContain(c.name);
+      expect(text).not.toMatch(
+        /catalogued|confident|predicted|alternatives|suggest|agrees|object type|%|colours|rights/i,
+      );
+      for (const c of o.colours)
+        if (!own(o).toLowerCase().includes(c.name)) expect(text.toLowerCase()).not.toContain(c.name);
       // The model's labels other than the staff label are not in the text.
-      for (const l of ['Jewellery', 'Pottery', 'Reliefs', 'Statuary', 'Unclassified'].filter((l) => !own(o).includes(l))) expect(text).not.toContain(l);
+      for (const l of ['Jewellery', 'Pottery', 'Reliefs', 'Statuary', 'Unclassified'].filter(
+        (l) => !own(o).includes(l),
+      ))
+        expect(text).not.toContain(l);
     }
   });
 });

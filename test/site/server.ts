@@ -20,7 +20,13 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serve a built site on 127.0.0.1 under `base` (like GitHub Pages does, 404.html for missing pages); counts the bytes sent per path. */
-export async function serveSite({ dir, base = '/' }: { dir: string; base?: string }): Promise<{ url: string; server: Server; sent: Map<string, number>; close(): Promise<void> }> {
+export async function serveSite({
+  dir,
+  base = '/',
+}: {
+  dir: string;
+  base?: string;
+}): Promise<{ url: string; server: Server; sent: Map<string, number>; close(): Promise<void> }> {
   const sent = new Map<string, number>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -53,10 +59,18 @@ export async function serveSite({ dir, base = '/' }: { dir: string; base?: strin
       return;
     }
     sent.set(url.pathname, (sent.get(url.pathname) ?? 0) + s.size);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': s.size });
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': s.size,
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}${base}`, server, sent, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}${base}`,
+    server,
+    sent,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

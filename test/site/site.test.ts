@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueSchema } from '../../pipeline/catalogue/schema.ts';
 import { readLabels } from '../../pipeline/collection/index.ts';
@@ -10,7 +10,7 @@ import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
-import { writeFixture, writeMonitoringFixture, type FixtureObject } from './fixture.ts';
+import { type FixtureObject, writeFixture, writeMonitoringFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
 /*
@@ -38,7 +38,10 @@ let objects: FixtureObject[];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-site-'));
-  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
   const picked = rows.filter((_, i) => i % 5 === 0).slice(0, 24);
   const labels = [...new Set(picked.map((r) => r.label!))].sort();
   objects = picked.map((r, i) => ({
@@ -52,23 +55,57 @@ beforeAll(async () => {
     label: i === 3 ? null : r.label!,
     image: path.join(shared, r.file!),
     // Every fifth object is predicted as the next label: a disagreement for the review queue.
-    predicted: i % 5 === 1 ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.83 } : { label: r.label!, confidence: 0.64 + (i % 4) / 10 },
+    predicted:
+      i % 5 === 1
+        ? { label: labels[(labels.indexOf(r.label!) + 1) % labels.length]!, confidence: 0.83 }
+        : { label: r.label!, confidence: 0.64 + (i % 4) / 10 },
   }));
   // Below its class's threshold: the page says so and the review queue holds it.
   objects[7] = { ...objects[7]!, published: false };
-  objects.push({ id: 'zz-script', title: SCRIPT_TITLE, maker: 'Test <img src=x onerror=alert(1)>', date: '1901', rights: 'In copyright — educational use only', department: 'Decorative Arts', label: labels[0]!, image: objects[0]!.image });
+  objects.push({
+    id: 'zz-script',
+    title: SCRIPT_TITLE,
+    maker: 'Test <img src=x onerror=alert(1)>',
+    date: '1901',
+    rights: 'In copyright — educational use only',
+    department: 'Decorative Arts',
+    label: labels[0]!,
+    image: objects[0]!.image,
+  });
   await writeFixture({ root: dir, objects, labels, embeddingSize: 48 });
   const ws = workspace(dir);
-  await writeMonitoringFixture({ root: dir, version: 'v1.1.0', otherVersion: 'v1.0.0', unfamiliar: [objects[2]!, objects[6]!], nearest: objects[0]!.id });
+  await writeMonitoringFixture({
+    root: dir,
+    version: 'v1.1.0',
+    otherVersion: 'v1.0.0',
+    unfamiliar: [objects[2]!, objects[6]!],
+    nearest: objects[0]!.id,
+  });
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.collection.branch = 'main';
   // params.yaml says nothing about the base: the Pages deploy's variable (as the workflows set it) must carry it.
   params.catalogue.base = '/';
   const log = memoryLogger();
-  await catalogueStage.run({ ws, params, log, clock: systemClock, env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, ''), VITRINE_CATALOGUE_SITE: SITE } });
+  await catalogueStage.run({
+    ws,
+    params,
+    log,
+    clock: systemClock,
+    env: { VITRINE_CATALOGUE_BASE: BASE.replace(/\/$/, ''), VITRINE_CATALOGUE_SITE: SITE },
+  });
   site = await serveSite({ dir: ws.site, base: BASE });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // CI runs two test files at once on two cores: the first search may wait for a busy CPU.
   page.setDefaultTimeout(90_000);
@@ -88,7 +125,9 @@ async function results(): Promise<string[]> {
 describe('catalogue site', () => {
   it('writes a catalogue that validates and links each object to its labels.csv line', async () => {
     const ws = workspace(dir);
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(ws.catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(ws.catalogue, 'catalogue.json'), 'utf8')),
+    );
     expect(catalogue.objects).toHaveLength(objects.length);
     expect(catalogue.reviewQueue.length).toBeGreaterThan(0);
     const lines = await readLabels({ file: ws.labels });
@@ -108,7 +147,9 @@ describe('catalogue site', () => {
     const titles = await results();
     expect(titles).toContain(target.title);
     // Result cards show the smallest thumbnail with its alt text.
-    expect(await page.locator('#results img').first().getAttribute('src')).toMatch(/^\/vitrine-test\/media\/.*-240\.webp$/);
+    expect(await page.locator('#results img').first().getAttribute('src')).toMatch(
+      /^\/vitrine-test\/media\/.*-240\.webp$/,
+    );
     expect(await page.locator('#results img').first().getAttribute('alt')).toMatch(/^Photograph of /);
     await page.screenshot({ path: path.join(shots, 'site-test-search.png') });
   });
@@ -119,9 +160,15 @@ describe('catalogue site', () => {
     expect(all.length).toBe(Math.min(6, objects.length));
     expect(await page.locator('#status').textContent()).toContain(`${objects.length} objects`);
     const museum = objects[0]!.department!;
-    const expected = objects.filter((o) => o.department === museum).map((o) => o.title).sort();
+    const expected = objects
+      .filter((o) => o.department === museum)
+      .map((o) => o.title)
+      .sort();
     await page.getByRole('group', { name: 'Department' }).getByLabel(museum).check();
-    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), expected.length);
+    await page.waitForFunction(
+      (n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`),
+      expected.length,
+    );
     const narrowed = await results();
     expect(narrowed.sort()).toEqual(expected);
     expect(new URL(page.url()).searchParams.get('department')).toBe(museum);
@@ -129,7 +176,9 @@ describe('catalogue site', () => {
   });
 
   it('shows dates as a timeline a visitor can brush, or narrow with From and To', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const names = catalogue.counts.byCentury.map((c) => c.name);
     expect(names.length).toBeGreaterThan(2);
     await page.goto(`${site.url}browse/`);
@@ -140,10 +189,14 @@ describe('catalogue site', () => {
     const withObjects = catalogue.counts.byCentury.filter((c) => c.count > 0).map((c) => c.name);
     const from = names.indexOf(withObjects[1]!);
     await page.locator('#timeline-from').selectOption(String(from));
-    const inRange = (lo: number, hi: number) => catalogue.objects.filter((o) => o.centuries.some((c) => names.indexOf(c) >= lo && names.indexOf(c) <= hi)).length;
+    const inRange = (lo: number, hi: number) =>
+      catalogue.objects.filter((o) => o.centuries.some((c) => names.indexOf(c) >= lo && names.indexOf(c) <= hi)).length;
     const expected = inRange(from, names.length - 1);
     expect(expected).toBeLessThan(objects.length);
-    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), expected);
+    await page.waitForFunction(
+      (n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`),
+      expected,
+    );
     expect(await page.locator('#timeline-summary').textContent()).toContain(names[from]!);
     expect(new URL(page.url()).searchParams.getAll('century')).toHaveLength(names.length - from);
     // Brushing: drag across the first half of the bars.
@@ -155,17 +208,23 @@ describe('catalogue site', () => {
     await page.mouse.down();
     await page.mouse.move(x(half), box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
-    await page.waitForFunction((n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`), inRange(0, half));
+    await page.waitForFunction(
+      (n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`),
+      inRange(0, half),
+    );
     expect(await page.locator('#timeline svg rect.in').count()).toBe(half + 1);
     await page.screenshot({ path: path.join(shots, 'site-test-timeline.png') });
     // The object page gives the years the date covers.
-    const dated = catalogue.objects.find((o) => o.years && !/\d{3}/.test(o.date)) ?? catalogue.objects.find((o) => o.years)!;
+    const dated =
+      catalogue.objects.find((o) => o.years && !/\d{3}/.test(o.date)) ?? catalogue.objects.find((o) => o.years)!;
     await page.goto(`${site.url}objects/${dated.slug}/`);
     expect(await page.locator('#date').textContent()).toContain(dated.date);
   });
 
   it('shows the annotations side by side and a suggest-a-correction link to the object’s line', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const o = catalogue.objects.find((x) => x.annotation?.agrees === false)!;
     const line = (await readLabels({ file: workspace(dir).labels })).find((l) => l.objectId === o.id)!.line;
     await page.goto(`${site.url}objects/${o.slug}/`);
@@ -174,16 +233,22 @@ describe('catalogue site', () => {
     expect(await page.locator('#machine-label').textContent()).toContain('83% confident');
     expect(await page.locator('#machine-label').textContent()).toContain('Disagrees with the staff label');
     expect(await page.locator('#machine-label .alts li').count()).toBe(3);
-    expect(await page.locator('#suggest').getAttribute('href')).toBe(`https://github.com/example-museum/collection/edit/main/labels.csv#L${line}`);
+    expect(await page.locator('#suggest').getAttribute('href')).toBe(
+      `https://github.com/example-museum/collection/edit/main/labels.csv#L${line}`,
+    );
     // Responsive image: webp source with a jpeg fallback, both with width descriptors, and alt text.
-    expect(await page.locator('.object-image picture source[type="image/webp"]').getAttribute('srcset')).toMatch(/\.webp 240w, .*\.webp 480w$/);
+    expect(await page.locator('.object-image picture source[type="image/webp"]').getAttribute('srcset')).toMatch(
+      /\.webp 240w, .*\.webp 480w$/,
+    );
     expect(await page.locator('.object-image img').getAttribute('alt')).toContain(o.title);
     await page.locator(`a[href="${BASE}models/v1.1.0/"]`).first().waitFor();
     await page.screenshot({ path: path.join(shots, 'site-test-object.png'), fullPage: true });
   });
 
   it('says "not sure: waiting for staff" for a prediction below the threshold, and queues it for review', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const o = catalogue.objects.find((x) => x.id === objects[7]!.id)!;
     expect(o.reviewReason).toBe('waiting');
     await page.goto(`${site.url}objects/${o.slug}/`);
@@ -210,11 +275,15 @@ describe('catalogue site', () => {
     expect(body).toContain('1234.dir');
     expect(body).not.toContain('Raw markdown');
     await page.getByRole('link', { name: 'Monitoring' }).click();
-    expect(await page.locator('main').textContent()).toContain('The new photographs look different from the training photographs.');
+    expect(await page.locator('main').textContent()).toContain(
+      'The new photographs look different from the training photographs.',
+    );
     await page.goto(`${site.url}models/`);
     expect(await page.locator('table tbody tr').count()).toBe(2);
     // Each version links its Monitoring page: v1.1.0 with its latest check, v1.0.0 with its older runs only.
-    expect(await page.getByRole('link', { name: 'Drift found' }).getAttribute('href')).toBe(`${BASE}models/v1.1.0/monitoring/`);
+    expect(await page.getByRole('link', { name: 'Drift found' }).getAttribute('href')).toBe(
+      `${BASE}models/v1.1.0/monitoring/`,
+    );
     await page.getByRole('link', { name: 'Checks' }).click();
     expect(await page.locator('#history-table tbody tr').count()).toBe(1);
     expect(await page.locator('#signals').count()).toBe(0);
@@ -223,9 +292,15 @@ describe('catalogue site', () => {
   });
 
   it('shows monitoring per model version: novelty, least familiar objects, drift over time and the correction rate', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     // Each version gets its own runs; the broken history entry is skipped.
-    expect(catalogue.models.find((m) => m.version === 'v1.0.0')!.monitoring).toMatchObject({ latest: null, corrections: null, history: { runs: [{ createdAt: '2026-10-01T08:00:00Z' }] } });
+    expect(catalogue.models.find((m) => m.version === 'v1.0.0')!.monitoring).toMatchObject({
+      latest: null,
+      corrections: null,
+      history: { runs: [{ createdAt: '2026-10-01T08:00:00Z' }] },
+    });
     const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
     await page.goto(`${site.url}models/v1.1.0/monitoring/`);
 
@@ -239,8 +314,12 @@ describe('catalogue site', () => {
     expect(await first.locator('a').first().getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[2]!.id)}/`);
     expect(await first.locator('img').getAttribute('alt')).toContain(objects[2]!.title);
     expect(await first.textContent()).toContain('Model says mask (41%)');
-    expect(await first.getByRole('link', { name: objects[0]!.id }).getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[0]!.id)}/`);
-    expect(await page.locator('#unfamiliar li').nth(1).locator('a').first().getAttribute('href')).toBe(`${BASE}objects/${slugOf(objects[6]!.id)}/`);
+    expect(await first.getByRole('link', { name: objects[0]!.id }).getAttribute('href')).toBe(
+      `${BASE}objects/${slugOf(objects[0]!.id)}/`,
+    );
+    expect(await page.locator('#unfamiliar li').nth(1).locator('a').first().getAttribute('href')).toBe(
+      `${BASE}objects/${slugOf(objects[6]!.id)}/`,
+    );
     const thumb = await first.locator('img').getAttribute('src');
     expect((await fetch(new URL(thumb!, site.url))).status).toBe(200);
 
@@ -249,7 +328,11 @@ describe('catalogue site', () => {
     expect(await rows.locator('th').allTextContents()).toEqual(['2026-11-01', '2026-11-10', '2026-11-21']);
     const heads = await page.locator('#history-table thead th').allTextContents();
     const col = heads.findIndex((h) => h.includes('novelty'));
-    expect(await rows.locator(`td:nth-child(${col + 1})`).allTextContents()).toEqual(['0.120', '0.610 (at or over the threshold)', '0.830 (at or over the threshold)']);
+    expect(await rows.locator(`td:nth-child(${col + 1})`).allTextContents()).toEqual([
+      '0.120',
+      '0.610 (at or over the threshold)',
+      '0.830 (at or over the threshold)',
+    ]);
     const chart = page.locator('#chart-novelty-cap').locator('..');
     expect(await chart.locator('svg .point').count()).toBe(3);
     expect(await chart.locator('svg .point.over').count()).toBe(2);
@@ -277,13 +360,17 @@ describe('catalogue site', () => {
     expect(await download.getAttribute('download')).not.toBeNull();
     expect((await fetch(new URL((await download.getAttribute('href'))!, site.url))).status).toBe(200);
     await page.goto(`${site.url}objects/zz-script/`);
-    expect(await page.locator('#rights a.badge').getAttribute('href')).toBe('http://rightsstatements.org/vocab/InC-EDU/1.0/');
+    expect(await page.locator('#rights a.badge').getAttribute('href')).toBe(
+      'http://rightsstatements.org/vocab/InC-EDU/1.0/',
+    );
     expect(await page.locator('#download').count()).toBe(0);
     expect(await page.locator('#rights').textContent()).toContain('not offered for download');
   });
 
   it('shows "More like this": the nearest objects by their embeddings, as tiles linking to them', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const script = catalogue.objects.find((o) => o.id === 'zz-script')!;
     // It reuses the first object's photograph: that object is the nearest.
     expect(script.similar[0]).toBe(objects[0]!.id);
@@ -299,11 +386,24 @@ describe('catalogue site', () => {
   });
 
   it('is findable: VisualArtwork JSON-LD and Open Graph tags on object pages, a sitemap, a described data download', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const o = catalogue.objects.find((x) => x.id === objects[0]!.id)!;
     await page.goto(`${site.url}objects/${o.slug}/`);
-    const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<string, unknown>;
-    expect(ld).toMatchObject({ '@context': 'https://schema.org', '@type': 'VisualArtwork', name: o.title, dateCreated: o.date, identifier: o.id, url: `${SITE}${BASE}objects/${o.slug}/`, license: 'https://creativecommons.org/publicdomain/zero/1.0/' });
+    const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!) as Record<
+      string,
+      unknown
+    >;
+    expect(ld).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'VisualArtwork',
+      name: o.title,
+      dateCreated: o.date,
+      identifier: o.id,
+      url: `${SITE}${BASE}objects/${o.slug}/`,
+      license: 'https://creativecommons.org/publicdomain/zero/1.0/',
+    });
     expect(ld.image).toBe(`${SITE}${BASE}${o.images.at(-1)!.jpeg}`);
     const og = async (p: string) => page.locator(`meta[property="${p}"]`).getAttribute('content');
     expect(await og('og:title')).toBe(o.title);
@@ -312,7 +412,9 @@ describe('catalogue site', () => {
     expect(await page.locator('link[rel="canonical"]').getAttribute('href')).toBe(`${SITE}${BASE}objects/${o.slug}/`);
     // A title with </script> stays inside its JSON-LD.
     await page.goto(`${site.url}objects/zz-script/`);
-    expect(JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!).name).toBe(SCRIPT_TITLE);
+    expect(JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!).name).toBe(
+      SCRIPT_TITLE,
+    );
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     // The sitemap lists every object page (and the main pages) at its full address.
     const sitemap = await (await fetch(`${site.url}sitemap.xml`)).text();
@@ -320,7 +422,10 @@ describe('catalogue site', () => {
     for (const x of catalogue.objects) expect(locs).toContain(`${SITE}${BASE}objects/${x.slug}/`);
     expect(locs).toContain(`${SITE}${BASE}`);
     // The data download is a Frictionless data package: its schema names every CSV column.
-    const pkg = (await (await fetch(`${site.url}data/datapackage.json`)).json()) as { name: string; resources: { path: string; format: string; schema: { fields: { name: string; type: string }[] } }[] };
+    const pkg = (await (await fetch(`${site.url}data/datapackage.json`)).json()) as {
+      name: string;
+      resources: { path: string; format: string; schema: { fields: { name: string; type: string }[] } }[];
+    };
     expect(pkg.name).toMatch(/^[a-z0-9._-]+$/);
     const csv = pkg.resources.find((r) => r.path === 'catalogue.csv')!;
     const header = (await (await fetch(`${site.url}data/catalogue.csv`)).text()).split('\n')[0]!.split(',');
@@ -330,7 +435,9 @@ describe('catalogue site', () => {
   });
 
   it('finds objects by any colour picked, nearest by ΔE first, from the precomputed index', async () => {
-    const catalogue = catalogueSchema.parse(JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')));
+    const catalogue = catalogueSchema.parse(
+      JSON.parse(await readFile(path.join(workspace(dir).catalogue, 'catalogue.json'), 'utf8')),
+    );
     const target = catalogue.objects.find((o) => o.colours.some((c) => c.share >= 0.25))!;
     const colour = target.colours.find((c) => c.share >= 0.25)!;
     await page.goto(`${site.url}colours/`);
@@ -356,7 +463,7 @@ describe('catalogue site', () => {
   });
 
   it('answers a missing address with a 404 page whose links work under the base path', async () => {
-    expect((await readFile(path.join(workspace(dir).site, '404.html'), 'utf8'))).toContain('Page not found');
+    expect(await readFile(path.join(workspace(dir).site, '404.html'), 'utf8')).toContain('Page not found');
     // GitHub Pages serves the root 404.html at any depth, so its links must not be relative.
     const response = await page.goto(`${site.url}objects/no-such-object/`);
     expect(response?.status()).toBe(404);

@@ -1,10 +1,10 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { planStages, readLock, runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageContext, StageName } from '../../pipeline/stages/stage.ts';
 
@@ -28,7 +28,10 @@ function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage 
       runs.push(name);
       const parts: string[] = [];
       for (const p of read) parts.push(await readFile(path.join(ctx.ws.root, p), 'utf8').catch(() => ''));
-      for (const key of deps.params) parts.push(JSON.stringify(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ctx.params)));
+      for (const key of deps.params)
+        parts.push(
+          JSON.stringify(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ctx.params)),
+        );
       await mkdir(path.join(ctx.ws.root, out), { recursive: true });
       await writeFile(path.join(ctx.ws.root, out, 'out.txt'), parts.join('|'));
       return { summary: `${name} done` };
@@ -37,10 +40,16 @@ function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage 
 }
 
 const stages: Stage[] = [
-  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, ['data/objects.csv', 'data/images/A.jpg', 'labels.csv']),
+  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
+    'data/objects.csv',
+    'data/images/A.jpg',
+    'labels.csv',
+  ]),
   copyStage('train', { paths: [], params: ['backbone', 'train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
   copyStage('evaluate', { paths: [], params: ['evaluate'], stages: ['train', 'dataset'] }, ['.vitrine/train/out.txt']),
-  copyStage('report', { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] }, ['.vitrine/evaluate/out.txt']),
+  copyStage('report', { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] }, [
+    '.vitrine/evaluate/out.txt',
+  ]),
   copyStage('catalogue', { paths: ['site'], params: ['catalogue'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
 ];
 
@@ -130,7 +139,9 @@ describe('stage graph', () => {
 
   it('reruns when a stage fingerprint outside the files changes', async () => {
     let prod = 'v1.0.0';
-    const withFingerprint = stages.map((s) => (s.name === 'evaluate' ? { ...s, fingerprint: async () => ({ prod }) } : s));
+    const withFingerprint = stages.map((s) =>
+      s.name === 'evaluate' ? { ...s, fingerprint: async () => ({ prod }) } : s,
+    );
     runs = [];
     await runStages({ ctx: ctx(), stages: withFingerprint });
     runs = [];
@@ -150,6 +161,9 @@ describe('single-stage runs', () => {
     expect(runs).toEqual([]);
     await runStages({ ctx: ctx(params), stages, targets: ['evaluate'], single: true, force: true });
     expect(runs).toEqual(['evaluate']);
-    expect(planStages({ stages, targets: ['report', 'dataset'], single: true }).map((s) => s.name)).toEqual(['dataset', 'report']);
+    expect(planStages({ stages, targets: ['report', 'dataset'], single: true }).map((s) => s.name)).toEqual([
+      'dataset',
+      'report',
+    ]);
   });
 });

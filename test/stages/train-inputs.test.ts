@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonAtomic } from '../../pipeline/fs.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
-import { workspace, type Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
@@ -29,21 +29,52 @@ const datasetStandIn: Stage = {
   outs: ['.vitrine/dataset'],
   async run(ctx) {
     runs.push('dataset');
-    const rows = (await readFile(ctx.ws.objects, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
-    const labels = new Map((await readFile(ctx.ws.labels, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',') as [string, string]));
+    const rows = (await readFile(ctx.ws.objects, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    const labels = new Map(
+      (await readFile(ctx.ws.labels, 'utf8'))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',') as [string, string]),
+    );
     const splits: Split[] = ['train', 'train', 'validation', 'test'];
     const objects: DatasetObject[] = [];
     for (const [i, [id, title]] of rows.entries()) {
       const image = `images/${id}.jpg`;
       const bytes = await readFile(path.join(ctx.ws.data, image));
       objects.push({
-        id: id!, title: title!, maker: '', date: '', department: '', medium: '', creditLine: '', rights: '', description: '', image, extra: {},
-        imageMd5: createHash('md5').update(bytes).digest('hex'), width: 10, height: 10, label: labels.get(id!) ?? null,
-        split: ctx.params.dataset.split.salt === 'other' ? splits[(i + 1) % 4]! : splits[i % 4]!, colours: [], thumbnails: [],
+        id: id!,
+        title: title!,
+        maker: '',
+        date: '',
+        department: '',
+        medium: '',
+        creditLine: '',
+        rights: '',
+        description: '',
+        image,
+        extra: {},
+        imageMd5: createHash('md5').update(bytes).digest('hex'),
+        width: 10,
+        height: 10,
+        label: labels.get(id!) ?? null,
+        split: ctx.params.dataset.split.salt === 'other' ? splits[(i + 1) % 4]! : splits[i % 4]!,
+        colours: [],
+        thumbnails: [],
       });
     }
     const vocabulary = [...new Set(labels.values())].sort();
-    const dataset = { schema: 'vitrine.dataset/1', labels: vocabulary, objects, issues: [], counts: { objects: objects.length } } as unknown as Dataset;
+    const dataset = {
+      schema: 'vitrine.dataset/1',
+      labels: vocabulary,
+      objects,
+      issues: [],
+      counts: { objects: objects.length },
+    } as unknown as Dataset;
     await writeJsonAtomic({ file: path.join(ctx.ws.dataset, 'dataset.json'), value: dataset });
     return { summary: 'dataset done' };
   },
@@ -61,7 +92,10 @@ const trainRecorder: Stage = {
 
 async function run(params: Params = defaultParams()): Promise<StageName[]> {
   runs = [];
-  await runStages({ ctx: { ws, params, log: memoryLogger(), clock: systemClock, env: {} }, stages: [datasetStandIn, trainRecorder] });
+  await runStages({
+    ctx: { ws, params, log: memoryLogger(), clock: systemClock, env: {} },
+    stages: [datasetStandIn, trainRecorder],
+  });
   return runs;
 }
 
@@ -73,7 +107,10 @@ beforeEach(async () => {
   await mkdir(path.join(ws.data, 'images'), { recursive: true });
   for (const id of ids) await writeFile(path.join(ws.data, 'images', `${id}.jpg`), `image ${id}`);
   await writeFile(ws.objects, `id,title\n${ids.map((id) => `${id},Object ${id}`).join('\n')}\n`);
-  await writeFile(ws.labels, `object_id,label\n${ids.map((id, i) => `${id},${i % 2 ? 'coin' : 'vessel'}`).join('\n')}\n`);
+  await writeFile(
+    ws.labels,
+    `object_id,label\n${ids.map((id, i) => `${id},${i % 2 ? 'coin' : 'vessel'}`).join('\n')}\n`,
+  );
 });
 
 afterEach(async () => {

@@ -2,9 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
-import { parse } from 'yaml';
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
 
 /*
@@ -61,12 +61,29 @@ function value(text: unknown, context: Record<string, unknown>): unknown {
 }
 
 /** Jobs that would run on a runner other than a GitHub-hosted one, for one event. */
-function selfHostedJobs({ workflow, eventName, event, approvedShas }: { workflow: Workflow; eventName: string; event: Record<string, any>; approvedShas: string[] }): string[] {
+function selfHostedJobs({
+  workflow,
+  eventName,
+  event,
+  approvedShas,
+}: {
+  workflow: Workflow;
+  eventName: string;
+  event: Record<string, any>;
+  approvedShas: string[];
+}): string[] {
   const trigger = Object.hasOwn(workflow.on, eventName) ? workflow.on[eventName] : undefined;
   if (trigger === undefined) return [];
   const types = trigger?.types ?? DEFAULT_TYPES[eventName];
   if (types && !types.includes(event.action)) return [];
-  const github = { event_name: eventName, event, repository: event.repository?.full_name ?? '', base_ref: 'main', run_id: '1', token: 't' };
+  const github = {
+    event_name: eventName,
+    event,
+    repository: event.repository?.full_name ?? '',
+    base_ref: 'main',
+    run_id: '1',
+    token: 't',
+  };
   const done = new Map<string, { ran: boolean; outputs: Record<string, unknown> }>();
   const reached: string[] = [];
   const pending = Object.entries(workflow.jobs);
@@ -75,10 +92,14 @@ function selfHostedJobs({ workflow, eventName, event, approvedShas }: { workflow
     expect(index, 'a job waits for one that does not exist').toBeGreaterThanOrEqual(0);
     const [name, job] = pending.splice(index, 1)[0]!;
     const needsNames = [job.needs ?? []].flat();
-    const needs = Object.fromEntries(needsNames.map((n) => [n, { result: done.get(n)!.ran ? 'success' : 'skipped', outputs: done.get(n)!.outputs }]));
+    const needs = Object.fromEntries(
+      needsNames.map((n) => [n, { result: done.get(n)!.ran ? 'success' : 'skipped', outputs: done.get(n)!.outputs }]),
+    );
     const context = { github, needs, vars: {}, secrets: {}, inputs: {} };
     // success() by default: every needed job ran; then the job's own condition.
-    const ran = needsNames.every((n) => done.get(n)!.ran) && (!job.if || Boolean(value(`\${{ ${job.if.replace(/^\$\{\{|\}\}$/g, '')} }}`, context)));
+    const ran =
+      needsNames.every((n) => done.get(n)!.ran) &&
+      (!job.if || Boolean(value(`\${{ ${job.if.replace(/^\$\{\{|\}\}$/g, '')} }}`, context)));
     const outputs: Record<string, unknown> = {};
     if (ran) {
       const runsOn = [value(job['runs-on'], context)].flat().map(String);
@@ -89,7 +110,13 @@ function selfHostedJobs({ workflow, eventName, event, approvedShas }: { workflow
         if (!step.id) continue;
         if (step.uses === './actions/choose-runner') {
           const choice = chooseRunner({ eventName, event, selfHosted: ['self-hosted', 'gpu'], approvedShas });
-          steps[step.id] = { outputs: { 'runs-on': JSON.stringify(choice.runsOn), trusted: String(choice.trusted), reason: choice.reason } };
+          steps[step.id] = {
+            outputs: {
+              'runs-on': JSON.stringify(choice.runsOn),
+              trusted: String(choice.trusted),
+              reason: choice.reason,
+            },
+          };
         } else steps[step.id] = { outputs: {} };
       }
       for (const [key, expr] of Object.entries(job.outputs ?? {})) outputs[key] = value(expr, { ...context, steps });
@@ -101,7 +128,8 @@ function selfHostedJobs({ workflow, eventName, event, approvedShas }: { workflow
 
 function asFork(payload: Record<string, any>): Record<string, any> {
   const copy = structuredClone(payload);
-  const fork = (repo: Record<string, any> | null | undefined) => (repo ? { ...repo, full_name: FORK, fork: true, owner: { ...(repo.owner ?? {}), login: 'mallory' } } : repo);
+  const fork = (repo: Record<string, any> | null | undefined) =>
+    repo ? { ...repo, full_name: FORK, fork: true, owner: { ...(repo.owner ?? {}), login: 'mallory' } } : repo;
   if (copy.pull_request?.head) copy.pull_request.head.repo = fork(copy.pull_request.head.repo);
   if (copy.workflow_run) copy.workflow_run.head_repository = fork(copy.workflow_run.head_repository);
   return copy;
@@ -111,7 +139,9 @@ function asFork(payload: Record<string, any>): Record<string, any> {
 function mayReach(eventName: string, event: Record<string, any>, approvedShas: string[]): boolean {
   if (['push', 'schedule', 'workflow_dispatch'].includes(eventName)) return true;
   const pr = event.pull_request;
-  const same = pr?.head?.repo?.full_name === pr?.base?.repo?.full_name && pr?.base?.repo?.full_name === event.repository?.full_name;
+  const same =
+    pr?.head?.repo?.full_name === pr?.base?.repo?.full_name &&
+    pr?.base?.repo?.full_name === event.repository?.full_name;
   if (eventName === 'pull_request') return false;
   if (eventName === 'pull_request_target') return same || approvedShas.includes(pr?.head?.sha);
   return false;
@@ -124,7 +154,9 @@ const CASES = ALL.flatMap(({ name, examples }) => [
 
 async function workflows(): Promise<{ file: string; yaml: Workflow }[]> {
   const files = (await readdir(WORKFLOWS)).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return Promise.all(files.map(async (file) => ({ file, yaml: parse(await readFile(path.join(WORKFLOWS, file), 'utf8')) as Workflow })));
+  return Promise.all(
+    files.map(async (file) => ({ file, yaml: parse(await readFile(path.join(WORKFLOWS, file), 'utf8')) as Workflow })),
+  );
 }
 
 describe('the workflow files replayed over every documented webhook payload', () => {
@@ -133,7 +165,10 @@ describe('the workflow files replayed over every documented webhook payload', ()
     let reachedCount = 0;
     let forkCases = 0;
     for (const { eventName, event } of CASES) {
-      for (const [variant, payload] of [['same repository', event], ['fork', asFork(event)]] as const) {
+      for (const [variant, payload] of [
+        ['same repository', event],
+        ['fork', asFork(event)],
+      ] as const) {
         if (variant === 'fork' && JSON.stringify(payload) === JSON.stringify(event)) continue;
         if (variant === 'fork') forkCases++;
         for (const { file, yaml } of all) {
@@ -158,7 +193,11 @@ describe('the workflow files replayed over every documented webhook payload', ()
       for (const eventName of ['pull_request', 'pull_request_target']) {
         for (const { file, yaml } of all) {
           const reached = selfHostedJobs({ workflow: yaml, eventName, event: fork, approvedShas: [sha] });
-          const expected = eventName === 'pull_request_target' && file === 'pull-request-data.yml' && (event.action !== 'labeled' || fork.label?.name === 'safe to run') && ['opened', 'synchronize', 'reopened', 'labeled'].includes(event.action);
+          const expected =
+            eventName === 'pull_request_target' &&
+            file === 'pull-request-data.yml' &&
+            (event.action !== 'labeled' || fork.label?.name === 'safe to run') &&
+            ['opened', 'synchronize', 'reopened', 'labeled'].includes(event.action);
           expect(reached.length > 0, `${file} on ${eventName} ${event.action}`).toBe(expected);
         }
       }

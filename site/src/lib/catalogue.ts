@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { catalogueSchema, type Catalogue, type CatalogueObject } from '../../../pipeline/catalogue/schema.ts';
+import { type Catalogue, type CatalogueObject, catalogueSchema } from '../../../pipeline/catalogue/schema.ts';
 
 /*
  * The one place the site reads data: the catalogue file named by VITRINE_CATALOGUE, validated by
@@ -11,9 +11,18 @@ let loaded: Promise<Catalogue> | null = null;
 export function loadCatalogue(): Promise<Catalogue> {
   loaded ??= (async () => {
     const file = process.env.VITRINE_CATALOGUE;
-    if (!file) throw new Error('VITRINE_CATALOGUE is not set: build the site with `vitrine run` (or set it to a catalogue.json)');
+    if (!file)
+      throw new Error(
+        'VITRINE_CATALOGUE is not set: build the site with `vitrine run` (or set it to a catalogue.json)',
+      );
     const parsed = catalogueSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file} does not match the catalogue schema: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `${file} does not match the catalogue schema: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')}`,
+      );
     return parsed.data;
   })();
   return loaded;
@@ -34,7 +43,15 @@ export interface Card {
 
 export function cardOf(o: CatalogueObject, note?: string): Card {
   const t = o.images[0] ?? null;
-  return { slug: o.slug, title: o.title, maker: o.maker, date: o.date, alt: o.alt, thumb: t ? { webp: t.webp, jpeg: t.jpeg, width: t.width, height: t.height } : null, note };
+  return {
+    slug: o.slug,
+    title: o.title,
+    maker: o.maker,
+    date: o.date,
+    alt: o.alt,
+    thumb: t ? { webp: t.webp, jpeg: t.jpeg, width: t.width, height: t.height } : null,
+    note,
+  };
 }
 
 /** A site-relative path under the base URL. */
@@ -50,7 +67,14 @@ export function percent(x: number, digits = 0): string {
 
 /** A slug for a filter value or family name in URLs. */
 export function slugify(value: string): string {
-  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'none';
+  return (
+    value
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'none'
+  );
 }
 
 /** A year range in words: "2030–1650 BCE", "1900–1932", "30 BCE – 395 CE", "1889". */

@@ -8,9 +8,22 @@ import { href, loadCatalogue } from '../lib/catalogue.ts';
 export const GET: APIRoute = async ({ site }) => {
   const catalogue = await loadCatalogue();
   const full = (p: string) => (site ? new URL(href(p), site).href : href(p));
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const paths = ['', 'browse/', 'all/', 'colours/', 'review/', 'models/', 'data/', ...catalogue.models.map((m) => `models/${m.version}/`), ...catalogue.objects.map((o) => `objects/${o.slug}/`)];
+  const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const paths = [
+    '',
+    'browse/',
+    'all/',
+    'colours/',
+    'review/',
+    'models/',
+    'data/',
+    ...catalogue.models.map((m) => `models/${m.version}/`),
+    ...catalogue.objects.map((o) => `objects/${o.slug}/`),
+  ];
   const day = catalogue.generatedAt.slice(0, 10);
-  const body = paths.map((p) => `<url><loc>${escape(full(p))}</loc><lastmod>${day}</lastmod></url>`).join('\n');
-  return new Response(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`, { headers: { 'Content-Type': 'application/xml' } });
+  const body = paths.map((p) => `<url><loc>${xmlEscape(full(p))}</loc><lastmod>${day}</lastmod></url>`).join('\n');
+  return new Response(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`,
+    { headers: { 'Content-Type': 'application/xml' } },
+  );
 };

@@ -27027,35 +27027,59 @@ ${body}` });
   const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue: issue3 });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
-  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  if (others > 0)
+    log.warn(
+      `Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`
+    );
   const ours = mine(comments);
-  if (ours[0]) return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  if (ours[0])
+    return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
   for (let attempt = 1; ; attempt++) {
     try {
       return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
     } catch (error63) {
       if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
-      log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      log.warn(
+        `${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`
+      );
       const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
       if (stored[0]) {
-        return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+        return {
+          action: "created",
+          comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true })
+        };
       }
       if (attempt >= attempts) {
         const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`, {
-          ...error63.data,
-          attempts
-        });
+        throw new VitrineError(
+          FORGE_REQUEST_FAILED,
+          `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`,
+          {
+            ...error63.data,
+            attempts
+          }
+        );
       }
       await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
     }
   }
 }
-async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
+async function keepOne({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  ours,
+  body,
+  log,
+  adopted = false
+}) {
   const [oldest, ...stale] = ours;
   if (stale.length > 0) {
     const copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
-    log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+    log.warn(
+      `Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`
+    );
   }
   const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
@@ -46803,7 +46827,9 @@ var collectionParams = external_exports.strictObject({
   /** The museum or collection name shown in reports and the catalogue. */
   name: external_exports.string().default("Vitrine Demo Museum"),
   /** The label vocabulary: the classes the model learns, in a fixed order. */
-  vocabulary: external_exports.array(external_exports.string().min(1)).min(2).refine((labels) => new Set(labels).size === labels.length, { message: "each label once (a repeated label would train a class that never wins)" }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
+  vocabulary: external_exports.array(external_exports.string().min(1)).min(2).refine((labels) => new Set(labels).size === labels.length, {
+    message: "each label once (a repeated label would train a class that never wins)"
+  }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
   /** Branch that holds the labels, for edit links. */
@@ -46854,7 +46880,9 @@ var datasetParams = external_exports.strictObject({
     test: fraction.default(0.2),
     /** Changing the salt reshuffles every split: only do it on purpose. */
     salt: external_exports.string().default("vitrine-split-v1")
-  }).refine((split) => split.validation + split.test < 0.9, { message: "validation and test together below 0.9, so that at least a tenth of the objects train the model" }).prefault({}),
+  }).refine((split) => split.validation + split.test < 0.9, {
+    message: "validation and test together below 0.9, so that at least a tenth of the objects train the model"
+  }).prefault({}),
   /** Warn when a class has fewer test objects than this. */
   min_test_per_class: external_exports.int().min(0).default(5),
   image: external_exports.strictObject({
@@ -47049,7 +47077,11 @@ var paramsSchema = external_exports.strictObject({
   monitor: monitorParams.prefault({}),
   retrain: retrainParams.prefault({})
 });
-function validateParams({ raw, file: file2 = "params.yaml", lineOf }) {
+function validateParams({
+  raw,
+  file: file2 = "params.yaml",
+  lineOf
+}) {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue3) => {
@@ -47127,7 +47159,9 @@ function chooseRunner({
   const own2 = Object.hasOwn(OWN_CODE, eventName) ? OWN_CODE[eventName] : void 0;
   if (own2) return trusted(own2);
   if (eventName !== "pull_request" && eventName !== "pull_request_target") {
-    return untrusted(`a "${eventName || "unnamed"}" event is not on Vitrine's list of events that may use the self-hosted runner`);
+    return untrusted(
+      `a "${eventName || "unnamed"}" event is not on Vitrine's list of events that may use the self-hosted runner`
+    );
   }
   const payload = event ?? {};
   const repository = payload.repository?.full_name;
@@ -47136,18 +47170,23 @@ function chooseRunner({
   const head = pr?.head?.repo?.full_name;
   const sha = pr?.head?.sha;
   if (!repository || !base || !sha || !/^[0-9a-f]{40}$/i.test(sha)) {
-    return untrusted("the event lacks the pull request's repository or head commit, so it is treated as coming from outside");
+    return untrusted(
+      "the event lacks the pull request's repository or head commit, so it is treated as coming from outside"
+    );
   }
   if (!same(base, repository)) return untrusted(`the pull request targets ${base}, not ${repository}`);
   if (!head) return untrusted("the pull request comes from a deleted fork");
-  if (same(head, base)) return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
+  if (same(head, base))
+    return trusted(`the pull request comes from a branch of ${base}, which only people with write access can push to`);
   if (eventName === "pull_request") {
     return untrusted(
       `the pull request comes from ${head}, a fork: a pull_request run uses the fork's own workflow file, so it only ever runs on a hosted runner without secrets`
     );
   }
   if (approvedShas.some((s) => s.toLowerCase() === sha.toLowerCase())) {
-    return trusted(`the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`);
+    return trusted(
+      `the pull request comes from ${head}, a fork, and a maintainer approved its data files at commit ${sha.slice(0, 12)}`
+    );
   }
   return untrusted(
     `the pull request comes from ${head}, a fork, and no maintainer has approved its head commit ${sha.slice(0, 12)} yet (an approval covers one commit: a later push needs a new one)`
@@ -47218,7 +47257,9 @@ function paramsProblems({ head, base }) {
     const now = at(params, key);
     const was = at(before, key);
     if (key === "backbone.source" || now === was) continue;
-    problems.push(`params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`);
+    problems.push(
+      `params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`
+    );
   }
   for (const key of LOCKED_KEYS) {
     const now = at(params, key);
@@ -47265,7 +47306,13 @@ async function guardPullRequest({
   log
 }) {
   let baseRefFromApi = null;
-  const none = { pullRequest: null, files: [], refused: [], problems: [], approvedNow: null };
+  const none = {
+    pullRequest: null,
+    files: [],
+    refused: [],
+    problems: [],
+    approvedNow: null
+  };
   let payload = event ?? {};
   let command = null;
   if (eventName === "issue_comment") {
@@ -47320,7 +47367,9 @@ async function guardPullRequest({
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: "success", context: APPROVAL_CONTEXT, description });
       approvedNow = sha;
-      log.info(`Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`);
+      log.info(
+        `Recorded ${who}'s approval of commit ${sha.slice(0, 12)} (${APPROVAL_CONTEXT}); a later push needs a new one.`
+      );
     }
     await forge.removeLabel({ owner, repo, issue: number4, name: approvalLabel });
   }
@@ -47330,7 +47379,12 @@ async function guardPullRequest({
   );
   const approvedShas = approvedNow || recorded ? [sha] : [];
   const choice = chooseRunner({ eventName: "pull_request_target", event: decided, selfHosted, hosted, approvedShas });
-  const pullRequest = { number: number4, headSha: sha, baseRef: baseRefFromApi ?? pr.base?.ref ?? null, fork };
+  const pullRequest = {
+    number: number4,
+    headSha: sha,
+    baseRef: baseRefFromApi ?? pr.base?.ref ?? null,
+    fork
+  };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
   const changed = await forge.listPullRequestFiles({ owner, repo, number: number4 });
   const refused = refusedPaths({ files: changed, allowed });
@@ -47362,11 +47416,23 @@ async function guardPullRequest({
   if (refused.length > 0 || problems.length > 0) {
     const paths = refused.map((r) => r.path).join(", ");
     const reason = refused.length > 0 ? `the pull request changes ${refused.length === 1 ? "a file" : "files"} other than the data files (${paths})` : problems.join("; ");
-    return { choice: { runsOn: hosted, trusted: false, reason }, pullRequest, files: [], refused, problems, approvedNow };
+    return {
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest,
+      files: [],
+      refused,
+      problems,
+      approvedNow
+    };
   }
   return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
 }
-function guardComment({ result, sha, approvalLabel, allowed }) {
+function guardComment({
+  result,
+  sha,
+  approvalLabel,
+  allowed
+}) {
   const lines = [GUARD_MARKER];
   const files = allowed.map((p) => `\`${p}\``).join(", ");
   if (result.refused.length > 0) {
@@ -47405,9 +47471,20 @@ function githubForge({
   maxWaitMs = 9e4
 }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({ method, path: path2, body, what, once = false }) {
+  async function request({
+    method,
+    path: path2,
+    body,
+    what,
+    once = false
+  }) {
     const url2 = typeof path2 === "string" ? new URL(path2.replace(/^\//, ""), base) : path2;
-    if (url2.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`, { url: url2.href });
+    if (url2.origin !== base.origin)
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`,
+        { url: url2.href }
+      );
     let lastProblem = "";
     let status = null;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -47440,7 +47517,8 @@ function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
-        if (once && !limited) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
+        if (once && !limited)
+          throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
@@ -47450,11 +47528,26 @@ function githubForge({
         await wait(delay, lastProblem);
         continue;
       }
-      throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url2.pathname, status: response.status });
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        { method, path: url2.pathname, status: response.status }
+      );
     }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+      method,
+      path: url2.pathname,
+      status
+    });
   }
-  function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
+  function uncertain({
+    what,
+    method,
+    url: url2,
+    status,
+    problem,
+    retryAfterMs
+  }) {
     const data = { method, path: url2.pathname, status, problem, retryAfterMs };
     return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
   }
@@ -47469,7 +47562,8 @@ function githubForge({
     const after = retryAfter(response);
     if (after !== null) return after;
     const reset = Number(response.headers.get("x-ratelimit-reset"));
-    if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
+    if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0)
+      return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
     return null;
   }
   async function all(first, what) {
@@ -47510,7 +47604,13 @@ function githubForge({
       const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
       const pr = json2;
       const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
-      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+      return {
+        number: pr.number,
+        ...head,
+        baseRepo: pr.base.repo.full_name,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha
+      };
     },
     async getPermission({ owner, repo, user }) {
       const what = `read ${user}'s permission on ${owner}/${repo}`;
@@ -47528,7 +47628,12 @@ function githubForge({
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
         `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       );
-      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
+      return raw.map((s) => ({
+        context: s.context,
+        state: s.state,
+        description: s.description ?? "",
+        creator: s.creator?.login ?? null
+      }));
     },
     async listPullRequestFiles({ owner, repo, number: number4 }) {
       const raw = await all(
@@ -47553,7 +47658,11 @@ function githubForge({
       if (item.type !== "file") return { kind: "other" };
       let content = item.content ?? "";
       if (item.encoding !== "base64" && item.sha) {
-        const blob = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        const blob = await request({
+          method: "GET",
+          path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
+          what
+        });
         content = blob.json.content ?? "";
       }
       const text = Buffer.from(content, "base64").toString("utf8");
@@ -47562,7 +47671,11 @@ function githubForge({
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
         const what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what });
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`,
+          what
+        });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -47576,7 +47689,11 @@ function githubForge({
     async deleteComment({ owner, repo, commentId }) {
       try {
         const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+          what
+        });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -47586,14 +47703,24 @@ function githubForge({
       await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
     },
     async updateComment({ owner, repo, commentId, body }) {
-      const { json: json2 } = await request({ method: "PATCH", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
+      const { json: json2 } = await request({
+        method: "PATCH",
+        path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+        body: { body },
+        what: `update the report comment ${commentId} in ${owner}/${repo}`
+      });
       return toComment(json2);
     },
     async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
       await request({
         method: "POST",
         path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
-        body: { state, context, description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description, ...targetUrl ? { target_url: targetUrl } : {} },
+        body: {
+          state,
+          context,
+          description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description,
+          ...targetUrl ? { target_url: targetUrl } : {}
+        },
         what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
     }
@@ -47637,7 +47764,8 @@ async function errorMessage(response) {
 }
 function hint(status) {
   if (status === 401) return " The token is missing or expired.";
-  if (status === 403) return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
+  if (status === 403)
+    return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
   if (status === 404) return " Check the repository name and that the token can see it.";
   return "";
 }
@@ -47647,11 +47775,23 @@ function inputsFromEnv(env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
 function invalid(name, value, expected2) {
-  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected2}.`, { input: name, value, expected: expected2 });
+  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected2}.`, {
+    input: name,
+    value,
+    expected: expected2
+  });
 }
-function stringInput({ get, name, required: required2 = false, fallback = "" }) {
+function stringInput({
+  get,
+  name,
+  required: required2 = false,
+  fallback = ""
+}) {
   const value = get(name);
-  if (!value && required2) throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, { input: name });
+  if (!value && required2)
+    throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
+      input: name
+    });
   return value || fallback;
 }
 var TRUE = ["true", "True", "TRUE"];
@@ -47673,7 +47813,8 @@ function listInput({ get, name, fallback }) {
     } catch {
       throw invalid(name, value, 'a JSON array of strings like ["self-hosted", "gpu"], or words separated by commas');
     }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === "string" && x.trim())) throw invalid(name, value, "a non-empty JSON array of strings");
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === "string" && x.trim()))
+      throw invalid(name, value, "a non-empty JSON array of strings");
     return parsed.map((x) => x.trim());
   }
   const items = value.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
@@ -47727,7 +47868,8 @@ var OUTPUTS = {
 };
 function readSettings({ get, env }) {
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
-  if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw invalid(INPUTS.apiUrl, apiUrl, "an http(s) URL like https://api.github.com");
+  if (!/^https?:\/\/[^\s]+$/.test(apiUrl))
+    throw invalid(INPUTS.apiUrl, apiUrl, "an http(s) URL like https://api.github.com");
   return {
     selfHosted: listInput({ get, name: INPUTS.selfHosted, fallback: ["self-hosted", "gpu"] }),
     hosted: listInput({ get, name: INPUTS.hosted, fallback: ["ubuntu-latest"] }),
@@ -47740,7 +47882,10 @@ function readSettings({ get, env }) {
 }
 
 // actions/choose-runner/main.ts
-async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
+async function run({
+  env = process.env,
+  fetch = globalThis.fetch
+} = {}) {
   const log = actionsLogger();
   try {
     const settings = readSettings({ get: inputsFromEnv(env), env });
@@ -47780,7 +47925,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
     setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
     setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
     info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason}.`);
-    if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${choice.reason}.
+    if (env.GITHUB_STEP_SUMMARY)
+      await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${choice.reason}.
 `, true).write();
   } catch (error63) {
     setFailed(messageOf(error63));
@@ -47795,7 +47941,16 @@ async function writeDataFiles(result, temp) {
   }
   return dir;
 }
-async function tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log }) {
+async function tellThePullRequest({
+  forge,
+  owner,
+  repo,
+  pullRequest,
+  result,
+  settings,
+  allowed,
+  log
+}) {
   const { headSha: sha, number: number4, fork } = pullRequest;
   const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
   if (text) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text, log });

@@ -19696,35 +19696,59 @@ ${body}` });
   const mine = (comments2) => comments2.filter((c) => c.body.startsWith(marker) && isAuthor(c));
   const comments = await forge.listComments({ owner, repo, issue: issue3 });
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
-  if (others > 0) log.warn(`Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`);
+  if (others > 0)
+    log.warn(
+      `Pull request #${issue3} has ${others} comment${others === 1 ? "" : "s"} with Vitrine's marker not written by ${author}; ${others === 1 ? "it is" : "they are"} left alone.`
+    );
   const ours = mine(comments);
-  if (ours[0]) return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
+  if (ours[0])
+    return { action: "updated", comment: await keepOne({ forge, owner, repo, issue: issue3, ours, body: full, log }) };
   for (let attempt = 1; ; attempt++) {
     try {
       return { action: "created", comment: await forge.createComment({ owner, repo, issue: issue3, body: full }) };
     } catch (error63) {
       if (!isVitrineError(error63, FORGE_WRITE_UNCERTAIN)) throw error63;
-      log.warn(`${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`);
+      log.warn(
+        `${error63.message} The comment may have been stored anyway, so the comments are read again before another try.`
+      );
       const stored = mine(await forge.listComments({ owner, repo, issue: issue3 }));
       if (stored[0]) {
-        return { action: "created", comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true }) };
+        return {
+          action: "created",
+          comment: await keepOne({ forge, owner, repo, issue: issue3, ours: stored, body: full, log, adopted: true })
+        };
       }
       if (attempt >= attempts) {
         const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
-        throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`, {
-          ...error63.data,
-          attempts
-        });
+        throw new VitrineError(
+          FORGE_REQUEST_FAILED,
+          `Could not ${what} after ${attempts} attempts: ${String(error63.data.problem)}.`,
+          {
+            ...error63.data,
+            attempts
+          }
+        );
       }
       await forge.pause({ attempt, afterMs: error63.data.retryAfterMs ?? null });
     }
   }
 }
-async function keepOne({ forge, owner, repo, issue: issue3, ours, body, log, adopted = false }) {
+async function keepOne({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  ours,
+  body,
+  log,
+  adopted = false
+}) {
   const [oldest, ...stale] = ours;
   if (stale.length > 0) {
     const copies = `${stale.length} stale cop${stale.length === 1 ? "y" : "ies"}`;
-    log.warn(`Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`);
+    log.warn(
+      `Pull request #${issue3} has ${ours.length} report comments by this bot; keeping the oldest (${oldest.url}), deleting ${copies}.`
+    );
   }
   const comment = adopted && oldest.body === body ? oldest : await forge.updateComment({ owner, repo, commentId: oldest.id, body });
   for (const c of stale) await forge.deleteComment({ owner, repo, commentId: c.id });
@@ -19742,6 +19766,84 @@ function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
   return `${head}${note}`;
 }
 
+// pipeline/github/publish.ts
+async function publishReport({
+  forge,
+  owner,
+  repo,
+  issue: issue3,
+  sha,
+  markdown,
+  gatePassed,
+  headline: headline2,
+  marker,
+  context,
+  targetUrl,
+  author,
+  checkName = null,
+  log
+}) {
+  const result = { comment: null, status: null, checkRun: false };
+  const failures = [];
+  if (issue3 !== null) {
+    try {
+      const { action, comment } = await upsertComment({
+        forge,
+        owner,
+        repo,
+        issue: issue3,
+        marker,
+        body: markdown,
+        author,
+        log
+      });
+      result.comment = { action, id: comment.id, url: comment.url };
+      log.info(`${action === "created" ? "Posted" : "Updated"} the report on pull request #${issue3}: ${comment.url}`);
+    } catch (error63) {
+      failures.push(messageOf(error63));
+    }
+  }
+  if (sha) {
+    const state = gatePassed ? "success" : "failure";
+    try {
+      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl });
+      result.status = state;
+    } catch (error63) {
+      failures.push(messageOf(error63));
+    }
+    if (checkName) {
+      const where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
+      try {
+        const summary2 = `${headline2}
+
+The scores, the label changes and the gate's checks are in ${where}.`;
+        const conclusion = gatePassed ? "success" : "failure";
+        await forge.createCheckRun({
+          owner,
+          repo,
+          sha,
+          name: checkName,
+          conclusion,
+          title: headline2,
+          summary: summary2,
+          detailsUrl: targetUrl
+        });
+        result.checkRun = true;
+      } catch (error63) {
+        failures.push(messageOf(error63));
+      }
+    }
+  }
+  if (failures.length > 0) {
+    throw new VitrineError(
+      "REPORT_NOT_POSTED",
+      `The report could not be put on GitHub: ${failures.join(" ")} The report is still in this run's job summary and in .vitrine/report/report.md.`,
+      { failures, ...result }
+    );
+  }
+  return result;
+}
+
 // pipeline/github/rest.ts
 function githubForge({
   apiUrl,
@@ -19755,9 +19857,20 @@ function githubForge({
   maxWaitMs = 9e4
 }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  async function request({ method, path: path3, body, what, once = false }) {
+  async function request({
+    method,
+    path: path3,
+    body,
+    what,
+    once = false
+  }) {
     const url2 = typeof path3 === "string" ? new URL(path3.replace(/^\//, ""), base) : path3;
-    if (url2.origin !== base.origin) throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`, { url: url2.href });
+    if (url2.origin !== base.origin)
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub pointed to ${url2.origin}, which is not ${base.origin}.`,
+        { url: url2.href }
+      );
     let lastProblem = "";
     let status = null;
     for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -19790,7 +19903,8 @@ function githubForge({
       const limited = isRateLimited(response, message);
       if (response.status >= 500 || limited) {
         lastProblem = limited ? `GitHub's rate limit was reached (${message})` : `GitHub answered ${response.status} (${message})`;
-        if (once && !limited) throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
+        if (once && !limited)
+          throw uncertain({ what, method, url: url2, status, problem: lastProblem, retryAfterMs: retryAfter(response) });
         if (attempt === attempts) break;
         const delay = limited ? rateLimitDelay(response) ?? backoff(attempt) : retryAfter(response) ?? backoff(attempt);
         if (delay > maxWaitMs) {
@@ -19800,11 +19914,26 @@ function githubForge({
         await wait(delay, lastProblem);
         continue;
       }
-      throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`, { method, path: url2.pathname, status: response.status });
+      throw new VitrineError(
+        FORGE_REQUEST_FAILED,
+        `Could not ${what}: GitHub answered ${response.status} (${message}).${hint(response.status)}`,
+        { method, path: url2.pathname, status: response.status }
+      );
     }
-    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, { method, path: url2.pathname, status });
+    throw new VitrineError(FORGE_REQUEST_FAILED, `Could not ${what} after ${attempts} attempts: ${lastProblem}.`, {
+      method,
+      path: url2.pathname,
+      status
+    });
   }
-  function uncertain({ what, method, url: url2, status, problem, retryAfterMs }) {
+  function uncertain({
+    what,
+    method,
+    url: url2,
+    status,
+    problem,
+    retryAfterMs
+  }) {
     const data = { method, path: url2.pathname, status, problem, retryAfterMs };
     return new VitrineError(FORGE_WRITE_UNCERTAIN, `Could not ${what}: ${problem}.`, data);
   }
@@ -19819,7 +19948,8 @@ function githubForge({
     const after = retryAfter(response);
     if (after !== null) return after;
     const reset = Number(response.headers.get("x-ratelimit-reset"));
-    if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
+    if (response.headers.get("x-ratelimit-remaining") === "0" && Number.isFinite(reset) && reset > 0)
+      return Math.max(0, reset * 1e3 - clock.now().getTime()) + 1e3;
     return null;
   }
   async function all(first, what) {
@@ -19860,7 +19990,13 @@ function githubForge({
       const { json: json2 } = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/pulls/${number4}`, what });
       const pr = json2;
       const head = { headSha: pr.head.sha, headRepo: pr.head.repo?.full_name ?? null };
-      return { number: pr.number, ...head, baseRepo: pr.base.repo.full_name, baseRef: pr.base.ref, baseSha: pr.base.sha };
+      return {
+        number: pr.number,
+        ...head,
+        baseRepo: pr.base.repo.full_name,
+        baseRef: pr.base.ref,
+        baseSha: pr.base.sha
+      };
     },
     async getPermission({ owner, repo, user }) {
       const what = `read ${user}'s permission on ${owner}/${repo}`;
@@ -19878,7 +20014,12 @@ function githubForge({
         `repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}/statuses?per_page=100`,
         `read the statuses of commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       );
-      return raw.map((s) => ({ context: s.context, state: s.state, description: s.description ?? "", creator: s.creator?.login ?? null }));
+      return raw.map((s) => ({
+        context: s.context,
+        state: s.state,
+        description: s.description ?? "",
+        creator: s.creator?.login ?? null
+      }));
     },
     async listPullRequestFiles({ owner, repo, number: number4 }) {
       const raw = await all(
@@ -19903,7 +20044,11 @@ function githubForge({
       if (item.type !== "file") return { kind: "other" };
       let content = item.content ?? "";
       if (item.encoding !== "base64" && item.sha) {
-        const blob = await request({ method: "GET", path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`, what });
+        const blob = await request({
+          method: "GET",
+          path: `repos/${seg(owner)}/${seg(repo)}/git/blobs/${seg(item.sha)}`,
+          what
+        });
         content = blob.json.content ?? "";
       }
       const text2 = Buffer.from(content, "base64").toString("utf8");
@@ -19912,7 +20057,11 @@ function githubForge({
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
         const what = `remove the "${name}" label from #${issue3} in ${owner}/${repo}`;
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`, what });
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/labels/${seg(name)}`,
+          what
+        });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -19926,7 +20075,11 @@ function githubForge({
     async deleteComment({ owner, repo, commentId }) {
       try {
         const what = `delete the stale report comment ${commentId} in ${owner}/${repo}`;
-        await request({ method: "DELETE", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, what });
+        await request({
+          method: "DELETE",
+          path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+          what
+        });
       } catch (error63) {
         if (error63.data?.status !== 404) throw error63;
       }
@@ -19936,14 +20089,24 @@ function githubForge({
       await wait(Math.min(ms, maxWaitMs), "trying the write again after looking for what the failed one left");
     },
     async updateComment({ owner, repo, commentId, body }) {
-      const { json: json2 } = await request({ method: "PATCH", path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`, body: { body }, what: `update the report comment ${commentId} in ${owner}/${repo}` });
+      const { json: json2 } = await request({
+        method: "PATCH",
+        path: `repos/${seg(owner)}/${seg(repo)}/issues/comments/${commentId}`,
+        body: { body },
+        what: `update the report comment ${commentId} in ${owner}/${repo}`
+      });
       return toComment(json2);
     },
     async setStatus({ owner, repo, sha, state, context, description, targetUrl }) {
       await request({
         method: "POST",
         path: `repos/${seg(owner)}/${seg(repo)}/statuses/${seg(sha)}`,
-        body: { state, context, description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description, ...targetUrl ? { target_url: targetUrl } : {} },
+        body: {
+          state,
+          context,
+          description: description.length > 140 ? `${description.slice(0, 139)}\u2026` : description,
+          ...targetUrl ? { target_url: targetUrl } : {}
+        },
         what: `set the "${context}" status on commit ${sha.slice(0, 12)} in ${owner}/${repo}`
       });
     }
@@ -19987,65 +20150,10 @@ async function errorMessage(response) {
 }
 function hint(status) {
   if (status === 401) return " The token is missing or expired.";
-  if (status === 403) return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
+  if (status === 403)
+    return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
   if (status === 404) return " Check the repository name and that the token can see it.";
   return "";
-}
-
-// pipeline/github/publish.ts
-async function publishReport({
-  forge,
-  owner,
-  repo,
-  issue: issue3,
-  sha,
-  markdown,
-  gatePassed,
-  headline: headline2,
-  marker,
-  context,
-  targetUrl,
-  author,
-  checkName = null,
-  log
-}) {
-  const result = { comment: null, status: null, checkRun: false };
-  const failures = [];
-  if (issue3 !== null) {
-    try {
-      const { action, comment } = await upsertComment({ forge, owner, repo, issue: issue3, marker, body: markdown, author, log });
-      result.comment = { action, id: comment.id, url: comment.url };
-      log.info(`${action === "created" ? "Posted" : "Updated"} the report on pull request #${issue3}: ${comment.url}`);
-    } catch (error63) {
-      failures.push(messageOf(error63));
-    }
-  }
-  if (sha) {
-    const state = gatePassed ? "success" : "failure";
-    try {
-      await forge.setStatus({ owner, repo, sha, state, context, description: headline2, targetUrl });
-      result.status = state;
-    } catch (error63) {
-      failures.push(messageOf(error63));
-    }
-    if (checkName) {
-      const where = result.comment ? `[the report on pull request #${issue3}](${result.comment.url})` : "this run's job summary";
-      try {
-        const summary2 = `${headline2}
-
-The scores, the label changes and the gate's checks are in ${where}.`;
-        const conclusion = gatePassed ? "success" : "failure";
-        await forge.createCheckRun({ owner, repo, sha, name: checkName, conclusion, title: headline2, summary: summary2, detailsUrl: targetUrl });
-        result.checkRun = true;
-      } catch (error63) {
-        failures.push(messageOf(error63));
-      }
-    }
-  }
-  if (failures.length > 0) {
-    throw new VitrineError("REPORT_NOT_POSTED", `The report could not be put on GitHub: ${failures.join(" ")} The report is still in this run's job summary and in .vitrine/report/report.md.`, { failures, ...result });
-  }
-  return result;
 }
 
 // pipeline/report/types.ts
@@ -20057,11 +20165,23 @@ function inputsFromEnv(env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
 function invalid(name, value, expected) {
-  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected}.`, { input: name, value, expected });
+  return new VitrineError("ACTION_INPUT_INVALID", `The input "${name}" is "${value}", expected ${expected}.`, {
+    input: name,
+    value,
+    expected
+  });
 }
-function stringInput({ get, name, required: required2 = false, fallback = "" }) {
+function stringInput({
+  get,
+  name,
+  required: required2 = false,
+  fallback = ""
+}) {
   const value = get(name);
-  if (!value && required2) throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, { input: name });
+  if (!value && required2)
+    throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
+      input: name
+    });
   return value || fallback;
 }
 var TRUE = ["true", "True", "TRUE"];
@@ -20073,17 +20193,28 @@ function booleanInput({ get, name, fallback }) {
   if (FALSE.includes(value)) return false;
   throw invalid(name, value, `one of ${[...TRUE, ...FALSE].join(", ")}`);
 }
-function integerInput({ get, name, fallback, min = 0 }) {
+function integerInput({
+  get,
+  name,
+  fallback,
+  min = 0
+}) {
   const value = get(name);
   if (!value) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalid(name, value, `a whole number of at least ${min}`);
   return Number(value);
 }
-function pathInput({ get, name, workspace, fallback }) {
+function pathInput({
+  get,
+  name,
+  workspace,
+  fallback
+}) {
   const value = get(name) || fallback;
   const resolved = path.resolve(workspace, value);
   const inside = path.relative(workspace, resolved);
-  if (inside.startsWith("..") || path.isAbsolute(inside)) throw invalid(name, value, `a path inside the workspace (${workspace})`);
+  if (inside.startsWith("..") || path.isAbsolute(inside))
+    throw invalid(name, value, `a path inside the workspace (${workspace})`);
   return resolved;
 }
 function repositoryInput({ get, name, fallback }) {
@@ -39836,7 +39967,7 @@ function date4(params) {
 }
 
 // pipeline/report/markdown.ts
-var MARKDOWN_PUNCTUATION = /[\\`*_{}\[\]()!|~]/g;
+var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
 var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 function text(value) {
   const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
@@ -39863,7 +39994,11 @@ function code(value) {
   const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
   return s ? `\`${s}\`` : "";
 }
-function table({ header, rows, align }) {
+function table({
+  header,
+  rows,
+  align
+}) {
   const rule = header.map((_, i) => {
     const a = align?.[i] ?? "left";
     return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
@@ -39903,7 +40038,11 @@ function duration3(ms) {
 }
 var COMMENT_ROOM = 64512;
 var CUT_NOTE = "\n\n\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
-function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }) {
+function fitMarkdown({
+  body,
+  limit = COMMENT_ROOM,
+  note = CUT_NOTE
+}) {
   if (body.length <= limit) return body;
   const lines = body.split("\n");
   let inFence = false;
@@ -39924,7 +40063,8 @@ function fitMarkdown({ body, limit = COMMENT_ROOM, note = CUT_NOTE }) {
       inFence = !inFence;
       if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
     }
-    if (!inFence) depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    if (!inFence)
+      depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
     length += line.length + 1;
   }
   if (!best) return note.trim().slice(0, limit);
@@ -39981,7 +40121,9 @@ function lineChart({
     `    title "${mermaidText(title)}"`,
     `    x-axis "${mermaidText(xTitle)}" [${picked.map((i) => String(x[i])).join(", ")}]`,
     `    y-axis "${mermaidText(yTitle)}"${yRange ? ` ${yRange[0]} --> ${yRange[1]}` : ""}`,
-    ...series.map((s) => `    line "${mermaidText(s.name)}" [${picked.map((i) => chartNumber(s.values[i])).join(", ")}]`),
+    ...series.map(
+      (s) => `    line "${mermaidText(s.name)}" [${picked.map((i) => chartNumber(s.values[i])).join(", ")}]`
+    ),
     "```"
   ];
   return { chart: lines.join("\n"), shown: picked.map((i) => x[i]), leftOut };
@@ -40000,14 +40142,22 @@ var VERDICT_WORDS = {
 function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
 }
-function baselineScopeNote({ baseline, n, who, candidate }) {
+function baselineScopeNote({
+  baseline,
+  n,
+  who,
+  candidate
+}) {
   const excluded = baseline.excluded ?? 0;
   const Who = `${who[0]?.toUpperCase() ?? ""}${who.slice(1)}`;
   if (excluded > 0) {
     const why = baseline.splitChanged ? " (the split settings, dataset.split, changed since it was trained)" : "";
     const rest = n - excluded;
     const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
-    return { sentence: `${Who} trained on ${excluded} of the ${n} test ${plural2(n, "object")}${why}, so those were left out of its scores and of the comparison: ${scored}.`, warning: false };
+    return {
+      sentence: `${Who} trained on ${excluded} of the ${n} test ${plural2(n, "object")}${why}, so those were left out of its scores and of the comparison: ${scored}.`,
+      warning: false
+    };
   }
   if (baseline.splitChanged) {
     return {
@@ -40021,7 +40171,9 @@ function renderMarkdown(input2) {
   const { report, metrics } = input2;
   const parts = [];
   const icon = report.gate.passed ? "\u2705" : "\u274C";
-  parts.push(`${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**"}`);
+  parts.push(
+    `${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**"}`
+  );
   parts.push(intro(input2));
   parts.push(...input2.sections?.afterIntro ?? []);
   parts.push(gateSection(report));
@@ -40039,7 +40191,8 @@ function renderMarkdown(input2) {
 function intro({ report, metrics, collectionName }) {
   const c = report.comparison;
   const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
-  if (!c) return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
+  if (!c)
+    return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
   const fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference";
   const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
@@ -40088,7 +40241,9 @@ ${against}No label in labels.csv changed.`;
     counts.removed ? `${counts.removed} ${plural2(counts.removed, "label")} removed` : ""
   ].filter(Boolean);
   const vocabulary = report.labels.vocabulary ?? null;
-  const outside = changes.filter((c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)).length;
+  const outside = changes.filter(
+    (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)
+  ).length;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
   const skippedLine = [
     outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels and ${outside === 1 ? "was" : "were"} skipped` : "",
@@ -40097,7 +40252,14 @@ ${against}No label in labels.csv changed.`;
   const shown = changes.slice(0, maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"];
-  const rows = shown.map((c) => [...withImages ? [thumbnail(c)] : [], objectCell(c), text(c.title), c.before === null ? "\u2014" : text(c.before), c.after === null ? "\u2014" : text(c.after), predictionCell(c, vocabulary)]);
+  const rows = shown.map((c) => [
+    ...withImages ? [thumbnail(c)] : [],
+    objectCell(c),
+    text(c.title),
+    c.before === null ? "\u2014" : text(c.before),
+    c.after === null ? "\u2014" : text(c.after),
+    predictionCell(c, vocabulary)
+  ]);
   const more = changes.length > shown.length ? `
 
 \u2026and ${changes.length - shown.length} more (see report.json in the run's files).` : "";
@@ -40147,7 +40309,8 @@ function thumbnail(c) {
 }
 function predictionCell(c, vocabulary) {
   if (c.skipped && c.after !== null) {
-    if (vocabulary && !vocabulary.includes(c.after)) return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(", ")}): the line was skipped`;
+    if (vocabulary && !vocabulary.includes(c.after))
+      return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(", ")}): the line was skipped`;
     return "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   if (c.candidate) {
@@ -40169,7 +40332,9 @@ function metricsSection({ report, metrics }) {
     name,
     ...b ? [num(baseline?.value)] : [],
     `**${num(candidate.value)}**`,
-    ...b ? [signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : "")] : [],
+    ...b ? [
+      signed(baseline ? candidate.value - baseline.value : null) + (baseline && lowerIsBetter ? lowerNote(candidate.value - baseline.value) : "")
+    ] : [],
     between(candidate.low, candidate.high, { signs: false })
   ];
   const rows = [
@@ -40187,11 +40352,17 @@ ${table({ header, rows, align })}`;
   if (c) out += `
 
 The ${measure} change is ${between(c.difference.low, c.difference.high)} (95% range).`;
-  const scope = b ? baselineScopeNote({ baseline: b, n: metrics.n, who: `the model in production (${text(b.version)})`, candidate: "this change" }) : null;
+  const scope = b ? baselineScopeNote({
+    baseline: b,
+    n: metrics.n,
+    who: `the model in production (${text(b.version)})`,
+    candidate: "this change"
+  }) : null;
   if (scope) out += `
 
 ${scope.warning ? "\u26A0\uFE0F " : ""}${scope.sentence}`;
-  if (metrics.changedPredictions.length > 0) out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${plural2(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
+  if (metrics.changedPredictions.length > 0)
+    out += `${scope ? "\n\n" : " "}${metrics.changedPredictions.length} test ${plural2(metrics.changedPredictions.length, "object")} now ${metrics.changedPredictions.length === 1 ? "gets" : "get"} a different answer than from the model in production.`;
   return out;
 }
 function predictedCounts(labels, confusion2) {
@@ -40223,10 +40394,15 @@ function perClassSection(metrics) {
   });
   const notes = [];
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
-  if (untested.length) notes.push(`No test object has the label ${untested.join(", ")} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`);
+  if (untested.length)
+    notes.push(
+      `No test object has the label ${untested.join(", ")} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`
+    );
   for (const c of metrics.perClass.filter((c2) => c2.support === 0 && scored(c2, predicted))) {
     const n = predicted.get(c.label) ?? 0;
-    notes.push(`No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural2(n, "object")}, so it counts as 0 in macro-F1.`);
+    notes.push(
+      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural2(n, "object")}, so it counts as 0 in macro-F1.`
+    );
   }
   const broken = metrics.perClass.filter((c) => scored(c, predicted) && !Number.isFinite(c.f1)).map((c) => text(c.label));
   if (broken.length) notes.push(`The F1 of ${broken.join(", ")} is not a number, so it has no bar.`);
@@ -40248,7 +40424,10 @@ ${table({ header, rows, align })}${notesText}`;
 function confusionSection(metrics) {
   const labels = metrics.labels;
   const header = ["Labelled \u2193 / predicted \u2192", ...labels.map((l) => text(l))];
-  const rows = metrics.confusion.map((row, i) => [text(labels[i] ?? String(i)), ...row.map((n, j) => i === j ? `**${n}**` : n === 0 ? "\xB7" : String(n))]);
+  const rows = metrics.confusion.map((row, i) => [
+    text(labels[i] ?? String(i)),
+    ...row.map((n, j) => i === j ? `**${n}**` : n === 0 ? "\xB7" : String(n))
+  ]);
   const align = header.map((_, i) => i === 0 ? "left" : "right");
   return `<details><summary>Which labels the model mixes up (confusion matrix)</summary>
 
@@ -40285,7 +40464,13 @@ function trainingSection(model) {
     if (values.length === 0) return "\u2013";
     return Number.isFinite(values[epoch - 1] ?? NaN) ? num(values[epoch - 1], digits) : "not a number";
   };
-  const rows = listed.map((e) => [String(e), cell(loss, e, 4), cell(valLoss, e, 4), cell(accuracy, e, 3), cell(valAccuracy, e, 3)]);
+  const rows = listed.map((e) => [
+    String(e),
+    cell(loss, e, 4),
+    cell(valLoss, e, 4),
+    cell(accuracy, e, 3),
+    cell(valAccuracy, e, 3)
+  ]);
   const header = ["Epoch", "Loss", "Validation loss", "Accuracy", "Validation accuracy"];
   const tableText = table({ header, rows, align: header.map(() => "right") });
   const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
@@ -40332,12 +40517,32 @@ function driftSection(drift) {
   const rows = [];
   const mark = (drifted) => drifted ? "\u26A0\uFE0F changed" : "steady";
   const e = drift.signals.embeddings;
-  if (e) rows.push([mark(e.drifted), "What the photographs show, to the model (embeddings)", `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`]);
+  if (e)
+    rows.push([
+      mark(e.drifted),
+      "What the photographs show, to the model (embeddings)",
+      `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`
+    ]);
   const n = drift.signals.novelty;
-  if (n) rows.push([mark(n.drifted), "Photographs unlike anything the model learned from (novelty)", `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`]);
-  for (const s of drift.signals.imageStats) rows.push([mark(s.drifted), text(s.description || s.signal), `standardised difference ${signed(s.value, 2)} (alarm from \xB1${num(s.threshold, 2)})`]);
+  if (n)
+    rows.push([
+      mark(n.drifted),
+      "Photographs unlike anything the model learned from (novelty)",
+      `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`
+    ]);
+  for (const s of drift.signals.imageStats)
+    rows.push([
+      mark(s.drifted),
+      text(s.description || s.signal),
+      `standardised difference ${signed(s.value, 2)} (alarm from \xB1${num(s.threshold, 2)})`
+    ]);
   const p = drift.signals.predictedLabels;
-  if (p) rows.push([mark(p.drifted), "Labels the model predicts", `distance ${num(p.value, 2)} (alarm from ${num(p.threshold, 2)})`]);
+  if (p)
+    rows.push([
+      mark(p.drifted),
+      "Labels the model predicts",
+      `distance ${num(p.value, 2)} (alarm from ${num(p.threshold, 2)})`
+    ]);
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length ? `
 
@@ -40394,7 +40599,14 @@ var str = external_exports.string().max(2e3);
 var interval = external_exports.object({ value: num2, low: num2, high: num2 });
 var classMetrics = external_exports.array(external_exports.object({ label: str, precision: num2, recall: num2, f1: num2, support: external_exports.number().int().min(0) })).max(1e3);
 var confusion = external_exports.array(external_exports.array(external_exports.number().int().min(0)).max(1e3)).max(1e3);
-var scores = { accuracy: interval, macroF1: interval, topK: external_exports.object({ k: external_exports.number().int().min(1), accuracy: interval }), ece: interval, perClass: classMetrics, confusion };
+var scores = {
+  accuracy: interval,
+  macroF1: interval,
+  topK: external_exports.object({ k: external_exports.number().int().min(1), accuracy: interval }),
+  ece: interval,
+  perClass: classMetrics,
+  confusion
+};
 var answer = external_exports.object({ label: str, confidence: num2 });
 var metricsSchema = external_exports.object({
   n: external_exports.number().int().min(0),
@@ -40403,7 +40615,13 @@ var metricsSchema = external_exports.object({
   baseline: external_exports.object({
     version: str,
     ...scores,
-    comparison: external_exports.object({ metric: external_exports.enum(["macroF1", "accuracy"]), difference: interval, pValue: num2, test: str, verdict: external_exports.enum(["better", "worse", "no detectable difference"]) })
+    comparison: external_exports.object({
+      metric: external_exports.enum(["macroF1", "accuracy"]),
+      difference: interval,
+      pValue: num2,
+      test: str,
+      verdict: external_exports.enum(["better", "worse", "no detectable difference"])
+    })
   }).nullable(),
   changedPredictions: external_exports.array(external_exports.object({ id: str, label: str, baseline: str, candidate: str })).max(1e5)
 });
@@ -40411,9 +40629,21 @@ var reportSchema = external_exports.object({
   schema: external_exports.literal("vitrine.report/1"),
   createdAt: str,
   verdict: external_exports.enum(["better", "worse", "no detectable difference", "first model"]),
-  gate: external_exports.object({ passed: external_exports.boolean(), checks: external_exports.array(external_exports.object({ name: str, passed: external_exports.boolean(), detail: str })).max(100), stale: external_exports.boolean().optional() }),
+  gate: external_exports.object({
+    passed: external_exports.boolean(),
+    checks: external_exports.array(external_exports.object({ name: str, passed: external_exports.boolean(), detail: str })).max(100),
+    stale: external_exports.boolean().optional()
+  }),
   statusContext: str,
-  comparison: external_exports.object({ metric: external_exports.enum(["macroF1", "accuracy"]), baselineVersion: str, baseline: num2, candidate: num2, difference: interval, pValue: num2, test: str }).nullable(),
+  comparison: external_exports.object({
+    metric: external_exports.enum(["macroF1", "accuracy"]),
+    baselineVersion: str,
+    baseline: num2,
+    candidate: num2,
+    difference: interval,
+    pValue: num2,
+    test: str
+  }).nullable(),
   collectionName: str.optional(),
   labels: external_exports.object({
     baseCommit: str.nullable(),
@@ -40435,7 +40665,12 @@ var reportSchema = external_exports.object({
         pageUrl: str.nullable()
       })
     ).max(1e5),
-    counts: external_exports.object({ changed: external_exports.number().int().min(0), added: external_exports.number().int().min(0), removed: external_exports.number().int().min(0), skipped: external_exports.number().int().min(0).optional() }),
+    counts: external_exports.object({
+      changed: external_exports.number().int().min(0),
+      added: external_exports.number().int().min(0),
+      removed: external_exports.number().int().min(0),
+      skipped: external_exports.number().int().min(0).optional()
+    }),
     vocabulary: external_exports.array(str).max(1e3).optional()
   }),
   lineage: external_exports.object({
@@ -40458,7 +40693,8 @@ function forkReport({
   maxLabelChanges = 50
 }) {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null) return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  if (rebuilt.markdown !== null)
+    return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
   return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 function failureComment(reason) {
@@ -40471,9 +40707,17 @@ var NOTE_FAILED = "The files of the fork's run do not hold a report Vitrine can 
 function zodProblems(error63) {
   return error63.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ");
 }
-function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
+function rebuild({
+  reportJson,
+  metricsJson,
+  runUrlPrefix,
+  maxLabelChanges
+}) {
   const fail = (reason) => ({ markdown: null, report: null, reason });
-  const files = [["report.json", reportJson, reportSchema], ["evaluate/metrics.json", metricsJson, metricsSchema]];
+  const files = [
+    ["report.json", reportJson, reportSchema],
+    ["evaluate/metrics.json", metricsJson, metricsSchema]
+  ];
   const valid = [];
   for (const [name, text2, schema] of files) {
     if (text2 === null) return fail(`Its ${name} is missing from the run's files.`);
@@ -40484,7 +40728,8 @@ function rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges }) {
       return fail(`Its ${name} is not valid JSON (${error63.message.slice(0, 120)}).`);
     }
     const result = schema.safeParse(json2);
-    if (!result.success) return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
+    if (!result.success)
+      return fail(`Its ${name} does not have the shape Vitrine writes: ${zodProblems(result.error)}.`);
     valid.push(result.data);
   }
   const reportResult = { data: valid[0] };
@@ -40532,20 +40777,23 @@ var AT_REFERENCE = /&(?:#0*64|#x0*40|commat);?/gi;
 var HASH_REFERENCE = /&(?:#0*35|#x0*23|num);?/gi;
 var KEPT_TAGS = /* @__PURE__ */ new Set(["details", "summary", "br"]);
 function cleanForkMarkdown(markdown) {
-  return markdown.replace(/<!--[\s\S]*?(-->|$)/g, "").replace(AT_REFERENCE, "@").replace(HASH_REFERENCE, "#").replace(/<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?/g, (tag, name, rest) => {
-    const lower = name.toLowerCase();
-    const closing = tag.startsWith("</");
-    if (KEPT_TAGS.has(lower)) return closing ? `</${lower}>` : `<${lower}>`;
-    if (lower === "img" && !closing) {
-      const src = /\ssrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(rest);
-      const url2 = src ? src[2] ?? src[3] ?? src[4] ?? "" : "";
-      if (!/^https:\/\/[^\s"'<>`]+$/i.test(url2)) return "";
-      const alt = /\salt\s*=\s*"([^"<>&]*)"/i.exec(rest)?.[1] ?? "";
-      const width = /\swidth\s*=\s*"?(\d{1,4})"?/i.exec(rest)?.[1];
-      return `<img src="${url2}" alt="${alt.replace(/[@#|]/g, " ")}"${width ? ` width="${width}"` : ""}>`;
+  return markdown.replace(/<!--[\s\S]*?(-->|$)/g, "").replace(AT_REFERENCE, "@").replace(HASH_REFERENCE, "#").replace(
+    /<\/?([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?/g,
+    (tag, name, rest) => {
+      const lower = name.toLowerCase();
+      const closing = tag.startsWith("</");
+      if (KEPT_TAGS.has(lower)) return closing ? `</${lower}>` : `<${lower}>`;
+      if (lower === "img" && !closing) {
+        const src = /\ssrc\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(rest);
+        const url2 = src ? src[2] ?? src[3] ?? src[4] ?? "" : "";
+        if (!/^https:\/\/[^\s"'<>`]+$/i.test(url2)) return "";
+        const alt = /\salt\s*=\s*"([^"<>&]*)"/i.exec(rest)?.[1] ?? "";
+        const width = /\swidth\s*=\s*"?(\d{1,4})"?/i.exec(rest)?.[1];
+        return `<img src="${url2}" alt="${alt.replace(/[@#|]/g, " ")}"${width ? ` width="${width}"` : ""}>`;
+      }
+      return "";
     }
-    return "";
-  }).replace(/@(?!\u200b)/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B");
+  ).replace(/@(?!\u200b)/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B");
 }
 
 // actions/report/settings.ts
@@ -40572,11 +40820,20 @@ var OUTPUTS = {
   verdict: "verdict",
   gate: "gate"
 };
-function readSettings({ get, env, event }) {
+function readSettings({
+  get,
+  env,
+  event
+}) {
   const payload = event ?? {};
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const { owner, repo } = repositoryInput({ get, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? "" });
-  const pullRequest = integerInput({ get, name: INPUTS.pullRequest, fallback: payload.pull_request?.number ?? null, min: 1 });
+  const pullRequest = integerInput({
+    get,
+    name: INPUTS.pullRequest,
+    fallback: payload.pull_request?.number ?? null,
+    min: 1
+  });
   const sha = stringInput({ get, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? "" });
   if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, "a full 40-character commit hash");
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
@@ -40608,12 +40865,16 @@ function readSettings({ get, env, event }) {
 }
 function loginInput(get) {
   const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: "github-actions[bot]" });
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login)) throw invalid(INPUTS.commentAuthor, login, "a GitHub login like github-actions[bot] or museum-bot");
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login))
+    throw invalid(INPUTS.commentAuthor, login, "a GitHub login like github-actions[bot] or museum-bot");
   return login;
 }
 
 // actions/report/main.ts
-async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
+async function run({
+  env = process.env,
+  fetch = globalThis.fetch
+} = {}) {
   const log = actionsLogger();
   try {
     const event = env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8")) : {};
@@ -40622,7 +40883,9 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
     let report;
     if (settings.fromFork) {
       const reportText = await readFile(path2.join(settings.reportDir, "report.json"), "utf8").catch(() => null);
-      const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(() => null);
+      const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
+        () => null
+      );
       const server = env.GITHUB_SERVER_URL || "https://github.com";
       const runUrlPrefix = `${server}/${settings.owner}/${settings.repo}/actions/runs/`;
       const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix });
@@ -40631,7 +40894,10 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       report = fork.report;
     } else {
       markdown = await readReportFile(settings.reportDir, "report.md");
-      report = parseReport(await readReportFile(settings.reportDir, "report.json"), path2.join(settings.reportDir, "report.json"));
+      report = parseReport(
+        await readReportFile(settings.reportDir, "report.json"),
+        path2.join(settings.reportDir, "report.json")
+      );
     }
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
     if (report) {
@@ -40657,7 +40923,8 @@ async function run({ env = process.env, fetch = globalThis.fetch } = {}) {
       checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
       log
     });
-    if (settings.comment && settings.pullRequest === null) log.info("This run is not for a pull request, so no comment was posted.");
+    if (settings.comment && settings.pullRequest === null)
+      log.info("This run is not for a pull request, so no comment was posted.");
     if (result.comment) {
       setOutput(OUTPUTS.commentId, String(result.comment.id));
       setOutput(OUTPUTS.commentUrl, result.comment.url);
@@ -40681,7 +40948,12 @@ async function readReportFile(dir, name) {
   try {
     return await readFile(file2, "utf8");
   } catch (error63) {
-    if (error63.code === "ENOENT") throw new VitrineError("REPORT_MISSING", `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`, { file: file2 });
+    if (error63.code === "ENOENT")
+      throw new VitrineError(
+        "REPORT_MISSING",
+        `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`,
+        { file: file2 }
+      );
     throw error63;
   }
 }

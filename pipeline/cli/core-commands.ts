@@ -135,6 +135,7 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
       log: ctx.log,
     });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
     const notes = result.problems.length - result.refused.length;
     ctx.log.info(
       `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +

@@ -274,6 +274,26 @@ describe('vitrine import (the command)', () => {
     expect((await readObjects({ file: ws.objects })).objects.map((o) => o.id)).toEqual(['A1']);
   });
 
+  it('prints what it imported as one JSON document with --json', async () => {
+    const { main } = await import('../../pipeline/cli.ts');
+    const { csv, images } = await exportWith('cli-json', [
+      ['A1', 'A1.jpg', 'coin', 'Coin'],
+      ['A2', 'A2.jpg', '', 'Bowl'],
+    ]);
+    const ws = await repo('cli-json');
+    await mkdir(ws.root, { recursive: true });
+    let stdout = '';
+    const code = await main(['import', '--json', '--metadata', csv, '--images', images], {
+      cwd: ws.root,
+      env: {},
+      stdout: (t) => (stdout += t),
+      log: memoryLogger(),
+    });
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { objects: number; labelled: number; data: { nfiles: number } };
+    expect(printed).toMatchObject({ objects: 2, labelled: 1, data: { nfiles: 3 } });
+  });
+
   it('refuses an unknown --labels mode as a usage mistake', async () => {
     const { main } = await import('../../pipeline/cli.ts');
     const log = memoryLogger();

@@ -6,7 +6,6 @@ import {
   HeadObjectCommand,
   ListObjectsCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
 import {
@@ -23,6 +22,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
+import { s3Client, s3Endpoint } from './s3-client.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -113,9 +113,9 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
     );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
-  const client = new S3Client({
-    region: settings.region || 'us-east-1',
-    ...(settings.endpointurl ? { endpoint: settings.endpointurl, forcePathStyle: true } : {}),
+  const client = s3Client({
+    endpoint: settings.endpointurl,
+    region: settings.region,
     ...(settings.access_key_id && settings.secret_access_key
       ? {
           credentials: {
@@ -125,12 +125,9 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
           },
         }
       : {}),
-    // Plain Content-MD5 integrity, which every S3-compatible server understands.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
-  const endpoint = settings.endpointurl || `https://s3.${settings.region || 'us-east-1'}.amazonaws.com`;
+  const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
     s3Error({ remote: name, endpoint, bucket, action, md5, error });
   return {

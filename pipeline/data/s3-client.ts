@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 
 /*
- * One way to open an S3-compatible server, for every part of Vitrine that talks to one (the data
- * remote's settings in remote.ts are the same; the catalogue's publishing uses this).
+ * One way to open an S3-compatible server, for every part of Vitrine that talks to one: the data
+ * remote (remote.ts) and the catalogue's publishing.
  */
 
 export interface S3Credentials {

@@ -164,7 +164,11 @@ describe('catalogue site', () => {
       .filter((o) => o.department === museum)
       .map((o) => o.title)
       .sort();
-    await page.getByRole('group', { name: 'Department' }).getByLabel(museum).check();
+    // Each value's count is the number of objects it has (not 0 before the filters load).
+    const department = page.getByRole('group', { name: 'Department' });
+    const option = department.locator('label').filter({ hasText: museum });
+    await expect.poll(() => option.locator('.count').textContent()).toBe(String(expected.length));
+    await department.getByLabel(museum).check();
     await page.waitForFunction(
       (n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`),
       expected.length,
@@ -173,6 +177,14 @@ describe('catalogue site', () => {
     expect(narrowed.sort()).toEqual(expected);
     expect(new URL(page.url()).searchParams.get('department')).toBe(museum);
     await page.screenshot({ path: path.join(shots, 'site-test-facet.png') });
+    // With words, the facets show the counts among the results.
+    const word = objects[0]!.title.split(/\s+/)[0]!;
+    await page.goto(`${site.url}browse/?q=${encodeURIComponent(word)}`);
+    await results();
+    const counts = page.getByRole('group', { name: 'Department' }).locator('.count');
+    await expect
+      .poll(async () => (await counts.allTextContents()).reduce((n, c) => n + Number(c), 0))
+      .toBeGreaterThan(0);
   });
 
   it('shows dates as a timeline a visitor can brush, or narrow with From and To', async () => {

@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-// The `vitrine` command. npm scripts and npx run it under the Node 24 that the `node`
-// devDependency ships, which runs our TypeScript sources directly (type stripping).
-import { main } from '../pipeline/cli.ts';
+// The `vitrine` command. npm scripts and npx run it under the Node 24 that the `node` devDependency
+// ships, which runs our TypeScript sources directly (type stripping). Started with an older Node,
+// it says so in one line: so this file only uses syntax and imports that old Node versions load,
+// and imports the TypeScript after the check.
+import { readFileSync } from 'node:fs';
+import { nodeProblem } from './check-node.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const problem = nodeProblem({ version: process.versions.node, engines: engines.node, execPath: process.execPath });
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  // 1: the command failed, the message says why (the exit codes in `vitrine --help`).
+  process.exitCode = 1;
+} else {
+  import('../pipeline/cli.ts')
+    .then(({ main }) => main(process.argv.slice(2)))
+    .then((code) => {
+      process.exitCode = code;
+    });
+}

@@ -5,6 +5,7 @@ import type { Command, CommandContext, OptionSpec } from './cli/command.ts';
 import { completionCommand, SHELLS } from './cli/completion.ts';
 import { coreCommands } from './cli/core-commands.ts';
 import { terminalLogger } from './cli/logger.ts';
+import { findRepositoryRoot } from './cli/root.ts';
 import { didYouMean } from './cli/suggest.ts';
 import { isVitrineError, messageOf } from './errors.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
@@ -184,21 +185,32 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     );
     return EXIT.usage;
   }
-  const root = path.resolve(cwd, typeof parsed.values.cwd === 'string' ? parsed.values.cwd : '.');
+  // -C names the repository (or init's new one); otherwise look up from here, as git does.
+  const named = typeof parsed.values.cwd === 'string' ? path.resolve(cwd, parsed.values.cwd) : undefined;
+  const start = named ?? path.resolve(cwd);
   if (
-    !(await stat(root).then(
+    !(await stat(start).then(
       (s) => s.isDirectory(),
       () => false,
     ))
   ) {
     logger.error(
-      `The folder ${root} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`,
+      `The folder ${start} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`,
+    );
+    return EXIT.failure;
+  }
+  const root = named ?? (command.outsideRepository ? start : await findRepositoryRoot(start));
+  if (root === undefined) {
+    logger.error(
+      `Not inside a Vitrine repository (no params.yaml found in ${start} or its parents). ` +
+        'Run "npx vitrine init --from <export>" to start one, or name the repository with -C <folder>.',
     );
     return EXIT.failure;
   }
   const json = Boolean(parsed.values.json);
   const ctx: CommandContext = {
     ws: workspace(root),
+    cwd: start,
     log: logger,
     clock,
     env,

@@ -13,6 +13,9 @@ export interface OptionSpec {
 /** What every command is handed by the CLI boundary. */
 export interface CommandContext {
   ws: Workspace;
+  /** The folder the command was started in (a subfolder of ws.root, or ws.root): file names given in
+   * the command line are relative to it, as in git. */
+  cwd?: string;
   log: Logger;
   clock: Clock;
   env: Record<string, string | undefined>;
@@ -40,5 +43,7 @@ export interface Command {
   /** Longer help text (plain words, an example or two). */
   help?: string;
   options?: Record<string, OptionSpec>;
+  /** Runs in its folder as it is, without looking for a repository up from it (init starts one). */
+  outsideRepository?: boolean;
   run(ctx: CommandContext, input: { values: Record<string, unknown>; positionals: string[] }): Promise<number | void>;
 }

@@ -114,6 +114,7 @@ export function completionCommand(table: () => Promise<CompletionTable>): Comman
     name: 'completion',
     summary: 'Print a shell completion script for bash, zsh or fish.',
     args: '<shell>',
+    outsideRepository: true,
     help: `bash:  add  eval "$(npx vitrine completion bash)"  to ~/.bashrc
 zsh:   add  eval "$(npx vitrine completion zsh)"  to ~/.zshrc
 fish:  npx vitrine completion fish > ~/.config/fish/completions/vitrine.fish

@@ -129,8 +129,9 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     const result = await importCollection({
       ws: ctx.ws,
       params,
-      metadata: values.metadata as string | undefined,
-      images: values.images as string | undefined,
+      // Named in the command line: relative to the folder the command started in, as in git.
+      metadata: typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
+      images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
       labels,
       log: ctx.log,
     });

@@ -17,6 +17,8 @@ import {
 /** `vitrine init`: non-interactive with flags (or --yes); asks on a terminal for what the flags left open. */
 export const initCommand: Command = {
   name: 'init',
+  // It starts a repository in its folder (or -C's), so it does not look for one further up.
+  outsideRepository: true,
   summary:
     "Start a museum's Vitrine repository from a collections-management export (CSV or JSON Lines) and its images.",
   help: `Reads the export, guesses which column holds the id, image, label, title, maker... and proposes

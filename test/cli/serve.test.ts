@@ -13,6 +13,8 @@ import { workspace } from '../../pipeline/paths.ts';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-serve-'));
+  // A Vitrine repository (the command looks for params.yaml), on the default params.
+  await writeFile(path.join(root, 'params.yaml'), '');
   await mkdir(workspace(root).site, { recursive: true });
   await writeFile(path.join(workspace(root).site, 'index.html'), '<h1>Catalogue</h1>');
 });

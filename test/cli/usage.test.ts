@@ -18,6 +18,8 @@ import { workspace } from '../../pipeline/paths.ts';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-usage-'));
+  // A Vitrine repository (the commands look for params.yaml), on the default params.
+  await writeFile(path.join(root, 'params.yaml'), '');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

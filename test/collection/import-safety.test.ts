@@ -244,6 +244,9 @@ describe('re-importing an updated export', () => {
   });
 });
 
+/** The commands look for the repository (a folder with params.yaml) from where they start. */
+const REPOSITORY = '# a Vitrine repository with the default params\n';
+
 describe('vitrine import (the command)', () => {
   it('exits 1 when rows were refused, with on_invalid "fail" (nothing changed) and "skip" (the rest imported)', async () => {
     const { main } = await import('../../pipeline/cli.ts');
@@ -253,6 +256,7 @@ describe('vitrine import (the command)', () => {
     ]);
     const ws = await repo('cli');
     await mkdir(ws.root, { recursive: true });
+    await writeFile(ws.params, REPOSITORY);
     const run = async () => {
       const log = memoryLogger();
       const code = await main(['import', '--metadata', csv, '--images', images], {
@@ -282,6 +286,7 @@ describe('vitrine import (the command)', () => {
     ]);
     const ws = await repo('cli-json');
     await mkdir(ws.root, { recursive: true });
+    await writeFile(ws.params, REPOSITORY);
     let stdout = '';
     const code = await main(['import', '--json', '--metadata', csv, '--images', images], {
       cwd: ws.root,
@@ -296,9 +301,12 @@ describe('vitrine import (the command)', () => {
 
   it('refuses an unknown --labels mode as a usage mistake', async () => {
     const { main } = await import('../../pipeline/cli.ts');
+    const ws = await repo('cli-usage');
+    await mkdir(ws.root, { recursive: true });
+    await writeFile(ws.params, REPOSITORY);
     const log = memoryLogger();
     const code = await main(['import', '--metadata', 'x.csv', '--labels', 'overwrite'], {
-      cwd: root,
+      cwd: ws.root,
       env: {},
       stdout: () => {},
       log,

@@ -36,6 +36,8 @@ const oof: OofFile = {
 let ws: Workspace;
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-review-')));
+  // A Vitrine repository (the command looks for params.yaml), on the default params.
+  await writeFile(ws.params, '');
 });
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });

@@ -74,4 +74,9 @@ describe('the Node version check in bin/vitrine.js', () => {
     expect(problem).toContain('npm ci');
     expect(problem).not.toContain('\n');
   });
+
+  it('is quoted word for word in the README', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(nodeProblem({ version: '20.20.2', engines: ENGINES, execPath: '/usr/bin/node' }));
+  });
 });

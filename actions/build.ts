@@ -64,7 +64,9 @@ export async function bundleAction(name: string): Promise<{ file: string; text: 
     absWorkingDir: ROOT,
     // Some CommonJS dependencies call require(); give the ESM bundle one.
     banner: {
-      js: "import { createRequire as __vitrineCreateRequire } from 'node:module';\nconst require = __vitrineCreateRequire(import.meta.url);",
+      js:
+        "import { createRequire as __vitrineCreateRequire } from 'node:module';\nconst require = " +
+        '__vitrineCreateRequire(import.meta.url);',
     },
     logLevel: 'silent',
   });
@@ -92,13 +94,18 @@ export async function renderDocs(current: string): Promise<string> {
     ].join('\n');
     const table = (rows: [string, string][], header: string) =>
       rows.length
-        ? `| ${header} | Description |\n| --- | --- |\n${rows.map(([k, d]) => `| \`${k}\` | ${oneLine(d).replace(/\|/g, '\\|')} |`).join('\n')}`
+        ? `| ${header} | Description |\n| --- | --- ` +
+          `|\n${rows.map(([k, d]) => `| \`${k}\` | ${oneLine(d).replace(/\|/g, '\\|')} |`).join('\n')}`
         : `No ${header.toLowerCase()}s.`;
     blocks.push(
       [
         `### \`${name}\`: ${a.name}`,
         oneLine(a.description),
-        `Runs as: ${a.runs.using === 'composite' ? 'a composite action (installs Vitrine with npm ci, then calls the vitrine command)' : `a ${a.runs.using} JavaScript action (bundled in \`actions/${name}/${a.runs.main}\`)`}.`,
+        `Runs as: ${
+          a.runs.using === 'composite'
+            ? 'a composite action (installs Vitrine with npm ci, then calls the vitrine command)'
+            : `a ${a.runs.using} JavaScript action (bundled in \`actions/${name}/${a.runs.main}\`)`
+        }.`,
         usage,
         table(
           inputs.map(([k, v]) => [

@@ -12,7 +12,9 @@ import type { Metrics } from '../../pipeline/types.ts';
  */
 
 const NOTE =
-  "> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n";
+  '> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come ' +
+  "from the fork's own run, so a maintainer should check them before merging; merging runs the " +
+  'pipeline again on main.\n\n';
 
 const num = z.number().refine(Number.isFinite, 'a finite number');
 const str = z.string().max(2000);

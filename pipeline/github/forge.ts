@@ -139,7 +139,8 @@ export async function upsertComment({
   const others = comments.filter((c) => c.body.startsWith(marker)).length - mine(comments).length;
   if (others > 0)
     log.warn(
-      `Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`,
+      `Pull request #${issue} has ${others} comment${others === 1 ? '' : 's'} with Vitrine's marker not ` +
+        `written by ${author}; ${others === 1 ? 'it is' : 'they are'} left alone.`,
     );
   const ours = mine(comments);
   if (ours[0])
@@ -212,7 +213,8 @@ async function keepOne({
 export function fitComment({ body, limit = MAX_COMMENT_LENGTH }: { body: string; limit?: number }): string {
   if (body.length <= limit) return body;
   const note =
-    "\n\n…the report is longer than a GitHub comment allows; the full report is in the job summary and in report.md among the run's files.\n";
+    '\n\n…the report is longer than a GitHub comment allows; the full report is in the job summary and in ' +
+    "report.md among the run's files.\n";
   // Cut at a line end so no table row or tag is left half-open.
   const room = limit - note.length - 40;
   const cut = body.lastIndexOf('\n', room);

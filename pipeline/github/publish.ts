@@ -102,7 +102,8 @@ export async function publishReport({
   if (failures.length > 0) {
     throw new VitrineError(
       'REPORT_NOT_POSTED',
-      `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job summary and in .vitrine/report/report.md.`,
+      `The report could not be put on GitHub: ${failures.join(' ')} The report is still in this run's job ` +
+        `summary and in .vitrine/report/report.md.`,
       { failures, ...result },
     );
   }

@@ -401,7 +401,10 @@ async function errorMessage(response: Response): Promise<string> {
 function hint(status: number): string {
   if (status === 401) return ' The token is missing or expired.';
   if (status === 403)
-    return ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); pull requests from forks get a read-only token.';
+    return (
+      ' The token may lack the permission (the workflow needs "pull-requests: write" and "statuses: write"); ' +
+      'pull requests from forks get a read-only token.'
+    );
   if (status === 404) return ' Check the repository name and that the token can see it.';
   return '';
 }

@@ -56,9 +56,10 @@ retrain sections).`,
       const { report, ...plain } = decision;
       if (ctx.json) {
         // With --json the caller (the check-retrain action) sets the outputs and the summary itself.
-        ctx.out(
-          `${JSON.stringify({ ...plain, drift: report ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary } : null }, null, 2)}\n`,
-        );
+        const drift = report
+          ? { drifted: report.drifted, signals: report.driftedSignals, summary: report.summary }
+          : null;
+        ctx.out(`${JSON.stringify({ ...plain, drift }, null, 2)}\n`);
         return 0;
       }
       ctx.out(`retrain=${decision.retrain}\n${decision.reasons.map((r) => `  ${r}`).join('\n')}\n`);
@@ -91,7 +92,9 @@ retrain sections).`,
     if (corrections)
       lines.push(
         '',
-        `Labels corrected since ${corrections.modelVersion}: ${corrections.changed} (${(corrections.rate * 100).toFixed(1)}% of labelled objects), ${corrections.added} newly labelled.`,
+        `Labels corrected since ${corrections.modelVersion}: ${corrections.changed} ` +
+          `(${(corrections.rate * 100).toFixed(1)}% of labelled objects), ${corrections.added} newly ` +
+          `labelled.`,
       );
     lines.push('', `Written: ${files.map((f) => rel(ctx.ws, f)).join(', ')}`);
     ctx.out(`${lines.join('\n')}\n`);

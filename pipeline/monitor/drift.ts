@@ -360,7 +360,9 @@ export async function computeDrift({
       };
     } else
       log.info(
-        `The predicted-label mix is not compared: ${curLabels.length} of the new objects and ${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are needed).`,
+        `The predicted-label mix is not compared: ${curLabels.length} of the new objects and ` +
+          `${refLabels.length} reference objects have a prediction (at least ${MIN_PREDICTIONS} each are ` +
+          `needed).`,
       );
   }
 
@@ -397,14 +399,19 @@ export function summarise(report: DriftReport): string {
   if (current.count === 0)
     return `Nothing to compare: there are no new objects with images (${reference.description}: ${reference.count}).`;
   if (reference.count < 2)
-    return `Nothing to compare with: ${reference.description} ${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ${current.count}).`;
+    return (
+      `Nothing to compare with: ${reference.description} ` +
+      `${reference.count === 1 ? 'is one object' : 'are no objects'} with an image (${current.description}: ` +
+      `${current.count}).`
+    );
   const c = signals.classifier;
   const auc = c ? `AUC ${c.value.toFixed(2)}, between ${c.low.toFixed(2)} and ${c.high.toFixed(2)}` : '';
   if (!report.drifted) {
     const unusual = report.unfamiliar.filter((u) => u.unusual);
     const tail =
       unusual.length > 0
-        ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the same: ${unusual.map((u) => u.id).join(', ')}.`
+        ? ` ${plural(unusual.length, 'object is', 'objects are')} unlike anything in the reference all the ` +
+          `same: ${unusual.map((u) => u.id).join(', ')}.`
         : '';
     const told = c ? ` A classifier cannot reliably tell them apart (${auc}; 0.5 means not at all).` : '';
     return `No drift: ${cur} look like ${ref}.${told}${tail}`;
@@ -446,9 +453,18 @@ export function summarise(report: DriftReport): string {
   const least = report.unfamiliar.slice(0, 5).map((u) => u.id);
   const named =
     least.length > 0
-      ? ` The least familiar new objects: ${least.join(', ')}${share > 0 ? ` (${share}% of the new objects are farther from the reference than almost any reference object is from the rest)` : ''}.`
+      ? ` The least familiar new objects: ` +
+        `${least.join(', ')}${
+          share > 0
+            ? ` (${share}% of the new objects are farther from the reference than almost any reference object ` +
+              'is from the rest)'
+            : ''
+        }.`
       : '';
-  return `Drift: ${cur} differ from ${ref}: ${parts.join('; ')}.${named} The model's labels for these objects are less reliable: check a few, label them, and retrain.`;
+  return (
+    `Drift: ${cur} differ from ${ref}: ${parts.join('; ')}.${named} The model's labels for these objects ` +
+    'are less reliable: check a few, label them, and retrain.'
+  );
 }
 
 /** Write drift.json and append the run to history.json (both atomically). */
@@ -522,11 +538,15 @@ function usable({
   }
   if (unknown.length > 0)
     log.warn(
-      `${plural(unknown.length, 'object', 'objects')} of the ${side} set ${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${preview(unknown)}); run "vitrine run dataset" if they were just added.`,
+      `${plural(unknown.length, 'object', 'objects')} of the ${side} set ` +
+        `${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${preview(unknown)}); ` +
+        `run "vitrine run dataset" if they were just added.`,
     );
   if (noImage.length > 0)
     log.info(
-      `${plural(noImage.length, 'object', 'objects')} of the ${side} set ${noImage.length === 1 ? 'has' : 'have'} no image and ${noImage.length === 1 ? 'is' : 'are'} left out (${preview(noImage)}).`,
+      `${plural(noImage.length, 'object', 'objects')} of the ${side} set ` +
+        `${noImage.length === 1 ? 'has' : 'have'} no image and ${noImage.length === 1 ? 'is' : 'are'} ` +
+        `left out (${preview(noImage)}).`,
     );
   return out;
 }

@@ -27,7 +27,8 @@ export async function resolveCommit({ root, ref }: { root: string; ref: string }
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     throw new VitrineError(
       'REF_UNKNOWN',
-      `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", "v1.2.0" or a commit id; on a shallow clone, fetch it first).`,
+      `"${ref}" is not a branch, tag or commit of this repository (expected something like "main", ` +
+        `"v1.2.0" or a commit id; on a shallow clone, fetch it first).`,
       { ref },
       { cause: error },
     );
@@ -177,7 +178,9 @@ export async function dataFilesAtCommit({
     if (!entries) {
       throw new VitrineError(
         'DATA_MANIFEST_MISSING',
-        `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is neither in the local cache nor on the data remote: run "vitrine data pull" (or "dvc fetch") for that commit, or name another reference.`,
+        `The list of data files at commit ${commit.slice(0, 7)} (${out.md5}) is neither in the local cache ` +
+          `nor on the data remote: run "vitrine data pull" (or "dvc fetch") for that commit, or name ` +
+          `another reference.`,
         { commit, md5: out.md5 },
       );
     }

@@ -107,7 +107,8 @@ export async function monitorSides({
   if (!prod) {
     throw new VitrineError(
       'NO_REFERENCE',
-      'There is no model in production to compare with: promote a model first, or name a data version to compare with, e.g. "vitrine monitor --reference main".',
+      'There is no model in production to compare with: promote a model first, or name a data version to ' +
+        'compare with, e.g. "vitrine monitor --reference main".',
       {},
     );
   }

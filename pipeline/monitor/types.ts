@@ -70,10 +70,11 @@ export interface EmbeddingDrift {
 /**
  * Novelty on the embeddings: how much farther the current objects lie from their nearest reference
  * object than reference objects lie from each other (relative increase of the mean nearest-neighbour
- * cosine distance, reference leave-one-out), with a one-sided seeded permutation test. It rises when new photographs are unlike anything in the
- * reference (a new photography setup, a kind of object never seen) and stays put when the new objects
- * are only a different mix of familiar kinds. Drifted when the p-value is below `params.monitor.
- * embedding_p_value` AND the value is at least `params.monitor.novelty_min_increase`.
+ * cosine distance, reference leave-one-out), with a one-sided seeded permutation test. It rises when
+ * new photographs are unlike anything in the reference (a new photography setup, a kind of object
+ * never seen) and stays put when the new objects are only a different mix of familiar kinds. Drifted
+ * when the p-value is below `params.monitor.embedding_p_value` AND the value is at least
+ * `params.monitor.novelty_min_increase`.
  */
 export interface NoveltyDrift {
   signal: 'novelty';

@@ -162,7 +162,8 @@ export async function writeAnnotations({
   const version = annotations[0]?.modelVersion ?? 'none';
   const unsure = annotations.filter((a) => a.published === false).length;
   log.info(
-    `Annotated ${annotations.length} objects with model ${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
+    `Annotated ${annotations.length} objects with model ` +
+      `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
       `${unsure ? `; ${unsure} annotations are below their label's publication threshold and wait for staff` : ''}.`,
   );
   return file;

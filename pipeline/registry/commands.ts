@@ -9,7 +9,9 @@ export const registryCommands: Command[] = [
   {
     name: 'models list',
     summary: 'List the registered model versions and which one is in production.',
-    help: 'Each merged pull request that passed its checks registers a model version (a git tag such as\ncollection-classifier@v1.2.0). Example: vitrine models list --json',
+    help:
+      'Each merged pull request that passed its checks registers a model version (a git tag such ' +
+      'as\ncollection-classifier@v1.2.0). Example: vitrine models list --json',
     async run(ctx) {
       const params = await loadParams({ file: ctx.ws.params });
       const versions = await listVersions({ ws: ctx.ws, params });
@@ -39,7 +41,11 @@ export const registryCommands: Command[] = [
     options: {
       reason: { type: 'string', description: 'Why, in a few words (kept in the tag message).' },
     },
-    help: 'Adds a new prod tag (collection-classifier#prod#N) pointing at that version, restores its files\nfrom the data remote when this machine lacks them, and rewrites the annotations the catalogue shows.\nPush the new tag afterwards (git push --tags). Example: vitrine models rollback v1.1.0 --reason "misreads masks"',
+    help:
+      'Adds a new prod tag (collection-classifier#prod#N) pointing at that version, restores its ' +
+      'files\nfrom the data remote when this machine lacks them, and rewrites the annotations the ' +
+      'catalogue shows.\nPush the new tag afterwards (git push --tags). Example: vitrine models rollback ' +
+      'v1.1.0 --reason "misreads masks"',
     async run(ctx, { values, positionals }) {
       const wanted = positionals[0];
       if (!wanted) {
@@ -61,7 +67,8 @@ export const registryCommands: Command[] = [
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
       else
         ctx.out(
-          `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ${result.annotated} objects re-annotated.\n`,
+          `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ` +
+            `${result.tag}. ${result.annotated} objects re-annotated.\n`,
         );
       return 0;
     },

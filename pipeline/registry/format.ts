@@ -33,7 +33,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   const l = r.lineage;
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
-    `  scores    accuracy ${pct(r.headline.accuracy)}, macro-F1 ${pct(r.headline.macroF1)} (95% interval ${pct(r.headline.macroF1Low)}–${pct(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
+    `  scores    accuracy ${pct(r.headline.accuracy)}, macro-F1 ${pct(r.headline.macroF1)} (95% interval ` +
+      `${pct(r.headline.macroF1Low)}–${pct(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
     `  classes   ${r.headline.labels.join(', ')}`,
     `  data      ${l.data.hash} (${l.data.source})`,
     `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
@@ -41,7 +42,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  code      ${l.code.commit ?? 'unknown'}`,
     `  backbone  ${l.backbone.id} from ${l.backbone.source} (${l.backbone.licence})`,
     `  backend   ${l.backend}, Node ${l.runtime.node}`,
-    `  durations embedding ${secs(l.durations.embedMs)}, training ${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`,
+    `  durations embedding ${secs(l.durations.embedMs)}, training ` +
+      `${secs(l.durations.trainMs)}${l.durations.evaluateMs !== null ? `, evaluation ${secs(l.durations.evaluateMs)}` : ''}`,
     `  pull req. ${l.pullRequest ? `#${l.pullRequest.number}${l.pullRequest.url ? ` ${l.pullRequest.url}` : ''}` : 'unknown'}`,
     `  files     ${r.manifest.files.map((f) => `${f.relpath} (${f.size} bytes)`).join(', ')}`,
   );

@@ -30,11 +30,14 @@ export interface GtoTag {
 // GTO's constants.py: name = [a-z0-9]([a-z0-9-/]*[a-z0-9])?, semver with optional pre-release / build.
 const NAME = '[a-z0-9](?:[a-z0-9-/]*[a-z0-9])?';
 const SEMVER =
-  '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?';
+  '(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)' +
+  '(?:-(?:(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?' +
+  '(?:\\+[0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*)?';
 // GTO allows a "dir:name" artifact path, written "dir=name" in tags.
 const ARTIFACT = `(?:[a-z0-9-_./]+=)?${NAME}`;
 const TAG_RE = new RegExp(
-  `^(?<artifact>${ARTIFACT})(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?<deprecated>deprecated))(?:#(?<counter>[0-9]+))?$`,
+  `^(?<artifact>${ARTIFACT})(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?<deprecated>deprecated))` +
+    '(?:#(?<counter>[0-9]+))?$',
 );
 const NAME_RE = new RegExp(`^${NAME}$`);
 const VERSION_RE = new RegExp(`^v${SEMVER}$`);

@@ -210,7 +210,8 @@ export async function rollbackAndPublish(
   if (!probe) {
     throw new VitrineError(
       'MODEL_FILES_UNAVAILABLE',
-      `Model version ${record.version} was registered without Vitrine's file list, so its files cannot be restored; production was not changed.`,
+      `Model version ${record.version} was registered without Vitrine's file list, so its files cannot be ` +
+        `restored; production was not changed.`,
       { version: record.version },
     );
   }

@@ -184,7 +184,8 @@ export async function registerVersion({
   if (!(await isGitRepo({ dir })))
     throw new VitrineError(
       'REGISTRY_NO_GIT',
-      `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not a linked worktree or submodule, whose tags isomorphic-git cannot write).`,
+      `"${dir}" has no .git folder: model versions are kept as git tags, so promote from a git clone (not ` +
+        `a linked worktree or submodule, whose tags isomorphic-git cannot write).`,
       { dir },
     );
   // Locks left by a killed promotion go first: git and other tools would trip over them.
@@ -571,7 +572,8 @@ function checkName(name: string): void {
   if (!isGtoName(name)) {
     throw new VitrineError(
       'REGISTRY_NAME_INVALID',
-      `params.yaml: "registry.model_name" is "${name}", expected lowercase letters, digits and dashes, starting and ending with a letter or digit (GTO's rule for tag names).`,
+      `params.yaml: "registry.model_name" is "${name}", expected lowercase letters, digits and dashes, ` +
+        `starting and ending with a letter or digit (GTO's rule for tag names).`,
       { name },
     );
   }

@@ -34,7 +34,8 @@ export async function resolveModelDir({
   }
   if (!found.registration) {
     log.warn(
-      `Model version ${found.version} of ${name} was registered without Vitrine's file list (by another tool); its files cannot be restored.`,
+      `Model version ${found.version} of ${name} was registered without Vitrine's file list (by another ` +
+        `tool); its files cannot be restored.`,
     );
     return null;
   }

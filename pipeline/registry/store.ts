@@ -170,7 +170,8 @@ export async function restoreFolder({
       } catch (error) {
         throw new VitrineError(
           'MODEL_FILES_UNAVAILABLE',
-          `The model file "${entry.relpath}" (md5 ${entry.md5}) could not be fetched from the data remote ${opened.url}: ${messageOf(error)}`,
+          `The model file "${entry.relpath}" (md5 ${entry.md5}) could not be fetched from the data remote ` +
+            `${opened.url}: ${messageOf(error)}`,
           { relpath: entry.relpath, md5: entry.md5, remote: opened.url },
           { cause: error },
         );

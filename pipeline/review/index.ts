@@ -108,13 +108,16 @@ export async function readReview({ ws }: { ws: Workspace }): Promise<ReviewFile>
 export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit?: number }): string {
   if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
   const lines = [
-    `${review.items.length} of ${review.checked} labelled objects may have a wrong label (${review.confident} flagged with confidence); most likely wrong first:`,
+    `${review.items.length} of ${review.checked} labelled objects may have a wrong label ` +
+      `(${review.confident} flagged with confidence); most likely wrong first:`,
     '',
     ...review.items
       .slice(0, limit)
       .map(
         (i) =>
-          `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} (${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${i.confident ? '  flagged' : ''}`,
+          `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} ` +
+          `(${Math.round(i.confidence * 100)}%)  score ` +
+          `${i.score.toFixed(2)}${i.confident ? '  flagged' : ''}`,
       ),
   ];
   if (review.items.length > limit)

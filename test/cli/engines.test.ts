@@ -32,6 +32,12 @@ describe('engines', () => {
     expect(refused, `package.json engines "${pkg.engines.node}"`).toEqual([]);
   });
 
+  // .ci/run sets it when it runs tests on the lowest supported Node: the tests must really run there.
+  const asked = process.env.VITRINE_TEST_NODE;
+  it.runIf(asked)(`runs on the Node that CI asked for (${asked})`, () => {
+    expect(process.versions.node).toBe(asked);
+  });
+
   it('includes the Node the npm scripts run under (the node devDependency)', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
     const bundled = (

@@ -256,9 +256,8 @@ export async function analyseImages({
     if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
   }
   if (toAnalyse.length > 0) {
-    log.info(
-      `Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`,
-    );
+    const s = toAnalyse.length === 1 ? '' : 's';
+    log.info(`Reading ${toAnalyse.length} new image${s} (${analyses.size} unchanged since the last run).`);
     const progress = log.progress('Images', toAnalyse.length);
     await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
       const file = path.join(ws.data, relpath);

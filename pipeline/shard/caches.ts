@@ -166,7 +166,8 @@ export async function pullShardCaches({
       return file.schema === 'vitrine.shard-caches/1' ? file : null;
     } catch (error) {
       log.warn(
-        `The shard cache index ${name} on ${store.where} could not be read (${(error as Error).message}); it is skipped.`,
+        `The shard cache index ${name} on ${store.where} could not be read (${(error as Error).message}); ` +
+          'it is skipped.',
       );
       return null;
     }
@@ -246,7 +247,8 @@ export async function pullShardCaches({
   }
   log.info(
     `Pulled the shared caches from ${store.where}: ${result.vectors} embeddings and ${result.images} image analyses ` +
-      `(${names.length} index file${names.length === 1 ? '' : 's'}${shard ? `, for shard ${shard.index}/${shard.count}` : ''}).`,
+      `(${names.length} index file${names.length === 1 ? '' : 's'}` +
+      `${shard ? `, for shard ${shard.index}/${shard.count}` : ''}).`,
   );
   return result;
 }

@@ -35,7 +35,8 @@ export async function openShardIndex({ root }: { root: string }): Promise<ShardI
   if (!remote?.url)
     throw new VitrineError(
       'DVC_NO_REMOTE',
-      'Sharing work between runners needs the data remote (the shards send their caches there): run "vitrine data init" or set core.remote in .dvc/config.',
+      'Sharing work between runners needs the data remote (the shards send their caches there): ' +
+        'run "vitrine data init" or set core.remote in .dvc/config.',
       {},
     );
   if (!remote.url.startsWith('s3://')) return folderIndex(path.join(remote.url, INDEX_FOLDER));

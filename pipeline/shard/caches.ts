@@ -12,6 +12,7 @@ import { encodeSegment } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Shard } from './assign.ts';
+import { packFiles, unpackFiles } from './file-pack.ts';
 import { openShardIndex, type ShardIndexStore } from './index-store.ts';
 
 /*
@@ -23,8 +24,10 @@ import { openShardIndex, type ShardIndexStore } from './index-store.ts';
  * if they had computed them: nothing is computed twice.
  */
 
-/** Transfers at once (each a small file). */
+/** Transfers at once. */
 const JOBS = 8;
+/** Thumbnails travel in packs of about this size. */
+const PACK_BYTES = 64 * 1024 * 1024;
 
 /** One shard run's index file. */
 export interface ShardIndexFile {
@@ -42,8 +45,8 @@ interface AnalysisPack {
   failuresKey: string;
   analyses: Record<string, ImageAnalysis>;
   failures: Record<string, DecodeFailure>;
-  /** Thumbnail file name (under `.vitrine/dataset/thumbs/`) → md5 of its bytes. */
-  thumbs: Record<string, string>;
+  /** The thumbnails (files of `.vitrine/dataset/thumbs/`), packed (file-pack.ts): the packs' md5. */
+  thumbPacks: string[];
 }
 
 /** What pulled files remember having applied, per folder (so a merge of segments is not undone). */
@@ -89,22 +92,31 @@ export async function pushShardCaches({
   try {
     if (analysis.analyses.size > 0 || analysis.failures.size > 0) {
       const settings = analysisSettings(params);
-      const thumbs: Record<string, string> = {};
-      for (const a of analysis.analyses.values())
+      // The thumbnails in packs of about PACK_BYTES, read and staged one pack at a time.
+      const thumbPacks: string[] = [];
+      let group: { name: string; bytes: Uint8Array }[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (group.length > 0) thumbPacks.push(await stage(packFiles({ files: group })));
+        group = [];
+        size = 0;
+      };
+      for (const [, a] of [...analysis.analyses].sort(([x], [y]) => (x < y ? -1 : 1)))
         for (const t of a.thumbnails)
           for (const name of [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]) {
-            const file = path.join(ws.dataset, 'thumbs', name);
-            const md5 = md5Of(await readFile(file));
-            thumbs[name] = md5;
-            files.push({ md5, file });
+            const bytes = await readFile(path.join(ws.dataset, 'thumbs', name));
+            group.push({ name, bytes });
+            size += bytes.length;
+            if (size >= PACK_BYTES) await flush();
           }
+      await flush();
       const pack: AnalysisPack = {
         schema: 'vitrine.shard-analyses/1',
         key: analysisKey(settings),
         failuresKey: failuresKey({ maxPixels: settings.maxPixels }),
         analyses: sortedRecord(analysis.analyses),
         failures: sortedRecord(analysis.failures),
-        thumbs: sortedRecord(new Map(Object.entries(thumbs))),
+        thumbPacks,
       };
       const md5 = await stage(Buffer.from(JSON.stringify(pack)));
       entry.analyses.push({ key: pack.key, md5, images: analysis.analyses.size + analysis.failures.size });
@@ -213,12 +225,15 @@ export async function pullShardCaches({
         await source.get({ md5: a.md5, file });
         return JSON.parse(await readFile(file, 'utf8')) as AnalysisPack;
       });
-      const thumbs = new Map<string, string>();
-      for (const pack of contents) for (const [name, md5] of Object.entries(pack.thumbs)) thumbs.set(name, md5);
-      await mapPool([...thumbs], JOBS, async ([name, md5]) => {
-        const file = path.join(ws.dataset, 'thumbs', name);
-        await mkdir(path.dirname(file), { recursive: true });
-        await getWritable(source, md5, file);
+      const thumbPacks = [...new Set(contents.flatMap((pack) => pack.thumbPacks))];
+      // Four packs at once: at most a few hundred MB in memory.
+      await mapPool(thumbPacks, 4, async (md5) => {
+        const file = path.join(temp, md5);
+        await source.get({ md5, file });
+        const where = `${store.where} object ${md5}`;
+        for (const thumb of unpackFiles({ bytes: await readFile(file), where }))
+          await writeFileAtomic({ file: path.join(ws.dataset, 'thumbs', thumb.name), data: thumb.bytes });
+        await rm(file, { force: true });
       });
       const analyses = await loadAnalyses({ datasetDir: ws.dataset, settings });
       const failures = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
@@ -253,7 +268,7 @@ export async function pullShardCaches({
   return result;
 }
 
-/** Download object `md5` to `file` and leave it writable (the stores replace and merge their files). */
+/** Download object `md5` to `file` and leave it writable (the store merges and deletes its files). */
 async function getWritable(remote: Remote, md5: string, file: string): Promise<void> {
   await remote.get({ md5, file });
   await chmod(file, 0o644);

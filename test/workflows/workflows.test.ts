@@ -292,9 +292,11 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     // Read from the base branch's checkout: a pull request cannot start more jobs on the museum's runners.
     expect(count.run).toContain('/^scale:/');
     expect(count.run).not.toContain('DATA');
-    // The same script in main.yml.
+    // The same script in main.yml and publish-s3.yml.
     const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
     expect(main.jobs.shards!.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!.run).toBe(count.run);
+    const bucket = (await workflows()).find((w) => w.file === 'publish-s3.yml')!.yaml;
+    expect(bucket.jobs.target!.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!.run).toBe(count.run);
     // Run it on params files, as the runner would.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-shards-wf-'));
     try {

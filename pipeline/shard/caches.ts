@@ -184,7 +184,10 @@ export async function pullShardCaches({
       return null;
     }
   });
-  const indexes = parsed.filter((f): f is ShardIndexFile => f !== null);
+  // Names from the remote become paths here: only the shapes Vitrine writes are taken.
+  const indexes = parsed.filter((f): f is ShardIndexFile => f !== null && wellFormed(f));
+  if (indexes.length < parsed.filter(Boolean).length)
+    log.warn(`Some shard cache index files on ${store.where} name files Vitrine never writes; they are skipped.`);
   // Another runner's share under the same split is not this shard's work.
   const wanted = indexes.filter((f) => !shard || f.shard.count !== shard.count || f.shard.index === shard.index);
   const source = remote ?? (names.length > 0 ? await openRemote({ root: ws.root }) : undefined);
@@ -225,7 +228,7 @@ export async function pullShardCaches({
         await source.get({ md5: a.md5, file });
         return JSON.parse(await readFile(file, 'utf8')) as AnalysisPack;
       });
-      const thumbPacks = [...new Set(contents.flatMap((pack) => pack.thumbPacks))];
+      const thumbPacks = [...new Set(contents.flatMap((pack) => pack.thumbPacks ?? []))].filter((m) => MD5.test(m));
       // Four packs at once: at most a few hundred MB in memory.
       await mapPool(thumbPacks, 4, async (md5) => {
         const file = path.join(temp, md5);
@@ -239,15 +242,15 @@ export async function pullShardCaches({
       const failures = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
       const sameDecoder = failuresKey({ maxPixels: settings.maxPixels });
       for (const pack of contents) {
-        for (const [md5, a] of Object.entries(pack.analyses)) {
-          if (analyses.has(md5)) continue;
+        for (const [md5, a] of Object.entries(pack.analyses ?? {})) {
+          if (analyses.has(md5) || !MD5.test(md5) || !safeThumbnails(a)) continue;
           analyses.set(md5, a);
           result.images++;
         }
         // A failure depends on the decoder's version too: another runner's libvips may read the image.
         if (pack.failuresKey !== sameDecoder) continue;
-        for (const [md5, f] of Object.entries(pack.failures)) {
-          if (failures.has(md5)) continue;
+        for (const [md5, f] of Object.entries(pack.failures ?? {})) {
+          if (failures.has(md5) || !MD5.test(md5)) continue;
           failures.set(md5, f);
           result.images++;
         }
@@ -266,6 +269,25 @@ export async function pullShardCaches({
       `${shard ? `, for shard ${shard.index}/${shard.count}` : ''}).`,
   );
   return result;
+}
+
+const MD5 = /^[0-9a-f]{32}$/;
+
+function wellFormed(f: ShardIndexFile): boolean {
+  return (
+    Number.isInteger(f.shard?.index) &&
+    Number.isInteger(f.shard?.count) &&
+    Array.isArray(f.embeddings) &&
+    Array.isArray(f.analyses) &&
+    f.embeddings.every((e) => /^[0-9a-f]{20}$/.test(e.config) && MD5.test(e.md5) && Number.isInteger(e.vectors)) &&
+    f.analyses.every((a) => MD5.test(a.key) && MD5.test(a.md5) && Number.isInteger(a.images))
+  );
+}
+
+/** Thumbnails named as analyse.ts names them, inside the thumbnails folder. */
+function safeThumbnails(a: ImageAnalysis): boolean {
+  const name = /^thumbs\/[0-9a-f]{32}-\d+\.(webp|jpg)$/;
+  return Array.isArray(a?.thumbnails) && a.thumbnails.every((t) => name.test(t.webp) && name.test(t.jpeg));
 }
 
 /** Download object `md5` to `file` and leave it writable (the store merges and deletes its files). */

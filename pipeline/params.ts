@@ -299,6 +299,11 @@ export const retrainParams = z.strictObject({
   on_drift: z.boolean().default(true),
 });
 
+export const scaleParams = z.strictObject({
+  /** Runners the CI workflows split the per-image work over (`vitrine run --shard i/n`, docs/scale.md); 1 = one job. */
+  shards: z.int().min(1).max(64).default(1),
+});
+
 export const paramsSchema = z.strictObject({
   collection: collectionParams.prefault({}),
   import: importParams.prefault({}),
@@ -314,6 +319,7 @@ export const paramsSchema = z.strictObject({
   catalogue: catalogueParams.prefault({}),
   monitor: monitorParams.prefault({}),
   retrain: retrainParams.prefault({}),
+  scale: scaleParams.prefault({}),
 });
 
 export type Params = z.infer<typeof paramsSchema>;

@@ -6,6 +6,7 @@ import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams } from '../params.ts';
+import { parseShard } from '../shard/assign.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
@@ -161,6 +162,18 @@ const FAIL_ON_GATE = {
 /** Stage commands that run the evaluation (and so have a gate verdict). */
 const GATED: StageName[] = ['evaluate', 'report', 'promote', 'catalogue'];
 
+/** Splitting the per-object work over several runners (docs/scale.md, "Running on N runners"). */
+const SHARD_OPTIONS = {
+  shard: {
+    type: 'string',
+    description: "Do only runner i of n's share of the per-image work (like 2/3) and send it to the data remote.",
+  },
+  'pull-caches': {
+    type: 'boolean',
+    description: 'First bring in what the --shard runs sent to the data remote, so nothing is computed twice.',
+  },
+} as const;
+
 const runCommand: Command = {
   name: 'run',
   summary: 'Run every stage in order, skipping the ones whose inputs have not changed (like dvc repro).',
@@ -170,6 +183,7 @@ const runCommand: Command = {
     force: { type: 'boolean', description: 'Rerun the stages even if nothing changed.' },
     single: { type: 'boolean', description: 'Run only the named stages, using their upstream outputs as they are.' },
     'fail-on-gate': FAIL_ON_GATE,
+    ...SHARD_OPTIONS,
   },
   async run(ctx, { values, positionals }) {
     for (const p of positionals)
@@ -183,7 +197,14 @@ const runCommand: Command = {
         'USAGE',
         '--single needs the stages to run, ' + 'like: npx vitrine run catalogue --single',
       );
-    return runAndPrint(ctx, positionals as StageName[], Boolean(values.force), undefined, Boolean(values.single));
+    return runAndPrint(
+      ctx,
+      positionals as StageName[],
+      Boolean(values.force),
+      undefined,
+      Boolean(values.single),
+      values,
+    );
   },
 };
 
@@ -212,8 +233,9 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   options: {
     force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
     ...(GATED.includes(name) ? { 'fail-on-gate': FAIL_ON_GATE } : {}),
+    ...SHARD_OPTIONS,
   },
-  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx)),
+  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx), false, values),
 }));
 
 async function runAndPrint(
@@ -222,8 +244,25 @@ async function runAndPrint(
   force: boolean,
   jsonResult?: string,
   single = false,
+  sharing: Record<string, unknown> = {},
 ): Promise<number> {
+  const shard = typeof sharing.shard === 'string' ? parseShard(sharing.shard) : undefined;
   const params = await loadParams({ file: ctx.ws.params });
+  if (shard) {
+    const { runShard } = await import('../shard/run.ts');
+    const result = await runShard({
+      ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
+      shard,
+      targets,
+    });
+    ctx.log.info(`Done: ${result.summary}. The final job runs "vitrine run --pull-caches".`);
+    if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+  if (sharing['pull-caches']) {
+    const { pullShardCaches } = await import('../shard/caches.ts');
+    await pullShardCaches({ ws: ctx.ws, params, log: ctx.log });
+  }
   const stages = await loadStages();
   const started = performance.now();
   const outcomes = await runStages({

@@ -13,6 +13,7 @@ import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
 import { type AnalysisSettings, analyseImage, type ImageAnalysis, loadAnalyses, saveAnalyses } from './analyse.ts';
 import {
+  type DecodeFailure,
   decodeFailureError,
   decodeFailureOf,
   loadDecodeFailures,
@@ -111,47 +112,17 @@ export async function buildDataset({
     );
 
   // Analyse each distinct image once; reuse the last run's answers.
-  const settings: AnalysisSettings = {
-    widths: p.thumbnails.widths,
-    quality: p.thumbnails.quality,
-    maxPixels: p.image.max_pixels,
-    background: p.image.background,
-    colourCount: p.colours.count,
-    colourMinShare: p.colours.min_share,
-  };
-  const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
-  // Images that failed to decode last time are reported again without decoding them again.
-  const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels });
+  const settings = analysisSettings(params);
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
-  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
-  const analyses = new Map<string, ImageAnalysis>();
-  for (const md5 of firstPathOf.keys()) if (previous.has(md5)) analyses.set(md5, previous.get(md5)!);
-  const failures = new Map<string, VitrineError>();
-  for (const [md5, relpath] of firstPathOf) {
-    const failure = !previous.has(md5) ? unreadable.get(md5) : undefined;
-    if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
-  }
-  if (toAnalyse.length > 0) {
-    log.info(
-      `Reading ${toAnalyse.length} new image${toAnalyse.length === 1 ? '' : 's'} (${analyses.size} unchanged since the last run).`,
-    );
-    const progress = log.progress('Images', toAnalyse.length);
-    await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
-      const file = path.join(ws.data, relpath);
-      const name = `data/${relpath}`;
-      try {
-        const data = await readImageBytes({ file });
-        analyses.set(md5, await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings }));
-      } catch (error) {
-        if (!(error instanceof VitrineError)) throw error;
-        failures.set(md5, error);
-      } finally {
-        progress.tick();
-      }
-    });
-    progress.done();
-  }
+  const { previous, unreadable, analyses, failures, analysed } = await analyseImages({
+    ws,
+    settings,
+    firstPathOf,
+    jobs,
+    log,
+  });
+  const toAnalyse = analysed;
 
   const usable = withImage.filter(({ object, md5 }) => {
     const failure = failures.get(md5);
@@ -210,7 +181,7 @@ export async function buildDataset({
   }
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right.
-  if (toAnalyse.length > 0 || kept.size !== previous.size)
+  if (toAnalyse > 0 || kept.size !== previous.size)
     await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
   reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
   if (issues.length > 0 && p.on_invalid === 'fail') {
@@ -233,6 +204,77 @@ export async function buildDataset({
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
   return dataset;
+}
+
+/** The settings that shape each image's analysis (thumbnails, colours, pixel limit). */
+export function analysisSettings(params: Params): AnalysisSettings {
+  const p = params.dataset;
+  return {
+    widths: p.thumbnails.widths,
+    quality: p.thumbnails.quality,
+    maxPixels: p.image.max_pixels,
+    background: p.image.background,
+    colourCount: p.colours.count,
+    colourMinShare: p.colours.min_share,
+  };
+}
+
+/**
+ * Analyse the images of `firstPathOf` (md5 → its first path under data/) that no earlier run (or a
+ * shard's pulled cache) analysed, and recall why the known-unreadable ones failed. Writes only
+ * thumbnails; the caller saves the analyses.
+ */
+export async function analyseImages({
+  ws,
+  settings,
+  firstPathOf,
+  jobs,
+  log,
+}: {
+  ws: Workspace;
+  settings: AnalysisSettings;
+  firstPathOf: Map<string, string>;
+  jobs: number;
+  log: Logger;
+}): Promise<{
+  previous: Map<string, ImageAnalysis>;
+  unreadable: Map<string, DecodeFailure>;
+  analyses: Map<string, ImageAnalysis>;
+  failures: Map<string, VitrineError>;
+  /** How many images were decoded in this call. */
+  analysed: number;
+}> {
+  const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
+  // Images that failed to decode last time are reported again without decoding them again.
+  const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
+  const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
+  const analyses = new Map<string, ImageAnalysis>();
+  for (const md5 of firstPathOf.keys()) if (previous.has(md5)) analyses.set(md5, previous.get(md5)!);
+  const failures = new Map<string, VitrineError>();
+  for (const [md5, relpath] of firstPathOf) {
+    const failure = !previous.has(md5) ? unreadable.get(md5) : undefined;
+    if (failure) failures.set(md5, decodeFailureError({ failure, file: `data/${relpath}` }));
+  }
+  if (toAnalyse.length > 0) {
+    const s = toAnalyse.length === 1 ? '' : 's';
+    log.info(`Reading ${toAnalyse.length} new image${s} (${analyses.size} unchanged since the last run).`);
+    const progress = log.progress('Images', toAnalyse.length);
+    await mapPool(toAnalyse, jobs, async ([md5, relpath]) => {
+      const file = path.join(ws.data, relpath);
+      const name = `data/${relpath}`;
+      try {
+        const data = await readImageBytes({ file });
+        analyses.set(md5, await analyseImage({ file: name, data, md5, datasetDir: ws.dataset, settings }));
+      } catch (error) {
+        if (!(error instanceof VitrineError)) throw error;
+        failures.set(md5, error);
+      } finally {
+        progress.tick();
+      }
+    });
+    progress.done();
+  }
+  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length };
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */

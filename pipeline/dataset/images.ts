@@ -195,7 +195,8 @@ interface FailuresFile {
   failures: Record<string, DecodeFailure>;
 }
 
-function failuresKey({ maxPixels }: { maxPixels: number }): string {
+/** What a remembered decode failure depends on besides the bytes. */
+export function failuresKey({ maxPixels }: { maxPixels: number }): string {
   return `max_pixels=${maxPixels};vips=${sharp.versions.vips}`;
 }
 

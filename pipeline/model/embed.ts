@@ -27,7 +27,8 @@ import { appendSegment, compactStore, openStore } from './embedding-store.ts';
 /** Bump when prepareModelInput changes what pixels an image becomes (invalidates every cache). */
 export const PREPROCESSING_VERSION = 1;
 
-const FLIP = '|flip';
+/** Store key suffix of an image's mirrored embedding. */
+export const FLIP = '|flip';
 /** Images sent to a worker at a time: small enough to balance the load, big enough to batch. */
 const JOB_SIZE = 8;
 const WORKER = new URL('./embed-worker.ts', import.meta.url);
@@ -59,6 +60,8 @@ export interface EmbedResult {
   backbone: BackboneInfo;
   /** The cache folder used for this backbone configuration. */
   cacheFolder: string;
+  /** The store entries computed in this run (keys as stored, mirrored ones with FLIP), for sharing. */
+  fresh: [string, Float32Array][];
 }
 
 /** The cache folder name for a backbone configuration: a hash of its identity and preprocessing. */
@@ -165,6 +168,7 @@ export async function embedImages({
   }
 
   let computed = 0;
+  const fresh: [string, Float32Array][] = [];
   if (todo.length > 0) {
     const bb = await startBackbone();
     const total = plain.filter(Boolean).length + flip.filter(Boolean).length;
@@ -181,6 +185,7 @@ export async function embedImages({
     let flushedAt = clock.now().getTime();
     const flush = async () => {
       const entries = pending;
+      fresh.push(...entries);
       pending = [];
       flushedAt = clock.now().getTime();
       await appendSegment({ folder, entries });
@@ -245,7 +250,7 @@ export async function embedImages({
     ? infoOf(backbone)
     : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));
   backbone?.dispose();
-  return { vectors, flipped, computed, fromCache, backend: backendName, backbone: info, cacheFolder: folder };
+  return { vectors, flipped, computed, fromCache, backend: backendName, backbone: info, cacheFolder: folder, fresh };
 }
 
 function infoOf(b: BackboneInfo): BackboneInfo {

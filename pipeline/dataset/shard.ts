@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { hashTree } from '../data/hash.ts';
+import { stateFileOf } from '../data/ops.ts';
+import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
+import { inShard, type Shard } from '../shard/assign.ts';
+import type { ImageAnalysis } from './analyse.ts';
+import { saveAnalyses } from './analyse.ts';
+import { analyseImages, analysisSettings } from './build.ts';
+import { type DecodeFailure, decodeFailureOf, saveDecodeFailures } from './images.ts';
+import { assignSplits } from './split.ts';
+import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
+
+/*
+ * The dataset stage's per-image work for one shard: decode, thumbnails and colour palettes of the
+ * images that belong to it (by md5, shard/assign.ts), kept in the same files the whole stage reuses
+ * (`images.json`, `thumbs/`, `unreadable.json`). The stage itself (dataset.json, issues, splits)
+ * runs once, in the final job, where every image's analysis is already there.
+ */
+
+/** An image of the shard that later stages embed. */
+export interface ShardImage {
+  md5: string;
+  /** Absolute path of its first file under data/. */
+  file: string;
+  /** A labelled training object shows it: training also embeds it mirrored (train.augment). */
+  train: boolean;
+}
+
+export interface ShardAnalysis {
+  /** The shard's images that decoded, for the embeddings. */
+  images: ShardImage[];
+  /** Analyses made in this run (not read from an earlier run or a pulled cache), by md5. */
+  analyses: Map<string, ImageAnalysis>;
+  /** Images found unreadable in this run, by md5. */
+  failures: Map<string, DecodeFailure>;
+  /** Images of the shard, in all. */
+  total: number;
+}
+
+export async function analyseShard({
+  ws,
+  params,
+  log,
+  jobs,
+  shard,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  jobs: number;
+  shard: Shard;
+}): Promise<ShardAnalysis> {
+  const objectsName = rel(ws, ws.objects);
+  // Problems in the tables are the final job's to report, once; a shard only skips those rows.
+  const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
+  const { labels } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
+  const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
+  const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  const mine: { id: string; md5: string; relpath: string }[] = [];
+  for (const object of read.objects) {
+    const relpath = path.posix.normalize(object.image.split('\\').join('/'));
+    const md5 = object.image ? md5Of.get(relpath) : undefined;
+    if (md5 && inShard({ md5, shard })) mine.push({ id: object.id, md5, relpath });
+  }
+  const firstPathOf = new Map<string, string>();
+  for (const { md5, relpath } of mine) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
+
+  const settings = analysisSettings(params);
+  const { previous, unreadable, analyses, failures } = await analyseImages({ ws, settings, firstPathOf, jobs, log });
+  const fresh = new Map([...analyses].filter(([md5]) => !previous.has(md5)));
+  const freshFailures = new Map(
+    [...failures]
+      .filter(([md5]) => !unreadable.has(md5))
+      .map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]),
+  );
+  // Keep what other runs left here (this shard's earlier work, pulled caches) beside the new.
+  if (fresh.size > 0)
+    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: new Map([...previous, ...fresh]) });
+  if (freshFailures.size > 0)
+    await saveDecodeFailures({
+      dir: ws.dataset,
+      maxPixels: settings.maxPixels,
+      failures: new Map([...unreadable, ...freshFailures]),
+    });
+
+  const usable = mine.filter((o) => !failures.has(o.md5));
+  const { labelOf } = checkLabels({
+    labels,
+    objectIds: new Set(read.objects.map((o) => o.id)),
+    vocabulary: params.collection.vocabulary,
+    name: rel(ws, ws.labels),
+  });
+  // Images with the same bytes share a split, and all sit in this shard: the split is the whole run's.
+  const splits = assignSplits({
+    objects: usable.map((o) => ({ id: o.id, imageMd5: o.md5 })),
+    fractions: params.dataset.split,
+  });
+  const images = new Map<string, ShardImage>();
+  for (const o of usable) {
+    const image = images.get(o.md5) ?? { md5: o.md5, file: path.join(ws.data, firstPathOf.get(o.md5)!), train: false };
+    if (splits.get(o.id) === 'train' && labelOf.has(o.id)) image.train = true;
+    images.set(o.md5, image);
+  }
+  return { images: [...images.values()], analyses: fresh, failures: freshFailures, total: firstPathOf.size };
+}

@@ -1,0 +1,314 @@
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { mapPool } from '../data/hash.ts';
+import { openRemote, type Remote } from '../data/index.ts';
+import { analysisKey, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
+import { analysisSettings } from '../dataset/build.ts';
+import { type DecodeFailure, failuresKey, loadDecodeFailures, md5Of, saveDecodeFailures } from '../dataset/images.ts';
+import type { ShardAnalysis } from '../dataset/shard.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import { encodeSegment } from '../model/embedding-store.ts';
+import type { Params } from '../params.ts';
+import type { Workspace } from '../paths.ts';
+import type { Shard } from './assign.ts';
+import { packFiles, unpackFiles } from './file-pack.ts';
+import { openShardIndex, type ShardIndexStore } from './index-store.ts';
+
+/*
+ * The caches the shards share through the data remote. A shard sends what it computed — one
+ * embedding segment per backbone configuration, one pack of image analyses (sizes, colours, which
+ * images would not decode) and the thumbnails — as DVC objects named by their md5, then one index
+ * file naming them (index-store.ts). The index goes last, so a job that finds it finds every file it
+ * names. Pulling puts each file where a single-process run keeps its own, so the stages read them as
+ * if they had computed them: nothing is computed twice.
+ */
+
+/** Transfers at once. */
+const JOBS = 8;
+/** Thumbnails travel in packs of about this size. */
+const PACK_BYTES = 64 * 1024 * 1024;
+
+/** One shard run's index file. */
+export interface ShardIndexFile {
+  schema: 'vitrine.shard-caches/1';
+  shard: Shard;
+  /** Embedding segments, by backbone configuration (the store's folder name). */
+  embeddings: { config: string; md5: string; vectors: number }[];
+  /** Packs of image analyses, by analysis settings (analysisKey). */
+  analyses: { key: string; md5: string; images: number }[];
+}
+
+interface AnalysisPack {
+  schema: 'vitrine.shard-analyses/1';
+  key: string;
+  failuresKey: string;
+  analyses: Record<string, ImageAnalysis>;
+  failures: Record<string, DecodeFailure>;
+  /** The thumbnails (files of `.vitrine/dataset/thumbs/`), packed (file-pack.ts): the packs' md5. */
+  thumbPacks: string[];
+}
+
+/** What pulled files remember having applied, per folder (so a merge of segments is not undone). */
+const PULLED = 'pulled-from-shards.json';
+
+export interface PushResult {
+  /** Files sent (those the remote already had are not sent again). */
+  sent: number;
+  /** The index file written, or null when the shard computed nothing new. */
+  index: string | null;
+}
+
+/** Send a shard's new cache entries to the data remote, then its index file. */
+export async function pushShardCaches({
+  ws,
+  params,
+  shard,
+  analysis,
+  embeddings,
+  remote,
+  index,
+}: {
+  ws: Workspace;
+  params: Params;
+  shard: Shard;
+  analysis: Pick<ShardAnalysis, 'analyses' | 'failures'>;
+  /** New store entries, by the store folder they were written to. */
+  embeddings: { folder: string; entries: [string, Float32Array][] }[];
+  remote?: Remote;
+  index?: ShardIndexStore;
+}): Promise<PushResult> {
+  const files: { md5: string; file: string }[] = [];
+  const entry: ShardIndexFile = { schema: 'vitrine.shard-caches/1', shard, embeddings: [], analyses: [] };
+  const staging = path.join(ws.cache, 'shard-push');
+  await mkdir(staging, { recursive: true });
+  const stage = async (bytes: Uint8Array) => {
+    const md5 = md5Of(bytes);
+    const file = path.join(staging, md5);
+    await writeFileAtomic({ file, data: bytes });
+    files.push({ md5, file });
+    return md5;
+  };
+  try {
+    if (analysis.analyses.size > 0 || analysis.failures.size > 0) {
+      const settings = analysisSettings(params);
+      // The thumbnails in packs of about PACK_BYTES, read and staged one pack at a time.
+      const thumbPacks: string[] = [];
+      let group: { name: string; bytes: Uint8Array }[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (group.length > 0) thumbPacks.push(await stage(packFiles({ files: group })));
+        group = [];
+        size = 0;
+      };
+      for (const [, a] of [...analysis.analyses].sort(([x], [y]) => (x < y ? -1 : 1)))
+        for (const t of a.thumbnails)
+          for (const name of [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]) {
+            const bytes = await readFile(path.join(ws.dataset, 'thumbs', name));
+            group.push({ name, bytes });
+            size += bytes.length;
+            if (size >= PACK_BYTES) await flush();
+          }
+      await flush();
+      const pack: AnalysisPack = {
+        schema: 'vitrine.shard-analyses/1',
+        key: analysisKey(settings),
+        failuresKey: failuresKey({ maxPixels: settings.maxPixels }),
+        analyses: sortedRecord(analysis.analyses),
+        failures: sortedRecord(analysis.failures),
+        thumbPacks,
+      };
+      const md5 = await stage(Buffer.from(JSON.stringify(pack)));
+      entry.analyses.push({ key: pack.key, md5, images: analysis.analyses.size + analysis.failures.size });
+    }
+    for (const { folder, entries } of embeddings) {
+      if (entries.length === 0) continue;
+      const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const md5 = await stage(encodeSegment(sorted));
+      entry.embeddings.push({ config: path.basename(folder), md5, vectors: sorted.length });
+    }
+    if (files.length === 0) return { sent: 0, index: null };
+    const target = remote ?? (await openRemote({ root: ws.root }));
+    const sent = await mapPool(files, JOBS, async (f) => {
+      if (await target.has(f.md5)) return 0;
+      await target.put(f);
+      return 1;
+    });
+    const bytes = Buffer.from(`${JSON.stringify(entry, null, 2)}\n`);
+    const name = `${md5Of(bytes)}.json`;
+    await (index ?? (await openShardIndex({ root: ws.root }))).write(name, bytes);
+    return { sent: sent.reduce<number>((a, b) => a + b, 0), index: name };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+export interface PullResult {
+  /** Index files found on the remote. */
+  indexes: number;
+  /** Vectors and image analyses brought in by this pull (not already here). */
+  vectors: number;
+  images: number;
+}
+
+/**
+ * Bring the shards' caches from the data remote into this workspace. With `shard`, only what a run
+ * of the same shard needs (its own earlier work); without, everything (the final job).
+ */
+export async function pullShardCaches({
+  ws,
+  params,
+  log,
+  shard,
+  remote,
+  index,
+}: {
+  ws: Workspace;
+  params: Params;
+  log: Logger;
+  shard?: Shard;
+  remote?: Remote;
+  index?: ShardIndexStore;
+}): Promise<PullResult> {
+  const store = index ?? (await openShardIndex({ root: ws.root }));
+  const names = await store.list();
+  const parsed = await mapPool(names, JOBS, async (name) => {
+    try {
+      const file = JSON.parse((await store.read(name)).toString('utf8')) as ShardIndexFile;
+      return file.schema === 'vitrine.shard-caches/1' ? file : null;
+    } catch (error) {
+      log.warn(
+        `The shard cache index ${name} on ${store.where} could not be read (${(error as Error).message}); ` +
+          'it is skipped.',
+      );
+      return null;
+    }
+  });
+  // Names from the remote become paths here: only the shapes Vitrine writes are taken.
+  const indexes = parsed.filter((f): f is ShardIndexFile => f !== null && wellFormed(f));
+  if (indexes.length < parsed.filter(Boolean).length)
+    log.warn(`Some shard cache index files on ${store.where} name files Vitrine never writes; they are skipped.`);
+  // Another runner's share under the same split is not this shard's work.
+  const wanted = indexes.filter((f) => !shard || f.shard.count !== shard.count || f.shard.index === shard.index);
+  const source = remote ?? (names.length > 0 ? await openRemote({ root: ws.root }) : undefined);
+  const result: PullResult = { indexes: names.length, vectors: 0, images: 0 };
+  if (!source) return result;
+
+  // Embedding segments, each into its configuration's store folder.
+  const segments = new Map<string, { config: string; md5: string; vectors: number }>();
+  for (const f of wanted) for (const e of f.embeddings) segments.set(`${e.config}/${e.md5}`, e);
+  const pulledOf = new Map<string, Set<string>>();
+  for (const { config } of segments.values())
+    if (!pulledOf.has(config)) pulledOf.set(config, await readPulled(path.join(ws.cache, 'embeddings', config)));
+  const newSegments = [...segments.values()].filter((e) => !pulledOf.get(e.config)!.has(e.md5));
+  await mapPool(newSegments, JOBS, async (e) => {
+    const file = path.join(ws.cache, 'embeddings', e.config, `${e.md5}.emb`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await getWritable(source, e.md5, file);
+  });
+  for (const e of newSegments) {
+    pulledOf.get(e.config)!.add(e.md5);
+    result.vectors += e.vectors;
+  }
+  for (const [config, pulled] of pulledOf) await writePulled(path.join(ws.cache, 'embeddings', config), pulled);
+
+  // Image analyses and their thumbnails, for today's analysis settings only.
+  const settings = analysisSettings(params);
+  const key = analysisKey(settings);
+  const applied = await readPulled(ws.dataset, key);
+  const packs = [...new Map(wanted.flatMap((f) => f.analyses).map((a) => [a.md5, a])).values()].filter(
+    (a) => a.key === key && !applied.has(a.md5),
+  );
+  if (packs.length > 0) {
+    const temp = path.join(ws.cache, 'shard-pull');
+    await mkdir(temp, { recursive: true });
+    try {
+      const contents = await mapPool(packs, JOBS, async (a) => {
+        const file = path.join(temp, a.md5);
+        await source.get({ md5: a.md5, file });
+        return JSON.parse(await readFile(file, 'utf8')) as AnalysisPack;
+      });
+      const thumbPacks = [...new Set(contents.flatMap((pack) => pack.thumbPacks ?? []))].filter((m) => MD5.test(m));
+      // Four packs at once: at most a few hundred MB in memory.
+      await mapPool(thumbPacks, 4, async (md5) => {
+        const file = path.join(temp, md5);
+        await source.get({ md5, file });
+        const where = `${store.where} object ${md5}`;
+        for (const thumb of unpackFiles({ bytes: await readFile(file), where }))
+          await writeFileAtomic({ file: path.join(ws.dataset, 'thumbs', thumb.name), data: thumb.bytes });
+        await rm(file, { force: true });
+      });
+      const analyses = await loadAnalyses({ datasetDir: ws.dataset, settings });
+      const failures = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
+      const sameDecoder = failuresKey({ maxPixels: settings.maxPixels });
+      for (const pack of contents) {
+        for (const [md5, a] of Object.entries(pack.analyses ?? {})) {
+          if (analyses.has(md5) || !MD5.test(md5) || !safeThumbnails(a)) continue;
+          analyses.set(md5, a);
+          result.images++;
+        }
+        // A failure depends on the decoder's version too: another runner's libvips may read the image.
+        if (pack.failuresKey !== sameDecoder) continue;
+        for (const [md5, f] of Object.entries(pack.failures ?? {})) {
+          if (failures.has(md5) || !MD5.test(md5)) continue;
+          failures.set(md5, f);
+          result.images++;
+        }
+      }
+      await saveAnalyses({ datasetDir: ws.dataset, settings, analyses });
+      await saveDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels, failures });
+      for (const a of packs) applied.add(a.md5);
+      await writePulled(ws.dataset, applied, key);
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
+  }
+  log.info(
+    `Pulled the shared caches from ${store.where}: ${result.vectors} embeddings and ${result.images} image analyses ` +
+      `(${names.length} index file${names.length === 1 ? '' : 's'}` +
+      `${shard ? `, for shard ${shard.index}/${shard.count}` : ''}).`,
+  );
+  return result;
+}
+
+const MD5 = /^[0-9a-f]{32}$/;
+
+function wellFormed(f: ShardIndexFile): boolean {
+  return (
+    Number.isInteger(f.shard?.index) &&
+    Number.isInteger(f.shard?.count) &&
+    Array.isArray(f.embeddings) &&
+    Array.isArray(f.analyses) &&
+    f.embeddings.every((e) => /^[0-9a-f]{20}$/.test(e.config) && MD5.test(e.md5) && Number.isInteger(e.vectors)) &&
+    f.analyses.every((a) => MD5.test(a.key) && MD5.test(a.md5) && Number.isInteger(a.images))
+  );
+}
+
+/** Thumbnails named as analyse.ts names them, inside the thumbnails folder. */
+function safeThumbnails(a: ImageAnalysis): boolean {
+  const name = /^thumbs\/[0-9a-f]{32}-\d+\.(webp|jpg)$/;
+  return Array.isArray(a?.thumbnails) && a.thumbnails.every((t) => name.test(t.webp) && name.test(t.jpeg));
+}
+
+/** Download object `md5` to `file` and leave it writable (the store merges and deletes its files). */
+async function getWritable(remote: Remote, md5: string, file: string): Promise<void> {
+  await remote.get({ md5, file });
+  await chmod(file, 0o644);
+}
+
+async function readPulled(dir: string, key = ''): Promise<Set<string>> {
+  try {
+    const state = JSON.parse(await readFile(path.join(dir, PULLED), 'utf8')) as { key: string; applied: string[] };
+    return state.key === key ? new Set(state.applied) : new Set();
+  } catch {
+    return new Set(); // none yet, or damaged: pulling again only costs the transfer
+  }
+}
+
+async function writePulled(dir: string, applied: Set<string>, key = ''): Promise<void> {
+  await writeJsonAtomic({ file: path.join(dir, PULLED), value: { key, applied: [...applied].sort() } });
+}
+
+function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,121 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readDvcConfig } from '../data/config.ts';
+import { s3Error } from '../data/remote.ts';
+import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+
+/*
+ * The shard caches' index on the data remote. Every cache file (embedding segments, image analyses,
+ * thumbnails) travels as an ordinary DVC object through the data layer's remote, by its md5; what the
+ * remote cannot do by md5 is let a job find the others' files. So each shard writes one small index
+ * file under `<remote>/vitrine/shard-caches/`, named by its own md5, and the other jobs list that
+ * folder. Same remote, same keys and the same S3 client settings as the data (s3-client.ts).
+ */
+
+/** The folder, under the remote's root, that holds the index files. */
+export const INDEX_FOLDER = 'vitrine/shard-caches';
+
+export interface ShardIndexStore {
+  /** Where it is, for messages. */
+  where: string;
+  /** Names of the index files. */
+  list(): Promise<string[]>;
+  read(name: string): Promise<Buffer>;
+  /** Write (whole or not at all). */
+  write(name: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** The index beside the default remote of `.dvc/config` (+ `.dvc/config.local`). */
+export async function openShardIndex({ root }: { root: string }): Promise<ShardIndexStore> {
+  const config = await readDvcConfig({ root });
+  const remote = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
+  if (!remote?.url)
+    throw new VitrineError(
+      'DVC_NO_REMOTE',
+      'Sharing work between runners needs the data remote (the shards send their caches there): ' +
+        'run "vitrine data init" or set core.remote in .dvc/config.',
+      {},
+    );
+  if (!remote.url.startsWith('s3://')) return folderIndex(path.join(remote.url, INDEX_FOLDER));
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(remote.url)!;
+  const bucket = m[1]!;
+  const prefix = [m[2]!.replace(/\/+$/, ''), INDEX_FOLDER].filter(Boolean).join('/');
+  const o = remote.options;
+  const client = s3Client({
+    endpoint: o.endpointurl,
+    region: o.region,
+    ...(o.access_key_id && o.secret_access_key
+      ? {
+          credentials: {
+            accessKeyId: o.access_key_id,
+            secretAccessKey: o.secret_access_key,
+            ...(o.session_token ? { sessionToken: o.session_token } : {}),
+          },
+        }
+      : {}),
+  });
+  const fail = (action: string, name: string, error: unknown) =>
+    s3Error({
+      remote: remote.name,
+      endpoint: s3Endpoint({ endpoint: o.endpointurl, region: o.region }),
+      bucket,
+      action,
+      md5: `${INDEX_FOLDER}/${name}`,
+      error,
+    });
+  return {
+    where: `s3://${bucket}/${prefix}/`,
+    async list() {
+      const names: string[] = [];
+      let after: string | undefined;
+      do {
+        let page;
+        try {
+          // ListObjects v1 with Marker, as the data remote lists (every S3-compatible server has it).
+          page = await client.send(
+            new ListObjectsCommand({ Bucket: bucket, Prefix: `${prefix}/`, ...(after ? { Marker: after } : {}) }),
+          );
+        } catch (error) {
+          throw fail('list', '', error);
+        }
+        const keys = (page.Contents ?? []).map((c) => c.Key ?? '');
+        names.push(...keys.map((k) => k.slice(prefix.length + 1)).filter((n) => /^[0-9a-f]{32}\.json$/.test(n)));
+        after = page.IsTruncated && keys.length > 0 ? keys.at(-1) : undefined;
+      } while (after);
+      return names.sort();
+    },
+    async read(name) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/${name}` }));
+        return Buffer.from(await response.Body!.transformToByteArray());
+      } catch (error) {
+        throw fail('download', name, error);
+      }
+    },
+    async write(name, bytes) {
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}/${name}`, Body: bytes }));
+      } catch (error) {
+        throw fail('upload', name, error);
+      }
+    },
+  };
+}
+
+function folderIndex(dir: string): ShardIndexStore {
+  return {
+    where: dir,
+    async list() {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      return names.filter((n) => /^[0-9a-f]{32}\.json$/.test(n)).sort();
+    },
+    read: (name) => readFile(path.join(dir, name)),
+    async write(name, bytes) {
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic({ file: path.join(dir, name), data: bytes });
+    },
+  };
+}

@@ -249,11 +249,23 @@ export async function guardPullRequest({
   const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
   let approvedNow: string | null = null;
+  // An approval (label or command) starts a run, and a run replaces the pull request's running one
+  // (job concurrency): from someone without write access it starts nothing, on any pull request.
+  const labelApproval = payload.action === 'labeled' && payload.label?.name === approvalLabel;
+  if (command || labelApproval) {
+    const who = command?.who ?? payload.sender?.login;
+    const permission = who ? await forge.getPermission({ owner, repo, user: who }) : 'none';
+    if (!who || !APPROVERS.includes(permission)) {
+      const by = who ?? 'Someone';
+      const how = command ? 'asked to approve' : `added "${approvalLabel}"`;
+      log.warn(`${by} ${how}, but approving needs write access (they have ${permission}): nothing runs.`);
+      if (labelApproval) await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
+      const reason = `${by} has no write access, so their approval starts nothing`;
+      return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
+    }
+  }
   if (command && fork) {
-    const permission = await forge.getPermission({ owner, repo, user: command.who });
-    if (!APPROVERS.includes(permission)) {
-      log.warn(`${command.who} asked to approve, but approving needs write access (they have ${permission}).`);
-    } else if (sha.toLowerCase() !== command.sha) {
+    if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
     } else {
       const description = `Approved by ${command.who} for commit ${sha.slice(0, 12)} only`;
@@ -264,14 +276,10 @@ export async function guardPullRequest({
   }
   // Adding the label is the approval, for the head commit at that moment; the label comes off again so
   // that adding it later approves the commit of that later moment, never one nobody has looked at.
-  if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
-    // Triage access is enough to add a label: the sender's permission is read from the API, as for a comment.
-    const who = payload.sender?.login;
-    const permission = fork && who ? await forge.getPermission({ owner, repo, user: who }) : 'none';
-    if (fork && (!who || !APPROVERS.includes(permission))) {
-      const by = who ?? 'Someone';
-      log.warn(`${by} added "${approvalLabel}", but approving needs write access (they have ${permission}).`);
-    } else if (fork && who) {
+  if (labelApproval) {
+    // The sender's write access was read from the API above, as for a comment.
+    const who = payload.sender?.login ?? '';
+    if (fork) {
       const description = `Approved by ${who} for commit ${sha.slice(0, 12)} only`;
       await forge.setStatus({ owner, repo, sha, state: 'success', context: APPROVAL_CONTEXT, description });
       approvedNow = sha;

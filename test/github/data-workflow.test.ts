@@ -2,64 +2,75 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 /*
- * The trusted workflow's concurrency group, evaluated with GitHub's expression library. With
- * cancel-in-progress, a run that lands in the group of a pull request's run cancels it, so only a
- * new push or a member's command may share it: a stranger's comment must never stop a training run.
+ * Who can cancel a running report. With cancel-in-progress, a run that lands in the group of a pull
+ * request's run cancels it. Any comment or label starts the workflow, so the group is taken by the
+ * runner jobs only, after the guard has said the run is trusted (a new push, or an approval by
+ * someone with write access): a stranger's comment, a triage label or a read-only collaborator's
+ * approval never reaches it. Evaluated with GitHub's expression library.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHA = 'a'.repeat(40);
 
-function group(template: string, github: Record<string, unknown>): string {
+type Job = { needs?: string | string[]; if?: string; 'runs-on'?: string; concurrency?: Record<string, unknown> };
+
+// The job status functions, as on a run where nothing was cancelled (the expression library has none).
+const statusFunctions: FunctionDefinition[] = ['cancelled', 'failure', 'success', 'always'].map((name) => ({
+  name,
+  minArgs: 0,
+  maxArgs: 0,
+  call: () => new data.BooleanData(name !== 'cancelled' && name !== 'failure'),
+}));
+
+function evaluate(template: string, context: Record<string, unknown>): string {
   return template.replace(/\$\{\{(.*?)\}\}(?=[^}]|$)/gs, (_, e: string) => {
-    const expr = new Parser(new Lexer(e).lex().tokens, ['github'], []).parse();
-    const ctx = JSON.parse(JSON.stringify({ github }), data.reviver) as data.Dictionary;
-    return String(JSON.parse(JSON.stringify(new Evaluator(expr, ctx).evaluate(), data.replacer)));
+    const expr = new Parser(new Lexer(e).lex().tokens, Object.keys(context), statusFunctions).parse();
+    const ctx = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
+    const functions = new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]));
+    return String(JSON.parse(JSON.stringify(new Evaluator(expr, ctx, functions).evaluate(), data.replacer)));
   });
 }
 
-const push = (runId: string) => ({
-  event_name: 'pull_request_target',
-  run_id: runId,
-  event: { action: 'synchronize', pull_request: { number: 7 } },
-});
-const comment = (runId: string, body: string, association: string) => ({
-  event_name: 'issue_comment',
-  run_id: runId,
-  event: {
-    action: 'created',
-    issue: { number: 7, pull_request: {} },
-    comment: { body, author_association: association, user: { login: 'someone' } },
-  },
+const guardSaid = (trusted: string, pullRequest: string) => ({
+  github: { event_name: 'pull_request_target' },
+  needs: { guard: { outputs: { trusted, 'pull-request': pullRequest, shards: '2' } }, shard: { result: 'success' } },
+  matrix: { shard: 1 },
 });
 
-describe("the trusted workflow's concurrency group", async () => {
+describe('who can cancel a running report', async () => {
   const workflow = parse(await readFile(path.join(ROOT, '.github', 'workflows', 'pull-request-data.yml'), 'utf8'));
-  const template = workflow.concurrency.group as string;
+  const jobs = workflow.jobs as Record<string, Job>;
+  const onRunner = Object.entries(jobs).filter(([, j]) => String(j['runs-on']).includes('needs.guard.outputs'));
 
-  it('cancels the run of an older push when the pull request gets a new one', () => {
-    expect(workflow.concurrency['cancel-in-progress']).toBe(true);
-    expect(group(template, push('101'))).toBe(group(template, push('100')));
+  it("has no workflow-wide group: it would be decided before the guard, for anyone's event", () => {
+    expect(workflow.concurrency).toBeUndefined();
+    expect(onRunner.map(([name]) => name).sort()).toEqual(['pipeline', 'shard']);
   });
 
-  it.each(['NONE', 'CONTRIBUTOR', 'FIRST_TIME_CONTRIBUTOR', 'FIRST_TIMER', 'MANNEQUIN'])(
-    'never lets a "/vitrine approve" comment by a %s share the running run\'s group',
-    (association) => {
-      const running = group(template, push('100'));
-      expect(group(template, comment('101', `/vitrine approve ${SHA}`, association))).not.toBe(running);
-    },
-  );
+  it.each(['pipeline', 'shard'])('the %s job takes the group only when the guard trusts the run', (name) => {
+    const job = jobs[name]!;
+    expect(job.concurrency?.['cancel-in-progress']).toBe(true);
+    expect([job.needs].flat()).toContain('guard');
+    const runs = (trusted: string) =>
+      evaluate(job.if!.startsWith('${{') ? job.if! : `\${{ ${job.if} }}`, guardSaid(trusted, '7'));
+    expect(runs('true')).toBe('true');
+    expect(runs('false')).toBe('false');
+    expect(runs('')).toBe('false');
+  });
 
-  it("lets a member's approval command replace the waiting run, and keeps other comments apart", () => {
-    const running = group(template, push('100'));
-    for (const association of ['OWNER', 'MEMBER', 'COLLABORATOR']) {
-      expect(group(template, comment('101', `/vitrine approve ${SHA}`, association))).toBe(running);
-      expect(group(template, comment('102', 'Looks good', association))).not.toBe(running);
+  it('gives two trusted runs of one pull request the same group, and other pull requests their own', () => {
+    for (const name of ['pipeline', 'shard']) {
+      const group = jobs[name]!.concurrency!.group as string;
+      expect(evaluate(group, guardSaid('true', '7'))).toBe(evaluate(group, guardSaid('true', '7')));
+      expect(evaluate(group, guardSaid('true', '7'))).not.toBe(evaluate(group, guardSaid('true', '8')));
     }
+    const pipeline = evaluate(jobs.pipeline!.concurrency!.group as string, guardSaid('true', '7'));
+    const shard = evaluate(jobs.shard!.concurrency!.group as string, guardSaid('true', '7'));
+    expect(shard).not.toBe(pipeline);
   });
 });
 

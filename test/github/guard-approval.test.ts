@@ -117,3 +117,58 @@ describe('approval by comment', () => {
     expect(gh.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
   });
 });
+
+/*
+ * An approval starts a run, and a run replaces the pull request's running report (the runner jobs'
+ * concurrency group). So an approval from someone without write access must start nothing at all,
+ * even where it would approve nothing new: a commit already approved, or the repository's own branch.
+ */
+describe('an approval without write access starts nothing', () => {
+  it("a read-only collaborator's command on a fork whose commit is already approved", async () => {
+    gh = await startFakeGitHub();
+    const opened = asFork(examplePayload('opened') as PullRequestEvent) as any;
+    const sha = opened.pull_request.head.sha as string;
+    gh.pullFiles.set(2, [{ filename: 'labels.csv', status: 'modified' }]);
+    gh.contents.set(sha, new Map([['labels.csv', { type: 'file' as const, text: 'object_id,label\nDM-1,coin\n' }]]));
+    gh.pulls.set(2, {
+      head: { sha, repo: { full_name: 'mallory/Hello-World' } },
+      base: { sha: opened.pull_request.base.sha, ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    });
+    gh.statuses.push({ sha, state: 'success', context: APPROVAL_CONTEXT, description: 'Approved by curator' });
+    gh.permissions.set('reader', 'read');
+    gh.permissions.set('curator', 'write');
+    const guard = guardWith(gh, 'issue_comment');
+    const comment = (who: string) => ({
+      action: 'created',
+      issue: { number: 2, pull_request: {} },
+      comment: { body: `/vitrine approve ${sha}`, user: { login: who }, author_association: 'COLLABORATOR' },
+      repository: { full_name: `${OWNER}/${REPO}` },
+    });
+    const byReader = await guard(comment('reader'));
+    expect(byReader.choice.trusted).toBe(false);
+    expect(byReader.pullRequest).toBeNull();
+    expect(byReader.files).toEqual([]);
+    // The same command by a maintainer runs (and replaces the running report, as they asked).
+    expect((await guard(comment('curator'))).choice.trusted).toBe(true);
+  });
+
+  it.each([['triage'], ['read']])(
+    'the label added by someone with %s access to a branch of the repository',
+    async (p) => {
+      gh = await startFakeGitHub();
+      const event = examplePayload('labeled') as any;
+      event.label = { name: LABEL };
+      event.sender = { login: 'triager' };
+      gh.permissions.set('triager', p);
+      const n = event.pull_request.number;
+      gh.pullFiles.set(n, [{ filename: 'labels.csv', status: 'modified' }]);
+      const labels = { type: 'file' as const, text: 'object_id,label\nDM-1,coin\n' };
+      gh.contents.set(event.pull_request.head.sha, new Map([['labels.csv', labels]]));
+      gh.labels.set(n, [LABEL]);
+      const result = await guardWith(gh, 'pull_request_target')(event);
+      expect(result.choice.trusted).toBe(false);
+      expect(result.pullRequest).toBeNull();
+      expect(gh.labels.get(n)).toEqual([]);
+    },
+  );
+});

@@ -162,6 +162,7 @@ describe("the trusted workflow's guard", () => {
       files: ['labels.csv', 'package.json', '.github/workflows/pull-request.yml'],
       head: { 'labels.csv': 'x' },
     });
+    gh!.permissions.set('curator', 'write');
     const result = await guard(labeled);
     expect(result.choice.trusted).toBe(false);
     expect(result.refused.map((r) => r.path)).toEqual(['package.json', '.github/workflows/pull-request.yml']);

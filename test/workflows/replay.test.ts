@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
@@ -44,11 +45,20 @@ const DEFAULT_TYPES: Record<string, string[]> = {
   pull_request_target: ['opened', 'synchronize', 'reopened'],
 };
 
+// Job status functions, as on a run where nothing failed or was cancelled (the library has none).
+const statusFunctions: FunctionDefinition[] = ['cancelled', 'failure', 'success', 'always'].map((name) => ({
+  name,
+  minArgs: 0,
+  maxArgs: 0,
+  call: () => new data.BooleanData(name !== 'cancelled' && name !== 'failure'),
+}));
+
 function evaluate(expression: string, context: Record<string, unknown>): data.ExpressionData {
   const tokens = new Lexer(expression).lex().tokens;
-  const expr = new Parser(tokens, Object.keys(context), []).parse();
+  const expr = new Parser(tokens, Object.keys(context), statusFunctions).parse();
   const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
-  return new Evaluator(expr, dictionary).evaluate();
+  const functions = new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]));
+  return new Evaluator(expr, dictionary, functions).evaluate();
 }
 
 /** A value that may hold `${{ … }}`: evaluated when it is exactly one expression. */
@@ -96,9 +106,11 @@ function selfHostedJobs({
       needsNames.map((n) => [n, { result: done.get(n)!.ran ? 'success' : 'skipped', outputs: done.get(n)!.outputs }]),
     );
     const context = { github, needs, vars: {}, secrets: {}, inputs: {} };
-    // success() by default: every needed job ran; then the job's own condition.
+    // success() by default: every needed job ran, unless the condition calls a status function
+    // itself (GitHub then drops the implicit success()); then the job's own condition.
+    const ownStatus = /\b(cancelled|always|failure|success)\(\)/.test(job.if ?? '');
     const ran =
-      needsNames.every((n) => done.get(n)!.ran) &&
+      (ownStatus || needsNames.every((n) => done.get(n)!.ran)) &&
       (!job.if || Boolean(value(`\${{ ${job.if.replace(/^\$\{\{|\}\}$/g, '')} }}`, context)));
     const outputs: Record<string, unknown> = {};
     if (ran) {

@@ -281,7 +281,9 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     }
     // The guard's verdict is a condition of each job, joined by && at the top: nothing can override it.
     expect(yaml.jobs.shard!.if).toBe("needs.guard.outputs.trusted == 'true' && needs.guard.outputs.shards != '1'");
-    expect(yaml.jobs.pipeline!.if).toBe("${{ !cancelled() && needs.guard.outputs.trusted == 'true' }}");
+    expect(yaml.jobs.pipeline!.if).toBe(
+      "${{ !cancelled() && needs.guard.outputs.trusted == 'true' && needs.shard.result != 'cancelled' }}",
+    );
     expect(Object.keys(yaml.jobs).sort()).toEqual(['guard', 'pipeline', 'shard']);
   });
 

@@ -202,7 +202,10 @@ export async function measureSearch({
     // The critical path: when each file was in (the browser's resource timing).
     const done = new Map(
       await page.evaluate(() =>
-        performance.getEntries().map((e) => [new URL(e.name).pathname, e.startTime + e.duration] as [string, number]),
+        performance
+          .getEntries()
+          .filter((e) => /^https?:/.test(e.name)) // the page and what it fetched, not paint marks
+          .map((e) => [new URL(e.name).pathname, e.startTime + e.duration] as [string, number]),
       ),
     );
     for (const f of files) f.doneMs = done.get(f.path) ?? 0;

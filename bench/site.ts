@@ -5,8 +5,10 @@
  * browser downloads for a search and for a filter-only browse, and the "More like this" time.
  * Target on this 2-core machine: 10,000 objects build in under 5 minutes and under 4 GB.
  * Size: VITRINE_BENCH_OBJECTS (default 10,000). Run alone: `npx node bench/site.ts`.
+ * `searchWeight({ objects })` builds a synthetic site of that size and measures only the search page
+ * (for bench/scale.ts); `npx node bench/site.ts scale` runs it at 100,000 objects.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -78,41 +80,293 @@ const LABELS = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 
+/** A deterministic spread of titles, makers, dates and labels; about 8% disagreements. */
+function syntheticObjects({ count, images }: { count: number; images: string[] }): FixtureObject[] {
+  return Array.from({ length: count }, (_, i) => {
+    const label = LABELS[i % LABELS.length]!;
+    const wrong = (i * 7919) % 100 < 8;
+    return {
+      id: `B-${String(i).padStart(6, '0')}`,
+      title: `${ADJ[(i * 31) % ADJ.length]} ${WORDS[(i * 17) % WORDS.length]} no. ${i}`.replace(/^./, (c) =>
+        c.toUpperCase(),
+      ),
+      maker: MAKERS[(i * 13) % MAKERS.length],
+      date: i % 3 === 0 ? `${(i % 20) + 1}th century` : i % 3 === 1 ? `${1400 + (i % 600)}` : `${100 + (i % 900)} BCE`,
+      department: DEPTS[(i * 5) % DEPTS.length],
+      medium: ['Earthenware', 'Silver', 'Wool', 'Etching', 'Wood, pigment', 'Bronze'][i % 6],
+      description: `A ${label} from the synthetic benchmark collection, object ${i}.`,
+      label: i % 50 === 49 ? null : label,
+      image: images[i % images.length]!,
+      predicted: wrong
+        ? { label: LABELS[(i + 1) % LABELS.length]!, confidence: 0.55 + (i % 40) / 100 }
+        : { label, confidence: 0.6 + (i % 39) / 100 },
+    };
+  });
+}
+
+/** A dozen real photographs from the five-museums set, reused across the synthetic objects. */
+async function sharedImages(): Promise<string[]> {
+  const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'five-museums');
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  return rows
+    .filter((_, i) => i % 10 === 0)
+    .slice(0, 12)
+    .map((r) => path.join(shared, r.file!));
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** One file the search page asked for: where, what kind, and its size as gzip would send it. */
+export interface Fetched {
+  path: string;
+  kind: string;
+  gzip: number;
+  /** When the page had it in full, ms after navigation started. */
+  doneMs: number;
+}
+
+/** What a visitor arriving at `/browse/?q=…` downloads (images not counted) and when the first card shows. */
+export interface SearchWeight {
+  query: string;
+  requests: number;
+  gzipBytes: number;
+  firstResultMs: number;
+  files: Fetched[];
+}
+
+/** The kind of a file the search page fetched, for the breakdown. */
+function kindOf(p: string): string {
+  if (p.includes('/pagefind/fragment/')) return 'fragment';
+  if (p.includes('/pagefind/filter/')) return 'filter chunk';
+  if (p.includes('/pagefind/index/')) return 'index chunk';
+  if (p.endsWith('.pf_meta')) return 'pagefind metadata';
+  if (/\/pagefind\/wasm\./.test(p)) return 'pagefind wasm';
+  if (p.endsWith('pagefind-entry.json')) return 'pagefind entry';
+  if (p.includes('/pagefind/')) return 'pagefind runtime';
+  if (p.endsWith('/browse/')) return 'page';
+  return p.endsWith('.js') ? 'script' : p.endsWith('.css') ? 'style' : 'other';
+}
+
+/**
+ * Open `browse/?q=<query>` in a fresh Chromium page and count what it fetches until the network is
+ * idle (the issue's target: the search page plus one query, images not counted, sizes as gzip would
+ * send them), and the time to the first result card.
+ */
+export async function measureSearch({
+  url,
+  query = 'amulet',
+  address = `browse/?q=${encodeURIComponent(query)}`,
+  ready = `for “${query}”`,
+}: {
+  url: string;
+  query?: string;
+  /** Another address of the search page (browsing without words, a filter), and the status it ends with. */
+  address?: string;
+  ready?: string;
+}): Promise<SearchWeight> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const files: Fetched[] = [];
+    const pending: Promise<void>[] = [];
+    page.on('requestfinished', (request) => {
+      if (request.resourceType() === 'image') return;
+      pending.push(
+        (async () => {
+          const response = await request.response();
+          const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+          const p = new URL(request.url()).pathname;
+          files.push({ path: p, kind: kindOf(p), gzip: gzipSync(body).length, doneMs: 0 });
+        })(),
+      );
+    });
+    await page.goto(`${url}${address}`);
+    await page.locator('#results li').first().waitFor({ timeout: 120_000 });
+    const firstResultMs = await page.evaluate(() => performance.now());
+    await page.waitForFunction((r) => (document.getElementById('status')?.textContent ?? '').includes(r), ready, {
+      timeout: 60_000,
+    });
+    await page.waitForLoadState('networkidle');
+    await Promise.all(pending);
+    // The critical path: when each file was in (the browser's resource timing).
+    const done = new Map(
+      await page.evaluate(() =>
+        performance
+          .getEntries()
+          .filter((e) => /^https?:/.test(e.name)) // the page and what it fetched, not paint marks
+          .map((e) => [new URL(e.name).pathname, e.startTime + e.duration] as [string, number]),
+      ),
+    );
+    for (const f of files) f.doneMs = done.get(f.path) ?? 0;
+    files.sort((a, b) => b.gzip - a.gzip);
+    const gzipBytes = files.reduce((n, f) => n + f.gzip, 0);
+    return { query, requests: files.length, gzipBytes, firstResultMs, files };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Print a search measurement: the totals against the targets, then bytes and requests per kind of file. */
+export function printSearch(w: SearchWeight, label?: string): void {
+  const first = `first result at ${w.firstResultMs.toFixed(0)} ms`;
+  const what = `${w.requests} requests (images not counted), ${kb(w.gzipBytes)} gzip, ${first}`;
+  const targets = '(targets: ≤ 15, ≤ 150 kB, ≤ 1000 ms)';
+  console.log(label ? `${label}: ${what}` : `search page + "${w.query}": ${what} ${targets}`);
+  const kinds = new Map<string, { n: number; gzip: number; file: string; doneMs: number }>();
+  for (const f of w.files) {
+    const k = kinds.get(f.kind) ?? { n: 0, gzip: 0, file: f.path, doneMs: 0 };
+    kinds.set(f.kind, { n: k.n + 1, gzip: k.gzip + f.gzip, file: k.file, doneMs: Math.max(k.doneMs, f.doneMs) });
+  }
+  for (const [kind, k] of [...kinds].sort((a, b) => b[1].gzip - a[1].gzip))
+    console.log(
+      `  ${kb(k.gzip).padStart(7)}  ${String(k.n).padStart(2)} × ${kind}, in at ${k.doneMs.toFixed(0)} ms` +
+        (k.n === 1 ? ` (${k.file})` : ''),
+    );
+}
+
+/**
+ * Build a synthetic collection of `objects` objects into a site and measure its search page (for
+ * bench/scale.ts). Objects share a dozen thumbnails' worth of files (images are not counted), so
+ * the build is the site itself.
+ */
+export async function searchWeight({
+  objects: count,
+  query = 'amulet',
+}: {
+  objects: number;
+  query?: string;
+}): Promise<
+  SearchWeight & { objects: number; buildMs: number; indexBytes: number; browse: SearchWeight; filtered: SearchWeight }
+> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-search-'));
+  try {
+    const objects = syntheticObjects({ count, images: await sharedImages() });
+    const started = performance.now();
+    await writeFixture({ root, objects, labels: LABELS, widths: [240] });
+    const ws = workspace(root);
+    const params = defaultParams();
+    await buildCatalogueData({ ws, params, log: silentLogger });
+    const site = await buildSite({ ws, params, log: silentLogger });
+    const buildMs = performance.now() - started;
+    const server = await serveSite({ dir: site.outDir });
+    try {
+      const weight = await measureSearch({ url: server.url, query });
+      // Without words, and with one filter only, from a fresh page.
+      const browse = await measureSearch({ url: server.url, address: 'browse/', ready: 'in the collection' });
+      const filtered = await measureSearch({
+        url: server.url,
+        address: 'browse/?department=Textiles',
+        ready: 'with these filters',
+      });
+      return { ...weight, objects: count, buildMs, indexBytes: site.indexBytes, browse, filtered };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pagefind's part of the search page at sizes too large to build here (100,000 objects): the
+ * synthetic objects' searchable text and filters go straight into a Pagefind index (no Astro, no
+ * catalogue; colour and century filters stand in with similar numbers of values), and a bare page
+ * runs one search and reads the first 6 results in Chromium. Our own page and script (about 8 kB)
+ * are not in it.
+ */
+export async function indexWeight({
+  objects: count,
+  query = 'amulet',
+}: {
+  objects: number;
+  query?: string;
+}): Promise<SearchWeight & { objects: number; indexMs: number }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-index-'));
+  const pagefind = await import('pagefind');
+  try {
+    const started = performance.now();
+    const { index } = await pagefind.createIndex({});
+    if (!index) throw new Error('Pagefind returned no index');
+    const objects = syntheticObjects({ count, images: [''] });
+    for (const [i, o] of objects.entries()) {
+      const type = o.label ?? 'Not labelled yet';
+      await index.addCustomRecord({
+        url: `/objects/${o.id.toLowerCase()}/`,
+        language: 'en',
+        content: [o.title, o.maker, type, o.medium, o.date, o.description].join('. '),
+        meta: { title: o.title, maker: o.maker ?? '', date: o.date ?? '', image: `/media/${o.id}-240.webp` },
+        filters: {
+          department: [o.department ?? 'Unassigned'],
+          type: [type],
+          predicted: [o.predicted?.label ?? type],
+          medium: [o.medium ?? ''],
+          colour: [['red', 'brown', 'grey', 'white', 'black', 'yellow'][i % 6]!, ['blue', 'green'][i % 2]!],
+          century: [`${(i % 30) + 1}th century`],
+          review: [i % 20 === 0 ? 'Needs review' : 'No review needed'],
+        },
+      });
+    }
+    await index.writeFiles({ outputPath: path.join(root, 'pagefind') });
+    const indexMs = performance.now() - started;
+    await mkdir(path.join(root, 'browse'));
+    await writeFile(
+      path.join(root, 'browse', 'index.html'),
+      `<!doctype html><html lang="en"><body><ul id="results"></ul><p id="status"></p><script type="module">
+const pagefind = await import('../pagefind/pagefind.js');
+await pagefind.options({ baseUrl: '/', noWorker: true });
+const q = new URLSearchParams(location.search).get('q');
+const search = await pagefind.search(q);
+const data = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
+const list = document.getElementById('results');
+for (const d of data) list.append(Object.assign(document.createElement('li'), { textContent: d.meta.title }));
+document.getElementById('status').textContent = search.results.length + ' objects for “' + q + '”';
+</script></body></html>`,
+    );
+    const server = await serveSite({ dir: root });
+    try {
+      return { ...(await measureSearch({ url: server.url, query })), objects: count, indexMs };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await pagefind.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The search page at 100,000 objects (VITRINE_BENCH_OBJECTS changes the size): Pagefind's part from
+ * an index-only build (a minute or two), and with VITRINE_BENCH_FULL=1 the whole site built and
+ * measured (`searchWeight`: the Astro build of 100,000 pages takes a large share of an hour here).
+ */
+export async function scale(): Promise<void> {
+  const objects = Number(process.env.VITRINE_BENCH_OBJECTS ?? 100_000);
+  const index = await indexWeight({ objects });
+  console.log(`${objects} objects, Pagefind only (indexed in ${(index.indexMs / 1000).toFixed(0)} s, bare page):`);
+  printSearch(index);
+  if (!process.env.VITRINE_BENCH_FULL) return;
+  const w = await searchWeight({ objects });
+  console.log(`${objects} objects, whole site: built in ${(w.buildMs / 1000).toFixed(0)} s, index ${mb(w.indexBytes)}`);
+  printSearch(w);
+}
+
 export async function run(): Promise<void> {
   const count = Number(process.env.VITRINE_BENCH_OBJECTS ?? 10_000);
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-site-'));
   try {
-    const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'datasets', 'five-museums');
-    const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
-    const images = rows
-      .filter((_, i) => i % 10 === 0)
-      .slice(0, 12)
-      .map((r) => path.join(shared, r.file!));
-    // A deterministic spread of titles, makers, dates and labels; about 8% disagreements.
-    const objects: FixtureObject[] = Array.from({ length: count }, (_, i) => {
-      const label = LABELS[i % LABELS.length]!;
-      const wrong = (i * 7919) % 100 < 8;
-      return {
-        id: `B-${String(i).padStart(6, '0')}`,
-        title: `${ADJ[(i * 31) % ADJ.length]} ${WORDS[(i * 17) % WORDS.length]} no. ${i}`.replace(/^./, (c) =>
-          c.toUpperCase(),
-        ),
-        maker: MAKERS[(i * 13) % MAKERS.length],
-        date:
-          i % 3 === 0 ? `${(i % 20) + 1}th century` : i % 3 === 1 ? `${1400 + (i % 600)}` : `${100 + (i % 900)} BCE`,
-        department: DEPTS[(i * 5) % DEPTS.length],
-        medium: ['Earthenware', 'Silver', 'Wool', 'Etching', 'Wood, pigment', 'Bronze'][i % 6],
-        description: `A ${label} from the synthetic benchmark collection, object ${i}.`,
-        label: i % 50 === 49 ? null : label,
-        image: images[i % images.length]!,
-        predicted: wrong
-          ? { label: LABELS[(i + 1) % LABELS.length]!, confidence: 0.55 + (i % 40) / 100 }
-          : { label, confidence: 0.6 + (i % 39) / 100 },
-      };
-    });
+    const images = await sharedImages();
+    const objects = syntheticObjects({ count, images });
     let t = performance.now();
     await writeFixture({ root, objects, labels: LABELS, widths: [240, 480, 960], uniqueThumbnails: true });
     console.log(
@@ -150,55 +404,12 @@ export async function run(): Promise<void> {
       `total build: ${((dataMs + site.astroMs + site.pagefindMs) / 1000).toFixed(1)} s (target < 300 s); this process peaked at ${mb(Math.max(rssBefore, parentRss))}`,
     );
 
-    // What a visitor downloads: load the search page, then count the bytes of one search.
-    const { chromium } = await import('playwright-core');
+    // What a visitor downloads: the search page plus one query, then more searches on one page.
     const server = await serveSite({ dir: site.outDir });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    printSearch(await measureSearch({ url: server.url }));
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
-      // A visitor arriving with a query: the search page plus one search, as the issue's target counts it
-      // (images not counted; sizes as gzip would send them).
-      {
-        const page = await browser.newPage();
-        const seen: { url: string; gzip: number }[] = [];
-        const pending: Promise<void>[] = [];
-        page.on('requestfinished', (request) => {
-          if (request.resourceType() === 'image') return;
-          pending.push(
-            (async () => {
-              const response = await request.response();
-              const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
-              seen.push({ url: request.url(), gzip: gzipSync(body).length });
-            })(),
-          );
-        });
-        await page.goto(`${server.url}browse/?q=amulet`);
-        await page.locator('#results li').first().waitFor({ timeout: 120_000 });
-        const firstMs = await page.evaluate(() => performance.now());
-        await page.waitForFunction(
-          () => /for “amulet”/.test(document.getElementById('status')?.textContent ?? ''),
-          null,
-          { timeout: 60_000 },
-        );
-        await page.waitForLoadState('networkidle');
-        await Promise.all(pending);
-        const total = seen.reduce((n, r) => n + r.gzip, 0);
-        console.log(
-          `search page + "amulet": ${seen.length} requests (images not counted), ${kb(total)} gzip, first result at ${firstMs.toFixed(0)} ms (targets: ≤ 15, ≤ 150 kB, ≤ 1000 ms)`,
-        );
-        for (const r of seen.sort((a, b) => b.gzip - a.gzip).slice(0, 8))
-          console.log(`  ${kb(r.gzip).padStart(6)}  ${r.url.replace(server.url, '/')}`);
-        await page.close();
-      }
       const page = await browser.newPage();
       const bytes = () => [...server.sent].filter(([p]) => p.includes('/pagefind/')).reduce((s, [, n]) => s + n, 0);
       await page.goto(`${server.url}browse/`);
@@ -240,4 +451,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (import.meta.main) await run();
+if (import.meta.main) await (process.argv[2] === 'scale' ? scale() : run());

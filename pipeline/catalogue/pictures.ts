@@ -113,6 +113,14 @@ export async function writePictures({
 type LanguageMap = Record<string, string[]>;
 const en = (s: string): LanguageMap => ({ en: [s] });
 
+/**
+ * IIIF Presentation 3 wants a Creative Commons licence as the URI Creative Commons defines, which is
+ * the `http://` one (IIIF/api#1874); the object page keeps linking people to the `https://` deed.
+ */
+export function iiifRights(uri: string): string {
+  return uri.replace(/^https:\/\/creativecommons\.org\//, 'http://creativecommons.org/');
+}
+
 /** The IIIF Presentation 3 manifest of an object: one canvas with its picture (and tiles when it has them). */
 export function manifestOf({
   o,
@@ -157,7 +165,7 @@ export function manifestOf({
     label: en(o.title || o.id),
     ...(metadata.length ? { metadata } : {}),
     ...(o.description ? { summary: en(o.description) } : {}),
-    ...(o.rightsStatement.uri ? { rights: o.rightsStatement.uri } : {}),
+    ...(o.rightsStatement.uri ? { rights: iiifRights(o.rightsStatement.uri) } : {}),
     requiredStatement: { label: en('Rights'), value: en(o.rights || 'Rights not yet determined') },
     provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
     homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label: en(o.title || o.id), format: 'text/html' }],

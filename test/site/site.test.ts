@@ -177,14 +177,94 @@ describe('catalogue site', () => {
     expect(narrowed.sort()).toEqual(expected);
     expect(new URL(page.url()).searchParams.get('department')).toBe(museum);
     await page.screenshot({ path: path.join(shots, 'site-test-facet.png') });
-    // With words, the facets show the counts among the results.
+    // With words, the facets (folded until opened) show the counts among the results.
     const word = objects[0]!.title.split(/\s+/)[0]!;
     await page.goto(`${site.url}browse/?q=${encodeURIComponent(word)}`);
     await results();
+    await page.locator('#filters > summary').click();
     const counts = page.getByRole('group', { name: 'Department' }).locator('.count');
     await expect
-      .poll(async () => (await counts.allTextContents()).reduce((n, c) => n + Number(c), 0))
+      .poll(async () => (await counts.allTextContents()).reduce((n, c) => n + Number(c), 0), { timeout: 60_000 })
       .toBeGreaterThan(0);
+  });
+
+  it('loads only what a search needs: no filter index until the filters are wanted, a fragment per card shown', async () => {
+    // A new context per visit, so nothing comes from the previous page's cache.
+    const visit = async (address: string) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(90_000);
+      const asked: string[] = [];
+      tab.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await tab.goto(`${site.url}${address}`);
+      await tab.waitForFunction(() => / objects? /.test(document.getElementById('status')?.textContent ?? ''));
+      await tab.waitForLoadState('networkidle');
+      const loaded = (kind: string) => asked.filter((p) => p.includes(`/pagefind/${kind}/`));
+      return { tab, context, loaded };
+    };
+    const shown = async (tab: Page, facet: string) => {
+      const group = tab.getByRole('group', { name: facet });
+      const names = await group.locator('label > span:not(.count)').allTextContents();
+      const counts = await group.locator('label > .count').allTextContents();
+      return Object.fromEntries(names.map((n, i) => [n, Number(counts[i])]));
+    };
+    // Browsing without words: the whole collection's counts come with the page.
+    {
+      const { tab, context, loaded } = await visit('browse/');
+      const byMuseum: Record<string, number> = {};
+      for (const o of objects) byMuseum[o.department!] = (byMuseum[o.department!] ?? 0) + 1;
+      expect(await shown(tab, 'Department')).toEqual(byMuseum);
+      expect(loaded('filter')).toEqual([]);
+      const cards = await tab.locator('#results li').count();
+      expect(cards).toBe(6);
+      expect(loaded('fragment')).toHaveLength(cards);
+      // Every facet's counts are the search index's own.
+      const mismatches = (await tab.evaluate(`(async () => {
+        const pagefind = await import('${BASE}pagefind/pagefind.js');
+        const all = await pagefind.filters();
+        const facets = JSON.parse(document.getElementById('search-form').dataset.facets);
+        const wrong = [];
+        for (const f of facets) {
+          const shown = {};
+          if (f.timeline) {
+            for (const t of document.querySelectorAll('#timeline rect title')) {
+              const [name, n] = t.textContent.split(': ');
+              if (Number(n) > 0) shown[name] = Number(n);
+            }
+          } else {
+            const group = [...document.querySelectorAll('#facets fieldset')].find((g) => g.querySelector('legend').textContent === f.label);
+            for (const l of group ? group.querySelectorAll('label') : [])
+              shown[l.querySelector('span:not(.count)').textContent] = Number(l.querySelector('.count').textContent);
+          }
+          const expected = all[f.name] ?? {};
+          const keys = new Set([...Object.keys(shown), ...Object.keys(expected)]);
+          for (const k of keys) if ((shown[k] ?? 0) !== (expected[k] ?? 0)) wrong.push(f.name + ' ' + k + ': ' + shown[k] + ' shown, ' + expected[k] + ' indexed');
+        }
+        return wrong;
+      })()`)) as string[];
+      expect(mismatches).toEqual([]);
+      await context.close();
+    }
+    // With words: the cards, and no filter index until the visitor opens the filters.
+    {
+      const word = objects[0]!.title.split(/\s+/)[0]!;
+      const { tab, context, loaded } = await visit(`browse/?q=${encodeURIComponent(word)}`);
+      expect(loaded('filter')).toEqual([]);
+      const found = Number((await tab.locator('#status').textContent())!.replace(/,/g, '').match(/^\d+/)![0]);
+      const cards = await tab.locator('#results li').count();
+      expect(cards).toBe(Math.min(6, found));
+      expect(loaded('fragment')).toHaveLength(cards);
+      await tab.locator('#filters > summary').click();
+      // Every object has one department: the counts among the results add up to the results.
+      await expect
+        .poll(async () => Object.values(await shown(tab, 'Department')).reduce((n, c) => n + c, 0), {
+          timeout: 60_000,
+        })
+        .toBe(found);
+      expect(loaded('filter').length).toBeGreaterThan(0);
+      expect(loaded('fragment')).toHaveLength(cards);
+      await context.close();
+    }
   });
 
   it('shows dates as a timeline a visitor can brush, or narrow with From and To', async () => {

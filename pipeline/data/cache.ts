@@ -272,6 +272,30 @@ export async function readCachedManifest({
   return parseManifest({ md5, bytes });
 }
 
+/**
+ * Whether the cache holds a good copy of manifest `md5`, checked by its hash only (no parsing): "missing",
+ * or "good"; a damaged copy throws DATA_CORRUPT. For a folder whose files hash to `md5` (then the manifest
+ * lists exactly them, so parsing 100,000 entries again would tell nothing new).
+ */
+export async function checkCachedManifest({
+  cacheDir,
+  md5,
+}: {
+  cacheDir: string;
+  md5: string;
+}): Promise<'good' | 'missing'> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(objectPath(cacheDir, md5));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  const actual = createHash('md5').update(bytes).digest('hex');
+  if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'folder manifest' });
+  return 'good';
+}
+
 /** Store a manifest object for these entries in the cache; returns its id ("….dir"). */
 export async function writeManifest({
   cacheDir,

@@ -344,6 +344,12 @@ interface StateFile {
   schema: 'vitrine.data-state/2';
   /** Keyed by path relative to the state file's folder, with forward slashes. */
   files: Record<string, StateRecord>;
+  /**
+   * Folder hashes, "<nfiles> <md5>.dir" by the folder's key: valid while no record under the folder
+   * changes (any change drops it), so an unchanged folder of 100,000 files is not serialised again.
+   * Versions that do not know this field rewrite the file without it.
+   */
+  trees?: Record<string, string>;
 }
 
 /** The state cache: remembers the md5 of files by (inode, mtime, size) so unchanged files are not re-read. */
@@ -351,22 +357,35 @@ export class HashState {
   readonly file: string | undefined;
   private readonly base: string;
   private files: Record<string, StateRecord>;
+  private trees: Record<string, string>;
   private dirty = false;
 
-  private constructor(file: string | undefined, files: Record<string, StateRecord>) {
+  private constructor(
+    file: string | undefined,
+    files: Record<string, StateRecord>,
+    trees: Record<string, string> = {},
+  ) {
     this.file = file;
     this.base = file ? path.dirname(path.resolve(file)) : '';
     this.files = files;
+    this.trees = trees;
   }
 
   /** Load the state file; a missing or damaged one is an empty state (it only costs re-reading). */
   static async load({ file }: { file?: string }): Promise<HashState> {
     if (!file) return new HashState(undefined, {});
     try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as { schema?: string; files?: Record<string, unknown> };
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as {
+        schema?: string;
+        files?: Record<string, unknown>;
+        trees?: unknown;
+      };
       if (parsed.files && typeof parsed.files === 'object') {
-        if (parsed.schema === 'vitrine.data-state/2')
-          return new HashState(file, parsed.files as Record<string, StateRecord>);
+        if (parsed.schema === 'vitrine.data-state/2') {
+          const trees =
+            parsed.trees && typeof parsed.trees === 'object' ? (parsed.trees as Record<string, string>) : {};
+          return new HashState(file, parsed.files as Record<string, StateRecord>, trees);
+        }
         if (parsed.schema === 'vitrine.data-state/1') {
           const files: Record<string, StateRecord> = {};
           for (const [key, [ino, mtime, size, md5]] of Object.entries(parsed.files as Record<string, LegacyRecord>)) {
@@ -411,16 +430,41 @@ export class HashState {
     if (!this.file) return;
     this.files[key] = `${info.ino} ${info.mtimeNs} ${info.size} ${md5}`;
     this.dirty = true;
+    this.forgetTreesOver(key);
+  }
+
+  /** Drop the remembered hash of every folder that holds `key`: its files are no longer what was hashed. */
+  private forgetTreesOver(key: string): void {
+    for (const dirKey in this.trees) {
+      if (key.startsWith(`${dirKey}/`)) {
+        delete this.trees[dirKey];
+        this.dirty = true;
+      }
+    }
+  }
+
+  /**
+   * The remembered hash of the folder `dirKey` when it held `nfiles` files, all still recorded as they
+   * were then; undefined otherwise.
+   */
+  tree(dirKey: string, nfiles: number): string | undefined {
+    const memo = this.trees[dirKey];
+    const space = memo?.indexOf(' ') ?? -1;
+    return memo && memo.slice(0, space) === String(nfiles) ? memo.slice(space + 1) : undefined;
+  }
+
+  /** Remember the hash of the folder `dirKey` (computed from exactly the records now under it). */
+  setTree(dirKey: string, nfiles: number, md5: string): void {
+    if (!this.file) return;
+    const memo = `${nfiles} ${md5}`;
+    if (this.trees[dirKey] === memo) return;
+    this.trees[dirKey] = memo;
+    this.dirty = true;
   }
 
   /** Forget every file under `dir` that is not in `keep` (absolute paths). */
   prune(dir: string, keep: Set<string>): void {
     this.pruneKeys(this.key(dir), new Set([...keep].map((k) => this.key(k))));
-  }
-
-  /** How many files the state remembers. */
-  size(): number {
-    return Object.keys(this.files).length;
   }
 
   /** Forget every key under the folder key `dirKey` that is not in `keepKeys`. */
@@ -431,6 +475,7 @@ export class HashState {
       if (key.startsWith(prefix) && !keepKeys.has(key)) {
         delete this.files[key];
         this.dirty = true;
+        this.forgetTreesOver(key);
       }
     }
   }
@@ -438,7 +483,7 @@ export class HashState {
   /** Write the state file if anything changed (atomically; concurrent writers: last one wins). */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const value: StateFile = { schema: 'vitrine.data-state/2', files: this.files };
+    const value: StateFile = { schema: 'vitrine.data-state/2', files: this.files, trees: this.trees };
     await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
     this.dirty = false;
   }
@@ -539,14 +584,14 @@ export async function hashTree({
       }
     }
   }
-  // Every file was found in a state that holds nothing else: there is nothing to forget.
-  if (fresh.length > 0 || state.size() !== relpaths.length)
+  // Every file was found unchanged in a state whose records under this folder are exactly those the
+  // remembered folder hash was computed from: the hash is the same, and there is nothing to forget.
+  let md5 = fresh.length === 0 ? state.tree(dirKey, relpaths.length) : undefined;
+  if (md5 === undefined) {
     state.pruneKeys(dirKey, new Set(relpaths.map((_, i) => keyOf(i))));
+    md5 = manifestHash(entries);
+    state.setTree(dirKey, relpaths.length, md5);
+  }
   await state.save();
-  return {
-    md5: manifestHash(entries),
-    size: entries.reduce((sum, e) => sum + e.size, 0),
-    nfiles: entries.length,
-    entries,
-  };
+  return { md5, size: entries.reduce((sum, e) => sum + e.size, 0), nfiles: entries.length, entries };
 }

@@ -1,8 +1,15 @@
-import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareCodePoints, hashFile, hashTree, manifestBytes, manifestHash } from '../../pipeline/data/hash.ts';
+import {
+  compareCodePoints,
+  HashState,
+  hashFile,
+  hashTree,
+  manifestBytes,
+  manifestHash,
+} from '../../pipeline/data/hash.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 
 let dir: string;
@@ -128,6 +135,54 @@ describe('state cache', () => {
     );
     const tree = await hashTree({ dir: data, stateFile });
     expect(tree.entries[0].md5).toBe('f97c5d29941bfb1b2fdab0874906ab82');
+  });
+});
+
+describe('remembered folder hash', () => {
+  it('an unchanged folder reuses its remembered hash, and any change to the files is still seen', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one', 'b/c.txt': 'two', 'b/d.txt': 'three' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const fresh = async () => (await hashTree({ dir: data })).md5;
+    const first = await hashTree({ dir: data, stateFile });
+    // The folder hash is remembered beside the files' hashes.
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { trees?: Record<string, string> };
+    expect(Object.values(saved.trees ?? {})).toEqual([`3 ${first.md5}`]);
+    const again = await hashTree({ dir: data, stateFile });
+    expect(again).toEqual(first);
+    // Each change, one at a time: removed, added, renamed, edited; every time the state's answer is the true hash.
+    const changes: (() => Promise<unknown>)[] = [
+      () => rm(path.join(data, 'b', 'd.txt')),
+      () => writeFile(path.join(data, 'e.txt'), 'four'),
+      () => rename(path.join(data, 'e.txt'), path.join(data, 'f.txt')),
+      async () => {
+        await writeFile(path.join(data, 'a.txt'), 'uno');
+        const later = new Date(Date.now() + 5000);
+        await utimes(path.join(data, 'a.txt'), later, later);
+      },
+    ];
+    let previous = first.md5;
+    for (const change of changes) {
+      await change();
+      const viaState = await hashTree({ dir: data, stateFile });
+      expect(viaState.md5).toBe(await fresh());
+      expect(viaState.md5).not.toBe(previous);
+      expect((await hashTree({ dir: data, stateFile })).md5).toBe(viaState.md5);
+      previous = viaState.md5;
+    }
+  });
+
+  it('a remembered hash is dropped when a file record under the folder changes (e.g. by checkout)', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one', 'b.txt': 'two' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    await hashTree({ dir: data, stateFile });
+    const state = await HashState.load({ file: stateFile });
+    const info = await stat(path.join(data, 'a.txt'), { bigint: true });
+    state.set(path.join(data, 'a.txt'), info, 'f97c5d29941bfb1b2fdab0874906ab82');
+    await state.save();
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { trees?: Record<string, string> };
+    expect(saved.trees ?? {}).toEqual({});
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,14 @@ async function startS3rver(directory: string): Promise<{ port: number; child: Ch
     child.on('exit', (c) => reject(new Error(`s3rver exited with ${c}`)));
   });
   return { port, child };
+}
+
+/** User + system CPU seconds a child process has used so far (Linux /proc; 0 elsewhere). */
+async function processCpuSeconds(pid: number | undefined): Promise<number> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name "(…)": utime and stime are the 12th and 13th, in clock ticks (100 a second).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
 }
 
 async function countFiles(dir: string): Promise<number> {
@@ -177,8 +185,7 @@ async function status(base: string): Promise<void> {
   await rm(repo, { recursive: true, force: true });
 }
 
-async function transfers(base: string): Promise<void> {
-  const files = Number(process.env.BENCH_DATA_S3_FILES ?? 10_000);
+async function transfers(base: string, files = Number(process.env.BENCH_DATA_S3_FILES ?? 10_000)): Promise<void> {
   const jobs = Number(process.env.BENCH_DATA_JOBS ?? 16);
   const repo = path.join(base, 's3-repo');
   const mb = (await makeTree(path.join(repo, 'data'), files, files * 8 * 1024)) / MB;
@@ -197,24 +204,48 @@ async function transfers(base: string): Promise<void> {
     console.log(
       `S3 transfers: ${files} files, ${mb.toFixed(0)} MB, s3rver on 127.0.0.1 in its own process, ${jobs} transfers at once`,
     );
-    const push = await timed(() => pushData({ root: repo, remote: 's3', log: silentLogger, jobs }));
-    const objects = push.value.transferred;
+    // CPU seconds of the client and of the server beside each wall time: on a shared machine the
+    // objects/s ratio is partly the scheduler's; CPU per object is the client's own cost.
+    const measured = async <T>(fn: () => Promise<T>, clientCpu: (r: T) => number | Promise<number>) => {
+      const serverBefore = await processCpuSeconds(server.child.pid);
+      const result = await timed(fn);
+      const server$ = (await processCpuSeconds(server.child.pid)) - serverBefore;
+      return { ...result, client: await clientCpu(result.value), server: server$ };
+    };
+    const ownCpu = <T>(fn: () => Promise<T>) => {
+      const before = process.cpuUsage();
+      return fn().then((value) => {
+        const used = process.cpuUsage(before);
+        return { value, cpu: (used.user + used.system) / 1e6 };
+      });
+    };
+    const cpuNote = (m: { client: number; server: number }, objects: number) =>
+      `client ${((m.client / objects) * 1000).toFixed(2)} ms CPU/object, s3rver ${((m.server / objects) * 1000).toFixed(2)}`;
+    const push = await measured(
+      () => ownCpu(() => pushData({ root: repo, remote: 's3', log: silentLogger, jobs })),
+      (r) => r.cpu,
+    );
+    const objects = push.value.value.transferred;
     const ours = objects / push.seconds;
     line(
       'vitrine data push to S3',
       `${ours.toFixed(0)} objects/s (${push.seconds.toFixed(1)} s)`,
-      `${objects} objects`,
+      `${objects} objects; ${cpuNote(push, objects)}`,
     );
     const clone = path.join(base, 's3-clone');
     await mkdir(path.join(clone, '.dvc'), { recursive: true });
     await cp(path.join(repo, 'data.dvc'), path.join(clone, 'data.dvc'));
     await setDvcConfig({ root: clone, values: s3Values });
-    const pull = await timed(() => pullData({ root: clone, remote: 's3', log: silentLogger, jobs }));
-    const oursPull = pull.value.transferred / pull.seconds;
+    const pull = await measured(
+      () => ownCpu(() => pullData({ root: clone, remote: 's3', log: silentLogger, jobs })),
+      (r) => r.cpu,
+    );
+    const pulled = pull.value.value.transferred;
+    const oursPull = pulled / pull.seconds;
     line(
       'vitrine data pull from S3 (+verify, checkout)',
       `${oursPull.toFixed(0)} objects/s (${pull.seconds.toFixed(1)} s)`,
-      `${pull.value.transferred} objects`,
+      `${pulled} objects; ${cpuNote(pull, pulled)}`,
     );
     if (!(await hasRclone())) {
       line('rclone', 'not installed', 'ratio not measured (apt-get install rclone)');
@@ -243,26 +274,35 @@ async function transfers(base: string): Promise<void> {
       '--fast-list',
       '--s3-list-version',
       '1',
-    ];
-    const up = await timed(() =>
-      run$('rclone', ['copy', path.join(repo, '.dvc', 'cache', 'files'), 'bench:bench/rclone/files', ...flags], {
-        env,
-      }),
-    );
+    ].join(' ');
+    // Through bash, whose `times` gives rclone's CPU seconds.
+    const rclone = (from: string, to: string) =>
+      measured(
+        () => run$('bash', ['-c', `rclone copy '${from}' '${to}' ${flags} && times`], { env }),
+        (r) => childCpuSeconds(r.stdout),
+      );
+    const up = await rclone(path.join(repo, '.dvc', 'cache', 'files'), 'bench:bench/rclone/files');
     const rcloneUp = objects / up.seconds;
-    line('rclone copy up to S3', `${rcloneUp.toFixed(0)} objects/s (${up.seconds.toFixed(1)} s)`);
-    const down = await timed(() =>
-      run$('rclone', ['copy', 'bench:bench/rclone/files', path.join(base, 'rclone-down'), ...flags], { env }),
+    line(
+      'rclone copy up to S3',
+      `${rcloneUp.toFixed(0)} objects/s (${up.seconds.toFixed(1)} s)`,
+      `${objects} objects; ${cpuNote(up, objects)}`,
     );
+    const down = await rclone('bench:bench/rclone/files', path.join(base, 'rclone-down'));
     const downloaded = await countFiles(path.join(base, 'rclone-down'));
     if (downloaded !== objects) throw new Error(`rclone downloaded ${downloaded} objects, expected ${objects}`);
     const rcloneDown = objects / down.seconds;
-    line('rclone copy down from S3', `${rcloneDown.toFixed(0)} objects/s (${down.seconds.toFixed(1)} s)`);
-    line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, `target ≥ 1×: ${verdict(ours >= rcloneUp)}`);
+    line(
+      'rclone copy down from S3',
+      `${rcloneDown.toFixed(0)} objects/s (${down.seconds.toFixed(1)} s)`,
+      `${objects} objects; ${cpuNote(down, objects)}`,
+    );
+    const busy = os.loadavg()[0] > os.cpus().length ? ' (machine shared: see CPU per object)' : '';
+    line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, `target ≥ 1×: ${verdict(ours >= rcloneUp)}${busy}`);
     line(
       'pull ÷ rclone down',
       `${(oursPull / rcloneDown).toFixed(2)}×`,
-      `target ≥ 1×: ${verdict(oursPull >= rcloneDown)} (pull also checks out into data/)`,
+      `target ≥ 1×: ${verdict(oursPull >= rcloneDown)} (pull also checks out into data/)${busy}`,
     );
   } finally {
     server.child.kill();

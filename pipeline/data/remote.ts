@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
@@ -193,7 +194,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       return { size: found.size, ...(/^[0-9a-f]{32}$/.test(found.etag) ? { md5: found.etag } : {}) };
     },
     async put({ md5, file }) {
-      const body = await readFile(file);
+      const body = readFileSync(file);
       const digest = createHash('md5').update(body).digest();
       if (digest.toString('hex') !== contentMd5(md5))
         throw corruptError({ md5, actual: digest.toString('hex'), where: file });
@@ -221,7 +222,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
             const bytes = await readObjectBody(response.body);
             const actual = createHash('md5').update(bytes).digest('hex');
             if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
-            await writeFile(temp, bytes, { mode: 0o444, flag: 'wx' });
+            // Synchronous: one small write costs less than a trip through the thread pool.
+            writeFileSync(temp, bytes, { mode: 0o444, flag: 'wx' });
             return;
           }
           const hash = createHash('md5');
@@ -237,7 +239,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
           const actual = hash.digest('hex');
           if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
         });
-        await rename(temp, file);
+        renameSync(temp, file);
       } catch (error) {
         response.body.destroy();
         await rm(temp, { force: true });

@@ -79,10 +79,14 @@ class Sha256 {
   }
 }
 
-async function readAll(body: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** The whole body of a response (events rather than an async iterator: cheaper per small object). */
+function readAll(body: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    body.on('error', reject);
+  });
 }
 
 /** The S3 error of a failed response: its XML <Code> and <Message>, or a name from the status (HEAD has no body). */

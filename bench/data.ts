@@ -117,16 +117,26 @@ async function hashing(
   // md5sum over the same files, in one process per batch, as a shell user would run it; `times` gives
   // the CPU seconds its children used, so a machine shared with other work can be read too.
   const script = 'find . -type f -print0 | xargs -0 md5sum > /dev/null; times';
-  const md5sum = await timed(() => run$('bash', ['-c', script], { cwd: data, maxBuffer: 1 << 20 }));
-  const md5sumCpu = childCpuSeconds(md5sum.value.stdout);
+  const md5sumRun = async () => {
+    const result = await timed(() => run$('bash', ['-c', script], { cwd: data, maxBuffer: 1 << 20 }));
+    return { seconds: result.seconds, cpu: childCpuSeconds(result.value.stdout) };
+  };
   const cpuTimed = async (threads?: number) => {
     const before = process.cpuUsage();
     const result = await timed(() => hashTree({ dir: data, ...(threads ? { threads } : {}) }));
     const used = process.cpuUsage(before);
     return { seconds: result.seconds, cpu: (used.user + used.system) / 1e6 };
   };
+  // md5sum and the threaded hash take turns, twice, and the faster run of each counts: on a shared
+  // machine the load changes from one second to the next, and turns give both the same chances.
+  const best = (a: { seconds: number; cpu: number }, b: { seconds: number; cpu: number }) =>
+    a.seconds <= b.seconds ? a : b;
+  let md5sum = await md5sumRun();
+  let threaded = await cpuTimed();
+  md5sum = best(md5sum, await md5sumRun());
+  threaded = best(threaded, await cpuTimed());
+  const md5sumCpu = md5sum.cpu;
   const single = await cpuTimed(1);
-  const threaded = await cpuTimed();
   const rate = (s: number) => `${(mb / s).toFixed(0)} MB/s`;
   const ratio = md5sum.seconds / threaded.seconds;
   const cpuNote = (cpu: number) => `, ${rate(cpu)} per CPU-second`;
@@ -143,7 +153,7 @@ async function hashing(
   line(
     `hashTree, fresh, ${defaultHashThreads()} worker threads`,
     `${rate(threaded.seconds)} (${threaded.seconds.toFixed(2)} s)`,
-    `wall${cpuNote(threaded.cpu)}; ${ratio.toFixed(2)}× md5sum (target ≥ 1.5×: ${verdict(ratio >= 1.5)})`,
+    `wall, best of 2 turns each${cpuNote(threaded.cpu)}; ${ratio.toFixed(2)}× md5sum (target ≥ 1.5×: ${verdict(ratio >= 1.5)})`,
   );
   const load = os.loadavg()[0];
   if (load > os.cpus().length) {

@@ -71,9 +71,10 @@ export function md5OfFileSync(file: string): string {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
 const buffer = Buffer.allocUnsafe(${CHUNK});
 parentPort.on('message', ({ id, files }) => {
+  const stamps = [];
   const out = files.map((file) => {
     try {
       const hash = createHash('md5');
@@ -81,15 +82,19 @@ parentPort.on('message', ({ id, files }) => {
       try {
         let n;
         while ((n = readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, n));
+        // What the file was once read, for the caller to compare with what it was before.
+        const after = fstatSync(fd, { bigint: true });
+        stamps.push(after.ino + ' ' + after.mtimeNs + ' ' + after.size);
       } finally {
         closeSync(fd);
       }
       return hash.digest('hex');
     } catch (error) {
+      stamps.push('');
       return { code: error.code || 'EIO', message: error.message };
     }
   });
-  parentPort.postMessage({ id, out });
+  parentPort.postMessage({ id, out, stamps });
 });
 `;
 
@@ -110,7 +115,8 @@ export async function md5OfFiles(options: {
   files: string[];
   sizes?: number[];
   threads?: number;
-  onFile?: (index: number, md5: string) => void;
+  /** `stamp`: "<inode> <mtime ns> <size>" of the file just after it was read (a stat the caller need not make). */
+  onFile?: (index: number, md5: string, stamp: string) => void;
 }): Promise<{ md5s: string[]; threads: number }> {
   const { files, sizes, threads = defaultHashThreads(), onFile } = options;
   const md5s = new Array<string>(files.length);
@@ -140,7 +146,8 @@ export async function md5OfFiles(options: {
               const id = next++;
               worker.postMessage({ id, files: batches[id].map((i) => files[i]) });
             };
-            worker.on('message', ({ id, out }: { id: number; out: (string | { code: string; message: string })[] }) => {
+            type Reply = { id: number; out: (string | { code: string; message: string })[]; stamps: string[] };
+            worker.on('message', ({ id, out, stamps }: Reply) => {
               for (let k = 0; k < out.length; k++) {
                 const index = batches[id][k];
                 const result = out[k];
@@ -152,7 +159,7 @@ export async function md5OfFiles(options: {
                   return reject(error);
                 }
                 md5s[index] = result;
-                onFile?.(index, result);
+                onFile?.(index, result, stamps[k]);
               }
               send();
             });
@@ -555,11 +562,14 @@ export async function hashTree({
       onFile?.(entries[i], true);
     }
   }
-  const record = (i: number, md5: string) => {
+  const record = (i: number, md5: string, stampAfter?: string) => {
     const info = infos[i];
-    // Only remember the hash if the file did not change while it was read.
-    const after = statSync(absOf(i), { bigint: true });
-    if (after.mtimeNs === info.mtimeNs && after.size === info.size) state.setKey(keyOf(i), info, md5);
+    // Only remember the hash if the file did not change while it was read (workers say what it was after).
+    const before = `${info.ino} ${info.mtimeNs} ${info.size}`;
+    const after = stampAfter ?? statSync(absOf(i), { bigint: true });
+    const unchanged =
+      typeof after === 'string' ? after === before : after.mtimeNs === info.mtimeNs && after.size === info.size;
+    if (unchanged) state.setKey(keyOf(i), info, md5);
     entries[i] = { md5, relpath: relpaths[i], size: Number(info.size) };
     onFile?.(entries[i], false);
   };
@@ -570,7 +580,7 @@ export async function hashTree({
       files: fresh.map(absOf),
       sizes,
       threads: useThreads,
-      onFile: (k, md5) => record(fresh[k], md5),
+      onFile: (k, md5, stamp) => record(fresh[k], md5, stamp),
     });
   } else {
     let sinceYield = 0;

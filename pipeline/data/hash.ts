@@ -342,72 +342,99 @@ export async function listFiles({
 /* ---------- state cache ---------- */
 
 /*
- * One string per file, "<inode> <mtime ns> <size> <md5>": at 100,000 files, one string each parses and
- * collects much faster than an array of four (schema 1, still read).
+ * One string per file, "<inode> <mtime ns> <size> <md5>". Schema 3 keeps the paths and the records in
+ * two lists sorted by path: at 100,000 files two lists of strings parse five times faster than an
+ * object with a key per file (schema 2), and a folder walked in the same order finds each record at
+ * the next place, without a lookup table. Schemas 1 and 2 are still read (and rewritten as 3).
  */
 type StateRecord = string;
 type LegacyRecord = [ino: string, mtimeNs: string, size: number, md5: string];
 interface StateFile {
-  schema: 'vitrine.data-state/2';
-  /** Keyed by path relative to the state file's folder, with forward slashes. */
-  files: Record<string, StateRecord>;
+  schema: 'vitrine.data-state/3';
+  /** Paths relative to the state file's folder, with forward slashes, in code-point order. */
+  paths: string[];
+  /** The record of each path, in the same order. */
+  records: StateRecord[];
   /**
    * Folder hashes, "<nfiles> <md5>.dir" by the folder's key: valid while no record under the folder
    * changes (any change drops it), so an unchanged folder of 100,000 files is not serialised again.
-   * Versions that do not know this field rewrite the file without it.
    */
   trees?: Record<string, string>;
 }
+
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 /** The state cache: remembers the md5 of files by (inode, mtime, size) so unchanged files are not re-read. */
 export class HashState {
   readonly file: string | undefined;
   private readonly base: string;
-  private files: Record<string, StateRecord>;
+  /** As loaded (sorted), until the first change; then `files` holds every record. */
+  private paths: string[];
+  private records: StateRecord[];
+  private files: Map<string, StateRecord> | undefined;
+  /** Where the next sorted lookup is expected in `paths`. */
+  private cursor = 0;
   private trees: Record<string, string>;
   private dirty = false;
 
   private constructor(
     file: string | undefined,
-    files: Record<string, StateRecord>,
+    paths: string[] = [],
+    records: StateRecord[] = [],
     trees: Record<string, string> = {},
   ) {
     this.file = file;
     this.base = file ? path.dirname(path.resolve(file)) : '';
-    this.files = files;
+    this.paths = paths;
+    this.records = records;
     this.trees = trees;
   }
 
   /** Load the state file; a missing or damaged one is an empty state (it only costs re-reading). */
   static async load({ file }: { file?: string }): Promise<HashState> {
-    if (!file) return new HashState(undefined, {});
+    if (!file) return new HashState(undefined);
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as {
         schema?: string;
+        paths?: unknown;
+        records?: unknown;
         files?: Record<string, unknown>;
         trees?: unknown;
       };
-      if (parsed.files && typeof parsed.files === 'object') {
-        if (parsed.schema === 'vitrine.data-state/2') {
-          const trees =
-            parsed.trees && typeof parsed.trees === 'object' ? (parsed.trees as Record<string, string>) : {};
-          return new HashState(file, parsed.files as Record<string, StateRecord>, trees);
-        }
-        if (parsed.schema === 'vitrine.data-state/1') {
-          const files: Record<string, StateRecord> = {};
-          for (const [key, [ino, mtime, size, md5]] of Object.entries(parsed.files as Record<string, LegacyRecord>)) {
-            files[key] = `${ino} ${mtime} ${size} ${md5}`;
-          }
-          const state = new HashState(file, files);
-          // Written back in the new form at the next save.
+      const trees = parsed.trees && typeof parsed.trees === 'object' ? (parsed.trees as Record<string, string>) : {};
+      if (parsed.schema === 'vitrine.data-state/3') {
+        const { paths, records } = parsed;
+        if (isStringList(paths) && isStringList(records) && paths.length === records.length) {
+          // Sorted as written; a file edited out of order is sorted again (and rewritten).
+          let sorted = true;
+          for (let i = 1; i < paths.length && sorted; i++) sorted = compareCodePoints(paths[i - 1], paths[i]) < 0;
+          if (sorted) return new HashState(file, paths, records, trees);
+          const state = new HashState(file, [], [], trees);
+          state.files = new Map(paths.map((p, i) => [p, records[i]]));
           state.dirty = true;
           return state;
         }
+      } else if (parsed.files && typeof parsed.files === 'object') {
+        const files = new Map<string, StateRecord>();
+        if (parsed.schema === 'vitrine.data-state/2') {
+          for (const [key, record] of Object.entries(parsed.files))
+            if (typeof record === 'string') files.set(key, record);
+        } else if (parsed.schema === 'vitrine.data-state/1') {
+          for (const [key, [ino, mtime, size, md5]] of Object.entries(parsed.files as Record<string, LegacyRecord>)) {
+            files.set(key, `${ino} ${mtime} ${size} ${md5}`);
+          }
+        }
+        // Written back in the new form at the next save (older forms had no folder hashes to keep).
+        const state = new HashState(file);
+        state.files = files;
+        state.dirty = files.size > 0;
+        return state;
       }
     } catch {
       // Missing or damaged: start empty.
     }
-    return new HashState(file, {});
+    return new HashState(file);
   }
 
   /** The state's key for an absolute path (relative to the state file's folder, forward slashes). */
@@ -420,13 +447,48 @@ export class HashState {
     return this.getKey(this.key(abs), info);
   }
 
+  /** The record of `key`: at the cursor when keys come in order, else by binary search (or from `files`). */
+  private record(key: string): StateRecord | undefined {
+    if (this.files) return this.files.get(key);
+    const paths = this.paths;
+    let i = this.cursor;
+    if (paths[i] !== key) {
+      let lo = 0;
+      let hi = paths.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareCodePoints(paths[mid], key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+      if (paths[i] !== key) {
+        this.cursor = i;
+        return undefined;
+      }
+    }
+    this.cursor = i + 1;
+    return this.records[i];
+  }
+
   /** As `get`, by key (callers walking a folder build keys by appending to the folder's key). */
   getKey(key: string, info: BigIntStats): string | undefined {
     if (!this.file) return undefined;
-    const record = this.files[key];
+    const record = this.record(key);
     if (record === undefined) return undefined;
     const stamp = `${info.ino} ${info.mtimeNs} ${info.size} `;
     return record.length === stamp.length + 32 && record.startsWith(stamp) ? record.slice(stamp.length) : undefined;
+  }
+
+  /** Every record in a map, for changes (the sorted lists are rebuilt when saved). */
+  private editable(): Map<string, StateRecord> {
+    if (!this.files) {
+      const files = new Map<string, StateRecord>();
+      for (let i = 0; i < this.paths.length; i++) files.set(this.paths[i], this.records[i]);
+      this.files = files;
+      this.paths = [];
+      this.records = [];
+    }
+    return this.files;
   }
 
   set(abs: string, info: BigIntStats, md5: string): void {
@@ -435,7 +497,7 @@ export class HashState {
 
   setKey(key: string, info: BigIntStats, md5: string): void {
     if (!this.file) return;
-    this.files[key] = `${info.ino} ${info.mtimeNs} ${info.size} ${md5}`;
+    this.editable().set(key, `${info.ino} ${info.mtimeNs} ${info.size} ${md5}`);
     this.dirty = true;
     this.forgetTreesOver(key);
   }
@@ -478,19 +540,37 @@ export class HashState {
   pruneKeys(dirKey: string, keepKeys: Set<string>): void {
     if (!this.file) return;
     const prefix = `${dirKey}/`;
-    for (const key of Object.keys(this.files)) {
-      if (key.startsWith(prefix) && !keepKeys.has(key)) {
-        delete this.files[key];
-        this.dirty = true;
-        this.forgetTreesOver(key);
-      }
+    const keys = this.files ? [...this.files.keys()] : this.paths;
+    const gone = keys.filter((key) => key.startsWith(prefix) && !keepKeys.has(key));
+    if (gone.length === 0) return;
+    const files = this.editable();
+    for (const key of gone) {
+      files.delete(key);
+      this.forgetTreesOver(key);
     }
+    this.dirty = true;
   }
 
   /** Write the state file if anything changed (atomically; concurrent writers: last one wins). */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
-    const value: StateFile = { schema: 'vitrine.data-state/2', files: this.files, trees: this.trees };
+    if (this.files) {
+      const paths = [...this.files.keys()];
+      // Without surrogate pairs, UTF-16 order is code-point order, and the built-in sort is much faster.
+      if (paths.some((p) => /[\ud800-\udfff]/.test(p))) paths.sort(compareCodePoints);
+      else paths.sort();
+      const files = this.files;
+      this.paths = paths;
+      this.records = paths.map((p) => files.get(p) as StateRecord);
+      this.files = undefined;
+      this.cursor = 0;
+    }
+    const value: StateFile = {
+      schema: 'vitrine.data-state/3',
+      paths: this.paths,
+      records: this.records,
+      trees: this.trees,
+    };
     await writeFileAtomic({ file: this.file, data: JSON.stringify(value) });
     this.dirty = false;
   }

@@ -12,6 +12,7 @@ import {
   exists,
   listObjectIds,
   type ManifestEntry,
+  objectLookup,
   objectPath,
   parseManifest,
   readCachedManifest,
@@ -969,9 +970,9 @@ export async function dataStatus({
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.
     if (!status.clean) status.changes = diffEntries(manifest, tree?.entries ?? []);
     // A large folder: one listing of the cache beats a stat per file (100,000 stats take about a second).
-    const held = manifest.length >= 1000 ? await listObjectIds(t.cacheDir) : undefined;
+    const held = manifest.length >= 1000 ? await objectLookup(t.cacheDir) : undefined;
     const missing = held
-      ? manifest.map((e) => (held.has(e.md5) ? null : e.relpath))
+      ? manifest.map((e) => (held(e.md5) ? null : e.relpath))
       : await mapPool(manifest, jobs, async (e) => ((await exists(objectPath(t.cacheDir, e.md5))) ? null : e.relpath));
     const missingFiles = missing.filter((m): m is string => m !== null);
     status.cache = { hasManifest: true, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };

@@ -202,6 +202,54 @@ describe('state file formats', () => {
   });
 });
 
+describe('state file, schema 3 (sorted paths and records in two lists)', () => {
+  it('is written sorted, read back without re-reading a file, and still reads schema 2', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'b.txt': 'two', 'a.txt': 'one', 'a/c.txt': 'three' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const first = await hashTree({ dir: data, stateFile });
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as {
+      schema: string;
+      paths: string[];
+      records: string[];
+    };
+    expect(saved.schema).toBe('vitrine.data-state/3');
+    expect(saved.paths).toEqual(['../../data/a.txt', '../../data/a/c.txt', '../../data/b.txt']);
+    expect(saved.records.map((r) => r.split(' ')[3])).toEqual(first.entries.map((e) => e.md5));
+    const read: string[] = [];
+    await hashTree({ dir: data, stateFile, onFile: (e, fromState) => !fromState && read.push(e.relpath) });
+    expect(read).toEqual([]);
+    // The same records as schema 2 (one object keyed by path): still trusted, then rewritten as schema 3.
+    const files = Object.fromEntries(saved.paths.map((p, i) => [p, saved.records[i]]));
+    await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/2', files }));
+    await hashTree({ dir: data, stateFile, onFile: (e, fromState) => !fromState && read.push(e.relpath) });
+    expect(read).toEqual([]);
+    expect(JSON.parse(await readFile(stateFile, 'utf8')).schema).toBe('vitrine.data-state/3');
+  });
+
+  it('random lookups and changes (as checkout makes them) between sorted reads stay right', async () => {
+    const data = path.join(dir, 'data');
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`d${i % 3}/f${i}.txt`, `content ${i}`]));
+    await writeTree(data, files);
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    await hashTree({ dir: data, stateFile });
+    const state = await HashState.load({ file: stateFile });
+    const f7 = path.join(data, 'd1', 'f7.txt');
+    const f3 = path.join(data, 'd0', 'f3.txt');
+    expect(state.get(f7, await stat(f7, { bigint: true }))).toBe(await hashFile({ file: f7 }));
+    expect(state.get(f3, await stat(f3, { bigint: true }))).toBe(await hashFile({ file: f3 }));
+    state.set(f3, await stat(f3, { bigint: true }), 'abcdefabcdefabcdefabcdefabcdefab');
+    expect(state.get(f3, await stat(f3, { bigint: true }))).toBe('abcdefabcdefabcdefabcdefabcdefab');
+    expect(state.get(f7, await stat(f7, { bigint: true }))).toBe(await hashFile({ file: f7 }));
+    await state.save();
+    const tree = await hashTree({ dir: data, stateFile });
+    expect(tree.entries.find((e) => e.relpath === 'd0/f3.txt')?.md5).toBe('abcdefabcdefabcdefabcdefabcdefab');
+    expect(tree.entries.filter((e) => e.relpath !== 'd0/f3.txt')).toEqual(
+      (await hashTree({ dir: data })).entries.filter((e) => e.relpath !== 'd0/f3.txt'),
+    );
+  });
+});
+
 describe('.dvcignore', () => {
   // DVC's own tests (tests/func/test_ignore.py) check that an ignored file leaves the folder hash as if it
   // were not there; the same vector here: the hash with ignored files equals the hash of the folder without them.

@@ -47,6 +47,9 @@ export function s3Endpoint({ endpoint, region }: { endpoint?: string; region?: s
   return endpoint || `https://s3.${region || 'us-east-1'}.amazonaws.com`;
 }
 
+/** Network errors of a connection that was dropped (often a kept-alive one the server closed): tried again. */
+const RETRIED_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
 /** Bucket names Amazon S3 accepts in the host name (no dots: they break the TLS certificate's match). */
 const VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
@@ -112,7 +115,7 @@ export function s3Objects({
   endpoint?: string;
   region: string;
   bucket: string;
-  /** Asked once; the SDK's usual sources when the config has no key. */
+  /** Asked at each request (the SDK's usual sources, which remember them, when the config has no key). */
   credentials: () => Promise<S3Identity>;
 }): S3Objects {
   const virtualHost = !endpoint && VIRTUAL_HOST_BUCKET.test(bucket);
@@ -125,20 +128,11 @@ export function s3Objects({
   // Keep-alive: one connection per transfer at once, reused for the next object.
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const transport = secure ? https : http;
-  let signer: Promise<SignatureV4> | undefined;
-  const getSigner = () => {
-    signer ??= credentials().then(
-      (identity) =>
-        new SignatureV4({ credentials: identity, region, service: 's3', sha256: Sha256, uriEscapePath: false }),
-    );
-    // A failed lookup (no key found) is not cached: the next request asks again.
-    signer.catch(() => {
-      signer = undefined;
-    });
-    return signer;
-  };
+  // Credentials are asked for at each signature: the SDK's providers remember them and renew
+  // temporary ones before they expire.
+  const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
 
-  const send = async (method: string, key: string, headers: Record<string, string>, body?: Buffer) => {
+  const once = async (method: string, key: string, headers: Record<string, string>, body?: Buffer) => {
     const path = `${basePath}${virtualHost ? '' : `/${bucket}`}/${escapeKey(key)}`;
     const request = {
       method,
@@ -155,7 +149,7 @@ export function s3Objects({
         ...(body ? { 'content-length': String(body.length) } : {}),
       },
     };
-    const signed = await (await getSigner()).sign(request);
+    const signed = await signer.sign(request);
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = transport.request(
         { method, host: base.hostname, port, path, headers: signed.headers as Record<string, string>, agent },
@@ -164,6 +158,30 @@ export function s3Objects({
       req.on('error', reject);
       req.end(body);
     });
+  };
+
+  /**
+   * A request, tried again (up to 3 times in all, after 0.1 then 0.4 s) as the SDK does when the
+   * server is busy or failing (429, 5xx) or drops a kept-alive connection; every request here is
+   * idempotent. A server that refuses connections is not tried again: it is down.
+   */
+  const send = async (method: string, key: string, headers: Record<string, string>, body?: Buffer) => {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= 3;
+      let response: IncomingMessage;
+      try {
+        response = await once(method, key, headers, body);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (last || !RETRIED_NETWORK_ERRORS.has(code)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+        continue;
+      }
+      const status = response.statusCode ?? 0;
+      if (last || !(status === 429 || status >= 500)) return response;
+      response.resume();
+      await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+    }
   };
 
   return {

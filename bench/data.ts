@@ -160,7 +160,8 @@ async function hashing(
     // Other work had the cores: wall-clock ratios then measure the scheduler as much as the code.
     const projected = ((mb / threaded.cpu) * Math.min(defaultHashThreads(), os.cpus().length)) / (mb / md5sumCpu);
     console.log(
-      `  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`,
+      `  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: other work held the cores, and this process got about the CPU md5sum got, ` +
+        `so the wall ratio is the per-CPU-second one; with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`,
     );
   }
   await rm(data, { recursive: true, force: true });
@@ -191,7 +192,8 @@ async function status(base: string, files = Number(process.env.BENCH_DATA_STATUS
   );
   if (os.loadavg()[0] > os.cpus().length)
     console.log(
-      `  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, so its CPU time is what it takes on a free core)`,
+      `  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, so its CPU time, ${Math.min(...cpus).toFixed(2)} s at best, ` +
+        `is what it takes on a free core${best < 2 ? '' : '; what stands in the way here is the waiting for a core'})`,
     );
   await makeWritable(repo);
   await rm(repo, { recursive: true, force: true });
@@ -310,6 +312,14 @@ async function transfers(base: string, files = Number(process.env.BENCH_DATA_S3_
       `${objects} objects; ${cpuNote(down, objects)}`,
     );
     const busy = os.loadavg()[0] > os.cpus().length ? ' (machine shared: see CPU per object)' : '';
+    // Both clients use the same single-threaded s3rver; what each costs in all, per object, predicts
+    // their objects/s on free cores better than wall times taken while other work holds the cores.
+    const total = (m: { client: number; server: number }, n: number) => ((m.client + m.server) / n) * 1000;
+    line(
+      'CPU per object, client + s3rver',
+      `push ${total(push, objects).toFixed(2)} vs ${total(up, objects).toFixed(2)} ms`,
+      `pull ${total(pull, pulled).toFixed(2)} vs ${total(down, objects).toFixed(2)} ms (Vitrine vs rclone; lower is better)`,
+    );
     line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, `target ≥ 1×: ${verdict(ours >= rcloneUp)}${busy}`);
     line(
       'pull ÷ rclone down',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -502,9 +502,10 @@ export async function pullData({
       skipped++;
     } else {
       try {
-        await remote.get({ md5, file: dest });
+        let bytes: Uint8Array | undefined;
+        await remote.get({ md5, file: dest, ...(early ? { keep: (b: Uint8Array) => (bytes = b) } : {}) });
         transferred++;
-        await early?.write(md5);
+        await early?.write(md5, bytes);
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
@@ -635,7 +636,7 @@ async function earlyCheckout({
   root: string;
   target: string;
   force: boolean;
-}): Promise<{ write(md5: string): Promise<void>; save(): Promise<void> } | undefined> {
+}): Promise<{ write(md5: string, bytes?: Uint8Array): Promise<void>; save(): Promise<void> } | undefined> {
   let plan: CheckoutPlan;
   try {
     plan = await planCheckout({ root, target, force });
@@ -651,13 +652,32 @@ async function earlyCheckout({
     else byObject.set(entry.md5, [entry]);
   }
   const state = await HashState.load({ file: stateFileOf(root) });
+  const made = new Set<string>();
   return {
-    async write(md5) {
+    /** `bytes`: the object's content, verified as it was downloaded (then the cache copy is not read again). */
+    async write(md5, bytes) {
       for (const entry of byObject.get(md5) ?? []) {
         const dest = path.join(plan.t.dir, ...entry.relpath.split('/'));
         const what = `.dvc/cache, needed by ${target}/${entry.relpath}`;
         try {
-          await replaceVerified({ src: objectPath(plan.t.cacheDir, md5), dest, md5, what, tempDir: plan.tempDir });
+          if (bytes) {
+            // Staged in .dvc/tmp/checkout as every checkout write is, then renamed into place.
+            const folder = path.dirname(dest);
+            if (!made.has(folder)) {
+              mkdirSync(folder, { recursive: true });
+              made.add(folder);
+            }
+            const temp = tempName(path.join(plan.tempDir, randomBytes(6).toString('hex')));
+            try {
+              writeFileSync(temp, bytes, { mode: 0o644, flag: 'wx' });
+              renameSync(temp, dest);
+            } catch (error) {
+              rmSync(temp, { force: true });
+              throw error;
+            }
+          } else {
+            await replaceVerified({ src: objectPath(plan.t.cacheDir, md5), dest, md5, what, tempDir: plan.tempDir });
+          }
           state.set(dest, statSync(dest, { bigint: true }), md5);
         } catch {
           // Left as it was: the checkout after the downloads writes it again and reports what fails.

@@ -34,8 +34,11 @@ export interface Remote {
   has(md5: string): Promise<boolean>;
   /** Upload `file` as object `md5` (its bytes must hash to it). */
   put(options: { md5: string; file: string }): Promise<void>;
-  /** Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent. */
-  get(options: { md5: string; file: string }): Promise<void>;
+  /**
+   * Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent.
+   * `keep` is given the verified bytes when they were held in memory anyway (small S3 objects).
+   */
+  get(options: { md5: string; file: string; keep?: (bytes: Uint8Array) => void }): Promise<void>;
   /**
    * What the remote holds for object `md5` without downloading it, or null when absent: its size, and
    * the md5 of its content when the remote can tell (a folder remote re-reads it; S3 gives the ETag of
@@ -205,7 +208,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         throw fail('upload', md5, error);
       }
     },
-    async get({ md5, file }) {
+    async get({ md5, file, keep }) {
       let response;
       try {
         response = await objects.get({ key: key(md5) });
@@ -215,6 +218,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         throw fail('download', md5, error);
       }
       const temp = tempName(file);
+      let kept: Uint8Array | undefined;
       try {
         await inDir(path.dirname(file), async () => {
           if ((response.contentLength ?? Infinity) <= SMALL_OBJECT) {
@@ -224,6 +228,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
             if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
             // Synchronous: one small write costs less than a trip through the thread pool.
             writeFileSync(temp, bytes, { mode: 0o444, flag: 'wx' });
+            kept = bytes;
             return;
           }
           const hash = createHash('md5');
@@ -245,6 +250,7 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
         await rm(temp, { force: true });
         throw error;
       }
+      if (kept) keep?.(kept);
     },
   };
 }

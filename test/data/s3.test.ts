@@ -357,4 +357,30 @@ describe('S3-compatible remote', () => {
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
+
+  it('a large pull writes each file from the bytes it downloaded and checked, byte for byte', async () => {
+    const repo = await s3Repo('large-pull');
+    const files = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`images/${i % 6}/object-${i}.jpg`, `photograph number ${i}`]),
+    );
+    // Two files with the same content, and a folder name that sorts between files.
+    await writeTree(path.join(repo, 'data'), {
+      ...files,
+      'images/0/same.jpg': 'photograph number 7',
+      'images.csv': 'x',
+    });
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const clone = path.join(base, 'large-pull-clone');
+    await cloneTracked(repo, clone);
+    await mkdir(path.join(clone, '.dvc'), { recursive: true });
+    const { cp } = await import('node:fs/promises');
+    await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
+    const pulled = await pullData({ root: clone, log: silentLogger });
+    expect(pulled.transferred).toBe(1 + 120 + 1);
+    expect(await readTree(path.join(clone, 'data'))).toEqual(await readTree(path.join(repo, 'data')));
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.clean).toBe(true);
+    expect(status.cache.missing).toBe(0);
+  });
 });

@@ -153,15 +153,17 @@ async function hashing(
   line(
     `hashTree, fresh, ${defaultHashThreads()} worker threads`,
     `${rate(threaded.seconds)} (${threaded.seconds.toFixed(2)} s)`,
-    `wall, best of 2 turns each${cpuNote(threaded.cpu)}; ${ratio.toFixed(2)}× md5sum (target ≥ 1.5×: ${verdict(ratio >= 1.5)})`,
+    `wall, best of 2 turns each${cpuNote(threaded.cpu)}; ` +
+      `${ratio.toFixed(2)}× md5sum (target ≥ 1.5×: ${verdict(ratio >= 1.5)})`,
   );
   const load = os.loadavg()[0];
   if (load > os.cpus().length) {
     // Other work had the cores: wall-clock ratios then measure the scheduler as much as the code.
     const projected = ((mb / threaded.cpu) * Math.min(defaultHashThreads(), os.cpus().length)) / (mb / md5sumCpu);
     console.log(
-      `  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: other work held the cores, and this process got about the CPU md5sum got, ` +
-        `so the wall ratio is the per-CPU-second one; with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`,
+      `  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: other work held the cores, ` +
+        'and this process got about the CPU md5sum got, so the wall ratio is the per-CPU-second one; ' +
+        `with the cores free, CPU time projects ${projected.toFixed(2)}× md5sum)`,
     );
   }
   await rm(data, { recursive: true, force: true });
@@ -192,7 +194,8 @@ async function status(base: string, files = Number(process.env.BENCH_DATA_STATUS
   );
   if (os.loadavg()[0] > os.cpus().length)
     console.log(
-      `  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, so its CPU time, ${Math.min(...cpus).toFixed(2)} s at best, ` +
+      `  (load average ${os.loadavg()[0].toFixed(1)}: status is one thread, ` +
+        `so its CPU time, ${Math.min(...cpus).toFixed(2)} s at best, ` +
         `is what it takes on a free core${best < 2 ? '' : '; what stands in the way here is the waiting for a core'})`,
     );
   await makeWritable(repo);
@@ -234,7 +237,8 @@ async function transfers(base: string, files = Number(process.env.BENCH_DATA_S3_
       });
     };
     const cpuNote = (m: { client: number; server: number }, objects: number) =>
-      `client ${((m.client / objects) * 1000).toFixed(2)} ms CPU/object, s3rver ${((m.server / objects) * 1000).toFixed(2)}`;
+      `client ${((m.client / objects) * 1000).toFixed(2)} ms CPU/object, ` +
+      `s3rver ${((m.server / objects) * 1000).toFixed(2)}`;
     const push = await measured(
       () => ownCpu(() => pushData({ root: repo, remote: 's3', log: silentLogger, jobs })),
       (r) => r.cpu,
@@ -318,9 +322,11 @@ async function transfers(base: string, files = Number(process.env.BENCH_DATA_S3_
     line(
       'CPU per object, client + s3rver',
       `push ${total(push, objects).toFixed(2)} vs ${total(up, objects).toFixed(2)} ms`,
-      `pull ${total(pull, pulled).toFixed(2)} vs ${total(down, objects).toFixed(2)} ms (Vitrine vs rclone; lower is better)`,
+      `pull ${total(pull, pulled).toFixed(2)} vs ${total(down, objects).toFixed(2)} ms ` +
+        '(Vitrine vs rclone; lower is better)',
     );
-    line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, `target ≥ 1×: ${verdict(ours >= rcloneUp)}${busy}`);
+    const pushVerdict = `target ≥ 1×: ${verdict(ours >= rcloneUp)}${busy}`;
+    line('push ÷ rclone up', `${(ours / rcloneUp).toFixed(2)}×`, pushVerdict);
     line(
       'pull ÷ rclone down',
       `${(oursPull / rcloneDown).toFixed(2)}×`,
@@ -337,7 +343,8 @@ async function inTemp(parts: ((base: string) => Promise<void>)[]): Promise<void>
   const load = os.loadavg()[0];
   if (load > os.cpus().length / 2)
     console.log(
-      `(load average ${load.toFixed(1)} on ${os.cpus().length} cores at the start: the machine is shared with other work, so wall times and ratios are noisy; CPU figures are printed beside them)`,
+      `(load average ${load.toFixed(1)} on ${os.cpus().length} cores at the start: the machine is shared ` +
+        'with other work, so wall times and ratios are noisy; CPU figures are printed beside them)',
     );
   try {
     for (const part of parts) await part(base);

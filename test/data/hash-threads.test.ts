@@ -52,7 +52,7 @@ describe('hashing with worker threads', () => {
     expect(many).toEqual(single);
   });
 
-  it('a fresh tree hashed on threads is remembered in the state: the next hash reads no file, and sizes are right', async () => {
+  it('a tree hashed on threads is remembered in the state: the next hash reads no file; sizes are right', async () => {
     const data = path.join(dir, 'data');
     for (let i = 0; i < 100; i++) {
       await mkdir(path.join(data, String(i % 5)), { recursive: true });

@@ -441,7 +441,7 @@ describe('a large pull (files checked out as their objects arrive)', () => {
     expect(read.filter(Boolean)).toEqual([]);
   });
 
-  it('refuses before writing when data/ holds an unrecorded change, and a missing object still lets the rest in', async () => {
+  it('refuses unrecorded changes before writing; a missing object still lets the rest in', async () => {
     await writeTree(path.join(repo, 'data'), many(100, 'obj'));
     await addData({ root: repo, log: silentLogger });
     await pushData({ root: repo, log: silentLogger });

@@ -85,7 +85,8 @@ const knownDirs = new Set<string>();
  */
 export async function inDir<T>(dir: string, write: () => Promise<T>): Promise<T> {
   if (!knownDirs.has(dir)) {
-    await mkdir(dir, { recursive: true });
+    // Synchronous, so that transfers running at once into a new folder make it once, not each.
+    mkdirSync(dir, { recursive: true });
     knownDirs.add(dir);
   }
   try {

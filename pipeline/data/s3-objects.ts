@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -69,10 +69,25 @@ const bytesOf = (data: SourceData) =>
       ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       : new Uint8Array(data);
 
+/*
+ * HMAC keys as KeyObjects, made once per key: the signer signs every request with the same day's key,
+ * and Node checks a raw key by a test that throws (an exception per request costs more than the HMAC).
+ */
+const keyObjects = new WeakMap<object, KeyObject>();
+function hmacKey(secret: SourceData): KeyObject | string | Uint8Array {
+  if (typeof secret === 'string') return secret;
+  let key = keyObjects.get(secret);
+  if (!key) {
+    key = createSecretKey(bytesOf(secret) as Uint8Array);
+    keyObjects.set(secret, key);
+  }
+  return key;
+}
+
 class Sha256 {
   private readonly hash;
   constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', hmacKey(secret));
   }
   update(data: SourceData): void {
     this.hash.update(bytesOf(data));

@@ -330,7 +330,9 @@ async function transfers(base: string, files = Number(process.env.BENCH_DATA_S3_
     line(
       'pull ÷ rclone down',
       `${(oursPull / rcloneDown).toFixed(2)}×`,
-      `target ≥ 1×: ${verdict(oursPull >= rcloneDown)} (pull also checks out into data/)${busy}`,
+      `target ≥ 1×: ${verdict(oursPull >= rcloneDown)}` +
+        (oursPull >= rcloneDown ? '' : ' (pull also checks files out into data/; compare CPU per object above)') +
+        busy,
     );
   } finally {
     server.child.kill();

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
+  checkCachedManifest,
   cleanStaleObjectTemps,
   contentMd5,
   copyVerified,
   exists,
   listObjectIds,
   type ManifestEntry,
+  objectLookup,
   objectPath,
   parseManifest,
   readCachedManifest,
@@ -381,14 +384,15 @@ export async function pushData({
     if (await isGoodOnRemote(md5, file, needer)) {
       skipped++;
     } else {
-      if (!(await exists(file))) {
-        missingLocal.push(`${md5} (${needer})`);
-        progress.tick();
-        return;
-      }
       try {
         await remote.put({ md5, file });
       } catch (error) {
+        // Not in the cache (the read says so: no check beforehand, one call fewer per object).
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(file))) {
+          missingLocal.push(`${md5} (${needer})`);
+          progress.tick();
+          return;
+        }
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
         damagedLocal.push({ object: md5, file: needer });
@@ -489,14 +493,19 @@ export async function pullData({
   const corrupt: { object: string; file: string }[] = [];
   // Many objects: one listing of the cache instead of a check each.
   const held = objects.size >= 64 ? await listObjectIds(t.cacheDir) : undefined;
+  // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
+  // while the server sends the next ones, instead of after the last.
+  const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
   await mapPool([...objects], jobs, async ([md5, needer]) => {
     const dest = objectPath(t.cacheDir, md5);
     if (held ? held.has(md5) : await exists(dest)) {
       skipped++;
     } else {
       try {
-        await remote.get({ md5, file: dest });
+        let bytes: Uint8Array | undefined;
+        await remote.get({ md5, file: dest, ...(early ? { keep: (b: Uint8Array) => (bytes = b) } : {}) });
         transferred++;
+        await early?.write(md5, bytes);
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
@@ -506,6 +515,7 @@ export async function pullData({
     progress.tick();
   });
   progress.done();
+  await early?.save();
   for (const m of missing)
     log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, {
       file: m.file,
@@ -612,24 +622,101 @@ export async function checkoutData(options: {
   return result;
 }
 
-/** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
-async function checkoutPresent({
+/**
+ * For a pull: write the files of each object into data/ as it arrives. Only when the checkout's own
+ * checks pass beforehand (else undefined: the checkout after the downloads refuses, as it always has),
+ * and only for plain files (a folder in the way is left to that checkout). `save` records the files
+ * written in the state, so the checkout that follows finds them done.
+ */
+async function earlyCheckout({
   root,
-  log,
-  target = 'data',
-  force = false,
-  jobs = 8,
-  quietMissing = false,
-  quietCorrupt = false,
+  target,
+  force,
 }: {
   root: string;
-  log: Logger;
-  target?: string;
-  force?: boolean;
-  jobs?: number;
-  quietMissing?: boolean;
-  quietCorrupt?: boolean;
-}): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
+  target: string;
+  force: boolean;
+}): Promise<{ write(md5: string, bytes?: Uint8Array): Promise<void>; save(): Promise<void> } | undefined> {
+  let plan: CheckoutPlan;
+  try {
+    plan = await planCheckout({ root, target, force });
+  } catch (error) {
+    if (isVitrineError(error)) return undefined;
+    throw error;
+  }
+  const byObject = new Map<string, ManifestEntry[]>();
+  for (const entry of plan.toWrite) {
+    if (plan.folders.has(entry.relpath)) continue;
+    const list = byObject.get(entry.md5);
+    if (list) list.push(entry);
+    else byObject.set(entry.md5, [entry]);
+  }
+  const state = await HashState.load({ file: stateFileOf(root) });
+  const made = new Set<string>();
+  return {
+    /** `bytes`: the object's content, verified as it was downloaded (then the cache copy is not read again). */
+    async write(md5, bytes) {
+      for (const entry of byObject.get(md5) ?? []) {
+        const dest = path.join(plan.t.dir, ...entry.relpath.split('/'));
+        const what = `.dvc/cache, needed by ${target}/${entry.relpath}`;
+        try {
+          if (bytes) {
+            // Staged in .dvc/tmp/checkout as every checkout write is, then renamed into place.
+            const folder = path.dirname(dest);
+            if (!made.has(folder)) {
+              mkdirSync(folder, { recursive: true });
+              made.add(folder);
+            }
+            const temp = tempName(path.join(plan.tempDir, randomBytes(6).toString('hex')));
+            try {
+              writeFileSync(temp, bytes, { mode: 0o644, flag: 'wx' });
+              renameSync(temp, dest);
+            } catch (error) {
+              rmSync(temp, { force: true });
+              throw error;
+            }
+          } else {
+            await replaceVerified({ src: objectPath(plan.t.cacheDir, md5), dest, md5, what, tempDir: plan.tempDir });
+          }
+          state.set(dest, statSync(dest, { bigint: true }), md5);
+        } catch {
+          // Left as it was: the checkout after the downloads writes it again and reports what fails.
+        }
+      }
+    },
+    save: () => state.save(),
+  };
+}
+
+/** What a checkout will do, worked out before anything is written. */
+interface CheckoutPlan {
+  t: Tracked;
+  manifest: ManifestEntry[];
+  /** The files in the folder now, relpath → md5. */
+  current: Map<string, string>;
+  wanted: Set<string>;
+  /** Recorded files whose content in the folder differs (or that are absent). */
+  toWrite: ManifestEntry[];
+  /** Files inside a folder that stands where a recorded file belongs. */
+  inFolderInTheWay: Set<string>;
+  /** Folders that hold files now. */
+  folders: Set<string>;
+  tempDir: string;
+}
+
+/**
+ * Compare the folder with data.dvc's list, before writing anything: a changed file whose content exists
+ * nowhere else stops here (DATA_UNRECORDED_CHANGES) unless `force`.
+ */
+async function planCheckout({
+  root,
+  target,
+  force,
+}: {
+  root: string;
+  target: string;
+  force: boolean;
+}): Promise<CheckoutPlan> {
   const t = await tracked({ root, target });
   const remote = configuredRemote(root);
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
@@ -669,6 +756,32 @@ async function checkoutPresent({
     }
   }
   if (unrecorded.length > 0 && !force) throw unrecordedError({ files: unrecorded, target });
+  return { t, manifest, current, wanted, toWrite, inFolderInTheWay, folders, tempDir };
+}
+
+/** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
+async function checkoutPresent({
+  root,
+  log,
+  target = 'data',
+  force = false,
+  jobs = 8,
+  quietMissing = false,
+  quietCorrupt = false,
+}: {
+  root: string;
+  log: Logger;
+  target?: string;
+  force?: boolean;
+  jobs?: number;
+  quietMissing?: boolean;
+  quietCorrupt?: boolean;
+}): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
+  const { t, manifest, current, wanted, toWrite, inFolderInTheWay, tempDir } = await planCheckout({
+    root,
+    target,
+    force,
+  });
   const state = await HashState.load({ file: stateFileOf(root) });
   const progress = log.progress(`Checking out ${target}/`, manifest.length);
   let written = 0;
@@ -685,7 +798,7 @@ async function checkoutPresent({
         missing.push({ object: entry.md5, file });
       } else {
         await replaceVerified({ src, dest, md5: entry.md5, what: `.dvc/cache, needed by ${file}`, tempDir });
-        state.set(dest, await stat(dest, { bigint: true }), entry.md5);
+        state.set(dest, statSync(dest, { bigint: true }), entry.md5);
         written++;
       }
     } catch (error) {
@@ -760,7 +873,7 @@ async function replaceVerified({
   what: string;
   tempDir: string;
 }): Promise<void> {
-  const info = await lstat(dest).catch(() => null);
+  const info = lstatSync(dest, { throwIfNoEntry: false });
   if (!info?.isDirectory()) {
     await copyVerified({ src, dest, md5, what, tempDir });
     return;
@@ -858,7 +971,12 @@ export async function dataStatus({
   status.clean = tree?.md5 === t.out.md5;
   let manifest: ManifestEntry[] | undefined;
   try {
-    manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+    // A folder that hashes to the recorded md5 lists exactly the manifest's entries: a hash check of the
+    // cached copy is enough (parsing 100,000 entries costs more than the rest of a status).
+    if (status.clean && tree) {
+      const cached = await checkCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+      manifest = cached === 'good' ? tree.entries : undefined;
+    } else manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.
@@ -872,9 +990,9 @@ export async function dataStatus({
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.
     if (!status.clean) status.changes = diffEntries(manifest, tree?.entries ?? []);
     // A large folder: one listing of the cache beats a stat per file (100,000 stats take about a second).
-    const held = manifest.length >= 1000 ? await listObjectIds(t.cacheDir) : undefined;
+    const held = manifest.length >= 1000 ? await objectLookup(t.cacheDir) : undefined;
     const missing = held
-      ? manifest.map((e) => (held.has(e.md5) ? null : e.relpath))
+      ? manifest.map((e) => (held(e.md5) ? null : e.relpath))
       : await mapPool(manifest, jobs, async (e) => ((await exists(objectPath(t.cacheDir, e.md5))) ? null : e.relpath));
     const missingFiles = missing.filter((m): m is string => m !== null);
     status.cache = { hasManifest: true, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { VitrineError } from '../errors.ts';
 import {
   cleanStaleObjectTemps,
@@ -17,7 +18,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
-import { s3Client, s3Endpoint } from './s3-client.ts';
+import { readObjectBody, s3Endpoint, s3Objects } from './s3-objects.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -33,8 +34,11 @@ export interface Remote {
   has(md5: string): Promise<boolean>;
   /** Upload `file` as object `md5` (its bytes must hash to it). */
   put(options: { md5: string; file: string }): Promise<void>;
-  /** Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent. */
-  get(options: { md5: string; file: string }): Promise<void>;
+  /**
+   * Download object `md5` to `file` (temp name, verify, rename). Throws REMOTE_OBJECT_MISSING when absent.
+   * `keep` is given the verified bytes when they were held in memory anyway (small S3 objects).
+   */
+  get(options: { md5: string; file: string; keep?: (bytes: Uint8Array) => void }): Promise<void>;
   /**
    * What the remote holds for object `md5` without downloading it, or null when absent: its size, and
    * the md5 of its content when the remote can tell (a folder remote re-reads it; S3 gives the ETag of
@@ -108,38 +112,54 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
     );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
-  const client = s3Client({
-    endpoint: settings.endpointurl,
-    region: settings.region,
-    ...(settings.access_key_id && settings.secret_access_key
+  const configured =
+    settings.access_key_id && settings.secret_access_key
       ? {
-          credentials: {
-            accessKeyId: settings.access_key_id,
-            secretAccessKey: settings.secret_access_key,
-            ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
-          },
+          accessKeyId: settings.access_key_id,
+          secretAccessKey: settings.secret_access_key,
+          ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
         }
-      : {}),
+      : undefined;
+  // The AWS SDK is loaded only when needed (a listing, or keys from its usual sources): loading it costs
+  // more than a whole "data status".
+  let sdk: Promise<{ client: S3Client; ListObjectsCommand: typeof ListObjectsCommand }> | undefined;
+  const sdkClient = () => {
+    sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('./s3-client.ts')]).then(([aws, shared]) => ({
+      ListObjectsCommand: aws.ListObjectsCommand,
+      client: shared.s3Client({
+        endpoint: settings.endpointurl,
+        region: settings.region,
+        ...(configured ? { credentials: configured } : {}),
+      }),
+    }));
+    return sdk;
+  };
+  const objects = s3Objects({
+    endpoint: settings.endpointurl,
+    region: settings.region || 'us-east-1',
+    bucket,
+    credentials: async () => configured ?? (await (await sdkClient()).client.config.credentials()),
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
     s3Error({ remote: name, endpoint, bucket, action, md5, error });
+  /** Size and ETag (lower case, unquoted) of object `md5`, or null when absent. */
+  const head = async (md5: string) => {
+    try {
+      const found = await objects.head({ key: key(md5) });
+      return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
+    } catch (error) {
+      throw fail('check', md5, error);
+    }
+  };
   return {
     name,
     url: settings.url,
     async has(md5) {
-      try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
-        // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object.
-        const etag = (head.ETag ?? '').replace(/"/g, '').toLowerCase();
-        return !/^[0-9a-f]{32}$/.test(etag) || etag === md5.replace(/\.dir$/, '');
-      } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey')
-          return false;
-        throw fail('check', md5, error);
-      }
+      const found = await head(md5);
+      // As in list(): a single-part ETag that is not the md5 marks a damaged or half-written object.
+      return found !== null && (!/^[0-9a-f]{32}$/.test(found.etag) || found.etag === contentMd5(md5));
     },
     async list() {
       const root = prefix ? `${prefix}/files/md5/` : 'files/md5/';
@@ -150,9 +170,8 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       do {
         let page;
         try {
-          page = await client.send(
-            new ListObjectsCommand({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }),
-          );
+          const { client, ListObjectsCommand: List } = await sdkClient();
+          page = await client.send(new List({ Bucket: bucket, Prefix: root, ...(after ? { Marker: after } : {}) }));
         } catch (error) {
           throw fail('list', '(all)', error);
         }
@@ -172,57 +191,50 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
       return ids;
     },
     async inspect(md5) {
-      let head;
-      try {
-        head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key(md5) }));
-      } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey')
-          return null;
-        throw fail('check', md5, error);
-      }
+      const found = await head(md5);
+      if (!found) return null;
       // A single-part upload's ETag is the md5 of its bytes; multipart ETags ("…-3") are not.
-      const etag = (head.ETag ?? '').replace(/"/g, '').toLowerCase();
-      return { size: head.ContentLength ?? 0, ...(/^[0-9a-f]{32}$/.test(etag) ? { md5: etag } : {}) };
+      return { size: found.size, ...(/^[0-9a-f]{32}$/.test(found.etag) ? { md5: found.etag } : {}) };
     },
     async put({ md5, file }) {
-      const body = await readFile(file);
+      const body = readFileSync(file);
       const digest = createHash('md5').update(body).digest();
       if (digest.toString('hex') !== contentMd5(md5))
         throw corruptError({ md5, actual: digest.toString('hex'), where: file });
       try {
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
-        await client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key(md5), Body: body, ContentMD5: digest.toString('base64') }),
-        );
+        await objects.put({ key: key(md5), body, contentMd5: digest.toString('base64') });
       } catch (error) {
         throw fail('upload', md5, error);
       }
     },
-    async get({ md5, file }) {
+    async get({ md5, file, keep }) {
       let response;
       try {
-        response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key(md5) }));
+        response = await objects.get({ key: key(md5) });
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if (status === 404 || (error as Error).name === 'NoSuchKey') throw missingError(name, md5);
         throw fail('download', md5, error);
       }
       const temp = tempName(file);
+      let kept: Uint8Array | undefined;
       try {
         await inDir(path.dirname(file), async () => {
-          if ((response.ContentLength ?? Infinity) <= SMALL_OBJECT) {
+          if ((response.contentLength ?? Infinity) <= SMALL_OBJECT) {
             // Small objects (most images): one buffer, one write.
-            const bytes = await response.Body!.transformToByteArray();
+            const bytes = await readObjectBody(response.body);
             const actual = createHash('md5').update(bytes).digest('hex');
             if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
-            await writeFile(temp, bytes, { mode: 0o444, flag: 'wx' });
+            // Synchronous: one small write costs less than a trip through the thread pool.
+            writeFileSync(temp, bytes, { mode: 0o444, flag: 'wx' });
+            kept = bytes;
             return;
           }
           const hash = createHash('md5');
           const out = await open(temp, 'wx', 0o444);
           try {
-            for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+            for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
               hash.update(chunk);
               await out.write(chunk);
             }
@@ -232,11 +244,13 @@ export function s3Remote({ name, settings }: { name: string; settings: S3Setting
           const actual = hash.digest('hex');
           if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: `remote "${name}"` });
         });
-        await rename(temp, file);
+        renameSync(temp, file);
       } catch (error) {
+        response.body.destroy();
         await rm(temp, { force: true });
         throw error;
       }
+      if (kept) keep?.(kept);
     },
   };
 }

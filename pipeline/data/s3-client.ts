@@ -35,7 +35,4 @@ export function s3Client({
   });
 }
 
-/** The address a client talks to, for messages. */
-export function s3Endpoint({ endpoint, region }: { endpoint?: string; region?: string }): string {
-  return endpoint || `https://s3.${region || 'us-east-1'}.amazonaws.com`;
-}
+export { s3Endpoint } from './s3-objects.ts';

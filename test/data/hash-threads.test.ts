@@ -51,4 +51,24 @@ describe('hashing with worker threads', () => {
     const many = await hashTree({ dir: data, threads: 2 });
     expect(many).toEqual(single);
   });
+
+  it('a tree hashed on threads is remembered in the state: the next hash reads no file; sizes are right', async () => {
+    const data = path.join(dir, 'data');
+    for (let i = 0; i < 100; i++) {
+      await mkdir(path.join(data, String(i % 5)), { recursive: true });
+      await writeFile(path.join(data, String(i % 5), `image-${i}.jpg`), randomBytes(5_000 + i));
+    }
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const first = await hashTree({ dir: data, stateFile, threads: 2 });
+    expect(first).toEqual(await hashTree({ dir: data, threads: 1 }));
+    expect(first.size).toBe(100 * 5_000 + (99 * 100) / 2);
+    const read: string[] = [];
+    const again = await hashTree({
+      dir: data,
+      stateFile,
+      onFile: (e, fromState) => !fromState && read.push(e.relpath),
+    });
+    expect(read).toEqual([]);
+    expect(again).toEqual(first);
+  });
 });

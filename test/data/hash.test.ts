@@ -1,8 +1,15 @@
-import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareCodePoints, hashFile, hashTree, manifestBytes, manifestHash } from '../../pipeline/data/hash.ts';
+import {
+  compareCodePoints,
+  HashState,
+  hashFile,
+  hashTree,
+  manifestBytes,
+  manifestHash,
+} from '../../pipeline/data/hash.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 
 let dir: string;
@@ -131,6 +138,54 @@ describe('state cache', () => {
   });
 });
 
+describe('remembered folder hash', () => {
+  it('an unchanged folder reuses its remembered hash, and any change to the files is still seen', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one', 'b/c.txt': 'two', 'b/d.txt': 'three' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const fresh = async () => (await hashTree({ dir: data })).md5;
+    const first = await hashTree({ dir: data, stateFile });
+    // The folder hash is remembered beside the files' hashes.
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { trees?: Record<string, string> };
+    expect(Object.values(saved.trees ?? {})).toEqual([`3 ${first.md5}`]);
+    const again = await hashTree({ dir: data, stateFile });
+    expect(again).toEqual(first);
+    // Each change, one at a time: removed, added, renamed, edited; every time the state's answer is the true hash.
+    const changes: (() => Promise<unknown>)[] = [
+      () => rm(path.join(data, 'b', 'd.txt')),
+      () => writeFile(path.join(data, 'e.txt'), 'four'),
+      () => rename(path.join(data, 'e.txt'), path.join(data, 'f.txt')),
+      async () => {
+        await writeFile(path.join(data, 'a.txt'), 'uno');
+        const later = new Date(Date.now() + 5000);
+        await utimes(path.join(data, 'a.txt'), later, later);
+      },
+    ];
+    let previous = first.md5;
+    for (const change of changes) {
+      await change();
+      const viaState = await hashTree({ dir: data, stateFile });
+      expect(viaState.md5).toBe(await fresh());
+      expect(viaState.md5).not.toBe(previous);
+      expect((await hashTree({ dir: data, stateFile })).md5).toBe(viaState.md5);
+      previous = viaState.md5;
+    }
+  });
+
+  it('a remembered hash is dropped when a file record under the folder changes (e.g. by checkout)', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one', 'b.txt': 'two' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    await hashTree({ dir: data, stateFile });
+    const state = await HashState.load({ file: stateFile });
+    const info = await stat(path.join(data, 'a.txt'), { bigint: true });
+    state.set(path.join(data, 'a.txt'), info, 'f97c5d29941bfb1b2fdab0874906ab82');
+    await state.save();
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { trees?: Record<string, string> };
+    expect(saved.trees ?? {}).toEqual({});
+  });
+});
+
 describe('state file formats', () => {
   it('still reads the schema-1 state (one array per file), so an upgrade does not re-read every image', async () => {
     const data = path.join(dir, 'data');
@@ -144,6 +199,54 @@ describe('state file formats', () => {
     const tree = await hashTree({ dir: data, stateFile, onFile: (_, s) => fromState.push(s) });
     expect(fromState).toEqual([true]);
     expect(tree.entries[0].md5).toBe(remembered);
+  });
+});
+
+describe('state file, schema 3 (sorted paths and records in two lists)', () => {
+  it('is written sorted, read back without re-reading a file, and still reads schema 2', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'b.txt': 'two', 'a.txt': 'one', 'a/c.txt': 'three' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const first = await hashTree({ dir: data, stateFile });
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as {
+      schema: string;
+      paths: string[];
+      records: string[];
+    };
+    expect(saved.schema).toBe('vitrine.data-state/3');
+    expect(saved.paths).toEqual(['../../data/a.txt', '../../data/a/c.txt', '../../data/b.txt']);
+    expect(saved.records.map((r) => r.split(' ')[3])).toEqual(first.entries.map((e) => e.md5));
+    const read: string[] = [];
+    await hashTree({ dir: data, stateFile, onFile: (e, fromState) => !fromState && read.push(e.relpath) });
+    expect(read).toEqual([]);
+    // The same records as schema 2 (one object keyed by path): still trusted, then rewritten as schema 3.
+    const files = Object.fromEntries(saved.paths.map((p, i) => [p, saved.records[i]]));
+    await writeFile(stateFile, JSON.stringify({ schema: 'vitrine.data-state/2', files }));
+    await hashTree({ dir: data, stateFile, onFile: (e, fromState) => !fromState && read.push(e.relpath) });
+    expect(read).toEqual([]);
+    expect(JSON.parse(await readFile(stateFile, 'utf8')).schema).toBe('vitrine.data-state/3');
+  });
+
+  it('random lookups and changes (as checkout makes them) between sorted reads stay right', async () => {
+    const data = path.join(dir, 'data');
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`d${i % 3}/f${i}.txt`, `content ${i}`]));
+    await writeTree(data, files);
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    await hashTree({ dir: data, stateFile });
+    const state = await HashState.load({ file: stateFile });
+    const f7 = path.join(data, 'd1', 'f7.txt');
+    const f3 = path.join(data, 'd0', 'f3.txt');
+    expect(state.get(f7, await stat(f7, { bigint: true }))).toBe(await hashFile({ file: f7 }));
+    expect(state.get(f3, await stat(f3, { bigint: true }))).toBe(await hashFile({ file: f3 }));
+    state.set(f3, await stat(f3, { bigint: true }), 'abcdefabcdefabcdefabcdefabcdefab');
+    expect(state.get(f3, await stat(f3, { bigint: true }))).toBe('abcdefabcdefabcdefabcdefabcdefab');
+    expect(state.get(f7, await stat(f7, { bigint: true }))).toBe(await hashFile({ file: f7 }));
+    await state.save();
+    const tree = await hashTree({ dir: data, stateFile });
+    expect(tree.entries.find((e) => e.relpath === 'd0/f3.txt')?.md5).toBe('abcdefabcdefabcdefabcdefabcdefab');
+    expect(tree.entries.filter((e) => e.relpath !== 'd0/f3.txt')).toEqual(
+      (await hashTree({ dir: data })).entries.filter((e) => e.relpath !== 'd0/f3.txt'),
+    );
   });
 });
 

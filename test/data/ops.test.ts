@@ -411,3 +411,60 @@ describe('push to a remote holding many objects', () => {
     expect(await readFile(lost, 'utf8')).toBe('photograph 7');
   });
 });
+
+describe('a large pull (files checked out as their objects arrive)', () => {
+  const many = (n: number, tag: string) =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`images/${i % 7}/${tag}-${i}.png`, `${tag} photograph ${i}`]),
+    );
+
+  it('fills data/ byte for byte, shared objects included, and the next status reads nothing', async () => {
+    const files = { ...many(150, 'obj'), 'images/copy-of-3.png': 'obj photograph 3' };
+    await writeTree(path.join(repo, 'data'), files);
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    const result = await pullData({ root: clone, log: silentLogger });
+    expect(result.transferred).toBe(1 + 150 + Object.keys(SAMPLE).length - 1);
+    expect(await readTree(path.join(clone, 'data'))).toEqual({ ...SAMPLE, ...files });
+    const read: boolean[] = [];
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.clean).toBe(true);
+    // Every file the pull wrote is in the state: hashing the tree again reads none of them.
+    const { hashTree } = await import('../../pipeline/data/hash.ts');
+    await hashTree({
+      dir: path.join(clone, 'data'),
+      stateFile: path.join(clone, '.dvc', 'tmp', 'vitrine-state.json'),
+      onFile: (_e, fromState) => read.push(!fromState),
+    });
+    expect(read.filter(Boolean)).toEqual([]);
+  });
+
+  it('refuses unrecorded changes before writing; a missing object still lets the rest in', async () => {
+    await writeTree(path.join(repo, 'data'), many(100, 'obj'));
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    await writeTree(path.join(clone, 'data'), { 'images/0/obj-0.png': 'a new photograph, not recorded' });
+    const refused = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(refused, 'DATA_UNRECORDED_CHANGES')).toBe(true);
+    expect(await readTree(path.join(clone, 'data'))).toEqual({
+      'images/0/obj-0.png': 'a new photograph, not recorded',
+    });
+    // Lost on the remote: one object. Everything else arrives and is checked out.
+    const clone2 = path.join(base, 'clone2');
+    await cloneTracked(repo, clone2);
+    const lost = objectPath(storage, md5('obj photograph 42'));
+    await chmod(path.dirname(lost), 0o755);
+    const { rm } = await import('node:fs/promises');
+    await rm(lost, { force: true });
+    const error = await pullData({ root: clone2, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(error, 'REMOTE_OBJECT_MISSING')).toBe(true);
+    const tree = await readTree(path.join(clone2, 'data'));
+    expect(Object.keys(tree)).toHaveLength(Object.keys(SAMPLE).length + 99);
+    expect(tree['images/0/obj-42.png']).toBeUndefined();
+    expect(tree['images/1/obj-43.png']).toBe('obj photograph 43');
+  });
+});

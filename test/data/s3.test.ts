@@ -306,4 +306,81 @@ describe('S3-compatible remote', () => {
       Object.assign(process.env, saved);
     }
   }, 20_000);
+
+  it('a busy server (503 SlowDown) is asked again, as the AWS SDK does; one that stays busy is named', async () => {
+    // A proxy in front of s3rver that answers the first `busy` requests with S3's "slow down".
+    const http = await import('node:http');
+    let busy = 2;
+    const seen: number[] = [];
+    const proxy = http.createServer((req, res) => {
+      if (busy-- > 0) {
+        seen.push(503);
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        );
+        return;
+      }
+      seen.push(200);
+      const target = new URL(endpoint);
+      const forward = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    const port = await new Promise<number>((resolve) =>
+      proxy.listen(0, '127.0.0.1', () => resolve((proxy.address() as { port: number }).port)),
+    );
+    try {
+      const repo = await s3Repo('busy');
+      await setDvcConfig({
+        root: repo,
+        values: [{ section: 'remote "museum-s3"', key: 'endpointurl', value: `http://127.0.0.1:${port}` }],
+      });
+      const remote = await openRemote({ root: repo });
+      const file = path.join(base, 'busy.txt');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(file, 'busy');
+      const id = createHash('md5').update('busy').digest('hex');
+      await remote.put({ md5: id, file });
+      expect(seen).toEqual([503, 503, 200]);
+      expect(await remote.has(id)).toBe(true);
+      busy = 10;
+      const error = await remote.put({ md5: id, file }).catch((e) => e);
+      expect(isVitrineError(error, 'REMOTE_UNAVAILABLE')).toBe(true);
+      expect(error.message).toContain('Please reduce your request rate.');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('a large pull writes each file from the bytes it downloaded and checked, byte for byte', async () => {
+    const repo = await s3Repo('large-pull');
+    const files = Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`images/${i % 6}/object-${i}.jpg`, `photograph number ${i}`]),
+    );
+    // Two files with the same content, and a folder name that sorts between files.
+    await writeTree(path.join(repo, 'data'), {
+      ...files,
+      'images/0/same.jpg': 'photograph number 7',
+      'images.csv': 'x',
+    });
+    await addData({ root: repo, log: silentLogger });
+    await pushData({ root: repo, log: silentLogger });
+    const clone = path.join(base, 'large-pull-clone');
+    await cloneTracked(repo, clone);
+    await mkdir(path.join(clone, '.dvc'), { recursive: true });
+    const { cp } = await import('node:fs/promises');
+    await cp(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
+    const pulled = await pullData({ root: clone, log: silentLogger });
+    expect(pulled.transferred).toBe(1 + 120 + 1);
+    expect(await readTree(path.join(clone, 'data'))).toEqual(await readTree(path.join(repo, 'data')));
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.clean).toBe(true);
+    expect(status.cache.missing).toBe(0);
+  });
 });

@@ -102,7 +102,20 @@ export interface S3Settings {
 }
 
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
-export function s3Remote({ name, settings }: { name: string; settings: S3Settings }): Remote {
+export function s3Remote({
+  name,
+  settings: given,
+  env = process.env,
+}: {
+  name: string;
+  settings: S3Settings;
+  /** Read when the remote is opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl. */
+  env?: Record<string, string | undefined>;
+}): Remote {
+  // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
+  // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
+  const endpointurl = given.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  const settings = { ...given, endpointurl };
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
   if (!m)
     throw new VitrineError(

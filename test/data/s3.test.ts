@@ -279,6 +279,29 @@ describe('S3-compatible remote', () => {
     }
   });
 
+  it('without endpointurl, AWS_ENDPOINT_URL (as the AWS tools read it) is where every request goes', async () => {
+    const repo = path.join(base, 'env-endpoint');
+    await mkdir(repo, { recursive: true });
+    await initData({ root: repo, remoteName: 'museum-s3', remoteUrl: 's3://museum/env-endpoint' });
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+    });
+    try {
+      await writeTree(path.join(repo, 'data'), SAMPLE);
+      await addData({ root: repo, log: silentLogger });
+      // A small push checks each object (HEAD) and uploads (PUT); both must reach the same server.
+      expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 4, skipped: 0 });
+      expect(await pushData({ root: repo, log: silentLogger })).toEqual({ transferred: 0, skipped: 4 });
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  }, 30_000);
+
   it('no credentials anywhere names what to set', async () => {
     const repo = path.join(base, 'no-key');
     await mkdir(repo, { recursive: true });

@@ -294,6 +294,14 @@ export async function guardPullRequest({
     (s) =>
       s.context === APPROVAL_CONTEXT && s.state === 'success' && s.creator?.toLowerCase() === approver.toLowerCase(),
   );
+  // A fork's own events (reopened, a push that brings an approved commit back) find an approval recorded
+  // earlier, when its report ran. Running again would replace the running report (job concurrency),
+  // as often as the fork's author likes: only a maintainer's new approval runs an approved commit again.
+  if (fork && recorded && !approvedNow && !command && !labelApproval) {
+    const reason = `commit ${sha.slice(0, 12)} was approved before and ran then; a maintainer's new approval runs it again`;
+    log.info(`Nothing to run: ${reason}.`);
+    return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
+  }
   const approvedShas = approvedNow || recorded ? [sha] : [];
   const choice = chooseRunner({ eventName: 'pull_request_target', event: decided, selfHosted, hosted, approvedShas });
   const pullRequest = {

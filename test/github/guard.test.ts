@@ -124,10 +124,16 @@ describe("the trusted workflow's guard", () => {
     ]);
     expect(gh.labels.get(number)).toEqual(['data']);
     expect(approved.files).toEqual([{ path: 'labels.csv', text: 'id,label\nDM-1,vessel\n' }]);
-    // A rerun for the same, unchanged head finds the recorded approval.
+    // The fork's own event for the approved head (reopened, or that commit pushed back) starts nothing:
+    // a new run would replace the running report, as often as its author likes. No comment, no status.
     const again = structuredClone(opened);
     again.action = 'reopened';
-    expect((await guard(again)).choice.trusted).toBe(true);
+    const reopened = await guard(again);
+    expect(reopened.choice.trusted).toBe(false);
+    expect(reopened.pullRequest).toBeNull();
+    expect(reopened.choice.reason).toContain("a maintainer's new approval runs it again");
+    // A maintainer's new approval of the same commit runs it again.
+    expect((await guard(labeled)).choice.trusted).toBe(true);
     // The fork pushes again: the new head has no approval.
     const pushed = structuredClone(opened);
     pushed.action = 'synchronize';

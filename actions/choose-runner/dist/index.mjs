@@ -47388,6 +47388,11 @@ async function guardPullRequest({
   const recorded = statuses.some(
     (s) => s.context === APPROVAL_CONTEXT && s.state === "success" && s.creator?.toLowerCase() === approver.toLowerCase()
   );
+  if (fork && recorded && !approvedNow && !command && !labelApproval) {
+    const reason = `commit ${sha.slice(0, 12)} was approved before and ran then; a maintainer's new approval runs it again`;
+    log.info(`Nothing to run: ${reason}.`);
+    return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
+  }
   const approvedShas = approvedNow || recorded ? [sha] : [];
   const choice = chooseRunner({ eventName: "pull_request_target", event: decided, selfHosted, hosted, approvedShas });
   const pullRequest = {

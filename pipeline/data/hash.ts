@@ -402,7 +402,11 @@ export class HashState {
         files?: Record<string, unknown>;
         trees?: unknown;
       };
-      const trees = parsed.trees && typeof parsed.trees === 'object' ? (parsed.trees as Record<string, string>) : {};
+      // Only string values count: a damaged entry is dropped (it costs a re-read, never a crash).
+      const trees: Record<string, string> = {};
+      if (parsed.trees && typeof parsed.trees === 'object' && !Array.isArray(parsed.trees)) {
+        for (const [dir, md5] of Object.entries(parsed.trees)) if (typeof md5 === 'string') trees[dir] = md5;
+      }
       if (parsed.schema === 'vitrine.data-state/3') {
         const { paths, records } = parsed;
         if (isStringList(paths) && isStringList(records) && paths.length === records.length) {

@@ -172,6 +172,19 @@ describe('remembered folder hash', () => {
     }
   });
 
+  it('a damaged state file (a folder hash that is not text) costs a re-read, never a crash', async () => {
+    const data = path.join(dir, 'data');
+    await writeTree(data, { 'a.txt': 'one' });
+    const stateFile = path.join(dir, '.dvc', 'tmp', 'vitrine-state.json');
+    const first = await hashTree({ dir: data, stateFile });
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { trees: Record<string, unknown> };
+    for (const key of Object.keys(saved.trees)) saved.trees[key] = 12345;
+    await writeFile(stateFile, JSON.stringify(saved));
+    expect((await hashTree({ dir: data, stateFile })).md5).toBe(first.md5);
+    await writeFile(stateFile, JSON.stringify({ ...saved, trees: ['not', 'a', 'map'] }));
+    expect((await hashTree({ dir: data, stateFile })).md5).toBe(first.md5);
+  });
+
   it('a remembered hash is dropped when a file record under the folder changes (e.g. by checkout)', async () => {
     const data = path.join(dir, 'data');
     await writeTree(data, { 'a.txt': 'one', 'b.txt': 'two' });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import {
   cleanStaleObjectTemps,
   contentMd5,
@@ -210,18 +210,44 @@ export function s3Remote({
       return { size: found.size, ...(/^[0-9a-f]{32}$/.test(found.etag) ? { md5: found.etag } : {}) };
     },
     async put({ md5, file }) {
-      const body = readFileSync(file);
-      const digest = createHash('md5').update(body).digest();
+      const { size } = statSync(file);
+      if (size > MAX_SINGLE_PUT) {
+        throw new VitrineError(
+          'REMOTE_OBJECT_TOO_LARGE',
+          `${file} is ${(size / 2 ** 30).toFixed(1)} GiB: S3 takes at most 5 GiB in one upload, and Vitrine ` +
+            'does not upload in parts yet. Keep files under 5 GiB (a derivative of the master image, for example).',
+          { remote: name, md5, file, size },
+        );
+      }
+      // Small files (most images): one read. Large ones are hashed, then streamed, never held whole.
+      const body = size <= SMALL_OBJECT ? readFileSync(file) : () => createReadStream(file);
+      const digest = Buffer.isBuffer(body) ? createHash('md5').update(body).digest() : await md5OfFile(file);
       if (digest.toString('hex') !== contentMd5(md5))
         throw corruptError({ md5, actual: digest.toString('hex'), where: file });
       try {
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
-        await objects.put({ key: key(md5), body, contentMd5: digest.toString('base64') });
+        await objects.put({ key: key(md5), body, length: size, contentMd5: digest.toString('base64') });
       } catch (error) {
         throw fail('upload', md5, error);
       }
     },
     async get({ md5, file, keep }) {
+      // A connection dropped in the middle of the bytes is tried again (up to 3 times in all), as the
+      // request itself is; what it wrote is removed first, and the last failure names the object.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await getOnce({ md5, file, keep });
+        } catch (error) {
+          if (isVitrineError(error)) throw error;
+          if (attempt >= 3) throw fail('download', md5, error);
+          await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
+        }
+      }
+    },
+  };
+
+  async function getOnce({ md5, file, keep }: { md5: string; file: string; keep?: (bytes: Uint8Array) => void }) {
+    {
       let response;
       try {
         response = await objects.get({ key: key(md5) });
@@ -264,8 +290,18 @@ export function s3Remote({
         throw error;
       }
       if (kept) keep?.(kept);
-    },
-  };
+    }
+  }
+}
+
+/** S3's limit for one PUT. */
+const MAX_SINGLE_PUT = 5 * 2 ** 30;
+
+/** The md5 of a file, read as a stream. */
+async function md5OfFile(file: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest();
 }
 
 /** The network error codes that mean the server could not be reached at all. */

@@ -1,6 +1,7 @@
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /*
@@ -35,7 +36,11 @@ export interface ObjectResponse {
 }
 
 export interface S3Objects {
-  put(options: { key: string; body: Buffer; contentMd5: string }): Promise<void>;
+  /**
+   * One PUT. `body` is the bytes, or, for a large file, a function that opens a fresh stream of
+   * `length` bytes (called again when the request is retried), so the file is never held whole.
+   */
+  put(options: { key: string; body: Buffer | (() => Readable); length?: number; contentMd5: string }): Promise<void>;
   /** The response stream of a GET (status 200); a failure throws S3ResponseError. */
   get(options: { key: string }): Promise<ObjectResponse>;
   /** Size and ETag, or null when there is no such object. */
@@ -114,6 +119,13 @@ async function responseError(response: IncomingMessage, method: string): Promise
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
   const fallback = status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : `Http${status}`;
+  // Amazon answers a request sent to the wrong region with 301 (HEAD has no body to say so) and
+  // names the bucket's region in a header: that is the one thing to fix.
+  const bucketRegion = response.headers['x-amz-bucket-region'];
+  if ((status === 301 || status === 400) && typeof bucketRegion === 'string' && /^[a-z0-9-]+$/.test(bucketRegion)) {
+    const hint = `the bucket is in region ${bucketRegion}: set region = ${bucketRegion} for this remote (.dvc/config)`;
+    return new S3ResponseError('WrongRegion', hint, status);
+  }
   return new S3ResponseError(code || fallback, message || code || `HTTP ${status}`, status);
 }
 
@@ -147,7 +159,8 @@ export function s3Objects({
   // temporary ones before they expire.
   const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
 
-  const once = async (method: string, key: string, headers: Record<string, string>, body?: Buffer) => {
+  type Body = Buffer | (() => Readable);
+  const once = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
     const path = `${basePath}${virtualHost ? '' : `/${bucket}`}/${escapeKey(key)}`;
     const request = {
       method,
@@ -161,7 +174,7 @@ export function s3Objects({
         // The payload is checked by Content-MD5 (PUT) or by its md5 after download: no second hash.
         'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
         ...headers,
-        ...(body ? { 'content-length': String(body.length) } : {}),
+        ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}),
       },
     };
     const signed = await signer.sign(request);
@@ -171,7 +184,11 @@ export function s3Objects({
         resolve,
       );
       req.on('error', reject);
-      req.end(body);
+      if (typeof body === 'function') {
+        const stream = body();
+        stream.on('error', (error) => req.destroy(error));
+        stream.pipe(req);
+      } else req.end(body);
     });
   };
 
@@ -180,7 +197,7 @@ export function s3Objects({
    * server is busy or failing (429, 5xx) or drops a kept-alive connection; every request here is
    * idempotent. A server that refuses connections is not tried again: it is down.
    */
-  const send = async (method: string, key: string, headers: Record<string, string>, body?: Buffer) => {
+  const send = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= 3;
       let response: IncomingMessage;
@@ -200,8 +217,10 @@ export function s3Objects({
   };
 
   return {
-    async put({ key, body, contentMd5 }) {
-      const response = await send('PUT', key, { 'content-md5': contentMd5 }, body);
+    async put({ key, body, length, contentMd5 }) {
+      const headers: Record<string, string> = { 'content-md5': contentMd5 };
+      if (!Buffer.isBuffer(body)) headers['content-length'] = String(length ?? 0);
+      const response = await send('PUT', key, headers, body);
       if (response.statusCode !== 200) throw await responseError(response, 'PUT');
       response.resume();
     },

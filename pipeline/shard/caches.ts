@@ -2,9 +2,9 @@ import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapPool } from '../data/hash.ts';
 import { openRemote, type Remote } from '../data/index.ts';
-import { analysisKey, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
+import { analysisKey, type ImageAnalysis } from '../dataset/analyse.ts';
 import { analysisSettings } from '../dataset/build.ts';
-import { type DecodeFailure, failuresKey, loadDecodeFailures, md5Of, saveDecodeFailures } from '../dataset/images.ts';
+import { type DecodeFailure, failuresKey, md5Of } from '../dataset/images.ts';
 import type { ShardAnalysis } from '../dataset/shard.ts';
 import { isVitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
@@ -16,6 +16,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Shard } from './assign.ts';
 import { packFiles, unpackFiles } from './file-pack.ts';
+import { addImageCaches } from './image-caches.ts';
 import { openShardIndex, type ShardIndexStore } from './index-store.ts';
 
 /*
@@ -272,25 +273,19 @@ export async function pullShardCaches({
       const contents = downloaded.filter(
         (pack): pack is AnalysisPack => pack !== null && !(pack.thumbPacks ?? []).some((m) => lost.has(m)),
       );
-      const analyses = await loadAnalyses({ datasetDir: ws.dataset, settings });
-      const failures = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
+      const analyses = new Map<string, ImageAnalysis>();
+      const failures = new Map<string, DecodeFailure>();
       const sameDecoder = failuresKey({ maxPixels: settings.maxPixels });
       for (const pack of contents) {
-        for (const [md5, a] of Object.entries(pack.analyses ?? {})) {
-          if (analyses.has(md5) || !MD5.test(md5) || !safeThumbnails(a)) continue;
-          analyses.set(md5, a);
-          result.images++;
-        }
+        for (const [md5, a] of Object.entries(pack.analyses ?? {}))
+          if (!analyses.has(md5) && MD5.test(md5) && safeThumbnails(a)) analyses.set(md5, a);
         // A failure depends on the decoder's version too: another runner's libvips may read the image.
         if (pack.failuresKey !== sameDecoder) continue;
-        for (const [md5, f] of Object.entries(pack.failures ?? {})) {
-          if (failures.has(md5) || !MD5.test(md5)) continue;
-          failures.set(md5, f);
-          result.images++;
-        }
+        for (const [md5, f] of Object.entries(pack.failures ?? {}))
+          if (!failures.has(md5) && MD5.test(md5)) failures.set(md5, f);
       }
-      await saveAnalyses({ datasetDir: ws.dataset, settings, analyses });
-      await saveDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels, failures });
+      // What is here already (this runner's own work) is kept.
+      result.images += (await addImageCaches({ ws, settings, analyses, failures, replace: false })).added;
       for (const [i, a] of packs.entries()) if (contents.includes(downloaded[i]!)) applied.add(a.md5);
       await writePulled(ws.dataset, applied, key);
     } finally {

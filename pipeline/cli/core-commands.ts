@@ -247,6 +247,17 @@ async function runAndPrint(
   sharing: Record<string, unknown> = {},
 ): Promise<number> {
   const shard = typeof sharing.shard === 'string' ? parseShard(sharing.shard) : undefined;
+  if (shard) {
+    // A shard does only its share of the per-image work and no whole-collection stage: none of these apply.
+    const given = { single, force, 'fail-on-gate': sharing['fail-on-gate'], 'pull-caches': sharing['pull-caches'] };
+    for (const [flag, on] of Object.entries(given))
+      if (on)
+        throw new VitrineError(
+          'USAGE',
+          `--shard and --${flag} cannot be used together: a --shard run does only its share of the per-image ` +
+            'work (docs/scale.md). Run without --shard for the rest.',
+        );
+  }
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');

@@ -18,6 +18,7 @@ import {
 } from './cache.ts';
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
+import type { S3Credentials } from './s3-client.ts';
 import { readObjectBody, s3Endpoint, s3Objects } from './s3-objects.ts';
 
 /*
@@ -101,6 +102,32 @@ export interface S3Settings {
   region?: string;
 }
 
+/**
+ * Where and as whom a remote's S3 settings connect, for every client of that remote (the data, the
+ * shard caches' index): endpoint (empty means Amazon S3), region and the configured keys (undefined:
+ * the AWS SDK's usual sources).
+ */
+export function s3Connection({
+  settings,
+  env = process.env,
+}: {
+  settings: Omit<S3Settings, 'url'>;
+  env?: Record<string, string | undefined>;
+}): { endpoint?: string; region?: string; credentials?: S3Credentials } {
+  // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
+  // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
+  const endpoint = settings.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  const credentials =
+    settings.access_key_id && settings.secret_access_key
+      ? {
+          accessKeyId: settings.access_key_id,
+          secretAccessKey: settings.secret_access_key,
+          ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
+        }
+      : undefined;
+  return { endpoint, region: settings.region || undefined, credentials };
+}
+
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
 export function s3Remote({
   name,
@@ -112,10 +139,7 @@ export function s3Remote({
   /** Read when the remote is opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl. */
   env?: Record<string, string | undefined>;
 }): Remote {
-  // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
-  // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
-  const endpointurl = given.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
-  const settings = { ...given, endpointurl };
+  const settings = { ...given, endpointurl: s3Connection({ settings: given, env }).endpoint };
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
   if (!m)
     throw new VitrineError(
@@ -125,14 +149,7 @@ export function s3Remote({
     );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
-  const configured =
-    settings.access_key_id && settings.secret_access_key
-      ? {
-          accessKeyId: settings.access_key_id,
-          secretAccessKey: settings.secret_access_key,
-          ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
-        }
-      : undefined;
+  const { credentials: configured } = s3Connection({ settings, env });
   // The AWS SDK is loaded only when needed (a listing, or keys from its usual sources): loading it costs
   // more than a whole "data status".
   let sdk: Promise<{ client: S3Client; ListObjectsCommand: typeof ListObjectsCommand }> | undefined;

@@ -5,10 +5,10 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { inShard, type Shard } from '../shard/assign.ts';
+import { addImageCaches } from '../shard/image-caches.ts';
 import type { ImageAnalysis } from './analyse.ts';
-import { saveAnalyses } from './analyse.ts';
 import { analyseImages, analysisSettings } from './build.ts';
-import { type DecodeFailure, decodeFailureOf, saveDecodeFailures } from './images.ts';
+import { type DecodeFailure, decodeFailureOf } from './images.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -75,15 +75,8 @@ export async function analyseShard({
       .filter(([md5]) => !unreadable.has(md5))
       .map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]),
   );
-  // Keep what other runs left here (this shard's earlier work, pulled caches) beside the new.
-  if (fresh.size > 0)
-    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: new Map([...previous, ...fresh]) });
-  if (freshFailures.size > 0)
-    await saveDecodeFailures({
-      dir: ws.dataset,
-      maxPixels: settings.maxPixels,
-      failures: new Map([...unreadable, ...freshFailures]),
-    });
+  // Added to what is there now: another shard run on this checkout may have written since we read.
+  await addImageCaches({ ws, settings, analyses: fresh, failures: freshFailures, replace: true });
 
   const usable = mine.filter((o) => !failures.has(o.md5));
   const { labelOf } = checkLabels({

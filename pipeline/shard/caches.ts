@@ -1,18 +1,22 @@
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mapPool } from '../data/hash.ts';
 import { openRemote, type Remote } from '../data/index.ts';
-import { analysisKey, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
+import { analysisKey, type ImageAnalysis } from '../dataset/analyse.ts';
 import { analysisSettings } from '../dataset/build.ts';
-import { type DecodeFailure, failuresKey, loadDecodeFailures, md5Of, saveDecodeFailures } from '../dataset/images.ts';
+import { type DecodeFailure, failuresKey, md5Of } from '../dataset/images.ts';
 import type { ShardAnalysis } from '../dataset/shard.ts';
+import { isVitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
+import { BUILTINS, builtinId } from '../model/backbone.ts';
+import { embeddingConfigKey } from '../model/embed.ts';
 import { encodeSegment } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Shard } from './assign.ts';
 import { packFiles, unpackFiles } from './file-pack.ts';
+import { addImageCaches } from './image-caches.ts';
 import { openShardIndex, type ShardIndexStore } from './index-store.ts';
 
 /*
@@ -80,8 +84,9 @@ export async function pushShardCaches({
 }): Promise<PushResult> {
   const files: { md5: string; file: string }[] = [];
   const entry: ShardIndexFile = { schema: 'vitrine.shard-caches/1', shard, embeddings: [], analyses: [] };
-  const staging = path.join(ws.cache, 'shard-push');
-  await mkdir(staging, { recursive: true });
+  // A folder of its own: two shard runs in one checkout must not delete each other's files.
+  await mkdir(ws.cache, { recursive: true });
+  const staging = await mkdtemp(path.join(ws.cache, 'shard-push-'));
   const stage = async (bytes: Uint8Array) => {
     const md5 = md5Of(bytes);
     const file = path.join(staging, md5);
@@ -194,18 +199,28 @@ export async function pullShardCaches({
   const result: PullResult = { indexes: names.length, vectors: 0, images: 0 };
   if (!source) return result;
 
-  // Embedding segments, each into its configuration's store folder.
+  // Embedding segments, each into its configuration's store folder: only today's backbone
+  // configuration (others, from earlier params, would pile up for ever). A custom backbone's is known
+  // only once its weights are read: then every configuration comes in.
+  const today = embeddingConfigOf(params);
   const segments = new Map<string, { config: string; md5: string; vectors: number }>();
-  for (const f of wanted) for (const e of f.embeddings) segments.set(`${e.config}/${e.md5}`, e);
+  for (const f of wanted)
+    for (const e of f.embeddings) if (!today || e.config === today) segments.set(`${e.config}/${e.md5}`, e);
   const pulledOf = new Map<string, Set<string>>();
   for (const { config } of segments.values())
     if (!pulledOf.has(config)) pulledOf.set(config, await readPulled(path.join(ws.cache, 'embeddings', config)));
-  const newSegments = [...segments.values()].filter((e) => !pulledOf.get(e.config)!.has(e.md5));
-  await mapPool(newSegments, JOBS, async (e) => {
-    const file = path.join(ws.cache, 'embeddings', e.config, `${e.md5}.emb`);
-    await mkdir(path.dirname(file), { recursive: true });
-    await getWritable(source, e.md5, file);
-  });
+  const fetched = await mapPool(
+    [...segments.values()].filter((e) => !pulledOf.get(e.config)!.has(e.md5)),
+    JOBS,
+    async (e) => {
+      const file = path.join(ws.cache, 'embeddings', e.config, `${e.md5}.emb`);
+      await mkdir(path.dirname(file), { recursive: true });
+      const got = await fetchOrSkip({ source, md5: e.md5, file, what: `embedding segment of ${e.config}`, log });
+      if (got) await chmod(file, 0o644); // the store merges and deletes its files
+      return got ? e : null;
+    },
+  );
+  const newSegments = fetched.filter((e) => e !== null);
   for (const e of newSegments) {
     pulledOf.get(e.config)!.add(e.md5);
     result.vectors += e.vectors;
@@ -220,44 +235,58 @@ export async function pullShardCaches({
     (a) => a.key === key && !applied.has(a.md5),
   );
   if (packs.length > 0) {
-    const temp = path.join(ws.cache, 'shard-pull');
-    await mkdir(temp, { recursive: true });
+    await mkdir(ws.cache, { recursive: true });
+    const temp = await mkdtemp(path.join(ws.cache, 'shard-pull-'));
     try {
-      const contents = await mapPool(packs, JOBS, async (a) => {
+      const downloaded = await mapPool(packs, JOBS, async (a) => {
         const file = path.join(temp, a.md5);
-        await source.get({ md5: a.md5, file });
-        return JSON.parse(await readFile(file, 'utf8')) as AnalysisPack;
+        if (!(await fetchOrSkip({ source, md5: a.md5, file, what: 'pack of image analyses', log }))) return null;
+        try {
+          const pack = JSON.parse(await readFile(file, 'utf8')) as AnalysisPack;
+          if (typeof pack !== 'object' || pack === null) throw new Error('not a JSON object');
+          return pack;
+        } catch (error) {
+          log.warn(skipped(`The pack of image analyses ${a.md5}`, `unreadable: ${(error as Error).message}`));
+          return null;
+        }
       });
-      const thumbPacks = [...new Set(contents.flatMap((pack) => pack.thumbPacks ?? []))].filter((m) => MD5.test(m));
+      const thumbPacks = [...new Set(downloaded.flatMap((pack) => pack?.thumbPacks ?? []))].filter((m) => MD5.test(m));
       // Four packs at once: at most a few hundred MB in memory.
+      const lost = new Set<string>();
       await mapPool(thumbPacks, 4, async (md5) => {
         const file = path.join(temp, md5);
-        await source.get({ md5, file });
+        if (!(await fetchOrSkip({ source, md5, file, what: 'pack of thumbnails', log }))) return lost.add(md5);
         const where = `${store.where} object ${md5}`;
-        for (const thumb of unpackFiles({ bytes: await readFile(file), where }))
+        let thumbs: ReturnType<typeof unpackFiles>;
+        try {
+          thumbs = unpackFiles({ bytes: await readFile(file), where });
+        } catch (error) {
+          if (!isVitrineError(error, 'SHARD_PACK_DAMAGED')) throw error;
+          log.warn(skipped(`The pack of thumbnails ${md5}`, error.message));
+          return lost.add(md5);
+        }
+        for (const thumb of thumbs)
           await writeFileAtomic({ file: path.join(ws.dataset, 'thumbs', thumb.name), data: thumb.bytes });
         await rm(file, { force: true });
       });
-      const analyses = await loadAnalyses({ datasetDir: ws.dataset, settings });
-      const failures = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
+      // Analyses without their thumbnails would leave the catalogue without pictures: not taken.
+      const contents = downloaded.filter(
+        (pack): pack is AnalysisPack => pack !== null && !(pack.thumbPacks ?? []).some((m) => lost.has(m)),
+      );
+      const analyses = new Map<string, ImageAnalysis>();
+      const failures = new Map<string, DecodeFailure>();
       const sameDecoder = failuresKey({ maxPixels: settings.maxPixels });
       for (const pack of contents) {
-        for (const [md5, a] of Object.entries(pack.analyses ?? {})) {
-          if (analyses.has(md5) || !MD5.test(md5) || !safeThumbnails(a)) continue;
-          analyses.set(md5, a);
-          result.images++;
-        }
+        for (const [md5, a] of Object.entries(pack.analyses ?? {}))
+          if (!analyses.has(md5) && MD5.test(md5) && safeThumbnails(a)) analyses.set(md5, a);
         // A failure depends on the decoder's version too: another runner's libvips may read the image.
         if (pack.failuresKey !== sameDecoder) continue;
-        for (const [md5, f] of Object.entries(pack.failures ?? {})) {
-          if (failures.has(md5) || !MD5.test(md5)) continue;
-          failures.set(md5, f);
-          result.images++;
-        }
+        for (const [md5, f] of Object.entries(pack.failures ?? {}))
+          if (!failures.has(md5) && MD5.test(md5)) failures.set(md5, f);
       }
-      await saveAnalyses({ datasetDir: ws.dataset, settings, analyses });
-      await saveDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels, failures });
-      for (const a of packs) applied.add(a.md5);
+      // What is here already (this runner's own work) is kept.
+      result.images += (await addImageCaches({ ws, settings, analyses, failures, replace: false })).added;
+      for (const [i, a] of packs.entries()) if (contents.includes(downloaded[i]!)) applied.add(a.md5);
       await writePulled(ws.dataset, applied, key);
     } finally {
       await rm(temp, { recursive: true, force: true });
@@ -290,10 +319,51 @@ function safeThumbnails(a: ImageAnalysis): boolean {
   return Array.isArray(a?.thumbnails) && a.thumbnails.every((t) => name.test(t.webp) && name.test(t.jpeg));
 }
 
-/** Download object `md5` to `file` and leave it writable (the store merges and deletes its files). */
-async function getWritable(remote: Remote, md5: string, file: string): Promise<void> {
-  await remote.get({ md5, file });
-  await chmod(file, 0o644);
+/**
+ * The store folder today's backbone configuration embeds into (as embed.ts names it), or undefined for
+ * a custom backbone (its id comes from its weights, read only when it is loaded).
+ */
+export function embeddingConfigOf(params: Params): string | undefined {
+  const backboneId = builtinId({ params: params.backbone });
+  if (!backboneId || params.backbone.name === 'custom') return undefined;
+  return embeddingConfigKey({
+    backboneId,
+    inputSize: BUILTINS[params.backbone.name].inputSize,
+    fit: params.backbone.fit,
+    inputRange: params.backbone.input_range,
+    background: params.dataset.image.background,
+  });
+}
+
+const skipped = (what: string, why: string) =>
+  `${what} named by a shard cache index could not be used (${why}); it is skipped, and the run computes that ` +
+  'work again.';
+
+/**
+ * Download object `md5` to `file`; false, with a warning naming it, when the remote no longer has it
+ * (e.g. after "dvc gc --cloud") or holds a damaged copy. Other failures (no network, no access) throw.
+ */
+async function fetchOrSkip({
+  source,
+  md5,
+  file,
+  what,
+  log,
+}: {
+  source: Remote;
+  md5: string;
+  file: string;
+  what: string;
+  log: Logger;
+}): Promise<boolean> {
+  try {
+    await source.get({ md5, file });
+    return true;
+  } catch (error) {
+    if (!isVitrineError(error, 'REMOTE_OBJECT_MISSING') && !isVitrineError(error, 'DATA_CORRUPT')) throw error;
+    log.warn(skipped(`The ${what} ${md5}`, error.message));
+    return false;
+  }
 }
 
 async function readPulled(dir: string, key = ''): Promise<Set<string>> {

@@ -37,8 +37,8 @@ export function unpackFiles({ bytes, where }: { bytes: Uint8Array; where: string
   let offset = MAGIC.length + 4 + headerLength;
   const out: { name: string; bytes: Uint8Array }[] = [];
   for (const [name, length] of header.files ?? []) {
-    // Names become paths under the thumbnails folder: plain file names only.
-    if (typeof name !== 'string' || !/^[\w.-]+$/.test(name) || !Number.isInteger(length) || length < 0)
+    // Names become paths under the thumbnails folder: plain file names only (not ".", ".." or hidden).
+    if (typeof name !== 'string' || !/^\w[\w.-]*$/.test(name) || !Number.isInteger(length) || length < 0)
       throw damaged('a bad file entry');
     out.push({ name, bytes: buffer.subarray(offset, offset + length) });
     offset += length;

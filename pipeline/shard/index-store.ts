@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readDvcConfig } from '../data/config.ts';
-import { s3Error } from '../data/remote.ts';
+import { s3Connection, s3Error } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -29,7 +29,14 @@ export interface ShardIndexStore {
 }
 
 /** The index beside the default remote of `.dvc/config` (+ `.dvc/config.local`). */
-export async function openShardIndex({ root }: { root: string }): Promise<ShardIndexStore> {
+export async function openShardIndex({
+  root,
+  env = process.env,
+}: {
+  root: string;
+  /** Read when opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl, as for the data. */
+  env?: Record<string, string | undefined>;
+}): Promise<ShardIndexStore> {
   const config = await readDvcConfig({ root });
   const remote = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
   if (!remote?.url)
@@ -43,24 +50,13 @@ export async function openShardIndex({ root }: { root: string }): Promise<ShardI
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(remote.url)!;
   const bucket = m[1]!;
   const prefix = [m[2]!.replace(/\/+$/, ''), INDEX_FOLDER].filter(Boolean).join('/');
-  const o = remote.options;
-  const client = s3Client({
-    endpoint: o.endpointurl,
-    region: o.region,
-    ...(o.access_key_id && o.secret_access_key
-      ? {
-          credentials: {
-            accessKeyId: o.access_key_id,
-            secretAccessKey: o.secret_access_key,
-            ...(o.session_token ? { sessionToken: o.session_token } : {}),
-          },
-        }
-      : {}),
-  });
+  // The same server, region and keys as the data remote's (AWS_ENDPOINT_URL… included).
+  const connection = s3Connection({ settings: remote.options, env });
+  const client = s3Client(connection);
   const fail = (action: string, name: string, error: unknown) =>
     s3Error({
       remote: remote.name,
-      endpoint: s3Endpoint({ endpoint: o.endpointurl, region: o.region }),
+      endpoint: s3Endpoint(connection),
       bucket,
       action,
       md5: `${INDEX_FOLDER}/${name}`,

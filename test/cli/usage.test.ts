@@ -65,6 +65,11 @@ describe('usage mistakes and conventions (table)', () => {
     },
     { args: ['run', 'trian'], code: 2, says: /There is no stage called "trian"\. Did you mean "train"\?/ },
     { args: ['run', '--single'], code: 2, says: /--single needs the stages/ },
+    { args: ['run', 'train', '--shard', '1/2', '--single'], code: 2, says: /--shard and --single cannot be used/ },
+    { args: ['run', '--shard', '1/2', '--force'], code: 2, says: /--shard and --force cannot be used together/ },
+    { args: ['evaluate', '--shard', '1/2', '--force'], code: 2, says: /--shard and --force cannot be used/ },
+    { args: ['run', '--shard', '1/2', '--fail-on-gate'], code: 2, says: /--shard and --fail-on-gate cannot be/ },
+    { args: ['run', '--shard', '1/2', '--pull-caches'], code: 2, says: /--shard and --pull-caches cannot be/ },
     {
       args: ['models', 'show'],
       code: 2,

@@ -17,7 +17,10 @@ describe('packs of thumbnails', () => {
 
   it('refuses a truncated pack and a name that would leave the thumbnails folder', () => {
     const good = packFiles({ files: [{ name: 'a.webp', bytes: Buffer.from('abcdef') }] });
-    const bad = [good.subarray(0, good.length - 2), packFiles({ files: [{ name: '../x', bytes: Buffer.from('a') }] })];
+    const bad = [
+      good.subarray(0, good.length - 2),
+      ...['../x', '.', '..', '...', ''].map((name) => packFiles({ files: [{ name, bytes: Buffer.from('a') }] })),
+    ];
     for (const bytes of bad) {
       let error: unknown;
       try {

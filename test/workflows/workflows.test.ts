@@ -292,7 +292,7 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     const guard = yaml.jobs.guard!;
     const count = guard.steps!.find((s) => (s as Step & { id?: string }).id === 'shards')!;
     // Read from the base branch's checkout: a pull request cannot start more jobs on the museum's runners.
-    expect(count.run).toContain('/^scale:/');
+    expect(count.run).toContain('/^scale:');
     expect(count.run).not.toContain('DATA');
     // The same script in main.yml and publish-s3.yml.
     const main = (await workflows()).find((w) => w.file === 'main.yml')!.yaml;
@@ -323,6 +323,11 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
       expect(await read("scale:\n  shards: '2'\n")).toEqual(['count=2', 'list=[1,2]']);
       for (const bad of ['0', '65', 'many', '-2', '1.5'])
         expect(await read(`scale:\n  shards: ${bad}\n`), bad).toEqual(['count=1', 'list=[1]']);
+      // Both accepted by the params schema: Windows line endings, and a four-space indent.
+      expect(await read('scale:\r\n  shards: 4\r\n')).toEqual(['count=4', 'list=[1,2,3,4]']);
+      expect(await read('scale:\n    shards: 4\n')).toEqual(['count=4', 'list=[1,2,3,4]']);
+      // A deeper key of the same name is not scale.shards.
+      expect(await read('scale:\n  other:\n    shards: 5\n  shards: 2\n')).toEqual(['count=2', 'list=[1,2]']);
       expect(await read(null)).toEqual(['count=1', 'list=[1]']);
     } finally {
       await rm(dir, { recursive: true, force: true });

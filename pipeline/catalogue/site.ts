@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { messageOf, VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
+import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
+import type { Catalogue } from './schema.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -19,6 +23,11 @@ export interface SiteBuild {
   astroPeakRss: number;
   /** Bytes of the search index (`pagefind/`). */
   indexBytes: number;
+  /** Object pages Astro rendered, and those kept from an earlier build (same key: same content). */
+  objectPages: { rendered: number; reused: number };
+  /** Wall time of planning the object pages (keys, chunk files) and of putting the kept ones in place, ms. */
+  planMs: number;
+  placeMs: number;
 }
 
 /** The site's source folder (Astro project) in this repository. */
@@ -29,6 +38,10 @@ export function siteSourceDir(): string {
 /**
  * Build the static site from `.vitrine/catalogue/` into `.vitrine/site/` (Astro, in a child
  * process so its memory is its own), then index the object pages with Pagefind's Node API.
+ *
+ * Object pages are kept by key in `.vitrine/cache/pages/` (see pages.ts): Astro renders only the
+ * object pages whose key was not built before, reading their props from chunk files of
+ * `chunkSize` pages; the others are hard-linked from the cache. Every other page is rendered each time.
  */
 export async function buildSite({
   ws,
@@ -36,12 +49,18 @@ export async function buildSite({
   log,
   siteDir = siteSourceDir(),
   env = {},
+  chunkSize = 1000,
+  reuse = true,
 }: {
   ws: Workspace;
   params: Params;
   log: Logger;
   siteDir?: string;
   env?: Record<string, string | undefined>;
+  /** Object pages' props per chunk file (the Astro process holds one chunk at a time). */
+  chunkSize?: number;
+  /** Reuse object pages kept from earlier builds (false: render every page, and keep them). */
+  reuse?: boolean;
 }): Promise<SiteBuild> {
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
@@ -54,7 +73,19 @@ export async function buildSite({
   const outDir = ws.site;
   await rm(outDir, { recursive: true, force: true });
   const base = normaliseBase(params.catalogue.base);
-  const started = Date.now();
+  let started = Date.now();
+  const cacheDir = path.join(ws.cache, 'pages');
+  const planDir = path.join(ws.catalogue, 'render');
+  const pages = await planObjectPages({
+    file: files.data,
+    cacheDir,
+    planDir,
+    chunkSize,
+    reuse,
+    fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
+  });
+  const planMs = Date.now() - started;
+  started = Date.now();
   // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
   // source (two repositories, or parallel tests) must take turns.
   const release = await lockSiteSource({ siteDir, log });
@@ -71,20 +102,175 @@ export async function buildSite({
         VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
         VITRINE_BASE: base,
         VITRINE_SITE: params.catalogue.site,
+        VITRINE_OBJECT_PAGES: pages.plan,
       },
     });
   } finally {
     await release();
   }
   const astroMs = Date.now() - started;
+  started = Date.now();
+  await placeObjectPages({ outDir, cacheDir, pages: pages.pages });
+  await rm(planDir, { recursive: true, force: true });
+  const placeMs = Date.now() - started;
   const t = Date.now();
-  const pages = await indexSite({ outDir });
+  const indexed = await indexSite({ outDir });
   const pagefindMs = Date.now() - t;
   const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
+  const rendered = pages.pages.filter((p) => p.render).length;
+  const objectPages = { rendered, reused: pages.pages.length - rendered };
   log.info(
-    `Catalogue site: ${pages} object pages indexed in ${path.relative(ws.root, outDir)} (Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} (${rendered} rendered, ${objectPages.reused} kept from the last build; Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
   );
-  return { outDir, pages, astroMs, pagefindMs, astroPeakRss, indexBytes };
+  return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
+}
+
+/**
+ * What the object pages depend on besides their props: the site's sources (and the pipeline files
+ * it imports), Astro's version, the base path and the site's address.
+ */
+async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base: string; site: string }) {
+  const hash = createHash('sha256').update(JSON.stringify({ base, site }));
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const files: string[] = [];
+  for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
+      files.push(path.join(e.parentPath, e.name));
+  for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
+  files.push(path.join(root, 'node_modules', 'astro', 'package.json'));
+  for (const f of files.sort()) {
+    hash.update(`\0${path.relative(root, f)}\0`);
+    hash.update(await readFile(f));
+  }
+  return hash.digest('hex');
+}
+
+interface PagePlan {
+  slug: string;
+  key: string;
+  render: boolean;
+}
+
+/**
+ * Key every object page; write the props of those to render (not in the cache, or `reuse` off)
+ * in chunk files and the plan Astro reads (VITRINE_OBJECT_PAGES).
+ */
+async function planObjectPages({
+  file,
+  cacheDir,
+  planDir,
+  chunkSize,
+  reuse,
+  fingerprint,
+}: {
+  file: string;
+  cacheDir: string;
+  planDir: string;
+  chunkSize: number;
+  reuse: boolean;
+  fingerprint: string;
+}): Promise<{ plan: string; pages: PagePlan[] }> {
+  const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;
+  const globals = pageGlobals(catalogue);
+  const props = objectPageProps(catalogue);
+  const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
+  const pages = props.map((p) => {
+    const key = pageKey({ props: p, globals, fingerprint });
+    return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
+  });
+  await rm(planDir, { recursive: true, force: true });
+  const plan = await writeRenderPlan({
+    pages: props.filter((_, i) => pages[i]!.render),
+    dir: planDir,
+    chunkSize: Math.max(1, chunkSize),
+  });
+  return { plan, pages };
+}
+
+/** A page's key: its props, the collection-wide values and the site's fingerprint. */
+export function pageKey({
+  props,
+  globals,
+  fingerprint,
+}: {
+  props: ObjectPageProps;
+  globals: Record<string, unknown>;
+  fingerprint: string;
+}): string {
+  return createHash('sha256')
+    .update(fingerprint)
+    .update('\0')
+    .update(JSON.stringify(globals))
+    .update('\0')
+    .update(JSON.stringify(props))
+    .digest('hex');
+}
+
+/** Write the pages' props into `dir` in chunks of `chunkSize`, and the plan naming them (`dir/plan.json`). */
+async function writeRenderPlan({
+  pages,
+  dir,
+  chunkSize,
+}: {
+  pages: ObjectPageProps[];
+  dir: string;
+  chunkSize: number;
+}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const plan: RenderPlan = { chunks: [], pages: [] };
+  for (let start = 0; start < pages.length; start += chunkSize) {
+    const chunk = pages.slice(start, start + chunkSize);
+    const file = path.join(dir, `chunk-${String(plan.chunks.length).padStart(5, '0')}.json`);
+    await writeFileAtomic({ file, data: JSON.stringify(chunk) });
+    chunk.forEach((p, index) => plan.pages.push({ slug: p.object.slug, chunk: plan.chunks.length, index }));
+    plan.chunks.push(file);
+  }
+  const file = path.join(dir, 'plan.json');
+  await writeFileAtomic({ file, data: JSON.stringify(plan) });
+  return file;
+}
+
+/**
+ * Keep the pages Astro rendered in the cache, put the kept ones in place (hard links: no copy, and
+ * the cache never changes a published file), and drop cache entries this build no longer has.
+ */
+async function placeObjectPages({
+  outDir,
+  cacheDir,
+  pages,
+}: {
+  outDir: string;
+  cacheDir: string;
+  pages: PagePlan[];
+}): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  const linkOrCopy = async (from: string, to: string) => {
+    try {
+      await link(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+      await copyFile(from, to);
+    }
+  };
+  const one = async (p: PagePlan) => {
+    const page = path.join(outDir, 'objects', p.slug, 'index.html');
+    const kept = path.join(cacheDir, `${p.key}.html`);
+    if (p.render) {
+      if (!(await stat(page).catch(() => null)))
+        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
+          slug: p.slug,
+        });
+      await linkOrCopy(page, kept);
+    } else {
+      await mkdir(path.dirname(page), { recursive: true });
+      await linkOrCopy(kept, page);
+    }
+  };
+  for (let i = 0; i < pages.length; i += 64) await Promise.all(pages.slice(i, i + 64).map(one));
+  const keys = new Set(pages.map((p) => `${p.key}.html`));
+  for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */

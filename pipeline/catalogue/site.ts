@@ -84,6 +84,10 @@ export async function buildSite({
     reuse,
     fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
   });
+  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  const astroPublic = path.join(ws.catalogue, 'astro-public');
+  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
   const planMs = Date.now() - started;
   started = Date.now();
   // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
@@ -97,7 +101,7 @@ export async function buildSite({
       env: {
         ...env,
         VITRINE_CATALOGUE: files.data,
-        VITRINE_PUBLIC: files.publicDir,
+        VITRINE_PUBLIC: astroPublic,
         VITRINE_OUT: outDir,
         VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
         VITRINE_BASE: base,
@@ -111,7 +115,10 @@ export async function buildSite({
   const astroMs = Date.now() - started;
   started = Date.now();
   await placeObjectPages({ outDir, cacheDir, pages: pages.pages });
+  for (const folder of PER_OBJECT_FOLDERS)
+    await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
   await rm(planDir, { recursive: true, force: true });
+  await rm(astroPublic, { recursive: true, force: true });
   const placeMs = Date.now() - started;
   const t = Date.now();
   const indexed = await indexSite({ outDir });
@@ -143,6 +150,43 @@ async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base:
     hash.update(await readFile(f));
   }
   return hash.digest('hex');
+}
+
+/** Folders of the catalogue's public files that hold a few files per object. */
+const PER_OBJECT_FOLDERS = ['media', 'iiif'];
+
+/** Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level `skip` folders. */
+async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
+    .filter((f) => !skip.includes(f.split(path.sep)[0]!));
+  const made = new Map<string, Promise<unknown>>();
+  for (let i = 0; i < files.length; i += 64)
+    await Promise.all(
+      files.slice(i, i + 64).map(async (f) => {
+        const dir = path.dirname(path.join(to, f));
+        if (!made.has(dir)) made.set(dir, mkdir(dir, { recursive: true }));
+        await made.get(dir);
+        await linkOrCopy(path.join(from, f), path.join(to, f));
+      }),
+    );
+}
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    await copyFile(from, to);
+  }
 }
 
 interface PagePlan {
@@ -244,16 +288,6 @@ async function placeObjectPages({
   pages: PagePlan[];
 }): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
-  const linkOrCopy = async (from: string, to: string) => {
-    try {
-      await link(from, to);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-      await copyFile(from, to);
-    }
-  };
   const one = async (p: PagePlan) => {
     const page = path.join(outDir, 'objects', p.slug, 'index.html');
     const kept = path.join(cacheDir, `${p.key}.html`);

@@ -87,18 +87,16 @@ export async function buildCatalogueData({
   const taken = new Set<string>();
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
-  const progress = log.progress('Catalogue: linking thumbnails', dataset.objects.length);
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
+  const thumbnails: { from: string; to: string }[] = [];
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
     for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
-      await placeFile({ from: path.join(ws.dataset, t.webp), to: path.join(media, t.webp) });
-      await placeFile({ from: path.join(ws.dataset, t.jpeg), to: path.join(media, t.jpeg) });
+      for (const f of [t.webp, t.jpeg]) thumbnails.push({ from: path.join(ws.dataset, f), to: path.join(media, f) });
       images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
     }
-    progress.tick();
     const line = labelLines.get(o.id) ?? null;
     objects.push({
       id: o.id,
@@ -138,6 +136,19 @@ export async function buildCatalogueData({
       suggestUrl: suggestUrl({ repository, branch, line }),
     });
   }
+  // Six thumbnails an object: linked many at a time (a 100,000-object collection has 600,000).
+  const progress = log.progress('Catalogue: linking thumbnails', thumbnails.length);
+  const folders = new Map<string, Promise<unknown>>();
+  for (let i = 0; i < thumbnails.length; i += 64)
+    await Promise.all(
+      thumbnails.slice(i, i + 64).map(async (t) => {
+        const folder = path.dirname(t.to);
+        if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+        await folders.get(folder);
+        await placeFile({ ...t, made: true });
+        progress.tick();
+      }),
+    );
   progress.done();
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
@@ -429,8 +440,8 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
 }
 
 /** Hard-link a file into place (fast, no extra space), copying when links are not possible. */
-async function placeFile({ from, to }: { from: string; to: string }): Promise<void> {
-  await mkdir(path.dirname(to), { recursive: true });
+async function placeFile({ from, to, made = false }: { from: string; to: string; made?: boolean }): Promise<void> {
+  if (!made) await mkdir(path.dirname(to), { recursive: true });
   try {
     await link(from, to);
   } catch (error) {

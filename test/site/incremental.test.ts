@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite, type SiteBuild } from '../../pipeline/catalogue/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -124,4 +125,49 @@ describe('object pages kept between builds', () => {
     expect(coldFiles.size).toBeGreaterThan(objects.length);
     expect(differing(after, coldFiles)).toEqual([]);
   }, 600_000);
+});
+
+describe('catalogue files kept between builds', () => {
+  it('keeps deep-zoom tiles and thumbnail links, and drops those of objects that left', async () => {
+    const dir = await fixture();
+    const ws = workspace(dir);
+    const params = defaultParams();
+    // One object's original is large enough for deep zoom (1,500 px by default).
+    const dataset = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as {
+      objects: { id: string; image: string; width: number; height: number }[];
+    };
+    const big = dataset.objects[0]!;
+    await mkdir(path.join(ws.data, 'images'), { recursive: true });
+    const made = await sharp(objects[0]!.image!)
+      .rotate()
+      .resize({ width: 1600 })
+      .jpeg()
+      .toFile(path.join(ws.data, big.image));
+    Object.assign(big, { width: made.width, height: made.height });
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
+
+    const first = await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    const slug = first.catalogue.objects[0]!.slug;
+    const info = path.join(ws.catalogue, 'public', 'iiif', slug, 'info.json');
+    const thumb = path.join(ws.catalogue, 'public', first.catalogue.objects[1]!.images[0]!.webp);
+    const before = { info: (await stat(info)).ino, thumb: (await stat(thumb)).ino };
+
+    const log = memoryLogger();
+    await buildCatalogueData({ ws, params, log, clock });
+    expect(log.lines.some((l) => /deep-zoom tiles/.test(l.message))).toBe(false);
+    expect((await stat(info)).ino).toBe(before.info);
+    expect((await stat(thumb)).ino).toBe(before.thumb);
+
+    // The object with the big picture leaves the collection: its tiles and thumbnails go with it.
+    const gone = dataset.objects.shift()!;
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
+    const third = await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    expect(third.catalogue.objects.some((o) => o.id === gone.id)).toBe(false);
+    expect(await stat(path.join(ws.catalogue, 'public', 'iiif', slug)).catch(() => null)).toBeNull();
+    const media = await readdir(path.join(ws.catalogue, 'public', 'media'), { recursive: true });
+    const expected = third.catalogue.objects.flatMap((o) => o.images.flatMap((i) => [i.webp, i.jpeg]));
+    expect(media.filter((f) => /\.(webp|jpg)$/.test(f)).length).toBe(
+      new Set(expected.filter((f) => f.startsWith('media/'))).size,
+    );
+  }, 300_000);
 });

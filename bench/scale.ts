@@ -144,6 +144,8 @@ async function buildInChild(root: string): Promise<void> {
   let t = Date.now();
   await buildCatalogueData({ ws, params, log: silentLogger });
   phases.push({ name: 'catalogue data', start: t, end: Date.now() });
+  // Progress on stderr (shown as it happens): at 100,000 objects on a loaded machine a build takes long.
+  process.stderr.write(`  (catalogue data done in ${s(Date.now() - t)}; building the site)\n`);
   t = Date.now();
   const site = await buildSite({ ws, params, log: silentLogger });
   const end = Date.now();

@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { messageOf, VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
-import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
-import type { Catalogue } from './schema.ts';
+import {
+  linkTree,
+  PER_OBJECT_FOLDERS,
+  type PlanOptions,
+  placeObjectPages,
+  plannedPages,
+  siteFingerprint,
+} from './plan.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -76,28 +80,29 @@ export async function buildSite({
   let started = Date.now();
   const cacheDir = path.join(ws.cache, 'pages');
   const planDir = path.join(ws.catalogue, 'render');
-  const pages = await planObjectPages({
+  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  const astroPublic = path.join(ws.catalogue, 'astro-public');
+  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+  const plan: PlanOptions = {
     file: files.data,
     cacheDir,
     planDir,
     chunkSize,
     reuse,
     fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
-  });
-  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
-  const astroPublic = path.join(ws.catalogue, 'astro-public');
-  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
-  const planMs = Date.now() - started;
+  };
+  let planMs = Date.now() - started;
   started = Date.now();
   // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
   // source (two repositories, or parallel tests) must take turns.
   const release = await lockSiteSource({ siteDir, log });
   let astroPeakRss: number;
   try {
-    astroPeakRss = await runAstro({
+    const ran = await runAstro({
       siteDir,
       log,
+      plan,
       env: {
         ...env,
         VITRINE_CATALOGUE: files.data,
@@ -106,15 +111,18 @@ export async function buildSite({
         VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
         VITRINE_BASE: base,
         VITRINE_SITE: params.catalogue.site,
-        VITRINE_OBJECT_PAGES: pages.plan,
       },
     });
+    astroPeakRss = ran.maxRSS;
+    planMs += ran.planMs;
+    started += ran.planMs;
   } finally {
     await release();
   }
   const astroMs = Date.now() - started;
   started = Date.now();
-  await placeObjectPages({ outDir, cacheDir, pages: pages.pages });
+  const pages = await plannedPages(planDir);
+  await placeObjectPages({ outDir, cacheDir, pages });
   for (const folder of PER_OBJECT_FOLDERS)
     await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
   await rm(planDir, { recursive: true, force: true });
@@ -124,187 +132,12 @@ export async function buildSite({
   const indexed = await indexSite({ outDir });
   const pagefindMs = Date.now() - t;
   const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
-  const rendered = pages.pages.filter((p) => p.render).length;
-  const objectPages = { rendered, reused: pages.pages.length - rendered };
+  const rendered = pages.filter((p) => p.render).length;
+  const objectPages = { rendered, reused: pages.length - rendered };
   log.info(
     `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} (${rendered} rendered, ${objectPages.reused} kept from the last build; Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
   );
   return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
-}
-
-/**
- * What the object pages depend on besides their props: the site's sources (and the pipeline files
- * it imports), Astro's version, the base path and the site's address.
- */
-async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base: string; site: string }) {
-  const hash = createHash('sha256').update(JSON.stringify({ base, site }));
-  const root = path.resolve(import.meta.dirname, '..', '..');
-  const files: string[] = [];
-  for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
-    if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
-      files.push(path.join(e.parentPath, e.name));
-  for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
-  files.push(path.join(root, 'node_modules', 'astro', 'package.json'));
-  for (const f of files.sort()) {
-    hash.update(`\0${path.relative(root, f)}\0`);
-    hash.update(await readFile(f));
-  }
-  return hash.digest('hex');
-}
-
-/** Folders of the catalogue's public files that hold a few files per object. */
-const PER_OBJECT_FOLDERS = ['media', 'iiif'];
-
-/** Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level `skip` folders. */
-async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
-  await rm(to, { recursive: true, force: true });
-  const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
-    .filter((f) => !skip.includes(f.split(path.sep)[0]!));
-  const made = new Map<string, Promise<unknown>>();
-  for (let i = 0; i < files.length; i += 64)
-    await Promise.all(
-      files.slice(i, i + 64).map(async (f) => {
-        const dir = path.dirname(path.join(to, f));
-        if (!made.has(dir)) made.set(dir, mkdir(dir, { recursive: true }));
-        await made.get(dir);
-        await linkOrCopy(path.join(from, f), path.join(to, f));
-      }),
-    );
-}
-
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  try {
-    await link(from, to);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-    await copyFile(from, to);
-  }
-}
-
-interface PagePlan {
-  slug: string;
-  key: string;
-  render: boolean;
-}
-
-/**
- * Key every object page; write the props of those to render (not in the cache, or `reuse` off)
- * in chunk files and the plan Astro reads (VITRINE_OBJECT_PAGES).
- */
-async function planObjectPages({
-  file,
-  cacheDir,
-  planDir,
-  chunkSize,
-  reuse,
-  fingerprint,
-}: {
-  file: string;
-  cacheDir: string;
-  planDir: string;
-  chunkSize: number;
-  reuse: boolean;
-  fingerprint: string;
-}): Promise<{ plan: string; pages: PagePlan[] }> {
-  const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;
-  const globals = pageGlobals(catalogue);
-  const props = objectPageProps(catalogue);
-  const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
-  const pages = props.map((p) => {
-    const key = pageKey({ props: p, globals, fingerprint });
-    return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
-  });
-  await rm(planDir, { recursive: true, force: true });
-  const plan = await writeRenderPlan({
-    pages: props.filter((_, i) => pages[i]!.render),
-    dir: planDir,
-    chunkSize: Math.max(1, chunkSize),
-  });
-  return { plan, pages };
-}
-
-/** A page's key: its props, the collection-wide values and the site's fingerprint. */
-export function pageKey({
-  props,
-  globals,
-  fingerprint,
-}: {
-  props: ObjectPageProps;
-  globals: Record<string, unknown>;
-  fingerprint: string;
-}): string {
-  return createHash('sha256')
-    .update(fingerprint)
-    .update('\0')
-    .update(JSON.stringify(globals))
-    .update('\0')
-    .update(JSON.stringify(props))
-    .digest('hex');
-}
-
-/** Write the pages' props into `dir` in chunks of `chunkSize`, and the plan naming them (`dir/plan.json`). */
-async function writeRenderPlan({
-  pages,
-  dir,
-  chunkSize,
-}: {
-  pages: ObjectPageProps[];
-  dir: string;
-  chunkSize: number;
-}): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const plan: RenderPlan = { chunks: [], pages: [] };
-  for (let start = 0; start < pages.length; start += chunkSize) {
-    const chunk = pages.slice(start, start + chunkSize);
-    const file = path.join(dir, `chunk-${String(plan.chunks.length).padStart(5, '0')}.json`);
-    await writeFileAtomic({ file, data: JSON.stringify(chunk) });
-    chunk.forEach((p, index) => plan.pages.push({ slug: p.object.slug, chunk: plan.chunks.length, index }));
-    plan.chunks.push(file);
-  }
-  const file = path.join(dir, 'plan.json');
-  await writeFileAtomic({ file, data: JSON.stringify(plan) });
-  return file;
-}
-
-/**
- * Keep the pages Astro rendered in the cache, put the kept ones in place (hard links: no copy, and
- * the cache never changes a published file), and drop cache entries this build no longer has.
- */
-async function placeObjectPages({
-  outDir,
-  cacheDir,
-  pages,
-}: {
-  outDir: string;
-  cacheDir: string;
-  pages: PagePlan[];
-}): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const one = async (p: PagePlan) => {
-    const page = path.join(outDir, 'objects', p.slug, 'index.html');
-    const kept = path.join(cacheDir, `${p.key}.html`);
-    if (p.render) {
-      if (!(await stat(page).catch(() => null)))
-        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
-          slug: p.slug,
-        });
-      await linkOrCopy(page, kept);
-    } else {
-      await mkdir(path.dirname(page), { recursive: true });
-      await linkOrCopy(kept, page);
-    }
-  };
-  for (let i = 0; i < pages.length; i += 64) await Promise.all(pages.slice(i, i + 64).map(one));
-  const keys = new Set(pages.map((p) => `${p.key}.html`));
-  for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */
@@ -348,18 +181,27 @@ async function runAstro({
   siteDir,
   log,
   env,
+  plan,
 }: {
   siteDir: string;
   log: Logger;
   env: Record<string, string | undefined>;
-}): Promise<number> {
+  plan: PlanOptions;
+}): Promise<{ maxRSS: number; planMs: number }> {
   const astro = pathToFileURL(
     path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
   ).href;
+  const planner = pathToFileURL(path.join(import.meta.dirname, 'plan.ts')).href;
+  // The object pages are planned here, in the child, so the catalogue parsed for their keys is
+  // freed in the process that reads it again, not held by the parent while Astro runs.
   const script = [
+    `const started = Date.now();`,
+    `const { planObjectPages } = await import(${JSON.stringify(planner)});`,
+    `process.env.VITRINE_OBJECT_PAGES = (await planObjectPages(${JSON.stringify(plan)})).plan;`,
+    `const planMs = Date.now() - started;`,
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
-    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024 }) + '\\n');`,
+    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024, planMs }) + '\\n');`,
   ].join('\n');
   // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
   const inherited = Object.fromEntries(
@@ -400,7 +242,7 @@ async function runAstro({
     );
   }
   for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
-  return (JSON.parse(marker[1]!) as { maxRSS: number }).maxRSS;
+  return JSON.parse(marker[1]!) as { maxRSS: number; planMs: number };
 }
 
 /** Index the built pages with Pagefind; object pages mark their searchable part and filters. */

@@ -135,7 +135,9 @@ export async function buildSite({
   const rendered = pages.filter((p) => p.render).length;
   const objectPages = { rendered, reused: pages.length - rendered };
   log.info(
-    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} (${rendered} rendered, ${objectPages.reused} kept from the last build; Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
+      `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+      `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
   );
   return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
 }

@@ -203,7 +203,8 @@ async function runAstro({
     `const planMs = Date.now() - started;`,
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
-    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024, planMs }) + '\\n');`,
+    `const maxRSS = process.resourceUsage().maxRSS * 1024;`,
+    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS, planMs }) + '\\n');`,
   ].join('\n');
   // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
   const inherited = Object.fromEntries(

@@ -235,7 +235,7 @@ function slowestCpu(r: Measured): string {
 
 function heaviest(r: Measured): string {
   const p = [...r.phases].sort((a, b) => b.peak - a.peak)[0]!;
-  return `the build's processes together peak at ${mb(p.peak)} during ${p.name} (the Astro process alone: see its report)`;
+  return `the build's processes together peak at ${mb(p.peak)} during ${p.name} (Astro alone: astroPeakRss)`;
 }
 
 /** Issue 16 item 2 at `count` objects: full build, one-label rebuild, site size, search page weight. */

@@ -19,7 +19,7 @@ import { altText, DATE_BUCKETS, dateBucket, nameSlug, slugFor, suggestUrl } from
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
-import { writeManifests, writePictures } from './pictures.ts';
+import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
 import { rightsOf } from './rights.ts';
 import { type CardMetrics, type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
@@ -80,25 +80,26 @@ export async function buildCatalogueData({
   const current =
     versions.find((v) => v.stages.includes('prod'))?.version ?? annotationVersion ?? versions[0]?.version ?? null;
 
-  await rm(files.publicDir, { recursive: true, force: true });
+  // Deep-zoom tiles (slow to make) and thumbnail links (600,000 at 100,000 objects) are kept between
+  // builds and pruned below; everything else in public/ is written afresh.
   await mkdir(files.publicDir, { recursive: true });
+  for (const entry of await readdir(files.publicDir))
+    if (!KEPT_PUBLIC.includes(entry)) await rm(path.join(files.publicDir, entry), { recursive: true, force: true });
 
   // Objects.
   const taken = new Set<string>();
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
-  const progress = log.progress('Catalogue: linking thumbnails', dataset.objects.length);
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
+  const thumbnails: { from: string; to: string }[] = [];
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
     for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
-      await placeFile({ from: path.join(ws.dataset, t.webp), to: path.join(media, t.webp) });
-      await placeFile({ from: path.join(ws.dataset, t.jpeg), to: path.join(media, t.jpeg) });
+      for (const f of [t.webp, t.jpeg]) thumbnails.push({ from: path.join(ws.dataset, f), to: path.join(media, f) });
       images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
     }
-    progress.tick();
     const line = labelLines.get(o.id) ?? null;
     objects.push({
       id: o.id,
@@ -138,7 +139,21 @@ export async function buildCatalogueData({
       suggestUrl: suggestUrl({ repository, branch, line }),
     });
   }
+  // Six thumbnails an object: linked many at a time (a 100,000-object collection has 600,000).
+  const progress = log.progress('Catalogue: linking thumbnails', thumbnails.length);
+  const folders = new Map<string, Promise<unknown>>();
+  for (let i = 0; i < thumbnails.length; i += 64)
+    await Promise.all(
+      thumbnails.slice(i, i + 64).map(async (t) => {
+        const folder = path.dirname(t.to);
+        if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+        await folders.get(folder);
+        await placeFile({ ...t, made: true });
+        progress.tick();
+      }),
+    );
   progress.done();
+  await pruneFolder({ dir: media, keep: new Set(thumbnails.map((t) => t.to)) });
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
   const siteBase = siteBaseOf(params);
@@ -153,6 +168,8 @@ export async function buildCatalogueData({
     minSide: params.catalogue.deep_zoom_min_side,
     log,
   });
+
+  await pruneIiif({ publicDir: files.publicDir, objects });
 
   // "Faience" and "faience", "travertine" and "Travertine (Egyptian alabaster)": one facet value.
   const mediumShown = normaliseValues(objects.map((o) => o.medium));
@@ -428,14 +445,51 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
   return queue;
 }
 
-/** Hard-link a file into place (fast, no extra space), copying when links are not possible. */
-async function placeFile({ from, to }: { from: string; to: string }): Promise<void> {
-  await mkdir(path.dirname(to), { recursive: true });
+/** Folders of public/ kept from the last build (see `buildCatalogueData`). */
+const KEPT_PUBLIC = ['iiif', 'media'];
+
+/** Delete the files under `dir` that are not in `keep` (full paths). */
+async function pruneFolder({ dir, keep }: { dir: string; keep: Set<string> }): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const e of entries) {
+    const file = path.join(e.parentPath, e.name);
+    if (!e.isDirectory() && !keep.has(file)) await rm(file, { force: true });
+  }
+}
+
+/**
+ * Drop the deep-zoom folders of objects that left the collection or lost their tiles (a smaller
+ * original), and half-written ones; the manifests are written afresh after this.
+ */
+async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: CatalogueObject[] }): Promise<void> {
+  const zoomed = new Set(objects.filter((o) => o.zoom).map((o) => iiifFolder(o.slug)));
+  const pictured = new Set(objects.filter((o) => o.images.length > 0).map((o) => iiifFolder(o.slug)));
+  const dir = path.join(publicDir, 'iiif');
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const folder = webPath('iiif', e.name);
+    if (!e.isDirectory() || zoomed.has(folder)) continue;
+    // A pictured object without tiles keeps its folder (its manifest is rewritten) unless tiles are left in it.
+    const tiled = pictured.has(folder) && (await stat(path.join(dir, e.name, '.vitrine-source')).catch(() => null));
+    if (!pictured.has(folder) || tiled) await rm(path.join(dir, e.name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Hard-link a file into place (fast, no extra space), copying when links are not possible. A file
+ * already there is kept when it is the same file (a link made by an earlier build), else replaced.
+ */
+async function placeFile({ from, to, made = false }: { from: string; to: string; made?: boolean }): Promise<void> {
+  if (!made) await mkdir(path.dirname(to), { recursive: true });
   try {
     await link(from, to);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
+    if (code === 'EEXIST') {
+      const [a, b] = await Promise.all([stat(from).catch(() => null), stat(to)]);
+      if (a && a.ino === b.ino && a.dev === b.dev) return;
+      await rm(to, { force: true });
+      return placeFile({ from, to, made: true });
+    }
     if (code === 'ENOENT')
       throw new VitrineError(
         'CATALOGUE_THUMBNAIL_MISSING',

@@ -216,14 +216,19 @@ export async function writeManifests({
   siteBase: string;
 }): Promise<void> {
   const listed: Record<string, unknown>[] = [];
-  for (const o of catalogue.objects) {
-    if (o.images.length === 0) continue;
-    const manifest = manifestOf({ o, siteBase, collection: catalogue.collection });
-    await writeFileAtomic({
-      file: path.join(publicDir, iiifFolder(o.slug), 'manifest.json'),
-      data: JSON.stringify(manifest),
-    });
-    listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
+  const pictured = catalogue.objects.filter((o) => o.images.length > 0);
+  // One file an object, written many at a time (100,000 one after the other take minutes).
+  for (let i = 0; i < pictured.length; i += 64) {
+    const batch = pictured.slice(i, i + 64).map((o) => manifestOf({ o, siteBase, collection: catalogue.collection }));
+    await Promise.all(
+      batch.map((manifest, k) =>
+        writeFileAtomic({
+          file: path.join(publicDir, iiifFolder(pictured[i + k]!.slug), 'manifest.json'),
+          data: JSON.stringify(manifest),
+        }),
+      ),
+    );
+    for (const manifest of batch) listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
   }
   const collection = {
     '@context': 'http://iiif.io/api/presentation/3/context.json',

@@ -7,6 +7,14 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
+import {
+  linkTree,
+  PER_OBJECT_FOLDERS,
+  type PlanOptions,
+  placeObjectPages,
+  plannedPages,
+  siteFingerprint,
+} from './plan.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -19,6 +27,11 @@ export interface SiteBuild {
   astroPeakRss: number;
   /** Bytes of the search index (`pagefind/`). */
   indexBytes: number;
+  /** Object pages Astro rendered, and those kept from an earlier build (same key: same content). */
+  objectPages: { rendered: number; reused: number };
+  /** Wall time of planning the object pages (keys, chunk files) and of putting the kept ones in place, ms. */
+  planMs: number;
+  placeMs: number;
 }
 
 /** The site's source folder (Astro project) in this repository. */
@@ -29,6 +42,10 @@ export function siteSourceDir(): string {
 /**
  * Build the static site from `.vitrine/catalogue/` into `.vitrine/site/` (Astro, in a child
  * process so its memory is its own), then index the object pages with Pagefind's Node API.
+ *
+ * Object pages are kept by key in `.vitrine/cache/pages/` (see pages.ts): Astro renders only the
+ * object pages whose key was not built before, reading their props from chunk files of
+ * `chunkSize` pages; the others are hard-linked from the cache. Every other page is rendered each time.
  */
 export async function buildSite({
   ws,
@@ -36,12 +53,18 @@ export async function buildSite({
   log,
   siteDir = siteSourceDir(),
   env = {},
+  chunkSize = 1000,
+  reuse = true,
 }: {
   ws: Workspace;
   params: Params;
   log: Logger;
   siteDir?: string;
   env?: Record<string, string | undefined>;
+  /** Object pages' props per chunk file (the Astro process holds one chunk at a time). */
+  chunkSize?: number;
+  /** Reuse object pages kept from earlier builds (false: render every page, and keep them). */
+  reuse?: boolean;
 }): Promise<SiteBuild> {
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
@@ -54,37 +77,69 @@ export async function buildSite({
   const outDir = ws.site;
   await rm(outDir, { recursive: true, force: true });
   const base = normaliseBase(params.catalogue.base);
-  const started = Date.now();
+  let started = Date.now();
+  const cacheDir = path.join(ws.cache, 'pages');
+  const planDir = path.join(ws.catalogue, 'render');
+  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  const astroPublic = path.join(ws.catalogue, 'astro-public');
+  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+  const plan: PlanOptions = {
+    file: files.data,
+    cacheDir,
+    planDir,
+    chunkSize,
+    reuse,
+    fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
+  };
+  let planMs = Date.now() - started;
+  started = Date.now();
   // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
   // source (two repositories, or parallel tests) must take turns.
   const release = await lockSiteSource({ siteDir, log });
   let astroPeakRss: number;
   try {
-    astroPeakRss = await runAstro({
+    const ran = await runAstro({
       siteDir,
       log,
+      plan,
       env: {
         ...env,
         VITRINE_CATALOGUE: files.data,
-        VITRINE_PUBLIC: files.publicDir,
+        VITRINE_PUBLIC: astroPublic,
         VITRINE_OUT: outDir,
         VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
         VITRINE_BASE: base,
         VITRINE_SITE: params.catalogue.site,
       },
     });
+    astroPeakRss = ran.maxRSS;
+    planMs += ran.planMs;
+    started += ran.planMs;
   } finally {
     await release();
   }
   const astroMs = Date.now() - started;
+  started = Date.now();
+  const pages = await plannedPages(planDir);
+  await placeObjectPages({ outDir, cacheDir, pages });
+  for (const folder of PER_OBJECT_FOLDERS)
+    await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
+  await rm(planDir, { recursive: true, force: true });
+  await rm(astroPublic, { recursive: true, force: true });
+  const placeMs = Date.now() - started;
   const t = Date.now();
-  const pages = await indexSite({ outDir });
+  const indexed = await indexSite({ outDir });
   const pagefindMs = Date.now() - t;
   const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
+  const rendered = pages.filter((p) => p.render).length;
+  const objectPages = { rendered, reused: pages.length - rendered };
   log.info(
-    `Catalogue site: ${pages} object pages indexed in ${path.relative(ws.root, outDir)} (Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
+      `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+      `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
   );
-  return { outDir, pages, astroMs, pagefindMs, astroPeakRss, indexBytes };
+  return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */
@@ -128,18 +183,28 @@ async function runAstro({
   siteDir,
   log,
   env,
+  plan,
 }: {
   siteDir: string;
   log: Logger;
   env: Record<string, string | undefined>;
-}): Promise<number> {
+  plan: PlanOptions;
+}): Promise<{ maxRSS: number; planMs: number }> {
   const astro = pathToFileURL(
     path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
   ).href;
+  const planner = pathToFileURL(path.join(import.meta.dirname, 'plan.ts')).href;
+  // The object pages are planned here, in the child, so the catalogue parsed for their keys is
+  // freed in the process that reads it again, not held by the parent while Astro runs.
   const script = [
+    `const started = Date.now();`,
+    `const { planObjectPages } = await import(${JSON.stringify(planner)});`,
+    `process.env.VITRINE_OBJECT_PAGES = (await planObjectPages(${JSON.stringify(plan)})).plan;`,
+    `const planMs = Date.now() - started;`,
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
-    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS: process.resourceUsage().maxRSS * 1024 }) + '\\n');`,
+    `const maxRSS = process.resourceUsage().maxRSS * 1024;`,
+    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS, planMs }) + '\\n');`,
   ].join('\n');
   // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
   const inherited = Object.fromEntries(
@@ -180,7 +245,7 @@ async function runAstro({
     );
   }
   for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
-  return (JSON.parse(marker[1]!) as { maxRSS: number }).maxRSS;
+  return JSON.parse(marker[1]!) as { maxRSS: number; planMs: number };
 }
 
 /** Index the built pages with Pagefind; object pages mark their searchable part and filters. */

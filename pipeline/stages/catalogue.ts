@@ -62,11 +62,15 @@ export const catalogueStage: Stage = {
   },
   async run({ ws, params, log, clock, env }) {
     const located = withLocation(params, env);
-    const { catalogue } = await buildCatalogueData({ ws, params: located, log, clock });
+    // Only the counts are kept: at 100,000 objects the catalogue is about a gigabyte in memory, not
+    // to be held while the site builds.
+    const { c, models } = await buildCatalogueData({ ws, params: located, log, clock }).then(({ catalogue }) => ({
+      c: catalogue.counts,
+      models: catalogue.models.length,
+    }));
     const site = await buildSite({ ws, params: located, log });
-    const c = catalogue.counts;
     return {
-      summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${catalogue.models.length} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
+      summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
     };
   },
 };

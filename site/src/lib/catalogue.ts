@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { type Catalogue, type CatalogueObject, catalogueSchema } from '../../../pipeline/catalogue/schema.ts';
+import {
+  type ObjectPageProps,
+  objectPageProps,
+  type PlannedPage,
+  type RenderPlan,
+} from '../../../pipeline/catalogue/pages.ts';
+import { type Catalogue, catalogueSchema } from '../../../pipeline/catalogue/schema.ts';
+
+export { type Card, cardOf } from '../../../pipeline/catalogue/pages.ts';
 
 /*
  * The one place the site reads data: the catalogue file named by VITRINE_CATALOGUE, validated by
@@ -28,30 +36,41 @@ export function loadCatalogue(): Promise<Catalogue> {
   return loaded;
 }
 
-/** What a result card needs, and nothing more (keeps listing pages' props small). */
-export interface Card {
-  slug: string;
-  title: string;
-  maker: string;
-  date: string;
-  alt: string;
-  /** Smallest derivative, or null when there is no image. */
-  thumb: { webp: string; jpeg: string; width: number; height: number } | null;
-  /** A second line, e.g. "Model says mask (62%)". */
-  note?: string;
+/** The render plan, and the chunk of object pages' props being rendered (read once each). */
+let plan: Promise<RenderPlan> | null = null;
+let chunkRead: { file: string; pages: Promise<ObjectPageProps[]> } | null = null;
+
+/**
+ * The object pages to render: those of the plan named by VITRINE_OBJECT_PAGES (the pipeline leaves
+ * out the pages it kept from an earlier build), else every object (e.g. under `astro dev`).
+ */
+export async function objectPages(): Promise<PlannedPage[]> {
+  const file = process.env.VITRINE_OBJECT_PAGES;
+  if (file) return (await readPlan(file)).pages;
+  const all = objectPageProps(await loadCatalogue());
+  chunkRead = { file: '', pages: Promise.resolve(all) };
+  return all.map((p, index) => ({ slug: p.object.slug, chunk: -1, index }));
 }
 
-export function cardOf(o: CatalogueObject, note?: string): Card {
-  const t = o.images[0] ?? null;
-  return {
-    slug: o.slug,
-    title: o.title,
-    maker: o.maker,
-    date: o.date,
-    alt: o.alt,
-    thumb: t ? { webp: t.webp, jpeg: t.jpeg, width: t.width, height: t.height } : null,
-    note,
-  };
+function readPlan(file: string): Promise<RenderPlan> {
+  plan ??= readFile(file, 'utf8').then((text) => JSON.parse(text) as RenderPlan);
+  return plan;
+}
+
+/** The props of one planned object page. Pages render in plan order, so one chunk is held at a time. */
+export async function objectPage({ chunk, index }: { chunk: number; index: number }): Promise<ObjectPageProps> {
+  const file = process.env.VITRINE_OBJECT_PAGES;
+  if (file && chunk >= 0) {
+    const chunkFile = (await readPlan(file)).chunks[chunk]!;
+    if (chunkRead?.file !== chunkFile)
+      chunkRead = {
+        file: chunkFile,
+        pages: readFile(chunkFile, 'utf8').then((text) => JSON.parse(text) as ObjectPageProps[]),
+      };
+  }
+  const page = (await chunkRead?.pages)?.[index];
+  if (!page) throw new Error(`Object page ${chunk}/${index} is not in the render plan`);
+  return page;
 }
 
 /** A site-relative path under the base URL. */

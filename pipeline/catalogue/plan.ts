@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+import { writeFileAtomic } from '../fs.ts';
+import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
+import type { Catalogue } from './schema.ts';
+
+/*
+ * Which object pages a site build renders and which it keeps from the cache (see pages.ts), and
+ * the hard links that put kept pages and per-object files in place. Light imports only: the Astro
+ * child process loads this module to plan before it builds.
+ */
+
+/**
+ * What the object pages depend on besides their props: the site's sources (and the pipeline files
+ * it imports), Astro's version, the base path and the site's address.
+ */
+export async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base: string; site: string }) {
+  const hash = createHash('sha256').update(JSON.stringify({ base, site }));
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const files: string[] = [];
+  for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
+      files.push(path.join(e.parentPath, e.name));
+  for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
+  files.push(path.join(root, 'node_modules', 'astro', 'package.json'));
+  for (const f of files.sort()) {
+    hash.update(`\0${path.relative(root, f)}\0`);
+    hash.update(await readFile(f));
+  }
+  return hash.digest('hex');
+}
+
+/** Folders of the catalogue's public files that hold a few files per object. */
+export const PER_OBJECT_FOLDERS = ['media', 'iiif'];
+
+/** Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level `skip` folders. */
+export async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
+    .filter((f) => !skip.includes(f.split(path.sep)[0]!));
+  const made = new Map<string, Promise<unknown>>();
+  for (let i = 0; i < files.length; i += 64)
+    await Promise.all(
+      files.slice(i, i + 64).map(async (f) => {
+        const dir = path.dirname(path.join(to, f));
+        if (!made.has(dir)) made.set(dir, mkdir(dir, { recursive: true }));
+        await made.get(dir);
+        await linkOrCopy(path.join(from, f), path.join(to, f));
+      }),
+    );
+}
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    await copyFile(from, to);
+  }
+}
+
+export interface PagePlan {
+  slug: string;
+  key: string;
+  render: boolean;
+}
+
+/** Where a build's object pages are planned, and how. */
+export interface PlanOptions {
+  /** The catalogue file. */
+  file: string;
+  /** Kept pages, `<key>.html`. */
+  cacheDir: string;
+  /** Chunk files, `plan.json` (read by the site) and `pages.json` (every page's key, read by `placeObjectPages`). */
+  planDir: string;
+  chunkSize: number;
+  reuse: boolean;
+  fingerprint: string;
+}
+
+/**
+ * Key every object page; write the props of those to render (not in the cache, or `reuse` off) in
+ * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. Runs in the Astro
+ * process, before its build: the catalogue parsed here is garbage by the time Astro reads it again.
+ */
+export async function planObjectPages({
+  file,
+  cacheDir,
+  planDir,
+  chunkSize,
+  reuse,
+  fingerprint,
+}: PlanOptions): Promise<{ plan: string; pages: PagePlan[] }> {
+  const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;
+  const globals = pageGlobals(catalogue);
+  const props = objectPageProps(catalogue);
+  const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
+  const pages = props.map((p) => {
+    const key = pageKey({ props: p, globals, fingerprint });
+    return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
+  });
+  await rm(planDir, { recursive: true, force: true });
+  const plan = await writeRenderPlan({
+    pages: props.filter((_, i) => pages[i]!.render),
+    dir: planDir,
+    chunkSize: Math.max(1, chunkSize),
+  });
+  await writeFileAtomic({ file: path.join(planDir, 'pages.json'), data: JSON.stringify(pages) });
+  return { plan, pages };
+}
+
+/** The keys `planObjectPages` gave every object page. */
+export async function plannedPages(planDir: string): Promise<PagePlan[]> {
+  return JSON.parse(await readFile(path.join(planDir, 'pages.json'), 'utf8')) as PagePlan[];
+}
+
+/** A page's key: its props, the collection-wide values and the site's fingerprint. */
+export function pageKey({
+  props,
+  globals,
+  fingerprint,
+}: {
+  props: ObjectPageProps;
+  globals: Record<string, unknown>;
+  fingerprint: string;
+}): string {
+  return createHash('sha256')
+    .update(fingerprint)
+    .update('\0')
+    .update(JSON.stringify(globals))
+    .update('\0')
+    .update(JSON.stringify(props))
+    .digest('hex');
+}
+
+/** Write the pages' props into `dir` in chunks of `chunkSize`, and the plan naming them (`dir/plan.json`). */
+async function writeRenderPlan({
+  pages,
+  dir,
+  chunkSize,
+}: {
+  pages: ObjectPageProps[];
+  dir: string;
+  chunkSize: number;
+}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const plan: RenderPlan = { chunks: [], pages: [] };
+  for (let start = 0; start < pages.length; start += chunkSize) {
+    const chunk = pages.slice(start, start + chunkSize);
+    const file = path.join(dir, `chunk-${String(plan.chunks.length).padStart(5, '0')}.json`);
+    await writeFileAtomic({ file, data: JSON.stringify(chunk) });
+    chunk.forEach((p, index) => plan.pages.push({ slug: p.object.slug, chunk: plan.chunks.length, index }));
+    plan.chunks.push(file);
+  }
+  const file = path.join(dir, 'plan.json');
+  await writeFileAtomic({ file, data: JSON.stringify(plan) });
+  return file;
+}
+
+/**
+ * Keep the pages Astro rendered in the cache, put the kept ones in place (hard links: no copy, and
+ * the cache never changes a published file), and drop cache entries this build no longer has.
+ */
+export async function placeObjectPages({
+  outDir,
+  cacheDir,
+  pages,
+}: {
+  outDir: string;
+  cacheDir: string;
+  pages: PagePlan[];
+}): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  const one = async (p: PagePlan) => {
+    const page = path.join(outDir, 'objects', p.slug, 'index.html');
+    const kept = path.join(cacheDir, `${p.key}.html`);
+    if (p.render) {
+      if (!(await stat(page).catch(() => null)))
+        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
+          slug: p.slug,
+        });
+      await linkOrCopy(page, kept);
+    } else {
+      await mkdir(path.dirname(page), { recursive: true });
+      await linkOrCopy(kept, page);
+    }
+  };
+  for (let i = 0; i < pages.length; i += 64) await Promise.all(pages.slice(i, i + 64).map(one));
+  const keys = new Set(pages.map((p) => `${p.key}.html`));
+  for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
+}

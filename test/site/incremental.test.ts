@@ -1,0 +1,173 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite, type SiteBuild } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * Object pages are kept by key between builds. A rebuild after one label change renders only the
+ * object pages whose content changed, and its site equals a cold build of the same data byte for
+ * byte (every file: pages, search index, downloads); a build whose props are split in chunk files
+ * of 2 pages equals one with a single chunk.
+ */
+
+const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
+const dirs: string[] = [];
+let objects: FixtureObject[];
+let labels: string[];
+
+async function fixture(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-incremental-'));
+  dirs.push(dir);
+  await writeFixture({ root: dir, objects, labels, embeddingSize: 32 });
+  return dir;
+}
+
+async function build(dir: string, options: { chunkSize?: number } = {}): Promise<SiteBuild> {
+  const ws = workspace(dir);
+  const params = defaultParams();
+  params.collection.repository = 'example-museum/collection';
+  params.catalogue.base = '/collection/';
+  await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+  return buildSite({ ws, params, log: memoryLogger(), ...options });
+}
+
+/** A merged label pull request: the object's label changes in labels.csv and in the dataset. */
+async function relabel(dir: string, id: string, label: string): Promise<void> {
+  const file = path.join(dir, '.vitrine', 'dataset', 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as { objects: { id: string; label: string | null }[] };
+  dataset.objects.find((o) => o.id === id)!.label = label;
+  await writeFile(file, JSON.stringify(dataset));
+  const csv = path.join(dir, 'labels.csv');
+  await writeFile(csv, (await readFile(csv, 'utf8')).replace(new RegExp(`^${id},.*$`, 'm'), `${id},${label}`));
+}
+
+/** Every file of a built site, by its path in the site. */
+async function siteFiles(dir: string): Promise<Map<string, Buffer>> {
+  const site = path.join(dir, '.vitrine', 'site');
+  const out = new Map<string, Buffer>();
+  for (const e of await readdir(site, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) {
+      const file = path.join(e.parentPath, e.name);
+      out.set(path.relative(site, file), await readFile(file));
+    }
+  return out;
+}
+
+function differing(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
+  const names = new Set([...a.keys(), ...b.keys()]);
+  return [...names].filter((n) => !a.get(n) || !b.get(n) || !a.get(n)!.equals(b.get(n)!)).sort();
+}
+
+beforeAll(async () => {
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 14);
+  labels = [...new Set(picked.map((r) => r.label!))].sort();
+  objects = picked.map((r) => ({
+    id: r.id!,
+    title: r.title!,
+    maker: r.artist || 'Unknown maker',
+    date: r.date,
+    department: r.museum,
+    medium: r.medium,
+    rights: r.license,
+    label: r.label!,
+    image: path.join(shared, r.file!),
+  }));
+}, 60_000);
+
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('object pages kept between builds', () => {
+  it('rebuilds only the pages a label change touches, and equals a cold build', async () => {
+    const warm = await fixture();
+    const first = await build(warm);
+    expect(first.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+    const before = await siteFiles(warm);
+
+    const target = objects[5]!;
+    const to = labels.find((l) => l !== target.label)!;
+    await relabel(warm, target.id, to);
+    const second = await build(warm);
+    const after = await siteFiles(warm);
+    const changedObjectPages = differing(before, after).filter((f) => /^objects\/[^/]+\/index\.html$/.test(f));
+    // The relabelled object's own page, and the pages whose "More like this" shows its card (alt text names the label).
+    expect(changedObjectPages.length).toBeGreaterThanOrEqual(1);
+    const catalogue = JSON.parse(await readFile(path.join(warm, '.vitrine', 'catalogue', 'catalogue.json'), 'utf8'));
+    const slug = (catalogue as { objects: { id: string; slug: string }[] }).objects.find(
+      (o) => o.id === target.id,
+    )!.slug;
+    expect(changedObjectPages).toContain(`objects/${slug}/index.html`);
+    expect(second.objectPages).toEqual({
+      rendered: changedObjectPages.length,
+      reused: objects.length - changedObjectPages.length,
+    });
+    expect(changedObjectPages.length).toBeLessThan(objects.length);
+    console.log(`one label changed: ${changedObjectPages.length} of ${objects.length} object pages rendered again`);
+
+    const cold = await fixture();
+    await relabel(cold, target.id, to);
+    const fresh = await build(cold, { chunkSize: 2 });
+    expect(fresh.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+    const coldFiles = await siteFiles(cold);
+    expect(coldFiles.size).toBeGreaterThan(objects.length);
+    expect(differing(after, coldFiles)).toEqual([]);
+  }, 600_000);
+});
+
+describe('catalogue files kept between builds', () => {
+  it('keeps deep-zoom tiles and thumbnail links, and drops those of objects that left', async () => {
+    const dir = await fixture();
+    const ws = workspace(dir);
+    const params = defaultParams();
+    // One object's original is large enough for deep zoom (1,500 px by default).
+    const dataset = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as {
+      objects: { id: string; image: string; width: number; height: number }[];
+    };
+    const big = dataset.objects[0]!;
+    await mkdir(path.join(ws.data, 'images'), { recursive: true });
+    const made = await sharp(objects[0]!.image!)
+      .rotate()
+      .resize({ width: 1600 })
+      .jpeg()
+      .toFile(path.join(ws.data, big.image));
+    Object.assign(big, { width: made.width, height: made.height });
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
+
+    const first = await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    const slug = first.catalogue.objects[0]!.slug;
+    const info = path.join(ws.catalogue, 'public', 'iiif', slug, 'info.json');
+    const thumb = path.join(ws.catalogue, 'public', first.catalogue.objects[1]!.images[0]!.webp);
+    const before = { info: (await stat(info)).ino, thumb: (await stat(thumb)).ino };
+
+    const log = memoryLogger();
+    await buildCatalogueData({ ws, params, log, clock });
+    expect(log.lines.some((l) => /deep-zoom tiles/.test(l.message))).toBe(false);
+    expect((await stat(info)).ino).toBe(before.info);
+    expect((await stat(thumb)).ino).toBe(before.thumb);
+
+    // The object with the big picture leaves the collection: its tiles and thumbnails go with it.
+    const gone = dataset.objects.shift()!;
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
+    const third = await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    expect(third.catalogue.objects.some((o) => o.id === gone.id)).toBe(false);
+    expect(await stat(path.join(ws.catalogue, 'public', 'iiif', slug)).catch(() => null)).toBeNull();
+    const media = await readdir(path.join(ws.catalogue, 'public', 'media'), { recursive: true });
+    const expected = third.catalogue.objects.flatMap((o) => o.images.flatMap((i) => [i.webp, i.jpeg]));
+    expect(media.filter((f) => /\.(webp|jpg)$/.test(f)).length).toBe(
+      new Set(expected.filter((f) => f.startsWith('media/'))).size,
+    );
+  }, 300_000);
+});

@@ -51,13 +51,15 @@ export function objectPageProps(catalogue: Catalogue): ObjectPageProps[] {
   }));
 }
 
-/** The collection-wide values every page shows (the layout's title, footer count and build day). */
+/**
+ * The collection-wide values every page shows (the layout's title and footer count). No build day:
+ * it would make the first build of each day render every object page again (the data page has it).
+ */
 export function pageGlobals(catalogue: Catalogue): Record<string, unknown> {
   return {
     title: catalogue.title,
     collection: catalogue.collection,
     objects: catalogue.counts.objects,
-    day: catalogue.generatedAt.slice(0, 10),
   };
 }
 

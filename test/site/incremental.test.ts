@@ -30,13 +30,16 @@ async function fixture(): Promise<string> {
   return dir;
 }
 
-async function build(dir: string, options: { chunkSize?: number } = {}): Promise<SiteBuild> {
+async function build(
+  dir: string,
+  { chunkSize, at = clock }: { chunkSize?: number; at?: typeof clock } = {},
+): Promise<SiteBuild> {
   const ws = workspace(dir);
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.catalogue.base = '/collection/';
-  await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
-  return buildSite({ ws, params, log: memoryLogger(), ...options });
+  await buildCatalogueData({ ws, params, log: memoryLogger(), clock: at });
+  return buildSite({ ws, params, log: memoryLogger(), ...(chunkSize ? { chunkSize } : {}) });
 }
 
 /** A merged label pull request: the object's label changes in labels.csv and in the dataset. */
@@ -116,6 +119,11 @@ describe('object pages kept between builds', () => {
     });
     expect(changedObjectPages.length).toBeLessThan(objects.length);
     console.log(`one label changed: ${changedObjectPages.length} of ${objects.length} object pages rendered again`);
+
+    // A merge on another day changes no object page: the footer shows no build day (the data page does).
+    const nextDay = { now: () => new Date('2026-12-02T09:00:00Z') };
+    const third = await build(warm, { at: nextDay });
+    expect(third.objectPages).toEqual({ rendered: 0, reused: objects.length });
 
     const cold = await fixture();
     await relabel(cold, target.id, to);

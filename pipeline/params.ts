@@ -182,6 +182,12 @@ export const evaluateParams = z.strictObject({
     .default(5),
   /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
   group_by: z.string().default(''),
+  /**
+   * Most labelled objects the cross-validation's models learn from: beyond it, a stratified sample of
+   * this many (every object is still predicted and scored). Keeps a large collection's pull request
+   * within minutes. 0: all.
+   */
+  cv_max_objects: z.int().min(0).default(20_000),
 });
 
 export const gateParams = z.strictObject({

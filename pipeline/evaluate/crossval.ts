@@ -51,6 +51,63 @@ export function assignFolds({
 }
 
 /**
+ * A stratified sample of at most `max` objects (a mask), for a collection too large to train every
+ * fold's head on all of it. Each stratum (class) keeps its share of the objects (largest remainder);
+ * within it, images are drawn in an order fixed by `seed` and the image keys alone, so the sample
+ * does not depend on the objects' order or on either arm's labels, and copies of an image are kept
+ * or left out together.
+ */
+export function stratifiedSample({
+  keys,
+  strata,
+  max,
+  seed,
+}: {
+  keys: string[];
+  strata: ArrayLike<number>;
+  max: number;
+  seed: number;
+}): Uint8Array {
+  const mask = new Uint8Array(keys.length);
+  if (keys.length <= max) return mask.fill(1);
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const list = groups.get(key);
+    if (list) list.push(i);
+    else groups.set(key, [i]);
+  });
+  const byStratum = new Map<number, string[]>();
+  const size = new Map<number, number>();
+  for (const [key, members] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const s = strata[members[0]!]!;
+    const list = byStratum.get(s);
+    if (list) list.push(key);
+    else byStratum.set(s, [key]);
+    size.set(s, (size.get(s) ?? 0) + members.length);
+  }
+  const order = [...byStratum.keys()].sort((a, b) => a - b);
+  const exact = order.map((s) => (max * size.get(s)!) / keys.length);
+  const quota = exact.map(Math.floor);
+  let left = max - quota.reduce((a, b) => a + b, 0);
+  for (const j of order.map((_, j) => j).sort((a, b) => exact[b]! - quota[b]! - (exact[a]! - quota[a]!) || a - b)) {
+    if (left-- <= 0) break;
+    quota[j]!++;
+  }
+  const uniform = seededUniform(seed);
+  order.forEach((s, j) => {
+    let room = quota[j]!;
+    for (const key of shuffleInPlace(byStratum.get(s)!, uniform)) {
+      const members = groups.get(key)!;
+      if (members.length > room) continue;
+      for (const i of members) mask[i] = 1;
+      room -= members.length;
+      if (room === 0) break;
+    }
+  });
+  return mask;
+}
+
+/**
  * Folds for grouped cross-validation: each distinct value of `groups` (a museum, a photographer) is
  * held out whole. Up to `maxFolds` groups, one fold per group (leave one group out); beyond that the
  * groups are pooled, largest first, into `maxFolds` folds of similar size. `names[f]` lists fold f's

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignFolds, groupFolds, outOfFoldProbabilities, stratifiedSample } from '../../pipeline/evaluate/crossval.ts';
 import { outOfCollectionEstimate } from '../../pipeline/evaluate/out-of-collection.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 
@@ -121,6 +121,32 @@ describe('outOfFoldProbabilities', () => {
     });
     for (let i = 0; i < 5; i++) expect(rows[i]!.indexOf(Math.max(...rows[i]!))).toBe(0);
   });
+});
+
+describe('outOfFoldProbabilities on worker threads', () => {
+  it('trains the folds on worker threads and gives exactly the rows of the main thread', async () => {
+    const { x, y } = clusters(12, 4);
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 4, seed: 2 });
+    const validation = x.map((_, i) => i % 5 === 0);
+    const given = y.map((c, i) => (i % 9 === 0 ? -1 : c));
+    const run = (workers: number, log = silentLogger) =>
+      outOfFoldProbabilities({
+        tf,
+        x,
+        y: given,
+        validation,
+        folds,
+        k: 4,
+        labels,
+        train: { ...train, epochs: 30, workers },
+        log,
+      });
+    const log = memoryLogger();
+    const threaded = await run(2, log);
+    expect(log.lines.map((l) => l.message)).toContainEqual(expect.stringContaining('on 2 worker threads'));
+    const single = await run(1);
+    expect(threaded.map((r) => Array.from(r))).toEqual(single.map((r) => Array.from(r)));
+  }, 60_000);
 });
 
 describe('outOfCollectionEstimate', () => {

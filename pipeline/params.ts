@@ -187,7 +187,7 @@ export const evaluateParams = z.strictObject({
    * this many (every object is still predicted and scored). Keeps a large collection's pull request
    * within minutes. 0: all.
    */
-  cv_max_objects: z.int().min(0).default(20_000),
+  cv_max_objects: z.int().min(0).default(10_000),
 });
 
 export const gateParams = z.strictObject({

@@ -122,7 +122,7 @@ export async function scale(): Promise<void> {
       await writeJsonAtomic({ file: marker, value: setup });
     }
     console.log(
-      `synthetic collection: ${objects} objects (${setup.wrong} labels wrong), embedding cache filled, in ${seconds(started)} s`,
+      `synthetic collection: ${objects} objects (${setup.wrong} labels wrong), caches filled, in ${seconds(started)} s`,
     );
     if (process.env.VITRINE_BENCH_PREPARE_ONLY === '1') return;
     // main: the first run makes every thumbnail and palette, trains, and promotes the baseline.
@@ -142,7 +142,8 @@ export async function scale(): Promise<void> {
     const pr = await cli(['run', 'report'], { VITRINE_BASE_REF: 'main' });
     const used = process.cpuUsage(cpu);
     console.log(
-      `labels-only pull request on ${objects} objects (${corrected} labels corrected), warm caches: ${pr.toFixed(1)} s ` +
+      `labels-only pull request on ${objects} objects (${corrected} labels corrected), warm caches: ` +
+        `${pr.toFixed(1)} s ` +
         `(target < ${SCALE_TARGET_S} s: ${pr < SCALE_TARGET_S ? 'met' : 'MISSED'}; 2 cores shared with other work), ` +
         `${((used.user + used.system) / 1e6).toFixed(1)} s of CPU`,
     );

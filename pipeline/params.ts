@@ -153,7 +153,7 @@ export const trainParams = z.strictObject({
   dropout: fraction.default(0.1),
   /** L2 penalty on the head's weights. */
   l2: z.number().min(0).default(0.0005),
-  /** Embedding worker threads; 0 uses every core. */
+  /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
   workers: z.int().min(0).default(0),
   /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
   augment: z.boolean().default(false),
@@ -182,6 +182,12 @@ export const evaluateParams = z.strictObject({
     .default(5),
   /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
   group_by: z.string().default(''),
+  /**
+   * Most labelled objects the cross-validation's models learn from: beyond it, a stratified sample of
+   * this many (every object is still predicted and scored). Keeps a large collection's pull request
+   * within minutes. 0: all.
+   */
+  cv_max_objects: z.int().min(0).default(10_000),
 });
 
 export const gateParams = z.strictObject({

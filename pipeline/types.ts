@@ -233,6 +233,11 @@ export interface Metrics extends ModelScores {
     objects: number;
     /** Folds. */
     k: number;
+    /**
+     * When the collection has more labelled objects than evaluate.cv_max_objects: the stratified sample
+     * the models learnt from (`objects` of the `of` objects with a label now or at the base). Absent: all.
+     */
+    sample?: { objects: number; of: number };
     /** Cross-validated macro-F1 of training on these labels, and on the base labels, with intervals. */
     candidate: Interval;
     baseline: Interval;

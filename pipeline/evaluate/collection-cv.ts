@@ -2,10 +2,11 @@ import type { Logger } from '../log.ts';
 import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { baseSource, readBaseLabels } from './base-labels.ts';
-import { assignFolds, outOfFoldProbabilities } from './crossval.ts';
+import { assignFolds, outOfFoldProbabilities, stratifiedSample } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
 import { outOfCollectionEstimate } from './out-of-collection.ts';
@@ -69,7 +70,26 @@ export async function crossValidateCollection({
   const vectors = await embedObjects({ ws, params, info, objects, log });
   const x = objects.map((o) => vectors.get(o.imageMd5)!);
   const validation = objects.map((o) => o.split === 'validation');
-  const rows = await outOfFoldProbabilities({ tf, x, y: head, validation, folds, k, labels, train: params.train, log });
+  // A large collection: every head learns from the same stratified sample (both arms alike), and
+  // still predicts every object it did not learn from.
+  const max = params.evaluate.cv_max_objects;
+  const learn =
+    max > 0 && objects.length > max
+      ? stratifiedSample({
+          keys: objects.map((o) => o.imageMd5),
+          strata,
+          max,
+          seed: childSeed(params.train.seed, 'cv-sample') % 2_147_483_647,
+        })
+      : undefined;
+  const sample = learn ? { objects: learn.reduce((a, b) => a + b, 0), of: objects.length } : undefined;
+  if (sample)
+    log.info(
+      `Cross-validation: the ${k}-fold models learn from a stratified sample of ${sample.objects} of the ${sample.of} labelled objects ` +
+        `(evaluate.cv_max_objects), and predict every one.`,
+    );
+  const fit = learn ? Int32Array.from(head, (c, i) => (learn[i] ? c : -1)) : head;
+  const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train: params.train, log });
   const labelled = objects.map((o, i) => ({ o, i })).filter(({ i }) => head[i]! >= 0);
   const oof = oofFile({
     labels,
@@ -78,6 +98,8 @@ export async function crossValidateCollection({
     rows: labelled.map(({ i }) => rows[i]!),
     k,
     seed: params.train.seed,
+    // Counted over the objects labelled now (the oof.json objects), as the file lists them.
+    sample: learn ? { objects: labelled.filter(({ i }) => learn[i]).length, of: labelled.length } : undefined,
   });
   let crossValidated: LabelChangeComparison | null = null;
   const differs = base !== null && head.some((c, i) => c !== prev[i]);
@@ -93,9 +115,10 @@ export async function crossValidateCollection({
       labels,
       params,
       headRows: rows,
+      learn,
       log,
     });
-    crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result };
+    crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };
   } else if (base) {
     log.debug(`The labels are the same as at ${base.ref}: no cross-validated comparison of labels to make.`);
   }
@@ -119,6 +142,7 @@ export async function crossValidateCollection({
         labels,
         params,
         field,
+        learn: learn ? labelled.map(({ i }) => learn[i]!) : undefined,
         log,
       });
     }

@@ -1,7 +1,14 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type BackendPreference, isSingleThreaded } from '../model/backend.ts';
 import { predictProbabilities, type Tf, trainHead } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import { childSeed, seededUniform, shuffleInPlace } from '../random.ts';
+import type { FoldJob, FoldResult, FoldWorkerSetup } from './fold-worker.ts';
 
 /*
  * Cross-validation on cached embeddings. The head is cheap to train once the backbone has embedded
@@ -51,6 +58,63 @@ export function assignFolds({
 }
 
 /**
+ * A stratified sample of at most `max` objects (a mask), for a collection too large to train every
+ * fold's head on all of it. Each stratum (class) keeps its share of the objects (largest remainder);
+ * within it, images are drawn in an order fixed by `seed` and the image keys alone, so the sample
+ * does not depend on the objects' order or on either arm's labels, and copies of an image are kept
+ * or left out together.
+ */
+export function stratifiedSample({
+  keys,
+  strata,
+  max,
+  seed,
+}: {
+  keys: string[];
+  strata: ArrayLike<number>;
+  max: number;
+  seed: number;
+}): Uint8Array {
+  const mask = new Uint8Array(keys.length);
+  if (keys.length <= max) return mask.fill(1);
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const list = groups.get(key);
+    if (list) list.push(i);
+    else groups.set(key, [i]);
+  });
+  const byStratum = new Map<number, string[]>();
+  const size = new Map<number, number>();
+  for (const [key, members] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const s = strata[members[0]!]!;
+    const list = byStratum.get(s);
+    if (list) list.push(key);
+    else byStratum.set(s, [key]);
+    size.set(s, (size.get(s) ?? 0) + members.length);
+  }
+  const order = [...byStratum.keys()].sort((a, b) => a - b);
+  const exact = order.map((s) => (max * size.get(s)!) / keys.length);
+  const quota = exact.map(Math.floor);
+  let left = max - quota.reduce((a, b) => a + b, 0);
+  for (const j of order.map((_, j) => j).sort((a, b) => exact[b]! - quota[b]! - (exact[a]! - quota[a]!) || a - b)) {
+    if (left-- <= 0) break;
+    quota[j]!++;
+  }
+  const uniform = seededUniform(seed);
+  order.forEach((s, j) => {
+    let room = quota[j]!;
+    for (const key of shuffleInPlace(byStratum.get(s)!, uniform)) {
+      const members = groups.get(key)!;
+      if (members.length > room) continue;
+      for (const i of members) mask[i] = 1;
+      room -= members.length;
+      if (room === 0) break;
+    }
+  });
+  return mask;
+}
+
+/**
  * Folds for grouped cross-validation: each distinct value of `groups` (a museum, a photographer) is
  * held out whole. Up to `maxFolds` groups, one fold per group (leave one group out); beyond that the
  * groups are pooled, largest first, into `maxFolds` folds of similar size. `names[f]` lists fold f's
@@ -88,7 +152,9 @@ function quiet(log: Logger): Logger {
  * Probabilities for every object from the head trained on the other folds. `y[i]` is the class
  * index object i is trained with, or -1 to never train on it (unlabelled in this arm of a
  * comparison); it is still predicted. Objects with `validation[i]` are the early-stopping set of
- * the folds that do not hold them, as the validation split is for `vitrine train`.
+ * the folds that do not hold them, as the validation split is for `vitrine train`. With a backend
+ * that runs on one thread (wasm, cpu), the folds' heads train side by side on worker threads
+ * (train.workers: 0 = one per core, 1 = the main thread only), with the same results.
  */
 export async function outOfFoldProbabilities({
   tf,
@@ -112,36 +178,138 @@ export async function outOfFoldProbabilities({
   log: Logger;
 }): Promise<Float32Array[]> {
   const out = new Array<Float32Array>(x.length);
-  const silent = quiet(log);
+  const jobs: FoldJob[] = [];
   for (let f = 0; f < k; f++) {
     const held: number[] = [];
-    const fit = { x: [] as Float32Array[], y: [] as number[] };
-    const val = { x: [] as Float32Array[], y: [] as number[] };
+    const fit = { rows: [] as number[], y: [] as number[] };
+    const val = { rows: [] as number[], y: [] as number[] };
     for (let i = 0; i < x.length; i++) {
       if (folds[i] === f) held.push(i);
-      else if (y[i]! >= 0) (validation[i] ? val : fit).x.push(x[i]!), (validation[i] ? val : fit).y.push(y[i]!);
+      else if (y[i]! >= 0) (validation[i] ? val : fit).rows.push(i), (validation[i] ? val : fit).y.push(y[i]!);
     }
     if (held.length === 0) continue;
-    if (fit.x.length === 0) {
+    if (fit.rows.length === 0) {
       // Nothing to learn from without this fold: an uninformed (uniform) answer.
       for (const i of held) out[i] = new Float32Array(labels.length).fill(1 / labels.length);
       continue;
     }
     const seed = childSeed(train.seed, `fold-${f}`) % 2_147_483_647;
+    jobs.push({
+      fold: f,
+      fit: { rows: Int32Array.from(fit.rows), y: Int32Array.from(fit.y) },
+      validation: { rows: Int32Array.from(val.rows), y: Int32Array.from(val.y) },
+      held: Int32Array.from(held),
+      labels,
+      train: { ...train, seed },
+    });
+  }
+  const backend = tf.getBackend();
+  const threads = Math.min(train.workers === 0 ? availableParallelism() : train.workers, jobs.length);
+  const put = (job: FoldJob, probabilities: ArrayLike<number>[]) =>
+    job.held.forEach((i, j) => (out[i] = probabilities[j] as Float32Array));
+  if (threads > 1 && isSingleThreaded(backend) && existsSync(fileURLToPath(FOLD_WORKER))) {
+    log.debug(`Training the ${jobs.length} folds' heads on ${threads} worker threads (${backend}).`);
+    await runFoldsOnWorkers({ jobs, threads, backend: backend as BackendPreference, x, labels, put });
+    return out;
+  }
+  const silent = quiet(log);
+  const rowsOf = (idx: Int32Array) => Array.from(idx, (i) => x[i]!);
+  for (const job of jobs) {
     const { model } = await trainHead({
       tf,
-      train: fit,
-      validation: val,
+      train: { x: rowsOf(job.fit.rows), y: Array.from(job.fit.y) },
+      validation: { x: rowsOf(job.validation.rows), y: Array.from(job.validation.y) },
       labels,
-      params: { ...train, seed },
+      params: job.train,
       log: silent,
     });
     try {
-      const rows = predictProbabilities({ tf, model, x: held.map((i) => x[i]!) });
-      held.forEach((i, j) => (out[i] = rows[j]!));
+      put(job, predictProbabilities({ tf, model, x: rowsOf(job.held) }));
     } finally {
       model.dispose();
     }
   }
   return out;
+}
+
+const FOLD_WORKER = new URL('./fold-worker.ts', import.meta.url);
+const packed = new WeakMap<Float32Array[], Float32Array>();
+
+/** Hand the folds to `threads` workers as each becomes free; the first failure stops the run. */
+async function runFoldsOnWorkers({
+  jobs,
+  threads,
+  backend,
+  x,
+  labels,
+  put,
+}: {
+  jobs: FoldJob[];
+  threads: number;
+  backend: BackendPreference;
+  x: Float32Array[];
+  labels: string[];
+  put: (job: FoldJob, probabilities: Float32Array[]) => void;
+}): Promise<void> {
+  const dim = x[0]?.length ?? 0;
+  // One packed copy the workers share, instead of one copy of every embedding per worker; the arms
+  // and reruns of a comparison share the same embeddings, so it is packed once for all of them.
+  let matrix = packed.get(x);
+  if (!matrix) {
+    matrix = new Float32Array(new SharedArrayBuffer(x.length * dim * 4));
+    for (let i = 0; i < x.length; i++) matrix.set(x[i]!, i * dim);
+    packed.set(x, matrix);
+  }
+  const setup: FoldWorkerSetup = { backend, matrix, dim };
+  const pool = Array.from({ length: threads }, () => new Worker(FOLD_WORKER, { workerData: setup }));
+  const byFold = new Map(jobs.map((j) => [j.fold, j]));
+  let next = 0;
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => (next < jobs.length ? worker.postMessage(jobs[next++]) : resolve());
+            worker.on('message', (message: FoldResult) => {
+              if ('error' in message) {
+                reject(new VitrineError(message.error.code, message.error.message, message.error.data));
+                return;
+              }
+              const job = byFold.get(message.fold)!;
+              const c = labels.length;
+              put(
+                job,
+                Array.from(job.held, (_, j) => message.probabilities.slice(j * c, (j + 1) * c)),
+              );
+              send();
+            });
+            worker.on('error', (error) =>
+              reject(
+                new VitrineError(
+                  'CROSSVAL_FAILED',
+                  `A cross-validation worker thread failed: ${error.message}`,
+                  {},
+                  {
+                    cause: error,
+                  },
+                ),
+              ),
+            );
+            worker.on('exit', (code) => {
+              if (code !== 0)
+                reject(
+                  new VitrineError(
+                    'CROSSVAL_FAILED',
+                    `A cross-validation worker thread stopped unexpectedly (exit code ${code}).`,
+                    { code },
+                  ),
+                );
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
 }

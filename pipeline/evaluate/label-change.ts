@@ -37,6 +37,7 @@ export async function compareLabelSets({
   headRows,
   baseRows,
   trainingSd: knownSd,
+  learn,
   log,
 }: {
   tf: Tf;
@@ -51,13 +52,26 @@ export async function compareLabelSets({
   headRows?: Float32Array[];
   /** The same for the base arm. */
   baseRows?: Float32Array[];
+  /** The objects the heads may learn from (a large collection's sample); absent: all. Every object is scored. */
+  learn?: ArrayLike<number>;
   /** The training noise when already measured on (nearly) the same labels; otherwise measured here. */
   trainingSd?: number;
   log: Logger;
 }): Promise<Omit<LabelChangeComparison, 'base'>> {
   const validation = objects.map((o) => o.split === 'validation');
+  const learnt = (y: ArrayLike<number>) => (learn ? Int32Array.from(y, (c, i) => (learn[i] ? c : -1)) : y);
   const run = (y: ArrayLike<number>, seed = params.train.seed) =>
-    outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: { ...params.train, seed }, log });
+    outOfFoldProbabilities({
+      tf,
+      x,
+      y: learnt(y),
+      validation,
+      folds,
+      k,
+      labels,
+      train: { ...params.train, seed },
+      log,
+    });
   const headOut = headRows ?? (await run(head));
   const baseOut = baseRows ?? (await run(base));
   let changed = 0;

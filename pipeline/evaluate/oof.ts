@@ -25,6 +25,11 @@ export interface OofFile {
   k: number;
   /** The seed the folds and the heads were drawn from (train.seed). */
   seed: number;
+  /**
+   * A large collection (more labelled objects than evaluate.cv_max_objects): the heads learnt from a
+   * stratified sample of `objects` of the `of` labelled objects; every one is still predicted. Absent: all.
+   */
+  sample?: { objects: number; of: number };
   objects: OofObject[];
 }
 
@@ -125,6 +130,7 @@ export function oofFile({
   rows,
   k,
   seed,
+  sample,
 }: {
   labels: string[];
   objects: (Pick<DatasetObject, 'id' | 'split'> & { label: string })[];
@@ -132,12 +138,14 @@ export function oofFile({
   rows: ArrayLike<number>[];
   k: number;
   seed: number;
+  sample?: OofFile['sample'];
 }): OofFile {
   return {
     schema: 'vitrine.oof/1',
     labels,
     k,
     seed,
+    ...(sample ? { sample } : {}),
     objects: objects.map((o, i) => ({
       id: o.id,
       label: o.label,

@@ -32,12 +32,15 @@ export async function outOfCollectionEstimate({
   labels,
   params,
   field,
+  learn,
   log,
 }: {
   tf: Tf;
   x: Float32Array[];
   /** Class index of each object's label (all labelled). */
   y: number[];
+  /** The objects the heads may learn from (a large collection's sample); absent: all. Every object is scored. */
+  learn?: ArrayLike<number>;
   /** Each object's value of the field. */
   groups: string[];
   validation: boolean[];
@@ -50,7 +53,8 @@ export async function outOfCollectionEstimate({
 }): Promise<NonNullable<Metrics['outOfCollection']>> {
   const names = groups.map((g) => g.trim() || NOT_RECORDED);
   const { folds, k } = groupFolds({ groups: names, maxFolds: MAX_GROUP_FOLDS });
-  const rows = await outOfFoldProbabilities({ tf, x, y, validation, folds, k, labels, train: params.train, log });
+  const fit = learn ? y.map((c, i) => (learn[i] ? c : -1)) : y;
+  const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train: params.train, log });
   const resamples = params.evaluate.bootstrap;
   const intervals = (probs: ArrayLike<number>[]) =>
     bootstrapIntervals({

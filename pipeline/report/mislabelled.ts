@@ -73,7 +73,11 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
     '',
     `The test split holds ${metrics.n} objects, too few to judge a change of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
       `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on the labels now, in the same folds, ` +
-      `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.`,
+      `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.` +
+      (cv.sample
+        ? ` With ${cv.sample.of} labelled objects, each of these models learnt from a sample of ${cv.sample.objects} of them, ` +
+          'drawn once for all of them and keeping each label’s share (evaluate.cv_max_objects), so that the report comes within minutes.'
+        : ''),
     '',
     `On average the model gives each object's label (as it is now) a probability of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assignFolds, groupFolds, outOfFoldProbabilities } from '../../pipeline/evaluate/crossval.ts';
+import { assignFolds, groupFolds, outOfFoldProbabilities, stratifiedSample } from '../../pipeline/evaluate/crossval.ts';
 import { outOfCollectionEstimate } from '../../pipeline/evaluate/out-of-collection.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 
@@ -44,6 +44,32 @@ describe('assignFolds', () => {
     for (let i = 36; i < 40; i++) expect(folds[i]).toBe(folds[i - 36]);
     const sizes = [0, 1, 2, 3].map((f) => Array.from(folds).filter((v) => v === f).length);
     expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('stratifiedSample', () => {
+  it('keeps at most `max` objects, each class in its share, fixed by the seed and by nothing else', () => {
+    // 600 of class 0, 300 of class 1, 100 of class 2; objects 580–599 show the images of 560–579.
+    const strata = Array.from({ length: 1000 }, (_, i) => (i < 600 ? 0 : i < 900 ? 1 : 2));
+    const keys = strata.map((_, i) => `img${i >= 580 && i < 600 ? i - 20 : i}`);
+    const sample = stratifiedSample({ keys, strata, max: 200, seed: 5 });
+    const kept = (c: number) => strata.filter((s, i) => s === c && sample[i]).length;
+    expect([kept(0), kept(1), kept(2)]).toEqual([120, 60, 20]);
+    expect(sample).toEqual(stratifiedSample({ keys, strata, max: 200, seed: 5 }));
+    expect(sample).not.toEqual(stratifiedSample({ keys, strata, max: 200, seed: 6 }));
+    // The objects' order does not change which images are kept.
+    const order = strata.map((_, i) => i).reverse();
+    const reversed = stratifiedSample({
+      keys: order.map((i) => keys[i]!),
+      strata: order.map((i) => strata[i]!),
+      max: 200,
+      seed: 5,
+    });
+    expect(order.map((i) => sample[i])).toEqual(Array.from(reversed));
+    // A copy of an image is kept or left out with it.
+    for (let i = 580; i < 600; i++) expect(sample[i]).toBe(sample[i - 20]);
+    // Nothing to leave out: every object is kept.
+    expect(Array.from(stratifiedSample({ keys, strata, max: 1000, seed: 5 }))).toEqual(strata.map(() => 1));
   });
 });
 
@@ -95,6 +121,32 @@ describe('outOfFoldProbabilities', () => {
     });
     for (let i = 0; i < 5; i++) expect(rows[i]!.indexOf(Math.max(...rows[i]!))).toBe(0);
   });
+});
+
+describe('outOfFoldProbabilities on worker threads', () => {
+  it('trains the folds on worker threads and gives exactly the rows of the main thread', async () => {
+    const { x, y } = clusters(12, 4);
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 4, seed: 2 });
+    const validation = x.map((_, i) => i % 5 === 0);
+    const given = y.map((c, i) => (i % 9 === 0 ? -1 : c));
+    const run = (workers: number, log = silentLogger) =>
+      outOfFoldProbabilities({
+        tf,
+        x,
+        y: given,
+        validation,
+        folds,
+        k: 4,
+        labels,
+        train: { ...train, epochs: 30, workers },
+        log,
+      });
+    const log = memoryLogger();
+    const threaded = await run(2, log);
+    expect(log.lines.map((l) => l.message)).toContainEqual(expect.stringContaining('on 2 worker threads'));
+    const single = await run(1);
+    expect(threaded.map((r) => Array.from(r))).toEqual(single.map((r) => Array.from(r)));
+  }, 60_000);
 });
 
 describe('outOfCollectionEstimate', () => {

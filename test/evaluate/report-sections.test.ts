@@ -87,6 +87,36 @@ describe('the report sections from cross-validation', () => {
       'a change of +0.02, between 0.00 and +0.06 (95% range, allowing for the variation between training runs), p = 0.012. **Better**',
     );
     expect(md).toContain('each of the 300 labelled objects');
+    expect(md).not.toContain('sample');
+  });
+
+  it('says when the models learnt from a sample of a large collection, and how large', () => {
+    const md = crossValidatedSection({
+      metrics: {
+        n: 20_000,
+        crossValidated: {
+          base: { ref: 'main', commit: 'c' },
+          changed: 500,
+          objects: 100_000,
+          k: 5,
+          sample: { objects: 20_000, of: 100_000 },
+          candidate: iv(0.95, 0.92, 0.97),
+          baseline: iv(0.93, 0.9, 0.96),
+          probability: { candidate: 0.97, baseline: 0.95, trainingSd: 0.003 },
+          comparison: {
+            metric: 'probability',
+            difference: iv(0.02, 0.01, 0.03),
+            pValue: 0.002,
+            test: 't',
+            verdict: 'better',
+          },
+        },
+      } as unknown as Metrics,
+    });
+    expect(md).toContain('each of the 100000 labelled objects was predicted by a model that had not seen it');
+    expect(md).toContain(
+      'With 100000 labelled objects, each of these models learnt from a sample of 20000 of them, drawn once for all of them and keeping each label’s share (evaluate.cv_max_objects)',
+    );
   });
 
   it('gives the estimate on an unseen source next to the random-split figure', () => {

@@ -191,6 +191,25 @@ describe('evaluate stage', () => {
       expect(new Set(oof.objects.filter((o) => o.fold === f).map((o) => o.label)).size).toBeGreaterThan(1);
   }, 120_000);
 
+  it('with more labelled objects than evaluate.cv_max_objects, learns from a stratified sample, still predicts every one', async () => {
+    const capped = structuredClone(params);
+    capped.evaluate.cv_max_objects = 20;
+    const log = memoryLogger();
+    await evaluateStage.run({ ...ctx, params: capped, log });
+    const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    const dataset = await readDataset({ ws });
+    const labelled = dataset.objects.filter((o) => o.label !== null && o.image !== '');
+    expect(labelled.length).toBeGreaterThan(30);
+    expect(oof.objects).toHaveLength(labelled.length);
+    expect(oof.sample).toEqual({ objects: 20, of: labelled.length });
+    expect(log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringContaining(`learn from a stratified sample of 20 of the ${labelled.length} labelled objects`),
+    );
+    await evaluateStage.run(ctx);
+    const full = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    expect(full.sample).toBeUndefined();
+  }, 240_000);
+
   it('gives the same metrics on a second run (seeded bootstrap, deterministic model)', async () => {
     const first = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
     await evaluateStage.run(ctx);

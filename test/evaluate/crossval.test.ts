@@ -48,6 +48,29 @@ describe('assignFolds', () => {
 });
 
 describe('stratifiedSample', () => {
+  it('always keeps the objects it is told to (the labels a pull request changes) and two of every class', () => {
+    const strata = Array.from({ length: 1000 }, (_, i) => (i < 997 ? i % 4 : 4 + (i % 2)));
+    const keys = strata.map((_, i) => `img${i}`);
+    const keep = new Uint8Array(1000);
+    for (const i of [3, 17, 400, 401, 998]) keep[i] = 1;
+    const sample = stratifiedSample({ keys, strata, max: 100, seed: 5, keep });
+    for (const i of [3, 17, 400, 401, 998]) expect(sample[i]).toBe(1);
+    // Classes 4 (2 objects) and 5 (1 object) are far below one object's share of 100 in 1,000.
+    for (const i of [997, 998, 999]) expect(sample[i]).toBe(1);
+    expect(sample.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(100 + 5 + 3);
+  });
+
+  it('moves few objects in or out when one label changes (each image keeps its rank in its class)', () => {
+    const strata = Array.from({ length: 5000 }, (_, i) => i % 5);
+    const keys = strata.map((_, i) => `img${i}`);
+    const before = stratifiedSample({ keys, strata, max: 1000, seed: 5 });
+    const changed = [...strata];
+    changed[42] = (changed[42]! + 1) % 5;
+    const after = stratifiedSample({ keys, strata: changed, max: 1000, seed: 5 });
+    const moved = before.reduce((n, v, i) => n + (v !== after[i] ? 1 : 0), 0);
+    expect(moved).toBeLessThanOrEqual(4);
+  });
+
   it('keeps at most `max` objects, each class in its share, fixed by the seed and by nothing else', () => {
     // 600 of class 0, 300 of class 1, 100 of class 2; objects 580–599 show the images of 560–579.
     const strata = Array.from({ length: 1000 }, (_, i) => (i < 600 ? 0 : i < 900 ? 1 : 2));

@@ -532,12 +532,14 @@ export async function heads(): Promise<void> {
         ? await publishedAnnotations({ rows, vectors, params, train: MET, test: CLEVELAND })
         : { coverage: Number.NaN, precision: Number.NaN };
     console.log(
-      `${config.label} (${embedded.computed} embedded, ${embedded.backbone.embeddingSize} numbers): Met → Cleveland ${show(h.metToCleveland.macroF1)}, ` +
+      `${config.label} (${embedded.computed} embedded, ${embedded.backbone.embeddingSize} numbers): ` +
+        `Met → Cleveland ${show(h.metToCleveland.macroF1)}, ` +
         `Cleveland → Met ${show(h.clevelandToMet.macroF1)}, random split ${show(h.randomSplit.macroF1)}; ` +
         `flagged ${h.metToCleveland.flagged}/${h.clevelandToMet.flagged}/${h.randomSplit.flagged}; ` +
         (Number.isNaN(published.coverage)
           ? ''
-          : `published Met → Cleveland ${(published.coverage * 100).toFixed(1)}% at precision ${published.precision.toFixed(3)}; `) +
+          : `published Met → Cleveland ${(published.coverage * 100).toFixed(1)}% ` +
+            `at precision ${published.precision.toFixed(3)}; `) +
         `three heads in ${seconds.toFixed(0)} s`,
     );
   }

@@ -151,7 +151,10 @@ export const trainParams = z.strictObject({
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
   hidden_units: z.int().min(0).default(0),
   dropout: fraction.default(0.1),
-  /** lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation among l2_choices; adam: mini-batch epochs with early stopping (and the only choice with hidden units). */
+  /**
+   * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
+   * among l2_choices; adam: mini-batch epochs with early stopping (always used with hidden units).
+   */
   solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
   /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
   l2_choices: z.array(z.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),

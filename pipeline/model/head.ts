@@ -503,8 +503,10 @@ function trainLogisticHead({
     history.valAccuracy.push(valScore.accuracy);
   }
   const valAcc = history.valAccuracy[0];
+  const how =
+    choices.length > 1 && n >= 2 * k ? `chosen by ${k}-fold cross-validation on the training objects` : 'as given';
   log.info(
-    `Trained the logistic head to convergence (${fitted.iterations} L-BFGS iterations); L2 ${l2} chosen by ${choices.length > 1 && n >= 2 * k ? `${k}-fold cross-validation` : 'default'} on the training objects` +
+    `Trained the logistic head to convergence (${fitted.iterations} L-BFGS iterations); L2 ${l2} ${how}` +
       (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };

@@ -151,7 +151,14 @@ export const trainParams = z.strictObject({
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
   hidden_units: z.int().min(0).default(0),
   dropout: fraction.default(0.1),
-  /** L2 penalty on the head's weights. */
+  /**
+   * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
+   * among l2_choices; adam: mini-batch epochs with early stopping (always used with hidden units).
+   */
+  solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
+  /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
+  l2_choices: z.array(z.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  /** L2 penalty on the head's weights (adam). */
   l2: z.number().min(0).default(0.0005),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
   workers: z.int().min(0).default(0),

@@ -4,6 +4,14 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { seededUniform, shuffleInPlace } from '../random.ts';
 import type { ModelInfo } from '../types.ts';
+import {
+  fitLogistic,
+  type LogisticModel,
+  type LogisticObjective,
+  predictLogistic,
+  standardise,
+  standardiser,
+} from './linear-probe.ts';
 
 /*
  * The classifier head: a softmax layer (optionally after one hidden ReLU layer) on the backbone's
@@ -16,10 +24,11 @@ import type { ModelInfo } from '../types.ts';
 /** The TF.js module in use (whatever backend `selectBackend` chose); `default` left out so `import * as tf` fits too. */
 export type Tf = Omit<typeof import('@tensorflow/tfjs'), 'default'>;
 
-/** Embeddings with their class indices (into `labels`). */
+/** Embeddings with their class indices (into `labels`), and optionally a loss weight per object (default 1). */
 export interface LabelledVectors {
   x: Float32Array[];
   y: number[];
+  weight?: number[];
 }
 
 /** Per-epoch loss and accuracy (training and validation), and how training ended. */
@@ -33,6 +42,8 @@ export interface HeadHistory {
   /** Epochs actually run. */
   epochs: number;
   stoppedEarly: boolean;
+  /** train.solver lbfgs: the L2 penalty cross-validation chose. */
+  l2?: number;
 }
 
 /** Layer names of the saved head; `logits` is the output before the softmax. */
@@ -150,6 +161,13 @@ export async function trainHead({
     throw new VitrineError('TRAIN_EMPTY', 'There are no training objects: label some objects in labels.csv first.', {});
   const d = checkVectors('train', train, classes, undefined);
   checkVectors('validation', validation, classes, d);
+  if (train.weight && (train.weight.length !== train.x.length || train.weight.some((w) => !(w >= 0))))
+    throw new VitrineError('TRAIN_SHAPE', 'Object weights must be one number ≥ 0 per training embedding.', {
+      split: 'train',
+    });
+  // A linear head is a convex problem: solve it to convergence rather than by mini-batch epochs.
+  if (params.solver === 'lbfgs' && params.hidden_units === 0)
+    return trainLogisticHead({ tf, train, validation, classes, d, params, log });
 
   const { seed, epochs, batch_size: batchSize, learning_rate: learningRate, patience, dropout, l2 } = params;
   const model = buildHead({ tf, inputSize: d, classes, hiddenUnits: params.hidden_units, seed });
@@ -161,6 +179,7 @@ export async function trainHead({
 
   const xTrain = stack(tf, train.x, d);
   const yTrain = tf.tensor1d(train.y, 'int32');
+  const objectWeight = tf.tensor1d(train.weight ?? new Array<number>(train.x.length).fill(1));
   const xVal = validation.x.length > 0 ? stack(tf, validation.x, d) : null;
   const yVal = validation.x.length > 0 ? tf.tensor1d(validation.y, 'int32') : null;
   const classWeight = tf.tensor1d(weights);
@@ -174,11 +193,12 @@ export async function trainHead({
     });
     return h;
   };
-  // Class-weighted mean cross-entropy (plus the L2 penalty when training).
-  const lossOf = (logits: TF.Tensor, y: TF.Tensor1D, withPenalty: boolean): TF.Scalar => {
+  // Class-weighted mean cross-entropy (times each object's weight, when given), plus the L2 penalty when training.
+  const lossOf = (logits: TF.Tensor, y: TF.Tensor1D, withPenalty: boolean, objects?: TF.Tensor1D): TF.Scalar => {
     const logp = tf.logSoftmax(logits);
     const nll = tf.neg(tf.sum(tf.mul(tf.oneHot(y, classes), logp), 1));
-    let loss = tf.mean(tf.mul(nll, tf.gather(classWeight, y))) as TF.Scalar;
+    const w = tf.gather(classWeight, y);
+    let loss = tf.mean(tf.mul(nll, objects ? tf.mul(w, objects) : w)) as TF.Scalar;
     if (withPenalty && l2 > 0)
       for (const k of kernels) loss = tf.add(loss, tf.mul(l2, tf.sum(tf.square(k)))) as TF.Scalar;
     return loss;
@@ -212,12 +232,13 @@ export async function trainHead({
           const idx = tf.tensor1d(batch, 'int32');
           const xb = tf.gather(xTrain, idx);
           const yb = tf.gather(yTrain, idx) as TF.Tensor1D;
+          const wb = tf.gather(objectWeight, idx) as TF.Tensor1D;
           let rightCount: TF.Scalar | null = null;
           const cost = optimizer.minimize(
             () => {
               const logits = logitsOf(xb, s);
               rightCount = tf.keep(correctOf(logits, yb));
-              return lossOf(logits, yb, true);
+              return lossOf(logits, yb, true, wb);
             },
             true,
             variables,
@@ -261,12 +282,232 @@ export async function trainHead({
   } finally {
     best?.forEach((t) => t.dispose());
     optimizer.dispose();
-    [xTrain, yTrain, classWeight, ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])].forEach((t) => t.dispose());
+    [xTrain, yTrain, objectWeight, classWeight, ...(xVal ? [xVal] : []), ...(yVal ? [yVal] : [])].forEach((t) =>
+      t.dispose(),
+    );
   }
   const bestAcc = history.valAccuracy[history.bestEpoch];
   log.info(
     `Trained the head for ${history.epochs} epochs${history.stoppedEarly ? ' (stopped early: validation loss stopped improving)' : ''}; kept epoch ${history.bestEpoch + 1}` +
       (bestAcc === undefined ? '.' : ` with validation accuracy ${(bestAcc * 100).toFixed(1)}%.`),
+  );
+  return { model, history };
+}
+
+/** Loss weight of each object: balanced per class (train.class_weighting) times its own weight; summing to 1. */
+function sampleWeights({
+  y,
+  weight,
+  classes,
+  balanced,
+}: {
+  y: number[];
+  weight: number[] | undefined;
+  classes: number;
+  balanced: boolean;
+}): Float64Array {
+  const perClass = balanced ? classWeights({ y, classes }) : new Array<number>(classes).fill(1);
+  const out = Float64Array.from(y, (c, i) => perClass[c]! * (weight?.[i] ?? 1));
+  const total = out.reduce((s, w) => s + w, 0);
+  if (total > 0) for (let i = 0; i < out.length; i++) out[i]! /= total;
+  return out;
+}
+
+/** Weighted cross-entropy and accuracy of probability rows (weights summing to 1). */
+function scoreRows(probs: Float64Array[], y: number[], weights: Float64Array): { loss: number; accuracy: number } {
+  let loss = 0;
+  let right = 0;
+  probs.forEach((p, i) => {
+    loss -= weights[i]! * Math.log(Math.max(p[y[i]!]!, 1e-12));
+    if (p.indexOf(Math.max(...p)) === y[i]) right++;
+  });
+  return { loss, accuracy: probs.length === 0 ? 0 : right / probs.length };
+}
+
+/**
+ * The logistic loss and gradient on the TF.js backend (its matrix products are what cost: on wasm
+ * they are many times faster than plain loops). Call `dispose` when done.
+ */
+function tfObjective({
+  tf,
+  z,
+  y,
+  sampleWeight,
+  classes,
+  dim,
+}: {
+  tf: Tf;
+  z: Float64Array;
+  y: number[];
+  sampleWeight: Float64Array;
+  classes: number;
+  dim: number;
+}): { objective: LogisticObjective; dispose: () => void } {
+  const n = y.length;
+  const x = tf.tensor2d(Float32Array.from(z), [n, dim]);
+  const target = tf.oneHot(tf.tensor1d(y, 'int32'), classes);
+  const a = tf.tensor2d(Float32Array.from(sampleWeight), [n, 1]);
+  const objective: LogisticObjective = (w, grad, l2) => {
+    const [lossValue, gradW, gradB] = tf.tidy(() => {
+      const weights = tf.tensor2d(Float32Array.from(w.subarray(0, classes * dim)), [classes, dim]);
+      const bias = tf.tensor1d(Float32Array.from(w.subarray(classes * dim)));
+      const logits = tf.add(tf.matMul(x, weights, false, true), bias);
+      const logp = tf.logSoftmax(logits);
+      const nll = tf.sum(tf.mul(a, tf.neg(tf.sum(tf.mul(target, logp), 1, true))));
+      const g = tf.mul(tf.sub(tf.exp(logp), target), a);
+      return [nll.dataSync()[0]!, tf.matMul(g, x, true, false).dataSync(), tf.sum(g, 0).dataSync()];
+    });
+    let loss = lossValue;
+    for (let k = 0; k < classes * dim; k++) {
+      loss += 0.5 * l2 * w[k]! * w[k]!;
+      grad[k] = gradW[k]! + l2 * w[k]!;
+    }
+    for (let c = 0; c < classes; c++) grad[classes * dim + c] = gradB[c]!;
+    return loss;
+  };
+  return { objective, dispose: () => [x, target, a].forEach((t) => t.dispose()) };
+}
+
+/**
+ * train.solver lbfgs: multinomial logistic regression on standardised embeddings, solved to
+ * convergence, with the L2 penalty chosen among train.l2_choices by stratified 3-fold
+ * cross-validation on the training objects (the lowest held-out loss). Validation objects are
+ * scored, never learnt from. The standardisation is folded into the saved layer (kernel × 1/σ,
+ * bias − kernel·μ/σ), so the model file is the same one-layer softmax head every reader loads.
+ */
+function trainLogisticHead({
+  tf,
+  train,
+  validation,
+  classes,
+  d,
+  params,
+  log,
+}: {
+  tf: Tf;
+  train: LabelledVectors;
+  validation: LabelledVectors;
+  classes: number;
+  d: number;
+  params: Params['train'];
+  log: Logger;
+}): { model: TF.Sequential; history: HeadHistory } {
+  const { mean, scale } = standardiser({ x: train.x, weight: train.weight });
+  const z = standardise({ x: train.x, mean, scale });
+  const n = train.x.length;
+  const weights = sampleWeights({ y: train.y, weight: train.weight, classes, balanced: params.class_weighting });
+  // Largest penalty first: each fit starts from the previous one, which is close by.
+  const choices = [...new Set(params.l2_choices)].sort((a, b) => b - a);
+  const k = 3;
+  let l2 = choices[0]!;
+  if (choices.length > 1 && n >= 2 * k) {
+    // Stratified folds: each class's objects dealt round-robin in a seeded order.
+    const uniform = seededUniform(params.seed);
+    const fold = new Array<number>(n).fill(0);
+    for (let c = 0; c < classes; c++) {
+      const members = train.y.flatMap((yc, i) => (yc === c ? [i] : []));
+      shuffleInPlace(members, uniform).forEach((i, j) => (fold[i] = j % k));
+    }
+    const heldLoss = new Array<number>(choices.length).fill(0);
+    for (let f = 0; f < k; f++) {
+      const fitRows = fold.flatMap((g, i) => (g === f ? [] : [i]));
+      const heldRows = fold.flatMap((g, i) => (g === f ? [i] : []));
+      const rowsOf = (rows: number[]) => {
+        const out = new Float64Array(rows.length * d);
+        rows.forEach((i, r) => out.set(z.subarray(i * d, (i + 1) * d), r * d));
+        return out;
+      };
+      const zFit = rowsOf(fitRows);
+      const zHeld = rowsOf(heldRows);
+      const wFit = Float64Array.from(fitRows, (i) => weights[i]!);
+      const wFitTotal = wFit.reduce((s, w) => s + w, 0);
+      if (wFitTotal === 0) continue;
+      for (let i = 0; i < wFit.length; i++) wFit[i]! /= wFitTotal;
+      const wHeld = Float64Array.from(heldRows, (i) => weights[i]!);
+      let init: LogisticModel | undefined;
+      const inner = tfObjective({
+        tf,
+        z: zFit,
+        y: fitRows.map((i) => train.y[i]!),
+        sampleWeight: wFit,
+        classes,
+        dim: d,
+      });
+      choices.forEach((penalty, c) => {
+        // Ranking penalties by held-out loss needs less precision than the final fit: fewer iterations.
+        init = fitLogistic({
+          objective: inner.objective,
+          classes,
+          dim: d,
+          l2: penalty,
+          init,
+          maxIterations: 100,
+          tolerance: 1e-4,
+        });
+        const probs = predictLogistic({ model: init, z: zHeld });
+        heldLoss[c]! += scoreRows(
+          probs,
+          heldRows.map((i) => train.y[i]!),
+          wHeld,
+        ).loss;
+      });
+      inner.dispose();
+    }
+    l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
+  }
+  const whole = tfObjective({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
+  const fitted = fitLogistic({ objective: whole.objective, classes, dim: d, l2 });
+  whole.dispose();
+  // Fold the standardisation into the layer: logits = b + W·((x − μ)·s) = (b − W·(μ·s)) + (W·s)·x.
+  const kernel = new Float32Array(d * classes);
+  const bias = new Float32Array(classes);
+  for (let c = 0; c < classes; c++) {
+    let shift = fitted.bias[c]!;
+    for (let j = 0; j < d; j++) {
+      const w = fitted.weights[c * d + j]! * scale[j]!;
+      kernel[j * classes + c] = w;
+      shift -= w * mean[j]!;
+    }
+    bias[c] = shift;
+  }
+  const model = buildHead({ tf, inputSize: d, classes, seed: params.seed });
+  const [kernelTensor, biasTensor] = [tf.tensor2d(kernel, [d, classes]), tf.tensor1d(bias)];
+  model.getLayer(HEAD_LAYERS.logits).setWeights([kernelTensor, biasTensor]);
+  kernelTensor.dispose();
+  biasTensor.dispose();
+
+  const trainScore = scoreRows(predictLogistic({ model: fitted, z }), train.y, weights);
+  const history: HeadHistory = {
+    loss: [trainScore.loss],
+    valLoss: [],
+    accuracy: [trainScore.accuracy],
+    valAccuracy: [],
+    bestEpoch: 0,
+    epochs: 1,
+    stoppedEarly: false,
+    l2,
+  };
+  if (validation.x.length > 0) {
+    const valWeights = sampleWeights({
+      y: validation.y,
+      weight: validation.weight,
+      classes,
+      balanced: params.class_weighting,
+    });
+    const valScore = scoreRows(
+      predictLogistic({ model: fitted, z: standardise({ x: validation.x, mean, scale }) }),
+      validation.y,
+      valWeights,
+    );
+    history.valLoss.push(valScore.loss);
+    history.valAccuracy.push(valScore.accuracy);
+  }
+  const valAcc = history.valAccuracy[0];
+  const how =
+    choices.length > 1 && n >= 2 * k ? `chosen by ${k}-fold cross-validation on the training objects` : 'as given';
+  log.info(
+    `Trained the logistic head to convergence (${fitted.iterations} L-BFGS iterations); L2 ${l2} ${how}` +
+      (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };
 }

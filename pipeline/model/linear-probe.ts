@@ -131,3 +131,260 @@ function softmaxInto(
   }
   for (let c = 0; c < classes; c++) p[c]! /= total;
 }
+
+/**
+ * Per-dimension mean and 1/standard deviation of the rows (what standardisation subtracts and
+ * multiplies by), each row counted `weight` times (default 1): a row of weight 0 changes nothing.
+ */
+export function standardiser({ x, weight }: { x: ArrayLike<number>[]; weight?: ArrayLike<number> }): {
+  mean: Float64Array;
+  scale: Float64Array;
+} {
+  const dim = x[0]?.length ?? 0;
+  const mean = new Float64Array(dim);
+  const scale = new Float64Array(dim);
+  let total = 0;
+  for (let i = 0; i < x.length; i++) total += weight?.[i] ?? 1;
+  if (total === 0) return { mean, scale: scale.fill(1) };
+  x.forEach((row, i) => {
+    const a = (weight?.[i] ?? 1) / total;
+    if (a > 0) for (let j = 0; j < dim; j++) mean[j]! += a * row[j]!;
+  });
+  x.forEach((row, i) => {
+    const a = (weight?.[i] ?? 1) / total;
+    if (a > 0) for (let j = 0; j < dim; j++) scale[j]! += a * (row[j]! - mean[j]!) ** 2;
+  });
+  // A constant dimension (variance 0) is left at scale 1: it carries nothing, and 1/0 would blow up.
+  for (let j = 0; j < dim; j++) scale[j] = scale[j]! > 1e-12 ? 1 / Math.sqrt(scale[j]!) : 1;
+  return { mean, scale };
+}
+
+/** Rows standardised into one row-major Float64Array (n × dim). */
+export function standardise({
+  x,
+  mean,
+  scale,
+}: {
+  x: ArrayLike<number>[];
+  mean: Float64Array;
+  scale: Float64Array;
+}): Float64Array {
+  const dim = mean.length;
+  const z = new Float64Array(x.length * dim);
+  x.forEach((row, i) => {
+    for (let j = 0; j < dim; j++) z[i * dim + j] = (row[j]! - mean[j]!) * scale[j]!;
+  });
+  return z;
+}
+
+/** A multinomial logistic regression on standardised rows: logits[c] = bias[c] + Σ_j weights[c·dim + j] z[j]. */
+export interface LogisticModel {
+  classes: number;
+  dim: number;
+  weights: Float64Array;
+  bias: Float64Array;
+  /** L-BFGS iterations run, and the penalised loss reached. */
+  iterations: number;
+  loss: number;
+}
+
+/**
+ * Weighted mean cross-entropy + (l2 / 2)·‖weights‖² (the bias is not penalised) and its gradient
+ * for parameters `w` = [weights, bias]. `sampleWeight` sums to 1.
+ */
+function logisticLossAndGradient(
+  w: Float64Array,
+  grad: Float64Array,
+  z: Float64Array,
+  y: ArrayLike<number>,
+  sampleWeight: Float64Array,
+  classes: number,
+  dim: number,
+  l2: number,
+): number {
+  const n = sampleWeight.length;
+  const biasAt = classes * dim;
+  const logits = new Float64Array(classes);
+  grad.fill(0);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const a = sampleWeight[i]!;
+    if (a === 0) continue;
+    const off = i * dim;
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) {
+      let s = w[biasAt + c]!;
+      const wc = c * dim;
+      for (let j = 0; j < dim; j++) s += w[wc + j]! * z[off + j]!;
+      logits[c] = s;
+      if (s > max) max = s;
+    }
+    let total = 0;
+    for (let c = 0; c < classes; c++) total += Math.exp(logits[c]! - max);
+    const lse = max + Math.log(total);
+    loss -= a * (logits[y[i]!]! - lse);
+    for (let c = 0; c < classes; c++) {
+      const d = a * (Math.exp(logits[c]! - lse) - (c === y[i] ? 1 : 0));
+      grad[biasAt + c]! += d;
+      const wc = c * dim;
+      for (let j = 0; j < dim; j++) grad[wc + j]! += d * z[off + j]!;
+    }
+  }
+  for (let k = 0; k < biasAt; k++) {
+    loss += 0.5 * l2 * w[k]! * w[k]!;
+    grad[k]! += l2 * w[k]!;
+  }
+  return loss;
+}
+
+/**
+ * The penalised loss at parameters `w` = [weights (classes × dim), bias], its gradient written into
+ * `grad`: weighted mean cross-entropy + (l2 / 2)·‖weights‖².
+ */
+export type LogisticObjective = (w: Float64Array, grad: Float64Array, l2: number) => number;
+
+const dot = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+};
+
+/**
+ * Fit a multinomial logistic regression to convergence with L-BFGS (10 correction pairs, backtracking
+ * line search). The problem is convex, so the answer does not depend on a seed or a batch order;
+ * `init` (a previous fit, e.g. at a nearby L2) only makes it faster.
+ */
+export function fitLogistic({
+  z,
+  y,
+  sampleWeight,
+  objective,
+  classes,
+  dim,
+  l2,
+  init,
+  maxIterations = 300,
+  tolerance = 1e-5,
+}: {
+  /** Standardised rows, row-major (n × dim). */
+  z?: Float64Array;
+  y?: ArrayLike<number>;
+  /** One weight per row, summing to 1. */
+  sampleWeight?: Float64Array;
+  /** Instead of z, y and sampleWeight: the loss and gradient computed elsewhere (e.g. on a TF.js backend). */
+  objective?: LogisticObjective;
+  classes: number;
+  dim: number;
+  l2: number;
+  init?: LogisticModel;
+  maxIterations?: number;
+  tolerance?: number;
+}): LogisticModel {
+  const size = classes * dim + classes;
+  const w = new Float64Array(size);
+  if (init) {
+    w.set(init.weights);
+    w.set(init.bias, classes * dim);
+  }
+  const g = new Float64Array(size);
+  const f = objective
+    ? (at: Float64Array, into: Float64Array) => objective(at, into, l2)
+    : (at: Float64Array, into: Float64Array) =>
+        logisticLossAndGradient(at, into, z!, y!, sampleWeight!, classes, dim, l2);
+  let loss = f(w, g);
+  const memory = 10;
+  const sList: Float64Array[] = [];
+  const yList: Float64Array[] = [];
+  const rho: number[] = [];
+  const direction = new Float64Array(size);
+  const next = new Float64Array(size);
+  const gNext = new Float64Array(size);
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations++) {
+    let gMax = 0;
+    for (let k = 0; k < size; k++) gMax = Math.max(gMax, Math.abs(g[k]!));
+    if (gMax < tolerance) break;
+    // Two-loop recursion: direction = −H·g.
+    direction.set(g);
+    const alpha = new Array<number>(sList.length);
+    for (let m = sList.length - 1; m >= 0; m--) {
+      alpha[m] = rho[m]! * dot(sList[m]!, direction);
+      const ym = yList[m]!;
+      for (let k = 0; k < size; k++) direction[k]! -= alpha[m]! * ym[k]!;
+    }
+    const last = sList.length - 1;
+    const gamma = last >= 0 ? dot(sList[last]!, yList[last]!) / dot(yList[last]!, yList[last]!) : 1 / Math.max(gMax, 1);
+    for (let k = 0; k < size; k++) direction[k]! *= gamma;
+    for (let m = 0; m < sList.length; m++) {
+      const beta = rho[m]! * dot(yList[m]!, direction);
+      const sm = sList[m]!;
+      for (let k = 0; k < size; k++) direction[k]! += sm[k]! * (alpha[m]! - beta);
+    }
+    for (let k = 0; k < size; k++) direction[k] = -direction[k]!;
+    let slope = dot(g, direction);
+    if (slope >= 0) {
+      // Not a descent direction (rounding): restart from steepest descent.
+      sList.length = 0;
+      yList.length = 0;
+      rho.length = 0;
+      for (let k = 0; k < size; k++) direction[k] = -g[k]! / Math.max(gMax, 1);
+      slope = dot(g, direction);
+    }
+    // Backtracking until the Armijo condition holds.
+    let step = 1;
+    let nextLoss = Number.POSITIVE_INFINITY;
+    for (let tries = 0; tries < 30; tries++) {
+      for (let k = 0; k < size; k++) next[k] = w[k]! + step * direction[k]!;
+      nextLoss = f(next, gNext);
+      if (nextLoss <= loss + 1e-4 * step * slope) break;
+      step /= 2;
+    }
+    if (!(nextLoss < loss)) break;
+    const s = new Float64Array(size);
+    const yv = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      s[k] = next[k]! - w[k]!;
+      yv[k] = gNext[k]! - g[k]!;
+    }
+    const sy = dot(s, yv);
+    if (sy > 1e-12) {
+      if (sList.length === memory) {
+        sList.shift();
+        yList.shift();
+        rho.shift();
+      }
+      sList.push(s);
+      yList.push(yv);
+      rho.push(1 / sy);
+    }
+    const change = loss - nextLoss;
+    w.set(next);
+    g.set(gNext);
+    loss = nextLoss;
+    if (change < 1e-9 * Math.max(1, Math.abs(loss))) {
+      iterations++;
+      break;
+    }
+  }
+  return {
+    classes,
+    dim,
+    weights: w.slice(0, classes * dim),
+    bias: w.slice(classes * dim),
+    iterations,
+    loss,
+  };
+}
+
+/** Class probabilities of standardised rows (row-major, n × dim) under a LogisticModel. */
+export function predictLogistic({ model, z }: { model: LogisticModel; z: Float64Array }): Float64Array[] {
+  const { dim, classes } = model;
+  const n = dim === 0 ? 0 : z.length / dim;
+  const out: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = new Float64Array(classes);
+    softmaxInto(p, z.subarray(i * dim, (i + 1) * dim), model.weights, model.bias, classes, dim);
+    out.push(p);
+  }
+  return out;
+}

@@ -37,8 +37,10 @@ function vectors({ n, seed, flip = false }: { n: number; seed: number; flip?: bo
   return { x, y };
 }
 
+// The mini-batch head (train.solver: adam); test/model/logistic-head.test.ts covers lbfgs.
 const trainParams = (over: Partial<ReturnType<typeof defaultParams>['train']> = {}) => ({
   ...defaultParams().train,
+  solver: 'adam' as const,
   batch_size: 16,
   learning_rate: 0.01,
   ...over,

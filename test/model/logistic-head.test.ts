@@ -1,0 +1,188 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../pipeline/log.ts';
+import { type LabelledVectors, predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import { fitLinearProbe, predictLinearProbe } from '../../pipeline/model/linear-probe.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { seededUniform } from '../../pipeline/random.ts';
+
+/*
+ * train.solver: lbfgs — the head as a converged, L2-tuned multinomial logistic regression on
+ * standardised embeddings, saved as the same one-layer TF.js model (the standardisation folded in).
+ */
+
+const labels = ['coin', 'mask', 'vessel'];
+const D = 30;
+
+/**
+ * 3 classes, separable only through 3 dimensions whose values are 1,000 times smaller than the
+ * other (pure noise) dimensions, around a large offset: a head that does not standardise its
+ * inputs, or stops before it converges, cannot find them.
+ */
+function scaled({ n, seed }: { n: number; seed: number }): LabelledVectors {
+  const u = seededUniform(seed);
+  const x: Float32Array[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    const v = new Float32Array(D);
+    for (let j = 0; j < D; j++) v[j] = j < 3 ? 5 + 0.001 * ((j === c ? 1 : 0) + 0.3 * (u() - 0.5)) : 40 * (u() - 0.5);
+    x.push(v);
+    y.push(c);
+  }
+  return { x, y };
+}
+
+const accuracy = (probs: ArrayLike<number>[], y: number[]) =>
+  probs.filter((row, i) => Array.from(row).indexOf(Math.max(...Array.from(row))) === y[i]).length / y.length;
+
+const lbfgs = (over: Partial<ReturnType<typeof defaultParams>['train']> = {}) => ({
+  ...defaultParams().train,
+  solver: 'lbfgs' as const,
+  ...over,
+});
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('the logistic head (train.solver: lbfgs)', () => {
+  it("reaches the converged probe's accuracy where the mini-batch head does not", async () => {
+    const train = scaled({ n: 90, seed: 1 });
+    const test = scaled({ n: 60, seed: 2 });
+    const probe = fitLinearProbe({ x: train.x, y: train.y, classes: 3, l2: 0.1, iterations: 500 });
+    const probeAccuracy = accuracy(predictLinearProbe({ probe, x: test.x }), test.y);
+    expect(probeAccuracy).toBeGreaterThan(0.9);
+    const { model } = await trainHead({ tf, train, labels, params: lbfgs(), log: silentLogger });
+    const headAccuracy = accuracy(predictProbabilities({ tf, model, x: test.x }), test.y);
+    expect(headAccuracy).toBeGreaterThanOrEqual(probeAccuracy - 0.02);
+    model.dispose();
+    const adam = await trainHead({
+      tf,
+      train,
+      labels,
+      params: lbfgs({ solver: 'adam', epochs: 20 }),
+      log: silentLogger,
+    });
+    expect(accuracy(predictProbabilities({ tf, model: adam.model, x: test.x }), test.y)).toBeLessThan(0.7);
+    adam.model.dispose();
+  });
+
+  it('stores the standardisation in the saved layer: a plain one-layer softmax model, no extra input step', async () => {
+    const { model } = await trainHead({
+      tf,
+      train: scaled({ n: 60, seed: 3 }),
+      labels,
+      params: lbfgs(),
+      log: silentLogger,
+    });
+    expect(model.layers.map((l) => l.name)).toEqual(['head_logits', 'head_probabilities']);
+    const [kernel, bias] = model.getWeights();
+    expect(kernel!.shape).toEqual([D, 3]);
+    expect(bias!.shape).toEqual([3]);
+    // The noise dimensions' scale (~12) and the informative ones' (~0.0004) are undone in the kernel.
+    const k = kernel!.arraySync() as number[][];
+    const big = Math.max(...k.slice(0, 3).flatMap((r) => r.map(Math.abs)));
+    const small = Math.max(...k.slice(3).flatMap((r) => r.map(Math.abs)));
+    expect(big / small).toBeGreaterThan(1000);
+    model.dispose();
+  });
+
+  it('chooses L2 by cross-validation on the training objects, and says which', async () => {
+    const lines: string[] = [];
+    const log = { ...silentLogger, info: (m: string) => lines.push(m) };
+    const { model, history } = await trainHead({
+      tf,
+      train: scaled({ n: 60, seed: 4 }),
+      labels,
+      params: lbfgs({ l2_choices: [0.01, 100] }),
+      log,
+    });
+    // L2 = 100 flattens every probability toward 1/3: the held-out loss picks 0.01.
+    expect(history.l2).toBe(0.01);
+    expect(lines.join('\n')).toMatch(/L2 0\.01 chosen by 3-fold cross-validation/);
+    model.dispose();
+  });
+
+  it('gives identical weights on every run (no seed or batch order involved)', async () => {
+    const run = async () => {
+      const { model } = await trainHead({
+        tf,
+        train: scaled({ n: 45, seed: 5 }),
+        labels,
+        params: lbfgs(),
+        log: silentLogger,
+      });
+      const w = model.getWeights().map((t) => Array.from(t.dataSync()));
+      model.dispose();
+      return w;
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('scores validation objects without learning from them', async () => {
+    const train = scaled({ n: 60, seed: 6 });
+    const alone = await trainHead({ tf, train, labels, params: lbfgs(), log: silentLogger });
+    const withValidation = await trainHead({
+      tf,
+      train,
+      validation: scaled({ n: 30, seed: 7 }),
+      labels,
+      params: lbfgs(),
+      log: silentLogger,
+    });
+    expect(withValidation.model.getWeights().map((t) => Array.from(t.dataSync()))).toEqual(
+      alone.model.getWeights().map((t) => Array.from(t.dataSync())),
+    );
+    expect(withValidation.history.valAccuracy[withValidation.history.bestEpoch]).toBeGreaterThan(0.9);
+    alone.model.dispose();
+    withValidation.model.dispose();
+  });
+});
+
+describe('per-object weights', () => {
+  it('an object of weight 0 has no influence on the lbfgs head', async () => {
+    const train = scaled({ n: 45, seed: 8 });
+    const params = lbfgs({ l2_choices: [0.1] });
+    const clean = await trainHead({ tf, train, labels, params, log: silentLogger });
+    // The same objects, plus copies with the wrong label, weighted 0.
+    const noisy: LabelledVectors = {
+      x: [...train.x, ...train.x.slice(0, 9)],
+      y: [...train.y, ...train.y.slice(0, 9).map((c) => (c + 1) % 3)],
+      weight: [...train.x.map(() => 1), ...new Array<number>(9).fill(0)],
+    };
+    const weighted = await trainHead({ tf, train: noisy, labels, params, log: silentLogger });
+    const a = clean.model.getWeights().map((t) => Array.from(t.dataSync()));
+    const b = weighted.model.getWeights().map((t) => Array.from(t.dataSync()));
+    expect(b).toEqual(a);
+    clean.model.dispose();
+    weighted.model.dispose();
+  });
+
+  it('the adam head learns from the weighted objects only', async () => {
+    // Well-scaled embeddings (class offset on a third of the dimensions), each present twice: once
+    // rightly labelled (weight 1), once with another class's label (weight 0). Unweighted, every
+    // embedding would have two labels and the head could only guess.
+    const u = seededUniform(10);
+    const make = (n: number) => {
+      const out: LabelledVectors = { x: [], y: [] };
+      for (let i = 0; i < n; i++) {
+        const c = i % 3;
+        out.x.push(Float32Array.from({ length: D }, (_, j) => u() - 0.5 + (j % 3 === c ? 0.8 : 0)));
+        out.y.push(c);
+      }
+      return out;
+    };
+    const right = make(90);
+    const train: LabelledVectors = {
+      x: [...right.x, ...right.x],
+      y: [...right.y, ...right.y.map((c) => (c + 1) % 3)],
+      weight: [...right.x.map(() => 1), ...right.x.map(() => 0)],
+    };
+    const params = lbfgs({ solver: 'adam', epochs: 30, batch_size: 16, learning_rate: 0.01 });
+    const { model } = await trainHead({ tf, train, labels, params, log: silentLogger });
+    const test = make(60);
+    expect(accuracy(predictProbabilities({ tf, model, x: test.x }), test.y)).toBeGreaterThan(0.85);
+    model.dispose();
+  });
+});

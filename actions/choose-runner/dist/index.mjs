@@ -46941,9 +46941,16 @@ var trainParams = external_exports.strictObject({
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
   hidden_units: external_exports.int().min(0).default(0),
   dropout: fraction.default(0.1),
-  /** L2 penalty on the head's weights. */
+  /**
+   * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
+   * among l2_choices; adam: mini-batch epochs with early stopping (always used with hidden units).
+   */
+  solver: external_exports.enum(["lbfgs", "adam"]).default("lbfgs"),
+  /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
+  l2_choices: external_exports.array(external_exports.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  /** L2 penalty on the head's weights (adam). */
   l2: external_exports.number().min(0).default(5e-4),
-  /** Embedding worker threads; 0 uses every core. */
+  /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
   workers: external_exports.int().min(0).default(0),
   /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
   augment: external_exports.boolean().default(false),
@@ -46965,7 +46972,13 @@ var evaluateParams = external_exports.strictObject({
   /** Folds of the cross-validation over every labelled object (out-of-fold predictions, label errors); 0: off. */
   folds: external_exports.int().min(0).max(20).refine((k) => k !== 1, { message: "0 (off) or at least 2" }).default(5),
   /** Field of a source (department, museum, photographer): leave-one-group-out estimate for unseen sources. Empty: off. */
-  group_by: external_exports.string().default("")
+  group_by: external_exports.string().default(""),
+  /**
+   * Most labelled objects the cross-validation's models learn from: beyond it, a stratified sample of
+   * this many (every object is still predicted and scored). Keeps a large collection's pull request
+   * within minutes. 0: all.
+   */
+  cv_max_objects: external_exports.int().min(0).default(1e4)
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */

@@ -81,7 +81,7 @@ export async function crossValidateCollection({
           max,
           seed: childSeed(params.train.seed, 'cv-sample') % 2_147_483_647,
           // The labels the pull request changes are what the verdict is about: always learnt.
-          keep: Uint8Array.from(head, (c, i) => (c !== prev[i] ? 1 : 0)),
+          ...(base ? { keep: Uint8Array.from(head, (c, i) => (c !== prev[i] ? 1 : 0)) } : {}),
         })
       : undefined;
   const sample = learn ? { objects: learn.reduce((a, b) => a + b, 0), of: objects.length } : undefined;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -96,7 +97,7 @@ export async function buildSite({
   started = Date.now();
   // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
   // source (two repositories, or parallel tests) must take turns.
-  const release = await lockSiteSource({ siteDir, log });
+  const release = await holdBuildLock({ file: path.join(siteDir, '.astro', 'vitrine-build.lock'), log });
   let astroPeakRss: number;
   try {
     const ran = await runAstro({
@@ -148,34 +149,55 @@ export function normaliseBase(base: string): string {
   return trimmed ? `/${trimmed}/` : '/';
 }
 
-/** Hold `<siteDir>/.astro/vitrine-build.lock` (created exclusively); a lock older than 30 minutes is stale. */
-async function lockSiteSource({
-  siteDir,
+/**
+ * Hold the lock `file` (created exclusively; it names this process and machine). A lock whose process
+ * is gone on this machine is taken over at once; one from another machine once it is 30 minutes old.
+ */
+export async function holdBuildLock({
+  file,
   log,
   wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 }: {
-  siteDir: string;
+  file: string;
   log: Logger;
   wait?: (ms: number) => Promise<void>;
 }): Promise<() => Promise<void>> {
-  const dir = path.join(siteDir, '.astro');
-  const lock = path.join(dir, 'vitrine-build.lock');
-  await mkdir(dir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true });
   for (let told = false; ; ) {
     try {
-      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
-      return () => rm(lock, { force: true });
+      await writeFile(file, `${process.pid}\n${os.hostname()}\n`, { flag: 'wx' });
+      return () => rm(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = await stat(lock).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
-        await rm(lock, { force: true });
+      const owner = await readFile(file, 'utf8').catch(() => '');
+      if (ownerGone(owner)) {
+        log.warn(
+          `${file} was left by a catalogue build that is gone (process ${owner.split('\n')[0]}): taking it over`,
+        );
+        await rm(file, { force: true });
         continue;
       }
-      if (!told) log.info('Another catalogue build is using the site sources; waiting for it to finish.');
+      const info = await stat(file).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
+        await rm(file, { force: true });
+        continue;
+      }
+      if (!told) log.info(`Another catalogue build holds ${file}; waiting for it to finish.`);
       told = true;
       await wait(500);
     }
+  }
+}
+
+/** Whether the lock's process ("<pid>\\n<host>\\n") ran on this machine and has exited. */
+function ownerGone(owner: string): boolean {
+  const [pid, host] = owner.split('\n');
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

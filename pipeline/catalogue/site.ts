@@ -76,71 +76,78 @@ export async function buildSite({
     );
   }
   const outDir = ws.site;
-  await rm(outDir, { recursive: true, force: true });
-  const base = normaliseBase(params.catalogue.base);
-  let started = Date.now();
-  const cacheDir = path.join(ws.cache, 'pages');
-  const planDir = path.join(ws.catalogue, 'render');
-  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
-  const astroPublic = path.join(ws.catalogue, 'astro-public');
-  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
-  const plan: PlanOptions = {
-    file: files.data,
-    cacheDir,
-    planDir,
-    chunkSize,
-    reuse,
-    fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
-  };
-  let planMs = Date.now() - started;
-  started = Date.now();
-  // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
-  // source (two repositories, or parallel tests) must take turns.
-  const release = await holdBuildLock({ file: path.join(siteDir, '.astro', 'vitrine-build.lock'), log });
-  let astroPeakRss: number;
+  // One build of a workspace at a time, from the first file it touches to the last page it places:
+  // another would delete the site or the plan under it.
+  const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
   try {
-    const ran = await runAstro({
-      siteDir,
-      log,
-      plan,
-      env: {
-        ...env,
-        VITRINE_CATALOGUE: files.data,
-        VITRINE_PUBLIC: astroPublic,
-        VITRINE_OUT: outDir,
-        VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
-        VITRINE_BASE: base,
-        VITRINE_SITE: params.catalogue.site,
-      },
-    });
-    astroPeakRss = ran.maxRSS;
-    planMs += ran.planMs;
-    started += ran.planMs;
+    await rm(outDir, { recursive: true, force: true });
+    const base = normaliseBase(params.catalogue.base);
+    let started = Date.now();
+    const cacheDir = path.join(ws.cache, 'pages');
+    const planDir = path.join(ws.catalogue, 'render');
+    // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+    // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+    const astroPublic = path.join(ws.catalogue, 'astro-public');
+    await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+    const plan: PlanOptions = {
+      file: files.data,
+      cacheDir,
+      planDir,
+      chunkSize,
+      reuse,
+      fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
+    };
+    let planMs = Date.now() - started;
+    started = Date.now();
+    // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
+    // source (two repositories, or parallel tests) must take turns.
+    const release = await holdBuildLock({ file: path.join(siteDir, '.astro', 'vitrine-build.lock'), log });
+    let astroPeakRss: number;
+    try {
+      const ran = await runAstro({
+        siteDir,
+        log,
+        plan,
+        env: {
+          ...env,
+          VITRINE_CATALOGUE: files.data,
+          VITRINE_PUBLIC: astroPublic,
+          VITRINE_OUT: outDir,
+          VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
+          VITRINE_BASE: base,
+          VITRINE_SITE: params.catalogue.site,
+        },
+      });
+      astroPeakRss = ran.maxRSS;
+      planMs += ran.planMs;
+      started += ran.planMs;
+    } finally {
+      await release();
+    }
+    const astroMs = Date.now() - started;
+    started = Date.now();
+    const pages = await plannedPages(planDir);
+    await placeObjectPages({ outDir, cacheDir, pages });
+    for (const folder of PER_OBJECT_FOLDERS)
+      await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
+    await rm(planDir, { recursive: true, force: true });
+    await rm(astroPublic, { recursive: true, force: true });
+    const placeMs = Date.now() - started;
+    const t = Date.now();
+    const indexed = await indexSite({ outDir });
+    const pagefindMs = Date.now() - t;
+    const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
+    const rendered = pages.filter((p) => p.render).length;
+    const objectPages = { rendered, reused: pages.length - rendered };
+    log.info(
+      `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
+        `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+        `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+    );
+    return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
   } finally {
-    await release();
+    await releaseWorkspace();
   }
-  const astroMs = Date.now() - started;
-  started = Date.now();
-  const pages = await plannedPages(planDir);
-  await placeObjectPages({ outDir, cacheDir, pages });
-  for (const folder of PER_OBJECT_FOLDERS)
-    await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
-  await rm(planDir, { recursive: true, force: true });
-  await rm(astroPublic, { recursive: true, force: true });
-  const placeMs = Date.now() - started;
-  const t = Date.now();
-  const indexed = await indexSite({ outDir });
-  const pagefindMs = Date.now() - t;
-  const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
-  const rendered = pages.filter((p) => p.render).length;
-  const objectPages = { rendered, reused: pages.length - rendered };
-  log.info(
-    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
-      `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
-      `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
-  );
-  return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */
@@ -189,7 +196,7 @@ export async function holdBuildLock({
   }
 }
 
-/** Whether the lock's process ("<pid>\\n<host>\\n") ran on this machine and has exited. */
+/** Whether the lock's process (its first line; the second names the machine) ran on this machine and has exited. */
 function ownerGone(owner: string): boolean {
   const [pid, host] = owner.split('\n');
   if (host !== os.hostname() || !/^\d+$/.test(pid ?? '')) return false;

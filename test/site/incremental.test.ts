@@ -179,3 +179,31 @@ describe('catalogue files kept between builds', () => {
     );
   }, 300_000);
 });
+
+describe('two builds in one workspace', () => {
+  it('take turns: a build touches nothing while another holds the workspace', async () => {
+    const dir = await fixture();
+    const ws = workspace(dir);
+    const params = defaultParams();
+    await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    // Another build of this workspace (this process) is placing its pages.
+    const lock = path.join(ws.catalogue, 'site-build.lock');
+    await writeFile(lock, `${process.pid}\n${os.hostname()}\n`);
+    await mkdir(ws.site, { recursive: true });
+    await writeFile(path.join(ws.site, 'index.html'), 'the other build');
+    const log = memoryLogger();
+    let done = false;
+    const second = buildSite({ ws, params, log }).finally(() => {
+      done = true;
+    });
+    second.catch(() => {});
+    while (!done && !log.lines.some((l) => l.message.includes(lock))) await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(await readFile(path.join(ws.site, 'index.html'), 'utf8')).toBe('the other build');
+    expect(await stat(path.join(ws.catalogue, 'astro-public')).catch(() => null)).toBeNull();
+    await rm(lock);
+    const built = await second;
+    expect(built.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+    expect(await stat(lock).catch(() => null)).toBeNull();
+  }, 300_000);
+});

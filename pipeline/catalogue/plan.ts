@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -69,6 +69,44 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
+/**
+ * Put `from` at `to` (hard link, or a copy across file systems) through a temporary name beside it
+ * and a rename: `to` is replaced whole, whatever it held, and never left half-written.
+ */
+async function replaceWith(from: string, to: string): Promise<void> {
+  const temp = `${to}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    try {
+      await link(from, temp);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+      await copyFile(from, temp);
+    }
+    await rename(temp, to);
+  } finally {
+    // rename() leaves both names when they are already links of one file.
+    await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Whether a kept page looks whole: it ends with a closing tag, `</html>` or the `</script>` Astro puts
+ * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page.
+ */
+async function wholePage(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 64));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    return /<\/(html|script)>\s*$/i.test(tail.toString('latin1'));
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface PagePlan {
   slug: string;
   key: string;
@@ -109,6 +147,14 @@ export async function planObjectPages({
     const key = pageKey({ props: p, globals, fingerprint });
     return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
   });
+  // An entry cut short (a crash while it was copied) is rendered again, and replaced.
+  const kept = pages.filter((p) => !p.render);
+  for (let i = 0; i < kept.length; i += 64)
+    await Promise.all(
+      kept.slice(i, i + 64).map(async (p) => {
+        if (!(await wholePage(path.join(cacheDir, `${p.key}.html`)))) p.render = true;
+      }),
+    );
   await rm(planDir, { recursive: true, force: true });
   const plan = await writeRenderPlan({
     pages: props.filter((_, i) => pages[i]!.render),
@@ -189,7 +235,7 @@ export async function placeObjectPages({
         throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
           slug: p.slug,
         });
-      await linkOrCopy(page, kept);
+      await replaceWith(page, kept);
     } else {
       await mkdir(path.dirname(page), { recursive: true });
       await linkOrCopy(kept, page);

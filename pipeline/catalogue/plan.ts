@@ -14,22 +14,62 @@ import type { Catalogue } from './schema.ts';
 
 /**
  * What the object pages depend on besides their props: the site's sources (and the pipeline files
- * it imports), Astro's version, the base path and the site's address.
+ * it imports), the installed versions of Astro and of what it builds with (Vite, esbuild, the
+ * compiler…: an update within Astro's ranges can change the output), the base path and the address.
  */
-export async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base: string; site: string }) {
+export async function siteFingerprint({
+  siteDir,
+  base,
+  site,
+  root = path.resolve(import.meta.dirname, '..', '..'),
+}: {
+  siteDir: string;
+  base: string;
+  site: string;
+  /** The folder whose node_modules holds Astro (this repository's). */
+  root?: string;
+}) {
   const hash = createHash('sha256').update(JSON.stringify({ base, site }));
-  const root = path.resolve(import.meta.dirname, '..', '..');
   const files: string[] = [];
   for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
     if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
       files.push(path.join(e.parentPath, e.name));
   for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
-  files.push(path.join(root, 'node_modules', 'astro', 'package.json'));
   for (const f of files.sort()) {
     hash.update(`\0${path.relative(root, f)}\0`);
     hash.update(await readFile(f));
   }
+  hash.update(`\0${JSON.stringify(await builderVersions(root))}`);
   return hash.digest('hex');
+}
+
+/** Installed versions of Astro, its dependencies and Vite's (as Node resolves them from Astro's folder). */
+async function builderVersions(root: string): Promise<Record<string, string | null>> {
+  const modules = path.join(root, 'node_modules');
+  const manifest = async (name: string, from: string[]) => {
+    for (const dir of from) {
+      const text = await readFile(path.join(dir, name, 'package.json'), 'utf8').catch(() => null);
+      if (text) return { dir: path.join(dir, name), json: JSON.parse(text) as PackageJson };
+    }
+    return null;
+  };
+  const astro = await manifest('astro', [modules]);
+  const versions: Record<string, string | null> = { astro: astro?.json.version ?? null };
+  if (!astro) return versions;
+  const fromAstro = [path.join(astro.dir, 'node_modules'), modules];
+  const vite = await manifest('vite', fromAstro);
+  const names = [astro.json, vite?.json].flatMap((j) =>
+    Object.keys({ ...j?.dependencies, ...j?.optionalDependencies }),
+  );
+  for (const name of [...new Set(['vite', ...names])].sort())
+    versions[name] = (await manifest(name, fromAstro))?.json.version ?? null;
+  return versions;
+}
+
+interface PackageJson {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
 /** Folders of the catalogue's public files that hold a few files per object. */

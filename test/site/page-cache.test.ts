@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { placeObjectPages, planObjectPages } from '../../pipeline/catalogue/plan.ts';
+import { placeObjectPages, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -94,5 +94,34 @@ describe('vitrine run --force', () => {
     await runStages({ ctx, stages: [stage], targets: ['catalogue'] });
     await runStages({ ctx, stages: [stage], targets: ['catalogue'], force: true });
     expect(seen).toEqual([false, true]);
+  });
+});
+
+describe('the site fingerprint', () => {
+  it('changes when a package Astro builds with is updated within its ranges', async () => {
+    const root = await tmp();
+    const siteDir = path.join(root, 'site');
+    await mkdir(siteDir, { recursive: true });
+    await writeFile(path.join(siteDir, 'astro.config.mjs'), 'export default {};\n');
+    const install = async (name: string, version: string, dependencies: Record<string, string> = {}) => {
+      await mkdir(path.join(root, 'node_modules', name), { recursive: true });
+      await writeFile(path.join(root, 'node_modules', name, 'package.json'), JSON.stringify({ version, dependencies }));
+    };
+    await install('astro', '6.0.0', { vite: '^8.0.0', esbuild: '^0.28.0' });
+    await install('vite', '8.0.13', { rolldown: '^1.0.0' });
+    await install('esbuild', '0.28.0');
+    await install('rolldown', '1.0.0');
+    const fingerprint = () => siteFingerprint({ siteDir, base: '/', site: '', root });
+    const before = await fingerprint();
+    expect(await fingerprint()).toBe(before);
+    await install('vite', '8.0.14', { rolldown: '^1.0.0' });
+    const vite = await fingerprint();
+    expect(vite).not.toBe(before);
+    await install('esbuild', '0.28.1');
+    const esbuild = await fingerprint();
+    expect(esbuild).not.toBe(vite);
+    // Vite's own dependencies count too.
+    await install('rolldown', '1.0.1');
+    expect(await fingerprint()).not.toBe(esbuild);
   });
 });

@@ -75,7 +75,20 @@ interface PackageJson {
 /** Folders of the catalogue's public files that hold a few files per object. */
 export const PER_OBJECT_FOLDERS = ['media', 'iiif'];
 
-/** Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level `skip` folders. */
+/** A temporary file a crash left (writeFileAtomic's `<name>.<12 hex>.tmp`): never kept, never published. */
+export function isTempLeftover(name: string): boolean {
+  return /\.[0-9a-f]{12}\.tmp$/.test(name);
+}
+
+/** Files only the build reads: markers of what made a folder, temporary files. */
+function buildOnly(name: string): boolean {
+  return name === '.vitrine-source' || isTempLeftover(name);
+}
+
+/**
+ * Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level
+ * `skip` folders and the build's own files (markers, temporary files).
+ */
 export async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
   await rm(to, { recursive: true, force: true });
   const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
@@ -83,7 +96,7 @@ export async function linkTree({ from, to, skip = [] }: { from: string; to: stri
     throw error;
   });
   const files = entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && !buildOnly(e.name))
     .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
     .filter((f) => !skip.includes(f.split(path.sep)[0]!));
   const made = new Map<string, Promise<unknown>>();

@@ -160,8 +160,12 @@ describe('catalogue files kept between builds', () => {
     const thumb = path.join(ws.catalogue, 'public', first.catalogue.objects[1]!.images[0]!.webp);
     const before = { info: (await stat(info)).ino, thumb: (await stat(thumb)).ino };
 
+    // A crash while a manifest was written left its temporary file in the kept folder.
+    const leftover = path.join(path.dirname(info), 'manifest.json.0123456789ab.tmp');
+    await writeFile(leftover, '{"half": ');
     const log = memoryLogger();
     await buildCatalogueData({ ws, params, log, clock });
+    expect(await stat(leftover).catch(() => null)).toBeNull();
     expect(log.lines.some((l) => /deep-zoom tiles/.test(l.message))).toBe(false);
     expect((await stat(info)).ino).toBe(before.info);
     expect((await stat(thumb)).ino).toBe(before.thumb);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { placeObjectPages, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
+import { linkTree, placeObjectPages, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -123,5 +123,18 @@ describe('the site fingerprint', () => {
     // Vite's own dependencies count too.
     await install('rolldown', '1.0.1');
     expect(await fingerprint()).not.toBe(esbuild);
+  });
+});
+
+describe('per-object files placed in the site', () => {
+  it('leave out build markers and temporary files a crash left', async () => {
+    const dir = await tmp();
+    const from = path.join(dir, 'public', 'iiif');
+    await mkdir(path.join(from, 'vase'), { recursive: true });
+    for (const f of ['manifest.json', 'info.json', 'manifest.json.0123456789ab.tmp', '.vitrine-source'])
+      await writeFile(path.join(from, 'vase', f), '{}');
+    const to = path.join(dir, 'site', 'iiif');
+    await linkTree({ from, to });
+    expect((await readdir(path.join(to, 'vase'))).sort()).toEqual(['info.json', 'manifest.json']);
   });
 });

@@ -470,7 +470,7 @@ describe('the caches of a merge', () => {
     return out;
   }
 
-  it('are saved after the catalogue is built, with its kept pages and deep-zoom tiles, where the next run finds them', async () => {
+  it('are saved after the catalogue is built, with its pages and tiles, where the next run finds them', async () => {
     const restore = (await action('setup-data')).runs.steps!.find((s) => s.uses?.startsWith('actions/cache/restore@'))!;
     const restorePaths = String(restore.with!.path).trim().split('\n');
     // The object pages kept by key, and the tiles and thumbnails that are not made again.

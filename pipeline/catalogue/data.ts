@@ -20,6 +20,7 @@ import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
+import { isTempLeftover } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
 import { rightsOf } from './rights.ts';
 import { type CardMetrics, type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
@@ -467,10 +468,15 @@ async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: C
   const dir = path.join(publicDir, 'iiif');
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const folder = webPath('iiif', e.name);
-    if (!e.isDirectory() || zoomed.has(folder)) continue;
+    if (!e.isDirectory() && isTempLeftover(e.name)) await rm(path.join(dir, e.name), { force: true });
+    if (!e.isDirectory()) continue;
     // A pictured object without tiles keeps its folder (its manifest is rewritten) unless tiles are left in it.
     const tiled = pictured.has(folder) && (await stat(path.join(dir, e.name, '.vitrine-source')).catch(() => null));
-    if (!pictured.has(folder) || tiled) await rm(path.join(dir, e.name), { recursive: true, force: true });
+    if (!zoomed.has(folder) && (!pictured.has(folder) || tiled))
+      await rm(path.join(dir, e.name), { recursive: true, force: true });
+    else
+      for (const f of await readdir(path.join(dir, e.name)))
+        if (isTempLeftover(f)) await rm(path.join(dir, e.name, f), { force: true });
   }
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -14,28 +14,81 @@ import type { Catalogue } from './schema.ts';
 
 /**
  * What the object pages depend on besides their props: the site's sources (and the pipeline files
- * it imports), Astro's version, the base path and the site's address.
+ * it imports), the installed versions of Astro and of what it builds with (Vite, esbuild, the
+ * compiler…: an update within Astro's ranges can change the output), the base path and the address.
  */
-export async function siteFingerprint({ siteDir, base, site }: { siteDir: string; base: string; site: string }) {
+export async function siteFingerprint({
+  siteDir,
+  base,
+  site,
+  root = path.resolve(import.meta.dirname, '..', '..'),
+}: {
+  siteDir: string;
+  base: string;
+  site: string;
+  /** The folder whose node_modules holds Astro (this repository's). */
+  root?: string;
+}) {
   const hash = createHash('sha256').update(JSON.stringify({ base, site }));
-  const root = path.resolve(import.meta.dirname, '..', '..');
   const files: string[] = [];
   for (const e of await readdir(siteDir, { withFileTypes: true, recursive: true }))
     if (e.isFile() && !/(^|[/\\])(\.astro|node_modules|dist)([/\\]|$)/.test(path.relative(siteDir, e.parentPath)))
       files.push(path.join(e.parentPath, e.name));
   for (const f of ['pages.ts', 'schema.ts', 'colour.ts']) files.push(path.join(import.meta.dirname, f));
-  files.push(path.join(root, 'node_modules', 'astro', 'package.json'));
   for (const f of files.sort()) {
     hash.update(`\0${path.relative(root, f)}\0`);
     hash.update(await readFile(f));
   }
+  hash.update(`\0${JSON.stringify(await builderVersions(root))}`);
   return hash.digest('hex');
+}
+
+/** Installed versions of Astro, its dependencies and Vite's (as Node resolves them from Astro's folder). */
+async function builderVersions(root: string): Promise<Record<string, string | null>> {
+  const modules = path.join(root, 'node_modules');
+  const manifest = async (name: string, from: string[]) => {
+    for (const dir of from) {
+      const text = await readFile(path.join(dir, name, 'package.json'), 'utf8').catch(() => null);
+      if (text) return { dir: path.join(dir, name), json: JSON.parse(text) as PackageJson };
+    }
+    return null;
+  };
+  const astro = await manifest('astro', [modules]);
+  const versions: Record<string, string | null> = { astro: astro?.json.version ?? null };
+  if (!astro) return versions;
+  const fromAstro = [path.join(astro.dir, 'node_modules'), modules];
+  const vite = await manifest('vite', fromAstro);
+  const names = [astro.json, vite?.json].flatMap((j) =>
+    Object.keys({ ...j?.dependencies, ...j?.optionalDependencies }),
+  );
+  for (const name of [...new Set(['vite', ...names])].sort())
+    versions[name] = (await manifest(name, fromAstro))?.json.version ?? null;
+  return versions;
+}
+
+interface PackageJson {
+  version?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
 /** Folders of the catalogue's public files that hold a few files per object. */
 export const PER_OBJECT_FOLDERS = ['media', 'iiif'];
 
-/** Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level `skip` folders. */
+/** A temporary file a crash left (writeFileAtomic's `<name>.<12 hex>.tmp`): never kept, never published. */
+export function isTempLeftover(name: string): boolean {
+  return /\.[0-9a-f]{12}\.tmp$/.test(name);
+}
+
+/** Files only the build reads: markers of what made a folder, temporary files. */
+function buildOnly(name: string): boolean {
+  return name === '.vitrine-source' || isTempLeftover(name);
+}
+
+/**
+ * Hard-link (or copy, across file systems) every file of `from` into `to`, leaving out top-level
+ * `skip` folders and the build's own files (markers, temporary files).
+ */
 export async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
   await rm(to, { recursive: true, force: true });
   const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
@@ -43,7 +96,7 @@ export async function linkTree({ from, to, skip = [] }: { from: string; to: stri
     throw error;
   });
   const files = entries
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && !buildOnly(e.name))
     .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
     .filter((f) => !skip.includes(f.split(path.sep)[0]!));
   const made = new Map<string, Promise<unknown>>();
@@ -66,6 +119,44 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
     await copyFile(from, to);
+  }
+}
+
+/**
+ * Put `from` at `to` (hard link, or a copy across file systems) through a temporary name beside it
+ * and a rename: `to` is replaced whole, whatever it held, and never left half-written.
+ */
+async function replaceWith(from: string, to: string): Promise<void> {
+  const temp = `${to}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    try {
+      await link(from, temp);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+      await copyFile(from, temp);
+    }
+    await rename(temp, to);
+  } finally {
+    // rename() leaves both names when they are already links of one file.
+    await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Whether a kept page looks whole: it ends with a closing tag, `</html>` or the `</script>` Astro puts
+ * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page.
+ */
+async function wholePage(file: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 64));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    return /<\/(html|script)>\s*$/i.test(tail.toString('latin1'));
+  } finally {
+    await handle.close();
   }
 }
 
@@ -109,6 +200,14 @@ export async function planObjectPages({
     const key = pageKey({ props: p, globals, fingerprint });
     return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
   });
+  // An entry cut short (a crash while it was copied) is rendered again, and replaced.
+  const kept = pages.filter((p) => !p.render);
+  for (let i = 0; i < kept.length; i += 64)
+    await Promise.all(
+      kept.slice(i, i + 64).map(async (p) => {
+        if (!(await wholePage(path.join(cacheDir, `${p.key}.html`)))) p.render = true;
+      }),
+    );
   await rm(planDir, { recursive: true, force: true });
   const plan = await writeRenderPlan({
     pages: props.filter((_, i) => pages[i]!.render),
@@ -189,7 +288,7 @@ export async function placeObjectPages({
         throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
           slug: p.slug,
         });
-      await linkOrCopy(page, kept);
+      await replaceWith(page, kept);
     } else {
       await mkdir(path.dirname(page), { recursive: true });
       await linkOrCopy(kept, page);

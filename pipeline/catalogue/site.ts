@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -75,71 +76,78 @@ export async function buildSite({
     );
   }
   const outDir = ws.site;
-  await rm(outDir, { recursive: true, force: true });
-  const base = normaliseBase(params.catalogue.base);
-  let started = Date.now();
-  const cacheDir = path.join(ws.cache, 'pages');
-  const planDir = path.join(ws.catalogue, 'render');
-  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
-  const astroPublic = path.join(ws.catalogue, 'astro-public');
-  await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
-  const plan: PlanOptions = {
-    file: files.data,
-    cacheDir,
-    planDir,
-    chunkSize,
-    reuse,
-    fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
-  };
-  let planMs = Date.now() - started;
-  started = Date.now();
-  // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
-  // source (two repositories, or parallel tests) must take turns.
-  const release = await lockSiteSource({ siteDir, log });
-  let astroPeakRss: number;
+  // One build of a workspace at a time, from the first file it touches to the last page it places:
+  // another would delete the site or the plan under it.
+  const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
   try {
-    const ran = await runAstro({
-      siteDir,
-      log,
-      plan,
-      env: {
-        ...env,
-        VITRINE_CATALOGUE: files.data,
-        VITRINE_PUBLIC: astroPublic,
-        VITRINE_OUT: outDir,
-        VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
-        VITRINE_BASE: base,
-        VITRINE_SITE: params.catalogue.site,
-      },
-    });
-    astroPeakRss = ran.maxRSS;
-    planMs += ran.planMs;
-    started += ran.planMs;
+    await rm(outDir, { recursive: true, force: true });
+    const base = normaliseBase(params.catalogue.base);
+    let started = Date.now();
+    const cacheDir = path.join(ws.cache, 'pages');
+    const planDir = path.join(ws.catalogue, 'render');
+    // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+    // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+    const astroPublic = path.join(ws.catalogue, 'astro-public');
+    await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+    const plan: PlanOptions = {
+      file: files.data,
+      cacheDir,
+      planDir,
+      chunkSize,
+      reuse,
+      fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
+    };
+    let planMs = Date.now() - started;
+    started = Date.now();
+    // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
+    // source (two repositories, or parallel tests) must take turns.
+    const release = await holdBuildLock({ file: path.join(siteDir, '.astro', 'vitrine-build.lock'), log });
+    let astroPeakRss: number;
+    try {
+      const ran = await runAstro({
+        siteDir,
+        log,
+        plan,
+        env: {
+          ...env,
+          VITRINE_CATALOGUE: files.data,
+          VITRINE_PUBLIC: astroPublic,
+          VITRINE_OUT: outDir,
+          VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
+          VITRINE_BASE: base,
+          VITRINE_SITE: params.catalogue.site,
+        },
+      });
+      astroPeakRss = ran.maxRSS;
+      planMs += ran.planMs;
+      started += ran.planMs;
+    } finally {
+      await release();
+    }
+    const astroMs = Date.now() - started;
+    started = Date.now();
+    const pages = await plannedPages(planDir);
+    await placeObjectPages({ outDir, cacheDir, pages });
+    for (const folder of PER_OBJECT_FOLDERS)
+      await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
+    await rm(planDir, { recursive: true, force: true });
+    await rm(astroPublic, { recursive: true, force: true });
+    const placeMs = Date.now() - started;
+    const t = Date.now();
+    const indexed = await indexSite({ outDir });
+    const pagefindMs = Date.now() - t;
+    const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
+    const rendered = pages.filter((p) => p.render).length;
+    const objectPages = { rendered, reused: pages.length - rendered };
+    log.info(
+      `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
+        `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+        `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
+    );
+    return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
   } finally {
-    await release();
+    await releaseWorkspace();
   }
-  const astroMs = Date.now() - started;
-  started = Date.now();
-  const pages = await plannedPages(planDir);
-  await placeObjectPages({ outDir, cacheDir, pages });
-  for (const folder of PER_OBJECT_FOLDERS)
-    await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
-  await rm(planDir, { recursive: true, force: true });
-  await rm(astroPublic, { recursive: true, force: true });
-  const placeMs = Date.now() - started;
-  const t = Date.now();
-  const indexed = await indexSite({ outDir });
-  const pagefindMs = Date.now() - t;
-  const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
-  const rendered = pages.filter((p) => p.render).length;
-  const objectPages = { rendered, reused: pages.length - rendered };
-  log.info(
-    `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
-      `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
-      `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
-  );
-  return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */
@@ -148,34 +156,55 @@ export function normaliseBase(base: string): string {
   return trimmed ? `/${trimmed}/` : '/';
 }
 
-/** Hold `<siteDir>/.astro/vitrine-build.lock` (created exclusively); a lock older than 30 minutes is stale. */
-async function lockSiteSource({
-  siteDir,
+/**
+ * Hold the lock `file` (created exclusively; it names this process and machine). A lock whose process
+ * is gone on this machine is taken over at once; one from another machine once it is 30 minutes old.
+ */
+export async function holdBuildLock({
+  file,
   log,
   wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 }: {
-  siteDir: string;
+  file: string;
   log: Logger;
   wait?: (ms: number) => Promise<void>;
 }): Promise<() => Promise<void>> {
-  const dir = path.join(siteDir, '.astro');
-  const lock = path.join(dir, 'vitrine-build.lock');
-  await mkdir(dir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true });
   for (let told = false; ; ) {
     try {
-      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
-      return () => rm(lock, { force: true });
+      await writeFile(file, `${process.pid}\n${os.hostname()}\n`, { flag: 'wx' });
+      return () => rm(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = await stat(lock).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
-        await rm(lock, { force: true });
+      const owner = await readFile(file, 'utf8').catch(() => '');
+      if (ownerGone(owner)) {
+        log.warn(
+          `${file} was left by a catalogue build that is gone (process ${owner.split('\n')[0]}): taking it over`,
+        );
+        await rm(file, { force: true });
         continue;
       }
-      if (!told) log.info('Another catalogue build is using the site sources; waiting for it to finish.');
+      const info = await stat(file).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
+        await rm(file, { force: true });
+        continue;
+      }
+      if (!told) log.info(`Another catalogue build holds ${file}; waiting for it to finish.`);
       told = true;
       await wait(500);
     }
+  }
+}
+
+/** Whether the lock's process (its first line; the second names the machine) ran on this machine and has exited. */
+function ownerGone(owner: string): boolean {
+  const [pid, host] = owner.split('\n');
+  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

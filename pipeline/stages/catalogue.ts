@@ -60,7 +60,7 @@ export const catalogueStage: Stage = {
   async fingerprint({ params, env }) {
     return { location: catalogueLocation({ params, env }) };
   },
-  async run({ ws, params, log, clock, env }) {
+  async run({ ws, params, log, clock, env, forced = false }) {
     const located = withLocation(params, env);
     // Only the counts are kept: at 100,000 objects the catalogue is about a gigabyte in memory, not
     // to be held while the site builds.
@@ -68,7 +68,8 @@ export const catalogueStage: Stage = {
       c: catalogue.counts,
       models: catalogue.models.length,
     }));
-    const site = await buildSite({ ws, params: located, log });
+    // --force renders every object page again (and replaces their cache entries).
+    const site = await buildSite({ ws, params: located, log, reuse: !forced });
     return {
       summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
     };

@@ -152,7 +152,7 @@ export async function runStages({
       continue;
     }
     const started = performance.now();
-    const result = await stage.run(ctx);
+    const result = await stage.run({ ...ctx, forced: forced.has(stage.name) });
     const durationMs = Math.round(performance.now() - started);
     lock.stages[stage.name] = {
       fingerprint,

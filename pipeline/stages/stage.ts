@@ -14,6 +14,8 @@ export interface StageContext {
   clock: Clock;
   /** Environment of the run (GITHUB_* and the like), passed in by the boundary. */
   env: Record<string, string | undefined>;
+  /** Rerun with --force: redo the work kept between runs too (the catalogue's object pages). */
+  forced?: boolean;
 }
 
 export interface StageResult {

@@ -160,8 +160,12 @@ describe('catalogue files kept between builds', () => {
     const thumb = path.join(ws.catalogue, 'public', first.catalogue.objects[1]!.images[0]!.webp);
     const before = { info: (await stat(info)).ino, thumb: (await stat(thumb)).ino };
 
+    // A crash while a manifest was written left its temporary file in the kept folder.
+    const leftover = path.join(path.dirname(info), 'manifest.json.0123456789ab.tmp');
+    await writeFile(leftover, '{"half": ');
     const log = memoryLogger();
     await buildCatalogueData({ ws, params, log, clock });
+    expect(await stat(leftover).catch(() => null)).toBeNull();
     expect(log.lines.some((l) => /deep-zoom tiles/.test(l.message))).toBe(false);
     expect((await stat(info)).ino).toBe(before.info);
     expect((await stat(thumb)).ino).toBe(before.thumb);
@@ -177,5 +181,33 @@ describe('catalogue files kept between builds', () => {
     expect(media.filter((f) => /\.(webp|jpg)$/.test(f)).length).toBe(
       new Set(expected.filter((f) => f.startsWith('media/'))).size,
     );
+  }, 300_000);
+});
+
+describe('two builds in one workspace', () => {
+  it('take turns: a build touches nothing while another holds the workspace', async () => {
+    const dir = await fixture();
+    const ws = workspace(dir);
+    const params = defaultParams();
+    await buildCatalogueData({ ws, params, log: memoryLogger(), clock });
+    // Another build of this workspace (this process) is placing its pages.
+    const lock = path.join(ws.catalogue, 'site-build.lock');
+    await writeFile(lock, `${process.pid}\n${os.hostname()}\n`);
+    await mkdir(ws.site, { recursive: true });
+    await writeFile(path.join(ws.site, 'index.html'), 'the other build');
+    const log = memoryLogger();
+    let done = false;
+    const second = buildSite({ ws, params, log }).finally(() => {
+      done = true;
+    });
+    second.catch(() => {});
+    while (!done && !log.lines.some((l) => l.message.includes(lock))) await new Promise((r) => setTimeout(r, 50));
+    expect(done).toBe(false);
+    expect(await readFile(path.join(ws.site, 'index.html'), 'utf8')).toBe('the other build');
+    expect(await stat(path.join(ws.catalogue, 'astro-public')).catch(() => null)).toBeNull();
+    await rm(lock);
+    const built = await second;
+    expect(built.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+    expect(await stat(lock).catch(() => null)).toBeNull();
   }, 300_000);
 });

@@ -458,3 +458,40 @@ describe('the fork report workflow', () => {
     });
   });
 });
+
+describe('the caches of a merge', () => {
+  /** A job's steps with each `./actions/…` step replaced by its composite action's steps. */
+  async function expanded(job: Job): Promise<Step[]> {
+    const out: Step[] = [];
+    for (const s of job.steps ?? []) {
+      if (s.uses?.startsWith('./actions/')) out.push(...((await action(s.uses.slice(10))).runs.steps ?? []));
+      else out.push(s);
+    }
+    return out;
+  }
+
+  it('are saved after the catalogue is built, with its pages and tiles, where the next run finds them', async () => {
+    const restore = (await action('setup-data')).runs.steps!.find((s) => s.uses?.startsWith('actions/cache/restore@'))!;
+    const restorePaths = String(restore.with!.path).trim().split('\n');
+    // The object pages kept by key, and the tiles and thumbnails that are not made again.
+    for (const p of ['.vitrine/cache', '.vitrine/catalogue/public/iiif', '.vitrine/catalogue/public/media'])
+      expect(restorePaths).toContain(p);
+    const prefix = String(restore.with!['restore-keys']).trim();
+    for (const file of ['main.yml', 'publish-s3.yml']) {
+      const { yaml } = (await workflows()).find((w) => w.file === file)!;
+      const steps = await expanded(yaml.jobs.promote!);
+      const built = steps.findLastIndex((s) => s.run?.includes('run catalogue'));
+      expect(built, file).toBeGreaterThanOrEqual(0);
+      const saves = steps.filter((s) => s.uses?.startsWith('actions/cache/save@'));
+      const after = steps.slice(built + 1).filter((s) => s.uses?.startsWith('actions/cache/save@'));
+      expect(after.length, file).toBeGreaterThan(0);
+      for (const save of saves) {
+        // actions/cache finds an entry only under the same paths it was saved with.
+        expect(String(save.with!.path).trim().split('\n'), file).toEqual(restorePaths);
+        expect(String(save.with!.key).startsWith(prefix), file).toBe(true);
+      }
+      // A cache key is written once: the catalogue's save must not reuse the pipeline's key.
+      expect(new Set(saves.map((s) => s.with!.key)).size, file).toBe(saves.length);
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { linkTree, placeObjectPages, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { runStages } from '../../pipeline/stages/graph.ts';
+import type { Stage } from '../../pipeline/stages/stage.ts';
+
+/*
+ * The object-page cache (.vitrine/cache/pages/<key>.html) heals: a page just rendered replaces the
+ * entry of its key whatever it held, and an entry cut short (no closing </html>) is rendered again.
+ */
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tmp(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-page-cache-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const page = (title: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body></body></html>`;
+
+describe('the object-page cache', () => {
+  it('replaces the entry of a page rendered again, and leaves no temporary file', async () => {
+    const dir = await tmp();
+    const outDir = path.join(dir, 'site');
+    const cacheDir = path.join(dir, 'pages');
+    await mkdir(path.join(outDir, 'objects', 'vase'), { recursive: true });
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(path.join(outDir, 'objects', 'vase', 'index.html'), page('Vase'));
+    // A bad entry under the same key (a half-written copy, or an older renderer's output).
+    await writeFile(path.join(cacheDir, 'k1.html'), '<!DOCTYPE html><html><head><tit');
+    await placeObjectPages({ outDir, cacheDir, pages: [{ slug: 'vase', key: 'k1', render: true }] });
+    expect(await readFile(path.join(cacheDir, 'k1.html'), 'utf8')).toBe(page('Vase'));
+    expect(await readdir(cacheDir)).toEqual(['k1.html']);
+  });
+
+  it('renders again a page whose kept entry is cut short', async () => {
+    const dir = await tmp();
+    const cacheDir = path.join(dir, 'pages');
+    await mkdir(cacheDir, { recursive: true });
+    const file = path.join(dir, 'catalogue.json');
+    await writeFile(file, JSON.stringify(catalogueOf(['vase', 'bowl'])));
+    const options = { file, cacheDir, planDir: path.join(dir, 'render'), chunkSize: 10, fingerprint: 'f' };
+    const first = await planObjectPages({ ...options, reuse: true });
+    expect(first.pages.map((p) => p.render)).toEqual([true, true]);
+    const [vase, bowl] = first.pages;
+    await writeFile(path.join(cacheDir, `${vase!.key}.html`), `${page('Vase')}\n`);
+    await writeFile(path.join(cacheDir, `${bowl!.key}.html`), '<!DOCTYPE html><html><head><tit');
+    const second = await planObjectPages({ ...options, reuse: true });
+    expect(second.pages.map((p) => [p.slug, p.render])).toEqual([
+      ['vase', false],
+      ['bowl', true],
+    ]);
+    // reuse: false (vitrine run catalogue --force) renders every page.
+    const forced = await planObjectPages({ ...options, reuse: false });
+    expect(forced.pages.map((p) => p.render)).toEqual([true, true]);
+  });
+});
+
+/** As much of a catalogue as the page plan reads. */
+function catalogueOf(slugs: string[]) {
+  return {
+    title: 'Test collection',
+    collection: 'test',
+    counts: { objects: slugs.length },
+    models: [],
+    objects: slugs.map((slug) => ({ id: slug, slug, title: slug, images: [], similar: [], annotation: null })),
+  };
+}
+
+describe('vitrine run --force', () => {
+  it('tells the stages it forces, so the catalogue renders every object page again', async () => {
+    const root = await tmp();
+    const seen: (boolean | undefined)[] = [];
+    const stage: Stage = {
+      name: 'catalogue',
+      summary: 'test',
+      deps: { paths: [], params: [], stages: [] },
+      outs: [],
+      run: async (ctx) => {
+        seen.push(ctx.forced);
+        return { summary: 'built' };
+      },
+    };
+    const ctx = { ws: workspace(root), params: defaultParams(), log: memoryLogger(), clock: systemClock, env: {} };
+    await runStages({ ctx, stages: [stage], targets: ['catalogue'] });
+    await runStages({ ctx, stages: [stage], targets: ['catalogue'], force: true });
+    expect(seen).toEqual([false, true]);
+  });
+});
+
+describe('the site fingerprint', () => {
+  it('changes when a package Astro builds with is updated within its ranges', async () => {
+    const root = await tmp();
+    const siteDir = path.join(root, 'site');
+    await mkdir(siteDir, { recursive: true });
+    await writeFile(path.join(siteDir, 'astro.config.mjs'), 'export default {};\n');
+    const install = async (name: string, version: string, dependencies: Record<string, string> = {}) => {
+      await mkdir(path.join(root, 'node_modules', name), { recursive: true });
+      await writeFile(path.join(root, 'node_modules', name, 'package.json'), JSON.stringify({ version, dependencies }));
+    };
+    await install('astro', '6.0.0', { vite: '^8.0.0', esbuild: '^0.28.0' });
+    await install('vite', '8.0.13', { rolldown: '^1.0.0' });
+    await install('esbuild', '0.28.0');
+    await install('rolldown', '1.0.0');
+    const fingerprint = () => siteFingerprint({ siteDir, base: '/', site: '', root });
+    const before = await fingerprint();
+    expect(await fingerprint()).toBe(before);
+    await install('vite', '8.0.14', { rolldown: '^1.0.0' });
+    const vite = await fingerprint();
+    expect(vite).not.toBe(before);
+    await install('esbuild', '0.28.1');
+    const esbuild = await fingerprint();
+    expect(esbuild).not.toBe(vite);
+    // Vite's own dependencies count too.
+    await install('rolldown', '1.0.1');
+    expect(await fingerprint()).not.toBe(esbuild);
+  });
+});
+
+describe('per-object files placed in the site', () => {
+  it('leave out build markers and temporary files a crash left', async () => {
+    const dir = await tmp();
+    const from = path.join(dir, 'public', 'iiif');
+    await mkdir(path.join(from, 'vase'), { recursive: true });
+    for (const f of ['manifest.json', 'info.json', 'manifest.json.0123456789ab.tmp', '.vitrine-source'])
+      await writeFile(path.join(from, 'vase', f), '{}');
+    const to = path.join(dir, 'site', 'iiif');
+    await linkTree({ from, to });
+    expect((await readdir(path.join(to, 'vase'))).sort()).toEqual(['info.json', 'manifest.json']);
+  });
+});

@@ -361,7 +361,10 @@ export function validateParams({
     const where = `${file}${line ? `:${line}` : ''}`;
     if (issue.code === 'unrecognized_keys') {
       const unknown = issue.keys.map((k) => [...keys, k].join('.'));
-      return `${where}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed here: ${allowedKeys(keys).join(', ')})`;
+      return (
+        `${where}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed ` +
+        `here: ${allowedKeys(keys).join(', ')})`
+      );
     }
     const value = valueAt(raw, issue.path as (string | number)[]);
     return `${where}: "${keys.join('.')}" is ${JSON.stringify(value)}, expected ${expected(issue)}`;

@@ -189,7 +189,8 @@ describe('the report action', () => {
     // Files written by the fork's code: they may say anything.
     await writeFile(
       path.join(dir, '.vitrine', 'report', 'report.md'),
-      '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and @org/team! <a href="https://evil.example">x</a>\n',
+      '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and ' +
+        '@org/team! <a href="https://evil.example">x</a>\n',
     );
     await writeFile(
       path.join(dir, '.vitrine', 'report', 'report.json'),

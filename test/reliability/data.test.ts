@@ -646,7 +646,8 @@ describe('data layer reliability battery', () => {
     );
     console.log(
       `Data reliability battery (seed ${SEED}): ${results.length} cases tried, ${handled} handled, ${bytesLost} bytes lost ` +
-        `(${originals.size} files; ${landed} of ${kills.length} kills landed mid-operation; ${((performance.now() - started) / 1000).toFixed(1)} s)\n${lines.join('\n')}`,
+        `(${originals.size} files; ${landed} of ${kills.length} kills landed ` +
+        `mid-operation; ${((performance.now() - started) / 1000).toFixed(1)} s)\n${lines.join('\n')}`,
     );
     expect(
       results.filter((r) => r.outcome.problems.length > 0).map((r) => `${r.name}: ${r.outcome.problems.join('; ')}`),

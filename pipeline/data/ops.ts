@@ -412,7 +412,8 @@ export async function pushData({
       log.error(`The local cache copy of ${d.file} (object ${d.object}) is damaged, so it was not uploaded.`, d);
     throw new VitrineError(
       'DATA_CORRUPT',
-      `The local cache copy of ${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
+      `The local cache copy of ${files.slice(0, 10).join(', ')}` +
+        `${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
         `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
         `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it ` +
         `from ${target}/ or the remote. ` +

@@ -312,7 +312,10 @@ function noUsableLabels({
   );
 }
 
-/** Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it is not readable JSON. */
+/**
+ * Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it
+ * is not readable JSON.
+ */
 export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   const file = datasetFile(ws);
   let text: string;

@@ -106,8 +106,10 @@ export function drawObject({
 <filter id="blur"><feGaussianBlur stdDeviation="2.2"/></filter>
 </defs>
 <rect width="100" height="100" fill="url(#bg)"/>
-<ellipse cx="${50 + (dx / size) * 100}" cy="${86 + (dy / size) * 50}" rx="${30 * scale}" ry="${5 * scale}" fill="#000" opacity="${shadow}" filter="url(#blur)"/>
-<g transform="translate(${50 + (dx / size) * 100} ${50 + (dy / size) * 100}) rotate(${rotation.toFixed(2)}) scale(${scale.toFixed(3)}) translate(-50 -50)" filter="url(#tone)">
+<ellipse cx="${50 + (dx / size) * 100}" cy="${86 + (dy / size) * 50}" rx="${30 * scale}" ry="${5 * scale}" ` +
+    `fill="#000" opacity="${shadow}" filter="url(#blur)"/>
+<g transform="translate(${50 + (dx / size) * 100} ${50 + (dy / size) * 100}) rotate(${rotation.toFixed(2)}) ` +
+    `scale(${scale.toFixed(3)}) translate(-50 -50)" filter="url(#tone)">
 <g filter="url(#tex)">${body}</g>
 </g>
 </svg>`
@@ -129,7 +131,11 @@ const DRAW: Record<DemoType, Draw> = {
     const base = r.range(78, 86);
     const path =
       `M ${f(50 - neck)} ${f(top)} ` +
-      `C ${f(50 - neck)} ${f(shoulder - 8)}, ${f(50 - belly)} ${f(shoulder)}, ${f(50 - belly)} ${f((shoulder + base) / 2)} C ${f(50 - belly)} ${f(base - 8)}, ${f(50 - foot - 4)} ${f(base - 2)}, ${f(50 - foot)} ${f(base)} L ${f(50 + foot)} ${f(base)} C ${f(50 + foot + 4)} ${f(base - 2)}, ${f(50 + belly)} ${f(base - 8)}, ${f(50 + belly)} ${f((shoulder + base) / 2)} C ${f(50 + belly)} ${f(shoulder)}, ${f(50 + neck)} ${f(shoulder - 8)}, ${f(50 + neck)} ${f(top)} Z`;
+      `C ${f(50 - neck)} ${f(shoulder - 8)}, ${f(50 - belly)} ${f(shoulder)}, ${f(50 - belly)} ` +
+      `${f((shoulder + base) / 2)} C ${f(50 - belly)} ${f(base - 8)}, ${f(50 - foot - 4)} ${f(base - 2)}, ` +
+      `${f(50 - foot)} ${f(base)} L ${f(50 + foot)} ${f(base)} C ${f(50 + foot + 4)} ${f(base - 2)}, ` +
+      `${f(50 + belly)} ${f(base - 8)}, ${f(50 + belly)} ${f((shoulder + base) / 2)} C ${f(50 + belly)} ` +
+      `${f(shoulder)}, ${f(50 + neck)} ${f(shoulder - 8)}, ${f(50 + neck)} ${f(top)} Z`;
     const bands = Array.from({ length: r.int(1, 3) }, () => {
       const y = r.range(shoulder, base - 10);
       return (
@@ -242,7 +248,8 @@ const DRAW: Record<DemoType, Draw> = {
       `cx="${f(50 - w * 0.4)}" cy="${f(eyeY)}" rx="${f(eye * 1.4)}" ry="${f(eye * 0.7)}" fill="${dark}"/>` +
       `<ellipse cx="${f(50 + w * 0.4)}" cy="${f(eyeY)}" rx="${f(eye * 1.4)}" ry="${f(eye * 0.7)}" ` +
       `fill="${dark}"/><path d="M 50 ${f(eyeY + 2)} l -3 ${f(h * 0.3)} l 6 0 Z" fill="${paint}"/><rect ` +
-      `x="${f(50 - w * 0.35)}" y="${f(50 + h * 0.45)}" width="${f(w * 0.7)}" height="${f(r.range(2, 5))}" rx="1.5" fill="${dark}"/>${stripes}`
+      `x="${f(50 - w * 0.35)}" y="${f(50 + h * 0.45)}" width="${f(w * 0.7)}" height="${f(r.range(2, 5))}" ` +
+      `rx="1.5" fill="${dark}"/>${stripes}`
     );
   },
   figurine(r, [main, dark, light]) {

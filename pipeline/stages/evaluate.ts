@@ -157,7 +157,8 @@ export const evaluateStage: Stage = {
         if (overlap.excluded > 0) {
           log.warn(
             `${overlap.excluded} of the ${test.length} test objects were in the training data of the ` +
-              `baseline ${resolved.version}${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
+              `baseline ${resolved.version}` +
+              `${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
               `They are left out of the comparison with it, which uses the ` +
               `other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
           );
@@ -299,7 +300,14 @@ export const evaluateStage: Stage = {
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
       parts.push(
-        `${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`,
+        (c.verdict === 'no detectable difference'
+          ? `no detectable difference from ${metrics.baseline.version}`
+          : `${c.verdict} than ${metrics.baseline.version}`) +
+          ` (p = ${c.pValue.toFixed(3)}` +
+          (metrics.baseline.excluded
+            ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on`
+            : '') +
+          ')',
       );
     }
     if (crossValidated) {

@@ -58,7 +58,11 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
   throw new VitrineError(
     'PROMOTE_GATE_FAILED',
     `This model did not pass the promotion gate, so it was not registered and production is ` +
-      `unchanged. ${failed.length ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.` : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.'} Improve the labels or parameters and run the pull request's checks again.`,
+      'unchanged. ' +
+      (failed.length
+        ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.`
+        : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.') +
+      " Improve the labels or parameters and run the pull request's checks again.",
     { failed },
   );
 }
@@ -227,7 +231,11 @@ export async function promote({
   const summary = registered.reused
     ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
     : `registered ${registered.version} ` +
-      `(${registered.registration.bump === 'first' ? 'first version' : `${registered.registration.bump}: ${registered.registration.reason}`}), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
+      '(' +
+      (registered.registration.bump === 'first'
+        ? 'first version'
+        : `${registered.registration.bump}: ${registered.registration.reason}`) +
+      `), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
   return {
     summary,
     version: registered.version,

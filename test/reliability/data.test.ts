@@ -642,7 +642,9 @@ describe('data layer reliability battery', () => {
     const bytesLost = results.reduce((n, r) => n + r.outcome.bytesLost, 0);
     const lines = results.map(
       (r) =>
-        `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`,
+        `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}` +
+        `${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]` +
+        `${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`,
     );
     console.log(
       `Data reliability battery (seed ${SEED}): ${results.length} cases tried, ${handled} handled, ${bytesLost} bytes lost ` +

@@ -377,7 +377,8 @@ describe('the label-correction report', () => {
       '### Collection drift\n\nThe new objects were photographed differently: darker, on another background.',
     );
     expect(markdown).toContain(
-      '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | +80% farther than usual, p = 0.004 (alarm from 50%) |',
+      '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | ' +
+        '+80% farther than usual, p = 0.004 (alarm from 50%) |',
     );
     expect(markdown).toContain(
       '| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |',

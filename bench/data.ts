@@ -63,7 +63,8 @@ async function makeWritable(dir: string): Promise<void> {
 async function startS3rver(directory: string): Promise<{ port: number; child: ChildProcess }> {
   const code =
     "const S3rver = require('s3rver');" +
-    `new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench', configs: [] }] })` +
+    `new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(directory)}, ` +
+    `configureBuckets: [{ name: 'bench', configs: [] }] })` +
     '.run().then((a) => console.log(JSON.stringify({ port: a.port })));';
   const child = spawn(process.execPath, ['-e', code], {
     cwd: path.resolve(import.meta.dirname, '..'),

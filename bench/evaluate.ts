@@ -87,11 +87,13 @@ export function classFromObjectName(name: string): string | null {
   return null;
 }
 
-const PARAMS = `collection:
+const PARAMS =
+  `collection:
   name: Egyptian antiquities
   vocabulary: [Jewellery, Pottery, Reliefs, Statuary, Unclassified]
 import:
-  columns: { id: id, image: file, label: label, title: title, maker: artist, date: date, department: "", medium: medium, credit_line: "", rights: license, description: "" }
+  columns: { id: id, image: file, label: label, title: title, maker: artist, date: date, department: "", ` +
+  `medium: medium, credit_line: "", rights: license, description: "" }
   keep: [museum, museum_object_name, orig_split]
 evaluate:
   group_by: museum
@@ -151,7 +153,8 @@ export async function run(): Promise<void> {
   const y = oof.objects.map((o) => oof.labels.indexOf(o.label));
   console.log(`test split (${metrics.n} objects): macro-F1 ${iv(metrics.macroF1)}`);
   console.log(
-    `5-fold out-of-fold (${oof.objects.length} objects): macro-F1 ${f2(macroF1({ y, probs: oof.objects.map((o) => o.probabilities), classes: oof.labels.length }))}`,
+    `5-fold out-of-fold (${oof.objects.length} objects): ` +
+      `macro-F1 ${f2(macroF1({ y, probs: oof.objects.map((o) => o.probabilities), classes: oof.labels.length }))}`,
   );
   const o = metrics.outOfCollection!;
   console.log(
@@ -161,7 +164,8 @@ export async function run(): Promise<void> {
     console.log(`  held out ${g.value} (${g.n}): macro-F1 ${f2(g.macroF1)}, accuracy ${f2(g.accuracy)}`);
   const p = metrics.publication!;
   console.log(
-    `publication at precision ${p.minPrecision}: coverage ${iv(p.coverage)}, precision ${iv(p.precision)}; thresholds ${JSON.stringify(p.thresholds)}`,
+    `publication at precision ${p.minPrecision}: coverage ${iv(p.coverage)}, precision ${iv(p.precision)}; ` +
+      `thresholds ${JSON.stringify(p.thresholds)}`,
   );
 
   // The review list against the museum's own object-type field.
@@ -179,11 +183,14 @@ export async function run(): Promise<void> {
     const agree = found.filter((i) => classFromObjectName(nameOf.get(i.id) ?? '') === i.suggested).length;
     const sealings = top.filter((i) => /sealing/i.test(nameOf.get(i.id) ?? '') && i.label === 'Jewellery').length;
     console.log(
-      `review top ${n}: ${found.length} of ${top.length} labels contradicted by museum_object_name (precision ${f2(found.length / Math.max(1, top.length))}), the suggestion matches it for ${agree}; ${sealings} more are clay sealings labelled Jewellery`,
+      `review top ${n}: ${found.length} of ${top.length} labels contradicted by museum_object_name ` +
+        `(precision ${f2(found.length / Math.max(1, top.length))}), the suggestion matches it ` +
+        `for ${agree}; ${sealings} more are clay sealings labelled Jewellery`,
     );
   }
   console.log(
-    `review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${review.confident} flagged by confident learning`,
+    `review: ${review.items.length} disagreements among ${review.checked} labelled objects, ${review.confident} ` +
+      `flagged by confident learning`,
   );
 
   // Met → Cleveland: heads trained on The Met, thresholds from The Met's own out-of-fold predictions.
@@ -242,7 +249,10 @@ export async function run(): Promise<void> {
     }
   });
   console.log(
-    `Met → Cleveland (${cle.length} objects): macro-F1 ${f2(macroF1({ y: yCle, probs: cleRows, classes: labels.length }))}; published at precision ${params.annotate.min_precision}: coverage ${f2(shown / cle.length)}, precision ${f2(right / Math.max(1, shown))} (targets: precision ≥ 0.90 at coverage ≥ 0.50)`,
+    `Met → Cleveland (${cle.length} objects): ` +
+      `macro-F1 ${f2(macroF1({ y: yCle, probs: cleRows, classes: labels.length }))}; published at ` +
+      `precision ${params.annotate.min_precision}: coverage ${f2(shown / cle.length)}, ` +
+      `precision ${f2(right / Math.max(1, shown))} (targets: precision ≥ 0.90 at coverage ≥ 0.50)`,
   );
 
   // train.flagged: drop against keep, on the test split.

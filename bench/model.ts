@@ -331,7 +331,8 @@ export async function storeAtScale(): Promise<void> {
     const store = await openStore({ folder });
     const readMs = performance.now() - started;
     console.log(
-      `\nEmbedding cache, 10,000 objects × ${dim}: written in ${(writeMs / 1000).toFixed(2)} s (${Math.ceil(entries.length / 512)} segments), merged in ${(compactMs / 1000).toFixed(2)} s, ` +
+      `\nEmbedding cache, 10,000 objects × ${dim}: written in ${(writeMs / 1000).toFixed(2)} s ` +
+        `(${Math.ceil(entries.length / 512)} segments), merged in ${(compactMs / 1000).toFixed(2)} s, ` +
         `read back in ${(readMs / 1000).toFixed(2)} s (${store.vectors.size} vectors, ${store.segments.length} file).`,
     );
   } finally {
@@ -361,7 +362,8 @@ export async function run(): Promise<void> {
     const one = await throughput({ items: sample, backend, workers: 1 });
     const all = cores > 1 ? await throughput({ items: sample, backend, workers: cores }) : one;
     console.log(
-      `  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} images/s   (${sample.length} images)`,
+      `  ${backend.padEnd(10)} 1 thread: ${one.toFixed(1)} images/s   ${cores} cores: ${all.toFixed(1)} ` +
+        `images/s   (${sample.length} images)`,
     );
   }
 
@@ -380,7 +382,8 @@ export async function run(): Promise<void> {
     log: silentLogger,
   });
   console.log(
-    `\nEgyptian antiquities (${rows.length} images): backbone ${embedded.backbone.id}, fit ${params.backbone.fit}, range [${params.backbone.input_range}], flips ${params.train.augment}; ` +
+    `\nEgyptian antiquities (${rows.length} images): backbone ${embedded.backbone.id}, ` +
+      `fit ${params.backbone.fit}, range [${params.backbone.input_range}], flips ${params.train.augment}; ` +
       `${embedded.computed} embedded, ${embedded.fromCache} from the cache in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
   const vectors = items.map((item) => embedded.vectors.get(item.key)!);
@@ -395,7 +398,8 @@ export async function run(): Promise<void> {
     const f = (v: { value: number; low: number; high: number }) =>
       `${v.value.toFixed(3)} [${v.low.toFixed(3)}, ${v.high.toFixed(3)}]`;
     console.log(
-      `  trained on ${train}, tested on ${test} (${r.n} objects): macro-F1 ${f(r.macroF1)}, accuracy ${f(r.accuracy)} (95% bootstrap intervals)`,
+      `  trained on ${train}, tested on ${test} (${r.n} objects): macro-F1 ${f(r.macroF1)}, ` +
+        `accuracy ${f(r.accuracy)} (95% bootstrap intervals)`,
     );
   }
   await protocol({ rows, items, vectors, params });
@@ -417,18 +421,22 @@ export async function protocol({
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\nThe shipped head (params.train), 95% bootstrap intervals:`);
   console.log(
-    `  Met → Cleveland (${heads.metToCleveland.n}): macro-F1 ${show(heads.metToCleveland.macroF1)}   target ≥ 0.55: ${mark(heads.metToCleveland.macroF1.value >= 0.55)}`,
+    `  Met → Cleveland (${heads.metToCleveland.n}): macro-F1 ${show(heads.metToCleveland.macroF1)}   target ≥ ` +
+      `0.55: ${mark(heads.metToCleveland.macroF1.value >= 0.55)}`,
   );
   console.log(
-    `  Cleveland → Met (${heads.clevelandToMet.n}): macro-F1 ${show(heads.clevelandToMet.macroF1)}   target ≥ 0.55: ${mark(heads.clevelandToMet.macroF1.value >= 0.55)}`,
+    `  Cleveland → Met (${heads.clevelandToMet.n}): macro-F1 ${show(heads.clevelandToMet.macroF1)}   target ≥ ` +
+      `0.55: ${mark(heads.clevelandToMet.macroF1.value >= 0.55)}`,
   );
   console.log(
-    `  random split of \`vitrine import\` (${heads.randomSplit.n} test objects): macro-F1 ${show(heads.randomSplit.macroF1)}   target ≥ 0.70: ${mark(heads.randomSplit.macroF1.value >= 0.7)}`,
+    `  random split of \`vitrine import\` (${heads.randomSplit.n} test objects): ` +
+      `macro-F1 ${show(heads.randomSplit.macroF1)}   target ≥ 0.70: ${mark(heads.randomSplit.macroF1.value >= 0.7)}`,
   );
   const published = await publishedAnnotations({ rows, vectors, params, train: MET, test: CLEVELAND });
   console.log(
     `  published annotations, Met → Cleveland, thresholds for precision 0.9 on Met's out-of-fold predictions: ` +
-      `coverage ${(published.coverage * 100).toFixed(1)}% (${published.published} of ${published.n}), precision ${published.precision.toFixed(3)}   ` +
+      `coverage ${(published.coverage * 100).toFixed(1)}% (${published.published} of ${published.n}), ` +
+      `precision ${published.precision.toFixed(3)}   ` +
       `target precision ≥ 0.90 at coverage ≥ 50%: ${mark(published.precision >= 0.9 && published.coverage >= 0.5)}`,
   );
 }
@@ -494,7 +502,8 @@ export async function compare(): Promise<void> {
       test: 'The Metropolitan Museum of Art',
     });
     console.log(
-      `${config.label.padEnd(48)} Met→Cleveland ${f(a.macroF1)}  Cleveland→Met ${f(b.macroF1)}  (${embedded.computed} embedded in ${seconds.toFixed(0)} s)`,
+      `${config.label.padEnd(48)} Met→Cleveland ${f(a.macroF1)}  Cleveland→Met ${f(b.macroF1)}  ` +
+        `(${embedded.computed} embedded in ${seconds.toFixed(0)} s)`,
     );
   }
 }

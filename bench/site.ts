@@ -370,7 +370,8 @@ export async function run(): Promise<void> {
     let t = performance.now();
     await writeFixture({ root, objects, labels: LABELS, widths: [240, 480, 960], uniqueThumbnails: true });
     console.log(
-      `synthetic collection: ${count} objects (${images.length} real photographs reused, ${count * 6} thumbnail files) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `synthetic collection: ${count} objects (${images.length} real photographs reused, ${count * 6} thumbnail ` +
+        `files) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
     // "More like this" at this size with MobileNetV2-sized embeddings (1,280 dimensions).
@@ -381,7 +382,9 @@ export async function run(): Promise<void> {
       const started = performance.now();
       const { reducedTo } = await nearestNeighbours({ vectors, k: 6, tf });
       console.log(
-        `more like this: ${count} objects × 1280 dimensions, 6 neighbours each, ${((performance.now() - started) / 1000).toFixed(1)} s on TF.js ${name}${reducedTo ? ` (reduced to ${reducedTo} principal dimensions)` : ''} (target < 60 s)`,
+        `more like this: ${count} objects × 1280 dimensions, 6 neighbours ` +
+          `each, ${((performance.now() - started) / 1000).toFixed(1)} s on ` +
+          `TF.js ${name}${reducedTo ? ` (reduced to ${reducedTo} principal dimensions)` : ''} (target < 60 s)`,
       );
     }
 
@@ -397,11 +400,13 @@ export async function run(): Promise<void> {
     const parentRss = process.resourceUsage().maxRSS * 1024;
     console.log(`catalogue data: ${(dataMs / 1000).toFixed(1)} s, catalogue.json ${mb(dataSize)}`);
     console.log(
-      `astro build: ${(site.astroMs / 1000).toFixed(1)} s for ${site.pages} object pages, peak memory ${mb(site.astroPeakRss)} (target < 4096 MB)`,
+      `astro build: ${(site.astroMs / 1000).toFixed(1)} s for ${site.pages} object pages, peak ` +
+        `memory ${mb(site.astroPeakRss)} (target < 4096 MB)`,
     );
     console.log(`pagefind index: ${(site.pagefindMs / 1000).toFixed(1)} s, ${mb(site.indexBytes)} on disk`);
     console.log(
-      `total build: ${((dataMs + site.astroMs + site.pagefindMs) / 1000).toFixed(1)} s (target < 300 s); this process peaked at ${mb(Math.max(rssBefore, parentRss))}`,
+      `total build: ${((dataMs + site.astroMs + site.pagefindMs) / 1000).toFixed(1)} s (target < 300 s); this ` +
+        `process peaked at ${mb(Math.max(rssBefore, parentRss))}`,
     );
 
     // What a visitor downloads: the search page plus one query, then more searches on one page.
@@ -440,7 +445,8 @@ export async function run(): Promise<void> {
         { timeout: 60_000 },
       );
       console.log(
-        `filter-only browse, fresh page (department = Textiles, ${await cold.locator('#status').textContent()}): ${kb(bytes() - before)} transferred`,
+        `filter-only browse, fresh page (department = ` +
+          `Textiles, ${await cold.locator('#status').textContent()}): ${kb(bytes() - before)} transferred`,
       );
     } finally {
       await browser.close();

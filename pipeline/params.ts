@@ -53,7 +53,10 @@ export const importParams = z.strictObject({
     .prefault({}),
   /** Other CSV columns to keep as extra metadata (shown in the catalogue, usable as factors). */
   keep: z.array(z.string()).default([]),
-  /** A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole import, or skip the row. */
+  /**
+   * A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole
+   * import, or skip the row.
+   */
   on_invalid: z.enum(['skip', 'fail']).default('fail'),
 });
 
@@ -162,7 +165,10 @@ export const trainParams = z.strictObject({
   l2: z.number().min(0).default(0.0005),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
   workers: z.int().min(0).default(0),
-  /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
+  /**
+   * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:
+   * measured on the Egyptian set it did not help (docs/backbone.md).
+   */
   augment: z.boolean().default(false),
   /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
   flagged: z.enum(['keep', 'drop']).default('keep'),
@@ -288,9 +294,15 @@ export const monitorParams = z.strictObject({
   image_stats_threshold: z.number().positive().default(0.8),
   /** Predicted-label distribution drift (total variation distance). */
   label_distribution_threshold: fraction.default(0.25),
-  /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when new objects are a different mix of familiar kinds, so the bar is high. */
+  /**
+   * ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when
+   * new objects are a different mix of familiar kinds, so the bar is high.
+   */
   embedding_min_effect: fraction.default(0.2),
-  /** Novelty: new objects lie on average this much farther from their nearest training object than training objects from each other (0.5: half as far again), and p is below embedding_p_value. */
+  /**
+   * Novelty: new objects lie on average this much farther from their nearest training object than training objects
+   * from each other (0.5: half as far again), and p is below embedding_p_value.
+   */
   novelty_min_increase: z.number().min(0).default(0.5),
   /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
   classifier_min_auc: z.number().min(0.5).max(1).default(0.7),
@@ -361,7 +373,10 @@ export function validateParams({
     const where = `${file}${line ? `:${line}` : ''}`;
     if (issue.code === 'unrecognized_keys') {
       const unknown = issue.keys.map((k) => [...keys, k].join('.'));
-      return `${where}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed here: ${allowedKeys(keys).join(', ')})`;
+      return (
+        `${where}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (check the spelling; allowed ` +
+        `here: ${allowedKeys(keys).join(', ')})`
+      );
     }
     const value = valueAt(raw, issue.path as (string | number)[]);
     return `${where}: "${keys.join('.')}" is ${JSON.stringify(value)}, expected ${expected(issue)}`;

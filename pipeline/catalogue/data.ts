@@ -303,7 +303,8 @@ export async function buildCatalogueData({
   );
   await writeFileAtomic({ file: path.join(files.publicDir, 'data', 'colours.json'), data: JSON.stringify(index) });
   log.info(
-    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
+    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
+      `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
   );
   return { file: files.data, catalogue: checked.data };
 }
@@ -387,7 +388,8 @@ async function linkSimilar({
     withVector[i]!.o.similar = list.map((j) => withVector[j]!.o.id);
   });
   log.info(
-    `Catalogue: "More like this" for ${withVector.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`,
+    `Catalogue: "More like this" for ${withVector.length} objects ` +
+      `in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`,
   );
 }
 
@@ -842,7 +844,8 @@ function dataPackage({ catalogue, columns }: { catalogue: Catalogue; columns: st
     name: `${name}-catalogue`,
     title: `${catalogue.collection}: online collection data`,
     description:
-      "Object metadata, staff labels and the promoted model's predicted labels, one row per object. Rights in images vary per object (rights, rights_uri).",
+      "Object metadata, staff labels and the promoted model's predicted labels, one row per object. Rights in " +
+      'images vary per object (rights, rights_uri).',
     created: catalogue.generatedAt,
     ...(catalogue.repository ? { homepage: `https://github.com/${catalogue.repository}` } : {}),
     resources: [

@@ -41,7 +41,8 @@ export async function copyDemoModel({
   const head = (await readJson(path.join(modelDir, 'model.json'))) as { weightsManifest?: WeightsManifest[] } | null;
   if (!info || !head) {
     log.warn(
-      `No trained model in ${path.relative(ws.root, modelDir) || '.'} (model.json and model-info.json); the catalogue has no in-browser demo`,
+      `No trained model in ${path.relative(ws.root, modelDir) || '.'} (model.json and model-info.json); the ` +
+        `catalogue has no in-browser demo`,
     );
     return null;
   }

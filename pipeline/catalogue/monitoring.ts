@@ -28,7 +28,8 @@ export async function readMonitoring({ ws, log }: { ws: Workspace; log: Logger }
       return await readJsonOrNull({ file });
     } catch (error) {
       log.warn(
-        `${path.relative(ws.root, file)} could not be read (${(error as Error).message}); the Monitoring page leaves it out until "vitrine monitor" runs again`,
+        `${path.relative(ws.root, file)} could not be read (${(error as Error).message}); the Monitoring page ` +
+          `leaves it out until "vitrine monitor" runs again`,
         { file },
       );
       return null;

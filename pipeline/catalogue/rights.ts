@@ -117,6 +117,11 @@ const CC_NAMES: Record<string, string> = {
   nd: 'NoDerivatives',
 };
 
+// "Creative Commons Attribution-NonCommercial-ShareAlike 4.0": the words, then an optional version.
+const CC_WORD =
+  '(?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives)';
+const CC_LONG = new RegExp(`creative commons\\s+(${CC_WORD}(?:[\\s-]+${CC_WORD})*)(?:\\s+(\\d\\.\\d))?`);
+
 function creativeCommons(parts: string[], version: string | undefined): Omit<Rights, 'text'> {
   const code = parts.join('-');
   const v = version ?? '4.0';
@@ -174,9 +179,7 @@ export function rightsOf(text: string): Rights {
   // "CC BY-NC-SA 4.0", "CC-BY", "Creative Commons Attribution-NonCommercial 4.0".
   const short = t.match(/\bcc[\s-]+(by(?:[\s-]+(?:nc|sa|nd))*)(?:\s+(\d\.\d))?/);
   if (short) return { text: raw, ...creativeCommons(short[1]!.split(/[\s-]+/), short[2]) };
-  const long = t.match(
-    /creative commons\s+((?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives)(?:[\s-]+(?:attribution|noncommercial|non-commercial|sharealike|share-alike|noderivatives|noderivs|no derivatives))*)(?:\s+(\d\.\d))?/,
-  );
+  const long = t.match(CC_LONG);
   if (long) {
     const words = long[1]!;
     const parts = [

@@ -229,7 +229,11 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   summary: STAGE_SUMMARIES[name],
   help:
     `Runs the stages "${name}" needs first when their inputs changed. Outputs go to ` +
-    `.vitrine/.${JSON_RESULT[name] ? `\nWith --json, prints ${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.` : ''}`,
+    '.vitrine/.' +
+    (JSON_RESULT[name]
+      ? '\nWith --json, prints ' +
+        `${path.basename(JSON_RESULT[name]({ ws: { evaluate: '', report: '' } } as unknown as CommandContext))} on stdout.`
+      : ''),
   options: {
     force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
     ...(GATED.includes(name) ? { 'fail-on-gate': FAIL_ON_GATE } : {}),

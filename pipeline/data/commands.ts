@@ -49,7 +49,8 @@ function transferCommand({
             verify: {
               type: 'boolean',
               description:
-                'Also check the objects already on the remote (size, and md5 where the remote can tell) and upload good copies of damaged ones.',
+                'Also check the objects already on the remote (size, and md5 where the remote can tell) and ' +
+                'upload good copies of damaged ones.',
             } as const,
           }
         : {}),
@@ -109,7 +110,8 @@ export function describeStatus(status: DataStatus): string[] {
   else {
     const { added, removed, modified } = status.changes;
     lines.push(
-      `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
+      `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
+        `changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
     );
     for (const [label, list] of [
       ['added', added],
@@ -127,13 +129,15 @@ export function describeStatus(status: DataStatus): string[] {
     );
   } else if (status.cache.missing > 0)
     lines.push(
-      `${status.cache.missing} recorded file(s) are not in the local cache (e.g. data/${status.cache.missingFiles[0]}): run "vitrine data pull".`,
+      `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
+        `data/${status.cache.missingFiles[0]}): run "vitrine data pull".`,
     );
   if (status.remote) {
     lines.push(
       status.remote.missing === 0
         ? `The remote "${status.remote.name}" has everything.`
-        : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet (e.g. ${status.remote.missingFiles[0]}): run "vitrine data push".`,
+        : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet ` +
+            `(e.g. ${status.remote.missingFiles[0]}): run "vitrine data push".`,
     );
   }
   return lines;
@@ -144,7 +148,9 @@ export const dataCommands: Command[] = [
     name: 'data init',
     summary: 'Set up DVC-compatible data versioning with a storage remote.',
     args: '<remote-url>',
-    help: 'Writes .dvc/config like "dvc init" + "dvc remote add -d". The remote is a folder (e.g. ../museum-storage or a mounted drive) or s3://bucket/folder.\nExample: vitrine data init ../museum-storage',
+    help:
+      'Writes .dvc/config like "dvc init" + "dvc remote add -d". The remote is a folder (e.g. ' +
+      '../museum-storage or a mounted drive) or s3://bucket/folder.\nExample: vitrine data init ../museum-storage',
     options: { name: { type: 'string', description: 'Name of the remote (default "local").' } },
     async run(ctx, { values, positionals }) {
       const url = positionals[0];
@@ -161,7 +167,9 @@ export const dataCommands: Command[] = [
   {
     name: 'data add',
     summary: 'Record the current data/ folder in data.dvc and the local cache.',
-    help: 'Like "dvc add data": hashes the images, stores new ones in .dvc/cache and rewrites data.dvc. Then commit data.dvc and run "vitrine data push".',
+    help:
+      'Like "dvc add data": hashes the images, stores new ones in .dvc/cache and rewrites data.dvc. Then ' +
+      'commit data.dvc and run "vitrine data push".',
     async run(ctx) {
       const result = await addData({ root: ctx.ws.root, log: ctx.log });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
@@ -193,7 +201,8 @@ export const dataCommands: Command[] = [
     summary:
       'Check every object in the local cache (and with --remote, on the storage remote) and repair damaged ones.',
     help:
-      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from the good file in data/ or from the remote ' +
+      'Like an fsck: reads and hashes each stored object. With --repair, a damaged cache copy is restored from ' +
+      'the good file in data/ or from the remote ' +
       '(the configured one, even without --remote; a damaged folder list is rebuilt from data/ when it matches data.dvc), ' +
       'and a damaged copy on the remote is uploaded again from a good cache copy. Exits with an error while damage remains.',
     options: {

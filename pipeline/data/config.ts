@@ -153,7 +153,8 @@ export const DVC_GITIGNORE = '/config.local\n/tmp\n/cache\n';
 
 /** What `dvc init` writes to `.dvcignore`. */
 export const DVCIGNORE =
-  '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n';
+  '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# ' +
+  'https://dvc.org/doc/user-guide/dvcignore\n';
 
 /**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.

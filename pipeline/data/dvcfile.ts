@@ -113,7 +113,8 @@ export function parseDvcFile({
   if (outsNode.items.length > 1) {
     return fail(
       lineOf(outsNode.items[1] as Node),
-      `${outsNode.items.length} outputs are listed, but Vitrine versions one data folder per .dvc file. Keep only the data folder's entry ` +
+      `${outsNode.items.length} outputs are listed, but Vitrine versions one data folder per .dvc file. Keep ` +
+        `only the data folder's entry ` +
         '(track other files or folders with their own .dvc file).',
     );
   }
@@ -264,7 +265,8 @@ export function resolveOutPath({ root, dvcFile, out }: { root: string; dvcFile: 
   ) {
     throw new VitrineError(
       'DVCFILE_PATH_OUTSIDE',
-      `${name}: "path: ${out.path}" points outside the repository's data (to "${relative || '.'}"); Vitrine refuses to read or write there.`,
+      `${name}: "path: ${out.path}" points outside the repository's data (to "${relative || '.'}"); Vitrine ` +
+        `refuses to read or write there.`,
       { file: name, path: out.path },
     );
   }

@@ -181,7 +181,8 @@ export async function addData({
   });
   await ensureGitignored({ root: absRoot, target });
   log.info(
-    `Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
+    `Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the ` +
+      `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }
@@ -411,9 +412,11 @@ export async function pushData({
       log.error(`The local cache copy of ${d.file} (object ${d.object}) is damaged, so it was not uploaded.`, d);
     throw new VitrineError(
       'DATA_CORRUPT',
-      `The local cache copy of ${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
+      `The local cache copy of ${files.slice(0, 10).join(', ')}` +
+        `${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
         `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
-        `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it from ${target}/ or the remote. ` +
+        `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it ` +
+        `from ${target}/ or the remote. ` +
         'Then run "vitrine data push" again.',
       { damaged: damagedLocal, files, remote: remote.name },
     );
@@ -422,14 +425,17 @@ export async function pushData({
     progress.done();
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
-      `${missingLocal.length} object(s) are not in the local cache, so they cannot be pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine data add" on a machine that has the images.`,
+      `${missingLocal.length} object(s) are not in the local cache, so they cannot be ` +
+        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine ` +
+        `data add" on a machine that has the images.`,
       { objects: missingLocal },
     );
   }
   await one(t.out.md5, `${target}.dvc`);
   progress.done();
   log.info(
-    `Pushed to "${remote.name}": ${transferred} uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
+    `Pushed to "${remote.name}": ${transferred} ` +
+      `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
 }
@@ -448,7 +454,8 @@ async function cleanTransferTemps({
   const onRemote = (await remote?.cleanStaleTemps?.()) ?? 0;
   if (inCache + onRemote > 0) {
     log.info(
-      `Removed ${plural(inCache + onRemote, 'temp file')} left by an interrupted transfer (${inCache} in the cache, ${onRemote} on the remote).`,
+      `Removed ${plural(inCache + onRemote, 'temp file')} left by an interrupted transfer (${inCache} in the ` +
+        `cache, ${onRemote} on the remote).`,
     );
   }
 }
@@ -533,8 +540,10 @@ export async function pullData({
     const files = [...missing, ...corrupt].map((m) => m.file);
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
-      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so these files were not checked out: ` +
-        `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for example object ${first.object} for ${first.file}). ` +
+      `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so ` +
+        `these files were not checked out: ` +
+        `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
+        `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
         (missing.length > 0 ? 'Ask whoever added the missing images to run "vitrine data push". ' : '') +
         (corrupt.length > 0
@@ -615,7 +624,8 @@ export async function checkoutData(options: {
   if (missing.length > 0) {
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
-      `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} (object ${missing[0].object}). Run "vitrine data pull".`,
+      `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} ` +
+        `(object ${missing[0].object}). Run "vitrine data pull".`,
       { missing },
     );
   }
@@ -823,7 +833,8 @@ async function checkoutPresent({
   await state.save();
   if (extra.length > 0) {
     log.warn(
-      `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`,
+      `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). ` +
+        `Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`,
       { file: extra[0] },
     );
   }
@@ -844,7 +855,9 @@ async function checkoutPresent({
     for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
     throw new VitrineError(
       'DATA_CORRUPT',
-      `${corrupt.length} cached object(s) are damaged and were not checked out, for example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine data pull" to fetch good copies.`,
+      `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
+        `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine ` +
+        `data pull" to fetch good copies.`,
       { corrupt },
     );
   }

@@ -389,7 +389,8 @@ export function s3Error({
   if (code || name === 'TimeoutError') {
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
-      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code ?? 'timed out'}). Check that it is running and that this computer can reach it (network, VPN), then try again.`,
+      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code ?? 'timed out'}). Check ` +
+        `that it is running and that this computer can reach it (network, VPN), then try again.`,
       { ...data, reason: code ?? 'timeout' },
       { cause: error },
     );
@@ -400,7 +401,8 @@ export function s3Error({
   ) {
     return new VitrineError(
       'REMOTE_ACCESS_DENIED',
-      `The storage server at ${endpoint} did not accept the access key of remote "${remote}" (${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      `The storage server at ${endpoint} did not accept the access key of remote "${remote}" ` +
+        `(${name || status}). Check the key and secret: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
       data,
       { cause: error },
     );
@@ -408,7 +410,9 @@ export function s3Error({
   if (name === 'AccessDenied' || status === 403) {
     return new VitrineError(
       'REMOTE_ACCESS_DENIED',
-      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
+      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access ` +
+        `key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or ` +
+        `check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
       data,
       { cause: error },
     );
@@ -416,7 +420,8 @@ export function s3Error({
   if (name === 'NoSuchBucket') {
     return new VitrineError(
       'REMOTE_NO_BUCKET',
-      `The storage server at ${endpoint} has no bucket called "${bucket}" (remote "${remote}"). Check the url in .dvc/config, or create the bucket.`,
+      `The storage server at ${endpoint} has no bucket called "${bucket}" (remote "${remote}"). Check the url ` +
+        `in .dvc/config, or create the bucket.`,
       { ...data, bucket },
       { cause: error },
     );
@@ -440,7 +445,8 @@ export function remoteFromConfig(config: RemoteConfig): Remote {
   if (isUrl(config.url)) {
     throw new VitrineError(
       'DVC_REMOTE_UNSUPPORTED',
-      `The remote "${config.name}" (${config.url}) uses a kind of storage Vitrine does not support yet: use a folder or S3-compatible storage (s3://…).`,
+      `The remote "${config.name}" (${config.url}) uses a kind of storage Vitrine does not support yet: use a ` +
+        `folder or S3-compatible storage (s3://…).`,
       { remote: config.name, url: config.url },
     );
   }

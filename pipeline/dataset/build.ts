@@ -90,7 +90,9 @@ export async function buildDataset({
     } else if (relpath.startsWith('../') || path.posix.isAbsolute(relpath)) {
       issues.push({
         code: 'OBJECT_NO_IMAGE',
-        message: `${objectsName}:${line}: the image of object "${object.id}" ("${object.image}") is outside the data folder; image paths are relative to data/, like "images/${object.id}.jpg".`,
+        message:
+          `${objectsName}:${line}: the image of object "${object.id}" ("${object.image}") is outside the ` +
+          `data folder; image paths are relative to data/, like "images/${object.id}.jpg".`,
         ...where,
       });
     } else if (!md5Of.has(relpath)) {
@@ -108,7 +110,8 @@ export async function buildDataset({
   const unused = tree.entries.filter((e) => IMAGE_FILE.test(e.relpath) && !used.has(e.relpath));
   if (unused.length > 0)
     log.info(
-      `${unused.length} image${unused.length === 1 ? '' : 's'} in data/ belong${unused.length === 1 ? 's' : ''} to no object in ${objectsName} (for example data/${unused[0]!.relpath}).`,
+      `${unused.length} image${unused.length === 1 ? '' : 's'} in data/ belong${unused.length === 1 ? 's' : ''} ` +
+        `to no object in ${objectsName} (for example data/${unused[0]!.relpath}).`,
     );
 
   // Analyse each distinct image once; reuse the last run's answers.
@@ -189,7 +192,8 @@ export async function buildDataset({
     const more = dataset.issues.length > 20 ? [`  ...and ${dataset.issues.length - 20} more.`] : [];
     throw new VitrineError(
       'DATASET_INVALID',
-      `The dataset has ${dataset.issues.length} problem${dataset.issues.length === 1 ? '' : 's'} (dataset.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}`,
+      `The dataset has ${dataset.issues.length} problem${dataset.issues.length === 1 ? '' : 's'} ` +
+        `(dataset.on_invalid is "fail" in params.yaml):\n${[...listed, ...more].join('\n')}`,
       { issues: dataset.issues },
     );
   }
@@ -302,12 +306,16 @@ function noUsableLabels({
   ].filter(Boolean);
   return new VitrineError(
     'DATASET_NO_LABELS',
-    `${labelsName} has ${labels} label${labels === 1 ? '' : 's'}, but none of them could be used, so there is nothing to train on:\n${reasons.join('\n')}`,
+    `${labelsName} has ${labels} label${labels === 1 ? '' : 's'}, but none of them could be used, so there is ` +
+      `nothing to train on:\n${reasons.join('\n')}`,
     { file: labelsName },
   );
 }
 
-/** Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it is not readable JSON. */
+/**
+ * Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it
+ * is not readable JSON.
+ */
 export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   const file = datasetFile(ws);
   let text: string;
@@ -323,7 +331,8 @@ export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
   const damaged = (why: string) =>
     new VitrineError(
       'DATASET_DAMAGED',
-      `${rel(ws, file)} is damaged (${why}), perhaps by a run that was stopped or a full disk. Build it again with "vitrine run dataset --force".`,
+      `${rel(ws, file)} is damaged (${why}), perhaps by a run that was stopped or a full disk. Build it again ` +
+        `with "vitrine run dataset --force".`,
       { file: rel(ws, file) },
     );
   let dataset: Dataset;
@@ -428,7 +437,9 @@ function warnSmallClasses({
     const test = dataset.counts.byLabel[label]!.test;
     if (test >= minTest) continue;
     log.warn(
-      `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). Label more "${label}" objects.`,
+      `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
+        `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +
+        `Label more "${label}" objects.`,
       { file: labelsName },
     );
   }

@@ -268,7 +268,8 @@ export function imageError({
   if (/pixel limit/i.test(message)) {
     return new VitrineError(
       'IMAGE_TOO_LARGE',
-      `${file}: the image has more than ${maxPixels.toLocaleString('en')} pixels (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`,
+      `${file}: the image has more than ${maxPixels.toLocaleString('en')} pixels (dataset.image.max_pixels); it ` +
+        `was refused to protect memory. Resize it, or raise the limit if it is genuine.`,
       { file, maxPixels },
       { cause: error },
     );
@@ -294,7 +295,9 @@ function tooLarge({
 }): VitrineError {
   return new VitrineError(
     'IMAGE_TOO_LARGE',
-    `${file}: the image is ${width}×${height} (${(width * height).toLocaleString('en')} pixels), more than ${maxPixels.toLocaleString('en')} (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit if it is genuine.`,
+    `${file}: the image is ${width}×${height} (${(width * height).toLocaleString('en')} pixels), more ` +
+      `than ${maxPixels.toLocaleString('en')} (dataset.image.max_pixels); it was refused to protect memory. ` +
+      `Resize it, or raise the limit if it is genuine.`,
     { file, width, height, maxPixels },
   );
 }

@@ -157,7 +157,8 @@ export function checkLabels({
     for (const extra of rest) {
       const message = agree
         ? `${name}:${extra.line}: object "${id}" is labelled a second time (first on line ${first.line}); remove one of the lines.`
-        : `${name}:${extra.line}: object "${id}" has two different labels ("${first.label}" on line ${first.line}, "${extra.label}" here); it is left unlabelled until one line is removed.`;
+        : `${name}:${extra.line}: object "${id}" has two different labels ("${first.label}" on ` +
+          `line ${first.line}, "${extra.label}" here); it is left unlabelled until one line is removed.`;
       issues.push({ code: 'LABEL_DUPLICATE', message, file: name, line: extra.line, object: id });
     }
     if (agree) labelOf.set(id, first.label);

@@ -131,7 +131,10 @@ export async function crossValidateCollection({
     const distinct = new Set(groups.map((g) => g.trim()));
     if (distinct.size < 2) {
       log.warn(
-        `evaluate.group_by is "${field}", but ${distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`}: there is no other source to hold out, so there is no out-of-collection estimate.`,
+        `evaluate.group_by is "${field}", ` +
+          'but ' +
+          (distinct.size === 0 ? 'no labelled object has it' : `every labelled object has the same ${field}`) +
+          ': there is no other source to hold out, so there is no out-of-collection estimate.',
       );
     } else {
       outOfCollection = await outOfCollectionEstimate({

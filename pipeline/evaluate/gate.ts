@@ -62,7 +62,9 @@ export function checkGate({
     checks.push({
       name: 'macro-F1 not more than the allowed drop below the baseline',
       passed: drop <= gate.max_macro_f1_drop + 1e-12,
-      detail: `baseline ${fmt(baseline.macroF1.value)}, candidate ${fmt(same)} (${drop > 0 ? `drop ${fmt(drop)}` : `gain ${fmt(-drop)}`}), allowed drop ${fmt(gate.max_macro_f1_drop)}`,
+      detail:
+        `baseline ${fmt(baseline.macroF1.value)}, candidate ${fmt(same)} ` +
+        `(${drop > 0 ? `drop ${fmt(drop)}` : `gain ${fmt(-drop)}`}), allowed drop ${fmt(gate.max_macro_f1_drop)}`,
     });
   }
   return { passed: checks.every((c) => c.passed), checks };

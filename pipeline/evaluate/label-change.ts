@@ -118,8 +118,10 @@ export async function compareLabelSets({
       difference: test.difference,
       pValue: test.pValue,
       test:
-        `paired bootstrap over all ${scored.length} labelled objects of the difference in the probability the model gives each object's label now ` +
-        `(${k}-fold cross-validation, both label sets in the same folds; training noise from ${NOISE_REPLICATES} reruns with other seeds added; ${evaluate.bootstrap} resamples, two-sided)`,
+        `paired bootstrap over all ${scored.length} labelled objects of the difference in the probability the ` +
+        `model gives each object's label now ` +
+        `(${k}-fold cross-validation, both label sets in the same folds; training noise ` +
+        `from ${NOISE_REPLICATES} reruns with other seeds added; ${evaluate.bootstrap} resamples, two-sided)`,
       verdict: test.verdict,
     },
   };

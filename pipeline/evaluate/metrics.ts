@@ -132,7 +132,8 @@ export function buildMetrics<T extends EvaluatedObject>({
         difference: paired.difference,
         pValue: paired.pValue,
         test:
-          `paired bootstrap of the macro-F1 difference over the same ${kept.length} test objects (${evaluate.bootstrap} resamples, two-sided)` +
+          `paired bootstrap of the macro-F1 difference over the same ${kept.length} test objects ` +
+          `(${evaluate.bootstrap} resamples, two-sided)` +
           (excluded > 0
             ? `; ${excluded} test object${excluded === 1 ? '' : 's'} the baseline trained on left out`
             : ''),

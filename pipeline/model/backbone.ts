@@ -223,7 +223,8 @@ export async function loadBackbone({
   } catch (error) {
     throw new VitrineError(
       'BACKBONE_LOAD',
-      `The built-in backbone "${params.name}" could not be read from ${folder} (${messageOf(error)}). Reinstall the nsfwjs package (npm ci).`,
+      `The built-in backbone "${params.name}" could not be read from ${folder} (${messageOf(error)}). Reinstall ` +
+        `the nsfwjs package (npm ci).`,
       { backbone: params.name },
       { cause: error },
     );
@@ -343,7 +344,8 @@ async function loadCustom({
   const licence = params.licence.trim() || 'unknown';
   if (licence === 'unknown')
     log.warn(
-      'backbone.licence is empty in params.yaml: the model card will say the backbone licence is unknown. Set it to the licence of the custom weights.',
+      'backbone.licence is empty in params.yaml: the model card will say the backbone licence is unknown. Set ' +
+        'it to the licence of the custom weights.',
     );
   return fromArtifacts({
     tf,

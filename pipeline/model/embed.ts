@@ -178,7 +178,8 @@ export async function embedImages({
     // A bundled copy of this module has no embed-worker.ts beside it: then the main thread does the work.
     const useWorkers = isSingleThreaded(backendName) && threads > 1 && enough && existsSync(fileURLToPath(WORKER));
     log.info(
-      `Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`,
+      `Embedding ${total} image${total === 1 ? '' : 's'} with ${bb.id} ` +
+        `on ${backendName}${useWorkers ? ` (${threads} worker threads)` : ''}; ${fromCache} from the cache.`,
     );
     const progress = log.progress('Embedding images', total);
     let pending: [string, Float32Array][] = [];

@@ -70,7 +70,8 @@ async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
       // Deleted rather than kept aside: CI saves this folder, and a kept copy would travel with it.
       await rm(file, { force: true });
       log.warn(
-        `${file}: this embedding cache file was damaged (${String(error.data.why ?? 'unreadable')}); it was deleted and the embeddings it held will be computed again.`,
+        `${file}: this embedding cache file was damaged (${String(error.data.why ?? 'unreadable')}); it was ` +
+          `deleted and the embeddings it held will be computed again.`,
       );
       continue;
     }

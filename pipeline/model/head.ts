@@ -262,7 +262,8 @@ export async function trainHead({
         history.valLoss.push(vl);
         history.valAccuracy.push(vc / validation.x.length);
         log.debug(
-          `epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, validation accuracy ${(vc / validation.x.length).toFixed(3)}`,
+          `epoch ${epoch + 1}: loss ${history.loss[epoch]!.toFixed(4)}, validation loss ${vl.toFixed(4)}, ` +
+            `validation accuracy ${(vc / validation.x.length).toFixed(3)}`,
         );
         if (vl < bestLoss) {
           bestLoss = vl;
@@ -288,7 +289,8 @@ export async function trainHead({
   }
   const bestAcc = history.valAccuracy[history.bestEpoch];
   log.info(
-    `Trained the head for ${history.epochs} epochs${history.stoppedEarly ? ' (stopped early: validation loss stopped improving)' : ''}; kept epoch ${history.bestEpoch + 1}` +
+    `Trained the head for ${history.epochs} ` +
+      `epochs${history.stoppedEarly ? ' (stopped early: validation loss stopped improving)' : ''}; kept epoch ${history.bestEpoch + 1}` +
       (bestAcc === undefined ? '.' : ` with validation accuracy ${(bestAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };

@@ -135,12 +135,15 @@ export async function classifyObjects({
       if (embedded.backbone.embeddingSize !== info.backbone.embeddingSize) {
         throw new VitrineError(
           'MODEL_BACKBONE_MISMATCH',
-          `The model in "${modelDir}" was trained on backbone ${info.backbone.id} (${info.backbone.embeddingSize} values per image), but ${embedded.backbone.id} gives ${embedded.backbone.embeddingSize}. Retrain the model.`,
+          `The model in "${modelDir}" was trained on backbone ${info.backbone.id} ` +
+            `(${info.backbone.embeddingSize} values per image), but ${embedded.backbone.id} ` +
+            `gives ${embedded.backbone.embeddingSize}. Retrain the model.`,
           { modelDir },
         );
       }
       log.warn(
-        `The model was trained on backbone ${info.backbone.id} but this installation has ${embedded.backbone.id}; its predictions may be off until it is retrained.`,
+        `The model was trained on backbone ${info.backbone.id} but this installation ` +
+          `has ${embedded.backbone.id}; its predictions may be off until it is retrained.`,
       );
     }
     const x = objects.map((o) => embedded.vectors.get(o.imageMd5)!);

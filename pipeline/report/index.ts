@@ -279,7 +279,8 @@ export async function buildReport({
   };
   if (gate.stale)
     log.warn(
-      "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.",
+      "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the " +
+        'report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.',
     );
   // Thumbnails of objects that look mislabelled: only from a published catalogue, as for label changes.
   const links = (id: string, slug: string | undefined, object: Parameters<typeof catalogueLinks>[0]['object']) =>
@@ -335,7 +336,8 @@ async function askModel({
   if (wanted.length === 0) return changes;
   if (!(await fileExists(path.join(ws.model, 'model.json')))) {
     log.info(
-      `There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts for ${wanted.length} changed object(s) outside the test set.`,
+      `There is no trained model in ${rel(ws, ws.model)}, so the report cannot say what the model predicts ` +
+        `for ${wanted.length} changed object(s) outside the test set.`,
     );
     return changes;
   }
@@ -351,7 +353,8 @@ async function askModel({
   } catch (error) {
     // The answers are a courtesy; the scores and the gate above do not depend on them.
     log.warn(
-      `The model could not answer for ${wanted.length} changed object(s) outside the test set: ${messageOf(error)} The report goes on without those answers.`,
+      `The model could not answer for ${wanted.length} changed object(s) outside the test ` +
+        `set: ${messageOf(error)} The report goes on without those answers.`,
     );
     return changes;
   }

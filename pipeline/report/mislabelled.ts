@@ -26,7 +26,10 @@ export function mislabelledSection({
   if (!m) return '';
   const title = '### Objects that look mislabelled';
   if (m.top.length === 0)
-    return `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; every one agreed with its label.`;
+    return (
+      `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; ` +
+      `every one agreed with its label.`
+    );
   const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
@@ -71,17 +74,21 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
   return [
     '### Judged on every labelled object',
     '',
-    `The test split holds ${metrics.n} objects, too few to judge a change of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
-      `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on the labels now, in the same folds, ` +
+    `The test split holds ${metrics.n} objects, too few to judge a change ` +
+      `of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
+      `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on ` +
+      `the labels now, in the same folds, ` +
       `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.` +
       (cv.sample
         ? ` With ${cv.sample.of} labelled objects, each of these models learnt from a sample of ${cv.sample.objects} of them, ` +
           'drawn once for all of them and keeping each label’s share (evaluate.cv_max_objects), so that the report comes within minutes.'
         : ''),
     '',
-    `On average the model gives each object's label (as it is now) a probability of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
+    `On average the model gives each object's label (as it is now) a probability ` +
+      `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
-      `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for the variation between training runs), p = ${num(c.pValue)}. ${words}`,
+      `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for ` +
+      `the variation between training runs), p = ${num(c.pValue)}. ${words}`,
     '',
     `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
   ].join('\n');
@@ -97,7 +104,8 @@ export function outOfCollectionSection({ metrics }: { metrics: Metrics }): strin
     `### On photographs from a ${text(o.field)} it has not seen`,
     '',
     `Holding out each ${text(o.field)} in turn and training on the others, macro-F1 is about ${num(o.macroF1.value, 2)} ` +
-      `(95% range ${num(o.macroF1.low, 2)} to ${num(o.macroF1.high, 2)}), against ${num(o.randomFolds.macroF1.value, 2)} when the same ${o.n} objects are split at random. ` +
+      `(95% range ${num(o.macroF1.low, 2)} to ${num(o.macroF1.high, 2)}), ` +
+      `against ${num(o.randomFolds.macroF1.value, 2)} when the same ${o.n} objects are split at random. ` +
       'Expect the lower figure on photographs from a new museum, photographer or studio.',
     '',
     table({ header: [`${text(o.field)} held out`, 'Objects', 'Accuracy', 'Macro-F1'], rows }),

@@ -74,7 +74,9 @@ export function baselineScopeNote({
         ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}`
         : `no test object was left to score it on`;
     return {
-      sentence: `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were left out of its scores and of the comparison: ${scored}.`,
+      sentence:
+        `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were ` +
+        `left out of its scores and of the comparison: ${scored}.`,
       warning: false,
     };
   }
@@ -82,7 +84,10 @@ export function baselineScopeNote({
     // metrics.json does not say whether the baseline recorded its training images; when it did and
     // none overlap, this is only a caution.
     return {
-      sentence: `The split settings (dataset.split) changed since ${who} was trained. If it did not record which objects it learnt from (models trained by older versions of Vitrine do not), some of the test objects may have been among them, and the comparison may favour it.`,
+      sentence:
+        `The split settings (dataset.split) changed since ${who} was trained. If it did not record ` +
+        `which objects it learnt from (models trained by older versions of Vitrine do not), some of the test ` +
+        `objects may have been among them, and the comparison may favour it.`,
       warning: true,
     };
   }
@@ -95,7 +100,8 @@ export function renderMarkdown(input: RenderInput): string {
   const parts: string[] = [];
   const icon = report.gate.passed ? '✅' : '❌';
   parts.push(
-    `${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`,
+    `${icon} **${VERDICT_WORDS[report.verdict]}.** ` +
+      `${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`,
   );
   parts.push(intro(input));
   parts.push(...(input.sections?.afterIntro ?? []));
@@ -142,7 +148,9 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
 function gateSection(report: ReportJson): string {
   const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
   const stale = report.gate.stale
-    ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found.'
+    ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it (or other model ' +
+      'settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run ' +
+      'evaluate`) to check the new ones; promotion goes by what evaluate found.'
     : '';
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
 }
@@ -151,7 +159,13 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   const title = '### Label changes in this pull request';
   if (!baseCommit && baseUnavailable) {
-    return `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
+    return (
+      `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request ` +
+      `(${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The ` +
+      `reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history ` +
+      `(\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the ` +
+      `repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`
+    );
   }
   if (!baseCommit) {
     const why = report.labels.noBaseReason
@@ -179,7 +193,8 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
   const skippedLine = [
     outside
-      ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's labels and ${outside === 1 ? 'was' : 'were'} skipped`
+      ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
+        `labels and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
     otherSkipped
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
@@ -255,7 +270,10 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
     if (vocabulary && !vocabulary.includes(c.after))
-      return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`;
+      return (
+        `"${text(c.after)}" is not one of the collection's labels ` +
+        `(${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`
+      );
     return 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
   if (c.candidate) {
@@ -312,7 +330,10 @@ function metricsSection({ report, metrics }: RenderInput): string {
     : null;
   if (scope) out += `\n\n${scope.warning ? '⚠️ ' : ''}${scope.sentence}`;
   if (metrics.changedPredictions.length > 0)
-    out += `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} test ${plural(metrics.changedPredictions.length, 'object')} now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
+    out +=
+      `${scope ? '\n\n' : ' '}${metrics.changedPredictions.length} ` +
+      `test ${plural(metrics.changedPredictions.length, 'object')} ` +
+      `now ${metrics.changedPredictions.length === 1 ? 'gets' : 'get'} a different answer than from the model in production.`;
   return out;
 }
 
@@ -359,12 +380,14 @@ function perClassSection(metrics: Metrics): string {
   const untested = metrics.perClass.filter((c) => c.support === 0 && !scored(c, predicted)).map((c) => text(c.label));
   if (untested.length)
     notes.push(
-      `No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored yet and does not count in macro-F1.`,
+      `No test object has the label ${untested.join(', ')} and the model never gave it, so it cannot be scored ` +
+        `yet and does not count in macro-F1.`,
     );
   for (const c of metrics.perClass.filter((c) => c.support === 0 && scored(c, predicted))) {
     const n = predicted.get(c.label) ?? 0;
     notes.push(
-      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`,
+      `No test object has the label ${text(c.label)}, yet the model gave it to ${n} ` +
+        `test ${plural(n, 'object')}, so it counts as 0 in macro-F1.`,
     );
   }
   const broken = metrics.perClass
@@ -389,7 +412,10 @@ function confusionSection(metrics: Metrics): string {
     ...row.map((n, j) => (i === j ? `**${n}**` : n === 0 ? '·' : String(n))),
   ]);
   const align: ('left' | 'right')[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
-  return `<details><summary>Which labels the model mixes up (confusion matrix)</summary>\n\nEach row is the human label, each column what the model said; the diagonal (bold) is right.\n\n${table({ header, rows, align })}\n\n</details>`;
+  return (
+    `<details><summary>Which labels the model mixes up (confusion matrix)</summary>\n\nEach row is the ` +
+    `human label, each column what the model said; the diagonal (bold) is right.\n\n${table({ header, rows, align })}\n\n</details>`
+  );
 }
 
 function trainingSection(model: ModelInfo): string {
@@ -511,29 +537,55 @@ function driftSection(drift: DriftReport): string {
     ]);
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length
-    ? `\n\nObjects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.`
+    ? `\n\nObjects unlike anything the model learned ` +
+      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.`
     : '';
-  return `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`;
+  return (
+    `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +
+    `with ${text(drift.current.description)}.${rows.length ? `\n\n${table({ header: ['', 'Signal', 'Detail'], rows })}` : ''}${list}`
+  );
 }
 
 function lineageSection(report: ReportJson): string {
   const l = report.lineage;
   const lines = [
     `Data: ${code(l.data) || 'unknown'}`,
-    `labels.csv: ${code(l.labelsHash.slice(0, 12)) || 'unknown'}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ''}`,
-    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}${l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ''}`,
+    `labels.csv: ${code(l.labelsHash.slice(0, 12)) || 'unknown'}` +
+      `${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ''}`,
+    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}` +
+      (l.baseCommit
+        ? ` compared with ${code(l.baseCommit.slice(0, 12))}`
+        : report.labels.baseUnavailable
+          ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)`
+          : ''),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
   ].filter(Boolean);
   const params = l.params.length
-    ? `\n\nSettings changed in params.yaml:\n\n${table({ header: ['Setting', 'Before', 'Now'], rows: l.params.map((p) => [text(p.key), p.before === null ? '—' : text(JSON.stringify(p.before)), p.after === null ? '—' : text(JSON.stringify(p.after))]) })}`
+    ? '\n\nSettings changed in params.yaml:\n\n' +
+      table({
+        header: ['Setting', 'Before', 'Now'],
+        rows: l.params.map((p) => [
+          text(p.key),
+          p.before === null ? '—' : text(JSON.stringify(p.before)),
+          p.after === null ? '—' : text(JSON.stringify(p.after)),
+        ]),
+      })
     : l.baseCommit
       ? '\n\nNo setting in params.yaml changed.'
       : '';
   const stages = l.stages.length
-    ? `\n\n${table({ header: ['Stage', 'Time', 'Result'], rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]), align: ['left', 'right', 'left'] })}`
+    ? '\n\n' +
+      table({
+        header: ['Stage', 'Time', 'Result'],
+        rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
+        align: ['left', 'right', 'left'],
+      })
     : '';
-  return `<details><summary>Where this result comes from</summary>\n\n${lines.map((x) => `- ${x}`).join('\n')}${params}${stages}\n\n</details>`;
+  return (
+    `<details><summary>Where this result comes ` +
+    `from</summary>\n\n${lines.map((x) => `- ${x}`).join('\n')}${params}${stages}\n\n</details>`
+  );
 }
 
 function lowerNote(change: number): string {

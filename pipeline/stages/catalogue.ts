@@ -26,7 +26,8 @@ export function catalogueLocation({
   if (base && (/^[a-z][a-z0-9+.-]*:/i.test(base) || /[\s?#]/.test(base))) {
     throw new VitrineError(
       'CATALOGUE_BAD_BASE',
-      `VITRINE_CATALOGUE_BASE is "${base}", expected the site's path on its host, such as /my-repo/ (not a full address: that goes in VITRINE_CATALOGUE_SITE)`,
+      `VITRINE_CATALOGUE_BASE is "${base}", expected the site's path on its host, such as /my-repo/ (not a full ` +
+        `address: that goes in VITRINE_CATALOGUE_SITE)`,
       { value: base },
     );
   }
@@ -71,7 +72,9 @@ export const catalogueStage: Stage = {
     // --force renders every object page again (and replaces their cache entries).
     const site = await buildSite({ ws, params: located, log, reuse: !forced });
     return {
-      summary: `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
+      summary:
+        `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} ` +
+        `pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
     };
   },
 };

@@ -18,7 +18,9 @@ export const datasetStage: Stage = {
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(
         'DATASET_NO_LABELS',
-        `No object has a label yet (labels.csv is empty or missing), so there is nothing to train on. Add labels to labels.csv, one line per object ("object_id,label"), with labels from collection.vocabulary in params.yaml; or import them with the export's label column (docs/import.md).`,
+        `No object has a label yet (labels.csv is empty or missing), so there is nothing to train on. Add ` +
+          `labels to labels.csv, one line per object ("object_id,label"), with labels from ` +
+          `collection.vocabulary in params.yaml; or import them with the export's label column (docs/import.md).`,
         { file: 'labels.csv' },
       );
     }

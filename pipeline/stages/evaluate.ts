@@ -122,7 +122,8 @@ export const evaluateStage: Stage = {
     if (candidateInfo.labels.join('\n') !== labels.join('\n')) {
       throw new VitrineError(
         'EVALUATE_LABELS_CHANGED',
-        `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is now ${labels.join(', ')}. Run "vitrine run train" again.`,
+        `The trained model knows the labels ${candidateInfo.labels.join(', ')}, but the dataset's vocabulary is ` +
+          `now ${labels.join(', ')}. Run "vitrine run train" again.`,
         {},
       );
     }
@@ -133,7 +134,8 @@ export const evaluateStage: Stage = {
     );
     if (test.length === 0)
       log.warn(
-        'There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth of them land in the test split).',
+        'There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth ' +
+          'of them land in the test split).',
       );
     const y = test.map((o) => classOf.get(o.label)!);
 
@@ -154,22 +156,28 @@ export const evaluateStage: Stage = {
         baseline = { version: resolved.version, classified, overlap };
         if (overlap.excluded > 0) {
           log.warn(
-            `${overlap.excluded} of the ${test.length} test objects were in the training data of the baseline ${resolved.version}${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
-              `They are left out of the comparison with it, which uses the other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
+            `${overlap.excluded} of the ${test.length} test objects were in the training data of the ` +
+              `baseline ${resolved.version}` +
+              `${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
+              `They are left out of the comparison with it, which uses the ` +
+              `other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
           );
         } else if (overlap.splitChanged && !overlap.imagesKnown) {
           log.warn(
-            `The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so some of today's test objects may have been in its training data: the comparison may favour the baseline.`,
+            `The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so ` +
+              `some of today's test objects may have been in its training data: the comparison may favour the baseline.`,
           );
         } else if (overlap.splitChanged === null) {
           log.info(
-            `The baseline ${resolved.version} does not record how its dataset was split; if dataset.split changed since it was trained, the comparison may favour it.`,
+            `The baseline ${resolved.version} does not record how its dataset was split; if dataset.split ` +
+              `changed since it was trained, the comparison may favour it.`,
           );
         }
         const baseLabels = baseline.classified.info.labels;
         if (baseLabels.join('\n') !== labels.join('\n')) {
           log.warn(
-            `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
+            `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on ` +
+              `today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
           );
         }
       } else {
@@ -286,18 +294,27 @@ export const evaluateStage: Stage = {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const f1 = metrics.macroF1;
     const parts = [
-      `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`,
+      `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and ` +
+        `accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`,
     ];
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
       parts.push(
-        `${c.verdict === 'no detectable difference' ? `no detectable difference from ${metrics.baseline.version}` : `${c.verdict} than ${metrics.baseline.version}`} (p = ${c.pValue.toFixed(3)}${metrics.baseline.excluded ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on` : ''})`,
+        (c.verdict === 'no detectable difference'
+          ? `no detectable difference from ${metrics.baseline.version}`
+          : `${c.verdict} than ${metrics.baseline.version}`) +
+          ` (p = ${c.pValue.toFixed(3)}` +
+          (metrics.baseline.excluded
+            ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on`
+            : '') +
+          ')',
       );
     }
     if (crossValidated) {
       const c = crossValidated.comparison;
       parts.push(
-        `on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`,
+        `on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels ` +
+          `changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`,
       );
     }
     if (outOfCollection) {

@@ -57,7 +57,12 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
   const failed = metrics.gate.checks.filter((c) => !c.passed);
   throw new VitrineError(
     'PROMOTE_GATE_FAILED',
-    `This model did not pass the promotion gate, so it was not registered and production is unchanged. ${failed.length ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.` : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.'} Improve the labels or parameters and run the pull request's checks again.`,
+    `This model did not pass the promotion gate, so it was not registered and production is ` +
+      'unchanged. ' +
+      (failed.length
+        ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.`
+        : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.') +
+      " Improve the labels or parameters and run the pull request's checks again.",
     { failed },
   );
 }
@@ -89,7 +94,10 @@ export function checkInputs({ metrics, current }: { metrics: Metrics; current: C
   if (changed.length === 0) return;
   throw new VitrineError(
     'PROMOTE_INPUTS_CHANGED',
-    `The evaluated model does not match this commit: ${changed.map((c) => c.what).join(', ')} changed after the evaluation${metrics.inputs.commit ? ` (evaluated at commit ${metrics.inputs.commit.slice(0, 7)})` : ''}. Nothing was registered. Rerun ${[...new Set(changed.map((c) => c.rerun))].join('; ')} ("vitrine run evaluate" reruns what changed), or re-run the pull request's checks, then promote again.`,
+    `The evaluated model does not match this commit: ${changed.map((c) => c.what).join(', ')} changed after the ` +
+      `evaluation${metrics.inputs.commit ? ` (evaluated at commit ${metrics.inputs.commit.slice(0, 7)})` : ''}. ` +
+      `Nothing was registered. Rerun ${[...new Set(changed.map((c) => c.rerun))].join('; ')} ("vitrine run ` +
+      `evaluate" reruns what changed), or re-run the pull request's checks, then promote again.`,
     { changed },
   );
 }
@@ -111,7 +119,9 @@ export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; c
   if (uncommitted.length === 0) return;
   throw new VitrineError(
     'PROMOTE_UNCOMMITTED',
-    `${uncommitted.join(', ')} ${uncommitted.length === 1 ? 'has' : 'have'} changes that are not committed. A model version is tagged on a commit and records the labels, data and parameters of that commit, so commit the changes (in a pull request, as staff do) and run again. Nothing was registered.`,
+    `${uncommitted.join(', ')} ${uncommitted.length === 1 ? 'has' : 'have'} changes that are not committed. A ` +
+      `model version is tagged on a commit and records the labels, data and parameters of that commit, so ` +
+      `commit the changes (in a pull request, as staff do) and run again. Nothing was registered.`,
     { files: uncommitted },
   );
 }
@@ -144,7 +154,8 @@ export async function promote({
   if (modelInfo.labels.join('\n') !== metrics.labels.join('\n')) {
     throw new VitrineError(
       'PROMOTE_MODEL_MISMATCH',
-      `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones (${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`,
+      `The trained model's labels (${modelInfo.labels.join(', ')}) differ from the evaluated ones ` +
+        `(${metrics.labels.join(', ')}). Run "vitrine run evaluate" again.`,
       {},
     );
   }
@@ -219,7 +230,12 @@ export async function promote({
   const published = await publishRegistry({ ws, params, log, remote: store, predict });
   const summary = registered.reused
     ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
-    : `registered ${registered.version} (${registered.registration.bump === 'first' ? 'first version' : `${registered.registration.bump}: ${registered.registration.reason}`}), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
+    : `registered ${registered.version} ` +
+      '(' +
+      (registered.registration.bump === 'first'
+        ? 'first version'
+        : `${registered.registration.bump}: ${registered.registration.reason}`) +
+      `), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
   return {
     summary,
     version: registered.version,
@@ -247,7 +263,8 @@ async function keepStagedEvidence({ staging, ws }: { staging: string; ws: StageC
 export const promoteStage: Stage = {
   name: 'promote',
   summary:
-    'Register the evaluated model as the next version (git tag in GTO format), put it in production, write its model card and annotate the collection.',
+    'Register the evaluated model as the next version (git tag in GTO format), put it in production, write its ' +
+    'model card and annotate the collection.',
   deps: { paths: ['.vitrine/model'], params: ['registry', 'gate'], stages: ['evaluate'] },
   outs: ['.vitrine/registry'],
   // A new commit may carry a merge that must be registered; which model is in production is not an

@@ -14,7 +14,8 @@ import type { Stage } from './stage.ts';
 export const trainStage: Stage = {
   name: 'train',
   summary:
-    'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on the labelled training objects.',
+    'Embed the images with the pretrained backbone (reusing cached embeddings) and train the classifier head on ' +
+    'the labelled training objects.',
   deps: {
     // Not the whole dataset: only what the model reads from it, through `fingerprint`, so a
     // title edited in data/objects.csv does not retrain (nor register a new version).
@@ -38,14 +39,16 @@ export const trainStage: Stage = {
     if (trainObjects.length === 0) {
       throw new VitrineError(
         'TRAIN_EMPTY',
-        'No labelled objects with images are in the training split, so there is nothing to learn from. Add labels to labels.csv (and images to data/) and run again.',
+        'No labelled objects with images are in the training split, so there is nothing to learn from. Add ' +
+          'labels to labels.csv (and images to data/) and run again.',
         {},
       );
     }
     const missing = labels.filter((l) => !trainObjects.some((o) => o.label === l));
     if (missing.length > 0)
       log.warn(
-        `No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`,
+        `No training objects are labelled ${missing.map((l) => `"${l}"`).join(', ')}: the model cannot ` +
+          `learn ${missing.length === 1 ? 'that label' : 'those labels'} until some are.`,
       );
 
     const backend = await selectBackend({ preference: params.train.backend, log });
@@ -59,7 +62,8 @@ export const trainStage: Stage = {
       trainObjects = trainObjects.filter((o) => !flagged.has(o.id));
       validationObjects = validationObjects.filter((o) => !flagged.has(o.id));
       log.info(
-        `Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; \`vitrine review\` lists them).`,
+        `Leaving out ${dropped} training and validation objects whose labels look wrong (train.flagged: drop; ` +
+          `\`vitrine review\` lists them).`,
       );
     }
     log.info(

@@ -3,27 +3,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /*
- * The codebase rule: lines of at most 120 characters, never over 140 (a side-by-side diff shows them).
- * Biome formats to 120 but leaves long strings alone; this catches those. These folders are clean;
- * the others join the list as they are cleaned.
+ * The codebase rule: aim at 120 characters a line, never over 140, so a side-by-side diff (a pull request's
+ * split view) shows each line whole. Biome formats code to 120 but leaves long strings, comments and .astro
+ * markup alone, so this test holds the hard limit, 140, over every folder of sources (built bundles in dist/
+ * are not sources).
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const FOLDERS = [
-  'pipeline/registry',
-  'pipeline/init',
-  'pipeline/collection',
-  'pipeline/monitor',
-  'pipeline/review',
-  'pipeline/github',
-  'actions',
-];
+const FOLDERS = ['pipeline', 'bench', 'site/src', 'test', 'bin', 'actions'];
 const MAX = 140;
 
 async function sources(folder: string): Promise<string[]> {
   const entries = await readdir(path.join(ROOT, folder), { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && /\.(ts|js|mjs|ya?ml)$/.test(e.name))
+    .filter((e) => e.isFile() && /\.(ts|js|mjs|astro|css|ya?ml)$/.test(e.name))
     .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)))
     .filter((file) => !file.split(path.sep).includes('dist') && !file.split(path.sep).includes('node_modules'));
 }

@@ -13,7 +13,10 @@ import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { makeCollection, object, removeTempDirs, testParams } from '../dataset/fixtures.ts';
 
-/* Issue 15 #3: labels outside the vocabulary are named with counts and a suggested vocabulary; 0 labelled objects is an error that says why. */
+/*
+ * Issue 15 #3: labels outside the vocabulary are named with counts and a suggested vocabulary; 0 labelled objects is
+ * an error that says why.
+ */
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -50,7 +50,8 @@ describe('GitHub Actions cache for .dvc/cache', () => {
     expect(log.lines[0].message).toContain('not available');
   });
 
-  it('with the cache service down (HTTP 503 from 127.0.0.1), warns and carries on (slow: ~20 s of the toolkit’s own retries)', async () => {
+  it('with the cache service down (HTTP 503 from 127.0.0.1), warns and carries on ' +
+    '(slow: ~20 s of the toolkit’s own retries)', async () => {
     let requests = 0;
     const server = http.createServer((_req, res) => {
       requests++;

@@ -73,9 +73,12 @@ describe('DVC 3.x folder hashes', () => {
     ]);
     expect(manifestBytes(tree.entries).toString('utf8')).toBe(
       '[{"md5": "69eb76c88557a8211cbfc9beda5fc062", "relpath": "a.b"}, {"md5": "9fbbaa4cc515bc46e0c12e82a31df736", "relpath": "a/b"}, ' +
-        '{"md5": "d02c4c4cde7ae76252540d116a40f23a", "relpath": "a0"}, {"md5": "727b79a9a430ccddcf9260a381d5ab10", "relpath": "caf\\u00e9.txt"}, ' +
-        '{"md5": "7694f4a66316e53c8cdd9d9954bd611d", "relpath": "q\\"uote\\\\.txt"}, {"md5": "8eece9cc616084e69299f7f1a53a6404", "relpath": "sub/deep/x.png"}, ' +
-        '{"md5": "e358efa489f58062f10dd7316b65649e", "relpath": "tab\\tname"}, {"md5": "b8f38b4e11bfea1098ec6f86c33a3e44", "relpath": "\\uff01.txt"}, ' +
+        '{"md5": "d02c4c4cde7ae76252540d116a40f23a", "relpath": "a0"}, {"md5": ' +
+        '"727b79a9a430ccddcf9260a381d5ab10", "relpath": "caf\\u00e9.txt"}, ' +
+        '{"md5": "7694f4a66316e53c8cdd9d9954bd611d", "relpath": "q\\"uote\\\\.txt"}, {"md5": ' +
+        '"8eece9cc616084e69299f7f1a53a6404", "relpath": "sub/deep/x.png"}, ' +
+        '{"md5": "e358efa489f58062f10dd7316b65649e", "relpath": "tab\\tname"}, {"md5": ' +
+        '"b8f38b4e11bfea1098ec6f86c33a3e44", "relpath": "\\uff01.txt"}, ' +
         '{"md5": "ba323c3f5b3f1b536461d41cc7f1ba60", "relpath": "\\ud83d\\ude00.txt"}]',
     );
     expect(tree.md5).toBe('db95c986685c8ed908618611eb5d5fa6.dir');

@@ -46,7 +46,9 @@ describe('data.dvc that DVC would refuse', () => {
   });
 
   it('keys DVC itself writes or accepts are read', () => {
-    const text = `md5: 0123456789abcdef0123456789abcdef\nfrozen: false\nouts:\n${OUT}  desc: Photographs\n  cache: true\n  push: true\n  remote: storage\n  meta: {photographer: A. Curator}\nmeta:\n  owner: registrar\n`;
+    const text =
+      `md5: 0123456789abcdef0123456789abcdef\nfrozen: false\nouts:\n${OUT}  desc: Photographs\n  ` +
+      `cache: true\n  push: true\n  remote: storage\n  meta: {photographer: A. Curator}\nmeta:\n  owner: registrar\n`;
     expect(parseDvcFile({ text, file: 'data.dvc' }).outs).toHaveLength(1);
   });
 

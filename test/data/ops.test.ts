@@ -55,8 +55,10 @@ describe('init and add', () => {
     expect((await stat(png)).mode & 0o222).toBe(0);
     const manifest = await readFile(objectPath(path.join(repo, '.dvc', 'cache'), result.md5), 'utf8');
     expect(manifest).toBe(
-      `[{"md5": "${md5(SAMPLE['images/A1.png'])}", "relpath": "images/A1.png"}, {"md5": "${md5(SAMPLE['images/A2.png'])}", "relpath": "images/A2.png"}, ` +
-        `{"md5": "${md5(SAMPLE['images/sub/A3.png'])}", "relpath": "images/sub/A3.png"}, {"md5": "${md5(SAMPLE['objects.csv'])}", "relpath": "objects.csv"}]`,
+      `[{"md5": "${md5(SAMPLE['images/A1.png'])}", "relpath": "images/A1.png"}, {"md5": ` +
+        `"${md5(SAMPLE['images/A2.png'])}", "relpath": "images/A2.png"}, ` +
+        `{"md5": "${md5(SAMPLE['images/sub/A3.png'])}", "relpath": "images/sub/A3.png"}, {"md5": ` +
+        `"${md5(SAMPLE['objects.csv'])}", "relpath": "objects.csv"}]`,
     );
     expect(md5(manifest)).toBe(result.md5.replace('.dir', ''));
     // A second add changes nothing.
@@ -287,7 +289,8 @@ describe('faults', () => {
     const remoteModule = path.resolve('pipeline/data/remote.ts');
     await writeFile(
       child,
-      `import { localRemote } from ${JSON.stringify(remoteModule)};\nawait localRemote({ name: 'r', dir: ${JSON.stringify(remoteDir)} }).put({ md5: ${JSON.stringify(id)}, file: ${JSON.stringify(fifo)} });\n`,
+      `import { localRemote } from ${JSON.stringify(remoteModule)};\nawait localRemote({ name: 'r', ` +
+        `dir: ${JSON.stringify(remoteDir)} }).put({ md5: ${JSON.stringify(id)}, file: ${JSON.stringify(fifo)} });\n`,
     );
     const proc = spawn(path.resolve('node_modules/.bin/node'), [child], { stdio: 'ignore' });
     const exited = new Promise((resolve) => proc.on('exit', resolve));

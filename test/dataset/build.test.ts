@@ -159,30 +159,38 @@ describe('buildDataset', () => {
     expect(dataset.objects.map((o) => o.id)).toEqual(['c1']);
   });
 
-  it('annotates image problems of a labelled object on its labels.csv line (data/ is not in the pull request), naming the objects.csv line in the message', async () => {
-    const objects = [object('h1'), object('h2'), object('h3'), object('h4')];
-    const images = {
-      'images/h1.png': await solidImage(),
-      'images/h2.png': Buffer.from('not a picture'),
-      'images/h4.png': Buffer.from('not a picture either'),
-    };
-    // h2 (corrupt image) is labelled on line 3, h3 (no image file) on line 4; h4 (corrupt) is unlabelled.
-    const ws = await makeCollection({ objects, images, labelsText: 'object_id,label\nh1,coin\nh2,mask\nh3,vessel\n' });
-    const log = memoryLogger();
-    const dataset = await buildDataset({ ws, params: testParams(), log });
-    expect(dataset.issues.map((i) => [i.code, i.file, i.line, i.object, i.labelsLine])).toEqual([
-      ['IMAGE_UNREADABLE', 'data/objects.csv', 3, 'h2', 3],
-      ['OBJECT_NO_IMAGE', 'data/objects.csv', 4, 'h3', 4],
-      ['IMAGE_UNREADABLE', 'data/objects.csv', 5, 'h4', undefined],
-    ]);
-    const warningAbout = (id: string) => log.lines.find((l) => l.level === 'warn' && l.message.includes(`"${id}"`))!;
-    expect(warningAbout('h2').where).toEqual({ file: 'labels.csv', line: 3, object: 'h2' });
-    expect(warningAbout('h2').message).toContain('data/objects.csv:3');
-    expect(warningAbout('h3').where).toEqual({ file: 'labels.csv', line: 4, object: 'h3' });
-    expect(warningAbout('h3').message).toContain('data/objects.csv:4');
-    // Without a label line there is nothing in the pull request to point at: the objects.csv line stays.
-    expect(warningAbout('h4').where).toEqual({ file: 'data/objects.csv', line: 5, object: 'h4' });
-  });
+  it(
+    'annotates image problems of a labelled object on its labels.csv line (data/ is not in the pull request), ' +
+      'naming the objects.csv line in the message',
+    async () => {
+      const objects = [object('h1'), object('h2'), object('h3'), object('h4')];
+      const images = {
+        'images/h1.png': await solidImage(),
+        'images/h2.png': Buffer.from('not a picture'),
+        'images/h4.png': Buffer.from('not a picture either'),
+      };
+      // h2 (corrupt image) is labelled on line 3, h3 (no image file) on line 4; h4 (corrupt) is unlabelled.
+      const ws = await makeCollection({
+        objects,
+        images,
+        labelsText: 'object_id,label\nh1,coin\nh2,mask\nh3,vessel\n',
+      });
+      const log = memoryLogger();
+      const dataset = await buildDataset({ ws, params: testParams(), log });
+      expect(dataset.issues.map((i) => [i.code, i.file, i.line, i.object, i.labelsLine])).toEqual([
+        ['IMAGE_UNREADABLE', 'data/objects.csv', 3, 'h2', 3],
+        ['OBJECT_NO_IMAGE', 'data/objects.csv', 4, 'h3', 4],
+        ['IMAGE_UNREADABLE', 'data/objects.csv', 5, 'h4', undefined],
+      ]);
+      const warningAbout = (id: string) => log.lines.find((l) => l.level === 'warn' && l.message.includes(`"${id}"`))!;
+      expect(warningAbout('h2').where).toEqual({ file: 'labels.csv', line: 3, object: 'h2' });
+      expect(warningAbout('h2').message).toContain('data/objects.csv:3');
+      expect(warningAbout('h3').where).toEqual({ file: 'labels.csv', line: 4, object: 'h3' });
+      expect(warningAbout('h3').message).toContain('data/objects.csv:4');
+      // Without a label line there is nothing in the pull request to point at: the objects.csv line stays.
+      expect(warningAbout('h4').where).toEqual({ file: 'data/objects.csv', line: 5, object: 'h4' });
+    },
+  );
 
   it('fails the run with every problem listed when on_invalid is "fail", writing no dataset', async () => {
     const ws = await makeCollection({

@@ -14,8 +14,10 @@ async function photo({
   body: string;
   bars?: boolean;
 }): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500">
-    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${backdrop}"/><stop offset="1" stop-color="${backdrop}" stop-opacity="0.85"/></linearGradient></defs>
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="500">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${backdrop}"/><stop ` +
+    `offset="1" stop-color="${backdrop}" stop-opacity="0.85"/></linearGradient></defs>
     <rect width="400" height="500" fill="#000"/>
     <rect x="${bars ? 50 : 0}" width="${bars ? 300 : 400}" height="500" fill="url(#g)"/>
     ${body}
@@ -83,7 +85,9 @@ describe('dominant colours', () => {
   });
 
   it('respects count and min share', async () => {
-    const body = `${vase('#b8231d')}<rect x="150" y="250" width="100" height="120" fill="#2a5ccc"/><rect x="185" y="100" width="30" height="20" fill="#f5dc1e"/>`;
+    const body =
+      `${vase('#b8231d')}<rect x="150" y="250" width="100" height="120" fill="#2a5ccc"/><rect ` +
+      `x="185" y="100" width="30" height="20" fill="#f5dc1e"/>`;
     const small = await readSmallPixels({ file: 'x.jpg', data: await photo({ backdrop: '#8c8c8c', body }), size: 64 });
     expect(dominantColours({ ...small, count: 1 })).toHaveLength(1);
     for (const c of dominantColours({ ...small, minShare: 0.2 })) expect(c.share).toBeGreaterThanOrEqual(0.2);

@@ -47,7 +47,9 @@ beforeAll(async () => {
   await symlink(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
   await writeFile(
     path.join(root, 'params.yaml'),
-    `demo:\n  per_type: 10\n  unlabelled_per_type: 1\n  wrong_label_rate: 0.15\n  image_size: 128\ntrain:\n  epochs: 40\n  workers: 1\nevaluate:\n  bootstrap: 200\ngate:\n  min_macro_f1: 0.3\n  min_class_f1: 0\n  max_macro_f1_drop: 0.5\n  min_test_objects: 5\n`,
+    `demo:\n  per_type: 10\n  unlabelled_per_type: 1\n  wrong_label_rate: 0.15\n  image_size: 128\ntrain:\n  ` +
+      `epochs: 40\n  workers: 1\nevaluate:\n  bootstrap: 200\ngate:\n  min_macro_f1: 0.3\n  min_class_f1: 0\n  ` +
+      `max_macro_f1_drop: 0.5\n  min_test_objects: 5\n`,
   );
   // Only node_modules: `vitrine demo` adds what it needs (data/, .vitrine/, the demo remote).
   await writeFile(path.join(root, '.gitignore'), 'node_modules\n');

@@ -174,7 +174,8 @@ describe('pull requests that should not matter', () => {
       });
       verdicts.push(result.comparison.verdict);
       console.log(
-        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`,
+        `re-cased object ${p}: difference ${result.comparison.difference.value.toExponential(2)}, training ` +
+          `noise ${trainingSd.toExponential(2)}, p = ${result.comparison.pValue.toFixed(3)}`,
       );
     }
 
@@ -257,7 +258,10 @@ describe('the README label-fix pull request, judged on every labelled object', (
     expect(cv.changed).toBe(19);
     expect(cv.objects).toBe(300);
     console.log(
-      `README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} → ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} [${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p = ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`,
+      `README label fix: probability of the labels now ${cv.probability.baseline.toFixed(3)} ` +
+        `→ ${cv.probability.candidate.toFixed(3)}, difference ${cv.comparison.difference.value.toFixed(3)} ` +
+        `[${cv.comparison.difference.low.toFixed(3)}, ${cv.comparison.difference.high.toFixed(3)}], p ` +
+        `= ${cv.comparison.pValue.toFixed(3)}; macro-F1 ${cv.baseline.value.toFixed(3)} → ${cv.candidate.value.toFixed(3)}`,
     );
     expect(cv.comparison.verdict).toBe('better');
     expect(cv.comparison.pValue).toBeLessThan(0.05);

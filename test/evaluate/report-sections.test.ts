@@ -115,7 +115,8 @@ describe('the report sections from cross-validation', () => {
     });
     expect(md).toContain('each of the 100000 labelled objects was predicted by a model that had not seen it');
     expect(md).toContain(
-      'With 100000 labelled objects, each of these models learnt from a sample of 20000 of them, drawn once for all of them and keeping each label’s share (evaluate.cv_max_objects)',
+      'With 100000 labelled objects, each of these models learnt from a sample of 20000 of them, drawn once for ' +
+        'all of them and keeping each label’s share (evaluate.cv_max_objects)',
     );
   });
 

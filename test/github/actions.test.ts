@@ -171,8 +171,9 @@ describe('the report action', () => {
       workspace: ws.root,
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(
-      /::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 in Codertocat\/Hello-World after 5 attempts: GitHub answered 502/,
+    expect(run.stdout).toContain(
+      '::error::The report could not be put on GitHub: Could not post the report comment on pull request #2 ' +
+        'in Codertocat/Hello-World after 5 attempts: GitHub answered 502',
     );
     expect(run.summary).toContain('Better: this change makes the model better');
     expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'))).toHaveLength(5);
@@ -189,7 +190,8 @@ describe('the report action', () => {
     // Files written by the fork's code: they may say anything.
     await writeFile(
       path.join(dir, '.vitrine', 'report', 'report.md'),
-      '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and @org/team! <a href="https://evil.example">x</a>\n',
+      '✅ **Better.** The promotion gate passes.\n\nThanks @maintainers, &#64;octocat, &commat;admin and ' +
+        '@org/team! <a href="https://evil.example">x</a>\n',
     );
     await writeFile(
       path.join(dir, '.vitrine', 'report', 'report.json'),

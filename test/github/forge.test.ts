@@ -335,7 +335,8 @@ describe('request shapes', () => {
   it('reads next links in every spelling GitHub uses', () => {
     expect(
       nextLink(
-        '<https://api.github.com/repositories/1/issues/2/comments?page=2>; rel="next", <https://api.github.com/repositories/1/issues/2/comments?page=4>; rel="last"',
+        '<https://api.github.com/repositories/1/issues/2/comments?page=2>; rel="next", ' +
+          '<https://api.github.com/repositories/1/issues/2/comments?page=4>; rel="last"',
       ),
     ).toBe('https://api.github.com/repositories/1/issues/2/comments?page=2');
     expect(nextLink('<https://x/?page=1>; rel="prev"')).toBeNull();

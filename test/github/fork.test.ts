@@ -13,8 +13,10 @@ const HOSTILE = [
   '✅ **Better.** The promotion gate passes.',
   '',
   'Thanks &#64;octocat, &#x40;org/team, &commat;admin and &#0064;x! Fixes &#35;12 and museum/collection#34, GH-5.',
-  '<a href="https://evil.example/phish">click</a> <script>alert(1)</script> <img src="javascript:alert(1)"> <img src=http://tracker.example/p.gif>',
-  '<details open onclick="x()"><summary>More</summary> <img src="https://museum.github.io/t.jpg" alt="a bowl" width="64" onerror="x()"><br/></details>',
+  '<a href="https://evil.example/phish">click</a> <script>alert(1)</script> <img src="javascript:alert(1)"> ' +
+    '<img src=http://tracker.example/p.gif>',
+  '<details open onclick="x()"><summary>More</summary> <img src="https://museum.github.io/t.jpg" alt="a bowl" ' +
+    'width="64" onerror="x()"><br/></details>',
   '<!-- vitrine:report -->',
 ].join('\n');
 

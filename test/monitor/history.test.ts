@@ -271,71 +271,81 @@ describe('retraining check and monitoring runs', () => {
     backbone: { id: 'fixed' },
   });
 
-  it('vitrine monitor --check-retrain brings the dataset up to date and reports the decision on stdout, in the step output and the job summary', async () => {
-    await setup({ newLabels: 3 });
-    await writeFile(ws.params, 'retrain:\n  min_new_labels: 3\n  min_new_objects: 50\n  on_drift: false\n');
-    const output = path.join(ws.root, 'github-output');
-    const summary = path.join(ws.root, 'step-summary');
-    let stdout = '';
-    const run = (values: Record<string, unknown>, env: Record<string, string>) => {
-      const ctx: CommandContext = {
-        ws,
-        log: memoryLogger(),
-        clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-        env,
-        json: Boolean(values.json),
-        out: (t) => (stdout += t),
+  it(
+    'vitrine monitor --check-retrain brings the dataset up to date and reports the decision on stdout, in the ' +
+      'step output and the job summary',
+    async () => {
+      await setup({ newLabels: 3 });
+      await writeFile(ws.params, 'retrain:\n  min_new_labels: 3\n  min_new_objects: 50\n  on_drift: false\n');
+      const output = path.join(ws.root, 'github-output');
+      const summary = path.join(ws.root, 'step-summary');
+      let stdout = '';
+      const run = (values: Record<string, unknown>, env: Record<string, string>) => {
+        const ctx: CommandContext = {
+          ws,
+          log: memoryLogger(),
+          clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+          env,
+          json: Boolean(values.json),
+          out: (t) => (stdout += t),
+        };
+        return monitorCommands.find((c) => c.name === 'monitor')!.run(ctx, { values, positionals: [] });
       };
-      return monitorCommands.find((c) => c.name === 'monitor')!.run(ctx, { values, positionals: [] });
-    };
-    expect(await run({ 'check-retrain': true }, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary })).toBe(0);
-    expect(stdout).toBe('retrain=true\n  3 labels changed or added since v1.0.0 was promoted (the threshold is 3).\n');
-    expect(await readFile(output, 'utf8')).toBe('retrain=true\n');
-    expect(await readFile(summary, 'utf8')).toBe(
-      '**Retraining:** 3 labels changed or added since v1.0.0 was promoted (the threshold is 3).\n',
-    );
+      expect(await run({ 'check-retrain': true }, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary })).toBe(0);
+      expect(stdout).toBe(
+        'retrain=true\n  3 labels changed or added since v1.0.0 was promoted (the threshold is 3).\n',
+      );
+      expect(await readFile(output, 'utf8')).toBe('retrain=true\n');
+      expect(await readFile(summary, 'utf8')).toBe(
+        '**Retraining:** 3 labels changed or added since v1.0.0 was promoted (the threshold is 3).\n',
+      );
 
-    await writeFile(ws.params, 'retrain:\n  min_new_labels: 4\n  on_drift: false\n');
-    stdout = '';
-    expect(await run({ 'check-retrain': true, json: true }, {})).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ retrain: false, newLabels: 3, newObjects: 4, drift: null });
-    // The dataset stage ran on the repository's files (real image md5s, not the fixture's).
-    const built = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as Dataset;
-    expect(built.objects).toHaveLength(14);
-    expect(built.objects[0]!.imageMd5).toMatch(/^[0-9a-f]{32}$/);
-  });
+      await writeFile(ws.params, 'retrain:\n  min_new_labels: 4\n  on_drift: false\n');
+      stdout = '';
+      expect(await run({ 'check-retrain': true, json: true }, {})).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ retrain: false, newLabels: 3, newObjects: 4, drift: null });
+      // The dataset stage ran on the repository's files (real image md5s, not the fixture's).
+      const built = JSON.parse(await readFile(path.join(ws.dataset, 'dataset.json'), 'utf8')) as Dataset;
+      expect(built.objects).toHaveLength(14);
+      expect(built.objects[0]!.imageMd5).toMatch(/^[0-9a-f]{32}$/);
+    },
+  );
 
-  it('monitorDrift compares the production training objects with the objects added since and writes drift.json and corrections.json', async () => {
-    const data = await setup({ newLabels: 0 });
-    const params = defaultParams();
-    params.monitor.permutations = 100;
-    const { report, corrections, files } = await monitorDrift({
-      ws,
-      params,
-      log: memoryLogger(),
-      embed,
-      dataset: data,
-    });
-    expect(report.modelVersion).toBe('v1.0.0');
-    expect(report.reference).toMatchObject({
-      kind: 'model-training',
-      count: 10,
-      description: 'the training objects of v1.0.0',
-    });
-    expect(report.current).toMatchObject({ kind: 'added-since', count: 4 });
-    expect(report.drifted).toBe(true);
-    expect(report.unfamiliar.map((u) => u.id).sort()).toEqual(['N0', 'N1', 'N2', 'N3']);
-    expect(files.map((f) => path.basename(f))).toEqual(['drift.json', 'history.json', 'corrections.json']);
-    const written = JSON.parse(await readFile(path.join(ws.monitor, 'drift.json'), 'utf8')) as DriftReport;
-    expect(written.summary).toBe(report.summary);
-    expect(
-      (JSON.parse(await readFile(path.join(ws.monitor, 'corrections.json'), 'utf8')) as CorrectionRate).changed,
-    ).toBe(corrections!.changed);
+  it(
+    'monitorDrift compares the production training objects with the objects added since and writes drift.json ' +
+      'and corrections.json',
+    async () => {
+      const data = await setup({ newLabels: 0 });
+      const params = defaultParams();
+      params.monitor.permutations = 100;
+      const { report, corrections, files } = await monitorDrift({
+        ws,
+        params,
+        log: memoryLogger(),
+        embed,
+        dataset: data,
+      });
+      expect(report.modelVersion).toBe('v1.0.0');
+      expect(report.reference).toMatchObject({
+        kind: 'model-training',
+        count: 10,
+        description: 'the training objects of v1.0.0',
+      });
+      expect(report.current).toMatchObject({ kind: 'added-since', count: 4 });
+      expect(report.drifted).toBe(true);
+      expect(report.unfamiliar.map((u) => u.id).sort()).toEqual(['N0', 'N1', 'N2', 'N3']);
+      expect(files.map((f) => path.basename(f))).toEqual(['drift.json', 'history.json', 'corrections.json']);
+      const written = JSON.parse(await readFile(path.join(ws.monitor, 'drift.json'), 'utf8')) as DriftReport;
+      expect(written.summary).toBe(report.summary);
+      expect(
+        (JSON.parse(await readFile(path.join(ws.monitor, 'corrections.json'), 'utf8')) as CorrectionRate).changed,
+      ).toBe(corrections!.changed);
 
-    const decision = await checkRetrain({ ws, params, log: memoryLogger(), embed, dataset: data });
-    expect(decision.retrain).toBe(true);
-    expect(decision.reasons.at(-1)).toMatch(/^The new objects look different from the training data \(/);
-  });
+      const decision = await checkRetrain({ ws, params, log: memoryLogger(), embed, dataset: data });
+      expect(decision.retrain).toBe(true);
+      expect(decision.reasons.at(-1)).toMatch(/^The new objects look different from the training data \(/);
+    },
+  );
 
   it('vitrine monitor prints the summary and the least familiar objects (real backbone, 14 tiny images)', async () => {
     const data = await setup({ newLabels: 0 });

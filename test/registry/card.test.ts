@@ -161,7 +161,8 @@ describe('model card', () => {
     expect(md).toContain('The weakest class is "mask" (F1 54.5% on 10 test objects)');
     expect(md).toContain('| Gold \\| silver | 12 | 90.0% | 70.0% |');
     expect(md).toContain(
-      `Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.`,
+      `Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to ` +
+        `+7.0 pts), p = 0.210: **no detectable difference**.`,
     );
     expect(md).toContain(`| Expected calibration error (lower is better) | ${pct(0.142)} | ${pct(0.08)}–${pct(0.2)} |`);
     expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
@@ -185,7 +186,9 @@ describe('model card', () => {
     const paragraph = text.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
     expect(paragraph).toContain('Compared with v1.0.0 on the same 17 test objects: macro-F1 difference +3.2 pts');
     expect(paragraph).toContain(
-      "The model it was compared with (v1.0.0) trained on 3 of the 20 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 17, this version's from all 20.",
+      'The model it was compared with (v1.0.0) trained on 3 of the 20 test objects (the split settings, ' +
+        'dataset.split, changed since it was trained), so those were left out of its scores and of the ' +
+        "comparison: its figures come from the other 17, this version's from all 20.",
     );
     expect(paragraph).not.toContain('Caution');
     // Without an exclusion, nothing is added (the plain card above has no such sentence either).
@@ -233,7 +236,8 @@ describe('model card', () => {
       );
       expect(text).not.toContain('Caution');
       expect(text).toContain(
-        'Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to +7.0 pts), p = 0.210: **no detectable difference**.\n',
+        'Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to ' +
+          '+7.0 pts), p = 0.210: **no detectable difference**.\n',
       );
     }
   });

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 const PARAMS =
-  'demo:\n  per_type: 6\n  unlabelled_per_type: 1\n  image_size: 96\ntrain:\n  epochs: 20\n  workers: 1\nevaluate:\n  bootstrap: 100\ngate:\n  min_macro_f1: 0.1\n  min_class_f1: 0\n  max_macro_f1_drop: 0.9\n  min_test_objects: 1\n';
+  'demo:\n  per_type: 6\n  unlabelled_per_type: 1\n  image_size: 96\ntrain:\n  epochs: 20\n  workers: ' +
+  '1\nevaluate:\n  bootstrap: 100\ngate:\n  min_macro_f1: 0.1\n  min_class_f1: 0\n  max_macro_f1_drop: 0.9\n  min_test_objects: 1\n';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {

@@ -642,11 +642,14 @@ describe('data layer reliability battery', () => {
     const bytesLost = results.reduce((n, r) => n + r.outcome.bytesLost, 0);
     const lines = results.map(
       (r) =>
-        `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`,
+        `  ${r.outcome.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.name}` +
+        `${r.outcome.note ? ` (${r.outcome.note})` : ''} [${(r.ms / 1000).toFixed(1)} s]` +
+        `${r.outcome.problems.length ? `\n       ${r.outcome.problems.slice(0, 5).join('\n       ')}` : ''}`,
     );
     console.log(
       `Data reliability battery (seed ${SEED}): ${results.length} cases tried, ${handled} handled, ${bytesLost} bytes lost ` +
-        `(${originals.size} files; ${landed} of ${kills.length} kills landed mid-operation; ${((performance.now() - started) / 1000).toFixed(1)} s)\n${lines.join('\n')}`,
+        `(${originals.size} files; ${landed} of ${kills.length} kills landed ` +
+        `mid-operation; ${((performance.now() - started) / 1000).toFixed(1)} s)\n${lines.join('\n')}`,
     );
     expect(
       results.filter((r) => r.outcome.problems.length > 0).map((r) => `${r.name}: ${r.outcome.problems.join('; ')}`),

@@ -104,7 +104,8 @@ describe('promotion killed at each step', () => {
       const { killed } = await runWorker(f.root, point.when(f));
       const before = await readRegistry({ dir: f.root, name: 'collection-classifier' });
       outcomes.push(
-        `${point.name}: ${killed ? 'killed' : 'finished first'}, ${before.versions.length} version(s), prod ${before.stages.prod ?? 'none'}`,
+        `${point.name}: ${killed ? 'killed' : 'finished first'}, ${before.versions.length} version(s), ` +
+          `prod ${before.stages.prod ?? 'none'}`,
       );
       const log = memoryLogger();
       const again = await promote({

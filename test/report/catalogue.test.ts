@@ -76,7 +76,8 @@ describe('thumbnails from the published catalogue', () => {
     const section = labelSection(markdown);
     expect(section).not.toContain('<img');
     expect(section).toContain(
-      `Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). They appear once the catalogue workflow publishes it.`,
+      `Thumbnails are not shown: the catalogue at \`${url}\` is not published yet (it answered 404 Not Found). ` +
+        `They appear once the catalogue workflow publishes it.`,
     );
     expect(json.catalogue).toMatchObject({ url, source: 'params', published: false });
   });

@@ -92,7 +92,8 @@ describe('the demo label-correction pull request (slow)', () => {
     });
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `demo label-correction pull request: ${seconds.toFixed(1)} s for promote on main + report on the branch (${outcomes.map((o) => `${o.name} ${o.status} ${o.durationMs} ms`).join(', ')})`,
+      `demo label-correction pull request: ${seconds.toFixed(1)} s for promote on main + report on the branch ` +
+        `(${outcomes.map((o) => `${o.name} ${o.status} ${o.durationMs} ms`).join(', ')})`,
     );
 
     const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;

@@ -377,7 +377,8 @@ describe('the label-correction report', () => {
       '### Collection drift\n\nThe new objects were photographed differently: darker, on another background.',
     );
     expect(markdown).toContain(
-      '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | +80% farther than usual, p = 0.004 (alarm from 50%) |',
+      '| ⚠️ changed | Photographs unlike anything the model learned from (novelty) | ' +
+        '+80% farther than usual, p = 0.004 (alarm from 50%) |',
     );
     expect(markdown).toContain(
       '| ⚠️ changed | brightness \\(mean pixel lightness, 0-1\\) | standardised difference −2.00 (alarm from ±0.80) |',
@@ -401,11 +402,14 @@ describe('the label-correction report', () => {
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     // The intro no longer reads as if both figures came from the same 36 objects.
     expect(markdown).toContain(
-      'for the model in production (v1.0.0), which was scored only on the 32 of them it did not train on; on those 32 the change is +0.089 (95% range',
+      'for the model in production (v1.0.0), which was scored only on the 32 of them it did not train on; on ' +
+        'those 32 the change is +0.089 (95% range',
     );
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
     expect(scores).toContain(
-      "The model in production (v1.0.0) trained on 4 of the 36 test objects (the split settings, dataset.split, changed since it was trained), so those were left out of its scores and of the comparison: its figures come from the other 32, this change's from all 36.",
+      'The model in production (v1.0.0) trained on 4 of the 36 test objects (the split settings, dataset.split, ' +
+        'changed since it was trained), so those were left out of its scores and of the comparison: its figures ' +
+        "come from the other 32, this change's from all 36.",
     );
     expect(scores).not.toContain('⚠️');
     for (const t of tableShapes(markdown)) for (const r of t.rows) expect(r).toBe(t.header);
@@ -424,7 +428,8 @@ describe('the label-correction report', () => {
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     const scores = markdown.slice(markdown.indexOf('### Scores'), markdown.indexOf('### Per label'));
     expect(scores).toContain(
-      '⚠️ The split settings (dataset.split) changed since the model in production (v1.0.0) was trained. If it did not record which objects it learnt from',
+      '⚠️ The split settings (dataset.split) changed since the model in production (v1.0.0) was trained. If it ' +
+        'did not record which objects it learnt from',
     );
     expect(scores).toContain('the comparison may favour it.');
     expect(markdown).toContain('for the model in production (v1.0.0): a change of +0.089');
@@ -557,11 +562,13 @@ describe('the label-correction report', () => {
       reason: 'this clone has no remote called "origin" to fetch it from.',
     });
     expect(markdown).toContain(
-      '⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.',
+      '⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of ' +
+        'the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.',
     );
     expect(markdown).toContain('fetch-depth: 0');
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-      'Could not fetch the base "release" from the remote "origin": this clone has no remote called "origin" to fetch it from. The report goes on without the label changes and the params.yaml comparison.',
+      'Could not fetch the base "release" from the remote "origin": this clone has no remote called "origin" to ' +
+        'fetch it from. The report goes on without the label changes and the params.yaml comparison.',
     ]);
   });
 });

@@ -161,7 +161,8 @@ describe('the report on a shallow clone', () => {
     const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
     const section = md.slice(md.indexOf('### Label changes'), md.indexOf('### Scores'));
     expect(section).toContain(
-      '⚠️ The label changes cannot be listed: the base of this pull request (`main`) is not in this copy of the repository, and fetching it failed. The reason: ',
+      '⚠️ The label changes cannot be listed: the base of this pull request (`main`) is not in this copy of the ' +
+        'repository, and fetching it failed. The reason: ',
     );
     expect(section).toContain('403');
     expect(section).toContain('fetch-depth: 0');

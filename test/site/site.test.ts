@@ -219,7 +219,8 @@ describe('catalogue site', () => {
       expect(cards).toBe(6);
       expect(loaded('fragment')).toHaveLength(cards);
       // Every facet's counts are the search index's own.
-      const mismatches = (await tab.evaluate(`(async () => {
+      const mismatches = (await tab.evaluate(
+        `(async () => {
         const pagefind = await import('${BASE}pagefind/pagefind.js');
         const all = await pagefind.filters();
         const facets = JSON.parse(document.getElementById('search-form').dataset.facets);
@@ -238,10 +239,12 @@ describe('catalogue site', () => {
           }
           const expected = all[f.name] ?? {};
           const keys = new Set([...Object.keys(shown), ...Object.keys(expected)]);
-          for (const k of keys) if ((shown[k] ?? 0) !== (expected[k] ?? 0)) wrong.push(f.name + ' ' + k + ': ' + shown[k] + ' shown, ' + expected[k] + ' indexed');
+          for (const k of keys) if ((shown[k] ?? 0) !== (expected[k] ?? 0)) wrong.push(f.name + ' ' + k + ': ' ` +
+          `+ shown[k] + ' shown, ' + expected[k] + ' indexed');
         }
         return wrong;
-      })()`)) as string[];
+      })()`,
+      )) as string[];
       expect(mismatches).toEqual([]);
       await context.close();
     }

@@ -213,28 +213,6 @@ export async function outOfFoldProbabilities({
       train: { ...train, seed },
     });
   }
-  // The lbfgs head chooses its L2 penalty by an inner 3-fold cross-validation (18 fits). Chosen once,
-  // on the first fold, it is reused by the others: 5 folds cost 23 fits instead of 95, and the
-  // folds' heads differ by their data only.
-  if (train.solver === 'lbfgs' && train.hidden_units === 0 && new Set(train.l2_choices).size > 1 && jobs.length > 1) {
-    const first = jobs.shift()!;
-    const rows = (idx: Int32Array) => Array.from(idx, (i) => x[i]!);
-    const { model, history } = await trainHead({
-      tf,
-      train: { x: rows(first.fit.rows), y: Array.from(first.fit.y) },
-      validation: { x: rows(first.validation.rows), y: Array.from(first.validation.y) },
-      labels,
-      params: first.train,
-      log: quiet(log),
-    });
-    try {
-      const probabilities = predictProbabilities({ tf, model, x: rows(first.held) });
-      first.held.forEach((i, j) => (out[i] = probabilities[j] as Float32Array));
-    } finally {
-      model.dispose();
-    }
-    if (history.l2 !== undefined) for (const job of jobs) job.train = { ...job.train, l2_choices: [history.l2] };
-  }
   const backend = tf.getBackend();
   const threads = Math.min(train.workers === 0 ? availableParallelism() : train.workers, jobs.length);
   const put = (job: FoldJob, probabilities: ArrayLike<number>[]) =>

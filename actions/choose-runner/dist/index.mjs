@@ -46856,7 +46856,10 @@ var importParams = external_exports.strictObject({
   }).prefault({}),
   /** Other CSV columns to keep as extra metadata (shown in the catalogue, usable as factors). */
   keep: external_exports.array(external_exports.string()).default([]),
-  /** A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole import, or skip the row. */
+  /**
+   * A row that cannot be imported (no id, a repeated id, an image path leaving the images folder): fail the whole
+   * import, or skip the row.
+   */
   on_invalid: external_exports.enum(["skip", "fail"]).default("fail")
 });
 var demoParams = external_exports.strictObject({
@@ -46952,7 +46955,10 @@ var trainParams = external_exports.strictObject({
   l2: external_exports.number().min(0).default(5e-4),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
   workers: external_exports.int().min(0).default(0),
-  /** Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default: measured on the Egyptian set it did not help (docs/backbone.md). */
+  /**
+   * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:
+   * measured on the Egyptian set it did not help (docs/backbone.md).
+   */
   augment: external_exports.boolean().default(false),
   /** Labels confident learning flags as likely wrong (vitrine review): keep them, or drop them from training and validation. */
   flagged: external_exports.enum(["keep", "drop"]).default("keep")
@@ -47052,9 +47058,15 @@ var monitorParams = external_exports.strictObject({
   image_stats_threshold: external_exports.number().positive().default(0.8),
   /** Predicted-label distribution drift (total variation distance). */
   label_distribution_threshold: fraction.default(0.25),
-  /** ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when new objects are a different mix of familiar kinds, so the bar is high. */
+  /**
+   * ...and only when the effect (energy coefficient, 0 = same, 1 = fully apart) is at least this. It also moves when
+   * new objects are a different mix of familiar kinds, so the bar is high.
+   */
   embedding_min_effect: fraction.default(0.2),
-  /** Novelty: new objects lie on average this much farther from their nearest training object than training objects from each other (0.5: half as far again), and p is below embedding_p_value. */
+  /**
+   * Novelty: new objects lie on average this much farther from their nearest training object than training objects
+   * from each other (0.5: half as far again), and p is below embedding_p_value.
+   */
   novelty_min_increase: external_exports.number().min(0).default(0.5),
   /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
   classifier_min_auc: external_exports.number().min(0.5).max(1).default(0.7),

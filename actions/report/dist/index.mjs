@@ -40560,18 +40560,23 @@ function lineageSection(report) {
   const lines = [
     `Data: ${code(l.data) || "unknown"}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || "unknown"}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ""}`,
-    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : "unknown"}${l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ""}`,
+    `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : "unknown"}` + (l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ""),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link("logs and files of this run", l.runUrl)}` : ""
   ].filter(Boolean);
-  const params = l.params.length ? `
-
-Settings changed in params.yaml:
-
-${table({ header: ["Setting", "Before", "Now"], rows: l.params.map((p) => [text(p.key), p.before === null ? "\u2014" : text(JSON.stringify(p.before)), p.after === null ? "\u2014" : text(JSON.stringify(p.after))]) })}` : l.baseCommit ? "\n\nNo setting in params.yaml changed." : "";
-  const stages = l.stages.length ? `
-
-${table({ header: ["Stage", "Time", "Result"], rows: l.stages.map((s) => [text(s.name), duration3(s.durationMs), text(s.summary)]), align: ["left", "right", "left"] })}` : "";
+  const params = l.params.length ? "\n\nSettings changed in params.yaml:\n\n" + table({
+    header: ["Setting", "Before", "Now"],
+    rows: l.params.map((p) => [
+      text(p.key),
+      p.before === null ? "\u2014" : text(JSON.stringify(p.before)),
+      p.after === null ? "\u2014" : text(JSON.stringify(p.after))
+    ])
+  }) : l.baseCommit ? "\n\nNo setting in params.yaml changed." : "";
+  const stages = l.stages.length ? "\n\n" + table({
+    header: ["Stage", "Time", "Result"],
+    rows: l.stages.map((s) => [text(s.name), duration3(s.durationMs), text(s.summary)]),
+    align: ["left", "right", "left"]
+  }) : "";
   return `<details><summary>Where this result comes from</summary>
 
 ${lines.map((x) => `- ${x}`).join("\n")}${params}${stages}

@@ -21,12 +21,7 @@ import { silentLogger } from '../pipeline/log.ts';
 import { defaultParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from '../test/site/fixture.ts';
-
-const WORDS = ['Bowl', 'Vase', 'Mask', 'Coin', 'Portrait', 'Landscape', 'Textile', 'Figure', 'Jar', 'Print', 'Amulet'];
-const ADJ = ['painted', 'glazed', 'carved', 'woven', 'gilded', 'incised', 'lacquered', 'embroidered', 'engraved'];
-const MAKERS = ['Unknown maker', 'Katsushika Hokusai', 'Rembrandt van Rijn', 'Mint of the realm', 'Attic workshop'];
-const DEPTS = ['Ancient Mediterranean', 'Asian Art', 'Decorative Arts', 'Prints and Drawings', 'Textiles', 'Coins'];
-const LABELS = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
+import { LABELS, syntheticObjects } from './site.ts';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -48,26 +43,7 @@ export async function syntheticCollection({ count, dir }: { count: number; dir: 
       .toFile(file);
     images.push(file);
   }
-  return Array.from({ length: count }, (_, i) => {
-    const label = LABELS[i % LABELS.length]!;
-    const wrong = (i * 7919) % 100 < 8;
-    return {
-      id: `B-${String(i).padStart(6, '0')}`,
-      title: `${ADJ[(i * 31) % ADJ.length]} ${WORDS[(i * 17) % WORDS.length]} no. ${i}`.replace(/^./, (c) =>
-        c.toUpperCase(),
-      ),
-      maker: MAKERS[(i * 13) % MAKERS.length],
-      date: i % 3 === 0 ? `${(i % 20) + 1}th century` : i % 3 === 1 ? `${1400 + (i % 600)}` : `${100 + (i % 900)} BCE`,
-      department: DEPTS[(i * 5) % DEPTS.length],
-      medium: ['Earthenware', 'Silver', 'Wool', 'Etching', 'Wood, pigment', 'Bronze'][i % 6],
-      description: `A ${label} from the synthetic benchmark collection, object ${i}.`,
-      label: i % 50 === 49 ? null : label,
-      image: images[i % images.length]!,
-      predicted: wrong
-        ? { label: LABELS[(i + 1) % LABELS.length]!, confidence: 0.55 + (i % 40) / 100 }
-        : { label, confidence: 0.6 + (i % 39) / 100 },
-    };
-  });
+  return syntheticObjects({ count, images });
 }
 
 /**

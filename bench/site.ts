@@ -75,13 +75,13 @@ const DEPTS = [
   'Arts of Africa',
   'Arts of the Americas',
 ];
-const LABELS = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
+export const LABELS = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 
 /** A deterministic spread of titles, makers, dates and labels; about 8% disagreements. */
-function syntheticObjects({ count, images }: { count: number; images: string[] }): FixtureObject[] {
+export function syntheticObjects({ count, images }: { count: number; images: string[] }): FixtureObject[] {
   return Array.from({ length: count }, (_, i) => {
     const label = LABELS[i % LABELS.length]!;
     const wrong = (i * 7919) % 100 < 8;

@@ -333,7 +333,8 @@ export async function pushData({
   target = 'data',
   verify = false,
 }: {
-  root: string /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */;
+  root: string;
+  /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
   remote?: string | Remote;
   jobs?: number;
   log: Logger;
@@ -479,7 +480,8 @@ export async function pullData({
   target = 'data',
   force = false,
 }: {
-  root: string /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */;
+  root: string;
+  /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
   remote?: string | Remote;
   jobs?: number;
   log: Logger;

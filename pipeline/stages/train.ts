@@ -159,7 +159,7 @@ export const trainStage: Stage = {
       `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
       `backend ${backend.name}`,
       ...(params.train.flagged === 'drop' ? [`${dropped} flagged labels left out`] : []),
-      `${history.epochs} epochs${history.stoppedEarly ? ' (stopped early)' : ''}`,
+      `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}${history.stoppedEarly ? ' (stopped early)' : ''}`,
       valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
     ];
     return { summary: parts.join(', ') };

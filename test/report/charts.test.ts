@@ -125,6 +125,20 @@ describe('charts in the report', () => {
     expect(markdown).not.toMatch(/\bNaN\b/);
   });
 
+  it('draws no training curve for a head fitted in one step (train.solver lbfgs): one point is no curve', async () => {
+    const { ws } = await makeRepo({ objects, base, head: correct });
+    await writeStageOutputs({ ws, objects, head: correct });
+    await history(ws, (h) => {
+      for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) h[key] = h[key].slice(0, 1);
+    });
+    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const training = markdown.slice(markdown.indexOf('### Training'));
+    expect(training).not.toMatch(/per epoch/);
+    expect(training).not.toMatch(/stops improving/);
+    expect(training).toMatch(/fitted in one step, so there is no training curve/);
+    expect(training).toMatch(/Training curve as a table/);
+  });
+
   it('charts a first model (nothing in production) that Mermaid accepts', async () => {
     const { ws } = await makeRepo({ objects, base, head: correct });
     await writeStageOutputs({ ws, objects, head: correct, metrics: { baseline: null } });

@@ -40482,16 +40482,21 @@ function trainingSection(model) {
   ].filter(Boolean);
   const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? "loss" : "accuracy")).filter(Boolean);
   const drawn = charts.map((c) => c.chart).filter((c) => c !== null);
+  const tableBlock = `<details><summary>Training curve as a table</summary>
+
+${tableText}
+
+</details>`;
+  if (epochs === 1) {
+    const once = `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend. It was fitted in one step, so there is no training curve.`;
+    return [`### Training`, once, tableBlock].join("\n\n");
+  }
   const blocks = [
     `### Training`,
     words.join(" "),
     ...notes.length ? [notes.join(" ")] : [],
     ...drawn.length ? drawn : ["No chart can be drawn: none of the values is a number."],
-    `<details><summary>Training curve as a table</summary>
-
-${tableText}
-
-</details>`
+    tableBlock
   ];
   return blocks.join("\n\n");
 }

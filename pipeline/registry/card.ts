@@ -373,7 +373,8 @@ export function renderCardMarkdown(card: ModelCard): string {
       `from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`,
   );
   lines.push(
-    `- **Training:** ${d.head.epochs} epochs, seed ${d.head.seed}, ${d.head.trainCount} training and ` +
+    `- **Training:** ${d.head.epochs} ${d.head.epochs === 1 ? 'epoch' : 'epochs'}, seed ${d.head.seed}, ` +
+      `${d.head.trainCount} training and ` +
       `${d.head.validationCount} validation objects, backend ${l.backend}`,
   );
   lines.push(

@@ -120,6 +120,21 @@ describe('model card', () => {
   });
   const md = renderCardMarkdown(card);
 
+  it('says "1 epoch" for a head fitted in one step (train.solver lbfgs), and "30 epochs" otherwise', () => {
+    expect(md).toContain('- **Training:** 30 epochs, seed 42');
+    const once = buildCard({
+      registration: v2,
+      metrics,
+      modelInfo: { ...info, epochs: 1 },
+      summary,
+      previous: v1,
+      stages: ['prod'],
+      owners: ['Registrar'],
+      collectionName: 'The Museum',
+    });
+    expect(renderCardMarkdown(once)).toContain('- **Training:** 1 epoch, seed 42');
+  });
+
   it('counts labelled objects per class and per factor value by split', () => {
     expect(summary.byLabel).toEqual({
       coin: { train: 1, validation: 0, test: 1 },

@@ -62,7 +62,9 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
       (failed.length
         ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.`
         : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.') +
-      " Improve the labels or parameters and run the pull request's checks again.",
+      " Improve the labels or parameters and run the pull request's checks again. The catalogue can be " +
+      'built without this model (human labels, and the production model if there is one): ' +
+      'npx vitrine run catalogue --single',
     { failed },
   );
 }

@@ -56,6 +56,8 @@ describe('promotion', () => {
     expect(error).toMatchObject({ code: 'PROMOTE_GATE_FAILED' });
     expect((error as Error).message).toContain('min_class_f1 (mask has F1 0.21 < 0.3)');
     expect((error as Error).message).not.toContain('min_macro_f1');
+    // A new collection that cannot pass yet still gets its catalogue, and the message says how.
+    expect((error as Error).message).toContain('npx vitrine run catalogue --single');
     expect(tagsOf(fixture)).toEqual([]);
   });
 

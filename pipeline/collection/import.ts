@@ -79,6 +79,7 @@ export async function importCollection({
   images,
   labels: labelsMode = 'merge',
   skipHint = 'set import.on_invalid to "skip" in params.yaml',
+  announceReplace = true,
   log,
 }: {
   ws: Workspace;
@@ -88,6 +89,8 @@ export async function importCollection({
   labels?: LabelsMode;
   /** How the user says "import the other rows", for the message when rows are refused (init has no params.yaml yet). */
   skipHint?: string;
+  /** Warn what `labels: 'replace'` changed and removed (init replacing the demo says so itself). */
+  announceReplace?: boolean;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
@@ -280,6 +283,7 @@ export async function importCollection({
     hasLabels,
     mode: labelsMode,
     labelColumn: columns.label,
+    announce: announceReplace,
     log,
   });
 
@@ -456,6 +460,7 @@ async function mergeLabels({
   hasLabels,
   mode,
   labelColumn,
+  announce,
   log,
 }: {
   ws: Workspace;
@@ -464,6 +469,7 @@ async function mergeLabels({
   hasLabels: boolean;
   mode: LabelsMode;
   labelColumn: string;
+  announce: boolean;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
@@ -502,11 +508,16 @@ async function mergeLabels({
     for (const l of exported) if (!listed.has(l.objectId)) kept.push(newRow(l.objectId, l.label));
     summary.kept = exported.length;
     summary.added = exported.filter((l) => !had.has(l.objectId)).length;
-    if (summary.changed.length + summary.removed.length > 0) {
+    if (announce && summary.changed.length + summary.removed.length > 0) {
+      const parts = [
+        summary.changed.length &&
+          `${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed to the export's ` +
+            `(${sample(summary.changed)})`,
+        summary.removed.length && `${summary.removed.length} removed (${sample(summary.removed)})`,
+      ].filter(Boolean);
       log.warn(
-        `--labels replace: ${summary.changed.length} label${summary.changed.length === 1 ? '' : 's'} changed ` +
-          `to the export's (${sample(summary.changed)}) and ${summary.removed.length} removed ` +
-          `(${sample(summary.removed)}). git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`,
+        `--labels replace: ${parts.join(' and ')}. git diff ${labelsName} shows them; ` +
+          `git checkout ${labelsName} undoes it.`,
         { file: labelsName },
       );
     }

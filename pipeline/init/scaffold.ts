@@ -212,6 +212,7 @@ export async function initRepository({
     params,
     log,
     labels: demo && exportLabels ? 'replace' : 'merge',
+    announceReplace: !demo,
     skipHint: 'run vitrine init again with --on-invalid skip',
   });
   if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });

@@ -186,6 +186,17 @@ describe('import never drops labels silently', () => {
     expect(result.labels).toMatchObject({ changed: ['A1'], removed: ['A2'] });
     expect(log.lines.map((l) => l.message).join('\n')).toMatch(/A2/);
   });
+
+  it('says only what --labels replace did: labels removed, none changed, is not "0 labels changed … ()"', async () => {
+    const { csv, images } = await exportWith('replace-removed', [['A1', 'A1.jpg', 'coin', 'Coin']]);
+    const ws = await repo('replace-removed');
+    await mkdir(ws.root, { recursive: true });
+    await writeFile(ws.labels, 'object_id,label\nA1,coin\nA2,vessel\n');
+    const log = memoryLogger();
+    await importCollection({ ws, params: params(), metadata: csv, images, labels: 'replace', log });
+    const warning = log.lines.map((l) => l.message).find((m) => m.startsWith('--labels replace'));
+    expect(warning).toMatch(/^--labels replace: 1 removed \(A2\)\. git diff/);
+  });
 });
 
 describe('re-importing an updated export', () => {

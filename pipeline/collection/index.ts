@@ -45,8 +45,26 @@ interface CsvRow {
   cells: Record<string, string>;
 }
 
+/**
+ * Refuse a file that still holds git's conflict markers (two pull requests changed the same lines):
+ * staff resolving a conflict in GitHub's editor can commit them, and a CSV parser's message would not say so.
+ */
+function checkMergeConflict({ text, file }: { text: string; file: string }): void {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
+  if (start < 0 || !lines.slice(start + 1).some((l) => /^>{7}( |$)/.test(l))) return;
+  throw new VitrineError(
+    'CSV_MERGE_CONFLICT',
+    `${file}:${start + 1}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold ` +
+      'two versions of the same rows). Keep the right version of those rows, delete the three marker lines ' +
+      '(<<<<<<<, ======= and >>>>>>>) and commit the file again.',
+    { file, line: start + 1 },
+  );
+}
+
 /** Parse CSV text with a header row; each row keeps its 1-based line number in the file. */
 export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
+  checkMergeConflict({ text, file });
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {

@@ -340,6 +340,25 @@ describe('buildDataset', () => {
     expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('labels.csv does not exist'))).toBe(true);
   });
 
+  it('names a merge conflict left in labels.csv, with its line and what to do, instead of a CSV error', async () => {
+    const labelsText = [
+      'object_id,label',
+      'a1,coin',
+      '<<<<<<< HEAD',
+      'a2,mask',
+      '=======',
+      'a2,vessel',
+      '>>>>>>> fix-labels',
+      'a3,vessel',
+      '',
+    ].join('\n');
+    const ws = await makeCollection({ objects: five, labelsText });
+    const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CSV_MERGE_CONFLICT', data: { line: 3 } });
+    expect((error as Error).message).toMatch(/^labels\.csv:3: .*merge conflict/);
+    expect((error as Error).message).toContain('<<<<<<<');
+  });
+
   it('names the missing objects table', async () => {
     const ws = await makeCollection({ objects: five });
     await rm(ws.objects);

@@ -5,6 +5,7 @@ import { messageOf, VitrineError } from '../../pipeline/errors.ts';
 import { publishReport } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 // types.ts only: the bundle does not need the report builder.
+import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
@@ -29,6 +30,7 @@ export async function run({
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
     let markdown: string;
     let report: ReportJson | null;
+    let failure: { markdown: string; note: FailureNote } | null = null;
     if (settings.fromFork) {
       // The fork's report.md is never read: its text is the fork's, not ours.
       // The artifact holds report/ and evaluate/metrics.json side by side; either may be missing or broken.
@@ -42,6 +44,10 @@ export async function run({
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
+    } else if ((failure = await readFailure(settings.reportDir))) {
+      // The run stopped before its report: staff get the reason on the pull request, not only a red cross.
+      markdown = failure.markdown;
+      report = null;
     } else {
       markdown = await readReportFile(settings.reportDir, 'report.md');
       report = parseReport(
@@ -62,15 +68,16 @@ export async function run({
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
       // A fork's report.json could claim anything: its gate does not become a status.
-      sha: settings.status && !settings.fromFork && report ? settings.sha : null,
+      sha: settings.status && !settings.fromFork && (report || failure) ? settings.sha : null,
       markdown,
       gatePassed: report?.gate.passed ?? false,
-      headline: report?.headline ?? '',
+      headline: report?.headline ?? failure?.note.headline ?? '',
       marker: REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
       author: settings.commentAuthor,
-      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
+      checkName:
+        settings.checkRun && settings.status && !settings.fromFork && (report || failure) ? settings.checkName : null,
       log,
     });
     if (settings.comment && settings.pullRequest === null)
@@ -81,8 +88,21 @@ export async function run({
       core.setOutput(OUTPUTS.commentAction, result.comment.action);
     }
     if (settings.failOnGate && report && !report.gate.passed) core.setFailed(`${report.headline} (fail-on-gate is on)`);
+    if (failure) core.setFailed(`The run stopped before its report: ${failure.note.message}`);
   } catch (error) {
     core.setFailed(messageOf(error));
+  }
+}
+
+/** The note a run leaves when it stops before its report (pipeline/report/failure.ts), if any. */
+async function readFailure(dir: string): Promise<{ markdown: string; note: FailureNote } | null> {
+  const markdown = await readFile(path.join(dir, FAILURE_FILES.markdown), 'utf8').catch(() => null);
+  const json = await readFile(path.join(dir, FAILURE_FILES.json), 'utf8').catch(() => null);
+  if (markdown === null || json === null) return null;
+  try {
+    return { markdown, note: JSON.parse(json) as FailureNote };
+  } catch {
+    return null;
   }
 }
 
@@ -104,7 +124,8 @@ async function readReportFile(dir: string, name: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new VitrineError(
         'REPORT_MISSING',
-        `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`,
+        `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action ` +
+          '(if an earlier step failed, its log says why).',
         { file },
       );
     throw error;

@@ -6,6 +6,7 @@ import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams } from '../params.ts';
+import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
@@ -262,6 +263,28 @@ async function runAndPrint(
             'work (docs/scale.md). Run without --shard for the rest.',
         );
   }
+  // A run meant to end in a report leaves a note in its place when it stops (a params.yaml typo, a
+  // merge conflict in labels.csv), and the report action posts it on the pull request.
+  const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
+  if (!reporting) return runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard);
+  await clearFailureNote({ ws: ctx.ws });
+  try {
+    return await runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard);
+  } catch (error) {
+    await writeFailureNote({ ws: ctx.ws, error });
+    throw error;
+  }
+}
+
+async function runStagesAndPrint(
+  ctx: CommandContext,
+  targets: StageName[],
+  force: boolean,
+  jsonResult: string | undefined,
+  single: boolean,
+  sharing: Record<string, unknown>,
+  shard: ReturnType<typeof parseShard> | undefined,
+): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { INPUTS as RUNNER_INPUTS, OUTPUTS as RUNNER_OUTPUTS } from '../../actions/choose-runner/settings.ts';
 import { INPUTS as REPORT_INPUTS, OUTPUTS as REPORT_OUTPUTS } from '../../actions/report/settings.ts';
+import { VitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
-import type { Workspace } from '../../pipeline/paths.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { writeFailureNote } from '../../pipeline/report/failure.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
 import { demoObjects, makeRepo } from '../report/fixture.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
@@ -180,6 +182,26 @@ describe('the report action', () => {
     // The status and the check run still went through.
     expect(gh.statuses).toHaveLength(1);
     expect(gh.checkRuns).toHaveLength(1);
+  });
+
+  it('when the run stopped before its report, posts why in its place, sets a failing status and fails', async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-stopped-'));
+    // What `vitrine run report` leaves when labels.csv still holds a merge conflict (test/report/failure.test.ts).
+    const error = new VitrineError('CSV_MERGE_CONFLICT', 'labels.csv:3: this file still has a merge conflict');
+    await writeFailureNote({ ws: workspace(dir), error });
+    const event = examplePayload('opened');
+    const run = await runAction({ name: 'report', inputs: inputs(gh.url), event, workspace: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::The run stopped before its report: labels.csv:3: this file still has');
+    const comment = gh.comments.get(2)!.find((c) => c.body.startsWith(MARKER))!;
+    expect(comment.body).toContain('Vitrine could not check this pull request');
+    expect(comment.body).toContain('labels.csv:3: this file still has a merge conflict');
+    expect(run.summary).toContain('labels.csv:3');
+    expect(gh.statuses).toEqual([
+      expect.objectContaining({ sha: event.pull_request.head.sha, state: 'failure', context: 'vitrine/gate' }),
+    ]);
+    expect(gh.statuses[0]!.description).toMatch(/^Vitrine could not check this change/);
   });
 
   it("posts a fork's downloaded report with a note, no mentions and no gate status", async () => {

@@ -251,6 +251,16 @@ describe('the pull-request workflow (code, hosted runners only)', () => {
     expect(report.with?.comment).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
     expect(report.with?.status).toBe('${{ github.event.pull_request.head.repo.full_name == github.repository }}');
   });
+
+  it('posts the report step also when the stages failed, so staff read why on the pull request', async () => {
+    for (const file of ['pull-request.yml', 'pull-request-data.yml']) {
+      const { yaml } = (await workflows()).find((w) => w.file === file)!;
+      const steps = Object.values(yaml.jobs).flatMap((job) => job.steps ?? []);
+      const report = steps.find((s) => s.uses === './actions/report')!;
+      // Without it the step is skipped after a failure, and the pull request gets only a red cross.
+      expect((report as Step & { if?: string }).if, file).toBe('${{ !cancelled() }}');
+    }
+  });
 });
 
 describe("the trusted pull-request workflow (data, the museum's runner)", () => {

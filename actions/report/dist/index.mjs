@@ -20156,6 +20156,9 @@ function hint(status) {
   return "";
 }
 
+// pipeline/report/failure.ts
+var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
+
 // pipeline/report/types.ts
 var REPORT_MARKER = "<!-- vitrine:report -->";
 
@@ -40891,6 +40894,7 @@ async function run({
     const settings = readSettings({ get: inputsFromEnv(env), env, event });
     let markdown;
     let report;
+    let failure2 = null;
     if (settings.fromFork) {
       const reportText = await readFile(path2.join(settings.reportDir, "report.json"), "utf8").catch(() => null);
       const metricsText = await readFile(path2.join(settings.reportDir, "..", "evaluate", "metrics.json"), "utf8").catch(
@@ -40902,6 +40906,9 @@ async function run({
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
+    } else if (failure2 = await readFailure(settings.reportDir)) {
+      markdown = failure2.markdown;
+      report = null;
     } else {
       markdown = await readReportFile(settings.reportDir, "report.md");
       report = parseReport(
@@ -40922,15 +40929,15 @@ async function run({
       repo: settings.repo,
       issue: settings.comment ? settings.pullRequest : null,
       // A fork's report.json could claim anything: its gate does not become a status.
-      sha: settings.status && !settings.fromFork && report ? settings.sha : null,
+      sha: settings.status && !settings.fromFork && (report || failure2) ? settings.sha : null,
       markdown,
       gatePassed: report?.gate.passed ?? false,
-      headline: report?.headline ?? "",
+      headline: report?.headline ?? failure2?.note.headline ?? "",
       marker: REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       author: settings.commentAuthor,
-      checkName: settings.checkRun && settings.status && !settings.fromFork && report ? settings.checkName : null,
+      checkName: settings.checkRun && settings.status && !settings.fromFork && (report || failure2) ? settings.checkName : null,
       log
     });
     if (settings.comment && settings.pullRequest === null)
@@ -40941,8 +40948,19 @@ async function run({
       setOutput(OUTPUTS.commentAction, result.comment.action);
     }
     if (settings.failOnGate && report && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
+    if (failure2) setFailed(`The run stopped before its report: ${failure2.note.message}`);
   } catch (error63) {
     setFailed(messageOf(error63));
+  }
+}
+async function readFailure(dir) {
+  const markdown = await readFile(path2.join(dir, FAILURE_FILES.markdown), "utf8").catch(() => null);
+  const json2 = await readFile(path2.join(dir, FAILURE_FILES.json), "utf8").catch(() => null);
+  if (markdown === null || json2 === null) return null;
+  try {
+    return { markdown, note: JSON.parse(json2) };
+  } catch {
+    return null;
   }
 }
 function parseReport(text2, file2) {
@@ -40961,7 +40979,7 @@ async function readReportFile(dir, name) {
     if (error63.code === "ENOENT")
       throw new VitrineError(
         "REPORT_MISSING",
-        `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action.`,
+        `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action (if an earlier step failed, its log says why).`,
         { file: file2 }
       );
     throw error63;

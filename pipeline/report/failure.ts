@@ -1,0 +1,75 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { isVitrineError, messageOf } from '../errors.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
+import type { Workspace } from '../paths.ts';
+
+/**
+ * When a run stops before its report is written (a merge conflict left in labels.csv, a params.yaml
+ * typo), staff would see only a red cross on their pull request. The run writes this note instead,
+ * and the report action posts it where the report would have gone.
+ */
+export interface FailureNote {
+  failed: true;
+  /** The error's code (VitrineError), or "BUG" for an unexpected error. */
+  code: string;
+  message: string;
+  /** One line for the commit status. */
+  headline: string;
+}
+
+const MAX_MESSAGE = 4000;
+
+export const FAILURE_FILES = { markdown: 'failure.md', json: 'failure.json' } as const;
+
+/** The note for `error`, in words for the staff who opened the pull request. */
+export function failureNote({ error }: { error: unknown }): { note: FailureNote; markdown: string } {
+  const known = isVitrineError(error);
+  const full = messageOf(error);
+  // A comment holds at most 65,536 characters; a run refusing thousands of rows says far more.
+  const message = full.length > MAX_MESSAGE ? `${full.slice(0, MAX_MESSAGE)}\n… (the rest is in the run's log)` : full;
+  const note: FailureNote = {
+    failed: true,
+    code: known ? error.code : 'BUG',
+    message,
+    headline: known
+      ? 'Vitrine could not check this change: see the comment on the pull request.'
+      : 'Vitrine stopped on an unexpected error: see the comment on the pull request.',
+  };
+  const markdown = [
+    '## Vitrine could not check this pull request',
+    '',
+    known
+      ? 'The checks stopped before the report could be written, because of this:'
+      : 'The checks stopped on an unexpected error in Vitrine itself (a bug, not something in your change):',
+    '',
+    fenced(message),
+    '',
+    known
+      ? 'Fix this in the pull request (the message names the file and line) and push again: the checks ' +
+        'run again by themselves.'
+      : 'Please tell the maintainers of this repository; the log of the run (linked from the checks ' +
+        'below) has the details.',
+    '',
+  ].join('\n');
+  return { note, markdown };
+}
+
+/** A code block that the message cannot close: its fence is longer than any run of backticks in it. */
+function fenced(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+/** Write the note into `.vitrine/report/` (next to where report.md would be). */
+export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<void> {
+  const { note, markdown } = failureNote({ error });
+  await writeJsonAtomic({ file: path.join(ws.report, FAILURE_FILES.json), value: note });
+  await writeFileAtomic({ file: path.join(ws.report, FAILURE_FILES.markdown), data: markdown });
+}
+
+/** Remove an earlier run's note, so it is never posted for a run that did not fail. */
+export async function clearFailureNote({ ws }: { ws: Workspace }): Promise<void> {
+  for (const name of Object.values(FAILURE_FILES)) await rm(path.join(ws.report, name), { force: true });
+}

@@ -1,0 +1,89 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { VitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { failureNote } from '../../pipeline/report/failure.ts';
+import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
+
+/*
+ * A pull request whose run stops before its report (a merge conflict committed in labels.csv, a typo in
+ * params.yaml) used to give staff a red cross and nothing else. The run now leaves a note where the
+ * report would be, and the report action posts it (test/github/actions.test.ts).
+ */
+
+afterAll(removeTempDirs);
+
+const CONFLICT = ['object_id,label', 'a1,coin', '<<<<<<< HEAD', 'a2,mask', '=======', 'a2,vessel', '>>>>>>> b', ''];
+
+async function repoWithConflict() {
+  const ws = await makeCollection({
+    objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
+    labelsText: CONFLICT.join('\n'),
+  });
+  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask, vessel]\n');
+  return ws;
+}
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log });
+  return { code, messages: log.lines.map((l) => l.message).join('\n') };
+}
+
+const note = (dir: string, name: string) => readFile(path.join(dir, name), 'utf8').catch(() => null);
+
+describe('a run that stops before its report', () => {
+  it('leaves a note naming the file and line, in words for staff, and the next run replaces it', async () => {
+    const ws = await repoWithConflict();
+    const first = await vitrine(['run', 'report'], ws.root);
+    expect(first.code).toBe(1);
+    const markdown = await note(ws.report, 'failure.md');
+    expect(markdown).toContain('## Vitrine could not check this pull request');
+    expect(markdown).toMatch(/labels\.csv:3: this file still has a merge conflict/);
+    expect(markdown).toContain('push again');
+    expect(JSON.parse((await note(ws.report, 'failure.json'))!)).toMatchObject({
+      failed: true,
+      code: 'CSV_MERGE_CONFLICT',
+    });
+
+    // The conflict is resolved, but params.yaml now has a typo: the note says that, not the old conflict.
+    await writeFile(ws.labels, 'object_id,label\na1,coin\na2,mask\n');
+    await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask, vessel]\ntrian:\n  epochs: 3\n');
+    const second = await vitrine(['report'], ws.root);
+    expect(second.code).not.toBe(0);
+    const again = await note(ws.report, 'failure.md');
+    expect(again).not.toContain('merge conflict');
+    expect(again).toContain('trian');
+  });
+
+  it('leaves no note for runs that do not end in a report', async () => {
+    const ws = await repoWithConflict();
+    for (const args of [['run', 'dataset'], ['dataset'], ['run', 'catalogue', '--single']]) {
+      expect((await vitrine(args, ws.root)).code, args.join(' ')).toBe(1);
+      expect(await note(ws.report, 'failure.md'), args.join(' ')).toBeNull();
+    }
+  });
+});
+
+describe('failureNote', () => {
+  it('keeps the message inside its code block whatever backticks it holds, and says when it is a bug', () => {
+    const { markdown, note: known } = failureNote({
+      error: new VitrineError('X', 'labels.csv:2: the label "```\n# Fake heading" is not in the vocabulary'),
+    });
+    expect(known.code).toBe('X');
+    // The fence is longer than any run of backticks in the message, so the message cannot end the block.
+    expect(markdown).toMatch(/^````text\n/m);
+    expect(markdown).toMatch(/\n````\n/);
+    const bug = failureNote({ error: new TypeError('cannot read properties of undefined') });
+    expect(bug.note.code).toBe('BUG');
+    expect(bug.markdown).toContain('a bug, not something in your change');
+  });
+
+  it('cuts a very long message to fit a comment, saying where the rest is', () => {
+    const { markdown } = failureNote({ error: new VitrineError('MANY', 'row refused\n'.repeat(5000)) });
+    expect(markdown.length).toBeLessThan(6000);
+    expect(markdown).toContain("the rest is in the run's log");
+  });
+});

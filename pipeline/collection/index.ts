@@ -203,7 +203,7 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
   if (header[0] !== 'object_id' || header[1] !== 'label') {
     throw new VitrineError(
       'LABELS_HEADER',
-      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}")`,
+      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}")` + separatorHint(header),
       { file, line: 1 },
     );
   }
@@ -219,6 +219,16 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
     labels.push({ objectId, label: cells.label, line });
   }
   return labels;
+}
+
+/** Spreadsheets in many languages save "CSV" with semicolons; the header then reads as one cell. */
+function separatorHint(header: string[]): string {
+  const found = header.length === 1 ? [';', '\t'].find((sep) => header[0]!.includes(sep)) : undefined;
+  if (!found) return '.';
+  return (
+    `. The values are separated by ${found === ';' ? 'semicolons' : 'tabs'}, not commas: in Excel, save the ` +
+    'file as "CSV UTF-8 (Comma delimited)"; or edit it on GitHub, which keeps the commas.'
+  );
 }
 
 /** Write `labels.csv` sorted by object id, one line per object, atomically. */

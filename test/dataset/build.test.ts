@@ -359,6 +359,19 @@ describe('buildDataset', () => {
     expect((error as Error).message).toContain('<<<<<<<');
   });
 
+  it('says a labels.csv saved with semicolons or tabs (Excel in many languages) needs commas', async () => {
+    for (const [sep, name] of [
+      [';', 'semicolons'],
+      ['\t', 'tabs'],
+    ] as const) {
+      const ws = await makeCollection({ objects: five, labelsText: `object_id${sep}label\na1${sep}coin\n` });
+      const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'LABELS_HEADER', data: { line: 1 } });
+      expect((error as Error).message).toContain(`separated by ${name}`);
+      expect((error as Error).message).toContain('CSV UTF-8 (Comma delimited)');
+    }
+  });
+
   it('names the missing objects table', async () => {
     const ws = await makeCollection({ objects: five });
     await rm(ws.objects);

@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, opendir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
@@ -489,7 +489,7 @@ const KEPT_PUBLIC = ['data', 'iiif', 'media'];
 
 /**
  * Delete the files under `dir` that are not in `keep` (paths relative to `dir`, or full paths when
- * `relative` is false). The folder is read as it goes, not listed whole (600,000 thumbnails).
+ * `relative` is false). Read a folder at a time, not listed whole (600,000 thumbnails).
  */
 async function pruneFolder({
   dir,
@@ -500,14 +500,15 @@ async function pruneFolder({
   keep: Set<string>;
   relative?: boolean;
 }): Promise<void> {
-  const folder = await opendir(dir, { recursive: true }).catch(() => null);
-  if (!folder) return;
-  const gone: string[] = [];
-  for await (const e of folder) {
-    const file = path.join(e.parentPath, e.name);
-    if (!e.isDirectory() && !keep.has(relative ? path.relative(dir, file) : file)) gone.push(file);
+  const pending = [dir];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    for (const e of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(folder, e.name);
+      if (e.isDirectory()) pending.push(file);
+      else if (!keep.has(relative ? path.relative(dir, file) : file)) await rm(file, { force: true });
+    }
   }
-  for (const file of gone) await rm(file, { force: true });
 }
 
 /**

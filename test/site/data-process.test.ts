@@ -123,6 +123,23 @@ describe('catalogue data in a child process', () => {
     expect((error as VitrineError).data).toEqual({ file: path.join(ws.dataset, 'dataset.json') });
   }, 60_000);
 
+  it('passes on a schema error with the object it names and the path as data', async () => {
+    const dir = await fixture();
+    const ws = workspace(dir);
+    const file = path.join(ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(file, 'utf8')) as { objects: { id: string; width: number }[] };
+    dataset.objects[3]!.width = -5;
+    await writeFile(file, JSON.stringify(dataset));
+    const error = await buildCatalogueDataApart({ ws, params: params(), log: memoryLogger(), clock }).catch(
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'CATALOGUE_INVALID')).toBe(true);
+    expect((error as VitrineError).message).toContain(
+      `at objects.3.width (object "${dataset.objects[3]!.id}"): Too small`,
+    );
+    expect((error as VitrineError).data).toEqual({ path: ['objects', 3, 'width'] });
+  }, 300_000);
+
   it('the catalogue stage builds its data in a child process', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-process-'));
     dirs.push(dir);
@@ -157,6 +174,12 @@ describe('catalogue files not written again when unchanged', () => {
     const before = new Map<string, string>();
     for (const o of first.catalogue.objects) before.set(o.slug, await stamp(manifest(o.slug)));
 
+    // Leftovers in the kept data/ folder: a removed version's card, a crashed write's temporary file.
+    const stale = [
+      path.join(ws.catalogue, 'public', 'data', 'cards', 'v0.0.1.md'),
+      path.join(ws.catalogue, 'public', 'data', 'catalogue.csv.0123456789ab.tmp'),
+    ];
+    for (const f of stale) await writeFile(f, 'left over');
     const target = first.catalogue.objects[4]!;
     const to = labels.find((l) => l !== target.label)!;
     await relabel(warm, target.id, to);
@@ -165,6 +188,7 @@ describe('catalogue files not written again when unchanged', () => {
     for (const [slug, was] of before) if ((await stamp(manifest(slug))) !== was) changed.push(slug);
     // The manifest lists the staff label: only the relabelled object's is written again.
     expect(changed).toEqual([target.slug]);
+    for (const f of stale) expect(await stat(f).catch(() => null)).toBeNull();
 
     const cold = await fixture();
     await relabel(cold, target.id, to);

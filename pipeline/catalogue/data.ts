@@ -152,6 +152,8 @@ export async function buildCatalogueData({
     });
   }
   // Six thumbnails an object: linked many at a time (a 100,000-object collection has 600,000).
+  // The links an earlier build left (listed once, by path under media/): each is checked, not made again.
+  const present = await filesUnder(media);
   const progress = log.progress('Catalogue: linking thumbnails', thumbnails.length);
   const folders = new Map<string, Promise<unknown>>();
   for (let i = 0; i < thumbnails.length; i += 64)
@@ -161,13 +163,16 @@ export async function buildCatalogueData({
         const folder = path.dirname(to);
         if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
         await folders.get(folder);
-        await placeFile({ from: path.join(ws.dataset, f), to, made: true });
+        await placeFile({ from: path.join(ws.dataset, f), to, made: true, there: present.has(path.normalize(f)) });
         progress.tick();
       }),
     );
   progress.done();
   folders.clear();
-  await pruneFolder({ dir: media, keep: new Set(thumbnails.map((f) => path.normalize(f))) });
+  const keep = new Set(thumbnails.map((f) => path.normalize(f)));
+  for (const f of present) if (!keep.has(f)) await rm(path.join(media, f), { force: true });
+  present.clear();
+  keep.clear();
   thumbnails.length = 0;
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
@@ -312,7 +317,7 @@ export async function buildCatalogueData({
   const coloursFile = path.join(files.publicDir, 'data', 'colours.json');
   await writeIfChanged({ file: coloursFile, data: JSON.stringify(index) });
   dataFiles.add(coloursFile);
-  await pruneFolder({ dir: path.join(files.publicDir, 'data'), keep: dataFiles, relative: false });
+  await pruneFolder({ dir: path.join(files.publicDir, 'data'), keep: dataFiles });
   log.info(
     `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
       `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
@@ -487,28 +492,24 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */
 const KEPT_PUBLIC = ['data', 'iiif', 'media'];
 
-/**
- * Delete the files under `dir` that are not in `keep` (paths relative to `dir`, or full paths when
- * `relative` is false). Read a folder at a time, not listed whole (600,000 thumbnails).
- */
-async function pruneFolder({
-  dir,
-  keep,
-  relative = true,
-}: {
-  dir: string;
-  keep: Set<string>;
-  relative?: boolean;
-}): Promise<void> {
+/** The files under `dir`, by path relative to it; read a folder at a time (600,000 thumbnails). */
+async function filesUnder(dir: string): Promise<Set<string>> {
+  const files = new Set<string>();
   const pending = [dir];
   while (pending.length > 0) {
     const folder = pending.pop()!;
     for (const e of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
       const file = path.join(folder, e.name);
       if (e.isDirectory()) pending.push(file);
-      else if (!keep.has(relative ? path.relative(dir, file) : file)) await rm(file, { force: true });
+      else files.add(path.relative(dir, file));
     }
   }
+  return files;
+}
+
+/** Delete the files under `dir` that are not in `keep` (full paths). */
+async function pruneFolder({ dir, keep }: { dir: string; keep: Set<string> }): Promise<void> {
+  for (const f of await filesUnder(dir)) if (!keep.has(path.join(dir, f))) await rm(path.join(dir, f), { force: true });
 }
 
 /**
@@ -537,7 +538,22 @@ async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: C
  * Hard-link a file into place (fast, no extra space), copying when links are not possible. A file
  * already there is kept when it is the same file (a link made by an earlier build), else replaced.
  */
-async function placeFile({ from, to, made = false }: { from: string; to: string; made?: boolean }): Promise<void> {
+async function placeFile({
+  from,
+  to,
+  made = false,
+  there = false,
+}: {
+  from: string;
+  to: string;
+  made?: boolean;
+  /** A file is known to be at `to` already: compare before linking (a failed link costs more). */
+  there?: boolean;
+}): Promise<void> {
+  if (there) {
+    const [a, b] = await Promise.all([stat(from).catch(() => null), stat(to).catch(() => null)]);
+    if (a && b && a.ino === b.ino && a.dev === b.dev) return;
+  }
   if (!made) await mkdir(path.dirname(to), { recursive: true });
   try {
     await link(from, to);

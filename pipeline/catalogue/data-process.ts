@@ -84,8 +84,6 @@ export async function buildCatalogueDataApart({
   }
   // Node 24 runs the TypeScript entry as it is (type stripping), as runAstro's child runs plan.ts.
   const child = spawn(process.execPath, [entry], {
-    cwd: ws.root,
-    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

@@ -72,3 +72,4 @@ async function serve(request: DataBuildRequest): Promise<void> {
 }
 
 process.once('message', (request: DataBuildRequest) => void serve(request));
+void send({ kind: 'ready' });

@@ -36,6 +36,7 @@ export interface DataBuildRequest {
 
 /** Messages from the child. */
 export type DataBuildMessage =
+  | { kind: 'ready' }
   | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; where?: Where }
   | { kind: 'progress'; id: number; label: string; total: number }
   | { kind: 'tick'; id: number; n: number }
@@ -89,12 +90,13 @@ export async function buildCatalogueDataApart({
   });
   log.debug(`Catalogue data: building in a separate process (pid ${child.pid})`);
   const request: DataBuildRequest = { ws, params, now: clock.now().toISOString() };
-  child.send(request);
   const progress = new Map<number, Progress>();
   let result: CatalogueDataSummary | null = null;
   let failure: Extract<DataBuildMessage, { kind: 'failed' }>['error'] | null = null;
   child.on('message', (m: DataBuildMessage) => {
-    if (m.kind === 'log') log[m.level](m.message, m.where);
+    // The request goes once the child listens: a message that comes while it still loads its modules is lost.
+    if (m.kind === 'ready') child.send(request);
+    else if (m.kind === 'log') log[m.level](m.message, m.where);
     else if (m.kind === 'progress') progress.set(m.id, log.progress(m.label, m.total));
     else if (m.kind === 'tick') progress.get(m.id)?.tick(m.n);
     else if (m.kind === 'done') progress.get(m.id)?.done();

@@ -151,6 +151,27 @@ describe('catalogue data in a child process', () => {
     expect(line!.message).not.toContain(`pid ${process.pid})`);
   }, 60_000);
 
+  it('says so when the child stops without an answer (out of memory, killed)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-process-'));
+    dirs.push(dir);
+    const entry = path.join(dir, 'dies.mjs');
+    await writeFile(
+      entry,
+      "process.stderr.write('FATAL ERROR: JavaScript heap out of memory\\n'); process.exit(134);\n",
+    );
+    const error = await buildCatalogueDataApart({
+      ws: workspace(dir),
+      params: params(),
+      log: memoryLogger(),
+      clock,
+      entry,
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'CATALOGUE_DATA_FAILED')).toBe(true);
+    expect((error as VitrineError).message).toMatch(
+      /stopped before it finished \(exit code 134\):\nFATAL ERROR: JavaScript heap/,
+    );
+  }, 60_000);
+
   it('builds in this process when the child entry is not there (a bundled action)', async () => {
     const dir = await fixture();
     const log = memoryLogger();

@@ -1,9 +1,9 @@
+import { statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
 import { VitrineError } from '../errors.ts';
-import { writeFileAtomic } from '../fs.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -23,7 +23,15 @@ import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
 import { rightsOf } from './rights.ts';
-import { type CardMetrics, type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
+import {
+  type CardMetrics,
+  type Catalogue,
+  type CatalogueObject,
+  catalogueObjectSchema,
+  catalogueSchema,
+  type ModelCard,
+} from './schema.ts';
+import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
 /** Where the catalogue stage keeps its files. */
 export function catalogueFiles(ws: Workspace): { data: string; publicDir: string } {
@@ -48,7 +56,7 @@ export async function buildCatalogueData({
 }): Promise<{ file: string; catalogue: Catalogue }> {
   const files = catalogueFiles(ws);
   const datasetFile = path.join(ws.dataset, 'dataset.json');
-  const dataset = (await readJsonOrNull({ file: datasetFile })) as Dataset | null;
+  let dataset = (await readJsonOrNull({ file: datasetFile })) as Dataset | null;
   if (!dataset || !Array.isArray(dataset.objects)) {
     throw new VitrineError(
       'CATALOGUE_NO_DATASET',
@@ -81,11 +89,14 @@ export async function buildCatalogueData({
   const current =
     versions.find((v) => v.stages.includes('prod'))?.version ?? annotationVersion ?? versions[0]?.version ?? null;
 
-  // Deep-zoom tiles (slow to make) and thumbnail links (600,000 at 100,000 objects) are kept between
-  // builds and pruned below; everything else in public/ is written afresh.
+  // Deep-zoom tiles (slow to make), thumbnail links (600,000 at 100,000 objects), IIIF manifests and
+  // the downloads are kept between builds, rewritten only when they change and pruned below;
+  // everything else in public/ is written afresh.
   await mkdir(files.publicDir, { recursive: true });
   for (const entry of await readdir(files.publicDir))
     if (!KEPT_PUBLIC.includes(entry)) await rm(path.join(files.publicDir, entry), { recursive: true, force: true });
+  // Files of data/ this build wrote or placed: the others (a removed version's card) are pruned at the end.
+  const dataFiles = new Set<string>();
 
   // Objects.
   const taken = new Set<string>();
@@ -93,12 +104,13 @@ export async function buildCatalogueData({
   const objects: CatalogueObject[] = [];
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
-  const thumbnails: { from: string; to: string }[] = [];
+  // Thumbnails by their path in the dataset folder, which is also their path under media/.
+  const thumbnails: string[] = [];
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
     for (const t of [...(o.thumbnails ?? [])].sort((x, y) => x.width - y.width)) {
-      for (const f of [t.webp, t.jpeg]) thumbnails.push({ from: path.join(ws.dataset, f), to: path.join(media, f) });
+      thumbnails.push(t.webp, t.jpeg);
       images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
     }
     const line = labelLines.get(o.id) ?? null;
@@ -141,26 +153,39 @@ export async function buildCatalogueData({
     });
   }
   // Six thumbnails an object: linked many at a time (a 100,000-object collection has 600,000).
+  // The links an earlier build left (listed once, by path under media/): each is checked, not made again.
+  const present = await filesUnder(media);
   const progress = log.progress('Catalogue: linking thumbnails', thumbnails.length);
   const folders = new Map<string, Promise<unknown>>();
   for (let i = 0; i < thumbnails.length; i += 64)
     await Promise.all(
-      thumbnails.slice(i, i + 64).map(async (t) => {
-        const folder = path.dirname(t.to);
+      thumbnails.slice(i, i + 64).map(async (f) => {
+        const to = path.join(media, f);
+        const folder = path.dirname(to);
         if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
         await folders.get(folder);
-        await placeFile({ ...t, made: true });
+        await placeFile({ from: path.join(ws.dataset, f), to, made: true, there: present.has(path.normalize(f)) });
         progress.tick();
       }),
     );
   progress.done();
-  await pruneFolder({ dir: media, keep: new Set(thumbnails.map((t) => t.to)) });
+  folders.clear();
+  const keep = new Set(thumbnails.map((f) => path.normalize(f)));
+  for (const f of present) if (!keep.has(f)) await rm(path.join(media, f), { force: true });
+  present.clear();
+  keep.clear();
+  thumbnails.length = 0;
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
   const siteBase = siteBaseOf(params);
   const originals = new Map(
     dataset.objects.filter((o) => o.image).map((o) => [o.id, { file: path.join(ws.data, o.image), md5: o.imageMd5 }]),
   );
+  // The dataset is not needed past this point but for the images' checksums and its labels: let it go.
+  const md5s = new Map(dataset.objects.map((o) => [o.id, o.imageMd5]));
+  const datasetLabels = dataset.labels;
+  dataset = null;
+  annotations.clear();
   await writePictures({
     objects,
     originals,
@@ -203,6 +228,7 @@ export async function buildCatalogueData({
         monitoring,
         objects: byId,
         publicDir: files.publicDir,
+        placed: dataFiles,
       }),
     );
   }
@@ -225,7 +251,7 @@ export async function buildCatalogueData({
       params,
       log,
       objects,
-      md5s: new Map(dataset.objects.map((o) => [o.id, o.imageMd5])),
+      md5s,
       modelDir,
     });
   }
@@ -255,7 +281,7 @@ export async function buildCatalogueData({
     collection: params.collection.name,
     repository,
     branch,
-    labels: dataset.labels ?? params.collection.vocabulary,
+    labels: datasetLabels ?? params.collection.vocabulary,
     counts: {
       objects: objects.length,
       labelled: objects.filter((o) => o.label !== null).length,
@@ -279,34 +305,50 @@ export async function buildCatalogueData({
     recent: recentChanges({ versions, metrics, slugOf }),
     objects,
   };
-  const checked = catalogueSchema.safeParse(catalogue);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    const at =
-      issue.path[0] === 'objects' && typeof issue.path[1] === 'number'
-        ? ` (object "${objects[issue.path[1]]?.id}")`
-        : '';
+  const checked = validated(catalogue);
+  await writePiecesIfChanged({ file: files.data, pieces: jsonPieces(checked, 'objects') });
+  await writeDownloads({ catalogue: checked, publicDir: files.publicDir, written: dataFiles });
+  await writeManifests({ catalogue: checked, publicDir: files.publicDir, siteBase });
+  // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
+  const index = colourIndex(
+    checked.objects
+      .filter((o) => o.colours.length)
+      .map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })),
+  );
+  const coloursFile = path.join(files.publicDir, 'data', 'colours.json');
+  await writeIfChanged({ file: coloursFile, data: JSON.stringify(index) });
+  dataFiles.add(coloursFile);
+  await pruneFolder({ dir: path.join(files.publicDir, 'data'), keep: dataFiles });
+  log.info(
+    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
+      `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
+  );
+  return { file: files.data, catalogue: checked };
+}
+
+/**
+ * The catalogue checked against its schema, object by object: each object is replaced by its
+ * checked copy as it goes, so the catalogue is never held twice (at 100,000 objects, a gigabyte).
+ */
+function validated(catalogue: Catalogue): Catalogue {
+  const fail = (issue: { path: PropertyKey[]; message: string }, at: string) => {
     throw new VitrineError(
       'CATALOGUE_INVALID',
       `The catalogue data does not match its schema at ${issue.path.join('.')}${at}: ${issue.message}`,
       { path: issue.path },
     );
+  };
+  const { objects } = catalogue;
+  const rest = catalogueSchema.safeParse({ ...catalogue, objects: [] });
+  if (!rest.success) fail(rest.error.issues[0]!, '');
+  for (let i = 0; i < objects.length; i++) {
+    const one = catalogueObjectSchema.safeParse(objects[i]);
+    if (!one.success) {
+      const issue = one.error.issues[0]!;
+      fail({ ...issue, path: ['objects', i, ...issue.path] }, ` (object "${objects[i]?.id}")`);
+    } else objects[i] = one.data;
   }
-  await writeFileAtomic({ file: files.data, data: JSON.stringify(checked.data) });
-  await writeDownloads({ catalogue: checked.data, publicDir: files.publicDir });
-  await writeManifests({ catalogue: checked.data, publicDir: files.publicDir, siteBase });
-  // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
-  const index = colourIndex(
-    checked.data.objects
-      .filter((o) => o.colours.length)
-      .map((o) => ({ slug: o.slug, title: o.title, alt: o.alt, thumb: o.images[0]?.webp ?? null, colours: o.colours })),
-  );
-  await writeFileAtomic({ file: path.join(files.publicDir, 'data', 'colours.json'), data: JSON.stringify(index) });
-  log.info(
-    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
-      `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
-  );
-  return { file: files.data, catalogue: checked.data };
+  return { ...rest.data!, objects };
 }
 
 function statementOf(text: string): CatalogueObject['rightsStatement'] {
@@ -449,15 +491,26 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
 }
 
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */
-const KEPT_PUBLIC = ['iiif', 'media'];
+const KEPT_PUBLIC = ['data', 'iiif', 'media'];
+
+/** The files under `dir`, by path relative to it; read a folder at a time (600,000 thumbnails). */
+async function filesUnder(dir: string): Promise<Set<string>> {
+  const files = new Set<string>();
+  const pending = [dir];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    for (const e of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(folder, e.name);
+      if (e.isDirectory()) pending.push(file);
+      else files.add(path.relative(dir, file));
+    }
+  }
+  return files;
+}
 
 /** Delete the files under `dir` that are not in `keep` (full paths). */
 async function pruneFolder({ dir, keep }: { dir: string; keep: Set<string> }): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  for (const e of entries) {
-    const file = path.join(e.parentPath, e.name);
-    if (!e.isDirectory() && !keep.has(file)) await rm(file, { force: true });
-  }
+  for (const f of await filesUnder(dir)) if (!keep.has(path.join(dir, f))) await rm(path.join(dir, f), { force: true });
 }
 
 /**
@@ -486,7 +539,25 @@ async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: C
  * Hard-link a file into place (fast, no extra space), copying when links are not possible. A file
  * already there is kept when it is the same file (a link made by an earlier build), else replaced.
  */
-async function placeFile({ from, to, made = false }: { from: string; to: string; made?: boolean }): Promise<void> {
+async function placeFile({
+  from,
+  to,
+  made = false,
+  there = false,
+}: {
+  from: string;
+  to: string;
+  made?: boolean;
+  /** A file is known to be at `to` already: compare before linking (a failed link costs more). */
+  there?: boolean;
+}): Promise<void> {
+  if (there) {
+    // Synchronous: a stat of a cached inode takes microseconds, less than a promise's round trip
+    // through the thread pool (a rebuild checks 600,000 links at 100,000 objects).
+    const a = statSync(from, { throwIfNoEntry: false });
+    const b = statSync(to, { throwIfNoEntry: false });
+    if (a && b && a.ino === b.ino && a.dev === b.dev) return;
+  }
   if (!made) await mkdir(path.dirname(to), { recursive: true });
   try {
     await link(from, to);
@@ -602,6 +673,7 @@ async function modelCard({
   monitoring: inputs,
   objects,
   publicDir,
+  placed,
 }: {
   ws: Workspace;
   params: Params;
@@ -612,6 +684,8 @@ async function modelCard({
   monitoring: MonitoringInputs;
   objects: Map<string, { slug: string; title: string }>;
   publicDir: string;
+  /** Collects the files placed in public/data/. */
+  placed?: Set<string>;
 }): Promise<ModelCard> {
   const safe = version.replace(/[^\w.-]/g, '_');
   const cardJson = await readJsonOrNull({ file: path.join(ws.registry, 'cards', `${safe}.json`) });
@@ -620,6 +694,7 @@ async function modelCard({
   const md = path.join(ws.registry, 'cards', `${safe}.md`);
   if (await stat(md).catch(() => null)) {
     await placeFile({ from: md, to: path.join(publicDir, 'data', 'cards', `${safe}.md`) });
+    placed?.add(path.join(publicDir, 'data', 'cards', `${safe}.md`));
     markdown = `data/cards/${safe}.md`;
   }
   const sections = cardSections(card);
@@ -762,20 +837,57 @@ function recentChanges({
   return out;
 }
 
-/** The catalogue as downloadable JSON and CSV (one row per object). */
-async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; publicDir: string }): Promise<void> {
+/** The catalogue as downloadable JSON and CSV (one row per object), written in pieces when changed. */
+async function writeDownloads({
+  catalogue,
+  publicDir,
+  written,
+}: {
+  catalogue: Catalogue;
+  publicDir: string;
+  written: Set<string>;
+}): Promise<void> {
   const dir = path.join(publicDir, 'data');
-  const objects = catalogue.objects.map(({ slug: _slug, images: _images, alt: _alt, ...o }) => o);
-  await writeFileAtomic({
-    file: path.join(dir, 'catalogue.json'),
-    data: JSON.stringify({
-      generatedAt: catalogue.generatedAt,
-      collection: catalogue.collection,
-      labels: catalogue.labels,
-      objects,
-    }),
+  const file = (name: string) => {
+    written.add(path.join(dir, name));
+    return path.join(dir, name);
+  };
+  const download = {
+    generatedAt: catalogue.generatedAt,
+    collection: catalogue.collection,
+    labels: catalogue.labels,
+    objects: catalogue.objects,
+  };
+  await writePiecesIfChanged({
+    file: file('catalogue.json'),
+    pieces: jsonPieces(download, 'objects', ({ slug: _slug, images: _images, alt: _alt, ...o }: CatalogueObject) => o),
   });
-  const rows = catalogue.objects.map((o) => ({
+  const first = catalogue.objects[0];
+  const columns = Object.keys(first ? csvRow(first) : { id: '' });
+  await writePiecesIfChanged({ file: file('catalogue.csv'), pieces: csvPieces(catalogue.objects, columns) });
+  await writeIfChanged({
+    file: file('datapackage.json'),
+    data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2),
+  });
+}
+
+/** The CSV, a thousand rows a piece (the same bytes as the whole table stringified at once). */
+function* csvPieces(objects: CatalogueObject[], columns: string[]): Generator<string> {
+  if (objects.length === 0) yield stringify([], { header: true, columns });
+  for (let i = 0; i < objects.length; i += 1000) {
+    const rows = objects.slice(i, i + 1000).map((o) => {
+      // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
+      const r = csvRow(o);
+      for (const [k, v] of Object.entries(r)) if (/^[=+@\t\r]/.test(v)) r[k] = `'${v}`;
+      return r;
+    });
+    yield stringify(rows, { header: i === 0, columns });
+  }
+}
+
+/** One object's row of the CSV download. */
+function csvRow(o: CatalogueObject): Record<string, string> {
+  return {
     id: o.id,
     title: o.title,
     maker: o.maker,
@@ -794,17 +906,7 @@ async function writeDownloads({ catalogue, publicDir }: { catalogue: Catalogue; 
     model_version: o.annotation?.modelVersion ?? '',
     needs_review: o.needsReview ? 'yes' : 'no',
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
-  }));
-  // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
-  const safe = rows.map((r) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, /^[=+@\t\r]/.test(v) ? `'${v}` : v])),
-  );
-  const columns = Object.keys(rows[0] ?? { id: '' });
-  await writeFileAtomic({ file: path.join(dir, 'catalogue.csv'), data: stringify(safe, { header: true, columns }) });
-  await writeFileAtomic({
-    file: path.join(dir, 'datapackage.json'),
-    data: JSON.stringify(dataPackage({ catalogue, columns }), null, 2),
-  });
+  };
 }
 
 /** Types and descriptions of the CSV columns, for the data package's table schema. */

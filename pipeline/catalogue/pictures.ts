@@ -2,9 +2,9 @@ import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Catalogue, CatalogueObject } from './schema.ts';
+import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
 /*
  * Pictures at full size. The dataset's thumbnails stop at a few hundred pixels; a museum's masters
@@ -205,7 +205,10 @@ export function manifestOf({
   };
 }
 
-/** Manifests of every object with a picture, and the collection that lists them (`iiif/collection.json`). */
+/**
+ * Manifests of every object with a picture, and the collection that lists them (`iiif/collection.json`).
+ * A manifest whose bytes did not change is not written again (a one-label rebuild writes one or two).
+ */
 export async function writeManifests({
   catalogue,
   publicDir,
@@ -214,20 +217,22 @@ export async function writeManifests({
   catalogue: Catalogue;
   publicDir: string;
   siteBase: string;
-}): Promise<void> {
+}): Promise<number> {
   const listed: Record<string, unknown>[] = [];
   const pictured = catalogue.objects.filter((o) => o.images.length > 0);
-  // One file an object, written many at a time (100,000 one after the other take minutes).
+  let written = 0;
+  // One file an object, many at a time (100,000 one after the other take minutes).
   for (let i = 0; i < pictured.length; i += 64) {
     const batch = pictured.slice(i, i + 64).map((o) => manifestOf({ o, siteBase, collection: catalogue.collection }));
-    await Promise.all(
+    const changed = await Promise.all(
       batch.map((manifest, k) =>
-        writeFileAtomic({
+        writeIfChanged({
           file: path.join(publicDir, iiifFolder(pictured[i + k]!.slug), 'manifest.json'),
           data: JSON.stringify(manifest),
         }),
       ),
     );
+    written += changed.filter(Boolean).length;
     for (const manifest of batch) listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
   }
   const collection = {
@@ -237,5 +242,9 @@ export async function writeManifests({
     label: en(catalogue.title),
     items: listed,
   };
-  await writeFileAtomic({ file: path.join(publicDir, 'iiif', 'collection.json'), data: JSON.stringify(collection) });
+  await writePiecesIfChanged({
+    file: path.join(publicDir, 'iiif', 'collection.json'),
+    pieces: jsonPieces(collection, 'items'),
+  });
+  return written;
 }

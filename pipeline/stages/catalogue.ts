@@ -1,4 +1,5 @@
-import { buildCatalogueData, buildSite, normaliseBase } from '../catalogue/index.ts';
+import { buildCatalogueDataApart } from '../catalogue/data-process.ts';
+import { buildSite, normaliseBase } from '../catalogue/index.ts';
 import { VitrineError } from '../errors.ts';
 import type { Params } from '../params.ts';
 import type { Stage } from './stage.ts';
@@ -63,12 +64,9 @@ export const catalogueStage: Stage = {
   },
   async run({ ws, params, log, clock, env, forced = false }) {
     const located = withLocation(params, env);
-    // Only the counts are kept: at 100,000 objects the catalogue is about a gigabyte in memory, not
-    // to be held while the site builds.
-    const { c, models } = await buildCatalogueData({ ws, params: located, log, clock }).then(({ catalogue }) => ({
-      c: catalogue.counts,
-      models: catalogue.models.length,
-    }));
+    // In a child process that exits: at 100,000 objects the data step takes gigabytes, which this
+    // process would otherwise keep while Astro and Pagefind run. Only the counts come back.
+    const { counts: c, models } = await buildCatalogueDataApart({ ws, params: located, log, clock });
     // --force renders every object page again (and replaces their cache entries).
     const site = await buildSite({ ws, params: located, log, reuse: !forced });
     return {

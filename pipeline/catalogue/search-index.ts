@@ -1,14 +1,40 @@
+import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
 
-/** Index the built pages with Pagefind; object pages mark their searchable part and filters. */
-export async function indexSite({ outDir }: { outDir: string }): Promise<number> {
+/*
+ * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
+ *
+ * Pagefind cannot update an index: every build reads all object pages again (about 0.5 ms of CPU a
+ * page, whatever the page's size, so a smaller copy of each page would not help) and builds the
+ * whole index. What a build can skip is compressing and writing the files that did not change:
+ * Pagefind names its fragments, word and filter chunks and metadata by their content, and never
+ * rewrites such a file when one of that name is already there. So the last build's index is kept
+ * (`keep`, hard links), linked into the new `pagefind/` first, and after Pagefind has written
+ * only what is new, the files the new index no longer names are removed, there and in `keep`.
+ */
+
+/** Pagefind's folders of content-named files, and the metadata file's name. */
+const NAMED_FOLDERS = ['fragment', 'index', 'filter'];
+const META_FILE = /^pagefind\.(.+)\.pf_meta$/;
+
+/**
+ * Index the object pages in `outDir` with Pagefind into `outDir/pagefind/`; object pages mark their
+ * searchable part and filters. With `keep`, reuse the files of the index kept there and keep the new
+ * one there (see above). Returns the number of pages indexed.
+ */
+export async function indexSite({ outDir, keep }: { outDir: string; keep?: string }): Promise<number> {
+  const dest = path.join(outDir, 'pagefind');
   const pagefind = await import('pagefind');
   const check = (what: string, errors: string[]) => {
     if (errors.length > 0)
       throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
   };
   try {
+    // Only files of a finished index are in `keep`, so none of those linked here is half-written.
+    await rm(dest, { recursive: true, force: true });
+    if (keep) await linkNamedFiles({ from: keep, to: dest });
     const { errors, index } = await pagefind.createIndex({
       rootSelector: 'html',
       excludeSelectors: ['[data-pagefind-ignore]'],
@@ -17,8 +43,14 @@ export async function indexSite({ outDir }: { outDir: string }): Promise<number>
     if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
     const added = await index.addDirectory({ path: outDir, glob: 'objects/*/index.html' });
     check('reading the object pages', added.errors);
-    const written = await index.writeFiles({ outputPath: path.join(outDir, 'pagefind') });
+    const written = await index.writeFiles({ outputPath: dest });
     check('writing the index', written.errors);
+    const named = await namedFiles(dest);
+    await removeUnnamed({ dir: dest, named });
+    if (keep) {
+      await linkNamedFiles({ from: dest, to: keep });
+      await removeUnnamed({ dir: keep, named });
+    }
     return added.page_count;
   } catch (error) {
     if (error instanceof VitrineError) throw error;
@@ -31,4 +63,138 @@ export async function indexSite({ outDir }: { outDir: string }): Promise<number>
   } finally {
     await pagefind.close();
   }
+}
+
+/** Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has. */
+async function linkNamedFiles({ from, to }: { from: string; to: string }): Promise<void> {
+  const files: string[] = [];
+  for (const name of await readdir(from).catch(() => [] as string[])) if (META_FILE.test(name)) files.push(name);
+  for (const folder of NAMED_FOLDERS) {
+    const names = await readdir(path.join(from, folder)).catch(() => [] as string[]);
+    if (names.length > 0) await mkdir(path.join(to, folder), { recursive: true });
+    for (const name of names) files.push(path.join(folder, name));
+  }
+  await mkdir(to, { recursive: true });
+  for (let i = 0; i < files.length; i += 64)
+    await Promise.all(
+      files.slice(i, i + 64).map(async (f) => {
+        try {
+          await link(path.join(from, f), path.join(to, f));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') return;
+          if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+          await copyFile(path.join(from, f), path.join(to, f));
+        }
+      }),
+    );
+}
+
+/** Remove the content-named files of `dir` that are not in `named` (paths relative to `dir`). */
+async function removeUnnamed({ dir, named }: { dir: string; named: Set<string> }): Promise<void> {
+  const stale: string[] = [];
+  for (const name of await readdir(dir)) if (META_FILE.test(name) && !named.has(name)) stale.push(name);
+  for (const folder of NAMED_FOLDERS)
+    for (const name of await readdir(path.join(dir, folder)).catch(() => [] as string[]))
+      if (!named.has(path.join(folder, name))) stale.push(path.join(folder, name));
+  for (let i = 0; i < stale.length; i += 64)
+    await Promise.all(stale.slice(i, i + 64).map((f) => rm(path.join(dir, f), { force: true })));
+}
+
+/**
+ * The content-named files the index in `dir` uses: each language's metadata file (named in
+ * `pagefind-entry.json`) and the fragments, word chunks and filter chunks that metadata names.
+ */
+export async function namedFiles(dir: string): Promise<Set<string>> {
+  const entry = JSON.parse(await readFile(path.join(dir, 'pagefind-entry.json'), 'utf8')) as {
+    languages: Record<string, { hash: string }>;
+  };
+  const named = new Set<string>();
+  for (const { hash } of Object.values(entry.languages)) {
+    const file = `pagefind.${hash}.pf_meta`;
+    named.add(file);
+    const meta = readPagefindMeta(await readFile(path.join(dir, file)), file);
+    for (const page of meta.pages) {
+      named.add(path.join('fragment', `${page.hash}.pf_fragment`));
+      // Pages bundled by Pagefind's maxFragments share one file.
+      if (page.group) named.add(path.join('fragment', `${page.group}.pf_fragment`));
+    }
+    for (const chunk of meta.chunks) named.add(path.join('index', `${chunk}.pf_index`));
+    for (const filter of meta.filters) named.add(path.join('filter', `${filter}.pf_filter`));
+  }
+  return named;
+}
+
+/** What a Pagefind metadata file names, read from its gzipped CBOR (Pagefind 1.x layout). */
+export interface PagefindMeta {
+  version: string;
+  pages: { hash: string; words: number; group?: string }[];
+  /** Hashes of the word index chunks and of the filter chunks. */
+  chunks: string[];
+  filters: string[];
+}
+
+export function readPagefindMeta(gzipped: Buffer, file: string): PagefindMeta {
+  const fail = (why: string): never => {
+    throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${file} is not a Pagefind 1.x metadata file (${why})`, {
+      file,
+    });
+  };
+  let bytes: Buffer;
+  try {
+    bytes = gunzipSync(gzipped);
+  } catch {
+    return fail('not gzip');
+  }
+  const signature = 'pagefind_dcd';
+  if (bytes.toString('latin1', 0, signature.length) !== signature) fail('no signature');
+  const root = decodeCbor(bytes, signature.length, fail).value;
+  const list = (v: unknown, what: string): unknown[] => (Array.isArray(v) ? v : fail(`${what} is not a list`));
+  const text = (v: unknown, what: string): string => (typeof v === 'string' ? v : fail(`${what} is not text`));
+  const [version, pages, chunks, filters] = list(root, 'the metadata');
+  return {
+    version: text(version, 'the version'),
+    pages: list(pages, 'pages').map((p) => {
+      const [hash, words, group] = list(p, 'a page');
+      return {
+        hash: text(hash, 'a page hash'),
+        words: typeof words === 'number' ? words : fail('a word count is not a number'),
+        ...(typeof group === 'string' && group ? { group } : {}),
+      };
+    }),
+    chunks: list(chunks, 'index chunks').map((c) => text(list(c, 'an index chunk')[2], 'an index chunk hash')),
+    filters: list(filters, 'filters').map((f) => text(list(f, 'a filter')[1], 'a filter hash')),
+  };
+}
+
+/** The subset of CBOR (RFC 8949) Pagefind's metadata uses: unsigned integers, text, bytes, lists. */
+function decodeCbor(bytes: Buffer, start: number, fail: (why: string) => never): { value: unknown; next: number } {
+  if (start >= bytes.length) fail('cut short');
+  const head = bytes[start]!;
+  const major = head >> 5;
+  const extra = head & 31;
+  let at = start + 1;
+  let n: number;
+  if (extra < 24) n = extra;
+  else if (extra <= 27) {
+    const width = 1 << (extra - 24);
+    if (at + width > bytes.length) fail('cut short');
+    n = width === 8 ? Number(bytes.readBigUInt64BE(at)) : bytes.readUIntBE(at, width);
+    at += width;
+  } else return fail(`CBOR item ${head} is not read here`);
+  if (major === 0) return { value: n, next: at };
+  if (major === 2 || major === 3) {
+    if (at + n > bytes.length) fail('cut short');
+    return { value: major === 3 ? bytes.toString('utf8', at, at + n) : bytes.subarray(at, at + n), next: at + n };
+  }
+  if (major === 4) {
+    const items: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const item = decodeCbor(bytes, at, fail);
+      items.push(item.value);
+      at = item.next;
+    }
+    return { value: items, next: at };
+  }
+  return fail(`CBOR major type ${major} is not read here`);
 }

@@ -67,12 +67,15 @@ export async function indexSite({ outDir, keep }: { outDir: string; keep?: strin
 
 /** Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has. */
 async function linkNamedFiles({ from, to }: { from: string; to: string }): Promise<void> {
-  const files: string[] = [];
-  for (const name of await readdir(from).catch(() => [] as string[])) if (META_FILE.test(name)) files.push(name);
+  // Listing `to` first spares a failing link() for each of the (many) files it already has.
+  const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
+  const has = new Set((await list(to)).filter((name) => META_FILE.test(name)));
+  const files = (await list(from)).filter((name) => META_FILE.test(name) && !has.has(name));
   for (const folder of NAMED_FOLDERS) {
-    const names = await readdir(path.join(from, folder)).catch(() => [] as string[]);
+    const names = await list(path.join(from, folder));
     if (names.length > 0) await mkdir(path.join(to, folder), { recursive: true });
-    for (const name of names) files.push(path.join(folder, name));
+    const there = new Set(await list(path.join(to, folder)));
+    for (const name of names) if (!there.has(name)) files.push(path.join(folder, name));
   }
   await mkdir(to, { recursive: true });
   for (let i = 0; i < files.length; i += 64)

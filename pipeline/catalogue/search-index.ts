@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -19,19 +19,38 @@ import { messageOf, VitrineError } from '../errors.ts';
 const NAMED_FOLDERS = ['fragment', 'index', 'filter'];
 const META_FILE = /^pagefind\.(.+)\.pf_meta$/;
 
+/** An object page to index: its address in the site (`objects/<slug>/`) and a key that changes with its content. */
+export interface IndexedPage {
+  slug: string;
+  key: string;
+}
+
 /**
  * Index the object pages in `outDir` with Pagefind into `outDir/pagefind/`; object pages mark their
- * searchable part and filters. With `keep`, reuse the files of the index kept there and keep the new
- * one there (see above). Returns the number of pages indexed.
+ * searchable part and filters. With `cacheDir`, keep between builds, there: the last index
+ * (`index/`, see above) and, given every page's key (`pages`), each page's searchable part
+ * (`pages/`, see `searchablePart`), which Pagefind then reads instead of the whole pages. Returns
+ * the number of pages indexed.
  */
-export async function indexSite({ outDir, keep }: { outDir: string; keep?: string }): Promise<number> {
+export async function indexSite({
+  outDir,
+  cacheDir,
+  pages,
+}: {
+  outDir: string;
+  cacheDir?: string;
+  pages?: IndexedPage[];
+}): Promise<number> {
   const dest = path.join(outDir, 'pagefind');
+  const keep = cacheDir && path.join(cacheDir, 'index');
   const pagefind = await import('pagefind');
   const check = (what: string, errors: string[]) => {
     if (errors.length > 0)
       throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
   };
   try {
+    const read =
+      cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : outDir;
     // Only files of a finished index are in `keep`, so none of those linked here is half-written.
     await rm(dest, { recursive: true, force: true });
     if (keep) await linkNamedFiles({ from: keep, to: dest });
@@ -41,8 +60,14 @@ export async function indexSite({ outDir, keep }: { outDir: string; keep?: strin
     });
     check('creating the index', errors);
     if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
-    const added = await index.addDirectory({ path: outDir, glob: 'objects/*/index.html' });
+    const added = await index.addDirectory({ path: read, glob: 'objects/*/index.html' });
     check('reading the object pages', added.errors);
+    if (pages && added.page_count !== pages.length)
+      throw new VitrineError(
+        'SITE_INDEX_FAILED',
+        `Search index: Pagefind read ${added.page_count} object pages in ${read}, not the ${pages.length} built`,
+        { read: added.page_count, built: pages.length },
+      );
     const written = await index.writeFiles({ outputPath: dest });
     check('writing the index', written.errors);
     const named = await namedFiles(dest);
@@ -63,6 +88,51 @@ export async function indexSite({ outDir, keep }: { outDir: string; keep?: strin
   } finally {
     await pagefind.close();
   }
+}
+
+/** Bump when `searchablePart` changes what it keeps: every kept part is then made again. */
+const SEARCH_PAGES_VERSION = 1;
+
+/**
+ * Bring `dir/objects/<slug>/index.html` up to date with the pages' searchable parts: made again
+ * only for pages whose key is new (`dir/pages.json` holds the keys they were made from), removed for
+ * objects that left. Returns `dir`.
+ */
+async function writeSearchPages({
+  outDir,
+  pages,
+  dir,
+}: {
+  outDir: string;
+  pages: IndexedPage[];
+  dir: string;
+}): Promise<string> {
+  const manifest = path.join(dir, 'pages.json');
+  const old = (await readFile(manifest, 'utf8')
+    .then(JSON.parse)
+    .catch(() => null)) as { version: number; keys: Record<string, string> } | null;
+  const keys = old?.version === SEARCH_PAGES_VERSION ? old.keys : {};
+  // Until it is written again, no part is trusted: a build stopped half-way makes them all again.
+  await rm(manifest, { force: true });
+  const tree = path.join(dir, 'objects');
+  const slugs = new Set(pages.map((p) => p.slug));
+  for (const slug of await readdir(tree).catch(() => [] as string[]))
+    if (!slugs.has(slug)) await rm(path.join(tree, slug), { recursive: true, force: true });
+  const next: Record<string, string> = {};
+  for (let i = 0; i < pages.length; i += 64)
+    await Promise.all(
+      pages.slice(i, i + 64).map(async ({ slug, key }) => {
+        next[slug] = key;
+        if (keys[slug] === key) return;
+        const html = await readFile(path.join(outDir, 'objects', slug, 'index.html'), 'utf8');
+        await mkdir(path.join(tree, slug), { recursive: true });
+        await writeFile(path.join(tree, slug, 'index.html'), searchablePart(html));
+      }),
+    );
+  const temp = `${manifest}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify({ version: SEARCH_PAGES_VERSION, keys: next }));
+  await rename(temp, manifest);
+  return dir;
 }
 
 /** Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has. */
@@ -200,4 +270,106 @@ function decodeCbor(bytes: Buffer, start: number, fail: (why: string) => never):
     return { value: items, next: at };
   }
   return fail(`CBOR major type ${major} is not read here`);
+}
+
+/**
+ * The part of an object page Pagefind reads, as a page of its own: the `<html>` element's language,
+ * the `<title>`, and the `data-pagefind-body` element with everything in it except the contents of
+ * `data-pagefind-ignore` elements, of which only what Pagefind still reads is kept: elements with
+ * `data-pagefind-*` metadata or filters, with an `id` (Pagefind numbers every anchor) and images.
+ * Pagefind gives such a page exactly the index entry of the whole page (`test/site/search-index.test.ts`
+ * checks it on the site's own pages) and parses it four times faster: its cost is per element.
+ * A page without a `data-pagefind-body` element is returned whole.
+ */
+export function searchablePart(html: string): string {
+  const tag = new RegExp(TAG.source, 'g');
+  let lang = '';
+  let title = '';
+  let body = -1;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    const [whole, close, rawName, attrs = ''] = m;
+    const name = rawName?.toLowerCase();
+    if (!name || close) continue;
+    if (name === 'html') lang = /\blang\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/i.exec(attrs)?.[1] ?? '';
+    else if (name === 'title' && !title) title = html.slice(m.index, html.indexOf('</title>', m.index) + 8);
+    else if (/\sdata-pagefind-body\b/i.test(attrs)) {
+      body = m.index;
+      break;
+    }
+    if (name === 'script' || name === 'style') tag.lastIndex = skipRawText(html, name, m.index + whole.length);
+  }
+  if (body < 0) return html;
+  const out: string[] = [`<!DOCTYPE html><html${lang ? ` lang=${lang}` : ''}><head>${title}</head><body>`];
+  interface Open {
+    name: string;
+    /** Inside a `data-pagefind-ignore` element. */
+    ignored: boolean;
+    /** Kept whole, with all it holds. */
+    whole: boolean;
+    written: boolean;
+  }
+  const stack: Open[] = [];
+  let last = body;
+  tag.lastIndex = body;
+  for (let m = tag.exec(html); m; m = tag.exec(html)) {
+    const [whole, close, rawName, attrs = '', selfClosing] = m;
+    const top = stack.at(-1);
+    // Text between tags: kept where Pagefind reads it.
+    if (top && m.index > last && (!top.ignored || top.whole)) out.push(html.slice(last, m.index));
+    last = m.index + whole.length;
+    if (!rawName) continue; // a comment
+    const name = rawName.toLowerCase();
+    if (close) {
+      const at = stack.findLastIndex((o) => o.name === name);
+      if (at < 0) continue;
+      for (const o of stack.splice(at).reverse()) if (o.written) out.push(`</${o.name}>`);
+      if (stack.length === 0) break;
+      continue;
+    }
+    const ignoredHere = /\sdata-pagefind-ignore\b/i.test(attrs);
+    let open: Open;
+    if (!top) open = { name, ignored: ignoredHere, whole: false, written: true };
+    else if (!top.ignored || top.whole)
+      open = { name, ignored: top.ignored || ignoredHere, whole: top.whole, written: true };
+    else if (PAGEFIND_READS.test(attrs) || name === 'img') open = { name, ignored: true, whole: true, written: true };
+    else open = { name, ignored: true, whole: false, written: false };
+    if (open.written) out.push(whole);
+    if (name === 'script' || name === 'style') {
+      last = tag.lastIndex = skipRawText(html, name, last);
+      if (open.written) out.push(`</${name}>`);
+      continue;
+    }
+    if (!VOID.has(name) && !selfClosing) stack.push(open);
+  }
+  out.push('</body></html>');
+  return out.join('');
+}
+
+/** A start or end tag (quoted attribute values may hold `>`), or a comment. */
+const TAG =
+  /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/;
+/** Attributes Pagefind reads on an ignored element's children: metadata, filters, sorts, anchors. */
+const PAGEFIND_READS = /\s(id|data-pagefind-(meta|default-meta|filter|sort|index-attrs|title))\s*(=|\s|$)/i;
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/** Where the raw text of a `<script>` or `<style>` that starts at `from` ends (after its end tag). */
+function skipRawText(html: string, name: string, from: number): number {
+  const end = new RegExp(`</${name}`, 'gi');
+  end.lastIndex = from;
+  const at = end.exec(html)?.index;
+  return at === undefined ? html.length : html.indexOf('>', at) + 1;
 }

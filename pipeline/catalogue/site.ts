@@ -135,7 +135,7 @@ export async function buildSite({
     await rm(astroPublic, { recursive: true, force: true });
     const placeMs = Date.now() - started;
     const t = Date.now();
-    const indexed = await indexSite({ outDir, keep: path.join(ws.cache, 'search-index') });
+    const indexed = await indexSite({ outDir, cacheDir: path.join(ws.cache, 'search'), pages });
     const pagefindMs = Date.now() - t;
     const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
     const rendered = pages.filter((p) => p.render).length;

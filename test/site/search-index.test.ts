@@ -2,9 +2,15 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexSite, namedFiles, readPagefindMeta } from '../../pipeline/catalogue/search-index.ts';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { indexSite, namedFiles, readPagefindMeta, searchablePart } from '../../pipeline/catalogue/search-index.ts';
 import { VitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
 
 /*
  * The search index kept between builds: a rebuild that links the last index in and lets Pagefind
@@ -70,13 +76,117 @@ async function files(index: string): Promise<Map<string, string>> {
   return out;
 }
 
+const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+
+describe('the searchable part of each object page', () => {
+  it('gives Pagefind exactly the index of the whole pages, and is made again only for pages whose key changed', async () => {
+    // The site's own object pages: with and without a photograph, a maker or a date.
+    const root = path.join(dir, 'real');
+    const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const picked = rows.filter((_, i) => i % 9 === 0).slice(0, 12);
+    const objects: FixtureObject[] = picked.map((r, i) => ({
+      id: r.id!,
+      title: r.title!,
+      maker: i % 4 === 0 ? '' : r.artist || 'Unknown maker',
+      date: i % 5 === 0 ? '' : r.date,
+      department: r.museum,
+      medium: r.medium,
+      rights: r.license,
+      description: i % 3 === 0 ? 'A <b>bold</b> claim & a "quoted" word > that one' : undefined,
+      label: i % 6 === 0 ? null : r.label!,
+      image: i % 4 === 1 ? null : path.join(shared, r.file!),
+    }));
+    await writeFixture({ root, objects, labels: [...new Set(picked.map((r) => r.label!))].sort(), embeddingSize: 32 });
+    const ws = workspace(root);
+    const params = defaultParams();
+    params.catalogue.base = '/collection/';
+    await buildCatalogueData({ ws, params, log: memoryLogger() });
+    await buildSite({ ws, params, log: memoryLogger() });
+    const site = ws.site;
+    const slugs = (await readdir(path.join(site, 'objects'), { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+    expect(slugs).toHaveLength(12);
+    const index = path.join(site, 'pagefind');
+
+    await indexSite({ outDir: site });
+    const whole = await files(index);
+    const cacheDir = path.join(dir, 'real-cache');
+    const pages = slugs.map((slug) => ({ slug, key: `k1-${slug}` }));
+    expect(await indexSite({ outDir: site, cacheDir, pages })).toBe(slugs.length);
+    expect(await files(index)).toEqual(whole);
+    const part = (slug: string) => path.join(cacheDir, 'pages', 'objects', slug, 'index.html');
+    for (const slug of slugs) {
+      const full = await readFile(path.join(site, 'objects', slug, 'index.html'), 'utf8');
+      expect((await readFile(part(slug), 'utf8')).length).toBeLessThan(full.length / 3);
+    }
+
+    // Same keys: the parts are not made again (a part changed by hand stays, so it must not be read).
+    const [a, b] = slugs as [string, string];
+    const before = (await stat(part(b))).mtimeMs;
+    await writeFile(part(a), (await readFile(part(a), 'utf8')).replace('</h1>', ' Zanzibar</h1>'));
+    await indexSite({ outDir: site, cacheDir, pages });
+    expect((await stat(part(b))).mtimeMs).toBe(before);
+    expect(await readFile(part(a), 'utf8')).toContain('Zanzibar');
+    // A new key makes that part again from the page; an object that left loses its part.
+    await indexSite({ outDir: site, cacheDir, pages: pages.map((p) => (p.slug === a ? { slug: a, key: 'k2' } : p)) });
+    expect(await readFile(part(a), 'utf8')).not.toContain('Zanzibar');
+    expect(await files(index)).toEqual(whole);
+    await rm(path.join(site, 'objects', b), { recursive: true });
+    expect(await indexSite({ outDir: site, cacheDir, pages: pages.filter((p) => p.slug !== b) })).toBe(
+      slugs.length - 1,
+    );
+    expect(await stat(part(b)).catch(() => null)).toBeNull();
+  }, 300_000);
+
+  it('a build stopped half-way makes every part again', async () => {
+    const site = path.join(dir, 'stopped');
+    const objs = objects(6);
+    await writeSite(site, objs);
+    const cacheDir = path.join(dir, 'stopped-cache');
+    const pages = objs.map((o) => ({ slug: o.slug, key: o.title }));
+    await indexSite({ outDir: site, cacheDir, pages });
+    const fresh = await files(path.join(site, 'pagefind'));
+    // Stopped after a part was rewritten, before the keys were written again.
+    const part = path.join(cacheDir, 'pages', 'objects', 'obj-2', 'index.html');
+    await writeFile(part, '<html lang="en"><body><article data-pagefind-body>half</article></body></html>');
+    await rm(path.join(cacheDir, 'pages', 'pages.json'));
+    await indexSite({ outDir: site, cacheDir, pages });
+    expect(await readFile(part, 'utf8')).toBe(searchablePart(page(objs[2]!)));
+    expect(await files(path.join(site, 'pagefind'))).toEqual(fresh);
+  }, 60_000);
+
+  it('keeps what Pagefind reads inside ignored elements, and quoted ">" in attributes', () => {
+    const html = `<!doctype html><html lang="fr"><head><title>T</title><style>a>b{}</style></head><body>
+<nav>Menu</nav><main data-pagefind-body><h1 title="a > b">Vase</h1>
+<div data-pagefind-ignore><p>Dropped words</p><span data-pagefind-filter="type">Vessel</span>
+<section><h2 id="more">More</h2><img src="x.jpg" alt="x"></section></div><br><p>Kept words</p></main>
+<footer>Foot</footer></body></html>`;
+    const part = searchablePart(html);
+    expect(part).toContain('<html lang="fr">');
+    expect(part).toContain('<title>T</title>');
+    expect(part).toContain('<h1 title="a > b">Vase</h1>');
+    expect(part).toContain('<span data-pagefind-filter="type">Vessel</span>');
+    expect(part).toContain('<h2 id="more">More</h2><img src="x.jpg" alt="x">');
+    expect(part).toContain('<br><p>Kept words</p></main>');
+    for (const gone of ['Dropped words', 'Menu', 'Foot', 'a>b{}']) expect(part).not.toContain(gone);
+    expect(searchablePart('<html><body><p>No body marked</p></body></html>')).toBe(
+      '<html><body><p>No body marked</p></body></html>',
+    );
+  });
+});
+
 describe('the search index kept between builds', () => {
   it('gives the same index as a fresh build after a label change and a removed object, with no stale file', async () => {
     const site = path.join(dir, 'site');
-    const keep = path.join(dir, 'keep');
+    const cacheDir = path.join(dir, 'cache');
+    const keep = path.join(cacheDir, 'index');
     const before = objects(40);
     await writeSite(site, before);
-    expect(await indexSite({ outDir: site, keep })).toBe(40);
+    expect(await indexSite({ outDir: site, cacheDir })).toBe(40);
     const first = await files(path.join(site, 'pagefind'));
     // The kept copy holds the content-named files of the index, linked.
     const kept = await files(keep);
@@ -88,7 +198,7 @@ describe('the search index kept between builds', () => {
       .filter((o) => o.slug !== 'obj-7')
       .map((o) => (o.slug === 'obj-3' ? { ...o, label: 'Statuary' } : o));
     await writeSite(site, after);
-    expect(await indexSite({ outDir: site, keep })).toBe(39);
+    expect(await indexSite({ outDir: site, cacheDir })).toBe(39);
     const rebuilt = await files(path.join(site, 'pagefind'));
 
     const fresh = path.join(dir, 'fresh');

@@ -6,13 +6,15 @@ import { messageOf, VitrineError } from '../errors.ts';
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
  *
- * Pagefind cannot update an index: every build reads all object pages again (about 0.5 ms of CPU a
- * page, whatever the page's size, so a smaller copy of each page would not help) and builds the
- * whole index. What a build can skip is compressing and writing the files that did not change:
- * Pagefind names its fragments, word and filter chunks and metadata by their content, and never
- * rewrites such a file when one of that name is already there. So the last build's index is kept
- * (`keep`, hard links), linked into the new `pagefind/` first, and after Pagefind has written
- * only what is new, the files the new index no longer names are removed, there and in `keep`.
+ * Pagefind cannot update an index: every build reads all object pages again and builds the whole
+ * index. Two things a build can spare it, keeping the index the same byte for byte:
+ * - parsing: its cost is per element, so it reads each page's searchable part (`searchablePart`),
+ *   kept by the page's key and made again only for pages whose key is new;
+ * - compressing and writing the files that did not change: Pagefind names its fragments, word and
+ *   filter chunks and metadata by their content, and never rewrites such a file when one of that
+ *   name is already there. So the last build's index is kept (hard links), linked into the new
+ *   `pagefind/` first, and after Pagefind has written only what is new, the files the new index no
+ *   longer names are removed, there and in the kept copy.
  */
 
 /** Pagefind's folders of content-named files, and the metadata file's name. */
@@ -278,7 +280,7 @@ function decodeCbor(bytes: Buffer, start: number, fail: (why: string) => never):
  * `data-pagefind-ignore` elements, of which only what Pagefind still reads is kept: elements with
  * `data-pagefind-*` metadata or filters, with an `id` (Pagefind numbers every anchor) and images.
  * Pagefind gives such a page exactly the index entry of the whole page (`test/site/search-index.test.ts`
- * checks it on the site's own pages) and parses it four times faster: its cost is per element.
+ * checks it on the site's own pages) and parses it in about half the time: its cost is per element.
  * A page without a `data-pagefind-body` element is returned whole.
  */
 export function searchablePart(html: string): string {

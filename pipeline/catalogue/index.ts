@@ -2,4 +2,5 @@
 export { buildCatalogueData, catalogueFiles } from './data.ts';
 export { dateBucket, slugFor, suggestUrl, yearOf } from './derive.ts';
 export { type Catalogue, type CatalogueObject, catalogueSchema, type ModelCard } from './schema.ts';
-export { buildSite, indexSite, normaliseBase, type SiteBuild, siteSourceDir } from './site.ts';
+export { indexSite } from './search-index.ts';
+export { buildSite, normaliseBase, type SiteBuild, siteSourceDir } from './site.ts';

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { messageOf, VitrineError } from '../errors.ts';
+import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -16,6 +16,7 @@ import {
   plannedPages,
   siteFingerprint,
 } from './plan.ts';
+import { indexSite } from './search-index.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -134,7 +135,7 @@ export async function buildSite({
     await rm(astroPublic, { recursive: true, force: true });
     const placeMs = Date.now() - started;
     const t = Date.now();
-    const indexed = await indexSite({ outDir });
+    const indexed = await indexSite({ outDir, cacheDir: path.join(ws.cache, 'search'), pages });
     const pagefindMs = Date.now() - t;
     const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
     const rendered = pages.filter((p) => p.render).length;
@@ -275,38 +276,6 @@ async function runAstro({
   }
   for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
   return JSON.parse(marker[1]!) as { maxRSS: number; planMs: number };
-}
-
-/** Index the built pages with Pagefind; object pages mark their searchable part and filters. */
-export async function indexSite({ outDir }: { outDir: string }): Promise<number> {
-  const pagefind = await import('pagefind');
-  const check = (what: string, errors: string[]) => {
-    if (errors.length > 0)
-      throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
-  };
-  try {
-    const { errors, index } = await pagefind.createIndex({
-      rootSelector: 'html',
-      excludeSelectors: ['[data-pagefind-ignore]'],
-    });
-    check('creating the index', errors);
-    if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
-    const added = await index.addDirectory({ path: outDir, glob: 'objects/*/index.html' });
-    check('reading the object pages', added.errors);
-    const written = await index.writeFiles({ outputPath: path.join(outDir, 'pagefind') });
-    check('writing the index', written.errors);
-    return added.page_count;
-  } catch (error) {
-    if (error instanceof VitrineError) throw error;
-    throw new VitrineError(
-      'SITE_INDEX_FAILED',
-      `Search index could not be built: ${messageOf(error)}`,
-      {},
-      { cause: error },
-    );
-  } finally {
-    await pagefind.close();
-  }
 }
 
 async function folderBytes(dir: string): Promise<number> {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { coverageAndPrecision, publicationEstimate, publicationThresholds } from '../../pipeline/evaluate/publication.ts';
+import {
+  coverageAndPrecision,
+  publicationEstimate,
+  publicationThresholds,
+} from '../../pipeline/evaluate/publication.ts';
 
 /*
  * Publish only what the model is sure of: per-class confidence thresholds on out-of-fold predictions

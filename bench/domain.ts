@@ -194,9 +194,11 @@ export async function domain(): Promise<void> {
           );
         }
       }
+      const ceiling = publicationCeiling({ y: yt, probs, minPrecision: 0.9 });
+      const seconds = (performance.now() - started) / 1000;
       console.log(
-        `    ceiling: at most ${(publicationCeiling({ y: yt, probs, minPrecision: 0.9 }) * 100).toFixed(1)}% ` +
-          `publishable at precision 0.9 with this head's confidences; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        `    ceiling: at most ${(ceiling * 100).toFixed(1)}% publishable at precision 0.9 with this head's ` +
+          `confidences; ${seconds.toFixed(0)} s`,
       );
     }
   }

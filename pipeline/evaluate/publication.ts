@@ -94,6 +94,34 @@ export function publicationEstimate({
       right[i] = c === y[i] ? 1 : 0;
     }
   }
+  const { coverage, precision } = coverageAndPrecision({ published, right, resamples });
+  return {
+    minPrecision,
+    thresholds: Object.fromEntries(
+      labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6]),
+    ),
+    n,
+    coverage,
+    precision,
+  };
+}
+
+/**
+ * The share of objects published and the share of those that are right, with bootstrap 95% intervals
+ * over objects (`resamples` draws; the same seed as the other intervals of metrics.json).
+ */
+export function coverageAndPrecision({
+  published,
+  right,
+  resamples,
+}: {
+  /** 1 where the object's annotation is published. */
+  published: ArrayLike<number>;
+  /** 1 where the object's predicted label is its true one. */
+  right: ArrayLike<number>;
+  resamples: number;
+}): { coverage: Interval; precision: Interval } {
+  const n = published.length;
   const stats = (idx: ArrayLike<number>) => {
     let shown = 0;
     let good = 0;
@@ -118,13 +146,5 @@ export function publicationEstimate({
     n === 0
       ? { value, low: value, high: value }
       : { value, low: Math.min(value, quantile(draws.sort(), 0.025)), high: Math.max(value, quantile(draws, 0.975)) };
-  return {
-    minPrecision,
-    thresholds: Object.fromEntries(
-      labels.map((l, c) => [l, thresholds[c] === null ? null : Math.round(thresholds[c]! * 1e6) / 1e6]),
-    ),
-    n,
-    coverage: interval(all.coverage, cover),
-    precision: interval(all.precision, prec),
-  };
+  return { coverage: interval(all.coverage, cover), precision: interval(all.precision, prec) };
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { publicationEstimate, publicationThresholds } from '../../pipeline/evaluate/publication.ts';
+import {
+  coverageAndPrecision,
+  publicationEstimate,
+  publicationThresholds,
+} from '../../pipeline/evaluate/publication.ts';
 
 /*
  * Publish only what the model is sure of: per-class confidence thresholds on out-of-fold predictions
@@ -60,5 +64,23 @@ describe('publicationEstimate', () => {
     expect(estimate.precision.value).toBe(1);
     expect(estimate.coverage.low).toBeLessThan(0.75);
     expect(estimate.coverage.high).toBeGreaterThan(0.75);
+  });
+});
+
+describe('coverageAndPrecision', () => {
+  it('gives the share published and the share of those right, each inside its bootstrap interval', () => {
+    // Objects of another museum judged by thresholds chosen elsewhere: 3 of 4 published, 2 of those right.
+    const { coverage, precision } = coverageAndPrecision({
+      published: [1, 1, 0, 1],
+      right: [1, 0, 1, 1],
+      resamples: 200,
+    });
+    expect(coverage.value).toBe(0.75);
+    expect(precision.value).toBeCloseTo(2 / 3, 12);
+    for (const v of [coverage, precision]) {
+      expect(v.low).toBeLessThanOrEqual(v.value);
+      expect(v.high).toBeGreaterThanOrEqual(v.value);
+    }
+    expect(precision.low).toBeLessThan(precision.high);
   });
 });

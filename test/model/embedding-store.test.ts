@@ -24,7 +24,13 @@ afterAll(async () => {
 describe('openStore reuses the segments it already read', () => {
   it('gives the same vectors without decoding an unchanged segment again', async () => {
     const folder = path.join(dir, 'reuse');
-    await appendSegment({ folder, entries: [['a', v(1)], ['b', v(2)]] });
+    await appendSegment({
+      folder,
+      entries: [
+        ['a', v(1)],
+        ['b', v(2)],
+      ],
+    });
     const first = await openStore({ folder });
     const second = await openStore({ folder });
     // The very same arrays: the segment was not read and copied again.

@@ -533,6 +533,15 @@ function trainLogisticHead({
 }
 
 /**
+ * Whether a head trained with these settings is the same whatever train.seed says: the lbfgs linear
+ * head with one L2 given (the seed only deals the folds that choose among several). Reruns of it
+ * with other seeds, to measure training noise, would repeat the same fit.
+ */
+export function seedIndependent(params: Params['train']): boolean {
+  return params.solver === 'lbfgs' && params.hidden_units === 0 && new Set(params.l2_choices).size === 1;
+}
+
+/**
  * The training rows the lbfgs head chooses its L2 on when there are more than `max` (a mask): the
  * cross-validation's stratified sampler, by image, with a seed of its own derived from train.seed.
  */

@@ -136,6 +136,7 @@ export const trainStage: Stage = {
       seed: params.train.seed,
       epochs: history.epochs,
       history: historyForInfo(history),
+      ...(history.l2 === undefined ? {} : { l2: history.l2 }),
       trainCount: trainObjects.length,
       validationCount: validationObjects.length,
       durationMs: { embed: embedMs, train: trainMs },

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
-import { type LabelledVectors, l2Sample, predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import {
+  type LabelledVectors,
+  l2Sample,
+  predictProbabilities,
+  seedIndependent,
+  trainHead,
+} from '../../pipeline/model/head.ts';
 import { fitLinearProbe, predictLinearProbe } from '../../pipeline/model/linear-probe.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
@@ -118,6 +124,22 @@ describe('the logistic head (train.solver: lbfgs)', () => {
       return w;
     };
     expect(await run()).toEqual(await run());
+  });
+
+  it('with one L2 given, does not depend on the seed (reruns with other seeds would be the same)', async () => {
+    const train = scaled({ n: 60, seed: 9 });
+    const weights = async (seed: number, l2_choices: number[]) => {
+      const { model } = await trainHead({ tf, train, labels, params: lbfgs({ seed, l2_choices }), log: silentLogger });
+      const w = model.getWeights().map((t) => Array.from(t.dataSync()));
+      model.dispose();
+      return w;
+    };
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1, 0.1] }))).toBe(true);
+    expect(await weights(1, [0.1])).toEqual(await weights(2, [0.1]));
+    // Several choices: the seed deals the inner folds; hidden units or adam: the seed draws weights.
+    expect(seedIndependent(lbfgs())).toBe(false);
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1], hidden_units: 8 }))).toBe(false);
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1], solver: 'adam' }))).toBe(false);
   });
 
   it('scores validation objects without learning from them', async () => {

@@ -355,27 +355,36 @@ function tfObjective({
 }): { objective: LogisticObjective; dispose: () => void } {
   const n = y.length;
   const x = tf.tensor2d(Float32Array.from(z), [n, dim]);
-  const target = tf.oneHot(tf.tensor1d(y, 'int32'), classes);
+  // The rows in both layouts, and the weights passed as dim × classes: on the wasm backend a matrix
+  // product with a transposed operand (x·Wᵀ, gᵀ·x) ran 5–8 times slower than the same product
+  // on operands already laid out (measured at 20,000 rows × 1,792), and these two are the whole cost.
+  const xt = tf.transpose(x);
+  const target = tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), classes));
   const a = tf.tensor2d(Float32Array.from(sampleWeight), [n, 1]);
+  const kernel = new Float32Array(dim * classes);
   const objective: LogisticObjective = (w, grad, l2) => {
-    const [lossValue, gradW, gradB] = tf.tidy(() => {
-      const weights = tf.tensor2d(Float32Array.from(w.subarray(0, classes * dim)), [classes, dim]);
+    for (let c = 0; c < classes; c++) for (let j = 0; j < dim; j++) kernel[j * classes + c] = w[c * dim + j]!;
+    const [lossValue, gradT, gradB] = tf.tidy(() => {
+      const weights = tf.tensor2d(kernel, [dim, classes]);
       const bias = tf.tensor1d(Float32Array.from(w.subarray(classes * dim)));
-      const logits = tf.add(tf.matMul(x, weights, false, true), bias);
+      const logits = tf.add(tf.matMul(x, weights), bias);
       const logp = tf.logSoftmax(logits);
       const nll = tf.sum(tf.mul(a, tf.neg(tf.sum(tf.mul(target, logp), 1, true))));
       const g = tf.mul(tf.sub(tf.exp(logp), target), a);
-      return [nll.dataSync()[0]!, tf.matMul(g, x, true, false).dataSync(), tf.sum(g, 0).dataSync()];
+      return [nll.dataSync()[0]!, tf.matMul(xt, g).dataSync(), tf.sum(g, 0).dataSync()];
     });
     let loss = lossValue;
-    for (let k = 0; k < classes * dim; k++) {
-      loss += 0.5 * l2 * w[k]! * w[k]!;
-      grad[k] = gradW[k]! + l2 * w[k]!;
+    for (let c = 0; c < classes; c++) {
+      for (let j = 0; j < dim; j++) {
+        const k = c * dim + j;
+        loss += 0.5 * l2 * w[k]! * w[k]!;
+        grad[k] = gradT[j * classes + c]! + l2 * w[k]!;
+      }
     }
     for (let c = 0; c < classes; c++) grad[classes * dim + c] = gradB[c]!;
     return loss;
   };
-  return { objective, dispose: () => [x, target, a].forEach((t) => t.dispose()) };
+  return { objective, dispose: () => [x, xt, target, a].forEach((t) => t.dispose()) };
 }
 
 /**

@@ -161,6 +161,8 @@ export const trainParams = z.strictObject({
   solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
   /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
   l2_choices: z.array(z.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  /** lbfgs: choose L2 on a stratified sample of at most this many training objects (0 = all of them). */
+  l2_cv_max_objects: z.int().min(0).default(5_000),
   /** L2 penalty on the head's weights (adam). */
   l2: z.number().min(0).default(0.0005),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */

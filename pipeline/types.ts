@@ -130,6 +130,8 @@ export interface ModelInfo {
   seed: number;
   epochs: number;
   history: { loss: number[]; valLoss: number[]; accuracy: number[]; valAccuracy: number[] };
+  /** train.solver lbfgs: the L2 penalty chosen (the cross-validation of a large collection reuses it). */
+  l2?: number;
   trainCount: number;
   validationCount: number;
   durationMs: { embed: number; train: number };

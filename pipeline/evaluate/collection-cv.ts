@@ -1,5 +1,5 @@
 import type { Logger } from '../log.ts';
-import type { Tf } from '../model/head.ts';
+import { seedIndependent, type Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { childSeed } from '../random.ts';
@@ -90,8 +90,17 @@ export async function crossValidateCollection({
       `Cross-validation: the ${k}-fold models learn from a stratified sample of ${sample.objects} of the ${sample.of} labelled objects ` +
         `(evaluate.cv_max_objects), and predict every one.`,
     );
+  // A large collection: every fold's head takes the L2 the train stage chose on its own sample,
+  // instead of choosing again by 19 inner fits each (20 heads in a pull request); both arms of the
+  // comparison then share it, and reruns with other seeds would repeat the same fits.
+  const train =
+    learn && info.l2 !== undefined && params.train.solver === 'lbfgs' && params.train.hidden_units === 0
+      ? { ...params.train, l2_choices: [info.l2] }
+      : params.train;
+  if (train !== params.train)
+    log.info(`Cross-validation: the fold models take the L2 the train stage chose (${info.l2}).`);
   const fit = learn ? Int32Array.from(head, (c, i) => (learn[i] ? c : -1)) : head;
-  const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train: params.train, log });
+  const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train, log });
   const labelled = objects.map((o, i) => ({ o, i })).filter(({ i }) => head[i]! >= 0);
   const oof = oofFile({
     labels,
@@ -115,9 +124,11 @@ export async function crossValidateCollection({
       folds,
       k,
       labels,
-      params,
+      params: { ...params, train },
       headRows: rows,
       learn,
+      // A head that does not depend on its seed has no training noise to measure by reruns.
+      ...(seedIndependent(train) ? { trainingSd: 0 } : {}),
       log,
     });
     crossValidated = { base: { ref: base.ref, commit: base.commit }, ...result, ...(sample ? { sample } : {}) };
@@ -145,7 +156,7 @@ export async function crossValidateCollection({
         validation: labelled.map(({ i }) => validation[i]!),
         randomRows: labelled.map(({ i }) => rows[i]!),
         labels,
-        params,
+        params: { ...params, train },
         field,
         learn: learn ? labelled.map(({ i }) => learn[i]!) : undefined,
         log,

@@ -120,8 +120,8 @@ export async function compareLabelSets({
       test:
         `paired bootstrap over all ${scored.length} labelled objects of the difference in the probability the ` +
         `model gives each object's label now ` +
-        `(${k}-fold cross-validation, both label sets in the same folds; training noise ` +
-        `from ${NOISE_REPLICATES} reruns with other seeds added; ${evaluate.bootstrap} resamples, two-sided)`,
+        `(${k}-fold cross-validation, both label sets in the same folds; ${noiseWords(knownSd)}; ` +
+        `${evaluate.bootstrap} resamples, two-sided)`,
       verdict: test.verdict,
     },
   };
@@ -165,6 +165,14 @@ export function trainingNoise({
   // of nearly equal size, and a head's training noise does not shrink with the objects it predicts).
   const weights = count.reduce((s, c) => s + (c / n) ** 2, 0);
   return Math.sqrt((pooled / draws) * weights);
+}
+
+/** How the comparison's training noise was found, for its description. */
+function noiseWords(knownSd: number | undefined): string {
+  if (knownSd === undefined) return `training noise from ${NOISE_REPLICATES} reruns with other seeds added`;
+  return knownSd === 0
+    ? 'no training noise: the heads do not depend on their seed'
+    : 'training noise as measured on the same labels added';
 }
 
 /** Reruns of the head arm with other seeds, to measure how much training alone moves the result. */

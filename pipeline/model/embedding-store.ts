@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -60,11 +60,16 @@ async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
   }
   const vectors = new Map<string, Float32Array>();
   const segments: string[] = [];
+  const known = decoded.folder === folder ? decoded.segments : new Map<string, DecodedSegment>();
+  const kept = new Map<string, DecodedSegment>();
   for (const name of names) {
     const file = path.join(folder, name);
     let segment: ReturnType<typeof decodeSegment>;
+    const info = await stat(file);
+    const signature = `${info.ino}:${info.size}:${info.mtimeMs}`;
+    const cached = known.get(name);
     try {
-      segment = decodeSegment({ bytes: await readFile(file), file });
+      segment = cached?.signature === signature ? cached : decodeSegment({ bytes: await readFile(file), file });
     } catch (error) {
       if (!isVitrineError(error, 'EMBEDDING_STORE')) throw error;
       // Deleted rather than kept aside: CI saves this folder, and a kept copy would travel with it.
@@ -78,9 +83,22 @@ async function readStore(folder: string, log: Logger): Promise<EmbeddingStore> {
     const { dim, keys, data } = segment;
     keys.forEach((key, i) => vectors.set(key, data.subarray(i * dim, (i + 1) * dim)));
     segments.push(name);
+    kept.set(name, { ...segment, signature });
   }
+  decoded = { folder, segments: kept };
   return { folder, vectors, segments };
 }
+
+/** A segment as decoded, with the file's identity (inode, size, modification time) when it was read. */
+type DecodedSegment = ReturnType<typeof decodeSegment> & { signature: string };
+
+/*
+ * The segments of the folder opened last, kept decoded: the stages of one run (train, evaluate,
+ * promote) open the same cache again and again, and at 100,000 objects each read is 717 MB. A
+ * segment is never rewritten in place (appendSegment and compactStore write new files), so one
+ * whose file is still the same is reused; only one folder is kept, so memory stays one store's.
+ */
+let decoded: { folder: string; segments: Map<string, DecodedSegment> } = { folder: '', segments: new Map() };
 
 /** Write vectors as one new segment (atomic); returns its file name. */
 export async function appendSegment({

@@ -98,15 +98,18 @@ export const trainStage: Stage = {
     const embedMs = Date.now() - embedStart;
 
     const vectorsOf = (objects: DatasetObject[], withFlips: boolean): LabelledVectors => {
-      const out: LabelledVectors = { x: [], y: [] };
+      // keys: the image of each row, so that a photograph and its mirror image are sampled together.
+      const out: LabelledVectors & { keys: string[] } = { x: [], y: [], keys: [] };
       for (const o of objects) {
         const c = classOf.get(o.label!)!;
         out.x.push(embedded.vectors.get(o.imageMd5)!);
         out.y.push(c);
+        out.keys.push(o.imageMd5);
         const f = withFlips ? embedded.flipped.get(o.imageMd5) : undefined;
         if (f) {
           out.x.push(f);
           out.y.push(c);
+          out.keys.push(o.imageMd5);
         }
       }
       return out;
@@ -133,6 +136,7 @@ export const trainStage: Stage = {
       seed: params.train.seed,
       epochs: history.epochs,
       history: historyForInfo(history),
+      ...(history.l2 === undefined ? {} : { l2: history.l2 }),
       trainCount: trainObjects.length,
       validationCount: validationObjects.length,
       durationMs: { embed: embedMs, train: trainMs },

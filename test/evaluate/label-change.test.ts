@@ -1,5 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { pairedMeanTest, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
+import { compareLabelSets, pairedMeanTest, trainingNoise } from '../../pipeline/evaluate/label-change.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 
 const u = seededUniform(3);
@@ -55,5 +58,30 @@ describe('trainingNoise', () => {
       [0.5, 0.5],
     ];
     expect(trainingNoise({ rows, replicates: [again], y, folds, k: 2 })).toBeCloseTo(Math.sqrt(0.01 * 0.5), 12);
+  });
+});
+
+describe('compareLabelSets with heads that do not depend on their seed', () => {
+  it('runs no reruns and says the training noise is none, not that reruns measured it', async () => {
+    // Both arms' out-of-fold rows given: nothing is trained here.
+    const rows = [0.9, 0.8, 0.3, 0.4].map((p) => Float32Array.from([p, 1 - p]));
+    const result = await compareLabelSets({
+      tf,
+      x: rows,
+      objects: rows.map(() => ({ split: 'train' as const })),
+      head: [0, 0, 1, 1],
+      base: [0, 1, 1, 1],
+      folds: [0, 1, 0, 1],
+      k: 2,
+      labels: ['coin', 'mask'],
+      params: { ...defaultParams(), evaluate: { ...defaultParams().evaluate, bootstrap: 100 } },
+      headRows: rows,
+      baseRows: rows,
+      trainingSd: 0,
+      log: silentLogger,
+    });
+    expect(result.probability.trainingSd).toBe(0);
+    expect(result.comparison.test).toContain('no training noise: the heads do not depend on their seed');
+    expect(result.comparison.test).not.toContain('reruns');
   });
 });

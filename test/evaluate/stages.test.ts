@@ -205,6 +205,12 @@ describe('evaluate stage', () => {
     expect(log.lines.map((l) => l.message)).toContainEqual(
       expect.stringContaining(`learn from a stratified sample of 20 of the ${labelled.length} labelled objects`),
     );
+    // One L2 for every fold's head (the one the train stage chose), not 19 inner fits per head.
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    expect(capped.train.l2_choices).toContain(info.l2);
+    expect(log.lines.map((l) => l.message)).toContainEqual(
+      expect.stringContaining(`take the L2 the train stage chose (${info.l2})`),
+    );
     await evaluateStage.run(ctx);
     const full = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
     expect(full.sample).toBeUndefined();

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
-import { type LabelledVectors, predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
+import {
+  type LabelledVectors,
+  l2Sample,
+  predictProbabilities,
+  seedIndependent,
+  trainHead,
+} from '../../pipeline/model/head.ts';
 import { fitLinearProbe, predictLinearProbe } from '../../pipeline/model/linear-probe.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { seededUniform } from '../../pipeline/random.ts';
@@ -120,6 +126,22 @@ describe('the logistic head (train.solver: lbfgs)', () => {
     expect(await run()).toEqual(await run());
   });
 
+  it('with one L2 given, does not depend on the seed (reruns with other seeds would be the same)', async () => {
+    const train = scaled({ n: 60, seed: 9 });
+    const weights = async (seed: number, l2_choices: number[]) => {
+      const { model } = await trainHead({ tf, train, labels, params: lbfgs({ seed, l2_choices }), log: silentLogger });
+      const w = model.getWeights().map((t) => Array.from(t.dataSync()));
+      model.dispose();
+      return w;
+    };
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1, 0.1] }))).toBe(true);
+    expect(await weights(1, [0.1])).toEqual(await weights(2, [0.1]));
+    // Several choices: the seed deals the inner folds; hidden units or adam: the seed draws weights.
+    expect(seedIndependent(lbfgs())).toBe(false);
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1], hidden_units: 8 }))).toBe(false);
+    expect(seedIndependent(lbfgs({ l2_choices: [0.1], solver: 'adam' }))).toBe(false);
+  });
+
   it('scores validation objects without learning from them', async () => {
     const train = scaled({ n: 60, seed: 6 });
     const alone = await trainHead({ tf, train, labels, params: lbfgs(), log: silentLogger });
@@ -137,6 +159,59 @@ describe('the logistic head (train.solver: lbfgs)', () => {
     expect(withValidation.history.valAccuracy[withValidation.history.bestEpoch]).toBeGreaterThan(0.9);
     alone.model.dispose();
     withValidation.model.dispose();
+  });
+});
+
+describe('the L2 choice on a large training set (train.l2_cv_max_objects)', () => {
+  // Each object has its own image key; classes take turns.
+  const keyed = (n: number, seed: number): LabelledVectors => ({
+    ...scaled({ n, seed }),
+    keys: Array.from({ length: n }, (_, i) => `image-${i}`),
+  });
+
+  it('is made on a stratified sample of that many training objects, and says so', async () => {
+    const train = keyed(600, 11);
+    const params = lbfgs({ l2_choices: [0.01, 100], l2_cv_max_objects: 60 });
+    const sample = l2Sample({ train, max: 60, seed: params.seed });
+    expect(sample.reduce((a, b) => a + b, 0)).toBe(60);
+    // The sampled objects' embeddings are noise (their labels cannot be learnt: L2 = 100, the flat
+    // answer, is best on them); the other 540 are separable (L2 = 0.01 is best on all 600).
+    const u = seededUniform(12);
+    train.x = train.x.map((v, i) => (sample[i] ? Float32Array.from(v, (_, j) => (j < 3 ? 5 : 40 * (u() - 0.5))) : v));
+    const lines: string[] = [];
+    const log = { ...silentLogger, info: (m: string) => lines.push(m) };
+    const capped = await trainHead({ tf, train, labels, params, log });
+    expect(capped.history.l2).toBe(100);
+    expect(lines.join('\n')).toMatch(/L2 100 chosen by 3-fold cross-validation on a sample of 60 of the 600 training/);
+    capped.model.dispose();
+    const all = await trainHead({ tf, train, labels, params: { ...params, l2_cv_max_objects: 0 }, log: silentLogger });
+    expect(all.history.l2).toBe(0.01);
+    all.model.dispose();
+  });
+
+  it('changes nothing when the training set is no larger than the sample', async () => {
+    const train = keyed(90, 13);
+    const weights = async (max: number) => {
+      const { model } = await trainHead({
+        tf,
+        train,
+        labels,
+        params: lbfgs({ l2_cv_max_objects: max }),
+        log: silentLogger,
+      });
+      const w = model.getWeights().map((t) => Array.from(t.dataSync()));
+      model.dispose();
+      return w;
+    };
+    expect(await weights(90)).toEqual(await weights(0));
+  });
+
+  it('keeps the copies of one image (a photograph and its mirror image) together', () => {
+    const train = keyed(300, 14);
+    train.keys = train.keys!.map((_, i) => `image-${Math.floor(i / 2)}`);
+    train.y = train.y.map((_, i) => Math.floor(i / 2) % 3);
+    const sample = l2Sample({ train, max: 100, seed: 42 });
+    for (let i = 0; i < 300; i += 2) expect(sample[i + 1]).toBe(sample[i]);
   });
 });
 

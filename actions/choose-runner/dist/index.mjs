@@ -46951,6 +46951,8 @@ var trainParams = external_exports.strictObject({
   solver: external_exports.enum(["lbfgs", "adam"]).default("lbfgs"),
   /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
   l2_choices: external_exports.array(external_exports.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  /** lbfgs: choose L2 on a stratified sample of at most this many training objects (0 = all of them). */
+  l2_cv_max_objects: external_exports.int().min(0).default(5e3),
   /** L2 penalty on the head's weights (adam). */
   l2: external_exports.number().min(0).default(5e-4),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */

@@ -1,14 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
 import type { Catalogue } from './schema.ts';
 
 /*
  * Which object pages a site build renders and which it keeps from the cache (see pages.ts), and
- * the hard links that put kept pages and per-object files in place. Light imports only: the Astro
+ * the public files linked for Astro (place.ts puts the build into the site). Light imports only: the Astro
  * child process loads this module to plan before it builds.
  */
 
@@ -123,27 +122,6 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 }
 
 /**
- * Put `from` at `to` (hard link, or a copy across file systems) through a temporary name beside it
- * and a rename: `to` is replaced whole, whatever it held, and never left half-written.
- */
-async function replaceWith(from: string, to: string): Promise<void> {
-  const temp = `${to}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    try {
-      await link(from, temp);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-      await copyFile(from, temp);
-    }
-    await rename(temp, to);
-  } finally {
-    // rename() leaves both names when they are already links of one file.
-    await rm(temp, { force: true });
-  }
-}
-
-/**
  * Whether a kept page looks whole: it ends with a closing tag, `</html>` or the `</script>` Astro puts
  * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page.
  */
@@ -172,7 +150,7 @@ export interface PlanOptions {
   file: string;
   /** Kept pages, `<key>.html`. */
   cacheDir: string;
-  /** Chunk files, `plan.json` (read by the site) and `pages.json` (every page's key, read by `placeObjectPages`). */
+  /** Chunk files, `plan.json` (read by the site) and `pages.json` (every page's key, read by `placeSite`). */
   planDir: string;
   chunkSize: number;
   reuse: boolean;
@@ -264,37 +242,4 @@ async function writeRenderPlan({
   const file = path.join(dir, 'plan.json');
   await writeFileAtomic({ file, data: JSON.stringify(plan) });
   return file;
-}
-
-/**
- * Keep the pages Astro rendered in the cache, put the kept ones in place (hard links: no copy, and
- * the cache never changes a published file), and drop cache entries this build no longer has.
- */
-export async function placeObjectPages({
-  outDir,
-  cacheDir,
-  pages,
-}: {
-  outDir: string;
-  cacheDir: string;
-  pages: PagePlan[];
-}): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const one = async (p: PagePlan) => {
-    const page = path.join(outDir, 'objects', p.slug, 'index.html');
-    const kept = path.join(cacheDir, `${p.key}.html`);
-    if (p.render) {
-      if (!(await stat(page).catch(() => null)))
-        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${page})`, {
-          slug: p.slug,
-        });
-      await replaceWith(page, kept);
-    } else {
-      await mkdir(path.dirname(page), { recursive: true });
-      await linkOrCopy(kept, page);
-    }
-  };
-  for (let i = 0; i < pages.length; i += 64) await Promise.all(pages.slice(i, i + 64).map(one));
-  const keys = new Set(pages.map((p) => `${p.key}.html`));
-  for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
 }

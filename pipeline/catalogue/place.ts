@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { lstatSync, statSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
@@ -69,28 +70,32 @@ export async function placeSite({
     },
   );
 
-  // Object pages and per-object files: hard links, so the same inode is the same content.
-  const linked = async (from: string, rel: string) => {
+  // Object pages and per-object files: hard links, so the same inode is the same content. Nearly all
+  // are unchanged: they are checked with synchronous stat calls (a fraction of the CPU of promised
+  // ones, at 800,000 files for 100,000 objects), and only the others are compared or replaced.
+  const links: [string, string][] = pages.map((p) => [path.join(cacheDir, `${p.key}.html`), objectPage(p.slug)]);
+  for (const folder of folders)
+    for (const f of await filesUnder(path.join(publicDir, folder)))
+      links.push([path.join(publicDir, folder, f), path.join(folder, f)]);
+  const differ: { from: string; rel: string; size: number; there: boolean }[] = [];
+  for (const [from, rel] of links) {
     wanted.add(rel);
+    const source = statSync(from);
+    const there = lstatSync(path.join(siteDir, rel), { throwIfNoEntry: false });
+    if (there?.isFile() && there.ino === source.ino && there.dev === source.dev) placed.kept++;
+    else differ.push({ from, rel, size: source.size, there: there?.isFile() === true && there.size === source.size });
+  }
+  links.length = 0;
+  await inBatches(differ, async ({ from, rel, size, there }) => {
     const to = path.join(siteDir, rel);
-    const [source, there] = await Promise.all([stat(from), lstat(to).catch(() => null)]);
     // A file the catalogue data wrote again with the same bytes (a IIIF manifest) is left as it is too.
-    const same =
-      there?.isFile() &&
-      there.size === source.size &&
-      ((there.ino === source.ino && there.dev === source.dev) || (await sameBytes(from, to, source.size)));
-    if (same) {
+    if (there && (await sameBytes(from, to, size))) {
       placed.kept++;
       return;
     }
     await replaceWith(from, to);
     placed.written++;
-  };
-  await inBatches(pages, (p) => linked(path.join(cacheDir, `${p.key}.html`), objectPage(p.slug)));
-  for (const folder of folders) {
-    const files = await filesUnder(path.join(publicDir, folder));
-    await inBatches(files, (f) => linked(path.join(publicDir, folder, f), path.join(folder, f)));
-  }
+  });
 
   // Astro's output (object pages aside: placed above from the cache): moved in when its content changed.
   const rendered = new Set(pages.filter((p) => p.render).map((p) => objectPage(p.slug)));

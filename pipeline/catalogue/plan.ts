@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
 import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
@@ -123,18 +124,23 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 
 /**
  * Whether a kept page looks whole: it ends with a closing tag, `</html>` or the `</script>` Astro puts
- * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page.
+ * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page, read with synchronous
+ * calls (the planning process does nothing else meanwhile; promised ones cost several times the CPU).
  */
-async function wholePage(file: string): Promise<boolean> {
-  const handle = await open(file, 'r').catch(() => null);
-  if (!handle) return false;
+function wholePage(file: string): boolean {
+  let fd: number;
   try {
-    const { size } = await handle.stat();
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = fstatSync(fd);
     const tail = Buffer.alloc(Math.min(size, 64));
-    await handle.read(tail, 0, tail.length, size - tail.length);
+    readSync(fd, tail, 0, tail.length, size - tail.length);
     return /<\/(html|script)>\s*$/i.test(tail.toString('latin1'));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -174,18 +180,13 @@ export async function planObjectPages({
   const globals = pageGlobals(catalogue);
   const props = objectPageProps(catalogue);
   const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
+  const keyed = pageKeys({ globals, fingerprint });
   const pages = props.map((p) => {
-    const key = pageKey({ props: p, globals, fingerprint });
+    const key = keyed(p);
     return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
   });
   // An entry cut short (a crash while it was copied) is rendered again, and replaced.
-  const kept = pages.filter((p) => !p.render);
-  for (let i = 0; i < kept.length; i += 64)
-    await Promise.all(
-      kept.slice(i, i + 64).map(async (p) => {
-        if (!(await wholePage(path.join(cacheDir, `${p.key}.html`)))) p.render = true;
-      }),
-    );
+  for (const p of pages) if (!p.render && !wholePage(path.join(cacheDir, `${p.key}.html`))) p.render = true;
   await rm(planDir, { recursive: true, force: true });
   const plan = await writeRenderPlan({
     pages: props.filter((_, i) => pages[i]!.render),
@@ -201,23 +202,19 @@ export async function plannedPages(planDir: string): Promise<PagePlan[]> {
   return JSON.parse(await readFile(path.join(planDir, 'pages.json'), 'utf8')) as PagePlan[];
 }
 
-/** A page's key: its props, the collection-wide values and the site's fingerprint. */
-export function pageKey({
-  props,
+/**
+ * Pages' keys: a hash of a page's props, the collection-wide values and the site's fingerprint (the
+ * hash of what every page shares is taken once).
+ */
+function pageKeys({
   globals,
   fingerprint,
 }: {
-  props: ObjectPageProps;
   globals: Record<string, unknown>;
   fingerprint: string;
-}): string {
-  return createHash('sha256')
-    .update(fingerprint)
-    .update('\0')
-    .update(JSON.stringify(globals))
-    .update('\0')
-    .update(JSON.stringify(props))
-    .digest('hex');
+}): (props: ObjectPageProps) => string {
+  const shared = createHash('sha256').update(fingerprint).update('\0').update(JSON.stringify(globals)).update('\0');
+  return (props) => shared.copy().update(JSON.stringify(props)).digest('hex');
 }
 
 /** Write the pages' props into `dir` in chunks of `chunkSize`, and the plan naming them (`dir/plan.json`). */

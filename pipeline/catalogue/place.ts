@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { isTempLeftover, type PagePlan } from './plan.ts';
+import { filesIn, type PagePlan } from './plan.ts';
 
 /*
  * Putting a build into `.vitrine/site/` in place. A site of 100,000 objects is about 900,000 files,
@@ -75,48 +75,54 @@ export async function placeSite({
   // ones, at 800,000 files for 100,000 objects), and only the others are compared or replaced.
   const links: [string, string][] = pages.map((p) => [path.join(cacheDir, `${p.key}.html`), objectPage(p.slug)]);
   for (const folder of folders)
-    for (const f of await filesUnder(path.join(publicDir, folder)))
+    for (const f of filesIn(path.join(publicDir, folder)))
       links.push([path.join(publicDir, folder, f), path.join(folder, f)]);
+  const to = (rel: string) => path.join(siteDir, rel);
   const differ: { from: string; rel: string; size: number; there: boolean }[] = [];
   for (const [from, rel] of links) {
     wanted.add(rel);
     const source = statSync(from);
-    const there = lstatSync(path.join(siteDir, rel), { throwIfNoEntry: false });
+    const there = lstatSync(to(rel), { throwIfNoEntry: false });
     if (there?.isFile() && there.ino === source.ino && there.dev === source.dev) placed.kept++;
+    else if (there?.isFile() && there.size === source.size && source.size <= SMALL && sameSmallFile(from, to(rel)))
+      // A file the catalogue data wrote again with the same bytes (a IIIF manifest) is left as it is too.
+      placed.kept++;
     else differ.push({ from, rel, size: source.size, there: there?.isFile() === true && there.size === source.size });
   }
   links.length = 0;
   await inBatches(differ, async ({ from, rel, size, there }) => {
-    const to = path.join(siteDir, rel);
-    // A file the catalogue data wrote again with the same bytes (a IIIF manifest) is left as it is too.
-    if (there && (await sameBytes(from, to, size))) {
+    if (there && size > SMALL && (await sameBytes(from, to(rel), size))) {
       placed.kept++;
       return;
     }
-    await replaceWith(from, to);
+    await replaceWith(from, to(rel));
     placed.written++;
   });
 
   // Astro's output (object pages aside: placed above from the cache): moved in when its content changed.
   const rendered = new Set(pages.filter((p) => p.render).map((p) => objectPage(p.slug)));
-  const staged = (await filesUnder(stageDir)).filter((f) => !rendered.has(f));
-  await inBatches(staged, async (rel) => {
+  const moves: string[] = [];
+  for (const rel of filesIn(stageDir)) {
+    if (rendered.has(rel)) continue;
     wanted.add(rel);
+    const [staged, there] = [statSync(path.join(stageDir, rel)), lstatSync(to(rel), { throwIfNoEntry: false })];
+    const same = there?.isFile() && there.size === staged.size && staged.size <= SMALL;
+    if (same && sameSmallFile(path.join(stageDir, rel), to(rel))) placed.kept++;
+    else moves.push(rel);
+  }
+  await inBatches(moves, async (rel) => {
     const from = path.join(stageDir, rel);
-    const to = path.join(siteDir, rel);
-    if (await sameContent(from, to)) {
+    if (await sameContent(from, to(rel))) {
       placed.kept++;
       return;
     }
-    await moveInto(from, to);
+    await moveInto(from, to(rel));
     placed.written++;
   });
 
   // Only now, with every new file in place: delete what this build no longer has.
   const emptied = new Set<string>();
-  const stale = (await filesUnder(siteDir, { all: true })).filter(
-    (f) => !wanted.has(f) && !keep.includes(f.split(path.sep)[0]!),
-  );
+  const stale = filesIn(siteDir, { all: true, skip: keep }).filter((f) => !wanted.has(f));
   await inBatches(stale, async (rel) => {
     await rm(path.join(siteDir, rel), { force: true });
     emptied.add(path.dirname(rel));
@@ -134,26 +140,20 @@ async function inBatches<T>(items: T[], each: (item: T) => Promise<unknown>): Pr
   for (let i = 0; i < items.length; i += 64) await Promise.all(items.slice(i, i + 64).map(each));
 }
 
-/**
- * Files under `dir` (paths relative to it; none when it does not exist), leaving out the build's own
- * files (markers, temporary files) unless `all`.
- */
-async function filesUnder(dir: string, { all = false } = {}): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch((error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  });
-  return entries
-    .filter((e) => !e.isDirectory() && (all || (e.isFile() && e.name !== '.vitrine-source' && !isTempLeftover(e.name))))
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
-}
-
 /** Whether two files hold the same bytes (false when `b` is missing or not a file). */
 async function sameContent(a: string, b: string): Promise<boolean> {
   const [sa, sb] = await Promise.all([stat(a), lstat(b).catch(() => null)]);
   if (!sb?.isFile() || sa.size !== sb.size) return false;
   if (sa.ino === sb.ino && sa.dev === sb.dev) return true;
   return sameBytes(a, b, sa.size);
+}
+
+/** Files up to this size are compared with synchronous reads. */
+const SMALL = 1 << 20;
+
+/** Whether two small files hold the same bytes (read whole, synchronously). */
+function sameSmallFile(a: string, b: string): boolean {
+  return readFileSync(a).equals(readFileSync(b));
 }
 
 /** Whether two files of `size` bytes hold the same bytes. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
@@ -91,14 +91,7 @@ function buildOnly(name: string): boolean {
  */
 export async function linkTree({ from, to, skip = [] }: { from: string; to: string; skip?: string[] }): Promise<void> {
   await rm(to, { recursive: true, force: true });
-  const entries = await readdir(from, { withFileTypes: true, recursive: true }).catch((error) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  });
-  const files = entries
-    .filter((e) => e.isFile() && !buildOnly(e.name))
-    .map((e) => path.relative(from, path.join(e.parentPath, e.name)))
-    .filter((f) => !skip.includes(f.split(path.sep)[0]!));
+  const files = filesIn(from, { skip });
   const made = new Map<string, Promise<unknown>>();
   for (let i = 0; i < files.length; i += 64)
     await Promise.all(
@@ -109,6 +102,33 @@ export async function linkTree({ from, to, skip = [] }: { from: string; to: stri
         await linkOrCopy(path.join(from, f), path.join(to, f));
       }),
     );
+}
+
+/**
+ * Files under `dir`, as paths relative to it (none when it does not exist), not descending into the
+ * top-level `skip` folders, and leaving out the build's own files (markers, temporary files) unless
+ * `all`. Synchronous: a site of 100,000 objects has 900,000 files, and Node's promised recursive
+ * `readdir` takes several times the CPU of this walk.
+ */
+export function filesIn(dir: string, { skip = [], all = false }: { skip?: string[]; all?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const walk = (at: string, rel: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && rel === '') return;
+      throw error;
+    }
+    for (const e of entries) {
+      const name = rel ? path.join(rel, e.name) : e.name;
+      if (e.isDirectory()) {
+        if (!(rel === '' && skip.includes(e.name))) walk(path.join(at, e.name), name);
+      } else if (all || (e.isFile() && !buildOnly(e.name))) out.push(name);
+    }
+  };
+  walk(dir, '');
+  return out;
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +10,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
 import { type Placed, placeSite } from './place.ts';
-import { linkTree, PER_OBJECT_FOLDERS, type PlanOptions, plannedPages, siteFingerprint } from './plan.ts';
+import { filesIn, linkTree, PER_OBJECT_FOLDERS, type PlanOptions, plannedPages, siteFingerprint } from './plan.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -140,7 +141,7 @@ export async function buildSite({
     const t = Date.now();
     const indexed = await reindex({ outDir, aside: path.join(ws.catalogue, 'search-index-previous') });
     const pagefindMs = Date.now() - t;
-    const indexBytes = await folderBytes(path.join(outDir, SEARCH_INDEX));
+    const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
     const rendered = pages.filter((p) => p.render).length;
     const objectPages = { rendered, reused: pages.length - rendered };
     log.info(
@@ -361,10 +362,9 @@ export async function indexSite({ outDir }: { outDir: string }): Promise<number>
   }
 }
 
-async function folderBytes(dir: string): Promise<number> {
+/** Bytes of the files under `dir` (synchronous calls: the index has a file a page). */
+function folderBytes(dir: string): number {
   let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
-  }
+  for (const f of filesIn(dir, { all: true })) total += statSync(path.join(dir, f)).size;
   return total;
 }

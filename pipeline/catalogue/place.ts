@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
@@ -82,7 +82,7 @@ export async function placeSite({
   for (const [from, rel] of links) {
     wanted.add(rel);
     const source = statSync(from);
-    const there = lstatSync(to(rel), { throwIfNoEntry: false });
+    const there = siteFile(to(rel));
     if (there?.isFile() && there.ino === source.ino && there.dev === source.dev) placed.kept++;
     else if (there?.isFile() && there.size === source.size && source.size <= SMALL && sameSmallFile(from, to(rel)))
       // A file the catalogue data wrote again with the same bytes (a IIIF manifest) is left as it is too.
@@ -105,7 +105,7 @@ export async function placeSite({
   for (const rel of filesIn(stageDir)) {
     if (rendered.has(rel)) continue;
     wanted.add(rel);
-    const [staged, there] = [statSync(path.join(stageDir, rel)), lstatSync(to(rel), { throwIfNoEntry: false })];
+    const [staged, there] = [statSync(path.join(stageDir, rel)), siteFile(to(rel))];
     const same = there?.isFile() && there.size === staged.size && staged.size <= SMALL;
     if (same && sameSmallFile(path.join(stageDir, rel), to(rel))) placed.kept++;
     else moves.push(rel);
@@ -133,6 +133,16 @@ export async function placeSite({
   const keys = new Set(pages.map((p) => `${p.key}.html`));
   for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
   return placed;
+}
+
+/** The site's file at `file`, if there is one (a file where a folder of its path should be: none). */
+function siteFile(file: string): Stats | undefined {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }
 
 /** Run `each` over `items`, 64 at a time. */
@@ -194,7 +204,7 @@ async function renameOver(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       await makeFolder(path.dirname(to));
     } else if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') {
       await rm(to, { recursive: true, force: true });
@@ -230,7 +240,8 @@ export async function replaceWith(from: string, to: string): Promise<void> {
       await put();
     } catch (error) {
       // The folder is new to the site (the source is there).
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !(await stat(from).catch(() => null))) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || !(await stat(from).catch(() => null))) throw error;
       await makeFolder(path.dirname(to));
       await put();
     }

@@ -76,7 +76,7 @@ export async function buildSite({
   }
   const outDir = ws.site;
   // One build of a workspace at a time, from the first file it touches to the last page it places:
-  // another would delete the site or the plan under it.
+  // another would change the site or the plan under it.
   const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
   const planDir = path.join(ws.catalogue, 'render');
   // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
@@ -163,7 +163,8 @@ export async function buildSite({
       files: placed,
     };
   } finally {
-    // A failed build leaves nothing of its own behind (the site itself is as it was, or updated whole).
+    // A failed build leaves nothing of its own behind; the site is as it was (or, if placing failed,
+    // holds whole files, some old and some new, which the next build completes).
     await removeAll([planDir, astroPublic, stageDir]);
     await releaseWorkspace();
   }

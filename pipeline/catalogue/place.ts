@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, type Stats, statSync } from 'node:fs';
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
@@ -57,6 +57,22 @@ export async function placeSite({
   await mkdir(cacheDir, { recursive: true });
   const objectPage = (slug: string) => path.join('objects', slug, 'index.html');
 
+  // A file new to its place is linked (or moved) there directly, synchronously: a link or a rename
+  // appears whole, and a full build makes 800,000 of them at 100,000 objects. Anything else (a
+  // file to replace, another file system) goes through `replaceWith`'s temporary name.
+  const made = new Set<string>();
+  const placeNew = (put: (from: string, to: string) => void, from: string, to: string): boolean => {
+    try {
+      const dir = path.dirname(to);
+      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+      made.add(dir);
+      put(from, to);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   // The pages Astro rendered go into the cache under their key (replacing whatever that entry held).
   await inBatches(
     pages.filter((p) => p.render),
@@ -66,7 +82,8 @@ export async function placeSite({
         throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${staged})`, {
           slug: p.slug,
         });
-      await replaceWith(staged, path.join(cacheDir, `${p.key}.html`));
+      const entry = path.join(cacheDir, `${p.key}.html`);
+      if (!placeNew(linkSync, staged, entry)) await replaceWith(staged, entry);
     },
   );
 
@@ -87,6 +104,7 @@ export async function placeSite({
     else if (there?.isFile() && there.size === source.size && source.size <= SMALL && sameSmallFile(from, to(rel)))
       // A file the catalogue data wrote again with the same bytes (a IIIF manifest) is left as it is too.
       placed.kept++;
+    else if (!there && placeNew(linkSync, from, to(rel))) placed.written++;
     else differ.push({ from, rel, size: source.size, there: there?.isFile() === true && there.size === source.size });
   }
   links.length = 0;
@@ -105,9 +123,11 @@ export async function placeSite({
   for (const rel of filesIn(stageDir)) {
     if (rendered.has(rel)) continue;
     wanted.add(rel);
-    const [staged, there] = [statSync(path.join(stageDir, rel)), siteFile(to(rel))];
+    const from = path.join(stageDir, rel);
+    const [staged, there] = [statSync(from), siteFile(to(rel))];
     const same = there?.isFile() && there.size === staged.size && staged.size <= SMALL;
-    if (same && sameSmallFile(path.join(stageDir, rel), to(rel))) placed.kept++;
+    if (same && sameSmallFile(from, to(rel))) placed.kept++;
+    else if (!there && placeNew(renameSync, from, to(rel))) placed.written++;
     else moves.push(rel);
   }
   await inBatches(moves, async (rel) => {

@@ -82,8 +82,9 @@ export async function placeSite({
         throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${staged})`, {
           slug: p.slug,
         });
+      // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
       const entry = path.join(cacheDir, `${p.key}.html`);
-      if (!placeNew(linkSync, staged, entry)) await replaceWith(staged, entry);
+      if (!placeNew(renameSync, staged, entry)) await replaceWith(staged, entry);
     },
   );
 

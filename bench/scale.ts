@@ -127,15 +127,15 @@ async function buildInChild(root: string): Promise<void> {
   t = Date.now();
   const site = await buildSite({ ws, params, log: silentLogger });
   const end = Date.now();
-  // In build order: clearing the old site and planning the object pages, Astro, putting kept pages and
-  // per-object files in place, Pagefind.
+  // In build order: planning the object pages, Astro, updating the site in place (kept pages,
+  // per-object files, Astro's output; deleting what the build no longer has), Pagefind.
   const parts: [string, number][] = [
     ['astro', site.astroMs],
-    ['place pages, media', site.placeMs],
+    ['update the site', site.placeMs],
     ['pagefind', site.pagefindMs],
   ];
   const prep = end - t - parts.reduce((n, [, ms]) => n + ms, 0);
-  for (const [name, ms] of [['clear, plan pages', prep] as [string, number], ...parts]) {
+  for (const [name, ms] of [['plan pages', prep] as [string, number], ...parts]) {
     phases.push({ name, start: t, end: t + ms });
     t += ms;
   }

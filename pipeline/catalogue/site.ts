@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,15 +9,9 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
-import {
-  linkTree,
-  PER_OBJECT_FOLDERS,
-  type PlanOptions,
-  placeObjectPages,
-  plannedPages,
-  siteFingerprint,
-} from './plan.ts';
-import { indexSite } from './search-index.ts';
+import { type Placed, placeSite } from './place.ts';
+import { filesIn, linkTree, PER_OBJECT_FOLDERS, type PlanOptions, plannedPages, siteFingerprint } from './plan.ts';
+import { type IndexedPage, indexSite } from './search-index.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -31,9 +26,11 @@ export interface SiteBuild {
   indexBytes: number;
   /** Object pages Astro rendered, and those kept from an earlier build (same key: same content). */
   objectPages: { rendered: number; reused: number };
-  /** Wall time of planning the object pages (keys, chunk files) and of putting the kept ones in place, ms. */
+  /** Wall time of planning the object pages (keys, chunk files) and of putting the build into the site, ms. */
   planMs: number;
   placeMs: number;
+  /** What putting the build into the site did: files kept as they were, written, and removed. */
+  files: Placed;
 }
 
 /** The site's source folder (Astro project) in this repository. */
@@ -48,6 +45,8 @@ export function siteSourceDir(): string {
  * Object pages are kept by key in `.vitrine/cache/pages/` (see pages.ts): Astro renders only the
  * object pages whose key was not built before, reading their props from chunk files of
  * `chunkSize` pages; the others are hard-linked from the cache. Every other page is rendered each time.
+ * Astro writes into a folder of its own (it empties its output folder first); only once it has
+ * finished is the site updated in place (place.ts), so a failed build leaves the last site as it was.
  */
 export async function buildSite({
   ws,
@@ -78,17 +77,18 @@ export async function buildSite({
   }
   const outDir = ws.site;
   // One build of a workspace at a time, from the first file it touches to the last page it places:
-  // another would delete the site or the plan under it.
+  // another would change the site or the plan under it.
   const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
+  const planDir = path.join(ws.catalogue, 'render');
+  // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
+  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  const astroPublic = path.join(ws.catalogue, 'astro-public');
+  // Astro's own output folder: beside the site, on the same file system (its files are renamed in).
+  const stageDir = path.join(ws.catalogue, 'astro-out');
   try {
-    await rm(outDir, { recursive: true, force: true });
     const base = normaliseBase(params.catalogue.base);
     let started = Date.now();
     const cacheDir = path.join(ws.cache, 'pages');
-    const planDir = path.join(ws.catalogue, 'render');
-    // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-    // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
-    const astroPublic = path.join(ws.catalogue, 'astro-public');
     await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
     const plan: PlanOptions = {
       file: files.data,
@@ -113,7 +113,7 @@ export async function buildSite({
           ...env,
           VITRINE_CATALOGUE: files.data,
           VITRINE_PUBLIC: astroPublic,
-          VITRINE_OUT: outDir,
+          VITRINE_OUT: stageDir,
           VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
           VITRINE_BASE: base,
           VITRINE_SITE: params.catalogue.site,
@@ -128,26 +128,96 @@ export async function buildSite({
     const astroMs = Date.now() - started;
     started = Date.now();
     const pages = await plannedPages(planDir);
-    await placeObjectPages({ outDir, cacheDir, pages });
-    for (const folder of PER_OBJECT_FOLDERS)
-      await linkTree({ from: path.join(files.publicDir, folder), to: path.join(outDir, folder) });
-    await rm(planDir, { recursive: true, force: true });
-    await rm(astroPublic, { recursive: true, force: true });
+    const placed = await placeSite({
+      siteDir: outDir,
+      stageDir,
+      cacheDir,
+      pages,
+      publicDir: files.publicDir,
+      folders: PER_OBJECT_FOLDERS,
+      keep: [SEARCH_INDEX],
+    });
+    await removeAll([planDir, astroPublic, stageDir]);
     const placeMs = Date.now() - started;
     const t = Date.now();
-    const indexed = await indexSite({ outDir, cacheDir: path.join(ws.cache, 'search'), pages });
+    const indexed = await reindex({
+      outDir,
+      aside: path.join(ws.catalogue, 'search-index-previous'),
+      cacheDir: path.join(ws.cache, 'search'),
+      pages,
+    });
     const pagefindMs = Date.now() - t;
-    const indexBytes = await folderBytes(path.join(outDir, 'pagefind'));
+    const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
     const rendered = pages.filter((p) => p.render).length;
     const objectPages = { rendered, reused: pages.length - rendered };
     log.info(
       `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
         `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+        `${placed.written} files written, ${placed.removed} removed, ${placed.kept} unchanged; ` +
         `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
     );
-    return { outDir, pages: indexed, astroMs, pagefindMs, astroPeakRss, indexBytes, objectPages, planMs, placeMs };
+    return {
+      outDir,
+      pages: indexed,
+      astroMs,
+      pagefindMs,
+      astroPeakRss,
+      indexBytes,
+      objectPages,
+      planMs,
+      placeMs,
+      files: placed,
+    };
   } finally {
+    // A failed build leaves nothing of its own behind; the site is as it was (or, if placing failed,
+    // holds whole files, some old and some new, which the next build completes).
+    await removeAll([planDir, astroPublic, stageDir]);
     await releaseWorkspace();
+  }
+}
+
+async function removeAll(dirs: string[]): Promise<void> {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+}
+
+/** The search index's folder in the site (Pagefind's). */
+const SEARCH_INDEX = 'pagefind';
+
+/**
+ * Index the site again. Pagefind writes its folder whole and never deletes a file of an older index,
+ * so the last index is moved aside (`aside`, outside the site) first, and put back if indexing fails.
+ */
+async function reindex({
+  outDir,
+  aside,
+  cacheDir,
+  pages,
+}: {
+  outDir: string;
+  aside: string;
+  /** Kept small copies of the pages and the last index (search-index.ts): Pagefind writes only what changed. */
+  cacheDir: string;
+  pages: IndexedPage[];
+}): Promise<number> {
+  const index = path.join(outDir, SEARCH_INDEX);
+  await rm(aside, { recursive: true, force: true });
+  const had = await rename(index, aside).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  try {
+    const indexed = await indexSite({ outDir, cacheDir, pages });
+    await rm(aside, { recursive: true, force: true });
+    return indexed;
+  } catch (error) {
+    if (had) {
+      await rm(index, { recursive: true, force: true });
+      await rename(aside, index);
+    }
+    throw error;
   }
 }
 
@@ -278,10 +348,9 @@ async function runAstro({
   return JSON.parse(marker[1]!) as { maxRSS: number; planMs: number };
 }
 
-async function folderBytes(dir: string): Promise<number> {
+/** Bytes of the files under `dir` (synchronous calls: the index has a file a page). */
+function folderBytes(dir: string): number {
   let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])) {
-    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
-  }
+  for (const f of filesIn(dir, { all: true })) total += statSync(path.join(dir, f)).size;
   return total;
 }

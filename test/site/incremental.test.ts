@@ -52,6 +52,18 @@ async function relabel(dir: string, id: string, label: string): Promise<void> {
   await writeFile(csv, (await readFile(csv, 'utf8')).replace(new RegExp(`^${id},.*$`, 'm'), `${id},${label}`));
 }
 
+/** The inode of every file of a built site, by its path in the site. */
+async function siteInodes(dir: string): Promise<Map<string, number>> {
+  const site = path.join(dir, '.vitrine', 'site');
+  const out = new Map<string, number>();
+  for (const e of await readdir(site, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) {
+      const file = path.join(e.parentPath, e.name);
+      out.set(path.relative(site, file), (await stat(file)).ino);
+    }
+  return out;
+}
+
 /** Every file of a built site, by its path in the site. */
 async function siteFiles(dir: string): Promise<Map<string, Buffer>> {
   const site = path.join(dir, '.vitrine', 'site');
@@ -99,12 +111,21 @@ describe('object pages kept between builds', () => {
     const first = await build(warm);
     expect(first.objectPages).toEqual({ rendered: objects.length, reused: 0 });
     const before = await siteFiles(warm);
+    const inodesBefore = await siteInodes(warm);
 
     const target = objects[5]!;
     const to = labels.find((l) => l !== target.label)!;
     await relabel(warm, target.id, to);
     const second = await build(warm);
     const after = await siteFiles(warm);
+    // The site is updated in place: a file whose content did not change is the same file (the search
+    // index, written whole by Pagefind each build, aside).
+    const inodesAfter = await siteInodes(warm);
+    const unchanged = [...after.keys()].filter(
+      (f) => before.get(f)?.equals(after.get(f)!) && !f.startsWith('pagefind/'),
+    );
+    expect(unchanged.length).toBeGreaterThan(objects.length * 6);
+    expect(unchanged.filter((f) => inodesAfter.get(f) !== inodesBefore.get(f))).toEqual([]);
     const changedObjectPages = differing(before, after).filter((f) => /^objects\/[^/]+\/index\.html$/.test(f));
     // The relabelled object's own page, and the pages whose "More like this" shows its card (alt text names the label).
     expect(changedObjectPages.length).toBeGreaterThanOrEqual(1);
@@ -132,6 +153,45 @@ describe('object pages kept between builds', () => {
     const coldFiles = await siteFiles(cold);
     expect(coldFiles.size).toBeGreaterThan(objects.length);
     expect(differing(after, coldFiles)).toEqual([]);
+  }, 600_000);
+});
+
+describe('the site updated in place', () => {
+  it('drops the files of an object that left, and a failed build leaves the site as it was', async () => {
+    const warm = await fixture();
+    await build(warm);
+    const ws = workspace(warm);
+    const datasetFile = path.join(ws.dataset, 'dataset.json');
+    const dataset = JSON.parse(await readFile(datasetFile, 'utf8')) as { objects: { id: string }[] };
+    const catalogueFile = path.join(ws.catalogue, 'catalogue.json');
+    type Objects = { objects: { id: string; slug: string; images: { webp: string }[] }[] };
+    const leaving = (JSON.parse(await readFile(catalogueFile, 'utf8')) as Objects).objects.find(
+      (o) => o.id === dataset.objects[2]!.id,
+    )!;
+    dataset.objects.splice(2, 1);
+    await writeFile(datasetFile, JSON.stringify(dataset));
+    await build(warm);
+    const site = ws.site;
+    expect(await stat(path.join(site, 'objects', leaving.slug)).catch(() => null)).toBeNull();
+    expect(await stat(path.join(site, leaving.images[0]!.webp)).catch(() => null)).toBeNull();
+    const after = await siteFiles(warm);
+    expect([...after.keys()].filter((f) => /\.tmp$/.test(f))).toEqual([]);
+
+    // The same data built from nothing gives the same site, file for file.
+    const cold = await fixture();
+    await writeFile(path.join(cold, '.vitrine', 'dataset', 'dataset.json'), JSON.stringify(dataset));
+    await build(cold);
+    expect(differing(after, await siteFiles(cold))).toEqual([]);
+
+    // A build that fails (here Astro, on a catalogue it cannot read) leaves every file of the site as it was.
+    const catalogue = JSON.parse(await readFile(catalogueFile, 'utf8')) as Objects;
+    (catalogue.objects[0] as unknown as Record<string, unknown>).extra = 'not a table';
+    await writeFile(catalogueFile, JSON.stringify(catalogue));
+    const params = defaultParams();
+    params.collection.repository = 'example-museum/collection';
+    params.catalogue.base = '/collection/';
+    await expect(buildSite({ ws, params, log: memoryLogger() })).rejects.toMatchObject({ code: 'SITE_BUILD_FAILED' });
+    expect(differing(after, await siteFiles(warm))).toEqual([]);
   }, 600_000);
 });
 

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkTree, placeObjectPages, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
+import { placeSite } from '../../pipeline/catalogue/place.ts';
+import { linkTree, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -30,16 +31,20 @@ const page = (title: string) => `<!DOCTYPE html><html><head><title>${title}</tit
 describe('the object-page cache', () => {
   it('replaces the entry of a page rendered again, and leaves no temporary file', async () => {
     const dir = await tmp();
-    const outDir = path.join(dir, 'site');
+    const stageDir = path.join(dir, 'astro-out');
+    const siteDir = path.join(dir, 'site');
     const cacheDir = path.join(dir, 'pages');
-    await mkdir(path.join(outDir, 'objects', 'vase'), { recursive: true });
+    await mkdir(path.join(stageDir, 'objects', 'vase'), { recursive: true });
     await mkdir(cacheDir, { recursive: true });
-    await writeFile(path.join(outDir, 'objects', 'vase', 'index.html'), page('Vase'));
+    await writeFile(path.join(stageDir, 'objects', 'vase', 'index.html'), page('Vase'));
     // A bad entry under the same key (a half-written copy, or an older renderer's output).
     await writeFile(path.join(cacheDir, 'k1.html'), '<!DOCTYPE html><html><head><tit');
-    await placeObjectPages({ outDir, cacheDir, pages: [{ slug: 'vase', key: 'k1', render: true }] });
+    const pages = [{ slug: 'vase', key: 'k1', render: true }];
+    await placeSite({ siteDir, stageDir, cacheDir, pages, publicDir: path.join(dir, 'public'), folders: [] });
     expect(await readFile(path.join(cacheDir, 'k1.html'), 'utf8')).toBe(page('Vase'));
     expect(await readdir(cacheDir)).toEqual(['k1.html']);
+    expect(await readFile(path.join(siteDir, 'objects', 'vase', 'index.html'), 'utf8')).toBe(page('Vase'));
+    expect(await readdir(path.join(siteDir, 'objects', 'vase'))).toEqual(['index.html']);
   });
 
   it('renders again a page whose kept entry is cut short', async () => {
@@ -133,8 +138,12 @@ describe('per-object files placed in the site', () => {
     await mkdir(path.join(from, 'vase'), { recursive: true });
     for (const f of ['manifest.json', 'info.json', 'manifest.json.0123456789ab.tmp', '.vitrine-source'])
       await writeFile(path.join(from, 'vase', f), '{}');
-    const to = path.join(dir, 'site', 'iiif');
+    const to = path.join(dir, 'astro-public', 'iiif');
     await linkTree({ from, to });
     expect((await readdir(path.join(to, 'vase'))).sort()).toEqual(['info.json', 'manifest.json']);
+    const siteDir = path.join(dir, 'site');
+    const placed = { siteDir, stageDir: path.join(dir, 'astro-out'), cacheDir: path.join(dir, 'pages'), pages: [] };
+    await placeSite({ ...placed, publicDir: path.join(dir, 'public'), folders: ['iiif'] });
+    expect((await readdir(path.join(siteDir, 'iiif', 'vase'))).sort()).toEqual(['info.json', 'manifest.json']);
   });
 });

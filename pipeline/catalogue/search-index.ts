@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -10,11 +11,11 @@ import { messageOf, VitrineError } from '../errors.ts';
  * index. Two things a build can spare it, keeping the index the same byte for byte:
  * - parsing: its cost is per element, so it reads each page's searchable part (`searchablePart`),
  *   kept by the page's key and made again only for pages whose key is new;
- * - compressing and writing the files that did not change: Pagefind names its fragments, word and
- *   filter chunks and metadata by their content, and never rewrites such a file when one of that
- *   name is already there. So the last build's index is kept (hard links), linked into the new
- *   `pagefind/` first, and after Pagefind has written only what is new, the files the new index no
- *   longer names are removed, there and in the kept copy.
+ * - compressing and writing the result files of pages that did not change: Pagefind names its
+ *   files by their content and never rewrites a file of that name already there. So the last
+ *   build's index is kept (hard links); the result files of unchanged pages are linked into the new
+ *   `pagefind/` first (not the word and filter chunks: see `clashing` for why names cannot be
+ *   trusted alone), Pagefind writes the rest, and the files the new index does not name are removed.
  */
 
 /** Pagefind's folders of content-named files, and the metadata file's name. */
@@ -51,11 +52,12 @@ export async function indexSite({
       throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
   };
   try {
-    const read =
-      cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : outDir;
+    const parts =
+      cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : null;
+    const read = parts?.dir ?? outDir;
     // Only files of a finished index are in `keep`, so none of those linked here is half-written.
     await rm(dest, { recursive: true, force: true });
-    if (keep) await linkNamedFiles({ from: keep, to: dest });
+    const linked = keep ? await linkKeptResults({ from: keep, to: dest, unchanged: parts?.unchanged }) : [];
     const { errors, index } = await pagefind.createIndex({
       rootSelector: 'html',
       excludeSelectors: ['[data-pagefind-ignore]'],
@@ -72,11 +74,21 @@ export async function indexSite({
       );
     const written = await index.writeFiles({ outputPath: dest });
     check('writing the index', written.errors);
+    // A kept result can stand under a name the new index gives another page (see `clashing`):
+    // remove those, and Pagefind writes them again (it writes only the files that are missing).
+    const wrong = clashing({ files: linked, named: await namedFiles(dest) });
+    if (wrong.length > 0) {
+      await Promise.all(wrong.map((f) => rm(path.join(dest, f), { force: true })));
+      const again = await index.writeFiles({ outputPath: dest });
+      check('writing the index', again.errors);
+    }
     const named = await namedFiles(dest);
     await removeUnnamed({ dir: dest, named });
     if (keep) {
+      // The kept copy becomes this index exactly: a file left under a name that now holds other
+      // content would be linked back by the next build.
+      await rm(keep, { recursive: true, force: true });
       await linkNamedFiles({ from: dest, to: keep });
-      await removeUnnamed({ dir: keep, named });
     }
     return added.page_count;
   } catch (error) {
@@ -108,7 +120,7 @@ async function writeSearchPages({
   outDir: string;
   pages: IndexedPage[];
   dir: string;
-}): Promise<string> {
+}): Promise<{ dir: string; unchanged: Set<string> }> {
   const manifest = path.join(dir, 'pages.json');
   const old = (await readFile(manifest, 'utf8')
     .then(JSON.parse)
@@ -121,11 +133,16 @@ async function writeSearchPages({
   for (const slug of await readdir(tree).catch(() => [] as string[]))
     if (!slugs.has(slug)) await rm(path.join(tree, slug), { recursive: true, force: true });
   const next: Record<string, string> = {};
+  const unchanged = new Set<string>();
   for (let i = 0; i < pages.length; i += 64)
     await Promise.all(
       pages.slice(i, i + 64).map(async ({ slug, key }) => {
         next[slug] = key;
-        if (keys[slug] === key) return;
+        // A kept part that went missing (a cache restored in part) is made again, not trusted by its key.
+        if (keys[slug] === key && existsSync(path.join(tree, slug, 'index.html'))) {
+          unchanged.add(slug);
+          return;
+        }
         const html = await readFile(path.join(outDir, 'objects', slug, 'index.html'), 'utf8');
         await mkdir(path.join(tree, slug), { recursive: true });
         await writeFile(path.join(tree, slug, 'index.html'), searchablePart(html));
@@ -134,11 +151,77 @@ async function writeSearchPages({
   const temp = `${manifest}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify({ version: SEARCH_PAGES_VERSION, keys: next }));
   await rename(temp, manifest);
-  return dir;
+  return { dir, unchanged };
 }
 
-/** Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has. */
-async function linkNamedFiles({ from, to }: { from: string; to: string }): Promise<void> {
+/**
+ * Pagefind names a page's result file by the first 7 hex digits of its content's SHA-1, longer only
+ * when two pages of one build clash, and never rewrites a file that exists. So a name the last build
+ * gave one page's result can be another's now (Pagefind's own source warns of it; at 100,000 pages
+ * about 19 pairs share 7 digits), and search would show the old page. Only the results of pages whose
+ * content did not change are linked from the kept index (`linkKeptResults`), and of those, any whose
+ * 7 digits the new index gives more than one name (a clash in this build) are written again.
+ */
+function clashing({ files, named }: { files: string[]; named: Set<string> }): string[] {
+  const seen = new Map<string, number>();
+  for (const f of named) if (f.startsWith('fragment')) seen.set(shortName(f), (seen.get(shortName(f)) ?? 0) + 1);
+  return files.filter((f) => (seen.get(shortName(f)) ?? 0) > 1);
+}
+
+/** A result file's name cut to Pagefind's shortest: its language, "_" and 7 hex digits. */
+function shortName(file: string): string {
+  const base = path.basename(file).replace(/\.pf_[a-z]+$/, '');
+  return base.slice(0, base.lastIndexOf('_') + 8);
+}
+
+/**
+ * Link into `to` the kept result files (`fragment/`) of the pages in `unchanged` (read from each
+ * file: its address names the page). Word and filter chunks and the metadata are written afresh:
+ * their names can clash across builds in the same way, and no page vouches for their content.
+ */
+async function linkKeptResults({
+  from,
+  to,
+  unchanged,
+}: {
+  from: string;
+  to: string;
+  unchanged?: Set<string>;
+}): Promise<string[]> {
+  if (!unchanged || unchanged.size === 0) return [];
+  const names = await readdir(path.join(from, 'fragment')).catch(() => [] as string[]);
+  await mkdir(path.join(to, 'fragment'), { recursive: true });
+  const linked: string[] = [];
+  for (const name of names) {
+    const file = path.join('fragment', name);
+    const slug = resultSlug(await readFile(path.join(from, file)));
+    if (slug === null || !unchanged.has(slug)) continue;
+    await link(path.join(from, file), path.join(to, file)).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EXDEV' && error.code !== 'EPERM' && error.code !== 'ENOTSUP') throw error;
+      await copyFile(path.join(from, file), path.join(to, file));
+    });
+    linked.push(file);
+  }
+  return linked;
+}
+
+/** The object a kept result file is for (`/objects/<slug>/`), or null when it cannot be read. */
+function resultSlug(gzipped: Buffer): string | null {
+  try {
+    const json = gunzipSync(gzipped).toString('utf8').slice('pagefind_dcd'.length);
+    const url = (JSON.parse(json) as { url?: unknown }).url;
+    const match = typeof url === 'string' ? /\/objects\/([^/]+)\/(?:index\.html)?$/.exec(url) : null;
+    return match ? decodeURIComponent(match[1]!) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has.
+ * Returns the files linked (paths relative to `to`).
+ */
+async function linkNamedFiles({ from, to }: { from: string; to: string }): Promise<string[]> {
   // Listing `to` first spares a failing link() for each of the (many) files it already has.
   const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
   const has = new Set((await list(to)).filter((name) => META_FILE.test(name)));
@@ -163,6 +246,7 @@ async function linkNamedFiles({ from, to }: { from: string; to: string }): Promi
         }
       }),
     );
+  return files;
 }
 
 /** Remove the content-named files of `dir` that are not in `named` (paths relative to `dir`). */

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -242,5 +243,123 @@ describe('the search index kept between builds', () => {
       expect(read(bad)).toThrow(VitrineError);
       expect(read(bad)).toThrow(/pagefind\.en_x\.pf_meta is not a Pagefind 1\.x metadata file/);
     }
+  });
+});
+
+describe('the kept index, against its own pitfalls (found by review)', () => {
+  const plain = (title: string) =>
+    `<!doctype html><html lang="en"><head><title>${title}</title></head><body><article data-pagefind-body>` +
+    `<h1 data-pagefind-meta="title">${title}</h1><p>${title} text</p></article></body></html>`;
+  async function site(out: string, objs: [string, string][]) {
+    await rm(path.join(out, 'objects'), { recursive: true, force: true });
+    for (const [slug, title] of objs) {
+      await mkdir(path.join(out, 'objects', slug), { recursive: true });
+      await writeFile(path.join(out, 'objects', slug, 'index.html'), plain(title));
+    }
+  }
+  /** Each result file's page address and title, by file name. */
+  async function results(index: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const f of await readdir(path.join(index, 'fragment'))) {
+      const json = gunzipSync(await readFile(path.join(index, 'fragment', f)))
+        .toString()
+        .slice('pagefind_dcd'.length);
+      const { url, meta } = JSON.parse(json) as { url: string; meta: { title: string } };
+      out[f] = `${url} ${meta.title}`;
+    }
+    return out;
+  }
+  /** Pagefind's name hash: SHA-1, each byte in hex without padding. */
+  const pagefindHash = (s: string) => [...createHash('sha1').update(s).digest()].map((b) => b.toString(16)).join('');
+
+  it("never serves an old page's result under a name the new index gives another page", async () => {
+    // Two titles whose result files share the first 7 hex digits of their names (a birthday search over
+    // the pages' result JSON, which Pagefind hashes): the first page gets 7 digits, the second 8.
+    const probe = path.join(dir, 'clash-probe');
+    await site(probe, [
+      ['a', 'Bowl QQQQQQ'],
+      ['b', 'Bowl QQQQQQ'],
+    ]);
+    await indexSite({ outDir: probe });
+    const template: Record<string, string> = {};
+    for (const f of await readdir(path.join(probe, 'pagefind', 'fragment'))) {
+      const json = gunzipSync(await readFile(path.join(probe, 'pagefind', 'fragment', f)))
+        .toString()
+        .slice('pagefind_dcd'.length);
+      template[(JSON.parse(json) as { url: string }).url.includes('/a/') ? 'a' : 'b'] = json;
+    }
+    const word = (i: number) => `q${i.toString(36).padStart(5, '0')}`;
+    const seen = new Map<string, string>();
+    for (let i = 0; i < 200_000; i++)
+      seen.set(pagefindHash(template.a!.replaceAll('QQQQQQ', word(i))).slice(0, 7), word(i));
+    let pair: [string, string] | null = null;
+    for (let j = 0; j < 400_000 && !pair; j++) {
+      const clash = seen.get(pagefindHash(template.b!.replaceAll('QQQQQQ', word(j))).slice(0, 7));
+      if (clash) pair = [clash, word(j)];
+    }
+    expect(pair).not.toBeNull();
+    const out = path.join(dir, 'clash-site');
+    const cacheDir = path.join(dir, 'clash-cache');
+    await site(out, [
+      ['a', `Bowl ${pair![0]}`],
+      ['b', `Bowl ${pair![1]}`],
+    ]);
+    await indexSite({
+      outDir: out,
+      cacheDir,
+      pages: [
+        { slug: 'a', key: 'a1' },
+        { slug: 'b', key: 'b1' },
+      ],
+    });
+    // b's title changes: a, unchanged, now takes the 7-digit name b's old result file had... or the reverse.
+    await site(out, [
+      ['a', `Bowl ${pair![0]}`],
+      ['b', 'Bowl renamed'],
+    ]);
+    await indexSite({
+      outDir: out,
+      cacheDir,
+      pages: [
+        { slug: 'a', key: 'a1' },
+        { slug: 'b', key: 'b2' },
+      ],
+    });
+    const clean = path.join(dir, 'clash-clean');
+    await site(clean, [
+      ['a', `Bowl ${pair![0]}`],
+      ['b', 'Bowl renamed'],
+    ]);
+    await indexSite({ outDir: clean });
+    expect(await results(path.join(out, 'pagefind'))).toEqual(await results(path.join(clean, 'pagefind')));
+    expect(await files(path.join(out, 'pagefind'))).toEqual(await files(path.join(clean, 'pagefind')));
+    // The kept copy holds the right file too, so the next build does not link the old one back.
+    expect(await results(path.join(cacheDir, 'index'))).toEqual(await results(path.join(clean, 'pagefind')));
+  });
+
+  it('makes a kept searchable part again when it went missing, instead of failing every later build', async () => {
+    const out = path.join(dir, 'lost-part-site');
+    const cacheDir = path.join(dir, 'lost-part-cache');
+    await site(out, [
+      ['a', 'a bowl'],
+      ['b', 'b bowl'],
+    ]);
+    const pages = [
+      { slug: 'a', key: 'ka' },
+      { slug: 'b', key: 'kb' },
+    ];
+    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
+    const inodes = async () => {
+      const folder = path.join(out, 'pagefind', 'fragment');
+      const names = (await readdir(folder)).sort();
+      return Promise.all(names.map(async (n) => `${n} ${(await stat(path.join(folder, n))).ino}`));
+    };
+    // Nothing changed: every result file is the kept one, linked, not written again.
+    const before = await inodes();
+    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
+    expect(await inodes()).toEqual(before);
+    // One kept part lost (a disk clean-up, a cache restored in part).
+    await rm(path.join(cacheDir, 'pages', 'objects', 'b'), { recursive: true });
+    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
   });
 });

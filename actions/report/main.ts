@@ -44,7 +44,7 @@ export async function run({
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
-    } else if ((failure = await readFailure(settings.reportDir))) {
+    } else if ((failure = (await readFailure(settings.reportDir)) ?? (await noReport(settings.reportDir)))) {
       // The run stopped before its report: staff get the reason on the pull request, not only a red cross.
       markdown = failure.markdown;
       report = null;
@@ -88,7 +88,12 @@ export async function run({
       core.setOutput(OUTPUTS.commentAction, result.comment.action);
     }
     if (settings.failOnGate && report && !report.gate.passed) core.setFailed(`${report.headline} (fail-on-gate is on)`);
-    if (failure) core.setFailed(`The run stopped before its report: ${failure.note.message}`);
+    if (failure)
+      core.setFailed(
+        failure.note.code === 'REPORT_MISSING'
+          ? failure.note.message
+          : `The run stopped before its report: ${failure.note.message}`,
+      );
   } catch (error) {
     core.setFailed(messageOf(error));
   }
@@ -104,6 +109,31 @@ async function readFailure(dir: string): Promise<{ markdown: string; note: Failu
   } catch {
     return null;
   }
+}
+
+/**
+ * Neither a report nor a note: an earlier step failed before the stages ran (the drift check on a
+ * merge conflict, the image pull). The pull request still hears that its checks stopped, and where to look.
+ */
+async function noReport(dir: string): Promise<{ markdown: string; note: FailureNote } | null> {
+  const file = path.join(dir, 'report.md');
+  if (
+    await readFile(file, 'utf8').then(
+      () => true,
+      () => false,
+    )
+  )
+    return null;
+  const message =
+    `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action ` +
+    '(if an earlier step failed, its log says why).';
+  const markdown =
+    '## Vitrine could not check this pull request\n\nA step of the run failed before the report could be ' +
+    "written. The run's log says which step and why: open the failed check below, then the step marked with " +
+    'a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the ' +
+    'maintainers of this repository.\n';
+  const headline = 'Vitrine could not check this change: see the comment on the pull request.';
+  return { markdown, note: { failed: true, code: 'REPORT_MISSING', message, headline } };
 }
 
 /** report.json of this repository's own run; a broken file is named rather than crashing the step. */

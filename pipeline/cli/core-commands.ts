@@ -3,7 +3,7 @@ import path from 'node:path';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
-import { VitrineError } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
@@ -266,12 +266,17 @@ async function runAndPrint(
   // A run meant to end in a report leaves a note in its place when it stops (a params.yaml typo, a
   // merge conflict in labels.csv), and the report action posts it on the pull request.
   const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
-  if (!reporting) return runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard);
-  await clearFailureNote({ ws: ctx.ws });
+  const progress = { reported: false };
+  if (!reporting) return runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard, progress);
+  // The note must never hide the error it is about: trouble with it is a warning.
+  const noteTrouble = (error: unknown) =>
+    ctx.log.warn(`Could not update the note for the pull request: ${messageOf(error)}`);
+  await clearFailureNote({ ws: ctx.ws }).catch(noteTrouble);
   try {
-    return await runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard);
+    return await runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard, progress);
   } catch (error) {
-    await writeFailureNote({ ws: ctx.ws, error });
+    // Once the report is written, it is what the pull request should read, not a note (a later stage failed).
+    if (!progress.reported) await writeFailureNote({ ws: ctx.ws, error }).catch(noteTrouble);
     throw error;
   }
 }
@@ -284,6 +289,7 @@ async function runStagesAndPrint(
   single: boolean,
   sharing: Record<string, unknown>,
   shard: ReturnType<typeof parseShard> | undefined,
+  progress: { reported: boolean },
 ): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
@@ -310,12 +316,14 @@ async function runStagesAndPrint(
     force,
     single,
     onStage: (name) => ctx.log.debug(`stage ${name}: checking inputs`),
-    onOutcome: (o: StageOutcome) =>
+    onOutcome: (o: StageOutcome) => {
+      if (o.name === 'report') progress.reported = true;
       ctx.log.info(
         `${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ` +
           `${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ` +
           `${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`,
-      ),
+      );
+    },
   });
   const total = (performance.now() - started) / 1000;
   if (ctx.json)

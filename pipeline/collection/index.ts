@@ -50,9 +50,12 @@ interface CsvRow {
  * staff resolving a conflict in GitHub's editor can commit them, and a CSV parser's message would not say so.
  */
 function checkMergeConflict({ text, file }: { text: string; file: string }): void {
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
-  if (start < 0 || !lines.slice(start + 1).some((l) => /^>{7}( |$)/.test(l))) return;
+  if (start < 0) return;
+  // All three markers, in order: a title that merely starts with "<<<<<<<" is not a conflict.
+  const middle = lines.findIndex((l, i) => i > start && /^={7}$/.test(l));
+  if (middle < 0 || !lines.slice(middle + 1).some((l) => /^>{7}( |$)/.test(l))) return;
   throw new VitrineError(
     'CSV_MERGE_CONFLICT',
     `${file}:${start + 1}: this file still has a merge conflict (the lines from <<<<<<< to >>>>>>> hold ` +
@@ -75,9 +78,11 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
     }) as unknown as typeof records;
   } catch (error) {
     const e = error as { lines?: number; message: string };
+    const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!;
+    const hint = first.includes(',') ? '' : separatorHint([first]).replace(/^\.$/, '');
     throw new VitrineError(
       'CSV_MALFORMED',
-      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` + `${e.message}`,
+      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` + `${e.message}${hint}`,
       { file, line: e.lines },
       { cause: error },
     );

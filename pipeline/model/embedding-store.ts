@@ -100,6 +100,11 @@ type DecodedSegment = ReturnType<typeof decodeSegment> & { signature: string };
  */
 let decoded: { folder: string; segments: Map<string, DecodedSegment> } = { folder: '', segments: new Map() };
 
+/** Let the decoded segments go (the catalogue stage needs no vectors in this process, and they are large). */
+export function forgetDecodedSegments(): void {
+  decoded = { folder: '', segments: new Map() };
+}
+
 /** Write vectors as one new segment (atomic); returns its file name. */
 export async function appendSegment({
   folder,

@@ -47,7 +47,7 @@ export function failureNote({ error }: { error: unknown }): { note: FailureNote;
     '',
     known
       ? 'Fix this in the pull request (the message names the file and line) and push again: the checks ' +
-        'run again by themselves.'
+        'run again by themselves (for a pull request from a fork, once a maintainer approves the new commit).'
       : 'Please tell the maintainers of this repository; the log of the run (linked from the checks ' +
         'below) has the details.',
     '',

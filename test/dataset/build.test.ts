@@ -357,6 +357,21 @@ describe('buildDataset', () => {
     expect(error).toMatchObject({ code: 'CSV_MERGE_CONFLICT', data: { line: 3 } });
     expect((error as Error).message).toMatch(/^labels\.csv:3: .*merge conflict/);
     expect((error as Error).message).toContain('<<<<<<<');
+    // With a byte-order mark and the conflict on the first line, too.
+    await writeFile(
+      ws.labels,
+      `\uFEFF<<<<<<< HEAD\n${labelsText.split('\n').slice(0, 2).join('\n')}\n=======\n>>>>>>> b\n`,
+    );
+    const first = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'CSV_MERGE_CONFLICT', data: { line: 1 } });
+  });
+
+  it('does not take a title starting with "<<<<<<<" in a quoted multi-line field for a merge conflict', async () => {
+    const objectsText =
+      'id,title,image\na1,"<<<<<<< a poem\n>>>>>>> in two lines",images/a1.png\na2,Jar,images/a2.png\n';
+    const ws = await makeCollection({ objects: five.slice(0, 2), objectsText });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.objects.map((o) => o.id)).toEqual(['a1', 'a2']);
   });
 
   it('says a labels.csv saved with semicolons or tabs (Excel in many languages) needs commas', async () => {
@@ -369,6 +384,11 @@ describe('buildDataset', () => {
       expect(error).toMatchObject({ code: 'LABELS_HEADER', data: { line: 1 } });
       expect((error as Error).message).toContain(`separated by ${name}`);
       expect((error as Error).message).toContain('CSV UTF-8 (Comma delimited)');
+      // A value with a comma in it makes the parser fail first: the hint must still be there.
+      await writeFile(ws.labels, `object_id${sep}label\na1${sep}coin\na2${sep}Vase, lidded\n`);
+      const parsed = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
+      expect(parsed).toMatchObject({ code: 'CSV_MALFORMED' });
+      expect((parsed as Error).message).toContain(`separated by ${name}`);
     }
   });
 

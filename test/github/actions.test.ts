@@ -331,6 +331,11 @@ describe('the report action', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/report\.md does not exist: run the pipeline's report stage \(npx vitrine run report\)/);
+    // An earlier step failed (the drift check on a merge conflict, say): the pull request still hears of it.
+    const comment = gh.comments.get(2)!.find((c) => c.body.startsWith(MARKER))!;
+    expect(comment.body).toContain('Vitrine could not check this pull request');
+    expect(comment.body).toContain('the step marked with a red cross');
+    expect(gh.statuses).toEqual([expect.objectContaining({ state: 'failure', context: 'vitrine/gate' })]);
   });
 });
 

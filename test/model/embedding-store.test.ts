@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendSegment, compactStore, openStore } from '../../pipeline/model/embedding-store.ts';
+import { appendSegment, compactStore, forgetDecodedSegments, openStore } from '../../pipeline/model/embedding-store.ts';
 
 /*
  * The stages of one `vitrine run` (train twice, evaluate three times, promote) each open the same
@@ -59,5 +59,16 @@ describe('openStore reuses the segments it already read', () => {
     await writeFile(file, await readFile(path.join(other, name!)));
     const replaced = await openStore({ folder });
     expect([...replaced.vectors.keys()]).toEqual(['only']);
+  });
+
+  it('lets the decoded segments go when asked (the catalogue stage, so Astro does not run beside them)', async () => {
+    const folder = path.join(dir, 'forget');
+    await appendSegment({ folder, entries: [['a', v(1)]] });
+    const first = await openStore({ folder });
+    forgetDecodedSegments();
+    const again = await openStore({ folder });
+    // Read from the file again: equal vectors, not the same arrays.
+    expect(again.vectors.get('a')!.buffer).not.toBe(first.vectors.get('a')!.buffer);
+    expect(Array.from(again.vectors.get('a')!)).toEqual(Array.from(v(1)));
   });
 });

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -56,6 +56,17 @@ describe('a run that stops before its report', () => {
     const again = await note(ws.report, 'failure.md');
     expect(again).not.toContain('merge conflict');
     expect(again).toContain('trian');
+  });
+
+  it('still says what stopped the run when the note itself cannot be written', async () => {
+    const ws = await repoWithConflict();
+    // .vitrine/report is a file here, so no note fits under it: the conflict must still be the error.
+    await mkdir(path.dirname(ws.report), { recursive: true });
+    await writeFile(ws.report, 'not a folder');
+    const run = await vitrine(['run', 'report'], ws.root);
+    expect(run.code).toBe(1);
+    expect(run.messages).toMatch(/labels\.csv:3: this file still has a merge conflict/);
+    expect(run.messages).toContain('Could not update the note for the pull request');
   });
 
   it('leaves no note for runs that do not end in a report', async () => {

@@ -40906,7 +40906,7 @@ async function run({
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;
-    } else if (failure2 = await readFailure(settings.reportDir)) {
+    } else if (failure2 = await readFailure(settings.reportDir) ?? await noReport(settings.reportDir)) {
       markdown = failure2.markdown;
       report = null;
     } else {
@@ -40948,7 +40948,10 @@ async function run({
       setOutput(OUTPUTS.commentAction, result.comment.action);
     }
     if (settings.failOnGate && report && !report.gate.passed) setFailed(`${report.headline} (fail-on-gate is on)`);
-    if (failure2) setFailed(`The run stopped before its report: ${failure2.note.message}`);
+    if (failure2)
+      setFailed(
+        failure2.note.code === "REPORT_MISSING" ? failure2.note.message : `The run stopped before its report: ${failure2.note.message}`
+      );
   } catch (error63) {
     setFailed(messageOf(error63));
   }
@@ -40962,6 +40965,18 @@ async function readFailure(dir) {
   } catch {
     return null;
   }
+}
+async function noReport(dir) {
+  const file2 = path2.join(dir, "report.md");
+  if (await readFile(file2, "utf8").then(
+    () => true,
+    () => false
+  ))
+    return null;
+  const message = `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action (if an earlier step failed, its log says why).`;
+  const markdown = "## Vitrine could not check this pull request\n\nA step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.\n";
+  const headline2 = "Vitrine could not check this change: see the comment on the pull request.";
+  return { markdown, note: { failed: true, code: "REPORT_MISSING", message, headline: headline2 } };
 }
 function parseReport(text2, file2) {
   try {

@@ -1,5 +1,15 @@
-import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -55,9 +65,9 @@ export async function indexSite({
     const parts =
       cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : null;
     const read = parts?.dir ?? outDir;
-    // Only files of a finished index are in `keep`, so none of those linked here is half-written.
     await rm(dest, { recursive: true, force: true });
-    const linked = keep ? await linkKeptResults({ from: keep, to: dest, unchanged: parts?.unchanged }) : [];
+    const kept = keep ? readKeptResults(keep) : new Map<string, string>();
+    const linked = keep ? linkKeptResults({ from: keep, to: dest, kept, unchanged: parts?.unchanged }) : [];
     const { errors, index } = await pagefind.createIndex({
       rootSelector: 'html',
       excludeSelectors: ['[data-pagefind-ignore]'],
@@ -84,12 +94,8 @@ export async function indexSite({
     }
     const named = await namedFiles(dest);
     await removeUnnamed({ dir: dest, named });
-    if (keep) {
-      // The kept copy becomes this index exactly: a file left under a name that now holds other
-      // content would be linked back by the next build.
-      await rm(keep, { recursive: true, force: true });
-      await linkNamedFiles({ from: dest, to: keep });
-    }
+    if (keep)
+      keepResults({ from: dest, to: keep, named, kept, reused: new Set(linked.filter((f) => !wrong.includes(f))) });
     return added.page_count;
   } catch (error) {
     if (error instanceof VitrineError) throw error;
@@ -174,36 +180,95 @@ function shortName(file: string): string {
   return base.slice(0, base.lastIndexOf('_') + 8);
 }
 
+/** The kept result files and the object each is for (`results.json`); empty when unreadable. */
+function readKeptResults(keep: string): Map<string, string> {
+  try {
+    const json = JSON.parse(readFileSync(path.join(keep, RESULTS), 'utf8')) as Record<string, string>;
+    return new Map(Object.entries(json));
+  } catch {
+    return new Map();
+  }
+}
+
 /**
- * Link into `to` the kept result files (`fragment/`) of the pages in `unchanged` (read from each
- * file: its address names the page). Word and filter chunks and the metadata are written afresh:
- * their names can clash across builds in the same way, and no page vouches for their content.
+ * Link into `to` the kept result files (`fragment/`) of the pages in `unchanged`. Word and filter
+ * chunks and the metadata are written afresh: their names can pass between contents across builds
+ * in the same way, and no page vouches for their content. Returns the files linked.
  */
-async function linkKeptResults({
+function linkKeptResults({
   from,
   to,
+  kept,
   unchanged,
 }: {
   from: string;
   to: string;
+  kept: Map<string, string>;
   unchanged?: Set<string>;
-}): Promise<string[]> {
-  if (!unchanged || unchanged.size === 0) return [];
-  const names = await readdir(path.join(from, 'fragment')).catch(() => [] as string[]);
-  await mkdir(path.join(to, 'fragment'), { recursive: true });
+}): string[] {
+  if (!unchanged || unchanged.size === 0 || kept.size === 0) return [];
+  mkdirSync(path.join(to, 'fragment'), { recursive: true });
   const linked: string[] = [];
-  for (const name of names) {
-    const file = path.join('fragment', name);
-    const slug = resultSlug(await readFile(path.join(from, file)));
-    if (slug === null || !unchanged.has(slug)) continue;
-    await link(path.join(from, file), path.join(to, file)).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EXDEV' && error.code !== 'EPERM' && error.code !== 'ENOTSUP') throw error;
-      await copyFile(path.join(from, file), path.join(to, file));
-    });
-    linked.push(file);
+  for (const [file, slug] of kept) {
+    if (!unchanged.has(slug)) continue;
+    try {
+      linkSync(path.join(from, file), path.join(to, file));
+      linked.push(file);
+    } catch {
+      // Gone from the kept copy, or another file system: Pagefind writes it.
+    }
   }
   return linked;
 }
+
+/**
+ * Make the kept copy this index's result files: the ones reused stay (same file), the ones Pagefind
+ * wrote are linked in under a temp name and renamed over whatever stood there, the others go.
+ * `results.json` is removed first and written last, so a copy cut short is not trusted.
+ */
+function keepResults({
+  from,
+  to,
+  named,
+  kept,
+  reused,
+}: {
+  from: string;
+  to: string;
+  named: Set<string>;
+  kept: Map<string, string>;
+  reused: Set<string>;
+}): void {
+  rmSync(path.join(to, RESULTS), { force: true });
+  mkdirSync(path.join(to, 'fragment'), { recursive: true });
+  const next: Record<string, string> = {};
+  for (const file of named) {
+    if (!file.startsWith(`fragment${path.sep}`)) continue;
+    if (reused.has(file)) {
+      next[file] = kept.get(file)!;
+      continue;
+    }
+    const slug = resultSlug(readFileSync(path.join(from, file)));
+    if (slug === null) continue;
+    const temp = `${path.join(to, file)}.${process.pid}.tmp`;
+    rmSync(temp, { force: true });
+    try {
+      linkSync(path.join(from, file), temp);
+    } catch {
+      copyFileSync(path.join(from, file), temp);
+    }
+    renameSync(temp, path.join(to, file));
+    next[file] = slug;
+  }
+  for (const name of readdirSync(path.join(to, 'fragment')))
+    if (!(path.join('fragment', name) in next)) rmSync(path.join(to, 'fragment', name), { force: true });
+  const temp = path.join(to, `${RESULTS}.${process.pid}.tmp`);
+  writeFileSync(temp, JSON.stringify(next));
+  renameSync(temp, path.join(to, RESULTS));
+}
+
+/** The kept result files and the object each is for, in the kept copy of the index. */
+const RESULTS = 'results.json';
 
 /** The object a kept result file is for (`/objects/<slug>/`), or null when it cannot be read. */
 function resultSlug(gzipped: Buffer): string | null {
@@ -215,38 +280,6 @@ function resultSlug(gzipped: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * Hard-link (or copy) Pagefind's content-named files of `from` into `to`, leaving those `to` has.
- * Returns the files linked (paths relative to `to`).
- */
-async function linkNamedFiles({ from, to }: { from: string; to: string }): Promise<string[]> {
-  // Listing `to` first spares a failing link() for each of the (many) files it already has.
-  const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
-  const has = new Set((await list(to)).filter((name) => META_FILE.test(name)));
-  const files = (await list(from)).filter((name) => META_FILE.test(name) && !has.has(name));
-  for (const folder of NAMED_FOLDERS) {
-    const names = await list(path.join(from, folder));
-    if (names.length > 0) await mkdir(path.join(to, folder), { recursive: true });
-    const there = new Set(await list(path.join(to, folder)));
-    for (const name of names) if (!there.has(name)) files.push(path.join(folder, name));
-  }
-  await mkdir(to, { recursive: true });
-  for (let i = 0; i < files.length; i += 64)
-    await Promise.all(
-      files.slice(i, i + 64).map(async (f) => {
-        try {
-          await link(path.join(from, f), path.join(to, f));
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EEXIST') return;
-          if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-          await copyFile(path.join(from, f), path.join(to, f));
-        }
-      }),
-    );
-  return files;
 }
 
 /** Remove the content-named files of `dir` that are not in `named` (paths relative to `dir`). */

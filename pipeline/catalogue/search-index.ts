@@ -62,11 +62,13 @@ export async function indexSite({
       throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
   };
   try {
+    // The map is taken before the parts' keys move on, and comes back only with a finished index: a
+    // build that dies between the two must not leave old results filed under keys that changed.
+    const kept = keep ? takeKeptResults(keep) : new Map<string, string>();
     const parts =
       cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : null;
     const read = parts?.dir ?? outDir;
     await rm(dest, { recursive: true, force: true });
-    const kept = keep ? readKeptResults(keep) : new Map<string, string>();
     const linked = keep ? linkKeptResults({ from: keep, to: dest, kept, unchanged: parts?.unchanged }) : [];
     const { errors, index } = await pagefind.createIndex({
       rootSelector: 'html',
@@ -180,14 +182,17 @@ function shortName(file: string): string {
   return base.slice(0, base.lastIndexOf('_') + 8);
 }
 
-/** The kept result files and the object each is for (`results.json`); empty when unreadable. */
-function readKeptResults(keep: string): Map<string, string> {
+/** The kept result files and the object each is for (`results.json`, removed here); empty when unreadable. */
+function takeKeptResults(keep: string): Map<string, string> {
+  let map = new Map<string, string>();
   try {
     const json = JSON.parse(readFileSync(path.join(keep, RESULTS), 'utf8')) as Record<string, string>;
-    return new Map(Object.entries(json));
+    map = new Map(Object.entries(json));
   } catch {
-    return new Map();
+    // No map (a first build, or one cut short): nothing is reused.
   }
+  rmSync(path.join(keep, RESULTS), { force: true });
+  return map;
 }
 
 /**

@@ -118,7 +118,9 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
   if (!header.includes('id'))
     throw new VitrineError(
       'CSV_COLUMNS',
-      `${file}:1: the header has no "id" column (found: ` + `${header.join(', ') || 'nothing'})`,
+      `${file}:1: the header has no "id" column (found: ` +
+        `${header.join(', ') || 'nothing'})` +
+        separatorHint(header),
       { file, line: 1 },
     );
   const objects: CollectionObject[] = [];

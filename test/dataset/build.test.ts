@@ -389,6 +389,13 @@ describe('buildDataset', () => {
       const parsed = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
       expect(parsed).toMatchObject({ code: 'CSV_MALFORMED' });
       expect((parsed as Error).message).toContain(`separated by ${name}`);
+      // data/objects.csv too.
+      const objectsText = `id${sep}title${sep}image\na1${sep}Jar${sep}images/a1.png\n`;
+      const other = await makeCollection({ objects: five.slice(0, 1), objectsText });
+      const columns = await buildDataset({ ws: other, params: testParams(), log: memoryLogger() }).catch(
+        (e: unknown) => e,
+      );
+      expect((columns as Error).message).toContain(`separated by ${name}`);
     }
   });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -338,6 +339,40 @@ describe('the kept index, against its own pitfalls (found by review)', () => {
     expect(await files(path.join(out, 'pagefind'))).toEqual(await files(path.join(clean, 'pagefind')));
     // The kept copy holds the right file too, so the next build does not link the old one back.
     expect(await results(path.join(cacheDir, 'index'))).toEqual(await results(path.join(clean, 'pagefind')));
+  });
+
+  it('trusts no kept result after a build that stopped once the pages had moved on (found by review)', async () => {
+    const out = path.join(dir, 'stopped-site');
+    const cacheDir = path.join(dir, 'stopped-cache');
+    const results = path.join(cacheDir, 'index', 'results.json');
+    await site(out, [
+      ['a', 'a bowl'],
+      ['b', 'b bowl'],
+    ]);
+    await indexSite({
+      outDir: out,
+      cacheDir,
+      pages: [
+        { slug: 'a', key: 'a1' },
+        { slug: 'b', key: 'b1' },
+      ],
+    });
+    expect(existsSync(results)).toBe(true);
+    // a changes; the build stops after the searchable parts took the new key (here: Pagefind counts
+    // one page fewer than listed). The old map must not survive to file a's old result under a2.
+    await site(out, [
+      ['a', 'a changed'],
+      ['b', 'b bowl'],
+    ]);
+    const listed = [
+      { slug: 'a', key: 'a2' },
+      { slug: 'b', key: 'b1' },
+      { slug: 'b', key: 'b1' },
+    ];
+    await expect(indexSite({ outDir: out, cacheDir, pages: listed })).rejects.toMatchObject({
+      code: 'SITE_INDEX_FAILED',
+    });
+    expect(existsSync(results)).toBe(false);
   });
 
   it('makes a kept searchable part again when it went missing, instead of failing every later build', async () => {

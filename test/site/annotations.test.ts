@@ -74,6 +74,17 @@ describe('annotation contract: published and labelIssue', () => {
     expect(o9.reviewReason).toBe('label-issue');
     expect(o9.annotation!.labelIssue).toEqual({ score: 0.92, suggested: 'mask' });
   });
+
+  it('drops a label issue whose suggestion staff have since made the label (no "may be wrong; perhaps" the same)', async () => {
+    // O-2 is labelled vessel in labels.csv now; the production model, promoted before the fix, suggested vessel.
+    const c = await build((a) => {
+      a[2]!.labelIssue = { score: 0.9, suggested: 'vessel' };
+    });
+    const o2 = c.objects.find((o) => o.id === 'O-2')!;
+    expect(o2.label).toBe('vessel');
+    expect(o2.annotation!.labelIssue).toBeNull();
+    expect(o2.reviewReason).not.toBe('label-issue');
+  });
 });
 
 describe('model card factors written differently', () => {

@@ -261,13 +261,19 @@ describe('the kept index, against its own pitfalls (found by review)', () => {
       await writeFile(path.join(out, 'objects', slug, 'index.html'), plain(title));
     }
   }
+  /** Each result file's JSON (what Pagefind hashes for its name), by file name. */
+  async function resultJson(index: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const f of await readdir(path.join(index, 'fragment'))) {
+      const bytes = gunzipSync(await readFile(path.join(index, 'fragment', f)));
+      out.set(f, bytes.toString().slice('pagefind_dcd'.length));
+    }
+    return out;
+  }
   /** Each result file's page address and title, by file name. */
   async function results(index: string): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const f of await readdir(path.join(index, 'fragment'))) {
-      const json = gunzipSync(await readFile(path.join(index, 'fragment', f)))
-        .toString()
-        .slice('pagefind_dcd'.length);
+    for (const [f, json] of await resultJson(index)) {
       const { url, meta } = JSON.parse(json) as { url: string; meta: { title: string } };
       out[f] = `${url} ${meta.title}`;
     }
@@ -286,12 +292,8 @@ describe('the kept index, against its own pitfalls (found by review)', () => {
     ]);
     await indexSite({ outDir: probe });
     const template: Record<string, string> = {};
-    for (const f of await readdir(path.join(probe, 'pagefind', 'fragment'))) {
-      const json = gunzipSync(await readFile(path.join(probe, 'pagefind', 'fragment', f)))
-        .toString()
-        .slice('pagefind_dcd'.length);
+    for (const json of (await resultJson(path.join(probe, 'pagefind'))).values())
       template[(JSON.parse(json) as { url: string }).url.includes('/a/') ? 'a' : 'b'] = json;
-    }
     const word = (i: number) => `q${i.toString(36).padStart(5, '0')}`;
     const seen = new Map<string, string>();
     for (let i = 0; i < 200_000; i++)
@@ -316,7 +318,8 @@ describe('the kept index, against its own pitfalls (found by review)', () => {
         { slug: 'b', key: 'b1' },
       ],
     });
-    // b's title changes: a, unchanged, now takes the 7-digit name b's old result file had... or the reverse.
+    // b's title changes, so the clash is gone: whichever page had 8 digits now gets the 7-digit name,
+    // and the file kept under that name holds the other page's old result.
     await site(out, [
       ['a', `Bowl ${pair![0]}`],
       ['b', 'Bowl renamed'],

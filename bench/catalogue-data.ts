@@ -6,16 +6,14 @@
  * 20,000); not part of `npm run bench` (a few minutes on 2 shared cores).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCatalogueData } from '../pipeline/catalogue/index.ts';
 import { silentLogger } from '../pipeline/log.ts';
 import { defaultParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
-import { writeFixture } from '../test/site/fixture.ts';
-import { syntheticCollection } from './scale.ts';
-import { LABELS } from './site.ts';
+import { relabelOne, writeSyntheticWorkspace } from './scale.ts';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -72,13 +70,7 @@ export async function run(count = Number(process.argv[2] ?? 20_000)): Promise<vo
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-catdata-'));
   try {
     const t = Date.now();
-    await writeFixture({
-      root,
-      objects: await syntheticCollection({ count, dir: path.join(root, 'sources') }),
-      labels: LABELS,
-      widths: [240, 480, 960],
-      uniqueThumbnails: true,
-    });
+    await writeSyntheticWorkspace({ root, count });
     console.log(`synthetic collection: ${count.toLocaleString('en')} objects, ${s(Date.now() - t)}`);
     const show = (what: string, r: Run) =>
       console.log(
@@ -86,11 +78,7 @@ export async function run(count = Number(process.argv[2] ?? 20_000)): Promise<vo
       );
     show('cold build', await measured(root));
     const before = await manifests(root);
-    const file = path.join(root, '.vitrine', 'dataset', 'dataset.json');
-    const dataset = JSON.parse(await readFile(file, 'utf8')) as { objects: { id: string; label: string | null }[] };
-    const o = dataset.objects[Math.floor(dataset.objects.length / 2)]!;
-    o.label = LABELS.find((l) => l !== o.label)!;
-    await writeFile(file, JSON.stringify(dataset));
+    console.log(`one label changed: ${await relabelOne(root)}`);
     show('rebuild after one label', await measured(root));
     const after = await manifests(root);
     const rewritten = [...after].filter(([f, key]) => before.get(f) !== key).length;

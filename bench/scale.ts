@@ -179,8 +179,19 @@ async function realThumbnailBytes(): Promise<number> {
   }
 }
 
+/** A workspace at `root` whose dataset and annotations hold `count` synthetic objects, six thumbnails each. */
+export async function writeSyntheticWorkspace({ root, count }: { root: string; count: number }): Promise<void> {
+  await writeFixture({
+    root,
+    objects: await syntheticCollection({ count, dir: path.join(root, 'sources') }),
+    labels: LABELS,
+    widths: [240, 480, 960],
+    uniqueThumbnails: true,
+  });
+}
+
 /** Relabel one object in labels.csv and dataset.json, as a merged label pull request would. */
-async function relabelOne(root: string): Promise<string> {
+export async function relabelOne(root: string): Promise<string> {
   const file = path.join(root, '.vitrine', 'dataset', 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as { objects: { id: string; label: string | null }[] };
   const o = dataset.objects[Math.floor(dataset.objects.length / 2)]!;
@@ -221,13 +232,7 @@ export async function catalogueFigures(count: number): Promise<void> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-scale-'));
   try {
     const t = Date.now();
-    await writeFixture({
-      root,
-      objects: await syntheticCollection({ count, dir: path.join(root, 'sources') }),
-      labels: LABELS,
-      widths: [240, 480, 960],
-      uniqueThumbnails: true,
-    });
+    await writeSyntheticWorkspace({ root, count });
     console.log(
       `synthetic collection: ${count.toLocaleString('en')} objects, ${count * 6} thumbnail files, ${s(Date.now() - t)}`,
     );

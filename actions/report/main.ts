@@ -124,9 +124,7 @@ async function noReport(dir: string): Promise<{ markdown: string; note: FailureN
     )
   )
     return null;
-  const message =
-    `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action ` +
-    '(if an earlier step failed, its log says why).';
+  const message = missingReport(file);
   const markdown =
     '## Vitrine could not check this pull request\n\nA step of the run failed before the report could be ' +
     "written. The run's log says which step and why: open the failed check below, then the step marked with " +
@@ -152,12 +150,14 @@ async function readReportFile(dir: string, name: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new VitrineError(
-        'REPORT_MISSING',
-        `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action ` +
-          '(if an earlier step failed, its log says why).',
-        { file },
-      );
+      throw new VitrineError('REPORT_MISSING', missingReport(file), { file });
     throw error;
   }
+}
+
+function missingReport(file: string): string {
+  return (
+    `${file} does not exist: run the pipeline's report stage (npx vitrine run report) before this action ` +
+    '(if an earlier step failed, its log says why).'
+  );
 }

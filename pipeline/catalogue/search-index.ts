@@ -88,16 +88,16 @@ export async function indexSite({
     check('writing the index', written.errors);
     // A kept result can stand under a name the new index gives another page (see `clashing`):
     // remove those, and Pagefind writes them again (it writes only the files that are missing).
-    const wrong = clashing({ files: linked, named: await namedFiles(dest) });
-    if (wrong.length > 0) {
-      await Promise.all(wrong.map((f) => rm(path.join(dest, f), { force: true })));
+    // The second write is of the same index: it names the same files.
+    const named = await namedFiles(dest);
+    const wrong = new Set(clashing({ files: linked, named }));
+    if (wrong.size > 0) {
+      await Promise.all([...wrong].map((f) => rm(path.join(dest, f), { force: true })));
       const again = await index.writeFiles({ outputPath: dest });
       check('writing the index', again.errors);
     }
-    const named = await namedFiles(dest);
     await removeUnnamed({ dir: dest, named });
-    if (keep)
-      keepResults({ from: dest, to: keep, named, kept, reused: new Set(linked.filter((f) => !wrong.includes(f))) });
+    if (keep) keepResults({ from: dest, to: keep, named, kept, reused: new Set(linked.filter((f) => !wrong.has(f))) });
     return added.page_count;
   } catch (error) {
     if (error instanceof VitrineError) throw error;

@@ -266,31 +266,41 @@ async function runAndPrint(
   // A run meant to end in a report leaves a note in its place when it stops (a params.yaml typo, a
   // merge conflict in labels.csv), and the report action posts it on the pull request.
   const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
-  const progress = { reported: false };
-  if (!reporting) return runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard, progress);
+  const run = { ctx, targets, force, jsonResult, single, sharing, shard, progress: { reported: false } };
+  if (!reporting) return runStagesAndPrint(run);
   // The note must never hide the error it is about: trouble with it is a warning.
   const noteTrouble = (error: unknown) =>
     ctx.log.warn(`Could not update the note for the pull request: ${messageOf(error)}`);
   await clearFailureNote({ ws: ctx.ws }).catch(noteTrouble);
   try {
-    return await runStagesAndPrint(ctx, targets, force, jsonResult, single, sharing, shard, progress);
+    return await runStagesAndPrint(run);
   } catch (error) {
     // Once the report is written, it is what the pull request should read, not a note (a later stage failed).
-    if (!progress.reported) await writeFailureNote({ ws: ctx.ws, error }).catch(noteTrouble);
+    if (!run.progress.reported) await writeFailureNote({ ws: ctx.ws, error }).catch(noteTrouble);
     throw error;
   }
 }
 
-async function runStagesAndPrint(
-  ctx: CommandContext,
-  targets: StageName[],
-  force: boolean,
-  jsonResult: string | undefined,
-  single: boolean,
-  sharing: Record<string, unknown>,
-  shard: ReturnType<typeof parseShard> | undefined,
-  progress: { reported: boolean },
-): Promise<number> {
+async function runStagesAndPrint({
+  ctx,
+  targets,
+  force,
+  jsonResult,
+  single,
+  sharing,
+  shard,
+  progress,
+}: {
+  ctx: CommandContext;
+  targets: StageName[];
+  force: boolean;
+  jsonResult: string | undefined;
+  single: boolean;
+  sharing: Record<string, unknown>;
+  shard: ReturnType<typeof parseShard> | undefined;
+  /** Set once the report stage has an outcome: a later failure then leaves no note. */
+  progress: { reported: boolean };
+}): Promise<number> {
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');

@@ -79,10 +79,11 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
   } catch (error) {
     const e = error as { lines?: number; message: string };
     const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!;
-    const hint = first.includes(',') ? '' : separatorHint([first]).replace(/^\.$/, '');
+    const hint = first.includes(',') ? '' : separatorHint([first]);
     throw new VitrineError(
       'CSV_MALFORMED',
-      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` + `${e.message}${hint}`,
+      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` +
+        `${e.message}${hint ? `.${hint}` : ''}`,
       { file, line: e.lines },
       { cause: error },
     );
@@ -119,7 +120,7 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
     throw new VitrineError(
       'CSV_COLUMNS',
       `${file}:1: the header has no "id" column (found: ` +
-        `${header.join(', ') || 'nothing'})` +
+        `${header.join(', ') || 'nothing'}).` +
         separatorHint(header),
       { file, line: 1 },
     );
@@ -210,7 +211,7 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
   if (header[0] !== 'object_id' || header[1] !== 'label') {
     throw new VitrineError(
       'LABELS_HEADER',
-      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}")` + separatorHint(header),
+      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}").` + separatorHint(header),
       { file, line: 1 },
     );
   }
@@ -231,9 +232,9 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
 /** Spreadsheets in many languages save "CSV" with semicolons; the header then reads as one cell. */
 function separatorHint(header: string[]): string {
   const found = header.length === 1 ? [';', '\t'].find((sep) => header[0]!.includes(sep)) : undefined;
-  if (!found) return '.';
+  if (!found) return '';
   return (
-    `. The values are separated by ${found === ';' ? 'semicolons' : 'tabs'}, not commas: in Excel, save the ` +
+    ` The values are separated by ${found === ';' ? 'semicolons' : 'tabs'}, not commas: in Excel, save the ` +
     'file as "CSV UTF-8 (Comma delimited)"; or edit it on GitHub, which keeps the commas.'
   );
 }

@@ -40973,7 +40973,7 @@ async function noReport(dir) {
     () => false
   ))
     return null;
-  const message = `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action (if an earlier step failed, its log says why).`;
+  const message = missingReport(file2);
   const markdown = "## Vitrine could not check this pull request\n\nA step of the run failed before the report could be written. The run's log says which step and why: open the failed check below, then the step marked with a red cross. If it names a file and line in your change, fix it there and push again; otherwise tell the maintainers of this repository.\n";
   const headline2 = "Vitrine could not check this change: see the comment on the pull request.";
   return { markdown, note: { failed: true, code: "REPORT_MISSING", message, headline: headline2 } };
@@ -40992,13 +40992,12 @@ async function readReportFile(dir, name) {
     return await readFile(file2, "utf8");
   } catch (error63) {
     if (error63.code === "ENOENT")
-      throw new VitrineError(
-        "REPORT_MISSING",
-        `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action (if an earlier step failed, its log says why).`,
-        { file: file2 }
-      );
+      throw new VitrineError("REPORT_MISSING", missingReport(file2), { file: file2 });
     throw error63;
   }
+}
+function missingReport(file2) {
+  return `${file2} does not exist: run the pipeline's report stage (npx vitrine run report) before this action (if an earlier step failed, its log says why).`;
 }
 
 // actions/report/index.ts

@@ -483,8 +483,10 @@ describe('the caches of a merge', () => {
   it('are saved after the catalogue is built, with its pages and tiles, where the next run finds them', async () => {
     const restore = (await action('setup-data')).runs.steps!.find((s) => s.uses?.startsWith('actions/cache/restore@'))!;
     const restorePaths = String(restore.with!.path).trim().split('\n');
-    // The object pages kept by key, and the tiles and thumbnails that are not made again.
-    for (const p of ['.vitrine/cache', '.vitrine/catalogue/public/iiif', '.vitrine/catalogue/public/media'])
+    // The object pages kept by key, the tiles and thumbnails that are not made again, and the site
+    // itself (its search index parts are kept there; its files are links into the others).
+    const kept = ['.vitrine/cache', '.vitrine/catalogue/public/iiif', '.vitrine/catalogue/public/media', '.vitrine/site'];
+    for (const p of kept)
       expect(restorePaths).toContain(p);
     // A workflow's own save step spells out the default key prefix that the composite actions take as an input.
     const keyOf = (key: unknown) => String(key).trim().replace('${{ inputs.cache-key }}', 'vitrine-v1');

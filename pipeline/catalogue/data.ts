@@ -437,9 +437,12 @@ async function linkSimilar({
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
 function annotationOf(a: Annotation, label: string | null): NonNullable<CatalogueObject['annotation']> {
-  // Scored against the label when the model was promoted: once staff have made the suggestion the label
-  // (a fix merged, a catalogue rebuilt before the next model), the issue is settled.
-  const settled = label !== null && a.labelIssue?.suggested === label;
+  // Scored against the label the object had when the model annotated it (`humanLabel`): once staff have
+  // changed that label (a fix merged, a catalogue rebuilt before the next model), the issue is settled.
+  // Without that record, only taking the suggestion settles it.
+  const scoredAgainst = a.humanLabel ?? null;
+  const settled =
+    scoredAgainst === null ? label !== null && a.labelIssue?.suggested === label : scoredAgainst !== label;
   const issue =
     a.labelIssue && typeof a.labelIssue.score === 'number' && !settled
       ? { score: Math.min(1, Math.max(0, a.labelIssue.score)), suggested: String(a.labelIssue.suggested ?? '') }

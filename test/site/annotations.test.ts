@@ -78,12 +78,30 @@ describe('annotation contract: published and labelIssue', () => {
   it('drops a label issue whose suggestion staff have since made the label (no "may be wrong; perhaps" the same)', async () => {
     // O-2 is labelled vessel in labels.csv now; the production model, promoted before the fix, suggested vessel.
     const c = await build((a) => {
+      a[2]!.humanLabel = 'coin';
       a[2]!.labelIssue = { score: 0.9, suggested: 'vessel' };
     });
     const o2 = c.objects.find((o) => o.id === 'O-2')!;
     expect(o2.label).toBe('vessel');
     expect(o2.annotation!.labelIssue).toBeNull();
     expect(o2.reviewReason).not.toBe('label-issue');
+  });
+
+  it('drops a label issue about a label staff have since changed to another one than suggested', async () => {
+    // Scored against "coin" and "mask" suggested; staff chose "vessel": the issue was about a label the object no longer has.
+    const c = await build((a) => {
+      a[2]!.humanLabel = 'coin';
+      a[2]!.labelIssue = { score: 0.9, suggested: 'mask' };
+      a[5]!.labelIssue = { score: 0.9, suggested: 'mask' };
+    });
+    const o2 = c.objects.find((o) => o.id === 'O-2')!;
+    expect(o2.label).toBe('vessel');
+    expect(o2.annotation!.labelIssue).toBeNull();
+    expect(o2.reviewReason).not.toBe('label-issue');
+    // The same issue on an object whose label did not change stays.
+    const o5 = c.objects.find((o) => o.id === 'O-5')!;
+    expect(o5.annotation!.labelIssue).toEqual({ score: 0.9, suggested: 'mask' });
+    expect(o5.reviewReason).toBe('label-issue');
   });
 });
 

@@ -485,9 +485,13 @@ describe('the caches of a merge', () => {
     const restorePaths = String(restore.with!.path).trim().split('\n');
     // The object pages kept by key, the tiles and thumbnails that are not made again, and the site
     // itself (its search index parts are kept there; its files are links into the others).
-    const kept = ['.vitrine/cache', '.vitrine/catalogue/public/iiif', '.vitrine/catalogue/public/media', '.vitrine/site'];
-    for (const p of kept)
-      expect(restorePaths).toContain(p);
+    const kept = [
+      '.vitrine/cache',
+      '.vitrine/catalogue/public/iiif',
+      '.vitrine/catalogue/public/media',
+      '.vitrine/site',
+    ];
+    for (const p of kept) expect(restorePaths).toContain(p);
     // A workflow's own save step spells out the default key prefix that the composite actions take as an input.
     const keyOf = (key: unknown) => String(key).trim().replace('${{ inputs.cache-key }}', 'vitrine-v1');
     const prefix = keyOf(restore.with!['restore-keys']);

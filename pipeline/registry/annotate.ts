@@ -83,7 +83,8 @@ export function toAnnotations({
       const t = thresholds[p.label];
       annotation.published = t !== null && t !== undefined && p.confidence >= t - 1e-12;
     }
-    if (review && humanLabel !== null) {
+    // A review from a model no better than guessing says nothing about the labels (review/index.ts).
+    if (review && humanLabel !== null && review.agreement?.better !== false) {
       // Only an issue about the label the object still has (labels.csv may have changed since).
       const issue = issues.get(p.id);
       annotation.labelIssue =

@@ -1,5 +1,5 @@
 import type { Command } from '../cli/command.ts';
-import { readReview, renderReview } from './index.ts';
+import { labelsChangedSinceEvaluation, readReview, renderReview } from './index.ts';
 
 /** `vitrine review`: the labels the model thinks are wrong, most likely first. */
 export const reviewCommands: Command[] = [
@@ -14,6 +14,11 @@ sure the model is. "flagged" marks those confident learning picks out. Run "vitr
   npx vitrine review --json     every one, as JSON (.vitrine/evaluate/review.json)`,
     async run(ctx) {
       const review = await readReview({ ws: ctx.ws });
+      if (await labelsChangedSinceEvaluation({ ws: ctx.ws }))
+        ctx.log.warn(
+          'labels.csv has changed since this list was made (it comes from the last evaluation, which may have ' +
+            'run on another branch or before an edit). Run "npx vitrine run evaluate" for a list about the labels now.',
+        );
       ctx.out(ctx.json ? `${JSON.stringify(review, null, 2)}\n` : renderReview({ review }));
     },
   },

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { hashFile } from '../data/hash.ts';
 import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import type { Workspace } from '../paths.ts';
@@ -29,12 +30,28 @@ export interface ReviewItem {
   split: Split;
 }
 
+/**
+ * How often a model trained without an object names its label, averaged over the labels (balanced
+ * accuracy), against guessing, which gets 1 in k right on that average whatever it guesses. Until the
+ * model is clearly better (one-sided test, 5%), its disagreements say nothing about the labels: a
+ * small or new collection's first model can be at chance.
+ */
+export interface Agreement {
+  /** Per label, the share of its objects whose out-of-fold prediction is that label; averaged. */
+  accuracy: number;
+  /** 1 / the number of labels in use. */
+  guessing: number;
+  better: boolean;
+}
+
 /** `.vitrine/evaluate/review.json` */
 export interface ReviewFile {
   schema: 'vitrine.review/1';
   labels: string[];
   /** Labelled objects looked at (every one with an out-of-fold prediction). */
   checked: number;
+  /** Absent in review lists written before it existed. */
+  agreement?: Agreement;
   /** How many items confident learning flagged. */
   confident: number;
   /** Most likely wrong first. */
@@ -46,7 +63,9 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
   const classes = oof.labels.length;
   const y = oof.objects.map((o) => oof.labels.indexOf(o.label));
   const probs = oof.objects.map((o) => o.probabilities);
-  const flagged = new Set(findLabelIssues({ y, probs, classes }).map((i) => i.index));
+  const agreement = agreementOf({ y, probs, labels: oof.labels });
+  // A model at chance flags labels at random: confident learning's picks are kept only from one that learnt.
+  const flagged = new Set(agreement.better ? findLabelIssues({ y, probs, classes }).map((i) => i.index) : []);
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
     const row = probs[i]!;
@@ -68,9 +87,29 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
     schema: 'vitrine.review/1',
     labels: oof.labels,
     checked: oof.objects.length,
+    agreement,
     confident: items.filter((i) => i.confident).length,
     items,
   };
+}
+
+function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; labels: string[] }): Agreement {
+  const total = labels.map(() => 0);
+  const right = labels.map(() => 0);
+  y.forEach((label, i) => {
+    total[label]!++;
+    // As the list counts it: the label ties with or beats every other (`reviewFromOof`).
+    const row = probs[i]!;
+    if (row[label]! >= Math.max(...row)) right[label]!++;
+  });
+  const used = total.flatMap((n, c) => (n > 0 ? [{ n, recall: right[c]! / n }] : []));
+  const k = used.length;
+  if (k < 2) return { accuracy: k === 1 ? 1 : 0, guessing: 1, better: false };
+  const chance = 1 / k;
+  const accuracy = used.reduce((sum, c) => sum + c.recall, 0) / k;
+  // Under guessing each label's recall is a binomial share with p = 1/k: the mean's standard error.
+  const se = Math.sqrt(used.reduce((sum, c) => sum + (chance * (1 - chance)) / c.n, 0)) / k;
+  return { accuracy: round(accuracy), guessing: round(chance), better: (accuracy - chance) / se > 1.645 };
 }
 
 function round(x: number): number {
@@ -104,12 +143,40 @@ export async function readReview({ ws }: { ws: Workspace }): Promise<ReviewFile>
   }
 }
 
+/**
+ * Whether labels.csv differs from the one the last evaluation read (metrics.json `inputs.labels`, its md5).
+ * False when either cannot be read: nothing to compare.
+ */
+export async function labelsChangedSinceEvaluation({ ws }: { ws: Workspace }): Promise<boolean> {
+  try {
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as {
+      inputs?: { labels?: unknown };
+    };
+    const evaluated = metrics.inputs?.labels;
+    if (typeof evaluated !== 'string') return false;
+    const now = (await exists(ws.labels)) ? await hashFile({ file: ws.labels }) : 'absent';
+    return now !== evaluated;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The review list as plain text for a terminal: one object a line, most likely wrong first. */
 export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit?: number }): string {
   if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
+  const a = review.agreement;
+  const atChance = a && !a.better;
   const lines = [
-    `${review.items.length} of ${review.checked} labelled objects may have a wrong label ` +
-      `(${review.confident} flagged with confidence); most likely wrong first:`,
+    ...(atChance ? [`${notBetterThanGuessing(a)}\n`] : []),
+    `${review.items.length} of ${review.checked} labelled objects may have a wrong label` +
+      (atChance ? ':' : ` (${review.confident} flagged with confidence); most likely wrong first:`),
     '',
     ...review.items
       .slice(0, limit)
@@ -123,4 +190,15 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The caveat for a review list (and the report's section) from a model no better than guessing. */
+export function notBetterThanGuessing(a: Agreement): string {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return (
+    'The model is not yet better than guessing: trained without each object, it named the right label ' +
+    `for ${pct(a.accuracy)} of the objects of each kind (on average over the kinds), and picking a label at ` +
+    `random would be right for ${pct(a.guessing)}. So its disagreements below are not evidence that a label is ` +
+    'wrong. Label more objects of each kind first.'
+  );
 }

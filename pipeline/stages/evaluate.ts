@@ -272,6 +272,7 @@ export const evaluateStage: Stage = {
         checked: review.checked,
         candidates: review.items.length,
         confident: review.confident,
+        ...(review.agreement ? { agreement: review.agreement } : {}),
         top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({
           id,
           label,

@@ -90,6 +90,30 @@ describe('annotations and the label review', () => {
     expect(byId.get('a')!.published).toBeUndefined();
   });
 
+  it('gives no labelIssue when the review came from a model no better than guessing', async () => {
+    const review: ReviewFile = {
+      schema: 'vitrine.review/1',
+      labels: ['coin', 'mask'],
+      checked: 2,
+      confident: 0,
+      agreement: { accuracy: 0.5, guessing: 0.5, better: false },
+      items: [
+        { id: 'b', label: 'coin', suggested: 'mask', score: 0.93, confidence: 0.9, confident: false, split: 'train' },
+      ],
+    };
+    await mkdir(ws.evaluate, { recursive: true });
+    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log: silentLogger,
+      predict,
+    });
+    expect(annotations.find((a) => a.id === 'b')!.labelIssue).toBeUndefined();
+  });
+
   it('marks annotations below their class threshold as not published', async () => {
     const publication = {
       minPrecision: 0.9,

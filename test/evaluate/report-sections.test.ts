@@ -42,6 +42,27 @@ describe('the report section "objects that look mislabelled"', () => {
     expect(sections.beforeLineage[0]).toContain('[DM-0007](https://m.example/dm-0007/) | A coin');
   });
 
+  it('says plainly when the model is no better than guessing, and marks no object as standing out', () => {
+    const atChance = {
+      mislabelled: {
+        ...metrics.mislabelled!,
+        confident: 0,
+        top: metrics.mislabelled!.top.map((i) => ({ ...i, confident: false })),
+        agreement: { accuracy: 0.23, guessing: 0.25, better: false },
+      },
+    } as unknown as Metrics;
+    const md = mislabelledSection({
+      metrics: atChance,
+      links: () => ({ thumbnailUrl: null, pageUrl: null }),
+      titleOf: () => '',
+    });
+    expect(md).toContain('not yet better than guessing');
+    expect(md).toContain('23%');
+    expect(md).toContain('25%');
+    expect(md).not.toContain('⚠️');
+    expect(md).not.toContain('stand out clearly');
+  });
+
   it('has no image column without a catalogue, and nothing without cross-validation', () => {
     const md = mislabelledSection({ metrics, links: () => ({ thumbnailUrl: null, pageUrl: null }), titleOf: () => '' });
     expect(md).not.toContain('<img');

@@ -43,7 +43,59 @@ afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });
 });
 
+/** 60 objects of 4 labels whose out-of-fold predictions are no better than guessing. */
+function chanceOof(): OofFile {
+  const labels = ['Met', 'Cleveland', 'Chicago', 'NGA'];
+  const counts = [20, 16, 12, 12];
+  const objects: OofFile['objects'] = [];
+  let n = 0;
+  counts.forEach((count, c) => {
+    for (let i = 0; i < count; i++, n++) {
+      // The model's guess cycles through the labels whatever the object is: right about a quarter of the time.
+      const guess = (n * 3) % 4;
+      const probabilities = labels.map((_, j) => (j === guess ? 0.97 : 0.01));
+      objects.push({ id: `o${n}`, label: labels[c]!, split: 'train', fold: n % 5, probabilities });
+    }
+  });
+  return { schema: 'vitrine.oof/1', labels, k: 5, seed: 42, objects };
+}
+
 describe('the review list', () => {
+  it('says when the model is no better than guessing, and then flags no label with confidence', () => {
+    const review = reviewFromOof(chanceOof());
+    expect(review.agreement).toMatchObject({ guessing: 0.25, better: false });
+    expect(review.agreement!.accuracy).toBeLessThan(0.3);
+    expect(review.items.length).toBeGreaterThan(30);
+    expect(review.confident).toBe(0);
+    expect(review.items.every((i) => !i.confident)).toBe(true);
+    const text = renderReview({ review });
+    expect(text).toContain('not yet better than guessing');
+    expect(text).not.toContain('flagged');
+    // A model that does learn its labels is better than guessing.
+    expect(reviewFromOof(oof).agreement).toMatchObject({ better: true, guessing: 0.5 });
+  });
+
+  it('warns when labels.csv changed since the list was made (another branch, an edit)', async () => {
+    const dir = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-review-stale-')));
+    try {
+      await writeFile(dir.params, '');
+      await writeFile(dir.labels, 'object_id,label\nc0,coin\n');
+      await mkdir(dir.evaluate, { recursive: true });
+      await writeFile(path.join(dir.evaluate, 'review.json'), JSON.stringify(reviewFromOof(oof)));
+      const inputs = { data: 'absent', labels: 'not-the-md5-of-labels.csv', params: 'p', commit: null };
+      await writeFile(path.join(dir.evaluate, 'metrics.json'), JSON.stringify({ inputs }));
+      const log = memoryLogger();
+      let out = '';
+      expect(await main(['review'], { cwd: dir.root, env: {}, stdout: (t) => (out += t), log })).toBe(0);
+      const said = log.lines.map((l) => l.message).join('\n');
+      expect(said).toContain('labels.csv has changed since');
+      expect(said).toContain('vitrine run evaluate');
+      expect(out).toContain('x2');
+    } finally {
+      await rm(dir.root, { recursive: true, force: true });
+    }
+  });
+
   it('lists the disagreements, most likely wrong first, marking those confident learning flags', () => {
     const review = reviewFromOof(oof);
     expect(review.checked).toBe(22);

@@ -198,6 +198,8 @@ export async function buildDataset({
     );
   }
   if (vocabularyCheck.message) log.warn(vocabularyCheck.message, { file: 'params.yaml' });
+  const conflicting = sameImageDifferentLabels(objects);
+  if (conflicting) log.warn(conflicting, { file: labelsName });
   if (labels.length > 0 && dataset.counts.labelled === 0)
     throw noUsableLabels({
       labels: labels.length,
@@ -443,4 +445,24 @@ function warnSmallClasses({
       { file: labelsName },
     );
   }
+}
+
+/**
+ * Objects that share one image (identical bytes) but carry different labels: one label is likely
+ * wrong, or one object was given the other's photograph. They share a split already (split.ts).
+ */
+function sameImageDifferentLabels(objects: DatasetObject[]): string | null {
+  const byImage = new Map<string, DatasetObject[]>();
+  for (const o of objects) if (o.label !== null) byImage.set(o.imageMd5, [...(byImage.get(o.imageMd5) ?? []), o]);
+  const groups = [...byImage.values()].filter((g) => new Set(g.map((o) => o.label)).size > 1);
+  if (groups.length === 0) return null;
+  const shown = groups.slice(0, 10).map((g) => `  ${g.map((o) => `"${o.id}" (${o.label})`).join(', ')}`);
+  const more = groups.length > 10 ? [`  …and ${groups.length - 10} more groups.`] : [];
+  return [
+    `Objects with different labels have the same image (identical files) in ${groups.length} ` +
+      `${groups.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object was given ` +
+      'another one’s photograph:',
+    ...shown,
+    ...more,
+  ].join('\n');
 }

@@ -267,6 +267,27 @@ describe('buildDataset', () => {
     expect(second.objects.find((o) => o.id === 'e000')!.label).toBe('mask');
   });
 
+  it('warns when the same image is under objects with different labels, naming them', async () => {
+    const same = await solidImage({ colour: '#123456' });
+    const other = await solidImage({ colour: '#654321' });
+    const images = { 'images/a1.png': same, 'images/a2.png': same, 'images/b1.png': other, 'images/b2.png': other };
+    const labels = [
+      { objectId: 'a1', label: 'coin' },
+      { objectId: 'a2', label: 'mask' },
+      { objectId: 'b1', label: 'vessel' },
+      { objectId: 'b2', label: 'vessel' },
+    ];
+    const ws = await makeCollection({ objects: ['a1', 'a2', 'b1', 'b2'].map((id) => object(id)), images, labels });
+    const log = memoryLogger();
+    await buildDataset({ ws, params: testParams(), log });
+    const warnings = log.lines.filter((l) => l.level === 'warn' && l.message.includes('same image'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('"a1" (coin)');
+    expect(warnings[0]!.message).toContain('"a2" (mask)');
+    // Same image, same label: nothing to say.
+    expect(warnings[0]!.message).not.toContain('b1');
+  });
+
   it('warns when a label has too few test objects', async () => {
     const ws = await makeCollection({ objects: five, labels: labelled });
     const log = memoryLogger();

@@ -444,17 +444,18 @@ async function linkSimilar({
 
 /**
  * Staff labels the dataset left out of training as outside the vocabulary (its LABEL_NOT_IN_VOCABULARY
- * issues), read from their line of labels.csv: what the museum catalogued, shown on the public pages.
- * A line that now holds another object, or an object given two such labels, is left out.
+ * issues), read from labels.csv by object id (lines move when rows are added or sorted): what the museum
+ * catalogued, shown on the public pages. An object given two different such labels is left out.
  */
 function labelsOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Map<string, string> {
-  const atLine = new Map(labels.map((l) => [l.line, l]));
+  const reported = new Set(
+    (dataset.issues ?? []).filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
+  );
+  const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();
-  for (const issue of dataset.issues ?? []) {
-    if (issue.code !== 'LABEL_NOT_IN_VOCABULARY' || !issue.object || !issue.line) continue;
-    const l = atLine.get(issue.line);
-    const label = l?.label.trim();
-    if (!l || l.objectId !== issue.object || !label) continue;
+  for (const l of labels) {
+    const label = l.label.trim();
+    if (!reported.has(l.objectId) || !label || vocabulary.has(label)) continue;
     found.set(l.objectId, (found.get(l.objectId) ?? new Set()).add(label));
   }
   return new Map([...found].filter(([, set]) => set.size === 1).map(([id, set]) => [id, [...set][0]!]));

@@ -24,7 +24,8 @@ beforeAll(async () => {
   const labels = ['Chicago', 'Cleveland', 'Met'];
   const objects: FixtureObject[] = [
     { id: 'O-0', title: 'Bowl', label: 'Chicago', image: null },
-    { id: 'O-1', title: 'Vase', label: 'Met', image: null },
+    { id: 'O-1', title: 'Vase', label: 'Met', image: null, date: '-500' },
+    { id: 'O-6', title: 'Stela', label: 'Met', image: null, date: 'ca. 1479–1425 B.C.' },
     { id: 'O-2', title: 'Portrait', label: null, image: null, predicted: { label: 'Met', confidence: 0.7 } },
     { id: 'O-3', title: 'Cup', label: null, image: null },
     {
@@ -68,10 +69,14 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+async function pageOf(id: string): Promise<string> {
+  const slug = catalogue.objects.find((o) => o.id === id)!.slug;
+  return readFile(path.join(workspace(dir).site, 'objects', slug, 'index.html'), 'utf8');
+}
+
 /** The text of an object page's "Object type" section, tags removed and spaces collapsed. */
 async function typeSection(id: string): Promise<string> {
-  const slug = catalogue.objects.find((o) => o.id === id)!.slug;
-  const html = await readFile(path.join(workspace(dir).site, 'objects', slug, 'index.html'), 'utf8');
+  const html = await pageOf(id);
   const section = html.match(/<section aria-labelledby="labels-h"[\s\S]*?<\/section>/)![0];
   return section
     .replace(/<[^>]+>/g, ' ')
@@ -108,5 +113,13 @@ describe('object page: object type', () => {
         ' although the model shown here agrees with it',
     );
     expect(text).not.toContain('The staff label may be wrong');
+  });
+});
+
+describe('object page: date', () => {
+  it('gives the years beside a date written as a negative year, which the public may not read as BCE', async () => {
+    expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);
+    // A date the museum wrote with its era and full years is shown as written.
+    expect(await pageOf('O-6')).toMatch(/id="date"[^>]*>ca\. 1479–1425 B\.C\.<\/dd>/);
   });
 });

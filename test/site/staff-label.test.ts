@@ -69,14 +69,26 @@ describe('a staff label outside the vocabulary', () => {
     expect(catalogue.counts.labelled).toBe(3);
   });
 
-  it('is not taken from a labels.csv line that no longer belongs to the object the dataset reported', async () => {
+  it('is read by object id, so a line that moved still counts; an object the dataset did not report is left as is', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
     await outsideVocabularyFixture(dir);
     const ws = workspace(dir);
-    // Line 4 is now another object's: the catalogue keeps to what the dataset saw.
-    await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-3,Smithsonian\n');
+    // Rows sorted after the dataset reported line 4; O-3 has an unknown label the dataset never saw.
+    await writeFile(ws.labels, 'object_id,label\nO-2,Smithsonian\nO-0,Chicago\nO-1,Met\nO-3,Louvre\n');
     const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
-    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBe('Smithsonian');
     expect(catalogue.objects.find((o) => o.id === 'O-3')!.label).toBeNull();
+  });
+
+  it('is left out when labels.csv now gives the object a label of the vocabulary, or two different labels', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await outsideVocabularyFixture(dir);
+    const ws = workspace(dir);
+    await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Met\n');
+    let { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
+    await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-2,Louvre\n');
+    ({ catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() }));
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
   });
 });

@@ -126,11 +126,12 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
     return whole?.range ?? null;
   }
   const list = sides as Side[];
-  // "1391–1353 BCE": a bare year takes the era written after it.
+  // "1391–1353 BCE", "3rd–2nd century BCE", "1500s–1400s BCE": a side with no era takes the one written after it.
   const lastEra = [...list].reverse().find((s) => s.bce !== null)?.bce ?? null;
-  for (const s of list) {
-    if (s.bce === null && lastEra === true && s.bare !== null) s.range = { start: -s.bare, end: -s.bare };
-  }
+  if (lastEra === true)
+    list.forEach((s, i) => {
+      if (s.bce === null) list[i] = parseSide(`${parts[i]} bce`, centuryContext, periods) ?? s;
+    });
   // "1850–55": the second year written short.
   if (
     list.length === 2 &&
@@ -193,6 +194,8 @@ function normalise(text: string): string {
       .replace(/\ba\.\s?d\.?(?![a-z])/g, ' ad ')
       .replace(/\bc\.\s?e\.(?![a-z])/g, ' ce ')
       .replace(/\b\d{1,4}\s*(?:ah|a\.h\.)(?![a-z])\s*\/?/g, ' ')
+      // "3,000 B.C.": one number (a year of five digits is then not read at all).
+      .replace(/\b(\d{1,3}),(\d{3})\b/g, '$1$2')
       .replace(
         /\b(\d{4})-(\d{2})-(\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:z|[+-]\d{2}:?\d{2}))?)?(?![\d:])/g,
         (_, y: string, m: string, d: string) => yearOfFullDate(y, m, d),

@@ -112,6 +112,19 @@ describe('dates as museums write them (The Met, ISO, day and month)', () => {
     expect(d('19th c.')).toEqual({ start: 1800, end: 1899 });
   });
 
+  it('gives the era written after a range of centuries or decades to both sides', () => {
+    expect(d('3rd–2nd century B.C.')).toEqual({ start: -300, end: -101 });
+    expect(d('5th–4th century BCE')).toEqual({ start: -500, end: -301 });
+    expect(d('late 3rd–early 2nd century B.C.')).toEqual({ start: -233, end: -168 });
+    expect(d('1500s–1400s BCE')).toEqual({ start: -1599, end: -1400 });
+    expect(d('1st century B.C.–1st century A.D.')).toEqual({ start: -100, end: 99 });
+  });
+
+  it('reads a year written with a thousands separator, or leaves it undated', () => {
+    expect(d('c. 3,000 B.C.')).toEqual({ start: -3000, end: -3000 });
+    expect(d('10,000 BC')).toBeNull(); // no five-digit years: undated rather than 10 BCE
+  });
+
   it('reads a leading minus as a year before the common era, not as a dash', () => {
     expect(d('-500')).toEqual({ start: -500, end: -500 });
     expect(d('-500 to -400')).toEqual({ start: -500, end: -400 });

@@ -12,7 +12,7 @@ import { openStore } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { versionCacheDir } from '../registry/store.ts';
-import type { Annotation, Dataset, Metrics, ModelInfo } from '../types.ts';
+import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { colourIndex, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList } from './dates.ts';
 import { altText, DATE_BUCKETS, dateBucket, nameSlug, slugFor, suggestUrl } from './derive.ts';
@@ -73,8 +73,10 @@ export async function buildCatalogueData({
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
   const monitoring = await readMonitoring({ ws, log });
   const labelLines = new Map<string, number>();
+  let labelsRead: LabelLine[] = [];
   try {
-    for (const l of await readLabels({ file: ws.labels })) labelLines.set(l.objectId, l.line);
+    labelsRead = await readLabels({ file: ws.labels });
+    for (const l of labelsRead) labelLines.set(l.objectId, l.line);
   } catch (error) {
     if (
       (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
@@ -104,6 +106,7 @@ export async function buildCatalogueData({
   const objects: CatalogueObject[] = [];
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
+  const outsideLabels = labelsOutsideVocabulary({ dataset, labels: labelsRead });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];
   for (const o of dataset.objects) {
@@ -114,6 +117,8 @@ export async function buildCatalogueData({
       images.push({ width: t.width, height: t.height, webp: webPath('media', t.webp), jpeg: webPath('media', t.jpeg) });
     }
     const line = labelLines.get(o.id) ?? null;
+    const outside = o.label === null ? (outsideLabels.get(o.id) ?? null) : null;
+    const label = o.label ?? outside;
     objects.push({
       id: o.id,
       slug: slugFor({ id: o.id, taken }),
@@ -130,12 +135,14 @@ export async function buildCatalogueData({
       rightsStatement: statementOf(o.rights),
       description: o.description,
       extra: o.extra ?? {},
-      alt: altText({ title: o.title, maker: o.maker, date: o.date, label: o.label }),
+      alt: altText({ title: o.title, maker: o.maker, date: o.date, label }),
       width: o.width ?? 0,
       height: o.height ?? 0,
       images,
-      label: o.label,
+      label,
+      labelOutsideVocabulary: outside !== null,
       split: o.split,
+      // Against the label the model could give: it cannot answer a label outside its vocabulary.
       annotation: a ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({
         hex: c.hex,
@@ -433,6 +440,25 @@ async function linkSimilar({
     `Catalogue: "More like this" for ${withVector.length} objects ` +
       `in ${((Date.now() - started) / 1000).toFixed(1)} s${reducedTo ? ` (embeddings reduced to ${reducedTo} principal dimensions)` : ''}`,
   );
+}
+
+/**
+ * Staff labels the dataset left out of training as outside the vocabulary (its LABEL_NOT_IN_VOCABULARY
+ * issues), read from labels.csv by object id (lines move when rows are added or sorted): what the museum
+ * catalogued, shown on the public pages. An object given two different such labels is left out.
+ */
+function labelsOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Map<string, string> {
+  const reported = new Set(
+    (dataset.issues ?? []).filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
+  );
+  const vocabulary = new Set(dataset.labels ?? []);
+  const found = new Map<string, Set<string>>();
+  for (const l of labels) {
+    const label = l.label.trim();
+    if (!reported.has(l.objectId) || !label || vocabulary.has(label)) continue;
+    found.set(l.objectId, (found.get(l.objectId) ?? new Set()).add(label));
+  }
+  return new Map([...found].filter(([, set]) => set.size === 1).map(([id, set]) => [id, [...set][0]!]));
 }
 
 /** The catalogue's view of an annotation: absent contract fields mean published, not scored. */

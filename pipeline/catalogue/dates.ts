@@ -59,6 +59,8 @@ interface Side {
   bce: boolean | null;
   /** A bare number, which takes the era written on the other side ("1391–1353 BCE"). */
   bare: number | null;
+  /** The bare number as written ("05" in "1895–05"). */
+  digits?: string;
 }
 
 const MODIFIER = '(early|mid|middle|late)?';
@@ -99,17 +101,23 @@ function parseSide(text: string, centuryContext: boolean, periods: [string, Year
     const range = bce === true ? { start: -(n + span - 1), end: -n } : { start: n, end: n + span - 1 };
     return { range: part(range, plural[1]), bce, bare: null };
   }
-  const year = text.match(/\b(\d{1,4})\b/);
-  if (year) {
+  // The first number that is a year: "Dynasty 18", "regnal year 5", "no. 3" are not.
+  for (const year of text.matchAll(/\b(\d{1,4})\b/g)) {
+    if (NOT_A_YEAR.test(text.slice(0, year.index))) continue;
     const y = Number(year[1]);
-    return { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y };
+    return { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
   }
   return null;
 }
 
+/** Words after which a number counts something else than years. */
+const NOT_A_YEAR = /\b(dynasty|dyn\.?|year|years|no\.?|nos\.|number|naqada|cat\.?|inv\.?)\s*$/;
+
 /** One alternative: a single date or a range "A – B" (each side may carry its own era). */
 function parseRange(text: string, periods: [string, YearRange][]): YearRange | null {
   const centuryContext = /centur|\bcent\.|\d(st|nd|rd|th)\s*c\./.test(text);
+  // "-500", "-500 to -400": a minus before a year (at the start, or after "to" or a long dash) is BCE, not a dash.
+  text = text.replace(/(^|\bto\s+|[–—]\s*)-\s?(\d{1,4})\b/g, '$1$2 bce');
   const parts = text.split(/\s*[-–—]\s*|\s+to\s+/).filter((p) => p.trim() !== '');
   const sides = parts.map((p) => parseSide(p, centuryContext, periods));
   if (sides.length === 0 || sides.some((s) => s === null)) {
@@ -118,11 +126,12 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
     return whole?.range ?? null;
   }
   const list = sides as Side[];
-  // "1391–1353 BCE": a bare year takes the era written after it.
+  // "1391–1353 BCE", "3rd–2nd century BCE", "1500s–1400s BCE": a side with no era takes the one written after it.
   const lastEra = [...list].reverse().find((s) => s.bce !== null)?.bce ?? null;
-  for (const s of list) {
-    if (s.bce === null && lastEra === true && s.bare !== null) s.range = { start: -s.bare, end: -s.bare };
-  }
+  if (lastEra === true)
+    list.forEach((s, i) => {
+      if (s.bce === null) list[i] = parseSide(`${parts[i]} bce`, centuryContext, periods) ?? s;
+    });
   // "1850–55": the second year written short.
   if (
     list.length === 2 &&
@@ -132,13 +141,18 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
     list[1]!.range.start < list[0]!.range.start
   ) {
     const a = String(list[0]!.bare);
-    const b = String(list[1]!.bare);
-    if (b.length < a.length)
-      list[1]!.range = {
-        start: Number(a.slice(0, a.length - b.length) + b),
-        end: Number(a.slice(0, a.length - b.length) + b),
-      };
+    const b = list[1]!.digits ?? String(list[1]!.bare);
+    if (b.length < a.length) {
+      let y = Number(a.slice(0, a.length - b.length) + b);
+      // "1895–05" runs into the next century.
+      if (y < list[0]!.bare!) y += 10 ** b.length;
+      list[1]!.range = { start: y, end: y };
+    }
   }
+  // "1700–1600" (the era left out) or "1889-05" read as a short range: a range of years that runs backwards
+  // is not read, rather than read as the wrong years.
+  if (list.length === 2 && list.every((s) => s.bare !== null) && list[1]!.range.start < list[0]!.range.start)
+    return null;
   return { start: Math.min(...list.map((s) => s.range.start)), end: Math.max(...list.map((s) => s.range.end)) };
 }
 
@@ -152,14 +166,62 @@ export function periodList(periods: PeriodVocabulary = {}): [string, YearRange][
     .sort((a, b) => b[0].length - a[0].length);
 }
 
+const MONTH =
+  '(?:january|february|march|april|may|june|july|august|september|october|november|december|' +
+  'jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\b\\.?';
+const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
+
+/** A full date's year ("1889-05-01", "01/05/1889"), or a word that reads as no year when it is no real date. */
+function yearOfFullDate(year: string, month: string, day: string): string {
+  const m = Number(month);
+  const d = Number(day);
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31 ? ` ${year} ` : ' invalid ';
+}
+
+/**
+ * Lower case, eras written one way ("B.C." → bce, "A.D." → ad), and full dates reduced to their year:
+ * ISO dates with or without a time, day/month/year, "1 May 1889", "May 1, 1889". A year of the Islamic
+ * calendar ("1039 AH") is left out: the common-era year is usually written beside it.
+ */
+function normalise(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/\u2212/g, '-')
+      // "first half of the 19th century", "2nd quarter of the 18th century": read as the whole century.
+      .replace(/\b(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+(?:half|quarter|third)\s+of\s+(?:the\s+)?/g, ' ')
+      .replace(/\bb\.\s?c\.?(?:\s?e\.?)?(?![a-z])/g, ' bce ')
+      .replace(/\ba\.\s?d\.?(?![a-z])/g, ' ad ')
+      .replace(/\bc\.\s?e\.(?![a-z])/g, ' ce ')
+      .replace(/\b\d{1,4}\s*(?:ah|a\.h\.)(?![a-z])\s*\/?/g, ' ')
+      // "3,000 B.C.": one number (a year of five digits is then not read at all).
+      .replace(/\b(\d{1,3}),(\d{3})\b/g, '$1$2')
+      .replace(
+        /\b(\d{4})-(\d{2})-(\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:z|[+-]\d{2}:?\d{2}))?)?(?![\d:])/g,
+        (_, y: string, m: string, d: string) => yearOfFullDate(y, m, d),
+      )
+      .replace(/^\s*(\d{4})-(0[1-9]|1[0-2])\s*$/, ' $1 ')
+      .replace(/\b(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b/g, (_, y: string, m: string, d: string) =>
+        yearOfFullDate(y, m, d),
+      )
+      .replace(/\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/g, (_, a: string, b: string, y: string) =>
+        // Day/month or month/day: either way the year is the same, if one of them can be a month.
+        yearOfFullDate(y, Number(a) <= 12 ? a : b, Number(a) <= 12 ? b : a),
+      )
+      .replace(new RegExp(`\\b${DAY}\\s+${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
+      .replace(new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
+      .replace(new RegExp(`\\b${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
+  );
+}
+
 /**
  * The years a free-text date covers, or null when none can be read. "c." and "circa" are read as
  * the year itself; "A or B" covers both; "X; original Y" (a copy) takes the first part that reads.
  */
 export function parseDate({ text, periods = [] }: { text: string; periods?: [string, YearRange][] }): YearRange | null {
-  const clean = text
-    .toLowerCase()
-    .replace(/\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')
+  const clean = normalise(text)
+    // Not the "c." of "b.c." nor of "19th c." (century).
+    .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')
     .replace(/[?()[\]]/g, ' ')
     .replace(/\b(early|mid|late)-/g, '$1 ')
     .replace(/twenty-first/g, 'twenty first')

@@ -81,6 +81,8 @@ export const catalogueObjectSchema = z.object({
   images: z.array(imageSizeSchema),
   /** Human label (object type) from labels.csv, null when not labelled yet. */
   label: z.string().nullable(),
+  /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */
+  labelOutsideVocabulary: z.boolean(),
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   centuriesOf,
@@ -11,7 +12,11 @@ import {
   periodList,
 } from '../../pipeline/catalogue/dates.ts';
 import { dateBucket } from '../../pipeline/catalogue/derive.ts';
-import { paramsSchema } from '../../pipeline/params.ts';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams, paramsSchema } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { writeFixture } from './fixture.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const egypt = path.resolve(root, '..', 'shared', 'datasets', 'egyptian-antiquities');
@@ -88,5 +93,130 @@ describe('dates as year ranges', () => {
     expect(centuryName(-14)).toBe('14th century BCE');
     expect(centuryName(21)).toBe('21st century');
     expect(centuryName(12)).toBe('12th century');
+  });
+});
+
+describe('dates as museums write them (The Met, ISO, day and month)', () => {
+  const d = (text: string) => parseDate({ text });
+
+  it('reads "B.C." and "B.C.E." with full stops as before the common era, with or without "ca."', () => {
+    expect(d('ca. 1479–1425 B.C.')).toEqual({ start: -1479, end: -1425 });
+    expect(d('1700–1600 B.C.')).toEqual({ start: -1700, end: -1600 });
+    expect(d('1391–1353 B.C.E.')).toEqual({ start: -1391, end: -1353 });
+    expect(d('664–332 B.C.')).toEqual({ start: -664, end: -332 });
+    expect(d('ca. 2000 BCE')).toEqual({ start: -2000, end: -2000 });
+    expect(d('3rd century B.C.')).toEqual({ start: -300, end: -201 });
+    expect(d('A.D. 100–200')).toEqual({ start: 100, end: 200 });
+    expect(d('100 BC–AD 50')).toEqual({ start: -100, end: 50 });
+    expect(d('100 B.C.–A.D. 50')).toEqual({ start: -100, end: 50 });
+    expect(d('19th c.')).toEqual({ start: 1800, end: 1899 });
+  });
+
+  it('gives the era written after a range of centuries or decades to both sides', () => {
+    expect(d('3rd–2nd century B.C.')).toEqual({ start: -300, end: -101 });
+    expect(d('5th–4th century BCE')).toEqual({ start: -500, end: -301 });
+    expect(d('late 3rd–early 2nd century B.C.')).toEqual({ start: -233, end: -168 });
+    expect(d('1500s–1400s BCE')).toEqual({ start: -1599, end: -1400 });
+    expect(d('1st century B.C.–1st century A.D.')).toEqual({ start: -100, end: 99 });
+  });
+
+  it('reads a year written with a thousands separator, or leaves it undated', () => {
+    expect(d('c. 3,000 B.C.')).toEqual({ start: -3000, end: -3000 });
+    expect(d('10,000 BC')).toBeNull(); // no five-digit years: undated rather than 10 BCE
+  });
+
+  it('reads a leading minus as a year before the common era, not as a dash', () => {
+    expect(d('-500')).toEqual({ start: -500, end: -500 });
+    expect(d('-500 to -400')).toEqual({ start: -500, end: -400 });
+    expect(d('\u2212500')).toEqual({ start: -500, end: -500 }); // the minus sign
+  });
+
+  it('reads the year of a full date (ISO, with a time, day/month/year, a month name)', () => {
+    expect(d('1889-05-01')).toEqual({ start: 1889, end: 1889 });
+    expect(d('1889-05-01T10:30:00Z')).toEqual({ start: 1889, end: 1889 });
+    expect(d('1889-05-01 10:30')).toEqual({ start: 1889, end: 1889 });
+    expect(d('01/05/1889')).toEqual({ start: 1889, end: 1889 });
+    expect(d('1889/05/01')).toEqual({ start: 1889, end: 1889 });
+    expect(d('1 May 1889')).toEqual({ start: 1889, end: 1889 });
+    expect(d('May 1, 1889')).toEqual({ start: 1889, end: 1889 });
+    expect(d('September 1889')).toEqual({ start: 1889, end: 1889 });
+    expect(d('c. 3 Sept. 1889')).toEqual({ start: 1889, end: 1889 });
+  });
+
+  it('still reads centuries, decades and short ranges', () => {
+    expect(d('late 19th century')).toEqual({ start: 1867, end: 1899 });
+    expect(d('1850s')).toEqual({ start: 1850, end: 1859 });
+    expect(d('19th–20th century')).toEqual({ start: 1800, end: 1999 });
+    expect(d('1850-55')).toEqual({ start: 1850, end: 1855 });
+    expect(d('1895–05')).toEqual({ start: 1895, end: 1905 });
+    expect(d('1889-05')).toEqual({ start: 1889, end: 1889 }); // ISO year and month
+    expect(d('1st half of 19th century')).toEqual({ start: 1800, end: 1899 });
+  });
+
+  it('leaves undated what it cannot read with confidence, never a wrong year', () => {
+    expect(d('Dynasty 18')).toBeNull();
+    expect(d('Second Intermediate Period–early Dynasty 18')).toBeNull();
+    expect(d('n.d.')).toBeNull();
+    expect(d('1700–1600')).toBeNull(); // a range that runs backwards: the era was left out
+    expect(d('1039 AH')).toBeNull(); // the Islamic calendar, not a common-era year
+    expect(d('dated 1039 AH/1630 CE')).toEqual({ start: 1630, end: 1630 });
+    expect(d('1889-13-45')).toBeNull();
+  });
+
+  it('puts The Met\'s "B.C." dates in the date buckets before the common era', () => {
+    expect(dateBucket('ca. 1479–1425 B.C.')).toBe('Before 1000 BCE');
+    expect(dateBucket('664–332 B.C.')).toBe('1000–1 BCE');
+    expect(dateBucket('-500')).toBe('1000–1 BCE');
+    expect(dateBucket('1889-05-01')).toBe('1800–1899');
+    expect(dateBucket('Dynasty 18')).toBe('Undated');
+  });
+});
+
+describe('dates in the catalogue: years, centuries and the timeline', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('puts "B.C." dates, a leading minus and full dates in the right centuries, and leaves the unreadable undated', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-dates-'));
+    const dates = ['ca. 1479–1425 B.C.', '664–332 B.C.', '-500', '1889-05-01', '1 May 1889', 'Dynasty 18', '1700–1600'];
+    await writeFixture({
+      root: dir,
+      objects: dates.map((date, i) => ({ id: `D-${i}`, title: `Object ${i}`, date, label: 'coin', image: null })),
+      labels: ['coin', 'mask'],
+      withMetrics: false,
+    });
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const byDate = new Map(catalogue.objects.map((o) => [o.date, o]));
+    expect(byDate.get('ca. 1479–1425 B.C.')!.years).toEqual({ start: -1479, end: -1425 });
+    expect(byDate.get('ca. 1479–1425 B.C.')!.centuries).toEqual(['15th century BCE']);
+    expect(byDate.get('664–332 B.C.')!.centuries).toEqual([
+      '7th century BCE',
+      '6th century BCE',
+      '5th century BCE',
+      '4th century BCE',
+    ]);
+    expect(byDate.get('-500')!.centuries).toEqual(['5th century BCE']);
+    expect(byDate.get('1889-05-01')!.years).toEqual({ start: 1889, end: 1889 });
+    expect(byDate.get('1 May 1889')!.centuries).toEqual(['19th century']);
+    for (const undated of ['Dynasty 18', '1700–1600']) {
+      expect(byDate.get(undated)!.years).toBeNull();
+      expect(byDate.get(undated)!.centuries).toEqual([]);
+    }
+    // No object of the common era before the 19th century: the timeline's common-era part is 19th century only.
+    const counted = catalogue.counts.byCentury.filter((c) => c.count > 0).map((c) => [c.name, c.count]);
+    expect(counted).toEqual([
+      ['15th century BCE', 1],
+      ['7th century BCE', 1],
+      ['6th century BCE', 1],
+      ['5th century BCE', 2],
+      ['4th century BCE', 1],
+      ['19th century', 2],
+    ]);
   });
 });

@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * The object type section of an object page, as the public reads it: a staff label outside the
+ * vocabulary, a guess below the publication threshold, and a label issue from the check of every
+ * staff label while the production model agrees with the label. One small site, rendered HTML read back.
+ */
+
+let dir = '';
+let catalogue: Catalogue;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-object-page-'));
+  const labels = ['Chicago', 'Cleveland', 'Met'];
+  const objects: FixtureObject[] = [
+    { id: 'O-0', title: 'Bowl', label: 'Chicago', image: null },
+    { id: 'O-1', title: 'Vase', label: 'Met', image: null, date: '-500' },
+    { id: 'O-6', title: 'Stela', label: 'Met', image: null, date: 'ca. 1479–1425 B.C.' },
+    { id: 'O-2', title: 'Portrait', label: null, image: null, predicted: { label: 'Met', confidence: 0.7 } },
+    { id: 'O-3', title: 'Cup', label: null, image: null },
+    {
+      id: 'O-4',
+      title: 'Jar',
+      label: null,
+      image: null,
+      predicted: { label: 'Cleveland', confidence: 0.8 },
+      published: false,
+    },
+    {
+      id: 'O-5',
+      title: 'Mask',
+      label: 'Cleveland',
+      image: null,
+      predicted: { label: 'Cleveland', confidence: 0.9 },
+      labelIssue: { score: 0.9, suggested: 'Chicago' },
+    },
+  ];
+  await writeFixture({ root: dir, objects, labels, withMetrics: false });
+  const ws = workspace(dir);
+  // O-2 is labelled "Smithsonian" in labels.csv, outside the vocabulary: the dataset left it out of training.
+  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\n');
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  dataset.issues.push({
+    code: 'LABEL_NOT_IN_VOCABULARY',
+    message: 'labels.csv:4: "Smithsonian" is not one of the labels of this collection.',
+    file: 'labels.csv',
+    line: 4,
+    object: 'O-2',
+  });
+  await writeFile(file, JSON.stringify(dataset));
+  const params = defaultParams();
+  params.collection.repository = 'example-museum/collection';
+  catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+  await buildSite({ ws, params, log: memoryLogger() });
+}, 300_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function pageOf(id: string): Promise<string> {
+  const slug = catalogue.objects.find((o) => o.id === id)!.slug;
+  return readFile(path.join(workspace(dir).site, 'objects', slug, 'index.html'), 'utf8');
+}
+
+/** The text of an object page's "Object type" section, tags removed and spaces collapsed. */
+async function typeSection(id: string): Promise<string> {
+  const html = await pageOf(id);
+  const section = html.match(/<section aria-labelledby="labels-h"[\s\S]*?<\/section>/)![0];
+  return section
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+describe('object page: object type', () => {
+  it('shows a staff label outside the vocabulary as catalogued, saying the model does not learn it', async () => {
+    const text = await typeSection('O-2');
+    expect(text).toContain('Catalogued by staff Smithsonian');
+    expect(text).not.toContain('Not labelled yet');
+    expect(text).toMatch(/not one of the types the model is trained on/i);
+    expect(text).not.toMatch(/agrees with the staff label/i);
+    expect(await typeSection('O-3')).toContain('Catalogued by staff Not labelled yet');
+    expect(await typeSection('O-0')).not.toMatch(/not one of the types/i);
+  });
+
+  it("gives a guess below the publication threshold as the model's own confidence, not as the threshold", async () => {
+    const text = await typeSection('O-4');
+    expect(text).toContain('Not sure: waiting for staff');
+    expect(text).toContain('Its best guess, Cleveland (80% sure), is below the confidence the museum asks for');
+    expect(text).not.toMatch(/the museum publishes \(80%\)/);
+  });
+
+  it('says where a label issue comes from when the model shown agrees with the staff label', async () => {
+    const text = await typeSection('O-5');
+    expect(text).toContain('Agrees with the staff label');
+    expect(text).toContain(
+      'A check of every staff label against the others suggests this one may be wrong (perhaps “Chicago”),' +
+        ' although the model shown here agrees with it',
+    );
+    expect(text).not.toContain('The staff label may be wrong');
+  });
+});
+
+describe('object page: date', () => {
+  it('gives the years beside a date written as a negative year, which the public may not read as BCE', async () => {
+    expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);
+    // A date the museum wrote with its era and full years is shown as written.
+    expect(await pageOf('O-6')).toMatch(/id="date"[^>]*>ca\. 1479–1425 B\.C\.<\/dd>/);
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * A staff label outside the vocabulary (params collection.vocabulary): the dataset stage leaves it out of
+ * training with a LABEL_NOT_IN_VOCABULARY issue, so the object has no label in dataset.json. The public
+ * catalogue still shows what the museum catalogued, under its own name, not "Not labelled yet".
+ */
+
+let dir = '';
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A fixture whose labels.csv gives O-2 "Smithsonian" (not in the vocabulary), as the dataset stage reports it. */
+async function outsideVocabularyFixture(root: string): Promise<void> {
+  const labels = ['Chicago', 'Met'];
+  const objects: FixtureObject[] = [
+    { id: 'O-0', title: 'Bowl', label: 'Chicago', image: null },
+    { id: 'O-1', title: 'Vase', label: 'Met', image: null },
+    { id: 'O-2', title: 'Portrait', label: null, image: null, predicted: { label: 'Met', confidence: 0.7 } },
+    { id: 'O-3', title: 'Cup', label: null, image: null },
+  ];
+  await writeFixture({ root, objects, labels, withMetrics: false });
+  const ws = workspace(root);
+  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\n');
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  dataset.issues.push({
+    code: 'LABEL_NOT_IN_VOCABULARY',
+    message: 'labels.csv:4: "Smithsonian" is not one of the labels of this collection.',
+    file: 'labels.csv',
+    line: 4,
+    object: 'O-2',
+  });
+  await writeFile(file, JSON.stringify(dataset));
+}
+
+describe('a staff label outside the vocabulary', () => {
+  it('is shown as catalogued and counted under its own name, marked as not learnt by the model', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await outsideVocabularyFixture(dir);
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const o2 = catalogue.objects.find((o) => o.id === 'O-2')!;
+    expect(o2.label).toBe('Smithsonian');
+    expect(o2.labelOutsideVocabulary).toBe(true);
+    // The model cannot answer "Smithsonian": its guess is neither agreement nor a disagreement to review.
+    expect(o2.annotation!.agrees).toBeNull();
+    expect(o2.reviewReason).not.toBe('disagrees');
+    expect(catalogue.objects.find((o) => o.id === 'O-0')!.labelOutsideVocabulary).toBe(false);
+    expect(catalogue.counts.byLabel).toEqual(
+      expect.arrayContaining([
+        { value: 'Smithsonian', count: 1 },
+        { value: 'Not labelled yet', count: 1 },
+      ]),
+    );
+    expect(catalogue.counts.labelled).toBe(3);
+  });
+
+  it('is read by object id, so a line that moved still counts; an object the dataset did not report is left as is', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await outsideVocabularyFixture(dir);
+    const ws = workspace(dir);
+    // Rows sorted after the dataset reported line 4; O-3 has an unknown label the dataset never saw.
+    await writeFile(ws.labels, 'object_id,label\nO-2,Smithsonian\nO-0,Chicago\nO-1,Met\nO-3,Louvre\n');
+    const { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBe('Smithsonian');
+    expect(catalogue.objects.find((o) => o.id === 'O-3')!.label).toBeNull();
+  });
+
+  it('is left out when labels.csv now gives the object a label of the vocabulary, or two different labels', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await outsideVocabularyFixture(dir);
+    const ws = workspace(dir);
+    await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Met\n');
+    let { catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() });
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
+    await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-2,Louvre\n');
+    ({ catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() }));
+    expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
+  });
+});

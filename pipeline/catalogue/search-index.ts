@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
+import { filesIn } from './plan.ts';
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
@@ -341,7 +342,7 @@ function isSearchFile(rel: string): boolean {
   );
 }
 
-/** Hard-link the files of `from` (those `only` takes) into `to`, a new folder; copied when they cannot be linked. */
+/** Hard-link the files of `from` (those `only` takes) into `to`, a new folder; copied across file systems. */
 async function linkTree({
   from,
   to,
@@ -352,20 +353,17 @@ async function linkTree({
   only?: (rel: string) => boolean;
 }): Promise<void> {
   await rm(to, { recursive: true, force: true });
-  await mkdir(to, { recursive: true });
-  const files: string[] = [];
-  for (const e of await readdir(from, { withFileTypes: true, recursive: true })) {
-    const rel = path.relative(from, path.join(e.parentPath, e.name));
-    if (e.isDirectory()) await mkdir(path.join(to, rel), { recursive: true });
-    else if (only(rel)) files.push(rel);
-  }
+  const files = filesIn(from).filter(only);
+  for (const dir of new Set(files.map((f) => path.dirname(path.join(to, f))))) await mkdir(dir, { recursive: true });
   for (let i = 0; i < files.length; i += 64)
     await Promise.all(
       files.slice(i, i + 64).map(async (rel) => {
-        await mkdir(path.dirname(path.join(to, rel)), { recursive: true });
-        await link(path.join(from, rel), path.join(to, rel)).catch(() =>
-          copyFile(path.join(from, rel), path.join(to, rel)),
-        );
+        try {
+          await link(path.join(from, rel), path.join(to, rel));
+        } catch (error) {
+          if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+          await copyFile(path.join(from, rel), path.join(to, rel));
+        }
       }),
     );
 }

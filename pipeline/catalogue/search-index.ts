@@ -11,12 +11,13 @@ import { filesIn } from './plan.ts';
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
  *
  * Pagefind cannot update an index, and holds a whole index in memory while it builds it (about 30 kB
- * a page: 3 GB at 100,000 pages). So the object pages are split into parts of at most
- * `partPages` pages, each its own Pagefind index; the search page searches them together
- * (Pagefind's `mergeIndex`, in the browser). A page's part is fixed by its slug (jump consistent
- * hash), so a new object moves few pages between parts. Each part has a key over its pages' keys,
- * Pagefind's version and the index settings; a rebuild runs Pagefind only for parts whose key is
- * new, one after the other (one Pagefind process at a time), and keeps the others as they are.
+ * a page: 3 GB at 100,000 pages). So the object pages are split into ⌈pages / `partPages`⌉ parts
+ * (about `partPages` pages each: a hash does not split exactly), each its own Pagefind index; the
+ * search page searches them together (Pagefind's `mergeIndex`, in the browser). A page's part is
+ * fixed by its slug (jump consistent hash), so a new object moves few pages between parts. Each part
+ * has a key over its pages' keys, Pagefind's version and the index settings; a rebuild runs
+ * Pagefind only for parts whose key is new, one after the other (one Pagefind process at a time),
+ * and keeps the others as they are.
  * A collection smaller than `partPages` has one part: `pagefind/` as Pagefind writes it.
  *
  * Kept between builds in `cacheDir`:
@@ -61,7 +62,7 @@ export type PagefindApi = Pick<typeof import('pagefind'), 'createIndex' | 'close
 /**
  * Index the object pages in `outDir` with Pagefind into `outDir/pagefind/`; object pages mark their
  * searchable part and filters. With `cacheDir` and every page's key (`pages`), the index comes in
- * parts of at most `partPages` pages, and only the parts whose pages changed are indexed again
+ * ⌈pages / `partPages`⌉ parts, and only the parts whose pages changed are indexed again
  * (see above); `workDir`, on the site's file system and outside it, holds what is put into the site
  * while it is assembled. Without them, one index of every page, written afresh. Returns the number of
  * pages indexed.
@@ -169,13 +170,9 @@ async function indexParts({
   api: PagefindApi;
 }): Promise<number> {
   if (!Number.isInteger(partPages) || partPages < 1)
-    throw new VitrineError(
-      'SITE_INDEX_FAILED',
-      `Search index: pages per part must be a whole number ≥ 1, not ${partPages}`,
-      {
-        partPages,
-      },
-    );
+    throw new VitrineError('SITE_INDEX_FAILED', `Search index: pages per part must be ≥ 1, not ${partPages}`, {
+      partPages,
+    });
   const seen = new Set<string>();
   for (const { slug } of pages) {
     if (seen.has(slug))
@@ -217,7 +214,7 @@ async function indexParts({
   return pages.length;
 }
 
-/** A part's key: its pages and their keys, Pagefind's version and settings, and how pages are cut to their searchable part. */
+/** A part's key: its pages and their keys, Pagefind's version and settings, how pages are cut (`searchablePart`). */
 function partKey({ pages, version }: { pages: IndexedPage[]; version: string }): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([PARTS_VERSION, SEARCH_PAGES_VERSION, version, INDEX_OPTIONS]));

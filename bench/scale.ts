@@ -18,6 +18,7 @@ import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { buildCatalogueDataApart } from '../pipeline/catalogue/data-process.ts';
 import { buildSite } from '../pipeline/catalogue/index.ts';
+import { readPartsManifest, SEARCH_INDEX } from '../pipeline/catalogue/search-index.ts';
 import { silentLogger } from '../pipeline/log.ts';
 import { defaultParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
@@ -260,9 +261,18 @@ export async function catalogueFigures(count: number): Promise<void> {
       `${mb(pages.bytes)} without media/; with thumbnails the size of real photographs'`,
       `(${(thumbs / 1024).toFixed(0)} kB an object at 240/480/960 px, webp + jpeg): ${mb(withReal)}`,
     );
+    const parts = async () => (await readPartsManifest(path.join(siteDir, SEARCH_INDEX)))?.parts ?? [];
+    const before = await parts();
+    console.log(
+      `search index: ${before.length} part(s) of about`,
+      `${defaultParams().catalogue.search_part_pages.toLocaleString('en')} pages`,
+    );
     console.log(`one label changed: ${await relabelOne(root)}`);
     const againRun = await measuredBuild({ root, label: 'rebuild' });
     const again = show('rebuild after one label', againRun);
+    const after = await parts();
+    const redone = after.filter((p) => !before.some((b) => b.key === p.key)).length;
+    console.log(`  search index parts indexed again: ${redone} of ${after.length}`);
 
     let search = 'not measured: bench/site.ts has no measureSearch()';
     const site = (await import('./site.ts')) as Record<string, unknown>;

@@ -8,13 +8,14 @@
  * `searchWeight({ objects })` builds a synthetic site of that size and measures only the search page
  * (for bench/scale.ts); `npx node bench/site.ts scale` runs it at 100,000 objects.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { buildCatalogueData, buildSite, indexSite } from '../pipeline/catalogue/index.ts';
 import { nearestNeighbours } from '../pipeline/catalogue/neighbours.ts';
+import { readPartsManifest } from '../pipeline/catalogue/search-index.ts';
 import { silentLogger } from '../pipeline/log.ts';
 import { selectBackend } from '../pipeline/model/backend.ts';
 import { defaultParams } from '../pipeline/params.ts';
@@ -145,14 +146,30 @@ export interface SearchWeight {
   files: Fetched[];
 }
 
+/** The highest peak resident memory (VmHWM) among the live child processes of `pid` (Linux; 0 elsewhere), bytes. */
+async function childrenPeak(pid: number): Promise<number> {
+  let peak = 0;
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const children = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
+    for (const child of children.split(' ').filter((c) => c.trim())) {
+      const status = await readFile(`/proc/${child}/status`, 'utf8').catch(() => '');
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+    }
+  }
+  return peak;
+}
+
 /** The kind of a file the search page fetched, for the breakdown. */
 function kindOf(p: string): string {
-  if (p.includes('/pagefind/fragment/')) return 'fragment';
-  if (p.includes('/pagefind/filter/')) return 'filter chunk';
-  if (p.includes('/pagefind/index/')) return 'index chunk';
+  // The index's parts merged into the first (`pagefind/parts/<key>/`) hold the same kinds of files.
+  const index = /\/pagefind\/(?:parts\/[^/]+\/)?/;
+  if (new RegExp(`${index.source}fragment/`).test(p)) return 'fragment';
+  if (new RegExp(`${index.source}filter/`).test(p)) return 'filter chunk';
+  if (new RegExp(`${index.source}index/`).test(p)) return 'index chunk';
   if (p.endsWith('.pf_meta')) return 'pagefind metadata';
   if (/\/pagefind\/wasm\./.test(p)) return 'pagefind wasm';
   if (p.endsWith('pagefind-entry.json')) return 'pagefind entry';
+  if (p.endsWith('/pagefind/parts.json')) return 'index parts list';
   if (p.includes('/pagefind/')) return 'pagefind runtime';
   if (p.endsWith('/browse/')) return 'page';
   return p.endsWith('.js') ? 'script' : p.endsWith('.css') ? 'style' : 'other';
@@ -283,18 +300,24 @@ export async function searchWeight({
  * Pagefind's part of the search page at sizes too large to build here (100,000 objects): each
  * synthetic object gets a small page holding only what the object page gives Pagefind (its words
  * with their weights, metadata and filters; colour and century filters stand in with similar numbers
- * of values), indexed by `indexSite` as the site is (no Astro, no catalogue), and a bare page runs
- * one search and reads the first 6 results in Chromium. Our own page and script (about 8 kB) are
- * not in it. (Pagefind's `addCustomRecord` and `addHTMLFile` look each new page up among all the
- * pages added before: quadratic, 433 s at 100,000 objects. Reading a folder is linear.)
+ * of values), indexed by `indexSite` as the site is (in parts of `partPages` pages; no Astro, no
+ * catalogue), and a bare page merges the parts as the search page does, runs one search and reads
+ * the first 6 results in Chromium. Our own page and script (about 8 kB) are not in it. Also the peak
+ * resident memory of the Pagefind processes (one at a time). (Pagefind's `addCustomRecord` and
+ * `addHTMLFile` look each new page up among all the pages added before: quadratic, 433 s at 100,000
+ * objects. Reading a folder is linear.)
  */
 export async function indexWeight({
   objects: count,
   query = 'amulet',
+  partPages = defaultParams().catalogue.search_part_pages,
 }: {
   objects: number;
   query?: string;
-}): Promise<SearchWeight & { objects: number; indexMs: number; metaBytes: number }> {
+  partPages?: number;
+}): Promise<
+  SearchWeight & { objects: number; indexMs: number; metaBytes: number; parts: number; pagefindPeak: number }
+> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-index-'));
   try {
     const objects = syntheticObjects({ count, images: [''] });
@@ -336,17 +359,40 @@ export async function indexWeight({
         }),
       );
     const started = performance.now();
-    await indexSite({ outDir: root });
+    let pagefindPeak = 0;
+    const sampler = setInterval(async () => {
+      pagefindPeak = Math.max(pagefindPeak, await childrenPeak(process.pid));
+    }, 200);
+    try {
+      await indexSite({
+        outDir: root,
+        cacheDir: `${root}-cache`,
+        workDir: `${root}-work`,
+        pages: objects.map((o) => ({ slug: o.id.toLowerCase(), key: 'synthetic' })),
+        partPages,
+      });
+    } finally {
+      clearInterval(sampler);
+      await rm(`${root}-cache`, { recursive: true, force: true });
+      await rm(`${root}-work`, { recursive: true, force: true });
+    }
     const indexMs = performance.now() - started;
-    const entry = JSON.parse(await readFile(path.join(root, 'pagefind', 'pagefind-entry.json'), 'utf8'));
-    const metaBytes = (await readFile(path.join(root, 'pagefind', `pagefind.${entry.languages.en.hash}.pf_meta`)))
-      .length;
+    const manifest = (await readPartsManifest(path.join(root, 'pagefind')))!;
+    let metaBytes = 0;
+    for (const part of manifest.parts) {
+      const folder = path.join(root, 'pagefind', part.path);
+      const entry = JSON.parse(await readFile(path.join(folder, 'pagefind-entry.json'), 'utf8'));
+      metaBytes += (await readFile(path.join(folder, `pagefind.${entry.languages.en.hash}.pf_meta`))).length;
+    }
     await mkdir(path.join(root, 'browse'));
     await writeFile(
       path.join(root, 'browse', 'index.html'),
       `<!doctype html><html lang="en"><body><ul id="results"></ul><p id="status"></p><script type="module">
+const parts = fetch('/pagefind/parts.json', { cache: 'no-cache' }).then((r) => r.json());
 const pagefind = await import('../pagefind/pagefind.js');
 await pagefind.options({ baseUrl: '/', noWorker: true });
+await pagefind.init();
+for (const p of (await parts).parts) if (p.path) await pagefind.mergeIndex('/pagefind/' + p.path, { baseUrl: '/' });
 const q = new URLSearchParams(location.search).get('q');
 const search = await pagefind.search(q);
 const data = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
@@ -357,7 +403,8 @@ document.getElementById('status').textContent = search.results.length + ' object
     );
     const server = await serveSite({ dir: root });
     try {
-      return { ...(await measureSearch({ url: server.url, query })), objects: count, indexMs, metaBytes };
+      const weight = await measureSearch({ url: server.url, query });
+      return { ...weight, objects: count, indexMs, metaBytes, parts: manifest.parts.length, pagefindPeak };
     } finally {
       await server.close();
     }
@@ -373,9 +420,11 @@ document.getElementById('status').textContent = search.results.length + ' object
  */
 export async function scale(): Promise<void> {
   const objects = Number(process.env.VITRINE_BENCH_OBJECTS ?? 100_000);
-  const index = await indexWeight({ objects });
+  const partPages = process.env.VITRINE_BENCH_PART_PAGES ? Number(process.env.VITRINE_BENCH_PART_PAGES) : undefined;
+  const index = await indexWeight({ objects, partPages });
   console.log(
-    `${objects} objects, Pagefind only (indexed in ${(index.indexMs / 1000).toFixed(0)} s, metadata file ` +
+    `${objects} objects, Pagefind only (indexed in ${(index.indexMs / 1000).toFixed(0)} s in ${index.parts} ` +
+      `part(s), Pagefind peak ${mb(index.pagefindPeak)}; metadata files ` +
       `${kb(index.metaBytes)} = ${(index.metaBytes / objects).toFixed(1)} bytes an object; bare page):`,
   );
   printSearch(index);

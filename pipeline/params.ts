@@ -259,6 +259,8 @@ export const catalogueParams = z.strictObject({
   periods: z.record(z.string().min(1), z.tuple([z.int(), z.int()])).default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: z.int().positive().default(1500),
+  /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
+  search_part_pages: z.int().min(1).default(20_000),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
   publish: z.enum(['pages', 's3']).default('pages'),
   /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */

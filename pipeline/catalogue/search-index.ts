@@ -1,36 +1,48 @@
-import {
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
+import { jumpHash } from '../shard/assign.ts';
+import { filesIn } from './plan.ts';
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
  *
- * Pagefind cannot update an index: every build reads all object pages again and builds the whole
- * index. Two things a build can spare it, keeping the index the same byte for byte:
- * - parsing: its cost is per element, so it reads each page's searchable part (`searchablePart`),
- *   kept by the page's key and made again only for pages whose key is new;
- * - compressing and writing the result files of pages that did not change: Pagefind names its
- *   files by their content and never rewrites a file of that name already there. So the last
- *   build's index is kept (hard links); the result files of unchanged pages are linked into the new
- *   `pagefind/` first (not the word and filter chunks: see `clashing` for why names cannot be
- *   trusted alone), Pagefind writes the rest, and the files the new index does not name are removed.
+ * Pagefind cannot update an index, and holds a whole index in memory while it builds it (about 30 kB
+ * a page: 3 GB at 100,000 pages). So the object pages are split into ⌈pages / `partPages`⌉ parts
+ * (about `partPages` pages each: a hash does not split exactly), each its own Pagefind index; the
+ * search page searches them together (Pagefind's `mergeIndex`, in the browser). A page's part is
+ * fixed by its slug (jump consistent hash), so a new object moves few pages between parts. Each part
+ * has a key over its pages' keys, Pagefind's version and the index settings; a rebuild runs
+ * Pagefind only for parts whose key is new, one after the other (one Pagefind process at a time),
+ * and keeps the others as they are.
+ * A collection smaller than `partPages` has one part: `pagefind/` as Pagefind writes it.
+ *
+ * Kept between builds in `cacheDir`:
+ * - `pages/<part>/objects/<slug>/index.html`: each page's searchable part (`searchablePart`), which
+ *   Pagefind parses in half the time of the whole page; made again only for pages whose key is new;
+ * - `parts/<key>/`: each part's index as Pagefind wrote it (renamed in once complete).
+ * In the site: part 0 is `pagefind/` itself (the index the search page loads first, with Pagefind's
+ * script and WebAssembly), the others `pagefind/parts/<key>/` (a folder is never changed once in place: a
+ * changed part is a new folder), and `pagefind/parts.json` lists them. The manifest is the switch: it
+ * is written last, and a part's folder is removed only once no manifest names it.
  */
 
-/** Pagefind's folders of content-named files, and the metadata file's name. */
-const NAMED_FOLDERS = ['fragment', 'index', 'filter'];
-const META_FILE = /^pagefind\.(.+)\.pf_meta$/;
+/** The search index's folder in the site, its manifest, and the folder of the parts merged into part 0. */
+export const SEARCH_INDEX = 'pagefind';
+export const PARTS_FILE = 'parts.json';
+const PARTS_DIR = 'parts';
+
+/** Object pages in one part of the search index, unless params say otherwise (`catalogue.search_part_pages`). */
+export const DEFAULT_PART_PAGES = 20_000;
+
+/** Pagefind's settings, the same for every part (they are in each part's key). */
+const INDEX_OPTIONS = { rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] };
+
+/** Bump when what a part is made from changes beyond its pages, `searchablePart` and Pagefind's version. */
+const PARTS_VERSION = 1;
 
 /** An object page to index: its address in the site (`objects/<slug>/`) and a key that changes with its content. */
 export interface IndexedPage {
@@ -38,67 +50,46 @@ export interface IndexedPage {
   key: string;
 }
 
+/** `pagefind/parts.json`: the parts of the index, part 0 (`pagefind/` itself, path "") first. */
+export interface SearchPartsManifest {
+  version: 1;
+  parts: { path: string; key: string; pages: number }[];
+}
+
+/** What this module uses of Pagefind's Node API (passed in by tests that need it to fail). */
+export type PagefindApi = Pick<typeof import('pagefind'), 'createIndex' | 'close'>;
+
 /**
  * Index the object pages in `outDir` with Pagefind into `outDir/pagefind/`; object pages mark their
- * searchable part and filters. With `cacheDir`, keep between builds, there: the last index
- * (`index/`, see above) and, given every page's key (`pages`), each page's searchable part
- * (`pages/`, see `searchablePart`), which Pagefind then reads instead of the whole pages. Returns
- * the number of pages indexed.
+ * searchable part and filters. With `cacheDir` and every page's key (`pages`), the index comes in
+ * ⌈pages / `partPages`⌉ parts, and only the parts whose pages changed are indexed again
+ * (see above); `workDir`, on the site's file system and outside it, holds what is put into the site
+ * while it is assembled. Without them, one index of every page, written afresh. Returns the number of
+ * pages indexed.
  */
 export async function indexSite({
   outDir,
   cacheDir,
   pages,
+  partPages = DEFAULT_PART_PAGES,
+  workDir = path.join(path.dirname(outDir), '.search-index-work'),
+  pagefind,
 }: {
   outDir: string;
   cacheDir?: string;
   pages?: IndexedPage[];
+  partPages?: number;
+  workDir?: string;
+  pagefind?: PagefindApi;
 }): Promise<number> {
-  const dest = path.join(outDir, 'pagefind');
-  const keep = cacheDir && path.join(cacheDir, 'index');
-  const pagefind = await import('pagefind');
-  const check = (what: string, errors: string[]) => {
-    if (errors.length > 0)
-      throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
-  };
+  const api = pagefind ?? (await import('pagefind'));
   try {
-    // The map is taken before the parts' keys move on, and comes back only with a finished index: a
-    // build that dies between the two must not leave old results filed under keys that changed.
-    const kept = keep ? takeKeptResults(keep) : new Map<string, string>();
-    const parts =
-      cacheDir && pages ? await writeSearchPages({ outDir, pages, dir: path.join(cacheDir, 'pages') }) : null;
-    const read = parts?.dir ?? outDir;
-    await rm(dest, { recursive: true, force: true });
-    const linked = keep ? linkKeptResults({ from: keep, to: dest, kept, unchanged: parts?.unchanged }) : [];
-    const { errors, index } = await pagefind.createIndex({
-      rootSelector: 'html',
-      excludeSelectors: ['[data-pagefind-ignore]'],
-    });
-    check('creating the index', errors);
-    if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
-    const added = await index.addDirectory({ path: read, glob: 'objects/*/index.html' });
-    check('reading the object pages', added.errors);
-    if (pages && added.page_count !== pages.length)
-      throw new VitrineError(
-        'SITE_INDEX_FAILED',
-        `Search index: Pagefind read ${added.page_count} object pages in ${read}, not the ${pages.length} built`,
-        { read: added.page_count, built: pages.length },
-      );
-    const written = await index.writeFiles({ outputPath: dest });
-    check('writing the index', written.errors);
-    // A kept result can stand under a name the new index gives another page (see `clashing`):
-    // remove those, and Pagefind writes them again (it writes only the files that are missing).
-    // The second write is of the same index: it names the same files.
-    const named = await namedFiles(dest);
-    const wrong = new Set(clashing({ files: linked, named }));
-    if (wrong.size > 0) {
-      await Promise.all([...wrong].map((f) => rm(path.join(dest, f), { force: true })));
-      const again = await index.writeFiles({ outputPath: dest });
-      check('writing the index', again.errors);
+    if (!cacheDir || !pages) {
+      const dest = path.join(outDir, SEARCH_INDEX);
+      await rm(dest, { recursive: true, force: true });
+      return await runPagefind({ api, read: outDir, out: dest });
     }
-    await removeUnnamed({ dir: dest, named });
-    if (keep) keepResults({ from: dest, to: keep, named, kept, reused: new Set(linked.filter((f) => !wrong.has(f))) });
-    return added.page_count;
+    return await indexParts({ outDir, cacheDir, pages, partPages, workDir, api });
   } catch (error) {
     if (error instanceof VitrineError) throw error;
     throw new VitrineError(
@@ -108,218 +99,328 @@ export async function indexSite({
       { cause: error },
     );
   } finally {
-    await pagefind.close();
+    await api.close();
   }
 }
 
-/** Bump when `searchablePart` changes what it keeps: every kept part is then made again. */
-const SEARCH_PAGES_VERSION = 1;
+const check = (what: string, errors: string[]) => {
+  if (errors.length > 0)
+    throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${what} failed: ${errors.join('; ')}`, { errors });
+};
 
-/**
- * Bring `dir/objects/<slug>/index.html` up to date with the pages' searchable parts: made again
- * only for pages whose key is new (`dir/pages.json` holds the keys they were made from), removed for
- * objects that left. Returns `dir`.
- */
-async function writeSearchPages({
+/** One Pagefind index of the object pages under `read`, written to `out`; the Pagefind process is stopped after. */
+async function runPagefind({
+  api,
+  read,
+  out,
+  expected,
+}: {
+  api: PagefindApi;
+  read: string;
+  out: string;
+  expected?: number;
+}): Promise<number> {
+  try {
+    const { errors, index } = await api.createIndex(INDEX_OPTIONS);
+    check('creating the index', errors);
+    if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
+    const added = await index.addDirectory({ path: read, glob: 'objects/*/index.html' });
+    check('reading the object pages', added.errors);
+    if (expected !== undefined && added.page_count !== expected)
+      throw new VitrineError(
+        'SITE_INDEX_FAILED',
+        `Search index: Pagefind read ${added.page_count} object pages in ${read}, not the ${expected} built`,
+        { read: added.page_count, built: expected },
+      );
+    const written = await index.writeFiles({ outputPath: out });
+    check('writing the index', written.errors);
+    return added.page_count;
+  } finally {
+    // Its memory goes with the process: the next part starts a new one.
+    await api.close();
+  }
+}
+
+interface Part {
+  /** Its number: which pages are in it (`partOf`). */
+  number: number;
+  pages: IndexedPage[];
+  key: string;
+}
+
+/** The part (0 to `count` − 1) an object page belongs to, by its slug alone. */
+export function partOf(slug: string, count: number): number {
+  if (count <= 1) return 0;
+  return jumpHash(BigInt(`0x${createHash('md5').update(slug).digest('hex').slice(0, 16)}`), count);
+}
+
+async function indexParts({
   outDir,
+  cacheDir,
   pages,
-  dir,
+  partPages,
+  workDir,
+  api,
 }: {
   outDir: string;
+  cacheDir: string;
   pages: IndexedPage[];
-  dir: string;
-}): Promise<{ dir: string; unchanged: Set<string> }> {
-  const manifest = path.join(dir, 'pages.json');
-  const old = (await readFile(manifest, 'utf8')
-    .then(JSON.parse)
-    .catch(() => null)) as { version: number; keys: Record<string, string> } | null;
-  const keys = old?.version === SEARCH_PAGES_VERSION ? old.keys : {};
-  // Until it is written again, no part is trusted: a build stopped half-way makes them all again.
-  await rm(manifest, { force: true });
-  const tree = path.join(dir, 'objects');
-  const slugs = new Set(pages.map((p) => p.slug));
-  for (const slug of await readdir(tree).catch(() => [] as string[]))
-    if (!slugs.has(slug)) await rm(path.join(tree, slug), { recursive: true, force: true });
-  const next: Record<string, string> = {};
-  const unchanged = new Set<string>();
-  for (let i = 0; i < pages.length; i += 64)
-    await Promise.all(
-      pages.slice(i, i + 64).map(async ({ slug, key }) => {
-        next[slug] = key;
-        // A kept part that went missing (a cache restored in part) is made again, not trusted by its key.
-        if (keys[slug] === key && existsSync(path.join(tree, slug, 'index.html'))) {
-          unchanged.add(slug);
-          return;
+  partPages: number;
+  workDir: string;
+  api: PagefindApi;
+}): Promise<number> {
+  if (!Number.isInteger(partPages) || partPages < 1)
+    throw new VitrineError('SITE_INDEX_FAILED', `Search index: pages per part must be ≥ 1, not ${partPages}`, {
+      partPages,
+    });
+  const seen = new Set<string>();
+  for (const { slug } of pages) {
+    if (seen.has(slug))
+      throw new VitrineError('SITE_INDEX_FAILED', `Search index: object page "${slug}" is listed twice`, { slug });
+    seen.add(slug);
+  }
+  const count = Math.max(1, Math.ceil(pages.length / partPages));
+  const grouped: IndexedPage[][] = Array.from({ length: count }, () => []);
+  for (const p of pages) grouped[partOf(p.slug, count)]!.push(p);
+  const version = pagefindVersion();
+  const all: Part[] = grouped.map((list, number) => ({ number, pages: list, key: partKey({ pages: list, version }) }));
+  // Empty parts (small collections with small parts) are not indexed; part 0 stands for an empty collection.
+  const listed = all.filter((p) => p.pages.length > 0);
+  if (listed.length === 0) listed.push(all[0]!);
+
+  // The index kept whole by earlier versions, before parts.
+  await rm(path.join(cacheDir, 'index'), { recursive: true, force: true });
+  const built = path.join(cacheDir, 'parts');
+  await mkdir(built, { recursive: true });
+  const missing = listed.filter((p) => !existsSync(path.join(built, p.key)));
+  const pagesDir = path.join(cacheDir, 'pages');
+  if (missing.length > 0) await writeSearchPages({ outDir, parts: all, dir: pagesDir });
+  for (const part of missing) {
+    const temp = path.join(built, `${part.key}.tmp`);
+    await rm(temp, { recursive: true, force: true });
+    await runPagefind({
+      api,
+      read: path.join(pagesDir, String(part.number)),
+      out: temp,
+      expected: part.pages.length,
+    });
+    await rename(temp, path.join(built, part.key));
+  }
+  await placeParts({ outDir, workDir, built, listed });
+  // Kept: the parts of this index only.
+  const keys = new Set(listed.map((p) => p.key));
+  for (const name of await readdir(built))
+    if (!keys.has(name)) await rm(path.join(built, name), { recursive: true, force: true });
+  return pages.length;
+}
+
+/** A part's key: its pages and their keys, Pagefind's version and settings, how pages are cut (`searchablePart`). */
+function partKey({ pages, version }: { pages: IndexedPage[]; version: string }): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([PARTS_VERSION, SEARCH_PAGES_VERSION, version, INDEX_OPTIONS]));
+  for (const p of [...pages].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)))
+    hash.update(`\n${p.slug}\t${p.key}`);
+  return hash.digest('hex').slice(0, 20);
+}
+
+/** The installed Pagefind's version (found as Node finds the package: in the nearest `node_modules`). */
+function pagefindVersion(): string {
+  for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
+    try {
+      return (
+        JSON.parse(readFileSync(path.join(dir, 'node_modules', 'pagefind', 'package.json'), 'utf8')) as {
+          version: string;
         }
-        const html = await readFile(path.join(outDir, 'objects', slug, 'index.html'), 'utf8');
-        await mkdir(path.join(tree, slug), { recursive: true });
-        await writeFile(path.join(tree, slug, 'index.html'), searchablePart(html));
-      }),
-    );
-  const temp = `${manifest}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ version: SEARCH_PAGES_VERSION, keys: next }));
-  await rename(temp, manifest);
-  return { dir, unchanged };
-}
-
-/**
- * Pagefind names a page's result file by the first 7 hex digits of its content's SHA-1, longer only
- * when two pages of one build clash, and never rewrites a file that exists. So a name the last build
- * gave one page's result can be another's now (Pagefind's own source warns of it; at 100,000 pages
- * about 19 pairs share 7 digits), and search would show the old page. Only the results of pages whose
- * content did not change are linked from the kept index (`linkKeptResults`), and of those, any whose
- * 7 digits the new index gives more than one name (a clash in this build) are written again.
- */
-function clashing({ files, named }: { files: string[]; named: Set<string> }): string[] {
-  const seen = new Map<string, number>();
-  for (const f of named) if (f.startsWith('fragment')) seen.set(shortName(f), (seen.get(shortName(f)) ?? 0) + 1);
-  return files.filter((f) => (seen.get(shortName(f)) ?? 0) > 1);
-}
-
-/** A result file's name cut to Pagefind's shortest: its language, "_" and 7 hex digits. */
-function shortName(file: string): string {
-  const base = path.basename(file).replace(/\.pf_[a-z]+$/, '');
-  return base.slice(0, base.lastIndexOf('_') + 8);
-}
-
-/** The kept result files and the object each is for (`results.json`, removed here); empty when unreadable. */
-function takeKeptResults(keep: string): Map<string, string> {
-  let map = new Map<string, string>();
-  try {
-    const json = JSON.parse(readFileSync(path.join(keep, RESULTS), 'utf8')) as Record<string, string>;
-    map = new Map(Object.entries(json));
-  } catch {
-    // No map (a first build, or one cut short): nothing is reused.
-  }
-  rmSync(path.join(keep, RESULTS), { force: true });
-  return map;
-}
-
-/**
- * Link into `to` the kept result files (`fragment/`) of the pages in `unchanged`. Word and filter
- * chunks and the metadata are written afresh: their names can pass between contents across builds
- * in the same way, and no page vouches for their content. Returns the files linked.
- */
-function linkKeptResults({
-  from,
-  to,
-  kept,
-  unchanged,
-}: {
-  from: string;
-  to: string;
-  kept: Map<string, string>;
-  unchanged?: Set<string>;
-}): string[] {
-  if (!unchanged || unchanged.size === 0 || kept.size === 0) return [];
-  mkdirSync(path.join(to, 'fragment'), { recursive: true });
-  const linked: string[] = [];
-  for (const [file, slug] of kept) {
-    if (!unchanged.has(slug)) continue;
-    try {
-      linkSync(path.join(from, file), path.join(to, file));
-      linked.push(file);
+      ).version;
     } catch {
-      // Gone from the kept copy, or another file system: Pagefind writes it.
+      if (path.dirname(dir) === dir) return 'unknown';
     }
   }
-  return linked;
 }
 
 /**
- * Make the kept copy this index's result files: the ones reused stay (same file), the ones Pagefind
- * wrote are linked in under a temp name and renamed over whatever stood there, the others go.
- * `results.json` is removed first and written last, so a copy cut short is not trusted.
+ * Put the parts into the site. Merged parts first, each into a new folder named by its key (not yet
+ * listed, so no visitor sees it); then the manifest, which switches the search page to the new parts,
+ * in place when part 0 is unchanged, else with a new `pagefind/` (part 0's files, the merged parts'
+ * folder moved over, the manifest) renamed in for the old one. Last, the folders no manifest names.
  */
-function keepResults({
-  from,
-  to,
-  named,
-  kept,
-  reused,
+async function placeParts({
+  outDir,
+  workDir,
+  built,
+  listed,
 }: {
-  from: string;
-  to: string;
-  named: Set<string>;
-  kept: Map<string, string>;
-  reused: Set<string>;
-}): void {
-  rmSync(path.join(to, RESULTS), { force: true });
-  mkdirSync(path.join(to, 'fragment'), { recursive: true });
-  const next: Record<string, string> = {};
-  for (const file of named) {
-    if (!file.startsWith(`fragment${path.sep}`)) continue;
-    if (reused.has(file)) {
-      next[file] = kept.get(file)!;
-      continue;
-    }
-    const slug = resultSlug(readFileSync(path.join(from, file)));
-    if (slug === null) continue;
-    const temp = `${path.join(to, file)}.${process.pid}.tmp`;
-    rmSync(temp, { force: true });
-    try {
-      linkSync(path.join(from, file), temp);
-    } catch {
-      copyFileSync(path.join(from, file), temp);
-    }
-    renameSync(temp, path.join(to, file));
-    next[file] = slug;
+  outDir: string;
+  workDir: string;
+  built: string;
+  listed: Part[];
+}): Promise<void> {
+  const index = path.join(outDir, SEARCH_INDEX);
+  await mkdir(workDir, { recursive: true });
+  await recoverSwap({ index, workDir });
+  const folder = (p: Part) => p.key;
+  const manifest: SearchPartsManifest = {
+    version: 1,
+    parts: listed.map((p, i) => ({
+      path: i === 0 ? '' : `${PARTS_DIR}/${folder(p)}/`,
+      key: p.key,
+      pages: p.pages.length,
+    })),
+  };
+  for (const part of listed.slice(1)) {
+    const target = path.join(index, PARTS_DIR, folder(part));
+    // Renamed in only once complete, and named by its content: a folder there is this part.
+    if (existsSync(target)) continue;
+    const staged = path.join(workDir, 'part');
+    await rm(staged, { recursive: true, force: true });
+    await linkTree({ from: path.join(built, part.key), to: staged, only: isSearchFile });
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(staged, target);
   }
-  for (const name of readdirSync(path.join(to, 'fragment')))
-    if (!(path.join('fragment', name) in next)) rmSync(path.join(to, 'fragment', name), { force: true });
-  const temp = path.join(to, `${RESULTS}.${process.pid}.tmp`);
-  writeFileSync(temp, JSON.stringify(next));
-  renameSync(temp, path.join(to, RESULTS));
+  const old = await readPartsManifest(index);
+  const primary = listed[0]!;
+  if (old?.parts[0]?.key === primary.key) {
+    const temp = path.join(workDir, PARTS_FILE);
+    await writeFile(temp, JSON.stringify(manifest));
+    await rename(temp, path.join(index, PARTS_FILE));
+  } else {
+    const next = path.join(workDir, 'primary-next');
+    const previous = path.join(workDir, 'primary-previous');
+    await linkTree({ from: path.join(built, primary.key), to: next });
+    await writeFile(path.join(next, PARTS_FILE), JSON.stringify(manifest));
+    try {
+      // The only moment the site has no search index: between these renames.
+      if (existsSync(path.join(index, PARTS_DIR)))
+        await rename(path.join(index, PARTS_DIR), path.join(next, PARTS_DIR));
+      if (existsSync(index)) await rename(index, previous);
+      await rename(next, index);
+    } catch (error) {
+      await recoverSwap({ index, workDir });
+      throw error;
+    }
+    await rm(previous, { recursive: true, force: true });
+  }
+  const named = new Set(listed.slice(1).map(folder));
+  for (const name of await readdir(path.join(index, PARTS_DIR)).catch(() => [] as string[]))
+    if (!named.has(name)) await rm(path.join(index, PARTS_DIR, name), { recursive: true, force: true });
+  if (named.size === 0) await rm(path.join(index, PARTS_DIR), { recursive: true, force: true });
 }
 
-/** The kept result files and the object each is for, in the kept copy of the index. */
-const RESULTS = 'results.json';
+/**
+ * Undo a swap of `pagefind/` that was cut short (a build killed between its renames): the old index
+ * goes back with its merged parts. Then nothing of an unfinished build is left in `workDir`.
+ */
+async function recoverSwap({ index, workDir }: { index: string; workDir: string }): Promise<void> {
+  const next = path.join(workDir, 'primary-next');
+  const previous = path.join(workDir, 'primary-previous');
+  if (!existsSync(index) && existsSync(previous)) await rename(previous, index);
+  if (existsSync(index) && !existsSync(path.join(index, PARTS_DIR)) && existsSync(path.join(next, PARTS_DIR)))
+    await rename(path.join(next, PARTS_DIR), path.join(index, PARTS_DIR));
+  for (const name of ['primary-next', 'primary-previous', 'part', PARTS_FILE])
+    await rm(path.join(workDir, name), { recursive: true, force: true });
+}
 
-/** The object a kept result file is for (`/objects/<slug>/`), or null when it cannot be read. */
-function resultSlug(gzipped: Buffer): string | null {
+/** The site's parts manifest, or null when there is none (one index written whole, or none yet). */
+export async function readPartsManifest(index: string): Promise<SearchPartsManifest | null> {
   try {
-    const json = gunzipSync(gzipped).toString('utf8').slice('pagefind_dcd'.length);
-    const url = (JSON.parse(json) as { url?: unknown }).url;
-    const match = typeof url === 'string' ? /\/objects\/([^/]+)\/(?:index\.html)?$/.exec(url) : null;
-    return match ? decodeURIComponent(match[1]!) : null;
+    const json = JSON.parse(await readFile(path.join(index, PARTS_FILE), 'utf8')) as SearchPartsManifest;
+    return json.version === 1 && Array.isArray(json.parts) && json.parts.length > 0 ? json : null;
   } catch {
     return null;
   }
 }
 
-/** Remove the content-named files of `dir` that are not in `named` (paths relative to `dir`). */
-async function removeUnnamed({ dir, named }: { dir: string; named: Set<string> }): Promise<void> {
-  const stale: string[] = [];
-  for (const name of await readdir(dir)) if (META_FILE.test(name) && !named.has(name)) stale.push(name);
-  for (const folder of NAMED_FOLDERS)
-    for (const name of await readdir(path.join(dir, folder)).catch(() => [] as string[]))
-      if (!named.has(path.join(folder, name))) stale.push(path.join(folder, name));
-  for (let i = 0; i < stale.length; i += 64)
-    await Promise.all(stale.slice(i, i + 64).map((f) => rm(path.join(dir, f), { force: true })));
+/** The files of a part the search page reads when merging it (not Pagefind's script, WebAssembly and UI). */
+function isSearchFile(rel: string): boolean {
+  return (
+    rel === 'pagefind-entry.json' ||
+    (!rel.includes(path.sep) && rel.endsWith('.pf_meta')) ||
+    ['fragment', 'index', 'filter'].some((f) => rel.startsWith(`${f}${path.sep}`))
+  );
 }
 
+/** Hard-link the files of `from` (those `only` takes) into `to`, a new folder; copied across file systems. */
+async function linkTree({
+  from,
+  to,
+  only = () => true,
+}: {
+  from: string;
+  to: string;
+  only?: (rel: string) => boolean;
+}): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  const files = filesIn(from).filter(only);
+  for (const dir of new Set(files.map((f) => path.dirname(path.join(to, f))))) await mkdir(dir, { recursive: true });
+  for (let i = 0; i < files.length; i += 64)
+    await Promise.all(
+      files.slice(i, i + 64).map(async (rel) => {
+        try {
+          await link(path.join(from, rel), path.join(to, rel));
+        } catch (error) {
+          if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+          await copyFile(path.join(from, rel), path.join(to, rel));
+        }
+      }),
+    );
+}
+
+/** Bump when `searchablePart` changes what it keeps: every kept page is then made again (and every part indexed). */
+const SEARCH_PAGES_VERSION = 2;
+
 /**
- * The content-named files the index in `dir` uses: each language's metadata file (named in
- * `pagefind-entry.json`) and the fragments, word chunks and filter chunks that metadata names.
+ * Bring `dir/<part>/objects/<slug>/index.html` up to date with the pages' searchable parts: made
+ * again only for pages whose key is new (`dir/pages.json` holds the keys they were made from), moved
+ * when their part's number changed (the collection grew or shrank past a part), removed for objects
+ * that left.
  */
-export async function namedFiles(dir: string): Promise<Set<string>> {
-  const entry = JSON.parse(await readFile(path.join(dir, 'pagefind-entry.json'), 'utf8')) as {
-    languages: Record<string, { hash: string }>;
-  };
-  const named = new Set<string>();
-  for (const { hash } of Object.values(entry.languages)) {
-    const file = `pagefind.${hash}.pf_meta`;
-    named.add(file);
-    const meta = readPagefindMeta(await readFile(path.join(dir, file)), file);
-    for (const page of meta.pages) {
-      named.add(path.join('fragment', `${page.hash}.pf_fragment`));
-      // Pages bundled by Pagefind's maxFragments share one file.
-      if (page.group) named.add(path.join('fragment', `${page.group}.pf_fragment`));
+async function writeSearchPages({ outDir, parts, dir }: { outDir: string; parts: Part[]; dir: string }): Promise<void> {
+  const manifest = path.join(dir, 'pages.json');
+  const old = (await readFile(manifest, 'utf8')
+    .then(JSON.parse)
+    .catch(() => null)) as { version: number; keys: Record<string, string> } | null;
+  const keys = old?.version === SEARCH_PAGES_VERSION ? old.keys : {};
+  // Until it is written again, no page is trusted: a build stopped half-way makes them all again.
+  await rm(manifest, { force: true });
+  const home = new Map<string, number>();
+  for (const part of parts) for (const p of part.pages) home.set(p.slug, part.number);
+  const file = (number: number, slug: string) => path.join(dir, String(number), 'objects', slug);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const number = /^\d+$/.test(name) ? Number(name) : -1;
+    if (number < 0) {
+      // Another layout (an earlier version's), or a stray file.
+      await rm(path.join(dir, name), { recursive: true, force: true });
+      continue;
     }
-    for (const chunk of meta.chunks) named.add(path.join('index', `${chunk}.pf_index`));
-    for (const filter of meta.filters) named.add(path.join('filter', `${filter}.pf_filter`));
+    for (const slug of await readdir(path.join(dir, name, 'objects')).catch(() => [] as string[])) {
+      const to = home.get(slug);
+      if (to === number) continue;
+      if (to === undefined || existsSync(file(to, slug)))
+        await rm(file(number, slug), { recursive: true, force: true });
+      else {
+        await mkdir(path.dirname(file(to, slug)), { recursive: true });
+        await rename(file(number, slug), file(to, slug));
+      }
+    }
+    if (number >= parts.length) await rm(path.join(dir, name), { recursive: true, force: true });
   }
-  return named;
+  const next: Record<string, string> = {};
+  const todo = parts.flatMap((part) => part.pages.map((p) => ({ ...p, number: part.number })));
+  for (let i = 0; i < todo.length; i += 64)
+    await Promise.all(
+      todo.slice(i, i + 64).map(async ({ slug, key, number }) => {
+        next[slug] = key;
+        const target = path.join(file(number, slug), 'index.html');
+        // A kept page that went missing (a cache restored in part) is made again, not trusted by its key.
+        if (keys[slug] === key && existsSync(target)) return;
+        const html = await readFile(path.join(outDir, 'objects', slug, 'index.html'), 'utf8');
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, searchablePart(html));
+      }),
+    );
+  const temp = `${manifest}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify({ version: SEARCH_PAGES_VERSION, keys: next }));
+  await rename(temp, manifest);
 }
 
 /** What a Pagefind metadata file names, read from its gzipped CBOR (Pagefind 1.x layout). */

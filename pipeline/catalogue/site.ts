@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
 import { type Placed, placeSite } from './place.ts';
 import { filesIn, linkTree, PER_OBJECT_FOLDERS, type PlanOptions, plannedPages, siteFingerprint } from './plan.ts';
-import { type IndexedPage, indexSite } from './search-index.ts';
+import { indexSite, SEARCH_INDEX } from './search-index.ts';
 
 /** What a site build measured. */
 export interface SiteBuild {
@@ -140,11 +140,14 @@ export async function buildSite({
     await removeAll([planDir, astroPublic, stageDir]);
     const placeMs = Date.now() - started;
     const t = Date.now();
-    const indexed = await reindex({
+    // Only the parts of the index whose pages changed are made again, outside the site; the site's
+    // index changes once they all are (a failed build leaves the last one as it was).
+    const indexed = await indexSite({
       outDir,
-      aside: path.join(ws.catalogue, 'search-index-previous'),
+      workDir: path.join(ws.catalogue, 'search-index-work'),
       cacheDir: path.join(ws.cache, 'search'),
       pages,
+      partPages: params.catalogue.search_part_pages,
     });
     const pagefindMs = Date.now() - t;
     const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
@@ -178,47 +181,6 @@ export async function buildSite({
 
 async function removeAll(dirs: string[]): Promise<void> {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-}
-
-/** The search index's folder in the site (Pagefind's). */
-const SEARCH_INDEX = 'pagefind';
-
-/**
- * Index the site again. Pagefind writes its folder whole and never deletes a file of an older index,
- * so the last index is moved aside (`aside`, outside the site) first, and put back if indexing fails.
- */
-async function reindex({
-  outDir,
-  aside,
-  cacheDir,
-  pages,
-}: {
-  outDir: string;
-  aside: string;
-  /** Kept small copies of the pages and the last index (search-index.ts): Pagefind writes only what changed. */
-  cacheDir: string;
-  pages: IndexedPage[];
-}): Promise<number> {
-  const index = path.join(outDir, SEARCH_INDEX);
-  await rm(aside, { recursive: true, force: true });
-  const had = await rename(index, aside).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-  try {
-    const indexed = await indexSite({ outDir, cacheDir, pages });
-    await rm(aside, { recursive: true, force: true });
-    return indexed;
-  } catch (error) {
-    if (had) {
-      await rm(index, { recursive: true, force: true });
-      await rename(aside, index);
-    }
-    throw error;
-  }
 }
 
 /** "/my-repo" → "/my-repo/"; "" → "/". */

@@ -48,6 +48,8 @@ export function contentType(file: string): string {
 /** Names that change whenever their content does: Astro's bundles, Pagefind's index chunks. */
 export function isContentAddressed(file: string): boolean {
   if (file.startsWith('_astro/')) return true;
+  // A merged part of the search index (`pagefind/parts/<key>/`) is a new folder whenever it changes.
+  if (/^pagefind\/parts\/[^/]+\//.test(file)) return true;
   return /^pagefind\/(fragment|index|filter)\//.test(file) || /^pagefind\/[^/]+\.pf_meta$/.test(file);
 }
 
@@ -62,7 +64,7 @@ export function isThumbnail(file: string): boolean {
 /** Pages and the files that name the others: uploaded after everything they point at. */
 export function isEntry(file: string): boolean {
   if (/\.(html|xml|txt|webmanifest)$/.test(file)) return true;
-  return file === 'pagefind/pagefind-entry.json' || file === 'pagefind/pagefind.js';
+  return file === 'pagefind/pagefind-entry.json' || file === 'pagefind/pagefind.js' || file === 'pagefind/parts.json';
 }
 
 export const CACHE = {

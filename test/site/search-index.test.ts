@@ -1,24 +1,37 @@
-import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
-import { indexSite, namedFiles, readPagefindMeta, searchablePart } from '../../pipeline/catalogue/search-index.ts';
+import {
+  indexSite,
+  type PagefindApi,
+  partOf,
+  readPagefindMeta,
+  readPartsManifest,
+  searchablePart,
+} from '../../pipeline/catalogue/search-index.ts';
 import { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+const run = promisify(execFile);
 
 /*
- * The search index kept between builds: a rebuild that links the last index in and lets Pagefind
- * write only what changed must give exactly the index a fresh build gives, and keep no file the new
- * index does not use. Object pages are written by hand here in the shape the site gives them
- * (searchable part, weights, metadata and filters), so Pagefind runs without Astro.
+ * The search index, kept between builds in parts: a part is indexed again only when its pages
+ * changed, the parts searched together find every page once, and a failed build leaves the last
+ * index as it was. Object pages are written by hand here in the shape the site gives them (searchable
+ * part, weights, metadata and filters), so Pagefind runs without Astro; searches run Pagefind's own
+ * script in Node against the site served on 127.0.0.1.
  */
 
 let dir: string;
@@ -67,12 +80,13 @@ async function writeSite(site: string, objs: Obj[]): Promise<void> {
   }
 }
 
-/** Every file of an index, by path, with its bytes. */
-async function files(index: string): Promise<Map<string, string>> {
+/** Every file of an index, by path, with its bytes (without the parts' manifest when `manifest` is false). */
+async function files(index: string, { manifest = true } = {}): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const e of await readdir(index, { withFileTypes: true, recursive: true }))
     if (e.isFile()) {
       const file = path.join(e.parentPath, e.name);
+      if (!manifest && path.relative(index, file) === 'parts.json') continue;
       out.set(path.relative(index, file), (await readFile(file)).toString('base64'));
     }
   return out;
@@ -119,8 +133,11 @@ describe('the searchable part of each object page', () => {
     const cacheDir = path.join(dir, 'real-cache');
     const pages = slugs.map((slug) => ({ slug, key: `k1-${slug}` }));
     expect(await indexSite({ outDir: site, cacheDir, pages })).toBe(slugs.length);
-    expect(await files(index)).toEqual(whole);
-    const part = (slug: string) => path.join(cacheDir, 'pages', 'objects', slug, 'index.html');
+    expect(await files(index, { manifest: false })).toEqual(whole);
+    // One part (fewer pages than a part holds): `pagefind/` as Pagefind writes it, and the manifest.
+    expect((await readPartsManifest(index))?.parts).toEqual([{ path: '', key: expect.any(String), pages: 12 }]);
+    expect(existsSync(path.join(index, 'parts'))).toBe(false);
+    const part = (slug: string) => path.join(cacheDir, 'pages', '0', 'objects', slug, 'index.html');
     for (const slug of slugs) {
       const full = await readFile(path.join(site, 'objects', slug, 'index.html'), 'utf8');
       expect((await readFile(part(slug), 'utf8')).length).toBeLessThan(full.length / 3);
@@ -136,7 +153,7 @@ describe('the searchable part of each object page', () => {
     // A new key makes that part again from the page; an object that left loses its part.
     await indexSite({ outDir: site, cacheDir, pages: pages.map((p) => (p.slug === a ? { slug: a, key: 'k2' } : p)) });
     expect(await readFile(part(a), 'utf8')).not.toContain('Zanzibar');
-    expect(await files(index)).toEqual(whole);
+    expect(await files(index, { manifest: false })).toEqual(whole);
     await rm(path.join(site, 'objects', b), { recursive: true });
     expect(await indexSite({ outDir: site, cacheDir, pages: pages.filter((p) => p.slug !== b) })).toBe(
       slugs.length - 1,
@@ -144,21 +161,22 @@ describe('the searchable part of each object page', () => {
     expect(await stat(part(b)).catch(() => null)).toBeNull();
   }, 300_000);
 
-  it('a build stopped half-way makes every part again', async () => {
+  it('a build stopped half-way makes every searchable page again', async () => {
     const site = path.join(dir, 'stopped');
     const objs = objects(6);
     await writeSite(site, objs);
     const cacheDir = path.join(dir, 'stopped-cache');
     const pages = objs.map((o) => ({ slug: o.slug, key: o.title }));
     await indexSite({ outDir: site, cacheDir, pages });
-    const fresh = await files(path.join(site, 'pagefind'));
-    // Stopped after a part was rewritten, before the keys were written again.
-    const part = path.join(cacheDir, 'pages', 'objects', 'obj-2', 'index.html');
+    const fresh = await files(path.join(site, 'pagefind'), { manifest: false });
+    // Stopped while making obj-1's page for a new key, after obj-2's was rewritten, before the keys were written again.
+    const part = path.join(cacheDir, 'pages', '0', 'objects', 'obj-2', 'index.html');
     await writeFile(part, '<html lang="en"><body><article data-pagefind-body>half</article></body></html>');
     await rm(path.join(cacheDir, 'pages', 'pages.json'));
-    await indexSite({ outDir: site, cacheDir, pages });
+    const changed = pages.map((p) => (p.slug === 'obj-1' ? { ...p, key: 'new' } : p));
+    await indexSite({ outDir: site, cacheDir, pages: changed });
     expect(await readFile(part, 'utf8')).toBe(searchablePart(page(objs[2]!)));
-    expect(await files(path.join(site, 'pagefind'))).toEqual(fresh);
+    expect(await files(path.join(site, 'pagefind'), { manifest: false })).toEqual(fresh);
   }, 60_000);
 
   it('keeps what Pagefind reads inside ignored elements, and quoted ">" in attributes', () => {
@@ -181,47 +199,7 @@ describe('the searchable part of each object page', () => {
   });
 });
 
-describe('the search index kept between builds', () => {
-  it('gives the same index as a fresh build after a label change and a removed object, with no stale file', async () => {
-    const site = path.join(dir, 'site');
-    const cacheDir = path.join(dir, 'cache');
-    const keep = path.join(cacheDir, 'index');
-    const keyed = (objs: Obj[]) => objs.map((o) => ({ slug: o.slug, key: `${o.title}|${o.label}|${o.department}` }));
-    const before = objects(40);
-    await writeSite(site, before);
-    expect(await indexSite({ outDir: site, cacheDir, pages: keyed(before) })).toBe(40);
-    const first = await files(path.join(site, 'pagefind'));
-    // The kept copy holds the result files of the index, linked, and which object each is for.
-    const kept = await files(keep);
-    for (const [f, bytes] of kept) if (f.startsWith('fragment')) expect(first.get(f)).toBe(bytes);
-    expect([...kept.keys()].filter((f) => f.startsWith('fragment'))).toHaveLength(40);
-    expect(Object.values(JSON.parse(await readFile(path.join(keep, 'results.json'), 'utf8')))).toContain('obj-7');
-
-    // One label changed, one object gone.
-    const after = before
-      .filter((o) => o.slug !== 'obj-7')
-      .map((o) => (o.slug === 'obj-3' ? { ...o, label: 'Statuary' } : o));
-    await writeSite(site, after);
-    expect(await indexSite({ outDir: site, cacheDir, pages: keyed(after) })).toBe(39);
-    const rebuilt = await files(path.join(site, 'pagefind'));
-
-    const fresh = path.join(dir, 'fresh');
-    await writeSite(fresh, after);
-    await indexSite({ outDir: fresh });
-    expect(rebuilt).toEqual(await files(path.join(fresh, 'pagefind')));
-
-    // Unchanged results were not written again: the file is the one kept from the first build.
-    const unchanged = [...rebuilt.keys()].filter((f) => f.startsWith('fragment') && first.has(f));
-    expect(unchanged.length).toBeGreaterThanOrEqual(37);
-    for (const f of unchanged)
-      expect((await stat(path.join(site, 'pagefind', f))).ino).toBe((await stat(path.join(keep, f))).ino);
-    // The kept copy now holds exactly the new index's result files.
-    const named = [...(await namedFiles(path.join(site, 'pagefind')))].filter((f) => f.startsWith('fragment'));
-    const keptNow = [...(await files(keep)).keys()].filter((f) => f.startsWith('fragment'));
-    expect(new Set(keptNow)).toEqual(new Set(named));
-    expect(named).toHaveLength(39);
-  }, 120_000);
-
+describe('Pagefind metadata', () => {
   it('reads the pages, word chunks and filters a metadata file names', async () => {
     const site = path.join(dir, 'meta');
     await writeSite(site, objects(12));
@@ -250,157 +228,212 @@ describe('the search index kept between builds', () => {
   });
 });
 
-describe('the kept index, against its own pitfalls (found by review)', () => {
-  const plain = (title: string) =>
-    `<!doctype html><html lang="en"><head><title>${title}</title></head><body><article data-pagefind-body>` +
-    `<h1 data-pagefind-meta="title">${title}</h1><p>${title} text</p></article></body></html>`;
-  async function site(out: string, objs: [string, string][]) {
-    await rm(path.join(out, 'objects'), { recursive: true, force: true });
-    for (const [slug, title] of objs) {
-      await mkdir(path.join(out, 'objects', slug), { recursive: true });
-      await writeFile(path.join(out, 'objects', slug, 'index.html'), plain(title));
-    }
-  }
-  /** Each result file's JSON (what Pagefind hashes for its name), by file name. */
-  async function resultJson(index: string): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const f of await readdir(path.join(index, 'fragment'))) {
-      const bytes = gunzipSync(await readFile(path.join(index, 'fragment', f)));
-      out.set(f, bytes.toString().slice('pagefind_dcd'.length));
-    }
-    return out;
-  }
-  /** Each result file's page address and title, by file name. */
-  async function results(index: string): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const [f, json] of await resultJson(index)) {
-      const { url, meta } = JSON.parse(json) as { url: string; meta: { title: string } };
-      out[f] = `${url} ${meta.title}`;
-    }
-    return out;
-  }
-  /** Pagefind's name hash: SHA-1, each byte in hex without padding. */
-  const pagefindHash = (s: string) => [...createHash('sha1').update(s).digest()].map((b) => b.toString(16)).join('');
-
-  it("never serves an old page's result under a name the new index gives another page", async () => {
-    // Two titles whose result files share the first 7 hex digits of their names (a birthday search over
-    // the pages' result JSON, which Pagefind hashes): the first page gets 7 digits, the second 8.
-    const probe = path.join(dir, 'clash-probe');
-    await site(probe, [
-      ['a', 'Bowl QQQQQQ'],
-      ['b', 'Bowl QQQQQQ'],
-    ]);
-    await indexSite({ outDir: probe });
-    const template: Record<string, string> = {};
-    for (const json of (await resultJson(path.join(probe, 'pagefind'))).values())
-      template[(JSON.parse(json) as { url: string }).url.includes('/a/') ? 'a' : 'b'] = json;
-    const word = (i: number) => `q${i.toString(36).padStart(5, '0')}`;
-    const seen = new Map<string, string>();
-    for (let i = 0; i < 200_000; i++)
-      seen.set(pagefindHash(template.a!.replaceAll('QQQQQQ', word(i))).slice(0, 7), word(i));
-    let pair: [string, string] | null = null;
-    for (let j = 0; j < 400_000 && !pair; j++) {
-      const clash = seen.get(pagefindHash(template.b!.replaceAll('QQQQQQ', word(j))).slice(0, 7));
-      if (clash) pair = [clash, word(j)];
-    }
-    expect(pair).not.toBeNull();
-    const out = path.join(dir, 'clash-site');
-    const cacheDir = path.join(dir, 'clash-cache');
-    await site(out, [
-      ['a', `Bowl ${pair![0]}`],
-      ['b', `Bowl ${pair![1]}`],
-    ]);
-    await indexSite({
-      outDir: out,
-      cacheDir,
-      pages: [
-        { slug: 'a', key: 'a1' },
-        { slug: 'b', key: 'b1' },
-      ],
-    });
-    // b's title changes, so the clash is gone: whichever page had 8 digits now gets the 7-digit name,
-    // and the file kept under that name holds the other page's old result.
-    await site(out, [
-      ['a', `Bowl ${pair![0]}`],
-      ['b', 'Bowl renamed'],
-    ]);
-    await indexSite({
-      outDir: out,
-      cacheDir,
-      pages: [
-        { slug: 'a', key: 'a1' },
-        { slug: 'b', key: 'b2' },
-      ],
-    });
-    const clean = path.join(dir, 'clash-clean');
-    await site(clean, [
-      ['a', `Bowl ${pair![0]}`],
-      ['b', 'Bowl renamed'],
-    ]);
-    await indexSite({ outDir: clean });
-    expect(await results(path.join(out, 'pagefind'))).toEqual(await results(path.join(clean, 'pagefind')));
-    expect(await files(path.join(out, 'pagefind'))).toEqual(await files(path.join(clean, 'pagefind')));
-    // The kept copy holds the right file too, so the next build does not link the old one back.
-    expect(await results(path.join(cacheDir, 'index'))).toEqual(await results(path.join(clean, 'pagefind')));
-  });
-
-  it('trusts no kept result after a build that stopped once the pages had moved on (found by review)', async () => {
-    const out = path.join(dir, 'stopped-site');
-    const cacheDir = path.join(dir, 'stopped-cache');
-    const results = path.join(cacheDir, 'index', 'results.json');
-    await site(out, [
-      ['a', 'a bowl'],
-      ['b', 'b bowl'],
-    ]);
-    await indexSite({
-      outDir: out,
-      cacheDir,
-      pages: [
-        { slug: 'a', key: 'a1' },
-        { slug: 'b', key: 'b1' },
-      ],
-    });
-    expect(existsSync(results)).toBe(true);
-    // a changes; the build stops after the searchable parts took the new key (here: Pagefind counts
-    // one page fewer than listed). The old map must not survive to file a's old result under a2.
-    await site(out, [
-      ['a', 'a changed'],
-      ['b', 'b bowl'],
-    ]);
-    const listed = [
-      { slug: 'a', key: 'a2' },
-      { slug: 'b', key: 'b1' },
-      { slug: 'b', key: 'b1' },
-    ];
-    await expect(indexSite({ outDir: out, cacheDir, pages: listed })).rejects.toMatchObject({
-      code: 'SITE_INDEX_FAILED',
-    });
-    expect(existsSync(results)).toBe(false);
-  });
-
-  it('makes a kept searchable part again when it went missing, instead of failing every later build', async () => {
-    const out = path.join(dir, 'lost-part-site');
-    const cacheDir = path.join(dir, 'lost-part-cache');
-    await site(out, [
-      ['a', 'a bowl'],
-      ['b', 'b bowl'],
-    ]);
-    const pages = [
-      { slug: 'a', key: 'ka' },
-      { slug: 'b', key: 'kb' },
-    ];
-    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
-    const inodes = async () => {
-      const folder = path.join(out, 'pagefind', 'fragment');
-      const names = (await readdir(folder)).sort();
-      return Promise.all(names.map(async (n) => `${n} ${(await stat(path.join(folder, n))).ino}`));
+describe('the search index in parts', () => {
+  const keyed = (objs: Obj[]) => objs.map((o) => ({ slug: o.slug, key: `${o.title}|${o.label}|${o.department}` }));
+  const PART = 3;
+  /** Pagefind's own API, counting the indexes it is asked to make; `fail` makes the nth one fail to read its pages. */
+  async function counted(fail?: number): Promise<PagefindApi & { made: number }> {
+    const real = await import('pagefind');
+    const api = {
+      made: 0,
+      close: real.close,
+      createIndex: async (options?: Parameters<typeof real.createIndex>[0]) => {
+        const made = await real.createIndex(options);
+        api.made++;
+        if (api.made !== fail || !made.index) return made;
+        return {
+          ...made,
+          index: { ...made.index, addDirectory: async () => ({ errors: ['the disk is full'], page_count: 0 }) },
+        };
+      },
     };
-    // Nothing changed: every result file is the kept one, linked, not written again.
-    const before = await inodes();
-    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
-    expect(await inodes()).toEqual(before);
-    // One kept part lost (a disk clean-up, a cache restored in part).
-    await rm(path.join(cacheDir, 'pages', 'objects', 'b'), { recursive: true });
-    expect(await indexSite({ outDir: out, cacheDir, pages })).toBe(2);
-  });
+    return api;
+  }
+  async function build(name: string, objs: Obj[], pagefind?: PagefindApi) {
+    const site = path.join(dir, name, 'site');
+    await writeSite(site, objs);
+    return indexSite({
+      outDir: site,
+      cacheDir: path.join(dir, name, 'cache'),
+      workDir: path.join(dir, name, 'work'),
+      pages: keyed(objs),
+      partPages: PART,
+      pagefind,
+    });
+  }
+  const indexOf = (name: string) => path.join(dir, name, 'site', 'pagefind');
+  /** The parts the manifest lists, each with its folder and the number of pages its own metadata holds. */
+  async function parts(name: string) {
+    const index = indexOf(name);
+    const manifest = await readPartsManifest(index);
+    return Promise.all(
+      manifest!.parts.map(async (p) => {
+        const folder = path.join(index, p.path);
+        const entry = JSON.parse(await readFile(path.join(folder, 'pagefind-entry.json'), 'utf8'));
+        const file = `pagefind.${entry.languages.en.hash}.pf_meta`;
+        const meta = readPagefindMeta(await readFile(path.join(folder, file)), file);
+        return { ...p, folder, indexed: meta.pages.length };
+      }),
+    );
+  }
+  /** Each file of the index with its inode and time: what a rebuild left alone keeps both. */
+  async function stamps(index: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const e of await readdir(index, { withFileTypes: true, recursive: true }))
+      if (e.isFile()) {
+        const file = path.join(e.parentPath, e.name);
+        const s = await stat(file);
+        out.set(path.relative(index, file), `${s.ino} ${s.mtimeMs}`);
+      }
+    return out;
+  }
+  /**
+   * Search the site as its search page does (Pagefind's script, then every part the manifest lists
+   * merged into it), in a Node process of its own: the addresses found and the filters' counts.
+   */
+  async function search(name: string, term: string) {
+    const server = await serveSite({ dir: path.join(dir, name, 'site') });
+    try {
+      const script = `
+        const base = ${JSON.stringify(`${server.url}pagefind/`)};
+        const pf = await import(${JSON.stringify(pathToFileURL(path.join(indexOf(name), 'pagefind.js')).href)});
+        await pf.options({ basePath: base, baseUrl: '/', noWorker: true });
+        await pf.init();
+        const manifest = await (await fetch(base + 'parts.json')).json();
+        for (const p of manifest.parts) if (p.path) await pf.mergeIndex(base + p.path, { baseUrl: '/' });
+        const found = await pf.search(${JSON.stringify(term)}, {});
+        const urls = await Promise.all(found.results.map(async (r) => (await r.data()).url));
+        console.log(JSON.stringify({ urls, filters: await pf.filters() }));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+      const out = JSON.parse(stdout) as { urls: string[]; filters: Record<string, Record<string, number>> };
+      return { urls: [...out.urls].sort(), filters: out.filters };
+    } finally {
+      await server.close();
+    }
+  }
+  const urls = (objs: Obj[]) => objs.map((o) => `/objects/${o.slug}/`).sort();
+  const sum = (counts: Record<string, number> = {}) => Object.values(counts).reduce((n, c) => n + c, 0);
+
+  it('splits a collection larger than a part, and a search over the parts finds every page once', async () => {
+    const objs = objects(10);
+    expect(await build('split', objs)).toBe(10);
+    const listed = await parts('split');
+    // 10 pages, 3 a part: 4 parts, each page in the one its slug gives (an empty part is left out).
+    expect(listed.length).toBe(new Set(objs.map((o) => partOf(o.slug, 4))).size);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(listed[0]!.path).toBe('');
+    for (const p of listed) expect(p.indexed).toBe(p.pages);
+    expect(listed.reduce((n, p) => n + p.indexed, 0)).toBe(10);
+    // The merged parts hold only what a search reads of them; Pagefind's script is part 0's.
+    expect((await readdir(path.join(indexOf('split'), 'parts'))).sort()).toEqual(
+      listed
+        .slice(1)
+        .map((p) => p.key)
+        .sort(),
+    );
+    for (const p of listed.slice(1)) {
+      expect(p.path).toBe(`parts/${p.key}/`);
+      expect(existsSync(path.join(p.folder, 'pagefind.js'))).toBe(false);
+    }
+    // Every page has "collection" in its text: one result each, from every part; filter counts merged.
+    const found = await search('split', 'collection');
+    expect(found.urls).toEqual(urls(objs));
+    expect(sum(found.filters.department)).toBe(10);
+    expect(found.filters.department).toEqual({ Egypt: 5, Textiles: 5 });
+  }, 120_000);
+
+  it('indexes again only the part whose pages changed', async () => {
+    const objs = objects(10);
+    await build('one-part', objs);
+    const before = await parts('one-part');
+    const stampsBefore = await stamps(indexOf('one-part'));
+    // Object 5's title changes: Pagefind indexes its part alone, and the other parts stay file for file.
+    const changed = objs.map((o) => (o.slug === 'obj-5' ? { ...o, title: 'Zanzibar bowl' } : o));
+    const api = await counted();
+    await build('one-part', changed, api);
+    expect(api.made).toBe(1);
+    const after = await parts('one-part');
+    const numbers = [...new Set(objs.map((o) => partOf(o.slug, 4)))].sort();
+    const home = numbers.indexOf(partOf('obj-5', 4));
+    expect(after.map((p, i) => p.key !== before[i]!.key)).toEqual(after.map((_, i) => i === home));
+    const stampsAfter = await stamps(indexOf('one-part'));
+    const inPart = (file: string, i: number) =>
+      i > 0 ? file.startsWith(after[i]!.path) : file !== 'parts.json' && !file.startsWith('parts/');
+    for (const i of after.keys()) {
+      const files = [...stampsBefore.keys()].filter((f) => inPart(f, i));
+      expect(files.length).toBeGreaterThan(3);
+      if (i === home) continue;
+      for (const f of files) expect([f, stampsAfter.get(f)]).toEqual([f, stampsBefore.get(f)]);
+    }
+    expect((await search('one-part', 'zanzibar')).urls).toEqual(['/objects/obj-5/']);
+    expect((await search('one-part', 'collection')).urls).toEqual(urls(objs));
+    // The changed part's old index is gone, from the site and from the cache.
+    expect(existsSync(path.join(indexOf('one-part'), before[home]!.path, 'pagefind-entry.json'))).toBe(home === 0);
+    expect((await readdir(path.join(dir, 'one-part', 'cache', 'parts'))).sort()).toEqual(
+      after.map((p) => p.key).sort(),
+    );
+  }, 120_000);
+
+  it('removing objects drops the parts no longer used; adding them back finds every page', async () => {
+    const objs = objects(10);
+    await build('shrink', objs);
+    const few = objs.slice(0, 5);
+    expect(await build('shrink', few)).toBe(5);
+    const listed = await parts('shrink');
+    // 5 pages, 3 a part: 2 parts.
+    expect(listed.length).toBe(new Set(few.map((o) => partOf(o.slug, 2))).size);
+    expect(listed.reduce((n, p) => n + p.indexed, 0)).toBe(5);
+    const extra = listed.slice(1).map((p) => p.key);
+    expect(await readdir(path.join(indexOf('shrink'), 'parts')).catch(() => [])).toEqual(extra);
+    const cache = path.join(dir, 'shrink', 'cache');
+    expect((await readdir(path.join(cache, 'parts'))).sort()).toEqual(listed.map((p) => p.key).sort());
+    expect((await readdir(path.join(cache, 'pages'))).filter((n) => n !== 'pages.json').sort()).toEqual(
+      [...new Set(few.map((o) => String(partOf(o.slug, 2))))].sort(),
+    );
+    expect((await search('shrink', 'collection')).urls).toEqual(urls(few));
+    // Back to 10: pages move between the parts' folders, each still indexed once.
+    expect(await build('shrink', objs)).toBe(10);
+    expect((await parts('shrink')).reduce((n, p) => n + p.indexed, 0)).toBe(10);
+    expect((await search('shrink', 'collection')).urls).toEqual(urls(objs));
+  }, 120_000);
+
+  it('a build that fails part-way leaves the last index as it was, and the next keeps the parts it made', async () => {
+    const objs = objects(10);
+    await build('fail', objs);
+    const before = await files(indexOf('fail'));
+    // Two objects in two different parts change; Pagefind fails on the second part it indexes.
+    const [a, b] = objs.filter((o, i) => objs.findIndex((x) => partOf(x.slug, 4) === partOf(o.slug, 4)) === i);
+    const changed = objs.map((o) => (o === a || o === b ? { ...o, title: `${o.title} renamed` } : o));
+    const failing = await counted(2);
+    await expect(build('fail', changed, failing)).rejects.toMatchObject({
+      code: 'SITE_INDEX_FAILED',
+      message: expect.stringContaining('the disk is full'),
+    });
+    expect(failing.made).toBe(2);
+    expect(await files(indexOf('fail'))).toEqual(before);
+    expect((await search('fail', 'renamed')).urls).toEqual([]);
+    expect((await search('fail', 'collection')).urls).toEqual(urls(objs));
+    // The next build indexes only the part that failed.
+    const api = await counted();
+    await build('fail', changed, api);
+    expect(api.made).toBe(1);
+    expect((await search('fail', 'renamed')).urls).toEqual(urls([a!, b!]));
+  }, 120_000);
+
+  it('a build killed while it swapped pagefind/ for the new one is undone by the next', async () => {
+    const objs = objects(10);
+    await build('killed', objs);
+    const before = await files(indexOf('killed'));
+    // Killed between the renames: the merged parts moved into the new folder, the old one moved aside.
+    const work = path.join(dir, 'killed', 'work');
+    await mkdir(path.join(work, 'primary-next'), { recursive: true });
+    await rename(path.join(indexOf('killed'), 'parts'), path.join(work, 'primary-next', 'parts'));
+    await rename(indexOf('killed'), path.join(work, 'primary-previous'));
+    const api = await counted();
+    await build('killed', objs, api);
+    expect(api.made).toBe(0);
+    expect(await files(indexOf('killed'))).toEqual(before);
+    expect(await readdir(work)).toEqual([]);
+    expect((await search('killed', 'collection')).urls).toEqual(urls(objs));
+  }, 120_000);
 });

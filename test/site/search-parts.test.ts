@@ -1,0 +1,137 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { partOf, readPartsManifest } from '../../pipeline/catalogue/search-index.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * A catalogue whose search index comes in parts (4 object pages a part, 14 objects), built by the
+ * catalogue's own build under a project path and searched in headless Chromium: the search page
+ * merges the parts, so a search finds objects of every part, and the filters count across them.
+ */
+
+// Page-side code in waitForFunction runs in the browser; only this global is used there.
+declare const document: { getElementById(id: string): { textContent: string | null } | null };
+const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+const BASE = '/parts-test/';
+const PART = 4;
+
+let dir: string;
+let browser: Browser;
+let site: Awaited<ReturnType<typeof serveSite>>;
+let objects: (FixtureObject & { slug: string })[];
+let slugs: Map<string, string>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-search-parts-'));
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const picked = rows.filter((_, i) => i % 7 === 0).slice(0, 14);
+  const fixture: FixtureObject[] = picked.map((r) => ({
+    id: r.id!,
+    title: r.title!,
+    maker: r.artist || 'Unknown maker',
+    date: r.date,
+    department: r.museum,
+    medium: r.medium,
+    rights: r.license,
+    // A word every object has, so one search should find them all.
+    description: 'Kept in the Zanzibar store.',
+    label: r.label!,
+    image: null,
+  }));
+  await writeFixture({
+    root: dir,
+    objects: fixture,
+    labels: [...new Set(picked.map((r) => r.label!))].sort(),
+    embeddingSize: 16,
+  });
+  const ws = workspace(dir);
+  const params = defaultParams();
+  params.catalogue.base = BASE;
+  params.catalogue.search_part_pages = PART;
+  await buildCatalogueData({ ws, params, log: memoryLogger() });
+  await buildSite({ ws, params, log: memoryLogger() });
+  const catalogue = JSON.parse(await readFile(path.join(ws.catalogue, 'catalogue.json'), 'utf8')) as {
+    objects: { id: string; slug: string }[];
+  };
+  slugs = new Map(catalogue.objects.map((o) => [o.id, o.slug]));
+  objects = fixture.map((o) => ({ ...o, slug: slugs.get(o.id)! }));
+  site = await serveSite({ dir: ws.site, base: BASE });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('a catalogue whose search index comes in parts', () => {
+  it('finds objects of every part, and its filters count across the parts', async () => {
+    const manifest = await readPartsManifest(path.join(workspace(dir).site, 'pagefind'));
+    // 14 pages, 4 a part: 4 parts (less any empty one), at least 3.
+    const count = Math.ceil(objects.length / PART);
+    const parts = new Set(objects.map((o) => partOf(o.slug, count)));
+    expect(manifest!.parts).toHaveLength(parts.size);
+    expect(parts.size).toBeGreaterThanOrEqual(3);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(`${site.url}browse/?q=zanzibar`);
+    await page.waitForFunction(() => / objects? for/.test(document.getElementById('status')?.textContent ?? ''));
+    expect(await page.locator('#status').textContent()).toBe(`${objects.length} objects for “zanzibar”`);
+    // Every card, "Show more" until all are shown: one of each object, from every part.
+    const cards = () => page.locator('#results li').count();
+    const showAll = async (n: number) => {
+      await expect.poll(cards).toBe(Math.min(n, 6));
+      for (let shown = await cards(); shown < n; shown = await cards()) {
+        await page.locator('#more').click();
+        await expect.poll(cards).toBeGreaterThan(shown);
+      }
+      expect(await cards()).toBe(n);
+    };
+    await showAll(objects.length);
+    const found = (await page.locator('#results a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      .map((href) => /\/objects\/([^/]+)\/$/.exec(href ?? '')?.[1])
+      .sort();
+    expect(found).toEqual(objects.map((o) => o.slug).sort());
+    expect(new Set(found.map((slug) => partOf(slug!, count))).size).toBe(parts.size);
+    // Each merged part's files come from its own folder.
+    for (const p of manifest!.parts.slice(1))
+      expect(asked.some((a) => a.startsWith(`${BASE}pagefind/${p.path}`) && a.endsWith('.pf_meta'))).toBe(true);
+
+    // Filters: the department counts among the results add up over the parts, and narrowing works.
+    await page.locator('#filters > summary').click();
+    const department = page.getByRole('group', { name: 'Department' });
+    const museum = objects[0]!.department!;
+    const expected = objects.filter((o) => o.department === museum);
+    const option = department.locator('label').filter({ hasText: museum });
+    await expect.poll(() => option.locator('.count').textContent()).toBe(String(expected.length));
+    await department.getByLabel(museum).check();
+    await page.waitForFunction(
+      (n) => (document.getElementById('status')?.textContent ?? '').startsWith(`${n} object`),
+      expected.length,
+    );
+    await showAll(expected.length);
+    const titles = await page.locator('#results .title').allTextContents();
+    expect(titles.sort()).toEqual(expected.map((o) => o.title).sort());
+    await context.close();
+  });
+});

@@ -20,6 +20,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, type Params, validateParams } from '../params.ts';
 import { workspace } from '../paths.ts';
+import { vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -266,6 +267,7 @@ export async function initRepository({
     remote,
     vocabulary: choices.vocabulary,
     from: path.basename(proposal.from),
+    run: await vitrineInvocation({ root }),
   });
   await write('README.md', readme);
 

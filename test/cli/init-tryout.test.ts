@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+
+/*
+ * A tester adopting Vitrine for a new museum: `init` into an empty folder printed and wrote `npx vitrine run`,
+ * which there fetches an unknown "vitrine" package from npm; `-C` a folder not made yet was refused. Each case
+ * failed before its fix.
+ */
+
+const exec = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-tryout-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0]);
+
+/** An export of `rows` ([id, image, label]), with an image file for every non-empty image cell. */
+async function anExport(name: string, rows: string[][]): Promise<string> {
+  const dir = path.join(root, name, 'export');
+  await mkdir(dir, { recursive: true });
+  for (const [id, file] of rows)
+    if (file) await writeFile(path.join(dir, file), Buffer.concat([JPEG, Buffer.from(id!)]));
+  const csv = path.join(dir, 'objects.csv');
+  await writeFile(csv, stringify([['id', 'image', 'label'], ...rows]));
+  return csv;
+}
+
+const FOUR = [
+  ['C1', 'C1.jpg', 'coin'],
+  ['C2', 'C2.jpg', 'coin'],
+  ['V1', 'V1.jpg', 'vessel'],
+  ['V2', 'V2.jpg', 'vessel'],
+];
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false });
+  return { code, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+}
+
+/**
+ * The vitrine commands in `text` (the printed "Next:" steps, or the README), each with the folder it runs in:
+ * a `cd` changes the folder for the lines after it, as in a shell.
+ */
+function vitrineCommands(text: string, cwd: string): { command: string; folder: string }[] {
+  const found: { command: string; folder: string }[] = [];
+  let folder = cwd;
+  for (const line of text.split('\n').map((l) => l.trim().replace(/\s+#.*$/, ''))) {
+    const cd = /^cd (\S+)(?: && (.*))?$/.exec(line);
+    if (cd) folder = path.resolve(folder, cd[1]!);
+    const command = cd ? (cd[2] ?? '') : line;
+    if (/^(npx|node) /.test(command) && /\bvitrine\b/.test(command)) found.push({ command, folder });
+  }
+  return found;
+}
+
+/**
+ * True when a command runs Vitrine itself: `npx vitrine` only in a folder whose package.json is Vitrine's (npx
+ * would otherwise fetch "vitrine" from the npm registry), or `node <Vitrine's folder>/bin/vitrine.js`.
+ */
+async function runsVitrineItself({ command, folder }: { command: string; folder: string }): Promise<boolean> {
+  const node = /^node (\S+)/.exec(command);
+  if (node) return path.resolve(folder, node[1]!) === path.join(REPO, 'bin', 'vitrine.js');
+  const pkg = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => '{}'));
+  return /^npx vitrine /.test(command) && pkg.name === 'vitrine' && pkg.bin?.vitrine === 'bin/vitrine.js';
+}
+
+describe('vitrine init into a new folder', () => {
+  it('creates the folder, and every vitrine command it prints or writes runs Vitrine, never an npm package', async () => {
+    const csv = await anExport('new', FOUR);
+    const here = path.join(root, 'new', 'here');
+    await mkdir(here);
+    const result = await vitrine(['init', '-C', '../m3', '--from', csv, '--yes'], here);
+    expect(result.code, result.messages).toBe(0);
+    const museum = path.join(root, 'new', 'm3');
+    expect((await stat(path.join(museum, 'params.yaml'))).isFile()).toBe(true);
+
+    const next = result.messages.slice(result.messages.indexOf('Next:'));
+    const printed = vitrineCommands(next, here);
+    expect(printed.map((p) => p.command).join('\n'), next).toMatch(/vitrine .*run$/m);
+    for (const step of printed) expect(await runsVitrineItself(step), step.command).toBe(true);
+    // The commit step names the new folder (init ran elsewhere): run it as printed.
+    const commit = next.split('\n').find((l) => /git .*commit/.test(l))!;
+    await exec('sh', ['-c', commit.trim()], {
+      cwd: here,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'R',
+        GIT_AUTHOR_EMAIL: 'r@m',
+        GIT_COMMITTER_NAME: 'R',
+        GIT_COMMITTER_EMAIL: 'r@m',
+      },
+    });
+    expect((await exec('git', ['log', '--oneline'], { cwd: museum })).stdout).toMatch(/Start Vitrine/);
+
+    const readme = await readFile(path.join(museum, 'README.md'), 'utf8');
+    const written = vitrineCommands(readme, museum);
+    expect(written.length, readme).toBeGreaterThan(3);
+    for (const step of written) expect(await runsVitrineItself(step), step.command).toBe(true);
+  });
+
+  it('refuses a folder whose parent does not exist, and leaves nothing behind when init stops', async () => {
+    const csv = await anExport('missing-parent', FOUR);
+    const here = path.join(root, 'missing-parent');
+    const result = await vitrine(['init', '-C', 'no/such/m4', '--from', csv, '--yes'], here);
+    expect(result.code).toBe(1);
+    expect(result.messages).toMatch(/no[/\\]such/);
+    const bad = await vitrine(['init', '-C', 'm5', '--from', csv, '--remote', 'gs://x/y', '--yes'], here);
+    expect(bad.code).toBe(2);
+    expect(await readdir(here)).not.toContain('m5');
+  });
+});

@@ -79,7 +79,7 @@ async function runsVitrineItself({ command, folder }: { command: string; folder:
 }
 
 describe('vitrine init into a new folder', () => {
-  it('creates the folder, and every vitrine command it prints or writes runs Vitrine, never an npm package', async () => {
+  it('makes the folder; every vitrine command it prints or writes runs Vitrine, never an npm package', async () => {
     const csv = await anExport('new', FOUR);
     const here = path.join(root, 'new', 'here');
     await mkdir(here);

@@ -22,7 +22,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import { compareIds, formatLabelsTable, formatObjects, parseCsv, parseLabels, readObjects } from './index.ts';
-import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
+import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
 export interface ImportProblem {
@@ -322,7 +322,14 @@ export async function importCollection({
   const keep = new Set(accepted.map((a) => a.object.image).filter(Boolean));
   const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
-  const vocabulary = checkVocabulary({ labels: labelsResult.inUse, vocabulary: params.collection.vocabulary });
+  const vocabulary = checkVocabulary({
+    labels: labelsResult.inUse,
+    vocabulary: params.collection.vocabulary,
+    minPerLabel: minObjectsPerLabel({
+      minTestPerClass: params.dataset.min_test_per_class,
+      testShare: params.dataset.split.test,
+    }),
+  });
   if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
   return {
     objects: accepted.length,

@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
-import { checkVocabulary } from '../collection/vocabulary.ts';
+import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
@@ -221,7 +221,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         (d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`,
       ),
       proposal.leftOut.length
-        ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ` +
+        ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel)}): ` +
           `${proposal.leftOut.map((l) => l.label).join(', ')}`
         : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,

@@ -10,8 +10,11 @@ import { type ImportResult, importCollection } from '../collection/import.ts';
 import {
   countLabels,
   type LabelCount,
+  learnableLabels,
+  minObjectsPerLabel,
   type NearDuplicate,
   nearDuplicates,
+  tooFewWhy,
   yamlWord,
 } from '../collection/vocabulary.ts';
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
@@ -59,6 +62,7 @@ export interface InitProposal {
   vocabulary: string[];
   /** Labels left out of the proposed vocabulary, with why. */
   leftOut: LabelCount[];
+  /** The fewest objects a label needed to be proposed (the small-collection fallback's 2 when it applied). */
   minPerLabel: number;
   name: string;
 }
@@ -131,13 +135,14 @@ export function proposeVocabulary({
   labelColumn: string;
 }): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
   const p = defaultParams().dataset;
-  const minPerLabel = Math.max(2, Math.ceil(p.min_test_per_class / p.split.test));
   const labels = labelColumn
     ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label))
     : [];
-  let vocabulary = labels.filter((l) => l.count >= minPerLabel).map((l) => l.label);
-  // A small collection: take every label used twice or more rather than none.
-  if (vocabulary.length < 2) vocabulary = labels.filter((l) => l.count >= 2).map((l) => l.label);
+  // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
+  const { labels: vocabulary, min: minPerLabel } = learnableLabels({
+    counts: labels,
+    minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
+  });
   const chosen = new Set(vocabulary);
   const leftOut = labels.filter((l) => !chosen.has(l.label));
   return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut, minPerLabel };
@@ -314,7 +319,7 @@ async function paramsText({
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
       ? [
-          ` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ` +
+          ` Left out (${tooFewWhy(proposal.minPerLabel)}): ` +
             `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
         ]
       : []),

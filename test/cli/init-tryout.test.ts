@@ -123,3 +123,29 @@ describe('vitrine init into a new folder', () => {
     expect(await readdir(here)).not.toContain('m5');
   });
 });
+
+describe('the vocabulary init proposes, and the advice after it', () => {
+  // A small collection: no label reaches the ~25 objects a test split needs, so every label used twice is kept.
+  const rows = [
+    ...['Met', 'Cleveland', 'Chicago', 'NGA'].flatMap((label) =>
+      [1, 2, 3].map((n) => [`${label}${n}`, `${label}${n}.jpg`, label]),
+    ),
+    ['SI1', 'SI1.jpg', 'Smithsonian'],
+  ];
+
+  it('says why a label was left out by the rule it used, and the import after it agrees', async () => {
+    const csv = await anExport('vocabulary', rows);
+    const museum = path.join(root, 'vocabulary', 'museum');
+    const result = await vitrine(['init', '-C', museum, '--from', csv, '--yes'], root);
+    expect(result.code, result.messages).toBe(0);
+    expect(result.messages).toContain('Vocabulary: [Met, Cleveland, Chicago, NGA]');
+    expect(result.messages).not.toMatch(/fewer than 25/);
+    expect(result.messages).toMatch(
+      /left out of the vocabulary \(used by one object: a label needs at least 2.*Smithsonian/,
+    );
+    expect(await readFile(path.join(museum, 'params.yaml'), 'utf8')).not.toMatch(/fewer than 25/);
+    // The import init ran (and every later import and dataset run) must not say to add Smithsonian back.
+    expect(result.messages).not.toMatch(/vocabulary: \[[^\]]*Smithsonian/);
+    expect(result.messages).toMatch(/Smithsonian \(1\).*too few objects/);
+  });
+});

@@ -264,6 +264,9 @@ export async function importCollection({
       { file: name, line: refused[0]!.line },
     );
   }
+  // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
+  if (named === 0 && accepted.length > 0)
+    log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
     throw new VitrineError(
@@ -432,6 +435,16 @@ export const IMAGE_EXTENSIONS = [
   '.heic',
   '.heif',
 ];
+
+/** The sentence for an export in which no row names an image. */
+export function noImageNamed({ rows, name, column }: { rows: number; name: string; column: string }): string {
+  return (
+    `None of the ${rows} rows of ${name} names an image: ` +
+    `${column ? `the "image" column ("${column}") is empty in every row` : 'no column is set as the "image" column'}, ` +
+    'so the model has nothing to learn from and the catalogue shows no pictures. Export the image file names ' +
+    'too, or name the column that holds them (import.columns.image in params.yaml; vitrine init: --column image=<column>).'
+  );
+}
 
 /** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
 export async function imageKind(file: string): Promise<string | undefined> {

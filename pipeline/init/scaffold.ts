@@ -6,7 +6,7 @@ import git from 'isomorphic-git';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
-import { type ImportResult, importCollection } from '../collection/import.ts';
+import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import {
   countLabels,
   type LabelCount,
@@ -194,6 +194,15 @@ export async function initRepository({
         `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
         `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
         `--vocabulary "a,b,…".`,
+    );
+  }
+  const imageColumn = choices.columns.image;
+  if (!proposal.table.rows.some((row) => imageColumn && row.cells[imageColumn]?.trim())) {
+    const name = path.basename(proposal.from);
+    throw new VitrineError(
+      'INIT_NO_IMAGES',
+      `${noImageNamed({ rows: proposal.table.rows.length, name, column: imageColumn })} Nothing was written.`,
+      { file: name },
     );
   }
   await mkdir(root, { recursive: true });

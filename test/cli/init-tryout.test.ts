@@ -149,3 +149,24 @@ describe('the vocabulary init proposes, and the advice after it', () => {
     expect(result.messages).toMatch(/Smithsonian \(1\).*too few objects/);
   });
 });
+
+describe('an export whose image cells are all empty', () => {
+  it('stops init before it writes anything, and import warns, saying no row names an image', async () => {
+    const csv = await anExport(
+      'no-images',
+      FOUR.map(([id, , label]) => [id!, '', label!]),
+    );
+    const museum = path.join(root, 'no-images', 'museum');
+    await mkdir(museum);
+    const result = await vitrine(['init', '--from', csv, '--yes'], museum);
+    expect(result.code).toBe(1);
+    expect(result.messages).toMatch(/None of the 4 rows of \S*objects\.csv names an image/);
+    expect(result.messages).toMatch(/"image" column/);
+    expect(result.messages).not.toMatch(/Next:/);
+    expect(await readdir(museum)).toEqual([]);
+    // vitrine import (an existing repository) says it in a warning.
+    await writeFile(path.join(museum, 'params.yaml'), `import:\n  metadata: ${JSON.stringify(csv)}\n`);
+    const imported = await vitrine(['import'], museum);
+    expect(imported.messages).toMatch(/^warn: None of the 4 rows of \S*objects\.csv names an image/m);
+  });
+});

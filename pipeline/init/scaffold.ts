@@ -313,7 +313,12 @@ async function paramsText({
   choices: InitChoices;
 }): Promise<string> {
   const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
-  const place = (file: string) => (isInside(root, file) ? path.relative(root, file).split(path.sep).join('/') : file);
+  // Relative to the repository, as docs/import.md says, also outside it (../export/objects.csv), so a clone
+  // beside the same export works; absolute only when there is no relative path (another Windows drive).
+  const place = (file: string) => {
+    const relative = path.relative(root, file);
+    return path.isAbsolute(relative) ? file : relative.split(path.sep).join('/') || '.';
+  };
   doc.setIn(['collection', 'name'], choices.name);
   doc.setIn(['collection', 'vocabulary'], doc.createNode(choices.vocabulary));
   doc.setIn(['collection', 'repository'], '');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 
@@ -168,5 +169,19 @@ describe('an export whose image cells are all empty', () => {
     await writeFile(path.join(museum, 'params.yaml'), `import:\n  metadata: ${JSON.stringify(csv)}\n`);
     const imported = await vitrine(['import'], museum);
     expect(imported.messages).toMatch(/^warn: None of the 4 rows of \S*objects\.csv names an image/m);
+  });
+});
+
+describe('the paths init writes into params.yaml', () => {
+  it('are relative to the repository, also outside it, and a later import finds the export by them', async () => {
+    const csv = await anExport('paths', FOUR);
+    const museum = path.join(root, 'paths', 'museum');
+    const result = await vitrine(['init', '-C', museum, '--from', csv, '--yes'], root);
+    expect(result.code, result.messages).toBe(0);
+    const params = parseYaml(await readFile(path.join(museum, 'params.yaml'), 'utf8'));
+    expect(params.import.metadata).toBe('../export/objects.csv');
+    expect(params.import.images).toBe('../export');
+    const again = await vitrine(['import'], museum);
+    expect(again.code, again.messages).toBe(0);
   });
 });

@@ -127,9 +127,7 @@ Column mapping and everything after: docs/import.md`,
       [
         '',
         `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
-        `Wrote ${result.written.filter((f) => !f.startsWith('.github/')).join(', ')} and ` +
-          `${result.written.filter((f) => f.startsWith('.github/')).length} ` +
-          `workflows${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
+        `Wrote ${wrote(result)}${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
         '',
         'Next:',
@@ -145,6 +143,18 @@ Column mapping and everything after: docs/import.md`,
     return r.refused.length > 0 ? 1 : 0;
   },
 };
+
+/** "params.yaml, … and 7 workflows", or "params.yaml, …; the 7 workflows were already in .github/workflows". */
+function wrote({ written, keptWorkflows }: { written: string[]; keptWorkflows: string[] }): string {
+  const files = written.filter((f) => !f.startsWith('.github/'));
+  const workflows = written.length - files.length;
+  const kept = keptWorkflows.length;
+  const already = kept
+    ? `; ${workflows ? `${kept} other` : `the ${kept}`} workflow${kept === 1 ? ' was' : 's were'} already in ` +
+      '.github/workflows (kept as they are)'
+    : '';
+  return `${files.join(', ')}${workflows ? ` and ${workflows} workflow${workflows === 1 ? '' : 's'}` : ''}${already}`;
+}
 
 function initialChoices(proposal: InitProposal, values: Record<string, unknown>): InitChoices {
   const columns = { ...proposal.guess.columns };

@@ -151,6 +151,8 @@ export function proposeVocabulary({
 export interface InitResult {
   written: string[];
   kept: string[];
+  /** Workflows already in .github/workflows, left as they are. */
+  keptWorkflows: string[];
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
@@ -275,7 +277,8 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
-  for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
+  const workflows = await copyWorkflows({ root, actions: choices.actions, log });
+  written.push(...workflows.written);
   const readme = museumReadme({
     name: choices.name,
     remote,
@@ -299,7 +302,7 @@ export async function initRepository({
     );
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
-  return { written: [...new Set(written)], kept, imported, pushed, pushError };
+  return { written: [...new Set(written)], kept, keptWorkflows: workflows.kept, imported, pushed, pushError };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
@@ -358,12 +361,13 @@ async function copyWorkflows({
   root: string;
   actions?: string;
   log: Logger;
-}): Promise<string[]> {
+}): Promise<{ written: string[]; kept: string[] }> {
   const from = path.join(PACKAGE_ROOT, '.github', 'workflows');
   const files = (await readdir(from).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
   const to = path.join(root, '.github', 'workflows');
   await mkdir(to, { recursive: true });
   const written: string[] = [];
+  const kept: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
   if (!ref && !(await exists(path.join(root, 'actions'))))
     log.warn(
@@ -373,7 +377,10 @@ async function copyWorkflows({
     );
   for (const file of files) {
     const target = path.join(to, file);
-    if (await exists(target)) continue;
+    if (await exists(target)) {
+      kept.push(`.github/workflows/${file}`);
+      continue;
+    }
     if (!ref) await copyFile(path.join(from, file), target);
     else {
       const [repository, version = 'main'] = ref.split('@') as [string, string?];
@@ -386,7 +393,7 @@ async function copyWorkflows({
     }
     written.push(`.github/workflows/${file}`);
   }
-  return written;
+  return { written, kept };
 }
 
 /** `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone. */

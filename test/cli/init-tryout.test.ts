@@ -185,3 +185,20 @@ describe('the paths init writes into params.yaml', () => {
     expect(again.code, again.messages).toBe(0);
   });
 });
+
+describe('what init says it wrote', () => {
+  it('says the workflows were already there instead of "0 workflows"', async () => {
+    const csv = await anExport('workflows', FOUR);
+    const museum = path.join(root, 'workflows', 'museum');
+    await mkdir(path.join(museum, '.github', 'workflows'), { recursive: true });
+    const ours = (await readdir(path.join(REPO, '.github', 'workflows'))).filter((f) => f.endsWith('.yml'));
+    for (const file of ours) await writeFile(path.join(museum, '.github', 'workflows', file), 'name: ours\n');
+    const result = await vitrine(['init', '--from', csv, '--yes'], museum);
+    expect(result.code, result.messages).toBe(0);
+    expect(result.messages).not.toMatch(/\b0 workflows/);
+    expect(result.messages).toContain(
+      `the ${ours.length} workflows were already in .github/workflows (kept as they are)`,
+    );
+    expect(await readFile(path.join(museum, '.github', 'workflows', ours[0]!), 'utf8')).toBe('name: ours\n');
+  });
+});

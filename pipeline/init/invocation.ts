@@ -27,6 +27,12 @@ export async function vitrineInvocation({ root }: { root: string }): Promise<Vit
   return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
 }
 
+/** A command line that runs `vitrine <args>` for the repository at `root`, typed in any folder. */
+export async function vitrineCommandLine({ root, args }: { root: string; args: string }): Promise<string> {
+  const run = await vitrineInvocation({ root });
+  return `cd ${shellWord(run.folder)} && ${run.vitrine} ${args}`;
+}
+
 async function holdsVitrine(folder: string): Promise<boolean> {
   if (folder === VITRINE_HOME) return true;
   const name = async (file: string) =>

@@ -23,7 +23,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, type Params, validateParams } from '../params.ts';
 import { workspace } from '../paths.ts';
-import { vitrineInvocation } from './invocation.ts';
+import { shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -180,8 +180,8 @@ export async function initRepository({
         throw new VitrineError(
           'INIT_EXISTS',
           `${path.relative(root, file)} already exists in ${root}: this folder ` +
-            `already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ` +
-            `${proposal.from}" instead.`,
+            `already holds a Vitrine collection. To bring in a newer export, run ` +
+            `"${await vitrineCommandLine({ root, args: `import --metadata ${shellWord(proposal.from)}` })}" instead.`,
           { file: path.relative(root, file) },
         );
       }

@@ -111,6 +111,15 @@ describe('vitrine init into a new folder', () => {
     const written = vitrineCommands(readme, museum);
     expect(written.length, readme).toBeGreaterThan(3);
     for (const step of written) expect(await runsVitrineItself(step), step.command).toBe(true);
+
+    // Run again on the same folder: refused, with the import to run instead, as a command that works from here.
+    const again = await vitrine(['init', '-C', '../m3', '--from', csv, '--yes'], here);
+    expect(again.code).toBe(1);
+    const instead = /run "(.*)" instead/.exec(again.messages)?.[1];
+    expect(instead, again.messages).toMatch(/ import --metadata /);
+    const [step] = vitrineCommands(instead!, here);
+    expect(await runsVitrineItself(step!), instead).toBe(true);
+    expect(step!.command).toContain(`-C ${museum}`);
   });
 
   it('refuses a folder whose parent does not exist, and leaves nothing behind when init stops', async () => {

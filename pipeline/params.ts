@@ -417,7 +417,7 @@ export async function loadParams({
     const key = first.code === 'DUPLICATE_KEY' ? keyPathAt({ doc, offset: first.pos[0] }) : undefined;
     // yaml's message ends "at line 85, column 3:" before a snippet: the line is already in front.
     const problem = key
-      ? `${key} appears twice: keep one of the two lines.`
+      ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
       : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
@@ -488,14 +488,21 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return s;
 }
 
-/** The dotted path of the mapping key that starts at `offset` (train.epochs), or undefined. */
-function keyPathAt({ doc, offset }: { doc: ReturnType<typeof parseDocument>; offset: number }): string | undefined {
-  const walk = (node: unknown, keys: string[]): string | undefined => {
+/** The mapping key that starts at `offset`: its dotted path (train.epochs), and whether it holds a section. */
+function keyPathAt({
+  doc,
+  offset,
+}: {
+  doc: ReturnType<typeof parseDocument>;
+  offset: number;
+}): { path: string; name: string; section: boolean } | undefined {
+  const walk = (node: unknown, keys: string[]): ReturnType<typeof keyPathAt> => {
     if (!isMap(node)) return undefined;
     for (const pair of node.items) {
       const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
       const here = [...keys, String(key?.value)];
-      if (key?.range?.[0] === offset) return here.join('.');
+      if (key?.range?.[0] === offset)
+        return { path: here.join('.'), name: String(key?.value), section: isMap(pair.value) };
       const inside = walk(pair.value, here);
       if (inside) return inside;
     }

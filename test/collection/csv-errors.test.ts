@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExport } from '../../pipeline/collection/export.ts';
 import { parseLabels, parseObjects, readLabels } from '../../pipeline/collection/index.ts';
 import { readLabelsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -99,6 +100,16 @@ describe('a labels.csv saved as UTF-16', () => {
       }
     });
   }
+
+  it('an export (vitrine init and import) and data/objects.csv the same way', () => {
+    const text = utf16('id\timage\tlabel\nA1\tA1.jpg\tcoin\n').toString('utf8');
+    expect(messageOf(() => parseExport({ text, file: 'export/objects.csv' })).message).toMatch(
+      /^export\/objects\.csv is saved as UTF-16/,
+    );
+    expect(messageOf(() => parseObjects({ text, file: 'data/objects.csv' })).message).toMatch(
+      /^data\/objects\.csv is saved as UTF-16/,
+    );
+  });
 
   it('without a byte-order mark (NUL bytes)', () => {
     const text = Buffer.from('object_id,label\nA1,coin\n', 'utf16le').toString('utf8');

@@ -36,7 +36,9 @@ async function errorOf(text: string): Promise<string> {
 describe('params.yaml input mistakes', () => {
   it('refuses a vocabulary label with spaces around it, naming the key and the line', async () => {
     const message = await errorOf('collection:\n  vocabulary:\n    - Met\n    - " NGA"\n    - Chicago\n');
-    expect(message).toMatch(/^ *params\.yaml:4: "collection\.vocabulary\.1" is " NGA", expected "NGA", without spaces/m);
+    expect(message).toMatch(
+      /^ *params\.yaml:4: "collection\.vocabulary\.1" is " NGA", expected "NGA", without spaces/m,
+    );
     expect(message).toContain('"NGA"');
   });
 
@@ -48,5 +50,8 @@ describe('params.yaml input mistakes', () => {
     const line = text.split('\n').indexOf('  epochs: 40') + 1;
     const message = await errorOf(text);
     expect(message).toBe(`params.yaml:${line}: train.epochs appears twice: keep one of the two lines.`);
+    expect(await errorOf('train:\n  epochs: 1\ntrain:\n  seed: 3\n')).toBe(
+      'params.yaml:3: train appears twice: put its keys under one "train:".',
+    );
   });
 });

@@ -438,11 +438,11 @@ export const IMAGE_EXTENSIONS = [
 
 /** The sentence for an export in which no row names an image. */
 export function noImageNamed({ rows, name, column }: { rows: number; name: string; column: string }): string {
+  const why = column ? `the "image" column ("${column}") is empty in every row` : 'no column is the "image" column';
   return (
-    `None of the ${rows} rows of ${name} names an image: ` +
-    `${column ? `the "image" column ("${column}") is empty in every row` : 'no column is set as the "image" column'}, ` +
-    'so the model has nothing to learn from and the catalogue shows no pictures. Export the image file names ' +
-    'too, or name the column that holds them (import.columns.image in params.yaml; vitrine init: --column image=<column>).'
+    `None of the ${rows} rows of ${name} names an image: ${why}, so the model has nothing to learn from and ` +
+    'the catalogue shows no pictures. Export the image file names too, or name the column that holds them ' +
+    '(import.columns.image in params.yaml; vitrine init: --column image=<column>).'
   );
 }
 

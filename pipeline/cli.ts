@@ -188,12 +188,20 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   // -C names the repository (or init's new one); otherwise look up from here, as git does.
   const named = typeof parsed.values.cwd === 'string' ? path.resolve(cwd, parsed.values.cwd) : undefined;
   const start = named ?? path.resolve(cwd);
-  if (
-    !(await stat(start).then(
+  const isFolder = (folder: string) =>
+    stat(folder).then(
       (s) => s.isDirectory(),
       () => false,
-    ))
-  ) {
+    );
+  const toBeMade = Boolean(named && command.createsFolder) && !(await stat(start).catch(() => undefined));
+  if (toBeMade && !(await isFolder(path.dirname(start)))) {
+    logger.error(
+      `The folder ${path.dirname(start)} does not exist: ${command.name} makes the folder ${path.basename(start)} ` +
+        'in an existing one. Make it first, or name another with -C <folder>.',
+    );
+    return EXIT.failure;
+  }
+  if (!toBeMade && !(await isFolder(start))) {
     logger.error(
       `The folder ${start} does not exist. Run vitrine in your collection's repository, or name it with -C <folder>.`,
     );
@@ -211,6 +219,7 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   const ctx: CommandContext = {
     ws: workspace(root),
     cwd: start,
+    shellCwd: path.resolve(cwd),
     log: logger,
     clock,
     env,

@@ -18,7 +18,15 @@ export const collectionParams = z.strictObject({
   name: z.string().default('Vitrine Demo Museum'),
   /** The label vocabulary: the classes the model learns, in a fixed order. */
   vocabulary: z
-    .array(z.string().min(1))
+    .array(
+      // labels.csv cells are read trimmed: " NGA" would match no object.
+      z
+        .string()
+        .min(1)
+        .refine((label) => label === label.trim(), {
+          error: (issue) => `"${String(issue.input).trim()}", without spaces around it (labels.csv has none)`,
+        }),
+    )
     .min(2)
     .refine((labels) => new Set(labels).size === labels.length, {
       message: 'each label once (a repeated label would train a class that never wins)',
@@ -408,11 +416,12 @@ export async function loadParams({
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
-    throw new VitrineError(
-      'PARAMS_YAML',
-      `${name}${line ? `:${line}` : ''}: not valid YAML: ${first.message.split('\n')[0]}`,
-      { file: name, line },
-    );
+    const key = first.code === 'DUPLICATE_KEY' ? keyPathAt({ doc, offset: first.pos[0] }) : undefined;
+    // yaml's message ends "at line 85, column 3:" before a snippet: the line is already in front.
+    const problem = key
+      ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
+      : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
+    throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
   const lineOf = (keyPath: (string | number)[]): number | undefined => {
     // Walk to the deepest node that exists and report its line.
@@ -479,6 +488,29 @@ function unwrap(schema: z.ZodType): z.ZodType {
     s = (s as unknown as { unwrap(): z.ZodType }).unwrap();
   }
   return s;
+}
+
+/** The mapping key that starts at `offset`: its dotted path (train.epochs), and whether it holds a section. */
+function keyPathAt({
+  doc,
+  offset,
+}: {
+  doc: ReturnType<typeof parseDocument>;
+  offset: number;
+}): { path: string; name: string; section: boolean } | undefined {
+  const walk = (node: unknown, keys: string[]): ReturnType<typeof keyPathAt> => {
+    if (!isMap(node)) return undefined;
+    for (const pair of node.items) {
+      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+      const here = [...keys, String(key?.value)];
+      if (key?.range?.[0] === offset)
+        return { path: here.join('.'), name: String(key?.value), section: isMap(pair.value) };
+      const inside = walk(pair.value, here);
+      if (inside) return inside;
+    }
+    return undefined;
+  };
+  return walk(doc.contents, []);
 }
 
 function expected(issue: z.core.$ZodIssue): string {

@@ -16,6 +16,8 @@ export interface CommandContext {
   /** The folder the command was started in (a subfolder of ws.root, or ws.root): file names given in
    * the command line are relative to it, as in git. */
   cwd?: string;
+  /** The shell's folder, before -C: where the commands a command prints for the user to type run. */
+  shellCwd?: string;
   log: Logger;
   clock: Clock;
   env: Record<string, string | undefined>;
@@ -45,5 +47,7 @@ export interface Command {
   options?: Record<string, OptionSpec>;
   /** Runs in its folder as it is, without looking for a repository up from it (init starts one). */
   outsideRepository?: boolean;
+  /** -C may name a folder not made yet (its parent must exist): the command makes it (init). */
+  createsFolder?: boolean;
   run(ctx: CommandContext, input: { values: Record<string, unknown>; positionals: string[] }): Promise<number | void>;
 }

@@ -22,7 +22,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import { compareIds, formatLabelsTable, formatObjects, parseCsv, parseLabels, readObjects } from './index.ts';
-import { checkVocabulary, type VocabularyCheck } from './vocabulary.ts';
+import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
 export interface ImportProblem {
@@ -264,6 +264,9 @@ export async function importCollection({
       { file: name, line: refused[0]!.line },
     );
   }
+  // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
+  if (named === 0 && accepted.length > 0)
+    log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
     throw new VitrineError(
@@ -322,7 +325,14 @@ export async function importCollection({
   const keep = new Set(accepted.map((a) => a.object.image).filter(Boolean));
   const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
-  const vocabulary = checkVocabulary({ labels: labelsResult.inUse, vocabulary: params.collection.vocabulary });
+  const vocabulary = checkVocabulary({
+    labels: labelsResult.inUse,
+    vocabulary: params.collection.vocabulary,
+    minPerLabel: minObjectsPerLabel({
+      minTestPerClass: params.dataset.min_test_per_class,
+      testShare: params.dataset.split.test,
+    }),
+  });
   if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
   return {
     objects: accepted.length,
@@ -425,6 +435,16 @@ export const IMAGE_EXTENSIONS = [
   '.heic',
   '.heif',
 ];
+
+/** The sentence for an export in which no row names an image. */
+export function noImageNamed({ rows, name, column }: { rows: number; name: string; column: string }): string {
+  const why = column ? `the "image" column ("${column}") is empty in every row` : 'no column is the "image" column';
+  return (
+    `None of the ${rows} rows of ${name} names an image: ${why}, so the model has nothing to learn from and ` +
+    'the catalogue shows no pictures. Export the image file names too, or name the column that holds them ' +
+    '(import.columns.image in params.yaml; vitrine init: --column image=<column>).'
+  );
+}
 
 /** The image format by name AND first bytes, or undefined: a renamed text file is not an image. */
 export async function imageKind(file: string): Promise<string | undefined> {

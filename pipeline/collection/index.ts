@@ -67,6 +67,7 @@ function checkMergeConflict({ text, file }: { text: string; file: string }): voi
 
 /** Parse CSV text with a header row; each row keeps its 1-based line number in the file. */
 export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
+  checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -77,14 +78,11 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
       info: true,
     }) as unknown as typeof records;
   } catch (error) {
-    const e = error as { lines?: number; message: string };
-    const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]!;
-    const hint = first.includes(',') ? '' : separatorHint([first]);
+    const { line, problem } = csvProblem({ error, text });
     throw new VitrineError(
       'CSV_MALFORMED',
-      `${file}${e.lines ? `:${e.lines}` : ''}: this CSV file cannot be read: ` +
-        `${e.message}${hint ? `.${hint}` : ''}`,
-      { file, line: e.lines },
+      `${file}${line ? `:${line}` : ''}: ${problem}`,
+      { file, line },
       { cause: error },
     );
   }
@@ -98,6 +96,93 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
     return { line: info.lines, cells };
   });
   return { header, rows };
+}
+
+/**
+ * Excel's "Unicode Text" (and other tools) save UTF-16, which read as UTF-8 is a NUL byte after every ASCII
+ * character: the header and every cell would look wrong in ways that hide the cause.
+ */
+function checkEncoding({ text, file }: { text: string; file: string }): void {
+  if (!text.includes('\u0000')) return;
+  throw new VitrineError(
+    'CSV_UTF16',
+    `${file} is saved as UTF-16 (Excel's "Unicode Text"), which Vitrine does not read: save it as ` +
+      '"CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
+    { file },
+  );
+}
+
+/** What csv-parse's error means for the person who edited the file, and the line to look at. */
+function csvProblem({ error, text }: { error: unknown; text: string }): { line?: number; problem: string } {
+  const e = error as { code?: string; lines?: number; message: string; record?: string[] };
+  const body = text.replace(/^\uFEFF/, '');
+  const header = firstRecord(body);
+  // A header of one cell holding semicolons or tabs: the separator is the problem, whatever the parser met.
+  const hint = header && header.length > 1 ? '' : separatorHint(header ?? []);
+  if (hint) return { line: e.lines, problem: `this file cannot be read as CSV.${hint}` };
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+    // csv-parse reports the file's end, where it gave up; the person needs the line the quote opened on.
+    const line = unclosedQuoteLine(body) ?? e.lines;
+    return {
+      line,
+      problem:
+        `a quote opened on line ${line} is never closed: a cell that starts with " must end with " ` +
+        '(and a quote inside it is written twice, "").',
+    };
+  }
+  if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && e.record && header) {
+    const cells = e.record.length;
+    const more = cells > header.length;
+    return {
+      line: e.lines,
+      problem:
+        `line ${e.lines} has ${cells} cells, the header has ${header.length} ` +
+        `(${header.map((h) => h.trim()).join(', ')}): ` +
+        (more
+          ? 'a label or note with a comma must be in double quotes ("faded, check frame").'
+          : 'give every line a cell for each column of the header, empty if need be (a comma for each).'),
+    };
+  }
+  if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'CSV_INVALID_OPENING_QUOTE') {
+    return {
+      line: e.lines,
+      problem:
+        `line ${e.lines} has a quote inside a cell: put the whole cell in double quotes and write the quote ` +
+        'inside it twice ("12"" plate").',
+    };
+  }
+  return { line: e.lines, problem: `this CSV file cannot be read (${e.message}).` };
+}
+
+/** The header's cells, read leniently (the file is already known to be malformed somewhere). */
+function firstRecord(text: string): string[] | undefined {
+  try {
+    return (parse(text.split(/\r?\n/, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][])[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The line a quoted cell that never closes starts on: quotes open only at the start of a cell, and `""`
+ * inside a quoted cell is a quote character (RFC 4180, as csv-parse reads it).
+ */
+function unclosedQuoteLine(text: string): number | undefined {
+  let line = 1;
+  let openedOn: number | undefined;
+  let cellStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (openedOn !== undefined) {
+      if (c === '"' && text[i + 1] === '"') i++;
+      else if (c === '"') openedOn = undefined;
+      continue;
+    }
+    if (c === '"' && cellStart) openedOn = line;
+    cellStart = c === ',' || c === '\n' || (c === '\r' && text[i + 1] === '\n');
+  }
+  return openedOn;
 }
 
 /** Read `data/objects.csv`. Duplicate ids are an error naming both lines. */

@@ -32,25 +32,72 @@ export function countLabels(labels: { label: string }[]): LabelCount[] {
   return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
 }
 
+/** The fewest objects a label needs for about `min_test_per_class` of them to land in the test split. */
+export function minObjectsPerLabel({ minTestPerClass, testShare }: { minTestPerClass: number; testShare: number }) {
+  return Math.max(2, Math.ceil(minTestPerClass / testShare));
+}
+
+/**
+ * The labels worth learning, and the fewest objects that took: `minPerLabel`, or in a small collection where
+ * fewer than two labels have that many, 2 (one object to train on, one to test). vitrine init proposes these
+ * as the vocabulary, and checkVocabulary suggests no other, so the advice stays the same from init on.
+ */
+export function learnableLabels({ counts, minPerLabel }: { counts: LabelCount[]; minPerLabel: number }): {
+  labels: string[];
+  min: number;
+} {
+  const labels = counts.filter((l) => l.count >= minPerLabel).map((l) => l.label);
+  if (labels.length >= 2 || minPerLabel <= 2) return { labels, min: minPerLabel };
+  return { labels: counts.filter((l) => l.count >= 2).map((l) => l.label), min: 2 };
+}
+
+/** Why labels were left out, for a label count under `min` objects. */
+export function tooFewWhy(min: number): string {
+  return min <= 2
+    ? 'used by one object: a label needs at least 2, one to train on and one to test'
+    : `fewer than ${min} objects, too few to learn and test`;
+}
+
 /** Check labels in use against the vocabulary (collection.vocabulary). */
 export function checkVocabulary({
   labels,
   vocabulary,
+  minPerLabel = 2,
 }: {
   labels: { label: string }[];
   vocabulary: string[];
+  /** The fewest objects a label needs to be suggested (minObjectsPerLabel); 2 when not given. */
+  minPerLabel?: number;
 }): VocabularyCheck {
   const known = new Set(vocabulary);
   const counts = countLabels(labels);
   const outside = counts.filter((c) => !known.has(c.label));
-  const suggested = counts.map((c) => c.label);
-  const duplicates = nearDuplicates(suggested);
+  const learnable = learnableLabels({ counts, minPerLabel });
+  const worth = new Set(learnable.labels);
+  let suggested = counts.filter((c) => known.has(c.label) || worth.has(c.label)).map((c) => c.label);
+  let tooFew = outside.filter((c) => !worth.has(c.label));
+  // Fewer than two labels is no vocabulary at all: then every label in use, rare or not, is the suggestion.
+  if (suggested.length < 2) [suggested, tooFew] = [counts.map((c) => c.label), []];
+  const one = tooFew.length === 1;
+  const duplicates = nearDuplicates(counts.map((c) => c.label));
   if (outside.length === 0) return { outside, suggested, nearDuplicates: duplicates, message: '' };
   const lines = [
     `${outside.length} label${outside.length === 1 ? ' is' : 's are'} not in collection.vocabulary: ` +
       `${outside.map((c) => `${c.label} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
-    `The vocabulary is ${vocabulary.join(', ')}. To use the labels in labels.csv, set in params.yaml:`,
-    `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
+    ...(tooFew.length < outside.length
+      ? [
+          `The vocabulary is ${vocabulary.join(', ')}. To use the labels in labels.csv, set in params.yaml:`,
+          `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
+        ]
+      : []),
+    ...(tooFew.length
+      ? [
+          `${tooFew.map((c) => `${c.label} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few objects to ` +
+            `learn and test (at least ${learnable.min} each): label more objects with ${one ? 'it' : 'them'} ` +
+            `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
+            'objects a label in it.',
+        ]
+      : []),
     ...duplicates.map(
       (d) =>
         `"${d.labels[0]}" and "${d.labels[1]}" look like the same label (${WHY[d.why]}): ` +

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { compareIds } from '../collection/index.ts';
-import { checkVocabulary } from '../collection/vocabulary.ts';
+import { checkVocabulary, minObjectsPerLabel } from '../collection/vocabulary.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -146,7 +146,11 @@ export async function buildDataset({
   const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName });
   issues.push(...labelCheck.issues);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
-  const vocabularyCheck = checkVocabulary({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
+  const vocabularyCheck = checkVocabulary({
+    labels: labels.filter((l) => objectIds.has(l.objectId)),
+    vocabulary,
+    minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
+  });
 
   const splits = assignSplits({
     objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),

@@ -1,7 +1,9 @@
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
-import { checkVocabulary } from '../collection/vocabulary.ts';
+import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
+import { pathFrom, vitrineInvocation } from './invocation.ts';
 import { describeMapping, FIELDS, type Field } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
@@ -19,6 +21,7 @@ export const initCommand: Command = {
   name: 'init',
   // It starts a repository in its folder (or -C's), so it does not look for one further up.
   outsideRepository: true,
+  createsFolder: true,
   summary:
     "Start a museum's Vitrine repository from a collections-management export (CSV or JSON Lines) and its images.",
   help: `Reads the export, guesses which column holds the id, image, label, title, maker... and proposes
@@ -30,6 +33,9 @@ collection and stages everything for the first commit. On a terminal it asks bef
   npx vitrine init --from export/objects.csv --images export/images
   git commit -m "Start Vitrine"
   npx vitrine run
+
+-C <folder> starts the repository in another folder (made if missing). Vitrine is not installed there: run its
+commands from Vitrine's folder with -C (npx vitrine -C <folder> run), as init prints at the end.
 
 Remote: a folder (--remote /mnt/collection-store) or S3 (--remote s3://bucket/path, with --endpoint-url
 for non-AWS servers). S3 keys go to .dvc/config.local only, never committed: give them when asked,
@@ -104,20 +110,32 @@ Column mapping and everything after: docs/import.md`,
         `No column of ${path.basename(proposal.from)} looks ` +
           `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`,
       );
-    const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log });
+    const made = !(await stat(ctx.ws.root).catch(() => undefined));
+    const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log }).catch(
+      async (error: unknown) => {
+        // A folder init made for this repository is removed again, so a rerun starts from nothing.
+        if (made) await rm(ctx.ws.root, { recursive: true, force: true });
+        throw error;
+      },
+    );
     const r = result.imported;
+    const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
+    const run = await vitrineInvocation({ root: ctx.ws.root });
+    const inFolder = path.resolve(cwd) === run.folder ? '' : `cd ${pathFrom({ cwd, folder: run.folder })} && `;
+    const git = path.resolve(cwd) === ctx.ws.root ? 'git' : `git -C ${pathFrom({ cwd, folder: ctx.ws.root })}`;
     ctx.log.info(
       [
         '',
         `Imported ${r.objects} objects (${r.labelled} labelled, ${r.withoutImage} without an image) into ${ctx.ws.root}.`,
-        `Wrote ${result.written.filter((f) => !f.startsWith('.github/')).join(', ')} and ` +
-          `${result.written.filter((f) => f.startsWith('.github/')).length} ` +
-          `workflows${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
+        `Wrote ${wrote(result)}${result.kept.length ? `; kept your ${result.kept.join(', ')}` : ''}.`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
         '',
         'Next:',
-        `  git commit -m "Start Vitrine for ${choices.name}"`,
-        '  npx vitrine run',
+        `  ${git} commit -m "Start Vitrine for ${choices.name}"`,
+        `  ${inFolder}${run.vitrine} run`,
+        run.inRepository
+          ? ''
+          : "  (Vitrine is not installed in the new repository: its commands run from Vitrine's folder, with -C.)",
       ]
         .filter((l, i, all) => l || all[i - 1])
         .join('\n'),
@@ -125,6 +143,18 @@ Column mapping and everything after: docs/import.md`,
     return r.refused.length > 0 ? 1 : 0;
   },
 };
+
+/** "params.yaml, … and 7 workflows", or "params.yaml, …; the 7 workflows were already in .github/workflows". */
+function wrote({ written, keptWorkflows }: { written: string[]; keptWorkflows: string[] }): string {
+  const files = written.filter((f) => !f.startsWith('.github/'));
+  const workflows = written.length - files.length;
+  const kept = keptWorkflows.length;
+  const already = kept
+    ? `; ${workflows ? `${kept} other` : `the ${kept}`} workflow${kept === 1 ? ' was' : 's were'} already in ` +
+      '.github/workflows (kept as they are)'
+    : '';
+  return `${files.join(', ')}${workflows ? ` and ${workflows} workflow${workflows === 1 ? '' : 's'}` : ''}${already}`;
+}
 
 function initialChoices(proposal: InitProposal, values: Record<string, unknown>): InitChoices {
   const columns = { ...proposal.guess.columns };
@@ -201,7 +231,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         (d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`,
       ),
       proposal.leftOut.length
-        ? `  left out of the vocabulary (fewer than ${proposal.minPerLabel} objects): ` +
+        ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel)}): ` +
           `${proposal.leftOut.map((l) => l.label).join(', ')}`
         : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,

@@ -1,3 +1,5 @@
+import type { VitrineInvocation } from './invocation.ts';
+import { shellWord } from './invocation.ts';
 import type { RemoteChoice } from './scaffold.ts';
 
 /** The README of a museum's Vitrine repository: what is where, and the staff's and maintainers' steps. */
@@ -6,12 +8,22 @@ export function museumReadme({
   remote,
   vocabulary,
   from,
+  run,
 }: {
   name: string;
   remote: RemoteChoice;
   vocabulary: string[];
   from: string;
+  /** How this repository runs Vitrine (in it, or from Vitrine's folder with -C). */
+  run: VitrineInvocation;
 }): string {
+  const v = run.vitrine;
+  const how = run.inRepository
+    ? 'Maintainers, in this folder on a machine with Node.js (run `npm ci` once first):\n\n```sh\n'
+    : "Vitrine itself is not installed in this repository: maintainers run it from Vitrine's own folder\n" +
+      "(a clone of Vitrine's repository where `npm ci` was run once), naming this repository with `-C`.\n" +
+      'On the machine where this repository was set up, that is:\n\n```sh\n' +
+      `cd ${shellWord(run.folder)}   # Vitrine's folder: elsewhere, npx would fetch an unknown "vitrine" from npm\n`;
   const s3 = /^s3:\/\//i.test(remote.url);
   const where = s3
     ? `\`${remote.url}\` (S3). Keys are in \`.dvc/config.local\`, which is never committed; in GitHub they are the ` +
@@ -43,17 +55,14 @@ Staff: edit \`labels.csv\` on GitHub (each object's page in the catalogue has a 
 link), open a pull request, read Vitrine's comment ("did this change make the model better?").
 A maintainer merges.
 
-Maintainers, on a machine with Node.js:
-
-\`\`\`sh
-npx vitrine run                 # dataset → train → evaluate → report → promote → catalogue
-npx vitrine serve               # look at the catalogue on http://127.0.0.1:4321/
-npx vitrine import --metadata ${from}   # bring in a newer export (labels in labels.csv are kept)
-npx vitrine data push           # send new images to the data remote
-npx vitrine models list         # model versions; "models rollback <version>" puts one back
+${how}${v} run                 # dataset → train → evaluate → report → promote → catalogue
+${v} serve               # look at the catalogue on http://127.0.0.1:4321/
+${v} import              # bring in a newer export (import.metadata; labels in labels.csv are kept)
+${v} data push           # send new images to the data remote
+${v} models list         # model versions; "models rollback <version>" puts one back
 \`\`\`
 
-\`npx vitrine help <command>\` explains each command. Exit codes: 0 done, 1 failed, 2 a mistake in the
+\`${v} help <command>\` explains each command. Exit codes: 0 done, 1 failed, 2 a mistake in the
 command line, 3 the promotion gate failed (with \`--fail-on-gate\`).
 `;
 }

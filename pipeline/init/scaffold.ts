@@ -6,12 +6,15 @@ import git from 'isomorphic-git';
 import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
-import { type ImportResult, importCollection } from '../collection/import.ts';
+import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
 import {
   countLabels,
   type LabelCount,
+  learnableLabels,
+  minObjectsPerLabel,
   type NearDuplicate,
   nearDuplicates,
+  tooFewWhy,
   yamlWord,
 } from '../collection/vocabulary.ts';
 import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
@@ -20,6 +23,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, type Params, validateParams } from '../params.ts';
 import { workspace } from '../paths.ts';
+import { shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -58,6 +62,7 @@ export interface InitProposal {
   vocabulary: string[];
   /** Labels left out of the proposed vocabulary, with why. */
   leftOut: LabelCount[];
+  /** The fewest objects a label needed to be proposed (the small-collection fallback's 2 when it applied). */
   minPerLabel: number;
   name: string;
 }
@@ -130,13 +135,14 @@ export function proposeVocabulary({
   labelColumn: string;
 }): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
   const p = defaultParams().dataset;
-  const minPerLabel = Math.max(2, Math.ceil(p.min_test_per_class / p.split.test));
   const labels = labelColumn
     ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label))
     : [];
-  let vocabulary = labels.filter((l) => l.count >= minPerLabel).map((l) => l.label);
-  // A small collection: take every label used twice or more rather than none.
-  if (vocabulary.length < 2) vocabulary = labels.filter((l) => l.count >= 2).map((l) => l.label);
+  // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
+  const { labels: vocabulary, min: minPerLabel } = learnableLabels({
+    counts: labels,
+    minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
+  });
   const chosen = new Set(vocabulary);
   const leftOut = labels.filter((l) => !chosen.has(l.label));
   return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut, minPerLabel };
@@ -145,6 +151,8 @@ export function proposeVocabulary({
 export interface InitResult {
   written: string[];
   kept: string[];
+  /** Workflows already in .github/workflows, left as they are. */
+  keptWorkflows: string[];
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
@@ -172,8 +180,8 @@ export async function initRepository({
         throw new VitrineError(
           'INIT_EXISTS',
           `${path.relative(root, file)} already exists in ${root}: this folder ` +
-            `already holds a Vitrine collection. To bring in a newer export, run "npx vitrine import --metadata ` +
-            `${proposal.from}" instead.`,
+            `already holds a Vitrine collection. To bring in a newer export, run ` +
+            `"${await vitrineCommandLine({ root, args: `import --metadata ${shellWord(proposal.from)}` })}" instead.`,
           { file: path.relative(root, file) },
         );
       }
@@ -188,6 +196,15 @@ export async function initRepository({
         `${choices.vocabulary.join(', ') || 'none'}). Label objects in the export's ` +
         `${proposal.guess.columns.label ? `"${choices.columns.label}" column` : 'label column'}, or give ` +
         `--vocabulary "a,b,…".`,
+    );
+  }
+  const imageColumn = choices.columns.image;
+  if (!proposal.table.rows.some((row) => imageColumn && row.cells[imageColumn]?.trim())) {
+    const name = path.basename(proposal.from);
+    throw new VitrineError(
+      'INIT_NO_IMAGES',
+      `${noImageNamed({ rows: proposal.table.rows.length, name, column: imageColumn })} Nothing was written.`,
+      { file: name },
     );
   }
   await mkdir(root, { recursive: true });
@@ -260,12 +277,14 @@ export async function initRepository({
         `images (data.dvc versions them)\n${ignore.join('\n')}\n`,
     );
   written.push('.gitignore');
-  for (const relpath of await copyWorkflows({ root, actions: choices.actions, log })) written.push(relpath);
+  const workflows = await copyWorkflows({ root, actions: choices.actions, log });
+  written.push(...workflows.written);
   const readme = museumReadme({
     name: choices.name,
     remote,
     vocabulary: choices.vocabulary,
     from: path.basename(proposal.from),
+    run: await vitrineInvocation({ root }),
   });
   await write('README.md', readme);
 
@@ -283,7 +302,7 @@ export async function initRepository({
     );
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
-  return { written: [...new Set(written)], kept, imported, pushed, pushError };
+  return { written: [...new Set(written)], kept, keptWorkflows: workflows.kept, imported, pushed, pushError };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */
@@ -297,7 +316,12 @@ async function paramsText({
   choices: InitChoices;
 }): Promise<string> {
   const doc = parseDocument(await readFile(path.join(PACKAGE_ROOT, 'params.yaml'), 'utf8'));
-  const place = (file: string) => (isInside(root, file) ? path.relative(root, file).split(path.sep).join('/') : file);
+  // Relative to the repository, as docs/import.md says, also outside it (../export/objects.csv), so a clone
+  // beside the same export works; absolute only when there is no relative path (another Windows drive).
+  const place = (file: string) => {
+    const relative = path.relative(root, file);
+    return path.isAbsolute(relative) ? file : relative.split(path.sep).join('/') || '.';
+  };
   doc.setIn(['collection', 'name'], choices.name);
   doc.setIn(['collection', 'vocabulary'], doc.createNode(choices.vocabulary));
   doc.setIn(['collection', 'repository'], '');
@@ -312,7 +336,7 @@ async function paramsText({
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
       ? [
-          ` Left out (fewer than ${proposal.minPerLabel} objects to learn and test): ` +
+          ` Left out (${tooFewWhy(proposal.minPerLabel)}): ` +
             `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
         ]
       : []),
@@ -337,12 +361,13 @@ async function copyWorkflows({
   root: string;
   actions?: string;
   log: Logger;
-}): Promise<string[]> {
+}): Promise<{ written: string[]; kept: string[] }> {
   const from = path.join(PACKAGE_ROOT, '.github', 'workflows');
   const files = (await readdir(from).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
   const to = path.join(root, '.github', 'workflows');
   await mkdir(to, { recursive: true });
   const written: string[] = [];
+  const kept: string[] = [];
   const ref = actions ?? (await vitrineActionsRef());
   if (!ref && !(await exists(path.join(root, 'actions'))))
     log.warn(
@@ -352,7 +377,10 @@ async function copyWorkflows({
     );
   for (const file of files) {
     const target = path.join(to, file);
-    if (await exists(target)) continue;
+    if (await exists(target)) {
+      kept.push(`.github/workflows/${file}`);
+      continue;
+    }
     if (!ref) await copyFile(path.join(from, file), target);
     else {
       const [repository, version = 'main'] = ref.split('@') as [string, string?];
@@ -365,7 +393,7 @@ async function copyWorkflows({
     }
     written.push(`.github/workflows/${file}`);
   }
-  return written;
+  return { written, kept };
 }
 
 /** `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone. */

@@ -1,3 +1,4 @@
+import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 
 /** Plain-text table of versions for `vitrine models list`. */
@@ -10,8 +11,8 @@ export function formatVersionList({ name, versions }: { name: string; versions: 
       v.version,
       v.stages.join(',') || (v.active ? '' : 'withdrawn'),
       v.createdAt.slice(0, 10),
-      h ? pct(h.accuracy) : '—',
-      h ? pct(h.macroF1) : '—',
+      h ? score(h.accuracy) : '—',
+      h ? score(h.macroF1) : '—',
       h ? String(h.n) : '—',
       v.registration?.lineage.pullRequest ? `#${v.registration.lineage.pullRequest.number}` : '',
       v.commit.slice(0, 7),
@@ -33,8 +34,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   const l = r.lineage;
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
-    `  scores    accuracy ${pct(r.headline.accuracy)}, macro-F1 ${pct(r.headline.macroF1)} (95% interval ` +
-      `${pct(r.headline.macroF1Low)}–${pct(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
+    `  scores    accuracy ${score(r.headline.accuracy)}, macro-F1 ${score(r.headline.macroF1)} (95% interval ` +
+      `${score(r.headline.macroF1Low)}–${score(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
     `  classes   ${r.headline.labels.join(', ')}`,
     `  data      ${l.data.hash} (${l.data.source})`,
     `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
@@ -50,8 +51,9 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   return `${lines.join('\n')}\n`;
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
+/** A score as the pull-request report writes it (0.174), so the two can be compared at a glance. */
+function score(x: number): string {
+  return num(x, 3);
 }
 
 function secs(ms: number): string {

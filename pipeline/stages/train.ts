@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -67,7 +68,8 @@ export const trainStage: Stage = {
       );
     }
     log.info(
-      `Training on ${trainObjects.length} objects (${validationObjects.length} for validation) with the ${backend.name} backend.`,
+      `Training on ${plural(trainObjects.length, 'object')} (${validationObjects.length} for validation) with the ` +
+        `${backend.name} backend.`,
     );
     const embedStart = Date.now();
     const itemsOf = (objects: DatasetObject[]) => {

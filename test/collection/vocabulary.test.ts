@@ -35,12 +35,14 @@ describe('checkVocabulary', () => {
       { label: 'Jewellery', count: 2 },
       { label: 'Jewelry', count: 1 },
     ]);
-    expect(check.suggested).toEqual(['Statuary', 'Jewellery', 'Jewelry', 'coin']);
+    // Jewelry (1 object) cannot be learnt and tested: not suggested (as vitrine init leaves it out).
+    expect(check.suggested).toEqual(['Statuary', 'Jewellery', 'coin']);
     expect(check.nearDuplicates).toEqual([{ labels: ['Jewellery', 'Jewelry'], why: 'spelling' }]);
     expect(check.message).toContain(
       '3 labels are not in collection.vocabulary: Statuary (3), Jewellery (2), Jewelry (1)',
     );
-    expect(check.message).toContain('vocabulary: [Statuary, Jewellery, Jewelry, coin]');
+    expect(check.message).toContain('vocabulary: [Statuary, Jewellery, coin]');
+    expect(check.message).toContain('Jewelry (1) has too few objects to learn and test (at least 2 each)');
     expect(check.message).toContain('"Jewellery" and "Jewelry" look like the same label');
   });
 
@@ -138,5 +140,25 @@ describe('the dataset with no labelled objects', () => {
     const summary = log.lines.filter((l) => l.level === 'warn' && l.message.includes('not in collection.vocabulary'));
     expect(summary).toHaveLength(1);
     expect(summary[0]!.message).toContain('Coin (1), teapot (1)');
+  });
+});
+
+describe('checkVocabulary agrees with the vocabulary vitrine init proposes', () => {
+  it('does not suggest a label too rare to learn and test, and says to label more of it', async () => {
+    const { proposeVocabulary } = await import('../../pipeline/init/scaffold.ts');
+    const used = [...Array(20).fill('Met'), ...Array(12).fill('NGA'), 'Smithsonian'];
+    const proposal = proposeVocabulary({
+      table: { format: 'csv', header: ['label'], rows: used.map((label, i) => ({ line: i + 2, cells: { label } })) },
+      labelColumn: 'label',
+    });
+    expect(proposal.vocabulary).toEqual(['Met', 'NGA']);
+    const check = checkVocabulary({
+      labels: used.map((label) => ({ label })),
+      vocabulary: proposal.vocabulary,
+      minPerLabel: proposal.minPerLabel,
+    });
+    expect(check.outside).toEqual([{ label: 'Smithsonian', count: 1 }]);
+    expect(check.message).not.toMatch(/vocabulary: \[/);
+    expect(check.message).toMatch(/Smithsonian \(1\) has too few objects to learn and test/);
   });
 });

@@ -58,7 +58,10 @@ describe('vitrine models', () => {
     const text = c.printed.join('');
     expect(text).toMatch(/^version\s+stage\s+date\s+accuracy/);
     expect(text).toMatch(
-      new RegExp(`v1\\.0\\.0\\s+prod\\s+2026-03-01\\s+${(metrics.accuracy.value * 100).toFixed(1)}%`),
+      // The scores as the pull-request report writes them (0.813), not as percentages.
+      new RegExp(
+        `v1\\.0\\.0\\s+prod\\s+2026-03-01\\s+${metrics.accuracy.value.toFixed(3)}\\s+${metrics.macroF1.value.toFixed(3)}\\s`,
+      ),
     );
     expect(text).toContain('#5');
 
@@ -71,7 +74,7 @@ describe('vitrine models', () => {
     c = ctx(f);
     await command('models show').run(c, { values: {}, positionals: ['prod'] });
     expect(c.printed.join('')).toMatch(
-      /collection-classifier v1\.0\.0 \(prod\)[\s\S]*scores\s+accuracy 81\.3%[\s\S]*pull req\. #5/,
+      /collection-classifier v1\.0\.0 \(prod\)[\s\S]*scores\s+accuracy 0\.813, macro-F1 0\.\d{3} \(95% interval 0\.\d{3}–[01]\.\d{3}\)[\s\S]*pull req\. #5/,
     );
 
     c = ctx(f, true);

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * How a museum's repository runs Vitrine. `npx vitrine` runs Vitrine only where Vitrine is installed: in a
+ * copy of Vitrine's repository (the documented adoption path, "Use this template") or with Vitrine in its
+ * node_modules. Anywhere else npx fetches whatever package is called "vitrine" from the npm registry and runs
+ * it, so a repository init made in another folder runs Vitrine from Vitrine's own folder, naming itself with -C.
+ */
+
+/** The Vitrine package's own folder (no trailing separator). */
+export const VITRINE_HOME = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+
+export interface VitrineInvocation {
+  /** The folder to run the command in: the repository itself, or Vitrine's folder. */
+  folder: string;
+  /** The command up to the subcommand: `npx vitrine`, or `npx vitrine -C <repository>`. */
+  vitrine: string;
+  /** True when Vitrine is installed in the repository (npx finds it there). */
+  inRepository: boolean;
+}
+
+export async function vitrineInvocation({ root }: { root: string }): Promise<VitrineInvocation> {
+  const repository = path.resolve(root);
+  if (await holdsVitrine(repository)) return { folder: repository, vitrine: 'npx vitrine', inRepository: true };
+  return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
+}
+
+/** A command line that runs `vitrine <args>` for the repository at `root`, typed in any folder. */
+export async function vitrineCommandLine({ root, args }: { root: string; args: string }): Promise<string> {
+  const run = await vitrineInvocation({ root });
+  return `cd ${shellWord(run.folder)} && ${run.vitrine} ${args}`;
+}
+
+async function holdsVitrine(folder: string): Promise<boolean> {
+  if (folder === VITRINE_HOME) return true;
+  const name = async (file: string) =>
+    readFile(file, 'utf8').then(
+      (text) => (JSON.parse(text) as { name?: unknown }).name,
+      () => undefined,
+    );
+  return (
+    (await name(path.join(folder, 'package.json'))) === 'vitrine' ||
+    (await name(path.join(folder, 'node_modules', 'vitrine', 'package.json'))) === 'vitrine'
+  );
+}
+
+/** A path as one word of a POSIX shell command line (quoted only when it needs to be). */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** `folder` as the user would type it from `cwd`: relative when that is shorter, else absolute. */
+export function pathFrom({ cwd, folder }: { cwd: string; folder: string }): string {
+  const relative = path.relative(cwd, folder) || '.';
+  return shellWord(relative.length < folder.length ? relative : folder);
+}

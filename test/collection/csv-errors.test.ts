@@ -1,0 +1,120 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExport } from '../../pipeline/collection/export.ts';
+import { parseLabels, parseObjects, readLabels } from '../../pipeline/collection/index.ts';
+import { readLabelsChecked } from '../../pipeline/dataset/validate.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+
+/*
+ * A tester's labels.csv mistakes: a quote never closed was reported at the file's last line, a comma in an
+ * unquoted note and a short row in the parser's words, and a UTF-16 file (Excel's "Unicode Text") as "empty
+ * or missing". Each case failed before its fix.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-csv-errors-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A labels.csv of `lines` rows with `bad` put in as line `at` (1 is the header). */
+function labelsText(bad: string, at: number, lines = 60): string {
+  const rows = Array.from({ length: lines - 1 }, (_, i) => `artic_${10000 + i},Chicago`);
+  rows.splice(at - 2, 0, bad);
+  return `object_id,label\n${rows.join('\n')}\n`;
+}
+
+function messageOf(run: () => unknown): { message: string; line?: unknown } {
+  try {
+    run();
+  } catch (error) {
+    if (!isVitrineError(error)) throw error;
+    return { message: error.message, line: error.data.line };
+  }
+  throw new Error('no error');
+}
+
+describe('a labels.csv that cannot be read names the line and says what to do, in plain words', () => {
+  it('a quote opened and never closed: the line it opened on', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: labelsText('artic_28560,"Chicago', 7), file: 'labels.csv' }),
+    );
+    expect(message).toMatch(/^labels\.csv:7: /);
+    expect(message).toContain('a quote opened on line 7 is never closed');
+    expect(message).not.toMatch(/Quote Not Closed|parsing is finished/);
+    expect(line).toBe(7);
+  });
+
+  it('a quote opened on a line after a quoted cell over two lines (a note with a line break)', () => {
+    const text = 'object_id,label,note\nA1,coin,"two\nlines"\nA2,coin,ok\nA3,"coin,\nA4,coin,\n';
+    const { message } = messageOf(() => parseLabels({ text, file: 'labels.csv' }));
+    expect(message).toMatch(/^labels\.csv:5: a quote opened on line 5 is never closed/);
+  });
+
+  it('a comma in an unquoted note: the line, its cells, the header and the fix', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: labelsText('artic_28560,Chicago,faded, check frame', 7), file: 'labels.csv' }),
+    );
+    expect(message).toMatch(/^labels\.csv:7: line 7 has 4 cells, the header has 2/);
+    expect(message).toContain('a label or note with a comma must be in double quotes');
+    expect(message).not.toMatch(/Invalid Record Length|expect 2/);
+    expect(line).toBe(7);
+  });
+
+  it('a row with fewer cells than the header', () => {
+    const text = 'object_id,label,note\nA1,coin,ok\nA2,coin\n';
+    const { message } = messageOf(() => parseLabels({ text, file: 'labels.csv' }));
+    expect(message).toMatch(/^labels\.csv:3: line 3 has 2 cells, the header has 3 \(object_id, label, note\)/);
+    expect(message).not.toMatch(/expect 3, got 2/);
+  });
+
+  it('objects.csv gets the same treatment', () => {
+    const text = 'id,title,image\nA1,"Bowl,A1.jpg\nA2,Jar,A2.jpg\n';
+    expect(messageOf(() => parseObjects({ text, file: 'data/objects.csv' })).message).toMatch(
+      /^data\/objects\.csv:2: a quote opened on line 2 is never closed/,
+    );
+  });
+});
+
+describe('a labels.csv saved as UTF-16', () => {
+  const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+
+  for (const [name, text] of [
+    ['Excel "Unicode Text" (tabs)', 'object_id\tlabel\nA1\tcoin\nA2\tvessel\n'],
+    ['iconv -t utf-16 (commas)', 'object_id,label\nA1,coin\nA2,vessel\n'],
+  ] as const) {
+    it(`${name}: says so and how to save it, read by the dataset stage and by readLabels`, async () => {
+      const file = path.join(root, `${name.replace(/\W+/g, '-')}.csv`);
+      await writeFile(file, utf16(text));
+      for (const read of [() => readLabels({ file }), () => readLabelsChecked({ file, name: 'labels.csv' })]) {
+        const error = await read().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isVitrineError(error, 'CSV_UTF16'), String(error)).toBe(true);
+        expect((error as Error).message).toMatch(/is saved as UTF-16.*save it as "CSV UTF-8/);
+      }
+    });
+  }
+
+  it('an export (vitrine init and import) and data/objects.csv the same way', () => {
+    const text = utf16('id\timage\tlabel\nA1\tA1.jpg\tcoin\n').toString('utf8');
+    expect(messageOf(() => parseExport({ text, file: 'export/objects.csv' })).message).toMatch(
+      /^export\/objects\.csv is saved as UTF-16/,
+    );
+    expect(messageOf(() => parseObjects({ text, file: 'data/objects.csv' })).message).toMatch(
+      /^data\/objects\.csv is saved as UTF-16/,
+    );
+  });
+
+  it('without a byte-order mark (NUL bytes)', () => {
+    const text = Buffer.from('object_id,label\nA1,coin\n', 'utf16le').toString('utf8');
+    expect(messageOf(() => parseLabels({ text, file: 'labels.csv' })).message).toMatch(
+      /^labels\.csv is saved as UTF-16/,
+    );
+  });
+});

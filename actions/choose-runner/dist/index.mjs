@@ -46827,7 +46827,12 @@ var collectionParams = external_exports.strictObject({
   /** The museum or collection name shown in reports and the catalogue. */
   name: external_exports.string().default("Vitrine Demo Museum"),
   /** The label vocabulary: the classes the model learns, in a fixed order. */
-  vocabulary: external_exports.array(external_exports.string().min(1)).min(2).refine((labels) => new Set(labels).size === labels.length, {
+  vocabulary: external_exports.array(
+    // labels.csv cells are read trimmed: " NGA" would match no object.
+    external_exports.string().min(1).refine((label) => label === label.trim(), {
+      error: (issue3) => `"${String(issue3.input).trim()}", without spaces around it (labels.csv has none)`
+    })
+  ).min(2).refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
   }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
@@ -47035,6 +47040,8 @@ var catalogueParams = external_exports.strictObject({
   periods: external_exports.record(external_exports.string().min(1), external_exports.tuple([external_exports.int(), external_exports.int()])).default({}),
   /** Originals at least this many pixels on their long side get large pictures and deep-zoom tiles. */
   deep_zoom_min_side: external_exports.int().positive().default(1500),
+  /** Object pages in one part of the search index: one Pagefind process holds a part (about 30 kB a page). */
+  search_part_pages: external_exports.int().min(1).default(2e4),
   /** Where `vitrine publish` puts the built site: GitHub Pages (the workflows do it) or an S3-compatible bucket. */
   publish: external_exports.enum(["pages", "s3"]).default("pages"),
   /** The bucket for `publish: s3` (docs/scale.md). Keys never go here: VITRINE_PUBLISH_* or .dvc/config.local. */

@@ -134,4 +134,26 @@ describe('a catalogue whose search index comes in parts', () => {
     expect(titles.sort()).toEqual(expected.map((o) => o.title).sort());
     await context.close();
   });
+
+  it('says which filters a search is narrowed by, and names a filter value the collection does not have', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
+    const museum = objects[0]!.department!;
+    const n = objects.filter((o) => o.department === museum).length;
+    const settled = () => /^\d+ objects?/.test(document.getElementById('status')?.textContent ?? '');
+    // A link with words and a filter, as a visitor would share it.
+    await page.goto(`${site.url}browse/?q=zanzibar&department=${encodeURIComponent(museum)}`);
+    await page.waitForFunction(settled);
+    expect(await page.locator('#status').textContent()).toBe(
+      `${n} object${n === 1 ? '' : 's'} for “zanzibar”, Department: ${museum}`,
+    );
+    // An old link whose value no object has (a department renamed since): said, not a silent 0.
+    await page.goto(`${site.url}browse/?department=Nowhere%20Museum`);
+    await page.waitForFunction(settled);
+    expect(await page.locator('#status').textContent()).toBe(
+      '0 objects with Department: Nowhere Museum (no object in the collection has “Nowhere Museum”)',
+    );
+    await context.close();
+  });
 });

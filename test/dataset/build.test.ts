@@ -288,6 +288,22 @@ describe('buildDataset', () => {
     expect(warnings[0]!.message).not.toContain('b1');
   });
 
+  it('warns about object ids that differ only in upper/lower case or in how an accent is encoded', async () => {
+    const composed = 'caf\u00e9';
+    const decomposed = 'cafe\u0301';
+    const ids = ['ARTIC_1', 'artic_1', composed, decomposed, 'plain'];
+    const ws = await makeCollection({ objects: ids.map((id, i) => object(id, `images/o${i}.png`)) });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.objects).toHaveLength(5);
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('look alike'))!;
+    expect(warning.message).toContain('"ARTIC_1" (line 2) and "artic_1" (line 3)');
+    expect(warning.message).toContain('line 4');
+    expect(warning.message).toContain('line 5');
+    expect(warning.message).toContain('accent');
+    expect(warning.message).not.toContain('plain');
+  });
+
   it('warns when a label has too few test objects', async () => {
     const ws = await makeCollection({ objects: five, labels: labelled });
     const log = memoryLogger();

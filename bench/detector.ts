@@ -6,8 +6,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { md5Of, prepareModelInput, readImageBytes } from '../pipeline/dataset/images.ts';
 import { assignSplits } from '../pipeline/dataset/split.ts';
-import { bootstrapIntervals } from '../pipeline/evaluate/bootstrap.ts';
-import { macroF1Of, prepare } from '../pipeline/evaluate/scores.ts';
+import { bootstrapIntervals, pairedBootstrap } from '../pipeline/evaluate/bootstrap.ts';
+import { macroF1Of, type Prepared, prepare } from '../pipeline/evaluate/scores.ts';
 import { silentLogger } from '../pipeline/log.ts';
 import { type SelectedBackend, selectBackend } from '../pipeline/model/backend.ts';
 import { type EmbedItem, embedImages } from '../pipeline/model/embed.ts';
@@ -28,7 +28,8 @@ import { readEgyptian } from './model.ts';
  *  - its detections (boxes as fractions of the photograph);
  *  - the mean of its backbone's last feature map (`tower_0/extern1`, before the CenterNet head).
  * Then, on the cross-museum protocol of docs/backbone.md (train on one museum, test on the other, both
- * ways; the head `vitrine train` ships, params.train; macro-F1 with 1,000-resample bootstrap intervals),
+ * ways; the head `vitrine train` ships, params.train; macro-F1 with 1,000-resample bootstrap intervals and
+ * the paired bootstrap difference from the default feature vector),
  * it scores the default features alone and with the detector's, and the default backbone's embedding of
  * object-centred crops (the best box, or the union of boxes, padded 10%; the whole photograph when
  * nothing is detected) alone, averaged with and concatenated to the whole photograph's.
@@ -320,7 +321,12 @@ export async function detector(): Promise<void> {
   });
   const inValidation = rows.map((r) => splits.get(r.id) === 'validation');
   const of = (m: string) => rows.flatMap((_, i) => (museum[i] === m ? [i] : []));
-  console.log('\n| features | dim | Met → Cleveland | Cleveland → Met |\n| --- | ---: | --- | --- |');
+  // The first row (the default) is the baseline of the paired differences: same test objects, same resamples.
+  const baseline = new Map<string, Prepared>();
+  console.log(
+    '\n| features | dim | Met → Cleveland | paired Δ | Cleveland → Met | paired Δ |\n' +
+      '| --- | ---: | --- | --- | --- | --- |',
+  );
   for (const [label, x] of features) {
     const cells: string[] = [];
     for (const [train, test] of [
@@ -340,12 +346,17 @@ export async function detector(): Promise<void> {
       });
       const probs = predictProbabilities({ tf, model, x: target.map((i) => x[i]!) });
       model.dispose();
-      const f1 = bootstrapIntervals({
-        prepared: prepare({ y: target.map((i) => y[i]!), probs }),
-        statistics: { macroF1: macroF1Of },
+      const prepared = prepare({ y: target.map((i) => y[i]!), probs });
+      const f1 = bootstrapIntervals({ prepared, statistics: { macroF1: macroF1Of }, resamples: RESAMPLES }).macroF1;
+      if (!baseline.has(train)) baseline.set(train, prepared);
+      const delta = pairedBootstrap({
+        candidate: prepared,
+        baseline: baseline.get(train)!,
+        statistic: macroF1Of,
         resamples: RESAMPLES,
-      }).macroF1;
-      cells.push(`${show(f1)} (L2 ${history.l2})`);
+      }).difference;
+      const sign = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+      cells.push(`${show(f1)} (L2 ${history.l2})`, `${sign(delta.value)} [${sign(delta.low)}, ${sign(delta.high)}]`);
     }
     console.log(`| ${label} | ${x[0]!.length} | ${cells.join(' | ')} |`);
   }

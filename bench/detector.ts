@@ -150,7 +150,7 @@ export async function detect({
 }
 
 /** Detector outputs for every item, from the cache or computed (and cached) now; with the cost. */
-async function detectAll({ items, tf }: { items: EmbedItem[]; tf: SelectedBackend['tf'] }) {
+async function detectAll({ items, tf, pkg }: { items: EmbedItem[]; tf: SelectedBackend['tf']; pkg: string }) {
   await mkdir(detectionDir, { recursive: true });
   const out = new Map<string, DetectorOutput>();
   const todo: EmbedItem[] = [];
@@ -162,7 +162,6 @@ async function detectAll({ items, tf }: { items: EmbedItem[]; tf: SelectedBacken
       if (!todo.some((t) => t.key === item.key)) todo.push(item);
     }
   }
-  const pkg = humanPackage();
   const labels = await cocoLabels({ pkg });
   if (todo.length > 0) {
     const { model } = await loadDetector({ tf, pkg });
@@ -251,11 +250,13 @@ const average = (a: Float32Array, b: Float32Array) => a.map((v, i) => (v + b[i]!
 
 export async function detector(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => ['detect', 'score'].includes(a));
+  // Checked first: a missing detector should stop the bench before any other work.
+  const pkg = humanPackage();
   const { rows, items } = await readEgyptian();
   const params = defaultParams();
   const { tf, name } = await selectBackend({ preference: 'wasm', log: silentLogger });
   console.log(`Backend ${name}; ${items.length} photographs.`);
-  const { detections, labels } = await detectAll({ items, tf });
+  const { detections, labels } = await detectAll({ items, tf, pkg });
   if (only.includes('detect') && !only.includes('score')) return;
 
   // What the detector sees, per label: its most frequent top class (score ≥ MIN_SCORE).

@@ -48,7 +48,7 @@ export function mislabelledSection({
   });
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label', 'The model suggests', 'How likely wrong'];
   const intro =
-    (atChance ? `**${notBetterThanGuessing(m.agreement!)}**\n\n` : '') +
+    (atChance ? `**${notBetterThanGuessing(m.agreement!, m.checked)}**\n\n` : '') +
     `Each of the ${m.checked} labelled objects was shown to a model trained without it (cross-validation). ` +
     (atChance
       ? `For ${m.candidates} of them it suggests another label. `

@@ -4,7 +4,7 @@ import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset } from '../types.ts';
-import { reviewFromOof } from './index.ts';
+import { notBetterThanGuessing, type ReviewFile, reviewFromOof } from './index.ts';
 
 /*
  * train.flagged: drop: before the head is trained, the labelled objects are cross-validated with
@@ -46,5 +46,17 @@ export async function flaggedLabels({
       seed: params.train.seed,
     }),
   );
+  return flaggedIds({ review, log });
+}
+
+/** The ids train.flagged leaves out: confident learning's flags, none (said) from a model at chance. */
+export function flaggedIds({ review, log }: { review: ReviewFile; log: Logger }): Set<string> {
+  if (review.agreement && !review.agreement.better) {
+    log.warn(
+      'train.flagged is "drop", but no label was left out: ' +
+        `${notBetterThanGuessing(review.agreement, review.checked).replace(' below', '')}`,
+    );
+    return new Set();
+  }
   return new Set(review.items.filter((i) => i.confident).map((i) => i.id));
 }

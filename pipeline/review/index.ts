@@ -69,6 +69,8 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
     const row = probs[i]!;
+    // A broken prediction (NaN from a failed head) says nothing about the label.
+    if (!row.every(Number.isFinite)) return;
     let best = 0;
     for (let j = 1; j < classes; j++) if (row[j]! > row[best]!) best = j;
     if (best === y[i] || row[best] === row[y[i]!]) return;
@@ -98,9 +100,11 @@ function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; lab
   const right = labels.map(() => 0);
   y.forEach((label, i) => {
     total[label]!++;
-    // As the list counts it: the label ties with or beats every other (`reviewFromOof`).
+    // A tie at the top earns its share (a guess among the tied); a row that is not numbers earns nothing.
     const row = probs[i]!;
-    if (row[label]! >= Math.max(...row)) right[label]!++;
+    if (!row.every(Number.isFinite)) return;
+    const top = Math.max(...row);
+    if (row[label] === top) right[label]! += 1 / row.filter((p) => p === top).length;
   });
   const used = total.flatMap((n, c) => (n > 0 ? [{ n, recall: right[c]! / n }] : []));
   const k = used.length;
@@ -174,7 +178,7 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
   const a = review.agreement;
   const atChance = a && !a.better;
   const lines = [
-    ...(atChance ? [`${notBetterThanGuessing(a)}\n`] : []),
+    ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
     `${review.items.length} of ${review.checked} labelled objects may have a wrong label` +
       (atChance ? ':' : ` (${review.confident} flagged with confidence); most likely wrong first:`),
     '',
@@ -193,12 +197,15 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
 }
 
 /** The caveat for a review list (and the report's section) from a model no better than guessing. */
-export function notBetterThanGuessing(a: Agreement): string {
+export function notBetterThanGuessing(a: Agreement, checked: number): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  return (
-    'The model is not yet better than guessing: trained without each object, it named the right label ' +
-    `for ${pct(a.accuracy)} of the objects of each kind (on average over the kinds), and picking a label at ` +
-    `random would be right for ${pct(a.guessing)}. So its disagreements below are not evidence that a label is ` +
-    'wrong. Label more objects of each kind first.'
-  );
+  const figures =
+    `trained without each object, it named the right label for ${pct(a.accuracy)} of the objects of each kind ` +
+    `(on average over the kinds), and picking a label at random would be right for ${pct(a.guessing)}`;
+  const why =
+    Math.round(a.accuracy * 100) > Math.round(a.guessing * 100)
+      ? `The model is not clearly better than guessing yet: ${figures}; with ${checked} labelled objects, too few ` +
+        'to tell, that difference could be chance.'
+      : `The model is not yet better than guessing: ${figures}.`;
+  return `${why} So its disagreements below are not evidence that a label is wrong. Label more objects of each kind first.`;
 }

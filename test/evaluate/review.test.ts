@@ -6,6 +6,7 @@ import { main } from '../../pipeline/cli.ts';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { flaggedIds } from '../../pipeline/review/flagged.ts';
 import { type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
 
 const oof: OofFile = {
@@ -73,6 +74,68 @@ describe('the review list', () => {
     expect(text).not.toContain('flagged');
     // A model that does learn its labels is better than guessing.
     expect(reviewFromOof(oof).agreement).toMatchObject({ better: true, guessing: 0.5 });
+  });
+
+  it('does not call a model no better than guessing when it is only too few objects to tell', () => {
+    const few: OofFile = {
+      ...oof,
+      objects: [
+        ...['c0', 'c1', 'c2'].map((id) => ({
+          id,
+          label: 'coin',
+          split: 'train' as const,
+          fold: 0,
+          probabilities: [0.9, 0.1],
+        })),
+        ...['m0', 'm1'].map((id) => ({
+          id,
+          label: 'mask',
+          split: 'train' as const,
+          fold: 1,
+          probabilities: [0.1, 0.9],
+        })),
+        { id: 'm2', label: 'mask', split: 'train' as const, fold: 1, probabilities: [0.8, 0.2] },
+      ],
+    };
+    const review = reviewFromOof(few);
+    expect(review.agreement).toMatchObject({ better: false });
+    expect(review.agreement!.accuracy).toBeGreaterThan(0.8);
+    const text = renderReview({ review });
+    expect(text).not.toContain('not yet better than guessing');
+    expect(text).toContain('not clearly better than guessing');
+    expect(text).toContain('too few');
+  });
+
+  it('gives a tie between the label and another only its share of the credit, and skips rows that are not numbers', () => {
+    // A collapsed model: the same probability for every label. It is right by luck only.
+    const uniform: OofFile = {
+      ...oof,
+      objects: oof.objects.map((o) => ({ ...o, probabilities: [0.5, 0.5] })),
+    };
+    const review = reviewFromOof(uniform);
+    expect(review.agreement!.accuracy).toBeCloseTo(0.5, 6);
+    expect(review.agreement!.better).toBe(false);
+    const broken: OofFile = {
+      ...oof,
+      objects: [
+        ...oof.objects,
+        { id: 'nan', label: 'coin', split: 'train', fold: 2, probabilities: [Number.NaN, 0.3] },
+      ],
+    };
+    const listed = reviewFromOof(broken).items;
+    expect(listed.map((i) => i.id)).not.toContain('nan');
+    expect(listed.every((i) => Number.isFinite(i.score))).toBe(true);
+  });
+
+  it('leaves no label out of training (train.flagged: drop) on the word of a model at chance, and says why', () => {
+    const log = memoryLogger();
+    expect(flaggedIds({ review: reviewFromOof(chanceOof()), log }).size).toBe(0);
+    const said = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('no label was left out');
+    expect(said[0]).toContain('not yet better than guessing');
+    // From a model that learnt, confident learning's flags are left out.
+    expect([...flaggedIds({ review: reviewFromOof(oof), log: memoryLogger() })]).toEqual(['x2']);
   });
 
   it('warns when labels.csv changed since the list was made (another branch, an edit)', async () => {

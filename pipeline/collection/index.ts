@@ -65,20 +65,31 @@ function checkMergeConflict({ text, file }: { text: string; file: string }): voi
   );
 }
 
-/** Parse CSV text with a header row; each row keeps its 1-based line number in the file. */
+/** Parse CSV text with a header row; each row keeps the 1-based line it starts on in the file. */
 export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
-  let records: { record: string[]; info: { lines: number } }[];
+  const lineAt = lineCounter(text);
+  // csv-parse's `info.lines` is a row's last line (and miscounts quoted CRLF line breaks): the byte offset where
+  // the previous record ended is where this one starts, after any blank lines.
+  let ended = 0;
+  let first: string[] | undefined;
+  const starts: number[] = [];
+  let records: string[][];
   try {
     records = parse(text, {
       bom: true,
       relax_column_count: false,
       skip_empty_lines: true,
-      info: true,
-    }) as unknown as typeof records;
+      on_record: (record: string[], context) => {
+        starts.push(lineAt(ended));
+        ended = context.bytes;
+        first ??= record;
+        return record;
+      },
+    }) as string[][];
   } catch (error) {
-    const { line, problem } = csvProblem({ error, text });
+    const { line, problem } = csvProblem({ error, text, header: first, line: lineAt(ended) });
     throw new VitrineError(
       'CSV_MALFORMED',
       `${file}${line ? `:${line}` : ''}: ${problem}`,
@@ -87,46 +98,99 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
     );
   }
   if (records.length === 0) return { header: [], rows: [] };
-  const header = records[0]!.record.map((h) => h.trim());
-  const rows = records.slice(1).map(({ record, info }) => {
+  const header = records[0]!.map((h) => h.trim());
+  const rows = records.slice(1).map((record, i) => {
     const cells: Record<string, string> = {};
     header.forEach((name, i) => {
       cells[name] = (record[i] ?? '').trim();
     });
-    return { line: info.lines, cells };
+    return { line: starts[i + 1]!, cells };
   });
   return { header, rows };
 }
 
 /**
+ * The line (counted as GitHub and editors do, by \n) of the first character that is not a line break at or after
+ * a UTF-8 byte offset of `text` (csv-parse counts bytes, the byte-order mark included). Offsets must not decrease.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    let i = Math.max(offset, at);
+    while (i < bytes.length && (bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+    for (; at < i; at++) if (bytes[at] === 0x0a) line++;
+    return line;
+  };
+}
+
+/**
  * Excel's "Unicode Text" (and other tools) save UTF-16, which read as UTF-8 is a NUL byte after every ASCII
- * character: the header and every cell would look wrong in ways that hide the cause.
+ * character: the header and every cell would look wrong in ways that hide the cause. A NUL byte alone in a
+ * UTF-8 file (a damaged file, a paste from another program) is another problem, named by its line.
  */
 function checkEncoding({ text, file }: { text: string; file: string }): void {
-  if (!text.includes('\u0000')) return;
+  const nul = text.indexOf('\u0000');
+  if (nul < 0) return;
+  if (looksUtf16(text))
+    throw new VitrineError(
+      'CSV_UTF16',
+      `${file} is saved as UTF-16 (Excel's "Unicode Text"), which Vitrine does not read: save it as ` +
+        '"CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
+      { file },
+    );
+  const before = text.slice(0, nul).split('\n');
+  const line = before.length;
+  const shown = (before.at(-1)! + text.slice(nul).split(/\r?\n/, 1)[0]!).replaceAll('\u0000', '\u2400');
   throw new VitrineError(
-    'CSV_UTF16',
-    `${file} is saved as UTF-16 (Excel's "Unicode Text"), which Vitrine does not read: save it as ` +
-      '"CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
-    { file },
+    'CSV_NUL',
+    `${file}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: ` +
+      `"${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}"), left by a damaged file or a paste from ` +
+      'another program: type that line again, or delete the character in a text editor that shows it.',
+    { file, line },
   );
 }
 
+/**
+ * UTF-16 read as UTF-8: its byte-order mark (FF FE or FE FF, each byte an invalid U+FFFD) before a NUL, or,
+ * without one, a NUL in most of one of the alternate positions of the first characters (ASCII text in UTF-16).
+ */
+function looksUtf16(text: string): boolean {
+  if (/^\uFFFD\uFFFD.?\u0000/s.test(text)) return true;
+  const sample = text.slice(0, 400);
+  const nuls = [0, 0];
+  for (let i = 0; i < sample.length; i++) if (sample[i] === '\u0000') nuls[i % 2]!++;
+  return Math.max(...nuls) >= 0.6 * Math.floor(sample.length / 2);
+}
+
 /** What csv-parse's error means for the person who edited the file, and the line to look at. */
-function csvProblem({ error, text }: { error: unknown; text: string }): { line?: number; problem: string } {
-  const e = error as { code?: string; lines?: number; message: string; record?: string[] };
+function csvProblem({
+  error,
+  text,
+  header: parsedHeader,
+  line,
+}: {
+  error: unknown;
+  text: string;
+  /** The header record, when the parser got past it. */
+  header?: string[];
+  /** The line the record being read starts on. */
+  line: number;
+}): { line?: number; problem: string } {
+  const e = error as { code?: string; column?: number; message: string; record?: string[] };
   const body = text.replace(/^\uFEFF/, '');
-  const header = firstRecord(body);
+  const header = parsedHeader ?? firstRecord(body);
   // A header of one cell holding semicolons or tabs: the separator is the problem, whatever the parser met.
   const hint = header && header.length > 1 ? '' : separatorHint(header ?? []);
-  if (hint) return { line: e.lines, problem: `this file cannot be read as CSV.${hint}` };
+  if (hint) return { line, problem: `this file cannot be read as CSV.${hint}` };
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     // csv-parse reports the file's end, where it gave up; the person needs the line the quote opened on.
-    const line = unclosedQuoteLine(body) ?? e.lines;
+    const opened = unclosedQuoteLine(body) ?? line;
     return {
-      line,
+      line: opened,
       problem:
-        `a quote opened on line ${line} is never closed: a cell that starts with " must end with " ` +
+        `a quote opened on line ${opened} is never closed: a cell that starts with " must end with " ` +
         '(and a quote inside it is written twice, "").',
     };
   }
@@ -134,24 +198,37 @@ function csvProblem({ error, text }: { error: unknown; text: string }): { line?:
     const cells = e.record.length;
     const more = cells > header.length;
     return {
-      line: e.lines,
+      line,
       problem:
-        `line ${e.lines} has ${cells} cells, the header has ${header.length} ` +
-        `(${header.map((h) => h.trim()).join(', ')}): ` +
+        `line ${line} has ${count(cells, 'cell')}, the header has ${header.length} (${headerNames(header)}): ` +
         (more
           ? 'a label or note with a comma must be in double quotes ("faded, check frame").'
           : 'give every line a cell for each column of the header, empty if need be (a comma for each).'),
     };
   }
-  if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'CSV_INVALID_OPENING_QUOTE') {
+  if (e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'INVALID_OPENING_QUOTE') {
+    // csv-parse's column is the cell's 0-based index in its record.
+    const name = typeof e.column === 'number' ? header?.[e.column]?.trim() : undefined;
     return {
-      line: e.lines,
+      line,
       problem:
-        `line ${e.lines} has a quote inside a cell: put the whole cell in double quotes and write the quote ` +
-        'inside it twice ("12"" plate").',
+        `line ${line} has a quote inside ${name ? `the "${name}" cell` : 'a cell'}: put the whole cell in double ` +
+        'quotes and write the quote inside it twice ("12"" plate"), or write it another way (12 in. plate).',
     };
   }
-  return { line: e.lines, problem: `this CSV file cannot be read (${e.message}).` };
+  return { line, problem: `this CSV file cannot be read (${e.message}).` };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The header's names as the file writes them: a name holding a comma or a quote in double quotes. */
+function headerNames(header: string[]): string {
+  return header
+    .map((h) => h.trim())
+    .map((h) => (/[",]/.test(h) ? `"${h.replaceAll('"', '""')}"` : h))
+    .join(', ');
 }
 
 /** The header's cells, read leniently (the file is already known to be malformed somewhere). */

@@ -36,6 +36,9 @@ collection and stages everything for the first commit. On a terminal it asks bef
 
 -C <folder> starts the repository in another folder (made if missing). Vitrine is not installed there: run its
 commands from Vitrine's folder with -C (npx vitrine -C <folder> run), as init prints at the end.
+The paths you give init (--from, --images, a --remote folder) are relative to the folder you type the
+command in, also with -C (unlike git's -C): npx vitrine init -C ../our-museum --from export/objects.csv
+reads the export here, not in ../our-museum.
 
 Remote: a folder (--remote /mnt/collection-store) or S3 (--remote s3://bucket/path, with --endpoint-url
 for non-AWS servers). S3 keys go to .dvc/config.local only, never committed: give them when asked,
@@ -86,8 +89,12 @@ Column mapping and everything after: docs/import.md`,
         'USAGE',
         'Say which export to start from: npx vitrine init --from ' + 'export/objects.csv --images export/images',
       );
-    const proposal = await proposeInit({ root: ctx.ws.root, from, images: values.images as string | undefined });
-    const choices = initialChoices(proposal, values);
+    // Paths on the command line are relative to where it was typed, even with -C: the README's
+    // `init -C ../our-museum --from export/objects.csv` names an export outside the folder init makes.
+    const typedIn = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
+    const images = values.images as string | undefined;
+    const proposal = await proposeInit({ root: ctx.ws.root, from, images, typedIn });
+    const choices = initialChoices(proposal, values, { typedIn, root: ctx.ws.root });
     const badRemote = typeof values.remote === 'string' ? remoteProblem(values.remote) : undefined;
     if (badRemote) throw new VitrineError('USAGE', `--remote: ${badRemote} Nothing was written.`);
     const ask =
@@ -156,7 +163,11 @@ function wrote({ written, keptWorkflows }: { written: string[]; keptWorkflows: s
   return `${files.join(', ')}${workflows ? ` and ${workflows} workflow${workflows === 1 ? '' : 's'}` : ''}${already}`;
 }
 
-function initialChoices(proposal: InitProposal, values: Record<string, unknown>): InitChoices {
+function initialChoices(
+  proposal: InitProposal,
+  values: Record<string, unknown>,
+  where: { typedIn: string; root: string },
+): InitChoices {
   const columns = { ...proposal.guess.columns };
   for (const pair of (values.column as string[] | undefined) ?? []) {
     const m = /^([a-z_]+)=(.*)$/.exec(pair);
@@ -183,7 +194,7 @@ function initialChoices(proposal: InitProposal, values: Record<string, unknown>)
     keep: proposal.guess.keep,
     vocabulary,
     name: (values.name as string | undefined) ?? proposal.name,
-    remote: remoteOf(values),
+    remote: remoteOf(values, where),
     actions: values.actions as string | undefined,
     onInvalid: onInvalidOf(values['on-invalid']),
   };
@@ -195,9 +206,16 @@ function onInvalidOf(value: unknown): InitChoices['onInvalid'] {
   throw new VitrineError('USAGE', `--on-invalid is "skip" or "fail" (got "${String(value)}").`);
 }
 
-function remoteOf(values: Record<string, unknown>): RemoteChoice {
+/**
+ * A --remote folder is relative to where the command was typed: with -C elsewhere it is made absolute, so that
+ * what init prints names it from there too (.dvc/config holds it relative, as DVC does).
+ */
+function remoteOf(values: Record<string, unknown>, { typedIn, root }: { typedIn: string; root: string }): RemoteChoice {
+  const given = values.remote as string | undefined;
+  const elsewhere = path.resolve(typedIn) !== path.resolve(root);
+  const relativeFolder = given?.trim() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(given) && !path.isAbsolute(given);
   return {
-    url: (values.remote as string | undefined) ?? DEFAULT_REMOTE,
+    url: given && relativeFolder && elsewhere ? path.resolve(typedIn, given) : (given ?? DEFAULT_REMOTE),
     endpointurl: values['endpoint-url'] as string | undefined,
     accessKeyId: values['access-key-id'] as string | undefined,
     secretAccessKey: values['secret-access-key'] as string | undefined,

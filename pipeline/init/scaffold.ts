@@ -23,7 +23,7 @@ import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { defaultParams, type Params, validateParams } from '../params.ts';
 import { workspace } from '../paths.ts';
-import { shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
+import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
 import { museumReadme } from './readme.ts';
 
@@ -99,17 +99,28 @@ export async function proposeInit({
   root,
   from,
   images,
+  typedIn = root,
 }: {
   root: string;
   from: string;
   images?: string;
+  /** The folder the command was typed in: --from and --images are relative to it, also with -C. */
+  typedIn?: string;
 }): Promise<InitProposal> {
-  const file = path.resolve(root, from);
-  const text = await readFile(file, 'utf8').catch(() => {
+  const file = path.resolve(typedIn, from);
+  const text = await readFile(file, 'utf8').catch(async () => {
+    // The README's own `-C ../our-museum --from export/…` means the folder typed in; a person used to git's -C
+    // may have named the export from the -C folder: say which rule applies and the path that would work.
+    const fromRoot = path.resolve(root, from);
+    const meant =
+      fromRoot !== file && (await stat(fromRoot).catch(() => undefined))?.isFile()
+        ? ` Paths given to init are relative to the folder the command was typed in (${typedIn}), not to -C's: ` +
+          `--from ${pathFrom({ cwd: typedIn, folder: fromRoot })} names the one in ${root}.`
+        : '';
     throw new VitrineError(
       'INIT_EXPORT_MISSING',
       `The export ${file} cannot be read. Give the collections-management ` +
-        `export (CSV or JSON Lines) with --from <file>.`,
+        `export (CSV or JSON Lines) with --from <file>.${meant}`,
       { file },
     );
   });
@@ -122,7 +133,7 @@ export async function proposeInit({
     );
   const guess = guessColumns(table);
   const name = titleCase(path.basename(path.resolve(root)));
-  const proposal = { from: file, images: path.resolve(root, images ?? path.dirname(file)), table, guess, name };
+  const proposal = { from: file, images: path.resolve(typedIn, images ?? path.dirname(file)), table, guess, name };
   return { ...proposal, ...proposeVocabulary({ table, labelColumn: guess.columns.label }) };
 }
 

@@ -211,3 +211,43 @@ describe('what init says it wrote', () => {
     expect(await readFile(path.join(museum, '.github', 'workflows', ours[0]!), 'utf8')).toBe('name: ours\n');
   });
 });
+
+/*
+ * A reviewer ran the README's `npx vitrine init -C ../our-museum --from …` with a relative --from: init looked for
+ * the export inside the new folder, where it cannot be. Paths given to init are relative to the folder the
+ * command was typed in. Failed before the fix.
+ */
+describe('init -C <new folder> with relative paths, as the README writes it', () => {
+  it('reads --from and --images, and puts a --remote folder, relative to where the command was typed', async () => {
+    const here = path.join(root, 'typed', 'vitrine');
+    await mkdir(path.join(here, 'exp', 'img'), { recursive: true });
+    for (const [id, file] of FOUR)
+      await writeFile(path.join(here, 'exp', 'img', file!), Buffer.concat([JPEG, Buffer.from(id!)]));
+    await writeFile(path.join(here, 'exp', 'objects.csv'), stringify([['id', 'image', 'label'], ...FOUR]));
+    const args = ['--from', 'exp/objects.csv', '--images', 'exp/img', '--remote', '../store', '--yes'];
+    const result = await vitrine(['init', '-C', '../our-museum', ...args], here);
+    expect(result.code, result.messages).toBe(0);
+    const museum = path.join(root, 'typed', 'our-museum');
+    expect(result.messages).toContain(`Imported 4 objects (4 labelled, 0 without an image) into ${museum}`);
+    const params = parseYaml(await readFile(path.join(museum, 'params.yaml'), 'utf8'));
+    expect(params.import.metadata).toBe('../vitrine/exp/objects.csv');
+    expect(params.import.images).toBe('../vitrine/exp/img');
+    // The images went to ../store from where the command was typed, not from the new repository.
+    expect((await readdir(path.join(root, 'typed', 'store'))).length).toBeGreaterThan(0);
+    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toMatch(/url = \.\.\/\.\.\/store$/m);
+  });
+
+  it('an export in the -C folder, named from it: says paths are taken from where the command was typed', async () => {
+    await anExport('inside', FOUR);
+    const here = path.join(root, 'inside-here');
+    await mkdir(here);
+    const result = await vitrine(
+      ['init', '-C', path.join(root, 'inside'), '--from', 'export/objects.csv', '--yes'],
+      here,
+    );
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain(path.join(here, 'export', 'objects.csv'));
+    expect(result.messages).toMatch(/relative to the folder the command was typed in/);
+    expect(result.messages).toContain('--from ../inside/export/objects.csv');
+  });
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExport } from '../../pipeline/collection/export.ts';
 import { parseLabels, parseObjects, readLabels } from '../../pipeline/collection/index.ts';
-import { readLabelsChecked } from '../../pipeline/dataset/validate.ts';
+import { checkLabels, readLabelsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 
 /*
@@ -116,5 +116,111 @@ describe('a labels.csv saved as UTF-16', () => {
     expect(messageOf(() => parseLabels({ text, file: 'labels.csv' })).message).toMatch(
       /^labels\.csv is saved as UTF-16/,
     );
+  });
+});
+
+/*
+ * A reviewer's findings: a row with a note over several lines was reported (and every later row numbered) at
+ * its last line; a quote inside a cell (12" plate) got the parser's words, because the error code compared
+ * was wrong; any NUL byte was called UTF-16; "1 cells"; a header cell holding a comma listed as two names.
+ * Each case failed before its fix.
+ */
+describe('line numbers are the line each row starts on', () => {
+  it('a row with a note over three lines and a cell too many: the line the row starts on', () => {
+    const text = 'object_id,label,note\nA1,coin,"two\nlines\nthree",extra\n';
+    const { message, line } = messageOf(() => parseLabels({ text, file: 'labels.csv' }));
+    expect(message).toMatch(/^labels\.csv:2: line 2 has 4 cells, the header has 3/);
+    expect(line).toBe(2);
+  });
+
+  it('rows after a note over several lines, blank lines and CRLF line ends keep their own lines', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = [
+        'object_id,label,note',
+        'A1,coin,"two',
+        'lines',
+        'three"',
+        'A2,coin,x',
+        '',
+        'A3,coin,"a',
+        'b"',
+        'A4,jar,',
+      ]
+        .join(eol)
+        .concat(eol);
+      const lines = parseLabels({ text, file: 'labels.csv' }).map((l) => [l.objectId, l.line]);
+      expect(lines, JSON.stringify(eol)).toEqual([
+        ['A1', 2],
+        ['A2', 5],
+        ['A3', 7],
+        ['A4', 9],
+      ]);
+    }
+  });
+
+  it('a short row after a note over two lines, with accents and a byte-order mark before it', () => {
+    const text = '\uFEFFobject_id,label,note\nA1,pièce,"deux\nlignes"\nA2,"pièce\nrare"\n';
+    expect(messageOf(() => parseLabels({ text, file: 'labels.csv' })).message).toMatch(
+      /^labels\.csv:4: line 4 has 2 cells, the header has 3/,
+    );
+  });
+
+  it('the dataset stage puts an unknown label on the line its row starts on', async () => {
+    const file = path.join(root, 'multiline-labels.csv');
+    await writeFile(file, 'object_id,label,note\nA1,coin,"faded,\ncheck frame"\nA2,vase,"chipped\nrim"\n');
+    const { labels } = await readLabelsChecked({ file, name: 'labels.csv' });
+    const { issues } = checkLabels({
+      labels,
+      objectIds: new Set(['A1', 'A2']),
+      vocabulary: ['coin'],
+      name: 'labels.csv',
+    });
+    expect(issues.map((i) => [i.line, i.message.split(':').slice(0, 2).join(':')])).toEqual([[4, 'labels.csv:4']]);
+  });
+});
+
+describe('a quote inside a cell (12" plate)', () => {
+  it('names the line and the column by its header name, and says how to write it', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: 'object_id,label\nA1,coin\nA2,12" plate\n', file: 'labels.csv' }),
+    );
+    expect(message).toMatch(/^labels\.csv:3: line 3 has a quote inside the "label" cell/);
+    expect(message).toContain('"12"" plate"');
+    expect(message).not.toMatch(/Invalid Opening Quote|field 1/);
+    expect(line).toBe(3);
+  });
+
+  it('after a row over two lines, the line the row starts on', () => {
+    const text = 'object_id,label,note\nA1,coin,"a\nb"\nA2,plate,12" wide\n';
+    expect(messageOf(() => parseLabels({ text, file: 'labels.csv' })).message).toMatch(
+      /^labels\.csv:4: line 4 has a quote inside the "note" cell/,
+    );
+  });
+});
+
+describe('a NUL byte in a UTF-8 file', () => {
+  it('is not called UTF-16: the message names its line', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: 'object_id,label\nA1,coin\nA2,co\u0000in\n', file: 'labels.csv' }),
+    );
+    expect(message).not.toMatch(/UTF-16/);
+    expect(message).toMatch(/^labels\.csv:3: line 3 has an invisible NUL character/);
+    expect(line).toBe(3);
+  });
+
+  it('UTF-16 big-endian with its byte-order mark is still UTF-16', () => {
+    const le = Buffer.from('object_id,label\nA1,coin\n', 'utf16le');
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), le.swap16()]).toString('utf8');
+    expect(messageOf(() => parseLabels({ text: be, file: 'labels.csv' })).message).toMatch(
+      /^labels\.csv is saved as UTF-16/,
+    );
+  });
+});
+
+describe('the cell-count message in plain words', () => {
+  it('"1 cell", and a header cell holding a comma shown as one name, quoted as in the file', () => {
+    const text = 'object_id,"label, type"\nA1\n';
+    const { message } = messageOf(() => parseLabels({ text, file: 'labels.csv' }));
+    expect(message).toMatch(/^labels\.csv:2: line 2 has 1 cell, the header has 2 \(object_id, "label, type"\)/);
   });
 });

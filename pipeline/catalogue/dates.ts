@@ -38,9 +38,15 @@ const ORDINAL_WORDS = [
   'twenty first',
 ];
 
-/** Early / mid / late: the first, middle or last third of a span. */
+/** Early / mid / late: the first, middle or last third of a span; "part3of4": its third quarter. */
 function part(range: YearRange, modifier: string | undefined): YearRange {
   if (!modifier) return range;
+  const piece = modifier.match(/^part(\d)of(\d)$/);
+  if (piece) {
+    const size = (range.end - range.start + 1) / Number(piece[2]);
+    const i = Number(piece[1]) - 1;
+    return { start: Math.round(range.start + i * size), end: Math.round(range.start + (i + 1) * size - 1) };
+  }
   const third = (range.end - range.start + 1) / 3;
   if (/^early/.test(modifier)) return { start: range.start, end: Math.round(range.start + third - 1) };
   if (/^(mid|middle)/.test(modifier))
@@ -61,9 +67,11 @@ interface Side {
   bare: number | null;
   /** The bare number as written ("05" in "1895–05"). */
   digits?: string;
+  /** A decade written with "s", as written ("30" in "1920s–30s"). */
+  decade?: string;
 }
 
-const MODIFIER = '(early|mid|middle|late)?';
+const MODIFIER = '(early|mid|middle|late|part[1-4]of[2-4])?';
 
 /** One side of a range: a century, a decade or century written with "s", a year, or a named period. */
 function parseSide(text: string, centuryContext: boolean, periods: [string, YearRange][]): Side | null {
@@ -72,7 +80,7 @@ function parseSide(text: string, centuryContext: boolean, periods: [string, Year
   for (const [name, range] of periods) {
     const at = text.indexOf(name);
     if (at < 0 || /[a-z0-9]/.test(text[at - 1] ?? '') || /[a-z0-9]/.test(text[at + name.length] ?? '')) continue;
-    const modifier = text.slice(0, at).match(/(early|mid|middle|late)\s*$/)?.[1];
+    const modifier = text.slice(0, at).match(/(early|mid|middle|late|part[1-4]of[2-4])\s*$/)?.[1];
     const r = part(range, modifier);
     if (!found) found = r;
     else {
@@ -99,11 +107,12 @@ function parseSide(text: string, centuryContext: boolean, periods: [string, Year
     const n = Number(plural[2]);
     const span = n % 100 === 0 ? 100 : 10;
     const range = bce === true ? { start: -(n + span - 1), end: -n } : { start: n, end: n + span - 1 };
-    return { range: part(range, plural[1]), bce, bare: null };
+    return { range: part(range, plural[1]), bce, bare: null, decade: plural[2] };
   }
   // The first number that is a year: "Dynasty 18", "regnal year 5", "no. 3" are not.
   for (const year of text.matchAll(/\b(\d{1,4})\b/g)) {
-    if (NOT_A_YEAR.test(text.slice(0, year.index))) continue;
+    const before = text.slice(0, year.index);
+    if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
     const y = Number(year[1]);
     return { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
   }
@@ -111,7 +120,9 @@ function parseSide(text: string, centuryContext: boolean, periods: [string, Year
 }
 
 /** Words after which a number counts something else than years. */
-const NOT_A_YEAR = /\b(dynasty|dyn\.?|year|years|no\.?|nos\.|number|naqada|cat\.?|inv\.?)\s*$/;
+const NOT_A_YEAR = /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?)\s*$/;
+/** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
+const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|year|years)\s*$/;
 
 /** One alternative: a single date or a range "A – B" (each side may carry its own era). */
 function parseRange(text: string, periods: [string, YearRange][]): YearRange | null {
@@ -132,6 +143,13 @@ function parseRange(text: string, periods: [string, YearRange][]): YearRange | n
     list.forEach((s, i) => {
       if (s.bce === null) list[i] = parseSide(`${parts[i]} bce`, centuryContext, periods) ?? s;
     });
+  // "1920s–30s": the second decade written short.
+  const [first, second] = list;
+  if (list.length === 2 && first!.decade && second!.decade && second!.decade.length < first!.decade.length) {
+    const n = Number(first!.decade.slice(0, first!.decade.length - second!.decade.length) + second!.decade);
+    if (n <= Number(first!.decade) || first!.bce !== null || second!.bce !== null) return null;
+    list[1] = { ...second!, range: { start: n, end: n + 9 } };
+  }
   // "1850–55": the second year written short.
   if (
     list.length === 2 &&
@@ -188,8 +206,17 @@ function normalise(text: string): string {
     text
       .toLowerCase()
       .replace(/\u2212/g, '-')
-      // "first half of the 19th century", "2nd quarter of the 18th century": read as the whole century.
-      .replace(/\b(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+(?:half|quarter|third)\s+of\s+(?:the\s+)?/g, ' ')
+      // "first half of the 19th century", "3rd quarter 19th century": a part of it, which `part` reads.
+      .replace(
+        /\b(1st|2nd|3rd|4th|first|second|third|fourth|last)\s+(half|quarter|third)(?:\s+of)?(?:\s+the)?,?\s+/g,
+        (_, which: string, piece: string) => {
+          const of = { half: 2, third: 3, quarter: 4 }[piece]!;
+          const i = which === 'last' ? of : (PART_ORDINALS.indexOf(which) % 4) + 1;
+          return i <= of ? ` part${i}of${of} ` : ' invalid ';
+        },
+      )
+      // "1990's": a decade.
+      .replace(/(\d)['’]s\b/g, '$1s')
       .replace(/\bb\.\s?c\.?(?:\s?e\.?)?(?![a-z])/g, ' bce ')
       .replace(/\ba\.\s?d\.?(?![a-z])/g, ' ad ')
       .replace(/\bc\.\s?e\.(?![a-z])/g, ' ce ')
@@ -211,7 +238,20 @@ function normalise(text: string): string {
       .replace(new RegExp(`\\b${DAY}\\s+${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
       .replace(new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
       .replace(new RegExp(`\\b${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
+      .replace(/\b(\d{3,4})(s?)\s*\/\s*(\d{1,4})(s?)\b(?!\s*\/)/g, slashRange)
   );
+}
+
+const PART_ORDINALS = ['1st', '2nd', '3rd', '4th', 'first', 'second', 'third', 'fourth'];
+
+/**
+ * "1880/90", "1880/1890": either year, read as both. Years far apart ("1039/1630", an Islamic and a
+ * common-era year) are not read ("700/99 BC" then runs backwards, which `parseRange` leaves unread).
+ */
+function slashRange(_: string, a: string, as: string, b: string, bs: string): string {
+  const full = b.length < a.length ? a.slice(0, a.length - b.length) + b : b;
+  if (Math.abs(Number(full) - Number(a)) > 100) return ' invalid ';
+  return `${a}${as}–${full}${bs}`;
 }
 
 /**
@@ -222,23 +262,59 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   const clean = normalise(text)
     // Not the "c." of "b.c." nor of "19th c." (century).
     .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')
-    .replace(/[?()[\]]/g, ' ')
+    .replace(/[?[\]]/g, ' ')
     .replace(/\b(early|mid|late)-/g, '$1 ')
     .replace(/twenty-first/g, 'twenty first')
+    // "18th–19th dynasty", "Dynasty 18–19", "year 5 or 6": each number a dynasty or a regnal year, never a year.
+    .replace(
+      /\b(\d{1,2})(?:st|nd|rd|th)?(\s*(?:[-–—/&]|to|and|or)\s*)(\d{1,2})(?:st|nd|rd|th)\s+dynast(?:y|ies)\b/g,
+      'dynasty $1$2dynasty $3',
+    )
+    .replace(
+      /\b(dynast(?:y|ies)|dyn\.|dyn|(?:regnal )?years?)\s*(\d{1,2}(?:\s*(?:[-–—/&]|to|and|or)\s*\d{1,2}\b)+)/g,
+      (_, word: string, list: string) => list.replace(/\d+/g, (n) => `${/^dyn/.test(word) ? 'dynasty' : 'year'} ${n}`),
+    )
     .replace(/(\d+)(st|nd|rd|th)\s+dynasty/g, 'dynasty $1')
+    // "early to mid-12th century": early 12th to mid 12th century.
+    .replace(new RegExp(`\\b${MODIFIER}\\s*(?:to|[-–—])\\s*${MODIFIER}\\s+${SPAN_NAME}`, 'g'), '$1 $3 to $2 $3')
     .replace(/\s+/g, ' ')
     .trim();
   if (!clean) return null;
   for (const clause of clean.split(/\s*;\s*/)) {
-    // "Collar: c. 200–300 CE": the date after a part's name.
-    const body = clause.replace(/^[a-z][a-z ]*:\s*/, '');
-    const alternatives = body
-      .split(/\s+or\s+/)
-      .map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods));
-    const read = alternatives.filter((r): r is YearRange => r !== null);
-    if (read.length) return { start: Math.min(...read.map((r) => r.start)), end: Math.max(...read.map((r) => r.end)) };
+    // "before 1920", "after 1850": an open range, which a year range cannot hold; undated, not that exact year.
+    if (OPEN_RANGE.test(clause)) return null;
+    // "Ming dynasty (1368–1644)", "Edo period (1615–1868)": the years in brackets after a name are the date.
+    const named = clause.match(/[a-z.]\s*\(([^()]*\d[^()]*)\)/);
+    const inBrackets = named ? readClause(named[1]!, periods) : null;
+    if (inBrackets) return inBrackets;
+    const read = readClause(clause.replace(/[()]/g, ' '), periods);
+    if (read) return read;
   }
   return null;
+}
+
+/** A century or decade as written: "12th", "1800s", "nineteenth". */
+const SPAN_NAME = `(\\d+(?:st|nd|rd|th|s)|twenty first|${ORDINAL_WORDS.join('|')})\\b`;
+
+/** Words that open a range at one end: "before 1920", "after 1850", "by 1901", "pre-1900". */
+const OPEN_RANGE = new RegExp(
+  '\\b(before|after|by|until|till|since|pre|post|ante|not later than|not earlier than|no later than)' +
+    '\\s*-?\\s*(?=\\d|the\\b|early\\b|mid\\b|late\\b)',
+);
+
+/** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */
+function readClause(clause: string, periods: [string, YearRange][]): YearRange | null {
+  const body = clause
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[a-z][a-z ]*:\s*/, '');
+  const alternatives = body
+    .split(/\s+or\s+/)
+    .map((alt) => parseRange(alt.replace(/\bor later\b|\bor earlier\b/g, '').trim(), periods));
+  const read = alternatives.filter((r): r is YearRange => r !== null);
+  return read.length
+    ? { start: Math.min(...read.map((r) => r.start)), end: Math.max(...read.map((r) => r.end)) }
+    : null;
 }
 
 /** "1391 BCE", "1353 CE" → for labels; years before 1000 CE say CE. */

@@ -150,7 +150,7 @@ describe('dates as museums write them (The Met, ISO, day and month)', () => {
     expect(d('1850-55')).toEqual({ start: 1850, end: 1855 });
     expect(d('1895–05')).toEqual({ start: 1895, end: 1905 });
     expect(d('1889-05')).toEqual({ start: 1889, end: 1889 }); // ISO year and month
-    expect(d('1st half of 19th century')).toEqual({ start: 1800, end: 1899 });
+    expect(d('1st half of 19th century')).toEqual({ start: 1800, end: 1849 });
   });
 
   it('leaves undated what it cannot read with confidence, never a wrong year', () => {
@@ -169,6 +169,71 @@ describe('dates as museums write them (The Met, ISO, day and month)', () => {
     expect(dateBucket('-500')).toBe('1000–1 BCE');
     expect(dateBucket('1889-05-01')).toBe('1800–1899');
     expect(dateBucket('Dynasty 18')).toBe('Undated');
+  });
+});
+
+describe('dates a reviewer found read wrong (dynasties, short decades, quarters, "/", open ranges)', () => {
+  const d = (text: string) => parseDate({ text });
+
+  it('reads the year range in brackets after a dynasty, period or reign as the date', () => {
+    expect(d('Ming dynasty (1368–1644)')).toEqual({ start: 1368, end: 1644 });
+    expect(d('Tang dynasty (618–907)')).toEqual({ start: 618, end: 907 });
+    expect(d('Qing dynasty (1644–1911)')).toEqual({ start: 1644, end: 1911 });
+    expect(d('Joseon dynasty (1392–1910)')).toEqual({ start: 1392, end: 1910 });
+    expect(d('Han dynasty (206 B.C.–A.D. 220)')).toEqual({ start: -206, end: 220 });
+    expect(d('Ming dynasty, Wanli period (1573–1620)')).toEqual({ start: 1573, end: 1620 });
+    expect(d('Edo period (1615–1868)')).toEqual({ start: 1615, end: 1868 });
+    expect(d('Ming dynasty 1368–1644')).toEqual({ start: 1368, end: 1644 });
+    // A year before the brackets stays the date: the brackets say something else.
+    expect(d('1880 (printed 1902)')).toEqual({ start: 1880, end: 1880 });
+  });
+
+  it('leaves a range of dynasty numbers undated, or reads each dynasty from the vocabulary', async () => {
+    expect(d('Dynasty 18–19')).toBeNull();
+    expect(d('Dynasties 18-19')).toBeNull();
+    expect(d('Dynasty 18 or 19')).toBeNull();
+    expect(d('regnal year 5–6')).toBeNull();
+    const periods = periodList(await egyptianPeriods());
+    expect(parseDate({ text: 'Dynasty 18–19', periods })).toEqual({ start: -1550, end: -1186 });
+    expect(parseDate({ text: '18th–19th Dynasty', periods })).toEqual({ start: -1550, end: -1186 });
+  });
+
+  it('reads a second decade written short, and decades written "1990\'s"', () => {
+    expect(d('1920s–30s')).toEqual({ start: 1920, end: 1939 });
+    expect(d('1880s–90s')).toEqual({ start: 1880, end: 1899 });
+    expect(d("1990's")).toEqual({ start: 1990, end: 1999 });
+    expect(d('1990’s')).toEqual({ start: 1990, end: 1999 });
+    expect(d("1920's–30's")).toEqual({ start: 1920, end: 1939 });
+  });
+
+  it('reads halves, thirds and quarters of a century, with or without "of the"', () => {
+    expect(d('3rd quarter 19th century')).toEqual({ start: 1850, end: 1874 });
+    expect(d('third quarter of the 19th century')).toEqual({ start: 1850, end: 1874 });
+    expect(d('second half 19th century')).toEqual({ start: 1850, end: 1899 });
+    expect(d('first quarter of the 10th century')).toEqual({ start: 900, end: 924 });
+    expect(d('last quarter of the 18th century')).toEqual({ start: 1775, end: 1799 });
+    expect(d('first half of the 5th century B.C.')).toEqual({ start: -500, end: -451 });
+  });
+
+  it('reads "early to mid-12th century" from the start of the early part', () => {
+    expect(d('early to mid-12th century')).toEqual({ start: 1100, end: 1166 });
+    expect(d('mid- to late 19th century')).toEqual({ start: 1833, end: 1899 });
+  });
+
+  it('reads "1880/90" and "1880/1890" as both years, and leaves far-apart years undated', () => {
+    expect(d('1880/90')).toEqual({ start: 1880, end: 1890 });
+    expect(d('1880/1890')).toEqual({ start: 1880, end: 1890 });
+    expect(d('1039/1630')).toBeNull(); // an Islamic and a common-era year, not a range
+    expect(d('664/3 BC')).toEqual({ start: -664, end: -663 });
+    expect(d('700/99 BC')).toBeNull();
+  });
+
+  it('leaves "before 1920" and "after 1850" undated rather than read as that exact year', () => {
+    expect(d('before 1920')).toBeNull();
+    expect(d('after 1850')).toBeNull();
+    expect(d('by 1901')).toBeNull();
+    expect(d('before 1920 this is common era, not BCE')).toBeNull();
+    expect(d('1895; reworked by 1901')).toEqual({ start: 1895, end: 1895 });
   });
 });
 
@@ -218,5 +283,41 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
       ['4th century BCE', 1],
       ['19th century', 2],
     ]);
+  });
+
+  it('puts dynasty ranges, short decades and quarters in their centuries, and open ranges in none', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-dates-'));
+    const dates = ['Ming dynasty (1368–1644)', 'Han dynasty (206 B.C.–A.D. 220)', 'Dynasty 18–19', '1920s–30s'];
+    dates.push('3rd quarter 19th century', 'before 1920');
+    await writeFixture({
+      root: dir,
+      objects: dates.map((date, i) => ({ id: `D-${i}`, title: `Object ${i}`, date, label: 'coin', image: null })),
+      labels: ['coin', 'mask'],
+      withMetrics: false,
+    });
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const centuries = new Map(catalogue.objects.map((o) => [o.date, o.centuries]));
+    expect(centuries.get('Ming dynasty (1368–1644)')).toEqual([
+      '14th century',
+      '15th century',
+      '16th century',
+      '17th century',
+    ]);
+    expect(centuries.get('Han dynasty (206 B.C.–A.D. 220)')).toEqual([
+      '3rd century BCE',
+      '2nd century BCE',
+      '1st century BCE',
+      '1st century',
+      '2nd century',
+      '3rd century',
+    ]);
+    expect(centuries.get('1920s–30s')).toEqual(['20th century']);
+    expect(centuries.get('3rd quarter 19th century')).toEqual(['19th century']);
+    expect(centuries.get('Dynasty 18–19')).toEqual([]);
+    expect(centuries.get('before 1920')).toEqual([]);
   });
 });

@@ -296,7 +296,7 @@ export interface Metrics extends ModelScores {
     /** The 20 most likely wrong, most likely first. */
     top: { id: string; label: string; suggested: string; score: number; confidence: number; confident: boolean }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
-    agreement?: { accuracy: number; guessing: number; better: boolean };
+    agreement?: { accuracy: number; guessing: number; better: boolean; labelsInUse?: number };
   };
   /** What was evaluated, so promotion can refuse a model whose inputs changed after evaluation. */
   inputs: {

@@ -26,6 +26,9 @@ export function mislabelledSection({
   const m = metrics.mislabelled;
   if (!m) return '';
   const title = '### Objects that look mislabelled';
+  // A model at chance lists nothing when it ties everywhere: that is not agreement.
+  if (m.agreement && !m.agreement.better && m.top.length === 0)
+    return `${title}\n\n**${notBetterThanGuessing(m.agreement, m.checked, { listed: false })}**`;
   if (m.top.length === 0)
     return (
       `${title}\n\nEach of the ${m.checked} labelled objects was shown to a model trained without it; ` +

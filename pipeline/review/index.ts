@@ -42,6 +42,8 @@ export interface Agreement {
   /** 1 / the number of labels in use. */
   guessing: number;
   better: boolean;
+  /** Labels with at least one labelled object (absent in lists written before it was recorded). */
+  labelsInUse?: number;
 }
 
 /** `.vitrine/evaluate/review.json` */
@@ -108,12 +110,13 @@ function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; lab
   });
   const used = total.flatMap((n, c) => (n > 0 ? [{ n, recall: right[c]! / n }] : []));
   const k = used.length;
-  if (k < 2) return { accuracy: k === 1 ? 1 : 0, guessing: 1, better: false };
+  if (k < 2) return { accuracy: 0, guessing: 1, better: false, labelsInUse: k };
   const chance = 1 / k;
   const accuracy = used.reduce((sum, c) => sum + c.recall, 0) / k;
   // Under guessing each label's recall is a binomial share with p = 1/k: the mean's standard error.
   const se = Math.sqrt(used.reduce((sum, c) => sum + (chance * (1 - chance)) / c.n, 0)) / k;
-  return { accuracy: round(accuracy), guessing: round(chance), better: (accuracy - chance) / se > 1.645 };
+  const better = (accuracy - chance) / se > 1.645;
+  return { accuracy: round(accuracy), guessing: round(chance), better, labelsInUse: k };
 }
 
 function round(x: number): number {
@@ -174,9 +177,11 @@ async function exists(file: string): Promise<boolean> {
 
 /** The review list as plain text for a terminal: one object a line, most likely wrong first. */
 export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit?: number }): string {
-  if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
   const a = review.agreement;
   const atChance = a && !a.better;
+  // A model at chance lists nothing when it ties everywhere: that is not agreement.
+  if (atChance && review.items.length === 0) return `${notBetterThanGuessing(a, review.checked, { listed: false })}\n`;
+  if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
   const lines = [
     ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
     `${review.items.length} of ${review.checked} labelled objects may have a wrong label` +
@@ -196,16 +201,31 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
   return `${lines.join('\n')}\n`;
 }
 
-/** The caveat for a review list (and the report's section) from a model no better than guessing. */
-export function notBetterThanGuessing(a: Agreement, checked: number): string {
+/**
+ * The caveat for a review list (and the report's section) from a model no better than guessing,
+ * worded by what holds it back: one label only, too few objects, or too small an edge over chance.
+ */
+export function notBetterThanGuessing(a: Agreement, checked: number, { listed = true } = {}): string {
+  const then = listed
+    ? 'So its disagreements below are not evidence that a label is wrong.'
+    : 'So it cannot check the labels yet.';
+  if (a.labelsInUse !== undefined && a.labelsInUse < 2)
+    return (
+      'Only one label has labelled objects, so the model cannot tell labels apart yet' +
+      `${listed ? ', and its disagreements below are not evidence that a label is wrong' : ''}. ` +
+      'Label objects of at least two kinds first.'
+    );
   const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const among = a.labelsInUse ? `one of the ${a.labelsInUse} labels in use` : 'a label';
   const figures =
     `trained without each object, it named the right label for ${pct(a.accuracy)} of the objects of each kind ` +
-    `(on average over the kinds), and picking a label at random would be right for ${pct(a.guessing)}`;
-  const why =
-    Math.round(a.accuracy * 100) > Math.round(a.guessing * 100)
-      ? `The model is not clearly better than guessing yet: ${figures}; with ${checked} labelled objects, too few ` +
-        'to tell, that difference could be chance.'
-      : `The model is not yet better than guessing: ${figures}.`;
-  return `${why} So its disagreements below are not evidence that a label is wrong. Label more objects of each kind first.`;
+    `(on average over the kinds), and picking ${among} at random would be right for ${pct(a.guessing)}`;
+  const ahead = Math.round(a.accuracy * 100) > Math.round(a.guessing * 100);
+  const why = !ahead
+    ? `The model is not yet better than guessing: ${figures}.`
+    : checked < 200
+      ? `The model is not clearly better than guessing yet: ${figures}; with only ${checked} labelled objects, ` +
+        'too few to tell, that difference could be chance.'
+      : `The model is not clearly better than guessing yet: ${figures}; that difference is too small to rule out chance.`;
+  return `${why} ${then} Label more objects of each kind first.`;
 }

@@ -63,6 +63,25 @@ describe('the report section "objects that look mislabelled"', () => {
     expect(md).not.toContain('stand out clearly');
   });
 
+  it('does not say every label agreed when the model is at chance and listed none', () => {
+    const collapsed = {
+      mislabelled: {
+        checked: 40,
+        candidates: 0,
+        confident: 0,
+        top: [],
+        agreement: { accuracy: 0.5, guessing: 0.5, better: false, labelsInUse: 2 },
+      },
+    } as unknown as Metrics;
+    const md = mislabelledSection({
+      metrics: collapsed,
+      links: () => ({ thumbnailUrl: null, pageUrl: null }),
+      titleOf: () => '',
+    });
+    expect(md).not.toContain('every one agreed');
+    expect(md).toContain('not yet better than guessing');
+  });
+
   it('has no image column without a catalogue, and nothing without cross-validation', () => {
     const md = mislabelledSection({ metrics, links: () => ({ thumbnailUrl: null, pageUrl: null }), titleOf: () => '' });
     expect(md).not.toContain('<img');

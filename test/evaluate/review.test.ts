@@ -7,7 +7,7 @@ import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { flaggedIds } from '../../pipeline/review/flagged.ts';
-import { type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
+import { notBetterThanGuessing, type ReviewFile, renderReview, reviewFromOof } from '../../pipeline/review/index.ts';
 
 const oof: OofFile = {
   schema: 'vitrine.oof/1',
@@ -136,6 +136,30 @@ describe('the review list', () => {
     expect(said[0]).toContain('not yet better than guessing');
     // From a model that learnt, confident learning's flags are left out.
     expect([...flaggedIds({ review: reviewFromOof(oof), log: memoryLogger() })]).toEqual(['x2']);
+  });
+
+  it('never says a model at chance agrees with every label, and words the caveat by what holds it back', () => {
+    // A collapsed model: ties everywhere, so nothing is listed, but it checked nothing either.
+    const uniform: OofFile = { ...oof, objects: oof.objects.map((o) => ({ ...o, probabilities: [0.5, 0.5] })) };
+    const text = renderReview({ review: reviewFromOof(uniform) });
+    expect(text).not.toContain('agrees with every one');
+    expect(text).toContain('not yet better than guessing');
+    expect(text).toContain('cannot check the labels yet');
+    // One label in use: nothing to tell apart, no made-up percentages.
+    const one: OofFile = {
+      ...oof,
+      objects: oof.objects.map((o) => ({ ...o, label: 'coin', probabilities: [0.2, 0.8] })),
+    };
+    const lone = renderReview({ review: reviewFromOof(one) });
+    expect(lone).toContain('Only one label');
+    expect(lone.split('\n')[0]).not.toMatch(/\d+%/);
+    // Many objects, a small edge: not "too few objects".
+    const big = { accuracy: 0.51, guessing: 0.5, better: false, labelsInUse: 2 };
+    expect(notBetterThanGuessing(big, 5000)).not.toContain('too few');
+    expect(notBetterThanGuessing(big, 5000)).toContain('too small');
+    expect(notBetterThanGuessing({ ...big, accuracy: 0.83 }, 6)).toContain('too few');
+    // Guessing is among the labels in use, and the message says how many.
+    expect(notBetterThanGuessing(big, 5000)).toContain('one of the 2 labels in use');
   });
 
   it('warns when labels.csv changed since the list was made (another branch, an edit)', async () => {

@@ -149,9 +149,11 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
       { file, encoding: wide },
     );
   // A run of NULs at the end (an interrupted save leaves whole blocks of them), not a NUL or two after the text.
-  const tail = /[\u0000\s]*$/.exec(text)!;
-  const body = text.slice(0, tail.index);
-  const nuls = tail[0].split('\u0000').length - 1;
+  // Scanned back from the end: a regex anchored at the end retries every NUL of a long run in the middle.
+  let end = text.length;
+  let nuls = 0;
+  for (; end > 0 && /[\u0000\s]/.test(text[end - 1]!); end--) if (text[end - 1] === '\u0000') nuls++;
+  const body = text.slice(0, end);
   if (nuls >= 16 && !body.includes('\u0000')) {
     const line = body.split(LINE_BREAK).length;
     throw new VitrineError(

@@ -40,6 +40,9 @@ const FIELD_OF: Record<(typeof OBJECT_COLUMNS)[number], keyof CollectionObject> 
   image: 'image',
 };
 
+/** A line break as editors and GitHub count them: Windows (\r\n), Unix (\n) and old Mac (\r alone). */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 interface CsvRow {
   line: number;
   cells: Record<string, string>;
@@ -50,7 +53,7 @@ interface CsvRow {
  * staff resolving a conflict in GitHub's editor can commit them, and a CSV parser's message would not say so.
  */
 function checkMergeConflict({ text, file }: { text: string; file: string }): void {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
   const start = lines.findIndex((l) => /^<{7}( |$)/.test(l));
   if (start < 0) return;
   // All three markers, in order: a title that merely starts with "<<<<<<<" is not a conflict.
@@ -79,6 +82,8 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
   try {
     records = parse(text, {
       bom: true,
+      // Any mix of line ends (a CRLF header before LF rows, old Mac \r): csv-parse would take the first it meets.
+      record_delimiter: ['\r\n', '\r', '\n'],
       relax_column_count: false,
       skip_empty_lines: true,
       on_record: (record: string[], context) => {
@@ -110,8 +115,9 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
 }
 
 /**
- * The line (counted as GitHub and editors do, by \n) of the first character that is not a line break at or after
- * a UTF-8 byte offset of `text` (csv-parse counts bytes, the byte-order mark included). Offsets must not decrease.
+ * The line (counted as GitHub and editors do: \r\n, \n and a lone \r each end one) of the first character that is
+ * not a line break at or after a UTF-8 byte offset of `text` (csv-parse counts bytes, the byte-order mark
+ * included). Offsets must not decrease.
  */
 function lineCounter(text: string): (offset: number) => number {
   const bytes = Buffer.from(text, 'utf8');
@@ -120,29 +126,47 @@ function lineCounter(text: string): (offset: number) => number {
   return (offset) => {
     let i = Math.max(offset, at);
     while (i < bytes.length && (bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-    for (; at < i; at++) if (bytes[at] === 0x0a) line++;
+    for (; at < i; at++) if (bytes[at] === 0x0d || (bytes[at] === 0x0a && bytes[at - 1] !== 0x0d)) line++;
     return line;
   };
 }
 
 /**
- * Excel's "Unicode Text" (and other tools) save UTF-16, which read as UTF-8 is a NUL byte after every ASCII
- * character: the header and every cell would look wrong in ways that hide the cause. A NUL byte alone in a
- * UTF-8 file (a damaged file, a paste from another program) is another problem, named by its line.
+ * Excel's "Unicode Text" (and other tools) save UTF-16, which read as UTF-8 is a NUL byte after or before every
+ * ASCII character: the header and every cell would look wrong in ways that hide the cause. NUL bytes at the end
+ * of a UTF-8 file are a file not saved completely (a disk or a sync tool that stopped); a NUL elsewhere (a paste
+ * from another program) is named by its line.
  */
 function checkEncoding({ text, file }: { text: string; file: string }): void {
   const nul = text.indexOf('\u0000');
   if (nul < 0) return;
-  if (looksUtf16(text))
+  const wide = wideEncoding(text);
+  if (wide)
     throw new VitrineError(
       'CSV_UTF16',
-      `${file} is saved as UTF-16 (Excel's "Unicode Text"), which Vitrine does not read: save it as ` +
-        '"CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
-      { file },
+      `${file} is saved as ${wide === 'UTF-16' ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not ` +
+        'read: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.',
+      { file, encoding: wide },
     );
-  const before = text.slice(0, nul).split('\n');
+  // A run of NULs at the end (an interrupted save leaves whole blocks of them), not a NUL or two after the text.
+  // Scanned back from the end: a regex anchored at the end retries every NUL of a long run in the middle.
+  let end = text.length;
+  let nuls = 0;
+  for (; end > 0 && /[\u0000\s]/.test(text[end - 1]!); end--) if (text[end - 1] === '\u0000') nuls++;
+  const body = text.slice(0, end);
+  if (nuls >= 16 && !body.includes('\u0000')) {
+    const line = body.split(LINE_BREAK).length;
+    throw new VitrineError(
+      'CSV_NUL',
+      `${file}:${line}: the file ends in ${count(nuls, 'empty (NUL) byte')} after line ${line}: the file was not ` +
+        'saved completely. Check that its last rows are all there (compare with the copy it came from), then save ' +
+        'it again as "CSV UTF-8 (Comma delimited)" or edit it on GitHub.',
+      { file, line },
+    );
+  }
+  const before = text.slice(0, nul).split(LINE_BREAK);
   const line = before.length;
-  const shown = (before.at(-1)! + text.slice(nul).split(/\r?\n/, 1)[0]!).replaceAll('\u0000', '\u2400');
+  const shown = (before.at(-1)! + text.slice(nul).split(LINE_BREAK, 1)[0]!).replaceAll('\u0000', '\u2400');
   throw new VitrineError(
     'CSV_NUL',
     `${file}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: ` +
@@ -153,15 +177,22 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
 }
 
 /**
- * UTF-16 read as UTF-8: its byte-order mark (FF FE or FE FF, each byte an invalid U+FFFD) before a NUL, or,
- * without one, a NUL in most of one of the alternate positions of the first characters (ASCII text in UTF-16).
+ * UTF-16 or UTF-32 read as UTF-8. With a byte-order mark: FF FE or FE FF (each byte an invalid U+FFFD), FF FE 00 00
+ * or 00 00 FE FF for UTF-32. Without one, the text's ASCII characters each sit next to one NUL (UTF-16) or three
+ * (UTF-32), so the NULs come alone, or in threes, through the first few thousand characters: runs of NULs, a
+ * file padded with NULs, or a NUL or two in a short file are not a wide encoding. Counted in runs rather than by
+ * even and odd byte position, since other characters (Japanese, say) read as UTF-8 shift the positions.
  */
-function looksUtf16(text: string): boolean {
-  if (/^\uFFFD\uFFFD.?\u0000/s.test(text)) return true;
-  const sample = text.slice(0, 400);
-  const nuls = [0, 0];
-  for (let i = 0; i < sample.length; i++) if (sample[i] === '\u0000') nuls[i % 2]!++;
-  return Math.max(...nuls) >= 0.6 * Math.floor(sample.length / 2);
+function wideEncoding(text: string): 'UTF-16' | 'UTF-32' | undefined {
+  if (/^(\uFFFD\uFFFD\u0000\u0000|\u0000\u0000\uFFFD\uFFFD)/.test(text)) return 'UTF-32';
+  if (text.startsWith('\uFFFD\uFFFD')) return 'UTF-16';
+  const sample = text.slice(0, 4000).replace(/\u0000+$/, '');
+  const runs = (sample.match(/\u0000+/g) ?? []).map((run) => run.length);
+  const alone = runs.filter((n) => n === 1).length;
+  const threes = runs.filter((n) => n === 2 || n === 3).length;
+  if (alone >= 8 && alone >= 0.9 * runs.length && alone >= 0.01 * sample.length) return 'UTF-16';
+  if (threes >= 8 && threes >= 0.9 * runs.length) return 'UTF-32';
+  return undefined;
 }
 
 /** What csv-parse's error means for the person who edited the file, and the line to look at. */
@@ -234,7 +265,7 @@ function headerNames(header: string[]): string {
 /** The header's cells, read leniently (the file is already known to be malformed somewhere). */
 function firstRecord(text: string): string[] | undefined {
   try {
-    return (parse(text.split(/\r?\n/, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][])[0];
+    return (parse(text.split(LINE_BREAK, 1)[0]!, { relax_quotes: true, relax_column_count: true }) as string[][])[0];
   } catch {
     return undefined;
   }
@@ -250,14 +281,14 @@ function unclosedQuoteLine(text: string): number | undefined {
   let cellStart = true;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n') line++;
+    if (c === '\r' || (c === '\n' && text[i - 1] !== '\r')) line++;
     if (openedOn !== undefined) {
       if (c === '"' && text[i + 1] === '"') i++;
       else if (c === '"') openedOn = undefined;
       continue;
     }
     if (c === '"' && cellStart) openedOn = line;
-    cellStart = c === ',' || c === '\n' || (c === '\r' && text[i + 1] === '\n');
+    cellStart = c === ',' || c === '\n' || c === '\r';
   }
   return openedOn;
 }

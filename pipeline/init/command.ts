@@ -93,6 +93,8 @@ Column mapping and everything after: docs/import.md`,
     // `init -C ../our-museum --from export/objects.csv` names an export outside the folder init makes.
     const typedIn = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
     const images = values.images as string | undefined;
+    await checkGivenPath({ flag: '--from', given: from, kind: 'file', typedIn, root: ctx.ws.root });
+    if (images) await checkGivenPath({ flag: '--images', given: images, kind: 'folder', typedIn, root: ctx.ws.root });
     const proposal = await proposeInit({ root: ctx.ws.root, from, images, typedIn });
     const choices = initialChoices(proposal, values, { typedIn, root: ctx.ws.root });
     const badRemote = typeof values.remote === 'string' ? remoteProblem(values.remote) : undefined;
@@ -161,6 +163,54 @@ function wrote({ written, keptWorkflows }: { written: string[]; keptWorkflows: s
       '.github/workflows (kept as they are)'
     : '';
   return `${files.join(', ')}${workflows ? ` and ${workflows} workflow${workflows === 1 ? '' : 's'}` : ''}${already}`;
+}
+
+/**
+ * Refuse a --from or --images that is not there before anything is written, saying where init looked. Someone
+ * used to git's -C may have named it from the -C folder: when that names the file or folder, say which path
+ * works from where the command was typed.
+ */
+async function checkGivenPath({
+  flag,
+  given,
+  kind,
+  typedIn,
+  root,
+}: {
+  flag: '--from' | '--images';
+  given: string;
+  kind: 'file' | 'folder';
+  typedIn: string;
+  root: string;
+}): Promise<void> {
+  const isKind = async (p: string) => {
+    const found = await stat(p).catch(() => undefined);
+    return found ? (kind === 'file' ? found.isFile() : found.isDirectory()) : undefined;
+  };
+  const looked = path.resolve(typedIn, given);
+  const found = await isKind(looked);
+  if (found) return;
+  const what = flag === '--from' ? 'The export' : 'The images folder';
+  const problem = found === false ? `is not a ${kind}` : 'does not exist';
+  const readFrom = path.isAbsolute(given)
+    ? ''
+    : ` (${flag} ${given}, read from ${typedIn}, where the command was typed)`;
+  const fromC = path.resolve(root, given);
+  const works = `${flag} ${pathFrom({ cwd: typedIn, folder: fromC })}`;
+  const hint =
+    fromC !== looked && (await isKind(fromC))
+      ? ` Paths given to init are relative to the folder the command was typed in, not to the -C folder (${root}): ` +
+        `${fromC}, which ${flag} ${given} names from the -C folder, is ${works} from here.`
+      : '';
+  const advice =
+    flag === '--from'
+      ? ' Give the collections-management export (CSV or JSON Lines) with --from <file>.'
+      : " Give the folder the export's image paths are relative to with --images <folder>.";
+  throw new VitrineError(
+    flag === '--from' ? 'INIT_EXPORT_MISSING' : 'INIT_IMAGES_MISSING',
+    `${what} ${looked} ${problem}${readFrom}.${advice}${hint} Nothing was written.`,
+    { file: looked },
+  );
 }
 
 function initialChoices(

@@ -251,3 +251,48 @@ describe('init -C <new folder> with relative paths, as the README writes it', ()
     expect(result.messages).toContain('--from ../inside/export/objects.csv');
   });
 });
+
+/*
+ * A second reviewer: from R, `init -C museum2 --from ../export/objects.csv` (the export named from -C's folder, as
+ * with git -C) was told "--from export/objects.csv names the one in R/museum2", though the export is in R/export
+ * and museum2 did not exist yet; `--images ../export` got no hint at all. Each failed before its fix.
+ */
+describe('a --from or --images named from the -C folder: where init looked, and the path that works', () => {
+  it('--from: the path looked at, the folder it was read from, and the --from that names the export', async () => {
+    const here = path.join(root, 'habit');
+    await anExport('habit', FOUR);
+    const result = await vitrine(['init', '-C', 'museum2', '--from', '../export/objects.csv', '--yes'], here);
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain(`${path.join(root, 'export', 'objects.csv')} does not exist`);
+    expect(result.messages).toContain(`(--from ../export/objects.csv, read from ${here}, where the command was typed)`);
+    expect(result.messages).toContain(
+      `${path.join(here, 'export', 'objects.csv')}, which --from ../export/objects.csv names from the -C folder, ` +
+        'is --from export/objects.csv from here',
+    );
+    expect(result.messages).not.toMatch(/names the one in/);
+  });
+
+  it('--images: the same, instead of only "the images folder does not exist"', async () => {
+    const here = path.join(root, 'habit2');
+    await anExport('habit2', FOUR);
+    const args = ['--from', 'export/objects.csv', '--images', '../export', '--yes'];
+    const result = await vitrine(['init', '-C', 'museum3', ...args], here);
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain(`The images folder ${path.join(root, 'export')} does not exist`);
+    expect(result.messages).toContain(`(--images ../export, read from ${here}, where the command was typed)`);
+    expect(result.messages).toContain(
+      `${path.join(here, 'export')}, which --images ../export names from the -C folder, is --images export from here`,
+    );
+    expect(await stat(path.join(here, 'museum3')).catch(() => 'absent')).toBe('absent');
+  });
+
+  it('a path that is wrong from both folders: where it looked, without a guess', async () => {
+    const here = path.join(root, 'habit3');
+    await anExport('habit3', FOUR);
+    const args = ['--from', 'export/objects.csv', '--images', 'export/pictures', '--yes'];
+    const result = await vitrine(['init', '-C', 'museum4', ...args], here);
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain(`The images folder ${path.join(here, 'export', 'pictures')} does not exist`);
+    expect(result.messages).not.toMatch(/from the -C folder/);
+  });
+});

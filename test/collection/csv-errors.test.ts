@@ -224,3 +224,108 @@ describe('the cell-count message in plain words', () => {
     expect(message).toMatch(/^labels\.csv:2: line 2 has 1 cell, the header has 2 \(object_id, "label, type"\)/);
   });
 });
+
+/*
+ * A second reviewer's findings: a file with old Mac line ends (a lone \r, Excel's "CSV (Macintosh)") had every
+ * row on line 1, and a CRLF header before LF rows read as one long row; a UTF-8 file ending in NUL bytes (not
+ * saved completely) or a tiny one with a NUL was called UTF-16, UTF-16 without a byte-order mark and mostly
+ * Japanese text was called a NUL on line 1, and UTF-32 was called UTF-16. Each case failed before its fix.
+ */
+describe('line numbers count every kind of line end, as an editor does (\\r\\n, \\n and a lone \\r)', () => {
+  it('old Mac line ends (\\r alone): each row its own line, duplicates and errors on the right lines', () => {
+    const text = 'object_id,label,note\rA1,x,\rA2,y,\rA3,z,\r';
+    expect(parseLabels({ text, file: 'labels.csv' }).map((l) => l.line)).toEqual([2, 3, 4]);
+    expect(messageOf(() => parseObjects({ text: 'id,title\rA1,Bowl\rA2,Jar\rA1,Cup\r', file: 'o.csv' }))).toEqual({
+      message: 'o.csv:4: object "A1" appears twice (first on line 2)',
+      line: 4,
+    });
+    expect(
+      messageOf(() => parseLabels({ text: 'object_id,label\rA1,x\rA2,"y\rA3,z\r', file: 'l.csv' })).message,
+    ).toMatch(/^l\.csv:3: a quote opened on line 3 is never closed/);
+  });
+
+  it('a CRLF header before LF rows, and lone \\r inside a quoted note, keep editor line numbers', () => {
+    const text = 'object_id,label,note\r\nA1,x,\nA2,y,"a\rb"\nA3,z,\r\n\nA4,w,\r';
+    expect(parseLabels({ text, file: 'labels.csv' }).map((l) => [l.objectId, l.line])).toEqual([
+      ['A1', 2],
+      ['A2', 3],
+      ['A3', 5],
+      ['A4', 7],
+    ]);
+  });
+
+  it('a NUL in a file with \\r line ends: its line, and only that line shown', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: 'object_id,label\rA1,x\rA2,y\u0000\rA3,z\r', file: 'labels.csv' }),
+    );
+    expect(message).toMatch(/^labels\.csv:3: line 3 has an invisible NUL character \(shown here as ␀: "A2,y␀"\)/);
+    expect(message).not.toContain('\r');
+    expect(line).toBe(3);
+  });
+});
+
+describe('UTF-16, UTF-32 and NUL bytes told apart', () => {
+  const le = (s: string) => Buffer.from(s, 'utf16le');
+  const be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  const u32 = (s: string, big: boolean) => {
+    const points = [...s].map((c) => c.codePointAt(0)!);
+    const b = Buffer.alloc(points.length * 4);
+    points.forEach((p, i) => (big ? b.writeUInt32BE(p, i * 4) : b.writeUInt32LE(p, i * 4)));
+    return b;
+  };
+  const japanese =
+    'object_id,label,note\r\n' +
+    Array.from({ length: 20 }, (_, i) => `J${i},油彩画,キャンバスに油彩、額装あり、修復済み`).join('\r\n') +
+    '\r\n';
+  const labels = 'object_id,label\r\nA1,Painting\r\nA2,Sculpture\r\n';
+
+  it('UTF-16 without a byte-order mark and mostly Japanese text, both byte orders', () => {
+    for (const bytes of [le(japanese), be(japanese)]) {
+      expect(messageOf(() => parseLabels({ text: bytes.toString('utf8'), file: 'labels.csv' })).message).toMatch(
+        /^labels\.csv is saved as UTF-16/,
+      );
+    }
+  });
+
+  it('UTF-32 is named UTF-32, with or without its byte-order mark', () => {
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), u32(labels, false)]),
+      Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), u32(labels, true)]),
+      u32(labels, false),
+      u32(labels, true),
+    ]) {
+      const { message } = messageOf(() => parseLabels({ text: bytes.toString('utf8'), file: 'labels.csv' }));
+      expect(message).toMatch(/^labels\.csv is saved as UTF-32, .*save it as "CSV UTF-8/);
+    }
+  });
+
+  it('a UTF-8 file ending in NUL bytes was not saved completely: says so, after its last line', async () => {
+    const file = path.join(root, 'nul-padded.csv');
+    await writeFile(file, Buffer.concat([Buffer.from('object_id,label\nA1,x\nA2,y\n'), Buffer.alloc(1000)]));
+    const error = await readLabels({ file }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'CSV_NUL'), String(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      'ends in 1000 empty (NUL) bytes after line 3: the file was not saved completely',
+    );
+    expect((error as Error).message).not.toMatch(/UTF-16/);
+  });
+
+  it('a tiny UTF-8 file with one NUL, and a cell of NULs, are not UTF-16', () => {
+    for (const text of ['a\u0000\n', 'object_id,label\nA1,\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\n']) {
+      expect(messageOf(() => parseLabels({ text, file: 'labels.csv' })).message).not.toMatch(/UTF-16/);
+    }
+  });
+});
+
+describe('a NUL or two at the end of the last row', () => {
+  it('is named by its line, not called a file not saved completely', () => {
+    const { message, line } = messageOf(() =>
+      parseLabels({ text: 'object_id,label\nA1,x\nA2,y\u0000\n', file: 'l.csv' }),
+    );
+    expect(message).toMatch(/^l\.csv:3: line 3 has an invisible NUL character/);
+    expect(line).toBe(3);
+  });
+});

@@ -115,7 +115,8 @@ export async function proposeInit({
     const meant =
       fromRoot !== file && (await stat(fromRoot).catch(() => undefined))?.isFile()
         ? ` Paths given to init are relative to the folder the command was typed in (${typedIn}), not to -C's: ` +
-          `--from ${pathFrom({ cwd: typedIn, folder: fromRoot })} names the one in ${root}.`
+          `${fromRoot}, which --from ${from} names from the -C folder, is --from ` +
+          `${pathFrom({ cwd: typedIn, folder: fromRoot })} from here.`
         : '';
     throw new VitrineError(
       'INIT_EXPORT_MISSING',

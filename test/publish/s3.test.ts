@@ -400,7 +400,7 @@ describe('publishing the catalogue to a bucket', () => {
     expect(at('order/index.html')).toBeLessThan(seen.findIndex((s) => s.startsWith('POST') || s.startsWith('DELETE')));
   });
 
-  it('switches the search index last, so no visitor finds a page twice while part 0 and the parts list change', async () => {
+  it('switches the search index last, so no search finds a page twice while part 0 and its list change', async () => {
     // Part 0 (`pagefind/` itself, named by its entry) and the merged parts the list names, each with its pages.
     const entry = (id: string) => `{"version":"1.6.0","languages":{"en":{"hash":"en_${id}","wasm":"en"}}}`;
     const list = (part0: string, merged: string[]) =>

@@ -421,7 +421,7 @@ describe('the search index in parts', () => {
     expect((await search('fail', 'renamed')).urls).toEqual(urls([a!, b!]));
   }, 120_000);
 
-  it('a part missing files in the site is linked in again, one missing them in the cache is indexed again', async () => {
+  it('a part missing files is linked in again from the cache, or indexed again when the cache lacks them', async () => {
     const objs = objects(10);
     await build('damaged', objs);
     const index = indexOf('damaged');

@@ -192,12 +192,16 @@ async function indexParts({
   await rm(path.join(cacheDir, 'index'), { recursive: true, force: true });
   const built = path.join(cacheDir, 'parts');
   await mkdir(built, { recursive: true });
-  const missing = listed.filter((p) => !existsSync(path.join(built, p.key)));
+  // A kept part is trusted only when it holds every file its metadata names (a cache restored in part);
+  // each is Pagefind's whole output, script and WebAssembly included.
+  const missing: Part[] = [];
+  for (const p of listed) if ((await lacking(path.join(built, p.key), { primary: true })).length > 0) missing.push(p);
   const pagesDir = path.join(cacheDir, 'pages');
   if (missing.length > 0) await writeSearchPages({ outDir, parts: all, dir: pagesDir });
   for (const part of missing) {
     const temp = path.join(built, `${part.key}.tmp`);
     await rm(temp, { recursive: true, force: true });
+    await rm(path.join(built, part.key), { recursive: true, force: true });
     await runPagefind({
       api,
       read: path.join(pagesDir, String(part.number)),
@@ -269,17 +273,21 @@ async function placeParts({
   };
   for (const part of listed.slice(1)) {
     const target = path.join(index, PARTS_DIR, folder(part));
-    // Renamed in only once complete, and named by its content: a folder there is this part.
-    if (existsSync(target)) continue;
+    // Named by its content, so a folder there is this part, but it may have lost files since (a site
+    // restored in part, a hand at work): linked in again then.
+    const damaged = existsSync(target) && (await lacking(target, { primary: false })).length > 0;
+    if (existsSync(target) && !damaged) continue;
     const staged = path.join(workDir, 'part');
     await rm(staged, { recursive: true, force: true });
     await linkTree({ from: path.join(built, part.key), to: staged, only: isSearchFile });
     await mkdir(path.dirname(target), { recursive: true });
+    if (damaged) await rename(target, path.join(workDir, 'part-damaged'));
     await rename(staged, target);
+    await rm(path.join(workDir, 'part-damaged'), { recursive: true, force: true });
   }
   const old = await readPartsManifest(index);
   const primary = listed[0]!;
-  if (old?.parts[0]?.key === primary.key) {
+  if (old?.parts[0]?.key === primary.key && (await lacking(index, { primary: true })).length === 0) {
     const temp = path.join(workDir, PARTS_FILE);
     await writeFile(temp, JSON.stringify(manifest));
     await rename(temp, path.join(index, PARTS_FILE));
@@ -316,7 +324,7 @@ async function recoverSwap({ index, workDir }: { index: string; workDir: string 
   if (!existsSync(index) && existsSync(previous)) await rename(previous, index);
   if (existsSync(index) && !existsSync(path.join(index, PARTS_DIR)) && existsSync(path.join(next, PARTS_DIR)))
     await rename(path.join(next, PARTS_DIR), path.join(index, PARTS_DIR));
-  for (const name of ['primary-next', 'primary-previous', 'part', PARTS_FILE])
+  for (const name of ['primary-next', 'primary-previous', 'part', 'part-damaged', PARTS_FILE])
     await rm(path.join(workDir, name), { recursive: true, force: true });
 }
 
@@ -328,6 +336,49 @@ export async function readPartsManifest(index: string): Promise<SearchPartsManif
   } catch {
     return null;
   }
+}
+
+/**
+ * The files a Pagefind index in `dir` needs that it lacks, [] when it is whole: its entry, the
+ * metadata files the entry names, and the fragments, word chunks and filter chunks each metadata file
+ * names; for part 0 (`primary`) also Pagefind's script and WebAssembly. Only the entry and metadata
+ * are read; the rest is three folder listings (cheap at 100,000 pages: no fragment is opened), so a
+ * file cut short is not seen, only one gone.
+ */
+export async function lacking(dir: string, { primary }: { primary: boolean }): Promise<string[]> {
+  let entry: { languages: Record<string, { hash: string; wasm?: string }> };
+  try {
+    entry = JSON.parse(await readFile(path.join(dir, 'pagefind-entry.json'), 'utf8'));
+    if (typeof entry.languages !== 'object' || entry.languages === null) throw new Error('no languages');
+  } catch {
+    return ['pagefind-entry.json'];
+  }
+  const listing = async (folder: string) => new Set(await readdir(path.join(dir, folder)).catch(() => []));
+  const [top, fragments, chunks, filters] = await Promise.all(['', 'fragment', 'index', 'filter'].map(listing));
+  const out: string[] = [];
+  const need = (have: Set<string>, folder: string, name: string) => {
+    if (!have.has(name)) out.push(folder ? `${folder}/${name}` : name);
+  };
+  if (primary) need(top!, '', 'pagefind.js');
+  for (const { hash, wasm } of Object.values(entry.languages)) {
+    if (primary && wasm) need(top!, '', `wasm.${wasm}.pagefind`);
+    const file = `pagefind.${hash}.pf_meta`;
+    let meta: PagefindMeta;
+    try {
+      meta = readPagefindMeta(await readFile(path.join(dir, file)), file);
+    } catch {
+      out.push(file);
+      continue;
+    }
+    for (const page of meta.pages) {
+      need(fragments!, 'fragment', `${page.hash}.pf_fragment`);
+      // Pages bundled by Pagefind's maxFragments share one file.
+      if (page.group) need(fragments!, 'fragment', `${page.group}.pf_fragment`);
+    }
+    for (const chunk of meta.chunks) need(chunks!, 'index', `${chunk}.pf_index`);
+    for (const filter of meta.filters) need(filters!, 'filter', `${filter}.pf_filter`);
+  }
+  return out;
 }
 
 /** The files of a part the search page reads when merging it (not Pagefind's script, WebAssembly and UI). */

@@ -25,8 +25,9 @@ export type { PublishTarget };
  * `vitrine publish`: the built catalogue (.vitrine/site/) to an S3-compatible bucket, in an order that
  * keeps the site online and whole at every moment:
  *   1. files the pages use (scripts, styles, search index chunks, thumbnails) that are new or changed;
- *   2. then the pages and the files that name the others (HTML, Pagefind's entry);
- *   3. only then, the files the new build no longer has.
+ *   2. then the pages and the files that name the others (HTML, Pagefind's script);
+ *   3. then the search index's switch: part 0's entry and the list of the other parts (`switchSearch`);
+ *   4. only then, the files the new build no longer has.
  * Only files whose md5 differs from the bucket's copy are sent. Vitrine deletes only what it
  * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket.
  */
@@ -167,13 +168,20 @@ export async function publishSite({
     }
     progress.tick();
   };
+  const switches = decided.upload.filter((file) => SEARCH_SWITCH.includes(file));
   const assets = decided.upload.filter((file) => !isEntry(file));
-  const pages = decided.upload.filter((file) => isEntry(file));
+  const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file));
+  const entries = pages.length + switches.length;
   const assetsDone = await settle(assets, jobs, send);
-  if (assetsDone.error) throw interrupted({ error: assetsDone.error, pagesChanged: 0, pages: pages.length, target });
+  if (assetsDone.error) throw interrupted({ error: assetsDone.error, pagesChanged: 0, pages: entries, target });
   const pagesDone = await settle(pages, jobs, send);
   if (pagesDone.error)
-    throw interrupted({ error: pagesDone.error, pagesChanged: pagesDone.done, pages: pages.length, target });
+    throw interrupted({ error: pagesDone.error, pagesChanged: pagesDone.done, pages: entries, target });
+  try {
+    await switchSearch({ site, switches, send, s3, target, key: key(SEARCH_PARTS), fail });
+  } catch (error) {
+    throw interrupted({ error, pagesChanged: pages.length, pages: entries, target });
+  }
 
   const deletesDone = await settle(decided.stale, jobs, async (file) => {
     try {
@@ -193,6 +201,78 @@ export async function publishSite({
       `${decided.unchanged.length} unchanged, ${decided.stale.length} deleted.`,
   );
   return result;
+}
+
+const SEARCH_ENTRY = 'pagefind/pagefind-entry.json';
+const SEARCH_PARTS = 'pagefind/parts.json';
+const SEARCH_SWITCH = [SEARCH_ENTRY, SEARCH_PARTS];
+
+/**
+ * Switch the search index to the new build's: part 0 (`pagefind/`, named by its entry) and the list of
+ * the other parts (`parts.json`, pipeline/catalogue/search-index.ts), each one file put on its own,
+ * after everything they name is online. The two cannot change at once, and a page can move between
+ * part 0 and another part (the collection grew or shrank past a part), so either order alone lets a
+ * visitor find a page twice for a moment (old part 0 with the new list when it grew, new part 0 with
+ * the old list when it shrank). So, when both change: first a list of only the parts both builds list
+ * (merged parts are named by their content, so a shared one is the same in both), then part 0, then
+ * the new list. Each moment is then the old or the new index less some parts: a page may be missing
+ * from search for a moment, never found twice.
+ */
+async function switchSearch({
+  site,
+  switches,
+  send,
+  s3,
+  target,
+  key,
+  fail,
+}: {
+  site: string;
+  switches: string[];
+  send: (file: string) => Promise<void>;
+  s3: S3Client;
+  target: PublishTarget;
+  key: string;
+  fail: Fail;
+}): Promise<void> {
+  if (switches.length === 2) {
+    const next = await readFile(path.join(site, ...SEARCH_PARTS.split('/')), 'utf8')
+      .then((text) => partsList(text))
+      .catch(() => null);
+    const online = await s3
+      .send(new GetObjectCommand({ Bucket: target.bucket, Key: key }))
+      .then(async (r) => partsList((await r.Body?.transformToString('utf8')) ?? ''))
+      .catch(() => null);
+    if (next) {
+      const both = next.parts.slice(1).filter((p) => online?.parts.some((o) => o.path === p.path));
+      // Needed only when the new list drops a part the old one names.
+      if ((online?.parts.length ?? 1) - 1 > both.length) {
+        const body = JSON.stringify({ version: 1, parts: [online?.parts[0] ?? next.parts[0], ...both] });
+        try {
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: target.bucket,
+              Key: key,
+              Body: body,
+              ContentType: contentType(SEARCH_PARTS),
+              CacheControl: cacheControl(SEARCH_PARTS),
+            }),
+          );
+        } catch (error) {
+          throw fail('upload', key, error);
+        }
+      }
+    }
+  }
+  for (const file of SEARCH_SWITCH) if (switches.includes(file)) await send(file);
+}
+
+/** A `parts.json` as the search page reads it, or null when it is not one. */
+function partsList(text: string): { parts: { path: string }[] } | null {
+  const json = JSON.parse(text) as { parts?: unknown };
+  if (!Array.isArray(json.parts) || json.parts.length === 0) return null;
+  if (!json.parts.every((p) => typeof (p as { path?: unknown })?.path === 'string')) return null;
+  return json as { parts: { path: string }[] };
 }
 
 /** Run `fn` over `items`, `jobs` at once; after the first failure start no more, and wait for those under way. */

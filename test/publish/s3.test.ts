@@ -400,6 +400,82 @@ describe('publishing the catalogue to a bucket', () => {
     expect(at('order/index.html')).toBeLessThan(seen.findIndex((s) => s.startsWith('POST') || s.startsWith('DELETE')));
   });
 
+  it('switches the search index last, so no search finds a page twice while part 0 and its list change', async () => {
+    // Part 0 (`pagefind/` itself, named by its entry) and the merged parts the list names, each with its pages.
+    const entry = (id: string) => `{"version":"1.6.0","languages":{"en":{"hash":"en_${id}","wasm":"en"}}}`;
+    const list = (part0: string, merged: string[]) =>
+      JSON.stringify({
+        version: 1,
+        parts: [{ path: '', key: part0, pages: 1 }, ...merged.map((k) => ({ path: `parts/${k}/`, key: k, pages: 1 }))],
+      });
+    const pagesIn: Record<string, string[]> = {
+      p0a: ['a', 'c'],
+      p0b: ['a'],
+      'parts/k1/': ['b'],
+      'parts/k2/': ['c'],
+      'parts/k3/': ['d'],
+    };
+    const siteWith = (part0: string, merged: string[]) => {
+      const files = sampleSite();
+      files['pagefind/pagefind-entry.json'] = entry(part0);
+      files['pagefind/parts.json'] = list(part0, merged);
+      for (const k of merged) files[`pagefind/parts/${k}/pagefind-entry.json`] = entry(k);
+      files['index.html'] = page(`Home ${part0} ${merged.join(' ')}`);
+      return files;
+    };
+    // What a visitor's search finds with what the bucket holds: part 0's pages, then each listed part's.
+    const found = (part0: string, manifest: string) => [
+      ...pagesIn[part0]!,
+      ...(JSON.parse(manifest) as { parts: { path: string }[] }).parts.flatMap((p) => (p.path ? pagesIn[p.path]! : [])),
+    ];
+    const publishes = [
+      // The collection shrank: page c moved from a merged part into part 0.
+      { from: siteWith('p0b', ['k1', 'k2']), to: siteWith('p0a', ['k1']), pages: ['a', 'b', 'c'] },
+      // It grew again: page c moved out of part 0 into a new merged part, with page d.
+      { from: siteWith('p0a', ['k1']), to: siteWith('p0b', ['k1', 'k2', 'k3']), pages: ['a', 'b', 'c', 'd'] },
+    ];
+    for (const [i, { from, to, pages }] of publishes.entries()) {
+      const prefix = `switch-${i}`;
+      await publishSite({ site: await newSite(`${prefix}-a`, from), target: target(prefix), log: silentLogger });
+      // Each upload as it reaches the bucket; after each one of the switch, what a search would find.
+      const seen: string[] = [];
+      const views: string[][] = [];
+      let part0 = /en_(\w+)/.exec(from['pagefind/pagefind-entry.json'] as string)![1]!;
+      let manifest = from['pagefind/parts.json'] as string;
+      const proxy = await recordingProxy((method, url, body) => {
+        if (method !== 'PUT') return;
+        const file = decodeURIComponent(url).split('?')[0]!.slice(`/www/${prefix}/`.length);
+        // The list of what Vitrine published, rewritten after the deletes, is no file of the site.
+        if (file === '.vitrine-published.json') return;
+        seen.push(file);
+        if (file === 'pagefind/pagefind-entry.json') part0 = /en_(\w+)/.exec(body)![1]!;
+        else if (file === 'pagefind/parts.json') manifest = /\{"version":1,.*\}/.exec(body)![0];
+        else return;
+        views.push(found(part0, manifest).sort());
+      });
+      try {
+        await publishSite({
+          site: await newSite(`${prefix}-b`, to),
+          target: target(prefix, { endpoint: proxy.url }),
+          log: silentLogger,
+        });
+      } finally {
+        await proxy.close();
+      }
+      // Every other file first; then the switch, where a page may be missing for a moment, never twice.
+      const first = seen.findIndex((f) => f === 'pagefind/pagefind-entry.json' || f === 'pagefind/parts.json');
+      expect(first).toBeGreaterThan(0);
+      for (const f of seen.slice(first)) expect(['pagefind/pagefind-entry.json', 'pagefind/parts.json']).toContain(f);
+      expect(seen).toContain('index.html');
+      for (const view of views) expect(view).toEqual([...new Set(view)]);
+      expect(views.at(-1)).toEqual(pages);
+      expect((await body(`${prefix}/pagefind/parts.json`)).toString()).toBe(to['pagefind/parts.json']);
+      expect((await body(`${prefix}/pagefind/pagefind-entry.json`)).toString()).toBe(
+        to['pagefind/pagefind-entry.json'],
+      );
+    }
+  });
+
   it('with image_base_url, pages and search results link to the images there', async () => {
     const site = await newSite('images', sampleSite());
     await publishSite({
@@ -523,6 +599,39 @@ describe('publish settings from params.yaml and the environment', () => {
 });
 
 /** An HTTP proxy to the s3rver that answers 500 to the requests `fail` picks, or holds them. */
+/** A proxy in front of the bucket that tells `seen` each request once its body is in, before passing it on. */
+async function recordingProxy(
+  seen: (method: string, url: string, body: string) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(endpoint);
+  const proxy: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      seen(req.method ?? '', req.url ?? '', bytes.toString('utf8'));
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.end(bytes);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
 async function failingProxy(
   fail: (method: string, url: string) => boolean | 'hold',
 ): Promise<{ url: string; close(): Promise<void> }> {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -419,6 +420,51 @@ describe('the search index in parts', () => {
     expect(api.made).toBe(1);
     expect((await search('fail', 'renamed')).urls).toEqual(urls([a!, b!]));
   }, 120_000);
+
+  it('a part missing files is linked in again from the cache, or indexed again when the cache lacks them', async () => {
+    const objs = objects(10);
+    await build('damaged', objs);
+    const index = indexOf('damaged');
+    // Each file by path and a digest of its bytes (a failure lists the missing ones, not their bytes).
+    const digests = async () =>
+      new Map([...(await files(index))].map(([f, b]) => [f, createHash('sha1').update(b).digest('hex')]));
+    const before = await digests();
+    const listed = await parts('damaged');
+    const merged = listed[1]!;
+    const cached = (p: { key: string }) => path.join(dir, 'damaged', 'cache', 'parts', p.key);
+    const metaOf = async (folder: string) =>
+      (await readdir(folder)).filter((f) => f.endsWith('.pf_meta')).map((f) => path.join(folder, f));
+    /** Damage the site or the cache, build again with the same pages: the index is whole again. */
+    const repaired = async (damage: () => Promise<void>, indexed: number) => {
+      await damage();
+      const api = await counted();
+      await build('damaged', objs, api);
+      expect(api.made).toBe(indexed);
+      expect(await digests()).toEqual(before);
+    };
+    // In the site: a merged part's metadata, its fragments; part 0's fragments, its WebAssembly, its metadata.
+    await repaired(async () => {
+      for (const f of await metaOf(merged.folder)) await rm(f);
+    }, 0);
+    await repaired(() => rm(path.join(merged.folder, 'fragment'), { recursive: true }), 0);
+    await repaired(() => rm(path.join(index, 'fragment'), { recursive: true }), 0);
+    await repaired(() => rm(path.join(index, 'filter'), { recursive: true }), 0);
+    await repaired(async () => {
+      for (const f of (await readdir(index)).filter((f) => f.startsWith('wasm.'))) await rm(path.join(index, f));
+      for (const f of await metaOf(index)) await rm(f);
+    }, 0);
+    // In the cache (a restore cut short): that part is indexed again, before it is linked in.
+    await repaired(() => rm(path.join(cached(merged), 'fragment'), { recursive: true }), 1);
+    await repaired(async () => {
+      await rm(path.join(cached(merged), 'index'), { recursive: true });
+      await rm(merged.folder, { recursive: true });
+    }, 1);
+    await repaired(async () => {
+      for (const f of await metaOf(cached(listed[0]!))) await rm(f);
+      await rm(path.join(index, 'fragment'), { recursive: true });
+    }, 1);
+    expect((await search('damaged', 'collection')).urls).toEqual(urls(objs));
+  }, 180_000);
 
   it('a build killed while it swapped pagefind/ for the new one is undone by the next', async () => {
     const objs = objects(10);

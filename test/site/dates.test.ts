@@ -394,5 +394,6 @@ describe('dates a second reviewer found read wrong (brackets, A.H., secondary da
     expect(d('2000s')).toEqual({ start: 2000, end: 2009 });
     expect(d('1990s-2000s')).toEqual({ start: 1990, end: 2009 });
     expect(d('1800s')).toEqual({ start: 1800, end: 1899 });
+    expect(d('late 2000s BCE')).toEqual({ start: -2032, end: -2000 }); // a century before the common era
   });
 });

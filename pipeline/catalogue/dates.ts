@@ -79,6 +79,11 @@ interface Found {
 
 const MODIFIER = '(early|mid|middle|late|part[1-4]of[2-4])?';
 
+// Built once: a date is parsed in ~20 µs, 100k of them per catalogue build.
+const ORDINAL_CENTURY = new RegExp(`${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(\\s*(century|cent\\.|c\\.))?`);
+const WORD_CENTURY = new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join('|')})\\s+century`);
+const DECADE = new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`);
+
 /** One side of a range: a century, a decade or century written with "s", a year, or a named period. */
 function parseSide(text: string, inCenturies: boolean, periods: [string, YearRange][]): Side | null {
   // Named periods first ("Dynasty 18" holds a number); "Late Period (Saite)" is where both overlap.
@@ -108,15 +113,15 @@ function parseSide(text: string, inCenturies: boolean, periods: [string, YearRan
   const consider = (at: number, side: () => Side) => {
     if (!best || at < best.at) best = { at, side: side() };
   };
-  const ord = text.match(new RegExp(`${MODIFIER}\\s*(\\d{1,2})(?:st|nd|rd|th)\\b(\\s*(century|cent\\.|c\\.))?`));
+  const ord = text.match(ORDINAL_CENTURY);
   if (ord && (ord[3] || inCenturies))
     consider(ord.index!, () => ({ range: part(century(Number(ord[2]), bce === true), ord[1]), bce, bare: null }));
-  const word = text.match(new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join('|')})\\s+century`));
+  const word = text.match(WORD_CENTURY);
   if (word) {
     const n = ORDINAL_WORDS.indexOf(word[2]!) + 1;
     consider(word.index!, () => ({ range: part(century(n, bce === true), word[1]), bce, bare: null }));
   }
-  const plural = text.match(new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`));
+  const plural = text.match(DECADE);
   if (plural) {
     const n = Number(plural[2]);
     // "1800s" is a century, "2000s" a decade (that century is written "21st century"), "2000s BCE" a century.
@@ -222,6 +227,9 @@ const MONTH =
   '(?:january|february|march|april|may|june|july|august|september|october|november|december|' +
   'jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\b\\.?';
 const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
+const DAY_MONTH = new RegExp(`\\b${DAY}\\s+${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g');
+const MONTH_DAY = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+(?=\\d{3,4}\\b)`, 'g');
+const MONTH_ONLY = new RegExp(`\\b${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g');
 
 /** A full date's year ("1889-05-01", "01/05/1889"), or a word that reads as no year when it is no real date. */
 function yearOfFullDate(year: string, month: string, day: string): string {
@@ -274,9 +282,9 @@ function normalise(text: string): string {
         // Day/month or month/day: either way the year is the same, if one of them can be a month.
         yearOfFullDate(y, Number(a) <= 12 ? a : b, Number(a) <= 12 ? b : a),
       )
-      .replace(new RegExp(`\\b${DAY}\\s+${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
-      .replace(new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
-      .replace(new RegExp(`\\b${MONTH},?\\s+(?=\\d{3,4}\\b)`, 'g'), ' ')
+      .replace(DAY_MONTH, ' ')
+      .replace(MONTH_DAY, ' ')
+      .replace(MONTH_ONLY, ' ')
       .replace(/\b(\d{3,4})(s?)\s*\/\s*(\d{1,4})(s?)\b(?!\s*\/)/g, slashRange)
       // "12th/13th century": either century; "between 1820 and 1830": the range.
       .replace(/(\d(?:st|nd|rd|th))\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\b)/g, '$1–')
@@ -319,7 +327,7 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
     )
     .replace(/(\d+)(st|nd|rd|th)\s+dynasty/g, 'dynasty $1')
     // "early to mid-12th century": early 12th to mid 12th century.
-    .replace(new RegExp(`\\b${MODIFIER}\\s*(?:to|[-–—])\\s*${MODIFIER}\\s+${SPAN_NAME}`, 'g'), '$1 $3 to $2 $3')
+    .replace(MODIFIER_RANGE, '$1 $3 to $2 $3')
     .replace(/\s+/g, ' ')
     .trim();
   if (!clean) return null;
@@ -354,6 +362,7 @@ function centuryContext(text: string): boolean {
 
 /** A century or decade as written: "12th", "1800s", "nineteenth". */
 const SPAN_NAME = `(\\d+(?:st|nd|rd|th|s)|twenty first|${ORDINAL_WORDS.join('|')})\\b`;
+const MODIFIER_RANGE = new RegExp(`\\b${MODIFIER}\\s*(?:to|[-–—])\\s*${MODIFIER}\\s+${SPAN_NAME}`, 'g');
 
 /** Words that open a range at one end: "before 1920", "after 1850", "by 1901", "pre-1900". */
 const OPEN_RANGE = new RegExp(

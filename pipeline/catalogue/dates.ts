@@ -91,7 +91,14 @@ function parseSide(text: string, inCenturies: boolean, periods: [string, YearRan
   for (const [name, range] of periods) {
     const at = text.indexOf(name);
     if (at < 0 || /[a-z0-9]/.test(text[at - 1] ?? '') || /[a-z0-9]/.test(text[at + name.length] ?? '')) continue;
-    const modifier = text.slice(0, at).match(/(early|mid|middle|late|part[1-4]of[2-4])\s*$/)?.[1];
+    const before = text.slice(0, at);
+    const blanked = text.slice(0, at) + ' '.repeat(name.length) + text.slice(at + name.length);
+    // "post-Amarna Period" is after that period, not in it.
+    if (/\b(post|pre)[-\s]?$/.test(before)) {
+      text = blanked;
+      continue;
+    }
+    const modifier = before.match(/(early|mid|middle|late|part[1-4]of[2-4])\s*$/)?.[1];
     const r = part(range, modifier);
     if (!found) found = r;
     else {
@@ -99,7 +106,7 @@ function parseSide(text: string, inCenturies: boolean, periods: [string, YearRan
       // Two names that overlap narrow the date; two that do not (a copy and its original) keep the first.
       if (overlap.start <= overlap.end) found = overlap;
     }
-    text = text.slice(0, at) + ' '.repeat(name.length) + text.slice(at + name.length);
+    text = blanked;
   }
   if (found) return { range: found, bce: null, bare: null };
   const bce = /\b(bce|bc|b\.c\.(e\.)?)(?![a-z])/.test(text)
@@ -155,11 +162,18 @@ const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|year|years)\s*$/;
 function parseRange(text: string, periods: [string, YearRange][], inCenturies: boolean): YearRange | null {
   // "-500", "-500 to -400": a minus before a year (at the start, or after "to" or a long dash) is BCE, not a dash.
   text = text.replace(/(^|\bto\s+|[–—]\s*)-\s?(\d{1,4})\b/g, '$1$2 bce');
-  const parts = text.split(/\s*[-–—]\s*|\s+to\s+/).filter((p) => p.trim() !== '');
+  // A hyphen between two letters joins a word ("Neo-Assyrian", "Graeco-Roman"): no range.
+  const parts = text.split(/\s*[–—]\s*|(?<![a-z])\s*-\s*|\s*-\s*(?![a-z])|\s+to\s+/).filter((p) => p.trim() !== '');
   const sides = parts.map((p) => parseSide(p, inCenturies, periods));
   if (sides.length === 0 || sides.some((s) => s === null)) {
     // One end of a range we cannot read ("10,500–300 B.C."): undated, not the other end as the date.
     if (sides.some((s, i) => s === null && /\d/.test(parts[i]!))) return null;
+    // "Neolithic–1200 B.C.", "1980–present": a year at a dash whose other end is a word has an open end.
+    const openEnd = (i: number) =>
+      sides[i] === null &&
+      ((sides[i + 1]?.bare != null && /^[^,;\d]*\d/.test(parts[i + 1]!)) ||
+        (sides[i - 1]?.bare != null && /\d[^,;\d]*$/.test(parts[i - 1]!)));
+    if (sides.some((_, i) => openEnd(i))) return null;
     // A dash inside a name or a phrase we do not read as a range: read the text as one side.
     const whole = parseSide(text, inCenturies, periods);
     return whole && !whole.decade?.match(/^\d{2}$/) ? whole.range : null;

@@ -396,4 +396,16 @@ describe('dates a second reviewer found read wrong (brackets, A.H., secondary da
     expect(d('1800s')).toEqual({ start: 1800, end: 1899 });
     expect(d('late 2000s BCE')).toEqual({ start: -2032, end: -2000 }); // a century before the common era
   });
+
+  it('reads a hyphen between letters as part of a word, and leaves a year with a word at the dash undated', () => {
+    expect(d('Neo-Assyrian, ca. 883–859 B.C.')).toEqual({ start: -883, end: -859 });
+    expect(d('Neolithic–1200 B.C.')).toBeNull(); // an open end, not 1200 BCE
+    expect(d('1980–present')).toBeNull();
+    expect(d('Ptolemaic–Roman, 1st century B.C.')).toEqual({ start: -100, end: -1 });
+  });
+
+  it('reads "post-Amarna Period" as not in the Amarna Period', async () => {
+    const periods = periodList(await egyptianPeriods());
+    expect(parseDate({ text: 'New Kingdom, post-Amarna Period', periods })).toEqual({ start: -1550, end: -1070 });
+  });
 });

@@ -277,6 +277,8 @@ function normalise(text: string): string {
       .replace(/\ba\.\s?d\.?(?![a-z])/g, ' ad ')
       .replace(/\bc\.\s?e\.(?![a-z])/g, ' ce ')
       .replace(/\b\d{1,4}\s*(?:ah|a\.h\.)(?![a-z])\s*\/?/g, ' ')
+      // "13th–14th century A.H.": centuries of the Islamic calendar, which no common-era century matches.
+      .replace(/\b\d{1,2}(?:st|nd|rd|th)\b[^;]*?\bcentur(?:y|ies)\s*(?:ah|a\.\s?h\.)(?![a-z])/g, ' invalid ')
       // "A.H. 750/A.D. 1350", "A.H. 1039 (A.D. 1629–30)": the Islamic year written first.
       .replace(/(?:\bah|\ba\.\s?h\.)\s*\d{1,4}\b\s*\/?/g, ' ')
       // "3,000 B.C.": one number (a year of five digits is then not read at all).

@@ -352,6 +352,8 @@ describe('dates a second reviewer found read wrong (brackets, A.H., secondary da
     expect(d('dated A.H. 710/A.D. 1310–11')).toEqual({ start: 1310, end: 1311 });
     expect(d('A.H. 1039 (A.D. 1629–30)')).toEqual({ start: 1629, end: 1630 });
     expect(d('A.H. 1039/1629–30')).toEqual({ start: 1629, end: 1630 });
+    expect(d('13th–14th century A.H.')).toBeNull(); // centuries of the Islamic calendar
+    expect(d('10th century AH')).toBeNull();
   });
 
   it("reads the object's own date before a later century or decade of additions, frames or casts", () => {

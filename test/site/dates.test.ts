@@ -321,3 +321,93 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
     expect(centuries.get('before 1920')).toEqual([]);
   });
 });
+
+describe('dates a second reviewer found read wrong (brackets, A.H., secondary dates, counts, eras)', () => {
+  const d = (text: string) => parseDate({ text });
+
+  it('keeps the year outside the brackets when the brackets count or date something else', () => {
+    expect(d('1890, state II (of 3)')).toEqual({ start: 1890, end: 1890 });
+    expect(d('ca. 1900, printed (1 of 10)')).toEqual({ start: 1900, end: 1900 });
+    expect(d('1970, edition (of 50)')).toEqual({ start: 1970, end: 1970 });
+    expect(d('1765, Sèvres factory (founded 1740)')).toEqual({ start: 1765, end: 1765 });
+    expect(d('1920, cast (posthumous, 1950)')).toEqual({ start: 1920, end: 1920 });
+    expect(d('Ming dynasty (1368–1644)')).toEqual({ start: 1368, end: 1644 });
+  });
+
+  it('leaves a range undated when one side cannot be read, rather than reading the other as a point', () => {
+    expect(d('Jōmon period (ca. 10,500–ca. 300 B.C.)')).toBeNull();
+    expect(d('ca. 10,000–8000 B.C.')).toBeNull();
+  });
+
+  it('reads "1910-11" as two years and "1889-05" as a year and month', () => {
+    expect(d('1910-11')).toEqual({ start: 1910, end: 1911 });
+    expect(d('1911-12')).toEqual({ start: 1911, end: 1912 });
+    expect(d('1908-09')).toEqual({ start: 1908, end: 1909 });
+    expect(d('2010-11')).toEqual({ start: 2010, end: 2011 });
+    expect(d('1889-05')).toEqual({ start: 1889, end: 1889 });
+  });
+
+  it('reads the common-era year beside a year of the Islamic calendar (A.H.)', () => {
+    expect(d('Mamluk, A.H. 750/A.D. 1350')).toEqual({ start: 1350, end: 1350 });
+    expect(d('dated A.H. 710/A.D. 1310–11')).toEqual({ start: 1310, end: 1311 });
+    expect(d('A.H. 1039 (A.D. 1629–30)')).toEqual({ start: 1629, end: 1630 });
+    expect(d('A.H. 1039/1629–30')).toEqual({ start: 1629, end: 1630 });
+    expect(d('13th–14th century A.H.')).toBeNull(); // centuries of the Islamic calendar
+    expect(d('10th century AH')).toBeNull();
+  });
+
+  it("reads the object's own date before a later century or decade of additions, frames or casts", () => {
+    expect(d('ca. 1740, with 19th-century additions')).toEqual({ start: 1740, end: 1740 });
+    expect(d('ca. 1750 (frame 19th century)')).toEqual({ start: 1750, end: 1750 });
+    expect(d('ca. 1870, printed 1920s')).toEqual({ start: 1870, end: 1870 });
+    expect(d('modeled ca. 1880 (this cast 1920s)')).toEqual({ start: 1880, end: 1880 });
+  });
+
+  it('does not read the number of a series, plate, volume, opus or edition as the year', () => {
+    expect(d('Series 2, 1870')).toEqual({ start: 1870, end: 1870 });
+    expect(d('Plate 12, 1850')).toEqual({ start: 1850, end: 1850 });
+    expect(d('Vol. 2, 1888')).toEqual({ start: 1888, end: 1888 });
+    expect(d('Opus 12, 1899')).toEqual({ start: 1899, end: 1899 });
+    expect(d('Edition 3/50, 1970')).toEqual({ start: 1970, end: 1970 });
+  });
+
+  it('reads the common-era year in brackets after a Japanese era year', () => {
+    expect(d('Meiji 10 (1877)')).toEqual({ start: 1877, end: 1877 });
+    expect(d('Kaei 5 (1852)')).toEqual({ start: 1852, end: 1852 });
+    expect(d('Tenpō 3 (1832)')).toEqual({ start: 1832, end: 1832 });
+    expect(d('Heisei 5 (1993)')).toEqual({ start: 1993, end: 1993 });
+  });
+
+  it('reads short decades beside a full one, and leaves a decade with no century undated', () => {
+    expect(d('1850-60s')).toEqual({ start: 1850, end: 1869 });
+    expect(d('1850s-60')).toEqual({ start: 1850, end: 1860 });
+    expect(d("'30s")).toBeNull();
+    expect(d('the 30s')).toBeNull();
+  });
+
+  it('reads alternatives of centuries and "between A and B" as covering both', () => {
+    expect(d('19th or 20th century')).toEqual({ start: 1800, end: 1999 });
+    expect(d('late 19th or early 20th century')).toEqual({ start: 1867, end: 1932 });
+    expect(d('12th/13th century')).toEqual({ start: 1100, end: 1299 });
+    expect(d('between 1820 and 1830')).toEqual({ start: 1820, end: 1830 });
+  });
+
+  it('reads "2000s" as a decade (the century is "21st century")', () => {
+    expect(d('2000s')).toEqual({ start: 2000, end: 2009 });
+    expect(d('1990s-2000s')).toEqual({ start: 1990, end: 2009 });
+    expect(d('1800s')).toEqual({ start: 1800, end: 1899 });
+    expect(d('late 2000s BCE')).toEqual({ start: -2032, end: -2000 }); // a century before the common era
+  });
+
+  it('reads a hyphen between letters as part of a word, and leaves a year with a word at the dash undated', () => {
+    expect(d('Neo-Assyrian, ca. 883–859 B.C.')).toEqual({ start: -883, end: -859 });
+    expect(d('Neolithic–1200 B.C.')).toBeNull(); // an open end, not 1200 BCE
+    expect(d('1980–present')).toBeNull();
+    expect(d('Ptolemaic–Roman, 1st century B.C.')).toEqual({ start: -100, end: -1 });
+  });
+
+  it('reads "post-Amarna Period" as not in the Amarna Period', async () => {
+    const periods = periodList(await egyptianPeriods());
+    expect(parseDate({ text: 'New Kingdom, post-Amarna Period', periods })).toEqual({ start: -1550, end: -1070 });
+  });
+});

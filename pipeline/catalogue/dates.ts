@@ -143,28 +143,36 @@ function parseSide(text: string, inCenturies: boolean, periods: [string, YearRan
     if (NOT_A_YEAR.test(before) || (year[1]!.length <= 2 && NOT_A_YEAR_SHORT.test(before))) continue;
     const y = Number(year[1]);
     const side = { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
-    if (year[1]!.length >= 3) {
+    // "90, printed 1910" (the end of "1887–90"): a number that opens the side is its date, however short.
+    if (year[1]!.length >= 3 || !/[a-z0-9]/.test(before)) {
       consider(year.index, () => side);
       break;
     }
     short ??= side;
   }
-  return (best as Found | null)?.side ?? short;
+  // A short number after a word ("Meiji 20", "Set of 6") is a year only with its era ("AD 79", "30 BC").
+  return (best as Found | null)?.side ?? (bce !== null ? short : null);
 }
 
 /** Words after which a number counts something else than years. */
 const NOT_A_YEAR =
-  /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|state|issue)\s*$/;
+  /\b(no\.?|nos\.|number|naqada|cat\.?|inv\.?|series|plate|pl\.|vol\.?|volume|opus|op\.|edition|ed\.|state|issue)\s*:?\s*$/;
 /** Words after which a number of one or two digits is no year ("Dynasty 18", "year 5"); "Ming dynasty 1368" is. */
-const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|year|years)\s*$/;
+const NOT_A_YEAR_SHORT = /\b(dynasty|dyn\.?|year|years)\s*:?\s*$/;
 
 /** One alternative: a single date or a range "A – B" (each side may carry its own era). */
 function parseRange(text: string, periods: [string, YearRange][], inCenturies: boolean): YearRange | null {
   // "-500", "-500 to -400": a minus before a year (at the start, or after "to" or a long dash) is BCE, not a dash.
-  text = text.replace(/(^|\bto\s+|[–—]\s*)-\s?(\d{1,4})\b/g, '$1$2 bce');
+  text = text.replace(/(^|\bto\s+|[–—]\s*)-(\d{1,4})\b/g, '$1$2 bce');
   // A hyphen between two letters joins a word ("Neo-Assyrian", "Graeco-Roman"): no range.
   const parts = text.split(/\s*[–—]\s*|(?<![a-z])\s*-\s*|\s*-\s*(?![a-z])|\s+to\s+/).filter((p) => p.trim() !== '');
-  const sides = parts.map((p) => parseSide(p, inCenturies, periods));
+  // A side whose short number reads as a year only with an era ("date 20–620 CE") takes the range's era.
+  const era = parts.map((p) => p.match(/\b(bce|bc|ce|ad)(?![a-z])/)?.[1]).find((e) => e !== undefined);
+  const sides = parts.map(
+    (p) =>
+      parseSide(p, inCenturies, periods) ??
+      (era && /\d/.test(p) ? parseSide(`${p} ${era}`, inCenturies, periods) : null),
+  );
   if (sides.length === 0 || sides.some((s) => s === null)) {
     // One end of a range we cannot read ("10,500–300 B.C."): undated, not the other end as the date.
     if (sides.some((s, i) => s === null && /\d/.test(parts[i]!))) return null;
@@ -185,6 +193,10 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
     list.forEach((s, i) => {
       if (s.bce === null) list[i] = parseSide(`${parts[i]} bce`, inCenturies, periods) ?? s;
     });
+  // "12–13th century": a number of one or two digits before a century is a century too.
+  const isCentury = (x: Side) => x.bare === null && !x.decade && x.range.end - x.range.start === 99;
+  if (list.length === 2 && list[0]!.bare !== null && (list[0]!.digits ?? '').length <= 2 && isCentury(list[1]!))
+    list[0] = { ...list[0]!, range: century(list[0]!.bare!, list[1]!.range.start < 0), bare: null };
   // "1920s–30s": the second decade written short.
   const [first, second] = list;
   if (list.length === 2 && first!.decade && second!.decade && second!.decade.length < first!.decade.length) {
@@ -329,6 +341,8 @@ export function parseDate({ text, periods = [] }: { text: string; periods?: [str
   const clean = normalise(text)
     // Not the "c." of "b.c." nor of "19th c." (century).
     .replace(/(?<![a-z.])(?<!\d(?:st|nd|rd|th)\s*)\b(c\.|ca\.|circa|about|approximately|probably|possibly)\s*/g, ' ')
+    // "?-1887", "[?]-1887": an unknown start, then a dash (not a minus once the "?" is gone).
+    .replace(/[?\]]\s*-\s*/g, ' – ')
     .replace(/[?[\]]/g, ' ')
     .replace(/\b(early|mid|late)-/g, '$1 ')
     .replace(/twenty-first/g, 'twenty first')
@@ -388,10 +402,10 @@ const OPEN_RANGE = new RegExp(
 
 /** One clause: "A or B" covers both; "Collar: c. 200–300 CE" is the date after a part's name. */
 function readClause(clause: string, periods: [string, YearRange][]): YearRange | null {
-  const body = clause
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^[a-z][a-z ]*:\s*/, '');
+  const trimmed = clause.replace(/\s+/g, ' ').trim();
+  const body = trimmed.replace(/^[a-z][a-z ]*:\s*/, '');
+  // "Dynasty: 18", "Plate: 12": a label and a count, not a year.
+  if (body !== trimmed && /^\d{1,2}$/.test(body)) return null;
   const inCenturies = centuryContext(body);
   const alternatives = body
     .split(/\s+or\s+/)

@@ -411,3 +411,40 @@ describe('dates a second reviewer found read wrong (brackets, A.H., secondary da
     expect(parseDate({ text: 'New Kingdom, post-Amarna Period', periods })).toEqual({ start: -1550, end: -1070 });
   });
 });
+
+describe('dates a third reviewer found read wrong (short second years, "12–13th century", "?-", label clauses)', () => {
+  const d = (text: string) => parseDate({ text });
+
+  it('keeps a range with a short second year to itself when a later year follows', () => {
+    expect(d('1887–90, cast 1910')).toEqual({ start: 1887, end: 1890 });
+    expect(d('ca. 1887–90, printed 1900')).toEqual({ start: 1887, end: 1890 });
+    expect(d('1857–60, printed ca. 1870')).toEqual({ start: 1857, end: 1860 });
+    expect(d('1887-95, printed 1897')).toEqual({ start: 1887, end: 1895 });
+    expect(d('1887–8, printed 1890')).toEqual({ start: 1887, end: 1888 });
+    expect(d('1887–90, printed 1920s')).toEqual({ start: 1887, end: 1890 });
+    expect(d('1887–90')).toEqual({ start: 1887, end: 1890 });
+  });
+
+  it('reads "12–13th century" as two centuries', () => {
+    expect(d('12–13th century')).toEqual({ start: 1100, end: 1299 });
+    expect(d('17-18th century')).toEqual({ start: 1600, end: 1799 });
+    expect(d('ca. 9-10th century')).toEqual({ start: 800, end: 999 });
+  });
+
+  it('does not read an unknown start ("?-1887") or a spaced hyphen as a year before the common era', () => {
+    for (const text of ['?-1887', '? - 1887', '[?]-1887', '- 1887']) {
+      const read = d(text);
+      expect(read === null || read.start >= 0, text).toBe(true);
+    }
+    expect(d('-500')).toEqual({ start: -500, end: -500 });
+  });
+
+  it('does not take a label and its count before ";" for the year', () => {
+    expect(d('Dynasty: 18; 1390–1352 B.C.')).toEqual({ start: -1390, end: -1352 });
+    expect(d('Meiji 20; 1887')).toEqual({ start: 1887, end: 1887 });
+    expect(d('Plate: 12; 1887')).toEqual({ start: 1887, end: 1887 });
+    expect(d('Set of 6; 1887')).toEqual({ start: 1887, end: 1887 });
+    expect(d('ca. 30 BC')).toEqual({ start: -30, end: -30 });
+    expect(d('AD 79')).toEqual({ start: 79, end: 79 });
+  });
+});

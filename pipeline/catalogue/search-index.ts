@@ -350,6 +350,12 @@ export async function lacking(dir: string, { primary }: { primary: boolean }): P
   try {
     entry = JSON.parse(await readFile(path.join(dir, 'pagefind-entry.json'), 'utf8'));
     if (typeof entry.languages !== 'object' || entry.languages === null) throw new Error('no languages');
+    const languages = Object.values(entry.languages as Record<string, unknown>);
+    // An index naming no language finds nothing; a language without its metadata's name cannot load.
+    if (languages.length === 0) throw new Error('no languages');
+    for (const l of languages)
+      if (typeof l !== 'object' || l === null || typeof (l as { hash?: unknown }).hash !== 'string')
+        throw new Error('a language without its metadata');
   } catch {
     return ['pagefind-entry.json'];
   }
@@ -361,7 +367,8 @@ export async function lacking(dir: string, { primary }: { primary: boolean }): P
   };
   if (primary) need(top!, '', 'pagefind.js');
   for (const { hash, wasm } of Object.values(entry.languages)) {
-    if (primary && wasm) need(top!, '', `wasm.${wasm}.pagefind`);
+    // Pagefind's script loads `wasm.unknown.pagefind` for a language it has no WebAssembly of its own for.
+    if (primary) need(top!, '', `wasm.${wasm || 'unknown'}.pagefind`);
     const file = `pagefind.${hash}.pf_meta`;
     let meta: PagefindMeta;
     try {

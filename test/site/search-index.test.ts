@@ -453,6 +453,12 @@ describe('the search index in parts', () => {
       for (const f of (await readdir(index)).filter((f) => f.startsWith('wasm.'))) await rm(path.join(index, f));
       for (const f of await metaOf(index)) await rm(f);
     }, 0);
+    // An entry file that names no language, or a language without its metadata (written anew, not in place).
+    for (const languages of [{}, { en: null }, { en: 'x' }])
+      await repaired(async () => {
+        await rm(path.join(index, 'pagefind-entry.json'));
+        await writeFile(path.join(index, 'pagefind-entry.json'), JSON.stringify({ version: '1', languages }));
+      }, 0);
     // In the cache (a restore cut short): that part is indexed again, before it is linked in.
     await repaired(() => rm(path.join(cached(merged), 'fragment'), { recursive: true }), 1);
     await repaired(async () => {

@@ -315,7 +315,9 @@ function normalise(text: string): string {
       .replace(MONTH_ONLY, ' ')
       .replace(/\b(\d{3,4})(s?)\s*\/\s*(\d{1,4})(s?)\b(?!\s*\/)/g, slashRange)
       // "12th/13th century": either century; "between 1820 and 1830": the range.
-      .replace(/(\d(?:st|nd|rd|th))\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\b)/g, '$1–')
+      .replace(/(\d(?:st|nd|rd|th))\s*\/\s*(?=(?:(?:early|mid|late)\s+)?\d{1,2}(?:st|nd|rd|th)\b)/g, '$1–')
+      // "17/18th century": the first century written as a bare number (read as one by `parseRange`).
+      .replace(/\b(\d{1,2})\s*\/\s*(?=\d{1,2}(?:st|nd|rd|th)\s+(?:centur|c\.))/g, '$1–')
       .replace(/\bbetween\s+([^;]*?)\s+and\s+/g, '$1 to ')
       .replace(/(st|nd|rd|th)-(centur)/g, '$1 $2')
   );

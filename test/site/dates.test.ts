@@ -425,6 +425,12 @@ describe('dates a third reviewer found read wrong (short second years, "12–13t
     expect(d('1887–90')).toEqual({ start: 1887, end: 1890 });
   });
 
+  it('reads centuries written with a slash, with or without early/late, as both', () => {
+    expect(d('late 18th/early 19th century')).toEqual(d('late 18th–early 19th century'));
+    expect(d('17/18th century')).toEqual({ start: 1600, end: 1799 });
+    expect(d('12th/13th century')).toEqual({ start: 1100, end: 1299 });
+  });
+
   it('reads "12–13th century" as two centuries', () => {
     expect(d('12–13th century')).toEqual({ start: 1100, end: 1299 });
     expect(d('17-18th century')).toEqual({ start: 1600, end: 1799 });

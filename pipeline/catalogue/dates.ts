@@ -85,7 +85,13 @@ const WORD_CENTURY = new RegExp(`${MODIFIER}\\s*(${ORDINAL_WORDS.join('|')})\\s+
 const DECADE = new RegExp(`${MODIFIER}\\s*(\\d{2,4})s\\b`);
 
 /** One side of a range: a century, a decade or century written with "s", a year, or a named period. */
-function parseSide(text: string, inCenturies: boolean, periods: [string, YearRange][]): Side | null {
+function parseSide(
+  text: string,
+  inCenturies: boolean,
+  periods: [string, YearRange][],
+  /** The second side of a range ("90, cast 1910" of "1887–90, cast 1910"): a short year may open it. */
+  rangeEnd = false,
+): Side | null {
   // Named periods first ("Dynasty 18" holds a number); "Late Period (Saite)" is where both overlap.
   let found: YearRange | null = null;
   for (const [name, range] of periods) {
@@ -144,14 +150,15 @@ function parseSide(text: string, inCenturies: boolean, periods: [string, YearRan
     const y = Number(year[1]);
     const side = { range: bce === true ? { start: -y, end: -y } : { start: y, end: y }, bce, bare: y, digits: year[1] };
     // "90, printed 1910" (the end of "1887–90"): a number that opens the side is its date, however short.
-    if (year[1]!.length >= 3 || !/[a-z0-9]/.test(before)) {
+    if (year[1]!.length >= 3 || (rangeEnd && !/[a-z0-9]/.test(before))) {
       consider(year.index, () => side);
       break;
     }
     short ??= side;
   }
   // A short number after a word ("Meiji 20", "Set of 6") is a year only with its era ("AD 79", "30 BC").
-  return (best as Found | null)?.side ?? (bce !== null ? short : null);
+  // A side that is only the number ("12" of "12–13th century") is that number.
+  return (best as Found | null)?.side ?? (bce !== null || /^\s*\d{1,2}\s*$/.test(text) ? short : null);
 }
 
 /** Words after which a number counts something else than years. */
@@ -169,9 +176,9 @@ function parseRange(text: string, periods: [string, YearRange][], inCenturies: b
   // A side whose short number reads as a year only with an era ("date 20–620 CE") takes the range's era.
   const era = parts.map((p) => p.match(/\b(bce|bc|ce|ad)(?![a-z])/)?.[1]).find((e) => e !== undefined);
   const sides = parts.map(
-    (p) =>
-      parseSide(p, inCenturies, periods) ??
-      (era && /\d/.test(p) ? parseSide(`${p} ${era}`, inCenturies, periods) : null),
+    (p, i) =>
+      parseSide(p, inCenturies, periods, i > 0) ??
+      (era && /\d/.test(p) ? parseSide(`${p} ${era}`, inCenturies, periods, i > 0) : null),
   );
   if (sides.length === 0 || sides.some((s) => s === null)) {
     // One end of a range we cannot read ("10,500–300 B.C."): undated, not the other end as the date.

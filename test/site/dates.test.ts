@@ -423,6 +423,9 @@ describe('dates a third reviewer found read wrong (short second years, "12–13t
     expect(d('1887–8, printed 1890')).toEqual({ start: 1887, end: 1888 });
     expect(d('1887–90, printed 1920s')).toEqual({ start: 1887, end: 1890 });
     expect(d('1887–90')).toEqual({ start: 1887, end: 1890 });
+    // Not a short number that opens a date of its own: a fraction, a month.
+    expect(d('3/4 view, 1887')).toEqual({ start: 1887, end: 1887 });
+    expect(d('12/1887')).toEqual({ start: 1887, end: 1887 });
   });
 
   it('reads centuries written with a slash, with or without early/late, as both', () => {

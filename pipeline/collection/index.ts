@@ -166,12 +166,18 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
   }
   const before = text.slice(0, nul).split(LINE_BREAK);
   const line = before.length;
-  const shown = (before.at(-1)! + text.slice(nul).split(LINE_BREAK, 1)[0]!).replaceAll('\u0000', '\u2400');
+  const rest = text.slice(nul).split(LINE_BREAK);
+  const shown = (before.at(-1)! + rest[0]!).replaceAll('\u0000', '\u2400');
+  // Some exporters put one on every line: said, so that fixing line 1 is not taken for the end of it.
+  const others = rest.slice(1).filter((l) => l.includes('\u0000')).length;
   throw new VitrineError(
     'CSV_NUL',
     `${file}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: ` +
       `"${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}"), left by a damaged file or a paste from ` +
-      'another program: type that line again, or delete the character in a text editor that shows it.',
+      (others
+        ? `another program, and so do ${count(others, 'other line')} after it (some programs write one on every ` +
+          'line): export the file again as "CSV UTF-8", or delete them all in a text editor that shows them.'
+        : 'another program: type that line again, or delete the character in a text editor that shows it.'),
     { file, line },
   );
 }
@@ -180,18 +186,25 @@ function checkEncoding({ text, file }: { text: string; file: string }): void {
  * UTF-16 or UTF-32 read as UTF-8. With a byte-order mark: FF FE or FE FF (each byte an invalid U+FFFD), FF FE 00 00
  * or 00 00 FE FF for UTF-32. Without one, the text's ASCII characters each sit next to one NUL (UTF-16) or three
  * (UTF-32), so the NULs come alone, or in threes, through the first few thousand characters: runs of NULs, a
- * file padded with NULs, or a NUL or two in a short file are not a wide encoding. Counted in runs rather than by
- * even and odd byte position, since other characters (Japanese, say) read as UTF-8 shift the positions.
+ * file padded with NULs, a NUL or two in a short file, or one NUL a line are not a wide encoding. Counted in runs
+ * next to each other rather than by even and odd byte position, since other characters (Japanese, say) read as
+ * UTF-8 shift the positions.
  */
 function wideEncoding(text: string): 'UTF-16' | 'UTF-32' | undefined {
   if (/^(\uFFFD\uFFFD\u0000\u0000|\u0000\u0000\uFFFD\uFFFD)/.test(text)) return 'UTF-32';
   if (text.startsWith('\uFFFD\uFFFD')) return 'UTF-16';
   const sample = text.slice(0, 4000).replace(/\u0000+$/, '');
-  const runs = (sample.match(/\u0000+/g) ?? []).map((run) => run.length);
-  const alone = runs.filter((n) => n === 1).length;
-  const threes = runs.filter((n) => n === 2 || n === 3).length;
-  if (alone >= 8 && alone >= 0.9 * runs.length && alone >= 0.01 * sample.length) return 'UTF-16';
-  if (threes >= 8 && threes >= 0.9 * runs.length) return 'UTF-32';
+  const runs = [...sample.matchAll(/\u0000+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  // ASCII text in a wide encoding: its NULs alternate with single characters ("i\0d\0,\0"), so most runs have
+  // another one character before or after them. A stray NUL at the end of every line (some exporters write
+  // one) comes alone too, but a line apart.
+  const paired = runs.filter(
+    (r, i) => runs[i + 1]?.at === r.at + r.length + 1 || (i > 0 && runs[i - 1]!.at + runs[i - 1]!.length + 1 === r.at),
+  );
+  const alone = paired.filter((r) => r.length === 1).length;
+  const threes = paired.filter((r) => r.length === 2 || r.length === 3).length;
+  if (alone >= 8 && alone >= 0.5 * runs.length && alone >= 0.01 * sample.length) return 'UTF-16';
+  if (threes >= 8 && threes >= 0.5 * runs.length) return 'UTF-32';
   return undefined;
 }
 

@@ -329,3 +329,49 @@ describe('a NUL or two at the end of the last row', () => {
     expect(line).toBe(3);
   });
 });
+
+/*
+ * A reviewer's case: some exporters end every line of a UTF-8 CSV with a stray NUL byte. Each line's NUL
+ * comes alone, so the run count alone called it UTF-16 (and so did a file of short rows with a NUL in each);
+ * UTF-16 is called only when the NULs alternate with single characters, as ASCII text in UTF-16 does.
+ */
+describe('a UTF-8 file with a NUL byte in every row', () => {
+  const rows = (nul: (i: number) => string, end = '\n') =>
+    `object_id,label${nul(0)}${end}` +
+    Array.from({ length: 200 }, (_, i) => `A${i},Painting${nul(i + 1)}`).join(end) +
+    end;
+
+  it('a NUL at the end of every line is CSV_NUL on line 1, not UTF-16', () => {
+    for (const end of ['\n', '\r\n']) {
+      const text = rows(() => '\u0000', end);
+      const error = (() => {
+        try {
+          parseLabels({ text, file: 'labels.csv' });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(isVitrineError(error, 'CSV_NUL'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/^labels\.csv:1: line 1 has an invisible NUL character/);
+      expect((error as Error).message).toContain('and so do 200 other lines after it');
+      expect((error as Error).message).not.toMatch(/UTF-16/);
+    }
+  });
+
+  it('a NUL inside every row (after the first cell) is CSV_NUL too', () => {
+    const text = `object_id,label\n${Array.from({ length: 200 }, (_, i) => `A${i}\u0000,Painting`).join('\n')}\n`;
+    const { message, line } = messageOf(() => parseLabels({ text, file: 'labels.csv' }));
+    expect(message).toMatch(/^labels\.csv:2: line 2 has an invisible NUL character/);
+    expect(line).toBe(2);
+  });
+
+  it('UTF-16 of short rows is still UTF-16', () => {
+    const bytes = Buffer.from(
+      `object_id,label\n${Array.from({ length: 200 }, (_, i) => `A${i},x`).join('\n')}\n`,
+      'utf16le',
+    );
+    expect(messageOf(() => parseLabels({ text: bytes.toString('utf8'), file: 'labels.csv' })).message).toMatch(
+      /^labels\.csv is saved as UTF-16/,
+    );
+  });
+});

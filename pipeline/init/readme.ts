@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { VitrineInvocation } from './invocation.ts';
 import { shellWord } from './invocation.ts';
 import type { RemoteChoice } from './scaffold.ts';
@@ -5,30 +6,45 @@ import type { RemoteChoice } from './scaffold.ts';
 /** The README of a museum's Vitrine repository: what is where, and the staff's and maintainers' steps. */
 export function museumReadme({
   name,
+  root,
   remote,
   vocabulary,
   from,
   run,
 }: {
   name: string;
+  /** The repository's folder on this machine: committed text names other folders from it, never absolutely. */
+  root: string;
   remote: RemoteChoice;
   vocabulary: string[];
   from: string;
   /** How this repository runs Vitrine (in it, or from Vitrine's folder with -C). */
   run: VitrineInvocation;
 }): string {
-  const v = run.vitrine;
+  // Whoever clones the repository has other folders: Vitrine's folder and this one are named from each other
+  // (right when the clone sits as this one does, beside Vitrine say), or as placeholders when the two share no
+  // folder but the top of the disk (a path from there would name this machine's folders).
+  const toVitrine = nearPath({ from: root, to: run.folder }) ?? 'path/to/vitrine';
+  const toRepository = nearPath({ from: run.folder, to: root }) ?? `path/to/${path.basename(root)}`;
+  const placeholders = toVitrine === 'path/to/vitrine';
+  const v = run.inRepository ? run.vitrine : `npx vitrine -C ${shellWord(toRepository)}`;
   const how = run.inRepository
     ? 'Maintainers, in this folder on a machine with Node.js (run `npm ci` once first):\n\n```sh\n'
     : "Vitrine itself is not installed in this repository: maintainers run it from Vitrine's own folder\n" +
       "(a clone of Vitrine's repository where `npm ci` was run once), naming this repository with `-C`.\n" +
-      'On the machine where this repository was set up, that is:\n\n```sh\n' +
-      `cd ${shellWord(run.folder)}   # Vitrine's folder: elsewhere, npx would fetch an unknown "vitrine" from npm\n`;
+      (placeholders
+        ? `From this folder, with \`path/to/vitrine\` the path to that folder and \`${toRepository}\` the path from\n` +
+          'it to this one:\n\n```sh\n'
+        : `When this repository was set up, Vitrine's folder was \`${toVitrine}\` from here; from this folder, with\n` +
+          'the two folders placed the same way, that is:\n\n```sh\n') +
+      `cd ${shellWord(toVitrine)}   # Vitrine's folder: elsewhere, npx would fetch an unknown "vitrine" from npm\n`;
   const s3 = /^s3:\/\//i.test(remote.url);
+  // A folder remote as .dvc/config holds it: from this folder (a remote given from elsewhere is absolute here).
+  const folder = path.relative(root, path.resolve(root, remote.url)).split(path.sep).join('/') || '.';
   const where = s3
     ? `\`${remote.url}\` (S3). Keys are in \`.dvc/config.local\`, which is never committed; in GitHub they are the ` +
       'secrets `VITRINE_REMOTE_ACCESS_KEY_ID` and `VITRINE_REMOTE_SECRET_ACCESS_KEY`.'
-    : `the folder \`${remote.url}\`.`;
+    : `the folder \`${path.isAbsolute(folder) ? remote.url : folder}\` (from this folder).`;
   return `# ${name}: collection labels and model
 
 This repository runs Vitrine for ${name}: the collection's photographs are
@@ -65,4 +81,20 @@ ${v} models list         # model versions; "models rollback <version>" puts one 
 \`${v} help <command>\` explains each command. Exit codes: 0 done, 1 failed, 2 a mistake in the
 command line, 3 the promotion gate failed (with \`--fail-on-gate\`).
 `;
+}
+
+/**
+ * `to` named from `from` when the two share a folder below the top of the disk (`../vitrine`), else undefined:
+ * a path up to the top and down again would spell out this machine's folders (a home folder's user name).
+ */
+function nearPath({ from, to }: { from: string; to: string }): string | undefined {
+  const relative = path.relative(from, to);
+  if (path.isAbsolute(relative)) return undefined; // another drive
+  const top = (p: string) =>
+    path
+      .resolve(p)
+      .slice(path.parse(path.resolve(p)).root.length)
+      .split(path.sep)[0];
+  if (top(from) !== top(to)) return undefined;
+  return relative.split(path.sep).join('/') || '.';
 }

@@ -293,6 +293,7 @@ export async function initRepository({
   written.push(...workflows.written);
   const readme = museumReadme({
     name: choices.name,
+    root,
     remote,
     vocabulary: choices.vocabulary,
     from: path.basename(proposal.from),

@@ -107,7 +107,10 @@ describe('vitrine init into a new folder', () => {
     });
     expect((await exec('git', ['log', '--oneline'], { cwd: museum })).stdout).toMatch(/Start Vitrine/);
 
-    const readme = await readFile(path.join(museum, 'README.md'), 'utf8');
+    // The README names Vitrine's folder and this one from each other, or (here) by placeholders to fill in.
+    const readme = (await readFile(path.join(museum, 'README.md'), 'utf8'))
+      .replaceAll('path/to/vitrine', REPO)
+      .replaceAll('path/to/m3', museum);
     const written = vitrineCommands(readme, museum);
     expect(written.length, readme).toBeGreaterThan(3);
     for (const step of written) expect(await runsVitrineItself(step), step.command).toBe(true);
@@ -294,5 +297,68 @@ describe('a --from or --images named from the -C folder: where init looked, and 
     expect(result.code).toBe(1);
     expect(result.messages).toContain(`The images folder ${path.join(here, 'export', 'pictures')} does not exist`);
     expect(result.messages).not.toMatch(/from the -C folder/);
+  });
+});
+
+/*
+ * A reviewer: the README init writes for a repository that runs Vitrine from Vitrine's folder said
+ * `cd /home/someone/vitrine` and `npx vitrine -C /home/someone/our-museum`, and a --remote folder given from
+ * elsewhere was named by its absolute path: wrong for anyone who clones the repository. Failed before the fix.
+ */
+describe('the files init stages for the first commit', () => {
+  /** Every file `git ls-files` lists in `museum`, with its text. */
+  async function committed(museum: string): Promise<Map<string, string>> {
+    const { stdout } = await exec('git', ['ls-files'], { cwd: museum });
+    const out = new Map<string, string>();
+    for (const file of stdout.split('\n').filter(Boolean))
+      out.set(file, await readFile(path.join(museum, file), 'utf8'));
+    return out;
+  }
+
+  it('name no folder of this machine absolutely, and the README runs Vitrine once its placeholders are filled', async () => {
+    const csv = await anExport('committed', FOUR);
+    const here = path.join(root, 'committed', 'here');
+    await mkdir(here);
+    const result = await vitrine(['init', '-C', '../museum', '--from', csv, '--remote', '../store', '--yes'], here);
+    expect(result.code, result.messages).toBe(0);
+    const museum = path.join(root, 'committed', 'museum');
+    const files = await committed(museum);
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['README.md', 'params.yaml', '.dvc/config']));
+    for (const [file, text] of files)
+      for (const folder of [root, REPO, `${os.homedir()}/`]) expect(text, `${file}: ${folder}`).not.toContain(folder);
+    const readme = files.get('README.md')!;
+    expect(readme).toContain('the folder `../store` (from this folder)');
+    // Vitrine's folder (the worktree) and the temporary folder share only the top of the disk: placeholders.
+    expect(readme).toContain('cd path/to/vitrine');
+    expect(readme).toContain('npx vitrine -C path/to/museum run');
+    const filled = readme.replaceAll('path/to/vitrine', REPO).replaceAll('path/to/museum', museum);
+    const written = vitrineCommands(filled, museum);
+    expect(written.length, readme).toBeGreaterThan(3);
+    for (const step of written) expect(await runsVitrineItself(step), step.command).toBe(true);
+  });
+
+  it('a repository beside Vitrine names Vitrine’s folder from it, and itself from there', async () => {
+    const { museumReadme } = await import('../../pipeline/init/readme.ts');
+    const readme = museumReadme({
+      name: 'Our Museum',
+      root: '/home/someone/museums/our-museum',
+      remote: { url: '/home/someone/store' },
+      vocabulary: ['coin', 'vessel'],
+      from: 'objects.csv',
+      run: {
+        folder: '/home/someone/vitrine',
+        vitrine: 'npx vitrine -C /home/someone/museums/our-museum',
+        inRepository: false,
+      },
+    });
+    expect(readme).not.toContain('/home/someone');
+    expect(readme).toContain("Vitrine's folder was `../../vitrine` from here");
+    expect(readme).toContain('cd ../../vitrine ');
+    expect(readme).toContain('npx vitrine -C ../museums/our-museum run');
+    expect(readme).toContain('the folder `../../store` (from this folder)');
+    const commands = vitrineCommands(readme, '/home/someone/museums/our-museum');
+    expect(commands.length).toBeGreaterThan(3);
+    for (const c of commands)
+      expect(path.resolve(c.folder, /-C (\S+)/.exec(c.command)![1]!)).toBe('/home/someone/museums/our-museum');
   });
 });

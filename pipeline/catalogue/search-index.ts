@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -23,7 +23,8 @@ import { filesIn } from './plan.ts';
  * Kept between builds in `cacheDir`:
  * - `pages/<part>/objects/<slug>/index.html`: each page's searchable part (`searchablePart`), which
  *   Pagefind parses in half the time of the whole page; made again only for pages whose key is new;
- * - `parts/<key>/`: each part's index as Pagefind wrote it (renamed in once complete).
+ * - `parts/<key>/`: each part's index as Pagefind wrote it (renamed in once complete), with a record of
+ *   its files' sizes and hashes (`KEPT_RECORD`), against which it and its site copies are checked.
  * In the site: part 0 is `pagefind/` itself (the index the search page loads first, with Pagefind's
  * script and WebAssembly), the others `pagefind/parts/<key>/` (a folder is never changed once in place: a
  * changed part is a new folder), and `pagefind/parts.json` lists them. The manifest is the switch: it
@@ -192,10 +193,17 @@ async function indexParts({
   await rm(path.join(cacheDir, 'index'), { recursive: true, force: true });
   const built = path.join(cacheDir, 'parts');
   await mkdir(built, { recursive: true });
-  // A kept part is trusted only when it holds every file its metadata names (a cache restored in part);
+  // A kept part is trusted only when it holds every file its metadata names (a cache restored in part) and
+  // each file is as it was kept (its site copy is the same file: one written over in place changes both);
   // each is Pagefind's whole output, script and WebAssembly included.
   const missing: Part[] = [];
-  for (const p of listed) if ((await lacking(path.join(built, p.key), { primary: true })).length > 0) missing.push(p);
+  const records = new Map<string, KeptRecord>();
+  for (const p of listed) {
+    const folder = path.join(built, p.key);
+    const record = await checkKept(folder);
+    if (record && (await lacking(folder, { primary: true })).length === 0) records.set(p.key, record);
+    else missing.push(p);
+  }
   const pagesDir = path.join(cacheDir, 'pages');
   if (missing.length > 0) await writeSearchPages({ outDir, parts: all, dir: pagesDir });
   for (const part of missing) {
@@ -208,9 +216,10 @@ async function indexParts({
       out: temp,
       expected: part.pages.length,
     });
+    records.set(part.key, await writeKeptRecord(temp));
     await rename(temp, path.join(built, part.key));
   }
-  await placeParts({ outDir, workDir, built, listed });
+  await placeParts({ outDir, workDir, built, listed, records });
   // Kept: the parts of this index only.
   const keys = new Set(listed.map((p) => p.key));
   for (const name of await readdir(built))
@@ -253,11 +262,14 @@ async function placeParts({
   workDir,
   built,
   listed,
+  records,
 }: {
   outDir: string;
   workDir: string;
   built: string;
   listed: Part[];
+  /** Each part's kept record (its files as they were kept), by key. */
+  records: Map<string, KeptRecord>;
 }): Promise<void> {
   const index = path.join(outDir, SEARCH_INDEX);
   await mkdir(workDir, { recursive: true });
@@ -274,8 +286,11 @@ async function placeParts({
   for (const part of listed.slice(1)) {
     const target = path.join(index, PARTS_DIR, folder(part));
     // Named by its content, so a folder there is this part, but it may have lost files since (a site
-    // restored in part, a hand at work): linked in again then.
-    const damaged = existsSync(target) && (await lacking(target, { primary: false })).length > 0;
+    // restored in part, a hand at work) or had one changed: linked in again then.
+    const damaged =
+      existsSync(target) &&
+      ((await lacking(target, { primary: false })).length > 0 ||
+        changedCopies({ dir: target, record: records.get(part.key)!, only: isSearchFile }).length > 0);
     if (existsSync(target) && !damaged) continue;
     const staged = path.join(workDir, 'part');
     await rm(staged, { recursive: true, force: true });
@@ -287,14 +302,19 @@ async function placeParts({
   }
   const old = await readPartsManifest(index);
   const primary = listed[0]!;
-  if (old?.parts[0]?.key === primary.key && (await lacking(index, { primary: true })).length === 0) {
+  if (
+    old?.parts[0]?.key === primary.key &&
+    (await lacking(index, { primary: true })).length === 0 &&
+    changedCopies({ dir: index, record: records.get(primary.key)!, only: (rel) => !rel.startsWith(PARTS_DIR) })
+      .length === 0
+  ) {
     const temp = path.join(workDir, PARTS_FILE);
     await writeFile(temp, JSON.stringify(manifest));
     await rename(temp, path.join(index, PARTS_FILE));
   } else {
     const next = path.join(workDir, 'primary-next');
     const previous = path.join(workDir, 'primary-previous');
-    await linkTree({ from: path.join(built, primary.key), to: next });
+    await linkTree({ from: path.join(built, primary.key), to: next, only: (rel) => rel !== KEPT_RECORD });
     await writeFile(path.join(next, PARTS_FILE), JSON.stringify(manifest));
     try {
       // The only moment the site has no search index: between these renames.
@@ -386,6 +406,98 @@ export async function lacking(dir: string, { primary }: { primary: boolean }): P
     for (const filter of meta.filters) need(filters!, 'filter', `${filter}.pf_filter`);
   }
   return out;
+}
+
+/**
+ * A kept part's files as Pagefind wrote them (`.vitrine-kept.json` in its folder, written before the folder
+ * is renamed in): each file's size and SHA-1, and the inode and time it had when last checked. The site's
+ * copies are hard links to these files, so a site file written over in place (a deploy step, an editor,
+ * `truncate`) changes the kept one too, and a file cut short is not a file gone: only its bytes tell.
+ * Hashing every file of every part each build would cost seconds at 100,000 pages, so a file whose inode,
+ * size and modification time are those recorded is taken as unchanged (any write changes the time), and
+ * only the others (a new inode after a cache restore, a file written to) are read and hashed.
+ */
+const KEPT_RECORD = '.vitrine-kept.json';
+const KEPT_VERSION = 1;
+
+interface KeptRecord {
+  version: number;
+  /** Path in the part's folder (with the platform's separators) → [size, SHA-1, inode, mtimeMs]. */
+  files: Record<string, [number, string, number, number]>;
+}
+
+const sha1Of = (file: string) => createHash('sha1').update(readFileSync(file)).digest('hex');
+
+/** Record the files of a part just written by Pagefind in `dir`. */
+async function writeKeptRecord(dir: string): Promise<KeptRecord> {
+  const record: KeptRecord = { version: KEPT_VERSION, files: {} };
+  for (const rel of filesIn(dir)) {
+    if (rel === KEPT_RECORD) continue;
+    const file = path.join(dir, rel);
+    const s = statSync(file);
+    record.files[rel] = [s.size, sha1Of(file), s.ino, s.mtimeMs];
+  }
+  await writeFile(path.join(dir, KEPT_RECORD), JSON.stringify(record));
+  return record;
+}
+
+/**
+ * A kept part's record when every file it names is as it was kept, else null (no record: a part kept by an
+ * earlier version, which cannot be told whole). Files checked by their bytes get their new inode and time
+ * recorded, so the next build (and the site's copies, links to the same files) need only a `stat`.
+ */
+async function checkKept(dir: string): Promise<KeptRecord | null> {
+  let record: KeptRecord;
+  try {
+    record = JSON.parse(await readFile(path.join(dir, KEPT_RECORD), 'utf8')) as KeptRecord;
+    if (record.version !== KEPT_VERSION || typeof record.files !== 'object' || record.files === null) return null;
+  } catch {
+    return null;
+  }
+  let restamped = false;
+  for (const [rel, entry] of Object.entries(record.files)) {
+    const verdict = checkCopy(path.join(dir, rel), entry);
+    if (verdict === 'changed') return null;
+    if (verdict === 'same bytes') {
+      const s = statSync(path.join(dir, rel));
+      record.files[rel] = [entry[0], entry[1], s.ino, s.mtimeMs];
+      restamped = true;
+    }
+  }
+  if (restamped) {
+    const temp = path.join(dir, `${KEPT_RECORD}.${process.pid}.tmp`);
+    await writeFile(temp, JSON.stringify(record));
+    await rename(temp, path.join(dir, KEPT_RECORD));
+  }
+  return record;
+}
+
+/** A copy of a kept file against its record: the same file untouched, another file with the same bytes, or changed. */
+function checkCopy(file: string, [size, sha1, ino, mtimeMs]: KeptRecord['files'][string]) {
+  let s: ReturnType<typeof statSync>;
+  try {
+    s = statSync(file);
+  } catch {
+    return 'changed' as const;
+  }
+  if (!s.isFile() || s.size !== size) return 'changed' as const;
+  if (s.ino === ino && s.mtimeMs === mtimeMs) return 'same file' as const;
+  return sha1Of(file) === sha1 ? ('same bytes' as const) : ('changed' as const);
+}
+
+/** The files of `record` (those `only` takes) whose copy in `dir` (a part in the site) is missing or changed. */
+function changedCopies({
+  dir,
+  record,
+  only,
+}: {
+  dir: string;
+  record: KeptRecord;
+  only: (rel: string) => boolean;
+}): string[] {
+  return Object.entries(record.files)
+    .filter(([rel, entry]) => only(rel) && checkCopy(path.join(dir, rel), entry) === 'changed')
+    .map(([rel]) => rel);
 }
 
 /** The files of a part the search page reads when merging it (not Pagefind's script, WebAssembly and UI). */

@@ -67,6 +67,20 @@ export function isEntry(file: string): boolean {
   return file === 'pagefind/pagefind-entry.json' || file === 'pagefind/pagefind.js' || file === 'pagefind/parts.json';
 }
 
+/**
+ * Pagefind's own program at the top of `pagefind/`: what its script loads (`loaded`: its WebAssembly, one a
+ * language, and its worker), the script (`loader`: `pagefind.js`), and the scripts and styles of its ready-made
+ * interfaces, which load the script (`interface`). Their names do not change with their bytes, and a script
+ * works only with the WebAssembly of its own version: a Pagefind upgrade changes them all at once.
+ */
+export function searchProgram(file: string): 'loaded' | 'loader' | 'interface' | undefined {
+  if (!/^pagefind\/[^/]+$/.test(file)) return undefined;
+  if (/^pagefind\/wasm\.[^/]+\.pagefind$/.test(file) || file === 'pagefind/pagefind-worker.js') return 'loaded';
+  if (file === 'pagefind/pagefind.js') return 'loader';
+  if (/^pagefind\/pagefind-[^/]+\.(js|css)$/.test(file)) return 'interface';
+  return undefined;
+}
+
 export const CACHE = {
   /** A year, never revalidated: the name changes when the content does. */
   immutable: 'public, max-age=31536000, immutable',
@@ -74,13 +88,14 @@ export const CACHE = {
   revalidate: 'public, max-age=0, must-revalidate',
   /** Thumbnails: a day. */
   day: 'public, max-age=86400',
-  /** Everything else (model files, data downloads, Pagefind's UI): five minutes. */
+  /** Everything else (model files, data downloads): five minutes. */
   short: 'public, max-age=300',
 } as const;
 
 /** Cache-Control for a site path. */
 export function cacheControl(file: string): string {
-  if (isEntry(file)) return CACHE.revalidate;
+  // Pagefind's program too: a browser that kept the old WebAssembly beside a new script could not search.
+  if (isEntry(file) || searchProgram(file)) return CACHE.revalidate;
   if (isContentAddressed(file)) return CACHE.immutable;
   if (isThumbnail(file)) return CACHE.day;
   return CACHE.short;

@@ -15,7 +15,7 @@ import { s3Error } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { cacheControl, contentType, isEntry } from './files.ts';
+import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
 import { imageLinks, type Rewrite } from './rewrite.ts';
 import type { PublishTarget } from './settings.ts';
 
@@ -25,9 +25,15 @@ export type { PublishTarget };
  * `vitrine publish`: the built catalogue (.vitrine/site/) to an S3-compatible bucket, in an order that
  * keeps the site online and whole at every moment:
  *   1. files the pages use (scripts, styles, search index chunks, thumbnails) that are new or changed;
- *   2. then the pages and the files that name the others (HTML, Pagefind's script);
- *   3. then the search index's switch: part 0's entry and the list of the other parts (`switchSearch`);
- *   4. only then, the files the new build no longer has.
+ *   2. then the pages and the files that name the others (HTML, the sitemap);
+ *   3. then Pagefind's program, when it changed (an upgrade): what its script loads (WebAssembly, worker),
+ *      the script, the interfaces that load the script (`searchProgram`), one after the other;
+ *   4. then the search index's switch: part 0's entry and the list of the other parts (`switchSearch`);
+ *   5. only then, the files the new build no longer has.
+ * The program's names do not change with its bytes, and a script works only with its own WebAssembly: no order
+ * makes an upgrade atomic. Sent just before the switch, each group right after the one it loads, a visitor's
+ * old script meets the new WebAssembly only while those few files are sent (not while every page is), and one
+ * who has the new script gets the new WebAssembly. Browsers ask again for them each time (`cacheControl`).
  * Only files whose md5 differs from the bucket's copy are sent. Vitrine deletes only what it
  * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket.
  */
@@ -169,18 +175,52 @@ export async function publishSite({
     progress.tick();
   };
   const switches = decided.upload.filter((file) => SEARCH_SWITCH.includes(file));
-  const assets = decided.upload.filter((file) => !isEntry(file));
-  const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file));
-  const entries = pages.length + switches.length;
+  const program = decided.upload.filter((file) => searchProgram(file));
+  const assets = decided.upload.filter((file) => !isEntry(file) && !searchProgram(file));
+  const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file) && !searchProgram(file));
   const assetsDone = await settle(assets, jobs, send);
-  if (assetsDone.error) throw interrupted({ error: assetsDone.error, pagesChanged: 0, pages: entries, target });
+  if (assetsDone.error) throw interrupted({ error: assetsDone.error, state: untouched(), target });
   const pagesDone = await settle(pages, jobs, send);
   if (pagesDone.error)
-    throw interrupted({ error: pagesDone.error, pagesChanged: pagesDone.done, pages: entries, target });
+    throw interrupted({
+      error: pagesDone.error,
+      state:
+        pagesDone.done === 0
+          ? untouched()
+          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; every file they and ` +
+            'the older pages use is online, search is unchanged, and nothing was deleted.',
+      target,
+    });
+  const sent: string[] = [];
+  for (const group of ['loaded', 'loader', 'interface'] as const) {
+    const done = await settle(
+      program.filter((file) => searchProgram(file) === group),
+      jobs,
+      async (file) => {
+        await send(file);
+        sent.push(file);
+      },
+    );
+    if (done.error) {
+      const left = program.filter((f) => !sent.includes(f));
+      throw interrupted({
+        error: done.error,
+        state:
+          `${everyPage(pages.length)} But search may not work until this publish is finished: Pagefind's ` +
+          `program is only partly the new version (${listed(sent, 'none')} went up, not ${listed(left, '')}).`,
+        target,
+      });
+    }
+  }
+  const switched: SwitchState = { shortened: false, entry: false };
   try {
-    await switchSearch({ site, switches, send, s3, target, key: key(SEARCH_PARTS), fail });
+    await switchSearch({ site, switches, send, s3, target, key: key(SEARCH_PARTS), fail, state: switched });
   } catch (error) {
-    throw interrupted({ error, pagesChanged: pages.length, pages: entries, target });
+    throw interrupted({
+      error,
+      state: `${everyPage(pages.length)} ${searchState({ switches, state: switched })}`,
+      target,
+    });
   }
 
   const deletesDone = await settle(decided.stale, jobs, async (file) => {
@@ -191,7 +231,14 @@ export async function publishSite({
     }
     progress.tick();
   });
-  if (deletesDone.error) throw deletesDone.error;
+  if (deletesDone.error)
+    throw interrupted({
+      error: deletesDone.error,
+      state:
+        'The new site is online, whole, search included; some files the previous build had and this one does ' +
+        'not are still in the bucket (no page links to them).',
+      target,
+    });
   // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
   const listChanged = published.size !== local.size || [...local.keys()].some((file) => !published.has(file));
   if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
@@ -226,6 +273,7 @@ async function switchSearch({
   target,
   key,
   fail,
+  state,
 }: {
   site: string;
   switches: string[];
@@ -234,6 +282,8 @@ async function switchSearch({
   target: PublishTarget;
   key: string;
   fail: Fail;
+  /** How far the switch went, for the message when it stops. */
+  state: SwitchState;
 }): Promise<void> {
   if (switches.length === 2) {
     const next = await readFile(path.join(site, ...SEARCH_PARTS.split('/')), 'utf8')
@@ -261,10 +311,59 @@ async function switchSearch({
         } catch (error) {
           throw fail('upload', key, error);
         }
+        state.shortened = true;
       }
     }
   }
-  for (const file of SEARCH_SWITCH) if (switches.includes(file)) await send(file);
+  for (const file of SEARCH_SWITCH)
+    if (switches.includes(file)) {
+      await send(file);
+      if (file === SEARCH_ENTRY) state.entry = true;
+    }
+}
+
+interface SwitchState {
+  /** The list of only the parts both builds list is online. */
+  shortened: boolean;
+  /** The new part 0 (its entry) is online. */
+  entry: boolean;
+}
+
+/** What a visitor's search uses when the switch stopped (`state`) before its end. */
+function searchState({ switches, state }: { switches: string[]; state: SwitchState }): string {
+  const changed = `objects added or moved since the previous build may not be found by search.`;
+  if (state.entry)
+    return state.shortened
+      ? `Search uses the new index's first part (${SEARCH_ENTRY}) with only the other parts both builds list ` +
+          `(${SEARCH_PARTS} is a shortened list put up for the switch): ${changed}`
+      : `Search uses the new index's first part (${SEARCH_ENTRY}) with the previous list of the other parts ` +
+          `(${SEARCH_PARTS}): ${changed}`;
+  if (state.shortened)
+    return (
+      `Search uses the previous index without the parts the new one drops (${SEARCH_PARTS} lists only the ` +
+      `parts both builds share; ${SEARCH_ENTRY} is the previous one): objects in the parts left out are not ` +
+      'found by search.'
+    );
+  const files = switches.length === 2 ? `${SEARCH_ENTRY} and ${SEARCH_PARTS} were` : `${switches[0]} was`;
+  return (
+    `Search still uses the previous index, whole: ${files} not changed, so a search finds what the previous ` +
+    'build had.'
+  );
+}
+
+const untouched = () =>
+  'The pages already online were not changed, and nothing was deleted: the site people see is the previous one, ' +
+  'whole.';
+
+const everyPage = (pages: number) =>
+  `${pages > 0 ? 'Every page is the new one' : 'Every page is up to date'}; every file the old and the new pages ` +
+  'use is online, and nothing was deleted.';
+
+/** Up to 5 file names, "a, b and 3 more"; `none` when there are none. */
+function listed(files: string[], none: string): string {
+  if (files.length === 0) return none;
+  const shown = files.slice(0, 5).join(', ');
+  return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
 }
 
 /** A `parts.json` as the search page reads it, or null when it is not one. */
@@ -295,28 +394,13 @@ async function settle<T>(
   return { done, error };
 }
 
-function interrupted({
-  error,
-  pagesChanged,
-  pages,
-  target,
-}: {
-  error: unknown;
-  pagesChanged: number;
-  pages: number;
-  target: PublishTarget;
-}): VitrineError {
+function interrupted({ error, state, target }: { error: unknown; state: string; target: PublishTarget }): VitrineError {
   const reason = error instanceof Error ? error.message : String(error);
-  const state =
-    pagesChanged === 0
-      ? 'The pages already online were not changed, and nothing was deleted: ' +
-        'the site people see is the previous one, whole.'
-      : `${pagesChanged} of ${pages} changed pages are already the new ones; ` +
-        'every file they and the older pages use is online, and nothing was deleted.';
   const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
   return new VitrineError(
     code,
-    `${reason}\n${state} Run "vitrine publish" again to finish.`,
+    `${reason}\n${state} Run "vitrine publish" again to finish: it sends what is left, then deletes what the ` +
+      'new build no longer has.',
     { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
     { cause: error },
   );

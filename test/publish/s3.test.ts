@@ -476,6 +476,183 @@ describe('publishing the catalogue to a bucket', () => {
     }
   });
 
+  /*
+   * A reviewer: on a Pagefind upgrade the new WebAssembly (`wasm.en.pagefind`, a name that does not change with
+   * its bytes) went up with the first files, and the script that loads it (`pagefind.js`) with the pages: for
+   * the whole page upload a visitor's old script loaded a WebAssembly it does not fit, and browsers kept the
+   * WebAssembly five minutes after the new script. Failed before the fix.
+   */
+  it('on a Pagefind upgrade, the files pagefind.js loads go up just before it, the scripts that load it after', async () => {
+    const pagefind = (version: string) => ({
+      'pagefind/wasm.en.pagefind': Buffer.from(`wasm ${version}`),
+      'pagefind/wasm.unknown.pagefind': Buffer.from(`wasm unknown ${version}`),
+      'pagefind/pagefind-worker.js': `worker ${version}`,
+      'pagefind/pagefind.js': `export const version = '${version}'`,
+      'pagefind/pagefind-ui.js': `import('./pagefind.js') // ${version}`,
+      'pagefind/pagefind-ui.css': `.pf{} /* ${version} */`,
+      'pagefind/pagefind-entry.json': `{"version":"${version}","languages":{"en":{"hash":"en_${version}"}}}`,
+      [`pagefind/pagefind.en_${version}.pf_meta`]: Buffer.from(version),
+    });
+    const old = { ...sampleSite(), ...pagefind('1.5.0') };
+    delete old['pagefind/pagefind.en_6329cce493.pf_meta'];
+    await publishSite({ site: await newSite('upgrade-a', old), target: target('upgrade'), log: silentLogger });
+    const next = { ...sampleSite(), ...pagefind('1.6.0') };
+    delete next['pagefind/pagefind.en_6329cce493.pf_meta'];
+    next['index.html'] = page('Home 2');
+    next['objects/c-3/index.html'] = page('Cup');
+    next['_astro/app.Z9.js'] = 'new';
+    const seen: string[] = [];
+    const proxy = await recordingProxy((method, url) => {
+      const file = decodeURIComponent(url).split('?')[0]!.slice('/www/upgrade/'.length);
+      if (method === 'PUT' && file !== '.vitrine-published.json') seen.push(file);
+    });
+    try {
+      await publishSite({
+        site: await newSite('upgrade-b', next),
+        target: target('upgrade', { endpoint: proxy.url, jobs: 1 }),
+        log: silentLogger,
+      });
+    } finally {
+      await proxy.close();
+    }
+    // What pagefind.js loads (its WebAssembly and worker), then pagefind.js, then the scripts that load it.
+    const loaded = ['pagefind/wasm.en.pagefind', 'pagefind/wasm.unknown.pagefind', 'pagefind/pagefind-worker.js'];
+    const at = (file: string) => seen.indexOf(file);
+    for (const file of loaded) expect(at(file), file).toBeLessThan(at('pagefind/pagefind.js'));
+    expect(at('pagefind/pagefind.js')).toBeLessThan(at('pagefind/pagefind-ui.js'));
+    expect(at('pagefind/pagefind-ui.js')).toBeLessThan(at('pagefind/pagefind-entry.json'));
+    // Nothing else goes up between the first of them and pagefind.js: an old script meets the new
+    // WebAssembly only while those few files are sent, not during the whole upload of the pages.
+    const first = Math.min(...loaded.map(at));
+    expect(seen.slice(first, at('pagefind/pagefind.js')).sort()).toEqual([...loaded].sort());
+    for (const file of [
+      'index.html',
+      'objects/c-3/index.html',
+      '_astro/app.Z9.js',
+      'pagefind/pagefind.en_1.6.0.pf_meta',
+    ])
+      expect(at(file), file).toBeLessThan(first);
+    // A browser asks again for each of them (cheap: the ETag), so it never keeps an old one beside a new one.
+    const revalidate = 'public, max-age=0, must-revalidate';
+    for (const file of [...loaded, 'pagefind/pagefind.js', 'pagefind/pagefind-ui.js', 'pagefind/pagefind-ui.css'])
+      expect((await head(`upgrade/${file}`)).CacheControl, file).toBe(revalidate);
+    expect((await head('upgrade/pagefind/pagefind.en_1.6.0.pf_meta')).CacheControl).toBe(
+      'public, max-age=31536000, immutable',
+    );
+
+    // Refused while the program goes up: says which of its files are new, and that search may not work meanwhile.
+    await publishSite({ site: await newSite('upgrade-a', old), target: target('upgrade'), log: silentLogger });
+    const refusing = await failingProxy((method, url) => method === 'PUT' && url.includes('pagefind/pagefind.js'));
+    let error: Error;
+    try {
+      error = await publishSite({
+        site: await newSite('upgrade-b', next),
+        target: target('upgrade', { endpoint: refusing.url }),
+        log: silentLogger,
+      }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+    } finally {
+      await refusing.close();
+    }
+    expect(isVitrineError(error), error.message).toBe(true);
+    expect(error.message).toContain('Every page is the new one');
+    expect(error.message).toMatch(/search may not work until this publish is finished: Pagefind's program is only/);
+    expect(error.message).toMatch(
+      /\(pagefind\/pagefind-worker\.js, pagefind\/wasm\.en\.pagefind, .* went up, not .*pagefind\.js\)/,
+    );
+    expect(error.message).toContain('Run "vitrine publish" again');
+    const finished = await publishSite({
+      site: await newSite('upgrade-b', next),
+      target: target('upgrade'),
+      log: silentLogger,
+    });
+    expect(finished.uploaded).toEqual(expect.arrayContaining(['pagefind/pagefind.js', 'pagefind/pagefind-entry.json']));
+    expect((await body('upgrade/pagefind/pagefind.js')).toString()).toBe(next['pagefind/pagefind.js']);
+  });
+
+  /*
+   * A reviewer: a publish that failed while it switched the search index said "N of M changed pages are already
+   * the new ones", which does not say what search shows meanwhile. Failed before the fix.
+   */
+  it('a publish that fails while it switches the search index says what search shows, and the next finishes', async () => {
+    const entry = (id: string) => `{"version":"1.6.0","languages":{"en":{"hash":"en_${id}","wasm":"en"}}}`;
+    const list = (part0: string, merged: string[]) =>
+      JSON.stringify({
+        version: 1,
+        parts: [{ path: '', key: part0, pages: 1 }, ...merged.map((k) => ({ path: `parts/${k}/`, key: k, pages: 1 }))],
+      });
+    const siteWith = (part0: string, merged: string[]) => {
+      const files = sampleSite();
+      files['pagefind/pagefind-entry.json'] = entry(part0);
+      files['pagefind/parts.json'] = list(part0, merged);
+      for (const k of merged) files[`pagefind/parts/${k}/pagefind-entry.json`] = entry(k);
+      files['index.html'] = page(`Home ${part0} ${merged.join(' ')}`);
+      return files;
+    };
+    const from = siteWith('p0a', ['k1', 'k2']);
+    const to = siteWith('p0b', ['k1', 'k3']);
+    const cases = [
+      // The shortened list (only the parts both builds list) is refused: search is the previous index, whole.
+      { fail: 'pagefind/parts.json', nth: 1, says: /Search still uses the previous index, whole: .*were not changed/ },
+      // Part 0 is refused after the shortened list went up.
+      {
+        fail: 'pagefind/pagefind-entry.json',
+        nth: 1,
+        says: /Search uses the previous index without the parts the new one drops \(pagefind\/parts\.json lists only/,
+      },
+      // The new list is refused after part 0 went up.
+      {
+        fail: 'pagefind/parts.json',
+        nth: 2,
+        says: /Search uses the new index's first part \(pagefind\/pagefind-entry\.json\) with only the other parts both/,
+      },
+    ];
+    for (const [i, { fail, nth, says }] of cases.entries()) {
+      const prefix = `switch-fail-${i}`;
+      await publishSite({ site: await newSite(`${prefix}-a`, from), target: target(prefix), log: silentLogger });
+      let puts = 0;
+      const proxy = await failingProxy((method, url) => {
+        if (method !== 'PUT' || !decodeURIComponent(url).includes(`/${prefix}/${fail}`)) return false;
+        // From the nth on, retries included (the S3 client tries a refused upload again).
+        return ++puts >= nth;
+      });
+      let error: Error & { code?: string };
+      try {
+        error = await publishSite({
+          site: await newSite(`${prefix}-b`, to),
+          target: target(prefix, { endpoint: proxy.url }),
+          log: silentLogger,
+        }).then(
+          () => new Error('published'),
+          (e: Error) => e,
+        );
+      } finally {
+        await proxy.close();
+      }
+      expect(isVitrineError(error), error.message).toBe(true);
+      expect(error.message).toContain(fail);
+      expect(error.message).toMatch(says);
+      expect(error.message).toContain('Every page is the new one');
+      expect(error.message).toContain('nothing was deleted');
+      expect(error.message).toContain('Run "vitrine publish" again');
+      expect(error.message).not.toMatch(/changed pages are already the new ones/);
+      // The old merged part the new list drops is still online: whatever list is up, every part it names is there.
+      expect(await keys(prefix)).toContain('pagefind/parts/k2/pagefind-entry.json');
+      const result = await publishSite({
+        site: await newSite(`${prefix}-b`, to),
+        target: target(prefix),
+        log: silentLogger,
+      });
+      expect(result.deleted).toEqual(['pagefind/parts/k2/pagefind-entry.json']);
+      expect((await body(`${prefix}/pagefind/parts.json`)).toString()).toBe(to['pagefind/parts.json']);
+      expect((await body(`${prefix}/pagefind/pagefind-entry.json`)).toString()).toBe(
+        to['pagefind/pagefind-entry.json'],
+      );
+    }
+  });
+
   it('with image_base_url, pages and search results link to the images there', async () => {
     const site = await newSite('images', sampleSite());
     await publishSite({

@@ -44,16 +44,27 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
         const message = `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${found}.`;
         throw new VitrineError('EXPORT_MALFORMED', message, { file, line });
       }
-      const cells: Record<string, string> = {};
+      const cells: [string, string][] = [];
+      const keyOf = new Map<string, string>();
       for (const [key, cell] of Object.entries(value as Record<string, unknown>)) {
         const name = key.trim();
+        // Two keys that trim to one name: one's value would be lost without a word.
+        const other = keyOf.get(name);
+        if (other !== undefined) {
+          const message =
+            `${file}:${line}: the keys ${JSON.stringify(other)} and ${JSON.stringify(key)} are one name ("${name}") ` +
+            'once spaces around it are left out: Vitrine cannot tell which to read. Rename one in the export.';
+          throw new VitrineError('EXPORT_MALFORMED', message, { file, line, column: name });
+        }
+        keyOf.set(name, key);
         if (!seen.has(name)) {
           seen.add(name);
           header.push(name);
         }
-        cells[name] = cellText(cell);
+        cells.push([name, cellText(cell)]);
       }
-      rows.push({ line, cells });
+      // fromEntries: a key "__proto__" is a cell like any other, not the object's prototype.
+      rows.push({ line, cells: Object.fromEntries(cells) as Record<string, string> });
     });
   return { format: 'jsonl', header, rows };
 }

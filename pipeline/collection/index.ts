@@ -104,14 +104,44 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
   }
   if (records.length === 0) return { header: [], rows: [] };
   const header = records[0]!.map((h) => h.trim());
-  const rows = records.slice(1).map((record, i) => {
-    const cells: Record<string, string> = {};
-    header.forEach((name, i) => {
-      cells[name] = (record[i] ?? '').trim();
-    });
-    return { line: starts[i + 1]!, cells };
-  });
+  checkHeaderNames({ header, raw: records[0]!, file, line: starts[0] ?? 1 });
+  // fromEntries: a column named "__proto__" is a cell like any other, not the object's prototype.
+  const rows = records.slice(1).map((record, i) => ({
+    line: starts[i + 1]!,
+    cells: Object.fromEntries(header.map((name, i) => [name, (record[i] ?? '').trim()])) as Record<string, string>,
+  }));
   return { header, rows };
+}
+
+/**
+ * A column named twice (two "title" columns in an export, "label" pasted twice): a row's cells are looked up by
+ * name, so one column's cells would be lost without a word. Empty names (a trailing comma) are no column.
+ */
+function checkHeaderNames({
+  header,
+  raw,
+  file,
+  line,
+}: {
+  header: string[];
+  raw: string[];
+  file: string;
+  line: number;
+}) {
+  const first = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (!name) return;
+    const at = first.get(name);
+    if (at === undefined) return void first.set(name, i);
+    const spelled = raw[at] !== raw[i] ? ` (written "${raw[at]}" and "${raw[i]}")` : '';
+    throw new VitrineError(
+      'CSV_COLUMNS',
+      `${file}:${line}: the header names the column "${name}" twice, columns ${at + 1} and ${i + 1}${spelled}: ` +
+        'Vitrine cannot tell which to read, and would lose the cells of one. Rename one of them (or delete the ' +
+        'column that is not needed) and save the file again.',
+      { file, line, column: name },
+    );
+  });
 }
 
 /**
@@ -356,11 +386,13 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
       image: '',
       extra: {},
     } as CollectionObject;
+    const extra: [string, string][] = [];
     for (const [column, value] of Object.entries(cells)) {
-      const field = FIELD_OF[column as (typeof OBJECT_COLUMNS)[number]];
+      const field = Object.hasOwn(FIELD_OF, column) ? FIELD_OF[column as (typeof OBJECT_COLUMNS)[number]] : undefined;
       if (field && field !== 'extra') (object as unknown as Record<string, string>)[field] = value;
-      else object.extra[column] = value;
+      else extra.push([column, value]);
     }
+    object.extra = Object.fromEntries(extra);
     objects.push(object);
   }
   return { objects, lineOf };

@@ -375,3 +375,51 @@ describe('a UTF-8 file with a NUL byte in every row', () => {
     );
   });
 });
+
+/*
+ * Found while fixing the above: a header naming a column twice (an export with two "title" columns, a labels.csv
+ * with "label" pasted twice) kept only the last column's cells, silently: the first column's text was lost. A
+ * column named "__proto__" was dropped too. Each failed before its fix.
+ */
+describe('a header that names a column twice', () => {
+  it('is an error naming the file, line 1, the column and its two places', () => {
+    for (const [text, file, name, where] of [
+      ['id,title,title\nA,Vase,Cup\n', 'data/objects.csv', 'title', 'columns 2 and 3'],
+      ['object_id,label,label\nA,x,y\n', 'labels.csv', 'label', 'columns 2 and 3'],
+      ['id,title, title \nA,Vase,Cup\n', 'export.csv', 'title', 'columns 2 and 3'],
+    ] as const) {
+      const parse = file === 'labels.csv' ? parseLabels : file === 'export.csv' ? parseExport : parseObjects;
+      const error = (() => {
+        try {
+          parse({ text, file });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(isVitrineError(error, 'CSV_COLUMNS'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(new RegExp(`^${file}:1: the header names the column "${name}" twice`));
+      expect((error as Error).message).toContain(where);
+    }
+  });
+
+  it('in JSON Lines: two keys that are one name once trimmed, named by their line', () => {
+    const error = (() => {
+      try {
+        parseExport({ text: '{"id":"A"}\n{"id":"B","title":"Vase"," title":"Cup"}\n', file: 'e.jsonl' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isVitrineError(error, 'EXPORT_MALFORMED'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^e\.jsonl:2: the keys "title" and " title" are one name/);
+  });
+
+  it('empty column names (trailing commas) and names differing in case are no duplicates; "__proto__" is kept', () => {
+    expect(parseExport({ text: 'id,Title,title,,\nA,Vase,Cup,,\n', file: 'e.csv' }).rows[0]!.cells).toMatchObject({
+      Title: 'Vase',
+      title: 'Cup',
+    });
+    const { objects } = parseObjects({ text: 'id,__proto__\nA,x\n', file: 'data/objects.csv' });
+    expect(Object.entries(objects[0]!.extra)).toEqual([['__proto__', 'x']]);
+  });
+});

@@ -314,7 +314,7 @@ async function placeParts({
   } else {
     const next = path.join(workDir, 'primary-next');
     const previous = path.join(workDir, 'primary-previous');
-    await linkTree({ from: path.join(built, primary.key), to: next, only: (rel) => rel !== KEPT_RECORD });
+    await linkTree({ from: path.join(built, primary.key), to: next, only: (rel) => !rel.startsWith(KEPT_RECORD) });
     await writeFile(path.join(next, PARTS_FILE), JSON.stringify(manifest));
     try {
       // The only moment the site has no search index: between these renames.
@@ -432,7 +432,7 @@ const sha1Of = (file: string) => createHash('sha1').update(readFileSync(file)).d
 async function writeKeptRecord(dir: string): Promise<KeptRecord> {
   const record: KeptRecord = { version: KEPT_VERSION, files: {} };
   for (const rel of filesIn(dir)) {
-    if (rel === KEPT_RECORD) continue;
+    if (rel.startsWith(KEPT_RECORD)) continue;
     const file = path.join(dir, rel);
     const s = statSync(file);
     record.files[rel] = [s.size, sha1Of(file), s.ino, s.mtimeMs];
@@ -456,6 +456,8 @@ async function checkKept(dir: string): Promise<KeptRecord | null> {
   }
   let restamped = false;
   for (const [rel, entry] of Object.entries(record.files)) {
+    // A record damaged itself cannot vouch for anything.
+    if (!Array.isArray(entry) || entry.length !== 4 || typeof entry[1] !== 'string') return null;
     const verdict = checkCopy(path.join(dir, rel), entry);
     if (verdict === 'changed') return null;
     if (verdict === 'same bytes') {

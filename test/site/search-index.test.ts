@@ -540,6 +540,13 @@ describe('the search index in parts', () => {
     // A part kept by an earlier version (no record of its files) cannot be told whole: indexed again, once.
     await repaired(() => rm(path.join(cached(merged), '.vitrine-kept.json')), 1);
     await repaired(async () => {}, 0);
+    // A record damaged itself (an entry that is no entry): indexed again, not a failed build.
+    await repaired(async () => {
+      const record = path.join(cached(merged), '.vitrine-kept.json');
+      const json = JSON.parse(await readFile(record, 'utf8'));
+      json.files[Object.keys(json.files)[0]!] = null;
+      await writeFile(record, JSON.stringify(json));
+    }, 1);
     expect((await search('edited', 'collection')).urls).toEqual(urls(objs));
   }, 180_000);
 

@@ -362,7 +362,7 @@ const everyPage = (pages: number) =>
 /** Up to 5 file names, "a, b and 3 more"; `none` when there are none. */
 function listed(files: string[], none: string): string {
   if (files.length === 0) return none;
-  const shown = files.slice(0, 5).join(', ');
+  const shown = [...files].sort().slice(0, 5).join(', ');
   return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
 }
 
@@ -431,7 +431,19 @@ async function siteFiles(site: string): Promise<string[]> {
 
 async function fileBody({ site, file, rewrite }: { site: string; file: string; rewrite?: Rewrite }): Promise<Buffer> {
   const bytes = await readFile(path.join(site, ...file.split('/')));
-  return rewrite ? rewrite(file, bytes) : bytes;
+  if (!rewrite) return bytes;
+  try {
+    return rewrite(file, bytes);
+  } catch (error) {
+    // A search result file is unpacked to rewrite its image links: one cut short cannot be.
+    throw new VitrineError(
+      'PUBLISH_DAMAGED_FILE',
+      `${file} in the built catalogue (${site}) is damaged (${messageOf(error)}), so its image links cannot be ` +
+        'rewritten for catalogue.s3.image_base_url. Build the catalogue again ("vitrine catalogue"), then publish.',
+      { file },
+      { cause: error },
+    );
+  }
 }
 
 function md5Of(bytes: Buffer): string {

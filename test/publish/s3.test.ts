@@ -668,6 +668,27 @@ describe('publishing the catalogue to a bucket', () => {
     // The images themselves still go up (under media/), for a CDN or image server in front of that folder.
     expect(await keys('images')).toContain(`media/thumbs/${THUMB}-240.jpg`);
   });
+
+  // Found while fixing the above: a result file cut short failed the publish with zlib's "unexpected end of
+  // file", naming no file. Failed before the fix.
+  it('with image_base_url, a search result file cut short is named, and nothing is sent', async () => {
+    const files = sampleSite();
+    files['pagefind/fragment/en_aa11.pf_fragment'] = (
+      files['pagefind/fragment/en_aa11.pf_fragment'] as Buffer
+    ).subarray(0, 20);
+    const error = await publishSite({
+      site: await newSite('images-cut', files),
+      target: target('images-cut', { imageBaseUrl: 'https://images.museum.example/media' }),
+      log: silentLogger,
+    }).then(
+      () => new Error('published'),
+      (e: Error) => e,
+    );
+    expect(isVitrineError(error, 'PUBLISH_DAMAGED_FILE'), String(error)).toBe(true);
+    expect(error.message).toMatch(/^pagefind\/fragment\/en_aa11\.pf_fragment in the built catalogue .* is damaged/);
+    expect(error.message).toContain('vitrine catalogue');
+    expect(await keys('images-cut')).toEqual([]);
+  });
 });
 
 describe('publish settings from params.yaml and the environment', () => {

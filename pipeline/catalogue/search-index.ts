@@ -410,20 +410,21 @@ export async function lacking(dir: string, { primary }: { primary: boolean }): P
 
 /**
  * A kept part's files as Pagefind wrote them (`.vitrine-kept.json` in its folder, written before the folder
- * is renamed in): each file's size and SHA-1, and the inode and time it had when last checked. The site's
- * copies are hard links to these files, so a site file written over in place (a deploy step, an editor,
- * `truncate`) changes the kept one too, and a file cut short is not a file gone: only its bytes tell.
- * Hashing every file of every part each build would cost seconds at 100,000 pages, so a file whose inode,
- * size and modification time are those recorded is taken as unchanged (any write changes the time), and
- * only the others (a new inode after a cache restore, a file written to) are read and hashed.
+ * is renamed in): each file's size and SHA-1, and the modification time it had when last checked. The
+ * site's copies are hard links to these files, so a site file written over in place (a deploy step, an
+ * editor, `truncate`) changes the kept one too, and a file cut short is not a file gone: only its bytes tell.
+ * Hashing every file of every part each build would cost seconds at 100,000 pages, so a file whose size and
+ * modification time are those recorded is taken as unchanged (any write changes the time; a restore of the
+ * CI cache, `tar --posix`, keeps it to the nanosecond, and a restore cut short never set it), and only the
+ * others are read and hashed.
  */
 const KEPT_RECORD = '.vitrine-kept.json';
 const KEPT_VERSION = 1;
 
 interface KeptRecord {
   version: number;
-  /** Path in the part's folder (with the platform's separators) → [size, SHA-1, inode, mtimeMs]. */
-  files: Record<string, [number, string, number, number]>;
+  /** Path in the part's folder (with the platform's separators) → [size, SHA-1, mtimeMs]. */
+  files: Record<string, [number, string, number]>;
 }
 
 const sha1Of = (file: string) => createHash('sha1').update(readFileSync(file)).digest('hex');
@@ -435,7 +436,7 @@ async function writeKeptRecord(dir: string): Promise<KeptRecord> {
     if (rel.startsWith(KEPT_RECORD)) continue;
     const file = path.join(dir, rel);
     const s = statSync(file);
-    record.files[rel] = [s.size, sha1Of(file), s.ino, s.mtimeMs];
+    record.files[rel] = [s.size, sha1Of(file), s.mtimeMs];
   }
   await writeFile(path.join(dir, KEPT_RECORD), JSON.stringify(record));
   return record;
@@ -443,8 +444,8 @@ async function writeKeptRecord(dir: string): Promise<KeptRecord> {
 
 /**
  * A kept part's record when every file it names is as it was kept, else null (no record: a part kept by an
- * earlier version, which cannot be told whole). Files checked by their bytes get their new inode and time
- * recorded, so the next build (and the site's copies, links to the same files) need only a `stat`.
+ * earlier version, which cannot be told whole). Files checked by their bytes get their new time recorded,
+ * so the next build (and the site's copies, links to the same files) need only a `stat`.
  */
 async function checkKept(dir: string): Promise<KeptRecord | null> {
   let record: KeptRecord;
@@ -457,12 +458,12 @@ async function checkKept(dir: string): Promise<KeptRecord | null> {
   let restamped = false;
   for (const [rel, entry] of Object.entries(record.files)) {
     // A record damaged itself cannot vouch for anything.
-    if (!Array.isArray(entry) || entry.length !== 4 || typeof entry[1] !== 'string') return null;
+    if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[1] !== 'string') return null;
     const verdict = checkCopy(path.join(dir, rel), entry);
     if (verdict === 'changed') return null;
     if (verdict === 'same bytes') {
       const s = statSync(path.join(dir, rel));
-      record.files[rel] = [entry[0], entry[1], s.ino, s.mtimeMs];
+      record.files[rel] = [entry[0], entry[1], s.mtimeMs];
       restamped = true;
     }
   }
@@ -474,8 +475,8 @@ async function checkKept(dir: string): Promise<KeptRecord | null> {
   return record;
 }
 
-/** A copy of a kept file against its record: the same file untouched, another file with the same bytes, or changed. */
-function checkCopy(file: string, [size, sha1, ino, mtimeMs]: KeptRecord['files'][string]) {
+/** A copy of a kept file against its record: untouched since, written since but with the same bytes, or changed. */
+function checkCopy(file: string, [size, sha1, mtimeMs]: KeptRecord['files'][string]) {
   let s: ReturnType<typeof statSync>;
   try {
     s = statSync(file);
@@ -483,7 +484,7 @@ function checkCopy(file: string, [size, sha1, ino, mtimeMs]: KeptRecord['files']
     return 'changed' as const;
   }
   if (!s.isFile() || s.size !== size) return 'changed' as const;
-  if (s.ino === ino && s.mtimeMs === mtimeMs) return 'same file' as const;
+  if (s.mtimeMs === mtimeMs) return 'unchanged' as const;
   return sha1Of(file) === sha1 ? ('same bytes' as const) : ('changed' as const);
 }
 

@@ -321,6 +321,33 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
   });
 
+  it('a publish whose deletes fail says the new site is online, whole, and the next one deletes them', async () => {
+    await publishSite({ site: await newSite('del-a', sampleSite()), target: target('del'), log: silentLogger });
+    const next = sampleSite();
+    delete next['robots.txt'];
+    const proxy = await failingProxy((method) => method === 'DELETE');
+    let error: Error;
+    try {
+      error = await publishSite({
+        site: await newSite('del-b', next),
+        target: target('del', { endpoint: proxy.url }),
+        log: silentLogger,
+      }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+    } finally {
+      await proxy.close();
+    }
+    expect(isVitrineError(error), error.message).toBe(true);
+    expect(error.message).toContain('robots.txt');
+    expect(error.message).toContain('The new site is online, whole, search included');
+    expect(error.message).toContain('Run "vitrine publish" again');
+    const result = await publishSite({ site: await newSite('del-b', next), target: target('del'), log: silentLogger });
+    expect(result.deleted).toEqual(['robots.txt']);
+    expect(await keys('del')).not.toContain('robots.txt');
+  });
+
   it('a publish killed while sending the pages leaves the old site servable; a later one cleans up', async () => {
     const old = sampleSite();
     await publishSite({ site: await newSite('killed-a', old), target: target('killed'), log: silentLogger });

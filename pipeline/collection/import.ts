@@ -21,7 +21,15 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
-import { compareIds, formatLabelsTable, formatObjects, parseCsv, parseLabels, readObjects } from './index.ts';
+import {
+  compareIds,
+  formatLabelsTable,
+  formatObjects,
+  OBJECT_COLUMNS,
+  parseCsv,
+  parseLabels,
+  readObjects,
+} from './index.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
 /** A row of the export that import names: refused (not imported) or imported with a note. */
@@ -143,6 +151,23 @@ export async function importCollection({
       );
     }
   }
+  // A kept column is written under its own name beside Vitrine's columns in data/objects.csv: one named like
+  // them would be a second "title" column there, read back as the object's title.
+  const keepColumns = params.import.keep.filter((column) => {
+    if (!(OBJECT_COLUMNS as readonly string[]).includes(column)) return true;
+    const mapped = columns[column as keyof typeof columns];
+    // The export column already mapped to that field is kept there.
+    if (mapped === column) return false;
+    throw new VitrineError(
+      'IMPORT_KEEP_COLUMN',
+      `params.yaml: import.keep names "${column}", one of Vitrine's own columns in data/objects.csv ` +
+        `(${OBJECT_COLUMNS.join(', ')}), which holds ${
+          mapped ? `the export's "${mapped}" column (import.columns.${column})` : 'nothing from this export'
+        }. Nothing was changed. Take "${column}" out of import.keep, or map it with import.columns.${column} if ` +
+        'it is the one to use, then import again.',
+      { file: 'params.yaml', column },
+    );
+  });
   const hasLabels = Boolean(columns.label) && header.includes(columns.label);
   if (labelsMode === 'replace' && !hasLabels) {
     // Replacing with nothing would empty labels.csv: every label staff made would be gone.
@@ -214,7 +239,7 @@ export async function importCollection({
       } else source = found.file;
     }
     const extra: Record<string, string> = {};
-    for (const column of params.import.keep) extra[column] = cells[column] ?? '';
+    for (const column of keepColumns) extra[column] = cells[column] ?? '';
     const object: CollectionObject = {
       id,
       title: get(columns.title),

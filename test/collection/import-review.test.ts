@@ -351,3 +351,53 @@ describe('re-import keeps labels.csv as staff wrote it', () => {
     expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label,note\nA1,print,x\nA2,,keep this note\n');
   });
 });
+
+/*
+ * Found while fixing duplicate columns: import.keep naming one of Vitrine's own columns ("title", say, an export
+ * column kept beside the one mapped to the title) wrote data/objects.csv with two "title" columns, which read back
+ * gave every object the kept column's text as its title. Failed before the fix.
+ */
+describe('import.keep naming one of Vitrine’s own columns', () => {
+  it('is refused before anything is written, naming params.yaml and the column', async () => {
+    const ws = workspace(path.join(root, 'keep-title'));
+    const csv = path.join(ws.root, 'export.csv');
+    await put(
+      csv,
+      stringify([
+        ['id', 'image', 'Object Title', 'title'],
+        ['A1', 'A1.jpg', 'Vase', 'inventory title'],
+      ]),
+    );
+    await put(path.join(ws.root, 'A1.jpg'), JPEG);
+    const p = params();
+    p.import.columns.title = 'Object Title';
+    p.import.keep = ['title'];
+    const error = await importCollection({ ws, params: p, metadata: csv, images: ws.root, log: memoryLogger() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'IMPORT_KEEP_COLUMN'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^params\.yaml: import\.keep names "title", one of Vitrine's own columns/);
+    expect(await listTree(ws.data)).toEqual([]);
+  });
+
+  it('the column already mapped to that field is kept once, and reads back as it was', async () => {
+    const ws = workspace(path.join(root, 'keep-mapped'));
+    const csv = path.join(ws.root, 'export.csv');
+    await put(
+      csv,
+      stringify([
+        ['id', 'image', 'title', 'url'],
+        ['A1', 'A1.jpg', 'Vase', 'https://m.example/A1'],
+      ]),
+    );
+    await put(path.join(ws.root, 'A1.jpg'), JPEG);
+    const p = params();
+    p.import.columns.title = 'title';
+    p.import.keep = ['title', 'url'];
+    await importCollection({ ws, params: p, metadata: csv, images: ws.root, log: memoryLogger() });
+    const { objects } = await readObjects({ file: ws.objects });
+    expect(objects[0]).toMatchObject({ id: 'A1', title: 'Vase', extra: { url: 'https://m.example/A1' } });
+    expect(Object.keys(objects[0]!.extra)).toEqual(['url']);
+  });
+});

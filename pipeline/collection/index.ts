@@ -351,7 +351,22 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
   objects: CollectionObject[];
   lineOf: Map<string, number>;
 } {
-  const { header, rows } = parseCsv({ text, file });
+  let table: ReturnType<typeof parseCsv>;
+  try {
+    table = parseCsv({ text, file });
+  } catch (error) {
+    // Earlier versions wrote a column of import.keep named like one of Vitrine's twice: the fix is there.
+    const column = error instanceof VitrineError && error.code === 'CSV_COLUMNS' ? error.data.column : undefined;
+    if (typeof column !== 'string' || !(OBJECT_COLUMNS as readonly string[]).includes(column)) throw error;
+    throw new VitrineError(
+      'CSV_COLUMNS',
+      `${error instanceof Error ? error.message : ''} This table is written by "vitrine import": if import.keep in ` +
+        `params.yaml names "${column}", take it out of import.keep and import again.`,
+      (error as VitrineError).data,
+      { cause: error },
+    );
+  }
+  const { header, rows } = table;
   if (!header.includes('id'))
     throw new VitrineError(
       'CSV_COLUMNS',

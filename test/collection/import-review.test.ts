@@ -381,6 +381,21 @@ describe('import.keep naming one of Vitrine’s own columns', () => {
     expect(await listTree(ws.data)).toEqual([]);
   });
 
+  it('a data/objects.csv an earlier version wrote that way says where the fix is', async () => {
+    const ws = workspace(path.join(root, 'keep-old'));
+    await put(
+      ws.objects,
+      'id,title,maker,date,department,medium,credit_line,rights,description,image,title\nA1,Vase,,,,,,,,,x\n',
+    );
+    const error = await readObjects({ file: ws.objects }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'CSV_COLUMNS'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/the header names the column "title" twice, columns 2 and 11/);
+    expect((error as Error).message).toContain('if import.keep in params.yaml names "title", take it out');
+  });
+
   it('the column already mapped to that field is kept once, and reads back as it was', async () => {
     const ws = workspace(path.join(root, 'keep-mapped'));
     const csv = path.join(ws.root, 'export.csv');

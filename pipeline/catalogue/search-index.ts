@@ -552,7 +552,9 @@ async function writeSearchPages({ outDir, parts, dir }: { outDir: string; parts:
   const old = (await readFile(manifest, 'utf8')
     .then(JSON.parse)
     .catch(() => null)) as { version: number; keys: Record<string, string> } | null;
-  const keys = old?.version === SEARCH_PAGES_VERSION ? old.keys : {};
+  // A list damaged (by hand, by a disk) trusts no page: each is made again.
+  const keys =
+    old?.version === SEARCH_PAGES_VERSION && typeof old.keys === 'object' && old.keys !== null ? old.keys : {};
   // Until it is written again, no page is trusted: a build stopped half-way makes them all again.
   await rm(manifest, { force: true });
   const home = new Map<string, number>();

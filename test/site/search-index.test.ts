@@ -180,6 +180,24 @@ describe('the searchable part of each object page', () => {
     expect(await files(path.join(site, 'pagefind'), { manifest: false })).toEqual(fresh);
   }, 60_000);
 
+  // Found while fixing kept parts: a pages.json whose keys are not a list of keys (a file damaged by hand or
+  // by a disk) failed the build with "Cannot read properties of null". Failed before the fix.
+  it('a damaged list of kept pages makes every searchable page again instead of failing', async () => {
+    const site = path.join(dir, 'damaged-list');
+    const objs = objects(4);
+    await writeSite(site, objs);
+    const cacheDir = path.join(dir, 'damaged-list-cache');
+    const pages = objs.map((o) => ({ slug: o.slug, key: o.title }));
+    await indexSite({ outDir: site, cacheDir, pages });
+    const fresh = await files(path.join(site, 'pagefind'), { manifest: false });
+    for (const damaged of ['{"version":2,"keys":null}', '{"version":2,"keys":"x"}', '{"version":2']) {
+      await writeFile(path.join(cacheDir, 'pages', 'pages.json'), damaged);
+      // A new key for one page, so its part is indexed again and the kept pages are read.
+      await indexSite({ outDir: site, cacheDir, pages: pages.map((p, i) => (i === 0 ? { ...p, key: damaged } : p)) });
+      expect(await files(path.join(site, 'pagefind'), { manifest: false })).toEqual(fresh);
+    }
+  }, 60_000);
+
   it('keeps what Pagefind reads inside ignored elements, and quoted ">" in attributes', () => {
     const html = `<!doctype html><html lang="fr"><head><title>T</title><style>a>b{}</style></head><body>
 <nav>Menu</nav><main data-pagefind-body><h1 title="a > b">Vase</h1>

@@ -451,7 +451,11 @@ async function checkKept(dir: string): Promise<KeptRecord | null> {
   let record: KeptRecord;
   try {
     record = JSON.parse(await readFile(path.join(dir, KEPT_RECORD), 'utf8')) as KeptRecord;
-    if (record.version !== KEPT_VERSION || typeof record.files !== 'object' || record.files === null) return null;
+    const files = record.files as unknown;
+    // Pagefind writes a dozen files at least: a record naming none vouches for nothing.
+    if (record.version !== KEPT_VERSION || typeof files !== 'object' || files === null || Array.isArray(files))
+      return null;
+    if (Object.keys(files).length === 0) return null;
   } catch {
     return null;
   }

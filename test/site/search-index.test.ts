@@ -577,6 +577,10 @@ describe('the search index in parts', () => {
       json.files[Object.keys(json.files)[0]!] = null;
       await writeFile(record, JSON.stringify(json));
     }, 1);
+    // A record that names no file vouches for nothing either.
+    await repaired(async () => {
+      await writeFile(path.join(cached(merged), '.vitrine-kept.json'), JSON.stringify({ version: 1, files: {} }));
+    }, 1);
     expect((await search('edited', 'collection')).urls).toEqual(urls(objs));
   }, 180_000);
 

@@ -180,17 +180,26 @@ export async function publishSite({
   const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file) && !searchProgram(file));
   const assetsDone = await settle(assets, jobs, send);
   if (assetsDone.error) throw interrupted({ error: assetsDone.error, state: untouched(), target });
-  const pagesDone = await settle(pages, jobs, send);
-  if (pagesDone.error)
+  const pagesSent = new Set<string>();
+  const pagesDone = await settle(pages, jobs, async (file) => {
+    await send(file);
+    pagesSent.add(file);
+  });
+  if (pagesDone.error) {
+    const old = listed(
+      pages.filter((f) => !pagesSent.has(f)),
+      '',
+    );
     throw interrupted({
       error: pagesDone.error,
       state:
         pagesDone.done === 0
           ? untouched()
-          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; every file they and ` +
-            'the older pages use is online, search is unchanged, and nothing was deleted.',
+          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones (still the old: ${old}); ` +
+            'every file they and the older pages use is online, search is unchanged, and nothing was deleted.',
       target,
     });
+  }
   const sent: string[] = [];
   for (const group of ['loaded', 'loader', 'interface'] as const) {
     const done = await settle(

@@ -321,6 +321,33 @@ describe('publishing the catalogue to a bucket', () => {
     expect((await body('fail/index.html')).toString()).toContain('site.New999.css');
   });
 
+  it('a publish that fails among the pages names the pages that are still the old ones', async () => {
+    await publishSite({ site: await newSite('some-a', sampleSite()), target: target('some'), log: silentLogger });
+    const next = sampleSite();
+    next['index.html'] = page('Home 2');
+    next['objects/a-1/index.html'] = page('Vase 2');
+    next['objects/b-2/index.html'] = page('Coin 2');
+    const proxy = await failingProxy((method, url) => method === 'PUT' && url.includes('objects/b-2'));
+    let error: Error;
+    try {
+      error = await publishSite({
+        site: await newSite('some-b', next),
+        target: target('some', { endpoint: proxy.url, jobs: 1 }),
+        log: silentLogger,
+      }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+    } finally {
+      await proxy.close();
+    }
+    expect(isVitrineError(error), error.message).toBe(true);
+    expect(error.message).toContain('2 of 3 changed pages are already the new ones');
+    expect(error.message).toContain('still the old: objects/b-2/index.html');
+    expect(error.message).toContain('search is unchanged');
+    expect(error.message).toContain('Run "vitrine publish" again');
+  });
+
   it('a publish whose deletes fail says the new site is online, whole, and the next one deletes them', async () => {
     await publishSite({ site: await newSite('del-a', sampleSite()), target: target('del'), log: silentLogger });
     const next = sampleSite();

@@ -7,7 +7,7 @@ import { coreCommands } from './cli/core-commands.ts';
 import { terminalLogger } from './cli/logger.ts';
 import { findRepositoryRoot } from './cli/root.ts';
 import { didYouMean } from './cli/suggest.ts';
-import { isVitrineError, messageOf } from './errors.ts';
+import { isVitrineError, messageOf, systemProblem } from './errors.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
 import { workspace } from './paths.ts';
 import { STAGE_NAMES } from './stages/stage.ts';
@@ -243,6 +243,13 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
       // Promotion refused by the gate is what --fail-on-gate is for, whichever stage noticed it.
       if (error.code === 'PROMOTE_GATE_FAILED' && parsed.values['fail-on-gate']) return EXIT.gateFailed;
       return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
+    }
+    // A full disk or a locked file is the machine, not a bug: say which file, and exit 1.
+    const machine = systemProblem({ error, root: ctx.ws.root });
+    if (machine) {
+      logger.error(machine);
+      logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+      return EXIT.failure;
     }
     logger.error(
       `Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +

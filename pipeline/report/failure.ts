@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isVitrineError, messageOf } from '../errors.ts';
+import { isVitrineError, messageOf, systemErrorOf, systemProblem } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
 
@@ -11,7 +11,7 @@ import type { Workspace } from '../paths.ts';
  */
 export interface FailureNote {
   failed: true;
-  /** The error's code (VitrineError), or "BUG" for an unexpected error. */
+  /** The error's code (VitrineError), the system's (ENOSPC: the runner's disk), or "BUG" for an unexpected error. */
   code: string;
   message: string;
   /** One line for the commit status. */
@@ -22,34 +22,52 @@ const MAX_MESSAGE = 4000;
 
 export const FAILURE_FILES = { markdown: 'failure.md', json: 'failure.json' } as const;
 
-/** The note for `error`, in words for the staff who opened the pull request. */
-export function failureNote({ error }: { error: unknown }): { note: FailureNote; markdown: string } {
+/** The note for `error`, in words for the staff who opened the pull request; paths shown relative to `root`. */
+export function failureNote({ error, root }: { error: unknown; root?: string }): {
+  note: FailureNote;
+  markdown: string;
+} {
   const known = isVitrineError(error);
-  const full = messageOf(error);
+  // A full disk or a locked file on the runner: neither the change nor a bug in Vitrine.
+  const machine = known ? undefined : systemProblem({ error, root });
+  const kind = known ? 'known' : machine ? 'machine' : 'bug';
+  const full = machine ?? messageOf(error);
   // A comment holds at most 65,536 characters; a run refusing thousands of rows says far more.
   const message = full.length > MAX_MESSAGE ? `${full.slice(0, MAX_MESSAGE)}\n… (the rest is in the run's log)` : full;
   const note: FailureNote = {
     failed: true,
-    code: known ? error.code : 'BUG',
+    code: known ? error.code : machine ? systemErrorOf(error)!.code : 'BUG',
     message,
-    headline: known
-      ? 'Vitrine could not check this change: see the comment on the pull request.'
-      : 'Vitrine stopped on an unexpected error: see the comment on the pull request.',
+    headline: {
+      known: 'Vitrine could not check this change: see the comment on the pull request.',
+      machine: "The runner's disk or files stopped the checks: see the comment on the pull request.",
+      bug: 'Vitrine stopped on an unexpected error: see the comment on the pull request.',
+    }[kind],
   };
   const markdown = [
     '## Vitrine could not check this pull request',
     '',
-    known
-      ? 'The checks stopped before the report could be written, because of this:'
-      : 'The checks stopped on an unexpected error in Vitrine itself (a bug, not something in your change):',
+    {
+      known: 'The checks stopped before the report could be written, because of this:',
+      machine:
+        'The checks stopped because the machine that runs them (the runner) could not write or read its files, ' +
+        'not because of something in your change:',
+      bug: 'The checks stopped on an unexpected error in Vitrine itself (a bug, not something in your change):',
+    }[kind],
     '',
     fenced(message),
     '',
-    known
-      ? 'Fix this in the pull request (the message names the file and line) and push again: the checks ' +
-        'run again by themselves (for a pull request from a fork, once a maintainer approves the new commit).'
-      : 'Please tell the maintainers of this repository; the log of the run (linked from the checks ' +
+    {
+      known:
+        'Fix this in the pull request (the message names the file and line) and push again: the checks ' +
+        'run again by themselves (for a pull request from a fork, once a maintainer approves the new commit).',
+      machine:
+        'Please tell the maintainers of this repository: the runner needs looking at (its disk, or the files ' +
+        'it keeps between runs). Once that is fixed, running the checks again needs no change from you.',
+      bug:
+        'Please tell the maintainers of this repository; the log of the run (linked from the checks ' +
         'below) has the details.',
+    }[kind],
     '',
   ].join('\n');
   return { note, markdown };
@@ -64,7 +82,7 @@ function fenced(text: string): string {
 
 /** Write the note into `.vitrine/report/` (next to where report.md would be). */
 export async function writeFailureNote({ ws, error }: { ws: Workspace; error: unknown }): Promise<void> {
-  const { note, markdown } = failureNote({ error });
+  const { note, markdown } = failureNote({ error, root: ws.root });
   await writeJsonAtomic({ file: path.join(ws.report, FAILURE_FILES.json), value: note });
   await writeFileAtomic({ file: path.join(ws.report, FAILURE_FILES.markdown), data: markdown });
 }

@@ -1,0 +1,101 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { systemProblem } from '../../pipeline/errors.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { failureNote } from '../../pipeline/report/failure.ts';
+import { makeCollection, object, removeTempDirs, tempDir } from '../dataset/fixtures.ts';
+
+/*
+ * A full disk, a locked file or a file where a folder should be is the machine, not a bug in Vitrine:
+ * exit 1 and words naming the path, and the pull-request note sends the maintainers to the runner.
+ * Files where folders should be fail as root too; ENOSPC and EPERM are built as Node builds them.
+ */
+
+afterAll(removeTempDirs);
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log });
+  return { code, messages: log.lines.map((l) => l.message).join('\n') };
+}
+
+/** An error shaped as Node's fs functions make them. */
+function nodeError(code: string, syscall: string, extra: { path?: string; dest?: string } = {}) {
+  const where = [extra.path, extra.dest].filter(Boolean).map((p) => `'${p}'`);
+  return Object.assign(new Error(`${code}: system error, ${syscall} ${where.join(' -> ')}`), {
+    code,
+    syscall,
+    errno: -1,
+    ...extra,
+  });
+}
+
+async function repo() {
+  const ws = await makeCollection({
+    objects: ['a1', 'a2', 'a3'].map((id) => object(id)),
+    labels: [{ objectId: 'a1', label: 'coin' }],
+  });
+  await writeFile(ws.params, 'collection:\n  vocabulary: [coin, mask]\n');
+  return ws;
+}
+
+const readNote = (dir: string) => readFile(path.join(dir, 'failure.md'), 'utf8');
+
+describe('the machine stopping a run', () => {
+  it('a file where the thumbnails folder should be: exit 1, names the file, no "bug"', async () => {
+    const ws = await repo();
+    await mkdir(path.join(ws.root, '.vitrine', 'dataset'), { recursive: true });
+    await writeFile(path.join(ws.root, '.vitrine', 'dataset', 'thumbs'), 'x\n');
+    const result = await vitrine(['dataset', '--force'], ws.root);
+    expect(result.messages).not.toContain('did not expect');
+    expect(result.messages).toContain(`${path.join('.vitrine', 'dataset', 'thumbs')} should be a folder but is a file`);
+    expect(result.code).toBe(1);
+  });
+
+  it('a report whose folder is a file: the run leaves a note that points at the runner, not a bug', async () => {
+    const ws = await repo();
+    await mkdir(path.join(ws.root, '.vitrine'), { recursive: true });
+    await writeFile(path.join(ws.root, '.vitrine', 'evaluate'), 'x\n');
+    const result = await vitrine(['run', 'report'], ws.root);
+    expect(result.code).toBe(1);
+    expect(result.messages).toMatch(/\.vitrine\/evaluate should be a folder but is a file/);
+    const markdown = await readNote(ws.report);
+    expect(markdown).not.toContain('a bug');
+    expect(markdown).toContain('.vitrine/evaluate should be a folder but is a file');
+  });
+
+  it('a full disk names the file, relative to the repository', async () => {
+    const root = await tempDir();
+    const dest = path.join(root, '.vitrine', 'report', 'report.md');
+    const error = nodeError('ENOSPC', 'rename', { path: `${dest}.f849aa.tmp`, dest });
+    expect(systemProblem({ error, root })).toBe(
+      `The disk is full: Vitrine could not write ${path.join('.vitrine', 'report', 'report.md')}. ` +
+        'Free some space and run again.',
+    );
+    // A write on an open file names none.
+    expect(systemProblem({ error: nodeError('ENOSPC', 'write'), root })).toMatch(/^The disk is full/);
+  });
+
+  it('a locked file says read-only or locked; an error outside the list is left alone', async () => {
+    const root = await tempDir();
+    const dest = path.join(root, '.vitrine', 'report', 'report.md');
+    const locked = systemProblem({ error: nodeError('EPERM', 'rename', { path: `${dest}.1.tmp`, dest }), root });
+    expect(locked).toContain('.vitrine/report/report.md');
+    expect(locked).toContain('read-only or locked (operation not permitted)');
+    expect(systemProblem({ error: new TypeError('x is undefined'), root })).toBeUndefined();
+    expect(systemProblem({ error: nodeError('ENOENT', 'open', { path: dest }), root })).toBeUndefined();
+  });
+
+  it('the note for the pull request sends the maintainers to the runner, not to a bug', () => {
+    const error = nodeError('ENOSPC', 'write');
+    const { note, markdown } = failureNote({ error });
+    expect(markdown).not.toContain('a bug');
+    expect(markdown).toContain('The disk is full');
+    expect(markdown).toMatch(/runner/);
+    expect(markdown).toMatch(/not because of something in your change/);
+    expect(note.code).toBe('ENOSPC');
+    expect(note.headline).not.toMatch(/unexpected/);
+  });
+});

@@ -29,8 +29,12 @@ export function failureNote({ error, root }: { error: unknown; root?: string }):
 } {
   const known = isVitrineError(error);
   // A full disk or a locked file on the runner: neither the change nor a bug in Vitrine.
-  const machine = known ? undefined : systemProblem({ error, root });
-  const kind = known ? 'known' : machine ? 'machine' : 'bug';
+  const machine = isVitrineError(error, 'DISK_FULL')
+    ? error.message
+    : known
+      ? undefined
+      : systemProblem({ error, root });
+  const kind = machine ? 'machine' : known ? 'known' : 'bug';
   const full = machine ?? messageOf(error);
   // A comment holds at most 65,536 characters; a run refusing thousands of rows says far more.
   const message = full.length > MAX_MESSAGE ? `${full.slice(0, MAX_MESSAGE)}\n… (the rest is in the run's log)` : full;

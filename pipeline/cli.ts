@@ -8,6 +8,7 @@ import { terminalLogger } from './cli/logger.ts';
 import { findRepositoryRoot } from './cli/root.ts';
 import { didYouMean } from './cli/suggest.ts';
 import { isVitrineError, messageOf, systemProblem } from './errors.ts';
+import { shellWord } from './init/invocation.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
 import { workspace } from './paths.ts';
 import { STAGE_NAMES } from './stages/stage.ts';
@@ -216,11 +217,14 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     return EXIT.failure;
   }
   const json = Boolean(parsed.values.json);
+  // init names its -C in the steps it prints already.
+  const typed = typeof parsed.values.cwd === 'string' && !command.createsFolder ? parsed.values.cwd : undefined;
+  const runLog = typed === undefined ? logger : namingRepository(logger, typed);
   const ctx: CommandContext = {
     ws: workspace(root),
     cwd: start,
     shellCwd: path.resolve(cwd),
-    log: logger,
+    log: runLog,
     clock,
     env,
     json,
@@ -235,7 +239,7 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     return code;
   } catch (error) {
     if (isVitrineError(error)) {
-      logger.error(error.message, {
+      runLog.error(error.message, {
         file: error.data.file as string | undefined,
         line: error.data.line as number | undefined,
         object: error.data.object as string | undefined,
@@ -247,17 +251,33 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     // A full disk or a locked file is the machine, not a bug: say which file, and exit 1.
     const machine = systemProblem({ error, root: ctx.ws.root });
     if (machine) {
-      logger.error(machine);
-      logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+      runLog.error(machine);
+      runLog.debug(error instanceof Error && error.stack ? error.stack : String(error));
       return EXIT.failure;
     }
-    logger.error(
+    runLog.error(
       `Something went wrong that Vitrine did not expect, in "vitrine ${command.name}": ` +
         `${messageOf(error)}\nPlease report this with the output of the same command run with --verbose.`,
     );
-    logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+    runLog.debug(error instanceof Error && error.stack ? error.stack : String(error));
     return EXIT.bug;
   }
+}
+
+/**
+ * With -C, the next steps that messages suggest (`npx vitrine catalogue`) carry the same -C: in a repository
+ * made by init elsewhere, a bare `npx vitrine` would fetch whatever npm package is called vitrine.
+ */
+function namingRepository(logger: Logger, typed: string): Logger {
+  const named = (message: string) =>
+    message.replace(/\bnpx vitrine(?= |"|'|`|$)(?! -C\b)/gm, `npx vitrine -C ${shellWord(typed)}`);
+  return {
+    ...logger,
+    info: (message) => logger.info(named(message)),
+    warn: (message, where) => logger.warn(named(message), where),
+    error: (message, where) => logger.error(named(message), where),
+    debug: (message) => logger.debug(named(message)),
+  };
 }
 
 /** With --quiet, information and progress are dropped; warnings, errors and results stay. */

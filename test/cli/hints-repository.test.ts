@@ -1,0 +1,48 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+
+/*
+ * A repository made by init elsewhere runs Vitrine from Vitrine's folder with -C: a bare `npx vitrine` typed
+ * in the museum's repository fetches whatever npm package is called vitrine. The next steps a message
+ * suggests carry the same -C, as the user typed it.
+ */
+
+let parent: string;
+beforeAll(async () => {
+  parent = await mkdtemp(path.join(os.tmpdir(), 'vitrine-hints-'));
+  await mkdir(path.join(parent, 'our museum'));
+  await writeFile(path.join(parent, 'our museum', 'params.yaml'), '');
+  await mkdir(path.join(parent, 'm1'));
+  await writeFile(path.join(parent, 'm1', 'params.yaml'), '');
+});
+afterAll(async () => {
+  await rm(parent, { recursive: true, force: true });
+});
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log });
+  return { code, messages: log.lines.map((l) => l.message).join('\n') };
+}
+
+describe('next steps with -C', () => {
+  it('serve before any build names the repository the user named', async () => {
+    const result = await vitrine(['-C', 'm1', 'serve'], parent);
+    expect(result.code).toBe(1);
+    expect(result.messages).toContain('Run "npx vitrine -C m1 catalogue" first.');
+  });
+
+  it('quotes a path with a space, and keeps --cwd= as a -C', async () => {
+    const result = await vitrine(['serve', '--cwd=our museum'], parent);
+    expect(result.messages).toContain(`Run "npx vitrine -C 'our museum' catalogue" first.`);
+  });
+
+  it('without -C the hint is unchanged', async () => {
+    const result = await vitrine(['serve'], path.join(parent, 'm1'));
+    expect(result.messages).toContain('Run "npx vitrine catalogue" first.');
+  });
+});

@@ -6,7 +6,7 @@ import { completionCommand, SHELLS } from './cli/completion.ts';
 import { coreCommands } from './cli/core-commands.ts';
 import { terminalLogger } from './cli/logger.ts';
 import { findRepositoryRoot } from './cli/root.ts';
-import { didYouMean } from './cli/suggest.ts';
+import { closest, didYouMean } from './cli/suggest.ts';
 import { isVitrineError, messageOf, systemProblem } from './errors.ts';
 import { shellWord } from './init/invocation.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
@@ -326,12 +326,29 @@ function unknownCommand({
     );
     return EXIT.usage;
   }
-  const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];
   logger.error(
-    `"${first}" is not a vitrine command.${didYouMean(first, words, (w) => `vitrine ${w}`)} Run "npx ` +
+    `"${first}" is not a vitrine command.${commandHint(first, commands)} Run "npx ` +
       `vitrine --help" to see the commands.`,
   );
   return EXIT.usage;
+}
+
+/** Other tools' words for Vitrine's commands (dvc repro). */
+const ALIASES: Record<string, string> = { repro: 'run', site: 'catalogue', build: 'catalogue', drift: 'monitor' };
+
+/**
+ * "Did you mean" for an unknown first word: the second word of a two-word command said alone (`status` is
+ * `data status`), a near miss of a command, a near miss of a second word, or another tool's word for it.
+ */
+function commandHint(word: string, commands: Command[]): string {
+  const show = (name: string) => ` Did you mean "vitrine ${name}"?`;
+  const second = new Map(commands.filter((c) => c.name.includes(' ')).map((c) => [c.name.split(' ')[1]!, c.name]));
+  const exact = second.get(word.toLowerCase());
+  if (exact) return show(exact);
+  const words = [...new Set([...commands.map((c) => c.name.split(' ')[0]!), 'help'])];
+  const near = closest(word, words) ?? second.get(closest(word, [...second.keys()]) ?? '');
+  const alias = ALIASES[word.toLowerCase()];
+  return near ? show(near) : alias ? show(alias) : '';
 }
 
 /** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */

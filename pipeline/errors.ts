@@ -88,7 +88,8 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
   const file = where ?? 'a file';
   const writing =
     !e.syscall || /^(write|rename|mkdir|open|copyfile|unlink|rmdir|rm|symlink|link|utime|chmod)/.test(e.syscall);
-  const verb = writing ? 'write' : 'read';
+  // A program Vitrine starts (Astro, git) is run, not read.
+  const verb = e.syscall?.startsWith('spawn') ? 'run' : writing ? 'write' : 'read';
   switch (e.code) {
     case 'ENOSPC':
       return `The disk is full: Vitrine could not write ${file}. Free some space and run again.`;
@@ -105,7 +106,10 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
     case 'EACCES':
     case 'EPERM': {
       const why = e.code === 'EPERM' ? 'operation not permitted' : 'permission denied';
-      return `Vitrine could not ${verb} ${file}: it is read-only or locked (${why}). Check its permissions, run again.`;
+      return (
+        `Vitrine could not ${verb} ${file}: it is read-only or locked (${why}). ` +
+        'Check its permissions and run again.'
+      );
     }
     case 'EEXIST':
       return e.syscall === 'mkdir' && where

@@ -84,6 +84,9 @@ describe('the machine stopping a run', () => {
     const locked = systemProblem({ error: nodeError('EPERM', 'rename', { path: `${dest}.1.tmp`, dest }), root });
     expect(locked).toContain('.vitrine/report/report.md');
     expect(locked).toContain('read-only or locked (operation not permitted)');
+    expect(locked).toMatch(/Check its permissions and run again\.$/);
+    const program = systemProblem({ error: nodeError('EACCES', 'spawn git', { path: 'git' }), root });
+    expect(program).toMatch(/^Vitrine could not run git: /);
     expect(systemProblem({ error: new TypeError('x is undefined'), root })).toBeUndefined();
     expect(systemProblem({ error: nodeError('ENOENT', 'open', { path: dest }), root })).toBeUndefined();
   });

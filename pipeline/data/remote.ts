@@ -19,7 +19,7 @@ import {
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
-import { readObjectBody, s3Endpoint, s3Objects } from './s3-objects.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, readObjectBody, S3IdleTimeoutError, s3Endpoint, s3Objects } from './s3-objects.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -100,6 +100,14 @@ export interface S3Settings {
   secret_access_key?: string;
   session_token?: string;
   region?: string;
+  /** Seconds a connection may stay silent before a request is given up (DVC's name; default 60). */
+  read_timeout?: string;
+}
+
+/** The idle timeout `read_timeout` (seconds) sets, in ms, or undefined for the default. */
+function readTimeoutMs(value: string | undefined): number | undefined {
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
 }
 
 /**
@@ -113,7 +121,7 @@ export function s3Connection({
 }: {
   settings: Omit<S3Settings, 'url'>;
   env?: Record<string, string | undefined>;
-}): { endpoint?: string; region?: string; credentials?: S3Credentials } {
+}): { endpoint?: string; region?: string; credentials?: S3Credentials; idleTimeoutMs?: number } {
   // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
   // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
   const endpoint = settings.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
@@ -125,7 +133,8 @@ export function s3Connection({
           ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
         }
       : undefined;
-  return { endpoint, region: settings.region || undefined, credentials };
+  const idleTimeoutMs = readTimeoutMs(settings.read_timeout);
+  return { endpoint, region: settings.region || undefined, credentials, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) };
 }
 
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
@@ -133,11 +142,14 @@ export function s3Remote({
   name,
   settings: given,
   env = process.env,
+  idleTimeoutMs,
 }: {
   name: string;
   settings: S3Settings;
   /** Read when the remote is opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl. */
   env?: Record<string, string | undefined>;
+  /** How long a silent connection is waited for (default: read_timeout, else 60 s); tests set a short one. */
+  idleTimeoutMs?: number;
 }): Remote {
   const settings = { ...given, endpointurl: s3Connection({ settings: given, env }).endpoint };
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
@@ -149,7 +161,9 @@ export function s3Remote({
     );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
-  const { credentials: configured } = s3Connection({ settings, env });
+  const connection = s3Connection({ settings, env });
+  const configured = connection.credentials;
+  const idleMs = idleTimeoutMs ?? connection.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // The AWS SDK is loaded only when needed (a listing, or keys from its usual sources): loading it costs
   // more than a whole "data status".
   let sdk: Promise<{ client: S3Client; ListObjectsCommand: typeof ListObjectsCommand }> | undefined;
@@ -160,6 +174,7 @@ export function s3Remote({
         endpoint: settings.endpointurl,
         region: settings.region,
         ...(configured ? { credentials: configured } : {}),
+        idleTimeoutMs: idleMs,
       }),
     }));
     return sdk;
@@ -169,11 +184,12 @@ export function s3Remote({
     region: settings.region || 'us-east-1',
     bucket,
     credentials: async () => configured ?? (await (await sdkClient()).client.config.credentials()),
+    idleTimeoutMs: idleMs,
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
-    s3Error({ remote: name, endpoint, bucket, action, md5, error });
+    s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs });
   /** Size and ETag (lower case, unquoted) of object `md5`, or null when absent. */
   const head = async (md5: string) => {
     try {
@@ -365,6 +381,7 @@ export function s3Error({
   action,
   md5,
   error,
+  idleMs,
 }: {
   remote: string;
   endpoint: string;
@@ -372,6 +389,8 @@ export function s3Error({
   action: string;
   md5: string;
   error: unknown;
+  /** The idle timeout the client had, for a timeout's message. */
+  idleMs?: number;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
@@ -385,13 +404,26 @@ export function s3Error({
       { cause: error },
     );
   }
-  const code = networkCode(error);
-  if (code || name === 'TimeoutError') {
+  if (name === 'TimeoutError') {
+    // Our own client's timeout knows its wait; the AWS SDK's (a listing) is the one the remote gave it.
+    const waited = error instanceof S3IdleTimeoutError ? error.idleMs : idleMs;
+    const wait = waited ? `it sent nothing for ${formatSeconds(waited)}, 3 tries` : 'timed out';
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
-      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code ?? 'timed out'}). Check ` +
+      `The storage server at ${endpoint} did not answer (remote "${remote}": ${wait}). Check that it is ` +
+        'running and that this computer can reach it (network, VPN), then try again. A slow server may need a ' +
+        `longer wait: "dvc remote modify ${remote} read_timeout SECONDS".`,
+      { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}) },
+      { cause: error },
+    );
+  }
+  const code = networkCode(error);
+  if (code) {
+    return new VitrineError(
+      'REMOTE_UNAVAILABLE',
+      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code}). Check ` +
         `that it is running and that this computer can reach it (network, VPN), then try again.`,
-      { ...data, reason: code ?? 'timeout' },
+      { ...data, reason: code },
       { cause: error },
     );
   }
@@ -432,6 +464,12 @@ export function s3Error({
     data,
     { cause: error },
   );
+}
+
+/** "0.3 s", "60 s", "2 min". */
+function formatSeconds(ms: number): string {
+  if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** The remote from a config entry. */

@@ -19,7 +19,14 @@ import {
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
-import { DEFAULT_IDLE_TIMEOUT_MS, readObjectBody, S3IdleTimeoutError, s3Endpoint, s3Objects } from './s3-objects.ts';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  readObjectBody,
+  S3IdleTimeoutError,
+  S3ResponseError,
+  s3Endpoint,
+  s3Objects,
+} from './s3-objects.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -190,14 +197,26 @@ export function s3Remote({
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
     s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs });
+  // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
+  let bucketChecked: Promise<void> | undefined;
+  const checkBucket = (md5: string) => {
+    bucketChecked ??= objects.bucketExists().then((found) => {
+      if (!found) throw new S3ResponseError('NoSuchBucket', `The bucket ${bucket} does not exist`, 404);
+    });
+    return bucketChecked.catch((error) => {
+      throw fail('check', md5, error);
+    });
+  };
   /** Size and ETag (lower case, unquoted) of object `md5`, or null when absent. */
   const head = async (md5: string) => {
+    let found;
     try {
-      const found = await objects.head({ key: key(md5) });
-      return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
+      found = await objects.head({ key: key(md5) });
     } catch (error) {
       throw fail('check', md5, error);
     }
+    if (!found) await checkBucket(md5);
+    return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
   };
   return {
     name,

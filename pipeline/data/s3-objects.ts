@@ -45,6 +45,11 @@ export interface S3Objects {
   get(options: { key: string }): Promise<ObjectResponse>;
   /** Size and ETag, or null when there is no such object. */
   head(options: { key: string }): Promise<{ size: number; etag?: string } | null>;
+  /**
+   * False only when the server says the bucket does not exist (HEAD of an absent object cannot tell that
+   * apart from an absent object: both are a bare 404).
+   */
+  bucketExists(): Promise<boolean>;
 }
 
 /** The address a client talks to, for messages. */
@@ -180,8 +185,10 @@ export function s3Objects({
   const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
 
   type Body = Buffer | (() => Readable);
-  const once = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
-    const path = `${basePath}${virtualHost ? '' : `/${bucket}`}/${escapeKey(key)}`;
+  /** `key` null: the bucket itself. */
+  const once = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
+    const bucketPath = `${basePath}${virtualHost ? '' : `/${bucket}`}`;
+    const path = key === null ? bucketPath || '/' : `${bucketPath}/${escapeKey(key)}`;
     const request = {
       method,
       protocol: base.protocol,
@@ -237,7 +244,7 @@ export function s3Objects({
    * server is busy or failing (429, 5xx), drops a kept-alive connection or falls silent (idle timeout);
    * every request here is idempotent. A server that refuses connections is not tried again: it is down.
    */
-  const send = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
+  const send = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= 3;
       let response: IncomingMessage;
@@ -285,6 +292,11 @@ export function s3Objects({
         size: Number(response.headers['content-length'] ?? 0),
         ...(typeof etag === 'string' ? { etag } : {}),
       };
+    },
+    async bucketExists() {
+      const response = await send('HEAD', null, {});
+      response.resume();
+      return response.statusCode !== 404;
     },
   };
 }

@@ -414,7 +414,12 @@ export function s3Error({
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const data = { remote, object: md5, endpoint };
+  // Server-wide problems (no key, no answer, no bucket) are not about one object: naming its id would
+  // only read as a riddle before the message (the terminal prints `object …:` for it).
+  const data = { remote, endpoint };
+  const objectData = md5 === '(all)' ? data : { ...data, object: md5 };
+  const what =
+    md5 === '(all)' ? 'the objects' : md5.endsWith('.dir') ? `the folder list (object ${md5})` : `object ${md5}`;
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return new VitrineError(
       'REMOTE_NO_CREDENTIALS',
@@ -461,10 +466,10 @@ export function s3Error({
   if (name === 'AccessDenied' || status === 403) {
     return new VitrineError(
       'REMOTE_ACCESS_DENIED',
-      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access ` +
+      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} ${what}: the access ` +
         `key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or ` +
         `check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
-      data,
+      objectData,
       { cause: error },
     );
   }
@@ -479,8 +484,8 @@ export function s3Error({
   }
   return new VitrineError(
     'REMOTE_UNAVAILABLE',
-    `Could not ${action} object ${md5} on the remote "${remote}" at ${endpoint}: ${message}`,
-    data,
+    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ${message}`,
+    objectData,
     { cause: error },
   );
 }

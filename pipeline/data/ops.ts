@@ -396,7 +396,7 @@ export async function pushData({
           return;
         }
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
-        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+        if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
         progress.tick();
         return;
@@ -461,6 +461,18 @@ async function cleanTransferTemps({
   }
 }
 
+/**
+ * A failure about one object, naming the file in the data folder that needs it: staff know their files,
+ * not object ids. Server-wide failures (no answer, no key) name no object and pass unchanged.
+ */
+function forFile(error: unknown, md5: string, file: string): unknown {
+  const named = `object ${md5}`;
+  if (!isVitrineError(error) || error.data.object !== md5 || !error.message.includes(named)) return error;
+  return new VitrineError(error.code, error.message.replace(named, `${file} (${named})`), error.data, {
+    cause: error,
+  });
+}
+
 /** Objects of a manifest, each with the first file that needs it. */
 function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, string> {
   const objects = new Map<string, string>();
@@ -518,7 +530,7 @@ export async function pullData({
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
-        else throw error;
+        else throw forFile(error, md5, needer);
       }
     }
     progress.tick();

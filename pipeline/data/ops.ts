@@ -396,7 +396,7 @@ export async function pushData({
           return;
         }
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
-        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+        if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
         progress.tick();
         return;
@@ -461,6 +461,18 @@ async function cleanTransferTemps({
   }
 }
 
+/**
+ * A failure about one object, naming the file in the data folder that needs it: staff know their files,
+ * not object ids. Server-wide failures (no answer, no key) name no object and pass unchanged.
+ */
+function forFile(error: unknown, md5: string, file: string): unknown {
+  const named = `object ${md5}`;
+  if (!isVitrineError(error) || error.data.object !== md5 || !error.message.includes(named)) return error;
+  return new VitrineError(error.code, error.message.replace(named, `${file} (${named})`), error.data, {
+    cause: error,
+  });
+}
+
 /** Objects of a manifest, each with the first file that needs it. */
 function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, string> {
   const objects = new Map<string, string>();
@@ -518,7 +530,7 @@ export async function pullData({
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
-        else throw error;
+        else throw forFile(error, md5, needer);
       }
     }
     progress.tick();
@@ -556,7 +568,14 @@ export async function pullData({
     );
   }
   try {
-    await checkoutData({ root, log, target, force, quietCorrupt: true });
+    await checkoutData({
+      root,
+      log,
+      target,
+      force,
+      quietCorrupt: true,
+      ...(early ? { writtenBefore: early.written } : {}),
+    });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Damaged cache copies (found while checking out, and removed): fetch good ones now, so one pull suffices.
@@ -579,7 +598,7 @@ export async function pullData({
       log.warn(`The cache copy of ${d.file} was damaged; a good copy was downloaded from "${remote.name}".`, d);
     });
     transferred += damaged.length;
-    await checkoutData({ root, log, target, force });
+    await checkoutData({ root, log, target, force, ...(early ? { writtenBefore: early.written } : {}) });
   }
   log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
   return { transferred, skipped };
@@ -621,6 +640,8 @@ export async function checkoutData(options: {
   jobs?: number;
   /** Pull fetches damaged objects again itself, so it logs them its own way. */
   quietCorrupt?: boolean;
+  /** Files a pull already put in place as their objects arrived (relpaths): counted as written, not as up to date. */
+  writtenBefore?: Set<string>;
 }): Promise<CheckoutResult> {
   const { missing, ...result } = await checkoutPresent(options);
   if (missing.length > 0) {
@@ -648,7 +669,9 @@ async function earlyCheckout({
   root: string;
   target: string;
   force: boolean;
-}): Promise<{ write(md5: string, bytes?: Uint8Array): Promise<void>; save(): Promise<void> } | undefined> {
+}): Promise<
+  { write(md5: string, bytes?: Uint8Array): Promise<void>; save(): Promise<void>; written: Set<string> } | undefined
+> {
   let plan: CheckoutPlan;
   try {
     plan = await planCheckout({ root, target, force });
@@ -665,7 +688,10 @@ async function earlyCheckout({
   }
   const state = await HashState.load({ file: stateFileOf(root) });
   const made = new Set<string>();
+  const written = new Set<string>();
   return {
+    /** Relpaths written so far: the checkout after the downloads finds them up to date and counts them as written. */
+    written,
     /** `bytes`: the object's content, verified as it was downloaded (then the cache copy is not read again). */
     async write(md5, bytes) {
       for (const entry of byObject.get(md5) ?? []) {
@@ -691,6 +717,7 @@ async function earlyCheckout({
             await replaceVerified({ src: objectPath(plan.t.cacheDir, md5), dest, md5, what, tempDir: plan.tempDir });
           }
           state.set(dest, statSync(dest, { bigint: true }), md5);
+          written.add(entry.relpath);
         } catch {
           // Left as it was: the checkout after the downloads writes it again and reports what fails.
         }
@@ -780,6 +807,7 @@ async function checkoutPresent({
   jobs = 8,
   quietMissing = false,
   quietCorrupt = false,
+  writtenBefore,
 }: {
   root: string;
   log: Logger;
@@ -788,6 +816,7 @@ async function checkoutPresent({
   jobs?: number;
   quietMissing?: boolean;
   quietCorrupt?: boolean;
+  writtenBefore?: Set<string>;
 }): Promise<CheckoutResult & { missing: { object: string; file: string }[] }> {
   const { t, manifest, current, wanted, toWrite, inFolderInTheWay, tempDir } = await planCheckout({
     root,
@@ -795,12 +824,16 @@ async function checkoutPresent({
     force,
   });
   const state = await HashState.load({ file: stateFileOf(root) });
-  const progress = log.progress(`Checking out ${target}/`, manifest.length);
-  let written = 0;
-  const unchanged = manifest.length - toWrite.length;
+  // Nothing to write: no progress line (it would only report a rate over no time).
+  const quiet = { tick: () => {}, done: () => {} };
+  const progress = toWrite.length > 0 ? log.progress(`Checking out ${target}/`, manifest.length) : quiet;
+  const pending = new Set(toWrite.map((e) => e.relpath));
+  const earlier = writtenBefore ? [...writtenBefore].filter((relpath) => !pending.has(relpath)).length : 0;
+  let written = earlier;
+  const unchanged = manifest.length - toWrite.length - earlier;
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
-  progress.tick(unchanged);
+  progress.tick(unchanged + earlier);
   await mapPool(toWrite, jobs, async (entry) => {
     const file = `${target}/${entry.relpath}`;
     const src = objectPath(t.cacheDir, entry.md5);
@@ -865,7 +898,13 @@ async function checkoutPresent({
   }
   if (missing.length === 0)
     log.info(
-      `Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`,
+      written === 0 && removed === 0
+        ? unchanged === 0
+          ? `${target}/ is up to date.`
+          : unchanged === 1
+            ? `The 1 file in ${target}/ is up to date.`
+            : `All ${unchanged} files in ${target}/ are up to date.`
+        : `Checked out ${target}/: ${written} written, ${unchanged} already up to date${removed ? `, ${removed} removed` : ''}.`,
     );
   return { written, unchanged, removed, extra, missing };
 }

@@ -19,7 +19,14 @@ import {
 import { isUrl, type RemoteConfig, readDvcConfig } from './config.ts';
 import { hashFile } from './hash.ts';
 import type { S3Credentials } from './s3-client.ts';
-import { readObjectBody, s3Endpoint, s3Objects } from './s3-objects.ts';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  readObjectBody,
+  S3IdleTimeoutError,
+  S3ResponseError,
+  s3Endpoint,
+  s3Objects,
+} from './s3-objects.ts';
 
 /*
  * Storage remotes in DVC's layout (`<remote>/files/md5/ab/cdef…`): a local or mounted folder, or
@@ -100,6 +107,14 @@ export interface S3Settings {
   secret_access_key?: string;
   session_token?: string;
   region?: string;
+  /** Seconds a connection may stay silent before a request is given up (DVC's name; default 60). */
+  read_timeout?: string;
+}
+
+/** The idle timeout `read_timeout` (seconds) sets, in ms, or undefined for the default. */
+function readTimeoutMs(value: string | undefined): number | undefined {
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined;
 }
 
 /**
@@ -113,7 +128,7 @@ export function s3Connection({
 }: {
   settings: Omit<S3Settings, 'url'>;
   env?: Record<string, string | undefined>;
-}): { endpoint?: string; region?: string; credentials?: S3Credentials } {
+}): { endpoint?: string; region?: string; credentials?: S3Credentials; idleTimeoutMs?: number } {
   // The AWS tools (and DVC through them) take the endpoint from the environment when the config names
   // none; the listing (AWS SDK) and single objects (our own requests) must go to the same server.
   const endpoint = settings.endpointurl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
@@ -125,7 +140,8 @@ export function s3Connection({
           ...(settings.session_token ? { sessionToken: settings.session_token } : {}),
         }
       : undefined;
-  return { endpoint, region: settings.region || undefined, credentials };
+  const idleTimeoutMs = readTimeoutMs(settings.read_timeout);
+  return { endpoint, region: settings.region || undefined, credentials, ...(idleTimeoutMs ? { idleTimeoutMs } : {}) };
 }
 
 /** A remote in an S3-compatible bucket. Without credentials in the config, the AWS SDK's usual sources apply. */
@@ -133,11 +149,14 @@ export function s3Remote({
   name,
   settings: given,
   env = process.env,
+  idleTimeoutMs,
 }: {
   name: string;
   settings: S3Settings;
   /** Read when the remote is opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl. */
   env?: Record<string, string | undefined>;
+  /** How long a silent connection is waited for (default: read_timeout, else 60 s); tests set a short one. */
+  idleTimeoutMs?: number;
 }): Remote {
   const settings = { ...given, endpointurl: s3Connection({ settings: given, env }).endpoint };
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(settings.url);
@@ -149,7 +168,9 @@ export function s3Remote({
     );
   const bucket = m[1];
   const prefix = m[2].replace(/\/+$/, '');
-  const { credentials: configured } = s3Connection({ settings, env });
+  const connection = s3Connection({ settings, env });
+  const configured = connection.credentials;
+  const idleMs = idleTimeoutMs ?? connection.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // The AWS SDK is loaded only when needed (a listing, or keys from its usual sources): loading it costs
   // more than a whole "data status".
   let sdk: Promise<{ client: S3Client; ListObjectsCommand: typeof ListObjectsCommand }> | undefined;
@@ -160,6 +181,7 @@ export function s3Remote({
         endpoint: settings.endpointurl,
         region: settings.region,
         ...(configured ? { credentials: configured } : {}),
+        idleTimeoutMs: idleMs,
       }),
     }));
     return sdk;
@@ -169,19 +191,32 @@ export function s3Remote({
     region: settings.region || 'us-east-1',
     bucket,
     credentials: async () => configured ?? (await (await sdkClient()).client.config.credentials()),
+    idleTimeoutMs: idleMs,
   });
   const key = (md5: string) => (prefix ? `${prefix}/${objectKey(md5)}` : objectKey(md5));
   const endpoint = s3Endpoint({ endpoint: settings.endpointurl, region: settings.region });
   const fail = (action: string, md5: string, error: unknown) =>
-    s3Error({ remote: name, endpoint, bucket, action, md5, error });
+    s3Error({ remote: name, endpoint, bucket, action, md5, error, idleMs });
+  // Asked once, at the first absent object: a missing bucket would otherwise read as "nothing pushed yet".
+  let bucketChecked: Promise<void> | undefined;
+  const checkBucket = (md5: string) => {
+    bucketChecked ??= objects.bucketExists().then((found) => {
+      if (!found) throw new S3ResponseError('NoSuchBucket', `The bucket ${bucket} does not exist`, 404);
+    });
+    return bucketChecked.catch((error) => {
+      throw fail('check', md5, error);
+    });
+  };
   /** Size and ETag (lower case, unquoted) of object `md5`, or null when absent. */
   const head = async (md5: string) => {
+    let found;
     try {
-      const found = await objects.head({ key: key(md5) });
-      return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
+      found = await objects.head({ key: key(md5) });
     } catch (error) {
       throw fail('check', md5, error);
     }
+    if (!found) await checkBucket(md5);
+    return found && { size: found.size, etag: (found.etag ?? '').replace(/"/g, '').toLowerCase() };
   };
   return {
     name,
@@ -365,6 +400,7 @@ export function s3Error({
   action,
   md5,
   error,
+  idleMs,
 }: {
   remote: string;
   endpoint: string;
@@ -372,11 +408,18 @@ export function s3Error({
   action: string;
   md5: string;
   error: unknown;
+  /** The idle timeout the client had, for a timeout's message. */
+  idleMs?: number;
 }): VitrineError {
   const name = error instanceof Error ? error.name : '';
   const message = error instanceof Error ? error.message || error.name : String(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const data = { remote, object: md5, endpoint };
+  // Server-wide problems (no key, no answer, no bucket) are not about one object: naming its id would
+  // only read as a riddle before the message (the terminal prints `object …:` for it).
+  const data = { remote, endpoint };
+  const objectData = md5 === '(all)' ? data : { ...data, object: md5 };
+  const what =
+    md5 === '(all)' ? 'the objects' : md5.endsWith('.dir') ? `the folder list (object ${md5})` : `object ${md5}`;
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return new VitrineError(
       'REMOTE_NO_CREDENTIALS',
@@ -385,13 +428,26 @@ export function s3Error({
       { cause: error },
     );
   }
-  const code = networkCode(error);
-  if (code || name === 'TimeoutError') {
+  if (name === 'TimeoutError') {
+    // Our own client's timeout knows its wait; the AWS SDK's (a listing) is the one the remote gave it.
+    const waited = error instanceof S3IdleTimeoutError ? error.idleMs : idleMs;
+    const wait = waited ? `it sent nothing for ${formatSeconds(waited)}, 3 tries` : 'timed out';
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
-      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code ?? 'timed out'}). Check ` +
+      `The storage server at ${endpoint} did not answer (remote "${remote}": ${wait}). Check that it is ` +
+        'running and that this computer can reach it (network, VPN), then try again. A slow server may need a ' +
+        `longer wait: "dvc remote modify ${remote} read_timeout SECONDS".`,
+      { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}) },
+      { cause: error },
+    );
+  }
+  const code = networkCode(error);
+  if (code) {
+    return new VitrineError(
+      'REMOTE_UNAVAILABLE',
+      `The storage server at ${endpoint} did not answer (remote "${remote}", ${code}). Check ` +
         `that it is running and that this computer can reach it (network, VPN), then try again.`,
-      { ...data, reason: code ?? 'timeout' },
+      { ...data, reason: code },
       { cause: error },
     );
   }
@@ -410,10 +466,10 @@ export function s3Error({
   if (name === 'AccessDenied' || status === 403) {
     return new VitrineError(
       'REMOTE_ACCESS_DENIED',
-      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} object ${md5}: the access ` +
+      `The storage server at ${endpoint} refused to let remote "${remote}" ${action} ${what}: the access ` +
         `key works but may not have permission for bucket "${bucket}". Ask whoever manages the storage, or ` +
         `check the key: ${CREDENTIALS_HINT.replace('NAME', remote)}`,
-      data,
+      objectData,
       { cause: error },
     );
   }
@@ -428,10 +484,16 @@ export function s3Error({
   }
   return new VitrineError(
     'REMOTE_UNAVAILABLE',
-    `Could not ${action} object ${md5} on the remote "${remote}" at ${endpoint}: ${message}`,
-    data,
+    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ${message}`,
+    objectData,
     { cause: error },
   );
+}
+
+/** "0.3 s", "60 s", "2 min". */
+function formatSeconds(ms: number): string {
+  if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** The remote from a config entry. */

@@ -45,6 +45,11 @@ export interface S3Objects {
   get(options: { key: string }): Promise<ObjectResponse>;
   /** Size and ETag, or null when there is no such object. */
   head(options: { key: string }): Promise<{ size: number; etag?: string } | null>;
+  /**
+   * False only when the server says the bucket does not exist (HEAD of an absent object cannot tell that
+   * apart from an absent object: both are a bare 404).
+   */
+  bucketExists(): Promise<boolean>;
 }
 
 /** The address a client talks to, for messages. */
@@ -54,6 +59,20 @@ export function s3Endpoint({ endpoint, region }: { endpoint?: string; region?: s
 
 /** Network errors of a connection that was dropped (often a kept-alive one the server closed): tried again. */
 const RETRIED_NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** How long a connection may stay silent (no byte either way) before the request is given up: DVC's default. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** A request given up because the server sent nothing for `idleMs` (named as the AWS SDK names its own). */
+export class S3IdleTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  readonly idleMs: number;
+  constructor(idleMs: number) {
+    super(`the server sent nothing for ${idleMs} ms`);
+    this.name = 'TimeoutError';
+    this.idleMs = idleMs;
+  }
+}
 
 /** Bucket names Amazon S3 accepts in the host name (no dots: they break the TLS certificate's match). */
 const VIRTUAL_HOST_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -138,12 +157,18 @@ export function s3Objects({
   region,
   bucket,
   credentials,
+  idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
 }: {
   endpoint?: string;
   region: string;
   bucket: string;
   /** Asked at each request (the SDK's usual sources, which remember them, when the config has no key). */
   credentials: () => Promise<S3Identity>;
+  /**
+   * A request whose connection stays silent this long (connecting, sending or receiving) is given up
+   * with S3IdleTimeoutError. Idle, not total: a large transfer lasts as long as its bytes keep moving.
+   */
+  idleTimeoutMs?: number;
 }): S3Objects {
   const virtualHost = !endpoint && VIRTUAL_HOST_BUCKET.test(bucket);
   const base = new URL(
@@ -160,8 +185,10 @@ export function s3Objects({
   const signer = new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
 
   type Body = Buffer | (() => Readable);
-  const once = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
-    const path = `${basePath}${virtualHost ? '' : `/${bucket}`}/${escapeKey(key)}`;
+  /** `key` null: the bucket itself. */
+  const once = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
+    const bucketPath = `${basePath}${virtualHost ? '' : `/${bucket}`}`;
+    const path = key === null ? bucketPath || '/' : `${bucketPath}/${escapeKey(key)}`;
     const request = {
       method,
       protocol: base.protocol,
@@ -179,14 +206,34 @@ export function s3Objects({
     };
     const signed = await signer.sign(request);
     return new Promise<IncomingMessage>((resolve, reject) => {
+      let response: IncomingMessage | undefined;
+      // `timeout` is the socket's idle timeout, from the connection attempt on; it also covers the
+      // response's body, which is read after this promise resolves.
       const req = transport.request(
-        { method, host: base.hostname, port, path, headers: signed.headers as Record<string, string>, agent },
-        resolve,
+        {
+          method,
+          host: base.hostname,
+          port,
+          path,
+          headers: signed.headers as Record<string, string>,
+          agent,
+          timeout: idleTimeoutMs,
+        },
+        (res) => {
+          response = res;
+          resolve(res);
+        },
       );
+      req.on('timeout', () => {
+        const error = new S3IdleTimeoutError(idleTimeoutMs);
+        response?.destroy(error);
+        req.destroy(error);
+      });
       req.on('error', reject);
       if (typeof body === 'function') {
         const stream = body();
         stream.on('error', (error) => req.destroy(error));
+        req.on('close', () => stream.destroy());
         stream.pipe(req);
       } else req.end(body);
     });
@@ -194,10 +241,10 @@ export function s3Objects({
 
   /**
    * A request, tried again (up to 3 times in all, after 0.1 then 0.4 s) as the SDK does when the
-   * server is busy or failing (429, 5xx) or drops a kept-alive connection; every request here is
-   * idempotent. A server that refuses connections is not tried again: it is down.
+   * server is busy or failing (429, 5xx), drops a kept-alive connection or falls silent (idle timeout);
+   * every request here is idempotent. A server that refuses connections is not tried again: it is down.
    */
-  const send = async (method: string, key: string, headers: Record<string, string>, body?: Body) => {
+  const send = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= 3;
       let response: IncomingMessage;
@@ -245,6 +292,11 @@ export function s3Objects({
         size: Number(response.headers['content-length'] ?? 0),
         ...(typeof etag === 'string' ? { etag } : {}),
       };
+    },
+    async bucketExists() {
+      const response = await send('HEAD', null, {});
+      response.resume();
+      return response.statusCode !== 404;
     },
   };
 }

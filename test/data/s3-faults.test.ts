@@ -4,8 +4,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { addData, initData, pullData } from '../../pipeline/data/index.ts';
 import { s3Remote } from '../../pipeline/data/remote.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { writeTree } from './helpers.ts';
 
 /*
  * Faults a real S3 server can show that s3rver does not: a download cut off after its headers, a
@@ -15,7 +19,7 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 
 const good = Buffer.alloc(1000, 7);
 const goodMd5 = createHash('md5').update(good).digest('hex');
-let mode: 'cut-once' | 'cut-always' | 'wrong-region' | 'store' = 'store';
+let mode: 'cut-once' | 'cut-always' | 'wrong-region' | 'store' | 'broken' = 'store';
 let cuts = 0;
 const stored = new Map<string, Buffer>();
 let server: http.Server;
@@ -28,6 +32,11 @@ beforeAll(async () => {
     if (mode === 'wrong-region') {
       res.writeHead(301, { 'x-amz-bucket-region': 'eu-west-1', 'content-type': 'application/xml' });
       res.end();
+      return;
+    }
+    if (mode === 'broken') {
+      res.writeHead(500, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>');
       return;
     }
     if (mode === 'cut-once' || mode === 'cut-always') {
@@ -101,6 +110,19 @@ describe('S3 faults', () => {
     expect(isVitrineError(error)).toBe(true);
     expect((error as Error).message).toContain('remote "museum"');
     await expect(stat(path.join(dir, 'always'))).rejects.toThrow();
+  });
+
+  it('a pull whose download keeps failing names the file in data/ that needs the object', async () => {
+    const repo = path.join(dir, 'pull-cut');
+    await initData({ root: repo, remoteName: 'museum', remoteUrl: 's3://museum/v1' });
+    await writeTree(path.join(repo, 'data'), { 'images/A1.png': good });
+    await addData({ root: repo, log: silentLogger });
+    await rm(objectPath(path.join(repo, '.dvc', 'cache'), goodMd5), { force: true });
+    await rm(path.join(repo, 'data'), { recursive: true, force: true });
+    mode = 'broken';
+    const error = await pullData({ root: repo, remote: remote(), log: silentLogger }).catch((e: Error) => e);
+    expect(isVitrineError(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain(`data/images/A1.png (object ${goodMd5})`);
   });
 
   it("a bucket in another region (Amazon's 301) says which region to set", async () => {

@@ -251,6 +251,25 @@ describe('S3-compatible remote', () => {
     expect(error.message).not.toMatch(/connect ECONNREFUSED/);
   });
 
+  it('a bucket that does not exist: status --remote says so, with the same message as push', async () => {
+    const repo = await s3Repo('nobucket');
+    await setDvcConfig({
+      root: repo,
+      values: [{ section: 'remote "museum-s3"', key: 'url', value: 's3://nobucket/collection' }],
+    });
+    await writeTree(path.join(repo, 'data'), SAMPLE);
+    await addData({ root: repo, log: silentLogger });
+    const pushed = await pushData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(pushed, 'REMOTE_NO_BUCKET'), String(pushed)).toBe(true);
+    const status = await dataStatus({ root: repo, log: silentLogger, remote: true }).catch((e) => e);
+    expect(isVitrineError(status, 'REMOTE_NO_BUCKET'), String(status)).toBe(true);
+    expect(status.message).toBe(pushed.message);
+    expect(status.message).toContain('has no bucket called "nobucket"');
+    // The bucket exists: an object that is absent is just absent.
+    const remote = await openRemote({ root: await s3Repo('bucket-exists') });
+    expect(await remote.has('0123456789abcdef0123456789abcdef')).toBe(false);
+  });
+
   it('a key the server does not know is named in plain words, with what to set (upload and check)', async () => {
     // s3rver checks the key id but not SigV4 signatures, so a wrong secret cannot be shown against it.
     const repo = await s3Repo('wrong-key');

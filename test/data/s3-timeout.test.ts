@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setDvcConfig } from '../../pipeline/data/config.ts';
+import { addData, initData, openRemote, pullData, s3Remote } from '../../pipeline/data/index.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * A storage server that accepts the connection and then says nothing (a stopped or wedged server,
+ * a broken proxy) must not hold a pull forever: after the idle timeout the request fails in plain
+ * words. A slow transfer whose bytes keep coming is not cut off.
+ */
+
+let base: string;
+let silent: net.Server;
+let silentEndpoint: string;
+const sockets = new Set<net.Socket>();
+let slow: http.Server;
+let slowEndpoint: string;
+/** 1,200 bytes sent in 12 pieces, one every 100 ms (longer in all than the idle timeout of the test). */
+const slowBody = Buffer.alloc(1200, 3);
+const slowMd5 = createHash('md5').update(slowBody).digest('hex');
+
+beforeAll(async () => {
+  base = await tempDir('vitrine-s3-timeout-');
+  silent = net.createServer((socket) => {
+    // Reads what is sent and never answers.
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+  silentEndpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  slow = http.createServer((req, res) => {
+    const stall = req.url?.includes('stall');
+    res.writeHead(200, { 'content-length': String(slowBody.length), etag: `"${slowMd5}"` });
+    let sent = 0;
+    const timer = setInterval(() => {
+      // "stall": half the bytes, then nothing.
+      if (stall && sent >= slowBody.length / 2) return;
+      res.write(slowBody.subarray(sent, sent + 100));
+      sent += 100;
+      if (sent >= slowBody.length) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 100);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+  slowEndpoint = `http://127.0.0.1:${(slow.address() as net.AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  silent?.close();
+  slow?.closeAllConnections();
+  slow?.close();
+  await cleanup(base);
+});
+
+const settings = (endpoint: string, bucket = 'museum') => ({
+  url: `s3://${bucket}/collection`,
+  endpointurl: endpoint,
+  access_key_id: 'KEY',
+  secret_access_key: 'SECRET',
+  region: 'us-east-1',
+});
+
+/** The error `promise` ends with, and how long it took (ms). */
+async function failure(promise: Promise<unknown>): Promise<{ error: Error; ms: number }> {
+  const start = Date.now();
+  const error = await promise.then(
+    () => new Error('it did not fail'),
+    (e: Error) => e,
+  );
+  return { error, ms: Date.now() - start };
+}
+
+function expectTimedOut(error: Error, endpoint: string) {
+  expect(isVitrineError(error, 'REMOTE_UNAVAILABLE'), String(error)).toBe(true);
+  expect(error.message).toContain(`The storage server at ${endpoint} did not answer`);
+  expect(error.message).toContain('0.3 s');
+}
+
+describe('S3 remote: a server that accepts and never answers', { timeout: 20_000 }, () => {
+  it('a check (HEAD) gives up after the idle timeout, tried again, and names the server and the wait', async () => {
+    const remote = s3Remote({ name: 'storage', settings: settings(silentEndpoint), idleTimeoutMs: 300 });
+    const { error, ms } = await failure(remote.has('d751713988987e9331980363e24189ce'));
+    expectTimedOut(error, silentEndpoint);
+    // Three tries of 0.3 s and the pauses between them; far less than forever.
+    expect(ms).toBeGreaterThanOrEqual(900);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('a listing (the AWS SDK) gives up too', async () => {
+    const remote = s3Remote({ name: 'storage', settings: settings(silentEndpoint), idleTimeoutMs: 300 });
+    const { error, ms } = await failure(remote.list!());
+    expectTimedOut(error, silentEndpoint);
+    expect(ms).toBeLessThan(8000);
+  });
+
+  it('a pull fails with the same message instead of waiting forever', async () => {
+    const repo = path.join(base, 'pull');
+    await initData({ root: repo, remoteName: 'storage', remoteUrl: 's3://museum/collection' });
+    await writeTree(path.join(repo, 'data'), SAMPLE);
+    await addData({ root: repo, log: silentLogger });
+    await rm(path.join(repo, '.dvc', 'cache'), { recursive: true, force: true });
+    await rm(path.join(repo, 'data'), { recursive: true, force: true });
+    const remote = s3Remote({ name: 'storage', settings: settings(silentEndpoint), idleTimeoutMs: 300 });
+    const { error, ms } = await failure(pullData({ root: repo, remote, log: silentLogger }));
+    expectTimedOut(error, silentEndpoint);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it("read_timeout in .dvc/config (DVC's setting, in seconds) sets the idle timeout", async () => {
+    const repo = path.join(base, 'config');
+    await initData({ root: repo, remoteName: 'storage', remoteUrl: 's3://museum/collection' });
+    const values = Object.entries({ ...settings(silentEndpoint), read_timeout: '0.3' })
+      .filter(([key]) => key !== 'url')
+      .map(([key, value]) => ({ section: 'remote "storage"', key, value }));
+    await setDvcConfig({ root: repo, values });
+    const remote = await openRemote({ root: repo });
+    const { error, ms } = await failure(remote.has('d751713988987e9331980363e24189ce'));
+    expectTimedOut(error, silentEndpoint);
+    expect(ms).toBeLessThan(5000);
+  });
+});
+
+describe('S3 remote: slow transfers', { timeout: 20_000 }, () => {
+  it('a download whose bytes keep coming is not cut off, though it takes longer than the idle timeout', async () => {
+    const remote = s3Remote({ name: 'storage', settings: settings(slowEndpoint), idleTimeoutMs: 300 });
+    const file = path.join(base, 'slow.bin');
+    const start = Date.now();
+    await remote.get({ md5: slowMd5, file });
+    expect(Date.now() - start).toBeGreaterThan(1000);
+  });
+
+  it('a download that stops in the middle is cut off after the idle timeout and named', async () => {
+    const remote = s3Remote({ name: 'storage', settings: settings(slowEndpoint, 'stall'), idleTimeoutMs: 300 });
+    const { error, ms } = await failure(remote.get({ md5: slowMd5, file: path.join(base, 'stalled.bin') }));
+    expectTimedOut(error, slowEndpoint);
+    expect(ms).toBeLessThan(10000);
+  });
+});

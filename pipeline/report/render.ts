@@ -256,7 +256,8 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
 
 function objectCell(c: LabelChange): string {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
-  return `${id} (line ${c.line})`;
+  // A removed label's line is in the base's labels.csv; at the head that line may hold another object.
+  return `${id} (${c.kind === 'removed' ? 'was ' : ''}line ${c.line})`;
 }
 
 function thumbnail(c: LabelChange): string {
@@ -267,6 +268,8 @@ function thumbnail(c: LabelChange): string {
 }
 
 function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
+  // The object is unlabelled now: no model learns from it, whatever it was asked before.
+  if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
     if (vocabulary && !vocabulary.includes(c.after))
@@ -282,9 +285,10 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
     const seen = c.candidate.seenInTraining ? '; seen in training, so not a test score' : '';
     return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before}${seen})`;
   }
-  if (c.split === 'train') return 'in the training set: the model learned from the new label';
-  if (c.split === 'validation') return 'in the validation set: used to decide when to stop training';
-  if (c.kind === 'removed') return 'no longer labelled';
+  const added = c.kind === 'added' ? 'newly labelled, ' : '';
+  if (c.split === 'train')
+    return `${added}in the training set: the model learned from ${added ? 'this' : 'the new'} label`;
+  if (c.split === 'validation') return `${added}in the validation set: used to decide when to stop training`;
   return 'not in the dataset';
 }
 

@@ -188,6 +188,35 @@ describe('the label-correction report', () => {
     );
   });
 
+  it('says a removed label is no longer used for training, names its line in the base, and words a new label apart', async () => {
+    // DM-0010 (test) and DM-0011 (train) lose their labels; DM-0014 (train) was unlabelled and gets one.
+    const base = { ...correct };
+    delete (base as Record<string, string>)['DM-0014'];
+    const head = { ...correct };
+    delete (head as Record<string, string>)['DM-0010'];
+    delete (head as Record<string, string>)['DM-0011'];
+    const { ws } = await makeRepo({ objects, base, head });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.line])).toEqual([
+      ['DM-0010', 'removed', 11],
+      ['DM-0011', 'removed', 12],
+      ['DM-0014', 'added', 13],
+    ]);
+    const row = (id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} (`))!;
+    // Line 11 of labels.csv now holds DM-0012: a removed line is named by its line in the base.
+    expect(row('DM-0010')).toMatch(
+      /^\| DM-0010 \(was line 11\) \| Figurine number 4 \| figurine \| — \| label removed: no longer used for training \|$/,
+    );
+    expect(row('DM-0011')).toMatch(
+      /^\| DM-0011 \(was line 12\) \| .* \| label removed: no longer used for training \|$/,
+    );
+    expect(row('DM-0014')).toMatch(
+      /^\| DM-0014 \(line 13\) \| .* \| — \| mask \| newly labelled, in the training set: the model learned from this label \|$/,
+    );
+    expect(markdown).not.toContain('learned from the new label');
+    expect(markdown).not.toContain('disagrees');
+  });
+
   it('goes on without those answers when the candidate model cannot answer', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
+import type { OofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -111,6 +112,13 @@ export async function buildReport({
     stage: 'monitor',
     optional: true,
   });
+  // Every labelled object's answer from a model trained without it (cross-validation).
+  const oof = await readJson<OofFile>({
+    ws,
+    file: path.join(ws.evaluate, 'oof.json'),
+    stage: 'evaluate',
+    optional: true,
+  });
   const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({
     ws,
     file: ws.lock,
@@ -175,6 +183,7 @@ export async function buildReport({
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
+    changes = withHeldOut({ changes, oof });
   }
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
@@ -367,6 +376,25 @@ async function askModel({
       ...c,
       candidate: { label: p.label, confidence: p.confidence, ...(split === 'test' ? {} : { seenInTraining: true }) },
     };
+  });
+}
+
+/**
+ * Beside the answers of the model that learned a changed object's label, the answer of a model
+ * trained without the object (oof.json): the one "Objects that look mislabelled" ranks by, so the two
+ * sections can be read together. Test objects' answers already come from a model that did not see them.
+ */
+function withHeldOut({ changes, oof }: { changes: LabelChange[]; oof: OofFile | null }): LabelChange[] {
+  if (!oof?.objects) return changes;
+  const byId = new Map(oof.objects.map((o) => [o.id, o]));
+  return changes.map((c) => {
+    const o = byId.get(c.id);
+    if (!o || c.after === null || c.skipped || c.split === 'test' || o.label !== c.after) return c;
+    let best = -1;
+    for (let i = 0; i < o.probabilities.length; i++)
+      if (best < 0 || o.probabilities[i]! > o.probabilities[best]!) best = i;
+    const label = oof.labels[best];
+    return label === undefined ? c : { ...c, heldOut: { label, confidence: o.probabilities[best]! } };
   });
 }
 

@@ -279,12 +279,19 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
       );
     return 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
+  // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
+  const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');
+  const heldOut = c.heldOut
+    ? `a model trained without this object says ${text(c.heldOut.label)} ` +
+      `(${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})`
+    : '';
   if (c.candidate) {
-    const word = c.after !== null && c.candidate.label === c.after ? 'agrees' : 'disagrees';
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';
     const seen = c.candidate.seenInTraining ? '; seen in training, so not a test score' : '';
-    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before}${seen})`;
+    const answer = `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${agrees(c.candidate.label)}${before}${seen})`;
+    return heldOut ? `${answer}; ${heldOut}` : answer;
   }
+  if (heldOut) return heldOut;
   const added = c.kind === 'added' ? 'newly labelled, ' : '';
   if (c.split === 'train')
     return `${added}in the training set: the model learned from ${added ? 'this' : 'the new'} label`;

@@ -217,6 +217,49 @@ describe('the label-correction report', () => {
     expect(markdown).not.toContain('disagrees');
   });
 
+  it("beside a trained model's answer on an object it learned from, gives the answer of a model trained without it", async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    // The final model learned DM-0008's new label; the cross-validation head that did not see it
+    // (oof.json, the source of "Objects that look mislabelled") still says the old one.
+    const oofRow = (id: string, label: string, top: string) => ({
+      id,
+      label,
+      split: 'train',
+      fold: 0,
+      probabilities: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'].map((l) => (l === top ? 1 : 0)),
+    });
+    await writeFile(
+      path.join(ws.evaluate, 'oof.json'),
+      JSON.stringify({
+        schema: 'vitrine.oof/1',
+        labels: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'],
+        k: 5,
+        seed: 42,
+        objects: [oofRow('DM-0008', 'figurine', 'vessel'), oofRow('DM-0036', 'vessel', 'vessel')],
+      }),
+    );
+    await writeFile(path.join(ws.model, 'model.json'), '{}');
+    const predict: NonNullable<Parameters<typeof buildReport>[0]['predict']> = async ({ objects: objs }) =>
+      objs.map((o) => ({ id: o.id, label: o.id === 'DM-0008' ? 'figurine' : 'vessel', confidence: 0.99, top: [] }));
+    const { markdown, json } = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: 'main',
+      log: silentLogger,
+      predict,
+    });
+    expect(json.labels.changes.find((c) => c.id === 'DM-0008')!.heldOut).toEqual({ label: 'vessel', confidence: 1 });
+    const row = (id: string) => markdown.split('\n').find((l) => l.includes(`| ${id} (`))!;
+    expect(row('DM-0008')).toContain(
+      'figurine (99% sure, agrees; seen in training, so not a test score); ' +
+        'a model trained without this object says vessel (100% sure, disagrees)',
+    );
+    expect(row('DM-0036')).toContain('a model trained without this object says vessel (100% sure, agrees)');
+    // A test object's answer already comes from a model that did not see it.
+    expect(row('DM-0007')).not.toContain('trained without');
+  });
+
   it('goes on without those answers when the candidate model cannot answer', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

@@ -1,5 +1,5 @@
 import { slugFor } from '../catalogue/derive.ts';
-import { notBetterThanGuessing } from '../review/index.ts';
+import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics } from '../types.ts';
 import { attribute, link, num, safeUrl, table, text } from './markdown.ts';
 
@@ -35,6 +35,8 @@ export function mislabelledSection({
       `every one agreed with its label.`
     );
   const atChance = m.agreement ? !m.agreement.better : false;
+  // A weak model's picks are hints: no ⚠️ that would make them read as sure.
+  const weak = isWeak(m.agreement);
   const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
@@ -46,14 +48,15 @@ export function mislabelledSection({
       text(titleOf(i.id)),
       text(i.label),
       `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
-      `${num(i.score, 2)}${i.confident && !atChance ? ' ⚠️' : ''}`,
+      `${num(i.score, 2)}${i.confident && !atChance && !weak ? ' ⚠️' : ''}`,
     ];
   });
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label', 'The model suggests', 'How likely wrong'];
   const intro =
     (atChance ? `**${notBetterThanGuessing(m.agreement!, m.checked)}**\n\n` : '') +
+    (weak ? `**${weakModel(m.agreement!)}**\n\n` : '') +
     `Each of the ${m.checked} labelled objects was shown to a model trained without it (cross-validation). ` +
-    (atChance
+    (atChance || weak
       ? `For ${m.candidates} of them it suggests another label. `
       : `For ${m.candidates} of them it suggests another label; ${m.confident} of those stand out clearly (⚠️, confident learning). `) +
     `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +

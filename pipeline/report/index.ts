@@ -16,7 +16,7 @@ import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
-import { fitMarkdown } from './markdown.ts';
+import { COMMENT_ROOM, fitMarkdown } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
@@ -298,11 +298,20 @@ export async function buildReport({
       : { thumbnailUrl: null, pageUrl: null };
   const sections = reportSections({ metrics, dataset, links });
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
-  const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges: params.report.max_label_changes, limit: Infinity });
-  const markdown = fitMarkdown({ body: fullMarkdown });
+  const maxLabelChanges = params.report.max_label_changes;
+  const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });
+  // Too long for a comment: list fewer label changes before cutting, so the scores and charts after
+  // them stay; what still does not fit is cut at the end.
+  let body = fullMarkdown;
+  for (let rows = Math.min(maxLabelChanges, changes.length); body.length > COMMENT_ROOM && rows > 1; ) {
+    rows = Math.max(1, Math.floor(rows / 2));
+    body = renderMarkdown({ ...input, maxLabelChanges, labelRowsForRoom: rows, limit: Infinity });
+  }
+  const markdown = fitMarkdown({ body });
   if (markdown !== fullMarkdown) {
     log.info(
-      `The report has ${fullMarkdown.length} characters, more than a comment takes: report.md ends early; report-full.md is whole.`,
+      `The report has ${fullMarkdown.length} characters, more than a comment takes: report.md lists fewer label ` +
+        'changes or ends early; report-full.md is whole.',
     );
   }
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);

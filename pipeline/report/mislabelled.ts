@@ -1,7 +1,7 @@
 import { slugFor } from '../catalogue/derive.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics } from '../types.ts';
-import { attribute, link, num, safeUrl, table, text } from './markdown.ts';
+import { attribute, link, num, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -41,11 +41,13 @@ export function mislabelledSection({
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
     const src = thumbnailUrl ? safeUrl(thumbnailUrl) : null;
-    const image = src ? `<img src="${attribute(src)}" alt="${attribute(titleOf(i.id) || i.id)}" width="64">` : '';
+    const image = src
+      ? `<img src="${attribute(src)}" alt="${attribute(shorten(titleOf(i.id)) || i.id)}" width="64">`
+      : '';
     return [
       ...(withImages ? [image] : []),
       pageUrl ? link(i.id, pageUrl) : text(i.id),
-      text(titleOf(i.id)),
+      text(shorten(titleOf(i.id))),
       text(i.label),
       `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${i.confident && !atChance && !weak ? ' ⚠️' : ''}`,

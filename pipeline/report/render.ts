@@ -11,6 +11,7 @@ import {
   link,
   num,
   safeUrl,
+  shorten,
   signed,
   table,
   text,
@@ -26,6 +27,11 @@ export interface RenderInput {
   drift: DriftReport | null;
   collectionName: string;
   maxLabelChanges: number;
+  /**
+   * Fewer label-change rows than maxLabelChanges, so that the comment keeps the scores after them
+   * (buildReport lowers it until the report fits); the note then says report-full.md has the rest.
+   */
+  labelRowsForRoom?: number;
   /**
    * Longest Markdown to return (default COMMENT_ROOM, what a pull-request comment takes); a longer
    * report is cut by fitMarkdown. Infinity: the whole report.
@@ -155,7 +161,7 @@ function gateSection(report: ReportJson): string {
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
 }
 
-function labelSection({ report, maxLabelChanges }: RenderInput): string {
+function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   const title = '### Label changes in this pull request';
   if (!baseCommit && baseUnavailable) {
@@ -200,20 +206,24 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
   ].filter(Boolean);
-  const shown = changes.slice(0, maxLabelChanges);
+  const rowsForRoom = labelRowsForRoom !== undefined && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
+  const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [
     ...(withImages ? [thumbnail(c)] : []),
     objectCell(c),
-    text(c.title),
+    text(shorten(c.title)),
     c.before === null ? '—' : text(c.before),
     c.after === null ? '—' : text(c.after),
     predictionCell(c, vocabulary),
   ]);
-  const more =
-    changes.length > shown.length
-      ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).`
+  const rest = changes.length - shown.length;
+  const more = rowsForRoom
+    ? `\n\n…and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's ` +
+      `files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).`
+    : rest > 0
+      ? `\n\n…and ${rest} more (see report.json in the run's files).`
       : '';
   // Only test answers are evidence; answers for objects the model learned from are not counted.
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
@@ -264,7 +274,7 @@ function thumbnail(c: LabelChange): string {
   if (c.notInCatalogue) return 'not published yet';
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return '';
-  return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
+  return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 
 function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
@@ -558,7 +568,7 @@ function driftSection(drift: DriftReport): string {
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length
     ? `\n\nObjects unlike anything the model learned ` +
-      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.`
+      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
     : '';
   return (
     `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +

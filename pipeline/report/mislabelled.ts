@@ -18,10 +18,16 @@ export function mislabelledSection({
   metrics,
   links,
   titleOf,
+  changes,
 }: {
   metrics: Metrics;
   links: CatalogueLinks;
   titleOf: (id: string) => string;
+  /**
+   * Labels this pull request changed or added (the label before, null when newly labelled): the list is
+   * made on the labels now, so a corrected label that still looks wrong is named as the new one.
+   */
+  changes?: Map<string, string | null>;
 }): string {
   const m = metrics.mislabelled;
   if (!m) return '';
@@ -48,7 +54,7 @@ export function mislabelledSection({
       ...(withImages ? [image] : []),
       pageUrl ? link(i.id, pageUrl) : text(i.id),
       text(shorten(titleOf(i.id))),
-      text(i.label),
+      text(i.label) + changedNote(changes, i.id),
       `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
       `${num(i.score, 2)}${i.confident && !atChance && !weak ? ' ⚠️' : ''}`,
     ];
@@ -64,6 +70,14 @@ export function mislabelledSection({
     `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +
     '`npx vitrine review` lists them all.';
   return `${title}\n\n${intro}\n\n${table({ header, rows })}`;
+}
+
+function changedNote(changes: Map<string, string | null> | undefined, id: string): string {
+  if (!changes?.has(id)) return '';
+  const before = changes.get(id);
+  return before === null || before === undefined
+    ? ' (newly labelled in this pull request)'
+    : ` (changed from ${text(before)} in this pull request)`;
 }
 
 /** A signed difference in plain words: "+0.02", "−0.01", "0.00". */
@@ -130,9 +144,12 @@ export function reportSections({
   metrics,
   dataset,
   links,
+  changes,
 }: {
   metrics: Metrics;
   dataset: Pick<Dataset, 'objects'> | null;
+  /** Labels this pull request changed or added, with the label before (null: newly labelled). */
+  changes?: Map<string, string | null>;
   links: (
     id: string,
     slug: string | undefined,
@@ -149,7 +166,7 @@ export function reportSections({
     afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
     beforeLineage: [
       outOfCollectionSection({ metrics }),
-      mislabelledSection({ metrics, links: linksOf, titleOf }),
+      mislabelledSection({ metrics, links: linksOf, titleOf, changes }),
     ].filter(Boolean),
   };
 }

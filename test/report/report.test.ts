@@ -242,6 +242,16 @@ describe('the label-correction report', () => {
     await writeFile(path.join(ws.model, 'model.json'), '{}');
     const predict: NonNullable<Parameters<typeof buildReport>[0]['predict']> = async ({ objects: objs }) =>
       objs.map((o) => ({ id: o.id, label: o.id === 'DM-0008' ? 'figurine' : 'vessel', confidence: 0.99, top: [] }));
+    // The same answer ranks DM-0008 in "Objects that look mislabelled", which says its label is the new one.
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'));
+    metrics.mislabelled = {
+      checked: 36,
+      candidates: 1,
+      confident: 1,
+      agreement: { accuracy: 0.9, guessing: 0.17, better: true, labelsInUse: 6 },
+      top: [{ id: 'DM-0008', label: 'figurine', suggested: 'vessel', score: 1, confidence: 1, confident: true }],
+    };
+    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
     const { markdown, json } = await buildReport({
       ws,
       params: paramsWith(),
@@ -250,6 +260,9 @@ describe('the label-correction report', () => {
       predict,
     });
     expect(json.labels.changes.find((c) => c.id === 'DM-0008')!.heldOut).toEqual({ label: 'vessel', confidence: 1 });
+    expect(markdown).toContain(
+      '| DM-0008 | Figurine number 2 | figurine (changed from vessel in this pull request) | vessel (100% sure) | 1.00 ⚠️ |',
+    );
     const row = (id: string) => markdown.split('\n').find((l) => l.includes(`| ${id} (`))!;
     expect(row('DM-0008')).toContain(
       'figurine (99% sure, agrees; seen in training, so not a test score); ' +

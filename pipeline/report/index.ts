@@ -400,6 +400,8 @@ function withHeldOut({ changes, oof }: { changes: LabelChange[]; oof: OofFile | 
   return changes.map((c) => {
     const o = byId.get(c.id);
     if (!o || c.after === null || c.skipped || c.split === 'test' || o.label !== c.after) return c;
+    // A failed fold's row (NaN) says nothing.
+    if (!o.probabilities.every(Number.isFinite)) return c;
     let best = -1;
     for (let i = 0; i < o.probabilities.length; i++)
       if (best < 0 || o.probabilities[i]! > o.probabilities[best]!) best = i;

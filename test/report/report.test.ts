@@ -271,6 +271,20 @@ describe('the label-correction report', () => {
     expect(row('DM-0036')).toContain('a model trained without this object says vessel (100% sure, agrees)');
     // A test object's answer already comes from a model that did not see it.
     expect(row('DM-0007')).not.toContain('trained without');
+    // A failed fold's row (not numbers) gives no answer rather than "NaN% sure".
+    const broken = { ...oofRow('DM-0036', 'vessel', 'vessel'), probabilities: [Number.NaN, 0, 0, 0, 0, 0] };
+    await writeFile(
+      path.join(ws.evaluate, 'oof.json'),
+      JSON.stringify({
+        schema: 'vitrine.oof/1',
+        labels: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'],
+        k: 5,
+        seed: 42,
+        objects: [broken],
+      }),
+    );
+    const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger, predict });
+    expect(again.json.labels.changes.find((c) => c.id === 'DM-0036')!.heldOut).toBeUndefined();
   });
 
   it('goes on without those answers when the candidate model cannot answer', async () => {

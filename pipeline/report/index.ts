@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
+import type { OofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -15,7 +16,7 @@ import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
-import { fitMarkdown } from './markdown.ts';
+import { COMMENT_ROOM, fitMarkdown } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
@@ -111,6 +112,13 @@ export async function buildReport({
     stage: 'monitor',
     optional: true,
   });
+  // Every labelled object's answer from a model trained without it (cross-validation).
+  const oof = await readJson<OofFile>({
+    ws,
+    file: path.join(ws.evaluate, 'oof.json'),
+    stage: 'evaluate',
+    optional: true,
+  });
   const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({
     ws,
     file: ws.lock,
@@ -175,6 +183,7 @@ export async function buildReport({
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
+    changes = withHeldOut({ changes, oof });
   }
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
@@ -287,13 +296,23 @@ export async function buildReport({
     catalogue.published
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
-  const sections = reportSections({ metrics, dataset, links });
+  const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
+  const sections = reportSections({ metrics, dataset, links, changes: changed });
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
-  const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges: params.report.max_label_changes, limit: Infinity });
-  const markdown = fitMarkdown({ body: fullMarkdown });
+  const maxLabelChanges = params.report.max_label_changes;
+  const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });
+  // Too long for a comment: list fewer label changes before cutting, so the scores and charts after
+  // them stay; what still does not fit is cut at the end.
+  let body = fullMarkdown;
+  for (let rows = Math.min(maxLabelChanges, changes.length); body.length > COMMENT_ROOM && rows > 1; ) {
+    rows = Math.max(1, Math.floor(rows / 2));
+    body = renderMarkdown({ ...input, maxLabelChanges, labelRowsForRoom: rows, limit: Infinity });
+  }
+  const markdown = fitMarkdown({ body });
   if (markdown !== fullMarkdown) {
     log.info(
-      `The report has ${fullMarkdown.length} characters, more than a comment takes: report.md ends early; report-full.md is whole.`,
+      `The report has ${fullMarkdown.length} characters, more than a comment takes: report.md lists fewer label ` +
+        'changes or ends early; report-full.md is whole.',
     );
   }
   log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
@@ -367,6 +386,27 @@ async function askModel({
       ...c,
       candidate: { label: p.label, confidence: p.confidence, ...(split === 'test' ? {} : { seenInTraining: true }) },
     };
+  });
+}
+
+/**
+ * Beside the answers of the model that learned a changed object's label, the answer of a model
+ * trained without the object (oof.json): the one "Objects that look mislabelled" ranks by, so the two
+ * sections can be read together. Test objects' answers already come from a model that did not see them.
+ */
+function withHeldOut({ changes, oof }: { changes: LabelChange[]; oof: OofFile | null }): LabelChange[] {
+  if (!oof?.objects) return changes;
+  const byId = new Map(oof.objects.map((o) => [o.id, o]));
+  return changes.map((c) => {
+    const o = byId.get(c.id);
+    if (!o || c.after === null || c.skipped || c.split === 'test' || o.label !== c.after) return c;
+    // A failed fold's row (NaN) says nothing.
+    if (!o.probabilities.every(Number.isFinite)) return c;
+    let best = -1;
+    for (let i = 0; i < o.probabilities.length; i++)
+      if (best < 0 || o.probabilities[i]! > o.probabilities[best]!) best = i;
+    const label = oof.labels[best];
+    return label === undefined ? c : { ...c, heldOut: { label, confidence: o.probabilities[best]! } };
   });
 }
 

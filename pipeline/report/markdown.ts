@@ -38,6 +38,17 @@ export function text(value: unknown): string {
 }
 
 /**
+ * A title or other free text cut to `max` characters with "…", before escaping (an entity or escape
+ * is never cut in half). A museum title can run to thousands of characters; a table cell needs a line.
+ */
+export function shorten(value: unknown, max = 80): string {
+  const s = String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
  * Text for inside an HTML attribute value in double quotes (alt, title). `|` becomes `&#124;`:
  * GitHub splits a table row into cells on `|` before it parses HTML, even inside a tag.
  */

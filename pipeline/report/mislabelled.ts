@@ -1,7 +1,7 @@
 import { slugFor } from '../catalogue/derive.ts';
-import { notBetterThanGuessing } from '../review/index.ts';
+import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics } from '../types.ts';
-import { attribute, link, num, safeUrl, table, text } from './markdown.ts';
+import { attribute, link, num, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -18,10 +18,16 @@ export function mislabelledSection({
   metrics,
   links,
   titleOf,
+  changes,
 }: {
   metrics: Metrics;
   links: CatalogueLinks;
   titleOf: (id: string) => string;
+  /**
+   * Labels this pull request changed or added (the label before, null when newly labelled): the list is
+   * made on the labels now, so a corrected label that still looks wrong is named as the new one.
+   */
+  changes?: Map<string, string | null>;
 }): string {
   const m = metrics.mislabelled;
   if (!m) return '';
@@ -35,30 +41,43 @@ export function mislabelledSection({
       `every one agreed with its label.`
     );
   const atChance = m.agreement ? !m.agreement.better : false;
+  // A weak model's picks are hints: no ⚠️ that would make them read as sure.
+  const weak = isWeak(m.agreement);
   const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
     const src = thumbnailUrl ? safeUrl(thumbnailUrl) : null;
-    const image = src ? `<img src="${attribute(src)}" alt="${attribute(titleOf(i.id) || i.id)}" width="64">` : '';
+    const image = src
+      ? `<img src="${attribute(src)}" alt="${attribute(shorten(titleOf(i.id)) || i.id)}" width="64">`
+      : '';
     return [
       ...(withImages ? [image] : []),
       pageUrl ? link(i.id, pageUrl) : text(i.id),
-      text(titleOf(i.id)),
-      text(i.label),
+      text(shorten(titleOf(i.id))),
+      text(i.label) + changedNote(changes, i.id),
       `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
-      `${num(i.score, 2)}${i.confident && !atChance ? ' ⚠️' : ''}`,
+      `${num(i.score, 2)}${i.confident && !atChance && !weak ? ' ⚠️' : ''}`,
     ];
   });
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label', 'The model suggests', 'How likely wrong'];
   const intro =
     (atChance ? `**${notBetterThanGuessing(m.agreement!, m.checked)}**\n\n` : '') +
+    (weak ? `**${weakModel(m.agreement!)}**\n\n` : '') +
     `Each of the ${m.checked} labelled objects was shown to a model trained without it (cross-validation). ` +
-    (atChance
+    (atChance || weak
       ? `For ${m.candidates} of them it suggests another label. `
       : `For ${m.candidates} of them it suggests another label; ${m.confident} of those stand out clearly (⚠️, confident learning). `) +
     `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +
     '`npx vitrine review` lists them all.';
   return `${title}\n\n${intro}\n\n${table({ header, rows })}`;
+}
+
+function changedNote(changes: Map<string, string | null> | undefined, id: string): string {
+  if (!changes?.has(id)) return '';
+  const before = changes.get(id);
+  return before === null || before === undefined
+    ? ' (newly labelled in this pull request)'
+    : ` (changed from ${text(before)} in this pull request)`;
 }
 
 /** A signed difference in plain words: "+0.02", "−0.01", "0.00". */
@@ -125,9 +144,12 @@ export function reportSections({
   metrics,
   dataset,
   links,
+  changes,
 }: {
   metrics: Metrics;
   dataset: Pick<Dataset, 'objects'> | null;
+  /** Labels this pull request changed or added, with the label before (null: newly labelled). */
+  changes?: Map<string, string | null>;
   links: (
     id: string,
     slug: string | undefined,
@@ -144,7 +166,7 @@ export function reportSections({
     afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
     beforeLineage: [
       outOfCollectionSection({ metrics }),
-      mislabelledSection({ metrics, links: linksOf, titleOf }),
+      mislabelledSection({ metrics, links: linksOf, titleOf, changes }),
     ].filter(Boolean),
   };
 }

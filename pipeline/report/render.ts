@@ -11,6 +11,7 @@ import {
   link,
   num,
   safeUrl,
+  shorten,
   signed,
   table,
   text,
@@ -26,6 +27,11 @@ export interface RenderInput {
   drift: DriftReport | null;
   collectionName: string;
   maxLabelChanges: number;
+  /**
+   * Fewer label-change rows than maxLabelChanges, so that the comment keeps the scores after them
+   * (buildReport lowers it until the report fits); the note then says report-full.md has the rest.
+   */
+  labelRowsForRoom?: number;
   /**
    * Longest Markdown to return (default COMMENT_ROOM, what a pull-request comment takes); a longer
    * report is cut by fitMarkdown. Infinity: the whole report.
@@ -155,7 +161,7 @@ function gateSection(report: ReportJson): string {
   return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
 }
 
-function labelSection({ report, maxLabelChanges }: RenderInput): string {
+function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   const title = '### Label changes in this pull request';
   if (!baseCommit && baseUnavailable) {
@@ -200,20 +206,24 @@ function labelSection({ report, maxLabelChanges }: RenderInput): string {
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
   ].filter(Boolean);
-  const shown = changes.slice(0, maxLabelChanges);
+  const rowsForRoom = labelRowsForRoom !== undefined && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
+  const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label before', 'Label now', 'The model now says'];
   const rows = shown.map((c) => [
     ...(withImages ? [thumbnail(c)] : []),
     objectCell(c),
-    text(c.title),
+    text(shorten(c.title)),
     c.before === null ? '—' : text(c.before),
     c.after === null ? '—' : text(c.after),
     predictionCell(c, vocabulary),
   ]);
-  const more =
-    changes.length > shown.length
-      ? `\n\n…and ${changes.length - shown.length} more (see report.json in the run's files).`
+  const rest = changes.length - shown.length;
+  const more = rowsForRoom
+    ? `\n\n…and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's ` +
+      `files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).`
+    : rest > 0
+      ? `\n\n…and ${rest} more (see report.json in the run's files).`
       : '';
   // Only test answers are evidence; answers for objects the model learned from are not counted.
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
@@ -256,17 +266,20 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
 
 function objectCell(c: LabelChange): string {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
-  return `${id} (line ${c.line})`;
+  // A removed label's line is in the base's labels.csv; at the head that line may hold another object.
+  return `${id} (${c.kind === 'removed' ? 'was ' : ''}line ${c.line})`;
 }
 
 function thumbnail(c: LabelChange): string {
   if (c.notInCatalogue) return 'not published yet';
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return '';
-  return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
+  return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 
 function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
+  // The object is unlabelled now: no model learns from it, whatever it was asked before.
+  if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
     if (vocabulary && !vocabulary.includes(c.after))
@@ -276,15 +289,23 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
       );
     return 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
+  // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
+  const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');
+  const heldOut = c.heldOut
+    ? `a model trained without this object says ${text(c.heldOut.label)} ` +
+      `(${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})`
+    : '';
   if (c.candidate) {
-    const word = c.after !== null && c.candidate.label === c.after ? 'agrees' : 'disagrees';
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : '';
     const seen = c.candidate.seenInTraining ? '; seen in training, so not a test score' : '';
-    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before}${seen})`;
+    const answer = `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${agrees(c.candidate.label)}${before}${seen})`;
+    return heldOut ? `${answer}; ${heldOut}` : answer;
   }
-  if (c.split === 'train') return 'in the training set: the model learned from the new label';
-  if (c.split === 'validation') return 'in the validation set: used to decide when to stop training';
-  if (c.kind === 'removed') return 'no longer labelled';
+  if (heldOut) return heldOut;
+  const added = c.kind === 'added' ? 'newly labelled, ' : '';
+  if (c.split === 'train')
+    return `${added}in the training set: the model learned from ${added ? 'this' : 'the new'} label`;
+  if (c.split === 'validation') return `${added}in the validation set: used to decide when to stop training`;
   return 'not in the dataset';
 }
 
@@ -547,7 +568,7 @@ function driftSection(drift: DriftReport): string {
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length
     ? `\n\nObjects unlike anything the model learned ` +
-      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ''}`).join(', ')}.`
+      `from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ''}`).join(', ')}.`
     : '';
   return (
     `### Collection drift\n\n${text(drift.summary)}\n\nCompared: ${text(drift.reference.description)} ` +

@@ -32,6 +32,13 @@ export interface LabelChange {
    * object, so its answer is not a test score).
    */
   candidate: { label: string; confidence: number; seenInTraining?: boolean } | null;
+  /**
+   * For an object outside the test set: what a model trained without it says (its out-of-fold answer
+   * from cross-validation, `.vitrine/evaluate/oof.json`, on the labels now), the figure "Objects that
+   * look mislabelled" is made from. `candidate` learned this object's label, so it mostly repeats it.
+   * (Absent without cross-validation and in older reports.)
+   */
+  heldOut?: { label: string; confidence: number };
   /** What the production model predicted (test objects only, when there is a baseline). */
   baseline: { label: string; confidence: number } | null;
   /**

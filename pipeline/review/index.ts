@@ -175,17 +175,43 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/**
+ * Below this out-of-fold balanced accuracy a model that beats guessing is still weak: it misses the
+ * label of about a third of each kind's objects, so its disagreements (and confident learning's
+ * picks, made relative to its own low probabilities) are hints, not evidence.
+ */
+export const WEAK_AGREEMENT = 0.7;
+
+/** Better than guessing, but below WEAK_AGREEMENT. */
+export function isWeak(a: Agreement | undefined): a is Agreement {
+  return !!a && a.better && a.accuracy < WEAK_AGREEMENT;
+}
+
+/** The caution for a weak model's list (vitrine review and the report's section). */
+export function weakModel(a: Agreement): string {
+  return (
+    `The model is weak: trained without each object, it named the right label for ${Math.round(a.accuracy * 100)}% ` +
+    'of the objects of each kind (on average over the kinds). Its suggestions below are a rough hint of where to ' +
+    'look, not evidence that a label is wrong.'
+  );
+}
+
 /** The review list as plain text for a terminal: one object a line, most likely wrong first. */
 export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit?: number }): string {
   const a = review.agreement;
   const atChance = a && !a.better;
+  const weak = isWeak(a);
   // A model at chance lists nothing when it ties everywhere: that is not agreement.
   if (atChance && review.items.length === 0) return `${notBetterThanGuessing(a, review.checked, { listed: false })}\n`;
   if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
   const lines = [
     ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
+    ...(weak ? [`${weakModel(a)}\n`] : []),
     `${review.items.length} of ${review.checked} labelled objects may have a wrong label` +
-      (atChance ? ':' : ` (${review.confident} flagged with confidence); most likely wrong first:`),
+      (atChance
+        ? ':'
+        : // A weak model's picks come from low probabilities (27%): not "with confidence".
+          ` (${review.confident} ${weak ? 'picked out by confident learning' : 'flagged with confidence'}); most likely wrong first:`),
     '',
     ...review.items
       .slice(0, limit)

@@ -188,6 +188,105 @@ describe('the label-correction report', () => {
     );
   });
 
+  it('says a removed label is no longer used for training, names its line in the base, and words a new label apart', async () => {
+    // DM-0010 (test) and DM-0011 (train) lose their labels; DM-0014 (train) was unlabelled and gets one.
+    const base = { ...correct };
+    delete (base as Record<string, string>)['DM-0014'];
+    const head = { ...correct };
+    delete (head as Record<string, string>)['DM-0010'];
+    delete (head as Record<string, string>)['DM-0011'];
+    const { ws } = await makeRepo({ objects, base, head });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.line])).toEqual([
+      ['DM-0010', 'removed', 11],
+      ['DM-0011', 'removed', 12],
+      ['DM-0014', 'added', 13],
+    ]);
+    const row = (id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} (`))!;
+    // Line 11 of labels.csv now holds DM-0012: a removed line is named by its line in the base.
+    expect(row('DM-0010')).toMatch(
+      /^\| DM-0010 \(was line 11\) \| Figurine number 4 \| figurine \| — \| label removed: no longer used for training \|$/,
+    );
+    expect(row('DM-0011')).toMatch(
+      /^\| DM-0011 \(was line 12\) \| .* \| label removed: no longer used for training \|$/,
+    );
+    expect(row('DM-0014')).toMatch(
+      /^\| DM-0014 \(line 13\) \| .* \| — \| mask \| newly labelled, in the training set: the model learned from this label \|$/,
+    );
+    expect(markdown).not.toContain('learned from the new label');
+    expect(markdown).not.toContain('disagrees');
+  });
+
+  it("beside a trained model's answer on an object it learned from, gives the answer of a model trained without it", async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    // The final model learned DM-0008's new label; the cross-validation head that did not see it
+    // (oof.json, the source of "Objects that look mislabelled") still says the old one.
+    const oofRow = (id: string, label: string, top: string) => ({
+      id,
+      label,
+      split: 'train',
+      fold: 0,
+      probabilities: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'].map((l) => (l === top ? 1 : 0)),
+    });
+    await writeFile(
+      path.join(ws.evaluate, 'oof.json'),
+      JSON.stringify({
+        schema: 'vitrine.oof/1',
+        labels: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'],
+        k: 5,
+        seed: 42,
+        objects: [oofRow('DM-0008', 'figurine', 'vessel'), oofRow('DM-0036', 'vessel', 'vessel')],
+      }),
+    );
+    await writeFile(path.join(ws.model, 'model.json'), '{}');
+    const predict: NonNullable<Parameters<typeof buildReport>[0]['predict']> = async ({ objects: objs }) =>
+      objs.map((o) => ({ id: o.id, label: o.id === 'DM-0008' ? 'figurine' : 'vessel', confidence: 0.99, top: [] }));
+    // The same answer ranks DM-0008 in "Objects that look mislabelled", which says its label is the new one.
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'));
+    metrics.mislabelled = {
+      checked: 36,
+      candidates: 1,
+      confident: 1,
+      agreement: { accuracy: 0.9, guessing: 0.17, better: true, labelsInUse: 6 },
+      top: [{ id: 'DM-0008', label: 'figurine', suggested: 'vessel', score: 1, confidence: 1, confident: true }],
+    };
+    await writeFile(path.join(ws.evaluate, 'metrics.json'), JSON.stringify(metrics));
+    const { markdown, json } = await buildReport({
+      ws,
+      params: paramsWith(),
+      base: 'main',
+      log: silentLogger,
+      predict,
+    });
+    expect(json.labels.changes.find((c) => c.id === 'DM-0008')!.heldOut).toEqual({ label: 'vessel', confidence: 1 });
+    expect(markdown).toContain(
+      '| DM-0008 | Figurine number 2 | figurine (changed from vessel in this pull request) | vessel (100% sure) | 1.00 ⚠️ |',
+    );
+    const row = (id: string) => markdown.split('\n').find((l) => l.includes(`| ${id} (`))!;
+    expect(row('DM-0008')).toContain(
+      'figurine (99% sure, agrees; seen in training, so not a test score); ' +
+        'a model trained without this object says vessel (100% sure, disagrees)',
+    );
+    expect(row('DM-0036')).toContain('a model trained without this object says vessel (100% sure, agrees)');
+    // A test object's answer already comes from a model that did not see it.
+    expect(row('DM-0007')).not.toContain('trained without');
+    // A failed fold's row (not numbers) gives no answer rather than "NaN% sure".
+    const broken = { ...oofRow('DM-0036', 'vessel', 'vessel'), probabilities: [Number.NaN, 0, 0, 0, 0, 0] };
+    await writeFile(
+      path.join(ws.evaluate, 'oof.json'),
+      JSON.stringify({
+        schema: 'vitrine.oof/1',
+        labels: ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'],
+        k: 5,
+        seed: 42,
+        objects: [broken],
+      }),
+    );
+    const again = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger, predict });
+    expect(again.json.labels.changes.find((c) => c.id === 'DM-0036')!.heldOut).toBeUndefined();
+  });
+
   it('goes on without those answers when the candidate model cannot answer', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

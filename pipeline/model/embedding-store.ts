@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -12,8 +12,12 @@ import { type Logger, silentLogger } from '../log.ts';
  * make many segments; they are merged into one when there are too many. 10,000 vectors of 1,792
  * floats are one 72 MB file that loads in a fraction of a second — far cheaper than 10,000 files.
  *
- * Segment layout: "VTEMB01\n", uint32 LE header length, header JSON {dim, keys}, zero padding to a
- * multiple of 4, then keys.length × dim float32 little-endian.
+ * Segment layout: "VTEMB01\n", uint32 LE header length, header JSON {dim, keys, sha256}, zero padding
+ * to a multiple of 4, then keys.length × dim float32 little-endian. sha256 covers {dim, keys} and the
+ * values: a file damaged without changing its size (bad blocks, a cache restored wrongly) would
+ * otherwise be read as vectors, and a model trained on them is garbage. Hashing costs ~0.1 s per
+ * 72 MB. Segments written before the checksum have none; for them, values that are not finite
+ * numbers (what overwritten bytes usually read as) are taken as damage.
  */
 
 const MAGIC = Buffer.from('VTEMB01\n', 'latin1');
@@ -146,14 +150,18 @@ export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
         { key },
       );
   }
-  const header = Buffer.from(JSON.stringify({ dim, keys: entries.map(([k]) => k) }), 'utf8');
-  const start = align4(MAGIC.length + 4 + header.length);
+  const keys = entries.map(([k]) => k);
+  // The values go straight into the file's bytes (one 72 MB buffer, not two); the checksum is then
+  // written into the header, whose length does not depend on it (64 hex digits).
+  const headerWith = (sha256: string) => Buffer.from(JSON.stringify({ dim, keys, sha256 }), 'utf8');
+  const length = headerWith('0'.repeat(64)).length;
+  const start = align4(MAGIC.length + 4 + length);
   const out = new Uint8Array(start + entries.length * dim * 4);
-  out.set(MAGIC, 0);
-  new DataView(out.buffer).setUint32(MAGIC.length, header.length, true);
-  out.set(header, MAGIC.length + 4);
   const floats = new Float32Array(out.buffer, start, entries.length * dim);
   entries.forEach(([, v], i) => floats.set(v, i * dim));
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(MAGIC.length, length, true);
+  out.set(headerWith(checksum({ dim, keys, values: out.subarray(start) })), MAGIC.length + 4);
   return out;
 }
 
@@ -172,7 +180,7 @@ export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string
   if (bytes.length < MAGIC.length + 4 || !Buffer.from(bytes.subarray(0, MAGIC.length)).equals(MAGIC))
     throw damaged('wrong header');
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length, true);
-  let header: { dim: number; keys: string[] };
+  let header: { dim: number; keys: string[]; sha256?: unknown };
   try {
     header = JSON.parse(Buffer.from(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + length)).toString('utf8'));
   } catch {
@@ -188,10 +196,26 @@ export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string
   const start = align4(MAGIC.length + 4 + length);
   const count = header.keys.length * header.dim;
   if (bytes.length !== start + count * 4) throw damaged(`expected ${start + count * 4} bytes, found ${bytes.length}`);
+  const values = bytes.subarray(start, start + count * 4);
+  if (header.sha256 !== undefined && header.sha256 !== checksum({ dim: header.dim, keys: header.keys, values }))
+    throw damaged('its contents do not match the checksum written with it');
   // Copy into an aligned buffer: a Buffer read from disk need not start at a multiple of 4.
   const data = new Float32Array(count);
-  new Uint8Array(data.buffer).set(bytes.subarray(start, start + count * 4));
+  new Uint8Array(data.buffer).set(values);
+  // Every segment, with or without a checksum: an embedding is never NaN or infinite. (x − x is 0
+  // for a finite x and NaN otherwise: one sum without a branch, then the row only if it is NaN.)
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += data[i]! - data[i]!;
+  if (sum !== 0) {
+    const row = Math.floor(data.findIndex((x) => !Number.isFinite(x)) / header.dim);
+    throw damaged(`the embedding of ${header.keys[row]} holds a value that is not a number`);
+  }
   return { dim: header.dim, keys: header.keys, data };
+}
+
+/** sha256 (hex) of a segment's {dim, keys} and its value bytes. */
+function checksum({ dim, keys, values }: { dim: number; keys: string[]; values: Uint8Array }): string {
+  return createHash('sha256').update(JSON.stringify({ dim, keys })).update(values).digest('hex');
 }
 
 function align4(n: number): number {

@@ -35,6 +35,8 @@ export interface LabelledVectors {
    * together, and the sample does not depend on the rows' order. Default: the row's index.
    */
   keys?: string[];
+  /** Each row's object id, for messages about a row (default: its image key, else its index). */
+  ids?: string[];
 }
 
 /** Per-epoch loss and accuracy (training and validation), and how training ended. */
@@ -133,7 +135,31 @@ function checkVectors(name: string, v: LabelledVectors, classes: number, size: n
         { split: name, row: i },
       );
   });
+  refuseNotFinite(name, v);
   return d ?? 0;
+}
+
+/*
+ * A value that is not a finite number (a damaged embedding cache read as vectors) makes every
+ * weight NaN: the head would be garbage, scored 0% and compared as "worse", with no word on why.
+ */
+function refuseNotFinite(name: string, v: LabelledVectors): void {
+  const bad = new Set<string>();
+  v.x.forEach((row, i) => {
+    // x − x is 0 for a finite x and NaN otherwise: one sum per row, no branch per value.
+    let sum = 0;
+    for (let j = 0; j < row.length; j++) sum += row[j]! - row[j]!;
+    if (sum !== 0) bad.add(v.ids?.[i] ?? v.keys?.[i] ?? `row ${i}`);
+  });
+  if (bad.size === 0) return;
+  const objects = [...bad];
+  const shown = objects.slice(0, 10).join(', ') + (objects.length > 10 ? ` and ${objects.length - 10} more` : '');
+  throw new VitrineError(
+    'TRAIN_NOT_FINITE',
+    `The embeddings of ${shown} (${name} split) hold values that are not numbers, so no model can be trained on ` +
+      'them. The embedding cache is probably damaged: delete .vitrine/cache/embeddings and run again.',
+    { split: name, objects },
+  );
 }
 
 function stack(tf: Tf, x: Float32Array[], d: number): TF.Tensor2D {

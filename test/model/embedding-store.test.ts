@@ -1,8 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendSegment, compactStore, forgetDecodedSegments, openStore } from '../../pipeline/model/embedding-store.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import {
+  appendSegment,
+  compactStore,
+  decodeSegment,
+  forgetDecodedSegments,
+  openStore,
+} from '../../pipeline/model/embedding-store.ts';
 
 /*
  * The stages of one `vitrine run` (train twice, evaluate three times, promote) each open the same
@@ -70,5 +77,100 @@ describe('openStore reuses the segments it already read', () => {
     // Read from the file again: equal vectors, not the same arrays.
     expect(again.vectors.get('a')!.buffer).not.toBe(first.vectors.get('a')!.buffer);
     expect(Array.from(again.vectors.get('a')!)).toEqual(Array.from(v(1)));
+  });
+});
+
+/*
+ * A segment damaged without changing its size (a cache restored with bad blocks, a bit flip) once
+ * passed every check: its vectors were used as they were, the model learnt from garbage, and the
+ * pull request was told the change made things worse. It is found by a checksum written with the
+ * segment, deleted with a warning naming it, and its embeddings are computed again.
+ */
+describe('a damaged segment of the right size', () => {
+  const damage = async (file: string, at: number, bytes: Uint8Array) => {
+    const data = await readFile(file);
+    data.set(bytes, at);
+    await writeFile(file, data);
+  };
+  const segmentOf = async (folder: string) => {
+    const name = await appendSegment({
+      folder,
+      entries: [
+        ['a', v(1)],
+        ['b', v(2)],
+      ],
+    });
+    const kept = await appendSegment({ folder, entries: [['c', v(3)]] });
+    return { name: name!, file: path.join(folder, name!), kept: kept! };
+  };
+  const expectDropped = async (folder: string, name: string, kept: string) => {
+    const log = memoryLogger();
+    const store = await openStore({ folder, log });
+    expect([...store.vectors.keys()]).toEqual(['c']);
+    expect(store.segments).toEqual([kept]);
+    const warning = log.lines.find((l) => l.level === 'warn');
+    expect(warning?.message).toContain(name);
+    expect(warning?.message).toMatch(/damaged.*computed again/);
+    expect((await readdir(folder)).filter((n) => n.endsWith('.emb'))).toEqual([kept]);
+  };
+
+  it('is deleted with a warning when its values are not numbers (bytes overwritten with 0xff)', async () => {
+    const folder = path.join(dir, 'damaged-nan');
+    const { name, file, kept } = await segmentOf(folder);
+    const size = (await readFile(file)).length;
+    await damage(file, size - 20, new Uint8Array(12).fill(0xff));
+    await expectDropped(folder, name, kept);
+  });
+
+  it('is deleted with a warning when its values are other numbers than were written', async () => {
+    const folder = path.join(dir, 'damaged-other');
+    const { name, file, kept } = await segmentOf(folder);
+    const size = (await readFile(file)).length;
+    await damage(file, size - 8, new Uint8Array(new Float32Array([123.5]).buffer));
+    await expectDropped(folder, name, kept);
+  });
+
+  it('is deleted when a key in it was changed (its vectors would be used for another image)', async () => {
+    const folder = path.join(dir, 'damaged-key');
+    const { name, file, kept } = await segmentOf(folder);
+    const data = await readFile(file);
+    const at = data.indexOf(Buffer.from('"b"'));
+    await damage(file, at + 1, Buffer.from('z'));
+    await expectDropped(folder, name, kept);
+  });
+
+  it('a segment written by an earlier version (no checksum) is read, unless it holds values that are not numbers', async () => {
+    // The earlier layout: magic, header length, header {dim, keys}, padding, float32 values.
+    const earlier = (entries: [string, Float32Array][]) => {
+      const magic = Buffer.from('VTEMB01\n', 'latin1');
+      const header = Buffer.from(JSON.stringify({ dim: 4, keys: entries.map(([k]) => k) }), 'utf8');
+      const start = (magic.length + 4 + header.length + 3) & ~3;
+      const out = new Uint8Array(start + entries.length * 16);
+      out.set(magic, 0);
+      new DataView(out.buffer).setUint32(magic.length, header.length, true);
+      out.set(header, magic.length + 4);
+      entries.forEach(([, x], i) => new Float32Array(out.buffer, start + i * 16, 4).set(x));
+      return out;
+    };
+    const folder = path.join(dir, 'earlier');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, '000000001-aaaaaaaa.emb'), earlier([['old', v(5)]]));
+    const bad = v(6);
+    bad[2] = Number.NaN;
+    await writeFile(path.join(folder, '000000002-bbbbbbbb.emb'), earlier([['nan', bad]]));
+    const log = memoryLogger();
+    const store = await openStore({ folder, log });
+    expect([...store.vectors.keys()]).toEqual(['old']);
+    expect(Array.from(store.vectors.get('old')!)).toEqual(Array.from(v(5)));
+    expect(log.lines.find((l) => l.level === 'warn')?.message).toContain('000000002-bbbbbbbb.emb');
+  });
+
+  it('a good segment still round-trips exactly', async () => {
+    const folder = path.join(dir, 'good');
+    const name = await appendSegment({ folder, entries: [['g', v(7)]] });
+    const bytes = await readFile(path.join(folder, name!));
+    const decoded = decodeSegment({ bytes, file: name! });
+    expect(decoded.keys).toEqual(['g']);
+    expect(Array.from(decoded.data)).toEqual(Array.from(v(7)));
   });
 });

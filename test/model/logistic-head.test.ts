@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError, type VitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import {
   type LabelledVectors,
@@ -259,5 +260,42 @@ describe('per-object weights', () => {
     const test = make(60);
     expect(accuracy(predictProbabilities({ tf, model, x: test.x }), test.y)).toBeGreaterThan(0.85);
     model.dispose();
+  });
+});
+
+/*
+ * Embeddings that are not finite numbers (a damaged cache read as vectors) once trained a garbage
+ * model that reported "L2 undefined" and 0% validation accuracy, and the run went on. Training
+ * refuses them and names the objects.
+ */
+describe('embeddings that are not numbers', () => {
+  for (const solver of ['lbfgs', 'adam'] as const) {
+    it(`are refused by the ${solver} head, naming the objects`, async () => {
+      const train = { ...scaled({ n: 30, seed: 8 }), ids: Array.from({ length: 30 }, (_, i) => `obj-${i}`) };
+      train.x[4] = Float32Array.from(train.x[4]!, (v, j) => (j === 7 ? Number.NaN : v));
+      train.x[11] = Float32Array.from(train.x[11]!, (v, j) => (j === 0 ? Number.POSITIVE_INFINITY : v));
+      const error = await trainHead({ tf, train, labels, params: lbfgs({ solver }), log: silentLogger }).catch(
+        (e: unknown) => e,
+      );
+      expect(isVitrineError(error, 'TRAIN_NOT_FINITE')).toBe(true);
+      expect((error as Error).message).toContain('obj-4, obj-11');
+      expect((error as VitrineError).data).toMatchObject({ split: 'train', objects: ['obj-4', 'obj-11'] });
+    });
+  }
+
+  it('in the validation split too; without object ids the image keys are named', async () => {
+    const validation = { ...scaled({ n: 6, seed: 9 }), keys: ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'] };
+    validation.x[2] = new Float32Array(D).fill(Number.NaN);
+    const error = await trainHead({
+      tf,
+      train: scaled({ n: 30, seed: 8 }),
+      validation,
+      labels,
+      params: lbfgs(),
+      log: silentLogger,
+    }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'TRAIN_NOT_FINITE')).toBe(true);
+    expect((error as Error).message).toContain('k2');
+    expect((error as Error).message).toMatch(/validation/);
   });
 });

@@ -101,17 +101,20 @@ export const trainStage: Stage = {
 
     const vectorsOf = (objects: DatasetObject[], withFlips: boolean): LabelledVectors => {
       // keys: the image of each row, so that a photograph and its mirror image are sampled together.
-      const out: LabelledVectors & { keys: string[] } = { x: [], y: [], keys: [] };
+      // ids: so that a refusal (a vector that is not numbers) names the objects, not their images' hashes.
+      const out: LabelledVectors & { keys: string[]; ids: string[] } = { x: [], y: [], keys: [], ids: [] };
       for (const o of objects) {
         const c = classOf.get(o.label!)!;
         out.x.push(embedded.vectors.get(o.imageMd5)!);
         out.y.push(c);
         out.keys.push(o.imageMd5);
+        out.ids.push(o.id);
         const f = withFlips ? embedded.flipped.get(o.imageMd5) : undefined;
         if (f) {
           out.x.push(f);
           out.y.push(c);
           out.keys.push(o.imageMd5);
+          out.ids.push(o.id);
         }
       }
       return out;

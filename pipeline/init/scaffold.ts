@@ -243,6 +243,7 @@ export async function initRepository({
     labels: demo && exportLabels ? 'replace' : 'merge',
     announceReplace: !demo,
     skipHint: 'run vitrine init again with --on-invalid skip',
+    missingImages: 'fail',
   });
   if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   if (demo)

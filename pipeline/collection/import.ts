@@ -15,6 +15,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
+import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
@@ -214,6 +215,19 @@ export async function importCollection({
       refuse(line, 'this row has no object id');
       continue;
     }
+    // A line break or tab in an id makes a two-line quoted entry in labels.csv, a trap for staff editing it.
+    const control = /[\u0000-\u001f\u007f-\u009f]/.exec(id);
+    if (control) {
+      const what =
+        CONTROL_NAMES[control[0]] ?? `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      refuse(
+        line,
+        `the object id ${shownId(id)} contains a control character (${what}), which no id may hold: remove it from ` +
+          'the id in the export',
+        id,
+      );
+      continue;
+    }
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       continue;
@@ -270,6 +284,9 @@ export async function importCollection({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
+  const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
+  if (alike) log.warn(`${name}: ${alike}`, { file: name });
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
@@ -833,6 +850,21 @@ async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Prom
     }
     return new Map();
   }
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
+
+/** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
+function shownId(id: string): string {
+  return `"${shorten(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )}"`;
 }
 
 /** An id short enough for a message. */

@@ -165,3 +165,29 @@ export function checkLabels({
   }
   return { labelOf, issues };
 }
+
+/**
+ * Ids that differ only in upper/lower case, or only in how an accented letter is encoded (two
+ * Unicode forms that look the same): likely one object written twice. They stay separate objects.
+ */
+export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
+  const groups = new Map<string, string[]>();
+  for (const id of ids) {
+    const key = id.normalize('NFC').toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
+  const alike = [...groups.values()].filter((g) => g.length > 1);
+  if (alike.length === 0) return null;
+  const shown = alike.slice(0, 10).map((g) => {
+    const how =
+      new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
+    const named = g.map((id) => `"${id}" (line ${lineOf.get(id) ?? '?'})`);
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
+  });
+  const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
+  return [
+    'some object ids look alike; they are kept as different objects, but if they are one object, keep one row:',
+    ...shown,
+    ...more,
+  ].join('\n');
+}

@@ -107,3 +107,45 @@ describe('image names that differ from the files only in capitals or accents', (
     expect(log.lines.some((e) => e.level === 'warn' && /2 of the 3 images named/.test(e.message))).toBe(true);
   });
 });
+
+describe('object ids in the export', () => {
+  it('refuses ids holding control characters (a line break, a tab), naming the file and line', async () => {
+    const rows = [
+      ['Line1\nLine2', 'a.jpg', 'vase'],
+      ['ID\twith tab', 'b.jpg', 'bowl'],
+      ['C\u0085', 'c.jpg', 'bowl'],
+      ['OK', 'd.jpg', 'vase'],
+    ];
+    const { csv, images, ws } = await exportWith('control', rows, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
+    const error = await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() }).catch(
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'IMPORT_INVALID')).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /objects\.csv:2: the object id "Line1\\nLine2" contains a control character \(a line break/,
+    );
+    expect(message).toMatch(/objects\.csv:4: the object id "ID\\twith tab" contains a control character \(a tab/);
+    expect(message).toMatch(/objects\.csv:5: the object id "C\\u0085" contains a control character/);
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: params('skip'), metadata: csv, images, log });
+    expect(result.objects).toBe(1);
+    expect(await readFile(ws.labels, 'utf8')).toBe('object_id,label\nOK,vase\n');
+  });
+
+  it('warns about ids that differ only in capitals or accent encoding, with their lines', async () => {
+    const rows = [
+      ['EG-1a', 'a.jpg', 'vase'],
+      ['EG-1A', 'b.jpg', 'bowl'],
+      ['Caf\u00e9', 'c.jpg', 'bowl'],
+      ['Cafe\u0301', 'd.jpg', 'vase'],
+    ];
+    const { csv, images, ws } = await exportWith('alike', rows, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: params(), metadata: csv, images, log });
+    expect(result.objects).toBe(4);
+    const warned = log.lines.find((l) => l.level === 'warn' && /look alike/.test(l.message))!;
+    expect(warned.message).toContain('"EG-1a" (line 2) and "EG-1A" (line 3) differ only in upper/lower case');
+    expect(warned.message).toContain('differ only in how an accent is encoded');
+  });
+});

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
+const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
 
 let root: string;
 beforeAll(async () => {
@@ -69,4 +71,58 @@ describe('vitrine init with most images missing', () => {
     expect(result.messages).toContain(`are not in ${dir}`);
     expect(await readdir(museum)).toEqual([]);
   });
+});
+
+describe('vitrine init in a folder an earlier init left half made', () => {
+  it('finishes a folder left without data.dvc and .git (as a killed init left it), saying so', async () => {
+    const { dir } = await egyptCopy('half-made', 2);
+    const museum = path.join(root, 'half-made', 'museum');
+    await mkdir(museum, { recursive: true });
+    const from = path.join(dir, 'metadata.csv');
+    expect((await vitrine(['init', '--from', from], museum)).code).toBe(0);
+    // What an init killed while storing the images in the cache leaves: no data.dvc, no .git.
+    await rm(path.join(museum, '.git'), { recursive: true, force: true });
+    await rm(path.join(museum, 'data.dvc'));
+    const again = await vitrine(['init', '--from', from], museum);
+    expect(again.code, again.messages).toBe(0);
+    expect(again.messages).toContain('An earlier vitrine init in this folder did not finish');
+    expect(await exists(path.join(museum, 'data.dvc'))).toBe(true);
+    expect(await exists(path.join(museum, '.git'))).toBe(true);
+    expect(await readdir(path.join(museum, '.vitrine')).catch(() => [])).not.toContain('init-unfinished');
+  });
+
+  it('finishes an init killed while storing the images (spawned and killed), and only then', async () => {
+    const { dir } = await egyptCopy('killed', 6);
+    const museum = path.join(root, 'killed', 'museum');
+    await mkdir(museum, { recursive: true });
+    const from = path.join(dir, 'metadata.csv');
+    const child = spawn(NODE, [path.join(REPO, 'bin', 'vitrine.js'), 'init', '--from', from, '-C', museum], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const killed = new Promise<void>((resolve) => {
+      const watch = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Storing new files in the cache/.test(output)) child.kill('SIGKILL');
+      };
+      child.stdout.on('data', watch);
+      child.stderr.on('data', watch);
+      child.on('exit', () => resolve());
+    });
+    await killed;
+    expect(output).toContain('Storing new files in the cache');
+    expect(await exists(path.join(museum, 'params.yaml'))).toBe(true);
+    expect(await exists(path.join(museum, '.vitrine', 'init-unfinished'))).toBe(true);
+    const again = await vitrine(['init', '--from', from], museum);
+    expect(again.code, again.messages).toBe(0);
+    expect(again.messages).toContain('An earlier vitrine init in this folder did not finish');
+    expect(await exists(path.join(museum, 'data.dvc'))).toBe(true);
+    expect(await exists(path.join(museum, '.git'))).toBe(true);
+    expect(await exists(path.join(museum, '.vitrine', 'init-unfinished'))).toBe(false);
+    // Finished: a third init refuses, as for any collection.
+    const third = await vitrine(['init', '--from', from], museum);
+    expect(third.code).toBe(1);
+    expect(third.messages).toContain('params.yaml already exists');
+  }, 120_000);
 });

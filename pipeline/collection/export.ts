@@ -44,6 +44,14 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
         const message = `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${found}.`;
         throw new VitrineError('EXPORT_MALFORMED', message, { file, line });
       }
+      // JSON.parse keeps the last of two equal keys without a word: the other value would be lost.
+      const twice = repeatedKey(raw);
+      if (twice !== undefined) {
+        const message =
+          `${file}:${line}: the key ${JSON.stringify(twice)} is in this object twice: Vitrine cannot tell which ` +
+          'value to read, and would lose the other. Rename one of them (or leave out the one not needed) in the export.';
+        throw new VitrineError('EXPORT_MALFORMED', message, { file, line, column: twice });
+      }
       const cells: [string, string][] = [];
       const keyOf = new Map<string, string>();
       for (const [key, cell] of Object.entries(value as Record<string, unknown>)) {
@@ -67,6 +75,29 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
       rows.push({ line, cells: Object.fromEntries(cells) as Record<string, string> });
     });
   return { format: 'jsonl', header, rows };
+}
+
+/** The first key written twice in the top-level object of a line of valid JSON, or undefined. */
+function repeatedKey(raw: string): string | undefined {
+  const keys = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let end = i + 1;
+      while (raw[end] !== '"') end += raw[end] === '\\' ? 2 : 1;
+      const isKey = depth === 1 && /^\s*:/.test(raw.slice(end + 1, end + 20));
+      if (isKey) {
+        const key = JSON.parse(raw.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return undefined;
 }
 
 /** A JSON value as the text of a cell: lists joined with "; ", nested objects as JSON. */

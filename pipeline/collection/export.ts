@@ -100,11 +100,21 @@ function repeatedKey(raw: string): string | undefined {
   return undefined;
 }
 
-/** A JSON value as the text of a cell: lists joined with "; ", nested objects as JSON. */
+/** The fields that name a nested object ("artists": [{"name": "Hokusai", "role": …}]), best first. */
+const NAME_FIELDS = ['name', 'display_name', 'displayName', 'title', 'label', 'value'];
+
+/**
+ * A JSON value as the text of a cell: lists joined with "; ", a nested object by its name (NAME_FIELDS), other
+ * nested objects as JSON (which guessColumns never maps to a field, so it is not published as a maker or title).
+ */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(cellText).filter(Boolean).join('; ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const named = NAME_FIELDS.map((f) => record[f]).find((v) => typeof v === 'string' && v.trim());
+    return typeof named === 'string' ? named.trim() : JSON.stringify(value);
+  }
   return String(value).trim();
 }
 

@@ -335,7 +335,12 @@ export async function importCollection({
   }
 
   if (matchedNames.length > 0) {
-    const shown = matchedNames.slice(0, 3).map((m) => `"${m.cell}" is ${m.file}`);
+    const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
+      // Names that differ only in Unicode form print alike: said, so the example does not look like no change.
+      const form =
+        cell.replace(/\\/g, '/').normalize('NFC') === file.normalize('NFC') ? ' (accents encoded differently)' : '';
+      return `"${cell}" is ${file}${form}`;
+    });
     log.info(
       `${matchedNames.length} image name${matchedNames.length === 1 ? '' : 's'} matched files that differ only in ` +
         `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
@@ -505,7 +510,7 @@ function foldName(name: string): string {
 
 /**
  * The files under `imageRoot` whose path matches `relative` segment by segment ignoring capitals and Unicode
- * form (a segment spelled exactly is taken as it is), as paths relative to `imageRoot` with "/". At most 10.
+ * form, as paths relative to `imageRoot` with "/". At most 10.
  */
 async function foldedMatches({
   imageRoot,
@@ -527,8 +532,9 @@ async function foldedMatches({
         listings.set(dir, names);
       }
       const entries = await names;
-      const exact = entries.includes(segment) ? [segment] : entries.filter((e) => foldName(e) === foldName(segment));
-      next.push(...exact.sort(compareIds).map((e) => (prefix ? `${prefix}/${e}` : e)));
+      // Every folder that matches is searched: "Pottery/" may lack the file that "pottery/" holds.
+      const alike = entries.filter((e) => foldName(e) === foldName(segment));
+      next.push(...alike.sort(compareIds).map((e) => (prefix ? `${prefix}/${e}` : e)));
     }
     found = next.slice(0, 10);
     if (found.length === 0) break;

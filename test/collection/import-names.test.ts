@@ -149,3 +149,21 @@ describe('object ids in the export', () => {
     expect(warned.message).toContain('differ only in how an accent is encoded');
   });
 });
+
+describe('image names in folders whose capitals differ', () => {
+  it('finds the file in the one of two alike folders that holds it, and says how an accent-only match differs', async () => {
+    const rows = [
+      ['P1', 'images\\Pottery\\P_1.JPG', 'vase'],
+      ['P2', 'images/Pottery/P_2.jpg', 'bowl'],
+      ['V1', 'Vitrine \u00e9 X.jpg', 'bowl'],
+    ];
+    const files = ['images/pottery/p_1.jpg', 'images/Pottery/P_2.jpg', 'Vitrine e\u0301 X.jpg'];
+    const { csv, images, ws } = await exportWith('two-folders', rows, files);
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params: params(), metadata: csv, images, log });
+    expect(result).toMatchObject({ objects: 3, withoutImage: 0, problems: [] });
+    const said = log.lines.find((e) => /differ only in capitals or accents/.test(e.message))!;
+    expect(said.message).toContain('"images\\Pottery\\P_1.JPG" is images/pottery/p_1.jpg');
+    expect(said.message).toContain('"Vitrine \u00e9 X.jpg" is Vitrine e\u0301 X.jpg (accents encoded differently)');
+  });
+});

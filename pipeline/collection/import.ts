@@ -196,7 +196,7 @@ export async function importCollection({
   const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
   let named = 0;
-  const listings = new Map<string, Promise<string[]>>();
+  const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const missing: string[] = [];
   let previous: Map<string, string> | undefined;
@@ -452,7 +452,7 @@ export async function findImage({
   /** The repository: its own files are never images of the collection. */
   root?: string;
   /** Folder listings already read, kept across the rows of one import. */
-  listings?: Map<string, Promise<string[]>>;
+  listings?: Map<string, Promise<Map<string, string[]>>>;
 }): Promise<{ file: string; matched?: string } | { missing: true; candidates?: string[] } | { refused: string }> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
@@ -519,7 +519,7 @@ async function foldedMatches({
 }: {
   imageRoot: string;
   relative: string;
-  listings: Map<string, Promise<string[]>>;
+  listings: Map<string, Promise<Map<string, string[]>>>;
 }): Promise<string[]> {
   let found = [''];
   for (const segment of relative.split(path.sep)) {
@@ -528,12 +528,19 @@ async function foldedMatches({
       const dir = path.join(imageRoot, prefix);
       let names = listings.get(dir);
       if (!names) {
-        names = readdir(dir).catch(() => [] as string[]);
+        // Indexed by folded name once per folder: a large flat folder is not scanned again for every row.
+        names = readdir(dir).then(
+          (entries) => {
+            const index = new Map<string, string[]>();
+            for (const e of entries) index.set(foldName(e), [...(index.get(foldName(e)) ?? []), e]);
+            return index;
+          },
+          () => new Map<string, string[]>(),
+        );
         listings.set(dir, names);
       }
-      const entries = await names;
       // Every folder that matches is searched: "Pottery/" may lack the file that "pottery/" holds.
-      const alike = entries.filter((e) => foldName(e) === foldName(segment));
+      const alike = [...((await names).get(foldName(segment)) ?? [])];
       next.push(...alike.sort(compareIds).map((e) => (prefix ? `${prefix}/${e}` : e)));
     }
     found = next.slice(0, 10);

@@ -44,6 +44,14 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
         const message = `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${found}.`;
         throw new VitrineError('EXPORT_MALFORMED', message, { file, line });
       }
+      // JSON.parse keeps the last of two equal keys without a word: the other value would be lost.
+      const twice = repeatedKey(raw);
+      if (twice !== undefined) {
+        const message =
+          `${file}:${line}: the key ${JSON.stringify(twice)} is in this object twice: Vitrine cannot tell which ` +
+          'value to read, and would lose the other. Rename one of them (or leave out the one not needed) in the export.';
+        throw new VitrineError('EXPORT_MALFORMED', message, { file, line, column: twice });
+      }
       const cells: [string, string][] = [];
       const keyOf = new Map<string, string>();
       for (const [key, cell] of Object.entries(value as Record<string, unknown>)) {
@@ -69,11 +77,44 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
   return { format: 'jsonl', header, rows };
 }
 
-/** A JSON value as the text of a cell: lists joined with "; ", nested objects as JSON. */
+/** The first key written twice in the top-level object of a line of valid JSON, or undefined. */
+function repeatedKey(raw: string): string | undefined {
+  const keys = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let end = i + 1;
+      while (raw[end] !== '"') end += raw[end] === '\\' ? 2 : 1;
+      const isKey = depth === 1 && /^\s*:/.test(raw.slice(end + 1, end + 20));
+      if (isKey) {
+        const key = JSON.parse(raw.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return undefined;
+}
+
+/** The fields that name a nested object ("artists": [{"name": "Hokusai", "role": …}]), best first. */
+const NAME_FIELDS = ['name', 'display_name', 'displayName', 'title', 'label', 'value'];
+
+/**
+ * A JSON value as the text of a cell: lists joined with "; ", a nested object by its name (NAME_FIELDS), other
+ * nested objects as JSON (which guessColumns never maps to a field, so it is not published as a maker or title).
+ */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(cellText).filter(Boolean).join('; ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const named = NAME_FIELDS.map((f) => record[f]).find((v) => typeof v === 'string' && v.trim());
+    return typeof named === 'string' ? named.trim() : JSON.stringify(value);
+  }
   return String(value).trim();
 }
 

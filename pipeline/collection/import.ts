@@ -15,6 +15,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
+import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
@@ -88,6 +89,7 @@ export async function importCollection({
   labels: labelsMode = 'merge',
   skipHint = 'set import.on_invalid to "skip" in params.yaml',
   announceReplace = true,
+  missingImages = 'warn',
   log,
 }: {
   ws: Workspace;
@@ -99,6 +101,8 @@ export async function importCollection({
   skipHint?: string;
   /** Warn what `labels: 'replace'` changed and removed (init replacing the demo says so itself). */
   announceReplace?: boolean;
+  /** When more than half of the named images are missing: stop before writing (init), or warn (import). */
+  missingImages?: 'fail' | 'warn';
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
@@ -192,6 +196,9 @@ export async function importCollection({
   const accepted: { object: CollectionObject; source?: string; line: number; label: string }[] = [];
   const seen = new Map<string, number>();
   let named = 0;
+  const listings = new Map<string, Promise<Map<string, string[]>>>();
+  const matchedNames: { cell: string; file: string }[] = [];
+  const missing: string[] = [];
   let previous: Map<string, string> | undefined;
   const previousImage = async (id: string): Promise<string> => {
     previous ??= await previousImages({ ws, log });
@@ -208,6 +215,19 @@ export async function importCollection({
       refuse(line, 'this row has no object id');
       continue;
     }
+    // A line break or tab in an id makes a two-line quoted entry in labels.csv, a trap for staff editing it.
+    const control = /[\u0000-\u001f\u007f-\u009f]/.exec(id);
+    if (control) {
+      const what =
+        CONTROL_NAMES[control[0]] ?? `U+${control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      refuse(
+        line,
+        `the object id ${shownId(id)} contains a control character (${what}), which no id may hold: remove it from ` +
+          'the id in the export',
+        id,
+      );
+      continue;
+    }
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       continue;
@@ -218,7 +238,7 @@ export async function importCollection({
     const cell = get(columns.image);
     if (cell) {
       named++;
-      const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root });
+      const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
         continue;
@@ -227,16 +247,24 @@ export async function importCollection({
         // A file missing from this export (a share being synced, a renamed folder) does not unpublish an image
         // already in data/: the object keeps it until the export names a file again or leaves it empty.
         keptImage = await previousImage(id);
+        missing.push(cell);
+        const several = found.candidates
+          ? ` as it is written, and several files differ from it only in capitals or accents ` +
+            `(${found.candidates.join(', ')}): write the name exactly as one of them is written`
+          : '';
         note(
           line,
-          `the image "${cell}" of object "${id}" was not found in ${imageRoot}; ${
+          `the image "${cell}" of object "${id}" was not found in ${imageRoot}${several}; ${
             keptImage
               ? `the object keeps its image from the previous import (data/${keptImage})`
               : 'the object is imported without an image'
           }`,
           id,
         );
-      } else source = found.file;
+      } else {
+        source = found.file;
+        if (found.matched) matchedNames.push({ cell, file: found.matched });
+      }
     }
     const extra: Record<string, string> = {};
     for (const column of keepColumns) extra[column] = cells[column] ?? '';
@@ -256,6 +284,9 @@ export async function importCollection({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
+  const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
+  if (alike) log.warn(`${name}: ${alike}`, { file: name });
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
@@ -299,6 +330,35 @@ export async function importCollection({
       `None of the ${named} images named in ${name} is in ${imageRoot}, so ` +
         `nothing was changed. Give the folder the image paths are relative to with --images (or import.images in ` +
         `params.yaml).`,
+      { file: name },
+    );
+  }
+
+  if (matchedNames.length > 0) {
+    const shown = matchedNames.slice(0, 3).map(({ cell, file }) => {
+      // Names that differ only in Unicode form print alike: said, so the example does not look like no change.
+      const form =
+        cell.replace(/\\/g, '/').normalize('NFC') === file.normalize('NFC') ? ' (accents encoded differently)' : '';
+      return `"${cell}" is ${file}${form}`;
+    });
+    log.info(
+      `${matchedNames.length} image name${matchedNames.length === 1 ? '' : 's'} matched files that differ only in ` +
+        `capitals or accents, e.g. ${shown.join(', ')}: those files were used.`,
+    );
+  }
+  // Most of the named images missing is a wrong --images folder or an unfinished copy, not a few lost files.
+  if (missing.length > 0 && missing.length * 2 > named) {
+    const message = `${missing.length} of the ${named} images named in ${name} are not in ${imageRoot} (e.g. "${missing[0]}")`;
+    if (missingImages === 'fail')
+      throw new VitrineError(
+        'IMPORT_MOSTLY_MISSING',
+        `${message}, so nothing was written. Check that the folder holds every image (a copy or sync still ` +
+          'running?) and that --images names the folder the image paths are relative to, then run it again.',
+        { file: name },
+      );
+    log.warn(
+      `${message}: those objects are imported without an image. Check that the folder holds every image and that ` +
+        'import.images (or --images) names the folder the image paths are relative to.',
       { file: name },
     );
   }
@@ -384,13 +444,16 @@ export async function findImage({
   realImageRoot,
   cell,
   root,
+  listings = new Map(),
 }: {
   imageRoot: string;
   realImageRoot: string;
   cell: string;
   /** The repository: its own files are never images of the collection. */
   root?: string;
-}): Promise<{ file: string } | { missing: true } | { refused: string }> {
+  /** Folder listings already read, kept across the rows of one import. */
+  listings?: Map<string, Promise<Map<string, string[]>>>;
+}): Promise<{ file: string; matched?: string } | { missing: true; candidates?: string[] } | { refused: string }> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || /^(data|file|javascript|blob):/i.test(relative)) {
@@ -404,12 +467,23 @@ export async function findImage({
   if (path.isAbsolute(relative) || /^[a-z]:\//i.test(relative)) {
     return { refused: 'is an absolute path: give image paths relative to the images folder (--images).' };
   }
-  const file = path.resolve(imageRoot, relative);
+  let file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
+  let info = await stat(file).catch(() => null);
+  let matched: string | undefined;
+  if (!info?.isFile()) {
+    // Exports name files as the museum's system spells them; the disk may hold other capitals, or accents in
+    // another Unicode form (a Mac writes NFD). One file that matches is that image; several are named.
+    const near = await foldedMatches({ imageRoot, relative: path.relative(imageRoot, file), listings });
+    if (near.length > 1) return { missing: true, candidates: near };
+    if (near.length === 0) return { missing: true };
+    matched = near[0]!;
+    file = path.join(imageRoot, matched);
+    info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return { missing: true };
+  }
   const own = root ? ownFile({ root, file, imageRoot }) : undefined;
   if (own) return { refused: own };
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return { missing: true };
   const real = await realpath(file);
   if (!isInside(realImageRoot, real))
     return { refused: `is a link that points outside the images folder (to ${real}).` };
@@ -426,7 +500,53 @@ export async function findImage({
         `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
     };
   }
-  return { file: real };
+  return matched ? { file: real, matched } : { file: real };
+}
+
+/** A name as compared when the exact one is missing: accents in one Unicode form (NFC), capitals ignored. */
+function foldName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
+ * The files under `imageRoot` whose path matches `relative` segment by segment ignoring capitals and Unicode
+ * form, as paths relative to `imageRoot` with "/". At most 10.
+ */
+async function foldedMatches({
+  imageRoot,
+  relative,
+  listings,
+}: {
+  imageRoot: string;
+  relative: string;
+  listings: Map<string, Promise<Map<string, string[]>>>;
+}): Promise<string[]> {
+  let found = [''];
+  for (const segment of relative.split(path.sep)) {
+    const next: string[] = [];
+    for (const prefix of found) {
+      const dir = path.join(imageRoot, prefix);
+      let names = listings.get(dir);
+      if (!names) {
+        // Indexed by folded name once per folder: a large flat folder is not scanned again for every row.
+        names = readdir(dir).then(
+          (entries) => {
+            const index = new Map<string, string[]>();
+            for (const e of entries) index.set(foldName(e), [...(index.get(foldName(e)) ?? []), e]);
+            return index;
+          },
+          () => new Map<string, string[]>(),
+        );
+        listings.set(dir, names);
+      }
+      // Every folder that matches is searched: "Pottery/" may lack the file that "pottery/" holds.
+      const alike = [...((await names).get(foldName(segment)) ?? [])];
+      next.push(...alike.sort(compareIds).map((e) => (prefix ? `${prefix}/${e}` : e)));
+    }
+    found = next.slice(0, 10);
+    if (found.length === 0) break;
+  }
+  return found;
 }
 
 /** Folders of a Vitrine repository that hold its own machinery, keys or outputs, never collection images. */
@@ -743,6 +863,21 @@ async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Prom
     }
     return new Map();
   }
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
+
+/** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
+function shownId(id: string): string {
+  return `"${shorten(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
+  )}"`;
 }
 
 /** An id short enough for a message. */

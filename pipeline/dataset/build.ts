@@ -21,7 +21,7 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { assignSplits } from './split.ts';
-import { checkLabels, firstLabelLines, readLabelsChecked, readObjectsChecked } from './validate.ts';
+import { checkLabels, firstLabelLines, lookAlikeIds, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
 /*
  * The dataset stage: join the objects table, the images under `data/` and the labels in git into
@@ -468,32 +468,6 @@ function sameImageDifferentLabels(objects: DatasetObject[]): string | null {
     `Objects with different labels have the same image (identical files) in ${groups.length} ` +
       `${groups.length === 1 ? 'case' : 'cases'}: one of the labels is likely wrong, or an object was given ` +
       'another one’s photograph:',
-    ...shown,
-    ...more,
-  ].join('\n');
-}
-
-/**
- * Ids that differ only in upper/lower case, or only in how an accented letter is encoded (two
- * Unicode forms that look the same): likely one object written twice. They stay separate objects.
- */
-function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
-  const groups = new Map<string, string[]>();
-  for (const id of ids) {
-    const key = id.normalize('NFC').toLowerCase();
-    groups.set(key, [...(groups.get(key) ?? []), id]);
-  }
-  const alike = [...groups.values()].filter((g) => g.length > 1);
-  if (alike.length === 0) return null;
-  const shown = alike.slice(0, 10).map((g) => {
-    const how =
-      new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
-    const named = g.map((id) => `"${id}" (line ${lineOf.get(id) ?? '?'})`);
-    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
-  });
-  const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
-  return [
-    'some object ids look alike; they are kept as different objects, but if they are one object, keep one row:',
     ...shown,
     ...more,
   ].join('\n');

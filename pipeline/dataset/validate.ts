@@ -121,11 +121,16 @@ export function checkLabels({
   const issues: DatasetIssue[] = [];
   const known = new Set(vocabulary);
   const linesOf = new Map<string, LabelLine[]>();
+  let byFolded: Map<string, string[]> | undefined;
   for (const line of labels) {
     if (!objectIds.has(line.objectId)) {
+      byFolded ??= foldedIds(objectIds);
+      const hint = idHint({ id: line.objectId, byFolded });
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
-        message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection; check the id for a typo.`,
+        message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection${
+          hint ?? '; check the id for a typo.'
+        }`,
         file: name,
         line: line.line,
         object: line.objectId,
@@ -164,4 +169,97 @@ export function checkLabels({
     if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues };
+}
+
+/**
+ * Ids that differ only in upper/lower case, or only in how an accented letter is encoded (two
+ * Unicode forms that look the same): likely one object written twice. They stay separate objects.
+ */
+export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
+  const groups = new Map<string, string[]>();
+  for (const id of ids) {
+    const key = id.normalize('NFC').toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
+  const alike = [...groups.values()].filter((g) => g.length > 1);
+  if (alike.length === 0) return null;
+  const shown = alike.slice(0, 10).map((g) => {
+    const how =
+      new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
+    const named = g.map((id) => `"${id}" (line ${lineOf.get(id) ?? '?'})`);
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
+  });
+  const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
+  return [
+    'some object ids look alike; they are kept as different objects, but if they are one object, keep one row:',
+    ...shown,
+    ...more,
+  ].join('\n');
+}
+
+/** Characters that show as nothing: pasted from web pages and word processors into an id. */
+const INVISIBLE: Record<string, string> = {
+  '\u200b': 'zero-width space',
+  '\u200c': 'zero-width non-joiner',
+  '\u200d': 'zero-width joiner',
+  '\u200e': 'left-to-right mark',
+  '\u200f': 'right-to-left mark',
+  '\u2060': 'word joiner',
+  '\ufeff': 'zero-width no-break space',
+  '\u00ad': 'soft hyphen',
+};
+
+/** Characters that look like "-" (word processors turn hyphens into these). */
+const HYPHENS: Record<string, string> = {
+  '\u2010': 'hyphen',
+  '\u2011': 'non-breaking hyphen',
+  '\u2012': 'figure dash',
+  '\u2013': 'en dash',
+  '\u2014': 'em dash',
+  '\u2212': 'minus sign',
+  '\ufe63': 'small hyphen-minus',
+  '\uff0d': 'fullwidth hyphen-minus',
+};
+
+const ODD = new RegExp(`[${Object.keys({ ...INVISIBLE, ...HYPHENS }).join('')}]`, 'g');
+
+/** An id as compared for a suggestion: invisible characters left out, hyphens as "-", one Unicode form, no capitals. */
+function foldId(id: string): string {
+  return id
+    .replace(ODD, (c) => (HYPHENS[c] ? '-' : ''))
+    .normalize('NFC')
+    .toLowerCase();
+}
+
+function foldedIds(ids: Set<string>): Map<string, string[]> {
+  const byFolded = new Map<string, string[]>();
+  for (const id of ids) {
+    const key = foldId(id);
+    byFolded.set(key, [...(byFolded.get(key) ?? []), id]);
+  }
+  return byFolded;
+}
+
+/**
+ * What makes an unknown id differ from the one id it was meant to be (an invisible character, a look-alike
+ * hyphen, capitals, accent encoding), and that id; undefined when no id, or several, match.
+ */
+function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> }): string | undefined {
+  const matches = byFolded.get(foldId(id));
+  if (matches?.length !== 1) return undefined;
+  const meant = matches[0]!;
+  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(id);
+  let why: string;
+  if (odd) {
+    const c = odd[0];
+    const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const before = id.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
+    const where = before ? `after "${before}"` : 'at the start';
+    why = INVISIBLE[c]
+      ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
+      : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
+  } else if (id.normalize('NFC') === meant.normalize('NFC')) {
+    why = 'it differs from an id in the collection only in how an accented letter is encoded';
+  } else why = 'it differs from an id in the collection only in capitals';
+  return `: ${why}. Did you mean "${meant}"?`;
 }

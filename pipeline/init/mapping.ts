@@ -109,8 +109,15 @@ export function guessColumns({
     const files = values.filter((v) => IMAGE_FILE.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v));
     return values.length === 0 ? 0 : files.length / values.length;
   };
+  // A column of JSON objects (an export's nested records with no name field) is no field's text.
+  const json = new Set(
+    header.filter((h) => {
+      const values = sample.map((r) => r.cells[h] ?? '').filter(Boolean);
+      return values.length > 0 && values.filter((v) => v.startsWith('{')).length * 2 > values.length;
+    }),
+  );
   for (const field of FIELDS) {
-    const free = header.filter((h) => !used.has(h));
+    const free = header.filter((h) => !used.has(h) && !json.has(h));
     let pick: string | undefined;
     if (field === 'image') {
       // The cells say it best: a column of local file names (not web addresses) is the image column.

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import git from 'isomorphic-git';
@@ -33,6 +33,9 @@ import { museumReadme } from './readme.ts';
  * ignore files, the workflows and a README, imports the collection and stages it all for the first
  * commit. Nothing existing is overwritten.
  */
+
+/** In .vitrine/ (never committed): written before init writes anything, removed when it has finished. */
+const UNFINISHED = 'init-unfinished';
 
 /** The Vitrine package's own folder (its params.yaml and workflows are the templates). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -186,7 +189,18 @@ export async function initRepository({
   const ws = workspace(root);
   // In a copy of Vitrine's own repository (a GitHub template) the demo collection is there to be replaced.
   const demo = await holdsOnlyTheDemo(ws);
-  if (!demo) {
+  // An init stopped halfway (killed, the machine off) leaves params.yaml, .dvc/ and data/ but no data.dvc or .git:
+  // it is done again rather than taken for a collection. The marker says so; a folder an init before the marker
+  // left is known by those files (a collection always has data.dvc).
+  const marker = path.join(ws.work, UNFINISHED);
+  const halfMade = async () =>
+    (await exists(ws.params)) &&
+    (await exists(path.join(root, '.dvc', 'config'))) &&
+    (await exists(ws.objects)) &&
+    !(await exists(ws.dataDvc)) &&
+    !(await exists(path.join(root, '.git')));
+  const unfinished = !demo && ((await exists(marker)) || (await halfMade()));
+  if (!demo && !unfinished) {
     for (const file of [ws.params, ws.labels, ws.dataDvc, ws.data]) {
       if (await exists(file)) {
         throw new VitrineError(
@@ -220,9 +234,16 @@ export async function initRepository({
     );
   }
   await mkdir(root, { recursive: true });
+  if (unfinished)
+    log.info(
+      `An earlier vitrine init in this folder did not finish (${path.relative(root, marker)} or data.dvc and .git ` +
+        'missing): doing it again with this export.',
+    );
+  const madeWork = await mkdir(ws.work, { recursive: true });
+  await writeFile(marker, 'vitrine init started here and has not finished; running it again finishes it.\n');
   const written: string[] = [];
   const kept: string[] = [];
-  const replaceable = new Set(demo ? ['params.yaml', 'README.md'] : []);
+  const replaceable = new Set(demo || unfinished ? ['params.yaml', 'README.md'] : []);
   const write = async (relpath: string, data: string) => {
     const file = path.join(root, relpath);
     if (!replaceable.has(relpath) && (await exists(file))) return void kept.push(relpath);
@@ -240,11 +261,17 @@ export async function initRepository({
     ws,
     params,
     log,
-    labels: demo && exportLabels ? 'replace' : 'merge',
-    announceReplace: !demo,
+    // A half-made init's labels.csv came from an export: this one's replace it.
+    labels: (demo || unfinished) && exportLabels ? 'replace' : 'merge',
+    announceReplace: !demo && !unfinished,
     skipHint: 'run vitrine init again with --on-invalid skip',
+    missingImages: 'fail',
+  }).catch(async (error: unknown) => {
+    // Import writes all or nothing: when it stops, this folder is as it was, so a marker this init wrote goes too.
+    if (!unfinished) await rm(madeWork ?? marker, { recursive: true, force: true });
+    throw error;
   });
-  if (demo && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
+  if ((demo || unfinished) && !exportLabels) await writeFileAtomic({ file: ws.labels, data: 'object_id,label\n' });
   if (demo)
     log.info(
       'Replaced the demo collection of this copy of Vitrine (params.yaml, labels.csv, data/, data.dvc, README.md).',
@@ -315,6 +342,7 @@ export async function initRepository({
     );
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
+  await rm(marker, { force: true });
   return { written: [...new Set(written)], kept, keptWorkflows: workflows.kept, imported, pushed, pushError };
 }
 

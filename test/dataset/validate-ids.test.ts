@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
+
+/*
+ * A label line whose id has an invisible or look-alike character (pasted from a web page or a word processor)
+ * names the character and the id it was meant to be.
+ */
+
+const objectIds = new Set(['DM-0006', 'DM-0012', 'DM-0013', 'AB-1', 'ab-1']);
+
+function messageFor(objectId: string): string {
+  const { issues } = checkLabels({
+    labels: [{ objectId, label: 'vase', line: 11 }],
+    objectIds,
+    vocabulary: ['vase', 'bowl'],
+    name: 'labels.csv',
+  });
+  expect(issues).toHaveLength(1);
+  return issues[0]!.message;
+}
+
+describe('labels.csv ids that are not in the collection', () => {
+  it('names an invisible character and suggests the id', () => {
+    expect(messageFor('DM-0012\u200b')).toBe(
+      'labels.csv:11: there is no object "DM-0012\u200b" in the collection: it contains an invisible character ' +
+        '(zero-width space, U+200B) after "DM-0012". Did you mean "DM-0012"?',
+    );
+  });
+
+  it('names a look-alike hyphen and suggests the id', () => {
+    expect(messageFor('DM\u20110012')).toContain(
+      'it contains a hyphen that only looks like "-" (non-breaking hyphen, U+2011) after "DM". Did you mean "DM-0012"?',
+    );
+    expect(messageFor('DM\u20100013')).toContain('(hyphen, U+2010) after "DM". Did you mean "DM-0013"?');
+  });
+
+  it('suggests the id written with other capitals, unless several match', () => {
+    expect(messageFor('dm-0006')).toContain(
+      'it differs from an id in the collection only in capitals. Did you mean "DM-0006"?',
+    );
+    expect(messageFor('Ab-1')).toContain('check the id for a typo');
+  });
+
+  it('keeps the plain message for an id that matches nothing', () => {
+    expect(messageFor('XX-9')).toBe(
+      'labels.csv:11: there is no object "XX-9" in the collection; check the id for a typo.',
+    );
+  });
+});

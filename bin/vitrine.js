@@ -6,6 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { nodeProblem } from './check-node.js';
 
+// A reader that stops early (`vitrine init … | head`) closes the pipe. The command then goes on to its
+// end without output, rather than dying on the next line it prints and leaving its work half-done.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const problem = nodeProblem({ version: process.versions.node, engines: engines.node, execPath: process.execPath });
 if (problem) {

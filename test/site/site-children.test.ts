@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { isVitrineError, type VitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * A site build plans its object pages and updates the site in child processes that exit (their
+ * memory returned before Astro and Pagefind run), and Astro checks the catalogue object by object
+ * (no second copy of it): a bad object still stops the build, named by its path.
+ */
+
+const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
+const clock = { now: () => new Date('2026-12-01T10:00:00Z') };
+const dirs: string[] = [];
+let objects: FixtureObject[];
+let labels: string[];
+
+function params() {
+  const p = defaultParams();
+  p.collection.repository = 'example-museum/collection';
+  return p;
+}
+
+async function workspaceWithData(): Promise<ReturnType<typeof workspace>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-site-children-'));
+  dirs.push(dir);
+  await writeFixture({ root: dir, objects, labels, embeddingSize: 16 });
+  const ws = workspace(dir);
+  await buildCatalogueData({ ws, params: params(), log: memoryLogger(), clock });
+  return ws;
+}
+
+beforeAll(async () => {
+  const rows = parse(await readFile(path.join(shared, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const picked = rows.filter((_, i) => i % 11 === 0).slice(0, 4);
+  labels = [...new Set(picked.map((r) => r.label!))].sort();
+  objects = picked.map((r) => ({
+    id: r.id!,
+    title: r.title!,
+    label: r.label!,
+    image: path.join(shared, r.file!),
+  }));
+}, 60_000);
+
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('site build in child processes', () => {
+  it('plans the pages and updates the site in processes of their own', async () => {
+    const ws = await workspaceWithData();
+    const log = memoryLogger();
+    const built = await buildSite({ ws, params: params(), log });
+    expect(built.pages).toBe(objects.length);
+    expect(built.placePeakRss).toBeGreaterThan(0);
+    for (const step of ['Planning the object pages', 'Placing the site']) {
+      const line = log.lines.find((l) => l.message.startsWith(`${step}: in a separate process (pid `));
+      expect(line?.message).toBeDefined();
+      expect(line!.message).not.toContain(`(pid ${process.pid})`);
+    }
+  }, 300_000);
+
+  it('stops on an object that does not match the catalogue schema, naming it, and leaves the site as it was', async () => {
+    const ws = await workspaceWithData();
+    await buildSite({ ws, params: params(), log: memoryLogger() });
+    const home = await readFile(path.join(ws.site, 'index.html'), 'utf8');
+    const file = path.join(ws.catalogue, 'catalogue.json');
+    const catalogue = JSON.parse(await readFile(file, 'utf8')) as { title: string; objects: { title: unknown }[] };
+    catalogue.title = 'A title the site must not show';
+    catalogue.objects[2]!.title = 5;
+    await writeFile(file, JSON.stringify(catalogue));
+    const error = await buildSite({ ws, params: params(), log: memoryLogger() }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'SITE_BUILD_FAILED')).toBe(true);
+    expect((error as VitrineError).message).toMatch(/does not match the catalogue schema: objects\.2\.title: /);
+    expect(await readFile(path.join(ws.site, 'index.html'), 'utf8')).toBe(home);
+  }, 300_000);
+});

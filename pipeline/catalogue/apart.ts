@@ -46,7 +46,8 @@ export async function runApart<Q, R>({
   code: string;
   nodeOptions?: string[];
 }): Promise<R & { pid: number }> {
-  const child = spawn(process.execPath, [...nodeOptions, entry], {
+  // The build's process id goes first: the child's guard (guard.ts) watches it.
+  const child = spawn(process.execPath, [...nodeOptions, entry, String(process.pid)], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });

@@ -3,10 +3,10 @@
  * render plan, then exits, returning the memory of the catalogue it parsed (see apart.ts).
  */
 import { serveApart } from './apart.ts';
-import { dieWithParent } from './guard.ts';
+import { buildPid, dieWithParent } from './guard.ts';
 import { type PlanOptions, planObjectPages } from './plan.ts';
 
-dieWithParent();
+dieWithParent({ parent: buildPid() });
 serveApart(async (options: PlanOptions) => {
   const { plan, pages } = await planObjectPages(options);
   return { plan, rendered: pages.filter((p) => p.render).length, peakRss: process.resourceUsage().maxRSS * 1024 };

@@ -271,7 +271,7 @@ async function runAstro({
   const guard = pathToFileURL(path.join(import.meta.dirname, 'guard.ts')).href;
   const script = [
     // Astro stops with the build: a killed build leaves no Astro writing on.
-    `(await import(${JSON.stringify(guard)})).dieWithParent();`,
+    `(await import(${JSON.stringify(guard)})).dieWithParent({ parent: ${process.pid} });`,
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
     `const maxRSS = process.resourceUsage().maxRSS * 1024;`,

@@ -143,8 +143,8 @@ describe('placing the site in a child process', () => {
     await writeFile(
       entry,
       `import { writeFileSync } from 'node:fs';\n` +
-        `const { dieWithParent } = await import(${JSON.stringify(guard)});\n` +
-        `dieWithParent({ everyMs: 50 });\n` +
+        `const { buildPid, dieWithParent } = await import(${JSON.stringify(guard)});\n` +
+        `dieWithParent({ parent: buildPid(), everyMs: 50 });\n` +
         `writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n` +
         `for (;;) {}\n`,
     );

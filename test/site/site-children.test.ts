@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
@@ -83,5 +85,54 @@ describe('site build in child processes', () => {
     expect(isVitrineError(error, 'SITE_BUILD_FAILED')).toBe(true);
     expect((error as VitrineError).message).toMatch(/does not match the catalogue schema: objects\.2\.title: /);
     expect(await readFile(path.join(ws.site, 'index.html'), 'utf8')).toBe(home);
+  }, 300_000);
+
+  it('leaves no Astro process running when the build is killed (SIGKILL)', async () => {
+    const ws = await workspaceWithData();
+    const url = (f: string) =>
+      JSON.stringify(pathToFileURL(path.resolve(import.meta.dirname, '../../pipeline', f)).href);
+    const script = path.join(ws.root, 'build.mjs');
+    await writeFile(
+      script,
+      `const { buildSite } = await import(${url('catalogue/site.ts')});\n` +
+        `const { silentLogger } = await import(${url('log.ts')});\n` +
+        `const { defaultParams } = await import(${url('params.ts')});\n` +
+        `const { workspace } = await import(${url('paths.ts')});\n` +
+        `await buildSite({ ws: workspace(${JSON.stringify(ws.root)}), params: defaultParams(), log: silentLogger });\n`,
+    );
+    const build = spawn(process.execPath, [script], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => build.on('exit', resolve));
+    // The build's children, by their command lines (Linux /proc).
+    const children = async (pid: number) => {
+      const out: { pid: number; cmdline: string }[] = [];
+      for (const task of await readdir(`/proc/${pid}/task`).catch(() => []))
+        for (const c of (await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')).split(' '))
+          if (c.trim())
+            out.push({ pid: Number(c), cmdline: await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '') });
+      return out;
+    };
+    let astro = 0;
+    for (let i = 0; i < 1200 && !astro; i++) {
+      astro = (await children(build.pid!)).find((c) => c.cmdline.includes('astro'))?.pid ?? 0;
+      if (!astro) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(astro).toBeGreaterThan(0);
+    build.kill('SIGKILL');
+    await exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let gone = false;
+    for (let i = 0; i < 50 && !gone; i++) {
+      gone = !alive(astro);
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!gone) process.kill(astro, 'SIGKILL');
+    expect(gone).toBe(true);
   }, 300_000);
 });

@@ -10,8 +10,8 @@ import type { Catalogue } from './schema.ts';
 
 /*
  * Which object pages a site build renders and which it keeps from the cache (see pages.ts), and
- * the public files linked for Astro (place.ts puts the build into the site). Light imports only: the Astro
- * child process loads this module to plan before it builds.
+ * the public files linked for Astro (place.ts puts the build into the site). Light imports only: the planning
+ * and placing child processes (plan-child.ts, place-child.ts) load this module.
  */
 
 /**
@@ -196,8 +196,8 @@ export interface PlanOptions {
 
 /**
  * Key every object page; write the props of those to render (not in the cache, or `reuse` off) in
- * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. Runs in the Astro
- * process, before its build: the catalogue parsed here is garbage by the time Astro reads it again.
+ * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. A site build runs
+ * it in a process of its own (`planObjectPagesApart`), which exits before Astro starts.
  */
 export async function planObjectPages({
   file,

@@ -51,15 +51,20 @@ export async function syntheticCollection({ count, dir }: { count: number; dir: 
 /**
  * Resident memory of a process and all its descendants, bytes, and the CPU time they used, ms
  * (their own and that of the children they waited for: Linux /proc, 100 ticks a second; 0 elsewhere).
+ * `byRole`: the resident memory summed by what each process is (see `roleOf`).
  */
-async function treeUsage(pid: number): Promise<{ rss: number; cpuMs: number }> {
+async function treeUsage(pid: number): Promise<{ rss: number; cpuMs: number; byRole: Record<string, number> }> {
   let rss = 0;
   let cpuMs = 0;
+  const byRole: Record<string, number> = {};
   const pending = [pid];
   while (pending.length > 0) {
     const p = pending.pop()!;
     const statm = await readFile(`/proc/${p}/statm`, 'utf8').catch(() => '');
-    rss += Number(statm.split(' ')[1] ?? 0) * 4096;
+    const own = Number(statm.split(' ')[1] ?? 0) * 4096;
+    rss += own;
+    const role = p === pid ? 'build' : roleOf(await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => ''));
+    byRole[role] = (byRole[role] ?? 0) + own;
     const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     cpuMs += [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i] ?? 0), 0) * 10;
@@ -68,7 +73,17 @@ async function treeUsage(pid: number): Promise<{ rss: number; cpuMs: number }> {
       for (const c of children.split(' ')) if (c.trim()) pending.push(Number(c));
     }
   }
-  return { rss, cpuMs };
+  return { rss, cpuMs, byRole };
+}
+
+/** What a process of the build is, from its command line. */
+function roleOf(cmdline: string): string {
+  if (/pagefind/i.test(cmdline)) return 'pagefind';
+  if (/data-child/.test(cmdline)) return 'data';
+  if (/place-child/.test(cmdline)) return 'place';
+  if (/plan-child|planObjectPages/.test(cmdline) && !/astro/.test(cmdline)) return 'plan';
+  if (/astro/.test(cmdline)) return 'astro';
+  return 'other';
 }
 
 interface Phase {
@@ -78,17 +93,14 @@ interface Phase {
 }
 
 /** One build in a child process (so its memory is measured alone): phases with wall times and peak tree RSS. */
-async function measuredBuild({
-  root,
-  label,
-}: {
-  root: string;
-  label: string;
-}): Promise<{ phases: (Phase & { peak: number; cpuMs: number })[]; report: Record<string, unknown> }> {
+async function measuredBuild({ root, label }: { root: string; label: string }): Promise<{
+  phases: (Phase & { peak: number; cpuMs: number; peaks: Record<string, number> })[];
+  report: Record<string, unknown>;
+}> {
   const child = spawn(process.execPath, [import.meta.filename, '--build', root], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const samples: { t: number; rss: number; cpuMs: number }[] = [];
+  const samples: { t: number; rss: number; cpuMs: number; byRole: Record<string, number> }[] = [];
   const timer = setInterval(async () => {
     if (child.pid) samples.push({ t: Date.now(), ...(await treeUsage(child.pid)) });
   }, 250);
@@ -104,11 +116,18 @@ async function measuredBuild({
   // CPU time of a phase: the tree's total at the last sample before its end less that before its start.
   const cpuAt = (t: number) => samples.filter((x) => x.t <= t).at(-1)?.cpuMs ?? 0;
   return {
-    phases: phases.map((p) => ({
-      ...p,
-      peak: Math.max(0, ...samples.filter((x) => x.t >= p.start - 250 && x.t <= p.end + 250).map((x) => x.rss)),
-      cpuMs: Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
-    })),
+    phases: phases.map((p) => {
+      const during = samples.filter((x) => x.t >= p.start - 250 && x.t <= p.end + 250);
+      // Each process kind's own peak in the phase (they need not peak at the same moment).
+      const peaks: Record<string, number> = {};
+      for (const x of during) for (const [k, v] of Object.entries(x.byRole)) peaks[k] = Math.max(peaks[k] ?? 0, v);
+      return {
+        ...p,
+        peak: Math.max(0, ...during.map((x) => x.rss)),
+        peaks,
+        cpuMs: Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
+      };
+    }),
     report,
   };
 }
@@ -243,6 +262,10 @@ export async function catalogueFigures(count: number): Promise<void> {
         console.log(
           `  ${p.name.padEnd(18)} ${s(p.end - p.start).padStart(9)} wall,`,
           `${s(p.cpuMs).padStart(8)} CPU  peak ${mb(p.peak)}`,
+          `(${Object.entries(p.peaks)
+            .filter(([, v]) => v > 0)
+            .map(([k, v]) => `${k} ${mb(v)}`)
+            .join(', ')})`,
         );
       const total = r.phases.at(-1)!.end - r.phases[0]!.start;
       const cpu = r.phases.reduce((n, p) => n + p.cpuMs, 0);

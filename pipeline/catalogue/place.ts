@@ -3,7 +3,9 @@ import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, type Stats, s
 import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { filesIn, type PagePlan } from './plan.ts';
+import type { Logger } from '../log.ts';
+import { entryThere, runApart } from './apart.ts';
+import { eachFileIn, filesIn, type PagePlan, plannedPages } from './plan.ts';
 
 /*
  * Putting a build into `.vitrine/site/` in place. A site of 100,000 objects is about 900,000 files,
@@ -22,6 +24,37 @@ export interface Placed {
   written: number;
   /** Files the new build no longer has, deleted. */
   removed: number;
+}
+
+/** What `placeSiteApart` sends its child: `placeSite`'s options, the pages as `planObjectPages` wrote them. */
+export type PlaceRequest = Omit<Parameters<typeof placeSite>[0], 'pages'> & { planDir: string };
+
+/** The child's entry file, next to this one in the sources. */
+export const PLACE_CHILD = path.join(import.meta.dirname, 'place-child.ts');
+
+/**
+ * `placeSite` in a child process that exits when done (apart.ts), so the memory of its checks over
+ * every file of the site (1.8 GB at 100,000 objects, most of it garbage V8 keeps) is returned before
+ * Pagefind runs. The pages are read there from `planDir`. A failure arrives as the child's VitrineError.
+ */
+export async function placeSiteApart({
+  log,
+  entry = PLACE_CHILD,
+  ...request
+}: PlaceRequest & { log: Logger; entry?: string }): Promise<{ placed: Placed; peakRss: number; pid: number }> {
+  if (!(await entryThere(entry))) {
+    log.debug(`Placing the site: in this process (${entry} is not there, as in a bundled action)`);
+    const { planDir, ...options } = request;
+    const placed = await placeSite({ ...options, pages: await plannedPages(planDir) });
+    return { placed, peakRss: process.resourceUsage().maxRSS * 1024, pid: process.pid };
+  }
+  return runApart<PlaceRequest, { placed: Placed; peakRss: number }>({
+    entry,
+    request,
+    log,
+    what: 'Placing the site',
+    code: 'SITE_PLACE_FAILED',
+  });
 }
 
 /**
@@ -91,13 +124,10 @@ export async function placeSite({
   // Object pages and per-object files: hard links, so the same inode is the same content. Nearly all
   // are unchanged: they are checked with synchronous stat calls (a fraction of the CPU of promised
   // ones, at 800,000 files for 100,000 objects), and only the others are compared or replaced.
-  const links: [string, string][] = pages.map((p) => [path.join(cacheDir, `${p.key}.html`), objectPage(p.slug)]);
-  for (const folder of folders)
-    for (const f of filesIn(path.join(publicDir, folder)))
-      links.push([path.join(publicDir, folder, f), path.join(folder, f)]);
+  // Checked as they are listed, with no list of all 800,000 (their paths alone took hundreds of MB).
   const to = (rel: string) => path.join(siteDir, rel);
   const differ: { from: string; rel: string; size: number; there: boolean }[] = [];
-  for (const [from, rel] of links) {
+  const check = (from: string, rel: string) => {
     wanted.add(rel);
     const source = statSync(from);
     const there = siteFile(to(rel));
@@ -107,8 +137,10 @@ export async function placeSite({
       placed.kept++;
     else if (!there && placeNew(linkSync, from, to(rel))) placed.written++;
     else differ.push({ from, rel, size: source.size, there: there?.isFile() === true && there.size === source.size });
-  }
-  links.length = 0;
+  };
+  for (const p of pages) check(path.join(cacheDir, `${p.key}.html`), objectPage(p.slug));
+  for (const folder of folders)
+    eachFileIn(path.join(publicDir, folder), {}, (f) => check(path.join(publicDir, folder, f), path.join(folder, f)));
   await inBatches(differ, async ({ from, rel, size, there }) => {
     if (there && size > SMALL && (await sameBytes(from, to(rel), size))) {
       placed.kept++;
@@ -143,7 +175,10 @@ export async function placeSite({
 
   // Only now, with every new file in place: delete what this build no longer has.
   const emptied = new Set<string>();
-  const stale = filesIn(siteDir, { all: true, skip: keep }).filter((f) => !wanted.has(f));
+  const stale: string[] = [];
+  eachFileIn(siteDir, { all: true, skip: keep }, (f) => {
+    if (!wanted.has(f)) stale.push(f);
+  });
   await inBatches(stale, async (rel) => {
     await rm(path.join(siteDir, rel), { force: true });
     emptied.add(path.dirname(rel));

@@ -3,13 +3,15 @@ import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync } fr
 import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import { entryThere, runApart } from './apart.ts';
 import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
 import type { Catalogue } from './schema.ts';
 
 /*
  * Which object pages a site build renders and which it keeps from the cache (see pages.ts), and
- * the public files linked for Astro (place.ts puts the build into the site). Light imports only: the Astro
- * child process loads this module to plan before it builds.
+ * the public files linked for Astro (place.ts puts the build into the site). Light imports only: the planning
+ * and placing child processes (plan-child.ts, place-child.ts) load this module.
  */
 
 /**
@@ -110,8 +112,18 @@ export async function linkTree({ from, to, skip = [] }: { from: string; to: stri
  * `all`. Synchronous: a site of 100,000 objects has 900,000 files, and Node's promised recursive
  * `readdir` takes several times the CPU of this walk.
  */
-export function filesIn(dir: string, { skip = [], all = false }: { skip?: string[]; all?: boolean } = {}): string[] {
+export function filesIn(dir: string, options: { skip?: string[]; all?: boolean } = {}): string[] {
   const out: string[] = [];
+  eachFileIn(dir, options, (f) => out.push(f));
+  return out;
+}
+
+/** `filesIn`, each path handed to `each` as it is found rather than kept in a list. */
+export function eachFileIn(
+  dir: string,
+  { skip = [], all = false }: { skip?: string[]; all?: boolean },
+  each: (file: string) => void,
+): void {
   const walk = (at: string, rel: string) => {
     let entries: Dirent[];
     try {
@@ -124,11 +136,10 @@ export function filesIn(dir: string, { skip = [], all = false }: { skip?: string
       const name = rel ? path.join(rel, e.name) : e.name;
       if (e.isDirectory()) {
         if (!(rel === '' && skip.includes(e.name))) walk(path.join(at, e.name), name);
-      } else if (all || (e.isFile() && !buildOnly(e.name))) out.push(name);
+      } else if (all || (e.isFile() && !buildOnly(e.name))) each(name);
     }
   };
   walk(dir, '');
-  return out;
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {
@@ -185,8 +196,8 @@ export interface PlanOptions {
 
 /**
  * Key every object page; write the props of those to render (not in the cache, or `reuse` off) in
- * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. Runs in the Astro
- * process, before its build: the catalogue parsed here is garbage by the time Astro reads it again.
+ * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. A site build runs
+ * it in a process of its own (`planObjectPagesApart`), which exits before Astro starts.
  */
 export async function planObjectPages({
   file,
@@ -215,6 +226,32 @@ export async function planObjectPages({
   });
   await writeFileAtomic({ file: path.join(planDir, 'pages.json'), data: JSON.stringify(pages) });
   return { plan, pages };
+}
+
+/** The child's entry file, next to this one in the sources. */
+export const PLAN_CHILD = path.join(import.meta.dirname, 'plan-child.ts');
+
+/**
+ * `planObjectPages` in a child process that exits when done (apart.ts): the catalogue it parses and
+ * every page's props (a gigabyte at 100,000 objects) are returned to the system before Astro, which
+ * reads the catalogue again, starts. Resolves with the plan's file and the number of pages to render.
+ */
+export async function planObjectPagesApart({
+  log,
+  entry = PLAN_CHILD,
+  ...options
+}: PlanOptions & { log: Logger; entry?: string }): Promise<{ plan: string; rendered: number; peakRss: number }> {
+  if (!(await entryThere(entry))) {
+    const { plan, pages } = await planObjectPages(options);
+    return { plan, rendered: pages.filter((p) => p.render).length, peakRss: process.resourceUsage().maxRSS * 1024 };
+  }
+  return runApart<PlanOptions, { plan: string; rendered: number; peakRss: number }>({
+    entry,
+    request: options,
+    log,
+    what: 'Planning the object pages',
+    code: 'SITE_PLAN_FAILED',
+  });
 }
 
 /** The keys `planObjectPages` gave every object page. */

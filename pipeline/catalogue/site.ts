@@ -9,8 +9,16 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
-import { type Placed, placeSite } from './place.ts';
-import { filesIn, linkTree, PER_OBJECT_FOLDERS, type PlanOptions, plannedPages, siteFingerprint } from './plan.ts';
+import { type Placed, placeSiteApart } from './place.ts';
+import {
+  filesIn,
+  linkTree,
+  PER_OBJECT_FOLDERS,
+  type PlanOptions,
+  plannedPages,
+  planObjectPagesApart,
+  siteFingerprint,
+} from './plan.ts';
 import { indexSite, SEARCH_INDEX } from './search-index.ts';
 
 /** What a site build measured. */
@@ -22,6 +30,8 @@ export interface SiteBuild {
   pagefindMs: number;
   /** Peak resident memory of the Astro build process, bytes (0 when unknown). */
   astroPeakRss: number;
+  /** Peak resident memory of the process that put the build into the site, bytes. */
+  placePeakRss: number;
   /** Bytes of the search index (`pagefind/`). */
   indexBytes: number;
   /** Object pages Astro rendered, and those kept from an earlier build (same key: same content). */
@@ -98,7 +108,10 @@ export async function buildSite({
       reuse,
       fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
     };
-    let planMs = Date.now() - started;
+    // Planned in a child process that exits: the catalogue parsed for the pages' keys is not kept
+    // by this process, nor by Astro's, which reads it again.
+    const planned = await planObjectPagesApart({ ...plan, log });
+    const planMs = Date.now() - started;
     started = Date.now();
     // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
     // source (two repositories, or parallel tests) must take turns.
@@ -108,10 +121,10 @@ export async function buildSite({
       const ran = await runAstro({
         siteDir,
         log,
-        plan,
         env: {
           ...env,
           VITRINE_CATALOGUE: files.data,
+          VITRINE_OBJECT_PAGES: planned.plan,
           VITRINE_PUBLIC: astroPublic,
           VITRINE_OUT: stageDir,
           VITRINE_CACHE: path.join(ws.catalogue, 'astro-cache'),
@@ -120,22 +133,23 @@ export async function buildSite({
         },
       });
       astroPeakRss = ran.maxRSS;
-      planMs += ran.planMs;
-      started += ran.planMs;
     } finally {
       await release();
     }
     const astroMs = Date.now() - started;
     started = Date.now();
     const pages = await plannedPages(planDir);
-    const placed = await placeSite({
+    // In a child process that exits: its checks over every file of the site take gigabytes at
+    // 100,000 objects, which this process would keep while Pagefind runs.
+    const { placed, peakRss: placePeakRss } = await placeSiteApart({
       siteDir: outDir,
       stageDir,
       cacheDir,
-      pages,
+      planDir,
       publicDir: files.publicDir,
       folders: PER_OBJECT_FOLDERS,
       keep: [SEARCH_INDEX],
+      log,
     });
     await removeAll([planDir, astroPublic, stageDir]);
     const placeMs = Date.now() - started;
@@ -165,6 +179,7 @@ export async function buildSite({
       astroMs,
       pagefindMs,
       astroPeakRss,
+      placePeakRss,
       indexBytes,
       objectPages,
       planMs,
@@ -245,28 +260,22 @@ async function runAstro({
   siteDir,
   log,
   env,
-  plan,
 }: {
   siteDir: string;
   log: Logger;
   env: Record<string, string | undefined>;
-  plan: PlanOptions;
-}): Promise<{ maxRSS: number; planMs: number }> {
+}): Promise<{ maxRSS: number }> {
   const astro = pathToFileURL(
     path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
   ).href;
-  const planner = pathToFileURL(path.join(import.meta.dirname, 'plan.ts')).href;
-  // The object pages are planned here, in the child, so the catalogue parsed for their keys is
-  // freed in the process that reads it again, not held by the parent while Astro runs.
+  const guard = pathToFileURL(path.join(import.meta.dirname, 'guard.ts')).href;
   const script = [
-    `const started = Date.now();`,
-    `const { planObjectPages } = await import(${JSON.stringify(planner)});`,
-    `process.env.VITRINE_OBJECT_PAGES = (await planObjectPages(${JSON.stringify(plan)})).plan;`,
-    `const planMs = Date.now() - started;`,
+    // Astro stops with the build: a killed build leaves no Astro writing on.
+    `(await import(${JSON.stringify(guard)})).dieWithParent({ parent: ${process.pid} });`,
     `const { build } = await import(${JSON.stringify(astro)});`,
     `await build({ root: ${JSON.stringify(siteDir)}, logLevel: 'warn' });`,
     `const maxRSS = process.resourceUsage().maxRSS * 1024;`,
-    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS, planMs }) + '\\n');`,
+    `process.stdout.write('\\n@@VITRINE ' + JSON.stringify({ maxRSS }) + '\\n');`,
   ].join('\n');
   // A parent under Vite or vitest leaks its own mode and base URL into the environment; Astro must not see them.
   const inherited = Object.fromEntries(
@@ -307,7 +316,7 @@ async function runAstro({
     );
   }
   for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
-  return JSON.parse(marker[1]!) as { maxRSS: number; planMs: number };
+  return JSON.parse(marker[1]!) as { maxRSS: number };
 }
 
 /** Bytes of the files under `dir` (synchronous calls: the index has a file a page). */

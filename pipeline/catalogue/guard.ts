@@ -1,0 +1,37 @@
+import { Worker } from 'node:worker_threads';
+
+/*
+ * A child of the site build must not outlive it: a build killed with SIGKILL leaves its children
+ * running (nothing tells them), and one still updating the site after the build's lock is gone would
+ * race the next build. Nor can the child notice by itself: it spends seconds in synchronous loops
+ * (800,000 `stat` calls). A worker thread can: it watches the parent process id, and once the child
+ * has been handed to another parent it kills the whole process.
+ */
+
+/**
+ * Kill this process as soon as `parent` (the build's process id, passed by the build: a child that
+ * starts after its build died already has another parent) is no longer its parent; checked every `everyMs`.
+ */
+export function dieWithParent({
+  parent = process.ppid,
+  everyMs = 200,
+}: {
+  parent?: number;
+  everyMs?: number;
+} = {}): void {
+  const watch = new Worker(
+    `const parent = ${Number(parent)};
+    const check = () => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); };
+    check();
+    setInterval(check, ${everyMs});`,
+    { eval: true },
+  );
+  // The watch never keeps the child alive once its work is done.
+  watch.unref();
+}
+
+/** The build's process id, as `runApart` passes it to a child (its first argument). */
+export function buildPid(): number | undefined {
+  const pid = Number(process.argv[2]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}

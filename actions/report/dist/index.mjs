@@ -39976,6 +39976,10 @@ function text(value) {
   const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
   return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
 }
+function shorten(value, max = 80) {
+  const s = String(value ?? "").replace(/\s+/g, " ").trim();
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}\u2026`;
+}
 function attribute(value) {
   return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
 }
@@ -40213,7 +40217,7 @@ function gateSection(report) {
 
 ${table({ header: ["", "Check", "Detail"], rows })}${stale}`;
 }
-function labelSection({ report, maxLabelChanges }) {
+function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
   const { changes, counts, baseCommit, baseUnavailable } = report.labels;
   const title = "### Label changes in this pull request";
   if (!baseCommit && baseUnavailable) {
@@ -40252,20 +40256,24 @@ ${against}No label in labels.csv changed.`;
     outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
-  const shown = changes.slice(0, maxLabelChanges);
+  const rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
+  const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
   const withImages = shown.some((c) => c.thumbnailUrl || c.notInCatalogue);
   const header = [...withImages ? [""] : [], "Object", "Title", "Label before", "Label now", "The model now says"];
   const rows = shown.map((c) => [
     ...withImages ? [thumbnail(c)] : [],
     objectCell(c),
-    text(c.title),
+    text(shorten(c.title)),
     c.before === null ? "\u2014" : text(c.before),
     c.after === null ? "\u2014" : text(c.after),
     predictionCell(c, vocabulary)
   ]);
-  const more = changes.length > shown.length ? `
+  const rest = changes.length - shown.length;
+  const more = rowsForRoom ? `
 
-\u2026and ${changes.length - shown.length} more (see report.json in the run's files).` : "";
+\u2026and ${rest} more (the comment has room for the first ${shown.length}; report-full.md among the run's files lists ${Math.min(maxLabelChanges, changes.length)}, report.json all of them).` : rest > 0 ? `
+
+\u2026and ${rest} more (see report.json in the run's files).` : "";
   const testAnswers = shown.filter((c) => c.candidate && !c.candidate.seenInTraining && c.after !== null);
   const agree = testAnswers.filter((c) => c.candidate.label === c.after).length;
   const tested = testAnswers.length;
@@ -40302,29 +40310,34 @@ function catalogueNote(catalogue, shown) {
 }
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
-  return `${id} (line ${c.line})`;
+  return `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
 }
 function thumbnail(c) {
   if (c.notInCatalogue) return "not published yet";
   const src = c.thumbnailUrl ? safeUrl(c.thumbnailUrl) : null;
   if (!src) return "";
-  return `<img src="${attribute(src)}" alt="${attribute(c.title || c.id)}" width="64">`;
+  return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 function predictionCell(c, vocabulary) {
+  if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
       return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(", ")}): the line was skipped`;
     return "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
+  const agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees";
+  const heldOut = c.heldOut ? `a model trained without this object says ${text(c.heldOut.label)} (${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})` : "";
   if (c.candidate) {
-    const word = c.after !== null && c.candidate.label === c.after ? "agrees" : "disagrees";
     const before = c.baseline ? `; before: ${text(c.baseline.label)}` : "";
     const seen = c.candidate.seenInTraining ? "; seen in training, so not a test score" : "";
-    return `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${word}${before}${seen})`;
+    const answer2 = `${text(c.candidate.label)} (${pct(c.candidate.confidence)} sure, ${agrees(c.candidate.label)}${before}${seen})`;
+    return heldOut ? `${answer2}; ${heldOut}` : answer2;
   }
-  if (c.split === "train") return "in the training set: the model learned from the new label";
-  if (c.split === "validation") return "in the validation set: used to decide when to stop training";
-  if (c.kind === "removed") return "no longer labelled";
+  if (heldOut) return heldOut;
+  const added = c.kind === "added" ? "newly labelled, " : "";
+  if (c.split === "train")
+    return `${added}in the training set: the model learned from ${added ? "this" : "the new"} label`;
+  if (c.split === "validation") return `${added}in the validation set: used to decide when to stop training`;
   return "not in the dataset";
 }
 function metricsSection({ report, metrics }) {
@@ -40554,7 +40567,7 @@ function driftSection(drift) {
   const unfamiliar = drift.unfamiliar.filter((u) => u.unusual);
   const list = unfamiliar.length ? `
 
-Objects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(u.title)})` : ""}`).join(", ")}.` : "";
+Objects unlike anything the model learned from: ${unfamiliar.map((u) => `${text(u.id)}${u.title ? ` (${text(shorten(u.title))})` : ""}`).join(", ")}.` : "";
   return `### Collection drift
 
 ${text(drift.summary)}

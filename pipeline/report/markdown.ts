@@ -45,7 +45,14 @@ export function shorten(value: unknown, max = 80): string {
   const s = String(value ?? '')
     .replace(/\s+/g, ' ')
     .trim();
-  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+  // By code points, not UTF-16 units: a cut inside a hieroglyph or an emoji would leave half of it (shown as �).
+  const characters = Array.from(s);
+  return characters.length <= max
+    ? s
+    : `${characters
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
-import { COMMENT_ROOM } from '../../pipeline/report/markdown.ts';
+import { COMMENT_ROOM, shorten } from '../../pipeline/report/markdown.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import { demoObjects, makeRepo, type ObjectSpec, writeStageOutputs } from './fixture.ts';
 
@@ -15,6 +15,15 @@ const objects = demoObjects();
 const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
 
 describe('a report with long titles and many changes', () => {
+  it('cuts a long title between whole characters, never inside a hieroglyph or an emoji', () => {
+    for (const pad of [37, 38, 39]) {
+      const cut = shorten(`${'a'.repeat(pad)}${'𓀀'.repeat(100)}`);
+      // No half of a character (a lone UTF-16 surrogate) is left.
+      expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(Array.from(cut)).toHaveLength(80);
+    }
+  });
+
   it('shortens a very long title in every table and alt text', async () => {
     const title = `Fragment of a relief ${'with a very long description '.repeat(460)}`;
     expect(title.length).toBeGreaterThan(12_800);

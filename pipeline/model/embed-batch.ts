@@ -85,7 +85,7 @@ export async function embedBatch({
 }
 
 /** `file` relative to `root` with forward slashes when it lies inside it (as the museum sees it), else as given. */
-function shownPath({ file, root }: { file: string; root?: string }): string {
+export function shownPath({ file, root }: { file: string; root?: string }): string {
   if (!root) return file;
   const rel = path.relative(root, file);
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');

@@ -11,9 +11,9 @@ import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import { type Backbone, type BackboneInfo, BUILTINS, builtinId, loadBackbone } from './backbone.ts';
 import { type ImportModule, isSingleThreaded, selectBackend } from './backend.ts';
-import { type EmbeddedImage, type EmbedJob, type EmbedJobResult, embedBatch } from './embed-batch.ts';
+import { type EmbeddedImage, type EmbedJob, type EmbedJobResult, embedBatch, shownPath } from './embed-batch.ts';
 import type { WorkerSetup } from './embed-worker.ts';
-import { appendSegment, compactStore, openStore } from './embedding-store.ts';
+import { appendSegment, compactStore, isFiniteVector, openStore } from './embedding-store.ts';
 
 /*
  * Embeddings are cached by content: the key is the image's md5 plus everything that changes the
@@ -191,8 +191,24 @@ export async function embedImages({
       flushedAt = clock.now().getTime();
       await appendSegment({ folder, entries });
     };
+    // Images whose vector holds values that are not numbers (a backbone can give NaN): never cached —
+    // written, the whole segment would read as damaged — and named once all the others are saved.
+    const unusable: string[] = [];
     const accept = async (results: EmbeddedImage[]) => {
       for (const r of results) {
+        const done = (r.vector ? 1 : 0) + (r.flipped ? 1 : 0);
+        if (r.vector && !isFiniteVector(r.vector)) {
+          unusable.push(r.key);
+          r.vector = undefined;
+        }
+        if (r.flipped && !isFiniteVector(r.flipped)) {
+          // The image itself is fine: training only goes without its mirror image.
+          log.warn(
+            `The backbone gave no usable numbers for ${shownPath({ file: unique.get(r.key)!, root })} mirrored; ` +
+              'it is trained on without its mirror image.',
+          );
+          r.flipped = undefined;
+        }
         if (r.vector) {
           vectors.set(r.key, r.vector);
           pending.push([r.key, r.vector]);
@@ -203,7 +219,7 @@ export async function embedImages({
           pending.push([r.key + FLIP, r.flipped]);
           computed++;
         }
-        progress.tick((r.vector ? 1 : 0) + (r.flipped ? 1 : 0));
+        progress.tick(done);
       }
       if (pending.length >= FLUSH_EVERY || (pending.length > 0 && clock.now().getTime() - flushedAt >= FLUSH_EVERY_MS))
         await flush();
@@ -246,6 +262,20 @@ export async function embedImages({
     await writeJsonAtomic({ file: path.join(folder, 'backbone.json'), value: infoOf(bb) });
     const merged = await compactStore({ store: await openStore({ folder, log }) });
     if (merged) log.debug(`Merged the embedding cache segments in ${folder}.`);
+    // Every stage after this one needs a vector for each object (as for an image that cannot be read,
+    // which stops the run naming it): so this stops the run too, with the other images' vectors saved.
+    if (unusable.length > 0) {
+      backbone?.dispose();
+      const files = unusable.map((key) => shownPath({ file: unique.get(key)!, root }));
+      const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+      throw new VitrineError(
+        'EMBED_NOT_FINITE',
+        `The backbone gave no usable numbers for ${shown} (values that are not numbers), so ` +
+          `${files.length === 1 ? 'it' : 'they'} can be neither trained on nor annotated. The other images were ` +
+          'embedded and saved. Open the image to check it, save it again or replace it, and run again.',
+        { files, keys: unusable },
+      );
+    }
   }
   const info = backbone
     ? infoOf(backbone)

@@ -17,7 +17,9 @@ import { type Logger, silentLogger } from '../log.ts';
  * values: a file damaged without changing its size (bad blocks, a cache restored wrongly) would
  * otherwise be read as vectors, and a model trained on them is garbage. Hashing costs ~0.1 s per
  * 72 MB. Segments written before the checksum have none; for them, values that are not finite
- * numbers (what overwritten bytes usually read as) are taken as damage.
+ * numbers (what overwritten bytes usually read as) are taken as damage. A vector that is not finite
+ * numbers (a backbone can give NaN) is never written, so only damage can put one in a file — except
+ * in checksummed segments written before that check: there such a vector is simply left out.
  */
 
 const MAGIC = Buffer.from('VTEMB01\n', 'latin1');
@@ -109,14 +111,28 @@ export function forgetDecodedSegments(): void {
   decoded = { folder: '', segments: new Map() };
 }
 
-/** Write vectors as one new segment (atomic); returns its file name. */
+/**
+ * Write vectors as one new segment (atomic); returns its file name. A vector holding a value that is
+ * not a finite number is left out with a warning naming its key (callers that know the image check
+ * first, with isFiniteVector, and name the file): written, it would make the segment read as damaged.
+ */
 export async function appendSegment({
   folder,
-  entries,
+  entries: given,
+  log = silentLogger,
 }: {
   folder: string;
   entries: [string, Float32Array][];
+  log?: Logger;
 }): Promise<string | undefined> {
+  const entries = given.filter(([, v]) => isFiniteVector(v));
+  if (entries.length < given.length) {
+    const left = given.filter(([, v]) => !isFiniteVector(v)).map(([key]) => key);
+    log.warn(
+      `The embeddings of ${listed(left)} hold values that are not numbers; they were not saved in the ` +
+        `embedding cache (${folder}).`,
+    );
+  }
   if (entries.length === 0) return undefined;
   const name = `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}${SUFFIX}`;
   await writeFileAtomic({ file: path.join(folder, name), data: encodeSegment(entries) });
@@ -139,7 +155,18 @@ export async function compactStore({
   return true;
 }
 
-/** Bytes of a segment holding `entries` (all vectors the same length). */
+/** Whether every value of `v` is a finite number (x − x is 0 for a finite x, NaN otherwise: no branch per value). */
+export function isFiniteVector(v: Float32Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]! - v[i]!;
+  return sum === 0;
+}
+
+function listed(keys: string[]): string {
+  return keys.slice(0, 10).join(', ') + (keys.length > 10 ? ` and ${keys.length - 10} more` : '');
+}
+
+/** Bytes of a segment holding `entries` (all vectors the same length, all finite numbers). */
 export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
   const dim = entries[0]?.[1].length ?? 0;
   for (const [key, v] of entries) {
@@ -150,6 +177,14 @@ export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
         { key },
       );
   }
+  const notFinite = entries.filter(([, v]) => !isFiniteVector(v)).map(([key]) => key);
+  // Written, they would make the whole segment read as damaged (appendSegment leaves them out first).
+  if (notFinite.length > 0)
+    throw new VitrineError(
+      'EMBED_NOT_FINITE',
+      `The embeddings of ${listed(notFinite)} hold values that are not numbers; they cannot be saved.`,
+      { keys: notFinite },
+    );
   const keys = entries.map(([k]) => k);
   // The values go straight into the file's bytes (one 72 MB buffer, not two); the checksum is then
   // written into the header, whose length does not depend on it (64 hex digits).
@@ -202,15 +237,21 @@ export function decodeSegment({ bytes, file }: { bytes: Uint8Array; file: string
   // Copy into an aligned buffer: a Buffer read from disk need not start at a multiple of 4.
   const data = new Float32Array(count);
   new Uint8Array(data.buffer).set(values);
-  // Every segment, with or without a checksum: an embedding is never NaN or infinite. (x − x is 0
-  // for a finite x and NaN otherwise: one sum without a branch, then the row only if it is NaN.)
-  let sum = 0;
-  for (let i = 0; i < count; i++) sum += data[i]! - data[i]!;
-  if (sum !== 0) {
-    const row = Math.floor(data.findIndex((x) => !Number.isFinite(x)) / header.dim);
-    throw damaged(`the embedding of ${header.keys[row]} holds a value that is not a number`);
-  }
-  return { dim: header.dim, keys: header.keys, data };
+  if (isFiniteVector(data)) return { dim: header.dim, keys: header.keys, data };
+  const dim = header.dim;
+  const bad = header.keys.map((_, i) => !isFiniteVector(data.subarray(i * dim, (i + 1) * dim)));
+  // Without a checksum, a value that is not a number is what overwritten bytes usually read as: damage.
+  if (header.sha256 === undefined)
+    throw damaged(`the embedding of ${header.keys[bad.indexOf(true)]} holds a value that is not a number`);
+  // With a matching checksum it was written so (before vectors were checked when written): only that
+  // vector is unusable. It is left out, so it is computed again; the rest of the segment is good.
+  const keys = header.keys.filter((_, i) => !bad[i]);
+  const kept = new Float32Array(keys.length * dim);
+  let row = 0;
+  header.keys.forEach((_, i) => {
+    if (!bad[i]) kept.set(data.subarray(i * dim, (i + 1) * dim), dim * row++);
+  });
+  return { dim, keys, data: kept };
 }
 
 /** sha256 (hex) of a segment's {dim, keys} and its value bytes. */

@@ -2,10 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { md5Of, readImageBytes } from '../../pipeline/dataset/images.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { selectBackend } from '../../pipeline/model/backend.ts';
 import { type EmbedItem, embedImages } from '../../pipeline/model/embed.ts';
 import { flipHorizontal } from '../../pipeline/model/embed-batch.ts';
 import {
@@ -301,6 +303,84 @@ describe('embedImages with an image replaced after the dataset was built', () =>
       }
     });
   }
+});
+
+/*
+ * A backbone can give values that are not numbers for an image. Such a vector was once written to the
+ * cache with a valid checksum: the next run took the whole segment (a merged one is the whole store)
+ * for damaged, deleted it with a false warning and embedded everything again, run after run.
+ */
+describe('embedImages when the backbone gives values that are not numbers', () => {
+  it('saves the other images, caches nothing for that one, and stops naming its file', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-nan-'));
+    try {
+      // A 1×1 convolution with weights so large that a white pixel overflows float32 (infinite),
+      // while a black one stays 0: the real backbone code path, a vector that is not finite numbers.
+      const { tf } = await selectBackend({ preference: 'wasm', log: silentLogger });
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({
+            inputShape: [32, 32, 3],
+            filters: 2,
+            kernelSize: 1,
+            activation: 'relu',
+            name: 'conv',
+            kernelInitializer: tf.initializers.constant({ value: 2e38 }),
+          }),
+        ],
+      });
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const json = { modelTopology: artifacts.modelTopology, format: 'layers-model' };
+          const manifest = [{ paths: ['huge.bin'], weights: artifacts.weightSpecs }];
+          await writeFile(path.join(folder, 'huge.json'), JSON.stringify({ ...json, weightsManifest: manifest }));
+          await writeFile(path.join(folder, 'huge.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      model.dispose();
+      const image = async (name: string, size: number, v: number) => {
+        const file = path.join(folder, name);
+        const raw = { width: size, height: size, channels: 3 as const };
+        await sharp(Buffer.alloc(size * size * 3, v), { raw })
+          .png()
+          .toFile(file);
+        return { key: md5Of(await readFile(file)), file };
+      };
+      const good = [await image('black.png', 32, 0), await image('black-large.png', 40, 0)];
+      const bad = await image('white.png', 32, 255);
+      const custom: Params = {
+        ...params,
+        backbone: {
+          ...params.backbone,
+          name: 'custom',
+          source: path.join(folder, 'huge.json'),
+          layer: 'conv',
+          input_size: 32,
+          fit: 'crop',
+          licence: 'CC0',
+        },
+      };
+      const run = (log = memoryLogger()) =>
+        embedImages({ items: [good[0]!, bad, good[1]!], params: custom, root, cacheDir: folder, workers: 1, log });
+      const error = await run().catch((e: unknown) => e);
+      expect(isVitrineError(error, 'EMBED_NOT_FINITE')).toBe(true);
+      expect((error as Error).message).toContain('white.png');
+      expect((error as Error).message).not.toContain('black');
+
+      const log = memoryLogger();
+      const again = await run(log).catch((e: unknown) => e);
+      expect(isVitrineError(again, 'EMBED_NOT_FINITE')).toBe(true);
+      // The good vectors were kept; nothing was taken for damage.
+      expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+      expect(log.lines.some((l) => /Embedding 1 image .*; 2 from the cache/.test(l.message))).toBe(true);
+      const result = await embedImages({ items: good, params: custom, root, cacheDir: folder, workers: 1, log });
+      expect(result).toMatchObject({ computed: 0, fromCache: 2 });
+      expect(Array.from(result.vectors.get(good[0]!.key)!)).toEqual([0, 0]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('embedding store', () => {

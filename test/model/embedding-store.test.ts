@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -172,5 +173,60 @@ describe('a damaged segment of the right size', () => {
     const decoded = decodeSegment({ bytes, file: name! });
     expect(decoded.keys).toEqual(['g']);
     expect(Array.from(decoded.data)).toEqual(Array.from(v(7)));
+  });
+});
+
+/*
+ * A vector the backbone gave as NaN was once written with a valid checksum; reading it then took the
+ * whole segment for damaged (a merged segment is the whole store: 100,000 images embedded again) and
+ * warned "damaged" when nothing was. Such a vector is now never written.
+ */
+describe('a vector that is not numbers', () => {
+  it('is not stored; the good vectors written with it are all kept, with no "damaged" warning', async () => {
+    const folder = path.join(dir, 'nan-at-write');
+    const entries: [string, Float32Array][] = Array.from({ length: 1000 }, (_, i) => [`k${i}`, v(i)]);
+    entries.push(['nan', Float32Array.from([Number.NaN, 0, 0, 0])], ['inf', Float32Array.from([0, Infinity, 0, 0])]);
+    const writeLog = memoryLogger();
+    await appendSegment({ folder, entries, log: writeLog });
+    expect(writeLog.lines.find((l) => l.level === 'warn')?.message).toMatch(/nan.*inf/);
+    forgetDecodedSegments();
+    const log = memoryLogger();
+    const store = await openStore({ folder, log });
+    expect(store.vectors.size).toBe(1000);
+    expect(store.vectors.has('nan')).toBe(false);
+    expect(Array.from(store.vectors.get('k999')!)).toEqual(Array.from(v(999)));
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('written with a checksum by an earlier version is left out on reading, not taken for damage', async () => {
+    const folder = path.join(dir, 'nan-checksummed');
+    const bad = v(2);
+    bad[1] = Number.NaN;
+    // What the version that checked nothing at write time wrote: a valid checksum over a NaN.
+    const entries: [string, Float32Array][] = [
+      ['a', v(1)],
+      ['b', bad],
+    ];
+    const keys = entries.map(([k]) => k);
+    const values = new Uint8Array(new Float32Array(entries.flatMap(([, x]) => Array.from(x))).buffer);
+    const sha256 = createHash('sha256')
+      .update(JSON.stringify({ dim: 4, keys }))
+      .update(values)
+      .digest('hex');
+    const magic = Buffer.from('VTEMB01\n', 'latin1');
+    const header = Buffer.from(JSON.stringify({ dim: 4, keys, sha256 }), 'utf8');
+    const start = (magic.length + 4 + header.length + 3) & ~3;
+    const out = new Uint8Array(start + values.length);
+    out.set(magic, 0);
+    new DataView(out.buffer).setUint32(magic.length, header.length, true);
+    out.set(header, magic.length + 4);
+    out.set(values, start);
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, '000000001-cccccccc.emb'), out);
+    const log = memoryLogger();
+    const store = await openStore({ folder, log });
+    expect([...store.vectors.keys()]).toEqual(['a']);
+    expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    expect((await readdir(folder)).filter((n) => n.endsWith('.emb'))).toEqual(['000000001-cccccccc.emb']);
   });
 });

@@ -41,6 +41,18 @@ describe('next steps with -C', () => {
     expect(result.messages).toContain(`Run "npx vitrine -C 'our museum' catalogue" first.`);
   });
 
+  it('a bare quoted "vitrine <command>" carries the -C too; prose about Vitrine does not', async () => {
+    const result = await vitrine(['-C', 'm1', 'review'], parent);
+    expect(result.messages).toContain('"vitrine -C m1 run evaluate"');
+    expect(result.messages).not.toMatch(/"vitrine run/);
+  });
+
+  it('init, whose own messages lack -C, names the folder it was given (once)', async () => {
+    const result = await vitrine(['init', '-C', 'newmuseum'], parent);
+    expect(result.messages).toContain('npx vitrine -C newmuseum init --from');
+    expect(result.messages).not.toMatch(/-C newmuseum -C/);
+  });
+
   it('without -C the hint is unchanged', async () => {
     const result = await vitrine(['serve'], path.join(parent, 'm1'));
     expect(result.messages).toContain('Run "npx vitrine catalogue" first.');

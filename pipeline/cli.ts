@@ -348,7 +348,12 @@ const ALIASES: Record<string, string> = { repro: 'run', site: 'catalogue', build
  * `data status`), a near miss of a command, a near miss of a second word, or another tool's word for it.
  */
 function commandHint(word: string, commands: Command[]): string {
-  const show = (name: string) => ` Did you mean "vitrine ${name}"?`;
+  const show = (name: string) => {
+    // A group ("data") is no command by itself: say what it holds.
+    const subs = commands.filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.split(' ')[1]!);
+    const holds = subs.length > 0 ? ` Its commands are: ${subs.join(', ')} (see "vitrine ${name} --help").` : '';
+    return ` Did you mean "vitrine ${name}"?${holds}`;
+  };
   const second = new Map(commands.filter((c) => c.name.includes(' ')).map((c) => [c.name.split(' ')[1]!, c.name]));
   const exact = second.get(word.toLowerCase());
   if (exact) return show(exact);

@@ -270,9 +270,9 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
  */
 function namingRepository({ logger, typed, commands }: { logger: Logger; typed: string; commands: Command[] }): Logger {
   const C = `-C ${shellWord(typed)}`;
-  // A quoted "vitrine run evaluate" is a command line too; "Vitrine's folder" or "vitrine-hints" is prose.
+  // A quoted or bracketed "vitrine run evaluate" is a command line too; "Vitrine's folder" or "vitrine-hints" is prose.
   const words = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join('|');
-  const quoted = new RegExp(`(?<=["'\`])vitrine(?= (?:${words})\\b)`, 'g');
+  const quoted = new RegExp(`(?<=["'\`(])vitrine(?= (?:${words})\\b)`, 'g');
   const named = (message: string) =>
     message
       // After "cd <folder> &&" the command already runs in the repository it names.

@@ -217,9 +217,9 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     return EXIT.failure;
   }
   const json = Boolean(parsed.values.json);
-  // init names its -C in the steps it prints already.
-  const typed = typeof parsed.values.cwd === 'string' && !command.createsFolder ? parsed.values.cwd : undefined;
-  const runLog = typed === undefined ? logger : namingRepository(logger, typed);
+  // init too: its own refusals ("npx vitrine init --from …") lack the -C; the steps it prints that have one keep it.
+  const typed = typeof parsed.values.cwd === 'string' ? parsed.values.cwd : undefined;
+  const runLog = typed === undefined ? logger : namingRepository({ logger, typed, commands });
   const ctx: CommandContext = {
     ws: workspace(root),
     cwd: start,
@@ -268,9 +268,16 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
  * With -C, the next steps that messages suggest (`npx vitrine catalogue`) carry the same -C: in a repository
  * made by init elsewhere, a bare `npx vitrine` would fetch whatever npm package is called vitrine.
  */
-function namingRepository(logger: Logger, typed: string): Logger {
+function namingRepository({ logger, typed, commands }: { logger: Logger; typed: string; commands: Command[] }): Logger {
+  const C = `-C ${shellWord(typed)}`;
+  // A quoted or bracketed "vitrine run evaluate" is a command line too; "Vitrine's folder" or "vitrine-hints" is prose.
+  const words = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join('|');
+  const quoted = new RegExp(`(?<=["'\`(])vitrine(?= (?:${words})\\b)`, 'g');
   const named = (message: string) =>
-    message.replace(/\bnpx vitrine(?= |"|'|`|$)(?! -C\b)/gm, `npx vitrine -C ${shellWord(typed)}`);
+    message
+      // After "cd <folder> &&" the command already runs in the repository it names.
+      .replace(/(?<!&& )\bnpx vitrine(?= |"|'|`|$)(?! -C\b)/gm, `npx vitrine ${C}`)
+      .replace(quoted, `vitrine ${C}`);
   return {
     ...logger,
     info: (message) => logger.info(named(message)),
@@ -341,7 +348,12 @@ const ALIASES: Record<string, string> = { repro: 'run', site: 'catalogue', build
  * `data status`), a near miss of a command, a near miss of a second word, or another tool's word for it.
  */
 function commandHint(word: string, commands: Command[]): string {
-  const show = (name: string) => ` Did you mean "vitrine ${name}"?`;
+  const show = (name: string) => {
+    // A group ("data") is no command by itself: say what it holds.
+    const subs = commands.filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.split(' ')[1]!);
+    const holds = subs.length > 0 ? ` Its commands are: ${subs.join(', ')} (see "vitrine ${name} --help").` : '';
+    return ` Did you mean "vitrine ${name}"?${holds}`;
+  };
   const second = new Map(commands.filter((c) => c.name.includes(' ')).map((c) => [c.name.split(' ')[1]!, c.name]));
   const exact = second.get(word.toLowerCase());
   if (exact) return show(exact);

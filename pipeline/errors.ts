@@ -86,10 +86,8 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
   const target = e.syscall === 'rename' && e.dest ? e.dest : e.path;
   const where = target ? show(target) : undefined;
   const file = where ?? 'a file';
-  const writing =
-    !e.syscall || /^(write|rename|mkdir|open|copyfile|unlink|rmdir|rm|symlink|link|utime|chmod)/.test(e.syscall);
-  // A program Vitrine starts (Astro, git) is run, not read.
-  const verb = e.syscall?.startsWith('spawn') ? 'run' : writing ? 'write' : 'read';
+  const verb = verbOf(e.syscall);
+  const File = file.charAt(0).toUpperCase() + file.slice(1);
   switch (e.code) {
     case 'ENOSPC':
       return `The disk is full: Vitrine could not write ${file}. Free some space and run again.`;
@@ -106,23 +104,34 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
     case 'EACCES':
     case 'EPERM': {
       const why = e.code === 'EPERM' ? 'operation not permitted' : 'permission denied';
-      return (
-        `Vitrine could not ${verb} ${file}: it is read-only or locked (${why}). ` +
-        'Check its permissions and run again.'
-      );
+      // An open both reads and writes: a file this user may not read is not "read-only".
+      const state = {
+        run: 'this user may not run it',
+        read: 'it cannot be read by this user',
+        open: 'it cannot be read or written by this user',
+        'read or write': 'it cannot be read or written by this user',
+        write: 'it is read-only or locked',
+      }[verb];
+      return `Vitrine could not ${verb} ${file}: ${state} (${why}). Check its permissions and run again.`;
     }
     case 'EEXIST':
       return e.syscall === 'mkdir' && where
         ? `${where} should be a folder but is a file: delete it and run again.`
-        : `${file} is in the way (it already exists): move it away and run again.`;
+        : `${File} is in the way (it already exists): move it away and run again.`;
     case 'ENOTDIR': {
       const blocking = target ? fileOnTheWay(target) : undefined;
-      return blocking
-        ? `${show(blocking)} should be a folder but is a file: delete it and run again.`
-        : `A folder on the way to ${file} is a file: delete that file and run again.`;
+      if (blocking) return `${show(blocking)} should be a folder but is a file: delete it and run again.`;
+      return where
+        ? `A folder on the way to ${where} is a file: delete that file and run again.`
+        : 'Vitrine expected a folder but found a file; the system did not say which. ' +
+            'Run the same command again with --verbose to see where.';
     }
     case 'EISDIR':
-      return `${file} should be a file but is a folder: move the folder away and run again.`;
+      // Node's read of a folder names no path: "a file should be a file" would say nothing.
+      return where
+        ? `${where} should be a file but is a folder: move the folder away and run again.`
+        : 'Vitrine expected a file but found a folder; the system did not say which. ' +
+            'Run the same command again with --verbose to see where.';
     case 'EMFILE':
     case 'ENFILE':
       return (
@@ -137,6 +146,37 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
         'check the disk (or network drive) and run again.'
       );
   }
+}
+
+type Verb = 'run' | 'read' | 'open' | 'read or write' | 'write';
+
+const READS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'readlink', 'realpath', 'access']);
+const WRITES = new Set([
+  'write',
+  'mkdir',
+  'mkdtemp',
+  'rename',
+  'unlink',
+  'rmdir',
+  'rm',
+  'copyfile',
+  'link',
+  'symlink',
+  'utime',
+  'futime',
+  'chmod',
+  'chown',
+  'ftruncate',
+  'fsync',
+]);
+
+/** What the failed system call was doing, from what Node says; an open (or no syscall) may be either. */
+function verbOf(syscall: string | undefined): Verb {
+  if (!syscall) return 'read or write';
+  if (syscall.startsWith('spawn')) return 'run';
+  if (syscall === 'open') return 'open';
+  if (READS.has(syscall)) return 'read';
+  return WRITES.has(syscall) ? 'write' : 'read or write';
 }
 
 /** The nearest file (not folder) at `target` or among its parents: what a path through it fails on (ENOTDIR). */

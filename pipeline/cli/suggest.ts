@@ -4,8 +4,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    // A prefix ("mod" for "models") is as good as a near miss.
-    const distance = c.startsWith(w) && w.length >= 2 ? 1 : editDistance(w, c);
+    // A prefix ("mod" for "models") is as good as a near miss, but not as the word itself ("Data": data, not dataset).
+    const distance = c === w ? 0 : c.startsWith(w) && w.length >= 2 ? 1 : editDistance(w, c);
     if (!best || distance < best.distance) best = { candidate, distance };
   }
   // A third of the word may be wrong ("trian" → "train", "lst" → "list"), but at least one letter right.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,27 @@ describe('next steps with -C', () => {
   it('quotes a path with a space, and keeps --cwd= as a -C', async () => {
     const result = await vitrine(['serve', '--cwd=our museum'], parent);
     expect(result.messages).toContain(`Run "npx vitrine -C 'our museum' catalogue" first.`);
+  });
+
+  it('a bare quoted "vitrine <command>" carries the -C too; prose about Vitrine does not', async () => {
+    const result = await vitrine(['-C', 'm1', 'review'], parent);
+    expect(result.messages).toContain('"vitrine -C m1 run evaluate"');
+    expect(result.messages).not.toMatch(/"vitrine run/);
+  });
+
+  it('a "(vitrine run train)" in brackets carries the -C too', async () => {
+    const m2 = path.join(parent, 'm2');
+    await mkdir(m2);
+    await writeFile(path.join(m2, 'params.yaml'), '');
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: m2 });
+    const result = await vitrine(['-C', 'm2', 'run', 'promote', '--single'], parent);
+    expect(result.messages).toMatch(/\(vitrine -C m2 run (evaluate|train)\)/);
+  });
+
+  it('init, whose own messages lack -C, names the folder it was given (once)', async () => {
+    const result = await vitrine(['init', '-C', 'newmuseum'], parent);
+    expect(result.messages).toContain('npx vitrine -C newmuseum init --from');
+    expect(result.messages).not.toMatch(/-C newmuseum -C/);
   });
 
   it('without -C the hint is unchanged', async () => {

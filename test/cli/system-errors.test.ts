@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -89,6 +89,46 @@ describe('the machine stopping a run', () => {
     expect(program).toMatch(/^Vitrine could not run git: /);
     expect(systemProblem({ error: new TypeError('x is undefined'), root })).toBeUndefined();
     expect(systemProblem({ error: nodeError('ENOENT', 'open', { path: dest }), root })).toBeUndefined();
+  });
+
+  it('a file that cannot be opened says so, not "could not write" or "read-only"', async () => {
+    const root = await tempDir();
+    const labels = path.join(root, 'labels.csv');
+    // chmod 000 labels.csv as a non-root user: Node's readFile fails on open, which both reads and writes.
+    const opened = systemProblem({ error: nodeError('EACCES', 'open', { path: labels }), root });
+    expect(opened).toBe(
+      'Vitrine could not open labels.csv: it cannot be read or written by this user (permission denied). ' +
+        'Check its permissions and run again.',
+    );
+    const read = systemProblem({ error: nodeError('EACCES', 'scandir', { path: path.join(root, 'images') }), root });
+    expect(read).toMatch(/^Vitrine could not read images: it cannot be read by this user \(permission denied\)/);
+    expect(read).not.toMatch(/write|read-only/);
+    const io = systemProblem({ error: nodeError('EIO', 'read'), root });
+    expect(io).toMatch(/as Vitrine tried to read a file/);
+    const mkdirDenied = systemProblem({
+      error: nodeError('EACCES', 'mkdir', { path: path.join(root, '.vitrine') }),
+      root,
+    });
+    expect(mkdirDenied).toMatch(/^Vitrine could not write \.vitrine: it is read-only or locked \(permission denied\)/);
+  });
+
+  it('a folder where a file should be, with no path from the system, is not a tautology', async () => {
+    const message = systemProblem({ error: nodeError('EISDIR', 'read') })!;
+    expect(message).not.toMatch(/a file should be a file/);
+    expect(message).toMatch(/^Vitrine expected a file but found a folder/);
+    expect(message).toContain('--verbose');
+    const named = systemProblem({ error: nodeError('EISDIR', 'open', { path: '/x/params.yaml' }), root: '/x' });
+    expect(named).toBe('params.yaml should be a file but is a folder: move the folder away and run again.');
+  });
+
+  it('params.yaml replaced by a folder: the real CLI does not print a tautology', async () => {
+    const ws = await repo();
+    await rm(ws.params);
+    await mkdir(ws.params);
+    const result = await vitrine(['models', 'list'], ws.root);
+    expect(result.messages).not.toMatch(/a file should be a file/);
+    expect(result.messages).toMatch(/expected a file but found a folder/);
+    expect(result.code).toBe(1);
   });
 
   it('the note for the pull request sends the maintainers to the runner, not to a bug', () => {

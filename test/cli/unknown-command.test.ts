@@ -34,6 +34,14 @@ describe('an unknown command', () => {
     expect(await says([word])).toContain(`Did you mean "${suggestion}"?`);
   });
 
+  it.each(['Data', 'DATA', 'Models'])('"%s" suggests the group, with its commands', async (word) => {
+    const group = word.toLowerCase();
+    const message = await says([word]);
+    expect(message).toContain(`Did you mean "vitrine ${group}"?`);
+    expect(message).not.toContain('vitrine dataset');
+    expect(message).toContain(`vitrine ${group} --help`);
+  });
+
   it('a word like nothing suggests nothing', async () => {
     expect(await says(['xyzzy'])).not.toContain('Did you mean');
   });

@@ -150,11 +150,12 @@ describe('placing the site in a child process', () => {
     );
     // The build: a process that starts the child and is then killed.
     const place = pathToFileURL(path.resolve(import.meta.dirname, '../../pipeline/catalogue/place.ts')).href;
+    const logModule = pathToFileURL(path.resolve(import.meta.dirname, '../../pipeline/log.ts')).href;
     const parentFile = path.join(b.dir, 'build.mjs');
     await writeFile(
       parentFile,
       `const { placeSiteApart } = await import(${JSON.stringify(place)});\n` +
-        `const { silentLogger } = await import(${JSON.stringify(pathToFileURL(path.resolve(import.meta.dirname, '../../pipeline/log.ts')).href)});\n` +
+        `const { silentLogger } = await import(${JSON.stringify(logModule)});\n` +
         `await placeSiteApart({ ...${JSON.stringify(options(b))}, planDir: ${JSON.stringify(b.plan)}, ` +
         `log: silentLogger, entry: ${JSON.stringify(entry)} });\n`,
     );

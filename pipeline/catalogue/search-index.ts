@@ -75,6 +75,8 @@ export async function indexSite({
   partPages = DEFAULT_PART_PAGES,
   workDir = path.join(path.dirname(outDir), '.search-index-work'),
   pagefind,
+  copy = false,
+  stats,
 }: {
   outDir: string;
   cacheDir?: string;
@@ -82,6 +84,10 @@ export async function indexSite({
   partPages?: number;
   workDir?: string;
   pagefind?: PagefindApi;
+  /** Copy kept files into the site instead of hard-linking them, as across file systems (tests force it). */
+  copy?: boolean;
+  /** Filled in: how many files were read and hashed to check them (tests count them). */
+  stats?: { hashed: number };
 }): Promise<number> {
   const api = pagefind ?? (await import('pagefind'));
   try {
@@ -90,7 +96,15 @@ export async function indexSite({
       await rm(dest, { recursive: true, force: true });
       return await runPagefind({ api, read: outDir, out: dest });
     }
-    return await indexParts({ outDir, cacheDir, pages, partPages, workDir, api });
+    return await indexParts({
+      outDir,
+      cacheDir,
+      pages,
+      partPages,
+      workDir,
+      api,
+      kept: { copy, stats, touched: new Set() },
+    });
   } catch (error) {
     if (error instanceof VitrineError) throw error;
     throw new VitrineError(
@@ -162,6 +176,7 @@ async function indexParts({
   partPages,
   workDir,
   api,
+  kept,
 }: {
   outDir: string;
   cacheDir: string;
@@ -169,6 +184,7 @@ async function indexParts({
   partPages: number;
   workDir: string;
   api: PagefindApi;
+  kept: KeptContext;
 }): Promise<number> {
   if (!Number.isInteger(partPages) || partPages < 1)
     throw new VitrineError('SITE_INDEX_FAILED', `Search index: pages per part must be ≥ 1, not ${partPages}`, {
@@ -200,7 +216,7 @@ async function indexParts({
   const records = new Map<string, KeptRecord>();
   for (const p of listed) {
     const folder = path.join(built, p.key);
-    const record = await checkKept(folder);
+    const record = await checkKept(folder, kept);
     if (record && (await lacking(folder, { primary: true })).length === 0) records.set(p.key, record);
     else missing.push(p);
   }
@@ -216,10 +232,13 @@ async function indexParts({
       out: temp,
       expected: part.pages.length,
     });
-    records.set(part.key, await writeKeptRecord(temp));
+    records.set(part.key, await writeKeptRecord(temp, kept));
     await rename(temp, path.join(built, part.key));
   }
-  await placeParts({ outDir, workDir, built, listed, records });
+  await placeParts({ outDir, workDir, built, listed, records, kept });
+  // Site copies checked by their bytes or copied in (not linked) had their times recorded: kept for the next build.
+  for (const [key, record] of records)
+    if (kept.touched.has(record)) await saveKeptRecord(path.join(built, key), record);
   // Kept: the parts of this index only.
   const keys = new Set(listed.map((p) => p.key));
   for (const name of await readdir(built))
@@ -263,6 +282,7 @@ async function placeParts({
   built,
   listed,
   records,
+  kept,
 }: {
   outDir: string;
   workDir: string;
@@ -270,6 +290,7 @@ async function placeParts({
   listed: Part[];
   /** Each part's kept record (its files as they were kept), by key. */
   records: Map<string, KeptRecord>;
+  kept: KeptContext;
 }): Promise<void> {
   const index = path.join(outDir, SEARCH_INDEX);
   await mkdir(workDir, { recursive: true });
@@ -290,11 +311,17 @@ async function placeParts({
     const damaged =
       existsSync(target) &&
       ((await lacking(target, { primary: false })).length > 0 ||
-        changedCopies({ dir: target, record: records.get(part.key)!, only: isSearchFile }).length > 0);
+        changedCopies({ dir: target, record: records.get(part.key)!, only: isSearchFile, kept }).length > 0);
     if (existsSync(target) && !damaged) continue;
     const staged = path.join(workDir, 'part');
     await rm(staged, { recursive: true, force: true });
-    await linkTree({ from: path.join(built, part.key), to: staged, only: isSearchFile });
+    await linkTree({
+      from: path.join(built, part.key),
+      to: staged,
+      only: isSearchFile,
+      record: records.get(part.key)!,
+      kept,
+    });
     await mkdir(path.dirname(target), { recursive: true });
     if (damaged) await rename(target, path.join(workDir, 'part-damaged'));
     await rename(staged, target);
@@ -305,8 +332,12 @@ async function placeParts({
   if (
     old?.parts[0]?.key === primary.key &&
     (await lacking(index, { primary: true })).length === 0 &&
-    changedCopies({ dir: index, record: records.get(primary.key)!, only: (rel) => !rel.startsWith(PARTS_DIR) })
-      .length === 0
+    changedCopies({
+      dir: index,
+      record: records.get(primary.key)!,
+      only: (rel) => !rel.startsWith(PARTS_DIR),
+      kept,
+    }).length === 0
   ) {
     const temp = path.join(workDir, PARTS_FILE);
     await writeFile(temp, JSON.stringify(manifest));
@@ -314,7 +345,13 @@ async function placeParts({
   } else {
     const next = path.join(workDir, 'primary-next');
     const previous = path.join(workDir, 'primary-previous');
-    await linkTree({ from: path.join(built, primary.key), to: next, only: (rel) => !rel.startsWith(KEPT_RECORD) });
+    await linkTree({
+      from: path.join(built, primary.key),
+      to: next,
+      only: (rel) => !rel.startsWith(KEPT_RECORD),
+      record: records.get(primary.key)!,
+      kept,
+    });
     await writeFile(path.join(next, PARTS_FILE), JSON.stringify(manifest));
     try {
       // The only moment the site has no search index: between these renames.
@@ -423,20 +460,41 @@ const KEPT_VERSION = 1;
 
 interface KeptRecord {
   version: number;
-  /** Path in the part's folder (with the platform's separators) → [size, SHA-1, mtimeMs]. */
-  files: Record<string, [number, string, number]>;
+  /**
+   * Path in the part's folder (with the platform's separators) → [size, SHA-1, mtimeMs, the site copy's mtimeMs].
+   * The last is there when the site's copy is not a link to the kept file (copied across file systems, or
+   * replaced by the same bytes): a copy gets a time of its own, recorded once it is known whole.
+   */
+  files: Record<string, [number, string, number] | [number, string, number, number]>;
 }
 
-const sha1Of = (file: string) => createHash('sha1').update(readFileSync(file)).digest('hex');
+/** How kept files are put into the site, what checking them cost, and the records whose copies' times changed. */
+interface KeptContext {
+  copy: boolean;
+  stats?: { hashed: number };
+  touched: Set<KeptRecord>;
+}
+
+function sha1Of(file: string, kept: KeptContext): string {
+  if (kept.stats) kept.stats.hashed++;
+  return createHash('sha1').update(readFileSync(file)).digest('hex');
+}
+
+/** Write `record` into the kept part `dir` (whole or not at all). */
+async function saveKeptRecord(dir: string, record: KeptRecord): Promise<void> {
+  const temp = path.join(dir, `${KEPT_RECORD}.${process.pid}.tmp`);
+  await writeFile(temp, JSON.stringify(record));
+  await rename(temp, path.join(dir, KEPT_RECORD));
+}
 
 /** Record the files of a part just written by Pagefind in `dir`. */
-async function writeKeptRecord(dir: string): Promise<KeptRecord> {
+async function writeKeptRecord(dir: string, kept: KeptContext): Promise<KeptRecord> {
   const record: KeptRecord = { version: KEPT_VERSION, files: {} };
   for (const rel of filesIn(dir)) {
     if (rel.startsWith(KEPT_RECORD)) continue;
     const file = path.join(dir, rel);
     const s = statSync(file);
-    record.files[rel] = [s.size, sha1Of(file), s.mtimeMs];
+    record.files[rel] = [s.size, sha1Of(file, kept), s.mtimeMs];
   }
   await writeFile(path.join(dir, KEPT_RECORD), JSON.stringify(record));
   return record;
@@ -447,7 +505,7 @@ async function writeKeptRecord(dir: string): Promise<KeptRecord> {
  * earlier version, which cannot be told whole). Files checked by their bytes get their new time recorded,
  * so the next build (and the site's copies, links to the same files) need only a `stat`.
  */
-async function checkKept(dir: string): Promise<KeptRecord | null> {
+async function checkKept(dir: string, kept: KeptContext): Promise<KeptRecord | null> {
   let record: KeptRecord;
   try {
     record = JSON.parse(await readFile(path.join(dir, KEPT_RECORD), 'utf8')) as KeptRecord;
@@ -462,25 +520,21 @@ async function checkKept(dir: string): Promise<KeptRecord | null> {
   let restamped = false;
   for (const [rel, entry] of Object.entries(record.files)) {
     // A record damaged itself cannot vouch for anything.
-    if (!Array.isArray(entry) || entry.length !== 3 || typeof entry[1] !== 'string') return null;
-    const verdict = checkCopy(path.join(dir, rel), entry);
+    if (!Array.isArray(entry) || (entry.length !== 3 && entry.length !== 4) || typeof entry[1] !== 'string')
+      return null;
+    const verdict = checkCopy(path.join(dir, rel), entry, kept);
     if (verdict === 'changed') return null;
     if (verdict === 'same bytes') {
-      const s = statSync(path.join(dir, rel));
-      record.files[rel] = [entry[0], entry[1], s.mtimeMs];
+      entry[2] = statSync(path.join(dir, rel)).mtimeMs;
       restamped = true;
     }
   }
-  if (restamped) {
-    const temp = path.join(dir, `${KEPT_RECORD}.${process.pid}.tmp`);
-    await writeFile(temp, JSON.stringify(record));
-    await rename(temp, path.join(dir, KEPT_RECORD));
-  }
+  if (restamped) await saveKeptRecord(dir, record);
   return record;
 }
 
 /** A copy of a kept file against its record: untouched since, written since but with the same bytes, or changed. */
-function checkCopy(file: string, [size, sha1, mtimeMs]: KeptRecord['files'][string]) {
+function checkCopy(file: string, [size, sha1, mtimeMs, copyMtimeMs]: KeptRecord['files'][string], kept: KeptContext) {
   let s: ReturnType<typeof statSync>;
   try {
     s = statSync(file);
@@ -488,8 +542,8 @@ function checkCopy(file: string, [size, sha1, mtimeMs]: KeptRecord['files'][stri
     return 'changed' as const;
   }
   if (!s.isFile() || s.size !== size) return 'changed' as const;
-  if (s.mtimeMs === mtimeMs) return 'unchanged' as const;
-  return sha1Of(file) === sha1 ? ('same bytes' as const) : ('changed' as const);
+  if (s.mtimeMs === mtimeMs || s.mtimeMs === copyMtimeMs) return 'unchanged' as const;
+  return sha1Of(file, kept) === sha1 ? ('same bytes' as const) : ('changed' as const);
 }
 
 /** The files of `record` (those `only` takes) whose copy in `dir` (a part in the site) is missing or changed. */
@@ -497,14 +551,30 @@ function changedCopies({
   dir,
   record,
   only,
+  kept,
 }: {
   dir: string;
   record: KeptRecord;
   only: (rel: string) => boolean;
+  kept: KeptContext;
 }): string[] {
-  return Object.entries(record.files)
-    .filter(([rel, entry]) => only(rel) && checkCopy(path.join(dir, rel), entry) === 'changed')
-    .map(([rel]) => rel);
+  const changed: string[] = [];
+  for (const [rel, entry] of Object.entries(record.files)) {
+    if (!only(rel)) continue;
+    const verdict = checkCopy(path.join(dir, rel), entry, kept);
+    if (verdict === 'changed') changed.push(rel);
+    // A copy with the kept bytes and a time of its own: its time is recorded, so the next build only stats it.
+    if (verdict === 'same bytes') stampCopy(record, rel, path.join(dir, rel), kept);
+  }
+  return changed;
+}
+
+/** Record the time of `copy`, the site's copy (not a link) of the kept file `rel`, known to hold its bytes. */
+function stampCopy(record: KeptRecord, rel: string, copy: string, kept: KeptContext): void {
+  const entry = record.files[rel];
+  if (!entry) return;
+  record.files[rel] = [entry[0], entry[1], entry[2], statSync(copy).mtimeMs];
+  kept.touched.add(record);
 }
 
 /** The files of a part the search page reads when merging it (not Pagefind's script, WebAssembly and UI). */
@@ -521,10 +591,15 @@ async function linkTree({
   from,
   to,
   only = () => true,
+  record,
+  kept,
 }: {
   from: string;
   to: string;
   only?: (rel: string) => boolean;
+  /** The kept part's record (its files checked this build): a copy's time goes into it. */
+  record: KeptRecord;
+  kept: KeptContext;
 }): Promise<void> {
   await rm(to, { recursive: true, force: true });
   const files = filesIn(from).filter(only);
@@ -532,12 +607,16 @@ async function linkTree({
   for (let i = 0; i < files.length; i += 64)
     await Promise.all(
       files.slice(i, i + 64).map(async (rel) => {
-        try {
-          await link(path.join(from, rel), path.join(to, rel));
-        } catch (error) {
-          if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-          await copyFile(path.join(from, rel), path.join(to, rel));
-        }
+        if (!kept.copy)
+          try {
+            await link(path.join(from, rel), path.join(to, rel));
+            return;
+          } catch (error) {
+            if (!['EXDEV', 'EPERM', 'ENOTSUP'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+          }
+        await copyFile(path.join(from, rel), path.join(to, rel));
+        // The copy has the kept bytes (checked this build) and a time of its own: recorded, so it is not hashed.
+        stampCopy(record, rel, path.join(to, rel), kept);
       }),
     );
 }

@@ -291,6 +291,8 @@ export function s3Remote({
           return await getOnce({ md5, file, keep });
         } catch (error) {
           if (isVitrineError(error)) throw error;
+          // A body that fell silent: its request was answered once, so the tries are this loop's.
+          if (error instanceof S3IdleTimeoutError) error.tries = Math.max(error.tries, attempt);
           if (attempt >= 3) throw fail('download', md5, error);
           await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
         }
@@ -431,7 +433,13 @@ export function s3Error({
   if (name === 'TimeoutError') {
     // Our own client's timeout knows its wait; the AWS SDK's (a listing) is the one the remote gave it.
     const waited = error instanceof S3IdleTimeoutError ? error.idleMs : idleMs;
-    const wait = waited ? `it sent nothing for ${formatSeconds(waited)}, 3 tries` : 'timed out';
+    // The tries actually made: ours count them; the AWS SDK's error carries its attempts.
+    const tries =
+      error instanceof S3IdleTimeoutError
+        ? error.tries
+        : (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+    const counted = tries ? `, ${tries === 1 ? '1 try' : `${tries} tries`}` : '';
+    const wait = waited ? `it sent nothing for ${formatSeconds(waited)}${counted}` : 'timed out';
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
       `The storage server at ${endpoint} did not answer (remote "${remote}": ${wait}). Check that it is ` +

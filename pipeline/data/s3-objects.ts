@@ -67,10 +67,13 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 export class S3IdleTimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
   readonly idleMs: number;
-  constructor(idleMs: number) {
+  /** Requests made for this transfer, the last one included (a caller that starts it again raises it). */
+  tries: number;
+  constructor(idleMs: number, tries = 1) {
     super(`the server sent nothing for ${idleMs} ms`);
     this.name = 'TimeoutError';
     this.idleMs = idleMs;
+    this.tries = tries;
   }
 }
 
@@ -186,7 +189,14 @@ export function s3Objects({
 
   type Body = Buffer | (() => Readable);
   /** `key` null: the bucket itself. */
-  const once = async (method: string, key: string | null, headers: Record<string, string>, body?: Body) => {
+  /** `attempt`: which try this is, for a timeout's message (a body read after the request counts it too). */
+  const once = async (
+    method: string,
+    key: string | null,
+    headers: Record<string, string>,
+    body: Body | undefined,
+    attempt: number,
+  ) => {
     const bucketPath = `${basePath}${virtualHost ? '' : `/${bucket}`}`;
     const path = key === null ? bucketPath || '/' : `${bucketPath}/${escapeKey(key)}`;
     const request = {
@@ -225,7 +235,7 @@ export function s3Objects({
         },
       );
       req.on('timeout', () => {
-        const error = new S3IdleTimeoutError(idleTimeoutMs);
+        const error = new S3IdleTimeoutError(idleTimeoutMs, attempt);
         response?.destroy(error);
         req.destroy(error);
       });
@@ -249,7 +259,7 @@ export function s3Objects({
       const last = attempt >= 3;
       let response: IncomingMessage;
       try {
-        response = await once(method, key, headers, body);
+        response = await once(method, key, headers, body, attempt);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? '';
         if (last || !RETRIED_NETWORK_ERRORS.has(code)) throw error;

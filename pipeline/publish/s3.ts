@@ -186,16 +186,26 @@ export async function publishSite({
     pagesSent.add(file);
   });
   if (pagesDone.error) {
-    const old = listed(
-      pages.filter((f) => !pagesSent.has(f)),
-      '',
-    );
+    // A page the bucket did not hold (a new object's) has no old version online: it is missing, not old.
+    const left = pages.filter((f) => !pagesSent.has(f));
+    const old = left.filter((f) => remote.has(f));
+    const missing = left.filter((f) => !remote.has(f));
+    const still = [
+      ...(old.length
+        ? [`${count(old.length, 'page')} ${old.length === 1 ? 'is' : 'are'} still the old version: ${listed(old, '')}`]
+        : []),
+      ...(missing.length
+        ? [
+            `${count(missing.length, 'new page')} ${missing.length === 1 ? 'is' : 'are'} not online yet: ${listed(missing, '')}`,
+          ]
+        : []),
+    ];
     throw interrupted({
       error: pagesDone.error,
       state:
         pagesDone.done === 0
           ? untouched()
-          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones (still the old: ${old}); ` +
+          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; ${still.join('; ')}; ` +
             'every file they and the older pages use is online, search is unchanged, and nothing was deleted.',
       target,
     });

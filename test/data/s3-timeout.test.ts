@@ -22,6 +22,10 @@ let silentEndpoint: string;
 const sockets = new Set<net.Socket>();
 let slow: http.Server;
 let slowEndpoint: string;
+let stalling: http.Server;
+let stallingEndpoint: string;
+/** GET requests the stalling server has had. */
+let stallingRequests = 0;
 /** 1,200 bytes sent in 12 pieces, one every 100 ms (longer in all than the idle timeout of the test). */
 const slowBody = Buffer.alloc(1200, 3);
 const slowMd5 = createHash('md5').update(slowBody).digest('hex');
@@ -54,12 +58,23 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
   slowEndpoint = `http://127.0.0.1:${(slow.address() as net.AddressInfo).port}`;
+  // Headers and 2 bytes of a small object (or of an error's XML: "refuse" in the bucket name), then nothing:
+  // the request itself was answered.
+  stalling = http.createServer((req, res) => {
+    stallingRequests++;
+    res.writeHead(req.url?.includes('refuse') ? 403 : 200, { 'content-length': '100', etag: '"0"' });
+    res.write(Buffer.from('ab'));
+  });
+  await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', () => resolve()));
+  stallingEndpoint = `http://127.0.0.1:${(stalling.address() as net.AddressInfo).port}`;
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   silent?.close();
   slow?.closeAllConnections();
   slow?.close();
+  stalling?.closeAllConnections();
+  stalling?.close();
   await cleanup(base);
 });
 
@@ -92,6 +107,7 @@ describe('S3 remote: a server that accepts and never answers', { timeout: 20_000
     const remote = s3Remote({ name: 'storage', settings: settings(silentEndpoint), idleTimeoutMs: 300 });
     const { error, ms } = await failure(remote.has('d751713988987e9331980363e24189ce'));
     expectTimedOut(error, silentEndpoint);
+    expect(error.message).toContain('0.3 s, 3 tries');
     // Three tries of 0.3 s and the pauses between them; far less than forever.
     expect(ms).toBeGreaterThanOrEqual(900);
     expect(ms).toBeLessThan(5000);
@@ -145,5 +161,28 @@ describe('S3 remote: slow transfers', { timeout: 20_000 }, () => {
     const { error, ms } = await failure(remote.get({ md5: slowMd5, file: path.join(base, 'stalled.bin') }));
     expectTimedOut(error, slowEndpoint);
     expect(ms).toBeLessThan(10000);
+  });
+
+  it('a small download that stalls after its headers is started again (3 tries), and the message says so', async () => {
+    stallingRequests = 0;
+    const remote = s3Remote({ name: 'storage', settings: settings(stallingEndpoint), idleTimeoutMs: 300 });
+    const md5 = 'd751713988987e9331980363e24189ce';
+    const { error, ms } = await failure(remote.get({ md5, file: path.join(base, 'stalling.bin') }));
+    expectTimedOut(error, stallingEndpoint);
+    expect(stallingRequests).toBe(3);
+    expect(error.message).toContain('0.3 s, 3 tries');
+    expect(ms).toBeGreaterThanOrEqual(900);
+    expect(ms).toBeLessThan(10000);
+  });
+
+  it('an error answer whose body stalls is not retried, and the message counts the one try made', async () => {
+    stallingRequests = 0;
+    const remote = s3Remote({ name: 'storage', settings: settings(stallingEndpoint, 'refuse'), idleTimeoutMs: 300 });
+    const md5 = 'd751713988987e9331980363e24189ce';
+    const { error } = await failure(remote.get({ md5, file: path.join(base, 'refused.bin') }));
+    expectTimedOut(error, stallingEndpoint);
+    expect(stallingRequests).toBe(1);
+    expect(error.message).toContain('0.3 s, 1 try)');
+    expect(error.message).not.toContain('3 tries');
   });
 });

@@ -343,9 +343,38 @@ describe('publishing the catalogue to a bucket', () => {
     }
     expect(isVitrineError(error), error.message).toBe(true);
     expect(error.message).toContain('2 of 3 changed pages are already the new ones');
-    expect(error.message).toContain('still the old: objects/b-2/index.html');
+    expect(error.message).toContain('1 page is still the old version: objects/b-2/index.html');
     expect(error.message).toContain('search is unchanged');
     expect(error.message).toContain('Run "vitrine publish" again');
+  });
+
+  it('a publish that fails among the pages tells the pages still the old version from new pages not online yet', async () => {
+    await publishSite({ site: await newSite('new-a', sampleSite()), target: target('new'), log: silentLogger });
+    const next = sampleSite();
+    next['index.html'] = page('Home 2');
+    next['objects/a-1/index.html'] = page('Vase 2');
+    next['objects/b-2/index.html'] = page('Coin 2');
+    // A new object: its page has no old version online.
+    next['objects/c-3/index.html'] = page('Bowl');
+    const proxy = await failingProxy((method, url) => method === 'PUT' && /objects\/(b-2|c-3)/.test(url));
+    let error: Error;
+    try {
+      error = await publishSite({
+        site: await newSite('new-b', next),
+        target: target('new', { endpoint: proxy.url, jobs: 1 }),
+        log: silentLogger,
+      }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+    } finally {
+      await proxy.close();
+    }
+    expect(isVitrineError(error), error.message).toBe(true);
+    expect(error.message).toContain('2 of 4 changed pages are already the new ones');
+    expect(error.message).toContain('1 page is still the old version: objects/b-2/index.html');
+    expect(error.message).toContain('1 new page is not online yet: objects/c-3/index.html');
+    expect(error.message).not.toContain('still the old: objects/b-2/index.html, objects/c-3');
   });
 
   it('a publish whose deletes fail says the new site is online, whole, and the next one deletes them', async () => {

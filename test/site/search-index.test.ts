@@ -584,6 +584,39 @@ describe('the search index in parts', () => {
     expect((await search('edited', 'collection')).urls).toEqual(urls(objs));
   }, 180_000);
 
+  it('site copies made by copying (the cache on another file system) are hashed at most once, not every build', async () => {
+    const objs = objects(10);
+    const site = path.join(dir, 'copied', 'site');
+    await writeSite(site, objs);
+    const again = async () => {
+      const stats = { hashed: 0 };
+      await indexSite({
+        outDir: site,
+        cacheDir: path.join(dir, 'copied', 'cache'),
+        workDir: path.join(dir, 'copied', 'work'),
+        pages: keyed(objs),
+        partPages: PART,
+        copy: true,
+        stats,
+      });
+      return stats.hashed;
+    };
+    const first = await again();
+    expect(first).toBeGreaterThan(0);
+    // Copies, not links: the site's files are not the kept ones.
+    const listed = await parts('copied');
+    const entry = path.join(listed[1]!.folder, 'pagefind-entry.json');
+    const kept = path.join(dir, 'copied', 'cache', 'parts', listed[1]!.key, 'pagefind-entry.json');
+    expect((await stat(entry)).ino).not.toBe((await stat(kept)).ino);
+    expect(await again()).toBe(0);
+    expect(await again()).toBe(0);
+    // A copy changed since is still found: its part is put in again.
+    await writeFile(entry, '{}');
+    await again();
+    expect(await readFile(entry, 'utf8')).toBe(await readFile(kept, 'utf8'));
+    expect((await search('copied', 'collection')).urls).toEqual(urls(objs));
+  }, 60_000);
+
   it('a build killed while it swapped pagefind/ for the new one is undone by the next', async () => {
     const objs = objects(10);
     await build('killed', objs);

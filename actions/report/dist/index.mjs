@@ -39978,7 +39978,8 @@ function text(value) {
 }
 function shorten(value, max = 80) {
   const s = String(value ?? "").replace(/\s+/g, " ").trim();
-  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}\u2026`;
+  const characters = Array.from(s);
+  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 function attribute(value) {
   return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");

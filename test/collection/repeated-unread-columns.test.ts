@@ -118,6 +118,18 @@ describe('a repeated column Vitrine does not read', () => {
     expect(await readdir(museum)).toEqual([]);
   });
 
+  it('init refuses --column naming a repeated column, and writes nothing', async () => {
+    const { file } = await exportFolder('init-column', NOTES);
+    const museum = path.join(root, 'init-column', 'museum');
+    await mkdir(museum, { recursive: true });
+    const log = memoryLogger();
+    const argv = ['init', '--from', file, '--column', 'description=Notes'];
+    const code = await main(argv, { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
+    expect(code).not.toBe(0);
+    expect(log.lines.map((l) => l.message).join('\n')).toContain('the header names the column "Notes" twice');
+    expect(await readdir(museum)).toEqual([]);
+  });
+
   it('labels.csv refuses a repeated column even when Vitrine does not read it', () => {
     expect(() => parseLabels({ text: 'object_id,label,note,note\nA,vase,,\n', file: 'labels.csv' })).toThrow(
       'labels.csv:1: the header names the column "note" twice',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
-import { parseCsv } from './index.ts';
+import { parseCsv, type RepeatedColumn } from './index.ts';
 
 /*
  * A collections-management export: CSV with a header row, or JSON Lines (one JSON object per line,
@@ -12,16 +12,30 @@ export interface ExportTable {
   /** Column names in the order first seen. */
   header: string[];
   rows: { line: number; cells: Record<string, string> }[];
+  /** CSV columns named twice, left out of `header` and the cells (with `repeats: 'list'`). */
+  repeated?: RepeatedColumn[];
 }
 
 /** Parse an export; JSON Lines when the name ends in .jsonl/.ndjson or the text starts with "{". */
-export function parseExport({ text, file }: { text: string; file: string }): ExportTable {
+export function parseExport({
+  text,
+  file,
+  repeats = 'refuse',
+}: {
+  text: string;
+  file: string;
+  /**
+   * A CSV column named twice: refused, or listed in `repeated` for the caller to refuse only if it reads that column
+   * (exports often repeat a column nobody uses). JSON Lines' repeated keys are always refused: see parseExport's body.
+   */
+  repeats?: 'refuse' | 'list';
+}): ExportTable {
   const startsLikeJson = text
     .replace(/^\uFEFF/, '')
     .trimStart()
     .startsWith('{');
   const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && startsLikeJson);
-  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file }) };
+  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file, repeats }) };
   const header: string[] = [];
   const seen = new Set<string>();
   const rows: ExportTable['rows'] = [];
@@ -44,7 +58,9 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
         const message = `${file}:${line}: expected an object like {"id": "…", "image": "…"}, found ${found}.`;
         throw new VitrineError('EXPORT_MALFORMED', message, { file, line });
       }
-      // JSON.parse keeps the last of two equal keys without a word: the other value would be lost.
+      // JSON.parse keeps the last of two equal keys without a word: the other value would be lost. Refused even for a
+      // key Vitrine does not read: unlike a CSV header written once, JSON with a key twice in one object is
+      // malformed (a broken export script), and the same key can carry different data on every line.
       const twice = repeatedKey(raw);
       if (twice !== undefined) {
         const message =
@@ -74,7 +90,7 @@ export function parseExport({ text, file }: { text: string; file: string }): Exp
       // fromEntries: a key "__proto__" is a cell like any other, not the object's prototype.
       rows.push({ line, cells: Object.fromEntries(cells) as Record<string, string> });
     });
-  return { format: 'jsonl', header, rows };
+  return { format: 'jsonl', header, rows, repeated: [] };
 }
 
 /** The first key written twice in the top-level object of a line of valid JSON, or undefined. */

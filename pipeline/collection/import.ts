@@ -30,6 +30,7 @@ import {
   parseCsv,
   parseLabels,
   readObjects,
+  repeatedColumnError,
 } from './index.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -132,8 +133,19 @@ export async function importCollection({
       { file: imageRoot },
     );
   });
-  const { header, rows } = parseExport({ text, file: name });
+  const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
   const columns = params.import.columns;
+  // Exports often repeat a column nobody uses: only one Vitrine reads is refused (which of the two would it read?).
+  const read = new Set<string>([...Object.values(columns), ...params.import.keep]);
+  for (const column of repeated) {
+    if (read.has(column.name)) throw repeatedColumnError(column);
+    log.warn(
+      `the export names the column "${column.name}" ${column.columns.length === 2 ? 'twice' : `${column.columns.length} times`} ` +
+        `(columns ${column.columns.slice(0, -1).join(', ')} and ${column.columns.at(-1)}); Vitrine does not read it, ` +
+        'so it is left out.',
+      { file: name, line: column.line },
+    );
+  }
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {

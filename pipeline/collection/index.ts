@@ -69,7 +69,19 @@ function checkMergeConflict({ text, file }: { text: string; file: string }): voi
 }
 
 /** Parse CSV text with a header row; each row keeps the 1-based line it starts on in the file. */
-export function parseCsv({ text, file }: { text: string; file: string }): { header: string[]; rows: CsvRow[] } {
+export function parseCsv({
+  text,
+  file,
+  repeats = 'refuse',
+}: {
+  text: string;
+  file: string;
+  /**
+   * A column named twice: refused (Vitrine's own files), or listed in `repeated` and left out of `header` and the
+   * cells (an export, where the caller refuses it only when it reads that column).
+   */
+  repeats?: 'refuse' | 'list';
+}): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   const lineAt = lineCounter(text);
@@ -102,22 +114,36 @@ export function parseCsv({ text, file }: { text: string; file: string }): { head
       { cause: error },
     );
   }
-  if (records.length === 0) return { header: [], rows: [] };
-  const header = records[0]!.map((h) => h.trim());
-  checkHeaderNames({ header, raw: records[0]!, file, line: starts[0] ?? 1 });
+  if (records.length === 0) return { header: [], rows: [], repeated: [] };
+  const names = records[0]!.map((h) => h.trim());
+  const repeated = repeatedColumns({ header: names, raw: records[0]!, file, line: starts[0] ?? 1 });
+  if (repeats === 'refuse' && repeated[0]) throw repeatedColumnError(repeated[0]);
+  const left = new Set(repeated.map((r) => r.name));
+  const read = names.flatMap((name, i) => (left.has(name) ? [] : [{ name, i }]));
   // fromEntries: a column named "__proto__" is a cell like any other, not the object's prototype.
   const rows = records.slice(1).map((record, i) => ({
     line: starts[i + 1]!,
-    cells: Object.fromEntries(header.map((name, i) => [name, (record[i] ?? '').trim()])) as Record<string, string>,
+    cells: Object.fromEntries(read.map(({ name, i }) => [name, (record[i] ?? '').trim()])) as Record<string, string>,
   }));
-  return { header, rows };
+  return { header: read.map((c) => c.name), rows, repeated };
+}
+
+/** A header name given to more than one column. */
+export interface RepeatedColumn {
+  name: string;
+  /** 1-based positions of the columns with that name. */
+  columns: number[];
+  /** How each was written, when they differ once trimmed alike (" Notes" and "Notes"). */
+  spelled: string[];
+  file: string;
+  line: number;
 }
 
 /**
- * A column named twice (two "title" columns in an export, "label" pasted twice): a row's cells are looked up by
+ * Columns named twice (two "title" columns in an export, "label" pasted twice): a row's cells are looked up by
  * name, so one column's cells would be lost without a word. Empty names (a trailing comma) are no column.
  */
-function checkHeaderNames({
+function repeatedColumns({
   header,
   raw,
   file,
@@ -127,21 +153,33 @@ function checkHeaderNames({
   raw: string[];
   file: string;
   line: number;
-}) {
-  const first = new Map<string, number>();
+}): RepeatedColumn[] {
+  const at = new Map<string, number[]>();
   header.forEach((name, i) => {
-    if (!name) return;
-    const at = first.get(name);
-    if (at === undefined) return void first.set(name, i);
-    const spelled = raw[at] !== raw[i] ? ` (written "${raw[at]}" and "${raw[i]}")` : '';
-    throw new VitrineError(
-      'CSV_COLUMNS',
-      `${file}:${line}: the header names the column "${name}" twice, columns ${at + 1} and ${i + 1}${spelled}: ` +
-        'Vitrine cannot tell which to read, and would lose the cells of one. Rename one of them (or delete the ' +
-        'column that is not needed) and save the file again.',
-      { file, line, column: name },
-    );
+    if (name) at.set(name, [...(at.get(name) ?? []), i]);
   });
+  return [...at]
+    .filter(([, places]) => places.length > 1)
+    .map(([name, places]) => ({
+      name,
+      columns: places.map((i) => i + 1),
+      spelled: new Set(places.map((i) => raw[i])).size > 1 ? places.map((i) => raw[i]!) : [],
+      file,
+      line,
+    }));
+}
+
+/** The error for a column named twice that Vitrine would read. */
+export function repeatedColumnError({ name, columns, spelled, file, line }: RepeatedColumn): VitrineError {
+  const written = spelled.length > 0 ? ` (written ${spelled.map((s) => `"${s}"`).join(' and ')})` : '';
+  const places = `${columns.slice(0, -1).join(', ')} and ${columns.at(-1)}`;
+  return new VitrineError(
+    'CSV_COLUMNS',
+    `${file}:${line}: the header names the column "${name}" ${columns.length === 2 ? 'twice' : `${columns.length} times`}, ` +
+      `columns ${places}${written}: Vitrine cannot tell which to read, and would lose the cells of one. Rename one ` +
+      'of them (or delete the column that is not needed) and save the file again.',
+    { file, line, column: name },
+  );
 }
 
 /**

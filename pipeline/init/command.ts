@@ -1,6 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
+import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
@@ -227,6 +228,8 @@ function initialChoices(
         `--column takes field=column, with a ` + `field among ${FIELDS.join(', ')} (got "${pair}").`,
       );
     const column = m[2]!.trim();
+    const repeated = proposal.table.repeated?.find((r) => r.name === column);
+    if (repeated) throw repeatedColumnError(repeated);
     if (column && !proposal.table.header.includes(column))
       throw new VitrineError(
         'USAGE',
@@ -330,6 +333,11 @@ async function interview({
       for (;;) {
         const answer = await ask.ask(`  ${field}`, choices.columns[field] || '-');
         const column = answer === '-' ? '' : answer;
+        const repeated = proposal.table.repeated?.find((r) => r.name === column);
+        if (repeated) {
+          ask.say(`  ${repeatedColumnError(repeated).message}`);
+          continue;
+        }
         if (!column || proposal.table.header.includes(column)) {
           choices.columns[field] = column;
           break;

@@ -7,6 +7,7 @@ import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
+import { repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
   type LabelCount,
@@ -128,7 +129,7 @@ export async function proposeInit({
       { file },
     );
   });
-  const table = parseExport({ text, file: exportName({ root, file }) });
+  const table = parseExport({ text, file: exportName({ root, file }), repeats: 'list' });
   if (table.rows.length === 0)
     throw new VitrineError(
       'INIT_EXPORT_EMPTY',
@@ -136,9 +137,37 @@ export async function proposeInit({
       { file },
     );
   const guess = guessColumns(table);
+  refuseRepeatedGuess(table);
   const name = titleCase(path.basename(path.resolve(root)));
   const proposal = { from: file, images: path.resolve(typedIn, images ?? path.dirname(file)), table, guess, name };
   return { ...proposal, ...proposeVocabulary({ table, labelColumn: guess.columns.label }) };
+}
+
+/** Fields init does not leave to chance: a guess of a column named twice for one of them is refused. */
+const CORE_FIELDS = ['id', 'image', 'label', 'title'] as const;
+
+/**
+ * The guess never maps a column named twice (the export table leaves it out), but passing over one that looks like
+ * the id, image, label or title would quietly map the wrong column or none: that is refused, naming the column.
+ * One that looks like a lesser field (two "Notes" columns, the description) is left out and import warns.
+ */
+function refuseRepeatedGuess(table: ExportTable): void {
+  const repeated = table.repeated ?? [];
+  if (repeated.length === 0) return;
+  // The header in the file's order, repeated names at their first place: names in the same order guess the same.
+  const taken = new Map(repeated.map((r) => [r.columns[0]! - 1, r.name]));
+  const skipped = new Set(repeated.flatMap((r) => r.columns.slice(1).map((c) => c - 1)));
+  const total = table.header.length + repeated.reduce((n, r) => n + r.columns.length, 0);
+  const header: string[] = [];
+  for (let i = 0, next = 0; i < total; i++) {
+    if (taken.has(i)) header.push(taken.get(i)!);
+    else if (!skipped.has(i)) header.push(table.header[next++]!);
+  }
+  const whole = guessColumns({ header, rows: table.rows });
+  for (const field of CORE_FIELDS) {
+    const column = repeated.find((r) => r.name === whole.columns[field]);
+    if (column) throw repeatedColumnError(column);
+  }
 }
 
 /** Labels with enough objects for about `min_test_per_class` of them to land in the test split. */

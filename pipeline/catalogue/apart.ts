@@ -1,20 +1,23 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { VitrineError } from '../errors.ts';
-import type { Logger, Where } from '../log.ts';
+import type { Logger, Progress, Where } from '../log.ts';
 
 /*
  * One step of the site build in a process of its own that exits when done. A Node process does not
  * give its heap back to the system: at 100,000 objects, updating the site's 800,000 files left the
  * build process at 1.8 GB while Pagefind ran beside it. The child (see `serveApart`) gets its request
- * over an IPC channel and sends back log lines and the result or the error (code, message, data),
- * which `runApart` turns back into the same VitrineError. The child dies with the build: see guard.ts.
+ * over an IPC channel and sends back log lines, progress and the result or the error (code, message,
+ * data), which `runApart` turns back into the same VitrineError. The child dies with the build: see guard.ts.
  */
 
 /** Messages from the child. */
 export type ApartMessage<R> =
   | { kind: 'ready' }
   | { kind: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; message: string; where?: Where }
+  | { kind: 'progress'; id: number; label: string; total: number }
+  | { kind: 'tick'; id: number; n: number }
+  | { kind: 'done'; id: number }
   | { kind: 'result'; result: R }
   | { kind: 'failed'; error: FailedError };
 
@@ -28,8 +31,9 @@ interface FailedError {
 
 /**
  * Run the child `entry` (a TypeScript file calling `serveApart`; Node 24 runs it as it is) with
- * `request`; resolve with its result. `what` names the step in messages; a child that stops with no
- * answer (out of memory, killed) is a VitrineError `code`. `nodeOptions` go to the child's Node.
+ * `request`; resolve with its result. The child's log lines and progress go through `log`. `what` names
+ * the step in messages; a child that stops with no answer (out of memory, killed) is a VitrineError
+ * `code`. `nodeOptions` go to the child's Node.
  */
 export async function runApart<Q, R>({
   entry,
@@ -52,12 +56,16 @@ export async function runApart<Q, R>({
     serialization: 'advanced',
   });
   log.debug(`${what}: in a separate process (pid ${child.pid})`);
+  const progress = new Map<number, Progress>();
   let result: R | null = null;
   let failure: FailedError | null = null;
   child.on('message', (m: ApartMessage<R>) => {
     // The request goes once the child listens: a message sent while it still loads its modules is lost.
     if (m.kind === 'ready') child.send(request as object);
     else if (m.kind === 'log') log[m.level](m.message, m.where);
+    else if (m.kind === 'progress') progress.set(m.id, log.progress(m.label, m.total));
+    else if (m.kind === 'tick') progress.get(m.id)?.tick(m.n);
+    else if (m.kind === 'done') progress.get(m.id)?.done();
     else if (m.kind === 'result') result = m.result;
     else if (m.kind === 'failed') failure = m.error;
   });
@@ -102,20 +110,43 @@ function send<R>(m: ApartMessage<R>): Promise<void> {
   });
 }
 
-/** A logger whose lines go to the parent. */
+/**
+ * A logger whose lines and progress go to the parent. Ticks are summed and sent at most every 200 ms:
+ * 600,000 thumbnails are not 600,000 messages.
+ */
 function childLogger(): Logger {
+  let next = 0;
   return {
     info: (message) => void send({ kind: 'log', level: 'info', message }),
     warn: (message, where) => void send({ kind: 'log', level: 'warn', message, where }),
     error: (message, where) => void send({ kind: 'log', level: 'error', message, where }),
     debug: (message) => void send({ kind: 'log', level: 'debug', message }),
-    progress: () => ({ tick: () => {}, done: () => {} }),
+    progress: (label, total) => {
+      const id = next++;
+      void send({ kind: 'progress', id, label, total });
+      let pending = 0;
+      let last = Date.now();
+      return {
+        tick: (n = 1) => {
+          pending += n;
+          if (Date.now() - last < 200) return;
+          void send({ kind: 'tick', id, n: pending });
+          pending = 0;
+          last = Date.now();
+        },
+        done: () => {
+          if (pending) void send({ kind: 'tick', id, n: pending });
+          pending = 0;
+          void send({ kind: 'done', id });
+        },
+      };
+    },
   };
 }
 
 /**
  * The child's side: wait for the request, run `work`, send back its result or error, and exit (its
- * memory goes back to the system).
+ * memory goes back to the system, and a library's thread pool, sharp's or TF.js's, cannot keep it alive).
  */
 export function serveApart<Q, R>(work: (request: Q, log: Logger) => Promise<R>): void {
   const serve = async (request: Q) => {

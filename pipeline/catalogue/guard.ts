@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
 
 /*
- * A child of the site build must not outlive it: a build killed with SIGKILL leaves its children
- * running (nothing tells them), and one still updating the site after the build's lock is gone would
- * race the next build. Nor can the child notice by itself: it spends seconds in synchronous loops
- * (800,000 `stat` calls). A worker thread can: it watches the parent process id, and once the child
- * has been handed to another parent it kills the whole process.
+ * A child of the build must not outlive it: a build killed with SIGKILL leaves its children running
+ * (nothing tells them), and one still writing the catalogue or updating the site after the build's
+ * lock is gone would race the next build. Nor can the child notice by itself: it spends seconds in
+ * synchronous loops (800,000 `stat` calls). A worker thread can: it watches the parent process id,
+ * and once the child has been handed to another parent it kills the whole process.
  */
 
 /**

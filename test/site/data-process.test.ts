@@ -1,6 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueDataApart } from '../../pipeline/catalogue/data-process.ts';
@@ -17,7 +20,8 @@ import { type FixtureObject, writeFixture } from './fixture.ts';
  * Pagefind run): the same files as a build in this process, byte for byte; its log lines arrive
  * through the logger passed in; an error thrown there arrives here as the same VitrineError. And the
  * files a rebuild did not change are not written again: after one label change the other objects'
- * IIIF manifests keep their inode and time, and the result equals a clean build byte for byte.
+ * IIIF manifests keep their inode and time, and the result equals a clean build byte for byte. A data
+ * child whose build is killed (SIGKILL) does not go on by itself.
  */
 
 const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
@@ -146,7 +150,7 @@ describe('catalogue data in a child process', () => {
     const log = memoryLogger();
     const run = catalogueStage.run({ ws: workspace(dir), params: params(), log, clock, env: {} });
     await expect(run).rejects.toMatchObject({ code: 'CATALOGUE_NO_DATASET' });
-    const line = log.lines.find((l) => /building in a separate process \(pid \d+\)/.test(l.message));
+    const line = log.lines.find((l) => /^The catalogue data step: in a separate process \(pid \d+\)/.test(l.message));
     expect(line?.message).toBeDefined();
     expect(line!.message).not.toContain(`pid ${process.pid})`);
   }, 60_000);
@@ -180,6 +184,71 @@ describe('catalogue data in a child process', () => {
     expect(summary.pid).toBe(process.pid);
     expect(log.lines.some((l) => l.message.includes(`built in this process (${entry} is not there`))).toBe(true);
   }, 300_000);
+
+  it('a data child whose build is killed (SIGKILL) stops, even in the middle of its work', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-process-'));
+    dirs.push(dir);
+    const ws = workspace(dir);
+    // dataset.json is a named pipe: the real data child blocks reading it for as long as the test holds it.
+    const fifo = path.join(ws.dataset, 'dataset.json');
+    await mkdir(ws.dataset, { recursive: true });
+    execFileSync('mkfifo', [fifo]);
+    const url = (f: string) =>
+      JSON.stringify(pathToFileURL(path.resolve(import.meta.dirname, '../../pipeline', f)).href);
+    const script = path.join(dir, 'build.mjs');
+    await writeFile(
+      script,
+      `const { buildCatalogueDataApart } = await import(${url('catalogue/data-process.ts')});\n` +
+        `const { silentLogger } = await import(${url('log.ts')});\n` +
+        `const { defaultParams } = await import(${url('params.ts')});\n` +
+        `const { workspace } = await import(${url('paths.ts')});\n` +
+        `await buildCatalogueDataApart({ ws: workspace(${JSON.stringify(dir)}), params: defaultParams(), ` +
+        `log: silentLogger });\n`,
+    );
+    const build = spawn(process.execPath, [script], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => build.on('exit', resolve));
+    // Opening the pipe for writing returns once the child opens it to read: it is then at work.
+    let timer: NodeJS.Timeout | undefined;
+    const writer = await Promise.race([
+      open(fifo, 'w'),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), 60_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!writer) {
+      // Release the pending open (a reader of our own), then fail.
+      await (await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK)).close();
+      build.kill('SIGKILL');
+    }
+    expect(writer).not.toBeNull();
+    const children: number[] = [];
+    for (const task of await readdir(`/proc/${build.pid}/task`).catch(() => []))
+      for (const c of (await readFile(`/proc/${build.pid}/task/${task}/children`, 'utf8').catch(() => '')).split(' '))
+        if (c.trim() && (await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '')).includes('data-child'))
+          children.push(Number(c));
+    expect(children).toHaveLength(1);
+    const child = children[0]!;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(child)).toBe(true);
+    build.kill('SIGKILL');
+    await exited;
+    let gone = false;
+    for (let i = 0; i < 50 && !gone; i++) {
+      gone = !alive(child);
+      if (!gone) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!gone) process.kill(child, 'SIGKILL');
+    await writer!.close();
+    expect(gone).toBe(true);
+  }, 120_000);
 });
 
 describe('catalogue files not written again when unchanged', () => {

@@ -29,60 +29,75 @@ async function egyptianPeriods(): Promise<PeriodVocabulary> {
   return paramsSchema.parse({ catalogue: { periods: example.periods } }).catalogue.periods;
 }
 
+const egyptian = periodList(await egyptianPeriods());
+
+/** A date as written and the years it must be read as: start and end (no end: that one year), or null (undated). */
+type Case = [text: string, start: number, end?: number] | [text: string, undated: null];
+
+/** A case's test: the date read (with `periods`, if given) as its years. */
+function reads(periods?: ReturnType<typeof periodList>) {
+  return (text: string, start: number | null, end = start) =>
+    expect(parseDate({ text, periods })).toEqual(start === null ? null : { start, end });
+}
+
+/** A date bucket case's test. */
+function buckets(periods?: ReturnType<typeof periodList>) {
+  return (text: string, bucket: string) => expect(dateBucket(text, periods)).toBe(bucket);
+}
+
 describe('dates as year ranges', () => {
-  it('reads years, eras, ranges, circa, centuries, decades and early/mid/late', () => {
-    const d = (text: string) => parseDate({ text });
-    expect(d('1889')).toEqual({ start: 1889, end: 1889 });
-    expect(d('c. 1391–1353 BCE')).toEqual({ start: -1391, end: -1353 });
-    expect(d('100 BCE–100 CE')).toEqual({ start: -100, end: 100 });
-    expect(d('ca. 30 BC')).toEqual({ start: -30, end: -30 });
-    expect(d('AD 79')).toEqual({ start: 79, end: 79 });
-    expect(d('1850-55')).toEqual({ start: 1850, end: 1855 });
-    expect(d('18th century')).toEqual({ start: 1700, end: 1799 });
-    expect(d('early 20th century')).toEqual({ start: 1900, end: 1932 });
-    expect(d('mid-19th century')).toEqual({ start: 1833, end: 1866 });
-    expect(d('late 5th century BCE')).toEqual({ start: -433, end: -401 });
-    expect(d('18th–19th century')).toEqual({ start: 1700, end: 1899 });
-    expect(d('Twentieth Century; original New Kingdom')).toEqual({ start: 1900, end: 1999 });
-    expect(d('1920s')).toEqual({ start: 1920, end: 1929 });
-    expect(d('1000s-1100s')).toEqual({ start: 1000, end: 1199 });
-    expect(d('664–30 BCE OR 664–330 BCE')).toEqual({ start: -664, end: -30 });
-    expect(d('Collar: c. 200–300 CE')).toEqual({ start: 200, end: 300 });
-    expect(d('')).toBeNull();
-    expect(d('undated')).toBeNull();
-  });
+  it.each<Case>([
+    ['1889', 1889],
+    ['c. 1391–1353 BCE', -1391, -1353],
+    ['100 BCE–100 CE', -100, 100],
+    ['ca. 30 BC', -30],
+    ['AD 79', 79],
+    ['1850-55', 1850, 1855],
+    ['18th century', 1700, 1799],
+    ['early 20th century', 1900, 1932],
+    ['mid-19th century', 1833, 1866],
+    ['late 5th century BCE', -433, -401],
+    ['18th–19th century', 1700, 1899],
+    ['Twentieth Century; original New Kingdom', 1900, 1999],
+    ['1920s', 1920, 1929],
+    ['1000s-1100s', 1000, 1199],
+    ['664–30 BCE OR 664–330 BCE', -664, -30],
+    ['Collar: c. 200–300 CE', 200, 300],
+    ['', null],
+    ['undated', null],
+  ])('reads years, eras, ranges, circa, centuries, decades and early/mid/late: %s', reads());
 
-  it('puts "early 20th century" in 1900–1949, not "1950 and later"', () => {
-    expect(dateBucket('early 20th century')).toBe('1900–1949');
-    expect(dateBucket('late 20th century')).toBe('1950 and later');
-    expect(dateBucket('c. 1391–1353 BCE')).toBe('Before 1000 BCE');
-  });
+  it.each<[text: string, bucket: string]>([
+    ['early 20th century', '1900–1949'],
+    ['late 20th century', '1950 and later'],
+    ['c. 1391–1353 BCE', 'Before 1000 BCE'],
+  ])('puts "early 20th century" in 1900–1949, not "1950 and later": %s', buckets());
 
-  it('reads named periods and dynasties from the vocabulary, with early/late and overlaps', async () => {
-    const periods = periodList(await egyptianPeriods());
-    const d = (text: string) => parseDate({ text, periods });
-    expect(d('Middle Kingdom')).toEqual({ start: -2030, end: -1650 });
-    expect(d('Late Middle Kingdom')).toEqual({ start: -1776, end: -1650 });
-    expect(d('Late Period–Ptolemaic Period')).toEqual({ start: -664, end: -30 });
-    expect(d('Late Period (Saite)')).toEqual({ start: -664, end: -525 });
-    expect(d('New Kingdom, Ramesside')).toEqual({ start: -1295, end: -1070 });
-    expect(d('Middle Kingdom–Early New Kingdom')).toEqual({ start: -2030, end: -1391 });
-    expect(d('18th Dynasty')).toEqual({ start: -1550, end: -1295 });
-    expect(d('Third Intermediate Period or later')).toEqual({ start: -1070, end: -664 });
-    expect(dateBucket('New Kingdom', periods)).toBe('Before 1000 BCE');
-    expect(dateBucket('Roman Period', periods)).toBe('1–999 CE');
-  });
+  it.each<Case>([
+    ['Middle Kingdom', -2030, -1650],
+    ['Late Middle Kingdom', -1776, -1650],
+    ['Late Period–Ptolemaic Period', -664, -30],
+    ['Late Period (Saite)', -664, -525],
+    ['New Kingdom, Ramesside', -1295, -1070],
+    ['Middle Kingdom–Early New Kingdom', -2030, -1391],
+    ['18th Dynasty', -1550, -1295],
+    ['Third Intermediate Period or later', -1070, -664],
+  ])('reads named periods and dynasties from the vocabulary, with early/late and overlaps: %s', reads(egyptian));
+
+  it.each<[text: string, bucket: string]>([
+    ['New Kingdom', 'Before 1000 BCE'],
+    ['Roman Period', '1–999 CE'],
+  ])('puts named periods from the vocabulary in their date buckets: %s', buckets(egyptian));
 
   it('dates almost all of the Egyptian set with the example vocabulary (64% undated without it)', async () => {
     const rows = parse(await readFile(path.join(egypt, 'metadata.csv'), 'utf8'), { columns: true }) as Record<
       string,
       string
     >[];
-    const periods = periodList(await egyptianPeriods());
-    const undated = rows.filter((r) => parseDate({ text: r.date!, periods }) === null);
+    const undated = rows.filter((r) => parseDate({ text: r.date!, periods: egyptian }) === null);
     expect(undated.length / rows.length).toBeLessThan(0.02);
     for (const r of rows) {
-      const range = parseDate({ text: r.date!, periods });
+      const range = parseDate({ text: r.date!, periods: egyptian });
       if (range) expect(range.start, r.date).toBeLessThanOrEqual(range.end);
     }
   });
@@ -97,144 +112,142 @@ describe('dates as year ranges', () => {
 });
 
 describe('dates as museums write them (The Met, ISO, day and month)', () => {
-  const d = (text: string) => parseDate({ text });
+  it.each<Case>([
+    ['ca. 1479–1425 B.C.', -1479, -1425],
+    ['1700–1600 B.C.', -1700, -1600],
+    ['1391–1353 B.C.E.', -1391, -1353],
+    ['664–332 B.C.', -664, -332],
+    ['ca. 2000 BCE', -2000],
+    ['3rd century B.C.', -300, -201],
+    ['A.D. 100–200', 100, 200],
+    ['100 BC–AD 50', -100, 50],
+    ['100 B.C.–A.D. 50', -100, 50],
+    ['19th c.', 1800, 1899],
+  ])('reads "B.C." and "B.C.E." with full stops as before the common era, with or without "ca.": %s', reads());
 
-  it('reads "B.C." and "B.C.E." with full stops as before the common era, with or without "ca."', () => {
-    expect(d('ca. 1479–1425 B.C.')).toEqual({ start: -1479, end: -1425 });
-    expect(d('1700–1600 B.C.')).toEqual({ start: -1700, end: -1600 });
-    expect(d('1391–1353 B.C.E.')).toEqual({ start: -1391, end: -1353 });
-    expect(d('664–332 B.C.')).toEqual({ start: -664, end: -332 });
-    expect(d('ca. 2000 BCE')).toEqual({ start: -2000, end: -2000 });
-    expect(d('3rd century B.C.')).toEqual({ start: -300, end: -201 });
-    expect(d('A.D. 100–200')).toEqual({ start: 100, end: 200 });
-    expect(d('100 BC–AD 50')).toEqual({ start: -100, end: 50 });
-    expect(d('100 B.C.–A.D. 50')).toEqual({ start: -100, end: 50 });
-    expect(d('19th c.')).toEqual({ start: 1800, end: 1899 });
-  });
+  it.each<Case>([
+    ['3rd–2nd century B.C.', -300, -101],
+    ['5th–4th century BCE', -500, -301],
+    ['late 3rd–early 2nd century B.C.', -233, -168],
+    ['1500s–1400s BCE', -1599, -1400],
+    ['1st century B.C.–1st century A.D.', -100, 99],
+  ])('gives the era written after a range of centuries or decades to both sides: %s', reads());
 
-  it('gives the era written after a range of centuries or decades to both sides', () => {
-    expect(d('3rd–2nd century B.C.')).toEqual({ start: -300, end: -101 });
-    expect(d('5th–4th century BCE')).toEqual({ start: -500, end: -301 });
-    expect(d('late 3rd–early 2nd century B.C.')).toEqual({ start: -233, end: -168 });
-    expect(d('1500s–1400s BCE')).toEqual({ start: -1599, end: -1400 });
-    expect(d('1st century B.C.–1st century A.D.')).toEqual({ start: -100, end: 99 });
-  });
+  it.each<Case>([
+    ['c. 3,000 B.C.', -3000],
+    ['10,000 BC', null], // no five-digit years: undated rather than 10 BCE
+  ])('reads a year written with a thousands separator, or leaves it undated: %s', reads());
 
-  it('reads a year written with a thousands separator, or leaves it undated', () => {
-    expect(d('c. 3,000 B.C.')).toEqual({ start: -3000, end: -3000 });
-    expect(d('10,000 BC')).toBeNull(); // no five-digit years: undated rather than 10 BCE
-  });
+  it.each<Case>([
+    ['-500', -500],
+    ['-500 to -400', -500, -400],
+    ['\u2212500', -500], // the minus sign
+  ])('reads a leading minus as a year before the common era, not as a dash: %s', reads());
 
-  it('reads a leading minus as a year before the common era, not as a dash', () => {
-    expect(d('-500')).toEqual({ start: -500, end: -500 });
-    expect(d('-500 to -400')).toEqual({ start: -500, end: -400 });
-    expect(d('\u2212500')).toEqual({ start: -500, end: -500 }); // the minus sign
-  });
+  it.each<Case>([
+    ['1889-05-01', 1889],
+    ['1889-05-01T10:30:00Z', 1889],
+    ['1889-05-01 10:30', 1889],
+    ['01/05/1889', 1889],
+    ['1889/05/01', 1889],
+    ['1 May 1889', 1889],
+    ['May 1, 1889', 1889],
+    ['September 1889', 1889],
+    ['c. 3 Sept. 1889', 1889],
+  ])('reads the year of a full date (ISO, with a time, day/month/year, a month name): %s', reads());
 
-  it('reads the year of a full date (ISO, with a time, day/month/year, a month name)', () => {
-    expect(d('1889-05-01')).toEqual({ start: 1889, end: 1889 });
-    expect(d('1889-05-01T10:30:00Z')).toEqual({ start: 1889, end: 1889 });
-    expect(d('1889-05-01 10:30')).toEqual({ start: 1889, end: 1889 });
-    expect(d('01/05/1889')).toEqual({ start: 1889, end: 1889 });
-    expect(d('1889/05/01')).toEqual({ start: 1889, end: 1889 });
-    expect(d('1 May 1889')).toEqual({ start: 1889, end: 1889 });
-    expect(d('May 1, 1889')).toEqual({ start: 1889, end: 1889 });
-    expect(d('September 1889')).toEqual({ start: 1889, end: 1889 });
-    expect(d('c. 3 Sept. 1889')).toEqual({ start: 1889, end: 1889 });
-  });
+  it.each<Case>([
+    ['late 19th century', 1867, 1899],
+    ['1850s', 1850, 1859],
+    ['19th–20th century', 1800, 1999],
+    ['1850-55', 1850, 1855],
+    ['1895–05', 1895, 1905],
+    ['1889-05', 1889], // ISO year and month
+    ['1st half of 19th century', 1800, 1849],
+  ])('still reads centuries, decades and short ranges: %s', reads());
 
-  it('still reads centuries, decades and short ranges', () => {
-    expect(d('late 19th century')).toEqual({ start: 1867, end: 1899 });
-    expect(d('1850s')).toEqual({ start: 1850, end: 1859 });
-    expect(d('19th–20th century')).toEqual({ start: 1800, end: 1999 });
-    expect(d('1850-55')).toEqual({ start: 1850, end: 1855 });
-    expect(d('1895–05')).toEqual({ start: 1895, end: 1905 });
-    expect(d('1889-05')).toEqual({ start: 1889, end: 1889 }); // ISO year and month
-    expect(d('1st half of 19th century')).toEqual({ start: 1800, end: 1849 });
-  });
+  it.each<Case>([
+    ['Dynasty 18', null],
+    ['Second Intermediate Period–early Dynasty 18', null],
+    ['n.d.', null],
+    ['1700–1600', null], // a range that runs backwards: the era was left out
+    ['1039 AH', null], // the Islamic calendar, not a common-era year
+    ['dated 1039 AH/1630 CE', 1630],
+    ['1889-13-45', null],
+  ])('leaves undated what it cannot read with confidence, never a wrong year: %s', reads());
 
-  it('leaves undated what it cannot read with confidence, never a wrong year', () => {
-    expect(d('Dynasty 18')).toBeNull();
-    expect(d('Second Intermediate Period–early Dynasty 18')).toBeNull();
-    expect(d('n.d.')).toBeNull();
-    expect(d('1700–1600')).toBeNull(); // a range that runs backwards: the era was left out
-    expect(d('1039 AH')).toBeNull(); // the Islamic calendar, not a common-era year
-    expect(d('dated 1039 AH/1630 CE')).toEqual({ start: 1630, end: 1630 });
-    expect(d('1889-13-45')).toBeNull();
-  });
-
-  it('puts The Met\'s "B.C." dates in the date buckets before the common era', () => {
-    expect(dateBucket('ca. 1479–1425 B.C.')).toBe('Before 1000 BCE');
-    expect(dateBucket('664–332 B.C.')).toBe('1000–1 BCE');
-    expect(dateBucket('-500')).toBe('1000–1 BCE');
-    expect(dateBucket('1889-05-01')).toBe('1800–1899');
-    expect(dateBucket('Dynasty 18')).toBe('Undated');
-  });
+  it.each<[text: string, bucket: string]>([
+    ['ca. 1479–1425 B.C.', 'Before 1000 BCE'],
+    ['664–332 B.C.', '1000–1 BCE'],
+    ['-500', '1000–1 BCE'],
+    ['1889-05-01', '1800–1899'],
+    ['Dynasty 18', 'Undated'],
+  ])('puts The Met\'s "B.C." dates in the date buckets before the common era: %s', buckets());
 });
 
 describe('dates a reviewer found read wrong (dynasties, short decades, quarters, "/", open ranges)', () => {
-  const d = (text: string) => parseDate({ text });
-
-  it('reads the year range in brackets after a dynasty, period or reign as the date', () => {
-    expect(d('Ming dynasty (1368–1644)')).toEqual({ start: 1368, end: 1644 });
-    expect(d('Tang dynasty (618–907)')).toEqual({ start: 618, end: 907 });
-    expect(d('Qing dynasty (1644–1911)')).toEqual({ start: 1644, end: 1911 });
-    expect(d('Joseon dynasty (1392–1910)')).toEqual({ start: 1392, end: 1910 });
-    expect(d('Han dynasty (206 B.C.–A.D. 220)')).toEqual({ start: -206, end: 220 });
-    expect(d('Ming dynasty, Wanli period (1573–1620)')).toEqual({ start: 1573, end: 1620 });
-    expect(d('Edo period (1615–1868)')).toEqual({ start: 1615, end: 1868 });
-    expect(d('Ming dynasty 1368–1644')).toEqual({ start: 1368, end: 1644 });
+  it.each<Case>([
+    ['Ming dynasty (1368–1644)', 1368, 1644],
+    ['Tang dynasty (618–907)', 618, 907],
+    ['Qing dynasty (1644–1911)', 1644, 1911],
+    ['Joseon dynasty (1392–1910)', 1392, 1910],
+    ['Han dynasty (206 B.C.–A.D. 220)', -206, 220],
+    ['Ming dynasty, Wanli period (1573–1620)', 1573, 1620],
+    ['Edo period (1615–1868)', 1615, 1868],
+    ['Ming dynasty 1368–1644', 1368, 1644],
     // A year before the brackets stays the date: the brackets say something else.
-    expect(d('1880 (printed 1902)')).toEqual({ start: 1880, end: 1880 });
-  });
+    ['1880 (printed 1902)', 1880],
+  ])('reads the year range in brackets after a dynasty, period or reign as the date: %s', reads());
 
-  it('leaves a range of dynasty numbers undated, or reads each dynasty from the vocabulary', async () => {
-    expect(d('Dynasty 18–19')).toBeNull();
-    expect(d('Dynasties 18-19')).toBeNull();
-    expect(d('Dynasty 18 or 19')).toBeNull();
-    expect(d('regnal year 5–6')).toBeNull();
-    const periods = periodList(await egyptianPeriods());
-    expect(parseDate({ text: 'Dynasty 18–19', periods })).toEqual({ start: -1550, end: -1186 });
-    expect(parseDate({ text: '18th–19th Dynasty', periods })).toEqual({ start: -1550, end: -1186 });
-  });
+  it.each<Case>([
+    ['Dynasty 18–19', null],
+    ['Dynasties 18-19', null],
+    ['Dynasty 18 or 19', null],
+    ['regnal year 5–6', null],
+  ])('leaves a range of dynasty numbers undated without a vocabulary: %s', reads());
 
-  it('reads a second decade written short, and decades written "1990\'s"', () => {
-    expect(d('1920s–30s')).toEqual({ start: 1920, end: 1939 });
-    expect(d('1880s–90s')).toEqual({ start: 1880, end: 1899 });
-    expect(d("1990's")).toEqual({ start: 1990, end: 1999 });
-    expect(d('1990’s')).toEqual({ start: 1990, end: 1999 });
-    expect(d("1920's–30's")).toEqual({ start: 1920, end: 1939 });
-  });
+  it.each<Case>([
+    ['Dynasty 18–19', -1550, -1186],
+    ['18th–19th Dynasty', -1550, -1186],
+  ])('reads each dynasty of a range from the vocabulary: %s', reads(egyptian));
 
-  it('reads halves, thirds and quarters of a century, with or without "of the"', () => {
-    expect(d('3rd quarter 19th century')).toEqual({ start: 1850, end: 1874 });
-    expect(d('third quarter of the 19th century')).toEqual({ start: 1850, end: 1874 });
-    expect(d('second half 19th century')).toEqual({ start: 1850, end: 1899 });
-    expect(d('first quarter of the 10th century')).toEqual({ start: 900, end: 924 });
-    expect(d('last quarter of the 18th century')).toEqual({ start: 1775, end: 1799 });
-    expect(d('first half of the 5th century B.C.')).toEqual({ start: -500, end: -451 });
-  });
+  it.each<Case>([
+    ['1920s–30s', 1920, 1939],
+    ['1880s–90s', 1880, 1899],
+    ["1990's", 1990, 1999],
+    ['1990’s', 1990, 1999],
+    ["1920's–30's", 1920, 1939],
+  ])('reads a second decade written short, and decades written "1990\'s": %s', reads());
 
-  it('reads "early to mid-12th century" from the start of the early part', () => {
-    expect(d('early to mid-12th century')).toEqual({ start: 1100, end: 1166 });
-    expect(d('mid- to late 19th century')).toEqual({ start: 1833, end: 1899 });
-  });
+  it.each<Case>([
+    ['3rd quarter 19th century', 1850, 1874],
+    ['third quarter of the 19th century', 1850, 1874],
+    ['second half 19th century', 1850, 1899],
+    ['first quarter of the 10th century', 900, 924],
+    ['last quarter of the 18th century', 1775, 1799],
+    ['first half of the 5th century B.C.', -500, -451],
+  ])('reads halves, thirds and quarters of a century, with or without "of the": %s', reads());
 
-  it('reads "1880/90" and "1880/1890" as both years, and leaves far-apart years undated', () => {
-    expect(d('1880/90')).toEqual({ start: 1880, end: 1890 });
-    expect(d('1880/1890')).toEqual({ start: 1880, end: 1890 });
-    expect(d('1039/1630')).toBeNull(); // an Islamic and a common-era year, not a range
-    expect(d('664/3 BC')).toEqual({ start: -664, end: -663 });
-    expect(d('700/99 BC')).toBeNull();
-  });
+  it.each<Case>([
+    ['early to mid-12th century', 1100, 1166],
+    ['mid- to late 19th century', 1833, 1899],
+  ])('reads "early to mid-12th century" from the start of the early part: %s', reads());
 
-  it('leaves "before 1920" and "after 1850" undated rather than read as that exact year', () => {
-    expect(d('before 1920')).toBeNull();
-    expect(d('after 1850')).toBeNull();
-    expect(d('by 1901')).toBeNull();
-    expect(d('before 1920 this is common era, not BCE')).toBeNull();
-    expect(d('1895; reworked by 1901')).toEqual({ start: 1895, end: 1895 });
-  });
+  it.each<Case>([
+    ['1880/90', 1880, 1890],
+    ['1880/1890', 1880, 1890],
+    ['1039/1630', null], // an Islamic and a common-era year, not a range
+    ['664/3 BC', -664, -663],
+    ['700/99 BC', null],
+  ])('reads "1880/90" and "1880/1890" as both years, and leaves far-apart years undated: %s', reads());
+
+  it.each<Case>([
+    ['before 1920', null],
+    ['after 1850', null],
+    ['by 1901', null],
+    ['before 1920 this is common era, not BCE', null],
+    ['1895; reworked by 1901', 1895],
+  ])('leaves "before 1920" and "after 1850" undated rather than read as that exact year: %s', reads());
 });
 
 describe('dates in the catalogue: years, centuries and the timeline', () => {
@@ -243,20 +256,21 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('puts "B.C." dates, a leading minus and full dates in the right centuries, and leaves the unreadable undated', async () => {
+  /** The catalogue of one object per date. */
+  async function catalogueOf(dates: string[]) {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-dates-'));
-    const dates = ['ca. 1479–1425 B.C.', '664–332 B.C.', '-500', '1889-05-01', '1 May 1889', 'Dynasty 18', '1700–1600'];
     await writeFixture({
       root: dir,
       objects: dates.map((date, i) => ({ id: `D-${i}`, title: `Object ${i}`, date, label: 'coin', image: null })),
       labels: ['coin', 'mask'],
       withMetrics: false,
     });
-    const { catalogue } = await buildCatalogueData({
-      ws: workspace(dir),
-      params: defaultParams(),
-      log: memoryLogger(),
-    });
+    return (await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() })).catalogue;
+  }
+
+  it('puts "B.C." dates, a leading minus and full dates in the right centuries, and leaves the unreadable undated', async () => {
+    const dates = ['ca. 1479–1425 B.C.', '664–332 B.C.', '-500', '1889-05-01', '1 May 1889', 'Dynasty 18', '1700–1600'];
+    const catalogue = await catalogueOf(dates);
     const byDate = new Map(catalogue.objects.map((o) => [o.date, o]));
     expect(byDate.get('ca. 1479–1425 B.C.')!.years).toEqual({ start: -1479, end: -1425 });
     expect(byDate.get('ca. 1479–1425 B.C.')!.centuries).toEqual(['15th century BCE']);
@@ -286,20 +300,9 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
   });
 
   it('puts dynasty ranges, short decades and quarters in their centuries, and open ranges in none', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-dates-'));
     const dates = ['Ming dynasty (1368–1644)', 'Han dynasty (206 B.C.–A.D. 220)', 'Dynasty 18–19', '1920s–30s'];
     dates.push('3rd quarter 19th century', 'before 1920');
-    await writeFixture({
-      root: dir,
-      objects: dates.map((date, i) => ({ id: `D-${i}`, title: `Object ${i}`, date, label: 'coin', image: null })),
-      labels: ['coin', 'mask'],
-      withMetrics: false,
-    });
-    const { catalogue } = await buildCatalogueData({
-      ws: workspace(dir),
-      params: defaultParams(),
-      log: memoryLogger(),
-    });
+    const catalogue = await catalogueOf(dates);
     const centuries = new Map(catalogue.objects.map((o) => [o.date, o.centuries]));
     expect(centuries.get('Ming dynasty (1368–1644)')).toEqual([
       '14th century',
@@ -323,122 +326,126 @@ describe('dates in the catalogue: years, centuries and the timeline', () => {
 });
 
 describe('dates a second reviewer found read wrong (brackets, A.H., secondary dates, counts, eras)', () => {
-  const d = (text: string) => parseDate({ text });
+  it.each<Case>([
+    ['1890, state II (of 3)', 1890],
+    ['ca. 1900, printed (1 of 10)', 1900],
+    ['1970, edition (of 50)', 1970],
+    ['1765, Sèvres factory (founded 1740)', 1765],
+    ['1920, cast (posthumous, 1950)', 1920],
+    ['Ming dynasty (1368–1644)', 1368, 1644],
+  ])('keeps the year outside the brackets when the brackets count or date something else: %s', reads());
 
-  it('keeps the year outside the brackets when the brackets count or date something else', () => {
-    expect(d('1890, state II (of 3)')).toEqual({ start: 1890, end: 1890 });
-    expect(d('ca. 1900, printed (1 of 10)')).toEqual({ start: 1900, end: 1900 });
-    expect(d('1970, edition (of 50)')).toEqual({ start: 1970, end: 1970 });
-    expect(d('1765, Sèvres factory (founded 1740)')).toEqual({ start: 1765, end: 1765 });
-    expect(d('1920, cast (posthumous, 1950)')).toEqual({ start: 1920, end: 1920 });
-    expect(d('Ming dynasty (1368–1644)')).toEqual({ start: 1368, end: 1644 });
-  });
+  it.each<Case>([
+    ['Jōmon period (ca. 10,500–ca. 300 B.C.)', null],
+    ['ca. 10,000–8000 B.C.', null],
+  ])('leaves a range undated when one side cannot be read, rather than reading the other as a point: %s', reads());
 
-  it('leaves a range undated when one side cannot be read, rather than reading the other as a point', () => {
-    expect(d('Jōmon period (ca. 10,500–ca. 300 B.C.)')).toBeNull();
-    expect(d('ca. 10,000–8000 B.C.')).toBeNull();
-  });
+  it.each<Case>([
+    ['1910-11', 1910, 1911],
+    ['1911-12', 1911, 1912],
+    ['1908-09', 1908, 1909],
+    ['2010-11', 2010, 2011],
+    ['1889-05', 1889],
+  ])('reads "1910-11" as two years and "1889-05" as a year and month: %s', reads());
 
-  it('reads "1910-11" as two years and "1889-05" as a year and month', () => {
-    expect(d('1910-11')).toEqual({ start: 1910, end: 1911 });
-    expect(d('1911-12')).toEqual({ start: 1911, end: 1912 });
-    expect(d('1908-09')).toEqual({ start: 1908, end: 1909 });
-    expect(d('2010-11')).toEqual({ start: 2010, end: 2011 });
-    expect(d('1889-05')).toEqual({ start: 1889, end: 1889 });
-  });
+  it.each<Case>([
+    ['Mamluk, A.H. 750/A.D. 1350', 1350],
+    ['dated A.H. 710/A.D. 1310–11', 1310, 1311],
+    ['A.H. 1039 (A.D. 1629–30)', 1629, 1630],
+    ['A.H. 1039/1629–30', 1629, 1630],
+    ['13th–14th century A.H.', null], // centuries of the Islamic calendar
+    ['10th century AH', null],
+  ])('reads the common-era year beside a year of the Islamic calendar (A.H.): %s', reads());
 
-  it('reads the common-era year beside a year of the Islamic calendar (A.H.)', () => {
-    expect(d('Mamluk, A.H. 750/A.D. 1350')).toEqual({ start: 1350, end: 1350 });
-    expect(d('dated A.H. 710/A.D. 1310–11')).toEqual({ start: 1310, end: 1311 });
-    expect(d('A.H. 1039 (A.D. 1629–30)')).toEqual({ start: 1629, end: 1630 });
-    expect(d('A.H. 1039/1629–30')).toEqual({ start: 1629, end: 1630 });
-    expect(d('13th–14th century A.H.')).toBeNull(); // centuries of the Islamic calendar
-    expect(d('10th century AH')).toBeNull();
-  });
+  it.each<Case>([
+    ['ca. 1740, with 19th-century additions', 1740],
+    ['ca. 1750 (frame 19th century)', 1750],
+    ['ca. 1870, printed 1920s', 1870],
+    ['modeled ca. 1880 (this cast 1920s)', 1880],
+  ])("reads the object's own date before a later century or decade of additions, frames or casts: %s", reads());
 
-  it("reads the object's own date before a later century or decade of additions, frames or casts", () => {
-    expect(d('ca. 1740, with 19th-century additions')).toEqual({ start: 1740, end: 1740 });
-    expect(d('ca. 1750 (frame 19th century)')).toEqual({ start: 1750, end: 1750 });
-    expect(d('ca. 1870, printed 1920s')).toEqual({ start: 1870, end: 1870 });
-    expect(d('modeled ca. 1880 (this cast 1920s)')).toEqual({ start: 1880, end: 1880 });
-  });
+  it.each<Case>([
+    ['Series 2, 1870', 1870],
+    ['Plate 12, 1850', 1850],
+    ['Vol. 2, 1888', 1888],
+    ['Opus 12, 1899', 1899],
+    ['Edition 3/50, 1970', 1970],
+  ])('does not read the number of a series, plate, volume, opus or edition as the year: %s', reads());
 
-  it('does not read the number of a series, plate, volume, opus or edition as the year', () => {
-    expect(d('Series 2, 1870')).toEqual({ start: 1870, end: 1870 });
-    expect(d('Plate 12, 1850')).toEqual({ start: 1850, end: 1850 });
-    expect(d('Vol. 2, 1888')).toEqual({ start: 1888, end: 1888 });
-    expect(d('Opus 12, 1899')).toEqual({ start: 1899, end: 1899 });
-    expect(d('Edition 3/50, 1970')).toEqual({ start: 1970, end: 1970 });
-  });
+  it.each<Case>([
+    ['Meiji 10 (1877)', 1877],
+    ['Kaei 5 (1852)', 1852],
+    ['Tenpō 3 (1832)', 1832],
+    ['Heisei 5 (1993)', 1993],
+  ])('reads the common-era year in brackets after a Japanese era year: %s', reads());
 
-  it('reads the common-era year in brackets after a Japanese era year', () => {
-    expect(d('Meiji 10 (1877)')).toEqual({ start: 1877, end: 1877 });
-    expect(d('Kaei 5 (1852)')).toEqual({ start: 1852, end: 1852 });
-    expect(d('Tenpō 3 (1832)')).toEqual({ start: 1832, end: 1832 });
-    expect(d('Heisei 5 (1993)')).toEqual({ start: 1993, end: 1993 });
-  });
+  it.each<Case>([
+    ['1850-60s', 1850, 1869],
+    ['1850s-60', 1850, 1860],
+    ["'30s", null],
+    ['the 30s', null],
+  ])('reads short decades beside a full one, and leaves a decade with no century undated: %s', reads());
 
-  it('reads short decades beside a full one, and leaves a decade with no century undated', () => {
-    expect(d('1850-60s')).toEqual({ start: 1850, end: 1869 });
-    expect(d('1850s-60')).toEqual({ start: 1850, end: 1860 });
-    expect(d("'30s")).toBeNull();
-    expect(d('the 30s')).toBeNull();
-  });
+  it.each<Case>([
+    ['19th or 20th century', 1800, 1999],
+    ['late 19th or early 20th century', 1867, 1932],
+    ['12th/13th century', 1100, 1299],
+    ['between 1820 and 1830', 1820, 1830],
+  ])('reads alternatives of centuries and "between A and B" as covering both: %s', reads());
 
-  it('reads alternatives of centuries and "between A and B" as covering both', () => {
-    expect(d('19th or 20th century')).toEqual({ start: 1800, end: 1999 });
-    expect(d('late 19th or early 20th century')).toEqual({ start: 1867, end: 1932 });
-    expect(d('12th/13th century')).toEqual({ start: 1100, end: 1299 });
-    expect(d('between 1820 and 1830')).toEqual({ start: 1820, end: 1830 });
-  });
+  it.each<Case>([
+    ['2000s', 2000, 2009],
+    ['1990s-2000s', 1990, 2009],
+    ['1800s', 1800, 1899],
+    ['late 2000s BCE', -2032, -2000], // a century before the common era
+  ])('reads "2000s" as a decade (the century is "21st century"): %s', reads());
 
-  it('reads "2000s" as a decade (the century is "21st century")', () => {
-    expect(d('2000s')).toEqual({ start: 2000, end: 2009 });
-    expect(d('1990s-2000s')).toEqual({ start: 1990, end: 2009 });
-    expect(d('1800s')).toEqual({ start: 1800, end: 1899 });
-    expect(d('late 2000s BCE')).toEqual({ start: -2032, end: -2000 }); // a century before the common era
-  });
+  it.each<Case>([
+    ['Neo-Assyrian, ca. 883–859 B.C.', -883, -859],
+    ['Neolithic–1200 B.C.', null], // an open end, not 1200 BCE
+    ['1980–present', null],
+    ['Ptolemaic–Roman, 1st century B.C.', -100, -1],
+  ])(
+    'reads a hyphen between letters as part of a word, and leaves a year with a word at the dash undated: %s',
+    reads(),
+  );
 
-  it('reads a hyphen between letters as part of a word, and leaves a year with a word at the dash undated', () => {
-    expect(d('Neo-Assyrian, ca. 883–859 B.C.')).toEqual({ start: -883, end: -859 });
-    expect(d('Neolithic–1200 B.C.')).toBeNull(); // an open end, not 1200 BCE
-    expect(d('1980–present')).toBeNull();
-    expect(d('Ptolemaic–Roman, 1st century B.C.')).toEqual({ start: -100, end: -1 });
-  });
-
-  it('reads "post-Amarna Period" as not in the Amarna Period', async () => {
-    const periods = periodList(await egyptianPeriods());
-    expect(parseDate({ text: 'New Kingdom, post-Amarna Period', periods })).toEqual({ start: -1550, end: -1070 });
-  });
+  it.each<Case>([['New Kingdom, post-Amarna Period', -1550, -1070]])(
+    'reads "post-Amarna Period" as not in the Amarna Period: %s',
+    reads(egyptian),
+  );
 });
 
 describe('dates a third reviewer found read wrong (short second years, "12–13th century", "?-", label clauses)', () => {
   const d = (text: string) => parseDate({ text });
 
-  it('keeps a range with a short second year to itself when a later year follows', () => {
-    expect(d('1887–90, cast 1910')).toEqual({ start: 1887, end: 1890 });
-    expect(d('ca. 1887–90, printed 1900')).toEqual({ start: 1887, end: 1890 });
-    expect(d('1857–60, printed ca. 1870')).toEqual({ start: 1857, end: 1860 });
-    expect(d('1887-95, printed 1897')).toEqual({ start: 1887, end: 1895 });
-    expect(d('1887–8, printed 1890')).toEqual({ start: 1887, end: 1888 });
-    expect(d('1887–90, printed 1920s')).toEqual({ start: 1887, end: 1890 });
-    expect(d('1887–90')).toEqual({ start: 1887, end: 1890 });
+  it.each<Case>([
+    ['1887–90, cast 1910', 1887, 1890],
+    ['ca. 1887–90, printed 1900', 1887, 1890],
+    ['1857–60, printed ca. 1870', 1857, 1860],
+    ['1887-95, printed 1897', 1887, 1895],
+    ['1887–8, printed 1890', 1887, 1888],
+    ['1887–90, printed 1920s', 1887, 1890],
+    ['1887–90', 1887, 1890],
     // Not a short number that opens a date of its own: a fraction, a month.
-    expect(d('3/4 view, 1887')).toEqual({ start: 1887, end: 1887 });
-    expect(d('12/1887')).toEqual({ start: 1887, end: 1887 });
-  });
+    ['3/4 view, 1887', 1887],
+    ['12/1887', 1887],
+  ])('keeps a range with a short second year to itself when a later year follows: %s', reads());
 
-  it('reads centuries written with a slash, with or without early/late, as both', () => {
+  it('reads "late 18th/early 19th century" as "late 18th–early 19th century"', () => {
     expect(d('late 18th/early 19th century')).toEqual(d('late 18th–early 19th century'));
-    expect(d('17/18th century')).toEqual({ start: 1600, end: 1799 });
-    expect(d('12th/13th century')).toEqual({ start: 1100, end: 1299 });
   });
 
-  it('reads "12–13th century" as two centuries', () => {
-    expect(d('12–13th century')).toEqual({ start: 1100, end: 1299 });
-    expect(d('17-18th century')).toEqual({ start: 1600, end: 1799 });
-    expect(d('ca. 9-10th century')).toEqual({ start: 800, end: 999 });
-  });
+  it.each<Case>([
+    ['17/18th century', 1600, 1799],
+    ['12th/13th century', 1100, 1299],
+  ])('reads centuries written with a slash as both: %s', reads());
+
+  it.each<Case>([
+    ['12–13th century', 1100, 1299],
+    ['17-18th century', 1600, 1799],
+    ['ca. 9-10th century', 800, 999],
+  ])('reads "12–13th century" as two centuries: %s', reads());
 
   it('does not read an unknown start ("?-1887") or a spaced hyphen as a year before the common era', () => {
     for (const text of ['?-1887', '? - 1887', '[?]-1887', '- 1887']) {
@@ -448,12 +455,12 @@ describe('dates a third reviewer found read wrong (short second years, "12–13t
     expect(d('-500')).toEqual({ start: -500, end: -500 });
   });
 
-  it('does not take a label and its count before ";" for the year', () => {
-    expect(d('Dynasty: 18; 1390–1352 B.C.')).toEqual({ start: -1390, end: -1352 });
-    expect(d('Meiji 20; 1887')).toEqual({ start: 1887, end: 1887 });
-    expect(d('Plate: 12; 1887')).toEqual({ start: 1887, end: 1887 });
-    expect(d('Set of 6; 1887')).toEqual({ start: 1887, end: 1887 });
-    expect(d('ca. 30 BC')).toEqual({ start: -30, end: -30 });
-    expect(d('AD 79')).toEqual({ start: 79, end: 79 });
-  });
+  it.each<Case>([
+    ['Dynasty: 18; 1390–1352 B.C.', -1390, -1352],
+    ['Meiji 20; 1887', 1887],
+    ['Plate: 12; 1887', 1887],
+    ['Set of 6; 1887', 1887],
+    ['ca. 30 BC', -30],
+    ['AD 79', 79],
+  ])('does not take a label and its count before ";" for the year: %s', reads());
 });

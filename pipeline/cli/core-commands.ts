@@ -5,7 +5,7 @@ import { addData, initData, pushData } from '../data/index.ts';
 import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import { loadParams } from '../params.ts';
+import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
@@ -13,6 +13,7 @@ import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatSeconds } from './logger.ts';
+import { holdRunLock } from './run-lock.ts';
 import { serveSite } from './serve.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -313,6 +314,35 @@ async function runStagesAndPrint({
     if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
+  // Two runs at once (two terminals, two jobs on one runner) would write the same outputs and lock.json.
+  // A --shard run above takes none: shards on one machine share out the work and lock what they merge.
+  const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
+  try {
+    return await runLockedStages({ ctx, params, targets, force, jsonResult, single, sharing, progress });
+  } finally {
+    await release();
+  }
+}
+
+async function runLockedStages({
+  ctx,
+  params,
+  targets,
+  force,
+  jsonResult,
+  single,
+  sharing,
+  progress,
+}: {
+  ctx: CommandContext;
+  params: Params;
+  targets: StageName[];
+  force: boolean;
+  jsonResult: string | undefined;
+  single: boolean;
+  sharing: Record<string, unknown>;
+  progress: { reported: boolean };
+}): Promise<number> {
   if (sharing['pull-caches']) {
     const { pullShardCaches } = await import('../shard/caches.ts');
     await pullShardCaches({ ws: ctx.ws, params, log: ctx.log });

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
-import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
+import { addDemoBatch, generateDemo } from '../demo/generate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams, type Params } from '../params.ts';
@@ -12,6 +12,7 @@ import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
+import { fixDemoLabelsInPlace } from './fix-labels.ts';
 import { formatSeconds } from './logger.ts';
 import { holdRunLock } from './run-lock.ts';
 import { serveSite } from './serve.ts';
@@ -38,8 +39,13 @@ nothing. Then: npx vitrine run
     const params = await loadParams({ file: ctx.ws.params });
     await refuseNonDemoCollection(ctx);
     if (values['fix-labels']) {
-      const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
-      ctx.log.info(`Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`);
+      // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
+      const { fixed } = await fixDemoLabelsInPlace({ ws: ctx.ws, params });
+      ctx.log.info(
+        fixed.length > 0
+          ? `Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`
+          : 'No label in labels.csv needed correcting.',
+      );
       return;
     }
     if (values.add !== undefined) {

@@ -32,7 +32,6 @@ describe.runIf(existsSync('/dev/full'))('a full disk while writing', () => {
     const error = (await writeFile('/dev/full', 'x').catch((e: unknown) => e)) as NodeJS.ErrnoException;
     expect(error.code).toBe('ENOSPC');
     expect(error.path).toBeUndefined();
-    expect(systemProblem({ error })).toContain('could not write a file');
   });
 
   it('names the file being written and its folder, in plain words, and leaves no temp file', async () => {

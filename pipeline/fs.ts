@@ -1,21 +1,78 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { VitrineError } from './errors.ts';
 
-/** Write a file so that readers see the old content or the new, never half: temp name, then rename. */
-export async function writeFileAtomic({ file, data }: { file: string; data: string | Uint8Array }): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
+export interface WriteFs {
+  mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
+  writeFile(file: string, data: string | Uint8Array): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  rm(file: string, options: { force: true }): Promise<void>;
+}
+
+const nodeFs: WriteFs = { mkdir, writeFile, rename, rm };
+
+/**
+ * Write a file so that readers see the old content or the new, never half: temp name, then rename.
+ * A full disk is a VitrineError (DISK_FULL) naming the file and its folder; `fs` defaults to Node's.
+ */
+export async function writeFileAtomic({
+  file,
+  data,
+  fs = nodeFs,
+}: {
+  file: string;
+  data: string | Uint8Array;
+  fs?: WriteFs;
+}): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, data);
-    await rename(temp, file);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    try {
+      await fs.writeFile(temp, data);
+      await fs.rename(temp, file);
+    } catch (error) {
+      // Removing the temp file must not hide why the write failed.
+      await fs.rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    throw writeTrouble({ error, file });
   }
 }
 
 /** Write JSON (two-space indent, trailing newline) atomically. */
-export async function writeJsonAtomic({ file, value }: { file: string; value: unknown }): Promise<void> {
-  await writeFileAtomic({ file, data: `${JSON.stringify(value, null, 2)}\n` });
+export async function writeJsonAtomic({
+  file,
+  value,
+  fs,
+}: {
+  file: string;
+  value: unknown;
+  fs?: WriteFs;
+}): Promise<void> {
+  await writeFileAtomic({ file, data: `${JSON.stringify(value, null, 2)}\n`, fs });
+}
+
+/**
+ * A write that failed, saying which file: Node's error for a write on an open file names none
+ * ("ENOSPC: no space left on device, write"). A full disk or used-up quota becomes DISK_FULL; any
+ * other system error keeps its code and gets the file's path when it had none.
+ */
+function writeTrouble({ error, file }: { error: unknown; file: string }): unknown {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const folder = path.dirname(file);
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
+    const quota = e.code === 'EDQUOT' ? ' (the disk quota is used up)' : '';
+    return new VitrineError(
+      'DISK_FULL',
+      `The disk is full${quota} while writing ${path.basename(file)} in ${folder}: ` +
+        'free some space on that disk and run again.',
+      { path: file, folder, system: e.code },
+      { cause: error },
+    );
+  }
+  if (e && typeof e === 'object' && typeof e.syscall === 'string' && !e.path) e.path = file;
+  return error;
 }

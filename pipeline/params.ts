@@ -408,7 +408,17 @@ export async function loadParams({
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultParams();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return defaultParams();
+    // Node's read of a folder names no path: without this, the message could not say which file.
+    if (code === 'EISDIR')
+      throw new VitrineError(
+        'PARAMS_IS_FOLDER',
+        `${name} is a folder, not a file: Vitrine reads its settings from a file of that name. Move the ` +
+          `folder away (or rename it) and run again; without ${path.basename(name)}, Vitrine uses its default settings.`,
+        { file: name },
+        { cause: error },
+      );
     throw error;
   }
   const lineCounter = new LineCounter();

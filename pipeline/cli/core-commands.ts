@@ -2,17 +2,19 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
-import { addDemoBatch, fixDemoLabels, generateDemo } from '../demo/generate.ts';
+import { addDemoBatch, generateDemo } from '../demo/generate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
-import { loadParams } from '../params.ts';
+import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
 import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
+import { fixDemoLabelsInPlace } from './fix-labels.ts';
 import { formatSeconds } from './logger.ts';
+import { holdRunLock } from './run-lock.ts';
 import { serveSite } from './serve.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -37,8 +39,13 @@ nothing. Then: npx vitrine run
     const params = await loadParams({ file: ctx.ws.params });
     await refuseNonDemoCollection(ctx);
     if (values['fix-labels']) {
-      const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
-      ctx.log.info(`Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`);
+      // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
+      const { fixed } = await fixDemoLabelsInPlace({ ws: ctx.ws, params });
+      ctx.log.info(
+        fixed.length > 0
+          ? `Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`
+          : 'No label in labels.csv needed correcting.',
+      );
       return;
     }
     if (values.add !== undefined) {
@@ -313,6 +320,35 @@ async function runStagesAndPrint({
     if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
+  // Two runs at once (two terminals, two jobs on one runner) would write the same outputs and lock.json.
+  // A --shard run above takes none: shards on one machine share out the work and lock what they merge.
+  const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
+  try {
+    return await runLockedStages({ ctx, params, targets, force, jsonResult, single, sharing, progress });
+  } finally {
+    await release();
+  }
+}
+
+async function runLockedStages({
+  ctx,
+  params,
+  targets,
+  force,
+  jsonResult,
+  single,
+  sharing,
+  progress,
+}: {
+  ctx: CommandContext;
+  params: Params;
+  targets: StageName[];
+  force: boolean;
+  jsonResult: string | undefined;
+  single: boolean;
+  sharing: Record<string, unknown>;
+  progress: { reported: boolean };
+}): Promise<number> {
   if (sharing['pull-caches']) {
     const { pullShardCaches } = await import('../shard/caches.ts');
     await pullShardCaches({ ws: ctx.ws, params, log: ctx.log });

@@ -133,6 +133,7 @@ export async function runStages({
   const lock = await readLock({ file: ctx.ws.lock });
   // The data layer's state cache: files `data add` just hashed are not read again here.
   const stateFile = stateFileOf(ctx.ws.root);
+  if (single) await warnStaleUpstream({ ctx, stages, plan, lock, stateFile });
   const outcomes: StageOutcome[] = [];
   for (const stage of plan) {
     onStage?.(stage.name);
@@ -167,6 +168,64 @@ export async function runStages({
     onOutcome?.(outcomes.at(-1)!);
   }
   return outcomes;
+}
+
+/**
+ * --single trusts what the earlier stages made; when their inputs changed since they ran (a re-import, an
+ * edited labels.csv or params.yaml), say which, as `dvc status` would, and how to bring all up to date.
+ * Inputs under .vitrine/ are other stages' outputs (a rollback or a failed gate moves them on purpose);
+ * a stage with no entry in lock.json (a fresh runner) has nothing to compare with.
+ */
+async function warnStaleUpstream({
+  ctx,
+  stages,
+  plan,
+  lock,
+  stateFile,
+}: {
+  ctx: StageContext;
+  stages: Stage[];
+  plan: Stage[];
+  lock: Lock;
+  stateFile: string;
+}): Promise<void> {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const before = new Set<StageName>();
+  const visit = (name: StageName) => {
+    const deps = byName.get(name)?.deps;
+    for (const up of [...(deps?.stages ?? []), ...(deps?.after ?? [])])
+      if (!before.has(up)) {
+        before.add(up);
+        visit(up);
+      }
+  };
+  for (const stage of plan) visit(stage.name);
+  const changes: string[] = [];
+  for (const stage of stages.filter((s) => before.has(s.name) && !plan.includes(s)).sort(byOrder)) {
+    const previous = lock.stages[stage.name];
+    if (!previous) continue;
+    const own = stage.deps.paths.filter((p) => !p.split(/[\\/]/).includes('.vitrine'));
+    const hashes = await hashPaths({ ctx, paths: own, stateFile });
+    const changed = [
+      ...own.filter((p) => previous.deps.paths[p] !== hashes[p]),
+      ...stage.deps.params
+        .filter((k) => JSON.stringify(previous.deps.params[k]) !== JSON.stringify(paramAt(ctx.params, k) ?? null))
+        .map((k) => `params ${k}`),
+    ];
+    if (changed.length > 0) changes.push(`${andList(changed)} changed since the ${stage.name} stage last ran`);
+  }
+  if (changes.length === 0) return;
+  const targets = plan.map((s) => s.name);
+  ctx.log.warn(
+    `${changes.join('; ')}. With --single, ${andList(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
+      `${changes.length === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
+      `npx vitrine run ${targets.join(' ')}`,
+  );
+}
+
+/** "a", "a and b", "a, b and c". */
+function andList(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 async function stageDeps({

@@ -127,7 +127,7 @@ describe('the machine stopping a run', () => {
     await mkdir(ws.params);
     const result = await vitrine(['models', 'list'], ws.root);
     expect(result.messages).not.toMatch(/a file should be a file/);
-    expect(result.messages).toMatch(/expected a file but found a folder/);
+    expect(result.messages).toMatch(/^params\.yaml is a folder, not a file: /m);
     expect(result.code).toBe(1);
   });
 

@@ -1,0 +1,122 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger, systemClock } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { runStages } from '../../pipeline/stages/graph.ts';
+import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
+
+/*
+ * `vitrine run catalogue --single` after a re-import built the catalogue from the old dataset and said
+ * nothing. Like `dvc repro --single-item`, it still runs only the target, but it warns, as `dvc status`
+ * would, which input of which earlier stage changed, and gives the command that brings all up to date.
+ */
+
+let root: string;
+let runs: StageName[];
+
+/** A stage that copies what it reads into its output, with the real stage's deps. */
+function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage {
+  const out = `.vitrine/${name}`;
+  return {
+    name,
+    summary: name,
+    deps,
+    outs: [out],
+    async run(ctx) {
+      runs.push(name);
+      const parts = await Promise.all(read.map((p) => readFile(path.join(ctx.ws.root, p), 'utf8').catch(() => '')));
+      await mkdir(path.join(ctx.ws.root, out), { recursive: true });
+      await writeFile(path.join(ctx.ws.root, out, 'out.txt'), parts.join('|'));
+      return { summary: `${name} done` };
+    },
+  };
+}
+
+const stages: Stage[] = [
+  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
+    'data/objects.csv',
+    'labels.csv',
+  ]),
+  copyStage('train', { paths: [], params: ['train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+  copyStage('evaluate', { paths: ['labels.csv'], params: ['evaluate'], stages: ['dataset', 'train'] }, [
+    '.vitrine/train/out.txt',
+  ]),
+  copyStage('promote', { paths: ['.vitrine/model'], params: ['gate'], stages: ['evaluate'] }, []),
+  copyStage('catalogue', { paths: ['site', 'labels.csv'], params: ['catalogue'], stages: ['dataset', 'promote'] }, [
+    '.vitrine/dataset/out.txt',
+  ]),
+];
+
+async function run({
+  targets,
+  single = false,
+  params = defaultParams(),
+}: {
+  targets?: StageName[];
+  single?: boolean;
+  params?: Params;
+}) {
+  runs = [];
+  const log = memoryLogger();
+  await runStages({ ctx: { ws: workspace(root), params, log, clock: systemClock, env: {} }, stages, targets, single });
+  return { runs, warnings: log.lines.filter((l) => l.level === 'warn').map((l) => l.message) };
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-single-'));
+  await mkdir(path.join(root, 'data'), { recursive: true });
+  await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\n');
+  await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\n');
+  await mkdir(path.join(root, 'site'));
+  await writeFile(path.join(root, 'site', 'index.astro'), '<h1/>');
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('--single after the inputs of earlier stages changed', () => {
+  it('runs only the target, warning which file changed since which stage ran and how to catch up', async () => {
+    await run({});
+    // A re-import: new objects and labels.
+    await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\nC,Mask\n');
+    await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\nC,mask\n');
+    const result = await run({ targets: ['catalogue'], single: true });
+    expect(result.runs).toEqual(['catalogue']);
+    expect(result.warnings).toEqual([
+      'data and labels.csv changed since the dataset stage last ran; labels.csv changed since the evaluate ' +
+        'stage last ran. With --single, catalogue runs on their outputs as they were. To bring everything up to ' +
+        'date, run: npx vitrine run catalogue',
+    ]);
+    // The catalogue was built from the old dataset, as asked.
+    expect(await readFile(path.join(root, '.vitrine', 'catalogue', 'out.txt'), 'utf8')).not.toContain('Mask');
+  });
+
+  it('names a changed params key too', async () => {
+    await run({});
+    const params = defaultParams();
+    params.dataset.on_invalid = 'fail';
+    const result = await run({ targets: ['catalogue'], single: true, params });
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(/^params dataset changed since the dataset stage last ran\. /);
+  });
+
+  it('says nothing when the earlier stages are up to date, or have not run here (nothing to compare)', async () => {
+    expect((await run({ targets: ['catalogue'], single: true })).warnings).toEqual([]);
+    await run({});
+    // The target's own input changed: it reruns, which is no news.
+    await writeFile(path.join(root, 'site', 'index.astro'), '<h1>New</h1>');
+    expect(await run({ targets: ['catalogue'], single: true })).toEqual({ runs: ['catalogue'], warnings: [] });
+  });
+
+  it('without --single, the changed stages simply run again', async () => {
+    await run({});
+    await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,vessel\n');
+    const result = await run({ targets: ['catalogue'] });
+    expect(result.warnings).toEqual([]);
+    expect(result.runs).toEqual(['dataset', 'train', 'evaluate', 'promote', 'catalogue']);
+  });
+});

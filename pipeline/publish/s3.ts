@@ -35,7 +35,11 @@ export type { PublishTarget };
  * old script meets the new WebAssembly only while those few files are sent (not while every page is), and one
  * who has the new script gets the new WebAssembly. Browsers ask again for them each time (`cacheControl`).
  * Only files whose md5 differs from the bucket's copy are sent. Vitrine deletes only what it
- * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket.
+ * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket,
+ * and never anything outside the prefix. Unlike `rclone sync` or `aws s3 sync --delete`, which delete
+ * whatever the source lacks, it leaves files put there by other means (a press kit beside the site).
+ * When the record is damaged, the files it published are those under the prefix that carry the md5
+ * every Vitrine upload has stored in its metadata since the first version (`x-amz-meta-md5`).
  */
 
 /** What Vitrine has published under a prefix: written before any upload, rewritten after the deletes. */
@@ -79,11 +83,17 @@ export function plan({
     if (online && (online.etag === md5 || online.md5 === md5)) unchanged.push(file);
     else upload.push(file);
   }
-  const stale = [...published].filter((file) => !local.has(file) && remote.has(file));
+  const stale = [...published].filter((file) => !local.has(file) && remote.has(file) && plainName(file));
   return { upload: upload.sort(), unchanged: unchanged.sort(), stale: stale.sort() };
 }
 
 const isMd5 = (etag: string) => /^[0-9a-f]{32}$/.test(etag);
+
+/**
+ * A site path with no empty, "." or ".." part: a server or proxy may resolve such a key to another one,
+ * outside the prefix or a file of the new build, so it is never deleted.
+ */
+const plainName = (file: string) => file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 
 /** Publish the built site in `site` to `target`. With `dryRun`, only says what it would do. */
 export async function publishSite({
@@ -126,7 +136,11 @@ export async function publishSite({
       r.md5 = head.Metadata?.md5;
     },
   );
-  const published = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const record = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const published =
+    record.damaged === undefined
+      ? record.files
+      : await publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged });
   const decided = plan({ local, remote, published });
   const result = {
     uploaded: decided.upload,
@@ -516,23 +530,85 @@ async function readManifest({
   target: PublishTarget;
   key: string;
   fail: Fail;
-}): Promise<Set<string>> {
+}): Promise<{ files: Set<string>; damaged?: string }> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
     text = (await response.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error as Error).name === 'NoSuchKey') return new Set();
+    // No record: nothing was published under this prefix yet.
+    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set() };
     throw fail('read', key, error);
   }
+  if (!text.trim()) return { files: new Set(), damaged: 'it is empty' };
+  let json: unknown;
   try {
-    const files = (JSON.parse(text) as { files?: unknown }).files;
-    return new Set(Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : []);
+    json = JSON.parse(text);
   } catch {
-    // A damaged list only means older files are not cleaned up this time; the next publish writes a good one.
-    return new Set();
+    return { files: new Set(), damaged: 'it is not valid JSON: it may have been cut short or overwritten' };
   }
+  const files = (json as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string'))
+    return { files: new Set(), damaged: 'it has no "files" list of file names' };
+  return { files: new Set(files) };
+}
+
+/**
+ * The files under the prefix that Vitrine published and the new build lacks, when the record that lists
+ * them is damaged: those the listing found that carry the md5 Vitrine stores on every upload (one HEAD
+ * each). Files without it were put there by other means and are left alone, as when the record is whole.
+ */
+async function publishedByVitrine({
+  s3,
+  target,
+  remote,
+  local,
+  jobs,
+  key,
+  fail,
+  log,
+  dryRun,
+  why,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  /** Every object under the prefix (the listing), by site path. */
+  remote: Map<string, RemoteFile>;
+  local: Map<string, string>;
+  jobs: number;
+  key: (file: string) => string;
+  fail: Fail;
+  log: Logger;
+  dryRun: boolean;
+  /** What is wrong with the record. */
+  why: string;
+}): Promise<Set<string>> {
+  const candidates = [...remote.keys()].filter((file) => file !== MANIFEST && !local.has(file) && plainName(file));
+  const ours = new Set<string>();
+  await mapPool(candidates, jobs, async (file) => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
+      // Gone since the listing: nothing to delete.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw fail('check', key(file), error);
+    });
+    if (head && isMd5(head.Metadata?.md5 ?? '')) ours.add(file);
+  });
+  const others = candidates.length - ours.size;
+  const under = target.prefix ? `under ${target.prefix}/` : 'in the bucket';
+  log.warn(
+    `The publish record s3://${target.bucket}/${key(MANIFEST)} is damaged (${why}), so it cannot say which ` +
+      `files earlier publishes put there. Vitrine looked through the files ${under} instead: ` +
+      `${count(ours.size, 'file')} it published that this build no longer has ${dryRun ? 'would be' : 'will be'} ` +
+      'deleted' +
+      (others
+        ? `; ${count(others, 'other file')} not put there by Vitrine ${others === 1 ? 'is' : 'are'} left alone`
+        : '') +
+      (dryRun
+        ? '. The next "vitrine publish" (not --dry-run) writes a good record.'
+        : '. This publish writes a good record.'),
+  );
+  return ours;
 }
 
 async function writeManifest({

@@ -11,8 +11,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
-import { s3Error } from '../data/remote.ts';
+import { s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
@@ -103,6 +104,7 @@ export async function publishSite({
   dryRun = false,
   client,
   pageSize = 1000,
+  idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
 }: {
   site: string;
   target: PublishTarget;
@@ -111,12 +113,14 @@ export async function publishSite({
   client?: S3Client;
   /** Objects per listing request (S3's most, 1000, unless a test wants several pages). */
   pageSize?: number;
+  /** A connection silent this long fails a try (3 in all), as for the data remote (default 60 s); tests set less. */
+  idleTimeoutMs?: number;
 }): Promise<PublishResult> {
-  const s3 = client ?? s3Client(target);
+  const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
   const jobs = target.jobs ?? 8;
   const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
-  const fail = failWith(target);
+  const fail = failWith({ target, idleTimeoutMs });
   const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
 
   const files = await siteFiles(site);
@@ -430,10 +434,13 @@ async function settle<T>(
 function interrupted({ error, state, target }: { error: unknown; state: string; target: PublishTarget }): VitrineError {
   const reason = error instanceof Error ? error.message : String(error);
   const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
+  const resume = 'it sends what is left, then deletes what the new build no longer has.';
   return new VitrineError(
     code,
-    `${reason}\n${state} Run "vitrine publish" again to finish: it sends what is left, then deletes what the ` +
-      'new build no longer has.',
+    // A server that did not answer: its message already says to run the command again.
+    code === 'PUBLISH_UNAVAILABLE'
+      ? `${reason}\n${state} The next "vitrine publish" carries on where this one stopped: ${resume}`
+      : `${reason}\n${state} Run "vitrine publish" again to finish: ${resume}`,
     { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
     { cause: error },
   );
@@ -647,10 +654,18 @@ const KEYS_HINT =
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 
 /** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
-function failWith(target: PublishTarget): Fail {
+function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeoutMs: number }): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
-    const classified = s3Error({ remote: 'publish', endpoint, bucket: target.bucket, action, md5: key, error });
+    const classified = s3Error({
+      remote: 'publish',
+      endpoint,
+      bucket: target.bucket,
+      action,
+      md5: key,
+      error,
+      idleMs: idleTimeoutMs,
+    });
     const data = { bucket: target.bucket, endpoint, object: key };
     const options = { cause: error };
     switch (classified.code) {
@@ -678,11 +693,33 @@ function failWith(target: PublishTarget): Fail {
           options,
         );
       default:
+        if (classified.data.reason === 'timeout') {
+          // What was being sent or fetched, how long and how often the server was waited for.
+          const place = target.prefix ? `under ${key} in` : 'at the top of';
+          const doing =
+            action === 'list'
+              ? `listing the files ${place} bucket`
+              : `${GERUNDS[action] ?? action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
+          return new VitrineError(
+            'PUBLISH_UNAVAILABLE',
+            `The storage server at ${endpoint} did not answer while Vitrine was ${doing} "${target.bucket}" ` +
+              `(${silence(classified.data)}). Check that it is running and that this computer can reach it ` +
+              '(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "vitrine publish" again.',
+            {
+              ...data,
+              reason: 'timeout',
+              waitedMs: classified.data.waitedMs ?? idleTimeoutMs,
+              tries: classified.data.tries,
+            },
+            options,
+          );
+        }
         if (classified.data.reason) {
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} did not answer (${String(classified.data.reason)}). ` +
-              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then try again.',
+              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then run ' +
+              '"vitrine publish" again.',
             data,
             options,
           );
@@ -696,6 +733,13 @@ function failWith(target: PublishTarget): Fail {
     }
   };
 }
+
+const GERUNDS: Record<string, string> = {
+  check: 'checking',
+  upload: 'uploading',
+  delete: 'deleting',
+  read: 'reading',
+};
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -774,6 +774,40 @@ describe('publishing the catalogue to a bucket', () => {
   });
 });
 
+describe('a storage server that stops answering while a publish sends', () => {
+  it('names the file it was sending, how long and how often it waited, and says once to run it again', async () => {
+    await publishSite({ site: await newSite('held-a', sampleSite()), target: target('held'), log: silentLogger });
+    const next = sampleSite();
+    next['index.html'] = page('Home 2');
+    // The page's upload is accepted and never answered (every try).
+    const proxy = await failingProxy((method, url) =>
+      method === 'PUT' && url.includes('index.html') ? 'hold' : false,
+    );
+    let error: Error & { code?: string };
+    try {
+      error = await publishSite({
+        site: await newSite('held-b', next),
+        target: target('held', { endpoint: proxy.url }),
+        log: silentLogger,
+        idleTimeoutMs: 300,
+      }).then(
+        () => new Error('published'),
+        (e: Error) => e,
+      );
+    } finally {
+      await proxy.close();
+    }
+    expect(isVitrineError(error, 'PUBLISH_UNAVAILABLE'), String(error)).toBe(true);
+    expect(error.message).toContain('The storage server at http://127.0.0.1:');
+    expect(error.message).toContain('while Vitrine was uploading held/index.html to bucket "www"');
+    expect(error.message).toContain('it sent nothing for 0.3 s, 3 tries');
+    expect(error.message).toContain('The pages already online were not changed');
+    expect(error.message.match(/run "vitrine publish" again/gi)).toHaveLength(1);
+    expect(error.message).toContain('carries on where this one stopped');
+    expect((await body('held/index.html')).toString()).toBe(page('Home'));
+  }, 20_000);
+});
+
 /*
  * The publish record (`<prefix>/.vitrine-published.json`) is what says which files earlier publishes put
  * in the bucket. A damaged one (not JSON, cut short, the wrong shape) made the next publish treat the

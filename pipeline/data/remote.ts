@@ -438,14 +438,12 @@ export function s3Error({
       error instanceof S3IdleTimeoutError
         ? error.tries
         : (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-    const counted = tries ? `, ${tries === 1 ? '1 try' : `${tries} tries`}` : '';
-    const wait = waited ? `it sent nothing for ${formatSeconds(waited)}${counted}` : 'timed out';
     return new VitrineError(
       'REMOTE_UNAVAILABLE',
-      `The storage server at ${endpoint} did not answer (remote "${remote}": ${wait}). Check that it is ` +
-        'running and that this computer can reach it (network, VPN), then try again. A slow server may need a ' +
-        `longer wait: "dvc remote modify ${remote} read_timeout SECONDS".`,
-      { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}) },
+      `The storage server at ${endpoint} did not answer (remote "${remote}": ${silence({ waitedMs: waited, tries })}). ` +
+        'Check that it is running and that this computer can reach it (network, VPN), then try again. A slow ' +
+        `server may need a longer wait: "dvc remote modify ${remote} read_timeout SECONDS".`,
+      { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}), ...(tries ? { tries } : {}) },
       { cause: error },
     );
   }
@@ -496,6 +494,17 @@ export function s3Error({
     objectData,
     { cause: error },
   );
+}
+
+/**
+ * How long a silent server was waited for, and how many times: "it sent nothing for 60 s, 3 tries"
+ * (`waitedMs` and `tries` as s3Error puts them in a timeout's data); "it stopped answering" when unknown.
+ */
+export function silence({ waitedMs, tries }: { waitedMs?: unknown; tries?: unknown }): string {
+  const counted = typeof tries === 'number' && tries > 0 ? `, ${tries === 1 ? '1 try' : `${tries} tries`}` : '';
+  return typeof waitedMs === 'number' && waitedMs > 0
+    ? `it sent nothing for ${formatSeconds(waitedMs)}${counted}`
+    : `it stopped answering${counted}`;
 }
 
 /** "0.3 s", "60 s", "2 min". */

@@ -11,8 +11,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
-import { s3Error } from '../data/remote.ts';
+import { s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
@@ -35,7 +36,11 @@ export type { PublishTarget };
  * old script meets the new WebAssembly only while those few files are sent (not while every page is), and one
  * who has the new script gets the new WebAssembly. Browsers ask again for them each time (`cacheControl`).
  * Only files whose md5 differs from the bucket's copy are sent. Vitrine deletes only what it
- * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket.
+ * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket,
+ * and never anything outside the prefix. Unlike `rclone sync` or `aws s3 sync --delete`, which delete
+ * whatever the source lacks, it leaves files put there by other means (a press kit beside the site).
+ * When the record is damaged, the files it published are those under the prefix that carry the md5
+ * every Vitrine upload has stored in its metadata since the first version (`x-amz-meta-md5`).
  */
 
 /** What Vitrine has published under a prefix: written before any upload, rewritten after the deletes. */
@@ -79,11 +84,17 @@ export function plan({
     if (online && (online.etag === md5 || online.md5 === md5)) unchanged.push(file);
     else upload.push(file);
   }
-  const stale = [...published].filter((file) => !local.has(file) && remote.has(file));
+  const stale = [...published].filter((file) => !local.has(file) && remote.has(file) && plainName(file));
   return { upload: upload.sort(), unchanged: unchanged.sort(), stale: stale.sort() };
 }
 
 const isMd5 = (etag: string) => /^[0-9a-f]{32}$/.test(etag);
+
+/**
+ * A site path with no empty, "." or ".." part: a server or proxy may resolve such a key to another one,
+ * outside the prefix or a file of the new build, so it is never deleted.
+ */
+const plainName = (file: string) => file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 
 /** Publish the built site in `site` to `target`. With `dryRun`, only says what it would do. */
 export async function publishSite({
@@ -93,6 +104,7 @@ export async function publishSite({
   dryRun = false,
   client,
   pageSize = 1000,
+  idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
 }: {
   site: string;
   target: PublishTarget;
@@ -101,12 +113,14 @@ export async function publishSite({
   client?: S3Client;
   /** Objects per listing request (S3's most, 1000, unless a test wants several pages). */
   pageSize?: number;
+  /** A connection silent this long fails a try (3 in all), as for the data remote (default 60 s); tests set less. */
+  idleTimeoutMs?: number;
 }): Promise<PublishResult> {
-  const s3 = client ?? s3Client(target);
+  const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
   const jobs = target.jobs ?? 8;
   const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
-  const fail = failWith(target);
+  const fail = failWith({ target, idleTimeoutMs });
   const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
 
   const files = await siteFiles(site);
@@ -126,7 +140,11 @@ export async function publishSite({
       r.md5 = head.Metadata?.md5;
     },
   );
-  const published = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const record = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const published =
+    record.damaged === undefined
+      ? record.files
+      : await publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged });
   const decided = plan({ local, remote, published });
   const result = {
     uploaded: decided.upload,
@@ -416,10 +434,13 @@ async function settle<T>(
 function interrupted({ error, state, target }: { error: unknown; state: string; target: PublishTarget }): VitrineError {
   const reason = error instanceof Error ? error.message : String(error);
   const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
+  const resume = 'it sends what is left, then deletes what the new build no longer has.';
   return new VitrineError(
     code,
-    `${reason}\n${state} Run "vitrine publish" again to finish: it sends what is left, then deletes what the ` +
-      'new build no longer has.',
+    // A server that did not answer: its message already says to run the command again.
+    code === 'PUBLISH_UNAVAILABLE'
+      ? `${reason}\n${state} The next "vitrine publish" carries on where this one stopped: ${resume}`
+      : `${reason}\n${state} Run "vitrine publish" again to finish: ${resume}`,
     { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
     { cause: error },
   );
@@ -516,23 +537,85 @@ async function readManifest({
   target: PublishTarget;
   key: string;
   fail: Fail;
-}): Promise<Set<string>> {
+}): Promise<{ files: Set<string>; damaged?: string }> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
     text = (await response.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error as Error).name === 'NoSuchKey') return new Set();
+    // No record: nothing was published under this prefix yet.
+    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set() };
     throw fail('read', key, error);
   }
+  if (!text.trim()) return { files: new Set(), damaged: 'it is empty' };
+  let json: unknown;
   try {
-    const files = (JSON.parse(text) as { files?: unknown }).files;
-    return new Set(Array.isArray(files) ? files.filter((f): f is string => typeof f === 'string') : []);
+    json = JSON.parse(text);
   } catch {
-    // A damaged list only means older files are not cleaned up this time; the next publish writes a good one.
-    return new Set();
+    return { files: new Set(), damaged: 'it is not valid JSON: it may have been cut short or overwritten' };
   }
+  const files = (json as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files) || !files.every((f) => typeof f === 'string'))
+    return { files: new Set(), damaged: 'it has no "files" list of file names' };
+  return { files: new Set(files) };
+}
+
+/**
+ * The files under the prefix that Vitrine published and the new build lacks, when the record that lists
+ * them is damaged: those the listing found that carry the md5 Vitrine stores on every upload (one HEAD
+ * each). Files without it were put there by other means and are left alone, as when the record is whole.
+ */
+async function publishedByVitrine({
+  s3,
+  target,
+  remote,
+  local,
+  jobs,
+  key,
+  fail,
+  log,
+  dryRun,
+  why,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  /** Every object under the prefix (the listing), by site path. */
+  remote: Map<string, RemoteFile>;
+  local: Map<string, string>;
+  jobs: number;
+  key: (file: string) => string;
+  fail: Fail;
+  log: Logger;
+  dryRun: boolean;
+  /** What is wrong with the record. */
+  why: string;
+}): Promise<Set<string>> {
+  const candidates = [...remote.keys()].filter((file) => file !== MANIFEST && !local.has(file) && plainName(file));
+  const ours = new Set<string>();
+  await mapPool(candidates, jobs, async (file) => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
+      // Gone since the listing: nothing to delete.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw fail('check', key(file), error);
+    });
+    if (head && isMd5(head.Metadata?.md5 ?? '')) ours.add(file);
+  });
+  const others = candidates.length - ours.size;
+  const under = target.prefix ? `under ${target.prefix}/` : 'in the bucket';
+  log.warn(
+    `The publish record s3://${target.bucket}/${key(MANIFEST)} is damaged (${why}), so it cannot say which ` +
+      `files earlier publishes put there. Vitrine looked through the files ${under} instead: ` +
+      `${count(ours.size, 'file')} it published that this build no longer has ${dryRun ? 'would be' : 'will be'} ` +
+      'deleted' +
+      (others
+        ? `; ${count(others, 'other file')} not put there by Vitrine ${others === 1 ? 'is' : 'are'} left alone`
+        : '') +
+      (dryRun
+        ? '. The next "vitrine publish" (not --dry-run) writes a good record.'
+        : '. This publish writes a good record.'),
+  );
+  return ours;
 }
 
 async function writeManifest({
@@ -571,10 +654,18 @@ const KEYS_HINT =
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 
 /** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
-function failWith(target: PublishTarget): Fail {
+function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeoutMs: number }): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
-    const classified = s3Error({ remote: 'publish', endpoint, bucket: target.bucket, action, md5: key, error });
+    const classified = s3Error({
+      remote: 'publish',
+      endpoint,
+      bucket: target.bucket,
+      action,
+      md5: key,
+      error,
+      idleMs: idleTimeoutMs,
+    });
     const data = { bucket: target.bucket, endpoint, object: key };
     const options = { cause: error };
     switch (classified.code) {
@@ -602,11 +693,33 @@ function failWith(target: PublishTarget): Fail {
           options,
         );
       default:
+        if (classified.data.reason === 'timeout') {
+          // What was being sent or fetched, how long and how often the server was waited for.
+          const place = target.prefix ? `under ${key} in` : 'at the top of';
+          const doing =
+            action === 'list'
+              ? `listing the files ${place} bucket`
+              : `${GERUNDS[action] ?? action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
+          return new VitrineError(
+            'PUBLISH_UNAVAILABLE',
+            `The storage server at ${endpoint} did not answer while Vitrine was ${doing} "${target.bucket}" ` +
+              `(${silence(classified.data)}). Check that it is running and that this computer can reach it ` +
+              '(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "vitrine publish" again.',
+            {
+              ...data,
+              reason: 'timeout',
+              waitedMs: classified.data.waitedMs ?? idleTimeoutMs,
+              tries: classified.data.tries,
+            },
+            options,
+          );
+        }
         if (classified.data.reason) {
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} did not answer (${String(classified.data.reason)}). ` +
-              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then try again.',
+              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then run ' +
+              '"vitrine publish" again.',
             data,
             options,
           );
@@ -620,6 +733,13 @@ function failWith(target: PublishTarget): Fail {
     }
   };
 }
+
+const GERUNDS: Record<string, string> = {
+  check: 'checking',
+  upload: 'uploading',
+  delete: 'deleting',
+  read: 'reading',
+};
 
 function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

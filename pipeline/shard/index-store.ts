@@ -2,8 +2,9 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readDvcConfig } from '../data/config.ts';
-import { s3Connection, s3Error } from '../data/remote.ts';
+import { s3Connection, s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 
@@ -53,17 +54,37 @@ export async function openShardIndex({
   // The same server, region and keys as the data remote's (AWS_ENDPOINT_URL… included).
   const connection = s3Connection({ settings: remote.options, env });
   const client = s3Client(connection);
-  const fail = (action: string, name: string, error: unknown) =>
-    s3Error({
+  const endpoint = s3Endpoint(connection);
+  const where = `s3://${bucket}/${prefix}/`;
+  const fail = (action: 'list' | 'download' | 'upload', name: string, error: unknown) => {
+    const classified = s3Error({
       remote: remote.name,
-      endpoint: s3Endpoint(connection),
+      endpoint,
       bucket,
       action,
       md5: `${INDEX_FOLDER}/${name}`,
       error,
+      idleMs: connection.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     });
+    if (classified.data.reason !== 'timeout') return classified;
+    // The data layer's words, with what was being sent or fetched, and where.
+    const doing = {
+      list: `listing the shard caches' index (${where})`,
+      download: `fetching the shard caches' index file s3://${bucket}/${prefix}/${name}`,
+      upload: `sending the shard caches' index file s3://${bucket}/${prefix}/${name}`,
+    }[action];
+    return new VitrineError(
+      'REMOTE_UNAVAILABLE',
+      `The storage server at ${endpoint} did not answer while Vitrine was ${doing} (remote "${remote.name}": ` +
+        `${silence(classified.data)}). Check that it is running and that this computer can reach it (network, ` +
+        'VPN), then run the command again: what is already on the remote is not sent twice. A slow server may ' +
+        `need a longer wait: "dvc remote modify ${remote.name} read_timeout SECONDS".`,
+      { ...classified.data, bucket, ...(name ? { object: `${prefix}/${name}` } : {}) },
+      { cause: error },
+    );
+  };
   return {
-    where: `s3://${bucket}/${prefix}/`,
+    where,
     async list() {
       const names: string[] = [];
       let after: string | undefined;

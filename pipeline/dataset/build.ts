@@ -21,7 +21,14 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { assignSplits } from './split.ts';
-import { checkLabels, firstLabelLines, lookAlikeIds, readLabelsChecked, readObjectsChecked } from './validate.ts';
+import {
+  checkLabels,
+  emptyLabelsError,
+  firstLabelLines,
+  lookAlikeIds,
+  readLabelsChecked,
+  readObjectsChecked,
+} from './validate.ts';
 
 /*
  * The dataset stage: join the objects table, the images under `data/` and the labels in git into
@@ -63,7 +70,10 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, missing } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
+  // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
+  if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
@@ -441,6 +451,8 @@ function warnSmallClasses({
   log: Logger;
   labelsName: string;
 }): void {
+  // With no labelled object at all, one warning per label would only bury what labels.csv lacks.
+  if (dataset.counts.labelled === 0) return;
   for (const label of dataset.labels) {
     const test = dataset.counts.byLabel[label]!.test;
     if (test >= minTest) continue;

@@ -160,6 +160,7 @@ export async function buildDataset({
     labels: labels.filter((l) => objectIds.has(l.objectId)),
     vocabulary,
     minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
+    labelsName,
   });
 
   const splits = assignSplits({
@@ -211,7 +212,7 @@ export async function buildDataset({
       { issues: dataset.issues },
     );
   }
-  if (vocabularyCheck.message) log.warn(vocabularyCheck.message, { file: 'params.yaml' });
+  if (vocabularyCheck.message) log.warn(vocabularyCheck.message, vocabularyCheck.where);
   const alike = lookAlikeIds({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
   const conflicting = sameImageDifferentLabels(objects);
@@ -454,8 +455,18 @@ function warnSmallClasses({
   // With no labelled object at all, one warning per label would only bury what labels.csv lacks.
   if (dataset.counts.labelled === 0) return;
   for (const label of dataset.labels) {
-    const test = dataset.counts.byLabel[label]!.test;
+    const { train, validation, test } = dataset.counts.byLabel[label]!;
     if (test >= minTest) continue;
+    // A label of the vocabulary that no object has may be the one to change: said with both fixes, on params.yaml
+    // (labels.csv has no line to point at).
+    if (train + validation + test === 0) {
+      log.warn(
+        `"${label}" is in collection.vocabulary in params.yaml, but no object of the dataset has it. Label ` +
+          `objects "${label}" in ${labelsName}, or remove "${label}" from the vocabulary in params.yaml.`,
+        { file: 'params.yaml' },
+      );
+      continue;
+    }
     log.warn(
       `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
         `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +

@@ -11,7 +11,13 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
-import { type AnalysisSettings, analyseImage, type ImageAnalysis, loadAnalyses, saveAnalyses } from './analyse.ts';
+import {
+  type AnalysisSettings,
+  analyseImage,
+  type ImageAnalysis,
+  loadAnalysesChecked,
+  saveAnalyses,
+} from './analyse.ts';
 import {
   type DecodeFailure,
   decodeFailureError,
@@ -128,7 +134,7 @@ export async function buildDataset({
   const settings = analysisSettings(params);
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
-  const { previous, unreadable, analyses, failures, analysed } = await analyseImages({
+  const { previous, unreadable, analyses, failures, analysed, refreshed } = await analyseImages({
     ws,
     settings,
     firstPathOf,
@@ -198,8 +204,9 @@ export async function buildDataset({
     await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
   }
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
-  // Unchanged images and none gone: images.json and the thumbnails are already right.
-  if (toAnalyse > 0 || kept.size !== previous.size)
+  // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
+  // found intact are saved, so they are not read again next time.
+  if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
     await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
   reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
   if (issues.length > 0 && p.on_invalid === 'fail') {
@@ -266,8 +273,10 @@ export async function analyseImages({
   failures: Map<string, VitrineError>;
   /** How many images were decoded in this call. */
   analysed: number;
+  /** How many reused analyses got new thumbnail stamps (files touched or copied back, content unchanged). */
+  refreshed: number;
 }> {
-  const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
+  const { analyses: previous, refreshed } = await loadAnalysesChecked({ datasetDir: ws.dataset, settings });
   // Images that failed to decode last time are reported again without decoding them again.
   const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
   const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
@@ -297,7 +306,7 @@ export async function analyseImages({
     });
     progress.done();
   }
-  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length };
+  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */

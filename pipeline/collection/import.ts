@@ -20,7 +20,7 @@ import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import type { CollectionObject } from '../types.ts';
+import type { CollectionObject, LabelLine } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
@@ -429,8 +429,9 @@ export async function importCollection({
       minTestPerClass: params.dataset.min_test_per_class,
       testShare: params.dataset.split.test,
     }),
+    labelsName: path.relative(ws.root, ws.labels),
   });
-  if (vocabulary.message) log.warn(vocabulary.message, { file: 'params.yaml' });
+  if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
   return {
     objects: accepted.length,
     labelled: labelsResult.labelled,
@@ -648,7 +649,7 @@ async function mergeLabels({
   labelColumn: string;
   announce: boolean;
   log: Logger;
-}): Promise<{ text?: string; labelled: number; inUse: { label: string }[]; summary: ImportResult['labels'] }> {
+}): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
   // Staff may keep their own columns (a note, who checked it) and Windows line ends: both survive a re-import.
   const table = await readLabelsTable({ file: ws.labels, name: labelsName });
@@ -699,7 +700,8 @@ async function mergeLabels({
       );
     }
     const text = formatLabelsTable({ ...table, rows: kept });
-    return { text: text === table.text ? undefined : text, labelled: exported.length, inUse: exported, summary };
+    const inUse = labelsOf({ text, name: labelsName, ids: inExport });
+    return { text: text === table.text ? undefined : text, labelled: exported.length, inUse, summary };
   }
   if (!hasLabels) {
     log.info(
@@ -742,8 +744,13 @@ async function mergeLabels({
   const merged = labelled();
   summary.kept = merged.length;
   const text = formatLabelsTable(table);
-  const inUse = merged.filter((r) => inExport.has(r.object_id!)).map((r) => ({ label: r.label! }));
+  const inUse = labelsOf({ text, name: labelsName, ids: inExport });
   return { text: text === table.text ? undefined : text, labelled: inUse.length, inUse, summary };
+}
+
+/** The labels of `ids` in labels.csv as written (`text`), with their lines there, for messages that name them. */
+function labelsOf({ text, name, ids }: { text: string; name: string; ids: Set<string> }): LabelLine[] {
+  return parseLabels({ text, file: name }).filter((l) => ids.has(l.objectId));
 }
 
 /** labels.csv as staff keep it: every column and row (also unlabelled ones), and its line ends. */

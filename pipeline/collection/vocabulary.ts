@@ -15,15 +15,23 @@ export interface NearDuplicate {
 }
 
 export interface VocabularyCheck {
-  /** Labels in use that are not in the vocabulary, most used first. */
-  outside: LabelCount[];
+  /** Labels in use that are not in the vocabulary, most used first, with their labels.csv lines when known. */
+  outside: (LabelCount & { lines: number[] })[];
   /** Every label in use, most used first: a vocabulary that would take them all. */
   suggested: string[];
   /** Labels in use that look like one label written two ways. */
   nearDuplicates: NearDuplicate[];
   /** A paragraph for the log; empty when every label is in the vocabulary. */
   message: string;
+  /** Where the fix most likely belongs, for the warning's annotation: labels.csv at a line, or params.yaml. */
+  where: { file: string; line?: number };
 }
+
+/** A label used by at most this many objects is taken for a slip in labels.csv rather than a new label. */
+const RARE = 2;
+
+/** Line numbers shown per label; the count says how many there are in all. */
+const SHOWN_LINES = 5;
 
 /** Count labels, most used first (ties keep the order of first use). */
 export function countLabels(labels: { label: string }[]): LabelCount[] {
@@ -58,20 +66,33 @@ export function tooFewWhy(min: number): string {
     : `fewer than ${min} objects, too few to learn and test`;
 }
 
-/** Check labels in use against the vocabulary (collection.vocabulary). */
+/**
+ * Check labels in use against the vocabulary (collection.vocabulary). Labels with their `line` in labels.csv
+ * get those lines named in the message and the annotation.
+ */
 export function checkVocabulary({
   labels,
   vocabulary,
   minPerLabel = 2,
+  labelsName = 'labels.csv',
 }: {
-  labels: { label: string }[];
+  labels: { label: string; line?: number }[];
   vocabulary: string[];
   /** The fewest objects a label needs to be suggested (minObjectsPerLabel); 2 when not given. */
   minPerLabel?: number;
+  /** How messages call labels.csv (root-relative). */
+  labelsName?: string;
 }): VocabularyCheck {
   const known = new Set(vocabulary);
   const counts = countLabels(labels);
-  const outside = counts.filter((c) => !known.has(c.label));
+  const linesOf = new Map<string, number[]>();
+  for (const { label, line } of labels) {
+    if (line === undefined || known.has(label)) continue;
+    linesOf.set(label, [...(linesOf.get(label) ?? []), line]);
+  }
+  const outside = counts
+    .filter((c) => !known.has(c.label))
+    .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
   const learnable = learnableLabels({ counts, minPerLabel });
   const worth = new Set(learnable.labels);
   let suggested = counts.filter((c) => known.has(c.label) || worth.has(c.label)).map((c) => c.label);
@@ -80,13 +101,21 @@ export function checkVocabulary({
   if (suggested.length < 2) [suggested, tooFew] = [counts.map((c) => c.label), []];
   const one = tooFew.length === 1;
   const duplicates = nearDuplicates(counts.map((c) => c.label));
-  if (outside.length === 0) return { outside, suggested, nearDuplicates: duplicates, message: '' };
+  const where = whereToFix({ outside, labelsName });
+  if (outside.length === 0) return { outside, suggested, nearDuplicates: duplicates, message: '', where };
+  const withLines = outside.filter((c) => c.lines.length > 0);
+  const single = withLines.length === 1 && withLines[0]!.lines.length === 1;
+  const onLines = withLines.length === 0 ? 'in' : single ? 'on that line of' : 'on those lines of';
   const lines = [
-    `${outside.length} label${outside.length === 1 ? ' is' : 's are'} not in collection.vocabulary: ` +
+    `${outside.length} label${outside.length === 1 ? '' : 's'} used in ${labelsName} ` +
+      `${outside.length === 1 ? 'is' : 'are'} not in collection.vocabulary in params.yaml: ` +
       `${outside.map((c) => `${c.label} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
+    ...(withLines.length > 0 ? [`In ${labelsName}: ${withLines.map(usedOn).join('; ')}.`] : []),
+    `Fix ${outside.length === 1 ? 'it' : 'each'} in one of two ways: if the label is right, add it to ` +
+      `collection.vocabulary in params.yaml; if it is a typo or the wrong label, correct it ${onLines} ${labelsName}.`,
     ...(tooFew.length < outside.length
       ? [
-          `The vocabulary is ${vocabulary.join(', ')}. To use the labels in labels.csv, set in params.yaml:`,
+          `The vocabulary is ${vocabulary.join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
           `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
         ]
       : []),
@@ -101,10 +130,32 @@ export function checkVocabulary({
     ...duplicates.map(
       (d) =>
         `"${d.labels[0]}" and "${d.labels[1]}" look like the same label (${WHY[d.why]}): ` +
-        'correct one of them in labels.csv and keep one in the vocabulary.',
+        `correct one of them in ${labelsName} and keep one in the vocabulary.`,
     ),
   ];
-  return { outside, suggested, nearDuplicates: duplicates, message: lines.join('\n') };
+  return { outside, suggested, nearDuplicates: duplicates, message: lines.join('\n'), where };
+}
+
+/** `"Statuary" (7 objects) on lines 3, 4, 6, 7, 8 and 2 more` */
+function usedOn({ label, count, lines }: { label: string; count: number; lines: number[] }): string {
+  const shown = lines.slice(0, SHOWN_LINES).join(', ');
+  const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
+  return `"${label}" (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
+}
+
+/**
+ * The file a pull request annotation should point at. A label outside the vocabulary used by one or two objects
+ * is most likely a slip in labels.csv (a typo, the wrong word): its first line, which the pull request shows. A
+ * label many objects use was meant, so the vocabulary in params.yaml is what to change; one annotation could not
+ * mark all its lines anyway.
+ */
+function whereToFix({ outside, labelsName }: { outside: { count: number; lines: number[] }[]; labelsName: string }): {
+  file: string;
+  line?: number;
+} {
+  const slips = outside.length > 0 && outside.every((c) => c.count <= RARE && c.lines.length > 0);
+  if (!slips) return { file: 'params.yaml' };
+  return { file: labelsName, line: Math.min(...outside.map((c) => c.lines[0]!)) };
 }
 
 const WHY: Record<NearDuplicate['why'], string> = {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputInfo } from 'sharp';
@@ -27,11 +28,26 @@ export interface ImageAnalysis {
   colours: DominantColour[];
   thumbnails: Thumbnail[];
   /**
-   * Bytes of each thumbnail's WebP and JPEG as written ([webp, jpeg], in the order of `thumbnails`):
-   * a file on disk of another size was damaged (cut short, overwritten) and is made again.
-   * Absent in images.json written by earlier versions: those thumbnails are checked for presence only.
+   * Each thumbnail's WebP and JPEG as written ([webp, jpeg], in the order of `thumbnails`): a file whose size
+   * or content differs was damaged (cut short, overwritten) and is made again.
+   */
+  thumbnailFiles?: [ThumbnailFile, ThumbnailFile][];
+  /**
+   * Sizes only ([webp, jpeg]), in images.json written by the previous version: checked by size. Older ones
+   * have neither field and are checked for presence only.
    */
   thumbnailBytes?: [number, number][];
+}
+
+/**
+ * A thumbnail file as written. `stamp` ("<inode> <mtime ns>") spares reading it again: only a file whose
+ * stamp changed (rewritten, touched, restored from a cache) is read and its md5 compared, as the data
+ * folder's hashes are (data/hash.ts).
+ */
+export interface ThumbnailFile {
+  bytes: number;
+  md5: string;
+  stamp: string;
 }
 
 /** Settings that shape an analysis; any change redoes every image. */
@@ -59,9 +75,9 @@ export function analysisKey(settings: AnalysisSettings): string {
 }
 
 /**
- * The previous run's analyses that can be reused: same settings and every thumbnail file still on
- * disk, of the size it was written with. A missing or damaged manifest only costs redoing the work;
- * an analysis not reused is made again, its thumbnails written as new files.
+ * The previous run's analyses that can be reused: same settings and every thumbnail file still on disk,
+ * as it was written. A missing or damaged manifest only costs redoing the work; an analysis not reused is
+ * made again, its thumbnails written as new files.
  */
 export async function loadAnalyses({
   datasetDir,
@@ -70,27 +86,98 @@ export async function loadAnalyses({
   datasetDir: string;
   settings: AnalysisSettings;
 }): Promise<Map<string, ImageAnalysis>> {
+  return (await loadAnalysesChecked({ datasetDir, settings })).analyses;
+}
+
+/**
+ * loadAnalyses, and how many analyses had a thumbnail whose stamp changed but not its content: their new
+ * stamps are in the analyses returned, to be saved so that the files are not read again next time.
+ */
+export async function loadAnalysesChecked({
+  datasetDir,
+  settings,
+}: {
+  datasetDir: string;
+  settings: AnalysisSettings;
+}): Promise<{ analyses: Map<string, ImageAnalysis>; refreshed: number }> {
   const reusable = new Map<string, ImageAnalysis>();
   let manifest: AnalysisManifest;
   try {
     manifest = JSON.parse(await readFile(path.join(datasetDir, 'images.json'), 'utf8')) as AnalysisManifest;
   } catch {
-    return reusable;
+    return { analyses: reusable, refreshed: 0 };
   }
   if (manifest.schema !== 'vitrine.dataset-images/1' || manifest.key !== analysisKey(settings) || !manifest.images)
-    return reusable;
+    return { analyses: reusable, refreshed: 0 };
   const present = new Set(await listThumbs({ datasetDir }));
   const complete = Object.entries(manifest.images).filter(([, analysis]) =>
     analysis.thumbnails.every(
       (t) => present.has(path.posix.basename(t.webp)) && present.has(path.posix.basename(t.jpeg)),
     ),
   );
-  // One stat per thumbnail file, only when the dataset stage runs (a few seconds at 100,000 images).
-  const intact = await mapPool(complete, 32, ([, analysis]) => sizesMatch({ datasetDir, analysis }));
-  complete.forEach(([md5, analysis], i) => {
-    if (intact[i]) reusable.set(md5, analysis);
+  // One stat per thumbnail file, only when the dataset stage runs (a few seconds at 100,000 images); a file is
+  // read only when its stamp changed.
+  const checked = await mapPool(complete, 32, ([, analysis]) => checkThumbnails({ datasetDir, analysis }));
+  let refreshed = 0;
+  complete.forEach(([md5], i) => {
+    const result = checked[i];
+    if (!result) return;
+    reusable.set(md5, result.analysis);
+    if (result.refreshed) refreshed++;
   });
-  return reusable;
+  return { analyses: reusable, refreshed };
+}
+
+/**
+ * The analysis if its thumbnails are as written (with new stamps where only those changed), or null when one is
+ * missing or damaged.
+ */
+async function checkThumbnails({
+  datasetDir,
+  analysis,
+}: {
+  datasetDir: string;
+  analysis: ImageAnalysis;
+}): Promise<{ analysis: ImageAnalysis; refreshed: boolean } | null> {
+  const files = analysis.thumbnailFiles;
+  if (files === undefined) return (await sizesMatch({ datasetDir, analysis })) ? { analysis, refreshed: false } : null;
+  if (!Array.isArray(files) || files.length !== analysis.thumbnails.length) return null;
+  const now: [ThumbnailFile, ThumbnailFile][] = [];
+  let refreshed = false;
+  for (const [i, t] of analysis.thumbnails.entries()) {
+    const pair = files[i];
+    if (!Array.isArray(pair) || pair.length !== 2) return null;
+    const webp = await checkThumbnail({
+      file: path.join(datasetDir, THUMBS_DIR, path.posix.basename(t.webp)),
+      was: pair[0],
+    });
+    const jpeg = await checkThumbnail({
+      file: path.join(datasetDir, THUMBS_DIR, path.posix.basename(t.jpeg)),
+      was: pair[1],
+    });
+    if (!webp || !jpeg) return null;
+    if (webp !== pair[0] || jpeg !== pair[1]) refreshed = true;
+    now.push([webp, jpeg]);
+  }
+  return { analysis: refreshed ? { ...analysis, thumbnailFiles: now } : analysis, refreshed };
+}
+
+/** `was` when the file is unchanged; the record with its new stamp when only the stamp changed; null when damaged. */
+async function checkThumbnail({ file, was }: { file: string; was: ThumbnailFile }): Promise<ThumbnailFile | null> {
+  if (typeof was?.md5 !== 'string' || typeof was.stamp !== 'string') return null;
+  const info = await stat(file, { bigint: true }).catch(() => null);
+  if (!info || Number(info.size) !== was.bytes) return null;
+  const stamp = stampOf(info);
+  if (stamp === was.stamp) return was;
+  // Rewritten in place with as many bytes, touched, or copied back: the content decides.
+  const md5 = createHash('md5')
+    .update(await readFile(file))
+    .digest('hex');
+  return md5 === was.md5 ? { ...was, stamp } : null;
+}
+
+function stampOf(info: BigIntStats): string {
+  return `${info.ino} ${info.mtimeNs}`;
 }
 
 /** Whether every thumbnail of `analysis` has the size it was written with (true when none was recorded). */
@@ -184,7 +271,7 @@ export async function analyseImage({
     minShare: settings.colourMinShare,
   });
   const thumbnails: Thumbnail[] = [];
-  const thumbnailBytes: [number, number][] = [];
+  const thumbnailFiles: [ThumbnailFile, ThumbnailFile][] = [];
   const widths = [...new Set(settings.widths.map((w) => Math.min(w, base.info.width)))].sort((p, q) => p - q);
   for (const width of widths) {
     const resized = sharp(base.data, raw).resize({ width });
@@ -195,15 +282,23 @@ export async function analyseImage({
     ]);
     const name = `${md5}-${width}`;
     // Written as new files (rename), never in place: the site hard-links the thumbnails it publishes.
-    await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.webp`), data: webp.data });
-    await writeFileAtomic({ file: path.join(datasetDir, THUMBS_DIR, `${name}.jpg`), data: jpeg });
+    const written = await Promise.all(
+      [
+        { file: path.join(datasetDir, THUMBS_DIR, `${name}.webp`), data: webp.data },
+        { file: path.join(datasetDir, THUMBS_DIR, `${name}.jpg`), data: jpeg },
+      ].map(async ({ file, data }) => {
+        await writeFileAtomic({ file, data });
+        const md5 = createHash('md5').update(data).digest('hex');
+        return { bytes: data.length, md5, stamp: stampOf(await stat(file, { bigint: true })) };
+      }),
+    );
     thumbnails.push({
       width: webp.info.width,
       height: webp.info.height,
       webp: `${THUMBS_DIR}/${name}.webp`,
       jpeg: `${THUMBS_DIR}/${name}.jpg`,
     });
-    thumbnailBytes.push([webp.data.length, jpeg.length]);
+    thumbnailFiles.push([written[0]!, written[1]!]);
   }
-  return { width: info.width, height: info.height, colours, thumbnails, thumbnailBytes };
+  return { width: info.width, height: info.height, colours, thumbnails, thumbnailFiles };
 }

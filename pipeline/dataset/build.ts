@@ -11,7 +11,13 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
-import { type AnalysisSettings, analyseImage, type ImageAnalysis, loadAnalyses, saveAnalyses } from './analyse.ts';
+import {
+  type AnalysisSettings,
+  analyseImage,
+  type ImageAnalysis,
+  loadAnalysesChecked,
+  saveAnalyses,
+} from './analyse.ts';
 import {
   type DecodeFailure,
   decodeFailureError,
@@ -21,7 +27,14 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { assignSplits } from './split.ts';
-import { checkLabels, firstLabelLines, lookAlikeIds, readLabelsChecked, readObjectsChecked } from './validate.ts';
+import {
+  checkLabels,
+  emptyLabelsError,
+  firstLabelLines,
+  lookAlikeIds,
+  readLabelsChecked,
+  readObjectsChecked,
+} from './validate.ts';
 
 /*
  * The dataset stage: join the objects table, the images under `data/` and the labels in git into
@@ -63,7 +76,10 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, missing } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
+  // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
+  if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
@@ -118,7 +134,7 @@ export async function buildDataset({
   const settings = analysisSettings(params);
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of withImage) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
-  const { previous, unreadable, analyses, failures, analysed } = await analyseImages({
+  const { previous, unreadable, analyses, failures, analysed, refreshed } = await analyseImages({
     ws,
     settings,
     firstPathOf,
@@ -150,6 +166,7 @@ export async function buildDataset({
     labels: labels.filter((l) => objectIds.has(l.objectId)),
     vocabulary,
     minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
+    labelsName,
   });
 
   const splits = assignSplits({
@@ -187,8 +204,9 @@ export async function buildDataset({
     await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
   }
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
-  // Unchanged images and none gone: images.json and the thumbnails are already right.
-  if (toAnalyse > 0 || kept.size !== previous.size)
+  // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
+  // found intact are saved, so they are not read again next time.
+  if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
     await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
   reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
   if (issues.length > 0 && p.on_invalid === 'fail') {
@@ -201,7 +219,7 @@ export async function buildDataset({
       { issues: dataset.issues },
     );
   }
-  if (vocabularyCheck.message) log.warn(vocabularyCheck.message, { file: 'params.yaml' });
+  if (vocabularyCheck.message) log.warn(vocabularyCheck.message, vocabularyCheck.where);
   const alike = lookAlikeIds({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
   const conflicting = sameImageDifferentLabels(objects);
@@ -255,8 +273,10 @@ export async function analyseImages({
   failures: Map<string, VitrineError>;
   /** How many images were decoded in this call. */
   analysed: number;
+  /** How many reused analyses got new thumbnail stamps (files touched or copied back, content unchanged). */
+  refreshed: number;
 }> {
-  const previous = await loadAnalyses({ datasetDir: ws.dataset, settings });
+  const { analyses: previous, refreshed } = await loadAnalysesChecked({ datasetDir: ws.dataset, settings });
   // Images that failed to decode last time are reported again without decoding them again.
   const unreadable = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });
   const toAnalyse = [...firstPathOf].filter(([md5]) => !previous.has(md5) && !unreadable.has(md5));
@@ -286,7 +306,7 @@ export async function analyseImages({
     });
     progress.done();
   }
-  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length };
+  return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */
@@ -441,9 +461,21 @@ function warnSmallClasses({
   log: Logger;
   labelsName: string;
 }): void {
+  // With no labelled object at all, one warning per label would only bury what labels.csv lacks.
+  if (dataset.counts.labelled === 0) return;
   for (const label of dataset.labels) {
-    const test = dataset.counts.byLabel[label]!.test;
+    const { train, validation, test } = dataset.counts.byLabel[label]!;
     if (test >= minTest) continue;
+    // A label of the vocabulary that no object has may be the one to change: said with both fixes, on params.yaml
+    // (labels.csv has no line to point at).
+    if (train + validation + test === 0) {
+      log.warn(
+        `"${label}" is in collection.vocabulary in params.yaml, but no object of the dataset has it. Label ` +
+          `objects "${label}" in ${labelsName}, or remove "${label}" from the vocabulary in params.yaml.`,
+        { file: 'params.yaml' },
+      );
+      continue;
+    }
     log.warn(
       `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
         `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +

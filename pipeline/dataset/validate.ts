@@ -77,14 +77,17 @@ export async function readObjectsChecked({
   return { objects, lineOf: firstLine, issues };
 }
 
-/** Read `labels.csv`; a missing file means no labels yet. */
+/**
+ * Read `labels.csv`; a missing file means no labels yet. `empty` says, for a file that exists but gives
+ * no label, what it holds instead (zero bytes, blank lines, the header only, rows with empty labels).
+ */
 export async function readLabelsChecked({
   file,
   name,
 }: {
   file: string;
   name: string;
-}): Promise<{ labels: LabelLine[]; missing: boolean }> {
+}): Promise<{ labels: LabelLine[]; missing: boolean; empty?: EmptyLabels }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -92,7 +95,53 @@ export async function readLabelsChecked({
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], missing: true };
     throw error;
   }
-  return { labels: parseLabels({ text, file: name }), missing: false };
+  const labels = parseLabels({ text, file: name });
+  if (labels.length > 0) return { labels, missing: false };
+  // Parsed a second time only in this rare case, to say exactly what the file holds.
+  const empty: EmptyLabels =
+    text.length === 0
+      ? { kind: 'zero-bytes' }
+      : text.replace(/^\uFEFF/, '').trim() === ''
+        ? { kind: 'blank' }
+        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.length };
+  return { labels, missing: false, empty };
+}
+
+/** What an existing labels file without any label holds. */
+export type EmptyLabels = { kind: 'zero-bytes' } | { kind: 'blank' } | { kind: 'rows'; rows: number };
+
+/**
+ * The one error for a labels file that exists but gives no label: what it holds, and how to fill it in, with an
+ * example line from this collection. Said before any image is read, instead of a warning per label.
+ */
+export function emptyLabelsError({
+  empty,
+  name,
+  vocabulary,
+  exampleId,
+}: {
+  empty: EmptyLabels;
+  name: string;
+  vocabulary: string[];
+  exampleId?: string;
+}): VitrineError {
+  const what =
+    empty.kind === 'zero-bytes'
+      ? `${name} is empty (0 bytes)`
+      : empty.kind === 'blank'
+        ? `${name} holds only blank lines`
+        : empty.rows === 0
+          ? `${name} has no rows below its header`
+          : `${name} has ${empty.rows} row${empty.rows === 1 ? '' : 's'} but none has a label (the label column is empty)`;
+  const example = `"${exampleId ?? 'ID-0001'},${vocabulary[0] ?? 'coin'}"`;
+  const header = empty.kind === 'rows' ? '' : ' the header "object_id,label", then';
+  return new VitrineError(
+    'DATASET_NO_LABELS',
+    `${what}, so no object has a label and there is nothing to train on. Add${header} one line per object ` +
+      `(for example ${example}), with labels from collection.vocabulary in params.yaml ` +
+      `(${vocabulary.join(', ')}). Or import the labels with the export's label column (docs/import.md).`,
+    { file: name },
+  );
 }
 
 /** Each labelled object's first line in `labels.csv`, so problems with its image can be shown on a line a pull request contains. */

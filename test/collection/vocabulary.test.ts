@@ -31,15 +31,15 @@ describe('checkVocabulary', () => {
     }));
     const check = checkVocabulary({ labels, vocabulary: ['coin', 'mask'] });
     expect(check.outside).toEqual([
-      { label: 'Statuary', count: 3 },
-      { label: 'Jewellery', count: 2 },
-      { label: 'Jewelry', count: 1 },
+      { label: 'Statuary', count: 3, lines: [] },
+      { label: 'Jewellery', count: 2, lines: [] },
+      { label: 'Jewelry', count: 1, lines: [] },
     ]);
     // Jewelry (1 object) cannot be learnt and tested: not suggested (as vitrine init leaves it out).
     expect(check.suggested).toEqual(['Statuary', 'Jewellery', 'coin']);
     expect(check.nearDuplicates).toEqual([{ labels: ['Jewellery', 'Jewelry'], why: 'spelling' }]);
     expect(check.message).toContain(
-      '3 labels are not in collection.vocabulary: Statuary (3), Jewellery (2), Jewelry (1)',
+      '3 labels used in labels.csv are not in collection.vocabulary in params.yaml: Statuary (3), Jewellery (2), Jewelry (1)',
     );
     expect(check.message).toContain('vocabulary: [Statuary, Jewellery, coin]');
     expect(check.message).toContain('Jewelry (1) has too few objects to learn and test (at least 2 each)');
@@ -97,7 +97,7 @@ describe('vitrine import and the vocabulary', () => {
       metadata: csv,
       log,
     });
-    expect(result.vocabulary.outside).toEqual([{ label: 'Statuary', count: 2 }]);
+    expect(result.vocabulary.outside).toEqual([{ label: 'Statuary', count: 2, lines: [2, 3] }]);
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('not in collection.vocabulary'));
     expect(warning?.message).toContain('Statuary (2)');
     expect(warning?.message).toContain('vocabulary: [Statuary, coin]');
@@ -157,7 +157,7 @@ describe('checkVocabulary agrees with the vocabulary vitrine init proposes', () 
       vocabulary: proposal.vocabulary,
       minPerLabel: proposal.minPerLabel,
     });
-    expect(check.outside).toEqual([{ label: 'Smithsonian', count: 1 }]);
+    expect(check.outside).toEqual([{ label: 'Smithsonian', count: 1, lines: [] }]);
     expect(check.message).not.toMatch(/vocabulary: \[/);
     expect(check.message).toMatch(/Smithsonian \(1\) has too few objects to learn and test/);
   });

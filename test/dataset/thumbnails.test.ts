@@ -1,4 +1,4 @@
-import { link, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
@@ -8,9 +8,10 @@ import { makeCollection, object, removeTempDirs, tempDir, testParams } from './f
 /*
  * A thumbnail damaged on disk (cut short, say) was kept by every later run, even with --force,
  * and published: the dataset stage reused an image's analysis whenever its thumbnail files merely
- * existed. Each thumbnail's size is now recorded when it is written, and one whose size differs is
- * made again — as a new file (a new inode), because the catalogue hard-links thumbnails into the
- * site and a rewrite in place would change the published copy behind its back.
+ * existed. Each thumbnail's size, md5 and stamp (inode, mtime) are now recorded when it is written;
+ * one whose size differs, or whose stamp changed and whose md5 then differs (overwritten with as many
+ * bytes), is made again — as a new file (a new inode), because the catalogue hard-links thumbnails
+ * into the site and a rewrite in place would change the published copy behind its back.
  */
 
 const objects = ['a1', 'a2', 'a3'].map((id) => object(id));
@@ -58,17 +59,79 @@ describe('a thumbnail damaged on disk', () => {
     expect(await readFile(jpeg)).toEqual(good);
   });
 
+  it('a thumbnail overwritten with other bytes of the same size is made again, as a new file', async () => {
+    const ws = await makeCollection({ objects, labels });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const thumb = path.join(ws.dataset, first.objects[0]!.thumbnails[1]!.webp);
+    const good = await readFile(thumb);
+    const site = path.join(await tempDir(), 'published.webp');
+    await link(thumb, site);
+    const damaged = Buffer.from(good);
+    damaged.fill(0, 20);
+    await writeFile(thumb, damaged);
+    // A later write: said explicitly, as two writes in the same few milliseconds may share a timestamp.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(thumb, later, later);
+    expect((await stat(thumb)).size).toBe(good.length);
+
+    const log = memoryLogger();
+    await buildDataset({ ws, params, log });
+    expect(await readFile(thumb)).toEqual(good);
+    expect((await stat(thumb)).ino).not.toBe((await stat(site)).ino);
+    expect(log.lines.find((l) => l.message.startsWith('Reading'))?.message).toMatch(/Reading 1 new image \(2 /);
+  });
+
+  it('a thumbnail only touched (same bytes, new time) is kept, not made again', async () => {
+    const ws = await makeCollection({ objects, labels });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const thumb = path.join(ws.dataset, first.objects[0]!.thumbnails[0]!.jpeg);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(thumb, later, later);
+    const log = memoryLogger();
+    await buildDataset({ ws, params, log });
+    expect(log.lines.some((l) => l.message.startsWith('Reading'))).toBe(false);
+    // Its new stamp is kept, so the next run need not read it to know it is intact.
+    const manifest = JSON.parse(await readFile(path.join(ws.dataset, 'images.json'), 'utf8'));
+    const info = await stat(thumb, { bigint: true });
+    expect(manifest.images[first.objects[0]!.imageMd5].thumbnailFiles[0][1].stamp).toBe(`${info.ino} ${info.mtimeNs}`);
+  });
+
   it('images.json written by an earlier version (no sizes) is still reused, not read again', async () => {
     const ws = await makeCollection({ objects, labels });
     const params = testParams();
     await buildDataset({ ws, params, log: memoryLogger() });
     const file = path.join(ws.dataset, 'images.json');
     const manifest = JSON.parse(await readFile(file, 'utf8'));
-    for (const a of Object.values(manifest.images) as Record<string, unknown>[]) delete a.thumbnailBytes;
+    for (const a of Object.values(manifest.images) as Record<string, unknown>[]) {
+      delete a.thumbnailBytes;
+      delete a.thumbnailFiles;
+    }
     await mkdir(ws.dataset, { recursive: true });
     await writeFile(file, JSON.stringify(manifest));
     const log = memoryLogger();
     await buildDataset({ ws, params, log });
     expect(log.lines.some((l) => l.message.startsWith('Reading'))).toBe(false);
+  });
+
+  it('images.json of the previous version (sizes only) is still checked by size', async () => {
+    const ws = await makeCollection({ objects, labels });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const file = path.join(ws.dataset, 'images.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    for (const a of Object.values(manifest.images) as { thumbnailFiles?: { bytes: number }[][] }[]) {
+      Object.assign(a, { thumbnailBytes: a.thumbnailFiles!.map((pair) => pair.map((f) => f.bytes)) });
+      delete a.thumbnailFiles;
+    }
+    await writeFile(file, JSON.stringify(manifest));
+    const thumb = path.join(ws.dataset, first.objects[1]!.thumbnails[0]!.webp);
+    const good = await readFile(thumb);
+    await truncate(thumb, 100);
+    const log = memoryLogger();
+    await buildDataset({ ws, params, log });
+    expect(await readFile(thumb)).toEqual(good);
+    expect(log.lines.find((l) => l.message.startsWith('Reading'))?.message).toMatch(/Reading 1 new image \(2 /);
   });
 });

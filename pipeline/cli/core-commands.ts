@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
+import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -12,7 +13,6 @@ import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
-import { fixDemoLabelsInPlace } from './fix-labels.ts';
 import { formatSeconds } from './logger.ts';
 import { holdRunLock } from './run-lock.ts';
 import { serveSite } from './serve.ts';
@@ -40,7 +40,7 @@ nothing. Then: npx vitrine run
     await refuseNonDemoCollection(ctx);
     if (values['fix-labels']) {
       // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
-      const { fixed } = await fixDemoLabelsInPlace({ ws: ctx.ws, params });
+      const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
       ctx.log.info(
         fixed.length > 0
           ? `Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`

@@ -117,20 +117,6 @@ export async function generateDemo({
   };
 }
 
-/** Correct the demo's deliberately wrong labels in `labels.csv` (the label-correction pull request). */
-export async function fixDemoLabels({ ws, params }: { ws: Workspace; params: Params }): Promise<{ fixed: string[] }> {
-  const items = planDemo({ demo: params.demo });
-  const fixed = items.filter((i) => i.label !== null && i.label !== i.type).map((i) => i.object.id);
-  const labels = await import('../collection/index.ts').then((m) => m.readLabels({ file: ws.labels }));
-  const truth = new Map(items.map((i) => [i.object.id, i.type]));
-  const corrected = labels.map((l) => ({
-    objectId: l.objectId,
-    label: fixed.includes(l.objectId) ? truth.get(l.objectId)! : l.label,
-  }));
-  await writeIfChanged(ws.labels, formatLabels({ labels: corrected }));
-  return { fixed };
-}
-
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */
 export async function addDemoBatch({
   ws,

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { setLabelCells } from '../../pipeline/cli/fix-labels.ts';
 import { main } from '../../pipeline/cli.ts';
+import { setLabelCells } from '../../pipeline/demo/fix-labels.ts';
 import { planDemo } from '../../pipeline/demo/generate.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';

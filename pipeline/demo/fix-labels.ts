@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseLabels } from '../collection/index.ts';
-import { planDemo } from '../demo/generate.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { planDemo } from './generate.ts';
 
 /*
  * `vitrine demo --fix-labels` plays a member of staff correcting labels. The labels.csv it edits may have
@@ -15,13 +15,7 @@ import type { Workspace } from '../paths.ts';
  * Correct the demo's deliberately wrong labels in `labels.csv`, cell by cell. Returns the object ids whose
  * label changed (a row already corrected by hand, or emptied, is left alone).
  */
-export async function fixDemoLabelsInPlace({
-  ws,
-  params,
-}: {
-  ws: Workspace;
-  params: Params;
-}): Promise<{ fixed: string[] }> {
+export async function fixDemoLabels({ ws, params }: { ws: Workspace; params: Params }): Promise<{ fixed: string[] }> {
   const truth = new Map(
     planDemo({ demo: params.demo })
       .filter((i) => i.label !== null && i.label !== i.type)

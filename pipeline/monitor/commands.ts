@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Command, CommandContext } from '../cli/command.ts';
+import { holdRunLock } from '../cli/run-lock.ts';
 import { loadParams, type Params } from '../params.ts';
 import { rel } from '../paths.ts';
 import { datasetStage } from '../stages/dataset.ts';
@@ -8,11 +9,17 @@ import { checkRetrain, monitorDrift } from './run.ts';
 
 /** Bring `.vitrine/dataset` up to date (skipped when nothing changed), so new objects are seen. */
 async function refreshDataset(ctx: CommandContext, params: Params): Promise<void> {
-  await runStages({
-    ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
-    stages: [datasetStage],
-    targets: ['dataset'],
-  });
+  // The same lock as `vitrine run`: a scheduled monitor beside a run would write the same dataset.
+  const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
+  try {
+    await runStages({
+      ctx: { ws: ctx.ws, params, log: ctx.log, clock: ctx.clock, env: ctx.env },
+      stages: [datasetStage],
+      targets: ['dataset'],
+    });
+  } finally {
+    await release();
+  }
 }
 
 /*

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { holdRunLock } from '../../pipeline/cli/run-lock.ts';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
@@ -76,5 +77,21 @@ describe('two runs of the same repository at once', () => {
     expect(result.lines.some((l) => /^Another Vitrine run/.test(l.message))).toBe(false);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(await stat(path.join(ws.work, 'run.lock')).catch(() => null)).toBeNull();
+  });
+
+  it('`vitrine monitor` brings the dataset up to date under the same lock', async () => {
+    const ws = await repo();
+    const release = await holdRunLock({ ws, log: memoryLogger() });
+    let finished = false;
+    const monitor = vitrine(['monitor'], ws.root).finally(() => (finished = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // It waits for the run holding the lock, and has not built the dataset meanwhile.
+    expect(finished).toBe(false);
+    expect(await stat(ws.lock).catch(() => null)).toBeNull();
+    await release();
+    const result = await monitor;
+    expect(result.lines.some((l) => /^Another Vitrine run/.test(l.message))).toBe(true);
+    const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
+    expect(lock.stages.dataset.summary).toMatch(/^4 objects/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
 import { seedIndependent, type Tf } from '../model/head.ts';
+import { type LeftOutObject, leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { childSeed } from '../random.ts';
@@ -40,6 +41,8 @@ export async function crossValidateCollection({
   oof: OofFile;
   crossValidated: LabelChangeComparison | null;
   outOfCollection: Metrics['outOfCollection'] | null;
+  /** Objects left out because their image has no usable embedding (none: empty). */
+  leftOut: LeftOutObject[];
 }> {
   const labels = dataset.labels;
   const classOf = new Map(labels.map((l, i) => [l, i]));
@@ -61,13 +64,22 @@ export async function crossValidateCollection({
     return l !== undefined && classOf.has(l) ? classOf.get(l)! : -1;
   };
   // Objects labelled now or at the base: the folds are drawn over both, so the two arms share them.
-  const objects = withImage.filter((o) => headOf(o) >= 0 || baseOf(o) >= 0);
+  const wanted = withImage.filter((o) => headOf(o) >= 0 || baseOf(o) >= 0);
+  const vectors = await embedObjects({ ws, params, info, objects: wanted, log });
+  // Those whose image has no usable embedding are left out of both arms before the folds are drawn.
+  const { kept: objects, leftOut } = splitByEmbedding({ objects: wanted, vectors });
+  if (objects.length === 0 && leftOut.length > 0)
+    throw leftOutError({ code: 'CROSSVAL_NO_EMBEDDINGS', problem: 'Cross-validation has no object', leftOut });
+  warnLeftOut({
+    leftOut,
+    what: 'cross-validation (oof.json, the labels to review, the publication thresholds)',
+    log,
+  });
   const head = Int32Array.from(objects, headOf);
   const prev = Int32Array.from(objects, baseOf);
   const strata = Int32Array.from(objects, (_, i) => (head[i]! >= 0 ? head[i]! : prev[i]!));
   const k = params.evaluate.folds;
   const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata, k, seed: params.train.seed });
-  const vectors = await embedObjects({ ws, params, info, objects, log });
   const x = objects.map((o) => vectors.get(o.imageMd5)!);
   const validation = objects.map((o) => o.split === 'validation');
   // A large collection: every head learns from the same stratified sample (both arms alike), and
@@ -163,5 +175,5 @@ export async function crossValidateCollection({
       });
     }
   }
-  return { oof, crossValidated, outOfCollection };
+  return { oof, crossValidated, outOfCollection, leftOut: leftOut.map(({ id, image }) => ({ id, image })) };
 }

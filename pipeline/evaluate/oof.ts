@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from '../log.ts';
 import { embedImages } from '../model/embed.ts';
 import type { Tf } from '../model/head.ts';
+import { type LeftOutObject, leftOutError, warnLeftOut } from '../model/left-out.ts';
 import { backboneParamsOf } from '../model/predict.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -47,7 +48,8 @@ export function labelledObjects(dataset: {
 
 /**
  * The objects' embeddings through the backbone the model was trained with (or params' without a model): read from the
- * content-keyed cache (training and evaluation already embedded most of them), the rest computed.
+ * content-keyed cache (training and evaluation already embedded most of them), the rest computed. An
+ * image the backbone gives no usable numbers for has no vector in the map: its objects are left out.
  */
 export async function embedObjects({
   ws,
@@ -85,6 +87,8 @@ function round(p: number): number {
 /**
  * Stratified k-fold over `objects` (folds by image and class, from train.seed) and the
  * out-of-fold probabilities of the head trained on each object's class `y` (-1: not trained on).
+ * An object without a vector (the backbone gave no usable numbers for its image) is neither
+ * learnt from nor predicted: its row is undefined, and oofFile leaves it out.
  */
 export async function crossValidate({
   tf,
@@ -97,7 +101,7 @@ export async function crossValidate({
   log,
 }: {
   tf: Tf;
-  objects: Pick<DatasetObject, 'imageMd5' | 'split'>[];
+  objects: (Pick<DatasetObject, 'imageMd5' | 'split'> & Partial<Pick<DatasetObject, 'id' | 'image'>>)[];
   vectors: Map<string, Float32Array>;
   y: ArrayLike<number>;
   /** What the folds are stratified on (default `y`); give the same to two arms compared in the same folds. */
@@ -105,24 +109,51 @@ export async function crossValidate({
   labels: string[];
   params: Pick<Params, 'train' | 'evaluate'>;
   log: Logger;
-}): Promise<{ folds: Int32Array; k: number; rows: Float32Array[] }> {
+}): Promise<{ folds: Int32Array; k: number; rows: (Float32Array | undefined)[] }> {
   const k = params.evaluate.folds;
-  const folds = assignFolds({ keys: objects.map((o) => o.imageMd5), strata, k, seed: params.train.seed });
-  const rows = await outOfFoldProbabilities({
+  // The folds are drawn over the objects with a vector, so they stay even whatever is left out.
+  const kept = objects.flatMap((o, i) => (vectors.has(o.imageMd5) ? [i] : []));
+  const left = objects.filter((o) => !vectors.has(o.imageMd5));
+  if (left.length > 0 && kept.length === 0)
+    throw leftOutError({
+      code: 'CROSSVAL_NO_EMBEDDINGS',
+      problem: 'Cross-validation has no object',
+      leftOut: named(left),
+    });
+  warnLeftOut({ leftOut: named(left), what: 'cross-validation', log });
+  const keptFolds = assignFolds({
+    keys: kept.map((i) => objects[i]!.imageMd5),
+    strata: kept.map((i) => strata[i]!),
+    k,
+    seed: params.train.seed,
+  });
+  const keptRows = await outOfFoldProbabilities({
     tf,
-    x: objects.map((o) => vectors.get(o.imageMd5)!),
-    y,
-    validation: objects.map((o) => o.split === 'validation'),
-    folds,
+    x: kept.map((i) => vectors.get(objects[i]!.imageMd5)!),
+    y: kept.map((i) => y[i]!),
+    validation: kept.map((i) => objects[i]!.split === 'validation'),
+    folds: keptFolds,
     k,
     labels,
     train: params.train,
     log,
   });
+  // Objects left out keep fold -1 and no row.
+  const folds = new Int32Array(objects.length).fill(-1);
+  const rows = new Array<Float32Array | undefined>(objects.length).fill(undefined);
+  kept.forEach((i, j) => {
+    folds[i] = keptFolds[j]!;
+    rows[i] = keptRows[j];
+  });
   return { folds, k, rows };
 }
 
-/** The oof.json of labelled objects and their out-of-fold rows. */
+/** Objects as left-out.ts names them (an object given without its id is named by its image's md5). */
+function named(objects: (Partial<Pick<DatasetObject, 'id' | 'image'>> & { imageMd5: string })[]): LeftOutObject[] {
+  return objects.map((o) => ({ id: o.id ?? o.imageMd5, image: o.image ?? '' }));
+}
+
+/** The oof.json of labelled objects and their out-of-fold rows; an object without a row is left out. */
 export function oofFile({
   labels,
   objects,
@@ -135,7 +166,7 @@ export function oofFile({
   labels: string[];
   objects: (Pick<DatasetObject, 'id' | 'split'> & { label: string })[];
   folds: ArrayLike<number>;
-  rows: ArrayLike<number>[];
+  rows: (ArrayLike<number> | undefined)[];
   k: number;
   seed: number;
   sample?: OofFile['sample'];
@@ -146,12 +177,11 @@ export function oofFile({
     k,
     seed,
     ...(sample ? { sample } : {}),
-    objects: objects.map((o, i) => ({
-      id: o.id,
-      label: o.label,
-      split: o.split,
-      fold: folds[i]!,
-      probabilities: Array.from(rows[i]!, round),
-    })),
+    objects: objects.flatMap((o, i) => {
+      const row = rows[i];
+      return row
+        ? [{ id: o.id, label: o.label, split: o.split, fold: folds[i]!, probabilities: Array.from(row, round) }]
+        : [];
+    }),
   };
 }

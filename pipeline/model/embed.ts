@@ -62,6 +62,11 @@ export interface EmbedResult {
   cacheFolder: string;
   /** The store entries computed in this run (keys as stored, mirrored ones with FLIP), for sharing. */
   fresh: [string, Float32Array][];
+  /**
+   * Keys (in `items` order) of the images the backbone gave no usable numbers for: they have no vector
+   * in `vectors` and are not cached. Callers leave their objects out and name them (left-out.ts).
+   */
+  unusable: string[];
 }
 
 /** The cache folder name for a backbone configuration: a hash of its identity and preprocessing. */
@@ -169,6 +174,7 @@ export async function embedImages({
 
   let computed = 0;
   const fresh: [string, Float32Array][] = [];
+  const unusable: string[] = [];
   if (todo.length > 0) {
     const bb = await startBackbone();
     const total = plain.filter(Boolean).length + flip.filter(Boolean).length;
@@ -192,13 +198,13 @@ export async function embedImages({
       await appendSegment({ folder, entries });
     };
     // Images whose vector holds values that are not numbers (a backbone can give NaN): never cached —
-    // written, the whole segment would read as damaged — and named once all the others are saved.
-    const unusable: string[] = [];
+    // written, the whole segment would read as damaged — and returned, so callers leave them out.
+    const notFinite = new Set<string>();
     const accept = async (results: EmbeddedImage[]) => {
       for (const r of results) {
         const done = (r.vector ? 1 : 0) + (r.flipped ? 1 : 0);
         if (r.vector && !isFiniteVector(r.vector)) {
-          unusable.push(r.key);
+          notFinite.add(r.key);
           r.vector = undefined;
         }
         if (r.flipped && !isFiniteVector(r.flipped)) {
@@ -262,26 +268,30 @@ export async function embedImages({
     await writeJsonAtomic({ file: path.join(folder, 'backbone.json'), value: infoOf(bb) });
     const merged = await compactStore({ store: await openStore({ folder, log }) });
     if (merged) log.debug(`Merged the embedding cache segments in ${folder}.`);
-    // Every stage after this one needs a vector for each object (as for an image that cannot be read,
-    // which stops the run naming it): so this stops the run too, with the other images' vectors saved.
-    if (unusable.length > 0) {
-      backbone?.dispose();
-      const files = unusable.map((key) => shownPath({ file: unique.get(key)!, root }));
+    // One image must not stop a run over a whole collection: the callers leave its objects out and
+    // name them (left-out.ts); it is embedded again next time, as it was not cached.
+    if (notFinite.size > 0) {
+      const files = [...notFinite].map((key) => shownPath({ file: unique.get(key)!, root }));
       const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
-      throw new VitrineError(
-        'EMBED_NOT_FINITE',
-        `The backbone gave no usable numbers for ${shown} (values that are not numbers), so ` +
-          `${files.length === 1 ? 'it' : 'they'} can be neither trained on nor annotated. The other images were ` +
-          'embedded and saved. Open the image to check it, save it again or replace it, and run again.',
-        { files, keys: unusable },
-      );
+      log.debug(`The backbone gave no usable numbers for ${shown}; not cached.`);
     }
+    unusable.push(...[...unique.keys()].filter((key) => notFinite.has(key)));
   }
   const info = backbone
     ? infoOf(backbone)
     : await cachedInfo({ folder }).then((i) => i ?? startBackbone().then(infoOf));
   backbone?.dispose();
-  return { vectors, flipped, computed, fromCache, backend: backendName, backbone: info, cacheFolder: folder, fresh };
+  return {
+    vectors,
+    flipped,
+    computed,
+    fromCache,
+    backend: backendName,
+    backbone: info,
+    cacheFolder: folder,
+    fresh,
+    unusable,
+  };
 }
 
 function infoOf(b: BackboneInfo): BackboneInfo {

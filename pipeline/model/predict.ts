@@ -9,6 +9,7 @@ import { type SelectedBackend, selectBackend } from './backend.ts';
 import { embedImages } from './embed.ts';
 import { predictProbabilities } from './head.ts';
 import { loadModel } from './io.ts';
+import { type LeftOutObject, leftOutError, splitByEmbedding, warnLeftOut } from './left-out.ts';
 
 /*
  * A model answers for objects with the backbone it was trained on (from its model-info.json), not the
@@ -57,10 +58,15 @@ export interface Classified {
   info: ModelInfo;
   /** The TF.js backend that ran the model here. */
   backend: string;
-  /** Rows in `objects` order; columns in `info.labels` order. */
+  /** Ids of the objects answered, in `objects` order: every one but those `leftOut`. */
+  ids: string[];
+  /** Rows in `ids` order; columns in `info.labels` order. */
   probabilities: Float32Array[];
+  /** In `ids` order. */
   predictions: Prediction[];
   embeddings: { computed: number; fromCache: number };
+  /** Objects not answered: the backbone gave no usable numbers for their image (none: empty). */
+  leftOut: LeftOutObject[];
 }
 
 /** A Prediction from a probability row: the most probable label and the top alternatives. */
@@ -89,7 +95,9 @@ function round(p: number): number {
 
 /**
  * Classify objects with the model in `modelDir`: embed their images with the model's own backbone
- * (through the embedding cache), then run the head. Every object needs an image and its md5.
+ * (through the embedding cache), then run the head. Every object needs an image and its md5. An
+ * object whose image the backbone gives no usable numbers for gets no answer (not a wrong one): it is
+ * in `leftOut`, for the caller to name.
  */
 export async function classifyObjects({
   ws,
@@ -146,22 +154,29 @@ export async function classifyObjects({
           `has ${embedded.backbone.id}; its predictions may be off until it is retrained.`,
       );
     }
-    const x = objects.map((o) => embedded.vectors.get(o.imageMd5)!);
+    const { kept, leftOut } = splitByEmbedding({ objects, vectors: embedded.vectors });
+    const x = kept.map((o) => embedded.vectors.get(o.imageMd5)!);
     const probabilities = predictProbabilities({ tf, model, x });
-    const predictions = objects.map((o, i) => toPrediction({ id: o.id, row: probabilities[i]!, labels: info.labels }));
+    const predictions = kept.map((o, i) => toPrediction({ id: o.id, row: probabilities[i]!, labels: info.labels }));
     return {
       info,
       backend,
+      ids: kept.map((o) => o.id),
       probabilities,
       predictions,
       embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
+      leftOut: leftOut.map(({ id, image }) => ({ id, image })),
     };
   } finally {
     model.dispose();
   }
 }
 
-/** Predict a label for each object with the model in `modelDir` (the contract used by annotation). */
+/**
+ * Predict a label for each object with the model in `modelDir` (the contract used by annotation). An
+ * object whose image has no usable embedding gets no prediction, with a warning naming it; when no
+ * object has one, PREDICT_NO_EMBEDDINGS.
+ */
 export async function predictObjects({
   ws,
   params,
@@ -175,5 +190,18 @@ export async function predictObjects({
   objects: ObjectToClassify[];
   log: Logger;
 }): Promise<Prediction[]> {
-  return (await classifyObjects({ ws, params, modelDir, objects, log })).predictions;
+  const classified = await classifyObjects({ ws, params, modelDir, objects, log });
+  if (classified.ids.length === 0 && classified.leftOut.length > 0)
+    throw leftOutError({
+      code: 'PREDICT_NO_EMBEDDINGS',
+      problem: 'The model cannot answer for any object',
+      leftOut: classified.leftOut,
+    });
+  warnLeftOut({
+    leftOut: classified.leftOut,
+    what: 'prediction',
+    consequence: `${classified.leftOut.length === 1 ? 'It gets' : 'They get'} no machine annotation.`,
+    log,
+  });
+  return classified.predictions;
 }

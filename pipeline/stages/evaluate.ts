@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
@@ -10,7 +11,8 @@ import { publicationEstimate } from '../evaluate/publication.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
 import { readModelInfo } from '../model/io.ts';
-import { classifyObjects } from '../model/predict.ts';
+import { leftOutError, warnLeftOut } from '../model/left-out.ts';
+import { type Classified, classifyObjects } from '../model/predict.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
@@ -89,6 +91,36 @@ export function alignProbabilities({
   return rows.map((row) => index.map((j) => (j < 0 ? 0 : row[j]!)));
 }
 
+/** The objects (in order) every one of `classified` answered for: those with a usable embedding. */
+function answeredBy<T extends { id: string }>({
+  objects,
+  classified,
+}: {
+  objects: T[];
+  classified: Classified[];
+}): T[] {
+  const sets = classified.map((c) => new Set(c.ids));
+  return objects.filter((o) => sets.every((ids) => ids.has(o.id)));
+}
+
+/** `objects` (a subset of what was classified) that are not in `kept`. */
+function leftOutOf<T extends { id: string }>({ objects, kept }: { objects: T[]; kept: T[] }): T[] {
+  const ids = new Set(kept.map((o) => o.id));
+  return objects.filter((o) => !ids.has(o.id));
+}
+
+/** A classification cut down to `objects` (each answered), in their order. */
+function onlyFor({ classified, objects }: { classified: Classified; objects: { id: string }[] }): Classified {
+  const at = new Map(classified.ids.map((id, i) => [id, i]));
+  const rows = objects.map((o) => at.get(o.id)!);
+  return {
+    ...classified,
+    ids: objects.map((o) => o.id),
+    probabilities: rows.map((i) => classified.probabilities[i]!),
+    predictions: rows.map((i) => classified.predictions[i]!),
+  };
+}
+
 /**
  * The evaluate stage: the trained model and the baseline (the promoted model by default) on the same
  * labelled test objects with today's labels; scores with intervals, the paired comparison and the gate.
@@ -128,30 +160,35 @@ export const evaluateStage: Stage = {
       );
     }
     const classOf = new Map(labels.map((l, i) => [l, i]));
-    const test = dataset.objects.filter(
+    const labelledTest = dataset.objects.filter(
       (o): o is DatasetObject & { label: string } =>
         o.split === 'test' && o.label !== null && classOf.has(o.label) && o.image !== '' && o.imageMd5 !== '',
     );
-    if (test.length === 0)
+    if (labelledTest.length === 0)
       log.warn(
         'There are no labelled test objects, so the model cannot be scored: label more objects (about a fifth ' +
           'of them land in the test split).',
       );
-    const y = test.map((o) => classOf.get(o.label)!);
 
     // One backend for both models (and one notice in the log).
     const backend = await selectBackend({ preference: params.train.backend, log });
-    const candidate = await classifyObjects({ ws, params, modelDir: ws.model, objects: test, log, backend });
+    const candidateAll = await classifyObjects({ ws, params, modelDir: ws.model, objects: labelledTest, log, backend });
+    // Both models are scored on the same objects: those each could embed (left-out.ts).
+    let test = answeredBy({ objects: labelledTest, classified: [candidateAll] });
+    let candidate = candidateAll;
 
     let baseline: {
       version: string;
-      classified: Awaited<ReturnType<typeof classifyObjects>>;
+      classified: Classified;
       overlap: BaselineOverlap;
     } | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
-        const classified = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
+        const baselineAll = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
+        test = answeredBy({ objects: test, classified: [baselineAll] });
+        candidate = onlyFor({ classified: candidateAll, objects: test });
+        const classified = onlyFor({ classified: baselineAll, objects: test });
         const overlap = baselineOverlap({ info: classified.info, split: params.dataset.split, objects: test });
         baseline = { version: resolved.version, classified, overlap };
         if (overlap.excluded > 0) {
@@ -184,6 +221,20 @@ export const evaluateStage: Stage = {
         log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
       }
     }
+    const testLeftOut = leftOutOf({ objects: labelledTest, kept: test });
+    if (test.length === 0 && testLeftOut.length > 0)
+      throw leftOutError({
+        code: 'EVALUATE_NO_EMBEDDINGS',
+        problem: 'No test object can be scored',
+        leftOut: testLeftOut,
+      });
+    warnLeftOut({
+      leftOut: testLeftOut,
+      what: `the test scores${baseline ? ' and the comparison with the baseline' : ''}`,
+      consequence: `The scores are on the other ${plural(test.length, 'test object')}.`,
+      log,
+    });
+    const y = test.map((o) => classOf.get(o.label)!);
 
     // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings),
     // and a label change judged on all of them when the base's labels are known.
@@ -202,7 +253,7 @@ export const evaluateStage: Stage = {
             baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
           })
         : null;
-    const { oof = null, crossValidated = null, outOfCollection = null } = cv ?? {};
+    const { oof = null, crossValidated = null, outOfCollection = null, leftOut: cvLeftOut = [] } = cv ?? {};
     const review = oof ? reviewFromOof(oof) : null;
     const publication = oof
       ? publicationEstimate({
@@ -324,6 +375,9 @@ export const evaluateStage: Stage = {
         `on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`,
       );
     }
+    // Counted once each: an object left out of the test scores is left out of cross-validation too.
+    const leftOut = new Set([...testLeftOut, ...cvLeftOut].map((o) => o.id)).size;
+    if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (no usable embedding)`);
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
     return { summary: parts.join('; ') };

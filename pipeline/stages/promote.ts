@@ -230,14 +230,21 @@ export async function promote({
     payload: { pullRequest: lineage.pullRequest },
   });
   const published = await publishRegistry({ ws, params, log, remote: store, predict });
+  // Every object with an image is annotated, but those whose image has no usable embedding: they get
+  // no machine annotation (predictObjects names them in the log), and the summary counts them.
+  const withImage = dataset.objects.filter((o) => o.image !== '').length;
+  const unannotated = published.annotated > 0 ? Math.max(0, withImage - published.annotated) : 0;
+  const annotated =
+    `${published.annotated} objects annotated` +
+    (unannotated > 0 ? ` (${unannotated} left out: no usable embedding)` : '');
   const summary = registered.reused
-    ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${published.annotated} objects annotated`
+    ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${annotated}`
     : `registered ${registered.version} ` +
       '(' +
       (registered.registration.bump === 'first'
         ? 'first version'
         : `${registered.registration.bump}: ${registered.registration.reason}`) +
-      `), production ${published.prod}; ${pushed.sent} model files stored; ${published.annotated} objects annotated`;
+      `), production ${published.prod}; ${pushed.sent} model files stored; ${annotated}`;
   return {
     summary,
     version: registered.version,

@@ -6,6 +6,7 @@ import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
 import { historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
+import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import { flaggedLabels } from '../review/flagged.ts';
 import type { Dataset, DatasetObject, ModelInfo } from '../types.ts';
 import { hashJson } from './graph.ts';
@@ -98,6 +99,10 @@ export const trainStage: Stage = {
       backbone: trainEmbedded.backbone,
     };
     const embedMs = Date.now() - embedStart;
+    const leftOut = leaveOutUnembedded({ train: trainObjects, validation: validationObjects, labels, embedded });
+    trainObjects = leftOut.train;
+    validationObjects = leftOut.validation;
+    warnLeftOut({ leftOut: leftOut.objects, what: 'training', log });
 
     const vectorsOf = (objects: DatasetObject[], withFlips: boolean): LabelledVectors => {
       // keys: the image of each row, so that a photograph and its mirror image are sampled together.
@@ -168,12 +173,58 @@ export const trainStage: Stage = {
       `${embedded.computed} embeddings computed, ${embedded.fromCache} from the cache`,
       `backend ${backend.name}`,
       ...(params.train.flagged === 'drop' ? [`${dropped} flagged labels left out`] : []),
+      ...(leftOut.objects.length > 0
+        ? [`${plural(leftOut.objects.length, 'object')} left out (no usable embedding)`]
+        : []),
       `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}${history.stoppedEarly ? ' (stopped early)' : ''}`,
       valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
     ];
     return { summary: parts.join(', ') };
   },
 };
+
+/**
+ * Training and validation objects without those whose image has no usable embedding (the backbone gave
+ * values that are not numbers). Stops when no training object is left, or when a label loses every
+ * training object it had: a model that silently never answers that label is worse than no new model.
+ */
+export function leaveOutUnembedded({
+  train,
+  validation,
+  labels,
+  embedded,
+}: {
+  train: DatasetObject[];
+  validation: DatasetObject[];
+  labels: string[];
+  embedded: { vectors: { has(key: string): boolean } };
+}): { train: DatasetObject[]; validation: DatasetObject[]; objects: DatasetObject[] } {
+  const t = splitByEmbedding({ objects: train, vectors: embedded.vectors });
+  const v = splitByEmbedding({ objects: validation, vectors: embedded.vectors });
+  const objects = [...t.leftOut, ...v.leftOut];
+  if (objects.length === 0) return { train, validation, objects };
+  if (t.kept.length === 0)
+    throw leftOutError({
+      code: 'TRAIN_NO_EMBEDDINGS',
+      problem:
+        (train.length === 1
+          ? 'The only training object has no usable embedding'
+          : `None of the ${train.length} training objects has a usable embedding`) +
+        ', so there is nothing to learn from',
+      leftOut: t.leftOut,
+    });
+  const lost = labels.filter((l) => train.some((o) => o.label === l) && !t.kept.some((o) => o.label === l));
+  if (lost.length > 0)
+    throw leftOutError({
+      code: 'TRAIN_TOO_FEW_EMBEDDINGS',
+      problem:
+        `No training object labelled ${lost.map((l) => `"${l}"`).join(', ')} has a usable embedding, so the model ` +
+        `could not learn ${lost.length === 1 ? 'that label' : 'those labels'}`,
+      leftOut: t.leftOut.filter((o) => lost.includes(o.label!)),
+      data: { labels: lost },
+    });
+  return { train: t.kept, validation: v.kept, objects };
+}
 
 /** The labelled objects with images the head learns from (train) and picks its epoch on (validation), in dataset order. */
 export function trainingObjects(dataset: Dataset): { train: DatasetObject[]; validation: DatasetObject[] } {

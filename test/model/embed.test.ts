@@ -311,7 +311,7 @@ describe('embedImages with an image replaced after the dataset was built', () =>
  * for damaged, deleted it with a false warning and embedded everything again, run after run.
  */
 describe('embedImages when the backbone gives values that are not numbers', () => {
-  it('saves the other images, caches nothing for that one, and stops naming its file', async () => {
+  it('saves the other images, caches nothing for that one, and names it without stopping', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'vitrine-embed-nan-'));
     try {
       // A 1×1 convolution with weights so large that a white pixel overflows float32 (infinite),
@@ -363,15 +363,17 @@ describe('embedImages when the backbone gives values that are not numbers', () =
       };
       const run = (log = memoryLogger()) =>
         embedImages({ items: [good[0]!, bad, good[1]!], params: custom, root, cacheDir: folder, workers: 1, log });
-      const error = await run().catch((e: unknown) => e);
-      expect(isVitrineError(error, 'EMBED_NOT_FINITE')).toBe(true);
-      expect((error as Error).message).toContain('white.png');
-      expect((error as Error).message).not.toContain('black');
+      // One image must not stop a run over a whole collection: it has no vector, and is named for the
+      // caller to leave its objects out (left-out.ts).
+      const first = await run();
+      expect(first.unusable).toEqual([bad.key]);
+      expect([...first.vectors.keys()].sort()).toEqual(good.map((g) => g.key).sort());
 
       const log = memoryLogger();
-      const again = await run(log).catch((e: unknown) => e);
-      expect(isVitrineError(again, 'EMBED_NOT_FINITE')).toBe(true);
-      // The good vectors were kept; nothing was taken for damage.
+      const again = await run(log);
+      expect(again.unusable).toEqual([bad.key]);
+      expect(again.vectors.has(bad.key)).toBe(false);
+      // The good vectors were kept; nothing was taken for damage; the bad one was never cached.
       expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
       expect(log.lines.some((l) => /Embedding 1 image .*; 2 from the cache/.test(l.message))).toBe(true);
       const result = await embedImages({ items: good, params: custom, root, cacheDir: folder, workers: 1, log });

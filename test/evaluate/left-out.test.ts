@@ -1,0 +1,224 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDataset } from '../../pipeline/dataset/build.ts';
+import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import type { OofFile } from '../../pipeline/evaluate/oof.ts';
+import { type Clock, memoryLogger } from '../../pipeline/log.ts';
+import { selectBackend } from '../../pipeline/model/backend.ts';
+import { predictObjects } from '../../pipeline/model/predict.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import type { TestPrediction } from '../../pipeline/report/types.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+import { leaveOutUnembedded, trainStage } from '../../pipeline/stages/train.ts';
+import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
+
+/*
+ * One image the backbone gives no usable numbers for (NaN) must not stop a run over a whole
+ * collection: its object is left out of training, the test scores, cross-validation and annotation,
+ * with a warning naming it. A small demo collection and a real (tiny) custom backbone built so that a
+ * white photograph overflows float32 and comes out as NaN, while every other image gives its mean
+ * colours in a 2×2 grid.
+ */
+
+const params: Params = defaultParams();
+params.demo.per_type = 8;
+params.demo.unlabelled_per_type = 1;
+params.demo.image_size = 64;
+params.gate.min_test_objects = 5;
+params.train.workers = 1;
+params.train.epochs = 25;
+params.evaluate.bootstrap = 200;
+const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
+let ws: Workspace;
+let ctx: StageContext & { log: ReturnType<typeof memoryLogger> };
+/** The objects whose image is made white: one training, one test, one unlabelled. */
+let bad: { train: DatasetObject; test: DatasetObject; unlabelled: DatasetObject };
+
+/** A layers model: 2×2 mean colours (12 values), NaN for an image that is (nearly) all white. */
+async function writeTrapBackbone(folder: string): Promise<string> {
+  const { tf } = await selectBackend({ preference: 'cpu', log: memoryLogger() });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.averagePooling2d({ inputShape: [32, 32, 3], poolSize: 16, strides: 16, name: 'grid' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 13, useBias: false, name: 'trigger' }),
+      tf.layers.dense({ units: 12, useBias: false, name: 'embedding' }),
+    ],
+  });
+  // trigger: the 12 means, and their sum × 3e37, which overflows float32 (infinite) only above 11.3.
+  const trigger = new Float32Array(12 * 13);
+  for (let i = 0; i < 12; i++) {
+    trigger[i * 13 + i] = 1;
+    trigger[i * 13 + 12] = 3e37;
+  }
+  // embedding: the 12 means again, plus 0 × the sum, which is NaN when the sum is infinite.
+  const embedding = new Float32Array(13 * 12);
+  for (let i = 0; i < 12; i++) embedding[i * 12 + i] = 1;
+  model.getLayer('trigger').setWeights([tf.tensor2d(trigger, [12, 13])]);
+  model.getLayer('embedding').setWeights([tf.tensor2d(embedding, [13, 12])]);
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const json = { modelTopology: artifacts.modelTopology, format: 'layers-model' };
+      const manifest = [{ paths: ['trap.bin'], weights: artifacts.weightSpecs }];
+      await writeFile(path.join(folder, 'trap.json'), JSON.stringify({ ...json, weightsManifest: manifest }));
+      await writeFile(path.join(folder, 'trap.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  model.dispose();
+  return path.join(folder, 'trap.json');
+}
+
+/** Overwrite an object's image with a white photograph (sizes differ, so the files do too). */
+async function whiten(o: DatasetObject, size: number): Promise<void> {
+  const raw = { width: size, height: size, channels: 3 as const };
+  const jpeg = await sharp(Buffer.alloc(size * size * 3, 255), { raw })
+    .jpeg({ quality: 100 })
+    .toBuffer();
+  await writeFile(path.join(ws.data, o.image), jpeg);
+}
+
+beforeAll(async () => {
+  ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-left-out-')));
+  params.backbone = {
+    ...params.backbone,
+    name: 'custom',
+    source: await writeTrapBackbone(ws.root),
+    layer: 'embedding',
+    input_size: 32,
+    fit: 'crop',
+    input_range: '0,1',
+    licence: 'CC0-1.0',
+  };
+  ctx = { ws, params, log: memoryLogger(), clock, env: {} };
+  await generateDemo({ ws, params, log: ctx.log });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: ws.root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
+    });
+  git('init', '-q', '-b', 'main');
+  git('add', 'labels.csv');
+  git('commit', '-qm', 'labels');
+  await datasetStage.run(ctx);
+  const before = await readDataset({ ws });
+  const labelled = (split: string) => before.objects.filter((o) => o.split === split && o.label !== null && o.image);
+  // A training object of a label with other training objects, so the label can still be learnt.
+  const train = labelled('train').find((o) => labelled('train').filter((p) => p.label === o.label).length >= 3)!;
+  const test = labelled('test')[0]!;
+  const unlabelled = before.objects.find((o) => o.label === null && o.image)!;
+  await whiten(train, 41);
+  await whiten(test, 42);
+  await whiten(unlabelled, 43);
+  await datasetStage.run(ctx);
+  const after = new Map((await readDataset({ ws })).objects.map((o) => [o.id, o]));
+  bad = { train: after.get(train.id)!, test: after.get(test.id)!, unlabelled: after.get(unlabelled.id)! };
+  // The split comes from the id, not the image: the white images stayed where they were.
+  expect([bad.train.split, bad.test.split, bad.unlabelled.label]).toEqual(['train', 'test', null]);
+}, 180_000);
+
+afterAll(async () => {
+  if (ws) await rm(ws.root, { recursive: true, force: true });
+});
+
+const warnings = () => ctx.log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+
+describe('an image the backbone gives no usable numbers for', () => {
+  it('is left out of training, which goes on with the others and names it', async () => {
+    ctx.log.lines.length = 0;
+    const { summary } = await trainStage.run(ctx);
+    expect(summary).toContain('1 object left out (no usable embedding)');
+    const warning = warnings().find((w) => w.includes('left out of training'));
+    expect(warning).toContain(`${bad.train.id} (data/${bad.train.image})`);
+    expect(warning).toContain('no usable numbers');
+    const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+    const dataset = await readDataset({ ws });
+    const trainCount = dataset.objects.filter((o) => o.split === 'train' && o.label !== null).length;
+    expect(info.trainCount).toBe(trainCount - 1);
+    expect(info.split?.trainImages).not.toContain(bad.train.imageMd5);
+  }, 180_000);
+
+  it('is left out of the test scores and of cross-validation, and the evaluation goes on', async () => {
+    ctx.log.lines.length = 0;
+    const { summary } = await evaluateStage.run(ctx);
+    const dataset = await readDataset({ ws });
+    const test = dataset.objects.filter((o) => o.split === 'test' && o.label !== null && o.image);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
+    expect(metrics.n).toBe(test.length - 1);
+    const predictions = JSON.parse(
+      await readFile(path.join(ws.evaluate, 'predictions.json'), 'utf8'),
+    ) as TestPrediction[];
+    expect(predictions.map((p) => p.id)).toEqual(test.filter((o) => o.id !== bad.test.id).map((o) => o.id));
+    const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
+    const ids = oof.objects.map((o) => o.id);
+    expect(ids).not.toContain(bad.train.id);
+    expect(ids).not.toContain(bad.test.id);
+    expect(oof.objects.every((o) => o.probabilities.every(Number.isFinite))).toBe(true);
+    expect(warnings().find((w) => w.includes('left out of the test scores'))).toContain(
+      `${bad.test.id} (data/${bad.test.image})`,
+    );
+    const cv = warnings().find((w) => w.includes('left out of cross-validation'));
+    expect(cv).toContain(bad.train.id);
+    expect(cv).toContain(bad.test.id);
+    // Counted once each in the run log's summary.
+    expect(summary).toContain('2 objects left out (no usable embedding)');
+  }, 180_000);
+
+  it('gets no machine annotation (not a wrong one), with a warning naming it', async () => {
+    const log = memoryLogger();
+    const dataset = await readDataset({ ws });
+    const objects = dataset.objects.filter((o) => o.image !== '');
+    const predictions = await predictObjects({ ws, params, modelDir: ws.model, objects, log });
+    const ids = new Set(predictions.map((p) => p.id));
+    expect(ids.size).toBe(objects.length - 3);
+    for (const o of Object.values(bad)) expect(ids.has(o.id)).toBe(false);
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('no machine annotation'));
+    expect(warning?.message).toContain(`${bad.unlabelled.id} (data/${bad.unlabelled.image})`);
+    expect(warning?.message).toMatch(/^3 objects are left out of prediction/);
+  }, 180_000);
+
+  it('stops with a typed error when every training object, or every one of a label, is left out', async () => {
+    const dataset = await readDataset({ ws });
+    const train = dataset.objects.filter((o) => o.split === 'train' && o.label !== null);
+    const label = train[0]!.label!;
+    const none = { vectors: { has: () => false } };
+    const noneError = (() => {
+      try {
+        leaveOutUnembedded({ train, validation: [], labels: dataset.labels, embedded: none });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isVitrineError(noneError, 'TRAIN_NO_EMBEDDINGS')).toBe(true);
+    expect((noneError as Error).message).toContain(`None of the ${train.length} training objects`);
+    expect((noneError as Error).message).toContain('no usable numbers');
+
+    const lost = new Set(train.filter((o) => o.label === label).map((o) => o.imageMd5));
+    const some = { vectors: { has: (key: string) => !lost.has(key) } };
+    const labelError = (() => {
+      try {
+        leaveOutUnembedded({ train, validation: [], labels: dataset.labels, embedded: some });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isVitrineError(labelError, 'TRAIN_TOO_FEW_EMBEDDINGS')).toBe(true);
+    expect((labelError as Error).message).toContain(`labelled "${label}"`);
+    expect((labelError as Error).message).toContain(`${train.filter((o) => o.label === label).length} object`);
+  });
+});

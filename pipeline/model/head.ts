@@ -78,6 +78,9 @@ export interface LbfgsFit {
 /** Iterations the final lbfgs fit may take (fitLogistic's default). */
 export const LBFGS_MAX_ITERATIONS = 300;
 
+/** Folds of the cross-validation that chooses the lbfgs head's L2; it needs twice as many training rows. */
+export const L2_FOLDS = 3;
+
 /** Layer names of the saved head; `logits` is the output before the softmax. */
 export const HEAD_LAYERS = {
   hidden: 'head_hidden',
@@ -467,7 +470,7 @@ function trainLogisticHead({
   const weights = sampleWeights({ y: train.y, weight: train.weight, classes, balanced: params.class_weighting });
   // Largest penalty first: each fit starts from the previous one, which is close by.
   const choices = [...new Set(params.l2_choices)].sort((a, b) => b - a);
-  const k = 3;
+  const k = L2_FOLDS;
   let l2 = choices[0]!;
   // A large training set: L2 is chosen on a stratified sample (the inner fits cost as on a
   // collection of that size); the head itself then learns from every object.

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { LbfgsFit } from '../model/head.ts';
+import { L2_FOLDS, type LbfgsFit } from '../model/head.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
@@ -358,16 +358,36 @@ function headDetails({
           folds: recorded.folds,
           sampled: recorded.sampled,
         }
-      : {
-          iterations: null,
-          converged: null,
-          l2,
-          l2Chosen: single !== null && l2 === single ? 'fixed' : null,
-          choices: given,
-          folds: null,
-          sampled: null,
-        },
+      : { iterations: null, converged: null, l2, choices: given, ...l2Choice({ modelInfo, train, given, l2 }) },
   };
+}
+
+/**
+ * How a model saved without `lbfgs` chose its L2, where params and its training count settle it:
+ * one value is fixed; with several, a cross-validation ran when there were enough training rows for
+ * its folds, on a sample when there were more than train.l2_cv_max_objects. Null where unsure.
+ */
+function l2Choice({
+  modelInfo,
+  train,
+  given,
+  l2,
+}: {
+  modelInfo: ModelInfo;
+  train: Partial<Registration['lineage']['params']['values']['train']> | undefined;
+  given: number[] | null;
+  l2: number | null;
+}): Pick<HeadFit, 'l2Chosen' | 'folds' | 'sampled'> {
+  const unknown = { l2Chosen: null, folds: null, sampled: null };
+  if (l2 === null || !given || !given.includes(l2)) return unknown;
+  if (given.length === 1) return { l2Chosen: 'fixed', folds: 0, sampled: null };
+  // Rows: each training object once, twice with its mirror image (train.augment). Absent max: no sampling yet.
+  const n = modelInfo.trainCount;
+  const rows = n * (train?.augment ? 2 : 1);
+  const max = train?.l2_cv_max_objects ?? 0;
+  if (n < 2 * L2_FOLDS || (max > 0 && max < 2 * L2_FOLDS)) return unknown;
+  const sampled = max === 0 || rows <= max ? false : n > max ? true : null;
+  return { l2Chosen: 'cross-validation', folds: L2_FOLDS, sampled };
 }
 
 /** The card's "Training:" words: epochs for adam; for lbfgs, its iterations and the L2 it chose, as far as known. */
@@ -385,8 +405,13 @@ function trainingWords(head: ModelCard['details']['head']): string {
   const among = f.choices && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
   const how =
     f.l2Chosen === 'cross-validation'
-      ? `, chosen by ${f.folds ? `${f.folds}-fold ` : ''}cross-validation on ` +
-        `${f.sampled ? 'a sample of the training objects (train.l2_cv_max_objects)' : 'the training objects'}${among}`
+      ? `, chosen by ${f.folds ? `${f.folds}-fold ` : ''}cross-validation` +
+        (f.sampled === true
+          ? ' on a sample of the training objects (train.l2_cv_max_objects)'
+          : f.sampled === false
+            ? ' on the training objects'
+            : '') +
+        among
       : f.l2Chosen === 'fixed'
         ? ', fixed in params.yaml (train.l2_choices gives one value)'
         : f.l2Chosen === 'largest'

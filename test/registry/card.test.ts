@@ -166,7 +166,7 @@ describe('model card', () => {
           l2Chosen: 'cross-validation',
           choices: [3, 1, 0.3, 0.1, 0.03, 0.01],
           folds: 3,
-          sampled: null,
+          sampled: false,
         },
       },
     });
@@ -206,13 +206,25 @@ describe('model card', () => {
   });
 
   it('still renders the card of an lbfgs model saved before these facts were recorded, saying less', () => {
-    // model-info.json with the chosen L2 but no iterations (models trained before they were recorded).
+    // model-info.json with the chosen L2 but no iterations (models trained before they were recorded):
+    // 40 training objects, at most train.l2_cv_max_objects (5,000), so the cross-validation ran on all.
     const withL2 = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.3 } }));
     expect(withL2).toBe(
       '- **Training:** fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops ' +
         'improving); L2 penalty 0.3 (how strongly the model is kept from fitting the training photographs too ' +
-        'closely); seed 42, 40 training and 8 validation objects, backend wasm',
+        'closely), chosen by 3-fold cross-validation on the training objects among 0.01, 0.03, 0.1, 0.3, 1 and 3 ' +
+        '(train.l2_choices); seed 42, 40 training and 8 validation objects, backend wasm',
     );
+    // Too few objects for the folds: how it was chosen is not said.
+    const few = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 3, trainCount: 4 } }));
+    expect(few).toContain('too closely); seed 42, 4 training');
+    // More than train.l2_cv_max_objects: on a sample; with mirror images the count may or may not exceed it.
+    const many = { epochs: 1, l2: 1, trainCount: 6000 };
+    expect(trainingLine(cardFor({ modelInfo: many }))).toContain(
+      'chosen by 3-fold cross-validation on a sample of the training objects (train.l2_cv_max_objects) among',
+    );
+    const mirrored = trainingLine(cardFor({ modelInfo: { ...many, trainCount: 3000 }, train: { augment: true } }));
+    expect(mirrored).toContain('chosen by 3-fold cross-validation among 0.01,');
     // Older still: no L2 either; one choice in params means it was fixed.
     const bare = trainingLine(cardFor({ modelInfo: { epochs: 1 } }));
     expect(bare).toBe(
@@ -223,7 +235,7 @@ describe('model card', () => {
       'L2 penalty 0.2 (how strongly the model is kept from fitting the training photographs too closely), fixed ' +
         'in params.yaml (train.l2_choices gives one value); seed 42',
     );
-    for (const line of [withL2, bare]) expect(line).not.toMatch(/undefined|null|NaN|epoch,|epochs,/);
+    for (const line of [withL2, few, bare, mirrored]) expect(line).not.toMatch(/undefined|null|NaN|epoch,|epochs,/);
   });
 
   it('counts labelled objects per class and per factor value by split', () => {

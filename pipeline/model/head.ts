@@ -52,7 +52,34 @@ export interface HeadHistory {
   stoppedEarly: boolean;
   /** train.solver lbfgs: the L2 penalty cross-validation chose. */
   l2?: number;
+  /** train.solver lbfgs: what the solver did (it runs no epochs; `epochs` is 1). */
+  lbfgs?: LbfgsFit;
 }
+
+/** How the lbfgs head was fitted, for model-info.json and the model card. */
+export interface LbfgsFit {
+  /** L-BFGS iterations of the final fit on every training object. */
+  iterations: number;
+  /** False when the final fit stopped at its iteration limit (LBFGS_MAX_ITERATIONS) while still improving. */
+  converged: boolean;
+  /**
+   * How `l2` was chosen: the lowest held-out loss of a cross-validation among `choices`; `fixed`, the one
+   * value train.l2_choices gives; `largest`, the largest of them, too few training objects to compare them.
+   */
+  l2Chosen: 'cross-validation' | 'fixed' | 'largest';
+  /** train.l2_choices, each once, largest first. */
+  choices: number[];
+  /** Folds of the cross-validation (0 without one). */
+  folds: number;
+  /** With a cross-validation: whether it ran on a sample of the training objects (train.l2_cv_max_objects). */
+  sampled: boolean | null;
+}
+
+/** Iterations the final lbfgs fit may take (fitLogistic's default). */
+export const LBFGS_MAX_ITERATIONS = 300;
+
+/** Folds of the cross-validation that chooses the lbfgs head's L2; it needs twice as many training rows. */
+export const L2_FOLDS = 3;
 
 /** Layer names of the saved head; `logits` is the output before the softmax. */
 export const HEAD_LAYERS = {
@@ -443,7 +470,7 @@ function trainLogisticHead({
   const weights = sampleWeights({ y: train.y, weight: train.weight, classes, balanced: params.class_weighting });
   // Largest penalty first: each fit starts from the previous one, which is close by.
   const choices = [...new Set(params.l2_choices)].sort((a, b) => b - a);
-  const k = 3;
+  const k = L2_FOLDS;
   let l2 = choices[0]!;
   // A large training set: L2 is chosen on a stratified sample (the inner fits cost as on a
   // collection of that size); the head itself then learns from every object.
@@ -506,7 +533,7 @@ function trainLogisticHead({
     l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
   }
   const whole = tfObjective({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
-  const fitted = fitLogistic({ objective: whole.objective, classes, dim: d, l2 });
+  const fitted = fitLogistic({ objective: whole.objective, classes, dim: d, l2, maxIterations: LBFGS_MAX_ITERATIONS });
   whole.dispose();
   // Fold the standardisation into the layer: logits = b + W·((x − μ)·s) = (b − W·(μ·s)) + (W·s)·x.
   const kernel = new Float32Array(d * classes);
@@ -537,6 +564,17 @@ function trainLogisticHead({
     stoppedEarly: false,
     l2,
   };
+  const validated = choices.length > 1 && sampled >= 2 * k;
+  // One that converged on its very last allowed iteration also reaches the limit: read as cut off, the cautious side.
+  const converged = fitted.iterations < LBFGS_MAX_ITERATIONS;
+  history.lbfgs = {
+    iterations: fitted.iterations,
+    converged,
+    l2Chosen: validated ? 'cross-validation' : choices.length === 1 ? 'fixed' : 'largest',
+    choices,
+    folds: validated ? k : 0,
+    sampled: validated ? sample !== null : null,
+  };
   if (validation.x.length > 0) {
     const valWeights = sampleWeights({
       y: validation.y,
@@ -553,15 +591,19 @@ function trainLogisticHead({
     history.valAccuracy.push(valScore.accuracy);
   }
   const valAcc = history.valAccuracy[0];
-  const how =
-    choices.length > 1 && sampled >= 2 * k
-      ? `chosen by ${k}-fold cross-validation on ` +
-        (sample
-          ? `a sample of ${sampled} of the ${n} training objects (train.l2_cv_max_objects)`
-          : 'the training objects')
-      : 'as given';
+  const how = validated
+    ? `chosen by ${k}-fold cross-validation on ` +
+      (sample
+        ? `a sample of ${sampled} of the ${n} training objects (train.l2_cv_max_objects)`
+        : 'the training objects')
+    : choices.length === 1
+      ? 'as given'
+      : 'the largest of train.l2_choices (too few training objects to compare them)';
+  const fit = converged
+    ? `to convergence (${fitted.iterations} L-BFGS iterations)`
+    : `for ${fitted.iterations} L-BFGS iterations, its limit, before it converged`;
   log.info(
-    `Trained the logistic head to convergence (${fitted.iterations} L-BFGS iterations); L2 ${l2} ${how}` +
+    `Trained the logistic head ${fit}; L2 ${l2} ${how}` +
       (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };

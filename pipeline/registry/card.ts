@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { L2_FOLDS, type LbfgsFit } from '../model/head.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
@@ -8,6 +9,18 @@ import type { Registration } from './registry.ts';
  * Hugging Face model repository accepts. Every figure is read from metrics.json, model-info.json, the
  * dataset summary and the registration's lineage; the card is regenerated, never edited.
  */
+
+/** How an lbfgs head was fitted (model-info.json `l2` and `lbfgs`), null where a saved model does not say. */
+export interface HeadFit {
+  iterations: number | null;
+  converged: boolean | null;
+  l2: number | null;
+  l2Chosen: LbfgsFit['l2Chosen'] | null;
+  /** train.l2_choices it chose among, each once (null when not known). */
+  choices: number[] | null;
+  folds: number | null;
+  sampled: boolean | null;
+}
 
 /** Object counts per class and per factor value, by split: what the card says the model saw. */
 export interface DatasetSummary {
@@ -35,7 +48,18 @@ export interface ModelCard {
     reason: string;
     changes: string[];
     backbone: Registration['lineage']['backbone'];
-    head: { epochs: number; seed: number; trainCount: number; validationCount: number; hiddenUnits: number };
+    head: {
+      /** The solver that trained it: lbfgs (a linear head fitted to convergence) or adam (mini-batch epochs). */
+      solver: 'lbfgs' | 'adam';
+      /** adam: epochs run. lbfgs: 1, as model-info.json records it (the solver has no epochs; see `lbfgs`). */
+      epochs: number;
+      seed: number;
+      trainCount: number;
+      validationCount: number;
+      hiddenUnits: number;
+      /** lbfgs: how it was fitted, each fact null when the model was saved before it was recorded; adam: null. */
+      lbfgs: HeadFit | null;
+    };
     labels: string[];
     commit: string | null;
     pullRequest: Registration['lineage']['pullRequest'];
@@ -157,7 +181,8 @@ export function buildCard({
 }: {
   registration: Registration;
   metrics: Metrics;
-  modelInfo: ModelInfo;
+  /** model-info.json; `lbfgs` is there for lbfgs heads trained since it is recorded. */
+  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
   summary: DatasetSummary;
   /** The version before, for "what changed". */
   previous: Registration | null;
@@ -242,13 +267,7 @@ export function buildCard({
       reason: registration.reason,
       changes,
       backbone: l.backbone,
-      head: {
-        epochs: modelInfo.epochs,
-        seed: modelInfo.seed,
-        trainCount: modelInfo.trainCount,
-        validationCount: modelInfo.validationCount,
-        hiddenUnits: l.params.values.train.hidden_units,
-      },
+      head: headDetails({ modelInfo, train: l.params.values.train }),
       labels: metrics.labels,
       commit: l.code.commit,
       pullRequest: l.pullRequest,
@@ -295,6 +314,117 @@ export function buildCard({
   };
   card.sections = splitSections(renderCardMarkdown(card));
   return card;
+}
+
+/**
+ * The head's training facts. Which solver ran is read from what model-info.json recorded (`lbfgs`,
+ * `l2`), else from params: an lbfgs head saved before those were recorded has only train.solver to
+ * tell it (train.solver did not exist before lbfgs, so its absence means adam).
+ */
+function headDetails({
+  modelInfo,
+  train,
+}: {
+  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
+  train: Partial<Registration['lineage']['params']['values']['train']> | undefined;
+}): ModelCard['details']['head'] {
+  const hiddenUnits = train?.hidden_units ?? 0;
+  const recorded = modelInfo.lbfgs;
+  const lbfgs =
+    recorded !== undefined || typeof modelInfo.l2 === 'number' || (train?.solver === 'lbfgs' && hiddenUnits === 0);
+  const base = {
+    epochs: modelInfo.epochs,
+    seed: modelInfo.seed,
+    trainCount: modelInfo.trainCount,
+    validationCount: modelInfo.validationCount,
+    hiddenUnits,
+  };
+  if (!lbfgs) return { solver: 'adam', ...base, lbfgs: null };
+  // One value in train.l2_choices leaves nothing to choose: the L2 is known even when not recorded.
+  const choices = train?.l2_choices;
+  const given = Array.isArray(choices) ? [...new Set(choices)] : null;
+  const single = given?.length === 1 ? given[0]! : null;
+  const l2 = typeof modelInfo.l2 === 'number' ? modelInfo.l2 : single;
+  return {
+    solver: 'lbfgs',
+    ...base,
+    lbfgs: recorded
+      ? {
+          iterations: recorded.iterations,
+          converged: recorded.converged,
+          l2,
+          l2Chosen: recorded.l2Chosen,
+          choices: recorded.choices,
+          folds: recorded.folds,
+          sampled: recorded.sampled,
+        }
+      : { iterations: null, converged: null, l2, choices: given, ...l2Choice({ modelInfo, train, given, l2 }) },
+  };
+}
+
+/**
+ * How a model saved without `lbfgs` chose its L2, where params and its training count settle it:
+ * one value is fixed; with several, a cross-validation ran when there were enough training rows for
+ * its folds, on a sample when there were more than train.l2_cv_max_objects. Null where unsure.
+ */
+function l2Choice({
+  modelInfo,
+  train,
+  given,
+  l2,
+}: {
+  modelInfo: ModelInfo;
+  train: Partial<Registration['lineage']['params']['values']['train']> | undefined;
+  given: number[] | null;
+  l2: number | null;
+}): Pick<HeadFit, 'l2Chosen' | 'folds' | 'sampled'> {
+  const unknown = { l2Chosen: null, folds: null, sampled: null };
+  if (l2 === null || !given || !given.includes(l2)) return unknown;
+  if (given.length === 1) return { l2Chosen: 'fixed', folds: 0, sampled: null };
+  // Rows: each training object once, twice with its mirror image (train.augment). Absent max: no sampling yet.
+  const n = modelInfo.trainCount;
+  const rows = n * (train?.augment ? 2 : 1);
+  const max = train?.l2_cv_max_objects ?? 0;
+  if (n < 2 * L2_FOLDS || (max > 0 && max < 2 * L2_FOLDS)) return unknown;
+  const sampled = max === 0 || rows <= max ? false : n > max ? true : null;
+  return { l2Chosen: 'cross-validation', folds: L2_FOLDS, sampled };
+}
+
+/** The card's "Training:" words: epochs for adam; for lbfgs, its iterations and the L2 it chose, as far as known. */
+function trainingWords(head: ModelCard['details']['head']): string {
+  const f = head.lbfgs;
+  if (head.solver === 'adam' || !f) return `${head.epochs} ${head.epochs === 1 ? 'epoch' : 'epochs'}`;
+  const fit =
+    f.iterations === null
+      ? 'fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops improving)'
+      : f.converged === false
+        ? `stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped improving`
+        : `fitted to convergence in ${f.iterations} iterations of the L-BFGS solver (it has no epochs: it stops when ` +
+          'the fit stops improving)';
+  if (f.l2 === null) return fit;
+  const among = f.choices && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
+  const how =
+    f.l2Chosen === 'cross-validation'
+      ? `, chosen by ${f.folds ? `${f.folds}-fold ` : ''}cross-validation` +
+        (f.sampled === true
+          ? ' on a sample of the training objects (train.l2_cv_max_objects)'
+          : f.sampled === false
+            ? ' on the training objects'
+            : '') +
+        among
+      : f.l2Chosen === 'fixed'
+        ? ', fixed in params.yaml (train.l2_choices gives one value)'
+        : f.l2Chosen === 'largest'
+          ? ', the largest of train.l2_choices: too few training objects to compare them'
+          : '';
+  const penalty = `L2 penalty ${f.l2} (how strongly the model is kept from fitting the training photographs too closely)`;
+  return `${fit}; ${penalty}${how}`;
+}
+
+/** "0.01, 0.1 and 1": smallest first. */
+function listNumbers(xs: number[]): string {
+  const sorted = [...xs].sort((a, b) => a - b).map(String);
+  return sorted.length < 2 ? sorted.join('') : `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}`;
 }
 
 function whatChanged({
@@ -373,7 +503,7 @@ export function renderCardMarkdown(card: ModelCard): string {
       `from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`,
   );
   lines.push(
-    `- **Training:** ${d.head.epochs} ${d.head.epochs === 1 ? 'epoch' : 'epochs'}, seed ${d.head.seed}, ` +
+    `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +
       `${d.head.trainCount} training and ` +
       `${d.head.validationCount} validation objects, backend ${l.backend}`,
   );

@@ -8,7 +8,10 @@ export const reviewCommands: Command[] = [
     summary: 'List labelled objects whose label looks wrong to the model, most likely wrong first.',
     help: `Each labelled object is predicted by a model trained without it (cross-validation in the
 evaluate stage); where that prediction disagrees with labels.csv the object is listed, ranked by how
-sure the model is. "flagged" marks those confident learning picks out. Run "vitrine run evaluate" first.
+sure the model is. "flagged": confident learning flags it (the model is at least as sure of the label
+it suggests as it is, on average, of the objects that have that label); "worth a look": listed only
+because it ranks high. In --json, each item's "reason" is "flagged" or "ranked". Run "vitrine run
+evaluate" first.
 
   npx vitrine review            the 30 most likely wrong
   npx vitrine review --json     every one, as JSON (.vitrine/evaluate/review.json)`,

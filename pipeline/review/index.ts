@@ -5,13 +5,15 @@ import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
-import { findLabelIssues, normalizedMargin } from './confident-learning.ts';
+import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
 
 /*
  * The review queue of labels: every labelled object whose out-of-fold prediction disagrees with its
  * label, ranked by how likely the label is wrong (1 − normalized margin, as cleanlab ranks label
- * issues). Those confident learning flags are marked `confident`: they are the ones
- * `train.flagged` leaves out of training.
+ * issues). Those in confident learning's count are marked `confident`: they are the ones
+ * `train.flagged` leaves out of training. That count is filled by rank, and calibrating it can make
+ * it larger than the objects that reached the per-class threshold (a weak model's pick at 27%): so
+ * `reason` says which are flagged (in the count and at the threshold) and which are only ranked.
  */
 
 /** One object whose label may be wrong. */
@@ -25,10 +27,21 @@ export interface ReviewItem {
   score: number;
   /** Out-of-fold probability of `suggested`. */
   confidence: number;
-  /** Flagged by confident learning (per-class thresholds), not only a disagreement. */
+  /** In confident learning's count (cleanlab's prune_by_noise_rate): what train.flagged: drop leaves out. */
   confident: boolean;
+  /**
+   * Why it is listed: `flagged`, confident learning flags it (in its count, and its probability of
+   * `suggested` reaches that label's threshold); `ranked`, only for ranking high among the disagreements
+   * ("worth a look"). Absent in lists written before it was recorded.
+   */
+  reason?: ReviewReason;
+  /** Confident learning's threshold for `suggested`: the mean probability of it over objects labelled so. */
+  threshold?: number | null;
   split: Split;
 }
+
+/** Why an object is in the review list: confident learning flags it, or it only ranks high. */
+export type ReviewReason = 'flagged' | 'ranked';
 
 /**
  * How often a model trained without an object names its label, averaged over the labels (balanced
@@ -54,8 +67,10 @@ export interface ReviewFile {
   checked: number;
   /** Absent in review lists written before it existed. */
   agreement?: Agreement;
-  /** How many items confident learning flagged. */
+  /** How many items are in confident learning's count (`confident`). */
   confident: number;
+  /** How many items are flagged (`reason` flagged); absent in lists written before it was recorded. */
+  flagged?: number;
   /** Most likely wrong first. */
   items: ReviewItem[];
 }
@@ -68,6 +83,7 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
   const agreement = agreementOf({ y, probs, labels: oof.labels });
   // A model at chance flags labels at random: confident learning's picks are kept only from one that learnt.
   const flagged = new Set(agreement.better ? findLabelIssues({ y, probs, classes }).map((i) => i.index) : []);
+  const thresholds = confidentThresholds({ y, probs, classes });
   const items: ReviewItem[] = [];
   oof.objects.forEach((o, i) => {
     const row = probs[i]!;
@@ -76,6 +92,9 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
     let best = 0;
     for (let j = 1; j < classes; j++) if (row[j]! > row[best]!) best = j;
     if (best === y[i] || row[best] === row[y[i]!]) return;
+    const threshold = Number.isFinite(thresholds[best]) ? thresholds[best]! : null;
+    // The same tolerance as the confident joint's count.
+    const reached = threshold !== null && row[best]! >= threshold - 1e-6;
     items.push({
       id: o.id,
       label: o.label,
@@ -83,6 +102,8 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
       score: round(1 - normalizedMargin(row, y[i]!)),
       confidence: row[best]!,
       confident: flagged.has(i),
+      reason: flagged.has(i) && reached ? 'flagged' : 'ranked',
+      threshold: threshold === null ? null : round(threshold),
       split: o.split,
     });
   });
@@ -93,8 +114,18 @@ export function reviewFromOof(oof: OofFile): ReviewFile {
     checked: oof.objects.length,
     agreement,
     confident: items.filter((i) => i.confident).length,
+    flagged: items.filter((i) => i.reason === 'flagged').length,
     items,
   };
+}
+
+/**
+ * Why an item is listed. A list written before `reason` was recorded says only `confident`: flagged
+ * from a model that learnt its labels well, worth a look from a weak one (its picks are hints).
+ */
+export function reasonOf(item: ReviewItem, agreement: Agreement | undefined): ReviewReason {
+  if (item.reason) return item.reason;
+  return item.confident && agreement?.better !== false && !isWeak(agreement) ? 'flagged' : 'ranked';
 }
 
 function agreementOf({ y, probs, labels }: { y: number[]; probs: number[][]; labels: string[] }): Agreement {
@@ -204,22 +235,34 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
   // A model at chance lists nothing when it ties everywhere: that is not agreement.
   if (atChance && review.items.length === 0) return `${notBetterThanGuessing(a, review.checked, { listed: false })}\n`;
   if (review.items.length === 0) return `The model agrees with every one of the ${review.checked} labels it checked.\n`;
+  const flagged = review.items.filter((i) => reasonOf(i, a) === 'flagged').length;
+  const ranked = review.items.length - flagged;
+  // A model at chance flags nothing and its ranking says nothing: no mark, the caution above says why.
+  const mark = (i: ReviewItem) => (atChance ? '' : reasonOf(i, a) === 'flagged' ? '  flagged' : '  worth a look');
+  const counts = [...(flagged ? [`${flagged} flagged`] : []), ...(ranked ? [`${ranked} worth a look`] : [])];
   const lines = [
     ...(atChance ? [`${notBetterThanGuessing(a, review.checked)}\n`] : []),
     ...(weak ? [`${weakModel(a)}\n`] : []),
     `${review.items.length} of ${review.checked} labelled objects may have a wrong label` +
-      (atChance
-        ? ':'
-        : // A weak model's picks come from low probabilities (27%): not "with confidence".
-          ` (${review.confident} ${weak ? 'picked out by confident learning' : 'flagged with confidence'}); most likely wrong first:`),
+      (atChance ? ':' : ` (${counts.join(', ')}); most likely wrong first.`),
+    ...(!atChance && flagged
+      ? [
+          '"flagged": the model is at least as sure of the label it suggests as it is, on average, of the objects ' +
+            'that have that label (confident learning).',
+        ]
+      : []),
+    ...(!atChance && ranked
+      ? [
+          '"worth a look": the model prefers another label, but is not sure enough for a flag; listed because it ranks high.',
+        ]
+      : []),
     '',
     ...review.items
       .slice(0, limit)
       .map(
         (i) =>
           `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} ` +
-          `(${Math.round(i.confidence * 100)}%)  score ` +
-          `${i.score.toFixed(2)}${i.confident ? '  flagged' : ''}`,
+          `(${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
       ),
   ];
   if (review.items.length > limit)

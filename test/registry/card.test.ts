@@ -120,19 +120,122 @@ describe('model card', () => {
   });
   const md = renderCardMarkdown(card);
 
-  it('says "1 epoch" for a head fitted in one step (train.solver lbfgs), and "30 epochs" otherwise', () => {
-    expect(md).toContain('- **Training:** 30 epochs, seed 42');
-    const once = buildCard({
-      registration: v2,
+  const cardFor = (over: {
+    modelInfo?: object;
+    train?: Partial<Registration['lineage']['params']['values']['train']>;
+  }) => {
+    const reg = registration('v2.0.0', v1);
+    reg.lineage.params.values = {
+      ...reg.lineage.params.values,
+      train: { ...reg.lineage.params.values.train, ...over.train },
+    };
+    return buildCard({
+      registration: reg,
       metrics,
-      modelInfo: { ...info, epochs: 1 },
+      modelInfo: { ...info, ...over.modelInfo } as ModelInfo,
       summary,
       previous: v1,
       stages: ['prod'],
       owners: ['Registrar'],
       collectionName: 'The Museum',
     });
-    expect(renderCardMarkdown(once)).toContain('- **Training:** 1 epoch, seed 42');
+  };
+  const trainingLine = (c: ReturnType<typeof cardFor>) =>
+    renderCardMarkdown(c)
+      .split('\n')
+      .find((l) => l.startsWith('- **Training:**'))!;
+
+  it('says "30 epochs" for a mini-batch head (train.solver adam)', () => {
+    const adam = cardFor({ train: { solver: 'adam' } });
+    expect(trainingLine(adam)).toBe(
+      '- **Training:** 30 epochs, seed 42, 40 training and 8 validation objects, backend wasm',
+    );
+    expect(adam.details.head).toMatchObject({ solver: 'adam', epochs: 30, lbfgs: null });
+    // Hidden units always train with Adam, whatever train.solver says.
+    expect(trainingLine(cardFor({ train: { hidden_units: 64 } }))).toContain('- **Training:** 30 epochs, seed 42');
+  });
+
+  it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {
+    const lbfgs = cardFor({
+      modelInfo: {
+        epochs: 1,
+        l2: 0.1,
+        lbfgs: {
+          iterations: 47,
+          converged: true,
+          l2Chosen: 'cross-validation',
+          choices: [3, 1, 0.3, 0.1, 0.03, 0.01],
+          folds: 3,
+          sampled: false,
+        },
+      },
+    });
+    const line = trainingLine(lbfgs);
+    expect(line).not.toMatch(/\d epochs?/);
+    expect(line).toBe(
+      '- **Training:** fitted to convergence in 47 iterations of the L-BFGS solver (it has no epochs: it stops ' +
+        'when the fit stops improving); L2 penalty 0.1 (how strongly the model is kept from fitting the training ' +
+        'photographs too closely), chosen by 3-fold cross-validation on the training objects among 0.01, 0.03, ' +
+        '0.1, 0.3, 1 and 3 (train.l2_choices); seed 42, 40 training and 8 validation objects, backend wasm',
+    );
+    expect(lbfgs.details.head).toMatchObject({
+      solver: 'lbfgs',
+      lbfgs: { iterations: 47, converged: true, l2: 0.1, l2Chosen: 'cross-validation', folds: 3 },
+    });
+    expect(lbfgs.sections[0]!.text).toContain('fitted to convergence in 47 iterations');
+  });
+
+  it('says when the L2 was fixed, chosen on a sample, or the largest for want of objects, and a fit that hit its limit', () => {
+    const fit = { iterations: 300, converged: false, l2Chosen: 'fixed', choices: [0.5], folds: 0, sampled: null };
+    expect(trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.5, lbfgs: fit } }))).toContain(
+      '- **Training:** stopped after 300 iterations of the L-BFGS solver, its limit, before the fit stopped ' +
+        'improving; L2 penalty 0.5 (how strongly the model is kept from fitting the training photographs too ' +
+        'closely), fixed in params.yaml (train.l2_choices gives one value); seed 42',
+    );
+    const sampled = { ...fit, converged: true, iterations: 80, l2Chosen: 'cross-validation', choices: [1, 0.1] };
+    expect(
+      trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 1, lbfgs: { ...sampled, folds: 3, sampled: true } } })),
+    ).toContain(
+      'chosen by 3-fold cross-validation on a sample of the training objects (train.l2_cv_max_objects) among 0.1 and 1',
+    );
+    const largest = { ...sampled, l2Chosen: 'largest', folds: 0 };
+    expect(trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 1, lbfgs: largest } }))).toContain(
+      'L2 penalty 1 (how strongly the model is kept from fitting the training photographs too closely), the ' +
+        'largest of train.l2_choices: too few training objects to compare them; seed 42',
+    );
+  });
+
+  it('still renders the card of an lbfgs model saved before these facts were recorded, saying less', () => {
+    // model-info.json with the chosen L2 but no iterations (models trained before they were recorded):
+    // 40 training objects, at most train.l2_cv_max_objects (5,000), so the cross-validation ran on all.
+    const withL2 = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 0.3 } }));
+    expect(withL2).toBe(
+      '- **Training:** fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops ' +
+        'improving); L2 penalty 0.3 (how strongly the model is kept from fitting the training photographs too ' +
+        'closely), chosen by 3-fold cross-validation on the training objects among 0.01, 0.03, 0.1, 0.3, 1 and 3 ' +
+        '(train.l2_choices); seed 42, 40 training and 8 validation objects, backend wasm',
+    );
+    // Too few objects for the folds: how it was chosen is not said.
+    const few = trainingLine(cardFor({ modelInfo: { epochs: 1, l2: 3, trainCount: 4 } }));
+    expect(few).toContain('too closely); seed 42, 4 training');
+    // More than train.l2_cv_max_objects: on a sample; with mirror images the count may or may not exceed it.
+    const many = { epochs: 1, l2: 1, trainCount: 6000 };
+    expect(trainingLine(cardFor({ modelInfo: many }))).toContain(
+      'chosen by 3-fold cross-validation on a sample of the training objects (train.l2_cv_max_objects) among',
+    );
+    const mirrored = trainingLine(cardFor({ modelInfo: { ...many, trainCount: 3000 }, train: { augment: true } }));
+    expect(mirrored).toContain('chosen by 3-fold cross-validation among 0.01,');
+    // Older still: no L2 either; one choice in params means it was fixed.
+    const bare = trainingLine(cardFor({ modelInfo: { epochs: 1 } }));
+    expect(bare).toBe(
+      '- **Training:** fitted to convergence by the L-BFGS solver (it has no epochs: it stops when the fit stops ' +
+        'improving); seed 42, 40 training and 8 validation objects, backend wasm',
+    );
+    expect(trainingLine(cardFor({ modelInfo: { epochs: 1 }, train: { l2_choices: [0.2] } }))).toContain(
+      'L2 penalty 0.2 (how strongly the model is kept from fitting the training photographs too closely), fixed ' +
+        'in params.yaml (train.l2_choices gives one value); seed 42',
+    );
+    for (const line of [withL2, few, bare, mirrored]) expect(line).not.toMatch(/undefined|null|NaN|epoch,|epochs,/);
   });
 
   it('counts labelled objects per class and per factor value by split', () => {

@@ -39,7 +39,7 @@ export type { PublishTarget };
  * published itself (listed in `<prefix>/.vitrine-published.json`), never other files in the bucket,
  * and never anything outside the prefix. Unlike `rclone sync` or `aws s3 sync --delete`, which delete
  * whatever the source lacks, it leaves files put there by other means (a press kit beside the site).
- * When the record is damaged or was deleted, the files it published are those under the prefix that carry the md5
+ * When the record is damaged, the files it published are those under the prefix that carry the md5
  * every Vitrine upload has stored in its metadata since the first version (`x-amz-meta-md5`).
  */
 
@@ -141,13 +141,10 @@ export async function publishSite({
     },
   );
   const record = await readManifest({ s3, target, key: key(MANIFEST), fail });
-  // A missing record with files under the prefix that the build lacks: it was deleted, so look for Vitrine's.
-  const lost = record.missing && [...remote.keys()].some((file) => file !== MANIFEST && !local.has(file));
-  const why = record.damaged ?? (lost ? 'missing' : undefined);
   const published =
-    why === undefined
+    record.damaged === undefined
       ? record.files
-      : await publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why });
+      : await publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged });
   const decided = plan({ local, remote, published });
   const result = {
     uploaded: decided.upload,
@@ -540,7 +537,7 @@ async function readManifest({
   target: PublishTarget;
   key: string;
   fail: Fail;
-}): Promise<{ files: Set<string>; damaged?: string; missing?: boolean }> {
+}): Promise<{ files: Set<string>; damaged?: string }> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
@@ -548,7 +545,7 @@ async function readManifest({
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // No record: nothing was published under this prefix yet.
-    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set(), missing: true };
+    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set() };
     throw fail('read', key, error);
   }
   if (!text.trim()) return { files: new Set(), damaged: 'it is empty' };
@@ -591,7 +588,7 @@ async function publishedByVitrine({
   fail: Fail;
   log: Logger;
   dryRun: boolean;
-  /** What is wrong with the record: 'missing', or why it is damaged. */
+  /** What is wrong with the record. */
   why: string;
 }): Promise<Set<string>> {
   const candidates = [...remote.keys()].filter((file) => file !== MANIFEST && !local.has(file) && plainName(file));
@@ -607,8 +604,7 @@ async function publishedByVitrine({
   const others = candidates.length - ours.size;
   const under = target.prefix ? `under ${target.prefix}/` : 'in the bucket';
   log.warn(
-    `The publish record s3://${target.bucket}/${key(MANIFEST)} ` +
-      `${why === 'missing' ? 'is missing (deleted?)' : `is damaged (${why})`}, so it cannot say which ` +
+    `The publish record s3://${target.bucket}/${key(MANIFEST)} is damaged (${why}), so it cannot say which ` +
       `files earlier publishes put there. Vitrine looked through the files ${under} instead: ` +
       `${count(ours.size, 'file')} it published that this build no longer has ${dryRun ? 'would be' : 'will be'} ` +
       'deleted' +

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -71,25 +71,6 @@ describe('a damaged publish record', () => {
       expect(again.lines.filter((l) => l.level === 'warn')).toEqual([]);
     },
   );
-
-  it('one that was deleted: the files Vitrine published there are still found, and a first publish says nothing', async () => {
-    const prefix = 'record-deleted';
-    const first = memoryLogger();
-    await publishTo(prefix, sampleSite(), { log: first });
-    expect(first.lines.filter((l) => l.level === 'warn')).toEqual([]);
-    await bucket.client.send(new PutObjectCommand({ Bucket: 'www', Key: `${prefix}/press/kit.pdf`, Body: 'pdf' }));
-    await bucket.client.send(new DeleteObjectCommand({ Bucket: 'www', Key: `${prefix}/.vitrine-published.json` }));
-    const next = sampleSite();
-    delete next['robots.txt'];
-    const log = memoryLogger();
-    const result = await publishTo(prefix, next, { log });
-    expect(result.deleted).toEqual(['robots.txt']);
-    expect(await keys(prefix)).toContain('press/kit.pdf');
-    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`s3://www/${prefix}/.vitrine-published.json is missing`);
-    expect((await record(prefix)).files).toEqual(Object.keys(next).sort());
-  });
 
   it('--dry-run says so and what it would delete, and writes nothing', async () => {
     const prefix = 'damaged-dry';

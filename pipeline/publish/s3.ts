@@ -591,7 +591,14 @@ async function publishedByVitrine({
   /** What is wrong with the record. */
   why: string;
 }): Promise<Set<string>> {
-  const candidates = [...remote.keys()].filter((file) => file !== MANIFEST && !local.has(file) && plainName(file));
+  // Another site published to a folder under this prefix has its own record there: none of its files are ours.
+  const nested = [...remote.keys()]
+    .filter((file) => file !== MANIFEST && file.endsWith(`/${MANIFEST}`))
+    .map((file) => file.slice(0, -MANIFEST.length));
+  const candidates = [...remote.keys()].filter(
+    (file) =>
+      file !== MANIFEST && !local.has(file) && plainName(file) && !nested.some((folder) => file.startsWith(folder)),
+  );
   const ours = new Set<string>();
   await mapPool(candidates, jobs, async (file) => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {

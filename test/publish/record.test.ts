@@ -72,6 +72,28 @@ describe('a damaged publish record', () => {
     },
   );
 
+  it('leaves another site published under a folder of the prefix alone (it has its own record)', async () => {
+    const prefix = 'damaged-parent';
+    await publishTo(`${prefix}/old`, sampleSite());
+    await publishTo(prefix, sampleSite());
+    await bucket.client.send(
+      new PutObjectCommand({ Bucket: 'www', Key: `${prefix}/.vitrine-published.json`, Body: 'oops' }),
+    );
+    const next = sampleSite();
+    delete next['robots.txt'];
+    const result = await publishTo(prefix, next, { log: memoryLogger() });
+    expect(result.deleted).toEqual(['robots.txt']);
+    expect(await keys(`${prefix}/old`)).toEqual([...Object.keys(sampleSite()), '.vitrine-published.json'].sort());
+  });
+
+  it('a first publish above another site deletes nothing of it', async () => {
+    const prefix = 'first-parent';
+    await publishTo(`${prefix}/old`, sampleSite());
+    const result = await publishTo(prefix, { 'index.html': page('New') }, { log: memoryLogger() });
+    expect(result.deleted).toEqual([]);
+    expect(await keys(`${prefix}/old`)).toEqual([...Object.keys(sampleSite()), '.vitrine-published.json'].sort());
+  });
+
   it('--dry-run says so and what it would delete, and writes nothing', async () => {
     const prefix = 'damaged-dry';
     await publishTo(prefix, sampleSite());

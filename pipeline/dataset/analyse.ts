@@ -4,7 +4,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputInfo } from 'sharp';
 import sharp from 'sharp';
-import { mapPool } from '../data/hash.ts';
+import { hashFile, mapPool } from '../data/hash.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { DominantColour, Thumbnail } from '../types.ts';
 import { dominantColours } from './colour.ts';
@@ -140,7 +140,13 @@ async function checkThumbnails({
   analysis: ImageAnalysis;
 }): Promise<{ analysis: ImageAnalysis; refreshed: boolean } | null> {
   const files = analysis.thumbnailFiles;
-  if (files === undefined) return (await sizesMatch({ datasetDir, analysis })) ? { analysis, refreshed: false } : null;
+  if (files === undefined) {
+    // Written by an earlier version (sizes only, or nothing): checked as it could be, then recorded in full once,
+    // so that a later overwrite of the same size is caught too.
+    if (!(await sizesMatch({ datasetDir, analysis }))) return null;
+    const recorded = await recordThumbnails({ datasetDir, analysis });
+    return recorded ? { analysis: { ...analysis, thumbnailFiles: recorded }, refreshed: true } : null;
+  }
   if (!Array.isArray(files) || files.length !== analysis.thumbnails.length) return null;
   const now: [ThumbnailFile, ThumbnailFile][] = [];
   let refreshed = false;
@@ -170,10 +176,31 @@ async function checkThumbnail({ file, was }: { file: string; was: ThumbnailFile 
   const stamp = stampOf(info);
   if (stamp === was.stamp) return was;
   // Rewritten in place with as many bytes, touched, or copied back: the content decides.
-  const md5 = createHash('md5')
-    .update(await readFile(file))
-    .digest('hex');
+  const md5 = await hashFile({ file });
   return md5 === was.md5 ? { ...was, stamp } : null;
+}
+
+/** Each thumbnail file of `analysis` as it is on disk now ([webp, jpeg]), or null when one is missing. */
+async function recordThumbnails({
+  datasetDir,
+  analysis,
+}: {
+  datasetDir: string;
+  analysis: ImageAnalysis;
+}): Promise<[ThumbnailFile, ThumbnailFile][] | null> {
+  const record = async (rel: string): Promise<ThumbnailFile | null> => {
+    const file = path.join(datasetDir, THUMBS_DIR, path.posix.basename(rel));
+    const info = await stat(file, { bigint: true }).catch(() => null);
+    if (!info) return null;
+    return { bytes: Number(info.size), md5: await hashFile({ file }), stamp: stampOf(info) };
+  };
+  const out: [ThumbnailFile, ThumbnailFile][] = [];
+  for (const t of analysis.thumbnails) {
+    const [webp, jpeg] = [await record(t.webp), await record(t.jpeg)];
+    if (!webp || !jpeg) return null;
+    out.push([webp, jpeg]);
+  }
+  return out;
 }
 
 function stampOf(info: BigIntStats): string {

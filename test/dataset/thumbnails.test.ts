@@ -134,4 +134,29 @@ describe('a thumbnail damaged on disk', () => {
     expect(await readFile(thumb)).toEqual(good);
     expect(log.lines.find((l) => l.message.startsWith('Reading'))?.message).toMatch(/Reading 1 new image \(2 /);
   });
+
+  it('images.json of an earlier version is brought up to date, so a later same-size overwrite is caught', async () => {
+    const ws = await makeCollection({ objects, labels });
+    const params = testParams();
+    const first = await buildDataset({ ws, params, log: memoryLogger() });
+    const file = path.join(ws.dataset, 'images.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    for (const a of Object.values(manifest.images) as { thumbnailFiles?: { bytes: number }[][] }[]) {
+      Object.assign(a, { thumbnailBytes: a.thumbnailFiles!.map((pair) => pair.map((f) => f.bytes)) });
+      delete a.thumbnailFiles;
+    }
+    await writeFile(file, JSON.stringify(manifest));
+    await buildDataset({ ws, params, log: memoryLogger() });
+    const upgraded = JSON.parse(await readFile(file, 'utf8'));
+    for (const a of Object.values(upgraded.images) as { thumbnailFiles?: unknown[] }[])
+      expect(a.thumbnailFiles).toHaveLength(first.objects[0]!.thumbnails.length);
+
+    const thumb = path.join(ws.dataset, first.objects[2]!.thumbnails[0]!.webp);
+    const good = await readFile(thumb);
+    await writeFile(thumb, Buffer.from(good).fill(0, 20));
+    const later = new Date(Date.now() + 60_000);
+    await utimes(thumb, later, later);
+    await buildDataset({ ws, params, log: memoryLogger() });
+    expect(await readFile(thumb)).toEqual(good);
+  });
 });

@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { holdBuildLock } from '../catalogue/site.ts';
+import { holdLock } from '../lock.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
@@ -11,8 +11,8 @@ export const RUN_LOCK = 'run.lock';
 /**
  * Hold the repository's run lock while stages run: two runs at once (two terminals, two jobs on one
  * runner) would write the same outputs and `.vitrine/lock.json`. A second run waits, saying which run
- * holds the lock; a lock whose process has ended on this machine is taken over at once. The lock is
- * the catalogue build's (holdBuildLock), so there is one lock helper. `wait` defaults to a timer.
+ * holds the lock; a lock whose process has ended on this machine is taken over at once (pipeline/lock.ts).
+ * `wait` defaults to a timer.
  */
 export async function holdRunLock({
   ws,
@@ -24,34 +24,24 @@ export async function holdRunLock({
   wait?: (ms: number) => Promise<void>;
 }): Promise<() => Promise<void>> {
   const file = path.join(ws.work, RUN_LOCK);
-  let told = false;
-  return holdBuildLock({
+  return holdLock({
     file,
-    // Its own waiting line speaks of a catalogue build: the line below names the run instead.
-    log: {
-      info: (message) => log.debug(message),
-      warn: (message, where) => log.warn(message, where),
-      error: (message, where) => log.error(message, where),
-      debug: (message) => log.debug(message),
-      progress: (label, total) => log.progress(label, total),
-    },
-    wait: async (ms) => {
-      if (!told) log.info(await holderLine({ file, root: ws.root }));
-      told = true;
-      await wait(ms);
-    },
+    what: 'a Vitrine run',
+    log,
+    waiting: () => holderLine({ file, root: ws.root }),
+    wait,
   });
 }
 
 /** Which run holds the lock `file`, in plain words. */
 async function holderLine({ file, root }: { file: string; root: string }): Promise<string> {
-  const [text, info] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).catch(() => null)]);
-  const [pid, host] = text.split('\n');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const [pid, host, started] = text.split('\n');
   const elsewhere = Boolean(host) && host !== os.hostname();
   const who = pid ? `process ${pid} ${elsewhere ? `on the machine ${host}` : 'on this machine'}` : 'another process';
-  const since = info ? `, since ${info.mtime.toISOString().slice(11, 19)} UTC` : '';
+  const since = started && /^\d{4}-/.test(started) ? `, since ${started.slice(11, 19)} UTC` : '';
   const stale = elsewhere
-    ? 'a lock from another machine is taken over once it is 30 minutes old'
+    ? 'a run renews it every minute; one from another machine is taken over after 30 minutes without renewal'
     : 'should that process end without removing it, this run takes the lock over';
   return (
     `Another Vitrine run (${who}${since}) is running stages in this repository: this one waits for it to ` +

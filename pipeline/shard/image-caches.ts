@@ -1,7 +1,8 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type AnalysisSettings, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
 import { type DecodeFailure, loadDecodeFailures, saveDecodeFailures } from '../dataset/images.ts';
+import { holdLock } from '../lock.ts';
+import { silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
 /*
@@ -9,9 +10,6 @@ import type { Workspace } from '../paths.ts';
  * two shards may share a machine) and of the pulls. Each writer reads the files again under a short
  * lock and adds its entries, so none overwrites the others' with what it read minutes before.
  */
-
-/** A lock older than this was left by a run that died (it is held for a read and a write). */
-const STALE_MS = 2 * 60_000;
 
 /**
  * Add `analyses` and `failures` to the dataset's image caches. `replace`: entries already there are
@@ -31,7 +29,13 @@ export async function addImageCaches({
   replace: boolean;
 }): Promise<{ added: number }> {
   if (analyses.size === 0 && failures.size === 0) return { added: 0 };
-  const release = await lock(path.join(ws.dataset, 'images.lock'));
+  // Held for a read and a write: waits are short, so they are checked often and said nowhere.
+  const release = await holdLock({
+    file: path.join(ws.dataset, 'images.lock'),
+    what: 'a run adding to the image caches',
+    log: silentLogger,
+    wait: () => new Promise((resolve) => setTimeout(resolve, 20)),
+  });
   try {
     let added = 0;
     const merge = <T>(into: Map<string, T>, from: Map<string, T>) => {
@@ -54,35 +58,5 @@ export async function addImageCaches({
     return { added };
   } finally {
     await release();
-  }
-}
-
-/** Hold `file` (created exclusively, holding our pid); waits while another live run holds it. */
-async function lock(file: string): Promise<() => Promise<void>> {
-  await mkdir(path.dirname(file), { recursive: true });
-  for (;;) {
-    try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await stale(file)) await rm(file, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
-/** Its run is gone (no such process on this machine), or it is older than STALE_MS. */
-async function stale(file: string): Promise<boolean> {
-  const [text, info] = await Promise.all([readFile(file, 'utf8').catch(() => ''), stat(file).catch(() => null)]);
-  if (!info) return false; // just released: try again
-  if (Date.now() - info.mtimeMs > STALE_MS) return true;
-  const pid = Number.parseInt(text, 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false; // being written
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

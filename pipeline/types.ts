@@ -106,6 +106,16 @@ export interface Interval {
   high: number;
 }
 
+/**
+ * Objects a stage left out because the backbone gave no usable numbers for their image (values that are
+ * not numbers; pipeline/model/left-out.ts). `objects` counts every one; `ids` names the first 20
+ * of them (LEFT_OUT_IDS in stages/train.ts), so that a collection with thousands stays a small file.
+ */
+export interface LeftOut {
+  objects: number;
+  ids: string[];
+}
+
 /** What a trained model is and how it came to be: `.vitrine/model/model-info.json`. */
 export interface ModelInfo {
   schema: 'vitrine.model/1';
@@ -134,6 +144,11 @@ export interface ModelInfo {
   l2?: number;
   trainCount: number;
   validationCount: number;
+  /**
+   * Training and validation objects left out because their image has no usable embedding (not counted
+   * in trainCount and validationCount). Absent when none was, and in models trained before it was recorded.
+   */
+  leftOut?: LeftOut;
   durationMs: { embed: number; train: number };
   embeddings: { computed: number; fromCache: number };
   /**
@@ -191,6 +206,12 @@ export interface Metrics extends ModelScores {
   labels: string[];
   /** Number of test objects evaluated. */
   n: number;
+  /**
+   * Labelled objects left out of the test scores or of cross-validation (each counted once) because their
+   * image has no usable embedding; `n` does not count them. Absent when none was, and in metrics.json
+   * written before it was recorded.
+   */
+  leftOut?: LeftOut;
   /** Scores per factor value (department, medium, museum...) for the model card. */
   factors: { factor: string; groups: { value: string; n: number; accuracy: number; macroF1: number }[] }[];
   baseline:

@@ -297,7 +297,7 @@ export async function buildReport({
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
-  const sections = reportSections({ metrics, dataset, links, changes: changed });
+  const sections = reportSections({ metrics, model, dataset, links, changes: changed });
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const maxLabelChanges = params.report.max_label_changes;
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });

@@ -1,6 +1,7 @@
 import { slugFor } from '../catalogue/derive.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
-import type { Dataset, DatasetObject, Metrics } from '../types.ts';
+import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
+import { leftOutSection } from './left-out.ts';
 import { attribute, link, num, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
@@ -142,11 +143,14 @@ export function outOfCollectionSection({ metrics }: { metrics: Metrics }): strin
 /** The sections of this file for renderMarkdown, with catalogue links made the way the report makes them. */
 export function reportSections({
   metrics,
+  model = null,
   dataset,
   links,
   changes,
 }: {
   metrics: Metrics;
+  /** The trained model's description: the objects training left out. */
+  model?: Pick<ModelInfo, 'leftOut'> | null;
   dataset: Pick<Dataset, 'objects'> | null;
   /** Labels this pull request changed or added, with the label before (null: newly labelled). */
   changes?: Map<string, string | null>;
@@ -155,7 +159,7 @@ export function reportSections({
     slug: string | undefined,
     object: DatasetObject | undefined,
   ) => { thumbnailUrl: string | null; pageUrl: string | null };
-}): { afterIntro: string[]; beforeLineage: string[] } {
+}): { afterIntro: string[]; afterScores: string[]; beforeLineage: string[] } {
   const objects = new Map((dataset?.objects ?? []).map((o) => [o.id, o]));
   // The catalogue's page names, made in the same order as the catalogue makes them.
   const taken = new Set<string>();
@@ -164,6 +168,9 @@ export function reportSections({
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
   return {
     afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
+    afterScores: [leftOutSection({ metrics, model, objectOf: (id) => objects.get(id), links: linksOf })].filter(
+      Boolean,
+    ),
     beforeLineage: [
       outOfCollectionSection({ metrics }),
       mislabelledSection({ metrics, links: linksOf, titleOf, changes }),

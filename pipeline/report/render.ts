@@ -37,8 +37,8 @@ export interface RenderInput {
    * report is cut by fitMarkdown. Infinity: the whole report.
    */
   limit?: number;
-  /** Sections built elsewhere (pipeline/report/mislabelled.ts), already Markdown. */
-  sections?: { afterIntro?: string[]; beforeLineage?: string[] };
+  /** Sections built elsewhere (pipeline/report/mislabelled.ts, left-out.ts), already Markdown. */
+  sections?: { afterIntro?: string[]; afterScores?: string[]; beforeLineage?: string[] };
 }
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
@@ -114,6 +114,7 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(gateSection(report));
   parts.push(labelSection(input));
   parts.push(metricsSection(input));
+  parts.push(...(input.sections?.afterScores ?? []));
   parts.push(perClassSection(metrics));
   parts.push(confusionSection(metrics));
   if (input.model) parts.push(trainingSection(input.model));

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { analyseShard } from '../dataset/shard.ts';
+import type { Logger } from '../log.ts';
 import { embedImages } from '../model/embed.ts';
 import type { StageContext, StageName } from '../stages/stage.ts';
 import type { Shard } from './assign.ts';
@@ -67,6 +69,7 @@ export async function runShard({
     const results = [];
     if (params.train.augment && training.length > 0) results.push(await embed(training, true));
     results.push(await embed(analysis.images, false));
+    warnUnusable({ images: analysis.images, results, shard: label, root: ws.root, log });
     for (const r of results) {
       embedded += r.computed;
       fromCache += r.fromCache;
@@ -81,4 +84,35 @@ export async function runShard({
     (needsEmbeddings ? `, ${embedded} embeddings computed, ${fromCache} from the caches` : '') +
     `; ${pushed.sent} files sent to the data remote`;
   return { shard, images: analysis.total, analysed, embedded, fromCache, sent: pushed.sent, summary };
+}
+
+/**
+ * Name the images the backbone gave no usable numbers for: they are not cached nor sent, so the final
+ * job embeds them again and leaves their objects out. Said here too, so that the shard's log (the job
+ * that met them) shows which files to open. Each image once, though both calls may meet it.
+ */
+function warnUnusable({
+  images,
+  results,
+  shard,
+  root,
+  log,
+}: {
+  images: { md5: string; file: string }[];
+  results: { unusable: string[] }[];
+  shard: string;
+  root: string;
+  log: Logger;
+}): void {
+  const keys = new Set(results.flatMap((r) => r.unusable));
+  if (keys.size === 0) return;
+  const files = images.filter((i) => keys.has(i.md5)).map((i) => path.relative(root, i.file).split(path.sep).join('/'));
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
+  const one = files.length === 1;
+  log.warn(
+    `Shard ${shard}: the backbone gave no usable numbers for ${one ? 'this image' : `these ${files.length} images`} ` +
+      `(values that are not numbers): ${shown}. ${one ? 'It is' : 'They are'} not cached, and the stages leave ` +
+      `${one ? 'its objects' : 'their objects'} out of training, scores and annotation. Open ${one ? 'it' : 'them'} ` +
+      'to check, save again or replace, and run again.',
+  );
 }

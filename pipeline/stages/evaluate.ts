@@ -25,6 +25,7 @@ import { reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
+import { leftOutField } from './train.ts';
 
 /** Which baseline the evaluation compares with (promoting another model changes it). */
 async function baselineFingerprint({ ws, params }: StageContext): Promise<{ baseline: string | null }> {
@@ -308,6 +309,9 @@ export const evaluateStage: Stage = {
         commit: await headCommit({ dir: ws.root }),
       },
     });
+    // Counted once each: an object left out of the test scores is left out of cross-validation too.
+    const leftOutIds = new Set([...testLeftOut, ...cvLeftOut].map((o) => o.id));
+    Object.assign(metrics, leftOutField(dataset.objects.filter((o) => leftOutIds.has(o.id))));
     if (crossValidated) metrics.crossValidated = crossValidated;
     if (publication) metrics.publication = publication;
     if (outOfCollection) {
@@ -375,8 +379,7 @@ export const evaluateStage: Stage = {
         `on a ${outOfCollection.field} it has not seen: macro-F1 ${o.value.toFixed(2)} (${o.low.toFixed(2)}–${o.high.toFixed(2)})`,
       );
     }
-    // Counted once each: an object left out of the test scores is left out of cross-validation too.
-    const leftOut = new Set([...testLeftOut, ...cvLeftOut].map((o) => o.id)).size;
+    const leftOut = leftOutIds.size;
     if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (no usable embedding)`);
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
     if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);

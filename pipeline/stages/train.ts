@@ -8,7 +8,7 @@ import { historyForInfo, type LabelledVectors, trainHead } from '../model/head.t
 import { saveModel } from '../model/io.ts';
 import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import { flaggedLabels } from '../review/flagged.ts';
-import type { Dataset, DatasetObject, ModelInfo } from '../types.ts';
+import type { Dataset, DatasetObject, LeftOut, ModelInfo } from '../types.ts';
 import { hashJson } from './graph.ts';
 import type { Stage } from './stage.ts';
 
@@ -149,6 +149,7 @@ export const trainStage: Stage = {
       ...(history.l2 === undefined ? {} : { l2: history.l2 }),
       trainCount: trainObjects.length,
       validationCount: validationObjects.length,
+      ...leftOutField(leftOut.objects),
       durationMs: { embed: embedMs, train: trainMs },
       embeddings: { computed: embedded.computed, fromCache: embedded.fromCache },
       // So that an evaluation using this model as its baseline can leave out what it learnt from.
@@ -182,6 +183,18 @@ export const trainStage: Stage = {
     return { summary: parts.join(', ') };
   },
 };
+
+/** How many left-out objects metrics.json and model-info.json name (the count is always whole). */
+export const LEFT_OUT_IDS = 20;
+
+/**
+ * `{ leftOut }` for model-info.json or metrics.json naming `objects` (the first LEFT_OUT_IDS), or nothing
+ * when there are none: a file written when nothing was left out reads like one from before it was recorded.
+ */
+export function leftOutField(objects: { id: string }[]): { leftOut?: LeftOut } {
+  if (objects.length === 0) return {};
+  return { leftOut: { objects: objects.length, ids: objects.slice(0, LEFT_OUT_IDS).map((o) => o.id) } };
+}
 
 /**
  * Training and validation objects without those whose image has no usable embedding (the backbone gave

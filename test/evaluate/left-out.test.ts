@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -14,10 +14,11 @@ import { predictObjects } from '../../pipeline/model/predict.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
+import { runShard } from '../../pipeline/shard/run.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
-import { leaveOutUnembedded, trainStage } from '../../pipeline/stages/train.ts';
+import { LEFT_OUT_IDS, leaveOutUnembedded, leftOutField, trainStage } from '../../pipeline/stages/train.ts';
 import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
 
 /*
@@ -151,6 +152,8 @@ describe('an image the backbone gives no usable numbers for', () => {
     const trainCount = dataset.objects.filter((o) => o.split === 'train' && o.label !== null).length;
     expect(info.trainCount).toBe(trainCount - 1);
     expect(info.split?.trainImages).not.toContain(bad.train.imageMd5);
+    // Recorded for the pull-request report, which staff read rather than the run log.
+    expect(info.leftOut).toEqual({ objects: 1, ids: [bad.train.id] });
   }, 180_000);
 
   it('is left out of the test scores and of cross-validation, and the evaluation goes on', async () => {
@@ -165,9 +168,9 @@ describe('an image the backbone gives no usable numbers for', () => {
     ) as TestPrediction[];
     expect(predictions.map((p) => p.id)).toEqual(test.filter((o) => o.id !== bad.test.id).map((o) => o.id));
     const oof = JSON.parse(await readFile(path.join(ws.evaluate, 'oof.json'), 'utf8')) as OofFile;
-    const ids = oof.objects.map((o) => o.id);
-    expect(ids).not.toContain(bad.train.id);
-    expect(ids).not.toContain(bad.test.id);
+    const oofIds = oof.objects.map((o) => o.id);
+    expect(oofIds).not.toContain(bad.train.id);
+    expect(oofIds).not.toContain(bad.test.id);
     expect(oof.objects.every((o) => o.probabilities.every(Number.isFinite))).toBe(true);
     expect(warnings().find((w) => w.includes('left out of the test scores'))).toContain(
       `${bad.test.id} (data/${bad.test.image})`,
@@ -175,8 +178,11 @@ describe('an image the backbone gives no usable numbers for', () => {
     const cv = warnings().find((w) => w.includes('left out of cross-validation'));
     expect(cv).toContain(bad.train.id);
     expect(cv).toContain(bad.test.id);
-    // Counted once each in the run log's summary.
+    // Counted once each in the run log's summary, and in metrics.json for the report (dataset order).
     expect(summary).toContain('2 objects left out (no usable embedding)');
+    const order = dataset.objects.map((o) => o.id);
+    const ids = [bad.train.id, bad.test.id].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    expect(metrics.leftOut).toEqual({ objects: 2, ids });
   }, 180_000);
 
   it('gets no machine annotation (not a wrong one), with a warning naming it', async () => {
@@ -191,6 +197,42 @@ describe('an image the backbone gives no usable numbers for', () => {
     expect(warning?.message).toContain(`${bad.unlabelled.id} (data/${bad.unlabelled.image})`);
     expect(warning?.message).toMatch(/^3 objects are left out of prediction/);
   }, 180_000);
+
+  it('is named by a shard that meets it (`vitrine run --shard`), not passed over in silence', async () => {
+    // A folder as the data remote: the shard sends its caches there.
+    const remote = await mkdtemp(path.join(os.tmpdir(), 'vitrine-left-out-remote-'));
+    await mkdir(path.join(ws.root, '.dvc'), { recursive: true });
+    await writeFile(
+      path.join(ws.root, '.dvc', 'config'),
+      ['[core]', '    remote = r', `['remote "r"']`, `    url = ${remote}`, ''].join('\n'),
+    );
+    const log = memoryLogger();
+    try {
+      const result = await runShard({
+        ctx: { ...ctx, log },
+        shard: { index: 1, count: 1 },
+        targets: ['train'],
+        jobs: 1,
+      });
+      expect(result.images).toBeGreaterThan(3);
+    } finally {
+      await rm(path.join(ws.root, '.dvc'), { recursive: true, force: true });
+      await rm(remote, { recursive: true, force: true });
+    }
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('no usable numbers'))?.message;
+    expect(warning).toMatch(/^Shard 1\/1: the backbone gave no usable numbers for these 3 images/);
+    for (const o of Object.values(bad)) expect(warning).toContain(`data/${o.image}`);
+    expect(warning).toContain('Open them');
+  }, 180_000);
+
+  it('is counted whole in metrics.json and model-info.json, which name the first 20', () => {
+    expect(leftOutField([])).toEqual({});
+    const many = Array.from({ length: 25 }, (_, i) => ({ id: `obj-${i + 1}` }));
+    const { leftOut } = leftOutField(many);
+    expect(leftOut?.objects).toBe(25);
+    expect(leftOut?.ids).toHaveLength(LEFT_OUT_IDS);
+    expect(leftOut?.ids.at(-1)).toBe('obj-20');
+  });
 
   it('stops with a typed error when every training object, or every one of a label, is left out', async () => {
     const dataset = await readDataset({ ws });

@@ -93,12 +93,15 @@ export async function writeStageOutputs({
   objects,
   head,
   metrics: override = {},
+  model: modelOverride = {},
   params = validateParams({ raw: { train: { epochs: 60 } } }),
 }: {
   ws: Workspace;
   objects: ObjectSpec[];
   head: Record<string, string>;
   metrics?: Partial<Metrics>;
+  /** Fields of model-info.json to set (the train stage's output). */
+  model?: Partial<ModelInfo>;
   /** The params evaluate ran with (default: the head's params.yaml, train.epochs 60): its gate and hash go into metrics.json. */
   params?: Params;
 }): Promise<Metrics> {
@@ -215,6 +218,7 @@ export async function writeStageOutputs({
     validationCount: 12,
     durationMs: { embed: 8000, train: 2000 },
     embeddings: { computed: 36, fromCache: 0 },
+    ...modelOverride,
   };
   const json = (file: string, value: unknown) => writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
   for (const d of [ws.dataset, ws.model, ws.evaluate]) await mkdir(d, { recursive: true });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError } from './errors.ts';
 
 /** The file functions a write uses: Node's own unless a caller (a test of a full disk) passes others. */
 export interface WriteFs {
@@ -15,7 +14,7 @@ const nodeFs: WriteFs = { mkdir, writeFile, rename, rm };
 
 /**
  * Write a file so that readers see the old content or the new, never half: temp name, then rename.
- * A full disk is a VitrineError (DISK_FULL) naming the file and its folder; `fs` defaults to Node's.
+ * A failed write names the file even when Node's error does not (a full disk); `fs` defaults to Node's.
  */
 export async function writeFileAtomic({
   file,
@@ -57,22 +56,11 @@ export async function writeJsonAtomic({
 
 /**
  * A write that failed, saying which file: Node's error for a write on an open file names none
- * ("ENOSPC: no space left on device, write"). A full disk or used-up quota becomes DISK_FULL; any
- * other system error keeps its code and gets the file's path when it had none.
+ * ("ENOSPC: no space left on device, write"). The error keeps its code and gets the file's path, which
+ * systemProblem (errors.ts) then words at the boundary ("The disk is full: Vitrine could not write …").
  */
 function writeTrouble({ error, file }: { error: unknown; file: string }): unknown {
   const e = error as NodeJS.ErrnoException | undefined;
-  const folder = path.dirname(file);
-  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') {
-    const quota = e.code === 'EDQUOT' ? ' (the disk quota is used up)' : '';
-    return new VitrineError(
-      'DISK_FULL',
-      `The disk is full${quota} while writing ${path.basename(file)} in ${folder}: ` +
-        'free some space on that disk and run again.',
-      { path: file, folder, system: e.code },
-      { cause: error },
-    );
-  }
   if (e && typeof e === 'object' && typeof e.syscall === 'string' && !e.path) e.path = file;
   return error;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isVitrineError, systemProblem, type VitrineError } from '../../pipeline/errors.ts';
+import { systemProblem } from '../../pipeline/errors.ts';
 import { type WriteFs, writeFileAtomic, writeJsonAtomic } from '../../pipeline/fs.ts';
 import { failureNote } from '../../pipeline/report/failure.ts';
 import { removeTempDirs, tempDir } from '../dataset/fixtures.ts';
@@ -18,13 +18,13 @@ afterAll(removeTempDirs);
 /** Node's own file functions, except that every file's bytes go to /dev/full. */
 const fullDisk: WriteFs = { mkdir, rename, rm, writeFile: (_file, data) => writeFile('/dev/full', data) };
 
-async function failure(write: Promise<void>): Promise<VitrineError> {
+async function failure(write: Promise<void>): Promise<NodeJS.ErrnoException> {
   const error = await write.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!isVitrineError(error)) throw new Error(`expected a VitrineError, got ${String(error)}`);
-  return error;
+  if (!(error instanceof Error)) throw new Error(`expected an error, got ${String(error)}`);
+  return error as NodeJS.ErrnoException;
 }
 
 describe.runIf(existsSync('/dev/full'))('a full disk while writing', () => {
@@ -34,16 +34,17 @@ describe.runIf(existsSync('/dev/full'))('a full disk while writing', () => {
     expect(error.path).toBeUndefined();
   });
 
-  it('names the file being written and its folder, in plain words, and leaves no temp file', async () => {
-    const dir = path.join(await tempDir(), '.vitrine', 'report');
+  it('names the file being written, relative to the repository, in plain words, and leaves no temp file', async () => {
+    const root = await tempDir();
+    const dir = path.join(root, '.vitrine', 'report');
     const file = path.join(dir, 'report.md');
     const error = await failure(writeFileAtomic({ file, data: '# Report\n', fs: fullDisk }));
-    expect(error.code).toBe('DISK_FULL');
-    expect(error.message).toBe(
-      `The disk is full while writing report.md in ${dir}: free some space on that disk and run again.`,
+    expect(error.code).toBe('ENOSPC');
+    expect(error.path).toBe(file);
+    expect(systemProblem({ error, root })).toBe(
+      `The disk is full: Vitrine could not write ${path.join('.vitrine', 'report', 'report.md')}. ` +
+        'Free some space and run again.',
     );
-    expect(error.data).toMatchObject({ path: file, folder: dir });
-    expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -51,10 +52,9 @@ describe.runIf(existsSync('/dev/full'))('a full disk while writing', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'metrics.json');
     const error = await failure(writeJsonAtomic({ file, value: { ok: true }, fs: fullDisk }));
-    expect(error.message).toMatch(/^The disk is full while writing metrics\.json in /);
     const { note, markdown } = failureNote({ error, root: dir });
-    expect(note.code).toBe('DISK_FULL');
-    expect(markdown).toContain('The disk is full while writing metrics.json');
+    expect(note.code).toBe('ENOSPC');
+    expect(markdown).toContain('The disk is full: Vitrine could not write metrics.json');
     expect(markdown).toContain('the runner needs looking at');
   });
 

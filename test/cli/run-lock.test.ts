@@ -72,7 +72,9 @@ describe('two runs of the same repository at once', () => {
     const result = await vitrine(['run', 'dataset'], ws.root);
     expect(result.code).toBe(0);
     expect(
-      result.lines.some((l) => l.level === 'warn' && /run\.lock was left by a Vitrine run that is gone/.test(l.message)),
+      result.lines.some(
+        (l) => l.level === 'warn' && /run\.lock was left by a Vitrine run that is gone/.test(l.message),
+      ),
     ).toBe(true);
     expect(result.lines.some((l) => /^Another Vitrine run/.test(l.message))).toBe(false);
     expect(Date.now() - started).toBeLessThan(60_000);

@@ -24,6 +24,7 @@ import type { CollectionObject, LabelLine } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
+  decodeText,
   formatLabelsTable,
   formatObjects,
   OBJECT_COLUMNS,
@@ -114,9 +115,9 @@ export async function importCollection({
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
   const name = exportName({ root: ws.root, file: csvFile });
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(csvFile, 'utf8');
+    bytes = await readFile(csvFile);
   } catch {
     throw new VitrineError(
       'IMPORT_METADATA_MISSING',
@@ -133,6 +134,7 @@ export async function importCollection({
       { file: imageRoot },
     );
   });
+  const text = decodeText({ bytes, file: name });
   const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
   const columns = params.import.columns;
   // Exports often repeat a column nobody uses: only one Vitrine reads is refused (which of the two would it read?).
@@ -761,11 +763,12 @@ async function readLabelsTable({
   file: string;
   name: string;
 }): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (text === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name });
   return {

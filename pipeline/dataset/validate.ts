@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 
@@ -25,7 +25,7 @@ export async function readObjectsChecked({
 }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VitrineError(
@@ -90,7 +90,7 @@ export async function readLabelsChecked({
 }): Promise<{ labels: LabelLine[]; missing: boolean; empty?: EmptyLabels }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], missing: true };
     throw error;

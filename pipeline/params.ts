@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { VitrineError } from './errors.ts';
+import { messageOf, VitrineError } from './errors.ts';
 
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
@@ -422,7 +422,12 @@ export async function loadParams({
     throw error;
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter });
+  } catch (error) {
+    throw unreadableYaml({ error, name });
+  }
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
@@ -452,7 +457,28 @@ export async function loadParams({
     }
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  return validateParams({ raw: doc.toJS(), file: name, lineOf });
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    throw unreadableYaml({ error, name });
+  }
+  return validateParams({ raw, file: name, lineOf });
+}
+
+/**
+ * What the yaml library throws while reading a document it parsed: most often anchors (&name) and aliases (*name)
+ * nested so that they expand to millions of values (an "alias bomb"), which it refuses to build.
+ */
+function unreadableYaml({ error, name }: { error: unknown; name: string }): VitrineError {
+  const why = messageOf(error).split('\n')[0]!;
+  const problem = /alias/i.test(why)
+    ? 'the aliases (*name) in this file repeat anchors (&name) that hold other aliases, so they expand to ' +
+      'far too many values for Vitrine to read. Remove the anchors and aliases and write the values out ' +
+      '(params.yaml needs none).'
+    : `this file cannot be read as YAML (${why}). Check the file around the values changed last, or start again from ` +
+      "Vitrine's default params.yaml.";
+  return new VitrineError('PARAMS_YAML', `${name}: ${problem}`, { file: name }, { cause: error });
 }
 
 /**

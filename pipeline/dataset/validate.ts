@@ -207,14 +207,29 @@ export function checkLabels({
   const labelOf = new Map<string, string>();
   for (const [id, lines] of linesOf) {
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
-    const agree = rest.every((l) => l.label === first.label);
-    for (const extra of rest) {
-      const message = agree
-        ? `${name}:${extra.line}: object "${id}" is labelled a second time (first on line ${first.line}); remove one of the lines.`
-        : `${name}:${extra.line}: object "${id}" has two different labels ("${first.label}" on ` +
-          `line ${first.line}, "${extra.label}" here); it is left unlabelled until one line is removed.`;
-      issues.push({ code: 'LABEL_DUPLICATE', message, file: name, line: extra.line, object: id });
+    if (rest.length === 0) {
+      labelOf.set(id, first.label);
+      continue;
     }
+    const agree = rest.every((l) => l.label === first.label);
+    // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
+    const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+    const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
+    const what = agree
+      ? `object "${id}" is labelled ${times}, each "${first.label}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
+        'keep one line and delete the others.'
+      : `object "${id}" is on ${lines.length} lines with different labels ` +
+        `(${and(lines.map((l) => `line ${l.line} "${l.label}"`))}): it is left unlabelled until only one line is ` +
+        'left. Keep one line, with the right label, and delete the others.';
+    // One issue per extra line, so that each is annotated on its line of the pull request.
+    for (const extra of rest)
+      issues.push({
+        code: 'LABEL_DUPLICATE',
+        message: `${name}:${extra.line}: ${what}`,
+        file: name,
+        line: extra.line,
+        object: id,
+      });
     if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues };

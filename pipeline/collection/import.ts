@@ -17,7 +17,7 @@ import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
@@ -313,7 +313,7 @@ export async function importCollection({
     if (Buffer.byteLength(path.join(ws.data, a.object.image)) <= MAX_PATH_BYTES) return true;
     refuse(
       a.line,
-      `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
+      `the image of object "${clip(a.object.id)}" cannot be stored: the repository's folder path is too ` +
         `long for its file name in data/images/. Move the repository to a shorter path.`,
       a.object.id,
     );
@@ -891,7 +891,7 @@ const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a l
 
 /** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
 function shownId(id: string): string {
-  return `"${shorten(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+  return `"${clip(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
     c === '\n'
       ? '\\n'
       : c === '\t'
@@ -900,11 +900,6 @@ function shownId(id: string): string {
           ? '\\r'
           : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   )}"`;
-}
-
-/** An id short enough for a message. */
-function shorten(id: string): string {
-  return id.length <= 60 ? id : `${id.slice(0, 50)}…(${id.length} characters)`;
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

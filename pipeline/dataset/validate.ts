@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 
 /*
@@ -61,7 +62,7 @@ export async function readObjectsChecked({
     if (seen !== undefined) {
       issues.push({
         code: 'OBJECT_DUPLICATE',
-        message: `${name}:${row.line}: object "${id}" appears twice (first on line ${seen}); this row is ignored.`,
+        message: `${name}:${row.line}: object "${clip(id)}" appears twice (first on line ${seen}); this row is ignored.`,
         file: name,
         line: row.line,
         object: id,
@@ -177,7 +178,7 @@ export function checkLabels({
       const hint = idHint({ id: line.objectId, byFolded });
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
-        message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection${
+        message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
           hint ?? '; check the id for a typo.'
         }`,
         file: name,
@@ -193,7 +194,7 @@ export function checkLabels({
         : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
       issues.push({
         code: 'LABEL_NOT_IN_VOCABULARY',
-        message: `${name}:${line.line}: "${line.label}" is not one of the labels of this collection.${suggestion}`,
+        message: `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection.${suggestion}`,
         file: name,
         line: line.line,
         object: line.objectId,
@@ -216,10 +217,10 @@ export function checkLabels({
     const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
     const what = agree
-      ? `object "${id}" is labelled ${times}, each "${first.label}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
+      ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
         'keep one line and delete the others.'
-      : `object "${id}" is on ${lines.length} lines with different labels ` +
-        `(${and(lines.map((l) => `line ${l.line} "${l.label}"`))}): it is left unlabelled until only one line is ` +
+      : `object "${clip(id)}" is on ${lines.length} lines with different labels ` +
+        `(${and(lines.map((l) => `line ${l.line} "${clip(l.label)}"`))}): it is left unlabelled until only one line is ` +
         'left. Keep one line, with the right label, and delete the others.';
     // One issue per extra line, so that each is annotated on its line of the pull request.
     for (const extra of rest)
@@ -250,7 +251,7 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
   const shown = alike.slice(0, 10).map((g) => {
     const how =
       new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
-    const named = g.map((id) => `"${id}" (line ${lineOf.get(id) ?? '?'})`);
+    const named = g.map((id) => `"${clip(id)}" (line ${lineOf.get(id) ?? '?'})`);
     return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
@@ -325,5 +326,5 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
   } else if (id.normalize('NFC') === meant.normalize('NFC')) {
     why = 'it differs from an id in the collection only in how an accented letter is encoded';
   } else why = 'it differs from an id in the collection only in capitals';
-  return `: ${why}. Did you mean "${meant}"?`;
+  return `: ${why}. Did you mean "${clip(meant)}"?`;
 }

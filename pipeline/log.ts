@@ -27,6 +27,16 @@ export interface Logger {
   progress(label: string, total: number): Progress;
 }
 
+/**
+ * A value cut to `max` characters with "…" for a message: a label or id pasted by mistake can run to thousands of
+ * characters, and printed whole (often several times) it buries the message. Cut by code points, so half an emoji
+ * or hieroglyph is never left (shown as "\uFFFD").
+ */
+export function clip(text: string, max = 80): string {
+  const characters = Array.from(text);
+  return characters.length <= max ? text : `${characters.slice(0, max).join('')}…`;
+}
+
 /** A clock passed in so tests can fix time. */
 export interface Clock {
   now(): Date;

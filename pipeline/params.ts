@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { VitrineError } from './errors.ts';
+import { messageOf, VitrineError } from './errors.ts';
+import { clip } from './log.ts';
 
 /*
  * params.yaml: every tunable of the pipeline, validated against this schema. Each section is owned
@@ -72,9 +73,9 @@ export const demoParams = z.strictObject({
   /** Seed of the demo generator: the same seed makes byte-identical images and tables. */
   seed: z.int().default(7),
   /** Objects per object type (at least 40 for a meaningful demo). */
-  per_type: z.int().min(2).default(50),
+  per_type: z.int().min(2).max(10_000, 'more would take hours to generate').default(50),
   /** Unlabelled objects per type (the model annotates them after promotion). */
-  unlabelled_per_type: z.int().min(0).default(4),
+  unlabelled_per_type: z.int().min(0).max(10_000, 'more would take hours to generate').default(4),
   /** Fraction of labelled objects whose label is deliberately wrong. */
   wrong_label_rate: fraction.default(0.06),
   /** Pixel size of the generated photographs. */
@@ -108,7 +109,11 @@ export const datasetParams = z.strictObject({
     .prefault({}),
   thumbnails: z
     .strictObject({
-      widths: z.array(z.int().min(16).max(4096)).min(1).default([240, 480, 960]),
+      widths: z
+        .array(z.int().min(16).max(4096))
+        .min(1)
+        .max(8, 'each width is another image per object to make and publish')
+        .default([240, 480, 960]),
       quality: z.int().min(1).max(100).default(78),
     })
     .prefault({}),
@@ -150,17 +155,21 @@ export const trainParams = z.strictObject({
   /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   seed: z.int().default(42),
-  epochs: z.int().min(1).default(80),
+  epochs: z
+    .int()
+    .min(1)
+    .max(10_000, 'more would keep a run going for days; train.patience stops it early anyway')
+    .default(80),
   /** Embeddings per training step (small collections need several steps per epoch). */
-  batch_size: z.int().min(1).default(32),
+  batch_size: z.int().min(1).max(65_536, 'a larger batch would not fit in memory').default(32),
   /** Adam's step size. */
   learning_rate: z.number().positive().default(0.002),
   /** Stop when validation loss has not improved for this many epochs. */
-  patience: z.int().min(1).default(10),
+  patience: z.int().min(1).max(10_000, 'more than any useful number of epochs').default(10),
   /** Weight classes inversely to their frequency (imbalanced collections). */
   class_weighting: z.boolean().default(true),
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
-  hidden_units: z.int().min(0).default(0),
+  hidden_units: z.int().min(0).max(8192, 'a wider head would not fit in memory').default(0),
   dropout: fraction.default(0.1),
   /**
    * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
@@ -168,13 +177,17 @@ export const trainParams = z.strictObject({
    */
   solver: z.enum(['lbfgs', 'adam']).default('lbfgs'),
   /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
-  l2_choices: z.array(z.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  l2_choices: z
+    .array(z.number().min(0))
+    .min(1)
+    .max(50, 'each one is cross-validated: more would slow every run for nothing')
+    .default([0.01, 0.03, 0.1, 0.3, 1, 3]),
   /** lbfgs: choose L2 on a stratified sample of at most this many training objects (0 = all of them). */
   l2_cv_max_objects: z.int().min(0).default(5_000),
   /** L2 penalty on the head's weights (adam). */
   l2: z.number().min(0).default(0.0005),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
-  workers: z.int().min(0).default(0),
+  workers: z.int().min(0).max(256, 'more threads than any machine has cores').default(0),
   /**
    * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:
    * measured on the Egyptian set it did not help (docs/backbone.md).
@@ -186,7 +199,7 @@ export const trainParams = z.strictObject({
 
 export const evaluateParams = z.strictObject({
   /** Bootstrap resamples for the 95% intervals. */
-  bootstrap: z.int().min(100).default(1000),
+  bootstrap: z.int().min(100).max(100_000, 'more would slow every evaluation without narrower intervals').default(1000),
   top_k: z.int().min(1).default(2),
   /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
   baseline: z.string().default('prod'),
@@ -318,11 +331,15 @@ export const monitorParams = z.strictObject({
   novelty_min_increase: z.number().min(0).default(0.5),
   /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
   classifier_min_auc: z.number().min(0.5).max(1).default(0.7),
-  permutations: z.int().min(50).default(500),
+  permutations: z.int().min(50).max(100_000, 'more would slow every drift check for nothing').default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: z.int().default(1),
   /** Objects compared per side at most (larger sides are subsampled, seeded). */
-  max_objects: z.int().min(10).default(1000),
+  max_objects: z
+    .int()
+    .min(10)
+    .max(20_000, 'the comparisons grow with the square of this: more would take hours')
+    .default(1000),
   /** How many unfamiliar objects to name. */
   unfamiliar: z.int().min(0).default(10),
 });
@@ -390,8 +407,11 @@ export function validateParams({
         `here: ${allowedKeys(keys).join(', ')})`
       );
     }
-    const value = valueAt(raw, issue.path as (string | number)[]);
-    return `${where}: "${keys.join('.')}" is ${JSON.stringify(value)}, expected ${expected(issue)}`;
+    const value = valueAt(raw ?? {}, issue.path as (string | number)[]);
+    // The whole file (a list, or one line of text): there is no key to name.
+    if (keys.length === 0)
+      return `${where}: the file holds ${kindOf(value)} (${shown(value)}), expected ${expected(issue)}`;
+    return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}`;
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
 }
@@ -422,7 +442,12 @@ export async function loadParams({
     throw error;
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter });
+  } catch (error) {
+    throw unreadableYaml({ error, name });
+  }
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
@@ -452,7 +477,28 @@ export async function loadParams({
     }
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  return validateParams({ raw: doc.toJS(), file: name, lineOf });
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    throw unreadableYaml({ error, name });
+  }
+  return validateParams({ raw, file: name, lineOf });
+}
+
+/**
+ * What the yaml library throws while reading a document it parsed: most often anchors (&name) and aliases (*name)
+ * nested so that they expand to millions of values (an "alias bomb"), which it refuses to build.
+ */
+function unreadableYaml({ error, name }: { error: unknown; name: string }): VitrineError {
+  const why = messageOf(error).split('\n')[0]!;
+  const problem = /alias/i.test(why)
+    ? 'the aliases (*name) in this file repeat anchors (&name) that hold other aliases, so they expand to ' +
+      'far too many values for Vitrine to read. Remove the anchors and aliases and write the values out ' +
+      '(params.yaml needs none).'
+    : `this file cannot be read as YAML (${why}). Check the file around the values changed last, or start again from ` +
+      "Vitrine's default params.yaml.";
+  return new VitrineError('PARAMS_YAML', `${name}: ${problem}`, { file: name }, { cause: error });
 }
 
 /**
@@ -523,16 +569,58 @@ function keyPathAt({
   return walk(doc.contents, []);
 }
 
+/** A value as it reads in params.yaml, cut when long. JSON.stringify would write NaN and Infinity as null. */
+function shown(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? '.nan (not a number)' : `${value < 0 ? '-' : ''}.inf (infinity)`;
+  if (value === undefined) return 'not set';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return clip(text);
+}
+
+/** What a YAML value is, in the words of `expected`. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'nothing';
+  return { string: 'text', number: 'a number', boolean: 'true or false', object: 'a mapping' }[
+    typeof value as 'string'
+  ];
+}
+
+/** The kinds zod names, as staff editing YAML know them. */
+const KINDS: Record<string, string> = {
+  object: 'a mapping (key: value lines)',
+  record: 'a mapping (key: value lines)',
+  map: 'a mapping (key: value lines)',
+  array: 'a list',
+  tuple: 'a list',
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  boolean: 'true or false',
+};
+
+/** A bound with its reason, when the schema gives one (zod's own message starts "Too big"/"Too small"). */
+function bound(words: string, issue: { message: string }): string {
+  return /^Too (big|small)/.test(issue.message) ? words : `${words} (${issue.message})`;
+}
+
 function expected(issue: z.core.$ZodIssue): string {
+  const n = (x: number | bigint) => Number(x).toLocaleString('en-US');
   switch (issue.code) {
     case 'invalid_type':
-      return `${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+      return KINDS[issue.expected] ?? `a ${issue.expected}`;
     case 'invalid_value':
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'array' ? `at least ${issue.minimum} items` : `at least ${issue.minimum}`;
+      return bound(`at least ${n(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}`, issue);
     case 'too_big':
-      return issue.origin === 'array' ? `at most ${issue.maximum} items` : `at most ${issue.maximum}`;
+      return bound(`at most ${n(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}`, issue);
     case 'invalid_format':
       return issue.message;
     default:

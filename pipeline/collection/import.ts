@@ -17,13 +17,14 @@ import path from 'node:path';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
+  decodeText,
   formatLabelsTable,
   formatObjects,
   OBJECT_COLUMNS,
@@ -114,9 +115,9 @@ export async function importCollection({
   const csvFile = path.resolve(ws.root, metadata || params.import.metadata);
   const imageRoot = path.resolve(ws.root, images || params.import.images || path.dirname(csvFile));
   const name = exportName({ root: ws.root, file: csvFile });
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(csvFile, 'utf8');
+    bytes = await readFile(csvFile);
   } catch {
     throw new VitrineError(
       'IMPORT_METADATA_MISSING',
@@ -133,6 +134,7 @@ export async function importCollection({
       { file: imageRoot },
     );
   });
+  const text = decodeText({ bytes, file: name });
   const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
   const columns = params.import.columns;
   // Exports often repeat a column nobody uses: only one Vitrine reads is refused (which of the two would it read?).
@@ -311,7 +313,7 @@ export async function importCollection({
     if (Buffer.byteLength(path.join(ws.data, a.object.image)) <= MAX_PATH_BYTES) return true;
     refuse(
       a.line,
-      `the image of object "${shorten(a.object.id)}" cannot be stored: the repository's folder path is too ` +
+      `the image of object "${clip(a.object.id)}" cannot be stored: the repository's folder path is too ` +
         `long for its file name in data/images/. Move the repository to a shorter path.`,
       a.object.id,
     );
@@ -761,11 +763,12 @@ async function readLabelsTable({
   file: string;
   name: string;
 }): Promise<{ text?: string; header: string[]; rows: Record<string, string>[]; eol: '\n' | '\r\n' }> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (text === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  if (bytes === undefined) return { header: ['object_id', 'label'], rows: [], eol: '\n' };
+  const text = decodeText({ bytes, file: name });
   parseLabels({ text, file: name }); // the header and ids, checked with the dataset stage's messages
   const { header, rows } = parseCsv({ text, file: name });
   return {
@@ -888,7 +891,7 @@ const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a l
 
 /** An id in quotes with its control characters written as escapes ("Line1\nLine2"), so a message stays one line. */
 function shownId(id: string): string {
-  return `"${shorten(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+  return `"${clip(id).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
     c === '\n'
       ? '\\n'
       : c === '\t'
@@ -897,11 +900,6 @@ function shownId(id: string): string {
           ? '\\r'
           : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   )}"`;
-}
-
-/** An id short enough for a message. */
-function shorten(id: string): string {
-  return id.length <= 60 ? id : `${id.slice(0, 50)}…(${id.length} characters)`;
 }
 
 async function sameBytes(a: string, b: string): Promise<boolean> {

@@ -572,11 +572,74 @@ export function compareIds(a: string, b: string): number {
 }
 
 async function readText(file: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new VitrineError('FILE_MISSING', `${file} does not exist`, { file });
     throw error;
   }
+  return decodeText({ bytes, file });
+}
+
+/**
+ * The text of a CSV or JSON Lines file's bytes, which must be UTF-8 (a byte-order mark is kept, as the parsers
+ * expect). A file saved as Windows-1252 or Latin-1 (Excel's plain "CSV (Comma delimited)", many collection-system
+ * exports) would otherwise have every accent turned into "\uFFFD" without a word; it is refused with the first line
+ * that has such a byte. Not transcoded: a guessed encoding can be wrong and would change letters silently. A UTF-8
+ * file that holds the character U+FFFD itself is valid. `file` is how messages name it.
+ */
+export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string }): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    // UTF-16 and UTF-32 are not UTF-8 either: their own message says what to do.
+    checkEncoding({ text: Buffer.from(bytes).toString('utf8'), file });
+    throw notUtf8({ bytes, file });
+  }
+}
+
+/** The error for bytes that are not UTF-8, naming the first line with one, shown with "?" in its place. */
+function notUtf8({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const loose = new TextDecoder('utf-8');
+  let first: { line: number; shown: string } | undefined;
+  let others = 0;
+  // Line breaks (\r\n, \n, a lone \r) are single bytes that never occur inside a UTF-8 character.
+  for (let start = 0, line = 1; start <= bytes.length; line++) {
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+    const part = bytes.subarray(start, end);
+    try {
+      strict.decode(part);
+    } catch {
+      if (first) others++;
+      else first = { line, shown: shownAround(loose.decode(part).replace(/^\uFEFF/, '')) };
+    }
+    start = end + (bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 2 : 1);
+  }
+  const { line, shown } = first ?? { line: 1, shown: '' };
+  const json = /\.(jsonl|ndjson)$/i.test(file);
+  return new VitrineError(
+    'NOT_UTF8',
+    `${file}:${line}: this file is not saved as UTF-8, so Vitrine cannot read its accented letters: line ${line} ` +
+      `has a character it cannot read (shown here as ?: "${shown}")` +
+      (others ? `, and so ${others === 1 ? 'does 1 other line' : `do ${others} other lines`}` : '') +
+      '. The file is probably in Windows-1252 or Latin-1' +
+      (json
+        ? ': export it again as UTF-8 from the collection system. '
+        : ` (Excel's plain "CSV (Comma delimited)"): in Excel, save it as "CSV UTF-8 (Comma delimited)" ` +
+          '(File > Save As), or export it again as UTF-8 from the collection system. ') +
+      'Vitrine does not guess the encoding, since a wrong guess would change letters without a word.',
+    { file, line },
+  );
+}
+
+/** A line with each unreadable character as "?", cut to about 80 characters around the first one. */
+function shownAround(text: string): string {
+  const shown = text.replaceAll('\uFFFD', '?');
+  if (shown.length <= 80) return shown;
+  const from = Math.max(0, Math.min(text.indexOf('\uFFFD') - 30, shown.length - 79));
+  return `${from > 0 ? '…' : ''}${shown.slice(from, from + 79)}${from + 79 < shown.length ? '…' : ''}`;
 }

@@ -1,3 +1,5 @@
+import { clip } from '../log.ts';
+
 /*
  * The label vocabulary against the labels in use. A new collection's labels ("Statuary", "Jewellery")
  * are rarely the vocabulary in params.yaml yet: say which labels are outside it, how often each is
@@ -106,22 +108,31 @@ export function checkVocabulary({
   const withLines = outside.filter((c) => c.lines.length > 0);
   const single = withLines.length === 1 && withLines[0]!.lines.length === 1;
   const onLines = withLines.length === 0 ? 'in' : single ? 'on that line of' : 'on those lines of';
+  const tooLong = outside.find((c) => Array.from(c.label).length > 80)?.label;
   const lines = [
     `${outside.length} label${outside.length === 1 ? '' : 's'} used in ${labelsName} ` +
       `${outside.length === 1 ? 'is' : 'are'} not in collection.vocabulary in params.yaml: ` +
-      `${outside.map((c) => `${c.label} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
+      `${outside.map((c) => `${clip(c.label)} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
     ...(withLines.length > 0 ? [`In ${labelsName}: ${withLines.map(usedOn).join('; ')}.`] : []),
     `Fix ${outside.length === 1 ? 'it' : 'each'} in one of two ways: if the label is right, add it to ` +
       `collection.vocabulary in params.yaml; if it is a typo or the wrong label, correct it ${onLines} ${labelsName}.`,
-    ...(tooFew.length < outside.length
+    // A label of hundreds of characters is text pasted into the label column, not a label to learn: the
+    // vocabulary to paste would carry it whole.
+    ...(tooLong
       ? [
-          `The vocabulary is ${vocabulary.join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
-          `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
+          `The vocabulary is ${vocabulary.map((v) => clip(v)).join(', ')}. "${clip(tooLong)}" ` +
+            `(${Array.from(tooLong).length} characters) is most likely text pasted into the label column: ` +
+            `correct it in ${labelsName} first.`,
         ]
-      : []),
+      : tooFew.length < outside.length
+        ? [
+            `The vocabulary is ${vocabulary.join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
+            `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
+          ]
+        : []),
     ...(tooFew.length
       ? [
-          `${tooFew.map((c) => `${c.label} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few objects to ` +
+          `${tooFew.map((c) => `${clip(c.label)} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few objects to ` +
             `learn and test (at least ${learnable.min} each): label more objects with ${one ? 'it' : 'them'} ` +
             `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
             'objects a label in it.',
@@ -129,7 +140,7 @@ export function checkVocabulary({
       : []),
     ...duplicates.map(
       (d) =>
-        `"${d.labels[0]}" and "${d.labels[1]}" look like the same label (${WHY[d.why]}): ` +
+        `"${clip(d.labels[0])}" and "${clip(d.labels[1])}" look like the same label (${WHY[d.why]}): ` +
         `correct one of them in ${labelsName} and keep one in the vocabulary.`,
     ),
   ];
@@ -140,7 +151,7 @@ export function checkVocabulary({
 function usedOn({ label, count, lines }: { label: string; count: number; lines: number[] }): string {
   const shown = lines.slice(0, SHOWN_LINES).join(', ');
   const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
-  return `"${label}" (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
+  return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) on line${lines.length === 1 ? '' : 's'} ${shown}${more}`;
 }
 
 /**

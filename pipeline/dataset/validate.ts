@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 
 /*
@@ -25,7 +26,7 @@ export async function readObjectsChecked({
 }): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VitrineError(
@@ -61,7 +62,7 @@ export async function readObjectsChecked({
     if (seen !== undefined) {
       issues.push({
         code: 'OBJECT_DUPLICATE',
-        message: `${name}:${row.line}: object "${id}" appears twice (first on line ${seen}); this row is ignored.`,
+        message: `${name}:${row.line}: object "${clip(id)}" appears twice (first on line ${seen}); this row is ignored.`,
         file: name,
         line: row.line,
         object: id,
@@ -90,7 +91,7 @@ export async function readLabelsChecked({
 }): Promise<{ labels: LabelLine[]; missing: boolean; empty?: EmptyLabels }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], missing: true };
     throw error;
@@ -177,7 +178,7 @@ export function checkLabels({
       const hint = idHint({ id: line.objectId, byFolded });
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
-        message: `${name}:${line.line}: there is no object "${line.objectId}" in the collection${
+        message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
           hint ?? '; check the id for a typo.'
         }`,
         file: name,
@@ -193,7 +194,7 @@ export function checkLabels({
         : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
       issues.push({
         code: 'LABEL_NOT_IN_VOCABULARY',
-        message: `${name}:${line.line}: "${line.label}" is not one of the labels of this collection.${suggestion}`,
+        message: `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection.${suggestion}`,
         file: name,
         line: line.line,
         object: line.objectId,
@@ -207,14 +208,29 @@ export function checkLabels({
   const labelOf = new Map<string, string>();
   for (const [id, lines] of linesOf) {
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
-    const agree = rest.every((l) => l.label === first.label);
-    for (const extra of rest) {
-      const message = agree
-        ? `${name}:${extra.line}: object "${id}" is labelled a second time (first on line ${first.line}); remove one of the lines.`
-        : `${name}:${extra.line}: object "${id}" has two different labels ("${first.label}" on ` +
-          `line ${first.line}, "${extra.label}" here); it is left unlabelled until one line is removed.`;
-      issues.push({ code: 'LABEL_DUPLICATE', message, file: name, line: extra.line, object: id });
+    if (rest.length === 0) {
+      labelOf.set(id, first.label);
+      continue;
     }
+    const agree = rest.every((l) => l.label === first.label);
+    // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
+    const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+    const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
+    const what = agree
+      ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
+        'keep one line and delete the others.'
+      : `object "${clip(id)}" is on ${lines.length} lines with different labels ` +
+        `(${and(lines.map((l) => `line ${l.line} "${clip(l.label)}"`))}): it is left unlabelled until only one line is ` +
+        'left. Keep one line, with the right label, and delete the others.';
+    // One issue per extra line, so that each is annotated on its line of the pull request.
+    for (const extra of rest)
+      issues.push({
+        code: 'LABEL_DUPLICATE',
+        message: `${name}:${extra.line}: ${what}`,
+        file: name,
+        line: extra.line,
+        object: id,
+      });
     if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues };
@@ -235,7 +251,7 @@ export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<strin
   const shown = alike.slice(0, 10).map((g) => {
     const how =
       new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
-    const named = g.map((id) => `"${id}" (line ${lineOf.get(id) ?? '?'})`);
+    const named = g.map((id) => `"${clip(id)}" (line ${lineOf.get(id) ?? '?'})`);
     return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
@@ -310,5 +326,5 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
   } else if (id.normalize('NFC') === meant.normalize('NFC')) {
     why = 'it differs from an id in the collection only in how an accented letter is encoded';
   } else why = 'it differs from an id in the collection only in capitals';
-  return `: ${why}. Did you mean "${meant}"?`;
+  return `: ${why}. Did you mean "${clip(meant)}"?`;
 }

@@ -22,9 +22,10 @@ export function terminalLogger({
 } = {}): Logger {
   const place = (where: Where | undefined, message: string) => {
     if (!where) return '';
-    // Many messages already begin with their place ("data.dvc:2: ..."): say it once.
-    const file =
-      where.file && !message.startsWith(where.file) ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
+    // Many messages already begin with their place ("data.dvc:2: ..."): say it once. One that begins with
+    // another (an image problem, placed on its labels.csv line for the pull request) needs no second place.
+    const placed = message.startsWith(where.file ?? '\0') || /^[^\s:]+:\d+: /.test(message);
+    const file = where.file && !placed ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
     const parts = [file, where.object && !message.includes(where.object) ? `object ${where.object}` : ''].filter(
       Boolean,
     );

@@ -144,6 +144,16 @@ describe('terminal logger places', () => {
     );
   });
 
+  it('adds no second place before a message that starts with its own (an image problem of a labelled object)', () => {
+    let text = '';
+    terminalLogger({ write: (t) => (text += t) }).warn('data/objects.csv:69: object "ODD-1": the image is too large', {
+      file: 'labels.csv',
+      line: 69,
+      object: 'ODD-1',
+    });
+    expect(text).toBe('warning: data/objects.csv:69: object "ODD-1": the image is too large\n');
+  });
+
   it('names a folder given with -C that does not exist', async () => {
     const log = memoryLogger();
     expect(await main(['run', '-C', path.join(root, 'nowhere')], { cwd: root, env: {}, stdout: () => {}, log })).toBe(

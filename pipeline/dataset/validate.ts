@@ -135,11 +135,16 @@ export function emptyLabelsError({
           ? `${name} has no rows below its header`
           : `${name} has ${empty.rows} row${empty.rows === 1 ? '' : 's'} but none has a label (the label column is empty)`;
   const example = `"${exampleId ?? 'ID-0001'},${vocabulary[0] ?? 'coin'}"`;
-  const header = empty.kind === 'rows' ? '' : ' the header "object_id,label", then';
+  const todo =
+    empty.kind !== 'rows'
+      ? `Add the header "object_id,label", then one line per object (for example ${example})`
+      : empty.rows === 0
+        ? `Add one line per object below the header (for example ${example})`
+        : `Fill in the label column of those rows (a row reads like ${example})`;
   return new VitrineError(
     'DATASET_NO_LABELS',
-    `${what}, so no object has a label and there is nothing to train on. Add${header} one line per object ` +
-      `(for example ${example}), with labels from collection.vocabulary in params.yaml ` +
+    `${what}, so no object has a label and there is nothing to train on. ${todo}, ` +
+      `with labels from collection.vocabulary in params.yaml ` +
       `(${vocabulary.join(', ')}). Or import the labels with the export's label column (docs/import.md).`,
     { file: name },
   );

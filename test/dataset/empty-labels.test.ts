@@ -52,6 +52,7 @@ describe('an empty labels.csv', () => {
     const { log, error } = await runStage('object_id,label\na1,\na2,\n');
     expect(isVitrineError(error, 'DATASET_NO_LABELS')).toBe(true);
     expect((error as Error).message).toMatch(/^labels\.csv has 2 rows but none has a label/);
+    expect((error as Error).message).toContain('Fill in the label column of those rows (a row reads like "a1,coin")');
     expect(log.lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 

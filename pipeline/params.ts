@@ -441,6 +441,11 @@ export async function loadParams({
       );
     throw error;
   }
+  return parseParams({ text, name });
+}
+
+/** Parse and validate the text of a params.yaml; `name` is how messages call the file. */
+export function parseParams({ text, name }: { text: string; name: string }): Params {
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {

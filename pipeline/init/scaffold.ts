@@ -22,7 +22,7 @@ import { addData, initData, pushData, setDvcConfig } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
-import { defaultParams, type Params, validateParams } from '../params.ts';
+import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
@@ -282,7 +282,7 @@ export async function initRepository({
 
   // Import first: a refused row stops here, before any file of the new repository is written.
   const text = await paramsText({ root, proposal, choices });
-  const params = validateParams({ raw: parseDocument(text).toJS(), file: 'params.yaml' });
+  const params = parseParams({ text, name: 'params.yaml' });
   // The demo's labels are replaced by the export's; an export without labels leaves an empty labels.csv.
   const exportLabels =
     Boolean(params.import.columns.label) && proposal.table.header.includes(params.import.columns.label);
@@ -481,7 +481,13 @@ async function vitrineActionsRef(): Promise<string | undefined> {
 /** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */
 async function holdsOnlyTheDemo(ws: ReturnType<typeof workspace>): Promise<boolean> {
   if (!(await exists(ws.params))) return false;
-  const params = parseDocument(await readFile(ws.params, 'utf8')).toJS() as { collection?: { name?: string } } | null;
+  // Read for its collection name only: a file that cannot be read is not the demo's (loadParams says why later).
+  let params: { collection?: { name?: string } } | null;
+  try {
+    params = parseDocument(await readFile(ws.params, 'utf8')).toJS() as typeof params;
+  } catch {
+    return false;
+  }
   if ((params?.collection?.name ?? defaultParams().collection.name) !== defaultParams().collection.name) return false;
   const ids = async (file: string) => {
     const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);

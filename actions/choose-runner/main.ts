@@ -14,6 +14,7 @@ import {
 } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
+import { text } from '../../pipeline/report/markdown.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
@@ -71,7 +72,10 @@ export async function run({
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY)
-      await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
+      // The reason can quote a fork's params.yaml or file names: plain text in the summary.
+      await core.summary
+        .addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${text(choice.reason)}.\n`, true)
+        .write();
   } catch (error) {
     core.setFailed(messageOf(error));
   }

@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
-import { messageOf } from '../errors.ts';
+import { isVitrineError, messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { validateParams } from '../params.ts';
+import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
 
@@ -81,7 +82,12 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   try {
     params = validateParams({ raw });
   } catch (error) {
-    return [messageOf(error)];
+    // One reason per problem, each quoted value cut short: a fork writes these keys and values.
+    const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
+    const problems = Array.isArray(each)
+      ? each.map((p) => `params.yaml is not valid: ${String(p)}`)
+      : [messageOf(error)];
+    return problems.map(shortQuotes);
   }
   let before: ReturnType<typeof validateParams> | null = null;
   try {
@@ -101,15 +107,13 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     const now = at(params, key);
     const was = at(before, key);
     if (key === 'backbone.source' || now === was) continue;
-    problems.push(
-      `params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`,
-    );
+    problems.push(`params.yaml changes "${key}" (${quote(was)} → ${quote(now)}), which names a path or an address`);
   }
   for (const key of LOCKED_KEYS) {
     const now = at(params, key);
     const was = at(before, key);
     if (now === was) continue;
-    const change = `(${JSON.stringify(was)} → ${JSON.stringify(now)})`;
+    const change = `(${quote(was)} → ${quote(now)})`;
     problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
   }
   // Any other text that looks like a path or an address, in a key added after this list was written.
@@ -117,9 +121,25 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   for (const [key, value] of leaves(params)) {
     if (listed.includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
-    problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+    problems.push(`params.yaml sets "${shorten(key)}" to ${quote(value)}, which looks like a path or an address`);
   }
   return problems;
+}
+
+/** Longest quoted key or value in a reason: a fork's text, shown to everyone on the pull request. */
+const QUOTE_MAX = 80;
+
+/** A value as JSON on one line, cut to QUOTE_MAX characters with "…". */
+function quote(value: unknown): string {
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_MAX);
+}
+
+/** A message with each "quoted" key or value cut to QUOTE_MAX characters, and on one line. */
+function shortQuotes(message: string): string {
+  return shorten(
+    message.replace(/"([^"]*)"/g, (_, q: string) => `"${shorten(q, QUOTE_MAX)}"`),
+    4 * QUOTE_MAX,
+  );
 }
 
 function at(params: unknown, key: string): unknown {
@@ -376,13 +396,14 @@ export function guardComment({
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       '',
-      ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, '')}\`: ${r.why}`),
+      ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       '',
       'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. ' +
         'Put code changes in a separate pull request (its checks run on a hosted runner).',
     );
   } else if (result.problems.length > 0) {
-    const problems = result.problems.map((p) => `- ${p.replace(/[`\n]/g, ' ')}`);
+    // Plain text: the reasons quote the fork's params.yaml (links, @mentions, #refs, HTML, carriage returns).
+    const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...problems);
   } else if (!result.choice.trusted) {
     lines.push(

@@ -40,6 +40,7 @@ export async function run({
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
     let pullRequest: GuardResult['pullRequest'] = null;
+    let gateChanges: GuardResult['gateChanges'] = [];
     if (settings.token && (eventName === 'pull_request_target' || eventName === 'issue_comment')) {
       core.setSecret(settings.token);
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -60,6 +61,7 @@ export async function run({
       });
       choice = result.choice;
       pullRequest = result.pullRequest;
+      gateChanges = result.gateChanges;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
       if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
@@ -70,6 +72,7 @@ export async function run({
     core.setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : '');
     core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
+    core.setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY)
       // The reason can quote a fork's params.yaml or file names: plain text in the summary.

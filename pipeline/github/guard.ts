@@ -1,5 +1,6 @@
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { isVitrineError, messageOf } from '../errors.ts';
+import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
 import { validateParams } from '../params.ts';
 import { code, shorten, text } from '../report/markdown.ts';
@@ -126,6 +127,38 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   return problems;
 }
 
+/** The settings that judge a model: a pull request proposes them, the base branch's decide its own gate. */
+function gateKeys(params: ReturnType<typeof validateParams>): string[] {
+  return ['evaluate.baseline', ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+}
+
+/**
+ * The head's params.yaml with the base branch's gate (gate.* and evaluate.baseline) in place of its own, and
+ * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
+ * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
+ * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.
+ */
+export function withBaseGate({ head, base }: { head: string; base: string | null }): {
+  text: string;
+  changes: GateChange[];
+} {
+  const now = validateParams({ raw: parse(head) });
+  let before: ReturnType<typeof validateParams>;
+  try {
+    before = validateParams({ raw: base === null ? {} : parse(base) });
+  } catch {
+    // The base's own file is broken: its gate is the defaults, as the base's run would have it.
+    before = validateParams({ raw: {} });
+  }
+  const changes = gateKeys(before)
+    .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
+    .filter((c) => c.base !== c.head);
+  if (changes.length === 0) return { text: head, changes };
+  const doc = parseDocument(head);
+  for (const c of changes) doc.setIn(c.key.split('.'), c.base);
+  return { text: doc.toString(), changes };
+}
+
 /** Longest quoted key or value in a reason: a fork's text, shown to everyone on the pull request. */
 const QUOTE_MAX = 80;
 
@@ -196,6 +229,11 @@ export interface GuardResult {
   problems: string[];
   /** The approval recorded by this run (a maintainer added the approval label), if any. */
   approvedNow: string | null;
+  /**
+   * Gate settings the head's params.yaml changes. `files` carries the base's values for them instead: the
+   * report says the pull request proposes a new gate and was judged by the base branch's.
+   */
+  gateChanges: GateChange[];
 }
 
 /**
@@ -235,6 +273,7 @@ export async function guardPullRequest({
     refused: [],
     problems: [],
     approvedNow: null,
+    gateChanges: [],
   };
   let payload = (event ?? {}) as PullRequestEvent;
   let command: { sha: string; who: string } | null = null;
@@ -335,6 +374,7 @@ export async function guardPullRequest({
   const refused = refusedPaths({ files: changed, allowed });
   const problems: string[] = [];
   const files: { path: string; text: string }[] = [];
+  const gateChanges: GateChange[] = [];
   if (refused.length === 0) {
     for (const f of changed) {
       const at = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
@@ -357,7 +397,18 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      problems.push(...paramsProblems({ head: params.text, base: base.kind === 'file' ? base.text : null }));
+      const baseText = base.kind === 'file' ? base.text : null;
+      const found = paramsProblems({ head: params.text, base: baseText });
+      problems.push(...found);
+      if (found.length === 0) {
+        const kept = withBaseGate({ head: params.text, base: baseText });
+        params.text = kept.text;
+        gateChanges.push(...kept.changes);
+        if (kept.changes.length > 0) {
+          const keys = kept.changes.map((c) => c.key).join(', ');
+          log.info(`The pull request changes the gate (${keys}): it is judged by the base branch's gate.`);
+        }
+      }
     }
   }
   if (refused.length > 0 || problems.length > 0) {
@@ -373,9 +424,18 @@ export async function guardPullRequest({
       refused,
       problems,
       approvedNow,
+      gateChanges: [],
     };
   }
-  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return {
+    choice,
+    pullRequest,
+    files: choice.trusted ? files : [],
+    refused,
+    problems,
+    approvedNow,
+    gateChanges: choice.trusted ? gateChanges : [],
+  };
 }
 
 /** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */

@@ -21,6 +21,7 @@ function commentFor(problems: string[], refused: GuardResult['refused'] = []): s
     refused,
     problems,
     approvedNow: null,
+    gateChanges: [],
   };
   return guardComment({ result, sha: 'a'.repeat(40), approvalLabel: 'safe to run', allowed: DATA_FILES })!;
 }

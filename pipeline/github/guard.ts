@@ -129,11 +129,15 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
 
 /** The settings that judge a model: a pull request proposes them, the base branch's decide its own gate. */
 function gateKeys(params: ReturnType<typeof validateParams>): string[] {
-  return ['evaluate.baseline', ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  // With gate.min_unseen_macro_f1 set, the unseen-source check runs only with folds and a group_by field:
+  // switching either off would skip the check, so they judge too.
+  const unseen = params.gate.min_unseen_macro_f1 > 0 ? ['evaluate.folds', 'evaluate.group_by'] : [];
+  return ['evaluate.baseline', ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
 }
 
 /**
- * The head's params.yaml with the base branch's gate (gate.* and evaluate.baseline) in place of its own, and
+ * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, and evaluate.folds and
+ * evaluate.group_by when the gate checks unseen sources) in place of its own, and
  * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
  * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
  * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.

@@ -118,6 +118,18 @@ describe("the base branch's gate decides a pull request", () => {
     expect(out.markdown).not.toContain('@museum-org');
   });
 
+  it("keeps the base's folds and group_by when its gate checks unseen sources: off, they would skip the check", () => {
+    const base = `${BASE.replace('baseline: prod', 'baseline: prod\n  folds: 5\n  group_by: department')}  min_unseen_macro_f1: 0.4\n`;
+    const head = base.replace('folds: 5', 'folds: 0').replace('group_by: department', 'group_by: ""');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes.map((c) => c.key)).toEqual(['evaluate.folds', 'evaluate.group_by']);
+    expect(parse(text).evaluate).toMatchObject({ folds: 5, group_by: 'department' });
+    // Without the unseen-source check they are the pull request's to set.
+    const plain = base.replace('min_unseen_macro_f1: 0.4', 'min_unseen_macro_f1: 0');
+    const plainHead = plain.replace('folds: 5', 'folds: 0');
+    expect(withBaseGate({ head: plainHead, base: plain })).toEqual({ text: plainHead, changes: [] });
+  });
+
   it('puts the base value back where the head made it an alias', () => {
     const head = WEAK.replace('min_class_f1: 0', 'min_class_f1: &zero 0').replace(
       'min_macro_f1: 0',

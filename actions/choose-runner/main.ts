@@ -14,6 +14,7 @@ import {
 } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { chooseRunner } from '../../pipeline/github/runner.ts';
+import { text } from '../../pipeline/report/markdown.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
@@ -39,6 +40,7 @@ export async function run({
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = '';
     let pullRequest: GuardResult['pullRequest'] = null;
+    let gateChanges: GuardResult['gateChanges'] = [];
     if (settings.token && (eventName === 'pull_request_target' || eventName === 'issue_comment')) {
       core.setSecret(settings.token);
       const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -59,6 +61,7 @@ export async function run({
       });
       choice = result.choice;
       pullRequest = result.pullRequest;
+      gateChanges = result.gateChanges;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os.tmpdir());
       if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
@@ -69,9 +72,13 @@ export async function run({
     core.setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : '');
     core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
+    core.setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY)
-      await core.summary.addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${choice.reason}.\n`, true).write();
+      // The reason can quote a fork's params.yaml or file names: plain text in the summary.
+      await core.summary
+        .addRaw(`Runner: \`${choice.runsOn.join(', ')}\`, because ${text(choice.reason)}.\n`, true)
+        .write();
   } catch (error) {
     core.setFailed(messageOf(error));
   }

@@ -17,6 +17,7 @@ export const OUTPUTS = {
   pullRequest: 'pull-request',
   headSha: 'head-sha',
   baseRef: 'base-ref',
+  gateChanges: 'gate-changes',
 } as const;
 
 /** The choose-runner action's inputs, validated. */

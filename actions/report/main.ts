@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { messageOf, VitrineError } from '../../pipeline/errors.ts';
-import { publishReport } from '../../pipeline/github/publish.ts';
+import { publishReport, withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 // types.ts only: the bundle does not need the report builder.
 import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.ts';
@@ -55,6 +55,10 @@ export async function run({
         path.join(settings.reportDir, 'report.json'),
       );
     }
+    // The trusted run judged a pull request that changes the gate by the base branch's gate: say so.
+    let headline = report?.headline ?? failure?.note.headline ?? '';
+    if (report && !settings.fromFork)
+      ({ markdown, headline } = withGateChanges({ markdown, headline, changes: settings.gateChanges }));
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
     if (report) {
       core.setOutput(OUTPUTS.verdict, report.verdict);
@@ -71,7 +75,7 @@ export async function run({
       sha: settings.status && !settings.fromFork && (report || failure) ? settings.sha : null,
       markdown,
       gatePassed: report?.gate.passed ?? false,
-      headline: report?.headline ?? failure?.note.headline ?? '',
+      headline,
       marker: REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,

@@ -1,3 +1,4 @@
+import type { GateChange } from '../../pipeline/evaluate/gate.ts';
 import {
   booleanInput,
   type GetInput,
@@ -24,6 +25,7 @@ export const INPUTS = {
   commentAuthor: 'comment-author',
   checkRun: 'check-run',
   checkName: 'check-name',
+  gateChanges: 'gate-changes',
 } as const;
 
 export const OUTPUTS = {
@@ -65,6 +67,8 @@ export interface ReportSettings {
   /** Create a check run with the verdict next to the status (needs "checks: write"). */
   checkRun: boolean;
   checkName: string;
+  /** Gate settings the pull request changes (choose-runner's gate-changes): it was judged by the base branch's gate. */
+  gateChanges: GateChange[];
 }
 
 interface EventPayload {
@@ -117,11 +121,33 @@ export function readSettings({
     commentAuthor: loginInput(get),
     checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
     checkName: stringInput({ get, name: INPUTS.checkName, fallback: 'Vitrine model report' }),
+    gateChanges: gateChangesInput(get),
     runUrl:
       server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
         ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
         : null,
   };
+}
+
+/** choose-runner's gate-changes output: a JSON array of {key, base, head}; empty: none. */
+function gateChangesInput(get: GetInput): GateChange[] {
+  const value = stringInput({ get, name: INPUTS.gateChanges });
+  if (!value) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = null;
+  }
+  const isChange = (c: unknown) =>
+    !!c && typeof c === 'object' && typeof (c as GateChange).key === 'string' && 'base' in c && 'head' in c;
+  if (!Array.isArray(parsed) || !parsed.every(isChange))
+    throw invalid(
+      INPUTS.gateChanges,
+      value,
+      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of choose-runner)',
+    );
+  return parsed as GateChange[];
 }
 
 /** A GitHub login: letters, digits and dashes, with "[bot]" at the end for an app. */

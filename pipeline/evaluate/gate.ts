@@ -1,4 +1,5 @@
 import type { Params } from '../params.ts';
+import { shorten } from '../report/markdown.ts';
 import type { Metrics, ModelScores } from '../types.ts';
 
 const fmt = (x: number) => x.toFixed(3);
@@ -92,4 +93,27 @@ export function withUnseenSourceCheck({
   };
   const checks = [...gate.checks, check];
   return { passed: checks.every((c) => c.passed), checks };
+}
+
+/** A gate setting a pull request changes: the base branch's value (in force) and the head's (proposed). */
+export interface GateChange {
+  /** `gate.<name>` or `evaluate.baseline`. */
+  key: string;
+  base: unknown;
+  head: unknown;
+}
+
+/**
+ * Plain words (not Markdown) for a pull request that changes the gate: which settings, old → new, and
+ * that it was judged by the base branch's gate. The proposed gate applies once the change is merged,
+ * so nobody passes their own pull request by lowering the bar in it.
+ */
+export function proposedGateNote({ changes }: { changes: GateChange[] }): string {
+  // evaluate.baseline is any text a fork wrote: cut short (the caller escapes it for Markdown).
+  const show = (v: unknown) => (typeof v === 'number' ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40));
+  const list = changes.map((c) => `${c.key} ${show(c.base)} → ${show(c.head)}`).join(', ');
+  return (
+    `This pull request changes the promotion gate (${list}). It was judged by the base branch's gate, the ` +
+    'rules in force; the new gate applies to pull requests after this one is merged.'
+  );
 }

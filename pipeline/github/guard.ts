@@ -1,7 +1,9 @@
-import { parse } from 'yaml';
-import { messageOf } from '../errors.ts';
+import { parse, parseDocument } from 'yaml';
+import { isVitrineError, messageOf } from '../errors.ts';
+import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
 import { validateParams } from '../params.ts';
+import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
 
@@ -81,7 +83,12 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   try {
     params = validateParams({ raw });
   } catch (error) {
-    return [messageOf(error)];
+    // One reason per problem, each quoted value cut short: a fork writes these keys and values.
+    const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
+    const problems = Array.isArray(each)
+      ? each.map((p) => `params.yaml is not valid: ${String(p)}`)
+      : [messageOf(error)];
+    return problems.map(shortQuotes);
   }
   let before: ReturnType<typeof validateParams> | null = null;
   try {
@@ -101,15 +108,13 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     const now = at(params, key);
     const was = at(before, key);
     if (key === 'backbone.source' || now === was) continue;
-    problems.push(
-      `params.yaml changes "${key}" (${JSON.stringify(was)} → ${JSON.stringify(now)}), which names a path or an address`,
-    );
+    problems.push(`params.yaml changes "${key}" (${quote(was)} → ${quote(now)}), which names a path or an address`);
   }
   for (const key of LOCKED_KEYS) {
     const now = at(params, key);
     const was = at(before, key);
     if (now === was) continue;
-    const change = `(${JSON.stringify(was)} → ${JSON.stringify(now)})`;
+    const change = `(${quote(was)} → ${quote(now)})`;
     problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
   }
   // Any other text that looks like a path or an address, in a key added after this list was written.
@@ -117,9 +122,61 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   for (const [key, value] of leaves(params)) {
     if (listed.includes(key) || typeof value !== 'string' || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
-    problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+    problems.push(`params.yaml sets "${shorten(key)}" to ${quote(value)}, which looks like a path or an address`);
   }
   return problems;
+}
+
+/** The settings that judge a model: a pull request proposes them, the base branch's decide its own gate. */
+function gateKeys(params: ReturnType<typeof validateParams>): string[] {
+  // With gate.min_unseen_macro_f1 set, the unseen-source check runs only with folds and a group_by field:
+  // switching either off would skip the check, so they judge too.
+  const unseen = params.gate.min_unseen_macro_f1 > 0 ? ['evaluate.folds', 'evaluate.group_by'] : [];
+  return ['evaluate.baseline', ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+}
+
+/**
+ * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, and evaluate.folds and
+ * evaluate.group_by when the gate checks unseen sources) in place of its own, and
+ * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
+ * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
+ * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.
+ */
+export function withBaseGate({ head, base }: { head: string; base: string | null }): {
+  text: string;
+  changes: GateChange[];
+} {
+  const now = validateParams({ raw: parse(head) });
+  let before: ReturnType<typeof validateParams>;
+  try {
+    before = validateParams({ raw: base === null ? {} : parse(base) });
+  } catch {
+    // The base's own file is broken: its gate is the defaults, as the base's run would have it.
+    before = validateParams({ raw: {} });
+  }
+  const changes = gateKeys(before)
+    .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
+    .filter((c) => c.base !== c.head);
+  if (changes.length === 0) return { text: head, changes };
+  const doc = parseDocument(head);
+  for (const c of changes) doc.setIn(c.key.split('.'), c.base);
+  return { text: doc.toString(), changes };
+}
+
+/** Longest quoted key or value in a reason: a fork's text, shown to everyone on the pull request. */
+const QUOTE_MAX = 80;
+
+/** A value as JSON on one line, cut to QUOTE_MAX characters with "…". */
+function quote(value: unknown): string {
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_MAX);
+}
+
+/** A message with each "quoted" key or value cut to QUOTE_MAX characters, and on one line. */
+function shortQuotes(message: string): string {
+  return shorten(
+    message.replace(/"([^"]*)"/g, (_, q: string) => `"${shorten(q, QUOTE_MAX)}"`),
+    4 * QUOTE_MAX,
+  );
 }
 
 function at(params: unknown, key: string): unknown {
@@ -176,6 +233,11 @@ export interface GuardResult {
   problems: string[];
   /** The approval recorded by this run (a maintainer added the approval label), if any. */
   approvedNow: string | null;
+  /**
+   * Gate settings the head's params.yaml changes. `files` carries the base's values for them instead: the
+   * report says the pull request proposes a new gate and was judged by the base branch's.
+   */
+  gateChanges: GateChange[];
 }
 
 /**
@@ -215,6 +277,7 @@ export async function guardPullRequest({
     refused: [],
     problems: [],
     approvedNow: null,
+    gateChanges: [],
   };
   let payload = (event ?? {}) as PullRequestEvent;
   let command: { sha: string; who: string } | null = null;
@@ -315,6 +378,7 @@ export async function guardPullRequest({
   const refused = refusedPaths({ files: changed, allowed });
   const problems: string[] = [];
   const files: { path: string; text: string }[] = [];
+  const gateChanges: GateChange[] = [];
   if (refused.length === 0) {
     for (const f of changed) {
       const at = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
@@ -337,7 +401,18 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      problems.push(...paramsProblems({ head: params.text, base: base.kind === 'file' ? base.text : null }));
+      const baseText = base.kind === 'file' ? base.text : null;
+      const found = paramsProblems({ head: params.text, base: baseText });
+      problems.push(...found);
+      if (found.length === 0) {
+        const kept = withBaseGate({ head: params.text, base: baseText });
+        params.text = kept.text;
+        gateChanges.push(...kept.changes);
+        if (kept.changes.length > 0) {
+          const keys = kept.changes.map((c) => c.key).join(', ');
+          log.info(`The pull request changes the gate (${keys}): it is judged by the base branch's gate.`);
+        }
+      }
     }
   }
   if (refused.length > 0 || problems.length > 0) {
@@ -353,9 +428,18 @@ export async function guardPullRequest({
       refused,
       problems,
       approvedNow,
+      gateChanges: [],
     };
   }
-  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return {
+    choice,
+    pullRequest,
+    files: choice.trusted ? files : [],
+    refused,
+    problems,
+    approvedNow,
+    gateChanges: choice.trusted ? gateChanges : [],
+  };
 }
 
 /** The guard's comment: which paths or settings keep the run off the museum's runner and why, or what approval is awaited. */
@@ -376,13 +460,14 @@ export function guardComment({
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       '',
-      ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, '')}\`: ${r.why}`),
+      ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       '',
       'The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. ' +
         'Put code changes in a separate pull request (its checks run on a hosted runner).',
     );
   } else if (result.problems.length > 0) {
-    const problems = result.problems.map((p) => `- ${p.replace(/[`\n]/g, ' ')}`);
+    // Plain text: the reasons quote the fork's params.yaml (links, @mentions, #refs, HTML, carriage returns).
+    const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", '', ...problems);
   } else if (!result.choice.trusted) {
     lines.push(

@@ -1,5 +1,7 @@
 import { messageOf, VitrineError } from '../errors.ts';
+import { type GateChange, proposedGateNote } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
+import { text } from '../report/markdown.ts';
 import { type Forge, type RepoRef, upsertComment } from './forge.ts';
 
 /** What publishing did, for the action's outputs. */
@@ -8,6 +10,30 @@ export interface PublishResult {
   status: 'success' | 'failure' | null;
   /** Whether the check run was created. */
   checkRun: boolean;
+}
+
+/**
+ * The report and the status headline of a pull request that changes the gate (the trusted run judged it by the
+ * base branch's gate): a paragraph after the verdict naming the changes, and the status saying which gate
+ * judged. Without changes, both as they are.
+ */
+export function withGateChanges({
+  markdown,
+  headline,
+  changes,
+}: {
+  markdown: string;
+  headline: string;
+  changes: GateChange[];
+}): { markdown: string; headline: string } {
+  if (changes.length === 0) return { markdown, headline };
+  const note = `⚠️ **${text(proposedGateNote({ changes }))}**`;
+  const cut = markdown.indexOf('\n\n');
+  return {
+    markdown:
+      cut < 0 ? `${markdown.trimEnd()}\n\n${note}\n` : `${markdown.slice(0, cut)}\n\n${note}${markdown.slice(cut)}`,
+    headline: `Judged by the base branch's gate (this pull request changes it): ${headline}`,
+  };
 }
 
 /**

@@ -118,6 +118,25 @@ describe('the report action', () => {
     expect(log.filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
   });
 
+  it("names the gate changes of a pull request judged by the base branch's gate, in the comment and the status", async () => {
+    gh = await startFakeGitHub({ token: TOKEN });
+    const event = examplePayload('opened');
+    const changes = [{ key: 'gate.min_macro_f1', base: 0.5, head: 0 }];
+    const run = await runAction({
+      name: 'report',
+      inputs: inputs(gh.url, { [REPORT_INPUTS.gateChanges]: JSON.stringify(changes) }),
+      event,
+      workspace: ws.root,
+    });
+    expect(run.code).toBe(0);
+    const body = gh.comments.get(2)!.find((c) => c.body.startsWith(MARKER))!.body;
+    expect(body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
+    expect(body).toContain("It was judged by the base branch's gate");
+    expect(gh.statuses[0]!.description).toMatch(
+      /^Judged by the base branch's gate \(this pull request changes it\): Better/,
+    );
+  });
+
   it('leaves a marked comment by another user alone and posts its own; comment-author names the identity that posts', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
     const planted = gh.addComment(
@@ -427,6 +446,8 @@ describe('the choose-runner action (fork guard)', () => {
       expect(await readFile(path.join(approved.outputs[RUNNER_OUTPUTS.dataDir]!, 'labels.csv'), 'utf8')).toBe(
         'id,label\nDM-1,vessel\n',
       );
+      // No params.yaml in this pull request: no gate change for the report to name.
+      expect(approved.outputs[RUNNER_OUTPUTS.gateChanges]).toBe('[]');
       expect(gh.statuses.map((s) => s.context)).toEqual(['vitrine/gate', 'vitrine/approval']);
       // The one guard comment is edited to say the run goes ahead.
       expect(gh.comments.get(2)).toHaveLength(1);

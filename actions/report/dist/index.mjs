@@ -19674,6 +19674,124 @@ function messageOf(error63) {
   }
 }
 
+// pipeline/report/markdown.ts
+var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
+function text(value) {
+  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
+}
+function shorten(value, max = 80) {
+  const s = String(value ?? "").replace(/\s+/g, " ").trim();
+  const characters = Array.from(s);
+  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
+}
+function attribute(value) {
+  return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
+}
+function safeUrl(value) {
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") return null;
+  return url2.href.replace(/[()<>"'\s|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function link(label, url2) {
+  const safe = safeUrl(url2);
+  return safe ? `[${text(label)}](${safe})` : text(label);
+}
+function code(value) {
+  const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
+  return s ? `\`${s}\`` : "";
+}
+function table({
+  header,
+  rows,
+  align
+}) {
+  const rule = header.map((_, i) => {
+    const a = align?.[i] ?? "left";
+    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
+  });
+  const line = (cells) => `| ${cells.map((c) => c || " ").join(" | ")} |`;
+  return [line(header), line(rule), ...rows.map(line)].join("\n");
+}
+function mermaidText(value) {
+  return String(value ?? "").replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ").trim() || "?";
+}
+function num(value, digits = 3) {
+  return value === null || value === void 0 || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits);
+}
+function signed(value, digits = 3) {
+  if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2013";
+  const rounded = Number(value.toFixed(digits));
+  if (rounded === 0) return 0 .toFixed(digits);
+  return rounded > 0 ? `+${rounded.toFixed(digits)}` : `\u2212${Math.abs(rounded).toFixed(digits)}`;
+}
+function between(low, high, { digits = 2, signs = true } = {}) {
+  const bound = (v) => {
+    if (v === null || v === void 0 || !Number.isFinite(v)) return "\u2013";
+    if (!signs) return v.toFixed(digits);
+    const magnitude = Math.abs(v).toFixed(digits);
+    return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
+  };
+  const [from, to] = [bound(low), bound(high)];
+  return from === to ? from : `between ${from} and ${to}`;
+}
+function duration(ms) {
+  if (!Number.isFinite(ms)) return "\u2013";
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 6e4);
+  const seconds = Math.round(ms % 6e4 / 1e3);
+  return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
+}
+var COMMENT_ROOM = 64512;
+var CUT_NOTE = "\n\n\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
+function fitMarkdown({
+  body,
+  limit = COMMENT_ROOM,
+  note = CUT_NOTE
+}) {
+  if (body.length <= limit) return body;
+  const lines = body.split("\n");
+  let inFence = false;
+  let chartInSection = false;
+  let depth = 0;
+  let length = -1;
+  let best = null;
+  for (let j = 0; j < lines.length; j++) {
+    const line = lines[j];
+    const sectionStart = line.startsWith("### ") || depth === 0 && line.startsWith("<details>");
+    if (sectionStart) chartInSection = false;
+    if (j > 0 && !inFence && !chartInSection) {
+      const closing = "\n\n</details>".length * depth;
+      if (length + closing + note.length <= limit) best = { end: j, depth };
+      else break;
+    }
+    if (/^(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
+    }
+    if (!inFence)
+      depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
+    length += line.length + 1;
+  }
+  if (!best) return note.trim().slice(0, limit);
+  const head = lines.slice(0, best.end).join("\n").trimEnd();
+  return `${head}${"\n\n</details>".repeat(best.depth)}${note}`;
+}
+
+// pipeline/evaluate/gate.ts
+function proposedGateNote({ changes }) {
+  const show = (v) => typeof v === "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40);
+  const list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
+  return `This pull request changes the promotion gate (${list}). It was judged by the base branch's gate, the rules in force; the new gate applies to pull requests after this one is merged.`;
+}
+
 // pipeline/github/forge.ts
 var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
 var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
@@ -19767,6 +19885,24 @@ function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
 }
 
 // pipeline/github/publish.ts
+function withGateChanges({
+  markdown,
+  headline: headline2,
+  changes
+}) {
+  if (changes.length === 0) return { markdown, headline: headline2 };
+  const note = `\u26A0\uFE0F **${text(proposedGateNote({ changes }))}**`;
+  const cut = markdown.indexOf("\n\n");
+  return {
+    markdown: cut < 0 ? `${markdown.trimEnd()}
+
+${note}
+` : `${markdown.slice(0, cut)}
+
+${note}${markdown.slice(cut)}`,
+    headline: `Judged by the base branch's gate (this pull request changes it): ${headline2}`
+  };
+}
 async function publishReport({
   forge,
   owner,
@@ -22180,7 +22316,7 @@ __export(regexes_exports, {
   date: () => date,
   datetime: () => datetime,
   domain: () => domain,
-  duration: () => duration,
+  duration: () => duration2,
   e164: () => e164,
   email: () => email,
   emoji: () => emoji,
@@ -22239,7 +22375,7 @@ var nanoid = /^[a-zA-Z0-9_-]{21}$/;
 function nanoidOfLength(length) {
   return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
-var duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+var duration2 = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 var extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 var guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 var uuid = (version2) => {
@@ -23195,7 +23331,7 @@ var $ZodISOTime = /* @__PURE__ */ $constructor("$ZodISOTime", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var $ZodISODuration = /* @__PURE__ */ $constructor("$ZodISODuration", (inst, def) => {
-  def.pattern ?? (def.pattern = duration);
+  def.pattern ?? (def.pattern = duration2);
   $ZodStringFormat.init(inst, def);
 });
 var $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
@@ -38998,7 +39134,7 @@ __export(iso_exports, {
   ZodISOTime: () => ZodISOTime,
   date: () => date3,
   datetime: () => datetime2,
-  duration: () => duration2,
+  duration: () => duration3,
   time: () => time2
 });
 function datetime2(params) {
@@ -39010,7 +39146,7 @@ function date3(params) {
 function time2(params) {
   return _isoTime(ZodISOTime, params);
 }
-function duration2(params) {
+function duration3(params) {
   return _isoDuration(ZodISODuration, params);
 }
 
@@ -39969,117 +40105,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// pipeline/report/markdown.ts
-var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
-var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
-function text(value) {
-  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
-  return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
-}
-function shorten(value, max = 80) {
-  const s = String(value ?? "").replace(/\s+/g, " ").trim();
-  const characters = Array.from(s);
-  return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
-}
-function attribute(value) {
-  return String(value ?? "").replace(/[\r\n]+/g, " ").replace(/&/g, "&amp;").replace(/\|/g, "&#124;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B");
-}
-function safeUrl(value) {
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url2.protocol !== "https:" && url2.protocol !== "http:") return null;
-  return url2.href.replace(/[()<>"'\s|\\`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-function link(label, url2) {
-  const safe = safeUrl(url2);
-  return safe ? `[${text(label)}](${safe})` : text(label);
-}
-function code(value) {
-  const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
-  return s ? `\`${s}\`` : "";
-}
-function table({
-  header,
-  rows,
-  align
-}) {
-  const rule = header.map((_, i) => {
-    const a = align?.[i] ?? "left";
-    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
-  });
-  const line = (cells) => `| ${cells.map((c) => c || " ").join(" | ")} |`;
-  return [line(header), line(rule), ...rows.map(line)].join("\n");
-}
-function mermaidText(value) {
-  return String(value ?? "").replace(/[^\p{L}\p{N} ,.\-_/+%&']/gu, " ").replace(/'/g, "\u2019").replace(/\s+/g, " ").trim() || "?";
-}
-function num(value, digits = 3) {
-  return value === null || value === void 0 || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits);
-}
-function signed(value, digits = 3) {
-  if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2013";
-  const rounded = Number(value.toFixed(digits));
-  if (rounded === 0) return 0 .toFixed(digits);
-  return rounded > 0 ? `+${rounded.toFixed(digits)}` : `\u2212${Math.abs(rounded).toFixed(digits)}`;
-}
-function between(low, high, { digits = 2, signs = true } = {}) {
-  const bound = (v) => {
-    if (v === null || v === void 0 || !Number.isFinite(v)) return "\u2013";
-    if (!signs) return v.toFixed(digits);
-    const magnitude = Math.abs(v).toFixed(digits);
-    return v < 0 ? `\u2212${magnitude}` : `+${magnitude}`;
-  };
-  const [from, to] = [bound(low), bound(high)];
-  return from === to ? from : `between ${from} and ${to}`;
-}
-function duration3(ms) {
-  if (!Number.isFinite(ms)) return "\u2013";
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 6e4);
-  const seconds = Math.round(ms % 6e4 / 1e3);
-  return `${minutes} min ${String(seconds).padStart(2, "0")} s`;
-}
-var COMMENT_ROOM = 64512;
-var CUT_NOTE = "\n\n\u2026the report is longer than a GitHub comment allows, so it ends here. The whole report is report-full.md among the run's files.\n";
-function fitMarkdown({
-  body,
-  limit = COMMENT_ROOM,
-  note = CUT_NOTE
-}) {
-  if (body.length <= limit) return body;
-  const lines = body.split("\n");
-  let inFence = false;
-  let chartInSection = false;
-  let depth = 0;
-  let length = -1;
-  let best = null;
-  for (let j = 0; j < lines.length; j++) {
-    const line = lines[j];
-    const sectionStart = line.startsWith("### ") || depth === 0 && line.startsWith("<details>");
-    if (sectionStart) chartInSection = false;
-    if (j > 0 && !inFence && !chartInSection) {
-      const closing = "\n\n</details>".length * depth;
-      if (length + closing + note.length <= limit) best = { end: j, depth };
-      else break;
-    }
-    if (/^(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      if (inFence && /^(```|~~~)\s*mermaid/.test(line)) chartInSection = true;
-    }
-    if (!inFence)
-      depth = Math.max(0, depth + (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0));
-    length += line.length + 1;
-  }
-  if (!best) return note.trim().slice(0, limit);
-  const head = lines.slice(0, best.end).join("\n").trimEnd();
-  return `${head}${"\n\n</details>".repeat(best.depth)}${note}`;
-}
-
 // pipeline/report/charts.ts
 var CHART_COLOURS = [
   { name: "blue", hex: "#0072B2" },
@@ -40187,6 +40212,7 @@ function renderMarkdown(input2) {
   parts.push(gateSection(report));
   parts.push(labelSection(input2));
   parts.push(metricsSection(input2));
+  parts.push(...input2.sections?.afterScores ?? []);
   parts.push(perClassSection(metrics));
   parts.push(confusionSection(metrics));
   if (input2.model) parts.push(trainingSection(input2.model));
@@ -40596,7 +40622,7 @@ function lineageSection(report) {
   }) : l.baseCommit ? "\n\nNo setting in params.yaml changed." : "";
   const stages = l.stages.length ? "\n\n" + table({
     header: ["Stage", "Time", "Result"],
-    rows: l.stages.map((s) => [text(s.name), duration3(s.durationMs), text(s.summary)]),
+    rows: l.stages.map((s) => [text(s.name), duration(s.durationMs), text(s.summary)]),
     align: ["left", "right", "left"]
   }) : "";
   return `<details><summary>Where this result comes from</summary>
@@ -40838,7 +40864,8 @@ var INPUTS = {
   fromFork: "from-fork",
   commentAuthor: "comment-author",
   checkRun: "check-run",
-  checkName: "check-name"
+  checkName: "check-name",
+  gateChanges: "gate-changes"
 };
 var OUTPUTS = {
   commentId: "comment-id",
@@ -40887,8 +40914,27 @@ function readSettings({
     commentAuthor: loginInput(get),
     checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
     checkName: stringInput({ get, name: INPUTS.checkName, fallback: "Vitrine model report" }),
+    gateChanges: gateChangesInput(get),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
+}
+function gateChangesInput(get) {
+  const value = stringInput({ get, name: INPUTS.gateChanges });
+  if (!value) return [];
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = null;
+  }
+  const isChange = (c) => !!c && typeof c === "object" && typeof c.key === "string" && "base" in c && "head" in c;
+  if (!Array.isArray(parsed) || !parsed.every(isChange))
+    throw invalid(
+      INPUTS.gateChanges,
+      value,
+      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of choose-runner)'
+    );
+  return parsed;
 }
 function loginInput(get) {
   const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: "github-actions[bot]" });
@@ -40930,6 +40976,9 @@ async function run({
         path2.join(settings.reportDir, "report.json")
       );
     }
+    let headline2 = report?.headline ?? failure2?.note.headline ?? "";
+    if (report && !settings.fromFork)
+      ({ markdown, headline: headline2 } = withGateChanges({ markdown, headline: headline2, changes: settings.gateChanges }));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
     if (report) {
       setOutput(OUTPUTS.verdict, report.verdict);
@@ -40946,7 +40995,7 @@ async function run({
       sha: settings.status && !settings.fromFork && (report || failure2) ? settings.sha : null,
       markdown,
       gatePassed: report?.gate.passed ?? false,
-      headline: report?.headline ?? failure2?.note.headline ?? "",
+      headline: headline2,
       marker: REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VitrineError } from '../errors.ts';
+import { holdLock } from '../lock.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
@@ -204,56 +204,17 @@ export function normaliseBase(base: string): string {
   return trimmed ? `/${trimmed}/` : '/';
 }
 
-/**
- * Hold the lock `file` (created exclusively; it names this process and machine). A lock whose process
- * is gone on this machine is taken over at once; one from another machine once it is 30 minutes old.
- */
+/** Hold a catalogue build's lock `file` (pipeline/lock.ts): a second build waits for the first. */
 export async function holdBuildLock({
   file,
   log,
-  wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  wait,
 }: {
   file: string;
   log: Logger;
   wait?: (ms: number) => Promise<void>;
 }): Promise<() => Promise<void>> {
-  await mkdir(path.dirname(file), { recursive: true });
-  for (let told = false; ; ) {
-    try {
-      await writeFile(file, `${process.pid}\n${os.hostname()}\n`, { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = await readFile(file, 'utf8').catch(() => '');
-      if (ownerGone(owner)) {
-        log.warn(
-          `${file} was left by a catalogue build that is gone (process ${owner.split('\n')[0]}): taking it over`,
-        );
-        await rm(file, { force: true });
-        continue;
-      }
-      const info = await stat(file).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > 30 * 60_000) {
-        await rm(file, { force: true });
-        continue;
-      }
-      if (!told) log.info(`Another catalogue build holds ${file}; waiting for it to finish.`);
-      told = true;
-      await wait(500);
-    }
-  }
-}
-
-/** Whether the lock's process (its first line; the second names the machine) ran on this machine and has exited. */
-function ownerGone(owner: string): boolean {
-  const [pid, host] = owner.split('\n');
-  if (host !== os.hostname() || !/^\d+$/.test(pid ?? '')) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return holdLock({ file, what: 'a catalogue build', log, wait });
 }
 
 async function runAstro({

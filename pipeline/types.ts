@@ -116,6 +116,25 @@ export interface LeftOut {
   ids: string[];
 }
 
+/** How an lbfgs head was fitted (pipeline/model/head.ts), for model-info.json and the model card. */
+export interface LbfgsFit {
+  /** L-BFGS iterations of the final fit on every training object. */
+  iterations: number;
+  /** False when the final fit stopped at its iteration limit (LBFGS_MAX_ITERATIONS) while still improving. */
+  converged: boolean;
+  /**
+   * How `l2` was chosen: the lowest held-out loss of a cross-validation among `choices`; `fixed`, the one
+   * value train.l2_choices gives; `largest`, the largest of them, too few training objects to compare them.
+   */
+  l2Chosen: 'cross-validation' | 'fixed' | 'largest';
+  /** train.l2_choices, each once, largest first. */
+  choices: number[];
+  /** Folds of the cross-validation (0 without one). */
+  folds: number;
+  /** With a cross-validation: whether it ran on a sample of the training objects (train.l2_cv_max_objects). */
+  sampled: boolean | null;
+}
+
 /** What a trained model is and how it came to be: `.vitrine/model/model-info.json`. */
 export interface ModelInfo {
   schema: 'vitrine.model/1';
@@ -142,6 +161,11 @@ export interface ModelInfo {
   history: { loss: number[]; valLoss: number[]; accuracy: number[]; valAccuracy: number[] };
   /** train.solver lbfgs: the L2 penalty chosen (the cross-validation of a large collection reuses it). */
   l2?: number;
+  /**
+   * train.solver lbfgs: how the head was fitted (it runs no epochs; `epochs` is 1). Absent for adam
+   * heads, and in lbfgs models trained before it was recorded.
+   */
+  lbfgs?: LbfgsFit;
   trainCount: number;
   validationCount: number;
   /**

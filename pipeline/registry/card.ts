@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import { L2_FOLDS, type LbfgsFit } from '../model/head.ts';
+import { L2_FOLDS } from '../model/head.ts';
 import { baselineScopeNote } from '../report/render.ts';
-import type { Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../types.ts';
+import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
 
 /*
@@ -182,7 +182,7 @@ export function buildCard({
   registration: Registration;
   metrics: Metrics;
   /** model-info.json; `lbfgs` is there for lbfgs heads trained since it is recorded. */
-  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
+  modelInfo: ModelInfo;
   summary: DatasetSummary;
   /** The version before, for "what changed". */
   previous: Registration | null;
@@ -325,7 +325,7 @@ function headDetails({
   modelInfo,
   train,
 }: {
-  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
+  modelInfo: ModelInfo;
   train: Partial<Registration['lineage']['params']['values']['train']> | undefined;
 }): ModelCard['details']['head'] {
   const hiddenUnits = train?.hidden_units ?? 0;

@@ -84,6 +84,13 @@ describe('train stage', () => {
     expect(info.backbone.id.startsWith(`nsfwjs-${params.backbone.name}@`)).toBe(true);
     expect(info.backbone.embeddingSize).toBeGreaterThan(0);
     expect(info.history.loss).toHaveLength(info.epochs);
+    // The default head (train.solver lbfgs): how it was fitted is kept for the model card, and the
+    // summary counts its iterations, not the one "epoch" model-info.json records for it.
+    expect(info.lbfgs).toMatchObject({ iterations: expect.any(Number), converged: expect.any(Boolean) });
+    expect(info.lbfgs!.iterations).toBeGreaterThan(0);
+    expect(info.lbfgs!.choices).toEqual([...params.train.l2_choices].sort((a, b) => b - a));
+    expect(summary).toContain(`fitted in ${info.lbfgs!.iterations} L-BFGS iterations, L2 ${info.l2}`);
+    expect(summary).not.toMatch(/\bepochs?\b/);
     // Every training and validation image once, and each training image mirrored when flip
     // augmentation is on (identical images, which share a split, once).
     const images = (split: string) =>

@@ -336,10 +336,26 @@ export interface Metrics extends ModelScores {
     checked: number;
     /** Objects whose out-of-fold prediction disagrees with their label. */
     candidates: number;
-    /** Of those, flagged by confident learning. */
+    /** Of those, in confident learning's count (ranked by it, whether or not its threshold is reached). */
     confident: number;
-    /** The 20 most likely wrong, most likely first. */
-    top: { id: string; label: string; suggested: string; score: number; confidence: number; confident: boolean }[];
+    /**
+     * Of those, flagged: in confident learning's count and at its per-label threshold (review.json's
+     * `flagged`, what `vitrine review` calls "flagged"). Absent in metrics.json written before it was recorded.
+     */
+    flagged?: number;
+    /**
+     * The 20 most likely wrong, most likely first. `reason` as in review.json: `flagged`, or `ranked` (only
+     * ranked high: "worth a look"); absent in metrics.json written before it was recorded.
+     */
+    top: {
+      id: string;
+      label: string;
+      suggested: string;
+      score: number;
+      confidence: number;
+      confident: boolean;
+      reason?: 'flagged' | 'ranked';
+    }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
     agreement?: { accuracy: number; guessing: number; better: boolean; labelsInUse?: number };
   };
@@ -373,7 +389,9 @@ export interface Annotation extends Prediction {
   /**
    * For a labelled object: how likely its human label is wrong (`score` in 0..1, higher = more
    * likely) and the label the model proposes, from cross-validation; null when the label looks
-   * right. Absent for unlabelled objects and when evaluate wrote no review list.
+   * right. Absent for unlabelled objects and when evaluate wrote no review list. `flagged`: confident
+   * learning flags the label (`vitrine review` says "flagged"); false when it only ranks high ("worth a
+   * look"); absent in annotations written before it was recorded.
    */
-  labelIssue?: { score: number; suggested: string } | null;
+  labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
 }

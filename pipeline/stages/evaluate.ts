@@ -21,7 +21,7 @@ import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
 import { resolveCommit } from '../report/git.ts';
 import type { TestPrediction } from '../report/types.ts';
-import { reviewFromOof } from '../review/index.ts';
+import { reasonOf, reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -327,14 +327,17 @@ export const evaluateStage: Stage = {
         checked: review.checked,
         candidates: review.items.length,
         confident: review.confident,
+        // Flagged against only ranked high: the report marks what `vitrine review` and the catalogue mark.
+        flagged: review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged').length,
         ...(review.agreement ? { agreement: review.agreement } : {}),
-        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({
-          id,
-          label,
-          suggested,
-          score,
-          confidence,
-          confident,
+        top: review.items.slice(0, 20).map((i) => ({
+          id: i.id,
+          label: i.label,
+          suggested: i.suggested,
+          score: i.score,
+          confidence: i.confidence,
+          confident: i.confident,
+          reason: reasonOf(i, review.agreement),
         })),
       };
     }

@@ -14,6 +14,7 @@ import { assignStage, type RegistrationInput, registerVersion } from '../../pipe
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
+import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
@@ -176,6 +177,12 @@ describe('evaluate stage', () => {
       commit,
     });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
+    // The report's list says what `vitrine review` says: flagged by confident learning, or only ranked high.
+    const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
+    expect(metrics.mislabelled!.flagged).toBe(review.flagged);
+    expect(metrics.mislabelled!.top.map((i) => [i.id, i.reason])).toEqual(
+      review.items.slice(0, 20).map((i) => [i.id, i.reason]),
+    );
   }, 120_000);
 
   it('writes out-of-fold probabilities for every labelled object, each from a head of another fold', async () => {

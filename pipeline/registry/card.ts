@@ -56,6 +56,8 @@ export interface ModelCard {
       seed: number;
       trainCount: number;
       validationCount: number;
+      /** Training and validation objects left out because their image could not be read (0: none, or not recorded). */
+      leftOut: number;
       hiddenUnits: number;
       /** lbfgs: how it was fitted, each fact null when the model was saved before it was recorded; adam: null. */
       lbfgs: HeadFit | null;
@@ -337,6 +339,7 @@ function headDetails({
     seed: modelInfo.seed,
     trainCount: modelInfo.trainCount,
     validationCount: modelInfo.validationCount,
+    leftOut: modelInfo.leftOut?.objects ?? 0,
     hiddenUnits,
   };
   if (!lbfgs) return { solver: 'adam', ...base, lbfgs: null };
@@ -419,6 +422,14 @@ function trainingWords(head: ModelCard['details']['head']): string {
           : '';
   const penalty = `L2 penalty ${f.l2} (how strongly the model is kept from fitting the training photographs too closely)`;
   return `${fit}; ${penalty}${how}`;
+}
+
+/** " (2 objects left out: their images could not be read)", beside the training count; nothing when none was. */
+function leftOutWords(n: number): string {
+  if (n === 0) return '';
+  return n === 1
+    ? ' (1 object left out: its image could not be read)'
+    : ` (${n} objects left out: their images could not be read)`;
 }
 
 /** "0.01, 0.1 and 1": smallest first. */
@@ -505,7 +516,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(
     `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +
       `${d.head.trainCount} training and ` +
-      `${d.head.validationCount} validation objects, backend ${l.backend}`,
+      `${d.head.validationCount} validation objects${leftOutWords(d.head.leftOut)}, backend ${l.backend}`,
   );
   lines.push(
     `- **Code:** commit ${d.commit ?? 'unknown'}${

@@ -244,11 +244,16 @@ export interface Metrics extends ModelScores {
         /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
         version: string;
         /**
-         * Test objects left out of the baseline's scores and of the comparison because the baseline was
-         * trained or validated on their images (dataset.split changed since). 0 when none; absent in
-         * metrics.json written before it was recorded.
+         * Test objects left out of the baseline's scores and of the comparison: those the baseline was
+         * trained or validated on (dataset.split changed since), and those whose image it could not read
+         * (`unanswered`). 0 when none; absent in metrics.json written before it was recorded.
          */
         excluded?: number;
+        /**
+         * Of `excluded`, the test objects whose image the baseline's backbone gave no usable numbers for,
+         * though this model read them (they count in its own scores). Absent when none.
+         */
+        unanswered?: number;
         /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
         splitChanged?: boolean | null;
         comparison: {

@@ -79,10 +79,17 @@ export function baselineScopeNote({
       rest > 0
         ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}`
         : `no test object was left to score it on`;
+    // `excluded` also counts the images its backbone could not read (`unanswered`): fine images, named apart.
+    const unread = Math.min(excluded, baseline.unanswered ?? 0);
+    const trained = excluded - unread;
+    const unreadWords = `could not read the images of ${unread}`;
+    const what =
+      trained === 0
+        ? `${Who} ${unreadWords} of the ${n} test ${plural(n, 'object')} (its backbone gave no usable numbers for them)`
+        : `${Who} trained on ${trained} of the ${n} test ${plural(n, 'object')}${why}` +
+          (unread > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : '');
     return {
-      sentence:
-        `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were ` +
-        `left out of its scores and of the comparison: ${scored}.`,
+      sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
       warning: false,
     };
   }
@@ -143,9 +150,12 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const excluded = metrics.baseline?.excluded ?? 0;
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
+  const unread = metrics.baseline?.unanswered ?? 0;
+  const which =
+    unread === 0 ? 'it did not train on' : unread < excluded ? 'it did not train on and could read' : 'it could read';
   const fewer =
     excluded > 0
-      ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is`
+      ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;

@@ -116,6 +116,25 @@ export interface LeftOut {
   ids: string[];
 }
 
+/** How an lbfgs head was fitted (pipeline/model/head.ts), for model-info.json and the model card. */
+export interface LbfgsFit {
+  /** L-BFGS iterations of the final fit on every training object. */
+  iterations: number;
+  /** False when the final fit stopped at its iteration limit (LBFGS_MAX_ITERATIONS) while still improving. */
+  converged: boolean;
+  /**
+   * How `l2` was chosen: the lowest held-out loss of a cross-validation among `choices`; `fixed`, the one
+   * value train.l2_choices gives; `largest`, the largest of them, too few training objects to compare them.
+   */
+  l2Chosen: 'cross-validation' | 'fixed' | 'largest';
+  /** train.l2_choices, each once, largest first. */
+  choices: number[];
+  /** Folds of the cross-validation (0 without one). */
+  folds: number;
+  /** With a cross-validation: whether it ran on a sample of the training objects (train.l2_cv_max_objects). */
+  sampled: boolean | null;
+}
+
 /** What a trained model is and how it came to be: `.vitrine/model/model-info.json`. */
 export interface ModelInfo {
   schema: 'vitrine.model/1';
@@ -142,6 +161,11 @@ export interface ModelInfo {
   history: { loss: number[]; valLoss: number[]; accuracy: number[]; valAccuracy: number[] };
   /** train.solver lbfgs: the L2 penalty chosen (the cross-validation of a large collection reuses it). */
   l2?: number;
+  /**
+   * train.solver lbfgs: how the head was fitted (it runs no epochs; `epochs` is 1). Absent for adam
+   * heads, and in lbfgs models trained before it was recorded.
+   */
+  lbfgs?: LbfgsFit;
   trainCount: number;
   validationCount: number;
   /**
@@ -220,11 +244,16 @@ export interface Metrics extends ModelScores {
         /** Model version of the baseline (e.g. "v1.2.0"), evaluated on the same split and labels. */
         version: string;
         /**
-         * Test objects left out of the baseline's scores and of the comparison because the baseline was
-         * trained or validated on their images (dataset.split changed since). 0 when none; absent in
-         * metrics.json written before it was recorded.
+         * Test objects left out of the baseline's scores and of the comparison: those the baseline was
+         * trained or validated on (dataset.split changed since), and those whose image it could not read
+         * (`unanswered`). 0 when none; absent in metrics.json written before it was recorded.
          */
         excluded?: number;
+        /**
+         * Of `excluded`, the test objects whose image the baseline's backbone gave no usable numbers for,
+         * though this model read them (they count in its own scores). Absent when none.
+         */
+        unanswered?: number;
         /** dataset.split differs from the baseline's at training time; null when the baseline did not record it. */
         splitChanged?: boolean | null;
         comparison: {
@@ -312,10 +341,26 @@ export interface Metrics extends ModelScores {
     checked: number;
     /** Objects whose out-of-fold prediction disagrees with their label. */
     candidates: number;
-    /** Of those, flagged by confident learning. */
+    /** Of those, in confident learning's count (ranked by it, whether or not its threshold is reached). */
     confident: number;
-    /** The 20 most likely wrong, most likely first. */
-    top: { id: string; label: string; suggested: string; score: number; confidence: number; confident: boolean }[];
+    /**
+     * Of those, flagged: in confident learning's count and at its per-label threshold (review.json's
+     * `flagged`, what `vitrine review` calls "flagged"). Absent in metrics.json written before it was recorded.
+     */
+    flagged?: number;
+    /**
+     * The 20 most likely wrong, most likely first. `reason` as in review.json: `flagged`, or `ranked` (only
+     * ranked high: "worth a look"); absent in metrics.json written before it was recorded.
+     */
+    top: {
+      id: string;
+      label: string;
+      suggested: string;
+      score: number;
+      confidence: number;
+      confident: boolean;
+      reason?: 'flagged' | 'ranked';
+    }[];
     /** Out-of-fold balanced accuracy against guessing (review.json's `agreement`). */
     agreement?: { accuracy: number; guessing: number; better: boolean; labelsInUse?: number };
   };
@@ -349,7 +394,9 @@ export interface Annotation extends Prediction {
   /**
    * For a labelled object: how likely its human label is wrong (`score` in 0..1, higher = more
    * likely) and the label the model proposes, from cross-validation; null when the label looks
-   * right. Absent for unlabelled objects and when evaluate wrote no review list.
+   * right. Absent for unlabelled objects and when evaluate wrote no review list. `flagged`: confident
+   * learning flags the label (`vitrine review` says "flagged"); false when it only ranks high ("worth a
+   * look"); absent in annotations written before it was recorded.
    */
-  labelIssue?: { score: number; suggested: string } | null;
+  labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
 }

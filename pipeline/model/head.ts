@@ -4,7 +4,7 @@ import { stratifiedSample } from '../evaluate/sample.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { childSeed, seededUniform, shuffleInPlace } from '../random.ts';
-import type { ModelInfo } from '../types.ts';
+import type { LbfgsFit, ModelInfo } from '../types.ts';
 import {
   fitLogistic,
   type LogisticModel,
@@ -56,24 +56,7 @@ export interface HeadHistory {
   lbfgs?: LbfgsFit;
 }
 
-/** How the lbfgs head was fitted, for model-info.json and the model card. */
-export interface LbfgsFit {
-  /** L-BFGS iterations of the final fit on every training object. */
-  iterations: number;
-  /** False when the final fit stopped at its iteration limit (LBFGS_MAX_ITERATIONS) while still improving. */
-  converged: boolean;
-  /**
-   * How `l2` was chosen: the lowest held-out loss of a cross-validation among `choices`; `fixed`, the one
-   * value train.l2_choices gives; `largest`, the largest of them, too few training objects to compare them.
-   */
-  l2Chosen: 'cross-validation' | 'fixed' | 'largest';
-  /** train.l2_choices, each once, largest first. */
-  choices: number[];
-  /** Folds of the cross-validation (0 without one). */
-  folds: number;
-  /** With a cross-validation: whether it ran on a sample of the training objects (train.l2_cv_max_objects). */
-  sampled: boolean | null;
-}
+export type { LbfgsFit };
 
 /** Iterations the final lbfgs fit may take (fitLogistic's default). */
 export const LBFGS_MAX_ITERATIONS = 300;

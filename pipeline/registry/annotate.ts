@@ -5,7 +5,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
-import { type ReviewFile, readReview } from '../review/index.ts';
+import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
 import type { Annotation, Dataset, DatasetObject, Metrics, Prediction } from '../types.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
@@ -88,7 +88,9 @@ export function toAnnotations({
       // Only an issue about the label the object still has (labels.csv may have changed since).
       const issue = issues.get(p.id);
       annotation.labelIssue =
-        issue && issue.label === humanLabel ? { score: issue.score, suggested: issue.suggested } : null;
+        issue && issue.label === humanLabel
+          ? { score: issue.score, suggested: issue.suggested, flagged: reasonOf(issue, review.agreement) === 'flagged' }
+          : null;
     }
     return annotation;
   });

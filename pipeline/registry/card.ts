@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import { L2_FOLDS, type LbfgsFit } from '../model/head.ts';
+import { L2_FOLDS } from '../model/head.ts';
 import { baselineScopeNote } from '../report/render.ts';
-import type { Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../types.ts';
+import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
 
 /*
@@ -56,6 +56,8 @@ export interface ModelCard {
       seed: number;
       trainCount: number;
       validationCount: number;
+      /** Training and validation objects left out because their image could not be read (0: none, or not recorded). */
+      leftOut: number;
       hiddenUnits: number;
       /** lbfgs: how it was fitted, each fact null when the model was saved before it was recorded; adam: null. */
       lbfgs: HeadFit | null;
@@ -182,7 +184,7 @@ export function buildCard({
   registration: Registration;
   metrics: Metrics;
   /** model-info.json; `lbfgs` is there for lbfgs heads trained since it is recorded. */
-  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
+  modelInfo: ModelInfo;
   summary: DatasetSummary;
   /** The version before, for "what changed". */
   previous: Registration | null;
@@ -325,7 +327,7 @@ function headDetails({
   modelInfo,
   train,
 }: {
-  modelInfo: ModelInfo & { lbfgs?: LbfgsFit };
+  modelInfo: ModelInfo;
   train: Partial<Registration['lineage']['params']['values']['train']> | undefined;
 }): ModelCard['details']['head'] {
   const hiddenUnits = train?.hidden_units ?? 0;
@@ -337,6 +339,7 @@ function headDetails({
     seed: modelInfo.seed,
     trainCount: modelInfo.trainCount,
     validationCount: modelInfo.validationCount,
+    leftOut: modelInfo.leftOut?.objects ?? 0,
     hiddenUnits,
   };
   if (!lbfgs) return { solver: 'adam', ...base, lbfgs: null };
@@ -419,6 +422,14 @@ function trainingWords(head: ModelCard['details']['head']): string {
           : '';
   const penalty = `L2 penalty ${f.l2} (how strongly the model is kept from fitting the training photographs too closely)`;
   return `${fit}; ${penalty}${how}`;
+}
+
+/** " (2 objects left out: their images could not be read)", beside the training count; nothing when none was. */
+function leftOutWords(n: number): string {
+  if (n === 0) return '';
+  return n === 1
+    ? ' (1 object left out: its image could not be read)'
+    : ` (${n} objects left out: their images could not be read)`;
 }
 
 /** "0.01, 0.1 and 1": smallest first. */
@@ -505,7 +516,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(
     `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +
       `${d.head.trainCount} training and ` +
-      `${d.head.validationCount} validation objects, backend ${l.backend}`,
+      `${d.head.validationCount} validation objects${leftOutWords(d.head.leftOut)}, backend ${l.backend}`,
   );
   lines.push(
     `- **Code:** commit ${d.commit ?? 'unknown'}${

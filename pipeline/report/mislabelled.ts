@@ -42,8 +42,13 @@ export function mislabelledSection({
       `every one agreed with its label.`
     );
   const atChance = m.agreement ? !m.agreement.better : false;
-  // A weak model's picks are hints: no ⚠️ that would make them read as sure.
   const weak = isWeak(m.agreement);
+  // ⚠️ marks what `vitrine review` calls "flagged" and the catalogue's labelIssue `flagged`: confident
+  // learning's count at its per-label threshold, not what only ranks high. metrics.json written before
+  // `reason` was recorded says only `confident`: read as review.json of that time is (reasonOf).
+  const flaggedOf = (i: (typeof m.top)[number]) =>
+    (i.reason ?? (i.confident && !atChance && !weak ? 'flagged' : 'ranked')) === 'flagged';
+  const flagged = m.flagged ?? (atChance || weak ? 0 : m.confident);
   const withImages = m.top.some((i) => links(i.id).thumbnailUrl);
   const rows = m.top.map((i) => {
     const { thumbnailUrl, pageUrl } = links(i.id);
@@ -57,7 +62,7 @@ export function mislabelledSection({
       text(shorten(titleOf(i.id))),
       text(i.label) + changedNote(changes, i.id),
       `${text(i.suggested)} (${Math.round(i.confidence * 100)}% sure)`,
-      `${num(i.score, 2)}${i.confident && !atChance && !weak ? ' ⚠️' : ''}`,
+      `${num(i.score, 2)}${flaggedOf(i) && !atChance ? ' ⚠️' : ''}`,
     ];
   });
   const header = [...(withImages ? [''] : []), 'Object', 'Title', 'Label', 'The model suggests', 'How likely wrong'];
@@ -65,9 +70,12 @@ export function mislabelledSection({
     (atChance ? `**${notBetterThanGuessing(m.agreement!, m.checked)}**\n\n` : '') +
     (weak ? `**${weakModel(m.agreement!)}**\n\n` : '') +
     `Each of the ${m.checked} labelled objects was shown to a model trained without it (cross-validation). ` +
-    (atChance || weak
+    (atChance || flagged === 0
       ? `For ${m.candidates} of them it suggests another label. `
-      : `For ${m.candidates} of them it suggests another label; ${m.confident} of those stand out clearly (⚠️, confident learning). `) +
+      : `For ${m.candidates} of them it suggests another label; ${flagged} of those ` +
+        `${flagged === 1 ? 'is flagged (⚠️): it stands' : 'are flagged (⚠️): they stand'} out clearly, the model ` +
+        'being at least as sure of the label it suggests as it is, on average, of the objects that have that label ' +
+        '(confident learning). The others rank high without a flag: worth a look. ') +
     `The ${Math.min(20, m.top.length)} most likely wrong are below, most likely first: worth a second look, not an automatic change. ` +
     '`npx vitrine review` lists them all.';
   return `${title}\n\n${intro}\n\n${table({ header, rows })}`;

@@ -79,10 +79,17 @@ export function baselineScopeNote({
       rest > 0
         ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}`
         : `no test object was left to score it on`;
+    // `excluded` also counts the images its backbone could not read (`unanswered`): fine images, named apart.
+    const unread = Math.min(excluded, baseline.unanswered ?? 0);
+    const trained = excluded - unread;
+    const unreadWords = `could not read the images of ${unread}`;
+    const what =
+      trained === 0
+        ? `${Who} ${unreadWords} of the ${n} test ${plural(n, 'object')} (its backbone gave no usable numbers for them)`
+        : `${Who} trained on ${trained} of the ${n} test ${plural(n, 'object')}${why}` +
+          (unread > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : '');
     return {
-      sentence:
-        `${Who} trained on ${excluded} of the ${n} test ${plural(n, 'object')}${why}, so those were ` +
-        `left out of its scores and of the comparison: ${scored}.`,
+      sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
       warning: false,
     };
   }
@@ -143,9 +150,12 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const excluded = metrics.baseline?.excluded ?? 0;
   // The baseline's figure then comes from fewer objects than the candidate's; the change is over the shared ones.
   const shared = Math.max(0, metrics.n - excluded);
+  const unread = metrics.baseline?.unanswered ?? 0;
+  const which =
+    unread === 0 ? 'it did not train on' : unread < excluded ? 'it did not train on and could read' : 'it could read';
   const fewer =
     excluded > 0
-      ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is`
+      ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
@@ -495,14 +505,8 @@ function trainingSection(model: ModelInfo): string {
   const notes = charts.map((c, i) => leftOutNote(c, i === 0 ? 'loss' : 'accuracy')).filter(Boolean);
   const drawn = charts.map((c) => c.chart).filter((c): c is string => c !== null);
   const tableBlock = `<details><summary>Training curve as a table</summary>\n\n${tableText}\n\n</details>`;
-  if (epochs === 1) {
-    // The lbfgs head is solved to convergence at once: one point, which a chart and its legend would
-    // present as a curve that stopped improving.
-    const once =
-      `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ` +
-      `${text(model.backend)} backend. It was fitted in one step, so there is no training curve.`;
-    return [`### Training`, once, tableBlock].join('\n\n');
-  }
+  // The lbfgs head runs no epochs: one point, which a chart (or an "Epoch 1" table) would present as a curve.
+  if (epochs === 1) return [`### Training`, fittedOnce(model)].join('\n\n');
   const blocks = [
     `### Training`,
     words.join(' '),
@@ -511,6 +515,52 @@ function trainingSection(model: ModelInfo): string {
     tableBlock,
   ];
   return blocks.join('\n\n');
+}
+
+/**
+ * The training section of a head fitted without epochs (train.solver lbfgs): how the solver ended, the L2
+ * penalty and how it was chosen (model-info.json `lbfgs`, `l2`), and its one set of figures. A model
+ * saved before the fit was recorded gets a neutral sentence.
+ */
+function fittedOnce(model: ModelInfo): string {
+  const who =
+    `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ` +
+    `${text(model.backend)} backend.`;
+  const f = model.lbfgs;
+  const fit = !f
+    ? 'Training recorded one set of figures, so there is no training curve.'
+    : f.converged
+      ? `It was fitted to convergence in ${f.iterations} iterations of the L-BFGS solver, which runs no epochs: it ` +
+        'stops when the fit stops improving, so there is no training curve.'
+      : `It stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped ` +
+        'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
+  const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
+  const how = !f
+    ? ''
+    : f.l2Chosen === 'cross-validation'
+      ? `, chosen by ${f.folds}-fold cross-validation on ` +
+        `${f.sampled ? 'a sample of the training objects (train.l2_cv_max_objects)' : 'the training objects'}${among}`
+      : f.l2Chosen === 'fixed'
+        ? ', fixed in params.yaml (train.l2_choices gives one value)'
+        : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
+  const penalty =
+    model.l2 === undefined
+      ? ''
+      : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training ` +
+        `photographs too closely)${how}.`;
+  const { loss, valLoss, accuracy, valAccuracy } = model.history;
+  const figures =
+    `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` +
+    (valLoss.length > 0 || valAccuracy.length > 0
+      ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.`
+      : '.');
+  return [who, fit, penalty, figures].filter(Boolean).join(' ');
+}
+
+/** "0.01, 0.1 and 1": smallest first. */
+function listNumbers(xs: number[]): string {
+  const sorted = [...xs].sort((a, b) => a - b).map(String);
+  return sorted.length < 2 ? sorted.join('') : `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}`;
 }
 
 /** "Epoch 4 is left out of the loss chart: its training loss is not a number." */

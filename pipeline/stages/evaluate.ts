@@ -21,7 +21,7 @@ import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
 import { resolveCommit } from '../report/git.ts';
 import type { TestPrediction } from '../report/types.ts';
-import { reviewFromOof } from '../review/index.ts';
+import { reasonOf, reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
 import { reportBaseGiven } from './report.ts';
 import type { Stage, StageContext } from './stage.ts';
@@ -104,6 +104,12 @@ function answeredBy<T extends { id: string }>({
   return objects.filter((o) => sets.every((ids) => ids.has(o.id)));
 }
 
+/** "A-1, A-2 and 3 more": the first ten ids. */
+function namesOf(objects: { id: string }[]): string {
+  const shown = objects.slice(0, 10).map((o) => o.id);
+  return shown.join(', ') + (objects.length > 10 ? ` and ${objects.length - 10} more` : '');
+}
+
 /** `objects` (a subset of what was classified) that are not in `kept`. */
 function leftOutOf<T extends { id: string }>({ objects, kept }: { objects: T[]; kept: T[] }): T[] {
   const ids = new Set(kept.map((o) => o.id));
@@ -174,49 +180,70 @@ export const evaluateStage: Stage = {
     // One backend for both models (and one notice in the log).
     const backend = await selectBackend({ preference: params.train.backend, log });
     const candidateAll = await classifyObjects({ ws, params, modelDir: ws.model, objects: labelledTest, log, backend });
-    // Both models are scored on the same objects: those each could embed (left-out.ts).
-    let test = answeredBy({ objects: labelledTest, classified: [candidateAll] });
-    let candidate = candidateAll;
+    // This model's own scores use every test object it could embed (left-out.ts).
+    const test = answeredBy({ objects: labelledTest, classified: [candidateAll] });
+    const candidate = onlyFor({ classified: candidateAll, objects: test });
 
     let baseline: {
       version: string;
+      /** The baseline's answers for `paired`, in its order. */
       classified: Classified;
+      /** The test objects both models answered: the comparison is paired on these. */
+      paired: typeof test;
       overlap: BaselineOverlap;
     } | null = null;
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
         const baselineAll = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
-        test = answeredBy({ objects: test, classified: [baselineAll] });
-        candidate = onlyFor({ classified: candidateAll, objects: test });
-        const classified = onlyFor({ classified: baselineAll, objects: test });
-        const overlap = baselineOverlap({ info: classified.info, split: params.dataset.split, objects: test });
-        baseline = { version: resolved.version, classified, overlap };
-        if (overlap.excluded > 0) {
+        // A baseline on another backbone may not read images this model reads: those images are fine, they
+        // only leave the comparison (paired, on the objects both answered), never this model's own scores.
+        const paired = answeredBy({ objects: test, classified: [baselineAll] });
+        const unread = leftOutOf({ objects: test, kept: paired });
+        const backboneOf = `its backbone (${baselineAll.info.backbone.id}) gave no usable numbers for them`;
+        if (paired.length === 0 && test.length > 0) {
           log.warn(
-            `${overlap.excluded} of the ${test.length} test objects were in the training data of the ` +
-              `baseline ${resolved.version}` +
-              `${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
-              `They are left out of the comparison with it, which uses the ` +
-              `other ${test.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
+            `The baseline ${resolved.version} could read none of the ${plural(test.length, 'test object')}' ` +
+              `images (${backboneOf}; this model read them), so there is nothing to compare it with: this model ` +
+              'is judged on its own, as when no model is in production.',
           );
-        } else if (overlap.splitChanged && !overlap.imagesKnown) {
-          log.warn(
-            `The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so ` +
-              `some of today's test objects may have been in its training data: the comparison may favour the baseline.`,
-          );
-        } else if (overlap.splitChanged === null) {
-          log.info(
-            `The baseline ${resolved.version} does not record how its dataset was split; if dataset.split ` +
-              `changed since it was trained, the comparison may favour it.`,
-          );
-        }
-        const baseLabels = baseline.classified.info.labels;
-        if (baseLabels.join('\n') !== labels.join('\n')) {
-          log.warn(
-            `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on ` +
-              `today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
-          );
+        } else {
+          if (unread.length > 0)
+            log.warn(
+              `The baseline ${resolved.version} could not read the images of ${unread.length} of the ${test.length} ` +
+                `test objects (${namesOf(unread)}): ${backboneOf}, while this model read them, so the images are ` +
+                `fine. They are left out of the comparison with it, which uses the other ${paired.length}; this ` +
+                `model's own scores still use all ${test.length}.`,
+            );
+          const classified = onlyFor({ classified: baselineAll, objects: paired });
+          const overlap = baselineOverlap({ info: classified.info, split: params.dataset.split, objects: paired });
+          baseline = { version: resolved.version, classified, paired, overlap };
+          if (overlap.excluded > 0) {
+            log.warn(
+              `${overlap.excluded} of the ${paired.length} test objects${unread.length > 0 ? ' it could read' : ''} ` +
+                `were in the training data of the baseline ${resolved.version}` +
+                `${overlap.splitChanged ? ' (the split settings, dataset.split, changed since it was trained)' : ''}. ` +
+                `They are left out of the comparison with it, which uses the ` +
+                `other ${paired.length - overlap.excluded}; this model's own scores still use all ${test.length}.`,
+            );
+          } else if (overlap.splitChanged && !overlap.imagesKnown) {
+            log.warn(
+              `The split settings (dataset.split) changed since the baseline ${resolved.version} was trained, so ` +
+                `some of today's test objects may have been in its training data: the comparison may favour the baseline.`,
+            );
+          } else if (overlap.splitChanged === null) {
+            log.info(
+              `The baseline ${resolved.version} does not record how its dataset was split; if dataset.split ` +
+                `changed since it was trained, the comparison may favour it.`,
+            );
+          }
+          const baseLabels = classified.info.labels;
+          if (baseLabels.join('\n') !== labels.join('\n')) {
+            log.warn(
+              `The baseline ${resolved.version} knows the labels ${baseLabels.join(', ')}; it is scored on ` +
+                `today's vocabulary (${labels.join(', ')}), where labels it never learnt count against it.`,
+            );
+          }
         }
       } else {
         log.info(`No model is registered as "${params.evaluate.baseline}" yet: this model is judged on its own.`);
@@ -281,6 +308,18 @@ export const evaluateStage: Stage = {
       );
 
     const inputs = await currentInputs({ ws, params });
+    // The baseline's rows in test order: an object it could not read gets a placeholder row, left out of
+    // its scores and of the comparison like one it trained on (buildMetrics' `exclude`).
+    const pairedRow = new Map((baseline?.paired ?? []).map((o, i) => [o.id, i]));
+    const unread = baseline ? test.length - baseline.paired.length : 0;
+    const baselineRows = baseline
+      ? alignProbabilities({
+          rows: baseline.classified.probabilities,
+          from: baseline.classified.info.labels,
+          to: labels,
+        })
+      : [];
+    const placeholder = labels.map(() => 1 / labels.length);
     const metrics: Metrics = buildMetrics({
       labels,
       objects: test,
@@ -289,12 +328,11 @@ export const evaluateStage: Stage = {
       baseline: baseline
         ? {
             version: baseline.version,
-            probs: alignProbabilities({
-              rows: baseline.classified.probabilities,
-              from: baseline.classified.info.labels,
-              to: labels,
+            probs: test.map((o) => baselineRows[pairedRow.get(o.id) ?? -1] ?? placeholder),
+            exclude: test.map((o) => {
+              const i = pairedRow.get(o.id);
+              return i === undefined || baseline.overlap.seen[i]!;
             }),
-            exclude: baseline.overlap.seen,
             splitChanged: baseline.overlap.splitChanged,
           }
         : null,
@@ -309,6 +347,17 @@ export const evaluateStage: Stage = {
         commit: await headCommit({ dir: ws.root }),
       },
     });
+    if (metrics.baseline && unread > 0) {
+      // `excluded` counts both kinds; the test's words name each.
+      metrics.baseline.unanswered = unread;
+      const trained = baseline!.overlap.excluded;
+      const c = metrics.baseline.comparison;
+      c.test =
+        c.test.replace(/; \d+ test objects? the baseline trained on left out$/, '') +
+        (trained > 0 ? `; ${plural(trained, 'test object')} the baseline trained on left out` : '') +
+        `; ${plural(unread, 'test object')} whose images the baseline could not read left out`;
+      metrics.changedPredictions = metrics.changedPredictions.filter((p) => pairedRow.has(p.id));
+    }
     // Counted once each: an object left out of the test scores is left out of cross-validation too.
     const leftOutIds = new Set([...testLeftOut, ...cvLeftOut].map((o) => o.id));
     Object.assign(metrics, leftOutField(dataset.objects.filter((o) => leftOutIds.has(o.id))));
@@ -327,14 +376,17 @@ export const evaluateStage: Stage = {
         checked: review.checked,
         candidates: review.items.length,
         confident: review.confident,
+        // Flagged against only ranked high: the report marks what `vitrine review` and the catalogue mark.
+        flagged: review.items.filter((i) => reasonOf(i, review.agreement) === 'flagged').length,
         ...(review.agreement ? { agreement: review.agreement } : {}),
-        top: review.items.slice(0, 20).map(({ id, label, suggested, score, confidence, confident }) => ({
-          id,
-          label,
-          suggested,
-          score,
-          confidence,
-          confident,
+        top: review.items.slice(0, 20).map((i) => ({
+          id: i.id,
+          label: i.label,
+          suggested: i.suggested,
+          score: i.score,
+          confidence: i.confidence,
+          confident: i.confident,
+          reason: reasonOf(i, review.agreement),
         })),
       };
     }
@@ -342,7 +394,7 @@ export const evaluateStage: Stage = {
       id: o.id,
       label: o.label,
       candidate: candidate.predictions[i]!,
-      baseline: baseline ? baseline.classified.predictions[i]! : null,
+      baseline: baseline ? (baseline.classified.predictions[pairedRow.get(o.id) ?? -1] ?? null) : null,
     }));
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.predictions), value: predictions });
     await writeJsonAtomic({ file: path.join(ws.evaluate, EVALUATE_FILES.metrics), value: metrics });
@@ -355,14 +407,14 @@ export const evaluateStage: Stage = {
     ];
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
+      const trainedOn = (metrics.baseline.excluded ?? 0) - unread;
       parts.push(
         (c.verdict === 'no detectable difference'
           ? `no detectable difference from ${metrics.baseline.version}`
           : `${c.verdict} than ${metrics.baseline.version}`) +
           ` (p = ${c.pValue.toFixed(3)}` +
-          (metrics.baseline.excluded
-            ? `, leaving out ${metrics.baseline.excluded} test object${metrics.baseline.excluded === 1 ? '' : 's'} it trained on`
-            : '') +
+          (trainedOn > 0 ? `, leaving out ${plural(trainedOn, 'test object')} it trained on` : '') +
+          (unread > 0 ? `, leaving out ${plural(unread, 'test object')} whose images it could not read` : '') +
           ')',
       );
     }

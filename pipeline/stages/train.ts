@@ -4,7 +4,7 @@ import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { selectBackend } from '../model/backend.ts';
 import { embedImages } from '../model/embed.ts';
-import { historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
+import { type HeadHistory, historyForInfo, type LabelledVectors, trainHead } from '../model/head.ts';
 import { saveModel } from '../model/io.ts';
 import { leftOutError, splitByEmbedding, warnLeftOut } from '../model/left-out.ts';
 import { flaggedLabels } from '../review/flagged.ts';
@@ -147,6 +147,8 @@ export const trainStage: Stage = {
       epochs: history.epochs,
       history: historyForInfo(history),
       ...(history.l2 === undefined ? {} : { l2: history.l2 }),
+      // The model card says how it was fitted (iterations, how L2 was chosen) from this.
+      ...(history.lbfgs === undefined ? {} : { lbfgs: history.lbfgs }),
       trainCount: trainObjects.length,
       validationCount: validationObjects.length,
       ...leftOutField(leftOut.objects),
@@ -177,12 +179,25 @@ export const trainStage: Stage = {
       ...(leftOut.objects.length > 0
         ? [`${plural(leftOut.objects.length, 'object')} left out (no usable embedding)`]
         : []),
-      `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}${history.stoppedEarly ? ' (stopped early)' : ''}`,
+      fitWords(history),
       valAcc === undefined ? 'no validation objects' : `best validation accuracy ${(valAcc * 100).toFixed(1)}%`,
     ];
     return { summary: parts.join(', ') };
   },
 };
+
+/** "25 epochs (stopped early)"; for the lbfgs head, which runs no epochs: "fitted in 47 L-BFGS iterations, L2 0.1". */
+function fitWords(history: HeadHistory): string {
+  const f = history.lbfgs;
+  if (f) {
+    const fit = f.converged
+      ? `fitted in ${plural(f.iterations, 'L-BFGS iteration')}`
+      : `stopped at the limit of ${f.iterations} L-BFGS iterations`;
+    return `${fit}${history.l2 === undefined ? '' : `, L2 ${history.l2}`}`;
+  }
+  const epochs = `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}`;
+  return `${epochs}${history.stoppedEarly ? ' (stopped early)' : ''}`;
+}
 
 /** How many left-out objects metrics.json and model-info.json name (the count is always whole). */
 export const LEFT_OUT_IDS = 20;

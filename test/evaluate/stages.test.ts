@@ -14,6 +14,7 @@ import { assignStage, type RegistrationInput, registerVersion } from '../../pipe
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { manifestOf } from '../../pipeline/registry/store.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
+import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { alignProbabilities, evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
@@ -84,6 +85,13 @@ describe('train stage', () => {
     expect(info.backbone.id.startsWith(`nsfwjs-${params.backbone.name}@`)).toBe(true);
     expect(info.backbone.embeddingSize).toBeGreaterThan(0);
     expect(info.history.loss).toHaveLength(info.epochs);
+    // The default head (train.solver lbfgs): how it was fitted is kept for the model card, and the
+    // summary counts its iterations, not the one "epoch" model-info.json records for it.
+    expect(info.lbfgs).toMatchObject({ iterations: expect.any(Number), converged: expect.any(Boolean) });
+    expect(info.lbfgs!.iterations).toBeGreaterThan(0);
+    expect(info.lbfgs!.choices).toEqual([...params.train.l2_choices].sort((a, b) => b - a));
+    expect(summary).toContain(`fitted in ${info.lbfgs!.iterations} L-BFGS iterations, L2 ${info.l2}`);
+    expect(summary).not.toMatch(/\bepochs?\b/);
     // Every training and validation image once, and each training image mirrored when flip
     // augmentation is on (identical images, which share a split, once).
     const images = (split: string) =>
@@ -169,6 +177,12 @@ describe('evaluate stage', () => {
       commit,
     });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
+    // The report's list says what `vitrine review` says: flagged by confident learning, or only ranked high.
+    const review = JSON.parse(await readFile(path.join(ws.evaluate, 'review.json'), 'utf8')) as ReviewFile;
+    expect(metrics.mislabelled!.flagged).toBe(review.flagged);
+    expect(metrics.mislabelled!.top.map((i) => [i.id, i.reason])).toEqual(
+      review.items.slice(0, 20).map((i) => [i.id, i.reason]),
+    );
   }, 120_000);
 
   it('writes out-of-fold probabilities for every labelled object, each from a head of another fold', async () => {

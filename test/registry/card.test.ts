@@ -155,6 +155,18 @@ describe('model card', () => {
     expect(trainingLine(cardFor({ train: { hidden_units: 64 } }))).toContain('- **Training:** 30 epochs, seed 42');
   });
 
+  it('says how many objects training left out because their images could not be read', () => {
+    const two = cardFor({ modelInfo: { leftOut: { objects: 2, ids: ['a', 'b'] } } });
+    expect(trainingLine(two)).toContain(
+      '40 training and 8 validation objects (2 objects left out: their images could not be read)',
+    );
+    expect(two.details.head.leftOut).toBe(2);
+    expect(trainingLine(cardFor({ modelInfo: { leftOut: { objects: 1, ids: ['a'] } } }))).toContain(
+      '(1 object left out: its image could not be read)',
+    );
+    expect(trainingLine(cardFor({}))).not.toContain('left out');
+  });
+
   it('says how an lbfgs head was fitted: iterations to convergence and the L2 it chose, not "1 epoch"', () => {
     const lbfgs = cardFor({
       modelInfo: {

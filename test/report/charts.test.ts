@@ -51,6 +51,13 @@ async function history(ws: { model: string }, change: (h: ModelInfo['history']) 
   await writeFile(file, JSON.stringify(info));
 }
 
+async function modelInfo(ws: { model: string }, change: (info: ModelInfo) => void): Promise<void> {
+  const file = path.join(ws.model, 'model-info.json');
+  const info = JSON.parse(await readFile(file, 'utf8')) as ModelInfo;
+  change(info);
+  await writeFile(file, JSON.stringify(info));
+}
+
 describe('charts in the report', () => {
   it('shows the production model and this change side by side, never one bar hidden behind the other', async () => {
     const { ws } = await makeRepo({ objects, base, head: correct });
@@ -125,18 +132,61 @@ describe('charts in the report', () => {
     expect(markdown).not.toMatch(/\bNaN\b/);
   });
 
-  it('draws no training curve for a head fitted in one step (train.solver lbfgs): one point is no curve', async () => {
+  it('says how an lbfgs head was fitted (iterations, L2 and how it was chosen), with no curve or epoch table', async () => {
     const { ws } = await makeRepo({ objects, base, head: correct });
     await writeStageOutputs({ ws, objects, head: correct });
-    await history(ws, (h) => {
-      for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const) h[key] = h[key].slice(0, 1);
+    const fit = {
+      iterations: 47,
+      converged: true,
+      l2Chosen: 'cross-validation',
+      choices: [1, 0.3, 0.1],
+      folds: 3,
+      sampled: false,
+    } as const;
+    await modelInfo(ws, (info) => {
+      for (const key of ['loss', 'valLoss', 'accuracy', 'valAccuracy'] as const)
+        info.history[key] = info.history[key].slice(0, 1);
+      info.epochs = 1;
+      info.l2 = 0.1;
+      info.lbfgs = { ...fit, choices: [...fit.choices] };
     });
-    const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
-    const training = markdown.slice(markdown.indexOf('### Training'));
-    expect(training).not.toMatch(/per epoch/);
-    expect(training).not.toMatch(/stops improving/);
-    expect(training).toMatch(/fitted in one step, so there is no training curve/);
-    expect(training).toMatch(/Training curve as a table/);
+    const trainingOf = async () => {
+      const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+      const from = markdown.indexOf('### Training');
+      const to = markdown.indexOf('\n### ', from + 1);
+      return markdown.slice(from, to < 0 ? undefined : to);
+    };
+    const training = await trainingOf();
+    expect(training).toContain('fitted to convergence in 47 iterations of the L-BFGS solver');
+    expect(training).toContain('L2 penalty of 0.1');
+    expect(training).toMatch(/chosen by 3-fold cross-validation on the training objects among 0\.1, 0\.3 and 1/);
+    for (const wrong of [/one step/, /Epoch/, /per epoch/, /Training curve as a table/, /more training stops helping/])
+      expect(training).not.toMatch(wrong);
+
+    // A fit that hit its iteration limit says so; one L2 given is "fixed".
+    await modelInfo(ws, (info) => {
+      info.lbfgs = {
+        ...fit,
+        iterations: 300,
+        converged: false,
+        l2Chosen: 'fixed',
+        choices: [0.1],
+        folds: 0,
+        sampled: null,
+      };
+    });
+    const limited = await trainingOf();
+    expect(limited).toContain('stopped after 300 iterations of the L-BFGS solver, its limit');
+    expect(limited).toContain('fixed in params.yaml');
+
+    // A model saved before the fit was recorded: a neutral sentence, still no "one step".
+    await modelInfo(ws, (info) => {
+      delete info.lbfgs;
+      delete info.l2;
+    });
+    const old = await trainingOf();
+    expect(old).toContain('there is no training curve');
+    for (const wrong of [/one step/, /Epoch 1/, /Training curve as a table/]) expect(old).not.toMatch(wrong);
   });
 
   it('charts a first model (nothing in production) that Mermaid accepts', async () => {

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { toAnnotations } from '../../pipeline/registry/annotate.ts';
+import { mislabelledSection } from '../../pipeline/report/mislabelled.ts';
+import type { ReviewFile, ReviewItem } from '../../pipeline/review/index.ts';
+import type { DatasetObject, Metrics } from '../../pipeline/types.ts';
+
+/*
+ * "Flagged" (confident learning's per-class thresholds) against "worth a look" (only ranked high):
+ * the pull-request report, `vitrine review` and the catalogue's annotations say the same of each object.
+ */
+
+const agreement = { accuracy: 0.9, guessing: 0.5, better: true, labelsInUse: 2 };
+const item = (id: string, over: Partial<ReviewItem>): ReviewItem => ({
+  id,
+  label: 'coin',
+  suggested: 'vase',
+  score: 0.8,
+  confidence: 0.7,
+  confident: true,
+  split: 'train',
+  ...over,
+});
+// A is flagged; B is in confident learning's count but below the threshold; C only ranks high.
+const items = [
+  item('A', { reason: 'flagged', score: 0.9 }),
+  item('B', { reason: 'ranked', score: 0.8 }),
+  item('C', { reason: 'ranked', confident: false, score: 0.7 }),
+];
+
+function metricsWith(mislabelled: Metrics['mislabelled']): Metrics {
+  return { mislabelled } as Metrics;
+}
+
+const section = (m: Metrics['mislabelled']) =>
+  mislabelledSection({
+    metrics: metricsWith(m),
+    links: () => ({ thumbnailUrl: null, pageUrl: null }),
+    titleOf: () => '',
+  });
+
+const rowOf = (markdown: string, id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} |`))!;
+
+describe('objects that look mislabelled: flagged or worth a look', () => {
+  it('marks only the flagged objects in the report and counts them', () => {
+    const markdown = section({
+      checked: 40,
+      candidates: 3,
+      confident: 2,
+      flagged: 1,
+      agreement,
+      top: items.map(({ id, label, suggested, score, confidence, confident, reason }) => ({
+        id,
+        label,
+        suggested,
+        score,
+        confidence,
+        confident,
+        reason: reason!,
+      })),
+    });
+    expect(rowOf(markdown, 'A')).toContain('⚠️');
+    expect(rowOf(markdown, 'B')).not.toContain('⚠️');
+    expect(rowOf(markdown, 'C')).not.toContain('⚠️');
+    expect(markdown).toContain('1 of those is flagged');
+    expect(markdown).not.toContain('2 of those');
+    expect(markdown).toContain('worth a look');
+  });
+
+  it('reads metrics.json written before `reason` was recorded as before: confident means flagged', () => {
+    const markdown = section({
+      checked: 40,
+      candidates: 2,
+      confident: 1,
+      agreement,
+      top: [items[0]!, items[2]!].map(({ id, label, suggested, score, confidence, confident }) => ({
+        id,
+        label,
+        suggested,
+        score,
+        confidence,
+        confident,
+      })),
+    });
+    expect(rowOf(markdown, 'A')).toContain('⚠️');
+    expect(rowOf(markdown, 'C')).not.toContain('⚠️');
+    expect(markdown).toContain('1 of those is flagged');
+  });
+
+  it("carries flagged into the catalogue's label issues", () => {
+    const review: ReviewFile = {
+      schema: 'vitrine.review/1',
+      labels: ['coin', 'vase'],
+      checked: 40,
+      agreement,
+      confident: 2,
+      flagged: 1,
+      items,
+    };
+    const objects = ['A', 'B', 'C', 'D'].map((id) => ({ id, label: 'coin' }) as DatasetObject);
+    const predictions = objects.map((o) => ({
+      id: o.id,
+      label: 'vase',
+      confidence: 0.7,
+      top: [{ label: 'vase', p: 0.7 }],
+    }));
+    const annotations = toAnnotations({ predictions, objects, modelVersion: 'v1.0.0', review });
+    const issue = (id: string) => annotations.find((a) => a.id === id)!.labelIssue;
+    expect(issue('A')).toEqual({ score: 0.9, suggested: 'vase', flagged: true });
+    expect(issue('B')).toEqual({ score: 0.8, suggested: 'vase', flagged: false });
+    expect(issue('C')).toEqual({ score: 0.7, suggested: 'vase', flagged: false });
+    expect(issue('D')).toBeNull();
+  });
+});

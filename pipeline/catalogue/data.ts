@@ -471,7 +471,12 @@ function annotationOf(a: Annotation, label: string | null): NonNullable<Catalogu
     scoredAgainst === null ? label !== null && a.labelIssue?.suggested === label : scoredAgainst !== label;
   const issue =
     a.labelIssue && typeof a.labelIssue.score === 'number' && !settled
-      ? { score: Math.min(1, Math.max(0, a.labelIssue.score)), suggested: String(a.labelIssue.suggested ?? '') }
+      ? {
+          score: Math.min(1, Math.max(0, a.labelIssue.score)),
+          suggested: String(a.labelIssue.suggested ?? ''),
+          // Annotations written before the two were told apart were all called flagged.
+          flagged: a.labelIssue.flagged !== false,
+        }
       : null;
   return {
     label: a.label,

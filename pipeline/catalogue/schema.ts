@@ -38,8 +38,12 @@ export const annotationSchema = z.object({
   agrees: z.boolean().nullable(),
   /** false: below the class's confidence threshold; the page says "not sure: waiting for staff". */
   published: z.boolean(),
-  /** How likely the staff label is wrong (0-1) and the registry's suggested label; null when not scored. */
-  labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string() }).nullable(),
+  /**
+   * How doubtful the staff label is (0-1, a ranking score, not a probability), the registry's suggested
+   * label, and whether confident learning flags it (false: only ranked high, "worth a second look");
+   * null when not scored.
+   */
+  labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string(), flagged: z.boolean() }).nullable(),
 });
 
 /** One object as the public sees it. */

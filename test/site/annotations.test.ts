@@ -72,7 +72,7 @@ describe('annotation contract: published and labelIssue', () => {
     expect(c.objects.find((o) => o.id === 'O-5')!.reviewReason).not.toBe('label-issue');
     const o9 = c.objects.find((o) => o.id === 'O-9')!;
     expect(o9.reviewReason).toBe('label-issue');
-    expect(o9.annotation!.labelIssue).toEqual({ score: 0.92, suggested: 'mask' });
+    expect(o9.annotation!.labelIssue).toEqual({ score: 0.92, suggested: 'mask', flagged: true });
   });
 
   it('drops a label issue whose suggestion staff have since made the label (no "may be wrong; perhaps" the same)', async () => {
@@ -100,7 +100,7 @@ describe('annotation contract: published and labelIssue', () => {
     expect(o2.reviewReason).not.toBe('label-issue');
     // The same issue on an object whose label did not change stays.
     const o5 = c.objects.find((o) => o.id === 'O-5')!;
-    expect(o5.annotation!.labelIssue).toEqual({ score: 0.9, suggested: 'mask' });
+    expect(o5.annotation!.labelIssue).toEqual({ score: 0.9, suggested: 'mask', flagged: true });
     expect(o5.reviewReason).toBe('label-issue');
   });
 });

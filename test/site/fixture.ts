@@ -28,7 +28,7 @@ export interface FixtureObject {
   predicted?: { label: string; confidence: number };
   /** The registry's contract fields (absent: published, not scored). */
   published?: boolean;
-  labelIssue?: { score: number; suggested: string } | null;
+  labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
   extra?: Record<string, string>;
 }
 

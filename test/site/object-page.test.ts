@@ -44,6 +44,14 @@ beforeAll(async () => {
       predicted: { label: 'Cleveland', confidence: 0.9 },
       labelIssue: { score: 0.9, suggested: 'Chicago' },
     },
+    {
+      id: 'O-7',
+      title: 'Bead',
+      label: 'Chicago',
+      image: null,
+      predicted: { label: 'Met', confidence: 0.6 },
+      labelIssue: { score: 0.8, suggested: 'Met', flagged: false },
+    },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
@@ -113,6 +121,17 @@ describe('object page: object type', () => {
         ' although the model shown here agrees with it',
     );
     expect(text).not.toContain('The staff label may be wrong');
+  });
+
+  it('words a label only ranked high (not flagged) as worth a second look, here and in the review queue', async () => {
+    expect(await typeSection('O-7')).toContain(
+      'A check of every staff label against the others ranks this one among those worth a second look (perhaps “Met”)',
+    );
+    const review = await readFile(path.join(workspace(dir).site, 'review', 'index.html'), 'utf8');
+    expect(review).toContain('Label “Chicago” is worth a second look; perhaps “Met”');
+    expect(review).toContain('Label “Cleveland” may be wrong; perhaps “Chicago”');
+    // The score ranks the queue; it is not a probability.
+    expect(review).not.toMatch(/% likely/);
   });
 });
 

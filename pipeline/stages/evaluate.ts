@@ -363,14 +363,13 @@ export const evaluateStage: Stage = {
     Object.assign(metrics, leftOutField(dataset.objects.filter((o) => leftOutIds.has(o.id))));
     if (crossValidated) metrics.crossValidated = crossValidated;
     if (publication) metrics.publication = publication;
-    if (outOfCollection) {
-      metrics.outOfCollection = outOfCollection;
-      metrics.gate = withUnseenSourceCheck({
-        gate: metrics.gate,
-        estimate: outOfCollection,
-        minimum: params.gate.min_unseen_macro_f1,
-      });
-    }
+    if (outOfCollection) metrics.outOfCollection = outOfCollection;
+    // Also without an estimate: a check the gate asks for that could not be made fails, saying why.
+    metrics.gate = withUnseenSourceCheck({
+      gate: metrics.gate,
+      estimate: outOfCollection,
+      minimum: params.gate.min_unseen_macro_f1,
+    });
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,

@@ -179,5 +179,6 @@ describe('real round trip (slow)', () => {
     // Same model, same images: the clone's annotations are the original v1.0.0 annotations.
     expect(annotations.map((a) => [a.id, a.label])).toEqual(v1Annotations.map((a) => [a.id, a.label]));
     expect((await readRegistry({ dir: cloneRoot, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
-  });
+    // Two real trainings, two promotions and a clone: minutes on a loaded 2-core machine.
+  }, 600_000);
 });

@@ -50,13 +50,38 @@ export async function holdLock({
     const owner = await readFile(file, 'utf8').catch(() => '');
     const stale = await staleness({ file, owner });
     if (stale) {
-      log.warn(`${file} was left by ${what} that ${stale}: taking it over.`);
-      await rm(file, { force: true });
+      if (await takeOver({ file, owner, mine })) log.warn(`${file} was left by ${what} that ${stale}: taking it over.`);
+      else await wait(50);
       continue;
     }
     if (!told) log.info(waiting ? await waiting() : `Another ${what} holds ${file}; waiting for it to finish.`);
     told = true;
     await wait(500);
+  }
+}
+
+/**
+ * Remove the stale lock `file` if it still holds `owner`: one waiter at a time, under `<file>.takeover`,
+ * so a waiter that judged it stale a moment ago cannot remove the lock another waiter has just made.
+ * False when another waiter is at it or got there first.
+ */
+async function takeOver({ file, owner, mine }: { file: string; owner: string; mine: string }): Promise<boolean> {
+  const guard = `${file}.takeover`;
+  try {
+    await writeFile(guard, mine, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // One left by a waiter killed in these few lines is old.
+    const info = await stat(guard).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > EMPTY_STALE_MS) await rm(guard, { force: true });
+    return false;
+  }
+  try {
+    if ((await readFile(file, 'utf8').catch(() => null)) !== owner) return false;
+    await rm(file, { force: true });
+    return true;
+  } finally {
+    await rm(guard, { force: true });
   }
 }
 

@@ -95,4 +95,30 @@ describe('a lock file', () => {
     await release();
     expect(await readFile(file, 'utf8')).toBe('4242\nanother-runner\n');
   });
+
+  it('left stale is taken over by one waiter at a time, never two holders at once', async () => {
+    let overlapping = 0;
+    const dead = deadPid();
+    for (let trial = 0; trial < 30; trial++) {
+      const file = await lockFile();
+      await writeFile(file, `${dead}\n${os.hostname()}\n2020-01-01T00:00:00.000Z\n`);
+      let holders = 0;
+      let most = 0;
+      const one = async () => {
+        const release = await holdLock({
+          file,
+          what: 'a run of stages',
+          log: memoryLogger(),
+          wait: () => new Promise((resolve) => setTimeout(resolve, 5)),
+        });
+        most = Math.max(most, ++holders);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        holders--;
+        await release();
+      };
+      await Promise.all([one(), one(), one()]);
+      if (most > 1) overlapping++;
+    }
+    expect(overlapping).toBe(0);
+  });
 });

@@ -132,12 +132,16 @@ function gateKeys(params: ReturnType<typeof validateParams>): string[] {
   // With gate.min_unseen_macro_f1 set, the unseen-source check runs only with folds and a group_by field:
   // switching either off would skip the check, so they judge too.
   const unseen = params.gate.min_unseen_macro_f1 > 0 ? ['evaluate.folds', 'evaluate.group_by'] : [];
-  return ['evaluate.baseline', ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  // Another model name finds no promoted baseline (as baseline: none would); another salt or test fraction
+  // re-draws the test split, which a fork could repeat until its model passes.
+  const judging = ['evaluate.baseline', 'registry.model_name', 'dataset.split.salt', 'dataset.split.test'];
+  return [...judging, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
 }
 
 /**
- * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, and evaluate.folds and
- * evaluate.group_by when the gate checks unseen sources) in place of its own, and
+ * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, registry.model_name, the test
+ * split's fraction and salt, and evaluate.folds and evaluate.group_by when the gate checks unseen sources) in place
+ * of its own, and
  * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
  * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
  * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.

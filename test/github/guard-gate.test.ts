@@ -139,6 +139,23 @@ describe("the base branch's gate decides a pull request", () => {
     expect(parse(text).gate).toMatchObject({ min_class_f1: 0.3, min_macro_f1: 0.5 });
   });
 
+  it("keeps the base's registry.model_name and test split: another name skips the baseline, another salt re-draws the test", () => {
+    const base = `${BASE}registry:\n  model_name: collection-classifier\ndataset:\n  split:\n    test: 0.2\n    salt: v1\n`;
+    const head = base
+      .replace('model_name: collection-classifier', 'model_name: nothing-registered')
+      .replace('test: 0.2', 'test: 0.5')
+      .replace('salt: v1', 'salt: lucky-42');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes).toEqual([
+      { key: 'dataset.split.salt', base: 'v1', head: 'lucky-42' },
+      { key: 'dataset.split.test', base: 0.2, head: 0.5 },
+      { key: 'registry.model_name', base: 'collection-classifier', head: 'nothing-registered' },
+    ]);
+    const params = parse(text);
+    expect(params.registry.model_name).toBe('collection-classifier');
+    expect(params.dataset.split).toEqual({ test: 0.2, salt: 'v1' });
+  });
+
   it("wires the guard's gate-changes to the report step of the trusted workflow", async () => {
     const workflow = parse(await readFile('.github/workflows/pull-request-data.yml', 'utf8'));
     expect(workflow.jobs.guard.outputs['gate-changes']).toBe('${{ steps.guard.outputs.gate-changes }}');

@@ -1,4 +1,4 @@
-import { parse, parseDocument } from 'yaml';
+import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
@@ -163,8 +163,32 @@ export function withBaseGate({ head, base }: { head: string; base: string | null
     .filter((c) => c.base !== c.head);
   if (changes.length === 0) return { text: head, changes };
   const doc = parseDocument(head);
-  for (const c of changes) doc.setIn(c.key.split('.'), c.base);
+  expandAliases(doc);
+  // A new node rather than the value set in place: no other setting shares it.
+  for (const c of changes) doc.setIn(c.key.split('.'), doc.createNode(c.base));
   return { text: doc.toString(), changes };
+}
+
+/**
+ * Each alias replaced by a copy of what it names (without anchors), so that putting a base value in one place
+ * changes no other setting: `min_macro_f1: &z 0` with `min_new_labels: *z` elsewhere keeps that 0.
+ */
+function expandAliases(doc: Document): void {
+  const unanchored = (node: Node): Node => {
+    const copy = node.clone() as Node;
+    visit(copy, {
+      Node(_, n) {
+        n.anchor = undefined;
+      },
+    });
+    return copy;
+  };
+  visit(doc, {
+    Alias(_, alias) {
+      const source = alias.resolve(doc);
+      return source ? unanchored(source) : undefined;
+    },
+  });
 }
 
 /** Longest quoted key or value in a reason: a fork's text, shown to everyone on the pull request. */

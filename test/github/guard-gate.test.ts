@@ -156,6 +156,14 @@ describe("the base branch's gate decides a pull request", () => {
     expect(params.dataset.split).toEqual({ test: 0.2, salt: 'v1' });
   });
 
+  it("leaves the head's own value where an alias of a replaced gate setting is used elsewhere", () => {
+    const head = `${WEAK.replace('min_macro_f1: 0', 'min_macro_f1: &z 0.0')}retrain:\n  min_new_labels: *z\n`;
+    const { text } = withBaseGate({ head, base: BASE });
+    const params = parse(text);
+    expect(params.gate.min_macro_f1).toBe(0.5);
+    expect(params.retrain.min_new_labels).toBe(0);
+  });
+
   it("wires the guard's gate-changes to the report step of the trusted workflow", async () => {
     const workflow = parse(await readFile('.github/workflows/pull-request-data.yml', 'utf8'));
     expect(workflow.jobs.guard.outputs['gate-changes']).toBe('${{ steps.guard.outputs.gate-changes }}');

@@ -1,4 +1,5 @@
 import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
+import { decodeText } from '../collection/index.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
@@ -420,7 +421,13 @@ export async function guardPullRequest({
         problems.push(`${f.path} is ${mb(at.size)} MB, more than the ${mb(MAX_DATA_FILE_BYTES)} MB a data file may be`);
         continue;
       }
-      files.push({ path: f.path, text: at.text });
+      try {
+        // Strictly UTF-8, as the pipeline reads them: a loose reading would write accents back as "\uFFFD".
+        files.push({ path: f.path, text: decodeText({ bytes: at.bytes, file: f.path }) });
+      } catch (error) {
+        if (!isVitrineError(error)) throw error;
+        problems.push(shortQuotes(messageOf(error)));
+      }
     }
     if (changed.length === 0) problems.push('the pull request changes no data file, so there is nothing to train');
     const params = files.find((f) => f.path === 'params.yaml');
@@ -429,7 +436,8 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      const baseText = base.kind === 'file' ? base.text : null;
+      // The base's own file is trusted: read as the base's run would read it.
+      const baseText = base.kind === 'file' ? Buffer.from(base.bytes).toString('utf8') : null;
       const found = paramsProblems({ head: params.text, base: baseText });
       problems.push(...found);
       if (found.length === 0) {

@@ -7,6 +7,7 @@ import { guardPullRequest, withBaseGate } from '../../pipeline/github/guard.ts';
 import { withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { headline } from '../../pipeline/report/render.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { examplePayload } from './run-action.ts';
 
@@ -105,7 +106,7 @@ describe("the base branch's gate decides a pull request", () => {
     expect(first).toBe('✅ **Better.** The promotion gate passes.');
     expect(second).toContain('This pull request changes the promotion gate');
     expect(second).toContain('gate.min\\_macro\\_f1 0.5 → 0');
-    expect(out.headline).toMatch(/^Judged by the base branch's gate/);
+    expect(out.headline).toMatch(/^Base gate \(PR changes it\): /);
     expect(out.headline).toContain('Better than the promoted model.');
     expect(withGateChanges({ markdown, headline: 'x', changes: [] })).toEqual({ markdown, headline: 'x' });
   });
@@ -162,6 +163,31 @@ describe("the base branch's gate decides a pull request", () => {
     const params = parse(text);
     expect(params.gate.min_macro_f1).toBe(0.5);
     expect(params.retrain.min_new_labels).toBe(0);
+  });
+
+  it('keeps the verdict whole in the commit status of a pull request that changes the gate', async () => {
+    gh = await startFakeGitHub();
+    const log = memoryLogger();
+    const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    const { changes } = withBaseGate({ head: WEAK, base: BASE });
+    const verdicts = ['better', 'worse', 'no detectable difference', 'first model'] as const;
+    for (const verdict of verdicts) {
+      for (const passed of [true, false]) {
+        const words = headline({ verdict, gate: { passed } } as Parameters<typeof headline>[0]);
+        const out = withGateChanges({ markdown: 'Verdict.\n', headline: words, changes });
+        await forge.setStatus({
+          owner: 'o',
+          repo: 'r',
+          sha: 'a'.repeat(40),
+          state: 'success',
+          context: 'c',
+          description: out.headline,
+        });
+        const description = gh.statuses.at(-1)!.description;
+        expect(description).toMatch(/gate/i);
+        expect(description.endsWith(words)).toBe(true);
+      }
+    }
   });
 
   it("wires the guard's gate-changes to the report step of the trusted workflow", async () => {

@@ -87,7 +87,7 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
-      ? each.map((p) => `params.yaml is not valid: ${String(p)}`)
+      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, '')}`)
       : [messageOf(error)];
     return problems.map(shortQuotes);
   }

@@ -159,7 +159,11 @@ export function withBaseGate({ head, base }: { head: string; base: string | null
     // The base's own file is broken: its gate is the defaults, as the base's run would have it.
     before = validateParams({ raw: {} });
   }
-  const changes = gateKeys(before)
+  const keys = gateKeys(before);
+  // The base's test fraction with the head's validation must still leave a tenth to train (the schema's rule).
+  if (now.dataset.split.validation + before.dataset.split.test >= 0.9) keys.push('dataset.split.validation');
+  const changes = keys
+    .sort()
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
     .filter((c) => c.base !== c.head);
   if (changes.length === 0) return { text: head, changes };

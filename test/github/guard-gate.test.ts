@@ -7,6 +7,7 @@ import { guardPullRequest, withBaseGate } from '../../pipeline/github/guard.ts';
 import { withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
 import { headline } from '../../pipeline/report/render.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { examplePayload } from './run-action.ts';
@@ -155,6 +156,15 @@ describe("the base branch's gate decides a pull request", () => {
     const params = parse(text);
     expect(params.registry.model_name).toBe('collection-classifier');
     expect(params.dataset.split).toEqual({ test: 0.2, salt: 'v1' });
+  });
+
+  it("keeps the base's validation fraction too when the head's would leave less than a tenth to train", () => {
+    const base = `${BASE}dataset:\n  split:\n    validation: 0.15\n    test: 0.2\n`;
+    const head = base.replace('validation: 0.15', 'validation: 0.75').replace('test: 0.2', 'test: 0.1');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes.map((c) => c.key)).toEqual(['dataset.split.test', 'dataset.split.validation']);
+    expect(parse(text).dataset.split).toEqual({ validation: 0.15, test: 0.2 });
+    expect(() => validateParams({ raw: parse(text) })).not.toThrow();
   });
 
   it("leaves the head's own value where an alias of a replaced gate setting is used elsewhere", () => {

@@ -93,8 +93,8 @@ export interface ChangedFile {
 
 /** What a path is at a commit; `text` only for a regular file. */
 export type FileAt =
-  | { kind: 'file'; text: string; size: number }
-  | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
+  // Bytes, not text: a data file must be UTF-8, which only its reader can tell (decodeText).
+  { kind: 'file'; bytes: Uint8Array; size: number } | { kind: 'missing' | 'symlink' | 'dir' | 'submodule' | 'other' };
 
 /** GitHub's largest comment body; longer reports are cut with a pointer to the full file. */
 export const MAX_COMMENT_LENGTH = 65_536;

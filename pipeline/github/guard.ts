@@ -1,4 +1,5 @@
-import { parse, parseDocument } from 'yaml';
+import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
+import { decodeText } from '../collection/index.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
@@ -86,7 +87,7 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
-      ? each.map((p) => `params.yaml is not valid: ${String(p)}`)
+      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, '')}`)
       : [messageOf(error)];
     return problems.map(shortQuotes);
   }
@@ -132,12 +133,16 @@ function gateKeys(params: ReturnType<typeof validateParams>): string[] {
   // With gate.min_unseen_macro_f1 set, the unseen-source check runs only with folds and a group_by field:
   // switching either off would skip the check, so they judge too.
   const unseen = params.gate.min_unseen_macro_f1 > 0 ? ['evaluate.folds', 'evaluate.group_by'] : [];
-  return ['evaluate.baseline', ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  // Another model name finds no promoted baseline (as baseline: none would); another salt or test fraction
+  // re-draws the test split, which a fork could repeat until its model passes.
+  const judging = ['evaluate.baseline', 'registry.model_name', 'dataset.split.salt', 'dataset.split.test'];
+  return [...judging, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
 }
 
 /**
- * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, and evaluate.folds and
- * evaluate.group_by when the gate checks unseen sources) in place of its own, and
+ * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, registry.model_name, the test
+ * split's fraction and salt, and evaluate.folds and evaluate.group_by when the gate checks unseen sources) in place
+ * of its own, and
  * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
  * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
  * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.
@@ -154,13 +159,41 @@ export function withBaseGate({ head, base }: { head: string; base: string | null
     // The base's own file is broken: its gate is the defaults, as the base's run would have it.
     before = validateParams({ raw: {} });
   }
-  const changes = gateKeys(before)
+  const keys = gateKeys(before);
+  // The base's test fraction with the head's validation must still leave a tenth to train (the schema's rule).
+  if (now.dataset.split.validation + before.dataset.split.test >= 0.9) keys.push('dataset.split.validation');
+  const changes = keys
+    .sort()
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
     .filter((c) => c.base !== c.head);
   if (changes.length === 0) return { text: head, changes };
   const doc = parseDocument(head);
-  for (const c of changes) doc.setIn(c.key.split('.'), c.base);
+  expandAliases(doc);
+  // A new node rather than the value set in place: no other setting shares it.
+  for (const c of changes) doc.setIn(c.key.split('.'), doc.createNode(c.base));
   return { text: doc.toString(), changes };
+}
+
+/**
+ * Each alias replaced by a copy of what it names (without anchors), so that putting a base value in one place
+ * changes no other setting: `min_macro_f1: &z 0` with `min_new_labels: *z` elsewhere keeps that 0.
+ */
+function expandAliases(doc: Document): void {
+  const unanchored = (node: Node): Node => {
+    const copy = node.clone() as Node;
+    visit(copy, {
+      Node(_, n) {
+        n.anchor = undefined;
+      },
+    });
+    return copy;
+  };
+  visit(doc, {
+    Alias(_, alias) {
+      const source = alias.resolve(doc);
+      return source ? unanchored(source) : undefined;
+    },
+  });
 }
 
 /** Longest quoted key or value in a reason: a fork's text, shown to everyone on the pull request. */
@@ -392,7 +425,13 @@ export async function guardPullRequest({
         problems.push(`${f.path} is ${mb(at.size)} MB, more than the ${mb(MAX_DATA_FILE_BYTES)} MB a data file may be`);
         continue;
       }
-      files.push({ path: f.path, text: at.text });
+      try {
+        // Strictly UTF-8, as the pipeline reads them: a loose reading would write accents back as "\uFFFD".
+        files.push({ path: f.path, text: decodeText({ bytes: at.bytes, file: f.path }) });
+      } catch (error) {
+        if (!isVitrineError(error)) throw error;
+        problems.push(shortQuotes(messageOf(error)));
+      }
     }
     if (changed.length === 0) problems.push('the pull request changes no data file, so there is nothing to train');
     const params = files.find((f) => f.path === 'params.yaml');
@@ -401,7 +440,8 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      const baseText = base.kind === 'file' ? base.text : null;
+      // The base's own file is trusted: read as the base's run would read it.
+      const baseText = base.kind === 'file' ? Buffer.from(base.bytes).toString('utf8') : null;
       const found = paramsProblems({ head: params.text, base: baseText });
       problems.push(...found);
       if (found.length === 0) {

@@ -32,7 +32,8 @@ export function withGateChanges({
   return {
     markdown:
       cut < 0 ? `${markdown.trimEnd()}\n\n${note}\n` : `${markdown.slice(0, cut)}\n\n${note}${markdown.slice(cut)}`,
-    headline: `Judged by the base branch's gate (this pull request changes it): ${headline}`,
+    // Short: a commit status holds 140 characters, and the verdict after it must fit.
+    headline: `Base gate (PR changes it): ${headline}`,
   };
 }
 

@@ -287,8 +287,8 @@ export function githubForge({
         });
         content = (blob.json as { content?: string }).content ?? '';
       }
-      const text = Buffer.from(content, 'base64').toString('utf8');
-      return { kind: 'file', text, size: item.size ?? Buffer.byteLength(text) };
+      const bytes = new Uint8Array(Buffer.from(content, 'base64'));
+      return { kind: 'file', bytes, size: item.size ?? bytes.length };
     },
     async removeLabel({ owner, repo, issue, name }) {
       try {

@@ -7,6 +7,8 @@ import { guardPullRequest, withBaseGate } from '../../pipeline/github/guard.ts';
 import { withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { headline } from '../../pipeline/report/render.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { examplePayload } from './run-action.ts';
 
@@ -105,7 +107,7 @@ describe("the base branch's gate decides a pull request", () => {
     expect(first).toBe('✅ **Better.** The promotion gate passes.');
     expect(second).toContain('This pull request changes the promotion gate');
     expect(second).toContain('gate.min\\_macro\\_f1 0.5 → 0');
-    expect(out.headline).toMatch(/^Judged by the base branch's gate/);
+    expect(out.headline).toMatch(/^Base gate \(PR changes it\): /);
     expect(out.headline).toContain('Better than the promoted model.');
     expect(withGateChanges({ markdown, headline: 'x', changes: [] })).toEqual({ markdown, headline: 'x' });
   });
@@ -137,6 +139,65 @@ describe("the base branch's gate decides a pull request", () => {
     );
     const { text } = withBaseGate({ head, base: BASE });
     expect(parse(text).gate).toMatchObject({ min_class_f1: 0.3, min_macro_f1: 0.5 });
+  });
+
+  it("keeps the base's registry.model_name and test split: another name skips the baseline, another salt re-draws the test", () => {
+    const base = `${BASE}registry:\n  model_name: collection-classifier\ndataset:\n  split:\n    test: 0.2\n    salt: v1\n`;
+    const head = base
+      .replace('model_name: collection-classifier', 'model_name: nothing-registered')
+      .replace('test: 0.2', 'test: 0.5')
+      .replace('salt: v1', 'salt: lucky-42');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes).toEqual([
+      { key: 'dataset.split.salt', base: 'v1', head: 'lucky-42' },
+      { key: 'dataset.split.test', base: 0.2, head: 0.5 },
+      { key: 'registry.model_name', base: 'collection-classifier', head: 'nothing-registered' },
+    ]);
+    const params = parse(text);
+    expect(params.registry.model_name).toBe('collection-classifier');
+    expect(params.dataset.split).toEqual({ test: 0.2, salt: 'v1' });
+  });
+
+  it("keeps the base's validation fraction too when the head's would leave less than a tenth to train", () => {
+    const base = `${BASE}dataset:\n  split:\n    validation: 0.15\n    test: 0.2\n`;
+    const head = base.replace('validation: 0.15', 'validation: 0.75').replace('test: 0.2', 'test: 0.1');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes.map((c) => c.key)).toEqual(['dataset.split.test', 'dataset.split.validation']);
+    expect(parse(text).dataset.split).toEqual({ validation: 0.15, test: 0.2 });
+    expect(() => validateParams({ raw: parse(text) })).not.toThrow();
+  });
+
+  it("leaves the head's own value where an alias of a replaced gate setting is used elsewhere", () => {
+    const head = `${WEAK.replace('min_macro_f1: 0', 'min_macro_f1: &z 0.0')}retrain:\n  min_new_labels: *z\n`;
+    const { text } = withBaseGate({ head, base: BASE });
+    const params = parse(text);
+    expect(params.gate.min_macro_f1).toBe(0.5);
+    expect(params.retrain.min_new_labels).toBe(0);
+  });
+
+  it('keeps the verdict whole in the commit status of a pull request that changes the gate', async () => {
+    gh = await startFakeGitHub();
+    const log = memoryLogger();
+    const forge = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    const { changes } = withBaseGate({ head: WEAK, base: BASE });
+    const verdicts = ['better', 'worse', 'no detectable difference', 'first model'] as const;
+    for (const verdict of verdicts) {
+      for (const passed of [true, false]) {
+        const words = headline({ verdict, gate: { passed } } as Parameters<typeof headline>[0]);
+        const out = withGateChanges({ markdown: 'Verdict.\n', headline: words, changes });
+        await forge.setStatus({
+          owner: 'o',
+          repo: 'r',
+          sha: 'a'.repeat(40),
+          state: 'success',
+          context: 'c',
+          description: out.headline,
+        });
+        const description = gh.statuses.at(-1)!.description;
+        expect(description).toMatch(/gate/i);
+        expect(description.endsWith(words)).toBe(true);
+      }
+    }
   });
 
   it("wires the guard's gate-changes to the report step of the trusted workflow", async () => {

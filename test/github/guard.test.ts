@@ -321,6 +321,10 @@ describe('the data file checks', () => {
       /"train\.epochs" is "many"/,
     );
     expect(paramsProblems({ head: 'train: [\n', base: BASE_PARAMS })[0]).toMatch(/not valid YAML/);
+    // The file is named once.
+    expect(paramsProblems({ head: 'trian:\n  epochs: 40\n', base: BASE_PARAMS })[0]).toMatch(
+      /^params\.yaml is not valid: unknown key "trian"/,
+    );
     expect(paramsProblems({ head: 'backbone:\n  source: ./model/model.json\n', base: BASE_PARAMS })[0]).toMatch(
       /custom backbone/,
     );

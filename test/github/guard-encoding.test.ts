@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { guardComment, guardPullRequest } from '../../pipeline/github/guard.ts';
+import { githubForge } from '../../pipeline/github/rest.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
+import { examplePayload } from './run-action.ts';
+
+/*
+ * A head's data files are read as bytes and must be UTF-8, as the pipeline requires: decoding them loosely would
+ * turn a Windows-1252 labels.csv into valid UTF-8 with "\uFFFD" in place of its accents, past the pipeline's check.
+ */
+
+const CP1252 = Buffer.from('id,label\nDM-1,c\xe9ramique\n', 'latin1');
+
+let gh: FakeGitHub | null = null;
+let server: Server | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+  await new Promise((done) => (server ? server.close(done) : done(null)));
+  server = null;
+});
+
+describe("the guard reads a head's data files as bytes", () => {
+  it('gives back the bytes GitHub holds, not a loose UTF-8 reading of them', async () => {
+    server = createServer((_, res) => {
+      res.setHeader('content-type', 'application/json');
+      const body = { type: 'file', encoding: 'base64', size: CP1252.length, content: CP1252.toString('base64') };
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    const log = memoryLogger();
+    const forge = githubForge({ apiUrl: `http://127.0.0.1:${port}`, token: 't', log, sleep: async () => {} });
+    const at = await forge.readFileAt({ owner: 'o', repo: 'r', path: 'labels.csv', ref: 'a'.repeat(40) });
+    expect(at.kind === 'file' && Buffer.from(at.bytes).equals(CP1252)).toBe(true);
+  });
+
+  it('refuses a labels.csv that is not UTF-8, saying so in plain words', async () => {
+    gh = await startFakeGitHub();
+    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
+      pull_request: { base: { sha: string } };
+    };
+    gh.pullFiles.set(event.pull_request.number, [{ filename: 'labels.csv', status: 'modified' }]);
+    const log = memoryLogger();
+    const real = githubForge({ apiUrl: gh.url, token: 'test-token', log, sleep: async () => {} });
+    // The fake serves text only: the head's labels.csv comes as Windows-1252 bytes from here.
+    const forge = {
+      ...real,
+      readFileAt: async () => ({ kind: 'file' as const, bytes: new Uint8Array(CP1252), size: CP1252.length }),
+    };
+    const result = await guardPullRequest({
+      forge,
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      eventName: 'pull_request_target',
+      event,
+      selfHosted: ['self-hosted'],
+      approvalLabel: 'safe to run',
+      approver: 'github-actions[bot]',
+      log,
+    });
+    expect(result.choice.trusted).toBe(false);
+    expect(result.files).toEqual([]);
+    expect(result.problems).toEqual([expect.stringMatching(/^labels\.csv:2: this file is not saved as UTF-8/)]);
+    expect(result.problems[0]).toContain('DM-1,c?ramique');
+    const comment = guardComment({
+      result,
+      sha: event.pull_request.head.sha,
+      approvalLabel: 'x',
+      allowed: ['labels.csv'],
+    });
+    expect(comment).toContain('not saved as UTF-8');
+  });
+});

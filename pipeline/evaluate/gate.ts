@@ -124,8 +124,12 @@ export function proposedGateNote({ changes }: { changes: GateChange[] }): string
   // evaluate.baseline is any text a fork wrote: cut short (the caller escapes it for Markdown).
   const show = (v: unknown) => (typeof v === 'number' ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40));
   const list = changes.map((c) => `${c.key} ${show(c.base)} → ${show(c.head)}`).join(', ');
+  // The model's name and the test split decide the verdict too, though they are not the gate's.
+  const what = changes.every((c) => c.key.startsWith('gate.') || c.key === 'evaluate.baseline')
+    ? 'the promotion gate'
+    : 'settings that decide its verdict';
   return (
-    `This pull request changes the promotion gate (${list}). It was judged by the base branch's gate, the ` +
-    'rules in force; the new gate applies to pull requests after this one is merged.'
+    `This pull request changes ${what} (${list}). It was judged by the base branch's settings, the ` +
+    'rules in force; the new ones apply to pull requests after this one is merged.'
   );
 }

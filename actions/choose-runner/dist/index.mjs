@@ -974,7 +974,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1034,7 +1034,7 @@ var require_util = __commonJS({
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url2 += "?" + stringified;
       }
@@ -11241,11 +11241,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -16241,7 +16241,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16299,7 +16299,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -16445,7 +16445,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16488,7 +16488,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
+      const str = stringify2(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -18664,15 +18664,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19219,7 +19219,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19228,9 +19228,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path2) {
       const ctrl = callVisitor(key, node2, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19364,7 +19364,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19374,7 +19374,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19518,7 +19518,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19545,7 +19545,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19556,7 +19556,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19722,8 +19722,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -19736,7 +19736,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19762,7 +19762,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -19831,13 +19831,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -20624,7 +20624,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -20653,7 +20653,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -20663,7 +20663,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -20685,7 +20685,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -20737,7 +20737,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20878,7 +20878,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -20914,7 +20914,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -20981,12 +20981,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -21011,7 +21011,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -21078,7 +21078,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        let str = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -22439,7 +22439,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22454,7 +22454,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22476,7 +22476,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22484,7 +22484,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -22790,8 +22790,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -22868,12 +22868,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error63.message += `:
 
 ${lineStr}
@@ -24620,7 +24620,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -24673,7 +24673,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -24684,15 +24684,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index] of path2) {
         const tok = item?.[field];
@@ -24703,8 +24703,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
+    visit3.parentCollection = (cst, path2) => {
+      const parent = visit3.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24735,7 +24735,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -26384,7 +26384,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26403,7 +26403,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26425,10 +26425,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -26451,7 +26451,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26479,8 +26479,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -27100,6 +27100,122 @@ function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
 // pipeline/github/guard.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
+// node_modules/csv-parse/lib/api/index.js
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+
+// pipeline/collection/index.ts
+var LINE_BREAK = /\r\n|\r|\n/;
+function checkEncoding({ text: text2, file: file2 }) {
+  const nul = text2.indexOf("\0");
+  if (nul < 0) return;
+  const wide = wideEncoding(text2);
+  if (wide)
+    throw new VitrineError(
+      "CSV_UTF16",
+      `${file2} is saved as ${wide === "UTF-16" ? `UTF-16 (Excel's "Unicode Text")` : wide}, which Vitrine does not read: save it as "CSV UTF-8 (Comma delimited)" (in Excel: File > Save As), or edit it on GitHub.`,
+      { file: file2, encoding: wide }
+    );
+  let end = text2.length;
+  let nuls = 0;
+  for (; end > 0 && /[\u0000\s]/.test(text2[end - 1]); end--) if (text2[end - 1] === "\0") nuls++;
+  const body = text2.slice(0, end);
+  if (nuls >= 16 && !body.includes("\0")) {
+    const line2 = body.split(LINE_BREAK).length;
+    throw new VitrineError(
+      "CSV_NUL",
+      `${file2}:${line2}: the file ends in ${count(nuls, "empty (NUL) byte")} after line ${line2}: the file was not saved completely. Check that its last rows are all there (compare with the copy it came from), then save it again as "CSV UTF-8 (Comma delimited)" or edit it on GitHub.`,
+      { file: file2, line: line2 }
+    );
+  }
+  const before = text2.slice(0, nul).split(LINE_BREAK);
+  const line = before.length;
+  const rest = text2.slice(nul).split(LINE_BREAK);
+  const shown2 = (before.at(-1) + rest[0]).replaceAll("\0", "\u2400");
+  const others = rest.slice(1).filter((l) => l.includes("\0")).length;
+  throw new VitrineError(
+    "CSV_NUL",
+    `${file2}:${line}: line ${line} has an invisible NUL character (shown here as \u2400: "${shown2.length > 80 ? `${shown2.slice(0, 77)}...` : shown2}"), left by a damaged file or a paste from ` + (others ? `another program, and so do ${count(others, "other line")} after it (some programs write one on every line): export the file again as "CSV UTF-8", or delete them all in a text editor that shows them.` : "another program: type that line again, or delete the character in a text editor that shows it."),
+    { file: file2, line }
+  );
+}
+function wideEncoding(text2) {
+  if (/^(\uFFFD\uFFFD\u0000\u0000|\u0000\u0000\uFFFD\uFFFD)/.test(text2)) return "UTF-32";
+  if (text2.startsWith("\uFFFD\uFFFD")) return "UTF-16";
+  const sample = text2.slice(0, 4e3).replace(/\u0000+$/, "");
+  const runs = [...sample.matchAll(/\u0000+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  const paired = runs.filter(
+    (r, i) => runs[i + 1]?.at === r.at + r.length + 1 || i > 0 && runs[i - 1].at + runs[i - 1].length + 1 === r.at
+  );
+  const alone = paired.filter((r) => r.length === 1).length;
+  const threes = paired.filter((r) => r.length === 2 || r.length === 3).length;
+  if (alone >= 8 && alone >= 0.5 * runs.length && alone >= 0.01 * sample.length) return "UTF-16";
+  if (threes >= 8 && threes >= 0.5 * runs.length) return "UTF-32";
+  return void 0;
+}
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+function decodeText({ bytes, file: file2 }) {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    checkEncoding({ text: Buffer.from(bytes).toString("utf8"), file: file2 });
+    throw notUtf8({ bytes, file: file2 });
+  }
+}
+function notUtf8({ bytes, file: file2 }) {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  const loose = new TextDecoder("utf-8");
+  let first;
+  let others = 0;
+  for (let start = 0, line2 = 1; start <= bytes.length; line2++) {
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
+    const part = bytes.subarray(start, end);
+    try {
+      strict.decode(part);
+    } catch {
+      if (first) others++;
+      else first = { line: line2, shown: shownAround(loose.decode(part).replace(/^\uFEFF/, "")) };
+    }
+    start = end + (bytes[end] === 13 && bytes[end + 1] === 10 ? 2 : 1);
+  }
+  const { line, shown: shown2 } = first ?? { line: 1, shown: "" };
+  const json2 = /\.(jsonl|ndjson)$/i.test(file2);
+  return new VitrineError(
+    "NOT_UTF8",
+    `${file2}:${line}: this file is not saved as UTF-8, so Vitrine cannot read its accented letters: line ${line} has a character it cannot read (shown here as ?: "${shown2}")` + (others ? `, and so ${others === 1 ? "does 1 other line" : `do ${others} other lines`}` : "") + ". The file is probably in Windows-1252 or Latin-1" + (json2 ? ": export it again as UTF-8 from the collection system. " : ` (Excel's plain "CSV (Comma delimited)"): in Excel, save it as "CSV UTF-8 (Comma delimited)" (File > Save As), or export it again as UTF-8 from the collection system. `) + "Vitrine does not guess the encoding, since a wrong guess would change letters without a word.",
+    { file: file2, line }
+  );
+}
+function shownAround(text2) {
+  const shown2 = text2.replaceAll("\uFFFD", "?");
+  if (shown2.length <= 80) return shown2;
+  const from = Math.max(0, Math.min(text2.indexOf("\uFFFD") - 30, shown2.length - 79));
+  return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
+}
+
 // pipeline/params.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -27301,7 +27417,7 @@ __export(external_exports, {
   optional: () => optional,
   output: () => output,
   overwrite: () => _overwrite,
-  parse: () => parse2,
+  parse: () => parse3,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
@@ -27341,7 +27457,7 @@ __export(external_exports, {
   toLowerCase: () => _toLowerCase,
   toUpperCase: () => _toUpperCase,
   toZod: () => toZod,
-  transform: () => transform,
+  transform: () => transform2,
   treeifyError: () => treeifyError,
   trim: () => _trim,
   tuple: () => tuple,
@@ -27653,7 +27769,7 @@ __export(core_exports2, {
   memoizer: () => memoizer,
   mergeValues: () => mergeValues,
   meta: () => meta,
-  parse: () => parse,
+  parse: () => parse2,
   parseAsync: () => parseAsync,
   parseURLObject: () => parseURLObject,
   prettifyError: () => prettifyError,
@@ -28330,14 +28446,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -28873,7 +28989,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse = /* @__PURE__ */ _parse($ZodRealError);
+var parse2 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -28961,18 +29077,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -30467,7 +30583,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -30481,7 +30597,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -30638,14 +30754,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get = () => {
+    const get2 = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get.raw = newSh;
+      get2.raw = newSh;
       return newSh;
     };
-    get.raw = sh;
-    Object.defineProperty(def, "shape", { get });
+    get2.raw = sh;
+    Object.defineProperty(def, "shape", { get: get2 });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -32026,10 +32142,10 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
       throw new Error("implement() must be called with a function");
     }
     return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
+      const parsedArgs = inst._def.input ? parse2(inst._def.input, args) : args;
       const result = Reflect.apply(func, this, parsedArgs);
       if (inst._def.output) {
-        return parse(inst._def.output, result);
+        return parse2(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
@@ -32720,8 +32836,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -35368,8 +35484,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -38107,8 +38223,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -44236,7 +44352,7 @@ __export(schemas_exports2, {
   superRefine: () => superRefine,
   symbol: () => symbol,
   templateLiteral: () => templateLiteral,
-  transform: () => transform,
+  transform: () => transform2,
   tuple: () => tuple,
   uint32: () => uint32,
   uint64: () => uint64,
@@ -44336,7 +44452,7 @@ var ZodRealError = /* @__PURE__ */ $constructor("ZodError", initializer2, void 0
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse2 = /* @__PURE__ */ _parse(ZodRealError);
+var parse3 = /* @__PURE__ */ _parse(ZodRealError);
 var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -44421,7 +44537,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return intersection(this, arg);
   },
   transform(tx) {
-    return pipe(this, transform(tx));
+    return pipe(this, transform2(tx));
   },
   default(d) {
     return _default2(this, d);
@@ -44473,7 +44589,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "~standard", value);
   },
   parse: function _parse2(data, params) {
-    return parse2(this, data, params, { callee: _parse2 });
+    return parse3(this, data, params, { callee: _parse2 });
   },
   parseAsync: async function _parseAsync2(data, params) {
     return await parseAsync2(this, data, params, { callee: _parseAsync2 });
@@ -45517,7 +45633,7 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
     return payload;
   };
 });
-function transform(fn) {
+function transform2(fn) {
   return new ZodTransform({
     type: "transform",
     transform: fn
@@ -45809,7 +45925,7 @@ function json(params) {
 function preprocess(fn, schema) {
   return new ZodPreprocess({
     type: "pipe",
-    in: transform(fn),
+    in: transform2(fn),
     out: schema
   });
 }
@@ -47336,7 +47452,7 @@ function paramsProblems({ head, base }) {
     params = validateParams({ raw });
   } catch (error63) {
     const each = isVitrineError(error63, "PARAMS_INVALID") ? error63.data.problems : null;
-    const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p)}`) : [messageOf(error63)];
+    const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, "")}`) : [messageOf(error63)];
     return problems2.map(shortQuotes);
   }
   let before = null;
@@ -47374,7 +47490,8 @@ function paramsProblems({ head, base }) {
 }
 function gateKeys(params) {
   const unseen = params.gate.min_unseen_macro_f1 > 0 ? ["evaluate.folds", "evaluate.group_by"] : [];
-  return ["evaluate.baseline", ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  const judging = ["evaluate.baseline", "registry.model_name", "dataset.split.salt", "dataset.split.test"];
+  return [...judging, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
 }
 function withBaseGate({ head, base }) {
   const now = validateParams({ raw: (0, import_yaml2.parse)(head) });
@@ -47384,11 +47501,31 @@ function withBaseGate({ head, base }) {
   } catch {
     before = validateParams({ raw: {} });
   }
-  const changes = gateKeys(before).map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => c.base !== c.head);
+  const keys = gateKeys(before);
+  if (now.dataset.split.validation + before.dataset.split.test >= 0.9) keys.push("dataset.split.validation");
+  const changes = keys.sort().map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => c.base !== c.head);
   if (changes.length === 0) return { text: head, changes };
   const doc = (0, import_yaml2.parseDocument)(head);
-  for (const c of changes) doc.setIn(c.key.split("."), c.base);
+  expandAliases(doc);
+  for (const c of changes) doc.setIn(c.key.split("."), doc.createNode(c.base));
   return { text: doc.toString(), changes };
+}
+function expandAliases(doc) {
+  const unanchored = (node2) => {
+    const copy = node2.clone();
+    (0, import_yaml2.visit)(copy, {
+      Node(_, n) {
+        n.anchor = void 0;
+      }
+    });
+    return copy;
+  };
+  (0, import_yaml2.visit)(doc, {
+    Alias(_, alias) {
+      const source = alias.resolve(doc);
+      return source ? unanchored(source) : void 0;
+    }
+  });
 }
 var QUOTE_MAX = 80;
 function quote(value) {
@@ -47540,14 +47677,19 @@ async function guardPullRequest({
         problems.push(`${f.path} is ${mb(at2.size)} MB, more than the ${mb(MAX_DATA_FILE_BYTES)} MB a data file may be`);
         continue;
       }
-      files.push({ path: f.path, text: at2.text });
+      try {
+        files.push({ path: f.path, text: decodeText({ bytes: at2.bytes, file: f.path }) });
+      } catch (error63) {
+        if (!isVitrineError(error63)) throw error63;
+        problems.push(shortQuotes(messageOf(error63)));
+      }
     }
     if (changed.length === 0) problems.push("the pull request changes no data file, so there is nothing to train");
     const params = files.find((f) => f.path === "params.yaml");
     if (params) {
       const baseSha = pr.base?.sha;
       const base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" };
-      const baseText = base.kind === "file" ? base.text : null;
+      const baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null;
       const found = paramsProblems({ head: params.text, base: baseText });
       problems.push(...found);
       if (found.length === 0) {
@@ -47822,8 +47964,8 @@ function githubForge({
         });
         content = blob.json.content ?? "";
       }
-      const text2 = Buffer.from(content, "base64").toString("utf8");
-      return { kind: "file", text: text2, size: item.size ?? Buffer.byteLength(text2) };
+      const bytes = new Uint8Array(Buffer.from(content, "base64"));
+      return { kind: "file", bytes, size: item.size ?? bytes.length };
     },
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
@@ -47939,12 +48081,12 @@ function invalid(name, value, expected2) {
   });
 }
 function stringInput({
-  get,
+  get: get2,
   name,
   required: required2 = false,
   fallback = ""
 }) {
-  const value = get(name);
+  const value = get2(name);
   if (!value && required2)
     throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
       input: name
@@ -47953,15 +48095,15 @@ function stringInput({
 }
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
-function booleanInput({ get, name, fallback }) {
-  const value = get(name);
+function booleanInput({ get: get2, name, fallback }) {
+  const value = get2(name);
   if (!value) return fallback;
   if (TRUE.includes(value)) return true;
   if (FALSE.includes(value)) return false;
   throw invalid(name, value, `one of ${[...TRUE, ...FALSE].join(", ")}`);
 }
-function listInput({ get, name, fallback }) {
-  const value = get(name);
+function listInput({ get: get2, name, fallback }) {
+  const value = get2(name);
   if (!value) return fallback;
   if (value.startsWith("[")) {
     let parsed;
@@ -48024,17 +48166,17 @@ var OUTPUTS = {
   baseRef: "base-ref",
   gateChanges: "gate-changes"
 };
-function readSettings({ get, env }) {
-  const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
+function readSettings({ get: get2, env }) {
+  const apiUrl = stringInput({ get: get2, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
   if (!/^https?:\/\/[^\s]+$/.test(apiUrl))
     throw invalid(INPUTS.apiUrl, apiUrl, "an http(s) URL like https://api.github.com");
   return {
-    selfHosted: listInput({ get, name: INPUTS.selfHosted, fallback: ["self-hosted", "gpu"] }),
-    hosted: listInput({ get, name: INPUTS.hosted, fallback: ["ubuntu-latest"] }),
-    approvalLabel: stringInput({ get, name: INPUTS.approvalLabel, fallback: "safe to run" }),
-    token: stringInput({ get, name: INPUTS.token }),
-    allowObjects: booleanInput({ get, name: INPUTS.allowObjects, fallback: false }),
-    statusContext: stringInput({ get, name: INPUTS.statusContext, fallback: "vitrine/gate" }),
+    selfHosted: listInput({ get: get2, name: INPUTS.selfHosted, fallback: ["self-hosted", "gpu"] }),
+    hosted: listInput({ get: get2, name: INPUTS.hosted, fallback: ["ubuntu-latest"] }),
+    approvalLabel: stringInput({ get: get2, name: INPUTS.approvalLabel, fallback: "safe to run" }),
+    token: stringInput({ get: get2, name: INPUTS.token }),
+    allowObjects: booleanInput({ get: get2, name: INPUTS.allowObjects, fallback: false }),
+    statusContext: stringInput({ get: get2, name: INPUTS.statusContext, fallback: "vitrine/gate" }),
     apiUrl
   };
 }

@@ -19789,7 +19789,8 @@ function fitMarkdown({
 function proposedGateNote({ changes }) {
   const show = (v) => typeof v === "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40);
   const list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
-  return `This pull request changes the promotion gate (${list}). It was judged by the base branch's gate, the rules in force; the new gate applies to pull requests after this one is merged.`;
+  const what = changes.every((c) => c.key.startsWith("gate.") || c.key === "evaluate.baseline") ? "the promotion gate" : "settings that decide its verdict";
+  return `This pull request changes ${what} (${list}). It was judged by the base branch's settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
 }
 
 // pipeline/github/forge.ts
@@ -19900,7 +19901,8 @@ ${note}
 ` : `${markdown.slice(0, cut)}
 
 ${note}${markdown.slice(cut)}`,
-    headline: `Judged by the base branch's gate (this pull request changes it): ${headline2}`
+    // Short: a commit status holds 140 characters, and the verdict after it must fit.
+    headline: `Base gate (PR changes it): ${headline2}`
   };
 }
 async function publishReport({
@@ -20187,8 +20189,8 @@ function githubForge({
         });
         content = blob.json.content ?? "";
       }
-      const text2 = Buffer.from(content, "base64").toString("utf8");
-      return { kind: "file", text: text2, size: item.size ?? Buffer.byteLength(text2) };
+      const bytes = new Uint8Array(Buffer.from(content, "base64"));
+      return { kind: "file", bytes, size: item.size ?? bytes.length };
     },
     async removeLabel({ owner, repo, issue: issue3, name }) {
       try {
@@ -40187,8 +40189,12 @@ function baselineScopeNote({
     const why = baseline.splitChanged ? " (the split settings, dataset.split, changed since it was trained)" : "";
     const rest = n - excluded;
     const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
+    const unread = Math.min(excluded, baseline.unanswered ?? 0);
+    const trained = excluded - unread;
+    const unreadWords = `could not read the images of ${unread}`;
+    const what = trained === 0 ? `${Who} ${unreadWords} of the ${n} test ${plural2(n, "object")} (its backbone gave no usable numbers for them)` : `${Who} trained on ${trained} of the ${n} test ${plural2(n, "object")}${why}` + (unread > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : "");
     return {
-      sentence: `${Who} trained on ${excluded} of the ${n} test ${plural2(n, "object")}${why}, so those were left out of its scores and of the comparison: ${scored}.`,
+      sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
       warning: false
     };
   }
@@ -40232,7 +40238,9 @@ function intro({ report, metrics, collectionName }) {
   const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
-  const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them it did not train on; on those ${shared} the change is` : ": a change of";
+  const unread = metrics.baseline?.unanswered ?? 0;
+  const which2 = unread === 0 ? "it did not train on" : unread < excluded ? "it did not train on and could read" : "it could read";
+  const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
@@ -40530,10 +40538,7 @@ function trainingSection(model) {
 ${tableText}
 
 </details>`;
-  if (epochs === 1) {
-    const once = `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend. It was fitted in one step, so there is no training curve.`;
-    return [`### Training`, once, tableBlock].join("\n\n");
-  }
+  if (epochs === 1) return [`### Training`, fittedOnce(model)].join("\n\n");
   const blocks = [
     `### Training`,
     words.join(" "),
@@ -40542,6 +40547,21 @@ ${tableText}
     tableBlock
   ];
   return blocks.join("\n\n");
+}
+function fittedOnce(model) {
+  const who = `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
+  const f = model.lbfgs;
+  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} iterations of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
+  const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : "";
+  const how = !f ? "" : f.l2Chosen === "cross-validation" ? `, chosen by ${f.folds}-fold cross-validation on ${f.sampled ? "a sample of the training objects (train.l2_cv_max_objects)" : "the training objects"}${among}` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
+  const penalty = model.l2 === void 0 ? "" : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training photographs too closely)${how}.`;
+  const { loss, valLoss, accuracy, valAccuracy } = model.history;
+  const figures = `On the training objects its loss is ${num(loss[0], 4)} and its accuracy ${pct(accuracy[0] ?? NaN)}` + (valLoss.length > 0 || valAccuracy.length > 0 ? `; on the validation objects ${num(valLoss[0], 4)} and ${pct(valAccuracy[0] ?? NaN)}.` : ".");
+  return [who, fit, penalty, figures].filter(Boolean).join(" ");
+}
+function listNumbers(xs) {
+  const sorted = [...xs].sort((a, b) => a - b).map(String);
+  return sorted.length < 2 ? sorted.join("") : `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
 }
 function leftOutNote(chart, what) {
   if (chart.leftOut.length === 0) return "";

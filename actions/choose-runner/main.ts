@@ -73,7 +73,8 @@ export async function run({
     core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
     core.setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
-    core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason}.`);
+    // The reason can quote a fork's file names: on one line, so none of it can start a workflow command.
+    core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, ' ')}.`);
     if (env.GITHUB_STEP_SUMMARY)
       // The reason can quote a fork's params.yaml or file names: plain text in the summary.
       await core.summary

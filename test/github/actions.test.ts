@@ -456,6 +456,27 @@ describe('the choose-runner action (fork guard)', () => {
     }
   });
 
+  it("writes no workflow command of a fork's making into the log (a file name with a line break)", async () => {
+    const gh = await startFakeGitHub({ token: TOKEN });
+    try {
+      const opened = asFork(examplePayload('opened'));
+      gh.pullFiles.set(2, [{ filename: 'x\n::warning::Approved by the maintainers', status: 'added' }]);
+      const run = await runAction({
+        name: 'choose-runner',
+        inputs: { [RUNNER_INPUTS.token]: TOKEN, [RUNNER_INPUTS.apiUrl]: gh.url },
+        event: opened,
+        eventName: 'pull_request_target',
+        workspace,
+        extraEnv: { RUNNER_TEMP: await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-')) },
+      });
+      expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
+      expect(run.stdout).toContain('Approved by the maintainers');
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))).toEqual([]);
+    } finally {
+      await gh.close();
+    }
+  });
+
   it('rejects a runner list that is not one', async () => {
     const run = await runAction({
       name: 'choose-runner',

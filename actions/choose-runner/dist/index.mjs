@@ -48227,7 +48227,7 @@ async function run({
     setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
     setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
     setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
-    info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason}.`);
+    info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, " ")}.`);
     if (env.GITHUB_STEP_SUMMARY)
       await summary.addRaw(`Runner: \`${choice.runsOn.join(", ")}\`, because ${text(choice.reason)}.
 `, true).write();

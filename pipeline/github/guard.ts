@@ -136,7 +136,11 @@ function gateKeys(params: ReturnType<typeof validateParams>): string[] {
   // Another model name finds no promoted baseline (as baseline: none would); another salt or test fraction
   // re-draws the test split, which a fork could repeat until its model passes.
   const judging = ['evaluate.baseline', 'registry.model_name', 'dataset.split.salt', 'dataset.split.test'];
-  return [...judging, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on
+  // every labelled object unless folds is 0 or the collection is over cv_max_objects; a seed can be re-rolled.
+  const verdict = ['evaluate.alpha', 'evaluate.bootstrap', 'evaluate.folds', 'evaluate.cv_max_objects', 'train.seed'];
+  const keys = [...judging, ...verdict, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)];
+  return [...new Set(keys)].sort();
 }
 
 /**
@@ -450,7 +454,7 @@ export async function guardPullRequest({
         gateChanges.push(...kept.changes);
         if (kept.changes.length > 0) {
           const keys = kept.changes.map((c) => c.key).join(', ');
-          log.info(`The pull request changes the gate (${keys}): it is judged by the base branch's gate.`);
+          log.info(`The pull request changes settings that judge it (${keys}): it is judged by the base branch's.`);
         }
       }
     }

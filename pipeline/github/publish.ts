@@ -33,7 +33,7 @@ export function withGateChanges({
     markdown:
       cut < 0 ? `${markdown.trimEnd()}\n\n${note}\n` : `${markdown.slice(0, cut)}\n\n${note}${markdown.slice(cut)}`,
     // Short: a commit status holds 140 characters, and the verdict after it must fit.
-    headline: `Base gate (PR changes it): ${headline}`,
+    headline: `Base settings (PR changes them): ${headline}`,
   };
 }
 

@@ -132,7 +132,7 @@ describe('the report action', () => {
     const body = gh.comments.get(2)!.find((c) => c.body.startsWith(MARKER))!.body;
     expect(body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
     expect(body).toContain("It was judged by the base branch's settings");
-    expect(gh.statuses[0]!.description).toMatch(/^Base gate \(PR changes it\): Better/);
+    expect(gh.statuses[0]!.description).toMatch(/^Base settings \(PR changes them\): Better/);
   });
 
   it('leaves a marked comment by another user alone and posts its own; comment-author names the identity that posts', async () => {

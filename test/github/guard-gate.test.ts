@@ -107,7 +107,7 @@ describe("the base branch's gate decides a pull request", () => {
     expect(first).toBe('✅ **Better.** The promotion gate passes.');
     expect(second).toContain('This pull request changes the promotion gate');
     expect(second).toContain('gate.min\\_macro\\_f1 0.5 → 0');
-    expect(out.headline).toMatch(/^Base gate \(PR changes it\): /);
+    expect(out.headline).toMatch(/^Base settings \(PR changes them\): /);
     expect(out.headline).toContain('Better than the promoted model.');
     expect(withGateChanges({ markdown, headline: 'x', changes: [] })).toEqual({ markdown, headline: 'x' });
   });
@@ -126,9 +126,9 @@ describe("the base branch's gate decides a pull request", () => {
     const { text, changes } = withBaseGate({ head, base });
     expect(changes.map((c) => c.key)).toEqual(['evaluate.folds', 'evaluate.group_by']);
     expect(parse(text).evaluate).toMatchObject({ folds: 5, group_by: 'department' });
-    // Without the unseen-source check they are the pull request's to set.
+    // Without the unseen-source check group_by is the pull request's to set (folds decides the verdict's source).
     const plain = base.replace('min_unseen_macro_f1: 0.4', 'min_unseen_macro_f1: 0');
-    const plainHead = plain.replace('folds: 5', 'folds: 0');
+    const plainHead = plain.replace('group_by: department', 'group_by: museum');
     expect(withBaseGate({ head: plainHead, base: plain })).toEqual({ text: plainHead, changes: [] });
   });
 
@@ -156,6 +156,22 @@ describe("the base branch's gate decides a pull request", () => {
     const params = parse(text);
     expect(params.registry.model_name).toBe('collection-classifier');
     expect(params.dataset.split).toEqual({ test: 0.2, salt: 'v1' });
+  });
+
+  it("keeps the base's verdict settings: a looser alpha, fewer folds or another seed would change the words staff read", () => {
+    const base = `${BASE.replace('baseline: prod', 'baseline: prod\n  alpha: 0.05\n  folds: 5')}`;
+    const head = base
+      .replace('alpha: 0.05', 'alpha: 0.99')
+      .replace('folds: 5', 'folds: 0')
+      .replace('epochs: 80', 'epochs: 80\n  seed: 7');
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes.map((c) => c.key)).toEqual(['evaluate.alpha', 'evaluate.folds', 'train.seed']);
+    const params = parse(text);
+    expect(params.evaluate).toMatchObject({ alpha: 0.05, folds: 5 });
+    // The base sets no seed: its default goes in.
+    expect(params.train).toEqual({ epochs: 80, seed: 42 });
+    // Not only the gate: the note says so.
+    expect(proposedGateNote({ changes })).toMatch(/^This pull request changes settings that decide its verdict \(/);
   });
 
   it("keeps the base's validation fraction too when the head's would leave less than a tenth to train", () => {
@@ -194,7 +210,7 @@ describe("the base branch's gate decides a pull request", () => {
           description: out.headline,
         });
         const description = gh.statuses.at(-1)!.description;
-        expect(description).toMatch(/gate/i);
+        expect(description.startsWith('Base settings (PR changes them): ')).toBe(true);
         expect(description.endsWith(words)).toBe(true);
       }
     }

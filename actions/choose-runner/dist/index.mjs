@@ -47491,7 +47491,9 @@ function paramsProblems({ head, base }) {
 function gateKeys(params) {
   const unseen = params.gate.min_unseen_macro_f1 > 0 ? ["evaluate.folds", "evaluate.group_by"] : [];
   const judging = ["evaluate.baseline", "registry.model_name", "dataset.split.salt", "dataset.split.test"];
-  return [...judging, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)].sort();
+  const verdict = ["evaluate.alpha", "evaluate.bootstrap", "evaluate.folds", "evaluate.cv_max_objects", "train.seed"];
+  const keys = [...judging, ...verdict, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)];
+  return [...new Set(keys)].sort();
 }
 function withBaseGate({ head, base }) {
   const now = validateParams({ raw: (0, import_yaml2.parse)(head) });
@@ -47698,7 +47700,7 @@ async function guardPullRequest({
         gateChanges.push(...kept.changes);
         if (kept.changes.length > 0) {
           const keys = kept.changes.map((c) => c.key).join(", ");
-          log.info(`The pull request changes the gate (${keys}): it is judged by the base branch's gate.`);
+          log.info(`The pull request changes settings that judge it (${keys}): it is judged by the base branch's.`);
         }
       }
     }

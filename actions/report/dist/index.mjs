@@ -19902,7 +19902,7 @@ ${note}
 
 ${note}${markdown.slice(cut)}`,
     // Short: a commit status holds 140 characters, and the verdict after it must fit.
-    headline: `Base gate (PR changes it): ${headline2}`
+    headline: `Base settings (PR changes them): ${headline2}`
   };
 }
 async function publishReport({

@@ -474,8 +474,8 @@ function annotationOf(a: Annotation, label: string | null): NonNullable<Catalogu
       ? {
           score: Math.min(1, Math.max(0, a.labelIssue.score)),
           suggested: String(a.labelIssue.suggested ?? ''),
-          // Annotations written before the two were told apart were all called flagged.
-          flagged: a.labelIssue.flagged !== false,
+          // Annotations written before the two were told apart: flagged when the score says likely wrong.
+          flagged: a.labelIssue.flagged ?? a.labelIssue.score >= LABEL_ISSUE_MIN,
         }
       : null;
   return {
@@ -499,8 +499,12 @@ const LABEL_ISSUE_MIN = 0.5;
  */
 function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: number }): CatalogueObject[] {
   const annotated = objects.filter((o) => o.annotation);
-  const isIssue = (o: CatalogueObject) =>
-    o.annotation!.labelIssue ? o.annotation!.labelIssue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false;
+  // A label confident learning flags is an issue whatever its score: its own probability can be under its
+  // class's threshold and still above every other label's, which puts the score under one half.
+  const isIssue = (o: CatalogueObject) => {
+    const issue = o.annotation!.labelIssue;
+    return issue ? issue.flagged || issue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false;
+  };
   const rank = (o: CatalogueObject) => o.annotation!.labelIssue?.score ?? o.annotation!.confidence;
   const issues = annotated.filter(isIssue).sort((x, y) => rank(y) - rank(x));
   const waiting = annotated

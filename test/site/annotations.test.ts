@@ -75,6 +75,16 @@ describe('annotation contract: published and labelIssue', () => {
     expect(o9.annotation!.labelIssue).toEqual({ score: 0.92, suggested: 'mask', flagged: true });
   });
 
+  it('queues a label confident learning flags even when its score is under one half; an unflagged low one not', async () => {
+    const c = await build((a) => {
+      a[3]!.labelIssue = { score: 0.3, suggested: 'coin', flagged: true };
+      a[6]!.labelIssue = { score: 0.3, suggested: 'mask', flagged: false };
+    });
+    expect(c.objects.find((o) => o.id === 'O-3')!.reviewReason).toBe('label-issue');
+    expect(c.objects.find((o) => o.id === 'O-6')!.reviewReason).not.toBe('label-issue');
+    expect(c.objects.find((o) => o.id === 'O-6')!.annotation!.labelIssue!.flagged).toBe(false);
+  });
+
   it('drops a label issue whose suggestion staff have since made the label (no "may be wrong; perhaps" the same)', async () => {
     // O-2 is labelled vessel in labels.csv now; the production model, promoted before the fix, suggested vessel.
     const c = await build((a) => {

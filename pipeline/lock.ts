@@ -77,7 +77,10 @@ async function takeOver({ file, owner, mine }: { file: string; owner: string; mi
     return false;
   }
   try {
+    // Judged again under the guard: the lock may have been taken over and made anew (and, just created,
+    // still be empty) since it was read.
     if ((await readFile(file, 'utf8').catch(() => null)) !== owner) return false;
+    if (!(await staleness({ file, owner }))) return false;
     await rm(file, { force: true });
     return true;
   } finally {
@@ -87,9 +90,11 @@ async function takeOver({ file, owner, mine }: { file: string; owner: string; mi
 
 /** Renew the held lock every minute; release removes it only while it is still this holder's. */
 function held({ file, mine, renewMs }: { file: string; mine: string; renewMs: number }): () => Promise<void> {
-  const renew = setInterval(() => {
+  const renew = setInterval(async () => {
+    // Only while it is still this holder's: one taken over (a machine that slept past 30 minutes) is not renewed.
+    if ((await readFile(file, 'utf8').catch(() => null)) !== mine) return clearInterval(renew);
     const now = new Date();
-    utimes(file, now, now).catch(() => {});
+    await utimes(file, now, now).catch(() => {});
   }, renewMs);
   renew.unref();
   return async () => {

@@ -90,8 +90,12 @@ describe('a lock file', () => {
     await minutesAgo(file, 40);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(Date.now() - (await stat(file)).mtimeMs).toBeLessThan(60_000);
-    // Taken over meanwhile (say, by hand): this holder's release must not delete the new holder's lock.
+    // Taken over meanwhile (say, by hand): it is no longer renewed by this holder, and this holder's release
+    // must not delete the new holder's lock.
     await writeFile(file, `4242\nanother-runner\n`);
+    await minutesAgo(file, 40);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Date.now() - (await stat(file)).mtimeMs).toBeGreaterThan(30 * 60_000);
     await release();
     expect(await readFile(file, 'utf8')).toBe('4242\nanother-runner\n');
   });

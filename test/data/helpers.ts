@@ -1,4 +1,5 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -57,3 +58,21 @@ export const SAMPLE: Record<string, string> = {
   'images/A2.png': 'not really a png 2',
   'images/sub/A3.png': 'not really a png 2',
 };
+
+/** A storage server on 127.0.0.1 that accepts connections, reads what is sent and never answers. */
+export async function silentServer(): Promise<{ endpoint: string; close: () => void }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDvcConfig } from '../../pipeline/data/config.ts';
 import { addData, initData, openRemote, pullData, s3Remote } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
+import { cleanup, SAMPLE, silentServer, tempDir, writeTree } from './helpers.ts';
 
 /*
  * A storage server that accepts the connection and then says nothing (a stopped or wedged server,
@@ -17,9 +17,8 @@ import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
  */
 
 let base: string;
-let silent: net.Server;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let silentEndpoint: string;
-const sockets = new Set<net.Socket>();
 let slow: http.Server;
 let slowEndpoint: string;
 let stalling: http.Server;
@@ -32,14 +31,8 @@ const slowMd5 = createHash('md5').update(slowBody).digest('hex');
 
 beforeAll(async () => {
   base = await tempDir('vitrine-s3-timeout-');
-  silent = net.createServer((socket) => {
-    // Reads what is sent and never answers.
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-  silentEndpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  silent = await silentServer();
+  silentEndpoint = silent.endpoint;
   slow = http.createServer((req, res) => {
     const stall = req.url?.includes('stall');
     res.writeHead(200, { 'content-length': String(slowBody.length), etag: `"${slowMd5}"` });
@@ -69,7 +62,6 @@ beforeAll(async () => {
   stallingEndpoint = `http://127.0.0.1:${(stalling.address() as net.AddressInfo).port}`;
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
   silent?.close();
   slow?.closeAllConnections();
   slow?.close();

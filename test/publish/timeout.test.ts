@@ -1,9 +1,8 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { publishSite } from '../../pipeline/publish/s3.ts';
-import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
+import { cleanup, silentServer, tempDir, writeTree } from '../data/helpers.ts';
 
 /*
  * A storage server that accepts the connection and never answers (stopped, wedged, a broken proxy): the
@@ -12,23 +11,15 @@ import { cleanup, tempDir, writeTree } from '../data/helpers.ts';
  */
 
 let base: string;
-let silent: net.Server;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let endpoint: string;
-const sockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   base = await tempDir('vitrine-publish-timeout-');
-  silent = net.createServer((socket) => {
-    // Reads what is sent and never answers.
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-  endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  silent = await silentServer();
+  endpoint = silent.endpoint;
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
   silent?.close();
   await cleanup(base);
 });

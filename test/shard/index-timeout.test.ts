@@ -1,11 +1,10 @@
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDvcConfig } from '../../pipeline/data/config.ts';
 import { initData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { openShardIndex } from '../../pipeline/shard/index-store.ts';
-import { cleanup, tempDir } from '../data/helpers.ts';
+import { cleanup, silentServer, tempDir } from '../data/helpers.ts';
 
 /*
  * The shard caches' index on a storage server that accepts the connection and never answers: each call
@@ -14,23 +13,15 @@ import { cleanup, tempDir } from '../data/helpers.ts';
  */
 
 let base: string;
-let silent: net.Server;
+let silent: Awaited<ReturnType<typeof silentServer>>;
 let endpoint: string;
-const sockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   base = await tempDir('vitrine-shard-timeout-');
-  silent = net.createServer((socket) => {
-    // Reads what is sent and never answers.
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-  endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  silent = await silentServer();
+  endpoint = silent.endpoint;
 });
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
   silent?.close();
   await cleanup(base);
 });

@@ -23,6 +23,18 @@ const labels = [
 
 afterAll(removeTempDirs);
 
+/** Rewrite images.json as the previous version wrote it (thumbnail sizes only); its path. */
+async function asPreviousVersion(datasetDir: string): Promise<string> {
+  const file = path.join(datasetDir, 'images.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8'));
+  for (const a of Object.values(manifest.images) as { thumbnailFiles?: { bytes: number }[][] }[]) {
+    Object.assign(a, { thumbnailBytes: a.thumbnailFiles!.map((pair) => pair.map((f) => f.bytes)) });
+    delete a.thumbnailFiles;
+  }
+  await writeFile(file, JSON.stringify(manifest));
+  return file;
+}
+
 describe('a thumbnail damaged on disk', () => {
   it('is made again by the next build, as a new file; the other images are not read again', async () => {
     const ws = await makeCollection({ objects, labels });
@@ -119,13 +131,7 @@ describe('a thumbnail damaged on disk', () => {
     const ws = await makeCollection({ objects, labels });
     const params = testParams();
     const first = await buildDataset({ ws, params, log: memoryLogger() });
-    const file = path.join(ws.dataset, 'images.json');
-    const manifest = JSON.parse(await readFile(file, 'utf8'));
-    for (const a of Object.values(manifest.images) as { thumbnailFiles?: { bytes: number }[][] }[]) {
-      Object.assign(a, { thumbnailBytes: a.thumbnailFiles!.map((pair) => pair.map((f) => f.bytes)) });
-      delete a.thumbnailFiles;
-    }
-    await writeFile(file, JSON.stringify(manifest));
+    await asPreviousVersion(ws.dataset);
     const thumb = path.join(ws.dataset, first.objects[1]!.thumbnails[0]!.webp);
     const good = await readFile(thumb);
     await truncate(thumb, 100);
@@ -139,13 +145,7 @@ describe('a thumbnail damaged on disk', () => {
     const ws = await makeCollection({ objects, labels });
     const params = testParams();
     const first = await buildDataset({ ws, params, log: memoryLogger() });
-    const file = path.join(ws.dataset, 'images.json');
-    const manifest = JSON.parse(await readFile(file, 'utf8'));
-    for (const a of Object.values(manifest.images) as { thumbnailFiles?: { bytes: number }[][] }[]) {
-      Object.assign(a, { thumbnailBytes: a.thumbnailFiles!.map((pair) => pair.map((f) => f.bytes)) });
-      delete a.thumbnailFiles;
-    }
-    await writeFile(file, JSON.stringify(manifest));
+    const file = await asPreviousVersion(ws.dataset);
     await buildDataset({ ws, params, log: memoryLogger() });
     const upgraded = JSON.parse(await readFile(file, 'utf8'));
     for (const a of Object.values(upgraded.images) as { thumbnailFiles?: unknown[] }[])

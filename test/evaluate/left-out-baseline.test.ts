@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
-import { selectBackend } from '../../pipeline/model/backend.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
@@ -19,6 +16,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
 
 /*
  * A baseline whose backbone cannot read some of today's test images (another backbone than the
@@ -40,49 +38,7 @@ const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
 let ctx: StageContext & { log: ReturnType<typeof memoryLogger> };
 
-/** A layers model: 2×2 mean colours (12 values), NaN for an image that is (nearly) all white. */
-async function writeTrapBackbone(folder: string): Promise<string> {
-  const { tf } = await selectBackend({ preference: 'cpu', log: memoryLogger() });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.averagePooling2d({ inputShape: [32, 32, 3], poolSize: 16, strides: 16, name: 'grid' }),
-      tf.layers.flatten({ name: 'flat' }),
-      tf.layers.dense({ units: 13, useBias: false, name: 'trigger' }),
-      tf.layers.dense({ units: 12, useBias: false, name: 'embedding' }),
-    ],
-  });
-  // trigger: the 12 means, and their sum × 3e37, which overflows float32 (infinite) only above 11.3.
-  const trigger = new Float32Array(12 * 13);
-  for (let i = 0; i < 12; i++) {
-    trigger[i * 13 + i] = 1;
-    trigger[i * 13 + 12] = 3e37;
-  }
-  // embedding: the 12 means again, plus 0 × the sum, which is NaN when the sum is infinite.
-  const embedding = new Float32Array(13 * 12);
-  for (let i = 0; i < 12; i++) embedding[i * 12 + i] = 1;
-  model.getLayer('trigger').setWeights([tf.tensor2d(trigger, [12, 13])]);
-  model.getLayer('embedding').setWeights([tf.tensor2d(embedding, [13, 12])]);
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const json = { modelTopology: artifacts.modelTopology, format: 'layers-model' };
-      const manifest = [{ paths: ['trap.bin'], weights: artifacts.weightSpecs }];
-      await writeFile(path.join(folder, 'trap.json'), JSON.stringify({ ...json, weightsManifest: manifest }));
-      await writeFile(path.join(folder, 'trap.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  model.dispose();
-  return path.join(folder, 'trap.json');
-}
-
-/** Overwrite an object's image with a white photograph (sizes differ, so the files do too). */
-async function whiten(o: DatasetObject, size: number): Promise<void> {
-  const raw = { width: size, height: size, channels: 3 as const };
-  const jpeg = await sharp(Buffer.alloc(size * size * 3, 255), { raw })
-    .jpeg({ quality: 100 })
-    .toBuffer();
-  await writeFile(path.join(ws.data, o.image), jpeg);
-}
+const whitenObject = (o: DatasetObject, size: number) => whiten({ file: path.join(ws.data, o.image), size });
 
 const labelledTest = async () =>
   (await readDataset({ ws })).objects.filter((o) => o.split === 'test' && o.label !== null && o.image);
@@ -91,36 +47,12 @@ beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-left-out-baseline-')));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: ws.root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.org',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.org',
-      },
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', 'labels.csv');
-  git('commit', '-qm', 'labels');
-  const commit = git('rev-parse', 'HEAD').trim();
+  const commit = commitLabels({ root: ws.root });
   await datasetStage.run(ctx);
 
   // The model in production was trained on the trap backbone (no white image yet): promote it as v1.0.0.
   const trap = structuredClone(params);
-  trap.backbone = {
-    ...trap.backbone,
-    name: 'custom',
-    source: await writeTrapBackbone(ws.root),
-    layer: 'embedding',
-    input_size: 32,
-    fit: 'crop',
-    input_range: '0,1',
-    licence: 'CC0-1.0',
-  };
+  trap.backbone = await writeTrapBackbone({ folder: ws.root, backbone: trap.backbone });
   await trainStage.run({ ...ctx, params: trap });
   const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
   let t = Date.parse('2026-05-01T12:00:00Z');
@@ -151,7 +83,7 @@ const readMetrics = async () => JSON.parse(await readFile(path.join(ws.evaluate,
 describe('a baseline that cannot read some test images', () => {
   it('scores the candidate on every test object, and compares the two on those both answered', async () => {
     const white = (await labelledTest())[0]!;
-    await whiten(white, 42);
+    await whitenObject(white, 42);
     await datasetStage.run(ctx);
     ctx.log.lines.length = 0;
     const { summary } = await evaluateStage.run(ctx);
@@ -183,7 +115,7 @@ describe('a baseline that cannot read some test images', () => {
 
   it('judges the candidate on its own when the baseline can read none of them, and says why', async () => {
     const test = await labelledTest();
-    await Promise.all(test.map((o, i) => whiten(o, 50 + i)));
+    await Promise.all(test.map((o, i) => whitenObject(o, 50 + i)));
     await datasetStage.run(ctx);
     ctx.log.lines.length = 0;
     await evaluateStage.run(ctx);

@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
-import { selectBackend } from '../../pipeline/model/backend.ts';
 import { predictObjects } from '../../pipeline/model/predict.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
@@ -20,6 +17,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { LEFT_OUT_IDS, leaveOutUnembedded, leftOutField, trainStage } from '../../pipeline/stages/train.ts';
 import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
 
 /*
  * One image the backbone gives no usable numbers for (NaN) must not stop a run over a whole
@@ -43,79 +41,14 @@ let ctx: StageContext & { log: ReturnType<typeof memoryLogger> };
 /** The objects whose image is made white: one training, one test, one unlabelled. */
 let bad: { train: DatasetObject; test: DatasetObject; unlabelled: DatasetObject };
 
-/** A layers model: 2×2 mean colours (12 values), NaN for an image that is (nearly) all white. */
-async function writeTrapBackbone(folder: string): Promise<string> {
-  const { tf } = await selectBackend({ preference: 'cpu', log: memoryLogger() });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.averagePooling2d({ inputShape: [32, 32, 3], poolSize: 16, strides: 16, name: 'grid' }),
-      tf.layers.flatten({ name: 'flat' }),
-      tf.layers.dense({ units: 13, useBias: false, name: 'trigger' }),
-      tf.layers.dense({ units: 12, useBias: false, name: 'embedding' }),
-    ],
-  });
-  // trigger: the 12 means, and their sum × 3e37, which overflows float32 (infinite) only above 11.3.
-  const trigger = new Float32Array(12 * 13);
-  for (let i = 0; i < 12; i++) {
-    trigger[i * 13 + i] = 1;
-    trigger[i * 13 + 12] = 3e37;
-  }
-  // embedding: the 12 means again, plus 0 × the sum, which is NaN when the sum is infinite.
-  const embedding = new Float32Array(13 * 12);
-  for (let i = 0; i < 12; i++) embedding[i * 12 + i] = 1;
-  model.getLayer('trigger').setWeights([tf.tensor2d(trigger, [12, 13])]);
-  model.getLayer('embedding').setWeights([tf.tensor2d(embedding, [13, 12])]);
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const json = { modelTopology: artifacts.modelTopology, format: 'layers-model' };
-      const manifest = [{ paths: ['trap.bin'], weights: artifacts.weightSpecs }];
-      await writeFile(path.join(folder, 'trap.json'), JSON.stringify({ ...json, weightsManifest: manifest }));
-      await writeFile(path.join(folder, 'trap.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  model.dispose();
-  return path.join(folder, 'trap.json');
-}
-
-/** Overwrite an object's image with a white photograph (sizes differ, so the files do too). */
-async function whiten(o: DatasetObject, size: number): Promise<void> {
-  const raw = { width: size, height: size, channels: 3 as const };
-  const jpeg = await sharp(Buffer.alloc(size * size * 3, 255), { raw })
-    .jpeg({ quality: 100 })
-    .toBuffer();
-  await writeFile(path.join(ws.data, o.image), jpeg);
-}
+const whitenObject = (o: DatasetObject, size: number) => whiten({ file: path.join(ws.data, o.image), size });
 
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-left-out-')));
-  params.backbone = {
-    ...params.backbone,
-    name: 'custom',
-    source: await writeTrapBackbone(ws.root),
-    layer: 'embedding',
-    input_size: 32,
-    fit: 'crop',
-    input_range: '0,1',
-    licence: 'CC0-1.0',
-  };
+  params.backbone = await writeTrapBackbone({ folder: ws.root, backbone: params.backbone });
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: ws.root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.org',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.org',
-      },
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', 'labels.csv');
-  git('commit', '-qm', 'labels');
+  commitLabels({ root: ws.root });
   await datasetStage.run(ctx);
   const before = await readDataset({ ws });
   const labelled = (split: string) => before.objects.filter((o) => o.split === split && o.label !== null && o.image);
@@ -123,9 +56,9 @@ beforeAll(async () => {
   const train = labelled('train').find((o) => labelled('train').filter((p) => p.label === o.label).length >= 3)!;
   const test = labelled('test')[0]!;
   const unlabelled = before.objects.find((o) => o.label === null && o.image)!;
-  await whiten(train, 41);
-  await whiten(test, 42);
-  await whiten(unlabelled, 43);
+  await whitenObject(train, 41);
+  await whitenObject(test, 42);
+  await whitenObject(unlabelled, 43);
   await datasetStage.run(ctx);
   const after = new Map((await readDataset({ ws })).objects.map((o) => [o.id, o]));
   bad = { train: after.get(train.id)!, test: after.get(test.id)!, unlabelled: after.get(unlabelled.id)! };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { planStages, readLock, runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageContext, StageName } from '../../pipeline/stages/stage.ts';
+import { copyStage, writeInputs } from './copy-stages.ts';
 
 /*
  * The graph with stages shaped like the real ones (same deps and outs) whose work is plain file
@@ -15,42 +16,22 @@ import type { Stage, StageContext, StageName } from '../../pipeline/stages/stage
 
 let root: string;
 let ws: Workspace;
-let runs: StageName[];
+const runs: StageName[] = [];
 
-function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage {
-  const out = `.vitrine/${name}`;
-  return {
-    name,
-    summary: name,
-    deps,
-    outs: [out],
-    async run(ctx) {
-      runs.push(name);
-      const parts: string[] = [];
-      for (const p of read) parts.push(await readFile(path.join(ctx.ws.root, p), 'utf8').catch(() => ''));
-      for (const key of deps.params)
-        parts.push(
-          JSON.stringify(key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], ctx.params)),
-        );
-      await mkdir(path.join(ctx.ws.root, out), { recursive: true });
-      await writeFile(path.join(ctx.ws.root, out, 'out.txt'), parts.join('|'));
-      return { summary: `${name} done` };
-    },
-  };
-}
+const copy = (name: StageName, deps: Stage['deps'], read: string[]) => copyStage({ name, deps, read, runs });
 
 const stages: Stage[] = [
-  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
+  copy('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
     'data/objects.csv',
     'data/images/A.jpg',
     'labels.csv',
   ]),
-  copyStage('train', { paths: [], params: ['backbone', 'train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
-  copyStage('evaluate', { paths: [], params: ['evaluate'], stages: ['train', 'dataset'] }, ['.vitrine/train/out.txt']),
-  copyStage('report', { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] }, [
+  copy('train', { paths: [], params: ['backbone', 'train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+  copy('evaluate', { paths: [], params: ['evaluate'], stages: ['train', 'dataset'] }, ['.vitrine/train/out.txt']),
+  copy('report', { paths: ['labels.csv'], params: ['report', 'gate'], stages: ['evaluate'] }, [
     '.vitrine/evaluate/out.txt',
   ]),
-  copyStage('catalogue', { paths: ['site'], params: ['catalogue'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+  copy('catalogue', { paths: ['site'], params: ['catalogue'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
 ];
 
 function ctx(params: Params = defaultParams()): StageContext {
@@ -58,20 +39,15 @@ function ctx(params: Params = defaultParams()): StageContext {
 }
 
 async function run(params?: Params, targets?: StageName[], force = false) {
-  runs = [];
+  runs.length = 0;
   await runStages({ ctx: ctx(params), stages, targets, force });
-  return runs;
+  return [...runs];
 }
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-graph-'));
   ws = workspace(root);
-  await mkdir(path.join(root, 'data', 'images'), { recursive: true });
-  await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\n');
-  await writeFile(path.join(root, 'data', 'images', 'A.jpg'), 'image A');
-  await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\n');
-  await mkdir(path.join(root, 'site'));
-  await writeFile(path.join(root, 'site', 'index.astro'), '<h1/>');
+  await writeInputs({ root });
 });
 
 afterEach(async () => {
@@ -142,9 +118,9 @@ describe('stage graph', () => {
     const withFingerprint = stages.map((s) =>
       s.name === 'evaluate' ? { ...s, fingerprint: async () => ({ prod }) } : s,
     );
-    runs = [];
+    runs.length = 0;
     await runStages({ ctx: ctx(), stages: withFingerprint });
-    runs = [];
+    runs.length = 0;
     prod = 'v1.1.0';
     await runStages({ ctx: ctx(), stages: withFingerprint });
     expect(runs).toEqual(['evaluate']);
@@ -156,7 +132,7 @@ describe('single-stage runs', () => {
     await run();
     const params = defaultParams();
     params.train.epochs = 7;
-    runs = [];
+    runs.length = 0;
     await runStages({ ctx: ctx(params), stages, targets: ['catalogue'], single: true });
     expect(runs).toEqual([]);
     await runStages({ ctx: ctx(params), stages, targets: ['evaluate'], single: true, force: true });

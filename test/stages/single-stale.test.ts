@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { runStages } from '../../pipeline/stages/graph.ts';
 import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
+import { copyStage, writeInputs } from './copy-stages.ts';
 
 /*
  * `vitrine run catalogue --single` after a re-import built the catalogue from the old dataset and said
@@ -15,37 +16,21 @@ import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
  */
 
 let root: string;
-let runs: StageName[];
+const runs: StageName[] = [];
 
-/** A stage that copies what it reads into its output, with the real stage's deps. */
-function copyStage(name: StageName, deps: Stage['deps'], read: string[]): Stage {
-  const out = `.vitrine/${name}`;
-  return {
-    name,
-    summary: name,
-    deps,
-    outs: [out],
-    async run(ctx) {
-      runs.push(name);
-      const parts = await Promise.all(read.map((p) => readFile(path.join(ctx.ws.root, p), 'utf8').catch(() => '')));
-      await mkdir(path.join(ctx.ws.root, out), { recursive: true });
-      await writeFile(path.join(ctx.ws.root, out, 'out.txt'), parts.join('|'));
-      return { summary: `${name} done` };
-    },
-  };
-}
+const copy = (name: StageName, deps: Stage['deps'], read: string[]) => copyStage({ name, deps, read, runs });
 
 const stages: Stage[] = [
-  copyStage('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
+  copy('dataset', { paths: ['data', 'labels.csv'], params: ['collection.vocabulary', 'dataset'], stages: [] }, [
     'data/objects.csv',
     'labels.csv',
   ]),
-  copyStage('train', { paths: [], params: ['train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
-  copyStage('evaluate', { paths: ['labels.csv'], params: ['evaluate'], stages: ['dataset', 'train'] }, [
+  copy('train', { paths: [], params: ['train'], stages: ['dataset'] }, ['.vitrine/dataset/out.txt']),
+  copy('evaluate', { paths: ['labels.csv'], params: ['evaluate'], stages: ['dataset', 'train'] }, [
     '.vitrine/train/out.txt',
   ]),
-  copyStage('promote', { paths: ['.vitrine/model'], params: ['gate'], stages: ['evaluate'] }, []),
-  copyStage('catalogue', { paths: ['site', 'labels.csv'], params: ['catalogue'], stages: ['dataset', 'promote'] }, [
+  copy('promote', { paths: ['.vitrine/model'], params: ['gate'], stages: ['evaluate'] }, []),
+  copy('catalogue', { paths: ['site', 'labels.csv'], params: ['catalogue'], stages: ['dataset', 'promote'] }, [
     '.vitrine/dataset/out.txt',
   ]),
 ];
@@ -59,19 +44,15 @@ async function run({
   single?: boolean;
   params?: Params;
 }) {
-  runs = [];
+  runs.length = 0;
   const log = memoryLogger();
   await runStages({ ctx: { ws: workspace(root), params, log, clock: systemClock, env: {} }, stages, targets, single });
-  return { runs, warnings: log.lines.filter((l) => l.level === 'warn').map((l) => l.message) };
+  return { runs: [...runs], warnings: log.lines.filter((l) => l.level === 'warn').map((l) => l.message) };
 }
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-single-'));
-  await mkdir(path.join(root, 'data'), { recursive: true });
-  await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\n');
-  await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\n');
-  await mkdir(path.join(root, 'site'));
-  await writeFile(path.join(root, 'site', 'index.astro'), '<h1/>');
+  await writeInputs({ root });
 });
 
 afterEach(async () => {

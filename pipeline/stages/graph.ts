@@ -174,7 +174,8 @@ export async function runStages({
  * --single trusts what the earlier stages made; when their inputs changed since they ran (a re-import, an
  * edited labels.csv or params.yaml), say which, as `dvc status` would, and how to bring all up to date.
  * Inputs under .vitrine/ are other stages' outputs (a rollback or a failed gate moves them on purpose);
- * a stage with no entry in lock.json (a fresh runner) has nothing to compare with.
+ * a stage with no entry in lock.json (a fresh runner) has nothing to compare with. Each changed input is
+ * named once, with every stage it changed since.
  */
 async function warnStaleUpstream({
   ctx,
@@ -189,36 +190,33 @@ async function warnStaleUpstream({
   lock: Lock;
   stateFile: string;
 }): Promise<void> {
-  const byName = new Map(stages.map((s) => [s.name, s]));
-  const before = new Set<StageName>();
-  const visit = (name: StageName) => {
-    const deps = byName.get(name)?.deps;
-    for (const up of [...(deps?.stages ?? []), ...(deps?.after ?? [])])
-      if (!before.has(up)) {
-        before.add(up);
-        visit(up);
-      }
-  };
-  for (const stage of plan) visit(stage.name);
-  const changes: string[] = [];
-  for (const stage of stages.filter((s) => before.has(s.name) && !plan.includes(s)).sort(byOrder)) {
+  const upstream = planStages({ stages, targets: plan.map((s) => s.name) }).filter((s) => !plan.includes(s));
+  const since = new Map<string, StageName[]>();
+  for (const stage of upstream) {
     const previous = lock.stages[stage.name];
     if (!previous) continue;
     const own = stage.deps.paths.filter((p) => !p.split(/[\\/]/).includes('.vitrine'));
-    const hashes = await hashPaths({ ctx, paths: own, stateFile });
-    const changed = [
-      ...own.filter((p) => previous.deps.paths[p] !== hashes[p]),
-      ...stage.deps.params
-        .filter((k) => JSON.stringify(previous.deps.params[k]) !== JSON.stringify(paramAt(ctx.params, k) ?? null))
-        .map((k) => `params ${k}`),
-    ];
-    if (changed.length > 0) changes.push(`${andList(changed)} changed since the ${stage.name} stage last ran`);
+    const deps = { paths: await hashPaths({ ctx, paths: own, stateFile }), params: paramValues({ ctx, stage }) };
+    for (const input of changedInputs({ previous: previous.deps, deps }))
+      since.set(input, [...(since.get(input) ?? []), stage.name]);
   }
-  if (changes.length === 0) return;
+  if (since.size === 0) return;
+  // Inputs that changed since the same stages are named together, in the order first met.
+  const groups = new Map<string, { inputs: string[]; stages: StageName[] }>();
+  for (const [input, names] of since) {
+    const group = groups.get(names.join()) ?? { inputs: [], stages: names };
+    group.inputs.push(input);
+    groups.set(names.join(), group);
+  }
+  const changes = [...groups.values()].map(({ inputs, stages: names }) => {
+    const noun = names.length === 1 ? 'stage' : 'stages';
+    return `${andList(inputs)} changed since the ${andList(names)} ${noun} last ran`;
+  });
+  const stale = new Set([...since.values()].flat());
   const targets = plan.map((s) => s.name);
   ctx.log.warn(
     `${changes.join('; ')}. With --single, ${andList(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
-      `${changes.length === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
+      `${stale.size === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
       `npx vitrine run ${targets.join(' ')}`,
   );
 }
@@ -239,8 +237,7 @@ async function stageDeps({
   lock: Lock;
   stateFile: string;
 }): Promise<LockEntry['deps']> {
-  const params: Record<string, unknown> = {};
-  for (const key of stage.deps.params) params[key] = paramAt(ctx.params, key) ?? null;
+  const params = paramValues({ ctx, stage });
   const upstream: Record<string, string> = {};
   for (const name of stage.deps.stages) {
     const entry = lock.stages[name];
@@ -253,6 +250,31 @@ async function stageDeps({
     stages: upstream,
     extra: stage.fingerprint ? ((await stage.fingerprint(ctx)) ?? null) : null,
   };
+}
+
+/** The value of each params key the stage reads (null when unset). */
+function paramValues({ ctx, stage }: { ctx: StageContext; stage: Stage }): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const key of stage.deps.params) params[key] = paramAt(ctx.params, key) ?? null;
+  return params;
+}
+
+/** The files and params keys among `deps` that differ from the last run's (`params <key>` for a key), in order. */
+function changedInputs({
+  previous,
+  deps,
+}: {
+  previous: LockEntry['deps'];
+  deps: Pick<LockEntry['deps'], 'paths' | 'params'>;
+}): string[] {
+  return [
+    ...Object.entries(deps.paths)
+      .filter(([p, hash]) => previous.paths[p] !== hash)
+      .map(([p]) => p),
+    ...Object.entries(deps.params)
+      .filter(([k, v]) => JSON.stringify(previous.params[k]) !== JSON.stringify(v))
+      .map(([k]) => `params ${k}`),
+  ];
 }
 
 /** Plain words for the first input that changed, or null when the stage can be skipped. */
@@ -270,9 +292,8 @@ async function whyRerun({
   stateFile: string;
 }): Promise<string | null> {
   if (!previous) return 'first run';
-  for (const [p, hash] of Object.entries(deps.paths)) if (previous.deps.paths[p] !== hash) return `${p} changed`;
-  for (const [k, v] of Object.entries(deps.params))
-    if (JSON.stringify(previous.deps.params[k]) !== JSON.stringify(v)) return `params ${k} changed`;
+  const [input] = changedInputs({ previous: previous.deps, deps });
+  if (input) return `${input} changed`;
   for (const [s, hash] of Object.entries(deps.stages))
     if (previous.deps.stages[s] !== hash) return `${s} output changed`;
   if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) {

@@ -67,10 +67,11 @@ describe('--single after the inputs of earlier stages changed', () => {
     await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nA,vessel\nB,coin\nC,mask\n');
     const result = await run({ targets: ['catalogue'], single: true });
     expect(result.runs).toEqual(['catalogue']);
+    // Each changed file named once, with every stage it changed since.
     expect(result.warnings).toEqual([
-      'data and labels.csv changed since the dataset stage last ran; labels.csv changed since the evaluate ' +
-        'stage last ran. With --single, catalogue runs on their outputs as they were. To bring everything up to ' +
-        'date, run: npx vitrine run catalogue',
+      'data changed since the dataset stage last ran; labels.csv changed since the dataset and evaluate stages ' +
+        'last ran. With --single, catalogue runs on their outputs as they were. To bring everything up to date, ' +
+        'run: npx vitrine run catalogue',
     ]);
     // The catalogue was built from the old dataset, as asked.
     expect(await readFile(path.join(root, '.vitrine', 'catalogue', 'out.txt'), 'utf8')).not.toContain('Mask');
@@ -83,6 +84,18 @@ describe('--single after the inputs of earlier stages changed', () => {
     const result = await run({ targets: ['catalogue'], single: true, params });
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toMatch(/^params dataset changed since the dataset stage last ran\. /);
+  });
+
+  it('names the files that changed since the same stages together', async () => {
+    await run({});
+    await writeFile(path.join(root, 'data', 'objects.csv'), 'id,title\nA,Bowl\nB,Coin\nC,Mask\n');
+    const params = defaultParams();
+    params.dataset.on_invalid = 'fail';
+    const result = await run({ targets: ['train'], single: true, params });
+    expect(result.warnings).toEqual([
+      'data and params dataset changed since the dataset stage last ran. With --single, train runs on its ' +
+        'outputs as they were. To bring everything up to date, run: npx vitrine run train',
+    ]);
   });
 
   it('says nothing when the earlier stages are up to date, or have not run here (nothing to compare)', async () => {

@@ -7,7 +7,7 @@ import type { Stage, StageName } from '../../pipeline/stages/stage.ts';
  * plain file copying, so each decision is visible, and the inputs they read.
  */
 
-/** A stage that copies what it reads, and the params keys it depends on, into its output; it notes itself in `runs`. */
+/** A stage that copies what it reads, and the params keys it reads, into its output; it notes itself in `runs`. */
 export function copyStage({
   name,
   deps,

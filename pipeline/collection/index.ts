@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { type InfoField, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -46,6 +46,14 @@ const LINE_BREAK = /\r\n|\r|\n/;
 interface CsvRow {
   line: number;
   cells: Record<string, string>;
+  /** With `spans`: where each cell's raw text stands in the text, by column. */
+  spans?: Record<string, CellSpan>;
+}
+
+/** Offsets into the text (not its bytes) of a cell's raw text, quotes and spaces included. */
+export interface CellSpan {
+  start: number;
+  end: number;
 }
 
 /**
@@ -73,6 +81,7 @@ export function parseCsv({
   text,
   file,
   repeats = 'refuse',
+  spans = false,
 }: {
   text: string;
   file: string;
@@ -81,10 +90,13 @@ export function parseCsv({
    * cells (an export, where the caller refuses it only when it reads that column).
    */
   repeats?: 'refuse' | 'list';
+  /** Give each row's `spans`: to change a cell in the text and leave every other byte as it was. */
+  spans?: boolean;
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   const lineAt = lineCounter(text);
+  const cellSpans = spans ? spanRecorder(text) : undefined;
   // csv-parse's `info.lines` is a row's last line (and miscounts quoted CRLF line breaks): the byte offset where
   // the previous record ended is where this one starts, after any blank lines.
   let ended = 0;
@@ -98,8 +110,10 @@ export function parseCsv({
       record_delimiter: ['\r\n', '\r', '\n'],
       relax_column_count: false,
       skip_empty_lines: true,
+      ...(cellSpans && { cast: cellSpans.cast }),
       on_record: (record: string[], context) => {
         starts.push(lineAt(ended));
+        cellSpans?.record(context.bytes);
         ended = context.bytes;
         first ??= record;
         return record;
@@ -124,8 +138,58 @@ export function parseCsv({
   const rows = records.slice(1).map((record, i) => ({
     line: starts[i + 1]!,
     cells: Object.fromEntries(read.map(({ name, i }) => [name, (record[i] ?? '').trim()])) as Record<string, string>,
+    ...(cellSpans && {
+      spans: Object.fromEntries(read.map(({ name, i: column }) => [name, cellSpans.records[i + 1]![column]!])),
+    }),
   }));
   return { header: read.map((c) => c.name), rows, repeated };
+}
+
+/**
+ * Where csv-parse's cells stand. Its `cast` is told each cell's end (a UTF-8 byte offset: where the comma or line
+ * end after it stands); a record's first cell starts where the record before it ended, after any blank lines (a
+ * cell starting with a line break is quoted), and each other cell one byte (the comma) after the one before.
+ */
+function spanRecorder(text: string): {
+  cast: (value: string, context: InfoField) => string;
+  record: (end: number) => void;
+  records: CellSpan[][];
+} {
+  const indexAt = charIndexer(text);
+  const records: CellSpan[][] = [];
+  let cells: CellSpan[] = [];
+  // The byte-order mark (3 bytes) is no part of the first cell.
+  let ended = text.startsWith('\uFEFF') ? 3 : 0;
+  let lastEnd = 0;
+  return {
+    cast: (value, { column, bytes }) => {
+      let start = column === 0 ? indexAt(ended) : indexAt(lastEnd + 1);
+      if (column === 0) while (text[start] === '\r' || text[start] === '\n') start++;
+      cells.push({ start, end: indexAt(bytes) });
+      lastEnd = bytes;
+      return value;
+    },
+    record: (end) => {
+      records.push(cells);
+      cells = [];
+      ended = end;
+    },
+    records,
+  };
+}
+
+/** The text offset of each UTF-8 byte offset of `text`, for offsets that do not decrease. */
+function charIndexer(text: string): (byte: number) => number {
+  let at = 0;
+  let bytes = 0;
+  return (offset) => {
+    while (bytes < offset && at < text.length) {
+      const code = text.codePointAt(at)!;
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      at += code > 0xffff ? 2 : 1;
+    }
+    return at;
+  };
 }
 
 /** A header name given to more than one column. */

@@ -82,4 +82,16 @@ describe('setting label cells', () => {
       /labels\.csv:1: the first line must be "object_id,label"/,
     );
   });
+
+  it('finds the label cells after accents, emoji and other scripts in the cells before them', () => {
+    const text = '\uFEFFobject_id,label,note\r\nÉ-1,vase,"naïve 🏺, ok"\r\n陶-2,"bol",x\r\n';
+    const labels = new Map([
+      ['É-1', 'bowl'],
+      ['陶-2', 'jar'],
+    ]);
+    expect(setLabelCells({ text, file: 'labels.csv', labels })).toEqual({
+      text: '\uFEFFobject_id,label,note\r\nÉ-1,bowl,"naïve 🏺, ok"\r\n陶-2,"jar",x\r\n',
+      changed: ['É-1', '陶-2'],
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDataset } from '../../pipeline/dataset/build.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
-import { defaultParams, type Params } from '../../pipeline/params.ts';
+import type { Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
@@ -16,7 +16,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
-import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
+import { commitLabels, smallDemoParams, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
 
 /*
  * A baseline whose backbone cannot read some of today's test images (another backbone than the
@@ -25,13 +25,7 @@ import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts
  * comparison on the objects both answered, and with none of those it is judged on its own.
  */
 
-const params: Params = defaultParams();
-params.demo.per_type = 8;
-params.demo.unlabelled_per_type = 1;
-params.demo.image_size = 64;
-params.gate.min_test_objects = 5;
-params.train.workers = 1;
-params.evaluate.bootstrap = 200;
+const params: Params = smallDemoParams();
 // Cross-validation is not what is tested here (and each fold trains a head).
 params.evaluate.folds = 0;
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };

@@ -8,7 +8,7 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { predictObjects } from '../../pipeline/model/predict.ts';
-import { defaultParams, type Params } from '../../pipeline/params.ts';
+import type { Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { runShard } from '../../pipeline/shard/run.ts';
@@ -17,7 +17,7 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { LEFT_OUT_IDS, leaveOutUnembedded, leftOutField, trainStage } from '../../pipeline/stages/train.ts';
 import type { DatasetObject, Metrics, ModelInfo } from '../../pipeline/types.ts';
-import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
+import { commitLabels, smallDemoParams, whiten, writeTrapBackbone } from '../fixtures/left-out.ts';
 
 /*
  * One image the backbone gives no usable numbers for (NaN) must not stop a run over a whole
@@ -27,14 +27,8 @@ import { commitLabels, whiten, writeTrapBackbone } from '../fixtures/left-out.ts
  * colours in a 2×2 grid.
  */
 
-const params: Params = defaultParams();
-params.demo.per_type = 8;
-params.demo.unlabelled_per_type = 1;
-params.demo.image_size = 64;
-params.gate.min_test_objects = 5;
-params.train.workers = 1;
+const params: Params = smallDemoParams();
 params.train.epochs = 25;
-params.evaluate.bootstrap = 200;
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
 let ctx: StageContext & { log: ReturnType<typeof memoryLogger> };

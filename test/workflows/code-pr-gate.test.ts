@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -236,5 +236,25 @@ describe('the pull-request workflow for code judges a branch of the repository b
     const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
     expect(status.state).toBe('failure');
     expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+  });
+});
+
+describe('every pull-request workflow', () => {
+  it("hands the report step the settings the pull request changes, and never turns the base's gate off", async () => {
+    let checked = 0;
+    const files = (await readdir(path.join(ROOT, '.github/workflows'))).filter((f) => /\.ya?ml$/.test(f));
+    for (const file of files) {
+      const workflow = parse(await readFile(path.join(ROOT, '.github/workflows', file), 'utf8'));
+      const onPullRequest = 'pull_request' in workflow.on || 'pull_request_target' in workflow.on;
+      for (const job of Object.values(workflow.jobs) as { steps?: Step[] }[]) {
+        for (const step of job.steps ?? []) {
+          if (step.uses === './actions/pipeline') expect(step.with?.['base-gate'], file).not.toBe('false');
+          if (!onPullRequest || step.uses !== './actions/report' || step.with?.['from-fork'] === 'true') continue;
+          expect(String(step.with?.['gate-changes'] ?? ''), file).toMatch(/\.outputs\.gate-changes \}\}$/);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2);
   });
 });

@@ -1,12 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
 import { decodeText } from '../collection/index.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
-import { validateParams } from '../params.ts';
+import { type Params, validateParams } from '../params.ts';
 import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
+import { gateKeys, VERDICT_SETTINGS } from './verdict-settings.ts';
 
 /*
  * The guard of the trusted pull-request workflow (pull_request_target: its workflow file and code
@@ -128,48 +130,37 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
   return problems;
 }
 
-/** The settings that judge a model: a pull request proposes them, the base branch's decide its own gate. */
-function gateKeys(params: ReturnType<typeof validateParams>): string[] {
-  // With gate.min_unseen_macro_f1 set, the unseen-source check runs only with folds and a group_by field:
-  // switching either off would skip the check, so they judge too.
-  const unseen = params.gate.min_unseen_macro_f1 > 0 ? ['evaluate.folds', 'evaluate.group_by'] : [];
-  // Another model name finds no promoted baseline (as baseline: none would); another salt or test fraction
-  // re-draws the test split, which a fork could repeat until its model passes.
-  const judging = ['evaluate.baseline', 'registry.model_name', 'dataset.split.salt', 'dataset.split.test'];
-  // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on
-  // every labelled object unless folds is 0 or the collection is over cv_max_objects; a seed can be re-rolled.
-  const verdict = ['evaluate.alpha', 'evaluate.bootstrap', 'evaluate.folds', 'evaluate.cv_max_objects', 'train.seed'];
-  const keys = [...judging, ...verdict, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)];
-  return [...new Set(keys)].sort();
-}
-
 /**
- * The head's params.yaml with the base branch's gate (gate.*, evaluate.baseline, registry.model_name, the test
- * split's fraction and salt, and evaluate.folds and evaluate.group_by when the gate checks unseen sources) in place
- * of its own, and
- * the settings it changes. The trusted run judges a pull request by the rules in force: a pull request that
- * lowers the bar would otherwise pass by its own weakened gate. The rest of the file (comments too) stays the
- * head's; a head that changes no gate setting is returned as it is. Call it on a head paramsProblems accepts.
+ * The head's params.yaml with the base branch's values of the settings that decide the verdict (VERDICT_SETTINGS:
+ * the gate, the baseline, the test split, the verdict's test, …) in place of its own, and the settings it changes.
+ * A pull request is judged by the rules in force: one that lowers the bar would otherwise pass by its own weakened
+ * gate. The rest of the file (comments too) stays the head's; a head that changes none of them is returned as it
+ * is. Call it on a head that validates (paramsProblems accepts it, in the trusted workflow).
  */
-export function withBaseGate({ head, base }: { head: string; base: string | null }): {
+export function withBaseGate({
+  head,
+  base,
+  doesNot = VERDICT_SETTINGS.doesNot,
+}: {
+  head: string;
+  base: string | null;
+  /** The settings that do not decide the verdict (tests leave one out, as a setting nobody has classified yet). */
+  doesNot?: readonly string[];
+}): {
   text: string;
   changes: GateChange[];
 } {
   const now = validateParams({ raw: parse(head) });
-  let before: ReturnType<typeof validateParams>;
+  let before: Params;
   try {
     before = validateParams({ raw: base === null ? {} : parse(base) });
   } catch {
     // The base's own file is broken: its gate is the defaults, as the base's run would have it.
     before = validateParams({ raw: {} });
   }
-  const keys = gateKeys(before);
-  // The base's test fraction with the head's validation must still leave a tenth to train (the schema's rule).
-  if (now.dataset.split.validation + before.dataset.split.test >= 0.9) keys.push('dataset.split.validation');
-  const changes = keys
-    .sort()
+  const changes = gateKeys({ base: before, head: now, doesNot })
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
-    .filter((c) => c.base !== c.head);
+    .filter((c) => !isDeepStrictEqual(c.base, c.head));
   if (changes.length === 0) return { text: head, changes };
   const doc = parseDocument(head);
   expandAliases(doc);

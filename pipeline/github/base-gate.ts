@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { isVitrineError, messageOf } from '../errors.ts';
+import type { GateChange } from '../evaluate/gate.ts';
+import { writeFileAtomic } from '../fs.ts';
+import type { Logger } from '../log.ts';
+import { validateParams } from '../params.ts';
+import { rel, workspace } from '../paths.ts';
+import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
+import { withBaseGate } from './guard.ts';
+
+/*
+ * A pull request's own checkout (the pull-request workflow for code runs the head) is judged by the base branch's
+ * settings that decide its verdict, as the trusted workflow judges a data change: otherwise a pull request that
+ * lowers the gate in params.yaml would pass by its own weakened gate. The settings it proposes apply after merge.
+ */
+
+/**
+ * params.yaml in `root` with the base's verdict settings put back (withBaseGate), read from params.yaml at
+ * `baseRef` (a branch, tag or commit; fetched when the clone lacks it). Returns the settings the checkout changes,
+ * for the report's note and status. A params.yaml that does not validate is left as it is: the pipeline says why.
+ * A base that cannot be found fails (a gate that cannot be read is not judged by the head's instead).
+ */
+export async function keepBaseGate({
+  root,
+  baseRef,
+  token,
+  log,
+}: {
+  root: string;
+  baseRef: string;
+  /** Token to fetch the base with, when the clone lacks it (a shallow checkout). */
+  token?: string;
+  log: Logger;
+}): Promise<{ changes: GateChange[]; baseCommit: string | null }> {
+  const ws = workspace(root);
+  const head = await readFile(ws.params, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  try {
+    validateParams({ raw: parse(head) });
+  } catch (error) {
+    if (!isVitrineError(error, 'PARAMS_INVALID') && !(error instanceof Error && error.name === 'YAMLParseError'))
+      throw error;
+    log.info(`params.yaml is left as it is (${messageOf(error).split('\n')[0]}): the pipeline says what to fix.`);
+    return { changes: [], baseCommit: null };
+  }
+  let commit: string;
+  try {
+    commit = await resolveCommit({ dir: root, ref: baseRef });
+  } catch (error) {
+    if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
+    commit = (await fetchBase({ dir: root, ref: baseRef, headers: gitAuthHeaders({ token }), log })).commit;
+  }
+  const base = await readTextAtCommit({ dir: root, commit, filepath: rel(ws, ws.params) });
+  const kept = withBaseGate({ head, base });
+  if (kept.changes.length === 0) {
+    log.info(`The settings that judge this change are the same as at ${baseRef} (${commit.slice(0, 12)}).`);
+    return { changes: [], baseCommit: commit };
+  }
+  await writeFileAtomic({ file: ws.params, data: kept.text });
+  const keys = kept.changes.map((c) => c.key).join(', ');
+  log.info(
+    `This change sets ${keys} in params.yaml: it is judged by the values at ${baseRef} (${commit.slice(0, 12)}), ` +
+      'the rules in force; the new ones apply after it is merged.',
+  );
+  return { changes: kept.changes, baseCommit: commit };
+}

@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import type { FunctionDefinition } from '@actions/expressions/funcs/info';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type FakeGitHub, startFakeGitHub } from '../github/fake-github.ts';
+import { examplePayload, runAction } from '../github/run-action.ts';
+
+/*
+ * The pull-request workflow for code (pull-request.yml) runs the head's checkout on a hosted runner and sets
+ * vitrine/gate for a branch of the repository. Its pipeline job is played here step by step: shell steps and the
+ * composite pipeline action's steps run in bash, the report action's committed bundle runs against the emulated
+ * GitHub, and `vitrine` is a stand-in that records the params.yaml it was run with and writes a report whose gate
+ * follows gate.min_macro_f1 (the candidate's macro-F1 is 0.3). Third-party actions, data-cache and setup-data are
+ * left out: they move no setting.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+
+const BASE =
+  '# The museum settings.\ntrain:\n  epochs: 80\nevaluate:\n  baseline: prod\n' +
+  'gate:\n  max_macro_f1_drop: 0.02\n  min_class_f1: 0.3\n  min_macro_f1: 0.5\n  min_test_objects: 30\n';
+const WEAK = BASE.replace('epochs: 80', 'epochs: 12').replace('min_macro_f1: 0.5', 'min_macro_f1: 0');
+
+interface Step {
+  id?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+const statusFunctions: FunctionDefinition[] = ['cancelled', 'failure', 'success', 'always'].map((name) => ({
+  name,
+  minArgs: 0,
+  maxArgs: 0,
+  call: () => new data.BooleanData(name !== 'cancelled' && name !== 'failure'),
+}));
+
+function evaluate(expression: string, context: Record<string, unknown>): unknown {
+  const expr = new Parser(new Lexer(expression).lex().tokens, Object.keys(context), statusFunctions).parse();
+  const dictionary = JSON.parse(JSON.stringify(context), data.reviver) as data.Dictionary;
+  const functions = new Map(statusFunctions.map((f) => [f.name.toLowerCase(), f]));
+  return JSON.parse(JSON.stringify(new Evaluator(expr, dictionary, functions).evaluate(), data.replacer));
+}
+
+/** A template with `${{ … }}` in it, as the runner expands it (null becomes ''). */
+function expand(template: unknown, context: Record<string, unknown>): string {
+  if (typeof template !== 'string') return String(template ?? '');
+  return template.replace(/\$\{\{(.*?)\}\}/gs, (_, e: string) => {
+    const v = evaluate(e, context);
+    return v === null || v === undefined ? '' : String(v);
+  });
+}
+
+function holds(condition: string | undefined, context: Record<string, unknown>): boolean {
+  if (!condition) return true;
+  const v = evaluate(condition.replace(/^\s*\$\{\{|\}\}\s*$/g, ''), context);
+  return v !== null && v !== false && v !== '' && v !== 0;
+}
+
+/** Run a shell step like the runner: bash -e, its env, a fresh GITHUB_OUTPUT file; returns its outputs. */
+async function shell(run: string, env: Record<string, string>, dir: string): Promise<Record<string, string>> {
+  const output = path.join(await mkdtemp(path.join(dir, 'step-')), 'output');
+  await writeFile(output, '');
+  execFileSync('bash', ['-e', '-c', run], { cwd: env.GITHUB_WORKSPACE, env: { ...env, GITHUB_OUTPUT: output } });
+  const outputs: Record<string, string> = {};
+  const lines = (await readFile(output, 'utf8')).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (lines[i]!.includes('=')) outputs[lines[i]!.split('=')[0]!] = lines[i]!.slice(lines[i]!.indexOf('=') + 1);
+  }
+  return outputs;
+}
+
+/** A git repository: params.yaml on main (also as origin/main, as a CI checkout has it), then the head's commit. */
+async function checkout({ base, head }: { base: string; head: string }): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-code-pr-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
+  await writeFile(path.join(dir, 'params.yaml'), base);
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  git('checkout', '-q', '-b', 'change-code');
+  await writeFile(path.join(dir, 'params.yaml'), head);
+  git('commit', '-q', '-am', 'head');
+  return dir;
+}
+
+/** The stand-in vitrine command: records each call with params.yaml, and `run` writes a report. */
+async function standIn(dir: string): Promise<{ file: string; calls: string }> {
+  const file = path.join(dir, 'vitrine-stand-in.mjs');
+  const calls = path.join(dir, 'calls.jsonl');
+  const yaml = pathToFileURL(require.resolve('yaml')).href;
+  await writeFile(
+    file,
+    `import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from ${JSON.stringify(yaml)};
+const args = process.argv.slice(2);
+const text = readFileSync('params.yaml', 'utf8');
+appendFileSync(${JSON.stringify(calls)}, JSON.stringify({ args, params: text }) + '\\n');
+if (args[0] === 'run') {
+  const min = parse(text)?.gate?.min_macro_f1 ?? 0.5;
+  const passed = 0.3 >= min;
+  const headline = 'Better: this change makes the model better. ' +
+    (passed ? 'The promotion gate passes.' : 'The promotion gate does not pass.');
+  mkdirSync('.vitrine/report', { recursive: true });
+  writeFileSync('.vitrine/report/report.json', JSON.stringify({ verdict: 'better', headline, gate: { passed, checks: [] } }));
+  writeFileSync('.vitrine/report/report.md', '## Better\\n\\n' + headline + '\\n\\nmacro-F1 0.300, minimum ' + min + '.\\n');
+}
+`,
+  );
+  return { file, calls };
+}
+
+/** pull-request.yml's pipeline job, for one pull_request event, against the emulated GitHub. */
+async function playPipelineJob({ workspace, gh, event }: { workspace: string; gh: FakeGitHub; event: unknown }) {
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-runner-'));
+  const vitrine = await standIn(temp);
+  const workflow = parse(await readFile(path.join(ROOT, '.github/workflows/pull-request.yml'), 'utf8'));
+  const github = {
+    event_name: 'pull_request',
+    event,
+    repository: 'Codertocat/Hello-World',
+    base_ref: 'main',
+    token: 'test-token',
+    run_id: '4242',
+    workspace,
+  };
+  const common = { github, runner: { os: 'Linux', temp }, secrets: {}, vars: {}, matrix: {}, job: {}, env: {} };
+  const baseEnv: Record<string, string> = {
+    // The node that runs this test (24): the runner's comes from setup-node.
+    PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+    HOME: temp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_BASE_REF: 'main',
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    RUNNER_TEMP: temp,
+    VITRINE: vitrine.file,
+  };
+  const steps: Record<string, { outputs: Record<string, string> }> = {};
+  let report: Awaited<ReturnType<typeof runAction>> | null = null;
+  for (const step of workflow.jobs.pipeline.steps as Step[]) {
+    const context = { ...common, steps };
+    if (!holds(step.if, context)) continue;
+    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v, context)]));
+    const given = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, expand(v, context)]));
+    let outputs: Record<string, string> = {};
+    if (step.run) outputs = await shell(step.run, { ...baseEnv, ...env }, temp);
+    else if (step.uses === './actions/pipeline') {
+      const action = parse(await readFile(path.join(ROOT, 'actions/pipeline/action.yml'), 'utf8'));
+      const inputs: Record<string, string> = {};
+      for (const [k, spec] of Object.entries(action.inputs as Record<string, { default?: string }>))
+        inputs[k] = k in given ? given[k]! : expand(spec.default ?? '', context);
+      const inner: Record<string, { outputs: Record<string, string> }> = {};
+      for (const s of action.runs.steps as Step[]) {
+        const ctx = { ...common, inputs, steps: inner };
+        if (!holds(s.if, ctx) || !s.run) continue;
+        const sEnv = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, expand(v, ctx)]));
+        const env2 = { ...baseEnv, ...env, ...sEnv, GITHUB_ACTION_PATH: path.join(ROOT, 'actions/pipeline') };
+        const out = await shell(s.run, env2, temp);
+        if (s.id) inner[s.id] = { outputs: out };
+      }
+      for (const [k, spec] of Object.entries((action.outputs ?? {}) as Record<string, { value: string }>))
+        outputs[k] = expand(spec.value, { ...common, inputs, steps: inner });
+    } else if (step.uses === './actions/report') {
+      report = await runAction({
+        name: 'report',
+        inputs: given,
+        event,
+        workspace,
+        extraEnv: { GITHUB_API_URL: gh.url, GITHUB_BASE_REF: 'main' },
+      });
+    }
+    if (step.id) steps[step.id] = { outputs };
+  }
+  const calls = (await readFile(vitrine.calls, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { args: string[]; params: string });
+  return { report: report!, calls };
+}
+
+let gh: FakeGitHub | null = null;
+afterEach(async () => {
+  await gh?.close();
+  gh = null;
+});
+
+describe('the pull-request workflow for code judges a branch of the repository by the base branch gate', () => {
+  it("runs the pipeline with the base's gate and says in the comment and the status that the pull request changes it", async () => {
+    gh = await startFakeGitHub({ token: 'test-token' });
+    const event = examplePayload('opened');
+    expect(event.pull_request.head.repo!.full_name).toBe(event.repository.full_name);
+    const workspace = await checkout({ base: BASE, head: WEAK });
+    const { report, calls } = await playPipelineJob({ workspace, gh, event });
+    expect(report.code, report.stdout).toBe(0);
+    // The stages ran with the base's gate, and the rest of the head's settings.
+    const run = calls.find((c) => c.args[0] === 'run')!;
+    expect(parse(run.params).gate.min_macro_f1).toBe(0.5);
+    expect(parse(run.params).train.epochs).toBe(12);
+    // The same note and status prefix as the trusted workflow gives a pull request that changes the gate.
+    const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
+    expect(status.sha).toBe(event.pull_request.head.sha);
+    expect(status.state).toBe('failure');
+    expect(status.description).toMatch(/^Base settings \(PR changes them\): /);
+    const comment = gh.comments.get(event.pull_request.number)!.find((c) => c.body.startsWith('<!-- vitrine:report'))!;
+    expect(comment.body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
+    expect(comment.body).toContain("It was judged by the base branch's settings");
+    expect(gh.invalid).toEqual([]);
+  });
+
+  it('leaves a head that keeps the gate as it is: no note, its own status', async () => {
+    gh = await startFakeGitHub({ token: 'test-token' });
+    const event = examplePayload('opened');
+    const workspace = await checkout({ base: BASE, head: BASE.replace('epochs: 80', 'epochs: 12') });
+    const { report, calls } = await playPipelineJob({ workspace, gh, event });
+    expect(report.code, report.stdout).toBe(0);
+    expect(calls.find((c) => c.args[0] === 'run')!.params).toBe(BASE.replace('epochs: 80', 'epochs: 12'));
+    const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
+    expect(status.state).toBe('failure');
+    expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+  });
+});
+
+describe('every pull-request workflow', () => {
+  it("hands the report step the settings the pull request changes, and never turns the base's gate off", async () => {
+    let checked = 0;
+    const files = (await readdir(path.join(ROOT, '.github/workflows'))).filter((f) => /\.ya?ml$/.test(f));
+    for (const file of files) {
+      const workflow = parse(await readFile(path.join(ROOT, '.github/workflows', file), 'utf8'));
+      const onPullRequest = 'pull_request' in workflow.on || 'pull_request_target' in workflow.on;
+      for (const job of Object.values(workflow.jobs) as { steps?: Step[] }[]) {
+        for (const step of job.steps ?? []) {
+          if (step.uses === './actions/pipeline') expect(step.with?.['base-gate'], file).not.toBe('false');
+          if (!onPullRequest || step.uses !== './actions/report' || step.with?.['from-fork'] === 'true') continue;
+          expect(String(step.with?.['gate-changes'] ?? ''), file).toMatch(/\.outputs\.gate-changes \}\}$/);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2);
+  });
+});

@@ -27099,6 +27099,7 @@ function fitComment({ body, limit = MAX_COMMENT_LENGTH }) {
 
 // pipeline/github/guard.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual } from "node:util";
 
 // node_modules/csv-parse/lib/api/index.js
 var boms = {
@@ -47408,6 +47409,162 @@ function same(a, b) {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+// pipeline/github/verdict-settings.ts
+var VERDICT_SETTINGS = {
+  decides: [
+    // The gate itself, and the baseline it compares with (another model name finds no promoted baseline, as
+    // baseline: none would).
+    "gate.max_macro_f1_drop",
+    "gate.min_class_f1",
+    "gate.min_macro_f1",
+    "gate.min_test_objects",
+    "gate.min_unseen_macro_f1",
+    "evaluate.baseline",
+    "registry.model_name",
+    // Which objects are tested: another salt or test fraction re-draws the test split, which a pull request could
+    // repeat until its model passes; a lower max_pixels or skipping invalid rows leaves objects out of it.
+    "dataset.split.salt",
+    "dataset.split.test",
+    "dataset.image.max_pixels",
+    "dataset.on_invalid",
+    // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on every
+    // labelled object unless folds is 0 or the collection is over cv_max_objects; a seed can be re-rolled.
+    "evaluate.alpha",
+    "evaluate.bootstrap",
+    "evaluate.folds",
+    "evaluate.cv_max_objects",
+    "train.seed",
+    // The status that carries the gate (branch protection requires it by name).
+    "report.status_context"
+  ],
+  /** Settings that decide only in some cases: the base's value is kept when `when` holds. */
+  decidesWhen: {
+    // The unseen-source check runs only with a group_by field (and folds, above).
+    "evaluate.group_by": ({ base }) => base.gate.min_unseen_macro_f1 > 0,
+    // The base's test fraction with the head's validation must still leave a tenth to train (the schema's rule).
+    "dataset.split.validation": ({ base, head }) => head.dataset.split.validation + base.dataset.split.test >= 0.9
+  },
+  /**
+   * What the pull request proposes (the classes, the backbone, how the model is trained) and what only shows,
+   * publishes or imports: a pull request may change them and is judged with them.
+   */
+  doesNot: [
+    "collection.name",
+    "collection.vocabulary",
+    "collection.repository",
+    "collection.branch",
+    "import.metadata",
+    "import.images",
+    "import.columns.id",
+    "import.columns.image",
+    "import.columns.label",
+    "import.columns.title",
+    "import.columns.maker",
+    "import.columns.date",
+    "import.columns.department",
+    "import.columns.medium",
+    "import.columns.credit_line",
+    "import.columns.rights",
+    "import.columns.description",
+    "import.keep",
+    "import.on_invalid",
+    "demo.seed",
+    "demo.per_type",
+    "demo.unlabelled_per_type",
+    "demo.wrong_label_rate",
+    "demo.image_size",
+    "dataset.min_test_per_class",
+    "dataset.image.background",
+    "dataset.thumbnails.widths",
+    "dataset.thumbnails.quality",
+    "dataset.colours.count",
+    "dataset.colours.min_share",
+    "backbone.name",
+    "backbone.source",
+    "backbone.layer",
+    "backbone.input_size",
+    "backbone.fit",
+    "backbone.input_range",
+    "backbone.licence",
+    "train.backend",
+    "train.epochs",
+    "train.batch_size",
+    "train.learning_rate",
+    "train.patience",
+    "train.class_weighting",
+    "train.hidden_units",
+    "train.dropout",
+    "train.solver",
+    "train.l2_choices",
+    "train.l2_cv_max_objects",
+    "train.l2",
+    "train.workers",
+    "train.augment",
+    // Leaves flagged labels out of training and validation only: the test split is scored whole.
+    "train.flagged",
+    "evaluate.top_k",
+    "evaluate.least_confident",
+    "evaluate.factors",
+    "annotate.min_precision",
+    "registry.owners",
+    "report.max_label_changes",
+    "report.catalogue_url",
+    "report.object_page",
+    "report.thumbnail_folder",
+    "catalogue.title",
+    "catalogue.base",
+    "catalogue.site",
+    "catalogue.review_queue",
+    "catalogue.periods",
+    "catalogue.deep_zoom_min_side",
+    "catalogue.search_part_pages",
+    "catalogue.publish",
+    "catalogue.s3.endpoint",
+    "catalogue.s3.bucket",
+    "catalogue.s3.prefix",
+    "catalogue.s3.region",
+    "catalogue.s3.image_base_url",
+    "catalogue.s3.credentials_remote",
+    "catalogue.s3.jobs",
+    "monitor.embedding_p_value",
+    "monitor.image_stats_threshold",
+    "monitor.label_distribution_threshold",
+    "monitor.embedding_min_effect",
+    "monitor.novelty_min_increase",
+    "monitor.classifier_min_auc",
+    "monitor.permutations",
+    "monitor.seed",
+    "monitor.max_objects",
+    "monitor.unfamiliar",
+    "retrain.min_new_labels",
+    "retrain.min_new_objects",
+    "retrain.on_drift",
+    "scale.shards"
+  ]
+};
+var settingKeysOnce = null;
+function settingKeys() {
+  const walk = (node2, prefix) => {
+    let s = node2;
+    while (s.def.innerType || s.def.type === "pipe" && s.def.in) s = s.def.innerType ?? s.def.in;
+    if (s.def.type !== "object" || !s.def.shape) return [prefix];
+    return Object.entries(s.def.shape).flatMap(([k, v]) => walk(v, prefix ? `${prefix}.${k}` : k));
+  };
+  settingKeysOnce ??= walk(paramsSchema, "");
+  return settingKeysOnce;
+}
+function gateKeys({
+  base,
+  head,
+  doesNot
+}) {
+  const when = VERDICT_SETTINGS.decidesWhen;
+  const keys = settingKeys().filter(
+    (k) => !doesNot.includes(k) && (!Object.hasOwn(when, k) || when[k]({ base, head }))
+  );
+  return [.../* @__PURE__ */ new Set([...keys, ...Object.keys(base.gate).map((k) => `gate.${k}`)])].sort();
+}
+
 // pipeline/github/guard.ts
 var DATA_FILES = ["labels.csv", "params.yaml"];
 var OBJECTS_FILE = "data/objects.csv";
@@ -47488,14 +47645,11 @@ function paramsProblems({ head, base }) {
   }
   return problems;
 }
-function gateKeys(params) {
-  const unseen = params.gate.min_unseen_macro_f1 > 0 ? ["evaluate.folds", "evaluate.group_by"] : [];
-  const judging = ["evaluate.baseline", "registry.model_name", "dataset.split.salt", "dataset.split.test"];
-  const verdict = ["evaluate.alpha", "evaluate.bootstrap", "evaluate.folds", "evaluate.cv_max_objects", "train.seed"];
-  const keys = [...judging, ...verdict, ...unseen, ...Object.keys(params.gate).map((k) => `gate.${k}`)];
-  return [...new Set(keys)].sort();
-}
-function withBaseGate({ head, base }) {
+function withBaseGate({
+  head,
+  base,
+  doesNot = VERDICT_SETTINGS.doesNot
+}) {
   const now = validateParams({ raw: (0, import_yaml2.parse)(head) });
   let before;
   try {
@@ -47503,9 +47657,7 @@ function withBaseGate({ head, base }) {
   } catch {
     before = validateParams({ raw: {} });
   }
-  const keys = gateKeys(before);
-  if (now.dataset.split.validation + before.dataset.split.test >= 0.9) keys.push("dataset.split.validation");
-  const changes = keys.sort().map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => c.base !== c.head);
+  const changes = gateKeys({ base: before, head: now, doesNot }).map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => !isDeepStrictEqual(c.base, c.head));
   if (changes.length === 0) return { text: head, changes };
   const doc = (0, import_yaml2.parseDocument)(head);
   expandAliases(doc);

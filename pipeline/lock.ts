@@ -15,7 +15,7 @@ import type { Logger } from './log.ts';
  * - from another machine (a shared folder): not seen renewed for 30 minutes, watched from here. Its
  *   timestamps are on its own clock, which may be hours ahead or behind this one's.
  * The holder renews it every minute, so a long run (a first embedding of 100,000 images takes most of an
- * hour) keeps it, and removes it when stopped by Ctrl-C or SIGTERM.
+ * hour) keeps it, and removes it when stopped by Ctrl-C, SIGTERM or SIGHUP.
  */
 
 /** How long a lock from another machine must be seen unrenewed, from here, before it is taken over. */
@@ -255,9 +255,12 @@ async function takeOver({
 /** The locks this process holds (file → its content), removed should the process be stopped by a signal. */
 const heldLocks = new Map<string, string>();
 
+/** The signals that stop a run: Ctrl-C, `kill` (or a job cancelled), the terminal closed. */
+const STOPS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Ctrl-C (SIGINT) or SIGTERM while a lock is held: remove this process's locks, then stop as the signal
- * would have (a shell sees 130 or 143). Synchronous: nothing else runs before the process ends.
+ * A stopping signal while a lock is held: remove this process's locks, then stop as the signal would have
+ * (a shell sees 130, 143 or 129). Synchronous: nothing else runs before the process ends.
  */
 function onSignal(signal: NodeJS.Signals): void {
   for (const [file, mine] of heldLocks) {
@@ -268,18 +271,15 @@ function onSignal(signal: NodeJS.Signals): void {
     }
   }
   heldLocks.clear();
-  process.removeListener('SIGINT', onSignal);
-  process.removeListener('SIGTERM', onSignal);
-  // Should the program have handlers of its own, they have the signal and decide; else it ends the process.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  for (const stop of STOPS) process.removeListener(stop, onSignal);
+  // Raised again, now without this handler: with no other, it ends the process as it would have. Another
+  // handler (a library's that exits only when it is the last) hears it again, and is now the last.
+  process.kill(process.pid, signal);
 }
 
 /** Renew the held lock every minute; release removes it only while it is still this holder's. */
 function held({ file, mine, renewMs }: { file: string; mine: string; renewMs: number }): () => Promise<void> {
-  if (heldLocks.size === 0) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  if (heldLocks.size === 0) for (const stop of STOPS) process.on(stop, onSignal);
   heldLocks.set(file, mine);
   const renew = setInterval(async () => {
     // Only while it is still this holder's: one taken over (a machine that slept past 30 minutes) is not renewed.
@@ -291,10 +291,7 @@ function held({ file, mine, renewMs }: { file: string; mine: string; renewMs: nu
   return async () => {
     clearInterval(renew);
     if (heldLocks.get(file) === mine) heldLocks.delete(file);
-    if (heldLocks.size === 0) {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-    }
+    if (heldLocks.size === 0) for (const stop of STOPS) process.removeListener(stop, onSignal);
     const owner = await readFile(file, 'utf8').catch(() => null);
     if (owner === mine) await rm(file, { force: true });
   };

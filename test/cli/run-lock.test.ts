@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { holdRunLock } from '../../pipeline/cli/run-lock.ts';
 import { main } from '../../pipeline/cli.ts';
-import { writeLabels } from '../../pipeline/collection/index.ts';
+import { holdLock } from '../../pipeline/lock.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
 
@@ -118,7 +118,7 @@ function vitrineProcess(args: string[], cwd: string, user?: { uid: number; gid: 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, output })),
   );
-  return { child, exited };
+  return { child, exited, output: () => output };
 }
 
 const exists = (file: string) =>
@@ -127,31 +127,33 @@ const exists = (file: string) =>
     () => false,
   );
 
-describe('a run stopped by Ctrl-C or SIGTERM', () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`removes its lock on ${signal} and stops as ${signal} does (${signal === 'SIGINT' ? 130 : 143} in a shell)`, async () => {
+describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
+  // SIGHUP: the terminal it ran in was closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const code = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal];
+    it(`removes its lock on ${signal} and stops as ${signal} does (${code} in a shell)`, async () => {
       const ws = await repo();
-      // labels.csv as a pipe no one writes: the run stops reading it, holding the lock, until it is stopped.
-      await rm(ws.labels);
-      expect(spawnSync('mkfifo', [ws.labels]).status).toBe(0);
-      const lock = path.join(ws.work, 'run.lock');
-      const run = vitrineProcess(['run', 'dataset'], ws.root);
-      for (let i = 0; i < 600 && !(await exists(lock)); i++) await new Promise((r) => setTimeout(r, 100));
-      expect((await readFile(lock, 'utf8')).split('\n')[0]).toBe(String(run.child.pid));
-      await new Promise((r) => setTimeout(r, 300));
-      run.child.kill(signal);
-      const { signal: stoppedBy } = await run.exited;
-      expect(stoppedBy).toBe(signal);
-      expect(await exists(lock)).toBe(false);
-      // The next run starts at once.
-      await rm(ws.labels);
-      await writeLabels({
-        file: ws.labels,
-        labels: [
-          { objectId: 'a1', label: 'coin' },
-          { objectId: 'a2', label: 'mask' },
-        ],
+      expect((await vitrine(['run', 'dataset'], ws.root)).code).toBe(0);
+      // This process holds the catalogue's build lock: the run waits for it, holding the run lock, until stopped.
+      const build = await holdLock({
+        file: path.join(ws.catalogue, 'site-build.lock'),
+        what: 'a catalogue build',
+        log: memoryLogger(),
       });
+      try {
+        const lock = path.join(ws.work, 'run.lock');
+        const run = vitrineProcess(['run', 'catalogue', '--single'], ws.root);
+        for (let i = 0; i < 1200 && !run.output().includes('Another catalogue build'); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect((await readFile(lock, 'utf8')).split('\n')[0]).toBe(String(run.child.pid));
+        run.child.kill(signal);
+        const { signal: stoppedBy } = await run.exited;
+        expect(stoppedBy).toBe(signal);
+        expect(await exists(lock)).toBe(false);
+      } finally {
+        await build();
+      }
+      // The next run starts at once, told of no other run.
       const next = await vitrine(['run', 'dataset'], ws.root);
       expect(next.code).toBe(0);
       expect(next.lines.some((l) => /Another Vitrine run|taking it over/.test(l.message))).toBe(false);

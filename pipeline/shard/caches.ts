@@ -285,7 +285,7 @@ export async function pullShardCaches({
           if (!failures.has(md5) && MD5.test(md5)) failures.set(md5, f);
       }
       // What is here already (this runner's own work) is kept.
-      result.images += (await addImageCaches({ ws, settings, analyses, failures, replace: false })).added;
+      result.images += (await addImageCaches({ ws, settings, analyses, failures, replace: false, log })).added;
       for (const [i, a] of packs.entries()) if (contents.includes(downloaded[i]!)) applied.add(a.md5);
       await writePulled(ws.dataset, applied, key);
     } finally {

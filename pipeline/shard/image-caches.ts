@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type AnalysisSettings, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
 import { type DecodeFailure, loadDecodeFailures, saveDecodeFailures } from '../dataset/images.ts';
 import { holdLock } from '../lock.ts';
-import { silentLogger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
 /*
@@ -14,6 +14,7 @@ import type { Workspace } from '../paths.ts';
 /**
  * Add `analyses` and `failures` to the dataset's image caches. `replace`: entries already there are
  * replaced (this run computed them afresh); otherwise kept. Returns how many entries were not there.
+ * `log` hears of a wait for another run's lock that is not short.
  */
 export async function addImageCaches({
   ws,
@@ -21,20 +22,25 @@ export async function addImageCaches({
   analyses,
   failures,
   replace,
+  log = silentLogger,
 }: {
   ws: Workspace;
   settings: AnalysisSettings;
   analyses: Map<string, ImageAnalysis>;
   failures: Map<string, DecodeFailure>;
   replace: boolean;
+  log?: Logger;
 }): Promise<{ added: number }> {
   if (analyses.size === 0 && failures.size === 0) return { added: 0 };
-  // Held for a read and a write: waits are short, so they are checked often and said nowhere.
+  // Held for a read and a write: waits are short, so they are checked often, and said only once one lasts
+  // (a run that seems hung should say what it waits for).
   const release = await holdLock({
     file: path.join(ws.dataset, 'images.lock'),
     what: 'a run adding to the image caches',
-    log: silentLogger,
+    log,
+    root: ws.root,
     wait: () => new Promise((resolve) => setTimeout(resolve, 20)),
+    tellAfterMs: 5_000,
   });
   try {
     let added = 0;

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { holdRunLock } from '../../pipeline/cli/run-lock.ts';
 import { main } from '../../pipeline/cli.ts';
+import { holdLock } from '../../pipeline/lock.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
 
@@ -15,6 +16,15 @@ import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
  */
 
 afterAll(removeTempDirs);
+
+const BIN = path.resolve('bin/vitrine.js');
+// The project's Node, which any user may run (the test runner's may be in root's home).
+const NODE = path.resolve('node_modules/.bin/node');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 async function vitrine(args: string[], cwd: string) {
   const log = memoryLogger();
@@ -95,5 +105,93 @@ describe('two runs of the same repository at once', () => {
     expect(result.lines.some((l) => /^Another Vitrine run/.test(l.message))).toBe(true);
     const lock = JSON.parse(await readFile(ws.lock, 'utf8'));
     expect(lock.stages.dataset.summary).toMatch(/^4 objects/);
+  });
+});
+
+/** `vitrine <args>` in a process of its own; `user`: another user's (root starts it as "nobody"). */
+function vitrineProcess(args: string[], cwd: string, user?: { uid: number; gid: number }) {
+  const child = spawn(NODE, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...user });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d));
+  child.stderr!.on('data', (d: Buffer) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, output })),
+  );
+  return { child, exited, output: () => output };
+}
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
+  // SIGHUP: the terminal it ran in was closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const code = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal];
+    it(`removes its lock on ${signal} and stops as ${signal} does (${code} in a shell)`, async () => {
+      const ws = await repo();
+      expect((await vitrine(['run', 'dataset'], ws.root)).code).toBe(0);
+      // This process holds the catalogue's build lock: the run waits for it, holding the run lock, until stopped.
+      const build = await holdLock({
+        file: path.join(ws.catalogue, 'site-build.lock'),
+        what: 'a catalogue build',
+        log: memoryLogger(),
+      });
+      try {
+        const lock = path.join(ws.work, 'run.lock');
+        const run = vitrineProcess(['run', 'catalogue', '--single'], ws.root);
+        for (let i = 0; i < 1200 && !run.output().includes('Another catalogue build'); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect((await readFile(lock, 'utf8')).split('\n')[0]).toBe(String(run.child.pid));
+        run.child.kill(signal);
+        const { signal: stoppedBy } = await run.exited;
+        expect(stoppedBy).toBe(signal);
+        expect(await exists(lock)).toBe(false);
+      } finally {
+        await build();
+      }
+      // The next run starts at once, told of no other run.
+      const next = await vitrine(['run', 'dataset'], ws.root);
+      expect(next.code).toBe(0);
+      expect(next.lines.some((l) => /Another Vitrine run|taking it over/.test(l.message))).toBe(false);
+    });
+  }
+});
+
+describe('a checkout this user may not write', () => {
+  // Root may write anywhere: as root, the run is started as "nobody", for whom the folders are read-only.
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { uid: 65534, gid: 65534 } : undefined;
+
+  /** The repository readable by all, its `readOnly` folders writable by no one but root. */
+  async function readOnlyRepo(readOnly: (ws: Awaited<ReturnType<typeof repo>>) => string[]) {
+    const ws = await repo();
+    await mkdir(ws.work, { recursive: true });
+    spawnSync('chmod', ['-R', 'a+rX', ws.root]);
+    for (const dir of readOnly(ws)) await chmod(dir, 0o555);
+    return ws;
+  }
+
+  it('says plainly that the .vitrine folder is read-only, and what to do', async () => {
+    const ws = await readOnlyRepo((w) => [w.work]);
+    const { code, output } = await vitrineProcess(['run', 'dataset'], ws.root, user).exited;
+    expect(code).toBe(1);
+    expect(output).toContain('A Vitrine run cannot start: .vitrine is read-only for this user (permission denied)');
+    expect(output).toContain('.vitrine/run.lock');
+    expect(output).toContain('chmod -R u+w .vitrine');
+    expect(output).not.toMatch(/could not open/);
+    expect(output).toMatch(/^error: A Vitrine run cannot start: /m);
+  });
+
+  it('names the repository folder when .vitrine is not there and cannot be made', async () => {
+    const ws = await readOnlyRepo((w) => [w.root]);
+    await rm(ws.work, { recursive: true });
+    const { code, output } = await vitrineProcess(['run', 'dataset'], ws.root, user).exited;
+    expect(code).toBe(1);
+    expect(output).toContain('the repository folder is read-only for this user (permission denied)');
+    expect(output).toContain('chmod -R u+w .');
   });
 });

@@ -55,17 +55,12 @@ describe('a lock file', () => {
     expect((await tryHold(file)).result).toBe('waited');
   });
 
-  it('from another machine is taken over once it has gone 30 minutes without renewal, saying so', async () => {
+  it('from another machine, renewed 10 minutes ago, is waited for', async () => {
+    // Its takeover is timed on this machine's clock, watching renewals stop: test/lock-holders.test.ts.
     const file = await lockFile();
     await writeFile(file, `4242\nanother-runner\n`);
     await minutesAgo(file, 10);
     expect((await tryHold(file)).result).toBe('waited');
-    await minutesAgo(file, 31);
-    const { result, log } = await tryHold(file);
-    expect(typeof result).toBe('function');
-    const warning = log.lines.find((l) => l.level === 'warn')!.message;
-    expect(warning).toContain('was left by a run of stages that has not renewed it for 31 minutes');
-    expect(warning).toContain('another-runner');
   });
 
   it('left by a process that is gone is taken over at once, naming the work it was', async () => {

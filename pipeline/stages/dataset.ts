@@ -1,4 +1,5 @@
 import { buildDataset } from '../dataset/build.ts';
+import { checkDataPresent } from '../dataset/presence.ts';
 import { VitrineError } from '../errors.ts';
 import type { Stage } from './stage.ts';
 
@@ -14,6 +15,7 @@ export const datasetStage: Stage = {
   },
   outs: ['.vitrine/dataset'],
   async run({ ws, params, log }) {
+    await checkDataPresent({ ws, log });
     const dataset = await buildDataset({ ws, params, log });
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(

@@ -451,7 +451,12 @@ export async function pushData({
     }
     progress.tick();
   };
-  await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  try {
+    await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  } catch (error) {
+    progress.done();
+    throw interruptedPush({ error, sent: transferred, there: skipped, total: objects.size });
+  }
   if (damagedLocal.length > 0) {
     progress.done();
     const files = damagedLocal.map((d) => d.file);
@@ -485,6 +490,30 @@ export async function pushData({
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
+}
+
+/** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
+function interruptedPush({
+  error,
+  sent,
+  there,
+  total,
+}: {
+  error: unknown;
+  sent: number;
+  there: number;
+  total: number;
+}): unknown {
+  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters.
+  if (!isVitrineError(error) || sent === 0) return error;
+  const already = there > 0 ? ` (${there} more were there already)` : '';
+  return new VitrineError(
+    error.code,
+    `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
+      'run "vitrine data push" again to continue: files the remote has are not sent again.',
+    { ...error.data, sent, total },
+    { cause: error },
+  );
 }
 
 /** Clean what killed pushes and pulls left in the cache (and the remote): only temp files no live process owns. */

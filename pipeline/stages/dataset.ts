@@ -1,5 +1,6 @@
 import { buildDataset } from '../dataset/build.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
+import { warnSmallImages } from '../dataset/small-images.ts';
 import { VitrineError } from '../errors.ts';
 import type { Stage } from './stage.ts';
 
@@ -26,9 +27,11 @@ export const datasetStage: Stage = {
         { file: 'labels.csv' },
       );
     }
+    const small = warnSmallImages({ objects: dataset.objects, log });
     const skipped = dataset.issues.length;
     const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
     if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', ') };
   },
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,9 @@ describe('dataset stage and data.dvc', () => {
     const log = recordingLog();
     await expect(datasetStage.run(ctx(root, log))).rejects.toMatchObject({
       code: 'DATA_INCOMPLETE',
-      message: expect.stringMatching(/data\/ lacks 5 of the 25 files data\.dvc records .*"vitrine data pull"/),
+      message: expect.stringMatching(
+        /data\/ lacks 5 of the 25 files data\.dvc records, which objects in data\/objects\.csv use .*"vitrine data pull"/,
+      ),
     });
     expect(log.warnings.filter((w) => /is missing/.test(w))).toEqual([]);
   });
@@ -90,6 +92,24 @@ describe('dataset stage and data.dvc', () => {
     expect(error).toMatchObject({ code: 'DATA_NOT_PULLED' });
     expect(error.message).toMatch(/data\.dvc records it \(25 files\)\. Run "vitrine data pull"/);
     expect(error.message).not.toMatch(/demo|import/);
+  });
+
+  it('runs when the missing files are images no object uses any more (a re-import removed them)', async () => {
+    const root = await copyRepo();
+    await writeFile(path.join(root, 'data', 'images', 'left-the-export.jpg'), 'old');
+    await addData({ root, log: silentLogger });
+    await rm(path.join(root, 'data', 'images', 'left-the-export.jpg'));
+    const result = await datasetStage.run(ctx(root));
+    expect(result.summary).toMatch(/^24 objects/);
+  });
+
+  it('asks for "vitrine data pull" when data/objects.csv is what is missing', async () => {
+    const root = await copyRepo();
+    await rm(path.join(root, 'data', 'objects.csv'));
+    await expect(datasetStage.run(ctx(root))).rejects.toMatchObject({
+      code: 'DATA_NOT_PULLED',
+      message: expect.stringMatching(/data\/objects\.csv is not there.*"vitrine data pull"/),
+    });
   });
 
   it('runs as before when data/ matches data.dvc', async () => {

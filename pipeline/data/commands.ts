@@ -109,10 +109,21 @@ export function describeStatus(status: DataStatus): string[] {
     );
   else {
     const { added, removed, modified } = status.changes;
-    lines.push(
-      `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
-        `changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
-    );
+    const notFetched = status.changes.notFetched ?? [];
+    if (notFetched.length > 0) {
+      lines.push(
+        `${notFetched.length} ${status.recorded.nfiles ? `of the ${status.recorded.nfiles} ` : ''}files data.dvc records were ` +
+          'never fetched to this machine (not in data/ nor in the local cache; an interrupted "vitrine data pull"?): ' +
+          'run "vitrine data pull" to fetch them. Do not run "vitrine data add" before: it would drop them.',
+      );
+      for (const file of notFetched.slice(0, 5)) lines.push(`  not fetched: data/${file}`);
+      if (notFetched.length > 5) lines.push(`  … and ${notFetched.length - 5} more not fetched`);
+    }
+    if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
+      lines.push(
+        `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
+          `changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
+      );
     for (const [label, list] of [
       ['added', added],
       ['removed', removed],
@@ -127,7 +138,7 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(
       `This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`,
     );
-  } else if (status.cache.missing > 0)
+  } else if (status.cache.missing > (status.changes.notFetched?.length ?? 0))
     lines.push(
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
         `data/${status.cache.missingFiles[0]}): run "vitrine data pull".`,
@@ -169,9 +180,20 @@ export const dataCommands: Command[] = [
     summary: 'Record the current data/ folder in data.dvc and the local cache.',
     help:
       'Like "dvc add data": hashes the images, stores new ones in .dvc/cache and rewrites data.dvc. Then ' +
-      'commit data.dvc and run "vitrine data push".',
-    async run(ctx) {
-      const result = await addData({ root: ctx.ws.root, log: ctx.log });
+      'commit data.dvc and run "vitrine data push". It refuses to drop files data.dvc records that were never ' +
+      'fetched to this machine (run "vitrine data pull" first) unless given --remove-missing.',
+    options: {
+      'remove-missing': {
+        type: 'boolean',
+        description: 'Drop from data.dvc the recorded files that are neither in data/ nor in the local cache.',
+      },
+    },
+    async run(ctx, { values }) {
+      const result = await addData({
+        root: ctx.ws.root,
+        log: ctx.log,
+        removeMissing: values['remove-missing'] === true,
+      });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

@@ -118,11 +118,14 @@ export async function addData({
   target = 'data',
   log,
   jobs = 8,
+  removeMissing = false,
 }: {
   root: string;
   target?: string;
   log: Logger;
   jobs?: number;
+  /** Record the folder even though data.dvc lists files that are neither in it nor in the local cache. */
+  removeMissing?: boolean;
 }): Promise<{ md5: string; size: number; nfiles: number }> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
@@ -130,6 +133,7 @@ export async function addData({
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const files = await listFiles({ dir, root: absRoot });
+  if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
   const tree = await hashTree({
@@ -185,6 +189,48 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/**
+ * A file data.dvc records that is neither in the folder nor in the cache was never fetched here (an interrupted
+ * pull, a clone): recording the folder would drop it from data.dvc and, once committed, from the collection.
+ * Files deleted by hand (their content is in the cache) are recorded as removed, as `dvc add` does.
+ */
+async function refuseDroppingUnfetched({
+  dvcFile,
+  cacheDir,
+  files,
+  target,
+}: {
+  dvcFile: string;
+  cacheDir: string;
+  files: string[];
+  target: string;
+}): Promise<void> {
+  let recorded: DvcOut | undefined;
+  try {
+    recorded = (await readDvcFile({ file: dvcFile })).outs[0];
+  } catch {
+    return; // Not versioned yet, or unreadable: nothing recorded to lose (a later step says what is wrong).
+  }
+  if (!recorded?.md5.endsWith('.dir')) return;
+  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5 }).catch(() => undefined);
+  if (!manifest) return;
+  const have = new Set(files);
+  const gone = manifest.filter((e) => !have.has(e.relpath));
+  if (gone.length === 0) return;
+  const held = await objectLookup(cacheDir);
+  const unfetched = gone.filter((e) => !held(e.md5)).map((e) => `${target}/${e.relpath}`);
+  if (unfetched.length === 0) return;
+  throw new VitrineError(
+    'DATA_NOT_FETCHED',
+    `${target}.dvc records ${plural(unfetched.length, 'file')} that ${unfetched.length === 1 ? 'is' : 'are'} neither in ` +
+      `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine, ` +
+      `perhaps by an interrupted "vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
+      `nothing was changed. Run "vitrine data pull" to fetch them, then "vitrine data add" again. To drop them ` +
+      `from ${target}.dvc on purpose, run "vitrine data add --remove-missing".`,
+    { file: path.basename(dvcFile), missing: unfetched.length },
+  );
 }
 
 /** Add `/<target>` to the root `.gitignore` as `dvc add` does. */
@@ -405,7 +451,12 @@ export async function pushData({
     }
     progress.tick();
   };
-  await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  try {
+    await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+  } catch (error) {
+    progress.done();
+    throw interruptedPush({ error, sent: transferred, there: skipped, total: objects.size });
+  }
   if (damagedLocal.length > 0) {
     progress.done();
     const files = damagedLocal.map((d) => d.file);
@@ -439,6 +490,30 @@ export async function pushData({
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
+}
+
+/** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
+function interruptedPush({
+  error,
+  sent,
+  there,
+  total,
+}: {
+  error: unknown;
+  sent: number;
+  there: number;
+  total: number;
+}): unknown {
+  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters.
+  if (!isVitrineError(error) || sent === 0) return error;
+  const already = there > 0 ? ` (${there} more were there already)` : '';
+  return new VitrineError(
+    error.code,
+    `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
+      'run "vitrine data push" again to continue: files the remote has are not sent again.',
+    { ...error.data, sent, total },
+    { cause: error },
+  );
 }
 
 /** Clean what killed pushes and pulls left in the cache (and the remote): only temp files no live process owns. */
@@ -968,8 +1043,12 @@ export interface DataStatus {
   recorded: { md5: string; size?: number; nfiles?: number } | null;
   /** The folder as it is now, or null when it does not exist. */
   workspace: { md5: string; size: number; nfiles: number } | null;
-  /** Files that differ between the folder and data.dvc (relpaths inside the folder). */
-  changes: { added: string[]; removed: string[]; modified: string[] };
+  /**
+   * Files that differ between the folder and data.dvc (relpaths inside the folder). `removed`: deleted from the
+   * folder (the cache still has them); `notFetched`: recorded but neither in the folder nor in the local cache,
+   * e.g. after an interrupted pull.
+   */
+  changes: { added: string[]; removed: string[]; modified: string[]; notFetched?: string[] };
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
   /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
@@ -1050,6 +1129,14 @@ export async function dataStatus({
       : await mapPool(manifest, jobs, async (e) => ((await exists(objectPath(t.cacheDir, e.md5))) ? null : e.relpath));
     const missingFiles = missing.filter((m): m is string => m !== null);
     status.cache = { hasManifest: true, missing: missingFiles.length, missingFiles: missingFiles.slice(0, 20) };
+    if (status.changes.removed.length > 0) {
+      const notInCache = new Set(missingFiles);
+      const notFetched = status.changes.removed.filter((f) => notInCache.has(f));
+      if (notFetched.length > 0) {
+        status.changes.notFetched = notFetched;
+        status.changes.removed = status.changes.removed.filter((f) => !notInCache.has(f));
+      }
+    }
   }
   if (checkRemote) {
     const remote = await openRemote({ root: absRoot, name: remoteName });

@@ -387,9 +387,11 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Staff have no dvc command: name the file and lines, or the environment variables, that Vitrine reads.
 const CREDENTIALS_HINT =
-  'Set access_key_id and secret_access_key for it in .dvc/config.local (for example "dvc remote modify --local NAME access_key_id KEY", ' +
-  'or edit the file), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment.';
+  'Vitrine reads the key from the lines access_key_id and secret_access_key under [\'remote "NAME"\'] in ' +
+  '.dvc/config.local (a file kept out of git, beside .dvc/config; create it if it is not there), and when ' +
+  'they are not set there, from the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
 
 /**
  * A typed error in plain words for an S3 failure: no credentials, refused credentials, a server that
@@ -442,7 +444,7 @@ export function s3Error({
       'REMOTE_UNAVAILABLE',
       `The storage server at ${endpoint} did not answer (remote "${remote}": ${silence({ waitedMs: waited, tries })}). ` +
         'Check that it is running and that this computer can reach it (network, VPN), then try again. A slow ' +
-        `server may need a longer wait: "dvc remote modify ${remote} read_timeout SECONDS".`,
+        `server may need a longer wait: add the line "read_timeout = SECONDS" under ['remote "${remote}"'] in .dvc/config.`,
       { ...data, reason: 'timeout', ...(waited ? { waitedMs: waited } : {}), ...(tries ? { tries } : {}) },
       { cause: error },
     );

@@ -10,6 +10,7 @@ import type { Workspace } from '../paths.ts';
 import { childSeed, type Random, seededRandom } from '../random.ts';
 import type { CollectionObject } from '../types.ts';
 import { DEMO_TYPES, type DemoStyle, type DemoType, drawObject } from './draw.ts';
+import { refuseNonDemoRepository } from './guard.ts';
 
 /*
  * The demo collection: a small museum generated deterministically from a seed — drawings of six
@@ -85,11 +86,15 @@ export interface DemoResult {
   labelled: number;
   wrongLabels: number;
   imagesWritten: number;
+  /** labels.csv already held other labels (corrected by staff or by --fix-labels), so it was kept. */
+  labelsKept: boolean;
 }
 
 /**
  * Write the demo collection into `data/` and `labels.csv`. Idempotent: files that already hold the
- * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated).
+ * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated). A labels.csv
+ * that differs from the generated one holds someone's corrections: it is never overwritten. Refuses to
+ * run in a repository that holds a real collection.
  */
 export async function generateDemo({
   ws,
@@ -100,16 +105,24 @@ export async function generateDemo({
   params: Params;
   log: Logger;
 }): Promise<DemoResult> {
+  await refuseNonDemoRepository({ ws, params });
   const items = planDemo({ demo: params.demo });
   const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
-  await writeIfChanged(
-    ws.labels,
-    formatLabels({
-      labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
-    }),
-  );
+  const generated = formatLabels({
+    labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
+  });
+  const current = await readFile(ws.labels, 'utf8').catch(() => null);
+  const labelsKept = current !== null && current !== generated;
+  if (labelsKept) {
+    log.warn(
+      'labels.csv differs from the labels the demo generates (corrected with --fix-labels or by hand?): it is kept ' +
+        'as it is. To start the demo over with its deliberately wrong labels, delete labels.csv and run "vitrine demo" again.',
+      { file: 'labels.csv' },
+    );
+  } else await writeIfChanged(ws.labels, generated);
   return {
+    labelsKept,
     objects: items.length,
     labelled: items.filter((i) => i.label !== null).length,
     wrongLabels: items.filter((i) => i.label !== null && i.label !== i.type).length,
@@ -131,6 +144,7 @@ export async function addDemoBatch({
   style: DemoStyle;
   log: Logger;
 }): Promise<{ added: string[]; batch: number }> {
+  await refuseNonDemoRepository({ ws, params });
   const { objects } = await readObjects({ file: ws.objects });
   const batch = 1 + Math.max(0, ...objects.map((o) => Number(/^DM-B(\d+)-/.exec(o.id)?.[1] ?? 0)));
   const items = planDemoBatch({ demo: params.demo, batch, count, style });

@@ -1,4 +1,6 @@
 import { buildDataset } from '../dataset/build.ts';
+import { checkDataPresent } from '../dataset/presence.ts';
+import { warnSmallImages } from '../dataset/small-images.ts';
 import { VitrineError } from '../errors.ts';
 import type { Stage } from './stage.ts';
 
@@ -14,6 +16,7 @@ export const datasetStage: Stage = {
   },
   outs: ['.vitrine/dataset'],
   async run({ ws, params, log }) {
+    await checkDataPresent({ ws, log });
     const dataset = await buildDataset({ ws, params, log });
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(
@@ -24,9 +27,11 @@ export const datasetStage: Stage = {
         { file: 'labels.csv' },
       );
     }
+    const small = warnSmallImages({ objects: dataset.objects, log });
     const skipped = dataset.issues.length;
     const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
     if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', ') };
   },
 };

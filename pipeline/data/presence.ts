@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { isVitrineError } from '../errors.ts';
+import { objectLookup, readCachedManifest } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { readDvcFile, resolveOutPath } from './dvcfile.ts';
+import { listFiles } from './hash.ts';
+
+/*
+ * Which files data.dvc records that the data folder does not hold, without hashing anything: the stages
+ * ask before reading the collection, so that an unpulled or half-pulled data/ is said once, up front.
+ */
+
+export interface RecordedPresence {
+  /** How many files data.dvc records (from its nfiles, else from the file list). */
+  nfiles: number | undefined;
+  /** Whether the folder exists at all. */
+  folder: boolean;
+  /** Recorded relpaths the folder lacks; null when the recorded file list is not in the local cache. */
+  missing: string[] | null;
+  /** Of `missing`, those whose content is not in the local cache either (never fetched). */
+  notFetched: string[] | null;
+  /** Files in the folder now. */
+  present: number;
+}
+
+/** Compare `<target>.dvc` with the folder; null when the folder is not versioned. */
+export async function recordedPresence({
+  root,
+  target = 'data',
+}: {
+  root: string;
+  target?: string;
+}): Promise<RecordedPresence | null> {
+  const absRoot = path.resolve(root);
+  const dvcFile = path.join(absRoot, `${target}.dvc`);
+  let out: Awaited<ReturnType<typeof readDvcFile>>['outs'][number] | undefined;
+  try {
+    out = (await readDvcFile({ file: dvcFile })).outs[0];
+  } catch (error) {
+    if (isVitrineError(error, 'DATA_NOT_TRACKED')) return null;
+    throw error;
+  }
+  if (!out?.md5?.endsWith('.dir')) return null;
+  const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  const files = await listFiles({ dir, root: absRoot }).catch((error) => {
+    if (isVitrineError(error, 'DATA_MISSING')) return null;
+    throw error;
+  });
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  const manifest = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
+  const result: RecordedPresence = {
+    nfiles: out.nfiles ?? manifest?.length,
+    folder: files !== null,
+    missing: null,
+    notFetched: null,
+    present: files?.length ?? 0,
+  };
+  if (!manifest) return result;
+  const have = new Set(files ?? []);
+  const missing = manifest.filter((e) => !have.has(e.relpath));
+  result.missing = missing.map((e) => e.relpath);
+  const held = missing.length > 0 ? await objectLookup(cacheDir) : () => true;
+  result.notFetched = missing.filter((e) => !held(e.md5)).map((e) => e.relpath);
+  return result;
+}

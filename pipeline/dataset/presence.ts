@@ -1,0 +1,73 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { recordedPresence } from '../data/presence.ts';
+import { VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Workspace } from '../paths.ts';
+import { readObjectsChecked } from './validate.ts';
+
+/*
+ * Before reading the collection: does data/ hold what data.dvc records? A folder that was never pulled,
+ * or only half pulled, would otherwise show up as one "image missing" line per object, and those objects
+ * would silently leave the model and the public catalogue. Said once, with the fix; the stage stops.
+ */
+
+const EXAMPLES = 3;
+
+export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger }): Promise<void> {
+  const p = await recordedPresence({ root: ws.root });
+  if (!p) return; // data/ is not versioned: nothing to compare with.
+  const recorded = p.nfiles !== undefined ? `${p.nfiles} files` : 'its files';
+  if (!p.folder) {
+    throw new VitrineError(
+      'DATA_NOT_PULLED',
+      `data/ is not on this machine, but data.dvc records it (${recorded}). Run "vitrine data pull" to fetch it, ` +
+        'then run again.',
+      { file: 'data.dvc' },
+    );
+  }
+  const objectsThere = await access(ws.objects).then(
+    () => true,
+    () => false,
+  );
+  if (!objectsThere) {
+    throw new VitrineError(
+      'DATA_NOT_PULLED',
+      `data/objects.csv is not there, and data/ holds ${p.present} of the ${recorded} data.dvc records. ` +
+        'Run "vitrine data pull" to fetch them, then run again.',
+      { file: 'data.dvc' },
+    );
+  }
+  if (p.missing === null) {
+    if (p.nfiles !== undefined && p.present < p.nfiles) {
+      log.warn(
+        `data/ holds ${p.present} files but data.dvc records ${p.nfiles}, and the recorded file list is not in ` +
+          'the local cache, so Vitrine cannot tell which are missing: run "vitrine data pull".',
+        { file: 'data.dvc' },
+      );
+    }
+    return;
+  }
+  if (p.missing.length === 0) return;
+  // Only files the collection uses matter: a re-import removes the images of objects that left the export
+  // from data/ before anyone runs "data add", and pulling them back would be the wrong advice.
+  const needed = new Set(['objects.csv']);
+  const { objects } = await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' });
+  for (const o of objects) if (o.image) needed.add(path.posix.normalize(o.image.split('\\').join('/')));
+  const missing = p.missing.filter((f) => needed.has(f));
+  if (missing.length === 0) return;
+  const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);
+  const notFetched = new Set(p.notFetched ?? []);
+  const never = missing.filter((f) => notFetched.has(f)).length;
+  throw new VitrineError(
+    'DATA_INCOMPLETE',
+    `data/ lacks ${missing.length} of the ${recorded} data.dvc records, which objects in data/objects.csv use ` +
+      `(${examples.join(', ')}` +
+      `${missing.length > EXAMPLES ? ', …' : ''})` +
+      (never > 0 ? `; ${never} of them were never fetched to this machine (an interrupted "vitrine data pull"?)` : '') +
+      '. The dataset stops here rather than leave those objects out of the model and the catalogue. ' +
+      'Run "vitrine data pull" to fetch them, then run again. To leave them out on purpose, record data/ as it is ' +
+      'with "vitrine data add --remove-missing", commit data.dvc and run again.',
+    { file: 'data.dvc', missing: missing.length },
+  );
+}

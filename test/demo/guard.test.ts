@@ -1,0 +1,123 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addData, initData } from '../../pipeline/data/index.ts';
+import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
+import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { type Logger, silentLogger } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+
+const dirs: string[] = [];
+async function tempRoot() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-guard-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function smallParams(): Params {
+  const params = defaultParams();
+  params.demo = { ...params.demo, seed: 7, per_type: 4, unlabelled_per_type: 1, wrong_label_rate: 0.3, image_size: 64 };
+  return params;
+}
+
+function recordingLog(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { ...silentLogger, warn: (m: string) => warnings.push(m), warnings };
+}
+
+/** A museum repository as `vitrine init --from` leaves it after a git clone: no data/, no cache. */
+async function museumClone({ importSettings }: { importSettings: boolean }) {
+  const root = await tempRoot();
+  await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+  await writeFile(path.join(root, 'data', 'objects.csv'), 'id,image\nCLE_1,images/CLE_1.jpg\n');
+  await writeFile(path.join(root, 'data', 'images', 'CLE_1.jpg'), 'not really a jpeg');
+  await initData({ root, remoteName: 'storage', remoteUrl: '../remote' });
+  await addData({ root, log: silentLogger });
+  await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nCLE_1,Jewellery\n');
+  // The clone: data/ and the cache are not in git.
+  await rm(path.join(root, 'data'), { recursive: true });
+  await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+  const params = smallParams();
+  if (importSettings) params.import.metadata = '../export/objects.csv';
+  return { root, params };
+}
+
+describe('vitrine demo in a repository that is not a demo', () => {
+  it('refuses when data/ was not pulled, naming labels.csv, and changes nothing', async () => {
+    const { root, params } = await museumClone({ importSettings: false });
+    const before = [await readFile(path.join(root, 'labels.csv')), await readFile(path.join(root, 'data.dvc'))];
+    await expect(generateDemo({ ws: workspace(root), params, log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_REAL_COLLECTION',
+      message: expect.stringMatching(/labels\.csv has 1 object not from the demo \(e\.g\. "CLE_1"\)/),
+    });
+    expect([await readFile(path.join(root, 'labels.csv')), await readFile(path.join(root, 'data.dvc'))]).toEqual(
+      before,
+    );
+    await expect(readFile(path.join(root, 'data', 'objects.csv'))).rejects.toThrow();
+  });
+
+  it('refuses when params.yaml has import settings, saying so and what to do', async () => {
+    const { root, params } = await museumClone({ importSettings: true });
+    await expect(generateDemo({ ws: workspace(root), params, log: silentLogger })).rejects.toThrow(
+      /import\.metadata: "\.\.\/export\/objects\.csv".*vitrine data pull/,
+    );
+  });
+
+  it("refuses when data.dvc records files that are not the demo's, even with no labels", async () => {
+    const root = await tempRoot();
+    await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+    await writeFile(path.join(root, 'data', 'images', 'scan-01.tif'), 'x');
+    await initData({ root, remoteName: 'storage', remoteUrl: '../remote' });
+    await addData({ root, log: silentLogger });
+    await rm(path.join(root, 'data'), { recursive: true });
+    await expect(generateDemo({ ws: workspace(root), params: smallParams(), log: silentLogger })).rejects.toThrow(
+      /data\.dvc records files that are not the demo's \(e\.g\. data\/images\/scan-01\.tif\)/,
+    );
+    await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    await expect(generateDemo({ ws: workspace(root), params: smallParams(), log: silentLogger })).rejects.toThrow(
+      /not on this machine.*"vitrine data pull"/,
+    );
+  });
+
+  it('still runs in a demo clone: data.dvc and labels.csv from the demo, data/ not pulled', async () => {
+    const root = await tempRoot();
+    const params = smallParams();
+    await generateDemo({ ws: workspace(root), params, log: silentLogger });
+    await initData({ root, remoteName: 'local', remoteUrl: '.vitrine-remote' });
+    await addData({ root, log: silentLogger });
+    await rm(path.join(root, 'data'), { recursive: true });
+    await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    const result = await generateDemo({ ws: workspace(root), params, log: silentLogger });
+    expect(result.objects).toBe(30);
+  });
+});
+
+describe('vitrine demo run again', () => {
+  it('keeps a labels.csv that was corrected since, and says so', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const { fixed } = await fixDemoLabels({ ws, params });
+    expect(fixed.length).toBeGreaterThan(0);
+    const corrected = await readFile(ws.labels, 'utf8');
+    const log = recordingLog();
+    const result = await generateDemo({ ws, params, log });
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+    expect(result.labelsKept).toBe(true);
+    expect(log.warnings.join('\n')).toMatch(/labels\.csv differs .* kept/);
+  });
+
+  it('creates labels.csv when it is missing', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const result = await generateDemo({ ws, params: smallParams(), log: silentLogger });
+    expect(result.labelsKept).toBe(false);
+    expect((await readFile(ws.labels, 'utf8')).startsWith('object_id,label\n')).toBe(true);
+  });
+});

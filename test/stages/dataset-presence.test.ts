@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addData, initData, objectPath } from '../../pipeline/data/index.ts';
+import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { type Logger, silentLogger, systemClock } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
+
+/*
+ * The dataset stage on a data/ that does not hold what data.dvc records: said once, up front, with
+ * "vitrine data pull"; the stage stops rather than drop objects from the model and the catalogue.
+ */
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function smallParams(): Params {
+  const params = defaultParams();
+  params.demo = { ...params.demo, seed: 7, per_type: 4, unlabelled_per_type: 0, wrong_label_rate: 0, image_size: 64 };
+  params.collection.vocabulary = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
+  return params;
+}
+
+function recordingLog(): Logger & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { ...silentLogger, warn: (m: string) => warnings.push(m), warnings };
+}
+
+let template: string;
+beforeAll(async () => {
+  template = await mkdtemp(path.join(os.tmpdir(), 'vitrine-presence-'));
+  dirs.push(template);
+  await generateDemo({ ws: workspace(template), params: smallParams(), log: silentLogger });
+  await initData({ root: template, remoteName: 'local', remoteUrl: '.vitrine-remote' });
+  await addData({ root: template, log: silentLogger });
+});
+
+async function copyRepo(): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-presence-'));
+  dirs.push(root);
+  await cp(template, root, { recursive: true });
+  return root;
+}
+
+function ctx(root: string, log: Logger = silentLogger): StageContext {
+  return { ws: workspace(root), params: smallParams(), log, clock: systemClock, env: {} };
+}
+
+describe('dataset stage and data.dvc', () => {
+  it('stops once, naming the count and "vitrine data pull", when recorded images were deleted', async () => {
+    const root = await copyRepo();
+    for (const id of ['DM-0001', 'DM-0002', 'DM-0003', 'DM-0004', 'DM-0005'])
+      await rm(path.join(root, 'data', 'images', `${id}.jpg`));
+    const log = recordingLog();
+    await expect(datasetStage.run(ctx(root, log))).rejects.toMatchObject({
+      code: 'DATA_INCOMPLETE',
+      message: expect.stringMatching(
+        /data\/ lacks 5 of the 25 files data\.dvc records, which objects in data\/objects\.csv use .*"vitrine data pull"/,
+      ),
+    });
+    expect(log.warnings.filter((w) => /is missing/.test(w))).toEqual([]);
+  });
+
+  it('says the files were never fetched when the cache lacks them too (an interrupted pull)', async () => {
+    const root = await copyRepo();
+    const file = path.join(root, 'data', 'images', 'DM-0007.jpg');
+    const md5 = createHash('md5')
+      .update(await readFile(file))
+      .digest('hex');
+    await rm(file);
+    await rm(objectPath(path.join(root, '.dvc', 'cache'), md5), { force: true });
+    await expect(datasetStage.run(ctx(root))).rejects.toThrow(
+      /data\/ lacks 1 of the 25 files .*1 of them were never fetched/,
+    );
+  });
+
+  it('asks for "vitrine data pull", never demo or import, when data/ was not pulled', async () => {
+    const root = await copyRepo();
+    await rm(path.join(root, 'data'), { recursive: true });
+    await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    const error = await datasetStage.run(ctx(root)).then(
+      () => new Error('the stage ran'),
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'DATA_NOT_PULLED' });
+    expect(error.message).toMatch(/data\.dvc records it \(25 files\)\. Run "vitrine data pull"/);
+    expect(error.message).not.toMatch(/demo|import/);
+  });
+
+  it('runs when the missing files are images no object uses any more (a re-import removed them)', async () => {
+    const root = await copyRepo();
+    await writeFile(path.join(root, 'data', 'images', 'left-the-export.jpg'), 'old');
+    await addData({ root, log: silentLogger });
+    await rm(path.join(root, 'data', 'images', 'left-the-export.jpg'));
+    const result = await datasetStage.run(ctx(root));
+    expect(result.summary).toMatch(/^24 objects/);
+  });
+
+  it('asks for "vitrine data pull" when data/objects.csv is what is missing', async () => {
+    const root = await copyRepo();
+    await rm(path.join(root, 'data', 'objects.csv'));
+    await expect(datasetStage.run(ctx(root))).rejects.toMatchObject({
+      code: 'DATA_NOT_PULLED',
+      message: expect.stringMatching(/data\/objects\.csv is not there.*"vitrine data pull"/),
+    });
+  });
+
+  it('runs as before when data/ matches data.dvc', async () => {
+    const root = await copyRepo();
+    const result = await datasetStage.run(ctx(root));
+    expect(result.summary).toMatch(/^24 objects \(24 labelled\)/);
+  });
+});

@@ -76,7 +76,7 @@ export async function analyseShard({
       .map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]),
   );
   // Added to what is there now: another shard run on this checkout may have written since we read.
-  await addImageCaches({ ws, settings, analyses: fresh, failures: freshFailures, replace: true });
+  await addImageCaches({ ws, settings, analyses: fresh, failures: freshFailures, replace: true, log });
 
   const usable = mine.filter((o) => !failures.has(o.md5));
   const { labelOf } = checkLabels({

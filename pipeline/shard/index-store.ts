@@ -78,7 +78,7 @@ export async function openShardIndex({
       `The storage server at ${endpoint} did not answer while Vitrine was ${doing} (remote "${remote.name}": ` +
         `${silence(classified.data)}). Check that it is running and that this computer can reach it (network, ` +
         'VPN), then run the command again: what is already on the remote is not sent twice. A slow server may ' +
-        `need a longer wait: "dvc remote modify ${remote.name} read_timeout SECONDS".`,
+        `need a longer wait: add the line "read_timeout = SECONDS" under ['remote "${remote.name}"'] in .dvc/config.`,
       { ...classified.data, bucket, ...(name ? { object: `${prefix}/${name}` } : {}) },
       { cause: error },
     );

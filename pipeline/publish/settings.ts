@@ -117,7 +117,7 @@ async function credentials({
       `"catalogue.s3.credentials_remote" in params.yaml names the remote "${remote}", ` +
         'which has no access_key_id and secret_access_key in .dvc/config.local. ' +
         `Add the lines "access_key_id = KEY" and "secret_access_key = SECRET" under ['remote "${remote}"'] ` +
-          `in .dvc/config.local, or set ${ENV.id} and ${ENV.secret}.`,
+        `in .dvc/config.local, or set ${ENV.id} and ${ENV.secret}.`,
     );
   }
   return {

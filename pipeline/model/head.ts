@@ -424,12 +424,16 @@ function tfObjective({
   return { objective, dispose: () => [x, xt, target, a].forEach((t) => t.dispose()) };
 }
 
+/** rows × dimensions × classes up to which the loss is computed in plain loops (faster than a backend's calls). */
+const PLAIN_LOOP_SIZE = 200_000;
+
 /**
  * Successive logistic fits on the same rows (each starting from the previous one, which is close by
  * along a path of penalties). With at most half as many rows as dimensions (a collection of hundreds
  * of objects, embeddings of 1,792 numbers), the fits run on the rows' coordinates in the space they
  * span: the same model (rowSpace), with a fraction of the numbers to fit, in plain loops (on such
- * small matrices the TF.js backend's cost per call is most of the time). Larger: on the backend.
+ * small matrices the TF.js backend's cost per call is most of the time); a small problem (a few
+ * dimensions) in plain loops too. Larger: on the backend.
  */
 function logisticSolver({
   tf,
@@ -470,6 +474,12 @@ function logisticSolver({
       dispose: () => {},
     };
   }
+  if (y.length * dim * classes <= PLAIN_LOOP_SIZE)
+    return {
+      fit: ({ l2, maxIterations, tolerance }) =>
+        (last = fitLogistic({ z, y, sampleWeight, classes, dim, l2, init: last, maxIterations, tolerance })),
+      dispose: () => {},
+    };
   const backend = tfObjective({ tf, z, y, sampleWeight, classes, dim });
   return {
     fit: ({ l2, maxIterations, tolerance }) =>

@@ -149,7 +149,10 @@ export async function outOfFoldProbabilities({
     });
   }
   const backend = tf.getBackend();
-  const threads = Math.min(train.workers === 0 ? availableParallelism() : train.workers, jobs.length);
+  // train.workers 0 (one per core) leaves small heads on this thread: a worker's start (its own
+  // TF.js backend, ~1 s of CPU) costs more than the heads it would train side by side.
+  const auto = train.workers === 0 && !smallHeads({ jobs, dim: x[0]?.length ?? 0, train });
+  const threads = Math.min(auto ? availableParallelism() : Math.max(train.workers, 1), jobs.length);
   const put = (job: FoldJob, probabilities: ArrayLike<number>[]) =>
     job.held.forEach((i, j) => (out[i] = probabilities[j] as Float32Array));
   if (threads > 1 && isSingleThreaded(backend) && existsSync(fileURLToPath(FOLD_WORKER))) {
@@ -175,6 +178,15 @@ export async function outOfFoldProbabilities({
     }
   }
   return out;
+}
+
+/** Fit rows up to which an lbfgs linear head is small (it fits in its rows' span: about a second at 300). */
+const SMALL_HEAD_ROWS = 300;
+
+/** Whether every fold's head is an lbfgs linear head on few rows (head.ts fits it in the rows' span). */
+function smallHeads({ jobs, dim, train }: { jobs: FoldJob[]; dim: number; train: Params['train'] }): boolean {
+  if (train.solver !== 'lbfgs' || train.hidden_units !== 0) return false;
+  return jobs.every((j) => j.fit.rows.length <= SMALL_HEAD_ROWS && 2 * j.fit.rows.length <= dim);
 }
 
 const FOLD_WORKER = new URL('./fold-worker.ts', import.meta.url);

@@ -10,6 +10,7 @@ import {
   type LogisticModel,
   type LogisticObjective,
   predictLogistic,
+  rowSpace,
   standardise,
   standardiser,
 } from './linear-probe.ts';
@@ -423,6 +424,70 @@ function tfObjective({
   return { objective, dispose: () => [x, xt, target, a].forEach((t) => t.dispose()) };
 }
 
+/** rows × dimensions × classes up to which the loss is computed in plain loops (faster than a backend's calls). */
+const PLAIN_LOOP_SIZE = 200_000;
+
+/**
+ * Successive logistic fits on the same rows (each starting from the previous one, which is close by
+ * along a path of penalties). With at most half as many rows as dimensions (a collection of hundreds
+ * of objects, embeddings of 1,792 numbers), the fits run on the rows' coordinates in the space they
+ * span: the same model (rowSpace), with a fraction of the numbers to fit, in plain loops (on such
+ * small matrices the TF.js backend's cost per call is most of the time); a small problem (a few
+ * dimensions) in plain loops too. Larger: on the backend.
+ */
+function logisticSolver({
+  tf,
+  z,
+  y,
+  sampleWeight,
+  classes,
+  dim,
+}: {
+  tf: Tf;
+  z: Float64Array;
+  y: number[];
+  sampleWeight: Float64Array;
+  classes: number;
+  dim: number;
+}): {
+  fit: (o: { l2: number; maxIterations: number; tolerance?: number }) => LogisticModel;
+  dispose: () => void;
+} {
+  let last: LogisticModel | undefined;
+  if (2 * y.length <= dim) {
+    const space = rowSpace({ z, dim });
+    return {
+      fit: ({ l2, maxIterations, tolerance }) => {
+        last = fitLogistic({
+          z: space.coords,
+          y,
+          sampleWeight,
+          classes,
+          dim: space.rank,
+          l2,
+          init: last,
+          maxIterations,
+          tolerance,
+        });
+        return { ...last, dim, weights: space.toWeights(last.weights, classes) };
+      },
+      dispose: () => {},
+    };
+  }
+  if (y.length * dim * classes <= PLAIN_LOOP_SIZE)
+    return {
+      fit: ({ l2, maxIterations, tolerance }) =>
+        (last = fitLogistic({ z, y, sampleWeight, classes, dim, l2, init: last, maxIterations, tolerance })),
+      dispose: () => {},
+    };
+  const backend = tfObjective({ tf, z, y, sampleWeight, classes, dim });
+  return {
+    fit: ({ l2, maxIterations, tolerance }) =>
+      (last = fitLogistic({ objective: backend.objective, classes, dim, l2, init: last, maxIterations, tolerance })),
+    dispose: backend.dispose,
+  };
+}
+
 /**
  * train.solver lbfgs: multinomial logistic regression on standardised embeddings, solved to
  * convergence, with the L2 penalty chosen among train.l2_choices by stratified 3-fold
@@ -484,8 +549,7 @@ function trainLogisticHead({
       if (wFitTotal === 0) continue;
       for (let i = 0; i < wFit.length; i++) wFit[i]! /= wFitTotal;
       const wHeld = Float64Array.from(heldRows, (i) => weights[i]!);
-      let init: LogisticModel | undefined;
-      const inner = tfObjective({
+      const inner = logisticSolver({
         tf,
         z: zFit,
         y: fitRows.map((i) => train.y[i]!),
@@ -495,16 +559,8 @@ function trainLogisticHead({
       });
       choices.forEach((penalty, c) => {
         // Ranking penalties by held-out loss needs less precision than the final fit: fewer iterations.
-        init = fitLogistic({
-          objective: inner.objective,
-          classes,
-          dim: d,
-          l2: penalty,
-          init,
-          maxIterations: 100,
-          tolerance: 1e-4,
-        });
-        const probs = predictLogistic({ model: init, z: zHeld });
+        const model = inner.fit({ l2: penalty, maxIterations: 100, tolerance: 1e-4 });
+        const probs = predictLogistic({ model, z: zHeld });
         heldLoss[c]! += scoreRows(
           probs,
           heldRows.map((i) => train.y[i]!),
@@ -515,8 +571,8 @@ function trainLogisticHead({
     }
     l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
   }
-  const whole = tfObjective({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
-  const fitted = fitLogistic({ objective: whole.objective, classes, dim: d, l2, maxIterations: LBFGS_MAX_ITERATIONS });
+  const whole = logisticSolver({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
+  const fitted = whole.fit({ l2, maxIterations: LBFGS_MAX_ITERATIONS });
   whole.dispose();
   // Fold the standardisation into the layer: logits = b + W·((x − μ)·s) = (b − W·(μ·s)) + (W·s)·x.
   const kernel = new Float32Array(d * classes);

@@ -388,3 +388,79 @@ export function predictLogistic({ model, z }: { model: LogisticModel; z: Float64
   }
   return out;
 }
+
+/**
+ * Coordinates of n rows (row-major, n × dim) in an orthonormal basis of the space they span, when
+ * that is smaller than `dim`. An L2-penalised linear model's best weights lie in that span (a part
+ * orthogonal to every row changes no logit and only adds penalty), so fitting on the coordinates
+ * gives the same model at a fraction of the cost when there are fewer rows than dimensions.
+ */
+export interface RowSpace {
+  /** Dimensions of the span (≤ rows). */
+  rank: number;
+  /** Each row's coordinates, row-major (n × rank). */
+  coords: Float64Array;
+  /** Weights in the full space (classes × dim) for weights on the coordinates (classes × rank). */
+  toWeights: (reduced: Float64Array, classes: number) => Float64Array;
+}
+
+/**
+ * The row space by a Cholesky factorisation of the rows' Gram matrix (Z·Zᵀ = L·Lᵀ, so L holds the
+ * coordinates); a row that adds less than a 1e-5 part of its length to the span (a duplicate
+ * image) takes no basis vector of its own.
+ */
+export function rowSpace({ z, dim }: { z: Float64Array; dim: number }): RowSpace {
+  const n = dim === 0 ? 0 : z.length / dim;
+  const gram = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = i * dim;
+    for (let j = 0; j <= i; j++) {
+      const b = j * dim;
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += z[a + k]! * z[b + k]!;
+      gram[i * n + j] = s;
+    }
+  }
+  // l[i·n + m]: row i's coordinate on basis vector m; basis vector m is made from row pivots[m].
+  const l = new Float64Array(n * n);
+  const pivots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const li = i * n;
+    let rest = gram[li + i]!;
+    for (let m = 0; m < pivots.length; m++) {
+      const lp = pivots[m]! * n;
+      let s = gram[li + pivots[m]!]!;
+      for (let q = 0; q < m; q++) s -= l[li + q]! * l[lp + q]!;
+      const c = s / l[lp + m]!;
+      l[li + m] = c;
+      rest -= c * c;
+    }
+    if (rest > 1e-10 * gram[li + i]! && rest > 0) {
+      l[li + pivots.length] = Math.sqrt(rest);
+      pivots.push(i);
+    }
+  }
+  const rank = pivots.length;
+  const coords = new Float64Array(n * rank);
+  for (let i = 0; i < n; i++) coords.set(l.subarray(i * n, i * n + rank), i * rank);
+  const toWeights = (reduced: Float64Array, classes: number): Float64Array => {
+    // W = B·Q with Q = P⁻¹·Z_pivots (P: the pivot rows' coordinates, lower triangular): A = B·P⁻¹, W = A·Z_pivots.
+    const out = new Float64Array(classes * dim);
+    const a = new Float64Array(rank);
+    for (let c = 0; c < classes; c++) {
+      for (let m = rank - 1; m >= 0; m--) {
+        let s = reduced[c * rank + m]!;
+        for (let q = m + 1; q < rank; q++) s -= a[q]! * l[pivots[q]! * n + m]!;
+        a[m] = s / l[pivots[m]! * n + m]!;
+      }
+      const w = c * dim;
+      for (let m = 0; m < rank; m++) {
+        const am = a[m]!;
+        const row = pivots[m]! * dim;
+        for (let k = 0; k < dim; k++) out[w + k]! += am * z[row + k]!;
+      }
+    }
+    return out;
+  };
+  return { rank, coords, toWeights };
+}

@@ -170,6 +170,22 @@ describe('outOfFoldProbabilities on worker threads', () => {
     const single = await run(1);
     expect(threaded.map((r) => Array.from(r))).toEqual(single.map((r) => Array.from(r)));
   }, 60_000);
+
+  it('keeps small lbfgs heads on the main thread with train.workers 0 (a worker costs more to start)', async () => {
+    // Fewer rows than half the dimensions: the heads fit in their rows' span, in a fraction of a second.
+    const { x: narrow, y } = clusters(10, 3);
+    const x = narrow.map((v) =>
+      Float32Array.from({ length: 64 }, (_, j) => v[j % 8]! + 0.01 * Math.sin(j * (v[0]! + 1))),
+    );
+    const folds = assignFolds({ keys: x.map((_, i) => `k${i}`), strata: y, k: 3, seed: 2 });
+    const validation = x.map(() => false);
+    const log = memoryLogger();
+    const run = (workers: number) =>
+      outOfFoldProbabilities({ tf, x, y, validation, folds, k: 3, labels, train: { ...train, workers }, log });
+    const auto = await run(0);
+    expect(log.lines.map((l) => l.message)).not.toContainEqual(expect.stringContaining('worker threads'));
+    expect(auto.map((r) => Array.from(r))).toEqual((await run(1)).map((r) => Array.from(r)));
+  }, 60_000);
 });
 
 describe('outOfCollectionEstimate', () => {

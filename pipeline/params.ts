@@ -186,7 +186,10 @@ export const trainParams = z.strictObject({
   l2_cv_max_objects: z.int().min(0).default(5_000),
   /** L2 penalty on the head's weights (adam). */
   l2: z.number().min(0).default(0.0005),
-  /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
+  /**
+   * Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every
+   * core, except that small lbfgs heads (≤ 300 rows) then stay on the main thread (threads cost more).
+   */
   workers: z.int().min(0).max(256, 'more threads than any machine has cores').default(0),
   /**
    * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:

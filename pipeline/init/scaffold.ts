@@ -456,8 +456,10 @@ async function copyWorkflows({
   if (!ref && !(await exists(path.join(root, 'actions'))))
     log.warn(
       `The workflows in .github/workflows use Vitrine's ` +
-        `actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's ` +
-        `GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`,
+        `actions as ./actions/…, which this repository does not have, and Vitrine's folder is not a clone of a GitHub ` +
+        `repository (directly or through local clones), so init cannot point them there by itself. Give ` +
+        `"--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ ` +
+        `folder here, before pushing to GitHub.`,
     );
   for (const file of files) {
     const target = path.join(to, file);
@@ -480,16 +482,28 @@ async function copyWorkflows({
   return { written, kept };
 }
 
-/** `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone. */
-async function vitrineActionsRef(): Promise<string | undefined> {
+/**
+ * `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone.
+ * A clone of a local clone (origin a folder) follows that folder's origin, a few steps at most.
+ */
+export async function vitrineActionsRef({ dir = PACKAGE_ROOT }: { dir?: string } = {}): Promise<string | undefined> {
   try {
-    const url = await git.getConfig({ fs, dir: PACKAGE_ROOT, path: 'remote.origin.url' });
-    const match = typeof url === 'string' ? /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?$/.exec(url) : null;
-    if (!match) return undefined;
-    return `${match[1]}@${await git.resolveRef({ fs, dir: PACKAGE_ROOT, ref: 'HEAD' })}`;
+    let where: { dir: string } | { gitdir: string } = { dir };
+    for (let step = 0; step < 5; step++) {
+      const url = await git.getConfig({ fs, ...where, path: 'remote.origin.url' });
+      if (typeof url !== 'string') return undefined;
+      const match = /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?\/?$/.exec(url);
+      if (match) return `${match[1]}@${await git.resolveRef({ fs, dir, ref: 'HEAD' })}`;
+      // A local origin: a path (relative to the clone) or a file:// URL; a bare repository is its own git folder.
+      if (/^[\w+.-]+:\/\//.test(url) && !url.startsWith('file://')) return undefined;
+      const from: string = 'dir' in where ? where.dir : where.gitdir;
+      const local: string = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(from, url);
+      where = (await exists(path.join(local, '.git'))) ? { dir: local } : { gitdir: local };
+    }
   } catch {
     return undefined;
   }
+  return undefined;
 }
 
 /** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */

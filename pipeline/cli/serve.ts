@@ -74,15 +74,19 @@ export async function serveSite({
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve)).catch(
-    (error: NodeJS.ErrnoException) => {
+    (error: NodeJS.ErrnoException): Promise<never> => {
       if (error.code === 'EADDRINUSE')
-        throw new VitrineError(
-          'PORT_IN_USE',
-          `Port ${port} is already in use (another ` +
-            `"vitrine serve", or another program). Stop it, or choose another port: npx vitrine serve --port ${port + 1}`,
-          { port },
-          { cause: error },
-        );
+        return freePortAfter(port).then((free) => {
+          throw new VitrineError(
+            'PORT_IN_USE',
+            `Port ${port} is already in use (another "vitrine serve", or another program). ` +
+              (free
+                ? `Stop it, or choose another port: npx vitrine serve --port ${free}`
+                : 'Stop it, or choose another port with --port.'),
+            { port, free },
+            { cause: error },
+          );
+        });
       if (error.code === 'EACCES')
         throw new VitrineError(
           'PORT_DENIED',
@@ -100,4 +104,16 @@ export async function serveSite({
     server,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** The first port after `port` that can really be listened on now (the next number may be taken too). */
+async function freePortAfter(port: number): Promise<number | undefined> {
+  for (let candidate = port + 1; candidate <= Math.min(port + 100, 65_535); candidate++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false)).listen(candidate, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return candidate;
+  }
+  return undefined;
 }

@@ -322,8 +322,11 @@ export async function importCollection({
   accepted.splice(0, accepted.length, ...storable);
   problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
-  for (const p of problems) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
-  if (refused.length > 0 && params.import.on_invalid === 'fail') {
+  const failing = refused.length > 0 && params.import.on_invalid === 'fail';
+  // When import fails, the error below lists the first refused rows: each row is said once, not also as a warning.
+  const inError = new Set(failing ? refused.slice(0, 5) : []);
+  for (const p of problems) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
+  if (failing) {
     const listed = refused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`);
     const more = refused.length > 5 ? [`  … and ${refused.length - 5} more (listed above)`] : [];
     throw new VitrineError(

@@ -76,6 +76,24 @@ function checkMergeConflict({ text, file }: { text: string; file: string }): voi
   );
 }
 
+/**
+ * A CSV saved with ";" between cells (Excel does so where the decimal mark is a comma): csv-parse would read one
+ * long column and stop on the first quoted cell, far down the file. Said plainly, with how to save it again.
+ */
+function checkSemicolons({ text, file }: { text: string; file: string }): void {
+  const header = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  if (!header.includes(';') || header.includes(',')) return;
+  const shown = header.length > 80 ? `${header.slice(0, 77)}…` : header;
+  throw new VitrineError(
+    'CSV_SEMICOLONS',
+    `${file} is separated by semicolons (;), not commas: its first line is "${shown}". Vitrine reads ` +
+      'comma-separated files. Save it again as comma-separated CSV: in Excel, "Save As" > "CSV UTF-8 (Comma ' +
+      'delimited)"; in LibreOffice, "Save As" > "Text CSV", tick "Edit filter settings" and choose "," as the field ' +
+      'delimiter; or export it from the collections system with "," as the separator.',
+    { file },
+  );
+}
+
 /** Parse CSV text with a header row; each row keeps the 1-based line it starts on in the file. */
 export function parseCsv({
   text,
@@ -95,6 +113,7 @@ export function parseCsv({
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
+  checkSemicolons({ text, file });
   const lineAt = lineCounter(text);
   const cellSpans = spans ? spanRecorder(text) : undefined;
   // csv-parse's `info.lines` is a row's last line (and miscounts quoted CRLF line breaks): the byte offset where

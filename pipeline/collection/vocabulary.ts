@@ -61,11 +61,17 @@ export function learnableLabels({ counts, minPerLabel }: { counts: LabelCount[];
   return { labels: counts.filter((l) => l.count >= 2).map((l) => l.label), min: 2 };
 }
 
-/** Why labels were left out, for a label count under `min` objects. */
-export function tooFewWhy(min: number): string {
-  return min <= 2
-    ? 'used by one object: a label needs at least 2, one to train on and one to test'
-    : `fewer than ${min} objects, too few to learn and test`;
+/**
+ * The rule in words, the same from init (a small collection, where 2 applies) to a later import (where `full`
+ * does): `full` is minObjectsPerLabel, `min` what learnableLabels used.
+ */
+export function labelRule({ full }: { full: number }): string {
+  return full <= 2 ? 'at least 2 each' : `at least ${full} each; 2 while fewer than two labels have ${full}`;
+}
+
+/** Why labels were left out, for a label count under `min` objects (`full`: minObjectsPerLabel). */
+export function tooFewWhy(min: number, full: number = min): string {
+  return `${min <= 2 ? 'used by one object' : `fewer than ${min} objects`}: too few to learn and test (${labelRule({ full })})`;
 }
 
 /**
@@ -133,7 +139,7 @@ export function checkVocabulary({
     ...(tooFew.length
       ? [
           `${tooFew.map((c) => `${clip(c.label)} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few objects to ` +
-            `learn and test (at least ${learnable.min} each): label more objects with ${one ? 'it' : 'them'} ` +
+            `learn and test (${labelRule({ full: minPerLabel })}): label more objects with ${one ? 'it' : 'them'} ` +
             `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
             'objects a label in it.',
         ]

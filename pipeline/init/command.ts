@@ -302,7 +302,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         (d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`,
       ),
       proposal.leftOut.length
-        ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel)}): ` +
+        ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
           `${proposal.leftOut.map((l) => l.label).join(', ')}`
         : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,

@@ -87,7 +87,7 @@ command line, 3 the promotion gate failed (with \`--fail-on-gate\`).
  * `to` named from `from` when the two share a folder below the top of the disk (`../vitrine`), else undefined:
  * a path up to the top and down again would spell out this machine's folders (a home folder's user name).
  */
-function nearPath({ from, to }: { from: string; to: string }): string | undefined {
+export function nearPath({ from, to }: { from: string; to: string }): string | undefined {
   const relative = path.relative(from, to);
   if (path.isAbsolute(relative)) return undefined; // another drive
   const top = (p: string) =>

@@ -26,7 +26,7 @@ import { defaultParams, type Params, parseParams } from '../params.ts';
 import { workspace } from '../paths.ts';
 import { pathFrom, shellWord, vitrineCommandLine, vitrineInvocation } from './invocation.ts';
 import { type ColumnGuess, guessColumns } from './mapping.ts';
-import { museumReadme } from './readme.ts';
+import { museumReadme, nearPath } from './readme.ts';
 
 /*
  * `vitrine init`: a museum's own Vitrine repository from its collections-management export, in one
@@ -68,6 +68,8 @@ export interface InitProposal {
   leftOut: LabelCount[];
   /** The fewest objects a label needed to be proposed (the small-collection fallback's 2 when it applied). */
   minPerLabel: number;
+  /** The fewest objects a label needs once two labels have that many (minObjectsPerLabel). */
+  fullPerLabel: number;
   name: string;
 }
 
@@ -177,19 +179,18 @@ export function proposeVocabulary({
 }: {
   table: ExportTable;
   labelColumn: string;
-}): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel'> {
+}): Pick<InitProposal, 'labels' | 'nearDuplicates' | 'vocabulary' | 'leftOut' | 'minPerLabel' | 'fullPerLabel'> {
   const p = defaultParams().dataset;
   const labels = labelColumn
     ? countLabels(table.rows.map((r) => ({ label: r.cells[labelColumn] ?? '' })).filter((l) => l.label))
     : [];
   // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
-  const { labels: vocabulary, min: minPerLabel } = learnableLabels({
-    counts: labels,
-    minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
-  });
+  const fullPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
+  const { labels: vocabulary, min: minPerLabel } = learnableLabels({ counts: labels, minPerLabel: fullPerLabel });
   const chosen = new Set(vocabulary);
   const leftOut = labels.filter((l) => !chosen.has(l.label));
-  return { labels, nearDuplicates: nearDuplicates(labels.map((l) => l.label)), vocabulary, leftOut, minPerLabel };
+  const duplicates = nearDuplicates(labels.map((l) => l.label));
+  return { labels, nearDuplicates: duplicates, vocabulary, leftOut, minPerLabel, fullPerLabel };
 }
 
 export interface InitResult {
@@ -392,6 +393,13 @@ async function paramsText({
     const relative = path.relative(root, file);
     return path.isAbsolute(relative) ? file : relative.split(path.sep).join('/') || '.';
   };
+  // A museum's repository has no pipeline/ folder of its own when Vitrine runs from its folder with -C.
+  // A museum's repository has no pipeline/ folder of its own when Vitrine runs from its folder with -C; the
+  // folder is named as the README names it (no absolute folder of this machine in a committed file).
+  const toVitrine = nearPath({ from: root, to: PACKAGE_ROOT }) ?? 'path/to/vitrine';
+  const reference = toVitrine === '.' ? 'pipeline/params.ts' : `${toVitrine}/pipeline/params.ts (in Vitrine's folder)`;
+  // The demo generator's settings mean nothing for a museum's collection (their defaults apply if ever needed).
+  doc.delete('demo');
   doc.setIn(['collection', 'name'], choices.name);
   doc.setIn(['collection', 'vocabulary'], doc.createNode(choices.vocabulary));
   doc.setIn(['collection', 'repository'], '');
@@ -406,7 +414,7 @@ async function paramsText({
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
       ? [
-          ` Left out (${tooFewWhy(proposal.minPerLabel)}): ` +
+          ` Left out (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
             `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
         ]
       : []),
@@ -419,7 +427,13 @@ async function paramsText({
     const pair = collection.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'vocabulary');
     if (pair && isScalar(pair.key)) pair.key.commentBefore = notes.join('\n');
   }
-  return `# ${choices.name}: first written by vitrine init from ${path.basename(proposal.from)}.\n${doc.toString({ lineWidth: 0 })}`;
+  const body = doc
+    .toString({ lineWidth: 0 })
+    .replace(
+      /See pipeline\/params\.ts for what each key means\./,
+      `The comment above each key says what it means; every key with its default:\n# ${reference}.`,
+    );
+  return `# ${choices.name}: first written by vitrine init from ${path.basename(proposal.from)}.\n${body}`;
 }
 
 /** Vitrine's workflows, with its local actions (./actions/…) pointed at Vitrine's repository when known. */
@@ -442,8 +456,10 @@ async function copyWorkflows({
   if (!ref && !(await exists(path.join(root, 'actions'))))
     log.warn(
       `The workflows in .github/workflows use Vitrine's ` +
-        `actions as ./actions/…, which this repository does not have. Give "--actions <owner>/<repo>@<ref>" (Vitrine's ` +
-        `GitHub repository) to vitrine init, or copy Vitrine's actions/ folder here, before pushing to GitHub.`,
+        `actions as ./actions/…, which this repository does not have, and Vitrine's folder is not a clone of a GitHub ` +
+        `repository (directly or through local clones), so init cannot point them there by itself. Give ` +
+        `"--actions <owner>/<repo>@<ref>" (Vitrine's GitHub repository) to vitrine init, or copy Vitrine's actions/ ` +
+        `folder here, before pushing to GitHub.`,
     );
   for (const file of files) {
     const target = path.join(to, file);
@@ -466,16 +482,28 @@ async function copyWorkflows({
   return { written, kept };
 }
 
-/** `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone. */
-async function vitrineActionsRef(): Promise<string | undefined> {
+/**
+ * `owner/repo@commit` of the Vitrine checkout running this, from its git origin; undefined when not a GitHub clone.
+ * A clone of a local clone (origin a folder) follows that folder's origin, a few steps at most.
+ */
+export async function vitrineActionsRef({ dir = PACKAGE_ROOT }: { dir?: string } = {}): Promise<string | undefined> {
   try {
-    const url = await git.getConfig({ fs, dir: PACKAGE_ROOT, path: 'remote.origin.url' });
-    const match = typeof url === 'string' ? /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?$/.exec(url) : null;
-    if (!match) return undefined;
-    return `${match[1]}@${await git.resolveRef({ fs, dir: PACKAGE_ROOT, ref: 'HEAD' })}`;
+    let where: { dir: string } | { gitdir: string } = { dir };
+    for (let step = 0; step < 5; step++) {
+      const url = await git.getConfig({ fs, ...where, path: 'remote.origin.url' });
+      if (typeof url !== 'string') return undefined;
+      const match = /github\.com[:/]([\w.-]+\/[\w.-]+?)(\.git)?\/?$/.exec(url);
+      if (match) return `${match[1]}@${await git.resolveRef({ fs, dir, ref: 'HEAD' })}`;
+      // A local origin: a path (relative to the clone) or a file:// URL; a bare repository is its own git folder.
+      if (/^[\w+.-]+:\/\//.test(url) && !url.startsWith('file://')) return undefined;
+      const from: string = 'dir' in where ? where.dir : where.gitdir;
+      const local: string = url.startsWith('file://') ? fileURLToPath(url) : path.resolve(from, url);
+      where = (await exists(path.join(local, '.git'))) ? { dir: local } : { gitdir: local };
+    }
   } catch {
     return undefined;
   }
+  return undefined;
 }
 
 /** True when the collection here is Vitrine's demo (or there is none): ids "DM-…" only, the demo's name. */

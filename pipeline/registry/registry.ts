@@ -320,16 +320,17 @@ export async function assignStage({
    */
   onlyFirstTime?: boolean;
   tagger?: { name: string; email: string };
-}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string | null }> {
+}): Promise<{ tag: string; counter: number } | { tag: null; heldBy: string | null; rolledBack?: boolean }> {
   // One stage change at a time on this machine, so "is a newer version there?" and writing the tag cannot interleave.
   return withStageLock({ dir, name, stage, log }, async () => {
     const state = unlessNewer || onlyFirstTime ? await readRegistry({ dir, name }) : null;
     const record = state?.versions.find((v) => v.version === version);
     if (onlyFirstTime && record?.everAssigned.includes(stage)) {
-      if (!record.assigned.includes(stage)) {
+      const rolledBack = !record.assigned.includes(stage);
+      if (rolledBack) {
         log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
       }
-      return { tag: null, heldBy: state!.stages[stage] ?? null };
+      return { tag: null, heldBy: state!.stages[stage] ?? null, rolledBack };
     }
     if (unlessNewer) {
       const holder = state!.stages[stage];

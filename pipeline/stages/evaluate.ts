@@ -179,6 +179,8 @@ export const evaluateStage: Stage = {
 
     // One backend for both models (and one notice in the log).
     const backend = await selectBackend({ preference: params.train.backend, log });
+    // Progress in words: evaluate can take minutes on a large collection (the tester saw 5 min of silence).
+    log.info(`Evaluating: scoring this model on ${labelledTest.length} test objects …`);
     const candidateAll = await classifyObjects({ ws, params, modelDir: ws.model, objects: labelledTest, log, backend });
     // This model's own scores use every test object it could embed (left-out.ts).
     const test = answeredBy({ objects: labelledTest, classified: [candidateAll] });
@@ -195,6 +197,9 @@ export const evaluateStage: Stage = {
     if (params.evaluate.baseline !== 'none') {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
+        log.info(
+          `Evaluating: comparing with production (${resolved.version}) on the same ${test.length} test objects …`,
+        );
         const baselineAll = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
         // A baseline on another backbone may not read images this model reads: those images are fine, they
         // only leave the comparison (paired, on the objects both answered), never this model's own scores.
@@ -268,6 +273,11 @@ export const evaluateStage: Stage = {
     // and a label change judged on all of them when the base's labels are known.
     const baselineCommit = baseline ? await registeredCommit({ ws, params, version: baseline.version }) : null;
     // evaluate.folds: 0 switches it off (very large collections: each fold trains a head).
+    if (params.evaluate.folds >= 2)
+      log.info(
+        `Evaluating: cross-validating on all labelled objects (${params.evaluate.folds} folds, each trains a model` +
+          `${baseline ? `, and the same on the labels of ${baseline.version}` : ''}) …`,
+      );
     const cv =
       params.evaluate.folds >= 2
         ? await crossValidateCollection({

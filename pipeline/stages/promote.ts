@@ -218,7 +218,7 @@ export async function promote({
   // The gate passed, so the version takes production unless something newer holds it (two merges
   // racing) or it held production before (a rollback took it away). Reused versions too: a run that
   // died between registering and assigning is repaired by the next one.
-  await assignStage({
+  const assigned = await assignStage({
     dir: ws.root,
     name,
     version: registered.version,
@@ -238,7 +238,11 @@ export async function promote({
     `${published.annotated} objects annotated` +
     (unannotated > 0 ? ` (${unannotated} left out: no usable embedding)` : '');
   const summary = registered.reused
-    ? `model unchanged: still ${registered.version}; production ${published.prod ?? 'none'}; ${annotated}`
+    ? `model unchanged: still ${registered.version}; ` +
+      ('rolledBack' in assigned && assigned.rolledBack
+        ? `production is ${published.prod ?? 'none'} (rolled back with vitrine models rollback); `
+        : `production ${published.prod ?? 'none'}; `) +
+      annotated
     : `registered ${registered.version} ` +
       '(' +
       (registered.registration.bump === 'first'

@@ -71,4 +71,35 @@ describe('vitrine serve', () => {
       await new Promise((r) => busy.close(r));
     }
   });
+
+  // Tester, session 22 #2: 4791 taken, the message suggested 4792, which was taken too.
+  it('suggests a port that is free, not just the next number', async () => {
+    const listen = (port: number) =>
+      new Promise<Server | undefined>((resolve) => {
+        const server = createServer();
+        server.once('error', () => resolve(undefined)).listen(port, '127.0.0.1', () => resolve(server));
+      });
+    // Two neighbouring ports, both taken.
+    let busy: Server[] = [];
+    for (let port = 47_000; port < 48_000 && busy.length < 2; port += 2) {
+      const pair = [await listen(port), await listen(port + 1)];
+      busy = pair.every(Boolean) ? (pair as Server[]) : [];
+      for (const server of pair) if (server && !busy.length) await new Promise((r) => server.close(r));
+    }
+    const [first, second] = busy.map((server) => (server.address() as { port: number }).port);
+    try {
+      const log = memoryLogger();
+      const code = await main(['serve', '--port', String(first)], { cwd: root, env: {}, stdout: () => {}, log });
+      expect(code).toBe(1);
+      const text = log.lines.map((l) => l.message).join('\n');
+      const suggested = Number(/--port (\d+)/.exec(text)?.[1]);
+      expect(suggested).not.toBe(first);
+      expect(suggested).not.toBe(second);
+      const free = await listen(suggested);
+      expect(free, `port ${suggested} that the message suggests is free`).toBeDefined();
+      await new Promise((r) => free?.close(r));
+    } finally {
+      for (const server of busy) await new Promise((r) => server.close(r));
+    }
+  });
 });

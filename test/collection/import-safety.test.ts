@@ -253,6 +253,23 @@ describe('re-importing an updated export', () => {
     const bytes = await Promise.all(objects.map((o) => readFile(path.join(ws.data, o.image))));
     expect(bytes.map((b) => b.subarray(JPEG.length).toString())).toEqual(['one', 'two']);
   });
+
+  // Tester, session 22 #10: accents become "_" in file names (café-1 → caf_-1.jpg); the guard above covers them.
+  it('gives ids that differ only in an accent (café-1, cafè-1) two different image files', async () => {
+    const { csv, images } = await exportWith('accents', [
+      ['café-1', 'A1.jpg', 'coin', 'One'],
+      ['cafè-1', 'A2.jpg', 'coin', 'Two'],
+    ]);
+    await writeFile(path.join(images, 'A1.jpg'), Buffer.concat([JPEG, Buffer.from('one')]));
+    await writeFile(path.join(images, 'A2.jpg'), Buffer.concat([JPEG, Buffer.from('two')]));
+    const ws = await repo('accents');
+    await importCollection({ ws, params: params(), metadata: csv, images, log: memoryLogger() });
+    const { objects } = await readObjects({ file: ws.objects });
+    expect(new Set(objects.map((o) => o.image)).size).toBe(2);
+    const bytes = async (id: string) =>
+      (await readFile(path.join(ws.data, objects.find((o) => o.id === id)!.image))).subarray(JPEG.length).toString();
+    expect([await bytes('café-1'), await bytes('cafè-1')]).toEqual(['one', 'two']);
+  });
 });
 
 /** The commands look for the repository (a folder with params.yaml) from where they start. */

@@ -267,6 +267,10 @@ describe('promotion', () => {
     });
     const again = await promote({ ctx: context(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.1.0', reused: true, prod: 'v1.0.0' });
+    // Tester, session 22 #8: the rollback is a Vitrine command, and the summary says so.
+    expect(again.summary).toContain(
+      'model unchanged: still v1.1.0; production is v1.0.0 (rolled back with vitrine models rollback)',
+    );
   });
 
   it('writes a model card with every section and the numbers of metrics.json', async () => {

@@ -1,0 +1,126 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { checkVocabulary, learnableLabels, tooFewWhy } from '../../pipeline/collection/vocabulary.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+
+/* Tester, session 22 #3 #5 #6 #7: the words of vitrine init and import that a museum reads. */
+
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-words-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The first `perLabel` objects of each label of the Egyptian export, in `<root>/<name>/export`. */
+async function egyptCopy(name: string, perLabel: number): Promise<{ dir: string; header: string[]; rows: string[][] }> {
+  const dir = path.join(root, name, 'export');
+  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
+  const taken = new Map<string, number>();
+  const picked = rows.filter((r) => {
+    const n = taken.get(r[2]!) ?? 0;
+    taken.set(r[2]!, n + 1);
+    return n < perLabel;
+  });
+  for (const row of picked) {
+    await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
+    await copyFile(path.join(EGYPT, row[1]!), path.join(dir, row[1]!));
+  }
+  await writeFile(path.join(dir, 'metadata.csv'), stringify([header!, ...picked]));
+  return { dir, header: header!, rows: picked };
+}
+
+async function vitrine(args: string[], cwd: string) {
+  const log = memoryLogger();
+  const code = await main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false });
+  return { code, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
+}
+
+describe('the params.yaml that vitrine init writes', () => {
+  it('points to documentation the museum has, and leaves out the demo section', async () => {
+    const { dir } = await egyptCopy('params', 2);
+    const museum = path.join(root, 'params', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', path.join(dir, 'metadata.csv'), '--name', 'Egypt'], museum);
+    expect(result.code, result.messages).toBe(0);
+    const params = await readFile(path.join(museum, 'params.yaml'), 'utf8');
+    // A museum's repository has no pipeline/ folder.
+    expect(params).not.toContain('See pipeline/params.ts');
+    expect(params).toMatch(/every key with its default:\n# .*pipeline\/params\.ts \(in Vitrine's folder\)/);
+    expect(params).not.toContain(REPO);
+    expect(params).not.toMatch(/^demo:/m);
+    expect(params).not.toContain('per_type');
+    // And it still runs: the demo keys take their defaults.
+    const again = await vitrine(['import'], museum);
+    expect(again.code, again.messages).toBe(0);
+  });
+});
+
+describe('rows refused with --on-invalid fail', () => {
+  it('are listed once, in the error, not also as warnings', async () => {
+    const { dir } = await egyptCopy('refused', 2);
+    const csv = path.join(dir, 'metadata.csv');
+    await writeFile(csv, `${await readFile(csv, 'utf8')}EVIL_1,../../../../etc/passwd,Pottery,Bad,,,,,,,,,,\n`);
+    const museum = path.join(root, 'refused', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', csv, '--on-invalid', 'fail'], museum);
+    expect(result.code).toBe(1);
+    expect(result.messages.match(/etc\/passwd/g)).toHaveLength(1);
+    expect(result.messages).toMatch(/^error: .*cannot be imported/m);
+  });
+});
+
+describe('an export separated by semicolons', () => {
+  it('says the file uses ";" and how to save it comma-separated, not a quoting error on some line', async () => {
+    const { dir, header, rows } = await egyptCopy('semi', 2);
+    const semi = [header, ...rows].map((r) => r.map((c) => (/[;"\n]/.test(c) ? `"${c}"` : c)).join(';'));
+    // A quoted cell a few lines down, as Excel writes a title with a comma or a quote in it.
+    semi[3] = semi[3]!.replace(/;([^;]*);/, ';"$1";');
+    await writeFile(path.join(dir, 'objects.csv'), `${semi.join('\n')}\n`);
+    const museum = path.join(root, 'semi', 'museum');
+    await mkdir(museum, { recursive: true });
+    const result = await vitrine(['init', '--from', path.join(dir, 'objects.csv')], museum);
+    expect(result.code).not.toBe(0);
+    expect(result.messages).toContain('separated by semicolons (;)');
+    expect(result.messages).toContain('comma-separated');
+    expect(result.messages).not.toMatch(/objects\.csv:\d+/);
+  });
+});
+
+describe('how many objects a label needs', () => {
+  it('is said with the same numbers by init (small collection) and by a later import (larger one)', () => {
+    // At init, few objects: fewer than two labels have 25, so 2 is enough to start.
+    const small = learnableLabels({
+      counts: [
+        { label: 'Statuary', count: 10 },
+        { label: 'Reliefs', count: 3 },
+        { label: 'Odd', count: 1 },
+      ],
+      minPerLabel: 25,
+    });
+    const atInit = tooFewWhy(small.min, 25);
+    // Later, more objects: now Reliefs (17) is below 25.
+    const later = checkVocabulary({
+      labels: [
+        ...Array.from({ length: 40 }, () => ({ label: 'Statuary' })),
+        ...Array.from({ length: 30 }, () => ({ label: 'Pottery' })),
+        ...Array.from({ length: 17 }, () => ({ label: 'Reliefs' })),
+      ],
+      vocabulary: ['Statuary', 'Pottery'],
+      minPerLabel: 25,
+    }).message;
+    for (const text of [atInit, later]) {
+      expect(text).toContain('at least 25');
+      expect(text).toContain('fewer than two labels have 25');
+    }
+  });
+});

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
-import { validateParams } from '../params.ts';
+import { parseParams } from '../params.ts';
 import { rel, workspace } from '../paths.ts';
 import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
 import { withBaseGate } from './guard.ts';
@@ -39,10 +38,9 @@ export async function keepBaseGate({
     throw error;
   });
   try {
-    validateParams({ raw: parse(head) });
+    parseParams({ text: head, name: 'params.yaml' });
   } catch (error) {
-    if (!isVitrineError(error, 'PARAMS_INVALID') && !(error instanceof Error && error.name === 'YAMLParseError'))
-      throw error;
+    if (!isVitrineError(error, 'PARAMS_INVALID') && !isVitrineError(error, 'PARAMS_YAML')) throw error;
     log.info(`params.yaml is left as it is (${messageOf(error).split('\n')[0]}): the pipeline says what to fix.`);
     return { changes: [], baseCommit: null };
   }

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
 import { decodeText } from '../collection/index.ts';
-import { isVitrineError, messageOf } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
-import { type Params, validateParams } from '../params.ts';
+import { type Params, parseParams, validateParams } from '../params.ts';
 import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
@@ -76,20 +76,15 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
  * changed path or address.
  */
 export function paramsProblems({ head, base }: { head: string; base: string | null }): string[] {
-  let raw: unknown;
+  let params: Params;
   try {
-    raw = parse(head);
+    params = parseParams({ text: head, name: 'params.yaml' });
   } catch (error) {
-    return [`params.yaml is not valid YAML (${messageOf(error).split('\n')[0]})`];
-  }
-  let params;
-  try {
-    params = validateParams({ raw });
-  } catch (error) {
+    if (isVitrineError(error, 'PARAMS_YAML')) return [shortQuotes(messageOf(error))];
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
-      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, '')}`)
+      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml(:\d+)?: /, '')}`)
       : [messageOf(error)];
     return problems.map(shortQuotes);
   }
@@ -150,7 +145,7 @@ export function withBaseGate({
   text: string;
   changes: GateChange[];
 } {
-  const now = validateParams({ raw: parse(head) });
+  const now = parseParams({ text: head, name: 'params.yaml' });
   let before: Params;
   try {
     before = validateParams({ raw: base === null ? {} : parse(base) });
@@ -166,7 +161,44 @@ export function withBaseGate({
   expandAliases(doc);
   // A new node rather than the value set in place: no other setting shares it.
   for (const c of changes) doc.setIn(c.key.split('.'), doc.createNode(c.base));
-  return { text: doc.toString(), changes };
+  const text = doc.toString();
+  checkRewrite({ text, now, changes });
+  return { text, changes };
+}
+
+/**
+ * Fail unless `text` (the head's params.yaml with the base's values put back) reads as the head's settings with
+ * exactly those values: YAML that reads otherwise than it looks would have the pull request judged by neither.
+ */
+function checkRewrite({ text, now, changes }: { text: string; now: Params; changes: GateChange[] }): void {
+  const expected = structuredClone(now) as Record<string, unknown>;
+  for (const c of changes) {
+    const keys = c.key.split('.');
+    const parent = keys
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, expected);
+    parent[keys.at(-1)!] = c.base;
+  }
+  let read: Params | null = null;
+  let why = '';
+  try {
+    read = parseParams({ text, name: 'params.yaml' });
+  } catch (error) {
+    why = messageOf(error).split('\n')[0]!;
+  }
+  if (read && isDeepStrictEqual(read, expected)) return;
+  if (read) {
+    const off = gateKeys({ base: read, head: read, doesNot: [] }).filter(
+      (k) => !isDeepStrictEqual(at(read, k), at(expected, k)),
+    );
+    why = `it reads ${off.slice(0, 3).join(', ') || 'other settings'} otherwise`;
+  }
+  throw new VitrineError(
+    'BASE_GATE_REWRITE',
+    `params.yaml could not be given the base branch's settings (${why}): this pull request cannot be judged by ` +
+      'them. Write params.yaml as plain `key: value` lines.',
+    { why },
+  );
 }
 
 /**

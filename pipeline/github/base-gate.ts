@@ -23,11 +23,15 @@ import { withBaseGate } from './guard.ts';
 export async function keepBaseGate({
   root,
   baseRef,
+  baseName = baseRef,
   token,
   log,
 }: {
   root: string;
+  /** The base's commit (the event's base.sha) or, failing that, its branch name. */
   baseRef: string;
+  /** What messages call the base ("main"). */
+  baseName?: string;
   /** Token to fetch the base with, when the clone lacks it (a shallow checkout). */
   token?: string;
   log: Logger;
@@ -54,13 +58,13 @@ export async function keepBaseGate({
   const base = await readTextAtCommit({ dir: root, commit, filepath: rel(ws, ws.params) });
   const kept = withBaseGate({ head, base });
   if (kept.changes.length === 0) {
-    log.info(`The settings that judge this change are the same as at ${baseRef} (${commit.slice(0, 12)}).`);
+    log.info(`The settings that judge this change are the same as at ${baseName} (${commit.slice(0, 12)}).`);
     return { changes: [], baseCommit: commit };
   }
   await writeFileAtomic({ file: ws.params, data: kept.text });
   const keys = kept.changes.map((c) => c.key).join(', ');
   log.info(
-    `This change sets ${keys} in params.yaml: it is judged by the values at ${baseRef} (${commit.slice(0, 12)}), ` +
+    `This change sets ${keys} in params.yaml: it is judged by the values at ${baseName} (${commit.slice(0, 12)}), ` +
       'the rules in force; the new ones apply after it is merged.',
   );
   return { changes: kept.changes, baseCommit: commit };

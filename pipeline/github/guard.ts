@@ -285,7 +285,14 @@ const APPROVERS = ['admin', 'maintain', 'write'];
 export interface GuardResult {
   choice: RunnerChoice;
   /** The pull request decided on (from the event, or from the API for a comment command); null: none. */
-  pullRequest: { number: number; headSha: string; baseRef: string | null; fork: boolean } | null;
+  pullRequest: {
+    number: number;
+    headSha: string;
+    baseRef: string | null;
+    /** The base branch's commit params.yaml was read at (the event's, or the API's for a comment). */
+    baseSha: string | null;
+    fork: boolean;
+  } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -431,6 +438,7 @@ export async function guardPullRequest({
     number,
     headSha: sha,
     baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null,
+    baseSha: pr.base?.sha ?? null,
     fork,
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];

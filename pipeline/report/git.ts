@@ -11,9 +11,15 @@ import type { Logger } from '../log.ts';
  * fetched), files at a commit, and the last commit that touched labels.csv.
  */
 
-/** Resolve a branch, tag or commit; a branch name is also tried as `origin/<name>`. */
+/**
+ * Resolve a branch, tag or commit. A name is a branch first (local, then `origin/<name>` as a CI checkout has it):
+ * git's own order would take a tag of that name, or a commit the name looks like, which anyone who can push a tag
+ * or a commit could make stand for the base branch. Only a full 40-digit commit id is taken as it is.
+ */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
-  const candidates = /^[0-9a-f]{4,40}$/i.test(ref) ? [ref] : [ref, `origin/${ref}`];
+  const candidates = /^[0-9a-f]{40}$/i.test(ref)
+    ? [ref]
+    : [`refs/heads/${ref}`, `refs/remotes/origin/${ref}`, ref, `origin/${ref}`];
   for (const candidate of candidates) {
     try {
       return await resolveRef({ dir, ref: candidate });

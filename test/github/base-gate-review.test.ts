@@ -50,4 +50,32 @@ describe('review probes (F1, F2)', () => {
     const { text } = withBaseGate({ head, base: BASE });
     expect(text).toContain('min_macro_f1: 0.6');
   });
+  it('F2 a tag named like the base branch was read as the base (the base only as origin/main, as actions/checkout leaves it)', async () => {
+    const dir = await repo({ base: BASE, head: 'gate:\n  min_macro_f1: 0\n' });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir });
+    git('commit', '-q', '-am', 'head');
+    // As actions/checkout leaves a pull request's clone: origin/main, no local main, detached HEAD, tags fetched.
+    git('update-ref', 'refs/remotes/origin/main', 'main');
+    git('tag', 'main', 'HEAD'); // pushed by anyone with write access, pointing at the weak gate
+    git('checkout', '-q', '--detach', 'HEAD');
+    git('branch', '-q', '-D', 'main');
+    const { changes } = await keepBaseGate({ root: dir, baseRef: 'main', log: memoryLogger() });
+    expect(changes).toContainEqual({ key: 'gate.min_macro_f1', base: 0.6, head: 0 });
+  });
+
+  it('F2b a branch named like a commit prefix is the branch, also when only origin has it', async () => {
+    const dir = await repo({ base: BASE, head: 'gate:\n  min_macro_f1: 0\n' });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir })
+        .toString()
+        .trim();
+    git('commit', '-q', '-am', 'head');
+    const prefix = git('rev-parse', '--short=8', 'HEAD'); // the weak commit's prefix, as a branch name
+    git('update-ref', `refs/remotes/origin/${prefix}`, 'main');
+    git('checkout', '-q', '--detach', 'HEAD');
+    git('branch', '-q', '-D', 'main');
+    const { changes } = await keepBaseGate({ root: dir, baseRef: prefix, log: memoryLogger() });
+    expect(changes).toContainEqual({ key: 'gate.min_macro_f1', base: 0.6, head: 0 });
+  });
 });

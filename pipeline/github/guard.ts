@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
+import { type Document, type Node, parseDocument, visit } from 'yaml';
 import { decodeText } from '../collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
@@ -75,7 +75,15 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
  * Problems with a head's params.yaml compared with the base's: schema errors, a custom backbone, a
  * changed path or address.
  */
-export function paramsProblems({ head, base }: { head: string; base: string | null }): string[] {
+export function paramsProblems({
+  head,
+  base,
+  baseName,
+}: {
+  head: string;
+  base: string | null;
+  baseName?: string;
+}): string[] {
   let params: Params;
   try {
     params = parseParams({ text: head, name: 'params.yaml' });
@@ -88,12 +96,12 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
       : [messageOf(error)];
     return problems.map(shortQuotes);
   }
-  let before: ReturnType<typeof validateParams> | null = null;
+  let before: Params;
   try {
-    before = base === null ? validateParams({ raw: {} }) : validateParams({ raw: parse(base) });
-  } catch {
-    // The base's own file is broken: compare with the defaults.
-    before = validateParams({ raw: {} });
+    before = baseParams({ base, baseName });
+  } catch (error) {
+    if (!isVitrineError(error, 'BASE_PARAMS_UNREADABLE')) throw error;
+    return [shortQuotes(error.message)];
   }
   const problems: string[] = [];
   if (params.backbone.name === 'custom' || params.backbone.source !== '') {
@@ -135,10 +143,14 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
 export function withBaseGate({
   head,
   base,
+  baseName,
   doesNot = VERDICT_SETTINGS.doesNot,
 }: {
   head: string;
+  /** The base's params.yaml; null: it has none (the defaults). */
   base: string | null;
+  /** The base branch's name, for the message when its params.yaml cannot be read. */
+  baseName?: string;
   /** The settings that do not decide the verdict (tests leave one out, as a setting nobody has classified yet). */
   doesNot?: readonly string[];
 }): {
@@ -146,13 +158,7 @@ export function withBaseGate({
   changes: GateChange[];
 } {
   const now = parseParams({ text: head, name: 'params.yaml' });
-  let before: Params;
-  try {
-    before = validateParams({ raw: base === null ? {} : parse(base) });
-  } catch {
-    // The base's own file is broken: its gate is the defaults, as the base's run would have it.
-    before = validateParams({ raw: {} });
-  }
+  const before = baseParams({ base, baseName });
   const changes = gateKeys({ base: before, head: now, doesNot })
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
     .filter((c) => !isDeepStrictEqual(c.base, c.head));
@@ -164,6 +170,31 @@ export function withBaseGate({
   const text = doc.toString();
   checkRewrite({ text, now, changes });
   return { text, changes };
+}
+
+/**
+ * The base's settings: the defaults when it has no params.yaml, as its own run has them. A params.yaml that cannot
+ * be read fails: taking the defaults for it would judge the pull request by rules nobody set.
+ */
+export function baseParams({ base, baseName }: { base: string | null; baseName?: string }): Params {
+  if (base === null) return validateParams({ raw: {} });
+  try {
+    return parseParams({ text: base, name: 'params.yaml' });
+  } catch (error) {
+    if (!isVitrineError(error, 'PARAMS_YAML') && !isVitrineError(error, 'PARAMS_INVALID')) throw error;
+    throw baseUnreadable({ why: messageOf(error).replace(/^params\.yaml is not valid:\s*/, ''), baseName });
+  }
+}
+
+/** The plain message for a base branch's params.yaml that cannot be read (`why`, one line). */
+export function baseUnreadable({ why, baseName }: { why: string; baseName?: string }): VitrineError {
+  const reason = why.split('\n')[0]!.trim();
+  return new VitrineError(
+    'BASE_PARAMS_UNREADABLE',
+    `The base branch's params.yaml cannot be read (${reason}): this pull request cannot be judged by the base ` +
+      `branch's settings. Fix params.yaml on ${baseName || 'the base branch'} first.`,
+    { why: reason, baseName },
+  );
 }
 
 /**
@@ -475,12 +506,17 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      // The base's own file is trusted: read as the base's run would read it.
+      // The base's own file is trusted: read as the base's run would read it. Anything but a file or nothing (a
+      // symbolic link, a folder) cannot be read here: not judged, rather than judged by the defaults.
       const baseText = base.kind === 'file' ? Buffer.from(base.bytes).toString('utf8') : null;
-      const found = paramsProblems({ head: params.text, base: baseText });
+      const baseName = pullRequest.baseRef ?? undefined;
+      const found =
+        base.kind === 'file' || base.kind === 'missing'
+          ? paramsProblems({ head: params.text, base: baseText, baseName })
+          : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       problems.push(...found);
       if (found.length === 0) {
-        const kept = withBaseGate({ head: params.text, base: baseText });
+        const kept = withBaseGate({ head: params.text, base: baseText, baseName });
         params.text = kept.text;
         gateChanges.push(...kept.changes);
         if (kept.changes.length > 0) {

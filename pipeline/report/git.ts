@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
@@ -45,6 +46,57 @@ export async function readTextAtCommit({
   filepath: string;
 }): Promise<string | null> {
   return readFileAtRef({ dir, ref: commit, filepath });
+}
+
+/**
+ * A file's text at a commit, following symbolic links that stay inside the repository (as a checkout of that commit
+ * would read it); null when there is no such file. A link that leaves the repository, a loop or a folder fails:
+ * its text is not in the commit.
+ */
+export async function readFileFollowingLinks({
+  dir,
+  commit,
+  filepath,
+}: {
+  dir: string;
+  commit: string;
+  filepath: string;
+}): Promise<string | null> {
+  let at = filepath.split(path.sep).join('/');
+  for (let hop = 0; hop < 8; hop++) {
+    const parent = path.posix.dirname(at);
+    const name = path.posix.basename(at);
+    let entries: Awaited<ReturnType<typeof git.readTree>>['tree'];
+    try {
+      entries = (await git.readTree({ fs, dir, oid: commit, ...(parent === '.' ? {} : { filepath: parent }) })).tree;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NotFoundError') return null;
+      throw error;
+    }
+    const entry = entries.find((e) => e.path === name);
+    if (!entry) return null;
+    const { blob } = entry.type === 'blob' ? await git.readBlob({ fs, dir, oid: entry.oid }) : { blob: null };
+    if (entry.mode === '120000' && blob) {
+      const target = Buffer.from(blob).toString('utf8');
+      const next = path.posix.normalize(path.posix.join(parent, target));
+      if (path.posix.isAbsolute(target) || next === '..' || next.startsWith('../'))
+        throw new VitrineError(
+          'GIT_LINK_OUTSIDE',
+          `${filepath} is a symbolic link to "${target}", outside the repository, so its text is not in the commit.`,
+          { filepath, target },
+        );
+      at = next;
+      continue;
+    }
+    if (!blob)
+      throw new VitrineError('GIT_NOT_A_FILE', `${at} is a folder or a submodule in the commit, not a file.`, {
+        filepath: at,
+      });
+    return Buffer.from(blob).toString('utf8');
+  }
+  throw new VitrineError('GIT_LINK_LOOP', `${filepath} is a symbolic link that leads to more links, never to a file.`, {
+    filepath,
+  });
 }
 
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */

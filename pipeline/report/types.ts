@@ -121,6 +121,11 @@ export interface ReportJson {
     counts: { changed: number; added: number; removed: number; skipped?: number };
     /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
     vocabulary?: string[];
+    /**
+     * Labels the base's collection.vocabulary has and the head's not, each with the objects labels.csv gives it
+     * (no longer trained on or tested). Absent when none.
+     */
+    vocabularyRemoved?: { label: string; objects: number }[];
   };
   lineage: {
     data: string;

@@ -129,7 +129,7 @@ export function proposedGateNote({ changes }: { changes: GateChange[] }): string
     ? 'the promotion gate'
     : 'settings that decide its verdict';
   return (
-    `This pull request changes ${what} (${list}). It was judged by the base branch's settings, the ` +
+    `This pull request changes ${what} (${list}). It was judged by the base branch's params.yaml settings, the ` +
     'rules in force; the new ones apply to pull requests after this one is merged.'
   );
 }

@@ -229,7 +229,7 @@ describe('the pull-request workflow for code judges a branch of the repository b
     expect(status.description).toMatch(/^Base settings \(PR changes them\): /);
     const comment = gh.comments.get(event.pull_request.number)!.find((c) => c.body.startsWith('<!-- vitrine:report'))!;
     expect(comment.body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
-    expect(comment.body).toContain("It was judged by the base branch's settings");
+    expect(comment.body).toContain("It was judged by the base branch's params.yaml settings");
     expect(gh.invalid).toEqual([]);
   });
 

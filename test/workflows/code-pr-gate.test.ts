@@ -247,6 +247,24 @@ describe('the pull-request workflow for code judges a branch of the repository b
   });
 });
 
+/**
+ * Whether a pipeline step leaves base-gate on: not given (on by default) or true. `base-gate: false` is a YAML
+ * boolean, not the text "false", and an expression could turn it off too: anything else counts as off.
+ */
+function keepsBaseGate(step: Step): boolean {
+  const given = step.with?.['base-gate'];
+  return given === undefined || given === true || String(given).trim().toLowerCase() === 'true';
+}
+
+describe('the check that no workflow turns base-gate off', () => {
+  it('catches false as YAML writes it, quoted or not, and an expression', () => {
+    for (const off of ['base-gate: false', "base-gate: 'false'", 'base-gate: False', "base-gate: ${{ 'false' }}"])
+      expect(keepsBaseGate({ uses: './actions/pipeline', with: parse(off) }), off).toBe(false);
+    for (const on of ['stages: report', "base-gate: 'true'", 'base-gate: true'])
+      expect(keepsBaseGate({ uses: './actions/pipeline', with: parse(on) }), on).toBe(true);
+  });
+});
+
 describe('every pull-request workflow', () => {
   it("hands the report step the settings the pull request changes, and never turns the base's gate off", async () => {
     let checked = 0;
@@ -256,7 +274,7 @@ describe('every pull-request workflow', () => {
       const onPullRequest = 'pull_request' in workflow.on || 'pull_request_target' in workflow.on;
       for (const job of Object.values(workflow.jobs) as { steps?: Step[] }[]) {
         for (const step of job.steps ?? []) {
-          if (step.uses === './actions/pipeline') expect(step.with?.['base-gate'], file).not.toBe('false');
+          if (step.uses === './actions/pipeline') expect(keepsBaseGate(step), file).toBe(true);
           if (!onPullRequest || step.uses !== './actions/report' || step.with?.['from-fork'] === 'true') continue;
           expect(String(step.with?.['gate-changes'] ?? ''), file).toMatch(/\.outputs\.gate-changes \}\}$/);
           checked++;

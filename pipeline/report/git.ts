@@ -99,6 +99,45 @@ export async function readFileFollowingLinks({
   });
 }
 
+/**
+ * Files under `folders` (".github", "actions", "pipeline") that differ between two commits, sorted. Only the
+ * subtrees whose ids differ are read, so a large collection's data costs nothing here. At most `max` paths.
+ */
+export async function changedFiles({
+  dir,
+  base,
+  head,
+  folders,
+  max = 50,
+}: {
+  dir: string;
+  base: string;
+  head: string;
+  folders: readonly string[];
+  max?: number;
+}): Promise<string[]> {
+  const found: string[] = [];
+  const entries = async (oid: string | undefined) =>
+    oid ? new Map((await git.readTree({ fs, dir, oid })).tree.map((e) => [e.path, e])) : new Map();
+  const walk = async (a: string | undefined, b: string | undefined, prefix: string): Promise<void> => {
+    const [ea, eb] = [await entries(a), await entries(b)];
+    for (const name of [...new Set([...ea.keys(), ...eb.keys()])].sort()) {
+      if (found.length >= max) return;
+      const [x, y] = [ea.get(name), eb.get(name)];
+      if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
+      const at = prefix ? `${prefix}/${name}` : name;
+      if (!prefix && !folders.includes(name)) continue;
+      if (x?.type === 'tree' || y?.type === 'tree')
+        await walk(x?.type === 'tree' ? x.oid : undefined, y?.type === 'tree' ? y.oid : undefined, at);
+      // A file on either side (added, removed, changed, or turned into a folder).
+      if ((x && x.type !== 'tree') || (y && y.type !== 'tree')) found.push(at);
+    }
+  };
+  const tree = async (commit: string) => (await git.readCommit({ fs, dir, oid: commit })).commit.tree;
+  await walk(await tree(base), await tree(head), '');
+  return found;
+}
+
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */
 export async function lastCommitTouching({
   dir,

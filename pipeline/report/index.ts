@@ -15,8 +15,8 @@ import { hashJson } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
-import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
-import { COMMENT_ROOM, fitMarkdown, text } from './markdown.ts';
+import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
+import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
@@ -27,6 +27,9 @@ export { headline } from './render.ts';
 export { type LabelChange, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
 
 /** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
+/** Where the code that judges a pull request lives (its workflow, the actions, the pipeline). */
+const CODE_FOLDERS = ['.github', 'actions', 'pipeline'] as const;
+
 const UPSTREAM_STAGES = ['dataset', 'train', 'evaluate', 'monitor'] as const;
 
 /**
@@ -232,6 +235,18 @@ export async function buildReport({
         .map((label) => ({ label, objects: headLabels.filter((l) => l.label === label).length }));
   }
 
+  // A pull request of the repository runs its own workflow and pipeline: one that changes them can change how it
+  // is judged, which the base's settings (base-gate) do not cover. Reviewers should know.
+  const codeChanged =
+    baseCommit && headCommit && !head
+      ? await changedFiles({ dir: ws.root, base: baseCommit, head: headCommit, folders: CODE_FOLDERS }).catch(
+          (error: unknown) => {
+            log.debug(`The code changes could not be listed: ${messageOf(error)}`);
+            return [];
+          },
+        )
+      : [];
+
   const gate = gateOf({ metrics, params });
   const comparison = metrics.baseline
     ? {
@@ -260,6 +275,7 @@ export async function buildReport({
     catalogue,
     collectionName: params.collection.name,
     statusContext: params.report.status_context,
+    ...(codeChanged.length > 0 ? { codeChanged } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -309,6 +325,12 @@ export async function buildReport({
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
   const sections = reportSections({ metrics, model, dataset, links, changes: changed });
+  if (codeChanged.length > 0)
+    sections.afterIntro = [
+      `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +
+        ' — review those changes before trusting this verdict.',
+      ...(sections.afterIntro ?? []),
+    ];
   if (vocabularyRemoved.length > 0)
     sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };

@@ -91,6 +91,8 @@ export interface ReportJson {
   collectionName?: string;
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
   statusContext: string;
+  /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
+  codeChanged?: string[];
   comparison: null | {
     metric: 'macroF1' | 'accuracy';
     baselineVersion: string;

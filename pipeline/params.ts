@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
@@ -466,6 +466,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
+  const extra = yamlExtra({ text, doc, lineCounter });
+  if (extra) throw new VitrineError('PARAMS_YAML', `${name}: ${extra.problem}`, { file: name, line: extra.line });
   const lineOf = (keyPath: (string | number)[]): number | undefined => {
     // Walk to the deepest node that exists and report its line.
     let node: unknown = doc.contents;
@@ -491,7 +493,107 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
   } catch (error) {
     throw unreadableYaml({ error, name });
   }
+  const odd = notPlain(raw);
+  if (odd) {
+    const line = lineOf(odd.path);
+    const where = line ? `line ${line}` : `"${odd.path.join('.')}"`;
+    throw new VitrineError(
+      'PARAMS_YAML',
+      `${name}: ${where} holds ${odd.what}, which Vitrine does not read: write plain text, numbers, true or false, ` +
+        'lists and `key: value` lines.',
+      { file: name, line },
+    );
+  }
   return validateParams({ raw, file: name, lineOf });
+}
+
+/** The tags plain YAML values carry (written out or not): text, numbers, true/false, null, lists and mappings. */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * The first use of YAML's extras, which params.yaml never needs and which read differently from how they look:
+ * `!!omap` and `!!set` become a Map or a Set that the schema would take for an empty section (its defaults), and
+ * `%YAML 1.1` brings merge keys (`<<:`), whose keys an added line replaces. Null when the file is plain YAML.
+ */
+function yamlExtra({
+  text,
+  doc,
+  lineCounter,
+}: {
+  text: string;
+  doc: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+}): { problem: string; line: number | undefined } | null {
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  const yaml = doc.directives?.yaml;
+  if (yaml?.explicit && yaml.version !== '1.2') {
+    const line = text.split('\n').findIndex((l) => l.startsWith('%YAML')) + 1 || 1;
+    return {
+      problem:
+        `line ${line} asks for \`%YAML ${yaml.version}\`, an older YAML whose extras (merge keys, \`!!omap\`) Vitrine ` +
+        'does not read: remove that line (and the `---` after it).',
+      line,
+    };
+  }
+  let found: { problem: string; line: number | undefined } | null = null;
+  visit(doc, {
+    Pair(_, pair) {
+      if (found || !isScalar(pair.key) || pair.key.value !== '<<') return;
+      const line = lineAt(pair.key.range?.[0]);
+      found = {
+        problem:
+          `line ${line} uses a merge key (\`<<:\`), which Vitrine does not read: write each setting out as ` +
+          'plain `key: value` lines.',
+        line,
+      };
+      return visit.BREAK;
+    },
+    Node(_, node: Node) {
+      if (found || !node.tag || PLAIN_TAGS.has(node.tag)) return;
+      // A node's range starts at its value: the tag is the last "!" before it.
+      const start = node.range?.[0];
+      const line = lineAt(start === undefined ? undefined : Math.max(0, text.lastIndexOf('!', start)));
+      const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      found = {
+        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: write the section as plain \`key: value\` lines.`,
+        line,
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The path and kind of the first value that is not plain data (a Map, a Set, a date, bytes…), or null. */
+function notPlain(value: unknown, at: (string | number)[] = []): { path: (string | number)[]; what: string } | null {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const odd = notPlain(v, [...at, i]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  const proto = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const odd = notPlain(v, [...at, k]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  const what =
+    value instanceof Map
+      ? 'an ordered map'
+      : value instanceof Set
+        ? 'a set'
+        : value instanceof Date
+          ? 'a date'
+          : 'a value';
+  return {
+    path: at,
+    what: `${what} (${typeof value === 'object' ? (proto?.constructor?.name ?? 'object') : typeof value})`,
+  };
 }
 
 /**

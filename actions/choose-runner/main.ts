@@ -72,6 +72,7 @@ export async function run({
     core.setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : '');
     core.setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? '');
     core.setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? '');
+    core.setOutput(OUTPUTS.baseSha, pullRequest?.baseSha ?? '');
     core.setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
     // The reason can quote a fork's file names: on one line, so none of it can start a workflow command.
     core.info(`Runner: ${choice.runsOn.join(', ')} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, ' ')}.`);

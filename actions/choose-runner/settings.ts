@@ -17,6 +17,7 @@ export const OUTPUTS = {
   pullRequest: 'pull-request',
   headSha: 'head-sha',
   baseRef: 'base-ref',
+  baseSha: 'base-sha',
   gateChanges: 'gate-changes',
 } as const;
 

@@ -10,7 +10,9 @@ const env = process.env;
 try {
   const { changes } = await keepBaseGate({
     root: env.GITHUB_WORKSPACE || process.cwd(),
-    baseRef: env.BASE_REF ?? '',
+    // The base's commit when the workflow gives it: a name could be shadowed by a tag of the same name.
+    baseRef: env.BASE_SHA || env.BASE_REF || '',
+    baseName: env.BASE_REF || undefined,
     token: env.VITRINE_GIT_TOKEN || env.GITHUB_TOKEN || undefined,
     log: actionsLogger(),
   });

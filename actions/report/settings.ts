@@ -67,7 +67,10 @@ export interface ReportSettings {
   /** Create a check run with the verdict next to the status (needs "checks: write"). */
   checkRun: boolean;
   checkName: string;
-  /** Gate settings the pull request changes (choose-runner's gate-changes): it was judged by the base branch's gate. */
+  /**
+   * Settings that decide the verdict which the pull request changes (the gate-changes output of choose-runner or of
+   * the pipeline action): it was judged by the base branch's values of them.
+   */
   gateChanges: GateChange[];
 }
 
@@ -129,7 +132,7 @@ export function readSettings({
   };
 }
 
-/** choose-runner's gate-changes output: a JSON array of {key, base, head}; empty: none. */
+/** The gate-changes output of choose-runner or of the pipeline action: a JSON array of {key, base, head}; empty: none. */
 function gateChangesInput(get: GetInput): GateChange[] {
   const value = stringInput({ get, name: INPUTS.gateChanges });
   if (!value) return [];
@@ -145,7 +148,8 @@ function gateChangesInput(get: GetInput): GateChange[] {
     throw invalid(
       INPUTS.gateChanges,
       value,
-      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of choose-runner)',
+      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of ' +
+        'choose-runner or of the pipeline action)',
     );
   return parsed as GateChange[];
 }

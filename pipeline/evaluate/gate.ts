@@ -107,9 +107,12 @@ export function withUnseenSourceCheck({
   return { passed: checks.every((c) => c.passed), checks };
 }
 
-/** A gate setting a pull request changes: the base branch's value (in force) and the head's (proposed). */
+/**
+ * A setting that decides the verdict which a pull request changes: the base branch's value (in force) and the
+ * head's (proposed).
+ */
 export interface GateChange {
-  /** `gate.<name>` or `evaluate.baseline`. */
+  /** The setting's dotted key: any that decides the verdict (VERDICT_SETTINGS in pipeline/github/verdict-settings.ts). */
   key: string;
   base: unknown;
   head: unknown;
@@ -129,7 +132,7 @@ export function proposedGateNote({ changes }: { changes: GateChange[] }): string
     ? 'the promotion gate'
     : 'settings that decide its verdict';
   return (
-    `This pull request changes ${what} (${list}). It was judged by the base branch's settings, the ` +
+    `This pull request changes ${what} (${list}). It was judged by the base branch's params.yaml settings, the ` +
     'rules in force; the new ones apply to pull requests after this one is merged.'
   );
 }

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
-import { validateParams } from '../params.ts';
+import { parseParams } from '../params.ts';
 import { rel, workspace } from '../paths.ts';
-import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
-import { withBaseGate } from './guard.ts';
+import { fetchBase, gitAuthHeaders, readFileFollowingLinks, resolveCommit } from '../report/git.ts';
+import { baseUnreadable, withBaseGate } from './guard.ts';
 
 /*
  * A pull request's own checkout (the pull-request workflow for code runs the head) is judged by the base branch's
@@ -19,16 +18,21 @@ import { withBaseGate } from './guard.ts';
  * params.yaml in `root` with the base's verdict settings put back (withBaseGate), read from params.yaml at
  * `baseRef` (a branch, tag or commit; fetched when the clone lacks it). Returns the settings the checkout changes,
  * for the report's note and status. A params.yaml that does not validate is left as it is: the pipeline says why.
- * A base that cannot be found fails (a gate that cannot be read is not judged by the head's instead).
+ * A base that cannot be found, or whose params.yaml cannot be read, fails (not judged by the head's or the
+ * defaults instead); a base without params.yaml has the defaults.
  */
 export async function keepBaseGate({
   root,
   baseRef,
+  baseName = baseRef,
   token,
   log,
 }: {
   root: string;
+  /** The base's commit (the event's base.sha) or, failing that, its branch name. */
   baseRef: string;
+  /** What messages call the base ("main"). */
+  baseName?: string;
   /** Token to fetch the base with, when the clone lacks it (a shallow checkout). */
   token?: string;
   log: Logger;
@@ -39,10 +43,9 @@ export async function keepBaseGate({
     throw error;
   });
   try {
-    validateParams({ raw: parse(head) });
+    parseParams({ text: head, name: 'params.yaml' });
   } catch (error) {
-    if (!isVitrineError(error, 'PARAMS_INVALID') && !(error instanceof Error && error.name === 'YAMLParseError'))
-      throw error;
+    if (!isVitrineError(error, 'PARAMS_INVALID') && !isVitrineError(error, 'PARAMS_YAML')) throw error;
     log.info(`params.yaml is left as it is (${messageOf(error).split('\n')[0]}): the pipeline says what to fix.`);
     return { changes: [], baseCommit: null };
   }
@@ -53,16 +56,23 @@ export async function keepBaseGate({
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     commit = (await fetchBase({ dir: root, ref: baseRef, headers: gitAuthHeaders({ token }), log })).commit;
   }
-  const base = await readTextAtCommit({ dir: root, commit, filepath: rel(ws, ws.params) });
-  const kept = withBaseGate({ head, base });
+  let base: string | null;
+  try {
+    base = await readFileFollowingLinks({ dir: root, commit, filepath: rel(ws, ws.params) });
+  } catch (error) {
+    if (!isVitrineError(error) || !error.code.startsWith('GIT_')) throw error;
+    throw baseUnreadable({ why: error.message.replace(/\.$/, ''), baseName });
+  }
+  // A base params.yaml that cannot be read fails here (withBaseGate): never judged by the defaults instead.
+  const kept = withBaseGate({ head, base, baseName });
   if (kept.changes.length === 0) {
-    log.info(`The settings that judge this change are the same as at ${baseRef} (${commit.slice(0, 12)}).`);
+    log.info(`The settings that judge this change are the same as at ${baseName} (${commit.slice(0, 12)}).`);
     return { changes: [], baseCommit: commit };
   }
   await writeFileAtomic({ file: ws.params, data: kept.text });
   const keys = kept.changes.map((c) => c.key).join(', ');
   log.info(
-    `This change sets ${keys} in params.yaml: it is judged by the values at ${baseRef} (${commit.slice(0, 12)}), ` +
+    `This change sets ${keys} in params.yaml: it is judged by the values at ${baseName} (${commit.slice(0, 12)}), ` +
       'the rules in force; the new ones apply after it is merged.',
   );
   return { changes: kept.changes, baseCommit: commit };

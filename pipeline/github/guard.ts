@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Document, type Node, parse, parseDocument, visit } from 'yaml';
+import { type Document, type Node, parseDocument, visit } from 'yaml';
 import { decodeText } from '../collection/index.ts';
-import { isVitrineError, messageOf } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
-import { type Params, validateParams } from '../params.ts';
+import { type Params, parseParams, validateParams } from '../params.ts';
 import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
@@ -75,30 +75,33 @@ export function refusedPaths({ files, allowed }: { files: ChangedFile[]; allowed
  * Problems with a head's params.yaml compared with the base's: schema errors, a custom backbone, a
  * changed path or address.
  */
-export function paramsProblems({ head, base }: { head: string; base: string | null }): string[] {
-  let raw: unknown;
+export function paramsProblems({
+  head,
+  base,
+  baseName,
+}: {
+  head: string;
+  base: string | null;
+  baseName?: string;
+}): string[] {
+  let params: Params;
   try {
-    raw = parse(head);
+    params = parseParams({ text: head, name: 'params.yaml' });
   } catch (error) {
-    return [`params.yaml is not valid YAML (${messageOf(error).split('\n')[0]})`];
-  }
-  let params;
-  try {
-    params = validateParams({ raw });
-  } catch (error) {
+    if (isVitrineError(error, 'PARAMS_YAML')) return [shortQuotes(messageOf(error))];
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
-      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, '')}`)
+      ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml(:\d+)?: /, '')}`)
       : [messageOf(error)];
     return problems.map(shortQuotes);
   }
-  let before: ReturnType<typeof validateParams> | null = null;
+  let before: Params;
   try {
-    before = base === null ? validateParams({ raw: {} }) : validateParams({ raw: parse(base) });
-  } catch {
-    // The base's own file is broken: compare with the defaults.
-    before = validateParams({ raw: {} });
+    before = baseParams({ base, baseName });
+  } catch (error) {
+    if (!isVitrineError(error, 'BASE_PARAMS_UNREADABLE')) throw error;
+    return [shortQuotes(error.message)];
   }
   const problems: string[] = [];
   if (params.backbone.name === 'custom' || params.backbone.source !== '') {
@@ -140,24 +143,22 @@ export function paramsProblems({ head, base }: { head: string; base: string | nu
 export function withBaseGate({
   head,
   base,
+  baseName,
   doesNot = VERDICT_SETTINGS.doesNot,
 }: {
   head: string;
+  /** The base's params.yaml; null: it has none (the defaults). */
   base: string | null;
+  /** The base branch's name, for the message when its params.yaml cannot be read. */
+  baseName?: string;
   /** The settings that do not decide the verdict (tests leave one out, as a setting nobody has classified yet). */
   doesNot?: readonly string[];
 }): {
   text: string;
   changes: GateChange[];
 } {
-  const now = validateParams({ raw: parse(head) });
-  let before: Params;
-  try {
-    before = validateParams({ raw: base === null ? {} : parse(base) });
-  } catch {
-    // The base's own file is broken: its gate is the defaults, as the base's run would have it.
-    before = validateParams({ raw: {} });
-  }
+  const now = parseParams({ text: head, name: 'params.yaml' });
+  const before = baseParams({ base, baseName });
   const changes = gateKeys({ base: before, head: now, doesNot })
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
     .filter((c) => !isDeepStrictEqual(c.base, c.head));
@@ -166,7 +167,69 @@ export function withBaseGate({
   expandAliases(doc);
   // A new node rather than the value set in place: no other setting shares it.
   for (const c of changes) doc.setIn(c.key.split('.'), doc.createNode(c.base));
-  return { text: doc.toString(), changes };
+  const text = doc.toString();
+  checkRewrite({ text, now, changes });
+  return { text, changes };
+}
+
+/**
+ * The base's settings: the defaults when it has no params.yaml, as its own run has them. A params.yaml that cannot
+ * be read fails: taking the defaults for it would judge the pull request by rules nobody set.
+ */
+export function baseParams({ base, baseName }: { base: string | null; baseName?: string }): Params {
+  if (base === null) return validateParams({ raw: {} });
+  try {
+    return parseParams({ text: base, name: 'params.yaml' });
+  } catch (error) {
+    if (!isVitrineError(error, 'PARAMS_YAML') && !isVitrineError(error, 'PARAMS_INVALID')) throw error;
+    throw baseUnreadable({ why: messageOf(error).replace(/^params\.yaml is not valid:\s*/, ''), baseName });
+  }
+}
+
+/** The plain message for a base branch's params.yaml that cannot be read (`why`, one line). */
+export function baseUnreadable({ why, baseName }: { why: string; baseName?: string }): VitrineError {
+  const reason = why.split('\n')[0]!.trim();
+  return new VitrineError(
+    'BASE_PARAMS_UNREADABLE',
+    `The base branch's params.yaml cannot be read (${reason}): this pull request cannot be judged by the base ` +
+      `branch's settings. Fix params.yaml on ${baseName || 'the base branch'} first.`,
+    { why: reason, baseName },
+  );
+}
+
+/**
+ * Fail unless `text` (the head's params.yaml with the base's values put back) reads as the head's settings with
+ * exactly those values: YAML that reads otherwise than it looks would have the pull request judged by neither.
+ */
+function checkRewrite({ text, now, changes }: { text: string; now: Params; changes: GateChange[] }): void {
+  const expected = structuredClone(now) as Record<string, unknown>;
+  for (const c of changes) {
+    const keys = c.key.split('.');
+    const parent = keys
+      .slice(0, -1)
+      .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, expected);
+    parent[keys.at(-1)!] = c.base;
+  }
+  let read: Params | null = null;
+  let why = '';
+  try {
+    read = parseParams({ text, name: 'params.yaml' });
+  } catch (error) {
+    why = messageOf(error).split('\n')[0]!;
+  }
+  if (read && isDeepStrictEqual(read, expected)) return;
+  if (read) {
+    const off = gateKeys({ base: read, head: read, doesNot: [] }).filter(
+      (k) => !isDeepStrictEqual(at(read, k), at(expected, k)),
+    );
+    why = `it reads ${off.slice(0, 3).join(', ') || 'other settings'} otherwise`;
+  }
+  throw new VitrineError(
+    'BASE_GATE_REWRITE',
+    `params.yaml could not be given the base branch's settings (${why}): this pull request cannot be judged by ` +
+      'them. Write params.yaml as plain `key: value` lines.',
+    { why },
+  );
 }
 
 /**
@@ -253,7 +316,14 @@ const APPROVERS = ['admin', 'maintain', 'write'];
 export interface GuardResult {
   choice: RunnerChoice;
   /** The pull request decided on (from the event, or from the API for a comment command); null: none. */
-  pullRequest: { number: number; headSha: string; baseRef: string | null; fork: boolean } | null;
+  pullRequest: {
+    number: number;
+    headSha: string;
+    baseRef: string | null;
+    /** The base branch's commit params.yaml was read at (the event's, or the API's for a comment). */
+    baseSha: string | null;
+    fork: boolean;
+  } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
@@ -399,6 +469,7 @@ export async function guardPullRequest({
     number,
     headSha: sha,
     baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null,
+    baseSha: pr.base?.sha ?? null,
     fork,
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
@@ -435,12 +506,17 @@ export async function guardPullRequest({
       const base = baseSha
         ? await forge.readFileAt({ owner, repo, path: 'params.yaml', ref: baseSha })
         : { kind: 'missing' as const };
-      // The base's own file is trusted: read as the base's run would read it.
+      // The base's own file is trusted: read as the base's run would read it. Anything but a file or nothing (a
+      // symbolic link, a folder) cannot be read here: not judged, rather than judged by the defaults.
       const baseText = base.kind === 'file' ? Buffer.from(base.bytes).toString('utf8') : null;
-      const found = paramsProblems({ head: params.text, base: baseText });
+      const baseName = pullRequest.baseRef ?? undefined;
+      const found =
+        base.kind === 'file' || base.kind === 'missing'
+          ? paramsProblems({ head: params.text, base: baseText, baseName })
+          : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       problems.push(...found);
       if (found.length === 0) {
-        const kept = withBaseGate({ head: params.text, base: baseText });
+        const kept = withBaseGate({ head: params.text, base: baseText, baseName });
         params.text = kept.text;
         gateChanges.push(...kept.changes);
         if (kept.changes.length > 0) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
@@ -11,9 +12,15 @@ import type { Logger } from '../log.ts';
  * fetched), files at a commit, and the last commit that touched labels.csv.
  */
 
-/** Resolve a branch, tag or commit; a branch name is also tried as `origin/<name>`. */
+/**
+ * Resolve a branch, tag or commit. A name is a branch first (local, then `origin/<name>` as a CI checkout has it):
+ * git's own order would take a tag of that name, or a commit the name looks like, which anyone who can push a tag
+ * or a commit could make stand for the base branch. Only a full 40-digit commit id is taken as it is.
+ */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
-  const candidates = /^[0-9a-f]{4,40}$/i.test(ref) ? [ref] : [ref, `origin/${ref}`];
+  const candidates = /^[0-9a-f]{40}$/i.test(ref)
+    ? [ref]
+    : [`refs/heads/${ref}`, `refs/remotes/origin/${ref}`, ref, `origin/${ref}`];
   for (const candidate of candidates) {
     try {
       return await resolveRef({ dir, ref: candidate });
@@ -39,6 +46,96 @@ export async function readTextAtCommit({
   filepath: string;
 }): Promise<string | null> {
   return readFileAtRef({ dir, ref: commit, filepath });
+}
+
+/**
+ * A file's text at a commit, following symbolic links that stay inside the repository (as a checkout of that commit
+ * would read it); null when there is no such file. A link that leaves the repository, a loop or a folder fails:
+ * its text is not in the commit.
+ */
+export async function readFileFollowingLinks({
+  dir,
+  commit,
+  filepath,
+}: {
+  dir: string;
+  commit: string;
+  filepath: string;
+}): Promise<string | null> {
+  let at = filepath.split(path.sep).join('/');
+  for (let hop = 0; hop < 8; hop++) {
+    const parent = path.posix.dirname(at);
+    const name = path.posix.basename(at);
+    let entries: Awaited<ReturnType<typeof git.readTree>>['tree'];
+    try {
+      entries = (await git.readTree({ fs, dir, oid: commit, ...(parent === '.' ? {} : { filepath: parent }) })).tree;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NotFoundError') return null;
+      throw error;
+    }
+    const entry = entries.find((e) => e.path === name);
+    if (!entry) return null;
+    const { blob } = entry.type === 'blob' ? await git.readBlob({ fs, dir, oid: entry.oid }) : { blob: null };
+    if (entry.mode === '120000' && blob) {
+      const target = Buffer.from(blob).toString('utf8');
+      const next = path.posix.normalize(path.posix.join(parent, target));
+      if (path.posix.isAbsolute(target) || next === '..' || next.startsWith('../'))
+        throw new VitrineError(
+          'GIT_LINK_OUTSIDE',
+          `${filepath} is a symbolic link to "${target}", outside the repository, so its text is not in the commit.`,
+          { filepath, target },
+        );
+      at = next;
+      continue;
+    }
+    if (!blob)
+      throw new VitrineError('GIT_NOT_A_FILE', `${at} is a folder or a submodule in the commit, not a file.`, {
+        filepath: at,
+      });
+    return Buffer.from(blob).toString('utf8');
+  }
+  throw new VitrineError('GIT_LINK_LOOP', `${filepath} is a symbolic link that leads to more links, never to a file.`, {
+    filepath,
+  });
+}
+
+/**
+ * Files under `folders` (".github", "actions", "pipeline") that differ between two commits, sorted. Only the
+ * subtrees whose ids differ are read, so a large collection's data costs nothing here. At most `max` paths.
+ */
+export async function changedFiles({
+  dir,
+  base,
+  head,
+  folders,
+  max = 50,
+}: {
+  dir: string;
+  base: string;
+  head: string;
+  folders: readonly string[];
+  max?: number;
+}): Promise<string[]> {
+  const found: string[] = [];
+  const entries = async (oid: string | undefined) =>
+    oid ? new Map((await git.readTree({ fs, dir, oid })).tree.map((e) => [e.path, e])) : new Map();
+  const walk = async (a: string | undefined, b: string | undefined, prefix: string): Promise<void> => {
+    const [ea, eb] = [await entries(a), await entries(b)];
+    for (const name of [...new Set([...ea.keys(), ...eb.keys()])].sort()) {
+      if (found.length >= max) return;
+      const [x, y] = [ea.get(name), eb.get(name)];
+      if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
+      const at = prefix ? `${prefix}/${name}` : name;
+      if (!prefix && !folders.includes(name)) continue;
+      if (x?.type === 'tree' || y?.type === 'tree')
+        await walk(x?.type === 'tree' ? x.oid : undefined, y?.type === 'tree' ? y.oid : undefined, at);
+      // A file on either side (added, removed, changed, or turned into a folder).
+      if ((x && x.type !== 'tree') || (y && y.type !== 'tree')) found.push(at);
+    }
+  };
+  const tree = async (commit: string) => (await git.readCommit({ fs, dir, oid: commit })).commit.tree;
+  await walk(await tree(base), await tree(head), '');
+  return found;
 }
 
 /** The newest commit reachable from `ref` that changed `filepath` (looks back `depth` commits), or null. */

@@ -15,8 +15,8 @@ import { hashJson } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
-import { fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
-import { COMMENT_ROOM, fitMarkdown } from './markdown.ts';
+import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
+import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
@@ -27,6 +27,9 @@ export { headline } from './render.ts';
 export { type LabelChange, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
 
 /** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
+/** Where the code that judges a pull request lives (its workflow, the actions, the pipeline). */
+const CODE_FOLDERS = ['.github', 'actions', 'pipeline'] as const;
+
 const UPSTREAM_STAGES = ['dataset', 'train', 'evaluate', 'monitor'] as const;
 
 /**
@@ -209,6 +212,7 @@ export async function buildReport({
 
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
   let paramChanges: ReportJson['lineage']['params'] = [];
+  let vocabularyRemoved: { label: string; objects: number }[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
@@ -219,8 +223,29 @@ export async function buildReport({
             log,
           })
         : params;
-    paramChanges = diffParams({ base: paramsFromText({ text: baseText, log }), head: headParams });
+    const baseParams = paramsFromText({ text: baseText, log });
+    paramChanges = diffParams({ base: baseParams, head: headParams });
+    // Labels the base's vocabulary has and the head's not: their objects become invalid rows, which
+    // dataset.on_invalid: skip leaves out of training and of the test split, so the gate no longer sees them.
+    const was = vocabularyOf(baseParams);
+    const now = vocabularyOf(headParams);
+    if (was && now)
+      vocabularyRemoved = was
+        .filter((label) => !now.includes(label))
+        .map((label) => ({ label, objects: headLabels.filter((l) => l.label === label).length }));
   }
+
+  // A pull request of the repository runs its own workflow and pipeline: one that changes them can change how it
+  // is judged, which the base's settings (base-gate) do not cover. Reviewers should know.
+  const codeChanged =
+    baseCommit && headCommit && !head
+      ? await changedFiles({ dir: ws.root, base: baseCommit, head: headCommit, folders: CODE_FOLDERS }).catch(
+          (error: unknown) => {
+            log.debug(`The code changes could not be listed: ${messageOf(error)}`);
+            return [];
+          },
+        )
+      : [];
 
   const gate = gateOf({ metrics, params });
   const comparison = metrics.baseline
@@ -244,12 +269,13 @@ export async function buildReport({
   const json: ReportJson = {
     schema: 'vitrine.report/1',
     createdAt: now.toISOString(),
-    headline: headline({ verdict, gate }),
+    headline: `${removedPrefix(vocabularyRemoved)}${headline({ verdict, gate })}`,
     verdict,
     gate,
     catalogue,
     collectionName: params.collection.name,
     statusContext: params.report.status_context,
+    ...(codeChanged.length > 0 ? { codeChanged } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -265,6 +291,7 @@ export async function buildReport({
         skipped: changes.filter((c) => c.skipped).length,
       },
       ...(dataset ? { vocabulary: dataset.labels } : {}),
+      ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
@@ -298,6 +325,14 @@ export async function buildReport({
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
   const sections = reportSections({ metrics, model, dataset, links, changes: changed });
+  if (codeChanged.length > 0)
+    sections.afterIntro = [
+      `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +
+        ' — review those changes before trusting this verdict.',
+      ...(sections.afterIntro ?? []),
+    ];
+  if (vocabularyRemoved.length > 0)
+    sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const maxLabelChanges = params.report.max_label_changes;
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });
@@ -482,6 +517,38 @@ export function catalogueLinks({
     ? resolve(`${folder}${smallest.jpeg.split('/').map(encodeURIComponent).join('/')}`)
     : null;
   return { thumbnailUrl, pageUrl };
+}
+
+/** collection.vocabulary of validated or raw params, or null when it is not a list of labels. */
+function vocabularyOf(params: unknown): string[] | null {
+  const v = (params as { collection?: { vocabulary?: unknown } } | null)?.collection?.vocabulary;
+  return Array.isArray(v) && v.every((l) => typeof l === 'string') ? v : null;
+}
+
+/** "a, b and c" */
+function listed(words: string[], last: string): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${last} ${words.at(-1)}`;
+}
+
+/** Plain words for labels a pull request removes from the vocabulary, and what that leaves out. */
+export function removedNote(removed: { label: string; objects: number }[]): string {
+  const labels = removed.map((r) => r.label);
+  const n = removed.reduce((sum, r) => sum + r.objects, 0);
+  const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listed(labels, 'and')}`;
+  const objects =
+    n === 1 ? `1 object labelled ${listed(labels, 'or')} is` : `${n} objects labelled ${listed(labels, 'or')} are`;
+  return (
+    `This pull request removes ${what} from the vocabulary: ${objects} no longer trained on or judged. ` +
+    'The promotion gate cannot see how the model does on them.'
+  );
+}
+
+/** The headline's short prefix for removed labels (a commit status holds 140 characters): "Removes label textile: ". */
+function removedPrefix(removed: { label: string }[]): string {
+  if (removed.length === 0) return '';
+  const names = removed.map((r) => r.label).join(', ');
+  if (removed.length === 1 && names.length <= 30) return `Removes label ${names}: `;
+  return names.length <= 30 ? `Removes labels ${names}: ` : `Removes ${removed.length} labels: `;
 }
 
 function paramsFromText({ text, log }: { text: string | null; log: Logger }): unknown {

@@ -91,6 +91,8 @@ export interface ReportJson {
   collectionName?: string;
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
   statusContext: string;
+  /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
+  codeChanged?: string[];
   comparison: null | {
     metric: 'macroF1' | 'accuracy';
     baselineVersion: string;
@@ -121,6 +123,11 @@ export interface ReportJson {
     counts: { changed: number; added: number; removed: number; skipped?: number };
     /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
     vocabulary?: string[];
+    /**
+     * Labels the base's collection.vocabulary has and the head's not, each with the objects labels.csv gives it
+     * (no longer trained on or tested). Absent when none.
+     */
+    vocabularyRemoved?: { label: string; objects: number }[];
   };
   lineage: {
     data: string;

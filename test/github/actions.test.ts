@@ -131,7 +131,7 @@ describe('the report action', () => {
     expect(run.code).toBe(0);
     const body = gh.comments.get(2)!.find((c) => c.body.startsWith(MARKER))!.body;
     expect(body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
-    expect(body).toContain("It was judged by the base branch's settings");
+    expect(body).toContain("It was judged by the base branch's params.yaml settings");
     expect(gh.statuses[0]!.description).toMatch(/^Base settings \(PR changes them\): Better/);
   });
 

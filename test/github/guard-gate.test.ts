@@ -99,7 +99,7 @@ describe("the base branch's gate decides a pull request", () => {
     const note = proposedGateNote({ changes });
     expect(note).toContain('gate.min_macro_f1 0.5 → 0');
     expect(note).toContain('evaluate.baseline "prod" → "v1.0.0"');
-    expect(note).toMatch(/judged by the base branch's settings/);
+    expect(note).toMatch(/judged by the base branch's params.yaml settings/);
     expect(note).toMatch(/after.*merged/);
     const markdown = '✅ **Better.** The promotion gate passes.\n\nThe model was tested on 40 objects.\n';
     const out = withGateChanges({ markdown, headline: 'Better than the promoted model.', changes });

@@ -72,3 +72,18 @@ describe('action input readers', () => {
     );
   });
 });
+
+describe("the report action's gate-changes input", () => {
+  it('names both actions that produce it when it is not what they write', async () => {
+    const { readSettings } = await import('../../actions/report/settings.ts');
+    const e = failure(() =>
+      readSettings({
+        get: from({ 'gate-changes': '{"key": 1}', 'github-token': 't' }),
+        env: { GITHUB_REPOSITORY: 'o/r', GITHUB_WORKSPACE: '/tmp' },
+        event: {},
+      }),
+    );
+    expect(isVitrineError(e, 'ACTION_INPUT_INVALID')).toBe(true);
+    expect(e.message).toMatch(/the gate-changes output of choose-runner or of the pipeline action/);
+  });
+});

@@ -7,7 +7,8 @@ import { defaultParams, paramsSchema, validateParams } from '../../pipeline/para
 
 /*
  * Which params.yaml settings decide a pull request's verdict is a decision, not a list someone remembers to
- * extend: every setting of the schema (pipeline/params.ts) must be in VERDICT_SETTINGS (pipeline/github/guard.ts)
+ * extend: every setting of the schema (pipeline/params.ts) must be in VERDICT_SETTINGS
+ * (pipeline/github/verdict-settings.ts)
  * as deciding it or not, so a setting added later fails here until someone decides. Until then the pull request
  * is judged by the base's value of it (an unknown setting may decide).
  */
@@ -72,7 +73,7 @@ describe('which params.yaml settings decide a pull request’s verdict', () => {
     expect(
       unclassified,
       'A params.yaml setting is neither in VERDICT_SETTINGS.decides (or decidesWhen) nor in doesNot ' +
-        '(pipeline/github/guard.ts): decide whether a pull request may change it and still be judged with it',
+        '(pipeline/github/verdict-settings.ts): decide whether a pull request may change it and still be judged with it',
     ).toEqual([]);
     expect(DECIDES.filter((k) => DOES_NOT.includes(k))).toEqual([]);
     expect([...DECIDES, ...DOES_NOT].filter((k) => !keys.includes(k))).toEqual([]);
@@ -102,6 +103,41 @@ describe('which params.yaml settings decide a pull request’s verdict', () => {
       tried++;
     }
     expect(tried).toBe(ALL.length - Object.keys(VERDICT_SETTINGS.decidesWhen).length);
+  });
+
+  it('pins the settings that decide by leaving test objects out or by naming the status', () => {
+    const base =
+      'dataset:\n  on_invalid: fail\n  image:\n    max_pixels: 50000000\nreport:\n  status_context: museum/gate\n';
+    const head = 'dataset:\n  on_invalid: skip\n  image:\n    max_pixels: 1000\nreport:\n  status_context: other\n';
+    const { text, changes } = withBaseGate({ head, base });
+    expect(changes).toEqual([
+      { key: 'dataset.image.max_pixels', base: 50_000_000, head: 1000 },
+      { key: 'dataset.on_invalid', base: 'fail', head: 'skip' },
+      { key: 'report.status_context', base: 'museum/gate', head: 'other' },
+    ]);
+    expect(parse(text)).toEqual(parse(base));
+  });
+
+  it("keeps the base's evaluate.group_by only while its unseen-source check is on", () => {
+    const head = 'evaluate:\n  group_by: photographer\n';
+    const on = withBaseGate({ head, base: 'evaluate:\n  group_by: department\ngate:\n  min_unseen_macro_f1: 0.4\n' });
+    expect(on.changes).toContainEqual({ key: 'evaluate.group_by', base: 'department', head: 'photographer' });
+    expect(parse(on.text).evaluate.group_by).toBe('department');
+    const off = withBaseGate({ head, base: 'evaluate:\n  group_by: department\n' });
+    expect(off.changes).toEqual([]);
+    expect(off.text).toBe(head);
+  });
+
+  it("keeps the base's dataset.split.validation when the head's would leave less than a tenth to train", () => {
+    const base = 'dataset:\n  split:\n    validation: 0.15\n    test: 0.2\n';
+    const greedy = withBaseGate({ head: 'dataset:\n  split:\n    validation: 0.75\n    test: 0.1\n', base });
+    expect(greedy.changes).toEqual([
+      { key: 'dataset.split.test', base: 0.2, head: 0.1 },
+      { key: 'dataset.split.validation', base: 0.15, head: 0.75 },
+    ]);
+    expect(parse(greedy.text).dataset.split).toEqual({ validation: 0.15, test: 0.2 });
+    const fine = withBaseGate({ head: 'dataset:\n  split:\n    validation: 0.3\n    test: 0.2\n', base });
+    expect(fine.changes).toEqual([]);
   });
 
   it("keeps the base's value of a setting nobody has classified yet: it may decide the verdict", () => {

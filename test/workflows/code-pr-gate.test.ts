@@ -101,6 +101,12 @@ async function checkout({ base, head }: { base: string; head: string }): Promise
   return dir;
 }
 
+/** The event's base commit is the base branch's, as GitHub sends it (the example payload's is of another repository). */
+function baseOf(event: unknown, workspace: string): void {
+  const base = execFileSync('git', ['rev-parse', 'refs/remotes/origin/main'], { cwd: workspace }).toString().trim();
+  (event as { pull_request: { base: { sha: string } } }).pull_request.base.sha = base;
+}
+
 /** The stand-in vitrine command: records each call with params.yaml, and `run` writes a report. */
 async function standIn(dir: string): Promise<{ file: string; calls: string }> {
   const file = path.join(dir, 'vitrine-stand-in.mjs');
@@ -209,6 +215,7 @@ describe('the pull-request workflow for code judges a branch of the repository b
     const event = examplePayload('opened');
     expect(event.pull_request.head.repo!.full_name).toBe(event.repository.full_name);
     const workspace = await checkout({ base: BASE, head: WEAK });
+    baseOf(event, workspace);
     const { report, calls } = await playPipelineJob({ workspace, gh, event });
     expect(report.code, report.stdout).toBe(0);
     // The stages ran with the base's gate, and the rest of the head's settings.
@@ -222,7 +229,7 @@ describe('the pull-request workflow for code judges a branch of the repository b
     expect(status.description).toMatch(/^Base settings \(PR changes them\): /);
     const comment = gh.comments.get(event.pull_request.number)!.find((c) => c.body.startsWith('<!-- vitrine:report'))!;
     expect(comment.body).toContain('This pull request changes the promotion gate \\(gate.min\\_macro\\_f1 0.5 → 0\\)');
-    expect(comment.body).toContain("It was judged by the base branch's settings");
+    expect(comment.body).toContain("It was judged by the base branch's params.yaml settings");
     expect(gh.invalid).toEqual([]);
   });
 
@@ -230,12 +237,31 @@ describe('the pull-request workflow for code judges a branch of the repository b
     gh = await startFakeGitHub({ token: 'test-token' });
     const event = examplePayload('opened');
     const workspace = await checkout({ base: BASE, head: BASE.replace('epochs: 80', 'epochs: 12') });
+    baseOf(event, workspace);
     const { report, calls } = await playPipelineJob({ workspace, gh, event });
     expect(report.code, report.stdout).toBe(0);
     expect(calls.find((c) => c.args[0] === 'run')!.params).toBe(BASE.replace('epochs: 80', 'epochs: 12'));
     const status = gh.statuses.find((s) => s.context === 'vitrine/gate')!;
     expect(status.state).toBe('failure');
     expect(status.description).toBe('Better: this change makes the model better. The promotion gate does not pass.');
+  });
+});
+
+/**
+ * Whether a pipeline step leaves base-gate on: not given (on by default) or true. `base-gate: false` is a YAML
+ * boolean, not the text "false", and an expression could turn it off too: anything else counts as off.
+ */
+function keepsBaseGate(step: Step): boolean {
+  const given = step.with?.['base-gate'];
+  return given === undefined || given === true || String(given).trim().toLowerCase() === 'true';
+}
+
+describe('the check that no workflow turns base-gate off', () => {
+  it('catches false as YAML writes it, quoted or not, and an expression', () => {
+    for (const off of ['base-gate: false', "base-gate: 'false'", 'base-gate: False', "base-gate: ${{ 'false' }}"])
+      expect(keepsBaseGate({ uses: './actions/pipeline', with: parse(off) }), off).toBe(false);
+    for (const on of ['stages: report', "base-gate: 'true'", 'base-gate: true'])
+      expect(keepsBaseGate({ uses: './actions/pipeline', with: parse(on) }), on).toBe(true);
   });
 });
 
@@ -248,7 +274,7 @@ describe('every pull-request workflow', () => {
       const onPullRequest = 'pull_request' in workflow.on || 'pull_request_target' in workflow.on;
       for (const job of Object.values(workflow.jobs) as { steps?: Step[] }[]) {
         for (const step of job.steps ?? []) {
-          if (step.uses === './actions/pipeline') expect(step.with?.['base-gate'], file).not.toBe('false');
+          if (step.uses === './actions/pipeline') expect(keepsBaseGate(step), file).toBe(true);
           if (!onPullRequest || step.uses !== './actions/report' || step.with?.['from-fork'] === 'true') continue;
           expect(String(step.with?.['gate-changes'] ?? ''), file).toMatch(/\.outputs\.gate-changes \}\}$/);
           checked++;
@@ -256,5 +282,30 @@ describe('every pull-request workflow', () => {
       }
     }
     expect(checked).toBe(2);
+  });
+});
+
+describe('the base is the pull request base commit', () => {
+  it("judges by the event's base commit: a tag named like the base branch (pointing at a weak gate) does not stand for it", async () => {
+    gh = await startFakeGitHub({ token: 'test-token' });
+    const event = examplePayload('opened') as ReturnType<typeof examplePayload> & {
+      pull_request: { base: { sha: string } };
+    };
+    const workspace = await checkout({ base: BASE, head: WEAK });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: workspace })
+        .toString()
+        .trim();
+    event.pull_request.base.sha = git('rev-parse', 'main');
+    // As actions/checkout leaves a pull request's clone: detached, origin/<branch> only, tags fetched. Someone with
+    // write access tagged the head "main", and moved origin/main there too (a push after the event).
+    git('tag', 'main', 'change-code');
+    git('update-ref', 'refs/remotes/origin/main', 'change-code');
+    git('checkout', '-q', '--detach', 'change-code');
+    git('branch', '-q', '-D', 'main');
+    const { report, calls } = await playPipelineJob({ workspace, gh, event });
+    expect(report.code, report.stdout).toBe(0);
+    expect(parse(calls.find((c) => c.args[0] === 'run')!.params).gate.min_macro_f1).toBe(0.5);
+    expect(gh.statuses.find((s) => s.context === 'vitrine/gate')!.description).toMatch(/^Base settings/);
   });
 });

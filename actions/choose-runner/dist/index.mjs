@@ -19169,7 +19169,7 @@ var require_identity = __commonJS({
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -19191,7 +19191,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19206,7 +19206,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq2;
   }
 });
@@ -19219,7 +19219,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit3(node2, visitor) {
+    function visit4(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19228,9 +19228,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path2) {
       const ctrl = callVisitor(key, node2, visitor, path2);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19364,7 +19364,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit3;
+    exports.visit = visit4;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19374,7 +19374,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19518,7 +19518,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit3.visit(doc.contents, (_key, node2) => {
+          visit4.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19545,7 +19545,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19556,7 +19556,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit4.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19736,7 +19736,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19762,7 +19762,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit3.visit(doc, {
+          visit4.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -24684,15 +24684,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit3(cst, visitor) {
+    function visit4(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path2) => {
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    visit4.itemAtPath = (cst, path2) => {
       let item = cst;
       for (const [field, index] of path2) {
         const tok = item?.[field];
@@ -24703,8 +24703,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path2) => {
-      const parent = visit3.itemAtPath(cst, path2.slice(0, -1));
+    visit4.parentCollection = (cst, path2) => {
+      const parent = visit4.itemAtPath(cst, path2.slice(0, -1));
       const field = path2[path2.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24735,7 +24735,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
     }
-    exports.visit = visit3;
+    exports.visit = visit4;
   }
 });
 
@@ -24751,7 +24751,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24835,7 +24835,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26384,7 +26384,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26425,7 +26425,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify2;
@@ -26451,7 +26451,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit3 = require_visit();
+    var visit4 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26479,8 +26479,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit3.visit;
-    exports.visitAsync = visit3.visitAsync;
+    exports.visit = visit4.visit;
+    exports.visitAsync = visit4.visitAsync;
   }
 });
 
@@ -29078,18 +29078,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -30584,7 +30584,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -30598,7 +30598,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -47083,7 +47083,10 @@ var trainParams = external_exports.strictObject({
   l2_cv_max_objects: external_exports.int().min(0).default(5e3),
   /** L2 penalty on the head's weights (adam). */
   l2: external_exports.number().min(0).default(5e-4),
-  /** Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every core. */
+  /**
+   * Worker threads for embedding and for the cross-validation heads (wasm, cpu backends); 0 uses every
+   * core, except that small lbfgs heads (≤ 300 rows) then stay on the main thread (threads cost more).
+   */
   workers: external_exports.int().min(0).max(256, "more threads than any machine has cores").default(0),
   /**
    * Horizontal-flip augmentation of training embeddings (each training image embedded twice). Off by default:
@@ -47263,6 +47266,127 @@ function validateParams({
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
   ${problems.join("\n  ")}`, { file: file2, problems });
 }
+function parseParams({ text: text2, name }) {
+  const lineCounter = new import_yaml.LineCounter();
+  let doc;
+  try {
+    doc = (0, import_yaml.parseDocument)(text2, { lineCounter });
+  } catch (error63) {
+    throw unreadableYaml({ error: error63, name });
+  }
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first.linePos?.[0]?.line;
+    const key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0;
+    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
+    throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
+  }
+  const extra = yamlExtra({ text: text2, doc, lineCounter });
+  if (extra) throw new VitrineError("PARAMS_YAML", `${name}: ${extra.problem}`, { file: name, line: extra.line });
+  const lineOf = (keyPath) => {
+    let node2 = doc.contents;
+    let offset;
+    for (const key of keyPath) {
+      if ((0, import_yaml.isMap)(node2)) {
+        const pair = node2.items.find((p) => p.key?.value === key);
+        if (!pair) break;
+        offset = pair.key.range?.[0];
+        node2 = pair.value;
+      } else if ((0, import_yaml.isSeq)(node2) && typeof key === "number") {
+        const item = node2.items[key];
+        if (!item) break;
+        offset = item.range?.[0];
+        node2 = item;
+      } else break;
+    }
+    return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
+  };
+  let raw;
+  try {
+    raw = doc.toJS();
+  } catch (error63) {
+    throw unreadableYaml({ error: error63, name });
+  }
+  const odd = notPlain(raw);
+  if (odd) {
+    const line = lineOf(odd.path);
+    const where = line ? `line ${line}` : `"${odd.path.join(".")}"`;
+    throw new VitrineError(
+      "PARAMS_YAML",
+      `${name}: ${where} holds ${odd.what}, which Vitrine does not read: write plain text, numbers, true or false, lists and \`key: value\` lines.`,
+      { file: name, line }
+    );
+  }
+  return validateParams({ raw, file: name, lineOf });
+}
+var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+function yamlExtra({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  const lineAt = (offset) => offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
+  const yaml = doc.directives?.yaml;
+  if (yaml?.explicit && yaml.version !== "1.2") {
+    const line = text2.split("\n").findIndex((l) => l.startsWith("%YAML")) + 1 || 1;
+    return {
+      problem: `line ${line} asks for \`%YAML ${yaml.version}\`, an older YAML whose extras (merge keys, \`!!omap\`) Vitrine does not read: remove that line (and the \`---\` after it).`,
+      line
+    };
+  }
+  let found = null;
+  (0, import_yaml.visit)(doc, {
+    Pair(_, pair) {
+      if (found || !(0, import_yaml.isScalar)(pair.key) || pair.key.value !== "<<") return;
+      const line = lineAt(pair.key.range?.[0]);
+      found = {
+        problem: `line ${line} uses a merge key (\`<<:\`), which Vitrine does not read: write each setting out as plain \`key: value\` lines.`,
+        line
+      };
+      return import_yaml.visit.BREAK;
+    },
+    Node(_, node2) {
+      if (found || !node2.tag || PLAIN_TAGS.has(node2.tag)) return;
+      const start = node2.range?.[0];
+      const line = lineAt(start === void 0 ? void 0 : Math.max(0, text2.lastIndexOf("!", start)));
+      const tag = node2.tag.replace(/^tag:yaml\.org,2002:/, "!!");
+      found = {
+        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: write the section as plain \`key: value\` lines.`,
+        line
+      };
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return found;
+}
+function notPlain(value, at2 = []) {
+  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const odd = notPlain(v, [...at2, i]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  const proto = typeof value === "object" ? Object.getPrototypeOf(value) : void 0;
+  if (proto === Object.prototype || proto === null) {
+    for (const [k, v] of Object.entries(value)) {
+      const odd = notPlain(v, [...at2, k]);
+      if (odd) return odd;
+    }
+    return null;
+  }
+  const what = value instanceof Map ? "an ordered map" : value instanceof Set ? "a set" : value instanceof Date ? "a date" : "a value";
+  return {
+    path: at2,
+    what: `${what} (${typeof value === "object" ? proto?.constructor?.name ?? "object" : typeof value})`
+  };
+}
+function unreadableYaml({ error: error63, name }) {
+  const why = messageOf(error63).split("\n")[0];
+  const problem = /alias/i.test(why) ? "the aliases (*name) in this file repeat anchors (&name) that hold other aliases, so they expand to far too many values for Vitrine to read. Remove the anchors and aliases and write the values out (params.yaml needs none)." : `this file cannot be read as YAML (${why}). Check the file around the values changed last, or start again from Vitrine's default params.yaml.`;
+  return new VitrineError("PARAMS_YAML", `${name}: ${problem}`, { file: name }, { cause: error63 });
+}
 function valueAt(root, keys) {
   let node2 = root;
   for (const key of keys) {
@@ -47287,6 +47411,24 @@ function unwrap(schema) {
     s = s.unwrap();
   }
   return s;
+}
+function keyPathAt({
+  doc,
+  offset
+}) {
+  const walk = (node2, keys) => {
+    if (!(0, import_yaml.isMap)(node2)) return void 0;
+    for (const pair of node2.items) {
+      const key = pair.key;
+      const here = [...keys, String(key?.value)];
+      if (key?.range?.[0] === offset)
+        return { path: here.join("."), name: String(key?.value), section: (0, import_yaml.isMap)(pair.value) };
+      const inside = walk(pair.value, here);
+      if (inside) return inside;
+    }
+    return void 0;
+  };
+  return walk(doc.contents, []);
 }
 function shown(value) {
   if (typeof value === "number" && !Number.isFinite(value))
@@ -47597,26 +47739,26 @@ function refusedPaths({ files, allowed }) {
   }
   return refused;
 }
-function paramsProblems({ head, base }) {
-  let raw;
-  try {
-    raw = (0, import_yaml2.parse)(head);
-  } catch (error63) {
-    return [`params.yaml is not valid YAML (${messageOf(error63).split("\n")[0]})`];
-  }
+function paramsProblems({
+  head,
+  base,
+  baseName
+}) {
   let params;
   try {
-    params = validateParams({ raw });
+    params = parseParams({ text: head, name: "params.yaml" });
   } catch (error63) {
+    if (isVitrineError(error63, "PARAMS_YAML")) return [shortQuotes(messageOf(error63))];
     const each = isVitrineError(error63, "PARAMS_INVALID") ? error63.data.problems : null;
-    const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml: /, "")}`) : [messageOf(error63)];
+    const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml(:\d+)?: /, "")}`) : [messageOf(error63)];
     return problems2.map(shortQuotes);
   }
-  let before = null;
+  let before;
   try {
-    before = base === null ? validateParams({ raw: {} }) : validateParams({ raw: (0, import_yaml2.parse)(base) });
-  } catch {
-    before = validateParams({ raw: {} });
+    before = baseParams({ base, baseName });
+  } catch (error63) {
+    if (!isVitrineError(error63, "BASE_PARAMS_UNREADABLE")) throw error63;
+    return [shortQuotes(error63.message)];
   }
   const problems = [];
   if (params.backbone.name === "custom" || params.backbone.source !== "") {
@@ -47648,21 +47790,63 @@ function paramsProblems({ head, base }) {
 function withBaseGate({
   head,
   base,
+  baseName,
   doesNot = VERDICT_SETTINGS.doesNot
 }) {
-  const now = validateParams({ raw: (0, import_yaml2.parse)(head) });
-  let before;
-  try {
-    before = validateParams({ raw: base === null ? {} : (0, import_yaml2.parse)(base) });
-  } catch {
-    before = validateParams({ raw: {} });
-  }
+  const now = parseParams({ text: head, name: "params.yaml" });
+  const before = baseParams({ base, baseName });
   const changes = gateKeys({ base: before, head: now, doesNot }).map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => !isDeepStrictEqual(c.base, c.head));
   if (changes.length === 0) return { text: head, changes };
   const doc = (0, import_yaml2.parseDocument)(head);
   expandAliases(doc);
   for (const c of changes) doc.setIn(c.key.split("."), doc.createNode(c.base));
-  return { text: doc.toString(), changes };
+  const text2 = doc.toString();
+  checkRewrite({ text: text2, now, changes });
+  return { text: text2, changes };
+}
+function baseParams({ base, baseName }) {
+  if (base === null) return validateParams({ raw: {} });
+  try {
+    return parseParams({ text: base, name: "params.yaml" });
+  } catch (error63) {
+    if (!isVitrineError(error63, "PARAMS_YAML") && !isVitrineError(error63, "PARAMS_INVALID")) throw error63;
+    throw baseUnreadable({ why: messageOf(error63).replace(/^params\.yaml is not valid:\s*/, ""), baseName });
+  }
+}
+function baseUnreadable({ why, baseName }) {
+  const reason = why.split("\n")[0].trim();
+  return new VitrineError(
+    "BASE_PARAMS_UNREADABLE",
+    `The base branch's params.yaml cannot be read (${reason}): this pull request cannot be judged by the base branch's settings. Fix params.yaml on ${baseName || "the base branch"} first.`,
+    { why: reason, baseName }
+  );
+}
+function checkRewrite({ text: text2, now, changes }) {
+  const expected2 = structuredClone(now);
+  for (const c of changes) {
+    const keys = c.key.split(".");
+    const parent = keys.slice(0, -1).reduce((o, k) => o[k], expected2);
+    parent[keys.at(-1)] = c.base;
+  }
+  let read = null;
+  let why = "";
+  try {
+    read = parseParams({ text: text2, name: "params.yaml" });
+  } catch (error63) {
+    why = messageOf(error63).split("\n")[0];
+  }
+  if (read && isDeepStrictEqual(read, expected2)) return;
+  if (read) {
+    const off = gateKeys({ base: read, head: read, doesNot: [] }).filter(
+      (k) => !isDeepStrictEqual(at(read, k), at(expected2, k))
+    );
+    why = `it reads ${off.slice(0, 3).join(", ") || "other settings"} otherwise`;
+  }
+  throw new VitrineError(
+    "BASE_GATE_REWRITE",
+    `params.yaml could not be given the base branch's settings (${why}): this pull request cannot be judged by them. Write params.yaml as plain \`key: value\` lines.`,
+    { why }
+  );
 }
 function expandAliases(doc) {
   const unanchored = (node2) => {
@@ -47810,6 +47994,7 @@ async function guardPullRequest({
     number: number4,
     headSha: sha,
     baseRef: baseRefFromApi ?? pr.base?.ref ?? null,
+    baseSha: pr.base?.sha ?? null,
     fork
   };
   const allowed = allowObjects ? [...DATA_FILES, OBJECTS_FILE] : [...DATA_FILES];
@@ -47844,10 +48029,11 @@ async function guardPullRequest({
       const baseSha = pr.base?.sha;
       const base = baseSha ? await forge.readFileAt({ owner, repo, path: "params.yaml", ref: baseSha }) : { kind: "missing" };
       const baseText = base.kind === "file" ? Buffer.from(base.bytes).toString("utf8") : null;
-      const found = paramsProblems({ head: params.text, base: baseText });
+      const baseName = pullRequest.baseRef ?? void 0;
+      const found = base.kind === "file" || base.kind === "missing" ? paramsProblems({ head: params.text, base: baseText, baseName }) : [baseUnreadable({ why: `it is a ${base.kind}, not a file`, baseName }).message];
       problems.push(...found);
       if (found.length === 0) {
-        const kept = withBaseGate({ head: params.text, base: baseText });
+        const kept = withBaseGate({ head: params.text, base: baseText, baseName });
         params.text = kept.text;
         gateChanges.push(...kept.changes);
         if (kept.changes.length > 0) {
@@ -48318,6 +48504,7 @@ var OUTPUTS = {
   pullRequest: "pull-request",
   headSha: "head-sha",
   baseRef: "base-ref",
+  baseSha: "base-sha",
   gateChanges: "gate-changes"
 };
 function readSettings({ get: get2, env }) {
@@ -48380,6 +48567,7 @@ async function run({
     setOutput(OUTPUTS.pullRequest, pullRequest ? String(pullRequest.number) : "");
     setOutput(OUTPUTS.headSha, pullRequest?.headSha ?? "");
     setOutput(OUTPUTS.baseRef, pullRequest?.baseRef ?? "");
+    setOutput(OUTPUTS.baseSha, pullRequest?.baseSha ?? "");
     setOutput(OUTPUTS.gateChanges, JSON.stringify(gateChanges));
     info(`Runner: ${choice.runsOn.join(", ")} because ${choice.reason.replace(/[\u0000-\u001f\u007f]+/g, " ")}.`);
     if (env.GITHUB_STEP_SUMMARY)

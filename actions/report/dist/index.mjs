@@ -19790,7 +19790,7 @@ function proposedGateNote({ changes }) {
   const show = (v) => typeof v === "number" ? String(v) : shorten(JSON.stringify(v) ?? String(v), 40);
   const list = changes.map((c) => `${c.key} ${show(c.base)} \u2192 ${show(c.head)}`).join(", ");
   const what = changes.every((c) => c.key.startsWith("gate.") || c.key === "evaluate.baseline") ? "the promotion gate" : "settings that decide its verdict";
-  return `This pull request changes ${what} (${list}). It was judged by the base branch's settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
+  return `This pull request changes ${what} (${list}). It was judged by the base branch's params.yaml settings, the rules in force; the new ones apply to pull requests after this one is merged.`;
 }
 
 // pipeline/github/forge.ts
@@ -40952,7 +40952,7 @@ function gateChangesInput(get) {
     throw invalid(
       INPUTS.gateChanges,
       value,
-      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of choose-runner)'
+      'a JSON array like [{"key": "gate.min_macro_f1", "base": 0.5, "head": 0}] (the gate-changes output of choose-runner or of the pipeline action)'
     );
   return parsed;
 }

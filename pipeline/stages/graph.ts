@@ -299,7 +299,7 @@ async function whyRerun({
   if (JSON.stringify(previous.deps.extra) !== JSON.stringify(deps.extra)) {
     return stage.deps.after?.length
       ? `what it reads from ${stage.deps.after.join(', ')} changed`
-      : 'inputs outside the files changed';
+      : extraChange({ previous: previous.deps.extra, current: deps.extra });
   }
   if (
     Object.keys(previous.deps.paths).join() !== Object.keys(deps.paths).join() ||
@@ -309,7 +309,9 @@ async function whyRerun({
   const outs = await hashPaths({ ctx, paths: stage.outs, stateFile });
   for (const [p, hash] of Object.entries(outs))
     if (previous.outs[p] !== hash)
-      return hash === 'absent' ? `${p} is missing` : `${p} was changed outside the pipeline`;
+      return hash === 'absent'
+        ? `${p} is missing`
+        : `${p} was changed since the last run (by a command such as vitrine models rollback, or by hand)`;
   return null;
 }
 
@@ -352,4 +354,25 @@ export function canonicalJson(value: unknown): string {
         )
       : v,
   );
+}
+
+/**
+ * What changed besides files, in plain words: "a new commit (5a32ec1 → 9b225cb)", "branch changed
+ * (fix → main)"; a value that is not a plain string or number is named, not shown.
+ */
+function extraChange({ previous, current }: { previous: unknown; current: unknown }): string {
+  const record = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  const before = record(previous);
+  const now = record(current);
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]),
+  );
+  const shown = (v: unknown) =>
+    typeof v === 'string' ? (/^[0-9a-f]{40}$/.test(v) ? v.slice(0, 7) : v) : typeof v === 'number' ? String(v) : null;
+  const words = keys.map((k) => {
+    const [from, to] = [shown(before[k]), shown(now[k])];
+    const values = from !== null && to !== null ? ` (${from} → ${to})` : '';
+    return k === 'commit' ? `a new commit${values}` : `${k} changed${values}`;
+  });
+  return words.length ? words.join(', ') : 'what it reads besides files changed';
 }

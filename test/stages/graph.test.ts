@@ -122,8 +122,19 @@ describe('stage graph', () => {
     await runStages({ ctx: ctx(), stages: withFingerprint });
     runs.length = 0;
     prod = 'v1.1.0';
-    await runStages({ ctx: ctx(), stages: withFingerprint });
+    const outcomes = await runStages({ ctx: ctx(), stages: withFingerprint });
     expect(runs).toEqual(['evaluate']);
+    // The reason says what changed, in words (it said "inputs outside the files changed").
+    expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('prod changed (v1.0.0 → v1.1.0)');
+  });
+
+  it('names a new commit by its short id, and a changed value that is not text by its name only', async () => {
+    let extra: Record<string, unknown> = { commit: 'a'.repeat(40), where: { url: 'x' } };
+    const withFingerprint = stages.map((s) => (s.name === 'evaluate' ? { ...s, fingerprint: async () => extra } : s));
+    await runStages({ ctx: ctx(), stages: withFingerprint });
+    extra = { commit: 'b'.repeat(40), where: { url: 'y' } };
+    const outcomes = await runStages({ ctx: ctx(), stages: withFingerprint });
+    expect(outcomes.find((o) => o.name === 'evaluate')!.reason).toBe('a new commit (aaaaaaa → bbbbbbb), where changed');
   });
 });
 

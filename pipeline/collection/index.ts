@@ -77,20 +77,24 @@ function checkMergeConflict({ text, file }: { text: string; file: string }): voi
 }
 
 /**
- * A CSV saved with ";" between cells (Excel does so where the decimal mark is a comma): csv-parse would read one
- * long column and stop on the first quoted cell, far down the file. Said plainly, with how to save it again.
+ * A CSV saved with ";" or tabs between cells (Excel does so where the decimal mark is a comma; "Unicode Text"
+ * uses tabs): csv-parse would read one long column and stop on the first quoted cell, far down the file. Said
+ * plainly, for the whole file, with how to save it again.
  */
-function checkSemicolons({ text, file }: { text: string; file: string }): void {
+function checkSeparator({ text, file }: { text: string; file: string }): void {
   const header = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
-  if (!header.includes(';') || header.includes(',')) return;
-  const shown = header.length > 80 ? `${header.slice(0, 77)}…` : header;
+  const found = header.includes(',') ? undefined : [';', '\t'].find((sep) => header.includes(sep));
+  if (!found) return;
+  const shown = (header.length > 80 ? `${header.slice(0, 77)}…` : header).replaceAll('\t', '→');
+  const name = found === ';' ? 'semicolons (;)' : 'tabs (shown as →)';
   throw new VitrineError(
-    'CSV_SEMICOLONS',
-    `${file} is separated by semicolons (;), not commas: its first line is "${shown}". Vitrine reads ` +
+    'CSV_SEPARATOR',
+    `${file} is separated by ${name}, not commas: its first line is "${shown}". Vitrine reads ` +
       'comma-separated files. Save it again as comma-separated CSV: in Excel, "Save As" > "CSV UTF-8 (Comma ' +
       'delimited)"; in LibreOffice, "Save As" > "Text CSV", tick "Edit filter settings" and choose "," as the field ' +
-      'delimiter; or export it from the collections system with "," as the separator.',
-    { file },
+      'delimiter; or export it from the collections system with "," as the separator. Editing the file on GitHub ' +
+      'keeps its commas.',
+    { file, separator: found },
   );
 }
 
@@ -113,7 +117,7 @@ export function parseCsv({
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
-  checkSemicolons({ text, file });
+  checkSeparator({ text, file });
   const lineAt = lineCounter(text);
   const cellSpans = spans ? spanRecorder(text) : undefined;
   // csv-parse's `info.lines` is a row's last line (and miscounts quoted CRLF line breaks): the byte offset where
@@ -376,9 +380,6 @@ function csvProblem({
   const e = error as { code?: string; column?: number; message: string; record?: string[] };
   const body = text.replace(/^\uFEFF/, '');
   const header = parsedHeader ?? firstRecord(body);
-  // A header of one cell holding semicolons or tabs: the separator is the problem, whatever the parser met.
-  const hint = header && header.length > 1 ? '' : separatorHint(header ?? []);
-  if (hint) return { line, problem: `this file cannot be read as CSV.${hint}` };
   if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
     // csv-parse reports the file's end, where it gave up; the person needs the line the quote opened on.
     const opened = unclosedQuoteLine(body) ?? line;
@@ -491,9 +492,7 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
   if (!header.includes('id'))
     throw new VitrineError(
       'CSV_COLUMNS',
-      `${file}:1: the header has no "id" column (found: ` +
-        `${header.join(', ') || 'nothing'}).` +
-        separatorHint(header),
+      `${file}:1: the header has no "id" column (found: ` + `${header.join(', ') || 'nothing'}).`,
       { file, line: 1 },
     );
   const objects: CollectionObject[] = [];
@@ -585,7 +584,7 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
   if (header[0] !== 'object_id' || header[1] !== 'label') {
     throw new VitrineError(
       'LABELS_HEADER',
-      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}").` + separatorHint(header),
+      `${file}:1: the first line must be "object_id,label" (found ` + `"${header.join(',')}").`,
       { file, line: 1 },
     );
   }
@@ -601,16 +600,6 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
     labels.push({ objectId, label: cells.label, line });
   }
   return labels;
-}
-
-/** Spreadsheets in many languages save "CSV" with semicolons; the header then reads as one cell. */
-function separatorHint(header: string[]): string {
-  const found = header.length === 1 ? [';', '\t'].find((sep) => header[0]!.includes(sep)) : undefined;
-  if (!found) return '';
-  return (
-    ` The values are separated by ${found === ';' ? 'semicolons' : 'tabs'}, not commas: in Excel, save the ` +
-    'file as "CSV UTF-8 (Comma delimited)"; or edit it on GitHub, which keeps the commas.'
-  );
 }
 
 /** Write `labels.csv` sorted by object id, one line per object, atomically. */

@@ -413,18 +413,19 @@ describe('buildDataset', () => {
 
   it('says a labels.csv saved with semicolons or tabs (Excel in many languages) needs commas', async () => {
     for (const [sep, name] of [
-      [';', 'semicolons'],
-      ['\t', 'tabs'],
+      [';', 'semicolons (;)'],
+      ['\t', 'tabs (shown as →)'],
     ] as const) {
       const ws = await makeCollection({ objects: five, labelsText: `object_id${sep}label\na1${sep}coin\n` });
       const error = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'LABELS_HEADER', data: { line: 1 } });
-      expect((error as Error).message).toContain(`separated by ${name}`);
+      // Said of the whole file, not of a line where the parser happened to stop.
+      expect(error).toMatchObject({ code: 'CSV_SEPARATOR', data: { file: 'labels.csv', separator: sep } });
+      expect((error as Error).message).toContain(`labels.csv is separated by ${name}, not commas`);
       expect((error as Error).message).toContain('CSV UTF-8 (Comma delimited)');
-      // A value with a comma in it makes the parser fail first: the hint must still be there.
-      await writeFile(ws.labels, `object_id${sep}label\na1${sep}coin\na2${sep}Vase, lidded\n`);
+      // A value with a comma in it, where the parser would fail first: the same message.
+      await writeFile(ws.labels, `object_id${sep}label\na1${sep}coin\na2${sep}"Vase, lidded"\n`);
       const parsed = await buildDataset({ ws, params: testParams(), log: memoryLogger() }).catch((e: unknown) => e);
-      expect(parsed).toMatchObject({ code: 'CSV_MALFORMED' });
+      expect(parsed).toMatchObject({ code: 'CSV_SEPARATOR' });
       expect((parsed as Error).message).toContain(`separated by ${name}`);
       // data/objects.csv too.
       const objectsText = `id${sep}title${sep}image\na1${sep}Jar${sep}images/a1.png\n`;

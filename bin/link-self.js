@@ -15,10 +15,19 @@ const target = path.relative(folder, path.join(root, 'bin', 'vitrine.js'));
 
 // Windows: npm's own shims are .cmd files; npx there goes on to find the project itself as before.
 if (process.platform !== 'win32') {
-  mkdirSync(folder, { recursive: true });
-  // A new link under a temporary name, then renamed over the old one: a second install at the same moment
-  // never sees the command missing.
-  const temporary = `${link}.${process.pid}.tmp`;
-  symlinkSync(target, temporary);
-  renameSync(temporary, link);
+  // A file system without symbolic links (a shared folder, `npm ci --no-bin-links`) must not fail the install:
+  // say what to type instead.
+  try {
+    mkdirSync(folder, { recursive: true });
+    // A new link under a temporary name, then renamed over the old one: a second install at the same moment
+    // never sees the command missing.
+    const temporary = `${link}.${process.pid}.tmp`;
+    symlinkSync(target, temporary);
+    renameSync(temporary, link);
+  } catch (error) {
+    console.warn(
+      `vitrine: could not link the vitrine command into node_modules/.bin (${error.code ?? error.message}); ` +
+        'use "npm run vitrine -- <command>" or "node bin/vitrine.js <command>" in this folder instead of npx.',
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,5 +65,15 @@ describe('npx vitrine in Vitrine’s own folder', () => {
     });
     const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(stdout).toContain(version);
+  });
+
+  it('an install where the link cannot be made still succeeds, saying what to type instead', async () => {
+    const folder = await project();
+    // node_modules/.bin is a file: no folder, no link (as on a file system without links).
+    await mkdir(path.join(folder, 'node_modules'));
+    await writeFile(path.join(folder, 'node_modules', '.bin'), '');
+    const { stderr } = await run(process.execPath, [path.join(folder, 'bin', 'link-self.js')], { cwd: folder });
+    expect(stderr).toContain('could not link the vitrine command');
+    expect(stderr).toContain('npm run vitrine -- <command>');
   });
 });

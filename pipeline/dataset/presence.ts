@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { recordedPresence } from '../data/presence.ts';
+import { holdsDemoLabels } from '../demo/guard.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
@@ -21,8 +22,11 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   if (!p.folder) {
     throw new VitrineError(
       'DATA_NOT_PULLED',
-      `data/ is not on this machine, but data.dvc records it (${recorded}). Run "vitrine data pull" to fetch it, ` +
-        'then run again.',
+      `data/ is not on this machine, but data.dvc records it (${recorded}). ` +
+        ((await holdsDemoLabels({ ws }))
+          ? 'This is Vitrine\'s demo collection, whose photographs are made on each machine: run "npm run demo" ' +
+            '(or "vitrine demo") to make them, or "vitrine data pull" if they were pushed to a shared remote.'
+          : 'Run "vitrine data pull" to fetch it, then run again.'),
       { file: 'data.dvc' },
     );
   }

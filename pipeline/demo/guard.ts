@@ -14,6 +14,8 @@ import type { Workspace } from '../paths.ts';
 
 const DEMO_ID = /^DM-/;
 const DEMO_FILE = /^(objects\.csv|images\/DM-[^/]+\.jpg)$/;
+// What an operating system leaves in a folder someone opened (Finder, Explorer): not a collection's file.
+const SYSTEM_FILE = /(^|\/)(\.[^/]*|Thumbs\.db|desktop\.ini)$/i;
 const AWAY =
   'To try the demo, clone Vitrine into a new folder and run "npm run demo" there; ' +
   'in this repository use "vitrine data pull" to get the collection, then "vitrine run".';
@@ -35,6 +37,12 @@ function firstCells(text: string): string[] {
     .slice(1)
     .map((line) => (line.split(',')[0] ?? '').trim().replace(/^"(.*)"$/, '$1'))
     .filter((id) => id !== '');
+}
+
+/** Whether labels.csv holds the demo's objects only (and some): a fresh clone of Vitrine itself. */
+export async function holdsDemoLabels({ ws }: { ws: Workspace }): Promise<boolean> {
+  const ids = firstCells(await readFile(ws.labels, 'utf8').catch(() => ''));
+  return ids.length > 0 && ids.every((id) => DEMO_ID.test(id));
 }
 
 /** Throw unless everything the demo would overwrite is the demo's own (or absent). */
@@ -72,7 +80,7 @@ export async function refuseNonDemoRepository({ ws, params }: { ws: Workspace; p
   const { cacheDir } = await readDvcConfig({ root: ws.root });
   const manifest = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
   if (manifest) {
-    const other = manifest.find((e) => !DEMO_FILE.test(e.relpath));
+    const other = manifest.find((e) => !DEMO_FILE.test(e.relpath) && !SYSTEM_FILE.test(e.relpath));
     if (other)
       refuse(`data.dvc records files that are not the demo's (e.g. data/${other.relpath})`, { file: 'data.dvc' });
     return;

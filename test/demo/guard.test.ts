@@ -95,6 +95,18 @@ describe('vitrine demo in a repository that is not a demo', () => {
     const result = await generateDemo({ ws: workspace(root), params, log: silentLogger });
     expect(result.objects).toBe(30);
   });
+
+  it('still runs when data.dvc also records what Finder or Explorer left in data/ (.DS_Store, Thumbs.db)', async () => {
+    const root = await tempRoot();
+    const params = smallParams();
+    await generateDemo({ ws: workspace(root), params, log: silentLogger });
+    await writeFile(path.join(root, 'data', 'images', '.DS_Store'), 'finder');
+    await writeFile(path.join(root, 'data', 'Thumbs.db'), 'explorer');
+    await initData({ root, remoteName: 'local', remoteUrl: '.vitrine-remote' });
+    await addData({ root, log: silentLogger });
+    const result = await generateDemo({ ws: workspace(root), params, log: silentLogger });
+    expect(result.objects).toBe(30);
+  });
 });
 
 describe('vitrine demo run again', () => {

@@ -81,10 +81,12 @@ describe('dataset stage and data.dvc', () => {
     );
   });
 
-  it('asks for "vitrine data pull", never demo or import, when data/ was not pulled', async () => {
+  it('asks for "vitrine data pull", never demo or import, when a collection\'s data/ was not pulled', async () => {
     const root = await copyRepo();
     await rm(path.join(root, 'data'), { recursive: true });
     await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    // A museum's labels (the demo's own are below).
+    await writeFile(path.join(root, 'labels.csv'), 'object_id,label\nCLE-1,coin\n');
     const error = await datasetStage.run(ctx(root)).then(
       () => new Error('the stage ran'),
       (e: unknown) => e as Error,
@@ -92,6 +94,19 @@ describe('dataset stage and data.dvc', () => {
     expect(error).toMatchObject({ code: 'DATA_NOT_PULLED' });
     expect(error.message).toMatch(/data\.dvc records it \(25 files\)\. Run "vitrine data pull"/);
     expect(error.message).not.toMatch(/demo|import/);
+  });
+
+  it("in a fresh clone of Vitrine (the demo's labels, no data/), says to make the demo with npm run demo", async () => {
+    // A reviewer: "vitrine data pull" fails there, the demo's remote (.vitrine-remote/) is not in git.
+    const root = await copyRepo();
+    await rm(path.join(root, 'data'), { recursive: true });
+    await rm(path.join(root, '.dvc', 'cache'), { recursive: true });
+    await expect(datasetStage.run(ctx(root))).rejects.toMatchObject({
+      code: 'DATA_NOT_PULLED',
+      message: expect.stringContaining(
+        'demo collection, whose photographs are made on each machine: run "npm run demo"',
+      ),
+    });
   });
 
   it('runs when the missing files are images no object uses any more (a re-import removed them)', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { formatLabels, readObjects, writeObjects } from '../collection/index.ts';
+import { formatLabels, parseLabels, readObjects, writeObjects } from '../collection/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
@@ -113,7 +113,7 @@ export async function generateDemo({
     labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
   });
   const current = await readFile(ws.labels, 'utf8').catch(() => null);
-  const labelsKept = current !== null && current !== generated;
+  const labelsKept = current !== null && current !== generated && (await holdsCorrections({ ws, current, items }));
   if (labelsKept) {
     log.warn(
       'labels.csv differs from the labels the demo generates (corrected with --fix-labels or by hand?): it is kept ' +
@@ -121,6 +121,8 @@ export async function generateDemo({
       { file: 'labels.csv' },
     );
   } else await writeIfChanged(ws.labels, generated);
+  // What the demo wrote last: a labels.csv still equal to it holds no one's corrections.
+  await writeJsonAtomic({ file: labelsRecord(ws), value: { md5: md5Of(labelsKept ? current! : generated) } });
   return {
     labelsKept,
     objects: items.length,
@@ -128,6 +130,30 @@ export async function generateDemo({
     wrongLabels: items.filter((i) => i.label !== null && i.label !== i.type).length,
     imagesWritten,
   };
+}
+
+const labelsRecord = (ws: Workspace) => path.join(ws.work, 'demo', 'labels.json');
+const md5Of = (text: string) => createHash('md5').update(text).digest('hex');
+
+/**
+ * Whether a labels.csv that differs from the generated one holds someone's corrections to this demo:
+ * not when it is what the demo last wrote (the demo settings changed since), nor when it labels other
+ * objects than this demo's (another seed or size: its labels would be wrong for these objects).
+ */
+async function holdsCorrections({
+  ws,
+  current,
+  items,
+}: {
+  ws: Workspace;
+  current: string;
+  items: DemoItem[];
+}): Promise<boolean> {
+  const last = await readJson<{ md5: string }>(labelsRecord(ws));
+  if (last?.md5 === md5Of(current)) return false;
+  const planned = new Set(items.filter((i) => i.label !== null).map((i) => i.object.id));
+  const lines = parseLabels({ text: current, file: 'labels.csv' });
+  return lines.length > 0 && lines.every((l) => planned.has(l.objectId));
 }
 
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */

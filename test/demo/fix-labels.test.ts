@@ -78,8 +78,11 @@ describe('setting label cells', () => {
     expect(setLabelCells({ text: 'object_id,label\nA,mask\n', file: 'labels.csv', labels }).text).toBe(
       'object_id,label\nA,"coin, silver"\n',
     );
-    expect(() => setLabelCells({ text: 'id;label\nA;mask\n', file: 'labels.csv', labels })).toThrow(
+    expect(() => setLabelCells({ text: 'id,label\nA,mask\n', file: 'labels.csv', labels })).toThrow(
       /labels\.csv:1: the first line must be "object_id,label"/,
+    );
+    expect(() => setLabelCells({ text: 'id;label\nA;mask\n', file: 'labels.csv', labels })).toThrow(
+      /labels\.csv is separated by semicolons/,
     );
   });
 

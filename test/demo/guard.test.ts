@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseLabels } from '../../pipeline/collection/index.ts';
 import { addData, initData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
 import { type Logger, silentLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -123,6 +124,34 @@ describe('vitrine demo run again', () => {
     expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
     expect(result.labelsKept).toBe(true);
     expect(log.warnings.join('\n')).toMatch(/labels\.csv differs .* kept/);
+  });
+
+  it('writes the new labels when the demo settings changed (another seed, more objects), not the old ones', async () => {
+    // A reviewer: with the labels kept, 107 of 144 objects of a larger demo carried another object's label.
+    const root = await tempRoot();
+    const ws = workspace(root);
+    await generateDemo({ ws, params: smallParams(), log: silentLogger });
+    for (const change of [{ seed: 8 }, { per_type: 6 }]) {
+      const params = smallParams();
+      params.demo = { ...params.demo, ...change };
+      const result = await generateDemo({ ws, params, log: silentLogger });
+      expect(result.labelsKept).toBe(false);
+      const planned = planDemo({ demo: params.demo }).filter((i) => i.label !== null);
+      const written = parseLabels({ text: await readFile(ws.labels, 'utf8'), file: 'labels.csv' });
+      expect(written.map((l) => [l.objectId, l.label])).toEqual(planned.map((i) => [i.object.id, i.label]));
+    }
+  });
+
+  it('writes the new labels over corrections made to a demo of other objects (labels.csv from a larger demo)', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const larger = smallParams();
+    larger.demo = { ...larger.demo, per_type: 6 };
+    await generateDemo({ ws, params: larger, log: silentLogger });
+    await fixDemoLabels({ ws, params: larger });
+    await rm(path.join(root, '.vitrine'), { recursive: true });
+    const result = await generateDemo({ ws, params: smallParams(), log: silentLogger });
+    expect(result.labelsKept).toBe(false);
   });
 
   it('creates labels.csv when it is missing', async () => {

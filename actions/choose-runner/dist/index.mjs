@@ -47817,7 +47817,7 @@ function baseUnreadable({ why, baseName }) {
   const reason = why.split("\n")[0].trim();
   return new VitrineError(
     "BASE_PARAMS_UNREADABLE",
-    `The base branch's params.yaml cannot be read (${reason}): this pull request cannot be judged by the base branch's settings. Fix params.yaml on ${baseName || "the base branch"} first.`,
+    `The base branch's params.yaml cannot be read (${reason}): this pull request cannot be judged by the base branch's settings. Fix params.yaml on ${baseName || "the base branch"} first: a maintainer can push the fix to it directly, or merge the pull request that fixes it (whose own check stops here too) without waiting for this check.`,
     { why: reason, baseName }
   );
 }

@@ -449,3 +449,51 @@ describe('registry tags', () => {
     ]);
   });
 });
+
+describe('a version promoted again by a re-run of its commit', () => {
+  it('says "rolled back" only when production went back to an older version, not when a newer one took it', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    const log = memoryLogger();
+    const clock = steppingClock();
+    const name = 'collection-classifier';
+    const versions: string[] = [];
+    for (const [i, predicts] of (['coin', 'mask', 'vessel'] as const).entries()) {
+      await writeModel({ ws: f.ws, predicts });
+      const commit = await commitFile(f, `change-${i}.txt`);
+      const made = await registerVersion({
+        dir: f.root,
+        name,
+        commit,
+        record: await record(f, { labelsMd5: `labels-${i}` }),
+        clock,
+        log,
+      });
+      versions.push(made.version);
+      await assignStage({ dir: f.root, name, version: made.version, stage: 'prod', clock, log, onlyFirstTime: true });
+    }
+    // v1.1.0's job re-run after v1.2.0 took production: superseded, not rolled back.
+    const again = await assignStage({
+      dir: f.root,
+      name,
+      version: versions[1]!,
+      stage: 'prod',
+      clock,
+      log,
+      onlyFirstTime: true,
+    });
+    expect(again).toMatchObject({ tag: null, heldBy: versions[2], rolledBack: false });
+    // After a rollback to v1.0.0, v1.2.0's job re-run: rolled back.
+    await rollback({ ws: f.ws, params: f.params, version: versions[0]!, reason: 'test', clock, log });
+    const after = await assignStage({
+      dir: f.root,
+      name,
+      version: versions[2]!,
+      stage: 'prod',
+      clock,
+      log,
+      onlyFirstTime: true,
+    });
+    expect(after).toMatchObject({ tag: null, heldBy: versions[0], rolledBack: true });
+  });
+});

@@ -326,9 +326,7 @@ export async function assignStage({
     const state = unlessNewer || onlyFirstTime ? await readRegistry({ dir, name }) : null;
     const record = state?.versions.find((v) => v.version === version);
     if (onlyFirstTime && record?.everAssigned.includes(stage)) {
-      // Left the stage for an older version (or none): a rollback. For a newer one it was only superseded.
-      const holder = state!.stages[stage];
-      const rolledBack = !record.assigned.includes(stage) && (!holder || compareVersions(holder, version) < 0);
+      const rolledBack = !record.assigned.includes(stage);
       if (rolledBack) {
         log.info(`Model version ${version} left stage "${stage}" earlier (a rollback); it is not put back.`);
       }

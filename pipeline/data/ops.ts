@@ -227,8 +227,9 @@ async function refuseDroppingUnfetched({
     `${target}.dvc records ${plural(unfetched.length, 'file')} that ${unfetched.length === 1 ? 'is' : 'are'} neither in ` +
       `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine, ` +
       `perhaps by an interrupted "vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
-      `nothing was changed. Run "vitrine data pull" to fetch them, then "vitrine data add" again. To drop them ` +
-      `from ${target}.dvc on purpose, run "vitrine data add --remove-missing".`,
+      `${target}.dvc was left as it was. Run "vitrine data pull" to fetch them, then "vitrine data add" again. To ` +
+      `drop them from ${target}.dvc on purpose (a re-import whose export no longer has them), run ` +
+      '"vitrine data add --remove-missing".',
     { file: path.basename(dvcFile), missing: unfetched.length },
   );
 }

@@ -555,7 +555,11 @@ function yamlExtra({
       const line = lineAt(start === undefined ? undefined : Math.max(0, text.lastIndexOf('!', start)));
       const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
       found = {
-        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: write the section as plain \`key: value\` lines.`,
+        problem:
+          `line ${line} uses \`${tag}\`, which Vitrine does not read: ` +
+          (isScalar(node)
+            ? `remove \`${tag}\` and write the value alone.`
+            : 'write the section as plain `key: value` lines.'),
         line,
       };
       return visit.BREAK;

@@ -26,6 +26,10 @@ describe('params.yaml: only plain YAML', () => {
     );
     expect(problemOf('gate: !!set\n  ? min_macro_f1\n')).toContain('line 1 uses `!!set`');
     expect(problemOf('collection:\n  name: !custom x\n')).toContain('line 2 uses `!custom`');
+    // A tag on one value: the advice is to remove it, not to rewrite a section.
+    expect(problemOf('collection:\n  name: !!timestamp 2001-12-14\n')).toContain(
+      'line 2 uses `!!timestamp`, which Vitrine does not read: remove `!!timestamp` and write the value alone.',
+    );
     expect(problemOf('collection:\n  name: !!binary aGVsbG8=\n')).toContain('`!!binary`');
   });
 

@@ -47351,7 +47351,7 @@ function yamlExtra({
       const line = lineAt(start === void 0 ? void 0 : Math.max(0, text2.lastIndexOf("!", start)));
       const tag = node2.tag.replace(/^tag:yaml\.org,2002:/, "!!");
       found = {
-        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: write the section as plain \`key: value\` lines.`,
+        problem: `line ${line} uses \`${tag}\`, which Vitrine does not read: ` + ((0, import_yaml.isScalar)(node2) ? `remove \`${tag}\` and write the value alone.` : "write the section as plain `key: value` lines."),
         line
       };
       return import_yaml.visit.BREAK;

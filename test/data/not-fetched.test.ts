@@ -61,7 +61,9 @@ describe('an interrupted pull', () => {
     const before = await readFile(path.join(clone, 'data.dvc'), 'utf8');
     await expect(addData({ root: clone, log: silentLogger })).rejects.toMatchObject({
       code: 'DATA_NOT_FETCHED',
-      message: expect.stringMatching(/8 files .*never fetched.*data\.dvc was left as it was.*"vitrine data pull".*--remove-missing/),
+      message: expect.stringMatching(
+        /8 files .*never fetched.*data\.dvc was left as it was.*"vitrine data pull".*--remove-missing/,
+      ),
     });
     expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toBe(before);
     const result = await addData({ root: clone, log: silentLogger, removeMissing: true });

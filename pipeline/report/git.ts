@@ -100,7 +100,8 @@ export async function readFileFollowingLinks({
 }
 
 /**
- * Files under `folders` (".github", "actions", "pipeline") that differ between two commits, sorted. Only the
+ * Files under `folders` (".github", "actions", "pipeline") that `head` changed since it left `base` (their merge
+ * base; the base itself when they share none), sorted. Only the
  * subtrees whose ids differ are read, so a large collection's data costs nothing here. At most `max` paths.
  */
 export async function changedFiles({
@@ -134,7 +135,10 @@ export async function changedFiles({
     }
   };
   const tree = async (commit: string) => (await git.readCommit({ fs, dir, oid: commit })).commit.tree;
-  await walk(await tree(base), await tree(head), '');
+  // What the pull request changed: from where it left the base (as GitHub's diff shows), not from the base's
+  // tip, which may have moved on with code of its own since.
+  const [since] = await git.findMergeBase({ fs, dir, oids: [base, head] }).catch(() => [] as string[]);
+  await walk(await tree(since ?? base), await tree(head), '');
   return found;
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,5 +37,23 @@ describe('a pull request that changes the code that judges it', () => {
       '⚠️ **This pull request also changes the code that judges it:** `.github/workflows/pull-request.yml`, ' +
         '`pipeline/evaluate/gate.ts` — review those changes before trusting this verdict.',
     );
+  });
+
+  it('is not named when only the base branch changed code since the pull request left it', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    const params = validateParams({ raw: { train: { epochs: 60 } } });
+    const dir = ws.root;
+    const sh = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
+    // main moves on (a code change merged elsewhere) after this branch left it.
+    sh('checkout', '-q', 'main');
+    await mkdir(path.join(dir, 'pipeline'), { recursive: true });
+    await writeFile(path.join(dir, 'pipeline', 'gate.ts'), 'newer\n');
+    sh('add', 'pipeline/gate.ts');
+    sh('commit', '-qm', 'code on main');
+    sh('checkout', '-q', 'fix-labels');
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.codeChanged).toBeUndefined();
+    expect(markdown).not.toContain('changes the code that judges it');
   });
 });

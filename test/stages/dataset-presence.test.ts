@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addData, initData, objectPath } from '../../pipeline/data/index.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { type Logger, silentLogger, systemClock } from '../../pipeline/log.ts';
-import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
+import { tinyDemoParams } from './tiny-demo.ts';
 
 /*
  * The dataset stage on a data/ that does not hold what data.dvc records: said once, up front, with
@@ -21,13 +21,6 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function smallParams(): Params {
-  const params = defaultParams();
-  params.demo = { ...params.demo, seed: 7, per_type: 4, unlabelled_per_type: 0, wrong_label_rate: 0, image_size: 64 };
-  params.collection.vocabulary = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
-  return params;
-}
-
 function recordingLog(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
   return { ...silentLogger, warn: (m: string) => warnings.push(m), warnings };
@@ -37,7 +30,7 @@ let template: string;
 beforeAll(async () => {
   template = await mkdtemp(path.join(os.tmpdir(), 'vitrine-presence-'));
   dirs.push(template);
-  await generateDemo({ ws: workspace(template), params: smallParams(), log: silentLogger });
+  await generateDemo({ ws: workspace(template), params: tinyDemoParams(), log: silentLogger });
   await initData({ root: template, remoteName: 'local', remoteUrl: '.vitrine-remote' });
   await addData({ root: template, log: silentLogger });
 });
@@ -50,7 +43,7 @@ async function copyRepo(): Promise<string> {
 }
 
 function ctx(root: string, log: Logger = silentLogger): StageContext {
-  return { ws: workspace(root), params: smallParams(), log, clock: systemClock, env: {} };
+  return { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
 }
 
 describe('dataset stage and data.dvc', () => {

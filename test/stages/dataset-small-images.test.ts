@@ -5,9 +5,9 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
 import { type Logger, silentLogger, systemClock } from '../../pipeline/log.ts';
-import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { tinyDemoParams } from './tiny-demo.ts';
 
 /* A thumbnail-sized or 1×1 image teaches the model nothing: the dataset stage says which, once each. */
 
@@ -15,13 +15,6 @@ const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-function smallParams(): Params {
-  const params = defaultParams();
-  params.demo = { ...params.demo, seed: 7, per_type: 4, unlabelled_per_type: 0, wrong_label_rate: 0, image_size: 64 };
-  params.collection.vocabulary = ['coin', 'figurine', 'mask', 'print', 'textile', 'vessel'];
-  return params;
-}
 
 async function jpeg(file: string, width: number, height: number): Promise<void> {
   await sharp({ create: { width, height, channels: 3, background: '#884422' } })
@@ -37,7 +30,7 @@ function recordingLog(): Logger & { warnings: { message: string; object?: unknow
 async function collection(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-small-images-'));
   dirs.push(root);
-  await generateDemo({ ws: workspace(root), params: smallParams(), log: silentLogger });
+  await generateDemo({ ws: workspace(root), params: tinyDemoParams(), log: silentLogger });
   return root;
 }
 
@@ -47,7 +40,7 @@ describe('dataset stage: very small images', () => {
     await jpeg(path.join(root, 'data', 'images', 'DM-0001.jpg'), 1, 1);
     await jpeg(path.join(root, 'data', 'images', 'DM-0002.jpg'), 200, 20);
     const log = recordingLog();
-    const ctx = { ws: workspace(root), params: smallParams(), log, clock: systemClock, env: {} };
+    const ctx = { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
     const result = await datasetStage.run(ctx);
     expect(result.summary).toMatch(/^24 objects .*, 2 very small images$/);
     const small = log.warnings.filter((w) => /very small/.test(w.message));
@@ -61,7 +54,7 @@ describe('dataset stage: very small images', () => {
     for (let i = 1; i <= 12; i++)
       await jpeg(path.join(root, 'data', 'images', `DM-${String(i).padStart(4, '0')}.jpg`), 8, 8);
     const log = recordingLog();
-    const ctx = { ws: workspace(root), params: smallParams(), log, clock: systemClock, env: {} };
+    const ctx = { ws: workspace(root), params: tinyDemoParams(), log, clock: systemClock, env: {} };
     await datasetStage.run(ctx);
     const small = log.warnings.filter((w) => /very small|more objects/.test(w.message));
     expect(small).toHaveLength(6);

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport } from './egypt-export.ts';
 
 /*
  * `vitrine init` on exports whose images are mostly not where the export says, and in a folder an earlier init
@@ -14,7 +13,6 @@ import { memoryLogger } from '../../pipeline/log.ts';
  */
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
 const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
 
 let root: string;
@@ -25,22 +23,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A copy of the Egyptian export: the first `perLabel` objects of each label. Returns the rows' image paths too. */
+/** A copy of the Egyptian export: the first `perLabel` objects of each label, with the rows' image paths. */
 async function egyptCopy(name: string, perLabel: number): Promise<{ dir: string; images: string[] }> {
-  const dir = path.join(root, name, 'export');
-  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
-  const taken = new Map<string, number>();
-  const picked = rows.filter((r) => {
-    const n = taken.get(r[2]!) ?? 0;
-    taken.set(r[2]!, n + 1);
-    return n < perLabel;
-  });
-  for (const row of picked) {
-    await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
-    await copyFile(path.join(EGYPT, row[1]!), path.join(dir, row[1]!));
-  }
-  await writeFile(path.join(dir, 'metadata.csv'), stringify([header!, ...picked]));
-  return { dir, images: picked.map((r) => r[1]!) };
+  const { dir, rows } = await copyEgyptExport({ dir: path.join(root, name, 'export'), pick: perLabel });
+  return { dir, images: rows.map((r) => r[1]!) };
 }
 
 async function vitrine(args: string[], cwd: string) {

@@ -1,17 +1,15 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { checkVocabulary, learnableLabels, tooFewWhy } from '../../pipeline/collection/vocabulary.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport } from './egypt-export.ts';
 
 /* Tester, session 22 #3 #5 #6 #7: the words of vitrine init and import that a museum reads. */
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
 
 let root: string;
 beforeAll(async () => {
@@ -22,22 +20,8 @@ afterAll(async () => {
 });
 
 /** The first `perLabel` objects of each label of the Egyptian export, in `<root>/<name>/export`. */
-async function egyptCopy(name: string, perLabel: number): Promise<{ dir: string; header: string[]; rows: string[][] }> {
-  const dir = path.join(root, name, 'export');
-  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
-  const taken = new Map<string, number>();
-  const picked = rows.filter((r) => {
-    const n = taken.get(r[2]!) ?? 0;
-    taken.set(r[2]!, n + 1);
-    return n < perLabel;
-  });
-  for (const row of picked) {
-    await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
-    await copyFile(path.join(EGYPT, row[1]!), path.join(dir, row[1]!));
-  }
-  await writeFile(path.join(dir, 'metadata.csv'), stringify([header!, ...picked]));
-  return { dir, header: header!, rows: picked };
-}
+const egyptCopy = (name: string, perLabel: number) =>
+  copyEgyptExport({ dir: path.join(root, name, 'export'), pick: perLabel });
 
 async function vitrine(args: string[], cwd: string) {
   const log = memoryLogger();

@@ -1,10 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -12,6 +10,7 @@ import { parseExport } from '../../pipeline/collection/export.ts';
 import { guessColumns } from '../../pipeline/init/mapping.ts';
 import { proposeVocabulary } from '../../pipeline/init/scaffold.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport, EGYPT } from './egypt-export.ts';
 
 /*
  * Issue 15 #1: `vitrine init` from a museum's export. Driven on copies of the Egyptian export in temp
@@ -21,7 +20,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
 
 const exec = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const EGYPT = path.resolve(REPO, '..', 'shared', 'datasets', 'egyptian-antiquities');
+
 /** The Node that runs Vitrine's TypeScript (the `node` devDependency), for the pseudo-terminal test. */
 const NODE = path.join(REPO, 'node_modules', '.bin', 'node');
 
@@ -33,26 +32,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/**
- * A copy of the Egyptian export (metadata.csv and images/<label>/<id>.jpg): the first `perLabel` objects
- * of each label, or every `everyNth` row.
- */
+/** A copy of the Egyptian export in `<root>/<name>/export`: the first `pick` objects of each label, or every `everyNth` row. */
 async function egyptCopy(name: string, pick: number | { everyNth: number }): Promise<string> {
-  const dir = path.join(root, name, 'export');
-  const [header, ...rows] = parse(await readFile(path.join(EGYPT, 'metadata.csv'), 'utf8')) as string[][];
-  const taken = new Map<string, number>();
-  const picked = rows.filter((r, i) => {
-    if (typeof pick === 'object') return i % pick.everyNth === 0;
-    const n = taken.get(r[2]!) ?? 0;
-    taken.set(r[2]!, n + 1);
-    return n < pick;
-  });
-  for (const row of picked) {
-    await mkdir(path.join(dir, path.dirname(row[1]!)), { recursive: true });
-    await copyFile(path.join(EGYPT, row[1]!), path.join(dir, row[1]!));
-  }
-  await writeFile(path.join(dir, 'metadata.csv'), stringify([header!, ...picked]));
-  return dir;
+  return (await copyEgyptExport({ dir: path.join(root, name, 'export'), pick })).dir;
 }
 
 async function vitrine(args: string[], cwd: string) {

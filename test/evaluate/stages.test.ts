@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,6 +20,7 @@ import { hashJson } from '../../pipeline/stages/graph.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { commitLabels } from '../fixtures/left-out.ts';
 
 /*
  * The train and evaluate stages on a small demo collection in a real git repository (no promoted
@@ -46,22 +46,7 @@ beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-stages-')));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: ws.root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'T',
-        GIT_AUTHOR_EMAIL: 't@example.org',
-        GIT_COMMITTER_NAME: 'T',
-        GIT_COMMITTER_EMAIL: 't@example.org',
-      },
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', 'labels.csv');
-  git('commit', '-qm', 'labels');
-  commit = git('rev-parse', 'HEAD').trim();
+  commit = commitLabels({ root: ws.root });
   await datasetStage.run(ctx);
 }, 120_000);
 

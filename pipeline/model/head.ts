@@ -428,20 +428,45 @@ function tfObjective({
 const PLAIN_LOOP_SIZE = 200_000;
 
 /**
+ * Rows up to which the lbfgs head fits in the row space. Its set-up (rows² × dimensions products in
+ * plain loops) outgrows what it saves per iteration: a whole lbfgs head on 3,952-number embeddings,
+ * 10 classes (wasm, a loaded machine) took 18.6 s in the row space against 28.4 s on the backend at
+ * 750 rows, 40.5 s against 35.0 s at 1,000; 4 fits at 1,976 rows (dimensions / 2) took 53 s against
+ * 21 s. The row space used less memory at every size (maxRSS 282 MB against 389 MB at 1,000 rows).
+ */
+export const ROW_SPACE_MAX_ROWS = 900;
+
+/** How the lbfgs fits compute the loss: on the rows' coordinates (rowSpace), in plain loops, or on the TF.js backend. */
+export type SolverPath = 'row-space' | 'plain' | 'backend';
+
+/**
+ * The fastest path for n rows of `dim` numbers. The row space needs at most half as many rows as
+ * dimensions (else it saves little), and few enough rows: its set-up (n² × dim products) and every
+ * loss (n² × classes) run in plain loops, so their cost grows with n² where the backend's grows with
+ * n (measured: see ROW_SPACE_MAX_ROWS).
+ */
+export function solverPath({ n, dim, classes }: { n: number; dim: number; classes: number }): SolverPath {
+  if (2 * n <= dim && n <= ROW_SPACE_MAX_ROWS) return 'row-space';
+  return n * dim * classes <= PLAIN_LOOP_SIZE ? 'plain' : 'backend';
+}
+
+/**
  * Successive logistic fits on the same rows (each starting from the previous one, which is close by
- * along a path of penalties). With at most half as many rows as dimensions (a collection of hundreds
- * of objects, embeddings of 1,792 numbers), the fits run on the rows' coordinates in the space they
+ * along a path of penalties). With few rows against many dimensions (a collection of hundreds of
+ * objects, embeddings of 1,792 numbers), the fits run on the rows' coordinates in the space they
  * span: the same model (rowSpace), with a fraction of the numbers to fit, in plain loops (on such
  * small matrices the TF.js backend's cost per call is most of the time); a small problem (a few
- * dimensions) in plain loops too. Larger: on the backend.
+ * dimensions) in plain loops too. Larger: on the backend. `path` (default: solverPath's choice) is
+ * for tests and benchmarks that compare the paths.
  */
-function logisticSolver({
+export function logisticSolver({
   tf,
   z,
   y,
   sampleWeight,
   classes,
   dim,
+  path = solverPath({ n: y.length, dim, classes }),
 }: {
   tf: Tf;
   z: Float64Array;
@@ -449,12 +474,13 @@ function logisticSolver({
   sampleWeight: Float64Array;
   classes: number;
   dim: number;
+  path?: SolverPath;
 }): {
   fit: (o: { l2: number; maxIterations: number; tolerance?: number }) => LogisticModel;
   dispose: () => void;
 } {
   let last: LogisticModel | undefined;
-  if (2 * y.length <= dim) {
+  if (path === 'row-space') {
     const space = rowSpace({ z, dim });
     return {
       fit: ({ l2, maxIterations, tolerance }) => {
@@ -474,7 +500,7 @@ function logisticSolver({
       dispose: () => {},
     };
   }
-  if (y.length * dim * classes <= PLAIN_LOOP_SIZE)
+  if (path === 'plain')
     return {
       fit: ({ l2, maxIterations, tolerance }) =>
         (last = fitLogistic({ z, y, sampleWeight, classes, dim, l2, init: last, maxIterations, tolerance })),

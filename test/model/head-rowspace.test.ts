@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logisticSolver, ROW_SPACE_MAX_ROWS, solverPath } from '../../pipeline/model/head.ts';
 import { fitLogistic, predictLogistic, rowSpace } from '../../pipeline/model/linear-probe.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 
@@ -68,5 +70,44 @@ describe('rowSpace', () => {
       const q = predictLogistic({ model: full, z });
       p.forEach((row, i) => row.forEach((v, c) => expect(v).toBeCloseTo(q[i]![c]!, 6)));
     }
+  });
+});
+
+describe("the lbfgs head's choice of path", () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('takes the row space up to half as many rows as dimensions, and up to ROW_SPACE_MAX_ROWS rows', () => {
+    expect(solverPath({ n: 45, dim: 90, classes })).toBe('row-space');
+    expect(solverPath({ n: 46, dim: 90, classes })).toBe('plain');
+    expect(solverPath({ n: 500, dim: 1792, classes: 10 })).toBe('row-space');
+    // A wide backbone (three layers, 3,952 numbers): the row space's set-up grows with rows² × dimensions.
+    expect(solverPath({ n: ROW_SPACE_MAX_ROWS, dim: 3952, classes: 10 })).toBe('row-space');
+    expect(solverPath({ n: ROW_SPACE_MAX_ROWS + 1, dim: 3952, classes: 10 })).toBe('backend');
+    expect(solverPath({ n: 1976, dim: 3952, classes: 10 })).toBe('backend');
+  });
+
+  it('gives the same probabilities on every path at the boundary (rows = dimensions / 2)', () => {
+    // The rows of rows() cut to their first 48 numbers: 24 rows of 48, where the row space is still chosen.
+    const { z: all, y, sampleWeight } = rows();
+    const half = 2 * n;
+    const z = new Float64Array(n * half);
+    for (let i = 0; i < n; i++) z.set(all.subarray(i * dim, i * dim + half), i * half);
+    expect(solverPath({ n, dim: half, classes })).toBe('row-space');
+    const probabilities = (path: 'row-space' | 'plain' | 'backend') => {
+      const solver = logisticSolver({ tf, z, y, sampleWeight, classes, dim: half, path });
+      // As the head does: a larger penalty first, then a smaller one from there.
+      solver.fit({ l2: 1, maxIterations: 2000, tolerance: 1e-9 });
+      const model = solver.fit({ l2: 0.03, maxIterations: 2000, tolerance: 1e-9 });
+      solver.dispose();
+      return predictLogistic({ model, z });
+    };
+    const reduced = probabilities('row-space');
+    const plain = probabilities('plain');
+    const backend = probabilities('backend');
+    reduced.forEach((row, i) => row.forEach((v, c) => expect(v).toBeCloseTo(plain[i]![c]!, 6)));
+    // The backend computes in float32: the same model, to the precision its gradient allows.
+    reduced.forEach((row, i) => row.forEach((v, c) => expect(v).toBeCloseTo(backend[i]![c]!, 3)));
   });
 });

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { holdLock } from '../pipeline/lock.ts';
 import { memoryLogger } from '../pipeline/log.ts';
+import { tempLockFiles } from './fixtures/lock-file.ts';
 
 /*
  * Who holds a lock, and when it is taken over (pipeline/lock.ts). Found in use: a container whose hostname
@@ -16,20 +16,12 @@ import { memoryLogger } from '../pipeline/log.ts';
 
 const LOCK = pathToFileURL(path.resolve('pipeline/lock.ts')).href;
 const NODE = process.execPath;
-const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
 
-async function lockFile(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-lock-'));
-  dirs.push(dir);
-  return path.join(dir, 'run.lock');
-}
+const lockFile = tempLockFiles();
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,9 +15,7 @@ import { predictProbabilities, trainHead } from '../../pipeline/model/head.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { childSeed } from '../../pipeline/random.ts';
-import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
-import { manifestOf } from '../../pipeline/registry/store.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
@@ -26,6 +23,9 @@ import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
+import { gitIn } from '../fixtures/git.ts';
+import { commitLabels } from '../fixtures/left-out.ts';
+import { promoteModel } from '../fixtures/promote.ts';
 
 /*
  * The demo collection exactly as `vitrine demo` makes it (300 labelled objects, 19 labels
@@ -36,26 +36,14 @@ const params = defaultParams();
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00Z') };
 let ws: Workspace;
 let ctx: StageContext;
-const git = (...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: ws.root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'T',
-      GIT_AUTHOR_EMAIL: 't@example.org',
-      GIT_COMMITTER_NAME: 'T',
-      GIT_COMMITTER_EMAIL: 't@example.org',
-    },
-  });
+let git: ReturnType<typeof gitIn>;
 
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-demo-review-')));
   ctx = { ws, params, log: memoryLogger(), clock, env: {} };
   await generateDemo({ ws, params, log: ctx.log });
-  git('init', '-q', '-b', 'main');
-  git('add', 'labels.csv');
-  git('commit', '-qm', 'Demo labels');
+  commitLabels({ root: ws.root, message: 'Demo labels' });
+  git = gitIn({ root: ws.root });
   await datasetStage.run(ctx);
   await trainStage.run(ctx);
   await evaluateStage.run(ctx);
@@ -230,19 +218,8 @@ describe('the README label-fix pull request, judged on every labelled object', (
     // Production: the model trained on the demo's labels, registered on that commit (as `vitrine run` on main does).
     const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
     const commit = git('rev-parse', 'HEAD').trim();
-    let t = Date.parse('2026-05-01T12:00:00Z');
-    const stepping: Clock = { now: () => new Date((t += 1000)) };
-    const name = params.registry.model_name;
-    const record: RegistrationInput = {
-      manifest: await manifestOf({ dir: ws.model }),
-      evidence: null,
-      remote: 'local',
-      inputs: { labels: info.labels, data: 'data.dir', labelsMd5: 'labels-1' },
-      headline: { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 66, labels: info.labels },
-      lineage: {} as RegistrationInput['lineage'],
-    };
-    await registerVersion({ dir: ws.root, name, commit, record, clock: stepping, log: ctx.log });
-    await assignStage({ dir: ws.root, name, version: 'v1.0.0', stage: 'prod', clock: stepping, log: ctx.log });
+    const headline = { accuracy: 0.9, macroF1: 0.9, macroF1Low: 0.8, macroF1High: 1, n: 66, labels: info.labels };
+    await promoteModel({ ws, name: params.registry.model_name, commit, headline, log: ctx.log });
     expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
 
     // The walkthrough: a branch, `vitrine demo --fix-labels`, a commit, `vitrine run`.

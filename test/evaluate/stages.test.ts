@@ -9,9 +9,7 @@ import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, modelParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
-import { assignStage, type RegistrationInput, registerVersion } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
-import { manifestOf } from '../../pipeline/registry/store.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
@@ -21,6 +19,7 @@ import type { StageContext } from '../../pipeline/stages/stage.ts';
 import { trainStage } from '../../pipeline/stages/train.ts';
 import type { Metrics, ModelInfo } from '../../pipeline/types.ts';
 import { commitLabels } from '../fixtures/left-out.ts';
+import { promoteModel } from '../fixtures/promote.ts';
 
 /*
  * The train and evaluate stages on a small demo collection in a real git repository (no promoted
@@ -268,26 +267,15 @@ describe('evaluate stage against a baseline trained on another split', () => {
     // Promote the model trained above (default split) as v1.0.0.
     await trainStage.run(ctx);
     const baselineInfo = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
-    let t = Date.parse('2026-05-01T12:00:00Z');
-    const stepping: Clock = { now: () => new Date((t += 1000)) };
-    const name = params.registry.model_name;
-    const record: RegistrationInput = {
-      manifest: await manifestOf({ dir: ws.model }),
-      evidence: null,
-      remote: 'local',
-      inputs: { labels: baselineInfo.labels, data: 'data.dir', labelsMd5: 'labels-1' },
-      headline: {
-        accuracy: 0.8,
-        macroF1: 0.78,
-        macroF1Low: 0.7,
-        macroF1High: 0.85,
-        n: 16,
-        labels: baselineInfo.labels,
-      },
-      lineage: {} as RegistrationInput['lineage'],
+    const headline = {
+      accuracy: 0.8,
+      macroF1: 0.78,
+      macroF1Low: 0.7,
+      macroF1High: 0.85,
+      n: 16,
+      labels: baselineInfo.labels,
     };
-    await registerVersion({ dir: ws.root, name, commit, record, clock: stepping, log: ctx.log });
-    await assignStage({ dir: ws.root, name, version: 'v1.0.0', stage: 'prod', clock: stepping, log: ctx.log });
+    await promoteModel({ ws, name: params.registry.model_name, commit, headline, log: ctx.log });
     // Keeps a copy of its files in the version cache before .vitrine/model is overwritten.
     expect(await resolveModelDir({ ws, params, version: 'prod', log: ctx.log })).toMatchObject({ version: 'v1.0.0' });
 

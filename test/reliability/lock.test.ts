@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { holdLock } from '../../pipeline/lock.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { tempLockFiles } from '../fixtures/lock-file.ts';
 
 /*
  * The repository's lock files (a catalogue build, a run of stages). A review found a live run's lock taken
@@ -12,16 +12,7 @@ import { memoryLogger } from '../../pipeline/log.ts';
  * holder's lock then deleted by the first run's release.
  */
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function lockFile(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-lock-'));
-  dirs.push(dir);
-  return path.join(dir, 'run.lock');
-}
+const lockFile = tempLockFiles();
 
 function deadPid(): number {
   const ran = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });

@@ -14,7 +14,7 @@ import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatSeconds } from './logger.ts';
-import { holdRunLock } from './run-lock.ts';
+import { holdRunLock, noticeCtrlC } from './run-lock.ts';
 import { serveSite } from './serve.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -322,11 +322,16 @@ async function runStagesAndPrint({
   }
   // Two runs at once (two terminals, two jobs on one runner) would write the same outputs and lock.json.
   // A --shard run above takes none: shards on one machine share out the work and lock what they merge.
-  const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
+  const quiet = noticeCtrlC({ log: ctx.log });
   try {
-    return await runLockedStages({ ctx, params, targets, force, jsonResult, single, sharing, progress });
+    const release = await holdRunLock({ ws: ctx.ws, log: ctx.log });
+    try {
+      return await runLockedStages({ ctx, params, targets, force, jsonResult, single, sharing, progress });
+    } finally {
+      await release();
+    }
   } finally {
-    await release();
+    quiet();
   }
 }
 

@@ -23,3 +23,19 @@ export async function holdRunLock({
 }): Promise<() => Promise<void>> {
   return holdLock({ file: path.join(ws.work, RUN_LOCK), what: 'a Vitrine run', log, root: ws.root, wait });
 }
+
+/**
+ * While a run goes on, say as soon as a Ctrl-C is heard that the run is stopping: otherwise the terminal
+ * shows "^C" and nothing else until the process ends. pipeline/lock.ts's handler removes the lock and
+ * ends the process; this one only speaks, and, left alone (no lock held yet, or released already), ends it
+ * as the signal would have. Returns the function that stops listening.
+ */
+export function noticeCtrlC({ log }: { log: Logger }): () => void {
+  const onInterrupt = () => {
+    process.removeListener('SIGINT', onInterrupt);
+    log.warn('Stopping: Ctrl-C pressed. Stages that finished are kept; `vitrine run` carries on from there.');
+    if (process.listenerCount('SIGINT') === 0) process.kill(process.pid, 'SIGINT');
+  };
+  process.on('SIGINT', onInterrupt);
+  return () => process.removeListener('SIGINT', onInterrupt);
+}

@@ -521,7 +521,14 @@ export function logisticSolver({
  * scored, never learnt from. The standardisation is folded into the saved layer (kernel × 1/σ,
  * bias − kernel·μ/σ), so the model file is the same one-layer softmax head every reader loads.
  */
-function trainLogisticHead({
+/*
+ * The lbfgs head is synchronous work of up to a minute (a large collection, a wide backbone): a Ctrl-C
+ * is only heard, and the run lock released, when the work lets the event loop run. It does so between
+ * fits, so the stop comes within one fit rather than after all of them.
+ */
+const letSignalsIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function trainLogisticHead({
   tf,
   train,
   validation,
@@ -537,7 +544,7 @@ function trainLogisticHead({
   d: number;
   params: Params['train'];
   log: Logger;
-}): { model: TF.Sequential; history: HeadHistory } {
+}): Promise<{ model: TF.Sequential; history: HeadHistory }> {
   const { mean, scale } = standardiser({ x: train.x, weight: train.weight });
   const z = standardise({ x: train.x, mean, scale });
   const n = train.x.length;
@@ -561,6 +568,7 @@ function trainLogisticHead({
     }
     const heldLoss = new Array<number>(choices.length).fill(0);
     for (let f = 0; f < k; f++) {
+      await letSignalsIn();
       const fitRows = fold.flatMap((g, i) => (g === f || g < 0 ? [] : [i]));
       const heldRows = fold.flatMap((g, i) => (g === f ? [i] : []));
       const rowsOf = (rows: number[]) => {
@@ -583,7 +591,8 @@ function trainLogisticHead({
         classes,
         dim: d,
       });
-      choices.forEach((penalty, c) => {
+      for (const [c, penalty] of choices.entries()) {
+        await letSignalsIn();
         // Ranking penalties by held-out loss needs less precision than the final fit: fewer iterations.
         const model = inner.fit({ l2: penalty, maxIterations: 100, tolerance: 1e-4 });
         const probs = predictLogistic({ model, z: zHeld });
@@ -592,11 +601,12 @@ function trainLogisticHead({
           heldRows.map((i) => train.y[i]!),
           wHeld,
         ).loss;
-      });
+      }
       inner.dispose();
     }
     l2 = choices[heldLoss.indexOf(Math.min(...heldLoss))]!;
   }
+  await letSignalsIn();
   const whole = logisticSolver({ tf, z, y: train.y, sampleWeight: weights, classes, dim: d });
   const fitted = whole.fit({ l2, maxIterations: LBFGS_MAX_ITERATIONS });
   whole.dispose();

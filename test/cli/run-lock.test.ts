@@ -147,8 +147,10 @@ describe('a run stopped by Ctrl-C, SIGTERM or a closed terminal', () => {
           await new Promise((r) => setTimeout(r, 100));
         expect((await readFile(lock, 'utf8')).split('\n')[0]).toBe(String(run.child.pid));
         run.child.kill(signal);
-        const { signal: stoppedBy } = await run.exited;
+        const { signal: stoppedBy, output } = await run.exited;
         expect(stoppedBy).toBe(signal);
+        // Ctrl-C is answered at once in words (the terminal shows only "^C"); the others need none.
+        expect(output.includes('Stopping: Ctrl-C pressed.')).toBe(signal === 'SIGINT');
         expect(await exists(lock)).toBe(false);
       } finally {
         await build();

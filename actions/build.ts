@@ -81,7 +81,7 @@ export async function renderDocs(current: string): Promise<string> {
     const inputs = Object.entries(a.inputs ?? {});
     const outputs = Object.entries(a.outputs ?? {});
     const withLines = inputs.flatMap(([k, v]) => [
-      `    # ${oneLine(v.description)}`,
+      wrap({ text: v.description, first: '    # ', rest: '    # ' }),
       ...(v.default !== undefined && v.default !== '' ? [`    # Default: ${v.default}`] : []),
       `    ${k}: ''${v.required ? ' # required' : ''}`,
       '',
@@ -92,29 +92,31 @@ export async function renderDocs(current: string): Promise<string> {
       ...(inputs.length ? ['  with:', ...withLines.slice(0, -1)] : []),
       '```',
     ].join('\n');
-    const table = (rows: [string, string][], header: string) =>
+    // A list rather than a table: a table's row is one line, as long as its description.
+    const list = (rows: [string, string][], header: string) =>
       rows.length
-        ? `| ${header} | Description |\n| --- | --- ` +
-          `|\n${rows.map(([k, d]) => `| \`${k}\` | ${oneLine(d).replace(/\|/g, '\\|')} |`).join('\n')}`
+        ? `${header}s:\n\n${rows.map(([k, d]) => wrap({ text: `\`${k}\`: ${d}`, first: '- ', rest: '  ' })).join('\n')}`
         : `No ${header.toLowerCase()}s.`;
     blocks.push(
       [
         `### \`${name}\`: ${a.name}`,
-        oneLine(a.description),
-        `Runs as: ${
-          a.runs.using === 'composite'
-            ? 'a composite action (installs Vitrine with npm ci, then calls the vitrine command)'
-            : `a ${a.runs.using} JavaScript action (bundled in \`actions/${name}/${a.runs.main}\`)`
-        }.`,
+        wrap({ text: a.description }),
+        wrap({
+          text: `Runs as: ${
+            a.runs.using === 'composite'
+              ? 'a composite action (installs Vitrine with npm ci, then calls the vitrine command)'
+              : `a ${a.runs.using} JavaScript action (bundled in \`actions/${name}/${a.runs.main}\`)`
+          }.`,
+        }),
         usage,
-        table(
+        list(
           inputs.map(([k, v]) => [
             k,
             `${v.description}${v.default !== undefined && v.default !== '' ? ` Default: \`${v.default}\`.` : ''}`,
           ]),
           'Input',
         ),
-        table(
+        list(
           outputs.map(([k, v]) => [k, v.description]),
           'Output',
         ),
@@ -130,6 +132,25 @@ export async function renderDocs(current: string): Promise<string> {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Widest generated line: the docs read whole in a side-by-side diff (a longer word keeps a line of its own). */
+const WIDTH = 110;
+
+/** `text` on one line or more of at most WIDTH characters, the first after `first`, the others after `rest`. */
+function wrap({ text, first = '', rest = '' }: { text: string; first?: string; rest?: string }): string {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of oneLine(text).split(' ')) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = rest + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }
 
 /** Every generated file with its fresh content. */

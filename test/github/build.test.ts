@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { actionNames, readAction, staleFiles } from '../../actions/build.ts';
+import { actionNames, DOCS_FILE, readAction, staleFiles } from '../../actions/build.ts';
 import * as runner from '../../actions/choose-runner/settings.ts';
 import * as report from '../../actions/report/settings.ts';
 
@@ -7,6 +8,11 @@ describe('generated files', () => {
   it('the committed action bundles and docs/actions.md match a fresh build', async () => {
     // If this fails: run `npm run build:actions` and commit the result.
     expect(await staleFiles()).toEqual([]);
+  });
+
+  it('docs/actions.md has no line over 140 characters: it reads whole in a side-by-side diff', async () => {
+    const lines = (await readFile(DOCS_FILE, 'utf8')).split('\n');
+    expect(lines.flatMap((line, i) => (line.length > 140 ? [`line ${i + 1}: ${line.length}`] : []))).toEqual([]);
   });
 });
 

@@ -290,10 +290,11 @@ function held({ file, mine, renewMs }: { file: string; mine: string; renewMs: nu
   renew.unref();
   return async () => {
     clearInterval(renew);
-    if (heldLocks.get(file) === mine) heldLocks.delete(file);
-    if (heldLocks.size === 0) for (const stop of STOPS) process.removeListener(stop, onSignal);
     const owner = await readFile(file, 'utf8').catch(() => null);
     if (owner === mine) await rm(file, { force: true });
+    // Only now: a Ctrl-C while the file was being removed still found the handler that removes it.
+    if (heldLocks.get(file) === mine) heldLocks.delete(file);
+    if (heldLocks.size === 0) for (const stop of STOPS) process.removeListener(stop, onSignal);
   };
 }
 

@@ -213,3 +213,22 @@ describe('a waiter', () => {
     await (await release)();
   });
 });
+
+describe('a holder stopped by Ctrl-C while it releases the lock', () => {
+  it('leaves no lock behind (its signal handler was removed before the lock file, so Ctrl-C killed it in between)', async () => {
+    const file = await lockFile();
+    const script =
+      `const { holdLock } = await import(${JSON.stringify(LOCK)});` +
+      `const log = { info() {}, warn() {}, error() {}, debug() {}, progress: () => ({ tick() {}, done() {} }) };` +
+      `const release = await holdLock({ file: ${JSON.stringify(file)}, what: 'a test', log });` +
+      `const released = release(); process.kill(process.pid, 'SIGINT'); await released;` +
+      `setInterval(() => {}, 1e6);`;
+    const child = spawn(NODE, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(child);
+    const ended = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    expect(ended).toBe('SIGINT');
+    await expect(readFile(file, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

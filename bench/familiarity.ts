@@ -7,6 +7,7 @@ import { md5Of, readImageBytes } from '../pipeline/dataset/images.ts';
 import { assignSplits } from '../pipeline/dataset/split.ts';
 import { quantile } from '../pipeline/evaluate/bootstrap.ts';
 import { assignFolds, outOfFoldProbabilities } from '../pipeline/evaluate/crossval.ts';
+import { familiarityCut, referenceObjects, unfamiliarity } from '../pipeline/evaluate/familiarity.ts';
 import { coverageAndPrecision, isPublished, publicationThresholds } from '../pipeline/evaluate/publication.ts';
 import { argmax } from '../pipeline/evaluate/scores.ts';
 import { silentLogger } from '../pipeline/log.ts';
@@ -440,17 +441,6 @@ export async function familiarityBench(): Promise<void> {
       isPublished({ thresholds, c: testClass[j]!, p: p[testClass[j]!]! }) ? 1 : 0,
     );
     const right = Uint8Array.from(sc.target, (i, j) => (y[i] === testClass[j] ? 1 : 0));
-    const scores = familiarity({
-      tf,
-      xs: sc.source.map((i) => x[i]!),
-      ys,
-      keys: sc.source.map((i) => keys[i]!),
-      folds,
-      oofClass: oof.map((p) => argmax(p)),
-      xt: sc.target.map((i) => x[i]!),
-      testClass,
-      classes: labels.length,
-    });
     const line = (rule: string, published: Uint8Array, kept?: number) => {
       const s = coverageAndPrecision({ published, right, resamples: RESAMPLES });
       const gain = precisionGain({ today, gated: published, right });
@@ -468,6 +458,33 @@ export async function familiarityBench(): Promise<void> {
     };
     console.log(`\n${sc.name}: trained on ${sc.source.length}, ${sc.target.length} annotated, L2 ${cached.l2}`);
     line("today's rule (thresholds for 0.9)", today);
+    {
+      // The rule as shipped (pipeline/evaluate/familiarity.ts, annotate.familiarity_quantile 0.95), on the same objects.
+      const reference = referenceObjects({
+        objects: sc.source.map((i) => ({ label: labels[y[i]!]!, image: 'x', imageMd5: keys[i]! })),
+        labels,
+      }).map((o) => x[keys.indexOf(o.imageMd5)]!);
+      const cut = familiarityCut({ tf, reference, q: 0.95 })!;
+      const far = unfamiliarity({ tf, reference, queries: sc.target.map((i) => x[i]!), k: cut.k });
+      const familiar = Uint8Array.from(far, (v) => (v <= cut.cut ? 1 : 0));
+      line(
+        `+ shipped rule (familiarity.ts: k ${cut.k}, cut ${cut.cut} on ${cut.reference} photographs)`,
+        Uint8Array.from(today, (v, j) => v & familiar[j]!),
+        familiar.reduce((a, v) => a + v, 0),
+      );
+    }
+    if (process.argv.includes('--shipped')) continue;
+    const scores = familiarity({
+      tf,
+      xs: sc.source.map((i) => x[i]!),
+      ys,
+      keys: sc.source.map((i) => keys[i]!),
+      folds,
+      oofClass: oof.map((p) => argmax(p)),
+      xt: sc.target.map((i) => x[i]!),
+      testClass,
+      classes: labels.length,
+    });
     for (const [name, s] of Object.entries(scores)) {
       const sorted = Float64Array.from(s.train).sort();
       for (const q of [0.95, 0.99]) {

@@ -407,8 +407,8 @@ export interface Annotation extends Prediction {
    */
   labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
   /**
-   * true when the object's photograph is unlike every labelled photograph (annotate.familiarity), so its
-   * annotation is held back (`published` false) whatever its confidence. Absent otherwise.
+   * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled
+   * photographs (annotate.familiarity), so it is held back (`published` false). Absent otherwise.
    */
   unfamiliar?: boolean;
 }

@@ -90,9 +90,8 @@ export function toAnnotations({
       agrees: humanLabel === null ? null : humanLabel === p.label,
     };
     if (thresholds) {
-      const t = thresholds[p.label];
-      annotation.published = t !== null && t !== undefined && p.confidence >= t - 1e-12;
-      if (unfamiliar?.has(p.id)) {
+      annotation.published = sureEnough({ thresholds, prediction: p });
+      if (annotation.published && unfamiliar?.has(p.id)) {
         annotation.published = false;
         annotation.unfamiliar = true;
       }
@@ -108,6 +107,18 @@ export function toAnnotations({
     }
     return annotation;
   });
+}
+
+/** Whether a prediction reaches its label's publication threshold (a label without one never does). */
+function sureEnough({
+  thresholds,
+  prediction,
+}: {
+  thresholds: Record<string, number | null>;
+  prediction: Prediction;
+}): boolean {
+  const t = thresholds[prediction.label];
+  return t !== null && t !== undefined && prediction.confidence >= t - 1e-12;
 }
 
 /**
@@ -191,7 +202,8 @@ export async function predictAnnotations({
   const publication = await publicationIfAny(ws);
   const cut = params.annotate.familiarity ? publication?.familiarity : undefined;
   let unfamiliar: Set<string> | null = null;
-  if (cut && publication?.thresholds) {
+  const thresholds = publication?.thresholds;
+  if (cut && thresholds) {
     // Loaded on first use, as for prediction: TF.js is heavy.
     const [{ selectBackend }, { readModelInfo }, { embedObjects }] = await Promise.all([
       import('../model/backend.ts'),
@@ -204,9 +216,11 @@ export async function predictAnnotations({
       embed ??
       (async ({ objects: wanted }) =>
         embedObjects({ ws, params, info: await readModelInfo({ dir: modelDir }), objects: wanted, log: quiet }));
-    const answered = new Set(predictions.map((p) => p.id));
+    // Only annotations sure enough to be published can be held back: the others wait for staff already, and
+    // comparing fewer photographs keeps a large catalogue's annotation short.
+    const sure = new Set(predictions.filter((p) => sureEnough({ thresholds, prediction: p })).map((p) => p.id));
     unfamiliar = await unfamiliarObjects({
-      objects: objects.filter((o) => answered.has(o.id)),
+      objects: objects.filter((o) => sure.has(o.id)),
       dataset,
       cut,
       embed: vectorsOf,
@@ -218,7 +232,7 @@ export async function predictAnnotations({
     objects,
     modelVersion,
     review: await reviewIfAny(ws),
-    thresholds: publication?.thresholds ?? null,
+    thresholds: thresholds ?? null,
     unfamiliar,
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -243,7 +257,12 @@ export async function writeAnnotations({
   log.info(
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
-      `${unsure ? `; ${unsure} annotations are below their label's publication threshold and wait for staff` : ''}` +
+      `${
+        unsure
+          ? `; ${unsure} ${unsure === 1 ? "annotation is below its label's" : "annotations are below their label's"} ` +
+            `publication threshold and ${unsure === 1 ? 'waits' : 'wait'} for staff`
+          : ''
+      }` +
       `${
         unfamiliar
           ? `; ${unfamiliar} ${unfamiliar === 1 ? 'object waits' : 'objects wait'} for staff because ` +

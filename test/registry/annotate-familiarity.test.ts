@@ -144,6 +144,37 @@ describe('annotations of unfamiliar photographs', () => {
     expect(info).not.toContain('below their label');
   });
 
+  it('leaves an annotation below its threshold to the threshold: it waits for staff already', async () => {
+    await writeMetrics({ publication: { ...publication, familiarity: cut } });
+    const unsure: PredictObjects = async ({ objects }) =>
+      objects.map((o) => {
+        const confidence = o.id === 'far' ? 0.5 : 0.99;
+        return { id: o.id, label: 'coin', confidence, top: [{ label: 'coin', p: confidence }] };
+      });
+    const asked: string[] = [];
+    const watching: EmbedObjects = async (input) => {
+      asked.push(...input.objects.map((o) => o.imageMd5));
+      return embed(input);
+    };
+    const log = memoryLogger();
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log,
+      predict: unsure,
+      embed: watching,
+    });
+    const far = annotations.find((a) => a.id === 'far')!;
+    expect(far.published).toBe(false);
+    expect(far.unfamiliar).toBeUndefined();
+    expect(asked).not.toContain('md5-far');
+    const info = log.lines.find((l) => l.message.startsWith('Annotated'))!.message;
+    expect(info).toContain("1 annotation is below its label's publication threshold and waits for staff");
+    expect(info).not.toContain('unlike the ones');
+  });
+
   it('publishes it as before when annotate.familiarity is off', async () => {
     await writeMetrics({ publication: { ...publication, familiarity: cut } });
     const params = defaultParams();

@@ -334,10 +334,11 @@ export interface Metrics extends ModelScores {
     /**
      * annotate.familiarity: an annotation is also held back when the object's photograph is farther from its
      * `k` nearest labelled photographs (mean cosine distance of their embeddings) than `cut`, the
-     * `quantile` of the labelled photographs' own distances (leave-one-out, `reference` distinct images).
+     * `quantile` of the labelled photographs' own distances (leave-one-out, `reference` distinct images), in
+     * the embeddings of `backbone` (model-info.json's backbone id).
      * Absent when the setting is off, and in metrics.json written before it existed.
      */
-    familiarity?: { k: number; quantile: number; cut: number; reference: number };
+    familiarity?: { k: number; quantile: number; cut: number; reference: number; backbone?: string };
   };
   /**
    * Labelled objects whose label looks wrong, from cross-validation over every labelled object

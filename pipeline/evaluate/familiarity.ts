@@ -31,6 +31,11 @@ export interface FamiliarityCut {
   cut: number;
   /** Reference photographs (distinct images) the cut was computed on. */
   reference: number;
+  /**
+   * The backbone whose embeddings the cut is measured in (model-info.json's backbone id): another
+   * backbone's distances are not comparable with it. Absent: taken to be the annotating model's.
+   */
+  backbone?: string;
 }
 
 /**

@@ -167,6 +167,31 @@ export async function unfamiliarObjects({
   return new Set(scored.filter((_, i) => distance[i]! > cut.cut).map((o) => o.id));
 }
 
+/**
+ * Whether the annotating model embeds photographs with the backbone the familiarity cut was measured in
+ * (a cut without one, or a model without model-info.json, is taken to match). Says so when not.
+ */
+async function sameBackbone({
+  cut,
+  modelDir,
+  log,
+}: {
+  cut: FamiliarityCut;
+  modelDir: string;
+  log: Logger;
+}): Promise<boolean> {
+  if (!cut.backbone) return true;
+  const { readModelInfo } = await import('../model/io.ts');
+  const info = await readModelInfo({ dir: modelDir }).catch(() => null);
+  if (!info || info.backbone.id === cut.backbone) return true;
+  log.warn(
+    `This model sees photographs through another backbone (${info.backbone.id}) than the evaluated one ` +
+      `(${cut.backbone}), so annotations of photographs unlike the labelled ones are not held back this time ` +
+      '("vitrine run" evaluates it and brings the check back).',
+  );
+  return false;
+}
+
 /** The evaluate stage's review list, or null when it has not written one. */
 async function reviewIfAny(ws: Workspace): Promise<ReviewFile | null> {
   return readReview({ ws }).catch(() => null);
@@ -203,7 +228,8 @@ export async function predictAnnotations({
   const cut = params.annotate.familiarity ? publication?.familiarity : undefined;
   let unfamiliar: Set<string> | null = null;
   const thresholds = publication?.thresholds;
-  if (cut && thresholds) {
+  // A model rolled back to, on another backbone, measures distances that cannot be read against this cut.
+  if (cut && thresholds && (await sameBackbone({ cut, modelDir, log }))) {
     // Loaded on first use, as for prediction: TF.js is heavy.
     const [{ selectBackend }, { readModelInfo }, { embedObjects }] = await Promise.all([
       import('../model/backend.ts'),
@@ -212,10 +238,9 @@ export async function predictAnnotations({
     ]);
     const quiet: Logger = { ...log, info: (m) => log.debug(m) };
     const { tf } = await selectBackend({ preference: params.train.backend, log: quiet });
+    const info = embed ? null : await readModelInfo({ dir: modelDir });
     const vectorsOf: EmbedObjects =
-      embed ??
-      (async ({ objects: wanted }) =>
-        embedObjects({ ws, params, info: await readModelInfo({ dir: modelDir }), objects: wanted, log: quiet }));
+      embed ?? (async ({ objects: wanted }) => embedObjects({ ws, params, info, objects: wanted, log: quiet }));
     // Only annotations sure enough to be published can be held back: the others wait for staff already, and
     // comparing fewer photographs keeps a large catalogue's annotation short.
     const sure = new Set(predictions.filter((p) => sureEnough({ thresholds, prediction: p })).map((p) => p.id));

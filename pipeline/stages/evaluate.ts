@@ -312,7 +312,7 @@ export const evaluateStage: Stage = {
       const vectors = await embedObjects({ ws, params, info: candidateInfo, objects: reference, log });
       const rows = reference.map((o) => vectors.get(o.imageMd5)).filter((v) => v !== undefined);
       const familiarity = familiarityCut({ tf: backend.tf, reference: rows, q: params.annotate.familiarity_quantile });
-      if (familiarity) publication.familiarity = familiarity;
+      if (familiarity) publication.familiarity = { ...familiarity, backbone: candidateInfo.backbone.id };
     }
     for (const [name, value] of [
       [EVALUATE_FILES.oof, oof],

@@ -65,6 +65,13 @@ const embed: EmbedObjects = async ({ objects }) =>
 const predict: PredictObjects = async ({ objects }) =>
   objects.map((o) => ({ id: o.id, label: 'coin', confidence: 0.99, top: [{ label: 'coin', p: 0.99 }] }));
 
+/** The part of model-info.json annotation reads here: which backbone the model sees photographs through. */
+const modelInfo = (backbone: string) => ({
+  schema: 'vitrine.model/1',
+  labels: ['coin', 'mask'],
+  backbone: { id: backbone },
+});
+
 let ws: Workspace;
 let tf: Tf;
 let cut: NonNullable<NonNullable<Metrics['publication']>['familiarity']>;
@@ -173,6 +180,45 @@ describe('annotations of unfamiliar photographs', () => {
     const info = log.lines.find((l) => l.message.startsWith('Annotated'))!.message;
     expect(info).toContain("1 annotation is below its label's publication threshold and waits for staff");
     expect(info).not.toContain('unlike the ones');
+  });
+
+  it('does not hold it back with a cut measured through another backbone, and says so', async () => {
+    await writeMetrics({ publication: { ...publication, familiarity: { ...cut, backbone: 'other-backbone#x' } } });
+    await mkdir(ws.model, { recursive: true });
+    await writeFile(
+      path.join(ws.model, 'model-info.json'),
+      JSON.stringify(modelInfo('nsfwjs-mobilenet_v2_mid@4.4.0#x')),
+    );
+    const log = memoryLogger();
+    try {
+      const { annotations } = await annotateCollection({
+        ws,
+        params: defaultParams(),
+        modelDir: ws.model,
+        modelVersion: 'v1.0.0',
+        log,
+        predict,
+        embed,
+      });
+      expect(annotations.find((a) => a.id === 'far')!.published).toBe(true);
+      expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('through another backbone'))).toBe(true);
+      // The same backbone as the cut's: held back again.
+      await writeMetrics({
+        publication: { ...publication, familiarity: { ...cut, backbone: 'nsfwjs-mobilenet_v2_mid@4.4.0#x' } },
+      });
+      const again = await annotateCollection({
+        ws,
+        params: defaultParams(),
+        modelDir: ws.model,
+        modelVersion: 'v1.0.0',
+        log: silentLogger,
+        predict,
+        embed,
+      });
+      expect(again.annotations.find((a) => a.id === 'far')!.published).toBe(false);
+    } finally {
+      await rm(ws.model, { recursive: true, force: true });
+    }
   });
 
   it('publishes it as before when annotate.familiarity is off', async () => {

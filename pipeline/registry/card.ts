@@ -681,7 +681,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
               `nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ${p.familiarity.reference} ` +
               'labelled photographs are from theirs. A model is as sure of a painting as of the objects it knows, and ' +
               `usually wrong about it. On photographs like the labelled ones this holds back about ` +
-              `${whole(1 - p.familiarity.quantile)}; the annotation log says how many objects it held back.`,
+              `${whole(1 - p.familiarity.quantile)} of what it would publish; the annotation log says how many objects it held back.`,
           ]
         : []),
       '',

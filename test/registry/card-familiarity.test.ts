@@ -21,7 +21,7 @@ describe('the model card on unfamiliar photographs', () => {
       'Annotations of objects whose photographs are unlike the ones the model learnt from are held back',
     );
     expect(text).toContain('than 95% of the 298 labelled photographs are from theirs');
-    expect(text).toContain('this holds back about 5%');
+    expect(text).toContain('this holds back about 5% of what it would publish');
   });
 
   it('says nothing of it for a metrics.json without the familiarity cut', () => {

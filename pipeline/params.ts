@@ -245,6 +245,16 @@ export const gateParams = z.strictObject({
 export const annotateParams = z.strictObject({
   /** Publish a machine annotation only when its class reaches this precision at its confidence (per-class thresholds). */
   min_precision: fraction.default(0.9),
+  /**
+   * Also hold back annotations of objects whose photographs are unlike every labelled photograph (a painting
+   * in a collection of antiquities): the model is as confident on them as on the rest, and often wrong.
+   */
+  familiarity: z.boolean().default(true),
+  /**
+   * How unlike: farther from its nearest labelled photographs than this share of labelled photographs are
+   * from theirs (0.95: one familiar photograph in twenty is held back too). Higher holds back fewer.
+   */
+  familiarity_quantile: z.number().min(0.5).max(1).default(0.95),
 });
 
 export const registryParams = z.strictObject({

@@ -331,6 +331,14 @@ export interface Metrics extends ModelScores {
     /** Share of objects whose annotation would be published, and the share of those that are right (cross-fitted). */
     coverage: Interval;
     precision: Interval;
+    /**
+     * annotate.familiarity: an annotation is also held back when the object's photograph is farther from its
+     * `k` nearest labelled photographs (mean cosine distance of their embeddings) than `cut`, the
+     * `quantile` of the labelled photographs' own distances (leave-one-out, `reference` distinct images), in
+     * the embeddings of `backbone` (model-info.json's backbone id).
+     * Absent when the setting is off, and in metrics.json written before it existed.
+     */
+    familiarity?: { k: number; quantile: number; cut: number; reference: number; backbone?: string };
   };
   /**
    * Labelled objects whose label looks wrong, from cross-validation over every labelled object
@@ -399,4 +407,9 @@ export interface Annotation extends Prediction {
    * look"); absent in annotations written before it was recorded.
    */
   labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
+  /**
+   * true when the annotation was sure enough to be published but the object's photograph is unlike the labelled
+   * photographs (annotate.familiarity), so it is held back (`published` false). Absent otherwise.
+   */
+  unfamiliar?: boolean;
 }

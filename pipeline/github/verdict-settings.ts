@@ -109,6 +109,9 @@ export const VERDICT_SETTINGS = {
     'evaluate.least_confident',
     'evaluate.factors',
     'annotate.min_precision',
+    // What is published in the catalogue after promotion, never the verdict or the gate.
+    'annotate.familiarity',
+    'annotate.familiarity_quantile',
     'registry.owners',
     'report.max_label_changes',
     'report.catalogue_url',

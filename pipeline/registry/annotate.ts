@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
+import { type FamiliarityCut, referenceObjects, unfamiliarity } from '../evaluate/familiarity.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
+import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
@@ -16,6 +18,11 @@ export type PredictObjects = (input: {
   objects: DatasetObject[];
   log: Logger;
 }) => Promise<Prediction[]>;
+
+/** The embeddings (by image md5) of objects' photographs, through the embedding cache. */
+export type EmbedObjects = (input: {
+  objects: Pick<DatasetObject, 'image' | 'imageMd5'>[];
+}) => Promise<Map<string, Float32Array>>;
 
 /** `.vitrine/registry/annotations.json` */
 export function annotationsFile(ws: Workspace): string {
@@ -61,6 +68,7 @@ export function toAnnotations({
   modelVersion,
   review,
   thresholds,
+  unfamiliar,
 }: {
   predictions: Prediction[];
   objects: DatasetObject[];
@@ -68,6 +76,8 @@ export function toAnnotations({
   review?: ReviewFile | null;
   /** Per-label publication thresholds (metrics.json `publication`); null: never published. */
   thresholds?: Record<string, number | null> | null;
+  /** Ids of objects whose photographs are unlike the labelled ones (annotate.familiarity): never published. */
+  unfamiliar?: Set<string> | null;
 }): Annotation[] {
   const human = new Map(objects.map((o) => [o.id, o.label]));
   const issues = new Map((review?.items ?? []).map((i) => [i.id, i]));
@@ -80,8 +90,11 @@ export function toAnnotations({
       agrees: humanLabel === null ? null : humanLabel === p.label,
     };
     if (thresholds) {
-      const t = thresholds[p.label];
-      annotation.published = t !== null && t !== undefined && p.confidence >= t - 1e-12;
+      annotation.published = sureEnough({ thresholds, prediction: p });
+      if (annotation.published && unfamiliar?.has(p.id)) {
+        annotation.published = false;
+        annotation.unfamiliar = true;
+      }
     }
     // A review from a model no better than guessing says nothing about the labels (review/index.ts).
     if (review && humanLabel !== null && review.agreement?.better !== false) {
@@ -96,18 +109,87 @@ export function toAnnotations({
   });
 }
 
+/** Whether a prediction reaches its label's publication threshold (a label without one never does). */
+function sureEnough({
+  thresholds,
+  prediction,
+}: {
+  thresholds: Record<string, number | null>;
+  prediction: Prediction;
+}): boolean {
+  const t = thresholds[prediction.label];
+  return t !== null && t !== undefined && prediction.confidence >= t - 1e-12;
+}
+
 /**
  * The publication thresholds the evaluate stage chose (annotate.min_precision), or null when its
  * metrics.json has none. They come from the latest evaluation, which is the promoted model's at
  * promotion.
  */
-async function thresholdsIfAny(ws: Workspace): Promise<Record<string, number | null> | null> {
+async function publicationIfAny(ws: Workspace): Promise<Metrics['publication'] | null> {
   try {
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Partial<Metrics>;
-    return metrics.publication?.thresholds ?? null;
+    return metrics.publication ?? null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The ids of `objects` whose photographs lie beyond the evaluation's familiarity cut from the labelled
+ * photographs (the same reference evaluate measured it on). An object whose image has no vector is left
+ * to the rest of annotation (it gets no prediction).
+ */
+export async function unfamiliarObjects({
+  objects,
+  dataset,
+  cut,
+  embed,
+  tf,
+}: {
+  objects: Pick<DatasetObject, 'id' | 'image' | 'imageMd5'>[];
+  dataset: Dataset;
+  cut: FamiliarityCut;
+  embed: EmbedObjects;
+  tf: Tf;
+}): Promise<Set<string>> {
+  const reference = referenceObjects({ objects: dataset.objects, labels: dataset.labels });
+  const vectors = await embed({ objects: [...reference, ...objects] });
+  const rows = reference.map((o) => vectors.get(o.imageMd5)).filter((v) => v !== undefined);
+  const scored = objects.filter((o) => vectors.has(o.imageMd5));
+  if (rows.length <= cut.k || scored.length === 0) return new Set();
+  const distance = unfamiliarity({
+    tf,
+    reference: rows,
+    queries: scored.map((o) => vectors.get(o.imageMd5)!),
+    k: cut.k,
+  });
+  return new Set(scored.filter((_, i) => distance[i]! > cut.cut).map((o) => o.id));
+}
+
+/**
+ * Whether the annotating model embeds photographs with the backbone the familiarity cut was measured in
+ * (a cut without one, or a model without model-info.json, is taken to match). Says so when not.
+ */
+async function sameBackbone({
+  cut,
+  modelDir,
+  log,
+}: {
+  cut: FamiliarityCut;
+  modelDir: string;
+  log: Logger;
+}): Promise<boolean> {
+  if (!cut.backbone) return true;
+  const { readModelInfo } = await import('../model/io.ts');
+  const info = await readModelInfo({ dir: modelDir }).catch(() => null);
+  if (!info || info.backbone.id === cut.backbone) return true;
+  log.warn(
+    `This model sees photographs through another backbone (${info.backbone.id}) than the evaluated one ` +
+      `(${cut.backbone}), so annotations of photographs unlike the labelled ones are not held back this time ` +
+      '("vitrine run" evaluates it and brings the check back).',
+  );
+  return false;
 }
 
 /** The evaluate stage's review list, or null when it has not written one. */
@@ -127,6 +209,7 @@ export async function predictAnnotations({
   modelVersion,
   log,
   predict,
+  embed,
 }: {
   ws: Workspace;
   params: Params;
@@ -134,17 +217,48 @@ export async function predictAnnotations({
   modelVersion: string;
   log: Logger;
   predict?: PredictObjects;
+  /** Embeddings for the familiarity check; by default the model's backbone through the embedding cache. */
+  embed?: EmbedObjects;
 }): Promise<Annotation[]> {
   const dataset = await readDataset({ ws });
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
+  const publication = await publicationIfAny(ws);
+  const cut = params.annotate.familiarity ? publication?.familiarity : undefined;
+  let unfamiliar: Set<string> | null = null;
+  const thresholds = publication?.thresholds;
+  // A model rolled back to, on another backbone, measures distances that cannot be read against this cut.
+  if (cut && thresholds && (await sameBackbone({ cut, modelDir, log }))) {
+    // Loaded on first use, as for prediction: TF.js is heavy.
+    const [{ selectBackend }, { readModelInfo }, { embedObjects }] = await Promise.all([
+      import('../model/backend.ts'),
+      import('../model/io.ts'),
+      import('../evaluate/oof.ts'),
+    ]);
+    const quiet: Logger = { ...log, info: (m) => log.debug(m) };
+    const { tf } = await selectBackend({ preference: params.train.backend, log: quiet });
+    const info = embed ? null : await readModelInfo({ dir: modelDir });
+    const vectorsOf: EmbedObjects =
+      embed ?? (async ({ objects: wanted }) => embedObjects({ ws, params, info, objects: wanted, log: quiet }));
+    // Only annotations sure enough to be published can be held back: the others wait for staff already, and
+    // comparing fewer photographs keeps a large catalogue's annotation short.
+    const sure = new Set(predictions.filter((p) => sureEnough({ thresholds, prediction: p })).map((p) => p.id));
+    unfamiliar = await unfamiliarObjects({
+      objects: objects.filter((o) => sure.has(o.id)),
+      dataset,
+      cut,
+      embed: vectorsOf,
+      tf,
+    });
+  }
   return toAnnotations({
     predictions,
     objects,
     modelVersion,
     review: await reviewIfAny(ws),
-    thresholds: await thresholdsIfAny(ws),
+    thresholds: thresholds ?? null,
+    unfamiliar,
   }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
@@ -163,11 +277,23 @@ export async function writeAnnotations({
   const labelled = annotations.filter((a) => a.agrees !== null);
   const agree = labelled.filter((a) => a.agrees).length;
   const version = annotations[0]?.modelVersion ?? 'none';
-  const unsure = annotations.filter((a) => a.published === false).length;
+  const unfamiliar = annotations.filter((a) => a.unfamiliar === true).length;
+  const unsure = annotations.filter((a) => a.published === false).length - unfamiliar;
   log.info(
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
-      `${unsure ? `; ${unsure} annotations are below their label's publication threshold and wait for staff` : ''}.`,
+      `${
+        unsure
+          ? `; ${unsure} ${unsure === 1 ? "annotation is below its label's" : "annotations are below their label's"} ` +
+            `publication threshold and ${unsure === 1 ? 'waits' : 'wait'} for staff`
+          : ''
+      }` +
+      `${
+        unfamiliar
+          ? `; ${unfamiliar} ${unfamiliar === 1 ? 'object waits' : 'objects wait'} for staff because ` +
+            `${unfamiliar === 1 ? 'its photograph is' : 'their photographs are'} unlike the ones the model learnt from`
+          : ''
+      }.`,
   );
   return file;
 }
@@ -180,6 +306,7 @@ export async function annotateCollection(input: {
   modelVersion: string;
   log: Logger;
   predict?: PredictObjects;
+  embed?: EmbedObjects;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   const annotations = await predictAnnotations(input);
   const file = await writeAnnotations({ ws: input.ws, annotations, log: input.log });

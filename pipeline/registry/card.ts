@@ -673,6 +673,17 @@ export function crossValidationCardLines(m: Metrics): string[] {
         "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +
         'lower (in a test across two museums, annotations meant to be right 90% of the time were right 61% of the time), ' +
         'so check the first annotations of a newly added collection before relying on them.',
+      ...(p.familiarity
+        ? [
+            '',
+            'Annotations of objects whose photographs are unlike the ones the model learnt from are held back too, ' +
+              'however sure the model is, and wait for staff (annotate.familiarity): a photograph farther from its ' +
+              `nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ${p.familiarity.reference} ` +
+              'labelled photographs are from theirs. A model is as sure of a painting as of the objects it knows, and ' +
+              `usually wrong about it. On photographs like the labelled ones this holds back about ` +
+              `${whole(1 - p.familiarity.quantile)} of what it would publish; the annotation log says how many objects it held back.`,
+          ]
+        : []),
       '',
       '| Label | Published from confidence |',
       '|---|---|',

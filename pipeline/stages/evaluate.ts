@@ -4,8 +4,10 @@ import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
+import { familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
+import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
 import { publicationEstimate } from '../evaluate/publication.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -304,6 +306,14 @@ export const evaluateStage: Stage = {
           resamples: params.evaluate.bootstrap,
         })
       : null;
+    if (publication && params.annotate.familiarity) {
+      // What "a photograph like the labelled ones" means, for annotation to hold back the others (familiarity.ts).
+      const reference = referenceObjects({ objects: dataset.objects, labels });
+      const vectors = await embedObjects({ ws, params, info: candidateInfo, objects: reference, log });
+      const rows = reference.map((o) => vectors.get(o.imageMd5)).filter((v) => v !== undefined);
+      const familiarity = familiarityCut({ tf: backend.tf, reference: rows, q: params.annotate.familiarity_quantile });
+      if (familiarity) publication.familiarity = { ...familiarity, backbone: candidateInfo.backbone.id };
+    }
     for (const [name, value] of [
       [EVALUATE_FILES.oof, oof],
       [EVALUATE_FILES.review, review],

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+
+const iv = (value: number, low: number, high: number) => ({ value, low, high });
+const publication = {
+  minPrecision: 0.9,
+  thresholds: { coin: 0.62, mask: null },
+  n: 300,
+  coverage: iv(0.81, 0.76, 0.85),
+  precision: iv(0.93, 0.9, 0.96),
+};
+
+describe('the model card on unfamiliar photographs', () => {
+  it('says that annotations of photographs unlike the labelled ones are held back, and how unlike', () => {
+    const metrics = {
+      publication: { ...publication, familiarity: { k: 5, quantile: 0.95, cut: 0.41, reference: 298 } },
+    } as unknown as Metrics;
+    const text = crossValidationCardLines(metrics).join('\n');
+    expect(text).toContain(
+      'Annotations of objects whose photographs are unlike the ones the model learnt from are held back',
+    );
+    expect(text).toContain('than 95% of the 298 labelled photographs are from theirs');
+    expect(text).toContain('this holds back about 5% of what it would publish');
+  });
+
+  it('says nothing of it for a metrics.json without the familiarity cut', () => {
+    const text = crossValidationCardLines({ publication } as unknown as Metrics).join('\n');
+    expect(text).toContain('not sure: waiting for staff');
+    expect(text).not.toContain('unlike the ones the model learnt from');
+  });
+});

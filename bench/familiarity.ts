@@ -501,4 +501,7 @@ export async function familiarityBench(): Promise<void> {
   }
 }
 
+/** `npm run bench -- familiarity`. */
+export const run = familiarityBench;
+
 if (import.meta.main) await familiarityBench();

@@ -34,6 +34,7 @@ import {
   lookAlikeIds,
   readLabelsChecked,
   readObjectsChecked,
+  unknownObjectsMessage,
 } from './validate.ts';
 
 /*
@@ -208,10 +209,24 @@ export async function buildDataset({
   // found intact are saved, so they are not read again next time.
   if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
     await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
-  reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
+  const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
+  // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
+  const printed = unknown
+    ? dataset.issues.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line)))
+    : dataset.issues;
+  reportIssues({
+    issues: dataset.issues,
+    printed,
+    grouped: unknown?.message,
+    log,
+    onInvalid: p.on_invalid,
+    labelsName,
+  });
   if (issues.length > 0 && p.on_invalid === 'fail') {
-    const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);
-    const more = dataset.issues.length > 20 ? [`  ...and ${dataset.issues.length - 20} more.`] : [];
+    const listed = [...(unknown ? [unknown.message] : []), ...printed.slice(0, 20).map((i) => i.message)].map(
+      (m) => `  ${m}`,
+    );
+    const more = printed.length > 20 ? [`  ...and ${printed.length - 20} more.`] : [];
     throw new VitrineError(
       'DATASET_INVALID',
       `The dataset has ${dataset.issues.length} problem${dataset.issues.length === 1 ? '' : 's'} ` +
@@ -409,17 +424,23 @@ function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
 
 function reportIssues({
   issues,
+  printed = issues,
+  grouped,
   log,
   onInvalid,
   labelsName,
 }: {
   issues: DatasetIssue[];
+  /** The issues said one by one; the others are said in `grouped`. */
+  printed?: DatasetIssue[];
+  grouped?: string;
   log: Logger;
   onInvalid: 'skip' | 'fail';
   labelsName: string;
 }): void {
   if (issues.length === 0) return;
-  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) {
+  if (grouped) log.warn(grouped, { file: labelsName });
+  for (const issue of printed.slice(0, MAX_PRINTED_ISSUES)) {
     // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
     const where =
       issue.labelsLine !== undefined
@@ -427,9 +448,9 @@ function reportIssues({
         : { file: issue.file, line: issue.line, object: issue.object };
     log.warn(issue.message, where);
   }
-  if (issues.length > MAX_PRINTED_ISSUES)
+  if (printed.length > MAX_PRINTED_ISSUES)
     log.warn(
-      `...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
+      `...and ${printed.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
     );
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);

@@ -168,6 +168,8 @@ export async function buildDataset({
     vocabulary,
     minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
     labelsName,
+    // Each near miss already has its "did you mean" on its own line (checkLabels).
+    nearMissesSaid: true,
   });
 
   const splits = assignSplits({

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import { nearestLabel } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -196,7 +197,8 @@ export function checkLabels({
       continue;
     }
     if (!known.has(line.label)) {
-      const hint = vocabulary.find((v) => v.toLowerCase() === line.label.trim().toLowerCase());
+      // Capitals, spaces or a letter or two away from one label: the slip to correct, not a label to add.
+      const hint = nearestLabel({ label: line.label, vocabulary });
       const suggestion = hint
         ? ` Did you mean "${hint}"?`
         : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;

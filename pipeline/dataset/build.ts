@@ -163,14 +163,14 @@ export async function buildDataset({
   const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName });
   issues.push(...labelCheck.issues);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
-  const vocabularyCheck = checkVocabulary({
+  const vocabularyOptions = {
     labels: labels.filter((l) => objectIds.has(l.objectId)),
     vocabulary,
     minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
     labelsName,
-    // Each near miss already has its "did you mean" on its own line (checkLabels).
-    nearMissesSaid: true,
-  });
+  };
+  // Each near miss already has its "did you mean" on its own line (checkLabels).
+  const vocabularyCheck = checkVocabulary({ ...vocabularyOptions, nearMissesSaid: true });
 
   const splits = assignSplits({
     objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),
@@ -245,7 +245,8 @@ export async function buildDataset({
     throw noUsableLabels({
       labels: labels.length,
       issues: dataset.issues,
-      vocabularyMessage: vocabularyCheck.message,
+      // The error is read alone (CI shows it last): with the near misses, so it names every reason.
+      vocabularyMessage: checkVocabulary(vocabularyOptions).message,
       labelsName,
     });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });

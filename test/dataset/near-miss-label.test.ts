@@ -47,3 +47,24 @@ describe('a label that is a near miss of one vocabulary label', () => {
     });
   }
 });
+
+describe('labels that are all near misses', () => {
+  it('stop the dataset with the did-you-mean in the error, since no object is left to train on', async () => {
+    const ids = ['a1', 'a2', 'a3', 'a4'];
+    const ws = await makeCollection({
+      objects: ids.map((id) => object(id)),
+      labelsText: 'object_id,label\na1,Coin\na2,Mask\na3,Coin\na4,Mask\n',
+    });
+    const error = await buildDataset({
+      ws,
+      params: testParams((p) => (p.collection.vocabulary = ['coin', 'mask'])),
+      log: memoryLogger(),
+      jobs: 1,
+    }).catch((e: unknown) => e);
+    const message = (error as Error).message;
+    expect(message).toContain(
+      '"Coin" (2 objects, on lines 2, 4) is not one of the labels of this collection. Did you mean "coin"?',
+    );
+    expect(message).toContain('Did you mean "mask"?');
+  });
+});

@@ -219,7 +219,7 @@ export async function buildDataset({
   reportIssues({
     issues: dataset.issues,
     printed,
-    grouped: unknown?.message,
+    grouped: unknown && { message: unknown.message, line: Math.min(...unknown.lines) },
     log,
     onInvalid: p.on_invalid,
     labelsName,
@@ -436,13 +436,14 @@ function reportIssues({
   issues: DatasetIssue[];
   /** The issues said one by one; the others are said in `grouped`. */
   printed?: DatasetIssue[];
-  grouped?: string;
+  /** Said once, annotated on the first of its lines. */
+  grouped?: { message: string; line: number };
   log: Logger;
   onInvalid: 'skip' | 'fail';
   labelsName: string;
 }): void {
   if (issues.length === 0) return;
-  if (grouped) log.warn(grouped, { file: labelsName });
+  if (grouped) log.warn(grouped.message, { file: labelsName, line: grouped.line });
   for (const issue of printed.slice(0, MAX_PRINTED_ISSUES)) {
     // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
     const where =

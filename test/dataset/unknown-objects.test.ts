@@ -26,6 +26,8 @@ describe('labels.csv lines naming many objects that are not in the collection', 
     const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
     expect(warnings.filter((m) => m.includes('artic_'))).toHaveLength(1);
     const said = warnings.find((m) => m.includes('artic_'))!;
+    // Annotated on the first of those lines, which a pull request shows.
+    expect(log.lines.find((l) => l.message === said)!.where).toEqual({ file: 'labels.csv', line: 6 });
     expect(said).toMatch(/^labels\.csv: 30 lines \(lines 6 to 35\) name objects that are not in data\/objects\.csv/);
     expect(said).toContain('"artic_111164" (line 6)');
     expect(said).not.toMatch(/typo/);

@@ -458,21 +458,27 @@ function reportIssues({
     );
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
-  const detail = [...byCode].map(([code, n]) => `${n} ${ISSUE_WORDS[code] ?? code}`).join(', ');
+  const detail = [...byCode]
+    .map(([code, n]) => {
+      const words = ISSUE_WORDS[code];
+      return `${n} ${words ? words[n === 1 ? 0 : 1] : code}`;
+    })
+    .join(', ');
   const rows = `${issues.length} row${issues.length === 1 ? '' : 's'}`;
   log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.` : `${rows} with problems: ${detail}.`);
 }
 
-const ISSUE_WORDS: Record<string, string> = {
-  OBJECT_ID_MISSING: 'without an object id',
-  OBJECT_DUPLICATE: 'repeated object ids',
-  OBJECT_NO_IMAGE: 'objects without an image',
-  IMAGE_UNREADABLE: 'images that cannot be read',
-  IMAGE_TOO_LARGE: 'images over the pixel limit',
-  IMAGE_MISSING: 'missing image files',
-  LABEL_UNKNOWN_OBJECT: 'labels for unknown objects',
-  LABEL_DUPLICATE: 'repeated labels',
-  LABEL_NOT_IN_VOCABULARY: 'labels outside the vocabulary',
+/** Each kind of issue for one row and for several: "1 label outside the vocabulary", "3 labels …". */
+const ISSUE_WORDS: Record<string, [string, string]> = {
+  OBJECT_ID_MISSING: ['without an object id', 'without an object id'],
+  OBJECT_DUPLICATE: ['repeated object id', 'repeated object ids'],
+  OBJECT_NO_IMAGE: ['object without an image', 'objects without an image'],
+  IMAGE_UNREADABLE: ['image that cannot be read', 'images that cannot be read'],
+  IMAGE_TOO_LARGE: ['image over the pixel limit', 'images over the pixel limit'],
+  IMAGE_MISSING: ['missing image file', 'missing image files'],
+  LABEL_UNKNOWN_OBJECT: ['label for an unknown object', 'labels for unknown objects'],
+  LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
+  LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
 };
 
 function warnSmallClasses({

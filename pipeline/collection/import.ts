@@ -92,6 +92,7 @@ export async function importCollection({
   skipHint = 'set import.on_invalid to "skip" in params.yaml',
   announceReplace = true,
   missingImages = 'warn',
+  removeMissing = false,
   log,
 }: {
   ws: Workspace;
@@ -105,6 +106,12 @@ export async function importCollection({
   announceReplace?: boolean;
   /** When more than half of the named images are missing: stop before writing (init), or warn (import). */
   missingImages?: 'fail' | 'warn';
+  /**
+   * The export is the complete collection: objects of data/objects.csv it leaves out go, however many
+   * (`vitrine import --remove-missing`; init, which builds the repository from the export). Without it, an export
+   * that would remove a large share of the collection is refused (see tooManyRemoved).
+   */
+  removeMissing?: boolean;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
@@ -378,6 +385,25 @@ export async function importCollection({
         'import.images (or --images) names the folder the image paths are relative to.',
       { file: name },
     );
+  }
+
+  if (!removeMissing) {
+    const inExport = new Set(accepted.map((a) => a.object.id));
+    const before = await previousIds({ ws });
+    const leaving = before.filter((id) => !inExport.has(id));
+    if (tooManyRemoved({ removed: leaving.length, current: before.length })) {
+      const objectsName = path.relative(ws.root, ws.objects);
+      throw new VitrineError(
+        'IMPORT_WOULD_REMOVE',
+        `${name} would remove ${leaving.length} of the ${before.length} objects in ${objectsName} (those it does ` +
+          `not list: ${sample(leaving.sort(compareIds), 5)}), so nothing was changed. If ${name} holds only some ` +
+          "objects (this month's additions, one department), import the complete export instead: it must list " +
+          'every object of the collection. If it is the complete export and those objects have left the ' +
+          'collection, import it again with --remove-missing (their images stay in the data cache and their labels ' +
+          'in labels.csv).',
+        { file: name },
+      );
+    }
   }
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
@@ -870,6 +896,29 @@ async function commitAll({
       { file: failed },
       { cause: error },
     );
+  }
+}
+
+/**
+ * Whether removing `removed` of the `current` objects needs the user's word that the export is complete. An
+ * export listing a minority of the collection is almost always partial (this month's additions, one department,
+ * a filtered search), while a deaccession removes a few objects; and past 1,000 objects a mistake costs a
+ * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all.
+ */
+export function tooManyRemoved({ removed, current }: { removed: number; current: number }): boolean {
+  if (removed <= REMOVE_WITHOUT_ASKING) return false;
+  return removed * 2 > current || removed > REMOVE_AT_MOST;
+}
+const REMOVE_WITHOUT_ASKING = 10;
+const REMOVE_AT_MOST = 1000;
+
+/** The ids in data/objects.csv before this import; none when there is no readable table (a first import). */
+async function previousIds({ ws }: { ws: Workspace }): Promise<string[]> {
+  try {
+    return (await readObjects({ file: ws.objects })).objects.map((o) => o.id);
+  } catch {
+    // A table that cannot be read is named by the dataset stage; import replaces it, as before.
+    return [];
   }
 }
 

@@ -23,6 +23,11 @@ export interface VocabularyCheck {
   suggested: string[];
   /** Labels in use that look like one label written two ways. */
   nearDuplicates: NearDuplicate[];
+  /**
+   * Labels outside the vocabulary that are a near miss of exactly one label in it (capitals, spaces, a letter or
+   * two): a slip in labels.csv, so the message says only "did you mean" for them, first.
+   */
+  nearMisses: (LabelCount & { lines: number[]; meant: string })[];
   /** A paragraph for the log; empty when every label is in the vocabulary. */
   message: string;
   /** Where the fix most likely belongs, for the warning's annotation: labels.csv at a line, or params.yaml. */
@@ -83,6 +88,7 @@ export function checkVocabulary({
   vocabulary,
   minPerLabel = 2,
   labelsName = 'labels.csv',
+  nearMissesSaid = false,
 }: {
   labels: { label: string; line?: number }[];
   vocabulary: string[];
@@ -90,27 +96,95 @@ export function checkVocabulary({
   minPerLabel?: number;
   /** How messages call labels.csv (root-relative). */
   labelsName?: string;
+  /** The caller says each near miss on its own line (the dataset stage): the message leaves them out. */
+  nearMissesSaid?: boolean;
 }): VocabularyCheck {
   const known = new Set(vocabulary);
-  const counts = countLabels(labels);
+  const allCounts = countLabels(labels);
   const linesOf = new Map<string, number[]>();
   for (const { label, line } of labels) {
     if (line === undefined || known.has(label)) continue;
     linesOf.set(label, [...(linesOf.get(label) ?? []), line]);
   }
-  const outside = counts
+  const outside = allCounts
     .filter((c) => !known.has(c.label))
     .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
+  const nearMisses = outside.flatMap((c) => {
+    const meant = nearestLabel({ label: c.label, vocabulary });
+    return meant ? [{ ...c, meant }] : [];
+  });
+  const missed = new Set(nearMisses.map((c) => c.label));
+  // A near miss is a slip, not a label to learn: the rest of the advice (add it, too few) is about the others.
+  const counts = allCounts.filter((c) => !missed.has(c.label));
+  const others = outside.filter((c) => !missed.has(c.label));
   const learnable = learnableLabels({ counts, minPerLabel });
   const worth = new Set(learnable.labels);
   let suggested = counts.filter((c) => known.has(c.label) || worth.has(c.label)).map((c) => c.label);
-  let tooFew = outside.filter((c) => !worth.has(c.label));
+  let tooFew = others.filter((c) => !worth.has(c.label));
   // Fewer than two labels is no vocabulary at all: then every label in use, rare or not, is the suggestion.
   if (suggested.length < 2) [suggested, tooFew] = [counts.map((c) => c.label), []];
   const one = tooFew.length === 1;
   const duplicates = nearDuplicates(counts.map((c) => c.label));
-  const where = whereToFix({ outside, labelsName });
-  if (outside.length === 0) return { outside, suggested, nearDuplicates: duplicates, message: '', where };
+  const where =
+    others.length === 0 && nearMisses.some((c) => c.lines.length > 0)
+      ? { file: labelsName, line: Math.min(...nearMisses.flatMap((c) => c.lines)) }
+      : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
+  const missLines = nearMissesSaid ? [] : nearMisses.map((c) => didYouMean({ ...c, labelsName }));
+  const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where };
+  if (others.length === 0) return { ...result, message: missLines.join('\n') };
+  return {
+    ...result,
+    message: [
+      ...missLines,
+      otherLabelsMessage({ outside: others, vocabulary, labelsName, minPerLabel, suggested, tooFew, one, duplicates }),
+    ].join('\n'),
+  };
+}
+
+/** The vocabulary label `label` is a near miss of (capitals, spaces, a letter or two), when exactly one is. */
+export function nearestLabel({ label, vocabulary }: { label: string; vocabulary: string[] }): string | undefined {
+  const folded = (l: string) => l.trim().replace(/\s+/g, ' ').toLowerCase();
+  const same = vocabulary.filter((v) => folded(v) === folded(label));
+  if (same.length > 0) return same.length === 1 ? same[0] : undefined;
+  const near = vocabulary.filter((v) => likeness(v, label) !== undefined);
+  return near.length === 1 ? near[0] : undefined;
+}
+
+/** `labels.csv:7: "Figurine" is not one of the labels of this collection. Did you mean "figurine"?` */
+function didYouMean({
+  label,
+  count,
+  lines,
+  meant,
+  labelsName,
+}: LabelCount & { lines: number[]; meant: string; labelsName: string }): string {
+  const question = `is not one of the labels of this collection. Did you mean "${clip(meant)}"?`;
+  if (lines.length === 1) return `${labelsName}:${lines[0]}: "${clip(label)}" ${question}`;
+  if (lines.length === 0) return `"${clip(label)}" (${count} object${count === 1 ? '' : 's'}) ${question}`;
+  const shown = lines.slice(0, SHOWN_LINES).join(', ');
+  const more = lines.length > SHOWN_LINES ? ` and ${lines.length - SHOWN_LINES} more` : '';
+  return `${labelsName}: "${clip(label)}" (${count} objects, on lines ${shown}${more}) ${question} Correct it on those lines.`;
+}
+
+function otherLabelsMessage({
+  outside,
+  vocabulary,
+  labelsName,
+  minPerLabel,
+  suggested,
+  tooFew,
+  one,
+  duplicates,
+}: {
+  outside: (LabelCount & { lines: number[] })[];
+  vocabulary: string[];
+  labelsName: string;
+  minPerLabel: number;
+  suggested: string[];
+  tooFew: LabelCount[];
+  one: boolean;
+  duplicates: NearDuplicate[];
+}): string {
   const withLines = outside.filter((c) => c.lines.length > 0);
   const single = withLines.length === 1 && withLines[0]!.lines.length === 1;
   const onLines = withLines.length === 0 ? 'in' : single ? 'on that line of' : 'on those lines of';
@@ -150,7 +224,7 @@ export function checkVocabulary({
         `correct one of them in ${labelsName} and keep one in the vocabulary.`,
     ),
   ];
-  return { outside, suggested, nearDuplicates: duplicates, message: lines.join('\n'), where };
+  return lines.join('\n');
 }
 
 /** `"Statuary" (7 objects) on lines 3, 4, 6, 7, 8 and 2 more` */

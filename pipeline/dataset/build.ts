@@ -34,6 +34,7 @@ import {
   lookAlikeIds,
   readLabelsChecked,
   readObjectsChecked,
+  unknownObjectsMessage,
 } from './validate.ts';
 
 /*
@@ -162,12 +163,14 @@ export async function buildDataset({
   const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName });
   issues.push(...labelCheck.issues);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
-  const vocabularyCheck = checkVocabulary({
+  const vocabularyOptions = {
     labels: labels.filter((l) => objectIds.has(l.objectId)),
     vocabulary,
     minPerLabel: minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test }),
     labelsName,
-  });
+  };
+  // Each near miss already has its "did you mean" on its own line (checkLabels).
+  const vocabularyCheck = checkVocabulary({ ...vocabularyOptions, nearMissesSaid: true });
 
   const splits = assignSplits({
     objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),
@@ -208,10 +211,24 @@ export async function buildDataset({
   // found intact are saved, so they are not read again next time.
   if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
     await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
-  reportIssues({ issues: dataset.issues, log, onInvalid: p.on_invalid, labelsName });
+  const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
+  // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
+  const printed = unknown
+    ? dataset.issues.filter((i) => !(i.code === 'LABEL_UNKNOWN_OBJECT' && i.line && unknown.lines.has(i.line)))
+    : dataset.issues;
+  reportIssues({
+    issues: dataset.issues,
+    printed,
+    grouped: unknown && { message: unknown.message, line: Math.min(...unknown.lines) },
+    log,
+    onInvalid: p.on_invalid,
+    labelsName,
+  });
   if (issues.length > 0 && p.on_invalid === 'fail') {
-    const listed = dataset.issues.slice(0, 20).map((i) => `  ${i.message}`);
-    const more = dataset.issues.length > 20 ? [`  ...and ${dataset.issues.length - 20} more.`] : [];
+    const listed = [...(unknown ? [unknown.message] : []), ...printed.slice(0, 20).map((i) => i.message)].map(
+      (m) => `  ${m}`,
+    );
+    const more = printed.length > 20 ? [`  ...and ${printed.length - 20} more.`] : [];
     throw new VitrineError(
       'DATASET_INVALID',
       `The dataset has ${dataset.issues.length} problem${dataset.issues.length === 1 ? '' : 's'} ` +
@@ -228,7 +245,8 @@ export async function buildDataset({
     throw noUsableLabels({
       labels: labels.length,
       issues: dataset.issues,
-      vocabularyMessage: vocabularyCheck.message,
+      // The error is read alone (CI shows it last): with the near misses, so it names every reason.
+      vocabularyMessage: checkVocabulary(vocabularyOptions).message,
       labelsName,
     });
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
@@ -409,17 +427,24 @@ function sortIssues(issues: DatasetIssue[]): DatasetIssue[] {
 
 function reportIssues({
   issues,
+  printed = issues,
+  grouped,
   log,
   onInvalid,
   labelsName,
 }: {
   issues: DatasetIssue[];
+  /** The issues said one by one; the others are said in `grouped`. */
+  printed?: DatasetIssue[];
+  /** Said once, annotated on the first of its lines. */
+  grouped?: { message: string; line: number };
   log: Logger;
   onInvalid: 'skip' | 'fail';
   labelsName: string;
 }): void {
   if (issues.length === 0) return;
-  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) {
+  if (grouped) log.warn(grouped.message, { file: labelsName, line: grouped.line });
+  for (const issue of printed.slice(0, MAX_PRINTED_ISSUES)) {
     // The message keeps the objects.csv line; the annotation goes where the pull request can show it.
     const where =
       issue.labelsLine !== undefined
@@ -427,27 +452,33 @@ function reportIssues({
         : { file: issue.file, line: issue.line, object: issue.object };
     log.warn(issue.message, where);
   }
-  if (issues.length > MAX_PRINTED_ISSUES)
+  if (printed.length > MAX_PRINTED_ISSUES)
     log.warn(
-      `...and ${issues.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
+      `...and ${printed.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
     );
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
-  const detail = [...byCode].map(([code, n]) => `${n} ${ISSUE_WORDS[code] ?? code}`).join(', ');
+  const detail = [...byCode]
+    .map(([code, n]) => {
+      const words = ISSUE_WORDS[code];
+      return `${n} ${words ? words[n === 1 ? 0 : 1] : code}`;
+    })
+    .join(', ');
   const rows = `${issues.length} row${issues.length === 1 ? '' : 's'}`;
   log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.` : `${rows} with problems: ${detail}.`);
 }
 
-const ISSUE_WORDS: Record<string, string> = {
-  OBJECT_ID_MISSING: 'without an object id',
-  OBJECT_DUPLICATE: 'repeated object ids',
-  OBJECT_NO_IMAGE: 'objects without an image',
-  IMAGE_UNREADABLE: 'images that cannot be read',
-  IMAGE_TOO_LARGE: 'images over the pixel limit',
-  IMAGE_MISSING: 'missing image files',
-  LABEL_UNKNOWN_OBJECT: 'labels for unknown objects',
-  LABEL_DUPLICATE: 'repeated labels',
-  LABEL_NOT_IN_VOCABULARY: 'labels outside the vocabulary',
+/** Each kind of issue for one row and for several: "1 label outside the vocabulary", "3 labels …". */
+const ISSUE_WORDS: Record<string, [string, string]> = {
+  OBJECT_ID_MISSING: ['without an object id', 'without an object id'],
+  OBJECT_DUPLICATE: ['repeated object id', 'repeated object ids'],
+  OBJECT_NO_IMAGE: ['object without an image', 'objects without an image'],
+  IMAGE_UNREADABLE: ['image that cannot be read', 'images that cannot be read'],
+  IMAGE_TOO_LARGE: ['image over the pixel limit', 'images over the pixel limit'],
+  IMAGE_MISSING: ['missing image file', 'missing image files'],
+  LABEL_UNKNOWN_OBJECT: ['label for an unknown object', 'labels for unknown objects'],
+  LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
+  LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
 };
 
 function warnSmallClasses({

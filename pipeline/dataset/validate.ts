@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import { nearestLabel } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -172,8 +173,10 @@ export function checkLabels({
   objectIds: Set<string>;
   vocabulary: string[];
   name: string;
-}): { labelOf: Map<string, string>; issues: DatasetIssue[] } {
+}): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
+  // Lines whose id matches no object even loosely (no did-you-mean): many of them are gone objects, not typos.
+  const unknown: LabelLine[] = [];
   const known = new Set(vocabulary);
   const linesOf = new Map<string, LabelLine[]>();
   let byFolded: Map<string, string[]> | undefined;
@@ -181,6 +184,7 @@ export function checkLabels({
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded });
+      if (!hint) unknown.push(line);
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
         message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
@@ -193,7 +197,8 @@ export function checkLabels({
       continue;
     }
     if (!known.has(line.label)) {
-      const hint = vocabulary.find((v) => v.toLowerCase() === line.label.trim().toLowerCase());
+      // Capitals, spaces or a letter or two away from one label: the slip to correct, not a label to add.
+      const hint = nearestLabel({ label: line.label, vocabulary });
       const suggestion = hint
         ? ` Did you mean "${hint}"?`
         : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
@@ -238,7 +243,41 @@ export function checkLabels({
       });
     if (agree) labelOf.set(id, first.label);
   }
-  return { labelOf, issues };
+  return { labelOf, issues, unknown };
+}
+
+/** Beyond this many, label lines naming no object are said in one message: a typo is one line, not dozens. */
+const UNKNOWN_SAID_ONE_BY_ONE = 5;
+
+/**
+ * One message for many labels.csv lines naming objects that are not in data/objects.csv (`unknown` from
+ * checkLabels): after an export that left objects out, one warning per line said "check the id for a typo"
+ * dozens of times, the wrong advice. Undefined for a few, which keep their own lines.
+ */
+export function unknownObjectsMessage({
+  unknown,
+  labelsName,
+  objectsName,
+}: {
+  unknown: LabelLine[];
+  labelsName: string;
+  objectsName: string;
+}): { message: string; lines: Set<number> } | undefined {
+  if (unknown.length <= UNKNOWN_SAID_ONE_BY_ONE) return undefined;
+  const first = unknown[0]!.line;
+  const last = unknown.at(-1)!.line;
+  const where =
+    last - first + 1 === unknown.length ? `lines ${first} to ${last}` : `between lines ${first} and ${last}`;
+  const examples = unknown.slice(0, 5).map((l) => `"${clip(l.objectId)}" (line ${l.line})`);
+  const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+  return {
+    message:
+      `${labelsName}: ${unknown.length} lines (${where}) name objects that are not in ${objectsName}, e.g. ` +
+      `${examples.join(', ')}${more}. So many are most likely objects the last import's export left out: if they ` +
+      `have left the collection, remove those lines from ${labelsName}; if the export held only some objects, ` +
+      'import the complete export again (npx vitrine import, docs/import.md). Until then the dataset skips them.',
+    lines: new Set(unknown.map((l) => l.line)),
+  };
 }
 
 /**

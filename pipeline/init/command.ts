@@ -5,7 +5,7 @@ import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
-import { describeMapping, FIELDS, type Field } from './mapping.ts';
+import { describeMapping, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
 import {
@@ -283,6 +283,9 @@ function splitList(text: string): string[] {
 }
 
 function showProposal(ctx: CommandContext, proposal: InitProposal, choices: InitChoices): void {
+  // Said before the question, while another label column can still be chosen.
+  const source = labelLooksLikeSource({ ...proposal.table, columns: choices.columns });
+  if (source) ctx.log.warn(source);
   const vocabularyCheck = checkVocabulary({
     labels: proposal.labels.map((l) => ({ label: l.label })),
     vocabulary: choices.vocabulary,

@@ -149,3 +149,58 @@ export function guessColumns({
 export function describeMapping(columns: Params['import']['columns']): string {
   return FIELDS.map((f) => `  ${f.padEnd(12)} ${columns[f] ? `← ${columns[f]}` : '(none)'}`).join('\n');
 }
+
+/** Header words of a column that says where an object is held or comes from, rather than what it is. */
+const SOURCE_NAME = /museum|institution|source|department|collection|repository|holding|owner|partner|provider|lender/i;
+
+/**
+ * When the label column's values go one-to-one with a column naming where objects are held (a shared catalogue's
+ * "label" that is really the holding museum), the sentence that says so and how to choose another label column:
+ * a model trained on it learns which museum holds an object, not what it is. Undefined otherwise.
+ */
+export function labelLooksLikeSource({
+  header,
+  rows,
+  columns,
+}: {
+  header: string[];
+  rows: { cells: Record<string, string> }[];
+  columns: Params['import']['columns'];
+}): string | undefined {
+  const label = columns.label;
+  if (!label) return undefined;
+  const labelled = rows.filter((r) => r.cells[label]);
+  const values = new Set(labelled.map((r) => r.cells[label]!));
+  // One label is no classification at all; a label per row is text, not classes: neither is this mistake.
+  if (values.size < 2 || values.size * 2 > labelled.length) return undefined;
+  const candidates = [columns.department, ...header.filter((h) => SOURCE_NAME.test(h))].filter(
+    (h, i, all) => h && h !== label && h !== columns.id && h !== columns.image && all.indexOf(h) === i,
+  );
+  for (const other of candidates) {
+    const pairOf = new Map<string, string>();
+    const labelOf = new Map<string, string>();
+    const oneToOne = labelled.every((r) => {
+      const a = r.cells[label]!;
+      const b = r.cells[other] ?? '';
+      if (!b) return false;
+      if ((pairOf.get(a) ?? b) !== b || (labelOf.get(b) ?? a) !== a) return false;
+      pairOf.set(a, b);
+      labelOf.set(b, a);
+      return true;
+    });
+    if (!oneToOne) continue;
+    const pairs = [...pairOf].slice(0, 3).map(([a, b]) => `${a} = ${b}`);
+    const more = pairOf.size > 3 ? `, and ${pairOf.size - 3} more` : '';
+    const alternative = NAMES.label
+      .map((name) => header.find((h) => h !== label && normal(h) === name))
+      .find((h) => h !== undefined);
+    return (
+      `The label column "${label}" looks like the holding museum or source, not an object type: each of its ` +
+      `${pairOf.size} values goes with one value of "${other}" (${pairs.join(', ')}${more}). A model trained on it ` +
+      'would learn which museum holds an object, not what the object is. Choose the column that holds the object ' +
+      `type with --column label=${alternative ?? '<column>'} (or answer "n" to "Use these columns?" and name it); ` +
+      'with no such column, --column label= imports the objects unlabelled.'
+    );
+  }
+  return undefined;
+}

@@ -296,6 +296,8 @@ export async function initRepository({
     announceReplace: !demo && !unfinished,
     skipHint: 'run vitrine init again with --on-invalid skip',
     missingImages: 'fail',
+    // The new repository is the export: the demo's objects (or a half-made init's) are meant to go.
+    removeMissing: true,
   }).catch(async (error: unknown) => {
     // Import writes all or nothing: when it stops, this folder is as it was, so a marker this init wrote goes too.
     if (!unfinished) await rm(madeWork ?? marker, { recursive: true, force: true });

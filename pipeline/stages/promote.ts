@@ -62,7 +62,9 @@ export function checkGate({ metrics }: { metrics: Metrics }): void {
       (failed.length
         ? `Failed check${failed.length === 1 ? '' : 's'}: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}.`
         : 'The evaluation marked the gate as failed without naming a check; see .vitrine/evaluate/metrics.json.') +
-      " Improve the labels or parameters and run the pull request's checks again. The catalogue can be " +
+      // Said for both places the gate runs: a pull request's checks, and main or a staff member's machine.
+      ' Improve the labels or parameters, then evaluate again: push the change to the pull request (its checks ' +
+      'run again), or run "npx vitrine run" on main or on this machine. The catalogue can be ' +
       'built without this model (human labels, and the production model if there is one): ' +
       'npx vitrine run catalogue --single',
     { failed },

@@ -31,7 +31,8 @@ const vocabularyWarning = (log: ReturnType<typeof memoryLogger>) => {
 
 describe('the dataset stage on a label outside the vocabulary', () => {
   it('used once (a typo, most likely): names its labels.csv line, both fixes, and is annotated on that line', async () => {
-    const labels = ['coin', 'mask', 'coin', 'vesel', 'mask', 'vessel', 'coin', 'mask', 'vessel'];
+    // "teapot" is near no label of the vocabulary; a near miss ("vesel") is only a did-you-mean (below).
+    const labels = ['coin', 'mask', 'coin', 'teapot', 'mask', 'vessel', 'coin', 'mask', 'vessel'];
     const ws = await makeCollection({
       objects: ids.map((id) => object(id)),
       labels: ids.map((objectId, i) => ({ objectId, label: labels[i]! })),
@@ -41,10 +42,25 @@ describe('the dataset stage on a label outside the vocabulary', () => {
     const warning = vocabularyWarning(log);
     expect(warning.message).toContain('labels.csv');
     expect(warning.message).toContain('params.yaml');
-    expect(warning.message).toContain('"vesel" (1 object) on line 5');
+    expect(warning.message).toContain('"teapot" (1 object) on line 5');
     expect(warning.message).toMatch(/add it to collection\.vocabulary in params\.yaml/);
     expect(warning.message).toMatch(/correct it on (that line|those lines) of labels\.csv/);
     expect(warning.where).toEqual({ file: 'labels.csv', line: 5 });
+  });
+
+  it('a near miss of a vocabulary label ("vesel"): only the did-you-mean, on its line', async () => {
+    const labels = ['coin', 'mask', 'coin', 'vesel', 'mask', 'vessel', 'coin', 'mask', 'vessel'];
+    const ws = await makeCollection({
+      objects: ids.map((id) => object(id)),
+      labels: ids.map((objectId, i) => ({ objectId, label: labels[i]! })),
+    });
+    const log = memoryLogger();
+    await buildDataset({ ws, params: testParams(), log });
+    const said = log.lines.filter((l) => l.level === 'warn' && l.message.includes('vesel'));
+    expect(said.map((l) => l.message)).toEqual([
+      'labels.csv:5: "vesel" is not one of the labels of this collection. Did you mean "vessel"?',
+    ]);
+    expect(said[0]!.where).toMatchObject({ file: 'labels.csv', line: 5 });
   });
 
   it('used by many objects (a new label, most likely): lists the first lines and a count, annotated on params.yaml', async () => {
@@ -94,8 +110,8 @@ describe('vitrine import on a label outside the vocabulary', () => {
   }
 
   it('names the lines of labels.csv as written by the import; a label used twice is annotated there', async () => {
-    const warning = await importLabels(['coin', 'mask', 'Coins', 'coin', 'Coins', 'mask']);
-    expect(warning.message).toContain('"Coins" (2 objects) on lines 4, 6');
+    const warning = await importLabels(['coin', 'mask', 'Medal', 'coin', 'Medal', 'mask']);
+    expect(warning.message).toContain('"Medal" (2 objects) on lines 4, 6');
     expect(warning.message).toContain('params.yaml');
     expect(warning.where).toEqual({ file: 'labels.csv', line: 4 });
   });

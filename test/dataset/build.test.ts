@@ -66,7 +66,7 @@ describe('buildDataset', () => {
     expect(warning.where).toEqual({ file: 'labels.csv', line: 3, object: 'a9' });
     expect(warning.message).toContain('labels.csv:3');
     expect(
-      log.lines.some((l) => l.level === 'warn' && /1 row skipped: 1 labels for unknown objects/.test(l.message)),
+      log.lines.some((l) => l.level === 'warn' && /1 row skipped: 1 label for an unknown object/.test(l.message)),
     ).toBe(true);
   });
 

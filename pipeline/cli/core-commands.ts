@@ -129,6 +129,11 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
       description: 'merge: keep every label already in labels.csv; replace: take the ' + "export's labels.",
       default: 'merge',
     },
+    'remove-missing': {
+      type: 'boolean',
+      description:
+        'The export is the complete collection: remove the objects it leaves out, even more than half of them.',
+    },
   },
   async run(ctx, { values }) {
     const labels = String(values.labels);
@@ -142,6 +147,7 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
       metadata: typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
       images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
       labels,
+      removeMissing: values['remove-missing'] === true,
       log: ctx.log,
     });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });

@@ -122,7 +122,7 @@ export async function publishRegistry({
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
       // Production may be an older version than the one just evaluated (a rollback stands): its own thresholds.
-      const publication = await versionPublication({ ws, state, version: resolved.version, log, remote });
+      const publication = await versionPublication({ ws, params, state, version: resolved.version, log, remote });
       const { annotations } = await annotateCollection({
         ws,
         params,
@@ -235,12 +235,14 @@ async function versionEvidenceDir({
  */
 export async function versionPublication({
   ws,
+  params,
   state,
   version,
   log,
   remote,
 }: {
   ws: Workspace;
+  params: Params;
   state: RegistryState;
   version: string;
   log: Logger;
@@ -270,6 +272,11 @@ export async function versionPublication({
   if (!metrics.publication)
     return none(
       'has no publication thresholds (it was evaluated before Vitrine measured them, or with evaluate.folds 0)',
+    );
+  if (params.annotate.familiarity && !metrics.publication.familiarity)
+    log.warn(
+      `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
+        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
     );
   return metrics.publication;
 }
@@ -305,7 +312,7 @@ export async function rollbackAndPublish(
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
   // Judged by its own thresholds, not the workspace's latest evaluation (most often the version rolled back from).
-  const publication = await versionPublication({ ws, state, version: probe.version, log, remote });
+  const publication = await versionPublication({ ws, params, state, version: probe.version, log, remote });
   const annotations = await predictAnnotations({
     ws,
     params,

@@ -80,11 +80,17 @@ describe('annotation after a rollback', () => {
     await twoVersions(f, publicationWith(every(0.8)), publicationWith({ ...every(0.95), vessel: 0.5 }));
     expect((await readAnnotations(f.ws)).every((a) => a.label === 'vessel' && a.published === true)).toBe(true);
 
-    await rollbackTo(f, 'v1.0.0');
+    const log = memoryLogger();
+    await rollbackTo(f, 'v1.0.0', log);
     const annotations = await readAnnotations(f.ws);
     // coin at 0.9: published by v1.0.0's 0.8, it would be held back by v1.1.0's 0.95.
     expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.label === 'coin')).toBe(true);
     expect(annotations.filter((a) => a.published !== true).map((a) => a.id)).toEqual([]);
+    // v1.0.0 has thresholds but was evaluated before the familiarity check: said, not borrowed from v1.1.0.
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+      'Model version v1.0.0 was evaluated without the check for photographs unlike the labelled ones ' +
+        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
+    ]);
 
     // Promoting v1.1.0's commit again leaves v1.0.0 in production: still judged by v1.0.0's thresholds.
     await promote({ ctx: context(f), predict: standInPredict });

@@ -1,8 +1,11 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
 import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
 import { rollbackAndPublish } from '../../pipeline/registry/publish.ts';
+import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import {
@@ -110,6 +113,37 @@ describe('annotation after a rollback', () => {
     const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('v1.0.0'));
     expect(warning?.message).toMatch(/no publication thresholds/);
     expect(warning?.message).toMatch(/wait for staff/);
+  });
+
+  it("publishes nothing as fact when the version's stored metrics.json cannot be fetched, and says so", async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await twoVersions(f, publicationWith(every(0.8)), publicationWith(every(0.5)));
+    // The remote lost v1.0.0's metrics.json (its model files are still there).
+    const state = await readRegistry({ dir: f.root, name: f.params.registry.model_name });
+    const v1 = state.versions.find((v) => v.version === 'v1.0.0')!.registration!;
+    const md5 = v1.evidence!.files.find((e) => e.relpath === 'metrics.json')!.md5;
+    expect(v1.manifest.files.some((e) => e.md5 === md5)).toBe(false);
+    await rm(path.join(f.remoteDir, 'files', 'md5', md5.slice(0, 2), md5.slice(2)));
+    // A fresh clone: no evidence kept locally.
+    const cloneRoot = path.join(f.parent, 'clone');
+    sh(f.parent, 'clone', '-q', f.root, cloneRoot);
+    const clone = workspace(cloneRoot);
+    await cp(path.join(f.ws.dataset, 'dataset.json'), path.join(clone.dataset, 'dataset.json'));
+    const log = memoryLogger();
+    await rollbackAndPublish({
+      ws: clone,
+      params: f.params,
+      version: 'v1.0.0',
+      clock: steppingClock(Date.parse('2026-04-01T00:00:00Z')),
+      log,
+      predict: standInPredict,
+    });
+    const annotations = await readAnnotations(clone);
+    expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.published === false)).toBe(true);
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.startsWith('Model version v1.0.0'));
+    expect(warning?.message).toMatch(/has no publication thresholds here: its evaluation \(metrics\.json\) could not/);
+    expect(warning?.message).toContain('they all wait for staff');
   });
 
   it("holds back unfamiliar photographs by the restored version's familiarity cut, not the latest one", async () => {

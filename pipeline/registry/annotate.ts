@@ -122,9 +122,10 @@ function sureEnough({
 }
 
 /**
- * The publication thresholds the evaluate stage chose (annotate.min_precision), or null when its
- * metrics.json has none. They come from the latest evaluation, which is the promoted model's at
- * promotion.
+ * The publication thresholds the workspace's latest evaluation chose (annotate.min_precision), or null when
+ * its metrics.json has none. Only for annotating with the model evaluated here: a registered version is
+ * judged by the thresholds stored with it (`publication` of predictAnnotations), as they are on its own
+ * confidence scale.
  */
 async function publicationIfAny(ws: Workspace): Promise<Metrics['publication'] | null> {
   try {
@@ -210,6 +211,7 @@ export async function predictAnnotations({
   log,
   predict,
   embed,
+  publication: own,
 }: {
   ws: Workspace;
   params: Params;
@@ -219,15 +221,23 @@ export async function predictAnnotations({
   predict?: PredictObjects;
   /** Embeddings for the familiarity check; by default the model's backbone through the embedding cache. */
   embed?: EmbedObjects;
+  /**
+   * The annotating version's own publication rule (the `publication` of the metrics.json registered with it);
+   * null when it has none: nothing is published as fact. Absent: the workspace's latest evaluation (the model
+   * evaluated here).
+   */
+  publication?: Metrics['publication'] | null;
 }): Promise<Annotation[]> {
   const dataset = await readDataset({ ws });
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  const publication = await publicationIfAny(ws);
+  const publication = own === undefined ? await publicationIfAny(ws) : own;
+  // The cut is the version's; the labelled photographs it is read against are today's (the dataset may have grown).
   const cut = params.annotate.familiarity ? publication?.familiarity : undefined;
   let unfamiliar: Set<string> | null = null;
-  const thresholds = publication?.thresholds;
+  // No label has a threshold in {}: a version without a rule of its own publishes nothing (publish.ts says why).
+  const thresholds = own === null ? {} : publication?.thresholds;
   // A model rolled back to, on another backbone, measures distances that cannot be read against this cut.
   if (cut && thresholds && (await sameBackbone({ cut, modelDir, log }))) {
     // Loaded on first use, as for prediction: TF.js is heavy.
@@ -307,6 +317,7 @@ export async function annotateCollection(input: {
   log: Logger;
   predict?: PredictObjects;
   embed?: EmbedObjects;
+  publication?: Metrics['publication'] | null;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   const annotations = await predictAnnotations(input);
   const file = await writeAnnotations({ ws: input.ws, annotations, log: input.log });

@@ -6,7 +6,13 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
-import { annotateCollection, type PredictObjects, predictAnnotations, writeAnnotations } from './annotate.ts';
+import {
+  annotateCollection,
+  type EmbedObjects,
+  type PredictObjects,
+  predictAnnotations,
+  writeAnnotations,
+} from './annotate.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
 import {
   type Headline,
@@ -18,7 +24,7 @@ import {
 } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
-import { folderMatches, type ModelRemote, restoreFolder, versionCacheDir } from './store.ts';
+import { folderMatches, type Manifest, type ModelRemote, restoreFolder, versionCacheDir } from './store.ts';
 
 /*
  * What the catalogue reads from the registry, rewritten whenever production changes (promotion or
@@ -71,6 +77,7 @@ export async function publishRegistry({
   log,
   remote,
   predict,
+  embed,
   annotate = true,
   annotations,
 }: {
@@ -79,6 +86,7 @@ export async function publishRegistry({
   log: Logger;
   remote?: ModelRemote;
   predict?: PredictObjects;
+  embed?: EmbedObjects;
   /** False to skip annotation (no dataset yet). */
   annotate?: boolean;
   /** Annotations already made by the production model (a rollback makes them before changing tags). */
@@ -113,6 +121,8 @@ export async function publishRegistry({
   } else if (annotate && file.prod) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
+      // Production may be an older version than the one just evaluated (a rollback stands): its own thresholds.
+      const publication = await versionPublication({ ws, params, state, version: resolved.version, log, remote });
       const { annotations } = await annotateCollection({
         ws,
         params,
@@ -120,6 +130,8 @@ export async function publishRegistry({
         modelVersion: resolved.version,
         log,
         predict,
+        embed,
+        publication,
       });
       annotated = annotations.length;
     }
@@ -154,17 +166,14 @@ export async function writeCards({
       continue;
     }
     try {
-      const dir = `${versionCacheDir({ ws, name: state.name, version: v.version })}.evidence`;
-      if (!(await folderMatches({ dir, manifest: registration.evidence }))) {
-        await mkdir(path.dirname(dir), { recursive: true });
-        await restoreFolder({
-          dir,
-          manifest: registration.evidence,
-          sources: [evidenceStagingDir(ws)],
-          remote: opener,
-          log,
-        });
-      }
+      const dir = await versionEvidenceDir({
+        ws,
+        name: state.name,
+        version: v.version,
+        evidence: registration.evidence,
+        remote: opener,
+        log,
+      });
       const read = async <T>(f: string) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as T;
       const card: ModelCard = buildCard({
         registration,
@@ -188,15 +197,100 @@ export async function writeCards({
   return done;
 }
 
+/**
+ * The folder of a version's stored evidence (metrics.json, model-info.json, dataset-summary.json),
+ * `.vitrine/cache/registry/<name>/<version>.evidence`, restored from the staging folder or the remote when missing.
+ */
+async function versionEvidenceDir({
+  ws,
+  name,
+  version,
+  evidence,
+  remote,
+  log,
+}: {
+  ws: Workspace;
+  name: string;
+  version: string;
+  evidence: Manifest;
+  remote: () => Promise<ModelRemote>;
+  log: Logger;
+}): Promise<string> {
+  const dir = `${versionCacheDir({ ws, name, version })}.evidence`;
+  if (!(await folderMatches({ dir, manifest: evidence }))) {
+    await mkdir(path.dirname(dir), { recursive: true });
+    await restoreFolder({ dir, manifest: evidence, sources: [evidenceStagingDir(ws)], remote, log });
+  }
+  return dir;
+}
+
+/**
+ * The publication rule (thresholds and familiarity cut) registered with `version`, from the metrics.json stored
+ * with it: thresholds are on that model's own confidence scale, so another model's would publish or hold back
+ * the wrong annotations. Null, with a warning, when the version has none (registered before Vitrine measured
+ * them, evaluated with evaluate.folds 0, or registered by another tool) or its evidence cannot be fetched.
+ * Null publishes nothing as fact rather than everything: without thresholds measured for this model nothing
+ * says its annotations reach annotate.min_precision, and an annotation waiting for staff is only slower,
+ * while a wrong one published is shown to the public as the museum's.
+ */
+export async function versionPublication({
+  ws,
+  params,
+  state,
+  version,
+  log,
+  remote,
+}: {
+  ws: Workspace;
+  params: Params;
+  state: RegistryState;
+  version: string;
+  log: Logger;
+  remote?: ModelRemote;
+}): Promise<Metrics['publication'] | null> {
+  const evidence = state.versions.find((v) => v.version === version)?.registration?.evidence ?? null;
+  const none = (why: string) => {
+    log.warn(
+      `Model version ${version} ${why}, so none of its annotations are published as fact: they all wait for staff ` +
+        "(another version's thresholds would not fit its confidences). A version evaluated with cross-validation " +
+        '(evaluate.folds above 0) publishes them again once in production.',
+    );
+    return null;
+  };
+  if (!evidence)
+    return none('was registered without its evaluation (metrics.json), so it has no publication thresholds');
+  let metrics: Partial<Metrics>;
+  try {
+    const opener = remote ? async () => remote : () => openModelRemote({ ws });
+    const dir = await versionEvidenceDir({ ws, name: state.name, version, evidence, remote: opener, log });
+    metrics = JSON.parse(await readFile(path.join(dir, 'metrics.json'), 'utf8')) as Partial<Metrics>;
+  } catch (error) {
+    return none(
+      `has no publication thresholds here: its evaluation (metrics.json) could not be read (${messageOf(error)})`,
+    );
+  }
+  if (!metrics.publication)
+    return none(
+      'has no publication thresholds (it was evaluated before Vitrine measured them, or with evaluate.folds 0)',
+    );
+  if (params.annotate.familiarity && !metrics.publication.familiarity)
+    log.warn(
+      `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
+        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
+    );
+  return metrics.publication;
+}
+
 /** Roll production back to `version`, restore its files and re-annotate the collection with it. */
 export async function rollbackAndPublish(
   options: RollbackOptions & {
     env?: Record<string, string | undefined>;
     remote?: ModelRemote;
     predict?: PredictObjects;
+    embed?: EmbedObjects;
   },
 ): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
-  const { ws, params, version, log, remote, predict } = options;
+  const { ws, params, version, log, remote, predict, embed } = options;
   // Restore first: a rollback to files nobody can fetch must not change production.
   const record = await showVersion({ ws, params, version });
   // Checked again under the lock by rollback(); here to fail before restoring and predicting.
@@ -216,6 +310,9 @@ export async function rollbackAndPublish(
     );
   }
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
+  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+  // Judged by its own thresholds, not the workspace's latest evaluation (most often the version rolled back from).
+  const publication = await versionPublication({ ws, params, state, version: probe.version, log, remote });
   const annotations = await predictAnnotations({
     ws,
     params,
@@ -223,6 +320,8 @@ export async function rollbackAndPublish(
     modelVersion: probe.version,
     log,
     predict,
+    embed,
+    publication,
   });
   const result = await rollback({ ...options, version: probe.version });
   const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations });

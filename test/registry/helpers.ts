@@ -169,12 +169,15 @@ export async function writeMetrics({
   labels = LABELS,
   passed = true,
   accuracy = 0.8125,
+  publication,
 }: {
   ws: Workspace;
   params: Params;
   labels?: string[];
   passed?: boolean;
   accuracy?: number;
+  /** The publication thresholds (and familiarity cut) evaluate chose; absent as in metrics.json before them. */
+  publication?: Metrics['publication'];
 }): Promise<Metrics> {
   const inputs = await currentInputs({ ws, params });
   const iv = (value: number) => ({ value, low: Math.max(0, value - 0.11), high: Math.min(1, value + 0.07) });
@@ -217,6 +220,7 @@ export async function writeMetrics({
         { name: 'min_class_f1', passed, detail: passed ? 'every class F1 ≥ 0.3' : 'mask has F1 0.21 < 0.3' },
       ],
     },
+    ...(publication ? { publication } : {}),
   };
   await writeJsonAtomic({ file: path.join(ws.evaluate, 'metrics.json'), value: metrics });
   return metrics;

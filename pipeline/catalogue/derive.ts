@@ -45,7 +45,12 @@ export function yearOf(date: string, periods: [string, YearRange][] = []): numbe
 
 /** The date facet bucket for a free-text date, by the middle of its range. */
 export function dateBucket(date: string, periods: [string, YearRange][] = []): string {
-  const y = yearOf(date, periods);
+  return bucketOfRange(parseDate({ text: date, periods }));
+}
+
+/** The date facet bucket of a range already read (the catalogue reads each date once). */
+export function bucketOfRange(range: YearRange | null): string {
+  const y = range ? Math.round((range.start + range.end) / 2) : null;
   if (y === null) return 'Undated';
   if (y <= -1000) return 'Before 1000 BCE';
   if (y < 0) return '1000–1 BCE';

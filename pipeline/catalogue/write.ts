@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
 
@@ -49,7 +49,6 @@ export async function writePiecesIfChanged({
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   const out = createWriteStream(temp);
-  const hash = createHash('sha256');
   let size = 0;
   try {
     const failed = new Promise<never>((_, reject) => out.once('error', reject));
@@ -60,7 +59,6 @@ export async function writePiecesIfChanged({
       const chunk = Buffer.from(batch.join(''));
       batch = [];
       length = 0;
-      hash.update(chunk);
       size += chunk.length;
       if (!out.write(chunk)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
     };
@@ -72,7 +70,7 @@ export async function writePiecesIfChanged({
     await flush();
     await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
     const old = await stat(file).catch(() => null);
-    if (old?.isFile() && old.size === size && (await digest(file)) === hash.digest('hex')) {
+    if (old?.isFile() && old.size === size && (await sameFiles(file, temp, size))) {
       await rm(temp, { force: true });
       return false;
     }
@@ -85,10 +83,25 @@ export async function writePiecesIfChanged({
   }
 }
 
-async function digest(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/**
+ * Whether two files of `size` bytes hold the same bytes, read side by side up to the first
+ * difference: `catalogue.json` differs from the last build's in its first bytes (the build time),
+ * so a rebuild reads 1 MB of it, not all of it (167 MB at 100,000 objects) twice through a hash.
+ */
+async function sameFiles(a: string, b: string, size: number): Promise<boolean> {
+  const [ha, hb] = await Promise.all([open(a, 'r'), open(b, 'r')]);
+  try {
+    const [ba, bb] = [Buffer.alloc(BATCH), Buffer.alloc(BATCH)];
+    for (let at = 0; at < size; at += BATCH) {
+      const [ra, rb] = await Promise.all([ha.read(ba, 0, BATCH, at), hb.read(bb, 0, BATCH, at)]);
+      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead)))
+        return false;
+      if (ra.bytesRead === 0) break;
+    }
+    return true;
+  } finally {
+    await Promise.all([ha.close(), hb.close()]);
+  }
 }
 
 /**

@@ -324,7 +324,8 @@ export const evaluateStage: Stage = {
     }
     if (!cv)
       log.info(
-        'evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every labelled object.',
+        'evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every ' +
+          'labelled object. Promoted, this model publishes none of its annotations as fact: all wait for staff.',
       );
 
     const inputs = await currentInputs({ ws, params });

@@ -67,7 +67,7 @@ describe('a publish that stops part-way', () => {
     expect(error.message).toContain('2 of 3 changed pages are already the new ones');
     expect(error.message).toContain('1 page is still the old version: objects/b-2/index.html');
     expect(error.message).toContain('search is unchanged');
-    expect(error.message).toContain('Run "vitrine publish" again');
+    expect(error.message).toContain('Run "npx vitrine publish" again');
   });
 
   it('a publish that fails among the pages tells the pages still the old version from new pages not online yet', async () => {
@@ -100,7 +100,7 @@ describe('a publish that stops part-way', () => {
     expect(isVitrineError(error), error.message).toBe(true);
     expect(error.message).toContain('robots.txt');
     expect(error.message).toContain('The new site is online, whole, search included');
-    expect(error.message).toContain('Run "vitrine publish" again');
+    expect(error.message).toContain('Run "npx vitrine publish" again');
     const result = await publishTo('del', next);
     expect(result.deleted).toEqual(['robots.txt']);
     expect(await keys('del')).not.toContain('robots.txt');
@@ -169,7 +169,7 @@ describe('a storage server that stops answering while a publish sends', () => {
     expect(error.message).toContain('while Vitrine was uploading held/index.html to bucket "www"');
     expect(error.message).toContain('it sent nothing for 0.3 s, 3 tries');
     expect(error.message).toContain('The pages already online were not changed');
-    expect(error.message.match(/run "vitrine publish" again/gi)).toHaveLength(1);
+    expect(error.message.match(/run "npx vitrine publish" again/gi)).toHaveLength(1);
     expect(error.message).toContain('carries on where this one stopped');
     expect((await body('held/index.html')).toString()).toBe(page('Home'));
   }, 20_000);

@@ -128,10 +128,11 @@ export async function publishSite({
   await mapPool(files, jobs, async (file) => {
     local.set(file, md5Of(await fileBody({ site, file, rewrite })));
   });
-  // A server that stops answering before anything is sent: say that this publish changed nothing.
+  // A server that stops answering or fails before anything is sent: say that this publish changed nothing.
+  // (Settings to fix, a missing bucket or a refused key, say what to change instead.)
   const beforeSending = <T>(step: Promise<T>) =>
     step.catch((error) => {
-      if (!isVitrineError(error, 'PUBLISH_UNAVAILABLE')) throw error;
+      if (!isVitrineError(error, 'PUBLISH_UNAVAILABLE') && !isVitrineError(error, 'PUBLISH_FAILED')) throw error;
       throw interrupted({ error, state: NOTHING_SENT, target, sent: 0 });
     });
   const remote = await beforeSending(listRemote({ s3, target, fail, pageSize }));
@@ -559,7 +560,7 @@ async function listRemote({
         new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, Marker: marker, MaxKeys: pageSize }),
       );
     } catch (error) {
-      throw fail('list', prefix || '(top of the bucket)', error);
+      throw fail('list', prefix, error);
     }
     const items = page.Contents ?? [];
     for (const item of items) {
@@ -719,7 +720,12 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
     });
     // `key`, not `object`: the terminal reads `object` as a museum object's id ("object a-1: …").
     const data = { bucket: target.bucket, endpoint, key };
+    // "list the files at the top of bucket", "upload a/b.html to bucket": followed by the bucket's name.
     const place = target.prefix ? `under ${key} in` : 'at the top of';
+    const what =
+      action === 'list'
+        ? `list the files ${place} bucket`
+        : `${action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
     const doing =
       action === 'list'
         ? `listing the files ${place} bucket`
@@ -736,7 +742,7 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
       case 'REMOTE_ACCESS_DENIED':
         return new VitrineError(
           'PUBLISH_ACCESS_DENIED',
-          `The storage server at ${endpoint} refused to ${action} ${key} in bucket "${target.bucket}": ` +
+          `The storage server at ${endpoint} refused to ${what} "${target.bucket}": ` +
             `the access key is wrong or may not write there. ${KEYS_HINT}`,
           data,
           options,
@@ -778,7 +784,7 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
         }
         return new VitrineError(
           'PUBLISH_FAILED',
-          `Could not ${action} ${key} in bucket "${target.bucket}" at ${endpoint}: ${messageOf(error)}`,
+          `Could not ${what} "${target.bucket}" at ${endpoint}: ${messageOf(error)}`,
           data,
           options,
         );

@@ -154,6 +154,24 @@ describe('a publish that stops part-way', () => {
   });
 });
 
+describe('a storage server that fails the listing', () => {
+  it('says in words what it could not do at the top of the bucket, and that this publish changed nothing', async () => {
+    // As s3rver does after a kill cut short an object's metadata file: every listing answers 500.
+    const error = await through(
+      failingProxy((method, url) => method === 'GET' && url.includes('max-keys')),
+      (endpoint) => failure(publishTo('', sampleSite(), { target: { endpoint } })),
+    );
+    expect(isVitrineError(error, 'PUBLISH_FAILED'), String(error)).toBe(true);
+    expect(error.message).toMatch(
+      /^Could not list the files at the top of bucket "www" at http:\/\/127\.0\.0\.1:\d+: /,
+    );
+    expect(error.message).not.toContain('(top of the bucket)');
+    expect(error.message).toContain('This publish sent and deleted nothing: the bucket holds what it held before.');
+    expect(error.message).toContain('Run "npx vitrine publish" again to finish');
+    expect(error.data).not.toHaveProperty('object');
+  });
+});
+
 describe('a storage server that stops answering while a publish sends', () => {
   it('names the file it was sending, how long and how often it waited, and says once to run it again', async () => {
     await publishTo('held', sampleSite());

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentProblem } from '../../pipeline/cli/fs-errors.ts';
@@ -135,6 +136,9 @@ describe('the words, and what stays a bug', () => {
     expect(
       environmentProblem({ error: nodeError('ENOENT', 'open', `${root}/a`), root, command: 'run' }),
     ).toBeUndefined();
+    // A recursive mkdir's ENOENT where the nearest folder can be written is not a read-only disk.
+    const missing = nodeError('ENOENT', 'mkdir', path.join(os.tmpdir(), 'vitrine-none', 'a'));
+    expect(environmentProblem({ error: missing, root, command: 'run' })).toBeUndefined();
     // Other system errors keep their own words (errors.ts: systemProblem).
     expect(
       environmentProblem({ error: nodeError('ENOTDIR', 'mkdir', `${root}/a`), root, command: 'run' }),

@@ -61,7 +61,7 @@ function unwritableParent(e: Partial<FsError>): FsError | undefined {
 
 /** Calls that create or replace the file at `dest` (the second path); the others act on `path`. */
 const TO_DEST = new Set(['link', 'symlink', 'rename', 'copyfile', 'cp']);
-const READS = new Set(['open', 'read', 'scandir', 'opendir', 'stat', 'lstat', 'readlink', 'realpath', 'access']);
+const READS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'readlink', 'realpath', 'access']);
 
 /**
  * Plain words for a file-system error that is the user's environment, naming the folder relative to the
@@ -107,10 +107,15 @@ export function environmentProblem({
         `Free some space, or ask for a larger quota, ${again}`
       );
     default: {
-      const reading = READS.has(e.syscall ?? '') && e.syscall !== 'open';
       const why = e.code === 'EPERM' ? 'operation not permitted' : 'permission denied';
       const shown = written ? show(written) : undefined;
-      if (reading && shown)
+      // An open both reads and writes: Node does not say which was refused.
+      if (e.syscall === 'open' && shown)
+        return (
+          `Vitrine may not open ${shown} (${e.code}: ${why}): this user may not read or change it, or may not ` +
+          `write in its folder. Give this user permission there (or run as the user who owns it), ${again}`
+        );
+      if (READS.has(e.syscall ?? '') && shown)
         return (
           `Vitrine may not read ${shown} (${e.code}: ${why}): this user has no permission to. ` +
           `Give this user read permission there (or run as the user who owns it), ${again}`

@@ -125,6 +125,10 @@ describe('the words, and what stays a bug', () => {
     );
     const read = environmentProblem({ error: nodeError('EACCES', 'scandir', `${root}/images`), root, command: 'run' });
     expect(read).toMatch(/^Vitrine may not read images \(EACCES: permission denied\)/);
+    const open = environmentProblem({ error: nodeError('EACCES', 'open', `${root}/labels.csv`), root, command: 'run' });
+    expect(open).toMatch(
+      /^Vitrine may not open labels\.csv \(EACCES: permission denied\): this user may not read or change/,
+    );
   });
 
   it('anything else is left to the "did not expect" path', () => {

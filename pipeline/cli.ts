@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command, CommandContext, OptionSpec } from './cli/command.ts';
 import { completionCommand, SHELLS } from './cli/completion.ts';
 import { coreCommands } from './cli/core-commands.ts';
+import { environmentProblem } from './cli/fs-errors.ts';
 import { terminalLogger } from './cli/logger.ts';
 import { findRepositoryRoot } from './cli/root.ts';
 import { closest, didYouMean } from './cli/suggest.ts';
@@ -248,8 +249,10 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
       if (error.code === 'PROMOTE_GATE_FAILED' && parsed.values['fail-on-gate']) return EXIT.gateFailed;
       return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
     }
-    // A full disk or a locked file is the machine, not a bug: say which file, and exit 1.
-    const machine = systemProblem({ error, root: ctx.ws.root });
+    // A full disk or a locked file is the machine, not a bug: say which folder or file, and exit 1.
+    const machine =
+      environmentProblem({ error, root: ctx.ws.root, command: command.name }) ??
+      systemProblem({ error, root: ctx.ws.root });
     if (machine) {
       runLog.error(machine);
       runLog.debug(error instanceof Error && error.stack ? error.stack : String(error));

@@ -16,7 +16,7 @@ export const publishCommands: Command[] = [
       'new files before the pages that use them, and files the new build no longer has are deleted last.\n' +
       'Keys: VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and ' +
       'AWS_SECRET_ACCESS_KEY, or catalogue.s3.credentials_remote. See docs/scale.md.\n' +
-      'Example: vitrine publish --dry-run',
+      'Example: npx vitrine publish --dry-run',
     options: { 'dry-run': { type: 'boolean', description: 'Say what would be uploaded and deleted; change nothing.' } },
     async run(ctx, { values }) {
       const params = await loadParams({ file: ctx.ws.params });

@@ -14,7 +14,7 @@ import { mapPool } from '../data/hash.ts';
 import { s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
-import { messageOf, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
 import { imageLinks, type Rewrite } from './rewrite.ts';
@@ -128,23 +128,34 @@ export async function publishSite({
   await mapPool(files, jobs, async (file) => {
     local.set(file, md5Of(await fileBody({ site, file, rewrite })));
   });
-  const remote = await listRemote({ s3, target, fail, pageSize });
+  // A server that stops answering or fails before anything is sent: say that this publish changed nothing.
+  // (Settings to fix, a missing bucket or a refused key, say what to change instead.)
+  const beforeSending = <T>(step: Promise<T>) =>
+    step.catch((error) => {
+      if (!isVitrineError(error, 'PUBLISH_UNAVAILABLE') && !isVitrineError(error, 'PUBLISH_FAILED')) throw error;
+      throw interrupted({ error, state: NOTHING_SENT, target, sent: 0 });
+    });
+  const remote = await beforeSending(listRemote({ s3, target, fail, pageSize }));
   // Objects uploaded in parts by another tool: their md5 is in the metadata, if anywhere.
-  await mapPool(
-    [...remote].filter(([file, r]) => !isMd5(r.etag) && local.has(file)),
-    jobs,
-    async ([file, r]) => {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
-        throw fail('check', key(file), error);
-      });
-      r.md5 = head.Metadata?.md5;
-    },
+  await beforeSending(
+    mapPool(
+      [...remote].filter(([file, r]) => !isMd5(r.etag) && local.has(file)),
+      jobs,
+      async ([file, r]) => {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
+          throw fail('check', key(file), error);
+        });
+        r.md5 = head.Metadata?.md5;
+      },
+    ),
   );
-  const record = await readManifest({ s3, target, key: key(MANIFEST), fail });
+  const record = await beforeSending(readManifest({ s3, target, key: key(MANIFEST), fail }));
   const published =
     record.damaged === undefined
       ? record.files
-      : await publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged });
+      : await beforeSending(
+          publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged }),
+        );
   const decided = plan({ local, remote, published });
   const result = {
     uploaded: decided.upload,
@@ -169,8 +180,12 @@ export async function publishSite({
   // Everything about to be sent is recorded first: a publish killed half-way leaves
   // nothing the next one cannot clean up.
   if (decided.upload.some((file) => !published.has(file))) {
-    await writeManifest({ s3, target, key: key(MANIFEST), files: [...new Set([...published, ...local.keys()])], fail });
+    const files = [...new Set([...published, ...local.keys()])];
+    await beforeSending(writeManifest({ s3, target, key: key(MANIFEST), files, fail }));
   }
+  // A page online already (not only a new build's new page): the bucket holds a site visitors see.
+  const siteOnline = [...remote.keys()].some((file) => file.endsWith('.html'));
+  let sentCount = 0;
   const progress = log.progress(`Publishing to ${destination}`, decided.upload.length + decided.stale.length);
   const send = async (file: string) => {
     const bytes = await fileBody({ site, file, rewrite });
@@ -190,6 +205,7 @@ export async function publishSite({
     } catch (error) {
       throw fail('upload', key(file), error);
     }
+    sentCount++;
     progress.tick();
   };
   const switches = decided.upload.filter((file) => SEARCH_SWITCH.includes(file));
@@ -197,7 +213,13 @@ export async function publishSite({
   const assets = decided.upload.filter((file) => !isEntry(file) && !searchProgram(file));
   const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file) && !searchProgram(file));
   const assetsDone = await settle(assets, jobs, send);
-  if (assetsDone.error) throw interrupted({ error: assetsDone.error, state: untouched(), target });
+  if (assetsDone.error) {
+    const state = siteOnline
+      ? untouched()
+      : `The site is not online yet: ${sentCount} of ${local.size} files are up, and the pages go up last, so ` +
+        'no visitor sees a page whose pictures or scripts are missing.';
+    throw interrupted({ error: assetsDone.error, state, target, sent: sentCount });
+  }
   const pagesSent = new Set<string>();
   const pagesDone = await settle(pages, jobs, async (file) => {
     await send(file);
@@ -223,9 +245,11 @@ export async function publishSite({
       state:
         pagesDone.done === 0
           ? untouched()
-          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; ${still.join('; ')}; ` +
-            'every file they and the older pages use is online, search is unchanged, and nothing was deleted.',
+          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; ${still.join('; ')}. ` +
+            'Visitors see this mix of old and new pages until a publish finishes; each page works (every file ' +
+            'it uses is online), search is unchanged, and nothing was deleted.',
       target,
+      sent: sentCount,
     });
   }
   const sent: string[] = [];
@@ -246,6 +270,7 @@ export async function publishSite({
           `${everyPage(pages.length)} But search may not work until this publish is finished: Pagefind's ` +
           `program is only partly the new version (${listed(sent, 'none')} went up, not ${listed(left, '')}).`,
         target,
+        sent: sentCount,
       });
     }
   }
@@ -257,6 +282,7 @@ export async function publishSite({
       error,
       state: `${everyPage(pages.length)} ${searchState({ switches, state: switched })}`,
       target,
+      sent: sentCount,
     });
   }
 
@@ -275,6 +301,7 @@ export async function publishSite({
         'The new site is online, whole, search included; some files the previous build had and this one does ' +
         'not are still in the bucket (no page links to them).',
       target,
+      sent: sentCount,
     });
   // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
   const listChanged = published.size !== local.size || [...local.keys()].some((file) => !published.has(file));
@@ -388,6 +415,10 @@ function searchState({ switches, state }: { switches: string[]; state: SwitchSta
   );
 }
 
+const NOTHING_SENT =
+  'This publish sent and deleted nothing: the bucket holds what it held before. (If an earlier publish stopped ' +
+  'part-way, visitors may still see its mix of old and new pages until one finishes.)';
+
 const untouched = () =>
   'The pages already online were not changed, and nothing was deleted: the site people see is the previous one, ' +
   'whole.';
@@ -431,16 +462,30 @@ async function settle<T>(
   return { done, error };
 }
 
-function interrupted({ error, state, target }: { error: unknown; state: string; target: PublishTarget }): VitrineError {
+function interrupted({
+  error,
+  state,
+  target,
+  sent,
+}: {
+  error: unknown;
+  state: string;
+  target: PublishTarget;
+  /** Files this publish sent before it stopped: the next one does not send them again. */
+  sent: number;
+}): VitrineError {
   const reason = error instanceof Error ? error.message : String(error);
   const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
-  const resume = 'it sends what is left, then deletes what the new build no longer has.';
+  const again = sent > 0 ? ` (the ${count(sent, 'file')} this one sent are not sent again)` : '';
+  const resume =
+    `it sends only the files not already online with the same content${again}, ` +
+    'then deletes what the new build no longer has.';
   return new VitrineError(
     code,
     // A server that did not answer: its message already says to run the command again.
     code === 'PUBLISH_UNAVAILABLE'
-      ? `${reason}\n${state} The next "vitrine publish" carries on where this one stopped: ${resume}`
-      : `${reason}\n${state} Run "vitrine publish" again to finish: ${resume}`,
+      ? `${reason}\n${state} The next "npx vitrine publish" carries on where this one stopped: ${resume}`
+      : `${reason}\n${state} Run "npx vitrine publish" again to finish: ${resume}`,
     { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
     { cause: error },
   );
@@ -453,7 +498,7 @@ async function siteFiles(site: string): Promise<string[]> {
     throw new VitrineError(
       'PUBLISH_NO_SITE',
       `There is no built catalogue in ${site} (no index.html): ` +
-        'run "vitrine catalogue" (or "vitrine run") first, then publish.',
+        'run "npx vitrine catalogue" (or "npx vitrine run") first, then publish.',
       { file: site },
     );
   }
@@ -479,7 +524,7 @@ async function fileBody({ site, file, rewrite }: { site: string; file: string; r
     throw new VitrineError(
       'PUBLISH_DAMAGED_FILE',
       `${file} in the built catalogue (${site}) is damaged (${messageOf(error)}), so its image links cannot be ` +
-        'rewritten for catalogue.s3.image_base_url. Build the catalogue again ("vitrine catalogue"), then publish.',
+        'rewritten for catalogue.s3.image_base_url. Build the catalogue again ("npx vitrine catalogue"), then publish.',
       { file },
       { cause: error },
     );
@@ -515,7 +560,7 @@ async function listRemote({
         new ListObjectsCommand({ Bucket: target.bucket, Prefix: prefix, Marker: marker, MaxKeys: pageSize }),
       );
     } catch (error) {
-      throw fail('list', prefix || '(top of the bucket)', error);
+      throw fail('list', prefix, error);
     }
     const items = page.Contents ?? [];
     for (const item of items) {
@@ -619,7 +664,7 @@ async function publishedByVitrine({
         ? `; ${count(others, 'other file')} not put there by Vitrine ${others === 1 ? 'is' : 'are'} left alone`
         : '') +
       (dryRun
-        ? '. The next "vitrine publish" (not --dry-run) writes a good record.'
+        ? '. The next "npx vitrine publish" (not --dry-run) writes a good record.'
         : '. This publish writes a good record.'),
   );
   return ours;
@@ -673,7 +718,18 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
       error,
       idleMs: idleTimeoutMs,
     });
-    const data = { bucket: target.bucket, endpoint, object: key };
+    // `key`, not `object`: the terminal reads `object` as a museum object's id ("object a-1: …").
+    const data = { bucket: target.bucket, endpoint, key };
+    // "list the files at the top of bucket", "upload a/b.html to bucket": followed by the bucket's name.
+    const place = target.prefix ? `under ${key} in` : 'at the top of';
+    const what =
+      action === 'list'
+        ? `list the files ${place} bucket`
+        : `${action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
+    const doing =
+      action === 'list'
+        ? `listing the files ${place} bucket`
+        : `${GERUNDS[action] ?? action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
     const options = { cause: error };
     switch (classified.code) {
       case 'REMOTE_NO_CREDENTIALS':
@@ -686,7 +742,7 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
       case 'REMOTE_ACCESS_DENIED':
         return new VitrineError(
           'PUBLISH_ACCESS_DENIED',
-          `The storage server at ${endpoint} refused to ${action} ${key} in bucket "${target.bucket}": ` +
+          `The storage server at ${endpoint} refused to ${what} "${target.bucket}": ` +
             `the access key is wrong or may not write there. ${KEYS_HINT}`,
           data,
           options,
@@ -702,16 +758,11 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
       default:
         if (classified.data.reason === 'timeout') {
           // What was being sent or fetched, how long and how often the server was waited for.
-          const place = target.prefix ? `under ${key} in` : 'at the top of';
-          const doing =
-            action === 'list'
-              ? `listing the files ${place} bucket`
-              : `${GERUNDS[action] ?? action} ${key} ${action === 'upload' ? 'to' : 'in'} bucket`;
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
             `The storage server at ${endpoint} did not answer while Vitrine was ${doing} "${target.bucket}" ` +
               `(${silence(classified.data)}). Check that it is running and that this computer can reach it ` +
-              '(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "vitrine publish" again.',
+              '(network, VPN; "catalogue.s3.endpoint" in params.yaml), then run "npx vitrine publish" again.',
             {
               ...data,
               reason: 'timeout',
@@ -724,16 +775,16 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
         if (classified.data.reason) {
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
-            `The storage server at ${endpoint} did not answer (${String(classified.data.reason)}). ` +
-              'Check "catalogue.s3.endpoint" in params.yaml and that this computer can reach it, then run ' +
-              '"vitrine publish" again.',
+            `The storage server at ${endpoint} stopped answering (${String(classified.data.reason)}) while ` +
+              `Vitrine was ${doing} "${target.bucket}". Check that it is running, that "catalogue.s3.endpoint" ` +
+              'in params.yaml is right and that this computer can reach it, then run "npx vitrine publish" again.',
             data,
             options,
           );
         }
         return new VitrineError(
           'PUBLISH_FAILED',
-          `Could not ${action} ${key} in bucket "${target.bucket}" at ${endpoint}: ${messageOf(error)}`,
+          `Could not ${what} "${target.bucket}" at ${endpoint}: ${messageOf(error)}`,
           data,
           options,
         );

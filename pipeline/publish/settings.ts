@@ -53,7 +53,7 @@ export async function publishSettings({
     throw new VitrineError(
       'PUBLISH_NOT_S3',
       `"catalogue.publish" in params.yaml is "${publish}": the GitHub Pages workflow publishes the site, ` +
-        'so there is nothing for "vitrine publish" to do. ' +
+        'so there is nothing for "npx vitrine publish" to do. ' +
         'To publish to a bucket, set catalogue.publish: s3 and the bucket under catalogue.s3 (docs/scale.md).',
       { key: 'catalogue.publish', file: 'params.yaml' },
     );

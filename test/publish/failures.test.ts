@@ -67,7 +67,7 @@ describe('a publish that stops part-way', () => {
     expect(error.message).toContain('2 of 3 changed pages are already the new ones');
     expect(error.message).toContain('1 page is still the old version: objects/b-2/index.html');
     expect(error.message).toContain('search is unchanged');
-    expect(error.message).toContain('Run "vitrine publish" again');
+    expect(error.message).toContain('Run "npx vitrine publish" again');
   });
 
   it('a publish that fails among the pages tells the pages still the old version from new pages not online yet', async () => {
@@ -100,7 +100,7 @@ describe('a publish that stops part-way', () => {
     expect(isVitrineError(error), error.message).toBe(true);
     expect(error.message).toContain('robots.txt');
     expect(error.message).toContain('The new site is online, whole, search included');
-    expect(error.message).toContain('Run "vitrine publish" again');
+    expect(error.message).toContain('Run "npx vitrine publish" again');
     const result = await publishTo('del', next);
     expect(result.deleted).toEqual(['robots.txt']);
     expect(await keys('del')).not.toContain('robots.txt');
@@ -154,6 +154,24 @@ describe('a publish that stops part-way', () => {
   });
 });
 
+describe('a storage server that fails the listing', () => {
+  it('says in words what it could not do at the top of the bucket, and that this publish changed nothing', async () => {
+    // As s3rver does after a kill cut short an object's metadata file: every listing answers 500.
+    const error = await through(
+      failingProxy((method, url) => method === 'GET' && url.includes('max-keys')),
+      (endpoint) => failure(publishTo('', sampleSite(), { target: { endpoint } })),
+    );
+    expect(isVitrineError(error, 'PUBLISH_FAILED'), String(error)).toBe(true);
+    expect(error.message).toMatch(
+      /^Could not list the files at the top of bucket "www" at http:\/\/127\.0\.0\.1:\d+: /,
+    );
+    expect(error.message).not.toContain('(top of the bucket)');
+    expect(error.message).toContain('This publish sent and deleted nothing: the bucket holds what it held before.');
+    expect(error.message).toContain('Run "npx vitrine publish" again to finish');
+    expect(error.data).not.toHaveProperty('object');
+  });
+});
+
 describe('a storage server that stops answering while a publish sends', () => {
   it('names the file it was sending, how long and how often it waited, and says once to run it again', async () => {
     await publishTo('held', sampleSite());
@@ -169,7 +187,7 @@ describe('a storage server that stops answering while a publish sends', () => {
     expect(error.message).toContain('while Vitrine was uploading held/index.html to bucket "www"');
     expect(error.message).toContain('it sent nothing for 0.3 s, 3 tries');
     expect(error.message).toContain('The pages already online were not changed');
-    expect(error.message.match(/run "vitrine publish" again/gi)).toHaveLength(1);
+    expect(error.message.match(/run "npx vitrine publish" again/gi)).toHaveLength(1);
     expect(error.message).toContain('carries on where this one stopped');
     expect((await body('held/index.html')).toString()).toBe(page('Home'));
   }, 20_000);

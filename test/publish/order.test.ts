@@ -181,7 +181,7 @@ describe('the order of a publish', () => {
     expect(error.message).toMatch(
       /\(pagefind\/pagefind-worker\.js, pagefind\/wasm\.en\.pagefind, .* went up, not .*pagefind\.js\)/,
     );
-    expect(error.message).toContain('Run "vitrine publish" again');
+    expect(error.message).toContain('Run "npx vitrine publish" again');
     const finished = await publishTo('upgrade', next);
     expect(finished.uploaded).toEqual(expect.arrayContaining(['pagefind/pagefind.js', 'pagefind/pagefind-entry.json']));
     expect((await body('upgrade/pagefind/pagefind.js')).toString()).toBe(next['pagefind/pagefind.js']);
@@ -241,7 +241,7 @@ describe('the order of a publish', () => {
       expect(error.message).toMatch(says);
       expect(error.message).toContain('Every page is the new one');
       expect(error.message).toContain('nothing was deleted');
-      expect(error.message).toContain('Run "vitrine publish" again');
+      expect(error.message).toContain('Run "npx vitrine publish" again');
       expect(error.message).not.toMatch(/changed pages are already the new ones/);
       // The old merged part the new list drops is still online: whatever list is up, every part it names is there.
       expect(await keys(prefix)).toContain('pagefind/parts/k2/pagefind-entry.json');

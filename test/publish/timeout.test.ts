@@ -51,7 +51,7 @@ describe('publishing to a server that accepts and never answers', { timeout: 20_
     expect(error.message).toContain('listing the files under museum/ in bucket "www"');
     expect(error.message).toContain('it sent nothing for 0.3 s, 3 tries');
     expect(error.message).toContain('Check that it is running and that this computer can reach it');
-    expect(error.message).toContain('run "vitrine publish" again');
+    expect(error.message).toContain('run "npx vitrine publish" again');
     expect(error.message).not.toMatch(/\btimed out\b|\(timeout\)/);
     expect((error as { data?: Record<string, unknown> }).data).toMatchObject({ bucket: 'www', endpoint });
     // Three tries of 0.3 s and the SDK's pauses between them; far less than forever.

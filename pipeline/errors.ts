@@ -71,6 +71,9 @@ export function systemErrorOf(error: unknown): SystemErrorLike | undefined {
   return undefined;
 }
 
+/** The codes of a write refused by the disk or the permissions, not by what was read. */
+const WRITE_REFUSALS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EEXIST']);
+
 /**
  * Plain words for a full disk, a read-only file or a file where a folder should be (the machine, not a
  * bug in Vitrine), naming the path relative to the repository `root`; undefined for any other error.
@@ -82,8 +85,12 @@ export function systemProblem({ error, root }: { error: unknown; root?: string }
     const relative = root ? path.relative(root, p) : '';
     return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
   };
-  // A rename writes `dest` (the temp file is Vitrine's own); a failed mkdir or open names `path`.
-  const target = e.syscall === 'rename' && e.dest ? e.dest : e.path;
+  // A rename writes `dest` (the temp file is Vitrine's own); a failed mkdir or open names `path`. A link or
+  // copy reads `path` and writes `dest`: refused for lack of space or of the right to write, `dest` is where.
+  const writesDest =
+    e.syscall === 'rename' || (['link', 'copyfile', 'symlink'].includes(e.syscall ?? '') && WRITE_REFUSALS.has(e.code));
+  // Vitrine's temp files (`<file>.<hex>.tmp`) are named by the file they were to become.
+  const target = (writesDest && e.dest ? e.dest : e.path)?.replace(/\.[0-9a-f]{6,}\.tmp$/, '');
   const where = target ? show(target) : undefined;
   const file = where ?? 'a file';
   const verb = verbOf(e.syscall);

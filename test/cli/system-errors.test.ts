@@ -78,6 +78,20 @@ describe('the machine stopping a run', () => {
     expect(systemProblem({ error: nodeError('ENOSPC', 'write'), root })).toMatch(/^The disk is full/);
   });
 
+  it('a link or copy refused where it writes names where it writes, not the file it reads (reviewer, 2 Dec)', async () => {
+    const root = await tempDir();
+    const from = path.join(root, '.vitrine', 'catalogue', 'astro-out', 'data', 'catalogue.json');
+    const to = path.join(root, '.vitrine', 'site', 'data', 'catalogue.json.a303c2b71a2e.tmp');
+    for (const syscall of ['link', 'copyfile', 'symlink']) {
+      expect(systemProblem({ error: nodeError('EROFS', syscall, { path: from, dest: to }), root })).toMatch(
+        /^\.vitrine\/site\/data\/catalogue\.json is on a read-only disk/,
+      );
+      expect(systemProblem({ error: nodeError('ENOSPC', syscall, { path: from, dest: to }), root })).toContain(
+        'could not write .vitrine/site/data/catalogue.json.',
+      );
+    }
+  });
+
   it('a locked file says read-only or locked; an error outside the list is left alone', async () => {
     const root = await tempDir();
     const dest = path.join(root, '.vitrine', 'report', 'report.md');

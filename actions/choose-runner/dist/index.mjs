@@ -47133,7 +47133,17 @@ var gateParams = external_exports.strictObject({
 });
 var annotateParams = external_exports.strictObject({
   /** Publish a machine annotation only when its class reaches this precision at its confidence (per-class thresholds). */
-  min_precision: fraction.default(0.9)
+  min_precision: fraction.default(0.9),
+  /**
+   * Also hold back annotations of objects whose photographs are unlike every labelled photograph (a painting
+   * in a collection of antiquities): the model is as confident on them as on the rest, and often wrong.
+   */
+  familiarity: external_exports.boolean().default(true),
+  /**
+   * How unlike: farther from its nearest labelled photographs than this share of labelled photographs are
+   * from theirs (0.95: one familiar photograph in twenty is held back too). Higher holds back fewer.
+   */
+  familiarity_quantile: external_exports.number().min(0.5).max(1).default(0.95)
 });
 var registryParams = external_exports.strictObject({
   /** Model name in the GTO-format tags (`name@v1.2.0`, `name#prod#3`). */
@@ -47648,6 +47658,9 @@ var VERDICT_SETTINGS = {
     "evaluate.least_confident",
     "evaluate.factors",
     "annotate.min_precision",
+    // What is published in the catalogue after promotion, never the verdict or the gate.
+    "annotate.familiarity",
+    "annotate.familiarity_quantile",
     "registry.owners",
     "report.max_label_changes",
     "report.catalogue_url",

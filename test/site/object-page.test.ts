@@ -23,7 +23,14 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-object-page-'));
   const labels = ['Chicago', 'Cleveland', 'Met'];
   const objects: FixtureObject[] = [
-    { id: 'O-0', title: 'Bowl', label: 'Chicago', image: null },
+    {
+      id: 'O-0',
+      title: 'Bowl',
+      label: 'Chicago',
+      image: null,
+      // Extra export columns kept by the museum, as the export named them.
+      extra: { 'source url': 'https://example.org/o-0', acquisition_year: '1921' },
+    },
     { id: 'O-1', title: 'Vase', label: 'Met', image: null, date: '-500' },
     { id: 'O-6', title: 'Stela', label: 'Met', image: null, date: 'ca. 1479–1425 B.C.' },
     { id: 'O-2', title: 'Portrait', label: null, image: null, predicted: { label: 'Met', confidence: 0.7 } },
@@ -140,5 +147,21 @@ describe('object page: date', () => {
     expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);
     // A date the museum wrote with its era and full years is shown as written.
     expect(await pageOf('O-6')).toMatch(/id="date"[^>]*>ca\. 1479–1425 B\.C\.<\/dd>/);
+  });
+});
+
+describe('object page: extra columns', () => {
+  it('labels a kept export column in readable words, keeping its own name in a title', async () => {
+    const html = await pageOf('O-0');
+    expect(html).toMatch(/<dt[^>]*title="source url"[^>]*>Source url<\/dt>/);
+    expect(html).toMatch(/<dt[^>]*title="acquisition_year"[^>]*>Acquisition year<\/dt>/);
+  });
+});
+
+describe('object page: search filters', () => {
+  it("puts a guess below the threshold under the model's filter as not sure, so its counts add up", async () => {
+    const filter = (html: string) => html.match(/data-pagefind-filter="predicted"[^>]*>([^<]*)</)?.[1];
+    expect(filter(await pageOf('O-4'))).toBe('Not sure: waiting for staff');
+    expect(filter(await pageOf('O-5'))).toBe('Cleveland');
   });
 });

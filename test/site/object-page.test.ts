@@ -165,3 +165,14 @@ describe('object page: search filters', () => {
     expect(filter(await pageOf('O-5'))).toBe('Cleveland');
   });
 });
+
+describe('models page', () => {
+  it('says how a version is promoted truthfully for a pull request and for a run on one computer', async () => {
+    const html = await readFile(path.join(workspace(dir).site, 'models', 'index.html'), 'utf8');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // The demo and `vitrine run` promote with no pull request at all.
+    expect(text).not.toContain('only after its test results were reviewed in a pull request');
+    expect(text).toContain("only if its test results pass the museum's checks (the promotion gate)");
+    expect(text).toContain('a run on one computer, such as the demo, promotes it straight away');
+  });
+});

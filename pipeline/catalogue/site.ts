@@ -317,11 +317,12 @@ export function astroFailure({
     const target = named?.[3] ?? named?.[2];
     const folder = target ? filledFolder({ target, root, folders }) : undefined;
     const quota = lines[0]?.[1] === 'EDQUOT';
+    // Not `file`: the boundary would annotate that file in the pull request, and it is Astro's, not the museum's.
     return new VitrineError(
       'DISK_FULL',
       `${quota ? 'The disk quota is used up' : 'The disk is full'}: the catalogue site could not be written ` +
         `(Astro ran out of space${folder ? ` in ${folder}` : ''}). Free some space and run again.`,
-      { code, folder, file: target, quota },
+      { code, folder, path: target, quota },
     );
   }
   const tail = raw.split('\n').slice(-25).join('\n');

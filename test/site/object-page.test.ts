@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
@@ -174,5 +175,16 @@ describe('models page', () => {
     expect(text).not.toContain('only after its test results were reviewed in a pull request');
     expect(text).toContain("only if its test results pass the museum's checks (the promotion gate)");
     expect(text).toContain('a run on one computer, such as the demo, promotes it straight away');
+  });
+});
+
+describe('data download', () => {
+  it('says which predictions the museum does not publish (below the threshold), as the pages do', async () => {
+    const rows = parse(await readFile(path.join(workspace(dir).site, 'data', 'catalogue.csv'), 'utf8'), {
+      columns: true,
+    }) as Record<string, string>[];
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    expect(row('O-4')).toMatchObject({ predicted_label: 'Cleveland', published: 'no' });
+    expect(row('O-5')).toMatchObject({ predicted_label: 'Cleveland', published: 'yes' });
   });
 });

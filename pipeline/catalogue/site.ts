@@ -43,6 +43,13 @@ export interface SiteBuild {
   files: Placed;
 }
 
+/**
+ * Folders of the catalogue's public folder hard-linked into the site after Astro, not copied by it: the
+ * per-object trees (many files), and the demo's model (megabytes of weights, which Astro's copy at every
+ * build put on the disk once more: a nearly full disk ran out there).
+ */
+const LINKED_FOLDERS = [...PER_OBJECT_FOLDERS, 'model'];
+
 /** The site's source folder (Astro project) in this repository. */
 export function siteSourceDir(): string {
   return path.resolve(import.meta.dirname, '..', '..', 'site');
@@ -91,7 +98,7 @@ export async function buildSite({
   const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
   const planDir = path.join(ws.catalogue, 'render');
   // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  // IIIF manifests and tiles: 7 files an object) and the model are hard-linked into the site afterwards instead.
   const astroPublic = path.join(ws.catalogue, 'astro-public');
   // Astro's own output folder: beside the site, on the same file system (its files are renamed in).
   const stageDir = path.join(ws.catalogue, 'astro-out');
@@ -99,7 +106,7 @@ export async function buildSite({
     const base = normaliseBase(params.catalogue.base);
     let started = Date.now();
     const cacheDir = path.join(ws.cache, 'pages');
-    await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+    await linkTree({ from: files.publicDir, to: astroPublic, skip: LINKED_FOLDERS });
     const plan: PlanOptions = {
       file: files.data,
       cacheDir,
@@ -150,7 +157,7 @@ export async function buildSite({
       cacheDir,
       planDir,
       publicDir: files.publicDir,
-      folders: PER_OBJECT_FOLDERS,
+      folders: LINKED_FOLDERS,
       keep: [SEARCH_INDEX],
       log,
     });

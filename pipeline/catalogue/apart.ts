@@ -27,6 +27,16 @@ interface FailedError {
   message: string;
   data?: unknown;
   stack?: string;
+  /** A Node system error's fields (ENOSPC…): the boundary words a full disk from them (errors.ts). */
+  system?: SystemFields;
+}
+
+interface SystemFields {
+  code: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+  dest?: string;
 }
 
 /**
@@ -98,7 +108,7 @@ function rebuilt(e: FailedError): Error {
   const error =
     e.code !== undefined
       ? new VitrineError(e.code, e.message, (e.data ?? {}) as Record<string, unknown>)
-      : Object.assign(new Error(e.message), { name: e.name });
+      : Object.assign(new Error(e.message), { name: e.name }, e.system ?? {});
   if (e.stack) error.stack = e.stack;
   return error;
 }
@@ -158,7 +168,7 @@ export function serveApart<Q, R>(work: (request: Q, log: Logger) => Promise<R>):
         name: e.name,
         message: e.message,
         stack: e.stack,
-        ...(e instanceof VitrineError ? { code: e.code, data: e.data } : {}),
+        ...(e instanceof VitrineError ? { code: e.code, data: e.data } : systemFields(e)),
       };
       try {
         await send({ kind: 'failed', error: failed });
@@ -171,6 +181,18 @@ export function serveApart<Q, R>(work: (request: Q, log: Logger) => Promise<R>):
   };
   process.once('message', (request: Q) => void serve(request));
   void send({ kind: 'ready' });
+}
+
+/** A system error's code, call and paths (all strings and numbers: they cross the IPC channel). */
+function systemFields(e: Error): { system?: SystemFields } {
+  const { code, errno, syscall, path, dest } = e as Partial<Record<keyof SystemFields, unknown>>;
+  if (typeof code !== 'string') return {};
+  const system: SystemFields = { code };
+  if (typeof errno === 'number') system.errno = errno;
+  if (typeof syscall === 'string') system.syscall = syscall;
+  if (typeof path === 'string') system.path = path;
+  if (typeof dest === 'string') system.dest = dest;
+  return { system };
 }
 
 /** Whether the child's entry file is there (not in a bundled action, whose modules are all in one file). */

@@ -969,6 +969,8 @@ function csvRow(o: CatalogueObject): Record<string, string> {
     predicted_label: o.annotation?.label ?? '',
     confidence: o.annotation ? o.annotation.confidence.toFixed(4) : '',
     model_version: o.annotation?.modelVersion ?? '',
+    // The site withholds a guess below its type's threshold; the download must not pass it off as published.
+    published: o.annotation ? (o.annotation.published ? 'yes' : 'no') : '',
     needs_review: o.needsReview ? 'yes' : 'no',
     colours: o.colours.map((c) => `${c.name} ${c.hex}`).join('; '),
   };
@@ -995,6 +997,13 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   predicted_label: { type: 'string', description: "The promoted model's predicted object type" },
   confidence: { type: 'number', description: "The model's probability for its prediction (0-1)" },
   model_version: { type: 'string', description: 'Model version that made the prediction' },
+  published: {
+    type: 'boolean',
+    description:
+      'Whether the museum publishes the prediction; no: below the confidence it asks for that type ' +
+      '(the site says "Not sure: waiting for staff")',
+    extra: { trueValues: ['yes'], falseValues: ['no'] },
+  },
   needs_review: {
     type: 'boolean',
     description: 'In the review queue',

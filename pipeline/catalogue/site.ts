@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,6 +42,13 @@ export interface SiteBuild {
   /** What putting the build into the site did: files kept as they were, written, and removed. */
   files: Placed;
 }
+
+/**
+ * Folders of the catalogue's public folder hard-linked into the site after Astro, not copied by it: the
+ * per-object trees (many files), and the demo's model (megabytes of weights, which Astro's copy at every
+ * build put on the disk once more: a nearly full disk ran out there).
+ */
+const LINKED_FOLDERS = [...PER_OBJECT_FOLDERS, 'model'];
 
 /** The site's source folder (Astro project) in this repository. */
 export function siteSourceDir(): string {
@@ -91,7 +98,7 @@ export async function buildSite({
   const releaseWorkspace = await holdBuildLock({ file: path.join(ws.catalogue, 'site-build.lock'), log });
   const planDir = path.join(ws.catalogue, 'render');
   // Astro (Vite) copies its public folder file by file, blocking; the per-object trees (thumbnails,
-  // IIIF manifests and tiles: 7 files an object) are hard-linked into the site afterwards instead.
+  // IIIF manifests and tiles: 7 files an object) and the model are hard-linked into the site afterwards instead.
   const astroPublic = path.join(ws.catalogue, 'astro-public');
   // Astro's own output folder: beside the site, on the same file system (its files are renamed in).
   const stageDir = path.join(ws.catalogue, 'astro-out');
@@ -99,7 +106,7 @@ export async function buildSite({
     const base = normaliseBase(params.catalogue.base);
     let started = Date.now();
     const cacheDir = path.join(ws.cache, 'pages');
-    await linkTree({ from: files.publicDir, to: astroPublic, skip: PER_OBJECT_FOLDERS });
+    await linkTree({ from: files.publicDir, to: astroPublic, skip: LINKED_FOLDERS });
     const plan: PlanOptions = {
       file: files.data,
       cacheDir,
@@ -121,6 +128,9 @@ export async function buildSite({
       const ran = await runAstro({
         siteDir,
         log,
+        root: ws.root,
+        // Where Astro writes: a full disk is named by the folder that filled, not by the site.
+        folders: [stageDir, astroPublic, planDir, path.join(ws.catalogue, 'astro-cache'), path.join(siteDir, '.astro')],
         env: {
           ...env,
           VITRINE_CATALOGUE: files.data,
@@ -147,7 +157,7 @@ export async function buildSite({
       cacheDir,
       planDir,
       publicDir: files.publicDir,
-      folders: PER_OBJECT_FOLDERS,
+      folders: LINKED_FOLDERS,
       keep: [SEARCH_INDEX],
       log,
     });
@@ -221,10 +231,14 @@ async function runAstro({
   siteDir,
   log,
   env,
+  root,
+  folders,
 }: {
   siteDir: string;
   log: Logger;
   env: Record<string, string | undefined>;
+  root: string;
+  folders: string[];
 }): Promise<{ maxRSS: number }> {
   const astro = pathToFileURL(
     path.resolve(import.meta.dirname, '..', '..', 'node_modules', 'astro', 'dist', 'core', 'index.js'),
@@ -254,30 +268,88 @@ async function runAstro({
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const { code, out, err } = await outputOf(child);
+  const marker = out.match(/@@VITRINE (.*)/);
+  if (code !== 0 || !marker) throw astroFailure({ code, out, err, root, folders, log });
+  for (const line of `${out.replace(/@@VITRINE .*/, '')}\n${err}`.split('\n'))
+    if (line.trim()) log.debug(`astro: ${line}`);
+  return JSON.parse(marker[1]!) as { maxRSS: number };
+}
+
+/** Wait for `child` to end, keeping what it printed. */
+export async function outputOf(child: ChildProcess): Promise<{ code: number | null; out: string; err: string }> {
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
   });
-  const marker = out.match(/@@VITRINE (.*)/);
-  for (const line of out.replace(/@@VITRINE .*/, '').split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
-  if (code !== 0 || !marker) {
-    const tail = `${err}\n${out}`.trim().split('\n').slice(-25).join('\n');
-    throw new VitrineError(
-      'SITE_BUILD_FAILED',
-      `The catalogue site did not build (Astro exited with ${code}):\n${tail}`,
-      { code },
+  return { code, out, err };
+}
+
+/**
+ * The error for an Astro child that failed (exit `code`, its output `out` and `err`). Its own output
+ * (stack frames of Vite and rolldown) goes to the debug log, shown with --verbose. A full disk is the
+ * machine's, not the site's: it is said alone, naming the folder of `folders` that Astro was writing
+ * (relative to `root`). Any other failure keeps the end of Astro's output, which says what broke.
+ */
+export function astroFailure({
+  code,
+  out,
+  err,
+  root,
+  folders,
+  log,
+}: {
+  code: number | null;
+  out: string;
+  err: string;
+  root: string;
+  folders: string[];
+  log: Logger;
+}): VitrineError {
+  const raw = `${err}\n${out.replace(/@@VITRINE .*/, '')}`.trim();
+  for (const line of raw.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
+  // Node words it "ENOSPC: no space left on device, copyfile 'from' -> 'to'" (open, write, mkdir: one path).
+  const lines = [...raw.matchAll(/\b(ENOSPC|EDQUOT)\b[^\n]*?(?:, \w+ '([^']+)'(?: -> '([^']+)')?)?$/gm)];
+  if (lines.length > 0 || /no space left on device/i.test(raw)) {
+    const named = lines.find((m) => m[2]);
+    // A copy names its source first: the destination is where the space ran out.
+    const target = named?.[3] ?? named?.[2];
+    const folder = target ? filledFolder({ target, root, folders }) : undefined;
+    const quota = lines[0]?.[1] === 'EDQUOT';
+    // Not `file`: the boundary would annotate that file in the pull request, and it is Astro's, not the museum's.
+    return new VitrineError(
+      'DISK_FULL',
+      `${quota ? 'The disk quota is used up' : 'The disk is full'}: the catalogue site could not be written ` +
+        `(Astro ran out of space${folder ? ` in ${folder}` : ''}). Free some space and run again.`,
+      { code, folder, path: target, quota },
     );
   }
-  for (const line of err.split('\n')) if (line.trim()) log.debug(`astro: ${line}`);
-  return JSON.parse(marker[1]!) as { maxRSS: number };
+  const tail = raw.split('\n').slice(-25).join('\n');
+  return new VitrineError(
+    'SITE_BUILD_FAILED',
+    `The catalogue site did not build (Astro exited with ${code}):\n${tail}`,
+    {
+      code,
+    },
+  );
+}
+
+/** The innermost of `folders` holding `target` (else its own folder), relative to `root` when inside it. */
+function filledFolder({ target, root, folders }: { target: string; root: string; folders: string[] }): string {
+  const holding = folders
+    .filter((f) => !path.relative(f, target).startsWith('..'))
+    .sort((a, b) => b.length - a.length)[0];
+  const folder = holding ?? path.dirname(target);
+  const relative = path.relative(root, folder);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : folder;
 }
 
 /** Bytes of the files under `dir` (synchronous calls: the index has a file a page). */

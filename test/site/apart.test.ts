@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runApart } from '../../pipeline/catalogue/apart.ts';
+import { systemErrorOf, systemProblem } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 
 /*
@@ -57,5 +58,26 @@ describe('a step in a child process', () => {
     expect(result.pid).not.toBe(process.pid);
     const info = log.lines.filter((l) => l.level === 'info').map((l) => l.message);
     expect(info).toEqual(['Linking thumbnails: 1000/1000', 'Writing pages: 7/7', 'all done']);
+  }, 60_000);
+
+  // A full disk in the step that updates the site read as a bug ("Please report this"): the child's
+  // system error lost its code and path on the way back, so the boundary could not say the disk is full.
+  it("keeps a system error's code, call and path, so a full disk is said as one (/dev/full: a real ENOSPC)", async () => {
+    const entry = await child(
+      `const { writeFile } = await import('node:fs/promises');\n` +
+        `const at = ${JSON.stringify(path.join(os.tmpdir(), 'site', 'index.html'))};\n` +
+        `await writeFile('/dev/full', 'x').catch((e) => { throw Object.assign(e, { path: at }); });`,
+    );
+    const error = await runApart({
+      entry,
+      request: {},
+      log: memoryLogger(),
+      what: 'Placing',
+      code: 'PLACE_FAILED',
+    }).catch((e: unknown) => e);
+    expect(systemErrorOf(error)).toMatchObject({ code: 'ENOSPC', syscall: 'write' });
+    expect(systemProblem({ error, root: os.tmpdir() })).toBe(
+      'The disk is full: Vitrine could not write site/index.html. Free some space and run again.',
+    );
   }, 60_000);
 });

@@ -136,6 +136,26 @@ afterAll(async () => {
 });
 
 describe('in-browser demo', () => {
+  // Astro copied the model (the backbone's weights: megabytes) into its output at every build, and a
+  // nearly full disk ran out there: the model's files are hard-linked into the site like the pictures.
+  it("puts the model's files in the site as links to the catalogue's, not copies", async () => {
+    const ws = workspace(dir);
+    const inModel = async (d: string): Promise<string[]> =>
+      (await readdir(d, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(d, path.join(e.parentPath, e.name)));
+    const files = await inModel(path.join(ws.catalogue, 'public', 'model'));
+    expect(files.length).toBeGreaterThan(0);
+    expect((await inModel(path.join(ws.site, 'model'))).sort()).toEqual([...files].sort());
+    for (const f of files) {
+      const [from, to] = await Promise.all([
+        stat(path.join(ws.catalogue, 'public', 'model', f)),
+        stat(path.join(ws.site, 'model', f)),
+      ]);
+      expect(to.ino, f).toBe(from.ino);
+    }
+  });
+
   it('classifies pictures in the page as the pipeline does, without uploading them', async () => {
     // The probes are not all one class, so agreement is not an accident of a constant answer.
     expect(new Set(expected.map((e) => e.label)).size).toBeGreaterThan(1);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
@@ -23,7 +24,14 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-object-page-'));
   const labels = ['Chicago', 'Cleveland', 'Met'];
   const objects: FixtureObject[] = [
-    { id: 'O-0', title: 'Bowl', label: 'Chicago', image: null },
+    {
+      id: 'O-0',
+      title: 'Bowl',
+      label: 'Chicago',
+      image: null,
+      // Extra export columns kept by the museum, as the export named them.
+      extra: { 'source url': 'https://example.org/o-0', acquisition_year: '1921' },
+    },
     { id: 'O-1', title: 'Vase', label: 'Met', image: null, date: '-500' },
     { id: 'O-6', title: 'Stela', label: 'Met', image: null, date: 'ca. 1479–1425 B.C.' },
     { id: 'O-2', title: 'Portrait', label: null, image: null, predicted: { label: 'Met', confidence: 0.7 } },
@@ -140,5 +148,43 @@ describe('object page: date', () => {
     expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);
     // A date the museum wrote with its era and full years is shown as written.
     expect(await pageOf('O-6')).toMatch(/id="date"[^>]*>ca\. 1479–1425 B\.C\.<\/dd>/);
+  });
+});
+
+describe('object page: extra columns', () => {
+  it('labels a kept export column in readable words, keeping its own name in a title', async () => {
+    const html = await pageOf('O-0');
+    expect(html).toMatch(/<dt[^>]*title="source url"[^>]*>Source url<\/dt>/);
+    expect(html).toMatch(/<dt[^>]*title="acquisition_year"[^>]*>Acquisition year<\/dt>/);
+  });
+});
+
+describe('object page: search filters', () => {
+  it("puts a guess below the threshold under the model's filter as not sure, so its counts add up", async () => {
+    const filter = (html: string) => html.match(/data-pagefind-filter="predicted"[^>]*>([^<]*)</)?.[1];
+    expect(filter(await pageOf('O-4'))).toBe('Not sure: waiting for staff');
+    expect(filter(await pageOf('O-5'))).toBe('Cleveland');
+  });
+});
+
+describe('models page', () => {
+  it('says how a version is promoted truthfully for a pull request and for a run on one computer', async () => {
+    const html = await readFile(path.join(workspace(dir).site, 'models', 'index.html'), 'utf8');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // The demo and `vitrine run` promote with no pull request at all.
+    expect(text).not.toContain('only after its test results were reviewed in a pull request');
+    expect(text).toContain("only if its test results pass the museum's checks (the promotion gate)");
+    expect(text).toContain('a run on one computer, such as the demo, promotes it straight away');
+  });
+});
+
+describe('data download', () => {
+  it('says which predictions the museum does not publish (below the threshold), as the pages do', async () => {
+    const rows = parse(await readFile(path.join(workspace(dir).site, 'data', 'catalogue.csv'), 'utf8'), {
+      columns: true,
+    }) as Record<string, string>[];
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    expect(row('O-4')).toMatchObject({ predicted_label: 'Cleveland', published: 'no' });
+    expect(row('O-5')).toMatchObject({ predicted_label: 'Cleveland', published: 'yes' });
   });
 });

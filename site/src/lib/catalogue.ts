@@ -100,6 +100,24 @@ export function href(path: string): string {
   return `${base}${path.replace(/^\/+/, '')}`;
 }
 
+/**
+ * An object's value under the "Predicted type (model)" filter: its published guess, else the words its page
+ * shows instead, so the facet's counts add up to the collection (not-sure guesses had no value of their own).
+ */
+export function predictedFilter(annotation: { label: string; published: boolean } | null | undefined): string {
+  if (!annotation) return 'No prediction yet';
+  return annotation.published ? annotation.label : 'Not sure: waiting for staff';
+}
+
+/**
+ * A kept export column's name as a heading the public reads: "source_url" → "Source url". Exports name
+ * columns in lower case with underscores; the page keeps the name itself beside it (title attribute).
+ */
+export function columnLabel(name: string): string {
+  const words = name.replace(/_+/g, ' ').replace(/\s+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** "0.8123" → "81%". */
 export function percent(x: number, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;

@@ -1,6 +1,6 @@
 import { buildCatalogueDataApart } from '../catalogue/data-process.ts';
 import { buildSite, normaliseBase } from '../catalogue/index.ts';
-import { isVitrineError, VitrineError } from '../errors.ts';
+import { VitrineError } from '../errors.ts';
 import { forgetDecodedSegments } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Stage } from './stage.ts';
@@ -72,9 +72,7 @@ export const catalogueStage: Stage = {
     // process would otherwise keep while Astro and Pagefind run. Only the counts come back.
     const { counts: c, models } = await buildCatalogueDataApart({ ws, params: located, log, clock });
     // --force renders every object page again (and replaces their cache entries).
-    const site = await buildSite({ ws, params: located, log, reuse: !forced }).catch((error: unknown) => {
-      throw siteBuildTrouble(error);
-    });
+    const site = await buildSite({ ws, params: located, log, reuse: !forced });
     return {
       summary:
         `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} ` +
@@ -82,19 +80,3 @@ export const catalogueStage: Stage = {
     };
   },
 };
-
-/**
- * Astro out of disk fails with its own stack trace, which reads as a fault of the site: the full disk
- * (the runner's, not the change's) is said first. Any other error is returned as it is.
- */
-export function siteBuildTrouble(error: unknown): unknown {
-  if (!isVitrineError(error, 'SITE_BUILD_FAILED') || !/\bENOSPC\b|no space left on device/i.test(error.message))
-    return error;
-  return new VitrineError(
-    'DISK_FULL',
-    'The disk is full: the catalogue site could not be written (Astro ran out of space in .vitrine/site). ' +
-      `Free some space and run again.\n${error.message}`,
-    error.data,
-    { cause: error },
-  );
-}

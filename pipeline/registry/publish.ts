@@ -14,6 +14,7 @@ import {
   writeAnnotations,
 } from './annotate.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
+import { type IdentifiedModel, modelIdentity, sameModel } from './identity.ts';
 import {
   type Headline,
   type RegistryState,
@@ -24,7 +25,7 @@ import {
 } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
-import { folderMatches, type Manifest, type ModelRemote, restoreFolder, versionCacheDir } from './store.ts';
+import { folderMatches, type Manifest, type ModelRemote, manifestOf, restoreFolder, versionCacheDir } from './store.ts';
 
 /*
  * What the catalogue reads from the registry, rewritten whenever production changes (promotion or
@@ -121,8 +122,7 @@ export async function publishRegistry({
   } else if (annotate && file.prod) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
-      // Production may be an older version than the one just evaluated (a rollback stands): its own thresholds.
-      const publication = await versionPublication({ ws, params, state, version: resolved.version, log, remote });
+      const publication = await productionPublication({ ws, params, state, version: resolved.version, log, remote });
       const { annotations } = await annotateCollection({
         ws,
         params,
@@ -279,6 +279,72 @@ export async function versionPublication({
         '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
     );
   return metrics.publication;
+}
+
+/**
+ * The publication rule for annotating with the production `version`. When production holds the very model the
+ * workspace evaluated (a promotion that found the model unchanged and reused its version), the workspace's
+ * metrics.json: it is a fresh evaluation of the same weights, on the same confidence scale, with today's
+ * annotate.min_precision, familiarity check and folds, and the stored one may predate them. The stored evidence
+ * is not refreshed instead: it is named in the version's tag, which other clones and the remote hold, so
+ * changing it would rewrite the registry's history and the card of a version would no longer describe what was
+ * registered. Any other version in production (a rollback stands, or something newer holds it): its own rule.
+ */
+async function productionPublication({
+  ws,
+  params,
+  state,
+  version,
+  log,
+  remote,
+}: {
+  ws: Workspace;
+  params: Params;
+  state: RegistryState;
+  version: string;
+  log: Logger;
+  remote?: ModelRemote;
+}): Promise<Metrics['publication'] | null> {
+  const registration = state.versions.find((v) => v.version === version)?.registration ?? null;
+  const evaluated = registration ? await workspaceEvaluation({ ws }) : null;
+  if (!registration || !evaluated || !sameModel(registration, evaluated.model))
+    return versionPublication({ ws, params, state, version, log, remote });
+  if (!evaluated.metrics.publication) {
+    log.warn(
+      `Model version ${version} was evaluated this time without publication thresholds (evaluate.folds 0), so ` +
+        'none of its annotations are published as fact: they all wait for staff. Evaluating it with ' +
+        'cross-validation (evaluate.folds above 0) publishes them again.',
+    );
+    return null;
+  }
+  if (params.annotate.familiarity && !evaluated.metrics.publication.familiarity)
+    log.warn(
+      `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
+        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
+    );
+  return evaluated.metrics.publication;
+}
+
+/**
+ * The model in the workspace and its evaluation (metrics.json), or null when either is missing. The promote
+ * stage has checked that metrics.json evaluates these inputs and labels before calling publishRegistry.
+ */
+async function workspaceEvaluation({
+  ws,
+}: {
+  ws: Workspace;
+}): Promise<{ model: IdentifiedModel; metrics: Partial<Metrics> } | null> {
+  try {
+    const read = async <T>(file: string) => JSON.parse(await readFile(file, 'utf8')) as T;
+    const metrics = await read<Partial<Metrics>>(path.join(ws.evaluate, 'metrics.json'));
+    const info = await read<ModelInfo>(path.join(ws.model, 'model-info.json'));
+    const manifest = await manifestOf({ dir: ws.model });
+    const identity = await modelIdentity({ dir: ws.model, manifest, info });
+    return { model: { identity, manifest, headline: { labels: info.labels } }, metrics };
+  } catch {
+    // No model or evaluation here (a fresh clone, a rollback on another machine): the version's own rule.
+    return null;
+  }
 }
 
 /** Roll production back to `version`, restore its files and re-annotate the collection with it. */

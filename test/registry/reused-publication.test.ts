@@ -1,0 +1,109 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../pipeline/log.ts';
+import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
+import { publishRegistry } from '../../pipeline/registry/publish.ts';
+import { promote } from '../../pipeline/stages/promote.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+import {
+  type Fixture,
+  LABELS,
+  makeRepo,
+  readAnnotations,
+  standInPredict,
+  steppingClock,
+  writeDataset,
+  writeMetrics,
+  writeModel,
+} from './helpers.ts';
+
+/*
+ * A promotion whose model is unchanged reuses the registered version: its annotations must follow the
+ * evaluation just made of that very model (the workspace's metrics.json), not the one stored when it was first
+ * registered. Real repository, tags and folder remote; the stand-in model predicts every object at 0.9.
+ */
+
+let fixture: Fixture | null = null;
+afterEach(async () => {
+  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
+  fixture = null;
+});
+
+type Publication = NonNullable<Metrics['publication']>;
+const every = (t: number): Record<string, number> => Object.fromEntries(LABELS.map((l) => [l, t]));
+const publicationWith = (thresholds: Record<string, number | null>): Publication => ({
+  minPrecision: 0.9,
+  thresholds,
+  n: 11,
+  coverage: { value: 0.5, low: 0.4, high: 0.6 },
+  precision: { value: 0.9, low: 0.8, high: 1 },
+});
+const BACKBONE = 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1';
+const context = (f: Fixture, log = memoryLogger()) => ({
+  ws: f.ws,
+  params: f.params,
+  log,
+  clock: steppingClock(),
+  env: {},
+});
+
+describe('promoting an unchanged model', () => {
+  it('uses the thresholds of the evaluation just made (annotate.min_precision raised)', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
+
+    // Evaluated again with a stricter annotate.min_precision: the same weights, thresholds above 0.9.
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.95)) });
+    const result = await promote({ ctx: context(f), predict: standInPredict });
+    expect(result.reused).toBe(true);
+    const annotations = await readAnnotations(f.ws);
+    expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.published === false)).toBe(true);
+  });
+
+  it('publishes again once evaluated with cross-validation (registered with evaluate.folds 0)', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    // evaluate.folds 0: no publication thresholds, nothing published as fact.
+    await writeMetrics({ ws: f.ws, params: f.params });
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect((await readAnnotations(f.ws)).every((a) => a.published === false)).toBe(true);
+
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    const log = memoryLogger();
+    const result = await promote({ ctx: context(f, log), predict: standInPredict });
+    expect(result.reused).toBe(true);
+    expect((await readAnnotations(f.ws)).every((a) => a.modelVersion === 'v1.0.0' && a.published === true)).toBe(true);
+    expect(log.lines.filter((l) => l.level === 'warn' && l.message.includes('publication thresholds'))).toEqual([]);
+  });
+
+  it("holds back unfamiliar photographs by the fresh evaluation's cut, without the stored evaluation's warning", async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    f.params.train.backend = 'cpu';
+    // Registered before the familiarity check existed: thresholds only.
+    f.params.annotate.familiarity = false;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    await promote({ ctx: context(f), predict: standInPredict });
+    // Evaluated again with the check: a cut below every distance holds back each sure annotation.
+    const familiarity = { k: 5, quantile: 0.95, cut: -1, reference: 11, backbone: BACKBONE };
+    await writeMetrics({ ws: f.ws, params: f.params, publication: { ...publicationWith(every(0.8)), familiarity } });
+    f.params.annotate.familiarity = true;
+    let n = 0;
+    const embed: EmbedObjects = async ({ objects }) =>
+      new Map(objects.map((o) => [o.imageMd5, Float32Array.from({ length: 4 }, (_, j) => ((n++ * 7 + j) % 5) + 1)]));
+    const log = memoryLogger();
+    await publishRegistry({ ws: f.ws, params: f.params, log, predict: standInPredict, embed });
+    const annotations = await readAnnotations(f.ws);
+    expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.unfamiliar === true)).toBe(true);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([]);
+  });
+});

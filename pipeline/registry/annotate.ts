@@ -121,6 +121,11 @@ function sureEnough({
   return t !== null && t !== undefined && prediction.confidence >= t - 1e-12;
 }
 
+/** Whether a publication rule has a threshold for at least one label (none: nothing can be published as fact). */
+export function hasThresholds({ publication }: { publication: Metrics['publication'] | null | undefined }): boolean {
+  return Object.values(publication?.thresholds ?? {}).some((t) => t !== null && t !== undefined);
+}
+
 /**
  * The publication thresholds the workspace's latest evaluation chose (annotate.min_precision), or null when
  * its metrics.json has none. Only for annotating with the model evaluated here: a registered version is
@@ -147,18 +152,29 @@ export async function unfamiliarObjects({
   cut,
   embed,
   tf,
+  log,
 }: {
   objects: Pick<DatasetObject, 'id' | 'image' | 'imageMd5'>[];
   dataset: Dataset;
   cut: FamiliarityCut;
   embed: EmbedObjects;
   tf: Tf;
+  log: Logger;
 }): Promise<Set<string>> {
   const reference = referenceObjects({ objects: dataset.objects, labels: dataset.labels });
   const vectors = await embed({ objects: [...reference, ...objects] });
   const rows = reference.map((o) => vectors.get(o.imageMd5)).filter((v) => v !== undefined);
   const scored = objects.filter((o) => vectors.has(o.imageMd5));
-  if (rows.length <= cut.k || scored.length === 0) return new Set();
+  if (scored.length === 0) return new Set();
+  if (rows.length <= cut.k) {
+    // Said, not silent: staff would otherwise trust a check that did not run (photographs missing on this machine).
+    log.warn(
+      `The check for photographs unlike the labelled ones could compare with only ${rows.length} labelled ` +
+        `photographs (it needs more than ${cut.k}), so no annotation is held back for it this time ` +
+        '(the photographs of labelled objects are missing here, or too few objects are labelled).',
+    );
+    return new Set();
+  }
   const distance = unfamiliarity({
     tf,
     reference: rows,
@@ -260,6 +276,7 @@ export async function predictAnnotations({
       cut,
       embed: vectorsOf,
       tf,
+      log,
     });
   }
   return toAnnotations({
@@ -277,10 +294,13 @@ export async function writeAnnotations({
   ws,
   annotations,
   log,
+  unthresholded = false,
 }: {
   ws: Workspace;
   annotations: Annotation[];
   log: Logger;
+  /** True when the annotating version has no publication thresholds: none is published, and the log says why. */
+  unthresholded?: boolean;
 }): Promise<string> {
   const file = annotationsFile(ws);
   await writeJsonAtomic({ file, value: annotations });
@@ -293,10 +313,13 @@ export async function writeAnnotations({
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
       `${
-        unsure
-          ? `; ${unsure} ${unsure === 1 ? "annotation is below its label's" : "annotations are below their label's"} ` +
-            `publication threshold and ${unsure === 1 ? 'waits' : 'wait'} for staff`
-          : ''
+        unsure && unthresholded
+          ? `; ${unsure} ${unsure === 1 ? 'annotation waits' : 'annotations wait'} for staff because model ` +
+            `version ${version} has no publication thresholds`
+          : unsure
+            ? `; ${unsure} ${unsure === 1 ? "annotation is below its label's" : "annotations are below their label's"} ` +
+              `publication threshold and ${unsure === 1 ? 'waits' : 'wait'} for staff`
+            : ''
       }` +
       `${
         unfamiliar
@@ -320,6 +343,12 @@ export async function annotateCollection(input: {
   publication?: Metrics['publication'] | null;
 }): Promise<{ annotations: Annotation[]; file: string }> {
   const annotations = await predictAnnotations(input);
-  const file = await writeAnnotations({ ws: input.ws, annotations, log: input.log });
+  const publication = input.publication === undefined ? await publicationIfAny(input.ws) : input.publication;
+  const file = await writeAnnotations({
+    ws: input.ws,
+    annotations,
+    log: input.log,
+    unthresholded: !hasThresholds({ publication }),
+  });
   return { annotations, file };
 }

@@ -9,6 +9,7 @@ import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
   type EmbedObjects,
+  hasThresholds,
   type PredictObjects,
   predictAnnotations,
   writeAnnotations,
@@ -81,6 +82,7 @@ export async function publishRegistry({
   embed,
   annotate = true,
   annotations,
+  unthresholded,
 }: {
   ws: Workspace;
   params: Params;
@@ -92,6 +94,8 @@ export async function publishRegistry({
   annotate?: boolean;
   /** Annotations already made by the production model (a rollback makes them before changing tags). */
   annotations?: Annotation[];
+  /** With `annotations`: their version has no publication thresholds (the log says why none is published). */
+  unthresholded?: boolean;
 }): Promise<{ prod: string | null; annotated: number; cards: string[] }> {
   const name = params.registry.model_name;
   const state = await readRegistry({ dir: ws.root, name });
@@ -117,7 +121,7 @@ export async function publishRegistry({
   await writeJsonAtomic({ file: path.join(ws.registry, 'versions.json'), value: file });
   let annotated = 0;
   if (annotate && file.prod && annotations?.[0]?.modelVersion === file.prod) {
-    await writeAnnotations({ ws, annotations, log });
+    await writeAnnotations({ ws, annotations, log, unthresholded });
     annotated = annotations.length;
   } else if (annotate && file.prod) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
@@ -390,6 +394,7 @@ export async function rollbackAndPublish(
     publication,
   });
   const result = await rollback({ ...options, version: probe.version });
-  const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations });
+  const unthresholded = !hasThresholds({ publication });
+  const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations, unthresholded });
   return { ...result, dir: probe.dir, annotated };
 }

@@ -258,4 +258,46 @@ describe('annotations of unfamiliar photographs', () => {
     });
     expect(annotations.every((a) => a.published === true && a.unfamiliar === undefined)).toBe(true);
   });
+
+  it('says so once when too few labelled photographs can be compared to run the check', async () => {
+    await writeMetrics({ publication: { ...publication, familiarity: cut } });
+    // Most labelled photographs have no embedding on this machine: only k of them are left to compare with.
+    const few: EmbedObjects = async ({ objects }) => {
+      const all = await embed({ objects });
+      for (const o of labelled.slice(cut.k)) all.delete(o.imageMd5);
+      return all;
+    };
+    const log = memoryLogger();
+    const { annotations } = await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log,
+      predict,
+      embed: few,
+    });
+    expect(annotations.find((a) => a.id === 'far')!.unfamiliar).toBeUndefined();
+    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`only ${cut.k} labelled photographs`);
+    expect(warnings[0]).toContain('no annotation is held back');
+  });
+
+  it('says annotations wait for staff because the version has no thresholds, not that they are below them', async () => {
+    const log = memoryLogger();
+    await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log,
+      predict,
+      embed,
+      publication: null,
+    });
+    const info = log.lines.find((l) => l.message.startsWith('Annotated'))!.message;
+    expect(info).toContain('42 annotations wait for staff because model version v1.0.0 has no publication thresholds');
+    expect(info).not.toContain('below');
+  });
 });

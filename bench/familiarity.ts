@@ -464,8 +464,8 @@ export async function familiarityBench(): Promise<void> {
         objects: sc.source.map((i) => ({ label: labels[y[i]!]!, image: 'x', imageMd5: keys[i]! })),
         labels,
       }).map((o) => x[keys.indexOf(o.imageMd5)]!);
-      const cut = familiarityCut({ tf, reference, q: 0.95 })!;
-      const far = unfamiliarity({ tf, reference, queries: sc.target.map((i) => x[i]!), k: cut.k });
+      const cut = (await familiarityCut({ tf, reference, q: 0.95 }))!;
+      const far = await unfamiliarity({ tf, reference, queries: sc.target.map((i) => x[i]!), k: cut.k });
       const familiar = Uint8Array.from(far, (v) => (v <= cut.cut ? 1 : 0));
       line(
         `+ shipped rule (familiarity.ts: k ${cut.k}, cut ${cut.cut} on ${cut.reference} photographs)`,

@@ -175,7 +175,7 @@ export async function unfamiliarObjects({
     );
     return new Set();
   }
-  const distance = unfamiliarity({
+  const distance = await unfamiliarity({
     tf,
     reference: rows,
     queries: scored.map((o) => vectors.get(o.imageMd5)!),

@@ -311,7 +311,8 @@ export const evaluateStage: Stage = {
       const reference = referenceObjects({ objects: dataset.objects, labels });
       const vectors = await embedObjects({ ws, params, info: candidateInfo, objects: reference, log });
       const rows = reference.map((o) => vectors.get(o.imageMd5)).filter((v) => v !== undefined);
-      const familiarity = familiarityCut({ tf: backend.tf, reference: rows, q: params.annotate.familiarity_quantile });
+      const q = params.annotate.familiarity_quantile;
+      const familiarity = await familiarityCut({ tf: backend.tf, reference: rows, q });
       if (familiarity) publication.familiarity = { ...familiarity, backbone: candidateInfo.backbone.id };
     }
     for (const [name, value] of [

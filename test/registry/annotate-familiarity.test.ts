@@ -99,23 +99,43 @@ beforeAll(async () => {
   await mkdir(ws.evaluate, { recursive: true });
   await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify(dataset));
   const reference = referenceObjects({ objects: dataset.objects, labels: dataset.labels });
-  cut = familiarityCut({ tf, reference: reference.map((o) => vectors.get(o.imageMd5)!), q: 0.95 })!;
+  cut = (await familiarityCut({ tf, reference: reference.map((o) => vectors.get(o.imageMd5)!), q: 0.95 }))!;
 });
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });
 });
 
 describe('familiarity of a photograph', () => {
-  it('puts a far-away embedding beyond the cut and a training-like one within it', () => {
+  it('puts a far-away embedding beyond the cut and a training-like one within it', async () => {
     expect(cut).toMatchObject({ k: 5, quantile: 0.95, reference: 40 });
     const reference = labelled.map((o) => vectors.get(o.imageMd5)!);
-    const [near, far] = unfamiliarity({ tf, reference, queries: [vectors.get('md5-near')!, vectors.get('md5-far')!] });
+    const [near, far] = await unfamiliarity({
+      tf,
+      reference,
+      queries: [vectors.get('md5-near')!, vectors.get('md5-far')!],
+    });
     expect(near!).toBeLessThanOrEqual(cut.cut);
     expect(far!).toBeGreaterThan(cut.cut);
   });
 
-  it('has no cut when there are too few labelled photographs to say what they look like', () => {
-    expect(familiarityCut({ tf, reference: [like(0), like(1)], q: 0.95 })).toBeNull();
+  it('lets the event loop run between chunks of photographs (Ctrl-C is heard during a long comparison)', async () => {
+    const reference = labelled.map((o) => vectors.get(o.imageMd5)!);
+    const queries = Array.from({ length: 1500 }, (_, i) => like((i % 2) as 0 | 1));
+    let heard = 0;
+    const listen = () => {
+      heard += 1;
+      if (heard < 100) handle = setImmediate(listen);
+    };
+    let handle = setImmediate(listen);
+    const distance = await unfamiliarity({ tf, reference, queries });
+    const before = heard;
+    clearImmediate(handle);
+    expect(distance).toHaveLength(1500);
+    expect(before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has no cut when there are too few labelled photographs to say what they look like', async () => {
+    expect(await familiarityCut({ tf, reference: [like(0), like(1)], q: 0.95 })).toBeNull();
   });
 
   it('takes one object per photograph, labelled with a label of the vocabulary, as the reference', () => {

@@ -387,24 +387,8 @@ export async function importCollection({
     );
   }
 
-  if (!removeMissing) {
-    const inExport = new Set(accepted.map((a) => a.object.id));
-    const before = await previousIds({ ws });
-    const leaving = before.filter((id) => !inExport.has(id));
-    if (tooManyRemoved({ removed: leaving.length, current: before.length })) {
-      const objectsName = path.relative(ws.root, ws.objects);
-      throw new VitrineError(
-        'IMPORT_WOULD_REMOVE',
-        `${name} would remove ${leaving.length} of the ${before.length} objects in ${objectsName} (those it does ` +
-          `not list: ${sample(leaving.sort(compareIds), 5)}), so nothing was changed. If ${name} holds only some ` +
-          "objects (this month's additions, one department), import the complete export instead: it must list " +
-          'every object of the collection. If it is the complete export and those objects have left the ' +
-          'collection, import it again with --remove-missing (their images stay in the data cache and their labels ' +
-          'in labels.csv).',
-        { file: name },
-      );
-    }
-  }
+  const removal = await removedObjects({ ws, accepted, refused });
+  if (!removeMissing) refuseLargeRemoval({ ...removal, name, objectsName: path.relative(ws.root, ws.objects) });
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({
@@ -463,6 +447,7 @@ export async function importCollection({
     labelsName: path.relative(ws.root, ws.labels),
   });
   if (vocabulary.message) log.warn(vocabulary.message, vocabulary.where);
+  warnRemoved({ ...removal, name, objectsName: path.relative(ws.root, ws.objects), log });
   return {
     objects: accepted.length,
     labelled: labelsResult.labelled,
@@ -911,6 +896,121 @@ export function tooManyRemoved({ removed, current }: { removed: number; current:
 }
 const REMOVE_WITHOUT_ASKING = 10;
 const REMOVE_AT_MOST = 1000;
+
+interface Removal {
+  /** Objects in data/objects.csv before, in the collection no longer: the export does not list them. */
+  notListed: string[];
+  /** Objects the export lists with their id in other capitals or spaces, each with its id there. */
+  renamed: { id: string; as: string }[];
+  /** Objects whose row of the export was refused (on_invalid: skip): left out, though still in the collection. */
+  refusedRows: string[];
+  /** Objects in data/objects.csv before this import. */
+  before: number;
+}
+
+/** Why each object of data/objects.csv would leave it: not listed, its id written otherwise, or its row refused. */
+async function removedObjects({
+  ws,
+  accepted,
+  refused,
+}: {
+  ws: Workspace;
+  accepted: { object: CollectionObject }[];
+  refused: ImportProblem[];
+}): Promise<Removal> {
+  const before = await previousIds({ ws });
+  const inExport = new Set(accepted.map((a) => a.object.id));
+  const refusedIds = new Set(refused.flatMap((p) => (p.object ? [p.object] : [])));
+  const fold = (id: string) => id.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+  const exportFolded = new Map<string, string[]>();
+  for (const id of inExport) exportFolded.set(fold(id), [...(exportFolded.get(fold(id)) ?? []), id]);
+  const removal: Removal = { notListed: [], renamed: [], refusedRows: [], before: before.length };
+  const previous = new Set(before);
+  for (const id of before) {
+    if (inExport.has(id)) continue;
+    const as = exportFolded.get(fold(id))?.filter((e) => !previous.has(e));
+    if (refusedIds.has(id)) removal.refusedRows.push(id);
+    else if (as?.length === 1) removal.renamed.push({ id, as: as[0]! });
+    else removal.notListed.push(id);
+  }
+  removal.notListed.sort(compareIds);
+  removal.refusedRows.sort(compareIds);
+  return removal;
+}
+
+/**
+ * Refuse, before anything is written, an import that would remove a large share of the collection (tooManyRemoved)
+ * or change the case of ids (their labels in labels.csv would name no object), naming which it is and what to do.
+ */
+function refuseLargeRemoval({
+  notListed,
+  renamed,
+  before,
+  name,
+  objectsName,
+}: Removal & { name: string; objectsName: string }) {
+  if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
+    const e = renamed[0]!;
+    throw new VitrineError(
+      'IMPORT_IDS_CHANGED',
+      `${renamed.length} object${renamed.length === 1 ? '' : 's'} of ${objectsName} ${renamed.length === 1 ? 'is' : 'are'} ` +
+        `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (capitals or spaces), ` +
+        `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
+        'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them as ' +
+        'before (the same capitals and spaces), or correct them in the export, and import again.',
+      { file: name },
+    );
+  }
+  if (!tooManyRemoved({ removed: notListed.length, current: before })) return;
+  throw new VitrineError(
+    'IMPORT_WOULD_REMOVE',
+    `${name} would remove ${notListed.length} of the ${before} objects in ${objectsName} (those it does ` +
+      `not list: ${sample(notListed, 5)}), so nothing was changed. If ${name} holds only some ` +
+      "objects (this month's additions, one department), import the complete export instead: it must list " +
+      'every object of the collection. If it is the complete export and those objects have left the ' +
+      'collection, import it again with --remove-missing (their images stay in the data cache and their labels ' +
+      'in labels.csv).',
+    { file: name },
+  );
+}
+
+/**
+ * Said after an import that removed objects: below the refusal's threshold, 500 missing of 100,000 (a department
+ * left out of the export) would otherwise go unnoticed. Ten or fewer (a deaccession) are named by the diff.
+ */
+function warnRemoved({
+  notListed,
+  renamed,
+  refusedRows,
+  name,
+  objectsName,
+  log,
+}: Removal & { name: string; objectsName: string; log: Logger }): void {
+  if (refusedRows.length > 0)
+    log.warn(
+      `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} already in ${objectsName} ` +
+        `(${sample(refusedRows, 5)}) ${refusedRows.length === 1 ? 'was' : 'were'} left out because ` +
+        `${refusedRows.length === 1 ? 'its row' : 'their rows'} of ${name} ${refusedRows.length === 1 ? 'was' : 'were'} ` +
+        'refused (said above): fix those rows in the export and import again to bring them back.',
+      { file: name },
+    );
+  if (renamed.length > 0)
+    log.warn(
+      `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
+        `(capitals or spaces), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
+        'objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.',
+      { file: name },
+    );
+  const gone = notListed.length + renamed.length;
+  if (gone <= REMOVE_WITHOUT_ASKING) return;
+  log.warn(
+    `${gone} objects of ${objectsName} are not in ${name} and were removed from it ` +
+      `(${sample([...notListed, ...renamed.map((r) => r.id)], 5)}); their labels stay in labels.csv. If they ` +
+      `should still be there, "git checkout ${objectsName} data.dvc" brings the table back (then ` +
+      '"npx vitrine data checkout" their images), and import the complete export.',
+    { file: objectsName },
+  );
+}
 
 /** The ids in data/objects.csv before this import; none when there is no readable table (a first import). */
 async function previousIds({ ws }: { ws: Workspace }): Promise<string[]> {

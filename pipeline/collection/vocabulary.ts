@@ -104,15 +104,22 @@ export function checkVocabulary({
   const linesOf = new Map<string, number[]>();
   for (const { label, line } of labels) {
     if (line === undefined || known.has(label)) continue;
-    linesOf.set(label, [...(linesOf.get(label) ?? []), line]);
+    // Pushed, not copied: copying the list at each line took minutes for 100,000 lines of one label.
+    const list = linesOf.get(label);
+    if (list) list.push(line);
+    else linesOf.set(label, [line]);
   }
   const outside = allCounts
     .filter((c) => !known.has(c.label))
     .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
-  const nearMisses = outside.flatMap((c) => {
-    const meant = nearestLabel({ label: c.label, vocabulary });
-    return meant ? [{ ...c, meant }] : [];
+  const near = outside.flatMap((c) => {
+    const miss = nearMiss({ label: c.label, count: c.count, vocabulary, minPerLabel });
+    return miss ? [{ ...c, ...miss }] : [];
   });
+  const nearMisses = near.filter((c) => c.slip).map(({ slip: _, ...c }) => c);
+  // Many objects with a label a letter from one in the vocabulary (chain, chair) may be a label of its own: both
+  // ways stay open, the label stays in the suggested vocabulary, and the two are not called one label written twice.
+  const close = near.filter((c) => !c.slip);
   const missed = new Set(nearMisses.map((c) => c.label));
   // A near miss is a slip, not a label to learn: the rest of the advice (add it, too few) is about the others.
   const counts = allCounts.filter((c) => !missed.has(c.label));
@@ -124,30 +131,83 @@ export function checkVocabulary({
   // Fewer than two labels is no vocabulary at all: then every label in use, rare or not, is the suggestion.
   if (suggested.length < 2) [suggested, tooFew] = [counts.map((c) => c.label), []];
   const one = tooFew.length === 1;
-  const duplicates = nearDuplicates(counts.map((c) => c.label));
+  const pair = (a: string, b: string) =>
+    close.some((c) => (c.label === a && c.meant === b) || (c.label === b && c.meant === a));
+  const duplicates = nearDuplicates(counts.map((c) => c.label)).filter((d) => !pair(...d.labels));
   const where =
     others.length === 0 && nearMisses.some((c) => c.lines.length > 0)
-      ? { file: labelsName, line: Math.min(...nearMisses.flatMap((c) => c.lines)) }
+      ? { file: labelsName, line: firstLine(nearMisses) }
       : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
   const missLines = nearMissesSaid ? [] : nearMisses.map((c) => didYouMean({ ...c, labelsName }));
   const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where };
-  if (others.length === 0) return { ...result, message: missLines.join('\n') };
+  if (others.length === 0)
+    return { ...result, message: missLines.join('\n') || slipsSummary({ nearMisses, labelsName }) };
   return {
     ...result,
     message: [
       ...missLines,
-      otherLabelsMessage({ outside: others, vocabulary, labelsName, minPerLabel, suggested, tooFew, one, duplicates }),
+      otherLabelsMessage({
+        outside: others,
+        vocabulary,
+        labelsName,
+        minPerLabel,
+        suggested,
+        tooFew,
+        one,
+        duplicates,
+        close,
+      }),
     ].join('\n'),
   };
 }
 
 /** The vocabulary label `label` is a near miss of (capitals, spaces, a letter or two), when exactly one is. */
 export function nearestLabel({ label, vocabulary }: { label: string; vocabulary: string[] }): string | undefined {
+  return nearMiss({ label, count: 1, vocabulary })?.meant;
+}
+
+/**
+ * The vocabulary label `label` is a near miss of, and whether it is surely a slip: it differs only in capitals,
+ * spaces or punctuation, or it is a letter or two away and used by fewer objects than a label needs to be learnt.
+ * A letter apart is often another word (chain, chair; medal, metal): used by many objects, it may be a label of its own.
+ */
+export function nearMiss({
+  label,
+  count,
+  vocabulary,
+  minPerLabel = 2,
+}: {
+  label: string;
+  /** Objects using `label`. */
+  count: number;
+  vocabulary: string[];
+  /** minObjectsPerLabel; 2 when not given. */
+  minPerLabel?: number;
+}): { meant: string; slip: boolean } | undefined {
   const folded = (l: string) => l.trim().replace(/\s+/g, ' ').toLowerCase();
   const same = vocabulary.filter((v) => folded(v) === folded(label));
-  if (same.length > 0) return same.length === 1 ? same[0] : undefined;
+  if (same.length > 0) return same.length === 1 ? { meant: same[0]!, slip: true } : undefined;
   const near = vocabulary.filter((v) => likeness(v, label) !== undefined);
-  return near.length === 1 ? near[0] : undefined;
+  if (near.length !== 1) return undefined;
+  const meant = near[0]!;
+  return { meant, slip: likeness(meant, label) === 'case' || count < minPerLabel };
+}
+
+/** Said when every near miss was said on its own line (the dataset stage): the paragraph is never empty. */
+function slipsSummary({ nearMisses, labelsName }: { nearMisses: unknown[]; labelsName: string }): string {
+  const n = nearMisses.length;
+  if (n === 0) return '';
+  return (
+    `${n} label${n === 1 ? '' : 's'} in ${labelsName} ${n === 1 ? 'is' : 'are'} not in collection.vocabulary but ` +
+    `close to a label in it (said above, on ${n === 1 ? 'its lines' : 'their lines'}): correct ${n === 1 ? 'it' : 'them'} there.`
+  );
+}
+
+/** The first of the labels.csv lines of these labels (a loop: a spread over 100,000 lines overflows the stack). */
+function firstLine(labels: { lines: number[] }[]): number | undefined {
+  let first: number | undefined;
+  for (const { lines } of labels) for (const line of lines) if (first === undefined || line < first) first = line;
+  return first;
 }
 
 /** `labels.csv:7: "Figurine" is not one of the labels of this collection. Did you mean "figurine"?` */
@@ -175,6 +235,7 @@ function otherLabelsMessage({
   tooFew,
   one,
   duplicates,
+  close,
 }: {
   outside: (LabelCount & { lines: number[] })[];
   vocabulary: string[];
@@ -184,6 +245,8 @@ function otherLabelsMessage({
   tooFew: LabelCount[];
   one: boolean;
   duplicates: NearDuplicate[];
+  /** Labels of `outside` a letter or two from one vocabulary label, used by enough objects to be labels of their own. */
+  close: (LabelCount & { meant: string })[];
 }): string {
   const withLines = outside.filter((c) => c.lines.length > 0);
   const single = withLines.length === 1 && withLines[0]!.lines.length === 1;
@@ -218,6 +281,12 @@ function otherLabelsMessage({
             'objects a label in it.',
         ]
       : []),
+    ...close.map(
+      (c) =>
+        `"${clip(c.label)}" (${c.count} objects) is close to "${clip(c.meant)}" in the vocabulary. Did you mean ` +
+        `"${clip(c.meant)}"? Then correct those lines of ${labelsName}. If "${clip(c.label)}" is a label of its own, ` +
+        'add it to collection.vocabulary in params.yaml instead.',
+    ),
     ...duplicates.map(
       (d) =>
         `"${clip(d.labels[0])}" and "${clip(d.labels[1])}" look like the same label (${WHY[d.why]}): ` +
@@ -246,7 +315,7 @@ function whereToFix({ outside, labelsName }: { outside: { count: number; lines: 
 } {
   const slips = outside.length > 0 && outside.every((c) => c.count <= RARE && c.lines.length > 0);
   if (!slips) return { file: 'params.yaml' };
-  return { file: labelsName, line: Math.min(...outside.map((c) => c.lines[0]!)) };
+  return { file: labelsName, line: firstLine(outside) };
 }
 
 const WHY: Record<NearDuplicate['why'], string> = {
@@ -288,7 +357,7 @@ function editDistance(a: string, b: string, limit: number): number {
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
-    if (Math.min(...current) > limit) return limit + 1;
+    if (current.every((d) => d > limit)) return limit + 1;
     previous = current;
   }
   return previous[b.length]!;

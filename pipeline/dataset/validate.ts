@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
-import { nearestLabel } from '../collection/vocabulary.ts';
+import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -168,13 +168,18 @@ export function checkLabels({
   objectIds,
   vocabulary,
   name,
+  minPerLabel,
 }: {
   labels: LabelLine[];
   objectIds: Set<string>;
   vocabulary: string[];
   name: string;
+  /** minObjectsPerLabel: a label a letter from a vocabulary label used by this many objects may be one of its own. */
+  minPerLabel?: number;
 }): { labelOf: Map<string, string>; issues: DatasetIssue[]; unknown: LabelLine[] } {
   const issues: DatasetIssue[] = [];
+  const uses = new Map<string, number>();
+  for (const l of labels) if (objectIds.has(l.objectId)) uses.set(l.label, (uses.get(l.label) ?? 0) + 1);
   // Lines whose id matches no object even loosely (no did-you-mean): many of them are gone objects, not typos.
   const unknown: LabelLine[] = [];
   const known = new Set(vocabulary);
@@ -198,10 +203,14 @@ export function checkLabels({
     }
     if (!known.has(line.label)) {
       // Capitals, spaces or a letter or two away from one label: the slip to correct, not a label to add.
-      const hint = nearestLabel({ label: line.label, vocabulary });
-      const suggestion = hint
-        ? ` Did you mean "${hint}"?`
-        : ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`;
+      const hint = nearMiss({ label: line.label, count: uses.get(line.label) ?? 1, vocabulary, minPerLabel });
+      // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
+      const suggestion = !hint
+        ? ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`
+        : hint.slip
+          ? ` Did you mean "${hint.meant}"?`
+          : ` Did you mean "${hint.meant}"? If "${clip(line.label)}" is a label of its own, add it to ` +
+            'collection.vocabulary in params.yaml.';
       issues.push({
         code: 'LABEL_NOT_IN_VOCABULARY',
         message: `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection.${suggestion}`,

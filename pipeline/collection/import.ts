@@ -388,7 +388,7 @@ export async function importCollection({
   }
 
   const removal = await removedObjects({ ws, accepted, refused });
-  if (!removeMissing) refuseLargeRemoval({ ...removal, name, objectsName: path.relative(ws.root, ws.objects) });
+  refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({
@@ -945,10 +945,24 @@ async function removedObjects({
 function refuseLargeRemoval({
   notListed,
   renamed,
+  refusedRows,
   before,
+  removeMissing,
   name,
   objectsName,
-}: Removal & { name: string; objectsName: string }) {
+}: Removal & { removeMissing: boolean; name: string; objectsName: string }) {
+  // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left:
+  // --remove-missing does not confirm those, so this is checked with it too.
+  if (refusedRows.length > 0 && tooManyRemoved({ removed: refusedRows.length + notListed.length, current: before }))
+    throw new VitrineError(
+      'IMPORT_ROWS_REFUSED',
+      `${name} would remove ${refusedRows.length + notListed.length} of the ${before} objects in ${objectsName}: ` +
+        `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} whose rows were refused (said above; ` +
+        `e.g. ${sample(refusedRows, 3)})${notListed.length ? ` and ${notListed.length} it does not list` : ''}, ` +
+        'so nothing was changed. Fix those rows in the export (an image path, a missing file) and import again.',
+      { file: name },
+    );
+  if (removeMissing) return;
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
     const e = renamed[0]!;
     throw new VitrineError(

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -97,6 +97,35 @@ describe('an export that would remove objects', () => {
     expect(said).not.toMatch(/those it does not list/);
     expect(said).not.toMatch(/--remove-missing/);
     expect(said).toMatch(/15 objects .*rows .*refused/);
+  });
+
+  it('refuses, even with --remove-missing, an import whose refused rows would remove most of the collection', async () => {
+    // Reviewer, 2 Dec: refused rows no longer counted towards the refusal, so 38 of 40 objects with a bad image
+    // path (an export fault: absolute paths) emptied objects.csv to 2 with only a warning.
+    const list = ids('RB-', 40);
+    const ws = await collection('refused-bulk', list);
+    const before = await readFile(ws.objects, 'utf8');
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    const bad = await exportOf(
+      'refused-bulk',
+      'bad.csv',
+      list.map((id, i) => [id, i < 38 ? '/etc/passwd' : `${id}.jpg`]),
+    );
+    for (const removeMissing of [false, true]) {
+      const error = await importCollection({
+        ws,
+        params,
+        metadata: bad.csv,
+        images: bad.images,
+        removeMissing,
+        log: memoryLogger(),
+      }).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe('IMPORT_ROWS_REFUSED');
+      expect((error as Error).message).toMatch(/38 of the 40 objects/);
+      expect((error as Error).message).not.toMatch(/--remove-missing/);
+      expect(await readFile(ws.objects, 'utf8')).toBe(before);
+    }
   });
 
   it('warns, naming how many went and how to bring them back, when more than 10 are removed', async () => {

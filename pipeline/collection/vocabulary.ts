@@ -112,8 +112,10 @@ export function checkVocabulary({
   const outside = allCounts
     .filter((c) => !known.has(c.label))
     .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
+  // The minimum that applies here: in a small collection (fewer than two labels reach minPerLabel), 2.
+  const learnAt = learnableLabels({ counts: allCounts, minPerLabel }).min;
   const near = outside.flatMap((c) => {
-    const miss = nearMiss({ label: c.label, count: c.count, vocabulary, minPerLabel });
+    const miss = nearMiss({ label: c.label, count: c.count, vocabulary, minPerLabel: learnAt });
     return miss ? [{ ...c, ...miss }] : [];
   });
   const nearMisses = near.filter((c) => c.slip).map(({ slip: _, ...c }) => c);

@@ -59,6 +59,18 @@ describe('a label a letter away from a vocabulary label, used by many objects', 
     expect(issues[0]!.message).toMatch(/Did you mean "chair"\?.*add it to collection\.vocabulary/);
   });
 
+  it('in a small collection (no label reaches the minimum, so 2 applies), a near-miss label as common as the others is its own', () => {
+    // Reviewer, 2 Dec: chain×3 beside chair×3 and vase×3 with a minimum of 10 was called a slip for "chair".
+    const check = checkVocabulary({
+      labels: [...used('chair', 3), ...used('vase', 3, 10), ...used('chain', 3, 20)],
+      vocabulary: ['chair', 'vase'],
+      minPerLabel: 10,
+    });
+    expect(check.nearMisses).toEqual([]);
+    expect(check.suggested).toContain('chain');
+    expect(check.message).toMatch(/add it to collection\.vocabulary/);
+  });
+
   it('is still a slip when few objects use it, and the summary is never empty', () => {
     const check = checkVocabulary({
       labels: [...used('coin', 40), ...used('chair', 40, 50), { label: 'chain', line: 99 }],

@@ -29,6 +29,24 @@ import type {
 
 export const LABELS = ['coin', 'mask', 'vessel'];
 
+/** A labels → threshold map giving every label of the fixture the same threshold. */
+export const everyLabel = (t: number): Record<string, number> => Object.fromEntries(LABELS.map((l) => [l, t]));
+
+/** A metrics.json `publication` with these thresholds (and `extra` fields), its figures plausible stand-ins. */
+export function publicationWith(
+  thresholds: Record<string, number | null>,
+  extra: Partial<NonNullable<Metrics['publication']>> = {},
+): NonNullable<Metrics['publication']> {
+  return {
+    minPrecision: 0.9,
+    thresholds,
+    n: 11,
+    coverage: { value: 0.5, low: 0.4, high: 0.6 },
+    precision: { value: 0.9, low: 0.8, high: 1 },
+    ...extra,
+  };
+}
+
 export function sh(cwd: string, ...args: string[]): string {
   return execFileSync(
     'git',

@@ -4,11 +4,11 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
 import { publishRegistry } from '../../pipeline/registry/publish.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
-import type { Metrics } from '../../pipeline/types.ts';
 import {
+  everyLabel,
   type Fixture,
-  LABELS,
   makeRepo,
+  publicationWith,
   readAnnotations,
   standInPredict,
   steppingClock,
@@ -29,15 +29,6 @@ afterEach(async () => {
   fixture = null;
 });
 
-type Publication = NonNullable<Metrics['publication']>;
-const every = (t: number): Record<string, number> => Object.fromEntries(LABELS.map((l) => [l, t]));
-const publicationWith = (thresholds: Record<string, number | null>): Publication => ({
-  minPrecision: 0.9,
-  thresholds,
-  n: 11,
-  coverage: { value: 0.5, low: 0.4, high: 0.6 },
-  precision: { value: 0.9, low: 0.8, high: 1 },
-});
 const BACKBONE = 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1';
 const context = (f: Fixture, log = memoryLogger()) => ({
   ws: f.ws,
@@ -53,12 +44,12 @@ describe('promoting an unchanged model', () => {
     const f = fixture;
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
     await promote({ ctx: context(f), predict: standInPredict });
     expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
 
     // Evaluated again with a stricter annotate.min_precision: the same weights, thresholds above 0.9.
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.95)) });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.95)) });
     const result = await promote({ ctx: context(f), predict: standInPredict });
     expect(result.reused).toBe(true);
     const annotations = await readAnnotations(f.ws);
@@ -75,7 +66,7 @@ describe('promoting an unchanged model', () => {
     await promote({ ctx: context(f), predict: standInPredict });
     expect((await readAnnotations(f.ws)).every((a) => a.published === false)).toBe(true);
 
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
     const log = memoryLogger();
     const result = await promote({ ctx: context(f, log), predict: standInPredict });
     expect(result.reused).toBe(true);
@@ -91,11 +82,15 @@ describe('promoting an unchanged model', () => {
     f.params.annotate.familiarity = false;
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
-    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(every(0.8)) });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
     await promote({ ctx: context(f), predict: standInPredict });
     // Evaluated again with the check: a cut below every distance holds back each sure annotation.
     const familiarity = { k: 5, quantile: 0.95, cut: -1, reference: 11, backbone: BACKBONE };
-    await writeMetrics({ ws: f.ws, params: f.params, publication: { ...publicationWith(every(0.8)), familiarity } });
+    await writeMetrics({
+      ws: f.ws,
+      params: f.params,
+      publication: { ...publicationWith(everyLabel(0.8)), familiarity },
+    });
     f.params.annotate.familiarity = true;
     let n = 0;
     const embed: EmbedObjects = async ({ objects }) =>

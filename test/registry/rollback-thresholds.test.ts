@@ -9,9 +9,10 @@ import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import {
+  everyLabel,
   type Fixture,
-  LABELS,
   makeRepo,
+  publicationWith,
   readAnnotations,
   sh,
   standInPredict,
@@ -35,15 +36,6 @@ afterEach(async () => {
 });
 
 type Publication = NonNullable<Metrics['publication']>;
-const every = (t: number): Record<string, number> => Object.fromEntries(LABELS.map((l) => [l, t]));
-const publicationWith = (thresholds: Record<string, number | null>, extra: Partial<Publication> = {}): Publication => ({
-  minPrecision: 0.9,
-  thresholds,
-  n: 11,
-  coverage: { value: 0.5, low: 0.4, high: 0.6 },
-  precision: { value: 0.9, low: 0.8, high: 1 },
-  ...extra,
-});
 const BACKBONE = 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1';
 
 const context = (f: Fixture) => ({ ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env: {} });
@@ -80,7 +72,7 @@ describe('annotation after a rollback', () => {
     fixture = await makeRepo();
     const f = fixture;
     // v1.0.0 is sure enough at 0.8; v1.1.0, on its own scale, only at 0.95 (and vessel at 0.5).
-    await twoVersions(f, publicationWith(every(0.8)), publicationWith({ ...every(0.95), vessel: 0.5 }));
+    await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith({ ...everyLabel(0.95), vessel: 0.5 }));
     expect((await readAnnotations(f.ws)).every((a) => a.label === 'vessel' && a.published === true)).toBe(true);
 
     const log = memoryLogger();
@@ -105,7 +97,7 @@ describe('annotation after a rollback', () => {
     fixture = await makeRepo();
     const f = fixture;
     // v1.0.0 was registered before Vitrine measured thresholds; v1.1.0's would publish coin at 0.5.
-    await twoVersions(f, undefined, publicationWith(every(0.5)));
+    await twoVersions(f, undefined, publicationWith(everyLabel(0.5)));
     const log = memoryLogger();
     await rollbackTo(f, 'v1.0.0', log);
     const annotations = await readAnnotations(f.ws);
@@ -118,7 +110,7 @@ describe('annotation after a rollback', () => {
   it("publishes nothing as fact when the version's stored metrics.json cannot be fetched, and says so", async () => {
     fixture = await makeRepo();
     const f = fixture;
-    await twoVersions(f, publicationWith(every(0.8)), publicationWith(every(0.5)));
+    await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith(everyLabel(0.5)));
     // The remote lost v1.0.0's metrics.json (its model files are still there).
     const state = await readRegistry({ dir: f.root, name: f.params.registry.model_name });
     const v1 = state.versions.find((v) => v.version === 'v1.0.0')!.registration!;
@@ -154,7 +146,7 @@ describe('annotation after a rollback', () => {
     f.params.annotate.familiarity = false;
     // v1.1.0's cut is below every distance: each of its sure annotations would be held back as unfamiliar.
     const cut = { k: 5, quantile: 0.95, cut: -1, reference: 11, backbone: BACKBONE };
-    await twoVersions(f, publicationWith(every(0.8)), publicationWith(every(0.5), { familiarity: cut }));
+    await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith(everyLabel(0.5), { familiarity: cut }));
     f.params.annotate.familiarity = true;
     let n = 0;
     const embed: EmbedObjects = async ({ objects }) =>

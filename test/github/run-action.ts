@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * Run an action's committed bundle the way the runner does: a node process with INPUT_* variables,
@@ -74,7 +74,8 @@ export async function runAction({
   workspace: string;
   extraEnv?: Record<string, string>;
 }) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `vitrine-action-${name}-`));
+  // Kept until the test ends: an output may name a file in RUNNER_TEMP.
+  const dir = await tempDir(`vitrine-action-${name}-`);
   const files = {
     event: path.join(dir, 'event.json'),
     output: path.join(dir, 'output'),

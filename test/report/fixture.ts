@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { formatLabels } from '../../pipeline/collection/index.ts';
@@ -10,6 +9,7 @@ import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import { hashJson } from '../../pipeline/stages/graph.ts';
 import type { ClassMetrics, Dataset, DatasetObject, Metrics, ModelInfo, Split } from '../../pipeline/types.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * A small repository like the demo's after a label-correction pull request: the base commit has
@@ -45,7 +45,10 @@ export function demoObjects(): ObjectSpec[] {
   return objects;
 }
 
-/** Create a git repo with a base commit (labels `base`) and a head commit (labels `head`, params changed). */
+/**
+ * Create a git repo with a base commit (labels `base`) and a head commit (labels `head`, params changed).
+ * It is removed when the test ends (when the test file ends if made in a beforeAll).
+ */
 export async function makeRepo({
   objects,
   base,
@@ -59,7 +62,7 @@ export async function makeRepo({
   baseParams?: string;
   headParams?: string;
 }): Promise<{ ws: Workspace; baseCommit: string; headCommit: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-report-'));
+  const dir = await tempDir('vitrine-report-');
   const ws = workspace(dir);
   await git.init({ fs, dir, defaultBranch: 'main' });
   await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { validateParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { writeFailureNote } from '../../pipeline/report/failure.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { demoObjects, makeRepo } from '../report/fixture.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { asFork, examplePayload, runAction } from './run-action.ts';
@@ -203,7 +204,7 @@ describe('the report action', () => {
 
   it('when the run stopped before its report, posts why in its place, sets a failing status and fails', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-stopped-'));
+    const dir = await tempDir('vitrine-stopped-');
     // What `vitrine run report` leaves when labels.csv still holds a merge conflict (test/report/failure.test.ts).
     const error = new VitrineError('CSV_MERGE_CONFLICT', 'labels.csv:3: this file still has a merge conflict');
     await writeFailureNote({ ws: workspace(dir), error });
@@ -223,7 +224,7 @@ describe('the report action', () => {
 
   it("posts a fork's downloaded report with a note, no mentions and no gate status", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
+    const dir = await tempDir('vitrine-fork-');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     // Files written by the fork's code: they may say anything.
@@ -272,7 +273,7 @@ describe('the report action', () => {
 
   it("answers a fork's unparseable report.json with a short failure comment instead of crashing", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-fork-'));
+    const dir = await tempDir('vitrine-fork-');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), '✅ **Better.** The promotion gate passes.\n');
@@ -293,7 +294,7 @@ describe('the report action', () => {
 
   it("says which file is broken when a trusted run's report.json does not parse", async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-broken-'));
+    const dir = await tempDir('vitrine-broken-');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, '.vitrine', 'report'), { recursive: true });
     await writeFile(path.join(dir, '.vitrine', 'report', 'report.md'), 'report\n');
@@ -339,7 +340,7 @@ describe('the report action', () => {
 
   it('says which stage to run when the report is missing', async () => {
     gh = await startFakeGitHub({ token: TOKEN });
-    const empty = await mkdtemp(path.join(os.tmpdir(), 'vitrine-empty-'));
+    const empty = await tempDir('vitrine-empty-');
     const run = await runAction({
       name: 'report',
       inputs: inputs(gh.url),
@@ -413,7 +414,7 @@ describe('the choose-runner action (fork guard)', () => {
       gh.contents.set(sha, new Map([['labels.csv', { type: 'file', text: 'id,label\nDM-1,vessel\n' }]]));
       gh.labels.set(2, ['safe to run']);
       const inputs = { [RUNNER_INPUTS.token]: TOKEN, [RUNNER_INPUTS.apiUrl]: gh.url };
-      const temp = await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-'));
+      const temp = await tempDir('vitrine-guard-');
       const waiting = await runAction({
         name: 'choose-runner',
         inputs,
@@ -467,7 +468,7 @@ describe('the choose-runner action (fork guard)', () => {
         event: opened,
         eventName: 'pull_request_target',
         workspace,
-        extraEnv: { RUNNER_TEMP: await mkdtemp(path.join(os.tmpdir(), 'vitrine-guard-')) },
+        extraEnv: { RUNNER_TEMP: await tempDir('vitrine-guard-') },
       });
       expect(run.outputs[RUNNER_OUTPUTS.trusted]).toBe('false');
       expect(run.stdout).toContain('Approved by the maintainers');

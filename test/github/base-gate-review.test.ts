@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepBaseGate } from '../../pipeline/github/base-gate.ts';
 import { withBaseGate } from '../../pipeline/github/guard.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 const BASE = 'gate:\n  min_macro_f1: 0.6\n  min_class_f1: 0.6\n  min_test_objects: 100\n';
 
 async function repo({ base, head }: { base: string; head: string }): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rev-gate-'));
+  const dir = await tempDir('vitrine-rev-gate-');
   const git = (...a: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir });
   git('init', '-q', '-b', 'main');

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { keepBaseGate } from '../../pipeline/github/base-gate.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { tempDir } from '../fixtures/temp.ts';
 
 /*
  * keepBaseGate: the pull-request workflow for code (the head's checkout) gets the base branch's settings that
@@ -16,7 +16,7 @@ const BASE = 'train:\n  epochs: 80\ngate:\n  min_macro_f1: 0.5\n';
 
 /** A repository with `base` as params.yaml on main (null: none) and `head` in the working tree. */
 async function repo({ base, head }: { base: string | null; head: string }): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-base-gate-'));
+  const dir = await tempDir('vitrine-base-gate-');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');

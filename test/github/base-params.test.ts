@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keepBaseGate } from '../../pipeline/github/base-gate.ts';
@@ -8,6 +7,7 @@ import { guardPullRequest, paramsProblems, withBaseGate } from '../../pipeline/g
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
+import { tempDir } from '../fixtures/temp.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
 import { examplePayload } from './run-action.ts';
 
@@ -20,7 +20,7 @@ import { examplePayload } from './run-action.ts';
 const UNREADABLE = /^The base branch's params\.yaml cannot be read \(.+\): this pull request cannot be judged/;
 
 async function repo(files: (dir: string) => Promise<void>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-base-params-'));
+  const dir = await tempDir('vitrine-base-params-');
   const git = (...a: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir });
   git('init', '-q', '-b', 'main');

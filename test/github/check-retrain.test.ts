@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../fixtures/temp.ts';
 import { parseOutputs } from './run-action.ts';
 
 const SCRIPT = path.resolve(
@@ -17,7 +17,7 @@ const SCRIPT = path.resolve(
 
 describe('check-retrain outputs', () => {
   it("turns the monitor's decision into step outputs and a summary line", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-retrain-'));
+    const dir = await tempDir('vitrine-retrain-');
     const decision = {
       retrain: true,
       reasons: ['24 labels changed since v1.2.0 (threshold 20)', 'retrain=false is not an output'],

@@ -115,7 +115,9 @@ type LanguageMap = Record<string, string[]>;
  * IIIF reads a value that starts with < and ends with > as HTML, and viewers show its links and
  * images; the export's text is text, so such a value is escaped inside one span.
  */
-const en = (s: string): LanguageMap => ({ en: [/^\s*<[^]*>\s*$/.test(s) ? `<span>${escapeHtml(s)}</span>` : s] });
+const en = (s: string): LanguageMap => ({ en: [looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s] });
+
+const looksLikeHtml = (s: string) => s.trimStart().startsWith('<') && s.trimEnd().endsWith('>');
 
 const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 

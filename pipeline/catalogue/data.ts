@@ -941,13 +941,22 @@ function* csvPieces(objects: CatalogueObject[], columns: string[]): Generator<st
   if (objects.length === 0) yield stringify([], { header: true, columns });
   for (let i = 0; i < objects.length; i += 1000) {
     const rows = objects.slice(i, i + 1000).map((o) => {
-      // A cell starting with = + @ would run as a formula when the CSV is opened in a spreadsheet.
       const r = csvRow(o);
-      for (const [k, v] of Object.entries(r)) if (/^[=+@\t\r]/.test(v)) r[k] = `'${v}`;
+      for (const [k, v] of Object.entries(r)) r[k] = spreadsheetText(v);
       return r;
     });
     yield stringify(rows, { header: i === 0, columns });
   }
+}
+
+/**
+ * A cell a spreadsheet would read as a formula (its first character after spaces or a line break is
+ * = + - @, or their full-width forms), quoted with ' so it shows as text (OWASP's CSV injection
+ * advice). A plain number such as -500 cannot be a formula and is left as it is.
+ */
+export function spreadsheetText(value: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return value;
+  return /^[\s]*[=+\-@＝＋－＠]/u.test(value) && value.trim() !== '-' ? `'${value}` : value;
 }
 
 /** One object's row of the CSV download. */

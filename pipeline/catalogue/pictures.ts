@@ -111,7 +111,15 @@ export async function writePictures({
 }
 
 type LanguageMap = Record<string, string[]>;
-const en = (s: string): LanguageMap => ({ en: [s] });
+/**
+ * IIIF reads a value that starts with < and ends with > as HTML, and viewers show its links and
+ * images; the export's text is text, so such a value is escaped inside one span.
+ */
+const en = (s: string): LanguageMap => ({ en: [looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s] });
+
+const looksLikeHtml = (s: string) => s.trimStart().startsWith('<') && s.trimEnd().endsWith('>');
+
+const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /**
  * IIIF Presentation 3 wants a Creative Commons licence as the URI Creative Commons defines, which is

@@ -74,6 +74,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await rm(ws.root, { recursive: true, force: true });
+  // The data remote one test makes beside the repository.
+  await rm(`${ws.root}-remote`, { recursive: true, force: true });
 });
 
 describe('label corrections since promotion', () => {

@@ -9,7 +9,9 @@ import type { Clock } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { PredictObjects } from '../../pipeline/registry/annotate.ts';
+import { modelIdentity } from '../../pipeline/registry/identity.ts';
 import { currentInputs } from '../../pipeline/registry/lineage.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
 import type {
   Annotation,
   Dataset,
@@ -188,6 +190,7 @@ export async function writeMetrics({
   passed = true,
   accuracy = 0.8125,
   publication,
+  model,
 }: {
   ws: Workspace;
   params: Params;
@@ -196,6 +199,8 @@ export async function writeMetrics({
   accuracy?: number;
   /** The publication thresholds (and familiarity cut) evaluate chose; absent as in metrics.json before them. */
   publication?: Metrics['publication'];
+  /** The evaluated model's identity (`inputs.model`); absent as in metrics.json written before it was recorded. */
+  model?: string;
 }): Promise<Metrics> {
   const inputs = await currentInputs({ ws, params });
   const iv = (value: number) => ({ value, low: Math.max(0, value - 0.11), high: Math.min(1, value + 0.07) });
@@ -230,7 +235,13 @@ export async function writeMetrics({
     baseline: null,
     changedPredictions: [],
     leastConfident: [],
-    inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: null },
+    inputs: {
+      data: inputs.data,
+      labels: inputs.labels,
+      params: inputs.params,
+      commit: null,
+      ...(model ? { model } : {}),
+    },
     gate: {
       passed,
       checks: [
@@ -242,6 +253,12 @@ export async function writeMetrics({
   };
   await writeJsonAtomic({ file: path.join(ws.evaluate, 'metrics.json'), value: metrics });
   return metrics;
+}
+
+/** The identity of the model in the workspace's `.vitrine/model/` (what evaluate records in `inputs.model`). */
+export async function workspaceModelIdentity(ws: Workspace): Promise<string> {
+  const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+  return modelIdentity({ dir: ws.model, manifest: await manifestOf({ dir: ws.model }), info });
 }
 
 /** A predictor over the stand-in model: every object gets the label its model.json names. */

@@ -1,7 +1,9 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
 import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
+import type { ModelCard } from '../../pipeline/registry/card.ts';
 import { publishRegistry } from '../../pipeline/registry/publish.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
@@ -100,5 +102,67 @@ describe('promoting an unchanged model', () => {
     const annotations = await readAnnotations(f.ws);
     expect(annotations.every((a) => a.modelVersion === 'v1.0.0' && a.unfamiliar === true)).toBe(true);
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([]);
+  });
+
+  it('keeps the thresholds stored at registration when evaluated again with evaluate.folds 0, and says so', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    await promote({ ctx: context(f), predict: standInPredict });
+    expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
+
+    // The same weights evaluated again with evaluate.folds 0: no thresholds measured this time.
+    await writeMetrics({ ws: f.ws, params: f.params });
+    const log = memoryLogger();
+    const result = await promote({ ctx: context(f, log), predict: standInPredict });
+    expect(result.reused).toBe(true);
+    expect((await readAnnotations(f.ws)).every((a) => a.modelVersion === 'v1.0.0' && a.published === true)).toBe(true);
+    expect(log.lines.map((l) => l.message).join('\n')).toContain(
+      'Model version v1.0.0 was evaluated again without publication thresholds (evaluate.folds 0), so its ' +
+        'annotations follow the thresholds stored when it was registered.',
+    );
+  });
+
+  it("states on the version's card the publication rule its annotations follow now", async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
+    await promote({ ctx: context(f), predict: standInPredict });
+    const first = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
+    // The first promotion stores the evaluation its annotations follow: nothing more to say.
+    expect(first).not.toContain('Publication rule the catalogue follows now');
+
+    await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.95)) });
+    await promote({ ctx: context(f), predict: standInPredict });
+    const card = await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.md'), 'utf8');
+    const later = card.slice(card.indexOf('### Publication rule the catalogue follows now'));
+    expect(card).toContain('### Publication rule the catalogue follows now');
+    expect(later).toContain("The annotations in the catalogue follow that later evaluation's publication rule");
+    expect(later).toContain('| coin | 0.95 |');
+    // The registration's figures stay, labelled as such (above the later rule).
+    expect(card.slice(0, card.indexOf('### Publication rule'))).toContain('| coin | 0.80 |');
+    const json = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.0.0.json'), 'utf8')) as ModelCard;
+    expect(json.followed?.publication?.thresholds.coin).toBe(0.95);
+    expect(json.metrics.publication?.thresholds.coin).toBe(0.8);
+  });
+
+  it('says too few labelled photographs kept the familiarity check from being applied, not that it was left out', async () => {
+    fixture = await makeRepo();
+    const f = fixture;
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const publication = publicationWith(everyLabel(0.8), { familiarityNotApplied: { reference: 4, k: 5 } });
+    await writeMetrics({ ws: f.ws, params: f.params, publication });
+    const log = memoryLogger();
+    await promote({ ctx: context(f, log), predict: standInPredict });
+    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toEqual([
+      'Model version v1.0.0: too few labelled photographs (4) to judge which photographs are unlike them; the ' +
+        'check was not applied, so its annotations are published by its confidence thresholds alone.',
+    ]);
   });
 });

@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { annotateCollection } from '../../pipeline/registry/annotate.ts';
@@ -7,13 +6,12 @@ import { publishRegistry } from '../../pipeline/registry/publish.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
   everyLabel,
-  type Fixture,
-  makeRepo,
   publicationWith,
   readAnnotations,
+  repoPerTest,
   sh,
+  stageContext,
   standInPredict,
-  steppingClock,
   workspaceModelIdentity,
   writeDataset,
   writeMetrics,
@@ -27,33 +25,20 @@ import {
  * and folder remote; the stand-in model predicts every object at 0.9.
  */
 
-let fixture: Fixture | null = null;
-afterEach(async () => {
-  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
-  fixture = null;
-});
-
-const context = (f: Fixture, log = memoryLogger()) => ({
-  ws: f.ws,
-  params: f.params,
-  log,
-  clock: steppingClock(),
-  env: {},
-});
+const newRepo = repoPerTest();
 
 const OTHER = 'the scores in metrics.json are for another model';
 
 describe('metrics.json of another model', () => {
   it('refuses to promote a model trained after the evaluation, and says to evaluate again', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     const evaluated = await workspaceModelIdentity(f.ws);
     await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)), model: evaluated });
     // `vitrine run train --single`: new weights, the evaluation left as it was.
     await writeModel({ ws: f.ws, predicts: 'mask' });
-    const error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
+    const error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VitrineError);
     expect((error as VitrineError).code).toBe('PROMOTE_MODEL_MISMATCH');
     expect((error as VitrineError).message).toContain(OTHER);
@@ -62,29 +47,27 @@ describe('metrics.json of another model', () => {
   });
 
   it('promotes as before when metrics.json names this model, or names none (written before it was recorded)', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     const model = await workspaceModelIdentity(f.ws);
     await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)), model });
-    expect((await promote({ ctx: context(f), predict: standInPredict })).version).toBe('v1.0.0');
+    expect((await promote({ ctx: stageContext(f), predict: standInPredict })).version).toBe('v1.0.0');
     expect((await readAnnotations(f.ws)).every((a) => a.published === true)).toBe(true);
 
     await writeModel({ ws: f.ws, predicts: 'mask' });
     await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)) });
     sh(f.root, 'commit', '-q', '--allow-empty', '-m', 'Retrained');
-    expect((await promote({ ctx: context(f), predict: standInPredict })).version).toBe('v1.0.1');
+    expect((await promote({ ctx: stageContext(f), predict: standInPredict })).version).toBe('v1.0.1');
   });
 
   it("annotates the production model by its stored thresholds, not another model's metrics.json", async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     const model = await workspaceModelIdentity(f.ws);
     await writeMetrics({ ws: f.ws, params: f.params, publication: publicationWith(everyLabel(0.8)), model });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
 
     // metrics.json now evaluates another model (its thresholds would hold back every annotation).
     await writeMetrics({
@@ -101,8 +84,7 @@ describe('metrics.json of another model', () => {
   });
 
   it("publishes nothing as fact when annotating with a model whose metrics.json is another model's, and says why", async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await writeDataset({ ws: f.ws });
     await writeModel({ ws: f.ws, predicts: 'coin' });
     await writeMetrics({

@@ -342,7 +342,10 @@ function familiarityNote({
  * annotate.min_precision, familiarity check and folds, and the stored one may predate them. The stored evidence
  * is not refreshed instead: it is named in the version's tag, which other clones and the remote hold, so
  * changing it would rewrite the registry's history and the card of a version would no longer describe what was
- * registered. Any other version in production (a rollback stands, or something newer holds it): its own rule.
+ * registered (the card states the later rule beside it: `fresh`, the evaluation it comes from). Its own rule
+ * instead when metrics.json evaluated another model (`inputs.model`), or measured no thresholds (evaluate.folds
+ * 0: those measured for these weights at registration still hold). Any other version in production (a rollback
+ * stands, or something newer holds it): its own rule.
  */
 async function productionPublication({
   ws,

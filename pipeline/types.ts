@@ -339,6 +339,11 @@ export interface Metrics extends ModelScores {
      * Absent when the setting is off, and in metrics.json written before it existed.
      */
     familiarity?: { k: number; quantile: number; cut: number; reference: number; backbone?: string };
+    /**
+     * annotate.familiarity was on but no cut could be chosen: only `reference` labelled photographs, and the
+     * check needs more than `k` (its neighbours). Absent otherwise, and in metrics.json written before it existed.
+     */
+    familiarityNotApplied?: { reference: number; k: number };
   };
   /**
    * Labelled objects whose label looks wrong, from cross-validation over every labelled object
@@ -382,6 +387,12 @@ export interface Metrics extends ModelScores {
     params: string;
     /** git HEAD commit when evaluated, or null outside git. */
     commit: string | null;
+    /**
+     * The evaluated model's identity (`modelIdentity`, pipeline/registry/identity.ts: its weights, architecture,
+     * classes and backbone), so its scores and thresholds are never used for another model. Absent in
+     * metrics.json written before it was recorded.
+     */
+    model?: string;
   };
   /** The promotion gate from params, checked. */
   gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };

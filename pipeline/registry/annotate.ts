@@ -9,6 +9,7 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { type ReviewFile, readReview, reasonOf } from '../review/index.ts';
 import type { Annotation, Dataset, DatasetObject, Metrics, Prediction } from '../types.ts';
+import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './identity.ts';
 
 /** The model engineer's prediction entry point (`pipeline/model/predict.ts`). */
 export type PredictObjects = (input: {
@@ -127,18 +128,62 @@ export function hasThresholds({ publication }: { publication: Metrics['publicati
 }
 
 /**
- * The publication thresholds the workspace's latest evaluation chose (annotate.min_precision), or null when
- * its metrics.json has none. Only for annotating with the model evaluated here: a registered version is
- * judged by the thresholds stored with it (`publication` of predictAnnotations), as they are on its own
- * confidence scale.
+ * The publication rule the workspace's latest evaluation chose (annotate.min_precision), for annotating with the
+ * model in `modelDir`: undefined when its metrics.json has none (nothing decides `published`, as before
+ * thresholds existed), null when metrics.json evaluated another model (its thresholds are on that model's
+ * confidence scale: nothing is published as fact, and the log says why). Only for annotating with the model
+ * evaluated here: a registered version is judged by the thresholds stored with it (`publication` of
+ * predictAnnotations).
  */
-async function publicationIfAny(ws: Workspace): Promise<Metrics['publication'] | null> {
+async function workspacePublication({
+  ws,
+  modelDir,
+  log,
+}: {
+  ws: Workspace;
+  modelDir: string;
+  log: Logger;
+}): Promise<Metrics['publication'] | null | undefined> {
+  let metrics: Partial<Metrics>;
   try {
-    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Partial<Metrics>;
-    return metrics.publication ?? null;
+    metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Partial<Metrics>;
   } catch {
+    return undefined;
+  }
+  if (!metrics.publication) return undefined;
+  // A folder without model-info.json cannot be identified: judged as before identities were recorded.
+  const identity = await folderIdentity({ dir: modelDir }).catch(() => null);
+  if (evaluatedModel({ metrics, identity }) === 'other') {
+    log.warn(
+      `None of these annotations is published as fact: ${OTHER_MODEL_WORDS}. The model annotating the ` +
+        'collection was trained or copied after that evaluation, so its thresholds do not fit this model.',
+    );
     return null;
   }
+  return metrics.publication;
+}
+
+/**
+ * Why no annotation of `version` can be published as fact under `publication` (words for the log, after
+ * "because"), or null when some can. `otherModel`: the rule was refused as another model's.
+ */
+export function nothingPublishedWhy({
+  publication,
+  version,
+  otherModel = false,
+}: {
+  publication: Metrics['publication'] | null | undefined;
+  version: string;
+  otherModel?: boolean;
+}): string | null {
+  if (hasThresholds({ publication })) return null;
+  if (otherModel) return OTHER_MODEL_WORDS;
+  if (publication && Object.keys(publication.thresholds).length > 0)
+    return (
+      `no type reached the wanted precision of ${publication.minPrecision} on the labelled objects, so nothing ` +
+      'is published as fact'
+    );
+  return `model version ${version} has no publication thresholds`;
 }
 
 /**
@@ -248,12 +293,13 @@ export async function predictAnnotations({
   const objects = dataset.objects.filter((o) => o.image !== '');
   const run = predict ?? (await defaultPredict());
   const predictions = await run({ ws, params, modelDir, objects, log });
-  const publication = own === undefined ? await publicationIfAny(ws) : own;
+  const publication = own === undefined ? await workspacePublication({ ws, modelDir, log }) : own;
   // The cut is the version's; the labelled photographs it is read against are today's (the dataset may have grown).
   const cut = params.annotate.familiarity ? publication?.familiarity : undefined;
   let unfamiliar: Set<string> | null = null;
-  // No label has a threshold in {}: a version without a rule of its own publishes nothing (publish.ts says why).
-  const thresholds = own === null ? {} : publication?.thresholds;
+  // No label has a threshold in {}: a version without a rule of its own, or a rule refused as another model's,
+  // publishes nothing (publish.ts and workspacePublication say why).
+  const thresholds = publication === null ? {} : publication?.thresholds;
   // A model rolled back to, on another backbone, measures distances that cannot be read against this cut.
   if (cut && thresholds && (await sameBackbone({ cut, modelDir, log }))) {
     // Loaded on first use, as for prediction: TF.js is heavy.
@@ -294,13 +340,16 @@ export async function writeAnnotations({
   ws,
   annotations,
   log,
-  unthresholded = false,
+  nothingPublished = null,
 }: {
   ws: Workspace;
   annotations: Annotation[];
   log: Logger;
-  /** True when the annotating version has no publication thresholds: none is published, and the log says why. */
-  unthresholded?: boolean;
+  /**
+   * Why none can be published as fact under the annotating rule (`nothingPublishedWhy`), said instead of "below
+   * their label's threshold"; null when some can.
+   */
+  nothingPublished?: string | null;
 }): Promise<string> {
   const file = annotationsFile(ws);
   await writeJsonAtomic({ file, value: annotations });
@@ -313,9 +362,8 @@ export async function writeAnnotations({
     `Annotated ${annotations.length} objects with model ` +
       `${version}${labelled.length ? `; it agrees with the human label on ${agree} of ${labelled.length} labelled objects` : ''}` +
       `${
-        unsure && unthresholded
-          ? `; ${unsure} ${unsure === 1 ? 'annotation waits' : 'annotations wait'} for staff because model ` +
-            `version ${version} has no publication thresholds`
+        unsure && nothingPublished
+          ? `; ${unsure} ${unsure === 1 ? 'annotation waits' : 'annotations wait'} for staff because ${nothingPublished}`
           : unsure
             ? `; ${unsure} ${unsure === 1 ? "annotation is below its label's" : "annotations are below their label's"} ` +
               `publication threshold and ${unsure === 1 ? 'waits' : 'wait'} for staff`
@@ -342,13 +390,21 @@ export async function annotateCollection(input: {
   embed?: EmbedObjects;
   publication?: Metrics['publication'] | null;
 }): Promise<{ annotations: Annotation[]; file: string }> {
-  const annotations = await predictAnnotations(input);
-  const publication = input.publication === undefined ? await publicationIfAny(input.ws) : input.publication;
+  // Resolved once: the workspace's rule may be refused as another model's, which the log says once.
+  const publication =
+    input.publication === undefined
+      ? await workspacePublication({ ws: input.ws, modelDir: input.modelDir, log: input.log })
+      : input.publication;
+  const annotations = await predictAnnotations({ ...input, publication });
   const file = await writeAnnotations({
     ws: input.ws,
     annotations,
     log: input.log,
-    unthresholded: !hasThresholds({ publication }),
+    nothingPublished: nothingPublishedWhy({
+      publication,
+      version: input.modelVersion,
+      otherModel: input.publication === undefined && publication === null,
+    }),
   });
   return { annotations, file };
 }

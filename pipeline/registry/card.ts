@@ -22,6 +22,13 @@ export interface HeadFit {
   sampled: boolean | null;
 }
 
+/** A later evaluation of a version's own model, whose publication rule its annotations follow. */
+export interface FollowedEvaluation {
+  createdAt: string | null;
+  commit: string | null;
+  publication: Metrics['publication'] | null;
+}
+
 /** Object counts per class and per factor value, by split: what the card says the model saw. */
 export interface DatasetSummary {
   schema: 'vitrine.dataset-summary/1';
@@ -71,6 +78,11 @@ export interface ModelCard {
   factors: { name: string; why: string }[];
   /** metrics.json of the version, as the evaluate stage wrote it. */
   metrics: Metrics;
+  /**
+   * When the catalogue's annotations follow a later evaluation of this same model than `metrics` (an unchanged
+   * model promoted again and reused): when it was made and its publication rule. Null otherwise.
+   */
+  followed: FollowedEvaluation | null;
   data: DatasetSummary;
   quantitative: Metrics['factors'];
   ethics: string[];
@@ -180,9 +192,12 @@ export function buildCard({
   stages,
   owners,
   collectionName,
+  followed = null,
 }: {
   registration: Registration;
   metrics: Metrics;
+  /** A later evaluation of the same model whose publication rule the annotations follow (publish.ts). */
+  followed?: FollowedEvaluation | null;
   /** model-info.json; `lbfgs` is there for lbfgs heads trained since it is recorded. */
   modelInfo: ModelInfo;
   summary: DatasetSummary;
@@ -236,7 +251,14 @@ export function buildCard({
   const weakest = [...metrics.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1)[0];
   const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
   const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
+  // Never expected (promotion refuses such a model), but a card must not pass off another model's scores silently.
+  const otherModel =
+    !!metrics.inputs?.model && !!registration.identity && metrics.inputs.model !== registration.identity;
   const caveats = [
+    otherModel
+      ? 'The scores on this card were stored with this version but measured on another model (metrics.json ' +
+        'names another model identity): do not rely on them, and promote a freshly evaluated model instead.'
+      : '',
     `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
     weakest
       ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test ` +
@@ -301,6 +323,7 @@ export function buildCard({
         'Recorded for every object; scores are broken down by it to find groups the model serves less well.',
     })),
     metrics,
+    followed,
     data: summary,
     quantitative: metrics.factors,
     ethics: [
@@ -583,6 +606,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   }
 
   lines.push(...crossValidationCardLines(m));
+  if (card.followed) lines.push(...followedCardLines(card.followed));
 
   lines.push('## Training and evaluation data', '');
   const s = card.data;
@@ -659,40 +683,77 @@ export function crossValidationCardLines(m: Metrics): string[] {
       '',
     );
   }
-  const p = m.publication;
-  if (p) {
-    lines.push(
-      `The catalogue publishes an annotation only when the model is sure enough for at least ` +
-        `${whole(p.minPrecision)} precision (annotate.min_precision). ` +
-        `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ` +
-        `${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
-        `and those annotations are right ${whole(p.precision.value)} of the time ` +
-        `(${whole(p.precision.low)}–${whole(p.precision.high)}); the rest are shown as "not sure: ` +
-        `waiting for staff". ` +
-        `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects. ` +
-        "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +
-        'lower (in a test across two museums, annotations meant to be right 90% of the time were right 61% of the time), ' +
-        'so check the first annotations of a newly added collection before relying on them.',
-      ...(p.familiarity
+  if (m.publication) lines.push(...publicationCardLines(m.publication));
+  return lines;
+}
+
+/**
+ * What the annotations of this version follow when that is a later evaluation of the same model: stated beside
+ * the registration's figures, each labelled, so the card never describes a rule the catalogue does not apply.
+ */
+function followedCardLines(f: FollowedEvaluation): string[] {
+  const when = [
+    f.createdAt ? `made ${f.createdAt.slice(0, 10)}` : '',
+    f.commit ? `at commit ${short(f.commit)}` : '',
+  ].filter(Boolean);
+  return [
+    '### Publication rule the catalogue follows now',
+    '',
+    'This same model (the same weights) was evaluated again after it was registered' +
+      `${when.length ? ` (${when.join(', ')})` : ''}. The annotations in the catalogue follow that later ` +
+      "evaluation's publication rule, below, not the one above, which is the registration's.",
+    '',
+    ...(f.publication ? publicationCardLines(f.publication) : []),
+  ];
+}
+
+/** The card's account of a publication rule: what is published as fact, and from which confidence per label. */
+function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] {
+  const lines: string[] = [];
+  lines.push(
+    `The catalogue publishes an annotation only when the model is sure enough for at least ` +
+      `${whole(p.minPrecision)} precision (annotate.min_precision). ` +
+      `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ` +
+      `${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
+      `and those annotations are right ${whole(p.precision.value)} of the time ` +
+      `(${whole(p.precision.low)}–${whole(p.precision.high)}); the rest are shown as "not sure: ` +
+      `waiting for staff". ` +
+      `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects. ` +
+      "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +
+      'lower (in a test across two museums, annotations meant to be right 90% of the time were right 61% of the time), ' +
+      'so check the first annotations of a newly added collection before relying on them.',
+    ...(p.familiarity
+      ? [
+          '',
+          'Annotations of objects whose photographs are unlike the ones the model learnt from are held back too, ' +
+            'however sure the model is, and wait for staff (annotate.familiarity): a photograph farther from its ' +
+            `nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ${p.familiarity.reference} ` +
+            'labelled photographs are from theirs. A model is as sure of a painting as of the objects it knows, and ' +
+            `usually wrong about it. On photographs like the labelled ones this holds back about ` +
+            `${whole(1 - p.familiarity.quantile)} of what it would publish; the annotation log says how many objects it held back.`,
+        ]
+      : p.familiarityNotApplied
         ? [
             '',
-            'Annotations of objects whose photographs are unlike the ones the model learnt from are held back too, ' +
-              'however sure the model is, and wait for staff (annotate.familiarity): a photograph farther from its ' +
-              `nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ${p.familiarity.reference} ` +
-              'labelled photographs are from theirs. A model is as sure of a painting as of the objects it knows, and ' +
-              `usually wrong about it. On photographs like the labelled ones this holds back about ` +
-              `${whole(1 - p.familiarity.quantile)} of what it would publish; the annotation log says how many objects it held back.`,
+            `There were too few labelled photographs (${p.familiarityNotApplied.reference}) to judge which ` +
+              'photographs are unlike them, so the check for such photographs (annotate.familiarity) was not applied.',
           ]
         : []),
-      '',
-      '| Label | Published from confidence |',
-      '|---|---|',
-      ...Object.entries(p.thresholds).map(
-        ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`,
-      ),
-      '',
-    );
-  }
+    ...(Object.values(p.thresholds).every((t) => t === null)
+      ? [
+          '',
+          `No type reached the wanted precision of ${p.minPrecision} on the labelled objects, so nothing is ` +
+            'published as fact: every annotation waits for staff.',
+        ]
+      : []),
+    '',
+    '| Label | Published from confidence |',
+    '|---|---|',
+    ...Object.entries(p.thresholds).map(
+      ([label, t]) => `| ${cell(label)} | ${t === null ? 'never (waits for staff)' : t.toFixed(2)} |`,
+    ),
+    '',
+  );
   return lines;
 }
 

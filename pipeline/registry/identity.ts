@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashJson } from '../stages/graph.ts';
-import type { ModelInfo } from '../types.ts';
-import type { Manifest } from './store.ts';
+import type { Metrics, ModelInfo } from '../types.ts';
+import { type Manifest, manifestOf } from './store.ts';
 
 /*
  * A model's identity is what it computes: its weights and architecture, its classes, and the
@@ -84,4 +84,29 @@ export function sameModel(a: IdentifiedModel, b: IdentifiedModel): boolean {
   const weights = (m: Manifest) =>
     JSON.stringify(m.files.filter((f) => f.relpath !== INFO_FILE).map((f) => [f.relpath, f.md5]));
   return weights(a.manifest) === weights(b.manifest) && a.headline.labels.join('\n') === b.headline.labels.join('\n');
+}
+
+/** The identity of the model in folder `dir` (its files and model-info.json): what metrics.json records as evaluated. */
+export async function folderIdentity({ dir }: { dir: string }): Promise<string> {
+  const info = JSON.parse(await readFile(path.join(dir, INFO_FILE), 'utf8')) as ModelInfo;
+  return modelIdentity({ dir, manifest: await manifestOf({ dir }), info });
+}
+
+/** Said wherever a metrics.json is found to evaluate another model than the one at hand (museum staff read it). */
+export const OTHER_MODEL_WORDS = 'the scores in metrics.json are for another model: run `vitrine run evaluate` again';
+
+/**
+ * Whether `metrics` evaluated the model whose identity is `identity`: `same`, `other`, or `unknown` for a
+ * metrics.json written before it recorded the model (`inputs.model`), which is trusted as before.
+ */
+export function evaluatedModel({
+  metrics,
+  identity,
+}: {
+  metrics: Pick<Partial<Metrics>, 'inputs'>;
+  identity: string | null | undefined;
+}): 'same' | 'other' | 'unknown' {
+  const evaluated = metrics.inputs?.model;
+  if (!evaluated || !identity) return 'unknown';
+  return evaluated === identity ? 'same' : 'other';
 }

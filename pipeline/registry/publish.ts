@@ -9,13 +9,13 @@ import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
   type EmbedObjects,
-  hasThresholds,
+  nothingPublishedWhy,
   type PredictObjects,
   predictAnnotations,
   writeAnnotations,
 } from './annotate.ts';
 import { buildCard, type DatasetSummary, type ModelCard, renderCardMarkdown } from './card.ts';
-import { type IdentifiedModel, modelIdentity, sameModel } from './identity.ts';
+import { evaluatedModel, type IdentifiedModel, modelIdentity, OTHER_MODEL_WORDS, sameModel } from './identity.ts';
 import {
   type Headline,
   type RegistryState,
@@ -82,7 +82,7 @@ export async function publishRegistry({
   embed,
   annotate = true,
   annotations,
-  unthresholded,
+  nothingPublished = null,
 }: {
   ws: Workspace;
   params: Params;
@@ -94,12 +94,20 @@ export async function publishRegistry({
   annotate?: boolean;
   /** Annotations already made by the production model (a rollback makes them before changing tags). */
   annotations?: Annotation[];
-  /** With `annotations`: their version has no publication thresholds (the log says why none is published). */
-  unthresholded?: boolean;
+  /** With `annotations`: why none of them can be published as fact (`nothingPublishedWhy`), or null. */
+  nothingPublished?: string | null;
 }): Promise<{ prod: string | null; annotated: number; cards: string[] }> {
   const name = params.registry.model_name;
   const state = await readRegistry({ dir: ws.root, name });
-  const cards = await writeCards({ ws, params, state, log, remote });
+  const prod = state.stages.prod ?? null;
+  // The rule the production model's annotations follow, chosen before the cards: its card must state it.
+  const made = annotate && prod !== null && annotations?.[0]?.modelVersion === prod;
+  const rule =
+    annotate && prod !== null && !made
+      ? await productionPublication({ ws, params, state, version: prod, log, remote })
+      : null;
+  const followed = rule?.fresh && prod ? { version: prod, metrics: rule.fresh } : null;
+  const cards = await writeCards({ ws, params, state, log, remote, followed });
   const file: VersionsFile = {
     schema: 'vitrine.versions/1',
     model: name,
@@ -120,13 +128,13 @@ export async function publishRegistry({
   };
   await writeJsonAtomic({ file: path.join(ws.registry, 'versions.json'), value: file });
   let annotated = 0;
-  if (annotate && file.prod && annotations?.[0]?.modelVersion === file.prod) {
-    await writeAnnotations({ ws, annotations, log, unthresholded });
+  if (made && annotations) {
+    await writeAnnotations({ ws, annotations, log, nothingPublished });
     annotated = annotations.length;
-  } else if (annotate && file.prod) {
+  } else if (annotate && file.prod && rule) {
     const resolved = await resolveModelDir({ ws, params, version: 'prod', log, remote });
     if (resolved) {
-      const publication = await productionPublication({ ws, params, state, version: resolved.version, log, remote });
+      const { publication } = rule;
       const { annotations } = await annotateCollection({
         ws,
         params,
@@ -153,12 +161,18 @@ export async function writeCards({
   state,
   log,
   remote,
+  followed = null,
 }: {
   ws: Workspace;
   params: Params;
   state: RegistryState;
   log: Logger;
   remote?: ModelRemote;
+  /**
+   * The production version when its annotations follow a later evaluation of the same model than the one
+   * stored at its registration (an unchanged model reused): its card states that evaluation's rule too.
+   */
+  followed?: { version: string; metrics: Partial<Metrics> } | null;
 }): Promise<string[]> {
   const done: string[] = [];
   const opener = remote ? async () => remote : () => openModelRemote({ ws });
@@ -179,9 +193,21 @@ export async function writeCards({
         log,
       });
       const read = async <T>(f: string) => JSON.parse(await readFile(path.join(dir, f), 'utf8')) as T;
+      const metrics = await read<Metrics>('metrics.json');
+      const later = followed?.version === v.version ? followed.metrics : null;
+      // Said only when the rule differs from the registration's (the first promotion stores the same evaluation).
+      const differs = later && JSON.stringify(later.publication) !== JSON.stringify(metrics.publication);
       const card: ModelCard = buildCard({
         registration,
-        metrics: await read<Metrics>('metrics.json'),
+        metrics,
+        followed:
+          later && differs
+            ? {
+                createdAt: later.createdAt ?? null,
+                commit: later.inputs?.commit ?? null,
+                publication: later.publication ?? null,
+              }
+            : null,
         modelInfo: await read<ModelInfo>('model-info.json'),
         summary: await read<DatasetSummary>('dataset-summary.json'),
         previous: previous && previous.version !== registration.version ? previous : null,
@@ -273,16 +299,40 @@ export async function versionPublication({
       `has no publication thresholds here: its evaluation (metrics.json) could not be read (${messageOf(error)})`,
     );
   }
+  if (
+    evaluatedModel({ metrics, identity: state.versions.find((v) => v.version === version)?.registration?.identity }) ===
+    'other'
+  )
+    return none('has no publication thresholds of its own: the metrics.json stored with it evaluated another model');
   if (!metrics.publication)
     return none(
       'has no publication thresholds (it was evaluated before Vitrine measured them, or with evaluate.folds 0)',
     );
-  if (params.annotate.familiarity && !metrics.publication.familiarity)
-    log.warn(
-      `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
-        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
-    );
+  familiarityNote({ params, version, publication: metrics.publication, log });
   return metrics.publication;
+}
+
+/** Say when a publication rule has no familiarity cut although annotate.familiarity asks for one, and why. */
+function familiarityNote({
+  params,
+  version,
+  publication,
+  log,
+}: {
+  params: Params;
+  version: string;
+  publication: NonNullable<Metrics['publication']>;
+  log: Logger;
+}): void {
+  if (!params.annotate.familiarity || publication.familiarity) return;
+  const few = publication.familiarityNotApplied;
+  log.warn(
+    few
+      ? `Model version ${version}: too few labelled photographs (${few.reference}) to judge which photographs are ` +
+          'unlike them; the check was not applied, so its annotations are published by its confidence thresholds alone.'
+      : `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
+          '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
+  );
 }
 
 /**
@@ -292,7 +342,10 @@ export async function versionPublication({
  * annotate.min_precision, familiarity check and folds, and the stored one may predate them. The stored evidence
  * is not refreshed instead: it is named in the version's tag, which other clones and the remote hold, so
  * changing it would rewrite the registry's history and the card of a version would no longer describe what was
- * registered. Any other version in production (a rollback stands, or something newer holds it): its own rule.
+ * registered (the card states the later rule beside it: `fresh`, the evaluation it comes from). Its own rule
+ * instead when metrics.json evaluated another model (`inputs.model`), or measured no thresholds (evaluate.folds
+ * 0: those measured for these weights at registration still hold). Any other version in production (a rollback
+ * stands, or something newer holds it): its own rule.
  */
 async function productionPublication({
   ws,
@@ -308,25 +361,31 @@ async function productionPublication({
   version: string;
   log: Logger;
   remote?: ModelRemote;
-}): Promise<Metrics['publication'] | null> {
+}): Promise<{ publication: Metrics['publication'] | null; fresh: Partial<Metrics> | null }> {
+  const own = async () => ({
+    publication: await versionPublication({ ws, params, state, version, log, remote }),
+    fresh: null,
+  });
   const registration = state.versions.find((v) => v.version === version)?.registration ?? null;
   const evaluated = registration ? await workspaceEvaluation({ ws }) : null;
-  if (!registration || !evaluated || !sameModel(registration, evaluated.model))
-    return versionPublication({ ws, params, state, version, log, remote });
-  if (!evaluated.metrics.publication) {
+  if (!registration || !evaluated || !sameModel(registration, evaluated.model)) return own();
+  if (evaluatedModel({ metrics: evaluated.metrics, identity: evaluated.model.identity }) === 'other') {
+    // The model folder is this version's, but metrics.json evaluated something else (copied in, or trained since).
     log.warn(
-      `Model version ${version} was evaluated this time without publication thresholds (evaluate.folds 0), so ` +
-        'none of its annotations are published as fact: they all wait for staff. Evaluating it with ' +
-        'cross-validation (evaluate.folds above 0) publishes them again.',
+      `Model version ${version} is annotated by the thresholds stored when it was registered: ${OTHER_MODEL_WORDS}.`,
     );
-    return null;
+    return own();
   }
-  if (params.annotate.familiarity && !evaluated.metrics.publication.familiarity)
-    log.warn(
-      `Model version ${version} was evaluated without the check for photographs unlike the labelled ones ` +
-        '(annotate.familiarity), so its annotations are published by its confidence thresholds alone.',
+  if (!evaluated.metrics.publication) {
+    // evaluate.folds 0 measures no thresholds: the ones measured for these very weights at registration still hold.
+    log.info(
+      `Model version ${version} was evaluated again without publication thresholds (evaluate.folds 0), so its ` +
+        'annotations follow the thresholds stored when it was registered.',
     );
-  return evaluated.metrics.publication;
+    return own();
+  }
+  familiarityNote({ params, version, publication: evaluated.metrics.publication, log });
+  return { publication: evaluated.metrics.publication, fresh: evaluated.metrics };
 }
 
 /**
@@ -394,7 +453,7 @@ export async function rollbackAndPublish(
     publication,
   });
   const result = await rollback({ ...options, version: probe.version });
-  const unthresholded = !hasThresholds({ publication });
-  const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations, unthresholded });
+  const nothingPublished = nothingPublishedWhy({ publication, version: probe.version });
+  const { annotated } = await publishRegistry({ ws, params, log, remote, predict, annotations, nothingPublished });
   return { ...result, dir: probe.dir, annotated };
 }

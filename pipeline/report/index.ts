@@ -11,6 +11,7 @@ import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
+import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { hashJson } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
@@ -248,6 +249,9 @@ export async function buildReport({
       : [];
 
   const gate = gateOf({ metrics, params });
+  // Scores of another model (trained or copied in after the evaluation) are said to be so, not shown as this one's.
+  const identity = await folderIdentity({ dir: ws.model }).catch(() => null);
+  if (evaluatedModel({ metrics, identity }) === 'other') gate.otherModel = true;
   const comparison = metrics.baseline
     ? {
         metric: metrics.baseline.comparison.metric,
@@ -313,6 +317,7 @@ export async function buildReport({
       }),
     },
   };
+  if (gate.otherModel) log.warn(`The report shows an evaluation of another model: ${OTHER_MODEL_WORDS}.`);
   if (gate.stale)
     log.warn(
       "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the " +

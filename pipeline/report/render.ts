@@ -1,4 +1,5 @@
 import type { DriftReport } from '../monitor/types.ts';
+import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
 import { CHART_COLOURS, glyphBar, lineChart } from './charts.ts';
 import {
@@ -169,7 +170,11 @@ function gateSection(report: ReportJson): string {
       'settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run ' +
       'evaluate`) to check the new ones; promotion goes by what evaluate found.'
     : '';
-  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}`;
+  const other = report.gate.otherModel
+    ? `\n\n⚠️ These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained ` +
+      'or copied after the evaluation). Promotion refuses it until then.'
+    : '';
+  return `### Promotion gate\n\n${table({ header: ['', 'Check', 'Detail'], rows })}${stale}${other}`;
 }
 
 function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput): string {

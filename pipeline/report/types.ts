@@ -81,7 +81,13 @@ export interface ReportJson {
    * The promotion gate exactly as the evaluate stage checked it (`gate` in metrics.json, the one
    * promotion uses). `stale`: params.yaml's gate has changed since, so evaluate must run again.
    */
-  gate: { passed: boolean; checks: GateCheck[]; stale?: boolean };
+  gate: {
+    passed: boolean;
+    checks: GateCheck[];
+    stale?: boolean;
+    /** metrics.json evaluated another model than the one in .vitrine/model (`inputs.model`): evaluate must run again. */
+    otherModel?: boolean;
+  };
   /**
    * The published catalogue the thumbnails come from: its address, where that came from and
    * whether it answered. (Absent in reports from before it existed.)

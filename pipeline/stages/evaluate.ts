@@ -4,7 +4,7 @@ import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
-import { familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
+import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
 import { withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
@@ -16,6 +16,7 @@ import { readModelInfo } from '../model/io.ts';
 import { leftOutError, warnLeftOut } from '../model/left-out.ts';
 import { type Classified, classifyObjects } from '../model/predict.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
+import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
@@ -160,6 +161,9 @@ export const evaluateStage: Stage = {
     const dataset = await readDataset({ ws });
     const labels = dataset.labels;
     const candidateInfo = await readModelInfo({ dir: ws.model });
+    // Which model these scores and thresholds are for (read first: what is scored is what is named); promotion
+    // and annotation refuse them for any other model.
+    const evaluatedIdentity = await folderIdentity({ dir: ws.model });
     if (candidateInfo.labels.join('\n') !== labels.join('\n')) {
       throw new VitrineError(
         'EVALUATE_LABELS_CHANGED',
@@ -314,6 +318,14 @@ export const evaluateStage: Stage = {
       const q = params.annotate.familiarity_quantile;
       const familiarity = await familiarityCut({ tf: backend.tf, reference: rows, q });
       if (familiarity) publication.familiarity = { ...familiarity, backbone: candidateInfo.backbone.id };
+      else {
+        // Recorded, so annotation says why the check did not run rather than that it was never asked for.
+        publication.familiarityNotApplied = { reference: rows.length, k: FAMILIARITY_K };
+        log.warn(
+          `Too few labelled photographs (${rows.length}) to judge which photographs are unlike them; the check ` +
+            '(annotate.familiarity) was not applied, so annotations are published by their confidence alone.',
+        );
+      }
     }
     for (const [name, value] of [
       [EVALUATE_FILES.oof, oof],
@@ -326,7 +338,8 @@ export const evaluateStage: Stage = {
     if (!cv)
       log.info(
         'evaluate.folds is 0: no cross-validation, so no review list, publication thresholds or verdict on every ' +
-          'labelled object. Promoted, this model publishes none of its annotations as fact: all wait for staff.',
+          'labelled object. Promoted as a new version, this model publishes none of its annotations as fact: all ' +
+          'wait for staff (a model already registered keeps the thresholds stored with it).',
       );
 
     const inputs = await currentInputs({ ws, params });
@@ -367,6 +380,7 @@ export const evaluateStage: Stage = {
         labels: inputs.labels,
         params: inputs.params,
         commit: await headCommit({ dir: ws.root }),
+        model: evaluatedIdentity,
       },
     });
     if (metrics.baseline && unread > 0) {

@@ -9,7 +9,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import { rel } from '../paths.ts';
 import { type PredictObjects, readDataset } from '../registry/annotate.ts';
 import { summariseDataset } from '../registry/card.ts';
-import { modelIdentity } from '../registry/identity.ts';
+import { evaluatedModel, modelIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { type CurrentInputs, collectLineage, currentInputs } from '../registry/lineage.ts';
 import { evidenceStagingDir, publishRegistry } from '../registry/publish.ts';
 import { assignStage, type Headline, registerVersion } from '../registry/registry.ts';
@@ -106,6 +106,37 @@ export function checkInputs({ metrics, current }: { metrics: Metrics; current: C
   );
 }
 
+/**
+ * Refuse when metrics.json evaluated another model than the one in `.vitrine/model/` (trained with
+ * `vitrine run train --single` or copied in after the evaluation): its gate, scores and publication thresholds
+ * would be registered and used for a model they do not describe. A metrics.json written before it named the
+ * model is trusted as before, with a note.
+ */
+export function checkEvaluatedModel({
+  metrics,
+  identity,
+  log,
+}: {
+  metrics: Metrics;
+  identity: string;
+  log: StageContext['log'];
+}): void {
+  const evaluated = evaluatedModel({ metrics, identity });
+  if (evaluated === 'unknown')
+    log.info(
+      'metrics.json does not say which model it evaluated (it was written by an older Vitrine), so it is taken ' +
+        'to be this model\'s evaluation; "vitrine run evaluate" records it.',
+    );
+  if (evaluated !== 'other') return;
+  throw new VitrineError(
+    'PROMOTE_MODEL_MISMATCH',
+    `Not promoted: ${OTHER_MODEL_WORDS}. The model in .vitrine/model was trained or copied after that ` +
+      'evaluation, so its gate, scores and publication thresholds do not describe it. Nothing was registered and ' +
+      'production is unchanged.',
+    { evaluated: metrics.inputs.model, model: identity },
+  );
+}
+
 /** The files a model version's lineage points at in its commit. */
 const RECORDED_FILES = ['labels.csv', 'data.dvc', 'params.yaml'] as const;
 
@@ -163,6 +194,9 @@ export async function promote({
       {},
     );
   }
+  const manifest = await manifestOf({ dir: ws.model });
+  const identity = await modelIdentity({ dir: ws.model, manifest, info: modelInfo });
+  checkEvaluatedModel({ metrics, identity, log });
   const commit = await headCommit({ dir: ws.root });
   if (!commit)
     throw new VitrineError(
@@ -183,7 +217,6 @@ export async function promote({
     file: path.join(staging, 'dataset-summary.json'),
     value: summariseDataset({ dataset, factors: params.evaluate.factors }),
   });
-  const manifest = await manifestOf({ dir: ws.model });
   const evidence = await manifestOf({ dir: staging });
 
   const store = remote ?? (await openModelRemote({ ws }));
@@ -208,7 +241,7 @@ export async function promote({
     log,
     record: {
       manifest,
-      identity: await modelIdentity({ dir: ws.model, manifest, info: modelInfo }),
+      identity,
       evidence,
       remote: describeRemote(store),
       inputs: { labels: metrics.labels, data: current.data, labelsMd5: current.labels },

@@ -9,6 +9,7 @@ import type { OofFile } from '../../pipeline/evaluate/oof.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, modelParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
+import { folderIdentity } from '../../pipeline/registry/identity.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
 import type { ReviewFile } from '../../pipeline/review/index.ts';
@@ -159,6 +160,8 @@ describe('evaluate stage', () => {
       labels: labelsMd5,
       params: hashJson(modelParams(params)),
       commit,
+      // The model evaluated: promotion and annotation refuse these scores and thresholds for any other.
+      model: await folderIdentity({ dir: ws.model }),
     });
     expect(metrics.gate.checks.map((c) => c.name)).toHaveLength(2);
     // The report's list says what `vitrine review` says: flagged by confident learning, or only ranked high.

@@ -320,4 +320,24 @@ describe('annotations of unfamiliar photographs', () => {
     expect(info).toContain('42 annotations wait for staff because model version v1.0.0 has no publication thresholds');
     expect(info).not.toContain('below');
   });
+
+  it('says no type reached the wanted precision when every threshold is null, not that there are none', async () => {
+    const log = memoryLogger();
+    await annotateCollection({
+      ws,
+      params: defaultParams(),
+      modelDir: ws.model,
+      modelVersion: 'v1.0.0',
+      log,
+      predict,
+      embed,
+      publication: { ...publication, thresholds: { coin: null, mask: null } },
+    });
+    const info = log.lines.find((l) => l.message.startsWith('Annotated'))!.message;
+    expect(info).toContain(
+      '42 annotations wait for staff because no type reached the wanted precision of 0.9 on the labelled ' +
+        'objects, so nothing is published as fact',
+    );
+    expect(info).not.toContain('no publication thresholds');
+  });
 });

@@ -29,4 +29,22 @@ describe('the model card on unfamiliar photographs', () => {
     expect(text).toContain('not sure: waiting for staff');
     expect(text).not.toContain('unlike the ones the model learnt from');
   });
+
+  it('says too few labelled photographs kept the check from being applied', () => {
+    const metrics = {
+      publication: { ...publication, familiarityNotApplied: { reference: 4, k: 5 } },
+    } as unknown as Metrics;
+    const text = crossValidationCardLines(metrics).join('\n');
+    expect(text).toContain(
+      'There were too few labelled photographs (4) to judge which photographs are unlike them, so the check',
+    );
+  });
+
+  it('says no type reached the wanted precision when every threshold is null', () => {
+    const none = { ...publication, thresholds: { coin: null, mask: null } };
+    const text = crossValidationCardLines({ publication: none } as unknown as Metrics).join('\n');
+    expect(text).toContain(
+      'No type reached the wanted precision of 0.9 on the labelled objects, so nothing is published as fact',
+    );
+  });
 });

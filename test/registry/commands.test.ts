@@ -1,12 +1,11 @@
-import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { registryCommands } from '../../pipeline/registry/commands.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
   type Fixture,
-  makeRepo,
+  repoPerTest,
   standInPredict,
   steppingClock,
   writeDataset,
@@ -14,11 +13,7 @@ import {
   writeModel,
 } from './helpers.ts';
 
-let fixture: Fixture | null = null;
-afterEach(async () => {
-  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
-  fixture = null;
-});
+const newRepo = repoPerTest();
 
 function command(name: string) {
   const found = registryCommands.find((c) => c.name === name);
@@ -33,8 +28,7 @@ function ctx(f: Fixture, json = false): CommandContext & { printed: string[]; lo
 
 describe('vitrine models', () => {
   it('lists and shows versions, in text and JSON', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     let c = ctx(f);
     await command('models list').run(c, { values: {}, positionals: [] });
     expect(c.printed.join('')).toMatch(/No version of collection-classifier is registered yet/);

@@ -1,15 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { initData } from '../../pipeline/data/index.ts';
 import { writeJsonAtomic } from '../../pipeline/fs.ts';
-import type { Clock } from '../../pipeline/log.ts';
+import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { PredictObjects } from '../../pipeline/registry/annotate.ts';
+import { modelIdentity } from '../../pipeline/registry/identity.ts';
 import { currentInputs } from '../../pipeline/registry/lineage.ts';
+import { manifestOf } from '../../pipeline/registry/store.ts';
+import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type {
   Annotation,
   Dataset,
@@ -67,6 +71,33 @@ export interface Fixture {
   remoteDir: string;
   ws: Workspace;
   params: Params;
+}
+
+/**
+ * `makeRepo` for a test file whose tests each make their own repository: call once at the top of the file;
+ * every repository made is removed after its test.
+ */
+export function repoPerTest(): (options?: { objects?: number }) => Promise<Fixture> {
+  const made: Fixture[] = [];
+  afterEach(async () => {
+    for (const f of made.splice(0)) await rm(f.parent, { recursive: true, force: true });
+  });
+  return async (options) => {
+    const f = await makeRepo(options);
+    made.push(f);
+    return f;
+  };
+}
+
+/** A stage context on a fixture: its workspace and params, a memory logger and a clock a minute per reading. */
+export function stageContext(
+  f: Fixture,
+  {
+    log = memoryLogger(),
+    env = {},
+  }: { log?: ReturnType<typeof memoryLogger>; env?: Record<string, string | undefined> } = {},
+): StageContext & { log: ReturnType<typeof memoryLogger> } {
+  return { ws: f.ws, params: f.params, log, clock: steppingClock(), env };
 }
 
 /** A git repository with labels.csv, objects and a DVC folder remote, committed. */
@@ -188,6 +219,7 @@ export async function writeMetrics({
   passed = true,
   accuracy = 0.8125,
   publication,
+  model,
 }: {
   ws: Workspace;
   params: Params;
@@ -196,6 +228,8 @@ export async function writeMetrics({
   accuracy?: number;
   /** The publication thresholds (and familiarity cut) evaluate chose; absent as in metrics.json before them. */
   publication?: Metrics['publication'];
+  /** The evaluated model's identity (`inputs.model`); absent as in metrics.json written before it was recorded. */
+  model?: string;
 }): Promise<Metrics> {
   const inputs = await currentInputs({ ws, params });
   const iv = (value: number) => ({ value, low: Math.max(0, value - 0.11), high: Math.min(1, value + 0.07) });
@@ -230,7 +264,13 @@ export async function writeMetrics({
     baseline: null,
     changedPredictions: [],
     leastConfident: [],
-    inputs: { data: inputs.data, labels: inputs.labels, params: inputs.params, commit: null },
+    inputs: {
+      data: inputs.data,
+      labels: inputs.labels,
+      params: inputs.params,
+      commit: null,
+      ...(model ? { model } : {}),
+    },
     gate: {
       passed,
       checks: [
@@ -242,6 +282,12 @@ export async function writeMetrics({
   };
   await writeJsonAtomic({ file: path.join(ws.evaluate, 'metrics.json'), value: metrics });
   return metrics;
+}
+
+/** The identity of the model in the workspace's `.vitrine/model/` (what evaluate records in `inputs.model`). */
+export async function workspaceModelIdentity(ws: Workspace): Promise<string> {
+  const info = JSON.parse(await readFile(path.join(ws.model, 'model-info.json'), 'utf8')) as ModelInfo;
+  return modelIdentity({ dir: ws.model, manifest: await manifestOf({ dir: ws.model }), info });
 }
 
 /** A predictor over the stand-in model: every object gets the label its model.json names. */

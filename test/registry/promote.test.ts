@@ -1,6 +1,6 @@
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -9,13 +9,13 @@ import { rollbackAndPublish, type VersionsFile } from '../../pipeline/registry/p
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
-import type { StageContext } from '../../pipeline/stages/stage.ts';
 import type { ModelInfo } from '../../pipeline/types.ts';
 import {
   type Fixture,
-  makeRepo,
   readAnnotations,
+  repoPerTest,
   sh,
+  stageContext,
   standInPredict,
   steppingClock,
   writeDataset,
@@ -23,18 +23,7 @@ import {
   writeModel,
 } from './helpers.ts';
 
-let fixture: Fixture | null = null;
-afterEach(async () => {
-  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
-  fixture = null;
-});
-
-function context(
-  f: Fixture,
-  env: Record<string, string | undefined> = {},
-): StageContext & { log: ReturnType<typeof memoryLogger> } {
-  return { ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env };
-}
+const newRepo = repoPerTest();
 
 /** Train-and-evaluate stand-in: model, metrics and dataset for the workspace as it is now. */
 async function prepare(
@@ -50,9 +39,9 @@ const tagsOf = (f: Fixture) => sh(f.root, 'tag', '-l').split('\n').filter(Boolea
 
 describe('promotion', () => {
   it('refuses a model that failed the gate, naming the failed check, and writes no tag', async () => {
-    fixture = await makeRepo();
+    const fixture = await newRepo();
     await prepare(fixture, { predicts: 'coin', passed: false });
-    const error = await promote({ ctx: context(fixture), predict: standInPredict }).catch((e: unknown) => e);
+    const error = await promote({ ctx: stageContext(fixture), predict: standInPredict }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'PROMOTE_GATE_FAILED' });
     expect((error as Error).message).toContain('min_class_f1 (mask has F1 0.21 < 0.3)');
     expect((error as Error).message).not.toContain('min_macro_f1');
@@ -62,13 +51,12 @@ describe('promotion', () => {
   });
 
   it('refuses a model evaluated on other labels or params, saying what changed and what to rerun', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
     // A label changed after the pull request's evaluation.
     const labels = await readFile(f.ws.labels, 'utf8');
     await writeFile(f.ws.labels, labels.replace('obj-001,coin', 'obj-001,mask'));
-    let error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
+    let error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'PROMOTE_INPUTS_CHANGED',
       data: { changed: [{ what: 'the labels (labels.csv)' }] },
@@ -78,7 +66,7 @@ describe('promotion', () => {
     );
     await writeFile(f.ws.labels, labels);
     f.params.train.epochs = 3;
-    error = await promote({ ctx: context(f), predict: standInPredict }).catch((e: unknown) => e);
+    error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'PROMOTE_INPUTS_CHANGED',
       data: { changed: [{ what: 'the parameters (params.yaml)' }] },
@@ -87,13 +75,10 @@ describe('promotion', () => {
   });
 
   it('registers, assigns prod, stores files, writes lineage, card, versions.json and annotations', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     const metrics = await prepare(f, { predicts: 'coin' });
-    const ctx = context(f, {
-      GITHUB_REF: 'refs/pull/42/merge',
-      GITHUB_REPOSITORY: 'museum/collection',
-      GITHUB_RUN_ID: '777',
+    const ctx = stageContext(f, {
+      env: { GITHUB_REF: 'refs/pull/42/merge', GITHUB_REPOSITORY: 'museum/collection', GITHUB_RUN_ID: '777' },
     });
     const result = await promote({ ctx, predict: standInPredict });
     expect(result).toMatchObject({ version: 'v1.0.0', reused: false, prod: 'v1.0.0', annotated: 12 });
@@ -155,16 +140,15 @@ describe('promotion', () => {
     expect(annotations[0]!.top.length).toBeGreaterThan(1);
 
     // Running promote again on the same commit and model changes nothing.
-    const again = await promote({ ctx: context(f), predict: standInPredict });
+    const again = await promote({ ctx: stageContext(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true });
     expect(tagsOf(f)).toHaveLength(2);
   });
 
   it('reruns a promoted commit after its outputs were deleted: timings in model-info.json are not the model', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({
+    expect(await promote({ ctx: stageContext(f), predict: standInPredict })).toMatchObject({
       version: 'v1.0.0',
       reused: false,
     });
@@ -180,19 +164,18 @@ describe('promotion', () => {
       ),
     );
     await rm(f.ws.registry, { recursive: true, force: true });
-    const again = await promote({ ctx: context(f), predict: standInPredict });
+    const again = await promote({ ctx: stageContext(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
     expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
   });
 
   it('keeps the version a commit already has when a rerun trains slightly different weights, and says so', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     // Same commit, same inputs, other weights (another backend rounds differently).
     await writeModel({ ws: f.ws, predicts: 'vessel' });
-    const ctx = context(f);
+    const ctx = stageContext(f);
     const again = await promote({ ctx, predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0' });
     expect(
@@ -204,8 +187,7 @@ describe('promotion', () => {
   });
 
   it('lets two runs of one commit promote at once: both succeed with one version, the loser reuses it', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
     const infoFile = path.join(f.ws.model, 'model-info.json');
     const info = JSON.parse(await readFile(infoFile, 'utf8')) as ModelInfo;
@@ -216,15 +198,18 @@ describe('promotion', () => {
       path.join(otherModel, 'model-info.json'),
       JSON.stringify({ ...info, durationMs: { embed: 1, train: 2 } }, null, 2),
     );
-    const first = promote({ ctx: context(f), predict: standInPredict });
-    const second = promote({ ctx: { ...context(f), ws: { ...f.ws, model: otherModel } }, predict: standInPredict });
+    const first = promote({ ctx: stageContext(f), predict: standInPredict });
+    const second = promote({
+      ctx: { ...stageContext(f), ws: { ...f.ws, model: otherModel } },
+      predict: standInPredict,
+    });
     const results = await Promise.allSettled([first, second]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     const versions = results.map((r) => (r as PromiseFulfilledResult<{ version: string }>).value.version);
     expect(versions).toEqual(['v1.0.0', 'v1.0.0']);
     expect(tagsOf(f)).toEqual(['collection-classifier#prod#1', 'collection-classifier@v1.0.0']);
     // And a third run converges too.
-    expect(await promote({ ctx: context(f), predict: standInPredict })).toMatchObject({
+    expect(await promote({ ctx: stageContext(f), predict: standInPredict })).toMatchObject({
       version: 'v1.0.0',
       reused: true,
       prod: 'v1.0.0',
@@ -232,31 +217,29 @@ describe('promotion', () => {
   });
 
   it('repairs a promotion that registered the version but crashed before assigning production', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     // The crash: the registration tag was written, the assignment never was.
     sh(f.root, 'tag', '-d', 'collection-classifier#prod#1');
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({});
-    const again = await promote({ ctx: context(f), predict: standInPredict });
+    const again = await promote({ ctx: stageContext(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.0.0', reused: true, prod: 'v1.0.0', annotated: 12 });
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
     // Converged: one more run writes nothing.
     const tags = tagsOf(f);
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     expect(tagsOf(f)).toEqual(tags);
   });
 
   it('does not undo a rollback when the rolled-back commit is promoted again', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
     sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
     await prepare(f, { predicts: 'vessel' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     await rollbackAndPublish({
       ws: f.ws,
       params: f.params,
@@ -265,7 +248,7 @@ describe('promotion', () => {
       log: memoryLogger(),
       predict: standInPredict,
     });
-    const again = await promote({ ctx: context(f), predict: standInPredict });
+    const again = await promote({ ctx: stageContext(f), predict: standInPredict });
     expect(again).toMatchObject({ version: 'v1.1.0', reused: true, prod: 'v1.0.0' });
     // Tester, session 22 #8: the rollback is a Vitrine command, and the summary says so.
     expect(again.summary).toContain(
@@ -274,15 +257,14 @@ describe('promotion', () => {
   });
 
   it('writes a model card with every section and the numbers of metrics.json', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     const m1 = await prepare(f, { predicts: 'coin', accuracy: 0.75 });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     // A second version with changed labels: the card says what changed.
     await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-002,mask', 'obj-002,vessel'));
     sh(f.root, 'commit', '-q', '-am', 'Relabel obj-002 (#7)');
     const m2 = await prepare(f, { predicts: 'mask', accuracy: 0.8125 });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
 
     const md = await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.md'), 'utf8');
     const card = JSON.parse(await readFile(path.join(f.ws.registry, 'cards', 'v1.1.0.json'), 'utf8')) as ModelCard;
@@ -354,15 +336,14 @@ describe('promotion', () => {
   });
 
   it('rolls back on a fresh clone: restores the previous version’s files from the remote and re-annotates', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     const v1Files = await readFile(path.join(f.ws.model, 'group1-shard1of1.bin'));
     await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
     sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
     await prepare(f, { predicts: 'vessel' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     expect((await readAnnotations(f.ws))[0]!.modelVersion).toBe('v1.1.0');
 
     // A fresh clone next to the repository: tags come with it, no .vitrine, same folder remote.
@@ -416,14 +397,13 @@ describe('promotion', () => {
 
 describe('rollback safety', () => {
   it('changes nothing when the older version cannot annotate the collection on this machine', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await prepare(f, { predicts: 'coin' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
     sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
     await prepare(f, { predicts: 'vessel' });
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     const before = tagsOf(f);
     const failing = async () => {
       throw new Error('image data/images/obj-001.png is missing');

@@ -1,6 +1,6 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { EmbedObjects } from '../../pipeline/registry/annotate.ts';
@@ -11,10 +11,11 @@ import type { Metrics } from '../../pipeline/types.ts';
 import {
   everyLabel,
   type Fixture,
-  makeRepo,
   publicationWith,
   readAnnotations,
+  repoPerTest,
   sh,
+  stageContext,
   standInPredict,
   steppingClock,
   writeDataset,
@@ -29,23 +30,17 @@ import {
  * Real repository, tags and folder remote; the stand-in model predicts one label at confidence 0.9.
  */
 
-let fixture: Fixture | null = null;
-afterEach(async () => {
-  if (fixture) await rm(fixture.parent, { recursive: true, force: true });
-  fixture = null;
-});
+const newRepo = repoPerTest();
 
 type Publication = NonNullable<Metrics['publication']>;
 const BACKBONE = 'nsfwjs-mobilenet_v2@4.4.0#global_average_pooling2d_1';
-
-const context = (f: Fixture) => ({ ws: f.ws, params: f.params, log: memoryLogger(), clock: steppingClock(), env: {} });
 
 /** Train-and-evaluate stand-in for the workspace as it is now, then `vitrine run promote`. */
 async function promoteVersion(f: Fixture, predicts: string, publication?: Publication): Promise<void> {
   await writeDataset({ ws: f.ws });
   await writeModel({ ws: f.ws, predicts });
   await writeMetrics({ ws: f.ws, params: f.params, publication });
-  await promote({ ctx: context(f), predict: standInPredict });
+  await promote({ ctx: stageContext(f), predict: standInPredict });
 }
 
 /** v1.0.0 predicts coin, v1.1.0 (labels changed) predicts vessel; v1.1.0 is in production. */
@@ -69,8 +64,7 @@ const rollbackTo = (f: Fixture, version: string, log = memoryLogger(), embed?: E
 
 describe('annotation after a rollback', () => {
   it("judges the restored version's predictions by its own thresholds, not the workspace's latest", async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     // v1.0.0 is sure enough at 0.8; v1.1.0, on its own scale, only at 0.95 (and vessel at 0.5).
     await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith({ ...everyLabel(0.95), vessel: 0.5 }));
     expect((await readAnnotations(f.ws)).every((a) => a.label === 'vessel' && a.published === true)).toBe(true);
@@ -88,14 +82,13 @@ describe('annotation after a rollback', () => {
     ]);
 
     // Promoting v1.1.0's commit again leaves v1.0.0 in production: still judged by v1.0.0's thresholds.
-    await promote({ ctx: context(f), predict: standInPredict });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
     const again = await readAnnotations(f.ws);
     expect(again.every((a) => a.modelVersion === 'v1.0.0' && a.published === true)).toBe(true);
   });
 
   it('publishes nothing as fact for a version registered without thresholds, and says so', async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     // v1.0.0 was registered before Vitrine measured thresholds; v1.1.0's would publish coin at 0.5.
     await twoVersions(f, undefined, publicationWith(everyLabel(0.5)));
     const log = memoryLogger();
@@ -108,8 +101,7 @@ describe('annotation after a rollback', () => {
   });
 
   it("publishes nothing as fact when the version's stored metrics.json cannot be fetched, and says so", async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     await twoVersions(f, publicationWith(everyLabel(0.8)), publicationWith(everyLabel(0.5)));
     // The remote lost v1.0.0's metrics.json (its model files are still there).
     const state = await readRegistry({ dir: f.root, name: f.params.registry.model_name });
@@ -139,8 +131,7 @@ describe('annotation after a rollback', () => {
   });
 
   it("holds back unfamiliar photographs by the restored version's familiarity cut, not the latest one", async () => {
-    fixture = await makeRepo();
-    const f = fixture;
+    const f = await newRepo();
     f.params.train.backend = 'cpu';
     // Off while promoting (the stand-in objects have no photographs to embed), on for the rollback.
     f.params.annotate.familiarity = false;

@@ -824,6 +824,21 @@ describe('comparisons', () => {
     expect(markdown).toContain('The promotion gate in params.yaml changed after the evaluate stage checked it');
     expect(markdown).toContain('vitrine run evaluate');
   });
+
+  it('says the gate and scores are for another model when metrics.json names another one', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const file = path.join(ws.evaluate, 'metrics.json');
+    const metrics = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(file, JSON.stringify({ ...metrics, inputs: { ...metrics.inputs, model: 'another-model' } }));
+    const log = memoryLogger();
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log });
+    expect(json.gate.otherModel).toBe(true);
+    expect(markdown).toContain(
+      "These checks are not this model's: the scores in metrics.json are for another model: run `vitrine run evaluate` again",
+    );
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('for another model'))).toBe(true);
+  });
 });
 
 describe('the report stage', () => {

@@ -12,7 +12,9 @@ import { isVitrineError, messageOf, systemProblem } from './errors.ts';
 import { shellWord } from './init/invocation.ts';
 import { type Clock, type Logger, systemClock } from './log.ts';
 import { workspace } from './paths.ts';
+import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from './registry/identity.ts';
 import { STAGE_NAMES } from './stages/stage.ts';
+import type { Metrics } from './types.ts';
 
 /*
  * `vitrine <command>`: the boundary where arguments, the environment and the terminal meet the
@@ -411,10 +413,18 @@ export function checkArguments(command: Command, positionals: string[]): string 
 export async function gateExit(ctx: CommandContext): Promise<number> {
   const file = path.join(ctx.ws.evaluate, 'metrics.json');
   let gate: { passed?: boolean; checks?: { name: string; passed: boolean; detail: string }[] } | undefined;
+  let metrics: { gate?: typeof gate } & Pick<Partial<Metrics>, 'inputs'> = {};
   try {
-    gate = (JSON.parse(await readFile(file, 'utf8')) as { gate?: typeof gate }).gate;
+    metrics = JSON.parse(await readFile(file, 'utf8')) as typeof metrics;
+    gate = metrics.gate;
   } catch {
     gate = undefined;
+  }
+  // A model trained after the evaluation (`run train --single`) would be passed by another model's gate.
+  const identity = await folderIdentity({ dir: ctx.ws.model }).catch(() => null);
+  if (gate && evaluatedModel({ metrics, identity }) === 'other') {
+    ctx.log.error(`--fail-on-gate: the gate cannot be checked: ${OTHER_MODEL_WORDS}.`);
+    return EXIT.failure;
   }
   if (typeof gate?.passed !== 'boolean') {
     ctx.log.error(

@@ -9,6 +9,7 @@ import { closest } from '../../pipeline/cli/suggest.ts';
 import { allCommands, checkArguments, gateExit, main } from '../../pipeline/cli.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { workspaceModelIdentity, writeModel } from '../registry/helpers.ts';
 
 /*
  * Issue 15 #4: the command line follows the conventions. Exit codes: 0 done, 1 failed, 2 a mistake in
@@ -200,6 +201,22 @@ describe('--fail-on-gate', () => {
     expect(log.lines.at(-1)!.message).toContain('macro F1 at least 0.6: macro F1 0.41');
     await writeFile(path.join(ws.evaluate, 'metrics.json'), metrics(true));
     expect(await gateExit(ctx)).toBe(0);
+  });
+
+  it("does not answer with another model's gate: metrics.json names the model it evaluated", async () => {
+    const ws = workspace(path.join(root, 'gate-other'));
+    await mkdir(ws.evaluate, { recursive: true });
+    const log = memoryLogger();
+    const ctx = { ws, log, clock: systemClock, env: {}, json: false, out: () => {} };
+    await writeModel({ ws, predicts: 'coin' });
+    const evaluated = await workspaceModelIdentity(ws);
+    const metrics = (model: string) => JSON.stringify({ inputs: { model }, gate: { passed: true, checks: [] } });
+    await writeFile(path.join(ws.evaluate, 'metrics.json'), metrics(evaluated));
+    expect(await gateExit(ctx)).toBe(0);
+    // `vitrine run train --single` after the evaluation: the passed gate is the old model's.
+    await writeModel({ ws, predicts: 'mask' });
+    expect(await gateExit(ctx)).toBe(1);
+    expect(log.lines.at(-1)!.message).toContain('the scores in metrics.json are for another model');
   });
 });
 

@@ -16,6 +16,7 @@ import {
   objectPath,
   parseManifest,
   readCachedManifest,
+  removeObject,
   tempName,
   writeManifest,
 } from './cache.ts';
@@ -214,7 +215,8 @@ async function refuseDroppingUnfetched({
     return; // Not versioned yet, or unreadable: nothing recorded to lose (a later step says what is wrong).
   }
   if (!recorded?.md5.endsWith('.dir')) return;
-  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5 }).catch(() => undefined);
+  // An unreadable or invalid list: nothing recorded to lose (recording data/ now replaces it).
+  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
   if (!manifest) return;
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));
@@ -325,7 +327,7 @@ export async function loadManifest({
 }): Promise<ManifestEntry[]> {
   let damage: unknown;
   try {
-    const cached = await readCachedManifest({ cacheDir, md5 });
+    const cached = await readCachedManifest({ cacheDir, md5, target });
     if (cached) return cached;
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
@@ -357,7 +359,7 @@ export async function loadManifest({
     }
     throw error;
   }
-  return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)) });
+  return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)), target });
 }
 
 export interface TransferResult {
@@ -963,7 +965,7 @@ async function checkoutPresent({
       });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
-    for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
+    for (const c of corrupt) await removeObject({ base: t.cacheDir, md5: c.object });
     throw new VitrineError(
       'DATA_CORRUPT',
       `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
@@ -1110,7 +1112,7 @@ export async function dataStatus({
     if (status.clean && tree) {
       const cached = await checkCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
       manifest = cached === 'good' ? tree.entries : undefined;
-    } else manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+    } else manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5, target });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { objectKey, objectPath, removeObject } from '../../pipeline/data/cache.ts';
+import { parseDvcFile } from '../../pipeline/data/dvcfile.ts';
 import { localRemote, s3Remote } from '../../pipeline/data/remote.ts';
 import { cleanup, tempDir } from './helpers.ts';
 
@@ -105,5 +106,25 @@ describe('remotes refuse a bad id before any read, write or request', () => {
       expect(await codeOf(() => remote.get({ md5, file: path.join(base, 'got') }))).toBe('DATA_OBJECT_ID_INVALID');
       expect(await codeOf(() => remote.put({ md5, file }))).toBe('DATA_OBJECT_ID_INVALID');
     }
+  });
+});
+
+describe('data.dvc numbers', () => {
+  const out = (extra: string) => `outs:\n- md5: ${GOOD}.dir\n${extra}  hash: md5\n  path: data\n`;
+  it.each([
+    ['size', '123456789012345678901234567890'],
+    ['nfiles', '9007199254740993'],
+    ['size', '1e400'],
+    ['nfiles', "'12'"],
+    ['size', '-1'],
+  ])('%s: %s is refused, naming the line', async (key, value) => {
+    const run = () => parseDvcFile({ text: out(`  ${key}: ${value}\n`), file: 'data.dvc' });
+    expect(await codeOf(run)).toBe('DVCFILE_INVALID');
+    expect(() => run()).toThrow(/^data\.dvc:3: /);
+  });
+
+  it('whole numbers up to 2^53 - 1 are read as they are', () => {
+    const parsed = parseDvcFile({ text: out('  size: 9007199254740991\n  nfiles: 100000\n'), file: 'data.dvc' });
+    expect(parsed.outs[0]).toMatchObject({ size: 2 ** 53 - 1, nfiles: 100000 });
   });
 });

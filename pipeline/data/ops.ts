@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -132,6 +132,7 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  refuseLinkedFolders({ dir, folders: [''], target });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const files = await listFiles({ dir, root: absRoot });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
@@ -835,6 +836,7 @@ async function planCheckout({
   force: boolean;
 }): Promise<CheckoutPlan> {
   const t = await tracked({ root, target });
+  refuseLinkedFolders({ dir: t.dir, folders: [''], target });
   const remote = configuredRemote(root);
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   const current = new Map<string, string>();
@@ -853,6 +855,7 @@ async function planCheckout({
   // Before writing anything: files that would be overwritten (or sit inside a folder that would be
   // replaced by a file) and whose content exists nowhere else. Losing them silently is what DVC refuses too.
   const toWrite = manifest.filter((e) => current.get(e.relpath) !== e.md5);
+  refuseLinkedFolders({ dir: t.dir, folders: parentFolders(toWrite.map((e) => e.relpath)), target });
   const inFolderInTheWay = new Set<string>();
   const unrecorded: string[] = [];
   const isCached = async (md5: string) => exists(objectPath(t.cacheDir, md5));
@@ -874,6 +877,43 @@ async function planCheckout({
   }
   if (unrecorded.length > 0 && !force) throw unrecordedError({ files: unrecorded, target });
   return { t, manifest, current, wanted, toWrite, inFolderInTheWay, folders, tempDir };
+}
+
+/**
+ * Refuse a folder that is a symbolic link: `data/` itself (folder "") or one inside it on the way to a
+ * file. A link can be committed to git and so point anywhere; writing or removing through it would reach
+ * files outside `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
+ */
+function refuseLinkedFolders({
+  dir,
+  folders,
+  target,
+}: {
+  dir: string;
+  folders: Iterable<string>;
+  target: string;
+}): void {
+  for (const folder of folders) {
+    const abs = folder === '' ? dir : path.join(dir, ...folder.split('/'));
+    if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+    const name = folder === '' ? `${target}/` : `${target}/${folder}`;
+    const to = readlinkSync(abs);
+    throw new VitrineError(
+      'DATA_PATH_LINK',
+      `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
+        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (move ` +
+        'the files into it), then run the command again.',
+      { file: name, link: to },
+    );
+  }
+}
+
+/** Every folder above these relpaths ("images", "images/sub" for "images/sub/A3.png"), parents first. */
+function parentFolders(relpaths: string[]): string[] {
+  const folders = new Set<string>();
+  for (const relpath of relpaths)
+    for (let i = relpath.indexOf('/'); i !== -1; i = relpath.indexOf('/', i + 1)) folders.add(relpath.slice(0, i));
+  return [...folders].sort();
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -134,7 +134,9 @@ export async function addData({
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   refuseLinkedFolders({ dir, folders: [''], target });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const files = await listFiles({ dir, root: absRoot });
+  const links: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links });
+  refuseLinksOutside({ dir, links, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -904,6 +906,28 @@ function refuseLinkedFolders({
         `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (move ` +
         'the files into it), then run the command again.',
       { file: name, link: to },
+    );
+  }
+}
+
+/**
+ * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
+ * points at, such as a key in ~/.ssh from a link committed to git. A link to another file of `data/` is
+ * read as that file, as DVC does.
+ */
+function refuseLinksOutside({ dir, links, target }: { dir: string; links: string[]; target: string }): void {
+  if (links.length === 0) return;
+  const real = realpathSync(dir);
+  for (const relpath of links) {
+    const to = realpathSync(path.join(dir, ...relpath.split('/')));
+    const inside = path.relative(real, to);
+    if (inside && !inside.startsWith('..') && !path.isAbsolute(inside)) continue;
+    throw new VitrineError(
+      'DATA_PATH_LINK',
+      `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
+        `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
+        `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
+      { file: `${target}/${relpath}`, link: to },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await cleanup(base);
 });
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 async function failure(run: Promise<unknown>): Promise<Error & { code?: string }> {
   const error = await run.then(
@@ -81,5 +84,22 @@ describe('data/ itself a link elsewhere', () => {
   it('add refuses it rather than recording (and a push uploading) what it points at', async () => {
     await writeFile(path.join(outside, 'id_rsa'), 'a private key');
     expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+  });
+});
+
+describe('a file in data/ that is a link', () => {
+  it('add refuses one that points outside data/, storing nothing from it', async () => {
+    await writeFile(path.join(outside, 'id_rsa'), 'a private key');
+    await symlink(path.join(outside, 'id_rsa'), path.join(repo, 'data', 'images', 'A9.png'));
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/images/A9.png');
+    const cached = await readdir(path.join(repo, '.dvc', 'cache', 'files', 'md5'), { recursive: true });
+    expect(cached).not.toContain(`${md5('a private key').slice(0, 2)}/${md5('a private key').slice(2)}`);
+  });
+
+  it('add records one that points to a file inside data/, as DVC does', async () => {
+    await symlink('A1.png', path.join(repo, 'data', 'images', 'A1-copy.png'));
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(5);
   });
 });

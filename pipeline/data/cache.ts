@@ -19,14 +19,57 @@ export function contentMd5(md5: string): string {
   return md5.endsWith('.dir') ? md5.slice(0, -4) : md5;
 }
 
+/** An object id: an md5 (32 lower-case hex digits), with ".dir" for a folder list. */
+const OBJECT_ID = /^[0-9a-f]{32}(\.dir)?$/;
+
+/**
+ * Refuse anything but an object id before it becomes a path or a key. Ids come from data.dvc and folder
+ * lists, which whoever commits them chooses: "xx/../../x" would name a file outside the cache or remote.
+ */
+export function checkObjectId(md5: string): void {
+  if (typeof md5 === 'string' && OBJECT_ID.test(md5)) return;
+  throw new VitrineError(
+    'DATA_OBJECT_ID_INVALID',
+    `${JSON.stringify(String(md5)).slice(0, 80)} is not an object id (an md5: 32 characters 0-9 and a-f, with ".dir" ` +
+      'for a folder list). Vitrine refuses to read, write or remove anything by it.',
+    { object: String(md5) },
+  );
+}
+
 /** Relative key of an object: `files/md5/ab/cdef…`. */
 export function objectKey(md5: string): string {
+  checkObjectId(md5);
   return `files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
 }
 
 /** Absolute path of an object under a cache or local remote folder. */
 export function objectPath(base: string, md5: string): string {
+  checkObjectId(md5);
   return path.join(base, 'files', 'md5', md5.slice(0, 2), md5.slice(2));
+}
+
+/**
+ * Remove object `md5` from a cache or folder remote (a damaged copy). Only a path inside
+ * `<base>/files/md5/` is ever removed, whatever the id: the id came from a file someone else wrote.
+ */
+export async function removeObject({ base, md5 }: { base: string; md5: string }): Promise<void> {
+  const file = objectPath(base, md5);
+  const relative = path.relative(path.join(base, 'files', 'md5'), file);
+  if (
+    relative === '' ||
+    relative.startsWith('..') ||
+    path.isAbsolute(relative) ||
+    relative.split(path.sep).length !== 2
+  )
+    throw new VitrineError(
+      'DATA_OBJECT_ID_INVALID',
+      `Vitrine refuses to remove ${file}: it is not an object of ${base}.`,
+      {
+        object: md5,
+        file,
+      },
+    );
+  await rm(file, { force: true });
 }
 
 /**
@@ -254,35 +297,67 @@ export interface ManifestEntry {
   relpath: string;
 }
 
-/** Parse and check the bytes of a `.dir` object (hash and JSON shape). */
-export function parseManifest({ md5, bytes }: { md5: string; bytes: Uint8Array }): ManifestEntry[] {
+/** An md5 as DVC writes it in a folder list: files only, so never ".dir". */
+const ENTRY_MD5 = /^[0-9a-f]{32}$/;
+/** Folders the hashing never reads (hash.ts ALWAYS_SKIPPED_FOLDERS): a list naming one was not made from a folder. */
+const SKIPPED_PART = /^\.(git|hg|dvc)$/i;
+
+/**
+ * Parse and check the bytes of a `.dir` object: its hash, then its shape. A list whose bytes hash right
+ * but whose entries DVC never writes (an md5 that is not 32 hex digits, a relpath leaving the folder or
+ * entering `.git`) was made by hand: DATA_MANIFEST_INVALID, naming `<target>.dvc` and the entry.
+ */
+export function parseManifest({
+  md5,
+  bytes,
+  target = 'data',
+}: {
+  md5: string;
+  bytes: Uint8Array;
+  /** The folder whose `.dvc` file records this list, for messages. */
+  target?: string;
+}): ManifestEntry[] {
   const actual = createHash('md5').update(bytes).digest('hex');
   if (actual !== contentMd5(md5)) throw corruptError({ md5, actual, where: 'folder manifest' });
+  const invalid = (problem: string, entry?: { relpath: string }, cause?: unknown): VitrineError =>
+    new VitrineError(
+      'DATA_MANIFEST_INVALID',
+      `${target}.dvc records a folder list (object ${md5}) that is not valid: ${problem} Vitrine used none of it ` +
+        `and changed nothing in ${target}/. Neither Vitrine nor DVC writes such a list: someone made it by hand, ` +
+        `perhaps on purpose. See who changed ${target}.dvc last ("git log -p ${target}.dvc"), put back a version ` +
+        `you trust, and run the command again.`,
+      { object: md5, file: `${target}.dvc`, ...(entry ? { entry: entry.relpath } : {}) },
+      cause === undefined ? undefined : { cause },
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new VitrineError(
-      'DATA_CORRUPT',
-      `The folder manifest ${md5} is not valid JSON.`,
-      { object: md5 },
-      { cause: error },
-    );
+    throw invalid('it is not valid JSON.', undefined, error);
   }
-  if (!Array.isArray(parsed) || !parsed.every((e) => e && typeof e.md5 === 'string' && typeof e.relpath === 'string')) {
-    throw new VitrineError('DATA_CORRUPT', `The folder manifest ${md5} is not a list of {"md5", "relpath"} entries.`, {
-      object: md5,
-    });
-  }
+  if (!Array.isArray(parsed) || !parsed.every((e) => e && typeof e.md5 === 'string' && typeof e.relpath === 'string'))
+    throw invalid('it is not a list of {"md5", "relpath"} entries.');
+  const shown = (s: string) => JSON.stringify(s).slice(0, 80);
   for (const e of parsed as ManifestEntry[]) {
-    const parts = e.relpath.split('/');
-    if (e.relpath.startsWith('/') || parts.includes('..') || parts.includes('') || e.relpath.includes('\\')) {
-      throw new VitrineError(
-        'DATA_CORRUPT',
-        `The folder manifest ${md5} lists "${e.relpath}", which would leave the data folder.`,
-        { object: md5, file: e.relpath },
+    if (!ENTRY_MD5.test(e.md5)) {
+      throw invalid(
+        `its entry for ${shown(e.relpath)} has the md5 ${shown(e.md5)}, which is not an md5 (32 characters 0-9 and a-f).`,
+        e,
       );
     }
+    const parts = e.relpath.split('/');
+    if (
+      e.relpath.startsWith('/') ||
+      e.relpath.includes('\\') ||
+      parts.some((p) => p === '' || p === '.' || p === '..')
+    ) {
+      throw invalid(`its entry ${shown(e.relpath)} does not name a file inside ${target}/.`, e);
+    }
+    if (parts.some((p) => SKIPPED_PART.test(p)))
+      throw invalid(
+        `its entry ${shown(e.relpath)} is inside a .git, .hg or .dvc folder, which Vitrine never records.`,
+        e,
+      );
   }
   return (parsed as ManifestEntry[]).map((e) => ({ md5: e.md5, relpath: e.relpath }));
 }
@@ -291,9 +366,12 @@ export function parseManifest({ md5, bytes }: { md5: string; bytes: Uint8Array }
 export async function readCachedManifest({
   cacheDir,
   md5,
+  target,
 }: {
   cacheDir: string;
   md5: string;
+  /** The folder whose `.dvc` file records this list, for messages. */
+  target?: string;
 }): Promise<ManifestEntry[] | undefined> {
   let bytes: Buffer;
   try {
@@ -302,7 +380,7 @@ export async function readCachedManifest({
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parseManifest({ md5, bytes });
+  return parseManifest({ md5, bytes, ...(target ? { target } : {}) });
 }
 
 /**

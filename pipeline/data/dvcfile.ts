@@ -146,9 +146,10 @@ export function parseDvcFile({
       throw wrongPathError({ file, line: fieldLine('path'), value: outPath, target });
     }
     for (const key of ['size', 'nfiles'] as const) {
+      // Safe integers only: a larger number (9 PB and up) is not one JavaScript can hold, so not a real count.
       if (
         value[key] !== undefined &&
-        (typeof value[key] !== 'number' || !Number.isInteger(value[key]) || (value[key] as number) < 0)
+        (typeof value[key] !== 'number' || !Number.isSafeInteger(value[key]) || (value[key] as number) < 0)
       ) {
         return fail(fieldLine(key), `"${key}: ${String(value[key])}" must be a whole number.`);
       }

@@ -295,10 +295,13 @@ export async function listFiles({
   dir,
   root,
   temps,
+  links,
 }: {
   dir: string;
   root?: string;
   temps?: string[];
+  /** Collects the relpaths of the listed files that are symbolic links (to a file). */
+  links?: string[];
 }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
@@ -330,7 +333,10 @@ export async function listFiles({
       else if (item.isSymbolicLink()) {
         // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
         const target = await stat(full()).catch(() => null);
-        if (target?.isFile()) out.push(relpath);
+        if (target?.isFile()) {
+          out.push(relpath);
+          links?.push(relpath);
+        }
       }
     }
   };

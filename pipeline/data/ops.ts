@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -16,6 +16,7 @@ import {
   objectPath,
   parseManifest,
   readCachedManifest,
+  removeObject,
   tempName,
   writeManifest,
 } from './cache.ts';
@@ -131,8 +132,11 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  refuseLinkedFolders({ dir, folders: [''], target });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const files = await listFiles({ dir, root: absRoot });
+  const links: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links });
+  refuseLinksOutside({ dir, links, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -214,7 +218,8 @@ async function refuseDroppingUnfetched({
     return; // Not versioned yet, or unreadable: nothing recorded to lose (a later step says what is wrong).
   }
   if (!recorded?.md5.endsWith('.dir')) return;
-  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5 }).catch(() => undefined);
+  // An unreadable or invalid list: nothing recorded to lose (recording data/ now replaces it).
+  const manifest = await readCachedManifest({ cacheDir, md5: recorded.md5, target }).catch(() => undefined);
   if (!manifest) return;
   const have = new Set(files);
   const gone = manifest.filter((e) => !have.has(e.relpath));
@@ -325,7 +330,7 @@ export async function loadManifest({
 }): Promise<ManifestEntry[]> {
   let damage: unknown;
   try {
-    const cached = await readCachedManifest({ cacheDir, md5 });
+    const cached = await readCachedManifest({ cacheDir, md5, target });
     if (cached) return cached;
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
@@ -357,7 +362,7 @@ export async function loadManifest({
     }
     throw error;
   }
-  return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)) });
+  return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)), target });
 }
 
 export interface TransferResult {
@@ -833,6 +838,7 @@ async function planCheckout({
   force: boolean;
 }): Promise<CheckoutPlan> {
   const t = await tracked({ root, target });
+  refuseLinkedFolders({ dir: t.dir, folders: [''], target });
   const remote = configuredRemote(root);
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   const current = new Map<string, string>();
@@ -851,6 +857,7 @@ async function planCheckout({
   // Before writing anything: files that would be overwritten (or sit inside a folder that would be
   // replaced by a file) and whose content exists nowhere else. Losing them silently is what DVC refuses too.
   const toWrite = manifest.filter((e) => current.get(e.relpath) !== e.md5);
+  refuseLinkedFolders({ dir: t.dir, folders: parentFolders(toWrite.map((e) => e.relpath)), target });
   const inFolderInTheWay = new Set<string>();
   const unrecorded: string[] = [];
   const isCached = async (md5: string) => exists(objectPath(t.cacheDir, md5));
@@ -872,6 +879,65 @@ async function planCheckout({
   }
   if (unrecorded.length > 0 && !force) throw unrecordedError({ files: unrecorded, target });
   return { t, manifest, current, wanted, toWrite, inFolderInTheWay, folders, tempDir };
+}
+
+/**
+ * Refuse a folder that is a symbolic link: `data/` itself (folder "") or one inside it on the way to a
+ * file. A link can be committed to git and so point anywhere; writing or removing through it would reach
+ * files outside `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
+ */
+function refuseLinkedFolders({
+  dir,
+  folders,
+  target,
+}: {
+  dir: string;
+  folders: Iterable<string>;
+  target: string;
+}): void {
+  for (const folder of folders) {
+    const abs = folder === '' ? dir : path.join(dir, ...folder.split('/'));
+    if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
+    const name = folder === '' ? `${target}/` : `${target}/${folder}`;
+    const to = readlinkSync(abs);
+    throw new VitrineError(
+      'DATA_PATH_LINK',
+      `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
+        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (move ` +
+        'the files into it), then run the command again.',
+      { file: name, link: to },
+    );
+  }
+}
+
+/**
+ * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
+ * points at, such as a key in ~/.ssh from a link committed to git. A link to another file of `data/` is
+ * read as that file, as DVC does.
+ */
+function refuseLinksOutside({ dir, links, target }: { dir: string; links: string[]; target: string }): void {
+  if (links.length === 0) return;
+  const real = realpathSync(dir);
+  for (const relpath of links) {
+    const to = realpathSync(path.join(dir, ...relpath.split('/')));
+    const inside = path.relative(real, to);
+    if (inside && !inside.startsWith('..') && !path.isAbsolute(inside)) continue;
+    throw new VitrineError(
+      'DATA_PATH_LINK',
+      `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
+        `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
+        `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
+      { file: `${target}/${relpath}`, link: to },
+    );
+  }
+}
+
+/** Every folder above these relpaths ("images", "images/sub" for "images/sub/A3.png"), parents first. */
+function parentFolders(relpaths: string[]): string[] {
+  const folders = new Set<string>();
+  for (const relpath of relpaths)
+    for (let i = relpath.indexOf('/'); i !== -1; i = relpath.indexOf('/', i + 1)) folders.add(relpath.slice(0, i));
+  return [...folders].sort();
 }
 
 /** Check out every file whose object is in the cache; the ones that are not are returned (and logged unless `quietMissing`). */
@@ -963,7 +1029,7 @@ async function checkoutPresent({
       });
   if (corrupt.length > 0) {
     // Damaged objects are removed so the next pull fetches good copies.
-    for (const c of corrupt) await rm(objectPath(t.cacheDir, c.object), { force: true });
+    for (const c of corrupt) await removeObject({ base: t.cacheDir, md5: c.object });
     throw new VitrineError(
       'DATA_CORRUPT',
       `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
@@ -1110,7 +1176,7 @@ export async function dataStatus({
     if (status.clean && tree) {
       const cached = await checkCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
       manifest = cached === 'good' ? tree.entries : undefined;
-    } else manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5 });
+    } else manifest = await readCachedManifest({ cacheDir: t.cacheDir, md5: t.out.md5, target });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
     // Plain status changes nothing and says how to fix it; with --remote, a good copy replaces it.

@@ -47,7 +47,11 @@ export async function recordedPresence({
     throw error;
   });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
-  const manifest = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
+  const manifest = await readCachedManifest({ cacheDir, md5: out.md5, target }).catch((error) => {
+    // A list made by hand is refused here too, rather than read as "not fetched yet".
+    if (isVitrineError(error, 'DATA_MANIFEST_INVALID')) throw error;
+    return undefined;
+  });
   const result: RecordedPresence = {
     nfiles: out.nfiles ?? manifest?.length,
     folder: files !== null,

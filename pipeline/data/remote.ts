@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import {
+  checkObjectId,
   cleanStaleObjectTemps,
   contentMd5,
   copyVerified,
@@ -209,9 +210,10 @@ export function s3Remote({
   };
   /** Size and ETag (lower case, unquoted) of object `md5`, or null when absent. */
   const head = async (md5: string) => {
+    const at = key(md5);
     let found;
     try {
-      found = await objects.head({ key: key(md5) });
+      found = await objects.head({ key: at });
     } catch (error) {
       throw fail('check', md5, error);
     }
@@ -262,6 +264,7 @@ export function s3Remote({
       return { size: found.size, ...(/^[0-9a-f]{32}$/.test(found.etag) ? { md5: found.etag } : {}) };
     },
     async put({ md5, file }) {
+      const at = key(md5);
       const { size } = statSync(file);
       if (size > MAX_SINGLE_PUT) {
         throw new VitrineError(
@@ -278,12 +281,13 @@ export function s3Remote({
         throw corruptError({ md5, actual: digest.toString('hex'), where: file });
       try {
         // One PUT: the object appears whole or not at all; Content-MD5 makes the server check the bytes.
-        await objects.put({ key: key(md5), body, length: size, contentMd5: digest.toString('base64') });
+        await objects.put({ key: at, body, length: size, contentMd5: digest.toString('base64') });
       } catch (error) {
         throw fail('upload', md5, error);
       }
     },
     async get({ md5, file, keep }) {
+      checkObjectId(md5);
       // A connection dropped in the middle of the bytes is tried again (up to 3 times in all), as the
       // request itself is; what it wrote is removed first, and the last failure names the object.
       for (let attempt = 1; ; attempt++) {

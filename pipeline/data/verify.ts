@@ -45,15 +45,16 @@ async function remoteManifest(options: {
   md5: string;
   remote: Remote;
   scratchBase: string;
+  target: string;
 }): Promise<ManifestEntry[]> {
-  const { cacheDir, md5, remote, scratchBase } = options;
-  if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote });
+  const { cacheDir, md5, remote, scratchBase, target } = options;
+  if (!(await exists(objectPath(cacheDir, md5)))) return loadManifest({ cacheDir, md5, remote, target });
   // The cache holds a damaged copy: read the remote's through a fresh temp folder, leaving the cache to the repair step.
   await mkdir(scratchBase, { recursive: true });
   const scratch = await mkdtemp(path.join(scratchBase, 'verify-'));
   try {
     await remote.get({ md5, file: path.join(scratch, 'list') });
-    return parseManifest({ md5, bytes: await readFile(path.join(scratch, 'list')) });
+    return parseManifest({ md5, bytes: await readFile(path.join(scratch, 'list')), target });
   } catch (error) {
     if (isVitrineError(error, 'REMOTE_OBJECT_MISSING') || isVitrineError(error, 'DATA_CORRUPT')) return [];
     throw error;
@@ -102,10 +103,14 @@ export async function verifyData({
 
   // Which data/ files need which object, from the current data.dvc.
   // A damaged folder list in the cache is itself one of the problems found below.
-  const cachedList = await readCachedManifest({ cacheDir, md5: out.md5 }).catch(() => undefined);
+  const cachedList = await readCachedManifest({ cacheDir, md5: out.md5, target }).catch((error) => {
+    // A list made by hand is no damage a repair can undo: say so, and check nothing by it.
+    if (isVitrineError(error, 'DATA_MANIFEST_INVALID')) throw error;
+    return undefined;
+  });
   const scratchBase = path.join(absRoot, '.dvc', 'tmp');
   const listSource = remote ?? (repair && !cachedList ? await repairSource() : undefined);
-  const fromRemote = async (remote: Remote) => remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase });
+  const fromRemote = async (remote: Remote) => remoteManifest({ cacheDir, md5: out.md5, remote, scratchBase, target });
   const manifest: ManifestEntry[] = cachedList ?? (listSource ? await fromRemote(listSource) : []);
   const needers = new Map<string, string[]>();
   for (const e of manifest) needers.set(e.md5, [...(needers.get(e.md5) ?? []), e.relpath]);

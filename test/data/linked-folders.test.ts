@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addData, checkoutData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * A symbolic link can be committed to git (`git add -f data/images`), and a clone then holds it before
+ * any pull: a pull or checkout that wrote through it would put the collection's files (names and bytes
+ * chosen by whoever commits data.dvc) anywhere, and `checkout --force` would delete what it finds there.
+ * The same class as finding 1 of the security report, by the workspace rather than the folder list.
+ */
+
+let base: string;
+let repo: string;
+let outside: string;
+beforeEach(async () => {
+  base = await tempDir('vitrine-links-');
+  repo = path.join(base, 'repo');
+  outside = path.join(base, 'outside');
+  await mkdir(outside);
+  await writeTree(path.join(repo, 'data'), SAMPLE);
+  await initData({ root: repo, remoteUrl: '../storage' });
+  await addData({ root: repo, log: silentLogger });
+  await pushData({ root: repo, log: silentLogger });
+});
+afterEach(async () => {
+  await cleanup(base);
+});
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+async function failure(run: Promise<unknown>): Promise<Error & { code?: string }> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a failure').toBeInstanceOf(Error);
+  return error as Error & { code?: string };
+}
+
+describe('a folder in data/ that is a link elsewhere', () => {
+  it('pull refuses to write through it, naming it, and writes nothing there', async () => {
+    await rm(path.join(repo, 'data'), { recursive: true });
+    await mkdir(path.join(repo, 'data'));
+    await symlink(outside, path.join(repo, 'data', 'images'));
+    const error = await failure(pullData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/images');
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('checkout refuses it too, before writing anything', async () => {
+    await rm(path.join(repo, 'data', 'images'), { recursive: true });
+    await rm(path.join(repo, 'data', 'objects.csv'));
+    await symlink(outside, path.join(repo, 'data', 'images'));
+    expect((await failure(checkoutData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+    expect(await readdir(outside)).toEqual([]);
+    await expect(readFile(path.join(repo, 'data', 'objects.csv'))).rejects.toThrow();
+  });
+});
+
+describe('data/ itself a link elsewhere', () => {
+  beforeEach(async () => {
+    await rm(path.join(repo, 'data'), { recursive: true });
+    await symlink(outside, path.join(repo, 'data'));
+  });
+
+  it('pull refuses it and writes nothing there', async () => {
+    const error = await failure(pullData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/');
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('checkout --force deletes nothing there', async () => {
+    await writeFile(path.join(outside, 'keep.txt'), 'not the collection');
+    expect((await failure(checkoutData({ root: repo, log: silentLogger, force: true }))).code).toBe('DATA_PATH_LINK');
+    expect(await readFile(path.join(outside, 'keep.txt'), 'utf8')).toBe('not the collection');
+  });
+
+  it('add refuses it rather than recording (and a push uploading) what it points at', async () => {
+    await writeFile(path.join(outside, 'id_rsa'), 'a private key');
+    expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+  });
+});
+
+describe('a file in data/ that is a link', () => {
+  it('add refuses one that points outside data/, storing nothing from it', async () => {
+    await writeFile(path.join(outside, 'id_rsa'), 'a private key');
+    await symlink(path.join(outside, 'id_rsa'), path.join(repo, 'data', 'images', 'A9.png'));
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/images/A9.png');
+    const cached = await readdir(path.join(repo, '.dvc', 'cache', 'files', 'md5'), { recursive: true });
+    expect(cached).not.toContain(`${md5('a private key').slice(0, 2)}/${md5('a private key').slice(2)}`);
+  });
+
+  it('add records one that points to a file inside data/, as DVC does', async () => {
+    await symlink('A1.png', path.join(repo, 'data', 'images', 'A1-copy.png'));
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(5);
+  });
+});

@@ -269,7 +269,45 @@ const PLACES = [
   'Whitby',
 ];
 const ARTISTS = ['Hana Mori', 'Jean Duval', 'Emil Kraus', 'Sofía Herrera', 'Ada Lindqvist', 'Kofi Mensah'];
-const RULERS = ['Alexander III', 'Ptolemy I', 'Augustus', 'Constantine', 'the Tang court', 'Offa of Mercia'];
+/**
+ * Coins whose ruler, mint and date agree (a "Solidus of the Tang court, c. 124 BCE" undermines the demo
+ * for anyone who knows coins). Years before the common era are negative.
+ */
+const COINS: {
+  denomination: string;
+  media: string[];
+  rulers: { name: string; mint: string; from: number; to: number }[];
+}[] = [
+  {
+    denomination: 'Tetradrachm',
+    media: ['Silver'],
+    rulers: [
+      { name: 'Alexander III', mint: 'Amphipolis', from: -336, to: -323 },
+      { name: 'Ptolemy I', mint: 'Alexandria', from: -305, to: -283 },
+    ],
+  },
+  { denomination: 'Denarius', media: ['Silver'], rulers: [{ name: 'Augustus', mint: 'Lugdunum', from: -27, to: 14 }] },
+  {
+    denomination: 'Solidus',
+    media: ['Gold'],
+    rulers: [{ name: 'Constantine', mint: 'Constantinople', from: 310, to: 337 }],
+  },
+  {
+    denomination: 'Cash Coin',
+    media: ['Bronze', 'Copper alloy'],
+    rulers: [{ name: 'the Tang court', mint: 'Chang’an', from: 621, to: 907 }],
+  },
+  {
+    denomination: 'Penny',
+    media: ['Silver'],
+    rulers: [{ name: 'Offa of Mercia', mint: 'London', from: 757, to: 796 }],
+  },
+  {
+    denomination: 'Stater',
+    media: ['Electrum', 'Gold'],
+    rulers: [{ name: 'Croesus', mint: 'Sardis', from: -561, to: -546 }],
+  },
+];
 const DONORS = [
   'Mr. and Mrs. Harold Pike',
   'the Weston Family',
@@ -311,15 +349,19 @@ function describe({ id, type, random: r }: { id: string; type: DemoType; random:
       };
     }
     case 'coin': {
-      const denom = r.pick(['Tetradrachm', 'Denarius', 'Solidus', 'Cash Coin', 'Medal', 'Stater']);
-      const ruler = r.pick(RULERS);
+      // As many draws as before (pick, pick, chance, int), so the rest of the demo is drawn the same.
+      const coin = r.pick(COINS);
+      const denom = coin.denomination;
+      const { name: ruler, mint, from, to } = r.pick(coin.rulers);
+      const circa = r.chance(0.6);
+      const year = r.int(from, to) || 1;
       return {
         ...base,
         title: `${denom} of ${ruler}`,
-        maker: 'Mint of the realm',
-        date: r.chance(0.6) ? bce(100, 400) : `${r.int(300, 900)} CE`,
+        maker: `Mint of ${mint}`,
+        date: `${circa ? 'c. ' : ''}${Math.abs(year)} ${year < 0 ? 'BCE' : 'CE'}`,
         department: 'Coins and Medals',
-        medium: r.pick(['Silver', 'Gold', 'Bronze', 'Copper alloy']),
+        medium: r.pick(coin.media),
         creditLine: credit,
         rights,
         description: `Struck ${denom.toLowerCase()} bearing the emblem of ${ruler}.`,

@@ -900,7 +900,7 @@ const REMOVE_AT_MOST = 1000;
 interface Removal {
   /** Objects in data/objects.csv before, in the collection no longer: the export does not list them. */
   notListed: string[];
-  /** Objects the export lists with their id in other capitals or spaces, each with its id there. */
+  /** Objects the export lists with their id written otherwise (capitals, spaces: changedIds), each with its id there. */
   renamed: { id: string; as: string }[];
   /** Objects whose row of the export was refused (on_invalid: skip): left out, though still in the collection. */
   refusedRows: string[];
@@ -921,21 +921,87 @@ async function removedObjects({
   const before = await previousIds({ ws });
   const inExport = new Set(accepted.map((a) => a.object.id));
   const refusedIds = new Set(refused.flatMap((p) => (p.object ? [p.object] : [])));
-  const fold = (id: string) => id.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-  const exportFolded = new Map<string, string[]>();
-  for (const id of inExport) exportFolded.set(fold(id), [...(exportFolded.get(fold(id)) ?? []), id]);
   const removal: Removal = { notListed: [], renamed: [], refusedRows: [], before: before.length };
   const previous = new Set(before);
-  for (const id of before) {
-    if (inExport.has(id)) continue;
-    const as = exportFolded.get(fold(id))?.filter((e) => !previous.has(e));
-    if (refusedIds.has(id)) removal.refusedRows.push(id);
-    else if (as?.length === 1) removal.renamed.push({ id, as: as[0]! });
-    else removal.notListed.push(id);
+  const gone = before.filter((id) => !inExport.has(id) && !refusedIds.has(id));
+  removal.refusedRows = before.filter((id) => !inExport.has(id) && refusedIds.has(id));
+  const renamed = changedIds({ before: gone, after: [...inExport].filter((id) => !previous.has(id)) });
+  for (const id of gone) {
+    const as = renamed.get(id);
+    if (as === undefined) removal.notListed.push(id);
+    else removal.renamed.push({ id, as });
   }
   removal.notListed.sort(compareIds);
   removal.refusedRows.sort(compareIds);
   return removal;
+}
+
+/**
+ * The objects of `before` that `after` lists with their id written another way (ID_FORMS: capitals, spaces around
+ * punctuation, fullwidth characters; then leading zeros a spreadsheet dropped), each to its id there. Only one-to-one
+ * matches count: "0007" beside "7" and "007" is no object's new id.
+ */
+function changedIds({ before, after }: { before: string[]; after: string[] }): Map<string, string> {
+  const matches = new Map<string, string>();
+  const byKey = (ids: string[], key: (id: string) => string) => {
+    const groups = new Map<string, string[]>();
+    for (const id of ids) groups.set(key(id), [...(groups.get(key(id)) ?? []), id]);
+    return groups;
+  };
+  let olds = before;
+  let news = after;
+  // Leading zeros are tried only for ids the other forms did not match, so "DM-01" keeps a match with "dm-01".
+  for (const key of [idKey, (id: string) => withoutLeadingZeros(idKey(id))]) {
+    const newByKey = byKey(news, key);
+    for (const [k, group] of byKey(olds, key)) {
+      const match = newByKey.get(k);
+      if (group.length === 1 && match?.length === 1) matches.set(group[0]!, match[0]!);
+    }
+    const taken = new Set(matches.values());
+    olds = olds.filter((id) => !matches.has(id));
+    news = news.filter((id) => !taken.has(id));
+  }
+  return matches;
+}
+
+/** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */
+const ID_FORMS: [string, (id: string) => string][] = [
+  ['fullwidth or other forms of characters', (id) => id.normalize('NFKC')],
+  ['capitals', (id) => id.toLowerCase()],
+  ['dashes', (id) => id.replace(/[\u2010-\u2015\u2212]/g, '-')],
+  [
+    'spaces',
+    (id) =>
+      id
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/ ?([^\p{L}\p{N} ]) ?/gu, '$1'),
+  ],
+];
+
+/** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
+export function idKey(id: string): string {
+  return ID_FORMS.reduce((key, [, form]) => form(key), id);
+}
+
+function withoutLeadingZeros(key: string): string {
+  return key.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''));
+}
+
+/** How two ids that changedIds matched differ: the forms without which they would not be equal. */
+function idDifferences(a: string, b: string): string[] {
+  const forms: [string, (id: string) => string][] = [...ID_FORMS, ['leading zeros', withoutLeadingZeros]];
+  const apply = (id: string, skip: number) => forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id);
+  return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+}
+
+/** "capitals and spaces": how the renamed ids differ, all pairs together. */
+function howRenamed(renamed: { id: string; as: string }[]): string {
+  const kinds = new Set(renamed.flatMap((r) => idDifferences(r.id, r.as)));
+  const named = [...ID_FORMS.map(([what]) => what), 'leading zeros'].filter((what) => kinds.has(what));
+  return named.length <= 1
+    ? (named[0] ?? 'written differently')
+    : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
 }
 
 /**
@@ -965,13 +1031,19 @@ function refuseLargeRemoval({
   if (removeMissing) return;
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
     const e = renamed[0]!;
+    const how = howRenamed(renamed);
     throw new VitrineError(
       'IMPORT_IDS_CHANGED',
       `${renamed.length} object${renamed.length === 1 ? '' : 's'} of ${objectsName} ${renamed.length === 1 ? 'is' : 'are'} ` +
-        `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (capitals or spaces), ` +
+        `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (${how}), ` +
         `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
-        'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them as ' +
-        'before (the same capitals and spaces), or correct them in the export, and import again.',
+        'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
+        `written exactly as before, or correct them in the export, and import again.${
+          how.includes('leading zeros')
+            ? ' A spreadsheet drops leading zeros from a column it takes for numbers: format the id column as ' +
+              'text before saving, or export straight from the collections system.'
+            : ''
+        }`,
       { file: name },
     );
   }
@@ -1011,7 +1083,7 @@ function warnRemoved({
   if (renamed.length > 0)
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
-        `(capitals or spaces), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
+        `(${howRenamed(renamed)}), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
         'objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.',
       { file: name },
     );

@@ -54,6 +54,8 @@ export interface ImportResult {
   withoutImage: number;
   /** Rows not imported (no id, a repeated id, an unsafe image path). */
   refused: ImportProblem[];
+  /** Objects already in data/objects.csv whose row was refused: kept with their previous row and image. */
+  unchanged: string[];
   /** Every problem in line order: the refused rows and rows imported with a note (an image not found). */
   problems: ImportProblem[];
   labels: {
@@ -93,6 +95,7 @@ export async function importCollection({
   announceReplace = true,
   missingImages = 'warn',
   removeMissing = false,
+  keepRefused = true,
   log,
 }: {
   ws: Workspace;
@@ -112,6 +115,11 @@ export async function importCollection({
    * that would remove a large share of the collection is refused (see tooManyRemoved).
    */
   removeMissing?: boolean;
+  /**
+   * An object of data/objects.csv whose row in this export is refused (on_invalid: skip) keeps its previous row
+   * (import). Init, which builds the repository from the export, passes false: the demo's objects go.
+   */
+  keepRefused?: boolean;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
@@ -220,10 +228,10 @@ export async function importCollection({
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const missing: string[] = [];
-  let previous: Map<string, string> | undefined;
+  let previous: Promise<Map<string, CollectionObject>> | undefined;
+  const previousObjects = () => (previous ??= previousTable({ ws, log }));
   const previousImage = async (id: string): Promise<string> => {
-    previous ??= await previousImages({ ws, log });
-    const image = previous.get(id);
+    const image = (await previousObjects()).get(id)?.image;
     const file = image ? path.join(ws.data, image) : '';
     return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
   };
@@ -308,11 +316,31 @@ export async function importCollection({
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
+  // An object already in the collection whose new row is refused (on_invalid: skip) keeps its previous row and
+  // image: the export lists it, so it has not left, and one bad cell must not unpublish it.
+  const keptRows = async () => {
+    const ids = new Set(accepted.map((a) => a.object.id));
+    const kept = new Map<string, { object: CollectionObject; line: number }>();
+    if (!keepRefused) return kept;
+    for (const p of problems) {
+      if (!p.refused || !p.object || ids.has(p.object) || kept.has(p.object)) continue;
+      const before = (await previousObjects()).get(p.object);
+      if (before) kept.set(p.object, { object: before, line: p.line });
+    }
+    return kept;
+  };
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
     accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })),
-    new Set(accepted.filter((a) => !a.source && a.object.image).map((a) => path.basename(a.object.image))),
+    new Set(
+      [
+        ...accepted.filter((a) => !a.source).map((a) => a.object.image),
+        ...[...(await keptRows()).values()].map((k) => k.object.image),
+      ]
+        .filter(Boolean)
+        .map((image) => path.basename(image)),
+    ),
   );
   const storable = accepted.filter((a) => {
     if (!a.source) return true;
@@ -387,7 +415,8 @@ export async function importCollection({
     );
   }
 
-  const removal = await removedObjects({ ws, accepted, refused });
+  const kept = await keptRows();
+  const removal = await removedObjects({ ws, accepted, kept });
   refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
@@ -395,6 +424,7 @@ export async function importCollection({
     ws,
     name,
     accepted,
+    unchanged: new Set(kept.keys()),
     hasLabels,
     mode: labelsMode,
     labelColumn: columns.label,
@@ -421,7 +451,10 @@ export async function importCollection({
     }
     copying.done();
     const objectsText = path.join(temp, 'objects.csv');
-    await writeFile(objectsText, formatObjects({ objects: accepted.map((a) => a.object) }));
+    await writeFile(
+      objectsText,
+      formatObjects({ objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)] }),
+    );
     staged.push({ from: objectsText, to: ws.objects });
     if (labelsResult.text !== undefined) {
       const labelsText = path.join(temp, 'labels.csv');
@@ -434,7 +467,8 @@ export async function importCollection({
   }
 
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
-  const keep = new Set(accepted.map((a) => a.object.image).filter(Boolean));
+  const keep = new Set([...accepted.map((a) => a.object.image), ...[...kept.values()].map((k) => k.object.image)]);
+  keep.delete('');
   const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({
@@ -453,6 +487,7 @@ export async function importCollection({
     labelled: labelsResult.labelled,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
+    unchanged: [...kept.keys()],
     problems,
     labels: labelsResult.summary,
     removedImages,
@@ -651,6 +686,7 @@ async function mergeLabels({
   ws,
   name,
   accepted,
+  unchanged,
   hasLabels,
   mode,
   labelColumn,
@@ -660,6 +696,8 @@ async function mergeLabels({
   ws: Workspace;
   name: string;
   accepted: { object: CollectionObject; line: number; label: string }[];
+  /** Objects kept unchanged because their rows were refused: still in the collection, their labels as they are. */
+  unchanged: Set<string>;
   hasLabels: boolean;
   mode: LabelsMode;
   labelColumn: string;
@@ -675,7 +713,7 @@ async function mergeLabels({
   const exported = accepted
     .filter((a) => a.label)
     .map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
-  const inExport = new Set(accepted.map((a) => a.object.id));
+  const inExport = new Set([...accepted.map((a) => a.object.id), ...unchanged]);
   const summary: ImportResult['labels'] = {
     kept: 0,
     added: 0,
@@ -688,6 +726,7 @@ async function mergeLabels({
     Object.fromEntries(table.header.map((c) => [c, c === 'object_id' ? objectId : c === 'label' ? label : '']));
   if (mode === 'replace') {
     const now = new Map(exported.map((l) => [l.objectId, l.label]));
+    for (const l of existing) if (unchanged.has(l.objectId) && !now.has(l.objectId)) now.set(l.objectId, l.label);
     const had = new Set(existing.map((l) => l.objectId));
     for (const old of existing) {
       const next = now.get(old.objectId);
@@ -792,6 +831,12 @@ async function readLabelsTable({
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
   };
 }
+
+/** "KP-3 (next.csv:4)": an object named with its row in the export. */
+const at =
+  (name: string) =>
+  ({ id, line }: { id: string; line: number }) =>
+    `${clip(id)} (${name}:${line})`;
 
 function sample(ids: string[], n = 10): string {
   return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
@@ -902,8 +947,8 @@ interface Removal {
   notListed: string[];
   /** Objects the export lists with their id written otherwise (capitals, spaces: changedIds), each with its id there. */
   renamed: { id: string; as: string }[];
-  /** Objects whose row of the export was refused (on_invalid: skip): left out, though still in the collection. */
-  refusedRows: string[];
+  /** Objects whose row of the export was refused (on_invalid: skip), with its line: kept as they were. */
+  refusedRows: { id: string; line: number }[];
   /** Objects in data/objects.csv before this import. */
   before: number;
 }
@@ -912,19 +957,18 @@ interface Removal {
 async function removedObjects({
   ws,
   accepted,
-  refused,
+  kept,
 }: {
   ws: Workspace;
   accepted: { object: CollectionObject }[];
-  refused: ImportProblem[];
+  kept: Map<string, { line: number }>;
 }): Promise<Removal> {
   const before = await previousIds({ ws });
   const inExport = new Set(accepted.map((a) => a.object.id));
-  const refusedIds = new Set(refused.flatMap((p) => (p.object ? [p.object] : [])));
   const removal: Removal = { notListed: [], renamed: [], refusedRows: [], before: before.length };
   const previous = new Set(before);
-  const gone = before.filter((id) => !inExport.has(id) && !refusedIds.has(id));
-  removal.refusedRows = before.filter((id) => !inExport.has(id) && refusedIds.has(id));
+  const gone = before.filter((id) => !inExport.has(id) && !kept.has(id));
+  removal.refusedRows = [...kept].map(([id, { line }]) => ({ id, line }));
   const renamed = changedIds({ before: gone, after: [...inExport].filter((id) => !previous.has(id)) });
   for (const id of gone) {
     const as = renamed.get(id);
@@ -932,7 +976,7 @@ async function removedObjects({
     else removal.renamed.push({ id, as });
   }
   removal.notListed.sort(compareIds);
-  removal.refusedRows.sort(compareIds);
+  removal.refusedRows.sort((a, b) => a.line - b.line);
   return removal;
 }
 
@@ -1017,16 +1061,18 @@ function refuseLargeRemoval({
   name,
   objectsName,
 }: Removal & { removeMissing: boolean; name: string; objectsName: string }) {
-  // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left:
-  // --remove-missing does not confirm those, so this is checked with it too.
+  // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
+  // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
+  // image paths), not worth importing. --remove-missing does not confirm those, so this is checked with it too.
   if (refusedRows.length > 0 && tooManyRemoved({ removed: refusedRows.length + notListed.length, current: before }))
     throw new VitrineError(
       'IMPORT_ROWS_REFUSED',
-      `${name} would remove ${refusedRows.length + notListed.length} of the ${before} objects in ${objectsName}: ` +
-        `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} whose rows were refused (said above; ` +
-        `e.g. ${sample(refusedRows, 3)})${notListed.length ? ` and ${notListed.length} it does not list` : ''}, ` +
-        'so nothing was changed. Fix those rows in the export (an image path, a missing file) and import again.',
-      { file: name },
+      `${name} cannot update ${refusedRows.length + notListed.length} of the ${before} objects in ` +
+        `${objectsName}: ${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} whose rows were ` +
+        `refused (said above; e.g. ${sample(refusedRows.map(at(name)), 3)})${
+          notListed.length ? ` and ${notListed.length} it does not list` : ''
+        }, so nothing was changed. Fix those rows in the export (an image path, a missing file) and import again.`,
+      { file: name, line: refusedRows[0]!.line },
     );
   if (removeMissing) return;
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
@@ -1072,14 +1118,16 @@ function warnRemoved({
   objectsName,
   log,
 }: Removal & { name: string; objectsName: string; log: Logger }): void {
-  if (refusedRows.length > 0)
+  if (refusedRows.length > 0) {
+    const one = refusedRows.length === 1;
     log.warn(
-      `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} already in ${objectsName} ` +
-        `(${sample(refusedRows, 5)}) ${refusedRows.length === 1 ? 'was' : 'were'} left out because ` +
-        `${refusedRows.length === 1 ? 'its row' : 'their rows'} of ${name} ${refusedRows.length === 1 ? 'was' : 'were'} ` +
-        'refused (said above): fix those rows in the export and import again to bring them back.',
-      { file: name },
+      `${refusedRows.length} object${one ? '' : 's'} already in ${objectsName} ${one ? 'was' : 'were'} kept unchanged ` +
+        `(${one ? 'its' : 'their'} previous row and image) because ${one ? 'its' : 'their'} new row${one ? ' was' : 's were'} ` +
+        `refused (said above): ${sample(refusedRows.map(at(name)), 10)}. Fix ${one ? 'that row' : 'those rows'} ` +
+        'in the export and import again to update them.',
+      { file: name, line: refusedRows[0]!.line },
     );
+  }
   if (renamed.length > 0)
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
@@ -1108,16 +1156,16 @@ async function previousIds({ ws }: { ws: Workspace }): Promise<string[]> {
   }
 }
 
-/** The image of each object in data/objects.csv before this import (none when there is no readable table). */
-async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, string>> {
+/** The objects of data/objects.csv before this import, by id (none when there is no readable table). */
+async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, CollectionObject>> {
   try {
     const { objects } = await readObjects({ file: ws.objects });
-    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+    return new Map(objects.map((o) => [o.id, o]));
   } catch (error) {
     if (!isVitrineError(error, 'FILE_MISSING')) {
       log.warn(
         `${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
-          `missing from the export cannot keep their earlier image.`,
+          'missing from the export cannot keep their earlier image, nor objects whose row is refused their earlier row.',
         { file: path.relative(ws.root, ws.objects) },
       );
     }

@@ -24,6 +24,7 @@ import type { CollectionObject, LabelLine } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
+  compareIdsNaturally,
   decodeText,
   formatLabelsTable,
   formatObjects,
@@ -838,8 +839,10 @@ const at =
   ({ id, line }: { id: string; line: number }) =>
     `${clip(id)} (${name}:${line})`;
 
+/** The first `n` of `ids` in natural order (OBJ-2 before OBJ-10), and how many more. */
 function sample(ids: string[], n = 10): string {
-  return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
+  const sorted = [...ids].sort(compareIdsNaturally);
+  return ids.length <= n ? sorted.join(', ') : `${sorted.slice(0, n).join(', ')} and ${ids.length - n} more`;
 }
 
 /** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
@@ -977,6 +980,7 @@ async function removedObjects({
   }
   removal.notListed.sort(compareIds);
   removal.refusedRows.sort((a, b) => a.line - b.line);
+  removal.renamed.sort((a, b) => compareIdsNaturally(a.id, b.id));
   return removal;
 }
 

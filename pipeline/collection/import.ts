@@ -176,14 +176,28 @@ export async function importCollection({
       );
     }
   }
-  for (const [field, column] of Object.entries(columns)) {
-    if (column && !header.includes(column) && field !== 'id' && field !== 'image' && field !== 'label') {
-      log.warn(
-        `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
-          `stays empty (set import.columns.${field} to "" to say it is absent).`,
-        { file: name, line: 1 },
-      );
-    }
+  // Said once for all fields: an export without Vitrine's default names would otherwise get eight warnings.
+  const absent = Object.entries(columns).filter(
+    ([field, column]) => column && !header.includes(column) && !['id', 'image', 'label'].includes(field),
+  );
+  if (absent.length === 1) {
+    const [field, column] = absent[0]!;
+    log.warn(
+      `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
+        `stays empty (set import.columns.${field} to "" to say it is absent).`,
+      { file: name, line: 1 },
+    );
+  } else if (absent.length > 1) {
+    const named = absent.map(([field, column]) => (field === column ? field : `${field} ("${column}")`));
+    log.warn(
+      `params.yaml maps ${absent.length} fields to columns the export does not have: ` +
+        `${named.slice(0, -1).join(', ')} and ${named.at(-1)}${
+          absent.some(([field, column]) => field === column)
+            ? ' (a field named alone maps to the column of the same name)'
+            : ''
+        }. Those fields stay empty; set them to "" in import.columns to say they are absent.`,
+      { file: name, line: 1 },
+    );
   }
   // A kept column is written under its own name beside Vitrine's columns in data/objects.csv: one named like
   // them would be a second "title" column there, read back as the object's title.

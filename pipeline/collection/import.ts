@@ -950,9 +950,11 @@ async function commitAll({
  * Whether removing `removed` of the `current` objects needs the user's word that the export is complete. An
  * export listing a minority of the collection is almost always partial (this month's additions, one department,
  * a filtered search), while a deaccession removes a few objects; and past 1,000 objects a mistake costs a
- * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all.
+ * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all, unless
+ * they are the whole collection (an export holding its header alone, from a system that stopped writing it).
  */
 export function tooManyRemoved({ removed, current }: { removed: number; current: number }): boolean {
+  if (removed > 0 && removed >= current) return true;
   if (removed <= REMOVE_WITHOUT_ASKING) return false;
   return removed * 2 > current || removed > REMOVE_AT_MOST;
 }

@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams, type Params } from '../../pipeline/params.ts';
+import { type Workspace, workspace } from '../../pipeline/paths.ts';
+
+/*
+ * Session 4, 2026-12-02: exports as a museum makes them in a spreadsheet (Excel, LibreOffice), tried against
+ * import. Each test is a case that lost stored objects or gave an unclear message.
+ */
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-excel-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+const HEADER = 'id,image,label,title';
+const ROWS = ['A-1,a.jpg,coin,One', 'A-2,b.jpg,coin,Two', 'A-3,c.jpg,coin,Three'];
+
+function params(): Params {
+  const p = defaultParams();
+  for (const field of ['maker', 'date', 'department', 'medium', 'credit_line', 'rights', 'description'] as const)
+    p.import.columns[field] = '';
+  return p;
+}
+
+/** A folder `name` with images a.jpg, b.jpg, c.jpg and an export `file` holding `text`; its repository. */
+async function setup(name: string): Promise<{ ws: Workspace; write: (file: string, text: string) => Promise<string> }> {
+  const dir = path.join(root, name);
+  await mkdir(dir, { recursive: true });
+  for (const n of ['a', 'b', 'c']) await writeFile(path.join(dir, `${n}.jpg`), Buffer.concat([JPEG, Buffer.from(n)]));
+  const write = async (file: string, text: string) => {
+    await writeFile(path.join(dir, file), text);
+    return path.join(dir, file);
+  };
+  return { ws: workspace(path.join(dir, 'repo')), write };
+}
+
+async function importing(ws: Workspace, metadata: string, p = params()) {
+  const log = memoryLogger();
+  const result = await importCollection({ ws, params: p, metadata, log }).catch((e: unknown) => e as Error);
+  return { result, log, said: log.lines.map((l) => l.message).join('\n') };
+}
+
+describe('a spreadsheet export', () => {
+  it('with the header alone (an export that stopped) does not empty a small collection', async () => {
+    const { ws, write } = await setup('header-only');
+    await importing(ws, await write('full.csv', [HEADER, ...ROWS, ''].join('\r\n')));
+    const before = await readFile(ws.objects, 'utf8');
+    const { result } = await importing(ws, await write('empty.csv', `${HEADER}\r\n`));
+    expect(isVitrineError(result, 'IMPORT_WOULD_REMOVE')).toBe(true);
+    expect((result as Error).message).toMatch(/remove 3 of the 3 objects/);
+    expect(await readFile(ws.objects, 'utf8')).toBe(before);
+  });
+});

@@ -152,6 +152,14 @@ export async function importCollection({
   });
   const text = decodeText({ bytes, file: name });
   const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
+  if (header.length === 0)
+    throw new VitrineError(
+      'IMPORT_EMPTY',
+      `${name} is empty (${bytes.length === 0 ? '0 bytes' : 'no header line, no rows'}), so nothing was changed. ` +
+        'Export the collection again (did the export or the copy stop?), or check that --metadata (or ' +
+        'import.metadata in params.yaml) names the right file.',
+      { file: name },
+    );
   const columns = params.import.columns;
   // Exports often repeat a column nobody uses: only one Vitrine reads is refused (which of the two would it read?).
   const read = new Set<string>([...Object.values(columns), ...params.import.keep]);
@@ -167,11 +175,16 @@ export async function importCollection({
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
+      // "ID" for "id": a spreadsheet's or another system's capitals, said with the line to write.
+      const near = header.find((h) => idKey(h) === idKey(column));
       throw new VitrineError(
         'IMPORT_COLUMN_MISSING',
         `${name}:1: params.yaml maps "${field}" to the column ` +
-          `"${column}", but the export has no such column (it has: ${header.join(', ')}). Fix ` +
-          `import.columns.${field} in params.yaml.`,
+          `"${column}", but the export has no such column (it has: ${header.join(', ')}). ${
+            near
+              ? `It has a column "${near}": write ${field}: ${near} under import.columns in params.yaml if it is that one.`
+              : `Fix import.columns.${field} in params.yaml.`
+          }`,
         { file: name, line: 1 },
       );
     }
@@ -251,8 +264,14 @@ export async function importCollection({
     return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
   };
   const progress = log.progress('Reading the export', rows.length);
+  const blank: number[] = [];
   for (const { line, cells } of rows) {
     progress.tick();
+    // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
+    if (Object.values(cells).every((cell) => cell === '')) {
+      blank.push(line);
+      continue;
+    }
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
     const id = get(columns.id);
     if (!id) {
@@ -328,6 +347,16 @@ export async function importCollection({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  if (blank.length > 0) {
+    const lines = blank.length <= 10 ? blank : blank.slice(0, 10);
+    const listed =
+      lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+    log.info(
+      `${blank.length === 1 ? '1 row' : `${blank.length} rows`} of ${name} ${blank.length === 1 ? 'is' : 'are'} empty ` +
+        `(${listed}${blank.length > 10 ? ` and ${blank.length - 10} more` : ''}: only separators, as a spreadsheet ` +
+        'leaves below the last row): skipped.',
+    );
+  }
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });

@@ -115,6 +115,9 @@ export function parseCsv({
   /** Give each row's `spans`: to change a cell in the text and leave every other byte as it was. */
   spans?: boolean;
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
+  // Excel's "sep=," first line names the separator; it is not the header. Its line break stays, so lines count
+  // as in the file (not with spans, whose offsets are the file's own: Vitrine's files never hold it).
+  if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   checkSeparator({ text, file });

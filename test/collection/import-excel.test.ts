@@ -60,4 +60,48 @@ describe('a spreadsheet export', () => {
     expect((result as Error).message).toMatch(/remove 3 of the 3 objects/);
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
   });
+
+  it.each([
+    ['empty', ''],
+    ['a byte-order mark alone', '\uFEFF'],
+    ['blank lines alone', '\r\n\r\n'],
+  ])('that is %s is named as empty, not as a missing id column', async (what, text) => {
+    const { ws, write } = await setup(`empty-${what.replace(/\W+/g, '-')}`);
+    const { result } = await importing(ws, await write('objects.csv', text));
+    expect(isVitrineError(result, 'IMPORT_EMPTY')).toBe(true);
+    expect((result as Error).message).toMatch(/objects\.csv is empty/);
+    expect((result as Error).message).not.toMatch(/it has: \)/);
+  });
+
+  it('with rows of empty cells (as Excel leaves below the last row) imports the others, skipping those', async () => {
+    const { ws, write } = await setup('blank-rows');
+    const text = [HEADER, ROWS[0], ',,,', ROWS[1], ' , , , ', ',,,', ''].join('\r\n');
+    const { result, log } = await importing(ws, await write('objects.csv', text));
+    expect((result as { objects: number }).objects).toBe(2);
+    expect((result as { refused: unknown[] }).refused).toEqual([]);
+    const note = log.lines.filter((l) => /empty/.test(l.message));
+    expect(note).toHaveLength(1);
+    expect(note[0]!.message).toMatch(/3 rows .*lines 3, 5 and 6/);
+  });
+
+  it('whose first line is Excel\'s "sep=," is read from the header after it, lines counted as in the file', async () => {
+    const { ws, write } = await setup('sep-line');
+    const text = ['\uFEFFsep=,', HEADER, ROWS[0], 'A-2,/etc/passwd,coin,Two', ''].join('\r\n');
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const { result, log } = await importing(ws, await write('objects.csv', text), p);
+    expect((result as { objects: number }).objects).toBe(1);
+    expect(log.lines.find((l) => /absolute path/.test(l.message))?.where?.line).toBe(4);
+  });
+
+  it('whose header names the id column in other capitals says which column it has', async () => {
+    const { ws, write } = await setup('header-case');
+    const { result } = await importing(
+      ws,
+      await write('objects.csv', ['ID,Image,Label,Title', 'A-1,a.jpg,coin,One'].join('\n')),
+    );
+    expect(isVitrineError(result, 'IMPORT_COLUMN_MISSING')).toBe(true);
+    expect((result as Error).message).toMatch(/has a column "ID"/);
+    expect((result as Error).message).toMatch(/id: ID/);
+  });
 });

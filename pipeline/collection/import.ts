@@ -291,6 +291,17 @@ export async function importCollection({
       );
       continue;
     }
+    // Excel shows a long number as 1.23457E+11 and saves it so: the digits after the sixth are lost for good.
+    if (SCIENTIFIC.test(id)) {
+      refuse(
+        line,
+        `the object id "${clip(id)}" is a number in scientific notation, as a spreadsheet rewrites a long number: ` +
+          'its last digits are lost. Export the ids again from the collections system, or format the id column ' +
+          'as text in the spreadsheet before saving',
+        id,
+      );
+      continue;
+    }
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
       continue;
@@ -360,6 +371,17 @@ export async function importCollection({
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
+  // The one all-digit id of data/objects.csv that a spreadsheet's 1.23457E+11 stands for, if only one rounds to it.
+  const spreadsheetNumber = async (id: string): Promise<string | undefined> => {
+    const [mantissa, exponent] = id.toLowerCase().split('e');
+    if (!SCIENTIFIC.test(id) || mantissa === undefined || exponent === undefined) return undefined;
+    const digits = mantissa.split('.')[1]?.length ?? 0;
+    const shown = `${mantissa}e${exponent.startsWith('+') ? exponent : `+${exponent}`}`;
+    const matches = [...(await previousObjects()).keys()].filter(
+      (before) => /^\d+$/.test(before) && Number(before).toExponential(digits) === shown,
+    );
+    return matches.length === 1 ? matches[0] : undefined;
+  };
   // An object already in the collection whose new row is refused (on_invalid: skip) keeps its previous row and
   // image: the export lists it, so it has not left, and one bad cell must not unpublish it.
   const keptRows = async () => {
@@ -367,9 +389,11 @@ export async function importCollection({
     const kept = new Map<string, { object: CollectionObject; line: number }>();
     if (!keepRefused) return kept;
     for (const p of problems) {
-      if (!p.refused || !p.object || ids.has(p.object) || kept.has(p.object)) continue;
-      const before = (await previousObjects()).get(p.object);
-      if (before) kept.set(p.object, { object: before, line: p.line });
+      if (!p.refused || !p.object) continue;
+      const id = (await spreadsheetNumber(p.object)) ?? p.object;
+      if (ids.has(id) || kept.has(id)) continue;
+      const before = (await previousObjects()).get(id);
+      if (before) kept.set(id, { object: before, line: p.line });
     }
     return kept;
   };
@@ -1221,6 +1245,9 @@ async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promi
     return new Map();
   }
 }
+
+/** A number as a spreadsheet shows and saves it when it is long: 1.23457E+11. */
+const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/i;
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
 

@@ -104,4 +104,21 @@ describe('a spreadsheet export', () => {
     expect((result as Error).message).toMatch(/has a column "ID"/);
     expect((result as Error).message).toMatch(/id: ID/);
   });
+
+  it('with ids a spreadsheet turned into numbers in scientific notation refuses those rows, keeping the objects', async () => {
+    const { ws, write } = await setup('scientific');
+    await importing(
+      ws,
+      await write('full.csv', [HEADER, '123456789012,a.jpg,coin,One', ...ROWS.slice(1), ''].join('\n')),
+    );
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const next = [HEADER, '1.23457E+11,a.jpg,coin,One', ...ROWS.slice(1), ''].join('\n');
+    const { result, said } = await importing(ws, await write('next.csv', next), p);
+    expect((result as { refused: { line: number; message: string }[] }).refused).toEqual([
+      expect.objectContaining({ line: 2, message: expect.stringMatching(/scientific notation.*as text/) }),
+    ]);
+    expect(await readFile(ws.objects, 'utf8')).toMatch(/^123456789012,One/m);
+    expect(said).toMatch(/kept unchanged/);
+  });
 });

@@ -28,6 +28,9 @@ import {
   decodeText,
   formatLabelsTable,
   formatObjects,
+  ID_DIFFERENCES,
+  idDifferences,
+  idKey,
   OBJECT_COLUMNS,
   parseCsv,
   parseLabels,
@@ -1054,7 +1057,7 @@ async function removedObjects({
 }
 
 /**
- * The objects of `before` that `after` lists with their id written another way (ID_FORMS: capitals, spaces around
+ * The objects of `before` that `after` lists with their id written another way (idKey: capitals, spaces around
  * punctuation, fullwidth characters; then leading zeros a spreadsheet dropped), each to its id there. Only one-to-one
  * matches count: "0007" beside "7" and "007" is no object's new id.
  */
@@ -1068,7 +1071,7 @@ function changedIds({ before, after }: { before: string[]; after: string[] }): M
   let olds = before;
   let news = after;
   // Leading zeros are tried only for ids the other forms did not match, so "DM-01" keeps a match with "dm-01".
-  for (const key of [idKey, (id: string) => withoutLeadingZeros(idKey(id))]) {
+  for (const key of [idKey, (id: string) => idKey(id, { zeros: true })]) {
     const newByKey = byKey(news, key);
     for (const [k, group] of byKey(olds, key)) {
       const match = newByKey.get(k);
@@ -1081,41 +1084,10 @@ function changedIds({ before, after }: { before: string[]; after: string[] }): M
   return matches;
 }
 
-/** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */
-const ID_FORMS: [string, (id: string) => string][] = [
-  ['fullwidth or other forms of characters', (id) => id.normalize('NFKC')],
-  ['capitals', (id) => id.toLowerCase()],
-  ['dashes', (id) => id.replace(/[\u2010-\u2015\u2212]/g, '-')],
-  [
-    'spaces',
-    (id) =>
-      id
-        .replace(/\s+/g, ' ')
-        .trim()
-        .replace(/ ?([^\p{L}\p{N} ]) ?/gu, '$1'),
-  ],
-];
-
-/** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
-export function idKey(id: string): string {
-  return ID_FORMS.reduce((key, [, form]) => form(key), id);
-}
-
-function withoutLeadingZeros(key: string): string {
-  return key.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''));
-}
-
-/** How two ids that changedIds matched differ: the forms without which they would not be equal. */
-function idDifferences(a: string, b: string): string[] {
-  const forms: [string, (id: string) => string][] = [...ID_FORMS, ['leading zeros', withoutLeadingZeros]];
-  const apply = (id: string, skip: number) => forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id);
-  return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
-}
-
 /** "capitals and spaces": how the renamed ids differ, all pairs together. */
 function howRenamed(renamed: { id: string; as: string }[]): string {
   const kinds = new Set(renamed.flatMap((r) => idDifferences(r.id, r.as)));
-  const named = [...ID_FORMS.map(([what]) => what), 'leading zeros'].filter((what) => kinds.has(what));
+  const named = ID_DIFFERENCES.filter((what) => kinds.has(what));
   return named.length <= 1
     ? (named[0] ?? 'written differently')
     : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;

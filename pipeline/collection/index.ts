@@ -646,6 +646,48 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */
+const ID_FORMS: [string, (id: string) => string][] = [
+  ['how an accent is encoded', (id) => id.normalize('NFC')],
+  ['fullwidth or other forms of characters', (id) => id.normalize('NFKC')],
+  ['capitals', (id) => id.toLowerCase()],
+  ['dashes', (id) => id.replace(/[\u2010-\u2015\u2212]/g, '-')],
+  [
+    'spaces',
+    (id) =>
+      id
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/ ?([^\p{L}\p{N} ]) ?/gu, '$1'),
+  ],
+];
+
+/** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
+export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): string {
+  const key = ID_FORMS.reduce((key, [, form]) => form(key), id);
+  return zeros ? withoutLeadingZeros(key) : key;
+}
+
+/** Every way idDifferences names, in the order messages list them. */
+export const ID_DIFFERENCES = [...ID_FORMS.map(([what]) => what), 'leading zeros'];
+
+function withoutLeadingZeros(key: string): string {
+  return key.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''));
+}
+
+/**
+ * How two ids with one idKey (with or without zeros) differ: the forms without which they would not be equal. NFKC
+ * also composes accents, so a difference in accent encoding alone is told first, and apart.
+ */
+export function idDifferences(a: string, b: string): string[] {
+  const [accents, ...others] = ID_FORMS;
+  if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
+  const forms: [string, (id: string) => string][] = [...others, ['leading zeros', withoutLeadingZeros]];
+  const apply = (id: string, skip: number) =>
+    forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
+  return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+}
+
 const NATURAL = new Intl.Collator('en', { numeric: true });
 
 /**

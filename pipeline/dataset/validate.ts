@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import {
+  decodeText,
+  ID_DIFFERENCES,
+  idDifferences,
+  idKey,
+  parseCsv,
+  parseLabels,
+  parseObjects,
+} from '../collection/index.ts';
 import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
@@ -295,17 +303,20 @@ export function unknownObjectsMessage({
  */
 export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
   const groups = new Map<string, string[]>();
+  // The key import uses for ids written another way: capitals, accent encoding, fullwidth forms, dashes, spaces.
   for (const id of ids) {
-    const key = id.normalize('NFC').toLowerCase();
+    const key = idKey(id);
     groups.set(key, [...(groups.get(key) ?? []), id]);
   }
   const alike = [...groups.values()].filter((g) => g.length > 1);
   if (alike.length === 0) return null;
   const shown = alike.slice(0, 10).map((g) => {
-    const how =
-      new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
+    const kinds = new Set(g.slice(1).flatMap((id) => idDifferences(g[0]!, id)));
+    const how = ID_DIFFERENCES.filter((what) => kinds.has(what)).map((what) =>
+      what === 'capitals' ? 'upper/lower case' : what,
+    );
     const named = g.map((id) => `"${clip(id)}" (line ${lineOf.get(id) ?? '?'})`);
-    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ')}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
   return [

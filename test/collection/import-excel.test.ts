@@ -121,4 +121,18 @@ describe('a spreadsheet export', () => {
     expect(await readFile(ws.objects, 'utf8')).toMatch(/^123456789012,One/m);
     expect(said).toMatch(/kept unchanged/);
   });
+
+  it('warns about ids in one export that differ by spaces or fullwidth characters, as it does for capitals', async () => {
+    const { ws, write } = await setup('alike-in-export');
+    const text = [
+      HEADER,
+      'DM-0001,a.jpg,coin,One',
+      'DM - 0001,b.jpg,coin,Two',
+      'ＤＭ－０００２,c.jpg,coin,Three',
+      'DM-0002,,,',
+    ];
+    const { said } = await importing(ws, await write('objects.csv', text.join('\n')));
+    expect(said).toMatch(/"DM-0001" \(line 2\) and "DM - 0001" \(line 3\) differ only in spaces/);
+    expect(said).toMatch(/"ＤＭ－０００２" \(line 4\) and "DM-0002" \(line 5\) differ only in fullwidth/);
+  });
 });

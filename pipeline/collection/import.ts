@@ -277,6 +277,11 @@ export async function importCollection({
     }
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
     const id = get(columns.id);
+    // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
+    if (header.every((column) => cells[column] === '' || cells[column] === column) && id === columns.id) {
+      refuse(line, 'this row repeats the header line (two exports joined into one file?): delete it');
+      continue;
+    }
     if (!id) {
       refuse(line, 'this row has no object id');
       continue;

@@ -118,6 +118,8 @@ export function parseCsv({
   // Excel's "sep=," first line names the separator; it is not the header. Its line break stays, so lines count
   // as in the file (not with spans, whose offsets are the file's own: Vitrine's files never hold it).
   if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
+  // Lines of spaces, tabs or DOS's Ctrl-Z after the last row look empty to staff: they end the file, not a row.
+  if (!spans) text = text.replace(/(?:(?:\r\n|\r|\n)[ \t\u001a]*)+$/, '\n');
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   checkSeparator({ text, file });

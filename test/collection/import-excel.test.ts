@@ -135,4 +135,26 @@ describe('a spreadsheet export', () => {
     expect(said).toMatch(/"DM-0001" \(line 2\) and "DM - 0001" \(line 3\) differ only in spaces/);
     expect(said).toMatch(/"ＤＭ－０００２" \(line 4\) and "DM-0002" \(line 5\) differ only in fullwidth/);
   });
+
+  it.each([
+    ['spaces', '   '],
+    ['a tab', '\t'],
+    ["DOS's end-of-file mark (Ctrl-Z)", '\u001a'],
+  ])('ending in a line of %s is read to its last row', async (what, tail) => {
+    const { ws, write } = await setup(`tail-${what.replace(/\W+/g, '-')}`);
+    const { result } = await importing(ws, await write('objects.csv', [HEADER, ...ROWS, tail].join('\r\n')));
+    expect((result as { objects: number }).objects).toBe(3);
+  });
+
+  it('with its header line again further down (two exports joined) refuses that row, naming why', async () => {
+    const { ws, write } = await setup('header-again');
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const text = [HEADER, ROWS[0], HEADER, ROWS[1], ''].join('\r\n');
+    const { result } = await importing(ws, await write('objects.csv', text), p);
+    expect((result as { objects: number }).objects).toBe(2);
+    expect((result as { refused: unknown[] }).refused).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringMatching(/repeats the header line/) }),
+    ]);
+  });
 });

@@ -398,6 +398,9 @@ function csvProblem({
   if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && e.record && header) {
     const cells = e.record.length;
     const more = cells > header.length;
+    // A line that looks empty in an editor: "has 1 cell" would not tell staff which line is meant.
+    if (cells === 1 && /^[ \t\u001a]+$/.test(e.record[0] ?? ''))
+      return { line, problem: `line ${line} holds only spaces or tabs: delete it (it looks empty, but is not).` };
     return {
       line,
       problem:

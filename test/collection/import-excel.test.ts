@@ -157,4 +157,11 @@ describe('a spreadsheet export', () => {
       expect.objectContaining({ line: 3, message: expect.stringMatching(/repeats the header line/) }),
     ]);
   });
+
+  it('with a line of spaces between rows names it as a line of spaces', async () => {
+    const { ws, write } = await setup('spaces-between');
+    const { result } = await importing(ws, await write('objects.csv', [HEADER, ROWS[0], '  \t ', ROWS[1]].join('\n')));
+    expect(isVitrineError(result, 'CSV_MALFORMED')).toBe(true);
+    expect((result as Error).message).toMatch(/:3: line 3 holds only spaces or tabs: delete it/);
+  });
 });

@@ -193,10 +193,11 @@ export function checkLabels({
   const known = new Set(vocabulary);
   const linesOf = new Map<string, LabelLine[]>();
   let byFolded: Map<string, string[]> | undefined;
+  const byKey = new Map<boolean, Map<string, string[]>>();
   for (const line of labels) {
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
-      const hint = idHint({ id: line.objectId, byFolded });
+      const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
       if (!hint) unknown.push(line);
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
@@ -358,6 +359,40 @@ function foldId(id: string): string {
     .replace(ODD, (c) => (HYPHENS[c] ? '-' : ''))
     .normalize('NFC')
     .toLowerCase();
+}
+
+/**
+ * The one id of the collection that `id` is written another way (idKey: spaces around punctuation, fullwidth
+ * forms; then leading zeros, which a spreadsheet drops from a column it takes for numbers), said with how.
+ */
+function keyHint({
+  id,
+  objectIds,
+  byKey,
+}: {
+  id: string;
+  objectIds: Set<string>;
+  byKey: Map<boolean, Map<string, string[]>>;
+}): string | undefined {
+  for (const zeros of [false, true]) {
+    let index = byKey.get(zeros);
+    if (!index) {
+      index = new Map();
+      for (const known of objectIds) {
+        const key = idKey(known, { zeros });
+        index.set(key, [...(index.get(key) ?? []), known]);
+      }
+      byKey.set(zeros, index);
+    }
+    const matches = index.get(idKey(id, { zeros }));
+    if (!matches) continue;
+    if (matches.length > 1) return undefined;
+    const meant = matches[0]!;
+    const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
+    const spreadsheet = zeros ? ' (a spreadsheet drops them: keep the id column as text)' : '';
+    return `: it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`;
+  }
+  return undefined;
 }
 
 function foldedIds(ids: Set<string>): Map<string, string[]> {

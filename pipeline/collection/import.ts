@@ -449,8 +449,21 @@ export async function importCollection({
     );
   }
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
-  if (named === 0 && accepted.length > 0)
+  if (named === 0 && accepted.length > 0) {
+    // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out)
+    // would take every picture out of the catalogue: only the user's word that it is complete does that.
+    const pictured = removeMissing ? 0 : [...(await previousObjects()).values()].filter((o) => o.image).length;
+    if (pictured > 0)
+      throw new VitrineError(
+        'IMPORT_IMAGES_EMPTIED',
+        `${noImageNamed({ rows: accepted.length, name, column: columns.image })} ${pictured} object` +
+          `${pictured === 1 ? ' of data/objects.csv has' : 's of data/objects.csv have'} an image now, which this ` +
+          'import would remove, so nothing was changed. If the objects really have no pictures any more, import ' +
+          'it again with --remove-missing.',
+        { file: name },
+      );
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
+  }
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
     throw new VitrineError(

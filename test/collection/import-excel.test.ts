@@ -164,4 +164,25 @@ describe('a spreadsheet export', () => {
     expect(isVitrineError(result, 'CSV_MALFORMED')).toBe(true);
     expect((result as Error).message).toMatch(/:3: line 3 holds only spaces or tabs: delete it/);
   });
+
+  it('whose image column is empty in every row does not remove every image of the collection', async () => {
+    const { ws, write } = await setup('images-emptied');
+    await importing(ws, await write('full.csv', [HEADER, ...ROWS, ''].join('\n')));
+    const before = await readFile(ws.objects, 'utf8');
+    const emptied = [HEADER, 'A-1,,coin,One', 'A-2,,coin,Two', 'A-3,,coin,Three', ''].join('\n');
+    const { result } = await importing(ws, await write('emptied.csv', emptied));
+    expect(isVitrineError(result, 'IMPORT_IMAGES_EMPTIED')).toBe(true);
+    expect((result as Error).message).toMatch(/3 objects of data\/objects\.csv have an image/);
+    expect(await readFile(ws.objects, 'utf8')).toBe(before);
+    // The export is the complete truth when the user says so.
+    const log = memoryLogger();
+    const done = await importCollection({
+      ws,
+      params: params(),
+      metadata: path.join(root, 'images-emptied', 'emptied.csv'),
+      removeMissing: true,
+      log,
+    });
+    expect(done.withoutImage).toBe(3);
+  });
 });

@@ -1148,9 +1148,9 @@ function refuseLargeRemoval({
         `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
         'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
         `written exactly as before, or correct them in the export, and import again.${
-          how.includes('leading zeros')
-            ? ' A spreadsheet drops leading zeros from a column it takes for numbers: format the id column as ' +
-              'text before saving, or export straight from the collections system.'
+          how.includes('leading zeros') || how.includes('.0')
+            ? ' A spreadsheet or script rewrites ids it takes for numbers (drops leading zeros, adds ".0"): keep ' +
+              'the id column as text before saving, or export straight from the collections system.'
             : ''
         }`,
       { file: name },

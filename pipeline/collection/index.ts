@@ -670,15 +670,20 @@ const ID_FORMS: [string, (id: string) => string][] = [
 /** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
 export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): string {
   const key = ID_FORMS.reduce((key, [, form]) => form(key), id);
-  return zeros ? withoutLeadingZeros(key) : key;
+  return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), key) : key;
 }
+
+/**
+ * How spreadsheets and scripts rewrite ids they take for numbers: leading zeros dropped (00012 → 12), or a
+ * decimal written (12 → 12.0, pandas with an empty cell in the column). Tried only when no other form matches.
+ */
+const NUMBER_FORMS: [string, (id: string) => string][] = [
+  ['leading zeros', (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, '$1')],
+];
 
 /** Every way idDifferences names, in the order messages list them. */
-export const ID_DIFFERENCES = [...ID_FORMS.map(([what]) => what), 'leading zeros'];
-
-function withoutLeadingZeros(key: string): string {
-  return key.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''));
-}
+export const ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 
 /**
  * How two ids with one idKey (with or without zeros) differ: the forms without which they would not be equal. NFKC
@@ -687,7 +692,7 @@ function withoutLeadingZeros(key: string): string {
 export function idDifferences(a: string, b: string): string[] {
   const [accents, ...others] = ID_FORMS;
   if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
-  const forms: [string, (id: string) => string][] = [...others, ['leading zeros', withoutLeadingZeros]];
+  const forms = [...others, ...NUMBER_FORMS];
   const apply = (id: string, skip: number) =>
     forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
   return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));

@@ -363,7 +363,7 @@ function foldId(id: string): string {
 
 /**
  * The one id of the collection that `id` is written another way (idKey: spaces around punctuation, fullwidth
- * forms; then leading zeros, which a spreadsheet drops from a column it takes for numbers), said with how.
+ * forms; then leading zeros dropped or a ".0" added, as spreadsheets and scripts do to numbers), said with how.
  */
 function keyHint({
   id,
@@ -389,7 +389,7 @@ function keyHint({
     if (matches.length > 1) return undefined;
     const meant = matches[0]!;
     const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
-    const spreadsheet = zeros ? ' (a spreadsheet drops them: keep the id column as text)' : '';
+    const spreadsheet = zeros ? ' (a spreadsheet or script rewrote it as a number: keep the id column as text)' : '';
     return `: it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`;
   }
   return undefined;

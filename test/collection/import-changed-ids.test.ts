@@ -100,4 +100,15 @@ describe('an export whose ids were reformatted', () => {
     const error = await reimport(ws, 'ambiguous', ['0007', ...numbered(18, (i) => `NEW-${i}`)]);
     expect(isVitrineError(error, 'IMPORT_WOULD_REMOVE')).toBe(true);
   });
+
+  it('is refused as changed ids when a script wrote numeric ids as decimals (12.0 for 12)', async () => {
+    const ws = await collection('point-zero', numbered(20, String));
+    const error = await reimport(
+      ws,
+      'point-zero',
+      numbered(20, (i) => `${i}.0`),
+    );
+    expect(isVitrineError(error, 'IMPORT_IDS_CHANGED')).toBe(true);
+    expect((error as Error).message).toMatch(/\(a "\.0" after a number\), e\.g\. "1\.0" for "1"/);
+  });
 });

@@ -24,9 +24,13 @@ import type { CollectionObject, LabelLine } from '../types.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
+  compareIdsNaturally,
   decodeText,
   formatLabelsTable,
   formatObjects,
+  ID_DIFFERENCES,
+  idDifferences,
+  idKey,
   OBJECT_COLUMNS,
   parseCsv,
   parseLabels,
@@ -54,6 +58,8 @@ export interface ImportResult {
   withoutImage: number;
   /** Rows not imported (no id, a repeated id, an unsafe image path). */
   refused: ImportProblem[];
+  /** Objects already in data/objects.csv whose row was refused: kept with their previous row and image. */
+  unchanged: string[];
   /** Every problem in line order: the refused rows and rows imported with a note (an image not found). */
   problems: ImportProblem[];
   labels: {
@@ -93,6 +99,7 @@ export async function importCollection({
   announceReplace = true,
   missingImages = 'warn',
   removeMissing = false,
+  keepRefused = true,
   log,
 }: {
   ws: Workspace;
@@ -112,6 +119,11 @@ export async function importCollection({
    * that would remove a large share of the collection is refused (see tooManyRemoved).
    */
   removeMissing?: boolean;
+  /**
+   * An object of data/objects.csv whose row in this export is refused (on_invalid: skip) keeps its previous row
+   * (import). Init, which builds the repository from the export, passes false: the demo's objects go.
+   */
+  keepRefused?: boolean;
   log: Logger;
 }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
@@ -143,6 +155,14 @@ export async function importCollection({
   });
   const text = decodeText({ bytes, file: name });
   const { header, rows, repeated = [] } = parseExport({ text, file: name, repeats: 'list' });
+  if (header.length === 0)
+    throw new VitrineError(
+      'IMPORT_EMPTY',
+      `${name} is empty (${bytes.length === 0 ? '0 bytes' : 'no header line, no rows'}), so nothing was changed. ` +
+        'Export the collection again (did the export or the copy stop?), or check that --metadata (or ' +
+        'import.metadata in params.yaml) names the right file.',
+      { file: name },
+    );
   const columns = params.import.columns;
   // Exports often repeat a column nobody uses: only one Vitrine reads is refused (which of the two would it read?).
   const read = new Set<string>([...Object.values(columns), ...params.import.keep]);
@@ -158,23 +178,42 @@ export async function importCollection({
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
+      // "ID" for "id": a spreadsheet's or another system's capitals, said with the line to write.
+      const near = header.find((h) => idKey(h) === idKey(column));
       throw new VitrineError(
         'IMPORT_COLUMN_MISSING',
         `${name}:1: params.yaml maps "${field}" to the column ` +
-          `"${column}", but the export has no such column (it has: ${header.join(', ')}). Fix ` +
-          `import.columns.${field} in params.yaml.`,
+          `"${column}", but the export has no such column (it has: ${header.join(', ')}). ${
+            near
+              ? `It has a column "${near}": write ${field}: ${near} under import.columns in params.yaml if it is that one.`
+              : `Fix import.columns.${field} in params.yaml.`
+          }`,
         { file: name, line: 1 },
       );
     }
   }
-  for (const [field, column] of Object.entries(columns)) {
-    if (column && !header.includes(column) && field !== 'id' && field !== 'image' && field !== 'label') {
-      log.warn(
-        `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
-          `stays empty (set import.columns.${field} to "" to say it is absent).`,
-        { file: name, line: 1 },
-      );
-    }
+  // Said once for all fields: an export without Vitrine's default names would otherwise get eight warnings.
+  const absent = Object.entries(columns).filter(
+    ([field, column]) => column && !header.includes(column) && !['id', 'image', 'label'].includes(field),
+  );
+  if (absent.length === 1) {
+    const [field, column] = absent[0]!;
+    log.warn(
+      `params.yaml maps "${field}" to the column "${column}", which the export does not have: that field ` +
+        `stays empty (set import.columns.${field} to "" to say it is absent).`,
+      { file: name, line: 1 },
+    );
+  } else if (absent.length > 1) {
+    const named = absent.map(([field, column]) => (field === column ? field : `${field} ("${column}")`));
+    log.warn(
+      `params.yaml maps ${absent.length} fields to columns the export does not have: ` +
+        `${named.slice(0, -1).join(', ')} and ${named.at(-1)}${
+          absent.some(([field, column]) => field === column)
+            ? ' (a field named alone maps to the column of the same name)'
+            : ''
+        }. Those fields stay empty; set them to "" in import.columns to say they are absent.`,
+      { file: name, line: 1 },
+    );
   }
   // A kept column is written under its own name beside Vitrine's columns in data/objects.csv: one named like
   // them would be a second "title" column there, read back as the object's title.
@@ -220,18 +259,29 @@ export async function importCollection({
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const missing: string[] = [];
-  let previous: Map<string, string> | undefined;
+  let previous: Promise<Map<string, CollectionObject>> | undefined;
+  const previousObjects = () => (previous ??= previousTable({ ws, log }));
   const previousImage = async (id: string): Promise<string> => {
-    previous ??= await previousImages({ ws, log });
-    const image = previous.get(id);
+    const image = (await previousObjects()).get(id)?.image;
     const file = image ? path.join(ws.data, image) : '';
     return file && isInside(ws.images, file) && (await stat(file).catch(() => null))?.isFile() ? image! : '';
   };
   const progress = log.progress('Reading the export', rows.length);
+  const blank: number[] = [];
   for (const { line, cells } of rows) {
     progress.tick();
+    // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
+    if (Object.values(cells).every((cell) => cell === '')) {
+      blank.push(line);
+      continue;
+    }
     const get = (column: string) => (column ? (cells[column] ?? '') : '');
     const id = get(columns.id);
+    // Two exports joined into one file (copy and paste, cat) bring the second one's header as a row.
+    if (header.every((column) => cells[column] === '' || cells[column] === column) && id === columns.id) {
+      refuse(line, 'this row repeats the header line (two exports joined into one file?): delete it');
+      continue;
+    }
     if (!id) {
       refuse(line, 'this row has no object id');
       continue;
@@ -245,6 +295,17 @@ export async function importCollection({
         line,
         `the object id ${shownId(id)} contains a control character (${what}), which no id may hold: remove it from ` +
           'the id in the export',
+        id,
+      );
+      continue;
+    }
+    // Excel shows a long number as 1.23457E+11 and saves it so: the digits after the sixth are lost for good.
+    if (SCIENTIFIC.test(id)) {
+      refuse(
+        line,
+        `the object id "${clip(id)}" is a number in scientific notation, as a spreadsheet rewrites a long number: ` +
+          'its last digits are lost. Export the ids again from the collections system, or format the id column ' +
+          'as text in the spreadsheet before saving',
         id,
       );
       continue;
@@ -305,14 +366,57 @@ export async function importCollection({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
+  if (blank.length > 0) {
+    const lines = blank.length <= 10 ? blank : blank.slice(0, 10);
+    const listed =
+      lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+    log.info(
+      `${blank.length === 1 ? '1 row' : `${blank.length} rows`} of ${name} ${blank.length === 1 ? 'is' : 'are'} empty ` +
+        `(${listed}${blank.length > 10 ? ` and ${blank.length - 10} more` : ''}: only separators, as a spreadsheet ` +
+        'leaves below the last row): skipped.',
+    );
+  }
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
+  // The one all-digit id of data/objects.csv that a spreadsheet's 1.23457E+11 stands for, if only one rounds to it.
+  const spreadsheetNumber = async (id: string): Promise<string | undefined> => {
+    const [mantissa, exponent] = id.toLowerCase().split('e');
+    if (!SCIENTIFIC.test(id) || mantissa === undefined || exponent === undefined) return undefined;
+    const digits = mantissa.split('.')[1]?.length ?? 0;
+    const shown = `${mantissa}e${exponent.startsWith('+') ? exponent : `+${exponent}`}`;
+    const matches = [...(await previousObjects()).keys()].filter(
+      (before) => /^\d+$/.test(before) && Number(before).toExponential(digits) === shown,
+    );
+    return matches.length === 1 ? matches[0] : undefined;
+  };
+  // An object already in the collection whose new row is refused (on_invalid: skip) keeps its previous row and
+  // image: the export lists it, so it has not left, and one bad cell must not unpublish it.
+  const keptRows = async () => {
+    const ids = new Set(accepted.map((a) => a.object.id));
+    const kept = new Map<string, { object: CollectionObject; line: number }>();
+    if (!keepRefused) return kept;
+    for (const p of problems) {
+      if (!p.refused || !p.object) continue;
+      const id = (await spreadsheetNumber(p.object)) ?? p.object;
+      if (ids.has(id) || kept.has(id)) continue;
+      const before = (await previousObjects()).get(id);
+      if (before) kept.set(id, { object: before, line: p.line });
+    }
+    return kept;
+  };
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
     accepted.filter((a) => a.source).map((a) => ({ id: a.object.id, ext: path.extname(a.source!).toLowerCase() })),
-    new Set(accepted.filter((a) => !a.source && a.object.image).map((a) => path.basename(a.object.image))),
+    new Set(
+      [
+        ...accepted.filter((a) => !a.source).map((a) => a.object.image),
+        ...[...(await keptRows()).values()].map((k) => k.object.image),
+      ]
+        .filter(Boolean)
+        .map((image) => path.basename(image)),
+    ),
   );
   const storable = accepted.filter((a) => {
     if (!a.source) return true;
@@ -345,8 +449,21 @@ export async function importCollection({
     );
   }
   // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
-  if (named === 0 && accepted.length > 0)
+  if (named === 0 && accepted.length > 0) {
+    // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out)
+    // would take every picture out of the catalogue: only the user's word that it is complete does that.
+    const pictured = removeMissing ? 0 : [...(await previousObjects()).values()].filter((o) => o.image).length;
+    if (pictured > 0)
+      throw new VitrineError(
+        'IMPORT_IMAGES_EMPTIED',
+        `${noImageNamed({ rows: accepted.length, name, column: columns.image })} ${pictured} object` +
+          `${pictured === 1 ? ' of data/objects.csv has' : 's of data/objects.csv have'} an image now, which this ` +
+          'import would remove, so nothing was changed. If the objects really have no pictures any more, import ' +
+          'it again with --remove-missing.',
+        { file: name },
+      );
     log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
+  }
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
     throw new VitrineError(
@@ -387,7 +504,8 @@ export async function importCollection({
     );
   }
 
-  const removal = await removedObjects({ ws, accepted, refused });
+  const kept = await keptRows();
+  const removal = await removedObjects({ ws, accepted, kept });
   refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
@@ -395,6 +513,7 @@ export async function importCollection({
     ws,
     name,
     accepted,
+    unchanged: new Set(kept.keys()),
     hasLabels,
     mode: labelsMode,
     labelColumn: columns.label,
@@ -421,7 +540,10 @@ export async function importCollection({
     }
     copying.done();
     const objectsText = path.join(temp, 'objects.csv');
-    await writeFile(objectsText, formatObjects({ objects: accepted.map((a) => a.object) }));
+    await writeFile(
+      objectsText,
+      formatObjects({ objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)] }),
+    );
     staged.push({ from: objectsText, to: ws.objects });
     if (labelsResult.text !== undefined) {
       const labelsText = path.join(temp, 'labels.csv');
@@ -434,7 +556,8 @@ export async function importCollection({
   }
 
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
-  const keep = new Set(accepted.map((a) => a.object.image).filter(Boolean));
+  const keep = new Set([...accepted.map((a) => a.object.image), ...[...kept.values()].map((k) => k.object.image)]);
+  keep.delete('');
   const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({
@@ -453,6 +576,7 @@ export async function importCollection({
     labelled: labelsResult.labelled,
     withoutImage: accepted.filter((a) => !a.object.image).length,
     refused,
+    unchanged: [...kept.keys()],
     problems,
     labels: labelsResult.summary,
     removedImages,
@@ -651,6 +775,7 @@ async function mergeLabels({
   ws,
   name,
   accepted,
+  unchanged,
   hasLabels,
   mode,
   labelColumn,
@@ -660,6 +785,8 @@ async function mergeLabels({
   ws: Workspace;
   name: string;
   accepted: { object: CollectionObject; line: number; label: string }[];
+  /** Objects kept unchanged because their rows were refused: still in the collection, their labels as they are. */
+  unchanged: Set<string>;
   hasLabels: boolean;
   mode: LabelsMode;
   labelColumn: string;
@@ -675,7 +802,7 @@ async function mergeLabels({
   const exported = accepted
     .filter((a) => a.label)
     .map((a) => ({ objectId: a.object.id, label: a.label, line: a.line }));
-  const inExport = new Set(accepted.map((a) => a.object.id));
+  const inExport = new Set([...accepted.map((a) => a.object.id), ...unchanged]);
   const summary: ImportResult['labels'] = {
     kept: 0,
     added: 0,
@@ -688,6 +815,7 @@ async function mergeLabels({
     Object.fromEntries(table.header.map((c) => [c, c === 'object_id' ? objectId : c === 'label' ? label : '']));
   if (mode === 'replace') {
     const now = new Map(exported.map((l) => [l.objectId, l.label]));
+    for (const l of existing) if (unchanged.has(l.objectId) && !now.has(l.objectId)) now.set(l.objectId, l.label);
     const had = new Set(existing.map((l) => l.objectId));
     for (const old of existing) {
       const next = now.get(old.objectId);
@@ -793,8 +921,16 @@ async function readLabelsTable({
   };
 }
 
+/** "KP-3 (next.csv:4)": an object named with its row in the export. */
+const at =
+  (name: string) =>
+  ({ id, line }: { id: string; line: number }) =>
+    `${clip(id)} (${name}:${line})`;
+
+/** The first `n` of `ids` in natural order (OBJ-2 before OBJ-10), and how many more. */
 function sample(ids: string[], n = 10): string {
-  return ids.length <= n ? ids.join(', ') : `${ids.slice(0, n).join(', ')} and ${ids.length - n} more`;
+  const sorted = [...ids].sort(compareIdsNaturally);
+  return ids.length <= n ? sorted.join(', ') : `${sorted.slice(0, n).join(', ')} and ${ids.length - n} more`;
 }
 
 /** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
@@ -888,9 +1024,11 @@ async function commitAll({
  * Whether removing `removed` of the `current` objects needs the user's word that the export is complete. An
  * export listing a minority of the collection is almost always partial (this month's additions, one department,
  * a filtered search), while a deaccession removes a few objects; and past 1,000 objects a mistake costs a
- * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all.
+ * large catalogue even when it is less than half. Up to 10 are taken without asking: import names them all, unless
+ * they are the whole collection (an export holding its header alone, from a system that stopped writing it).
  */
 export function tooManyRemoved({ removed, current }: { removed: number; current: number }): boolean {
+  if (removed > 0 && removed >= current) return true;
   if (removed <= REMOVE_WITHOUT_ASKING) return false;
   return removed * 2 > current || removed > REMOVE_AT_MOST;
 }
@@ -900,10 +1038,10 @@ const REMOVE_AT_MOST = 1000;
 interface Removal {
   /** Objects in data/objects.csv before, in the collection no longer: the export does not list them. */
   notListed: string[];
-  /** Objects the export lists with their id in other capitals or spaces, each with its id there. */
+  /** Objects the export lists with their id written otherwise (capitals, spaces: changedIds), each with its id there. */
   renamed: { id: string; as: string }[];
-  /** Objects whose row of the export was refused (on_invalid: skip): left out, though still in the collection. */
-  refusedRows: string[];
+  /** Objects whose row of the export was refused (on_invalid: skip), with its line: kept as they were. */
+  refusedRows: { id: string; line: number }[];
   /** Objects in data/objects.csv before this import. */
   before: number;
 }
@@ -912,30 +1050,65 @@ interface Removal {
 async function removedObjects({
   ws,
   accepted,
-  refused,
+  kept,
 }: {
   ws: Workspace;
   accepted: { object: CollectionObject }[];
-  refused: ImportProblem[];
+  kept: Map<string, { line: number }>;
 }): Promise<Removal> {
   const before = await previousIds({ ws });
   const inExport = new Set(accepted.map((a) => a.object.id));
-  const refusedIds = new Set(refused.flatMap((p) => (p.object ? [p.object] : [])));
-  const fold = (id: string) => id.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-  const exportFolded = new Map<string, string[]>();
-  for (const id of inExport) exportFolded.set(fold(id), [...(exportFolded.get(fold(id)) ?? []), id]);
   const removal: Removal = { notListed: [], renamed: [], refusedRows: [], before: before.length };
   const previous = new Set(before);
-  for (const id of before) {
-    if (inExport.has(id)) continue;
-    const as = exportFolded.get(fold(id))?.filter((e) => !previous.has(e));
-    if (refusedIds.has(id)) removal.refusedRows.push(id);
-    else if (as?.length === 1) removal.renamed.push({ id, as: as[0]! });
-    else removal.notListed.push(id);
+  const gone = before.filter((id) => !inExport.has(id) && !kept.has(id));
+  removal.refusedRows = [...kept].map(([id, { line }]) => ({ id, line }));
+  const renamed = changedIds({ before: gone, after: [...inExport].filter((id) => !previous.has(id)) });
+  for (const id of gone) {
+    const as = renamed.get(id);
+    if (as === undefined) removal.notListed.push(id);
+    else removal.renamed.push({ id, as });
   }
   removal.notListed.sort(compareIds);
-  removal.refusedRows.sort(compareIds);
+  removal.refusedRows.sort((a, b) => a.line - b.line);
+  removal.renamed.sort((a, b) => compareIdsNaturally(a.id, b.id));
   return removal;
+}
+
+/**
+ * The objects of `before` that `after` lists with their id written another way (idKey: capitals, spaces around
+ * punctuation, fullwidth characters; then leading zeros a spreadsheet dropped), each to its id there. Only one-to-one
+ * matches count: "0007" beside "7" and "007" is no object's new id.
+ */
+function changedIds({ before, after }: { before: string[]; after: string[] }): Map<string, string> {
+  const matches = new Map<string, string>();
+  const byKey = (ids: string[], key: (id: string) => string) => {
+    const groups = new Map<string, string[]>();
+    for (const id of ids) groups.set(key(id), [...(groups.get(key(id)) ?? []), id]);
+    return groups;
+  };
+  let olds = before;
+  let news = after;
+  // Leading zeros are tried only for ids the other forms did not match, so "DM-01" keeps a match with "dm-01".
+  for (const key of [idKey, (id: string) => idKey(id, { zeros: true })]) {
+    const newByKey = byKey(news, key);
+    for (const [k, group] of byKey(olds, key)) {
+      const match = newByKey.get(k);
+      if (group.length === 1 && match?.length === 1) matches.set(group[0]!, match[0]!);
+    }
+    const taken = new Set(matches.values());
+    olds = olds.filter((id) => !matches.has(id));
+    news = news.filter((id) => !taken.has(id));
+  }
+  return matches;
+}
+
+/** "capitals and spaces": how the renamed ids differ, all pairs together. */
+function howRenamed(renamed: { id: string; as: string }[]): string {
+  const kinds = new Set(renamed.flatMap((r) => idDifferences(r.id, r.as)));
+  const named = ID_DIFFERENCES.filter((what) => kinds.has(what));
+  return named.length <= 1
+    ? (named[0] ?? 'written differently')
+    : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
 }
 
 /**
@@ -951,27 +1124,35 @@ function refuseLargeRemoval({
   name,
   objectsName,
 }: Removal & { removeMissing: boolean; name: string; objectsName: string }) {
-  // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left:
-  // --remove-missing does not confirm those, so this is checked with it too.
+  // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
+  // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
+  // image paths), not worth importing. --remove-missing does not confirm those, so this is checked with it too.
   if (refusedRows.length > 0 && tooManyRemoved({ removed: refusedRows.length + notListed.length, current: before }))
     throw new VitrineError(
       'IMPORT_ROWS_REFUSED',
-      `${name} would remove ${refusedRows.length + notListed.length} of the ${before} objects in ${objectsName}: ` +
-        `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} whose rows were refused (said above; ` +
-        `e.g. ${sample(refusedRows, 3)})${notListed.length ? ` and ${notListed.length} it does not list` : ''}, ` +
-        'so nothing was changed. Fix those rows in the export (an image path, a missing file) and import again.',
-      { file: name },
+      `${name} cannot update ${refusedRows.length + notListed.length} of the ${before} objects in ` +
+        `${objectsName}: ${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} whose rows were ` +
+        `refused (said above; e.g. ${sample(refusedRows.map(at(name)), 3)})${
+          notListed.length ? ` and ${notListed.length} it does not list` : ''
+        }, so nothing was changed. Fix those rows in the export (an image path, a missing file) and import again.`,
+      { file: name, line: refusedRows[0]!.line },
     );
   if (removeMissing) return;
   if (renamed.length > 0 && tooManyRemoved({ removed: renamed.length + notListed.length, current: before })) {
     const e = renamed[0]!;
+    const how = howRenamed(renamed);
     throw new VitrineError(
       'IMPORT_IDS_CHANGED',
       `${renamed.length} object${renamed.length === 1 ? '' : 's'} of ${objectsName} ${renamed.length === 1 ? 'is' : 'are'} ` +
-        `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (capitals or spaces), ` +
+        `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (${how}), ` +
         `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
-        'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them as ' +
-        'before (the same capitals and spaces), or correct them in the export, and import again.',
+        'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
+        `written exactly as before, or correct them in the export, and import again.${
+          how.includes('leading zeros') || how.includes('.0')
+            ? ' A spreadsheet or script rewrites ids it takes for numbers (drops leading zeros, adds ".0"): keep ' +
+              'the id column as text before saving, or export straight from the collections system.'
+            : ''
+        }`,
       { file: name },
     );
   }
@@ -1000,18 +1181,20 @@ function warnRemoved({
   objectsName,
   log,
 }: Removal & { name: string; objectsName: string; log: Logger }): void {
-  if (refusedRows.length > 0)
+  if (refusedRows.length > 0) {
+    const one = refusedRows.length === 1;
     log.warn(
-      `${refusedRows.length} object${refusedRows.length === 1 ? '' : 's'} already in ${objectsName} ` +
-        `(${sample(refusedRows, 5)}) ${refusedRows.length === 1 ? 'was' : 'were'} left out because ` +
-        `${refusedRows.length === 1 ? 'its row' : 'their rows'} of ${name} ${refusedRows.length === 1 ? 'was' : 'were'} ` +
-        'refused (said above): fix those rows in the export and import again to bring them back.',
-      { file: name },
+      `${refusedRows.length} object${one ? '' : 's'} already in ${objectsName} ${one ? 'was' : 'were'} kept unchanged ` +
+        `(${one ? 'its' : 'their'} previous row and image) because ${one ? 'its' : 'their'} new row${one ? ' was' : 's were'} ` +
+        `refused (said above): ${sample(refusedRows.map(at(name)), 10)}. Fix ${one ? 'that row' : 'those rows'} ` +
+        'in the export and import again to update them.',
+      { file: name, line: refusedRows[0]!.line },
     );
+  }
   if (renamed.length > 0)
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
-        `(capitals or spaces), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
+        `(${howRenamed(renamed)}), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
         'objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.',
       { file: name },
     );
@@ -1036,22 +1219,25 @@ async function previousIds({ ws }: { ws: Workspace }): Promise<string[]> {
   }
 }
 
-/** The image of each object in data/objects.csv before this import (none when there is no readable table). */
-async function previousImages({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, string>> {
+/** The objects of data/objects.csv before this import, by id (none when there is no readable table). */
+async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promise<Map<string, CollectionObject>> {
   try {
     const { objects } = await readObjects({ file: ws.objects });
-    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+    return new Map(objects.map((o) => [o.id, o]));
   } catch (error) {
     if (!isVitrineError(error, 'FILE_MISSING')) {
       log.warn(
         `${path.relative(ws.root, ws.objects)} cannot be read (${messageOf(error)}), so objects whose image is ` +
-          `missing from the export cannot keep their earlier image.`,
+          'missing from the export cannot keep their earlier image, nor objects whose row is refused their earlier row.',
         { file: path.relative(ws.root, ws.objects) },
       );
     }
     return new Map();
   }
 }
+
+/** A number as a spreadsheet shows and saves it when it is long: 1.23457E+11. */
+const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/i;
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
 

@@ -115,6 +115,11 @@ export function parseCsv({
   /** Give each row's `spans`: to change a cell in the text and leave every other byte as it was. */
   spans?: boolean;
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
+  // Excel's "sep=," first line names the separator; it is not the header. Its line break stays, so lines count
+  // as in the file (not with spans, whose offsets are the file's own: Vitrine's files never hold it).
+  if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
+  // Lines of spaces, tabs or DOS's Ctrl-Z after the last row look empty to staff: they end the file, not a row.
+  if (!spans) text = text.replace(/(?:(?:\r\n|\r|\n)[ \t\u001a]*)+$/, '\n');
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
   checkSeparator({ text, file });
@@ -393,6 +398,9 @@ function csvProblem({
   if (e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && e.record && header) {
     const cells = e.record.length;
     const more = cells > header.length;
+    // A line that looks empty in an editor: "has 1 cell" would not tell staff which line is meant.
+    if (cells === 1 && /^[ \t\u001a]+$/.test(e.record[0] ?? ''))
+      return { line, problem: `line ${line} holds only spaces or tabs: delete it (it looks empty, but is not).` };
     return {
       line,
       problem:
@@ -641,6 +649,63 @@ export function formatLabelsTable({
 /** Object ids sort by code point, the same on every machine and locale. */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The ways ids are rewritten by exports and spreadsheets, in the order applied, each named for messages. */
+const ID_FORMS: [string, (id: string) => string][] = [
+  ['how an accent is encoded', (id) => id.normalize('NFC')],
+  ['fullwidth or other forms of characters', (id) => id.normalize('NFKC')],
+  ['capitals', (id) => id.toLowerCase()],
+  ['dashes', (id) => id.replace(/[\u2010-\u2015\u2212]/g, '-')],
+  [
+    'spaces',
+    (id) =>
+      id
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/ ?([^\p{L}\p{N} ]) ?/gu, '$1'),
+  ],
+];
+
+/** An id as compared to find the same id written another way: `ＤＭ－０００１`, `dm - 0001` and `DM-0001` are one. */
+export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): string {
+  const key = ID_FORMS.reduce((key, [, form]) => form(key), id);
+  return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), key) : key;
+}
+
+/**
+ * How spreadsheets and scripts rewrite ids they take for numbers: leading zeros dropped (00012 → 12), or a
+ * decimal written (12 → 12.0, pandas with an empty cell in the column). Tried only when no other form matches.
+ */
+const NUMBER_FORMS: [string, (id: string) => string][] = [
+  ['leading zeros', (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, '$1')],
+];
+
+/** Every way idDifferences names, in the order messages list them. */
+export const ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+
+/**
+ * How two ids with one idKey (with or without zeros) differ: the forms without which they would not be equal. NFKC
+ * also composes accents, so a difference in accent encoding alone is told first, and apart.
+ */
+export function idDifferences(a: string, b: string): string[] {
+  const [accents, ...others] = ID_FORMS;
+  if (a !== b && a.normalize('NFC') === b.normalize('NFC')) return [accents![0]];
+  const forms = [...others, ...NUMBER_FORMS];
+  const apply = (id: string, skip: number) =>
+    forms.reduce((key, [, form], i) => (i === skip ? key : form(key)), id.normalize('NFC'));
+  return forms.flatMap(([what], i) => (apply(a, i) === apply(b, i) ? [] : [what]));
+}
+
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Ids in messages, as staff count them: OBJ-2 before OBJ-10 (a fixed locale, so the same on every machine; ties
+ * broken by code point). Files keep compareIds, whose order never depends on a collation table.
+ */
+export function compareIdsNaturally(a: string, b: string): number {
+  return NATURAL.compare(a, b) || compareIds(a, b);
 }
 
 async function readText(file: string): Promise<string> {

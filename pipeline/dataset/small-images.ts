@@ -1,3 +1,4 @@
+import { compareIdsNaturally } from '../collection/index.ts';
 import type { Logger } from '../log.ts';
 import type { DatasetObject } from '../types.ts';
 
@@ -12,7 +13,10 @@ export const MIN_IMAGE_SIDE = 32;
 const LISTED = 5;
 
 export function warnSmallImages({ objects, log }: { objects: DatasetObject[]; log: Logger }): number {
-  const small = objects.filter((o) => Math.min(o.width, o.height) < MIN_IMAGE_SIDE);
+  // Listed as staff count ids (OBJ-2 before OBJ-10), not in the table's code-point order.
+  const small = objects
+    .filter((o) => Math.min(o.width, o.height) < MIN_IMAGE_SIDE)
+    .sort((a, b) => compareIdsNaturally(a.id, b.id));
   for (const o of small.slice(0, LISTED)) {
     log.warn(
       `The image of object "${o.id}" (data/${o.image}) is very small: ${o.width}×${o.height} pixels, under ` +

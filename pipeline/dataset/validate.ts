@@ -1,6 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
-import { decodeText, parseCsv, parseLabels, parseObjects } from '../collection/index.ts';
+import {
+  decodeText,
+  ID_DIFFERENCES,
+  idDifferences,
+  idKey,
+  parseCsv,
+  parseLabels,
+  parseObjects,
+} from '../collection/index.ts';
 import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
@@ -185,10 +193,11 @@ export function checkLabels({
   const known = new Set(vocabulary);
   const linesOf = new Map<string, LabelLine[]>();
   let byFolded: Map<string, string[]> | undefined;
+  const byKey = new Map<boolean, Map<string, string[]>>();
   for (const line of labels) {
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
-      const hint = idHint({ id: line.objectId, byFolded });
+      const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
       if (!hint) unknown.push(line);
       issues.push({
         code: 'LABEL_UNKNOWN_OBJECT',
@@ -295,17 +304,20 @@ export function unknownObjectsMessage({
  */
 export function lookAlikeIds({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
   const groups = new Map<string, string[]>();
+  // The key import uses for ids written another way: capitals, accent encoding, fullwidth forms, dashes, spaces.
   for (const id of ids) {
-    const key = id.normalize('NFC').toLowerCase();
+    const key = idKey(id);
     groups.set(key, [...(groups.get(key) ?? []), id]);
   }
   const alike = [...groups.values()].filter((g) => g.length > 1);
   if (alike.length === 0) return null;
   const shown = alike.slice(0, 10).map((g) => {
-    const how =
-      new Set(g.map((id) => id.normalize('NFC'))).size < g.length ? 'how an accent is encoded' : 'upper/lower case';
+    const kinds = new Set(g.slice(1).flatMap((id) => idDifferences(g[0]!, id)));
+    const how = ID_DIFFERENCES.filter((what) => kinds.has(what)).map((what) =>
+      what === 'capitals' ? 'upper/lower case' : what,
+    );
     const named = g.map((id) => `"${clip(id)}" (line ${lineOf.get(id) ?? '?'})`);
-    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how}`;
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ only in ${how.join(' and ')}`;
   });
   const more = alike.length > 10 ? [`  …and ${alike.length - 10} more.`] : [];
   return [
@@ -347,6 +359,40 @@ function foldId(id: string): string {
     .replace(ODD, (c) => (HYPHENS[c] ? '-' : ''))
     .normalize('NFC')
     .toLowerCase();
+}
+
+/**
+ * The one id of the collection that `id` is written another way (idKey: spaces around punctuation, fullwidth
+ * forms; then leading zeros dropped or a ".0" added, as spreadsheets and scripts do to numbers), said with how.
+ */
+function keyHint({
+  id,
+  objectIds,
+  byKey,
+}: {
+  id: string;
+  objectIds: Set<string>;
+  byKey: Map<boolean, Map<string, string[]>>;
+}): string | undefined {
+  for (const zeros of [false, true]) {
+    let index = byKey.get(zeros);
+    if (!index) {
+      index = new Map();
+      for (const known of objectIds) {
+        const key = idKey(known, { zeros });
+        index.set(key, [...(index.get(key) ?? []), known]);
+      }
+      byKey.set(zeros, index);
+    }
+    const matches = index.get(idKey(id, { zeros }));
+    if (!matches) continue;
+    if (matches.length > 1) return undefined;
+    const meant = matches[0]!;
+    const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
+    const spreadsheet = zeros ? ' (a spreadsheet or script rewrote it as a number: keep the id column as text)' : '';
+    return `: it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`;
+  }
+  return undefined;
 }
 
 function foldedIds(ids: Set<string>): Map<string, string[]> {

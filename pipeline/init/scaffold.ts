@@ -298,6 +298,8 @@ export async function initRepository({
     missingImages: 'fail',
     // The new repository is the export: the demo's objects (or a half-made init's) are meant to go.
     removeMissing: true,
+    // Nor does a demo object keep its row because an export row with its id was refused.
+    keepRefused: false,
   }).catch(async (error: unknown) => {
     // Import writes all or nothing: when it stops, this folder is as it was, so a marker this init wrote goes too.
     if (!unfinished) await rm(madeWork ?? marker, { recursive: true, force: true });

@@ -298,7 +298,10 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     // Both events run the workflow file of the base (default) branch, never the pull request's.
     expect(Object.keys(yaml.on)).toEqual(['pull_request_target', 'issue_comment']);
     expect(yaml.on.issue_comment).toEqual({ types: ['created'] });
-    const on = yaml.on.pull_request_target as { paths: string[]; types: string[] };
+    const on = yaml.on.pull_request_target as { branches?: string[]; paths: string[]; types: string[] };
+    // Only pull requests into the default branch: the copy of this file on the branch a pull request targets is
+    // the one that runs, and a copy on any other branch goes stale (security finding 2; the guard checks too).
+    expect(on.branches).toEqual(['main']);
     expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
     expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
     expect(yaml.jobs.guard!.if).toContain("github.event_name == 'pull_request_target' &&");

@@ -1,9 +1,15 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INPUTS } from '../../actions/choose-runner/settings.ts';
 import { APPROVAL_CONTEXT, DATA_FILES, guardComment, guardPullRequest } from '../../pipeline/github/guard.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { type FakeGitHub, startFakeGitHub } from './fake-github.ts';
-import { asFork, examplePayload, type PullRequestEvent } from './run-action.ts';
+import { asFork, examplePayload, type PullRequestEvent, parseOutputs } from './run-action.ts';
 
 /*
  * Security finding 2: pull_request_target runs the workflow of the branch a pull request targets, which its
@@ -128,6 +134,60 @@ describe('the guard trains only pull requests into the default branch', () => {
     // The same pull request into the default branch is approved and trained.
     gh.pulls.get(2)!.base.ref = 'master';
     expect((await guard(comment)).choice.trusted).toBe(true);
+  });
+
+  it('refuses the example pull request into master once the default branch is main (an old master left behind)', async () => {
+    const { gh, guard } = await setUp('pull_request_target');
+    const event = examplePayload('opened') as any;
+    event.repository.default_branch = 'main';
+    event.pull_request.base.repo.default_branch = 'main';
+    gh.pullFiles.set(event.pull_request.number, [{ filename: 'labels.csv', status: 'modified' }]);
+    gh.contents.set(event.pull_request.head.sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
+    const result = await guard(event);
+    expect(result.choice.trusted).toBe(false);
+    expect(result.offBase).toEqual({ base: 'master', defaultBranch: 'main' });
+  });
+
+  it("the choose-runner action (run from its source) says so on a fork's pull request and fails its gate", async () => {
+    gh = await startFakeGitHub();
+    const event = targeting('opened', 'fixdata', true);
+    gh.pullFiles.set(event.pull_request.number, [{ filename: 'labels.csv', status: 'modified' }]);
+    gh.contents.set(event.pull_request.head.sha, new Map([['labels.csv', { type: 'file' as const, text: LABELS }]]));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-off-base-'));
+    await writeFile(path.join(dir, 'event.json'), JSON.stringify(event));
+    await writeFile(path.join(dir, 'output'), '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: dir,
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+      GITHUB_OUTPUT: path.join(dir, 'output'),
+      RUNNER_TEMP: dir,
+      [`INPUT_${INPUTS.token.toUpperCase()}`]: 'test-token',
+      [`INPUT_${INPUTS.apiUrl.toUpperCase()}`]: gh.url,
+    };
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const child = spawn(process.execPath, [path.join(root, 'actions', 'choose-runner', 'index.ts')], { cwd: dir, env });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stdout += d));
+    expect(await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1))), stdout).toBe(0);
+    const outputs = parseOutputs(await readFile(path.join(dir, 'output'), 'utf8'));
+    expect(outputs.trusted).toBe('false');
+    expect(outputs['data-dir']).toBe('');
+    expect(stdout).toMatch(/::warning::Not trained: the pull request targets the branch "fixdata"/);
+    const comments = gh.comments.get(event.pull_request.number) ?? [];
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('not the default branch `master`');
+    expect(gh.statuses).toEqual([
+      expect.objectContaining({
+        state: 'failure',
+        context: 'vitrine/gate',
+        description: expect.stringContaining('default branch'),
+      }),
+    ]);
   });
 
   it('still trains a branch of the repository into the default branch', async () => {

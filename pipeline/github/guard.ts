@@ -413,28 +413,6 @@ export async function guardPullRequest({
   // Both run the base branch's workflow and take only data from the head: one decision for both.
   const decided = { ...payload, pull_request: pr };
   const fork = (pr.head?.repo?.full_name ?? '').toLowerCase() !== (pr.base?.repo?.full_name ?? '').toLowerCase();
-  const baseRef = baseRefFromApi ?? pr.base?.ref ?? null;
-  // pull_request_target runs the copy of this workflow on the branch the pull request targets, which its author
-  // picks: a copy left on any other branch goes stale (an older guard). So only pull requests into the default
-  // branch are trained, whichever copy runs. GitHub sends repository.default_branch with both events.
-  const defaultBranch = payload.repository?.default_branch || pr.base?.repo?.default_branch || null;
-  if (defaultBranch && baseRef !== defaultBranch) {
-    const base = baseRef ?? '';
-    const reason =
-      `the pull request targets the branch "${shorten(base, QUOTE_MAX)}", not the default branch ` +
-      `"${shorten(defaultBranch, QUOTE_MAX)}": only pull requests into the default branch are trained on the museum's runner`;
-    log.warn(`Not trained: ${reason}.`);
-    // An approval label on it approves nothing: off again, so adding it after the base is changed approves then.
-    if (payload.action === 'labeled' && payload.label?.name === approvalLabel) {
-      await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
-    }
-    return {
-      ...none,
-      choice: { runsOn: hosted, trusted: false, reason },
-      pullRequest: { number, headSha: sha, baseRef, baseSha: pr.base?.sha ?? null, fork },
-      offBase: { base, defaultBranch },
-    };
-  }
   let approvedNow: string | null = null;
   // An approval (label or command) starts a run, and a run replaces the pull request's running one
   // (job concurrency): from someone without write access it starts nothing, on any pull request.
@@ -450,6 +428,27 @@ export async function guardPullRequest({
       const reason = `${by} has no write access, so their approval starts nothing`;
       return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
     }
+  }
+  const baseRef = baseRefFromApi ?? pr.base?.ref ?? null;
+  // After the permission check: an approval from someone without write access says nothing, here as anywhere.
+  // pull_request_target runs the copy of this workflow on the branch the pull request targets, which its author
+  // picks: a copy left on any other branch goes stale (an older guard). So only pull requests into the default
+  // branch are trained, whichever copy runs. GitHub sends repository.default_branch with both events.
+  const defaultBranch = payload.repository?.default_branch || pr.base?.repo?.default_branch || null;
+  if (defaultBranch && baseRef !== defaultBranch) {
+    const base = baseRef ?? '';
+    const reason =
+      `the pull request targets the branch "${shorten(base, QUOTE_MAX)}", not the default branch ` +
+      `"${shorten(defaultBranch, QUOTE_MAX)}": only pull requests into the default branch are trained on the museum's runner`;
+    log.warn(`Not trained: ${reason}.`);
+    // An approval label on it approves nothing: off again, so adding it after the base is changed approves then.
+    if (labelApproval) await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest: { number, headSha: sha, baseRef, baseSha: pr.base?.sha ?? null, fork },
+      offBase: { base, defaultBranch },
+    };
   }
   if (command && fork) {
     if (sha.toLowerCase() !== command.sha) {

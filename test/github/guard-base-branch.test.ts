@@ -131,6 +131,11 @@ describe('the guard trains only pull requests into the default branch', () => {
     expect(result.offBase).toEqual({ base: 'fixdata', defaultBranch: 'master' });
     expect(result.files).toEqual([]);
     expect(gh.statuses.filter((s) => s.context === APPROVAL_CONTEXT)).toEqual([]);
+    // Someone without write access gets no comment out of it: their command says nothing, whatever the base.
+    gh.permissions.set('visitor', 'read');
+    const byVisitor = await guard({ ...comment, comment: { ...comment.comment, user: { login: 'visitor' } } });
+    expect(byVisitor.pullRequest).toBeNull();
+    expect(byVisitor.offBase ?? null).toBeNull();
     // The same pull request into the default branch is approved and trained.
     gh.pulls.get(2)!.base.ref = 'master';
     expect((await guard(comment)).choice.trusted).toBe(true);

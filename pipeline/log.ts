@@ -37,6 +37,21 @@ export function clip(text: string, max = 80): string {
   return characters.length <= max ? text : `${characters.slice(0, max).join('')}…`;
 }
 
+/**
+ * A message made safe to print where GitHub Actions reads a step's output. The runner takes any line that starts,
+ * after white space, with "::" (or the older "##[") as a workflow command: set an output, mask a value, stop
+ * commands. Warnings and errors are escaped by the annotation they travel in; an info line is printed as it is, so
+ * a label or a file name quoted in one could forge a command. Line breaks stay ("\r" becomes "\n": the runner ends
+ * a line there too); a line that would read as a command has its opening escaped the way commands escape data.
+ */
+export function commandSafe(message: string): string {
+  return message
+    .replace(/\r\n?/g, '\n')
+    .replace(/^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm, (_, space: string, start: string) =>
+      start === '::' ? `${space}%3A%3A` : `${space}##%5B`,
+    );
+}
+
 /** A clock passed in so tests can fix time. */
 export interface Clock {
   now(): Date;

@@ -131,7 +131,7 @@ async function tellThePullRequest({
   }
   // A branch of the repository is checked by its own hosted run; a fork's head gets the gate only from here.
   if (fork && !result.choice.trusted) {
-    const waiting = result.refused.length === 0 && result.problems.length === 0;
+    const waiting = !result.offBase && result.refused.length === 0 && result.problems.length === 0;
     await forge.setStatus({
       owner,
       repo,
@@ -140,7 +140,9 @@ async function tellThePullRequest({
       context: settings.statusContext,
       description: waiting
         ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}`
-        : 'Not trained: the pull request changes more than data files, or they cannot be used',
+        : result.offBase
+          ? "Not trained: only pull requests into the default branch are trained on the museum's runner"
+          : 'Not trained: the pull request changes more than data files, or they cannot be used',
     });
   }
 }

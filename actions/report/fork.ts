@@ -11,6 +11,15 @@ import type { Metrics } from '../../pipeline/types.ts';
  * posted: its own headline would otherwise speak for the bot.
  */
 
+/**
+ * Marker of a fork's report comment, apart from the trusted run's (REPORT_MARKER): a fork's later run edits its
+ * own comment, never the report the museum's runner wrote.
+ */
+export const FORK_REPORT_MARKER = '<!-- vitrine:fork-report -->';
+
+/** What a fork's verdict is: its own run's claim, in the comment's first line and the headline. */
+export const FORK_CLAIM = "reported by the pull request's own run, not checked by the museum's runner";
+
 const NOTE =
   '> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come ' +
   "from the fork's own run, so a maintainer should check them before merging; merging runs the " +
@@ -137,8 +146,11 @@ export function forkReport({
   maxLabelChanges?: number;
 }): { markdown: string; rebuilt: boolean; reason: string | null; report: ReportJson | null } {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null)
-    return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  if (rebuilt.markdown !== null) {
+    const claim = headline(rebuilt.report);
+    const report = { ...rebuilt.report, headline: `${FORK_CLAIM[0]!.toUpperCase()}${FORK_CLAIM.slice(1)}: ${claim}` };
+    return { markdown: withNote(rebuilt.markdown, claim), rebuilt: true, reason: null, report };
+  }
   return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 
@@ -201,7 +213,7 @@ function rebuild({
   }
   const trusted: ReportJson = {
     ...report,
-    // Never the fork's own words: the headline is said again from the validated verdict and gate.
+    // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
     labels: {
       ...report.labels,
@@ -228,12 +240,14 @@ function ownRun(url: string | null, prefix: string | undefined): string | null {
   return /^\d+(\/attempts\/\d+)?$/.test(url.slice(prefix.length)) ? url : null;
 }
 
-/** The report's verdict line first, then the note on where it comes from. */
-function withNote(markdown: string): string {
+/**
+ * The verdict line said as the fork's claim (no ✅ or ❌, which the trusted run's report shows), then the note on
+ * where it comes from, then the rest of the report.
+ */
+function withNote(markdown: string, claim: string): string {
   const end = markdown.indexOf('\n');
-  return end === -1
-    ? `${markdown}\n\n${NOTE}`
-    : `${markdown.slice(0, end)}\n\n${NOTE}${markdown.slice(end + 1).replace(/^\n/, '')}`;
+  const first = `ℹ️ **${claim}** (${FORK_CLAIM})`;
+  return end === -1 ? `${first}\n\n${NOTE}` : `${first}\n\n${NOTE}${markdown.slice(end + 1).replace(/^\n/, '')}`;
 }
 
 // Character references GitHub would turn back into @ or # (decimal, hex, named; the ; is optional in HTML).

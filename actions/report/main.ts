@@ -9,7 +9,7 @@ import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.t
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
 import { inputsFromEnv } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
-import { forkReport } from './fork.ts';
+import { FORK_REPORT_MARKER, forkReport } from './fork.ts';
 import { OUTPUTS, readSettings } from './settings.ts';
 
 /**
@@ -76,7 +76,8 @@ export async function run({
       markdown,
       gatePassed: report?.gate.passed ?? false,
       headline,
-      marker: REPORT_MARKER,
+      // A fork's report has a comment of its own: it never replaces the report the museum's runner wrote.
+      marker: settings.fromFork ? FORK_REPORT_MARKER : REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || 'vitrine/gate',
       targetUrl: settings.runUrl ?? undefined,
       author: settings.commentAuthor,

@@ -292,15 +292,15 @@ interface PullRequestEvent {
   pull_request?: {
     number?: number;
     head?: { sha?: string; repo?: { full_name?: string } | null };
-    base?: { sha?: string; ref?: string; repo?: { full_name?: string } };
+    base?: { sha?: string; ref?: string; repo?: { full_name?: string; default_branch?: string } };
   };
-  repository?: { full_name?: string };
+  repository?: { full_name?: string; default_branch?: string };
 }
 
 interface CommentEvent {
   issue?: { number?: number; pull_request?: unknown };
   comment?: { body?: string; user?: { login?: string } };
-  repository?: { full_name?: string };
+  repository?: { full_name?: string; default_branch?: string };
 }
 
 /**
@@ -328,6 +328,8 @@ export interface GuardResult {
   } | null;
   /** The allow-listed data files the head changes, read from it (only when trusted). */
   files: { path: string; text: string }[];
+  /** Set when the pull request targets a branch other than the default one: nothing was read or approved. */
+  offBase?: { base: string; defaultBranch: string } | null;
   /** Why the run stays off the self-hosted runner, when it does (for the comment and the gate status). */
   refused: RefusedPath[];
   problems: string[];
@@ -427,6 +429,27 @@ export async function guardPullRequest({
       return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
     }
   }
+  const baseRef = baseRefFromApi ?? pr.base?.ref ?? null;
+  // After the permission check: an approval from someone without write access says nothing, here as anywhere.
+  // pull_request_target runs the copy of this workflow on the branch the pull request targets, which its author
+  // picks: a copy left on any other branch goes stale (an older guard). So only pull requests into the default
+  // branch are trained, whichever copy runs. GitHub sends repository.default_branch with both events.
+  const defaultBranch = payload.repository?.default_branch || pr.base?.repo?.default_branch || null;
+  if (defaultBranch && baseRef !== defaultBranch) {
+    const base = baseRef ?? '';
+    const reason =
+      `the pull request targets the branch "${shorten(base, QUOTE_MAX)}", not the default branch ` +
+      `"${shorten(defaultBranch, QUOTE_MAX)}": only pull requests into the default branch are trained on the museum's runner`;
+    log.warn(`Not trained: ${reason}.`);
+    // An approval label on it approves nothing: off again, so adding it after the base is changed approves then.
+    if (labelApproval) await forge.removeLabel({ owner, repo, issue: number, name: approvalLabel });
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest: { number, headSha: sha, baseRef, baseSha: pr.base?.sha ?? null, fork },
+      offBase: { base, defaultBranch },
+    };
+  }
   if (command && fork) {
     if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
@@ -470,7 +493,7 @@ export async function guardPullRequest({
   const pullRequest = {
     number,
     headSha: sha,
-    baseRef: baseRefFromApi ?? (pr as { base?: { ref?: string } }).base?.ref ?? null,
+    baseRef,
     baseSha: pr.base?.sha ?? null,
     fork,
   };
@@ -569,7 +592,17 @@ export function guardComment({
 }): string | null {
   const lines = [GUARD_MARKER];
   const files = allowed.map((p) => `\`${p}\``).join(', ');
-  if (result.refused.length > 0) {
+  if (result.offBase) {
+    const into = code(shorten(result.offBase.defaultBranch, 2 * QUOTE_MAX));
+    lines.push(
+      `**Not trained on the museum's runner.** This pull request targets ${code(shorten(result.offBase.base, 2 * QUOTE_MAX))}, ` +
+        `not the default branch ${into}. The museum's runner trains only pull requests into the default branch, ` +
+        'whose copy of this check is the one kept up to date.',
+      '',
+      `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close ` +
+        'and reopen the pull request.',
+    );
+  } else if (result.refused.length > 0) {
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       '',

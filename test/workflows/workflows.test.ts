@@ -298,7 +298,10 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
     // Both events run the workflow file of the base (default) branch, never the pull request's.
     expect(Object.keys(yaml.on)).toEqual(['pull_request_target', 'issue_comment']);
     expect(yaml.on.issue_comment).toEqual({ types: ['created'] });
-    const on = yaml.on.pull_request_target as { paths: string[]; types: string[] };
+    const on = yaml.on.pull_request_target as { branches?: string[]; paths: string[]; types: string[] };
+    // Only pull requests into the default branch: the copy of this file on the branch a pull request targets is
+    // the one that runs, and a copy on any other branch goes stale (security finding 2; the guard checks too).
+    expect(on.branches).toEqual(['main']);
     expect(on.paths).toEqual(['labels.csv', 'params.yaml']);
     expect(on.types).toEqual(['opened', 'synchronize', 'reopened', 'labeled']);
     expect(yaml.jobs.guard!.if).toContain("github.event_name == 'pull_request_target' &&");
@@ -444,6 +447,90 @@ describe("the trusted pull-request workflow (data, the museum's runner)", () => 
       const setup = (job.steps ?? []).find((s) => s.uses === './actions/setup-data');
       if (setup) expect(restorePrefixes(setup)).toEqual(['vitrine-v1-pr-12-Linux-', 'vitrine-v1-Linux-']);
     }
+  });
+});
+
+/*
+ * Security finding 5: a pull_request run executes the pull request's own code (npm ci's install scripts, actions/,
+ * pipeline/), so whatever key of the data remote it holds, anyone who can push a branch can copy. The jobs that only
+ * read the remote take the read-only key where the repository has one; the write key is only their fallback.
+ */
+describe('the keys of the data remote in pull-request workflows', () => {
+  const READ = {
+    AWS_ACCESS_KEY_ID: '${{ secrets.VITRINE_REMOTE_READ_ACCESS_KEY_ID || secrets.VITRINE_REMOTE_ACCESS_KEY_ID }}',
+    AWS_SECRET_ACCESS_KEY:
+      '${{ secrets.VITRINE_REMOTE_READ_SECRET_ACCESS_KEY || secrets.VITRINE_REMOTE_SECRET_ACCESS_KEY }}',
+  };
+  const reading = [
+    ['pull-request.yml', 'pipeline'],
+    ['pull-request-data.yml', 'pipeline'],
+  ] as const;
+
+  it.each(reading)('%s job %s reads the remote with the read-only key when there is one', async (file, name) => {
+    const { yaml } = (await workflows()).find((w) => w.file === file)!;
+    const env = (yaml.jobs[name] as Job & { env?: Record<string, string> }).env!;
+    expect({ AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY }).toEqual(
+      READ,
+    );
+    const keys = (secrets: Record<string, string>) =>
+      expression(`${env.AWS_ACCESS_KEY_ID}/${env.AWS_SECRET_ACCESS_KEY}`, { secrets });
+    const both = {
+      VITRINE_REMOTE_READ_ACCESS_KEY_ID: 'read-id',
+      VITRINE_REMOTE_READ_SECRET_ACCESS_KEY: 'read-secret',
+      VITRINE_REMOTE_ACCESS_KEY_ID: 'write-id',
+      VITRINE_REMOTE_SECRET_ACCESS_KEY: 'write-secret',
+    };
+    expect(keys(both)).toBe('read-id/read-secret');
+    expect(keys({ VITRINE_REMOTE_ACCESS_KEY_ID: 'write-id', VITRINE_REMOTE_SECRET_ACCESS_KEY: 'write-secret' })).toBe(
+      'write-id/write-secret',
+    );
+    // A fork's run gets no secrets at all (GitHub gives an empty string for each).
+    expect(keys(Object.fromEntries(Object.keys(both).map((k) => [k, ''])))).toBe('/');
+  });
+
+  it('names the write key only in jobs of the environment that only the default branch may use', async () => {
+    const write = /secrets\.VITRINE_REMOTE_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)\b/;
+    const writers: string[] = [];
+    for (const { file, yaml } of await workflows()) {
+      for (const [name, job] of Object.entries(yaml.jobs)) {
+        const env = (job as Job & { env?: Record<string, string> }).env ?? {};
+        const aws = [env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY].filter((v) => v !== undefined).map(String);
+        // The read-only key's fallback is no write key once that one lives in the environment alone.
+        if (aws.every((v) => !write.test(v) || /VITRINE_REMOTE_READ_/.test(v))) continue;
+        writers.push(`${file} ${name}`);
+        expect((job as Job & { environment?: unknown }).environment, `${file} ${name}`).toBe('vitrine-remote-write');
+      }
+      // pull-request.yml runs the pull request's own code: no job of it may use that environment.
+      if (file === 'pull-request.yml') expect(JSON.stringify(yaml)).not.toContain('vitrine-remote-write');
+    }
+    expect(writers.sort()).toEqual([
+      'main.yml promote',
+      'main.yml shard',
+      'publish-s3.yml promote',
+      'publish-s3.yml shard',
+      'pull-request-data.yml shard',
+      'retrain.yml check',
+      'retrain.yml retrain',
+      'rollback.yml rollback',
+    ]);
+  });
+
+  it("warns in the pull request's run when only the write key is set", async () => {
+    const { yaml } = (await workflows()).find((w) => w.file === 'pull-request.yml')!;
+    const step = yaml.jobs.pipeline!.steps![0]!;
+    expect(step.env).toEqual({
+      READ_KEY: '${{ secrets.VITRINE_REMOTE_READ_ACCESS_KEY_ID }}',
+      WRITE_KEY: '${{ secrets.VITRINE_REMOTE_ACCESS_KEY_ID }}',
+    });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-keys-'));
+    const script = path.join(dir, 'step.sh');
+    await writeFile(script, step.run!);
+    const run = (env: Record<string, string>) =>
+      execFileSync('bash', [script], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    expect(run({ READ_KEY: '', WRITE_KEY: 'write-id' })).toMatch(/^::warning::.*write key/);
+    expect(run({ READ_KEY: 'read-id', WRITE_KEY: 'write-id' })).toBe('');
+    expect(run({ READ_KEY: '', WRITE_KEY: '' })).toBe('');
+    await rm(dir, { recursive: true, force: true });
   });
 });
 

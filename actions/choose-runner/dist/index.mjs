@@ -27177,6 +27177,22 @@ function wideEncoding(text2) {
 function count(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
+var ID_FORMS = [
+  ["how an accent is encoded", (id) => id.normalize("NFC")],
+  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+  ["capitals", (id) => id.toLowerCase()],
+  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+  [
+    "spaces",
+    (id) => id.replace(/\s+/g, " ").trim().replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+  ]
+];
+var NUMBER_FORMS = [
+  ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")]
+];
+var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+var NATURAL = new Intl.Collator("en", { numeric: true });
 function decodeText({ bytes, file: file2 }) {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -46942,6 +46958,12 @@ function clip(text2, max = 80) {
   const characters = Array.from(text2);
   return characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
 }
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
 
 // pipeline/params.ts
 var fraction = external_exports.number().min(0).max(1);
@@ -47970,6 +47992,20 @@ async function guardPullRequest({
       return { ...none, choice: { runsOn: hosted, trusted: false, reason } };
     }
   }
+  const baseRef = baseRefFromApi ?? pr.base?.ref ?? null;
+  const defaultBranch = payload.repository?.default_branch || pr.base?.repo?.default_branch || null;
+  if (defaultBranch && baseRef !== defaultBranch) {
+    const base = baseRef ?? "";
+    const reason = `the pull request targets the branch "${shorten(base, QUOTE_MAX)}", not the default branch "${shorten(defaultBranch, QUOTE_MAX)}": only pull requests into the default branch are trained on the museum's runner`;
+    log.warn(`Not trained: ${reason}.`);
+    if (labelApproval) await forge.removeLabel({ owner, repo, issue: number4, name: approvalLabel });
+    return {
+      ...none,
+      choice: { runsOn: hosted, trusted: false, reason },
+      pullRequest: { number: number4, headSha: sha, baseRef, baseSha: pr.base?.sha ?? null, fork },
+      offBase: { base, defaultBranch }
+    };
+  }
   if (command && fork) {
     if (sha.toLowerCase() !== command.sha) {
       log.warn(`${command.who} approved commit ${command.sha}, but the head is now ${sha.slice(0, 12)}: not approved.`);
@@ -48006,7 +48042,7 @@ async function guardPullRequest({
   const pullRequest = {
     number: number4,
     headSha: sha,
-    baseRef: baseRefFromApi ?? pr.base?.ref ?? null,
+    baseRef,
     baseSha: pr.base?.sha ?? null,
     fork
   };
@@ -48087,7 +48123,14 @@ function guardComment({
 }) {
   const lines = [GUARD_MARKER];
   const files = allowed.map((p) => `\`${p}\``).join(", ");
-  if (result.refused.length > 0) {
+  if (result.offBase) {
+    const into = code(shorten(result.offBase.defaultBranch, 2 * QUOTE_MAX));
+    lines.push(
+      `**Not trained on the museum's runner.** This pull request targets ${code(shorten(result.offBase.base, 2 * QUOTE_MAX))}, not the default branch ${into}. The museum's runner trains only pull requests into the default branch, whose copy of this check is the one kept up to date.`,
+      "",
+      `To have it trained, change its base branch to ${into} (Edit, next to the title), then push a commit or close and reopen the pull request.`
+    );
+  } else if (result.refused.length > 0) {
     lines.push(
       `**Not trained on the museum's runner.** This pull request changes files other than the data files (${files}):`,
       "",
@@ -48478,7 +48521,8 @@ function listInput({ get: get2, name, fallback }) {
 function actionsLogger() {
   const props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
   return {
-    info: (message) => info(message),
+    // core.info prints the message as it is (warnings and errors are escaped): no line of it may be a command.
+    info: (message) => info(commandSafe(message)),
     warn: (message, where) => warning(message, props(where)),
     error: (message, where) => error(message, props(where)),
     debug: (message) => debug(message),
@@ -48490,10 +48534,10 @@ function actionsLogger() {
           done += n;
           if (total > 0 && done - last >= total / 10) {
             last = done;
-            info(`${label}: ${done}/${total}`);
+            info(commandSafe(`${label}: ${done}/${total}`));
           }
         },
-        done: () => info(`${label}: ${done}/${total} done`)
+        done: () => info(commandSafe(`${label}: ${done}/${total} done`))
       };
     }
   };
@@ -48620,14 +48664,14 @@ Checked: the data files of commit \`${sha.slice(0, 12)}\` are trained on the mus
     if (ours) await upsertComment({ forge, owner, repo, issue: number4, marker: GUARD_MARKER, body, log });
   }
   if (fork && !result.choice.trusted) {
-    const waiting = result.refused.length === 0 && result.problems.length === 0;
+    const waiting = !result.offBase && result.refused.length === 0 && result.problems.length === 0;
     await forge.setStatus({
       owner,
       repo,
       sha,
       state: waiting ? "pending" : "failure",
       context: settings.statusContext,
-      description: waiting ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}` : "Not trained: the pull request changes more than data files, or they cannot be used"
+      description: waiting ? `Waiting for a maintainer to approve commit ${sha.slice(0, 12)}` : result.offBase ? "Not trained: only pull requests into the default branch are trained on the museum's runner" : "Not trained: the pull request changes more than data files, or they cannot be used"
     });
   }
 }

@@ -28097,11 +28097,20 @@ function repositoryInput({ get, name, fallback }) {
   return { owner: match[1], repo: match[2] };
 }
 
+// pipeline/log.ts
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+
 // actions/lib/logger.ts
 function actionsLogger() {
   const props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
   return {
-    info: (message) => info(message),
+    // core.info prints the message as it is (warnings and errors are escaped): no line of it may be a command.
+    info: (message) => info(commandSafe(message)),
     warn: (message, where) => warning(message, props(where)),
     error: (message, where) => error(message, props(where)),
     debug: (message) => debug(message),
@@ -28113,10 +28122,10 @@ function actionsLogger() {
           done += n;
           if (total > 0 && done - last >= total / 10) {
             last = done;
-            info(`${label}: ${done}/${total}`);
+            info(commandSafe(`${label}: ${done}/${total}`));
           }
         },
-        done: () => info(`${label}: ${done}/${total} done`)
+        done: () => info(commandSafe(`${label}: ${done}/${total} done`))
       };
     }
   };
@@ -48771,6 +48780,8 @@ function plural2(n, word) {
 }
 
 // actions/report/fork.ts
+var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->";
+var FORK_CLAIM = "reported by the pull request's own run, not checked by the museum's runner";
 var NOTE = "> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n";
 var num2 = external_exports.number().refine(Number.isFinite, "a finite number");
 var str = external_exports.string().max(2e3);
@@ -48871,8 +48882,11 @@ function forkReport({
   maxLabelChanges = 50
 }) {
   const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
-  if (rebuilt.markdown !== null)
-    return { markdown: withNote(rebuilt.markdown), rebuilt: true, reason: null, report: rebuilt.report };
+  if (rebuilt.markdown !== null) {
+    const claim2 = headline(rebuilt.report);
+    const report = { ...rebuilt.report, headline: `${FORK_CLAIM[0].toUpperCase()}${FORK_CLAIM.slice(1)}: ${claim2}` };
+    return { markdown: withNote(rebuilt.markdown, claim2), rebuilt: true, reason: null, report };
+  }
   return { markdown: failureComment(rebuilt.reason), rebuilt: false, reason: rebuilt.reason, report: null };
 }
 function failureComment(reason) {
@@ -48919,7 +48933,7 @@ function rebuild({
   }
   const trusted = {
     ...report,
-    // Never the fork's own words: the headline is said again from the validated verdict and gate.
+    // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).
     headline: headline(report),
     labels: {
       ...report.labels,
@@ -48943,11 +48957,12 @@ function ownRun(url2, prefix) {
   if (!url2 || !prefix || !url2.startsWith(prefix)) return null;
   return /^\d+(\/attempts\/\d+)?$/.test(url2.slice(prefix.length)) ? url2 : null;
 }
-function withNote(markdown) {
+function withNote(markdown, claim2) {
   const end = markdown.indexOf("\n");
-  return end === -1 ? `${markdown}
+  const first = `\u2139\uFE0F **${claim2}** (${FORK_CLAIM})`;
+  return end === -1 ? `${first}
 
-${NOTE}` : `${markdown.slice(0, end)}
+${NOTE}` : `${first}
 
 ${NOTE}${markdown.slice(end + 1).replace(/^\n/, "")}`;
 }
@@ -49121,7 +49136,8 @@ async function run({
       markdown,
       gatePassed: report?.gate.passed ?? false,
       headline: headline2,
-      marker: REPORT_MARKER,
+      // A fork's report has a comment of its own: it never replaces the report the museum's runner wrote.
+      marker: settings.fromFork ? FORK_REPORT_MARKER : REPORT_MARKER,
       context: settings.statusContext || report?.statusContext || "vitrine/gate",
       targetUrl: settings.runUrl ?? void 0,
       author: settings.commentAuthor,

@@ -1,4 +1,4 @@
-import type { Logger, Progress, Where } from '../log.ts';
+import { commandSafe, type Logger, type Progress, type Where } from '../log.ts';
 
 /**
  * The terminal's logger: messages on stderr (stdout is for results and --json), GitHub annotations
@@ -41,13 +41,14 @@ export function terminalLogger({
     );
   };
   return {
-    info: (message) => write(`${message}\n`),
+    // In Actions a line of a message that began with :: would be run as a workflow command.
+    info: (message) => write(`${githubActions ? commandSafe(message) : message}\n`),
     warn: (message, where) =>
       githubActions ? annotate('warning', message, where) : write(`warning: ` + `${place(where, message)}${message}\n`),
     error: (message, where) =>
       githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`),
     debug: (message) => {
-      if (verbose) write(`${githubActions ? '::debug::' : 'debug: '}${message}\n`);
+      if (verbose) write(githubActions ? `::debug::${escapeData(message)}\n` : `debug: ${message}\n`);
     },
     progress: (label, total) => progressLine({ label, total, write, isTTY, now, every }),
   };

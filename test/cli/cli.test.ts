@@ -103,6 +103,17 @@ describe('terminal logger', () => {
     );
   });
 
+  it('in Actions, a line of an info or debug message never reads as a workflow command', () => {
+    let text = '';
+    const log = terminalLogger({ write: (t) => (text += t), githubActions: true, verbose: true });
+    // A label or file name quoted in a message could hold a line break and a command.
+    log.info('label "x\n::set-output name=a::b\r::add-mask::y" is new');
+    log.debug('object "y\n  ##[group]z"');
+    const lines = text.split('\n');
+    expect(lines.filter((l) => /^\s*(::|##\[)/.test(l))).toEqual(['::debug::object "y%0A  ##[group]z"']);
+    expect(text).toContain('%3A%3Aset-output name=a::b');
+  });
+
   it('writes plain places outside Actions', () => {
     let text = '';
     terminalLogger({ write: (t) => (text += t) }).warn('unknown object', {

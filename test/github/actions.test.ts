@@ -22,6 +22,7 @@ import { asFork, examplePayload, runAction } from './run-action.ts';
  */
 
 const MARKER = '<!-- vitrine:report -->';
+const FORK_REPORT_MARKER = '<!-- vitrine:fork-report -->';
 const TOKEN = 'test-token';
 
 describe('the report action', () => {
@@ -257,7 +258,8 @@ describe('the report action', () => {
     expect(run.code).toBe(0);
     const body = gh.comments.get(2)![0]!.body;
     const lines = body.split('\n');
-    expect(lines[0]).toBe(MARKER);
+    // A comment of its own: a fork's run never edits the trusted run's report.
+    expect(lines[0]).toBe(FORK_REPORT_MARKER);
     // A short failure comment naming the problem; nothing the fork wrote, its headline least of all.
     expect(lines[1]).toMatch(
       /^⚠️ \*\*The report of this fork's run cannot be shown\.\*\* Its report\.json does not have the shape Vitrine writes: /,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanForkMarkdown, forkReport } from '../../actions/report/fork.ts';
+import { cleanForkMarkdown, FORK_CLAIM, forkReport } from '../../actions/report/fork.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
@@ -72,7 +72,15 @@ describe("the fork's comment", () => {
     });
     expect(result.rebuilt).toBe(true);
     const lines = result.markdown.split('\n');
-    expect(lines[0]).toBe(own.split('\n')[0]);
+    // The fork's own headline, said to be its claim, without the trusted run's ✅ or ❌.
+    expect(lines[0]).toContain(
+      own
+        .split('\n')[0]!
+        .replace(/^[✅❌⚠️]+\s*/u, '')
+        .slice(0, 30),
+    );
+    expect(lines[0]).toContain(FORK_CLAIM);
+    expect(lines[0]).not.toMatch(/[✅❌]/u);
     expect(result.markdown).toContain('> This report was made on a hosted runner for a pull request from a fork.');
     expect(result.markdown).not.toContain('Thanks');
     // The fork's words stay text; its link is neither a link nor an address GitHub would link.

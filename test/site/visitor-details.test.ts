@@ -97,6 +97,26 @@ describe('visitor details on a built site', () => {
     expect(review).toContain('labels.csv');
   });
 
+  it('marks museum text with dir="auto", so an Arabic title reads right to left', async () => {
+    const html = await objectHtml('DM-0267');
+    expect(html).toMatch(/<h1 dir="auto"[^>]*>إناء/);
+    expect(html).toMatch(/<p dir="auto"[^>]*>إناء/);
+    expect(await file('all', 'index.html')).toMatch(/<p class="title" dir="auto"[^>]*>إناء/);
+    await page.goto(`${site.url}objects/${slugOf('DM-0267')}/`);
+    expect(await page.locator('h1').evaluate((h) => getComputedStyle(h).direction)).toBe('rtl');
+  });
+
+  it('keeps a title with no spaces within a 1280 px window', async () => {
+    for (const p of [`objects/${slugOf('DM-0001')}/`, 'all/', 'review/']) {
+      await page.goto(`${site.url}${p}`);
+      const { scroll, inner } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+      }));
+      expect(scroll, p).toBeLessThanOrEqual(inner);
+    }
+  });
+
   it('says the rights once, linked to the statement, with the museum words only when they add to it', async () => {
     const text = async (id: string) => {
       await page.goto(`${site.url}objects/${slugOf(id)}/`);

@@ -117,6 +117,22 @@ describe('visitor details on a built site', () => {
     }
   });
 
+  it('offers the page of an object whose address was typed as its id is printed', async () => {
+    const response = await page.goto(`${site.url}objects/DM-0267/`);
+    expect(response?.status()).toBe(404);
+    const link = page.locator('#did-you-mean a');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/objects/${slugOf('DM-0267')}/`);
+    expect(await page.locator('#did-you-mean').textContent()).toContain('DM-0267');
+    await link.click();
+    await page.waitForURL(`${site.url}objects/dm-0267/`);
+    expect(await page.locator('h1').textContent()).toBe(ARABIC);
+    // No page under the name either: nothing is offered.
+    await page.goto(`${site.url}objects/DM-9999/`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#did-you-mean').isHidden()).toBe(true);
+  });
+
   it('says the rights once, linked to the statement, with the museum words only when they add to it', async () => {
     const text = async (id: string) => {
       await page.goto(`${site.url}objects/${slugOf(id)}/`);

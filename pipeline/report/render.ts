@@ -228,12 +228,16 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
   ).length;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
+  const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside
       ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
-    otherSkipped
+    otherSkipped && stale
+      ? `the dataset stage has not run since ${changes.length === 1 ? 'this change' : 'these changes'}: run \`vitrine run\``
+      : '',
+    otherSkipped && !stale
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
   ].filter(Boolean);
@@ -247,7 +251,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     text(shorten(c.title)),
     c.before === null ? '—' : text(c.before),
     c.after === null ? '—' : text(c.after),
-    predictionCell(c, vocabulary),
+    predictionCell(c, vocabulary, stale),
   ]);
   const rest = changes.length - shown.length;
   const more = rowsForRoom
@@ -308,7 +312,7 @@ function thumbnail(c: LabelChange): string {
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 
-function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
+function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
@@ -318,7 +322,9 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
         `"${text(c.after)}" is not one of the collection's labels ` +
         `(${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`
       );
-    return 'the dataset stage skipped this line (see its warnings): no model used the new label';
+    return stale
+      ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
+      : 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
   const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');

@@ -365,7 +365,9 @@ export async function buildReport({
         'changes or ends early; report-full.md is whole.',
     );
   }
-  log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
+  log.debug(
+    `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
+  );
   return { markdown, fullMarkdown, json };
 }
 

@@ -149,7 +149,7 @@ export function renderMarkdown(input: RenderInput): string {
 
 function intro({ report, metrics, collectionName }: RenderInput): string {
   const c = report.comparison;
-  const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
+  const scope = `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} that it never saw while learning.`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
@@ -522,7 +522,7 @@ function trainingSection(model: ModelInfo): string {
         ` when the ${second} line stops improving, more training stops helping.`
       : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
+    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it along the way,`,
     `for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs
       ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
@@ -550,15 +550,15 @@ function trainingSection(model: ModelInfo): string {
  */
 function fittedOnce(model: ModelInfo): string {
   const who =
-    `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ` +
+    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
     `${text(model.backend)} backend.`;
   const f = model.lbfgs;
   const fit = !f
     ? 'Training recorded one set of figures, so there is no training curve.'
     : f.converged
-      ? `It was fitted to convergence in ${f.iterations} iterations of the L-BFGS solver, which runs no epochs: it ` +
+      ? `It was fitted to convergence in ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, which runs no epochs: it ` +
         'stops when the fit stops improving, so there is no training curve.'
-      : `It stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped ` +
+      : `It stopped after ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
         'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
   const how = !f

@@ -13,14 +13,17 @@ import type { Logger } from '../log.ts';
  */
 
 /**
- * Resolve a branch, tag or commit. A name is a branch first (local, then `origin/<name>` as a CI checkout has it):
- * git's own order would take a tag of that name, or a commit the name looks like, which anyone who can push a tag
- * or a commit could make stand for the base branch. Only a full 40-digit commit id is taken as it is.
+ * Resolve a branch, tag or commit. HEAD (and FETCH_HEAD, ORIG_HEAD, MERGE_HEAD), a full `refs/...` name and a full
+ * 40-digit commit id are taken as they are, as git takes them: every clone has an `origin/HEAD`, which is not this
+ * checkout's HEAD. Any other name is a branch first (local, then `origin/<name>` as a CI checkout has it); git's own
+ * order would take a tag of that name, or a commit the name looks like, which anyone who can push a tag or a commit
+ * could make stand for the base branch. An ancestry suffix (`~2`, `^`) applies to the name it follows.
  */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
-  const candidates = /^[0-9a-f]{40}$/i.test(ref)
-    ? [ref]
-    : [`refs/heads/${ref}`, `refs/remotes/origin/${ref}`, ref, `origin/${ref}`];
+  const [, name = ref, suffix = ''] = /^(.+?)((?:~\d*|\^)*)$/.exec(ref) ?? [];
+  const exact =
+    /^[0-9a-f]{40}$/i.test(name) || /^(HEAD|FETCH_HEAD|ORIG_HEAD|MERGE_HEAD)$/.test(name) || name.startsWith('refs/');
+  const candidates = exact ? [ref] : [`refs/heads/${name}${suffix}`, `refs/remotes/origin/${name}${suffix}`, ref];
   for (const candidate of candidates) {
     try {
       return await resolveRef({ dir, ref: candidate });

@@ -12,7 +12,7 @@ import type { DriftReport } from '../monitor/types.ts';
 import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
-import { hashJson } from '../stages/graph.ts';
+import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
@@ -123,7 +123,9 @@ export async function buildReport({
     stage: 'evaluate',
     optional: true,
   });
-  const lock = await readJson<{ stages?: Record<string, { durationMs?: number; summary?: string }> }>({
+  const lock = await readJson<{
+    stages?: Record<string, { durationMs?: number; summary?: string; deps?: { paths?: Record<string, string> } }>;
+  }>({
     ws,
     file: ws.lock,
     stage: 'run',
@@ -189,6 +191,13 @@ export async function buildReport({
     changes = await askModel({ ws, params, changes, objects, predict, log });
     changes = withHeldOut({ changes, oof });
   }
+  // A changed line dataset.json does not hold may only be new to it: lock.json records the labels.csv the dataset
+  // stage read (an older lock does not), and `run report --single` does not run that stage.
+  const labelsRead = lock?.stages?.dataset?.deps?.paths?.[labelsFile];
+  const datasetStale =
+    changes.some((c) => c.skipped) &&
+    typeof labelsRead === 'string' &&
+    labelsRead !== (await hashPath({ file: ws.labels }));
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
   const thumbnails = shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : []));
@@ -294,6 +303,7 @@ export async function buildReport({
         removed: changes.filter((c) => c.kind === 'removed').length,
         skipped: changes.filter((c) => c.skipped).length,
       },
+      ...(datasetStale ? { datasetStale: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
     },
@@ -355,7 +365,9 @@ export async function buildReport({
         'changes or ends early; report-full.md is whole.',
     );
   }
-  log.debug(`report: ${changes.length} label changes, gate ${gate.passed ? 'passes' : 'fails'}`);
+  log.debug(
+    `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
+  );
   return { markdown, fullMarkdown, json };
 }
 

@@ -110,7 +110,7 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
   return [
     '### Judged on every labelled object',
     '',
-    `The test split holds ${metrics.n} objects, too few to judge a change ` +
+    `The test split holds ${metrics.n} ${metrics.n === 1 ? 'object' : 'objects'}, too few to judge a change ` +
       `of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
       `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on ` +
       `the labels now, in the same folds, ` +

@@ -55,6 +55,25 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
 }
 
 /**
+ * The comment's first line. The icon follows the verdict as well as the gate: the gate only checks minimum scores,
+ * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
+ */
+function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
+  const worse = report.verdict === 'worse';
+  const icon = !report.gate.passed ? '❌' : worse ? '⚠️' : '✅';
+  const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
+  // On the main branch itself the run promotes; elsewhere the merge does.
+  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? '');
+  const meaning =
+    worse && report.gate.passed
+      ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +
+        `${onMain ? 'this run promotes' : 'merging would promote'} this model even though it scores lower than ` +
+        'the one in production.'
+      : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}`;
+}
+
+/**
  * What to say when the baseline was not scored on every test object: it trained on some of them
  * (`excluded`, usually because dataset.split changed), or the split changed and the overlap may be
  * unknown. `who` names the baseline mid-sentence, already escaped ("the model in production (v1.2.0)");
@@ -112,11 +131,7 @@ export function baselineScopeNote({
 export function renderMarkdown(input: RenderInput): string {
   const { report, metrics } = input;
   const parts: string[] = [];
-  const icon = report.gate.passed ? '✅' : '❌';
-  parts.push(
-    `${icon} **${VERDICT_WORDS[report.verdict]}.** ` +
-      `${report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**'}`,
-  );
+  parts.push(verdictLine(report));
   parts.push(intro(input));
   parts.push(...(input.sections?.afterIntro ?? []));
   parts.push(gateSection(report));
@@ -134,7 +149,7 @@ export function renderMarkdown(input: RenderInput): string {
 
 function intro({ report, metrics, collectionName }: RenderInput): string {
   const c = report.comparison;
-  const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
+  const scope = `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} that it never saw while learning.`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
@@ -213,12 +228,16 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
   ).length;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
+  const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside
       ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
-    otherSkipped
+    otherSkipped && stale
+      ? `the dataset stage has not run since ${changes.length === 1 ? 'this change' : 'these changes'}: run \`vitrine run\``
+      : '',
+    otherSkipped && !stale
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
   ].filter(Boolean);
@@ -232,7 +251,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     text(shorten(c.title)),
     c.before === null ? '—' : text(c.before),
     c.after === null ? '—' : text(c.after),
-    predictionCell(c, vocabulary),
+    predictionCell(c, vocabulary, stale),
   ]);
   const rest = changes.length - shown.length;
   const more = rowsForRoom
@@ -293,7 +312,7 @@ function thumbnail(c: LabelChange): string {
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 
-function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
+function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
@@ -303,7 +322,9 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null): string {
         `"${text(c.after)}" is not one of the collection's labels ` +
         `(${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`
       );
-    return 'the dataset stage skipped this line (see its warnings): no model used the new label';
+    return stale
+      ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
+      : 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
   const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');
@@ -501,7 +522,7 @@ function trainingSection(model: ModelInfo): string {
         ` when the ${second} line stops improving, more training stops helping.`
       : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
+    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it along the way,`,
     `for ${epochs} ${plural(epochs, 'epoch')} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs
       ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.`
@@ -529,15 +550,15 @@ function trainingSection(model: ModelInfo): string {
  */
 function fittedOnce(model: ModelInfo): string {
   const who =
-    `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ` +
+    `${model.trainCount} ${plural(model.trainCount, 'object')} trained the model and ${model.validationCount} checked it, on the ` +
     `${text(model.backend)} backend.`;
   const f = model.lbfgs;
   const fit = !f
     ? 'Training recorded one set of figures, so there is no training curve.'
     : f.converged
-      ? `It was fitted to convergence in ${f.iterations} iterations of the L-BFGS solver, which runs no epochs: it ` +
+      ? `It was fitted to convergence in ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, which runs no epochs: it ` +
         'stops when the fit stops improving, so there is no training curve.'
-      : `It stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped ` +
+      : `It stopped after ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
         'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
   const how = !f

@@ -127,6 +127,11 @@ export interface ReportJson {
     changes: LabelChange[];
     /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */
     counts: { changed: number; added: number; removed: number; skipped?: number };
+    /**
+     * True when labels.csv changed since the dataset stage last read it (lock.json), so `skipped` lines may only be new
+     * to it. Absent otherwise, and when the lock does not say what it read.
+     */
+    datasetStale?: boolean;
     /** The collection's labels (dataset.json's vocabulary); absent when there is no dataset.json. */
     vocabulary?: string[];
     /**

@@ -186,7 +186,7 @@ export const evaluateStage: Stage = {
     // One backend for both models (and one notice in the log).
     const backend = await selectBackend({ preference: params.train.backend, log });
     // Progress in words: evaluate can take minutes on a large collection (the tester saw 5 min of silence).
-    log.info(`Evaluating: scoring this model on ${labelledTest.length} test objects …`);
+    log.info(`Evaluating: scoring this model on ${plural(labelledTest.length, 'test object')} …`);
     const candidateAll = await classifyObjects({ ws, params, modelDir: ws.model, objects: labelledTest, log, backend });
     // This model's own scores use every test object it could embed (left-out.ts).
     const test = answeredBy({ objects: labelledTest, classified: [candidateAll] });
@@ -204,7 +204,7 @@ export const evaluateStage: Stage = {
       const resolved = await resolveModelDir({ ws, params, version: params.evaluate.baseline, log });
       if (resolved) {
         log.info(
-          `Evaluating: comparing with production (${resolved.version}) on the same ${test.length} test objects …`,
+          `Evaluating: comparing with production (${resolved.version}) on the same ${plural(test.length, 'test object')} …`,
         );
         const baselineAll = await classifyObjects({ ws, params, modelDir: resolved.dir, objects: test, log, backend });
         // A baseline on another backbone may not read images this model reads: those images are fine, they
@@ -438,7 +438,7 @@ export const evaluateStage: Stage = {
     const f1 = metrics.macroF1;
     const parts = [
       `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and ` +
-        `accuracy ${pct(metrics.accuracy.value)} on ${metrics.n} test objects`,
+        `accuracy ${pct(metrics.accuracy.value)} on ${plural(metrics.n, 'test object')}`,
     ];
     if (metrics.baseline) {
       const c = metrics.baseline.comparison;
@@ -456,7 +456,7 @@ export const evaluateStage: Stage = {
     if (crossValidated) {
       const c = crossValidated.comparison;
       parts.push(
-        `on all ${crossValidated.objects} labelled objects (cross-validated, ${crossValidated.changed} labels ` +
+        `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
           `changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`,
       );
     }

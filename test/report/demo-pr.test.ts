@@ -108,7 +108,7 @@ describe('the demo label-correction pull request (slow)', () => {
     expect(json.comparison?.baselineVersion).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(['better', 'worse', 'no detectable difference']).toContain(json.verdict);
     expect(markdown.split('\n')[0]).toMatch(
-      /^(✅|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}$/,
+      /^(✅|⚠️|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}( The gate only checks .*)?$/,
     );
     for (const c of json.labels.changes) expect(markdown).toContain(`| ${c.id} (line `);
     // What the model now says about every fixed object: test objects from evaluate, the others asked

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { forkReport } from '../../actions/report/fork.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
+
+/*
+ * The gate checks minimum scores, not the verdict: a change can be "Worse" and still pass it. The first line must
+ * not wear a green tick then, and it says in plain words what passing means (a tester read "✅ Worse" as good).
+ */
+
+const objects = demoObjects();
+const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+const params = validateParams({ raw: { train: { epochs: 60 } } });
+const GATE_SENTENCE =
+  'The gate only checks the minimum scores in params.yaml; it passes, so merging would promote this model even ' +
+  'though it scores lower than the one in production.';
+
+async function worseRepo(): Promise<Awaited<ReturnType<typeof makeRepo>>> {
+  const repo = await makeRepo({ objects, base: labels, head: labels });
+  const ci = (value: number) => ({ value, low: value - 0.08, high: Math.min(1, value + 0.08) });
+  const baseline = {
+    version: 'v1.0.0',
+    accuracy: ci(0.95),
+    macroF1: ci(0.95),
+    topK: { k: 2, accuracy: ci(1) },
+    ece: ci(0.04),
+    perClass: [],
+    confusion: [],
+    comparison: {
+      metric: 'macroF1',
+      difference: { value: -0.009, low: -0.02, high: -0.001 },
+      pValue: 0.03,
+      test: 'paired bootstrap',
+      verdict: 'worse',
+    },
+  } as unknown as NonNullable<Metrics['baseline']>;
+  await writeStageOutputs({ ws: repo.ws, objects, head: labels, metrics: { baseline } });
+  return repo;
+}
+
+describe('the verdict line', () => {
+  it('a worse model that passes the gate: a warning sign, and what passing means', async () => {
+    const { ws } = await worseRepo();
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.verdict).toBe('worse');
+    expect(json.gate.passed).toBe(true);
+    const first = markdown.split('\n')[0]!;
+    expect(first).not.toContain('✅');
+    expect(first).toBe(`⚠️ **Worse: this change makes the model worse.** The promotion gate passes. ${GATE_SENTENCE}`);
+  });
+
+  it('on the main branch itself, says the run promotes it', async () => {
+    const { ws } = await worseRepo();
+    const { markdown } = await buildReport({
+      ws,
+      params,
+      noBaseReason: 'this run is on main itself',
+      log: silentLogger,
+    });
+    expect(markdown.split('\n')[0]).toContain(
+      'it passes, so this run promotes this model even though it scores lower than the one in production.',
+    );
+  });
+
+  it('the same in the comment rebuilt from a fork’s files', async () => {
+    const { ws } = await worseRepo();
+    await reportStage.run({
+      ws,
+      params,
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+      env: { GITHUB_BASE_REF: 'main' },
+    });
+    const result = forkReport({
+      reportJson: await readFile(path.join(ws.report, 'report.json'), 'utf8'),
+      metricsJson: await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'),
+    });
+    expect(result.rebuilt).toBe(true);
+    expect(result.markdown.split('\n')[0]).toBe(
+      `⚠️ **Worse: this change makes the model worse.** The promotion gate passes. ${GATE_SENTENCE}`,
+    );
+  });
+
+  it('better and passing keeps its tick; a failing gate is a cross whatever the verdict', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    const better = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(better.markdown.split('\n')[0]).toBe(
+      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+    );
+    const strict = validateParams({ raw: { train: { epochs: 60 }, gate: { min_macro_f1: 0.99 } } });
+    await writeStageOutputs({ ws, objects, head: labels, params: strict });
+    const failing = await buildReport({ ws, params: strict, base: 'main', log: silentLogger });
+    expect(failing.json.gate.passed).toBe(false);
+    expect(failing.markdown.split('\n')[0]).toMatch(
+      /^❌ \*\*Better: .*\*\* \*\*The promotion gate does not pass\.\*\*$/,
+    );
+  });
+});

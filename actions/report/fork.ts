@@ -113,6 +113,8 @@ const reportSchema = z.object({
       skipped: z.number().int().min(0).optional(),
     }),
     vocabulary: z.array(str).max(1000).optional(),
+    // The dataset stage had not run since the change: said so, not blamed on the stage.
+    datasetStale: z.boolean().optional(),
   }),
   lineage: z.object({
     data: str,

@@ -82,9 +82,10 @@ describe('the verdict line', () => {
       metricsJson: await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8'),
     });
     expect(result.rebuilt).toBe(true);
-    expect(result.markdown.split('\n')[0]).toBe(
-      `⚠️ **Worse: this change makes the model worse.** The promotion gate passes. ${GATE_SENTENCE}`,
-    );
+    // A fork's comment says the verdict as the fork's claim, with no tick: never a green "Worse".
+    const first = result.markdown.split('\n')[0]!;
+    expect(first).toMatch(/^ℹ️ \*\*Worse: this change makes the model worse\. The promotion gate passes\.\*\*/u);
+    expect(first).not.toMatch(/✅|❌/u);
   });
 
   it('better and passing keeps its tick; a failing gate is a cross whatever the verdict', async () => {

@@ -48288,6 +48288,14 @@ var VERDICT_WORDS = {
 function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
 }
+function verdictLine(report) {
+  const worse = report.verdict === "worse";
+  const icon = !report.gate.passed ? "\u274C" : worse ? "\u26A0\uFE0F" : "\u2705";
+  const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
+  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? "");
+  const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though it scores lower than the one in production.` : "";
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}`;
+}
 function baselineScopeNote({
   baseline,
   n,
@@ -48320,10 +48328,7 @@ function baselineScopeNote({
 function renderMarkdown(input2) {
   const { report, metrics } = input2;
   const parts = [];
-  const icon = report.gate.passed ? "\u2705" : "\u274C";
-  parts.push(
-    `${icon} **${VERDICT_WORDS[report.verdict]}.** ${report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**"}`
-  );
+  parts.push(verdictLine(report));
   parts.push(intro(input2));
   parts.push(...input2.sections?.afterIntro ?? []);
   parts.push(gateSection(report));
@@ -48341,7 +48346,7 @@ function renderMarkdown(input2) {
 }
 function intro({ report, metrics, collectionName }) {
   const c = report.comparison;
-  const scope = `The model was tested on ${metrics.n} objects of ${text(collectionName)} that it never saw while learning.`;
+  const scope = `The model was tested on ${metrics.n} ${plural2(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
@@ -48401,9 +48406,11 @@ ${against}No label in labels.csv changed.`;
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)
   ).length;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
+  const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels and ${outside === 1 ? "was" : "were"} skipped` : "",
-    otherSkipped ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
+    otherSkipped && stale ? `the dataset stage has not run since ${changes.length === 1 ? "this change" : "these changes"}: run \`vitrine run\`` : "",
+    otherSkipped && !stale ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
   const shown = changes.slice(0, rowsForRoom ? labelRowsForRoom : maxLabelChanges);
@@ -48415,7 +48422,7 @@ ${against}No label in labels.csv changed.`;
     text(shorten(c.title)),
     c.before === null ? "\u2014" : text(c.before),
     c.after === null ? "\u2014" : text(c.after),
-    predictionCell(c, vocabulary)
+    predictionCell(c, vocabulary, stale)
   ]);
   const rest = changes.length - shown.length;
   const more = rowsForRoom ? `
@@ -48467,12 +48474,12 @@ function thumbnail(c) {
   if (!src) return "";
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
-function predictionCell(c, vocabulary) {
+function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
       return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(", ")}): the line was skipped`;
-    return "the dataset stage skipped this line (see its warnings): no model used the new label";
+    return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   const agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees";
   const heldOut = c.heldOut ? `a model trained without this object says ${text(c.heldOut.label)} (${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})` : "";
@@ -48641,7 +48648,7 @@ function trainingSection(model) {
   const [first, second] = [CHART_COLOURS[0].name, CHART_COLOURS[1].name];
   const legend = valLoss.length > 0 || valAccuracy.length > 0 ? `In each chart the ${first} line is the training objects and the ${second} line the validation objects; when the ${second} line stops improving, more training stops helping.` : `In each chart the ${first} line is the training objects.`;
   const words = [
-    `${model.trainCount} objects trained the model and ${model.validationCount} checked it along the way,`,
+    `${model.trainCount} ${plural2(model.trainCount, "object")} trained the model and ${model.validationCount} checked it along the way,`,
     `for ${epochs} ${plural2(epochs, "epoch")} on the ${text(model.backend)} backend. ${legend}`,
     listed.length < epochs ? `The charts show ${lossChart.shown.length} of ${epochs} epochs, evenly spaced; the table lists those.` : ""
   ].filter(Boolean);
@@ -48663,9 +48670,9 @@ ${tableText}
   return blocks.join("\n\n");
 }
 function fittedOnce(model) {
-  const who = `${model.trainCount} objects trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
+  const who = `${model.trainCount} ${plural2(model.trainCount, "object")} trained the model and ${model.validationCount} checked it, on the ${text(model.backend)} backend.`;
   const f = model.lbfgs;
-  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} iterations of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} iterations of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
+  const fit = !f ? "Training recorded one set of figures, so there is no training curve." : f.converged ? `It was fitted to convergence in ${f.iterations} ${plural2(f.iterations, "iteration")} of the L-BFGS solver, which runs no epochs: it stops when the fit stops improving, so there is no training curve.` : `It stopped after ${f.iterations} ${plural2(f.iterations, "iteration")} of the L-BFGS solver, its limit, before the fit stopped improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).`;
   const among = f && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : "";
   const how = !f ? "" : f.l2Chosen === "cross-validation" ? `, chosen by ${f.folds}-fold cross-validation on ${f.sampled ? "a sample of the training objects (train.l2_cv_max_objects)" : "the training objects"}${among}` : f.l2Chosen === "fixed" ? ", fixed in params.yaml (train.l2_choices gives one value)" : `, the largest of train.l2_choices${among}: too few training objects to compare them`;
   const penalty = model.l2 === void 0 ? "" : `It uses an L2 penalty of ${model.l2} (how strongly the model is kept from fitting the training photographs too closely)${how}.`;
@@ -48860,7 +48867,9 @@ var reportSchema = external_exports.object({
       removed: external_exports.number().int().min(0),
       skipped: external_exports.number().int().min(0).optional()
     }),
-    vocabulary: external_exports.array(str).max(1e3).optional()
+    vocabulary: external_exports.array(str).max(1e3).optional(),
+    // The dataset stage had not run since the change: said so, not blamed on the stage.
+    datasetStale: external_exports.boolean().optional()
   }),
   lineage: external_exports.object({
     data: str,

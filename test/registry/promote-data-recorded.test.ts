@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addData } from '../../pipeline/data/index.ts';
+import { addData, objectPath } from '../../pipeline/data/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { readRegistry } from '../../pipeline/registry/registry.ts';
 import { promote, promoteStage } from '../../pipeline/stages/promote.ts';
@@ -84,6 +85,22 @@ describe('promotion and data/ that data.dvc does not record', () => {
     const error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'PROMOTE_DATA_UNRECORDED', data: { added: 0, removed: 1, changed: 0 } });
     expect((error as Error).message).toContain('removed: data/images/obj-002.png');
+    expect(tagsOf(f)).toEqual([]);
+  });
+
+  it('says to pull first when files data.dvc records were never fetched ("data add" would drop them)', async () => {
+    const f = await recordedRepo();
+    // An interrupted pull: the image is neither in data/ nor in the local cache.
+    await rm(path.join(f.ws.data, 'images', 'obj-002.png'));
+    const md5 = createHash('md5').update('image 2').digest('hex');
+    await rm(objectPath(path.join(f.root, '.dvc', 'cache'), md5));
+    await trainAndEvaluate(f);
+    const error = await promote({ ctx: stageContext(f), predict: standInPredict }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROMOTE_DATA_UNRECORDED', data: { removed: 0, notFetched: 1 } });
+    const message = (error as Error).message;
+    expect(message).toContain('1 never fetched to this machine');
+    expect(message).toContain('never fetched: data/images/obj-002.png');
+    expect(message).toContain('Run "vitrine data pull" to fetch what data.dvc records');
     expect(tagsOf(f)).toEqual([]);
   });
 

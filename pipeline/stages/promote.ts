@@ -435,7 +435,7 @@ export const promoteStage: Stage = {
       const unrecorded = await unrecordedData({ ws: ctx.ws, log: ctx.log });
       if (unrecorded)
         ctx.log.warn(
-          `${unrecorded.words}. This run trained and evaluated on data/ as it is, but data.dvc is what gets ` +
+          `${unrecorded.words}. This run used data/ as it is, but data.dvc is what gets ` +
             `merged: the merge will not be promoted until the data is recorded. ` +
             (unrecorded.pullFirst
               ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status".'

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { readFileAtRef } from '../data/git.ts';
+import { type DataStatus, dataStatus } from '../data/index.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { rel } from '../paths.ts';
@@ -161,6 +162,107 @@ export async function checkCommitted({ ws, commit }: { ws: StageContext['ws']; c
   );
 }
 
+/** What to do when data/ holds data that data.dvc does not record (said in the refusal and in a branch's warning). */
+const RECORD_DATA = 'run "vitrine data add", then commit data.dvc and push the data with "vitrine data push"';
+
+/** How data/ differs from what data.dvc records, in plain words with examples; null when it does not. */
+export interface UnrecordedData {
+  /** "data/ differs from what data.dvc records: 2 added, 0 removed, 1 changed (added: data/images/…)". */
+  words: string;
+  /** Recorded files never fetched to this machine: "vitrine data pull" first, since "data add" would drop them. */
+  pullFirst: boolean;
+  added: number;
+  removed: number;
+  changed: number;
+  notFetched: number;
+}
+
+/**
+ * Compare data/ with data.dvc through the data layer's status (the same as "vitrine data status"). Nothing
+ * to say without data.dvc: the lineage then hashes data/ itself.
+ */
+export async function unrecordedData({
+  ws,
+  log,
+}: {
+  ws: StageContext['ws'];
+  log: StageContext['log'];
+}): Promise<UnrecordedData | null> {
+  const status = await dataStatus({ root: ws.root, log });
+  if (!status.recorded || status.clean) return null;
+  return describeUnrecorded(status);
+}
+
+function describeUnrecorded(status: DataStatus): UnrecordedData {
+  const { added, removed, modified } = status.changes;
+  const notFetched = status.changes.notFetched ?? [];
+  const counts = {
+    added: added.length,
+    removed: removed.length,
+    changed: modified.length,
+    notFetched: notFetched.length,
+  };
+  const examples = (label: string, files: string[]) =>
+    files.length === 0
+      ? []
+      : [
+          `${label}: ${files
+            .slice(0, 3)
+            .map((f) => `data/${f}`)
+            .join(', ')}${files.length > 3 ? ', …' : ''}`,
+        ];
+  let words: string;
+  if (!status.workspace) words = 'data/ is missing, so it is not what data.dvc records';
+  else if (!status.cache.hasManifest)
+    // Without data.dvc's file list in the cache the files cannot be compared one by one: say so, not "0 changed".
+    words =
+      `data/ differs from what data.dvc records (its list of files is not in the local cache, so which files ` +
+      'differ is not known here; "vitrine data status" says more)';
+  else {
+    const listed = [
+      ...examples('added', added),
+      ...examples('removed', removed),
+      ...examples('changed', modified),
+      ...examples('never fetched', notFetched),
+    ];
+    words =
+      `data/ differs from what data.dvc records: ${counts.added} added, ${counts.removed} removed, ` +
+      `${counts.changed} changed` +
+      (counts.notFetched > 0 ? `, ${counts.notFetched} never fetched to this machine` : '') +
+      (listed.length > 0 ? ` (${listed.join('; ')})` : '');
+  }
+  return { words, pullFirst: !status.workspace || counts.notFetched > 0, ...counts };
+}
+
+/**
+ * Refuse when data/ is not what data.dvc records: the model was trained on data/ as it is, but its version
+ * records data.dvc's hash, so that data could not reproduce it, and a rollback or "vitrine data checkout"
+ * would bring back data that never trained it.
+ */
+export async function checkDataRecorded({
+  ws,
+  log,
+}: {
+  ws: StageContext['ws'];
+  log: StageContext['log'];
+}): Promise<void> {
+  const unrecorded = await unrecordedData({ ws, log });
+  if (!unrecorded) return;
+  const { words, pullFirst, ...counts } = unrecorded;
+  throw new VitrineError(
+    'PROMOTE_DATA_UNRECORDED',
+    `Not promoted: ${words}. A model version records the data of data.dvc, so the model trained on data/ as it ` +
+      'is could not be made again from its commit, and a rollback would bring back data that never trained it. ' +
+      (pullFirst
+        ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status"; if data/ still ' +
+          `differs, ${RECORD_DATA}. `
+        : `If the changes are meant, ${RECORD_DATA}, then run again; if not, "vitrine data checkout" puts data/ ` +
+          'back as data.dvc records. ') +
+      'Nothing was registered and production is unchanged.',
+    counts,
+  );
+}
+
 /** The promotion, with the remote and predictor injectable for tests; the stage calls it with the defaults. */
 export async function promote({
   ctx,
@@ -205,6 +307,8 @@ export async function promote({
       {},
     );
   await checkCommitted({ ws, commit });
+  // Before anything is stored or tagged; only here, where a version is registered (a branch's run only warns).
+  await checkDataRecorded({ ws, log });
 
   // Evidence for the card travels with the model, so any machine can rebuild the card.
   const dataset = await readDataset({ ws });
@@ -327,6 +431,16 @@ export const promoteStage: Stage = {
     if (branch !== main) {
       const where = branch ? `branch "${branch}"` : 'a commit that is not on a branch';
       ctx.log.info(`Not promoting on ${where}: a model is promoted on "${main}", when its pull request is merged.`);
+      // Said here, once per run: the merge would be refused for it (checkDataRecorded).
+      const unrecorded = await unrecordedData({ ws: ctx.ws, log: ctx.log });
+      if (unrecorded)
+        ctx.log.warn(
+          `${unrecorded.words}. This run used data/ as it is, but data.dvc is what gets ` +
+            `merged: the merge will not be promoted until the data is recorded. ` +
+            (unrecorded.pullFirst
+              ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status".'
+              : `To keep the changes, ${RECORD_DATA}.`),
+        );
       return { summary: `not promoted: this is ${where}, models are promoted on "${main}"` };
     }
     const { summary } = await promote({ ctx });

@@ -101,8 +101,30 @@ export async function pushFiles({
   return { sent, present };
 }
 
+/**
+ * A registration tag's file list is text anyone who can push a tag wrote: every entry must name a file
+ * inside the model folder by an md5, as `manifestOf` writes them, before anything is read or written.
+ */
+function checkEntries(manifest: Manifest): void {
+  for (const { relpath, md5 } of manifest.files) {
+    const shown = JSON.stringify(relpath).slice(0, 80);
+    const invalid = (problem: string) =>
+      new VitrineError(
+        'REGISTRY_FILES_INVALID',
+        `The model version's file list (${manifest.md5}) is not valid: ${problem} Vitrine wrote nothing. ` +
+          'The registration tag was not written by Vitrine: see who pushed it ("git show <tag>").',
+        { relpath, md5: manifest.md5 },
+      );
+    const parts = relpath.split('/');
+    if (relpath.startsWith('/') || relpath.includes('\\') || parts.some((p) => p === '' || p === '.' || p === '..'))
+      throw invalid(`its entry ${shown} does not name a file inside the model folder.`);
+    if (!/^[0-9a-f]{32}$/.test(md5)) throw invalid(`its entry ${shown} has ${JSON.stringify(md5)}, not an md5.`);
+  }
+}
+
 /** True when `dir` holds exactly the manifest's files with the right content. */
 export async function folderMatches({ dir, manifest }: { dir: string; manifest: Manifest }): Promise<boolean> {
+  checkEntries(manifest);
   for (const entry of manifest.files) {
     const file = path.join(dir, entry.relpath);
     try {
@@ -134,6 +156,7 @@ export async function restoreFolder({
   remote: (() => Promise<ModelRemote>) | null;
   log: Logger;
 }): Promise<{ copied: number; fetched: number }> {
+  checkEntries(manifest);
   const temp = `${dir}.${randomBytes(6).toString('hex')}.tmp`;
   let copied = 0;
   let fetched = 0;

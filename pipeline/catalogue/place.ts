@@ -34,8 +34,9 @@ export const PLACE_CHILD = path.join(import.meta.dirname, 'place-child.ts');
 
 /**
  * `placeSite` in a child process that exits when done (apart.ts), so the memory of its checks over
- * every file of the site (1.8 GB at 100,000 objects, most of it garbage V8 keeps) is returned before
- * Pagefind runs. The pages are read there from `planDir`. A failure arrives as the child's VitrineError.
+ * every file of the site (1.8 GB at 100,000 objects, most of it garbage V8 keeps) is not kept by the
+ * build process; Pagefind runs beside it (site.ts). The pages are read there from `planDir`. A failure
+ * arrives as the child's VitrineError.
  */
 export async function placeSiteApart({
   log,

@@ -195,8 +195,8 @@ export async function buildSite({
     if (indexResult.status === 'rejected') throw indexResult.reason;
     const { placed, peakRss: placePeakRss } = placeResult.value;
     const indexed = indexResult.value;
-    const placeAndIndexMs = Date.now() - started;
     await removeAll([planDir, astroPublic, stageDir]);
+    const placeAndIndexMs = Date.now() - started;
     const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
     const rendered = pages.filter((p) => p.render).length;
     const objectPages = { rendered, reused: pages.length - rendered };

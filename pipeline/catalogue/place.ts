@@ -34,8 +34,9 @@ export const PLACE_CHILD = path.join(import.meta.dirname, 'place-child.ts');
 
 /**
  * `placeSite` in a child process that exits when done (apart.ts), so the memory of its checks over
- * every file of the site (1.8 GB at 100,000 objects, most of it garbage V8 keeps) is returned before
- * Pagefind runs. The pages are read there from `planDir`. A failure arrives as the child's VitrineError.
+ * every file of the site (1.8 GB at 100,000 objects, most of it garbage V8 keeps) is not kept by the
+ * build process; Pagefind runs beside it (site.ts). The pages are read there from `planDir`. A failure
+ * arrives as the child's VitrineError.
  */
 export async function placeSiteApart({
   log,
@@ -72,6 +73,7 @@ export async function placeSite({
   publicDir,
   folders,
   keep = [],
+  cached = false,
 }: {
   siteDir: string;
   /** Astro's output for this build (non-object pages, the object pages it rendered, assets). */
@@ -84,6 +86,8 @@ export async function placeSite({
   folders: string[];
   /** Top-level folders of the site this step leaves alone. */
   keep?: string[];
+  /** The pages Astro rendered are already in the cache (`cacheRenderedPages`): a site build moves them first. */
+  cached?: boolean;
 }): Promise<Placed> {
   const placed: Placed = { kept: 0, written: 0, removed: 0 };
   const wanted = new Set<string>();
@@ -106,20 +110,7 @@ export async function placeSite({
     }
   };
 
-  // The pages Astro rendered go into the cache under their key (replacing whatever that entry held).
-  await inBatches(
-    pages.filter((p) => p.render),
-    async (p) => {
-      const staged = path.join(stageDir, objectPage(p.slug));
-      if (!(await stat(staged).catch(() => null)))
-        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${staged})`, {
-          slug: p.slug,
-        });
-      // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
-      const entry = path.join(cacheDir, `${p.key}.html`);
-      if (!placeNew(renameSync, staged, entry)) await replaceWith(staged, entry);
-    },
-  );
+  if (!cached) await cacheRenderedPages({ stageDir, cacheDir, pages });
 
   // Object pages and per-object files: hard links, so the same inode is the same content. Nearly all
   // are unchanged: they are checked with synchronous stat calls (a fraction of the CPU of promised
@@ -189,6 +180,40 @@ export async function placeSite({
   const keys = new Set(pages.map((p) => `${p.key}.html`));
   for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
   return placed;
+}
+
+/**
+ * Move the object pages Astro rendered (in `stageDir`) into the page cache under their key, replacing
+ * whatever that entry held. A site build does it before updating the site, so that the search index
+ * can read every page of this build from the cache while the site is updated beside it.
+ */
+export async function cacheRenderedPages({
+  stageDir,
+  cacheDir,
+  pages,
+}: {
+  stageDir: string;
+  cacheDir: string;
+  pages: PagePlan[];
+}): Promise<void> {
+  mkdirSync(cacheDir, { recursive: true });
+  await inBatches(
+    pages.filter((p) => p.render),
+    async (p) => {
+      const staged = path.join(stageDir, 'objects', p.slug, 'index.html');
+      if (!(await stat(staged).catch(() => null)))
+        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${staged})`, {
+          slug: p.slug,
+        });
+      // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
+      const entry = path.join(cacheDir, `${p.key}.html`);
+      try {
+        renameSync(staged, entry);
+      } catch {
+        await replaceWith(staged, entry);
+      }
+    },
+  );
 }
 
 /** The site's file at `file`, if there is one (a file where a folder of its path should be: none). */

@@ -77,6 +77,8 @@ export async function indexSite({
   pagefind,
   copy = false,
   stats,
+  pageFile = (p) => path.join(outDir, 'objects', p.slug, 'index.html'),
+  placeAfter = async () => {},
 }: {
   outDir: string;
   cacheDir?: string;
@@ -84,6 +86,16 @@ export async function indexSite({
   partPages?: number;
   workDir?: string;
   pagefind?: PagefindApi;
+  /**
+   * Where a page whose key is new is read from (with `cacheDir` and `pages`); by default the site's copy. A site
+   * build reads the page cache instead, so the index is made while the site is still being updated.
+   */
+  pageFile?: (page: IndexedPage) => string;
+  /**
+   * Awaited once the parts are made, before anything of the index is put into the site: the site's pages are
+   * in place by then. When it fails, the site's index is left as it was (the parts made stay in `cacheDir`).
+   */
+  placeAfter?: () => Promise<unknown>;
   /** Copy kept files into the site instead of hard-linking them, as across file systems (tests force it). */
   copy?: boolean;
   /** Filled in: how many files were read and hashed to check them (tests count them). */
@@ -104,6 +116,8 @@ export async function indexSite({
       workDir,
       api,
       kept: { copy, stats, touched: new Set() },
+      pageFile,
+      placeAfter,
     });
   } catch (error) {
     if (error instanceof VitrineError) throw error;
@@ -177,6 +191,8 @@ async function indexParts({
   workDir,
   api,
   kept,
+  pageFile,
+  placeAfter,
 }: {
   outDir: string;
   cacheDir: string;
@@ -185,6 +201,8 @@ async function indexParts({
   workDir: string;
   api: PagefindApi;
   kept: KeptContext;
+  pageFile: (page: IndexedPage) => string;
+  placeAfter: () => Promise<unknown>;
 }): Promise<number> {
   if (!Number.isInteger(partPages) || partPages < 1)
     throw new VitrineError('SITE_INDEX_FAILED', `Search index: pages per part must be ≥ 1, not ${partPages}`, {
@@ -221,7 +239,7 @@ async function indexParts({
     else missing.push(p);
   }
   const pagesDir = path.join(cacheDir, 'pages');
-  if (missing.length > 0) await writeSearchPages({ outDir, parts: all, dir: pagesDir });
+  if (missing.length > 0) await writeSearchPages({ parts: all, dir: pagesDir, pageFile });
   for (const part of missing) {
     const temp = path.join(built, `${part.key}.tmp`);
     await rm(temp, { recursive: true, force: true });
@@ -235,6 +253,7 @@ async function indexParts({
     records.set(part.key, await writeKeptRecord(temp, kept));
     await rename(temp, path.join(built, part.key));
   }
+  await placeAfter();
   await placeParts({ outDir, workDir, built, listed, records, kept });
   // Site copies checked by their bytes or copied in (not linked) had their times recorded: kept for the next build.
   for (const [key, record] of records)
@@ -630,7 +649,15 @@ const SEARCH_PAGES_VERSION = 2;
  * when their part's number changed (the collection grew or shrank past a part), removed for objects
  * that left.
  */
-async function writeSearchPages({ outDir, parts, dir }: { outDir: string; parts: Part[]; dir: string }): Promise<void> {
+async function writeSearchPages({
+  parts,
+  dir,
+  pageFile,
+}: {
+  parts: Part[];
+  dir: string;
+  pageFile: (page: IndexedPage) => string;
+}): Promise<void> {
   const manifest = path.join(dir, 'pages.json');
   const old = (await readFile(manifest, 'utf8')
     .then(JSON.parse)
@@ -671,7 +698,7 @@ async function writeSearchPages({ outDir, parts, dir }: { outDir: string; parts:
         const target = path.join(file(number, slug), 'index.html');
         // A kept page that went missing (a cache restored in part) is made again, not trusted by its key.
         if (keys[slug] === key && existsSync(target)) return;
-        const html = await readFile(path.join(outDir, 'objects', slug, 'index.html'), 'utf8');
+        const html = await readFile(pageFile({ slug, key }), 'utf8');
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, searchablePart(html));
       }),

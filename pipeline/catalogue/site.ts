@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
-import { type Placed, placeSiteApart } from './place.ts';
+import { cacheRenderedPages, type Placed, placeSiteApart } from './place.ts';
 import {
   filesIn,
   linkTree,
@@ -25,7 +25,10 @@ import { indexSite, SEARCH_INDEX } from './search-index.ts';
 export interface SiteBuild {
   outDir: string;
   pages: number;
-  /** Wall time of the Astro build and of the Pagefind index, ms. */
+  /**
+   * Wall time of the Astro build, ms; and of the search index (Pagefind), from the moment it starts beside
+   * the site's update to the moment the index is in the site.
+   */
   astroMs: number;
   pagefindMs: number;
   /** Peak resident memory of the Astro build process, bytes (0 when unknown). */
@@ -39,6 +42,8 @@ export interface SiteBuild {
   /** Wall time of planning the object pages (keys, chunk files) and of putting the build into the site, ms. */
   planMs: number;
   placeMs: number;
+  /** Wall time of updating the site and indexing it, which run side by side (less than the two added), ms. */
+  placeAndIndexMs: number;
   /** What putting the build into the site did: files kept as they were, written, and removed. */
   files: Placed;
 }
@@ -149,9 +154,15 @@ export async function buildSite({
     const astroMs = Date.now() - started;
     started = Date.now();
     const pages = await plannedPages(planDir);
+    // Every page of this build is in the page cache from here on: the search index reads it there,
+    // while the site is updated beside it (a process each: the placing child stats the site's files
+    // on one core, Pagefind indexes on the other). Only once the site holds this build's pages is
+    // the new index put into it; a placing that fails leaves the last index as it was.
+    await cacheRenderedPages({ stageDir, cacheDir, pages });
+    let placeMs = 0;
     // In a child process that exits: its checks over every file of the site take gigabytes at
-    // 100,000 objects, which this process would keep while Pagefind runs.
-    const { placed, peakRss: placePeakRss } = await placeSiteApart({
+    // 100,000 objects, which this process would keep.
+    const placing = placeSiteApart({
       siteDir: outDir,
       stageDir,
       cacheDir,
@@ -159,21 +170,33 @@ export async function buildSite({
       publicDir: files.publicDir,
       folders: LINKED_FOLDERS,
       keep: [SEARCH_INDEX],
+      cached: true,
       log,
+    }).finally(() => {
+      placeMs = Date.now() - started;
     });
-    await removeAll([planDir, astroPublic, stageDir]);
-    const placeMs = Date.now() - started;
-    const t = Date.now();
     // Only the parts of the index whose pages changed are made again, outside the site; the site's
     // index changes once they all are (a failed build leaves the last one as it was).
-    const indexed = await indexSite({
+    let pagefindMs = 0;
+    const indexing = indexSite({
       outDir,
       workDir: path.join(ws.catalogue, 'search-index-work'),
       cacheDir: path.join(ws.cache, 'search'),
       pages,
       partPages: params.catalogue.search_part_pages,
+      pageFile: (p) => path.join(cacheDir, `${p.key}.html`),
+      placeAfter: () => placing,
+    }).finally(() => {
+      pagefindMs = Date.now() - started;
     });
-    const pagefindMs = Date.now() - t;
+    // Both are waited for, whichever fails: neither may run on past the build's lock.
+    const [placeResult, indexResult] = await Promise.allSettled([placing, indexing]);
+    if (placeResult.status === 'rejected') throw placeResult.reason;
+    if (indexResult.status === 'rejected') throw indexResult.reason;
+    const { placed, peakRss: placePeakRss } = placeResult.value;
+    const indexed = indexResult.value;
+    await removeAll([planDir, astroPublic, stageDir]);
+    const placeAndIndexMs = Date.now() - started;
     const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
     const rendered = pages.filter((p) => p.render).length;
     const objectPages = { rendered, reused: pages.length - rendered };
@@ -194,6 +217,7 @@ export async function buildSite({
       objectPages,
       planMs,
       placeMs,
+      placeAndIndexMs,
       files: placed,
     };
   } finally {

@@ -439,6 +439,66 @@ describe('the search index in parts', () => {
     expect((await search('fail', 'renamed')).urls).toEqual(urls([a!, b!]));
   }, 120_000);
 
+  // A site build indexes beside the site's update (site.ts): the pages are read from the page cache, and
+  // the index goes into the site only once the site holds this build's pages.
+  it('reads the pages from where it is told, and puts the index into the site only after `placeAfter`', async () => {
+    const objs = objects(10);
+    await build('beside', objs);
+    const site = path.join(dir, 'beside', 'site');
+    const before = await files(indexOf('beside'));
+    // This build's pages are in a cache of their own; the site still holds the last build's.
+    const changed = objs.map((o) => (o.slug === 'obj-5' ? { ...o, title: 'Zanzibar bowl' } : o));
+    const pageCache = path.join(dir, 'beside', 'page-cache');
+    await mkdir(pageCache, { recursive: true });
+    for (const o of changed) await writeFile(path.join(pageCache, `${o.slug}.html`), page(o));
+    const options = {
+      outDir: site,
+      cacheDir: path.join(dir, 'beside', 'cache'),
+      workDir: path.join(dir, 'beside', 'work'),
+      pages: keyed(changed),
+      partPages: PART,
+      pageFile: (p: { slug: string }) => path.join(pageCache, `${p.slug}.html`),
+    };
+    // The site's update fails: its index stays as it was; the part made is kept for the next build.
+    const failed = new VitrineError('SITE_PLACE_FAILED', 'Placing the site failed');
+    await expect(
+      indexSite({
+        ...options,
+        placeAfter: async () => {
+          throw failed;
+        },
+      }),
+    ).rejects.toBe(failed);
+    expect(await files(indexOf('beside'))).toEqual(before);
+    const home = partOf('obj-5', 4);
+    const searchable = path.join(options.cacheDir, 'pages', String(home), 'objects', 'obj-5', 'index.html');
+    expect(await readFile(searchable, 'utf8')).toContain('Zanzibar');
+
+    // Nothing of the index changes in the site until `placeAfter` resolves.
+    let release = () => {};
+    const placed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let waiting = false;
+    const api = await counted();
+    const indexing = indexSite({
+      ...options,
+      pagefind: api,
+      placeAfter: async () => {
+        waiting = true;
+        await placed;
+      },
+    });
+    while (!waiting) await new Promise((r) => setTimeout(r, 20));
+    expect(await files(indexOf('beside'))).toEqual(before);
+    await writeSite(site, changed);
+    release();
+    expect(await indexing).toBe(10);
+    expect(api.made).toBe(0);
+    expect((await search('beside', 'zanzibar')).urls).toEqual(['/objects/obj-5/']);
+    expect((await search('beside', 'collection')).urls).toEqual(urls(objs));
+  }, 120_000);
+
   it('a part missing files is linked in again from the cache, or indexed again when the cache lacks them', async () => {
     const objs = objects(10);
     await build('damaged', objs);

@@ -78,7 +78,7 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, blanks, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
   // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
@@ -174,7 +174,7 @@ export async function buildDataset({
 
   const objectIds = new Set(read.objects.map((o) => o.id));
   const minPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
-  const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName, minPerLabel });
+  const labelCheck = checkLabels({ labels, blanks, objectIds, vocabulary, name: labelsName, minPerLabel });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
   for (const issue of labelCheck.issues) issues.push(issue);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.

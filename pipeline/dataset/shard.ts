@@ -56,7 +56,7 @@ export async function analyseShard({
   const objectsName = rel(ws, ws.objects);
   // Problems in the tables are the final job's to report, once; a shard only skips those rows.
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
-  const { labels } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
+  const { labels, blanks } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
   let mine: { id: string; md5: string; relpath: string }[] = [];
@@ -85,6 +85,7 @@ export async function analyseShard({
   const usable = mine.filter((o) => !failures.has(o.md5));
   const { labelOf } = checkLabels({
     labels,
+    blanks,
     objectIds: new Set(read.objects.map((o) => o.id)),
     vocabulary: params.collection.vocabulary,
     name: rel(ws, ws.labels),

@@ -451,7 +451,7 @@ export async function importCollection({
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   if (failing) {
     const listed = [
-      ...(linked ? [`  ${name}: ${linked.message.split('\n').join('\n  ')}`] : []),
+      ...(linked ? [`  ${linked.message.split('\n').join('\n  ')}`] : []),
       ...singleRefused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`),
     ];
     const more = singleRefused.length > 5 ? [`  … and ${singleRefused.length - 5} more (listed above)`] : [];

@@ -87,6 +87,8 @@ describe('rows whose images are links to folders outside the images folder', () 
     expect(message).toMatch(/^42 rows of \S*objects\.csv cannot be imported/);
     expect(message.split('\n').filter((l) => l.includes('outside the images folder'))).toHaveLength(1);
     expect(message).not.toContain('more (listed above)');
+    // The file is named once in the entry, not "objects.csv: 42 rows of objects.csv".
+    expect(message.split('\n')[1]).toMatch(/^ {2}42 rows of /);
     expect(log.lines.filter((l) => l.level === 'warn' && l.message.includes('outside the images folder'))).toEqual([]);
   });
 

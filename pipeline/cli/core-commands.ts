@@ -132,7 +132,9 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     'remove-missing': {
       type: 'boolean',
       description:
-        'The export is the complete collection: remove the objects it leaves out, even more than half of them.',
+        'The export is the complete collection: remove the objects it leaves out, even more than half (or ' +
+        '1,000) of them, or every one (an export of its header line alone); and take an export whose image ' +
+        'column is empty in every row, which removes every image (IMPORT_IMAGES_EMPTIED).',
     },
   },
   async run(ctx, { values }) {

@@ -259,6 +259,8 @@ export async function importCollection({
   const listings = new Map<string, Promise<Map<string, string[]>>>();
   const matchedNames: { cell: string; file: string }[] = [];
   const missing: string[] = [];
+  // Rows refused for an image that is a link leading outside the images folder: said together (linkedOutMessage).
+  const linkedOut: LinkedOut[] = [];
   let previous: Promise<Map<string, CollectionObject>> | undefined;
   const previousObjects = () => (previous ??= previousTable({ ws, log }));
   const previousImage = async (id: string): Promise<string> => {
@@ -323,6 +325,7 @@ export async function importCollection({
       const found = await findImage({ imageRoot, realImageRoot, cell, root: ws.root, listings });
       if ('refused' in found) {
         refuse(line, `the image "${cell}" of object "${id}" ${found.refused}`, id);
+        if (found.linkedOut) linkedOut.push({ problem: problems.at(-1)!, cell, ...found.linkedOut });
         continue;
       }
       if ('missing' in found) {
@@ -434,12 +437,24 @@ export async function importCollection({
   problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
   const failing = refused.length > 0 && params.import.on_invalid === 'fail';
+  // A linked folder of the export refuses each of its rows: one message, not a warning per row (1,955 of them).
+  const linked =
+    linkedOut.length > 1
+      ? await linkedOutMessage({ rows: linkedOut, imageRoot, name, all: refused.length })
+      : undefined;
+  const grouped = new Set(linked ? linkedOut.map((l) => l.problem) : []);
+  const single = problems.filter((p) => !grouped.has(p));
+  const singleRefused = single.filter((p) => p.refused);
   // When import fails, the error below lists the first refused rows: each row is said once, not also as a warning.
-  const inError = new Set(failing ? refused.slice(0, 5) : []);
-  for (const p of problems) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
+  const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
+  if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
+  for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
   if (failing) {
-    const listed = refused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`);
-    const more = refused.length > 5 ? [`  … and ${refused.length - 5} more (listed above)`] : [];
+    const listed = [
+      ...(linked ? [`  ${linked.message.split('\n').join('\n  ')}`] : []),
+      ...singleRefused.slice(0, 5).map((p) => `  ${p.file}:${p.line}: ${p.message}`),
+    ];
+    const more = singleRefused.length > 5 ? [`  … and ${singleRefused.length - 5} more (listed above)`] : [];
     throw new VitrineError(
       'IMPORT_INVALID',
       `${refused.length} row${refused.length === 1 ? '' : 's'} of ${name} cannot be imported, so nothing was changed ` +
@@ -606,7 +621,11 @@ export async function findImage({
   root?: string;
   /** Folder listings already read, kept across the rows of one import. */
   listings?: Map<string, Promise<Map<string, string[]>>>;
-}): Promise<{ file: string; matched?: string } | { missing: true; candidates?: string[] } | { refused: string }> {
+}): Promise<
+  | { file: string; matched?: string }
+  | { missing: true; candidates?: string[] }
+  | { refused: string; linkedOut?: { relative: string; to: string } }
+> {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
   const relative = cell.replace(/\\/g, '/');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(relative) || /^(data|file|javascript|blob):/i.test(relative)) {
@@ -639,7 +658,10 @@ export async function findImage({
   if (own) return { refused: own };
   const real = await realpath(file);
   if (!isInside(realImageRoot, real))
-    return { refused: `is a link that points outside the images folder (to ${real}).` };
+    return {
+      refused: `is a link that points outside the images folder (to ${real}).`,
+      linkedOut: { relative: path.relative(imageRoot, file).split(path.sep).join('/'), to: real },
+    };
   const realOwn = root
     ? ownFile({ root: await realpath(root).catch(() => root), file: real, imageRoot: realImageRoot })
     : undefined;
@@ -654,6 +676,106 @@ export async function findImage({
     };
   }
   return matched ? { file: real, matched } : { file: real };
+}
+
+/** A row refused because its image is a link leading outside the images folder. */
+interface LinkedOut {
+  problem: ImportProblem;
+  cell: string;
+  /** The image's path inside the images folder, with "/". */
+  relative: string;
+  /** Where the link leads, every link resolved. */
+  to: string;
+}
+
+/**
+ * Rows refused for images that are links leading outside the images folder, in one message: the count, each
+ * link (most often a folder linked in from a shared drive, so every image under it is refused) with its rows
+ * and a few of their images in natural order, and what to do.
+ */
+async function linkedOutMessage({
+  rows,
+  imageRoot,
+  name,
+  all,
+}: {
+  rows: LinkedOut[];
+  imageRoot: string;
+  name: string;
+  /** Rows refused in all, for any reason. */
+  all: number;
+}): Promise<{ message: string; line: number }> {
+  // The first link on the way to each image: a linked folder ("egypt"), or the image file itself.
+  const isLink = new Map<string, Promise<boolean>>();
+  const linkOf = async (relative: string): Promise<string> => {
+    const segments = relative.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const prefix = segments.slice(0, i).join('/');
+      if (!isLink.has(prefix))
+        isLink.set(
+          prefix,
+          lstat(path.join(imageRoot, ...segments.slice(0, i))).then(
+            (info) => info.isSymbolicLink(),
+            () => false,
+          ),
+        );
+      if (await isLink.get(prefix)) return prefix;
+    }
+    return relative;
+  };
+  const byLink = new Map<string, LinkedOut[]>();
+  for (const row of rows) {
+    const link = await linkOf(row.relative);
+    byLink.set(link, [...(byLink.get(link) ?? []), row]);
+  }
+  const links = [...byLink.keys()].sort(compareIdsNaturally);
+  const target = new Map<string, string>();
+  for (const link of links) {
+    const group = byLink.get(link)!;
+    const folder = group[0]!.relative !== link;
+    target.set(link, folder ? await realpath(path.join(imageRoot, ...link.split('/'))).catch(() => '') : group[0]!.to);
+  }
+  // Folders linked in under their own names from one folder (images/egypt → /shared/egypt): the export's paths
+  // are right relative to that folder, which --images can name.
+  const parents = new Set(
+    links.map((link) => {
+      const to = target.get(link)!;
+      return link !== byLink.get(link)![0]!.relative && to && path.basename(to) === link ? path.dirname(to) : '';
+    }),
+  );
+  const parent = parents.size === 1 && !parents.has('') ? [...parents][0]! : undefined;
+  const said = await Promise.all(
+    links.slice(0, 5).map(async (link) => {
+      const group = byLink.get(link)!;
+      const to = target.get(link) || group[0]!.to;
+      const examples = [...group]
+        .sort((a, b) => compareIdsNaturally(a.cell, b.cell))
+        .slice(0, 3)
+        .map((r) => `"${r.cell}" (line ${r.problem.line})`);
+      const rowsSaid = group.length === 1 ? '1 row' : `${group.length} rows`;
+      return `  "${link}" is a link to ${to} (${rowsSaid}, e.g. ${examples.join(', ')}${group.length > 3 ? ', …' : ''})`;
+    }),
+  );
+  const more = links.length > 5 ? [`  …and ${links.length - 5} more links.`] : [];
+  const others = all - rows.length;
+  const other =
+    others > 0
+      ? ` (${others} other refused row${others === 1 ? ' is' : 's are'} listed on ${others === 1 ? 'its' : 'their'} own)`
+      : '';
+  let line = Number.POSITIVE_INFINITY;
+  for (const r of rows) if (r.problem.line < line) line = r.problem.line;
+  return {
+    message: [
+      `${rows.length} rows of ${name} were refused${other}: their images are links that point outside the images ` +
+        `folder (${imageRoot}), and import reads only files inside it, as a link can lead anywhere on this computer:`,
+      ...said,
+      ...more,
+      `Copy the images themselves into the images folder (files, not links), then import again${
+        parent ? `; or import with --images ${parent}, the folder the linked folders point into` : ''
+      }.`,
+    ].join('\n'),
+    line,
+  };
 }
 
 /** A name as compared when the exact one is missing: accents in one Unicode form (NFC), capitals ignored. */

@@ -582,11 +582,21 @@ export async function readLabels({ file }: { file: string }): Promise<LabelLine[
 }
 
 /**
- * Parse labels text. Rows with an empty label are skipped (the object is unlabelled); structural
+ * Parse labels text. Rows with an empty label are skipped (the object is unlabelled), and collected in
+ * `blanks` when given (the dataset stage warns of one that repeats a labelled object); structural
  * problems (no header, missing id) are errors naming the line. Duplicates and unknown ids are left to
  * the dataset stage, which reports them with the rest of the validation.
  */
-export function parseLabels({ text, file }: { text: string; file: string }): LabelLine[] {
+export function parseLabels({
+  text,
+  file,
+  blanks,
+}: {
+  text: string;
+  file: string;
+  /** Collects the rows whose label cell is empty (label ""). */
+  blanks?: LabelLine[];
+}): LabelLine[] {
   const { header, rows } = parseCsv({ text, file });
   if (header.length === 0) return [];
   if (header[0] !== 'object_id' || header[1] !== 'label') {
@@ -604,7 +614,10 @@ export function parseLabels({ text, file }: { text: string; file: string }): Lab
         file,
         line,
       });
-    if (!cells.label) continue;
+    if (!cells.label) {
+      blanks?.push({ objectId, label: '', line });
+      continue;
+    }
     labels.push({ objectId, label: cells.label, line });
   }
   return labels;

@@ -26,6 +26,7 @@ import {
   readImageBytes,
   saveDecodeFailures,
 } from './images.ts';
+import { linkOutsideMessage, linksOutside } from './links.ts';
 import { assignSplits } from './split.ts';
 import {
   checkLabels,
@@ -77,7 +78,7 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, blanks, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
   // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
@@ -91,12 +92,18 @@ export async function buildDataset({
   // Every file under data/ with its md5; the state file (shared with the stage graph) spares re-reading.
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  const imagePath = (image: string) => path.posix.normalize(image.split('\\').join('/'));
+  // Never read: a link committed to git can lead to any file on this computer (links.ts).
+  const outside = await linksOutside({
+    dir: ws.data,
+    relpaths: read.objects.filter((o) => o.image && md5Of.has(imagePath(o.image))).map((o) => imagePath(o.image)),
+  });
 
   // Objects with an image file.
   const withImage: { object: (typeof read.objects)[number]; relpath: string; md5: string }[] = [];
   for (const object of read.objects) {
     const line = read.lineOf.get(object.id);
-    const relpath = path.posix.normalize(object.image.split('\\').join('/'));
+    const relpath = imagePath(object.image);
     const where = { file: objectsName, line, object: object.id, ...labelsLineOf(object.id) };
     if (!object.image) {
       issues.push({
@@ -116,6 +123,12 @@ export async function buildDataset({
       issues.push({
         code: 'OBJECT_NO_IMAGE',
         message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
+        ...where,
+      });
+    } else if (outside.has(relpath)) {
+      issues.push({
+        code: 'IMAGE_LINK_OUTSIDE',
+        message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath)}`,
         ...where,
       });
     } else {
@@ -161,7 +174,7 @@ export async function buildDataset({
 
   const objectIds = new Set(read.objects.map((o) => o.id));
   const minPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
-  const labelCheck = checkLabels({ labels, objectIds, vocabulary, name: labelsName, minPerLabel });
+  const labelCheck = checkLabels({ labels, blanks, objectIds, vocabulary, name: labelsName, minPerLabel });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
   for (const issue of labelCheck.issues) issues.push(issue);
   // One paragraph with counts and the vocabulary to set, besides the warning on each line.
@@ -478,6 +491,7 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   IMAGE_UNREADABLE: ['image that cannot be read', 'images that cannot be read'],
   IMAGE_TOO_LARGE: ['image over the pixel limit', 'images over the pixel limit'],
   IMAGE_MISSING: ['missing image file', 'missing image files'],
+  IMAGE_LINK_OUTSIDE: ['image that is a link outside data/', 'images that are links outside data/'],
   LABEL_UNKNOWN_OBJECT: ['label for an unknown object', 'labels for unknown objects'],
   LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],

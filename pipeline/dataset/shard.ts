@@ -9,6 +9,7 @@ import { addImageCaches } from '../shard/image-caches.ts';
 import type { ImageAnalysis } from './analyse.ts';
 import { analyseImages, analysisSettings } from './build.ts';
 import { type DecodeFailure, decodeFailureOf } from './images.ts';
+import { linksOutside } from './links.ts';
 import { assignSplits } from './split.ts';
 import { checkLabels, readLabelsChecked, readObjectsChecked } from './validate.ts';
 
@@ -55,15 +56,18 @@ export async function analyseShard({
   const objectsName = rel(ws, ws.objects);
   // Problems in the tables are the final job's to report, once; a shard only skips those rows.
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
-  const { labels } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
+  const { labels, blanks } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
-  const mine: { id: string; md5: string; relpath: string }[] = [];
+  let mine: { id: string; md5: string; relpath: string }[] = [];
   for (const object of read.objects) {
     const relpath = path.posix.normalize(object.image.split('\\').join('/'));
     const md5 = object.image ? md5Of.get(relpath) : undefined;
     if (md5 && inShard({ md5, shard })) mine.push({ id: object.id, md5, relpath });
   }
+  // Links leading outside data/ are never read; the final job reports them (links.ts).
+  const outside = await linksOutside({ dir: ws.data, relpaths: mine.map((o) => o.relpath) });
+  if (outside.size > 0) mine = mine.filter((o) => !outside.has(o.relpath));
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of mine) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);
 
@@ -81,6 +85,7 @@ export async function analyseShard({
   const usable = mine.filter((o) => !failures.has(o.md5));
   const { labelOf } = checkLabels({
     labels,
+    blanks,
     objectIds: new Set(read.objects.map((o) => o.id)),
     vocabulary: params.collection.vocabulary,
     name: rel(ws, ws.labels),

@@ -91,22 +91,23 @@ export async function readObjectsChecked({
  * Read `labels.csv`; a missing file means no labels yet. `empty` says, for a file that exists but gives
  * no label, what it holds instead (zero bytes, blank lines, the header only, rows with empty labels).
  */
-export async function readLabelsChecked({
-  file,
-  name,
-}: {
-  file: string;
-  name: string;
-}): Promise<{ labels: LabelLine[]; missing: boolean; empty?: EmptyLabels }> {
+export async function readLabelsChecked({ file, name }: { file: string; name: string }): Promise<{
+  labels: LabelLine[];
+  /** Rows whose label cell is empty: the object is unlabelled, unless another line labels it (checkLabels). */
+  blanks: LabelLine[];
+  missing: boolean;
+  empty?: EmptyLabels;
+}> {
   let text: string;
   try {
     text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], missing: true };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
     throw error;
   }
-  const labels = parseLabels({ text, file: name });
-  if (labels.length > 0) return { labels, missing: false };
+  const blanks: LabelLine[] = [];
+  const labels = parseLabels({ text, file: name, blanks });
+  if (labels.length > 0) return { labels, blanks, missing: false };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
@@ -114,7 +115,7 @@ export async function readLabelsChecked({
       : text.replace(/^\uFEFF/, '').trim() === ''
         ? { kind: 'blank' }
         : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.length };
-  return { labels, missing: false, empty };
+  return { labels, blanks, missing: false, empty };
 }
 
 /** What an existing labels file without any label holds. */
@@ -173,12 +174,19 @@ export function firstLabelLines({ labels }: { labels: LabelLine[] }): Map<string
  */
 export function checkLabels({
   labels,
+  blanks = [],
   objectIds,
   vocabulary,
   name,
   minPerLabel,
 }: {
   labels: LabelLine[];
+  /**
+   * Rows whose label cell is empty. Alone they only mean "unlabelled"; beside a line that labels the object they
+   * are a second, different label: the object is left unlabelled like any two lines that disagree, and warned of.
+   * (A cell blanked in a spreadsheet on a copied row most likely meant to remove the label.)
+   */
+  blanks?: LabelLine[];
   objectIds: Set<string>;
   vocabulary: string[];
   name: string;
@@ -233,8 +241,10 @@ export function checkLabels({
     list.push(line);
     linesOf.set(line.objectId, list);
   }
+  for (const blank of blanks) linesOf.get(blank.objectId)?.push(blank);
   const labelOf = new Map<string, string>();
   for (const [id, lines] of linesOf) {
+    if (blanks.length > 0) lines.sort((a, b) => a.line - b.line);
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
     if (rest.length === 0) {
       labelOf.set(id, first.label);
@@ -244,12 +254,20 @@ export function checkLabels({
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
     const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
+    const said = (l: LabelLine) =>
+      l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
+    const blank = lines.length === 2 ? lines.find((l) => !l.label) : undefined;
+    const labelled = blank && lines.find((l) => l.label);
     const what = agree
       ? `object "${clip(id)}" is labelled ${times}, each "${clip(first.label)}" (lines ${and(lines.map((l) => String(l.line)))}): ` +
         'keep one line and delete the others.'
-      : `object "${clip(id)}" is on ${lines.length} lines with different labels ` +
-        `(${and(lines.map((l) => `line ${l.line} "${clip(l.label)}"`))}): it is left unlabelled until only one line is ` +
-        'left. Keep one line, with the right label, and delete the others.';
+      : blank && labelled
+        ? `object "${clip(id)}" is on 2 lines, ${and(lines.map(said))}: it is left unlabelled until only one line is ` +
+          `left, as for two different labels. If the label was emptied to remove it, delete line ${labelled.line} ` +
+          `as well; if not, delete line ${blank.line}.`
+        : `object "${clip(id)}" is on ${lines.length} lines with different labels ` +
+          `(${and(lines.map(said))}): it is left unlabelled until only one line is ` +
+          'left. Keep one line, with the right label, and delete the others.';
     // One issue per extra line, so that each is annotated on its line of the pull request.
     for (const extra of rest)
       issues.push({

@@ -111,11 +111,15 @@ export async function writePictures({
 }
 
 type LanguageMap = Record<string, string[]>;
+/** A label: IIIF never reads a label as HTML, so it stays the export's text as it is. */
+const en = (s: string): LanguageMap => ({ en: [s] });
+
 /**
- * IIIF reads a value that starts with < and ends with > as HTML, and viewers show its links and
- * images; the export's text is text, so such a value is escaped inside one span.
+ * A summary, metadata value or required statement value, which IIIF reads as HTML when it starts
+ * with < and ends with >, and viewers show its links and images: the export's text is text, so such
+ * a value is escaped inside one span.
  */
-const en = (s: string): LanguageMap => ({ en: [looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s] });
+const enText = (s: string): LanguageMap => ({ en: [looksLikeHtml(s) ? `<span>${escapeHtml(s)}</span>` : s] });
 
 const looksLikeHtml = (s: string) => s.trimStart().startsWith('<') && s.trimEnd().endsWith('>');
 
@@ -154,7 +158,7 @@ export function manifestOf({
     ['Object type (staff label)', o.label ?? ''],
   ]
     .filter(([, v]) => v)
-    .map(([label, value]) => ({ label: en(label!), value: en(value!) }));
+    .map(([label, value]) => ({ label: en(label!), value: enText(value!) }));
   const body = largest
     ? {
         // Level 0 tiles have no full-size image; the largest derivative stands for the whole picture.
@@ -172,9 +176,9 @@ export function manifestOf({
     type: 'Manifest',
     label: en(o.title || o.id),
     ...(metadata.length ? { metadata } : {}),
-    ...(o.description ? { summary: en(o.description) } : {}),
+    ...(o.description ? { summary: enText(o.description) } : {}),
     ...(o.rightsStatement.uri ? { rights: iiifRights(o.rightsStatement.uri) } : {}),
-    requiredStatement: { label: en('Rights'), value: en(o.rights || 'Rights not yet determined') },
+    requiredStatement: { label: en('Rights'), value: enText(o.rights || 'Rights not yet determined') },
     provider: [{ id: at(''), type: 'Agent', label: en(collection) }],
     homepage: [{ id: at(`objects/${o.slug}/`), type: 'Text', label: en(o.title || o.id), format: 'text/html' }],
     ...(o.images[0]

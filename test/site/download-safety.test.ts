@@ -41,7 +41,14 @@ beforeAll(async () => {
     },
     { id: 'A2', title: '＝1+1', maker: '\n=1+1', medium: '-1+1', label: 'vase', image },
     { id: 'A3', title: '-', maker: '-500', medium: 'Bronze - cast', label: 'coin', image, description: HTML },
-    { id: 'A4', title: '<b>Bold</b>', label: 'coin', image, description: 'Plain text, 2 < 3 > 1' },
+    {
+      id: 'A4',
+      title: '<b>Bold</b>',
+      maker: '<i>Workshop</i>',
+      label: 'coin',
+      image,
+      description: 'Plain text, 2 < 3 > 1',
+    },
   ];
   await writeFixture({ root: dir, objects, labels: ['coin', 'vase'] });
   await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() });
@@ -79,7 +86,13 @@ describe('IIIF manifests in other viewers', () => {
     expect(summary).toBe(
       `<span>${HTML.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</span>`,
     );
-    expect((await manifest('a4')).label.en[0]).toBe('<span>&lt;b&gt;Bold&lt;/b&gt;</span>');
+    // A label is never HTML in IIIF: viewers show it as it is, so it keeps the export's text.
+    expect((await manifest('a4')).label.en[0]).toBe('<b>Bold</b>');
+  });
+
+  it('escapes a metadata value that looks like HTML, as the summary', async () => {
+    const maker = (await manifest('a4')).metadata.find((m: { label: { en: string[] } }) => m.label.en[0] === 'Maker');
+    expect(maker.value.en[0]).toBe('<span>&lt;i&gt;Workshop&lt;/i&gt;</span>');
   });
 
   it('leaves text that is not read as HTML as it was', async () => {

@@ -286,11 +286,11 @@ const COINS: {
       { name: 'Ptolemy I', mint: 'Alexandria', from: -305, to: -283 },
     ],
   },
-  { denomination: 'Denarius', media: ['Silver'], rulers: [{ name: 'Augustus', mint: 'Lugdunum', from: -27, to: 14 }] },
+  { denomination: 'Denarius', media: ['Silver'], rulers: [{ name: 'Augustus', mint: 'Lugdunum', from: -15, to: 14 }] },
   {
     denomination: 'Solidus',
     media: ['Gold'],
-    rulers: [{ name: 'Constantine', mint: 'Constantinople', from: 310, to: 337 }],
+    rulers: [{ name: 'Constantine', mint: 'Constantinople', from: 330, to: 337 }],
   },
   {
     denomination: 'Cash Coin',

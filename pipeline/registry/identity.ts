@@ -93,7 +93,9 @@ export async function folderIdentity({ dir }: { dir: string }): Promise<string> 
 }
 
 /** Said wherever a metrics.json is found to evaluate another model than the one at hand (museum staff read it). */
-export const OTHER_MODEL_WORDS = 'the scores in metrics.json are for another model: run `vitrine run evaluate` again';
+export const OTHER_MODEL_WORDS =
+  'the scores in metrics.json were measured on another model (one trained or copied after the evaluation); ' +
+  'run `npx vitrine run evaluate` again';
 
 /**
  * Whether `metrics` evaluated the model whose identity is `identity`: `same`, `other`, or `unknown` for a

@@ -327,7 +327,7 @@ export async function buildReport({
       }),
     },
   };
-  if (gate.otherModel) log.warn(`The report shows an evaluation of another model: ${OTHER_MODEL_WORDS}.`);
+  if (gate.otherModel) log.warn(`The gate and scores in this report are not this model's: ${OTHER_MODEL_WORDS}.`);
   if (gate.stale)
     log.warn(
       "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the " +

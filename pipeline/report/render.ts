@@ -60,7 +60,9 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  */
 function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
   const worse = report.verdict === 'worse';
-  const icon = !report.gate.passed ? '❌' : worse ? '⚠️' : '✅';
+  // A gate measured on another model says nothing of this one: never a green tick over it.
+  const other = report.gate.otherModel === true;
+  const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
   // On the main branch itself the run promotes; elsewhere the merge does.
   const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? '');
@@ -70,7 +72,8 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
         `${onMain ? 'this run promotes' : 'merging would promote'} this model even though it scores lower than ` +
         'the one in production.'
       : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}`;
+  const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
 }
 
 /**

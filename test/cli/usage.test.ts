@@ -216,7 +216,7 @@ describe('--fail-on-gate', () => {
     // `vitrine run train --single` after the evaluation: the passed gate is the old model's.
     await writeModel({ ws, predicts: 'mask' });
     expect(await gateExit(ctx)).toBe(1);
-    expect(log.lines.at(-1)!.message).toContain('the scores in metrics.json are for another model');
+    expect(log.lines.at(-1)!.message).toContain('the scores in metrics.json were measured on another model');
   });
 });
 

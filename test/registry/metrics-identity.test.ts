@@ -27,7 +27,7 @@ import {
 
 const newRepo = repoPerTest();
 
-const OTHER = 'the scores in metrics.json are for another model';
+const OTHER = 'the scores in metrics.json were measured on another model';
 
 describe('metrics.json of another model', () => {
   it('refuses to promote a model trained after the evaluation, and says to evaluate again', async () => {

@@ -835,9 +835,12 @@ describe('comparisons', () => {
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log });
     expect(json.gate.otherModel).toBe(true);
     expect(markdown).toContain(
-      "These checks are not this model's: the scores in metrics.json are for another model: run `vitrine run evaluate` again",
+      "These checks are not this model's: the scores in metrics.json were measured on another model (one trained or " +
+        'copied after the evaluation); run `npx vitrine run evaluate` again',
     );
-    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('for another model'))).toBe(true);
+    // Never a green tick over another model's gate.
+    expect(markdown.split('\n')[0]).toMatch(/^⚠️ \*\*Better.*These scores are another model's/u);
+    expect(log.lines.some((l) => l.level === 'warn' && l.message.includes('measured on another model'))).toBe(true);
   });
 });
 

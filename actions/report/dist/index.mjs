@@ -48216,7 +48216,7 @@ var paramsSchema = external_exports.strictObject({
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
 // pipeline/registry/identity.ts
-var OTHER_MODEL_WORDS = "the scores in metrics.json are for another model: run `vitrine run evaluate` again";
+var OTHER_MODEL_WORDS = "the scores in metrics.json were measured on another model (one trained or copied after the evaluation); run `npx vitrine run evaluate` again";
 
 // pipeline/report/charts.ts
 var CHART_COLOURS = [
@@ -48290,11 +48290,13 @@ function headline(report) {
 }
 function verdictLine(report) {
   const worse = report.verdict === "worse";
-  const icon = !report.gate.passed ? "\u274C" : worse ? "\u26A0\uFE0F" : "\u2705";
+  const other = report.gate.otherModel === true;
+  const icon = !report.gate.passed ? "\u274C" : worse || other ? "\u26A0\uFE0F" : "\u2705";
   const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
   const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? "");
   const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though it scores lower than the one in production.` : "";
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}`;
+  const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "";
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
 }
 function baselineScopeNote({
   baseline,

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
 import { gitToken, reportBaseGiven } from '../stages/report.ts';
+import type { LabelLine } from '../types.ts';
 
 /*
  * The labels a pull request started from, for the cross-validated comparison of a label change: the
@@ -72,8 +73,11 @@ export async function readBaseLabels({
     }
     const file = rel(ws, ws.labels);
     const text = await readTextAtCommit({ dir: ws.root, commit, filepath: file });
-    const lines = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}` });
-    const { labelOf } = checkLabels({ labels: lines, objectIds, vocabulary, name: `${file} at ${source.ref}` });
+    // Lines that disagree (an empty label cell beside a label too) leave the object unlabelled, as in the dataset.
+    const blanks: LabelLine[] = [];
+    const lines = text === null ? [] : parseLabels({ text, file: `${file} at ${source.ref}`, blanks });
+    const name = `${file} at ${source.ref}`;
+    const { labelOf } = checkLabels({ labels: lines, blanks, objectIds, vocabulary, name });
     return { ref: source.ref, commit, labelOf };
   } catch (error) {
     log.info(

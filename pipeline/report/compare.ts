@@ -1,6 +1,21 @@
 import type { LabelLine } from '../types.ts';
 import type { ParamChange } from './types.ts';
 
+/**
+ * The labels as the dataset stage reads them (checkLabels): an object on lines that disagree, another
+ * label or a label cell left empty beside a label, is unlabelled; the same label twice is that label.
+ */
+export function agreedLabels({ labels, blanks }: { labels: LabelLine[]; blanks: LabelLine[] }): LabelLine[] {
+  const blanked = new Set(blanks.map((l) => l.objectId));
+  const seen = new Map<string, LabelLine | null>();
+  for (const l of labels) {
+    const earlier = seen.get(l.objectId);
+    if (earlier === undefined) seen.set(l.objectId, blanked.has(l.objectId) ? null : l);
+    else if (earlier && earlier.label !== l.label) seen.set(l.objectId, null);
+  }
+  return [...seen.values()].filter((l): l is LabelLine => l !== null);
+}
+
 /** Label changes between two versions of labels.csv, in object id order. */
 export function diffLabels({
   base,

@@ -13,9 +13,9 @@ import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
-import type { Dataset, DatasetObject, Metrics, ModelInfo, Prediction } from '../types.ts';
+import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
-import { diffLabels, diffParams } from './compare.ts';
+import { agreedLabels, diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
@@ -164,11 +164,11 @@ export async function buildReport({
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
       : await readFile(ws.labels, 'utf8').catch(() => null);
-  const headLabels = headLabelsText === null ? [] : parseLabels({ text: headLabelsText, file: labelsFile });
+  const headLabels = headLabelsText === null ? [] : readAgreed({ text: headLabelsText, file: labelsFile });
   let changes: LabelChange[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
-    const baseLabels = baseText === null ? [] : parseLabels({ text: baseText, file: `${labelsFile} at ${base}` });
+    const baseLabels = baseText === null ? [] : readAgreed({ text: baseText, file: `${labelsFile} at ${base}` });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
     const taken = new Set<string>();
@@ -627,4 +627,11 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** labels.csv's lines as the dataset stage counts them: lines that disagree leave their object unlabelled. */
+function readAgreed({ text, file }: { text: string; file: string }): LabelLine[] {
+  const blanks: LabelLine[] = [];
+  const labels = parseLabels({ text, file, blanks });
+  return agreedLabels({ labels, blanks });
 }

@@ -152,7 +152,9 @@ export function renderMarkdown(input: RenderInput): string {
 
 function intro({ report, metrics, collectionName }: RenderInput): string {
   const c = report.comparison;
-  const scope = `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} that it never saw while learning.`;
+  const scope =
+    `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} ` +
+    'that it never saw while learning.';
   if (!c)
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === 'macroF1' ? 'macro-F1' : 'accuracy';
@@ -559,7 +561,8 @@ function fittedOnce(model: ModelInfo): string {
   const fit = !f
     ? 'Training recorded one set of figures, so there is no training curve.'
     : f.converged
-      ? `It was fitted to convergence in ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, which runs no epochs: it ` +
+      ? `It was fitted to convergence in ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, ` +
+        'which runs no epochs: it ' +
         'stops when the fit stops improving, so there is no training curve.'
       : `It stopped after ${f.iterations} ${plural(f.iterations, 'iteration')} of the L-BFGS solver, its limit, before the fit stopped ` +
         'improving; a little more could still be learnt (the solver runs no epochs, so there is no training curve).';

@@ -76,6 +76,8 @@ describe('visitor details on a built site', () => {
         predicted: { label: 'vessel', confidence: 0.9 },
       },
       { id: 'DM-0005', title: 'Jug', label: 'vessel', image: null, rights: 'Ask the registrar' },
+      // Folded text in a field other than the title: the date is indexed too.
+      { id: 'DM-0006', title: 'Chair', date: 'przełom XIX wieku', label: 'vessel', image: null },
     ];
     await writeFixture({ root: dir, objects, labels, withMetrics: false });
     const ws = workspace(dir);
@@ -181,5 +183,7 @@ describe('visitor details on a built site', () => {
     expect(await found('Łódź')).toEqual(['Plate from Łódź']);
     expect(await found('chateau')).toEqual(['View of the Château']);
     expect(await found('Château')).toEqual(['View of the Château']);
+    // Typed exactly as the date is written, it is found as before (the query is folded, so must the date be).
+    expect(await found('przełom')).toEqual(['Chair']);
   });
 });

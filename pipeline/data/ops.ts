@@ -135,7 +135,9 @@ export async function addData({
   refuseLinkedFolders({ dir, folders: [''], target });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links });
+  const linkedFolders: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
+  refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   refuseLinksOutside({ dir, links, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
@@ -883,28 +885,36 @@ async function planCheckout({
 
 /**
  * Refuse a folder that is a symbolic link: `data/` itself (folder "") or one inside it on the way to a
- * file. A link can be committed to git and so point anywhere; writing or removing through it would reach
- * files outside `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
+ * file (or, when `recording`, anywhere in it: add would otherwise record its files as removed). A link
+ * can be committed to git and so point anywhere; writing or removing through it would reach files outside
+ * `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
  */
 function refuseLinkedFolders({
   dir,
   folders,
   target,
+  recording = false,
 }: {
   dir: string;
   folders: Iterable<string>;
   target: string;
+  /** add and status: the advice names cache.dir, the way to keep the collection's copies on another disk. */
+  recording?: boolean;
 }): void {
   for (const folder of folders) {
     const abs = folder === '' ? dir : path.join(dir, ...folder.split('/'));
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    const diskAdvice = recording
+      ? ' To keep the cache copies on another disk, set it with "dvc cache dir <folder>" (cache.dir in .dvc/config) ' +
+        'rather than linking a folder.'
+      : '';
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
-        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (move ` +
-        'the files into it), then run the command again.',
+        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (copy ` +
+        `the files into it), then run the command again.${diskAdvice}`,
       { file: name, link: to },
     );
   }
@@ -1150,11 +1160,15 @@ export async function dataStatus({
   }
   const dir = t?.dir ?? resolveOutPath({ root: absRoot, dvcFile, out: { md5: '', path: target } });
   let tree: TreeHash | undefined;
+  // Files behind a linked folder would be counted as removed: refuse it, as add does.
+  refuseLinkedFolders({ dir, folders: [''], target, recording: true });
+  const linkedFolders: string[] = [];
   try {
-    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot) });
+    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
+  refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const status: DataStatus = {
     recorded: t ? { md5: t.out.md5, size: t.out.size, nfiles: t.out.nfiles } : null,
     workspace: tree ? { md5: tree.md5, size: tree.size, nfiles: tree.nfiles } : null,

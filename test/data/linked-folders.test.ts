@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, checkoutData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
@@ -59,6 +59,39 @@ describe('a folder in data/ that is a link elsewhere', () => {
     expect((await failure(checkoutData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
     expect(await readdir(outside)).toEqual([]);
     await expect(readFile(path.join(repo, 'data', 'objects.csv'))).rejects.toThrow();
+  });
+});
+
+describe('a folder in data/ that is a link elsewhere, when recording (review 1, item 4)', () => {
+  beforeEach(async () => {
+    // The images moved to another disk and linked back: add used to record a version without them.
+    await rename(path.join(repo, 'data', 'images'), path.join(outside, 'images'));
+    await symlink(path.join(outside, 'images'), path.join(repo, 'data', 'images'));
+  });
+
+  it('add refuses it, naming it and saying what to do, and data.dvc is unchanged', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/images');
+    expect(error.message).toContain('cache.dir');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add --remove-missing refuses it too', async () => {
+    const error = await failure(addData({ root: repo, log: silentLogger, removeMissing: true }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+  });
+
+  it('status refuses it rather than reporting the files behind it as removed', async () => {
+    expect((await failure(dataStatus({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+  });
+
+  it('a linked folder that .dvcignore leaves out is not refused', async () => {
+    await writeFile(path.join(repo, '.dvcignore'), 'data/images/\n');
+    await mkdir(path.join(repo, 'data', 'extra'));
+    await writeFile(path.join(repo, 'data', 'extra', 'x.txt'), 'x');
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBeGreaterThan(0);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   readCachedManifest,
   removeObject,
   tempName,
+  unwritableRelpath,
   writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -139,6 +140,7 @@ export async function addData({
   const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   refuseLinksOutside({ dir, links, target });
+  refuseUnwritableNames({ files, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -195,6 +197,21 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/** Refuse to record a file name that every later pull and checkout would refuse (a line break, a control character). */
+function refuseUnwritableNames({ files, target }: { files: string[]; target: string }): void {
+  for (const relpath of files) {
+    const problem = unwritableRelpath(relpath);
+    if (!problem) continue;
+    const shown = JSON.stringify(`${target}/${relpath}`);
+    throw new VitrineError(
+      'DATA_NAME_INVALID',
+      `The file ${shown} ${problem}, so it could not be checked out again on another computer. Nothing was ` +
+        'recorded. Rename the file, then run "vitrine data add" again.',
+      { file: `${target}/${relpath}` },
+    );
+  }
 }
 
 /**

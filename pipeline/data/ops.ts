@@ -139,7 +139,7 @@ export async function addData({
   const linkedFolders: string[] = [];
   const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
-  refuseLinksOutside({ dir, links, target });
+  const cacheLinks = refuseLinksOutside({ dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
@@ -152,6 +152,7 @@ export async function addData({
     temps,
   });
   hashing.done();
+  refuseChangedCacheLinks({ entries: tree.entries, cacheLinks, target });
   await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
   const cacheState = await HashState.load({ file: cacheStateFileOf(absRoot) });
@@ -937,24 +938,81 @@ function refuseLinkedFolders({
   }
 }
 
+/** The relpath of `to` inside `folder`, or undefined when it is not inside. */
+function inside(folder: string, to: string): string | undefined {
+  const rel = path.relative(folder, to);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
+}
+
+/** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */
+const CACHE_OBJECT = /^files[/\\]md5[/\\]([0-9a-f]{2})[/\\]([0-9a-f]{30})$/;
+
 /**
  * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
  * points at, such as a key in ~/.ssh from a link committed to git. A link to another file of `data/` is
- * read as that file, as DVC does.
+ * read as that file, as DVC does, and so is a link to an object of the repository's cache (what DVC
+ * leaves with cache.type: symlink): it is the file DVC recorded. Returns those, relpath → the object's md5.
  */
-function refuseLinksOutside({ dir, links, target }: { dir: string; links: string[]; target: string }): void {
-  if (links.length === 0) return;
+function refuseLinksOutside({
+  dir,
+  links,
+  target,
+  cacheDir,
+}: {
+  dir: string;
+  links: string[];
+  target: string;
+  cacheDir: string;
+}): Map<string, string> {
+  const cacheLinks = new Map<string, string>();
+  if (links.length === 0) return cacheLinks;
   const real = realpathSync(dir);
+  let realCache: string | undefined;
+  try {
+    realCache = realpathSync(cacheDir);
+  } catch {
+    // No cache yet: no link can lead into it.
+  }
   for (const relpath of links) {
     const to = realpathSync(path.join(dir, ...relpath.split('/')));
-    const inside = path.relative(real, to);
-    if (inside && !inside.startsWith('..') && !path.isAbsolute(inside)) continue;
+    if (inside(real, to)) continue;
+    const object = realCache && inside(realCache, to)?.match(CACHE_OBJECT);
+    if (object) {
+      cacheLinks.set(relpath, object[1] + object[2]);
+      continue;
+    }
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
         `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
         `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
       { file: `${target}/${relpath}`, link: to },
+    );
+  }
+  return cacheLinks;
+}
+
+/** A link into the cache must still read as the object it names: otherwise the cache copy was changed. */
+function refuseChangedCacheLinks({
+  entries,
+  cacheLinks,
+  target,
+}: {
+  entries: { relpath: string; md5: string }[];
+  cacheLinks: Map<string, string>;
+  target: string;
+}): void {
+  if (cacheLinks.size === 0) return;
+  for (const entry of entries) {
+    const object = cacheLinks.get(entry.relpath);
+    if (object === undefined || object === entry.md5) continue;
+    const file = `${target}/${entry.relpath}`;
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      `${file} is a link to the cache copy ${object}, but that copy has been changed since it was stored, so it ` +
+        `is no longer the file DVC recorded. Nothing was recorded. Put the right file in ${target}/ in place of ` +
+        'the link, then run "vitrine data add" again.',
+      { file, object },
     );
   }
 }

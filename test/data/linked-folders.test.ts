@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { objectPath } from '../../pipeline/data/cache.ts';
 import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
@@ -134,5 +135,43 @@ describe('a file in data/ that is a link', () => {
   it('add records one that points to a file inside data/, as DVC does', async () => {
     await symlink('A1.png', path.join(repo, 'data', 'images', 'A1-copy.png'));
     expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(5);
+  });
+});
+
+describe('a file in data/ that links into the cache, as DVC leaves it with cache.type: symlink (review 1, item 5)', () => {
+  const cached = (content: string) => objectPath(path.join(repo, '.dvc', 'cache'), md5(content));
+
+  it('add reads it as the file DVC recorded, and the version is unchanged', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    for (const name of ['A1.png', 'A2.png']) {
+      const file = path.join(repo, 'data', 'images', name);
+      const content = await readFile(file, 'utf8');
+      await rm(file);
+      await symlink(cached(content), file);
+    }
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(4);
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add refuses one whose cache copy no longer matches its name, recording nothing', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    const object = cached(await readFile(file, 'utf8'));
+    await rm(file);
+    await symlink(object, file);
+    await chmod(object, 0o644);
+    await writeFile(object, 'changed behind the link');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_CORRUPT');
+    expect(error.message).toContain('data/images/A1.png');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add still refuses a link to another file of the cache folder than an object', async () => {
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    await rm(file);
+    await writeFile(path.join(repo, '.dvc', 'cache', 'notes.txt'), 'not an object');
+    await symlink(path.join(repo, '.dvc', 'cache', 'notes.txt'), file);
+    expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
   });
 });

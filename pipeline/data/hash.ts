@@ -296,12 +296,15 @@ export async function listFiles({
   root,
   temps,
   links,
+  linkedFolders,
 }: {
   dir: string;
   root?: string;
   temps?: string[];
   /** Collects the relpaths of the listed files that are symbolic links (to a file). */
   links?: string[];
+  /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
+  linkedFolders?: string[];
 }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
@@ -336,7 +339,7 @@ export async function listFiles({
         if (target?.isFile()) {
           out.push(relpath);
           links?.push(relpath);
-        }
+        } else if (target?.isDirectory() && !ignored?.(full(), true)) linkedFolders?.push(relpath);
       }
     }
   };
@@ -614,9 +617,12 @@ export async function hashTree({
   stateFile,
   onFile,
   temps,
+  linkedFolders,
   threads,
 }: {
   dir: string;
+  /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
+  linkedFolders?: string[];
   /** Worker threads for files that must be read (default: one per core when there is enough to read). */
   threads?: number;
   /** Collects the absolute paths of Vitrine temp files found (and left out). */
@@ -628,7 +634,7 @@ export async function hashTree({
   onFile?: (entry: TreeEntry, fromState: boolean) => void;
 }): Promise<TreeHash> {
   const absDir = path.resolve(dir);
-  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}), temps });
+  const relpaths = await listFiles({ dir: absDir, ...(root ? { root } : {}), temps, linkedFolders });
   const state = await HashState.load({ file: stateFile });
   const entries: TreeEntry[] = new Array(relpaths.length);
   // State keys are built by appending to the folder's key: path.relative per file is slow at 100,000 files.

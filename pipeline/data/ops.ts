@@ -18,6 +18,7 @@ import {
   readCachedManifest,
   removeObject,
   tempName,
+  unwritableRelpath,
   writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -135,8 +136,11 @@ export async function addData({
   refuseLinkedFolders({ dir, folders: [''], target });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links });
-  refuseLinksOutside({ dir, links, target });
+  const linkedFolders: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
+  refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
+  const cacheLinks = refuseLinksOutside({ dir, links, target, cacheDir });
+  refuseUnwritableNames({ files, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -148,6 +152,7 @@ export async function addData({
     temps,
   });
   hashing.done();
+  refuseChangedCacheLinks({ entries: tree.entries, cacheLinks, target });
   await cleanWorkspaceTemps({ root: absRoot, temps });
   const caching = log.progress('Storing new files in the cache', tree.nfiles);
   const cacheState = await HashState.load({ file: cacheStateFileOf(absRoot) });
@@ -193,6 +198,21 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/** Refuse to record a file name that every later pull and checkout would refuse (a line break, a control character). */
+function refuseUnwritableNames({ files, target }: { files: string[]; target: string }): void {
+  for (const relpath of files) {
+    const problem = unwritableRelpath(relpath);
+    if (!problem) continue;
+    const shown = JSON.stringify(`${target}/${relpath}`);
+    throw new VitrineError(
+      'DATA_NAME_INVALID',
+      `The file ${shown} ${problem}, so it could not be checked out again on another computer. Nothing was ` +
+        'recorded. Rename the file, then run "vitrine data add" again.',
+      { file: `${target}/${relpath}` },
+    );
+  }
 }
 
 /**
@@ -883,51 +903,116 @@ async function planCheckout({
 
 /**
  * Refuse a folder that is a symbolic link: `data/` itself (folder "") or one inside it on the way to a
- * file. A link can be committed to git and so point anywhere; writing or removing through it would reach
- * files outside `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
+ * file (or, when `recording`, anywhere in it: add would otherwise record its files as removed). A link
+ * can be committed to git and so point anywhere; writing or removing through it would reach files outside
+ * `data/`, and reading through it would record (and push) them. DVC refuses linked folders too.
  */
 function refuseLinkedFolders({
   dir,
   folders,
   target,
+  recording = false,
 }: {
   dir: string;
   folders: Iterable<string>;
   target: string;
+  /** add and status: the advice names cache.dir, the way to keep the collection's copies on another disk. */
+  recording?: boolean;
 }): void {
   for (const folder of folders) {
     const abs = folder === '' ? dir : path.join(dir, ...folder.split('/'));
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    const diskAdvice = recording
+      ? ' To keep the cache copies on another disk, set it with "dvc cache dir <folder>" (cache.dir in .dvc/config) ' +
+        'rather than linking a folder.'
+      : '';
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
-        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (move ` +
-        'the files into it), then run the command again.',
+        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (copy ` +
+        `the files into it), then run the command again.${diskAdvice}`,
       { file: name, link: to },
     );
   }
 }
 
+/** The relpath of `to` inside `folder`, or undefined when it is not inside. */
+function inside(folder: string, to: string): string | undefined {
+  const rel = path.relative(folder, to);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
+}
+
+/** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */
+const CACHE_OBJECT = /^files[/\\]md5[/\\]([0-9a-f]{2})[/\\]([0-9a-f]{30})$/;
+
 /**
  * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
  * points at, such as a key in ~/.ssh from a link committed to git. A link to another file of `data/` is
- * read as that file, as DVC does.
+ * read as that file, as DVC does, and so is a link to an object of the repository's cache (what DVC
+ * leaves with cache.type: symlink): it is the file DVC recorded. Returns those, relpath → the object's md5.
  */
-function refuseLinksOutside({ dir, links, target }: { dir: string; links: string[]; target: string }): void {
-  if (links.length === 0) return;
+function refuseLinksOutside({
+  dir,
+  links,
+  target,
+  cacheDir,
+}: {
+  dir: string;
+  links: string[];
+  target: string;
+  cacheDir: string;
+}): Map<string, string> {
+  const cacheLinks = new Map<string, string>();
+  if (links.length === 0) return cacheLinks;
   const real = realpathSync(dir);
+  let realCache: string | undefined;
+  try {
+    realCache = realpathSync(cacheDir);
+  } catch {
+    // No cache yet: no link can lead into it.
+  }
   for (const relpath of links) {
     const to = realpathSync(path.join(dir, ...relpath.split('/')));
-    const inside = path.relative(real, to);
-    if (inside && !inside.startsWith('..') && !path.isAbsolute(inside)) continue;
+    if (inside(real, to)) continue;
+    const object = realCache && inside(realCache, to)?.match(CACHE_OBJECT);
+    if (object) {
+      cacheLinks.set(relpath, object[1] + object[2]);
+      continue;
+    }
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
         `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
         `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
       { file: `${target}/${relpath}`, link: to },
+    );
+  }
+  return cacheLinks;
+}
+
+/** A link into the cache must still read as the object it names: otherwise the cache copy was changed. */
+function refuseChangedCacheLinks({
+  entries,
+  cacheLinks,
+  target,
+}: {
+  entries: { relpath: string; md5: string }[];
+  cacheLinks: Map<string, string>;
+  target: string;
+}): void {
+  if (cacheLinks.size === 0) return;
+  for (const entry of entries) {
+    const object = cacheLinks.get(entry.relpath);
+    if (object === undefined || object === entry.md5) continue;
+    const file = `${target}/${entry.relpath}`;
+    throw new VitrineError(
+      'DATA_CORRUPT',
+      `${file} is a link to the cache copy ${object}, but that copy has been changed since it was stored, so it ` +
+        `is no longer the file DVC recorded. Nothing was recorded. Put the right file in ${target}/ in place of ` +
+        'the link, then run "vitrine data add" again.',
+      { file, object },
     );
   }
 }
@@ -1150,11 +1235,15 @@ export async function dataStatus({
   }
   const dir = t?.dir ?? resolveOutPath({ root: absRoot, dvcFile, out: { md5: '', path: target } });
   let tree: TreeHash | undefined;
+  // Files behind a linked folder would be counted as removed: refuse it, as add does.
+  refuseLinkedFolders({ dir, folders: [''], target, recording: true });
+  const linkedFolders: string[] = [];
   try {
-    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot) });
+    tree = await hashTree({ dir, root: absRoot, stateFile: stateFileOf(absRoot), linkedFolders });
   } catch (error) {
     if (!isVitrineError(error, 'DATA_MISSING')) throw error;
   }
+  refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const status: DataStatus = {
     recorded: t ? { md5: t.out.md5, size: t.out.size, nfiles: t.out.nfiles } : null,
     workspace: tree ? { md5: tree.md5, size: tree.size, nfiles: tree.nfiles } : null,

@@ -155,3 +155,48 @@ describe('relpaths that name no file inside data/', () => {
     },
   );
 });
+
+describe('relpaths no file system takes (review 1, item 6)', () => {
+  const csv = md5(SAMPLE['objects.csv']);
+  const long = 'x'.repeat(300);
+  it.each([
+    ['a NUL byte', 'images/a\u0000.jpg'],
+    ['a line break', 'images/a\n.jpg'],
+    ['a carriage return', 'images/a\r.jpg'],
+    ['a tab', 'images/a\t.jpg'],
+    ['DEL', 'images/a\u007f.jpg'],
+    ['a 300-character part', `images/${long}.jpg`],
+    ['a part of 128 two-byte characters (256 bytes)', `images/${'é'.repeat(128)}`],
+  ])('%s is refused by checkout --force and pull with DATA_MANIFEST_INVALID', async (_, relpath) => {
+    await craft({ entries: [{ md5: csv, relpath }], inCache: true });
+    expect((await failure(checkoutData({ root: repo, log: silentLogger, force: true }))).code).toBe(
+      'DATA_MANIFEST_INVALID',
+    );
+    expect((await failure(pullData({ root: repo, log: silentLogger }))).code).toBe('DATA_MANIFEST_INVALID');
+  });
+
+  it('push does not upload such a list', async () => {
+    const id = await craft({ entries: [{ md5: csv, relpath: 'images/a\u0000.jpg' }], inCache: true });
+    await rm(objectPath(storage, id));
+    expect((await failure(pushData({ root: repo, log: silentLogger }))).code).toBe('DATA_MANIFEST_INVALID');
+    await expect(stat(objectPath(storage, id))).rejects.toThrow();
+  });
+
+  it('a part of exactly 255 bytes is accepted', async () => {
+    const relpath = `images/${'y'.repeat(255)}`;
+    await craft({ entries: [{ md5: csv, relpath }], inCache: true });
+    await checkoutData({ root: repo, log: silentLogger, force: true });
+    expect(await readFile(path.join(repo, 'data', 'images', 'y'.repeat(255)), 'utf8')).toBe(SAMPLE['objects.csv']);
+  });
+});
+
+describe('a file name add would record but no later command could write (review 1, item 6)', () => {
+  it('add refuses a name with a line break, recording nothing', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    await writeFile(path.join(repo, 'data', 'images', 'a\nb.png'), 'a picture');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_NAME_INVALID');
+    expect(error.message).toContain('data/images/a\\nb.png');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+});

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addData, checkoutData, initData, pullData, pushData } from '../../pipeline/data/index.ts';
+import { objectPath } from '../../pipeline/data/cache.ts';
+import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
@@ -62,6 +63,39 @@ describe('a folder in data/ that is a link elsewhere', () => {
   });
 });
 
+describe('a folder in data/ that is a link elsewhere, when recording (review 1, item 4)', () => {
+  beforeEach(async () => {
+    // The images moved to another disk and linked back: add used to record a version without them.
+    await rename(path.join(repo, 'data', 'images'), path.join(outside, 'images'));
+    await symlink(path.join(outside, 'images'), path.join(repo, 'data', 'images'));
+  });
+
+  it('add refuses it, naming it and saying what to do, and data.dvc is unchanged', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/images');
+    expect(error.message).toContain('cache.dir');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add --remove-missing refuses it too', async () => {
+    const error = await failure(addData({ root: repo, log: silentLogger, removeMissing: true }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+  });
+
+  it('status refuses it rather than reporting the files behind it as removed', async () => {
+    expect((await failure(dataStatus({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+  });
+
+  it('a linked folder that .dvcignore leaves out is not refused', async () => {
+    await writeFile(path.join(repo, '.dvcignore'), 'data/images/\n');
+    await mkdir(path.join(repo, 'data', 'extra'));
+    await writeFile(path.join(repo, 'data', 'extra', 'x.txt'), 'x');
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBeGreaterThan(0);
+  });
+});
+
 describe('data/ itself a link elsewhere', () => {
   beforeEach(async () => {
     await rm(path.join(repo, 'data'), { recursive: true });
@@ -101,5 +135,43 @@ describe('a file in data/ that is a link', () => {
   it('add records one that points to a file inside data/, as DVC does', async () => {
     await symlink('A1.png', path.join(repo, 'data', 'images', 'A1-copy.png'));
     expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(5);
+  });
+});
+
+describe('a file in data/ that links into the cache, as DVC leaves it with cache.type: symlink (review 1, item 5)', () => {
+  const cached = (content: string) => objectPath(path.join(repo, '.dvc', 'cache'), md5(content));
+
+  it('add reads it as the file DVC recorded, and the version is unchanged', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    for (const name of ['A1.png', 'A2.png']) {
+      const file = path.join(repo, 'data', 'images', name);
+      const content = await readFile(file, 'utf8');
+      await rm(file);
+      await symlink(cached(content), file);
+    }
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(4);
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add refuses one whose cache copy no longer matches its name, recording nothing', async () => {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    const object = cached(await readFile(file, 'utf8'));
+    await rm(file);
+    await symlink(object, file);
+    await chmod(object, 0o644);
+    await writeFile(object, 'changed behind the link');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_CORRUPT');
+    expect(error.message).toContain('data/images/A1.png');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+
+  it('add still refuses a link to another file of the cache folder than an object', async () => {
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    await rm(file);
+    await writeFile(path.join(repo, '.dvc', 'cache', 'notes.txt'), 'not an object');
+    await symlink(path.join(repo, '.dvc', 'cache', 'notes.txt'), file);
+    expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
   });
 });

@@ -463,22 +463,42 @@ export async function importCollection({
       { file: name, line: refused[0]!.line },
     );
   }
-  // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
-  if (named === 0 && accepted.length > 0) {
-    // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out)
-    // would take every picture out of the catalogue: only the user's word that it is complete does that.
-    const pictured = removeMissing ? 0 : [...(await previousObjects()).values()].filter((o) => o.image).length;
-    if (pictured > 0)
-      throw new VitrineError(
-        'IMPORT_IMAGES_EMPTIED',
-        `${noImageNamed({ rows: accepted.length, name, column: columns.image })} ${pictured} object` +
-          `${pictured === 1 ? ' of data/objects.csv has' : 's of data/objects.csv have'} an image now, which this ` +
-          'import would remove, so nothing was changed. If the objects really have no pictures any more, import ' +
-          'it again with --remove-missing.',
-        { file: name },
-      );
-    log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
+  // The objects it leaves out are refused first: the images refusal's advice (--remove-missing) confirms both.
+  const kept = await keptRows();
+  const removal = await removedObjects({ ws, accepted, kept });
+  refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
+  // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out) would
+  // take the pictures out of the catalogue: only the user's word that it is complete does that. A few cells
+  // emptied (an image withdrawn) are not asked about; one cell left filled must not let the rest through.
+  const previousTableNow = await previousObjects();
+  const pictured = [...previousTableNow.values()].filter((o) => o.image).length;
+  const losing = accepted.filter((a) => !a.object.image && previousTableNow.get(a.object.id)?.image).length;
+  const emptiedAll = named === 0 && accepted.length > 0 && pictured > 0;
+  const emptiedMany = losing > REMOVE_WITHOUT_ASKING && (losing * 2 > pictured || losing > REMOVE_AT_MOST);
+  if (!removeMissing && (emptiedAll || emptiedMany)) {
+    const gone = removal.notListed.length;
+    const column = columns.image
+      ? `The image column ("${columns.image}") is empty in every row: `
+      : 'No column is the image column: ';
+    const they = losing === 1 ? 'its' : 'their';
+    const also =
+      gone > 0
+        ? `; it would also remove the ${gone === 1 ? 'object' : `${gone} objects`} the export does not list ` +
+          `(${sample(removal.notListed, 5)})`
+        : '';
+    // The file is named once, by the error's place (`file`).
+    throw new VitrineError(
+      'IMPORT_IMAGES_EMPTIED',
+      `${named === 0 ? column : ''}${losing} object${losing === 1 ? '' : 's'} still in the export would lose ${they} ` +
+        `image: ${they} image cell is empty (${pictured} of data/objects.csv ` +
+        `${pictured === 1 ? 'has an image' : 'have one'} now), so nothing was changed. Check the image column of the ` +
+        `export. If the objects really have no pictures any more, import it again with --remove-missing${also}.`,
+      { file: name },
+    );
   }
+  // Said plainly: an export without image names trains nothing (vitrine init stops on it; see noImageNamed).
+  if (named === 0 && accepted.length > 0)
+    log.warn(noImageNamed({ rows: accepted.length, name, column: columns.image }));
   const found = accepted.filter((a) => a.source).length;
   if (found === 0 && named > 0) {
     throw new VitrineError(
@@ -518,10 +538,6 @@ export async function importCollection({
       { file: name },
     );
   }
-
-  const kept = await keptRows();
-  const removal = await removedObjects({ ws, accepted, kept });
-  refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
 
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({
@@ -573,7 +589,11 @@ export async function importCollection({
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
   const keep = new Set([...accepted.map((a) => a.object.image), ...[...kept.values()].map((k) => k.object.image)]);
   keep.delete('');
-  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, log });
+  // Images of objects still exported whose image cell is now empty: said apart, they have not left the collection.
+  const emptied = new Set(
+    accepted.filter((a) => !a.object.image).map((a) => previousTableNow.get(a.object.id)?.image ?? ''),
+  );
+  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, emptied, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({
     labels: labelsResult.inUse,
@@ -1385,10 +1405,13 @@ async function sameBytes(a: string, b: string): Promise<boolean> {
 async function removeStaleImages({
   ws,
   keep,
+  emptied,
   log,
 }: {
   ws: Workspace;
   keep: Set<string>;
+  /** Images of objects the export still lists with an empty image cell. */
+  emptied: Set<string>;
   log: Logger;
 }): Promise<{ removedImages: string[]; keptImages: string[] }> {
   const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -1414,8 +1437,9 @@ async function removeStaleImages({
   }
   if (removedImages.length > 0) {
     log.info(
-      `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} of objects no longer in ` +
-        `the export from data/ (${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
+      `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} from data/ ` +
+        `(${whose(removedImages.filter((r) => !emptied.has(r)).length, removedImages.filter((r) => emptied.has(r)).length)}: ` +
+        `${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
         `earlier data.dvc brings them back.`,
     );
   }
@@ -1430,6 +1454,16 @@ async function removeStaleImages({
     );
   }
   return { removedImages, keptImages };
+}
+
+/** "3 of objects no longer in the export, 2 of objects whose image cell is now empty". */
+function whose(left: number, emptied: number): string {
+  return [
+    left > 0 ? `${left} of objects no longer in the export` : '',
+    emptied > 0 ? `${emptied} of objects whose image cell is now empty` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** An object id as a file name: museums use slashes, spaces and dots in accession numbers. */

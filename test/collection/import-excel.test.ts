@@ -172,7 +172,7 @@ describe('a spreadsheet export', () => {
     const emptied = [HEADER, 'A-1,,coin,One', 'A-2,,coin,Two', 'A-3,,coin,Three', ''].join('\n');
     const { result } = await importing(ws, await write('emptied.csv', emptied));
     expect(isVitrineError(result, 'IMPORT_IMAGES_EMPTIED')).toBe(true);
-    expect((result as Error).message).toMatch(/3 objects of data\/objects\.csv have an image/);
+    expect((result as Error).message).toMatch(/3 objects still in the export would lose their image/);
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
     // The export is the complete truth when the user says so.
     const log = memoryLogger();

@@ -302,7 +302,7 @@ export async function importCollection({
       continue;
     }
     // Excel shows a long number as 1.23457E+11 and saves it so: the digits after the sixth are lost for good.
-    if (SCIENTIFIC.test(id)) {
+    if (isScientific(id)) {
       refuse(
         line,
         `the object id "${clip(id)}" is a number in scientific notation, as a spreadsheet rewrites a long number: ` +
@@ -385,7 +385,7 @@ export async function importCollection({
   // The one all-digit id of data/objects.csv that a spreadsheet's 1.23457E+11 stands for, if only one rounds to it.
   const spreadsheetNumber = async (id: string): Promise<string | undefined> => {
     const [mantissa, exponent] = id.toLowerCase().split('e');
-    if (!SCIENTIFIC.test(id) || mantissa === undefined || exponent === undefined) return undefined;
+    if (!isScientific(id) || mantissa === undefined || exponent === undefined) return undefined;
     const digits = mantissa.split('.')[1]?.length ?? 0;
     const shown = `${mantissa}e${exponent.startsWith('+') ? exponent : `+${exponent}`}`;
     const matches = [...(await previousObjects()).keys()].filter(
@@ -1378,8 +1378,14 @@ async function previousTable({ ws, log }: { ws: Workspace; log: Logger }): Promi
   }
 }
 
-/** A number as a spreadsheet shows and saves it when it is long: 1.23457E+11. */
-const SCIENTIFIC = /^\d(\.\d+)?E\+?\d+$/i;
+/**
+ * A number as a spreadsheet shows and saves it when it is long: 1.23457E+11. Excel writes this form only for
+ * numbers of 12 digits or more, always with "E+": "2E3" or "1e5" is a real id.
+ */
+function isScientific(id: string): boolean {
+  const match = /^\d(?:\.\d+)?E\+(\d{2,})$/i.exec(id);
+  return match !== null && Number(match[1]) >= 11;
+}
 
 const CONTROL_NAMES: Record<string, string> = { '\n': 'a line break', '\r': 'a line break', '\t': 'a tab' };
 

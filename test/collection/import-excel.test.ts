@@ -122,6 +122,19 @@ describe('a spreadsheet export', () => {
     expect(said).toMatch(/kept unchanged/);
   });
 
+  it('takes ids like 2E3 or 1e5 as ids: only E+ with 11 or more, as Excel writes long numbers, is scientific', async () => {
+    // Review 1, item 9: "2E3" and "1e5" were refused as numbers a spreadsheet rewrote.
+    const { ws, write } = await setup('scientific-shape');
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const ids = ['2E3', '1e5', '1E+5', '1.5E+10', 'E+12', '1.23457E+11', '1E+11', '4.00001e+13'];
+    const rows = ids.map((id, i) => `${id},${'abc'[i % 3]}.jpg,coin,T${i}`);
+    const { result } = await importing(ws, await write('ids.csv', [HEADER, ...rows, ''].join('\n')), p);
+    const refused = (result as { refused: { line: number; message: string }[] }).refused;
+    expect(refused.map((r) => r.line)).toEqual([7, 8, 9]);
+    for (const r of refused) expect(r.message).toMatch(/scientific notation/);
+  });
+
   it('warns about ids in one export that differ by spaces or fullwidth characters, as it does for capitals', async () => {
     const { ws, write } = await setup('alike-in-export');
     const text = [

@@ -388,11 +388,22 @@ export async function importCollection({
     if (!isScientific(id) || mantissa === undefined || exponent === undefined) return undefined;
     const digits = mantissa.split('.')[1]?.length ?? 0;
     const shown = `${mantissa}e${exponent.startsWith('+') ? exponent : `+${exponent}`}`;
-    const matches = [...(await previousObjects()).keys()].filter(
-      (before) => /^\d+$/.test(before) && Number(before).toExponential(digits) === shown,
-    );
+    // Indexed once per number of digits shown: a whole column of such ids against every previous id was
+    // minutes (20,000 rows: 5 min 20 s).
+    let index = roundedIds.get(digits);
+    if (!index) {
+      index = new Map();
+      for (const before of (await previousObjects()).keys()) {
+        if (!/^\d+$/.test(before)) continue;
+        const key = Number(before).toExponential(digits);
+        index.set(key, [...(index.get(key) ?? []), before].slice(0, 2));
+      }
+      roundedIds.set(digits, index);
+    }
+    const matches = index.get(shown) ?? [];
     return matches.length === 1 ? matches[0] : undefined;
   };
+  const roundedIds = new Map<number, Map<string, string[]>>();
   // An object already in the collection whose new row is refused (on_invalid: skip) keeps its previous row and
   // image: the export lists it, so it has not left, and one bad cell must not unpublish it.
   const keptRows = async () => {
@@ -408,6 +419,7 @@ export async function importCollection({
     }
     return kept;
   };
+  const failingAlready = params.import.on_invalid === 'fail' && problems.some((p) => p.refused);
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
@@ -415,7 +427,8 @@ export async function importCollection({
     new Set(
       [
         ...accepted.filter((a) => !a.source).map((a) => a.object.image),
-        ...[...(await keptRows()).values()].map((k) => k.object.image),
+        // Under on_invalid: fail a refused row means nothing is written: no previous row is kept.
+        ...(failingAlready ? [] : [...(await keptRows()).values()].map((k) => k.object.image)),
       ]
         .filter(Boolean)
         .map((image) => path.basename(image)),

@@ -479,7 +479,13 @@ export async function importCollection({
   // The objects it leaves out are refused first: the images refusal's advice (--remove-missing) confirms both.
   const kept = await keptRows();
   const removal = await removedObjects({ ws, accepted, kept });
-  refuseLargeRemoval({ ...removal, removeMissing, name, objectsName: path.relative(ws.root, ws.objects) });
+  refuseLargeRemoval({
+    ...removal,
+    removeMissing,
+    name,
+    objectsName: path.relative(ws.root, ws.objects),
+    listed: accepted.length,
+  });
   // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out) would
   // take the pictures out of the catalogue: only the user's word that it is complete does that. A few cells
   // emptied (an image withdrawn) are not asked about; one cell left filled must not let the rest through.
@@ -1278,7 +1284,8 @@ function refuseLargeRemoval({
   removeMissing,
   name,
   objectsName,
-}: Removal & { removeMissing: boolean; name: string; objectsName: string }) {
+  listed,
+}: Removal & { removeMissing: boolean; name: string; objectsName: string; listed: number }) {
   // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
   // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
   // image paths), not worth importing. --remove-missing does not confirm those, so this is checked with it too.
@@ -1302,7 +1309,9 @@ function refuseLargeRemoval({
         `in ${name} with ${renamed.length === 1 ? 'its id' : 'their ids'} written differently (${how}), ` +
         `e.g. "${clip(e.as)}" for "${clip(e.id)}", so nothing was changed. Imported, they would be new objects and ` +
         'their labels in labels.csv would name objects no longer there. Keep the ids as they were: export them ' +
-        `written exactly as before, or correct them in the export, and import again.${
+        `written exactly as before, or correct them in the export, and import again. If the ids were changed on ` +
+        'purpose (a renumbering), import it again with --remove-missing: the labels in labels.csv under the old ids ' +
+        `then name no object.${
           how.includes('leading zeros') || how.includes('.0')
             ? ' A spreadsheet or script rewrites ids it takes for numbers (drops leading zeros, adds ".0"): keep ' +
               'the id column as text before saving, or export straight from the collections system.'
@@ -1312,12 +1321,17 @@ function refuseLargeRemoval({
     );
   }
   if (!tooManyRemoved({ removed: notListed.length, current: before })) return;
+  // An export of its header alone (a system that stopped writing) is not "some objects".
+  const none = listed === 0;
   throw new VitrineError(
     'IMPORT_WOULD_REMOVE',
     `${name} would remove ${notListed.length} of the ${before} objects in ${objectsName} (those it does ` +
-      `not list: ${sample(notListed, 5)}), so nothing was changed. If ${name} holds only some ` +
-      "objects (this month's additions, one department), import the complete export instead: it must list " +
-      'every object of the collection. If it is the complete export and those objects have left the ' +
+      `not list: ${sample(notListed, 5)}), so nothing was changed. ${
+        none
+          ? `${name} lists no object at all (only its header line): export it again from the collections system.`
+          : `If ${name} holds only some objects (this month's additions, one department), import the complete ` +
+            'export instead: it must list every object of the collection.'
+      } If it is the complete export and those objects have left the ` +
       'collection, import it again with --remove-missing (their images stay in the data cache and their labels ' +
       'in labels.csv).',
     { file: name },

@@ -58,6 +58,9 @@ describe('a spreadsheet export', () => {
     const { result } = await importing(ws, await write('empty.csv', `${HEADER}\r\n`));
     expect(isVitrineError(result, 'IMPORT_WOULD_REMOVE')).toBe(true);
     expect((result as Error).message).toMatch(/remove 3 of the 3 objects/);
+    // Review 1, item 12: not "holds only some objects".
+    expect((result as Error).message).toMatch(/lists no object at all \(only its header line\)/);
+    expect((result as Error).message).not.toMatch(/only some objects/);
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
   });
 

@@ -79,7 +79,8 @@ describe('an export whose ids were reformatted', () => {
     const message = (error as Error).message;
     expect(message).toMatch(example);
     expect(message).toMatch(/keep the ids as they were/i);
-    expect(message).not.toMatch(/remove-missing/);
+    // Review 1, item 12: the way through when the ids were changed on purpose, said after keeping them.
+    expect(message).toMatch(/If the ids were changed on purpose .*--remove-missing/);
     expect(await readFile(ws.objects, 'utf8')).toBe(objects);
   });
 

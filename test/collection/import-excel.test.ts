@@ -58,6 +58,9 @@ describe('a spreadsheet export', () => {
     const { result } = await importing(ws, await write('empty.csv', `${HEADER}\r\n`));
     expect(isVitrineError(result, 'IMPORT_WOULD_REMOVE')).toBe(true);
     expect((result as Error).message).toMatch(/remove 3 of the 3 objects/);
+    // Review 1, item 12: not "holds only some objects".
+    expect((result as Error).message).toMatch(/lists no object at all \(only its header line\)/);
+    expect((result as Error).message).not.toMatch(/only some objects/);
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
   });
 
@@ -122,6 +125,19 @@ describe('a spreadsheet export', () => {
     expect(said).toMatch(/kept unchanged/);
   });
 
+  it('takes ids like 2E3 or 1e5 as ids: only E+ with 11 or more, as Excel writes long numbers, is scientific', async () => {
+    // Review 1, item 9: "2E3" and "1e5" were refused as numbers a spreadsheet rewrote.
+    const { ws, write } = await setup('scientific-shape');
+    const p = params();
+    p.import.on_invalid = 'skip';
+    const ids = ['2E3', '1e5', '1E+5', '1.5E+10', 'E+12', '1.23457E+11', '1E+11', '4.00001e+13'];
+    const rows = ids.map((id, i) => `${id},${'abc'[i % 3]}.jpg,coin,T${i}`);
+    const { result } = await importing(ws, await write('ids.csv', [HEADER, ...rows, ''].join('\n')), p);
+    const refused = (result as { refused: { line: number; message: string }[] }).refused;
+    expect(refused.map((r) => r.line)).toEqual([7, 8, 9]);
+    for (const r of refused) expect(r.message).toMatch(/scientific notation/);
+  });
+
   it('warns about ids in one export that differ by spaces or fullwidth characters, as it does for capitals', async () => {
     const { ws, write } = await setup('alike-in-export');
     const text = [
@@ -172,7 +188,7 @@ describe('a spreadsheet export', () => {
     const emptied = [HEADER, 'A-1,,coin,One', 'A-2,,coin,Two', 'A-3,,coin,Three', ''].join('\n');
     const { result } = await importing(ws, await write('emptied.csv', emptied));
     expect(isVitrineError(result, 'IMPORT_IMAGES_EMPTIED')).toBe(true);
-    expect((result as Error).message).toMatch(/3 objects of data\/objects\.csv have an image/);
+    expect((result as Error).message).toMatch(/3 objects still in the export would lose their image/);
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
     // The export is the complete truth when the user says so.
     const log = memoryLogger();

@@ -224,7 +224,7 @@ describe('re-importing an updated export', () => {
     expect(result.keptImages).toEqual(['images/by-hand.jpg']);
     expect((await readdir(ws.images)).sort()).toEqual(['A1.jpg', 'by-hand.jpg']);
     const text = log.lines.map((l) => l.message).join('\n');
-    expect(text).toMatch(/Removed 2 images of objects no longer in the export/);
+    expect(text).toMatch(/Removed 2 images from data\/ \(2 of objects no longer in the export: /);
     expect(text).toMatch(/by-hand\.jpg/);
   });
 

@@ -134,7 +134,8 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
       description:
         'The export is the complete collection: remove the objects it leaves out, even more than half (or ' +
         '1,000) of them, or every one (an export of its header line alone); and take an export whose image ' +
-        'column is empty in every row, which removes every image (IMPORT_IMAGES_EMPTIED).',
+        'column is empty for many objects that have an image (more than half of them, or over 1,000), which ' +
+        'removes those images (IMPORT_IMAGES_EMPTIED).',
     },
   },
   async run(ctx, { values }) {

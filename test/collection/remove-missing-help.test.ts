@@ -12,7 +12,7 @@ describe('import --remove-missing help', () => {
     const text = option.description;
     expect(text).toMatch(/more than half/);
     expect(text).toMatch(/every (one|object)/);
-    expect(text).toMatch(/image column is empty/);
+    expect(text).toMatch(/image column is empty for many objects that have an image/);
     expect(text).toContain('IMPORT_IMAGES_EMPTIED');
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
+import { pagefindChildren, whilePagefindRuns } from './pagefind-watch.ts';
 import { filesIn } from './plan.ts';
 
 /*
@@ -150,10 +151,14 @@ async function runPagefind({
   expected?: number;
 }): Promise<number> {
   try {
-    const { errors, index } = await api.createIndex(INDEX_OPTIONS);
+    // Pagefind's process starts with the index: a request pending when it dies must not wait for ever.
+    const creating = api.createIndex(INDEX_OPTIONS);
+    const pids = pagefindChildren();
+    const watched = <T>(work: Promise<T>) => whilePagefindRuns({ work, pids });
+    const { errors, index } = await watched(creating);
     check('creating the index', errors);
     if (!index) throw new VitrineError('SITE_INDEX_FAILED', 'Search index: Pagefind returned no index');
-    const added = await index.addDirectory({ path: read, glob: 'objects/*/index.html' });
+    const added = await watched(index.addDirectory({ path: read, glob: 'objects/*/index.html' }));
     check('reading the object pages', added.errors);
     if (expected !== undefined && added.page_count !== expected)
       throw new VitrineError(
@@ -161,7 +166,7 @@ async function runPagefind({
         `Search index: Pagefind read ${added.page_count} object pages in ${read}, not the ${expected} built`,
         { read: added.page_count, built: expected },
       );
-    const written = await index.writeFiles({ outputPath: out });
+    const written = await watched(index.writeFiles({ outputPath: out }));
     check('writing the index', written.errors);
     return added.page_count;
   } finally {

@@ -479,21 +479,23 @@ export async function importCollection({
   // The objects it leaves out are refused first: the images refusal's advice (--remove-missing) confirms both.
   const kept = await keptRows();
   const removal = await removedObjects({ ws, accepted, kept });
-  refuseLargeRemoval({
-    ...removal,
-    removeMissing,
-    name,
-    objectsName: path.relative(ws.root, ws.objects),
-    listed: accepted.length,
-  });
   // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out) would
   // take the pictures out of the catalogue: only the user's word that it is complete does that. A few cells
   // emptied (an image withdrawn) are not asked about; one cell left filled must not let the rest through.
   const previousTableNow = await previousObjects();
   const pictured = [...previousTableNow.values()].filter((o) => o.image).length;
   const losing = accepted.filter((a) => !a.object.image && previousTableNow.get(a.object.id)?.image).length;
-  const emptiedAll = named === 0 && accepted.length > 0 && pictured > 0;
+  const emptiedAll = named === 0 && losing > 0;
   const emptiedMany = losing > REMOVE_WITHOUT_ASKING && (losing * 2 > pictured || losing > REMOVE_AT_MOST);
+  refuseLargeRemoval({
+    ...removal,
+    removeMissing,
+    name,
+    objectsName: path.relative(ws.root, ws.objects),
+    listed: accepted.length,
+    // Its advice (--remove-missing) confirms the images' loss too: said before it is followed.
+    imagesLost: emptiedAll || emptiedMany ? losing : 0,
+  });
   if (!removeMissing && (emptiedAll || emptiedMany)) {
     const gone = removal.notListed.length;
     const column = columns.image
@@ -1285,7 +1287,8 @@ function refuseLargeRemoval({
   name,
   objectsName,
   listed,
-}: Removal & { removeMissing: boolean; name: string; objectsName: string; listed: number }) {
+  imagesLost,
+}: Removal & { removeMissing: boolean; name: string; objectsName: string; listed: number; imagesLost: number }) {
   // Rows the export has but were refused (on_invalid: skip) are an export fault, not objects that left: they keep
   // their previous rows, but when most of the collection is refused (or left out) the export is broken (absolute
   // image paths), not worth importing. --remove-missing does not confirm those, so this is checked with it too.
@@ -1333,7 +1336,12 @@ function refuseLargeRemoval({
             'export instead: it must list every object of the collection.'
       } If it is the complete export and those objects have left the ` +
       'collection, import it again with --remove-missing (their images stay in the data cache and their labels ' +
-      'in labels.csv).',
+      `in labels.csv).${
+        imagesLost > 0
+          ? ` But look at its image column first: --remove-missing would also take the image from the ${imagesLost} ` +
+            `object${imagesLost === 1 ? '' : 's'} it lists: ${imagesLost === 1 ? 'its' : 'their'} image cell is empty.`
+          : ''
+      }`,
     { file: name },
   );
 }

@@ -80,6 +80,43 @@ describe('an export that would take images away', () => {
     expect(await readFile(ws.objects, 'utf8')).toBe(before);
   });
 
+  it('leaving out many and emptying the image column: the removal refusal says the images would go too', async () => {
+    const { ws, write } = await collection('many-left-out-emptied');
+    const file = await write(
+      'half.csv',
+      ids.slice(0, 14).map((id) => ({ id, image: false })),
+    );
+    const { result } = await importing(ws, file);
+    expect(isVitrineError(result, 'IMPORT_WOULD_REMOVE')).toBe(true);
+    // Its advice (--remove-missing) also takes the 14 listed objects' images: said before it is followed.
+    expect((result as Error).message).toMatch(
+      /--remove-missing would also take the image from the 14 objects it lists: their image cell is empty/,
+    );
+  });
+
+  it('does not say "0 objects would lose their image" when no listed object had one', async () => {
+    const { ws, write } = await collection('none-to-lose');
+    // First the collection's images are all withdrawn but one object's (A-40 keeps its own).
+    await importing(
+      ws,
+      await write(
+        'withdrawn.csv',
+        ids.map((id, i) => ({ id, image: i === COUNT - 1 })),
+      ),
+      true,
+    );
+    // Then an export with an empty image column that leaves A-40 out: no listed object loses an image.
+    const { result } = await importing(
+      ws,
+      await write(
+        'rest.csv',
+        ids.slice(0, COUNT - 1).map((id) => ({ id, image: false })),
+      ),
+    );
+    expect((result as Error).message ?? '').not.toMatch(/0 objects still in the export would lose/);
+    expect(isVitrineError(result, 'IMPORT_IMAGES_EMPTIED')).toBe(false);
+  });
+
   it('with its image column emptied says what --remove-missing would also remove', async () => {
     const { ws, write } = await collection('few-left-out');
     const file = await write(

@@ -4,11 +4,24 @@ import type { ParamChange } from './types.ts';
 /**
  * The labels as the dataset stage reads them (checkLabels): an object on lines that disagree, another
  * label or a label cell left empty beside a label, is unlabelled; the same label twice is that label.
+ * A line whose label is not in the vocabulary is set aside there first, so it disagrees with nothing
+ * when the object has a line in the vocabulary.
  */
-export function agreedLabels({ labels, blanks }: { labels: LabelLine[]; blanks: LabelLine[] }): LabelLine[] {
+export function agreedLabels({
+  labels,
+  blanks,
+  vocabulary,
+}: {
+  labels: LabelLine[];
+  blanks: LabelLine[];
+  vocabulary?: string[];
+}): LabelLine[] {
   const blanked = new Set(blanks.map((l) => l.objectId));
+  const known = vocabulary && new Set(vocabulary);
+  const inVocabulary = new Set(known ? labels.filter((l) => known.has(l.label)).map((l) => l.objectId) : []);
   const seen = new Map<string, LabelLine | null>();
   for (const l of labels) {
+    if (known && !known.has(l.label) && inVocabulary.has(l.objectId)) continue;
     const earlier = seen.get(l.objectId);
     if (earlier === undefined) seen.set(l.objectId, blanked.has(l.objectId) ? null : l);
     else if (earlier && earlier.label !== l.label) seen.set(l.objectId, null);

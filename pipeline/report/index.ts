@@ -164,11 +164,17 @@ export async function buildReport({
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
       : await readFile(ws.labels, 'utf8').catch(() => null);
-  const headLabels = headLabelsText === null ? [] : readAgreed({ text: headLabelsText, file: labelsFile });
+  const headLabels =
+    headLabelsText === null
+      ? []
+      : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
   let changes: LabelChange[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
-    const baseLabels = baseText === null ? [] : readAgreed({ text: baseText, file: `${labelsFile} at ${base}` });
+    const baseLabels =
+      baseText === null
+        ? []
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: params.collection.vocabulary });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
     const taken = new Set<string>();
@@ -630,8 +636,8 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** labels.csv's lines as the dataset stage counts them: lines that disagree leave their object unlabelled. */
-function readAgreed({ text, file }: { text: string; file: string }): LabelLine[] {
+function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): LabelLine[] {
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file, blanks });
-  return agreedLabels({ labels, blanks });
+  return agreedLabels({ labels, blanks, vocabulary });
 }

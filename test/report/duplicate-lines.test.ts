@@ -32,4 +32,12 @@ describe('label changes when an object is on two lines', () => {
     const { json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
     expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([[first!.id, 'removed']]);
   });
+
+  it('a line whose label is not in the vocabulary disagrees with nothing, as in the dataset stage', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    // "Coin" for "coin": the dataset stage sets the line aside (did you mean) and keeps the object's label.
+    await appendFile(ws.labels, `${first!.id},${first!.label.toUpperCase()}\n`);
+    const { json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes).toEqual([]);
+  });
 });

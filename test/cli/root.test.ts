@@ -48,7 +48,8 @@ describe('the repository root', () => {
   });
 
   it('takes a file named from a subfolder relative to that subfolder', async () => {
-    await writeFile(path.join(repo, 'export', 'more.csv'), 'id,image,label\nA3,,coin\n');
+    // A complete export with one object more (one that removed every object would be refused).
+    await writeFile(path.join(repo, 'export', 'more.csv'), 'id,image,label\nA1,,coin\nA2,,vessel\nA3,,coin\n');
     const result = await vitrine(['import', '--metadata', 'more.csv'], path.join(repo, 'export'));
     expect(result.code, result.messages).toBe(0);
     expect(await readFile(path.join(repo, 'data', 'objects.csv'), 'utf8')).toContain('A3');

@@ -107,9 +107,9 @@ describe('the demo label-correction pull request (slow)', () => {
     // Compared with the promoted model; the first line says the verdict and the gate.
     expect(json.comparison?.baselineVersion).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(['better', 'worse', 'no detectable difference']).toContain(json.verdict);
-    expect(markdown.split('\n')[0]).toMatch(
-      /^(✅|⚠️|❌) \*\*(Better|Worse|No detectable difference): .*\*\* The promotion gate (passes|does not pass)\.?\*{0,2}( The gate only checks .*)?$/,
-    );
+    const verdict = '(✅|⚠️|❌) \\*\\*(Better|Worse|No detectable difference): .*\\*\\*';
+    const gate = ' The promotion gate (passes|does not pass)\\.?\\*{0,2}( The gate only checks .*)?';
+    expect(markdown.split('\n')[0]).toMatch(new RegExp(`^${verdict}${gate}$`, 'u'));
     for (const c of json.labels.changes) expect(markdown).toContain(`| ${c.id} (line `);
     // What the model now says about every fixed object: test objects from evaluate, the others asked
     // by the report and marked as seen in training.

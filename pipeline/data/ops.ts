@@ -953,6 +953,34 @@ const CACHE_OBJECT = /^files[/\\]md5[/\\]([0-9a-f]{2})[/\\]([0-9a-f]{30})$/;
  * read as that file, as DVC does, and so is a link to an object of the repository's cache (what DVC
  * leaves with cache.type: symlink): it is the file DVC recorded. Returns those, relpath → the object's md5.
  */
+/**
+ * Where the real path `to` of a link under `realData` leads: into data/ (read as that file, as DVC does),
+ * to an object of the repository's cache `realCache` (what DVC leaves with cache.type: symlink: the file
+ * DVC recorded; its md5), or outside. The one rule for recording (`add`) and reading (the dataset stage).
+ */
+export function linkLeadsTo({
+  realData,
+  realCache,
+  to,
+}: {
+  realData: string;
+  realCache: string | undefined;
+  to: string;
+}): 'data' | 'outside' | { object: string } {
+  if (inside(realData, to)) return 'data';
+  const object = realCache && inside(realCache, to)?.match(CACHE_OBJECT);
+  return object ? { object: object[1]! + object[2]! } : 'outside';
+}
+
+/** The real path of the cache folder, or undefined when there is none yet (no link can lead into it). */
+export function realCacheDir(cacheDir: string): string | undefined {
+  try {
+    return realpathSync(cacheDir);
+  } catch {
+    return undefined;
+  }
+}
+
 function refuseLinksOutside({
   dir,
   links,
@@ -966,19 +994,14 @@ function refuseLinksOutside({
 }): Map<string, string> {
   const cacheLinks = new Map<string, string>();
   if (links.length === 0) return cacheLinks;
-  const real = realpathSync(dir);
-  let realCache: string | undefined;
-  try {
-    realCache = realpathSync(cacheDir);
-  } catch {
-    // No cache yet: no link can lead into it.
-  }
+  const realData = realpathSync(dir);
+  const realCache = realCacheDir(cacheDir);
   for (const relpath of links) {
     const to = realpathSync(path.join(dir, ...relpath.split('/')));
-    if (inside(real, to)) continue;
-    const object = realCache && inside(realCache, to)?.match(CACHE_OBJECT);
-    if (object) {
-      cacheLinks.set(relpath, object[1] + object[2]);
+    const leads = linkLeadsTo({ realData, realCache, to });
+    if (leads === 'data') continue;
+    if (leads !== 'outside') {
+      cacheLinks.set(relpath, leads.object);
       continue;
     }
     throw new VitrineError(

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { compareIds } from '../collection/index.ts';
 import { checkVocabulary, minObjectsPerLabel } from '../collection/vocabulary.ts';
+import { readDvcConfig } from '../data/config.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
@@ -96,6 +97,7 @@ export async function buildDataset({
   // Never read: a link committed to git can lead to any file on this computer (links.ts).
   const outside = await linksOutside({
     dir: ws.data,
+    cacheDir: (await readDvcConfig({ root: ws.root })).cacheDir,
     relpaths: read.objects.filter((o) => o.image && md5Of.has(imagePath(o.image))).map((o) => imagePath(o.image)),
   });
 

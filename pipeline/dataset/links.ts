@@ -1,22 +1,27 @@
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { linkLeadsTo, realCacheDir } from '../data/ops.ts';
 
 /*
  * Image files that are symbolic links leading outside `data/`. A link can be committed to git and so
  * point anywhere on the computer that runs Vitrine: following it would decode (and publish in the
  * catalogue) a file from elsewhere, such as a private photograph. `vitrine data add` refuses to record
  * such a link (DATA_PATH_LINK, pipeline/data/ops.ts); the dataset stage refuses to read one, by the same
- * rule: the link's final target, every link on the way resolved, must be inside data/. A link to another
- * file of data/ is read as that file, as DVC does.
+ * rule (`linkLeadsTo`): the link's final target, every link on the way resolved, must be inside data/ or
+ * an object of the repository's cache (DVC's cache.type: symlink). A link to another file of data/ is read
+ * as that file, as DVC does.
  */
 
 /** Of `relpaths` (files under `dir`, forward slashes), those that are links whose target is outside `dir`. */
 export async function linksOutside({
   dir,
   relpaths,
+  cacheDir,
 }: {
   dir: string;
   relpaths: Iterable<string>;
+  /** The repository's DVC cache (`cache.dir`): a link to one of its objects is the file DVC recorded. */
+  cacheDir: string;
 }): Promise<Set<string>> {
   // One listing per folder tells which names are links: at 100,000 images, cheaper than a stat each.
   const byFolder = new Map<string, string[]>();
@@ -28,6 +33,7 @@ export async function linksOutside({
   }
   const outside = new Set<string>();
   let real: string | undefined;
+  let realCache: string | undefined;
   for (const [folder, names] of byFolder) {
     const abs = folder === '.' ? dir : path.join(dir, ...folder.split('/'));
     const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
@@ -35,10 +41,11 @@ export async function linksOutside({
     for (const entry of entries) {
       if (!entry.isSymbolicLink() || !wanted.has(entry.name)) continue;
       real ??= await realpath(dir);
+      realCache ??= realCacheDir(cacheDir) ?? '';
       const relpath = folder === '.' ? entry.name : `${folder}/${entry.name}`;
       const to = await realpath(path.join(abs, entry.name)).catch(() => null);
-      const inside = to === null ? '..' : path.relative(real, to);
-      if (!inside || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside))
+      // The data layer's rule (`vitrine data add` records by it): inside data/, or an object of the cache.
+      if (to === null || linkLeadsTo({ realData: real, realCache: realCache || undefined, to }) === 'outside')
         outside.add(relpath);
     }
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readDvcConfig } from '../data/config.ts';
 import { hashTree } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import type { Logger } from '../log.ts';
@@ -66,7 +67,8 @@ export async function analyseShard({
     if (md5 && inShard({ md5, shard })) mine.push({ id: object.id, md5, relpath });
   }
   // Links leading outside data/ are never read; the final job reports them (links.ts).
-  const outside = await linksOutside({ dir: ws.data, relpaths: mine.map((o) => o.relpath) });
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  const outside = await linksOutside({ dir: ws.data, relpaths: mine.map((o) => o.relpath), cacheDir });
   if (outside.size > 0) mine = mine.filter((o) => !outside.has(o.relpath));
   const firstPathOf = new Map<string, string>();
   for (const { md5, relpath } of mine) if (!firstPathOf.has(md5)) firstPathOf.set(md5, relpath);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,5 +85,25 @@ describe('image files that are symbolic links', () => {
     });
     expect(shard.images.map((i) => path.relative(ws.data, i.file)).sort()).toEqual(['images/L1.png']);
     expect(shard.failures.size).toBe(0);
+  });
+});
+
+describe('image files linked into the DVC cache (cache.type: symlink)', () => {
+  it('are read as the objects data.dvc records, as `vitrine data add` reads them', async () => {
+    const png = await solidImage({ colour: '#0000ff' });
+    const ws = await makeCollection({
+      objects: [object('C1'), object('C2')],
+      images: { 'images/C2.png': await solidImage({ colour: '#ff0000' }) },
+      labels: [{ objectId: 'C1', label: 'coin' }],
+    });
+    // DVC with cache.type: symlink leaves data/ files as links to .dvc/cache/files/md5/<2>/<30>.
+    const md5 = createHash('md5').update(png).digest('hex');
+    const cached = path.join(ws.root, '.dvc', 'cache', 'files', 'md5', md5.slice(0, 2), md5.slice(2));
+    await mkdir(path.dirname(cached), { recursive: true });
+    await writeFile(cached, png);
+    await symlink(cached, path.join(ws.images, 'C1.png'));
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => i.code)).not.toContain('IMAGE_LINK_OUTSIDE');
+    expect(dataset.objects.map((o) => o.id)).toEqual(['C1', 'C2']);
   });
 });

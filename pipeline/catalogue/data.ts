@@ -31,6 +31,7 @@ import {
   catalogueSchema,
   type ModelCard,
 } from './schema.ts';
+import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
 /** Where the catalogue stage keeps its files. */
@@ -166,36 +167,12 @@ export async function buildCatalogueData({
       suggestUrl: suggestUrl({ repository, branch, line }),
     });
   }
-  // Six thumbnails an object: linked many at a time (a 100,000-object collection has 600,000).
-  // The links an earlier build left (listed once, by path under media/): each is checked, not made again.
-  const present = await filesUnder(media);
-  const progress = log.progress('Catalogue: linking thumbnails', thumbnails.length);
-  // A link an earlier build left is checked first, synchronously, with no promise a link: in a rebuild
-  // nearly every link is in place, and an async function a link cost more than the check itself.
-  const toPlace: string[] = [];
-  for (const f of thumbnails) {
-    const there = present.has(path.normalize(f)) && sameFile(path.join(ws.dataset, f), path.join(media, f));
-    if (there) progress.tick();
-    else toPlace.push(f);
-  }
-  const folders = new Map<string, Promise<unknown>>();
-  for (let i = 0; i < toPlace.length; i += 64)
-    await Promise.all(
-      toPlace.slice(i, i + 64).map(async (f) => {
-        const to = path.join(media, f);
-        const folder = path.dirname(to);
-        if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-        await folders.get(folder);
-        await placeFile({ from: path.join(ws.dataset, f), to, made: true, there: present.has(path.normalize(f)) });
-        progress.tick();
-      }),
-    );
-  progress.done();
-  folders.clear();
-  const keep = new Set(thumbnails.map((f) => path.normalize(f)));
-  for (const f of present) if (!keep.has(f)) await rm(path.join(media, f), { force: true });
-  present.clear();
-  keep.clear();
+  // Six thumbnails an object (600,000 at 100,000 objects). The links an earlier build left are checked on
+  // a worker thread while this one writes the rest; the links are made once the check has answered (below).
+  const thumbnailLinks = checkThumbnailLinks({ sourceDir: ws.dataset, mediaDir: media, files: thumbnails });
+  // A failed check is awaited below; until then it must not count as an unhandled rejection.
+  thumbnailLinks.catch(() => {});
+  const thumbnailCount = thumbnails.length;
   thumbnails.length = 0;
 
   // Full-size pictures: large derivatives and deep-zoom tiles from the originals in data/.
@@ -341,6 +318,13 @@ export async function buildCatalogueData({
   await writeIfChanged({ file: coloursFile, data: JSON.stringify(index) });
   dataFiles.add(coloursFile);
   await pruneFolder({ dir: path.join(files.publicDir, 'data'), keep: dataFiles });
+  await linkThumbnails({
+    links: await thumbnailLinks,
+    sourceDir: ws.dataset,
+    mediaDir: media,
+    count: thumbnailCount,
+    log,
+  });
   log.info(
     `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
       `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
@@ -552,6 +536,38 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
 
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */
 const KEPT_PUBLIC = ['data', 'iiif', 'media'];
+
+/** Link the thumbnails the check found missing or replaced, and remove those no object has any longer. */
+async function linkThumbnails({
+  links,
+  sourceDir,
+  mediaDir,
+  count,
+  log,
+}: {
+  links: ThumbnailLinks;
+  sourceDir: string;
+  mediaDir: string;
+  count: number;
+  log: Logger;
+}): Promise<void> {
+  const progress = log.progress('Catalogue: linking thumbnails', count);
+  progress.tick(count - links.missing.length);
+  const folders = new Map<string, Promise<unknown>>();
+  for (let i = 0; i < links.missing.length; i += 64)
+    await Promise.all(
+      links.missing.slice(i, i + 64).map(async ({ file, there }) => {
+        const to = path.join(mediaDir, file);
+        const folder = path.dirname(to);
+        if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+        await folders.get(folder);
+        await placeFile({ from: path.join(sourceDir, file), to, made: true, there });
+        progress.tick();
+      }),
+    );
+  progress.done();
+  for (const f of links.stale) await rm(path.join(mediaDir, f), { force: true });
+}
 
 /** The files under `dir`, by path relative to it; read a folder at a time (600,000 thumbnails). */
 async function filesUnder(dir: string): Promise<Set<string>> {

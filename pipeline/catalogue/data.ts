@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -597,17 +597,25 @@ async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: C
   const zoomed = new Set(objects.filter((o) => o.zoom).map((o) => iiifFolder(o.slug)));
   const pictured = new Set(objects.filter((o) => o.images.length > 0).map((o) => iiifFolder(o.slug)));
   const dir = path.join(publicDir, 'iiif');
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  // Synchronous reads, one a folder: 100,000 folders, each read in microseconds (a promise each cost more).
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory()) {
+      if (isTempLeftover(e.name)) await rm(path.join(dir, e.name), { force: true });
+      continue;
+    }
     const folder = webPath('iiif', e.name);
-    if (!e.isDirectory() && isTempLeftover(e.name)) await rm(path.join(dir, e.name), { force: true });
-    if (!e.isDirectory()) continue;
+    const names = readdirSync(path.join(dir, e.name));
     // A pictured object without tiles keeps its folder (its manifest is rewritten) unless tiles are left in it.
-    const tiled = pictured.has(folder) && (await stat(path.join(dir, e.name, '.vitrine-source')).catch(() => null));
+    const tiled = pictured.has(folder) && names.includes('.vitrine-source');
     if (!zoomed.has(folder) && (!pictured.has(folder) || tiled))
       await rm(path.join(dir, e.name), { recursive: true, force: true });
-    else
-      for (const f of await readdir(path.join(dir, e.name)))
-        if (isTempLeftover(f)) await rm(path.join(dir, e.name, f), { force: true });
+    else for (const f of names) if (isTempLeftover(f)) await rm(path.join(dir, e.name, f), { force: true });
   }
 }
 

@@ -305,9 +305,16 @@ export async function buildCatalogueData({
     objects,
   };
   const checked = validated(catalogue);
-  await writePiecesIfChanged({ file: files.data, pieces: jsonPieces(checked, 'objects') });
-  await writeDownloads({ catalogue: checked, publicDir: files.publicDir, written: dataFiles });
-  await writeManifests({ catalogue: checked, publicDir: files.publicDir, siteBase });
+  // The manifests are compared and written on a worker thread: beside the large files, not after them.
+  // Both end before this returns, also when one fails (nothing goes on writing behind a failed build).
+  const writes = await Promise.allSettled([
+    writeManifests({ catalogue: checked, publicDir: files.publicDir, siteBase }),
+    (async () => {
+      await writePiecesIfChanged({ file: files.data, pieces: jsonPieces(checked, 'objects') });
+      await writeDownloads({ catalogue: checked, publicDir: files.publicDir, written: dataFiles });
+    })(),
+  ]);
+  for (const w of writes) if (w.status === 'rejected') throw w.reason;
   // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
   const index = colourIndex(
     checked.objects

@@ -1,5 +1,5 @@
-import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
@@ -185,6 +185,12 @@ export async function buildCatalogueData({
   const datasetLabels = dataset.labels;
   dataset = null;
   annotations.clear();
+  // Set while pictures and manifests are written, removed once they all are: a build that finds it
+  // was stopped in the middle, and looks in every IIIF folder for what it left half-written.
+  const unfinished = path.join(ws.catalogue, 'iiif-unfinished');
+  const thorough = existsSync(unfinished);
+  await mkdir(ws.catalogue, { recursive: true });
+  await writeFile(unfinished, 'IIIF files are being written by a catalogue build\n');
   await writePictures({
     objects,
     originals,
@@ -194,7 +200,7 @@ export async function buildCatalogueData({
     log,
   });
 
-  await pruneIiif({ publicDir: files.publicDir, objects });
+  await pruneIiif({ publicDir: files.publicDir, objects, thorough });
 
   // "Faience" and "faience", "travertine" and "Travertine (Egyptian alabaster)": one facet value.
   const mediumShown = normaliseValues(objects.map((o) => o.medium));
@@ -315,6 +321,7 @@ export async function buildCatalogueData({
     })(),
   ]);
   for (const w of writes) if (w.status === 'rejected') throw w.reason;
+  await rm(unfinished, { force: true });
   // The pick-any-colour search's index, fetched by the Colours page only when a colour is picked.
   const index = colourIndex(
     checked.objects
@@ -598,13 +605,23 @@ async function pruneFolder({ dir, keep }: { dir: string; keep: Set<string> }): P
 
 /**
  * Drop the deep-zoom folders of objects that left the collection or lost their tiles (a smaller
- * original), and half-written ones; the manifests are written afresh after this.
+ * original), and half-written ones; the manifests are written afresh after this. Temporary files
+ * inside the folders are looked for only after a build that stopped in the middle (`thorough`):
+ * reading 100,000 folders costs seconds, and nothing else leaves them (nor are they published).
  */
-async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: CatalogueObject[] }): Promise<void> {
+async function pruneIiif({
+  publicDir,
+  objects,
+  thorough,
+}: {
+  publicDir: string;
+  objects: CatalogueObject[];
+  thorough: boolean;
+}): Promise<void> {
   const zoomed = new Set(objects.filter((o) => o.zoom).map((o) => iiifFolder(o.slug)));
   const pictured = new Set(objects.filter((o) => o.images.length > 0).map((o) => iiifFolder(o.slug)));
   const dir = path.join(publicDir, 'iiif');
-  // Synchronous reads, one a folder: 100,000 folders, each read in microseconds (a promise each cost more).
+  // Synchronous reads: each takes microseconds, less than a promise's round trip (100,000 folders).
   let entries: Dirent[] = [];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -617,12 +634,12 @@ async function pruneIiif({ publicDir, objects }: { publicDir: string; objects: C
       continue;
     }
     const folder = webPath('iiif', e.name);
-    const names = readdirSync(path.join(dir, e.name));
+    const here = path.join(dir, e.name);
     // A pictured object without tiles keeps its folder (its manifest is rewritten) unless tiles are left in it.
-    const tiled = pictured.has(folder) && names.includes('.vitrine-source');
-    if (!zoomed.has(folder) && (!pictured.has(folder) || tiled))
-      await rm(path.join(dir, e.name), { recursive: true, force: true });
-    else for (const f of names) if (isTempLeftover(f)) await rm(path.join(dir, e.name, f), { force: true });
+    const gone = !zoomed.has(folder) && (!pictured.has(folder) || existsSync(path.join(here, '.vitrine-source')));
+    if (gone) await rm(here, { recursive: true, force: true });
+    else if (thorough)
+      for (const f of readdirSync(here)) if (isTempLeftover(f)) await rm(path.join(here, f), { force: true });
   }
 }
 

@@ -220,9 +220,11 @@ describe('catalogue files kept between builds', () => {
     const thumb = path.join(ws.catalogue, 'public', first.catalogue.objects[1]!.images[0]!.webp);
     const before = { info: (await stat(info)).ino, thumb: (await stat(thumb)).ino };
 
-    // A crash while a manifest was written left its temporary file in the kept folder.
+    // A crash while a manifest was written left its temporary file in the kept folder (and the build's
+    // mark that IIIF files were being written: see test/catalogue/iiif-prune.test.ts).
     const leftover = path.join(path.dirname(info), 'manifest.json.0123456789ab.tmp');
     await writeFile(leftover, '{"half": ');
+    await writeFile(path.join(ws.catalogue, 'iiif-unfinished'), '');
     const log = memoryLogger();
     await buildCatalogueData({ ws, params, log, clock });
     expect(await stat(leftover).catch(() => null)).toBeNull();

@@ -2,6 +2,7 @@ import type { Command } from '../cli/command.ts';
 import { VitrineError } from '../errors.ts';
 import { initData } from './config.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
+import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
 
 /*
@@ -132,6 +133,9 @@ export function describeStatus(status: DataStatus): string[] {
       for (const file of list.slice(0, 10)) lines.push(`  ${label}: data/${file}`);
       if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
     }
+    // A .DS_Store or Thumbs.db the computer's system left: say what it is and how to leave such files out.
+    const system = systemFilesAdvice({ files: added });
+    if (system) lines.push(system);
   }
   if (damagedList) lines.push(damagedList);
   else if (!status.cache.hasManifest) {

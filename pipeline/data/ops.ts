@@ -133,7 +133,7 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
-  refuseLinkedFolders({ dir, folders: [''], target });
+  refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
   const linkedFolders: string[] = [];
@@ -924,15 +924,19 @@ function refuseLinkedFolders({
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    // A folder is most often linked to make room: the cache (a second copy of every file) can go there instead.
+    const cacheThere = path.join(path.dirname(path.resolve(path.dirname(abs), to)), 'vitrine-cache');
     const diskAdvice = recording
-      ? ' To keep the cache copies on another disk, set it with "dvc cache dir <folder>" (cache.dir in .dvc/config) ' +
-        'rather than linking a folder.'
+      ? ` If it was moved to another disk to make room, keep the collection in ${target}/ and put the cache (a ` +
+        'second copy of every file) on that disk instead: add the two lines "[cache]" and ' +
+        `"dir = ${cacheThere}" to .dvc/config.local (this computer's own settings; .dvc/config for everyone). ` +
+        `This is DVC's cache.dir setting, which "dvc cache dir --local ${cacheThere}" writes too.`
       : '';
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
-        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (copy ` +
-        `the files into it), then run the command again.${diskAdvice}`,
+        `it could point anywhere on this computer. Nothing was changed. Move the folder it points to back in ` +
+        `place of the link (or copy the files into a real folder ${name}), then run the command again.${diskAdvice}`,
       { file: name, link: to },
     );
   }

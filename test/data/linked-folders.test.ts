@@ -175,3 +175,41 @@ describe('a file in data/ that links into the cache, as DVC leaves it with cache
     expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
   });
 });
+
+describe('data/ itself a link: add says what to do (session 5, item 4)', () => {
+  it('move the folder back, or put the cache on the other disk with cache.dir, in plain words', async () => {
+    await rename(path.join(repo, 'data'), path.join(outside, 'data'));
+    await symlink(path.join(outside, 'data'), path.join(repo, 'data'));
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/ is a symbolic link');
+    expect(error.message).toContain('Move the folder it points to back in place of the link');
+    expect(error.message).toContain(
+      `"[cache]" and "dir = ${path.join(outside, 'vitrine-cache')}" to .dvc/config.local`,
+    );
+    expect(error.message).toContain("DVC's cache.dir setting");
+  });
+});
+
+describe('the cache on another disk (cache.dir, or .dvc/cache a link), which DVC allows', () => {
+  async function roundTrip(): Promise<void> {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(4);
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+    await rm(path.join(repo, 'data', 'images', 'A1.png'));
+    await checkoutData({ root: repo, log: silentLogger });
+    expect((await dataStatus({ root: repo, log: silentLogger })).clean).toBe(true);
+  }
+
+  it('cache.dir set to a folder elsewhere: add, checkout and status work', async () => {
+    await writeFile(path.join(repo, '.dvc', 'config.local'), `[cache]\n    dir = ${path.join(outside, 'cache')}\n`);
+    await roundTrip();
+    expect(await readdir(path.join(outside, 'cache', 'files', 'md5'))).not.toEqual([]);
+  });
+
+  it('.dvc/cache a link to a folder elsewhere: add, checkout and status work', async () => {
+    await rename(path.join(repo, '.dvc', 'cache'), path.join(outside, 'cache'));
+    await symlink(path.join(outside, 'cache'), path.join(repo, '.dvc', 'cache'));
+    await roundTrip();
+  });
+});

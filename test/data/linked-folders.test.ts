@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { objectPath } from '../../pipeline/data/cache.ts';
 import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { recordedPresence } from '../../pipeline/data/presence.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /*
@@ -211,5 +212,26 @@ describe('the cache on another disk (cache.dir, or .dvc/cache a link), which DVC
     await rename(path.join(repo, '.dvc', 'cache'), path.join(outside, 'cache'));
     await symlink(path.join(outside, 'cache'), path.join(repo, '.dvc', 'cache'));
     await roundTrip();
+  });
+});
+
+describe('the presence check before the stages read data/ (session 5, item 5)', () => {
+  it('names a linked folder in a warning rather than skipping it silently', async () => {
+    await rename(path.join(repo, 'data', 'images'), path.join(outside, 'images'));
+    await symlink(path.join(outside, 'images'), path.join(repo, 'data', 'images'));
+    const log = memoryLogger();
+    const presence = await recordedPresence({ root: repo, log });
+    expect(presence?.linkedFolders).toEqual(['images']);
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain(`data/images is a link to another folder (${path.join(outside, 'images')})`);
+    expect(warnings[0]?.message).toContain('Put the folder itself in data/ in place of the link');
+    expect(warnings[0]?.where).toEqual({ file: 'data/images' });
+  });
+
+  it('says nothing when there is no linked folder', async () => {
+    const log = memoryLogger();
+    expect((await recordedPresence({ root: repo, log }))?.linkedFolders).toEqual([]);
+    expect(log.lines).toEqual([]);
   });
 });

@@ -139,7 +139,7 @@ export async function addData({
   const linkedFolders: string[] = [];
   const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
-  const cacheLinks = refuseLinksOutside({ dir, links, target, cacheDir });
+  const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
@@ -950,6 +950,14 @@ function inside(folder: string, to: string): string | undefined {
 
 /** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */
 const CACHE_OBJECT = /^files[/\\]md5[/\\]([0-9a-f]{2})[/\\]([0-9a-f]{30})$/;
+/** An object in DVC 2's layout (ab/cdef…, no files/md5/): its ids are md5-dos2unix, which Vitrine does not read. */
+const DVC2_CACHE_OBJECT = /^[0-9a-f]{2}[/\\][0-9a-f]{30}$/;
+
+/** True when `to` (a real path) is an object of the cache `realCache` in DVC 2's layout. */
+export function isDvc2CacheObject({ realCache, to }: { realCache: string | undefined; to: string }): boolean {
+  const relpath = realCache && inside(realCache, to);
+  return Boolean(relpath && DVC2_CACHE_OBJECT.test(relpath));
+}
 
 /**
  * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
@@ -986,11 +994,13 @@ export function realCacheDir(cacheDir: string): string | undefined {
 }
 
 function refuseLinksOutside({
+  root,
   dir,
   links,
   target,
   cacheDir,
 }: {
+  root: string;
   dir: string;
   links: string[];
   target: string;
@@ -1007,6 +1017,17 @@ function refuseLinksOutside({
     if (leads !== 'outside') {
       cacheLinks.set(relpath, leads.object);
       continue;
+    }
+    if (isDvc2CacheObject({ realCache, to })) {
+      const cache = inside(root, cacheDir)?.split(path.sep).join('/') ?? cacheDir;
+      throw new VitrineError(
+        'DATA_CACHE_DVC2',
+        `${target}/${relpath} is a link into the cache in DVC 2's layout (${to}), which Vitrine does not read: this ` +
+          `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache}/files/md5/. Nothing was ` +
+          'recorded. With DVC 3 installed, run "dvc cache migrate --dvc-files", then "dvc checkout --relink", then ' +
+          `"vitrine data add" again. Without DVC, put a copy of each such file in ${target}/ in place of its link.`,
+        { file: `${target}/${relpath}`, link: to },
+      );
     }
     throw new VitrineError(
       'DATA_PATH_LINK',

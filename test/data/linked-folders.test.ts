@@ -215,6 +215,26 @@ describe('the cache on another disk (cache.dir, or .dvc/cache a link), which DVC
   });
 });
 
+describe('a file in data/ that links into a DVC 2 cache (.dvc/cache/ab/cdef…, session 5, item 6)', () => {
+  it('add says the cache is in DVC 2 layout and how to migrate, rather than "outside data/"', async () => {
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    const content = await readFile(file, 'utf8');
+    const old = path.join(repo, '.dvc', 'cache', md5(content).slice(0, 2), md5(content).slice(2));
+    await mkdir(path.dirname(old), { recursive: true });
+    await writeFile(old, content);
+    await rm(file);
+    await symlink(old, file);
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_CACHE_DVC2');
+    expect(error.message).toContain("data/images/A1.png is a link into the cache in DVC 2's layout");
+    expect(error.message).toContain('.dvc/cache/files/md5/');
+    expect(error.message).toContain('"dvc cache migrate --dvc-files", then "dvc checkout --relink"');
+    expect(error.message).not.toContain('outside data/');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+});
+
 describe('the presence check before the stages read data/ (session 5, item 5)', () => {
   it('names a linked folder in a warning rather than skipping it silently', async () => {
     await rename(path.join(repo, 'data', 'images'), path.join(outside, 'images'));

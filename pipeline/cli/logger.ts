@@ -1,4 +1,5 @@
 import { commandSafe, type Logger, type Progress, type Where } from '../log.ts';
+import { shownName, terminalSafe } from './shown.ts';
 
 /**
  * The terminal's logger: messages on stderr (stdout is for results and --json), GitHub annotations
@@ -25,32 +26,42 @@ export function terminalLogger({
     // Many messages already begin with their place ("data.dvc:2: ..."): say it once. One that begins with
     // another (an image problem, placed on its labels.csv line for the pull request) needs no second place.
     const placed = message.startsWith(where.file ?? '\0') || /^[^\s:]+:\d+: /.test(message);
-    const file = where.file && !placed ? `${where.file}${where.line ? `:${where.line}` : ''}` : '';
-    const parts = [file, where.object && !message.includes(where.object) ? `object ${where.object}` : ''].filter(
-      Boolean,
-    );
+    // The file and object are names from the collection: shown with their control characters escaped.
+    const file = where.file && !placed ? `${shownName(where.file)}${where.line ? `:${where.line}` : ''}` : '';
+    const parts = [
+      file,
+      where.object && !message.includes(where.object) ? `object ${shownName(where.object)}` : '',
+    ].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
   const annotate = (level: 'warning' | 'error', message: string, where?: Where) => {
     // Workflow commands put the message on the line of the file in the pull request's diff.
-    const props = [where?.file ? `file=${escapeProperty(where.file)}` : '', where?.line ? `line=${where.line}` : '']
+    const props = [
+      where?.file ? `file=${escapeProperty(shownName(where.file))}` : '',
+      where?.line ? `line=${where.line}` : '',
+    ]
       .filter(Boolean)
       .join(',');
-    write(
-      `::${level}${props ? ` ${props}` : ''}::${escapeData(`${where?.object ? `object ${where.object}: ` : ''}${message}`)}\n`,
-    );
+    const object = where?.object ? `object ${shownName(where.object)}: ` : '';
+    write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${object}${terminalSafe(message)}`)}\n`);
   };
+  // Messages quote names from the collection: their control characters are escaped before anything is written.
   return {
     // In Actions a line of a message that began with :: would be run as a workflow command.
-    info: (message) => write(`${githubActions ? commandSafe(message) : message}\n`),
+    info: (message) => write(`${githubActions ? commandSafe(terminalSafe(message)) : terminalSafe(message)}\n`),
     warn: (message, where) =>
-      githubActions ? annotate('warning', message, where) : write(`warning: ` + `${place(where, message)}${message}\n`),
+      githubActions
+        ? annotate('warning', message, where)
+        : write(`warning: ${place(where, message)}${terminalSafe(message)}\n`),
     error: (message, where) =>
-      githubActions ? annotate('error', message, where) : write(`error: ${place(where, message)}${message}\n`),
+      githubActions
+        ? annotate('error', message, where)
+        : write(`error: ${place(where, message)}${terminalSafe(message)}\n`),
     debug: (message) => {
-      if (verbose) write(githubActions ? `::debug::${escapeData(message)}\n` : `debug: ${message}\n`);
+      if (verbose)
+        write(githubActions ? `::debug::${escapeData(terminalSafe(message))}\n` : `debug: ${terminalSafe(message)}\n`);
     },
-    progress: (label, total) => progressLine({ label, total, write, isTTY, now, every }),
+    progress: (label, total) => progressLine({ label: terminalSafe(label), total, write, isTTY, now, every }),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Command } from '../cli/command.ts';
+import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { initData } from './config.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
+import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
 
 /*
@@ -68,7 +70,7 @@ function transferCommand({
   };
 }
 
-/** Plain-words lines for a status report. */
+/** Plain-words lines for a status report (for the terminal: file names shown with control characters escaped). */
 export function describeStatus(status: DataStatus): string[] {
   const lines: string[] = [];
   if (!status.recorded) {
@@ -116,7 +118,7 @@ export function describeStatus(status: DataStatus): string[] {
           'never fetched to this machine (not in data/ nor in the local cache; an interrupted "vitrine data pull"?): ' +
           'run "vitrine data pull" to fetch them. Do not run "vitrine data add" before: it would drop them.',
       );
-      for (const file of notFetched.slice(0, 5)) lines.push(`  not fetched: data/${file}`);
+      for (const file of notFetched.slice(0, 5)) lines.push(`  not fetched: ${shownName(`data/${file}`)}`);
       if (notFetched.length > 5) lines.push(`  … and ${notFetched.length - 5} more not fetched`);
     }
     if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
@@ -129,9 +131,12 @@ export function describeStatus(status: DataStatus): string[] {
       ['removed', removed],
       ['changed', modified],
     ] as const) {
-      for (const file of list.slice(0, 10)) lines.push(`  ${label}: data/${file}`);
+      for (const file of list.slice(0, 10)) lines.push(`  ${label}: ${shownName(`data/${file}`)}`);
       if (list.length > 10) lines.push(`  … and ${list.length - 10} more ${label}`);
     }
+    // A .DS_Store or Thumbs.db the computer's system left: say what it is and how to leave such files out.
+    const system = systemFilesAdvice({ files: added });
+    if (system) lines.push(system);
   }
   if (damagedList) lines.push(damagedList);
   else if (!status.cache.hasManifest) {
@@ -141,14 +146,14 @@ export function describeStatus(status: DataStatus): string[] {
   } else if (status.cache.missing > (status.changes.notFetched?.length ?? 0))
     lines.push(
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
-        `data/${status.cache.missingFiles[0]}): run "vitrine data pull".`,
+        `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "vitrine data pull".`,
     );
   if (status.remote) {
     lines.push(
       status.remote.missing === 0
         ? `The remote "${status.remote.name}" has everything.`
         : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet ` +
-            `(e.g. ${status.remote.missingFiles[0]}): run "vitrine data push".`,
+            `(e.g. ${shownName(status.remote.missingFiles[0] ?? '')}): run "vitrine data push".`,
     );
   }
   return lines;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
@@ -18,6 +19,40 @@ import { openRemote, type Remote } from './remote.ts';
 
 type HttpClient = Parameters<typeof git.fetch>[0]['http'];
 
+/** What a clone cut short by `git clone --depth` needs, said in every message about missing history. */
+const FETCH_HISTORY =
+  'Fetch more history: in the workflow, give actions/checkout "fetch-depth: 0"; on a computer, run "git fetch --unshallow".';
+
+/** True when the clone holds only part of its history (`git clone --depth`, what actions/checkout makes by default). */
+async function isShallow(dir: string): Promise<boolean> {
+  // Git lists the commits whose parents were cut off in .git/shallow.
+  const text = await readFile(path.join(dir, '.git', 'shallow'), 'utf8').catch(() => '');
+  return text.trim() !== '';
+}
+
+/**
+ * Read commit `oid`, which `ref` leads to through a child commit. A shallow clone knows such a commit's id
+ * (its child names it) but not the commit: say so, rather than let the ref stand for an empty history.
+ */
+async function readCommitOn({ dir, oid, ref }: { dir: string; oid: string; ref: string }) {
+  try {
+    return (await git.readCommit({ fs, dir, oid })).commit;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'NotFoundError') throw error;
+    const shallow = await isShallow(dir);
+    throw new VitrineError(
+      'GIT_HISTORY_MISSING',
+      shallow
+        ? `"${ref}" goes back to commit ${oid.slice(0, 7)}, which this clone does not have: it was made with only ` +
+            `the latest history (a shallow clone, as actions/checkout makes by default). ${FETCH_HISTORY}`
+        : `"${ref}" goes back to commit ${oid.slice(0, 7)}, which is missing from this repository: it may be ` +
+            'damaged. Run "git fsck" to check it, or clone the repository again.',
+      { ref, oid, shallow },
+      { cause: error },
+    );
+  }
+}
+
 /** The commit a ref names: a full or short SHA, a branch, a tag, `HEAD`, `origin/main`, `HEAD~2`, `main^`… */
 export async function resolveCommit({ dir, ref }: { dir: string; ref: string }): Promise<string> {
   // Ancestry suffixes (`~N`, `^`) as git reads them: first parents, counted back from the base ref.
@@ -27,16 +62,18 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
     for (const step of ancestry[2]!.match(/~\d*|\^/g)!) {
       const count = step === '^' || step === '~' ? 1 : Number(step.slice(1));
       for (let i = 0; i < count; i++) {
-        const { commit } = await git.readCommit({ fs, dir, oid });
+        const commit = await readCommitOn({ dir, oid, ref });
         if (!commit.parent[0])
           throw new VitrineError(
             'GIT_REF_UNKNOWN',
-            `"${ref}" goes back further than the history in this clone (it starts at ${oid.slice(0, 7)}).`,
+            `"${ref}" goes back further than the history of this repository (it starts at ${oid.slice(0, 7)}).`,
             { ref },
           );
         oid = commit.parent[0];
       }
     }
+    // The commit reached is known by its id from its child; a shallow clone may not hold it.
+    await readCommitOn({ dir, oid, ref });
     return oid;
   }
   try {
@@ -56,10 +93,15 @@ export async function resolveCommit({ dir, ref }: { dir: string; ref: string }):
     if (error instanceof VitrineError) throw error;
     const code = (error as { code?: string }).code;
     if (code === 'NotFoundError') {
+      const shallow = await isShallow(dir);
       throw new VitrineError(
         'GIT_REF_UNKNOWN',
-        `Git does not know "${ref}" in this clone. On a shallow clone, fetch it first (ensureCommit).`,
-        { ref },
+        shallow
+          ? `Git does not know "${ref}" in this clone, which was made with only the latest history (a shallow ` +
+              `clone, as actions/checkout makes by default). ${FETCH_HISTORY}`
+          : `Git does not know "${ref}" in this clone: check the name of the branch, tag or commit ` +
+              '(a branch that is only on the server needs "git fetch" first).',
+        { ref, shallow },
         { cause: error },
       );
     }

@@ -133,13 +133,13 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
-  refuseLinkedFolders({ dir, folders: [''], target });
+  refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
   const linkedFolders: string[] = [];
   const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
-  const cacheLinks = refuseLinksOutside({ dir, links, target, cacheDir });
+  const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
@@ -924,15 +924,19 @@ function refuseLinkedFolders({
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    // A folder is most often linked to make room: the cache (a second copy of every file) can go there instead.
+    const cacheThere = path.join(path.dirname(path.resolve(path.dirname(abs), to)), 'vitrine-cache');
     const diskAdvice = recording
-      ? ' To keep the cache copies on another disk, set it with "dvc cache dir <folder>" (cache.dir in .dvc/config) ' +
-        'rather than linking a folder.'
+      ? ` If it was moved to another disk to make room, keep the collection in ${target}/ and put the cache (a ` +
+        'second copy of every file) on that disk instead: add the two lines "[cache]" and ' +
+        `"dir = ${cacheThere}" to .dvc/config.local (this computer's own settings; .dvc/config for everyone). ` +
+        `This is DVC's cache.dir setting, which "dvc cache dir --local ${cacheThere}" writes too.`
       : '';
     throw new VitrineError(
       'DATA_PATH_LINK',
       `${name} is a symbolic link (to ${to}), and Vitrine does not read or write the collection through a link: ` +
-        `it could point anywhere on this computer. Nothing was changed. Replace ${name} with a real folder (copy ` +
-        `the files into it), then run the command again.${diskAdvice}`,
+        `it could point anywhere on this computer. Nothing was changed. Move the folder it points to back in ` +
+        `place of the link (or copy the files into a real folder ${name}), then run the command again.${diskAdvice}`,
       { file: name, link: to },
     );
   }
@@ -946,6 +950,14 @@ function inside(folder: string, to: string): string | undefined {
 
 /** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */
 const CACHE_OBJECT = /^files[/\\]md5[/\\]([0-9a-f]{2})[/\\]([0-9a-f]{30})$/;
+/** An object in DVC 2's layout (ab/cdef…, no files/md5/): its ids are md5-dos2unix, which Vitrine does not read. */
+const DVC2_CACHE_OBJECT = /^[0-9a-f]{2}[/\\][0-9a-f]{30}$/;
+
+/** True when `to` (a real path) is an object of the cache `realCache` in DVC 2's layout. */
+export function isDvc2CacheObject({ realCache, to }: { realCache: string | undefined; to: string }): boolean {
+  const relpath = realCache && inside(realCache, to);
+  return Boolean(relpath && DVC2_CACHE_OBJECT.test(relpath));
+}
 
 /**
  * Refuse a file link in `data/` that leads outside it: `add` would store (and `push` upload) whatever it
@@ -982,11 +994,13 @@ export function realCacheDir(cacheDir: string): string | undefined {
 }
 
 function refuseLinksOutside({
+  root,
   dir,
   links,
   target,
   cacheDir,
 }: {
+  root: string;
   dir: string;
   links: string[];
   target: string;
@@ -1003,6 +1017,17 @@ function refuseLinksOutside({
     if (leads !== 'outside') {
       cacheLinks.set(relpath, leads.object);
       continue;
+    }
+    if (isDvc2CacheObject({ realCache, to })) {
+      const cache = inside(root, cacheDir)?.split(path.sep).join('/') ?? cacheDir;
+      throw new VitrineError(
+        'DATA_CACHE_DVC2',
+        `${target}/${relpath} is a link into the cache in DVC 2's layout (${to}), which Vitrine does not read: this ` +
+          `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache}/files/md5/. Nothing was ` +
+          'recorded. With DVC 3 installed, run "dvc cache migrate --dvc-files", then "dvc checkout --relink", then ' +
+          `"vitrine data add" again. Without DVC, put a copy of each such file in ${target}/ in place of its link.`,
+        { file: `${target}/${relpath}`, link: to },
+      );
     }
     throw new VitrineError(
       'DATA_PATH_LINK',

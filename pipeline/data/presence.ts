@@ -1,5 +1,7 @@
+import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { isVitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { objectLookup, readCachedManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { readDvcFile, resolveOutPath } from './dvcfile.ts';
@@ -21,15 +23,20 @@ export interface RecordedPresence {
   notFetched: string[] | null;
   /** Files in the folder now. */
   present: number;
+  /** Folders in the data folder that are symbolic links (relpaths): not looked into, so their files are missing. */
+  linkedFolders: string[];
 }
 
 /** Compare `<target>.dvc` with the folder; null when the folder is not versioned. */
 export async function recordedPresence({
   root,
   target = 'data',
+  log,
 }: {
   root: string;
   target?: string;
+  /** Told about each linked folder in the data folder (its files are not read, so they count as missing). */
+  log?: Logger;
 }): Promise<RecordedPresence | null> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
@@ -42,10 +49,19 @@ export async function recordedPresence({
   }
   if (!out?.md5?.endsWith('.dir')) return null;
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
-  const files = await listFiles({ dir, root: absRoot }).catch((error) => {
+  const linkedFolders: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, linkedFolders }).catch((error) => {
     if (isVitrineError(error, 'DATA_MISSING')) return null;
     throw error;
   });
+  for (const folder of linkedFolders) {
+    const to = readlinkSync(path.join(dir, ...folder.split('/')));
+    log?.warn(
+      `${target}/${folder} is a link to another folder (${to}), and Vitrine does not look into linked folders: ` +
+        `the files in it are not read, and count as missing. Put the folder itself in ${target}/ in place of the link.`,
+      { file: `${target}/${folder}` },
+    );
+  }
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const manifest = await readCachedManifest({ cacheDir, md5: out.md5, target }).catch((error) => {
     // A list made by hand is refused here too, rather than read as "not fetched yet".
@@ -58,6 +74,7 @@ export async function recordedPresence({
     missing: null,
     notFetched: null,
     present: files?.length ?? 0,
+    linkedFolders,
   };
   if (!manifest) return result;
   const have = new Set(files ?? []);

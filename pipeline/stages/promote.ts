@@ -5,6 +5,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { readFileAtRef } from '../data/git.ts';
 import { type DataStatus, dataStatus } from '../data/index.ts';
+import { systemFiles, systemFilesAdvice } from '../data/system-files.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { rel } from '../paths.ts';
@@ -169,8 +170,15 @@ const RECORD_DATA = 'run "vitrine data add", then commit data.dvc and push the d
 export interface UnrecordedData {
   /** "data/ differs from what data.dvc records: 2 added, 0 removed, 1 changed (added: data/images/…)". */
   words: string;
-  /** Recorded files never fetched to this machine: "vitrine data pull" first, since "data add" would drop them. */
+  /**
+   * "vitrine data pull" first: recorded files were never fetched to this machine ("data add" would drop them), or
+   * data.dvc's list of files is not in the local cache (nothing can be compared or checked out without it).
+   */
   pullFirst: boolean;
+  /** Files the computer's system made in data/ (.DS_Store, Thumbs.db) and what to do about them; '' when none. */
+  systemAdvice: string;
+  /** Those files are all that differs: deleting or ignoring them is all there is to do. */
+  onlySystemFiles: boolean;
   added: number;
   removed: number;
   changed: number;
@@ -216,8 +224,8 @@ function describeUnrecorded(status: DataStatus): UnrecordedData {
   else if (!status.cache.hasManifest)
     // Without data.dvc's file list in the cache the files cannot be compared one by one: say so, not "0 changed".
     words =
-      `data/ differs from what data.dvc records (its list of files is not in the local cache, so which files ` +
-      'differ is not known here; "vitrine data status" says more)';
+      `data/ differs from what data.dvc records (its list of files is ${status.cache.listDamaged ? 'damaged in' : 'not in'} ` +
+      'the local cache, so which files differ is not known here; "vitrine data status" says more)';
   else {
     const listed = [
       ...examples('added', added),
@@ -231,7 +239,25 @@ function describeUnrecorded(status: DataStatus): UnrecordedData {
       (counts.notFetched > 0 ? `, ${counts.notFetched} never fetched to this machine` : '') +
       (listed.length > 0 ? ` (${listed.join('; ')})` : '');
   }
-  return { words, pullFirst: !status.workspace || counts.notFetched > 0, ...counts };
+  const system = systemFiles(added);
+  return {
+    words,
+    pullFirst: !status.workspace || !status.cache.hasManifest || counts.notFetched > 0,
+    systemAdvice: systemFilesAdvice({ files: added }),
+    onlySystemFiles:
+      system.length > 0 && system.length === added.length && counts.removed + counts.changed + counts.notFetched === 0,
+    ...counts,
+  };
+}
+
+/** What to do, after the words of an UnrecordedData: shared by the refusal and a branch's warning. */
+function unrecordedAdvice(unrecorded: UnrecordedData, meant: string): string {
+  if (unrecorded.onlySystemFiles) return unrecorded.systemAdvice;
+  const system = unrecorded.systemAdvice ? ` ${unrecorded.systemAdvice}` : '';
+  return unrecorded.pullFirst
+    ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status"; if data/ still ' +
+        `differs, ${RECORD_DATA}.${system}`
+    : `${meant}${system}`;
 }
 
 /**
@@ -248,18 +274,19 @@ export async function checkDataRecorded({
 }): Promise<void> {
   const unrecorded = await unrecordedData({ ws, log });
   if (!unrecorded) return;
-  const { words, pullFirst, ...counts } = unrecorded;
+  const { words, added, removed, changed, notFetched } = unrecorded;
   throw new VitrineError(
     'PROMOTE_DATA_UNRECORDED',
     `Not promoted: ${words}. A model version records the data of data.dvc, so the model trained on data/ as it ` +
       'is could not be made again from its commit, and a rollback would bring back data that never trained it. ' +
-      (pullFirst
-        ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status"; if data/ still ' +
-          `differs, ${RECORD_DATA}. `
-        : `If the changes are meant, ${RECORD_DATA}, then run again; if not, "vitrine data checkout" puts data/ ` +
-          'back as data.dvc records. ') +
-      'Nothing was registered and production is unchanged.',
-    counts,
+      unrecordedAdvice(
+        unrecorded,
+        // A plain checkout keeps files data.dvc does not list: only --force takes added ones away.
+        `If the changes are meant, ${RECORD_DATA}, then run again; if not, "vitrine data checkout` +
+          `${added > 0 ? ' --force' : ''}" puts data/ back as data.dvc records.`,
+      ) +
+      ' Nothing was registered and production is unchanged.',
+    { added, removed, changed, notFetched },
   );
 }
 
@@ -437,9 +464,7 @@ export const promoteStage: Stage = {
         ctx.log.warn(
           `${unrecorded.words}. This run used data/ as it is, but data.dvc is what gets ` +
             `merged: the merge will not be promoted until the data is recorded. ` +
-            (unrecorded.pullFirst
-              ? 'Run "vitrine data pull" to fetch what data.dvc records, then "vitrine data status".'
-              : `To keep the changes, ${RECORD_DATA}.`),
+            unrecordedAdvice(unrecorded, `To keep the changes, ${RECORD_DATA}.`),
         );
       return { summary: `not promoted: this is ${where}, models are promoted on "${main}"` };
     }

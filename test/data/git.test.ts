@@ -7,6 +7,7 @@ import { dataDiff, ensureCommit, headCommit, readFileAtRef, resolveCommit } from
 import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { silentLogger } from '../../pipeline/log.ts';
+import { resolveCommit as resolveReportCommit } from '../../pipeline/report/git.ts';
 import { startGitServer } from './git-server.ts';
 import { cleanup, tempDir, writeTree } from './helpers.ts';
 
@@ -92,6 +93,34 @@ describe('git history', () => {
     );
     const error = await resolveCommit({ dir: repo, ref: 'main~5' }).catch((e) => e);
     expect(isVitrineError(error, 'GIT_REF_UNKNOWN')).toBe(true);
+  });
+
+  it('on a shallow clone (git clone --depth 1), a ref past the history there is a clear error, never an empty past', async () => {
+    const clone = path.join(base, 'depth-one');
+    sh(base, 'clone', '-q', '--depth', '1', `file://${repo}`, clone);
+    // The parent's id is in HEAD's commit, but the commit is not in the clone: it used to stand for an empty
+    // history (data.dvc and labels.csv "absent", every object and label new) or fail with isomorphic-git's error.
+    for (const ref of ['HEAD~1', 'HEAD^', 'main~1', 'HEAD~3']) {
+      const error = await resolveCommit({ dir: clone, ref }).catch((e) => e);
+      expect(isVitrineError(error, 'GIT_HISTORY_MISSING'), ref).toBe(true);
+      expect(error.message).toContain(`"${ref}"`);
+      expect(error.message).toContain('shallow clone');
+      expect(error.message).toContain('fetch-depth: 0');
+      expect(error.data).toMatchObject({ ref, shallow: true });
+    }
+    const read = await readFileAtRef({ dir: clone, ref: 'HEAD~1', filepath: 'labels.csv' }).catch((e) => e);
+    expect(isVitrineError(read, 'GIT_HISTORY_MISSING')).toBe(true);
+    const diff = await dataDiff({ root: clone, base: 'HEAD~1', head: 'HEAD', log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(diff, 'GIT_HISTORY_MISSING')).toBe(true);
+    // The report reads refs through the same function (VITRINE_BASE_REF=HEAD~1).
+    const reportBase = await resolveReportCommit({ dir: clone, ref: 'HEAD~1' }).catch((e) => e);
+    expect(isVitrineError(reportBase, 'GIT_HISTORY_MISSING')).toBe(true);
+    // A commit the clone lacks altogether says the same thing to do (callers that can fetch it still do).
+    const missing = await resolveCommit({ dir: clone, ref: baseCommit }).catch((e) => e);
+    expect(isVitrineError(missing, 'GIT_REF_UNKNOWN')).toBe(true);
+    expect(missing.message).toContain('fetch-depth: 0');
+    // What is there still resolves.
+    expect(await resolveCommit({ dir: clone, ref: 'HEAD' })).toBe(headSha);
   });
 
   it('headCommit is null in a repository without commits', async () => {

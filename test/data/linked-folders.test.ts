@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { objectPath } from '../../pipeline/data/cache.ts';
 import { addData, checkoutData, dataStatus, initData, pullData, pushData } from '../../pipeline/data/index.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { recordedPresence } from '../../pipeline/data/presence.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 /*
@@ -173,5 +174,84 @@ describe('a file in data/ that links into the cache, as DVC leaves it with cache
     await writeFile(path.join(repo, '.dvc', 'cache', 'notes.txt'), 'not an object');
     await symlink(path.join(repo, '.dvc', 'cache', 'notes.txt'), file);
     expect((await failure(addData({ root: repo, log: silentLogger }))).code).toBe('DATA_PATH_LINK');
+  });
+});
+
+describe('data/ itself a link: add says what to do (session 5, item 4)', () => {
+  it('move the folder back, or put the cache on the other disk with cache.dir, in plain words', async () => {
+    await rename(path.join(repo, 'data'), path.join(outside, 'data'));
+    await symlink(path.join(outside, 'data'), path.join(repo, 'data'));
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_PATH_LINK');
+    expect(error.message).toContain('data/ is a symbolic link');
+    expect(error.message).toContain('Move the folder it points to back in place of the link');
+    expect(error.message).toContain(
+      `"[cache]" and "dir = ${path.join(outside, 'vitrine-cache')}" to .dvc/config.local`,
+    );
+    expect(error.message).toContain("DVC's cache.dir setting");
+  });
+});
+
+describe('the cache on another disk (cache.dir, or .dvc/cache a link), which DVC allows', () => {
+  async function roundTrip(): Promise<void> {
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    expect((await addData({ root: repo, log: silentLogger })).nfiles).toBe(4);
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+    await rm(path.join(repo, 'data', 'images', 'A1.png'));
+    await checkoutData({ root: repo, log: silentLogger });
+    expect((await dataStatus({ root: repo, log: silentLogger })).clean).toBe(true);
+  }
+
+  it('cache.dir set to a folder elsewhere: add, checkout and status work', async () => {
+    await writeFile(path.join(repo, '.dvc', 'config.local'), `[cache]\n    dir = ${path.join(outside, 'cache')}\n`);
+    await roundTrip();
+    expect(await readdir(path.join(outside, 'cache', 'files', 'md5'))).not.toEqual([]);
+  });
+
+  it('.dvc/cache a link to a folder elsewhere: add, checkout and status work', async () => {
+    await rename(path.join(repo, '.dvc', 'cache'), path.join(outside, 'cache'));
+    await symlink(path.join(outside, 'cache'), path.join(repo, '.dvc', 'cache'));
+    await roundTrip();
+  });
+});
+
+describe('a file in data/ that links into a DVC 2 cache (.dvc/cache/ab/cdef…, session 5, item 6)', () => {
+  it('add says the cache is in DVC 2 layout and how to migrate, rather than "outside data/"', async () => {
+    const file = path.join(repo, 'data', 'images', 'A1.png');
+    const content = await readFile(file, 'utf8');
+    const old = path.join(repo, '.dvc', 'cache', md5(content).slice(0, 2), md5(content).slice(2));
+    await mkdir(path.dirname(old), { recursive: true });
+    await writeFile(old, content);
+    await rm(file);
+    await symlink(old, file);
+    const before = await readFile(path.join(repo, 'data.dvc'), 'utf8');
+    const error = await failure(addData({ root: repo, log: silentLogger }));
+    expect(error.code).toBe('DATA_CACHE_DVC2');
+    expect(error.message).toContain("data/images/A1.png is a link into the cache in DVC 2's layout");
+    expect(error.message).toContain('.dvc/cache/files/md5/');
+    expect(error.message).toContain('"dvc cache migrate --dvc-files", then "dvc checkout --relink"');
+    expect(error.message).not.toContain('outside data/');
+    expect(await readFile(path.join(repo, 'data.dvc'), 'utf8')).toBe(before);
+  });
+});
+
+describe('the presence check before the stages read data/ (session 5, item 5)', () => {
+  it('names a linked folder in a warning rather than skipping it silently', async () => {
+    await rename(path.join(repo, 'data', 'images'), path.join(outside, 'images'));
+    await symlink(path.join(outside, 'images'), path.join(repo, 'data', 'images'));
+    const log = memoryLogger();
+    const presence = await recordedPresence({ root: repo, log });
+    expect(presence?.linkedFolders).toEqual(['images']);
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain(`data/images is a link to another folder (${path.join(outside, 'images')})`);
+    expect(warnings[0]?.message).toContain('Put the folder itself in data/ in place of the link');
+    expect(warnings[0]?.where).toEqual({ file: 'data/images' });
+  });
+
+  it('says nothing when there is no linked folder', async () => {
+    const log = memoryLogger();
+    expect((await recordedPresence({ root: repo, log }))?.linkedFolders).toEqual([]);
+    expect(log.lines).toEqual([]);
   });
 });

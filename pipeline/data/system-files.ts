@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+/*
+ * Files a computer's own system leaves in any folder it shows (macOS Finder's .DS_Store, Windows Explorer's
+ * Thumbs.db and desktop.ini): never part of a collection, yet a data/ that holds one is not what data.dvc records.
+ * DVC has no rule of its own for them (it records them like any file): a `.dvcignore` line leaves them out for
+ * both DVC and Vitrine. What is said names the files and the lines to add.
+ */
+
+/** Lower-case names, as Windows compares them; the .dvcignore line is the name as found. */
+const SYSTEM_NAMES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', '.directory', '.localized']);
+
+/** The `.dvcignore` line that leaves out a file of this name, or undefined when it is not a system file. */
+function ignoreLine(name: string): string | undefined {
+  if (SYSTEM_NAMES.has(name.toLowerCase())) return name;
+  // macOS keeps a file's extra attributes in "._<name>" beside it on disks that cannot hold them.
+  if (name.startsWith('._')) return '._*';
+  return undefined;
+}
+
+/** Of `relpaths` (inside the data folder, forward slashes), those the computer's system made. */
+export function systemFiles(relpaths: readonly string[]): string[] {
+  return relpaths.filter((relpath) => ignoreLine(path.posix.basename(relpath)) !== undefined);
+}
+
+/**
+ * What to do about system files in `<target>/` (relpaths inside it), in plain words: delete them, or add the
+ * `.dvcignore` lines that leave them out for good. Empty when there are none.
+ */
+export function systemFilesAdvice({ files, target = 'data' }: { files: readonly string[]; target?: string }): string {
+  const found = systemFiles(files);
+  if (found.length === 0) return '';
+  const shown = found.slice(0, 3).map((f) => `${target}/${f}`);
+  const lines = [...new Set(found.map((f) => ignoreLine(path.posix.basename(f))!))];
+  const one = found.length === 1;
+  return (
+    `${shown.join(', ')}${found.length > 3 ? ` and ${found.length - 3} more` : ''} ${one ? 'is a file' : 'are files'} ` +
+    "the computer's system makes (macOS Finder, Windows Explorer), not part of the collection. Delete " +
+    `${one ? 'it' : 'them'}, or leave such files out for good: add the line${lines.length === 1 ? '' : 's'} ` +
+    `${lines.map((l) => `"${l}"`).join(' and ')} to the file .dvcignore in the repository's top folder (one name a ` +
+    'line; DVC reads it too) and commit .dvcignore.'
+  );
+}

@@ -130,7 +130,7 @@ export async function buildDataset({
     } else if (outside.has(relpath)) {
       issues.push({
         code: 'IMAGE_LINK_OUTSIDE',
-        message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath)}`,
+        message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath, outside.get(relpath))}`,
         ...where,
       });
     } else {

@@ -1,6 +1,6 @@
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { linkLeadsTo, realCacheDir } from '../data/ops.ts';
+import { isDvc2CacheObject, linkLeadsTo, realCacheDir } from '../data/ops.ts';
 
 /*
  * Image files that are symbolic links leading outside `data/`. A link can be committed to git and so
@@ -12,7 +12,10 @@ import { linkLeadsTo, realCacheDir } from '../data/ops.ts';
  * as that file, as DVC does.
  */
 
-/** Of `relpaths` (files under `dir`, forward slashes), those that are links whose target is outside `dir`. */
+/** Why a link is not read: it leads outside data/, or into the cache as DVC 2 laid it out (not read either). */
+export type LinkRefusal = 'outside' | 'dvc2-cache';
+
+/** Of `relpaths` (files under `dir`, forward slashes), those that are links whose target is outside `dir`, and why. */
 export async function linksOutside({
   dir,
   relpaths,
@@ -22,7 +25,7 @@ export async function linksOutside({
   relpaths: Iterable<string>;
   /** The repository's DVC cache (`cache.dir`): a link to one of its objects is the file DVC recorded. */
   cacheDir: string;
-}): Promise<Set<string>> {
+}): Promise<Map<string, LinkRefusal>> {
   // One listing per folder tells which names are links: at 100,000 images, cheaper than a stat each.
   const byFolder = new Map<string, string[]>();
   for (const relpath of relpaths) {
@@ -31,7 +34,7 @@ export async function linksOutside({
     if (names) names.push(path.posix.basename(relpath));
     else byFolder.set(folder, [path.posix.basename(relpath)]);
   }
-  const outside = new Set<string>();
+  const outside = new Map<string, LinkRefusal>();
   let real: string | undefined;
   let realCache: string | undefined;
   for (const [folder, names] of byFolder) {
@@ -46,15 +49,24 @@ export async function linksOutside({
       const to = await realpath(path.join(abs, entry.name)).catch(() => null);
       // The data layer's rule (`vitrine data add` records by it): inside data/, or an object of the cache.
       if (to === null || linkLeadsTo({ realData: real, realCache: realCache || undefined, to }) === 'outside')
-        outside.add(relpath);
+        outside.set(
+          relpath,
+          to && isDvc2CacheObject({ realCache: realCache || undefined, to }) ? 'dvc2-cache' : 'outside',
+        );
     }
   }
   return outside;
 }
 
 /** Why the image at `relpath` (under data/) is not read, and what to do instead. */
-export function linkOutsideMessage(relpath: string): string {
+export function linkOutsideMessage(relpath: string, why: LinkRefusal = 'outside'): string {
   const folder = path.posix.dirname(relpath);
+  if (why === 'dvc2-cache')
+    return (
+      `data/${relpath} is a link into the cache in DVC 2's layout, which Vitrine does not read: with DVC 3 ` +
+      'installed, run "dvc cache migrate --dvc-files" and "dvc checkout --relink"; without DVC, put a copy ' +
+      'of the image in place of the link (docs/data.md).'
+    );
   return (
     `data/${relpath} is a link to a file outside data/: Vitrine does not follow it; put the image itself in ` +
     `data/${folder === '.' ? '' : `${folder}/`}.`

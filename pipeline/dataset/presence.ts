@@ -16,7 +16,7 @@ import { readObjectsChecked } from './validate.ts';
 const EXAMPLES = 3;
 
 export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger }): Promise<void> {
-  const p = await recordedPresence({ root: ws.root });
+  const p = await recordedPresence({ root: ws.root, log });
   if (!p) return; // data/ is not versioned: nothing to compare with.
   const recorded = p.nfiles !== undefined ? `${p.nfiles} files` : 'its files';
   if (!p.folder) {
@@ -60,6 +60,17 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   for (const o of objects) if (o.image) needed.add(path.posix.normalize(o.image.split('\\').join('/')));
   const missing = p.missing.filter((f) => needed.has(f));
   if (missing.length === 0) return;
+  // Files in a linked folder are there, but not read (recordedPresence warned, naming the folder): pulling
+  // would not help, putting the folder itself in place of the link would.
+  const linked = missing.filter((f) => p.linkedFolders.some((folder) => f.startsWith(`${folder}/`)));
+  if (linked.length === missing.length)
+    throw new VitrineError(
+      'DATA_INCOMPLETE',
+      `data/ lacks ${missing.length} of the ${recorded} data.dvc records, which objects in data/objects.csv use: ` +
+        `they are in ${p.linkedFolders.map((f) => `data/${f}`).join(', ')}, a link to another folder, and Vitrine ` +
+        'does not look into linked folders. Put the folder itself in data/ in place of the link, then run again.',
+      { file: 'data.dvc', missing: missing.length },
+    );
   const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);
   const notFetched = new Set(p.notFetched ?? []);
   const never = missing.filter((f) => notFetched.has(f)).length;

@@ -106,4 +106,29 @@ describe('image files linked into the DVC cache (cache.type: symlink)', () => {
     expect(dataset.issues.map((i) => i.code)).not.toContain('IMAGE_LINK_OUTSIDE');
     expect(dataset.objects.map((o) => o.id)).toEqual(['C1', 'C2']);
   });
+
+  it("names a link into DVC 2's cache layout as such, with the way to migrate", async () => {
+    const png = await solidImage({ colour: '#0000ff' });
+    const ws = await makeCollection({
+      objects: [object('D1'), object('D2')],
+      images: { 'images/D2.png': await solidImage({ colour: '#ff0000' }) },
+      labels: [
+        { objectId: 'D1', label: 'coin' },
+        { objectId: 'D2', label: 'mask' },
+      ],
+    });
+    // DVC 2 kept objects at .dvc/cache/<2>/<30>, without files/md5/: Vitrine does not read that layout.
+    const md5 = createHash('md5').update(png).digest('hex');
+    const cached = path.join(ws.root, '.dvc', 'cache', md5.slice(0, 2), md5.slice(2));
+    await mkdir(path.dirname(cached), { recursive: true });
+    await writeFile(cached, png);
+    await symlink(cached, path.join(ws.images, 'D1.png'));
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.objects.map((o) => o.id)).toEqual(['D2']);
+    const issue = dataset.issues.find((i) => i.object === 'D1')!;
+    expect(issue.code).toBe('IMAGE_LINK_OUTSIDE');
+    expect(issue.message).toContain("data/images/D1.png is a link into the cache in DVC 2's layout");
+    expect(issue.message).toContain('dvc cache migrate --dvc-files');
+    expect(issue.message).not.toContain('outside data/');
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,23 @@ describe('dataset stage and data.dvc', () => {
     await rm(path.join(root, 'data', 'images', 'left-the-export.jpg'));
     const result = await datasetStage.run(ctx(root));
     expect(result.summary).toMatch(/^24 objects/);
+  });
+
+  it('names a linked images folder, warned and in the error, instead of asking for "vitrine data pull"', async () => {
+    const root = await copyRepo();
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'vitrine-presence-elsewhere-'));
+    dirs.push(elsewhere);
+    await rename(path.join(root, 'data', 'images'), path.join(elsewhere, 'images'));
+    await symlink(path.join(elsewhere, 'images'), path.join(root, 'data', 'images'));
+    const log = recordingLog();
+    const error = await datasetStage.run(ctx(root, log)).then(
+      () => new Error('the stage ran'),
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'DATA_INCOMPLETE' });
+    expect(error.message).toContain('they are in data/images, a link to another folder');
+    expect(error.message).not.toContain('data pull');
+    expect(log.warnings.filter((w) => w.includes('data/images is a link to another folder'))).toHaveLength(1);
   });
 
   it('asks for "vitrine data pull" when data/objects.csv is what is missing', async () => {

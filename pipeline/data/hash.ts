@@ -275,7 +275,8 @@ export async function dvcIgnoreMatcher({
   }
   // The .dvcignore "dvc init" writes holds only comments: then there is nothing to match.
   if (!text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.startsWith('#'))) return undefined;
-  const rules = ignore().add(text);
+  // Case-sensitive, as DVC's gitignore matching is on Linux: a folder must hash as DVC hashes it.
+  const rules = ignore({ ignorecase: false }).add(text);
   return (abs, isFolder) => {
     const rel = path.relative(absRoot, abs).split(path.sep).join('/');
     // Only paths inside the root are subject to its .dvcignore.

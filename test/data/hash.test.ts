@@ -300,6 +300,20 @@ describe('.dvcignore', () => {
     expect(await hashTree({ dir: path.join(repoDir, 'data'), root: repoDir })).toEqual(expected);
   });
 
+  it('matches case-sensitively, as DVC (gitignore rules) does on Linux: the folder hash stays DVC\'s', async () => {
+    const repoDir = path.join(dir, 'repo');
+    await mkdir(path.join(repoDir, '.dvc'), { recursive: true });
+    await writeFile(path.join(repoDir, '.dvcignore'), 'Thumbs.db\n*.PARTIAL\n');
+    await writeTree(path.join(repoDir, 'data'), {
+      'Thumbs.db': 'x',
+      'thumbs.db': 'y',
+      'a.PARTIAL': 'z',
+      'b.partial': 'w',
+    });
+    const tree = await hashTree({ dir: path.join(repoDir, 'data') });
+    expect(tree.entries.map((e) => e.relpath)).toEqual(['b.partial', 'thumbs.db']);
+  });
+
   it('without a .dvcignore every file counts, except inside .git/.hg/.dvc folders', async () => {
     const repoDir = path.join(dir, 'repo');
     await mkdir(path.join(repoDir, '.dvc'), { recursive: true });

@@ -20,12 +20,12 @@ import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveC
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
-import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
+import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
 export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
 export { headline } from './render.ts';
-export { type LabelChange, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
+export { type LabelChange, type NoBaseCode, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
 
 /** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
 /** Where the code that judges a pull request lives (its workflow, the actions, the pipeline). */
@@ -49,7 +49,7 @@ export async function buildReport({
   params,
   base,
   baseName,
-  noBaseReason,
+  noBase,
   head,
   catalogueUrl,
   fetch = globalThis.fetch,
@@ -64,8 +64,11 @@ export async function buildReport({
   base?: string;
   /** What the report calls the base ("main"); `branchPoint`: it is where this branch left that branch. */
   baseName?: { name: string; branchPoint: boolean };
-  /** Without a base: why, in plain words ("this run is on main itself"), for the label section. */
-  noBaseReason?: string;
+  /**
+   * Without a base: why, as a code the report decides on (`on-branch`: this run promotes) and in plain words
+   * ("this run is on main itself") for the label section.
+   */
+  noBase?: { code: NoBaseCode; reason: string };
   head?: string;
   /**
    * The published catalogue's address given by the workflow (the GitHub Pages URL from
@@ -301,7 +304,8 @@ export async function buildReport({
       headCommit,
       baseUnavailable,
       baseName: baseCommit ? (baseName ?? (base ? { name: base, branchPoint: false } : null)) : null,
-      noBaseReason: base ? null : (noBaseReason ?? null),
+      noBaseReason: base ? null : (noBase?.reason ?? null),
+      noBaseCode: base ? null : (noBase?.code ?? null),
       changes,
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,

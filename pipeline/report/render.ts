@@ -64,8 +64,8 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
   const other = report.gate.otherModel === true;
   const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
-  // On the main branch itself the run promotes; elsewhere the merge does.
-  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? '');
+  // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
+  const onMain = report.labels.noBaseCode === 'on-branch';
   const meaning =
     worse && report.gate.passed
       ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +

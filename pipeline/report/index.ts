@@ -171,13 +171,23 @@ export async function buildReport({
     headLabelsText === null
       ? []
       : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
+  // params.yaml at the base: its vocabulary is how the dataset stage read the base's labels.csv there.
+  const baseParams = baseCommit
+    ? paramsFromText({
+        text: await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) }),
+        log,
+      })
+    : null;
   let changes: LabelChange[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
+    // A label added to or removed from the vocabulary changes which of an object's lines count (one outside it is
+    // set aside): the head's vocabulary would misread the base. An old params.yaml without one falls back to it.
+    const baseVocabulary = vocabularyOf(baseParams) ?? params.collection.vocabulary;
     const baseLabels =
       baseText === null
         ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: params.collection.vocabulary });
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
     const taken = new Set<string>();
@@ -233,7 +243,6 @@ export async function buildReport({
   let paramChanges: ReportJson['lineage']['params'] = [];
   let vocabularyRemoved: { label: string; objects: number }[] = [];
   if (baseCommit) {
-    const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
     const headParams =
       head && headCommit
@@ -242,7 +251,6 @@ export async function buildReport({
             log,
           })
         : params;
-    const baseParams = paramsFromText({ text: baseText, log });
     paramChanges = diffParams({ base: baseParams, head: headParams });
     // Labels the base's vocabulary has and the head's not: their objects become invalid rows, which
     // dataset.on_invalid: skip leaves out of training and of the test split, so the gate no longer sees them.

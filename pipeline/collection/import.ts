@@ -420,6 +420,8 @@ export async function importCollection({
     return kept;
   };
   const failingAlready = params.import.on_invalid === 'fail' && problems.some((p) => p.refused);
+  // Under on_invalid: fail a refused row means nothing is written: no previous row is kept.
+  const keptBefore = failingAlready ? new Map<string, { object: CollectionObject; line: number }>() : await keptRows();
   // File names in data/images/ are decided before anything is written, so an image that cannot be stored
   // is a refused row like any other, not a failure halfway through.
   const fileNames = imageFileNames(
@@ -427,8 +429,7 @@ export async function importCollection({
     new Set(
       [
         ...accepted.filter((a) => !a.source).map((a) => a.object.image),
-        // Under on_invalid: fail a refused row means nothing is written: no previous row is kept.
-        ...(failingAlready ? [] : [...(await keptRows()).values()].map((k) => k.object.image)),
+        ...[...keptBefore.values()].map((k) => k.object.image),
       ]
         .filter(Boolean)
         .map((image) => path.basename(image)),
@@ -446,6 +447,8 @@ export async function importCollection({
     );
     return false;
   });
+  // A row refused just now (its image's path too long) may be an object to keep: only then are the rows gone over again.
+  const refusedNow = storable.length < accepted.length;
   accepted.splice(0, accepted.length, ...storable);
   problems.sort((a, b) => a.line - b.line);
   const refused = problems.filter((p) => p.refused);
@@ -477,7 +480,7 @@ export async function importCollection({
     );
   }
   // The objects it leaves out are refused first: the images refusal's advice (--remove-missing) confirms both.
-  const kept = await keptRows();
+  const kept = refusedNow ? await keptRows() : keptBefore;
   const removal = await removedObjects({ ws, accepted, kept });
   // An export whose image column came out empty (a spreadsheet's column cleared, an export option left out) would
   // take the pictures out of the catalogue: only the user's word that it is complete does that. A few cells

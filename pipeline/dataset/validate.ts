@@ -199,7 +199,8 @@ export function checkLabels({
   // Lines whose id matches no object even loosely (no did-you-mean): many of them are gone objects, not typos.
   const unknown: LabelLine[] = [];
   const known = new Set(vocabulary);
-  const linesOf = new Map<string, LabelLine[]>();
+  // The lines that count: known objects, labels in the vocabulary.
+  const counted: LabelLine[] = [];
   let byFolded: Map<string, string[]> | undefined;
   const byKey = new Map<boolean, Map<string, string[]>>();
   for (const line of labels) {
@@ -237,20 +238,16 @@ export function checkLabels({
       });
       continue;
     }
-    const list = linesOf.get(line.objectId) ?? [];
-    list.push(line);
-    linesOf.set(line.objectId, list);
+    counted.push(line);
   }
-  for (const blank of blanks) linesOf.get(blank.objectId)?.push(blank);
   const labelOf = new Map<string, string>();
-  for (const [id, lines] of linesOf) {
-    if (blanks.length > 0) lines.sort((a, b) => a.line - b.line);
+  for (const [id, { lines, agreed }] of agreedLines({ labels: counted, blanks })) {
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
     if (rest.length === 0) {
       labelOf.set(id, first.label);
       continue;
     }
-    const agree = rest.every((l) => l.label === first.label);
+    const agree = agreed !== null;
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
     const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
@@ -280,6 +277,36 @@ export function checkLabels({
     if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues, unknown };
+}
+
+/**
+ * The dataset's one rule for an object on several lines of labels.csv (checkLabels, and the report reading labels.csv
+ * at another commit, go by it): the object has the label its lines agree on; lines that disagree, another label or a
+ * label cell left empty beside a label (`blanks`), leave it unlabelled (we do not guess). `labels` are the lines that
+ * count (checkLabels: known objects, labels in the vocabulary); a blank counts only beside one of them. Returns each
+ * object's lines (in line order when blanks joined them) and the line whose label it has (its first), or null.
+ */
+export function agreedLines({
+  labels,
+  blanks = [],
+}: {
+  labels: LabelLine[];
+  blanks?: LabelLine[];
+}): Map<string, { lines: LabelLine[]; agreed: LabelLine | null }> {
+  const linesOf = new Map<string, LabelLine[]>();
+  for (const line of labels) {
+    const list = linesOf.get(line.objectId);
+    if (list) list.push(line);
+    else linesOf.set(line.objectId, [line]);
+  }
+  for (const blank of blanks) linesOf.get(blank.objectId)?.push(blank);
+  const out = new Map<string, { lines: LabelLine[]; agreed: LabelLine | null }>();
+  for (const [id, lines] of linesOf) {
+    if (blanks.length > 0) lines.sort((a, b) => a.line - b.line);
+    const first = lines[0]!;
+    out.set(id, { lines, agreed: lines.every((l) => l.label === first.label) ? first : null });
+  }
+  return out;
 }
 
 /** Beyond this many, label lines naming no object are said in one message: a typo is one line, not dozens. */

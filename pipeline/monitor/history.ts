@@ -8,9 +8,11 @@ import { parseDvcFile } from '../data/dvcfile.ts';
 import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
+import { agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
-import type { Dataset, DatasetObject } from '../types.ts';
+import type { Dataset, DatasetObject, LabelLine } from '../types.ts';
 import type { CorrectionRate } from './types.ts';
 
 /*
@@ -48,11 +50,34 @@ export async function textAtCommit({
   return readFileAtRef({ dir: root, ref: commit, filepath });
 }
 
-/** Labels (object id → label) of `labels.csv` at a commit; empty when the file did not exist. */
+/**
+ * Labels (object id → label) of `labels.csv` at a commit, read as the dataset stage reads it (agreedLines): an object
+ * on lines that disagree, or with a label cell left empty beside its label, is unlabelled; the same label twice is
+ * that label. (A plain map of the lines let the last line win, so monitoring counted a label the dataset never used.)
+ * Empty when the file did not exist; a file that cannot be read fails with MONITOR_LABELS_UNREADABLE, naming the line
+ * and the commit.
+ */
 export async function labelsAtCommit({ root, commit }: { root: string; commit: string }): Promise<Map<string, string>> {
   const text = await textAtCommit({ root, commit, filepath: 'labels.csv' });
   if (text === null) return new Map();
-  return new Map(parseLabels({ text, file: `labels.csv at ${commit.slice(0, 7)}` }).map((l) => [l.objectId, l.label]));
+  const blanks: LabelLine[] = [];
+  let lines: LabelLine[];
+  try {
+    lines = parseLabels({ text, file: 'labels.csv', blanks });
+  } catch (error) {
+    if (!isVitrineError(error)) throw error;
+    const line = typeof error.data.line === 'number' ? error.data.line : undefined;
+    const problem = error.message.replace(/^labels\.csv(:\d+)?: /, '');
+    throw new VitrineError(
+      'MONITOR_LABELS_UNREADABLE',
+      `labels.csv${line ? `, line ${line},` : ''} as it was at commit ${commit.slice(0, 7)} cannot be read: ${problem}`,
+      { file: 'labels.csv', line, commit },
+      { cause: error },
+    );
+  }
+  const labels = new Map<string, string>();
+  for (const [id, { agreed }] of agreedLines({ labels: lines, blanks })) if (agreed) labels.set(id, agreed.label);
+  return labels;
 }
 
 /** How two label tables differ: labels changed, lines added (newly labelled) and removed. */
@@ -77,6 +102,7 @@ export async function correctionRate({
   head = 'HEAD',
   modelVersion,
   maxCommits = 500,
+  log = silentLogger,
 }: {
   root: string;
   /** Commit (or ref) the production model's labels came from. */
@@ -84,6 +110,8 @@ export async function correctionRate({
   head?: string;
   modelVersion: string;
   maxCommits?: number;
+  /** Warned of: a commit of the walk whose labels.csv cannot be read, left out of `byCommit`. */
+  log?: Logger;
 }): Promise<CorrectionRate> {
   const sinceCommit = await resolveCommit({ root, ref: since });
   const headCommit = await resolveCommit({ root, ref: head });
@@ -91,6 +119,19 @@ export async function correctionRate({
   const after = await labelsAtCommit({ root, commit: headCommit });
   const total = diffLabels({ before, after });
   const byCommit: CorrectionRate['byCommit'] = [];
+  // A labels.csv broken in one commit and mended in a later one cannot be fixed any more: the commits it makes
+  // unreadable are left out of the list by commit, said once each; the totals above do not depend on them.
+  const unreadable = new Map<string, VitrineError>();
+  const labelsOf = async (commit: string): Promise<Map<string, string> | null> => {
+    if (unreadable.has(commit)) return null;
+    try {
+      return await labelsAtCommit({ root, commit });
+    } catch (error) {
+      if (!isVitrineError(error, 'MONITOR_LABELS_UNREADABLE')) throw error;
+      unreadable.set(commit, error);
+      return null;
+    }
+  };
   let oid = headCommit;
   for (let i = 0; i < maxCommits && oid !== sinceCommit; i++) {
     const { commit } = await git.readCommit({ fs, dir: root, oid });
@@ -98,10 +139,14 @@ export async function correctionRate({
     const mine = await textAtCommit({ root, commit: oid, filepath: 'labels.csv' });
     const theirs = parent ? await textAtCommit({ root, commit: parent, filepath: 'labels.csv' }) : null;
     if (mine !== theirs) {
-      const d = diffLabels({
-        before: parent ? await labelsAtCommit({ root, commit: parent }) : new Map(),
-        after: await labelsAtCommit({ root, commit: oid }),
-      });
+      const after = await labelsOf(oid);
+      const before = parent ? await labelsOf(parent) : new Map<string, string>();
+      if (!after || !before) {
+        if (!parent) break;
+        oid = parent;
+        continue;
+      }
+      const d = diffLabels({ before, after });
       byCommit.push({
         commit: oid,
         date: new Date(commit.committer.timestamp * 1000).toISOString(),
@@ -115,6 +160,11 @@ export async function correctionRate({
     oid = parent;
   }
   byCommit.reverse();
+  for (const [commit, error] of unreadable)
+    log.warn(
+      `${error.message} The corrections of commit ${commit.slice(0, 7)}, and of the next commit to change labels.csv, ` +
+        `are left out of the list by commit; the totals compare labels.csv at ${sinceCommit.slice(0, 7)} and now.`,
+    );
   return {
     schema: 'vitrine.corrections/1',
     modelVersion,

@@ -196,7 +196,7 @@ export async function monitorDrift({
   const files = [written.file, written.history];
   let corrections: CorrectionRate | null = null;
   if (prod) {
-    corrections = await correctionRate({ root: ws.root, since: prod.labelsCommit, modelVersion: prod.version });
+    corrections = await correctionRate({ root: ws.root, since: prod.labelsCommit, modelVersion: prod.version, log });
     const file = path.join(ws.monitor, 'corrections.json');
     await writeJsonAtomic({ file, value: corrections });
     files.push(file);

@@ -1,11 +1,12 @@
+import { agreedLines } from '../dataset/validate.ts';
 import type { LabelLine } from '../types.ts';
 import type { ParamChange } from './types.ts';
 
 /**
- * The labels as the dataset stage reads them (checkLabels): an object on lines that disagree, another
- * label or a label cell left empty beside a label, is unlabelled; the same label twice is that label.
- * A line whose label is not in the vocabulary is set aside there first, so it disagrees with nothing
- * when the object has a line in the vocabulary.
+ * The labels as the dataset stage reads them, by its own rule (agreedLines): an object on lines that disagree,
+ * another label or a label cell left empty beside a label, is unlabelled; the same label twice is that label. A line
+ * whose label is not in the vocabulary does not count when the object has a line in it (the dataset stage sets it
+ * aside); an object with none is read from its lines outside it, so the report can say they were skipped.
  */
 export function agreedLabels({
   labels,
@@ -16,17 +17,10 @@ export function agreedLabels({
   blanks: LabelLine[];
   vocabulary?: string[];
 }): LabelLine[] {
-  const blanked = new Set(blanks.map((l) => l.objectId));
   const known = vocabulary && new Set(vocabulary);
   const inVocabulary = new Set(known ? labels.filter((l) => known.has(l.label)).map((l) => l.objectId) : []);
-  const seen = new Map<string, LabelLine | null>();
-  for (const l of labels) {
-    if (known && !known.has(l.label) && inVocabulary.has(l.objectId)) continue;
-    const earlier = seen.get(l.objectId);
-    if (earlier === undefined) seen.set(l.objectId, blanked.has(l.objectId) ? null : l);
-    else if (earlier && earlier.label !== l.label) seen.set(l.objectId, null);
-  }
-  return [...seen.values()].filter((l): l is LabelLine => l !== null);
+  const counted = known ? labels.filter((l) => known.has(l.label) || !inVocabulary.has(l.objectId)) : labels;
+  return [...agreedLines({ labels: counted, blanks }).values()].flatMap(({ agreed }) => (agreed ? [agreed] : []));
 }
 
 /** Label changes between two versions of labels.csv, in object id order. */

@@ -5,6 +5,7 @@ import nodeHttp from 'isomorphic-git/http/node';
 import { ensureCommit, readFileAtRef, resolveCommit as resolveRef } from '../data/git.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { NoBaseCode } from './types.ts';
 
 /*
  * The git reading the report needs, over the data layer's helpers: the base of a pull request
@@ -278,7 +279,10 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export type BranchPoint = { commit: string; reason?: undefined } | { commit: null; reason: string };
+/** `code` says why there is no branch point (NoBaseCode); `reason` says it in plain words. */
+export type BranchPoint =
+  | { commit: string; reason?: undefined; code?: undefined }
+  | { commit: null; reason: string; code: NoBaseCode };
 
 /**
  * Where the checked-out branch left `branch` (the merge-base of HEAD and `branch`, also found as
@@ -288,7 +292,7 @@ export type BranchPoint = { commit: string; reason?: undefined } | { commit: nul
  */
 export async function branchPoint({ dir, branch }: { dir: string; branch: string }): Promise<BranchPoint> {
   const current = await git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined);
-  if (current === branch) return { commit: null, reason: `this run is on ${branch} itself` };
+  if (current === branch) return { commit: null, code: 'on-branch', reason: `this run is on ${branch} itself` };
   let head: string;
   let tip: string;
   try {
@@ -296,7 +300,11 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
     tip = await resolveCommit({ dir, ref: branch });
   } catch (error) {
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
-    return { commit: null, reason: `this copy of the repository has no branch ${branch} to compare with` };
+    return {
+      commit: null,
+      code: 'no-branch',
+      reason: `this copy of the repository has no branch ${branch} to compare with`,
+    };
   }
   let bases: string[] = [];
   try {
@@ -308,9 +316,10 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
   if (!base) {
     return {
       commit: null,
+      code: 'short-history',
       reason: `the history in this copy of the repository does not reach the point where this branch left ${branch}`,
     };
   }
-  if (base === head) return { commit: null, reason: `this commit is already part of ${branch}` };
+  if (base === head) return { commit: null, code: 'merged', reason: `this commit is already part of ${branch}` };
   return { commit: base };
 }

@@ -20,12 +20,12 @@ import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveC
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { headline, renderMarkdown } from './render.ts';
-import type { LabelChange, ReportJson, TestPrediction } from './types.ts';
+import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
 export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
 export { headline } from './render.ts';
-export { type LabelChange, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
+export { type LabelChange, type NoBaseCode, REPORT_MARKER, type ReportJson, type TestPrediction } from './types.ts';
 
 /** The stages whose outputs the report reads (monitor only when it ran), in pipeline order. */
 /** Where the code that judges a pull request lives (its workflow, the actions, the pipeline). */
@@ -49,7 +49,7 @@ export async function buildReport({
   params,
   base,
   baseName,
-  noBaseReason,
+  noBase,
   head,
   catalogueUrl,
   fetch = globalThis.fetch,
@@ -64,8 +64,11 @@ export async function buildReport({
   base?: string;
   /** What the report calls the base ("main"); `branchPoint`: it is where this branch left that branch. */
   baseName?: { name: string; branchPoint: boolean };
-  /** Without a base: why, in plain words ("this run is on main itself"), for the label section. */
-  noBaseReason?: string;
+  /**
+   * Without a base: why, as a code the report decides on (`on-branch`: this run promotes) and in plain words
+   * ("this run is on main itself") for the label section.
+   */
+  noBase?: { code: NoBaseCode; reason: string };
   head?: string;
   /**
    * The published catalogue's address given by the workflow (the GitHub Pages URL from
@@ -168,13 +171,23 @@ export async function buildReport({
     headLabelsText === null
       ? []
       : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
+  // params.yaml at the base: its vocabulary is how the dataset stage read the base's labels.csv there.
+  const baseParams = baseCommit
+    ? paramsFromText({
+        text: await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) }),
+        log,
+      })
+    : null;
   let changes: LabelChange[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
+    // A label added to or removed from the vocabulary changes which of an object's lines count (one outside it is
+    // set aside): the head's vocabulary would misread the base. An old params.yaml without one falls back to it.
+    const baseVocabulary = vocabularyOf(baseParams) ?? params.collection.vocabulary;
     const baseLabels =
       baseText === null
         ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: params.collection.vocabulary });
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
     const taken = new Set<string>();
@@ -230,7 +243,6 @@ export async function buildReport({
   let paramChanges: ReportJson['lineage']['params'] = [];
   let vocabularyRemoved: { label: string; objects: number }[] = [];
   if (baseCommit) {
-    const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: rel(ws, ws.params) });
     // With an explicit head ref, its params.yaml; otherwise the params this run uses.
     const headParams =
       head && headCommit
@@ -239,7 +251,6 @@ export async function buildReport({
             log,
           })
         : params;
-    const baseParams = paramsFromText({ text: baseText, log });
     paramChanges = diffParams({ base: baseParams, head: headParams });
     // Labels the base's vocabulary has and the head's not: their objects become invalid rows, which
     // dataset.on_invalid: skip leaves out of training and of the test split, so the gate no longer sees them.
@@ -301,7 +312,8 @@ export async function buildReport({
       headCommit,
       baseUnavailable,
       baseName: baseCommit ? (baseName ?? (base ? { name: base, branchPoint: false } : null)) : null,
-      noBaseReason: base ? null : (noBaseReason ?? null),
+      noBaseReason: base ? null : (noBase?.reason ?? null),
+      noBaseCode: base ? null : (noBase?.code ?? null),
       changes,
       counts: {
         changed: changes.filter((c) => c.kind === 'changed').length,

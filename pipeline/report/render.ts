@@ -64,8 +64,8 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
   const other = report.gate.otherModel === true;
   const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
-  // On the main branch itself the run promotes; elsewhere the merge does.
-  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? '');
+  // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
+  const onMain = report.labels.noBaseCode === 'on-branch';
   const meaning =
     worse && report.gate.passed
       ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +
@@ -239,9 +239,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
       ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
-    otherSkipped && stale
-      ? `the dataset stage has not run since ${changes.length === 1 ? 'this change' : 'these changes'}: run \`vitrine run\``
-      : '',
+    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : '',
     otherSkipped && !stale
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
@@ -277,6 +275,13 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   const pictures = catalogueNote(report.catalogue, shown);
   const intro = `${against}${summary.join(', ')}${skippedLine.length ? `; ${skippedLine.join('; ')}` : ''}.${agreeLine}`;
   return `${title}\n\n${intro}${pictures ? `\n\n${pictures}` : ''}\n\n${table({ header, rows })}${more}`;
+}
+
+/** How many of the `all` changes listed the dataset stage has not read (`n`): this change, these changes, or some. */
+function unread(n: number, all: number): string {
+  if (n === all) return `the dataset stage has not run since ${n === 1 ? 'this change' : 'these changes'}`;
+  const [is, they] = n === 1 ? ['is', 'it was'] : ['are', 'they were'];
+  return `${n} of these changes ${is} not in the dataset yet (the dataset stage has not run since ${they} made)`;
 }
 
 /** Why thumbnails are missing, when they are: no catalogue address, nothing published, or objects new to it. */

@@ -13,6 +13,13 @@ export interface TestPrediction {
   baseline: Prediction | null;
 }
 
+/**
+ * Why a report has no base, for code to decide on: `on-branch` (the run is on collection.branch itself, so it
+ * promotes), `merged` (the commit is already part of that branch), `no-branch` (the clone lacks it),
+ * `short-history` (a shallow history does not reach the branch point), `not-git`. The words shown are `noBaseReason`.
+ */
+export type NoBaseCode = 'on-branch' | 'merged' | 'no-branch' | 'short-history' | 'not-git';
+
 /** An object whose human label differs between the base and the head of the pull request. */
 export interface LabelChange {
   id: string;
@@ -123,6 +130,8 @@ export interface ReportJson {
     baseName?: { name: string; branchPoint: boolean } | null;
     /** Why there is no base, in plain words ("this run is on main itself"). (Absent in older reports.) */
     noBaseReason?: string | null;
+    /** The same as a code, which decisions go by: the words may be reworded. (Absent in older reports.) */
+    noBaseCode?: NoBaseCode | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
     /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */

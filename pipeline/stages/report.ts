@@ -2,7 +2,7 @@ import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import { branchPoint, resolveCommit } from '../report/git.ts';
-import { buildReport, gitAuthHeaders } from '../report/index.ts';
+import { buildReport, gitAuthHeaders, type NoBaseCode } from '../report/index.ts';
 import type { Stage, StageContext } from './stage.ts';
 
 export interface ReportBase {
@@ -10,6 +10,8 @@ export interface ReportBase {
   name?: string;
   branchPoint?: boolean;
   reason?: string;
+  /** With `reason`: the same as a code (NoBaseCode), which the report decides on. */
+  code?: NoBaseCode;
 }
 
 /**
@@ -36,10 +38,10 @@ export async function reportBase({
       () => false,
     ))
   )
-    return { reason: 'this folder is not a git repository' };
+    return { reason: 'this folder is not a git repository', code: 'not-git' };
   const branch = params.collection.branch;
   const point = await branchPoint({ dir: ws.root, branch });
-  if (point.commit === null) return { reason: point.reason };
+  if (point.commit === null) return { reason: point.reason, code: point.code };
   return { ref: point.commit, name: branch, branchPoint: true };
 }
 
@@ -85,7 +87,7 @@ export const reportStage: Stage = {
       params: ctx.params,
       base: base.ref,
       baseName: base.name ? { name: base.name, branchPoint: base.branchPoint ?? false } : undefined,
-      noBaseReason: base.reason,
+      noBase: base.reason && base.code ? { code: base.code, reason: base.reason } : undefined,
       // The Pages URL the workflow found (configure-pages), else params report.catalogue_url.
       catalogueUrl: ctx.env.VITRINE_CATALOGUE_URL || undefined,
       runUrl: runUrl(ctx.env),

@@ -85,3 +85,35 @@ describe('an object whose row in the new export is refused', () => {
     });
   }
 });
+
+// Session 5: the rows to keep are gone over once, before the image file names are chosen. A row refused after that,
+// because the repository's path is too long for its image's name, must still keep its object's previous row.
+describe('an object whose row is refused because its image cannot be stored (path too long)', () => {
+  it('keeps its previous row, like any refused row', async () => {
+    let deep = path.join(root, 'deep');
+    while (deep.length < 3850) deep = path.join(deep, 'd'.repeat(Math.min(250, 3850 - deep.length + 1)));
+    const ws = workspace(deep);
+    const long = 'Y'.repeat(300);
+    // First without an image: the object is in the collection, with nothing the path could be too long for.
+    const first = await exportOf('deep', 'first.csv', [
+      ['A1', 'A1.jpg', 'Old A1'],
+      [long, '', 'Old long'],
+    ]);
+    const params = defaultParams();
+    params.import.on_invalid = 'skip';
+    await importCollection({ ws, params, metadata: first.csv, images: first.images, log: memoryLogger() });
+    const next = await exportOf('deep', 'next.csv', [
+      ['A1', 'A1.jpg', 'New A1'],
+      [long, 'long.jpg', 'New long'],
+    ]);
+    const log = memoryLogger();
+    const result = await importCollection({ ws, params, metadata: next.csv, images: next.images, log });
+    expect(result.refused.map((p) => [p.line, p.message.includes('too long')])).toEqual([[3, true]]);
+    const { objects } = await readObjects({ file: ws.objects });
+    expect(objects.map((o) => [o.id.slice(0, 3), o.title])).toEqual([
+      ['A1', 'New A1'],
+      ['YYY', 'Old long'],
+    ]);
+    expect(log.lines.map((l) => l.message).join('\n')).toMatch(/kept unchanged/);
+  });
+});

@@ -56,4 +56,32 @@ describe('a label change the dataset stage has not seen yet', () => {
     expect(ran.json.labels.datasetStale ?? false).toBe(false);
     expect(ran.markdown).toContain('1 new label was skipped by the dataset stage');
   });
+
+  // Session 5: the sentence said "this change" or "these changes" by the number of all changes, not of the ones
+  // the dataset stage had not read: two changes of which it had read one were "these changes".
+  it('counts the changes the dataset stage has not read: this change, these changes, 1 or 2 of them', async () => {
+    const sentence = async (head: Record<string, string>, seen: Record<string, string>) => {
+      const { ws, baseCommit } = await makeRepo({ objects, base: before, head });
+      // dataset.json as the dataset stage wrote it from `seen`, an earlier labels.csv of the pull request.
+      await writeStageOutputs({ ws, objects, head: seen });
+      const old = execFileSync('git', ['show', `${baseCommit}:labels.csv`], { cwd: ws.root, encoding: 'utf8' });
+      await writeLock(ws.lock, md5(old));
+      const { markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+      const section = markdown.slice(markdown.indexOf('### Label changes'), markdown.indexOf('### Scores'));
+      return section;
+    };
+    const two = { ...before, 'DM-0004': 'mask', 'DM-0005': 'vessel' };
+    expect(await sentence(two, before)).toContain(
+      '2 labels changed; the dataset stage has not run since these changes: run `vitrine run`.',
+    );
+    expect(await sentence(two, { ...before, 'DM-0004': 'mask' })).toContain(
+      '2 labels changed; 1 of these changes is not in the dataset yet (the dataset stage has not run since it was ' +
+        'made): run `vitrine run`.',
+    );
+    const three = { ...two, 'DM-0006': 'print' };
+    expect(await sentence(three, { ...before, 'DM-0004': 'mask' })).toContain(
+      '3 labels changed; 2 of these changes are not in the dataset yet (the dataset stage has not run since they ' +
+        'were made): run `vitrine run`.',
+    );
+  });
 });

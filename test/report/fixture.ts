@@ -55,12 +55,18 @@ export async function makeRepo({
   head,
   baseParams = 'train:\n  epochs: 40\n',
   headParams = 'train:\n  epochs: 60\n',
+  baseText,
+  headText,
 }: {
   objects: ObjectSpec[];
   base: Record<string, string>;
   head: Record<string, string>;
   baseParams?: string;
   headParams?: string;
+  /** labels.csv at the base as written (an object on two lines, say) instead of one line per object of `base`. */
+  baseText?: string;
+  /** The same for the head (`head` still gives the labels dataset.json holds). */
+  headText?: string;
 }): Promise<{ ws: Workspace; baseCommit: string; headCommit: string }> {
   const dir = await tempDir('vitrine-report-');
   const ws = workspace(dir);
@@ -68,12 +74,12 @@ export async function makeRepo({
   await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
   const labels = (map: Record<string, string>) =>
     formatLabels({ labels: Object.entries(map).map(([objectId, label]) => ({ objectId, label })) });
-  await writeFile(ws.labels, labels(base));
+  await writeFile(ws.labels, baseText ?? labels(base));
   await writeFile(ws.params, baseParams);
   for (const f of ['.gitignore', 'labels.csv', 'params.yaml']) await git.add({ fs, dir, filepath: f });
   const baseCommit = await git.commit({ fs, dir, message: 'Collection with labels', author: AUTHOR });
   await git.branch({ fs, dir, ref: 'fix-labels', checkout: true });
-  await writeFile(ws.labels, labels(head));
+  await writeFile(ws.labels, headText ?? labels(head));
   await writeFile(ws.params, headParams);
   for (const f of ['labels.csv', 'params.yaml']) await git.add({ fs, dir, filepath: f });
   const headCommit = await git.commit({

@@ -1,10 +1,12 @@
+import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { forkReport } from '../../actions/report/fork.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
-import { buildReport } from '../../pipeline/report/index.ts';
+import { buildReport, type NoBaseCode, type ReportJson } from '../../pipeline/report/index.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
 import type { Metrics } from '../../pipeline/types.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
@@ -60,12 +62,40 @@ describe('the verdict line', () => {
     const { markdown } = await buildReport({
       ws,
       params,
-      noBaseReason: 'this run is on main itself',
+      noBase: { code: 'on-branch', reason: 'this run is on main itself' },
       log: silentLogger,
     });
     expect(markdown.split('\n')[0]).toContain(
       'it passes, so this run promotes this model even though it scores lower than the one in production.',
     );
+  });
+
+  // Session 5: "on main" was read from the English words of the reason, so rewording them changed the verdict line.
+  it('decides "on main" by the reason\'s code, whatever its words', async () => {
+    const { ws } = await worseRepo();
+    const first = async (noBase: { code: NoBaseCode; reason: string }) =>
+      (await buildReport({ ws, params, noBase, log: silentLogger })).markdown.split('\n')[0]!;
+    const reworded = await first({ code: 'on-branch', reason: 'the run is on the main branch' });
+    expect(reworded).toContain('it passes, so this run promotes this model');
+    // Words that read like the old pattern do not make a merged commit a run on main.
+    const merged = await first({ code: 'merged', reason: 'this run is on main itself' });
+    expect(merged).toContain('it passes, so merging would promote this model');
+  });
+
+  it('the report stage on the main branch records the code in report.json and says the run promotes', async () => {
+    const { ws } = await worseRepo();
+    await git.checkout({ fs, dir: ws.root, ref: 'main', force: true });
+    await reportStage.run({
+      ws,
+      params,
+      log: silentLogger,
+      clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+      env: {},
+    });
+    const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
+    expect([json.labels.noBaseCode, json.labels.noBaseReason]).toEqual(['on-branch', 'this run is on main itself']);
+    const markdown = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    expect(markdown.split('\n')[0]).toContain('it passes, so this run promotes this model');
   });
 
   it('the same in the comment rebuilt from a fork’s files', async () => {

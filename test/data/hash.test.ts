@@ -300,7 +300,7 @@ describe('.dvcignore', () => {
     expect(await hashTree({ dir: path.join(repoDir, 'data'), root: repoDir })).toEqual(expected);
   });
 
-  it('matches case-sensitively, as DVC (gitignore rules) does on Linux: the folder hash stays DVC\'s', async () => {
+  it("matches case-sensitively, as DVC (gitignore rules) does on Linux: the folder hash stays DVC's", async () => {
     const repoDir = path.join(dir, 'repo');
     await mkdir(path.join(repoDir, '.dvc'), { recursive: true });
     await writeFile(path.join(repoDir, '.dvcignore'), 'Thumbs.db\n*.PARTIAL\n');

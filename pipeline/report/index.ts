@@ -146,18 +146,24 @@ export async function buildReport({
         `The report was asked to compare with "${base}", but ${ws.root} is not a git repository.`,
         { base },
       );
+    const goOn = 'The report goes on without the label changes and the params.yaml comparison.';
     try {
       baseCommit = await resolveCommit({ dir: ws.root, ref: base });
     } catch (error) {
-      if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
-      // A shallow checkout (actions/checkout's default) lacks the base: fetch it rather than lose the label diff.
-      try {
-        baseCommit = (await fetchBase({ dir: ws.root, ref: base, ...baseFetch, log })).commit;
-      } catch (fetchError) {
-        if (!isVitrineError(fetchError, 'REPORT_BASE_FETCH_FAILED')) throw fetchError;
-        baseUnavailable = { ref: base, reason: String(fetchError.data.reason) };
-        log.warn(`${fetchError.message} The report goes on without the label changes and the params.yaml comparison.`);
-      }
+      if (isVitrineError(error, 'GIT_HISTORY_MISSING')) {
+        // An ancestry ref (HEAD~1) past a shallow clone's history: fetching by name cannot reach it.
+        baseUnavailable = { ref: base, reason: error.message };
+        log.warn(`${error.message} ${goOn}`);
+      } else if (isVitrineError(error, 'GIT_REF_UNKNOWN')) {
+        // A shallow checkout (actions/checkout's default) lacks the base: fetch it rather than lose the label diff.
+        try {
+          baseCommit = (await fetchBase({ dir: ws.root, ref: base, ...baseFetch, log })).commit;
+        } catch (fetchError) {
+          if (!isVitrineError(fetchError, 'REPORT_BASE_FETCH_FAILED')) throw fetchError;
+          baseUnavailable = { ref: base, reason: String(fetchError.data.reason) };
+          log.warn(`${fetchError.message} ${goOn}`);
+        }
+      } else throw error;
     }
   }
 

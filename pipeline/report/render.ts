@@ -203,7 +203,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   if (!baseCommit && baseUnavailable) {
     return (
       `${title}\n\n⚠️ The label changes cannot be listed: the base of this pull request ` +
-      `(${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The ` +
+      `(${code(baseUnavailable.ref)}) is not in this copy of the repository and could not be fetched. The ` +
       `reason: ${text(baseUnavailable.reason)}\n\nA maintainer can fix this by checking out the full history ` +
       `(\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the ` +
       `repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`

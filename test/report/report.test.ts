@@ -662,7 +662,7 @@ describe('the label-correction report', () => {
     });
     expect(markdown).toContain(
       '⚠️ The label changes cannot be listed: the base of this pull request (`release`) is not in this copy of ' +
-        'the repository, and fetching it failed. The reason: this clone has no remote called "origin" to fetch it from.',
+        'the repository and could not be fetched. The reason: this clone has no remote called "origin" to fetch it from.',
     );
     expect(markdown).toContain('fetch-depth: 0');
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([

@@ -162,7 +162,7 @@ describe('the report on a shallow clone', () => {
     const section = md.slice(md.indexOf('### Label changes'), md.indexOf('### Scores'));
     expect(section).toContain(
       '⚠️ The label changes cannot be listed: the base of this pull request (`main`) is not in this copy of the ' +
-        'repository, and fetching it failed. The reason: ',
+        'repository and could not be fetched. The reason: ',
     );
     expect(section).toContain('403');
     expect(section).toContain('fetch-depth: 0');
@@ -174,6 +174,22 @@ describe('the report on a shallow clone', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toMatch(/^Could not fetch the base "main" from the remote "origin": .*403/);
     expect(warnings[0]!.message).not.toContain('notTheRightToken');
+  }, 60_000);
+
+  it("with VITRINE_BASE_REF=HEAD~1 past the clone's history, says so and goes on without the label changes", async () => {
+    const ws = await shallowClone('parent', `${proxyUrl}/museum.git`);
+    const { log, ctx } = stageContext(ws, { VITRINE_BASE_REF: 'HEAD~1', GITHUB_TOKEN: TOKEN });
+    const result = await reportStage.run(ctx);
+    expect(result.summary).toBe('better, gate passes, base HEAD~1 could not be fetched');
+    const json = JSON.parse(await readFile(path.join(ws.report, 'report.json'), 'utf8')) as ReportJson;
+    expect(json.labels.baseCommit).toBeNull();
+    expect(json.labels.changes).toEqual([]);
+    expect(json.labels.baseUnavailable?.reason).toMatch(/which this clone does not have.*fetch-depth: 0/);
+    const md = await readFile(path.join(ws.report, 'report.md'), 'utf8');
+    expect(md).toContain('the base of this pull request (`HEAD~1`) is not in this copy of the repository');
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toMatch(/^"HEAD~1" goes back to commit .* shallow clone/);
   }, 60_000);
 
   it('without a base given, says the clone has no main to compare with instead of failing', async () => {

@@ -216,7 +216,7 @@ export async function cacheRenderedPages({
         p.slug === undefined
           ? `Astro did not write the listing page ${p.file} (${staged})`
           : `Astro did not write the page of object "${p.slug}" (${staged})`,
-        { slug: p.slug, page: p.file },
+        p.slug === undefined ? { page: p.file } : { slug: p.slug },
       );
     // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
     const entry = path.join(cacheDir, `${p.key}.html`);

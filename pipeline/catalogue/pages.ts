@@ -70,8 +70,158 @@ export interface PlannedPage {
   index: number;
 }
 
-/** The object pages Astro is to render: props in chunk files of `chunkSize` pages, read one at a time. */
+/**
+ * The object pages Astro is to render: props in chunk files of `chunkSize` pages, read one at a time;
+ * and the listing pages it is to render (by file), with their number of cards a page.
+ */
 export interface RenderPlan {
   chunks: string[];
   pages: PlannedPage[];
+  listings?: { pageSize: number; render: string[] };
+}
+
+/*
+ * Listing pages (every object, the review queue, a colour family, a swatch: 8,000 pages at 100,000
+ * objects) show cards page by page. A page is a pure function of its cards, its number, the number
+ * of pages and cards of its list (the pager), its list's own props, the collection-wide values and
+ * the site's sources; so it is kept by a key over all that, as object pages are. The lists are made
+ * here, once for the pages' keys (plan.ts) and once by the site's routes, from the same catalogue.
+ */
+
+/** Cards a listing page shows. */
+export const LISTING_PAGE_SIZE = 48;
+
+/** A list of cards shown page by page in `folder` of the site (`all/`, `colours/red/`…). */
+export interface CardList<P extends Record<string, unknown> = Record<string, unknown>> {
+  folder: string;
+  /** The route's parameters besides the page number. */
+  params: Record<string, string>;
+  /** What every page of the list shows besides its cards. */
+  props: P;
+  cards: Card[];
+}
+
+/** Every object, in the catalogue's order (`all/`). */
+export function allObjectsList(catalogue: Catalogue): CardList<Record<string, never>> {
+  return { folder: 'all/', params: {}, props: {}, cards: catalogue.objects.map((o) => cardOf(o)) };
+}
+
+/** The review queue, in its order, each card saying why the object is there (`review/`). */
+export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean }> {
+  const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
+  const cards = catalogue.reviewQueue.flatMap((id) => {
+    const o = byId.get(id);
+    if (!o?.annotation) return [];
+    const a = o.annotation;
+    const note =
+      o.reviewReason === 'label-issue'
+        ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
+          `Label “${o.label}” ${a.labelIssue?.flagged === false ? 'is worth a second look' : 'may be wrong'}` +
+          `${a.labelIssue?.suggested ? `; perhaps “${a.labelIssue.suggested}”` : ''}`
+        : o.reviewReason === 'disagrees'
+          ? `Label “${o.label}”, model says “${a.label}” (${percent(a.confidence)})`
+          : o.reviewReason === 'waiting'
+            ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
+            : `Model unsure: “${a.label}” at ${percent(a.confidence)}`;
+    return [cardOf(o, note)];
+  });
+  // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.
+  const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
+  return { folder: 'review/', params: {}, props: { canSuggest }, cards };
+}
+
+/** One list a colour family, the objects where it is most prominent first (`colours/<family>/`). */
+export function familyLists(catalogue: Catalogue): CardList<{ family: string }>[] {
+  return catalogue.counts.byFamily.map((f) => {
+    const share = (o: CatalogueObject) =>
+      o.colours.filter((c) => c.family === f.value).reduce((s, c) => s + c.share, 0);
+    const objects = catalogue.objects
+      .filter((o) => o.colours.some((c) => c.family === f.value))
+      .map((o) => ({ o, s: share(o) }))
+      .sort((a, b) => b.s - a.s);
+    const slug = slugify(f.value);
+    return {
+      folder: `colours/${slug}/`,
+      params: { family: slug },
+      props: { family: f.value },
+      cards: objects.map(({ o }) => cardOf(o)),
+    };
+  });
+}
+
+/** One list a swatch (colour name), the objects where it is most prominent first (`colours/swatch/<slug>/`). */
+export function swatchLists(catalogue: Catalogue): CardList<{ name: string; hex: string; family: string }>[] {
+  const bySlug = new Map<
+    string,
+    { name: string; hex: string; family: string; cards: { card: Card; share: number }[]; seen: Set<string> }
+  >();
+  for (const o of catalogue.objects) {
+    for (const c of o.colours) {
+      const entry = bySlug.get(c.slug) ?? { name: c.name, hex: c.hex, family: c.family, cards: [], seen: new Set() };
+      // An object once per swatch (its first colour of that name); a set, as scanning the cards was quadratic.
+      if (!entry.seen.has(o.slug)) {
+        entry.seen.add(o.slug);
+        entry.cards.push({ card: cardOf(o), share: c.share });
+      }
+      bySlug.set(c.slug, entry);
+    }
+  }
+  return [...bySlug].map(([slug, s]) => ({
+    folder: `colours/swatch/${slug}/`,
+    params: { slug },
+    props: { name: s.name, hex: s.hex, family: s.family },
+    cards: s.cards.sort((a, b) => b.share - a.share).map((x) => x.card),
+  }));
+}
+
+/** Every list of cards the site shows page by page, made one kind at a time (`each`), so only one is held. */
+export function eachCardList(catalogue: Catalogue, each: (list: CardList) => void): void {
+  each(allObjectsList(catalogue));
+  each(reviewList(catalogue));
+  for (const list of familyLists(catalogue)) each(list);
+  for (const list of swatchLists(catalogue)) each(list);
+}
+
+/** The file of page `n` (from 1) of the list in `folder`: `all/index.html`, `all/2/index.html` (Astro's `paginate`). */
+export function listingFile(folder: string, n: number): string {
+  return `${folder}${n > 1 ? `${n}/` : ''}index.html`;
+}
+
+/**
+ * The pages of a list, each with what its HTML is made from besides the site and the collection-wide
+ * values: its cards, its number, its list's number of pages and cards (the pager, whose links follow
+ * from the folder and the numbers) and its list's props.
+ */
+export function listingPages(list: CardList, pageSize: number): { file: string; content: unknown }[] {
+  const total = list.cards.length;
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  return Array.from({ length: lastPage }, (_, i) => ({
+    file: listingFile(list.folder, i + 1),
+    content: {
+      file: listingFile(list.folder, i + 1),
+      size: pageSize,
+      currentPage: i + 1,
+      lastPage,
+      total,
+      props: list.props,
+      cards: list.cards.slice(i * pageSize, (i + 1) * pageSize),
+    },
+  }));
+}
+
+/** "0.8123" → "81%". */
+export function percent(x: number, digits = 0): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** A slug for a filter value or family name in URLs. */
+export function slugify(value: string): string {
+  return (
+    value
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'none'
+  );
 }

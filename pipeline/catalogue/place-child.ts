@@ -5,10 +5,11 @@
 import { serveApart } from './apart.ts';
 import { buildPid, dieWithParent } from './guard.ts';
 import { type PlaceRequest, placeSite } from './place.ts';
-import { plannedPages } from './plan.ts';
+import { plannedListings, plannedPages } from './plan.ts';
 
 dieWithParent({ parent: buildPid() });
 serveApart(async ({ planDir, ...options }: PlaceRequest) => {
-  const placed = await placeSite({ ...options, pages: await plannedPages(planDir) });
+  const [pages, listings] = [await plannedPages(planDir), await plannedListings(planDir)];
+  const placed = await placeSite({ ...options, pages, listings });
   return { placed, peakRss: process.resourceUsage().maxRSS * 1024 };
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { entryThere, runApart } from './apart.ts';
-import { eachFileIn, filesIn, type PagePlan, plannedPages } from './plan.ts';
+import { eachFileIn, filesIn, type ListingPlan, type PagePlan, plannedListings, plannedPages } from './plan.ts';
 
 /*
  * Putting a build into `.vitrine/site/` in place. A site of 100,000 objects is about 900,000 files,
@@ -27,7 +27,7 @@ export interface Placed {
 }
 
 /** What `placeSiteApart` sends its child: `placeSite`'s options, the pages as `planObjectPages` wrote them. */
-export type PlaceRequest = Omit<Parameters<typeof placeSite>[0], 'pages'> & { planDir: string };
+export type PlaceRequest = Omit<Parameters<typeof placeSite>[0], 'pages' | 'listings'> & { planDir: string };
 
 /** The child's entry file, next to this one in the sources. */
 export const PLACE_CHILD = path.join(import.meta.dirname, 'place-child.ts');
@@ -46,7 +46,8 @@ export async function placeSiteApart({
   if (!(await entryThere(entry))) {
     log.debug(`Placing the site: in this process (${entry} is not there, as in a bundled action)`);
     const { planDir, ...options } = request;
-    const placed = await placeSite({ ...options, pages: await plannedPages(planDir) });
+    const [pages, listings] = [await plannedPages(planDir), await plannedListings(planDir)];
+    const placed = await placeSite({ ...options, pages, listings });
     return { placed, peakRss: process.resourceUsage().maxRSS * 1024, pid: process.pid };
   }
   return runApart<PlaceRequest, { placed: Placed; peakRss: number }>({
@@ -59,8 +60,8 @@ export async function placeSiteApart({
 }
 
 /**
- * Update `siteDir` to this build: object pages from the page cache by key (those Astro rendered are
- * first moved into the cache), the per-object folders from the catalogue's public folder (hard links:
+ * Update `siteDir` to this build: object and listing pages from the page cache by key (those Astro
+ * rendered are first moved into the cache), the per-object folders from the catalogue's public folder (hard links:
  * the same inode is the same file, checked first), and everything else from Astro's output in `stageDir`. Then
  * delete what the build no longer has, leaving `keep` top-level folders (the search index) alone,
  * and drop cache entries no page uses.
@@ -70,6 +71,7 @@ export async function placeSite({
   stageDir,
   cacheDir,
   pages,
+  listings = [],
   publicDir,
   folders,
   keep = [],
@@ -78,9 +80,10 @@ export async function placeSite({
   siteDir: string;
   /** Astro's output for this build (non-object pages, the object pages it rendered, assets). */
   stageDir: string;
-  /** Kept object pages, `<key>.html`. */
+  /** Kept object and listing pages, `<key>.html`. */
   cacheDir: string;
   pages: PagePlan[];
+  listings?: ListingPlan[];
   /** The catalogue's public folder, whose `folders` hold a few files an object. */
   publicDir: string;
   folders: string[];
@@ -110,7 +113,7 @@ export async function placeSite({
     }
   };
 
-  if (!cached) await cacheRenderedPages({ stageDir, cacheDir, pages });
+  if (!cached) await cacheRenderedPages({ stageDir, cacheDir, pages, listings });
 
   // Object pages and per-object files: hard links, so the same inode is the same content. Nearly all
   // are unchanged: they are checked with synchronous stat calls (a fraction of the CPU of promised
@@ -130,6 +133,7 @@ export async function placeSite({
     else differ.push({ from, rel, size: source.size, there: there?.isFile() === true && there.size === source.size });
   };
   for (const p of pages) check(path.join(cacheDir, `${p.key}.html`), objectPage(p.slug));
+  for (const l of listings) check(path.join(cacheDir, `${l.key}.html`), l.file);
   for (const folder of folders)
     eachFileIn(path.join(publicDir, folder), {}, (f) => check(path.join(publicDir, folder, f), path.join(folder, f)));
   await inBatches(differ, async ({ from, rel, size, there }) => {
@@ -141,8 +145,9 @@ export async function placeSite({
     placed.written++;
   });
 
-  // Astro's output (object pages aside: placed above from the cache): moved in when its content changed.
+  // Astro's output (object and listing pages aside: placed above from the cache): moved in when its content changed.
   const rendered = new Set(pages.filter((p) => p.render).map((p) => objectPage(p.slug)));
+  for (const l of listings) if (l.render) rendered.add(l.file);
   const moves: string[] = [];
   for (const rel of filesIn(stageDir)) {
     if (rendered.has(rel)) continue;
@@ -177,43 +182,50 @@ export async function placeSite({
   });
   await removeEmptyFolders(siteDir, emptied);
 
-  const keys = new Set(pages.map((p) => `${p.key}.html`));
+  const keys = new Set([...pages, ...listings].map((p) => `${p.key}.html`));
   for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
   return placed;
 }
 
 /**
- * Move the object pages Astro rendered (in `stageDir`) into the page cache under their key, replacing
- * whatever that entry held. A site build does it before updating the site, so that the search index
- * can read every page of this build from the cache while the site is updated beside it.
+ * Move the object and listing pages Astro rendered (in `stageDir`) into the page cache under their key,
+ * replacing whatever that entry held. A site build does it before updating the site, so that the search
+ * index can read every page of this build from the cache while the site is updated beside it.
  */
 export async function cacheRenderedPages({
   stageDir,
   cacheDir,
   pages,
+  listings = [],
 }: {
   stageDir: string;
   cacheDir: string;
   pages: PagePlan[];
+  listings?: ListingPlan[];
 }): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
-  await inBatches(
-    pages.filter((p) => p.render),
-    async (p) => {
-      const staged = path.join(stageDir, 'objects', p.slug, 'index.html');
-      if (!(await stat(staged).catch(() => null)))
-        throw new VitrineError('SITE_BUILD_FAILED', `Astro did not write the page of object "${p.slug}" (${staged})`, {
-          slug: p.slug,
-        });
-      // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
-      const entry = path.join(cacheDir, `${p.key}.html`);
-      try {
-        renameSync(staged, entry);
-      } catch {
-        await replaceWith(staged, entry);
-      }
-    },
-  );
+  const rendered = [
+    ...pages.filter((p) => p.render).map((p) => ({ ...p, file: path.join('objects', p.slug, 'index.html') })),
+    ...listings.filter((l) => l.render).map((l) => ({ ...l, slug: undefined })),
+  ];
+  await inBatches(rendered, async (p) => {
+    const staged = path.join(stageDir, p.file);
+    if (!(await stat(staged).catch(() => null)))
+      throw new VitrineError(
+        'SITE_BUILD_FAILED',
+        p.slug === undefined
+          ? `Astro did not write the listing page ${p.file} (${staged})`
+          : `Astro did not write the page of object "${p.slug}" (${staged})`,
+        p.slug === undefined ? { page: p.file } : { slug: p.slug },
+      );
+    // Moved, not linked: a rename replaces the entry whole, and leaves nothing in Astro's folder to delete.
+    const entry = path.join(cacheDir, `${p.key}.html`);
+    try {
+      renameSync(staged, entry);
+    } catch {
+      await replaceWith(staged, entry);
+    }
+  });
 }
 
 /** The site's file at `file`, if there is one (a file where a folder of its path should be: none). */

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { entryThere, runApart } from './apart.ts';
-import { type ObjectPageProps, objectPageProps, pageGlobals, type RenderPlan } from './pages.ts';
+import {
+  eachCardList,
+  LISTING_PAGE_SIZE,
+  listingPages,
+  type ObjectPageProps,
+  objectPageProps,
+  pageGlobals,
+  type RenderPlan,
+} from './pages.ts';
 import type { Catalogue } from './schema.ts';
 
 /*
@@ -181,51 +189,75 @@ export interface PagePlan {
   render: boolean;
 }
 
+/** A listing page (a page of cards: `all/2/index.html`), by its file in the site. */
+export interface ListingPlan {
+  file: string;
+  key: string;
+  render: boolean;
+}
+
 /** Where a build's object pages are planned, and how. */
 export interface PlanOptions {
   /** The catalogue file. */
   file: string;
   /** Kept pages, `<key>.html`. */
   cacheDir: string;
-  /** Chunk files, `plan.json` (read by the site) and `pages.json` (every page's key, read by `placeSite`). */
+  /**
+   * Chunk files, `plan.json` (read by the site), `pages.json` and `listings.json` (every object page's and
+   * listing page's key, read by `placeSite`).
+   */
   planDir: string;
   chunkSize: number;
+  /** Cards a listing page shows (48; fewer in tests, to have lists of several pages). */
+  listingPageSize?: number;
   reuse: boolean;
   fingerprint: string;
 }
 
 /**
- * Key every object page; write the props of those to render (not in the cache, or `reuse` off) in
- * chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES) and every page's key. A site build runs
- * it in a process of its own (`planObjectPagesApart`), which exits before Astro starts.
+ * Key every object page and every listing page; write the props of the object pages to render (not
+ * in the cache, or `reuse` off) in chunk files, the plan Astro reads (VITRINE_OBJECT_PAGES: those
+ * chunks and the listing pages to render) and every page's key. A site build runs it in a process of
+ * its own (`planObjectPagesApart`), which exits before Astro starts.
  */
 export async function planObjectPages({
   file,
   cacheDir,
   planDir,
   chunkSize,
+  listingPageSize = LISTING_PAGE_SIZE,
   reuse,
   fingerprint,
-}: PlanOptions): Promise<{ plan: string; pages: PagePlan[] }> {
+}: PlanOptions): Promise<{ plan: string; pages: PagePlan[]; listings: ListingPlan[] }> {
   const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;
   const globals = pageGlobals(catalogue);
   const props = objectPageProps(catalogue);
   const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
   const keyed = pageKeys({ globals, fingerprint });
+  // An entry cut short (a crash while it was copied) is rendered again, and replaced.
+  const render = (key: string) => !cached.has(`${key}.html`) || !wholePage(path.join(cacheDir, `${key}.html`));
   const pages = props.map((p) => {
     const key = keyed(p);
-    return { slug: p.object.slug, key, render: !cached.has(`${key}.html`) };
+    return { slug: p.object.slug, key, render: render(key) };
   });
-  // An entry cut short (a crash while it was copied) is rendered again, and replaced.
-  for (const p of pages) if (!p.render && !wholePage(path.join(cacheDir, `${p.key}.html`))) p.render = true;
+  const pageSize = Math.max(1, Math.floor(listingPageSize));
+  const listings: ListingPlan[] = [];
+  eachCardList(catalogue, (list) => {
+    for (const page of listingPages(list, pageSize)) {
+      const key = keyed(page.content, 'listing');
+      listings.push({ file: page.file, key, render: render(key) });
+    }
+  });
   await rm(planDir, { recursive: true, force: true });
   const plan = await writeRenderPlan({
     pages: props.filter((_, i) => pages[i]!.render),
+    listings: { pageSize, render: listings.filter((l) => l.render).map((l) => l.file) },
     dir: planDir,
     chunkSize: Math.max(1, chunkSize),
   });
   await writeFileAtomic({ file: path.join(planDir, 'pages.json'), data: JSON.stringify(pages) });
-  return { plan, pages };
+  await writeFileAtomic({ file: path.join(planDir, 'listings.json'), data: JSON.stringify(listings) });
+  return { plan, pages, listings };
 }
 
 /** The child's entry file, next to this one in the sources. */
@@ -240,12 +272,9 @@ export async function planObjectPagesApart({
   log,
   entry = PLAN_CHILD,
   ...options
-}: PlanOptions & { log: Logger; entry?: string }): Promise<{ plan: string; rendered: number; peakRss: number }> {
-  if (!(await entryThere(entry))) {
-    const { plan, pages } = await planObjectPages(options);
-    return { plan, rendered: pages.filter((p) => p.render).length, peakRss: process.resourceUsage().maxRSS * 1024 };
-  }
-  return runApart<PlanOptions, { plan: string; rendered: number; peakRss: number }>({
+}: PlanOptions & { log: Logger; entry?: string }): Promise<Planned> {
+  if (!(await entryThere(entry))) return plannedSummary(await planObjectPages(options));
+  return runApart<PlanOptions, Planned>({
     entry,
     request: options,
     log,
@@ -254,14 +283,37 @@ export async function planObjectPagesApart({
   });
 }
 
+/** What planning sends back from its process: the plan's file, the pages to render, its peak memory. */
+export interface Planned {
+  plan: string;
+  rendered: number;
+  listingsRendered: number;
+  peakRss: number;
+}
+
+export function plannedSummary({ plan, pages, listings }: Awaited<ReturnType<typeof planObjectPages>>): Planned {
+  return {
+    plan,
+    rendered: pages.filter((p) => p.render).length,
+    listingsRendered: listings.filter((l) => l.render).length,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
 /** The keys `planObjectPages` gave every object page. */
 export async function plannedPages(planDir: string): Promise<PagePlan[]> {
   return JSON.parse(await readFile(path.join(planDir, 'pages.json'), 'utf8')) as PagePlan[];
 }
 
+/** The keys `planObjectPages` gave every listing page. */
+export async function plannedListings(planDir: string): Promise<ListingPlan[]> {
+  return JSON.parse(await readFile(path.join(planDir, 'listings.json'), 'utf8')) as ListingPlan[];
+}
+
 /**
  * Pages' keys: a hash of a page's props, the collection-wide values and the site's fingerprint (the
- * hash of what every page shares is taken once).
+ * hash of what every page shares is taken once). A listing page's content is hashed after a word of
+ * its own, so that no listing page's key can be an object page's.
  */
 function pageKeys({
   globals,
@@ -269,23 +321,29 @@ function pageKeys({
 }: {
   globals: Record<string, unknown>;
   fingerprint: string;
-}): (props: ObjectPageProps) => string {
+}): (props: unknown, kind?: 'listing') => string {
   const shared = createHash('sha256').update(fingerprint).update('\0').update(JSON.stringify(globals)).update('\0');
-  return (props) => shared.copy().update(JSON.stringify(props)).digest('hex');
+  return (props, kind) => {
+    const hash = shared.copy();
+    if (kind) hash.update(`${kind}\0`);
+    return hash.update(JSON.stringify(props)).digest('hex');
+  };
 }
 
 /** Write the pages' props into `dir` in chunks of `chunkSize`, and the plan naming them (`dir/plan.json`). */
 async function writeRenderPlan({
   pages,
+  listings,
   dir,
   chunkSize,
 }: {
   pages: ObjectPageProps[];
+  listings: RenderPlan['listings'];
   dir: string;
   chunkSize: number;
 }): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const plan: RenderPlan = { chunks: [], pages: [] };
+  const plan: RenderPlan = { chunks: [], pages: [], listings };
   for (let start = 0; start < pages.length; start += chunkSize) {
     const chunk = pages.slice(start, start + chunkSize);
     const file = path.join(dir, `chunk-${String(plan.chunks.length).padStart(5, '0')}.json`);

@@ -11,10 +11,12 @@ import type { Workspace } from '../paths.ts';
 import { catalogueFiles } from './data.ts';
 import { cacheRenderedPages, type Placed, placeSiteApart } from './place.ts';
 import {
+  eachFileIn,
   filesIn,
   linkTree,
   PER_OBJECT_FOLDERS,
   type PlanOptions,
+  plannedListings,
   plannedPages,
   planObjectPagesApart,
   siteFingerprint,
@@ -39,6 +41,11 @@ export interface SiteBuild {
   indexBytes: number;
   /** Object pages Astro rendered, and those kept from an earlier build (same key: same content). */
   objectPages: { rendered: number; reused: number };
+  /**
+   * Listing pages (pages of cards: all objects, the review queue, colours) Astro rendered, as counted in
+   * its output, and those kept from an earlier build.
+   */
+  listingPages: { rendered: number; reused: number };
   /** Wall time of planning the object pages (keys, chunk files) and of putting the build into the site, ms. */
   planMs: number;
   placeMs: number;
@@ -66,7 +73,8 @@ export function siteSourceDir(): string {
  *
  * Object pages are kept by key in `.vitrine/cache/pages/` (see pages.ts): Astro renders only the
  * object pages whose key was not built before, reading their props from chunk files of
- * `chunkSize` pages; the others are hard-linked from the cache. Every other page is rendered each time.
+ * `chunkSize` pages; the others are hard-linked from the cache. Listing pages (pages of cards) are kept
+ * the same way, by a key over what they show. Every other page is rendered each time.
  * Astro writes into a folder of its own (it empties its output folder first); only once it has
  * finished is the site updated in place (place.ts), so a failed build leaves the last site as it was.
  */
@@ -77,6 +85,7 @@ export async function buildSite({
   siteDir = siteSourceDir(),
   env = {},
   chunkSize = 1000,
+  listingPageSize,
   reuse = true,
 }: {
   ws: Workspace;
@@ -86,6 +95,8 @@ export async function buildSite({
   env?: Record<string, string | undefined>;
   /** Object pages' props per chunk file (the Astro process holds one chunk at a time). */
   chunkSize?: number;
+  /** Cards a listing page shows (48; fewer in tests, for lists of several pages). */
+  listingPageSize?: number;
   /** Reuse object pages kept from earlier builds (false: render every page, and keep them). */
   reuse?: boolean;
 }): Promise<SiteBuild> {
@@ -117,6 +128,7 @@ export async function buildSite({
       cacheDir,
       planDir,
       chunkSize,
+      ...(listingPageSize ? { listingPageSize } : {}),
       reuse,
       fingerprint: await siteFingerprint({ siteDir, base, site: params.catalogue.site }),
     };
@@ -154,11 +166,14 @@ export async function buildSite({
     const astroMs = Date.now() - started;
     started = Date.now();
     const pages = await plannedPages(planDir);
+    const listings = await plannedListings(planDir);
+    // Counted in Astro's output, not taken from the plan: what was rendered, whatever the plan said.
+    const listingsRendered = listingFilesIn(stageDir);
     // Every page of this build is in the page cache from here on: the search index reads it there,
     // while the site is updated beside it (a process each: the placing child stats the site's files
     // on one core, Pagefind indexes on the other). Only once the site holds this build's pages is
     // the new index put into it; a placing that fails leaves the last index as it was.
-    await cacheRenderedPages({ stageDir, cacheDir, pages });
+    await cacheRenderedPages({ stageDir, cacheDir, pages, listings });
     let placeMs = 0;
     // In a child process that exits: its checks over every file of the site take gigabytes at
     // 100,000 objects, which this process would keep.
@@ -200,9 +215,14 @@ export async function buildSite({
     const indexBytes = folderBytes(path.join(outDir, SEARCH_INDEX));
     const rendered = pages.filter((p) => p.render).length;
     const objectPages = { rendered, reused: pages.length - rendered };
+    const listingPages = {
+      rendered: listingsRendered,
+      reused: listings.filter((l) => !l.render).length,
+    };
     log.info(
       `Catalogue site: ${indexed} object pages indexed in ${path.relative(ws.root, outDir)} ` +
-        `(${rendered} rendered, ${objectPages.reused} kept from the last build; ` +
+        `(${rendered} rendered, ${objectPages.reused} kept from the last build; listing pages: ` +
+        `${listingPages.rendered} rendered, ${listingPages.reused} kept; ` +
         `${placed.written} files written, ${placed.removed} removed, ${placed.kept} unchanged; ` +
         `Astro ${(astroMs / 1000).toFixed(1)} s, Pagefind ${(pagefindMs / 1000).toFixed(1)} s)`,
     );
@@ -215,6 +235,7 @@ export async function buildSite({
       placePeakRss,
       indexBytes,
       objectPages,
+      listingPages,
       planMs,
       placeMs,
       placeAndIndexMs,
@@ -226,6 +247,16 @@ export async function buildSite({
     await removeAll([planDir, astroPublic, stageDir]);
     await releaseWorkspace();
   }
+}
+
+/** Listing pages in Astro's output folder: pages of all objects, the review queue, colour families and swatches. */
+function listingFilesIn(stageDir: string): number {
+  let count = 0;
+  for (const folder of ['all', 'review', 'colours'])
+    eachFileIn(path.join(stageDir, folder), {}, (f) => {
+      if (f.endsWith('index.html') && !(folder === 'colours' && f === 'index.html')) count++;
+    });
+  return count;
 }
 
 async function removeAll(dirs: string[]): Promise<void> {

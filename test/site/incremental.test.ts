@@ -11,10 +11,11 @@ import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 
 /*
- * Object pages are kept by key between builds. A rebuild after one label change renders only the
- * object pages whose content changed, and its site equals a cold build of the same data byte for
- * byte (every file: pages, search index, downloads); a build whose props are split in chunk files
- * of 2 pages equals one with a single chunk.
+ * Object pages and listing pages (pages of cards) are kept by key between builds. A rebuild after one
+ * label change renders only the object and listing pages whose content changed, and its site equals a
+ * cold build of the same data byte for byte (every file: pages, search index, downloads); a build whose
+ * props are split in chunk files of 2 pages equals one with a single chunk. Listing pages show 4 cards
+ * here, so that the lists have several pages: a card that moves shifts the later pages.
  */
 
 const shared = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'five-museums');
@@ -39,8 +40,11 @@ async function build(
   params.collection.repository = 'example-museum/collection';
   params.catalogue.base = '/collection/';
   await buildCatalogueData({ ws, params, log: memoryLogger(), clock: at });
-  return buildSite({ ws, params, log: memoryLogger(), ...(chunkSize ? { chunkSize } : {}) });
+  return buildSite({ ws, params, log: memoryLogger(), listingPageSize: 4, ...(chunkSize ? { chunkSize } : {}) });
 }
+
+/** Listing pages of a site (pages of cards): all objects, the review queue, colour families and swatches. */
+const isListing = (f: string) => /^(all|review|colours\/[^/]+|colours\/swatch\/[^/]+)\/(\d+\/)?index\.html$/.test(f);
 
 /** A merged label pull request: the object's label changes in labels.csv and in the dataset. */
 async function relabel(dir: string, id: string, label: string): Promise<void> {
@@ -111,6 +115,9 @@ describe('object pages kept between builds', () => {
     const first = await build(warm);
     expect(first.objectPages).toEqual({ rendered: objects.length, reused: 0 });
     const before = await siteFiles(warm);
+    const listingFiles = [...before.keys()].filter(isListing);
+    expect(listingFiles).toContain('all/2/index.html');
+    expect(first.listingPages).toEqual({ rendered: listingFiles.length, reused: 0 });
     const inodesBefore = await siteInodes(warm);
 
     const target = objects[5]!;
@@ -140,16 +147,30 @@ describe('object pages kept between builds', () => {
     });
     expect(changedObjectPages.length).toBeLessThan(objects.length);
     console.log(`one label changed: ${changedObjectPages.length} of ${objects.length} object pages rendered again`);
+    // Listing pages: only those whose cards changed (a card shows the label only in an untitled object's
+    // alt text; the review queue's cards and order follow the labels).
+    const changedListings = differing(before, after).filter(isListing);
+    expect(second.listingPages).toEqual({
+      rendered: changedListings.length,
+      reused: listingFiles.length - changedListings.length,
+    });
+    expect(changedListings.length).toBeLessThan(listingFiles.length);
+    console.log(
+      `one label changed: ${changedListings.length} of ${listingFiles.length} listing pages rendered again:`,
+      changedListings.join(' '),
+    );
 
     // A merge on another day changes no object page: the footer shows no build day (the data page does).
     const nextDay = { now: () => new Date('2026-12-02T09:00:00Z') };
     const third = await build(warm, { at: nextDay });
     expect(third.objectPages).toEqual({ rendered: 0, reused: objects.length });
+    expect(third.listingPages).toEqual({ rendered: 0, reused: listingFiles.length });
 
     const cold = await fixture();
     await relabel(cold, target.id, to);
     const fresh = await build(cold, { chunkSize: 2 });
     expect(fresh.objectPages).toEqual({ rendered: objects.length, reused: 0 });
+    expect(fresh.listingPages).toEqual({ rendered: listingFiles.length, reused: 0 });
     const coldFiles = await siteFiles(cold);
     expect(coldFiles.size).toBeGreaterThan(objects.length);
     expect(differing(after, coldFiles)).toEqual([]);
@@ -157,9 +178,11 @@ describe('object pages kept between builds', () => {
 });
 
 describe('the site updated in place', () => {
-  it('drops the files of an object that left, and a failed build leaves the site as it was', async () => {
+  it('drops the files of objects that left and listing pages no longer there; a failed build leaves the site', async () => {
     const warm = await fixture();
     await build(warm);
+    // 14 objects, 4 cards a page: the list of all objects has 4 pages.
+    expect(await stat(path.join(warm, '.vitrine', 'site', 'all', '4', 'index.html')).catch(() => null)).not.toBeNull();
     const ws = workspace(warm);
     const datasetFile = path.join(ws.dataset, 'dataset.json');
     const dataset = JSON.parse(await readFile(datasetFile, 'utf8')) as { objects: { id: string }[] };
@@ -168,10 +191,13 @@ describe('the site updated in place', () => {
     const leaving = (JSON.parse(await readFile(catalogueFile, 'utf8')) as Objects).objects.find(
       (o) => o.id === dataset.objects[2]!.id,
     )!;
-    dataset.objects.splice(2, 1);
+    dataset.objects.splice(2, 2);
     await writeFile(datasetFile, JSON.stringify(dataset));
-    await build(warm);
+    const second = await build(warm);
     const site = ws.site;
+    // 12 objects: 3 pages, each showing another page count (and the later ones other cards).
+    expect(await stat(path.join(site, 'all', '4')).catch(() => null)).toBeNull();
+    expect(second.listingPages.rendered).toBeGreaterThanOrEqual(3);
     expect(await stat(path.join(site, 'objects', leaving.slug)).catch(() => null)).toBeNull();
     expect(await stat(path.join(site, leaving.images[0]!.webp)).catch(() => null)).toBeNull();
     const after = await siteFiles(warm);

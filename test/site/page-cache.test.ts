@@ -59,14 +59,27 @@ describe('the object-page cache', () => {
     const [vase, bowl] = first.pages;
     await writeFile(path.join(cacheDir, `${vase!.key}.html`), `${page('Vase')}\n`);
     await writeFile(path.join(cacheDir, `${bowl!.key}.html`), '<!DOCTYPE html><html><head><tit');
+    // Listing pages too: the list of all objects, and the review queue (empty: one page saying so).
+    expect(first.listings.map((l) => [l.file, l.render])).toEqual([
+      ['all/index.html', true],
+      ['review/index.html', true],
+    ]);
+    const [all, review] = first.listings;
+    await writeFile(path.join(cacheDir, `${all!.key}.html`), page('All'));
+    await writeFile(path.join(cacheDir, `${review!.key}.html`), '<!DOCTYPE html><html><he');
     const second = await planObjectPages({ ...options, reuse: true });
     expect(second.pages.map((p) => [p.slug, p.render])).toEqual([
       ['vase', false],
       ['bowl', true],
     ]);
+    expect(second.listings.map((l) => [l.file, l.render])).toEqual([
+      ['all/index.html', false],
+      ['review/index.html', true],
+    ]);
     // reuse: false (vitrine run catalogue --force) renders every page.
     const forced = await planObjectPages({ ...options, reuse: false });
     expect(forced.pages.map((p) => p.render)).toEqual([true, true]);
+    expect(forced.listings.map((l) => l.render)).toEqual([true, true]);
   });
 });
 
@@ -75,9 +88,19 @@ function catalogueOf(slugs: string[]) {
   return {
     title: 'Test collection',
     collection: 'test',
-    counts: { objects: slugs.length },
+    counts: { objects: slugs.length, byFamily: [] },
     models: [],
-    objects: slugs.map((slug) => ({ id: slug, slug, title: slug, images: [], similar: [], annotation: null })),
+    reviewQueue: [],
+    objects: slugs.map((slug) => ({
+      id: slug,
+      slug,
+      title: slug,
+      images: [],
+      colours: [],
+      similar: [],
+      annotation: null,
+      suggestUrl: null,
+    })),
   };
 }
 

@@ -46,6 +46,8 @@ async function build(): Promise<Record<'dir' | 'site' | 'stage' | 'cache' | 'pub
     { slug: 'bowl', key: 'k2', render: true },
   ];
   await put(path.join(plan, 'pages.json'), JSON.stringify(pages));
+  // The planner names every listing page too (none here).
+  await put(path.join(plan, 'listings.json'), '[]');
   return { dir, site, stage, cache, pub, plan };
 }
 

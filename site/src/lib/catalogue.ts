@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import {
+  type CardList,
+  LISTING_PAGE_SIZE,
+  listingFile,
   type ObjectPageProps,
   objectPageProps,
   type PlannedPage,
@@ -7,7 +10,16 @@ import {
 } from '../../../pipeline/catalogue/pages.ts';
 import { type Catalogue, catalogueObjectSchema, catalogueSchema } from '../../../pipeline/catalogue/schema.ts';
 
-export { type Card, cardOf } from '../../../pipeline/catalogue/pages.ts';
+export {
+  allObjectsList,
+  type Card,
+  cardOf,
+  familyLists,
+  percent,
+  reviewList,
+  slugify,
+  swatchLists,
+} from '../../../pipeline/catalogue/pages.ts';
 
 /*
  * The one place the site reads data: the catalogue file named by VITRINE_CATALOGUE, validated by
@@ -94,6 +106,29 @@ export async function objectPage({ chunk, index }: { chunk: number; index: numbe
   return page;
 }
 
+/** Cards a listing page shows: the render plan's number (the pipeline keyed the pages with it), else the default. */
+export async function listingPageSize(): Promise<number> {
+  const file = process.env.VITRINE_OBJECT_PAGES;
+  return (file && (await readPlan(file)).listings?.pageSize) || LISTING_PAGE_SIZE;
+}
+
+/**
+ * The paths of `list`'s pages (Astro's `paginate`) to render: those the render plan names (the pipeline
+ * kept the others from an earlier build, by a key over what they show), else every page.
+ */
+export async function plannedListing<T extends { props: { page: { currentPage: number } } }>(
+  list: CardList,
+  paths: T[],
+): Promise<T[]> {
+  const file = process.env.VITRINE_OBJECT_PAGES;
+  const listings = file ? (await readPlan(file)).listings : undefined;
+  if (!listings) return paths;
+  rendering ??= new Set(listings.render);
+  const wanted = rendering;
+  return paths.filter((p) => wanted.has(listingFile(list.folder, p.props.page.currentPage)));
+}
+let rendering: Set<string> | null = null;
+
 /** A site-relative path under the base URL. */
 export function href(path: string): string {
   const base = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
@@ -116,23 +151,6 @@ export function predictedFilter(annotation: { label: string; published: boolean 
 export function columnLabel(name: string): string {
   const words = name.replace(/_+/g, ' ').replace(/\s+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** "0.8123" → "81%". */
-export function percent(x: number, digits = 0): string {
-  return `${(x * 100).toFixed(digits)}%`;
-}
-
-/** A slug for a filter value or family name in URLs. */
-export function slugify(value: string): string {
-  return (
-    value
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'none'
-  );
 }
 
 /** A year range in words: "2030–1650 BCE", "1900–1932", "30 BCE – 395 CE", "1889". */

@@ -131,6 +131,14 @@ describe('object page: object type', () => {
     expect(text).not.toContain('The staff label may be wrong');
   });
 
+  it('does not call a published guess unsure when it is in the review queue as one of the least confident', async () => {
+    const o = catalogue.objects.find((x) => x.id === 'O-2')!;
+    expect([o.annotation?.published, o.reviewReason]).toEqual([true, 'least-confident']);
+    const text = await typeSection('O-2');
+    expect(text).toContain("This published guess is among the model's least confident: a staff member's check helps");
+    expect(text).not.toContain('unsure');
+  });
+
   it('words a label only ranked high (not flagged) as worth a second look, here and in the review queue', async () => {
     expect(await typeSection('O-7')).toContain(
       'A check of every staff label against the others ranks this one among those worth a second look (perhaps “Met”)',

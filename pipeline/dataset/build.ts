@@ -255,7 +255,8 @@ export async function buildDataset({
   }
   if (vocabularyCheck.message) log.warn(vocabularyCheck.message, vocabularyCheck.where);
   const alike = lookAlikeIds({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
-  if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
+  const moved = 'Each has its own page; an object added beside one already published gets a different web address.';
+  if (alike) log.warn(`${objectsName}: ${alike}\n  ${moved}`, { file: objectsName });
   const conflicting = sameImageDifferentLabels(objects);
   if (conflicting) log.warn(conflicting, { file: labelsName });
   if (labels.length > 0 && dataset.counts.labelled === 0)

@@ -8,14 +8,7 @@ import { parseDate, type YearRange } from './dates.ts';
 
 /** A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). */
 export function slugFor({ id, taken }: { id: string; taken: Set<string> }): string {
-  let base = id
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-._]+|-+$/g, '')
-    .slice(0, 80);
-  if (!base) base = 'object';
+  const base = plainSlug(id);
   // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
   const free = (s: string) => !taken.has(s) && !reservedSlug(s);
   const hashed = `${base}-${createHash('md5').update(id).digest('hex').slice(0, 8)}`;
@@ -24,6 +17,18 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
   for (let n = 2; !free(slug); n++) slug = `${hashed}-${n}`;
   taken.add(slug);
   return slug;
+}
+
+/** The address an id gets when no other id has it: lower case, runs of other characters turned into "-". */
+export function plainSlug(id: string): string {
+  const base = id
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|-+$/g, '')
+    .slice(0, 80);
+  return base || 'object';
 }
 
 /** What a slug must look like (catalogue schema). */

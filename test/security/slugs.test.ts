@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previousSlugs } from '../../pipeline/catalogue/data.ts';
+import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { object as datasetObject, makeCollection, testParams } from '../dataset/fixtures.ts';
 import { type FixtureObject, writeFixture } from '../site/fixture.ts';
 
 /*
@@ -126,4 +129,43 @@ describe('ids named like the files beside the object folders', () => {
     expect((await stat(path.join(iiif, 'collection.json'))).isFile()).toBe(true);
     expect((await stat(path.join(iiif, slugs.get('Collection.JSON')!, 'manifest.json'))).isFile()).toBe(true);
   }, 120_000);
+});
+
+describe('slug assignment', () => {
+  it("never gives two ids one address, even an id spelled like another id's suffixed address", () => {
+    const spelled = `a-1-${hash('a-1')}`;
+    expect(assignSlugs({ ids: ['A 1', spelled, 'a-1'], previous: new Map() })).toEqual([
+      'a-1',
+      spelled,
+      `${spelled}-2`,
+    ]);
+  });
+
+  it('does not keep a previous address that is reserved, malformed or claimed twice', () => {
+    const previous = new Map([
+      ['collection.json', 'collection.json'],
+      ['B', 'Not a slug'],
+      ['C', 'c'],
+      ['D', 'c'],
+    ]);
+    expect(assignSlugs({ ids: ['collection.json', 'B', 'C', 'D'], previous })).toEqual([
+      `collection.json-${hash('collection.json')}`,
+      'b',
+      'c',
+      'd',
+    ]);
+  });
+});
+
+describe('the dataset stage', () => {
+  it('says that a look-alike object gets a different web address', async () => {
+    const ws = await makeCollection({
+      objects: [datasetObject('DM-0267', 'images/a.png'), datasetObject('DM 0267', 'images/b.png')],
+    });
+    const log = memoryLogger();
+    await buildDataset({ ws, params: testParams(), log });
+    const warning = log.lines.find((l) => l.level === 'warn' && l.message.includes('same web address'));
+    expect(warning?.message, JSON.stringify(log.lines)).toContain('gets a different web address');
+    expect(warning?.message).toContain('"DM 0267" (line 2) and "DM-0267" (line 3) would share objects/dm-0267/');
+  });
 });

@@ -101,8 +101,14 @@ export async function buildCatalogueData({
   // Files of data/ this build wrote or placed: the others (a removed version's card) are pruned at the end.
   const dataFiles = new Set<string>();
 
-  // Objects. Each keeps the address it had in the last catalogue (read before this build replaces it).
-  const slugs = assignSlugs({ ids: dataset.objects.map((o) => o.id), previous: await previousSlugs(files.data) });
+  // Objects. Each keeps the address it had in the last build: CI keeps .vitrine/cache between runs, not
+  // catalogue.json, so the addresses are also kept there (catalogue.json is read when that file is missing).
+  const slugsFile = path.join(ws.cache, 'catalogue-slugs.json');
+  const ids = dataset.objects.map((o) => o.id);
+  const slugs = assignSlugs({ ids, previous: (await savedSlugs(slugsFile)) ?? (await previousSlugs(files.data)) });
+  await mkdir(ws.cache, { recursive: true });
+  const about = 'The web address (objects/<slug>/) of each object id, kept so an object keeps its address.';
+  await writeIfChanged({ file: slugsFile, data: JSON.stringify({ about, ids, slugs }) });
   let at = 0;
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
@@ -338,6 +344,14 @@ export async function buildCatalogueData({
       `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
   );
   return { file: files.data, catalogue: checked };
+}
+
+/** The addresses the last build saved beside the caches; null when there are none (or they cannot be read). */
+async function savedSlugs(file: string): Promise<Map<string, string> | null> {
+  const saved = (await readJsonOrNull({ file }).catch(() => null)) as { ids?: unknown; slugs?: unknown } | null;
+  const { ids, slugs } = saved ?? {};
+  if (!Array.isArray(ids) || !Array.isArray(slugs) || ids.length !== slugs.length) return null;
+  return new Map(ids.map((id, i) => [String(id), String(slugs[i])]));
 }
 
 /**

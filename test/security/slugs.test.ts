@@ -79,6 +79,16 @@ describe('an object keeps its address when a look-alike id is added', () => {
     expect(third.get('dm-0267')).toBe(`dm-0267-${hash('dm-0267')}`);
   }, 120_000);
 
+  it('keeps the addresses when only .vitrine/cache is kept between runs, as in CI', async () => {
+    const d = await fresh();
+    await build(d, [object('DM-0267'), object('DM-0300')]);
+    // CI restores .vitrine/cache, the tiles, the thumbnails and the site; not catalogue.json.
+    await rm(path.join(d, '.vitrine/catalogue/catalogue.json'));
+    const slugs = await build(d, [object('DM 0267'), object('DM-0267'), object('DM-0300')]);
+    expect(slugs.get('DM-0267')).toBe('dm-0267');
+    expect(slugs.get('DM 0267')).toBe(`dm-0267-${hash('DM 0267')}`);
+  }, 120_000);
+
   it('keeps the rule of first in id order when there is no previous catalogue', async () => {
     const slugs = await build(await fresh(), [object('DM 0267'), object('DM-0267')]);
     expect(slugs.get('DM 0267')).toBe('dm-0267');
@@ -88,6 +98,7 @@ describe('an object keeps its address when a look-alike id is added', () => {
   it('ignores a damaged previous catalogue', async () => {
     const d = await fresh();
     await build(d, [object('A-1')]);
+    await rm(path.join(d, '.vitrine/cache/catalogue-slugs.json'));
     await writeFile(path.join(d, '.vitrine/catalogue/catalogue.json'), '{"objects":[{"id":"A 1","slug":"a-1"');
     const slugs = await build(d, [object('A 1'), object('A-1')]);
     // The damaged file still names "A 1" at a-1; nothing else is read from it.

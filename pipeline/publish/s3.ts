@@ -155,7 +155,7 @@ export async function publishSite({
   const record = await beforeSending(readManifest({ s3, target, key: key(MANIFEST), fail }));
   const published =
     record.damaged === undefined
-      ? await beforeSending(checkListed({ s3, target, remote, local, record, jobs, key, fail, log }))
+      ? await beforeSending(checkListed({ s3, target, remote, local, record, jobs, key, fail, log, dryRun }))
       : await beforeSending(
           publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged }),
         );
@@ -654,12 +654,14 @@ async function checkListed({
   key,
   fail,
   log,
+  dryRun,
 }: {
   s3: S3Client;
   target: PublishTarget;
   remote: Map<string, RemoteFile>;
   local: Map<string, string>;
   record: PublishRecord;
+  dryRun: boolean;
   jobs: number;
   key: (file: string) => string;
   fail: Fail;
@@ -684,8 +686,8 @@ async function checkListed({
     log.warn(
       `The publish record s3://${target.bucket}/${key(MANIFEST)} lists ${count(left.length, 'file')} that Vitrine ` +
         `did not put there, so ${left.length === 1 ? 'it is' : 'they are'} left alone: ${listed(left, '')}. ` +
-        'Something other than "vitrine publish" changed the record; this publish writes a good one. If you did not ' +
-        'expect this, check who can write to the bucket.',
+        `Something other than "vitrine publish" changed the record; ${dryRun ? 'the next publish' : 'this publish'} ` +
+        'writes a good one. If you did not expect this, check who can write to the bucket.',
     );
   }
   return new Set([...record.files].filter((file) => !leave.has(file)));

@@ -8,19 +8,54 @@ import { parseDate, type YearRange } from './dates.ts';
 
 /** A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). */
 export function slugFor({ id, taken }: { id: string; taken: Set<string> }): string {
-  let base = id
+  const base = plainSlug(id);
+  // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
+  const free = (s: string) => !taken.has(s) && !reservedSlug(s);
+  const hashed = `${base}-${createHash('md5').update(id).digest('hex').slice(0, 8)}`;
+  let slug = free(base) ? base : hashed;
+  // An id spelled like another's hashed address ("a-1-0cc175b9"): a counter, so no two objects share a folder.
+  for (let n = 2; !free(slug); n++) slug = `${hashed}-${n}`;
+  taken.add(slug);
+  return slug;
+}
+
+/** The address an id gets when no other id has it: lower case, runs of other characters turned into "-". */
+export function plainSlug(id: string): string {
+  const base = id
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[-._]+|-+$/g, '')
     .slice(0, 80);
-  if (!base) base = 'object';
-  // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
-  let slug = base;
-  if (taken.has(slug)) slug = `${base}-${createHash('md5').update(id).digest('hex').slice(0, 8)}`;
-  taken.add(slug);
-  return slug;
+  return base || 'object';
+}
+
+/** What a slug must look like (catalogue schema). */
+const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Names an object's folder cannot have: files and work folders the build keeps beside the object folders
+ * (iiif/collection.json, the tiles' `<slug>.partial`, temporary `….tmp` files).
+ */
+export function reservedSlug(slug: string): boolean {
+  return slug === 'collection.json' || slug.endsWith('.partial') || slug.endsWith('.tmp');
+}
+
+/**
+ * The page slug of each id, in order. An id keeps the slug it had in the previous catalogue, so its
+ * address is permanent: a newcomer that slugifies alike ("DM 0267" beside "DM-0267") gets the hashed
+ * form, never the incumbent's. Without a previous slug, the first id in order gets the plain form.
+ */
+export function assignSlugs({ ids, previous }: { ids: string[]; previous: Map<string, string> }): string[] {
+  const taken = new Set<string>();
+  const slugs: (string | undefined)[] = ids.map((id) => {
+    const s = previous.get(id);
+    if (s === undefined || !SLUG.test(s) || reservedSlug(s) || taken.has(s)) return undefined;
+    taken.add(s);
+    return s;
+  });
+  return ids.map((id, i) => slugs[i] ?? slugFor({ id, taken }));
 }
 
 /** The date facet's buckets, oldest first; "Undated" when no year can be read. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { plainSlug } from '../catalogue/derive.ts';
 import { compareIds } from '../collection/index.ts';
 import { checkVocabulary, minObjectsPerLabel } from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
@@ -256,6 +257,8 @@ export async function buildDataset({
   if (vocabularyCheck.message) log.warn(vocabularyCheck.message, vocabularyCheck.where);
   const alike = lookAlikeIds({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
+  const sharing = sameAddress({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
+  if (sharing) log.warn(`${objectsName}: ${sharing}`, { file: objectsName });
   const conflicting = sameImageDifferentLabels(objects);
   if (conflicting) log.warn(conflicting, { file: labelsName });
   if (labels.length > 0 && dataset.counts.labelled === 0)
@@ -269,6 +272,28 @@ export async function buildDataset({
   warnSmallClasses({ dataset, minTest: p.min_test_per_class, log, labelsName });
   await writeJsonAtomic({ file: datasetFile(ws), value: dataset });
   return dataset;
+}
+
+/**
+ * Ids that make the same web address ("DM 0267" and "DM-0267": objects/dm-0267/), which a reviewer may not see
+ * from the ids. The object that had the address keeps it; the other gets the address with a code added.
+ */
+function sameAddress({ ids, lineOf }: { ids: string[]; lineOf: Map<string, number> }): string | null {
+  const groups = new Map<string, string[]>();
+  for (const id of ids) groups.set(plainSlug(id), [...(groups.get(plainSlug(id)) ?? []), id]);
+  const shared = [...groups].filter(([, g]) => g.length > 1);
+  if (shared.length === 0) return null;
+  const shown = shared.slice(0, 10).map(([slug, g]) => {
+    const named = g.map((id) => `"${id.slice(0, 60)}" (line ${lineOf.get(id) ?? '?'})`);
+    return `  ${named.slice(0, -1).join(', ')} and ${named.at(-1)} would share objects/${slug}/`;
+  });
+  const more = shared.length > 10 ? [`  …and ${shared.length - 10} more.`] : [];
+  return [
+    'some object ids make the same web address. Each object gets its own page: the one already published keeps ' +
+      'its address, and an object added beside it gets a different web address (a code is added to it):',
+    ...shown,
+    ...more,
+  ].join('\n');
 }
 
 /** The settings that shape each image's analysis (thumbnails, colours, pixel limit). */

@@ -40,7 +40,10 @@ export type { PublishTarget };
  * and never anything outside the prefix. Unlike `rclone sync` or `aws s3 sync --delete`, which delete
  * whatever the source lacks, it leaves files put there by other means (a press kit beside the site).
  * When the record is damaged, the files it published are those under the prefix that carry the md5
- * every Vitrine upload has stored in its metadata since the first version (`x-amz-meta-md5`).
+ * every Vitrine upload has stored in its metadata since the first version (`x-amz-meta-md5`). The record
+ * is a file in the bucket that anyone who can write under the prefix can rewrite, so a file it lists is
+ * deleted only when it carries that md5 too, and (when the record keeps one) the md5 the record says
+ * was uploaded.
  */
 
 /** What Vitrine has published under a prefix: written before any upload, rewritten after the deletes. */
@@ -152,7 +155,7 @@ export async function publishSite({
   const record = await beforeSending(readManifest({ s3, target, key: key(MANIFEST), fail }));
   const published =
     record.damaged === undefined
-      ? record.files
+      ? await beforeSending(checkListed({ s3, target, remote, local, record, jobs, key, fail, log, dryRun }))
       : await beforeSending(
           publishedByVitrine({ s3, target, remote, local, jobs, key, fail, log, dryRun, why: record.damaged }),
         );
@@ -180,7 +183,10 @@ export async function publishSite({
   // Everything about to be sent is recorded first: a publish killed half-way leaves
   // nothing the next one cannot clean up.
   if (decided.upload.some((file) => !published.has(file))) {
-    const files = [...new Set([...published, ...local.keys()])];
+    // A file being replaced has no md5 to check yet (old online, new on its way): the mark alone decides.
+    const files = new Map([...published].map((file) => [file, record.md5.get(file) ?? '']));
+    const sending = new Set(decided.upload);
+    for (const [file, md5] of local) files.set(file, sending.has(file) && remote.has(file) ? '' : md5);
     await beforeSending(writeManifest({ s3, target, key: key(MANIFEST), files, fail }));
   }
   // A page online already (not only a new build's new page): the bucket holds a site visitors see.
@@ -304,8 +310,10 @@ export async function publishSite({
       sent: sentCount,
     });
   // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
-  const listChanged = published.size !== local.size || [...local.keys()].some((file) => !published.has(file));
-  if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: [...local.keys()], fail });
+  // (A record that lists others' files, or lacks the md5s, is rewritten too.)
+  const listChanged =
+    record.files.size !== local.size || [...local].some(([file, md5]) => record.md5.get(file) !== md5);
+  if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: local, fail });
   progress.done();
   log.info(
     `Published the catalogue to ${destination}: ${count(decided.upload.length, 'file')} uploaded, ` +
@@ -582,7 +590,7 @@ async function readManifest({
   target: PublishTarget;
   key: string;
   fail: Fail;
-}): Promise<{ files: Set<string>; damaged?: string }> {
+}): Promise<PublishRecord> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
@@ -590,20 +598,99 @@ async function readManifest({
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // No record: nothing was published under this prefix yet.
-    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set() };
+    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set(), md5: new Map() };
     throw fail('read', key, error);
   }
-  if (!text.trim()) return { files: new Set(), damaged: 'it is empty' };
+  const none = { files: new Set<string>(), md5: new Map<string, string>() };
+  if (!text.trim()) return { ...none, damaged: 'it is empty' };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { files: new Set(), damaged: 'it is not valid JSON: it may have been cut short or overwritten' };
+    return { ...none, damaged: 'it is not valid JSON: it may have been cut short or overwritten' };
   }
   const files = (json as { files?: unknown } | null)?.files;
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string'))
-    return { files: new Set(), damaged: 'it has no "files" list of file names' };
-  return { files: new Set(files) };
+    return { ...none, damaged: 'it has no "files" list of file names' };
+  // The md5 of each file as uploaded, beside the names (records written before it have none).
+  const sums = (json as { md5?: unknown }).md5;
+  const md5 = new Map<string, string>();
+  if (Array.isArray(sums) && sums.length === files.length)
+    files.forEach((file, i) => {
+      if (typeof sums[i] === 'string' && isMd5(sums[i])) md5.set(file, sums[i]);
+    });
+  return { files: new Set(files), md5 };
+}
+
+/** The bucket's record of what earlier publishes put under the prefix. */
+interface PublishRecord {
+  files: Set<string>;
+  /** The md5 each file had when uploaded, where the record says. */
+  md5: Map<string, string>;
+  /** What is wrong with the record, when it cannot be read. */
+  damaged?: string;
+}
+
+/** Folders under the prefix holding another site's record (published there on its own): none of their files are ours. */
+function nestedSites(remote: Map<string, RemoteFile>): string[] {
+  return [...remote.keys()]
+    .filter((file) => file !== MANIFEST && file.endsWith(`/${MANIFEST}`))
+    .map((file) => file.slice(0, -MANIFEST.length));
+}
+
+/**
+ * The record's files, less those it would have deleted that Vitrine did not put there: a file listed for
+ * deletion must carry the md5 Vitrine stores on every upload and, when the record keeps one, the same md5.
+ * Anyone who can write one file under the prefix can rewrite the record: it alone must not decide what is
+ * deleted (a press kit, or with prefix "" the data remote's files). One HEAD per file to delete.
+ */
+async function checkListed({
+  s3,
+  target,
+  remote,
+  local,
+  record,
+  jobs,
+  key,
+  fail,
+  log,
+  dryRun,
+}: {
+  s3: S3Client;
+  target: PublishTarget;
+  remote: Map<string, RemoteFile>;
+  local: Map<string, string>;
+  record: PublishRecord;
+  dryRun: boolean;
+  jobs: number;
+  key: (file: string) => string;
+  fail: Fail;
+  log: Logger;
+}): Promise<Set<string>> {
+  const nested = nestedSites(remote);
+  const leave = new Set<string>();
+  const candidates = [...record.files].filter((file) => !local.has(file) && remote.has(file) && plainName(file));
+  await mapPool(candidates, jobs, async (file) => {
+    if (nested.some((folder) => file.startsWith(folder))) return void leave.add(file);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key(file) })).catch((error) => {
+      // Gone since the listing: nothing to delete.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw fail('check', key(file), error);
+    });
+    const mark = head?.Metadata?.md5 ?? '';
+    const uploaded = record.md5.get(file);
+    if (head && !(isMd5(mark) && (uploaded === undefined || uploaded === mark))) leave.add(file);
+  });
+  if (leave.size) {
+    const left = [...leave].sort();
+    log.warn(
+      `The publish record s3://${target.bucket}/${key(MANIFEST)} lists ${count(left.length, 'file')} that Vitrine ` +
+        `did not put there, so ${left.length === 1 ? 'it is' : 'they are'} left alone: ${listed(left, '')}. ` +
+        `Something other than "vitrine publish" changed the record; ${dryRun ? 'the next publish' : 'this publish'} ` +
+        'writes a good one. If you did not expect this, check who can write to the bucket.',
+    );
+  }
+  return new Set([...record.files].filter((file) => !leave.has(file)));
 }
 
 /**
@@ -637,9 +724,7 @@ async function publishedByVitrine({
   why: string;
 }): Promise<Set<string>> {
   // Another site published to a folder under this prefix has its own record there: none of its files are ours.
-  const nested = [...remote.keys()]
-    .filter((file) => file !== MANIFEST && file.endsWith(`/${MANIFEST}`))
-    .map((file) => file.slice(0, -MANIFEST.length));
+  const nested = nestedSites(remote);
   const candidates = [...remote.keys()].filter(
     (file) =>
       file !== MANIFEST && !local.has(file) && plainName(file) && !nested.some((folder) => file.startsWith(folder)),
@@ -680,11 +765,15 @@ async function writeManifest({
   s3: S3Client;
   target: PublishTarget;
   key: string;
-  files: string[];
+  /** Each file with the md5 uploaded ('' when not known yet). */
+  files: Map<string, string>;
   fail: Fail;
 }): Promise<void> {
-  const about = 'Files "vitrine publish" put here; it deletes only these when a new build no longer has them.';
-  const body = `${JSON.stringify({ about, files: files.sort() })}\n`;
+  const about =
+    'Files "vitrine publish" put here, with the md5 of each as uploaded; it deletes only these when a new build ' +
+    'no longer has them, and only when the file still carries that md5.';
+  const names = [...files.keys()].sort();
+  const body = `${JSON.stringify({ about, files: names, md5: names.map((file) => files.get(file)) })}\n`;
   try {
     await s3.send(
       new PutObjectCommand({

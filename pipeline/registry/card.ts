@@ -581,8 +581,8 @@ export function renderCardMarkdown(card: ModelCard): string {
   for (const c of m.perClass)
     lines.push(
       c.support === 0
-        ? `| ${c.label} | — | — | — | 0 |`
-        : `| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`,
+        ? `| ${cell(c.label)} | — | — | — | 0 |`
+        : `| ${cell(c.label)} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`,
     );
   lines.push('');
   if (m.baseline) {
@@ -618,10 +618,15 @@ export function renderCardMarkdown(card: ModelCard): string {
   );
   lines.push('| Class | Train | Validation | Test | Total |', '|---|---|---|---|---|');
   for (const [label, c] of Object.entries(s.byLabel))
-    lines.push(`| ${label} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
+    lines.push(`| ${cell(label)} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
   lines.push('');
   for (const f of s.factors) {
-    lines.push(`### Objects by ${f.factor}`, '', `| ${f.factor} | Train | Validation | Test |`, '|---|---|---|---|');
+    lines.push(
+      `### Objects by ${safe(f.factor)}`,
+      '',
+      `| ${cell(f.factor)} | Train | Validation | Test |`,
+      '|---|---|---|---|',
+    );
     for (const v of f.values)
       lines.push(`| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |`);
     lines.push('');
@@ -630,16 +635,22 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('## Quantitative analyses', '');
   if (card.quantitative.length === 0) lines.push('No factor breakdown was computed for this version.', '');
   for (const f of card.quantitative) {
-    lines.push(`### By ${f.factor}`, '', `| ${f.factor} | Test objects | Accuracy | Macro-F1 |`, '|---|---|---|---|');
+    lines.push(
+      `### By ${safe(f.factor)}`,
+      '',
+      `| ${cell(f.factor)} | Test objects | Accuracy | Macro-F1 |`,
+      '|---|---|---|---|',
+    );
     for (const g of f.groups) lines.push(`| ${cell(g.value)} | ${g.n} | ${pct(g.accuracy)} | ${pct(g.macroF1)} |`);
     lines.push('');
   }
 
   lines.push('## Ethical considerations', '');
-  for (const e of card.ethics) lines.push(`- ${e}`);
+  // Both name labels (from labels.csv), kept raw in the card's JSON.
+  for (const e of card.ethics) lines.push(`- ${safe(e)}`);
   lines.push('');
   lines.push('## Caveats and recommendations', '');
-  for (const c of card.caveatsAndRecommendations) lines.push(`- ${c}`);
+  for (const c of card.caveatsAndRecommendations) lines.push(`- ${safe(c)}`);
   lines.push('');
 
   lines.push('## Lineage', '');

@@ -380,7 +380,8 @@ export async function buildReport({
     ];
   if (vocabularyRemoved.length > 0)
     sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
-  if (lossWords) sections.afterIntro = [`⚠️ **${text(lossWords)}.**\n${LOSS_MEANING}`, ...(sections.afterIntro ?? [])];
+  if (loss && lossWords)
+    sections.afterIntro = [`⚠️ **${text(lossWords)}.**\n${lossMeaning(loss)}`, ...(sections.afterIntro ?? [])];
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const maxLabelChanges = params.report.max_label_changes;
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });
@@ -594,10 +595,16 @@ export function removedNote(removed: { label: string; objects: number }[]): stri
 }
 
 /** After labelLossWords, in the comment: what it means and what to do. */
-const LOSS_MEANING =
-  'Scored on the labels that are left, a model looks better than it is (with one label left it cannot be wrong), ' +
-  'so this change is not judged better.\nThis model would publish the objects of the missing labels under the ' +
-  'ones left. If that was not meant (a filter left on in a spreadsheet, a bad merge), restore labels.csv.';
+function lossMeaning(loss: { lost: unknown[] }): string {
+  return (
+    'Scored on the labels that are left, a model looks better than it is (with one label left it cannot be ' +
+    'wrong), so this change is not judged better.\n' +
+    (loss.lost.length > 0
+      ? 'This model would publish the objects of the missing labels under the ones left. '
+      : 'This model learnt from far fewer labels than the one in production. ') +
+    'If that was not meant (a filter left on in a spreadsheet, a bad merge), restore labels.csv.'
+  );
+}
 
 /** The headline's short prefix for removed labels (a commit status holds 140 characters): "Removes label textile: ". */
 function removedPrefix(removed: { label: string }[]): string {

@@ -52,6 +52,7 @@ describe('labels removed wholesale', () => {
     expect(lines[0]).not.toContain('✅');
     expect(markdown).toContain('⚠️ **200 labels removed \\(of 300 at main\\).**');
     expect(json.headline).toMatch(/^Not comparable/);
+    expect(markdown).toContain('This model learnt from far fewer labels than the one in production.');
   });
 
   it('a few labels removed: the verdict stands', async () => {

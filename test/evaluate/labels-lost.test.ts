@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
@@ -100,6 +100,39 @@ describe('a pull request that keeps the labels of one class only', () => {
     expect(said).toHaveLength(1);
     expect(said[0]!.length).toBeLessThanOrEqual(200);
     expect(markdown).toContain('restore labels.csv');
+    git('checkout', '-q', 'main');
+  }, 900_000);
+});
+
+describe('a pull request that removes the 19 wrong labels instead of correcting them', () => {
+  // Removed labels are scored on the label they had: a clean-up must not be called worse for it.
+  it('is not called worse, and no label is lost', async () => {
+    git('checkout', '-q', '-b', 'remove-wrong');
+    const wrong = new Set(
+      planDemo({ demo: params.demo })
+        .filter((i) => i.label !== null && i.label !== i.type)
+        .map((i) => i.object.id),
+    );
+    expect(wrong.size).toBe(19);
+    const lines = (await readFile(ws.labels, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+    const kept = lines.filter((l, i) => i === 0 || !wrong.has(l.split(',')[0]!));
+    expect(lines.length - kept.length).toBe(19);
+    await writeFile(ws.labels, `${kept.join('\n')}\n`);
+    git('commit', '-qam', 'remove the wrong labels');
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    await evaluateStage.run(ctx);
+    const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics & {
+      labelLoss?: { removed: number; lost: unknown[] };
+    };
+    const cv = metrics.crossValidated!;
+    console.log(
+      `wrong labels removed: ${cv.changed} labels changed; probability ${cv.probability.baseline.toFixed(3)} → ` +
+        `${cv.probability.candidate.toFixed(3)}, p = ${cv.comparison.pValue.toFixed(3)}: ${cv.comparison.verdict}`,
+    );
+    expect(metrics.labelLoss).toMatchObject({ removed: 19, lost: [] });
+    expect(metrics.gate.checks.map((c) => c.name)).not.toContain('no label lost all its objects');
+    expect(cv.comparison.verdict).not.toBe('worse');
     git('checkout', '-q', 'main');
   }, 900_000);
 });

@@ -6,7 +6,7 @@ import type { Workspace } from '../paths.ts';
 import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
-import { baseSource, readBaseLabels } from './base-labels.ts';
+import { type BaseLabels, baseSource, readBaseLabels } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
@@ -43,6 +43,8 @@ export async function crossValidateCollection({
   outOfCollection: Metrics['outOfCollection'] | null;
   /** Objects left out because their image has no usable embedding (none: empty). */
   leftOut: LeftOutObject[];
+  /** The labels at the base (null: no base, or it could not be read). */
+  base: BaseLabels | null;
 }> {
   const labels = dataset.labels;
   const classOf = new Map(labels.map((l, i) => [l, i]));
@@ -175,5 +177,5 @@ export async function crossValidateCollection({
       });
     }
   }
-  return { oof, crossValidated, outOfCollection, leftOut: leftOut.map(({ id, image }) => ({ id, image })) };
+  return { oof, crossValidated, outOfCollection, leftOut: leftOut.map(({ id, image }) => ({ id, image })), base };
 }

@@ -48,6 +48,17 @@ export function checkGate({
   const judged = candidate.perClass.filter((c) => c.support > 0);
   const weak = judged.filter((c) => c.f1 < gate.min_class_f1);
   const unjudged = candidate.perClass.filter((c) => c.support === 0).map((c) => c.label);
+  // Scored on one class only, every model is right by construction (a model that knows only coins calls every
+  // object a coin and gets each test coin right): no score says anything. Shown only when it fails.
+  if (scored > 0 && candidate.perClass.length >= 2 && judged.length < 2) {
+    checks.push({
+      name: TWO_CLASSES_CHECK,
+      passed: false,
+      detail:
+        `only ${judged.map((c) => c.label).join(', ')} has test objects; no test objects for ${listed(unjudged)}: ` +
+        'the model cannot be checked on them, and a model judged on one class is right by construction',
+    });
+  }
   checks.push({
     name: 'every class F1 at least the minimum',
     passed: weak.length === 0,
@@ -55,7 +66,7 @@ export function checkGate({
       (weak.length === 0
         ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}`
         : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${c.label} ${fmt(c.f1)}`).join(', ')}`) +
-      (unjudged.length > 0 ? `; no test objects for ${unjudged.join(', ')}` : ''),
+      (unjudged.length > 0 ? `; no test objects for ${listed(unjudged)}: the model cannot be checked on them` : ''),
   });
   if (baseline) {
     const same = candidateOnBaselineObjects.macroF1.value;
@@ -69,6 +80,102 @@ export function checkGate({
     });
   }
   return { passed: checks.every((c) => c.passed), checks };
+}
+
+/** The gate check that fails when fewer than two classes have test objects. */
+export const TWO_CLASSES_CHECK = 'at least two classes with test objects';
+/** The gate check that fails when a label of the vocabulary had objects at the base and has none now. */
+export const LABELS_LOST_CHECK = 'no label lost all its objects';
+
+/** "figurine, mask and 3 more": the first ten names. */
+function listed(names: string[]): string {
+  return names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
+}
+
+/**
+ * What a change did to the labels since its base (the labels the cross-validated comparison starts from):
+ * `metrics.json`'s `labelLoss`, which the report reads to say it and to withhold "Better".
+ */
+export interface LabelLoss {
+  /** The base in words ("main", "the commit of v1.0.0"). */
+  ref: string;
+  /** Labelled objects at the base, and how many of them have no label now. */
+  before: number;
+  removed: number;
+  /** Labels of today's vocabulary with objects at the base and none now (`objects`: how many at the base). */
+  lost: { label: string; objects: number }[];
+}
+
+/** metrics.json with the label loss (written by the evaluate stage when the base labels could be read). */
+export type MetricsWithLabelLoss = Metrics & { labelLoss?: LabelLoss };
+
+/**
+ * Compare the labels at the base (object id → label) with the labels now, over today's vocabulary: a label
+ * left out of the vocabulary is the vocabulary's change (the report says it apart), not a loss.
+ */
+export function labelLossOf({
+  ref,
+  base,
+  now,
+  vocabulary,
+}: {
+  ref: string;
+  base: Map<string, string>;
+  now: Map<string, string>;
+  vocabulary: string[];
+}): LabelLoss {
+  const count = (m: Map<string, string>) => {
+    const c = new Map<string, number>();
+    for (const label of m.values()) c.set(label, (c.get(label) ?? 0) + 1);
+    return c;
+  };
+  const was = count(base);
+  const is = count(now);
+  let removed = 0;
+  for (const id of base.keys()) if (!now.has(id)) removed++;
+  const lost = vocabulary
+    .filter((label) => (was.get(label) ?? 0) > 0 && (is.get(label) ?? 0) === 0)
+    .map((label) => ({ label, objects: was.get(label)! }));
+  return { ref, before: base.size, removed, lost };
+}
+
+/**
+ * "5 labels lost all their objects: figurine, mask, …; 248 labels removed (of 300)": null when neither a label
+ * lost all its objects nor most labels were removed (a change that makes the comparison meaningless).
+ */
+export function labelLossWords(loss: LabelLoss | undefined): string | null {
+  if (!loss) return null;
+  const most = loss.removed > 0 && 2 * loss.removed > loss.before;
+  if (loss.lost.length === 0 && !most) return null;
+  const names = listed(loss.lost.map((l) => l.label));
+  const lost =
+    loss.lost.length === 0
+      ? ''
+      : loss.lost.length === 1
+        ? `1 label lost all its objects: ${names}; `
+        : `${loss.lost.length} labels lost all their objects: ${names}; `;
+  const removed = `${loss.removed} label${loss.removed === 1 ? '' : 's'} removed (of ${loss.before} at ${loss.ref})`;
+  return `${lost}${removed}`;
+}
+
+/**
+ * A label of the vocabulary with objects at the base and none now fails the gate: the model can no longer
+ * recognise it, so it would publish those objects under the labels that are left, and the test split cannot
+ * show it (a vanished label has no test objects). A label new to the vocabulary and not labelled yet had none
+ * at the base either: it only goes unchecked, as in "every class F1". Shown only when it fails.
+ */
+export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss: LabelLoss | null }): Metrics['gate'] {
+  if (!loss || loss.lost.length === 0) return gate;
+  const n = loss.lost.reduce((s, l) => s + l.objects, 0);
+  const check = {
+    name: LABELS_LOST_CHECK,
+    passed: false,
+    detail:
+      `${labelLossWords(loss)}. ${loss.lost.length === 1 ? 'Its' : 'Their'} ${n === 1 ? 'object' : `${n} objects`} ` +
+      'would be published under the labels that are left: restore ' +
+      'their lines in labels.csv, or take the labels out of collection.vocabulary if that is meant',
+  };
+  return { passed: false, checks: [...gate.checks, check] };
 }
 
 /**

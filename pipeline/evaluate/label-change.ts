@@ -13,7 +13,7 @@ import { macroF1Of, prepare } from './scores.ts';
  * pull request that corrects twenty labels has two or three of them there, and its verdict has no
  * power. Here both label sets train heads in the same folds with the same seeds (only the labels
  * differ), every object is predicted by the heads that did not train on it, and both arms are scored
- * on the new labels. The paired bootstrap over objects then says whether the change helped.
+ * on the new labels (an object whose label was removed: on the label it had). The paired bootstrap over objects then says whether the change helped.
  */
 
 /** `metrics.crossValidated`: the cross-validated comparison of the base labels with the new ones. */
@@ -21,7 +21,7 @@ export type LabelChangeComparison = NonNullable<Metrics['crossValidated']>;
 
 /**
  * Compare training on `base` labels with training on `head` labels (class index per object, -1 =
- * unlabelled in that arm) in the same `folds`, scored on the head labels. `headRows`: the head arm's
+ * unlabelled in that arm) in the same `folds`, scored on the head labels (a label the head removes: the base's). `headRows`: the head arm's
  * out-of-fold rows when already computed (the evaluate stage's oof.json).
  */
 export async function compareLabelSets({
@@ -76,18 +76,24 @@ export async function compareLabelSets({
   const baseOut = baseRows ?? (await run(base));
   let changed = 0;
   for (let i = 0; i < head.length; i++) if (head[i] !== base[i]) changed++;
-  const scored = Array.from({ length: head.length }, (_, i) => i).filter((i) => head[i]! >= 0);
-  const y = scored.map((i) => head[i]!);
-  // Per object: the probability each arm gives the label it has now.
-  const pHead = Float64Array.from(scored, (i) => headOut[i]![head[i]!]!);
-  const pBase = Float64Array.from(scored, (i) => baseOut[i]![head[i]!]!);
+  // Each object is scored on its label now, and an object whose label this change removes on the label it had:
+  // scored on the labels now alone, a change that deletes every label but one class leaves a one-class
+  // model right by construction ("better"), while it would call every figurine a coin. A few labels removed
+  // move little: each object is predicted by heads that did not learn from it, in both arms.
+  const target = Int32Array.from({ length: head.length }, (_, i) => (head[i]! >= 0 ? head[i]! : base[i]!));
+  const scored = Array.from({ length: head.length }, (_, i) => i).filter((i) => target[i]! >= 0);
+  const removed = scored.filter((i) => head[i]! < 0).length;
+  const y = scored.map((i) => target[i]!);
+  // Per object: the probability each arm gives the label it is scored on.
+  const pHead = Float64Array.from(scored, (i) => headOut[i]![target[i]!]!);
+  const pBase = Float64Array.from(scored, (i) => baseOut[i]![target[i]!]!);
   // Training noise: the head arm again with other seeds; how far the mean moves is what two
   // trainings on the same labels differ by, which resampling objects alone does not see.
   const replicates: Float32Array[][] = [];
   for (let r = 0; r < (knownSd === undefined ? NOISE_REPLICATES : 0); r++) {
     replicates.push(await run(head, childSeed(params.train.seed, `replicate-${r}`) % 2_147_483_647));
   }
-  const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: head, folds, k });
+  const trainingSd = knownSd ?? trainingNoise({ rows: headOut, replicates, y: target, folds, k });
   const { evaluate } = params;
   const test = pairedMeanTest({
     candidate: pHead,
@@ -120,6 +126,7 @@ export async function compareLabelSets({
       test:
         `paired bootstrap over all ${scored.length} labelled objects of the difference in the probability the ` +
         `model gives each object's label now ` +
+        (removed > 0 ? `(for the ${removed} whose label this change removes: the label they had) ` : '') +
         `(${k}-fold cross-validation, both label sets in the same folds; ${noiseWords(knownSd)}; ` +
         `${evaluate.bootstrap} resamples, two-sided)`,
       verdict: test.verdict,

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
+import { labelLossWords, type MetricsWithLabelLoss } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
@@ -296,9 +297,15 @@ export async function buildReport({
       }
     : null;
   // A label change judged on every labelled object (cross-validated) has the power the test split lacks.
-  const verdict = metrics.baseline
+  const measured = metrics.baseline
     ? (metrics.crossValidated?.comparison.verdict ?? metrics.baseline.comparison.verdict)
     : 'first model';
+  // Labels removed wholesale (a filter left on in a spreadsheet, a bad merge): scored on what is left, a model
+  // can look perfect (one class left: right by construction). Never "better" then, whatever the scores say.
+  const loss = (metrics as MetricsWithLabelLoss).labelLoss;
+  const lossWords = labelLossWords(loss);
+  const verdict: ReportJson['verdict'] =
+    lossWords && measured !== 'worse' && measured !== 'first model' ? 'not comparable' : measured;
   const labelsCommit = headCommit
     ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile })
     : null;
@@ -330,6 +337,7 @@ export async function buildReport({
       ...(datasetStale ? { datasetStale: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
       ...(vocabularyRemoved.length > 0 ? { vocabularyRemoved } : {}),
+      ...(loss && lossWords ? { labelLoss: { ...loss, words: lossWords } } : {}),
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
@@ -372,6 +380,8 @@ export async function buildReport({
     ];
   if (vocabularyRemoved.length > 0)
     sections.afterIntro = [`⚠️ **${text(removedNote(vocabularyRemoved))}**`, ...(sections.afterIntro ?? [])];
+  if (loss && lossWords)
+    sections.afterIntro = [`⚠️ **${text(lossWords)}.**\n${lossMeaning(loss)}`, ...(sections.afterIntro ?? [])];
   const input = { report: json, metrics, model, dataset, drift, collectionName: params.collection.name, sections };
   const maxLabelChanges = params.report.max_label_changes;
   const fullMarkdown = renderMarkdown({ ...input, maxLabelChanges, limit: Infinity });
@@ -581,6 +591,18 @@ export function removedNote(removed: { label: string; objects: number }[]): stri
   return (
     `This pull request removes ${what} from the vocabulary: ${objects} no longer trained on or judged. ` +
     'The promotion gate cannot see how the model does on them.'
+  );
+}
+
+/** After labelLossWords, in the comment: what it means and what to do. */
+function lossMeaning(loss: { lost: unknown[] }): string {
+  return (
+    'Scored on the labels that are left, a model looks better than it is (with one label left it cannot be ' +
+    'wrong), so this change is not judged better.\n' +
+    (loss.lost.length > 0
+      ? 'This model would publish the objects of the missing labels under the ones left. '
+      : 'This model learnt from far fewer labels than the one in production. ') +
+    'If that was not meant (a filter left on in a spreadsheet, a bad merge), restore labels.csv.'
   );
 }
 

@@ -47,6 +47,7 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
   worse: 'Worse: this change makes the model worse',
   'no detectable difference': 'No detectable difference: the model scores about the same as before',
   'first model': 'First model: there is no model in production to compare with yet',
+  'not comparable': 'Not comparable: this change removes too many labels for its model to be judged better',
 };
 
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
@@ -59,7 +60,8 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
 function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
-  const worse = report.verdict === 'worse';
+  // Labels removed wholesale: never a green tick, whatever the gate says.
+  const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
   // A gate measured on another model says nothing of this one: never a green tick over it.
   const other = report.gate.otherModel === true;
   const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
@@ -69,8 +71,10 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
   const meaning =
     worse && report.gate.passed
       ? ' The gate only checks the minimum scores in params.yaml; it passes, so ' +
-        `${onMain ? 'this run promotes' : 'merging would promote'} this model even though it scores lower than ` +
-        'the one in production.'
+        `${onMain ? 'this run promotes' : 'merging would promote'} this model even though ` +
+        (report.verdict === 'worse'
+          ? 'it scores lower than the one in production.'
+          : 'it learnt from far fewer labels than the one in production.')
       : '';
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : '';
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;

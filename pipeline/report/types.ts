@@ -1,3 +1,4 @@
+import type { LabelLoss } from '../evaluate/gate.ts';
 import type { Interval, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
 
@@ -75,7 +76,11 @@ export interface GateCheck {
   detail: string;
 }
 
-export type ReportVerdict = Verdict | 'first model';
+/**
+ * 'not comparable': the change removes labels wholesale (a label lost all its objects, or most labels were removed),
+ * so no score can say it makes the model better (metrics.json's labelLoss).
+ */
+export type ReportVerdict = Verdict | 'first model' | 'not comparable';
 
 /** `.vitrine/report/report.json`: what the comment says, as data (the report action reads it). */
 export interface ReportJson {
@@ -148,6 +153,12 @@ export interface ReportJson {
      * (no longer trained on or tested). Absent when none.
      */
     vocabularyRemoved?: { label: string; objects: number }[];
+    /**
+     * The change removes labels wholesale (metrics.json's labelLoss: a label of the vocabulary lost all its
+     * objects, or most labels were removed since the base evaluate compared with): the verdict is then never
+     * "better" ('not comparable' instead). Absent otherwise.
+     */
+    labelLoss?: LabelLoss & { words: string };
   };
   lineage: {
     data: string;

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
+import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
-import { withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { labelLossOf, type MetricsWithLabelLoss, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -298,6 +299,32 @@ export const evaluateStage: Stage = {
           })
         : null;
     const { oof = null, crossValidated = null, outOfCollection = null, leftOut: cvLeftOut = [] } = cv ?? {};
+    // The labels the change started from, to see labels that lost all their objects: the test split cannot show
+    // them (a vanished label has no test objects), and scored on one class left any model is right.
+    const baseLabels = cv
+      ? cv.base
+      : baseline
+        ? await readBaseLabels({
+            ws,
+            env,
+            source: baseSource({ env, baselineCommit, baselineVersion: baseline.version }),
+            objectIds: new Set(dataset.objects.map((o) => o.id)),
+            vocabulary: labels,
+            log,
+          })
+        : null;
+    const labelLoss = baseLabels
+      ? labelLossOf({
+          ref: baseLabels.ref,
+          base: baseLabels.labelOf,
+          now: new Map(
+            dataset.objects.flatMap((o) =>
+              o.label !== null && classOf.has(o.label) ? [[o.id, o.label] as const] : [],
+            ),
+          ),
+          vocabulary: labels,
+        })
+      : null;
     const review = oof ? reviewFromOof(oof) : null;
     const publication = oof
       ? publicationEstimate({
@@ -406,6 +433,9 @@ export const evaluateStage: Stage = {
       estimate: outOfCollection,
       minimum: params.gate.min_unseen_macro_f1,
     });
+    metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
+    // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
+    if (labelLoss) Object.assign(metrics, { labelLoss } satisfies Partial<MetricsWithLabelLoss>);
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,

@@ -70,10 +70,12 @@ describe('promotion gate', () => {
     expect(g.checks[0]).toMatchObject({ name: 'labelled test objects to score', passed: false });
   });
 
+  // With two classes judged: one alone fails the gate (gate-classes.test.ts).
   it('does not judge a class with no test objects', () => {
     const g = checkGate({
       candidate: scores(0.8, [
         ['coin', 0.8, 5],
+        ['mask', 0.8, 5],
         ['print', 0, 0],
       ]),
       baseline: null,

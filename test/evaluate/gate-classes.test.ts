@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkGate,
+  LABELS_LOST_CHECK,
+  labelLossOf,
+  labelLossWords,
+  TWO_CLASSES_CHECK,
+  withLabelLossCheck,
+} from '../../pipeline/evaluate/gate.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import type { ModelScores } from '../../pipeline/types.ts';
+
+/*
+ * Session 25 (tester, HIGH): a pull request that keeps one class's labels only passed the gate. Scored on one
+ * class, a model is right by construction, and a label that lost all its objects had "no test objects", not a failure.
+ */
+
+function scores(macro: number, classes: [string, number, number][]): ModelScores {
+  const iv = (v: number) => ({ value: v, low: v, high: v });
+  return {
+    accuracy: iv(macro),
+    macroF1: iv(macro),
+    topK: { k: 2, accuracy: iv(1) },
+    ece: iv(0),
+    perClass: classes.map(([label, f1, support]) => ({ label, precision: f1, recall: f1, f1, support })),
+    confusion: [],
+  };
+}
+
+const gate = { ...defaultParams().gate, min_test_objects: 10 };
+
+describe('gate: at least two classes with test objects', () => {
+  it('fails a perfect model scored on one class, naming the classes it cannot be checked on', () => {
+    const g = checkGate({
+      candidate: scores(1, [
+        ['coin', 1, 12],
+        ['figurine', 0, 0],
+        ['mask', 0, 0],
+      ]),
+      baseline: null,
+      gate,
+    });
+    expect(g.passed).toBe(false);
+    const check = g.checks.find((c) => c.name === TWO_CLASSES_CHECK)!;
+    expect(check.passed).toBe(false);
+    expect(check.detail).toBe(
+      'only coin has test objects; no test objects for figurine, mask: the model cannot be checked on them, and a ' +
+        'model judged on one class is right by construction',
+    );
+  });
+
+  it('a label new to the vocabulary, not labelled yet, only goes unchecked (and says so)', () => {
+    const g = checkGate({
+      candidate: scores(0.9, [
+        ['coin', 0.9, 6],
+        ['mask', 0.9, 6],
+        ['textile', 0, 0],
+      ]),
+      baseline: null,
+      gate,
+    });
+    expect(g.passed).toBe(true);
+    expect(g.checks.map((c) => c.name)).not.toContain(TWO_CLASSES_CHECK);
+    expect(g.checks.find((c) => c.name === 'every class F1 at least the minimum')!.detail).toBe(
+      'all 2 classes with test objects have F1 ≥ 0.300; no test objects for textile: the model cannot be checked on them',
+    );
+  });
+});
+
+describe('gate: no label lost all its objects', () => {
+  const base = new Map([
+    ['a1', 'coin'],
+    ['a2', 'coin'],
+    ['a3', 'mask'],
+    ['a4', 'mask'],
+    ['a5', 'figurine'],
+  ]);
+
+  it('fails when a label had objects at the base and has none now; a label new to the vocabulary does not', () => {
+    const now = new Map([
+      ['a1', 'coin'],
+      ['a2', 'coin'],
+      ['a3', 'mask'],
+    ]);
+    const loss = labelLossOf({ ref: 'main', base, now, vocabulary: ['coin', 'figurine', 'mask', 'textile'] });
+    expect(loss).toEqual({ ref: 'main', before: 5, removed: 2, lost: [{ label: 'figurine', objects: 1 }] });
+    const passed = { passed: true, checks: [{ name: 'macro-F1 at least the minimum', passed: true, detail: '' }] };
+    const g = withLabelLossCheck({ gate: passed, loss });
+    expect(g.passed).toBe(false);
+    expect(g.checks[1]).toEqual({
+      name: LABELS_LOST_CHECK,
+      passed: false,
+      detail:
+        '1 label lost all its objects: figurine; 2 labels removed (of 5 at main). Its object would be published ' +
+        'under the labels that are left: restore their lines in labels.csv, or take the labels out of ' +
+        'collection.vocabulary if that is meant',
+    });
+  });
+
+  it('adds nothing when no label lost its objects, or when the base is unknown', () => {
+    const now = new Map([...base].filter(([id]) => id !== 'a4'));
+    const loss = labelLossOf({ ref: 'main', base, now, vocabulary: ['coin', 'figurine', 'mask', 'textile'] });
+    expect(loss.lost).toEqual([]);
+    expect(labelLossWords(loss)).toBeNull();
+    const passed = { passed: true, checks: [] };
+    expect(withLabelLossCheck({ gate: passed, loss })).toBe(passed);
+    expect(withLabelLossCheck({ gate: passed, loss: null })).toBe(passed);
+  });
+
+  it('a label taken out of the vocabulary is not a loss (the report says that change apart)', () => {
+    const loss = labelLossOf({ ref: 'main', base, now: new Map(), vocabulary: ['coin', 'mask'] });
+    expect(loss.lost.map((l) => l.label)).toEqual(['coin', 'mask']);
+    expect(loss.removed).toBe(5);
+  });
+
+  it('most labels removed is said even when every label keeps some objects', () => {
+    const now = new Map([
+      ['a1', 'coin'],
+      ['a3', 'mask'],
+      ['a5', 'figurine'],
+      ['b1', 'coin'],
+    ]);
+    expect(
+      labelLossWords(labelLossOf({ ref: 'main', base, now, vocabulary: ['coin', 'figurine', 'mask'] })),
+    ).toBeNull();
+    const fewer = new Map([
+      ['a1', 'coin'],
+      ['a3', 'mask'],
+    ]);
+    const words = labelLossWords(
+      labelLossOf({ ref: 'main', base: new Map([...base, ['a6', 'coin']]), now: fewer, vocabulary: ['coin', 'mask'] }),
+    );
+    expect(words).toBe('4 labels removed (of 6 at main)');
+  });
+});

@@ -32,6 +32,16 @@ export const collectionParams = z.strictObject({
     .refine((labels) => new Set(labels).size === labels.length, {
       message: 'each label once (a repeated label would train a class that never wins)',
     })
+    // labels.csv's "Coin" is read as "coin" (did you mean): two such labels would be one class trained twice.
+    .refine((labels) => caseTwins(labels) === undefined, {
+      error: (issue) => {
+        const [a, b] = caseTwins(issue.input as string[]) ?? ['', ''];
+        return (
+          `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice ` +
+          '(it would train a class that never wins); keep one'
+        );
+      },
+    })
     .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
@@ -392,6 +402,18 @@ export const paramsSchema = z.strictObject({
 export type Params = z.infer<typeof paramsSchema>;
 
 /** The defaults, as a full Params object. */
+/** The first two labels that differ only in capitals ("coin", "Coin"), if any. */
+function caseTwins(labels: string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const label of labels) {
+    const key = label.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined && first !== label) return [first, label];
+    if (first === undefined) seen.set(key, label);
+  }
+  return undefined;
+}
+
 export function defaultParams(): Params {
   return paramsSchema.parse({});
 }
@@ -454,7 +476,31 @@ export async function loadParams({
       );
     throw error;
   }
+  if (emptyYaml(text))
+    throw new VitrineError(
+      'PARAMS_EMPTY',
+      [
+        `${name} is empty (no settings, only blank lines or comments): every setting would take its default,`,
+        `including the demo's collection name "Vitrine Demo Museum" and the demo's labels.`,
+        `A save cut short or a bad merge can empty it: bring it back with "git checkout -- ${name}" or from an earlier commit.`,
+        `To use the default settings on purpose, delete ${name}.`,
+      ].join('\n'),
+      { file: name },
+    );
   return parseParams({ text, name });
+}
+
+/** A params.yaml with no settings at all: 0 bytes, blank lines, comments, or a bare "---". */
+function emptyYaml(text: string): boolean {
+  try {
+    const doc = parseDocument(text);
+    return (
+      doc.errors.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))
+    );
+  } catch {
+    // parseParams says what is wrong.
+    return false;
+  }
 }
 
 /** Parse and validate the text of a params.yaml; `name` is how messages call the file. */

@@ -476,31 +476,7 @@ export async function loadParams({
       );
     throw error;
   }
-  if (emptyYaml(text))
-    throw new VitrineError(
-      'PARAMS_EMPTY',
-      [
-        `${name} is empty (no settings, only blank lines or comments): every setting would take its default,`,
-        `including the demo's collection name "Vitrine Demo Museum" and the demo's labels.`,
-        `A save cut short or a bad merge can empty it: bring it back with "git checkout -- ${name}" or from an earlier commit.`,
-        `To use the default settings on purpose, delete ${name}.`,
-      ].join('\n'),
-      { file: name },
-    );
   return parseParams({ text, name });
-}
-
-/** A params.yaml with no settings at all: 0 bytes, blank lines, comments, or a bare "---". */
-function emptyYaml(text: string): boolean {
-  try {
-    const doc = parseDocument(text);
-    return (
-      doc.errors.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))
-    );
-  } catch {
-    // parseParams says what is wrong.
-    return false;
-  }
 }
 
 /** Parse and validate the text of a params.yaml; `name` is how messages call the file. */

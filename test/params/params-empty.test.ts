@@ -6,10 +6,9 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 import { loadParams, parseParams } from '../../pipeline/params.ts';
 
 /*
- * Tester s25 #4: an emptied params.yaml (a truncated save, a bad merge) was read as "every setting at its default":
- * the repository silently became "Vitrine Demo Museum" with the demo's vocabulary. It is refused, as an empty
- * labels.csv is. A missing params.yaml still means the defaults (a collection that has not set any yet).
- * Also: a vocabulary with "coin" and "Coin" is refused as an exact repeat is.
+ * Tester s25 #4: a vocabulary with "coin" and "Coin" is refused as an exact repeat is. (Refusing an emptied
+ * params.yaml was written and taken back: about 15 test files use an empty or comments-only params.yaml as a
+ * repository marker; see the report.) A missing params.yaml still means the defaults.
  */
 
 const dirs: string[] = [];
@@ -25,24 +24,7 @@ async function paramsFile(text?: string): Promise<string> {
   return file;
 }
 
-describe('an empty params.yaml', () => {
-  for (const [what, text] of [
-    ['0 bytes', ''],
-    ['only blank lines', '\n\n  \n'],
-    ['only comments', '# settings\n# collection:\n#   name: Museum\n'],
-    ['only a document marker', '---\n'],
-  ] as const) {
-    it(`(${what}) is refused, naming params.yaml and saying why`, async () => {
-      const error = await loadParams({ file: await paramsFile(text) }).catch((e: unknown) => e);
-      expect(isVitrineError(error, 'PARAMS_EMPTY')).toBe(true);
-      if (!isVitrineError(error)) return;
-      expect(error.message).toContain('params.yaml is empty');
-      expect(error.message).toContain('Vitrine Demo Museum');
-      expect(error.data).toMatchObject({ file: 'params.yaml' });
-      for (const line of error.message.split('\n')) expect(line.length).toBeLessThanOrEqual(140);
-    });
-  }
-
+describe('params.yaml missing or with few settings', () => {
   it('a missing params.yaml still means every default', async () => {
     const params = await loadParams({ file: await paramsFile() });
     expect(params.collection.name).toBe('Vitrine Demo Museum');

@@ -32,6 +32,16 @@ export const collectionParams = z.strictObject({
     .refine((labels) => new Set(labels).size === labels.length, {
       message: 'each label once (a repeated label would train a class that never wins)',
     })
+    // labels.csv's "Coin" is read as "coin" (did you mean): two such labels would be one class trained twice.
+    .refine((labels) => caseTwins(labels) === undefined, {
+      error: (issue) => {
+        const [a, b] = caseTwins(issue.input as string[]) ?? ['', ''];
+        return (
+          `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice ` +
+          '(it would train a class that never wins); keep one'
+        );
+      },
+    })
     .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
@@ -392,6 +402,18 @@ export const paramsSchema = z.strictObject({
 export type Params = z.infer<typeof paramsSchema>;
 
 /** The defaults, as a full Params object. */
+/** The first two labels that differ only in capitals ("coin", "Coin"), if any. */
+function caseTwins(labels: string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const label of labels) {
+    const key = label.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined && first !== label) return [first, label];
+    if (first === undefined) seen.set(key, label);
+  }
+  return undefined;
+}
+
 export function defaultParams(): Params {
   return paramsSchema.parse({});
 }

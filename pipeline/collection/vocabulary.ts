@@ -37,6 +37,13 @@ export interface VocabularyCheck {
 /** A label used by at most this many objects is taken for a slip in labels.csv rather than a new label. */
 const RARE = 2;
 
+/** Labels named in one list, and look-alike pairs shown, before "and N more". */
+const SHOWN_LABELS = 20;
+const SHOWN_PAIRS = 3;
+
+/** Outside labels used once each and numbered, at least this many, are taken for identifiers in the label column. */
+const IDENTIFIERS = 5;
+
 /** Line numbers shown per label; the count says how many there are in all. */
 const SHOWN_LINES = 5;
 
@@ -251,14 +258,28 @@ function otherLabelsMessage({
   close: (LabelCount & { meant: string })[];
 }): string {
   const withLines = outside.filter((c) => c.lines.length > 0);
+  // A label column of catalogue numbers or titles (cls-0001, cls-0002, … each once) holds identifiers, not classes.
+  const idLike = outside.filter((c) => c.count === 1 && /\p{N}/u.test(c.label));
+  const identifiers = idLike.length >= IDENTIFIERS && idLike.length * 2 >= outside.length;
   const single = withLines.length === 1 && withLines[0]!.lines.length === 1;
   const onLines = withLines.length === 0 ? 'in' : single ? 'on that line of' : 'on those lines of';
   const tooLong = outside.find((c) => Array.from(c.label).length > 80)?.label;
   const lines = [
     `${outside.length} label${outside.length === 1 ? '' : 's'} used in ${labelsName} ` +
       `${outside.length === 1 ? 'is' : 'are'} not in collection.vocabulary in params.yaml: ` +
-      `${outside.map((c) => `${clip(c.label)} (${c.count})`).join(', ')}. Objects with these labels are not used for training.`,
-    ...(withLines.length > 0 ? [`In ${labelsName}: ${withLines.map(usedOn).join('; ')}.`] : []),
+      `${some(outside.map((c) => `${clip(c.label)} (${c.count})`))}. Objects with these labels are not used for training.`,
+    ...(identifiers
+      ? [
+          `${idLike.length} labels look like identifiers, not classes (each is used once and has a number, such as ` +
+            `${some(
+              idLike.map((c) => `"${clip(c.label)}"`),
+              3,
+            )}): does the label column of ${labelsName} hold ` +
+            'catalogue numbers or titles? It should hold a class from collection.vocabulary, such as ' +
+            `"${clip(vocabulary[0] ?? 'coin')}".`,
+        ]
+      : []),
+    ...(withLines.length > 0 ? [`In ${labelsName}: ${some(withLines.map(usedOn), SHOWN_LABELS / 2)}.`] : []),
     `Fix ${outside.length === 1 ? 'it' : 'each'} in one of two ways: if the label is right, add it to ` +
       `collection.vocabulary in params.yaml; if it is a typo or the wrong label, correct it ${onLines} ${labelsName}.`,
     // A label of hundreds of characters is text pasted into the label column, not a label to learn: the
@@ -269,7 +290,7 @@ function otherLabelsMessage({
             `(${Array.from(tooLong).length} characters) is most likely text pasted into the label column: ` +
             `correct it in ${labelsName} first.`,
         ]
-      : tooFew.length < outside.length
+      : tooFew.length < outside.length && !identifiers
         ? [
             `The vocabulary is ${vocabulary.join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
             `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
@@ -277,7 +298,7 @@ function otherLabelsMessage({
         : []),
     ...(tooFew.length
       ? [
-          `${tooFew.map((c) => `${clip(c.label)} (${c.count})`).join(', ')} ${one ? 'has' : 'have'} too few objects to ` +
+          `${some(tooFew.map((c) => `${clip(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
             `learn and test (${labelRule({ full: minPerLabel })}): label more objects with ${one ? 'it' : 'them'} ` +
             `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
             'objects a label in it.',
@@ -289,13 +310,31 @@ function otherLabelsMessage({
         `"${clip(c.meant)}"? Then correct those lines of ${labelsName}. If "${clip(c.label)}" is a label of its own, ` +
         'add it to collection.vocabulary in params.yaml instead.',
     ),
-    ...duplicates.map(
-      (d) =>
-        `"${clip(d.labels[0])}" and "${clip(d.labels[1])}" look like the same label (${WHY[d.why]}): ` +
-        `correct one of them in ${labelsName} and keep one in the vocabulary.`,
-    ),
+    ...duplicatesMessage({ duplicates, labelsName }),
   ];
   return lines.join('\n');
+}
+
+/** Up to `shown` items joined with commas, then "and N more". */
+function some(items: string[], shown = SHOWN_LABELS): string {
+  const more = items.length > shown ? ` and ${items.length - shown} more` : '';
+  return items.slice(0, shown).join(', ') + more;
+}
+
+/**
+ * Each pair that looks like one label written twice; past a few, one summary with examples: 300 numbered labels
+ * printed 42,066 pair lines.
+ */
+function duplicatesMessage({ duplicates, labelsName }: { duplicates: NearDuplicate[]; labelsName: string }): string[] {
+  const pair = (d: NearDuplicate) => `"${clip(d.labels[0])}" and "${clip(d.labels[1])}"`;
+  const fix = `correct one of them in ${labelsName} and keep one in the vocabulary.`;
+  if (duplicates.length <= SHOWN_PAIRS)
+    return duplicates.map((d) => `${pair(d)} look like the same label (${WHY[d.why]}): ${fix}`);
+  return [
+    `${duplicates.length} pairs of labels look like the same label written two ways; for each, ${fix} For example:`,
+    ...duplicates.slice(0, SHOWN_PAIRS).map((d) => `  ${pair(d)} (${WHY[d.why]})`),
+    `  …and ${duplicates.length - SHOWN_PAIRS} more.`,
+  ];
 }
 
 /** `"Statuary" (7 objects) on lines 3, 4, 6, 7, 8 and 2 more` */
@@ -326,27 +365,91 @@ const WHY: Record<NearDuplicate['why'], string> = {
   spelling: 'a spelling variant',
 };
 
-/** Pairs of labels that look like one label written two ways: capitals, a plural "s", or one or two letters apart. */
+/**
+ * Pairs of labels that look like one label written two ways: capitals, a plural "s", or one or two letters apart.
+ * Labels that share a key (the folded label, its stem without a plural ending, or the label less one or two letters)
+ * are the only ones compared: comparing every pair took minutes for 5,000 labels.
+ */
 export function nearDuplicates(labels: string[]): NearDuplicate[] {
-  const found: NearDuplicate[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    for (let j = i + 1; j < labels.length; j++) {
-      const why = likeness(labels[i]!, labels[j]!);
-      if (why) found.push({ labels: [labels[i]!, labels[j]!], why });
+  const buckets = new Map<string, number[]>();
+  const put = (key: string, i: number) => {
+    const bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, [i]);
+    else if (bucket[bucket.length - 1] !== i) bucket.push(i);
+  };
+  labels.forEach((label, i) => {
+    const folded = fold(label);
+    for (const stem of [folded, folded.replace(/e?s$/, ''), folded.replace(/s$/, '')]) put(`p\0${stem}`, i);
+    const allowed = lettersAllowed(folded.length);
+    // A label of more than 40 letters is text, not a word: no spelling variants (its variants would be thousands).
+    const prefix = `d\0${digits(folded)}\0`;
+    if (allowed > 0 && folded.length <= 40) for (const v of deletions(folded, allowed)) put(prefix + v, i);
+  });
+  const seen = new Set<number>();
+  const pairs: [number, number][] = [];
+  for (const bucket of buckets.values()) {
+    for (let x = 0; x < bucket.length; x++) {
+      for (let y = x + 1; y < bucket.length; y++) {
+        const [i, j] = [bucket[x]!, bucket[y]!].sort((a, b) => a - b) as [number, number];
+        const key = i * labels.length + j;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push([i, j]);
+      }
     }
   }
-  return found;
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return pairs.flatMap(([i, j]) => {
+    const why = likeness(labels[i]!, labels[j]!);
+    return why ? [{ labels: [labels[i]!, labels[j]!] as [string, string], why }] : [];
+  });
+}
+
+function fold(label: string): string {
+  return label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** The digits of a label in order: labels with different numbers (vase-1, vase-2) are different things. */
+function digits(folded: string): string {
+  return folded.replace(/\P{N}+/gu, '');
+}
+
+/** Letters two labels may differ by: short words one letter apart are often different words (mask / mast). */
+function lettersAllowed(length: number): number {
+  return length >= 7 ? 2 : length >= 5 ? 1 : 0;
+}
+
+/** The word less up to `k` of its letters, each way once. */
+function deletions(word: string, k: number): Set<string> {
+  const out = new Set<string>([word]);
+  let level = [word];
+  for (let d = 0; d < k; d++) {
+    const next: string[] = [];
+    for (const w of level) {
+      // Letters, not UTF-16 units: a letter outside the Basic Multilingual Plane is two units.
+      const chars = /[\uD800-\uDFFF]/.test(w) ? Array.from(w) : w;
+      for (let i = 0; i < chars.length; i++) {
+        const v = typeof chars === 'string' ? w.slice(0, i) + w.slice(i + 1) : chars.toSpliced(i, 1).join('');
+        if (!out.has(v)) {
+          out.add(v);
+          next.push(v);
+        }
+      }
+    }
+    level = next;
+  }
+  return out;
 }
 
 function likeness(a: string, b: string): NearDuplicate['why'] | undefined {
   if (a === b) return undefined;
-  const na = a.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-  const nb = b.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const na = fold(a);
+  const nb = fold(b);
   if (na === nb) return 'case';
   if (`${na}s` === nb || `${nb}s` === na || `${na}es` === nb || `${nb}es` === na) return 'plural';
-  const shorter = Math.min(na.length, nb.length);
-  // Short words one letter apart are often different words (mask / mast); long ones rarely are.
-  const allowed = shorter >= 7 ? 2 : shorter >= 5 ? 1 : 0;
+  // cls-0297 and cls-0299 are two numbered things, not one label spelt two ways.
+  if (digits(na) !== digits(nb)) return undefined;
+  const allowed = lettersAllowed(Math.min(na.length, nb.length));
   return allowed > 0 && editDistance(na, nb, allowed) <= allowed ? 'spelling' : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from '../cli/command.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
-import { initData } from './config.ts';
+import { initData, setDvcConfig } from './config.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
@@ -167,7 +167,13 @@ export const dataCommands: Command[] = [
     help:
       'Writes .dvc/config like "dvc init" + "dvc remote add -d". The remote is a folder (e.g. ' +
       '../museum-storage or a mounted drive) or s3://bucket/folder.\nExample: vitrine data init ../museum-storage',
-    options: { name: { type: 'string', description: 'Name of the remote (default "local").' } },
+    options: {
+      name: { type: 'string', description: 'Name of the remote (default "local").' },
+      // As "vitrine init" has them.
+      'endpoint-url': { type: 'string', description: 'S3-compatible server address (not needed for AWS).' },
+      'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
+      'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
+    },
     async run(ctx, { values, positionals }) {
       const url = positionals[0];
       if (!url) {
@@ -176,8 +182,29 @@ export const dataCommands: Command[] = [
         );
         return 2;
       }
-      await initData({ root: ctx.ws.root, remoteName: (values.name as string | undefined) ?? 'local', remoteUrl: url });
+      const name = (values.name as string | undefined) ?? 'local';
+      await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      const section = `remote "${name}"`;
+      const endpoint = values['endpoint-url'] as string | undefined;
+      if (endpoint)
+        await setDvcConfig({ root: ctx.ws.root, values: [{ section, key: 'endpointurl', value: endpoint }] });
+      const keys = [
+        ['access_key_id', values['access-key-id']],
+        ['secret_access_key', values['secret-access-key']],
+      ].filter((k): k is [string, string] => typeof k[1] === 'string' && k[1] !== '');
+      // Keys only in config.local, which .dvc/.gitignore keeps out of git.
+      if (keys.length > 0)
+        await setDvcConfig({
+          root: ctx.ws.root,
+          local: true,
+          values: keys.map(([key, value]) => ({ section, key, value })),
+        });
       ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
+      if (/^s3:\/\//i.test(url) && !endpoint)
+        ctx.log.info(
+          'For an S3 server other than Amazon (MinIO, R2, …), run this again with --endpoint-url <address>. Keys go to ' +
+            '.dvc/config.local, never committed: --access-key-id and --secret-access-key, or the environment (AWS_ACCESS_KEY_ID…).',
+        );
     },
   },
   {

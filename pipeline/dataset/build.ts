@@ -29,7 +29,7 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { linkOutsideMessage, linksOutside } from './links.ts';
-import { assignSplits } from './split.ts';
+import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
   emptyLabelsError,
@@ -104,6 +104,10 @@ export async function buildDataset({
 
   // Objects with an image file.
   const withImage: { object: (typeof read.objects)[number]; relpath: string; md5: string }[] = [];
+  // Objects without a usable picture (none, missing, a link outside data/, or unreadable): a photography problem,
+  // not a reason to take the record out of the catalogue. They stay in dataset.json with image and imageMd5 empty,
+  // which every later stage reads as "no picture": out of training, evaluation and annotation.
+  const unpictured: (typeof read.objects)[number][] = [];
   for (const object of read.objects) {
     const line = read.lineOf.get(object.id);
     const relpath = imagePath(object.image);
@@ -114,6 +118,7 @@ export async function buildDataset({
         message: `${objectsName}:${line}: object "${object.id}" has no image.`,
         ...where,
       });
+      unpictured.push(object);
     } else if (relpath.startsWith('../') || path.posix.isAbsolute(relpath)) {
       issues.push({
         code: 'OBJECT_NO_IMAGE',
@@ -122,18 +127,21 @@ export async function buildDataset({
           `data folder; image paths are relative to data/, like "images/${object.id}.jpg".`,
         ...where,
       });
+      unpictured.push(object);
     } else if (!md5Of.has(relpath)) {
       issues.push({
         code: 'OBJECT_NO_IMAGE',
         message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
         ...where,
       });
+      unpictured.push(object);
     } else if (outside.has(relpath)) {
       issues.push({
         code: 'IMAGE_LINK_OUTSIDE',
         message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath, outside.get(relpath))}`,
         ...where,
       });
+      unpictured.push(object);
     } else {
       withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
     }
@@ -172,6 +180,7 @@ export async function buildDataset({
       object: object.id,
       ...labelsLineOf(object.id),
     });
+    unpictured.push(object);
     return false;
   });
 
@@ -194,28 +203,41 @@ export async function buildDataset({
     objects: usable.map(({ object, md5 }) => ({ id: object.id, imageMd5: md5 })),
     fractions: p.split,
   });
-  const objects: DatasetObject[] = usable
-    .map(({ object, md5 }) => {
-      const analysis = analyses.get(md5)!;
-      return {
-        ...object,
-        imageMd5: md5,
-        width: analysis.width,
-        height: analysis.height,
-        label: labelCheck.labelOf.get(object.id) ?? null,
-        split: splits.get(object.id)!,
-        colours: analysis.colours,
-        thumbnails: analysis.thumbnails,
-      };
-    })
-    .sort((a, b) => compareIds(a.id, b.id));
+  const pictured: DatasetObject[] = usable.map(({ object, md5 }) => {
+    const analysis = analyses.get(md5)!;
+    return {
+      ...object,
+      imageMd5: md5,
+      width: analysis.width,
+      height: analysis.height,
+      label: labelCheck.labelOf.get(object.id) ?? null,
+      split: splits.get(object.id)!,
+      colours: analysis.colours,
+      thumbnails: analysis.thumbnails,
+    };
+  });
+  const objects: DatasetObject[] = [
+    ...pictured,
+    ...unpictured.map((object) => ({
+      ...object,
+      image: '',
+      imageMd5: '',
+      width: 0,
+      height: 0,
+      label: labelCheck.labelOf.get(object.id) ?? null,
+      split: splitOfId({ id: object.id, ...p.split }),
+      colours: [],
+      thumbnails: [],
+    })),
+  ].sort((a, b) => compareIds(a.id, b.id));
 
   const dataset: Dataset = {
     schema: 'vitrine.dataset/1',
     labels: [...vocabulary],
     objects,
     issues: sortIssues(issues),
-    counts: countObjects({ objects, vocabulary }),
+    // The training data: objects with a picture.
+    counts: countObjects({ objects: pictured, vocabulary }),
   };
 
   const remembered = new Map(
@@ -259,7 +281,7 @@ export async function buildDataset({
   if (alike) log.warn(`${objectsName}: ${alike}`, { file: objectsName });
   const sharing = sameAddress({ ids: read.objects.map((o) => o.id), lineOf: read.lineOf });
   if (sharing) log.warn(`${objectsName}: ${sharing}`, { file: objectsName });
-  const conflicting = sameImageDifferentLabels(objects);
+  const conflicting = sameImageDifferentLabels(pictured);
   if (conflicting) log.warn(conflicting, { file: labelsName });
   if (labels.length > 0 && dataset.counts.labelled === 0)
     throw noUsableLabels({
@@ -507,8 +529,23 @@ function reportIssues({
     })
     .join(', ');
   const rows = `${issues.length} row${issues.length === 1 ? '' : 's'}`;
-  log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.` : `${rows} with problems: ${detail}.`);
+  const pictureless = issues.filter((i) => PICTURE_PROBLEMS.has(i.code)).length;
+  const kept =
+    onInvalid === 'skip' && pictureless > 0
+      ? ` The ${pictureless === 1 ? 'object with an image problem stays' : `${pictureless} objects with an image problem stay`} ` +
+        'in the catalogue without a picture, and out of training.'
+      : '';
+  log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.${kept}` : `${rows} with problems: ${detail}.`);
 }
+
+/** Problems that leave an object without a usable picture: its record is kept (build, "unpictured"). */
+const PICTURE_PROBLEMS = new Set([
+  'OBJECT_NO_IMAGE',
+  'IMAGE_LINK_OUTSIDE',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_MISSING',
+]);
 
 /** Each kind of issue for one row and for several: "1 label outside the vocabulary", "3 labels …". */
 const ISSUE_WORDS: Record<string, [string, string]> = {

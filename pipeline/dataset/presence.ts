@@ -59,6 +59,22 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   const { objects } = await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' });
   for (const o of objects) if (o.image) needed.add(path.posix.normalize(o.image.split('\\').join('/')));
   const missing = p.missing.filter((f) => needed.has(f));
+  const notFetched = new Set(p.notFetched ?? []);
+  // Files no object uses, never fetched (a pull cut short): the dataset is whole, but data/ is not what data.dvc says.
+  const unused = p.missing.filter((f) => !needed.has(f) && notFetched.has(f));
+  if (unused.length > 0) {
+    const one = unused.length === 1;
+    log.warn(
+      `${unused.length} file${one ? '' : 's'} that data.dvc records ${one ? 'was' : 'were'} never fetched to this machine ` +
+        `(${unused
+          .slice(0, EXAMPLES)
+          .map((f) => `data/${f}`)
+          .join(', ')}${unused.length > EXAMPLES ? ', …' : ''}); ` +
+        `no object in data/objects.csv uses ${one ? 'it' : 'them'}, so the dataset is complete. ` +
+        `Run "vitrine data pull" to fetch ${one ? 'it' : 'them'}.`,
+      { file: 'data.dvc' },
+    );
+  }
   if (missing.length === 0) return;
   // Files in a linked folder are there, but not read (recordedPresence warned, naming the folder): pulling
   // would not help, putting the folder itself in place of the link would.
@@ -72,7 +88,6 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
       { file: 'data.dvc', missing: missing.length },
     );
   const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);
-  const notFetched = new Set(p.notFetched ?? []);
   const never = missing.filter((f) => notFetched.has(f)).length;
   throw new VitrineError(
     'DATA_INCOMPLETE',

@@ -15,7 +15,7 @@ const LISTED = 5;
 export function warnSmallImages({ objects, log }: { objects: DatasetObject[]; log: Logger }): number {
   // Listed as staff count ids (OBJ-2 before OBJ-10), not in the table's code-point order.
   const small = objects
-    .filter((o) => Math.min(o.width, o.height) < MIN_IMAGE_SIDE)
+    .filter((o) => o.image !== '' && Math.min(o.width, o.height) < MIN_IMAGE_SIDE)
     .sort((a, b) => compareIdsNaturally(a.id, b.id));
   for (const o of small.slice(0, LISTED)) {
     log.warn(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { VitrineError } from '../errors.ts';
@@ -48,6 +48,7 @@ export async function saveModel({
 }): Promise<void> {
   const abs = path.resolve(dir);
   await mkdir(path.dirname(abs), { recursive: true });
+  await sweepLeftovers(abs);
   const temp = `${abs}.tmp-${randomBytes(6).toString('hex')}`;
   const old = `${abs}.old-${randomBytes(6).toString('hex')}`;
   try {
@@ -85,6 +86,35 @@ export async function saveModel({
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A temp folder younger than this may be another save's, under way: it is left alone. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/**
+ * Remove what an earlier save of `abs` left when it was stopped between its two renames: `<name>.old-<hex>` (the
+ * model before) and `<name>.tmp-<hex>` (the one being written, once stale). Only saveModel's own names.
+ */
+async function sweepLeftovers(abs: string): Promise<void> {
+  const own = new RegExp(`^${escapeRegExp(path.basename(abs))}\\.(old|tmp)-[0-9a-f]{12}$`);
+  const entries = await readdir(path.dirname(abs)).catch(() => [] as string[]);
+  for (const name of entries) {
+    const match = own.exec(name);
+    if (!match) continue;
+    const file = path.join(path.dirname(abs), name);
+    if (match[1] === 'tmp') {
+      const age = await stat(file).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age < STALE_TEMP_MS) continue;
+    }
+    await rm(file, { recursive: true, force: true });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Read `model-info.json` of a model folder. */

@@ -31,6 +31,11 @@ export const datasetStage: Stage = {
     const skipped = dataset.issues.length;
     const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
     if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    const unpictured = dataset.objects.filter((o) => o.image === '').length;
+    if (unpictured > 0)
+      parts.push(
+        `${unpictured} object${unpictured === 1 ? '' : 's'} without a usable picture (kept in the catalogue, not used to train)`,
+      );
     if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', ') };
   },

@@ -133,7 +133,7 @@ describe('buildDataset', () => {
     ]);
     expect(dataset.issues[1]!.message).toContain('data/images/nowhere.png');
     expect(dataset.issues[2]!.message).toContain('outside the data folder');
-    expect(dataset.objects.map((o) => o.id)).toEqual(['b1']);
+    expect(dataset.objects.filter((o) => o.image !== '').map((o) => o.id)).toEqual(['b1']);
   });
 
   it('reports images that cannot be decoded or are too large', async () => {
@@ -156,7 +156,7 @@ describe('buildDataset', () => {
       ['IMAGE_TOO_LARGE', 5, 'c4'],
     ]);
     expect(dataset.issues[0]!.message).toContain('data/images/c2.png');
-    expect(dataset.objects.map((o) => o.id)).toEqual(['c1']);
+    expect(dataset.objects.filter((o) => o.image !== '').map((o) => o.id)).toEqual(['c1']);
   });
 
   it(

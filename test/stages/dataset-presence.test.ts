@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,25 @@ describe('dataset stage and data.dvc', () => {
     await rm(path.join(root, 'data', 'images', 'left-the-export.jpg'));
     const result = await datasetStage.run(ctx(root));
     expect(result.summary).toMatch(/^24 objects/);
+  });
+
+  it('runs but warns in one line when recorded files no object uses were never fetched (a pull cut short)', async () => {
+    const root = await copyRepo();
+    const scan = path.join(root, 'data', 'scans', 'scan-1.tif');
+    await mkdir(path.dirname(scan), { recursive: true });
+    await writeFile(scan, 'a large scan');
+    await addData({ root, log: silentLogger });
+    const md5 = createHash('md5').update('a large scan').digest('hex');
+    await rm(scan);
+    await rm(objectPath(path.join(root, '.dvc', 'cache'), md5), { force: true });
+    const log = recordingLog();
+    const result = await datasetStage.run(ctx(root, log));
+    expect(result.summary).toMatch(/^24 objects/);
+    const said = log.warnings.filter((w) => w.includes('never fetched'));
+    expect(said).toEqual([
+      '1 file that data.dvc records was never fetched to this machine (data/scans/scan-1.tif); no object in ' +
+        'data/objects.csv uses it, so the dataset is complete. Run "vitrine data pull" to fetch it.',
+    ]);
   });
 
   it('names a linked images folder, warned and in the error, instead of asking for "vitrine data pull"', async () => {

@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData } from '../../pipeline/catalogue/data.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { datasetStage } from '../../pipeline/stages/dataset.ts';
+import { makeCollection, object, pixelBombPng, removeTempDirs, solidImage, testParams } from './fixtures.ts';
+
+/*
+ * Tester s25 #2: an object whose photograph cannot be read (truncated, over the pixel limit) left the public
+ * catalogue, which reads dataset.json's objects. Its record stays there, without a picture, out of training and
+ * evaluation (image and imageMd5 empty, as every later stage already reads them); the warning stays.
+ */
+
+afterAll(removeTempDirs);
+
+describe('objects without a usable picture', () => {
+  it('stay in dataset.json without a picture, out of the counts of training data, each still warned of', async () => {
+    const jpeg = await solidImage({ width: 200, height: 200, format: 'jpeg' });
+    const objects = [
+      object('a1'),
+      object('a2'),
+      object('b-trunc', 'images/b-trunc.jpg'),
+      object('b-huge'),
+      object('b-none', ''),
+      object('b-gone', 'images/nowhere.png'),
+    ];
+    const ws = await makeCollection({
+      objects,
+      labels: [
+        { objectId: 'a1', label: 'coin' },
+        { objectId: 'a2', label: 'mask' },
+        { objectId: 'b-trunc', label: 'coin' },
+        { objectId: 'b-huge', label: 'mask' },
+        { objectId: 'b-none', label: 'coin' },
+      ],
+      images: {
+        'images/a1.png': await solidImage(),
+        'images/a2.png': await solidImage({ colour: '#123456' }),
+        'images/b-trunc.jpg': jpeg.subarray(0, Math.floor(jpeg.length / 3)),
+        'images/b-huge.png': pixelBombPng(),
+      },
+    });
+    const params = testParams((p) => (p.dataset.image.max_pixels = 5000));
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params, log });
+    expect(dataset.objects.map((o) => o.id).sort()).toEqual(['a1', 'a2', 'b-gone', 'b-huge', 'b-none', 'b-trunc']);
+    for (const id of ['b-trunc', 'b-huge', 'b-none', 'b-gone']) {
+      const o = dataset.objects.find((x) => x.id === id)!;
+      expect(o).toMatchObject({ image: '', imageMd5: '', thumbnails: [], colours: [], title: `Object ${id}` });
+    }
+    expect(dataset.objects.find((o) => o.id === 'b-trunc')!.label).toBe('coin');
+    // The training data: only the two pictured objects.
+    expect(dataset.counts).toMatchObject({ objects: 2, labelled: 2 });
+    expect(dataset.issues.map((i) => i.object).sort()).toEqual(['b-gone', 'b-huge', 'b-none', 'b-trunc']);
+    // Objects sharing no image are not "the same image with different labels".
+    expect(log.lines.map((l) => l.message).join('\n')).not.toContain('have the same image');
+
+    const summary = await datasetStage.run({ ws, params, log: memoryLogger() } as never);
+    expect(summary?.summary).toContain('2 objects (2 labelled)');
+    expect(summary?.summary).toContain('4 objects without a usable picture (kept in the catalogue, not used to train)');
+    expect(summary?.summary).not.toContain('very small');
+
+    // The catalogue (which reads dataset.json) keeps each record, without a picture.
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    const trunc = catalogue.objects.find((o) => o.id === 'b-trunc');
+    expect(trunc).toMatchObject({ title: 'Object b-trunc', images: [], label: 'coin' });
+    expect(catalogue.objects.map((o) => o.id).sort()).toEqual(['a1', 'a2', 'b-gone', 'b-huge', 'b-none', 'b-trunc']);
+  });
+});

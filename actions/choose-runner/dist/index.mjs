@@ -46979,6 +46979,11 @@ var collectionParams = external_exports.strictObject({
     })
   ).min(2).refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
+  }).refine((labels) => caseTwins(labels) === void 0, {
+    error: (issue3) => {
+      const [a, b] = caseTwins(issue3.input) ?? ["", ""];
+      return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
+    }
   }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
@@ -47274,6 +47279,16 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
+function caseTwins(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const label of labels) {
+    const key = label.toLowerCase();
+    const first = seen.get(key);
+    if (first !== void 0 && first !== label) return [first, label];
+    if (first === void 0) seen.set(key, label);
+  }
+  return void 0;
+}
 function validateParams({
   raw,
   file: file2 = "params.yaml",

@@ -47918,6 +47918,11 @@ var collectionParams = external_exports.strictObject({
     })
   ).min(2).refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
+  }).refine((labels) => caseTwins(labels) === void 0, {
+    error: (issue3) => {
+      const [a, b] = caseTwins(issue3.input) ?? ["", ""];
+      return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
+    }
   }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
@@ -48213,6 +48218,16 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
+function caseTwins(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const label of labels) {
+    const key = label.toLowerCase();
+    const first = seen.get(key);
+    if (first !== void 0 && first !== label) return [first, label];
+    if (first === void 0) seen.set(key, label);
+  }
+  return void 0;
+}
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
 // pipeline/registry/identity.ts
@@ -48283,18 +48298,19 @@ var VERDICT_WORDS = {
   better: "Better: this change makes the model better",
   worse: "Worse: this change makes the model worse",
   "no detectable difference": "No detectable difference: the model scores about the same as before",
-  "first model": "First model: there is no model in production to compare with yet"
+  "first model": "First model: there is no model in production to compare with yet",
+  "not comparable": "Not comparable: this change removes too many labels for its model to be judged better"
 };
 function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
 }
 function verdictLine(report) {
-  const worse = report.verdict === "worse";
+  const worse = report.verdict === "worse" || report.verdict === "not comparable";
   const other = report.gate.otherModel === true;
   const icon = !report.gate.passed ? "\u274C" : worse || other ? "\u26A0\uFE0F" : "\u2705";
   const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
-  const onMain = /^this run is on .+ itself$/.test(report.labels.noBaseReason ?? "");
-  const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though it scores lower than the one in production.` : "";
+  const onMain = report.labels.noBaseCode === "on-branch";
+  const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "";
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "";
   return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
 }
@@ -48310,10 +48326,10 @@ function baselineScopeNote({
     const why = baseline.splitChanged ? " (the split settings, dataset.split, changed since it was trained)" : "";
     const rest = n - excluded;
     const scored = rest > 0 ? `its figures come from the other ${rest}, ${candidate}'s from all ${n}` : `no test object was left to score it on`;
-    const unread = Math.min(excluded, baseline.unanswered ?? 0);
-    const trained = excluded - unread;
-    const unreadWords = `could not read the images of ${unread}`;
-    const what = trained === 0 ? `${Who} ${unreadWords} of the ${n} test ${plural2(n, "object")} (its backbone gave no usable numbers for them)` : `${Who} trained on ${trained} of the ${n} test ${plural2(n, "object")}${why}` + (unread > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : "");
+    const unread2 = Math.min(excluded, baseline.unanswered ?? 0);
+    const trained = excluded - unread2;
+    const unreadWords = `could not read the images of ${unread2}`;
+    const what = trained === 0 ? `${Who} ${unreadWords} of the ${n} test ${plural2(n, "object")} (its backbone gave no usable numbers for them)` : `${Who} trained on ${trained} of the ${n} test ${plural2(n, "object")}${why}` + (unread2 > 0 ? ` and ${unreadWords} (its backbone gave no usable numbers for them)` : "");
     return {
       sentence: `${what}, so those were left out of its scores and of the comparison: ${scored}.`,
       warning: false
@@ -48356,8 +48372,8 @@ function intro({ report, metrics, collectionName }) {
   const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
-  const unread = metrics.baseline?.unanswered ?? 0;
-  const which2 = unread === 0 ? "it did not train on" : unread < excluded ? "it did not train on and could read" : "it could read";
+  const unread2 = metrics.baseline?.unanswered ?? 0;
+  const which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read";
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
   const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
@@ -48379,7 +48395,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }) {
   if (!baseCommit && baseUnavailable) {
     return `${title}
 
-\u26A0\uFE0F The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository, and fetching it failed. The reason: ${text(baseUnavailable.reason)}
+\u26A0\uFE0F The label changes cannot be listed: the base of this pull request (${code(baseUnavailable.ref)}) is not in this copy of the repository and could not be fetched. The reason: ${text(baseUnavailable.reason)}
 
 A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` in actions/checkout) or by giving the pipeline step a token that can read the repository (\`GITHUB_TOKEN\`). The model's scores below are not affected.`;
   }
@@ -48411,7 +48427,7 @@ ${against}No label in labels.csv changed.`;
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels and ${outside === 1 ? "was" : "were"} skipped` : "",
-    otherSkipped && stale ? `the dataset stage has not run since ${changes.length === 1 ? "this change" : "these changes"}: run \`vitrine run\`` : "",
+    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
@@ -48446,6 +48462,11 @@ ${intro2}${pictures ? `
 ${pictures}` : ""}
 
 ${table({ header, rows })}${more}`;
+}
+function unread(n, all) {
+  if (n === all) return `the dataset stage has not run since ${n === 1 ? "this change" : "these changes"}`;
+  const [is, they] = n === 1 ? ["is", "it was"] : ["are", "they were"];
+  return `${n} of these changes ${is} not in the dataset yet (the dataset stage has not run since ${they} made)`;
 }
 function catalogueNote(catalogue, shown) {
   if (!catalogue) return "";

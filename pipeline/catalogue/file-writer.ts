@@ -33,7 +33,7 @@ parentPort.on('message', (m) => {
       written++;
     } catch (e) {
       try { fs.rmSync(temp, { force: true }); } catch {}
-      failure = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: (e && e.path) || file };
+      failure = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: file };
       return parentPort.postMessage({ id: m.id, error: failure });
     }
   }
@@ -53,6 +53,8 @@ export interface FileWriter {
   write(files: { file: string; data: string }[]): Promise<void>;
   /** Wait for every queued file; the number written (the others already held these bytes). */
   finish(): Promise<number>;
+  /** Stop at once (the caller failed): files not yet written are not written. */
+  abort(): Promise<void>;
 }
 
 /** A worker that writes files when their bytes change; `finish` (or a failure) ends it. */
@@ -95,6 +97,9 @@ export function startFileWriter({ queued = 4 }: { queued?: number } = {}): FileW
         await worker.terminate();
         throw error;
       }
+    },
+    async abort() {
+      await worker.terminate();
     },
     async finish() {
       try {

@@ -236,17 +236,26 @@ export async function writeManifests({
   const pictured = catalogue.objects.filter((o) => o.images.length > 0);
   // Compared with the files on disk and written on a worker thread (see file-writer.ts).
   const writer = startFileWriter();
-  for (let i = 0; i < pictured.length; i += 256) {
-    const batch = pictured.slice(i, i + 256).map((o) => manifestOf({ o, siteBase, collection: catalogue.collection }));
-    await writer.write(
-      batch.map((manifest, k) => ({
-        file: path.join(publicDir, iiifFolder(pictured[i + k]!.slug), 'manifest.json'),
-        data: JSON.stringify(manifest),
-      })),
-    );
-    for (const manifest of batch) listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
+  let written: number;
+  try {
+    for (let i = 0; i < pictured.length; i += 256) {
+      const batch = pictured
+        .slice(i, i + 256)
+        .map((o) => manifestOf({ o, siteBase, collection: catalogue.collection }));
+      await writer.write(
+        batch.map((manifest, k) => ({
+          file: path.join(publicDir, iiifFolder(pictured[i + k]!.slug), 'manifest.json'),
+          data: JSON.stringify(manifest),
+        })),
+      );
+      for (const manifest of batch) listed.push({ id: manifest.id, type: 'Manifest', label: manifest.label });
+    }
+    written = await writer.finish();
+  } catch (error) {
+    // Nothing goes on writing behind a failed step: the queued manifests are dropped.
+    await writer.abort();
+    throw error;
   }
-  const written = await writer.finish();
   const collection = {
     '@context': 'http://iiif.io/api/presentation/3/context.json',
     id: `${siteBase}iiif/collection.json`,

@@ -53,4 +53,20 @@ describe('startFileWriter', () => {
     // Nothing after the failure was written.
     expect(await stat(path.join(dir, 'z')).catch(() => null)).toBeNull();
   });
+
+  it('writes nothing more once aborted (its caller failed), and lets the process go', async () => {
+    const dir = await tempDir('vitrine-file-writer-');
+    const writer = startFileWriter({ queued: 8 });
+    for (let b = 0; b < 8; b++)
+      await writer.write(
+        Array.from({ length: 500 }, (_, i) => ({ file: path.join(dir, `m-${b}-${i}`, 'manifest.json'), data: `${b}` })),
+      );
+    await writer.abort();
+    const count = async () =>
+      (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('manifest.json')).length;
+    const atAbort = await count();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await count()).toBe(atAbort);
+    expect(atAbort).toBeLessThan(4000);
+  });
 });

@@ -186,9 +186,23 @@ export function proposeVocabulary({
     : [];
   // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
   const fullPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
-  const { labels: vocabulary, min: minPerLabel } = learnableLabels({ counts: labels, minPerLabel: fullPerLabel });
+  const learnable = learnableLabels({ counts: labels, minPerLabel: fullPerLabel });
+  const minPerLabel = learnable.min;
+  // "Coin" and "coin": one label written two ways, which params.yaml refuses as two classes. The more used
+  // spelling is proposed; the other is said as a look-alike below (not as "too few"), to correct in the export.
+  const folded = new Set<string>();
+  const twins = new Set<string>();
+  const vocabulary = learnable.labels.filter((label) => {
+    const key = label.toLocaleLowerCase('en');
+    if (folded.has(key)) {
+      twins.add(label);
+      return false;
+    }
+    folded.add(key);
+    return true;
+  });
   const chosen = new Set(vocabulary);
-  const leftOut = labels.filter((l) => !chosen.has(l.label));
+  const leftOut = labels.filter((l) => !chosen.has(l.label) && !twins.has(l.label));
   const duplicates = nearDuplicates(labels.map((l) => l.label));
   return { labels, nearDuplicates: duplicates, vocabulary, leftOut, minPerLabel, fullPerLabel };
 }

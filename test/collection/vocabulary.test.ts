@@ -166,4 +166,19 @@ describe('checkVocabulary agrees with the vocabulary vitrine init proposes', () 
     expect(check.message).not.toMatch(/vocabulary: \[/);
     expect(check.message).toMatch(/Smithsonian \(1\) has too few objects to learn and test/);
   });
+
+  it('proposes one spelling of a label written in two cases (the more used), which params.yaml accepts', async () => {
+    const { proposeVocabulary } = await import('../../pipeline/init/scaffold.ts');
+    const { validateParams } = await import('../../pipeline/params.ts');
+    const used = [...Array(60).fill('Coin'), ...Array(50).fill('coin'), ...Array(55).fill('Vase')];
+    const proposal = proposeVocabulary({
+      table: { format: 'csv', header: ['label'], rows: used.map((label, i) => ({ line: i + 2, cells: { label } })) },
+      labelColumn: 'label',
+    });
+    expect(proposal.vocabulary).toEqual(['Coin', 'Vase']);
+    // Not "too few objects": the pair is said as one label written two ways.
+    expect(proposal.leftOut).toEqual([]);
+    expect(proposal.nearDuplicates.map((d) => d.labels)).toContainEqual(['Coin', 'coin']);
+    expect(() => validateParams({ raw: { collection: { vocabulary: proposal.vocabulary } } })).not.toThrow();
+  });
 });

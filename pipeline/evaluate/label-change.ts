@@ -13,7 +13,8 @@ import { macroF1Of, prepare } from './scores.ts';
  * pull request that corrects twenty labels has two or three of them there, and its verdict has no
  * power. Here both label sets train heads in the same folds with the same seeds (only the labels
  * differ), every object is predicted by the heads that did not train on it, and both arms are scored
- * on the new labels (an object whose label was removed: on the label it had). The paired bootstrap over objects then says whether the change helped.
+ * on the new labels (an object whose label was removed: on the label it had). The paired bootstrap over
+ * objects then says whether the change helped.
  */
 
 /** `metrics.crossValidated`: the cross-validated comparison of the base labels with the new ones. */

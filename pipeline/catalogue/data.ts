@@ -939,6 +939,17 @@ function cardMetrics(m: Metrics): CardMetrics {
             verdict: b.comparison.verdict,
           }
         : null,
+    labelChange: m.crossValidated
+      ? {
+          changed: m.crossValidated.changed,
+          objects: m.crossValidated.objects,
+          before: m.crossValidated.probability.baseline,
+          after: m.crossValidated.probability.candidate,
+          difference: m.crossValidated.comparison.difference,
+          pValue: m.crossValidated.comparison.pValue,
+          verdict: m.crossValidated.comparison.verdict,
+        }
+      : null,
   };
 }
 

@@ -144,6 +144,19 @@ export const cardMetricsSchema = z.object({
       verdict: z.string(),
     })
     .nullable(),
+  /** The change judged on every labelled object (cross-validated): the verdict its pull request got. */
+  labelChange: z
+    .object({
+      changed: z.number(),
+      objects: z.number(),
+      before: z.number(),
+      after: z.number(),
+      difference: intervalSchema,
+      pValue: z.number(),
+      verdict: z.string(),
+    })
+    .nullable()
+    .default(null),
 });
 
 /** One drift signal of a monitoring check, as the Monitoring page lists it. */

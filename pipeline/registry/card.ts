@@ -679,6 +679,22 @@ export function renderCardMarkdown(card: ModelCard): string {
  */
 export function crossValidationCardLines(m: Metrics): string[] {
   const lines: string[] = [];
+  const cv = m.crossValidated;
+  if (cv) {
+    // The pull request's verdict: the test-split comparison above has little power for a few changed labels.
+    const d = cv.comparison.difference;
+    const p2 = (x: number) => x.toFixed(2);
+    const plus = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+    lines.push(
+      `Judged on every labelled object (the verdict of the change that made this version: ${cv.changed} ` +
+        `label${cv.changed === 1 ? '' : 's'} changed since ${safe(cv.base.ref)}): trained on the labels before, ` +
+        `the model gives each of ${cv.objects} objects' labels a probability of ${p2(cv.probability.baseline)} on ` +
+        `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
+        `(95% interval ${plus(d.low)} to ${plus(d.high)}), p = ${cv.comparison.pValue.toFixed(3)}: ` +
+        `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation).`,
+      '',
+    );
+  }
   const o = m.outOfCollection;
   if (o) {
     const field = safe(o.field);

@@ -47,6 +47,34 @@ describe('the model card on sources it has not seen and on what it publishes', (
     expect(text).toContain("on another museum's or photographer's pictures it can be much lower");
   });
 
+  it("states the pull request's verdict judged on every labelled object, beside the test-split comparison", () => {
+    // The README's label fix: 19 labels corrected; the 66 test objects alone say "no detectable difference".
+    const metrics = {
+      crossValidated: {
+        base: { ref: 'main', commit: 'e848d709e50a' },
+        changed: 19,
+        objects: 300,
+        k: 5,
+        candidate: iv(1, 1, 1),
+        baseline: iv(0.973, 0.95, 0.99),
+        probability: { candidate: 0.992, baseline: 0.9, trainingSd: 0.0002 },
+        comparison: {
+          metric: 'probability',
+          difference: iv(0.092, 0.08, 0.11),
+          pValue: 0.002,
+          test: 'paired',
+          verdict: 'better',
+        },
+      },
+    } as unknown as Metrics;
+    const text = crossValidationCardLines(metrics).join('\n');
+    expect(text).toContain(
+      'Judged on every labelled object (the verdict of the change that made this version: 19 labels',
+    );
+    expect(text).toContain('a probability of 0.90 on average, and 0.99 trained on the labels now: a change of +0.09');
+    expect(text).toContain('p = 0.002: **better** (5-fold cross-validation)');
+  });
+
   it('says nothing without the estimates', () => {
     expect(crossValidationCardLines({} as Metrics)).toEqual([]);
   });

@@ -379,10 +379,16 @@ export async function previousSlugs(file: string): Promise<Map<string, string>> 
       for (let at = buf.indexOf(open); at >= 0; at = buf.indexOf(open, at + 1)) {
         const mid = buf.indexOf(middle, at + open.length - 1);
         const end = mid < 0 ? -1 : buf.indexOf(34 /* " */, mid + middle.length);
-        // Cut by the chunk's end: read again with the next chunk (an id is at most a few KB).
+        // Cut by the chunk's end: read again with the next chunk (an id is at most a few KB). An open far from the
+        // end with no slug after it (an unfamiliar entry's "slug":null) is not cut: the opens near the end must still
+        // be read. No later open has a slug either, so go straight to those.
         if (end < 0) {
-          if (buf.length - at < 16_384) keep = at;
-          break;
+          if (buf.length - at < 16_384) {
+            keep = at;
+            break;
+          }
+          at = Math.max(at, buf.length - 16_384 - 1);
+          continue;
         }
         if (mid - at > 16_384) continue;
         try {

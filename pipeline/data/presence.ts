@@ -1,5 +1,6 @@
 import { readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { shownName } from '../cli/shown.ts';
 import { isVitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { objectLookup, readCachedManifest } from './cache.ts';
@@ -57,8 +58,9 @@ export async function recordedPresence({
   for (const folder of linkedFolders) {
     const to = readlinkSync(path.join(dir, ...folder.split('/')));
     log?.warn(
-      `${target}/${folder} is a link to another folder (${to}), and Vitrine does not look into linked folders: ` +
-        `the files in it are not read, and count as missing. Put the folder itself in ${target}/ in place of the link.`,
+      `${shownName(`${target}/${folder}`)} is a link to another folder (${shownName(to)}), and Vitrine does not look ` +
+        'into linked folders: the files in it are not read, and count as missing. ' +
+        `Put the folder itself in ${target}/ in place of the link.`,
       { file: `${target}/${folder}` },
     );
   }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { shownName } from '../cli/shown.ts';
 
 /*
  * Files a computer's own system leaves in any folder it shows (macOS Finder's .DS_Store, Windows Explorer's
@@ -30,7 +31,7 @@ export function systemFiles(relpaths: readonly string[]): string[] {
 export function systemFilesAdvice({ files, target = 'data' }: { files: readonly string[]; target?: string }): string {
   const found = systemFiles(files);
   if (found.length === 0) return '';
-  const shown = found.slice(0, 3).map((f) => `${target}/${f}`);
+  const shown = found.slice(0, 3).map((f) => shownName(`${target}/${f}`));
   const lines = [...new Set(found.map((f) => ignoreLine(path.posix.basename(f))!))];
   const one = found.length === 1;
   return (

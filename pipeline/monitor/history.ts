@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
+import { parse as parseYaml } from 'yaml';
 import { parseLabels } from '../collection/index.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
@@ -8,10 +9,10 @@ import { parseDvcFile } from '../data/dvcfile.ts';
 import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
-import { agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import { agreedLabels } from '../report/compare.ts';
 import type { Dataset, DatasetObject, LabelLine } from '../types.ts';
 import type { CorrectionRate } from './types.ts';
 
@@ -57,7 +58,16 @@ export async function textAtCommit({
  * Empty when the file did not exist; a file that cannot be read fails with MONITOR_LABELS_UNREADABLE, naming the line
  * and the commit.
  */
-export async function labelsAtCommit({ root, commit }: { root: string; commit: string }): Promise<Map<string, string>> {
+export async function labelsAtCommit({
+  root,
+  commit,
+  paramsFile = 'params.yaml',
+}: {
+  root: string;
+  commit: string;
+  /** params.yaml's path in the repository: its vocabulary at `commit` is how the dataset stage read labels.csv there. */
+  paramsFile?: string;
+}): Promise<Map<string, string>> {
   const text = await textAtCommit({ root, commit, filepath: 'labels.csv' });
   if (text === null) return new Map();
   const blanks: LabelLine[] = [];
@@ -75,9 +85,22 @@ export async function labelsAtCommit({ root, commit }: { root: string; commit: s
       { cause: error },
     );
   }
-  const labels = new Map<string, string>();
-  for (const [id, { agreed }] of agreedLines({ labels: lines, blanks })) if (agreed) labels.set(id, agreed.label);
-  return labels;
+  // The report's rule, vocabulary step included: a line outside the vocabulary beside one in it is set aside.
+  const vocabulary = await vocabularyAtCommit({ root, commit, paramsFile });
+  return new Map(agreedLabels({ labels: lines, blanks, vocabulary }).map((l) => [l.objectId, l.label]));
+}
+
+/** collection.vocabulary in params.yaml at a commit; undefined when it has none or cannot be read (no step then). */
+async function vocabularyAtCommit({ root, commit, paramsFile }: { root: string; commit: string; paramsFile: string }) {
+  const text = await textAtCommit({ root, commit, filepath: paramsFile });
+  if (text === null) return undefined;
+  let v: unknown;
+  try {
+    v = (parseYaml(text) as { collection?: { vocabulary?: unknown } } | null)?.collection?.vocabulary;
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(v) && v.every((l) => typeof l === 'string') ? (v as string[]) : undefined;
 }
 
 /** How two label tables differ: labels changed, lines added (newly labelled) and removed. */

@@ -182,13 +182,20 @@ export async function publishSite({
 
   // Everything about to be sent is recorded first: a publish killed half-way leaves
   // nothing the next one cannot clean up.
-  if (decided.upload.some((file) => !published.has(file))) {
-    // A file being replaced has no md5 to check yet (old online, new on its way): the mark alone decides.
-    const files = new Map([...published].map((file) => [file, record.md5.get(file) ?? '']));
-    const sending = new Set(decided.upload);
-    for (const [file, md5] of local) files.set(file, sending.has(file) && remote.has(file) ? '' : md5);
-    await beforeSending(writeManifest({ s3, target, key: key(MANIFEST), files, fail }));
+  const toRecord = new Map([...published].map((file) => [file, record.md5.get(file) ?? ['']]));
+  const sending = new Set(decided.upload);
+  for (const [file, md5] of local) {
+    // A file being replaced may hold either md5 until the final record (old online, new on its way): both are
+    // named, so a publish stopped after sending it leaves the next one able to delete it. No old md5: the mark decides.
+    const old = record.md5.get(file);
+    toRecord.set(file, !(sending.has(file) && remote.has(file)) ? [md5] : old ? [...new Set([...old, md5])] : ['']);
   }
+  const recorded = (file: string) => record.md5.get(file)?.join() ?? '';
+  if (
+    decided.upload.length > 0 &&
+    [...toRecord].some(([file, md5]) => !record.files.has(file) || recorded(file) !== md5.join())
+  )
+    await beforeSending(writeManifest({ s3, target, key: key(MANIFEST), files: toRecord, fail }));
   // A page online already (not only a new build's new page): the bucket holds a site visitors see.
   const siteOnline = [...remote.keys()].some((file) => file.endsWith('.html'));
   let sentCount = 0;
@@ -312,8 +319,11 @@ export async function publishSite({
   // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
   // (A record that lists others' files, or lacks the md5s, is rewritten too.)
   const listChanged =
-    record.files.size !== local.size || [...local].some(([file, md5]) => record.md5.get(file) !== md5);
-  if (listChanged) await writeManifest({ s3, target, key: key(MANIFEST), files: local, fail });
+    record.files.size !== local.size || [...local].some(([file, md5]) => record.md5.get(file)?.join() !== md5);
+  if (listChanged) {
+    const uploaded = new Map([...local].map(([file, md5]) => [file, [md5]]));
+    await writeManifest({ s3, target, key: key(MANIFEST), files: uploaded, fail });
+  }
   progress.done();
   log.info(
     `Published the catalogue to ${destination}: ${count(decided.upload.length, 'file')} uploaded, ` +
@@ -598,10 +608,11 @@ async function readManifest({
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // No record: nothing was published under this prefix yet.
-    if (status === 404 || (error as Error).name === 'NoSuchKey') return { files: new Set(), md5: new Map() };
+    if (status === 404 || (error as Error).name === 'NoSuchKey')
+      return { files: new Set(), md5: new Map<string, string[]>() };
     throw fail('read', key, error);
   }
-  const none = { files: new Set<string>(), md5: new Map<string, string>() };
+  const none = { files: new Set<string>(), md5: new Map<string, string[]>() };
   if (!text.trim()) return { ...none, damaged: 'it is empty' };
   let json: unknown;
   try {
@@ -612,12 +623,16 @@ async function readManifest({
   const files = (json as { files?: unknown } | null)?.files;
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string'))
     return { ...none, damaged: 'it has no "files" list of file names' };
-  // The md5 of each file as uploaded, beside the names (records written before it have none).
+  // The md5 of each file as uploaded, beside the names (records written before it have none); a list of md5s for a
+  // file that was being replaced, either of which it may hold.
   const sums = (json as { md5?: unknown }).md5;
-  const md5 = new Map<string, string>();
+  const md5 = new Map<string, string[]>();
   if (Array.isArray(sums) && sums.length === files.length)
     files.forEach((file, i) => {
-      if (typeof sums[i] === 'string' && isMd5(sums[i])) md5.set(file, sums[i]);
+      const sum: unknown = sums[i];
+      if (typeof sum === 'string' && isMd5(sum)) md5.set(file, [sum]);
+      else if (Array.isArray(sum) && sum.length > 0 && sum.every((m) => typeof m === 'string' && isMd5(m)))
+        md5.set(file, sum);
     });
   return { files: new Set(files), md5 };
 }
@@ -625,8 +640,8 @@ async function readManifest({
 /** The bucket's record of what earlier publishes put under the prefix. */
 interface PublishRecord {
   files: Set<string>;
-  /** The md5 each file had when uploaded, where the record says. */
-  md5: Map<string, string>;
+  /** The md5 each file had when uploaded, where the record says (two for a file that was being replaced). */
+  md5: Map<string, string[]>;
   /** What is wrong with the record, when it cannot be read. */
   damaged?: string;
 }
@@ -679,7 +694,7 @@ async function checkListed({
     });
     const mark = head?.Metadata?.md5 ?? '';
     const uploaded = record.md5.get(file);
-    if (head && !(isMd5(mark) && (uploaded === undefined || uploaded === mark))) leave.add(file);
+    if (head && !(isMd5(mark) && (uploaded === undefined || uploaded.includes(mark)))) leave.add(file);
   });
   if (leave.size) {
     const left = [...leave].sort();
@@ -765,15 +780,19 @@ async function writeManifest({
   s3: S3Client;
   target: PublishTarget;
   key: string;
-  /** Each file with the md5 uploaded ('' when not known yet). */
-  files: Map<string, string>;
+  /** Each file with the md5 uploaded, or the md5s it may hold while being replaced ('' when not known). */
+  files: Map<string, string[]>;
   fail: Fail;
 }): Promise<void> {
   const about =
     'Files "vitrine publish" put here, with the md5 of each as uploaded; it deletes only these when a new build ' +
     'no longer has them, and only when the file still carries that md5.';
   const names = [...files.keys()].sort();
-  const body = `${JSON.stringify({ about, files: names, md5: names.map((file) => files.get(file)) })}\n`;
+  const md5 = names.map((file) => {
+    const sums = files.get(file) ?? [''];
+    return sums.length === 1 ? sums[0] : sums;
+  });
+  const body = `${JSON.stringify({ about, files: names, md5 })}\n`;
   try {
     await s3.send(
       new PutObjectCommand({

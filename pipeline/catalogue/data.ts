@@ -107,8 +107,7 @@ export async function buildCatalogueData({
   const ids = dataset.objects.map((o) => o.id);
   const slugs = assignSlugs({ ids, previous: (await savedSlugs(slugsFile)) ?? (await previousSlugs(files.data)) });
   await mkdir(ws.cache, { recursive: true });
-  const about = 'The web address (objects/<slug>/) of each object id, kept so an object keeps its address.';
-  await writeIfChanged({ file: slugsFile, data: JSON.stringify({ about, ids, slugs }) });
+  await writeIfChanged({ file: slugsFile, data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
   let at = 0;
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
@@ -352,6 +351,8 @@ export async function buildCatalogueData({
   );
   return { file: files.data, catalogue: checked };
 }
+
+const ADDRESSES_ABOUT = 'The web address (objects/<slug>/) of each object id, kept so an object keeps its address.';
 
 /** The addresses the last build saved beside the caches; null when there are none (or they cannot be read). */
 async function savedSlugs(file: string): Promise<Map<string, string> | null> {
@@ -1045,6 +1046,11 @@ async function writeDownloads({
     file: file('catalogue.json'),
     pieces: jsonPieces(download, 'objects', ({ slug: _slug, images: _images, alt: _alt, ...o }: CatalogueObject) => o),
   });
+  // Each object's address, in the shape of .vitrine/cache/catalogue-slugs.json: when CI's cache is gone,
+  // the catalogue action puts the published copy there, so addresses outlive the cache (docs/security-addresses.md).
+  const { objects } = catalogue;
+  const [ids, slugs] = [objects.map((o) => o.id), objects.map((o) => o.slug)];
+  await writeIfChanged({ file: file('addresses.json'), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
   const first = catalogue.objects[0];
   const columns = Object.keys(first ? csvRow(first) : { id: '' });
   await writePiecesIfChanged({ file: file('catalogue.csv'), pieces: csvPieces(catalogue.objects, columns) });

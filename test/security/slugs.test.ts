@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,22 @@ describe('an object keeps its address when a look-alike id is added', () => {
     await build(d, [object('DM-0267'), object('DM-0300')]);
     // CI restores .vitrine/cache, the tiles, the thumbnails and the site; not catalogue.json.
     await rm(path.join(d, '.vitrine/catalogue/catalogue.json'));
+    const slugs = await build(d, [object('DM 0267'), object('DM-0267'), object('DM-0300')]);
+    expect(slugs.get('DM-0267')).toBe('dm-0267');
+    expect(slugs.get('DM 0267')).toBe(`dm-0267-${hash('DM 0267')}`);
+  }, 120_000);
+
+  it('keeps the addresses when the cache is gone and the published data/addresses.json is put back', async () => {
+    const d = await fresh();
+    await build(d, [object('DM-0267'), object('DM-0300')]);
+    const published = path.join(d, '.vitrine/catalogue/public/data/addresses.json');
+    const saved = await readFile(published, 'utf8');
+    expect(JSON.parse(saved)).toMatchObject({ ids: ['DM-0267', 'DM-0300'], slugs: ['dm-0267', 'dm-0300'] });
+    // A new runner, or the Actions cache evicted: nothing of the last build but what the site publishes,
+    // which the catalogue action downloads into the cache (actions/catalogue/action.yml).
+    await rm(path.join(d, '.vitrine'), { recursive: true });
+    await mkdir(path.join(d, '.vitrine/cache'), { recursive: true });
+    await writeFile(path.join(d, '.vitrine/cache/catalogue-slugs.json'), saved);
     const slugs = await build(d, [object('DM 0267'), object('DM-0267'), object('DM-0300')]);
     expect(slugs.get('DM-0267')).toBe('dm-0267');
     expect(slugs.get('DM 0267')).toBe(`dm-0267-${hash('DM 0267')}`);

@@ -19,6 +19,7 @@ import {
   removeObject,
   tempName,
   unwritableRelpath,
+  windowsUnsafeRelpath,
   writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -141,6 +142,7 @@ export async function addData({
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
+  warnWindowsNames({ files, target, log });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -213,6 +215,22 @@ function refuseUnwritableNames({ files, target }: { files: string[]; target: str
       { file: `${target}/${relpath}` },
     );
   }
+}
+
+/** Files Windows cannot write are recorded (they are fine here), with one warning naming them. */
+function warnWindowsNames({ files, target, log }: { files: string[]; target: string; log: Logger }): void {
+  const unsafe = files.flatMap((relpath) => {
+    const problem = windowsUnsafeRelpath(relpath);
+    return problem ? [{ file: `${target}/${relpath}`, problem }] : [];
+  });
+  if (!unsafe.length) return;
+  const named = unsafe.slice(0, 5).map((u) => `${JSON.stringify(u.file)} ${u.problem}`);
+  const more = unsafe.length > 5 ? ` (and ${unsafe.length - 5} more)` : '';
+  log.warn(
+    `${plural(unsafe.length, 'file')} in ${target}/ cannot be checked out on Windows: ${named.join('; ')}${more}. ` +
+      'They were recorded; if anyone clones the repository on Windows, rename them and run "vitrine data add" again.',
+    { file: unsafe[0]!.file },
+  );
 }
 
 /**

@@ -256,39 +256,77 @@ const ignore = ((ignoreModule as unknown as { default?: unknown }).default ??
 /** Folders DVC never looks into, at any depth (its built-in ignore rules). */
 const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
 
-/**
- * A matcher for `<root>/.dvcignore` (gitignore syntax, paths relative to the root), or undefined when
- * there is no such file. Returns true for an absolute path DVC would skip.
- */
-export async function dvcIgnoreMatcher({
-  root,
-}: {
-  root: string;
-}): Promise<((abs: string, isFolder: boolean) => boolean) | undefined> {
-  const absRoot = path.resolve(root);
+const ONLY_DOTS = /^\.+$/;
+
+/** The rules of one `.dvcignore`, with `prefix`: the path from its folder to the folder being walked ("" or "a/b/"). */
+interface IgnoreLevel {
+  rules: ReturnType<typeof ignore>;
+  prefix: string;
+}
+
+/** The rules of `<folder>/.dvcignore` (gitignore syntax, relative to `folder`), or undefined without a pattern. */
+async function readDvcIgnore(folder: string): Promise<IgnoreLevel['rules'] | undefined> {
   let text: string;
   try {
-    text = await readFile(path.join(absRoot, '.dvcignore'), 'utf8');
+    text = await readFile(path.join(folder, '.dvcignore'), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw error;
   }
   // The .dvcignore "dvc init" writes holds only comments: then there is nothing to match.
-  if (!text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.startsWith('#'))) return undefined;
+  if (!text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'))) return undefined;
   // Case-sensitive, as DVC's gitignore matching is on Linux: a folder must hash as DVC hashes it.
-  const rules = ignore({ ignorecase: false }).add(text);
-  return (abs, isFolder) => {
-    const rel = path.relative(absRoot, abs).split(path.sep).join('/');
-    // Only paths inside the root are subject to its .dvcignore.
-    if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) return false;
-    return rules.ignores(isFolder ? `${rel}/` : rel);
-  };
+  return ignore({ ignorecase: false }).add(text);
+}
+
+/**
+ * Whether DVC leaves out `name` (a folder when `isFolder`) in the folder the levels are at. DVC joins every level's
+ * patterns, the top folder's first, each rewritten relative to the top (dvc/pathspec_math.py), and the last pattern
+ * that matches decides: so the deepest level with a verdict decides ("!keep.log" below re-includes).
+ */
+function ignoredIn(levels: readonly IgnoreLevel[], name: string, isFolder: boolean): boolean {
+  let ignored = false;
+  for (const { rules, prefix } of levels) {
+    // `ignore` refuses a path of dots only ("..."), which only a folder's own level sees: that level says nothing.
+    if (!prefix && ONLY_DOTS.test(name)) continue;
+    const verdict = rules.test(`${prefix}${name}${isFolder ? '/' : ''}`);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** The levels in force in `folder` (just entered by a walk from `levels`' folder): each one deeper, and its own. */
+async function enterFolder(levels: readonly IgnoreLevel[], folder: string, name: string): Promise<IgnoreLevel[]> {
+  const deeper = levels.map((level) => ({ rules: level.rules, prefix: `${level.prefix}${name}/` }));
+  // A .dvcignore that the levels above match is not read (DvcIgnoreFilter._update_trie).
+  if (ignoredIn(deeper, '.dvcignore', false)) return deeper;
+  const own = await readDvcIgnore(folder);
+  return own ? [...deeper, { rules: own, prefix: '' }] : deeper;
+}
+
+/**
+ * The `.dvcignore` levels in force in `dir`: those of `root` (the repository root) and of each folder from it down
+ * to `dir`, as DVC reads them. Empty when `dir` is not inside `root`.
+ */
+async function ignoreLevels({ root, dir }: { root: string; dir: string }): Promise<IgnoreLevel[]> {
+  const rel = path.relative(root, dir);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return [];
+  const top = await readDvcIgnore(root);
+  let levels: IgnoreLevel[] = top ? [{ rules: top, prefix: '' }] : [];
+  let folder = root;
+  for (const name of rel.split(path.sep).filter(Boolean)) {
+    folder = path.join(folder, name);
+    levels = await enterFolder(levels, folder, name);
+  }
+  return levels;
 }
 
 /**
  * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
- * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever the repository's
- * `.dvcignore` matches, and Vitrine's own temp files (`….vitrine-…tmp`, listed into `temps` when given:
+ * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever a `.dvcignore` matches (the
+ * repository's, and those of the folders from it down, each relative to its folder), and Vitrine's own temp files (`….vitrine-…tmp`, listed into `temps` when given:
  * they are what a killed process left, never data). `root` is the repository root (default: the
  * nearest folder with `.dvc/`).
  */
@@ -312,10 +350,11 @@ export async function listFiles({
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
   }
   const repoRoot = root ?? (await findDvcRoot(dir));
-  const ignored = repoRoot ? await dvcIgnoreMatcher({ root: repoRoot }) : undefined;
   const out: string[] = [];
-  const walk = async (abs: string, prefix: string) => {
+  // Each folder's .dvcignore applies below it: the levels are those of the folder being walked.
+  const walk = async (abs: string, prefix: string, levels: IgnoreLevel[]) => {
     const items = await readdir(abs, { withFileTypes: true });
+    const ignored = (name: string, isFolder: boolean) => levels.length > 0 && ignoredIn(levels, name, isFolder);
     for (const item of items) {
       const name = item.name;
       const relpath = prefix ? `${prefix}/${name}` : name;
@@ -323,14 +362,14 @@ export async function listFiles({
       const full = () => path.join(abs, name);
       const temp = name.endsWith('.tmp') && isOurTemp(name);
       if (item.isDirectory()) {
-        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored?.(full(), true)) continue;
+        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored(name, true)) continue;
         // A folder set aside by a killed checkout (only on another filesystem than .dvc/tmp).
         if (temp) {
           temps?.push(full());
           continue;
         }
-        await walk(full(), relpath);
-      } else if (name === '.git' || ignored?.(full(), false)) {
+        await walk(full(), relpath, await enterFolder(levels, full(), name));
+      } else if (name === '.git' || ignored(name, false)) {
       } else if (temp) {
         temps?.push(full());
       } else if (item.isFile()) out.push(relpath);
@@ -340,11 +379,12 @@ export async function listFiles({
         if (target?.isFile()) {
           out.push(relpath);
           links?.push(relpath);
-        } else if (target?.isDirectory() && !ignored?.(full(), true)) linkedFolders?.push(relpath);
+        } else if (target?.isDirectory() && !ignored(name, true)) linkedFolders?.push(relpath);
       }
     }
   };
-  await walk(path.resolve(dir), '');
+  const absDir = path.resolve(dir);
+  await walk(absDir, '', repoRoot ? await ignoreLevels({ root: path.resolve(repoRoot), dir: absDir }) : []);
   // Without surrogate pairs, UTF-16 order is code-point order, and the built-in sort is much faster.
   return out.some((p) => /[\ud800-\udfff]/.test(p)) ? out.sort(compareCodePoints) : out.sort();
 }

@@ -1002,6 +1002,33 @@ export function linkLeadsTo({
   return object ? { object: object[1]! + object[2]! } : 'outside';
 }
 
+/**
+ * What to do about a file of data/ that is a link into the cache as DVC 2 laid it out (`isDvc2CacheObject`): one
+ * text for `vitrine data add` (`recording`: nothing was recorded, add again) and for the dataset stage.
+ */
+export function dvc2CacheLinkMessage({
+  file,
+  link,
+  cache,
+  recording = false,
+}: {
+  /** The file as staff see it ("data/images/A1.png"). */
+  file: string;
+  /** Where the link leads, when it is to be shown. */
+  link?: string;
+  /** The cache folder, as shown (absent: "the cache"). */
+  cache?: string;
+  recording?: boolean;
+}): string {
+  return (
+    `${file} is a link into the cache in DVC 2's layout${link ? ` (${link})` : ''}, which Vitrine does not read: this ` +
+    `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache ? `${cache}/` : "the cache's "}files/md5/. ` +
+    `${recording ? 'Nothing was recorded. ' : ''}With DVC 3 installed, run "dvc cache migrate --dvc-files", then ` +
+    `"dvc checkout --relink"${recording ? ', then "vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
+    'file in place of its link (docs/data.md).'
+  );
+}
+
 /** The real path of the cache folder, or undefined when there is none yet (no link can lead into it). */
 export function realCacheDir(cacheDir: string): string | undefined {
   try {
@@ -1040,10 +1067,7 @@ function refuseLinksOutside({
       const cache = inside(root, cacheDir)?.split(path.sep).join('/') ?? cacheDir;
       throw new VitrineError(
         'DATA_CACHE_DVC2',
-        `${target}/${relpath} is a link into the cache in DVC 2's layout (${to}), which Vitrine does not read: this ` +
-          `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache}/files/md5/. Nothing was ` +
-          'recorded. With DVC 3 installed, run "dvc cache migrate --dvc-files", then "dvc checkout --relink", then ' +
-          `"vitrine data add" again. Without DVC, put a copy of each such file in ${target}/ in place of its link.`,
+        dvc2CacheLinkMessage({ file: `${target}/${relpath}`, link: to, cache, recording: true }),
         { file: `${target}/${relpath}`, link: to },
       );
     }

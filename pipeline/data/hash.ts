@@ -325,10 +325,10 @@ async function ignoreLevels({ root, dir }: { root: string; dir: string }): Promi
 
 /**
  * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
- * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever a `.dvcignore` matches (the
- * repository's, and those of the folders from it down, each relative to its folder), and Vitrine's own temp files (`….vitrine-…tmp`, listed into `temps` when given:
- * they are what a killed process left, never data). `root` is the repository root (default: the
- * nearest folder with `.dvc/`).
+ * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, whatever a `.dvcignore` matches (the
+ * repository's, and those of the folders from it down, each relative to its folder), and Vitrine's own temp
+ * files (`….vitrine-…tmp`, listed into `temps` when given: they are what a killed process left, never data).
+ * `root` is the repository root (default: the nearest folder with `.dvc/`).
  */
 export async function listFiles({
   dir,

@@ -4,10 +4,10 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import ignoreModule from 'ignore';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { type EvalWorker, startWorker } from '../worker.ts';
 import { isOurTemp } from './temp.ts';
 
 /*
@@ -134,44 +134,48 @@ export async function md5OfFiles(options: {
   });
   if (current.length) batches.push(current);
   const count = Math.max(1, Math.min(threads, batches.length));
-  const workers = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  type Reply = { id: number; out: (string | { code: string; message: string })[]; stamps: string[] };
+  const workers: EvalWorker[] = [];
   let next = 0;
+  let idle = 0;
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= batches.length) return resolve();
-              const id = next++;
-              worker.postMessage({ id, files: batches[id].map((i) => files[i]) });
-            };
-            type Reply = { id: number; out: (string | { code: string; message: string })[]; stamps: string[] };
-            worker.on('message', ({ id, out, stamps }: Reply) => {
-              for (let k = 0; k < out.length; k++) {
-                const index = batches[id][k];
-                const result = out[k];
-                if (typeof result !== 'string') {
-                  const error =
-                    result.code === 'ENOENT'
-                      ? new VitrineError('DATA_MISSING', `"${files[index]}" does not exist.`, { file: files[index] })
-                      : Object.assign(new Error(`${files[index]}: ${result.message}`), { code: result.code });
-                  return reject(error);
-                }
-                md5s[index] = result;
-                onFile?.(index, result, stamps[k]);
-              }
-              send();
-            });
-            worker.on('error', reject);
-            send();
-          }),
-      ),
-    );
+    await new Promise<void>((resolve, reject) => {
+      // Each thread takes the next batch when it answers; done once every thread has none left.
+      const send = (worker: EvalWorker) => {
+        if (next < batches.length) worker.post({ id: next, files: batches[next++].map((i) => files[i]) });
+        else if (++idle === count) resolve();
+      };
+      for (let t = 0; t < count; t++) {
+        const worker = startWorker<Reply>({
+          source: WORKER_SOURCE,
+          name: 'a hashing thread',
+          onMessage: ({ id, out, stamps }) => {
+            for (let k = 0; k < out.length; k++) {
+              const index = batches[id][k];
+              const result = out[k];
+              if (typeof result !== 'string') return reject(unreadable(files[index], result));
+              md5s[index] = result;
+              onFile?.(index, result, stamps[k]);
+            }
+            send(worker);
+          },
+          // A thread that fails or ends while hashing fails the hash, rather than leaving it waiting for ever.
+          onStop: reject,
+        });
+        workers.push(worker);
+        send(worker);
+      }
+    });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return { md5s, threads: count };
+}
+
+/** The error for a file a hashing thread could not read: DATA_MISSING when it is gone. */
+function unreadable(file: string, failure: { code: string; message: string }): Error {
+  if (failure.code === 'ENOENT') return new VitrineError('DATA_MISSING', `"${file}" does not exist.`, { file });
+  return Object.assign(new Error(`${file}: ${failure.message}`), { code: failure.code });
 }
 
 async function statOrMissing(file: string): Promise<BigIntStats> {

@@ -262,10 +262,10 @@ const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
 
 const ONLY_DOTS = /^\.+$/;
 
-/** The rules of one `.dvcignore`, with `prefix`: the path from its folder to the folder being walked ("" or "a/b/"). */
+/** The rules of one `.dvcignore`, with `toDir`: the path from its folder to the folder listed ("" or "a/b/"). */
 interface IgnoreLevel {
   rules: ReturnType<typeof ignore>;
-  prefix: string;
+  toDir: string;
 }
 
 /** The rules of `<folder>/.dvcignore` (gitignore syntax, relative to `folder`), or undefined without a pattern. */
@@ -285,44 +285,44 @@ async function readDvcIgnore(folder: string): Promise<IgnoreLevel['rules'] | und
 }
 
 /**
- * Whether DVC leaves out `name` (a folder when `isFolder`) in the folder the levels are at. DVC joins every level's
+ * Whether DVC leaves out `relpath` (inside the folder listed; a folder when `isFolder`). DVC joins every level's
  * patterns, the top folder's first, each rewritten relative to the top (dvc/pathspec_math.py), and the last pattern
- * that matches decides: so the deepest level with a verdict decides ("!keep.log" below re-includes).
+ * that matches decides: so the deepest level with a verdict decides ("!keep.log" there re-includes).
  */
-function ignoredIn(levels: readonly IgnoreLevel[], name: string, isFolder: boolean): boolean {
+function ignoredIn(levels: readonly IgnoreLevel[], relpath: string, isFolder: boolean): boolean {
   let ignored = false;
-  for (const { rules, prefix } of levels) {
-    // `ignore` refuses a path of dots only ("..."), which only a folder's own level sees: that level says nothing.
-    if (!prefix && ONLY_DOTS.test(name)) continue;
-    const verdict = rules.test(`${prefix}${name}${isFolder ? '/' : ''}`);
+  for (const { rules, toDir } of levels) {
+    // `ignore` refuses a path of dots only ("..."): only the listed folder's own level could see one.
+    if (!toDir && ONLY_DOTS.test(relpath)) continue;
+    const verdict = rules.test(`${toDir}${relpath}${isFolder ? '/' : ''}`);
     if (verdict.ignored) ignored = true;
     else if (verdict.unignored) ignored = false;
   }
   return ignored;
 }
 
-/** The levels in force in `folder` (just entered by a walk from `levels`' folder): each one deeper, and its own. */
-async function enterFolder(levels: readonly IgnoreLevel[], folder: string, name: string): Promise<IgnoreLevel[]> {
-  const deeper = levels.map((level) => ({ rules: level.rules, prefix: `${level.prefix}${name}/` }));
-  // A .dvcignore that the levels above match is not read (DvcIgnoreFilter._update_trie).
-  if (ignoredIn(deeper, '.dvcignore', false)) return deeper;
-  const own = await readDvcIgnore(folder);
-  return own ? [...deeper, { rules: own, prefix: '' }] : deeper;
-}
-
 /**
- * The `.dvcignore` levels in force in `dir`: those of `root` (the repository root) and of each folder from it down
- * to `dir`, as DVC reads them. Empty when `dir` is not inside `root`.
+ * The `.dvcignore` files in force in `dir`: the repository's (`root`) and those of the folders between it and `dir`,
+ * each relative to its folder, as DVC reads them; one that the levels above it match is not read
+ * (DvcIgnoreFilter._update_trie). Not those inside `dir`: DVC refuses to record a folder that holds a `.dvcignore`
+ * (dvc_data IgnoreInCollectedDirError), so there they are listed as files (`dvcignores`), their patterns unused.
  */
 async function ignoreLevels({ root, dir }: { root: string; dir: string }): Promise<IgnoreLevel[]> {
   const rel = path.relative(root, dir);
-  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return [];
-  const top = await readDvcIgnore(root);
-  let levels: IgnoreLevel[] = top ? [{ rules: top, prefix: '' }] : [];
-  let folder = root;
-  for (const name of rel.split(path.sep).filter(Boolean)) {
-    folder = path.join(folder, name);
-    levels = await enterFolder(levels, folder, name);
+  if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    const own = rel ? undefined : await readDvcIgnore(root);
+    return own ? [{ rules: own, toDir: '' }] : [];
+  }
+  const parts = rel.split(path.sep);
+  const levels: IgnoreLevel[] = [];
+  for (let depth = 0; depth < parts.length; depth++) {
+    const toDir = `${parts.slice(depth).join('/')}/`;
+    if (depth > 0) {
+      const above = levels.map((l) => ({ rules: l.rules, toDir: l.toDir.slice(0, -toDir.length) }));
+      if (ignoredIn(above, '.dvcignore', false)) continue;
+    }
+    const rules = await readDvcIgnore(path.join(root, ...parts.slice(0, depth)));
+    if (rules) levels.push({ rules, toDir });
   }
   return levels;
 }
@@ -330,7 +330,7 @@ async function ignoreLevels({ root, dir }: { root: string; dir: string }): Promi
 /**
  * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
  * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, whatever a `.dvcignore` matches (the
- * repository's, and those of the folders from it down, each relative to its folder), and Vitrine's own temp
+ * repository's, and those of the folders between it and `dir`, each relative to its folder), and Vitrine's own temp
  * files (`….vitrine-…tmp`, listed into `temps` when given: they are what a killed process left, never data).
  * `root` is the repository root (default: the nearest folder with `.dvc/`).
  */
@@ -340,6 +340,7 @@ export async function listFiles({
   temps,
   links,
   linkedFolders,
+  dvcignores,
 }: {
   dir: string;
   root?: string;
@@ -348,17 +349,20 @@ export async function listFiles({
   links?: string[];
   /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
   linkedFolders?: string[];
+  /** Collects the relpaths of the `.dvcignore` files listed (DVC refuses to record a folder holding one). */
+  dvcignores?: string[];
 }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
   }
   const repoRoot = root ?? (await findDvcRoot(dir));
+  const absDir = path.resolve(dir);
+  const levels = repoRoot ? await ignoreLevels({ root: path.resolve(repoRoot), dir: absDir }) : [];
+  const ignored = (relpath: string, isFolder: boolean) => levels.length > 0 && ignoredIn(levels, relpath, isFolder);
   const out: string[] = [];
-  // Each folder's .dvcignore applies below it: the levels are those of the folder being walked.
-  const walk = async (abs: string, prefix: string, levels: IgnoreLevel[]) => {
+  const walk = async (abs: string, prefix: string) => {
     const items = await readdir(abs, { withFileTypes: true });
-    const ignored = (name: string, isFolder: boolean) => levels.length > 0 && ignoredIn(levels, name, isFolder);
     for (const item of items) {
       const name = item.name;
       const relpath = prefix ? `${prefix}/${name}` : name;
@@ -366,29 +370,30 @@ export async function listFiles({
       const full = () => path.join(abs, name);
       const temp = name.endsWith('.tmp') && isOurTemp(name);
       if (item.isDirectory()) {
-        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored(name, true)) continue;
+        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored(relpath, true)) continue;
         // A folder set aside by a killed checkout (only on another filesystem than .dvc/tmp).
         if (temp) {
           temps?.push(full());
           continue;
         }
-        await walk(full(), relpath, await enterFolder(levels, full(), name));
-      } else if (name === '.git' || ignored(name, false)) {
+        await walk(full(), relpath);
+      } else if (name === '.git' || ignored(relpath, false)) {
       } else if (temp) {
         temps?.push(full());
-      } else if (item.isFile()) out.push(relpath);
-      else if (item.isSymbolicLink()) {
+      } else if (item.isFile()) {
+        out.push(relpath);
+        if (name === '.dvcignore') dvcignores?.push(relpath);
+      } else if (item.isSymbolicLink()) {
         // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
         const target = await stat(full()).catch(() => null);
         if (target?.isFile()) {
           out.push(relpath);
           links?.push(relpath);
-        } else if (target?.isDirectory() && !ignored(name, true)) linkedFolders?.push(relpath);
+        } else if (target?.isDirectory() && !ignored(relpath, true)) linkedFolders?.push(relpath);
       }
     }
   };
-  const absDir = path.resolve(dir);
-  await walk(absDir, '', repoRoot ? await ignoreLevels({ root: path.resolve(repoRoot), dir: absDir }) : []);
+  await walk(absDir, '');
   // Without surrogate pairs, UTF-16 order is code-point order, and the built-in sort is much faster.
   return out.some((p) => /[\ud800-\udfff]/.test(p)) ? out.sort(compareCodePoints) : out.sort();
 }

@@ -138,7 +138,9 @@ export async function addData({
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
   const linkedFolders: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
+  const dvcignores: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, dvcignores });
+  refuseDvcignoreInside({ dvcignores, target });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
@@ -200,6 +202,27 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/**
+ * DVC refuses to record a folder that holds a `.dvcignore` (dvc_data's IgnoreInCollectedDirError: "file should not
+ * be in collected dir path"): neither does Vitrine, so data.dvc stays one DVC can check. Its lines belong in the
+ * repository's top `.dvcignore`, rewritten as DVC itself rewrites them (dvc/pathspec_math.py change_rule).
+ */
+function refuseDvcignoreInside({ dvcignores, target }: { dvcignores: string[]; target: string }): void {
+  if (dvcignores.length === 0) return;
+  const file = `${target}/${dvcignores[0]}`;
+  const folder = path.posix.dirname(file);
+  throw new VitrineError(
+    'DATA_DVCIGNORE_INSIDE',
+    `${file} is a .dvcignore inside ${target}/, and DVC does not record a folder that holds one (it stops with ` +
+      `"file should not be in collected dir path"), so neither does Vitrine. Nothing was recorded. Move its lines ` +
+      `into the .dvcignore in the repository's top folder, a line with a "/" in it (not only at its end) after ` +
+      `"/${folder}/" and any other after "/${folder}/**/" ("*.tmp" becomes "/${folder}/**/*.tmp"), delete ${file}` +
+      `${dvcignores.length > 1 ? ` (and the ${dvcignores.length - 1} other .dvcignore files in ${target}/)` : ''}, ` +
+      'then run "vitrine data add" again.',
+    { file },
+  );
 }
 
 /** Refuse to record a file name that every later pull and checkout would refuse (a line break, a control character). */

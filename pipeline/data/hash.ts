@@ -389,6 +389,7 @@ export async function listFiles({
         if (target?.isFile()) {
           out.push(relpath);
           links?.push(relpath);
+          if (name === '.dvcignore') dvcignores?.push(relpath);
         } else if (target?.isDirectory() && !ignored(relpath, true)) linkedFolders?.push(relpath);
       }
     }

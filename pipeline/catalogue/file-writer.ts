@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker.ts';
 
 /*
  * Many small files written on a worker thread, each only when its bytes changed. A rebuild compares
@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
  * atomic: a temporary file named as the build's leftovers are (pruned if a crash leaves one), then a rename.
  */
 
-// Plain JavaScript (an eval'd worker is not type-stripped). Synchronous reads: a small file takes
-// microseconds, less than the round trips of an asynchronous read.
+// Plain JavaScript (pipeline/worker.ts). Synchronous reads: a small file takes microseconds, less than the
+// round trips of an asynchronous read.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
@@ -59,35 +59,36 @@ export interface FileWriter {
 
 /** A worker that writes files when their bytes change; `finish` (or a failure) ends it. */
 export function startFileWriter({ queued = 4 }: { queued?: number } = {}): FileWriter {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
   const waiting = new Map<number, { resolve: (value: number) => void; reject: (error: unknown) => void }>();
   const pending: Promise<unknown>[] = [];
   let next = 0;
-  // Rejects every request still waiting: the worker answers no more.
-  const stopAll = (error: unknown) => {
-    for (const w of waiting.values()) w.reject(error);
-    waiting.clear();
-    worker.unref();
-  };
+  const worker = startWorker<{ id?: number; end?: boolean; written?: number; error?: WorkerFailure }>({
+    source: WORKER_SOURCE,
+    name: 'the file writer',
+    onMessage: (m) => {
+      const id = m.end ? -1 : m.id!;
+      const w = waiting.get(id);
+      waiting.delete(id);
+      if (m.error) w?.reject(Object.assign(new Error(m.error.message), m.error));
+      else w?.resolve(m.written ?? 0);
+      if (waiting.size === 0) worker.unref();
+    },
+    // Rejects every request still waiting: the worker answers no more.
+    onStop: (error) => {
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+      worker.unref();
+    },
+  });
   const ask = (message: Record<string, unknown>, id: number) => {
     const answer = new Promise<number>((resolve, reject) => waiting.set(id, { resolve, reject }));
     // Awaited later (or never, once another has failed): not an unhandled rejection meanwhile.
     answer.catch(() => {});
     // Held open only while it owes an answer: a build that stops between writes is not kept alive by it.
     worker.ref();
-    worker.postMessage({ ...message, id });
+    worker.post({ ...message, id });
     return answer;
   };
-  worker.on('message', (m: { id?: number; end?: boolean; written?: number; error?: WorkerFailure }) => {
-    const id = m.end ? -1 : m.id!;
-    const w = waiting.get(id);
-    waiting.delete(id);
-    if (m.error) w?.reject(Object.assign(new Error(m.error.message), m.error));
-    else w?.resolve(m.written ?? 0);
-    if (waiting.size === 0) worker.unref();
-  });
-  worker.on('error', stopAll);
-  worker.on('exit', (code) => stopAll(new Error(`the file writer stopped (exit code ${code})`)));
   return {
     async write(files) {
       pending.push(ask({ files }, next++));

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { runWorker } from '../worker.ts';
 
 /*
  * Which thumbnail links an earlier build left in place. At 100,000 objects that is 600,000 links and
@@ -14,7 +14,7 @@ export interface ThumbnailLinks {
   stale: string[];
 }
 
-// Plain JavaScript (an eval'd worker is not type-stripped). Synchronous: a stat of a cached inode takes
+// Plain JavaScript (pipeline/worker.ts). Synchronous: a stat of a cached inode takes
 // microseconds, less than a promise's round trip through the thread pool.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -65,10 +65,5 @@ export function checkThumbnailLinks({
   /** Every thumbnail the catalogue shows, by its path under `sourceDir` (the same under `mediaDir`). */
   files: string[];
 }): Promise<ThumbnailLinks> {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sourceDir, mediaDir, files } });
-  return new Promise<ThumbnailLinks>((resolve, reject) => {
-    worker.once('message', (answer: ThumbnailLinks) => resolve(answer));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the thumbnail check stopped (exit code ${code})`)));
-  }).finally(() => worker.terminate());
+  return runWorker({ source: WORKER_SOURCE, name: 'the thumbnail check', data: { sourceDir, mediaDir, files } });
 }

@@ -1510,7 +1510,14 @@ function whose(left: number, emptied: number): string {
     .join(', ');
 }
 
-/** An object id as a file name: museums use slashes, spaces and dots in accession numbers. */
+/**
+ * An object id as a file name: museums use slashes, spaces and dots in accession numbers. A Windows device name
+ * ("CON", "nul", "COM1.2": the part before the first dot) gets "_" after it, so the image can be checked out on
+ * Windows.
+ */
 export function safeFileName(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
+  return id
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '_')
+    .replace(/^(con|prn|aux|nul|com[1-9]|lpt[1-9])(?=\.|$)/i, '$1_');
 }

@@ -305,6 +305,24 @@ export function unwritableRelpath(relpath: string): string | undefined {
   return undefined;
 }
 
+/** Windows device names: "CON", "nul.jpg", "COM1.tar.gz" (the part before the first dot) name no file there. */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)/i;
+
+/**
+ * Why Windows could not write a relpath (a device name such as CON or NUL.jpg, a name ending in a dot or a space),
+ * or undefined when it can. Such files are fine here; a museum that clones the repository on Windows cannot check
+ * them out.
+ */
+export function windowsUnsafeRelpath(relpath: string): string | undefined {
+  for (const part of relpath.split('/')) {
+    const device = WINDOWS_DEVICE.exec(part);
+    if (device) return `is named like the Windows device ${device[1]!.toUpperCase()}`;
+    if (/[. ]$/.test(part) && part !== '.' && part !== '..')
+      return 'has a name ending in a dot or a space, which Windows drops';
+  }
+  return undefined;
+}
+
 /**
  * Parse and check the bytes of a `.dir` object: its hash, then its shape. A list whose bytes hash right
  * but whose entries DVC never writes (an md5 that is not 32 hex digits, a relpath leaving the folder or

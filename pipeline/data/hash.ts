@@ -4,10 +4,10 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import ignoreModule from 'ignore';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { type EvalWorker, startWorker } from '../worker.ts';
 import { isOurTemp } from './temp.ts';
 
 /*
@@ -134,44 +134,48 @@ export async function md5OfFiles(options: {
   });
   if (current.length) batches.push(current);
   const count = Math.max(1, Math.min(threads, batches.length));
-  const workers = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  type Reply = { id: number; out: (string | { code: string; message: string })[]; stamps: string[] };
+  const workers: EvalWorker[] = [];
   let next = 0;
+  let idle = 0;
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= batches.length) return resolve();
-              const id = next++;
-              worker.postMessage({ id, files: batches[id].map((i) => files[i]) });
-            };
-            type Reply = { id: number; out: (string | { code: string; message: string })[]; stamps: string[] };
-            worker.on('message', ({ id, out, stamps }: Reply) => {
-              for (let k = 0; k < out.length; k++) {
-                const index = batches[id][k];
-                const result = out[k];
-                if (typeof result !== 'string') {
-                  const error =
-                    result.code === 'ENOENT'
-                      ? new VitrineError('DATA_MISSING', `"${files[index]}" does not exist.`, { file: files[index] })
-                      : Object.assign(new Error(`${files[index]}: ${result.message}`), { code: result.code });
-                  return reject(error);
-                }
-                md5s[index] = result;
-                onFile?.(index, result, stamps[k]);
-              }
-              send();
-            });
-            worker.on('error', reject);
-            send();
-          }),
-      ),
-    );
+    await new Promise<void>((resolve, reject) => {
+      // Each thread takes the next batch when it answers; done once every thread has none left.
+      const send = (worker: EvalWorker) => {
+        if (next < batches.length) worker.post({ id: next, files: batches[next++].map((i) => files[i]) });
+        else if (++idle === count) resolve();
+      };
+      for (let t = 0; t < count; t++) {
+        const worker = startWorker<Reply>({
+          source: WORKER_SOURCE,
+          name: 'a hashing thread',
+          onMessage: ({ id, out, stamps }) => {
+            for (let k = 0; k < out.length; k++) {
+              const index = batches[id][k];
+              const result = out[k];
+              if (typeof result !== 'string') return reject(unreadable(files[index], result));
+              md5s[index] = result;
+              onFile?.(index, result, stamps[k]);
+            }
+            send(worker);
+          },
+          // A thread that fails or ends while hashing fails the hash, rather than leaving it waiting for ever.
+          onStop: reject,
+        });
+        workers.push(worker);
+        send(worker);
+      }
+    });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return { md5s, threads: count };
+}
+
+/** The error for a file a hashing thread could not read: DATA_MISSING when it is gone. */
+function unreadable(file: string, failure: { code: string; message: string }): Error {
+  if (failure.code === 'ENOENT') return new VitrineError('DATA_MISSING', `"${file}" does not exist.`, { file });
+  return Object.assign(new Error(`${file}: ${failure.message}`), { code: failure.code });
 }
 
 async function statOrMissing(file: string): Promise<BigIntStats> {
@@ -256,41 +260,79 @@ const ignore = ((ignoreModule as unknown as { default?: unknown }).default ??
 /** Folders DVC never looks into, at any depth (its built-in ignore rules). */
 const ALWAYS_SKIPPED_FOLDERS = new Set(['.git', '.hg', '.dvc']);
 
-/**
- * A matcher for `<root>/.dvcignore` (gitignore syntax, paths relative to the root), or undefined when
- * there is no such file. Returns true for an absolute path DVC would skip.
- */
-export async function dvcIgnoreMatcher({
-  root,
-}: {
-  root: string;
-}): Promise<((abs: string, isFolder: boolean) => boolean) | undefined> {
-  const absRoot = path.resolve(root);
+const ONLY_DOTS = /^\.+$/;
+
+/** The rules of one `.dvcignore`, with `toDir`: the path from its folder to the folder listed ("" or "a/b/"). */
+interface IgnoreLevel {
+  rules: ReturnType<typeof ignore>;
+  toDir: string;
+}
+
+/** The rules of `<folder>/.dvcignore` (gitignore syntax, relative to `folder`), or undefined without a pattern. */
+async function readDvcIgnore(folder: string): Promise<IgnoreLevel['rules'] | undefined> {
   let text: string;
   try {
-    text = await readFile(path.join(absRoot, '.dvcignore'), 'utf8');
+    text = await readFile(path.join(folder, '.dvcignore'), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw error;
   }
   // The .dvcignore "dvc init" writes holds only comments: then there is nothing to match.
-  if (!text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.startsWith('#'))) return undefined;
+  if (!text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'))) return undefined;
   // Case-sensitive, as DVC's gitignore matching is on Linux: a folder must hash as DVC hashes it.
-  const rules = ignore({ ignorecase: false }).add(text);
-  return (abs, isFolder) => {
-    const rel = path.relative(absRoot, abs).split(path.sep).join('/');
-    // Only paths inside the root are subject to its .dvcignore.
-    if (!rel || rel.startsWith('../') || rel === '..' || path.isAbsolute(rel)) return false;
-    return rules.ignores(isFolder ? `${rel}/` : rel);
-  };
+  return ignore({ ignorecase: false }).add(text);
+}
+
+/**
+ * Whether DVC leaves out `relpath` (inside the folder listed; a folder when `isFolder`). DVC joins every level's
+ * patterns, the top folder's first, each rewritten relative to the top (dvc/pathspec_math.py), and the last pattern
+ * that matches decides: so the deepest level with a verdict decides ("!keep.log" there re-includes).
+ */
+function ignoredIn(levels: readonly IgnoreLevel[], relpath: string, isFolder: boolean): boolean {
+  let ignored = false;
+  for (const { rules, toDir } of levels) {
+    // `ignore` refuses a path of dots only ("..."): only the listed folder's own level could see one.
+    if (!toDir && ONLY_DOTS.test(relpath)) continue;
+    const verdict = rules.test(`${toDir}${relpath}${isFolder ? '/' : ''}`);
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * The `.dvcignore` files in force in `dir`: the repository's (`root`) and those of the folders between it and `dir`,
+ * each relative to its folder, as DVC reads them; one that the levels above it match is not read
+ * (DvcIgnoreFilter._update_trie). Not those inside `dir`: DVC refuses to record a folder that holds a `.dvcignore`
+ * (dvc_data IgnoreInCollectedDirError), so there they are listed as files (`dvcignores`), their patterns unused.
+ */
+async function ignoreLevels({ root, dir }: { root: string; dir: string }): Promise<IgnoreLevel[]> {
+  const rel = path.relative(root, dir);
+  if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    const own = rel ? undefined : await readDvcIgnore(root);
+    return own ? [{ rules: own, toDir: '' }] : [];
+  }
+  const parts = rel.split(path.sep);
+  const levels: IgnoreLevel[] = [];
+  for (let depth = 0; depth < parts.length; depth++) {
+    const toDir = `${parts.slice(depth).join('/')}/`;
+    if (depth > 0) {
+      const above = levels.map((l) => ({ rules: l.rules, toDir: l.toDir.slice(0, -toDir.length) }));
+      if (ignoredIn(above, '.dvcignore', false)) continue;
+    }
+    const rules = await readDvcIgnore(path.join(root, ...parts.slice(0, depth)));
+    if (rules) levels.push({ rules, toDir });
+  }
+  return levels;
 }
 
 /**
  * List the files under `dir` (following no symlinked folders), as relpaths with forward slashes,
- * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, and whatever the repository's
- * `.dvcignore` matches, and Vitrine's own temp files (`….vitrine-…tmp`, listed into `temps` when given:
- * they are what a killed process left, never data). `root` is the repository root (default: the
- * nearest folder with `.dvc/`).
+ * leaving out what DVC leaves out: `.git`, `.hg` and `.dvc` folders, whatever a `.dvcignore` matches (the
+ * repository's, and those of the folders between it and `dir`, each relative to its folder), and Vitrine's own temp
+ * files (`….vitrine-…tmp`, listed into `temps` when given: they are what a killed process left, never data).
+ * `root` is the repository root (default: the nearest folder with `.dvc/`).
  */
 export async function listFiles({
   dir,
@@ -298,6 +340,7 @@ export async function listFiles({
   temps,
   links,
   linkedFolders,
+  dvcignores,
 }: {
   dir: string;
   root?: string;
@@ -306,13 +349,17 @@ export async function listFiles({
   links?: string[];
   /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
   linkedFolders?: string[];
+  /** Collects the relpaths of the `.dvcignore` files listed (DVC refuses to record a folder holding one). */
+  dvcignores?: string[];
 }): Promise<string[]> {
   const info = await statOrMissing(dir);
   if (!info.isDirectory()) {
     throw new VitrineError('DATA_NOT_FOLDER', `"${dir}" is a file, but a folder was expected.`, { file: dir });
   }
   const repoRoot = root ?? (await findDvcRoot(dir));
-  const ignored = repoRoot ? await dvcIgnoreMatcher({ root: repoRoot }) : undefined;
+  const absDir = path.resolve(dir);
+  const levels = repoRoot ? await ignoreLevels({ root: path.resolve(repoRoot), dir: absDir }) : [];
+  const ignored = (relpath: string, isFolder: boolean) => levels.length > 0 && ignoredIn(levels, relpath, isFolder);
   const out: string[] = [];
   const walk = async (abs: string, prefix: string) => {
     const items = await readdir(abs, { withFileTypes: true });
@@ -323,28 +370,31 @@ export async function listFiles({
       const full = () => path.join(abs, name);
       const temp = name.endsWith('.tmp') && isOurTemp(name);
       if (item.isDirectory()) {
-        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored?.(full(), true)) continue;
+        if (ALWAYS_SKIPPED_FOLDERS.has(name) || ignored(relpath, true)) continue;
         // A folder set aside by a killed checkout (only on another filesystem than .dvc/tmp).
         if (temp) {
           temps?.push(full());
           continue;
         }
         await walk(full(), relpath);
-      } else if (name === '.git' || ignored?.(full(), false)) {
+      } else if (name === '.git' || ignored(relpath, false)) {
       } else if (temp) {
         temps?.push(full());
-      } else if (item.isFile()) out.push(relpath);
-      else if (item.isSymbolicLink()) {
+      } else if (item.isFile()) {
+        out.push(relpath);
+        if (name === '.dvcignore') dvcignores?.push(relpath);
+      } else if (item.isSymbolicLink()) {
         // A link to a file counts as that file (as DVC reads through it); links to folders are skipped.
         const target = await stat(full()).catch(() => null);
         if (target?.isFile()) {
           out.push(relpath);
           links?.push(relpath);
-        } else if (target?.isDirectory() && !ignored?.(full(), true)) linkedFolders?.push(relpath);
+          if (name === '.dvcignore') dvcignores?.push(relpath);
+        } else if (target?.isDirectory() && !ignored(relpath, true)) linkedFolders?.push(relpath);
       }
     }
   };
-  await walk(path.resolve(dir), '');
+  await walk(absDir, '');
   // Without surrogate pairs, UTF-16 order is code-point order, and the built-in sort is much faster.
   return out.some((p) => /[\ud800-\udfff]/.test(p)) ? out.sort(compareCodePoints) : out.sort();
 }

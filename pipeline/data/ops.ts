@@ -19,6 +19,7 @@ import {
   removeObject,
   tempName,
   unwritableRelpath,
+  windowsUnsafeRelpath,
   writeManifest,
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -137,10 +138,13 @@ export async function addData({
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
   const linkedFolders: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links, linkedFolders });
+  const dvcignores: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, dvcignores });
+  refuseDvcignoreInside({ dvcignores, target });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
+  warnWindowsNames({ files, target, log });
   if (!removeMissing) await refuseDroppingUnfetched({ dvcFile, cacheDir, files, target });
   const hashing = log.progress(`Hashing ${target}/`, files.length);
   const temps: string[] = [];
@@ -200,6 +204,27 @@ export async function addData({
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }
 
+/**
+ * DVC refuses to record a folder that holds a `.dvcignore` (dvc_data's IgnoreInCollectedDirError: "file should not
+ * be in collected dir path"): neither does Vitrine, so data.dvc stays one DVC can check. Its lines belong in the
+ * repository's top `.dvcignore`, rewritten as DVC itself rewrites them (dvc/pathspec_math.py change_rule).
+ */
+function refuseDvcignoreInside({ dvcignores, target }: { dvcignores: string[]; target: string }): void {
+  if (dvcignores.length === 0) return;
+  const file = `${target}/${dvcignores[0]}`;
+  const folder = path.posix.dirname(file);
+  throw new VitrineError(
+    'DATA_DVCIGNORE_INSIDE',
+    `${file} is a .dvcignore inside ${target}/, and DVC does not record a folder that holds one (it stops with ` +
+      `"file should not be in collected dir path"), so neither does Vitrine. Nothing was recorded. Move its lines ` +
+      `into the .dvcignore in the repository's top folder, a line with a "/" in it (not only at its end) after ` +
+      `"/${folder}/" and any other after "/${folder}/**/" ("*.tmp" becomes "/${folder}/**/*.tmp"), delete ${file}` +
+      `${dvcignores.length > 1 ? ` (and the ${dvcignores.length - 1} other .dvcignore files in ${target}/)` : ''}, ` +
+      'then run "vitrine data add" again.',
+    { file },
+  );
+}
+
 /** Refuse to record a file name that every later pull and checkout would refuse (a line break, a control character). */
 function refuseUnwritableNames({ files, target }: { files: string[]; target: string }): void {
   for (const relpath of files) {
@@ -213,6 +238,22 @@ function refuseUnwritableNames({ files, target }: { files: string[]; target: str
       { file: `${target}/${relpath}` },
     );
   }
+}
+
+/** Files Windows cannot write are recorded (they are fine here), with one warning naming them. */
+function warnWindowsNames({ files, target, log }: { files: string[]; target: string; log: Logger }): void {
+  const unsafe = files.flatMap((relpath) => {
+    const problem = windowsUnsafeRelpath(relpath);
+    return problem ? [{ file: `${target}/${relpath}`, problem }] : [];
+  });
+  if (!unsafe.length) return;
+  const named = unsafe.slice(0, 5).map((u) => `${JSON.stringify(u.file)} ${u.problem}`);
+  const more = unsafe.length > 5 ? ` (and ${unsafe.length - 5} more)` : '';
+  log.warn(
+    `${plural(unsafe.length, 'file')} in ${target}/ cannot be checked out on Windows: ${named.join('; ')}${more}. ` +
+      'They were recorded; if anyone clones the repository on Windows, rename them and run "vitrine data add" again.',
+    { file: unsafe[0]!.file },
+  );
 }
 
 /**
@@ -984,6 +1025,33 @@ export function linkLeadsTo({
   return object ? { object: object[1]! + object[2]! } : 'outside';
 }
 
+/**
+ * What to do about a file of data/ that is a link into the cache as DVC 2 laid it out (`isDvc2CacheObject`): one
+ * text for `vitrine data add` (`recording`: nothing was recorded, add again) and for the dataset stage.
+ */
+export function dvc2CacheLinkMessage({
+  file,
+  link,
+  cache,
+  recording = false,
+}: {
+  /** The file as staff see it ("data/images/A1.png"). */
+  file: string;
+  /** Where the link leads, when it is to be shown. */
+  link?: string;
+  /** The cache folder, as shown (absent: "the cache"). */
+  cache?: string;
+  recording?: boolean;
+}): string {
+  return (
+    `${file} is a link into the cache in DVC 2's layout${link ? ` (${link})` : ''}, which Vitrine does not read: this ` +
+    `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache ? `${cache}/` : "the cache's "}files/md5/. ` +
+    `${recording ? 'Nothing was recorded. ' : ''}With DVC 3 installed, run "dvc cache migrate --dvc-files", then ` +
+    `"dvc checkout --relink"${recording ? ', then "vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
+    'file in place of its link (docs/data.md).'
+  );
+}
+
 /** The real path of the cache folder, or undefined when there is none yet (no link can lead into it). */
 export function realCacheDir(cacheDir: string): string | undefined {
   try {
@@ -1022,10 +1090,7 @@ function refuseLinksOutside({
       const cache = inside(root, cacheDir)?.split(path.sep).join('/') ?? cacheDir;
       throw new VitrineError(
         'DATA_CACHE_DVC2',
-        `${target}/${relpath} is a link into the cache in DVC 2's layout (${to}), which Vitrine does not read: this ` +
-          `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache}/files/md5/. Nothing was ` +
-          'recorded. With DVC 3 installed, run "dvc cache migrate --dvc-files", then "dvc checkout --relink", then ' +
-          `"vitrine data add" again. Without DVC, put a copy of each such file in ${target}/ in place of its link.`,
+        dvc2CacheLinkMessage({ file: `${target}/${relpath}`, link: to, cache, recording: true }),
         { file: `${target}/${relpath}`, link: to },
       );
     }

@@ -1,6 +1,6 @@
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { isDvc2CacheObject, linkLeadsTo, realCacheDir } from '../data/ops.ts';
+import { dvc2CacheLinkMessage, isDvc2CacheObject, linkLeadsTo, realCacheDir } from '../data/ops.ts';
 
 /*
  * Image files that are symbolic links leading outside `data/`. A link can be committed to git and so
@@ -61,12 +61,7 @@ export async function linksOutside({
 /** Why the image at `relpath` (under data/) is not read, and what to do instead. */
 export function linkOutsideMessage(relpath: string, why: LinkRefusal = 'outside'): string {
   const folder = path.posix.dirname(relpath);
-  if (why === 'dvc2-cache')
-    return (
-      `data/${relpath} is a link into the cache in DVC 2's layout, which Vitrine does not read: with DVC 3 ` +
-      'installed, run "dvc cache migrate --dvc-files" and "dvc checkout --relink"; without DVC, put a copy ' +
-      'of the image in place of the link (docs/data.md).'
-    );
+  if (why === 'dvc2-cache') return dvc2CacheLinkMessage({ file: `data/${relpath}` });
   return (
     `data/${relpath} is a link to a file outside data/: Vitrine does not follow it; put the image itself in ` +
     `data/${folder === '.' ? '' : `${folder}/`}.`

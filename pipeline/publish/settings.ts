@@ -65,7 +65,7 @@ export async function publishSettings({
     );
   return {
     bucket: s3.bucket.trim(),
-    prefix: s3.prefix.replace(/^\/+|\/+$/g, ''),
+    prefix: bucketFolder(s3.prefix),
     endpoint: s3.endpoint.replace(/\/+$/, ''),
     region: s3.region || 'us-east-1',
     credentials: await credentials({ env, root, remote: s3.credentials_remote.trim() }),
@@ -73,6 +73,29 @@ export async function publishSettings({
     base: catalogueLocation({ params, env }).base,
     jobs: s3.jobs,
   };
+}
+
+/**
+ * catalogue.s3.prefix without slashes at its ends. S3 keys are plain strings, so "site/../other" would not be the
+ * folder "other" but keys with ".." in them, which servers and CDNs resolve differently or refuse: "..", ".",
+ * empty folders ("a//b") and backslashes are refused.
+ */
+function bucketFolder(prefix: string): string {
+  const folder = prefix.replace(/^\/+|\/+$/g, '');
+  const refuse = (problem: string) =>
+    settingsError(
+      'catalogue.s3.prefix',
+      `"catalogue.s3.prefix" in params.yaml is ${JSON.stringify(prefix)}, which ${problem}.`,
+    );
+  if (folder.includes('\\')) throw refuse('has a backslash: separate folders with "/", as in "museum/collection"');
+  if (!folder) return folder;
+  const segments = folder.split('/');
+  if (segments.some((segment) => segment === '..' || segment === '.'))
+    throw refuse(
+      'has a "." or ".." folder: name the folder in the bucket itself, as in "collection" or "museum/collection"',
+    );
+  if (segments.includes('')) throw refuse('has an empty folder ("//"): separate folders with one "/"');
+  return folder;
 }
 
 /** VITRINE_PUBLISH_* first, then the remote named by catalogue.s3.credentials_remote; none: the SDK's sources. */

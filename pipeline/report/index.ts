@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
+import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords, type MetricsWithLabelLoss } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
@@ -16,7 +17,7 @@ import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/i
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { checkCatalogue } from './catalogue.ts';
-import { agreedLabels, diffLabels, diffParams } from './compare.ts';
+import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';

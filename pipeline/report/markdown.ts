@@ -137,6 +137,15 @@ export function num(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 }
 
+/**
+ * A p-value as every text and page writes it: "p = 0.002" (three decimals, as the pull request has always said it),
+ * "p < 0.001" below that (0.000 would read as certain), "p = –" when there is none.
+ */
+export function pValue(p: number | null | undefined): string {
+  if (p !== null && p !== undefined && Number.isFinite(p) && p < 0.001) return 'p < 0.001';
+  return `p = ${num(p)}`;
+}
+
 /** A signed change ("+0.041", "−0.012"); no change is "0.000" (a "±" would read as a range). */
 export function signed(value: number | null | undefined, digits = 3): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';

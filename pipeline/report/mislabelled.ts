@@ -2,7 +2,7 @@ import { slugFor } from '../catalogue/derive.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
-import { attribute, link, num, safeUrl, shorten, table, text } from './markdown.ts';
+import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -124,7 +124,7 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
       `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
       `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for ` +
-      `the variation between training runs), p = ${num(c.pValue)}. ${words}`,
+      `the variation between training runs), ${pValue(c.pValue)}. ${words}`,
     '',
     `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
   ].join('\n');

@@ -807,10 +807,21 @@ function cell(s: string): string {
 
 /**
  * Collection names, labels, owners and factor values come from params and metadata: in the card's
- * markdown they stay text (no HTML, no @-mentions), wherever the card is rendered (GitHub, a hub).
+ * markdown they stay text (no HTML, no @-mentions, no links or pictures), wherever the card is rendered
+ * (GitHub, a hub). A label `[click](https://evil.example)` was a live link: brackets are escaped, and a bare
+ * address gets a zero-width space after its scheme so it is not autolinked (as the report's `text` does); control
+ * and bidi characters (a label reading backwards) are dropped.
  */
 function safe(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b');
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\\/g, '\\\\')
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b')
+    .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2');
 }
 
 function round(x: number): number {

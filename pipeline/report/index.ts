@@ -16,6 +16,7 @@ import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
+import { catalogueAddresses } from './addresses.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
@@ -115,6 +116,8 @@ export async function buildReport({
     stage: 'dataset',
     optional: true,
   });
+  // Each object's catalogue address as the catalogue assigns it (kept from its last build), for the links.
+  const addresses = await catalogueAddresses({ ws, ids: (dataset?.objects ?? []).map((o) => o.id) });
   const drift = await readJson<DriftReport>({
     ws,
     file: path.join(ws.monitor, 'drift.json'),
@@ -197,9 +200,6 @@ export async function buildReport({
         ? []
         : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
-    // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
-    const taken = new Set<string>();
-    const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
       const object = objects.get(c.id);
@@ -212,7 +212,7 @@ export async function buildReport({
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
-        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: slugOf.get(c.id), object }),
+        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: addresses.get(c.id), object }),
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
@@ -372,7 +372,7 @@ export async function buildReport({
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
-  const sections = reportSections({ metrics, model, dataset, links, changes: changed });
+  const sections = reportSections({ metrics, model, dataset, addresses, links, changes: changed });
   if (codeChanged.length > 0)
     sections.afterIntro = [
       `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +

@@ -6,7 +6,7 @@ import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
 import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import { labelLossWords, type MetricsWithLabelLoss } from '../evaluate/gate.ts';
+import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
@@ -303,7 +303,7 @@ export async function buildReport({
     : 'first model';
   // Labels removed wholesale (a filter left on in a spreadsheet, a bad merge): scored on what is left, a model
   // can look perfect (one class left: right by construction). Never "better" then, whatever the scores say.
-  const loss = (metrics as MetricsWithLabelLoss).labelLoss;
+  const loss = metrics.labelLoss;
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
     lossWords && measured !== 'worse' && measured !== 'first model' ? 'not comparable' : measured;

@@ -451,7 +451,10 @@ export function validateParams({
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
 }
 
-/** Read and validate params.yaml; a missing file means all defaults. `name` is how messages call the file. */
+/**
+ * Read and validate params.yaml; a missing file means all defaults, an existing one with no settings is refused.
+ * `name` is how messages call the file.
+ */
 export async function loadParams({
   file,
   name = path.basename(file),
@@ -476,7 +479,30 @@ export async function loadParams({
       );
     throw error;
   }
-  return parseParams({ text, name });
+  const params = parseParams({ text, name });
+  if (holdsNothing(text)) throw emptyParams(name);
+  return params;
+}
+
+/** True when YAML text holds no settings: empty, blank, only comments, only `---`, or `{}`. */
+function holdsNothing(text: string): boolean {
+  const raw = parseDocument(text).toJS() as unknown;
+  if (raw === null || raw === undefined) return true;
+  return typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0;
+}
+
+/**
+ * An existing params.yaml with no settings: every default would be the demo's (its name, its vocabulary), which a
+ * museum's repository never means. A missing params.yaml is different: it still means the defaults.
+ */
+function emptyParams(name: string): VitrineError {
+  return new VitrineError(
+    'PARAMS_EMPTY',
+    `${name} holds no settings (it is empty or only comments), so every setting would be the demo's, its name and ` +
+      `its labels. Run \`vitrine init\` to write one for your collection, or put at least the collection section in ` +
+      'it, e.g. "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.',
+    { file: name },
+  );
 }
 
 /** Parse and validate the text of a params.yaml; `name` is how messages call the file. */

@@ -394,8 +394,27 @@ export interface Metrics extends ModelScores {
      */
     model?: string;
   };
+  /**
+   * What the change did to the labels since its base (written when the base labels could be read): the report
+   * says it and withholds "Better", and the gate fails when a label lost all its objects or most were removed.
+   */
+  labelLoss?: LabelLoss;
   /** The promotion gate from params, checked. */
   gate: { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
+}
+
+/**
+ * What a change did to the labels since its base (the labels the cross-validated comparison starts from):
+ * `metrics.json`'s `labelLoss`.
+ */
+export interface LabelLoss {
+  /** The base in words ("main", "the commit of v1.0.0"). */
+  ref: string;
+  /** Labelled objects at the base, and how many of them have no label now. */
+  before: number;
+  removed: number;
+  /** Labels of today's vocabulary with objects at the base and none now (`objects`: how many at the base). */
+  lost: { label: string; objects: number }[];
 }
 
 /** A promoted model's annotation of one object: `.vitrine/registry/annotations.json` holds these. */

@@ -309,6 +309,27 @@ export function agreedLines({
   return out;
 }
 
+/**
+ * The labels as the dataset stage reads them, by its own rule (agreedLines): an object on lines that disagree,
+ * another label or a label cell left empty beside a label, is unlabelled; the same label twice is that label. A line
+ * whose label is not in the vocabulary does not count when the object has a line in it (the dataset stage sets it
+ * aside); an object with none is read from its lines outside it, so the report can say they were skipped.
+ */
+export function agreedLabels({
+  labels,
+  blanks,
+  vocabulary,
+}: {
+  labels: LabelLine[];
+  blanks: LabelLine[];
+  vocabulary?: string[];
+}): LabelLine[] {
+  const known = vocabulary && new Set(vocabulary);
+  const inVocabulary = new Set(known ? labels.filter((l) => known.has(l.label)).map((l) => l.objectId) : []);
+  const counted = known ? labels.filter((l) => known.has(l.label) || !inVocabulary.has(l.objectId)) : labels;
+  return [...agreedLines({ labels: counted, blanks }).values()].flatMap(({ agreed }) => (agreed ? [agreed] : []));
+}
+
 /** Beyond this many, label lines naming no object are said in one message: a typo is one line, not dozens. */
 const UNKNOWN_SAID_ONE_BY_ONE = 5;
 

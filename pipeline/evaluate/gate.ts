@@ -1,6 +1,6 @@
 import type { Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
-import type { Metrics, ModelScores } from '../types.ts';
+import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
 
 const fmt = (x: number) => x.toFixed(3);
 
@@ -86,28 +86,18 @@ export function checkGate({
 export const TWO_CLASSES_CHECK = 'at least two classes with test objects';
 /** The gate check that fails when a label of the vocabulary had objects at the base and has none now. */
 export const LABELS_LOST_CHECK = 'no label lost all its objects';
+/** The gate check that fails when more than half of the labelled objects at the base have no label now. */
+export const MOST_REMOVED_CHECK = 'no more than half of the labels removed';
 
 /** "figurine, mask and 3 more": the first ten names. */
 function listed(names: string[]): string {
   return names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
 }
 
-/**
- * What a change did to the labels since its base (the labels the cross-validated comparison starts from):
- * `metrics.json`'s `labelLoss`, which the report reads to say it and to withhold "Better".
- */
-export interface LabelLoss {
-  /** The base in words ("main", "the commit of v1.0.0"). */
-  ref: string;
-  /** Labelled objects at the base, and how many of them have no label now. */
-  before: number;
-  removed: number;
-  /** Labels of today's vocabulary with objects at the base and none now (`objects`: how many at the base). */
-  lost: { label: string; objects: number }[];
-}
+export type { LabelLoss };
 
-/** metrics.json with the label loss (written by the evaluate stage when the base labels could be read). */
-export type MetricsWithLabelLoss = Metrics & { labelLoss?: LabelLoss };
+/** Metrics has `labelLoss` itself now; this name is kept for callers not yet changed (pipeline/stages/evaluate.ts). */
+export type MetricsWithLabelLoss = Metrics;
 
 /**
  * Compare the labels at the base (object id → label) with the labels now, over today's vocabulary: a label
@@ -145,8 +135,7 @@ export function labelLossOf({
  */
 export function labelLossWords(loss: LabelLoss | undefined): string | null {
   if (!loss) return null;
-  const most = loss.removed > 0 && 2 * loss.removed > loss.before;
-  if (loss.lost.length === 0 && !most) return null;
+  if (loss.lost.length === 0 && !mostRemoved(loss)) return null;
   const names = listed(loss.lost.map((l) => l.label));
   const lost =
     loss.lost.length === 0
@@ -158,14 +147,34 @@ export function labelLossWords(loss: LabelLoss | undefined): string | null {
   return `${lost}${removed}`;
 }
 
+/** More than half of the labelled objects at the base have no label now. */
+function mostRemoved(loss: LabelLoss): boolean {
+  return loss.removed > 0 && 2 * loss.removed > loss.before;
+}
+
 /**
  * A label of the vocabulary with objects at the base and none now fails the gate: the model can no longer
  * recognise it, so it would publish those objects under the labels that are left, and the test split cannot
  * show it (a vanished label has no test objects). A label new to the vocabulary and not labelled yet had none
- * at the base either: it only goes unchecked, as in "every class F1". Shown only when it fails.
+ * at the base either: it only goes unchecked, as in "every class F1". With no label lost, more than half of the
+ * labelled objects losing their label fails it too (MOST_REMOVED_CHECK). Shown only when it fails.
  */
 export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss: LabelLoss | null }): Metrics['gate'] {
-  if (!loss || loss.lost.length === 0) return gate;
+  if (!loss) return gate;
+  if (loss.lost.length === 0) {
+    if (!mostRemoved(loss)) return gate;
+    // Every label keeps some objects, but most are gone: scored and trained on the few left, the model cannot be
+    // judged against the labels it started from (a filter left on in a spreadsheet, a bad merge).
+    const most = {
+      name: MOST_REMOVED_CHECK,
+      passed: false,
+      detail:
+        `${labelLossWords(loss)}: more than half of the labelled objects lost their label, so this model cannot be ` +
+        'judged against the labels it started from. If that was not meant, restore their lines in labels.csv; ' +
+        'if it was, see "The promotion gate" in docs/metrics.md',
+    };
+    return { passed: false, checks: [...gate.checks, most] };
+  }
   const n = loss.lost.reduce((s, l) => s + l.objects, 0);
   const check = {
     name: LABELS_LOST_CHECK,

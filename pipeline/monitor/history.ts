@@ -9,10 +9,10 @@ import { parseDvcFile } from '../data/dvcfile.ts';
 import { readFileAtRef, resolveCommit as resolveGitCommit } from '../data/git.ts';
 import { diffMaps, loadManifest } from '../data/ops.ts';
 import { openRemote } from '../data/remote.ts';
+import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
-import { agreedLabels } from '../report/compare.ts';
 import type { Dataset, DatasetObject, LabelLine } from '../types.ts';
 import type { CorrectionRate } from './types.ts';
 

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { L2_FOLDS } from '../model/head.ts';
+import { pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
@@ -598,8 +599,8 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(
       `Compared with ${safe(m.baseline.version)} on ${objects}: ` +
         `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% ` +
-        `interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), p = ` +
-        `${c.pValue.toFixed(3)}: ` +
+        `interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
+        `${pValue(c.pValue)}: ` +
         `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`,
       '',
     );
@@ -690,7 +691,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `label${cv.changed === 1 ? '' : 's'} changed since ${safe(cv.base.ref)}): trained on the labels before, ` +
         `the model gives each of ${cv.objects} objects' labels a probability of ${p2(cv.probability.baseline)} on ` +
         `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
-        `(95% interval ${plus(d.low)} to ${plus(d.high)}), p = ${cv.comparison.pValue.toFixed(3)}: ` +
+        `(95% interval ${plus(d.low)} to ${plus(d.high)}), ${pValue(cv.comparison.pValue)}: ` +
         `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation).`,
       '',
     );
@@ -806,10 +807,21 @@ function cell(s: string): string {
 
 /**
  * Collection names, labels, owners and factor values come from params and metadata: in the card's
- * markdown they stay text (no HTML, no @-mentions), wherever the card is rendered (GitHub, a hub).
+ * markdown they stay text (no HTML, no @-mentions, no links or pictures), wherever the card is rendered
+ * (GitHub, a hub). A label `[click](https://evil.example)` was a live link: brackets are escaped, and a bare
+ * address gets a zero-width space after its scheme so it is not autolinked (as the report's `text` does); control
+ * and bidi characters (a label reading backwards) are dropped.
  */
 function safe(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/@/g, '@\u200b');
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\\/g, '\\\\')
+    .replace(/[[\]]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/@/g, '@\u200b')
+    .replace(/(https?|ftp|www)([.:])/gi, '$1\u200b$2');
 }
 
 function round(x: number): number {

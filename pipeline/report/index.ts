@@ -4,8 +4,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
+import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import { labelLossWords, type MetricsWithLabelLoss } from '../evaluate/gate.ts';
+import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
 import type { Logger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
@@ -15,8 +16,9 @@ import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
+import { catalogueAddresses } from './addresses.ts';
 import { checkCatalogue } from './catalogue.ts';
-import { agreedLabels, diffLabels, diffParams } from './compare.ts';
+import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
@@ -114,6 +116,8 @@ export async function buildReport({
     stage: 'dataset',
     optional: true,
   });
+  // Each object's catalogue address as the catalogue assigns it (kept from its last build), for the links.
+  const addresses = await catalogueAddresses({ ws, ids: (dataset?.objects ?? []).map((o) => o.id) });
   const drift = await readJson<DriftReport>({
     ws,
     file: path.join(ws.monitor, 'drift.json'),
@@ -196,9 +200,6 @@ export async function buildReport({
         ? []
         : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
-    // The catalogue's page names, made the same way and in the same order as the catalogue makes them.
-    const taken = new Set<string>();
-    const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
       const object = objects.get(c.id);
@@ -211,7 +212,7 @@ export async function buildReport({
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
-        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: slugOf.get(c.id), object }),
+        ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: addresses.get(c.id), object }),
       };
     });
     changes = await askModel({ ws, params, changes, objects, predict, log });
@@ -302,7 +303,7 @@ export async function buildReport({
     : 'first model';
   // Labels removed wholesale (a filter left on in a spreadsheet, a bad merge): scored on what is left, a model
   // can look perfect (one class left: right by construction). Never "better" then, whatever the scores say.
-  const loss = (metrics as MetricsWithLabelLoss).labelLoss;
+  const loss = metrics.labelLoss;
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
     lossWords && measured !== 'worse' && measured !== 'first model' ? 'not comparable' : measured;
@@ -371,7 +372,7 @@ export async function buildReport({
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
-  const sections = reportSections({ metrics, model, dataset, links, changes: changed });
+  const sections = reportSections({ metrics, model, dataset, addresses, links, changes: changed });
   if (codeChanged.length > 0)
     sections.afterIntro = [
       `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +

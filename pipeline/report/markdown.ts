@@ -7,6 +7,8 @@
 
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+// Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card.
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 // Characters that only mean something at the start of a block (heading, list, quote, ordered list).
 const BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 
@@ -16,7 +18,7 @@ export function text(value: unknown): string {
     // One line: a newline would end a table row or start a new block.
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     // Control characters have no business in a comment; bidi overrides could make text read backwards.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(CONTROLS, '')
     .trim();
   return (
     s
@@ -92,10 +94,14 @@ export function link(label: unknown, url: string): string {
   return safe ? `[${text(label)}](${safe})` : text(label);
 }
 
-/** Inline code for identifiers (commit hashes, data hashes); backticks and newlines removed. */
+/**
+ * Inline code for identifiers (commit hashes, data hashes, branch names); backticks, newlines and bars removed,
+ * and control characters too: a bidi override (U+202E) would make a branch name read backwards.
+ */
 export function code(value: unknown): string {
   const s = String(value ?? '')
     .replace(/[`\r\n|]/g, '')
+    .replace(CONTROLS, '')
     .trim();
   return s ? `\`${s}\`` : '';
 }
@@ -135,6 +141,15 @@ export function mermaidText(value: unknown): string {
 /** Format a number with fixed decimals; non-finite values read as "–". */
 export function num(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+/**
+ * A p-value as every text and page writes it: "p = 0.002" (three decimals, as the pull request has always said it),
+ * "p < 0.001" below that (0.000 would read as certain), "p = –" when there is none.
+ */
+export function pValue(p: number | null | undefined): string {
+  if (p !== null && p !== undefined && Number.isFinite(p) && p < 0.001) return 'p < 0.001';
+  return `p = ${num(p)}`;
 }
 
 /** A signed change ("+0.041", "−0.012"); no change is "0.000" (a "±" would read as a range). */

@@ -1,8 +1,8 @@
-import { slugFor } from '../catalogue/derive.ts';
+import { assignSlugs } from '../catalogue/derive.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
-import { attribute, link, num, safeUrl, shorten, table, text } from './markdown.ts';
+import { attribute, link, num, pValue, safeUrl, shorten, table, text } from './markdown.ts';
 
 /*
  * The pull-request report's sections that come from cross-validation over every labelled object:
@@ -124,7 +124,7 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
       `of ${num(cv.probability.baseline, 2)} when trained on the labels before ` +
       `and ${num(cv.probability.candidate, 2)} when trained on the labels now: a change of ${plainSigned(c.difference.value)}, ` +
       `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for ` +
-      `the variation between training runs), p = ${num(c.pValue)}. ${words}`,
+      `the variation between training runs), ${pValue(c.pValue)}. ${words}`,
     '',
     `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
   ].join('\n');
@@ -153,6 +153,7 @@ export function reportSections({
   metrics,
   model = null,
   dataset,
+  addresses,
   links,
   changes,
 }: {
@@ -160,6 +161,8 @@ export function reportSections({
   /** The trained model's description: the objects training left out. */
   model?: Pick<ModelInfo, 'leftOut'> | null;
   dataset: Pick<Dataset, 'objects'> | null;
+  /** Each object's catalogue address (catalogueAddresses); without it, the addresses a first build gives. */
+  addresses?: Map<string, string>;
   /** Labels this pull request changed or added, with the label before (null: newly labelled). */
   changes?: Map<string, string | null>;
   links: (
@@ -169,9 +172,9 @@ export function reportSections({
   ) => { thumbnailUrl: string | null; pageUrl: string | null };
 }): { afterIntro: string[]; afterScores: string[]; beforeLineage: string[] } {
   const objects = new Map((dataset?.objects ?? []).map((o) => [o.id, o]));
-  // The catalogue's page names, made in the same order as the catalogue makes them.
-  const taken = new Set<string>();
-  const slugOf = new Map((dataset?.objects ?? []).map((o) => [o.id, slugFor({ id: o.id, taken })]));
+  // The catalogue's addresses (kept from its last build: report/addresses.ts); without them, as a first build makes them.
+  const ids = [...objects.keys()];
+  const slugOf = addresses ?? new Map(assignSlugs({ ids, previous: new Map() }).map((slug, i) => [ids[i]!, slug]));
   const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
   return {

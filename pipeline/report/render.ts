@@ -11,6 +11,7 @@ import {
   fitMarkdown,
   link,
   num,
+  pValue,
   safeUrl,
   shorten,
   signed,
@@ -183,7 +184,7 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
       ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)} by ${text(c.test)}`;
   return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 
@@ -635,14 +636,14 @@ function driftSection(drift: DriftReport): string {
     rows.push([
       mark(e.drifted),
       'What the photographs show, to the model (embeddings)',
-      `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`,
+      `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`,
     ]);
   const n = drift.signals.novelty;
   if (n)
     rows.push([
       mark(n.drifted),
       'Photographs unlike anything the model learned from (novelty)',
-      `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`,
+      `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`,
     ]);
   for (const s of drift.signals.imageStats)
     rows.push([

@@ -1,5 +1,4 @@
-import type { LabelLoss } from '../evaluate/gate.ts';
-import type { Interval, Prediction, Split, Verdict } from '../types.ts';
+import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
 
 /** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */

@@ -85,7 +85,7 @@ describe('vitrine command line', () => {
   });
 
   it('names a stage that does not exist', async () => {
-    await writeFile(path.join(root, 'params.yaml'), '');
+    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
     const { code, messages } = await vitrine(['run', 'trian']);
     expect(code).toBe(2);
     expect(messages).toContain('There is no stage called "trian"');

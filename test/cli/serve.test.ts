@@ -13,8 +13,8 @@ import { workspace } from '../../pipeline/paths.ts';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-serve-'));
-  // A Vitrine repository (the command looks for params.yaml), on the default params.
-  await writeFile(path.join(root, 'params.yaml'), '');
+  // A Vitrine repository (the command looks for params.yaml), on the default labels.
+  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
   await mkdir(workspace(root).site, { recursive: true });
   await writeFile(path.join(workspace(root).site, 'index.html'), '<h1>Catalogue</h1>');
 });

@@ -19,8 +19,8 @@ import { workspaceModelIdentity, writeModel } from '../registry/helpers.ts';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-usage-'));
-  // A Vitrine repository (the commands look for params.yaml), on the default params.
-  await writeFile(path.join(root, 'params.yaml'), '');
+  // A Vitrine repository (the commands look for params.yaml), on the default labels.
+  await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -273,7 +273,7 @@ describe('re-importing an updated export', () => {
 });
 
 /** The commands look for the repository (a folder with params.yaml) from where they start. */
-const REPOSITORY = '# a Vitrine repository with the default params\n';
+const REPOSITORY = '# a Vitrine repository: its name, the rest default\ncollection:\n  name: Test Museum\n';
 
 describe('vitrine import (the command)', () => {
   it('exits 1 when rows were refused, with on_invalid "fail" (nothing changed) and "skip" (the rest imported)', async () => {

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   checkGate,
   LABELS_LOST_CHECK,
   labelLossOf,
   labelLossWords,
+  MOST_REMOVED_CHECK,
   TWO_CLASSES_CHECK,
   withLabelLossCheck,
 } from '../../pipeline/evaluate/gate.ts';
 import { defaultParams } from '../../pipeline/params.ts';
-import type { ModelScores } from '../../pipeline/types.ts';
+import type { LabelLoss, Metrics, ModelScores } from '../../pipeline/types.ts';
 
 /*
  * Session 25 (tester, HIGH): a pull request that keeps one class's labels only passed the gate. Scored on one
@@ -131,5 +132,56 @@ describe('gate: no label lost all its objects', () => {
       labelLossOf({ ref: 'main', base: new Map([...base, ['a6', 'coin']]), now: fewer, vocabulary: ['coin', 'mask'] }),
     );
     expect(words).toBe('4 labels removed (of 6 at main)');
+  });
+
+  it('most labels removed fails the gate too, saying how many and what to do', () => {
+    // Every label keeps some objects: before, only the verdict changed ("not comparable") and the gate passed.
+    const six = new Map([...base, ['a6', 'coin']]);
+    const now = new Map([
+      ['a1', 'coin'],
+      ['a3', 'mask'],
+    ]);
+    const loss = labelLossOf({ ref: 'main', base: six, now, vocabulary: ['coin', 'mask'] });
+    expect(loss.lost).toEqual([]);
+    const passed = { passed: true, checks: [{ name: 'macro-F1 at least the minimum', passed: true, detail: '' }] };
+    const g = withLabelLossCheck({ gate: passed, loss });
+    expect(g.passed).toBe(false);
+    expect(g.checks[1]!.name).toBe(MOST_REMOVED_CHECK);
+    expect(g.checks[1]!.passed).toBe(false);
+    expect(g.checks[1]!.detail).toMatch(/^4 labels removed \(of 6 at main\): /);
+    expect(g.checks[1]!.detail).toContain('restore their lines in labels.csv');
+    expect(g.checks[1]!.detail.length).toBeLessThanOrEqual(400);
+  });
+
+  it('half of the labels removed, or a label lost (its own check says the count), adds no second check', () => {
+    const half = labelLossOf({
+      ref: 'main',
+      base: new Map([
+        ['a1', 'coin'],
+        ['a2', 'coin'],
+        ['a3', 'mask'],
+        ['a4', 'mask'],
+      ]),
+      now: new Map([
+        ['a1', 'coin'],
+        ['a3', 'mask'],
+      ]),
+      vocabulary: ['coin', 'mask'],
+    });
+    const passed = { passed: true, checks: [] };
+    expect(withLabelLossCheck({ gate: passed, loss: half })).toBe(passed);
+    const lostAndMost = labelLossOf({
+      ref: 'main',
+      base,
+      now: new Map([['a1', 'coin']]),
+      vocabulary: ['coin', 'mask'],
+    });
+    expect(withLabelLossCheck({ gate: passed, loss: lostAndMost }).checks.map((c) => c.name)).toEqual([
+      LABELS_LOST_CHECK,
+    ]);
+  });
+
+  it("is part of metrics.json's type", () => {
+    expectTypeOf<Metrics['labelLoss']>().toEqualTypeOf<LabelLoss | undefined>();
   });
 });

@@ -6,9 +6,9 @@ import { isVitrineError } from '../../pipeline/errors.ts';
 import { loadParams, parseParams } from '../../pipeline/params.ts';
 
 /*
- * Tester s25 #4: a vocabulary with "coin" and "Coin" is refused as an exact repeat is. (Refusing an emptied
- * params.yaml was written and taken back: about 15 test files use an empty or comments-only params.yaml as a
- * repository marker; see the report.) A missing params.yaml still means the defaults.
+ * Tester s25 #4: a vocabulary with "coin" and "Coin" is refused as an exact repeat is. An existing params.yaml
+ * that holds no settings (empty, only comments) is refused: it silently meant every default, the demo's name and
+ * vocabulary. A missing params.yaml still means the defaults.
  */
 
 const dirs: string[] = [];
@@ -33,6 +33,30 @@ describe('params.yaml missing or with few settings', () => {
   it('a params.yaml with one setting is read, the rest defaults', async () => {
     const params = await loadParams({ file: await paramsFile('collection:\n  name: Town Museum\n') });
     expect(params.collection.name).toBe('Town Museum');
+  });
+});
+
+describe('params.yaml that exists but holds no settings', () => {
+  it.each([
+    ['empty', ''],
+    ['blank lines', '\n  \n'],
+    ['only comments', '# the settings\n# collection:\n#   name: Town Museum\n'],
+    ['only a document start', '---\n'],
+    ['an empty mapping', '{}\n'],
+  ])('is refused when %s, naming the file and what to do', async (_, text) => {
+    const error = await loadParams({ file: await paramsFile(text) }).catch((e: unknown) => e);
+    expect(isVitrineError(error, 'PARAMS_EMPTY')).toBe(true);
+    if (!isVitrineError(error)) return;
+    expect(error.message).toMatch(/^params\.yaml holds no settings/);
+    expect(error.message).toContain('vitrine init');
+    expect(error.message).toContain('collection:');
+  });
+
+  it('names the file as the caller calls it', async () => {
+    const error = await loadParams({ file: await paramsFile(''), name: 'museum/params.yaml' }).catch((e: unknown) => e);
+    expect(
+      isVitrineError(error, 'PARAMS_EMPTY') && error.message.startsWith('museum/params.yaml holds no settings'),
+    ).toBe(true);
   });
 });
 

@@ -279,6 +279,46 @@ describe('model card', () => {
     ]);
   });
 
+  it('keeps labels, factor names and factor values as text: no live link, no picture, no autolink, no bidi', () => {
+    const evil = '[click](https://evil.example)';
+    const picture = '![x](https://evil.example/p.png)';
+    const bare = 'https://evil.example/page';
+    const labels = ['coin', evil, picture, 'bowl\u202eevil'];
+    const evilMetrics: Metrics = {
+      ...metrics,
+      labels,
+      perClass: labels.map((label) => ({ label, precision: 0.9, recall: 0.8, f1: 0.85, support: 5 })),
+      factors: [{ factor: evil, groups: [{ value: bare, n: 12, accuracy: 0.9, macroF1: 0.7 }] }],
+    };
+    const evilDataset = {
+      labels,
+      objects: [
+        { id: 'a', label: evil, split: 'train', medium: bare, extra: { [evil]: bare } },
+        { id: 'b', label: picture, split: 'test', medium: '', extra: { [evil]: 'Wood' } },
+      ],
+    } as unknown as Dataset;
+    const text = renderCardMarkdown(
+      buildCard({
+        registration: v2,
+        metrics: evilMetrics,
+        modelInfo: info,
+        summary: summariseDataset({ dataset: evilDataset, factors: [evil] }),
+        previous: v1,
+        stages: ['prod'],
+        owners: ['Registrar'],
+        collectionName: 'The Museum',
+      }),
+    );
+    expect(text).toContain('\\[click\\](https://evil.example)'.replace('https://', 'https\u200b://'));
+    // A "[" or "]" not escaped, followed by "(": a link or a picture.
+    expect(text).not.toMatch(/(?<!\\)\]\(/);
+    expect(text).not.toMatch(/(?<!\\)!(?<!\\)\[/);
+    // Bidi controls would make a label read backwards.
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    // No bare address GitHub would link (the card's own pull request address is Vitrine's, not a label's).
+    expect(text.replace('https://github.com/m/c/pull/12', '')).not.toMatch(/https?:\/\//);
+  });
+
   it('says what changed, flags untested classes and escapes table cells', () => {
     expect(card.details.changes).toEqual([
       'major version bump from v1.0.0: label vocabulary changed (added vessel).',

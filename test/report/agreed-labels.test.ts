@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLabels } from '../../pipeline/collection/index.ts';
-import { agreedLines, checkLabels } from '../../pipeline/dataset/validate.ts';
-import { agreedLabels } from '../../pipeline/report/compare.ts';
+import { agreedLabels, agreedLines, checkLabels } from '../../pipeline/dataset/validate.ts';
 import type { LabelLine } from '../../pipeline/types.ts';
 
 /*

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsWithLabelLoss } from '../../pipeline/evaluate/gate.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
@@ -15,7 +14,7 @@ const objects = demoObjects();
 const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
 const params = validateParams({ raw: { train: { epochs: 60 } } });
 
-async function repoWith(labelLoss: MetricsWithLabelLoss['labelLoss']) {
+async function repoWith(labelLoss: Metrics['labelLoss']) {
   const repo = await makeRepo({ objects, base: labels, head: labels });
   const ci = (value: number) => ({ value, low: value - 0.08, high: Math.min(1, value + 0.08) });
   const baseline = {

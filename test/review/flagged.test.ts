@@ -42,7 +42,7 @@ const oof: OofFile = {
 let ws: Workspace;
 beforeAll(async () => {
   ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-flagged-')));
-  await writeFile(ws.params, '');
+  await writeFile(ws.params, 'collection:\n  name: Test Museum\n');
 });
 afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });

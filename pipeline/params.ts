@@ -42,6 +42,18 @@ export const collectionParams = z.strictObject({
         );
       },
     })
+    // The same label composed (é) and decomposed (e + accent), as some Mac programs save text: one label twice.
+    .refine((labels) => encodingTwins(labels) === undefined, {
+      error: (issue) => {
+        const [a, b] = encodingTwins(issue.input as string[]) ?? ['', ''];
+        return (
+          `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently ` +
+          '(composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one'
+        );
+      },
+    })
+    // labels.csv is read in this form too (parseLabels): the two match whichever way each was saved.
+    .transform((labels) => labels.map((label) => label.normalize('NFC')))
     .default(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: z.string().default(''),
@@ -403,6 +415,16 @@ export type Params = z.infer<typeof paramsSchema>;
 
 /** The defaults, as a full Params object. */
 /** The first two labels that differ only in capitals ("coin", "Coin"), if any. */
+function encodingTwins(labels: string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const label of labels) {
+    const first = seen.get(label.normalize('NFC'));
+    if (first !== undefined && first !== label) return [first, label];
+    if (first === undefined) seen.set(label.normalize('NFC'), label);
+  }
+  return undefined;
+}
+
 function caseTwins(labels: string[]): [string, string] | undefined {
   const seen = new Map<string, string>();
   for (const label of labels) {

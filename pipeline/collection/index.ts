@@ -633,7 +633,9 @@ export function parseLabels({
       blanks?.push({ objectId, label: '', line });
       continue;
     }
-    labels.push({ objectId, label: cells.label, line });
+    // One Unicode form: "Pièce" saved composed by one program and decomposed (e + accent) by another, as
+    // some Mac programs write it, is one label, not two classes that look the same.
+    labels.push({ objectId, label: cells.label.normalize('NFC'), line });
   }
   return labels;
 }

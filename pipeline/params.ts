@@ -445,10 +445,13 @@ export function validateParams({
   raw,
   file = 'params.yaml',
   lineOf,
+  sourceOf,
 }: {
   raw: unknown;
   file?: string;
   lineOf?: (path: (string | number)[]) => number | undefined;
+  /** The value at a path as written in the file, to show a number that should have been text as it was written. */
+  sourceOf?: (path: (string | number)[]) => string | undefined;
 }): Params {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
@@ -468,6 +471,13 @@ export function validateParams({
     // The whole file (a list, or one line of text): there is no key to name.
     if (keys.length === 0)
       return `${where}: the file holds ${kindOf(value)} (${shown(value)}), expected ${expected(issue)}`;
+    // An unquoted 1.10 is the number 1.1 to YAML: show it as written, and how to keep it text.
+    const written = typeof value === 'number' && issue.code === 'invalid_type' && issue.expected === 'string';
+    const asWritten = written ? sourceOf?.(issue.path as (string | number)[]) : undefined;
+    if (written)
+      return `${where}: "${keys.join('.')}" is ${asWritten ?? shown(value)}, a number to YAML${
+        asWritten && asWritten !== String(value) ? ` (read as ${value})` : ''
+      }; it should be text: put it in quotes, "${asWritten ?? value}"`;
     return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}`;
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
@@ -486,7 +496,7 @@ export async function loadParams({
 }): Promise<Params> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = paramsText({ bytes: await readFile(file), name });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return defaultParams();
@@ -504,6 +514,33 @@ export async function loadParams({
   const params = parseParams({ text, name });
   if (holdsNothing(text)) throw emptyParams(name);
   return params;
+}
+
+/**
+ * The text of params.yaml, refused in plain words when it is not UTF-8: Notepad's "Unicode" (UTF-16) read as UTF-8
+ * gave "the file holds text ("��#\u0000 \u0000T…)", and a Latin-1 "é" turned silently into "�" in the name.
+ */
+function paramsText({ bytes, name }: { bytes: Buffer; name: string }): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 || bytes.subarray(0, 4096).includes(0))
+    throw new VitrineError(
+      'PARAMS_ENCODING',
+      `${name} is saved as UTF-16 (Notepad's "Unicode"), which Vitrine does not read: save it as UTF-8 (in Notepad: ` +
+        'File > Save As, Encoding: UTF-8), or edit it on GitHub.',
+      { file: name },
+    );
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = bytes.toString('utf8');
+    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+    throw new VitrineError(
+      'PARAMS_ENCODING',
+      `${name}:${line}: this line is not UTF-8 text (an accented letter saved in an older encoding, such as Windows' ` +
+        '"ANSI"): save the file as UTF-8, or edit it on GitHub.',
+      { file: name, line },
+    );
+  }
 }
 
 /** True when YAML text holds no settings: empty, blank, only comments, only `---`, or `{}`. */
@@ -541,17 +578,24 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     const line = first.linePos?.[0]?.line;
     const key = first.code === 'DUPLICATE_KEY' ? keyPathAt({ doc, offset: first.pos[0] }) : undefined;
     // yaml's message ends "at line 85, column 3:" before a snippet: the line is already in front.
+    const source = line ? (text.split(/\r?\n/)[line - 1] ?? '') : '';
+    // `name: Musée d'Orsay: Collections`: YAML reads the second ": " as another key.
+    const colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source);
     const problem = key
       ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
-      : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
+      : colon
+        ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value ` +
+          `in quotes, e.g. ${colon[1]}: "${clip(source.slice(source.indexOf(':') + 1).trim())}".`
+        : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
   const extra = yamlExtra({ text, doc, lineCounter });
   if (extra) throw new VitrineError('PARAMS_YAML', `${name}: ${extra.problem}`, { file: name, line: extra.line });
-  const lineOf = (keyPath: (string | number)[]): number | undefined => {
-    // Walk to the deepest node that exists and report its line.
+  // Walk to the deepest node that exists: where its line starts, and the node when the whole path was found.
+  const walk = (keyPath: (string | number)[]) => {
     let node: unknown = doc.contents;
     let offset: number | undefined;
+    let found = 0;
     for (const key of keyPath) {
       if (isMap(node)) {
         const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
@@ -564,9 +608,22 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
         offset = item.range?.[0];
         node = item;
       } else break;
+      found++;
     }
+    return { offset, node: found === keyPath.length ? node : undefined };
+  };
+  const lineOf = (keyPath: (string | number)[]): number | undefined => {
+    const { offset } = walk(keyPath);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
+  // A value as written in the file: 1.10, which YAML reads as the number 1.1.
+  const sourceOf = (keyPath: (string | number)[]): string | undefined => {
+    const range = (walk(keyPath).node as { range?: [number, number, number] } | undefined)?.range;
+    return range ? text.slice(range[0], range[1]) : undefined;
+  };
+  const hash = hashInValue({ text, doc, lineCounter });
+  if (hash)
+    throw new VitrineError('PARAMS_YAML', `${name}:${hash.line}: ${hash.problem}`, { file: name, line: hash.line });
   let raw: unknown;
   try {
     raw = doc.toJS();
@@ -584,7 +641,43 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       { file: name, line },
     );
   }
-  return validateParams({ raw, file: name, lineOf });
+  return validateParams({ raw, file: name, lineOf, sourceOf });
+}
+
+/**
+ * `name: Gallery #5 Collection`: YAML reads " #5 Collection" as a comment, so the name would be "Gallery",
+ * published without a word. A comment is written "# text"; one glued to the "#" right after a value is taken
+ * for part of the value, and refused with the way to write either.
+ */
+function hashInValue({
+  text,
+  doc,
+  lineCounter,
+}: {
+  text: string;
+  doc: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+}): { problem: string; line: number } | null {
+  let found: { problem: string; line: number } | null = null;
+  visit(doc, {
+    Scalar(_, node) {
+      if (found || node.type !== 'PLAIN' || typeof node.value !== 'string' || !node.range) return;
+      const end = node.range[1];
+      const rest = text.slice(end, text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end));
+      const glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ''));
+      if (!glued) return;
+      const whole = `${node.value}${rest.replace(/\r$/, '')}`;
+      found = {
+        line: lineCounter.linePos(end).line,
+        problem:
+          `"${clip(node.value)}" is followed by "#${clip(glued[1]!)}", which YAML reads as a comment, not as part ` +
+          `of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, ` +
+          'put a space after "#".',
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** The tags plain YAML values carry (written out or not): text, numbers, true/false, null, lists and mappings. */

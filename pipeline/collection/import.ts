@@ -472,6 +472,17 @@ export async function importCollection({
   const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
   if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
+  // A phone's photos come by the hundred: how many, said once, beside the rows.
+  const phone = refused.filter((p) => p.message.endsWith(HEVC_REFUSED));
+  if (phone.length > 1)
+    log.warn(
+      `${phone.length} images are HEIC photos from a phone (HEVC), which cannot be read (lines ` +
+        `${sample(
+          phone.map((p) => String(p.line)),
+          10,
+        )}): export them as JPEG and import again.`,
+      { file: name, line: phone[0]!.line },
+    );
   if (failing) {
     const listed = [
       ...(linked ? [`  ${linked.message.split('\n').join('\n  ')}`] : []),
@@ -726,7 +737,36 @@ export async function findImage({
         `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
     };
   }
+  if (kind === 'heif') {
+    const unreadable = await heifUnreadable(real);
+    if (unreadable) return { refused: unreadable };
+  }
   return matched ? { file: real, matched } : { file: real };
+}
+
+/** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
+export const HEVC_REFUSED =
+  "is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC support. " +
+  'Export it as JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) and name the JPEG file in the export.';
+
+/**
+ * Why a HEIF file (.heic, .heif, .avif) cannot be read, or undefined. Its header says how its picture is coded:
+ * AV1 is decoded by sharp; HEVC (every phone's HEIC photo) is not, in the sharp Vitrine bundles. Anything else is
+ * decoded to be sure, so a sharp that reads HEVC is not refused.
+ */
+async function heifUnreadable(file: string): Promise<string | undefined> {
+  // Loaded only for HEIF files: a collection of JPEGs never loads the decoder to import.
+  const { default: sharp } = await import('sharp');
+  try {
+    const { compression } = await sharp(file).metadata();
+    if (compression === 'av1') return undefined;
+    await sharp(file).raw().toBuffer();
+    return undefined;
+  } catch (error) {
+    const message = messageOf(error);
+    if (/HEVC|hevc/.test(message)) return HEVC_REFUSED;
+    return `cannot be read as an image (${clip(message.split('\n').at(-1) ?? message)}): export it again as JPEG.`;
+  }
 }
 
 /** A row refused because its image is a link leading outside the images folder. */

@@ -133,6 +133,31 @@ describe('an export whose accession numbers a spreadsheet shortened (1987.10 →
     expect(said).toMatch(/a spreadsheet probably shortened 2001\.10 to 2001\.1/i);
   });
 
+  it('stops an import where many ids were shortened so, saying a spreadsheet did it', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `${1990 + i}.10`);
+    const { ws, write } = await setup('renamed-many', ids);
+    await importing(
+      ws,
+      await write(
+        'objects.csv',
+        ids.map((id) => row(id)),
+      ),
+    );
+    const before = await readFile(ws.objects, 'utf8');
+    const { result } = await importing(
+      ws,
+      await write(
+        'excel.csv',
+        ids.map((id) => row(id, excel(id))),
+      ),
+    );
+    expect((result as Error).message).toMatch(/12 objects .*"1990\.1" for "1990\.10"/);
+    expect((result as Error).message).toMatch(
+      /a spreadsheet probably shortened 1990\.10 to 1990\.1 \(and 11 more ids so\)/i,
+    );
+    expect(await readFile(ws.objects, 'utf8')).toBe(before);
+  });
+
   it('at a first import, says a repeated decimal id may be one a spreadsheet shortened', async () => {
     const { ws, write } = await setup('first', IDS);
     const { result } = await importing(

@@ -36,6 +36,9 @@ import {
   parseLabels,
   readObjects,
   repeatedColumnError,
+  SHORTENED,
+  SHORTENED_ADVICE,
+  shortenedNumber,
 } from './index.ts';
 import { checkVocabulary, minObjectsPerLabel, type VocabularyCheck } from './vocabulary.ts';
 
@@ -270,6 +273,8 @@ export async function importCollection({
   };
   const progress = log.progress('Reading the export', rows.length);
   const blank: number[] = [];
+  // Rows refused as an id seen before: a spreadsheet may have made them so (1987.10 saved as 1987.1).
+  const repeats: ImportProblem[] = [];
   for (const { line, cells } of rows) {
     progress.tick();
     // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
@@ -314,6 +319,7 @@ export async function importCollection({
     }
     if (seen.has(id)) {
       refuse(line, `object "${id}" appears again (first on line ${seen.get(id)})`, id);
+      repeats.push(problems.at(-1)!);
       continue;
     }
     seen.set(id, line);
@@ -379,6 +385,7 @@ export async function importCollection({
         'leaves below the last row): skipped.',
     );
   }
+  if (repeats.length > 0) shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });
   if (alike) log.warn(`${name}: ${alike}`, { file: name });
@@ -465,6 +472,17 @@ export async function importCollection({
   const inError = new Set(failing ? singleRefused.slice(0, 5) : []);
   if (linked && !failing) log.warn(linked.message, { file: name, line: linked.line });
   for (const p of single) if (!inError.has(p)) log.warn(p.message, { file: p.file, line: p.line, object: p.object });
+  // A phone's photos come by the hundred: how many, said once, beside the rows.
+  const phone = refused.filter((p) => p.message.endsWith(HEVC_REFUSED));
+  if (phone.length > 1)
+    log.warn(
+      `${phone.length} images are HEIC photos from a phone (HEVC), which cannot be read (lines ` +
+        `${sample(
+          phone.map((p) => String(p.line)),
+          10,
+        )}): export them as JPEG and import again.`,
+      { file: name, line: phone[0]!.line },
+    );
   if (failing) {
     const listed = [
       ...(linked ? [`  ${linked.message.split('\n').join('\n  ')}`] : []),
@@ -719,7 +737,36 @@ export async function findImage({
         `their name (${IMAGE_EXTENSIONS.join(', ')}) and their first bytes.`,
     };
   }
+  if (kind === 'heif') {
+    const unreadable = await heifUnreadable(real);
+    if (unreadable) return { refused: unreadable };
+  }
   return matched ? { file: real, matched } : { file: real };
+}
+
+/** Said of a HEIC photo a phone took: its pictures are coded in HEVC, which the image decoder cannot read. */
+export const HEVC_REFUSED =
+  "is a HEIC photo from a phone (HEVC), which cannot be read: Vitrine's image decoder has no HEVC support. " +
+  'Export it as JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) and name the JPEG file in the export.';
+
+/**
+ * Why a HEIF file (.heic, .heif, .avif) cannot be read, or undefined. Its header says how its picture is coded:
+ * AV1 is decoded by sharp; HEVC (every phone's HEIC photo) is not, in the sharp Vitrine bundles. Anything else is
+ * decoded to be sure, so a sharp that reads HEVC is not refused.
+ */
+async function heifUnreadable(file: string): Promise<string | undefined> {
+  // Loaded only for HEIF files: a collection of JPEGs never loads the decoder to import.
+  const { default: sharp } = await import('sharp');
+  try {
+    const { compression } = await sharp(file).metadata();
+    if (compression === 'av1') return undefined;
+    await sharp(file).raw().toBuffer();
+    return undefined;
+  } catch (error) {
+    const message = messageOf(error);
+    if (/HEVC|hevc/.test(message)) return HEVC_REFUSED;
+    return `cannot be read as an image (${clip(message.split('\n').at(-1) ?? message)}): export it again as JPEG.`;
+  }
 }
 
 /** A row refused because its image is a link leading outside the images folder. */
@@ -1241,6 +1288,45 @@ async function removedObjects({
 }
 
 /**
+ * Rows refused as a repeated id that a spreadsheet probably made so: it saves 1987.10 as 1987.1, a number. When
+ * an object of the collection whose id shortens so is missing from the export, the row is taken as that object's
+ * (its `object`): refused, the object keeps its previous row instead of being removed. At a first import, a repeated
+ * number with a dot is said to perhaps be one.
+ */
+function shortenedRepeats({
+  repeats,
+  seen,
+  previous,
+  keepRefused,
+}: {
+  repeats: ImportProblem[];
+  seen: Map<string, number>;
+  previous: Map<string, unknown>;
+  keepRefused: boolean;
+}): void {
+  const vanished = new Map<string, string[]>();
+  for (const before of previous.keys()) {
+    const short = shortenedNumber(before);
+    if (short !== before && !seen.has(before)) vanished.set(short, [...(vanished.get(short) ?? []), before]);
+  }
+  for (const problem of repeats) {
+    const id = problem.object!;
+    const meant = vanished.get(id)?.shift();
+    if (meant !== undefined) {
+      problem.object = meant;
+      problem.message +=
+        `: a spreadsheet probably shortened ${meant} to ${id} (${meant} is not in the export)` +
+        `${keepRefused ? `, so object ${meant} keeps its previous row and image` : ''}. Correct the id on this line; ` +
+        SHORTENED_ADVICE;
+    } else if (/^\d+\.\d*[1-9]$/.test(id) && !seen.has(`${id}0`)) {
+      problem.message +=
+        `: if this row is object ${id}0, a spreadsheet probably shortened ${id}0 to ${id}. Correct the id on this ` +
+        `line; ${SHORTENED_ADVICE}`;
+    }
+  }
+}
+
+/**
  * The objects of `before` that `after` lists with their id written another way (idKey: capitals, spaces around
  * punctuation, fullwidth characters; then leading zeros a spreadsheet dropped), each to its id there. Only one-to-one
  * matches count: "0007" beside "7" and "007" is no object's new id.
@@ -1266,6 +1352,17 @@ function changedIds({ before, after }: { before: string[]; after: string[] }): M
     news = news.filter((id) => !taken.has(id));
   }
   return matches;
+}
+
+/** For ids a spreadsheet shortened (1987.10 → 1987.1), a sentence saying so plainly; else nothing. */
+function shortenedSaid(renamed: { id: string; as: string }[]): string {
+  const short = renamed.filter((r) => idDifferences(r.id, r.as).includes(SHORTENED));
+  if (short.length === 0) return '';
+  const e = short[0]!;
+  return (
+    ` A spreadsheet probably shortened ${clip(e.id)} to ${clip(e.as)}` +
+    `${short.length > 1 ? ` (and ${short.length - 1} more id${short.length === 2 ? '' : 's'} so)` : ''}: ${SHORTENED_ADVICE}.`
+  );
 }
 
 /** "capitals and spaces": how the renamed ids differ, all pairs together. */
@@ -1322,7 +1419,7 @@ function refuseLargeRemoval({
             ? ' A spreadsheet or script rewrites ids it takes for numbers (drops leading zeros, adds ".0"): keep ' +
               'the id column as text before saving, or export straight from the collections system.'
             : ''
-        }`,
+        }${shortenedSaid(renamed)}`,
       { file: name },
     );
   }
@@ -1375,7 +1472,7 @@ function warnRemoved({
     log.warn(
       `${name} has ${renamed.length} id${renamed.length === 1 ? '' : 's'} of ${objectsName} written differently ` +
         `(${howRenamed(renamed)}), e.g. "${clip(renamed[0]!.as)}" for "${clip(renamed[0]!.id)}": imported as new ` +
-        'objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.',
+        `objects, their labels in labels.csv name objects no longer there. Keep the ids as they were.${shortenedSaid(renamed)}`,
       { file: name },
     );
   const gone = notListed.length + renamed.length;

@@ -703,14 +703,32 @@ export function idKey(id: string, { zeros = false }: { zeros?: boolean } = {}): 
   return zeros ? NUMBER_FORMS.reduce((key, [, form]) => form(key), key) : key;
 }
 
+/** How idDifferences names the zeros a spreadsheet drops from the end of a number with a dot (1987.10 → 1987.1). */
+export const SHORTENED = 'zeros dropped at the end of a number with a dot';
+
 /**
  * How spreadsheets and scripts rewrite ids they take for numbers: leading zeros dropped (00012 → 12), or a
- * decimal written (12 → 12.0, pandas with an empty cell in the column). Tried only when no other form matches.
+ * decimal written (12 → 12.0, pandas with an empty cell in the column), or the zeros at the end of a number with a
+ * dot dropped (1987.10 → 1987.1). Tried only when no other form matches.
  */
 const NUMBER_FORMS: [string, (id: string) => string][] = [
   ['leading zeros', (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ''))],
   ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, '$1')],
+  [SHORTENED, (id) => shortenedNumber(id)],
 ];
+
+/**
+ * An id as a spreadsheet saves it when it takes it for a number with a dot: the zeros at the end dropped
+ * (accession number 1987.10 → 1987.1, 2001.300 → 2001.3). Any other id is returned as it is.
+ */
+export function shortenedNumber(id: string): string {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, '$1');
+}
+
+/** What to do about ids a spreadsheet shortened, said after the ids. */
+export const SHORTENED_ADVICE =
+  'a spreadsheet takes such an id for a number and drops the zeros at its end: format the id column as text ' +
+  'before saving, or export again from the collections system';
 
 /** Every way idDifferences names, in the order messages list them. */
 export const ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);

@@ -11,6 +11,7 @@ import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
 import {
   DEFAULT_REMOTE,
   initRepository,
+  lookAlike,
   proposeInit,
   proposeVocabulary,
   remoteProblem,
@@ -287,7 +288,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   const source = labelLooksLikeSource({ ...proposal.table, columns: choices.columns });
   if (source) ctx.log.warn(source);
   const vocabularyCheck = checkVocabulary({
-    labels: proposal.labels.map((l) => ({ label: l.label })),
+    labels: proposal.labels.map((l) => ({ label: l.label.normalize('NFC') })),
     vocabulary: choices.vocabulary,
   });
   ctx.log.info(
@@ -301,9 +302,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}`
         : 'No label column: objects come in unlabelled.',
-      ...proposal.nearDuplicates.map(
-        (d) => `  check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`,
-      ),
+      ...proposal.nearDuplicates.map((d) => `  check: ${lookAlike(d)}`),
       proposal.leftOut.length
         ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
           `${proposal.leftOut.map((l) => l.label).join(', ')}`

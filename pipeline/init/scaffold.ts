@@ -186,7 +186,9 @@ export function proposeVocabulary({
     : [];
   // A small collection takes every label used twice or more rather than none: `min` is the rule that was used.
   const fullPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
-  const learnable = learnableLabels({ counts: labels, minPerLabel: fullPerLabel });
+  // "Pièce" typed on a Mac is "Pie\u0300ce" (the accent a character of its own): the same label, counted and
+  // proposed once, in its composed form (NFC), which the dataset stage compares labels in.
+  const learnable = learnableLabels({ counts: composedCounts(labels), minPerLabel: fullPerLabel });
   const minPerLabel = learnable.min;
   // "Coin" and "coin": one label written two ways, which params.yaml refuses as two classes. The more used
   // spelling is proposed; the other is said as a look-alike below (not as "too few"), to correct in the export.
@@ -202,9 +204,24 @@ export function proposeVocabulary({
     return true;
   });
   const chosen = new Set(vocabulary);
-  const leftOut = labels.filter((l) => !chosen.has(l.label) && !twins.has(l.label));
+  const leftOut = labels.filter((l) => !chosen.has(l.label.normalize('NFC')) && !twins.has(l.label.normalize('NFC')));
   const duplicates = nearDuplicates(labels.map((l) => l.label));
   return { labels, nearDuplicates: duplicates, vocabulary, leftOut, minPerLabel, fullPerLabel };
+}
+
+/** Objects per label, a label's accents encoded two ways (composed é, or e and a combining accent) counted as one. */
+export function composedCounts(labels: LabelCount[]): LabelCount[] {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l.label.normalize('NFC'), (counts.get(l.label.normalize('NFC')) ?? 0) + l.count);
+  return [...counts].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count);
+}
+
+/** A look-alike pair in words: the same letters with accents encoded two ways are one label, proposed once. */
+export function lookAlike(d: NearDuplicate): string {
+  return d.labels[0].normalize('NFC') === d.labels[1].normalize('NFC')
+    ? `"${d.labels[0]}" and "${d.labels[1]}" are one label with its accents encoded two ways (as a Mac may write ` +
+        'them): Vitrine reads them as one'
+    : `"${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways`;
 }
 
 export interface InitResult {
@@ -427,7 +444,7 @@ async function paramsText({
   doc.setIn(['import', 'keep'], doc.createNode(choices.keep));
   if (choices.onInvalid) doc.setIn(['import', 'on_invalid'], choices.onInvalid);
   doc.setIn(['catalogue', 'title'], `${choices.name} — Online Collection`);
-  const counts = new Map(proposal.labels.map((l) => [l.label, l.count]));
+  const counts = new Map(composedCounts(proposal.labels).map((l) => [l.label, l.count]));
   const notes = [
     ` Proposed by vitrine init from the export's labels: ${choices.vocabulary.map((v) => `${v} (${counts.get(v) ?? 0})`).join(', ')}.`,
     ...(proposal.leftOut.length
@@ -436,9 +453,7 @@ async function paramsText({
             `${proposal.leftOut.map((l) => `${l.label} (${l.count})`).join(', ')}.`,
         ]
       : []),
-    ...proposal.nearDuplicates.map(
-      (d) => ` Check: "${d.labels[0]}" and "${d.labels[1]}" look like one label written two ways.`,
-    ),
+    ...proposal.nearDuplicates.map((d) => ` Check: ${lookAlike(d)}.`),
   ];
   const collection = doc.get('collection', true);
   if (isMap(collection)) {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { lookAlike, proposeVocabulary } from '../../pipeline/init/scaffold.ts';
+
+/*
+ * A label typed on a Mac comes as "Pie\u0300ce" (e, then a combining accent), the same label as "Pièce" typed
+ * elsewhere. vitrine init proposed both, as two labels, while saying they looked like one.
+ */
+describe('vitrine init, a label with its accents encoded two ways', () => {
+  const composed = ['Céramique', 'Pièce'];
+  const decomposed = composed.map((l) => l.normalize('NFD'));
+  const rows = [
+    ...Array(6).fill('Textile'),
+    ...Array(5).fill(composed[0]),
+    ...Array(5).fill(decomposed[0]),
+    ...Array(4).fill(composed[1]),
+    ...Array(4).fill(decomposed[1]),
+  ].map((label, i) => ({ line: i + 2, cells: { label } }));
+
+  it('proposes it once, in its composed form, with the objects of both', () => {
+    expect(decomposed[1]).not.toBe(composed[1]);
+    const proposal = proposeVocabulary({ table: { format: 'csv', header: ['label'], rows }, labelColumn: 'label' });
+    expect(proposal.vocabulary).toEqual(['Céramique', 'Pièce', 'Textile']);
+    expect(proposal.vocabulary.every((l) => l === l.normalize('NFC'))).toBe(true);
+    expect(proposal.leftOut).toEqual([]);
+  });
+
+  it('counts both ways of writing it towards the objects a label needs', () => {
+    // 6 objects each way: 12 together is enough to be learnt, 6 alone is not.
+    const table = {
+      format: 'csv' as const,
+      header: ['label'],
+      rows: [...Array(12).fill('Textile'), ...Array(6).fill('Pièce'), ...Array(6).fill('Pièce'.normalize('NFD'))].map(
+        (label, i) => ({ line: i + 2, cells: { label } }),
+      ),
+    };
+    const proposal = proposeVocabulary({ table, labelColumn: 'label' });
+    expect(proposal.vocabulary).toEqual(['Textile', 'Pièce']);
+  });
+
+  it('says the two are one label, not a look-alike to correct', () => {
+    const proposal = proposeVocabulary({ table: { format: 'csv', header: ['label'], rows }, labelColumn: 'label' });
+    const pieces = proposal.nearDuplicates.filter((d) => d.labels[0].normalize('NFC') === 'Pièce');
+    expect(pieces).toHaveLength(1);
+    expect(lookAlike(pieces[0]!)).toMatch(/one label with its accents encoded two ways.*Vitrine reads them as one/);
+    expect(lookAlike({ labels: ['Coin', 'coin'], why: 'case' })).toMatch(/look like one label written two ways/);
+  });
+});

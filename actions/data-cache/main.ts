@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { messageOf } from '../../pipeline/errors.ts';
-import { restoreDataCache, saveDataCache } from '../lib/actions-cache.ts';
+import { DATA_CACHE_PREFIX, restoreDataCache, saveDataCache } from '../lib/actions-cache.ts';
 import { booleanInput, inputsFromEnv, pathInput, stringInput } from '../lib/inputs.ts';
 import { actionsLogger } from '../lib/logger.ts';
 
@@ -18,7 +18,7 @@ export async function run({ env = process.env }: { env?: Record<string, string |
     const get = inputsFromEnv(env);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const root = pathInput({ get, name: 'path', workspace, fallback: '.' });
-    const prefix = stringInput({ get, name: 'key-prefix', fallback: 'vitrine-dvc-cache-v1' });
+    const prefix = stringInput({ get, name: 'key-prefix', fallback: DATA_CACHE_PREFIX });
     const images = booleanInput({ get, name: 'save-images', fallback: true });
     if (core.getState(STATE.restored) === 'true') {
       await saveDataCache({ root, log, prefix, images, hit: core.getState(STATE.hit) === 'true' });

@@ -18,8 +18,11 @@ import type { Logger } from '../../pipeline/log.ts';
  * `save-images: 'false'`) the images never enter the Actions cache and every run pulls from the remote.
  */
 
-/** Default key prefix; change it to start the caches afresh. */
-export const DATA_CACHE_PREFIX = 'vitrine-dvc-cache-v1';
+/**
+ * Default key prefix; change it to start the caches afresh. v2: the entries v1 saved were not pruned (they may
+ * hold images since removed) and an exact hit keeps an entry alive for ever, so v2 never restores them.
+ */
+export const DATA_CACHE_PREFIX = 'vitrine-dvc-cache-v2';
 
 export interface DataCacheKeys {
   /** `<prefix>-<md5 of data.dvc>` (or `<prefix>-untracked`). */

@@ -37,8 +37,8 @@ afterEach(async () => {
 describe('GitHub Actions cache for .dvc/cache', () => {
   it('keys by the content of data.dvc, with earlier versions as fallbacks', async () => {
     const first = await dataCacheKeys({ root });
-    expect(first.key).toMatch(/^vitrine-dvc-cache-v1-[0-9a-f]{32}$/);
-    expect(first.restoreKeys).toEqual(['vitrine-dvc-cache-v1-']);
+    expect(first.key).toMatch(/^vitrine-dvc-cache-v2-[0-9a-f]{32}$/);
+    expect(first.restoreKeys).toEqual(['vitrine-dvc-cache-v2-']);
     expect(first.paths).toEqual([path.join(root, '.dvc', 'cache')]);
     await writeFile(
       path.join(root, 'data.dvc'),

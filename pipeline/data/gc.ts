@@ -203,7 +203,9 @@ export async function gcData({
     result.removedBytes += size;
   }
   if (!dryRun) await cleanStaleObjectTemps({ base: cacheDir });
-  const kept = `kept the ${plural(result.kept, 'object')} (${formatBytes(result.keptBytes)}) that ${files.join(', ')} need now`;
+  const kept =
+    `kept the ${plural(result.kept, 'object')} (${formatBytes(result.keptBytes)}) that ${files.join(', ')} ` +
+    `${files.length === 1 ? 'needs' : 'need'} now`;
   if (result.removed === 0) log.info(`The local cache holds nothing else: ${kept}.`);
   else
     log.info(

@@ -51,7 +51,7 @@ describe('vitrine data gc', () => {
     expect(await held('sensitive image bytes')).toBe(false);
     await expect(stat(objectPath(cache, earlierList))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(log.lines.map((l) => l.message).join('\n')).toMatch(
-      /^Freed \d+ B from the local cache: removed 2 objects no current version uses .*kept the 4 objects .* data\.dvc need now/m,
+      /^Freed \d+ B from the local cache: removed 2 objects no current version uses .*kept the 4 objects .* data\.dvc needs now/m,
     );
 
     const status = await dataStatus({ root: repo, log: silentLogger });
@@ -93,6 +93,15 @@ describe('vitrine data gc', () => {
     const error = await gcData({ root: repo, log: silentLogger }).catch((e) => e);
     expect(error).toMatchObject({ code: 'DATA_GC_LIST_MISSING' });
     expect(error.message).toContain('vitrine data pull');
+    expect(await listObjectIds(cache)).toEqual(before);
+  });
+
+  it('removes nothing when a .dvc file was written by DVC 2 (its objects are in another layout)', async () => {
+    await writeFile(path.join(repo, 'old.dvc'), 'outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: old\n');
+    await takeDown();
+    const before = await listObjectIds(cache);
+    const error = await gcData({ root: repo, log: silentLogger }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'DATA_GC_LEGACY', data: { file: 'old.dvc' } });
     expect(await listObjectIds(cache)).toEqual(before);
   });
 

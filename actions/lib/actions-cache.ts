@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
+import { gcData } from '../../pipeline/data/gc.ts';
 import { messageOf } from '../../pipeline/errors.ts';
 import type { Logger } from '../../pipeline/log.ts';
 
@@ -10,10 +11,18 @@ import type { Logger } from '../../pipeline/log.ts';
  * before `vitrine data pull` (which then fetches only what is missing) and saved after. The key is
  * the content of data.dvc, so a new data version gets a new entry while restore-keys still bring
  * back the previous version's objects. Caching never fails a run: any problem is a warning.
+ *
+ * A pull request from a fork can restore what the default branch saved (GitHub allows it and it cannot be
+ * turned off), so before saving, the cache is pruned to the current data version ("vitrine data gc"):
+ * images removed from the collection do not travel on in it. With `images: false` (the action's
+ * `save-images: 'false'`) the images never enter the Actions cache and every run pulls from the remote.
  */
 
-/** Default key prefix; change it to start the caches afresh. */
-export const DATA_CACHE_PREFIX = 'vitrine-dvc-cache-v1';
+/**
+ * Default key prefix; change it to start the caches afresh. v2: the entries v1 saved were not pruned (they may
+ * hold images since removed) and an exact hit keeps an entry alive for ever, so v2 never restores them.
+ */
+export const DATA_CACHE_PREFIX = 'vitrine-dvc-cache-v2';
 
 export interface DataCacheKeys {
   /** `<prefix>-<md5 of data.dvc>` (or `<prefix>-untracked`). */
@@ -54,19 +63,31 @@ export interface CacheService {
   saveCache(paths: string[], key: string): Promise<number>;
 }
 
+/** What the log says when the images are kept out of the Actions cache. */
+const IMAGES_OFF =
+  "save-images is 'false': the images are kept out of the GitHub Actions cache (which pull requests from forks can " +
+  'read), so they come from the data remote on every run.';
+
 /** Restore `.dvc/cache`. Returns what was matched; never throws. */
 export async function restoreDataCache({
   root,
   log,
   prefix,
+  images = true,
   service = cache,
 }: {
   root: string;
   log: Logger;
   prefix?: string;
+  /** False: the images stay out of the Actions cache; nothing is restored. */
+  images?: boolean;
   service?: CacheService;
 }): Promise<{ hit: boolean; matchedKey?: string; key: string }> {
   const keys = await dataCacheKeys({ root, prefix });
+  if (!images) {
+    log.info(IMAGES_OFF);
+    return { hit: false, key: keys.key };
+  }
   try {
     if (!service.isFeatureAvailable()) {
       log.warn('The GitHub Actions cache is not available here, so the images will come from the data remote.');
@@ -85,25 +106,41 @@ export async function restoreDataCache({
   }
 }
 
-/** Save `.dvc/cache` under the data version's key, unless it was an exact hit. Never throws. */
+/**
+ * Save `.dvc/cache` under the data version's key, unless it was an exact hit, first pruned to what the
+ * current data.dvc needs; a cache that cannot be pruned is not saved. Never throws.
+ */
 export async function saveDataCache({
   root,
   log,
   prefix,
   hit = false,
+  images = true,
   service = cache,
 }: {
   root: string;
   log: Logger;
   prefix?: string;
   hit?: boolean;
+  /** False: the images stay out of the Actions cache; nothing is saved. */
+  images?: boolean;
   service?: CacheService;
 }): Promise<{ saved: boolean; key: string }> {
   const keys = await dataCacheKeys({ root, prefix });
+  if (!images) return { saved: false, key: keys.key };
   if (hit) return { saved: false, key: keys.key };
   try {
     if (!service.isFeatureAvailable()) {
       log.warn('The GitHub Actions cache is not available here, so the image cache was not saved.');
+      return { saved: false, key: keys.key };
+    }
+    try {
+      await gcData({ root, log });
+    } catch (error) {
+      log.warn(
+        'The image cache was not saved: it could not first be pruned to the current data version, and saved unpruned it would ' +
+          `carry earlier versions' images, removed ones included. The next run pulls from the data remote. ${messageOf(error)}`,
+      );
       return { saved: false, key: keys.key };
     }
     const id = await service.saveCache(keys.paths, keys.key);

@@ -2,6 +2,7 @@ import type { Command } from '../cli/command.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { initData, setDvcConfig } from './config.ts';
+import { gcData } from './gc.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
 import { systemFilesAdvice } from './system-files.ts';
 import { verifyData } from './verify.ts';
@@ -284,6 +285,22 @@ export const dataCommands: Command[] = [
     options: { force: { type: 'boolean', description: 'Also remove files that data.dvc does not list.' } },
     async run(ctx, { values }) {
       const result = await checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true });
+      if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
+    },
+  },
+  {
+    name: 'data gc',
+    summary: 'Remove from the local cache the images and folder lists the current data.dvc does not use.',
+    help:
+      'Like "dvc gc --workspace": earlier versions of data/ (images since removed from the collection included) stay in ' +
+      '.dvc/cache until this removes them. Keeps everything the current data.dvc (and any other .dvc file in the ' +
+      'repository) needs, so "vitrine data checkout" and "vitrine data status" work as before, offline. The storage ' +
+      'remote is not touched. Refuses, removing nothing, when the current folder list is not in the cache.',
+    options: {
+      'dry-run': { type: 'boolean', description: 'Say what would be removed and freed, removing nothing.' },
+    },
+    async run(ctx, { values }) {
+      const result = await gcData({ root: ctx.ws.root, log: ctx.log, dryRun: values['dry-run'] === true });
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

@@ -14,6 +14,7 @@ export {
   resolveOutPath,
   writeDvcFile,
 } from './dvcfile.ts';
+export { type GcResult, gcData } from './gc.ts';
 export {
   compareCodePoints,
   hashFile,

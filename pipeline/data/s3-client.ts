@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_IDLE_TIMEOUT_MS } from './s3-objects.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, ERROR_BODY_LIMIT, readAtMost } from './s3-objects.ts';
 
 /*
  * One way to open an S3-compatible server, for every part of Vitrine that talks to one: the data
@@ -29,7 +30,7 @@ export function s3Client({
   /** A connection attempt, or a connection silent this long, fails the try (TimeoutError; the SDK tries again). */
   idleTimeoutMs?: number;
 }): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: region || 'us-east-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     ...(credentials ? { credentials } : {}),
@@ -40,6 +41,55 @@ export function s3Client({
     // socketTimeout is the idle one (requestTimeout would be a total, and only warns).
     requestHandler: { connectionTimeout: idleTimeoutMs, socketTimeout: idleTimeoutMs },
   });
+  // The SDK reads an error response's body whole to find its <Code>: an endless or huge one (a proxy's page, a
+  // server gone wrong) would fill the memory. Inside the SDK's deserializer ('low' in its step), before it reads.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      if ((response.statusCode ?? 0) >= 300 && response.body instanceof Readable)
+        response.body = cappedStream(response.body, ERROR_BODY_LIMIT);
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'vitrineErrorBodyLimit' },
+  );
+  return client;
+}
+
+/**
+ * An error body of at most `limit` bytes; the rest is never read (`body` is destroyed). A cut body is not whole
+ * XML, which the SDK cannot parse: its <Code> and <Message> (S3 sends them first) are passed on as a whole error.
+ */
+function cappedStream(body: Readable, limit: number): Readable {
+  return Readable.from(
+    (async function* () {
+      const { bytes, complete } = await readAtMost(body, limit);
+      if (complete) {
+        yield bytes;
+        return;
+      }
+      const text = bytes.toString('utf8');
+      const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+      const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+      if (code !== undefined)
+        yield Buffer.from(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message ?? ''}</Message></Error>`,
+        );
+    })(),
+  );
+}
+
+/**
+ * The body of an SDK GetObject response, read up to `limit` bytes: `complete` false when there was more
+ * (then nothing more was read and the connection is closed). For index and manifest files, whose callers
+ * refuse one that large rather than hold it all in memory.
+ */
+export async function sdkBodyAtMost(body: unknown, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  if (body instanceof Readable) return readAtMost(body, limit);
+  const whole = body as { transformToByteArray?: () => Promise<Uint8Array> } | undefined;
+  if (typeof whole?.transformToByteArray !== 'function') return { bytes: Buffer.alloc(0), complete: true };
+  const bytes = Buffer.from(await whole.transformToByteArray());
+  return bytes.length > limit ? { bytes: bytes.subarray(0, limit), complete: false } : { bytes, complete: true };
 }
 
 export { s3Endpoint } from './s3-objects.ts';

@@ -134,10 +134,54 @@ function readAll(body: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * At most this much of an error response's body is read: S3 puts its <Code> and <Message> first, and a body
+ * that runs on (a proxy's page, a server gone wrong, an endless stream) must not fill the memory.
+ */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The first `limit` bytes of `body` (all of it when shorter, `complete` then true). Past the limit nothing
+ * more is read: the stream is destroyed (for a response, its connection closed).
+ */
+export function readAtMost(body: Readable, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (complete: boolean) => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      const bytes = Buffer.concat(chunks);
+      resolve({ bytes: complete ? bytes : bytes.subarray(0, limit), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      size += chunk.length;
+      if (size > limit) {
+        settle(false);
+        body.destroy();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => settle(true));
+    body.once('error', (error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+    // Closed without an end (the server cut it): what came is all there is.
+    body.once('close', () => settle(size <= limit && body.readableEnded));
+  });
+}
+
 /** The S3 error of a failed response: its XML <Code> and <Message>, or a name from the status (HEAD has no body). */
 async function responseError(response: IncomingMessage, method: string): Promise<S3ResponseError> {
   const status = response.statusCode ?? 0;
-  const text = method === 'HEAD' ? '' : (await readAll(response)).toString('utf8');
+  // At most ERROR_BODY_LIMIT bytes; the connection of a longer body is closed rather than drained.
+  const text = method === 'HEAD' ? '' : (await readAtMost(response, ERROR_BODY_LIMIT)).bytes.toString('utf8');
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
   const fallback = status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : `Http${status}`;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
 import { s3Error, silence } from '../data/remote.ts';
-import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -48,6 +48,11 @@ export type { PublishTarget };
 
 /** What Vitrine has published under a prefix: written before any upload, rewritten after the deletes. */
 export const MANIFEST = '.vitrine-published.json';
+
+/** The publish record lists every file of the site (a few dozen bytes each): one over 512 MB is not ours. */
+export const MAX_RECORD_BYTES = 512 * 1024 * 1024;
+/** The search's list of parts names a few files; one over 16 MB is not one. */
+const MAX_PARTS_LIST_BYTES = 16 * 1024 * 1024;
 
 export interface PublishResult {
   /** Site paths sent (or that would be, with dryRun). */
@@ -108,6 +113,7 @@ export async function publishSite({
   client,
   pageSize = 1000,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  maxRecordBytes = MAX_RECORD_BYTES,
 }: {
   site: string;
   target: PublishTarget;
@@ -118,6 +124,8 @@ export async function publishSite({
   pageSize?: number;
   /** A connection silent this long fails a try (3 in all), as for the data remote (default 60 s); tests set less. */
   idleTimeoutMs?: number;
+  /** The publish record on the bucket larger than this is refused (PUBLISH_RECORD_TOO_LARGE) rather than read whole. */
+  maxRecordBytes?: number;
 }): Promise<PublishResult> {
   const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
   const jobs = target.jobs ?? 8;
@@ -152,7 +160,7 @@ export async function publishSite({
       },
     ),
   );
-  const record = await beforeSending(readManifest({ s3, target, key: key(MANIFEST), fail }));
+  const record = await beforeSending(readManifest({ s3, target, key: key(MANIFEST), fail, maxBytes: maxRecordBytes }));
   const published =
     record.damaged === undefined
       ? await beforeSending(checkListed({ s3, target, remote, local, record, jobs, key, fail, log, dryRun }))
@@ -373,7 +381,11 @@ async function switchSearch({
       .catch(() => null);
     const online = await s3
       .send(new GetObjectCommand({ Bucket: target.bucket, Key: key }))
-      .then(async (r) => partsList((await r.Body?.transformToString('utf8')) ?? ''))
+      .then(async (r) => {
+        // A list of a few parts: one far larger is not one, and is not read whole.
+        const { bytes, complete } = await sdkBodyAtMost(r.Body, MAX_PARTS_LIST_BYTES);
+        return complete ? partsList(bytes.toString('utf8')) : null;
+      })
       .catch(() => null);
     if (next) {
       const both = next.parts.slice(1).filter((p) => online?.parts.some((o) => o.path === p.path));
@@ -595,17 +607,30 @@ async function readManifest({
   target,
   key,
   fail,
+  maxBytes,
 }: {
   s3: S3Client;
   target: PublishTarget;
   key: string;
   fail: Fail;
+  maxBytes: number;
 }): Promise<PublishRecord> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: key }));
-    text = (await response.Body?.transformToString('utf8')) ?? '';
+    const { bytes, complete } = await sdkBodyAtMost(response.Body, maxBytes);
+    if (!complete)
+      throw new VitrineError(
+        'PUBLISH_RECORD_TOO_LARGE',
+        `The publish record ${key} in bucket "${target.bucket}" (${s3Endpoint(target)}) is larger than ` +
+          `${Math.round(maxBytes / 1024 / 1024)} MB, far more than a record of this site's files holds, so Vitrine ` +
+          'stopped reading it and published nothing. Something other than Vitrine wrote it, or the server sent something ' +
+          'else: delete that file from the bucket and publish again (the next publish writes a new record).',
+        { bucket: target.bucket, endpoint: s3Endpoint(target), key, limit: maxBytes },
+      );
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (isVitrineError(error, 'PUBLISH_RECORD_TOO_LARGE')) throw error;
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     // No record: nothing was published under this prefix yet.
     if (status === 404 || (error as Error).name === 'NoSuchKey')

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readDvcConfig } from '../data/config.ts';
 import { s3Connection, s3Error, silence } from '../data/remote.ts';
-import { s3Client, s3Endpoint } from '../data/s3-client.ts';
+import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
@@ -15,6 +15,9 @@ import { writeFileAtomic } from '../fs.ts';
  * file under `<remote>/vitrine/shard-caches/`, named by its own md5, and the other jobs list that
  * folder. Same remote, same keys and the same S3 client settings as the data (s3-client.ts).
  */
+
+/** An index file is a few KB per shard; one over this size is not one (64 MB). */
+export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
 /** The folder, under the remote's root, that holds the index files. */
 export const INDEX_FOLDER = 'vitrine/shard-caches';
@@ -33,10 +36,13 @@ export interface ShardIndexStore {
 export async function openShardIndex({
   root,
   env = process.env,
+  maxIndexBytes = MAX_INDEX_BYTES,
 }: {
   root: string;
   /** Read when opened: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL stand in for endpointurl, as for the data. */
   env?: Record<string, string | undefined>;
+  /** An index file on an S3 remote larger than this is refused (REMOTE_FILE_TOO_LARGE) rather than read whole. */
+  maxIndexBytes?: number;
 }): Promise<ShardIndexStore> {
   const config = await readDvcConfig({ root });
   const remote = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
@@ -105,12 +111,23 @@ export async function openShardIndex({
       return names.sort();
     },
     async read(name) {
+      let read: { bytes: Buffer; complete: boolean };
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/${name}` }));
-        return Buffer.from(await response.Body!.transformToByteArray());
+        read = await sdkBodyAtMost(response.Body, maxIndexBytes);
       } catch (error) {
         throw fail('download', name, error);
       }
+      if (!read.complete)
+        throw new VitrineError(
+          'REMOTE_FILE_TOO_LARGE',
+          `The shard caches' index file s3://${bucket}/${prefix}/${name} on the remote "${remote.name}" is larger than ` +
+            `${maxIndexBytes} bytes, far more than an index holds, so Vitrine stopped reading it. Something other than ` +
+            'Vitrine wrote it, or the server sent something else: delete that file from the remote (the shard that wrote ' +
+            'it sends its caches again on its next run).',
+          { remote: remote.name, bucket, object: `${prefix}/${name}`, limit: maxIndexBytes },
+        );
+      return read.bytes;
     },
     async write(name, bytes) {
       try {

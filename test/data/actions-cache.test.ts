@@ -1,11 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataCacheKeys, restoreDataCache, saveDataCache } from '../../actions/lib/actions-cache.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { type CacheService, dataCacheKeys, restoreDataCache, saveDataCache } from '../../actions/lib/actions-cache.ts';
+import { listObjectIds } from '../../pipeline/data/cache.ts';
+import { addData, initData } from '../../pipeline/data/index.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { cleanup, SAMPLE, tempDir, writeTree } from './helpers.ts';
 
 const SERVICE_VARS = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_SERVICE_V2'];
 let saved: Record<string, string | undefined>;
@@ -15,7 +18,9 @@ beforeEach(async () => {
   saved = Object.fromEntries(SERVICE_VARS.map((k) => [k, process.env[k]]));
   for (const k of SERVICE_VARS) delete process.env[k];
   root = await tempDir('vitrine-ghcache-');
-  await mkdir(path.join(root, '.dvc', 'cache'), { recursive: true });
+  // The folder list data.dvc records ("[]", an empty folder), so the cache can be pruned before it is saved.
+  await mkdir(path.join(root, '.dvc', 'cache', 'files', 'md5', 'd7'), { recursive: true });
+  await writeFile(path.join(root, '.dvc', 'cache', 'files', 'md5', 'd7', '51713988987e9331980363e24189ce.dir'), '[]');
   await writeFile(
     path.join(root, 'data.dvc'),
     'outs:\n- md5: d751713988987e9331980363e24189ce.dir\n  size: 0\n  nfiles: 0\n  hash: md5\n  path: data\n',
@@ -32,8 +37,8 @@ afterEach(async () => {
 describe('GitHub Actions cache for .dvc/cache', () => {
   it('keys by the content of data.dvc, with earlier versions as fallbacks', async () => {
     const first = await dataCacheKeys({ root });
-    expect(first.key).toMatch(/^vitrine-dvc-cache-v1-[0-9a-f]{32}$/);
-    expect(first.restoreKeys).toEqual(['vitrine-dvc-cache-v1-']);
+    expect(first.key).toMatch(/^vitrine-dvc-cache-v2-[0-9a-f]{32}$/);
+    expect(first.restoreKeys).toEqual(['vitrine-dvc-cache-v2-']);
     expect(first.paths).toEqual([path.join(root, '.dvc', 'cache')]);
     await writeFile(
       path.join(root, 'data.dvc'),
@@ -85,8 +90,71 @@ describe('GitHub Actions cache for .dvc/cache', () => {
     };
     expect(await restoreDataCache({ root, log, service: broken })).toMatchObject({ hit: false });
     expect(await saveDataCache({ root, log, service: broken })).toMatchObject({ saved: false });
-    expect(log.lines.map((l) => l.level)).toEqual(['warn', 'warn']);
+    // The info line between them: the cache pruned to the current version before the save was tried.
+    expect(log.lines.map((l) => l.level)).toEqual(['warn', 'info', 'warn']);
     expect(log.lines[0].message).toContain('socket hang up');
-    expect(log.lines[1].message).toContain('not even an Error');
+    expect(log.lines[2].message).toContain('not even an Error');
+  });
+
+  /** A cache service that records what each call was given and, on save, which objects the cache held then. */
+  function recordingService() {
+    const calls: { op: string; objects?: Set<string> }[] = [];
+    const service: CacheService = {
+      isFeatureAvailable: () => true,
+      restoreCache: async () => {
+        calls.push({ op: 'restore' });
+        return undefined;
+      },
+      saveCache: async (paths) => {
+        calls.push({ op: 'save', objects: await listObjectIds(paths[0]) });
+        return 1;
+      },
+    };
+    return { calls, service };
+  }
+
+  describe('what a pull request from a fork could read', () => {
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    let repo: string;
+    beforeEach(async () => {
+      repo = path.join(root, 'repo');
+      await writeTree(path.join(repo, 'data'), { ...SAMPLE, 'images/TAKEDOWN.jpg': 'sensitive image bytes' });
+      await initData({ root: repo, remoteUrl: '../storage' });
+      await addData({ root: repo, log: silentLogger });
+      // The image is taken down and a new version recorded; the cache still holds it.
+      await rm(path.join(repo, 'data', 'images', 'TAKEDOWN.jpg'));
+      await addData({ root: repo, log: silentLogger });
+      expect((await listObjectIds(path.join(repo, '.dvc', 'cache'))).has(md5('sensitive image bytes'))).toBe(true);
+    });
+
+    it('prunes the cache to the current data version before saving it', async () => {
+      const { calls, service } = recordingService();
+      const log = memoryLogger();
+      expect(await saveDataCache({ root: repo, log, service })).toMatchObject({ saved: true });
+      expect(calls).toHaveLength(1);
+      const saved = calls[0].objects!;
+      expect(saved.has(md5('sensitive image bytes'))).toBe(false);
+      expect(saved.has(md5(SAMPLE['images/A1.png']))).toBe(true);
+      expect(log.lines.map((l) => l.message).join('\n')).toMatch(/Freed .* removed 2 objects/);
+    });
+
+    it('does not save a cache it cannot prune', async () => {
+      const { calls, service } = recordingService();
+      await rm(path.join(repo, '.dvc', 'cache', 'files'), { recursive: true });
+      await writeTree(path.join(repo, '.dvc', 'cache', 'files', 'md5', 'ab'), { ['c'.repeat(30)]: 'an old image' });
+      const log = memoryLogger();
+      expect(await saveDataCache({ root: repo, log, service })).toMatchObject({ saved: false });
+      expect(calls).toEqual([]);
+      expect(log.lines.find((l) => l.level === 'warn')?.message).toMatch(/not saved: it could not first be pruned/);
+    });
+
+    it("with save-images 'false', neither restores nor saves the images", async () => {
+      const { calls, service } = recordingService();
+      const log = memoryLogger();
+      expect(await restoreDataCache({ root: repo, log, service, images: false })).toMatchObject({ hit: false });
+      expect(await saveDataCache({ root: repo, log, service, images: false })).toMatchObject({ saved: false });
+      expect(calls).toEqual([]);
+      expect(log.lines[0].message).toMatch(/kept out of the GitHub Actions cache/);
+    });
   });
 });

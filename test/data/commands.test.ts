@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
@@ -47,7 +47,7 @@ async function run(
 }
 
 describe('vitrine data commands', () => {
-  it('registers init, add, status, push, pull, verify and checkout', () => {
+  it('registers init, add, status, push, pull, verify, checkout and gc', () => {
     expect(dataCommands.map((c) => c.name)).toEqual([
       'data init',
       'data add',
@@ -56,6 +56,7 @@ describe('vitrine data commands', () => {
       'data pull',
       'data verify',
       'data checkout',
+      'data gc',
     ]);
   });
 
@@ -89,6 +90,23 @@ describe('vitrine data commands', () => {
       cache: { checked: 4, damaged: [] },
       remote: { name: 'local', checked: 4, damaged: [] },
     });
+  });
+
+  it('gc says what it would free, then frees it', async () => {
+    await run('data init', context(), {}, ['../storage']);
+    await writeTree(path.join(repo, 'data'), { ...SAMPLE, 'images/gone.png': 'taken down' });
+    await run('data add', context());
+    await rm(path.join(repo, 'data', 'images', 'gone.png'));
+    await run('data add', context());
+    const dry = context(true);
+    await run('data gc', dry, { 'dry-run': true });
+    expect(JSON.parse(dry.printed.join(''))).toMatchObject({ removed: 2, kept: 4, dryRun: true });
+    const gc = context();
+    await run('data gc', gc);
+    expect(gc.lines.find((l) => l.level === 'info')?.message).toMatch(/^Freed .* removed 2 objects/);
+    const status = context();
+    await run('data status', status);
+    expect(status.printed.join('')).toContain('data/ matches data.dvc (4 files');
   });
 
   it('init without a location explains what to give', async () => {

@@ -1,0 +1,218 @@
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isVitrineError, VitrineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { cleanStaleObjectTemps, listObjectIds, objectPath, parseManifest, readCachedManifest } from './cache.ts';
+import { readDvcConfig } from './config.ts';
+import { parseDvcFile } from './dvcfile.ts';
+import { mapPool } from './hash.ts';
+import { formatBytes, plural } from './ops.ts';
+
+/*
+ * `vitrine data gc`, like "dvc gc --workspace": remove from the local cache every object that no .dvc file
+ * in the repository (data.dvc and any other) needs for its current version. The cache otherwise keeps every
+ * earlier version, images taken down from the collection included, and whatever copies it (the GitHub Actions
+ * cache, which a pull request from a fork can read) copies them too. Each object is removed on its own (one
+ * unlink), so an interrupted gc leaves a cache that is smaller but never holds half a file.
+ */
+
+export interface GcResult {
+  /** Objects removed (or, with dryRun, that would be). */
+  removed: number;
+  removedBytes: number;
+  /** Objects the current version needs, kept. */
+  kept: number;
+  keptBytes: number;
+  dryRun: boolean;
+  /** The .dvc files whose current version was kept, relative to the root with forward slashes. */
+  dvcFiles: string[];
+}
+
+/** Folders never searched for .dvc files: git's, DVC's own, Vitrine's work folder, installed packages. */
+const SKIPPED = new Set(['.git', '.dvc', '.vitrine', 'node_modules']);
+
+/** Every `*.dvc` file under `root` (relative, forward slashes), not looking inside the folders they track. */
+async function findDvcFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const items = await readdir(path.join(root, rel), { withFileTypes: true });
+    const names = new Set(items.map((i) => i.name));
+    for (const item of items) {
+      const child = rel ? `${rel}/${item.name}` : item.name;
+      if (item.isFile() && item.name.endsWith('.dvc') && item.name !== '.dvc') found.push(child);
+      // A tracked folder (data/ beside data.dvc) holds the collection, never a .dvc file: not walked.
+      else if (item.isDirectory() && !SKIPPED.has(item.name) && !names.has(`${item.name}.dvc`)) await walk(child);
+    }
+  };
+  await walk('');
+  return found.sort();
+}
+
+/** What the current versions need: object id → the .dvc file (or data/ file) that needs it. */
+async function neededObjects({
+  cacheDir,
+  dvcFiles,
+}: {
+  cacheDir: string;
+  dvcFiles: { file: string; text: string }[];
+}): Promise<Map<string, string>> {
+  const needed = new Map<string, string>();
+  for (const { file, text } of dvcFiles) {
+    const target = path.posix.basename(file).replace(/\.dvc$/, '');
+    const parsed = parseDvcFile({ text, file, target });
+    if (parsed.legacy) {
+      throw new VitrineError(
+        'DATA_GC_LEGACY',
+        `${file} was written by DVC 2, whose objects sit in another cache layout: Vitrine cannot tell which ` +
+          `objects it needs, so "vitrine data gc" removed nothing. Run "dvc gc --workspace" with DVC instead.`,
+        { file },
+      );
+    }
+    for (const out of parsed.outs) {
+      needed.set(out.md5, file);
+      if (!out.md5.endsWith('.dir')) continue;
+      const folder = path.posix.join(path.posix.dirname(file), target);
+      let entries: { md5: string; relpath: string }[] | undefined;
+      try {
+        entries = await readCachedManifest({ cacheDir, md5: out.md5, target });
+      } catch (error) {
+        if (!isVitrineError(error, 'DATA_CORRUPT')) throw error;
+        throw new VitrineError(
+          'DATA_GC_LIST_DAMAGED',
+          `The cache copy of ${file}'s folder list (object ${out.md5}) is damaged, so Vitrine cannot tell which ` +
+            `images the current version needs: "vitrine data gc" removed nothing. Run "vitrine data verify --repair" first.`,
+          { file, object: out.md5 },
+          { cause: error },
+        );
+      }
+      if (!entries) {
+        throw new VitrineError(
+          'DATA_GC_LIST_MISSING',
+          `${file}'s folder list (object ${out.md5}) is not in the local cache, so Vitrine cannot tell which images ` +
+            `the current version needs: "vitrine data gc" removed nothing. Run "vitrine data pull" first.`,
+          { file, object: out.md5 },
+        );
+      }
+      for (const e of entries) if (!needed.has(e.md5)) needed.set(e.md5, `${folder}/${e.relpath}`);
+    }
+  }
+  return needed;
+}
+
+async function readDvcFiles(root: string, files: string[]): Promise<{ file: string; text: string }[]> {
+  return Promise.all(files.map(async (file) => ({ file, text: await readFile(path.join(root, file), 'utf8') })));
+}
+
+/** The names of files an earlier version's folder lists give an object, for the log (best effort). */
+async function earlierNames(cacheDir: string, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    if (!id.endsWith('.dir')) continue;
+    try {
+      const entries = parseManifest({ md5: id, bytes: await readFile(objectPath(cacheDir, id)) });
+      for (const e of entries) if (!names.has(e.md5)) names.set(e.md5, e.relpath);
+    } catch {
+      // A damaged or foreign list only costs a name in the log.
+    }
+  }
+  return names;
+}
+
+/**
+ * Remove from the local cache every object the current .dvc files do not need. Refuses (removing nothing)
+ * when a current version cannot be read whole, or when the cache is shared with other repositories
+ * (cache.dir outside this repository's .dvc folder): what they need cannot be known from here.
+ */
+export async function gcData({
+  root,
+  log,
+  dryRun = false,
+  jobs = 8,
+}: {
+  root: string;
+  log: Logger;
+  dryRun?: boolean;
+  jobs?: number;
+}): Promise<GcResult> {
+  const absRoot = path.resolve(root);
+  const { cacheDir } = await readDvcConfig({ root: absRoot });
+  const ownCache = path.join(absRoot, '.dvc', 'cache');
+  if (path.resolve(cacheDir) !== ownCache) {
+    throw new VitrineError(
+      'DATA_GC_SHARED_CACHE',
+      `The cache is ${cacheDir} (cache.dir in .dvc/config), not this repository's .dvc/cache: other repositories ` +
+        'may share it and need objects this one does not, so "vitrine data gc" removed nothing. ' +
+        'Run "dvc gc --workspace --all-repos" with DVC, naming every repository that uses it.',
+      { file: '.dvc/config', cache: cacheDir },
+    );
+  }
+  const files = await findDvcFiles(absRoot);
+  if (files.length === 0) {
+    throw new VitrineError(
+      'DATA_NOT_TRACKED',
+      'There is no .dvc file (such as data.dvc) in this repository, so every object in the cache would go: ' +
+        '"vitrine data gc" removed nothing. Run "vitrine data add" first.',
+      {},
+    );
+  }
+  const texts = await readDvcFiles(absRoot, files);
+  const needed = await neededObjects({ cacheDir, dvcFiles: texts });
+  const held = [...(await listObjectIds(cacheDir))].sort();
+  const unneeded = held.filter((id) => !needed.has(id));
+  const sizeOf = async (id: string) => (await stat(objectPath(cacheDir, id)).catch(() => null))?.size ?? 0;
+  const keptSizes = await mapPool(
+    held.filter((id) => needed.has(id)),
+    jobs,
+    sizeOf,
+  );
+  const result: GcResult = {
+    removed: 0,
+    removedBytes: 0,
+    kept: keptSizes.length,
+    keptBytes: keptSizes.reduce((a, b) => a + b, 0),
+    dryRun,
+    dvcFiles: files,
+  };
+  const names = await earlierNames(cacheDir, unneeded);
+  // A data.dvc rewritten meanwhile (a "data add" in another terminal) may need objects listed as unneeded.
+  const now = await readDvcFiles(absRoot, files).catch(() => []);
+  if (now.length !== texts.length || now.some((t, i) => t.text !== texts[i].text)) {
+    throw new VitrineError(
+      'DATA_GC_CHANGED',
+      `${files.join(', ')} changed while "vitrine data gc" was reading the cache (another Vitrine or DVC command?): ` +
+        'it removed nothing. Run it again once the other command has finished.',
+      { file: files[0] },
+    );
+  }
+  for (const id of unneeded) {
+    const file = objectPath(cacheDir, id);
+    const size = await sizeOf(id);
+    const what = id.endsWith('.dir')
+      ? 'an earlier folder list'
+      : names.has(id)
+        ? `earlier ${names.get(id)}`
+        : 'no current file';
+    // Only with --verbose: the names of taken-down images should not land in a public Actions log.
+    log.debug(`${dryRun ? 'would remove' : 'removing'} ${id} (${what}, ${formatBytes(size)})`);
+    if (!dryRun) {
+      // One unlink per object: it is there whole or gone, never half.
+      await rm(file, { force: true });
+      await rmdir(path.dirname(file)).catch(() => {});
+    }
+    result.removed += 1;
+    result.removedBytes += size;
+  }
+  if (!dryRun) await cleanStaleObjectTemps({ base: cacheDir });
+  const kept =
+    `kept the ${plural(result.kept, 'object')} (${formatBytes(result.keptBytes)}) that ${files.join(', ')} ` +
+    `${files.length === 1 ? 'needs' : 'need'} now`;
+  if (result.removed === 0) log.info(`The local cache holds nothing else: ${kept}.`);
+  else
+    log.info(
+      `${dryRun ? 'Would free' : 'Freed'} ${formatBytes(result.removedBytes)} from the local cache: ` +
+        `${dryRun ? 'would remove' : 'removed'} ${plural(result.removed, 'object')} no current version uses ` +
+        `(earlier versions' images and folder lists); ${kept}.` +
+        (dryRun ? ' Run without --dry-run to remove them.' : ' Copies pushed to the storage remote stay there.'),
+    );
+  return result;
+}

@@ -27187,10 +27187,15 @@ var ID_FORMS = [
     (id) => id.replace(/\s+/g, " ").trim().replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
   ]
 ];
+var SHORTENED = "zeros dropped at the end of a number with a dot";
 var NUMBER_FORMS = [
   ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
-  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")]
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+  [SHORTENED, (id) => shortenedNumber(id)]
 ];
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
 var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 var NATURAL = new Intl.Collator("en", { numeric: true });
 function decodeText({ bytes, file: file2 }) {
@@ -46984,7 +46989,12 @@ var collectionParams = external_exports.strictObject({
       const [a, b] = caseTwins(issue3.input) ?? ["", ""];
       return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
     }
-  }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
+  }).refine((labels) => encodingTwins(labels) === void 0, {
+    error: (issue3) => {
+      const [a, b] = encodingTwins(issue3.input) ?? ["", ""];
+      return `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one`;
+    }
+  }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
   /** Branch that holds the labels, for edit links. */
@@ -47279,6 +47289,15 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
+function encodingTwins(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const label of labels) {
+    const first = seen.get(label.normalize("NFC"));
+    if (first !== void 0 && first !== label) return [first, label];
+    if (first === void 0) seen.set(label.normalize("NFC"), label);
+  }
+  return void 0;
+}
 function caseTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
@@ -47292,7 +47311,8 @@ function caseTwins(labels) {
 function validateParams({
   raw,
   file: file2 = "params.yaml",
-  lineOf
+  lineOf,
+  sourceOf
 }) {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
@@ -47308,6 +47328,10 @@ function validateParams({
     const value = valueAt(raw ?? {}, issue3.path);
     if (keys.length === 0)
       return `${where}: the file holds ${kindOf(value)} (${shown(value)}), expected ${expected(issue3)}`;
+    const written = typeof value === "number" && issue3.code === "invalid_type" && issue3.expected === "string";
+    const asWritten = written ? sourceOf?.(issue3.path) : void 0;
+    if (written)
+      return `${where}: "${keys.join(".")}" is ${asWritten ?? shown(value)}, a number to YAML${asWritten && asWritten !== String(value) ? ` (read as ${value})` : ""}; it should be text: put it in quotes, "${asWritten ?? value}"`;
     return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}`;
   });
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
@@ -47325,14 +47349,17 @@ function parseParams({ text: text2, name }) {
     const first = doc.errors[0];
     const line = first.linePos?.[0]?.line;
     const key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0;
-    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
+    const source = line ? text2.split(/\r?\n/)[line - 1] ?? "" : "";
+    const colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source);
+    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in quotes, e.g. ${colon[1]}: "${clip(source.slice(source.indexOf(":") + 1).trim())}".` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
     throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
   }
   const extra = yamlExtra({ text: text2, doc, lineCounter });
   if (extra) throw new VitrineError("PARAMS_YAML", `${name}: ${extra.problem}`, { file: name, line: extra.line });
-  const lineOf = (keyPath) => {
+  const walk = (keyPath) => {
     let node2 = doc.contents;
     let offset;
+    let found = 0;
     for (const key of keyPath) {
       if ((0, import_yaml.isMap)(node2)) {
         const pair = node2.items.find((p) => p.key?.value === key);
@@ -47345,9 +47372,21 @@ function parseParams({ text: text2, name }) {
         offset = item.range?.[0];
         node2 = item;
       } else break;
+      found++;
     }
+    return { offset, node: found === keyPath.length ? node2 : void 0 };
+  };
+  const lineOf = (keyPath) => {
+    const { offset } = walk(keyPath);
     return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
   };
+  const sourceOf = (keyPath) => {
+    const range = walk(keyPath).node?.range;
+    return range ? text2.slice(range[0], range[1]) : void 0;
+  };
+  const hash2 = hashInValue({ text: text2, doc, lineCounter });
+  if (hash2)
+    throw new VitrineError("PARAMS_YAML", `${name}:${hash2.line}: ${hash2.problem}`, { file: name, line: hash2.line });
   let raw;
   try {
     raw = doc.toJS();
@@ -47364,7 +47403,30 @@ function parseParams({ text: text2, name }) {
       { file: name, line }
     );
   }
-  return validateParams({ raw, file: name, lineOf });
+  return validateParams({ raw, file: name, lineOf, sourceOf });
+}
+function hashInValue({
+  text: text2,
+  doc,
+  lineCounter
+}) {
+  let found = null;
+  (0, import_yaml.visit)(doc, {
+    Scalar(_, node2) {
+      if (found || node2.type !== "PLAIN" || typeof node2.value !== "string" || !node2.range) return;
+      const end = node2.range[1];
+      const rest = text2.slice(end, text2.indexOf("\n", end) < 0 ? text2.length : text2.indexOf("\n", end));
+      const glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ""));
+      if (!glued) return;
+      const whole = `${node2.value}${rest.replace(/\r$/, "")}`;
+      found = {
+        line: lineCounter.linePos(end).line,
+        problem: `"${clip(node2.value)}" is followed by "#${clip(glued[1])}", which YAML reads as a comment, not as part of the value: if "#" belongs to it, put the whole value in quotes ("${clip(whole)}"); if it is a comment, put a space after "#".`
+      };
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return found;
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 function yamlExtra({
@@ -47528,9 +47590,10 @@ function expected(issue3) {
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 function text(value) {
-  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim();
   return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
 }
 function shorten(value, max = 80) {
@@ -47539,7 +47602,7 @@ function shorten(value, max = 80) {
   return characters.length <= max ? s : `${characters.slice(0, max - 1).join("").trimEnd()}\u2026`;
 }
 function code(value) {
-  const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
+  const s = String(value ?? "").replace(/[`\r\n|]/g, "").replace(CONTROLS, "").trim();
   return s ? `\`${s}\`` : "";
 }
 

@@ -26880,9 +26880,11 @@ var require_dist = __commonJS({
 });
 
 // pipeline/data/s3-objects.ts
+var ERROR_BODY_LIMIT;
 var init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
     "use strict";
+    ERROR_BODY_LIMIT = 64 * 1024;
   }
 });
 
@@ -27408,9 +27410,10 @@ function messageOf(error63) {
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
+var CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 var BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 function text(value) {
-  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim();
+  const s = String(value ?? "").replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROLS, "").trim();
   return s.replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`).replace(BLOCK_START, (m) => /^\d/.test(m) ? `${m}\\` : `\\${m}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/@/g, "@\u200B").replace(/#(?=\d)/g, "#\u200B").replace(/\b(gh-)(?=\d)/gi, "$1\u200B").replace(/(https?|ftp|www)([.:])/gi, "$1\u200B$2");
 }
 function shorten(value, max = 80) {
@@ -27436,7 +27439,7 @@ function link(label, url2) {
   return safe ? `[${text(label)}](${safe})` : text(label);
 }
 function code(value) {
-  const s = String(value ?? "").replace(/[`\r\n|]/g, "").trim();
+  const s = String(value ?? "").replace(/[`\r\n|]/g, "").replace(CONTROLS, "").trim();
   return s ? `\`${s}\`` : "";
 }
 function table({
@@ -27456,6 +27459,10 @@ function mermaidText(value) {
 }
 function num(value, digits = 3) {
   return value === null || value === void 0 || !Number.isFinite(value) ? "\u2013" : value.toFixed(digits);
+}
+function pValue(p) {
+  if (p !== null && p !== void 0 && Number.isFinite(p) && p < 1e-3) return "p < 0.001";
+  return `p = ${num(p)}`;
 }
 function signed(value, digits = 3) {
   if (value === null || value === void 0 || !Number.isFinite(value)) return "\u2013";
@@ -47923,7 +47930,12 @@ var collectionParams = external_exports.strictObject({
       const [a, b] = caseTwins(issue3.input) ?? ["", ""];
       return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
     }
-  }).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
+  }).refine((labels) => encodingTwins(labels) === void 0, {
+    error: (issue3) => {
+      const [a, b] = encodingTwins(issue3.input) ?? ["", ""];
+      return `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one`;
+    }
+  }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
   repository: external_exports.string().default(""),
   /** Branch that holds the labels, for edit links. */
@@ -48218,6 +48230,15 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
+function encodingTwins(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const label of labels) {
+    const first = seen.get(label.normalize("NFC"));
+    if (first !== void 0 && first !== label) return [first, label];
+    if (first === void 0) seen.set(label.normalize("NFC"), label);
+  }
+  return void 0;
+}
 function caseTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
@@ -48376,7 +48397,7 @@ function intro({ report, metrics, collectionName }) {
   const which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read";
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; p = ${num(c.pValue)} by ${text(c.test)}`;
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)} by ${text(c.test)}`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 function gateSection(report) {
@@ -48733,14 +48754,14 @@ function driftSection(drift) {
     rows.push([
       mark(e.drifted),
       "What the photographs show, to the model (embeddings)",
-      `effect ${num(e.effect, 2)}, p = ${num(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`
+      `effect ${num(e.effect, 2)}, ${pValue(e.pValue)} (alarm from effect ${num(e.minEffect, 2)} with p below ${num(e.threshold)})`
     ]);
   const n = drift.signals.novelty;
   if (n)
     rows.push([
       mark(n.drifted),
       "Photographs unlike anything the model learned from (novelty)",
-      `${signed(n.value * 100, 0)}% farther than usual, p = ${num(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`
+      `${signed(n.value * 100, 0)}% farther than usual, ${pValue(n.pValue)} (alarm from ${Math.round(n.minIncrease * 100)}%)`
     ]);
   for (const s of drift.signals.imageStats)
     rows.push([

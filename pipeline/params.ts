@@ -285,7 +285,11 @@ export const registryParams = z.strictObject({
 
 export const reportParams = z.strictObject({
   /** Most label changes listed in the pull-request comment (the rest are counted). */
-  max_label_changes: z.int().min(1).default(50),
+  max_label_changes: z
+    .int()
+    .min(1)
+    .max(1_000, 'a pull-request comment holds 65,536 characters: more rows would be cut from it anyway')
+    .default(50),
   /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
   catalogue_url: z.string().default(''),
   /** Path of an object's page under the catalogue URL: {slug} is the catalogue's page name, {id} the object id. */

@@ -49,4 +49,11 @@ describe('params.yaml limits', () => {
     const params = await load(`collection:\n  vocabulary: [${labels(1_000).join(', ')}]\n`);
     expect(params.collection.vocabulary).toHaveLength(1_000);
   });
+
+  it('report.max_label_changes above 1,000 is refused, saying why', async () => {
+    const message = await errorOf('report:\n  max_label_changes: 1000000\n');
+    expect(message).toContain('"report.max_label_changes" is 1000000, expected at most 1,000');
+    expect(message).toContain('comment holds 65,536 characters');
+    expect((await load('report:\n  max_label_changes: 1000\n')).report.max_label_changes).toBe(1_000);
+  });
 });

@@ -6,7 +6,7 @@ import { VitrineError } from '../errors.ts';
 import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
-import { labelLossOf, type MetricsWithLabelLoss, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -436,7 +436,7 @@ export const evaluateStage: Stage = {
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
     // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
-    if (labelLoss) Object.assign(metrics, { labelLoss } satisfies Partial<MetricsWithLabelLoss>);
+    if (labelLoss) metrics.labelLoss = labelLoss;
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,

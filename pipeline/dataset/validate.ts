@@ -13,6 +13,7 @@ import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
+import { checkLabelColumns } from './labels-columns.ts';
 
 /*
  * The checks on the collection's two tables that do not need the images: duplicate or missing object
@@ -105,6 +106,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
     throw error;
   }
+  checkLabelColumns({ text, name });
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file: name, blanks });
   if (labels.length > 0) return { labels, blanks, missing: false };

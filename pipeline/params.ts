@@ -14,6 +14,9 @@ import { clip } from './log.ts';
 const fraction = z.number().min(0).max(1);
 const colourHex = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
 
+/** Most labels collection.vocabulary may hold (docs/dataset.md). */
+export const MAX_VOCABULARY = 1_000;
+
 export const collectionParams = z.strictObject({
   /** The museum or collection name shown in reports and the catalogue. */
   name: z.string().default('Vitrine Demo Museum'),
@@ -29,6 +32,9 @@ export const collectionParams = z.strictObject({
         }),
     )
     .min(2)
+    // A classifier of more classes needs far more photographs than a museum's pull request brings (tens per
+    // class): beyond this it is no vocabulary but a list of identifiers, and every label check grows with it.
+    .max(MAX_VOCABULARY, 'an image classifier with more classes needs far more photographs than a collection has')
     .refine((labels) => new Set(labels).size === labels.length, {
       message: 'each label once (a repeated label would train a class that never wins)',
     })
@@ -291,7 +297,11 @@ export const registryParams = z.strictObject({
 
 export const reportParams = z.strictObject({
   /** Most label changes listed in the pull-request comment (the rest are counted). */
-  max_label_changes: z.int().min(1).default(50),
+  max_label_changes: z
+    .int()
+    .min(1)
+    .max(1_000, 'a pull-request comment holds 65,536 characters: more rows would be cut from it anyway')
+    .default(50),
   /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
   catalogue_url: z.string().default(''),
   /** Path of an object's page under the catalogue URL: {slug} is the catalogue's page name, {id} the object id. */

@@ -9,7 +9,7 @@ import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
-import type { Logger } from '../log.ts';
+import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import type { Dataset, DatasetIssue, DatasetObject, Split } from '../types.ts';
@@ -561,6 +561,9 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],
 };
 
+/** Labels named one by one in each warning about the vocabulary's labels; the rest are counted in one line. */
+const SHOWN_LABEL_WARNINGS = 10;
+
 function warnSmallClasses({
   dataset,
   minTest,
@@ -574,26 +577,51 @@ function warnSmallClasses({
 }): void {
   // With no labelled object at all, one warning per label would only bury what labels.csv lacks.
   if (dataset.counts.labelled === 0) return;
+  const unused: string[] = [];
+  const few: string[] = [];
   for (const label of dataset.labels) {
     const { train, validation, test } = dataset.counts.byLabel[label]!;
     if (test >= minTest) continue;
     // A label of the vocabulary that no object has may be the one to change: said with both fixes, on params.yaml
     // (labels.csv has no line to point at).
     if (train + validation + test === 0) {
-      log.warn(
-        `"${label}" is in collection.vocabulary in params.yaml, but no object of the dataset has it. Label ` +
-          `objects "${label}" in ${labelsName}, or remove "${label}" from the vocabulary in params.yaml.`,
-        { file: 'params.yaml' },
-      );
+      unused.push(label);
+      if (unused.length <= SHOWN_LABEL_WARNINGS)
+        log.warn(
+          `"${label}" is in collection.vocabulary in params.yaml, but no object of the dataset has it. Label ` +
+            `objects "${label}" in ${labelsName}, or remove "${label}" from the vocabulary in params.yaml.`,
+          { file: 'params.yaml' },
+        );
       continue;
     }
+    few.push(label);
+    if (few.length <= SHOWN_LABEL_WARNINGS)
+      log.warn(
+        `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
+          `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +
+          `Label more "${label}" objects.`,
+        { file: labelsName },
+      );
+  }
+  // A vocabulary of hundreds of labels gave a warning per label: the first few, then one line for the rest.
+  const rest = (labels: string[]) => {
+    const more = labels.slice(SHOWN_LABEL_WARNINGS);
+    const named = more.slice(0, SHOWN_LABEL_WARNINGS).map((l) => `"${clip(l)}"`);
+    return `${named.join(', ')}${more.length > named.length ? ` …and ${more.length - named.length} more` : ''}`;
+  };
+  if (unused.length > SHOWN_LABEL_WARNINGS)
     log.warn(
-      `Only ${test} object${test === 1 ? '' : 's'} labelled "${label}" ${test === 1 ? 'is' : 'are'} in the test ` +
-        `split (at least ${minTest} are needed to say anything about this label: dataset.min_test_per_class). ` +
-        `Label more "${label}" objects.`,
+      `${unused.length} labels of collection.vocabulary have no object in the dataset (${SHOWN_LABEL_WARNINGS} ` +
+        `named above; also ${rest(unused)}). Label objects with them in ${labelsName}, or remove them from the ` +
+        'vocabulary in params.yaml.',
+      { file: 'params.yaml' },
+    );
+  if (few.length > SHOWN_LABEL_WARNINGS)
+    log.warn(
+      `${few.length} labels have fewer than ${minTest} objects in the test split (${SHOWN_LABEL_WARNINGS} named ` +
+        `above; also ${rest(few)}): dataset.min_test_per_class. Label more objects with them.`,
       { file: labelsName },
     );
-  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
+import { checkLabelColumns } from './labels-columns.ts';
 
 /*
  * The checks on the collection's two tables that do not need the images: duplicate or missing object
@@ -105,6 +106,7 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
     throw error;
   }
+  checkLabelColumns({ text, name });
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file: name, blanks });
   if (labels.length > 0) return { labels, blanks, missing: false };
@@ -203,6 +205,11 @@ export function checkLabels({
   const counted: LabelLine[] = [];
   let byFolded: Map<string, string[]> | undefined;
   const byKey = new Map<boolean, Map<string, string[]>>();
+  // Once per distinct label, not per line: each search goes through the whole vocabulary.
+  const hints = new Map<string, ReturnType<typeof nearMiss>>();
+  // The first line without a near miss lists the vocabulary; the others refer to it (a list per line made a
+  // 1,000-line labels.csv and a large vocabulary into hundreds of megabytes of warnings).
+  let listedAt: number | undefined;
   for (const line of labels) {
     if (!objectIds.has(line.objectId)) {
       byFolded ??= foldedIds(objectIds);
@@ -221,10 +228,18 @@ export function checkLabels({
     }
     if (!known.has(line.label)) {
       // Capitals, spaces or a letter or two away from one label: the slip to correct, not a label to add.
-      const hint = nearMiss({ label: line.label, count: uses.get(line.label) ?? 1, vocabulary, minPerLabel });
+      if (!hints.has(line.label))
+        hints.set(
+          line.label,
+          nearMiss({ label: line.label, count: uses.get(line.label) ?? 1, vocabulary, minPerLabel }),
+        );
+      const hint = hints.get(line.label);
+      listedAt ??= hint ? undefined : line.line;
       // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
       const suggestion = !hint
-        ? ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`
+        ? listedAt === line.line
+          ? ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`
+          : ` The labels are listed in the warning on line ${listedAt} (collection.vocabulary in params.yaml).`
         : hint.slip
           ? ` Did you mean "${hint.meant}"?`
           : ` Did you mean "${hint.meant}"? If "${clip(line.label)}" is a label of its own, add it to ` +

@@ -96,9 +96,6 @@ function listed(names: string[]): string {
 
 export type { LabelLoss };
 
-/** Metrics has `labelLoss` itself now; this name is kept for callers not yet changed (pipeline/stages/evaluate.ts). */
-export type MetricsWithLabelLoss = Metrics;
-
 /**
  * Compare the labels at the base (object id → label) with the labels now, over today's vocabulary: a label
  * left out of the vocabulary is the vocabulary's change (the report says it apart), not a loss.

@@ -5,6 +5,7 @@ import { writeJsonAtomic } from '../fs.ts';
 import { type Clock, type Logger, systemClock } from '../log.ts';
 import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
+import { pValue } from '../report/markdown.ts';
 import type { Annotation, Dataset, DatasetObject } from '../types.ts';
 import { CLASSIFIER_FOLDS, classifierTwoSampleTest } from './classifier-test.ts';
 import { IMAGE_STATS, imageStatistics } from './image-stats.ts';
@@ -429,13 +430,13 @@ export function summarise(report: DriftReport): string {
         ? `${(1 + n.value).toFixed(1)} times as far from their closest reference photograph as`
         : `${Math.round(n.value * 100)}% farther from their closest reference photograph than`;
     parts.push(
-      `to the model's backbone they are on average ${howFar} reference photographs are from each other (p = ${formatP(n.pValue)})`,
+      `to the model's backbone they are on average ${howFar} reference photographs are from each other (${pValue(n.pValue)})`,
     );
   }
   if (signals.embeddings?.drifted) {
     const e = signals.embeddings;
     parts.push(
-      `what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, p = ${formatP(e.pValue)})`,
+      `what the photographs show has changed as a whole (energy coefficient ${e.effect.toFixed(2)}, ${pValue(e.pValue)})`,
     );
   }
   for (const s of signals.imageStats.filter((x) => x.drifted)) {
@@ -584,10 +585,6 @@ function roundMoments(m: { mean: number; sd: number; n: number }) {
 
 function roundShares(s: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)]));
-}
-
-function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { L2_FOLDS } from '../model/head.ts';
-import { pValue } from '../report/markdown.ts';
+import { code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
@@ -535,7 +535,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(
     `- **Model type:** a classification head ` +
       `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings ` +
-      `from the backbone \`${d.backbone.id}\` (${d.backbone.licence}), source: ${d.backbone.source}`,
+      `from the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), source: ${safe(d.backbone.source)}`,
   );
   lines.push(
     `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +
@@ -549,7 +549,7 @@ export function renderCardMarkdown(card: ModelCard): string {
         : ''
     }`,
   );
-  lines.push(`- **Licence:** ${d.licence}`, '');
+  lines.push(`- **Licence:** ${safe(d.licence)}`, '');
 
   lines.push('## Intended use', '');
   for (const u of card.intendedUse.primary) lines.push(`- ${safe(u)}`);

@@ -227,6 +227,8 @@ export async function buildReport({
     labelsRead !== (await hashPath({ file: ws.labels }));
   // Only pictures the published catalogue has: no broken images, and a word where one is missing.
   const shown = changes.slice(0, params.report.max_label_changes);
+  // A set: includes() on the list for each change grew with changes × shown.
+  const listed = new Set(shown);
   const thumbnails = shown.flatMap((c) => (c.thumbnailUrl ? [c.thumbnailUrl] : []));
   const { status: catalogue, available } = await checkCatalogue({
     url: catalogueRoot || null,
@@ -244,7 +246,7 @@ export async function buildReport({
     if (!catalogue.published) return { ...c, thumbnailUrl: null, pageUrl: null };
     if (!c.thumbnailUrl || available.has(c.thumbnailUrl)) return c;
     // Listed but not in the catalogue yet (new in this pull request): neither picture nor page exists.
-    return { ...c, thumbnailUrl: null, pageUrl: null, ...(shown.includes(c) ? { notInCatalogue: true } : {}) };
+    return { ...c, thumbnailUrl: null, pageUrl: null, ...(listed.has(c) ? { notInCatalogue: true } : {}) };
   });
 
   // Params changed since base, compared with defaults filled in (like `dvc params diff`).
@@ -264,10 +266,15 @@ export async function buildReport({
     // dataset.on_invalid: skip leaves out of training and of the test split, so the gate no longer sees them.
     const was = vocabularyOf(baseParams);
     const now = vocabularyOf(headParams);
-    if (was && now)
+    if (was && now) {
+      // Counted once: a filter of every label line for each removed label grew with vocabulary × lines.
+      const kept = new Set(now);
+      const uses = new Map<string, number>();
+      for (const l of headLabels) uses.set(l.label, (uses.get(l.label) ?? 0) + 1);
       vocabularyRemoved = was
-        .filter((label) => !now.includes(label))
-        .map((label) => ({ label, objects: headLabels.filter((l) => l.label === label).length }));
+        .filter((label) => !kept.has(label))
+        .map((label) => ({ label, objects: uses.get(label) ?? 0 }));
+    }
   }
 
   // A pull request of the repository runs its own workflow and pipeline: one that changes them can change how it

@@ -6,7 +6,7 @@ import { VitrineError } from '../errors.ts';
 import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
 import { crossValidateCollection } from '../evaluate/collection-cv.ts';
 import { FAMILIARITY_K, familiarityCut, referenceObjects } from '../evaluate/familiarity.ts';
-import { labelLossOf, type MetricsWithLabelLoss, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
+import { labelLossOf, withLabelLossCheck, withUnseenSourceCheck } from '../evaluate/gate.ts';
 import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
@@ -24,6 +24,7 @@ import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
 import { resolveCommit } from '../report/git.ts';
+import { pValue } from '../report/markdown.ts';
 import type { TestPrediction } from '../report/types.ts';
 import { reasonOf, reviewFromOof } from '../review/index.ts';
 import type { DatasetObject, Metrics } from '../types.ts';
@@ -435,7 +436,7 @@ export const evaluateStage: Stage = {
     });
     metrics.gate = withLabelLossCheck({ gate: metrics.gate, loss: labelLoss });
     // The report says it, and withholds "Better" when a change removes labels wholesale (labelLossWords).
-    if (labelLoss) Object.assign(metrics, { labelLoss } satisfies Partial<MetricsWithLabelLoss>);
+    if (labelLoss) metrics.labelLoss = labelLoss;
     if (review) {
       metrics.mislabelled = {
         checked: review.checked,
@@ -477,7 +478,7 @@ export const evaluateStage: Stage = {
         (c.verdict === 'no detectable difference'
           ? `no detectable difference from ${metrics.baseline.version}`
           : `${c.verdict} than ${metrics.baseline.version}`) +
-          ` (p = ${c.pValue.toFixed(3)}` +
+          ` (${pValue(c.pValue)}` +
           (trainedOn > 0 ? `, leaving out ${plural(trainedOn, 'test object')} it trained on` : '') +
           (unread > 0 ? `, leaving out ${plural(unread, 'test object')} whose images it could not read` : '') +
           ')',
@@ -487,7 +488,7 @@ export const evaluateStage: Stage = {
       const c = crossValidated.comparison;
       parts.push(
         `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
-          `changed since ${crossValidated.base.ref}): ${c.verdict} (p = ${c.pValue.toFixed(3)})`,
+          `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)})`,
       );
     }
     if (outOfCollection) {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { summarise } from '../../pipeline/monitor/drift.ts';
+import type { DriftReport } from '../../pipeline/monitor/types.ts';
 import { crossValidationCardLines } from '../../pipeline/registry/card.ts';
 import { pValue } from '../../pipeline/report/markdown.ts';
 import type { Metrics } from '../../pipeline/types.ts';
@@ -38,17 +40,41 @@ describe('p-values', () => {
     expect(crossValidationCardLines(metrics).join('\n')).toContain('p < 0.001: **better**');
   });
 
+  it('the drift summary says "p < 0.001" for a very small p-value, not an exponent', () => {
+    const report = {
+      reference: { description: 'the training photographs', count: 40 },
+      current: { description: 'new photographs', count: 40 },
+      signals: {
+        classifier: null,
+        embeddings: { drifted: true, effect: 0.5, pValue: 0.00002 },
+        novelty: null,
+        imageStats: [],
+        predictedLabels: null,
+      },
+      unusualShare: 0,
+      unfamiliar: [],
+      drifted: true,
+    } as unknown as DriftReport;
+    const summary = summarise(report);
+    expect(summary).toContain('(energy coefficient 0.50, p < 0.001)');
+    expect(summary).not.toContain('e-5');
+  });
+
   it('no page or text writes a p-value its own way', async () => {
     const files = [
       'site/src/pages/models/[version]/index.astro',
       'pipeline/registry/card.ts',
       'pipeline/report/render.ts',
       'pipeline/report/mislabelled.ts',
+      'site/src/pages/models/[version]/monitoring.astro',
+      'pipeline/monitor/drift.ts',
+      'pipeline/stages/evaluate.ts',
     ];
     for (const file of files) {
       const source = await readFile(path.join(ROOT, file), 'utf8');
       expect(source, file).not.toMatch(/p = \$?\{/);
-      expect(source, file).not.toMatch(/pValue\.to(Precision|Fixed)/);
+      expect(source, file).not.toMatch(/pValue\.to(Precision|Fixed|Exponential)/);
+      expect(source, file).not.toMatch(/\bp\.to(Precision|Fixed|Exponential)/);
     }
   });
 });

@@ -1,0 +1,59 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVitrineError } from '../../pipeline/errors.ts';
+import { loadParams } from '../../pipeline/params.ts';
+
+/*
+ * Security tester: a pull request's params.yaml with a 20,000-label collection.vocabulary (460 KB), beside 1,000
+ * labels.csv lines outside it, kept the runner busy for 3½ minutes at 3 GB. The vocabulary now has a ceiling.
+ */
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-params-limits-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function load(text: string) {
+  const file = path.join(dir, 'params.yaml');
+  await writeFile(file, text);
+  return loadParams({ file });
+}
+
+async function errorOf(text: string): Promise<string> {
+  try {
+    await load(text);
+  } catch (error) {
+    if (isVitrineError(error, 'PARAMS_INVALID')) return error.message;
+    throw error;
+  }
+  throw new Error('expected params to be refused');
+}
+
+const labels = (n: number) => Array.from({ length: n }, (_, i) => `label-${i}`);
+
+describe('params.yaml limits', () => {
+  it('a vocabulary of 20,000 labels is refused in plain words, without printing the whole list', async () => {
+    const message = await errorOf(`collection:\n  vocabulary: [${labels(20_000).join(', ')}]\n`);
+    expect(message).toContain('"collection.vocabulary"');
+    expect(message).toContain('expected at most 1,000 items');
+    expect(message).toContain('more classes needs far more photographs');
+    expect(message.length).toBeLessThan(1_000);
+  });
+
+  it('a vocabulary of 1,000 labels is still accepted', async () => {
+    const params = await load(`collection:\n  vocabulary: [${labels(1_000).join(', ')}]\n`);
+    expect(params.collection.vocabulary).toHaveLength(1_000);
+  });
+
+  it('report.max_label_changes above 1,000 is refused, saying why', async () => {
+    const message = await errorOf('report:\n  max_label_changes: 1000000\n');
+    expect(message).toContain('"report.max_label_changes" is 1000000, expected at most 1,000');
+    expect(message).toContain('comment holds 65,536 characters');
+    expect((await load('report:\n  max_label_changes: 1000\n')).report.max_label_changes).toBe(1_000);
+  });
+});

@@ -46973,6 +46973,7 @@ function commandSafe(message) {
 // pipeline/params.ts
 var fraction = external_exports.number().min(0).max(1);
 var colourHex = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
+var MAX_VOCABULARY = 1e3;
 var collectionParams = external_exports.strictObject({
   /** The museum or collection name shown in reports and the catalogue. */
   name: external_exports.string().default("Vitrine Demo Museum"),
@@ -46982,7 +46983,7 @@ var collectionParams = external_exports.strictObject({
     external_exports.string().min(1).refine((label) => label === label.trim(), {
       error: (issue3) => `"${String(issue3.input).trim()}", without spaces around it (labels.csv has none)`
     })
-  ).min(2).refine((labels) => new Set(labels).size === labels.length, {
+  ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
   }).refine((labels) => caseTwins(labels) === void 0, {
     error: (issue3) => {
@@ -47190,7 +47191,7 @@ var registryParams = external_exports.strictObject({
 });
 var reportParams = external_exports.strictObject({
   /** Most label changes listed in the pull-request comment (the rest are counted). */
-  max_label_changes: external_exports.int().min(1).default(50),
+  max_label_changes: external_exports.int().min(1).max(1e3, "a pull-request comment holds 65,536 characters: more rows would be cut from it anyway").default(50),
   /** Published catalogue URL, for thumbnails and object links in the comment. Empty: none. */
   catalogue_url: external_exports.string().default(""),
   /** Path of an object's page under the catalogue URL: {slug} is the catalogue's page name, {id} the object id. */

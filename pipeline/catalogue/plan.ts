@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs.ts';
@@ -161,26 +161,68 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
-/**
- * Whether a kept page looks whole: it ends with a closing tag, `</html>` or the `</script>` Astro puts
- * after it (a copy cut short ends almost anywhere else). Cheap: 64 bytes a page, read with synchronous
- * calls (the planning process does nothing else meanwhile; promised ones cost several times the CPU).
+/*
+ * The page cache's record of its entries (`records.json` in the cache folder): each entry's size, time
+ * and content hash, taken when the entry was stored or last found whole. A page is kept only while its
+ * entry is the file on record: same size, and the same time or else the same bytes (a cache restored
+ * from an archive has new times and the same bytes). An entry changed in any way since (cut short,
+ * or written in place through the site's hard link, even at the same size) is rendered again; an
+ * entry with no record (a crash between storing and recording) too.
  */
-function wholePage(file: string): boolean {
-  let fd: number;
+
+/** The page cache's record of its entries, in the cache folder (no page's key can be this name). */
+export const PAGE_RECORDS = 'records.json';
+
+/** An entry as it was stored: its size, its time (ms, as `stat` gives it) and its bytes' SHA-256 (base64url). */
+export type PageRecord = [size: number, mtimeMs: number, sha256: string];
+
+/** The records of the cache `cacheDir` (none when there are none, or they cannot be read). */
+export function readPageRecords(cacheDir: string): Map<string, PageRecord> {
   try {
-    fd = openSync(file, 'r');
+    const raw = JSON.parse(readFileSync(path.join(cacheDir, PAGE_RECORDS), 'utf8')) as { entries?: unknown };
+    if (raw.entries && typeof raw.entries === 'object') return new Map(Object.entries(raw.entries));
   } catch {
-    return false;
+    // Missing or damaged: every entry is rendered again, and recorded anew.
   }
+  return new Map();
+}
+
+/** Replace the records of the cache `cacheDir` (atomically). */
+export async function writePageRecords(cacheDir: string, records: Map<string, PageRecord>): Promise<void> {
+  const about = 'Each kept page (<key>.html) as it was stored: size, time (ms), SHA-256 (base64url).';
+  await writeFileAtomic({
+    file: path.join(cacheDir, PAGE_RECORDS),
+    data: JSON.stringify({ about, entries: Object.fromEntries(records) }),
+  });
+}
+
+/** The record of the file `file` now (read whole, for its hash), or null when it is not there. */
+export function recordOf(file: string): PageRecord | null {
   try {
-    const { size } = fstatSync(fd);
-    const tail = Buffer.alloc(Math.min(size, 64));
-    readSync(fd, tail, 0, tail.length, size - tail.length);
-    return /<\/(html|script)>\s*$/i.test(tail.toString('latin1'));
-  } finally {
-    closeSync(fd);
+    const bytes = readFileSync(file);
+    const { size, mtimeMs } = statSync(file);
+    return size === bytes.length ? [size, mtimeMs, contentHash(bytes)] : null;
+  } catch {
+    return null;
   }
+}
+
+function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('base64url');
+}
+
+/**
+ * The entry `file`'s record if it is still the file `record` names, else null. Cheap for an entry
+ * untouched since: one synchronous `stat` (the planning process does nothing else meanwhile); its
+ * bytes are read only when its time changed.
+ */
+function stillRecorded(file: string, record: PageRecord | undefined): PageRecord | null {
+  if (!Array.isArray(record)) return null;
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (!info?.isFile() || info.size !== record[0]) return null;
+  if (info.mtimeMs === record[1]) return record;
+  const now = recordOf(file);
+  return now && now[0] === record[0] && now[2] === record[2] ? now : null;
 }
 
 export interface PagePlan {
@@ -232,10 +274,15 @@ export async function planObjectPages({
   const catalogue = JSON.parse(await readFile(file, 'utf8')) as Catalogue;
   const globals = pageGlobals(catalogue);
   const props = objectPageProps(catalogue);
-  const cached = new Set(reuse ? await readdir(cacheDir).catch(() => [] as string[]) : []);
+  const records = reuse ? readPageRecords(cacheDir) : new Map<string, PageRecord>();
+  const kept = new Map<string, PageRecord>();
   const keyed = pageKeys({ globals, fingerprint });
-  // An entry cut short (a crash while it was copied) is rendered again, and replaced.
-  const render = (key: string) => !cached.has(`${key}.html`) || !wholePage(path.join(cacheDir, `${key}.html`));
+  // An entry that is not the file on record (changed, cut short, never recorded) is rendered again, and replaced.
+  const render = (key: string) => {
+    const record = stillRecorded(path.join(cacheDir, `${key}.html`), records.get(key));
+    if (record) kept.set(key, record);
+    return !record;
+  };
   const pages = props.map((p) => {
     const key = keyed(p);
     return { slug: p.object.slug, key, render: render(key) };
@@ -248,6 +295,8 @@ export async function planObjectPages({
       listings.push({ file: page.file, key, render: render(key) });
     }
   });
+  // From here on the records name only the entries this build keeps; those it renders are recorded once stored.
+  await writePageRecords(cacheDir, kept);
   await rm(planDir, { recursive: true, force: true });
   const plan = await writeRenderPlan({
     pages: props.filter((_, i) => pages[i]!.render),

@@ -136,6 +136,10 @@ export async function buildSite({
     // by this process, nor by Astro's, which reads it again.
     const planned = await planObjectPagesApart({ ...plan, log });
     const planMs = Date.now() - started;
+    log.debug(
+      `Planning the pages: ${planned.rendered} object and ${planned.listingsRendered} listing page(s) to render, ` +
+        `keyed from ${planned.read === 'digests' ? "the catalogue data step's digests" : 'the catalogue, parsed'}`,
+    );
     started = Date.now();
     // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
     // source (two repositories, or parallel tests) must take turns.

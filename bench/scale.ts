@@ -24,7 +24,6 @@ import { silentLogger } from '../pipeline/log.ts';
 import { defaultParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from '../test/site/fixture.ts';
-import { descendantPids } from '../test/site/processes.ts';
 import { LABELS, syntheticObjects } from './site.ts';
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
@@ -59,9 +58,9 @@ async function treeUsage(pid: number): Promise<{ rss: number; cpuMs: number; byR
   let rss = 0;
   let cpuMs = 0;
   const byRole: Record<string, number> = {};
-  // Found by their parent's id where the kernel does not list a task's children: without them a step's
-  // child was not seen at all, and its CPU showed only once the step had ended (in the next step's figure).
-  for (const p of [pid, ...(await descendantPids(pid))]) {
+  const pending = [pid];
+  while (pending.length > 0) {
+    const p = pending.pop()!;
     const statm = await readFile(`/proc/${p}/statm`, 'utf8').catch(() => '');
     const own = Number(statm.split(' ')[1] ?? 0) * 4096;
     rss += own;
@@ -70,6 +69,10 @@ async function treeUsage(pid: number): Promise<{ rss: number; cpuMs: number; byR
     const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     cpuMs += [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i] ?? 0), 0) * 10;
+    for (const task of await readdir(`/proc/${p}/task`).catch(() => [])) {
+      const children = await readFile(`/proc/${p}/task/${task}/children`, 'utf8').catch(() => '');
+      for (const c of children.split(' ')) if (c.trim()) pending.push(Number(c));
+    }
   }
   return { rss, cpuMs, byRole };
 }
@@ -149,8 +152,7 @@ async function measuredBuild({ root, label }: { root: string; label: string }): 
         ...p,
         peak: Math.max(0, ...during.map((x) => x.rss)),
         peaks,
-        // The data step's is exact (it is the first step, and its child has been waited for when it ends).
-        cpuMs: p.name === 'catalogue data' && cpu ? cpu.data : Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
+        cpuMs: Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
       };
     }),
     report,

@@ -8,7 +8,7 @@
  * `searchWeight({ objects })` builds a synthetic site of that size and measures only the search page
  * (for bench/scale.ts); `npx node bench/site.ts scale` runs it at 100,000 objects.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,7 +22,6 @@ import { defaultParams } from '../pipeline/params.ts';
 import { workspace } from '../pipeline/paths.ts';
 import { seededUniform } from '../pipeline/random.ts';
 import { type FixtureObject, writeFixture } from '../test/site/fixture.ts';
-import { childPids } from '../test/site/processes.ts';
 import { serveSite } from '../test/site/server.ts';
 
 // Page-side code in waitForFunction/evaluate runs in the browser; only these two globals are used there.
@@ -150,9 +149,12 @@ export interface SearchWeight {
 /** The highest peak resident memory (VmHWM) among the live child processes of `pid` (Linux; 0 elsewhere), bytes. */
 async function childrenPeak(pid: number): Promise<number> {
   let peak = 0;
-  for (const child of await childPids(pid)) {
-    const status = await readFile(`/proc/${child}/status`, 'utf8').catch(() => '');
-    peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const children = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
+    for (const child of children.split(' ').filter((c) => c.trim())) {
+      const status = await readFile(`/proc/${child}/status`, 'utf8').catch(() => '');
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+    }
   }
   return peak;
 }

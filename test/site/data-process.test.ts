@@ -14,7 +14,6 @@ import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { catalogueStage } from '../../pipeline/stages/catalogue.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
-import { childPids } from './processes.ts';
 
 /*
  * The catalogue data is built in a child process that exits (its memory returned before Astro and
@@ -224,8 +223,10 @@ describe('catalogue data in a child process', () => {
     }
     expect(writer).not.toBeNull();
     const children: number[] = [];
-    for (const c of await childPids(build.pid!))
-      if ((await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '')).includes('data-child')) children.push(c);
+    for (const task of await readdir(`/proc/${build.pid}/task`).catch(() => []))
+      for (const c of (await readFile(`/proc/${build.pid}/task/${task}/children`, 'utf8').catch(() => '')).split(' '))
+        if (c.trim() && (await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '')).includes('data-child'))
+          children.push(Number(c));
     expect(children).toHaveLength(1);
     const child = children[0]!;
     const alive = (pid: number) => {

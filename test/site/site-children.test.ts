@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,6 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
-import { childPids } from './processes.ts';
 
 /*
  * A site build plans its object pages and updates the site in child processes that exit (their
@@ -106,8 +105,10 @@ describe('site build in child processes', () => {
     // The build's children, by their command lines (Linux /proc).
     const children = async (pid: number) => {
       const out: { pid: number; cmdline: string }[] = [];
-      for (const c of await childPids(pid))
-        out.push({ pid: c, cmdline: await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '') });
+      for (const task of await readdir(`/proc/${pid}/task`).catch(() => []))
+        for (const c of (await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')).split(' '))
+          if (c.trim())
+            out.push({ pid: Number(c), cmdline: await readFile(`/proc/${c}/cmdline`, 'utf8').catch(() => '') });
       return out;
     };
     let astro = 0;

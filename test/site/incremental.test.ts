@@ -40,7 +40,18 @@ async function build(
   params.collection.repository = 'example-museum/collection';
   params.catalogue.base = '/collection/';
   await buildCatalogueData({ ws, params, log: memoryLogger(), clock: at });
-  return buildSite({ ws, params, log: memoryLogger(), listingPageSize: 4, ...(chunkSize ? { chunkSize } : {}) });
+  const steps: string[] = [];
+  const built = await buildSite({
+    ws,
+    params,
+    log: memoryLogger(),
+    listingPageSize: 4,
+    ...(chunkSize ? { chunkSize } : {}),
+    onStep: (step) => steps.push(step),
+  });
+  // Each step told as it ended (bench/scale.ts reads the CPU time there).
+  expect(steps).toEqual(['planned', 'astro']);
+  return built;
 }
 
 /** Listing pages of a site (pages of cards): all objects, the review queue, colour families and swatches. */

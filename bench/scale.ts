@@ -91,6 +91,8 @@ interface Phase {
   name: string;
   start: number;
   end: number;
+  /** Exact CPU time of the build's processes in the step, ms (null off Linux: sampled instead). */
+  cpuMs: number | null;
 }
 
 /**
@@ -140,7 +142,7 @@ async function measuredBuild({ root, label }: { root: string; label: string }): 
     report: Record<string, unknown>;
     cpu: ExactCpu | null;
   };
-  // CPU time of a phase: the tree's total at the last sample before its end less that before its start.
+  // Where the build gave no exact CPU (off Linux): the tree's sampled total at the phase's end less that at its start.
   const cpuAt = (t: number) => samples.filter((x) => x.t <= t).at(-1)?.cpuMs ?? 0;
   return {
     phases: phases.map((p) => {
@@ -152,7 +154,7 @@ async function measuredBuild({ root, label }: { root: string; label: string }): 
         ...p,
         peak: Math.max(0, ...during.map((x) => x.rss)),
         peaks,
-        cpuMs: Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
+        cpuMs: p.cpuMs ?? Math.max(0, cpuAt(p.end) - cpuAt(p.start)),
       };
     }),
     report,
@@ -165,31 +167,30 @@ async function buildInChild(root: string): Promise<void> {
   const ws = workspace(root);
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
-  const phases: Phase[] = [];
-  let t = Date.now();
-  const cpu0 = ownTreeCpuMs();
+  // Each step's end as it happens, with the CPU time of this process and every child it has waited
+  // for: exact, as each step's child has exited when it ends (samples of the tree under load come late,
+  // and a step's CPU landed in the next one's: a rebuild once showed its data step at 86.7 s wall, 0.1 s CPU).
+  const marks: { at: number; cpu: number | null }[] = [];
+  const mark = () => marks.push({ at: Date.now(), cpu: ownTreeCpuMs() });
+  mark();
   // As the catalogue stage builds it: in a child process that exits before the site builds.
   await buildCatalogueDataApart({ ws, params, log: silentLogger });
-  phases.push({ name: 'catalogue data', start: t, end: Date.now() });
-  const cpu1 = ownTreeCpuMs();
+  mark();
   // Progress on stderr (shown as it happens): at 100,000 objects on a loaded machine a build takes long.
-  process.stderr.write(`  (catalogue data done in ${s(Date.now() - t)}; building the site)\n`);
-  t = Date.now();
-  const site = await buildSite({ ws, params, log: silentLogger });
-  const end = Date.now();
-  const cpu2 = ownTreeCpuMs();
-  const cpu = cpu0 === null || cpu1 === null || cpu2 === null ? null : { data: cpu1 - cpu0, site: cpu2 - cpu1 };
-  // In build order: planning the object pages, Astro, then updating the site in place (kept pages,
+  process.stderr.write(`  (catalogue data done in ${s(marks[1]!.at - marks[0]!.at)}; building the site)\n`);
+  // Planning the object pages (keys, chunk files), Astro, then updating the site in place (kept pages,
   // per-object files, Astro's output; deleting what the build no longer has) and Pagefind side by side.
-  const parts: [string, number][] = [
-    ['astro', site.astroMs],
-    ['site ‖ pagefind', site.placeAndIndexMs],
-  ];
-  const prep = end - t - parts.reduce((n, [, ms]) => n + ms, 0);
-  for (const [name, ms] of [['plan pages', prep] as [string, number], ...parts]) {
-    phases.push({ name, start: t, end: t + ms });
-    t += ms;
-  }
+  const site = await buildSite({ ws, params, log: silentLogger, onStep: mark });
+  mark();
+  const names = ['catalogue data', 'plan pages', 'astro', 'site ‖ pagefind'];
+  if (marks.length !== names.length + 1)
+    throw new Error(`the build marked ${marks.length - 1} steps, not ${names.length}`);
+  const phases: Phase[] = names.map((name, i) => {
+    const [from, to] = [marks[i]!, marks[i + 1]!];
+    return { name, start: from.at, end: to.at, cpuMs: from.cpu === null || to.cpu === null ? null : to.cpu - from.cpu };
+  });
+  const [first, data, last] = [marks[0]!.cpu, marks[1]!.cpu, marks.at(-1)!.cpu];
+  const cpu = first === null || data === null || last === null ? null : { data: data - first, site: last - data };
   const { outDir: _o, ...report } = site;
   process.stdout.write(`\n@@SCALE ${JSON.stringify({ phases, report, cpu })}\n`);
 }
@@ -303,7 +304,7 @@ export async function catalogueFigures(count: number): Promise<void> {
       if (placeMs !== undefined && pagefindMs !== undefined)
         console.log(`    of which, side by side: updating the site ${s(placeMs)}, Pagefind ${s(pagefindMs)} wall`);
       const total = r.phases.at(-1)!.end - r.phases[0]!.start;
-      // The exact figure when there is one: the phases' CPU above is sampled, and shifts between them under load.
+      // The exact figure when there is one (each phase's CPU above is then exact too, read as the step ended).
       const cpu = r.cpu ? r.cpu.data + r.cpu.site : r.phases.reduce((n, p) => n + p.cpuMs, 0);
       const exact = r.cpu ? ` (exactly: catalogue data ${s(r.cpu.data)}, the site ${s(r.cpu.site)})` : '';
       console.log(`  total ${s(total)} wall, ${s(cpu)} CPU${exact} (load average ${os.loadavg()[0]!.toFixed(1)})`);

@@ -20,7 +20,7 @@ import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
-import { isTempLeftover } from './plan.ts';
+import { isTempLeftover, writePageDigests } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
 import { rightsOf } from './rights.ts';
 import {
@@ -345,6 +345,8 @@ export async function buildCatalogueData({
     count: thumbnailCount,
     log,
   });
+  // What planning the site's pages needs of catalogue.json, while every object is in hand (plan.ts).
+  await writePageDigests({ file: files.data, catalogue: checked });
   log.info(
     `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
       `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,

@@ -42,13 +42,33 @@ export interface ObjectPageProps {
 
 /** Each object page's props, in the catalogue's order. */
 export function objectPageProps(catalogue: Catalogue): ObjectPageProps[] {
+  const out: ObjectPageProps[] = [];
+  eachObjectPageProps(catalogue, (p) => out.push(p));
+  return out;
+}
+
+/** `objectPageProps`, each page's props handed to `each` as they are made rather than kept in a list. */
+export function eachObjectPageProps(catalogue: Catalogue, each: (props: ObjectPageProps, index: number) => void): void {
   const carded = new Set(catalogue.models.map((m) => m.version));
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
-  return catalogue.objects.map((object) => ({
-    object,
-    hasCard: object.annotation ? carded.has(object.annotation.modelVersion) : false,
-    similar: object.similar.flatMap((id) => (byId.has(id) ? [cardOf(byId.get(id)!)] : [])),
-  }));
+  catalogue.objects.forEach((object, index) =>
+    each(
+      {
+        object,
+        hasCard: object.annotation ? carded.has(object.annotation.modelVersion) : false,
+        similar: object.similar.flatMap((id) => (byId.has(id) ? [cardOf(byId.get(id)!)] : [])),
+      },
+      index,
+    ),
+  );
+}
+
+/**
+ * `JSON.stringify(props)` made from its object's JSON, `objectText` (`JSON.stringify(props.object)`),
+ * which the catalogue data step has in hand as the bytes it wrote.
+ */
+export function objectPagePropsText(props: ObjectPageProps, objectText: string): string {
+  return `{"object":${objectText},"hasCard":${JSON.stringify(props.hasCard)},"similar":${JSON.stringify(props.similar)}}`;
 }
 
 /**

@@ -5,7 +5,19 @@ import path from 'node:path';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { entryThere, runApart } from './apart.ts';
-import { eachFileIn, filesIn, type ListingPlan, type PagePlan, plannedListings, plannedPages } from './plan.ts';
+import {
+  eachFileIn,
+  filesIn,
+  type ListingPlan,
+  PAGE_RECORDS,
+  type PagePlan,
+  type PageRecord,
+  plannedListings,
+  plannedPages,
+  readPageRecords,
+  recordOf,
+  writePageRecords,
+} from './plan.ts';
 
 /*
  * Putting a build into `.vitrine/site/` in place. A site of 100,000 objects is about 900,000 files,
@@ -183,7 +195,8 @@ export async function placeSite({
   await removeEmptyFolders(siteDir, emptied);
 
   const keys = new Set([...pages, ...listings].map((p) => `${p.key}.html`));
-  for (const f of await readdir(cacheDir)) if (!keys.has(f)) await rm(path.join(cacheDir, f), { force: true });
+  for (const f of await readdir(cacheDir))
+    if (!keys.has(f) && f !== PAGE_RECORDS) await rm(path.join(cacheDir, f), { force: true });
   return placed;
 }
 
@@ -208,6 +221,7 @@ export async function cacheRenderedPages({
     ...pages.filter((p) => p.render).map((p) => ({ ...p, file: path.join('objects', p.slug, 'index.html') })),
     ...listings.filter((l) => l.render).map((l) => ({ ...l, slug: undefined })),
   ];
+  const stored = new Map<string, PageRecord | null>();
   await inBatches(rendered, async (p) => {
     const staged = path.join(stageDir, p.file);
     if (!(await stat(staged).catch(() => null)))
@@ -225,7 +239,16 @@ export async function cacheRenderedPages({
     } catch {
       await replaceWith(staged, entry);
     }
+    stored.set(p.key, recordOf(entry));
   });
+  // The records of this build's pages: those kept (as planning found them) and those just stored.
+  const before = readPageRecords(cacheDir);
+  const records = new Map<string, PageRecord>();
+  for (const { key } of [...pages, ...listings]) {
+    const record = stored.has(key) ? stored.get(key) : before.get(key);
+    if (record) records.set(key, record);
+  }
+  await writePageRecords(cacheDir, records);
 }
 
 /** The site's file at `file`, if there is one (a file where a folder of its path should be: none). */

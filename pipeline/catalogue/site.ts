@@ -87,6 +87,7 @@ export async function buildSite({
   chunkSize = 1000,
   listingPageSize,
   reuse = true,
+  onStep,
 }: {
   ws: Workspace;
   params: Params;
@@ -99,6 +100,11 @@ export async function buildSite({
   listingPageSize?: number;
   /** Reuse object pages kept from earlier builds (false: render every page, and keep them). */
   reuse?: boolean;
+  /**
+   * Called as each step ends whose process has exited: planning, then Astro (a benchmark reads the CPU
+   * time of the build's processes there, exact where samples are not).
+   */
+  onStep?: (step: 'planned' | 'astro') => void;
 }): Promise<SiteBuild> {
   const files = catalogueFiles(ws);
   if (!(await stat(files.data).catch(() => null))) {
@@ -136,6 +142,11 @@ export async function buildSite({
     // by this process, nor by Astro's, which reads it again.
     const planned = await planObjectPagesApart({ ...plan, log });
     const planMs = Date.now() - started;
+    onStep?.('planned');
+    log.debug(
+      `Planning the pages: ${planned.rendered} object and ${planned.listingsRendered} listing page(s) to render, ` +
+        `keyed from ${planned.read === 'digests' ? "the catalogue data step's digests" : 'the catalogue, parsed'}`,
+    );
     started = Date.now();
     // Astro stages every build in the site source's own `.astro/` folder, so two builds of the same
     // source (two repositories, or parallel tests) must take turns.
@@ -164,6 +175,7 @@ export async function buildSite({
       await release();
     }
     const astroMs = Date.now() - started;
+    onStep?.('astro');
     started = Date.now();
     const pages = await plannedPages(planDir);
     const listings = await plannedListings(planDir);

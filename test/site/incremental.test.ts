@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogueData, buildSite, type SiteBuild } from '../../pipeline/catalogue/index.ts';
+import { buildCatalogueData, buildSite, catalogueFiles, type SiteBuild } from '../../pipeline/catalogue/index.ts';
+import { pageDigestsFile } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -33,14 +34,40 @@ async function fixture(): Promise<string> {
 
 async function build(
   dir: string,
-  { chunkSize, at = clock }: { chunkSize?: number; at?: typeof clock } = {},
+  {
+    chunkSize,
+    at = clock,
+    listingPageSize = 4,
+    withoutDigests = false,
+    log = memoryLogger(),
+  }: {
+    chunkSize?: number;
+    at?: typeof clock;
+    /** Cards a listing page shows (null: the site's own number, for which the data step writes digests). */
+    listingPageSize?: number | null;
+    /** Delete the digests the data step wrote (planning parses the catalogue). */
+    withoutDigests?: boolean;
+    log?: ReturnType<typeof memoryLogger>;
+  } = {},
 ): Promise<SiteBuild> {
   const ws = workspace(dir);
   const params = defaultParams();
   params.collection.repository = 'example-museum/collection';
   params.catalogue.base = '/collection/';
   await buildCatalogueData({ ws, params, log: memoryLogger(), clock: at });
-  return buildSite({ ws, params, log: memoryLogger(), listingPageSize: 4, ...(chunkSize ? { chunkSize } : {}) });
+  if (withoutDigests) await rm(pageDigestsFile(catalogueFiles(ws).data));
+  const steps: string[] = [];
+  const built = await buildSite({
+    ws,
+    params,
+    log,
+    ...(listingPageSize ? { listingPageSize } : {}),
+    ...(chunkSize ? { chunkSize } : {}),
+    onStep: (step) => steps.push(step),
+  });
+  // Each step told as it ended (bench/scale.ts reads the CPU time there).
+  expect(steps).toEqual(['planned', 'astro']);
+  return built;
 }
 
 /** Listing pages of a site (pages of cards): all objects, the review queue, colour families and swatches. */
@@ -174,6 +201,32 @@ describe('object pages kept between builds', () => {
     const coldFiles = await siteFiles(cold);
     expect(coldFiles.size).toBeGreaterThan(objects.length);
     expect(differing(after, coldFiles)).toEqual([]);
+  }, 600_000);
+});
+
+describe('pages planned from the catalogue data step’s digests', () => {
+  it('a rebuild planned from them equals a cold build planned from a parse of the catalogue', async () => {
+    const warm = await fixture();
+    const log = memoryLogger();
+    await build(warm, { listingPageSize: null, log });
+    const keyedFrom = (l: typeof log) =>
+      l.lines.filter((x) => x.message.startsWith('Planning the pages')).map((x) => x.message);
+    expect(keyedFrom(log)).toEqual([expect.stringContaining("keyed from the catalogue data step's digests")]);
+    const target = objects[3]!;
+    const to = labels.find((l) => l !== target.label)!;
+    await relabel(warm, target.id, to);
+    const again = memoryLogger();
+    const second = await build(warm, { listingPageSize: null, log: again });
+    expect(keyedFrom(again)).toEqual([expect.stringContaining("keyed from the catalogue data step's digests")]);
+    expect(second.objectPages.rendered).toBeGreaterThanOrEqual(1);
+    expect(second.objectPages.rendered).toBeLessThan(objects.length);
+
+    const cold = await fixture();
+    await relabel(cold, target.id, to);
+    const parsed = memoryLogger();
+    await build(cold, { listingPageSize: null, withoutDigests: true, log: parsed });
+    expect(keyedFrom(parsed)).toEqual([expect.stringContaining('keyed from the catalogue, parsed')]);
+    expect(differing(await siteFiles(warm), await siteFiles(cold))).toEqual([]);
   }, 600_000);
 });
 

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { placeSite } from '../../pipeline/catalogue/place.ts';
+import { cacheRenderedPages, placeSite } from '../../pipeline/catalogue/place.ts';
 import { linkTree, planObjectPages, siteFingerprint } from '../../pipeline/catalogue/plan.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -12,7 +12,8 @@ import type { Stage } from '../../pipeline/stages/stage.ts';
 
 /*
  * The object-page cache (.vitrine/cache/pages/<key>.html) heals: a page just rendered replaces the
- * entry of its key whatever it held, and an entry cut short (no closing </html>) is rendered again.
+ * entry of its key whatever it held, and an entry that is not the file on record (records.json: its size,
+ * time and content hash when stored) is rendered again: cut short, or changed anywhere at the same size.
  */
 
 const dirs: string[] = [];
@@ -42,7 +43,8 @@ describe('the object-page cache', () => {
     const pages = [{ slug: 'vase', key: 'k1', render: true }];
     await placeSite({ siteDir, stageDir, cacheDir, pages, publicDir: path.join(dir, 'public'), folders: [] });
     expect(await readFile(path.join(cacheDir, 'k1.html'), 'utf8')).toBe(page('Vase'));
-    expect(await readdir(cacheDir)).toEqual(['k1.html']);
+    // And its record (records.json): the entry as stored, which later builds check it against.
+    expect((await readdir(cacheDir)).sort()).toEqual(['k1.html', 'records.json']);
     expect(await readFile(path.join(siteDir, 'objects', 'vase', 'index.html'), 'utf8')).toBe(page('Vase'));
     expect(await readdir(path.join(siteDir, 'objects', 'vase'))).toEqual(['index.html']);
   });
@@ -56,16 +58,25 @@ describe('the object-page cache', () => {
     const options = { file, cacheDir, planDir: path.join(dir, 'render'), chunkSize: 10, fingerprint: 'f' };
     const first = await planObjectPages({ ...options, reuse: true });
     expect(first.pages.map((p) => p.render)).toEqual([true, true]);
-    const [vase, bowl] = first.pages;
-    await writeFile(path.join(cacheDir, `${vase!.key}.html`), `${page('Vase')}\n`);
-    await writeFile(path.join(cacheDir, `${bowl!.key}.html`), '<!DOCTYPE html><html><head><tit');
     // Listing pages too: the list of all objects, and the review queue (empty: one page saying so).
     expect(first.listings.map((l) => [l.file, l.render])).toEqual([
       ['all/index.html', true],
       ['review/index.html', true],
     ]);
-    const [all, review] = first.listings;
-    await writeFile(path.join(cacheDir, `${all!.key}.html`), page('All'));
+    // Rendered (as Astro would) and stored; then two entries are cut short, as a copy interrupted would leave them.
+    const stageDir = path.join(dir, 'astro-out');
+    const files = [
+      ...first.pages.map((p) => path.join('objects', p.slug, 'index.html')),
+      ...first.listings.map((l) => l.file),
+    ];
+    for (const f of files) {
+      await mkdir(path.dirname(path.join(stageDir, f)), { recursive: true });
+      await writeFile(path.join(stageDir, f), page(f));
+    }
+    await cacheRenderedPages({ stageDir, cacheDir, pages: first.pages, listings: first.listings });
+    const [, bowl] = first.pages;
+    const [, review] = first.listings;
+    await writeFile(path.join(cacheDir, `${bowl!.key}.html`), '<!DOCTYPE html><html><head><tit');
     await writeFile(path.join(cacheDir, `${review!.key}.html`), '<!DOCTYPE html><html><he');
     const second = await planObjectPages({ ...options, reuse: true });
     expect(second.pages.map((p) => [p.slug, p.render])).toEqual([
@@ -80,6 +91,60 @@ describe('the object-page cache', () => {
     const forced = await planObjectPages({ ...options, reuse: false });
     expect(forced.pages.map((p) => p.render)).toEqual([true, true]);
     expect(forced.listings.map((l) => l.render)).toEqual([true, true]);
+  });
+});
+
+describe('a kept page changed after it was stored', () => {
+  /** Plan two object pages, "render" them (as Astro would, a while ago) and store them in the cache. */
+  async function storedPages() {
+    const dir = await tmp();
+    const cacheDir = path.join(dir, 'pages');
+    const stageDir = path.join(dir, 'astro-out');
+    const file = path.join(dir, 'catalogue.json');
+    await writeFile(file, JSON.stringify(catalogueOf(['vase', 'bowl'])));
+    const options = { file, cacheDir, planDir: path.join(dir, 'render'), chunkSize: 10, fingerprint: 'f', reuse: true };
+    const first = await planObjectPages(options);
+    const longAgo = new Date(Date.now() - 3_600_000);
+    for (const p of first.pages) {
+      const staged = path.join(stageDir, 'objects', p.slug, 'index.html');
+      await mkdir(path.dirname(staged), { recursive: true });
+      await writeFile(staged, page(`The ${p.slug}, a long page ${'.'.repeat(200)} end`));
+      await utimes(staged, longAgo, longAgo);
+    }
+    for (const l of first.listings) {
+      const staged = path.join(stageDir, l.file);
+      await mkdir(path.dirname(staged), { recursive: true });
+      await writeFile(staged, page(l.file));
+    }
+    await cacheRenderedPages({ stageDir, cacheDir, pages: first.pages, listings: first.listings });
+    const again = await planObjectPages(options);
+    expect(again.pages.map((p) => p.render)).toEqual([false, false]);
+    return {
+      entry: (slug: string) => path.join(cacheDir, `${again.pages.find((p) => p.slug === slug)!.key}.html`),
+      plan: () => planObjectPages(options),
+    };
+  }
+
+  it('renders again a page whose entry changed in the middle, at the same size', async () => {
+    const { entry, plan } = await storedPages();
+    const before = await readFile(entry('vase'), 'utf8');
+    // Written in place (the site's page is the same file, a hard link): its end and its size as they were.
+    await writeFile(entry('vase'), before.replace('a long page', 'A LONG PAGE'));
+    expect((await readFile(entry('vase'), 'utf8')).length).toBe(before.length);
+    const after = await plan();
+    expect(after.pages.map((p) => [p.slug, p.render])).toEqual([
+      ['vase', true],
+      ['bowl', false],
+    ]);
+  });
+
+  it('keeps a page whose entry holds the same bytes under another time (a cache restored from an archive)', async () => {
+    const { entry, plan } = await storedPages();
+    const now = new Date();
+    await utimes(entry('vase'), now, now);
+    expect((await plan()).pages.map((p) => p.render)).toEqual([false, false]);
+    // And still after that (the entry's new time is the one on record now).
+    expect((await plan()).pages.map((p) => p.render)).toEqual([false, false]);
   });
 });
 

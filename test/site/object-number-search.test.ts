@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainSlug } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
+import { addressOf, md5 } from '../../site/src/lib/address.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
@@ -23,7 +26,14 @@ import { serveSite } from './server.ts';
 const root = path.resolve(import.meta.dirname, '..', '..');
 const photo = path.resolve(root, '..', 'shared', 'datasets', 'five-museums', 'images', 'artic', 'artic_28560.jpg');
 
-describe('fields kept from the search index', () => {
+describe('object addresses in the browser', () => {
+  it('makes the same address and md5 as the pipeline', () => {
+    for (const id of ['DM-0267', 'DM 0267', 'A/1', 'Łódź 12', 'Château.3', '1923.45 a-b', '---', 'x'.repeat(90)]) {
+      expect(addressOf(id), id).toBe(plainSlug(id) === 'object' && !/object/i.test(id) ? '' : plainSlug(id));
+      expect(md5(id), id).toBe(createHash('md5').update(id).digest('hex'));
+    }
+  });
+
   it('writes a field Pagefind keeps but cannot index, and reads it back', () => {
     const text = '/media/thumbs/52372af38e335e0a0e8823445a02c8d5-240.webp Photograph of “Łódź”';
     const marks = unindexed(text);
@@ -78,6 +88,7 @@ describe('object numbers in search', () => {
   });
 
   const idOf = (url: string) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url;
+  const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
 
   /** Pagefind's answer, best first: each result's object number and how many words of its text matched. */
   async function search(q: string): Promise<{ id: string; locations: number }[]> {
@@ -115,5 +126,71 @@ describe('object numbers in search', () => {
     for (const q of ['9999', '0268', '240', 'webp', 'thumbs', 'media', 'photograph', '0000000', 'DM-9999']) {
       expect(await search(q), q).toEqual([]);
     }
+  });
+
+  /** The search page's answer to a query typed into its box: the status, the offered page, the cards' titles. */
+  async function typed(q: string) {
+    await page.goto(`${site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+    await page
+      .locator('#status')
+      .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|Type`) })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    const exact = page.locator('#exact');
+    return {
+      status: (await page.locator('#status').textContent()) ?? '',
+      offered: (await exact.isVisible()) ? await exact.locator('a').getAttribute('href') : null,
+      titles: await page.locator('#results .title').allTextContents(),
+    };
+  }
+
+  it('offers the page of an object number typed into the search box first', async () => {
+    const a = await typed('DM-0267');
+    expect(a.offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    expect(a.titles[0]).toBe('View of Valparaíso');
+    // The card's photograph and its alt text, read back from the fields Pagefind does not index.
+    const img = page.locator('#results img').first();
+    expect(await img.getAttribute('src')).toMatch(/^\/media\/.+\.webp$/);
+    expect(await img.getAttribute('alt')).toMatch(/^Photograph of View of Valparaíso/);
+    expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    // Above the results, so it is the first link after the box.
+    const order = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { compareDocumentPosition(o: unknown): number } };
+        }
+      ).document;
+      return d.querySelector('#exact')!.compareDocumentPosition(d.querySelector('#results'));
+    });
+    expect(order & 4).toBe(4);
+    // The look-alike's own page, not the incumbent's; typed in lower case, the incumbent's page.
+    expect((await typed('DM 0267')).offered).toBe(`/objects/${slugOf('DM 0267')}/`);
+    expect(slugOf('DM 0267')).not.toBe(slugOf('DM-0267'));
+    expect((await typed('dm-0267')).offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    await page.locator('#exact a').click();
+    await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
+    // No object has the number: nothing offered, nothing found.
+    const none = await typed('DM-9999');
+    expect(none.offered).toBeNull();
+    expect(none.titles).toEqual([]);
+    expect(none.status).toContain('0 objects');
+    // Words are not object numbers: no page is asked for.
+    expect((await typed('Bowl')).offered).toBeNull();
+  });
+
+  it('does not search for a single letter or digit', async () => {
+    for (const q of ['0', 'a', '-']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual([]);
+      expect(r.status, q).toMatch(/Type two or more letters or digits/);
+    }
+    // Two are enough: "18" finds the objects dated in the 1800s.
+    expect((await typed('18')).titles.sort()).toEqual(['Harbour at Naples', 'Tapestry Fragment with Checks']);
   });
 });

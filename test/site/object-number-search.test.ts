@@ -29,7 +29,8 @@ const photo = path.resolve(root, '..', 'shared', 'datasets', 'five-museums', 'im
 describe('object addresses in the browser', () => {
   it('makes the same address and md5 as the pipeline', () => {
     for (const id of ['DM-0267', 'DM 0267', 'A/1', 'Łódź 12', 'Château.3', '1923.45 a-b', '---', 'x'.repeat(90)]) {
-      expect(addressOf(id), id).toBe(plainSlug(id) === 'object' && !/object/i.test(id) ? '' : plainSlug(id));
+      // The pipeline names an id that leaves no address "object"; the browser looks none up.
+      expect(addressOf(id) || 'object', id).toBe(plainSlug(id));
       expect(md5(id), id).toBe(createHash('md5').update(id).digest('hex'));
     }
   });
@@ -128,8 +129,17 @@ describe('object numbers in search', () => {
     }
   });
 
-  /** The search page's answer to a query typed into its box: the status, the offered page, the cards' titles. */
+  /**
+   * The search page's answer to a query typed into its box: the status, the offered page, the cards' titles,
+   * and what was asked for because of the query (HEAD requests, the address code).
+   */
   async function typed(q: string) {
+    // From the page's load: the address code is not part of the search page.
+    const asked: string[] = [];
+    const record = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'HEAD' || /\/_astro\/address\./.test(r.url())) asked.push(`${r.method()} ${r.url()}`);
+    };
+    page.on('request', record);
     await page.goto(`${site.url}browse/`);
     await page
       .locator('#status')
@@ -142,8 +152,10 @@ describe('object numbers in search', () => {
       .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|Type`) })
       .waitFor();
     await page.waitForLoadState('networkidle');
+    page.off('request', record);
     const exact = page.locator('#exact');
     return {
+      asked,
       status: (await page.locator('#status').textContent()) ?? '',
       offered: (await exact.isVisible()) ? await exact.locator('a').getAttribute('href') : null,
       titles: await page.locator('#results .title').allTextContents(),
@@ -153,6 +165,11 @@ describe('object numbers in search', () => {
   it('offers the page of an object number typed into the search box first', async () => {
     const a = await typed('DM-0267');
     expect(a.offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    // Two HEAD requests (the hashed address, the plain one) and the address code, nothing more.
+    expect(a.asked.filter((r) => r.startsWith('HEAD')).sort()).toEqual(
+      [`HEAD ${site.url}objects/dm-0267-${md5('DM-0267').slice(0, 8)}/`, `HEAD ${site.url}objects/dm-0267/`].sort(),
+    );
+    expect(a.asked.filter((r) => r.startsWith('GET'))).toHaveLength(1);
     expect(a.titles[0]).toBe('View of Valparaíso');
     // The card's photograph and its alt text, read back from the fields Pagefind does not index.
     const img = page.locator('#results img').first();
@@ -180,8 +197,11 @@ describe('object numbers in search', () => {
     expect(none.offered).toBeNull();
     expect(none.titles).toEqual([]);
     expect(none.status).toContain('0 objects');
-    // Words are not object numbers: no page is asked for.
-    expect((await typed('Bowl')).offered).toBeNull();
+    // Words are not object numbers: no page is asked for, and the address code is not loaded.
+    const words = await typed('Bowl');
+    expect(words.offered).toBeNull();
+    expect(words.asked).toEqual([]);
+    expect(words.titles).toEqual(['Bowl with Fish']);
   });
 
   it('does not search for a single letter or digit', async () => {

@@ -1,0 +1,55 @@
+/*
+ * An object's page address from its object number, in the browser, as the pipeline makes it
+ * (pipeline/catalogue/derive.ts plainSlug and slugFor): the 404 page turns a typed address into the
+ * page's, the search page an object number typed into its box. Kept apart from derive.ts, which uses
+ * Node's crypto; test/site/object-number-search.test.ts checks that both give the same answers.
+ */
+
+/** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
+export function addressOf(id: string): string {
+  return id
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|-+$/g, '')
+    .slice(0, 80);
+}
+
+/**
+ * The md5 of an id's UTF-8 bytes, as hex (node's createHash('md5')): an id that slugifies like an object
+ * already published ("DM 0267" added after "DM-0267") has its page at "<address>-<first 8 of md5(id)>".
+ */
+export function md5(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  const blocks = ((bytes.length + 8) >>> 6) + 1;
+  const words = new Uint32Array(blocks * 16);
+  for (let i = 0; i < bytes.length; i++) words[i >> 2]! |= bytes[i]! << ((i % 4) * 8);
+  words[bytes.length >> 2]! |= 0x80 << ((bytes.length % 4) * 8);
+  words[blocks * 16 - 2] = bytes.length * 8;
+  const shifts = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+  const k = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0);
+  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+  for (let at = 0; at < words.length; at += 16) {
+    let [a, b, c, d] = h as [number, number, number, number];
+    for (let i = 0; i < 64; i++) {
+      const round = i >> 4;
+      const f = [(b & c) | (~b & d), (d & b) | (~d & c), b ^ c ^ d, c ^ (b | ~d)][round]!;
+      const g = [i, (5 * i + 1) % 16, (3 * i + 5) % 16, (7 * i) % 16][round]!;
+      const s = shifts[round * 4 + (i % 4)]!;
+      const x = (a + f + k[i]! + words[at + g]!) >>> 0;
+      [a, d, c, b] = [d, c, b, (b + ((x << s) | (x >>> (32 - s)))) >>> 0];
+    }
+    [a, b, c, d].forEach((v, i) => (h[i] = (h[i]! + v) >>> 0));
+  }
+  return h.map((v) => [0, 8, 16, 24].map((n) => ((v >>> n) & 0xff).toString(16).padStart(2, '0')).join('')).join('');
+}
+
+/**
+ * The pages where the object numbered `id` may be, its own first: the hashed address (only an id that
+ * came after a look-alike has one), then the plain one; none when the id leaves no address.
+ */
+export function pagesOf(id: string): string[] {
+  const address = addressOf(id);
+  return address ? [`${address}-${md5(id).slice(0, 8)}`, address] : [];
+}

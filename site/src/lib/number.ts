@@ -1,0 +1,21 @@
+import { fold } from './fold.ts';
+
+/*
+ * An object number as the search index holds it. Pagefind splits "DM-0267" into "dm0267", "dm" and
+ * "0267"; "dm", on every page of a collection numbered so, is the word Pagefind falls back to when no
+ * word starts with what was typed ("DM-9999" → "dm9999": nothing starts so, "dm" starts it), and
+ * would find every object. So the page gives Pagefind, hidden, the number without its punctuation
+ * ("dm0267": what "DM-0267", "dm 0267"… are searched as) and each of its parts with a digit and two or
+ * more characters ("0267": a partial number finds the objects whose number has a part starting so).
+ */
+
+/** The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45". */
+export function numberWords(id: string): string {
+  const runs = fold(id)
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const whole = runs.join('');
+  const parts = runs.filter((r) => r !== whole && /\p{N}/u.test(r) && [...r].length >= 2);
+  return [...new Set([whole, ...parts])].join(' ');
+}

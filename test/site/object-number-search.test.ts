@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainSlug } from '../../pipeline/catalogue/derive.ts';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { addressOf, md5 } from '../../site/src/lib/address.ts';
+import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * Searching by object number, as an outside tester did on the demo: "DM-0267" found nothing (the number
+ * was not indexed), "0267" found DM-0322 and DM-0177 and "9999" eight objects, none of them with that
+ * number. Pagefind searches every data-pagefind-meta field: the thumbnail's address ("…/<md5>-240.webp")
+ * gave each object words such as "02" and "99", and Pagefind, finding no word that starts with "0267",
+ * falls back to the longest word that starts it ("02"). A small site with photographs, read in Chromium.
+ */
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const photo = path.resolve(root, '..', 'shared', 'datasets', 'five-museums', 'images', 'artic', 'artic_28560.jpg');
+
+describe('object addresses in the browser', () => {
+  it('makes the same address and md5 as the pipeline', () => {
+    for (const id of ['DM-0267', 'DM 0267', 'A/1', 'Łódź 12', 'Château.3', '1923.45 a-b', '---', 'x'.repeat(90)]) {
+      // The pipeline names an id that leaves no address "object"; the browser looks none up.
+      expect(addressOf(id) || 'object', id).toBe(plainSlug(id));
+      expect(md5(id), id).toBe(createHash('md5').update(id).digest('hex'));
+    }
+  });
+
+  it('writes a field Pagefind keeps but cannot index, and reads it back', () => {
+    const text = '/media/thumbs/52372af38e335e0a0e8823445a02c8d5-240.webp Photograph of “Łódź”';
+    const marks = unindexed(text);
+    expect(marks).toMatch(/^[!$%()+,\-./:;=?@~]+$/);
+    expect(readUnindexed(marks)).toBe(text);
+  });
+});
+
+describe('object numbers in search', () => {
+  let dir = '';
+  let catalogue: Catalogue;
+  let browser: Browser;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof serveSite>>;
+  const labels = ['print', 'vessel'];
+  const objects: FixtureObject[] = [
+    { id: 'DM-0267', title: 'View of Valparaíso', maker: 'Hana Mori', date: '1795', label: 'print', image: photo },
+    { id: 'DM-0322', title: 'Bowl with Fish', date: '11th century', label: 'vessel', image: photo },
+    { id: 'DM-0177', title: 'Tapestry Fragment with Checks', date: '1866', label: 'print', image: photo },
+    { id: 'DM-0001', title: 'Harbour at Naples', date: '1810', label: 'print', image: photo },
+    { id: 'DM-02671', title: 'Jug', date: '1900', label: 'vessel', image: photo },
+    // Spelled like DM-0267's address: it gets the hashed one ("dm-0267-<md5>").
+    { id: 'DM 0267', title: 'Cup', date: '1901', label: 'vessel', image: photo },
+    { id: 'B.12', title: 'Plate', label: 'vessel', image: null },
+  ];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-number-'));
+    await writeFixture({ root: dir, objects, labels, withMetrics: false, uniqueThumbnails: true });
+    const ws = workspace(dir);
+    const params = defaultParams();
+    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+    await buildSite({ ws, params, log: memoryLogger() });
+    site = await serveSite({ dir: ws.site });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${site.url}data/`);
+    // A string, not a function: vitest rewrites import() in functions it compiles.
+    await page.evaluate(
+      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const idOf = (url: string) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url;
+  const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
+
+  /** Pagefind's answer, best first: each result's object number and how many words of its text matched. */
+  async function search(q: string): Promise<{ id: string; locations: number }[]> {
+    const found = await page.evaluate(async (q) => {
+      const pf = (
+        globalThis as unknown as {
+          pf: {
+            search(q: string): Promise<{ results: { data(): Promise<{ url: string; locations: number[] }> }[] }>;
+          };
+        }
+      ).pf;
+      const s = await pf.search(q);
+      return Promise.all(s.results.map(async (r) => r.data()));
+    }, q);
+    return found.map((d) => ({ id: idOf(d.url), locations: d.locations.length }));
+  }
+
+  it('finds an object by its number', async () => {
+    // Pagefind may rank DM-02671 (a shorter page) first: the search page puts the number's own object first.
+    for (const q of ['DM-0267', 'dm-0267', 'DM0267', 'DM 0267']) {
+      const r = await search(q);
+      expect(r.map((x) => x.id).sort(), q).toEqual(['DM 0267', 'DM-0267', 'DM-02671']);
+    }
+    expect((await search('DM-0001')).map((r) => r.id)).toEqual(['DM-0001']);
+    expect((await search('B.12')).map((r) => r.id)).toEqual(['B.12']);
+  });
+
+  it('finds by part of a number only the objects whose number has it', async () => {
+    const r = await search('0267');
+    expect(r.map((x) => x.id).sort()).toEqual(['DM 0267', 'DM-0267', 'DM-02671']);
+    for (const x of r) expect(x.locations, x.id).toBeGreaterThan(0);
+  });
+
+  it('finds nothing by the words of a thumbnail address, its alt text or a number no object has', async () => {
+    for (const q of ['9999', '0268', '240', 'webp', 'thumbs', 'media', 'photograph', '0000000', 'DM-9999']) {
+      expect(await search(q), q).toEqual([]);
+    }
+  });
+
+  /**
+   * The search page's answer to a query typed into its box: the status, the offered page, the cards' titles,
+   * and what was asked for because of the query (HEAD requests, the address code).
+   */
+  async function typed(q: string) {
+    // From the page's load: the address code is not part of the search page.
+    const asked: string[] = [];
+    const record = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'HEAD' || /\/_astro\/address\./.test(r.url())) asked.push(`${r.method()} ${r.url()}`);
+    };
+    page.on('request', record);
+    await page.goto(`${site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+    await page
+      .locator('#status')
+      .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|Type`) })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    page.off('request', record);
+    const exact = page.locator('#exact');
+    return {
+      asked,
+      status: (await page.locator('#status').textContent()) ?? '',
+      offered: (await exact.isVisible()) ? await exact.locator('a').getAttribute('href') : null,
+      titles: await page.locator('#results .title').allTextContents(),
+    };
+  }
+
+  it('offers the page of an object number typed into the search box first', async () => {
+    const a = await typed('DM-0267');
+    expect(a.offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    // Two HEAD requests (the hashed address, the plain one) and the address code, nothing more.
+    expect(a.asked.filter((r) => r.startsWith('HEAD')).sort()).toEqual(
+      [`HEAD ${site.url}objects/dm-0267-${md5('DM-0267').slice(0, 8)}/`, `HEAD ${site.url}objects/dm-0267/`].sort(),
+    );
+    expect(a.asked.filter((r) => r.startsWith('GET'))).toHaveLength(1);
+    expect(a.titles[0]).toBe('View of Valparaíso');
+    // The card's photograph and its alt text, read back from the fields Pagefind does not index.
+    const img = page.locator('#results img').first();
+    expect(await img.getAttribute('src')).toMatch(/^\/media\/.+\.webp$/);
+    expect(await img.getAttribute('alt')).toMatch(/^Photograph of View of Valparaíso/);
+    expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    // Above the results, so it is the first link after the box.
+    const order = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { compareDocumentPosition(o: unknown): number } };
+        }
+      ).document;
+      return d.querySelector('#exact')!.compareDocumentPosition(d.querySelector('#results'));
+    });
+    expect(order & 4).toBe(4);
+    // The look-alike's own page, not the incumbent's; typed in lower case, the incumbent's page.
+    expect((await typed('DM 0267')).offered).toBe(`/objects/${slugOf('DM 0267')}/`);
+    expect(slugOf('DM 0267')).not.toBe(slugOf('DM-0267'));
+    expect((await typed('dm-0267')).offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    await page.locator('#exact a').click();
+    await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
+    // No object has the number: nothing offered, nothing found.
+    const none = await typed('DM-9999');
+    expect(none.offered).toBeNull();
+    expect(none.titles).toEqual([]);
+    expect(none.status).toContain('0 objects');
+    // Words are not object numbers: no page is asked for, and the address code is not loaded.
+    const words = await typed('Bowl');
+    expect(words.offered).toBeNull();
+    expect(words.asked).toEqual([]);
+    expect(words.titles).toEqual(['Bowl with Fish']);
+  });
+
+  it('does not search for a single letter or digit', async () => {
+    for (const q of ['0', 'a', '-']) {
+      const r = await typed(q);
+      expect(r.titles, q).toEqual([]);
+      expect(r.status, q).toMatch(/Type two or more letters or digits/);
+    }
+    // Two are enough: "18" finds the objects dated in the 1800s.
+    expect((await typed('18')).titles.sort()).toEqual(['Harbour at Naples', 'Tapestry Fragment with Checks']);
+  });
+});

@@ -36,10 +36,17 @@ const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * Names an object's folder cannot have: files and work folders the build keeps beside the object folders
- * (iiif/collection.json, the tiles' `<slug>.partial`, temporary `….tmp` files).
+ * (iiif/collection.json, the tiles' `<slug>.partial`, temporary `….tmp` files), and names Windows cannot give a
+ * folder (CON, nul.txt, com1; a name ending in "."), so the site builds and copies on a Windows runner too.
  */
 export function reservedSlug(slug: string): boolean {
-  return slug === 'collection.json' || slug.endsWith('.partial') || slug.endsWith('.tmp');
+  return (
+    slug === 'collection.json' ||
+    slug.endsWith('.partial') ||
+    slug.endsWith('.tmp') ||
+    slug.endsWith('.') ||
+    /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/.test(slug)
+  );
 }
 
 /**

@@ -145,6 +145,22 @@ describe('reading the previous addresses', () => {
   });
 });
 
+describe('ids that make folder names Windows cannot create', () => {
+  it('get the address with a code added (CON, nul.1, COM1, a name ending in a dot)', () => {
+    const ids = ['CON', 'nul.1', 'COM1', 'LPT9.x', 'A.', 'CONSOLE', 'com10'];
+    const slugs = assignSlugs({ ids, previous: new Map([['CON', 'con']]) });
+    expect(slugs).toEqual([
+      `con-${hash('CON')}`,
+      `nul.1-${hash('nul.1')}`,
+      `com1-${hash('COM1')}`,
+      `lpt9.x-${hash('LPT9.x')}`,
+      `a.-${hash('A.')}`,
+      'console',
+      'com10',
+    ]);
+  });
+});
+
 describe('ids named like the files beside the object folders', () => {
   it('builds when an object is numbered collection.json, giving it another address', async () => {
     const dir = await fresh();

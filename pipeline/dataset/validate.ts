@@ -8,6 +8,7 @@ import {
   parseCsv,
   parseLabels,
   parseObjects,
+  shortenedNumber,
 } from '../collection/index.ts';
 import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
@@ -256,6 +257,7 @@ export function checkLabels({
     counted.push(line);
   }
   const labelOf = new Map<string, string>();
+  let shortened: Map<string, string[]> | undefined;
   for (const [id, { lines, agreed }] of agreedLines({ labels: counted, blanks })) {
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
     if (rest.length === 0) {
@@ -263,6 +265,21 @@ export function checkLabels({
       continue;
     }
     const agree = agreed !== null;
+    if (agree) labelOf.set(id, first.label);
+    // 1987.10 saved by a spreadsheet as 1987.1: the repeated line is most likely another object, not one to delete.
+    shortened ??= unlabelledShortened({ objectIds, labels, blanks });
+    const longer = shortened.get(id);
+    if (longer) {
+      for (const extra of rest)
+        issues.push({
+          code: 'LABEL_DUPLICATE',
+          message: `${name}:${extra.line}: ${shortenedMessage({ id, longer, extra, lines, agree })}`,
+          file: name,
+          line: extra.line,
+          object: id,
+        });
+      continue;
+    }
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
     const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
@@ -289,9 +306,62 @@ export function checkLabels({
         line: extra.line,
         object: id,
       });
-    if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues, unknown };
+}
+
+/**
+ * The objects a spreadsheet may have shortened to another id (1987.10 and 1987.100 to 1987.1: shortenedNumber) and
+ * that have no line of their own in labels.csv, by the id they would have become.
+ */
+function unlabelledShortened({
+  objectIds,
+  labels,
+  blanks,
+}: {
+  objectIds: Set<string>;
+  labels: LabelLine[];
+  blanks: LabelLine[];
+}): Map<string, string[]> {
+  const lined = new Set([...labels, ...blanks].map((l) => l.objectId));
+  const byShort = new Map<string, string[]>();
+  for (const id of objectIds) {
+    const short = shortenedNumber(id);
+    if (short === id || lined.has(id)) continue;
+    const list = byShort.get(short);
+    if (list) list.push(id);
+    else byShort.set(short, [id]);
+  }
+  for (const list of byShort.values()) list.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  return byShort;
+}
+
+/** The message on a repeated line of `id` that is most likely one of `longer`, shortened by a spreadsheet. */
+function shortenedMessage({
+  id,
+  longer,
+  extra,
+  lines,
+  agree,
+}: {
+  id: string;
+  longer: string[];
+  extra: LabelLine;
+  lines: LabelLine[];
+  agree: boolean;
+}): string {
+  const or = longer.length === 1 ? longer[0]! : `${longer.slice(0, -1).join(', ')} or ${longer.at(-1)}`;
+  const back = longer.length === 1 ? `as ${longer[0]}` : 'as the right one of these';
+  const said = (l: LabelLine) =>
+    l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
+  const until = agree
+    ? `Until then ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`
+    : `Until then object "${clip(id)}" is left unlabelled (its lines disagree: ${lines.map(said).join(', ')}) ` +
+      `and ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`;
+  return (
+    `a spreadsheet probably shortened ${or} to ${clip(id)}: line ${extra.line} is probably object ${or}; ` +
+    `write its id back ${back} (format the id column as text). ${until}`
+  );
 }
 
 /**

@@ -26,11 +26,13 @@ describe('accession numbers a spreadsheet shortened in labels.csv', () => {
       [3, '1987.1'],
       [5, '1987.2'],
     ]);
-    expect(issues[0]!.message).toMatch(
-      /^labels\.csv:3: a spreadsheet probably shortened 1987\.10 to 1987\.1: line 3 is probably object 1987\.10; write its id back as 1987\.10 \(format the id column as text\)/,
+    expect(issues[0]!.message).toContain(
+      'labels.csv:3: a spreadsheet probably shortened 1987.10 to 1987.1: line 3 is probably object 1987.10; ' +
+        'write its id back as 1987.10 (format the id column as text)',
     );
-    expect(issues[1]!.message).toMatch(
-      /^labels\.csv:5: a spreadsheet probably shortened 1987\.20 to 1987\.2: line 5 is probably object 1987\.20; write its id back as 1987\.20 \(format the id column as text\)/,
+    expect(issues[1]!.message).toContain(
+      'labels.csv:5: a spreadsheet probably shortened 1987.20 to 1987.2: line 5 is probably object 1987.20; ' +
+        'write its id back as 1987.20 (format the id column as text)',
     );
     for (const issue of issues) expect(issue.message).not.toMatch(/delete/i);
     // Two different labels: we still do not guess which is 1987.1's.
@@ -45,8 +47,9 @@ describe('accession numbers a spreadsheet shortened in labels.csv', () => {
     });
     const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
     expect(dataset.issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(
-        /^labels\.csv:3: a spreadsheet probably shortened 1987\.10 or 1987\.100 to 1987\.1: line 3 is probably object 1987\.10 or 1987\.100;/,
+      expect.stringContaining(
+        'labels.csv:3: a spreadsheet probably shortened 1987.10 or 1987.100 to 1987.1: line 3 is probably object ' +
+          '1987.10 or 1987.100;',
       ),
     ]);
   });

@@ -245,9 +245,13 @@ export function checkLabels({
           ? ` Did you mean "${hint.meant}"?`
           : ` Did you mean "${hint.meant}"? If "${clip(line.label)}" is a label of its own, add it to ` +
             'collection.vocabulary in params.yaml.';
+      // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
+      const odd = oddCharacter(line.label);
       issues.push({
         code: 'LABEL_NOT_IN_VOCABULARY',
-        message: `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection.${suggestion}`,
+        message:
+          `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection` +
+          `${odd ? `: ${odd}` : ''}.${suggestion}`,
         file: name,
         line: line.line,
         object: line.objectId,
@@ -563,18 +567,27 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
   const matches = byFolded.get(foldId(id));
   if (matches?.length !== 1) return undefined;
   const meant = matches[0]!;
-  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(id);
-  let why: string;
-  if (odd) {
-    const c = odd[0];
-    const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    const before = id.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
-    const where = before ? `after "${before}"` : 'at the start';
-    why = INVISIBLE[c]
-      ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
-      : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
-  } else if (id.normalize('NFC') === meant.normalize('NFC')) {
-    why = 'it differs from an id in the collection only in how an accented letter is encoded';
-  } else why = 'it differs from an id in the collection only in capitals';
+  const why =
+    oddCharacter(id) ??
+    (id.normalize('NFC') === meant.normalize('NFC')
+      ? 'it differs from an id in the collection only in how an accented letter is encoded'
+      : 'it differs from an id in the collection only in capitals');
   return `: ${why}. Did you mean "${clip(meant)}"?`;
+}
+
+/**
+ * The first character of `text` that does not show, or that only looks like "-", named with its code and where it is
+ * (`it contains an invisible character (zero-width space, U+200B) after "co"`); undefined when there is none. Said
+ * the same for an object id and for a label.
+ */
+function oddCharacter(text: string): string | undefined {
+  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(text);
+  if (!odd) return undefined;
+  const c = odd[0];
+  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const before = text.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
+  const where = before ? `after "${clip(before)}"` : 'at the start';
+  return INVISIBLE[c]
+    ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
+    : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
 }

@@ -14,7 +14,6 @@ import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
-import { checkLabelColumns } from './labels-columns.ts';
 
 /*
  * The checks on the collection's two tables that do not need the images: duplicate or missing object
@@ -107,7 +106,6 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
     throw error;
   }
-  checkLabelColumns({ text, name });
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file: name, blanks });
   if (labels.length > 0) return { labels, blanks, missing: false };

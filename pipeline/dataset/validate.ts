@@ -8,12 +8,12 @@ import {
   parseCsv,
   parseLabels,
   parseObjects,
+  shortenedNumber,
 } from '../collection/index.ts';
 import { nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
-import { checkLabelColumns } from './labels-columns.ts';
 
 /*
  * The checks on the collection's two tables that do not need the images: duplicate or missing object
@@ -106,7 +106,6 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
     throw error;
   }
-  checkLabelColumns({ text, name });
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file: name, blanks });
   if (labels.length > 0) return { labels, blanks, missing: false };
@@ -244,9 +243,13 @@ export function checkLabels({
           ? ` Did you mean "${hint.meant}"?`
           : ` Did you mean "${hint.meant}"? If "${clip(line.label)}" is a label of its own, add it to ` +
             'collection.vocabulary in params.yaml.';
+      // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
+      const odd = oddCharacter(line.label);
       issues.push({
         code: 'LABEL_NOT_IN_VOCABULARY',
-        message: `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection.${suggestion}`,
+        message:
+          `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection` +
+          `${odd ? `: ${odd}` : ''}.${suggestion}`,
         file: name,
         line: line.line,
         object: line.objectId,
@@ -256,6 +259,7 @@ export function checkLabels({
     counted.push(line);
   }
   const labelOf = new Map<string, string>();
+  let shortened: Map<string, string[]> | undefined;
   for (const [id, { lines, agreed }] of agreedLines({ labels: counted, blanks })) {
     const [first, ...rest] = lines as [LabelLine, ...LabelLine[]];
     if (rest.length === 0) {
@@ -263,6 +267,21 @@ export function checkLabels({
       continue;
     }
     const agree = agreed !== null;
+    if (agree) labelOf.set(id, first.label);
+    // 1987.10 saved by a spreadsheet as 1987.1: the repeated line is most likely another object, not one to delete.
+    shortened ??= unlabelledShortened({ objectIds, labels, blanks });
+    const longer = shortened.get(id);
+    if (longer) {
+      for (const extra of rest)
+        issues.push({
+          code: 'LABEL_DUPLICATE',
+          message: `${name}:${extra.line}: ${shortenedMessage({ id, longer, extra, lines, agree })}`,
+          file: name,
+          line: extra.line,
+          object: id,
+        });
+      continue;
+    }
     // Every line of the object, each once: comparing each extra line with the first only misnamed a third line.
     const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
     const times = lines.length === 2 ? 'twice' : `${lines.length} times`;
@@ -289,9 +308,62 @@ export function checkLabels({
         line: extra.line,
         object: id,
       });
-    if (agree) labelOf.set(id, first.label);
   }
   return { labelOf, issues, unknown };
+}
+
+/**
+ * The objects a spreadsheet may have shortened to another id (1987.10 and 1987.100 to 1987.1: shortenedNumber) and
+ * that have no line of their own in labels.csv, by the id they would have become.
+ */
+function unlabelledShortened({
+  objectIds,
+  labels,
+  blanks,
+}: {
+  objectIds: Set<string>;
+  labels: LabelLine[];
+  blanks: LabelLine[];
+}): Map<string, string[]> {
+  const lined = new Set([...labels, ...blanks].map((l) => l.objectId));
+  const byShort = new Map<string, string[]>();
+  for (const id of objectIds) {
+    const short = shortenedNumber(id);
+    if (short === id || lined.has(id)) continue;
+    const list = byShort.get(short);
+    if (list) list.push(id);
+    else byShort.set(short, [id]);
+  }
+  for (const list of byShort.values()) list.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  return byShort;
+}
+
+/** The message on a repeated line of `id` that is most likely one of `longer`, shortened by a spreadsheet. */
+function shortenedMessage({
+  id,
+  longer,
+  extra,
+  lines,
+  agree,
+}: {
+  id: string;
+  longer: string[];
+  extra: LabelLine;
+  lines: LabelLine[];
+  agree: boolean;
+}): string {
+  const or = longer.length === 1 ? longer[0]! : `${longer.slice(0, -1).join(', ')} or ${longer.at(-1)}`;
+  const back = longer.length === 1 ? `as ${longer[0]}` : 'as the right one of these';
+  const said = (l: LabelLine) =>
+    l.label ? `line ${l.line} "${clip(l.label)}"` : `line ${l.line} with the label cell empty`;
+  const until = agree
+    ? `Until then ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`
+    : `Until then object "${clip(id)}" is left unlabelled (its lines disagree: ${lines.map(said).join(', ')}) ` +
+      `and ${or} ${longer.length === 1 ? 'has' : 'have'} no label.`;
+  return (
+    `a spreadsheet probably shortened ${or} to ${clip(id)}: line ${extra.line} is probably object ${or}; ` +
+    `write its id back ${back} (format the id column as text). ${until}`
+  );
 }
 
 /**
@@ -493,18 +565,27 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
   const matches = byFolded.get(foldId(id));
   if (matches?.length !== 1) return undefined;
   const meant = matches[0]!;
-  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(id);
-  let why: string;
-  if (odd) {
-    const c = odd[0];
-    const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-    const before = id.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
-    const where = before ? `after "${before}"` : 'at the start';
-    why = INVISIBLE[c]
-      ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
-      : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
-  } else if (id.normalize('NFC') === meant.normalize('NFC')) {
-    why = 'it differs from an id in the collection only in how an accented letter is encoded';
-  } else why = 'it differs from an id in the collection only in capitals';
+  const why =
+    oddCharacter(id) ??
+    (id.normalize('NFC') === meant.normalize('NFC')
+      ? 'it differs from an id in the collection only in how an accented letter is encoded'
+      : 'it differs from an id in the collection only in capitals');
   return `: ${why}. Did you mean "${clip(meant)}"?`;
+}
+
+/**
+ * The first character of `text` that does not show, or that only looks like "-", named with its code and where it is
+ * (`it contains an invisible character (zero-width space, U+200B) after "co"`); undefined when there is none. Said
+ * the same for an object id and for a label.
+ */
+function oddCharacter(text: string): string | undefined {
+  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(text);
+  if (!odd) return undefined;
+  const c = odd[0];
+  const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const before = text.slice(0, odd.index).replace(ODD, (x) => (HYPHENS[x] ? '-' : ''));
+  const where = before ? `after "${clip(before)}"` : 'at the start';
+  return INVISIBLE[c]
+    ? `it contains an invisible character (${INVISIBLE[c]}, ${code}) ${where}`
+    : `it contains a hyphen that only looks like "-" (${HYPHENS[c]}, ${code}) ${where}`;
 }

@@ -242,7 +242,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   const skippedLine = [
     outside
       ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
-        `labels and ${outside === 1 ? 'was' : 'were'} skipped`
+        `labels (${vocabularyWords(vocabulary!)}) and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : '',
     otherSkipped && !stale
@@ -327,16 +327,23 @@ function thumbnail(c: LabelChange): string {
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
 
+/** A vocabulary this long is not listed in the report: params.yaml is named instead. */
+const LISTED_LABELS = 20;
+
+/** The collection's labels for the line above the label table: listed when few, else where they are. */
+export function vocabularyWords(vocabulary: string[]): string {
+  if (vocabulary.length <= LISTED_LABELS) return vocabulary.map((l) => text(l)).join(', ');
+  return `the ${vocabulary.length.toLocaleString('en')} labels in collection.vocabulary in params.yaml`;
+}
+
 function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
     // No model learned from or was tested on this line: say so before anything else.
+    // The labels are listed once, above the table: in every row they made 1,000 rows × 1,000 labels.
     if (vocabulary && !vocabulary.includes(c.after))
-      return (
-        `"${text(c.after)}" is not one of the collection's labels ` +
-        `(${vocabulary.map((l) => text(l)).join(', ')}): the line was skipped`
-      );
+      return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
     return stale
       ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
       : 'the dataset stage skipped this line (see its warnings): no model used the new label';

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseLabels, readLabels } from '../../pipeline/collection/index.ts';
 import { readLabelsChecked } from '../../pipeline/dataset/validate.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { removeTempDirs, tempDir } from './fixtures.ts';
@@ -55,5 +56,34 @@ describe('labels.csv with very many columns', () => {
     const header = wide(100, 'object_id,label').split(',').slice(0, 100).join(',');
     const row = ['o1', 'coin', ...Array.from({ length: 98 }, () => '')].join(',');
     expect((await read(`${header}\n${row}\n`)).labels).toEqual([{ objectId: 'o1', label: 'coin', line: 2 }]);
+  });
+});
+
+describe('every reader of labels.csv refuses a line of too many columns', () => {
+  // The report, import, the monitor and the catalogue read labels.csv through parseLabels, not the dataset stage:
+  // they parsed the 100,000 columns. Failed before the check moved into parseLabels.
+  const text = `object_id,label\no1,coin\no2,mask,${Array.from({ length: 150 }, () => 'x').join(',')}\n`;
+
+  it('parseLabels, with the same code, line and message', () => {
+    let caught: unknown;
+    try {
+      parseLabels({ text, file: 'labels.csv' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isVitrineError(caught, 'LABELS_TOO_MANY_COLUMNS')).toBe(true);
+    const error = caught as Error & { data: { line: number } };
+    expect(error.data.line).toBe(3);
+    expect(error.message).toMatch(/^labels\.csv:3: this line has more than 100 columns/);
+  });
+
+  it('readLabels', async () => {
+    const file = path.join(await tempDir('vitrine-labels-columns-'), 'labels.csv');
+    await writeFile(file, text);
+    const error = await readLabels({ file }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVitrineError(error, 'LABELS_TOO_MANY_COLUMNS')).toBe(true);
   });
 });

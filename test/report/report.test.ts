@@ -308,20 +308,22 @@ describe('the label-correction report', () => {
   it("says plainly when a new label is not one of the collection's labels and the dataset skipped the line", async () => {
     const { base, head } = labelCorrection();
     // DM-0008 is a training object; "amphora" is not in the vocabulary, so dataset.json has no label for it.
-    const { ws } = await makeRepo({ objects, base, head: { ...head, 'DM-0008': 'amphora' } });
+    // DM-0007 too ("krater"): the vocabulary was listed again in every such row (1,000 rows × 1,000 labels at most).
+    const { ws } = await makeRepo({ objects, base, head: { ...head, 'DM-0008': 'amphora', 'DM-0007': 'krater' } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     const change = json.labels.changes.find((c) => c.id === 'DM-0008')!;
     expect(change).toMatchObject({ kind: 'changed', before: 'vessel', after: 'amphora', skipped: true });
     expect(json.labels.vocabulary).toEqual(['coin', 'figurine', 'mask', 'print', 'textile', 'vessel']);
-    expect(json.labels.counts.skipped).toBe(1);
+    expect(json.labels.counts.skipped).toBe(2);
     const row = markdown.split('\n').find((l) => l.includes('DM-0008'))!;
-    expect(row).toContain(
-      '"amphora" is not one of the collection\'s labels (coin, figurine, mask, print, textile, vessel): the line was skipped',
-    );
+    expect(row).toContain('"amphora" is not one of the collection\'s labels: the line was skipped');
+    expect(markdown.split('\n').find((l) => l.includes('DM-0007'))!).toContain('"krater" is not one of');
     expect(row).not.toContain('learned from the new label');
     expect(markdown).toContain(
-      "3 labels changed, 1 object newly labelled, 1 label removed; 1 new label is not one of the collection's labels and was skipped.",
+      "3 labels changed, 1 object newly labelled, 1 label removed; 2 new labels are not one of the collection's labels " +
+        '(coin, figurine, mask, print, textile, vessel) and were skipped.',
     );
+    expect(markdown.split('coin, figurine, mask, print, textile, vessel')).toHaveLength(2);
   });
 
   it('shows dashes only for a label that is neither in the test set nor predicted; a predicted one counts as 0 in macro-F1', async () => {

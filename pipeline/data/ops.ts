@@ -25,6 +25,7 @@ import {
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
+import { recordMissingOnRemote } from './presence.ts';
 import { openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
@@ -615,6 +616,19 @@ function forFile(error: unknown, md5: string, file: string): unknown {
   });
 }
 
+/**
+ * Files that share one content, for a message: "data/a.png is", "data/a.png and data/b.png (the same content)
+ * are", or the first three "and 4 more files with the same content are".
+ */
+function sameContent(files: string[]): string {
+  if (files.length === 1) return `${files[0]} is`;
+  const shown = files.slice(0, 3).join(', ');
+  const more = files.length - 3;
+  return more > 0
+    ? `${shown} and ${plural(more, 'more file')} with the same content are`
+    : `${shown.replace(/, ([^,]*)$/, ' and $1')} (the same content) are`;
+}
+
 /** Objects of a manifest, each with the first file that needs it. */
 function uniqueObjects(manifest: ManifestEntry[], target: string): Map<string, string> {
   const objects = new Map<string, string>();
@@ -651,6 +665,13 @@ export async function pullData({
   else skipped++;
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   const objects = uniqueObjects(manifest, target);
+  // Every file that has an object's content: a missing object leaves them all out of data/.
+  const filesOf = new Map<string, string[]>();
+  for (const e of manifest) {
+    const files = filesOf.get(e.md5) ?? [];
+    files.push(`${target}/${e.relpath}`);
+    filesOf.set(e.md5, files);
+  }
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
@@ -679,25 +700,29 @@ export async function pullData({
   });
   progress.done();
   await early?.save();
+  const allFiles = (m: { object: string; file: string }) => filesOf.get(m.object) ?? [m.file];
   for (const m of missing)
-    log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, {
+    log.error(`${sameContent(allFiles(m))} not on the remote "${remote.name}" (object ${m.object}).`, {
       file: m.file,
       object: m.object,
     });
   for (const c of corrupt)
-    log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, {
-      file: c.file,
-      object: c.object,
-    });
+    log.error(
+      `The copy of ${sameContent(allFiles(c))} on the remote "${remote.name}" is damaged (object ${c.object}); ` +
+        'it was not used.',
+      { file: c.file, object: c.object },
+    );
+  // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
+  await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
     await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
     const first = missing[0] ?? corrupt[0];
-    const files = [...missing, ...corrupt].map((m) => m.file);
+    const files = [...missing, ...corrupt].flatMap(allFiles);
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
       `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so ` +
-        `these files were not checked out: ` +
+        `these ${files.length} files were not checked out: ` +
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +

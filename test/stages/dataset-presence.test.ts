@@ -70,7 +70,7 @@ describe('dataset stage and data.dvc', () => {
     await rm(file);
     await rm(objectPath(path.join(root, '.dvc', 'cache'), md5), { force: true });
     await expect(datasetStage.run(ctx(root))).rejects.toThrow(
-      /data\/ lacks 1 of the 25 files .*1 of them were never fetched/,
+      /data\/ lacks 1 of the 25 files .*1 of them was never fetched/,
     );
   });
 

@@ -175,7 +175,7 @@ export async function addData({
         if (isVitrineError(error, 'DATA_CORRUPT')) {
           throw new VitrineError(
             'DATA_CHANGED',
-            `${target}/${entry.relpath} changed while it was being added; run "vitrine data add" again.`,
+            `${target}/${entry.relpath} changed while it was being added; run "npx vitrine data add" again.`,
             { file: `${target}/${entry.relpath}` },
             { cause: error },
           );
@@ -221,7 +221,7 @@ function refuseDvcignoreInside({ dvcignores, target }: { dvcignores: string[]; t
       `into the .dvcignore in the repository's top folder, a line with a "/" in it (not only at its end) after ` +
       `"/${folder}/" and any other after "/${folder}/**/" ("*.tmp" becomes "/${folder}/**/*.tmp"), delete ${file}` +
       `${dvcignores.length > 1 ? ` (and the ${dvcignores.length - 1} other .dvcignore files in ${target}/)` : ''}, ` +
-      'then run "vitrine data add" again.',
+      'then run "npx vitrine data add" again.',
     { file },
   );
 }
@@ -235,7 +235,7 @@ function refuseUnwritableNames({ files, target }: { files: string[]; target: str
     throw new VitrineError(
       'DATA_NAME_INVALID',
       `The file ${shown} ${problem}, so it could not be checked out again on another computer. Nothing was ` +
-        'recorded. Rename the file, then run "vitrine data add" again.',
+        'recorded. Rename the file, then run "npx vitrine data add" again.',
       { file: `${target}/${relpath}` },
     );
   }
@@ -252,7 +252,7 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
   const more = unsafe.length > 5 ? ` (and ${unsafe.length - 5} more)` : '';
   log.warn(
     `${plural(unsafe.length, 'file')} in ${target}/ cannot be checked out on Windows: ${named.join('; ')}${more}. ` +
-      'They were recorded; if anyone clones the repository on Windows, rename them and run "vitrine data add" again.',
+      'They were recorded; if anyone clones the repository on Windows, rename them and run "npx vitrine data add" again.',
     { file: unsafe[0]!.file },
   );
 }
@@ -293,10 +293,10 @@ async function refuseDroppingUnfetched({
     'DATA_NOT_FETCHED',
     `${target}.dvc records ${plural(unfetched.length, 'file')} that ${unfetched.length === 1 ? 'is' : 'are'} neither in ` +
       `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine, ` +
-      `perhaps by an interrupted "vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
-      `${target}.dvc was left as it was. Run "vitrine data pull" to fetch them, then "vitrine data add" again. To ` +
+      `perhaps by an interrupted "npx vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
+      `${target}.dvc was left as it was. Run "npx vitrine data pull" to fetch them, then "npx vitrine data add" again. To ` +
       `drop them from ${target}.dvc on purpose (a re-import whose export no longer has them), run ` +
-      '"vitrine data add --remove-missing".',
+      '"npx vitrine data add --remove-missing".',
     { file: path.basename(dvcFile), missing: unfetched.length },
   );
 }
@@ -365,8 +365,8 @@ function damagedListError({
   return new VitrineError(
     'DATA_CORRUPT',
     `The cache copy of ${target}.dvc's folder list (object ${md5}) is damaged, and ${where}. ` +
-      `If ${target}/ still holds the version ${target}.dvc records, run "vitrine data verify --repair" (or "vitrine data add") ` +
-      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "vitrine data add".`,
+      `If ${target}/ still holds the version ${target}.dvc records, run "npx vitrine data verify --repair" (or "npx vitrine data add") ` +
+      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "npx vitrine data add".`,
     { object: md5, file: `${target}.dvc`, ...(remote ? { remote } : {}) },
     { cause },
   );
@@ -403,7 +403,7 @@ export async function loadManifest({
     if (damage) throw damagedListError({ md5, target, cause: damage });
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
-      `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`,
+      `The folder list ${md5} is not in the local cache: run "npx vitrine data pull" first.`,
       { object: md5 },
     );
   }
@@ -417,7 +417,7 @@ export async function loadManifest({
       throw new VitrineError(
         'REMOTE_OBJECT_MISSING',
         `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". ` +
-          `Whoever changed ${target}.dvc may not have run "vitrine data push".`,
+          `Whoever changed ${target}.dvc may not have run "npx vitrine data push".`,
         { object: md5, file: `${target}.dvc`, remote: remote.name },
         { cause: error },
       );
@@ -535,9 +535,9 @@ export async function pushData({
       `The local cache copy of ${files.slice(0, 10).join(', ')}` +
         `${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
         `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
-        `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it ` +
+        `run "npx vitrine data add" to replace the damaged copy, or "npx vitrine data verify --repair" to restore it ` +
         `from ${target}/ or the remote. ` +
-        'Then run "vitrine data push" again.',
+        'Then run "npx vitrine data push" again.',
       { damaged: damagedLocal, files, remote: remote.name },
     );
   }
@@ -546,7 +546,7 @@ export async function pushData({
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
       `${missingLocal.length} object(s) are not in the local cache, so they cannot be ` +
-        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine ` +
+        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "npx vitrine ` +
         `data add" on a machine that has the images.`,
       { objects: missingLocal },
     );
@@ -578,7 +578,7 @@ function interruptedPush({
   return new VitrineError(
     error.code,
     `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
-      'run "vitrine data push" again to continue: files the remote has are not sent again.',
+      'run "npx vitrine data push" again to continue: files the remote has are not sent again.',
     { ...error.data, sent, total },
     { cause: error },
   );
@@ -726,11 +726,11 @@ export async function pullData({
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
-        (missing.length > 0 ? 'Ask whoever added the missing images to run "vitrine data push". ' : '') +
+        (missing.length > 0 ? 'Ask whoever added the missing images to run "npx vitrine data push". ' : '') +
         (corrupt.length > 0
-          ? 'For damaged objects, run "vitrine data push --verify" on a machine that has good copies. '
+          ? 'For damaged objects, run "npx vitrine data push --verify" on a machine that has good copies. '
           : '') +
-        'Then run "vitrine data pull" again.',
+        'Then run "npx vitrine data pull" again.',
       { missing, corrupt, remote: remote.name, files },
     );
   }
@@ -756,8 +756,8 @@ export async function pullData({
         throw new VitrineError(
           'DATA_CORRUPT',
           `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, ` +
-            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "vitrine data add", ` +
-            'or run "vitrine data push --verify" on a machine that has it, then pull again.',
+            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "npx vitrine data add", ` +
+            'or run "npx vitrine data push --verify" on a machine that has it, then pull again.',
           { object: d.object, file: d.file, remote: remote.name },
           { cause: fetchError },
         );
@@ -787,8 +787,8 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
   const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
   return new VitrineError(
     'DATA_UNRECORDED_CHANGES',
-    `These files in ${target}/ were changed and not recorded with "vitrine data add": ${shown}. Nothing was changed. ` +
-      `Record them with "vitrine data add", or run "vitrine data checkout --force" to discard the changes.`,
+    `These files in ${target}/ were changed and not recorded with "npx vitrine data add": ${shown}. Nothing was changed. ` +
+      `Record them with "npx vitrine data add", or run "npx vitrine data checkout --force" to discard the changes.`,
     { files },
   );
 }
@@ -815,7 +815,7 @@ export async function checkoutData(options: {
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
       `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} ` +
-        `(object ${missing[0].object}). Run "vitrine data pull".`,
+        `(object ${missing[0].object}). Run "npx vitrine data pull".`,
       { missing },
     );
   }
@@ -1072,7 +1072,7 @@ export function dvc2CacheLinkMessage({
     `${file} is a link into the cache in DVC 2's layout${link ? ` (${link})` : ''}, which Vitrine does not read: this ` +
     `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache ? `${cache}/` : "the cache's "}files/md5/. ` +
     `${recording ? 'Nothing was recorded. ' : ''}With DVC 3 installed, run "dvc cache migrate --dvc-files", then ` +
-    `"dvc checkout --relink"${recording ? ', then "vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
+    `"dvc checkout --relink"${recording ? ', then "npx vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
     'file in place of its link (docs/data.md).'
   );
 }
@@ -1123,7 +1123,7 @@ function refuseLinksOutside({
       'DATA_PATH_LINK',
       `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
         `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
-        `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
+        `file in ${target}/ instead of the link, then run "npx vitrine data add" again.`,
       { file: `${target}/${relpath}`, link: to },
     );
   }
@@ -1149,7 +1149,7 @@ function refuseChangedCacheLinks({
       'DATA_CORRUPT',
       `${file} is a link to the cache copy ${object}, but that copy has been changed since it was stored, so it ` +
         `is no longer the file DVC recorded. Nothing was recorded. Put the right file in ${target}/ in place of ` +
-        'the link, then run "vitrine data add" again.',
+        'the link, then run "npx vitrine data add" again.',
       { file, object },
     );
   }
@@ -1234,19 +1234,19 @@ async function checkoutPresent({
   if (extra.length > 0) {
     log.warn(
       `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). ` +
-        `Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`,
+        `Run "npx vitrine data add" to record them, or "npx vitrine data checkout --force" to remove them.`,
       { file: extra[0] },
     );
   }
   for (const c of quietCorrupt ? [] : corrupt) {
     const message =
       `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
-      'Run "vitrine data pull" to fetch a good copy.';
+      'Run "npx vitrine data pull" to fetch a good copy.';
     log.error(message, { file: c.file, object: c.object });
   }
   if (!quietMissing)
     for (const m of missing)
-      log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, {
+      log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "npx vitrine data pull".`, {
         file: m.file,
         object: m.object,
       });
@@ -1256,7 +1256,7 @@ async function checkoutPresent({
     throw new VitrineError(
       'DATA_CORRUPT',
       `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
-        `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine ` +
+        `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "npx vitrine ` +
         `data pull" to fetch good copies.`,
       { corrupt },
     );

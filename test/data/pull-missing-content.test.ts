@@ -132,6 +132,6 @@ describe('pull with content missing from the S3 remote', () => {
       (e: Error) => e,
     );
     expect(error.message).toMatch(/never fetched to this machine/);
-    expect(error.message).toMatch(/Run "vitrine data pull"/);
+    expect(error.message).toMatch(/Run "npx vitrine data pull"/);
   });
 });

@@ -467,9 +467,11 @@ export async function pushData({
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
+  // The files' contents only: the folder list after them is not a file staff know, and a push that stops
+  // says "N of <this count> files were sent" (interruptedPush), as the progress line beside it does.
   const progress = log.progress(
     verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`,
-    objects.size + 1,
+    objects.size,
   );
   let transferred = 0;
   let skipped = 0;
@@ -506,21 +508,21 @@ export async function pushData({
         // Not in the cache (the read says so: no check beforehand, one call fewer per object).
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(file))) {
           missingLocal.push(`${md5} (${needer})`);
-          progress.tick();
           return;
         }
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
-        progress.tick();
         return;
       }
       transferred++;
     }
-    progress.tick();
   };
   try {
-    await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+    await mapPool([...objects], jobs, async ([md5, needer]) => {
+      await one(md5, needer);
+      progress.tick();
+    });
   } catch (error) {
     progress.done();
     throw interruptedPush({ error, sent: transferred, there: skipped, total: objects.size });

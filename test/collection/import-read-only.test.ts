@@ -28,6 +28,8 @@ async function openTree(dir: string): Promise<void> {
   await chmod(dir, 0o777);
   for (const item of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, item.name);
+    // Never through a link: chmod would change what it points to.
+    if (item.isSymbolicLink()) continue;
     if (item.isDirectory()) await openTree(p);
     else await chmod(p, 0o666);
   }

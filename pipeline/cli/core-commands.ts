@@ -4,7 +4,7 @@ import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
-import { messageOf, VitrineError } from '../errors.ts';
+import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
@@ -13,6 +13,7 @@ import { runStages, type StageOutcome } from '../stages/graph.ts';
 import { loadStages } from '../stages/index.ts';
 import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
+import { environmentProblem } from './fs-errors.ts';
 import { formatSeconds } from './logger.ts';
 import { holdRunLock, noticeCtrlC } from './run-lock.ts';
 import { serveSite } from './serve.ts';
@@ -284,17 +285,35 @@ async function runAndPrint(
   const reporting = !shard && !single && (targets.length === 0 || targets.includes('report'));
   const run = { ctx, targets, force, jsonResult, single, sharing, shard, progress: { reported: false } };
   if (!reporting) return runStagesAndPrint(run);
-  // The note must never hide the error it is about: trouble with it is a warning.
-  const noteTrouble = (error: unknown) =>
-    ctx.log.warn(`Could not update the note for the pull request: ${messageOf(error)}`);
-  await clearFailureNote({ ws: ctx.ws }).catch(noteTrouble);
+  // The note must never hide the error it is about: trouble with it is a warning, in plain words.
+  const report = path.relative(ctx.ws.root, ctx.ws.report) || '.';
+  const noteWords = (error: unknown) =>
+    environmentProblem({ error, root: ctx.ws.root, command: 'run' }) ??
+    systemProblem({ error, root: ctx.ws.root }) ??
+    messageOf(error);
+  const noteTrouble = (doing: string) => (error: unknown) =>
+    ctx.log.warn(
+      `Vitrine could not ${doing} in ${report} (a note the report action posts on the pull request when a run ` +
+        `stops): ${noteWords(error)}`,
+    );
+  await clearFailureNote({ ws: ctx.ws }).catch(noteTrouble("remove the last run's failure note"));
   try {
     return await runStagesAndPrint(run);
   } catch (error) {
     // Once the report is written, it is what the pull request should read, not a note (a later stage failed).
-    if (!run.progress.reported) await writeFailureNote({ ws: ctx.ws, error }).catch(noteTrouble);
+    if (!run.progress.reported)
+      await writeFailureNote({ ws: ctx.ws, error }).catch((noteError: unknown) => {
+        // The run's own error already says the folder is read-only or the disk full: one clear error, not two.
+        if (machineTrouble(error) && machineTrouble(noteError)) return;
+        noteTrouble('write the failure note')(noteError);
+      });
     throw error;
   }
+}
+
+/** A read-only folder, a locked one or a full disk: the machine, which the CLI's error boundary words. */
+function machineTrouble(error: unknown): boolean {
+  return isVitrineError(error, 'LOCK_FOLDER_READ_ONLY') || systemErrorOf(error) !== undefined;
 }
 
 async function runStagesAndPrint({

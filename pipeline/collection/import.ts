@@ -14,6 +14,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
+import { environmentProblem } from '../cli/fs-errors.ts';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -1220,11 +1221,18 @@ async function commitAll({
     }
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => {});
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    // A read-only folder or a full disk: the words the CLI gives such errors ("data checkout" too), ending in
+    // "import again" (init imports as well).
+    const machine = environmentProblem({ error, root, command: 'import' })?.replace(
+      /, then run "npx vitrine import" again\.$/,
+      ', then import again.',
+    );
     throw new VitrineError(
       'IMPORT_WRITE_FAILED',
       notUndone.length === 0
         ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
-            `are as they were before. Fix the cause (is ${failed} a folder, or the disk full?) and import again.`
+            'are as they were before. ' +
+            (machine ?? `Fix the cause (is ${failed} a folder, or the disk full?) and import again.`)
         : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
             `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
       { file: failed },

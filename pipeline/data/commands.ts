@@ -77,7 +77,7 @@ export function describeStatus(status: DataStatus): string[] {
   if (!status.recorded) {
     lines.push(
       status.workspace
-        ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "vitrine data add".`
+        ? `data/ is not versioned yet (${plural(status.workspace.nfiles, 'file')}). Run "npx vitrine data add".`
         : 'There is no data/ folder and no data.dvc.',
     );
     return lines;
@@ -86,22 +86,23 @@ export function describeStatus(status: DataStatus): string[] {
   const damagedList = status.cache.listDamaged
     ? `The cache copy of data.dvc's folder list (${status.recorded.md5}) is damaged: run ` +
       (status.clean
-        ? '"vitrine data verify --repair" to rebuild it from data/.'
-        : '"vitrine data pull" to fetch a good copy from the remote.')
+        ? '"npx vitrine data verify --repair" to rebuild it from data/.'
+        : '"npx vitrine data pull" to fetch a good copy from the remote.')
     : undefined;
   if (status.workspace && !status.clean && !status.cache.hasManifest) {
     // Without the recorded folder list nothing can be compared file by file: say so rather than "0 changed".
     lines.push(
       damagedList
-        ? `${damagedList} Then run "vitrine data status" again to see what differs.`
-        : `data.dvc records a version of data/ (${status.recorded.md5}) that is not in the cache: run "vitrine data pull" to fetch it, ` +
-            'then "vitrine data status" again to see what differs.',
+        ? `${damagedList} Then run "npx vitrine data status" again to see what differs.`
+        : `data.dvc records a version of data/ (${status.recorded.md5}) that is not in the cache: ` +
+            'run "npx vitrine data pull" to fetch it, ' +
+            'then "npx vitrine data status" again to see what differs.',
     );
     return lines;
   }
   if (!status.workspace)
     lines.push(
-      `data/ is missing: run "vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace(
+      `data/ is missing: run "npx vitrine data pull" to fetch the ${status.recorded.nfiles ?? ''} recorded files.`.replace(
         '  ',
         ' ',
       ),
@@ -116,8 +117,8 @@ export function describeStatus(status: DataStatus): string[] {
     if (notFetched.length > 0) {
       lines.push(
         `${notFetched.length} ${status.recorded.nfiles ? `of the ${status.recorded.nfiles} ` : ''}files data.dvc records were ` +
-          'never fetched to this machine (not in data/ nor in the local cache; an interrupted "vitrine data pull"?): ' +
-          'run "vitrine data pull" to fetch them. Do not run "vitrine data add" before: it would drop them.',
+          'never fetched to this machine (not in data/ nor in the local cache; an interrupted "npx vitrine data pull"?): ' +
+          'run "npx vitrine data pull" to fetch them. Do not run "npx vitrine data add" before: it would drop them.',
       );
       for (const file of notFetched.slice(0, 5)) lines.push(`  not fetched: ${shownName(`data/${file}`)}`);
       if (notFetched.length > 5) lines.push(`  … and ${notFetched.length - 5} more not fetched`);
@@ -125,7 +126,7 @@ export function describeStatus(status: DataStatus): string[] {
     if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
       lines.push(
         `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
-          `changed. Run "vitrine data add" to record it, or "vitrine data checkout" to go back.`,
+          `changed. Run "npx vitrine data add" to record it, or "npx vitrine data checkout" to go back.`,
       );
     for (const [label, list] of [
       ['added', added],
@@ -142,19 +143,20 @@ export function describeStatus(status: DataStatus): string[] {
   if (damagedList) lines.push(damagedList);
   else if (!status.cache.hasManifest) {
     lines.push(
-      `This version is not in the cache: run "vitrine data pull"${status.clean ? ' (or "vitrine data add", since data/ has it)' : ''}.`,
+      'This version is not in the cache: run "npx vitrine data pull"' +
+        `${status.clean ? ' (or "npx vitrine data add", since data/ has it)' : ''}.`,
     );
   } else if (status.cache.missing > (status.changes.notFetched?.length ?? 0))
     lines.push(
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
-        `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "vitrine data pull".`,
+        `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "npx vitrine data pull".`,
     );
   if (status.remote) {
     lines.push(
       status.remote.missing === 0
         ? `The remote "${status.remote.name}" has everything.`
         : `${status.remote.missing} object(s) are not on the remote "${status.remote.name}" yet ` +
-            `(e.g. ${shownName(status.remote.missingFiles[0] ?? '')}): run "vitrine data push".`,
+            `(e.g. ${shownName(status.remote.missingFiles[0] ?? '')}): run "npx vitrine data push".`,
     );
   }
   return lines;
@@ -170,7 +172,7 @@ export const dataCommands: Command[] = [
       '../museum-storage or a mounted drive) or s3://bucket/folder.\nExample: vitrine data init ../museum-storage',
     options: {
       name: { type: 'string', description: 'Name of the remote (default "local").' },
-      // As "vitrine init" has them.
+      // As "npx vitrine init" has them.
       'endpoint-url': { type: 'string', description: 'S3-compatible server address (not needed for AWS).' },
       'access-key-id': { type: 'string', description: 'S3 access key id (written to .dvc/config.local only).' },
       'secret-access-key': { type: 'string', description: 'S3 secret key (written to .dvc/config.local only).' },
@@ -179,7 +181,7 @@ export const dataCommands: Command[] = [
       const url = positionals[0];
       if (!url) {
         ctx.log.error(
-          'Give the storage location, e.g. "vitrine data init ../museum-storage" or "vitrine data init s3://bucket/folder".',
+          'Give the storage location, e.g. "npx vitrine data init ../museum-storage" or "npx vitrine data init s3://bucket/folder".',
         );
         return 2;
       }
@@ -213,8 +215,8 @@ export const dataCommands: Command[] = [
     summary: 'Record the current data/ folder in data.dvc and the local cache.',
     help:
       'Like "dvc add data": hashes the images, stores new ones in .dvc/cache and rewrites data.dvc. Then ' +
-      'commit data.dvc and run "vitrine data push". It refuses to drop files data.dvc records that were never ' +
-      'fetched to this machine (run "vitrine data pull" first) unless given --remove-missing.',
+      'commit data.dvc and run "npx vitrine data push". It refuses to drop files data.dvc records that were never ' +
+      'fetched to this machine (run "npx vitrine data pull" first) unless given --remove-missing.',
     options: {
       'remove-missing': {
         type: 'boolean',
@@ -294,7 +296,7 @@ export const dataCommands: Command[] = [
     help:
       'Like "dvc gc --workspace": earlier versions of data/ (images since removed from the collection included) stay in ' +
       '.dvc/cache until this removes them. Keeps everything the current data.dvc (and any other .dvc file in the ' +
-      'repository) needs, so "vitrine data checkout" and "vitrine data status" work as before, offline. The storage ' +
+      'repository) needs, so "npx vitrine data checkout" and "npx vitrine data status" work as before, offline. The storage ' +
       'remote is not touched. Refuses, removing nothing, when the current folder list is not in the cache.',
     options: {
       'dry-run': { type: 'boolean', description: 'Say what would be removed and freed, removing nothing.' },

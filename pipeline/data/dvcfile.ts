@@ -177,7 +177,7 @@ export async function readDvcFile({ file }: { file: string }): Promise<DvcFile> 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VitrineError(
         'DATA_NOT_TRACKED',
-        `${path.basename(file)} does not exist yet: run "vitrine data add" to start versioning the data folder.`,
+        `${path.basename(file)} does not exist yet: run "npx vitrine data add" to start versioning the data folder.`,
         { file },
         { cause: error },
       );
@@ -280,7 +280,8 @@ export function legacyError(file: string): VitrineError {
   return new VitrineError(
     'DVCFILE_LEGACY',
     `${name} was written by DVC 2.x (it has no "hash: md5" line), whose cache layout Vitrine does not read. ` +
-      `Either run "dvc cache migrate --dvc-files" with DVC 3, or run "vitrine data add" to record the data folder again in DVC 3 format.`,
+      'Either run "dvc cache migrate --dvc-files" with DVC 3, or run "npx vitrine data add" to record the data folder ' +
+      'again in DVC 3 format.',
     { file: name },
   );
 }

@@ -64,7 +64,7 @@ async function neededObjects({
       throw new VitrineError(
         'DATA_GC_LEGACY',
         `${file} was written by DVC 2, whose objects sit in another cache layout: Vitrine cannot tell which ` +
-          `objects it needs, so "vitrine data gc" removed nothing. Run "dvc gc --workspace" with DVC instead.`,
+          `objects it needs, so "npx vitrine data gc" removed nothing. Run "dvc gc --workspace" with DVC instead.`,
         { file },
       );
     }
@@ -80,7 +80,7 @@ async function neededObjects({
         throw new VitrineError(
           'DATA_GC_LIST_DAMAGED',
           `The cache copy of ${file}'s folder list (object ${out.md5}) is damaged, so Vitrine cannot tell which ` +
-            `images the current version needs: "vitrine data gc" removed nothing. Run "vitrine data verify --repair" first.`,
+            `images the current version needs: "npx vitrine data gc" removed nothing. Run "npx vitrine data verify --repair" first.`,
           { file, object: out.md5 },
           { cause: error },
         );
@@ -89,7 +89,7 @@ async function neededObjects({
         throw new VitrineError(
           'DATA_GC_LIST_MISSING',
           `${file}'s folder list (object ${out.md5}) is not in the local cache, so Vitrine cannot tell which images ` +
-            `the current version needs: "vitrine data gc" removed nothing. Run "vitrine data pull" first.`,
+            `the current version needs: "npx vitrine data gc" removed nothing. Run "npx vitrine data pull" first.`,
           { file, object: out.md5 },
         );
       }
@@ -141,7 +141,7 @@ export async function gcData({
     throw new VitrineError(
       'DATA_GC_SHARED_CACHE',
       `The cache is ${cacheDir} (cache.dir in .dvc/config), not this repository's .dvc/cache: other repositories ` +
-        'may share it and need objects this one does not, so "vitrine data gc" removed nothing. ' +
+        'may share it and need objects this one does not, so "npx vitrine data gc" removed nothing. ' +
         'Run "dvc gc --workspace --all-repos" with DVC, naming every repository that uses it.',
       { file: '.dvc/config', cache: cacheDir },
     );
@@ -151,7 +151,7 @@ export async function gcData({
     throw new VitrineError(
       'DATA_NOT_TRACKED',
       'There is no .dvc file (such as data.dvc) in this repository, so every object in the cache would go: ' +
-        '"vitrine data gc" removed nothing. Run "vitrine data add" first.',
+        '"npx vitrine data gc" removed nothing. Run "npx vitrine data add" first.',
       {},
     );
   }
@@ -179,7 +179,7 @@ export async function gcData({
   if (now.length !== texts.length || now.some((t, i) => t.text !== texts[i].text)) {
     throw new VitrineError(
       'DATA_GC_CHANGED',
-      `${files.join(', ')} changed while "vitrine data gc" was reading the cache (another Vitrine or DVC command?): ` +
+      `${files.join(', ')} changed while "npx vitrine data gc" was reading the cache (another Vitrine or DVC command?): ` +
         'it removed nothing. Run it again once the other command has finished.',
       { file: files[0] },
     );

@@ -25,6 +25,7 @@ import {
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
+import { recordMissingOnRemote } from './presence.ts';
 import { openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
@@ -174,7 +175,7 @@ export async function addData({
         if (isVitrineError(error, 'DATA_CORRUPT')) {
           throw new VitrineError(
             'DATA_CHANGED',
-            `${target}/${entry.relpath} changed while it was being added; run "vitrine data add" again.`,
+            `${target}/${entry.relpath} changed while it was being added; run "npx vitrine data add" again.`,
             { file: `${target}/${entry.relpath}` },
             { cause: error },
           );
@@ -220,7 +221,7 @@ function refuseDvcignoreInside({ dvcignores, target }: { dvcignores: string[]; t
       `into the .dvcignore in the repository's top folder, a line with a "/" in it (not only at its end) after ` +
       `"/${folder}/" and any other after "/${folder}/**/" ("*.tmp" becomes "/${folder}/**/*.tmp"), delete ${file}` +
       `${dvcignores.length > 1 ? ` (and the ${dvcignores.length - 1} other .dvcignore files in ${target}/)` : ''}, ` +
-      'then run "vitrine data add" again.',
+      'then run "npx vitrine data add" again.',
     { file },
   );
 }
@@ -234,7 +235,7 @@ function refuseUnwritableNames({ files, target }: { files: string[]; target: str
     throw new VitrineError(
       'DATA_NAME_INVALID',
       `The file ${shown} ${problem}, so it could not be checked out again on another computer. Nothing was ` +
-        'recorded. Rename the file, then run "vitrine data add" again.',
+        'recorded. Rename the file, then run "npx vitrine data add" again.',
       { file: `${target}/${relpath}` },
     );
   }
@@ -251,7 +252,7 @@ function warnWindowsNames({ files, target, log }: { files: string[]; target: str
   const more = unsafe.length > 5 ? ` (and ${unsafe.length - 5} more)` : '';
   log.warn(
     `${plural(unsafe.length, 'file')} in ${target}/ cannot be checked out on Windows: ${named.join('; ')}${more}. ` +
-      'They were recorded; if anyone clones the repository on Windows, rename them and run "vitrine data add" again.',
+      'They were recorded; if anyone clones the repository on Windows, rename them and run "npx vitrine data add" again.',
     { file: unsafe[0]!.file },
   );
 }
@@ -292,10 +293,10 @@ async function refuseDroppingUnfetched({
     'DATA_NOT_FETCHED',
     `${target}.dvc records ${plural(unfetched.length, 'file')} that ${unfetched.length === 1 ? 'is' : 'are'} neither in ` +
       `${target}/ nor in the local cache (e.g. ${unfetched.slice(0, 3).join(', ')}): never fetched to this machine, ` +
-      `perhaps by an interrupted "vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
-      `${target}.dvc was left as it was. Run "vitrine data pull" to fetch them, then "vitrine data add" again. To ` +
+      `perhaps by an interrupted "npx vitrine data pull". Recording ${target}/ now would drop them from ${target}.dvc, so ` +
+      `${target}.dvc was left as it was. Run "npx vitrine data pull" to fetch them, then "npx vitrine data add" again. To ` +
       `drop them from ${target}.dvc on purpose (a re-import whose export no longer has them), run ` +
-      '"vitrine data add --remove-missing".',
+      '"npx vitrine data add --remove-missing".',
     { file: path.basename(dvcFile), missing: unfetched.length },
   );
 }
@@ -364,8 +365,8 @@ function damagedListError({
   return new VitrineError(
     'DATA_CORRUPT',
     `The cache copy of ${target}.dvc's folder list (object ${md5}) is damaged, and ${where}. ` +
-      `If ${target}/ still holds the version ${target}.dvc records, run "vitrine data verify --repair" (or "vitrine data add") ` +
-      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "vitrine data add".`,
+      `If ${target}/ still holds the version ${target}.dvc records, run "npx vitrine data verify --repair" (or "npx vitrine data add") ` +
+      `to rebuild the list from it; otherwise get that version's files into ${target}/ and run "npx vitrine data add".`,
     { object: md5, file: `${target}.dvc`, ...(remote ? { remote } : {}) },
     { cause },
   );
@@ -402,7 +403,7 @@ export async function loadManifest({
     if (damage) throw damagedListError({ md5, target, cause: damage });
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
-      `The folder list ${md5} is not in the local cache: run "vitrine data pull" first.`,
+      `The folder list ${md5} is not in the local cache: run "npx vitrine data pull" first.`,
       { object: md5 },
     );
   }
@@ -416,7 +417,7 @@ export async function loadManifest({
       throw new VitrineError(
         'REMOTE_OBJECT_MISSING',
         `The folder list ${md5} (needed by ${target}.dvc) is not on the remote "${remote.name}". ` +
-          `Whoever changed ${target}.dvc may not have run "vitrine data push".`,
+          `Whoever changed ${target}.dvc may not have run "npx vitrine data push".`,
         { object: md5, file: `${target}.dvc`, remote: remote.name },
         { cause: error },
       );
@@ -466,9 +467,11 @@ export async function pushData({
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target, fetchMissing: false });
   // Files first, the manifest last: a remote that has a manifest then has every file it lists.
   const objects = uniqueObjects(manifest, target);
+  // The files' contents only: the folder list after them is not a file staff know, and a push that stops
+  // says "N of <this count> files were sent" (interruptedPush), as the progress line beside it does.
   const progress = log.progress(
     verify ? `Checking and uploading to "${remote.name}"` : `Uploading to "${remote.name}"`,
-    objects.size + 1,
+    objects.size,
   );
   let transferred = 0;
   let skipped = 0;
@@ -505,21 +508,21 @@ export async function pushData({
         // Not in the cache (the read says so: no check beforehand, one call fewer per object).
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(file))) {
           missingLocal.push(`${md5} (${needer})`);
-          progress.tick();
           return;
         }
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
-        progress.tick();
         return;
       }
       transferred++;
     }
-    progress.tick();
   };
   try {
-    await mapPool([...objects], jobs, ([md5, needer]) => one(md5, needer));
+    await mapPool([...objects], jobs, async ([md5, needer]) => {
+      await one(md5, needer);
+      progress.tick();
+    });
   } catch (error) {
     progress.done();
     throw interruptedPush({ error, sent: transferred, there: skipped, total: objects.size });
@@ -534,9 +537,9 @@ export async function pushData({
       `The local cache copy of ${files.slice(0, 10).join(', ')}` +
         `${files.length > 10 ? ` and ${files.length - 10} more` : ''} is damaged, so it was not uploaded ` +
         `(everything else was; ${target}.dvc's folder list waits until the remote has every file). If the file in ${target}/ is right, ` +
-        `run "vitrine data add" to replace the damaged copy, or "vitrine data verify --repair" to restore it ` +
+        `run "npx vitrine data add" to replace the damaged copy, or "npx vitrine data verify --repair" to restore it ` +
         `from ${target}/ or the remote. ` +
-        'Then run "vitrine data push" again.',
+        'Then run "npx vitrine data push" again.',
       { damaged: damagedLocal, files, remote: remote.name },
     );
   }
@@ -545,7 +548,7 @@ export async function pushData({
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
       `${missingLocal.length} object(s) are not in the local cache, so they cannot be ` +
-        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "vitrine ` +
+        `pushed: ${missingLocal.slice(0, 5).join(', ')}${missingLocal.length > 5 ? ', …' : ''}. Run "npx vitrine ` +
         `data add" on a machine that has the images.`,
       { objects: missingLocal },
     );
@@ -577,7 +580,7 @@ function interruptedPush({
   return new VitrineError(
     error.code,
     `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
-      'run "vitrine data push" again to continue: files the remote has are not sent again.',
+      'run "npx vitrine data push" again to continue: files the remote has are not sent again.',
     { ...error.data, sent, total },
     { cause: error },
   );
@@ -613,6 +616,19 @@ function forFile(error: unknown, md5: string, file: string): unknown {
   return new VitrineError(error.code, error.message.replace(named, `${file} (${named})`), error.data, {
     cause: error,
   });
+}
+
+/**
+ * Files that share one content, for a message: "data/a.png is", "data/a.png and data/b.png (the same content)
+ * are", or the first three "and 4 more files with the same content are".
+ */
+function sameContent(files: string[]): string {
+  if (files.length === 1) return `${files[0]} is`;
+  const shown = files.slice(0, 3).join(', ');
+  const more = files.length - 3;
+  return more > 0
+    ? `${shown} and ${plural(more, 'more file')} with the same content are`
+    : `${shown.replace(/, ([^,]*)$/, ' and $1')} (the same content) are`;
 }
 
 /** Objects of a manifest, each with the first file that needs it. */
@@ -651,6 +667,13 @@ export async function pullData({
   else skipped++;
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   const objects = uniqueObjects(manifest, target);
+  // Every file that has an object's content: a missing object leaves them all out of data/.
+  const filesOf = new Map<string, string[]>();
+  for (const e of manifest) {
+    const files = filesOf.get(e.md5) ?? [];
+    files.push(`${target}/${e.relpath}`);
+    filesOf.set(e.md5, files);
+  }
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
@@ -679,33 +702,37 @@ export async function pullData({
   });
   progress.done();
   await early?.save();
+  const allFiles = (m: { object: string; file: string }) => filesOf.get(m.object) ?? [m.file];
   for (const m of missing)
-    log.error(`Object ${m.object} is not on the remote "${remote.name}" (needed by ${m.file}).`, {
+    log.error(`${sameContent(allFiles(m))} not on the remote "${remote.name}" (object ${m.object}).`, {
       file: m.file,
       object: m.object,
     });
   for (const c of corrupt)
-    log.error(`Object ${c.object} on the remote "${remote.name}" is damaged (needed by ${c.file}); it was not used.`, {
-      file: c.file,
-      object: c.object,
-    });
+    log.error(
+      `The copy of ${sameContent(allFiles(c))} on the remote "${remote.name}" is damaged (object ${c.object}); ` +
+        'it was not used.',
+      { file: c.file, object: c.object },
+    );
+  // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
+  await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
     await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
     const first = missing[0] ?? corrupt[0];
-    const files = [...missing, ...corrupt].map((m) => m.file);
+    const files = [...missing, ...corrupt].flatMap(allFiles);
     throw new VitrineError(
       missing.length > 0 ? 'REMOTE_OBJECT_MISSING' : 'DATA_CORRUPT',
       `${missing.length} object(s) missing and ${corrupt.length} damaged on the remote "${remote.name}", so ` +
-        `these files were not checked out: ` +
+        `these ${files.length} files were not checked out: ` +
         `${files.slice(0, 10).join(', ')}${files.length > 10 ? ` and ${files.length - 10} more` : ''} (for ` +
         `example object ${first.object} for ${first.file}). ` +
         'Everything else was downloaded and put in data/. ' +
-        (missing.length > 0 ? 'Ask whoever added the missing images to run "vitrine data push". ' : '') +
+        (missing.length > 0 ? 'Ask whoever added the missing images to run "npx vitrine data push". ' : '') +
         (corrupt.length > 0
-          ? 'For damaged objects, run "vitrine data push --verify" on a machine that has good copies. '
+          ? 'For damaged objects, run "npx vitrine data push --verify" on a machine that has good copies. '
           : '') +
-        'Then run "vitrine data pull" again.',
+        'Then run "npx vitrine data pull" again.',
       { missing, corrupt, remote: remote.name, files },
     );
   }
@@ -731,8 +758,8 @@ export async function pullData({
         throw new VitrineError(
           'DATA_CORRUPT',
           `The cache copy of ${d.file} (object ${d.object}) was damaged and was removed, ` +
-            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "vitrine data add", ` +
-            'or run "vitrine data push --verify" on a machine that has it, then pull again.',
+            `and the remote "${remote.name}" has no good copy. Put the right file in ${d.file} and run "npx vitrine data add", ` +
+            'or run "npx vitrine data push --verify" on a machine that has it, then pull again.',
           { object: d.object, file: d.file, remote: remote.name },
           { cause: fetchError },
         );
@@ -762,8 +789,8 @@ function unrecordedError({ files, target }: { files: string[]; target: string })
   const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? ` and ${files.length - 10} more` : '');
   return new VitrineError(
     'DATA_UNRECORDED_CHANGES',
-    `These files in ${target}/ were changed and not recorded with "vitrine data add": ${shown}. Nothing was changed. ` +
-      `Record them with "vitrine data add", or run "vitrine data checkout --force" to discard the changes.`,
+    `These files in ${target}/ were changed and not recorded with "npx vitrine data add": ${shown}. Nothing was changed. ` +
+      `Record them with "npx vitrine data add", or run "npx vitrine data checkout --force" to discard the changes.`,
     { files },
   );
 }
@@ -790,7 +817,7 @@ export async function checkoutData(options: {
     throw new VitrineError(
       'DATA_NOT_IN_CACHE',
       `${missing.length} file(s) are not in the local cache, for example ${missing[0].file} ` +
-        `(object ${missing[0].object}). Run "vitrine data pull".`,
+        `(object ${missing[0].object}). Run "npx vitrine data pull".`,
       { missing },
     );
   }
@@ -1047,7 +1074,7 @@ export function dvc2CacheLinkMessage({
     `${file} is a link into the cache in DVC 2's layout${link ? ` (${link})` : ''}, which Vitrine does not read: this ` +
     `repository's cache was made by DVC 2, and DVC 3 keeps its files under ${cache ? `${cache}/` : "the cache's "}files/md5/. ` +
     `${recording ? 'Nothing was recorded. ' : ''}With DVC 3 installed, run "dvc cache migrate --dvc-files", then ` +
-    `"dvc checkout --relink"${recording ? ', then "vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
+    `"dvc checkout --relink"${recording ? ', then "npx vitrine data add" again' : ''}. Without DVC, put a copy of the ` +
     'file in place of its link (docs/data.md).'
   );
 }
@@ -1098,7 +1125,7 @@ function refuseLinksOutside({
       'DATA_PATH_LINK',
       `${target}/${relpath} is a symbolic link to ${to}, outside ${target}/, and Vitrine does not record files ` +
         `from outside ${target}/: it could be any file on this computer. Nothing was recorded. Put a copy of the ` +
-        `file in ${target}/ instead of the link, then run "vitrine data add" again.`,
+        `file in ${target}/ instead of the link, then run "npx vitrine data add" again.`,
       { file: `${target}/${relpath}`, link: to },
     );
   }
@@ -1124,7 +1151,7 @@ function refuseChangedCacheLinks({
       'DATA_CORRUPT',
       `${file} is a link to the cache copy ${object}, but that copy has been changed since it was stored, so it ` +
         `is no longer the file DVC recorded. Nothing was recorded. Put the right file in ${target}/ in place of ` +
-        'the link, then run "vitrine data add" again.',
+        'the link, then run "npx vitrine data add" again.',
       { file, object },
     );
   }
@@ -1209,19 +1236,19 @@ async function checkoutPresent({
   if (extra.length > 0) {
     log.warn(
       `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). ` +
-        `Run "vitrine data add" to record them, or "vitrine data checkout --force" to remove them.`,
+        `Run "npx vitrine data add" to record them, or "npx vitrine data checkout --force" to remove them.`,
       { file: extra[0] },
     );
   }
   for (const c of quietCorrupt ? [] : corrupt) {
     const message =
       `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +
-      'Run "vitrine data pull" to fetch a good copy.';
+      'Run "npx vitrine data pull" to fetch a good copy.';
     log.error(message, { file: c.file, object: c.object });
   }
   if (!quietMissing)
     for (const m of missing)
-      log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "vitrine data pull".`, {
+      log.error(`${m.file} (object ${m.object}) is not in the local cache. Run "npx vitrine data pull".`, {
         file: m.file,
         object: m.object,
       });
@@ -1231,7 +1258,7 @@ async function checkoutPresent({
     throw new VitrineError(
       'DATA_CORRUPT',
       `${corrupt.length} cached object(s) are damaged and were not checked out, for ` +
-        `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "vitrine ` +
+        `example ${corrupt[0].object} for ${corrupt[0].file}. They were removed from the cache; run "npx vitrine ` +
         `data pull" to fetch good copies.`,
       { corrupt },
     );

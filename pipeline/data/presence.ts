@@ -1,7 +1,9 @@
 import { readlinkSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { shownName } from '../cli/shown.ts';
 import { isVitrineError } from '../errors.ts';
+import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import { objectLookup, readCachedManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
@@ -22,6 +24,11 @@ export interface RecordedPresence {
   missing: string[] | null;
   /** Of `missing`, those whose content is not in the local cache either (never fetched). */
   notFetched: string[] | null;
+  /**
+   * Of `notFetched`, those whose content the last "data pull" found missing on the remote (pulling again
+   * cannot help), with the remote's name; null when that pull left no record.
+   */
+  missingOnRemote: { remote: string; files: string[] } | null;
   /** Files in the folder now. */
   present: number;
   /** Folders in the data folder that are symbolic links (relpaths): not looked into, so their files are missing. */
@@ -75,6 +82,7 @@ export async function recordedPresence({
     folder: files !== null,
     missing: null,
     notFetched: null,
+    missingOnRemote: null,
     present: files?.length ?? 0,
     linkedFolders,
   };
@@ -83,6 +91,54 @@ export async function recordedPresence({
   const missing = manifest.filter((e) => !have.has(e.relpath));
   result.missing = missing.map((e) => e.relpath);
   const held = missing.length > 0 ? await objectLookup(cacheDir) : () => true;
-  result.notFetched = missing.filter((e) => !held(e.md5)).map((e) => e.relpath);
+  const notFetched = missing.filter((e) => !held(e.md5));
+  result.notFetched = notFetched.map((e) => e.relpath);
+  const lacked = notFetched.length > 0 ? await readMissingOnRemote({ root: absRoot, target }) : null;
+  if (lacked) {
+    const objects = new Set(lacked.objects);
+    const files = notFetched.filter((e) => objects.has(e.md5)).map((e) => e.relpath);
+    if (files.length > 0) result.missingOnRemote = { remote: lacked.remote, files };
+  }
   return result;
+}
+
+/** Where "data pull" notes the objects the remote did not have (in .dvc/tmp, which git ignores). */
+export function missingOnRemoteFileOf({ root, target = 'data' }: { root: string; target?: string }): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', `vitrine-pull-missing-${encodeURIComponent(target)}.json`);
+}
+
+/** Note (or, with none, forget) the objects the remote lacked in this pull. */
+export async function recordMissingOnRemote({
+  root,
+  target = 'data',
+  remote,
+  objects,
+}: {
+  root: string;
+  target?: string;
+  remote: string;
+  objects: string[];
+}): Promise<void> {
+  const file = missingOnRemoteFileOf({ root, target });
+  if (objects.length === 0) await rm(file, { force: true });
+  else await writeJsonAtomic({ file, value: { remote, objects } });
+}
+
+/** The objects the last pull found missing on the remote; null without a (readable) record. */
+async function readMissingOnRemote({
+  root,
+  target,
+}: {
+  root: string;
+  target: string;
+}): Promise<{ remote: string; objects: string[] } | null> {
+  const text = await readFile(missingOnRemoteFileOf({ root, target }), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as { remote?: unknown; objects?: unknown };
+    if (typeof value.remote !== 'string' || !Array.isArray(value.objects)) return null;
+    return { remote: value.remote, objects: value.objects.filter((o): o is string => typeof o === 'string') };
+  } catch {
+    return null; // A damaged note is only a hint lost: the advice falls back to "pull again".
+  }
 }

@@ -545,7 +545,7 @@ export async function openRemote({ root, name }: { root: string; name?: string }
   if (!wanted) {
     throw new VitrineError(
       'DVC_NO_REMOTE',
-      'No storage remote is set up: run "vitrine data init" or "dvc remote add -d NAME URL" to choose where the images are stored.',
+      'No storage remote is set up: run "npx vitrine data init" or "dvc remote add -d NAME URL" to choose where the images are stored.',
       {},
     );
   }

@@ -238,11 +238,11 @@ export async function verifyData({
       'DATA_CORRUPT',
       repair
         ? `Damaged objects with no good copy in ${places}: ${shown}. ` +
-            `Put a good copy of each file in ${target}/ and run "vitrine data add" ` +
-            `(for ${target}.dvc's folder list: the recorded version of every file), or run "vitrine data push --verify" ` +
-            'on a machine that has good copies and then "vitrine data verify --repair" again.'
+            `Put a good copy of each file in ${target}/ and run "npx vitrine data add" ` +
+            `(for ${target}.dvc's folder list: the recorded version of every file), or run "npx vitrine data push --verify" ` +
+            'on a machine that has good copies and then "npx vitrine data verify --repair" again.'
         : `${left.length} damaged object(s) found: ${shown}. ` +
-            `Run "vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them ` +
+            `Run "npx vitrine data verify --repair"${remote ? ' --remote' : ''} to restore them ` +
             `from ${from ? `${target}/ or the remote "${from.name}"` : `${target}/`}.`,
       { ...result, files },
     );

@@ -25,8 +25,8 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
       `data/ is not on this machine, but data.dvc records it (${recorded}). ` +
         ((await holdsDemoLabels({ ws }))
           ? 'This is Vitrine\'s demo collection, whose photographs are made on each machine: run "npm run demo" ' +
-            '(or "vitrine demo") to make them, or "vitrine data pull" if they were pushed to a shared remote.'
-          : 'Run "vitrine data pull" to fetch it, then run again.'),
+            '(or "npx vitrine demo") to make them, or "npx vitrine data pull" if they were pushed to a shared remote.'
+          : 'Run "npx vitrine data pull" to fetch it, then run again.'),
       { file: 'data.dvc' },
     );
   }
@@ -38,7 +38,7 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
     throw new VitrineError(
       'DATA_NOT_PULLED',
       `data/objects.csv is not there, and data/ holds ${p.present} of the ${recorded} data.dvc records. ` +
-        'Run "vitrine data pull" to fetch them, then run again.',
+        'Run "npx vitrine data pull" to fetch them, then run again.',
       { file: 'data.dvc' },
     );
   }
@@ -46,7 +46,7 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
     if (p.nfiles !== undefined && p.present < p.nfiles) {
       log.warn(
         `data/ holds ${p.present} files but data.dvc records ${p.nfiles}, and the recorded file list is not in ` +
-          'the local cache, so Vitrine cannot tell which are missing: run "vitrine data pull".',
+          'the local cache, so Vitrine cannot tell which are missing: run "npx vitrine data pull".',
         { file: 'data.dvc' },
       );
     }
@@ -71,7 +71,7 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
           .map((f) => `data/${f}`)
           .join(', ')}${unused.length > EXAMPLES ? ', …' : ''}); ` +
         `no object in data/objects.csv uses ${one ? 'it' : 'them'}, so the dataset is complete. ` +
-        `Run "vitrine data pull" to fetch ${one ? 'it' : 'them'}.`,
+        `Run "npx vitrine data pull" to fetch ${one ? 'it' : 'them'}.`,
       { file: 'data.dvc' },
     );
   }
@@ -88,16 +88,41 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
       { file: 'data.dvc', missing: missing.length },
     );
   const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);
-  const never = missing.filter((f) => notFetched.has(f)).length;
+  // The last pull found their content missing on the remote: pulling again cannot help, a push can.
+  const onRemote = new Set(p.missingOnRemote?.files ?? []);
+  const lacked = missing.filter((f) => onRemote.has(f));
+  const never = missing.filter((f) => notFetched.has(f) && !onRemote.has(f)).length;
+  const remoteLacks =
+    lacked.length > 0
+      ? `; the last "npx vitrine data pull" found that the remote "${p.missingOnRemote!.remote}" does not have ` +
+        (lacked.length === missing.length
+          ? `${lacked.length === 1 ? 'it' : 'them'}`
+          : `${lacked.length} of them (${lacked
+              .slice(0, EXAMPLES)
+              .map((f) => `data/${f}`)
+              .join(', ')}${lacked.length > EXAMPLES ? ', …' : ''})`) +
+        ', so pulling again cannot fetch ' +
+        `${lacked.length === 1 ? 'it' : 'them'}`
+      : '';
+  const fix =
+    (lacked.length > 0
+      ? 'Ask whoever added those images (git log data.dvc shows who changed it) to run "npx vitrine data push" on the ' +
+        'computer that has them, then run "npx vitrine data pull" and run again. '
+      : 'Run "npx vitrine data pull" to fetch them, then run again. ') +
+    'To leave them out on purpose, record data/ as it is with "npx vitrine data add --remove-missing", commit data.dvc ' +
+    'and run again.';
   throw new VitrineError(
     'DATA_INCOMPLETE',
     `data/ lacks ${missing.length} of the ${recorded} data.dvc records, which objects in data/objects.csv use ` +
       `(${examples.join(', ')}` +
       `${missing.length > EXAMPLES ? ', …' : ''})` +
-      (never > 0 ? `; ${never} of them were never fetched to this machine (an interrupted "vitrine data pull"?)` : '') +
+      remoteLacks +
+      (never > 0
+        ? `; ${never} ${lacked.length > 0 ? 'other' : 'of them'} ${never === 1 ? 'was' : 'were'} never fetched to ` +
+          'this machine (a "npx vitrine data pull" cut short, or not run since data.dvc changed?)'
+        : '') +
       '. The dataset stops here rather than leave those objects out of the model and the catalogue. ' +
-      'Run "vitrine data pull" to fetch them, then run again. To leave them out on purpose, record data/ as it is ' +
-      'with "vitrine data add --remove-missing", commit data.dvc and run again.',
+      fix,
     { file: 'data.dvc', missing: missing.length },
   );
 }

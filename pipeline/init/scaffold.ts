@@ -402,9 +402,9 @@ export async function initRepository({
   } catch (error) {
     // The collection is imported either way; sending it can be retried.
     pushError = messageOf(error);
-    log.warn(
-      `The images could not be sent to the data remote yet: ${pushError} Run "npx vitrine data push" when it is reachable.`,
-    );
+    // A push that stopped part-way already says to run "data push" again: once is enough.
+    const advice = /vitrine data push/.test(pushError) ? '' : ' Run "npx vitrine data push" when it is reachable.';
+    log.warn(`The images could not be sent to the data remote yet: ${pushError}${advice}`);
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
   await rm(marker, { force: true });

@@ -76,7 +76,7 @@ describe('data.dvc pointing at a version the cache does not have', () => {
     const status = await dataStatus({ root: repo, log: silentLogger });
     expect(status.clean).toBe(false);
     const text = describeStatus(status).join('\n');
-    expect(text).toContain('not in the cache: run "vitrine data pull"');
+    expect(text).toContain('not in the cache: run "npx vitrine data pull"');
     expect(text).not.toContain('0 added, 0 removed, 0 changed');
   });
 });

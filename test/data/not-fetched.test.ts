@@ -51,7 +51,7 @@ describe('an interrupted pull', () => {
     expect(status.changes.removed).toEqual(['images/A1.jpg']);
     expect(status.changes.notFetched).toHaveLength(8);
     const text = describeStatus(status).join('\n');
-    expect(text).toMatch(/8 of the 13 files data\.dvc records were never fetched .*run "vitrine data pull"/);
+    expect(text).toMatch(/8 of the 13 files data\.dvc records were never fetched .*run "npx vitrine data pull"/);
     expect(text).toMatch(/0 added, 1 removed, 0 changed/);
     expect(text).not.toMatch(/9 removed/);
   });
@@ -62,7 +62,7 @@ describe('an interrupted pull', () => {
     await expect(addData({ root: clone, log: silentLogger })).rejects.toMatchObject({
       code: 'DATA_NOT_FETCHED',
       message: expect.stringMatching(
-        /8 files .*never fetched.*data\.dvc was left as it was.*"vitrine data pull".*--remove-missing/,
+        /8 files .*never fetched.*data\.dvc was left as it was.*"npx vitrine data pull".*--remove-missing/,
       ),
     });
     expect(await readFile(path.join(clone, 'data.dvc'), 'utf8')).toBe(before);

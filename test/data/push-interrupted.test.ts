@@ -65,7 +65,7 @@ describe('an interrupted push', () => {
       (e: unknown) => e as Error,
     );
     expect(error.message).toMatch(/3 of 10 files were sent before it stopped/);
-    expect(error.message).toMatch(/run "vitrine data push" again/);
+    expect(error.message).toMatch(/run "npx vitrine data push" again/);
     acceptPuts = 100;
     const done = await pushData({ root, log: silentLogger, jobs: 1 });
     expect(done).toEqual({ transferred: 8, skipped: 3 });

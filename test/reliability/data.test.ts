@@ -397,7 +397,7 @@ function inputCases(): { name: string; run: () => Promise<Outcome> }[] {
         const text = describeStatus(await dataStatus({ root: repo, log: silentLogger })).join('\n');
         return {
           ...none,
-          problems: text.includes('not in the cache: run "vitrine data pull"') ? [] : [`status said: ${text}`],
+          problems: text.includes('not in the cache: run "npx vitrine data pull"') ? [] : [`status said: ${text}`],
         };
       },
     },

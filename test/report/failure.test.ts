@@ -66,7 +66,8 @@ describe('a run that stops before its report', () => {
     const run = await vitrine(['run', 'report'], ws.root);
     expect(run.code).toBe(1);
     expect(run.messages).toMatch(/labels\.csv:3: this file still has a merge conflict/);
-    expect(run.messages).toContain('Could not update the note for the pull request');
+    expect(run.messages).toContain('Vitrine could not write the failure note in .vitrine/report');
+    expect(run.messages).toContain('.vitrine/report should be a folder but is a file: delete it and run again.');
   });
 
   it('leaves no note for runs that do not end in a report', async () => {

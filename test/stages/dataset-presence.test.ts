@@ -55,7 +55,7 @@ describe('dataset stage and data.dvc', () => {
     await expect(datasetStage.run(ctx(root, log))).rejects.toMatchObject({
       code: 'DATA_INCOMPLETE',
       message: expect.stringMatching(
-        /data\/ lacks 5 of the 25 files data\.dvc records, which objects in data\/objects\.csv use .*"vitrine data pull"/,
+        /data\/ lacks 5 of the 25 files data\.dvc records, which objects in data\/objects\.csv use .*"npx vitrine data pull"/,
       ),
     });
     expect(log.warnings.filter((w) => /is missing/.test(w))).toEqual([]);
@@ -70,7 +70,7 @@ describe('dataset stage and data.dvc', () => {
     await rm(file);
     await rm(objectPath(path.join(root, '.dvc', 'cache'), md5), { force: true });
     await expect(datasetStage.run(ctx(root))).rejects.toThrow(
-      /data\/ lacks 1 of the 25 files .*1 of them were never fetched/,
+      /data\/ lacks 1 of the 25 files .*1 of them was never fetched/,
     );
   });
 
@@ -85,7 +85,7 @@ describe('dataset stage and data.dvc', () => {
       (e: unknown) => e as Error,
     );
     expect(error).toMatchObject({ code: 'DATA_NOT_PULLED' });
-    expect(error.message).toMatch(/data\.dvc records it \(25 files\)\. Run "vitrine data pull"/);
+    expect(error.message).toMatch(/data\.dvc records it \(25 files\)\. Run "npx vitrine data pull"/);
     expect(error.message).not.toMatch(/demo|import/);
   });
 
@@ -126,7 +126,7 @@ describe('dataset stage and data.dvc', () => {
     const said = log.warnings.filter((w) => w.includes('never fetched'));
     expect(said).toEqual([
       '1 file that data.dvc records was never fetched to this machine (data/scans/scan-1.tif); no object in ' +
-        'data/objects.csv uses it, so the dataset is complete. Run "vitrine data pull" to fetch it.',
+        'data/objects.csv uses it, so the dataset is complete. Run "npx vitrine data pull" to fetch it.',
     ]);
   });
 
@@ -152,7 +152,7 @@ describe('dataset stage and data.dvc', () => {
     await rm(path.join(root, 'data', 'objects.csv'));
     await expect(datasetStage.run(ctx(root))).rejects.toMatchObject({
       code: 'DATA_NOT_PULLED',
-      message: expect.stringMatching(/data\/objects\.csv is not there.*"vitrine data pull"/),
+      message: expect.stringMatching(/data\/objects\.csv is not there.*"npx vitrine data pull"/),
     });
   });
 

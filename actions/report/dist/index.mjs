@@ -48448,7 +48448,7 @@ ${against}No label in labels.csv changed.`;
   const otherSkipped = changes.filter((c) => c.skipped).length - outside;
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
-    outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels and ${outside === 1 ? "was" : "were"} skipped` : "",
+    outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
     otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
@@ -48519,11 +48519,16 @@ function thumbnail(c) {
   if (!src) return "";
   return `<img src="${attribute(src)}" alt="${attribute(shorten(c.title) || c.id)}" width="64">`;
 }
+var LISTED_LABELS = 20;
+function vocabularyWords(vocabulary) {
+  if (vocabulary.length <= LISTED_LABELS) return vocabulary.map((l) => text(l)).join(", ");
+  return `the ${vocabulary.length.toLocaleString("en")} labels in collection.vocabulary in params.yaml`;
+}
 function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
-      return `"${text(c.after)}" is not one of the collection's labels (${vocabulary.map((l) => text(l)).join(", ")}): the line was skipped`;
+      return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   const agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees";

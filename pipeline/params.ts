@@ -438,7 +438,8 @@ function encodingTwins(labels: string[]): [string, string] | undefined {
 function caseTwins(labels: string[]): [string, string] | undefined {
   const seen = new Map<string, string>();
   for (const label of labels) {
-    const key = label.toLowerCase();
+    // Accents stored two ways ("E\u0301mail", "émail") are capitals apart too: compared in one form.
+    const key = label.normalize('NFC').toLowerCase();
     const first = seen.get(key);
     if (first !== undefined && first !== label) return [first, label];
     if (first === undefined) seen.set(key, label);
@@ -659,6 +660,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
  * published without a word. A comment is written "# text"; one glued to the "#" right after a value is taken
  * for part of the value, and refused with the way to write either.
  */
+const DISPLAY_TEXT = new Set(['name', 'licence', 'title', 'description']);
+
 function hashInValue({
   text,
   doc,
@@ -670,8 +673,12 @@ function hashInValue({
 }): { problem: string; line: number } | null {
   let found: { problem: string; line: number } | null = null;
   visit(doc, {
-    Scalar(_, node) {
-      if (found || node.type !== 'PLAIN' || typeof node.value !== 'string' || !node.range) return;
+    Pair(_, pair) {
+      // Only free text the public reads (a name, a licence): after a fixed word (`on_invalid: skip #was fail`), a
+      // label or a number, "#…" can only be a comment, and quoting it would make a value the setting refuses.
+      const node = pair.value;
+      if (found || !isScalar(pair.key) || !DISPLAY_TEXT.has(String(pair.key.value)) || !isScalar(node)) return;
+      if (node.type !== 'PLAIN' || typeof node.value !== 'string' || !node.range) return;
       const end = node.range[1];
       const rest = text.slice(end, text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end));
       const glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ''));

@@ -48,6 +48,13 @@ describe('params.yaml mistakes, said in plain words', () => {
       'Gallery',
     );
     expect(parseParams({ text: 'collection:\n  name: "Gallery #5"\n', name: 'p' }).collection.name).toBe('Gallery #5');
+    // After a fixed word or a label, "#…" can only be a comment (a reviewer: these loaded before, and still do).
+    const fixed = parseParams({
+      text: 'import:\n  on_invalid: skip #was fail\ncollection:\n  vocabulary:\n    - coin #main\n    - mask\n',
+      name: 'p',
+    });
+    expect(fixed.import.on_invalid).toBe('skip');
+    expect(fixed.collection.vocabulary).toEqual(['coin', 'mask']);
   });
 
   it('a code YAML reads as a number is shown as written, with the quotes that keep it text', () => {

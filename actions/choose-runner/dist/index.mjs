@@ -47302,7 +47302,7 @@ function encodingTwins(labels) {
 function caseTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
-    const key = label.toLowerCase();
+    const key = label.normalize("NFC").toLowerCase();
     const first = seen.get(key);
     if (first !== void 0 && first !== label) return [first, label];
     if (first === void 0) seen.set(key, label);
@@ -47406,6 +47406,7 @@ function parseParams({ text: text2, name }) {
   }
   return validateParams({ raw, file: name, lineOf, sourceOf });
 }
+var DISPLAY_TEXT = /* @__PURE__ */ new Set(["name", "licence", "title", "description"]);
 function hashInValue({
   text: text2,
   doc,
@@ -47413,8 +47414,10 @@ function hashInValue({
 }) {
   let found = null;
   (0, import_yaml.visit)(doc, {
-    Scalar(_, node2) {
-      if (found || node2.type !== "PLAIN" || typeof node2.value !== "string" || !node2.range) return;
+    Pair(_, pair) {
+      const node2 = pair.value;
+      if (found || !(0, import_yaml.isScalar)(pair.key) || !DISPLAY_TEXT.has(String(pair.key.value)) || !(0, import_yaml.isScalar)(node2)) return;
+      if (node2.type !== "PLAIN" || typeof node2.value !== "string" || !node2.range) return;
       const end = node2.range[1];
       const rest = text2.slice(end, text2.indexOf("\n", end) < 0 ? text2.length : text2.indexOf("\n", end));
       const glued = /^[ \t]+#([^\s#].*)$/.exec(rest.replace(/\r$/, ""));

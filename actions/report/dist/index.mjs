@@ -48243,7 +48243,7 @@ function encodingTwins(labels) {
 function caseTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
-    const key = label.toLowerCase();
+    const key = label.normalize("NFC").toLowerCase();
     const first = seen.get(key);
     if (first !== void 0 && first !== label) return [first, label];
     if (first === void 0) seen.set(key, label);

@@ -231,10 +231,10 @@ describe('charts in the report', () => {
     const before = { ...correct, ...Object.fromEntries(many.map((o) => [o.id, 'vessel'])) };
     const { ws } = await makeRepo({ objects: all, base: before, head });
     await writeStageOutputs({ ws, objects: all, head });
-    const long = validateParams({ raw: { train: { epochs: 60 }, report: { max_label_changes: 5000 } } });
+    const long = validateParams({ raw: { train: { epochs: 60 }, report: { max_label_changes: 1000 } } });
     const { markdown, fullMarkdown } = await buildReport({ ws, params: long, base: 'main', log: silentLogger });
     expect(fullMarkdown.length).toBeGreaterThan(65_536);
-    expect(fullMarkdown).toContain('LG-01499');
+    expect(fullMarkdown).toContain('LG-00999');
     // Room is left for the comment's marker and a fork's note.
     expect(markdown.length).toBeLessThanOrEqual(64_512);
     expect(markdown).toContain('report-full.md');

@@ -11,7 +11,9 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
   const base = plainSlug(id);
   // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
   const free = (s: string) => !taken.has(s) && !reservedSlug(s);
-  const hashed = `${base}-${createHash('md5').update(id).digest('hex').slice(0, 8)}`;
+  const code = createHash('md5').update(id).digest('hex').slice(0, 8);
+  // "nul.1-<code>" is still a name Windows reserves (NUL with an extension): its first dot becomes "_".
+  const hashed = reservedSlug(`${base}-${code}`) ? `${base.replace('.', '_')}-${code}` : `${base}-${code}`;
   let slug = free(base) ? base : hashed;
   // An id spelled like another's hashed address ("a-1-0cc175b9"): a counter, so no two objects share a folder.
   for (let n = 2; !free(slug); n++) slug = `${hashed}-${n}`;

@@ -151,9 +151,9 @@ describe('ids that make folder names Windows cannot create', () => {
     const slugs = assignSlugs({ ids, previous: new Map([['CON', 'con']]) });
     expect(slugs).toEqual([
       `con-${hash('CON')}`,
-      `nul.1-${hash('nul.1')}`,
+      `nul_1-${hash('nul.1')}`,
       `com1-${hash('COM1')}`,
-      `lpt9.x-${hash('LPT9.x')}`,
+      `lpt9_x-${hash('LPT9.x')}`,
       `a.-${hash('A.')}`,
       'console',
       'com10',

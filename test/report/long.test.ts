@@ -59,9 +59,9 @@ describe('a report with long titles and many changes', () => {
     const before = { ...correct, ...Object.fromEntries(many.map((o) => [o.id, 'vessel'])) };
     const { ws } = await makeRepo({ objects: all, base: before, head });
     await writeStageOutputs({ ws, objects: all, head });
-    const params = validateParams({ raw: { train: { epochs: 60 }, report: { max_label_changes: 5000 } } });
+    const params = validateParams({ raw: { train: { epochs: 60 }, report: { max_label_changes: 1000 } } });
     const { markdown, fullMarkdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
-    expect(fullMarkdown).toContain('LG-01499');
+    expect(fullMarkdown).toContain('LG-00999');
     expect(markdown.length).toBeLessThanOrEqual(COMMENT_ROOM);
     expect(markdown.split('\n')[0]).toContain('Better: this change makes the model better');
     for (const section of [

@@ -69,8 +69,6 @@ describe('model page of a version made by a label fix', () => {
     expect(text).toMatch(
       /Judged on every labelled object, the verdict of the change that made this version \(19 labels changed\)/,
     );
-    expect(text).toMatch(
-      /a probability of 0\.90 on average, and 0\.99 trained on the labels now, p = 0\.002 — better/,
-    );
+    expect(text).toMatch(/a probability of 0\.90 on average, and 0\.99 trained on the labels now, p = 0\.002 — better/);
   }, 300_000);
 });

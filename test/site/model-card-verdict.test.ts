@@ -42,6 +42,13 @@ describe('model page of a version made by a label fix', () => {
     const ws = workspace(root);
     const file = path.join(ws.root, '.vitrine', 'evaluate', 'metrics.json');
     const metrics = JSON.parse(await readFile(file, 'utf8')) as Metrics;
+    // The test-split comparison with the model in production, as the README's label fix gets it.
+    const comparison = { metric: 'macroF1', difference: iv(0.014, 0, 0.051), pValue: 0.705, test: 'paired bootstrap' };
+    metrics.baseline = {
+      ...metrics,
+      version: 'v1.0.0',
+      comparison: { ...comparison, verdict: 'no detectable difference' },
+    } as Metrics['baseline'];
     metrics.crossValidated = {
       base: { ref: 'main', commit: 'e848d709e50a' },
       changed: 19,
@@ -68,6 +75,10 @@ describe('model page of a version made by a label fix', () => {
     const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(text).toMatch(
       /Judged on every labelled object, the verdict of the change that made this version \(19 labels changed\)/,
+    );
+    // In the report's words: "macro-F1", a signed change and its range, not "macroF1 changed by 1.4% (0.0% to 5.1%)".
+    expect(text).toContain(
+      'Compared with v1.0.0: macro-F1 changed by +0.014 (95% range: between +0.00 and +0.05), p = 0.705 — no detectable',
     );
     expect(text).toMatch(/a probability of 0\.90 on average, and 0\.99 trained on the labels now, p = 0\.002 — better/);
   }, 300_000);

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseDate, type YearRange } from './dates.ts';
+import { hashedSlug, plainAddress, reservedSlug } from './slug-rules.ts';
+
+export { reservedSlug };
 
 /*
  * Small pure helpers that turn pipeline data into what visitors browse by: URL-safe slugs, a period
@@ -11,9 +14,7 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
   const base = plainSlug(id);
   // Two ids that slugify alike ("A/1" and "a-1") must not share a page: the later one gets a hash.
   const free = (s: string) => !taken.has(s) && !reservedSlug(s);
-  const code = createHash('md5').update(id).digest('hex').slice(0, 8);
-  // "nul.1-<code>" is still a name Windows reserves (NUL with an extension): its first dot becomes "_".
-  const hashed = reservedSlug(`${base}-${code}`) ? `${base.replace('.', '_')}-${code}` : `${base}-${code}`;
+  const hashed = hashedSlug(base, createHash('md5').update(id).digest('hex').slice(0, 8));
   let slug = free(base) ? base : hashed;
   // An id spelled like another's hashed address ("a-1-0cc175b9"): a counter, so no two objects share a folder.
   for (let n = 2; !free(slug); n++) slug = `${hashed}-${n}`;
@@ -23,33 +24,11 @@ export function slugFor({ id, taken }: { id: string; taken: Set<string> }): stri
 
 /** The address an id gets when no other id has it: lower case, runs of other characters turned into "-". */
 export function plainSlug(id: string): string {
-  const base = id
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-._]+|-+$/g, '')
-    .slice(0, 80);
-  return base || 'object';
+  return plainAddress(id) || 'object';
 }
 
 /** What a slug must look like (catalogue schema). */
 const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
-
-/**
- * Names an object's folder cannot have: files and work folders the build keeps beside the object folders
- * (iiif/collection.json, the tiles' `<slug>.partial`, temporary `….tmp` files), and names Windows cannot give a
- * folder (CON, nul.txt, com1; a name ending in "."), so the site builds and copies on a Windows runner too.
- */
-export function reservedSlug(slug: string): boolean {
-  return (
-    slug === 'collection.json' ||
-    slug.endsWith('.partial') ||
-    slug.endsWith('.tmp') ||
-    slug.endsWith('.') ||
-    /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/.test(slug)
-  );
-}
 
 /**
  * The page slug of each id, in order. An id keeps the slug it had in the previous catalogue, so its

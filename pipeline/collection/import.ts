@@ -22,6 +22,7 @@ import { clip, type Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
+import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { exportName, parseExport } from './export.ts';
 import {
   compareIds,
@@ -1624,5 +1625,5 @@ export function safeFileName(id: string): string {
   return id
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^\.+/, '_')
-    .replace(/^(con|prn|aux|nul|com[1-9]|lpt[1-9])(?=\.|$)/i, '$1_');
+    .replace(WINDOWS_DEVICE, '$1_');
 }

@@ -3,6 +3,7 @@ import { constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, write
 import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VitrineError } from '../errors.ts';
+import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { manifestBytes, md5OfFileSync } from './hash.ts';
 import { isOurTemp, removeStaleTemps, type Staleness, tempName } from './temp.ts';
 
@@ -304,9 +305,6 @@ export function unwritableRelpath(relpath: string): string | undefined {
   }
   return undefined;
 }
-
-/** Windows device names: "CON", "nul.jpg", "COM1.tar.gz" (the part before the first dot) name no file there. */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)/i;
 
 /**
  * Why Windows could not write a relpath (a device name such as CON or NUL.jpg, a name ending in a dot or a space),

@@ -1,20 +1,13 @@
 /*
  * An object's page address from its object number, in the browser, as the pipeline makes it
- * (pipeline/catalogue/derive.ts plainSlug and slugFor): the 404 page turns a typed address into the
- * page's, the search page an object number typed into its box. Kept apart from derive.ts, which uses
- * Node's crypto; test/site/object-number-search.test.ts checks that both give the same answers.
+ * (the rules of pipeline/catalogue/slug-rules.ts, which derive.ts slugFor uses too): the 404 page turns a typed
+ * address into the page's, the search page an object number typed into its box. The md5 is written here: derive.ts
+ * uses Node's crypto; test/site/object-number-search.test.ts checks that both give the same answers.
  */
+import { hashedSlug, plainAddress } from '../../../pipeline/catalogue/slug-rules.ts';
 
 /** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
-export function addressOf(id: string): string {
-  return id
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-._]+|-+$/g, '')
-    .slice(0, 80);
-}
+export const addressOf = plainAddress;
 
 /**
  * The md5 of an id's UTF-8 bytes, as hex (node's createHash('md5')): an id that slugifies like an object
@@ -51,5 +44,5 @@ export function md5(text: string): string {
  */
 export function pagesOf(id: string): string[] {
   const address = addressOf(id);
-  return address ? [`${address}-${md5(id).slice(0, 8)}`, address] : [];
+  return address ? [hashedSlug(address, md5(id).slice(0, 8)), address] : [];
 }

@@ -38,24 +38,18 @@ export const collectionParams = z.strictObject({
     .refine((labels) => new Set(labels).size === labels.length, {
       message: 'each label once (a repeated label would train a class that never wins)',
     })
-    // labels.csv's "Coin" is read as "coin" (did you mean): two such labels would be one class trained twice.
-    .refine((labels) => caseTwins(labels) === undefined, {
+    // labels.csv's "Coin" is read as "coin" (did you mean), and "é" composed or decomposed (e + accent, as some Mac
+    // programs save text) as one: two such labels would be one class trained twice.
+    .refine((labels) => labelTwins(labels) === undefined, {
       error: (issue) => {
-        const [a, b] = caseTwins(issue.input as string[]) ?? ['', ''];
-        return (
-          `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice ` +
-          '(it would train a class that never wins); keep one'
-        );
-      },
-    })
-    // The same label composed (é) and decomposed (e + accent), as some Mac programs save text: one label twice.
-    .refine((labels) => encodingTwins(labels) === undefined, {
-      error: (issue) => {
-        const [a, b] = encodingTwins(issue.input as string[]) ?? ['', ''];
-        return (
-          `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently ` +
-          '(composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one'
-        );
+        const { a, b, how } = labelTwins(issue.input as string[]) ?? { a: '', b: '', how: 'capitals' };
+        const differ =
+          how === 'capitals'
+            ? 'differ only in capitals'
+            : 'look the same but their accented letters are stored differently (composed and decomposed Unicode, ' +
+              'as some programs save text)';
+        const why = 'it would train a class that never wins';
+        return `each label once: "${a}" and "${b}" ${differ}, so they are one label written twice (${why}); keep one`;
       },
     })
     // labels.csv is read in this form too (parseLabels): the two match whichever way each was saved.
@@ -423,30 +417,23 @@ export const paramsSchema = z.strictObject({
 
 export type Params = z.infer<typeof paramsSchema>;
 
-/** The defaults, as a full Params object. */
-/** The first two labels that differ only in capitals ("coin", "Coin"), if any. */
-function encodingTwins(labels: string[]): [string, string] | undefined {
+/**
+ * The first two labels that are one label written two ways: in capitals ("coin", "Coin"), or in how an accented
+ * letter is stored ("é" composed, or "e" and an accent), or both; `how` says which, for the message.
+ */
+function labelTwins(labels: string[]): { a: string; b: string; how: 'capitals' | 'encoding' } | undefined {
   const seen = new Map<string, string>();
   for (const label of labels) {
-    const first = seen.get(label.normalize('NFC'));
-    if (first !== undefined && first !== label) return [first, label];
-    if (first === undefined) seen.set(label.normalize('NFC'), label);
-  }
-  return undefined;
-}
-
-function caseTwins(labels: string[]): [string, string] | undefined {
-  const seen = new Map<string, string>();
-  for (const label of labels) {
-    // Accents stored two ways ("E\u0301mail", "émail") are capitals apart too: compared in one form.
     const key = label.normalize('NFC').toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined && first !== label) return [first, label];
-    if (first === undefined) seen.set(key, label);
+    const a = seen.get(key);
+    if (a === undefined) seen.set(key, label);
+    else if (a !== label)
+      return { a, b: label, how: a.normalize('NFC') === label.normalize('NFC') ? 'encoding' : 'capitals' };
   }
   return undefined;
 }
 
+/** The defaults, as a full Params object. */
 export function defaultParams(): Params {
   return paramsSchema.parse({});
 }

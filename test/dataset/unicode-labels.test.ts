@@ -47,5 +47,7 @@ describe('a label written in two Unicode forms', () => {
     expect(isVitrineError(error, 'PARAMS_INVALID')).toBe(true);
     expect((error as Error).message).toContain('params.yaml:2');
     expect((error as Error).message).toContain('look the same but their accented letters are stored differently');
+    // One message for the pair: not also "differ only in capitals" (both checks fired before).
+    expect((error as Error).message).not.toContain('capitals');
   });
 });

@@ -1,4 +1,4 @@
-import { createReadStream, type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -13,9 +13,10 @@ import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
+import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
 import { colourIndex, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
-import { altText, assignSlugs, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl } from './derive.ts';
+import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -103,11 +104,10 @@ export async function buildCatalogueData({
 
   // Objects. Each keeps the address it had in the last build: CI keeps .vitrine/cache between runs, not
   // catalogue.json, so the addresses are also kept there (catalogue.json is read when that file is missing).
-  const slugsFile = path.join(ws.cache, 'catalogue-slugs.json');
   const ids = dataset.objects.map((o) => o.id);
-  const slugs = assignSlugs({ ids, previous: (await savedSlugs(slugsFile)) ?? (await previousSlugs(files.data)) });
+  const slugs = await keptAddresses({ ws, ids });
   await mkdir(ws.cache, { recursive: true });
-  await writeIfChanged({ file: slugsFile, data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
+  await writeIfChanged({ file: savedAddressesFile(ws), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
   let at = 0;
   const { repository, branch } = params.collection;
   const objects: CatalogueObject[] = [];
@@ -352,60 +352,6 @@ export async function buildCatalogueData({
       `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
   );
   return { file: files.data, catalogue: checked };
-}
-
-const ADDRESSES_ABOUT = 'The web address (objects/<slug>/) of each object id, kept so an object keeps its address.';
-
-/** The addresses the last build saved beside the caches; null when there are none (or they cannot be read). */
-async function savedSlugs(file: string): Promise<Map<string, string> | null> {
-  const saved = (await readJsonOrNull({ file }).catch(() => null)) as { ids?: unknown; slugs?: unknown } | null;
-  const { ids, slugs } = saved ?? {};
-  if (!Array.isArray(ids) || !Array.isArray(slugs) || ids.length !== slugs.length) return null;
-  return new Map(ids.map((id, i) => [String(id), String(slugs[i])]));
-}
-
-/**
- * The slug of each object id in the last catalogue written (none when there is none). Only the pairs
- * are read, streamed: each object is written starting `{"id":…,"slug":…`, and that text cannot occur
- * inside a JSON string (its quotes are escaped), so no parse of a file of 100+ MB is needed.
- */
-export async function previousSlugs(file: string): Promise<Map<string, string>> {
-  const slugs = new Map<string, string>();
-  const open = Buffer.from('{"id":"');
-  const middle = Buffer.from('","slug":"');
-  let rest = Buffer.alloc(0);
-  try {
-    // Bytes, not text: finding the pairs in bytes costs a fraction of decoding 100+ MB.
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-      const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-      let keep = Math.max(0, buf.length - open.length);
-      for (let at = buf.indexOf(open); at >= 0; at = buf.indexOf(open, at + 1)) {
-        const mid = buf.indexOf(middle, at + open.length - 1);
-        const end = mid < 0 ? -1 : buf.indexOf(34 /* " */, mid + middle.length);
-        // Cut by the chunk's end: read again with the next chunk (an id is at most a few KB). An open far from the
-        // end with no slug after it (an unfamiliar entry's "slug":null) is not cut: the opens near the end must still
-        // be read. No later open has a slug either, so go straight to those.
-        if (end < 0) {
-          if (buf.length - at < 16_384) {
-            keep = at;
-            break;
-          }
-          at = Math.max(at, buf.length - 16_384 - 1);
-          continue;
-        }
-        if (mid - at > 16_384) continue;
-        try {
-          // A valid JSON string only when the id ends there (an id's own quotes are escaped).
-          const id = JSON.parse(buf.toString('utf8', at + open.length - 1, mid + 1)) as string;
-          slugs.set(id, buf.toString('latin1', mid + middle.length, end));
-        } catch {}
-      }
-      rest = Buffer.from(buf.subarray(keep));
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  return slugs;
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { previousSlugs } from '../../pipeline/catalogue/data.ts';
+import { previousSlugs } from '../../pipeline/catalogue/addresses.ts';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 
 /*

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previousSlugs } from '../../pipeline/catalogue/data.ts';
+import { previousSlugs } from '../../pipeline/catalogue/addresses.ts';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';

@@ -579,7 +579,8 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
  * the same for an object id and for a label.
  */
 function oddCharacter(text: string): string | undefined {
-  const odd = /[\u200b-\u200f\u2060\ufeff\u00ad\u2010-\u2014\u2212\ufe63\uff0d]/.exec(text);
+  // The characters ODD finds, the first one (ODD itself is global: exec would keep its place between calls).
+  const odd = new RegExp(ODD.source).exec(text);
   if (!odd) return undefined;
   const c = odd[0];
   const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -94,8 +94,6 @@ function listed(names: string[]): string {
   return names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
 }
 
-export type { LabelLoss };
-
 /**
  * Compare the labels at the base (object id → label) with the labels now, over today's vocabulary: a label
  * left out of the vocabulary is the vocabulary's change (the report says it apart), not a loss.

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { L2_FOLDS } from '../model/head.ts';
-import { code, pValue } from '../report/markdown.ts';
+import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
 import type { Dataset, DatasetObject, LbfgsFit, Metrics, ModelInfo, Split } from '../types.ts';
 import type { Registration } from './registry.ts';
@@ -814,7 +814,7 @@ function cell(s: string): string {
  */
 function safe(s: string): string {
   return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(CONTROLS, '')
     .replace(/\\/g, '\\\\')
     .replace(/[[\]]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')

@@ -8,7 +8,7 @@
 // Characters with a meaning in Markdown inline syntax; a backslash makes each one literal.
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
 // Control characters (tab, line breaks aside) and bidi controls: none belongs in a comment or a card.
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
+export const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 // Characters that only mean something at the start of a block (heading, list, quote, ordered list).
 const BLOCK_START = /^([#+\-=]|\d+(?=[.)]))/;
 

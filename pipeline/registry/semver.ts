@@ -66,10 +66,15 @@ export function decideBump({ previous, next }: { previous: BumpInputs; next: Bum
   bump: Bump;
   reason: string;
 } {
-  const same = previous.labels.length === next.labels.length && previous.labels.every((l, i) => l === next.labels[i]);
+  // In one Unicode form: a label stored decomposed by an older version is the same label (labels are read as NFC).
+  const [before, now] = [previous.labels, next.labels].map((labels) => labels.map((l) => l.normalize('NFC'))) as [
+    string[],
+    string[],
+  ];
+  const same = before.length === now.length && before.every((l, i) => l === now[i]);
   if (!same) {
-    const added = next.labels.filter((l) => !previous.labels.includes(l));
-    const removed = previous.labels.filter((l) => !next.labels.includes(l));
+    const added = now.filter((l) => !before.includes(l));
+    const removed = before.filter((l) => !now.includes(l));
     const parts = [
       added.length ? `added ${added.join(', ')}` : '',
       removed.length ? `removed ${removed.join(', ')}` : '',

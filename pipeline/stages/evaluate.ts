@@ -93,7 +93,10 @@ export function alignProbabilities({
   from: string[];
   to: string[];
 }): number[][] {
-  const index = to.map((label) => from.indexOf(label));
+  // Labels are read in one Unicode form (NFC) since labels.csv and params.yaml are: a model trained before on a
+  // label stored decomposed ("e" and an accent) still has it that way.
+  const own = from.map((label) => label.normalize('NFC'));
+  const index = to.map((label) => own.indexOf(label.normalize('NFC')));
   return rows.map((row) => index.map((j) => (j < 0 ? 0 : row[j]!)));
 }
 

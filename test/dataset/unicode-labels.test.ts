@@ -3,6 +3,8 @@ import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { parseParams } from '../../pipeline/params.ts';
+import { decideBump } from '../../pipeline/registry/semver.ts';
+import { alignProbabilities } from '../../pipeline/stages/evaluate.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
 
 /*
@@ -49,5 +51,23 @@ describe('a label written in two Unicode forms', () => {
     expect((error as Error).message).toContain('look the same but their accented letters are stored differently');
     // One message for the pair: not also "differ only in capitals" (both checks fired before).
     expect((error as Error).message).not.toContain('capitals');
+  });
+});
+
+describe('a model trained before labels were read in one Unicode form', () => {
+  // Reviewer: a production model whose vocabulary was saved decomposed kept "ce\u0301ramique"; compared with today's
+  // composed labels, its probabilities for that label were dropped and the next version was a major bump.
+  const [nfcLabel, nfdLabel] = ['céramique'.normalize('NFC'), 'céramique'.normalize('NFD')];
+
+  it('keeps its probabilities for the label when they are aligned with today’s labels', () => {
+    const rows = alignProbabilities({ rows: [[0.9, 0.1]], from: [nfdLabel, 'coin'], to: [nfcLabel, 'coin'] });
+    expect(rows).toEqual([[0.9, 0.1]]);
+  });
+
+  it('is the same vocabulary for the version number', () => {
+    const base = { labels: [nfdLabel, 'coin'], data: 'd1.dir', labelsMd5: 'l1' };
+    expect(decideBump({ previous: base, next: { ...base, labels: [nfcLabel, 'coin'], labelsMd5: 'l2' } }).bump).toBe(
+      'minor',
+    );
   });
 });

@@ -50,25 +50,32 @@ export async function whilePagefindRuns<T>({
   everyMs?: number;
 }): Promise<T> {
   if (pids.length === 0) return work;
+  // A killed child is a zombie ("Z") until Node reaps it.
+  const stopped = () => !pids.some((pid) => (processStat(pid)?.state ?? 'Z') !== 'Z');
   let timer: NodeJS.Timeout | undefined;
   const gone = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
-      // A killed child is a zombie ("Z") until Node reaps it.
-      if (pids.some((pid) => (processStat(pid)?.state ?? 'Z') !== 'Z')) return;
-      reject(
-        new VitrineError(
-          'SITE_INDEX_FAILED',
-          'Search index: the Pagefind process stopped in the middle of its work (it was killed, perhaps because ' +
-            'the machine ran out of memory). The site was left as it was: run the build again, and if it stops ' +
-            'again, give the runner more memory or lower catalogue.search_part_pages.',
-          { pids },
-        ),
-      );
+      if (stopped()) reject(stoppedError(pids));
     }, everyMs);
   });
+  // A request sent as the child dies fails at once, in Pagefind's words ("Pagefind backend closed"): the same plain
+  // words as when the watch notices first.
+  const told = work.catch((error: unknown) => {
+    throw stopped() ? stoppedError(pids) : error;
+  });
   try {
-    return await Promise.race([work, gone]);
+    return await Promise.race([told, gone]);
   } finally {
     clearInterval(timer);
   }
+}
+
+function stoppedError(pids: number[]): VitrineError {
+  return new VitrineError(
+    'SITE_INDEX_FAILED',
+    'Search index: the Pagefind process stopped in the middle of its work (it was killed, perhaps because ' +
+      'the machine ran out of memory). The site was left as it was: run the build again, and if it stops ' +
+      'again, give the runner more memory or lower catalogue.search_part_pages.',
+    { pids },
+  );
 }

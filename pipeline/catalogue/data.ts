@@ -510,6 +510,7 @@ function annotationOf(a: Annotation, label: string | null): NonNullable<Catalogu
     modelVersion: a.modelVersion,
     agrees: label === null ? null : a.label === label,
     published: a.published !== false,
+    ...(a.published === false && a.unfamiliar === true ? { unfamiliar: true as const } : {}),
     labelIssue: issue,
   };
 }

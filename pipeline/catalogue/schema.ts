@@ -39,6 +39,11 @@ export const annotationSchema = z.object({
   /** false: below the class's confidence threshold; the page says "not sure: waiting for staff". */
   published: z.boolean(),
   /**
+   * true: held back because the photograph is unlike the ones the model learnt from (another museum's, say), whatever
+   * its confidence, which says nothing there; the page says why. Absent otherwise.
+   */
+  unfamiliar: z.literal(true).optional(),
+  /**
    * How doubtful the staff label is (0-1, a ranking score, not a probability), the registry's suggested
    * label, and whether confident learning flags it (false: only ranked high, "worth a second look");
    * null when not scored.

@@ -28,6 +28,8 @@ export interface FixtureObject {
   predicted?: { label: string; confidence: number };
   /** The registry's contract fields (absent: published, not scored). */
   published?: boolean;
+  /** Held back because its photograph is unlike the training set's (the registry's `unfamiliar`). */
+  unfamiliar?: boolean;
   labelIssue?: { score: number; suggested: string; flagged?: boolean } | null;
   extra?: Record<string, string>;
 }
@@ -203,6 +205,7 @@ export async function writeFixture({
       humanLabel: o.label,
       agrees: o.label === null ? null : o.label === predicted.label,
       ...(o.published === undefined ? {} : { published: o.published }),
+      ...(o.unfamiliar === undefined ? {} : { unfamiliar: o.unfamiliar }),
       ...(o.labelIssue === undefined ? {} : { labelIssue: o.labelIssue }),
     });
   }

@@ -45,6 +45,15 @@ beforeAll(async () => {
       published: false,
     },
     {
+      id: 'O-8',
+      title: 'Mask from another museum',
+      label: null,
+      image: null,
+      predicted: { label: 'Met', confidence: 1 },
+      published: false,
+      unfamiliar: true,
+    },
+    {
       id: 'O-5',
       title: 'Mask',
       label: 'Cleveland',
@@ -119,6 +128,17 @@ describe('object page: object type', () => {
     expect(text).toContain('Not sure: waiting for staff');
     expect(text).toContain('Its best guess, Cleveland (80% sure), is below the confidence the museum asks for');
     expect(text).not.toMatch(/the museum publishes \(80%\)/);
+  });
+
+  it('says a guess held back for an unfamiliar photograph is held back for that, without a confidence', async () => {
+    // Outside tester: another museum's mask held back as unfamiliar read "Its best guess, print (100% sure), is below
+    // the confidence the museum asks for", which is neither why nor true.
+    const text = await typeSection('O-8');
+    expect(text).toContain('Not sure: waiting for staff');
+    expect(text).toContain(
+      'Its photograph is unlike the ones the model learnt from, so its guess (Met) is not published',
+    );
+    expect(text).not.toMatch(/100%|below the confidence/);
   });
 
   it('says where a label issue comes from when the model shown agrees with the staff label', async () => {

@@ -26,24 +26,34 @@ const NOTE =
   'pipeline again on main.\n\n';
 
 const num = z.number().refine(Number.isFinite, 'a finite number');
+// Scores, probabilities and p-values are shares: a fork's "1e+302% sure" or "p = 42" cannot be real.
+const share = num.min(0, 'a share from 0 to 1').max(1, 'a share from 0 to 1');
 const str = z.string().max(2000);
-const interval = z.object({ value: num, low: num, high: num });
+/** A figure with its interval, low ≤ value ≤ high: `of` the figure's own range. */
+const ordered = (of: z.ZodNumber) =>
+  z
+    .object({ value: of, low: of, high: of })
+    .refine((i) => i.low <= i.value && i.value <= i.high, 'an interval with low ≤ value ≤ high');
+const interval = ordered(share);
+// A change of a share: from −1 to 1.
+const change = ordered(num.min(-1, 'a change from −1 to 1').max(1, 'a change from −1 to 1'));
+const count = z.number().int().min(0).max(10_000_000);
 const classMetrics = z
-  .array(z.object({ label: str, precision: num, recall: num, f1: num, support: z.number().int().min(0) }))
+  .array(z.object({ label: str, precision: share, recall: share, f1: share, support: count }))
   .max(1000);
-const confusion = z.array(z.array(z.number().int().min(0)).max(1000)).max(1000);
+const confusion = z.array(z.array(count).max(1000)).max(1000);
 const scores = {
   accuracy: interval,
   macroF1: interval,
-  topK: z.object({ k: z.number().int().min(1), accuracy: interval }),
+  topK: z.object({ k: z.number().int().min(1).max(1000), accuracy: interval }),
   ece: interval,
   perClass: classMetrics,
   confusion,
 };
-const answer = z.object({ label: str, confidence: num });
+const answer = z.object({ label: str, confidence: share });
 
 const metricsSchema = z.object({
-  n: z.number().int().min(0),
+  n: count,
   labels: z.array(str).max(1000),
   ...scores,
   baseline: z
@@ -52,8 +62,8 @@ const metricsSchema = z.object({
       ...scores,
       comparison: z.object({
         metric: z.enum(['macroF1', 'accuracy']),
-        difference: interval,
-        pValue: num,
+        difference: change,
+        pValue: share,
         test: str,
         verdict: z.enum(['better', 'worse', 'no detectable difference']),
       }),
@@ -76,10 +86,10 @@ const reportSchema = z.object({
     .object({
       metric: z.enum(['macroF1', 'accuracy']),
       baselineVersion: str,
-      baseline: num,
-      candidate: num,
-      difference: interval,
-      pValue: num,
+      baseline: share,
+      candidate: share,
+      difference: change,
+      pValue: share,
       test: str,
     })
     .nullable(),
@@ -126,7 +136,8 @@ const reportSchema = z.object({
     backend: str,
     backbone: str,
     runUrl: str.nullable(),
-    stages: z.array(z.object({ name: str, durationMs: num, summary: str })).max(100),
+    // A stage of at most a week.
+    stages: z.array(z.object({ name: str, durationMs: num.min(0).max(7 * 24 * 3600 * 1000), summary: str })).max(100),
   }),
 });
 
@@ -198,8 +209,9 @@ function rebuild({
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (error) {
-      return fail(`Its ${name} is not valid JSON (${(error as Error).message.slice(0, 120)}).`);
+    } catch {
+      // Not JSON.parse's message: it quotes the fork's own bytes, and nothing of the fork's is posted.
+      return fail(`Its ${name} is not valid JSON.`);
     }
     const result = schema.safeParse(json);
     if (!result.success)
@@ -210,9 +222,19 @@ function rebuild({
   const metricsResult = { data: valid[1] as z.infer<typeof metricsSchema> };
   const report = reportResult.data;
   const metrics = metricsResult.data;
-  if (metrics.confusion.length !== metrics.labels.length) {
+  const side = metrics.labels.length;
+  if (metrics.confusion.length !== side || metrics.confusion.some((row) => row.length !== side)) {
     return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
   }
+  // Figures that contradict each other cannot all be real.
+  const inconsistent = [
+    metrics.topK.k > side && 'more top guesses than labels',
+    metrics.perClass.some((c) => !metrics.labels.includes(c.label)) && 'scores for a label it does not have',
+    metrics.perClass.reduce((n, c) => n + c.support, 0) !== metrics.n &&
+      'per-label test objects that do not add up to n',
+    report.verdict === 'first model' && report.comparison !== null && 'a first model compared with another',
+  ].filter((x): x is string => typeof x === 'string');
+  if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join('; ')}.`);
   const trusted: ReportJson = {
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).

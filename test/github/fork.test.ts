@@ -98,6 +98,29 @@ describe("the fork's comment", () => {
       '### Per label',
     ])
       expect(result.markdown).toContain(heading);
+    // Outside tester: numbers that cannot be real ("1e+302% sure", "p = 42.000", an interval upside down, a
+    // negative time) were posted; the fork's own bytes were quoted from a JSON error. Refused, with a short reason.
+    const refused = (edit: (r: any, m: any) => void) => {
+      const [r, m] = [JSON.parse(reportJson), JSON.parse(metricsJson)];
+      edit(r, m);
+      return forkReport({ reportJson: JSON.stringify(r), metricsJson: JSON.stringify(m) });
+    };
+    for (const [what, edit] of [
+      ['a confidence over 1', (r: any) => (r.labels.changes[0].candidate.confidence = 1e300)],
+      ['a p-value over 1', (r: any) => (r.comparison.pValue = 42)],
+      ['an accuracy over 1', (_: any, m: any) => (m.accuracy.value = 1e300)],
+      ['an interval upside down', (_: any, m: any) => Object.assign(m.macroF1, { low: 0.9, value: 0.5, high: 0.1 })],
+      ['a negative stage time', (r: any) => (r.lineage.stages[0].durationMs = -1e300)],
+      ['more top guesses than labels', (_: any, m: any) => (m.topK.k = 9_007_199)],
+      ['a ragged confusion matrix', (_: any, m: any) => m.confusion[0].push(1, 2, 3)],
+      ['a first model compared with another', (r: any) => (r.verdict = 'first model')],
+    ] as const) {
+      const out = refused(edit);
+      expect(out.rebuilt, what).toBe(false);
+      expect(out.markdown, what).toMatch(/^⚠️ \*\*The report of this fork's run cannot be shown/);
+    }
+    const badJson = forkReport({ reportJson: 'x# **✅ Better', metricsJson });
+    expect(badJson.reason).toBe('Its report.json is not valid JSON.');
   });
 
   it("answers with a short failure naming the problem when report.json is not Vitrine's, never with the fork's words", () => {

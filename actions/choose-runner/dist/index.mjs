@@ -46985,15 +46985,12 @@ var collectionParams = external_exports.strictObject({
     })
   ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
-  }).refine((labels) => caseTwins(labels) === void 0, {
+  }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      const [a, b] = caseTwins(issue3.input) ?? ["", ""];
-      return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
-    }
-  }).refine((labels) => encodingTwins(labels) === void 0, {
-    error: (issue3) => {
-      const [a, b] = encodingTwins(issue3.input) ?? ["", ""];
-      return `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one`;
+      const { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" };
+      const differ = how === "capitals" ? "differ only in capitals" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)";
+      const why = "it would train a class that never wins";
+      return `each label once: "${a}" and "${b}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
   }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
@@ -47290,22 +47287,14 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
-function encodingTwins(labels) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const label of labels) {
-    const first = seen.get(label.normalize("NFC"));
-    if (first !== void 0 && first !== label) return [first, label];
-    if (first === void 0) seen.set(label.normalize("NFC"), label);
-  }
-  return void 0;
-}
-function caseTwins(labels) {
+function labelTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
     const key = label.normalize("NFC").toLowerCase();
-    const first = seen.get(key);
-    if (first !== void 0 && first !== label) return [first, label];
-    if (first === void 0) seen.set(key, label);
+    const a = seen.get(key);
+    if (a === void 0) seen.set(key, label);
+    else if (a !== label)
+      return { a, b: label, how: a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "capitals" };
   }
   return void 0;
 }

@@ -11249,11 +11249,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural3;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18672,15 +18672,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -20117,8 +20117,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -20226,13 +20226,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -23185,8 +23185,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -23263,12 +23263,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error63.message += `:
 
 ${lineStr}
@@ -27217,8 +27217,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
+  addList(items, ordered2 = false) {
+    const tag = ordered2 ? "ol" : "ul";
     const listItems = items.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
@@ -29365,14 +29365,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -33755,8 +33755,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -36403,8 +36403,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -39142,8 +39142,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -47926,15 +47926,12 @@ var collectionParams = external_exports.strictObject({
     })
   ).min(2).max(MAX_VOCABULARY, "an image classifier with more classes needs far more photographs than a collection has").refine((labels) => new Set(labels).size === labels.length, {
     message: "each label once (a repeated label would train a class that never wins)"
-  }).refine((labels) => caseTwins(labels) === void 0, {
+  }).refine((labels) => labelTwins(labels) === void 0, {
     error: (issue3) => {
-      const [a, b] = caseTwins(issue3.input) ?? ["", ""];
-      return `each label once: "${a}" and "${b}" differ only in capitals, so they are one label written twice (it would train a class that never wins); keep one`;
-    }
-  }).refine((labels) => encodingTwins(labels) === void 0, {
-    error: (issue3) => {
-      const [a, b] = encodingTwins(issue3.input) ?? ["", ""];
-      return `each label once: "${a}" and "${b}" look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text), so they are one label written twice; keep one`;
+      const { a, b, how } = labelTwins(issue3.input) ?? { a: "", b: "", how: "capitals" };
+      const differ = how === "capitals" ? "differ only in capitals" : "look the same but their accented letters are stored differently (composed and decomposed Unicode, as some programs save text)";
+      const why = "it would train a class that never wins";
+      return `each label once: "${a}" and "${b}" ${differ}, so they are one label written twice (${why}); keep one`;
     }
   }).transform((labels) => labels.map((label) => label.normalize("NFC"))).default(["coin", "figurine", "mask", "print", "textile", "vessel"]),
   /** `owner/repo` on GitHub, for "suggest a correction" links and run links. Empty: no links. */
@@ -48231,22 +48228,14 @@ var paramsSchema = external_exports.strictObject({
   retrain: retrainParams.prefault({}),
   scale: scaleParams.prefault({})
 });
-function encodingTwins(labels) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const label of labels) {
-    const first = seen.get(label.normalize("NFC"));
-    if (first !== void 0 && first !== label) return [first, label];
-    if (first === void 0) seen.set(label.normalize("NFC"), label);
-  }
-  return void 0;
-}
-function caseTwins(labels) {
+function labelTwins(labels) {
   const seen = /* @__PURE__ */ new Map();
   for (const label of labels) {
     const key = label.normalize("NFC").toLowerCase();
-    const first = seen.get(key);
-    if (first !== void 0 && first !== label) return [first, label];
-    if (first === void 0) seen.set(key, label);
+    const a = seen.get(key);
+    if (a === void 0) seen.set(key, label);
+    else if (a !== label)
+      return { a, b: label, how: a.normalize("NFC") === label.normalize("NFC") ? "encoding" : "capitals" };
   }
   return void 0;
 }
@@ -48822,9 +48811,9 @@ ${lines.map((x) => `- ${x}`).join("\n")}${params}${stages}
 
 </details>`;
 }
-function lowerNote(change) {
-  if (Math.abs(change) < 5e-4) return "";
-  return change < 0 ? " (better: lower is better)" : " (worse: lower is better)";
+function lowerNote(change2) {
+  if (Math.abs(change2) < 5e-4) return "";
+  return change2 < 0 ? " (better: lower is better)" : " (worse: lower is better)";
 }
 function pct(value) {
   return Number.isFinite(value) ? `${Math.round(value * 100)}%` : "\u2013";
@@ -48841,21 +48830,25 @@ var FORK_REPORT_MARKER = "<!-- vitrine:fork-report -->";
 var FORK_CLAIM = "reported by the pull request's own run, not checked by the museum's runner";
 var NOTE = "> [!NOTE]\n> This report was made on a hosted runner for a pull request from a fork. Its numbers come from the fork's own run, so a maintainer should check them before merging; merging runs the pipeline again on main.\n\n";
 var num2 = external_exports.number().refine(Number.isFinite, "a finite number");
+var share = num2.min(0, "a share from 0 to 1").max(1, "a share from 0 to 1");
 var str = external_exports.string().max(2e3);
-var interval = external_exports.object({ value: num2, low: num2, high: num2 });
-var classMetrics = external_exports.array(external_exports.object({ label: str, precision: num2, recall: num2, f1: num2, support: external_exports.number().int().min(0) })).max(1e3);
-var confusion = external_exports.array(external_exports.array(external_exports.number().int().min(0)).max(1e3)).max(1e3);
+var ordered = (of) => external_exports.object({ value: of, low: of, high: of }).refine((i) => i.low <= i.value && i.value <= i.high, "an interval with low \u2264 value \u2264 high");
+var interval = ordered(share);
+var change = ordered(num2.min(-1, "a change from \u22121 to 1").max(1, "a change from \u22121 to 1"));
+var count = external_exports.number().int().min(0).max(1e7);
+var classMetrics = external_exports.array(external_exports.object({ label: str, precision: share, recall: share, f1: share, support: count })).max(1e3);
+var confusion = external_exports.array(external_exports.array(count).max(1e3)).max(1e3);
 var scores = {
   accuracy: interval,
   macroF1: interval,
-  topK: external_exports.object({ k: external_exports.number().int().min(1), accuracy: interval }),
+  topK: external_exports.object({ k: external_exports.number().int().min(1).max(1e3), accuracy: interval }),
   ece: interval,
   perClass: classMetrics,
   confusion
 };
-var answer = external_exports.object({ label: str, confidence: num2 });
+var answer = external_exports.object({ label: str, confidence: share });
 var metricsSchema = external_exports.object({
-  n: external_exports.number().int().min(0),
+  n: count,
   labels: external_exports.array(str).max(1e3),
   ...scores,
   baseline: external_exports.object({
@@ -48863,8 +48856,8 @@ var metricsSchema = external_exports.object({
     ...scores,
     comparison: external_exports.object({
       metric: external_exports.enum(["macroF1", "accuracy"]),
-      difference: interval,
-      pValue: num2,
+      difference: change,
+      pValue: share,
       test: str,
       verdict: external_exports.enum(["better", "worse", "no detectable difference"])
     })
@@ -48884,10 +48877,10 @@ var reportSchema = external_exports.object({
   comparison: external_exports.object({
     metric: external_exports.enum(["macroF1", "accuracy"]),
     baselineVersion: str,
-    baseline: num2,
-    candidate: num2,
-    difference: interval,
-    pValue: num2,
+    baseline: share,
+    candidate: share,
+    difference: change,
+    pValue: share,
     test: str
   }).nullable(),
   collectionName: str.optional(),
@@ -48931,7 +48924,8 @@ var reportSchema = external_exports.object({
     backend: str,
     backbone: str,
     runUrl: str.nullable(),
-    stages: external_exports.array(external_exports.object({ name: str, durationMs: num2, summary: str })).max(100)
+    // A stage of at most a week.
+    stages: external_exports.array(external_exports.object({ name: str, durationMs: num2.min(0).max(7 * 24 * 3600 * 1e3), summary: str })).max(100)
   })
 });
 function forkReport({
@@ -48975,8 +48969,8 @@ function rebuild({
     let json2;
     try {
       json2 = JSON.parse(text2);
-    } catch (error63) {
-      return fail(`Its ${name} is not valid JSON (${error63.message.slice(0, 120)}).`);
+    } catch {
+      return fail(`Its ${name} is not valid JSON.`);
     }
     const result = schema.safeParse(json2);
     if (!result.success)
@@ -48987,9 +48981,17 @@ function rebuild({
   const metricsResult = { data: valid[1] };
   const report = reportResult.data;
   const metrics = metricsResult.data;
-  if (metrics.confusion.length !== metrics.labels.length) {
+  const side = metrics.labels.length;
+  if (metrics.confusion.length !== side || metrics.confusion.some((row) => row.length !== side)) {
     return fail("Its evaluate/metrics.json's confusion matrix does not match its labels.");
   }
+  const inconsistent = [
+    metrics.topK.k > side && "more top guesses than labels",
+    metrics.perClass.some((c) => !metrics.labels.includes(c.label)) && "scores for a label it does not have",
+    metrics.perClass.reduce((n, c) => n + c.support, 0) !== metrics.n && "per-label test objects that do not add up to n",
+    report.verdict === "first model" && report.comparison !== null && "a first model compared with another"
+  ].filter((x) => typeof x === "string");
+  if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join("; ")}.`);
   const trusted = {
     ...report,
     // Never the fork's own words: the headline is said again from the validated verdict and gate (and as a claim).

@@ -71,18 +71,18 @@ export function environmentProblem({
   error,
   root,
   command,
-  then,
+  afterwards,
 }: {
   error: unknown;
   root: string;
   /** The command as typed after "vitrine" ("run", "catalogue"). */
   command: string;
   /** What to do once mended, instead of running `command` again ("then import again."). */
-  then?: string;
+  afterwards?: string;
 }): string | undefined {
   const e = environmentError(error);
   if (!e) return undefined;
-  const again = then ?? `then run "npx vitrine ${command}" again.`;
+  const again = afterwards ?? `then run "npx vitrine ${command}" again.`;
   if (e.code === 'EMFILE')
     return (
       'Vitrine had too many files open at once for this system (EMFILE): the limit is set for each program. ' +

@@ -1224,7 +1224,7 @@ async function commitAll({
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     // A read-only folder or a full disk: the words the CLI gives such errors ("data checkout" too), ending in
     // "import again" (init imports as well).
-    const machine = environmentProblem({ error, root, command: 'import', then: 'then import again.' });
+    const machine = environmentProblem({ error, root, command: 'import', afterwards: 'then import again.' });
     throw new VitrineError(
       'IMPORT_WRITE_FAILED',
       notUndone.length === 0

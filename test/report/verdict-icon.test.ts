@@ -25,7 +25,7 @@ const GATE_SENTENCE =
 
 async function worseRepo(): Promise<Awaited<ReturnType<typeof makeRepo>>> {
   const repo = await makeRepo({ objects, base: labels, head: labels });
-  const ci = (value: number) => ({ value, low: value - 0.08, high: Math.min(1, value + 0.08) });
+  const ci = (value: number) => ({ value, low: Math.max(0, value - 0.08), high: Math.min(1, value + 0.08) });
   const baseline = {
     version: 'v1.0.0',
     accuracy: ci(0.95),

@@ -222,7 +222,11 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   const json = Boolean(parsed.values.json);
   // init too: its own refusals ("npx vitrine init --from …") lack the -C; the steps it prints that have one keep it.
   const typed = typeof parsed.values.cwd === 'string' ? parsed.values.cwd : undefined;
-  const runLog = typed === undefined ? logger : namingRepository({ logger, typed, commands });
+  // Outermost, so that -C is then added to the "npx vitrine" it writes.
+  const runLog = throughNpx({
+    logger: typed === undefined ? logger : namingRepository({ logger, typed, commands }),
+    commands,
+  });
   const ctx: CommandContext = {
     ws: workspace(root),
     cwd: start,
@@ -269,15 +273,36 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   }
 }
 
+/** "vitrine <command>" as a regular expression over quoted or bracketed command lines in messages. */
+function quotedCommand(commands: Command[]): RegExp {
+  // A quoted or bracketed "vitrine run evaluate" is a command line too; "Vitrine's folder" or "vitrine-hints" is prose.
+  const words = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join('|');
+  return new RegExp(`(?<=["'\`(])vitrine(?= (?:${words})\\b)`, 'g');
+}
+
+/**
+ * The steps messages suggest are typed as README types them, "npx vitrine run": a bare "vitrine" is not a
+ * command in a museum's clone (nothing puts it on PATH), so "run \"vitrine data push\"" would fail as typed.
+ */
+function throughNpx({ logger, commands }: { logger: Logger; commands: Command[] }): Logger {
+  const quoted = quotedCommand(commands);
+  const named = (message: string) => message.replace(quoted, 'npx vitrine');
+  return {
+    ...logger,
+    info: (message) => logger.info(named(message)),
+    warn: (message, where) => logger.warn(named(message), where),
+    error: (message, where) => logger.error(named(message), where),
+    debug: (message) => logger.debug(named(message)),
+  };
+}
+
 /**
  * With -C, the next steps that messages suggest (`npx vitrine catalogue`) carry the same -C: in a repository
  * made by init elsewhere, a bare `npx vitrine` would fetch whatever npm package is called vitrine.
  */
 function namingRepository({ logger, typed, commands }: { logger: Logger; typed: string; commands: Command[] }): Logger {
   const C = `-C ${shellWord(typed)}`;
-  // A quoted or bracketed "vitrine run evaluate" is a command line too; "Vitrine's folder" or "vitrine-hints" is prose.
-  const words = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].join('|');
-  const quoted = new RegExp(`(?<=["'\`(])vitrine(?= (?:${words})\\b)`, 'g');
+  const quoted = quotedCommand(commands);
   const named = (message: string) =>
     message
       // After "cd <folder> &&" the command already runs in the repository it names.

@@ -42,19 +42,19 @@ describe('next steps with -C', () => {
     expect(result.messages).toContain(`Run "npx vitrine -C 'our museum' catalogue" first.`);
   });
 
-  it('a bare quoted "vitrine <command>" carries the -C too; prose about Vitrine does not', async () => {
+  it('a bare quoted "vitrine <command>" is typed with npx and carries the -C too; prose about Vitrine does not', async () => {
     const result = await vitrine(['-C', 'm1', 'review'], parent);
-    expect(result.messages).toContain('"vitrine -C m1 run evaluate"');
-    expect(result.messages).not.toMatch(/"vitrine run/);
+    expect(result.messages).toContain('"npx vitrine -C m1 run evaluate"');
+    expect(result.messages).not.toMatch(/"vitrine run|(?<!npx )vitrine -C/);
   });
 
-  it('a "(vitrine run train)" in brackets carries the -C too', async () => {
+  it('a "(vitrine run train)" in brackets is typed with npx and carries the -C too', async () => {
     const m2 = path.join(parent, 'm2');
     await mkdir(m2);
     await writeFile(path.join(m2, 'params.yaml'), 'collection:\n  name: Test Museum\n');
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: m2 });
     const result = await vitrine(['-C', 'm2', 'run', 'promote', '--single'], parent);
-    expect(result.messages).toMatch(/\(vitrine -C m2 run (evaluate|train)\)/);
+    expect(result.messages).toMatch(/\(npx vitrine -C m2 run (evaluate|train)\)/);
   });
 
   it('init, whose own messages lack -C, names the folder it was given (once)', async () => {

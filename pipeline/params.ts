@@ -611,7 +611,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
       : colon
         ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value ` +
-          `in quotes, e.g. ${colon[1]}: "${clip(source.slice(source.indexOf(':') + 1).trim())}".`
+          `in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(':') + 1))} (inside single ` +
+          "quotes, write a single quote twice: 'd''Orsay')."
         : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
@@ -668,6 +669,16 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     );
   }
   return validateParams({ raw, file: name, lineOf, sourceOf });
+}
+
+/**
+ * A value as written after its key, in YAML's single quotes: they keep backslashes and double quotes as they are
+ * ("C:\new" in double quotes is a line break), and a single quote inside is written twice. A comment after it
+ * (" # …") stays out of the quotes.
+ */
+function singleQuoted(written: string): string {
+  const value = written.replace(/\s+#(\s.*)?$/, '').trim();
+  return `'${clip(value).replaceAll("'", "''")}'`;
 }
 
 /**

@@ -509,8 +509,18 @@ export async function loadParams({
       );
     throw error;
   }
+  return parseParamsFile({ text, name });
+}
+
+/**
+ * Parse and validate the text of an existing params.yaml as a run reads it (loadParams): one that holds no settings
+ * is refused (PARAMS_EMPTY), where parseParams would give the defaults. For a pull request's params.yaml too, which
+ * would otherwise be judged and trained with the demo's name and labels.
+ */
+export function parseParamsFile({ text, name }: { text: string; name: string }): Params {
   const params = parseParams({ text, name });
-  if (holdsNothing(text)) throw emptyParams(name);
+  const nothing = holdsNothing(text);
+  if (nothing) throw emptyParams({ name, emptySections: nothing.emptySections });
   return params;
 }
 
@@ -541,28 +551,46 @@ function paramsText({ bytes, name }: { bytes: Buffer; name: string }): string {
   }
 }
 
-/** True when YAML text holds no settings: empty, blank, only comments, only `---`, or `{}`. */
-function holdsNothing(text: string): boolean {
+/**
+ * Whether YAML text holds no settings: empty, blank, only comments, only `---`, `{}`, or only sections that are empty
+ * mappings (`collection: {}`, which the schema fills with the demo's defaults as if the section were not there).
+ * Null when it holds settings; otherwise the empty sections it has, if any.
+ */
+function holdsNothing(text: string): { emptySections: string[] } | null {
   const raw = parseDocument(text).toJS() as unknown;
-  if (raw === null || raw === undefined) return true;
-  return typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0;
+  if (raw === null || raw === undefined) return { emptySections: [] };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const sections = Object.entries(raw as Record<string, unknown>);
+  const empty = ([, v]: [string, unknown]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
+  return sections.every(empty) ? { emptySections: sections.map(([k]) => k) } : null;
 }
 
 /**
  * An existing params.yaml with no settings: every default would be the demo's (its name, its vocabulary), which a
  * museum's repository never means. A missing params.yaml is different: it still means the defaults.
  */
-function emptyParams(name: string): VitrineError {
+function emptyParams({ name, emptySections }: { name: string; emptySections: string[] }): VitrineError {
+  const quoted = emptySections.map((s) => `"${clip(s)}"`);
+  const why =
+    quoted.length === 0
+      ? 'it is empty or only comments'
+      : quoted.length === 1
+        ? `its only section, ${quoted[0]}, is empty`
+        : `its sections ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} are empty`;
   return new VitrineError(
     'PARAMS_EMPTY',
-    `${name} holds no settings (it is empty or only comments), so every setting would be the demo's, its name and ` +
-      `its labels. Run \`vitrine init\` to write one for your collection, or put at least the collection section in ` +
-      'it, e.g. "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.',
-    { file: name },
+    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels. Run ` +
+      '`vitrine init` to write one for your collection, or write at least its collection section: "collection:" with ' +
+      '"  name: Your Museum" and "  vocabulary: [coin, mask]" under it.',
+    { file: name, emptySections },
   );
 }
 
-/** Parse and validate the text of a params.yaml; `name` is how messages call the file. */
+/**
+ * Parse and validate the text of a params.yaml; `name` is how messages call the file. A file with no settings gives
+ * the defaults here: parseParamsFile refuses it, as a run does.
+ */
 export function parseParams({ text, name }: { text: string; name: string }): Params {
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
@@ -583,7 +611,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : 'keep one of the two lines'}.`
       : colon
         ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value ` +
-          `in quotes, e.g. ${colon[1]}: "${clip(source.slice(source.indexOf(':') + 1).trim())}".`
+          `in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(':') + 1))} (inside single ` +
+          "quotes, write a single quote twice: 'd''Orsay')."
         : `not valid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`;
     throw new VitrineError('PARAMS_YAML', `${name}${line ? `:${line}` : ''}: ${problem}`, { file: name, line });
   }
@@ -640,6 +669,16 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     );
   }
   return validateParams({ raw, file: name, lineOf, sourceOf });
+}
+
+/**
+ * A value as written after its key, in YAML's single quotes: they keep backslashes and double quotes as they are
+ * ("C:\new" in double quotes is a line break), and a single quote inside is written twice. A comment after it
+ * (" # …") stays out of the quotes.
+ */
+function singleQuoted(written: string): string {
+  const value = written.replace(/\s+#(\s.*)?$/, '').trim();
+  return `'${clip(value).replaceAll("'", "''")}'`;
 }
 
 /**

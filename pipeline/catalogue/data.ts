@@ -486,29 +486,37 @@ function labelsOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels
   return new Map([...found].filter(([, set]) => set.size === 1).map(([id, set]) => [id, [...set][0]!]));
 }
 
-/** The catalogue's view of an annotation: absent contract fields mean published, not scored. */
-function annotationOf(a: Annotation, label: string | null): NonNullable<CatalogueObject['annotation']> {
+/**
+ * The catalogue's view of an annotation: absent contract fields mean published, not scored. Labels are compared and
+ * shown composed (NFC), as labels.csv and collection.vocabulary are read: "Céramique" typed with a combining accent
+ * (as some Mac programs save text), or kept so by an older model or annotation, is the model's "Céramique".
+ */
+function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<CatalogueObject['annotation']> {
+  // Anything but text is left as it is, for the catalogue's validation to name.
+  const nfc = <T>(value: T): T => (typeof value === 'string' ? (value.normalize('NFC') as T) : value);
+  const label = nfc(staffLabel);
+  const model = nfc(a.label);
   // Scored against the label the object had when the model annotated it (`humanLabel`): once staff have
   // changed that label (a fix merged, a catalogue rebuilt before the next model), the issue is settled.
   // Without that record, only taking the suggestion settles it.
-  const scoredAgainst = a.humanLabel ?? null;
-  const settled =
-    scoredAgainst === null ? label !== null && a.labelIssue?.suggested === label : scoredAgainst !== label;
+  const scoredAgainst = nfc(a.humanLabel ?? null);
+  const suggested = nfc(String(a.labelIssue?.suggested ?? ''));
+  const settled = scoredAgainst === null ? label !== null && suggested === label : scoredAgainst !== label;
   const issue =
     a.labelIssue && typeof a.labelIssue.score === 'number' && !settled
       ? {
           score: Math.min(1, Math.max(0, a.labelIssue.score)),
-          suggested: String(a.labelIssue.suggested ?? ''),
+          suggested,
           // Annotations written before the two were told apart: flagged when the score says likely wrong.
           flagged: a.labelIssue.flagged ?? a.labelIssue.score >= LABEL_ISSUE_MIN,
         }
       : null;
   return {
-    label: a.label,
+    label: model,
     confidence: a.confidence,
-    top: a.top,
+    top: Array.isArray(a.top) ? a.top.map((t) => ({ ...t, label: nfc(t.label) })) : a.top,
     modelVersion: a.modelVersion,
-    agrees: label === null ? null : a.label === label,
+    agrees: label === null ? null : model === label,
     published: a.published !== false,
     ...(a.published === false && a.unfamiliar === true ? { unfamiliar: true as const } : {}),
     labelIssue: issue,

@@ -165,8 +165,13 @@ export function withLabelLossCheck({ gate, loss }: { gate: Metrics['gate']; loss
       passed: false,
       detail:
         `${labelLossWords(loss)}: more than half of the labelled objects lost their label, so this model cannot be ` +
-        'judged against the labels it started from. If that was not meant, restore their lines in labels.csv; ' +
-        'if it was, see "The promotion gate" in docs/metrics.md',
+        'judged against the labels it started from. If not meant, restore their lines in labels.csv. If meant, ' +
+        // On main the base is the commit of the model in production: a removal that was meant fails every later
+        // run until a new model is promoted, which this check stops. evaluate.baseline: none reads no base labels
+        // (and a pull request is judged by the base branch's value, so it is set on main).
+        'set evaluate.baseline to none in params.yaml on the main branch for one run: it then judges the model on ' +
+        'its own scores, as a first model, without the model in production or its labels, so it can be ' +
+        'promoted; then set evaluate.baseline back to prod',
     };
     return { passed: false, checks: [...gate.checks, most] };
   }

@@ -3,7 +3,7 @@ import { isVitrineError, messageOf } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
-import { parseParams } from '../params.ts';
+import { parseParamsFile } from '../params.ts';
 import { rel, workspace } from '../paths.ts';
 import { fetchBase, gitAuthHeaders, readFileFollowingLinks, resolveCommit } from '../report/git.ts';
 import { baseUnreadable, withBaseGate } from './guard.ts';
@@ -17,7 +17,8 @@ import { baseUnreadable, withBaseGate } from './guard.ts';
 /**
  * params.yaml in `root` with the base's verdict settings put back (withBaseGate), read from params.yaml at
  * `baseRef` (a branch, tag or commit; fetched when the clone lacks it). Returns the settings the checkout changes,
- * for the report's note and status. A params.yaml that does not validate is left as it is: the pipeline says why.
+ * for the report's note and status. A params.yaml that does not validate, or holds no settings, is left as it is:
+ * the pipeline says why. A checkout without params.yaml has the defaults, and gets the base's values in a new one.
  * A base that cannot be found, or whose params.yaml cannot be read, fails (not judged by the head's or the
  * defaults instead); a base without params.yaml has the defaults.
  */
@@ -39,13 +40,15 @@ export async function keepBaseGate({
 }): Promise<{ changes: GateChange[]; baseCommit: string | null }> {
   const ws = workspace(root);
   const head = await readFile(ws.params, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
+    if (error.code === 'ENOENT') return null;
     throw error;
   });
   try {
-    parseParams({ text: head, name: 'params.yaml' });
+    // As the run reads it: an empty one too is refused there (PARAMS_EMPTY), and must not get settings here.
+    if (head !== null) parseParamsFile({ text: head, name: 'params.yaml' });
   } catch (error) {
-    if (!isVitrineError(error, 'PARAMS_INVALID') && !isVitrineError(error, 'PARAMS_YAML')) throw error;
+    const codes = ['PARAMS_INVALID', 'PARAMS_YAML', 'PARAMS_EMPTY'] as const;
+    if (!codes.some((code) => isVitrineError(error, code))) throw error;
     log.info(`params.yaml is left as it is (${messageOf(error).split('\n')[0]}): the pipeline says what to fix.`);
     return { changes: [], baseCommit: null };
   }

@@ -4,7 +4,7 @@ import { decodeText } from '../collection/index.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import type { GateChange } from '../evaluate/gate.ts';
 import type { Logger } from '../log.ts';
-import { type Params, parseParams, validateParams } from '../params.ts';
+import { type Params, parseParams, parseParamsFile, validateParams } from '../params.ts';
 import { code, shorten, text } from '../report/markdown.ts';
 import type { ChangedFile, Forge, RepoRef } from './forge.ts';
 import { chooseRunner, type RunnerChoice } from './runner.ts';
@@ -86,9 +86,11 @@ export function paramsProblems({
 }): string[] {
   let params: Params;
   try {
-    params = parseParams({ text: head, name: 'params.yaml' });
+    // Read as the run would read it: a file with no settings is refused, not taken for the demo's defaults.
+    params = parseParamsFile({ text: head, name: 'params.yaml' });
   } catch (error) {
-    if (isVitrineError(error, 'PARAMS_YAML')) return [shortQuotes(messageOf(error))];
+    if (isVitrineError(error, 'PARAMS_YAML') || isVitrineError(error, 'PARAMS_EMPTY'))
+      return [shortQuotes(messageOf(error))];
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
@@ -138,7 +140,9 @@ export function paramsProblems({
  * the gate, the baseline, the test split, the verdict's test, …) in place of its own, and the settings it changes.
  * A pull request is judged by the rules in force: one that lowers the bar would otherwise pass by its own weakened
  * gate. The rest of the file (comments too) stays the head's; a head that changes none of them is returned as it
- * is. Call it on a head that validates (paramsProblems accepts it, in the trusted workflow).
+ * is. Call it on a head that validates (paramsProblems accepts it, in the trusted workflow). A head that holds no
+ * settings is refused as a run refuses it (PARAMS_EMPTY): with the base's values written in, it would hold some, and
+ * the run would take the demo's name and labels for the rest.
  */
 export function withBaseGate({
   head,
@@ -146,7 +150,8 @@ export function withBaseGate({
   baseName,
   doesNot = VERDICT_SETTINGS.doesNot,
 }: {
-  head: string;
+  /** The head's params.yaml; null: it has none (the defaults, as a run reads a missing file). */
+  head: string | null;
   /** The base's params.yaml; null: it has none (the defaults). */
   base: string | null;
   /** The base branch's name, for the message when its params.yaml cannot be read. */
@@ -154,16 +159,17 @@ export function withBaseGate({
   /** The settings that do not decide the verdict (tests leave one out, as a setting nobody has classified yet). */
   doesNot?: readonly string[];
 }): {
+  /** The params.yaml to run with ("" when there is no head file and nothing to put in one). */
   text: string;
   changes: GateChange[];
 } {
-  const now = parseParams({ text: head, name: 'params.yaml' });
+  const now = head === null ? validateParams({ raw: {} }) : parseParamsFile({ text: head, name: 'params.yaml' });
   const before = baseParams({ base, baseName });
   const changes = gateKeys({ base: before, head: now, doesNot })
     .map((key) => ({ key, base: at(before, key), head: at(now, key) }))
     .filter((c) => !isDeepStrictEqual(c.base, c.head));
-  if (changes.length === 0) return { text: head, changes };
-  const doc = parseDocument(head);
+  if (changes.length === 0) return { text: head ?? '', changes };
+  const doc = parseDocument(head ?? '');
   expandAliases(doc);
   // A new node rather than the value set in place: no other setting shares it.
   for (const c of changes) doc.setIn(c.key.split('.'), doc.createNode(c.base));

@@ -33,10 +33,34 @@ async function loadError(bytes: Buffer): Promise<unknown> {
 }
 
 describe('params.yaml mistakes, said in plain words', () => {
-  it('a colon inside a value: put it in quotes', () => {
-    expect(messageOf('collection:\n  name: Musée d’Orsay: Collections\n')).toBe(
-      'params.yaml:2: the value of "name" contains ": ", which YAML reads as the start of another setting: put ' +
-        'the value in quotes, e.g. name: "Musée d’Orsay: Collections".',
+  it('a colon inside a value: put it in single quotes, which need no other escaping', () => {
+    expect(messageOf('catalogue:\n  title: Coins: the Roman mint\n')).toBe(
+      'params.yaml:2: the value of "title" contains ": ", which YAML reads as the start of another setting: put ' +
+        "the value in single quotes, e.g. title: 'Coins: the Roman mint' (inside single quotes, write a single " +
+        "quote twice: 'd''Orsay').",
+    );
+    expect(messageOf('collection:\n  name: Musée d’Orsay: Collections\n')).toContain(
+      "e.g. name: 'Musée d’Orsay: Collections'",
+    );
+  });
+
+  it('the single-quoted value it suggests reads back as the value staff meant', () => {
+    // A straight single quote doubled, backslashes and double quotes as they are: what a double-quoted
+    // suggestion would have turned into escapes ("C:\new" is a line break there).
+    for (const [value, suggested] of [
+      ["Musée d'Orsay: Collections", "'Musée d''Orsay: Collections'"],
+      ['Prints: "Hokusai" C:\\new\\scans', '\'Prints: "Hokusai" C:\\new\\scans\''],
+    ]) {
+      const message = messageOf(`collection:\n  name: ${value}\n`);
+      expect(message).toContain(`e.g. name: ${suggested} (`);
+      const fixed = parseParams({ text: `collection:\n  name: ${suggested}\n`, name: 'params.yaml' });
+      expect(fixed.collection.name).toBe(value);
+    }
+  });
+
+  it('a comment after the value is left out of the suggested quotes', () => {
+    expect(messageOf('catalogue:\n  title: Coins: the Roman mint  # the new title\n')).toContain(
+      "e.g. title: 'Coins: the Roman mint' (",
     );
   });
 

@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
@@ -256,6 +256,8 @@ const CHECK_ADDRESSES = {
   },
 } as const;
 
+const MAX_ADDRESSES_BYTES = 400 * 2 ** 20;
+
 async function checkAddressesFile(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
   for (const flag of ['force', 'fail-on-gate', 'shard', 'pull-caches'])
     if (values[flag])
@@ -265,18 +267,20 @@ async function checkAddressesFile(ctx: CommandContext, values: Record<string, un
       );
   const given = String(values['check-addresses']);
   const file = path.resolve(ctx.cwd ?? ctx.ws.root, given);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new VitrineError('ADDRESSES_MISSING', `There is no file ${shownName(given)} to check.`);
-    // A file of over half a gigabyte is no text Node can hold, and no catalogue's addresses.
-    if (code !== 'ERR_STRING_TOO_LONG') throw error;
-    text = '';
-  }
-  const result = text === '' ? { problem: 'it is empty or too large to read' } : checkAddresses(text);
+  const size = await stat(file).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        throw new VitrineError('ADDRESSES_MISSING', `There is no file ${shownName(given)} to check.`);
+      throw error;
+    },
+  );
+  // About half a gigabyte is more text than Node can hold, and far more than any catalogue's addresses (40 MB for a
+  // million objects).
+  const result =
+    size > MAX_ADDRESSES_BYTES
+      ? { problem: `it is too large to be the addresses of a catalogue (${Math.round(size / 2 ** 20)} MB)` }
+      : checkAddresses(await readFile(file, 'utf8'));
   if (ctx.json) ctx.out(`${JSON.stringify({ file: given, valid: 'objects' in result, ...result })}\n`);
   // The verdict is the result (on stdout, like git diff --check): the catalogue action puts it in its own warning.
   else {

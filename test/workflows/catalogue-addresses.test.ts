@@ -138,7 +138,7 @@ describe('the catalogue action when the cache has no object addresses', () => {
 
   it('leaves a params.yaml that is not valid to the build step', async () => {
     const wrong = await runStep({ env: { SITE: '' }, params: `catalogue:\n  site: ${site}\n  sight: x\n` });
-    expect(wrong.stdout).toContain('params.yaml could not be read');
+    expect(wrong.stdout).toContain('Vitrine could not read catalogue.site from params.yaml');
     expect(wrong.saved).toBeNull();
   });
 

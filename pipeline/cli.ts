@@ -6,6 +6,7 @@ import { completionCommand, SHELLS } from './cli/completion.ts';
 import { coreCommands } from './cli/core-commands.ts';
 import { environmentProblem } from './cli/fs-errors.ts';
 import { terminalLogger } from './cli/logger.ts';
+import { paramsCommands } from './cli/params-commands.ts';
 import { findRepositoryRoot } from './cli/root.ts';
 import { closest, didYouMean } from './cli/suggest.ts';
 import { isVitrineError, messageOf, systemProblem } from './errors.ts';
@@ -33,6 +34,7 @@ export async function allCommands(): Promise<Command[]> {
   const commands: Command[] = [
     initCommand,
     ...coreCommands,
+    ...paramsCommands,
     ...dataCommands,
     ...registryCommands,
     ...monitorCommands,
@@ -65,7 +67,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 export const EXIT = { ok: 0, failure: 1, usage: 2, gateFailed: 3, bug: 70 } as const;
 
 /** Error codes that mean the command line itself was wrong (exit 2), wherever they are thrown. */
-const USAGE_CODES = new Set(['USAGE', 'CLI_USAGE', 'STAGE_UNKNOWN']);
+const USAGE_CODES = new Set(['USAGE', 'CLI_USAGE', 'STAGE_UNKNOWN', 'PARAMS_KEY_UNKNOWN']);
 
 export interface MainOptions {
   env?: Record<string, string | undefined>;

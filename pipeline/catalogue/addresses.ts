@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../paths.ts';
-import { assignSlugs } from './derive.ts';
+import { assignSlugs, SLUG } from './derive.ts';
 import { readJsonOrNull } from './read.ts';
 
 /*
@@ -32,6 +32,44 @@ export async function savedSlugs(file: string): Promise<Map<string, string> | nu
   const { ids, slugs } = saved ?? {};
   if (!Array.isArray(ids) || !Array.isArray(slugs) || ids.length !== slugs.length) return null;
   return new Map(ids.map((id, i) => [String(id), String(slugs[i])]));
+}
+
+/**
+ * Whether a file offered as the addresses a catalogue published (its data/addresses.json, which the catalogue
+ * action reads back when the Actions cache lost them) is one: a web page a host sends for a missing file, or a
+ * download cut short, would otherwise be kept as the addresses and read as none. The words of a problem never
+ * quote the file's bytes (they go into workflow messages).
+ */
+export function checkAddresses(text: string): { objects: number } | { problem: string } {
+  if (text.trim() === '') return { problem: 'it is empty' };
+  if (/^\s*</.test(text))
+    return { problem: 'it is a web page (HTML), not JSON: the address leads to a page of the host, not to the file' };
+  let saved: unknown;
+  try {
+    saved = JSON.parse(text);
+  } catch {
+    return { problem: 'it is not valid JSON (cut short, or another kind of file)' };
+  }
+  const { ids, slugs } = (saved !== null && typeof saved === 'object' ? saved : {}) as {
+    ids?: unknown;
+    slugs?: unknown;
+  };
+  if (!Array.isArray(ids) || !Array.isArray(slugs))
+    return { problem: 'it is JSON, but without the "ids" and "slugs" lists a catalogue writes' };
+  if (ids.length !== slugs.length)
+    return { problem: `its "ids" and "slugs" lists differ in length (${ids.length} and ${slugs.length})` };
+  const seen = new Set<string>();
+  for (const [i, id] of ids.entries()) {
+    if (typeof id !== 'string' || id === '') return { problem: `entry ${i + 1} of "ids" is not an object number` };
+    if (seen.has(id)) return { problem: `entry ${i + 1} of "ids" repeats an earlier object number` };
+    seen.add(id);
+    const slug = slugs[i] as unknown;
+    if (typeof slug !== 'string' || !SLUG.test(slug))
+      return {
+        problem: `entry ${i + 1} of "slugs" is not a page address (lower-case letters, digits, ".", "_" and "-")`,
+      };
+  }
+  return { objects: ids.length };
 }
 
 /**

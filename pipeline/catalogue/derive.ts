@@ -28,7 +28,7 @@ export function plainSlug(id: string): string {
 }
 
 /** What a slug must look like (catalogue schema). */
-const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
+export const SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * The page slug of each id, in order. An id keeps the slug it had in the previous catalogue, so its

@@ -49,7 +49,12 @@ function bashScript({ commands, globalOptions, argumentWords }: CompletionTable)
   ];
   const cases = commands.map((c) => `    ${quote([c.name])}) words=${quote(wordsOf(c))} ;;`);
   const subsOf = (g: string) => commands.filter((c) => c.name.startsWith(`${g} `)).map((c) => c.name.split(' ')[1]!);
-  const groupCases = groups.map((g) => `    ${g}) words=${quote(subsOf(g))} ;;`);
+  // A group that is a command too (params, params get): its sub-commands, and its own options.
+  const groupWords = (g: string) => {
+    const own = commands.find((c) => c.name === g);
+    return [...subsOf(g), ...(own ? wordsOf(own) : [])];
+  };
+  const groupCases = groups.map((g) => `    ${g}) words=${quote(groupWords(g))} ;;`);
   return `_vitrine_complete() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" typed=() w words
   for w in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do [[ "$w" == -* ]] || typed+=("$w"); done

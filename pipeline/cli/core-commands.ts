@@ -1,5 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
@@ -17,6 +18,7 @@ import { environmentProblem } from './fs-errors.ts';
 import { formatSeconds } from './logger.ts';
 import { holdRunLock, noticeCtrlC } from './run-lock.ts';
 import { serveSite } from './serve.ts';
+import { shownName } from './shown.ts';
 import { didYouMean } from './suggest.ts';
 
 /** The demo's data remote: a folder beside the work tree's files, ignored by git. */
@@ -242,6 +244,52 @@ const JSON_RESULT: Partial<Record<StageName, (ctx: CommandContext) => string>> =
   report: (ctx) => path.join(ctx.ws.report, 'report.json'),
 };
 
+/**
+ * `vitrine catalogue --check-addresses <file>`: the catalogue action checks the copy of data/addresses.json it
+ * downloads from the published site before keeping it as the saved addresses (docs/security-addresses.md).
+ */
+const CHECK_ADDRESSES = {
+  'check-addresses': {
+    type: 'string',
+    description:
+      "Build nothing: check that a file is a copy of a catalogue's data/addresses.json (exit 1 and what is wrong when not).",
+  },
+} as const;
+
+const MAX_ADDRESSES_BYTES = 400 * 2 ** 20;
+
+async function checkAddressesFile(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+  for (const flag of ['force', 'fail-on-gate', 'shard', 'pull-caches'])
+    if (values[flag])
+      throw new VitrineError(
+        'USAGE',
+        `--check-addresses and --${flag} cannot be used together: --check-addresses only checks a file.`,
+      );
+  const given = String(values['check-addresses']);
+  const file = path.resolve(ctx.cwd ?? ctx.ws.root, given);
+  const size = await stat(file).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        throw new VitrineError('ADDRESSES_MISSING', `There is no file ${shownName(given)} to check.`);
+      throw error;
+    },
+  );
+  // About half a gigabyte is more text than Node can hold, and far more than any catalogue's addresses (40 MB for a
+  // million objects).
+  const result =
+    size > MAX_ADDRESSES_BYTES
+      ? { problem: `it is too large to be the addresses of a catalogue (${Math.round(size / 2 ** 20)} MB)` }
+      : checkAddresses(await readFile(file, 'utf8'));
+  if (ctx.json) ctx.out(`${JSON.stringify({ file: given, valid: 'objects' in result, ...result })}\n`);
+  // The verdict is the result (on stdout, like git diff --check): the catalogue action puts it in its own warning.
+  else {
+    const objects = 'objects' in result ? `${result.objects} object${result.objects === 1 ? '' : 's'}` : '';
+    ctx.out(`${shownName(given)}: ${'objects' in result ? `the addresses of ${objects}` : result.problem}\n`);
+  }
+  return 'objects' in result ? 0 : 1;
+}
+
 const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
   name,
   summary: STAGE_SUMMARIES[name],
@@ -256,8 +304,12 @@ const stageCommands: Command[] = STAGE_NAMES.map((name) => ({
     force: { type: 'boolean', description: `Rerun "${name}" even if nothing changed.` },
     ...(GATED.includes(name) ? { 'fail-on-gate': FAIL_ON_GATE } : {}),
     ...SHARD_OPTIONS,
+    ...(name === 'catalogue' ? CHECK_ADDRESSES : {}),
   },
-  run: (ctx, { values }) => runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx), false, values),
+  run: (ctx, { values }) =>
+    typeof values['check-addresses'] === 'string'
+      ? checkAddressesFile(ctx, values)
+      : runAndPrint(ctx, [name], Boolean(values.force), JSON_RESULT[name]?.(ctx), false, values),
 }));
 
 async function runAndPrint(

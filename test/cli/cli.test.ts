@@ -35,6 +35,8 @@ describe('vitrine command line', () => {
       'report',
       'promote',
       'catalogue',
+      'params',
+      'params get',
       'data add',
       'data status',
       'data push',

@@ -85,6 +85,14 @@ describe('usage mistakes and conventions (table)', () => {
     { args: ['serve', '--port', 'abc'], code: 2, says: /--port takes a port number/ },
     { args: ['demo', '--add', 'many'], code: 2, says: /--add takes a number of objects/ },
     { args: ['data', 'push', '--jobs', '0'], code: 2, says: /--jobs "0" is not allowed/ },
+    { args: ['params', 'get'], code: 2, says: /"vitrine params get" needs <key>/ },
+    {
+      args: ['params', 'get', 'scale.shard'],
+      code: 2,
+      says: /"scale.shard" is not a setting.*Did you mean "scale.shards"\?/,
+    },
+    { args: ['params', 'get', 'collection.name'], code: 0, stdout: /^Test Museum\n$/ },
+    { args: ['catalogue', '--check-addresses', 'x.json', '--shard', '1/2'], code: 2, says: /cannot be used together/ },
     { args: ['completion'], code: 2, says: /needs <shell>/ },
     { args: ['completion', 'powershell'], code: 2, says: /choose bash, zsh or fish/ },
     { args: ['run', '-C', 'nowhere'], code: 1, says: /The folder .*nowhere does not exist/ },
@@ -277,6 +285,10 @@ describe('vitrine completion', () => {
     expect(await complete('vitrine run --fail')).toEqual(['--fail-on-gate']);
     expect(await complete('vitrine run tr')).toEqual(['train']);
     expect(await complete('vitrine completion z')).toEqual(['zsh']);
+    // A command that is also a group: its sub-commands and its own options.
+    expect(await complete('vitrine params g')).toEqual(['get']);
+    expect(await complete('vitrine params --js')).toEqual(['--json']);
+    expect(await complete('vitrine catalogue --check')).toEqual(['--check-addresses']);
   });
 
   it('prints zsh (through bashcompinit) and fish scripts built from the same commands', async () => {

@@ -66,9 +66,15 @@ describe('the publish-to-a-bucket workflow', () => {
         else await rm(path.join(dir, 'params.yaml'), { force: true });
         const out = path.join(dir, 'out');
         await writeFile(out, '');
-        execFileSync('bash', ['-e', '-c', script], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: out } });
+        const said = execFileSync('bash', ['-e', '-c', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, GITHUB_OUTPUT: out },
+          encoding: 'utf8',
+        });
+        if (said.includes('::warning')) warnings.push(said);
         return (await readFile(out, 'utf8')).trim();
       };
+      const warnings: string[] = [];
       expect(await read(await readFile(path.join(ROOT, 'params.yaml'), 'utf8'))).toBe('publish=pages');
       const s3 =
         'report:\n  publish: no\ncatalogue:\n  title: x # a\n' +
@@ -76,6 +82,24 @@ describe('the publish-to-a-bucket workflow', () => {
       expect(await read(s3)).toBe('publish=s3');
       expect(await read('catalogue:\n  title: x\n')).toBe('publish=pages');
       expect(await read(null)).toBe('publish=pages');
+      expect(warnings).toEqual([]);
+      // Both accepted by the params schema: Windows line endings, and a four-space indent (the first key sets it).
+      expect(await read('catalogue:\r\n  title: x\r\n  publish: s3\r\n')).toBe('publish=s3');
+      expect(await read('catalogue:   # where\n    title: x\n    s3:\n      bucket: b\n    publish: s3\n')).toBe(
+        'publish=s3',
+      );
+      expect(await read("catalogue:\n    publish: 's3'\n")).toBe('publish=s3');
+      // A deeper key of the same name is not catalogue.publish; a comment line between keys changes nothing.
+      expect(await read('catalogue:\n  s3:\n    publish: s3\n  # publish: s3\n')).toBe('publish=pages');
+      expect(warnings).toEqual([]);
+      // What this script cannot read publishes nothing, and says so on params.yaml.
+      expect(await read('catalogue: {publish: s3}\n')).toBe('publish=unreadable');
+      expect(await read('catalogue:\n  publish: S3\n')).toBe('publish=unreadable');
+      expect(warnings).toHaveLength(2);
+      for (const warning of warnings) {
+        expect(warning).toMatch(/^::warning file=params\.yaml::catalogue\.publish could not be read as pages or s3/);
+        expect(warning).toContain('npx vitrine params get catalogue.publish');
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

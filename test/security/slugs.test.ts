@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previousSlugs } from '../../pipeline/catalogue/addresses.ts';
+import { checkAddresses, previousSlugs } from '../../pipeline/catalogue/addresses.ts';
 import { assignSlugs } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
@@ -95,6 +95,8 @@ describe('an object keeps its address when a look-alike id is added', () => {
     const published = path.join(d, '.vitrine/catalogue/public/data/addresses.json');
     const saved = await readFile(published, 'utf8');
     expect(JSON.parse(saved)).toMatchObject({ ids: ['DM-0267', 'DM-0300'], slugs: ['dm-0267', 'dm-0300'] });
+    // The catalogue action's check (vitrine catalogue --check-addresses) takes what the build publishes.
+    expect(checkAddresses(saved)).toEqual({ objects: 2 });
     // A new runner, or the Actions cache evicted: nothing of the last build but what the site publishes,
     // which the catalogue action downloads into the cache (actions/catalogue/action.yml).
     await rm(path.join(d, '.vitrine'), { recursive: true });
@@ -103,6 +105,8 @@ describe('an object keeps its address when a look-alike id is added', () => {
     const slugs = await build(d, [object('DM 0267'), object('DM-0267'), object('DM-0300')]);
     expect(slugs.get('DM-0267')).toBe('dm-0267');
     expect(slugs.get('DM 0267')).toBe(`dm-0267-${hash('DM 0267')}`);
+    // With an address that has a code too.
+    expect(checkAddresses(await readFile(published, 'utf8'))).toEqual({ objects: 3 });
   }, 120_000);
 
   it('keeps the rule of first in id order when there is no previous catalogue', async () => {
@@ -171,6 +175,8 @@ describe('ids named like the files beside the object folders', () => {
     const iiif = path.join(dir, '.vitrine/catalogue/public/iiif');
     expect((await stat(path.join(iiif, 'collection.json'))).isFile()).toBe(true);
     expect((await stat(path.join(iiif, slugs.get('Collection.JSON')!, 'manifest.json'))).isFile()).toBe(true);
+    const published = await readFile(path.join(dir, '.vitrine/catalogue/public/data/addresses.json'), 'utf8');
+    expect(checkAddresses(published)).toEqual({ objects: 4 });
   }, 120_000);
 });
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   copyFile,
   lstat,
@@ -15,6 +15,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
+import { mapPool } from '../data/hash.ts';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
@@ -24,6 +25,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { exportName, parseExport } from './export.ts';
+import { type ImportSession, startImport, syncFile } from './import-marker.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -94,19 +96,8 @@ export interface ImportResult {
  * The export is the source of truth for objects and images; labels.csv, which staff edit, is merged.
  * See docs/import.md.
  */
-export async function importCollection({
-  ws,
-  params,
-  metadata,
-  images,
-  labels: labelsMode = 'merge',
-  skipHint = 'set import.on_invalid to "skip" in params.yaml',
-  announceReplace = true,
-  missingImages = 'warn',
-  removeMissing = false,
-  keepRefused = true,
-  log,
-}: {
+/** What importCollection is given. */
+export interface ImportOptions {
   ws: Workspace;
   params: Params;
   metadata?: string;
@@ -130,7 +121,39 @@ export async function importCollection({
    */
   keepRefused?: boolean;
   log: Logger;
-}): Promise<ImportResult> {
+  /** The import under way (the CLI starts it, to cover data.dvc too); without it, importCollection starts one. */
+  session?: ImportSession;
+}
+
+/**
+ * Bring an existing collection into `data/` and `labels.csv` (see importInto), as one import: it waits for another
+ * to finish, puts back what an interrupted one had half changed, and leaves a marker while it changes files
+ * (import-marker.ts).
+ */
+export async function importCollection(options: ImportOptions): Promise<ImportResult> {
+  if (options.session) return importInto({ ...options, session: options.session });
+  const session = await startImport({ ws: options.ws, log: options.log });
+  try {
+    return await importInto({ ...options, session });
+  } finally {
+    await session.finish();
+  }
+}
+
+async function importInto({
+  ws,
+  params,
+  metadata,
+  images,
+  labels: labelsMode = 'merge',
+  skipHint = 'set import.on_invalid to "skip" in params.yaml',
+  announceReplace = true,
+  missingImages = 'warn',
+  removeMissing = false,
+  keepRefused = true,
+  log,
+  session,
+}: ImportOptions & { session: ImportSession }): Promise<ImportResult> {
   if (!metadata && !params.import.metadata)
     throw new VitrineError(
       'IMPORT_NO_METADATA',
@@ -598,7 +621,9 @@ export async function importCollection({
 
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
-  const temp = path.join(ws.work, 'tmp', `import-${randomBytes(6).toString('hex')}`);
+  const temp = session.temp;
+  // From here on data/ and labels.csv change: an interruption is told to the next import or run.
+  await session.begin();
   await mkdir(temp, { recursive: true });
   try {
     const copying = log.progress('Copying images', found);
@@ -614,18 +639,23 @@ export async function importCollection({
       copying.tick();
     }
     copying.done();
+    // On the disk before they are renamed into data/: after a power cut an image is whole, never empty. Several
+    // at once: one after the other, 1,000 images took 1.5 s more.
+    await mapPool(staged, 16, ({ from }) => syncFile(from));
     const objectsText = path.join(temp, 'objects.csv');
     await writeFile(
       objectsText,
       formatObjects({ objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)] }),
     );
+    await syncFile(objectsText);
     staged.push({ from: objectsText, to: ws.objects });
     if (labelsResult.text !== undefined) {
       const labelsText = path.join(temp, 'labels.csv');
       await writeFile(labelsText, labelsResult.text);
+      await syncFile(labelsText);
       staged.push({ from: labelsText, to: ws.labels });
     }
-    await commitAll({ staged, backupDir: temp, root: ws.root });
+    await commitAll({ staged, backupDir: temp, root: ws.root, session });
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -1182,35 +1212,54 @@ export function imageFileNames(items: { id: string; ext: string }[], taken = new
 /**
  * Rename each staged file to its place, all or none: a file already there is first moved aside into
  * `backupDir`; on an error every rename done so far is undone and the files moved aside are put back,
- * so data/, data/objects.csv and labels.csv are as they were before.
+ * so data/, data/objects.csv and labels.csv are as they were before. Every move is written in the session's
+ * journal before the first: a process killed part-way has the next import undo them (import-marker.ts).
  */
 async function commitAll({
   staged,
   backupDir,
   root,
+  session,
 }: {
   staged: { from: string; to: string }[];
   backupDir: string;
   root: string;
+  session: ImportSession;
 }): Promise<void> {
   const done: { to: string; backup?: string; placed: boolean }[] = [];
   const createdDirs: string[] = [];
   try {
+    const plan: { from: string; to: string; backup?: string }[] = [];
     for (const [i, { from, to }] of staged.entries()) {
+      const there = await lstat(to).catch(() => null);
+      plan.push({ from, to, ...(there && !there.isDirectory() ? { backup: path.join(backupDir, `was-${i}`) } : {}) });
+    }
+    await session.journal(
+      plan.map((p) => ({
+        from: path.relative(backupDir, p.from),
+        to: path.relative(root, p.to),
+        ...(p.backup ? { backup: path.relative(backupDir, p.backup) } : {}),
+      })),
+    );
+    const folders = new Set<string>();
+    for (const { from, to, backup } of plan) {
       const entry: (typeof done)[number] = { to, placed: false };
       done.push(entry);
       const created = await mkdir(path.dirname(to), { recursive: true });
       if (created) createdDirs.push(created);
-      const there = await lstat(to).catch(() => null);
-      if (there && !there.isDirectory()) {
-        entry.backup = path.join(backupDir, `was-${i}`);
-        await rename(to, entry.backup);
+      folders.add(path.dirname(to));
+      if (backup) {
+        entry.backup = backup;
+        await rename(to, backup);
       }
       await rename(from, to);
       entry.placed = true;
     }
+    // The renames on the disk before the marker says they are done (and the journal that undoes them goes).
+    for (const folder of folders) await syncFile(folder);
+    await session.written();
   } catch (error) {
-    const failed = path.relative(root, done.at(-1)?.to ?? root);
+    const failed = path.relative(root, done.at(-1)?.to ?? backupDir);
     const notUndone: string[] = [];
     for (const entry of done.reverse()) {
       try {

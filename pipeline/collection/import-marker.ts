@@ -56,6 +56,13 @@ export interface ImportSession {
   journal(entries: JournalEntry[]): Promise<void>;
   /** data/ and labels.csv hold the new import: an interruption from here on undoes nothing. */
   written(): Promise<void>;
+  /**
+   * A failed commit could not put every file back: its marker and temp folder (the files moved aside, the journal)
+   * stay for the next import, which finishes the undoing.
+   */
+  keep(): void;
+  /** True once `keep` was called. */
+  readonly kept: boolean;
   /** The import has ended (finished, or stopped with nothing changed): the marker goes, the lock is released. */
   finish(): Promise<void>;
 }
@@ -98,8 +105,15 @@ export async function startImport({
     throw error;
   }
   let marker: Marker | undefined;
+  let kept = false;
   return {
     temp,
+    keep() {
+      kept = true;
+    },
+    get kept() {
+      return kept;
+    },
     async begin() {
       marker = {
         started: new Date().toISOString(),
@@ -121,6 +135,7 @@ export async function startImport({
     },
     async finish() {
       try {
+        if (kept) return;
         await rm(temp, { recursive: true, force: true });
         if (marker) await rm(markerFile, { force: true });
       } finally {

@@ -657,7 +657,8 @@ async function importInto({
     }
     await commitAll({ staged, backupDir: temp, root: ws.root, session });
   } finally {
-    await rm(temp, { recursive: true, force: true });
+    // Kept when a failed commit could not put every file back: the files moved aside are there, and its journal.
+    if (!session.kept) await rm(temp, { recursive: true, force: true });
   }
 
   // 4. Images of objects no longer exported: removed only when the data cache can bring them back.
@@ -1270,6 +1271,8 @@ async function commitAll({
       }
     }
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => {});
+    // The next import finishes the undoing from the journal: the marker and the folder stay.
+    if (notUndone.length > 0) session.keep();
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     // A read-only folder or a full disk: the words the CLI gives such errors ("data checkout" too), ending in
     // "import again" (init imports as well).
@@ -1280,8 +1283,10 @@ async function commitAll({
         ? `Import could not write ${failed} (${why}), so nothing was changed: data/, data/objects.csv and labels.csv ` +
             'are as they were before. ' +
             (machine ?? `Fix the cause (is ${failed} a folder, or the disk full?) and import again.`)
-        : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}: restore ` +
-            `${notUndone.length === 1 ? 'it' : 'them'} with "git checkout labels.csv" and "npx vitrine data checkout".`,
+        : `Import could not write ${failed} (${why}) and could not put back ${notUndone.join(', ')}. The files it ` +
+            `had moved aside are kept in ${path.relative(root, backupDir)}, and the next import puts them back ` +
+            'first: fix the cause and run the import again (or restore them with "git checkout labels.csv" and ' +
+            `"npx vitrine data checkout").${machine ? ` ${machine}` : ''}`,
       { file: failed },
       { cause: error },
     );

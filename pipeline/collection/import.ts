@@ -89,13 +89,6 @@ export interface ImportResult {
   vocabulary: VocabularyCheck;
 }
 
-/**
- * Bring an existing collection into `data/` and `labels.csv`: a folder of images and a metadata CSV
- * exported from the museum's collections management system, its columns mapped in params.yaml
- * (`import.columns`). Objects without a label are imported too: the model annotates them later.
- * The export is the source of truth for objects and images; labels.csv, which staff edit, is merged.
- * See docs/import.md.
- */
 /** What importCollection is given. */
 export interface ImportOptions {
   ws: Workspace;
@@ -140,6 +133,13 @@ export async function importCollection(options: ImportOptions): Promise<ImportRe
   }
 }
 
+/**
+ * Bring an existing collection into `data/` and `labels.csv`: a folder of images and a metadata CSV
+ * exported from the museum's collections management system, its columns mapped in params.yaml
+ * (`import.columns`). Objects without a label are imported too: the model annotates them later.
+ * The export is the source of truth for objects and images; labels.csv, which staff edit, is merged.
+ * See docs/import.md.
+ */
 async function importInto({
   ws,
   params,

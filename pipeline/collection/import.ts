@@ -6,6 +6,7 @@ import {
   open,
   readdir,
   readFile,
+  readlink,
   realpath,
   rename,
   rm,
@@ -368,9 +369,13 @@ async function importInto({
           ? ` as it is written, and several files differ from it only in capitals or accents ` +
             `(${found.candidates.join(', ')}): write the name exactly as one of them is written`
           : '';
+        const what = found.brokenLink
+          ? `is a link to ${found.brokenLink}, which does not exist (the link leads nowhere: a drive not connected, ` +
+            'a folder moved?)'
+          : `was not found in ${imageRoot}${several}`;
         note(
           line,
-          `the image "${cell}" of object "${id}" was not found in ${imageRoot}${several}; ${
+          `the image "${cell}" of object "${id}" ${what}; ${
             keptImage
               ? `the object keeps its image from the previous import (data/${keptImage})`
               : 'the object is imported without an image'
@@ -718,7 +723,7 @@ export async function findImage({
   listings?: Map<string, Promise<Map<string, string[]>>>;
 }): Promise<
   | { file: string; matched?: string }
-  | { missing: true; candidates?: string[] }
+  | { missing: true; candidates?: string[]; brokenLink?: string }
   | { refused: string; linkedOut?: { relative: string; to: string } }
 > {
   // Exports made on Windows use backslashes; on Linux they would otherwise be part of a file name.
@@ -737,6 +742,9 @@ export async function findImage({
   let file = path.resolve(imageRoot, relative);
   if (!isInside(imageRoot, file)) return { refused: `leaves the images folder (${imageRoot}).` };
   let info = await stat(file).catch(() => null);
+  // A link whose target is gone (a drive not connected, a moved folder) is there to see: said as a link.
+  if (!info && (await lstat(file).catch(() => null))?.isSymbolicLink())
+    return { missing: true, brokenLink: await readlink(file).catch(() => '?') };
   let matched: string | undefined;
   if (!info?.isFile()) {
     // Exports name files as the museum's system spells them; the disk may hold other capitals, or accents in

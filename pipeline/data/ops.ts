@@ -141,8 +141,10 @@ export async function addData({
   const links: string[] = [];
   const linkedFolders: string[] = [];
   const dvcignores: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, dvcignores });
+  const brokenLinks: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, brokenLinks, dvcignores });
   refuseDvcignoreInside({ dvcignores, target });
+  warnBrokenLinks({ dir, brokenLinks, target, log });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
@@ -204,6 +206,39 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/** Links in the folder whose target is gone are not files, so not recorded: said, each named (a few, then a count). */
+function warnBrokenLinks({
+  dir,
+  brokenLinks,
+  target,
+  log,
+}: {
+  dir: string;
+  brokenLinks: string[];
+  target: string;
+  log: Logger;
+}): void {
+  for (const relpath of brokenLinks.slice(0, 5)) {
+    const to = (() => {
+      try {
+        return readlinkSync(path.join(dir, ...relpath.split('/')));
+      } catch {
+        return '?';
+      }
+    })();
+    const folder = path.posix.dirname(`${target}/${relpath}`);
+    log.warn(
+      `${target}/${relpath} is a link to ${to}, which does not exist (the link leads nowhere): it is not recorded. ` +
+        `Put the file itself (not a link) in ${folder}/, or delete the link, then run "npx vitrine data add" again.`,
+      { file: `${target}/${relpath}` },
+    );
+  }
+  if (brokenLinks.length > 5)
+    log.warn(`…and ${brokenLinks.length - 5} more links in ${target}/ that lead nowhere, not recorded either.`, {
+      file: target,
+    });
 }
 
 /**

@@ -101,3 +101,36 @@ describe('an image behind a link the data layer does not read through', () => {
     expect(run.messages).not.toContain('is missing');
   });
 });
+
+describe('a link that leads nowhere, on the way in', () => {
+  it('import: an export image that is a broken link is named as one, not "not found"', async () => {
+    const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-linked-in-'));
+    dirs.push(base);
+    const root = path.join(base, 'repo');
+    await mkdir(path.join(root, 'export', 'images'), { recursive: true });
+    await writeFile(path.join(root, 'export', 'images', 'o1.png'), await solidImage({ colour: '#ff0000' }));
+    // o2.png: a link to a photograph on a drive that is not connected.
+    await symlink('/Volumes/photos/o2.png', path.join(root, 'export', 'images', 'o2.png'));
+    await writeFile(path.join(root, 'export', 'objects.csv'), 'id,image\nO1,images/o1.png\nO2,images/o2.png\n');
+    await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: export/objects.csv\n');
+    expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+    const run = await vitrine(root, ['import']);
+    expect(run.code, run.messages).toBe(0);
+    expect(run.messages).toContain(
+      'the image "images/o2.png" of object "O2" is a link to /Volumes/photos/o2.png, which does not exist (the ' +
+        'link leads nowhere',
+    );
+    expect(run.messages).not.toContain('was not found');
+  });
+
+  it('data add: a broken link in data/ is said, naming it, not left out without a word', async () => {
+    const { root } = await imported();
+    const image = path.join(root, 'data', 'images', 'O2.png');
+    await rm(image);
+    await symlink('/nowhere/O2.png', image);
+    const add = await vitrine(root, ['data', 'add']);
+    expect(add.messages).toContain(
+      'data/images/O2.png is a link to /nowhere/O2.png, which does not exist (the link leads nowhere): it is not recorded',
+    );
+  });
+});

@@ -179,7 +179,7 @@ function interruptedWords(marker: Marker): string {
     ? 'an unknown date'
     : `${when.getUTCDate()} ${MONTHS[when.getUTCMonth()]} ${when.getUTCFullYear()} at ` +
       `${when.toISOString().slice(11, 16)} UTC`;
-  return `An import was interrupted on ${date} (process ${marker.pid} stopped before it finished).`;
+  return `An import was interrupted on ${date} (${marker.pid ? `process ${marker.pid}` : 'it'} stopped before it finished).`;
 }
 
 const MONTHS = [

@@ -2,6 +2,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
+import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
@@ -146,17 +147,27 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     if (labels !== 'merge' && labels !== 'replace')
       throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
     const params = await loadParams({ file: ctx.ws.params });
-    const result = await importCollection({
-      ws: ctx.ws,
-      params,
-      // Named in the command line: relative to the folder the command started in, as in git.
-      metadata: typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
-      images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
-      labels,
-      removeMissing: values['remove-missing'] === true,
-      log: ctx.log,
-    });
-    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    // Held from before the first change to data/ until data.dvc records it: a killed import is told to the next.
+    const session = await startImport({ ws: ctx.ws, log: ctx.log, command: importCommandLine(values) });
+    let result: Awaited<ReturnType<typeof importCollection>>;
+    let added: Awaited<ReturnType<typeof addData>>;
+    try {
+      result = await importCollection({
+        ws: ctx.ws,
+        params,
+        // Named in the command line: relative to the folder the command started in, as in git.
+        metadata:
+          typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
+        images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
+        labels,
+        removeMissing: values['remove-missing'] === true,
+        log: ctx.log,
+        session,
+      });
+      added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    } finally {
+      await session.finish();
+    }
     if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
     const notes = result.problems.length - result.refused.length;
     ctx.log.info(
@@ -173,6 +184,20 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     }
   },
 };
+
+/** The import as typed, to run again should it be interrupted: "npx vitrine import --metadata export/objects.csv". */
+function importCommandLine(values: Record<string, unknown>): string {
+  const words = ['npx', 'vitrine', 'import'];
+  for (const option of ['metadata', 'images'])
+    if (typeof values[option] === 'string') words.push(`--${option}`, shellWord(values[option]));
+  if (values.labels === 'replace') words.push('--labels', 'replace');
+  if (values['remove-missing'] === true) words.push('--remove-missing');
+  return words.join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
 
 /** The CLI reads the gate's verdict from metrics.json after the command: exit 3 when it failed. */
 const FAIL_ON_GATE = {
@@ -388,6 +413,8 @@ async function runStagesAndPrint({
   /** Set once the report stage has an outcome: a later failure then leaves no note. */
   progress: { reported: boolean };
 }): Promise<number> {
+  // A collection an import left half changed is not run on: said plainly, with the import to run again.
+  await refuseUnfinishedImport({ ws: ctx.ws, log: ctx.log });
   const params = await loadParams({ file: ctx.ws.params });
   if (shard) {
     const { runShard } = await import('../shard/run.ts');

@@ -340,6 +340,7 @@ export async function listFiles({
   temps,
   links,
   linkedFolders,
+  brokenLinks,
   dvcignores,
 }: {
   dir: string;
@@ -349,6 +350,8 @@ export async function listFiles({
   links?: string[];
   /** Collects the relpaths of symbolic links to folders (skipped, not followed). */
   linkedFolders?: string[];
+  /** Collects the relpaths of symbolic links that lead to nothing (their target is gone): skipped. */
+  brokenLinks?: string[];
   /** Collects the relpaths of the `.dvcignore` files listed (DVC refuses to record a folder holding one). */
   dvcignores?: string[];
 }): Promise<string[]> {
@@ -390,7 +393,9 @@ export async function listFiles({
           out.push(relpath);
           links?.push(relpath);
           if (name === '.dvcignore') dvcignores?.push(relpath);
-        } else if (target?.isDirectory() && !ignored(relpath, true)) linkedFolders?.push(relpath);
+        } else if (target?.isDirectory()) {
+          if (!ignored(relpath, true)) linkedFolders?.push(relpath);
+        } else if (!target && !ignored(relpath, false)) brokenLinks?.push(relpath);
       }
     }
   };

@@ -135,13 +135,16 @@ export async function addData({
   const dvcFile = path.join(absRoot, `${target}.dvc`);
   const out: DvcOut = { md5: '', path: target };
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
+  await refuseOtherRecordedPath({ root: absRoot, dvcFile, target });
   refuseLinkedFolders({ dir, folders: [''], target, recording: true });
   const { cacheDir } = await readDvcConfig({ root: absRoot });
   const links: string[] = [];
   const linkedFolders: string[] = [];
   const dvcignores: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, dvcignores });
+  const brokenLinks: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, links, linkedFolders, brokenLinks, dvcignores });
   refuseDvcignoreInside({ dvcignores, target });
+  warnBrokenLinks({ dir, brokenLinks, target, log });
   refuseLinkedFolders({ dir, folders: linkedFolders, target, recording: true });
   const cacheLinks = refuseLinksOutside({ root: absRoot, dir, links, target, cacheDir });
   refuseUnwritableNames({ files, target });
@@ -203,6 +206,77 @@ export async function addData({
       `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
   );
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/** Links in the folder whose target is gone are not files, so not recorded: said, each named (a few, then a count). */
+function warnBrokenLinks({
+  dir,
+  brokenLinks,
+  target,
+  log,
+}: {
+  dir: string;
+  brokenLinks: string[];
+  target: string;
+  log: Logger;
+}): void {
+  for (const relpath of brokenLinks.slice(0, 5)) {
+    const to = (() => {
+      try {
+        return readlinkSync(path.join(dir, ...relpath.split('/')));
+      } catch {
+        return '?';
+      }
+    })();
+    const folder = path.posix.dirname(`${target}/${relpath}`);
+    log.warn(
+      `${target}/${relpath} is a link to ${to}, which does not exist (the link leads nowhere): it is not recorded. ` +
+        `Put the file itself (not a link) in ${folder}/, or delete the link, then run "npx vitrine data add" again.`,
+      { file: `${target}/${relpath}` },
+    );
+  }
+  if (brokenLinks.length > 5)
+    log.warn(`…and ${brokenLinks.length - 5} more links in ${target}/ that lead nowhere, not recorded either.`, {
+      file: target,
+    });
+}
+
+/**
+ * A data.dvc whose "path:" names another folder than data/ (an edit, a file copied from another project) is not
+ * rewritten: someone meant something by it, and `data add` writing "path: data" over it would hide that. Refused,
+ * naming the file and line; any other fault of the file (a merge conflict) is replaced by the new record, as before.
+ */
+async function refuseOtherRecordedPath({
+  root,
+  dvcFile,
+  target,
+}: {
+  root: string;
+  dvcFile: string;
+  target: string;
+}): Promise<void> {
+  const error = await readDvcFile({ file: dvcFile }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isVitrineError(error, 'DVCFILE_PATH_OUTSIDE')) return;
+  const name = path.basename(dvcFile);
+  const value = String(error.data.path ?? '');
+  const line = typeof error.data.line === 'number' ? error.data.line : undefined;
+  const there = path.resolve(path.dirname(dvcFile), value);
+  const relative = path.relative(root, there);
+  const outside = relative === '' || relative.startsWith('..') || path.isAbsolute(relative);
+  throw new VitrineError(
+    'DVCFILE_PATH_OUTSIDE',
+    `${name}${line ? `:${line}` : ''}: "path: ${value}" points ${
+      outside ? `outside the repository (to ${there})` : `to another folder of the repository (${relative})`
+    }, but ${name} must record the folder ${target}/ beside it ("path: ${target}"). "npx vitrine data add" does not ` +
+      `rewrite it, so nothing was recorded and ${name} was left as it was. Put back "path: ${target}"${
+        line ? ` on line ${line}` : ''
+      } (or "git checkout ${name}" if the edit was a mistake), then run "npx vitrine data add" again.`,
+    { ...error.data },
+    { cause: error },
+  );
 }
 
 /**

@@ -33,6 +33,8 @@ export interface RecordedPresence {
   present: number;
   /** Folders in the data folder that are symbolic links (relpaths): not looked into, so their files are missing. */
   linkedFolders: string[];
+  /** Symbolic links in the data folder whose target is gone (relpaths): not files, so missing too. */
+  brokenLinks: string[];
 }
 
 /** Compare `<target>.dvc` with the folder; null when the folder is not versioned. */
@@ -58,7 +60,8 @@ export async function recordedPresence({
   if (!out?.md5?.endsWith('.dir')) return null;
   const dir = resolveOutPath({ root: absRoot, dvcFile, out });
   const linkedFolders: string[] = [];
-  const files = await listFiles({ dir, root: absRoot, linkedFolders }).catch((error) => {
+  const brokenLinks: string[] = [];
+  const files = await listFiles({ dir, root: absRoot, linkedFolders, brokenLinks }).catch((error) => {
     if (isVitrineError(error, 'DATA_MISSING')) return null;
     throw error;
   });
@@ -66,7 +69,7 @@ export async function recordedPresence({
     const to = readlinkSync(path.join(dir, ...folder.split('/')));
     log?.warn(
       `${shownName(`${target}/${folder}`)} is a link to another folder (${shownName(to)}), and Vitrine does not look ` +
-        'into linked folders: the files in it are not read, and count as missing. ' +
+        'into linked folders: the files in it are not read. ' +
         `Put the folder itself in ${target}/ in place of the link.`,
       { file: `${target}/${folder}` },
     );
@@ -85,6 +88,7 @@ export async function recordedPresence({
     missingOnRemote: null,
     present: files?.length ?? 0,
     linkedFolders,
+    brokenLinks,
   };
   if (!manifest) return result;
   const have = new Set(files ?? []);

@@ -28,7 +28,7 @@ import {
   readImageBytes,
   saveDecodeFailures,
 } from './images.ts';
-import { linkOutsideMessage, linksOutside } from './links.ts';
+import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -129,9 +129,13 @@ export async function buildDataset({
       });
       unpictured.push(object);
     } else if (!md5Of.has(relpath)) {
+      // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
+      const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
       issues.push({
-        code: 'OBJECT_NO_IMAGE',
-        message: `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
+        code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
+        message: link
+          ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
+          : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
         ...where,
       });
       unpictured.push(object);
@@ -542,6 +546,7 @@ function reportIssues({
 const PICTURE_PROBLEMS = new Set([
   'OBJECT_NO_IMAGE',
   'IMAGE_LINK_OUTSIDE',
+  'IMAGE_LINK_NOT_FOLLOWED',
   'IMAGE_UNREADABLE',
   'IMAGE_TOO_LARGE',
   'IMAGE_MISSING',
@@ -556,6 +561,10 @@ const ISSUE_WORDS: Record<string, [string, string]> = {
   IMAGE_TOO_LARGE: ['image over the pixel limit', 'images over the pixel limit'],
   IMAGE_MISSING: ['missing image file', 'missing image files'],
   IMAGE_LINK_OUTSIDE: ['image that is a link outside data/', 'images that are links outside data/'],
+  IMAGE_LINK_NOT_FOLLOWED: [
+    'image behind a link Vitrine does not follow (a linked folder, or a link to nothing)',
+    'images behind links Vitrine does not follow (linked folders, or links to nothing)',
+  ],
   LABEL_UNKNOWN_OBJECT: ['label for an unknown object', 'labels for unknown objects'],
   LABEL_DUPLICATE: ['repeated label', 'repeated labels'],
   LABEL_NOT_IN_VOCABULARY: ['label outside the vocabulary', 'labels outside the vocabulary'],

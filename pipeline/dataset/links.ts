@@ -1,4 +1,4 @@
-import { readdir, realpath } from 'node:fs/promises';
+import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { dvc2CacheLinkMessage, isDvc2CacheObject, linkLeadsTo, realCacheDir } from '../data/ops.ts';
 
@@ -66,4 +66,63 @@ export function linkOutsideMessage(relpath: string, why: LinkRefusal = 'outside'
     `data/${relpath} is a link to a file outside data/: Vitrine does not follow it; put the image itself in ` +
     `data/${folder === '.' ? '' : `${folder}/`}.`
   );
+}
+
+/**
+ * Why the image `relpath` of data/ (`dir`) is not there to read when a link is the cause: words that name the link
+ * and where it leads (`said`), and what to do (`advice`); undefined when no link is on its way (the file is simply
+ * not there). A folder on its way that is a link is not followed (neither is it by `vitrine data add`), and a link
+ * whose target is gone leads nowhere: calling such an image "missing" sent people looking for a file they could see.
+ */
+export async function linkOnTheWay({
+  dir,
+  root,
+  relpath,
+}: {
+  dir: string;
+  /** The repository: a link leading out of it is said to. */
+  root: string;
+  relpath: string;
+}): Promise<{ said: string; advice: string } | undefined> {
+  const segments = relpath.split('/');
+  for (let i = 1; i <= segments.length; i++) {
+    const abs = path.join(dir, ...segments.slice(0, i));
+    const info = await lstat(abs).catch(() => null);
+    if (!info) return undefined;
+    if (!info.isSymbolicLink()) continue;
+    const link = `data/${segments.slice(0, i).join('/')}`;
+    const parent = path.posix.dirname(link);
+    const to = await readlink(abs).catch(() => '');
+    const real = await realpath(abs).catch(() => null);
+    const realRoot = await realpath(root).catch(() => root);
+    const outside = real !== null && !isInside(realRoot, real) ? ', outside the repository' : '';
+    if (i < segments.length) {
+      const there = (await stat(path.join(dir, ...segments)).catch(() => null))?.isFile();
+      return {
+        said:
+          `data/${relpath} is in ${link}, a link to the folder ${to}${outside}, and Vitrine does not follow links ` +
+          `to folders, so it does not read it${there ? '' : ' (nor is there such a file in that folder)'}`,
+        advice:
+          `Put the folder itself (its files, not a link) in ${parent}/ in place of the link, then run ` +
+          '"npx vitrine data add".',
+      };
+    }
+    if (real === null)
+      return {
+        said: `data/${relpath} is a link to ${to}, which does not exist (the link leads nowhere)`,
+        advice: `Put the image itself (a file, not a link) in ${parent}/, then run "npx vitrine data add".`,
+      };
+    if ((await stat(real).catch(() => null))?.isDirectory())
+      return {
+        said: `data/${relpath} is a link to the folder ${to}${outside}, not an image file`,
+        advice: `Put the image itself in ${parent}/ in its place, then run "npx vitrine data add".`,
+      };
+    return undefined;
+  }
+  return undefined;
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

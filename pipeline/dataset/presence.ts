@@ -5,6 +5,7 @@ import { holdsDemoLabels } from '../demo/guard.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import { linkOnTheWay } from './links.ts';
 import { readObjectsChecked } from './validate.ts';
 
 /*
@@ -57,7 +58,13 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   // from data/ before anyone runs "data add", and pulling them back would be the wrong advice.
   const needed = new Set(['objects.csv']);
   const { objects } = await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' });
-  for (const o of objects) if (o.image) needed.add(path.posix.normalize(o.image.split('\\').join('/')));
+  const objectOf = new Map<string, string>();
+  for (const o of objects) {
+    if (!o.image) continue;
+    const relpath = path.posix.normalize(o.image.split('\\').join('/'));
+    needed.add(relpath);
+    if (!objectOf.has(relpath)) objectOf.set(relpath, o.id);
+  }
   const missing = p.missing.filter((f) => needed.has(f));
   const notFetched = new Set(p.notFetched ?? []);
   // Files no object uses, never fetched (a pull cut short): the dataset is whole, but data/ is not what data.dvc says.
@@ -76,17 +83,29 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
     );
   }
   if (missing.length === 0) return;
-  // Files in a linked folder are there, but not read (recordedPresence warned, naming the folder): pulling
-  // would not help, putting the folder itself in place of the link would.
-  const linked = missing.filter((f) => p.linkedFolders.some((folder) => f.startsWith(`${folder}/`)));
-  if (linked.length === missing.length)
+  // Files in a linked folder are there, but not read (recordedPresence warned, naming the folder), and a link that
+  // leads nowhere is no file: pulling would not help, putting the files themselves in place of the links would.
+  const broken = new Set(p.brokenLinks);
+  const linked = missing.filter((f) => broken.has(f) || p.linkedFolders.some((folder) => f.startsWith(`${folder}/`)));
+  if (linked.length === missing.length) {
+    const said = await Promise.all(
+      linked.slice(0, EXAMPLES).map(async (f) => {
+        const words = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath: f });
+        return `object "${objectOf.get(f) ?? f}": ${words?.said ?? `data/${f} is behind a link`}`;
+      }),
+    );
+    const folders = linked.some((f) => !broken.has(f));
     throw new VitrineError(
       'DATA_INCOMPLETE',
-      `data/ lacks ${missing.length} of the ${recorded} data.dvc records, which objects in data/objects.csv use: ` +
-        `they are in ${p.linkedFolders.map((f) => `data/${f}`).join(', ')}, a link to another folder, and Vitrine ` +
-        'does not look into linked folders. Put the folder itself in data/ in place of the link, then run again.',
-      { file: 'data.dvc', missing: missing.length },
+      `${linked.length} of the ${recorded} data.dvc records, which objects in data/objects.csv use, ` +
+        `${linked.length === 1 ? 'is' : 'are'} not missing but behind ${linked.length === 1 ? 'a link' : 'links'} ` +
+        `Vitrine does not read through: ${said.join('; ')}${
+          linked.length > EXAMPLES ? `; and ${linked.length - EXAMPLES} more` : ''
+        }. Put the ${folders ? 'folders and images' : 'images'} themselves (files, not links) in data/ in place ` +
+        'of the links, then run "npx vitrine data add" and run again.',
+      { file: 'data.dvc', missing: missing.length, object: objectOf.get(linked[0]!), path: `data/${linked[0]}` },
     );
+  }
   const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);
   // The last pull found their content missing on the remote: pulling again cannot help, a push can.
   const onRemote = new Set(p.missingOnRemote?.files ?? []);

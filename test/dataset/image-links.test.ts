@@ -50,7 +50,7 @@ describe('image files that are symbolic links', () => {
       ['IMAGE_LINK_OUTSIDE', 'data/objects.csv', 3, 'L2', 3],
       ['IMAGE_LINK_OUTSIDE', 'data/objects.csv', 4, 'L3', undefined],
       ['IMAGE_LINK_OUTSIDE', 'data/objects.csv', 6, 'L5', undefined],
-      ['OBJECT_NO_IMAGE', 'data/objects.csv', 7, 'L6', undefined],
+      ['IMAGE_LINK_NOT_FOLLOWED', 'data/objects.csv', 7, 'L6', undefined],
     ]);
     expect(dataset.issues[0]!.message).toBe(
       'data/objects.csv:3: object "L2": data/images/L2.png is a link to a file outside data/: Vitrine does not ' +
@@ -61,7 +61,10 @@ describe('image files that are symbolic links', () => {
     const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
     expect(warnings.some((m) => m.includes('cannot be decoded'))).toBe(false);
     expect(warnings.at(-1)).toContain('3 images that are links outside data/');
-    expect(dataset.issues[3]!.message).toContain('is missing (no file data/images/linked/elsewhere.png)');
+    // Not "missing": the file is there, behind a link to a folder, which is not followed.
+    expect(dataset.issues[3]!.message).toContain(
+      'object "L6": data/images/linked/elsewhere.png is in data/images/linked, a link to the folder',
+    );
     // The link inside data/ is its target's image.
     const l4 = dataset.objects.find((o) => o.id === 'L4')!;
     expect(l4.imageMd5).toBe(dataset.objects.find((o) => o.id === 'L1')!.imageMd5);

@@ -142,7 +142,7 @@ describe('dataset stage and data.dvc', () => {
       (e: unknown) => e as Error,
     );
     expect(error).toMatchObject({ code: 'DATA_INCOMPLETE' });
-    expect(error.message).toContain('they are in data/images, a link to another folder');
+    expect(error.message).toContain(`is in data/images, a link to the folder ${path.join(elsewhere, 'images')}`);
     expect(error.message).not.toContain('data pull');
     expect(log.warnings.filter((w) => w.includes('data/images is a link to another folder'))).toHaveLength(1);
   });

@@ -1,0 +1,318 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { STALE_TEMP_MS } from '../data/temp.ts';
+import { VitrineError } from '../errors.ts';
+import { holdLock } from '../lock.ts';
+import type { Logger } from '../log.ts';
+import type { Workspace } from '../paths.ts';
+
+/*
+ * An import changes data/images/, data/objects.csv and labels.csv, then records data/ in data.dvc. Killed part-way
+ * (kill -9, a power cut, a closed laptop) it must leave a sign, and lose nothing:
+ * - it holds `.vitrine/import.lock` (pipeline/lock.ts: a lock whose process is gone is taken over), so two
+ *   imports never write at once, and a folder of `.vitrine/tmp/` no live import holds is litter;
+ * - before its first change it writes `.vitrine/import-unfinished.json` (when, which process, its temp folder,
+ *   the command), and removes it once it has finished: the next import, or `vitrine run`, finds it and says so;
+ * - its new files are staged in its temp folder and renamed into place; a file they replace is first moved aside
+ *   there, and `journal.json` lists every move before the first, so the next import puts back what a killed
+ *   one had changed (the renames are undone) before it reads the collection again.
+ */
+
+/** The marker an import writes in `.vitrine/` before its first change, removed once it has finished. */
+export const UNFINISHED_IMPORT = 'import-unfinished.json';
+const LOCK = 'import.lock';
+/** In the import's temp folder: the moves of its commit, written before the first. */
+const JOURNAL = 'journal.json';
+/** The temp folders of imports: `import-<pid>-<hex>` (earlier versions: `import-<12 hex>`). */
+const TEMP_PREFIX = 'import-';
+
+interface Marker {
+  /** When the import started changing files (ISO time). */
+  started: string;
+  pid: number;
+  /** Its temp folder, relative to the repository. */
+  temp: string;
+  /** `written`: data/, data/objects.csv and labels.csv hold the new import; data.dvc may not yet. */
+  phase: 'writing' | 'written';
+  /** The command to run again, as typed ("npx vitrine import --metadata export/objects.csv"). */
+  command: string;
+}
+
+/** One move of the commit: `from` (in the temp folder) to `to` (relative to the repository). */
+export interface JournalEntry {
+  from: string;
+  to: string;
+  /** Where the file `to` replaces is moved aside (in the temp folder), when there was one. */
+  backup?: string;
+}
+
+export interface ImportSession {
+  /** This import's temp folder (absolute), in `.vitrine/tmp/`. */
+  temp: string;
+  /** Say, before the first change, that an import is under way (the marker). */
+  begin(): Promise<void>;
+  /** The moves of the commit, written (to disk) before the first. */
+  journal(entries: JournalEntry[]): Promise<void>;
+  /** data/ and labels.csv hold the new import: an interruption from here on undoes nothing. */
+  written(): Promise<void>;
+  /**
+   * A failed commit could not put every file back: its marker and temp folder (the files moved aside, the journal)
+   * stay for the next import, which finishes the undoing.
+   */
+  keep(): void;
+  /** True once `keep` was called. */
+  readonly kept: boolean;
+  /** The import has ended (finished, or stopped with nothing changed): the marker goes, the lock is released. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Start an import: wait for another one to finish (or take over the lock of one that is gone), put back what an
+ * interrupted import had changed, saying so, and remove the temp folders stopped imports left. `command` is what
+ * the advice names should this import be interrupted too.
+ */
+export async function startImport({
+  ws,
+  log,
+  command = 'npx vitrine import',
+}: {
+  ws: Workspace;
+  log: Logger;
+  command?: string;
+}): Promise<ImportSession> {
+  const release = await holdLock({ file: path.join(ws.work, LOCK), what: 'an import', log, root: ws.root });
+  const markerFile = path.join(ws.work, UNFINISHED_IMPORT);
+  const tmp = path.join(ws.work, 'tmp');
+  const temp = path.join(tmp, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const before = await readMarker(markerFile);
+    if (before) {
+      const undone = await recover({ ws, marker: before });
+      await rm(markerFile, { force: true });
+      log.warn(`${interruptedWords(before)} ${undone} This import starts again from the export.`, {
+        file: path.relative(ws.root, markerFile),
+      });
+    }
+    const removed = await removeStaleFolders({ tmp, keep: temp });
+    if (removed > 0)
+      log.info(
+        `Removed ${removed} folder${removed === 1 ? '' : 's'} that stopped imports had left in ` +
+          `${path.relative(ws.root, tmp)}/.`,
+      );
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  let marker: Marker | undefined;
+  let kept = false;
+  return {
+    temp,
+    keep() {
+      kept = true;
+    },
+    get kept() {
+      return kept;
+    },
+    async begin() {
+      marker = {
+        started: new Date().toISOString(),
+        pid: process.pid,
+        temp: path.relative(ws.root, temp).split(path.sep).join('/'),
+        phase: 'writing',
+        command,
+      };
+      await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
+    },
+    async journal(entries) {
+      await durableWrite(path.join(temp, JOURNAL), `${JSON.stringify({ entries }, null, 2)}\n`);
+    },
+    async written() {
+      if (!marker) return;
+      marker = { ...marker, phase: 'written' };
+      await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
+      await rm(path.join(temp, JOURNAL), { force: true });
+    },
+    async finish() {
+      try {
+        if (kept) return;
+        await rm(temp, { recursive: true, force: true });
+        if (marker) await rm(markerFile, { force: true });
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/**
+ * Before a run reads the collection: an import that was interrupted leaves data/ and labels.csv half changed, and
+ * the run stops, saying so. One under way is waited for (its lock says who), then looked at again.
+ */
+export async function refuseUnfinishedImport({ ws, log }: { ws: Workspace; log: Logger }): Promise<void> {
+  const markerFile = path.join(ws.work, UNFINISHED_IMPORT);
+  if (!(await readMarker(markerFile))) return;
+  const release = await holdLock({ file: path.join(ws.work, LOCK), what: 'an import', log, root: ws.root });
+  let marker: Marker | undefined;
+  try {
+    marker = await readMarker(markerFile);
+  } finally {
+    await release();
+  }
+  if (!marker) return;
+  throw new VitrineError(
+    'IMPORT_INTERRUPTED',
+    `${interruptedWords(marker)} ${
+      marker.phase === 'written'
+        ? 'data/ and labels.csv hold what it imported, but data.dvc may not record it yet.'
+        : 'data/ and labels.csv may hold part of it.'
+    } Nothing was run. Run the import again (${marker.command}): it first puts back anything the interrupted ` +
+      'import had half changed. Then run this again.',
+    { file: path.relative(ws.root, markerFile) },
+  );
+}
+
+/** "An import was interrupted on 3 December 2026 at 03:12 UTC (process 4242 stopped before it finished)." */
+function interruptedWords(marker: Marker): string {
+  const when = new Date(marker.started);
+  const date = Number.isNaN(when.getTime())
+    ? 'an unknown date'
+    : `${when.getUTCDate()} ${MONTHS[when.getUTCMonth()]} ${when.getUTCFullYear()} at ` +
+      `${when.toISOString().slice(11, 16)} UTC`;
+  return `An import was interrupted on ${date} (${marker.pid ? `process ${marker.pid}` : 'it'} stopped before it finished).`;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+async function readMarker(file: string): Promise<Marker | undefined> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<Marker>;
+    return {
+      started: String(value.started ?? ''),
+      pid: Number(value.pid ?? 0),
+      temp: String(value.temp ?? ''),
+      phase: value.phase === 'written' ? 'written' : 'writing',
+      command: typeof value.command === 'string' && value.command ? value.command : 'npx vitrine import',
+    };
+  } catch {
+    // Cut short by a power cut as it was written: an import had begun all the same.
+    return { started: '', pid: 0, temp: '', phase: 'writing', command: 'npx vitrine import' };
+  }
+}
+
+/**
+ * Put back what the interrupted import of `marker` had changed, from its temp folder's journal: each file it had
+ * placed is taken away, each it had moved aside is put back, last first. Safe to do twice (a second interruption
+ * here): a file put back is no longer in the temp folder. Returns what was done, in words.
+ */
+async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promise<string> {
+  const temp = marker.temp ? path.resolve(ws.root, marker.temp) : '';
+  const inTmp = temp && path.dirname(temp) === path.join(ws.work, 'tmp');
+  const journal = inTmp && marker.phase === 'writing' ? await readJournal(path.join(temp, JOURNAL)) : undefined;
+  if (marker.phase === 'written')
+    return 'It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.';
+  if (!journal) return 'It had not changed data/ or labels.csv yet.';
+  let undone = 0;
+  for (const entry of [...journal].reverse()) {
+    const to = path.resolve(ws.root, entry.to);
+    if (!isInside(ws.root, to)) continue;
+    if (entry.backup) {
+      const backup = path.join(temp, entry.backup);
+      if (await lstat(backup).catch(() => null)) {
+        await rename(backup, to);
+        undone++;
+      }
+    } else if (!(await lstat(path.join(temp, entry.from)).catch(() => null))) {
+      // Placed, where no file was before: taken away again.
+      if (await lstat(to).catch(() => null)) undone++;
+      await rm(to, { force: true });
+    }
+  }
+  await unlink(path.join(temp, JOURNAL)).catch(() => {});
+  return undone === 0
+    ? 'It had not changed data/ or labels.csv yet.'
+    : `It had begun to put its files in place: the ${undone} file${undone === 1 ? '' : 's'} it had changed in ` +
+        'data/ and labels.csv were put back as they were before it.';
+}
+
+async function readJournal(file: string): Promise<JournalEntry[] | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const { entries } = JSON.parse(text) as { entries?: JournalEntry[] };
+    return Array.isArray(entries) ? entries : undefined;
+  } catch {
+    // Written in full (then renamed) before the first move: a damaged one was cut short before any.
+    return undefined;
+  }
+}
+
+/**
+ * Remove the temp folders of imports that are not running: every `import-<pid>-…` folder but `keep` (this
+ * process holds the import lock, which every import holds while its folder exists), and folders of earlier
+ * versions (`import-<12 hex>`, which took no lock) untouched for an hour.
+ */
+async function removeStaleFolders({ tmp, keep }: { tmp: string; keep: string }): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(tmp).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const folder = path.join(tmp, name);
+    if (folder === keep) continue;
+    if (!/^import-\d+-[0-9a-f]{8}$/.test(name)) {
+      const info = await stat(folder).catch(() => null);
+      if (!info || Date.now() - info.mtimeMs <= STALE_TEMP_MS) continue;
+    }
+    await rm(folder, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** Write `file` so that after a crash or power cut it holds the old text or the new, whole: temp, sync, rename. */
+async function durableWrite(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await syncFile(temp);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+  await syncFile(path.dirname(file));
+}
+
+/** Flush a file (or a folder's entries) to the disk; a system that cannot sync a folder (Windows) skips it. */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync().catch(() => {});
+  } finally {
+    await handle.close();
+  }
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * Reviewer, 2026-12-02: a `vitrine import` killed part-way (kill -9, a power cut) left no sign that it had not
+ * finished, and its `.vitrine/tmp/import-*` folder stayed for ever; killed while it put its files in place it left
+ * data/ half old, half new, and the images it had moved aside lay in that folder. An import now leaves a marker
+ * while it changes files and a journal of its moves: the next `vitrine run` stops, saying so, and the next import
+ * puts back what the killed one had changed, removes its folder, and imports as a clean import does.
+ * Real processes (the CLI), killed with SIGKILL, on a few hundred generated images.
+ */
+
+const NODE = path.resolve('node_modules/.bin/node');
+const BIN = path.resolve('bin/vitrine.js');
+const IMAGES = 300;
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/** A JPEG by its first bytes (all import checks), then 64 KB of noise: each one different. */
+function jpeg(): Buffer {
+  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64 * 1024)]);
+}
+
+/** An export folder: objects.csv and images/, one image per object, labelled in turn. */
+async function makeExport(dir: string): Promise<void> {
+  await mkdir(path.join(dir, 'images'), { recursive: true });
+  const rows = ['id,image,label,title'];
+  for (let i = 1; i <= IMAGES; i++) {
+    await writeFile(path.join(dir, 'images', `obj-${i}.jpg`), jpeg());
+    rows.push(`OBJ-${i},images/obj-${i}.jpg,${['coin', 'mask', 'bowl'][i % 3]},Object ${i}`);
+  }
+  await writeFile(path.join(dir, 'objects.csv'), `${rows.join('\n')}\n`);
+}
+
+/** A repository with params.yaml and a local data remote, ready to import. */
+async function makeRepo(): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-killed-'));
+  dirs.push(root);
+  await writeFile(path.join(root, 'params.yaml'), 'import:\n  metadata: a/objects.csv\n');
+  await cp(exportA, path.join(root, 'a'), { recursive: true });
+  await cp(exportB, path.join(root, 'b'), { recursive: true });
+  expect((await vitrine(root, ['data', 'init', '../storage'])).code).toBe(0);
+  return root;
+}
+
+function start(root: string, args: string[]) {
+  const child = spawn(NODE, [BIN, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d));
+  child.stderr.on('data', (d: Buffer) => (output += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, output })),
+  );
+  return { child, done };
+}
+
+async function vitrine(root: string, args: string[]) {
+  return start(root, args).done;
+}
+
+/** Kill `args` with SIGKILL as soon as `ready` says so (checked without pause: the moment matters). */
+async function killWhen(root: string, args: string[], ready: () => boolean) {
+  const { child, done } = start(root, args);
+  let exited = false;
+  void done.then(() => (exited = true));
+  for (;;) {
+    // Synchronous checks in a loop, the event loop let in now and then so the child's exit is heard.
+    for (let i = 0; i < 2000 && !ready(); i++);
+    if (ready()) break;
+    if (exited) throw new Error(`the import ended before it could be killed:\n${(await done).output}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  child.kill('SIGKILL');
+  const result = await done;
+  expect(result.signal).toBe('SIGKILL');
+  return result;
+}
+
+function importFolders(root: string): string[] {
+  try {
+    return readdirSync(path.join(root, '.vitrine', 'tmp')).filter((n) => n.startsWith('import-'));
+  } catch {
+    return [];
+  }
+}
+
+/** data/, labels.csv and data.dvc as files → bytes (base64), to compare two repositories. */
+async function collectionOf(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (dir: string, prefix: string) => {
+    for (const item of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const rel = `${prefix}/${item.name}`;
+      if (item.isDirectory()) await walk(path.join(dir, item.name), rel);
+      else out[rel] = (await readFile(path.join(dir, item.name))).toString('base64');
+    }
+  };
+  await walk(path.join(root, 'data'), 'data');
+  for (const file of ['labels.csv', 'data.dvc']) out[file] = (await readFile(path.join(root, file))).toString('base64');
+  return out;
+}
+
+let exportA: string;
+let exportB: string;
+/** The collection as a clean import of A, and of B after A, leaves it. */
+let cleanA: Record<string, string>;
+let cleanB: Record<string, string>;
+beforeAll(async () => {
+  const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-exports-'));
+  dirs.push(base);
+  exportA = path.join(base, 'a');
+  exportB = path.join(base, 'b');
+  // B: the same objects, every photograph taken again.
+  await makeExport(exportA);
+  await makeExport(exportB);
+  await writeFile(path.join(exportB, 'objects.csv'), await readFile(path.join(exportA, 'objects.csv')));
+  const clean = await makeRepo();
+  const a = await vitrine(clean, ['import']);
+  expect(a.code, a.output).toBe(0);
+  cleanA = await collectionOf(clean);
+  const b = await vitrine(clean, ['import', '--metadata', 'b/objects.csv']);
+  expect(b.code, b.output).toBe(0);
+  cleanB = await collectionOf(clean);
+}, 120_000);
+
+describe('a vitrine import killed part-way (SIGKILL)', () => {
+  it('while copying the images: the next run says so, the next import cleans up and imports as a clean one', async () => {
+    const root = await makeRepo();
+    // Killed once its folder holds a few dozen copied images: nothing is in data/ yet.
+    await killWhen(root, ['import'], () => {
+      const [folder] = importFolders(root);
+      return folder !== undefined && readdirSync(path.join(root, '.vitrine', 'tmp', folder)).length > 30;
+    });
+    expect(existsSync(path.join(root, '.vitrine', 'import-unfinished.json'))).toBe(true);
+    expect(importFolders(root)).toHaveLength(1);
+
+    const run = await vitrine(root, ['run']);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/An import was interrupted on \d+ \w+ \d{4} at \d\d:\d\d UTC \(process \d+ stopped/);
+    expect(run.output).toContain('Run the import again (npx vitrine import)');
+
+    const again = await vitrine(root, ['import']);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/An import was interrupted on \d+ \w+ \d{4}/);
+    expect(again.output).toContain('It had not changed data/ or labels.csv yet.');
+    expect(again.output).toContain('Removed 1 folder that stopped imports had left in .vitrine/tmp/');
+    expect(importFolders(root)).toEqual([]);
+    expect(existsSync(path.join(root, '.vitrine', 'import-unfinished.json'))).toBe(false);
+    expect(await collectionOf(root)).toEqual(cleanA);
+  }, 120_000);
+
+  it('while putting its files in place: the next import puts back every file it had changed, then imports', async () => {
+    // Killed once it has moved aside a few of the images it replaces: it is renaming its files into data/. On a
+    // machine so busy that the kill came after the last rename (the marker then says so), tried again.
+    let root = '';
+    for (let attempt = 1; ; attempt++) {
+      root = await makeRepo();
+      const first = await vitrine(root, ['import']);
+      expect(first.code, first.output).toBe(0);
+      const killed = await killWhen(root, ['import', '--metadata', 'b/objects.csv'], () =>
+        importFolders(root).some((f) => existsSync(path.join(root, '.vitrine', 'tmp', f, 'was-5'))),
+      );
+      expect(killed.output).not.toContain('Recorded data/');
+      const marker = JSON.parse(await readFile(path.join(root, '.vitrine', 'import-unfinished.json'), 'utf8'));
+      if (marker.phase === 'writing' || attempt === 3) break;
+    }
+    // Half old, half new: what the killed import left (before, no import could tell, nor put it back).
+    expect(await collectionOf(root)).not.toEqual(cleanA);
+    const run = await vitrine(root, ['run']);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain('data/ and labels.csv may hold part of it');
+    expect(run.output).toContain('Run the import again (npx vitrine import --metadata b/objects.csv)');
+
+    // An import that stops before writing (a column it lacks) still puts back the killed one's changes first.
+    await writeFile(path.join(root, 'wrong.csv'), 'number,file\nOBJ-1,obj-1.jpg\n');
+    const refused = await vitrine(root, ['import', '--metadata', 'wrong.csv', '--images', 'a/images']);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(
+      /It had begun to put its files in place: the \d+ files? it had changed in data\/ and/,
+    );
+    expect(refused.output).toContain('were put back as they were before it');
+    expect(await collectionOf(root)).toEqual(cleanA);
+    expect(importFolders(root)).toEqual([]);
+
+    const again = await vitrine(root, ['import', '--metadata', 'b/objects.csv']);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).not.toContain('interrupted');
+    expect(await collectionOf(root)).toEqual(cleanB);
+  }, 120_000);
+});

@@ -106,7 +106,10 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : '**No detectable difference**: the change is within what chance alone could give.';
+        : c.smallerThan !== undefined
+          ? `**No difference that matters**: the change is not chance, but it is smaller than ${num(c.smallerThan, 2)}, ` +
+            'the smallest change counted as better or worse (evaluate.min_difference in params.yaml).'
+          : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',
     '',

@@ -85,3 +85,53 @@ describe('compareLabelSets with heads that do not depend on their seed', () => {
     expect(result.comparison.test).not.toContain('reruns');
   });
 });
+
+describe('compareLabelSets: significant is not the same as big enough to matter', () => {
+  // An outside tester's pull request added four objects with odd photographs: the model became 0.011 less sure of
+  // every label (p = 0.002) while cross-validated macro-F1 rose, and the report said "Worse". Failed before.
+  const n = 300;
+  const labelsNow = Array.from({ length: n }, (_, i) => i % 2);
+  const rowsGiving = (shift: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const p = Math.min(0.99, 0.8 + (0.15 * ((i * 37) % 11)) / 10 - shift);
+      return Float32Array.from(labelsNow[i] === 0 ? [p, 1 - p] : [1 - p, p]);
+    });
+  const compare = (shift: number, minDifference?: number) => {
+    const defaults = defaultParams();
+    const evaluate = {
+      ...defaults.evaluate,
+      bootstrap: 500,
+      ...(minDifference === undefined ? {} : { min_difference: minDifference }),
+    };
+    return compareLabelSets({
+      tf,
+      x: rowsGiving(0),
+      objects: labelsNow.map(() => ({ split: 'train' as const })),
+      head: labelsNow,
+      base: labelsNow.map((y, i) => (i < 4 ? 1 - y : y)),
+      folds: labelsNow.map((_, i) => i % 5),
+      k: 5,
+      labels: ['coin', 'mask'],
+      params: { ...defaults, evaluate },
+      headRows: rowsGiving(shift),
+      baseRows: rowsGiving(0),
+      trainingSd: 0,
+      log: silentLogger,
+    });
+  };
+
+  it('a consistent drop of 0.011 is significant but under min_difference (0.02): no verdict, and says why', async () => {
+    const result = await compare(0.011);
+    expect(result.comparison.pValue).toBeLessThan(0.05);
+    expect(result.comparison.difference.value).toBeCloseTo(-0.011, 3);
+    expect(result.comparison.verdict).toBe('no detectable difference');
+    expect(result.comparison.smallerThan).toBe(0.02);
+  });
+
+  it('the same drop is worse with min_difference 0, and a drop of 0.05 is worse with the default', async () => {
+    expect((await compare(0.011, 0)).comparison.verdict).toBe('worse');
+    const big = await compare(0.05);
+    expect(big.comparison.verdict).toBe('worse');
+    expect(big.comparison.smallerThan).toBeUndefined();
+  });
+});

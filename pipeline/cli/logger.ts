@@ -111,7 +111,8 @@ function progressLine({
       const seconds = (now() - started) / 1000;
       write(
         `${isTTY ? '\r' : ''}${label}: ${done}/${total} in ` +
-          `${formatSeconds(seconds)}${seconds > 0 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`,
+          // A rate over less than a second ("1296 in 0 ms, 2949516.8/s") says nothing: only longer steps get one.
+          `${formatSeconds(seconds)}${seconds >= 1 ? ` (${(done / seconds).toFixed(1)}/s)` : ''}${isTTY ? '\x1b[K' : ''}\n`,
       );
     },
   };

@@ -141,6 +141,17 @@ describe('terminal logger', () => {
     expect(lines[0]).toMatch(/^Embedding images: \d+\/100 \(\d+%\), 2\.0\/s, about .+ left$/);
     expect(lines.at(-1)).toBe('Embedding images: 100/100 in 50.0 s (2.0/s)');
   });
+
+  it('gives no rate for a step shorter than a second (the tester saw "1296/1296 in 0 ms (2949516.8/s)")', () => {
+    let text = '';
+    let clock = 0;
+    const log = terminalLogger({ write: (t) => (text += t), isTTY: false, now: () => clock, every: 10 });
+    const progress = log.progress('linking thumbnails', 1296);
+    clock += 0.4;
+    progress.tick(1296);
+    progress.done();
+    expect(text.trim().split('\n').at(-1)).toBe('linking thumbnails: 1296/1296 in 0 ms');
+  });
 });
 
 describe('terminal logger places', () => {

@@ -479,7 +479,9 @@ async function runLockedStages({
       ctx.log.info(
         `${o.status === 'ran' ? 'ran    ' : 'skipped'} ${o.name.padEnd(10)} ` +
           `${o.status === 'ran' ? formatSeconds(o.durationMs / 1000).padStart(9) : '         '}  ` +
-          `${o.summary}${o.status === 'ran' ? ` (${o.reason})` : ''}`,
+          // A skipped stage's words are its last run's ("no detectable difference from v1.0.0" after v1.1.0 was
+          // promoted): said as such, with when.
+          (o.status === 'ran' ? `${o.summary} (${o.reason})` : `as when it last ran${lastRan(o.ranAt)}: ${o.summary}`),
       );
     },
   });
@@ -496,6 +498,14 @@ async function runLockedStages({
   );
   if (outcomes.some((o) => o.name === 'catalogue')) ctx.log.info(whereThingsAre(ctx));
   return 0;
+}
+
+/** " (2026-12-02 14:03 UTC)" for a stage's last run, or nothing when its lock entry has no valid time. */
+function lastRan(ranAt: string | undefined): string {
+  const when = ranAt ? new Date(ranAt) : null;
+  if (!when || Number.isNaN(when.getTime())) return '';
+  const iso = when.toISOString();
+  return ` (${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC)`;
 }
 
 function whereThingsAre(ctx: CommandContext): string {

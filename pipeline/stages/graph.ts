@@ -43,6 +43,8 @@ export interface StageOutcome {
   summary: string;
   /** Why it ran (the first changed input), in plain words. */
   reason: string;
+  /** A skipped stage's summary is its last run's: when that was (ISO time). */
+  ranAt?: string;
 }
 
 /** Read the lock file; a missing or unreadable one means nothing has run. */
@@ -148,6 +150,7 @@ export async function runStages({
         durationMs: 0,
         summary: previous!.summary,
         reason: 'unchanged',
+        ranAt: previous!.ranAt,
       });
       onOutcome?.(outcomes.at(-1)!);
       continue;

@@ -20,6 +20,7 @@ import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl } from './de
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
+import { reviewSummary } from './pages.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
@@ -349,8 +350,10 @@ export async function buildCatalogueData({
   // What planning the site's pages needs of catalogue.json, while every object is in hand (plan.ts).
   await writePageDigests({ file: files.data, catalogue: checked });
   log.info(
-    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
-      `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
+    // The review queue in the words the home page and the review queue give (the evaluate stage's "labels to
+    // review" are the staff labels that may be wrong alone).
+    `Catalogue: ${objects.length} objects, ${annotated.length} annotated; ${reviewSummary(checked)}; ` +
+      `${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
   );
   return { file: files.data, catalogue: checked };
 }
@@ -1104,8 +1107,8 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   published: {
     type: 'boolean',
     description:
-      'Whether the museum publishes the prediction; no: below the confidence it asks for that type ' +
-      '(the site says "Not sure: waiting for staff")',
+      'Whether the museum publishes the prediction; no: below the confidence it asks for that type (the site says ' +
+      '"Not sure: waiting for staff"), or its photograph is unlike those the model learned from',
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },
   needs_review: {

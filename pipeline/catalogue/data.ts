@@ -20,6 +20,7 @@ import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl } from './de
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
+import { reviewSummary } from './pages.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
@@ -32,6 +33,7 @@ import {
   catalogueSchema,
   type ModelCard,
 } from './schema.ts';
+import { NUMBER_PIECES, numberPiece, plainAddress } from './slug-rules.ts';
 import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
@@ -348,8 +350,10 @@ export async function buildCatalogueData({
   // What planning the site's pages needs of catalogue.json, while every object is in hand (plan.ts).
   await writePageDigests({ file: files.data, catalogue: checked });
   log.info(
-    `Catalogue: ${objects.length} objects, ${annotated.length} annotated, ${queue.length} to ` +
-      `review, ${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
+    // The review queue in the words the home page and the review queue give (the evaluate stage's "labels to
+    // review" are the staff labels that may be wrong alone).
+    `Catalogue: ${objects.length} objects, ${annotated.length} annotated; ${reviewSummary(checked)}; ` +
+      `${models.length} model card(s)${demo ? ', in-browser demo' : ''}`,
   );
   return { file: files.data, catalogue: checked };
 }
@@ -1008,6 +1012,19 @@ async function writeDownloads({
   const { objects } = catalogue;
   const [ids, slugs] = [objects.map((o) => o.id), objects.map((o) => o.slug)];
   await writeIfChanged({ file: file('addresses.json'), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
+  // The object-number index the search page reads, one small piece per plain address's hash (slug-rules.ts): every
+  // piece is written, empty ones too, so a number no object has is a piece without it, not a missing file.
+  const pieces = Array.from({ length: NUMBER_PIECES }, () => ({}) as Record<string, [string, string][]>);
+  for (const o of objects) {
+    const address = plainAddress(o.id);
+    if (address) (pieces[Number.parseInt(numberPiece(address), 16)]![address] ??= []).push([o.id, o.slug]);
+  }
+  await mkdir(path.join(dir, 'numbers'), { recursive: true });
+  for (const [i, piece] of pieces.entries())
+    await writeIfChanged({
+      file: file(`numbers/${i.toString(16).padStart(2, '0')}.json`),
+      data: JSON.stringify(piece),
+    });
   const first = catalogue.objects[0];
   const columns = Object.keys(first ? csvRow(first) : { id: '' });
   await writePiecesIfChanged({ file: file('catalogue.csv'), pieces: csvPieces(catalogue.objects, columns) });
@@ -1090,8 +1107,8 @@ const COLUMNS: Record<string, { type: string; description: string; extra?: Recor
   published: {
     type: 'boolean',
     description:
-      'Whether the museum publishes the prediction; no: below the confidence it asks for that type ' +
-      '(the site says "Not sure: waiting for staff")',
+      'Whether the museum publishes the prediction; no: below the confidence it asks for that type (the site says ' +
+      '"Not sure: waiting for staff"), or its photograph is unlike those the model learned from',
     extra: { trueValues: ['yes'], falseValues: ['no'] },
   },
   needs_review: {

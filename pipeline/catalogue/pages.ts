@@ -126,13 +126,56 @@ export function allObjectsList(catalogue: Catalogue): CardList<Record<string, ne
   return { folder: 'all/', params: {}, props: {}, cards: catalogue.objects.map((o) => cardOf(o)) };
 }
 
+/** Why an object is in the review queue, as its card says it: one reason, said once. */
+export type ReviewKind = 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
+
+/** The kind of reason an object is in the review queue for (null: not in it). */
+export function reviewKind(o: CatalogueObject): ReviewKind | null {
+  if (!o.needsReview || !o.annotation) return null;
+  if (o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees') return 'label';
+  if (o.reviewReason === 'waiting') return o.annotation.unfamiliar ? 'unfamiliar' : 'not-sure';
+  return 'least-confident';
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/**
+ * What the review queue holds, in words the home page and the review queue both give: "45 objects to review: 21 staff
+ * labels that may be wrong, 7 guesses not sure enough to publish, …". Made from the queue's own cards, so its numbers
+ * are the queue's: the evaluate stage's "labels to review" are the first kind only.
+ */
+export function reviewSummary(catalogue: Catalogue): string {
+  const counts = new Map<ReviewKind, number>();
+  let total = 0;
+  for (const o of catalogue.objects) {
+    const kind = reviewKind(o);
+    if (!kind) continue;
+    total++;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
+  const parts = [
+    n('label') && plural(n('label'), 'staff label that may be wrong', 'staff labels that may be wrong'),
+    n('not-sure') && plural(n('not-sure'), 'guess not sure enough to publish', 'guesses not sure enough to publish'),
+    n('unfamiliar') &&
+      plural(
+        n('unfamiliar'),
+        'photograph unlike those the model learned from',
+        'photographs unlike those the model learned from',
+      ),
+    n('least-confident') && `${n('least-confident').toLocaleString('en')} of the least confident published guesses`,
+  ].filter(Boolean);
+  return `${plural(total, 'object', 'objects')} to review${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 /** The review queue, in its order, each card saying why the object is there (`review/`). */
-export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean }> {
+export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean; summary: string }> {
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);
     if (!o?.annotation) return [];
     const a = o.annotation;
+    const kind = reviewKind(o);
     const note =
       o.reviewReason === 'label-issue'
         ? // The score ranks the list; it is not a probability, so no percentage is shown for it.
@@ -140,14 +183,18 @@ export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean
           `${a.labelIssue?.suggested ? `; perhaps “${a.labelIssue.suggested}”` : ''}`
         : o.reviewReason === 'disagrees'
           ? `Label “${o.label}”, model says “${a.label}” (${percent(a.confidence)})`
-          : o.reviewReason === 'waiting'
-            ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
-            : `Model unsure: “${a.label}” at ${percent(a.confidence)}`;
+          : kind === 'unfamiliar'
+            ? // Its confidence says little on such a picture (often near 100%): no figure, and not "not sure".
+              'Photograph unlike those the model learned from: waiting for staff'
+            : kind === 'not-sure'
+              ? `Not sure: waiting for staff (best guess “${a.label}”, ${percent(a.confidence)})`
+              : // Published, so sure enough: among the least confident of those, not "unsure" (often at 90% or more).
+                `Among the least confident published guesses: “${a.label}”, ${percent(a.confidence)}`;
     return [cardOf(o, note)];
   });
   // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
-  return { folder: 'review/', params: {}, props: { canSuggest }, cards };
+  return { folder: 'review/', params: {}, props: { canSuggest, summary: reviewSummary(catalogue) }, cards };
 }
 
 /** One list a colour family, the objects where it is most prominent first (`colours/<family>/`). */

@@ -40,3 +40,17 @@ export function hashedSlug(base: string, code: string): string {
   const hashed = `${base}-${code}`;
   return reservedSlug(hashed) ? `${base.replace('.', '_')}-${code}` : hashed;
 }
+
+/** How many pieces the object-number index is cut into (data/numbers/00.json … ff.json). */
+export const NUMBER_PIECES = 256;
+
+/**
+ * The piece of the object-number index (data/numbers/<piece>.json) that holds the ids with this plain address:
+ * two hex digits of its FNV-1a hash. The search page reads that one piece (a few kB at 100,000 objects) to find
+ * the number typed into its box, in any case, and the object's real number and page.
+ */
+export function numberPiece(address: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193) >>> 0;
+  return (h % NUMBER_PIECES).toString(16).padStart(2, '0');
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -184,6 +184,33 @@ describe('in-browser demo', () => {
       await page.screenshot({ path: path.join(os.tmpdir(), `site-test-demo-${i}.png`) });
     }
     expect(posts).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  // An outside tester chose a good photograph, then a PDF renamed .jpg: the error was said, but the first
+  // picture and "Most likely: vessel 50%" stayed under it, as if they were the second file's answer.
+  it('clears the previous picture and answer when a file cannot be read as a picture', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${site.url}demo/?backend=cpu`);
+    await page.locator('#demo-file').setInputFiles(expected[0]!.file);
+    await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+    expect(await page.locator('#demo-result').textContent()).toMatch(/Most likely/);
+    const fake = path.join(dir, 'letter.jpg');
+    await writeFile(fake, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await page.locator('#demo-file').setInputFiles(fake);
+    await page.locator('#demo-status').filter({ hasText: /Sorry/ }).waitFor({ timeout: 30_000 });
+    const said = (await page.locator('#demo-status').textContent()) ?? '';
+    expect(said).toMatch(/could not be read as a picture/);
+    // Plain words, not the browser's ("The source image could not be decoded.").
+    expect(said).not.toMatch(/decoded|source image/);
+    expect(await page.locator('#demo-result').getAttribute('data-label')).toBeNull();
+    expect((await page.locator('#demo-result').textContent())?.trim()).toBe('');
+    expect(await page.locator('#demo-canvas').isVisible()).toBe(false);
+    // A good picture after the bad one is classified and shown again.
+    await page.locator('#demo-file').setInputFiles(expected[1]!.file);
+    await page.waitForSelector('#demo-result[data-label]', { timeout: 90_000 });
+    expect(await page.locator('#demo-canvas').isVisible()).toBe(true);
+    expect(await page.locator('#demo-status').textContent()).toMatch(/^Done/);
     await page.close();
   }, 180_000);
 

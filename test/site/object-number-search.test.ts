@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,7 +10,7 @@ import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { addressOf, md5, pagesOf } from '../../site/src/lib/address.ts';
+import { addressOf, md5, numberPiece, pagesOf } from '../../site/src/lib/address.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
@@ -137,16 +137,29 @@ describe('object numbers in search', () => {
   });
 
   /**
-   * The search page's answer to a query typed into its box: the status, the offered page, the cards' titles,
-   * and what was asked for because of the query (HEAD requests, the address code).
+   * The search page's answer to a query typed into its box: the status, the offered page and its words, the
+   * cards' titles, what was asked for because of the query (HEAD requests, the number index, the address code),
+   * and what went wrong on the way (failed requests, console errors).
    */
   async function typed(q: string) {
     // From the page's load: the address code is not part of the search page.
     const asked: string[] = [];
+    const failed: string[] = [];
     const record = (r: { method(): string; url(): string }) => {
-      if (r.method() === 'HEAD' || /\/_astro\/address\./.test(r.url())) asked.push(`${r.method()} ${r.url()}`);
+      if (r.method() === 'HEAD' || /\/_astro\/address\.|\/data\/numbers\//.test(r.url()))
+        asked.push(`${r.method()} ${r.url()}`);
+    };
+    const refused = (r: { status(): number; url(): string }) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    };
+    const lost = (r: { url(): string }) => failed.push(`failed ${r.url()}`);
+    const said = (m: { type(): string; text(): string }) => {
+      if (m.type() === 'error') failed.push(`console: ${m.text()}`);
     };
     page.on('request', record);
+    page.on('response', refused);
+    page.on('requestfailed', lost);
+    page.on('console', said);
     await page.goto(`${site.url}browse/`);
     await page
       .locator('#status')
@@ -160,23 +173,33 @@ describe('object numbers in search', () => {
       .waitFor();
     await page.waitForLoadState('networkidle');
     page.off('request', record);
+    page.off('response', refused);
+    page.off('requestfailed', lost);
+    page.off('console', said);
     const exact = page.locator('#exact');
+    const shown = await exact.isVisible();
     return {
       asked,
+      failed,
       status: (await page.locator('#status').textContent()) ?? '',
-      offered: (await exact.isVisible()) ? await exact.locator('a').getAttribute('href') : null,
+      offered: shown ? await exact.locator('a').getAttribute('href') : null,
+      words: shown ? await exact.locator('a').textContent() : null,
       titles: await page.locator('#results .title').allTextContents(),
     };
   }
 
+  // An outside tester searched "DM-0085" on the demo: the page asked for a guessed address first
+  // ("/objects/dm-0085-bdebe181/"), a 404 the browser logs as an error, and "dm-0085" offered "Go to object
+  // dm-0085", the words as typed, not the object's number. The number is looked up in a small index now.
   it('offers the page of an object number typed into the search box first', async () => {
     const a = await typed('DM-0267');
     expect(a.offered).toBe(`/objects/${slugOf('DM-0267')}/`);
-    // Two HEAD requests (the hashed address, the plain one) and the address code, nothing more.
-    expect(a.asked.filter((r) => r.startsWith('HEAD')).sort()).toEqual(
-      [`HEAD ${site.url}objects/dm-0267-${md5('DM-0267').slice(0, 8)}/`, `HEAD ${site.url}objects/dm-0267/`].sort(),
-    );
-    expect(a.asked.filter((r) => r.startsWith('GET'))).toHaveLength(1);
+    expect(a.words).toBe('Go to object DM-0267');
+    // One piece of the number index and the address code, no guessed page, nothing failed.
+    expect(a.asked.filter((r) => r.startsWith('HEAD'))).toEqual([]);
+    expect(a.asked.filter((r) => r.includes('/data/numbers/'))).toHaveLength(1);
+    expect(a.asked).toHaveLength(2);
+    expect(a.failed).toEqual([]);
     expect(a.titles[0]).toBe('View of Valparaíso');
     // The card's photograph and its alt text, read back from the fields Pagefind does not index.
     const img = page.locator('#results img').first();
@@ -193,22 +216,53 @@ describe('object numbers in search', () => {
       return d.querySelector('#exact')!.compareDocumentPosition(d.querySelector('#results'));
     });
     expect(order & 4).toBe(4);
-    // The look-alike's own page, not the incumbent's; typed in lower case, the incumbent's page.
-    expect((await typed('DM 0267')).offered).toBe(`/objects/${slugOf('DM 0267')}/`);
+    // The look-alike's own page, not the incumbent's.
+    const alike = await typed('DM 0267');
+    expect(alike.offered).toBe(`/objects/${slugOf('DM 0267')}/`);
+    expect(alike.words).toBe('Go to object DM 0267');
     expect(slugOf('DM 0267')).not.toBe(slugOf('DM-0267'));
-    expect((await typed('dm-0267')).offered).toBe(`/objects/${slugOf('DM-0267')}/`);
+    // Typed in lower case: the object's real number and its page, with no request that fails.
+    for (const q of ['dm-0267', 'Dm-0267']) {
+      const lower = await typed(q);
+      expect(lower.offered, q).toBe(`/objects/${slugOf('DM-0267')}/`);
+      expect(lower.words, q).toBe('Go to object DM-0267');
+      expect(lower.failed, q).toEqual([]);
+    }
+    expect((await typed('b.12')).words).toBe('Go to object B.12');
+    await page.locator('#exact a').click();
+    await page.waitForURL(`${site.url}objects/${slugOf('B.12')}/`);
+    await page.goto(`${site.url}browse/?q=dm-0267`);
     await page.locator('#exact a').click();
     await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
-    // No object has the number: nothing offered, nothing found.
+    // No object has the number: nothing offered, nothing found, nothing failed.
     const none = await typed('DM-9999');
     expect(none.offered).toBeNull();
     expect(none.titles).toEqual([]);
     expect(none.status).toContain('0 objects');
-    // Words are not object numbers: no page is asked for, and the address code is not loaded.
+    expect(none.failed).toEqual([]);
+    // Words are not object numbers: nothing is asked for, and the address code is not loaded.
     const words = await typed('Bowl');
     expect(words.offered).toBeNull();
     expect(words.asked).toEqual([]);
     expect(words.titles).toEqual(['Bowl with Fish']);
+  });
+
+  it('publishes each object number in one small piece of the number index, every piece written', async () => {
+    const dir2 = path.join(workspace(dir).site, 'data', 'numbers');
+    const pieces = await readdir(dir2);
+    expect(pieces).toHaveLength(256);
+    const found = new Map<string, string>();
+    for (const f of pieces) {
+      const piece = JSON.parse(await readFile(path.join(dir2, f), 'utf8')) as Record<string, [string, string][]>;
+      for (const [address, entries] of Object.entries(piece)) {
+        expect(`${numberPiece(address)}.json`).toBe(f);
+        for (const [id, slug] of entries) {
+          expect(addressOf(id)).toBe(address);
+          found.set(id, slug);
+        }
+      }
+    }
+    expect(found).toEqual(new Map(catalogue.objects.map((o) => [o.id, o.slug])));
   });
 
   it('does not search for a single letter or digit', async () => {

@@ -130,15 +130,33 @@ describe('object page: object type', () => {
     expect(text).not.toMatch(/the museum publishes \(80%\)/);
   });
 
-  it('says a guess held back for an unfamiliar photograph is held back for that, without a confidence', async () => {
+  it('says a guess held back for an unfamiliar photograph is held back for that, once, without "not sure"', async () => {
     // Outside tester: another museum's mask held back as unfamiliar read "Its best guess, print (100% sure), is below
-    // the confidence the museum asks for", which is neither why nor true.
+    // the confidence the museum asks for", which is neither why nor true. Then DM-0249 read both "its guess … is not
+    // published, however sure it seems" and "The model is not sure enough to publish its guess".
     const text = await typeSection('O-8');
-    expect(text).toContain('Not sure: waiting for staff');
-    expect(text).toContain(
-      'Its photograph is unlike the ones the model learnt from, so its guess (Met) is not published',
-    );
-    expect(text).not.toMatch(/100%|below the confidence/);
+    expect(text).toContain('Photograph unlike those the model learned from: waiting for staff');
+    expect(text).toMatch(/its guess \(Met\) is not published/i);
+    expect(text).not.toMatch(/not sure|unsure|100%|below the confidence/i);
+    expect(text.match(/unlike/g)).toHaveLength(1);
+  });
+
+  it('says a guess held back for low confidence is "not sure", once, with nothing that contradicts it', async () => {
+    const text = await typeSection('O-4');
+    expect(text.match(/not sure/gi)).toHaveLength(1);
+    expect(text).not.toMatch(/unlike|however sure/);
+  });
+
+  it('gives each card of the review queue one reason, never "not sure" or "unsure" beside a near-certain figure', async () => {
+    const html = await readFile(path.join(workspace(dir).site, 'review', 'index.html'), 'utf8');
+    const notes = [...html.matchAll(/<p class="note"[^>]*>([^<]*)</g)].map((m) => m[1]!.replace(/&quot;/g, '"'));
+    expect(notes.length).toBe(catalogue.reviewQueue.length);
+    const noteOf = (id: string) => notes[catalogue.reviewQueue.indexOf(id)]!;
+    expect(noteOf('O-8')).toBe('Photograph unlike those the model learned from: waiting for staff');
+    expect(noteOf('O-4')).toBe('Not sure: waiting for staff (best guess “Cleveland”, 80%)');
+    // Published guesses listed as the least confident are not called unsure (O-0's is at 90%).
+    expect(noteOf('O-0')).not.toMatch(/unsure|not sure/i);
+    for (const note of notes) if (/unsure|not sure/i.test(note)) expect(note).not.toMatch(/\b(9\d|100)%/);
   });
 
   it('says where a label issue comes from when the model shown agrees with the staff label', async () => {
@@ -191,7 +209,32 @@ describe('object page: search filters', () => {
   it("puts a guess below the threshold under the model's filter as not sure, so its counts add up", async () => {
     const filter = (html: string) => html.match(/data-pagefind-filter="predicted"[^>]*>([^<]*)</)?.[1];
     expect(filter(await pageOf('O-4'))).toBe('Not sure: waiting for staff');
+    expect(filter(await pageOf('O-8'))).toBe('Unfamiliar photograph: waiting for staff');
     expect(filter(await pageOf('O-5'))).toBe('Cleveland');
+  });
+});
+
+describe('review counts', () => {
+  // Outside tester: the CLI said "21 labels to review", the catalogue stage "45 to review", the home page "23 objects
+  // to review". The home page and the review queue give one total, and say what it is made of.
+  it('gives the same number of objects to review on the home page and the review queue, and what they are', async () => {
+    const text = async (file: string) =>
+      (await readFile(path.join(workspace(dir).site, file), 'utf8')).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const n = catalogue.reviewQueue.length;
+    const reasons = catalogue.objects.filter((o) => o.needsReview);
+    const count = (f: (o: (typeof reasons)[number]) => boolean) => reasons.filter(f).length;
+    const [issues, unsure, unfamiliar, least] = [
+      count((o) => o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees'),
+      count((o) => o.reviewReason === 'waiting' && !o.annotation?.unfamiliar),
+      count((o) => o.reviewReason === 'waiting' && o.annotation?.unfamiliar === true),
+      count((o) => o.reviewReason === 'least-confident'),
+    ];
+    expect([issues, unsure, unfamiliar, least]).toEqual([2, 1, 1, 5]);
+    const parts =
+      `${n} objects to review: 2 staff labels that may be wrong, 1 guess not sure enough to publish, ` +
+      '1 photograph unlike those the model learned from, 5 of the least confident published guesses';
+    expect(await text('index.html')).toContain(parts);
+    expect(await text('review/index.html')).toContain(parts);
   });
 });
 

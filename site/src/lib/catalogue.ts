@@ -17,6 +17,7 @@ export {
   familyLists,
   percent,
   reviewList,
+  reviewSummary,
   slugify,
   swatchLists,
 } from '../../../pipeline/catalogue/pages.ts';
@@ -136,12 +137,15 @@ export function href(path: string): string {
 }
 
 /**
- * An object's value under the "Predicted type (model)" filter: its published guess, else the words its page
- * shows instead, so the facet's counts add up to the collection (not-sure guesses had no value of their own).
+ * An object's value under the "Predicted type (model)" filter: its published guess, else why it is held back, as its
+ * page says it, so the facet's counts add up to the collection (not-sure guesses had no value of their own).
  */
-export function predictedFilter(annotation: { label: string; published: boolean } | null | undefined): string {
+export function predictedFilter(
+  annotation: { label: string; published: boolean; unfamiliar?: true } | null | undefined,
+): string {
   if (!annotation) return 'No prediction yet';
-  return annotation.published ? annotation.label : 'Not sure: waiting for staff';
+  if (annotation.published) return annotation.label;
+  return annotation.unfamiliar ? 'Unfamiliar photograph: waiting for staff' : 'Not sure: waiting for staff';
 }
 
 /**

@@ -75,7 +75,7 @@ export const catalogueStage: Stage = {
     const site = await buildSite({ ws, params: located, log, reuse: !forced });
     return {
       summary:
-        `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review), ${site.pages} ` +
+        `${c.objects} objects (${c.annotated} annotated, ${c.needsReview} to review on the review page), ${site.pages} ` +
         `pages searchable, ${models} model card(s)${located.catalogue.base === '/' ? '' : `, served under ${located.catalogue.base}`}`,
     };
   },

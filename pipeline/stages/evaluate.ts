@@ -503,7 +503,8 @@ export const evaluateStage: Stage = {
     const leftOut = leftOutIds.size;
     if (leftOut > 0) parts.push(`${plural(leftOut, 'object')} left out (no usable embedding)`);
     parts.push(`gate ${metrics.gate.passed ? 'passed' : 'failed'}`);
-    if (review) parts.push(`${review.items.length} label${review.items.length === 1 ? '' : 's'} to review`);
+    // The same words as the catalogue's review page, where these are one part of the queue.
+    if (review) parts.push(`${plural(review.items.length, 'staff label')} that may be wrong`);
     return { summary: parts.join('; ') };
   },
 };

@@ -233,6 +233,13 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
     counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
   ].filter(Boolean);
+  // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  if (noPhoto > 0)
+    summary.push(
+      `${noPhoto} of these ${noPhoto === 1 ? 'labels is on an object whose photograph' : 'labels are on objects whose photographs'} ` +
+        `cannot be used, so no model learned from ${noPhoto === 1 ? 'it' : 'them'}`,
+    );
   const vocabulary = report.labels.vocabulary ?? null;
   const outside = changes.filter(
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
@@ -347,6 +354,11 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     return stale
       ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
       : 'the dataset stage skipped this line (see its warnings): no model used the new label';
+  }
+  // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.
+  if (c.photoUnusable && c.after !== null) {
+    const added = c.kind === 'added' ? 'newly labelled, but ' : '';
+    return `${added}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
   const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');

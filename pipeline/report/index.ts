@@ -404,6 +404,9 @@ export async function buildReport({
     addresses,
     links,
     changes: changed,
+    ...(baseCommit
+      ? { listed: { changes: changes.length, photoUnusable: changes.filter((c) => c.photoUnusable).length } }
+      : {}),
   });
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
   const photosSection = unusablePhotosSection(photos);

@@ -129,11 +129,14 @@ export async function unusablePhotos({
   if (!dataset) return null;
   const titleOf = new Map(dataset.objects.map((o) => [o.id, o.title]));
   const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
+  const problems = dataset.issues.filter((i) => i.object && PHOTO_PROBLEMS.has(i.code));
+  if (problems.length === 0) return { objects: [], comparedWithBase: false };
+  // objects.csv is read only when some photograph has a problem: it names the file of each.
   const files = await imageFiles({ ws });
   const seen = new Set<string>();
   const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
-  for (const issue of dataset.issues) {
-    if (!issue.object || !PHOTO_PROBLEMS.has(issue.code) || seen.has(issue.object)) continue;
+  for (const issue of problems) {
+    if (!issue.object || seen.has(issue.object)) continue;
     const file =
       files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(issue.message)?.[0]?.slice(5) ?? null;
     // No file named: an object not photographed yet, not a damaged photograph.
@@ -202,7 +205,9 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
         : ', all because of this pull request'
       : fresh > 0
         ? `: ${fresh} because of this pull request, ${n - fresh} already before it`
-        : `, none because of this pull request (${one ? 'it was' : 'they were'} already unusable before it)`
+        : one
+          ? ', not because of this pull request (it was already unusable before it)'
+          : ', none because of this pull request (they were already unusable before it)'
     : '';
   const head =
     `⚠️ **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +

@@ -42,7 +42,7 @@ const objects: CollectionObject[] = specs.map((s) =>
 const baseLabels = specs.filter((s) => s.id !== 'DM-0011').map((s) => ({ objectId: s.id, label: s.label }));
 const headLabels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 
-async function collection() {
+async function collection({ damage = true }: { damage?: boolean } = {}) {
   const images: Record<string, Buffer> = {};
   for (const [i, o] of objects.entries())
     images[o.image] = await solidImage({ colour: colourFor(i), format: o.image.endsWith('.jpg') ? 'jpeg' : 'png' });
@@ -62,11 +62,13 @@ async function collection() {
   const baseCommit = await commitAll('Collection', 0);
   await git.branch({ fs, dir, ref: 'new-photos', checkout: true });
   // The damage: a truncated JPEG, a PDF renamed .jpg, an empty file, a photograph over the pixel limit.
-  const jpeg = await readFile(path.join(ws.images, 'DM-0001.jpg'));
-  await writeFile(path.join(ws.images, 'DM-0001.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
-  await writeFile(path.join(ws.images, 'DM-0004.jpg'), Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj <<>> endobj\n%%EOF\n'));
-  await truncate(path.join(ws.images, 'DM-0007.png'), 0);
-  await writeFile(path.join(ws.images, 'DM-0011.png'), pixelBombPng({ width: 200, height: 200 }));
+  if (damage) {
+    const jpeg = await readFile(path.join(ws.images, 'DM-0001.jpg'));
+    await writeFile(path.join(ws.images, 'DM-0001.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
+    await writeFile(path.join(ws.images, 'DM-0004.jpg'), Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj <<>> endobj\n%%EOF\n'));
+    await truncate(path.join(ws.images, 'DM-0007.png'), 0);
+    await writeFile(path.join(ws.images, 'DM-0011.png'), pixelBombPng({ width: 200, height: 200 }));
+  }
   await writeLabels({ file: ws.labels, labels: headLabels });
   await addData({ root: dir, log: silentLogger });
   await commitAll('New photographs', 1);
@@ -154,6 +156,25 @@ describe('photographs a pull request makes unusable', () => {
     expect(markdown).toContain(
       '1 object newly labelled, 1 of these labels is on an object whose photograph cannot be used, so no model learned from it',
     );
+  });
+
+  it('are said to be broken before the pull request when it changes no photograph', async () => {
+    const { ws, params, baseCommit } = await collection({ damage: false });
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    expect(json.unusablePhotos).toMatchObject({
+      comparedWithBase: true,
+      objects: [{ id: 'DM-0010', newInChange: false }],
+    });
+    expect(markdown).toContain(
+      "⚠️ **1 object's photograph cannot be used, not because of this pull request (it was already unusable before it).**",
+    );
+    expect(markdown).not.toContain('new in this pull request');
   });
 
   it('are not marked new when the base cannot be compared', async () => {

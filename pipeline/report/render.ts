@@ -60,12 +60,16 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * The comment's first line. The icon follows the verdict as well as the gate: the gate only checks minimum scores,
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
-function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
+function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos'>): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
   // A gate measured on another model says nothing of this one: never a green tick over it.
   const other = report.gate.otherModel === true;
-  const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
+  // Tester #1: photographs this pull request makes unusable are not harmless: no green tick over them either.
+  const photos = report.unusablePhotos;
+  const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
+  const unknown = photos && !photos.comparedWithBase ? photos.objects.length : 0;
+  const icon = !report.gate.passed ? '❌' : worse || other || broken > 0 ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
   // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
   const onMain = report.labels.noBaseCode === 'on-branch';
@@ -78,7 +82,14 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
           : 'it learnt from far fewer labels than the one in production.')
       : '';
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
+  const pictures =
+    broken > 0
+      ? ` ⚠️ **This pull request makes ${broken} ${broken === 1 ? 'photograph' : 'photographs'} unusable** (listed below).`
+      : unknown > 0
+        ? ` ⚠️ **${unknown} ${unknown === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** ` +
+          '(listed below).'
+        : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}`;
 }
 
 /**

@@ -94,6 +94,11 @@ describe('photographs a pull request makes unusable', () => {
       now: new Date('2026-01-02T00:00:00Z'),
       predict: async () => [],
     });
+    // The first line says it too, and gives no green tick over it.
+    expect(markdown.split('\n')[0]).toBe(
+      '⚠️ **Better: this change makes the model better.** The promotion gate passes. ⚠️ **This pull request makes 4 ' +
+        'photographs unusable** (listed below).',
+    );
     const section = markdown.indexOf('### Photographs that cannot be used');
     expect(section).toBeGreaterThan(0);
     // Near the top: before the gate and the label table, and not inside a collapsed block.
@@ -175,6 +180,10 @@ describe('photographs a pull request makes unusable', () => {
       "⚠️ **1 object's photograph cannot be used, not because of this pull request (it was already unusable before it).**",
     );
     expect(markdown).not.toContain('new in this pull request');
+    // Broken before it: the first line is not about them.
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+    );
   });
 
   it('are not marked new when the base cannot be compared', async () => {
@@ -183,6 +192,9 @@ describe('photographs a pull request makes unusable', () => {
     expect(json.unusablePhotos?.comparedWithBase).toBe(false);
     expect(json.unusablePhotos?.objects.every((o) => o.newInChange === null)).toBe(true);
     expect(markdown).toContain("⚠️ **5 objects' photographs cannot be used.**");
+    expect(markdown.split('\n')[0]).toContain(
+      "The promotion gate passes. ⚠️ **5 objects' photographs cannot be used** (listed below).",
+    );
     expect(markdown).not.toContain('new in this pull request');
   });
 });

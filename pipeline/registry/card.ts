@@ -476,7 +476,9 @@ function whatChanged({
   out.push(
     `Accuracy ${pct(a.accuracy)} → ${pct(b.accuracy)} (${signed(b.accuracy - a.accuracy)}); macro-F1 ` +
       `${pct(a.macroF1)} → ${pct(b.macroF1)} (${signed(b.macroF1 - a.macroF1)}); test objects ${a.n} → ` +
-      `${b.n}.`,
+      `${b.n}. These are the scores each version was registered with, each measured on the labels and test objects ` +
+      'of its own time, so they do not compare like for like; the comparison of both models on the same test ' +
+      'objects is the one under Metrics.',
   );
   const added = b.labels.filter((x) => !a.labels.includes(x));
   const removed = a.labels.filter((x) => !b.labels.includes(x));
@@ -601,7 +603,11 @@ export function renderCardMarkdown(card: ModelCard): string {
         `${c.metric === 'macroF1' ? 'macro-F1' : c.metric} difference ${signed(c.difference.value)} (95% ` +
         `interval ${signed(c.difference.low)} to ${signed(c.difference.high)}), ` +
         `${pValue(c.pValue)}: ` +
-        `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''}`,
+        `**${c.verdict}**.${scope ? ` ${scope.warning ? '**Caution:** ' : ''}${scope.sentence}` : ''} ` +
+        // Tester #4: the change under "What changed" compares registered scores; this one scores both models again.
+        'Both models were scored on the test objects and labels of this version, so this is the like-for-like ' +
+        'comparison; it can differ from the change under "What changed", which compares the scores each version ' +
+        'was registered with.',
       '',
     );
   }

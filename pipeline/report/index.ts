@@ -22,6 +22,7 @@ import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
+import { unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
@@ -189,6 +190,18 @@ export async function buildReport({
         log,
       })
     : null;
+  // Objects whose photograph cannot be used, those this pull request broke marked (the base's data.dvc listing).
+  const baseMaxPixels = (baseParams as { dataset?: { image?: { max_pixels?: unknown } } } | null)?.dataset?.image
+    ?.max_pixels;
+  const photos = await unusablePhotos({
+    ws,
+    dataset,
+    baseCommit,
+    maxPixels: params.dataset.image.max_pixels,
+    ...(typeof baseMaxPixels === 'number' ? { baseMaxPixels } : {}),
+    log,
+  });
+  const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
   if (baseCommit) {
     const baseText = await readTextAtCommit({ dir: ws.root, commit: baseCommit, filepath: labelsFile });
@@ -210,6 +223,10 @@ export async function buildReport({
         split: object?.split ?? null,
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
+        // No usable photograph: no model learned from or was tested on the label, whatever the split says.
+        ...(object && c.after !== null && !object.image
+          ? { photoUnusable: photoReasonOf.get(c.id) ?? 'the object has no photograph yet' }
+          : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
         ...catalogueLinks({ params, root: catalogueRoot, id: c.id, slug: addresses.get(c.id), object }),
@@ -327,6 +344,7 @@ export async function buildReport({
     collectionName: params.collection.name,
     statusContext: params.report.status_context,
     ...(codeChanged.length > 0 ? { codeChanged } : {}),
+    ...(photos ? { unusablePhotos: photos } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -379,7 +397,20 @@ export async function buildReport({
       ? catalogueLinks({ params, root: catalogueRoot, id, slug, object })
       : { thumbnailUrl: null, pageUrl: null };
   const changed = new Map(changes.filter((c) => c.after !== null).map((c) => [c.id, c.before]));
-  const sections = reportSections({ metrics, model, dataset, addresses, links, changes: changed });
+  const sections = reportSections({
+    metrics,
+    model,
+    dataset,
+    addresses,
+    links,
+    changes: changed,
+    ...(baseCommit
+      ? { listed: { changes: changes.length, photoUnusable: changes.filter((c) => c.photoUnusable).length } }
+      : {}),
+  });
+  // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
+  const photosSection = unusablePhotosSection(photos);
+  if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
   if (codeChanged.length > 0)
     sections.afterIntro = [
       `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +

@@ -97,9 +97,28 @@ export function plainSigned(x: number, digits = 2): string {
 }
 
 /** "Judged on every labelled object": the cross-validated comparison of the labels before and now. */
-export function crossValidatedSection({ metrics }: { metrics: Metrics }): string {
+export function crossValidatedSection({
+  metrics,
+  listed,
+}: {
+  metrics: Metrics;
+  /** The label table's count (changed lines of labels.csv) and how many of those have no usable photograph. */
+  listed?: { changes: number; photoUnusable: number };
+}): string {
   const cv = metrics.crossValidated;
   if (!cv) return '';
+  // Tester #3: "a change of 3 labels" here and "4 objects newly labelled" in the table: the two count different things.
+  const lines = (n: number) => `${n} ${n === 1 ? 'label' : 'labels'}`;
+  const unusable = listed?.photoUnusable ?? 0;
+  const counts =
+    listed && listed.changes !== cv.changed
+      ? ` This counts the objects with a usable photograph whose label differs from the labels before; the ` +
+        `label table lists ${lines(listed.changes)} changed in labels.csv` +
+        (unusable > 0
+          ? `, ${unusable} of them on ${unusable === 1 ? 'an object whose photograph' : 'objects whose photographs'} ` +
+            'cannot be used (no model can learn from those).'
+          : '.')
+      : '';
   const c = cv.comparison;
   const words =
     c.verdict === 'better'
@@ -114,7 +133,7 @@ export function crossValidatedSection({ metrics }: { metrics: Metrics }): string
     '### Judged on every labelled object',
     '',
     `The test split holds ${metrics.n} ${metrics.n === 1 ? 'object' : 'objects'}, too few to judge a change ` +
-      `of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own. ` +
+      `of ${cv.changed} ${cv.changed === 1 ? 'label' : 'labels'} on its own.${counts} ` +
       `So the model was trained ${cv.k} times on the labels before (${text(cv.base.ref)}) and ${cv.k} times on ` +
       `the labels now, in the same folds, ` +
       `and each of the ${cv.objects} labelled objects was predicted by a model that had not seen it; both were scored on the labels now.` +
@@ -159,8 +178,11 @@ export function reportSections({
   addresses,
   links,
   changes,
+  listed,
 }: {
   metrics: Metrics;
+  /** How many label changes the report lists, and how many of them are of objects without a usable photograph. */
+  listed?: { changes: number; photoUnusable: number };
   /** The trained model's description: the objects training left out. */
   model?: Pick<ModelInfo, 'leftOut'> | null;
   dataset: Pick<Dataset, 'objects'> | null;
@@ -181,7 +203,7 @@ export function reportSections({
   const linksOf: CatalogueLinks = (id) => links(id, slugOf.get(id), objects.get(id));
   const titleOf = (id: string) => objects.get(id)?.title ?? '';
   return {
-    afterIntro: [crossValidatedSection({ metrics })].filter(Boolean),
+    afterIntro: [crossValidatedSection({ metrics, listed })].filter(Boolean),
     afterScores: [leftOutSection({ metrics, model, objectOf: (id) => objects.get(id), links: linksOf })].filter(
       Boolean,
     ),

@@ -60,12 +60,16 @@ export function headline(report: Pick<ReportJson, 'verdict' | 'gate'>): string {
  * The comment's first line. The icon follows the verdict as well as the gate: the gate only checks minimum scores,
  * so a change can be worse and pass it, and a green tick there reads as "good". That case is said in plain words.
  */
-function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): string {
+function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels' | 'unusablePhotos'>): string {
   // Labels removed wholesale: never a green tick, whatever the gate says.
   const worse = report.verdict === 'worse' || report.verdict === 'not comparable';
   // A gate measured on another model says nothing of this one: never a green tick over it.
   const other = report.gate.otherModel === true;
-  const icon = !report.gate.passed ? '❌' : worse || other ? '⚠️' : '✅';
+  // Tester #1: photographs this pull request makes unusable are not harmless: no green tick over them either.
+  const photos = report.unusablePhotos;
+  const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
+  const unknown = photos && !photos.comparedWithBase ? photos.objects.length : 0;
+  const icon = !report.gate.passed ? '❌' : worse || other || broken > 0 ? '⚠️' : '✅';
   const gate = report.gate.passed ? 'The promotion gate passes.' : '**The promotion gate does not pass.**';
   // On the main branch itself the run promotes; elsewhere the merge does. Decided on the code: the words may change.
   const onMain = report.labels.noBaseCode === 'on-branch';
@@ -78,7 +82,14 @@ function verdictLine(report: Pick<ReportJson, 'verdict' | 'gate' | 'labels'>): s
           : 'it learnt from far fewer labels than the one in production.')
       : '';
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : '';
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
+  const pictures =
+    broken > 0
+      ? ` ⚠️ **This pull request makes ${broken} ${broken === 1 ? 'photograph' : 'photographs'} unusable** (listed below).`
+      : unknown > 0
+        ? ` ⚠️ **${unknown} ${unknown === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** ` +
+          '(listed below).'
+        : '';
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}`;
 }
 
 /**
@@ -233,6 +244,13 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
     counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
   ].filter(Boolean);
+  // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  if (noPhoto > 0)
+    summary.push(
+      `${noPhoto} of these ${noPhoto === 1 ? 'labels is on an object whose photograph' : 'labels are on objects whose photographs'} ` +
+        `cannot be used, so no model learned from ${noPhoto === 1 ? 'it' : 'them'}`,
+    );
   const vocabulary = report.labels.vocabulary ?? null;
   const outside = changes.filter(
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after),
@@ -347,6 +365,11 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     return stale
       ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
       : 'the dataset stage skipped this line (see its warnings): no model used the new label';
+  }
+  // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.
+  if (c.photoUnusable && c.after !== null) {
+    const added = c.kind === 'added' ? 'newly labelled, but ' : '';
+    return `${added}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.
   const agrees = (label: string) => (c.after !== null && label === c.after ? 'agrees' : 'disagrees');

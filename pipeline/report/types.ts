@@ -57,8 +57,32 @@ export interface LabelChange {
   /** Thumbnail and object page on the published catalogue, when its URL is configured. */
   thumbnailUrl: string | null;
   pageUrl: string | null;
+  /**
+   * The object's photograph cannot be used (UnusablePhoto's reason): no model learned from or was tested on this label.
+   * (Absent when the photograph is fine, and in older reports.)
+   */
+  photoUnusable?: string;
   /** The catalogue is published but has no thumbnail for this object yet (new in the pull request). */
   notInCatalogue?: boolean;
+}
+
+/** An object whose photograph the dataset stage could not use (dataset.json's issues): no picture, out of training. */
+export interface UnusablePhoto {
+  id: string;
+  title: string;
+  /** The file data/objects.csv names ("data/images/DM-0001.jpg"); null when not known. */
+  file: string | null;
+  /** The dataset stage's issue code (IMAGE_UNREADABLE, IMAGE_TOO_LARGE, OBJECT_NO_IMAGE…). */
+  code: string;
+  /** Why, in plain words. */
+  reason: string;
+  /** labels.csv gives it a label (which no model can learn from without the photograph). */
+  labelled: boolean;
+  /**
+   * True when this pull request made it unusable (its file is new or changed since the base, or the pixel limit was
+   * lowered); false when it already was at the base; null when the base's photographs could not be compared.
+   */
+  newInChange: boolean | null;
 }
 
 /** A params value that differs between base and head, like `dvc params diff`. */
@@ -108,6 +132,12 @@ export interface ReportJson {
   collectionName?: string;
   /** Name of the commit status that carries the gate (`report.status_context` in params.yaml). */
   statusContext: string;
+  /**
+   * Objects whose photograph cannot be used (damaged, unreadable, too large, missing), those this pull request broke
+   * first; `comparedWithBase`: the base's photographs (its data.dvc listing in the DVC cache) could be compared, so
+   * `newInChange` is true or false. Absent without a dataset.json and in reports from before it existed.
+   */
+  unusablePhotos?: { objects: UnusablePhoto[]; comparedWithBase: boolean };
   /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
   codeChanged?: string[];
   comparison: null | {

@@ -322,7 +322,9 @@ describe('model card', () => {
   it('says what changed, flags untested classes and escapes table cells', () => {
     expect(card.details.changes).toEqual([
       'major version bump from v1.0.0: label vocabulary changed (added vessel).',
-      'Accuracy 80.0% → 85.0% (+5.0 pts); macro-F1 60.0% → 60.0% (+0.0 pts); test objects 20 → 20.',
+      'Accuracy 80.0% → 85.0% (+5.0 pts); macro-F1 60.0% → 60.0% (+0.0 pts); test objects 20 → 20. These are the ' +
+        'scores each version was registered with, each measured on the labels and test objects of its own time, so ' +
+        'they do not compare like for like; the comparison of both models on the same test objects is the one under Metrics.',
       'New classes: vessel.',
       'Images or object data changed (data d1.dir → d2.dir).',
     ]);
@@ -337,6 +339,23 @@ describe('model card', () => {
     expect(md).toContain(`| Expected calibration error (lower is better) | ${pct(0.142)} | ${pct(0.08)}–${pct(0.2)} |`);
     expect(md).toContain('pull request #12 (https://github.com/m/c/pull/12)');
     expect(md).toContain('**Owners:** Registrar');
+  });
+
+  // Tester #4: "macro-F1 changed by +1.4 points" and "macro-F1 95.4% → 100.0% (+4.6 pts)" on one card, with nothing
+  // saying that the first scores both models again on the same test objects and the second compares registered figures.
+  it('says which comparison is like for like and which compares the scores each version was registered with', () => {
+    const changed = card.details.changes.find((c) => c.startsWith('Accuracy'))!;
+    expect(changed).toContain(
+      'These are the scores each version was registered with, each measured on the labels and test objects of its ' +
+        'own time, so they do not compare like for like; the comparison of both models on the same test objects is ' +
+        'the one under Metrics.',
+    );
+    const compared = md.split('\n').find((l) => l.startsWith('Compared with v1.0.0'))!;
+    expect(compared).toContain(
+      'Both models were scored on the test objects and labels of this version, so this is the like-for-like ' +
+        'comparison; it can differ from the change under "What changed", which compares the scores each version ' +
+        'was registered with.',
+    );
   });
 
   it('says when the model it was compared with trained on some test objects (split changed), and scored on fewer', () => {
@@ -407,7 +426,7 @@ describe('model card', () => {
       expect(text).not.toContain('Caution');
       expect(text).toContain(
         'Compared with v1.0.0 on the same test objects: macro-F1 difference +3.2 pts (95% interval −1.0 pts to ' +
-          '+7.0 pts), p = 0.210: **no detectable difference**.\n',
+          '+7.0 pts), p = 0.210: **no detectable difference**. Both models were scored on the test objects',
       );
     }
   });

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseObjects } from '../collection/index.ts';
+import { readCachedManifest } from '../data/cache.ts';
+import { readDvcConfig } from '../data/config.ts';
+import { parseDvcFile } from '../data/dvcfile.ts';
+import { messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Workspace } from '../paths.ts';
+import type { Dataset } from '../types.ts';
+import { readTextAtCommit } from './git.ts';
+import { code, shorten, text } from './markdown.ts';
+import type { UnusablePhoto } from './types.ts';
+
+/*
+ * Tester #1: a pull request that damages photographs (a truncated JPEG, a PDF renamed .jpg, an empty file, one over
+ * dataset.image.max_pixels) was reported as harmless: the dataset stage warned in the run log and kept the objects
+ * without a picture (dataset.json's issues), but the comment only counted them in the collapsed stage table, and after
+ * the merge their catalogue pages said "No photograph yet". The report names them near the top, with what to do.
+ */
+
+/** Objects named in the comment; the rest are counted (report.json has them all). */
+export const SHOWN_PHOTOS = 20;
+
+/** dataset.json issue codes that leave an object with a photograph file named but no usable picture. */
+const PHOTO_PROBLEMS = new Set([
+  'OBJECT_NO_IMAGE',
+  'IMAGE_MISSING',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_LINK_OUTSIDE',
+  'IMAGE_LINK_NOT_FOLLOWED',
+]);
+
+/** The reason in plain words, from the issue's code and the decoder's message. */
+export function photoReason({ code, message }: { code: string; message: string }): string {
+  if (code === 'IMAGE_TOO_LARGE') {
+    const size = /the image is (\d+)×(\d+)/.exec(message);
+    const limit = /more than ([\d,]+)/.exec(message);
+    const what = size ? `${size[1]} × ${size[2]} pixels` : 'too many pixels';
+    return (
+      `the photograph is too large (${what}, over the limit${limit ? ` of ${limit[1]} pixels` : ''} set in ` +
+      'params.yaml, dataset.image.max_pixels)'
+    );
+  }
+  if (code === 'IMAGE_UNREADABLE') {
+    // The decoder's own words, kept short, after the plain ones: "VipsJpeg: premature end of JPEG image".
+    const detail = /\(([^()]*)\)\.?$/.exec(message)?.[1]?.trim();
+    const empty = /no size in its header/.test(message) || /empty|0 bytes/i.test(detail ?? '');
+    return (
+      `the file cannot be opened as a photograph; it is ${empty ? 'empty, ' : ''}damaged, cut short or not a ` +
+      `picture at all${detail ? ` (the image reader said "${shorten(detail, 100)}")` : ''}`
+    );
+  }
+  if (code === 'IMAGE_LINK_OUTSIDE' || code === 'IMAGE_LINK_NOT_FOLLOWED')
+    return 'the file is a link to somewhere else, which Vitrine does not follow';
+  return 'the file is missing from the data folder';
+}
+
+/** The photograph file of each object as data/objects.csv names it (relative to data/), or an empty map. */
+async function imageFiles({ ws }: { ws: Workspace }): Promise<Map<string, string>> {
+  try {
+    const { objects } = parseObjects({ text: await readFile(ws.objects, 'utf8'), file: 'data/objects.csv' });
+    return new Map(
+      objects.filter((o) => o.image).map((o) => [o.id, path.posix.normalize(o.image.split('\\').join('/'))]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/** data.dvc's folder listing (path under data/ → md5) at `commit`, or null when it or the cache lacks it. */
+async function listingAt({
+  ws,
+  commit,
+  log,
+}: {
+  ws: Workspace;
+  commit: string;
+  log: Logger;
+}): Promise<{ md5: string; files: Map<string, string> | null } | null> {
+  try {
+    const dvcText = await readTextAtCommit({ dir: ws.root, commit, filepath: 'data.dvc' });
+    if (dvcText === null) return null;
+    const out = parseDvcFile({ text: dvcText, file: 'data.dvc' }).outs[0];
+    if (!out?.md5?.endsWith('.dir')) return null;
+    const { cacheDir } = await readDvcConfig({ root: ws.root });
+    const manifest = await readCachedManifest({ cacheDir, md5: out.md5, target: 'data' });
+    return { md5: out.md5, files: manifest ? new Map(manifest.map((e) => [e.relpath, e.md5])) : null };
+  } catch (error) {
+    log.debug(`The base's data.dvc could not be read: ${messageOf(error)}`);
+    return null;
+  }
+}
+
+async function md5OfFile(file: string): Promise<string | null> {
+  try {
+    return createHash('md5')
+      .update(await readFile(file))
+      .digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The objects whose photograph the dataset stage could not use (dataset.json's issues), each with its file and reason.
+ * With a base commit whose data.dvc listing the local DVC cache holds, each says whether this pull request made it
+ * unusable: its file is new or changed since the base, or the pixel limit was lowered. An object with no photograph
+ * named at all ("no photograph yet") is not listed: nothing is broken. Null when there is no dataset.json.
+ */
+export async function unusablePhotos({
+  ws,
+  dataset,
+  baseCommit,
+  maxPixels,
+  baseMaxPixels,
+  log,
+}: {
+  ws: Workspace;
+  dataset: Pick<Dataset, 'objects' | 'issues'> | null;
+  baseCommit: string | null;
+  maxPixels: number;
+  /** dataset.image.max_pixels at the base (undefined: unknown). */
+  baseMaxPixels?: number;
+  log: Logger;
+}): Promise<{ objects: UnusablePhoto[]; comparedWithBase: boolean } | null> {
+  if (!dataset) return null;
+  const titleOf = new Map(dataset.objects.map((o) => [o.id, o.title]));
+  const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
+  const problems = dataset.issues.filter((i) => i.object && PHOTO_PROBLEMS.has(i.code));
+  if (problems.length === 0) return { objects: [], comparedWithBase: false };
+  // objects.csv is read only when some photograph has a problem: it names the file of each.
+  const files = await imageFiles({ ws });
+  const seen = new Set<string>();
+  const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
+  for (const issue of problems) {
+    if (!issue.object || seen.has(issue.object)) continue;
+    const file =
+      files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(issue.message)?.[0]?.slice(5) ?? null;
+    // No file named: an object not photographed yet, not a damaged photograph.
+    if (issue.code === 'OBJECT_NO_IMAGE' && !file) continue;
+    seen.add(issue.object);
+    found.push({
+      id: issue.object,
+      title: titleOf.get(issue.object) ?? '',
+      file: file ? `data/${file}` : null,
+      code: issue.code,
+      reason: photoReason(issue),
+      labelled: (labelOf.get(issue.object) ?? null) !== null,
+    });
+  }
+  if (found.length === 0) return { objects: [], comparedWithBase: false };
+  const base = baseCommit ? await listingAt({ ws, commit: baseCommit, log }) : null;
+  // The same data.dvc at both ends: the pull request changed no photograph. Else the base's listing says which did.
+  const sameData = !!base && (await workTreeDvcMd5({ ws })) === base.md5;
+  const comparedWithBase = !!base && (sameData || base.files !== null);
+  const limitLowered = baseMaxPixels !== undefined && baseMaxPixels > maxPixels;
+  const objects = await Promise.all(
+    found.map(async (o): Promise<UnusablePhoto> => {
+      if (!comparedWithBase) return { ...o, newInChange: null };
+      if (o.code === 'IMAGE_TOO_LARGE' && limitLowered) return { ...o, newInChange: true };
+      if (sameData || !o.file) return { ...o, newInChange: false };
+      const before = base!.files!.get(o.file.slice('data/'.length));
+      const now = await md5OfFile(path.join(ws.data, o.file.slice('data/'.length)));
+      // Missing at both ends is not new; a file added, replaced or taken away since the base is.
+      return { ...o, newInChange: before !== (now ?? undefined) };
+    }),
+  );
+  // Those this pull request broke first, then the ones broken before it.
+  objects.sort((a, b) => Number(b.newInChange === true) - Number(a.newInChange === true));
+  return { objects, comparedWithBase };
+}
+
+/** The md5 the work tree's data.dvc records, or null. */
+async function workTreeDvcMd5({ ws }: { ws: Workspace }): Promise<string | null> {
+  try {
+    const dvcText = await readFile(path.join(ws.root, 'data.dvc'), 'utf8');
+    return parseDvcFile({ text: dvcText, file: 'data.dvc' }).outs[0]?.md5 ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** "DM-0001 (Coin number 1)": the id, and the title when there is one. */
+function named(o: UnusablePhoto): string {
+  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ''}`;
+}
+
+/**
+ * The comment's section: a ⚠️ line, the objects (at most SHOWN_PHOTOS, newly broken first) with file and reason, what
+ * merging does and what to do. '' when every photograph can be used.
+ */
+export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; comparedWithBase: boolean } | null): string {
+  if (!photos || photos.objects.length === 0) return '';
+  const all = photos.objects;
+  const n = all.length;
+  const fresh = all.filter((o) => o.newInChange === true).length;
+  const one = n === 1;
+  const because = photos.comparedWithBase
+    ? fresh === n
+      ? one
+        ? ', because of this pull request'
+        : ', all because of this pull request'
+      : fresh > 0
+        ? `: ${fresh} because of this pull request, ${n - fresh} already before it`
+        : one
+          ? ', not because of this pull request (it was already unusable before it)'
+          : ', none because of this pull request (they were already unusable before it)'
+    : '';
+  const head =
+    `⚠️ **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** ` +
+    `Merging keeps ${one ? 'this object' : 'these objects'} in the catalogue, but the model is trained without ` +
+    `${one ? 'it' : 'them'} and ${one ? 'its page' : 'their pages'} in the public catalogue show${one ? 's' : ''} no photograph.`;
+  const fix =
+    'To fix: replace each file in the data folder with a good copy of the photograph (a JPEG or PNG that opens, ' +
+    'within the pixel limit), then run `npx vitrine data add` and commit the changed data.dvc to this pull request.';
+  const shown = all.slice(0, SHOWN_PHOTOS);
+  const lines = shown.map((o) => {
+    const mark = o.newInChange === true ? ' — **new in this pull request**' : '';
+    const file = o.file ? ` ${code(o.file)}` : '';
+    return `- ${named(o)}${file}: ${text(o.reason)}${mark}`;
+  });
+  const more = n - shown.length;
+  const rest = more > 0 ? `\n- …and ${more} more (report.json in the run's files lists them all)` : '';
+  return `### Photographs that cannot be used\n\n${head}\n\n${lines.join('\n')}${rest}\n\n${fix}`;
+}

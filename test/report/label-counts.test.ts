@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { crossValidatedSection } from '../../pipeline/report/mislabelled.ts';
+import { photoReason } from '../../pipeline/report/photos.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+
+/*
+ * Tester #3: "a change of 3 labels" in the verdict's section, "4 objects newly labelled" in the label table, for the
+ * same pull request. The cross-validated comparison counts the objects with a usable photograph whose label differs
+ * from the base; the table counts changed lines of labels.csv, one of them on an object whose photograph was refused.
+ */
+
+const iv = (value: number, low: number, high: number) => ({ value, low, high });
+const metrics = (changed: number) =>
+  ({
+    n: 12,
+    crossValidated: {
+      base: { ref: 'main', commit: 'c' },
+      changed,
+      objects: 60,
+      k: 5,
+      candidate: iv(0.95, 0.92, 0.97),
+      baseline: iv(0.93, 0.9, 0.96),
+      probability: { candidate: 0.97, baseline: 0.95, trainingSd: 0.003 },
+      comparison: {
+        metric: 'probability',
+        difference: iv(0.02, 0.01, 0.03),
+        pValue: 0.01,
+        test: 't',
+        verdict: 'better',
+      },
+    },
+  }) as unknown as Metrics;
+
+describe('the number of changed labels', () => {
+  it('says what each count counts when the table lists more than were judged', () => {
+    const md = crossValidatedSection({ metrics: metrics(3), listed: { changes: 4, photoUnusable: 1 } });
+    expect(md).toContain('too few to judge a change of 3 labels on its own.');
+    expect(md).toContain(
+      'This counts the objects with a usable photograph whose label differs from the labels before; the label table ' +
+        'lists 4 labels changed in labels.csv, 1 of them on an object whose photograph cannot be used (no model can ' +
+        'learn from those).',
+    );
+  });
+
+  it('says nothing more when both count the same', () => {
+    const md = crossValidatedSection({ metrics: metrics(4), listed: { changes: 4, photoUnusable: 0 } });
+    expect(md).toContain('too few to judge a change of 4 labels on its own. So the model');
+    expect(md).not.toContain('This counts');
+  });
+});
+
+describe('why a photograph cannot be used, in plain words', () => {
+  it('gives the size and the limit of a photograph over dataset.image.max_pixels', () => {
+    const reason = photoReason({
+      code: 'IMAGE_TOO_LARGE',
+      message:
+        'data/objects.csv:3: object "DM-1001": data/images/DM-1001.jpg: the image is 12000×9000 (108,000,000 pixels), ' +
+        'more than 100,000,000 (dataset.image.max_pixels); it was refused to protect memory. Resize it, or raise the limit.',
+    });
+    expect(reason).toBe(
+      'the photograph is too large (12000 × 9000 pixels, over the limit of 100,000,000 pixels set in params.yaml, ' +
+        'dataset.image.max_pixels)',
+    );
+  });
+
+  it('keeps the image reader’s words after the plain ones', () => {
+    const reason = photoReason({
+      code: 'IMAGE_UNREADABLE',
+      message:
+        'data/objects.csv:2: object "DM-0001": data/images/DM-0001.jpg: this image cannot be decoded; it may be damaged ' +
+        'or in an unsupported format (VipsJpeg: premature end of JPEG image).',
+    });
+    expect(reason).toBe(
+      'the file cannot be opened as a photograph; it is damaged, cut short or not a picture at all (the image reader ' +
+        'said "VipsJpeg: premature end of JPEG image")',
+    );
+  });
+
+  it('says a missing file is missing', () => {
+    expect(
+      photoReason({ code: 'OBJECT_NO_IMAGE', message: 'the image of object "A" is missing (no file data/x.jpg).' }),
+    ).toBe('the file is missing from the data folder');
+  });
+});

@@ -1,0 +1,226 @@
+import fs from 'node:fs';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLabels } from '../../pipeline/collection/index.ts';
+import { addData, initData } from '../../pipeline/data/index.ts';
+import { buildDataset } from '../../pipeline/dataset/build.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { unusablePhotosSection } from '../../pipeline/report/photos.ts';
+import type { UnusablePhoto } from '../../pipeline/report/types.ts';
+import type { CollectionObject } from '../../pipeline/types.ts';
+import { colourFor, makeCollection, object, pixelBombPng, removeTempDirs, solidImage } from '../dataset/fixtures.ts';
+import { type ObjectSpec, VOCABULARY, writeStageOutputs } from './fixture.ts';
+
+/*
+ * Tester #1 and #2: a pull request that damages photographs (a truncated JPEG, a PDF renamed .jpg, an empty file, one
+ * over dataset.image.max_pixels) was reported as harmless, and a newly labelled object whose photograph was refused
+ * was said to be learned from. A real collection in a git repository with data.dvc and its DVC cache: the base has
+ * good photographs (one already broken), the head damages four and labels one of them.
+ */
+
+afterAll(removeTempDirs);
+
+const AUTHOR = { name: 'Test', email: 'test@example.org', timestamp: 1_767_225_600, timezoneOffset: 0 };
+const PARAMS_YAML = `collection:\n  vocabulary: [${VOCABULARY.join(', ')}]\ndataset:\n  image:\n    max_pixels: 5000\n`;
+
+const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
+const specs: ObjectSpec[] = ids.map((id, i) => ({
+  id,
+  title: id === 'DM-0002' ? 'Mask <b>|*loud*|</b>' : `Object ${id}`,
+  label: VOCABULARY[i % VOCABULARY.length]!,
+  split: (['train', 'validation', 'test'] as const)[i % 3]!,
+}));
+const jpegIds = new Set(['DM-0001', 'DM-0004']);
+const objects: CollectionObject[] = specs.map((s) =>
+  object(s.id, `images/${s.id}.${jpegIds.has(s.id) ? 'jpg' : 'png'}`, { title: s.title }),
+);
+// DM-0011 is unlabelled at the base; the pull request labels it and breaks its photograph.
+const baseLabels = specs.filter((s) => s.id !== 'DM-0011').map((s) => ({ objectId: s.id, label: s.label }));
+const headLabels = specs.map((s) => ({ objectId: s.id, label: s.label }));
+
+async function collection({ damage = true }: { damage?: boolean } = {}) {
+  const images: Record<string, Buffer> = {};
+  for (const [i, o] of objects.entries())
+    images[o.image] = await solidImage({ colour: colourFor(i), format: o.image.endsWith('.jpg') ? 'jpeg' : 'png' });
+  // Broken before the pull request: a PDF saved under an image name.
+  images['images/DM-0010.png'] = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+  const ws = await makeCollection({ objects, labels: baseLabels, images });
+  const dir = ws.root;
+  await writeFile(ws.params, PARAMS_YAML);
+  await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  await initData({ root: dir, remoteName: 'local', remoteUrl: '.vitrine-remote' });
+  await addData({ root: dir, log: silentLogger });
+  const commitAll = async (message: string, minute: number) => {
+    await git.add({ fs, dir, filepath: '.' });
+    return git.commit({ fs, dir, message, author: { ...AUTHOR, timestamp: AUTHOR.timestamp + minute * 60 } });
+  };
+  const baseCommit = await commitAll('Collection', 0);
+  await git.branch({ fs, dir, ref: 'new-photos', checkout: true });
+  // The damage: a truncated JPEG, a PDF renamed .jpg, an empty file, a photograph over the pixel limit.
+  if (damage) {
+    const jpeg = await readFile(path.join(ws.images, 'DM-0001.jpg'));
+    await writeFile(path.join(ws.images, 'DM-0001.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
+    await writeFile(path.join(ws.images, 'DM-0004.jpg'), Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj <<>> endobj\n%%EOF\n'));
+    await truncate(path.join(ws.images, 'DM-0007.png'), 0);
+    await writeFile(path.join(ws.images, 'DM-0011.png'), pixelBombPng({ width: 200, height: 200 }));
+  }
+  await writeLabels({ file: ws.labels, labels: headLabels });
+  await addData({ root: dir, log: silentLogger });
+  await commitAll('New photographs', 1);
+  const params = validateParams({
+    raw: { collection: { vocabulary: VOCABULARY }, dataset: { image: { max_pixels: 5000 } } },
+  });
+  const head = Object.fromEntries(headLabels.map((l) => [l.objectId, l.label]));
+  await writeStageOutputs({ ws, objects: specs, head, params });
+  // The dataset stage's own dataset.json, over the fixture's.
+  await buildDataset({ ws, params, log: silentLogger, jobs: 2 });
+  return { ws, params, baseCommit };
+}
+
+describe('photographs a pull request makes unusable', () => {
+  it('are named near the top with file, reason and what to do; the newly broken marked; report.json has them', async () => {
+    const { ws, params, baseCommit } = await collection();
+    const log = memoryLogger();
+    const { markdown, json } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log,
+      now: new Date('2026-01-02T00:00:00Z'),
+      predict: async () => [],
+    });
+    // The first line says it too, and gives no green tick over it.
+    expect(markdown.split('\n')[0]).toBe(
+      '⚠️ **Better: this change makes the model better.** The promotion gate passes. ⚠️ **This pull request makes 4 ' +
+        'photographs unusable** (listed below).',
+    );
+    const section = markdown.indexOf('### Photographs that cannot be used');
+    expect(section).toBeGreaterThan(0);
+    // Near the top: before the gate and the label table, and not inside a collapsed block.
+    expect(section).toBeLessThan(markdown.indexOf('### Promotion gate'));
+    expect(markdown.slice(0, section).lastIndexOf('<details>')).toBe(-1);
+    const body = markdown.slice(section, markdown.indexOf('### Promotion gate'));
+    expect(body).toContain(
+      "⚠️ **5 objects' photographs cannot be used: 4 because of this pull request, 1 already before it.**",
+    );
+    expect(body).toContain(
+      'the model is trained without them and their pages in the public catalogue show no photograph',
+    );
+    expect(body).toContain('`npx vitrine data add`');
+    expect(body).toContain('data.dvc');
+    const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';
+    expect(line('DM-0001')).toContain('`data/images/DM-0001.jpg`');
+    expect(line('DM-0001')).toContain('cannot be opened as a photograph');
+    expect(line('DM-0001')).toMatch(/premature end of JPEG/i);
+    expect(line('DM-0004')).toContain('`data/images/DM-0004.jpg`');
+    expect(line('DM-0007')).toContain('`data/images/DM-0007.png`');
+    expect(line('DM-0011')).toContain(
+      'too large \\(too many pixels, over the limit of 5,000 pixels set in params.yaml',
+    );
+    for (const id of ['DM-0001', 'DM-0004', 'DM-0007', 'DM-0011'])
+      expect(line(id)).toContain('**new in this pull request**');
+    expect(line('DM-0010')).not.toContain('new in this pull request');
+    expect(line('DM-0010')).toContain('`data/images/DM-0010.png`');
+    // The newly broken come first.
+    expect(body.indexOf('- DM-0010')).toBeGreaterThan(body.indexOf('- DM-0011'));
+    // Values from files are escaped: no raw HTML or table-breaking bar from the title.
+    expect(body).not.toContain('<b>');
+    expect(line('DM-0002')).toBe('');
+
+    const photos = json.unusablePhotos!;
+    expect(photos.comparedWithBase).toBe(true);
+    expect(photos.objects.map((o) => [o.id, o.newInChange]).sort()).toEqual([
+      ['DM-0001', true],
+      ['DM-0004', true],
+      ['DM-0007', true],
+      ['DM-0010', false],
+      ['DM-0011', true],
+    ]);
+    expect(photos.objects.find((o) => o.id === 'DM-0011')).toMatchObject({
+      file: 'data/images/DM-0011.png',
+      code: 'IMAGE_TOO_LARGE',
+      labelled: true,
+    });
+
+    // Tester #2: DM-0011 (training split) is newly labelled, but its photograph was refused: nothing was learned.
+    const change = json.labels.changes.find((c) => c.id === 'DM-0011')!;
+    expect(change).toMatchObject({ kind: 'added', split: 'train' });
+    expect(change.photoUnusable).toContain('too large');
+    const row = markdown.split('\n').find((l) => l.includes('DM-0011 (line'))!;
+    expect(row).not.toContain('the model learned from');
+    expect(row).toContain(
+      'newly labelled, but no model could learn from this label because its photograph cannot be used',
+    );
+    expect(row).toContain('the photograph is too large');
+    // Tester #3: the table's count says how many of its labels no model could learn from.
+    expect(markdown).toContain(
+      '1 object newly labelled, 1 of these labels is on an object whose photograph cannot be used, so no model learned from it',
+    );
+  });
+
+  it('are said to be broken before the pull request when it changes no photograph', async () => {
+    const { ws, params, baseCommit } = await collection({ damage: false });
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    expect(json.unusablePhotos).toMatchObject({
+      comparedWithBase: true,
+      objects: [{ id: 'DM-0010', newInChange: false }],
+    });
+    expect(markdown).toContain(
+      "⚠️ **1 object's photograph cannot be used, not because of this pull request (it was already unusable before it).**",
+    );
+    expect(markdown).not.toContain('new in this pull request');
+    // Broken before it: the first line is not about them.
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+    );
+  });
+
+  it('are not marked new when the base cannot be compared', async () => {
+    const { ws, params } = await collection();
+    const { json, markdown } = await buildReport({ ws, params, log: silentLogger, predict: async () => [] });
+    expect(json.unusablePhotos?.comparedWithBase).toBe(false);
+    expect(json.unusablePhotos?.objects.every((o) => o.newInChange === null)).toBe(true);
+    expect(markdown).toContain("⚠️ **5 objects' photographs cannot be used.**");
+    expect(markdown.split('\n')[0]).toContain(
+      "The promotion gate passes. ⚠️ **5 objects' photographs cannot be used** (listed below).",
+    );
+    expect(markdown).not.toContain('new in this pull request');
+  });
+});
+
+describe('the photographs section', () => {
+  const photo = (i: number): UnusablePhoto => ({
+    id: `X-${i}`,
+    title: `Thing ${i}`,
+    file: `data/images/X-${i}.jpg`,
+    code: 'IMAGE_UNREADABLE',
+    reason: 'the file cannot be opened as a photograph',
+    labelled: true,
+    newInChange: null,
+  });
+
+  it('shows 20 and counts the rest', () => {
+    const md = unusablePhotosSection({
+      objects: Array.from({ length: 25 }, (_, i) => photo(i)),
+      comparedWithBase: false,
+    });
+    expect(md.split('\n').filter((l) => l.startsWith('- X-'))).toHaveLength(20);
+    expect(md).toContain("- …and 5 more (report.json in the run's files lists them all)");
+  });
+
+  it('says nothing when every photograph can be used', () => {
+    expect(unusablePhotosSection({ objects: [], comparedWithBase: true })).toBe('');
+    expect(unusablePhotosSection(null)).toBe('');
+  });
+});

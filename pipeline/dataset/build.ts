@@ -3,7 +3,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
 import { compareIds } from '../collection/index.ts';
-import { checkVocabulary, minObjectsPerLabel } from '../collection/vocabulary.ts';
+import {
+  checkVocabulary,
+  minObjectsPerLabel,
+  type VocabularyTypo,
+  vocabularyEntryLines,
+  vocabularyTypoMessage,
+  vocabularyTypos,
+} from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
@@ -85,6 +92,11 @@ export async function buildDataset({
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+  const objectIds = new Set(read.objects.map((o) => o.id));
+  // A vocabulary label no object has, a letter from a label many lines use ("texitle" for "textile"): the typo is in
+  // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.
+  const typos = vocabularyTypos({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
+  if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });
@@ -188,7 +200,6 @@ export async function buildDataset({
     return false;
   });
 
-  const objectIds = new Set(read.objects.map((o) => o.id));
   const minPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
   const labelCheck = checkLabels({ labels, blanks, objectIds, vocabulary, name: labelsName, minPerLabel });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
@@ -393,6 +404,36 @@ export async function analyseImages({
     progress.done();
   }
   return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
+}
+
+/**
+ * VOCABULARY_TYPO: each typo of collection.vocabulary on its line of params.yaml. Whatever dataset.on_invalid says:
+ * it skips rows with a problem, and these rows are right; skipping them would train without one of the labels.
+ */
+async function vocabularyTypoError({
+  ws,
+  typos,
+  labelsName,
+}: {
+  ws: Workspace;
+  typos: VocabularyTypo[];
+  labelsName: string;
+}): Promise<VitrineError> {
+  const paramsName = rel(ws, ws.params);
+  const text = await readFile(ws.params, 'utf8').catch(() => '');
+  const lines = vocabularyEntryLines(text);
+  const left = typos.reduce((n, t) => n + t.count, 0);
+  const message = [
+    ...typos.map((typo) => vocabularyTypoMessage({ typo, line: lines.get(typo.entry), labelsName, paramsName })),
+    `The dataset stops here rather than leave ${left} labelled object${left === 1 ? '' : 's'} out of training. ` +
+      'After the correction, run "npx vitrine run dataset" again.',
+  ].join('\n');
+  const line = lines.get(typos[0]!.entry);
+  return new VitrineError('VOCABULARY_TYPO', message, {
+    file: paramsName,
+    ...(line === undefined ? {} : { line }),
+    typos: typos.map(({ entry, label, count }) => ({ entry, label, count })),
+  });
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */

@@ -27,6 +27,7 @@ import {
   loadAnalysesChecked,
   saveAnalyses,
 } from './analyse.ts';
+import { imageNames, twinsNamed } from './image-names.ts';
 import {
   type DecodeFailure,
   decodeFailureError,
@@ -107,11 +108,17 @@ export async function buildDataset({
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
   const imagePath = (image: string) => path.posix.normalize(image.split('\\').join('/'));
+  // The file each image path names, under its name on disk: "Café" composed in the table, decomposed on disk.
+  const names = imageNames(md5Of.keys());
+  const onDisk = (image: string): string | undefined => {
+    const found = image ? names.resolve(imagePath(image)) : undefined;
+    return found && 'relpath' in found ? found.relpath : undefined;
+  };
   // Never read: a link committed to git can lead to any file on this computer (links.ts).
   const outside = await linksOutside({
     dir: ws.data,
     cacheDir: (await readDvcConfig({ root: ws.root })).cacheDir,
-    relpaths: read.objects.filter((o) => o.image && md5Of.has(imagePath(o.image))).map((o) => imagePath(o.image)),
+    relpaths: read.objects.flatMap((o) => onDisk(o.image) ?? []),
   });
 
   // Objects with an image file.
@@ -140,28 +147,58 @@ export async function buildDataset({
         ...where,
       });
       unpictured.push(object);
-    } else if (!md5Of.has(relpath)) {
-      // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
-      const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
-      issues.push({
-        code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
-        message: link
-          ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
-          : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
-        ...where,
-      });
-      unpictured.push(object);
-    } else if (outside.has(relpath)) {
-      issues.push({
-        code: 'IMAGE_LINK_OUTSIDE',
-        message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath, outside.get(relpath))}`,
-        ...where,
-      });
-      unpictured.push(object);
     } else {
-      withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
+      const found = names.resolve(relpath);
+      if (found && 'twins' in found) {
+        // Not guessed: the two look the same, and may be two photographs.
+        issues.push({
+          code: 'OBJECT_NO_IMAGE',
+          message:
+            `${objectsName}:${line}: the image of object "${object.id}" (data/${relpath}) is not clear: ` +
+            `${found.twins.length} files in data/ match it, ${twinsNamed(found.twins)}, one name with its accented ` +
+            'letters stored in different ways. Keep the right one and delete the others, then run ' +
+            '"npx vitrine data add".',
+          ...where,
+        });
+        unpictured.push(object);
+      } else if (!found) {
+        // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
+        const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
+        issues.push({
+          code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
+          message: link
+            ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
+            : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath})` +
+              otherCaseHint(names.otherCase(relpath)),
+          ...where,
+        });
+        unpictured.push(object);
+      } else if (outside.has(found.relpath)) {
+        issues.push({
+          code: 'IMAGE_LINK_OUTSIDE',
+          message:
+            `${objectsName}:${line}: object "${object.id}": ` +
+            linkOutsideMessage(found.relpath, outside.get(found.relpath)),
+          ...where,
+        });
+        unpictured.push(object);
+      } else {
+        // Found in another Unicode form: the dataset names the file as it is on disk, which later stages read.
+        const named = found.relpath === relpath ? object : { ...object, image: found.relpath };
+        withImage.push({ object: named, relpath: found.relpath, md5: md5Of.get(found.relpath)! });
+      }
     }
   }
+  const twins = names.twins.filter((group) => group.some((name) => IMAGE_FILE.test(name)));
+  if (twins.length > 0)
+    log.warn(
+      `data/ holds ${twins.length === 1 ? 'a file name' : `${twins.length} file names`} stored two ways: ` +
+        `${twins.slice(0, 3).map(twinsNamed).join('; ')}${twins.length > 3 ? `; and ${twins.length - 3} more` : ''}. ` +
+        'They look the same, and their accented letters are stored differently (composed, or a letter and an ' +
+        'accent, as a Mac saves names): here they are different files, on a Mac one of them would replace the other. ' +
+        'Keep one of each and delete the others, then run "npx vitrine data add".',
+      { file: objectsName },
+    );
 
   const used = new Set(withImage.map((w) => w.relpath));
   const unused = tree.entries.filter((e) => IMAGE_FILE.test(e.relpath) && !used.has(e.relpath));
@@ -404,6 +441,17 @@ export async function analyseImages({
     progress.done();
   }
   return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
+}
+
+/** `: did you mean data/images/DM-0008.jpg? …` for a missing path that differs from files only in capitals. */
+function otherCaseHint(files: string[]): string {
+  if (files.length === 0) return '.';
+  const named = files.slice(0, 3).map((f) => `data/${f}`);
+  return (
+    `: did you mean ${named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} or ${named.at(-1)}`}? ` +
+    'Names must match in capitals too (the computers that run Vitrine tell them apart): correct the image path ' +
+    `(in the export, then "npx vitrine import" again), or rename the file.`
+  );
 }
 
 /**

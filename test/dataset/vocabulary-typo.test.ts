@@ -1,6 +1,6 @@
 import { access, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkVocabulary } from '../../pipeline/collection/vocabulary.ts';
+import { checkVocabulary, vocabularyEntryLines } from '../../pipeline/collection/vocabulary.ts';
 import { buildDataset, datasetFile } from '../../pipeline/dataset/build.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -103,5 +103,23 @@ describe('a typo in the vocabulary of params.yaml', () => {
     expect(warnings[0]).toBe(
       'labels.csv:6: "textle" is not one of the labels of this collection. Did you mean "textile"?',
     );
+  });
+
+  it('names the line of a vocabulary written as one list, and says the key when params.yaml has no such line', () => {
+    const text = '# settings\ncollection:\n  name: Test\n  vocabulary: [coin, mask, "texitle"]\n';
+    expect([...vocabularyEntryLines(text)]).toEqual([
+      ['coin', 4],
+      ['mask', 4],
+      ['texitle', 4],
+    ]);
+    expect(vocabularyEntryLines('not: [valid')).toEqual(new Map());
+    const check = checkVocabulary({
+      labels: ids.map((_, i) => ({ label: labelOf(i), line: i + 2 })),
+      vocabulary: ['coin', 'mask', 'texitle'],
+    });
+    expect(check.message.split('\n')[0]).toBe(
+      'params.yaml (collection.vocabulary): "texitle" — did you mean "textile", the label 10 lines of labels.csv use?',
+    );
+    expect(check.where).toEqual({ file: 'params.yaml' });
   });
 });

@@ -263,26 +263,42 @@ export function vocabularyTypos({
   const unused = new Set(vocabulary.filter((v) => !inUse.has(v)));
   if (unused.size === 0) return [];
   const known = new Set(vocabulary);
-  // Each label outside the vocabulary near one in it, most used first (countLabels' order).
+  const meantBy = new Map<string, string | undefined>();
+  const meantOf = (c: LabelCount) => {
+    if (!meantBy.has(c.label)) meantBy.set(c.label, nearMiss({ label: c.label, count: c.count, vocabulary })?.meant);
+    return meantBy.get(c.label);
+  };
+  // Labels on 2 lines or more (countLabels: most used first) near a vocabulary label no object has. A label on one
+  // line is not searched here: the dataset stage searches each once more (checkLabels), and there may be 100,000.
   const near: (LabelCount & { meant: string })[] = [];
-  let nearLines = 0;
   for (const c of counts) {
-    if (known.has(c.label)) continue;
-    const meant = nearMiss({ label: c.label, count: c.count, vocabulary })?.meant;
-    if (meant === undefined) continue;
-    nearLines += c.count;
-    near.push({ ...c, meant });
+    if (c.count < 2) break;
+    const meant = known.has(c.label) ? undefined : meantOf(c);
+    if (meant !== undefined && unused.has(meant)) near.push({ ...c, meant });
   }
+  if (near.length === 0) return [];
+  // Lines of every label near a vocabulary label: counted only when a label on 2 lines asks (most of them?).
+  let nearLines: number | undefined;
+  const linesNear = () => {
+    nearLines ??= counts.reduce((n, c) => (!known.has(c.label) && meantOf(c) !== undefined ? n + c.count : n), 0);
+    return nearLines;
+  };
   const found = new Map<string, VocabularyTypo>();
   for (const c of near) {
     // A label with spaces around it could not be written in the vocabulary (params.ts refuses it): a slip.
-    if (!unused.has(c.meant) || c.label !== c.label.trim()) continue;
+    if (c.label !== c.label.trim()) continue;
     const typo = found.get(c.meant);
     if (typo) typo.alike.push(c.label);
-    else if (c.count >= TYPO_LINES || (c.count >= 2 && c.count * 2 > nearLines))
+    else if (c.count >= TYPO_LINES || c.count * 2 > linesNear())
       found.set(c.meant, { entry: c.meant, label: c.label, count: c.count, lines: [], alike: [] });
   }
   if (found.size === 0) return [];
+  // Labels on one line near a typo too, searched now that there is one (rare).
+  for (const c of counts) {
+    if (c.count >= 2 || known.has(c.label)) continue;
+    const meant = meantOf(c);
+    if (meant !== undefined) found.get(meant)?.alike.push(c.label);
+  }
   const byLabel = new Map([...found.values()].map((t) => [t.label, t]));
   for (const { label, line } of labels) if (line !== undefined) byLabel.get(label)?.lines.push(line);
   for (const typo of found.values()) typo.lines.sort((a, b) => a - b);

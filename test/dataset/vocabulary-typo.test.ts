@@ -122,4 +122,16 @@ describe('a typo in the vocabulary of params.yaml', () => {
     );
     expect(check.where).toEqual({ file: 'params.yaml' });
   });
+
+  it('in a small collection, takes a label on 2 lines for the vocabulary’s meaning when they are most of the near misses', () => {
+    const used = (label: string, n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({ label, line: from + i }));
+    const vocabulary = ['coin', 'mask', 'texitle'];
+    const typos = (labels: { label: string; line: number }[]) => checkVocabulary({ labels, vocabulary }).typos;
+    expect(typos([...used('coin', 5, 2), ...used('textile', 2, 7)]).map((t) => t.label)).toEqual(['textile']);
+    // 2 of 4 lines near the vocabulary: not most of them, each line keeps its "did you mean".
+    expect(typos([...used('coin', 5, 2), ...used('textile', 2, 7), ...used('Coin', 2, 9)])).toEqual([]);
+    // One line is a slip in labels.csv.
+    expect(typos([...used('coin', 5, 2), ...used('textile', 1, 7)])).toEqual([]);
+  });
 });

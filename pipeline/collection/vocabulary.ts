@@ -1,3 +1,4 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { clip } from '../log.ts';
 
 /*
@@ -32,7 +33,30 @@ export interface VocabularyCheck {
   message: string;
   /** Where the fix most likely belongs, for the warning's annotation: labels.csv at a line, or params.yaml. */
   where: { file: string; line?: number };
+  /** Vocabulary labels no object has, most likely typos of a label many lines use (vocabularyTypos): said first. */
+  typos: VocabularyTypo[];
 }
+
+/**
+ * A label of collection.vocabulary that no object has, a letter or two (or capitals) from a label that many lines of
+ * labels.csv use and that is not in the vocabulary: "texitle" for the "textile" of 50 lines. The typo is most likely
+ * in params.yaml, and those lines are right: advising to correct them to the vocabulary's spelling damaged them.
+ */
+export interface VocabularyTypo {
+  /** The vocabulary label as params.yaml has it. */
+  entry: string;
+  /** The label in use it most likely is. */
+  label: string;
+  /** Lines (objects) with `label`. */
+  count: number;
+  /** Those lines of labels.csv, when known. */
+  lines: number[];
+  /** Other labels in use near `entry` too ("Textile" beside "textile"): after the correction, near `label`. */
+  alike: string[];
+}
+
+/** A label on at least this many lines, near a vocabulary label no object has, is taken for what the vocabulary meant. */
+const TYPO_LINES = 3;
 
 /** A label used by at most this many objects is taken for a slip in labels.csv rather than a new label. */
 const RARE = 2;
@@ -96,6 +120,9 @@ export function checkVocabulary({
   minPerLabel = 2,
   labelsName = 'labels.csv',
   nearMissesSaid = false,
+  entryLines,
+  paramsName = 'params.yaml',
+  findTypos = true,
 }: {
   labels: { label: string; line?: number }[];
   vocabulary: string[];
@@ -105,20 +132,46 @@ export function checkVocabulary({
   labelsName?: string;
   /** The caller says each near miss on its own line (the dataset stage): the message leaves them out. */
   nearMissesSaid?: boolean;
+  /** Each vocabulary label's line in params.yaml (vocabularyEntryLines), to name it in a typo's message. */
+  entryLines?: Map<string, number>;
+  /** How messages call params.yaml (root-relative). */
+  paramsName?: string;
+  /** False for the labels left once the typos are said: they are checked as labels.csv's. */
+  findTypos?: boolean;
 }): VocabularyCheck {
+  const typos = findTypos ? vocabularyTypos({ labels, vocabulary }) : [];
+  if (typos.length > 0) {
+    // Said once, on params.yaml; the rest of the advice is as after the correction (a "did you mean" would otherwise
+    // name the typo, and the suggested vocabulary leave out the label it meant).
+    const corrected = new Map(typos.map((t) => [t.entry, t.label]));
+    const rest = checkVocabulary({
+      labels,
+      vocabulary: vocabulary.map((v) => corrected.get(v) ?? v),
+      minPerLabel,
+      labelsName,
+      nearMissesSaid,
+      findTypos: false,
+    });
+    const first = entryLines?.get(typos[0]!.entry);
+    return {
+      ...rest,
+      // Every label outside the vocabulary, the typo's among them.
+      outside: outsideOf({ labels, counts: countLabels(labels), known: new Set(vocabulary) }),
+      typos,
+      where: first === undefined ? { file: paramsName } : { file: paramsName, line: first },
+      message: [
+        ...typos.map((typo) =>
+          vocabularyTypoMessage({ typo, line: entryLines?.get(typo.entry), labelsName, paramsName }),
+        ),
+        rest.message,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    };
+  }
   const known = new Set(vocabulary);
   const allCounts = countLabels(labels);
-  const linesOf = new Map<string, number[]>();
-  for (const { label, line } of labels) {
-    if (line === undefined || known.has(label)) continue;
-    // Pushed, not copied: copying the list at each line took minutes for 100,000 lines of one label.
-    const list = linesOf.get(label);
-    if (list) list.push(line);
-    else linesOf.set(label, [line]);
-  }
-  const outside = allCounts
-    .filter((c) => !known.has(c.label))
-    .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
+  const outside = outsideOf({ labels, counts: allCounts, known });
   // The minimum that applies here: in a small collection (fewer than two labels reach minPerLabel), 2.
   const learnAt = learnableLabels({ counts: allCounts, minPerLabel }).min;
   const near = outside.flatMap((c) => {
@@ -148,7 +201,7 @@ export function checkVocabulary({
       ? { file: labelsName, line: firstLine(nearMisses) }
       : whereToFix({ outside: others.length > 0 ? others : outside, labelsName });
   const missLines = nearMissesSaid ? [] : nearMisses.map((c) => didYouMean({ ...c, labelsName }));
-  const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where };
+  const result = { outside, nearMisses, suggested, nearDuplicates: duplicates, where, typos: [] };
   if (others.length === 0)
     return { ...result, message: missLines.join('\n') || slipsSummary({ nearMisses, labelsName }) };
   return {
@@ -168,6 +221,140 @@ export function checkVocabulary({
       }),
     ].join('\n'),
   };
+}
+
+/** The labels in use outside the vocabulary, most used first, each with its labels.csv lines when known. */
+function outsideOf({
+  labels,
+  counts,
+  known,
+}: {
+  labels: { label: string; line?: number }[];
+  counts: LabelCount[];
+  known: Set<string>;
+}): (LabelCount & { lines: number[] })[] {
+  const linesOf = new Map<string, number[]>();
+  for (const { label, line } of labels) {
+    if (line === undefined || known.has(label)) continue;
+    // Pushed, not copied: copying the list at each line took minutes for 100,000 lines of one label.
+    const list = linesOf.get(label);
+    if (list) list.push(line);
+    else linesOf.set(label, [line]);
+  }
+  return counts
+    .filter((c) => !known.has(c.label))
+    .map((c) => ({ ...c, lines: (linesOf.get(c.label) ?? []).sort((a, b) => a - b) }));
+}
+
+/**
+ * The vocabulary labels that no object has and that are most likely typos of a label in use (VocabularyTypo): that
+ * label is a near miss of exactly this vocabulary label (nearMiss) and is used on at least TYPO_LINES lines, or on 2
+ * that are most of the lines a near miss is on. Vocabulary order.
+ */
+export function vocabularyTypos({
+  labels,
+  vocabulary,
+}: {
+  labels: { label: string; line?: number }[];
+  vocabulary: string[];
+}): VocabularyTypo[] {
+  const counts = countLabels(labels);
+  const inUse = new Set(counts.map((c) => c.label));
+  const unused = new Set(vocabulary.filter((v) => !inUse.has(v)));
+  if (unused.size === 0) return [];
+  const known = new Set(vocabulary);
+  const meantBy = new Map<string, string | undefined>();
+  const meantOf = (c: LabelCount) => {
+    if (!meantBy.has(c.label)) meantBy.set(c.label, nearMiss({ label: c.label, count: c.count, vocabulary })?.meant);
+    return meantBy.get(c.label);
+  };
+  // Labels on 2 lines or more (countLabels: most used first) near a vocabulary label no object has. A label on one
+  // line is not searched here: the dataset stage searches each once more (checkLabels), and there may be 100,000.
+  const near: (LabelCount & { meant: string })[] = [];
+  for (const c of counts) {
+    if (c.count < 2) break;
+    const meant = known.has(c.label) ? undefined : meantOf(c);
+    if (meant !== undefined && unused.has(meant)) near.push({ ...c, meant });
+  }
+  if (near.length === 0) return [];
+  // Lines of every label near a vocabulary label: counted only when a label on 2 lines asks (most of them?).
+  let nearLines: number | undefined;
+  const linesNear = () => {
+    nearLines ??= counts.reduce((n, c) => (!known.has(c.label) && meantOf(c) !== undefined ? n + c.count : n), 0);
+    return nearLines;
+  };
+  const found = new Map<string, VocabularyTypo>();
+  for (const c of near) {
+    // A label with spaces around it could not be written in the vocabulary (params.ts refuses it): a slip.
+    if (c.label !== c.label.trim()) continue;
+    const typo = found.get(c.meant);
+    if (typo) typo.alike.push(c.label);
+    else if (c.count >= TYPO_LINES || c.count * 2 > linesNear())
+      found.set(c.meant, { entry: c.meant, label: c.label, count: c.count, lines: [], alike: [] });
+  }
+  if (found.size === 0) return [];
+  // Labels on one line near a typo too, searched now that there is one (rare).
+  for (const c of counts) {
+    if (c.count >= 2 || known.has(c.label)) continue;
+    const meant = meantOf(c);
+    if (meant !== undefined) found.get(meant)?.alike.push(c.label);
+  }
+  const byLabel = new Map([...found.values()].map((t) => [t.label, t]));
+  for (const { label, line } of labels) if (line !== undefined) byLabel.get(label)?.lines.push(line);
+  for (const typo of found.values()) typo.lines.sort((a, b) => a - b);
+  return vocabulary.flatMap((v) => found.get(v) ?? []);
+}
+
+/**
+ * `params.yaml:12: "texitle" — did you mean "textile", the label 50 lines of labels.csv use?`, then why it matters
+ * and what to do, either way.
+ */
+export function vocabularyTypoMessage({
+  typo,
+  line,
+  labelsName = 'labels.csv',
+  paramsName = 'params.yaml',
+}: {
+  typo: VocabularyTypo;
+  /** The line of `typo.entry` in params.yaml, when known. */
+  line?: number;
+  labelsName?: string;
+  paramsName?: string;
+}): string {
+  const { entry, label, count } = typo;
+  const n = `${count} ${count === 1 ? 'line' : 'lines'}`;
+  const at = line === undefined ? '' : `, line ${line}`;
+  return (
+    `${paramsName}${line === undefined ? ' (collection.vocabulary)' : `:${line}`}: "${clip(entry)}" — did you mean ` +
+    `"${clip(label)}", the label ${n} of ${labelsName} use?\n` +
+    `No object has "${clip(entry)}", so those ${count} object${count === 1 ? '' : 's'} would be left out of ` +
+    `training. The typo is most likely in ${paramsName}: correct "${clip(entry)}" to "${clip(label)}" there ` +
+    `(collection.vocabulary${at}) and leave ${labelsName} as it is. If "${clip(label)}" is a label of its own beside ` +
+    `"${clip(entry)}", add it to collection.vocabulary as well.`
+  );
+}
+
+/**
+ * Each label of collection.vocabulary with its line in params.yaml's text, for messages that name the line; labels
+ * read in the form parseParams gives them (NFC). Empty when the text is not YAML or has no such list.
+ */
+export function vocabularyEntryLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  try {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    const collection = isMap(doc.contents) ? doc.contents.get('collection', true) : undefined;
+    const list = isMap(collection) ? collection.get('vocabulary', true) : undefined;
+    if (!isSeq(list)) return lines;
+    for (const item of list.items) {
+      if (!isScalar(item) || item.range === undefined || item.range === null) continue;
+      const label = String(item.value).normalize('NFC');
+      if (!lines.has(label)) lines.set(label, lineCounter.linePos(item.range[0]).line);
+    }
+  } catch {
+    // A params.yaml that cannot be read gives no lines; loadParams says why.
+  }
+  return lines;
 }
 
 /** The vocabulary label `label` is a near miss of (capitals, spaces, a letter or two), when exactly one is. */

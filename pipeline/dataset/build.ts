@@ -3,7 +3,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
 import { compareIds } from '../collection/index.ts';
-import { checkVocabulary, minObjectsPerLabel } from '../collection/vocabulary.ts';
+import {
+  checkVocabulary,
+  minObjectsPerLabel,
+  type VocabularyTypo,
+  vocabularyEntryLines,
+  vocabularyTypoMessage,
+  vocabularyTypos,
+} from '../collection/vocabulary.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { hashTree, mapPool } from '../data/hash.ts';
 import { stateFileOf } from '../data/ops.ts';
@@ -20,6 +27,7 @@ import {
   loadAnalysesChecked,
   saveAnalyses,
 } from './analyse.ts';
+import { imageNames, twinsNamed } from './image-names.ts';
 import {
   type DecodeFailure,
   decodeFailureError,
@@ -85,6 +93,11 @@ export async function buildDataset({
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+  const objectIds = new Set(read.objects.map((o) => o.id));
+  // A vocabulary label no object has, a letter from a label many lines use ("texitle" for "textile"): the typo is in
+  // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.
+  const typos = vocabularyTypos({ labels: labels.filter((l) => objectIds.has(l.objectId)), vocabulary });
+  if (typos.length > 0) throw await vocabularyTypoError({ ws, typos, labelsName });
   // data/ (and so objects.csv) is never in a pull request's diff; labels.csv is: image problems of a
   // labelled object also carry its labels.csv line, where CI can annotate them.
   const labelLineOf = firstLabelLines({ labels });
@@ -95,11 +108,17 @@ export async function buildDataset({
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
   const imagePath = (image: string) => path.posix.normalize(image.split('\\').join('/'));
+  // The file each image path names, under its name on disk: "Café" composed in the table, decomposed on disk.
+  const names = imageNames(md5Of.keys());
+  const onDisk = (image: string): string | undefined => {
+    const found = image ? names.resolve(imagePath(image)) : undefined;
+    return found && 'relpath' in found ? found.relpath : undefined;
+  };
   // Never read: a link committed to git can lead to any file on this computer (links.ts).
   const outside = await linksOutside({
     dir: ws.data,
     cacheDir: (await readDvcConfig({ root: ws.root })).cacheDir,
-    relpaths: read.objects.filter((o) => o.image && md5Of.has(imagePath(o.image))).map((o) => imagePath(o.image)),
+    relpaths: read.objects.flatMap((o) => onDisk(o.image) ?? []),
   });
 
   // Objects with an image file.
@@ -128,28 +147,58 @@ export async function buildDataset({
         ...where,
       });
       unpictured.push(object);
-    } else if (!md5Of.has(relpath)) {
-      // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
-      const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
-      issues.push({
-        code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
-        message: link
-          ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
-          : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath}).`,
-        ...where,
-      });
-      unpictured.push(object);
-    } else if (outside.has(relpath)) {
-      issues.push({
-        code: 'IMAGE_LINK_OUTSIDE',
-        message: `${objectsName}:${line}: object "${object.id}": ${linkOutsideMessage(relpath, outside.get(relpath))}`,
-        ...where,
-      });
-      unpictured.push(object);
     } else {
-      withImage.push({ object, relpath, md5: md5Of.get(relpath)! });
+      const found = names.resolve(relpath);
+      if (found && 'twins' in found) {
+        // Not guessed: the two look the same, and may be two photographs.
+        issues.push({
+          code: 'OBJECT_NO_IMAGE',
+          message:
+            `${objectsName}:${line}: the image of object "${object.id}" (data/${relpath}) is not clear: ` +
+            `${found.twins.length} files in data/ match it, ${twinsNamed(found.twins)}, one name with its accented ` +
+            'letters stored in different ways. Keep the right one and delete the others, then run ' +
+            '"npx vitrine data add".',
+          ...where,
+        });
+        unpictured.push(object);
+      } else if (!found) {
+        // A link in the way (a linked folder, a link leading nowhere) is said as such: the file is not "missing".
+        const link = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath });
+        issues.push({
+          code: link ? 'IMAGE_LINK_NOT_FOLLOWED' : 'OBJECT_NO_IMAGE',
+          message: link
+            ? `${objectsName}:${line}: object "${object.id}": ${link.said}. ${link.advice}`
+            : `${objectsName}:${line}: the image of object "${object.id}" is missing (no file data/${relpath})` +
+              otherCaseHint(names.otherCase(relpath)),
+          ...where,
+        });
+        unpictured.push(object);
+      } else if (outside.has(found.relpath)) {
+        issues.push({
+          code: 'IMAGE_LINK_OUTSIDE',
+          message:
+            `${objectsName}:${line}: object "${object.id}": ` +
+            linkOutsideMessage(found.relpath, outside.get(found.relpath)),
+          ...where,
+        });
+        unpictured.push(object);
+      } else {
+        // Found in another Unicode form: the dataset names the file as it is on disk, which later stages read.
+        const named = found.relpath === relpath ? object : { ...object, image: found.relpath };
+        withImage.push({ object: named, relpath: found.relpath, md5: md5Of.get(found.relpath)! });
+      }
     }
   }
+  const twins = names.twins.filter((group) => group.some((name) => IMAGE_FILE.test(name)));
+  if (twins.length > 0)
+    log.warn(
+      `data/ holds ${twins.length === 1 ? 'a file name' : `${twins.length} file names`} stored two ways: ` +
+        `${twins.slice(0, 3).map(twinsNamed).join('; ')}${twins.length > 3 ? `; and ${twins.length - 3} more` : ''}. ` +
+        'They look the same, and their accented letters are stored differently (composed, or a letter and an ' +
+        'accent, as a Mac saves names): here they are different files, on a Mac one of them would replace the other. ' +
+        'Keep one of each and delete the others, then run "npx vitrine data add".',
+      { file: objectsName },
+    );
 
   const used = new Set(withImage.map((w) => w.relpath));
   const unused = tree.entries.filter((e) => IMAGE_FILE.test(e.relpath) && !used.has(e.relpath));
@@ -188,7 +237,6 @@ export async function buildDataset({
     return false;
   });
 
-  const objectIds = new Set(read.objects.map((o) => o.id));
   const minPerLabel = minObjectsPerLabel({ minTestPerClass: p.min_test_per_class, testShare: p.split.test });
   const labelCheck = checkLabels({ labels, blanks, objectIds, vocabulary, name: labelsName, minPerLabel });
   // A loop, not push(...): 140,000 lines naming unknown objects overflowed the stack as arguments.
@@ -393,6 +441,47 @@ export async function analyseImages({
     progress.done();
   }
   return { previous, unreadable, analyses, failures, analysed: toAnalyse.length, refreshed };
+}
+
+/** `: did you mean data/images/DM-0008.jpg? …` for a missing path that differs from files only in capitals. */
+function otherCaseHint(files: string[]): string {
+  if (files.length === 0) return '.';
+  const named = files.slice(0, 3).map((f) => `data/${f}`);
+  return (
+    `: did you mean ${named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} or ${named.at(-1)}`}? ` +
+    'Names must match in capitals too (the computers that run Vitrine tell them apart): correct the image path ' +
+    `(in the export, then "npx vitrine import" again), or rename the file.`
+  );
+}
+
+/**
+ * VOCABULARY_TYPO: each typo of collection.vocabulary on its line of params.yaml. Whatever dataset.on_invalid says:
+ * it skips rows with a problem, and these rows are right; skipping them would train without one of the labels.
+ */
+async function vocabularyTypoError({
+  ws,
+  typos,
+  labelsName,
+}: {
+  ws: Workspace;
+  typos: VocabularyTypo[];
+  labelsName: string;
+}): Promise<VitrineError> {
+  const paramsName = rel(ws, ws.params);
+  const text = await readFile(ws.params, 'utf8').catch(() => '');
+  const lines = vocabularyEntryLines(text);
+  const left = typos.reduce((n, t) => n + t.count, 0);
+  const message = [
+    ...typos.map((typo) => vocabularyTypoMessage({ typo, line: lines.get(typo.entry), labelsName, paramsName })),
+    `The dataset stops here rather than leave ${left} labelled object${left === 1 ? '' : 's'} out of training. ` +
+      'After the correction, run "npx vitrine run dataset" again.',
+  ].join('\n');
+  const line = lines.get(typos[0]!.entry);
+  return new VitrineError('VOCABULARY_TYPO', message, {
+    file: paramsName,
+    ...(line === undefined ? {} : { line }),
+    typos: typos.map(({ entry, label, count }) => ({ entry, label, count })),
+  });
 }
 
 /** Labels exist but none reached the dataset: say why, by kind of problem, instead of training on nothing. */

@@ -56,19 +56,23 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   if (p.missing.length === 0) return;
   // Only files the collection uses matter: a re-import removes the images of objects that left the export
   // from data/ before anyone runs "data add", and pulling them back would be the wrong advice.
+  // Compared in one Unicode form: the table may spell "Café" composed and data.dvc record the Mac's decomposed name
+  // (the dataset reads one as the other, image-names.ts).
   const needed = new Set(['objects.csv']);
   const { objects } = await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' });
   const objectOf = new Map<string, string>();
   for (const o of objects) {
     if (!o.image) continue;
-    const relpath = path.posix.normalize(o.image.split('\\').join('/'));
+    const relpath = path.posix.normalize(o.image.split('\\').join('/')).normalize('NFC');
     needed.add(relpath);
     if (!objectOf.has(relpath)) objectOf.set(relpath, o.id);
   }
-  const missing = p.missing.filter((f) => needed.has(f));
+  const isNeeded = (f: string) => needed.has(f.normalize('NFC'));
+  const objectOfFile = (f: string) => objectOf.get(f.normalize('NFC'));
+  const missing = p.missing.filter(isNeeded);
   const notFetched = new Set(p.notFetched ?? []);
   // Files no object uses, never fetched (a pull cut short): the dataset is whole, but data/ is not what data.dvc says.
-  const unused = p.missing.filter((f) => !needed.has(f) && notFetched.has(f));
+  const unused = p.missing.filter((f) => !isNeeded(f) && notFetched.has(f));
   if (unused.length > 0) {
     const one = unused.length === 1;
     log.warn(
@@ -91,7 +95,7 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
     const said = await Promise.all(
       linked.slice(0, EXAMPLES).map(async (f) => {
         const words = await linkOnTheWay({ dir: ws.data, root: ws.root, relpath: f });
-        return `object "${objectOf.get(f) ?? f}": ${words?.said ?? `data/${f} is behind a link`}`;
+        return `object "${objectOfFile(f) ?? f}": ${words?.said ?? `data/${f} is behind a link`}`;
       }),
     );
     const folders = linked.some((f) => !broken.has(f));
@@ -103,7 +107,7 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
           linked.length > EXAMPLES ? `; and ${linked.length - EXAMPLES} more` : ''
         }. Put the ${folders ? 'folders and images' : 'images'} themselves (files, not links) in data/ in place ` +
         'of the links, then run "npx vitrine data add" and run again.',
-      { file: 'data.dvc', missing: missing.length, object: objectOf.get(linked[0]!), path: `data/${linked[0]}` },
+      { file: 'data.dvc', missing: missing.length, object: objectOfFile(linked[0]!), path: `data/${linked[0]}` },
     );
   }
   const examples = missing.slice(0, EXAMPLES).map((f) => `data/${f}`);

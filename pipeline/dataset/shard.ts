@@ -9,6 +9,7 @@ import { inShard, type Shard } from '../shard/assign.ts';
 import { addImageCaches } from '../shard/image-caches.ts';
 import type { ImageAnalysis } from './analyse.ts';
 import { analyseImages, analysisSettings } from './build.ts';
+import { imageNames } from './image-names.ts';
 import { type DecodeFailure, decodeFailureOf } from './images.ts';
 import { linksOutside } from './links.ts';
 import { assignSplits } from './split.ts';
@@ -60,11 +61,14 @@ export async function analyseShard({
   const { labels, blanks } = await readLabelsChecked({ file: ws.labels, name: rel(ws, ws.labels) });
   const tree = await hashTree({ dir: ws.data, stateFile: stateFileOf(ws.root) });
   const md5Of = new Map(tree.entries.map((e) => [e.relpath, e.md5]));
+  // As the final job finds them (build.ts): a path in another Unicode form than the file's name is that file.
+  const names = imageNames(md5Of.keys());
   let mine: { id: string; md5: string; relpath: string }[] = [];
   for (const object of read.objects) {
-    const relpath = path.posix.normalize(object.image.split('\\').join('/'));
-    const md5 = object.image ? md5Of.get(relpath) : undefined;
-    if (md5 && inShard({ md5, shard })) mine.push({ id: object.id, md5, relpath });
+    const found = object.image ? names.resolve(path.posix.normalize(object.image.split('\\').join('/'))) : undefined;
+    const relpath = found && 'relpath' in found ? found.relpath : undefined;
+    const md5 = relpath === undefined ? undefined : md5Of.get(relpath);
+    if (relpath !== undefined && md5 && inShard({ md5, shard })) mine.push({ id: object.id, md5, relpath });
   }
   // Links leading outside data/ are never read; the final job reports them (links.ts).
   const { cacheDir } = await readDvcConfig({ root: ws.root });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unusablePhotosSection } from '../../pipeline/report/photos.ts';
 import { headline, renderMarkdown } from '../../pipeline/report/render.ts';
 import type { ReportJson } from '../../pipeline/report/types.ts';
 import type { Metrics } from '../../pipeline/types.ts';
@@ -113,6 +114,8 @@ const reportSchema = z.object({
           skipped: z.boolean().optional(),
           thumbnailUrl: str.nullable(),
           pageUrl: str.nullable(),
+          // Its photograph cannot be used, so no model learnt the label: why, in plain words.
+          photoUnusable: str.optional(),
         }),
       )
       .max(100_000),
@@ -126,6 +129,25 @@ const reportSchema = z.object({
     // The dataset stage had not run since the change: said so, not blamed on the stage.
     datasetStale: z.boolean().optional(),
   }),
+  // Photographs the dataset stage could not use, listed near the top of the comment.
+  unusablePhotos: z
+    .object({
+      objects: z
+        .array(
+          z.object({
+            id: str,
+            title: str,
+            file: str.nullable(),
+            code: str,
+            reason: str,
+            labelled: z.boolean(),
+            newInChange: z.boolean().nullable(),
+          }),
+        )
+        .max(100_000),
+      comparedWithBase: z.boolean(),
+    })
+    .optional(),
   lineage: z.object({
     data: str,
     labelsHash: str,
@@ -254,6 +276,8 @@ function rebuild({
     drift: null,
     collectionName: report.collectionName ?? 'the collection',
     maxLabelChanges,
+    // Photographs the change made unusable, as the trusted run lists them (values escaped by the section).
+    sections: { afterIntro: [unusablePhotosSection(trusted.unusablePhotos ?? null)].filter(Boolean) },
   });
   return { markdown, report: trusted, reason: '' };
 }

@@ -121,6 +121,26 @@ describe("the fork's comment", () => {
     }
     const badJson = forkReport({ reportJson: 'x# **✅ Better', metricsJson });
     expect(badJson.reason).toBe('Its report.json is not valid JSON.');
+    // Photographs the fork's change made unusable are listed in its comment too (the schema dropped them before).
+    const broken = JSON.parse(reportJson);
+    broken.unusablePhotos = {
+      comparedWithBase: true,
+      objects: [
+        {
+          id: 'DM-0001',
+          title: 'Bowl',
+          file: 'data/images/DM-0001.jpg',
+          code: 'IMAGE_UNREADABLE',
+          reason: 'the file cannot be read as a picture',
+          labelled: true,
+          newInChange: true,
+        },
+      ],
+    };
+    const withPhotos = forkReport({ reportJson: JSON.stringify(broken), metricsJson });
+    expect(withPhotos.rebuilt).toBe(true);
+    expect(withPhotos.markdown).toContain('### Photographs that cannot be used');
+    expect(withPhotos.markdown).toContain('DM-0001.jpg');
   });
 
   it("answers with a short failure naming the problem when report.json is not Vitrine's, never with the fork's words", () => {

@@ -47152,7 +47152,13 @@ var evaluateParams = external_exports.strictObject({
    * this many (every object is still predicted and scored). Keeps a large collection's pull request
    * within minutes. 0: all.
    */
-  cv_max_objects: external_exports.int().min(0).default(1e4)
+  cv_max_objects: external_exports.int().min(0).default(1e4),
+  /**
+   * Smallest change in the average probability of each object's label, judged on every labelled object, that is
+   * called better or worse. Over hundreds of objects a change of a point can be significant yet matter to no one
+   * (a few new odd photographs make the model a little less sure of everything); it is reported as too small.
+   */
+  min_difference: fraction.default(0.02)
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */
@@ -47327,6 +47333,29 @@ function validateParams({
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
   ${problems.join("\n  ")}`, { file: file2, problems });
 }
+function parseParamsFile({ text: text2, name }) {
+  const params = parseParams({ text: text2, name });
+  const nothing = holdsNothing(text2);
+  if (nothing) throw emptyParams({ name, emptySections: nothing.emptySections });
+  return params;
+}
+function holdsNothing(text2) {
+  const raw = (0, import_yaml.parseDocument)(text2).toJS();
+  if (raw === null || raw === void 0) return { emptySections: [] };
+  if (typeof raw !== "object" || Array.isArray(raw)) return null;
+  const sections = Object.entries(raw);
+  const empty = ([, v]) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+  return sections.every(empty) ? { emptySections: sections.map(([k]) => k) } : null;
+}
+function emptyParams({ name, emptySections }) {
+  const quoted = emptySections.map((s) => `"${clip(s)}"`);
+  const why = quoted.length === 0 ? "it is empty or only comments" : quoted.length === 1 ? `its only section, ${quoted[0]}, is empty` : `its sections ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)} are empty`;
+  return new VitrineError(
+    "PARAMS_EMPTY",
+    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels. Run \`vitrine init\` to write one for your collection, or write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.`,
+    { file: name, emptySections }
+  );
+}
 function parseParams({ text: text2, name }) {
   const lineCounter = new import_yaml.LineCounter();
   let doc;
@@ -47341,7 +47370,7 @@ function parseParams({ text: text2, name }) {
     const key = first.code === "DUPLICATE_KEY" ? keyPathAt({ doc, offset: first.pos[0] }) : void 0;
     const source = line ? text2.split(/\r?\n/)[line - 1] ?? "" : "";
     const colon = /^\s*(?:-\s+)?([\w.-]+):\s+[^'"\s][^#]*?:\s/.exec(source);
-    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in quotes, e.g. ${colon[1]}: "${clip(source.slice(source.indexOf(":") + 1).trim())}".` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
+    const problem = key ? `${key.path} appears twice: ${key.section ? `put its keys under one "${key.name}:"` : "keep one of the two lines"}.` : colon ? `the value of "${colon[1]}" contains ": ", which YAML reads as the start of another setting: put the value in single quotes, e.g. ${colon[1]}: ${singleQuoted(source.slice(source.indexOf(":") + 1))} (inside single quotes, write a single quote twice: 'd''Orsay').` : `not valid YAML: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}.`;
     throw new VitrineError("PARAMS_YAML", `${name}${line ? `:${line}` : ""}: ${problem}`, { file: name, line });
   }
   const extra = yamlExtra({ text: text2, doc, lineCounter });
@@ -47394,6 +47423,10 @@ function parseParams({ text: text2, name }) {
     );
   }
   return validateParams({ raw, file: name, lineOf, sourceOf });
+}
+function singleQuoted(written) {
+  const value = written.replace(/\s+#(\s.*)?$/, "").trim();
+  return `'${clip(value).replaceAll("'", "''")}'`;
 }
 var DISPLAY_TEXT = /* @__PURE__ */ new Set(["name", "licence", "title", "description"]);
 function hashInValue({
@@ -47678,6 +47711,7 @@ var VERDICT_SETTINGS = {
     "evaluate.bootstrap",
     "evaluate.folds",
     "evaluate.cv_max_objects",
+    "evaluate.min_difference",
     "train.seed",
     // The status that carries the gate (branch protection requires it by name).
     "report.status_context"
@@ -47852,9 +47886,10 @@ function paramsProblems({
 }) {
   let params;
   try {
-    params = parseParams({ text: head, name: "params.yaml" });
+    params = parseParamsFile({ text: head, name: "params.yaml" });
   } catch (error63) {
-    if (isVitrineError(error63, "PARAMS_YAML")) return [shortQuotes(messageOf(error63))];
+    if (isVitrineError(error63, "PARAMS_YAML") || isVitrineError(error63, "PARAMS_EMPTY"))
+      return [shortQuotes(messageOf(error63))];
     const each = isVitrineError(error63, "PARAMS_INVALID") ? error63.data.problems : null;
     const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml(:\d+)?: /, "")}`) : [messageOf(error63)];
     return problems2.map(shortQuotes);
@@ -47899,11 +47934,11 @@ function withBaseGate({
   baseName,
   doesNot = VERDICT_SETTINGS.doesNot
 }) {
-  const now = parseParams({ text: head, name: "params.yaml" });
+  const now = head === null ? validateParams({ raw: {} }) : parseParamsFile({ text: head, name: "params.yaml" });
   const before = baseParams({ base, baseName });
   const changes = gateKeys({ base: before, head: now, doesNot }).map((key) => ({ key, base: at(before, key), head: at(now, key) })).filter((c) => !isDeepStrictEqual(c.base, c.head));
-  if (changes.length === 0) return { text: head, changes };
-  const doc = (0, import_yaml2.parseDocument)(head);
+  if (changes.length === 0) return { text: head ?? "", changes };
+  const doc = (0, import_yaml2.parseDocument)(head ?? "");
   expandAliases(doc);
   for (const c of changes) doc.setIn(c.key.split("."), doc.createNode(c.base));
   const text2 = doc.toString();

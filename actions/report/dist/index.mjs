@@ -982,7 +982,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1042,7 +1042,7 @@ var require_util = __commonJS({
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url2 += "?" + stringified;
       }
@@ -16249,7 +16249,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16307,7 +16307,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -16453,7 +16453,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16496,7 +16496,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
+      const str2 = stringify2(cookie);
       if (str2) {
         headers.append("Set-Cookie", str2);
       }
@@ -21019,7 +21019,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -21048,7 +21048,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -21058,7 +21058,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -21080,7 +21080,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -21132,7 +21132,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -21273,7 +21273,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -21309,7 +21309,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -21376,12 +21376,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -21406,7 +21406,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -21473,7 +21473,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -22834,7 +22834,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22849,7 +22849,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22871,7 +22871,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22879,7 +22879,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -25015,7 +25015,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -25068,7 +25068,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -26779,7 +26779,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26798,7 +26798,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26820,10 +26820,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -26876,6 +26876,313 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit3.visit;
     exports.visitAsync = visit3.visitAsync;
+  }
+});
+
+// node_modules/simple-concat/index.js
+var require_simple_concat = __commonJS({
+  "node_modules/simple-concat/index.js"(exports, module) {
+    module.exports = function(stream, cb) {
+      var chunks = [];
+      stream.on("data", function(chunk) {
+        chunks.push(chunk);
+      });
+      stream.once("end", function() {
+        if (cb) cb(null, Buffer.concat(chunks));
+        cb = null;
+      });
+      stream.once("error", function(err) {
+        if (cb) cb(err);
+        cb = null;
+      });
+    };
+  }
+});
+
+// node_modules/mimic-response/index.js
+var require_mimic_response = __commonJS({
+  "node_modules/mimic-response/index.js"(exports, module) {
+    "use strict";
+    var knownProperties = [
+      "aborted",
+      "complete",
+      "headers",
+      "httpVersion",
+      "httpVersionMinor",
+      "httpVersionMajor",
+      "method",
+      "rawHeaders",
+      "rawTrailers",
+      "setTimeout",
+      "socket",
+      "statusCode",
+      "statusMessage",
+      "trailers",
+      "url"
+    ];
+    module.exports = (fromStream, toStream) => {
+      if (toStream._readableState.autoDestroy) {
+        throw new Error("The second stream must have the `autoDestroy` option set to `false`");
+      }
+      const fromProperties = new Set(Object.keys(fromStream).concat(knownProperties));
+      const properties = {};
+      for (const property of fromProperties) {
+        if (property in toStream) {
+          continue;
+        }
+        properties[property] = {
+          get() {
+            const value = fromStream[property];
+            const isFunction = typeof value === "function";
+            return isFunction ? value.bind(fromStream) : value;
+          },
+          set(value) {
+            fromStream[property] = value;
+          },
+          enumerable: true,
+          configurable: false
+        };
+      }
+      Object.defineProperties(toStream, properties);
+      fromStream.once("aborted", () => {
+        toStream.destroy();
+        toStream.emit("aborted");
+      });
+      fromStream.once("close", () => {
+        if (fromStream.complete) {
+          if (toStream.readable) {
+            toStream.once("end", () => {
+              toStream.emit("close");
+            });
+          } else {
+            toStream.emit("close");
+          }
+        } else {
+          toStream.emit("close");
+        }
+      });
+      return toStream;
+    };
+  }
+});
+
+// node_modules/decompress-response/index.js
+var require_decompress_response = __commonJS({
+  "node_modules/decompress-response/index.js"(exports, module) {
+    "use strict";
+    var { Transform, PassThrough } = __require("stream");
+    var zlib = __require("zlib");
+    var mimicResponse = require_mimic_response();
+    module.exports = (response) => {
+      const contentEncoding = (response.headers["content-encoding"] || "").toLowerCase();
+      if (!["gzip", "deflate", "br"].includes(contentEncoding)) {
+        return response;
+      }
+      const isBrotli = contentEncoding === "br";
+      if (isBrotli && typeof zlib.createBrotliDecompress !== "function") {
+        response.destroy(new Error("Brotli is not supported on Node.js < 12"));
+        return response;
+      }
+      let isEmpty = true;
+      const checker = new Transform({
+        transform(data, _encoding, callback) {
+          isEmpty = false;
+          callback(null, data);
+        },
+        flush(callback) {
+          callback();
+        }
+      });
+      const finalStream = new PassThrough({
+        autoDestroy: false,
+        destroy(error63, callback) {
+          response.destroy();
+          callback(error63);
+        }
+      });
+      const decompressStream = isBrotli ? zlib.createBrotliDecompress() : zlib.createUnzip();
+      decompressStream.once("error", (error63) => {
+        if (isEmpty && !response.readable) {
+          finalStream.end();
+          return;
+        }
+        finalStream.destroy(error63);
+      });
+      mimicResponse(response, finalStream);
+      response.pipe(checker).pipe(decompressStream).pipe(finalStream);
+      return finalStream;
+    };
+  }
+});
+
+// node_modules/wrappy/wrappy.js
+var require_wrappy = __commonJS({
+  "node_modules/wrappy/wrappy.js"(exports, module) {
+    module.exports = wrappy;
+    function wrappy(fn, cb) {
+      if (fn && cb) return wrappy(fn)(cb);
+      if (typeof fn !== "function")
+        throw new TypeError("need wrapper function");
+      Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
+      });
+      return wrapper;
+      function wrapper() {
+        var args = new Array(arguments.length);
+        for (var i = 0; i < args.length; i++) {
+          args[i] = arguments[i];
+        }
+        var ret = fn.apply(this, args);
+        var cb2 = args[args.length - 1];
+        if (typeof ret === "function" && ret !== cb2) {
+          Object.keys(cb2).forEach(function(k) {
+            ret[k] = cb2[k];
+          });
+        }
+        return ret;
+      }
+    }
+  }
+});
+
+// node_modules/once/once.js
+var require_once = __commonJS({
+  "node_modules/once/once.js"(exports, module) {
+    var wrappy = require_wrappy();
+    module.exports = wrappy(once);
+    module.exports.strict = wrappy(onceStrict);
+    once.proto = once(function() {
+      Object.defineProperty(Function.prototype, "once", {
+        value: function() {
+          return once(this);
+        },
+        configurable: true
+      });
+      Object.defineProperty(Function.prototype, "onceStrict", {
+        value: function() {
+          return onceStrict(this);
+        },
+        configurable: true
+      });
+    });
+    function once(fn) {
+      var f = function() {
+        if (f.called) return f.value;
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      f.called = false;
+      return f;
+    }
+    function onceStrict(fn) {
+      var f = function() {
+        if (f.called)
+          throw new Error(f.onceError);
+        f.called = true;
+        return f.value = fn.apply(this, arguments);
+      };
+      var name = fn.name || "Function wrapped with `once`";
+      f.onceError = name + " shouldn't be called more than once";
+      f.called = false;
+      return f;
+    }
+  }
+});
+
+// node_modules/simple-get/index.js
+var require_simple_get = __commonJS({
+  "node_modules/simple-get/index.js"(exports, module) {
+    module.exports = simpleGet;
+    var concat = require_simple_concat();
+    var decompressResponse = require_decompress_response();
+    var http = __require("http");
+    var https = __require("https");
+    var once = require_once();
+    var querystring = __require("querystring");
+    var url2 = __require("url");
+    var isStream = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
+    function simpleGet(opts, cb) {
+      opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
+      cb = once(cb);
+      if (opts.url) {
+        const { hostname: hostname3, port, protocol: protocol2, auth, path: path3 } = url2.parse(opts.url);
+        delete opts.url;
+        if (!hostname3 && !port && !protocol2 && !auth) opts.path = path3;
+        else Object.assign(opts, { hostname: hostname3, port, protocol: protocol2, auth, path: path3 });
+      }
+      const headers = { "accept-encoding": "gzip, deflate" };
+      if (opts.headers) Object.keys(opts.headers).forEach((k) => headers[k.toLowerCase()] = opts.headers[k]);
+      opts.headers = headers;
+      let body;
+      if (opts.body) {
+        body = opts.json && !isStream(opts.body) ? JSON.stringify(opts.body) : opts.body;
+      } else if (opts.form) {
+        body = typeof opts.form === "string" ? opts.form : querystring.stringify(opts.form);
+        opts.headers["content-type"] = "application/x-www-form-urlencoded";
+      }
+      if (body) {
+        if (!opts.method) opts.method = "POST";
+        if (!isStream(body)) opts.headers["content-length"] = Buffer.byteLength(body);
+        if (opts.json && !opts.form) opts.headers["content-type"] = "application/json";
+      }
+      delete opts.body;
+      delete opts.form;
+      if (opts.json) opts.headers.accept = "application/json";
+      if (opts.method) opts.method = opts.method.toUpperCase();
+      const originalHost = opts.hostname;
+      const protocol = opts.protocol === "https:" ? https : http;
+      const req = protocol.request(opts, (res) => {
+        if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+          opts.url = res.headers.location;
+          delete opts.headers.host;
+          res.resume();
+          const redirectHost = url2.parse(opts.url).hostname;
+          if (redirectHost !== null && redirectHost !== originalHost) {
+            delete opts.headers.cookie;
+            delete opts.headers.authorization;
+          }
+          if (opts.method === "POST" && [301, 302].includes(res.statusCode)) {
+            opts.method = "GET";
+            delete opts.headers["content-length"];
+            delete opts.headers["content-type"];
+          }
+          if (opts.maxRedirects-- === 0) return cb(new Error("too many redirects"));
+          else return simpleGet(opts, cb);
+        }
+        const tryUnzip = typeof decompressResponse === "function" && opts.method !== "HEAD";
+        cb(null, tryUnzip ? decompressResponse(res) : res);
+      });
+      req.on("timeout", () => {
+        req.abort();
+        cb(new Error("Request timed out"));
+      });
+      req.on("error", cb);
+      if (isStream(body)) body.on("error", cb).pipe(req);
+      else req.end(body);
+      return req;
+    }
+    simpleGet.concat = (opts, cb) => {
+      return simpleGet(opts, (err, res) => {
+        if (err) return cb(err);
+        concat(res, (err2, data) => {
+          if (err2) return cb(err2);
+          if (opts.json) {
+            try {
+              data = JSON.parse(data.toString());
+            } catch (err3) {
+              return cb(err3, res, data);
+            }
+          }
+          cb(null, res, data);
+        });
+      });
+    };
+    ["get", "post", "put", "patch", "head", "delete"].forEach((method) => {
+      simpleGet[method] = (opts, cb) => {
+        if (typeof opts === "string") opts = { url: opts };
+        return simpleGet(Object.assign({ method: method.toUpperCase() }, opts), cb);
+      };
+    });
   }
 });
 
@@ -28052,12 +28359,12 @@ function invalid(name, value, expected) {
   });
 }
 function stringInput({
-  get,
+  get: get3,
   name,
   required: required2 = false,
   fallback = ""
 }) {
-  const value = get(name);
+  const value = get3(name);
   if (!value && required2)
     throw new VitrineError("ACTION_INPUT_MISSING", `The input "${name}" is required but was not given.`, {
       input: name
@@ -28066,39 +28373,39 @@ function stringInput({
 }
 var TRUE = ["true", "True", "TRUE"];
 var FALSE = ["false", "False", "FALSE"];
-function booleanInput({ get, name, fallback }) {
-  const value = get(name);
+function booleanInput({ get: get3, name, fallback }) {
+  const value = get3(name);
   if (!value) return fallback;
   if (TRUE.includes(value)) return true;
   if (FALSE.includes(value)) return false;
   throw invalid(name, value, `one of ${[...TRUE, ...FALSE].join(", ")}`);
 }
 function integerInput({
-  get,
+  get: get3,
   name,
   fallback,
   min = 0
 }) {
-  const value = get(name);
+  const value = get3(name);
   if (!value) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalid(name, value, `a whole number of at least ${min}`);
   return Number(value);
 }
 function pathInput({
-  get,
+  get: get3,
   name,
   workspace,
   fallback
 }) {
-  const value = get(name) || fallback;
+  const value = get3(name) || fallback;
   const resolved = path.resolve(workspace, value);
   const inside = path.relative(workspace, resolved);
   if (inside.startsWith("..") || path.isAbsolute(inside))
     throw invalid(name, value, `a path inside the workspace (${workspace})`);
   return resolved;
 }
-function repositoryInput({ get, name, fallback }) {
-  const value = get(name) || fallback;
+function repositoryInput({ get: get3, name, fallback }) {
+  const value = get3(name) || fallback;
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value);
   if (!match) throw invalid(name, value, "the form owner/repo");
   return { owner: match[1], repo: match[2] };
@@ -29996,18 +30303,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -31502,7 +31809,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -31516,7 +31823,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -31673,14 +31980,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get = () => {
+    const get3 = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get.raw = newSh;
+      get3.raw = newSh;
       return newSh;
     };
-    get.raw = sh;
-    Object.defineProperty(def, "shape", { get });
+    get3.raw = sh;
+    Object.defineProperty(def, "shape", { get: get3 });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -47855,6 +48162,53 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// node_modules/csv-parse/lib/api/index.js
+var boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254])
+};
+
+// node_modules/csv-stringify/lib/utils/get.js
+var charCodeOfDot = ".".charCodeAt(0);
+var rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  `[^.[\\]]+|\\[(?:([^"'][^[]*)|(["'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2)\\]|(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))`,
+  "g"
+);
+
+// node_modules/csv-stringify/lib/api/index.js
+var bom_utf8 = Buffer.from([239, 187, 191]);
+
+// pipeline/collection/index.ts
+var ID_FORMS = [
+  ["how an accent is encoded", (id) => id.normalize("NFC")],
+  ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
+  ["capitals", (id) => id.toLowerCase()],
+  ["dashes", (id) => id.replace(/[\u2010-\u2015\u2212]/g, "-")],
+  [
+    "spaces",
+    (id) => id.replace(/\s+/g, " ").trim().replace(/ ?([^\p{L}\p{N} ]) ?/gu, "$1")
+  ]
+];
+var SHORTENED = "zeros dropped at the end of a number with a dot";
+var NUMBER_FORMS = [
+  ["leading zeros", (id) => id.replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, ""))],
+  ['a ".0" after a number', (id) => id.replace(/^(\d+)\.0+$/, "$1")],
+  [SHORTENED, (id) => shortenedNumber(id)]
+];
+function shortenedNumber(id) {
+  return id.replace(/^(\d+\.\d*[1-9])0+$/, "$1");
+}
+var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
+var NATURAL = new Intl.Collator("en", { numeric: true });
+
 // pipeline/data/hash.ts
 var import_ignore = __toESM(require_ignore(), 1);
 
@@ -47905,10 +48259,45 @@ var SMALL_COPY = 4 * 1024 * 1024;
 // pipeline/data/dvcfile.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// node_modules/isomorphic-git/http/node/index.js
+var import_simple_get = __toESM(require_simple_get(), 1);
+
 // pipeline/data/remote.ts
 init_s3_objects();
 var SMALL_OBJECT = 8 * 1024 * 1024;
 var MAX_SINGLE_PUT = 5 * 2 ** 30;
+
+// pipeline/report/photos.ts
+var SHOWN_PHOTOS = 20;
+function named(o) {
+  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ""}`;
+}
+function unusablePhotosSection(photos) {
+  if (!photos || photos.objects.length === 0) return "";
+  const all = photos.objects;
+  const n = all.length;
+  const fresh = all.filter((o) => o.newInChange === true).length;
+  const one = n === 1;
+  const because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "";
+  const head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`;
+  const fix = "To fix: replace each file in the data folder with a good copy of the photograph (a JPEG or PNG that opens, within the pixel limit), then run `npx vitrine data add` and commit the changed data.dvc to this pull request.";
+  const shown = all.slice(0, SHOWN_PHOTOS);
+  const lines = shown.map((o) => {
+    const mark = o.newInChange === true ? " \u2014 **new in this pull request**" : "";
+    const file2 = o.file ? ` ${code(o.file)}` : "";
+    return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
+  });
+  const more = n - shown.length;
+  const rest = more > 0 ? `
+- \u2026and ${more} more (report.json in the run's files lists them all)` : "";
+  return `### Photographs that cannot be used
+
+${head}
+
+${lines.join("\n")}${rest}
+
+${fix}`;
+}
 
 // pipeline/params.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -48093,7 +48482,13 @@ var evaluateParams = external_exports.strictObject({
    * this many (every object is still predicted and scored). Keeps a large collection's pull request
    * within minutes. 0: all.
    */
-  cv_max_objects: external_exports.int().min(0).default(1e4)
+  cv_max_objects: external_exports.int().min(0).default(1e4),
+  /**
+   * Smallest change in the average probability of each object's label, judged on every labelled object, that is
+   * called better or worse. Over hundreds of objects a change of a point can be significant yet matter to no one
+   * (a few new odd photographs make the model a little less sure of everything); it is reported as too small.
+   */
+  min_difference: fraction.default(0.02)
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */
@@ -48318,12 +48713,16 @@ function headline(report) {
 function verdictLine(report) {
   const worse = report.verdict === "worse" || report.verdict === "not comparable";
   const other = report.gate.otherModel === true;
-  const icon = !report.gate.passed ? "\u274C" : worse || other ? "\u26A0\uFE0F" : "\u2705";
+  const photos = report.unusablePhotos;
+  const broken = photos?.comparedWithBase ? photos.objects.filter((o) => o.newInChange === true).length : 0;
+  const unknown2 = photos && !photos.comparedWithBase ? photos.objects.length : 0;
+  const icon = !report.gate.passed ? "\u274C" : worse || other || broken > 0 ? "\u26A0\uFE0F" : "\u2705";
   const gate = report.gate.passed ? "The promotion gate passes." : "**The promotion gate does not pass.**";
   const onMain = report.labels.noBaseCode === "on-branch";
   const meaning = worse && report.gate.passed ? ` The gate only checks the minimum scores in params.yaml; it passes, so ${onMain ? "this run promotes" : "merging would promote"} this model even though ` + (report.verdict === "worse" ? "it scores lower than the one in production." : "it learnt from far fewer labels than the one in production.") : "";
   const caveat = other ? " These scores are another model's: run `npx vitrine run evaluate` again." : "";
-  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}`;
+  const pictures = broken > 0 ? ` \u26A0\uFE0F **This pull request makes ${broken} ${broken === 1 ? "photograph" : "photographs"} unusable** (listed below).` : unknown2 > 0 ? ` \u26A0\uFE0F **${unknown2} ${unknown2 === 1 ? "object's photograph cannot" : "objects' photographs cannot"} be used** (listed below).` : "";
+  return `${icon} **${VERDICT_WORDS[report.verdict]}.** ${gate}${meaning}${caveat}${pictures}`;
 }
 function baselineScopeNote({
   baseline,
@@ -48417,9 +48816,9 @@ A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` i
 
 ${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;
   }
-  const named = report.labels.baseName;
-  const where = named?.branchPoint ? " where this branch left it" : "";
-  const against = named ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
+  const named2 = report.labels.baseName;
+  const where = named2?.branchPoint ? " where this branch left it" : "";
+  const against = named2 ? `Compared with ${code(named2.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
 ` : "";
   if (changes.length === 0) return `${title}
@@ -48430,6 +48829,11 @@ ${against}No label in labels.csv changed.`;
     counts.added ? `${counts.added} ${plural2(counts.added, "object")} newly labelled` : "",
     counts.removed ? `${counts.removed} ${plural2(counts.removed, "label")} removed` : ""
   ].filter(Boolean);
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  if (noPhoto > 0)
+    summary2.push(
+      `${noPhoto} of these ${noPhoto === 1 ? "labels is on an object whose photograph" : "labels are on objects whose photographs"} cannot be used, so no model learned from ${noPhoto === 1 ? "it" : "them"}`
+    );
   const vocabulary = report.labels.vocabulary ?? null;
   const outside = changes.filter(
     (c) => c.skipped && c.after !== null && vocabulary && !vocabulary.includes(c.after)
@@ -48519,6 +48923,10 @@ function predictionCell(c, vocabulary, stale) {
     if (vocabulary && !vocabulary.includes(c.after))
       return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
     return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
+  }
+  if (c.photoUnusable && c.after !== null) {
+    const added2 = c.kind === "added" ? "newly labelled, but " : "";
+    return `${added2}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   const agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees";
   const heldOut = c.heldOut ? `a model trained without this object says ${text(c.heldOut.label)} (${pct(c.heldOut.confidence)} sure, ${agrees(c.heldOut.label)})` : "";
@@ -48901,7 +49309,9 @@ var reportSchema = external_exports.object({
         baseline: answer.nullable(),
         skipped: external_exports.boolean().optional(),
         thumbnailUrl: str.nullable(),
-        pageUrl: str.nullable()
+        pageUrl: str.nullable(),
+        // Its photograph cannot be used, so no model learnt the label: why, in plain words.
+        photoUnusable: str.optional()
       })
     ).max(1e5),
     counts: external_exports.object({
@@ -48914,6 +49324,21 @@ var reportSchema = external_exports.object({
     // The dataset stage had not run since the change: said so, not blamed on the stage.
     datasetStale: external_exports.boolean().optional()
   }),
+  // Photographs the dataset stage could not use, listed near the top of the comment.
+  unusablePhotos: external_exports.object({
+    objects: external_exports.array(
+      external_exports.object({
+        id: str,
+        title: str,
+        file: str.nullable(),
+        code: str,
+        reason: str,
+        labelled: external_exports.boolean(),
+        newInChange: external_exports.boolean().nullable()
+      })
+    ).max(1e5),
+    comparedWithBase: external_exports.boolean()
+  }).optional(),
   lineage: external_exports.object({
     data: str,
     labelsHash: str,
@@ -49010,7 +49435,9 @@ function rebuild({
     dataset: null,
     drift: null,
     collectionName: report.collectionName ?? "the collection",
-    maxLabelChanges
+    maxLabelChanges,
+    // Photographs the change made unusable, as the trusted run lists them (values escaped by the section).
+    sections: { afterIntro: [unusablePhotosSection(trusted.unusablePhotos ?? null)].filter(Boolean) }
   });
   return { markdown, report: trusted, reason: "" };
 }
@@ -49076,22 +49503,22 @@ var OUTPUTS = {
   gate: "gate"
 };
 function readSettings({
-  get,
+  get: get3,
   env,
   event
 }) {
   const payload = event ?? {};
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const { owner, repo } = repositoryInput({ get, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? "" });
+  const { owner, repo } = repositoryInput({ get: get3, name: INPUTS.repository, fallback: env.GITHUB_REPOSITORY ?? "" });
   const pullRequest = integerInput({
-    get,
+    get: get3,
     name: INPUTS.pullRequest,
     fallback: payload.pull_request?.number ?? null,
     min: 1
   });
-  const sha = stringInput({ get, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? "" });
+  const sha = stringInput({ get: get3, name: INPUTS.sha, fallback: payload.pull_request?.head?.sha ?? env.GITHUB_SHA ?? "" });
   if (sha && !/^[0-9a-f]{40}$/i.test(sha)) throw invalid(INPUTS.sha, sha, "a full 40-character commit hash");
-  const apiUrl = stringInput({ get, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
+  const apiUrl = stringInput({ get: get3, name: INPUTS.apiUrl, fallback: env.GITHUB_API_URL || "https://api.github.com" });
   try {
     const url2 = new URL(apiUrl);
     if (url2.protocol !== "https:" && url2.protocol !== "http:") throw new Error("not http");
@@ -49100,27 +49527,27 @@ function readSettings({
   }
   const server = env.GITHUB_SERVER_URL;
   return {
-    token: stringInput({ get, name: INPUTS.token, required: true }),
-    reportDir: pathInput({ get, name: INPUTS.reportDir, workspace, fallback: ".vitrine/report" }),
+    token: stringInput({ get: get3, name: INPUTS.token, required: true }),
+    reportDir: pathInput({ get: get3, name: INPUTS.reportDir, workspace, fallback: ".vitrine/report" }),
     owner,
     repo,
     pullRequest,
     sha: sha || null,
-    comment: booleanInput({ get, name: INPUTS.comment, fallback: true }),
-    status: booleanInput({ get, name: INPUTS.status, fallback: true }),
-    statusContext: stringInput({ get, name: INPUTS.statusContext }),
-    failOnGate: booleanInput({ get, name: INPUTS.failOnGate, fallback: false }),
+    comment: booleanInput({ get: get3, name: INPUTS.comment, fallback: true }),
+    status: booleanInput({ get: get3, name: INPUTS.status, fallback: true }),
+    statusContext: stringInput({ get: get3, name: INPUTS.statusContext }),
+    failOnGate: booleanInput({ get: get3, name: INPUTS.failOnGate, fallback: false }),
     apiUrl,
-    fromFork: booleanInput({ get, name: INPUTS.fromFork, fallback: false }),
-    commentAuthor: loginInput(get),
-    checkRun: booleanInput({ get, name: INPUTS.checkRun, fallback: true }),
-    checkName: stringInput({ get, name: INPUTS.checkName, fallback: "Vitrine model report" }),
-    gateChanges: gateChangesInput(get),
+    fromFork: booleanInput({ get: get3, name: INPUTS.fromFork, fallback: false }),
+    commentAuthor: loginInput(get3),
+    checkRun: booleanInput({ get: get3, name: INPUTS.checkRun, fallback: true }),
+    checkName: stringInput({ get: get3, name: INPUTS.checkName, fallback: "Vitrine model report" }),
+    gateChanges: gateChangesInput(get3),
     runUrl: server && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : null
   };
 }
-function gateChangesInput(get) {
-  const value = stringInput({ get, name: INPUTS.gateChanges });
+function gateChangesInput(get3) {
+  const value = stringInput({ get: get3, name: INPUTS.gateChanges });
   if (!value) return [];
   let parsed;
   try {
@@ -49137,8 +49564,8 @@ function gateChangesInput(get) {
     );
   return parsed;
 }
-function loginInput(get) {
-  const login = stringInput({ get, name: INPUTS.commentAuthor, fallback: "github-actions[bot]" });
+function loginInput(get3) {
+  const login = stringInput({ get: get3, name: INPUTS.commentAuthor, fallback: "github-actions[bot]" });
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(login))
     throw invalid(INPUTS.commentAuthor, login, "a GitHub login like github-actions[bot] or museum-bot");
   return login;
@@ -49274,4 +49701,10 @@ undici/lib/web/fetch/body.js:
 
 undici/lib/web/websocket/frame.js:
   (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
+
+simple-concat/index.js:
+  (*! simple-concat. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
+
+simple-get/index.js:
+  (*! simple-get. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
 */

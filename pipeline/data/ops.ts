@@ -25,6 +25,7 @@ import {
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
+import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
@@ -1066,6 +1067,8 @@ function refuseLinkedFolders({
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    const back = folder === '' ? undefined : linkBackInto({ dir, link: abs, target });
+    if (back) throw new VitrineError('DATA_PATH_LINK', back, { file: name, link: to });
     // A folder is most often linked to make room: the cache (a second copy of every file) can go there instead.
     const cacheThere = path.join(path.dirname(path.resolve(path.dirname(abs), to)), 'vitrine-cache');
     const diskAdvice = recording
@@ -1082,12 +1085,6 @@ function refuseLinkedFolders({
       { file: name, link: to },
     );
   }
-}
-
-/** The relpath of `to` inside `folder`, or undefined when it is not inside. */
-function inside(folder: string, to: string): string | undefined {
-  const rel = path.relative(folder, to);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
 }
 
 /** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */

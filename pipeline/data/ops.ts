@@ -1411,7 +1411,14 @@ export interface DataStatus {
    * folder (the cache still has them); `notFetched`: recorded but neither in the folder nor in the local cache,
    * e.g. after an interrupted pull.
    */
-  changes: { added: string[]; removed: string[]; modified: string[]; notFetched?: string[] };
+  changes: {
+    added: string[];
+    removed: string[];
+    modified: string[];
+    notFetched?: string[];
+    /** Of `modified`, those whose content now is in no cache: a checkout overwrites them only with --force. */
+    unsaved?: string[];
+  };
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
   /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
@@ -1488,7 +1495,16 @@ export async function dataStatus({
   status.cache.hasManifest = manifest !== undefined;
   if (manifest) {
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.
-    if (!status.clean) status.changes = diffEntries(manifest, tree?.entries ?? []);
+    if (!status.clean) {
+      status.changes = diffEntries(manifest, tree?.entries ?? []);
+      // As the checkout decides (planCheckout): a changed file whose content is in the cache is not lost.
+      const now = new Map((tree?.entries ?? []).map((e) => [e.relpath, e.md5]));
+      const cached = await mapPool(status.changes.modified, jobs, async (relpath) =>
+        exists(objectPath(t.cacheDir, now.get(relpath) ?? '')),
+      );
+      const unsaved = status.changes.modified.filter((_, i) => !cached[i]);
+      if (unsaved.length > 0) status.changes.unsaved = unsaved;
+    }
     // A large folder: one listing of the cache beats a stat per file (100,000 stats take about a second).
     const held = manifest.length >= 1000 ? await objectLookup(t.cacheDir) : undefined;
     const missing = held

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isVitrineError, VitrineError } from '../errors.ts';
+import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
   checkCachedManifest,
@@ -585,6 +585,10 @@ export async function pushData({
           missingLocal.push(`${md5} (${needer})`);
           return;
         }
+        // The remote's disk refused the write (full, read-only, not ours to write): say which remote and where.
+        const progress = { sent: transferred, there: skipped, total: objects.size };
+        const refused = remoteWriteRefused({ error, remote, sending: needer, progress });
+        if (refused) throw refused;
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
@@ -637,6 +641,57 @@ export async function pushData({
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
 }
 
+/**
+ * A write to a folder remote that its disk refused: Node's error for a write names no file, and the words at the
+ * command-line boundary could only say "a folder Vitrine writes to". Here the remote is known: named, with its
+ * folder. Undefined for any other error.
+ */
+function remoteWriteRefused({
+  error,
+  remote,
+  sending,
+  progress,
+}: {
+  error: unknown;
+  remote: Remote;
+  /** The file in the data folder whose content was being written. */
+  sending: string;
+  progress: { sent: number; there: number; total: number };
+}): VitrineError | undefined {
+  const system = systemErrorOf(error);
+  if (!system) return undefined;
+  const where = `the remote "${remote.name}" (${remote.url})`;
+  const { sent, there, total } = progress;
+  const data = { remote: remote.name, url: remote.url, sending, system: system.code, sent, total };
+  const stopped =
+    `the push stopped while sending ${sending}, after ${sent} of ${total} files were sent` +
+    `${there > 0 ? ` (${there} more were there already)` : ''}`;
+  const again = 'then run "npx vitrine data push" again: it sends only the files the remote does not have yet.';
+  switch (system.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new VitrineError(
+        'REMOTE_DISK_FULL',
+        `The disk that holds ${where} is full (${system.code}${system.code === 'EDQUOT' ? ': the disk quota is used up' : ''}): ` +
+          `${stopped}. Free some space on that disk, ${again}`,
+        data,
+        { cause: error },
+      );
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return new VitrineError(
+        'REMOTE_NOT_WRITABLE',
+        `Vitrine may not write in ${where} (${system.code}: ${system.code === 'EROFS' ? 'a read-only disk' : 'no permission'}): ` +
+          `${stopped}. Make that folder writable for this user, ${again}`,
+        data,
+        { cause: error },
+      );
+    default:
+      return undefined;
+  }
+}
+
 /** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
 function interruptedPush({
   error,
@@ -649,8 +704,8 @@ function interruptedPush({
   there: number;
   total: number;
 }): unknown {
-  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters.
-  if (!isVitrineError(error) || sent === 0) return error;
+  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters; or it counted them already.
+  if (!isVitrineError(error) || sent === 0 || error.data.sent !== undefined) return error;
   const already = there > 0 ? ` (${there} more were there already)` : '';
   return new VitrineError(
     error.code,

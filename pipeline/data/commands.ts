@@ -77,7 +77,7 @@ function transferCommand({
  */
 function checkoutAdvice(status: DataStatus): string {
   const added = status.changes.added.length;
-  const unsaved = status.changes.unsaved?.length ?? 0;
+  const unsaved = status.unsaved?.length ?? 0;
   if (added === 0 && unsaved === 0) return '"npx vitrine data checkout" to go back';
   const what = [
     ...(added > 0 ? [`deletes the ${plural(added, 'added file')}`] : []),
@@ -165,6 +165,13 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
         `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "npx vitrine data pull".`,
+    );
+  // Known from this machine's own note (no network): data.dvc's images may never have left this computer.
+  if (!status.remote && status.sent && !status.sent.known && status.cache.hasManifest && status.cache.missing === 0)
+    lines.push(
+      `This computer has no record that the remote "${status.sent.remote}" (${status.sent.url}) has the images ` +
+        'data.dvc records: they may be only on this computer. Run "npx vitrine data push" to send them ' +
+        '(it sends only what the remote lacks; "npx vitrine data status --remote" asks the remote).',
     );
   if (status.remote) {
     lines.push(

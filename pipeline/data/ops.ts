@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
@@ -24,9 +34,11 @@ import {
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
+import { headCommit, readFileAtRef } from './git.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
 import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';
+import { noteOnRemote, sentState } from './pushed.ts';
 import { openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
@@ -197,16 +209,50 @@ export async function addData({
   for (const file of replaced)
     log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
+  const before = await readFile(dvcFile, 'utf8').catch(() => null);
   await writeDvcFile({
     file: dvcFile,
     outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }],
   });
   await ensureGitignored({ root: absRoot, target });
-  log.info(
-    `Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the ` +
-      `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
-  );
+  const after = await readFile(dvcFile, 'utf8');
+  const changed = before !== after;
+  const toCommit = changed || (await uncommitted({ root: absRoot, dvcFile, text: after }));
+  const details = [
+    ...(changed || stored > 0 ? [`${stored} new in the cache`] : []),
+    ...(replaced.length ? [`${replaced.length} damaged cache copies replaced`] : []),
+  ];
+  const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${details.length ? ` (${details.join(', ')})` : ''}`;
+  const name = `${target}.dvc`;
+  const sent = await sentState({ root: absRoot, list: md5 });
+  const send = !sent
+    ? 'No storage remote is set up yet, so the images are only on this computer: choose one with ' +
+      '"npx vitrine data init <folder or s3://bucket/folder>", then run "npx vitrine data push".'
+    : sent.known
+      ? ''
+      : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
+        'they are only on this computer, and no one else (nor CI) can pull them.';
+  const said = changed
+    ? `Recorded ${target}/: ${counts}. Commit ${name} to keep this version.`
+    : `${target}/ is unchanged: ${name} already records it (${counts})` +
+      (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.');
+  log.info(send ? `${said} ${send}` : said);
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/**
+ * Whether `text` (data.dvc as it is now) differs from data.dvc in git's last commit: an add that changed nothing
+ * still leaves a data.dvc to commit when an earlier add changed it. False when git cannot tell (no repository).
+ */
+async function uncommitted({ root, dvcFile, text }: { root: string; dvcFile: string; text: string }): Promise<boolean> {
+  try {
+    // A repository without a commit yet: nothing is committed.
+    if ((await headCommit({ dir: root })) === null) return existsSync(path.join(root, '.git'));
+    const committed = await readFileAtRef({ dir: root, ref: 'HEAD', filepath: path.relative(root, dvcFile) });
+    return committed === null || committed.replace(/\r\n/g, '\n') !== text.replace(/\r\n/g, '\n');
+  } catch {
+    return false;
+  }
 }
 
 /** Links in the folder whose target is gone are not files, so not recorded: said, each named (a few, then a count). */
@@ -634,6 +680,8 @@ export async function pushData({
   }
   await one(t.out.md5, `${target}.dvc`);
   progress.done();
+  // The folder list went last: the remote now holds every file of this version.
+  await noteSent({ root, remote, list: t.out.md5, log });
   log.info(
     `Pushed to "${remote.name}": ${transferred} ` +
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
@@ -689,6 +737,25 @@ function remoteWriteRefused({
       );
     default:
       return undefined;
+  }
+}
+
+/** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
+async function noteSent({
+  root,
+  remote,
+  list,
+  log,
+}: {
+  root: string;
+  remote: Remote;
+  list: string;
+  log: Logger;
+}): Promise<void> {
+  try {
+    await noteOnRemote({ root, remote, list });
+  } catch (error) {
+    log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
   }
 }
 
@@ -846,6 +913,10 @@ export async function pullData({
     );
   // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
   await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
+  // Every object came from the remote: it holds this version whole. (One found in the local cache says nothing
+  // about the remote: after "data add", a pull finds everything here and sends nothing.)
+  if (missing.length === 0 && corrupt.length === 0 && skipped === 0)
+    await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
     await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
@@ -1471,15 +1542,20 @@ export interface DataStatus {
     removed: string[];
     modified: string[];
     notFetched?: string[];
-    /** Of `modified`, those whose content now is in no cache: a checkout overwrites them only with --force. */
-    unsaved?: string[];
   };
+  /** Of `changes.modified`, those whose content now is in no cache: a checkout overwrites them only with --force. */
+  unsaved?: string[];
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
   /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
   cache: { hasManifest: boolean; listDamaged?: boolean; missing: number; missingFiles: string[] };
   /** Only when asked for (it contacts the remote). */
   remote: { name: string; url: string; missing: number; missingFiles: string[] } | null;
+  /**
+   * Without `remote`: the default remote and whether this machine knows it holds data.dvc's version (a push or a
+   * whole pull from here, or an earlier "status --remote"; see pushed.ts). Null or absent: no remote set up.
+   */
+  sent?: { remote: string; url: string; known: boolean } | null;
 }
 
 /** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
@@ -1558,7 +1634,7 @@ export async function dataStatus({
         exists(objectPath(t.cacheDir, now.get(relpath) ?? '')),
       );
       const unsaved = status.changes.modified.filter((_, i) => !cached[i]);
-      if (unsaved.length > 0) status.changes.unsaved = unsaved;
+      if (unsaved.length > 0) status.unsaved = unsaved;
     }
     // A large folder: one listing of the cache beats a stat per file (100,000 stats take about a second).
     const held = manifest.length >= 1000 ? await objectLookup(t.cacheDir) : undefined;
@@ -1588,6 +1664,9 @@ export async function dataStatus({
       missing: missingFiles.length,
       missingFiles: missingFiles.slice(0, 20),
     };
+    if (missingFiles.length === 0) await noteSent({ root: absRoot, remote, list: t.out.md5, log });
+  } else {
+    status.sent = await sentState({ root: absRoot, list: t.out.md5 });
   }
   return status;
 }

@@ -759,6 +759,34 @@ async function noteSent({
   }
 }
 
+/** A download into the local cache that its disk refused: the cache named, with its folder (as remoteWriteRefused). */
+function cacheWriteRefused({
+  error,
+  cacheDir,
+  fetching,
+}: {
+  error: unknown;
+  cacheDir: string;
+  fetching: string;
+}): VitrineError | undefined {
+  const system = systemErrorOf(error);
+  if (!system || !['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(system.code)) return undefined;
+  const full = system.code === 'ENOSPC' || system.code === 'EDQUOT';
+  const why = full
+    ? `The disk that holds the local cache (${cacheDir}) is full (${system.code})`
+    : `Vitrine may not write in the local cache (${cacheDir}) (${system.code}: ${
+        system.code === 'EROFS' ? 'a read-only disk' : 'no permission'
+      })`;
+  return new VitrineError(
+    full ? 'CACHE_DISK_FULL' : 'CACHE_NOT_WRITABLE',
+    `${why}: the pull stopped while fetching ${fetching}. ${
+      full ? 'Free some space on that disk' : 'Make that folder writable for this user'
+    }, then run "npx vitrine data pull" again: what was fetched already is not fetched again.`,
+    { cache: cacheDir, fetching, system: system.code },
+    { cause: error },
+  );
+}
+
 /** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
 function interruptedPush({
   error,
@@ -892,7 +920,7 @@ export async function pullData({
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
-        else throw forFile(error, md5, needer);
+        else throw cacheWriteRefused({ error, cacheDir: t.cacheDir, fetching: needer }) ?? forFile(error, md5, needer);
       }
     }
     progress.tick();

@@ -4,9 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addData, initData } from '../../pipeline/data/index.ts';
+import { addData, initData, pushData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, cloneTracked, tempDir } from './helpers.ts';
 
 /*
  * Tester: a full disk during "npx vitrine data push" said "The disk that holds a folder Vitrine writes to (the
@@ -33,7 +33,7 @@ afterAll(async () => {
   await cleanup(base);
 });
 
-describe.runIf(canMountTmpfs())('a push onto a full disk', () => {
+describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
   it('names the remote and its folder, and says what to do', async () => {
     const repo = path.join(base, 'museum');
     const storage = path.join(base, 'storage');
@@ -60,5 +60,34 @@ describe.runIf(canMountTmpfs())('a push onto a full disk', () => {
     expect(said).toContain('npx vitrine data push');
     // What was sent stays there: running it again continues.
     expect(said).toMatch(/after \d of 6 files were sent/);
+  });
+
+  it('a pull onto a full disk names the local cache and its folder', async () => {
+    const origin = path.join(base, 'origin');
+    const storage = path.join(base, 'storage-2');
+    await mkdir(path.join(origin, 'data', 'images'), { recursive: true });
+    for (let i = 1; i <= 6; i++) await writeFile(path.join(origin, 'data', 'images', `A${i}.png`), randomBytes(30_000));
+    await initData({ root: origin, remoteUrl: storage });
+    await addData({ root: origin, log: silentLogger });
+    await pushData({ root: origin, log: silentLogger });
+    const clone = path.join(base, 'clone');
+    await cloneTracked(origin, clone);
+    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    const cache = path.join(clone, '.dvc', 'cache');
+    await mkdir(cache, { recursive: true });
+    const script = `mount -t tmpfs -o size=64k tmpfs "$1" && exec "$2" "$3" data pull --jobs 1`;
+    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', cache, process.execPath, BIN], {
+      cwd: clone,
+    }).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect(result?.code).toBe(1);
+    const said = result?.stderr ?? '';
+    expect(said).toContain('ENOSPC');
+    expect(said).toContain('the local cache');
+    expect(said).toContain(cache);
+    expect(said).not.toContain('the system did not say which');
+    expect(said).toContain('npx vitrine data pull');
   });
 });

@@ -6,7 +6,7 @@ import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { promoteStage } from '../../pipeline/stages/promote.ts';
-import { cleanup, cloneTracked, SAMPLE, tempDir, writeTree } from './helpers.ts';
+import { cleanup, cloneTracked, SAMPLE, silentServer, tempDir, writeTree } from './helpers.ts';
 
 /*
  * Tester: after "npx vitrine data add" and a merge, "npx vitrine run" on main registered v1.1.0 on images that
@@ -142,5 +142,22 @@ describe('images recorded but never pushed', () => {
     const done = memoryLogger();
     await promoteStage.run({ ...ctx, log: done }).catch(() => undefined);
     expect(done.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('plain "data status" asks no server: with an S3 remote that never answers, it says the same at once', async () => {
+    const server = await silentServer();
+    try {
+      await vitrine(repo, 'data', 'add');
+      const s3 = ['data', 'init', 's3://bucket/museum', '--name', 'cloud', '--endpoint-url', server.endpoint];
+      expect((await vitrine(repo, ...s3)).code).toBe(0);
+      const started = Date.now();
+      const { code, text } = await vitrine(repo, 'data', 'status');
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(text).toContain('the remote "cloud" (s3://bucket/museum)');
+      expect(text).toContain('"npx vitrine data push"');
+    } finally {
+      server.close();
+    }
   });
 });

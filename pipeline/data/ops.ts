@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
+  constants,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -706,8 +708,8 @@ function remoteWriteRefused({
   sending: string;
   progress: { sent: number; there: number; total: number };
 }): VitrineError | undefined {
-  const system = systemErrorOf(error);
-  if (!system) return undefined;
+  const system = systemErrorOf(error) ?? unwritableFolder(error, remote.url);
+  if (!system || !refusedIn(system, remote.url)) return undefined;
   const where = `the remote "${remote.name}" (${remote.url})`;
   const { sent, there, total } = progress;
   const data = { remote: remote.name, url: remote.url, sending, system: system.code, sent, total };
@@ -731,13 +733,45 @@ function remoteWriteRefused({
       return new VitrineError(
         'REMOTE_NOT_WRITABLE',
         `Vitrine may not write in ${where} (${system.code}: ${system.code === 'EROFS' ? 'a read-only disk' : 'no permission'}): ` +
-          `${stopped}. Make that folder writable for this user, ${again}`,
+          `${stopped}. ${writableAdvice(system.code)}, ${again}`,
         data,
         { cause: error },
       );
     default:
       return undefined;
   }
+}
+
+/** What to do about a folder that may not be written: a read-only disk, or a folder this user may not change. */
+function writableAdvice(code: string): string {
+  return code === 'EROFS'
+    ? 'Make that disk writable (or mount it again without read-only)'
+    : 'Give this user permission to write in that folder (or run as the user who owns it)';
+}
+
+/**
+ * Node's `mkdir(…, { recursive: true })` says ENOENT, not EROFS or EACCES, when the folder it starts from may not be
+ * written: asked after the failure, `folder` itself says which (undefined when it can be written, or another error).
+ */
+function unwritableFolder(error: unknown, folder: string): { code: string; path: string } | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (e?.code !== 'ENOENT' || e.syscall !== 'mkdir' || !e.path) return undefined;
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch (refusal) {
+    const code = (refusal as NodeJS.ErrnoException).code;
+    return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? { code, path: e.path } : undefined;
+  }
+}
+
+/**
+ * Whether a refused write was in `folder`: a write on an open file names no path (the copy's temp file, there); a
+ * copy names what it wrote as `dest`. A refused read of the other side (a locked cache file) names a path elsewhere.
+ */
+function refusedIn(system: { path?: string; dest?: string }, folder: string): boolean {
+  const written = system.dest ?? system.path;
+  return written === undefined || inside(path.resolve(folder), path.resolve(written)) !== undefined;
 }
 
 /** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
@@ -769,8 +803,9 @@ function cacheWriteRefused({
   cacheDir: string;
   fetching: string;
 }): VitrineError | undefined {
-  const system = systemErrorOf(error);
+  const system = systemErrorOf(error) ?? unwritableFolder(error, cacheDir);
   if (!system || !['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(system.code)) return undefined;
+  if (!refusedIn(system, cacheDir)) return undefined;
   const full = system.code === 'ENOSPC' || system.code === 'EDQUOT';
   const why = full
     ? `The disk that holds the local cache (${cacheDir}) is full (${system.code})`
@@ -780,7 +815,7 @@ function cacheWriteRefused({
   return new VitrineError(
     full ? 'CACHE_DISK_FULL' : 'CACHE_NOT_WRITABLE',
     `${why}: the pull stopped while fetching ${fetching}. ${
-      full ? 'Free some space on that disk' : 'Make that folder writable for this user'
+      full ? 'Free some space on that disk' : writableAdvice(system.code)
     }, then run "npx vitrine data pull" again: what was fetched already is not fetched again.`,
     { cache: cacheDir, fetching, system: system.code },
     { cause: error },
@@ -1565,12 +1600,7 @@ export interface DataStatus {
    * folder (the cache still has them); `notFetched`: recorded but neither in the folder nor in the local cache,
    * e.g. after an interrupted pull.
    */
-  changes: {
-    added: string[];
-    removed: string[];
-    modified: string[];
-    notFetched?: string[];
-  };
+  changes: { added: string[]; removed: string[]; modified: string[]; notFetched?: string[] };
   /** Of `changes.modified`, those whose content now is in no cache: a checkout overwrites them only with --force. */
   unsaved?: string[];
   /** True when the folder is exactly what data.dvc records. */

@@ -62,6 +62,27 @@ describe.runIf(canMountTmpfs())('a full disk during a push or a pull', () => {
     expect(said).toMatch(/after \d of 6 files were sent/);
   });
 
+  it('a push onto a read-only disk names the remote too', async () => {
+    const repo = path.join(base, 'museum-ro');
+    const storage = path.join(base, 'storage-ro');
+    await mkdir(path.join(repo, 'data', 'images'), { recursive: true });
+    await mkdir(storage);
+    await writeFile(path.join(repo, 'data', 'images', 'A1.png'), randomBytes(1000));
+    await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await initData({ root: repo, remoteUrl: storage });
+    await addData({ root: repo, log: silentLogger });
+    const script = `mount -t tmpfs -o ro,size=64k tmpfs "$1" && exec "$2" "$3" data push`;
+    const result = await run('unshare', ['-Urm', 'sh', '-c', script, 'sh', storage, process.execPath, BIN], {
+      cwd: repo,
+    }).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect(result?.code).toBe(1);
+    const said = result?.stderr ?? '';
+    expect(said).toContain(`Vitrine may not write in the remote "local" (${storage}) (EROFS: a read-only disk)`);
+  });
+
   it('a pull onto a full disk names the local cache and its folder', async () => {
     const origin = path.join(base, 'origin');
     const storage = path.join(base, 'storage-2');

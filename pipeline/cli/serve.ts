@@ -191,17 +191,23 @@ export function serveUntilStopped({
   log?: { info(message: string): void };
   env?: NodeJS.ProcessEnv;
 }): Promise<never> {
+  let stopping = false;
   const stop = (why: string, signal?: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     clearInterval(watch);
     log?.info(why);
-    server.closeAllConnections();
-    server.close(() => {
+    const end = () => {
       if (signal) {
         // Stopped by a signal: end as the signal ends a program (exit status 128 + its number), as before.
         for (const s of STOPS) process.removeAllListeners(s);
         process.kill(process.pid, signal);
       } else process.exit(0);
-    });
+    };
+    server.closeAllConnections();
+    server.close(end);
+    // A connection that will not close must not keep the port: end anyway after a moment.
+    setTimeout(end, 2000).unref();
   };
   for (const signal of STOPS) process.once(signal, () => stop('Stopping the server.', signal));
   const parent = process.ppid;

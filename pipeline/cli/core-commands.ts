@@ -18,7 +18,7 @@ import type { Command, CommandContext } from './command.ts';
 import { environmentProblem } from './fs-errors.ts';
 import { formatSeconds } from './logger.ts';
 import { holdRunLock, noticeCtrlC } from './run-lock.ts';
-import { serveSite } from './serve.ts';
+import { serveSite, serveUntilStopped } from './serve.ts';
 import { shownName } from './shown.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -533,7 +533,7 @@ const serveCommand: Command = {
     const params = await loadParams({ file: ctx.ws.params });
     const server = await serveSite({ dir: ctx.ws.site, base: params.catalogue.base, port });
     ctx.log.info(`Serving ${ctx.ws.site} at ${server.url} — press Ctrl+C to stop.`);
-    await new Promise(() => {});
+    await serveUntilStopped({ server: server.server, log: ctx.log, env: ctx.env });
   },
 };
 

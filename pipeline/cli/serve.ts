@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -117,3 +117,107 @@ async function freePortAfter(port: number): Promise<number | undefined> {
   }
   return undefined;
 }
+
+/** How often the server looks whether the command that started it is still there. */
+const WATCH_MS = 500;
+
+/** A process's parent id and whether it is still running (not a zombie), from /proc; undefined where there is none. */
+function procStat(pid: number): { ppid: number; alive: boolean } | undefined | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // No /proc at all (macOS, Windows): unknown. No entry for this process: it is gone.
+    return existsSync('/proc/self/stat') ? null : undefined;
+  }
+  // "pid (name) state ppid …": the name may hold spaces and parentheses, so read after the last ")".
+  const [state, ppid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(ppid), alive: state !== 'Z' && state !== 'X' };
+}
+
+/** True for npm's own process ("npm exec vitrine serve", npx, "npm run"), by its command line. */
+function isNpm(pid: number): boolean {
+  try {
+    const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /^(npm|npx)\b/.test(words[0] ?? '') || words.some((w) => /\bnp[mx]-cli\.js$/.test(w));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The processes between this one and npm that started it (`npx vitrine serve`: npm exec, then a shell), each with
+ * its parent then: if one of them goes away (stopped with SIGTERM or SIGHUP, which npm does not pass on to a
+ * shell's child, or SIGKILL), nothing is left to stop this server but its port. Empty when not started by npm:
+ * then the signals reach this process itself, and a server started with nohup from a shell outlives that shell.
+ */
+function launchers(env: NodeJS.ProcessEnv): { pid: number; ppid: number }[] {
+  if (!env.npm_command && !env.npm_lifecycle_event) return [];
+  const chain: { pid: number; ppid: number }[] = [];
+  for (let pid = process.ppid, depth = 0; pid > 1 && depth < 4; depth++) {
+    const stat = procStat(pid);
+    if (stat === undefined) return [{ pid: process.ppid, ppid: -1 }]; // No /proc: the parent only.
+    if (!stat?.alive) break;
+    chain.push({ pid, ppid: stat.ppid });
+    if (isNpm(pid)) return chain;
+    pid = stat.ppid;
+  }
+  // npm not found on the way up: the parent only.
+  return chain.slice(0, 1);
+}
+
+/** True when a process of the chain has stopped (or, without /proc, when this process's parent changed). */
+function launcherGone(chain: { pid: number; ppid: number }[], parent: number): boolean {
+  if (process.ppid !== parent) return true;
+  for (const { pid, ppid } of chain) {
+    if (ppid === -1) continue;
+    const stat = procStat(pid);
+    if (!stat?.alive || stat.ppid !== ppid) return true;
+  }
+  return false;
+}
+
+/**
+ * Keep serving until stopped: Ctrl+C, SIGTERM or SIGHUP to this process, or the command that started it going away
+ * (`npx vitrine serve` is npm exec, then a shell, then this node process: killing npm exec must not leave the port
+ * taken by an orphan). The server runs in this process (no child of its own to stop). Never resolves.
+ */
+export function serveUntilStopped({
+  server,
+  log,
+  env = process.env,
+}: {
+  server: Server;
+  log?: { info(message: string): void };
+  env?: NodeJS.ProcessEnv;
+}): Promise<never> {
+  let stopping = false;
+  const stop = (why: string, signal?: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(watch);
+    log?.info(why);
+    const end = () => {
+      if (signal) {
+        // Stopped by a signal: end as the signal ends a program (exit status 128 + its number), as before.
+        for (const s of STOPS) process.removeAllListeners(s);
+        process.kill(process.pid, signal);
+      } else process.exit(0);
+    };
+    server.closeAllConnections();
+    server.close(end);
+    // A connection that will not close must not keep the port: end anyway after a moment.
+    setTimeout(end, 2000).unref();
+  };
+  for (const signal of STOPS) process.once(signal, () => stop('Stopping the server.', signal));
+  const parent = process.ppid;
+  const chain = launchers(env);
+  const watch = setInterval(() => {
+    if (chain.length > 0 && launcherGone(chain, parent))
+      stop('The command that started the server has stopped: stopping the server too.');
+  }, WATCH_MS);
+  watch.unref();
+  return new Promise<never>(() => {});
+}
+
+const STOPS = ['SIGTERM', 'SIGHUP'] as const;

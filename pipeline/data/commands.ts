@@ -71,6 +71,21 @@ function transferCommand({
   };
 }
 
+/**
+ * The checkout that puts data/ back as data.dvc records it, as typed: a plain checkout keeps added files and
+ * refuses to overwrite a change whose content is in no cache, so then it is --force, saying what that discards.
+ */
+function checkoutAdvice(status: DataStatus): string {
+  const added = status.changes.added.length;
+  const unsaved = status.unsaved?.length ?? 0;
+  if (added === 0 && unsaved === 0) return '"npx vitrine data checkout" to go back';
+  const what = [
+    ...(added > 0 ? [`deletes the ${plural(added, 'added file')}`] : []),
+    ...(unsaved > 0 ? [`overwrites the ${plural(unsaved, 'changed file')} with the recorded version`] : []),
+  ].join(' and ');
+  return `"npx vitrine data checkout --force" to go back (--force ${what}: those changes are lost)`;
+}
+
 /** Plain-words lines for a status report (for the terminal: file names shown with control characters escaped). */
 export function describeStatus(status: DataStatus): string[] {
   const lines: string[] = [];
@@ -126,7 +141,7 @@ export function describeStatus(status: DataStatus): string[] {
     if (notFetched.length === 0 || added.length + removed.length + modified.length > 0)
       lines.push(
         `data/ differs from data.dvc: ${added.length} added, ${removed.length} removed, ${modified.length} ` +
-          `changed. Run "npx vitrine data add" to record it, or "npx vitrine data checkout" to go back.`,
+          `changed. Run "npx vitrine data add" to record it, or ${checkoutAdvice(status)}.`,
       );
     for (const [label, list] of [
       ['added', added],
@@ -150,6 +165,13 @@ export function describeStatus(status: DataStatus): string[] {
     lines.push(
       `${status.cache.missing} recorded file(s) are not in the local cache (e.g. ` +
         `${shownName(`data/${status.cache.missingFiles[0]}`)}): run "npx vitrine data pull".`,
+    );
+  // Known from this machine's own note (no network): data.dvc's images may never have left this computer.
+  if (!status.remote && status.sent && !status.sent.known && status.cache.hasManifest && status.cache.missing === 0)
+    lines.push(
+      `This computer has no record that the remote "${status.sent.remote}" (${status.sent.url}) has the images ` +
+        'data.dvc records: they may be only on this computer. Run "npx vitrine data push" to send them ' +
+        '(it sends only what the remote lacks; "npx vitrine data status --remote" asks the remote).',
     );
   if (status.remote) {
     lines.push(

@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isVitrineError, VitrineError } from '../errors.ts';
+import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
   checkCachedManifest,
@@ -24,8 +36,11 @@ import {
 } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { type DvcOut, legacyError, readDvcFile, resolveOutPath, writeDvcFile } from './dvcfile.ts';
+import { headCommit, readFileAtRef } from './git.ts';
 import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash } from './hash.ts';
+import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';
+import { noteOnRemote, sentState } from './pushed.ts';
 import { openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
@@ -196,16 +211,50 @@ export async function addData({
   for (const file of replaced)
     log.warn(`The cache copy of ${file} was damaged; it was replaced with the file from ${target}/.`, { file });
   const md5 = await writeManifest({ cacheDir, entries: tree.entries });
+  const before = await readFile(dvcFile, 'utf8').catch(() => null);
   await writeDvcFile({
     file: dvcFile,
     outs: [{ md5, size: tree.size, nfiles: tree.nfiles, hash: 'md5', path: target }],
   });
   await ensureGitignored({ root: absRoot, target });
-  log.info(
-    `Recorded ${target}/: ${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)} (${stored} new in the ` +
-      `cache${replaced.length ? `, ${replaced.length} damaged cache copies replaced` : ''}). Commit ${target}.dvc to keep this version.`,
-  );
+  const after = await readFile(dvcFile, 'utf8');
+  const changed = before !== after;
+  const toCommit = changed || (await uncommitted({ root: absRoot, dvcFile, text: after }));
+  const details = [
+    ...(changed || stored > 0 ? [`${stored} new in the cache`] : []),
+    ...(replaced.length ? [`${replaced.length} damaged cache copies replaced`] : []),
+  ];
+  const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${details.length ? ` (${details.join(', ')})` : ''}`;
+  const name = `${target}.dvc`;
+  const sent = await sentState({ root: absRoot, list: md5 });
+  const send = !sent
+    ? 'No storage remote is set up yet, so the images are only on this computer: choose one with ' +
+      '"npx vitrine data init <folder or s3://bucket/folder>", then run "npx vitrine data push".'
+    : sent.known
+      ? ''
+      : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
+        'they are only on this computer, and no one else (nor CI) can pull them.';
+  const said = changed
+    ? `Recorded ${target}/: ${counts}. Commit ${name} to keep this version.`
+    : `${target}/ is unchanged: ${name} already records it (${counts})` +
+      (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.');
+  log.info(send ? `${said} ${send}` : said);
   return { md5, size: tree.size, nfiles: tree.nfiles };
+}
+
+/**
+ * Whether `text` (data.dvc as it is now) differs from data.dvc in git's last commit: an add that changed nothing
+ * still leaves a data.dvc to commit when an earlier add changed it. False when git cannot tell (no repository).
+ */
+async function uncommitted({ root, dvcFile, text }: { root: string; dvcFile: string; text: string }): Promise<boolean> {
+  try {
+    // A repository without a commit yet: nothing is committed.
+    if ((await headCommit({ dir: root })) === null) return existsSync(path.join(root, '.git'));
+    const committed = await readFileAtRef({ dir: root, ref: 'HEAD', filepath: path.relative(root, dvcFile) });
+    return committed === null || committed.replace(/\r\n/g, '\n') !== text.replace(/\r\n/g, '\n');
+  } catch {
+    return false;
+  }
 }
 
 /** Links in the folder whose target is gone are not files, so not recorded: said, each named (a few, then a count). */
@@ -584,6 +633,10 @@ export async function pushData({
           missingLocal.push(`${md5} (${needer})`);
           return;
         }
+        // The remote's disk refused the write (full, read-only, not ours to write): say which remote and where.
+        const progress = { sent: transferred, there: skipped, total: objects.size };
+        const refused = remoteWriteRefused({ error, remote, sending: needer, progress });
+        if (refused) throw refused;
         // Our own copy is damaged (the upload checks it): go on with the rest, then say which file and what to do.
         if (!isVitrineError(error, 'DATA_CORRUPT')) throw forFile(error, md5, needer);
         damagedLocal.push({ object: md5, file: needer });
@@ -629,11 +682,144 @@ export async function pushData({
   }
   await one(t.out.md5, `${target}.dvc`);
   progress.done();
+  // The folder list went last: the remote now holds every file of this version.
+  await noteSent({ root, remote, list: t.out.md5, log });
   log.info(
     `Pushed to "${remote.name}": ${transferred} ` +
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
+}
+
+/**
+ * A write to a folder remote that its disk refused: Node's error for a write names no file, and the words at the
+ * command-line boundary could only say "a folder Vitrine writes to". Here the remote is known: named, with its
+ * folder. Undefined for any other error.
+ */
+function remoteWriteRefused({
+  error,
+  remote,
+  sending,
+  progress,
+}: {
+  error: unknown;
+  remote: Remote;
+  /** The file in the data folder whose content was being written. */
+  sending: string;
+  progress: { sent: number; there: number; total: number };
+}): VitrineError | undefined {
+  const system = systemErrorOf(error) ?? unwritableFolder(error, remote.url);
+  if (!system || !refusedIn(system, remote.url)) return undefined;
+  const where = `the remote "${remote.name}" (${remote.url})`;
+  const { sent, there, total } = progress;
+  const data = { remote: remote.name, url: remote.url, sending, system: system.code, sent, total };
+  const stopped =
+    `the push stopped while sending ${sending}, after ${sent} of ${total} files were sent` +
+    `${there > 0 ? ` (${there} more were there already)` : ''}`;
+  const again = 'then run "npx vitrine data push" again: it sends only the files the remote does not have yet.';
+  switch (system.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new VitrineError(
+        'REMOTE_DISK_FULL',
+        `The disk that holds ${where} is full (${system.code}${system.code === 'EDQUOT' ? ': the disk quota is used up' : ''}): ` +
+          `${stopped}. Free some space on that disk, ${again}`,
+        data,
+        { cause: error },
+      );
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return new VitrineError(
+        'REMOTE_NOT_WRITABLE',
+        `Vitrine may not write in ${where} (${system.code}: ${system.code === 'EROFS' ? 'a read-only disk' : 'no permission'}): ` +
+          `${stopped}. ${writableAdvice(system.code)}, ${again}`,
+        data,
+        { cause: error },
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** What to do about a folder that may not be written: a read-only disk, or a folder this user may not change. */
+function writableAdvice(code: string): string {
+  return code === 'EROFS'
+    ? 'Make that disk writable (or mount it again without read-only)'
+    : 'Give this user permission to write in that folder (or run as the user who owns it)';
+}
+
+/**
+ * Node's `mkdir(…, { recursive: true })` says ENOENT, not EROFS or EACCES, when the folder it starts from may not be
+ * written: asked after the failure, `folder` itself says which (undefined when it can be written, or another error).
+ */
+function unwritableFolder(error: unknown, folder: string): { code: string; path: string } | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (e?.code !== 'ENOENT' || e.syscall !== 'mkdir' || !e.path) return undefined;
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch (refusal) {
+    const code = (refusal as NodeJS.ErrnoException).code;
+    return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? { code, path: e.path } : undefined;
+  }
+}
+
+/**
+ * Whether a refused write was in `folder`: a write on an open file names no path (the copy's temp file, there); a
+ * copy names what it wrote as `dest`. A refused read of the other side (a locked cache file) names a path elsewhere.
+ */
+function refusedIn(system: { path?: string; dest?: string }, folder: string): boolean {
+  const written = system.dest ?? system.path;
+  return written === undefined || inside(path.resolve(folder), path.resolve(written)) !== undefined;
+}
+
+/** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
+async function noteSent({
+  root,
+  remote,
+  list,
+  log,
+}: {
+  root: string;
+  remote: Remote;
+  list: string;
+  log: Logger;
+}): Promise<void> {
+  try {
+    await noteOnRemote({ root, remote, list });
+  } catch (error) {
+    log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
+  }
+}
+
+/** A download into the local cache that its disk refused: the cache named, with its folder (as remoteWriteRefused). */
+function cacheWriteRefused({
+  error,
+  cacheDir,
+  fetching,
+}: {
+  error: unknown;
+  cacheDir: string;
+  fetching: string;
+}): VitrineError | undefined {
+  const system = systemErrorOf(error) ?? unwritableFolder(error, cacheDir);
+  if (!system || !['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].includes(system.code)) return undefined;
+  if (!refusedIn(system, cacheDir)) return undefined;
+  const full = system.code === 'ENOSPC' || system.code === 'EDQUOT';
+  const why = full
+    ? `The disk that holds the local cache (${cacheDir}) is full (${system.code})`
+    : `Vitrine may not write in the local cache (${cacheDir}) (${system.code}: ${
+        system.code === 'EROFS' ? 'a read-only disk' : 'no permission'
+      })`;
+  return new VitrineError(
+    full ? 'CACHE_DISK_FULL' : 'CACHE_NOT_WRITABLE',
+    `${why}: the pull stopped while fetching ${fetching}. ${
+      full ? 'Free some space on that disk' : writableAdvice(system.code)
+    }, then run "npx vitrine data pull" again: what was fetched already is not fetched again.`,
+    { cache: cacheDir, fetching, system: system.code },
+    { cause: error },
+  );
 }
 
 /** A push that stopped part-way: what was sent stays on the remote, and running it again sends only the rest. */
@@ -648,8 +834,8 @@ function interruptedPush({
   there: number;
   total: number;
 }): unknown {
-  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters.
-  if (!isVitrineError(error) || sent === 0) return error;
+  // Nothing sent yet: the error's own advice (a key, a bucket, a server) is what matters; or it counted them already.
+  if (!isVitrineError(error) || sent === 0 || error.data.sent !== undefined) return error;
   const already = there > 0 ? ` (${there} more were there already)` : '';
   return new VitrineError(
     error.code,
@@ -769,7 +955,7 @@ export async function pullData({
       } catch (error) {
         if (isVitrineError(error, 'REMOTE_OBJECT_MISSING')) missing.push({ object: md5, file: needer });
         else if (isVitrineError(error, 'DATA_CORRUPT')) corrupt.push({ object: md5, file: needer });
-        else throw forFile(error, md5, needer);
+        else throw cacheWriteRefused({ error, cacheDir: t.cacheDir, fetching: needer }) ?? forFile(error, md5, needer);
       }
     }
     progress.tick();
@@ -790,6 +976,10 @@ export async function pullData({
     );
   // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
   await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
+  // Every object came from the remote: it holds this version whole. (One found in the local cache says nothing
+  // about the remote: after "data add", a pull finds everything here and sends nothing.)
+  if (missing.length === 0 && corrupt.length === 0 && skipped === 0)
+    await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
     await checkoutPresent({ root, log, target, force, jobs, quietMissing: true });
@@ -1066,6 +1256,8 @@ function refuseLinkedFolders({
     if (!lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) continue;
     const name = folder === '' ? `${target}/` : `${target}/${folder}`;
     const to = readlinkSync(abs);
+    const back = folder === '' ? undefined : linkBackInto({ dir, link: abs, target });
+    if (back) throw new VitrineError('DATA_PATH_LINK', back, { file: name, link: to });
     // A folder is most often linked to make room: the cache (a second copy of every file) can go there instead.
     const cacheThere = path.join(path.dirname(path.resolve(path.dirname(abs), to)), 'vitrine-cache');
     const diskAdvice = recording
@@ -1082,12 +1274,6 @@ function refuseLinkedFolders({
       { file: name, link: to },
     );
   }
-}
-
-/** The relpath of `to` inside `folder`, or undefined when it is not inside. */
-function inside(folder: string, to: string): string | undefined {
-  const rel = path.relative(folder, to);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : undefined;
 }
 
 /** An object of the cache by its path inside it (DVC 3 layout, files/md5/ab/cdef…). */
@@ -1415,12 +1601,19 @@ export interface DataStatus {
    * e.g. after an interrupted pull.
    */
   changes: { added: string[]; removed: string[]; modified: string[]; notFetched?: string[] };
+  /** Of `changes.modified`, those whose content now is in no cache: a checkout overwrites them only with --force. */
+  unsaved?: string[];
   /** True when the folder is exactly what data.dvc records. */
   clean: boolean;
   /** `listDamaged`: the cache holds data.dvc's folder list, but damaged (so `hasManifest` is false). */
   cache: { hasManifest: boolean; listDamaged?: boolean; missing: number; missingFiles: string[] };
   /** Only when asked for (it contacts the remote). */
   remote: { name: string; url: string; missing: number; missingFiles: string[] } | null;
+  /**
+   * Without `remote`: the default remote and whether this machine knows it holds data.dvc's version (a push or a
+   * whole pull from here, or an earlier "status --remote"; see pushed.ts). Null or absent: no remote set up.
+   */
+  sent?: { remote: string; url: string; known: boolean } | null;
 }
 
 /** Compare the data folder, data.dvc, the cache and optionally the remote, without changing anything. */
@@ -1491,7 +1684,16 @@ export async function dataStatus({
   status.cache.hasManifest = manifest !== undefined;
   if (manifest) {
     // The same folder hash means the same files: no need to compare 100,000 of them one by one.
-    if (!status.clean) status.changes = diffEntries(manifest, tree?.entries ?? []);
+    if (!status.clean) {
+      status.changes = diffEntries(manifest, tree?.entries ?? []);
+      // As the checkout decides (planCheckout): a changed file whose content is in the cache is not lost.
+      const now = new Map((tree?.entries ?? []).map((e) => [e.relpath, e.md5]));
+      const cached = await mapPool(status.changes.modified, jobs, async (relpath) =>
+        exists(objectPath(t.cacheDir, now.get(relpath) ?? '')),
+      );
+      const unsaved = status.changes.modified.filter((_, i) => !cached[i]);
+      if (unsaved.length > 0) status.unsaved = unsaved;
+    }
     // A large folder: one listing of the cache beats a stat per file (100,000 stats take about a second).
     const held = manifest.length >= 1000 ? await objectLookup(t.cacheDir) : undefined;
     const missing = held
@@ -1520,6 +1722,9 @@ export async function dataStatus({
       missing: missingFiles.length,
       missingFiles: missingFiles.slice(0, 20),
     };
+    if (missingFiles.length === 0) await noteSent({ root: absRoot, remote, list: t.out.md5, log });
+  } else {
+    status.sent = await sentState({ root: absRoot, list: t.out.md5 });
   }
   return status;
 }

@@ -9,6 +9,7 @@ import { objectLookup, readCachedManifest } from './cache.ts';
 import { readDvcConfig } from './config.ts';
 import { readDvcFile, resolveOutPath } from './dvcfile.ts';
 import { listFiles } from './hash.ts';
+import { linkBackInto } from './links.ts';
 
 /*
  * Which files data.dvc records that the data folder does not hold, without hashing anything: the stages
@@ -66,7 +67,16 @@ export async function recordedPresence({
     throw error;
   });
   for (const folder of linkedFolders) {
-    const to = readlinkSync(path.join(dir, ...folder.split('/')));
+    const link = path.join(dir, ...folder.split('/'));
+    const to = readlinkSync(link);
+    // A link back into the folder (a loop): the advice is to delete it, not to put anything in its place.
+    const back = linkBackInto({ dir, link, target });
+    if (back) {
+      log?.warn(back.replace('so nothing was changed', 'so the files in it are not read'), {
+        file: `${target}/${folder}`,
+      });
+      continue;
+    }
     log?.warn(
       `${shownName(`${target}/${folder}`)} is a link to another folder (${shownName(to)}), and Vitrine does not look ` +
         'into linked folders: the files in it are not read. ' +

@@ -5,6 +5,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { readFileAtRef } from '../data/git.ts';
 import { type DataStatus, dataStatus } from '../data/index.ts';
+import { unsentVersion } from '../data/pushed.ts';
 import { systemFiles, systemFilesAdvice } from '../data/system-files.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -468,10 +469,30 @@ export const promoteStage: Stage = {
         );
       return { summary: `not promoted: this is ${where}, models are promoted on "${main}"` };
     }
+    await warnUnsentData(ctx);
     const { summary } = await promote({ ctx });
     return { summary };
   },
 };
+
+/**
+ * On main, outside CI: warn (not refuse) when this machine has no record that the storage remote holds data.dvc's
+ * images (never pushed from here). The version registered now records that data; if it is only on this computer,
+ * no one else, CI included, can pull it to check or retrain the model. In CI the data was pulled from the remote,
+ * so it is there by definition, and nothing is said.
+ */
+async function warnUnsentData(ctx: StageContext): Promise<void> {
+  if (ctx.env.GITHUB_ACTIONS === 'true' || ctx.env.CI) return;
+  const unsent = await unsentVersion({ root: ctx.ws.root }).catch(() => null);
+  if (!unsent) return;
+  ctx.log.warn(
+    `This computer has no record that the remote "${unsent.remote}" (${unsent.url}) has the images data.dvc ` +
+      'records: if they were never pushed, the model version registered now records data that only this computer ' +
+      'has, and no one else (nor CI) can pull it. Run "npx vitrine data push" to send them (it sends only what ' +
+      'the remote lacks).',
+    { file: 'data.dvc' },
+  );
+}
 
 /** The branch being run: git's current branch, or in CI on a detached checkout the pushed ref's name. */
 async function branchOf(ctx: StageContext): Promise<string | null> {

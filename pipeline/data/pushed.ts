@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeJsonAtomic } from '../fs.ts';
+import { readDvcConfig } from './config.ts';
+import { readDvcFile } from './dvcfile.ts';
+
+/*
+ * What this machine knows is on a storage remote, without asking it: the versions of the data folder (folder-list
+ * objects, "<md5>.dir") that a "data push" finished sending, that a "data pull" found whole, or that
+ * "data status --remote" found complete. A remote that holds a folder list holds every file it lists (push sends
+ * the list last), so one id per version is enough. Kept in .dvc/tmp (git ignores it; it is this machine's own):
+ * plain "data status", "data add" and the promote stage read it to say when recorded images were never sent.
+ * A missing note only means "not known here" (a clone pulled with DVC itself, a push from another machine).
+ */
+
+/** Versions kept per remote: the newest; an older version only loses its note ("not known here"). */
+const KEPT = 500;
+
+interface Note {
+  remotes: Record<string, { url: string; lists: string[] }>;
+}
+
+/** Where the note is kept. */
+export function onRemoteFileOf(root: string): string {
+  return path.join(path.resolve(root), '.dvc', 'tmp', 'vitrine-on-remote.json');
+}
+
+async function readNote(root: string): Promise<Note> {
+  const text = await readFile(onRemoteFileOf(root), 'utf8').catch(() => null);
+  if (text === null) return { remotes: {} };
+  try {
+    const value = JSON.parse(text) as Partial<Note>;
+    const remotes: Note['remotes'] = {};
+    for (const [name, entry] of Object.entries(value.remotes ?? {})) {
+      if (typeof entry?.url !== 'string' || !Array.isArray(entry.lists)) continue;
+      remotes[name] = { url: entry.url, lists: entry.lists.filter((l): l is string => typeof l === 'string') };
+    }
+    return { remotes };
+  } catch {
+    return { remotes: {} }; // A damaged note is only knowledge lost: it is written afresh by the next push.
+  }
+}
+
+/**
+ * Note that `remote` holds the version `list` (a folder list's id) whole. Written atomically (temp, then rename);
+ * two transfers at once may lose one's note, which only makes a later hint say "not known here".
+ */
+export async function noteOnRemote({
+  root,
+  remote,
+  list,
+}: {
+  root: string;
+  remote: { name: string; url: string };
+  list: string;
+}): Promise<void> {
+  const note = await readNote(root);
+  const entry = note.remotes[remote.name];
+  // The same name for another place (the remote was moved): what was known about the old place does not hold.
+  const lists = entry && entry.url === remote.url ? entry.lists.filter((l) => l !== list) : [];
+  note.remotes[remote.name] = { url: remote.url, lists: [...lists, list].slice(-KEPT) };
+  await writeJsonAtomic({ file: onRemoteFileOf(root), value: note });
+}
+
+/** Whether this machine knows that `remote` holds the version `list`. */
+export async function knownOnRemote({
+  root,
+  remote,
+  list,
+}: {
+  root: string;
+  remote: { name: string; url: string };
+  list: string;
+}): Promise<boolean> {
+  const entry = (await readNote(root)).remotes[remote.name];
+  return entry !== undefined && entry.url === remote.url && entry.lists.includes(list);
+}
+
+/**
+ * For data.dvc's version `list`: the default remote and whether this machine knows it holds that version; null
+ * when no remote is set up (nothing to say about pushing). Reads only local files.
+ */
+export async function sentState({
+  root,
+  list,
+}: {
+  root: string;
+  list: string;
+}): Promise<{ remote: string; url: string; known: boolean } | null> {
+  const config = await readDvcConfig({ root });
+  const remote = config.defaultRemote ? config.remotes[config.defaultRemote] : undefined;
+  if (!remote?.url) return null;
+  return { remote: remote.name, url: remote.url, known: await knownOnRemote({ root, remote, list }) };
+}
+
+/**
+ * data.dvc's version when this machine does not know the default remote holds it (never pushed from here, never
+ * pulled whole): with the remote's name and place. Null when there is nothing to say: no data.dvc, no remote set
+ * up, or the remote is known to have it. Reads only local files.
+ */
+export async function unsentVersion({
+  root,
+  target = 'data',
+}: {
+  root: string;
+  target?: string;
+}): Promise<{ md5: string; remote: string; url: string } | null> {
+  const dvcFile = path.join(path.resolve(root), `${target}.dvc`);
+  const md5 = await readDvcFile({ file: dvcFile }).then(
+    (parsed) => parsed.outs[0]?.md5,
+    () => undefined,
+  );
+  if (!md5?.endsWith('.dir')) return null;
+  const sent = await sentState({ root, list: md5 });
+  return sent && !sent.known ? { md5, remote: sent.remote, url: sent.url } : null;
+}

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { promoteStage } from '../../pipeline/stages/promote.ts';
+import { cleanup, cloneTracked, SAMPLE, silentServer, tempDir, writeTree } from './helpers.ts';
+
+/*
+ * Tester: after "npx vitrine data add" and a merge, "npx vitrine run" on main registered v1.1.0 on images that
+ * were only on this machine. "data add" said only "Commit data.dvc to keep this version" (even when data.dvc did
+ * not change), plain "data status" said "data/ matches data.dvc", and only "data status --remote" told. Now add
+ * says to push, plain status says what this machine knows (a note push and pull keep, no network), and the
+ * promote stage on main warns, naming "npx vitrine data push".
+ */
+
+let base: string;
+let repo: string;
+beforeEach(async () => {
+  base = await tempDir('vitrine-unpushed-');
+  repo = path.join(base, 'museum');
+  await writeTree(path.join(repo, 'data'), SAMPLE);
+  await writeFile(path.join(repo, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+});
+afterEach(async () => {
+  await cleanup(base);
+});
+
+async function vitrine(cwd: string, ...argv: string[]): Promise<{ code: number; text: string }> {
+  const log = memoryLogger();
+  const printed: string[] = [];
+  const code = await main(argv, { cwd, env: {}, stdout: (t) => printed.push(t), log });
+  return { code, text: [...printed, ...log.lines.map((l) => l.message)].join('\n') };
+}
+
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', ...args], { cwd: repo, stdio: 'pipe' });
+
+describe('images recorded but never pushed', () => {
+  beforeEach(async () => {
+    expect((await vitrine(repo, 'data', 'init', '../storage')).code).toBe(0);
+  });
+
+  it('"data add" says to commit data.dvc and to push the images with "npx vitrine data push"', async () => {
+    const { code, text } = await vitrine(repo, 'data', 'add');
+    expect(code).toBe(0);
+    expect(text).toContain('Commit data.dvc');
+    expect(text).toContain('"npx vitrine data push"');
+    expect(text).toContain('the remote "local"');
+  });
+
+  it('"data add" with nothing changed does not say to commit data.dvc; it still says to push until pushed', async () => {
+    git('init', '-q', '-b', 'main');
+    await vitrine(repo, 'data', 'add');
+    git('add', 'data.dvc', '.gitignore', '.dvc', 'params.yaml');
+    git('commit', '-q', '-m', 'data');
+    const again = await vitrine(repo, 'data', 'add');
+    expect(again.code).toBe(0);
+    expect(again.text).not.toContain('Commit data.dvc');
+    expect(again.text).toContain('data.dvc already records');
+    expect(again.text).toContain('"npx vitrine data push"');
+    await vitrine(repo, 'data', 'push');
+    const pushed = await vitrine(repo, 'data', 'add');
+    expect(pushed.text).not.toContain('Commit data.dvc');
+    expect(pushed.text).not.toContain('data push');
+  });
+
+  it('"data add" of a changed data/ says to commit even when data.dvc was rewritten before, not committed', async () => {
+    git('init', '-q', '-b', 'main');
+    await vitrine(repo, 'data', 'add');
+    git('add', 'data.dvc', '.gitignore', '.dvc', 'params.yaml');
+    git('commit', '-q', '-m', 'data');
+    await writeFile(path.join(repo, 'data', 'images', 'A9.png'), 'a new photograph');
+    await vitrine(repo, 'data', 'add');
+    // data.dvc is as the last add left it, but not committed: committing is still to do.
+    expect((await vitrine(repo, 'data', 'add')).text).toContain(
+      'data.dvc already records it (5 files, 95 B), but data.dvc is not committed yet: commit it to keep this version.',
+    );
+  });
+
+  it('plain "data status" says the images were not pushed from here, without contacting the remote', async () => {
+    await vitrine(repo, 'data', 'add');
+    const before = await vitrine(repo, 'data', 'status');
+    expect(before.text).toContain('data/ matches data.dvc');
+    expect(before.text).toContain('"npx vitrine data push"');
+    expect(before.text).toContain('the remote "local"');
+    await vitrine(repo, 'data', 'push');
+    const after = await vitrine(repo, 'data', 'status');
+    expect(after.text).toContain('data/ matches data.dvc');
+    expect(after.text).not.toContain('data push');
+  });
+
+  it('a clone that pulled the version knows the remote has it', async () => {
+    await vitrine(repo, 'data', 'add');
+    await vitrine(repo, 'data', 'push');
+    const clone = path.join(base, 'clone');
+    await cloneTracked(repo, clone);
+    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    expect((await vitrine(clone, 'data', 'pull')).code).toBe(0);
+    expect((await vitrine(clone, 'data', 'status')).text).not.toContain('data push');
+  });
+
+  it('"data status --remote" that finds everything there is remembered by plain status', async () => {
+    await vitrine(repo, 'data', 'add');
+    // Pushed by another tool (DVC itself): this machine has no note, until the remote is asked once.
+    const clone = path.join(base, 'other');
+    await cloneTracked(repo, clone);
+    await writeFile(path.join(clone, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    await vitrine(repo, 'data', 'push');
+    await vitrine(clone, 'data', 'pull');
+    await writeFile(path.join(repo, '.dvc', 'tmp', 'vitrine-on-remote.json'), '{}');
+    expect((await vitrine(repo, 'data', 'status')).text).toContain('data push');
+    expect((await vitrine(repo, 'data', 'status', '--remote')).text).toContain('has everything');
+    expect((await vitrine(repo, 'data', 'status')).text).not.toContain('data push');
+  });
+
+  it('the promote stage on main warns (and goes on) when data.dvc was never pushed from here', async () => {
+    git('init', '-q', '-b', 'main');
+    await vitrine(repo, 'data', 'add');
+    git('add', 'data.dvc', '.gitignore', '.dvc', 'params.yaml');
+    git('commit', '-q', '-m', 'data');
+    const log = memoryLogger();
+    const ctx = {
+      ws: workspace(repo),
+      log,
+      env: {},
+      params: { collection: { branch: 'main' }, registry: { model_name: 'm' } },
+    } as unknown as Parameters<typeof promoteStage.run>[0];
+    // No model was evaluated here: the promotion stops at that, after the warning.
+    await promoteStage.run(ctx).catch(() => undefined);
+    const warning = log.lines.find((l) => l.level === 'warn')?.message ?? '';
+    expect(warning).toContain('the remote "local"');
+    expect(warning).toContain('"npx vitrine data push"');
+    // In CI the data was pulled from the remote: there it is there by definition, and nothing is said.
+    const ci = memoryLogger();
+    await promoteStage.run({ ...ctx, log: ci, env: { GITHUB_ACTIONS: 'true' } }).catch(() => undefined);
+    expect(ci.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    // Pushed: nothing to say either.
+    await vitrine(repo, 'data', 'push');
+    const done = memoryLogger();
+    await promoteStage.run({ ...ctx, log: done }).catch(() => undefined);
+    expect(done.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('plain "data status" asks no server: with an S3 remote that never answers, it says the same at once', async () => {
+    const server = await silentServer();
+    try {
+      await vitrine(repo, 'data', 'add');
+      const s3 = ['data', 'init', 's3://bucket/museum', '--name', 'cloud', '--endpoint-url', server.endpoint];
+      expect((await vitrine(repo, ...s3)).code).toBe(0);
+      const started = Date.now();
+      const { code, text } = await vitrine(repo, 'data', 'status');
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(text).toContain('the remote "cloud" (s3://bucket/museum)');
+      expect(text).toContain('"npx vitrine data push"');
+    } finally {
+      server.close();
+    }
+  });
+});

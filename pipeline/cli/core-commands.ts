@@ -81,7 +81,7 @@ nothing. Then: npx vitrine run
     ) {
       await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
     }
-    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
     const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
     ctx.log.info(
       `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +

@@ -138,6 +138,7 @@ export async function addData({
   log,
   jobs = 8,
   removeMissing = false,
+  pushNext = false,
 }: {
   root: string;
   target?: string;
@@ -145,6 +146,8 @@ export async function addData({
   jobs?: number;
   /** Record the folder even though data.dvc lists files that are neither in it nor in the local cache. */
   removeMissing?: boolean;
+  /** The caller pushes right after (init, demo): no advice to push, which it would then say twice. */
+  pushNext?: boolean;
 }): Promise<{ md5: string; size: number; nfiles: number }> {
   const absRoot = path.resolve(root);
   const dvcFile = path.join(absRoot, `${target}.dvc`);
@@ -226,14 +229,16 @@ export async function addData({
   ];
   const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${details.length ? ` (${details.join(', ')})` : ''}`;
   const name = `${target}.dvc`;
-  const sent = await sentState({ root: absRoot, list: md5 });
-  const send = !sent
-    ? 'No storage remote is set up yet, so the images are only on this computer: choose one with ' +
-      '"npx vitrine data init <folder or s3://bucket/folder>", then run "npx vitrine data push".'
-    : sent.known
-      ? ''
-      : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
-        'they are only on this computer, and no one else (nor CI) can pull them.';
+  const sent = pushNext ? null : await sentState({ root: absRoot, list: md5 });
+  const send = pushNext
+    ? ''
+    : !sent
+      ? 'No storage remote is set up yet, so the images are only on this computer: choose one with ' +
+        '"npx vitrine data init <folder or s3://bucket/folder>", then run "npx vitrine data push".'
+      : sent.known
+        ? ''
+        : `Send the images to the remote "${sent.remote}" (${sent.url}) with "npx vitrine data push": until then ` +
+          'they are only on this computer, and no one else (nor CI) can pull them.';
   const said = changed
     ? `Recorded ${target}/: ${counts}. Commit ${name} to keep this version.`
     : `${target}/ is unchanged: ${name} already records it (${counts})` +

@@ -393,7 +393,7 @@ export async function initRepository({
   });
   await write('README.md', readme);
 
-  await addData({ root, target: 'data', log });
+  await addData({ root, target: 'data', log, pushNext: true });
   written.push('data.dvc', 'labels.csv');
   let pushed: InitResult['pushed'];
   let pushError: string | undefined;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
+import { addData } from '../../pipeline/data/ops.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { promoteStage } from '../../pipeline/stages/promote.ts';
@@ -49,6 +50,14 @@ describe('images recorded but never pushed', () => {
     expect(text).toContain('Commit data.dvc');
     expect(text).toContain('"npx vitrine data push"');
     expect(text).toContain('the remote "local"');
+  });
+
+  it('init and demo, which push right after recording, are not told to push first (it was said twice)', async () => {
+    const log = memoryLogger();
+    await addData({ root: repo, log, pushNext: true });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(said).toContain('Commit data.dvc');
+    expect(said).not.toContain('data push');
   });
 
   it('"data add" with nothing changed does not say to commit data.dvc; it still says to push until pushed', async () => {

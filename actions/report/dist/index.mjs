@@ -28399,8 +28399,8 @@ function pathInput({
 }) {
   const value = get3(name) || fallback;
   const resolved = path.resolve(workspace, value);
-  const inside = path.relative(workspace, resolved);
-  if (inside.startsWith("..") || path.isAbsolute(inside))
+  const inside2 = path.relative(workspace, resolved);
+  if (inside2.startsWith("..") || path.isAbsolute(inside2))
     throw invalid(name, value, `a path inside the workspace (${workspace})`);
   return resolved;
 }

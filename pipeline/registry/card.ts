@@ -750,8 +750,8 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
       `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ` +
       `${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
       `and those annotations are right ${whole(p.precision.value)} of the time ` +
-      `(${whole(p.precision.low)}–${whole(p.precision.high)}); the rest are shown as "not sure: ` +
-      `waiting for staff". ` +
+      `(${whole(p.precision.low)}–${whole(p.precision.high)}); the guesses it is less sure of are shown as "Not sure: ` +
+      `waiting for staff", as the catalogue says. ` +
       `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects. ` +
       "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +
       'lower (in a test across two museums, annotations meant to be right 90% of the time were right 61% of the time), ' +
@@ -759,9 +759,13 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
     ...(p.familiarity
       ? [
           '',
-          'Annotations of objects whose photographs are unlike the ones the model learnt from are held back too, ' +
-            'however sure the model is, and wait for staff (annotate.familiarity): a photograph farther from its ' +
-            `nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ${p.familiarity.reference} ` +
+          // Tester #3: the catalogue words these "Photograph unlike those the model learned from: waiting for staff",
+          // not "Not sure" (the model is often sure of them); the card uses the same words.
+          'Annotations of objects whose photographs are unlike the ones the model learned from are held back too, ' +
+            'however sure the model is, and wait for staff (annotate.familiarity); the catalogue shows them as ' +
+            '"Photograph unlike those the model learned from: waiting for staff", not as "Not sure". Such a ' +
+            `photograph is farther from its nearest labelled photographs than ${whole(p.familiarity.quantile)} of the ` +
+            `${p.familiarity.reference} ` +
             'labelled photographs are from theirs. A model is as sure of a painting as of the objects it knows, and ' +
             `usually wrong about it. On photographs like the labelled ones this holds back about ` +
             `${whole(1 - p.familiarity.quantile)} of what it would publish; the annotation log says how many objects it held back.`,

@@ -78,7 +78,8 @@ describe('model page of a version made by a label fix', () => {
     );
     // The page shows scores in per cent: a change in points, named "macro-F1", not "macroF1 changed by 1.4% (0.0% to 5.1%)".
     expect(text).toContain(
-      'Compared with v1.0.0: macro-F1 changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 — no detectable',
+      'Compared with v1.0.0 on the same test objects and labels (both models scored on this version’s): macro-F1 ' +
+        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 — no detectable',
     );
     expect(text).toMatch(/a probability of 0\.90 on average, and 0\.99 trained on the labels now, p = 0\.002 — better/);
   }, 300_000);

@@ -1,0 +1,89 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { ModelCard } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Metrics } from '../../pipeline/types.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { writeFixture } from './fixture.ts';
+
+/*
+ * What an outside tester read on a model page: "macro-F1 changed by +1.4 points" and further down "macro-F1
+ * 95.4% → 100.0% (+4.6 pts)", with nothing saying that the first scores both models on the same test objects
+ * and labels and the second compares the scores each version was registered with;. A small fixture site, read back as HTML.
+ */
+
+const iv = (value: number, low: number, high: number) => ({ value, low, high });
+/** As pipeline/registry/card.ts writes it under "What changed" (since edc47e2: with the sentence after it). */
+const REGISTERED =
+  'Accuracy 95.0% → 98.0% (+3.0 pts); macro-F1 95.4% → 100.0% (+4.6 pts); test objects 60 → 66. These are the ' +
+  'scores each version was registered with, each measured on the labels and test objects of its own time, so they ' +
+  'do not compare like for like; the comparison of both models on the same test objects is the one under Metrics.';
+
+describe('model page', () => {
+  let root = '';
+  let text = '';
+  let html = '';
+
+  beforeAll(async () => {
+    root = await tempDir('vitrine-model-page-');
+    const objects = ['A-1', 'A-2', 'A-3', 'A-4'].map((id, i) => ({
+      id,
+      title: `Object ${id}`,
+      label: ['coin', 'vase', 'mask'][i % 3]!,
+      image: null,
+    }));
+    await writeFixture({ root, objects, labels: ['coin', 'vase', 'mask'] });
+    const ws = workspace(root);
+    const file = path.join(ws.root, '.vitrine', 'evaluate', 'metrics.json');
+    const metrics = JSON.parse(await readFile(file, 'utf8')) as Metrics;
+    const comparison = { metric: 'macroF1', difference: iv(0.014, 0, 0.051), pValue: 0.705, test: 'paired bootstrap' };
+    metrics.baseline = {
+      ...metrics,
+      version: 'v1.0.0',
+      comparison: { ...comparison, verdict: 'no detectable difference' },
+    } as Metrics['baseline'];
+    await writeFile(file, JSON.stringify(metrics));
+    // The card's "What changed", as the registry writes it.
+    const cardFile = path.join(ws.registry, 'cards', 'v1.1.0.json');
+    const card = JSON.parse(await readFile(cardFile, 'utf8'));
+    card.details.changes = ['minor version bump from v1.0.0: labels changed.', REGISTERED];
+    await writeFile(cardFile, JSON.stringify(card));
+    const params = defaultParams();
+    const { catalogue } = await buildCatalogueData({ ws, params, log: memoryLogger() });
+    const version = catalogue.models.find((m: ModelCard) => m.current)!.version;
+    expect(version).toBe('v1.1.0');
+    await buildSite({ ws, params, log: memoryLogger() });
+    html = await readFile(path.join(ws.site, 'models', version, 'index.html'), 'utf8');
+    // As read: the space a tag leaves before a full stop or comma is not there on the page.
+    text = html
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/ ([.,;:])/g, '$1');
+  }, 300_000);
+
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('says which change compares both models on the same test objects and which the registered scores', () => {
+    expect(text).toContain(
+      'Compared with v1.0.0 on the same test objects and labels (both models scored on this version’s): macro-F1 ' +
+        'changed by +1.4 points (95% range: +0.0 to +5.1 points), p = 0.705 — no detectable difference.',
+    );
+    expect(text).toContain(
+      'This can differ from the change under “About this version”, which compares the scores each version was ' +
+        'registered with, each measured on its own test objects.',
+    );
+    expect(text).toContain(
+      'As registered (each version scored on its own test objects, so not like for like): accuracy 95.0% → 98.0% ' +
+        '(+3.0 points); macro-F1 95.4% → 100.0% (+4.6 points); test objects 60 → 66.',
+    );
+    // The card's own pointer names a heading ("Metrics") the page does not have: the page's is linked instead.
+    expect(text).not.toContain('under Metrics');
+    expect(html).toMatch(/<a href="#metrics">[^<]*How well it does/);
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * An outside tester typed an object's address as its number is printed ("objects/DM-0267/"): the 404 page guessed
+ * the object's page addresses and asked for them, a failed request (a 404 the browser logs as an error) of its own.
+ * It reads the number index the build publishes (data/numbers/), as the search page does, and offers the object
+ * with its real number. A small site under a base path, as on GitHub Pages, read in Chromium.
+ */
+
+const BASE = '/collection/';
+
+describe('the 404 page for an object number typed into the address', () => {
+  let dir = '';
+  let catalogue: Catalogue;
+  let browser: Browser;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof serveSite>>;
+  const objects: FixtureObject[] = [
+    { id: 'DM-0267', title: 'View of Valparaíso', label: 'print', image: null },
+    // Spelled like DM-0267's address: it gets the hashed one ("dm-0267-<md5>").
+    { id: 'DM 0267', title: 'Cup', label: 'vessel', image: null },
+    { id: 'DM-0001', title: 'Harbour at Naples', label: 'print', image: null },
+  ];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-notfound-'));
+    await writeFixture({ root: dir, objects, labels: ['print', 'vessel'], withMetrics: false });
+    const ws = workspace(dir);
+    const params = defaultParams();
+    params.catalogue.base = BASE;
+    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+    await buildSite({ ws, params, log: memoryLogger() });
+    site = await serveSite({ dir: ws.site, base: BASE });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(60_000);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const slugOf = (id: string) => catalogue.objects.find((o) => o.id === id)!.slug;
+
+  /** The 404 page at `address` (under the base): what it offers, what its script asked for and what failed. */
+  async function notFound(address: string) {
+    const asked: string[] = [];
+    const failed: string[] = [];
+    // The page's own address answers 404 (it is the 404 page); everything after it must not fail.
+    const record = (r: { url(): string; resourceType(): string }) => {
+      if (r.resourceType() !== 'document') asked.push(new URL(r.url()).pathname);
+    };
+    const refused = (r: { status(): number; url(): string; request(): { resourceType(): string } }) => {
+      if (r.status() >= 400 && r.request().resourceType() !== 'document') failed.push(`${r.status()} ${r.url()}`);
+    };
+    const lost = (r: { url(): string }) => failed.push(`failed ${r.url()}`);
+    page.on('request', record);
+    page.on('response', refused);
+    page.on('requestfailed', lost);
+    const response = await page.goto(`${site.url}${address}`);
+    expect(response?.status(), address).toBe(404);
+    await page.waitForLoadState('networkidle');
+    page.off('request', record);
+    page.off('response', refused);
+    page.off('requestfailed', lost);
+    const box = page.locator('#did-you-mean');
+    const shown = await box.isVisible();
+    return {
+      asked: asked.filter((p) => /\/objects\/|\/data\//.test(p)),
+      failed,
+      offered: shown ? await box.locator('a').getAttribute('href') : null,
+      words: shown ? ((await box.textContent()) ?? '').replace(/\s+/g, ' ').trim() : null,
+    };
+  }
+
+  it("offers the object's page and its real number from the number index, with no request that fails", async () => {
+    const a = await notFound('objects/DM-0267/');
+    expect(a.offered).toBe(`${BASE}objects/${slugOf('DM-0267')}/`);
+    expect(a.words).toBe('Were you looking for object DM-0267, “View of Valparaíso”?');
+    // One piece of the number index, then the page the index names (for its title), no guessed page.
+    expect(a.asked).toHaveLength(2);
+    expect(a.asked[0]).toMatch(/^\/collection\/data\/numbers\/[0-9a-f]{2}\.json$/);
+    expect(a.asked[1]).toBe(`${BASE}objects/${slugOf('DM-0267')}/`);
+    expect(a.failed).toEqual([]);
+    await page.locator('#did-you-mean a').click();
+    await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
+    expect(await page.locator('h1').textContent()).toBe('View of Valparaíso');
+  });
+
+  it("offers a look-alike's own page, and the real number of one typed in another case", async () => {
+    const alike = await notFound('objects/DM%200267/');
+    expect(slugOf('DM 0267')).not.toBe(slugOf('DM-0267'));
+    expect(alike.offered).toBe(`${BASE}objects/${slugOf('DM 0267')}/`);
+    expect(alike.words).toBe('Were you looking for object DM 0267, “Cup”?');
+    expect(alike.failed).toEqual([]);
+    const lower = await notFound('objects/Dm-0001/');
+    expect(lower.offered).toBe(`${BASE}objects/${slugOf('DM-0001')}/`);
+    expect(lower.words).toBe('Were you looking for object DM-0001, “Harbour at Naples”?');
+    expect(lower.failed).toEqual([]);
+  });
+
+  it('offers nothing for a number no object has, and asks for no object page', async () => {
+    for (const address of ['objects/DM-9999/', 'objects/dm-9999/']) {
+      const none = await notFound(address);
+      expect(
+        none.asked.filter((p) => p.includes('/data/numbers/')),
+        address,
+      ).toHaveLength(1);
+      expect(none.offered, address).toBeNull();
+      expect(none.failed, address).toEqual([]);
+      expect(
+        none.asked.filter((p) => p.includes('/objects/')),
+        address,
+      ).toEqual([]);
+    }
+    // Not an object's address: nothing is looked up.
+    expect((await notFound('no/such/page')).asked).toEqual([]);
+  });
+});

@@ -105,8 +105,7 @@ export async function compareLabelSets({
     alpha: evaluate.alpha,
   });
   // Significant is not the same as big enough to matter: a change under min_difference is no verdict.
-  const tooSmall =
-    test.verdict !== 'no detectable difference' && Math.abs(test.difference.value) < evaluate.min_difference;
+  const tooSmall = test.verdict !== 'no detectable difference' && Math.abs(test.difference.value) < evaluate.min_difference;
   const cand = prepare({ y, probs: scored.map((i) => headOut[i]!), classes: labels.length });
   const prev = prepare({ y, probs: scored.map((i) => baseOut[i]!), classes: labels.length });
   const interval = (p: typeof cand): Interval =>

@@ -249,12 +249,6 @@ export const evaluateParams = z.strictObject({
    * within minutes. 0: all.
    */
   cv_max_objects: z.int().min(0).default(10_000),
-  /**
-   * Smallest change in the average probability of each object's label, judged on every labelled object, that is
-   * called better or worse. Over hundreds of objects a change of a point can be significant yet matter to no one
-   * (a few new odd photographs make the model a little less sure of everything); it is reported as too small.
-   */
-  min_difference: fraction.default(0.02),
 });
 
 export const gateParams = z.strictObject({

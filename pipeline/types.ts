@@ -299,15 +299,7 @@ export interface Metrics extends ModelScores {
      * deviation of that mean between trainings with other seeds.
      */
     probability: { candidate: number; baseline: number; trainingSd: number };
-    comparison: {
-      metric: 'probability';
-      difference: Interval;
-      pValue: number;
-      test: string;
-      verdict: Verdict;
-      /** Significant, but smaller than evaluate.min_difference: called no detectable difference, and said why. */
-      smallerThan?: number;
-    };
+    comparison: { metric: 'probability'; difference: Interval; pValue: number; test: string; verdict: Verdict };
   };
   /**
    * The out-of-collection estimate (evaluate.group_by): each group of labelled objects (a museum,

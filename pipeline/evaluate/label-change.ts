@@ -104,8 +104,6 @@ export async function compareLabelSets({
     seed: BOOTSTRAP_SEED,
     alpha: evaluate.alpha,
   });
-  // Significant is not the same as big enough to matter: a change under min_difference is no verdict.
-  const tooSmall = test.verdict !== 'no detectable difference' && Math.abs(test.difference.value) < evaluate.min_difference;
   const cand = prepare({ y, probs: scored.map((i) => headOut[i]!), classes: labels.length });
   const prev = prepare({ y, probs: scored.map((i) => baseOut[i]!), classes: labels.length });
   const interval = (p: typeof cand): Interval =>
@@ -132,8 +130,7 @@ export async function compareLabelSets({
         (removed > 0 ? `(for the ${removed} whose label this change removes: the label they had) ` : '') +
         `(${k}-fold cross-validation, both label sets in the same folds; ${noiseWords(knownSd)}; ` +
         `${evaluate.bootstrap} resamples, two-sided)`,
-      verdict: tooSmall ? 'no detectable difference' : test.verdict,
-      ...(tooSmall ? { smallerThan: evaluate.min_difference } : {}),
+      verdict: test.verdict,
     },
   };
 }

@@ -35,7 +35,6 @@ export const VERDICT_SETTINGS = {
     'evaluate.bootstrap',
     'evaluate.folds',
     'evaluate.cv_max_objects',
-    'evaluate.min_difference',
     'train.seed',
     // The status that carries the gate (branch protection requires it by name).
     'report.status_context',

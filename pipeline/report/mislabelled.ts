@@ -125,10 +125,7 @@ export function crossValidatedSection({
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : c.smallerThan !== undefined
-          ? `**No difference that matters**: the change is not chance, but it is smaller than ${num(c.smallerThan, 2)}, ` +
-            'the smallest change counted as better or worse (evaluate.min_difference in params.yaml).'
-          : '**No detectable difference**: the change is within what chance alone could give.';
+        : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',
     '',

@@ -130,36 +130,6 @@ describe('the report sections from cross-validation', () => {
     expect(md).not.toContain('sample');
   });
 
-  it('a significant change smaller than evaluate.min_difference: "No difference that matters", and why', () => {
-    const md = crossValidatedSection({
-      metrics: {
-        n: 66,
-        crossValidated: {
-          base: { ref: 'main', commit: 'c' },
-          changed: 3,
-          objects: 300,
-          k: 5,
-          candidate: iv(0.924, 0.89, 0.95),
-          baseline: iv(0.92, 0.89, 0.95),
-          probability: { candidate: 0.83, baseline: 0.84, trainingSd: 0 },
-          comparison: {
-            metric: 'probability',
-            difference: iv(-0.011, -0.015, -0.008),
-            pValue: 0.002,
-            test: 't',
-            verdict: 'no detectable difference',
-            smallerThan: 0.02,
-          },
-        },
-      } as unknown as Metrics,
-    });
-    expect(md).toContain(
-      '**No difference that matters**: the change is not chance, but it is smaller than 0.02, the smallest change ' +
-        'counted as better or worse (evaluate.min_difference in params.yaml).',
-    );
-    expect(md).not.toMatch(/\*\*Worse\*\*|within what chance alone could give/);
-  });
-
   it('says when the models learnt from a sample of a large collection, and how large', () => {
     const md = crossValidatedSection({
       metrics: {

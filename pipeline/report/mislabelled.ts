@@ -145,8 +145,30 @@ export function crossValidatedSection({
       `between ${plainSigned(c.difference.low)} and ${plainSigned(c.difference.high)} (95% range, allowing for ` +
       `the variation between training runs), ${pValue(c.pValue)}. ${words}`,
     '',
-    `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.`,
+    `Cross-validated macro-F1: ${num(cv.baseline.value, 3)} with the labels before, ${num(cv.candidate.value, 3)} with the labels now.` +
+      disagreeing(cv),
   ].join('\n');
+}
+
+/**
+ * A verdict against the way macro-F1 moved: a tester read "Worse" beside two higher macro-F1 figures as a mistake.
+ * It was not (two of the three new labels were on copies of photographs that other objects have under another
+ * label), so the words say what the verdict measures and where to look.
+ */
+function disagreeing(cv: NonNullable<Metrics['crossValidated']>): string {
+  const { verdict } = cv.comparison;
+  if (verdict === 'worse' && cv.candidate.value >= cv.baseline.value)
+    return (
+      ' Its top answers barely changed, but it is less sure of the labels as they are now: that is what labels ' +
+      'that disagree with their photographs do (for example the same photograph under two different labels, or a ' +
+      'label that fits another kind of object). Check the new and changed labels below.'
+    );
+  if (verdict === 'better' && cv.candidate.value < cv.baseline.value)
+    return (
+      ' Its top answers did not improve, but it is surer of the labels as they are now: the labels now agree ' +
+      'better with their photographs.'
+    );
+  return '';
 }
 
 /** "On a source it has not seen": the leave-one-group-out estimate (evaluate.group_by). */

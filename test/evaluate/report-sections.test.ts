@@ -130,6 +130,38 @@ describe('the report sections from cross-validation', () => {
     expect(md).not.toContain('sample');
   });
 
+  it('"Worse" beside a higher macro-F1 says what it measures and where to look (a tester took it for a mistake)', () => {
+    const section = (verdict: string, before: number, now: number) =>
+      crossValidatedSection({
+        metrics: {
+          n: 66,
+          crossValidated: {
+            base: { ref: 'main', commit: 'c' },
+            changed: 3,
+            objects: 300,
+            k: 5,
+            candidate: iv(now, now - 0.03, now + 0.03),
+            baseline: iv(before, before - 0.03, before + 0.03),
+            probability: { candidate: 0.83, baseline: 0.84, trainingSd: 0 },
+            comparison: {
+              metric: 'probability',
+              difference: iv(-0.011, -0.015, -0.008),
+              pValue: 0.002,
+              test: 't',
+              verdict,
+            },
+          },
+        } as unknown as Metrics,
+      });
+    expect(section('worse', 0.92, 0.924)).toContain(
+      'Its top answers barely changed, but it is less sure of the labels as they are now: that is what labels that ' +
+        'disagree with their photographs do (for example the same photograph under two different labels',
+    );
+    expect(section('worse', 0.95, 0.9)).not.toContain('barely changed');
+    expect(section('better', 0.95, 0.94)).toContain('surer of the labels as they are now');
+    expect(section('better', 0.9, 0.95)).not.toContain('did not improve');
+  });
+
   it('says when the models learnt from a sample of a large collection, and how large', () => {
     const md = crossValidatedSection({
       metrics: {

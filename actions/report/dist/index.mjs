@@ -48482,13 +48482,7 @@ var evaluateParams = external_exports.strictObject({
    * this many (every object is still predicted and scored). Keeps a large collection's pull request
    * within minutes. 0: all.
    */
-  cv_max_objects: external_exports.int().min(0).default(1e4),
-  /**
-   * Smallest change in the average probability of each object's label, judged on every labelled object, that is
-   * called better or worse. Over hundreds of objects a change of a point can be significant yet matter to no one
-   * (a few new odd photographs make the model a little less sure of everything); it is reported as too small.
-   */
-  min_difference: fraction.default(0.02)
+  cv_max_objects: external_exports.int().min(0).default(1e4)
 });
 var gateParams = external_exports.strictObject({
   /** Macro-F1 may not drop more than this below the baseline. */

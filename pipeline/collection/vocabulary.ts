@@ -330,7 +330,8 @@ export function vocabularyTypoMessage({
     `No object has "${clip(entry)}", so those ${count} object${count === 1 ? '' : 's'} would be left out of ` +
     `training. The typo is most likely in ${paramsName}: correct "${clip(entry)}" to "${clip(label)}" there ` +
     `(collection.vocabulary${at}) and leave ${labelsName} as it is. If "${clip(label)}" is a label of its own beside ` +
-    `"${clip(entry)}", add it to collection.vocabulary as well.`
+    `"${clip(entry)}", add it to collection.vocabulary as well; if "${clip(label)}" is left out of the vocabulary on ` +
+    `purpose, take "${clip(entry)}" out of it until an object has that label (a label no object has teaches nothing).`
   );
 }
 

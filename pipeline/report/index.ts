@@ -389,7 +389,7 @@ export async function buildReport({
   if (gate.stale)
     log.warn(
       "params.yaml's model settings (the promotion gate among them) changed after the evaluate stage ran; the " +
-        'report shows the gate as evaluate checked it. Run `vitrine run evaluate` again.',
+        'report shows the gate as evaluate checked it. Run `npx vitrine run evaluate` again.',
     );
   // Thumbnails of objects that look mislabelled: only from a published catalogue, as for label changes.
   const links = (id: string, slug: string | undefined, object: Parameters<typeof catalogueLinks>[0]['object']) =>
@@ -558,7 +558,7 @@ function gateOf({ metrics, params }: { metrics: Metrics; params: Params }): Repo
         {
           name: 'gate checked by the evaluate stage',
           passed: false,
-          detail: 'metrics.json has no gate: it was written by an older version; run `vitrine run evaluate` again',
+          detail: 'metrics.json has no gate: it was written by an older version; run `npx vitrine run evaluate` again',
         },
       ],
     };
@@ -687,7 +687,7 @@ async function readJson<T>({
       if (optional) return null;
       throw new VitrineError(
         'REPORT_INPUT_MISSING',
-        `The report needs ${rel(ws, file)}, which the ${stage} stage writes. Run \`vitrine run ${stage}\` first.`,
+        `The report needs ${rel(ws, file)}, which the ${stage} stage writes. Run \`npx vitrine run ${stage}\` first.`,
         { file: rel(ws, file) },
       );
     }
@@ -698,7 +698,7 @@ async function readJson<T>({
   } catch (error) {
     throw new VitrineError(
       'REPORT_INPUT_BROKEN',
-      `${rel(ws, file)} is not valid JSON (${(error as Error).message}). Run \`vitrine run ${stage} --force\` to write it again.`,
+      `${rel(ws, file)} is not valid JSON (${(error as Error).message}). Run \`npx vitrine run ${stage} --force\` to write it again.`,
       { file: rel(ws, file) },
       { cause: error },
     );

@@ -203,7 +203,7 @@ function gateSection(report: ReportJson): string {
   const rows = report.gate.checks.map((c) => [c.passed ? '✅ passes' : '❌ fails', text(c.name), text(c.detail)]);
   const stale = report.gate.stale
     ? '\n\n⚠️ The promotion gate in params.yaml changed after the evaluate stage checked it (or other model ' +
-      'settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run ' +
+      'settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run ' +
       'evaluate`) to check the new ones; promotion goes by what evaluate found.'
     : '';
   const other = report.gate.otherModel
@@ -262,7 +262,7 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
       ? `${outside} new ${plural(outside, 'label')} ${outside === 1 ? 'is' : 'are'} not one of the collection's ` +
         `labels (${vocabularyWords(vocabulary!)}) and ${outside === 1 ? 'was' : 'were'} skipped`
       : '',
-    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : '',
+    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : '',
     otherSkipped && !stale
       ? `${otherSkipped} new ${plural(otherSkipped, 'label')} ${otherSkipped === 1 ? 'was' : 'were'} skipped by the dataset stage`
       : '',
@@ -363,7 +363,7 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
     if (vocabulary && !vocabulary.includes(c.after))
       return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
     return stale
-      ? 'not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label'
+      ? 'not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label'
       : 'the dataset stage skipped this line (see its warnings): no model used the new label';
   }
   // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.

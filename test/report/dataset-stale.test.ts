@@ -47,7 +47,7 @@ describe('a label change the dataset stage has not seen yet', () => {
     const section = markdown.slice(markdown.indexOf('### Label changes'), markdown.indexOf('### Scores'));
     expect(section).not.toContain('skipped by the dataset stage');
     expect(section).not.toContain('see its warnings');
-    expect(section).toContain('1 label changed; the dataset stage has not run since this change: run `vitrine run`.');
+    expect(section).toContain('1 label changed; the dataset stage has not run since this change: run `npx vitrine run`.');
     expect(section).toContain('not in the dataset yet: the dataset stage has not run since this change');
 
     // Once the dataset stage has read this labels.csv, a line it left out is its doing again.
@@ -72,16 +72,16 @@ describe('a label change the dataset stage has not seen yet', () => {
     };
     const two = { ...before, 'DM-0004': 'mask', 'DM-0005': 'vessel' };
     expect(await sentence(two, before)).toContain(
-      '2 labels changed; the dataset stage has not run since these changes: run `vitrine run`.',
+      '2 labels changed; the dataset stage has not run since these changes: run `npx vitrine run`.',
     );
     expect(await sentence(two, { ...before, 'DM-0004': 'mask' })).toContain(
       '2 labels changed; 1 of these changes is not in the dataset yet (the dataset stage has not run since it was ' +
-        'made): run `vitrine run`.',
+        'made): run `npx vitrine run`.',
     );
     const three = { ...two, 'DM-0006': 'print' };
     expect(await sentence(three, { ...before, 'DM-0004': 'mask' })).toContain(
       '3 labels changed; 2 of these changes are not in the dataset yet (the dataset stage has not run since they ' +
-        'were made): run `vitrine run`.',
+        'were made): run `npx vitrine run`.',
     );
   });
 });

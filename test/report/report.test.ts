@@ -649,7 +649,7 @@ describe('the label-correction report', () => {
     const { rm } = await import('node:fs/promises');
     await rm(path.join(ws.evaluate, 'metrics.json'));
     await expect(buildReport({ ws, params: defaultParams(), log: silentLogger })).rejects.toThrow(
-      'The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `vitrine run evaluate` first.',
+      'The report needs .vitrine/evaluate/metrics.json, which the evaluate stage writes. Run `npx vitrine run evaluate` first.',
     );
   });
 

@@ -48785,7 +48785,7 @@ function intro({ report, metrics, collectionName }) {
 }
 function gateSection(report) {
   const rows = report.gate.checks.map((c) => [c.passed ? "\u2705 passes" : "\u274C fails", text(c.name), text(c.detail)]);
-  const stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "";
+  const stale = report.gate.stale ? "\n\n\u26A0\uFE0F The promotion gate in params.yaml changed after the evaluate stage checked it (or other model settings did), so these checks may be for the old settings. Run the evaluate stage again (`npx vitrine run evaluate`) to check the new ones; promotion goes by what evaluate found." : "";
   const other = report.gate.otherModel ? `
 
 \u26A0\uFE0F These checks are not this model's: ${OTHER_MODEL_WORDS} (the model in .vitrine/model was trained or copied after the evaluation). Promotion refuses it until then.` : "";
@@ -48836,7 +48836,7 @@ ${against}No label in labels.csv changed.`;
   const stale = report.labels.datasetStale === true;
   const skippedLine = [
     outside ? `${outside} new ${plural2(outside, "label")} ${outside === 1 ? "is" : "are"} not one of the collection's labels (${vocabularyWords(vocabulary)}) and ${outside === 1 ? "was" : "were"} skipped` : "",
-    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`vitrine run\`` : "",
+    otherSkipped && stale ? `${unread(otherSkipped, changes.length)}: run \`npx vitrine run\`` : "",
     otherSkipped && !stale ? `${otherSkipped} new ${plural2(otherSkipped, "label")} ${otherSkipped === 1 ? "was" : "were"} skipped by the dataset stage` : ""
   ].filter(Boolean);
   const rowsForRoom = labelRowsForRoom !== void 0 && labelRowsForRoom < Math.min(maxLabelChanges, changes.length);
@@ -48916,7 +48916,7 @@ function predictionCell(c, vocabulary, stale) {
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
       return `"${text(c.after)}" is not one of the collection's labels: the line was skipped`;
-    return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
+    return stale ? "not in the dataset yet: the dataset stage has not run since this change (run `npx vitrine run`), so no model used the new label" : "the dataset stage skipped this line (see its warnings): no model used the new label";
   }
   if (c.photoUnusable && c.after !== null) {
     const added2 = c.kind === "added" ? "newly labelled, but " : "";

@@ -47,7 +47,9 @@ describe('a label change the dataset stage has not seen yet', () => {
     const section = markdown.slice(markdown.indexOf('### Label changes'), markdown.indexOf('### Scores'));
     expect(section).not.toContain('skipped by the dataset stage');
     expect(section).not.toContain('see its warnings');
-    expect(section).toContain('1 label changed; the dataset stage has not run since this change: run `npx vitrine run`.');
+    expect(section).toContain(
+      '1 label changed; the dataset stage has not run since this change: run `npx vitrine run`.',
+    );
     expect(section).toContain('not in the dataset yet: the dataset stage has not run since this change');
 
     // Once the dataset stage has read this labels.csv, a line it left out is its doing again.

@@ -145,34 +145,43 @@ function isNpm(pid: number): boolean {
   }
 }
 
+/** A process of the chain that started this server: its id, its parent then, and whether it is npm itself. */
+type Launcher = { pid: number; ppid: number; npm: boolean };
+
 /**
  * The processes between this one and npm that started it (`npx vitrine serve`: npm exec, then a shell), each with
  * its parent then: if one of them goes away (stopped with SIGTERM or SIGHUP, which npm does not pass on to a
  * shell's child, or SIGKILL), nothing is left to stop this server but its port. Empty when not started by npm:
  * then the signals reach this process itself, and a server started with nohup from a shell outlives that shell.
  */
-function launchers(env: NodeJS.ProcessEnv): { pid: number; ppid: number }[] {
+function launchers(env: NodeJS.ProcessEnv): Launcher[] {
   if (!env.npm_command && !env.npm_lifecycle_event) return [];
-  const chain: { pid: number; ppid: number }[] = [];
+  const chain: Launcher[] = [];
   for (let pid = process.ppid, depth = 0; pid > 1 && depth < 4; depth++) {
     const stat = procStat(pid);
-    if (stat === undefined) return [{ pid: process.ppid, ppid: -1 }]; // No /proc: the parent only.
+    if (stat === undefined) return [{ pid: process.ppid, ppid: -1, npm: false }]; // No /proc: the parent only.
     if (!stat?.alive) break;
-    chain.push({ pid, ppid: stat.ppid });
-    if (isNpm(pid)) return chain;
+    const npm = isNpm(pid);
+    chain.push({ pid, ppid: stat.ppid, npm });
+    if (npm) return chain;
     pid = stat.ppid;
   }
   // npm not found on the way up: the parent only.
   return chain.slice(0, 1);
 }
 
-/** True when a process of the chain has stopped (or, without /proc, when this process's parent changed). */
-function launcherGone(chain: { pid: number; ppid: number }[], parent: number): boolean {
+/**
+ * True when a process of the chain has stopped (or, without /proc, when this process's parent changed). npm itself
+ * only has to be alive: started with nohup, disown or setsid from a shell that then ends, npm exec is given another
+ * parent (init) and goes on running, and so does this server. The processes between npm and this one (the shell npm
+ * runs) must still have their parent: one whose npm has gone is left to init.
+ */
+function launcherGone(chain: Launcher[], parent: number): boolean {
   if (process.ppid !== parent) return true;
-  for (const { pid, ppid } of chain) {
+  for (const { pid, ppid, npm } of chain) {
     if (ppid === -1) continue;
     const stat = procStat(pid);
-    if (!stat?.alive || stat.ppid !== ppid) return true;
+    if (!stat?.alive || (!npm && stat.ppid !== ppid)) return true;
   }
   return false;
 }

@@ -319,13 +319,19 @@ async function refuseOtherRecordedPath({
   const line = typeof error.data.line === 'number' ? error.data.line : undefined;
   const there = path.resolve(path.dirname(dvcFile), value);
   const relative = path.relative(root, there);
-  const outside = relative === '' || relative.startsWith('..') || path.isAbsolute(relative);
+  const where = value.includes('\\')
+    ? // "data\" as Windows writes it: DVC files are read the same on every system, with "/" between folder names.
+      'has a backslash (\\), as Windows writes paths; a .dvc file takes a forward slash (/) instead, on every system'
+    : relative === ''
+      ? `is the repository itself (the folder ${name} is in), not its data folder ${target}/`
+      : relative.startsWith('..') || path.isAbsolute(relative)
+        ? `points outside the repository (to ${there})`
+        : `points to another folder of the repository (${relative})`;
   throw new VitrineError(
     'DVCFILE_PATH_OUTSIDE',
-    `${name}${line ? `:${line}` : ''}: "path: ${value}" points ${
-      outside ? `outside the repository (to ${there})` : `to another folder of the repository (${relative})`
-    }, but ${name} must record the folder ${target}/ beside it ("path: ${target}"). "npx vitrine data add" does not ` +
-      `rewrite it, so nothing was recorded and ${name} was left as it was. Put back "path: ${target}"${
+    `${name}${line ? `:${line}` : ''}: "path: ${value}" ${where}. ${name} must record the folder ${target}/ beside it ` +
+      `("path: ${target}"), and "npx vitrine data add" does not rewrite it, so nothing was recorded and ${name} was ` +
+      `left as it was. Put back "path: ${target}"${
         line ? ` on line ${line}` : ''
       } (or "git checkout ${name}" if the edit was a mistake), then run "npx vitrine data add" again.`,
     { ...error.data },

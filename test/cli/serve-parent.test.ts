@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,33 @@ describe('stopping "npx vitrine serve"', () => {
       expect(await until(port, false, 5000), `port ${port} still taken 5 s after ${signal} to npm exec`).toBe(false);
     });
   }
+
+  it('started with nohup from a shell that then exits, it keeps serving; killing npm exec still frees the port', async () => {
+    // Reviewer: `bash -c 'nohup npx vitrine serve --port P >log 2>&1 & sleep 10'` served while the shell lived and
+    // stopped within 0.5 s of its end ("The command that started the server has stopped"), though npm exec was still
+    // running, only given to init. The shell is the test's child in a session of its own (setsid, as detached);
+    // it prints npm exec's id (nohup runs npx in its own process) and ends when its standard input closes.
+    const folder = await project();
+    const port = await freePort();
+    const shell = spawn('bash', ['-c', `nohup npx vitrine serve --port ${port} >serve.log 2>&1 & echo $!; read -r _`], {
+      cwd: folder,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+    });
+    started.push(shell);
+    const npx = Number(await new Promise<string>((resolve) => shell.stdout!.once('data', (d) => resolve(String(d)))));
+    expect(npx).toBeGreaterThan(1);
+    expect(await until(port, true, 60_000), `the server listens on ${port}`).toBe(true);
+    const shellExited = new Promise((resolve) => shell.once('exit', resolve));
+    shell.stdin!.end();
+    await shellExited;
+    await new Promise((r) => setTimeout(r, 2000));
+    const log = await readFile(path.join(folder, 'serve.log'), 'utf8').catch(() => '');
+    expect(await listening(port), `the server still answers 2 s after the shell ended; its log:\n${log}`).toBe(true);
+    process.kill(npx, 'SIGTERM');
+    expect(await until(port, false, 5000), `port ${port} still taken 5 s after SIGTERM to npm exec`).toBe(false);
+  });
 
   it('SIGTERM and SIGHUP to the server process itself stop it too', async () => {
     const folder = await project();

@@ -283,18 +283,21 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
     .replace(/\.\d+Z$/, 'Z');
   const recovered = path.join(ws.work, RECOVERED, stamp);
   const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+  /** Files kept aside (what each held before the import), by their path in the repository. */
+  const kept: string[] = [];
   /** Move a file the import had moved aside out of its temp folder (removed next), where staff can find it. */
-  const keepAside = async (backup: string, rel: string): Promise<string> => {
-    const kept = path.join(recovered, rel);
-    await mkdir(path.dirname(kept), { recursive: true });
-    await rename(backup, kept);
-    return words(kept);
+  const keepAside = async (backup: string, rel: string): Promise<void> => {
+    const file = path.join(recovered, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await rename(backup, file);
+    kept.push(rel);
   };
   let undone = 0;
-  /** Files changed since the import placed them (or not provably its own), left as they are: where each kept. */
+  /** Files changed since the import placed them (or not provably its own): left as they are. */
   const left: string[] = [];
-  /** Entries that could not be put back, and why. */
-  const failed: string[] = [];
+  /** Files that could not be put back, by why. */
+  const failed = new Map<string, string[]>();
+  const fail = (why: string, rel: string) => failed.set(why, [...(failed.get(why) ?? []), rel]);
   for (const entry of [...journal].reverse()) {
     const to = path.resolve(ws.root, entry.to);
     if (!isInside(ws.root, to)) continue;
@@ -310,36 +313,26 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
         await rename(backup, to);
         undone++;
       } catch (error) {
-        const why =
-          (error as NodeJS.ErrnoException).code === 'ENOENT'
-            ? `its folder ${words(path.dirname(to))} is gone`
-            : codeOf(error);
-        failed.push(`${rel} (${why}; the file it had replaced is kept in ${await keepAside(backup, rel)})`);
+        const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        fail(gone ? `the folder ${words(path.dirname(to))} is gone` : codeOf(error), rel);
+        await keepAside(backup, rel);
       }
       continue;
     }
     const ours = current.isFile() && (await isPlaced({ entry, file: to, staged: stillStaged ? staged : undefined }));
     if (!ours) {
-      if (hasBackup) {
-        left.push(`${rel} (the file from before the import is kept in ${await keepAside(backup, rel)})`);
-      } else if (!stillStaged) left.push(rel);
+      if (hasBackup || !stillStaged) left.push(rel);
+      if (hasBackup) await keepAside(backup, rel);
       continue;
     }
     try {
-      if (hasBackup) {
-        await rename(backup, to);
-        undone++;
-      } else if (!stillStaged) {
-        // Placed, where no file was before: taken away again.
-        await rm(to, { force: true });
-        undone++;
-      }
+      if (hasBackup) await rename(backup, to);
+      // Placed, where no file was before: taken away again.
+      else if (!stillStaged) await rm(to, { force: true });
+      if (hasBackup || !stillStaged) undone++;
     } catch (error) {
-      failed.push(
-        hasBackup
-          ? `${rel} (${codeOf(error)}; the file it had replaced is kept in ${await keepAside(backup, rel)})`
-          : `${rel} (${codeOf(error)})`,
-      );
+      fail(codeOf(error), rel);
+      if (hasBackup) await keepAside(backup, rel);
     }
   }
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
@@ -352,10 +345,17 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
   if (left.length > 0)
     said.push(
       `Left as ${left.length === 1 ? 'it is' : 'they are'}, because changed after the import was interrupted (or ` +
-        `not provably what it had put there): ${left.join(', ')}. Check ${left.length === 1 ? 'it' : 'them'}, and ` +
-        'copy back what you need.',
+        `not provably what it had put there): ${listed(left)}.`,
     );
-  if (failed.length > 0) said.push(`Could not put back ${failed.join(', ')}.`);
+  for (const [why, files] of failed) said.push(`Could not put back ${listed(files)} (${why}).`);
+  if (kept.length > 0)
+    said.push(
+      kept.length === 1
+        ? `What ${kept[0]} held before the import is kept in ${words(path.join(recovered, kept[0]!))}.`
+        : `What ${kept.length} of them held before the import is kept in ${words(recovered)}/, under the same paths.`,
+    );
+  const named = left.length + [...failed.values()].reduce((n, files) => n + files.length, 0);
+  if (named > 0) said.push(`Check ${named === 1 ? 'it' : 'them'}, and copy back what you need.`);
   return said.length === 0 ? 'It had not changed data/ or labels.csv yet.' : said.join(' ');
 }
 
@@ -390,6 +390,14 @@ export async function identityOf(file: string): Promise<FileIdentity> {
     size += (chunk as Buffer).length;
   }
   return { size, md5: hash.digest('hex') };
+}
+
+/** "a, b and c", or the first ten "and 290 more". */
+function listed(names: string[]): string {
+  const shown = names.slice(0, 10);
+  const more = names.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 function codeOf(error: unknown): string {

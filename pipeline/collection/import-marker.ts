@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STALE_TEMP_MS } from '../data/temp.ts';
-import { VitrineError } from '../errors.ts';
+import { messageOf, VitrineError } from '../errors.ts';
 import { holdLock } from '../lock.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
@@ -26,6 +27,8 @@ const LOCK = 'import.lock';
 const JOURNAL = 'journal.json';
 /** The temp folders of imports: `import-<pid>-<hex>` (earlier versions: `import-<12 hex>`). */
 const TEMP_PREFIX = 'import-';
+/** In `.vitrine/`: what a recovery could not put back, or would have put over a file changed since, by date. */
+const RECOVERED = 'import-recovered';
 
 interface Marker {
   /** When the import started changing files (ISO time). */
@@ -45,6 +48,13 @@ export interface JournalEntry {
   to: string;
   /** Where the file `to` replaces is moved aside (in the temp folder), when there was one. */
   backup?: string;
+  /** What the file placed at `to` holds: recovery takes away or replaces only that file (absent in old journals). */
+  placed?: FileIdentity;
+}
+
+export interface FileIdentity {
+  size: number;
+  md5: string;
 }
 
 export interface ImportSession {
@@ -88,7 +98,9 @@ export async function startImport({
   try {
     const before = await readMarker(markerFile);
     if (before) {
-      const undone = await recover({ ws, marker: before });
+      const undone = await recover({ ws, marker: before }).catch((error: unknown) => {
+        throw recoveryFailed({ ws, marker: before, markerFile, error });
+      });
       await rm(markerFile, { force: true });
       log.warn(`${interruptedWords(before)} ${undone} This import starts again from the export.`, {
         file: path.relative(ws.root, markerFile),
@@ -172,6 +184,36 @@ export async function refuseUnfinishedImport({ ws, log }: { ws: Workspace; log: 
   );
 }
 
+/**
+ * Putting back what an interrupted import had changed failed in a way no entry's skipping covers (the disk, the
+ * permissions): the way out in plain words, and what is kept where. Never a bug exit: the note stays until then.
+ */
+function recoveryFailed({
+  ws,
+  marker,
+  markerFile,
+  error,
+}: {
+  ws: Workspace;
+  marker: Marker;
+  markerFile: string;
+  error: unknown;
+}): VitrineError {
+  const note = path.relative(ws.root, markerFile).split(path.sep).join('/');
+  const where = (error as NodeJS.ErrnoException).path;
+  const temp = marker.temp || '.vitrine/tmp';
+  return new VitrineError(
+    'IMPORT_RECOVERY_FAILED',
+    `${interruptedWords(marker)} Putting back what it had changed failed (${codeOf(error)}` +
+      `${where ? ` on ${path.relative(ws.root, where).split(path.sep).join('/')}` : ''}), so this import changed ` +
+      `nothing. The files it had moved aside are kept in ${temp}/ (journal.json there says where each "was-" file ` +
+      `belongs: its "to"), and any already kept aside are in .vitrine/${RECOVERED}/. Fix the cause and run the ` +
+      `import again (${marker.command}); or copy back from there what you need, delete ${note}, and run it again.`,
+    { file: note },
+    { cause: error },
+  );
+}
+
 /** "An import was interrupted on 3 December 2026 at 03:12 UTC (process 4242 stopped before it finished)." */
 function interruptedWords(marker: Marker): string {
   const when = new Date(marker.started);
@@ -219,9 +261,14 @@ async function readMarker(file: string): Promise<Marker | undefined> {
 }
 
 /**
- * Put back what the interrupted import of `marker` had changed, from its temp folder's journal: each file it had
- * placed is taken away, each it had moved aside is put back, last first. Safe to do twice (a second interruption
- * here): a file put back is no longer in the temp folder. Returns what was done, in words.
+ * Put back what the interrupted import of `marker` had changed, from its temp folder's journal, last first: a file
+ * it had placed is taken away, and a file it had moved aside put back, only while the file there is still the one
+ * it placed (`placed`: size and md5; a journal without them, from an earlier version, proves nothing unless the
+ * file is the same bytes as the staged copy) or, for a file moved aside, while its place is empty. A file changed
+ * since (staff edited labels.csv after "git checkout labels.csv") is left as it is, and the file the import had
+ * replaced kept in `.vitrine/import-recovered/<when>/`, as is one that cannot be put back (its folder deleted
+ * since): named, and the recovery completes. Safe to do twice (a second interruption here): a file put back or
+ * kept aside is no longer in the temp folder. Returns what was done, in words.
  */
 async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promise<string> {
   const temp = marker.temp ? path.resolve(ws.root, marker.temp) : '';
@@ -230,27 +277,131 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
   if (marker.phase === 'written')
     return 'It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.';
   if (!journal) return 'It had not changed data/ or labels.csv yet.';
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  const recovered = path.join(ws.work, RECOVERED, stamp);
+  const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+  /** Files kept aside (what each held before the import), by their path in the repository. */
+  const kept: string[] = [];
+  /** Move a file the import had moved aside out of its temp folder (removed next), where staff can find it. */
+  const keepAside = async (backup: string, rel: string): Promise<void> => {
+    const file = path.join(recovered, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await rename(backup, file);
+    kept.push(rel);
+  };
   let undone = 0;
+  /** Files changed since the import placed them (or not provably its own): left as they are. */
+  const left: string[] = [];
+  /** Files that could not be put back, by why. */
+  const failed = new Map<string, string[]>();
+  const fail = (why: string, rel: string) => failed.set(why, [...(failed.get(why) ?? []), rel]);
   for (const entry of [...journal].reverse()) {
     const to = path.resolve(ws.root, entry.to);
     if (!isInside(ws.root, to)) continue;
-    if (entry.backup) {
-      const backup = path.join(temp, entry.backup);
-      if (await lstat(backup).catch(() => null)) {
+    const rel = words(to);
+    const backup = entry.backup ? path.join(temp, entry.backup) : undefined;
+    const hasBackup = backup !== undefined && (await lstat(backup).catch(() => null)) !== null;
+    const staged = path.join(temp, entry.from);
+    const stillStaged = (await lstat(staged).catch(() => null)) !== null;
+    const current = await lstat(to).catch(() => null);
+    if (!current) {
+      if (!hasBackup) continue;
+      try {
         await rename(backup, to);
         undone++;
+      } catch (error) {
+        const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        fail(gone ? `the folder ${words(path.dirname(to))} is gone` : codeOf(error), rel);
+        await keepAside(backup, rel);
       }
-    } else if (!(await lstat(path.join(temp, entry.from)).catch(() => null))) {
+      continue;
+    }
+    const ours = current.isFile() && (await isPlaced({ entry, file: to, staged: stillStaged ? staged : undefined }));
+    if (!ours) {
+      if (hasBackup || !stillStaged) left.push(rel);
+      if (hasBackup) await keepAside(backup, rel);
+      continue;
+    }
+    try {
+      if (hasBackup) await rename(backup, to);
       // Placed, where no file was before: taken away again.
-      if (await lstat(to).catch(() => null)) undone++;
-      await rm(to, { force: true });
+      else if (!stillStaged) await rm(to, { force: true });
+      if (hasBackup || !stillStaged) undone++;
+    } catch (error) {
+      fail(codeOf(error), rel);
+      if (hasBackup) await keepAside(backup, rel);
     }
   }
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
-  return undone === 0
-    ? 'It had not changed data/ or labels.csv yet.'
-    : `It had begun to put its files in place: the ${undone} file${undone === 1 ? '' : 's'} it had changed in ` +
-        'data/ and labels.csv were put back as they were before it.';
+  const said: string[] = [];
+  if (undone > 0)
+    said.push(
+      `It had begun to put its files in place: the ${undone} file${undone === 1 ? '' : 's'} it had changed in ` +
+        `data/ and labels.csv ${undone === 1 ? 'was put back as it was' : 'were put back as they were'} before it.`,
+    );
+  if (left.length > 0)
+    said.push(
+      `Left as ${left.length === 1 ? 'it is' : 'they are'}, because changed after the import was interrupted (or ` +
+        `not provably what it had put there): ${listed(left)}.`,
+    );
+  for (const [why, files] of failed) said.push(`Could not put back ${listed(files)} (${why}).`);
+  if (kept.length > 0)
+    said.push(
+      kept.length === 1
+        ? `What ${kept[0]} held before the import is kept in ${words(path.join(recovered, kept[0]!))}.`
+        : `What ${kept.length} of them held before the import is kept in ${words(recovered)}/, under the same paths.`,
+    );
+  const named = left.length + [...failed.values()].reduce((n, files) => n + files.length, 0);
+  if (named > 0) said.push(`Check ${named === 1 ? 'it' : 'them'}, and copy back what you need.`);
+  return said.length === 0 ? 'It had not changed data/ or labels.csv yet.' : said.join(' ');
+}
+
+/**
+ * Whether `file` is still what the interrupted import placed at its entry's `to`: its size and md5 as the journal
+ * records them. A journal without them (an earlier version) proves it only by the same bytes as the staged copy.
+ */
+async function isPlaced({
+  entry,
+  file,
+  staged,
+}: {
+  entry: JournalEntry;
+  file: string;
+  staged?: string;
+}): Promise<boolean> {
+  if (entry.placed) {
+    const now = await identityOf(file).catch(() => undefined);
+    return now !== undefined && now.size === entry.placed.size && now.md5 === entry.placed.md5;
+  }
+  if (!staged) return false;
+  const [a, b] = await Promise.all([readFile(file).catch(() => undefined), readFile(staged).catch(() => undefined)]);
+  return a !== undefined && b !== undefined && a.equals(b);
+}
+
+/** What a file holds, as the journal records it: its size and md5. */
+export async function identityOf(file: string): Promise<FileIdentity> {
+  const hash = createHash('md5');
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, md5: hash.digest('hex') };
+}
+
+/** "a, b and c", or the first ten "and 290 more". */
+function listed(names: string[]): string {
+  const shown = names.slice(0, 10);
+  const more = names.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} and ${more} more`;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? messageOf(error);
 }
 
 async function readJournal(file: string): Promise<JournalEntry[] | undefined> {

@@ -26,7 +26,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { exportName, parseExport } from './export.ts';
-import { type ImportSession, startImport, syncFile } from './import-marker.ts';
+import { type ImportSession, identityOf, startImport, syncFile } from './import-marker.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -1243,11 +1243,14 @@ async function commitAll({
       const there = await lstat(to).catch(() => null);
       plan.push({ from, to, ...(there && !there.isDirectory() ? { backup: path.join(backupDir, `was-${i}`) } : {}) });
     }
+    // What each placed file holds (size, md5): the next import takes away or replaces only a file still the same.
+    const placed = await mapPool(plan, 8, (p) => identityOf(p.from));
     await session.journal(
-      plan.map((p) => ({
+      plan.map((p, i) => ({
         from: path.relative(backupDir, p.from),
         to: path.relative(root, p.to),
         ...(p.backup ? { backup: path.relative(backupDir, p.backup) } : {}),
+        placed: placed[i],
       })),
     );
     const folders = new Set<string>();

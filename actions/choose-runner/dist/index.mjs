@@ -47203,8 +47203,14 @@ var catalogueParams = external_exports.strictObject({
   title: external_exports.string().default("Vitrine Demo Museum \u2014 Online Collection"),
   /** Base path when served under a GitHub Pages project path, e.g. "/my-repo". */
   base: external_exports.string().default("/"),
-  /** Full site URL (for canonical links); empty when unknown. */
-  site: external_exports.string().default(""),
+  /**
+   * Full site URL (for canonical links); empty when unknown. One http(s) address, no spaces or control characters: the
+   * catalogue action writes it into a workflow command, where a second line would be a command of its own.
+   */
+  site: external_exports.string().regex(
+    /^(https?:\/\/[^\s\p{Cc}]+)?$/u,
+    'one address like "https://owner.github.io/my-repo" (on one line, no spaces), or "" when unknown'
+  ).default(""),
   /** Objects shown in the review queue. */
   review_queue: external_exports.int().min(0).default(100),
   /** Named periods for dates: name → [first year, last year], negative is BCE (docs/examples/periods-egypt.yaml). */

@@ -94,7 +94,7 @@ describe('stopping "npx vitrine serve"', () => {
       const port = await freePort();
       const npx = await serve('npx', ['vitrine', 'serve', '--port', String(port)], folder, port);
       process.kill(npx.pid!, signal);
-      expect(await until(port, false, 5000), `port ${port} still taken 5 s after ${signal} to npm exec`).toBe(false);
+      expect(await until(port, false, 15_000), `port ${port} still taken 15 s after ${signal} to npm exec`).toBe(false);
     });
   }
 
@@ -122,7 +122,7 @@ describe('stopping "npx vitrine serve"', () => {
     const log = await readFile(path.join(folder, 'serve.log'), 'utf8').catch(() => '');
     expect(await listening(port), `the server still answers 2 s after the shell ended; its log:\n${log}`).toBe(true);
     process.kill(npx, 'SIGTERM');
-    expect(await until(port, false, 5000), `port ${port} still taken 5 s after SIGTERM to npm exec`).toBe(false);
+    expect(await until(port, false, 15_000), `port ${port} still taken 15 s after SIGTERM to npm exec`).toBe(false);
   });
 
   it('SIGTERM and SIGHUP to the server process itself stop it too', async () => {

@@ -131,6 +131,11 @@ describe('the catalogue action when the cache has no object addresses', () => {
     const down = await runStep({ env: { SITE: 'http://127.0.0.1:9/museum' } });
     expect(down.stdout).toMatch(/^::warning::The saved object addresses are gone/m);
     expect(down.saved).toBeNull();
+    // The input is not checked as catalogue.site is: a line break in it would start a workflow command.
+    const injected = await runStep({ env: { SITE: `${site}/\n::error::injected` } });
+    expect(injected.stdout).toMatch(/^::warning::The site-url input is not one address on one line/m);
+    expect(injected.stdout).not.toMatch(/^::error::injected/m);
+    expect(injected.saved).toBeNull();
     const none = await runStep({ env: { SITE: '' } });
     expect(none.stdout).toContain('first build');
     expect(none.saved).toBeNull();

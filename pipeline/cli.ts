@@ -288,7 +288,11 @@ function quotedCommand(commands: Command[]): RegExp {
  */
 function throughNpx({ logger, commands }: { logger: Logger; commands: Command[] }): Logger {
   const quoted = quotedCommand(commands);
-  const named = (message: string) => message.replace(quoted, 'npx vitrine');
+  return rewording(logger, (message) => message.replace(quoted, 'npx vitrine'));
+}
+
+/** `logger` with every message passed through `named` first. */
+function rewording(logger: Logger, named: (message: string) => string): Logger {
   return {
     ...logger,
     info: (message) => logger.info(named(message)),
@@ -310,13 +314,7 @@ function namingRepository({ logger, typed, commands }: { logger: Logger; typed: 
       // After "cd <folder> &&" the command already runs in the repository it names.
       .replace(/(?<!&& )\bnpx vitrine(?= |"|'|`|$)(?! -C\b)/gm, `npx vitrine ${C}`)
       .replace(quoted, `vitrine ${C}`);
-  return {
-    ...logger,
-    info: (message) => logger.info(named(message)),
-    warn: (message, where) => logger.warn(named(message), where),
-    error: (message, where) => logger.error(named(message), where),
-    debug: (message) => logger.debug(named(message)),
-  };
+  return rewording(logger, named);
 }
 
 /** With --quiet, information and progress are dropped; warnings, errors and results stay. */

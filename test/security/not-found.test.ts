@@ -71,7 +71,9 @@ describe('the 404 page with look-alike ids', () => {
     const spaced = await offered('DM%200267');
     expect(spaced.href).toBe('/objects/dm-0267/');
     expect(spaced.text).toContain('Look-alike');
-    // No object has this exact number: the page at the plain address is offered, as before.
-    expect((await offered('Dm-0267')).href).toBe('/objects/dm-0267/');
+    // No object has this exact number: the one that differs only in case is offered (the number index the 404
+    // page now reads, as the search page does), before the look-alike at the plain address.
+    expect((await offered('Dm-0267')).href).toBe(`/objects/${slugOf('DM-0267')}/`);
+    expect((await offered('dm 0267')).href).toBe('/objects/dm-0267/');
   });
 });

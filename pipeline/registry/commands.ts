@@ -1,6 +1,6 @@
 import type { Command } from '../cli/command.ts';
 import { loadParams } from '../params.ts';
-import { formatVersionDetail, formatVersionList } from './format.ts';
+import { formatRollback, formatVersionDetail, formatVersionList } from './format.ts';
 import { rollbackAndPublish } from './publish.ts';
 import { listVersions, showVersion } from './registry.ts';
 
@@ -44,7 +44,8 @@ export const registryCommands: Command[] = [
     help:
       'Adds a new prod tag (collection-classifier#prod#N) pointing at that version, restores its ' +
       'files\nfrom the data remote when this machine lacks them, and rewrites the annotations the ' +
-      'catalogue shows.\nPush the new tag afterwards (git push --tags). Example: vitrine models rollback ' +
+      'catalogue is built from.\nThe public site changes only when the catalogue is built and published ' +
+      'again.\nPush the new tag afterwards (git push --tags). Example: vitrine models rollback ' +
       'v1.1.0 --reason "misreads masks"',
     async run(ctx, { values, positionals }) {
       const wanted = positionals[0];
@@ -65,11 +66,7 @@ export const registryCommands: Command[] = [
         env: ctx.env,
       });
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
-      else
-        ctx.out(
-          `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ` +
-            `${result.tag}. ${result.annotated} objects re-annotated.\n`,
-        );
+      else ctx.out(formatRollback({ result }));
       return 0;
     },
   },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { registryCommands } from '../../pipeline/registry/commands.ts';
+import { formatRollback } from '../../pipeline/registry/format.ts';
 import { promote } from '../../pipeline/stages/promote.ts';
 import {
   type Fixture,
@@ -87,5 +88,15 @@ describe('vitrine models', () => {
     await expect(command('models rollback').run(ctx(f), { values: {}, positionals: ['v1.0.0'] })).rejects.toMatchObject(
       { code: 'ROLLBACK_NOOP' },
     );
+  });
+
+  it('says after a rollback that the public catalogue changes only when it is built again', () => {
+    const text = formatRollback({
+      result: { version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', annotated: 12 },
+    });
+    expect(text).toMatch(/^Model version v1\.0\.0 is in production again \(was v1\.1\.0\)/);
+    expect(text).toMatch(/12 objects re-annotated in this copy/);
+    expect(text).toMatch(/public catalogue still shows the earlier annotations until it is built and published/);
+    expect(text).toMatch(/git push --tags[\s\S]*npx vitrine run catalogue/);
   });
 });

@@ -29,13 +29,13 @@ export function imageNames(relpaths: Iterable<string>): ImageNames {
   };
   for (const relpath of relpaths) {
     exact.add(relpath);
-    add(byForm, relpath.normalize('NFC'), relpath);
+    add(byForm, sameNameKey(relpath), relpath);
   }
   const twins = [...byForm.values()].filter((g) => g.length > 1).map((g) => [...g].sort(formOrder));
   return {
     resolve(relpath) {
       if (exact.has(relpath)) return { relpath };
-      const same = byForm.get(relpath.normalize('NFC'));
+      const same = byForm.get(sameNameKey(relpath));
       if (!same) return undefined;
       return same.length === 1 ? { relpath: same[0]! } : { twins: [...same].sort(formOrder) };
     },
@@ -51,8 +51,13 @@ export function imageNames(relpaths: Iterable<string>): ImageNames {
   };
 }
 
+/** The form in which two spellings of one name (composed, decomposed) compare equal: every reader of names uses it. */
+export function sameNameKey(relpath: string): string {
+  return relpath.normalize('NFC');
+}
+
 function caseKey(relpath: string): string {
-  return relpath.normalize('NFC').toLowerCase();
+  return sameNameKey(relpath).toLowerCase();
 }
 
 /** Composed first, then decomposed, then the rest: the order the messages name them in. */

@@ -5,6 +5,7 @@ import { holdsDemoLabels } from '../demo/guard.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
+import { sameNameKey } from './image-names.ts';
 import { linkOnTheWay } from './links.ts';
 import { readObjectsChecked } from './validate.ts';
 
@@ -63,12 +64,12 @@ export async function checkDataPresent({ ws, log }: { ws: Workspace; log: Logger
   const objectOf = new Map<string, string>();
   for (const o of objects) {
     if (!o.image) continue;
-    const relpath = path.posix.normalize(o.image.split('\\').join('/')).normalize('NFC');
+    const relpath = sameNameKey(path.posix.normalize(o.image.split('\\').join('/')));
     needed.add(relpath);
     if (!objectOf.has(relpath)) objectOf.set(relpath, o.id);
   }
-  const isNeeded = (f: string) => needed.has(f.normalize('NFC'));
-  const objectOfFile = (f: string) => objectOf.get(f.normalize('NFC'));
+  const isNeeded = (f: string) => needed.has(sameNameKey(f));
+  const objectOfFile = (f: string) => objectOf.get(sameNameKey(f));
   const missing = p.missing.filter(isNeeded);
   const notFetched = new Set(p.notFetched ?? []);
   // Files no object uses, never fetched (a pull cut short): the dataset is whole, but data/ is not what data.dvc says.

@@ -54,6 +54,17 @@ export function isPublished({ thresholds, c, p }: { thresholds: (number | null)[
   return t !== null && t !== undefined && p >= t - 1e-12;
 }
 
+/**
+ * Per label, over the labelled objects' out-of-fold predictions: `guessed`, how many the model guesses are of that
+ * label, and `heldBack`, how many of those are below its threshold (they would wait for staff). Counted with the
+ * thresholds `metrics.publication.thresholds` names, so the two can be read together (the pull-request report
+ * compares them with the model in production's). Absent in metrics.json written before it was recorded.
+ */
+export type PublicationByLabel = Record<string, { guessed: number; heldBack: number }>;
+
+/** `metrics.publication` as the evaluate stage writes it now: with `byLabel`. */
+export type PublicationEstimate = NonNullable<Metrics['publication']> & { byLabel?: PublicationByLabel };
+
 /** `metrics.publication`: the thresholds for annotate.min_precision and the coverage and precision they give. */
 export function publicationEstimate({
   y,
@@ -71,7 +82,7 @@ export function publicationEstimate({
   labels: string[];
   minPrecision: number;
   resamples: number;
-}): NonNullable<Metrics['publication']> {
+}): PublicationEstimate & { byLabel: PublicationByLabel } {
   const classes = labels.length;
   const n = y.length;
   const { thresholds } = publicationThresholds({ y, probs, classes, minPrecision });
@@ -95,6 +106,16 @@ export function publicationEstimate({
     }
   }
   const { coverage, precision } = coverageAndPrecision({ published, right, resamples });
+  // Per label, with the thresholds written below (not the cross-fitted ones): what the rule does to these guesses.
+  const byLabel: PublicationByLabel = Object.fromEntries(labels.map((l) => [l, { guessed: 0, heldBack: 0 }]));
+  for (let i = 0; i < n; i++) {
+    // A failed fold's row (NaN) guesses nothing.
+    if (!Array.prototype.every.call(probs[i]!, Number.isFinite)) continue;
+    const c = argmax(probs[i]!);
+    const counts = byLabel[labels[c]!]!;
+    counts.guessed++;
+    if (!isPublished({ thresholds, c, p: probs[i]![c]! })) counts.heldBack++;
+  }
   return {
     minPrecision,
     thresholds: Object.fromEntries(
@@ -103,6 +124,7 @@ export function publicationEstimate({
     n,
     coverage,
     precision,
+    byLabel,
   };
 }
 

@@ -8,12 +8,14 @@ import { agreedLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
-import type { Logger } from '../log.ts';
+import { type Logger, memoryLogger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { modelParams, type Params, validateParams } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { evaluatedModel, folderIdentity, OTHER_MODEL_WORDS } from '../registry/identity.ts';
+import { versionPublication } from '../registry/publish.ts';
+import { readRegistry } from '../registry/registry.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { catalogueAddresses } from './addresses.ts';
@@ -23,6 +25,7 @@ import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveC
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { unusablePhotos, unusablePhotosSection } from './photos.ts';
+import { publicationChanges } from './publication.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
@@ -45,7 +48,8 @@ const UPSTREAM_STAGES = ['dataset', 'train', 'evaluate', 'monitor'] as const;
  * `baseFetch.remote` (default origin) with `baseFetch.headers`; when that fails, the report says so
  * in its label section and goes on. Changed objects without a test prediction are shown to the
  * candidate model in `.vitrine/model/` with `predict` (default `predictObjects`; its embeddings
- * come from the content-keyed cache), their answers marked as seen in training. `now` fixes the
+ * come from the content-keyed cache), their answers marked as seen in training. Publication per label is
+ * compared with the metrics.json registered with the model in production (`basePublication`). `now` fixes the
  * report's time (tests).
  */
 export async function buildReport({
@@ -62,6 +66,7 @@ export async function buildReport({
   log,
   now = new Date(),
   predict = defaultPredict,
+  basePublication = registeredPublication,
 }: {
   ws: Workspace;
   params: Params;
@@ -94,6 +99,16 @@ export async function buildReport({
     objects: ObjectToClassify[];
     log: Logger;
   }) => Promise<Prediction[]>;
+  /**
+   * The publication rule (metrics.json's `publication`) of the model version in production, to compare each
+   * label's with; null when it has none (default: the metrics.json registered with it, `registeredPublication`).
+   */
+  basePublication?: (options: {
+    ws: Workspace;
+    params: Params;
+    version: string;
+    log: Logger;
+  }) => Promise<Metrics['publication'] | null>;
 }): Promise<{ markdown: string; fullMarkdown: string; json: ReportJson }> {
   const given = catalogueUrl?.trim() || '';
   const catalogueRoot = given || params.report.catalogue_url.trim();
@@ -331,6 +346,16 @@ export async function buildReport({
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
     lossWords && measured !== 'worse' && measured !== 'first model' ? 'not comparable' : measured;
+  // What merging does to publication, label by label: against the rule of the model in production, whose
+  // scores the comparison above uses. Without per-label figures on both sides nothing is said.
+  const publication =
+    metrics.baseline && metrics.publication
+      ? publicationChanges({
+          base: await basePublication({ ws, params, version: metrics.baseline.version, log }),
+          head: metrics.publication,
+          baseVersion: metrics.baseline.version,
+        })
+      : null;
   const labelsCommit = headCommit
     ? await lastCommitTouching({ dir: ws.root, ref: headCommit, filepath: labelsFile })
     : null;
@@ -344,6 +369,7 @@ export async function buildReport({
     collectionName: params.collection.name,
     statusContext: params.report.status_context,
     ...(codeChanged.length > 0 ? { codeChanged } : {}),
+    ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
     comparison,
     labels: {
@@ -442,6 +468,34 @@ export async function buildReport({
     `report: ${changes.length} label ${changes.length === 1 ? 'change' : 'changes'}, gate ${gate.passed ? 'passes' : 'fails'}`,
   );
   return { markdown, fullMarkdown, json };
+}
+
+/**
+ * The publication rule registered with `version` (the metrics.json stored with it, restored from the data remote
+ * when missing), or null when it has none or it cannot be read. Why not goes to the log's detail only: what the
+ * registry warns about concerns annotation, and here it only means the report has nothing to compare with.
+ */
+async function registeredPublication({
+  ws,
+  params,
+  version,
+  log,
+}: {
+  ws: Workspace;
+  params: Params;
+  version: string;
+  log: Logger;
+}): Promise<Metrics['publication'] | null> {
+  const quiet = memoryLogger();
+  try {
+    const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+    return await versionPublication({ ws, params, state, version, log: quiet });
+  } catch (error) {
+    log.debug(`The publication figures of ${version} could not be read: ${messageOf(error)}`);
+    return null;
+  } finally {
+    for (const line of quiet.lines) log.debug(`publication of ${version}: ${line.message}`);
+  }
 }
 
 async function defaultPredict(

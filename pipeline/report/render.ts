@@ -18,6 +18,7 @@ import {
   table,
   text,
 } from './markdown.ts';
+import { publicationSection } from './publication.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
 /** What the renderer needs besides the report's own data. */
@@ -153,6 +154,8 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(verdictLine(report));
   parts.push(intro(input));
   parts.push(...(input.sections?.afterIntro ?? []));
+  // Near the verdict: a change can leave every score as it was and still send many guesses to the review queue.
+  parts.push(publicationSection(report.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
   parts.push(metricsSection(input));

@@ -99,6 +99,33 @@ export interface GateCheck {
   detail: string;
 }
 
+/** A label whose publication this change moves noticeably (pipeline/report/publication.ts): production, then now. */
+export interface PublicationChange {
+  label: string;
+  /** The confidence a guess of the label needs to be published; null: none is. */
+  threshold: { base: number | null; head: number | null };
+  /** Labelled objects the model guesses are of this label (out-of-fold). */
+  guessed: { base: number; head: number };
+  /** Of those, the guesses below the threshold: they would wait for staff. */
+  heldBack: { base: number; head: number };
+  /** Share of the label's guesses published; null when it has none. */
+  coverage: { base: number | null; head: number | null };
+  /** The sentence the comment says, plain text ("textile: 52 guesses would wait for staff instead of 13 (…)"). */
+  words: string;
+}
+
+/** Publication per label compared with the model in production (its metrics.json's `publication.byLabel`). */
+export interface PublicationComparison {
+  /** The version in production compared with. */
+  baseVersion: string;
+  /** annotate.min_precision then and now. */
+  minPrecision: { base: number; head: number };
+  /** Guesses of the labelled objects that would wait for staff, every label together. */
+  heldBack: { base: number; head: number };
+  /** Labels whose publication changed noticeably, largest change first; empty when none did. */
+  changes: PublicationChange[];
+}
+
 /**
  * 'not comparable': the change removes labels wholesale (a label lost all its objects, or most labels were removed),
  * so no score can say it makes the model better (metrics.json's labelLoss).
@@ -140,6 +167,11 @@ export interface ReportJson {
   unusablePhotos?: { objects: UnusablePhoto[]; comparedWithBase: boolean };
   /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
   codeChanged?: string[];
+  /**
+   * Publication per label against the model in production. Absent when there is none, or when its metrics.json or
+   * this one has no per-label figures (evaluated before they were recorded, or without cross-validation).
+   */
+  publication?: PublicationComparison;
   comparison: null | {
     metric: 'macroF1' | 'accuracy';
     baselineVersion: string;

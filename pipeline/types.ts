@@ -332,6 +332,12 @@ export interface Metrics extends ModelScores {
     coverage: Interval;
     precision: Interval;
     /**
+     * Per label, over the labelled objects' out-of-fold predictions: how many the model guesses are of that label,
+     * and how many of those are below its threshold (they would wait for staff). The pull-request report compares
+     * them with the model in production's. Absent in metrics.json written before it was recorded.
+     */
+    byLabel?: Record<string, { guessed: number; heldBack: number }>;
+    /**
      * annotate.familiarity: an annotation is also held back when the object's photograph is farther from its
      * `k` nearest labelled photographs (mean cosine distance of their embeddings) than `cut`, the
      * `quantile` of the labelled photographs' own distances (leave-one-out, `reference` distinct images), in

@@ -39,6 +39,8 @@ const interval = ordered(share);
 // A change of a share: from −1 to 1.
 const change = ordered(num.min(-1, 'a change from −1 to 1').max(1, 'a change from −1 to 1'));
 const count = z.number().int().min(0).max(10_000_000);
+/** The same figure in production and in this change. */
+const pair = <T extends z.ZodTypeAny>(of: T) => z.object({ base: of, head: of });
 const classMetrics = z
   .array(z.object({ label: str, precision: share, recall: share, f1: share, support: count }))
   .max(1000);
@@ -146,6 +148,31 @@ const reportSchema = z.object({
         )
         .max(100_000),
       comparedWithBase: z.boolean(),
+    })
+    .optional(),
+  // Publication per label against production: the comment says it from these numbers, never from `words`.
+  publication: z
+    .object({
+      baseVersion: str,
+      minPrecision: pair(share),
+      heldBack: pair(count),
+      changes: z
+        .array(
+          z
+            .object({
+              label: str,
+              threshold: pair(share.nullable()),
+              guessed: pair(count),
+              heldBack: pair(count),
+              coverage: pair(share.nullable()),
+              words: str,
+            })
+            .refine(
+              (c) => c.heldBack.base <= c.guessed.base && c.heldBack.head <= c.guessed.head,
+              'no more guesses held back than made',
+            ),
+        )
+        .max(1000),
     })
     .optional(),
   lineage: z.object({

@@ -54,16 +54,8 @@ export function isPublished({ thresholds, c, p }: { thresholds: (number | null)[
   return t !== null && t !== undefined && p >= t - 1e-12;
 }
 
-/**
- * Per label, over the labelled objects' out-of-fold predictions: `guessed`, how many the model guesses are of that
- * label, and `heldBack`, how many of those are below its threshold (they would wait for staff). Counted with the
- * thresholds `metrics.publication.thresholds` names, so the two can be read together (the pull-request report
- * compares them with the model in production's). Absent in metrics.json written before it was recorded.
- */
-export type PublicationByLabel = Record<string, { guessed: number; heldBack: number }>;
-
-/** `metrics.publication` as the evaluate stage writes it now: with `byLabel`. */
-export type PublicationEstimate = NonNullable<Metrics['publication']> & { byLabel?: PublicationByLabel };
+/** `metrics.publication.byLabel`: guesses and held-back guesses per label (pipeline/types.ts). */
+export type PublicationByLabel = NonNullable<NonNullable<Metrics['publication']>['byLabel']>;
 
 /** `metrics.publication`: the thresholds for annotate.min_precision and the coverage and precision they give. */
 export function publicationEstimate({
@@ -82,7 +74,7 @@ export function publicationEstimate({
   labels: string[];
   minPrecision: number;
   resamples: number;
-}): PublicationEstimate & { byLabel: PublicationByLabel } {
+}): NonNullable<Metrics['publication']> & { byLabel: PublicationByLabel } {
   const classes = labels.length;
   const n = y.length;
   const { thresholds } = publicationThresholds({ y, probs, classes, minPrecision });

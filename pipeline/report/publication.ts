@@ -23,7 +23,7 @@ export const NOTICEABLE_SHARE = 0.1;
 /** The comment lists at most this many labels; report.json has them all. */
 const MAX_LISTED = 10;
 
-type Publication = NonNullable<Metrics['publication']> & { byLabel?: PublicationByLabel };
+type Publication = NonNullable<Metrics['publication']>;
 
 /**
  * Each label whose publication changed noticeably between `base` (the model in production's metrics.publication)

@@ -141,6 +141,30 @@ describe("the fork's comment", () => {
     expect(withPhotos.rebuilt).toBe(true);
     expect(withPhotos.markdown).toContain('### Photographs that cannot be used');
     expect(withPhotos.markdown).toContain('DM-0001.jpg');
+    // Publication per label against production is carried too, said from its numbers (never the fork's words).
+    const moved = JSON.parse(reportJson);
+    const change = {
+      label: 'textile',
+      threshold: { base: 0.55, head: 0.99 },
+      guessed: { base: 60, head: 61 },
+      heldBack: { base: 13, head: 52 },
+      coverage: { base: 47 / 60, head: 9 / 61 },
+      words: 'Thanks @octocat, click https://evil.example',
+    };
+    moved.publication = {
+      baseVersion: 'v1.0.0',
+      minPrecision: { base: 0.9, head: 0.9 },
+      heldBack: { base: 33, head: 72 },
+      changes: [change],
+    };
+    const withPublication = forkReport({ reportJson: JSON.stringify(moved), metricsJson });
+    expect(withPublication.rebuilt).toBe(true);
+    expect(withPublication.markdown).toContain('### Guesses that would wait for staff');
+    expect(withPublication.markdown).toMatch(/textile: 52 guesses would wait for staff instead of 13/);
+    expect(withPublication.markdown).not.toContain('evil.example');
+    // More held back than guessed cannot be a real count.
+    change.heldBack.head = 70;
+    expect(forkReport({ reportJson: JSON.stringify(moved), metricsJson }).rebuilt).toBe(false);
   });
 
   it("answers with a short failure naming the problem when report.json is not Vitrine's, never with the fork's words", () => {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type PublicationEstimate, publicationEstimate } from '../../pipeline/evaluate/publication.ts';
+import { publicationEstimate } from '../../pipeline/evaluate/publication.ts';
 import type { Clock } from '../../pipeline/log.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
@@ -20,7 +20,7 @@ import { demoObjects, makeRepo, VOCABULARY, writeStageOutputs } from './fixture.
  * registered with it) and says, in plain words near the verdict, which labels would wait for staff more or less.
  */
 
-type Publication = PublicationEstimate;
+type Publication = NonNullable<Metrics['publication']>;
 const objects = demoObjects();
 const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
 const params = validateParams({ raw: { train: { epochs: 60 } } });

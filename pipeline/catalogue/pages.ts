@@ -195,7 +195,7 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   });
   const photos = broken.slice(0, SHOWN_PHOTO_PROBLEMS).map((o) => {
     const { file, reason } = o.photoProblem!;
-    return cardOf(o, file ? `${file}: ${reason}` : `The photograph file: ${reason}`);
+    return cardOf(o, file ? `${file}: ${reason}` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
   });
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);

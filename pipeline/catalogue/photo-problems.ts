@@ -73,7 +73,9 @@ export function photoProblemsOf({
   for (const issue of issues) {
     if (!isPhotoProblem(issue) || out.has(issue.object!)) continue;
     const named = images?.get(issue.object!);
-    const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(issue.message)?.[0] ?? null);
+    // After the place the message starts with ("data/objects.csv:12: "), the photograph's file.
+    const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
+    const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0] ?? null);
     out.set(issue.object!, { file, reason: photoProblemReason(issue) });
   }
   return out;

@@ -21,6 +21,7 @@ import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
 import { reviewSummary } from './pages.ts';
+import { isPhotoProblem, namedImages, photoProblemsOf } from './photo-problems.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
 import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
@@ -116,6 +117,12 @@ export async function buildCatalogueData({
   const media = path.join(files.publicDir, 'media');
   const periods = periodList(params.catalogue.periods);
   const outsideLabels = labelsOutsideVocabulary({ dataset, labels: labelsRead });
+  // Photographs that cannot be used (damaged, empty, missing...): each page says so, and staff get them to review.
+  const issues = dataset.issues ?? [];
+  const photoProblems = photoProblemsOf({
+    issues,
+    images: issues.some(isPhotoProblem) ? await namedImages({ file: ws.objects }) : null,
+  });
   // Thumbnails by their path in the dataset folder, which is also their path under media/.
   const thumbnails: string[] = [];
   // Each date text read once: parsing is a fifth of this loop, and collections repeat their dates
@@ -155,11 +162,14 @@ export async function buildCatalogueData({
       width: o.width ?? 0,
       height: o.height ?? 0,
       images,
+      photoProblem: photoProblems.get(o.id) ?? null,
       label,
       labelOutsideVocabulary: outside !== null,
       split: o.split,
-      // Against the label the model could give: it cannot answer a label outside its vocabulary.
-      annotation: a ? annotationOf(a, o.label) : null,
+      // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
+      // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
+      // an earlier model's, kept by a branch preview. Not shown as the model's answer.
+      annotation: a && o.imageMd5 ? annotationOf(a, o.label) : null,
       colours: (o.colours ?? []).map((c) => ({
         hex: c.hex,
         name: c.name,
@@ -531,11 +541,17 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
 const LABEL_ISSUE_MIN = 0.5;
 
 /**
- * The review queue (marks the objects in it): likely label mistakes first — the registry's labelIssue
- * score when it gives one, else the model's confidence in a disagreement — then predictions waiting
- * for staff (unpublished), then the least confident, a small share of the collection.
+ * The review queue (marks the objects in it): photographs that cannot be used first (all of them, a group of their
+ * own: staff replace the file), then likely label mistakes — the registry's labelIssue score when it gives one, else
+ * the model's confidence in a disagreement — then predictions waiting for staff (unpublished), then the least
+ * confident, a small share of the collection.
  */
 function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: number }): CatalogueObject[] {
+  const photos = objects.filter((o) => o.photoProblem);
+  for (const o of photos) {
+    o.needsReview = true;
+    o.reviewReason = 'photo-unusable';
+  }
   const annotated = objects.filter((o) => o.annotation);
   // A label confident learning flags is an issue whatever its score: its own probability can be under its
   // class's threshold and still above every other label's, which puts the score under one half.
@@ -566,7 +582,7 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
         ? 'waiting'
         : 'least-confident';
   }
-  return queue;
+  return [...photos, ...queue];
 }
 
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */

@@ -127,10 +127,11 @@ export function allObjectsList(catalogue: Catalogue): CardList<Record<string, ne
 }
 
 /** Why an object is in the review queue, as its card says it: one reason, said once. */
-export type ReviewKind = 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
+export type ReviewKind = 'photo' | 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
 
 /** The kind of reason an object is in the review queue for (null: not in it). */
 export function reviewKind(o: CatalogueObject): ReviewKind | null {
+  if (o.needsReview && o.reviewReason === 'photo-unusable') return 'photo';
   if (!o.needsReview || !o.annotation) return null;
   if (o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees') return 'label';
   if (o.reviewReason === 'waiting') return o.annotation.unfamiliar ? 'unfamiliar' : 'not-sure';
@@ -155,6 +156,7 @@ export function reviewSummary(catalogue: Catalogue): string {
   }
   const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
   const parts = [
+    n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
     n('label') && plural(n('label'), 'staff label that may be wrong', 'staff labels that may be wrong'),
     n('not-sure') && plural(n('not-sure'), 'guess not sure enough to publish', 'guesses not sure enough to publish'),
     n('unfamiliar') &&
@@ -168,12 +170,36 @@ export function reviewSummary(catalogue: Catalogue): string {
   return `${plural(total, 'object', 'objects')} to review${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
-/** The review queue, in its order, each card saying why the object is there (`review/`). */
-export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean; summary: string }> {
+/** Objects whose photograph cannot be used, shown as a group of their own at the top of the review queue. */
+export const SHOWN_PHOTO_PROBLEMS = 48;
+
+/** What the review queue's pages show besides its cards. */
+export type ReviewProps = {
+  canSuggest: boolean;
+  summary: string;
+  /** Objects whose photograph cannot be used (at most SHOWN_PHOTO_PROBLEMS), each card naming its file and why. */
+  photos: Card[];
+  /** How many more such objects there are. */
+  morePhotos: number;
+};
+
+/**
+ * The review queue, in its order, each card saying why the object is there (`review/`); the objects whose photograph
+ * cannot be used are a short group of their own, in the props, with the file for staff.
+ */
+export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const byId = new Map(catalogue.objects.map((o) => [o.id, o]));
+  const broken = catalogue.reviewQueue.flatMap((id) => {
+    const o = byId.get(id);
+    return o?.photoProblem && reviewKind(o) === 'photo' ? [o] : [];
+  });
+  const photos = broken.slice(0, SHOWN_PHOTO_PROBLEMS).map((o) => {
+    const { file, reason } = o.photoProblem!;
+    return cardOf(o, file ? `${file}: ${reason}` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
+  });
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);
-    if (!o?.annotation) return [];
+    if (!o?.annotation || reviewKind(o) === 'photo') return [];
     const a = o.annotation;
     const kind = reviewKind(o);
     const note =
@@ -194,7 +220,9 @@ export function reviewList(catalogue: Catalogue): CardList<{ canSuggest: boolean
   });
   // Object pages have a "Suggest a correction" link only when the museum's GitHub repository is known.
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
-  return { folder: 'review/', params: {}, props: { canSuggest, summary: reviewSummary(catalogue) }, cards };
+  const summary = reviewSummary(catalogue);
+  const morePhotos = broken.length - photos.length;
+  return { folder: 'review/', params: {}, props: { canSuggest, summary, photos, morePhotos }, cards };
 }
 
 /** One list a colour family, the objects where it is most prominent first (`colours/<family>/`). */

@@ -88,6 +88,12 @@ export const catalogueObjectSchema = z.object({
   height: z.int().min(0),
   /** Web derivatives, smallest first; empty when the object has no image. */
   images: z.array(imageSizeSchema),
+  /**
+   * The object's photograph file exists (or is named) but cannot be used: damaged, empty, not an image, too large,
+   * missing. `file` is its path in the collection ("data/images/x.jpg"), null when not known; `reason` says why in
+   * plain words. null when the photograph is fine or none is named yet ("No photograph yet").
+   */
+  photoProblem: z.object({ file: z.string().nullable(), reason: z.string() }).nullable().default(null),
   /** Human label (object type) from labels.csv, null when not labelled yet. */
   label: z.string().nullable(),
   /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */
@@ -99,10 +105,16 @@ export const catalogueObjectSchema = z.object({
   zoom: z.object({ info: z.string(), width: z.int().positive(), height: z.int().positive() }).nullable(),
   /** Ids of the visually nearest objects ("More like this"), nearest first; empty without embeddings. */
   similar: z.array(z.string()),
-  /** In the review queue: the model disagrees with the label, or is among the least confident. */
+  /**
+   * In the review queue: its photograph cannot be used, or the model disagrees with the label, or is among the least
+   * confident.
+   */
   needsReview: z.boolean(),
-  /** label-issue: likely mislabelled (registry score); disagrees: the model disagrees; waiting: unpublished prediction. */
-  reviewReason: z.enum(['label-issue', 'disagrees', 'waiting', 'least-confident']).nullable(),
+  /**
+   * photo-unusable: the photograph file cannot be used (photoProblem); label-issue: likely mislabelled (registry
+   * score); disagrees: the model disagrees; waiting: unpublished prediction.
+   */
+  reviewReason: z.enum(['photo-unusable', 'label-issue', 'disagrees', 'waiting', 'least-confident']).nullable(),
   /** 1-based line of the object in labels.csv, null when it has none. */
   labelLine: z.int().positive().nullable(),
   /** GitHub edit link of that line (a pull request for staff); null when no repository is configured. */
@@ -338,7 +350,7 @@ export const catalogueSchema = z.object({
   swatches: z.array(
     z.object({ family: z.string(), name: z.string(), hex: z.string(), slug: z.string(), count: z.int() }),
   ),
-  /** Object ids in review-queue order (disagreements first, then least confident). */
+  /** Object ids in review-queue order (photographs that cannot be used, then disagreements, then least confident). */
   reviewQueue: z.array(z.string()),
   /** Model versions, newest first. */
   models: z.array(modelCardSchema),

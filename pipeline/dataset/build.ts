@@ -221,13 +221,15 @@ export async function buildDataset({
   });
   const toAnalyse = analysed;
 
-  const usable = withImage.filter(({ object, md5 }) => {
+  const usable = withImage.filter(({ object, md5, relpath }) => {
     const failure = failures.get(md5);
     if (!failure) return true;
     const line = read.lineOf.get(object.id);
+    // The failure names the first file of these bytes (read once): each object's problem names its own file.
+    const { reason } = decodeFailureOf({ error: failure, file: `data/${firstPathOf.get(md5)}` });
     issues.push({
       code: failure.code,
-      message: `${objectsName}:${line}: object "${object.id}": ${failure.message}`,
+      message: `${objectsName}:${line}: object "${object.id}": data/${relpath}: ${reason}`,
       file: objectsName,
       line,
       object: object.id,
@@ -613,22 +615,37 @@ function reportIssues({
     log.warn(
       `...and ${printed.length - MAX_PRINTED_ISSUES} more problems (all listed in .vitrine/dataset/dataset.json).`,
     );
+  if (onInvalid !== 'skip') {
+    log.warn(`${issues.length} row${issues.length === 1 ? '' : 's'} with problems: ${detailOf(issues)}.`);
+    return;
+  }
+  // An object without a usable picture is not skipped: its record stays in the catalogue (build, "unpictured").
+  const pictureless = issues.filter(isPictureProblem);
+  const skipped = issues.filter((i) => !isPictureProblem(i));
+  if (pictureless.length > 0)
+    log.warn(
+      `${pictureless.length} object${pictureless.length === 1 ? '' : 's'} kept in the catalogue without a usable ` +
+        `photograph, and left out of training: ${detailOf(pictureless)}.`,
+    );
+  if (skipped.length > 0)
+    log.warn(`${skipped.length} row${skipped.length === 1 ? '' : 's'} skipped: ${detailOf(skipped)}.`);
+}
+
+/** "3 images that cannot be read, 1 label outside the vocabulary": how many issues of each kind. */
+function detailOf(issues: DatasetIssue[]): string {
   const byCode = new Map<string, number>();
   for (const i of issues) byCode.set(i.code, (byCode.get(i.code) ?? 0) + 1);
-  const detail = [...byCode]
+  return [...byCode]
     .map(([code, n]) => {
       const words = ISSUE_WORDS[code];
       return `${n} ${words ? words[n === 1 ? 0 : 1] : code}`;
     })
     .join(', ');
-  const rows = `${issues.length} row${issues.length === 1 ? '' : 's'}`;
-  const pictureless = issues.filter((i) => PICTURE_PROBLEMS.has(i.code)).length;
-  const kept =
-    onInvalid === 'skip' && pictureless > 0
-      ? ` The ${pictureless === 1 ? 'object with an image problem stays' : `${pictureless} objects with an image problem stay`} ` +
-        'in the catalogue without a picture, and out of training.'
-      : '';
-  log.warn(onInvalid === 'skip' ? `${rows} skipped: ${detail}.${kept}` : `${rows} with problems: ${detail}.`);
+}
+
+/** Whether the issue leaves its object without a usable picture: the record is kept, not skipped. */
+export function isPictureProblem(issue: Pick<DatasetIssue, 'code'>): boolean {
+  return PICTURE_PROBLEMS.has(issue.code);
 }
 
 /** Problems that leave an object without a usable picture: its record is kept (build, "unpictured"). */

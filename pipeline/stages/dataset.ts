@@ -1,4 +1,4 @@
-import { buildDataset } from '../dataset/build.ts';
+import { buildDataset, isPictureProblem } from '../dataset/build.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
 import { VitrineError } from '../errors.ts';
@@ -28,14 +28,20 @@ export const datasetStage: Stage = {
       );
     }
     const small = warnSmallImages({ objects: dataset.objects, log });
-    const skipped = dataset.issues.length;
-    const parts = [`${dataset.counts.objects} objects (${dataset.counts.labelled} labelled)`];
-    if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
+    // dataset.counts are the training data: the objects with a usable photograph. The others are kept in the
+    // catalogue, not skipped: the count says what it counts.
+    const { objects, labelled } = dataset.counts;
     const unpictured = dataset.objects.filter((o) => o.image === '').length;
-    if (unpictured > 0)
-      parts.push(
-        `${unpictured} object${unpictured === 1 ? '' : 's'} without a usable picture (kept in the catalogue, not used to train)`,
-      );
+    const parts =
+      unpictured > 0
+        ? [
+            `${dataset.objects.length} objects: ${objects} with a usable photograph (${labelled} labelled), ` +
+              `${unpictured} without one (kept in the catalogue, not used to train)`,
+          ]
+        : [`${objects} objects (${labelled} labelled)`];
+    // Rows of data/objects.csv or labels.csv left out; an object without a usable photograph is not one of them.
+    const skipped = dataset.issues.filter((i) => !isPictureProblem(i)).length;
+    if (skipped > 0) parts.push(`${skipped} row${skipped === 1 ? '' : 's'} skipped`);
     if (small > 0) parts.push(`${small} very small image${small === 1 ? '' : 's'}`);
     return { summary: parts.join(', ') };
   },

@@ -16,6 +16,7 @@ export {
   cardOf,
   familyLists,
   percent,
+  type ReviewProps,
   reviewList,
   reviewSummary,
   slugify,

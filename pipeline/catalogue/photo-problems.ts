@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseObjects } from '../collection/index.ts';
+import type { DatasetIssue } from '../types.ts';
+
+/*
+ * Objects whose photograph file is there (or named) but cannot be used: a damaged or empty file, a PDF saved as .jpg,
+ * one over the pixel limit, a file gone missing. The dataset stage keeps their records without a picture and says why
+ * in dataset.json's issues; the catalogue says it on their pages ("the file is damaged or not an image") rather than
+ * "No photograph yet", and lists them for staff in the review queue with their file. An object with no photograph
+ * named at all is not one of them: nothing is broken.
+ */
+
+/** What the catalogue keeps of an object's unusable photograph. */
+export interface PhotoProblem {
+  /** Its path in the collection ("data/images/x.jpg"), null when not known. */
+  file: string | null;
+  /** Why, in the public's words: "the file is damaged or not an image". */
+  reason: string;
+}
+
+/** dataset.json issue codes that leave an object without a usable picture (dataset/build.ts keeps its record). */
+const PHOTO_PROBLEMS = new Set([
+  'OBJECT_NO_IMAGE',
+  'IMAGE_MISSING',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_LINK_OUTSIDE',
+  'IMAGE_LINK_NOT_FOLLOWED',
+]);
+
+/**
+ * Whether the dataset issue says its object's photograph file cannot be used. Not an object with no photograph named
+ * ("has no image"): nothing is broken, its page says "No photograph yet".
+ */
+export function isPhotoProblem(issue: Pick<DatasetIssue, 'code' | 'object' | 'message'>): boolean {
+  return !!issue.object && PHOTO_PROBLEMS.has(issue.code) && !/ has no image\.$/.test(issue.message);
+}
+
+/** Why the photograph cannot be used, in plain words, from the issue's code and message (dataset/build.ts). */
+export function photoProblemReason({ code, message }: Pick<DatasetIssue, 'code' | 'message'>): string {
+  if (code === 'IMAGE_UNREADABLE') {
+    // The image reader's words are in brackets at the end: "(Input Buffer is empty)".
+    const detail = /\(([^()]*)\)\.?$/.exec(message)?.[1] ?? '';
+    return /\bempty\b|\b0 bytes\b/i.test(detail) ? 'the file is empty' : 'the file is damaged or not an image';
+  }
+  if (code === 'IMAGE_TOO_LARGE') return 'the file is too large to be shown';
+  if (code === 'IMAGE_LINK_OUTSIDE' || code === 'IMAGE_LINK_NOT_FOLLOWED')
+    return 'the file is a link to somewhere else, which is not followed';
+  if (/is outside the data folder/.test(message)) return "the file is outside the collection's data folder";
+  if (/is not clear/.test(message)) return 'several files have its name';
+  return 'the file is missing';
+}
+
+/** Where a photograph the objects table names is, as staff find it: "data/images/x.jpg". */
+function shownPath(image: string): string {
+  const relpath = path.posix.normalize(image.split('\\').join('/'));
+  return relpath.startsWith('../') || path.posix.isAbsolute(relpath) ? image : `data/${relpath}`;
+}
+
+/**
+ * Each object whose photograph cannot be used, by id, from dataset.json's issues. `images` is each object's image
+ * path as the objects table names it (null: the table could not be read; the file is then taken from the message).
+ */
+export function photoProblemsOf({
+  issues,
+  images,
+}: {
+  issues: DatasetIssue[];
+  images: Map<string, string> | null;
+}): Map<string, PhotoProblem> {
+  const out = new Map<string, PhotoProblem>();
+  for (const issue of issues) {
+    if (!isPhotoProblem(issue) || out.has(issue.object!)) continue;
+    const named = images?.get(issue.object!);
+    // After the place the message starts with ("data/objects.csv:12: "), the photograph's file.
+    const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
+    const file = named ? shownPath(named) : (/\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0] ?? null);
+    out.set(issue.object!, { file, reason: photoProblemReason(issue) });
+  }
+  return out;
+}
+
+/**
+ * The image path of each object of the objects table (`data/objects.csv`) that names one; null when it cannot be read
+ * (the messages then name the files). Read only when some photograph has a problem: at 100,000 objects it takes time.
+ */
+export async function namedImages({ file }: { file: string }): Promise<Map<string, string> | null> {
+  try {
+    const { objects } = parseObjects({ text: await readFile(file, 'utf8'), file: 'data/objects.csv' });
+    return new Map(objects.filter((o) => o.image).map((o) => [o.id, o.image]));
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseObjects } from '../collection/index.ts';
+import { isPictureProblem } from '../dataset/picture-problems.ts';
 import type { DatasetIssue } from '../types.ts';
 
 /*
@@ -19,22 +20,12 @@ export interface PhotoProblem {
   reason: string;
 }
 
-/** dataset.json issue codes that leave an object without a usable picture (dataset/build.ts keeps its record). */
-const PHOTO_PROBLEMS = new Set([
-  'OBJECT_NO_IMAGE',
-  'IMAGE_MISSING',
-  'IMAGE_UNREADABLE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_LINK_OUTSIDE',
-  'IMAGE_LINK_NOT_FOLLOWED',
-]);
-
 /**
  * Whether the dataset issue says its object's photograph file cannot be used. Not an object with no photograph named
  * ("has no image"): nothing is broken, its page says "No photograph yet".
  */
 export function isPhotoProblem(issue: Pick<DatasetIssue, 'code' | 'object' | 'message'>): boolean {
-  return !!issue.object && PHOTO_PROBLEMS.has(issue.code) && !/ has no image\.$/.test(issue.message);
+  return !!issue.object && isPictureProblem(issue) && !/ has no image\.$/.test(issue.message);
 }
 
 /** Why the photograph cannot be used, in plain words, from the issue's code and message (dataset/build.ts). */

@@ -37,6 +37,7 @@ import {
   saveDecodeFailures,
 } from './images.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
+import { isPictureProblem } from './picture-problems.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -642,21 +643,6 @@ function detailOf(issues: DatasetIssue[]): string {
     })
     .join(', ');
 }
-
-/** Whether the issue leaves its object without a usable picture: the record is kept, not skipped. */
-export function isPictureProblem(issue: Pick<DatasetIssue, 'code'>): boolean {
-  return PICTURE_PROBLEMS.has(issue.code);
-}
-
-/** Problems that leave an object without a usable picture: its record is kept (build, "unpictured"). */
-const PICTURE_PROBLEMS = new Set([
-  'OBJECT_NO_IMAGE',
-  'IMAGE_LINK_OUTSIDE',
-  'IMAGE_LINK_NOT_FOLLOWED',
-  'IMAGE_UNREADABLE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_MISSING',
-]);
 
 /** Each kind of issue for one row and for several: "1 label outside the vocabulary", "3 labels …". */
 const ISSUE_WORDS: Record<string, [string, string]> = {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseObjects } from '../collection/index.ts';
+import { namedImages } from '../catalogue/photo-problems.ts';
 import { readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
+import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
@@ -22,16 +23,6 @@ import type { UnusablePhoto } from './types.ts';
 
 /** Objects named in the comment; the rest are counted (report.json has them all). */
 export const SHOWN_PHOTOS = 20;
-
-/** dataset.json issue codes that leave an object with a photograph file named but no usable picture. */
-const PHOTO_PROBLEMS = new Set([
-  'OBJECT_NO_IMAGE',
-  'IMAGE_MISSING',
-  'IMAGE_UNREADABLE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_LINK_OUTSIDE',
-  'IMAGE_LINK_NOT_FOLLOWED',
-]);
 
 /** The reason in plain words, from the issue's code and the decoder's message. */
 export function photoReason({ code, message }: { code: string; message: string }): string {
@@ -60,14 +51,8 @@ export function photoReason({ code, message }: { code: string; message: string }
 
 /** The photograph file of each object as data/objects.csv names it (relative to data/), or an empty map. */
 async function imageFiles({ ws }: { ws: Workspace }): Promise<Map<string, string>> {
-  try {
-    const { objects } = parseObjects({ text: await readFile(ws.objects, 'utf8'), file: 'data/objects.csv' });
-    return new Map(
-      objects.filter((o) => o.image).map((o) => [o.id, path.posix.normalize(o.image.split('\\').join('/'))]),
-    );
-  } catch {
-    return new Map();
-  }
+  const named = (await namedImages({ file: ws.objects })) ?? new Map<string, string>();
+  return new Map([...named].map(([id, image]) => [id, path.posix.normalize(image.split('\\').join('/'))]));
 }
 
 /** data.dvc's folder listing (path under data/ → md5) at `commit`, or null when it or the cache lacks it. */
@@ -129,7 +114,7 @@ export async function unusablePhotos({
   if (!dataset) return null;
   const titleOf = new Map(dataset.objects.map((o) => [o.id, o.title]));
   const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
-  const problems = dataset.issues.filter((i) => i.object && PHOTO_PROBLEMS.has(i.code));
+  const problems = dataset.issues.filter((i) => i.object && isPictureProblem(i));
   if (problems.length === 0) return { objects: [], comparedWithBase: false };
   // objects.csv is read only when some photograph has a problem: it names the file of each.
   const files = await imageFiles({ ws });

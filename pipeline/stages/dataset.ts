@@ -1,4 +1,5 @@
-import { buildDataset, isPictureProblem } from '../dataset/build.ts';
+import { buildDataset } from '../dataset/build.ts';
+import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
 import { VitrineError } from '../errors.ts';

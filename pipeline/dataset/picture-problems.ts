@@ -1,0 +1,16 @@
+import type { DatasetIssue } from '../types.ts';
+
+/** Whether the issue leaves its object without a usable picture: the record is kept, not skipped. */
+export function isPictureProblem(issue: Pick<DatasetIssue, 'code'>): boolean {
+  return PICTURE_PROBLEMS.has(issue.code);
+}
+
+/** Problems that leave an object without a usable picture: its record is kept (build, "unpictured"). */
+const PICTURE_PROBLEMS = new Set([
+  'OBJECT_NO_IMAGE',
+  'IMAGE_LINK_OUTSIDE',
+  'IMAGE_LINK_NOT_FOLLOWED',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_MISSING',
+]);

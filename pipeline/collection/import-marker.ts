@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STALE_TEMP_MS } from '../data/temp.ts';
 import { messageOf, VitrineError } from '../errors.ts';
@@ -29,6 +29,8 @@ const JOURNAL = 'journal.json';
 const TEMP_PREFIX = 'import-';
 /** In `.vitrine/`: what a recovery could not put back, or would have put over a file changed since, by date. */
 const RECOVERED = 'import-recovered';
+/** In a recovery's folder of `import-recovered/`: copies of labels.csv and data/objects.csv as staff changed them since. */
+const EDITED = 'edited';
 
 interface Marker {
   /** When the import started changing files (ISO time). */
@@ -40,6 +42,11 @@ interface Marker {
   phase: 'writing' | 'written';
   /** The command to run again, as typed ("npx vitrine import --metadata export/objects.csv"). */
   command: string;
+  /**
+   * `written`: what the import wrote in labels.csv and data/objects.csv (the journal is gone by then), so the next
+   * import can tell a change staff made since and keep a copy of it.
+   */
+  tables: { to: string; placed: FileIdentity }[];
 }
 
 /** One move of the commit: `from` (in the temp folder) to `to` (relative to the repository). */
@@ -50,6 +57,19 @@ export interface JournalEntry {
   backup?: string;
   /** What the file placed at `to` holds: recovery takes away or replaces only that file (absent in old journals). */
   placed?: FileIdentity;
+  /**
+   * What the file `to` replaces held, for labels.csv and data/objects.csv (absent in old journals): a file there that
+   * holds neither this nor `placed` was changed by hand after the interruption, and recovery keeps a copy of it.
+   */
+  replaced?: FileIdentity;
+}
+
+/** A file changed by hand after an import was interrupted, copied aside by the next import before it changes it. */
+export interface EditKept {
+  /** The file (absolute): labels.csv or data/objects.csv. */
+  file: string;
+  /** Its copy (absolute), in `.vitrine/import-recovered/<date>/edited/`. */
+  kept: string;
 }
 
 export interface FileIdentity {
@@ -73,6 +93,11 @@ export interface ImportSession {
   keep(): void;
   /** True once `keep` was called. */
   readonly kept: boolean;
+  /**
+   * labels.csv or data/objects.csv as staff had changed them after an interrupted import: copied aside by this one's
+   * recovery, so a message about what this import changes in them can say where the change is kept.
+   */
+  readonly editsKept: readonly EditKept[];
   /** The import has ended (finished, or stopped with nothing changed): the marker goes, the lock is released. */
   finish(): Promise<void>;
 }
@@ -95,14 +120,16 @@ export async function startImport({
   const markerFile = path.join(ws.work, UNFINISHED_IMPORT);
   const tmp = path.join(ws.work, 'tmp');
   const temp = path.join(tmp, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+  let editsKept: EditKept[] = [];
   try {
     const before = await readMarker(markerFile);
     if (before) {
-      const undone = await recover({ ws, marker: before }).catch((error: unknown) => {
+      const { said, edits } = await recover({ ws, marker: before }).catch((error: unknown) => {
         throw recoveryFailed({ ws, marker: before, markerFile, error });
       });
+      editsKept = edits;
       await rm(markerFile, { force: true });
-      log.warn(`${interruptedWords(before)} ${undone} This import starts again from the export.`, {
+      log.warn(`${interruptedWords(before)} ${said} This import starts again from the export.`, {
         file: path.relative(ws.root, markerFile),
       });
     }
@@ -118,6 +145,8 @@ export async function startImport({
   }
   let marker: Marker | undefined;
   let kept = false;
+  /** The moves of the commit, kept for `written`. */
+  let journaled: JournalEntry[] = [];
   return {
     temp,
     keep() {
@@ -126,6 +155,7 @@ export async function startImport({
     get kept() {
       return kept;
     },
+    editsKept,
     async begin() {
       marker = {
         started: new Date().toISOString(),
@@ -133,15 +163,22 @@ export async function startImport({
         temp: path.relative(ws.root, temp).split(path.sep).join('/'),
         phase: 'writing',
         command,
+        tables: [],
       };
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
     },
     async journal(entries) {
+      journaled = entries;
       await durableWrite(path.join(temp, JOURNAL), `${JSON.stringify({ entries }, null, 2)}\n`);
     },
     async written() {
       if (!marker) return;
-      marker = { ...marker, phase: 'written' };
+      const tables = journaled.flatMap((e) =>
+        e.placed && [ws.labels, ws.objects].includes(path.resolve(ws.root, e.to))
+          ? [{ to: e.to, placed: e.placed }]
+          : [],
+      );
+      marker = { ...marker, phase: 'written', tables };
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
       await rm(path.join(temp, JOURNAL), { force: true });
     },
@@ -253,10 +290,15 @@ async function readMarker(file: string): Promise<Marker | undefined> {
       temp: String(value.temp ?? ''),
       phase: value.phase === 'written' ? 'written' : 'writing',
       command: typeof value.command === 'string' && value.command ? value.command : 'npx vitrine import',
+      tables: Array.isArray(value.tables)
+        ? value.tables.filter(
+            (t) => typeof t?.to === 'string' && typeof t.placed?.md5 === 'string' && typeof t.placed.size === 'number',
+          )
+        : [],
     };
   } catch {
     // Cut short by a power cut as it was written: an import had begun all the same.
-    return { started: '', pid: 0, temp: '', phase: 'writing', command: 'npx vitrine import' };
+    return { started: '', pid: 0, temp: '', phase: 'writing', command: 'npx vitrine import', tables: [] };
   }
 }
 
@@ -267,16 +309,23 @@ async function readMarker(file: string): Promise<Marker | undefined> {
  * file is the same bytes as the staged copy) or, for a file moved aside, while its place is empty. A file changed
  * since (staff edited labels.csv after "git checkout labels.csv") is left as it is, and the file the import had
  * replaced kept in `.vitrine/import-recovered/<when>/`, as is one that cannot be put back (its folder deleted
- * since): named, and the recovery completes. Safe to do twice (a second interruption here): a file put back or
- * kept aside is no longer in the temp folder. Returns what was done, in words.
+ * since): named, and the recovery completes. labels.csv or data/objects.csv holding neither what the import placed
+ * nor what was there before it (changed by hand since) is also copied to `<when>/edited/`: the import that follows
+ * may change it again (`--labels replace`), and the change must be kept somewhere. Safe to do twice (a second
+ * interruption here): a file put back or kept aside is no longer in the temp folder. Returns what was done, in
+ * words that name every file they speak of, and the copies of changed tables.
  */
-async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promise<string> {
+async function recover({
+  ws,
+  marker,
+}: {
+  ws: Workspace;
+  marker: Marker;
+}): Promise<{ said: string; edits: EditKept[] }> {
   const temp = marker.temp ? path.resolve(ws.root, marker.temp) : '';
   const inTmp = temp && path.dirname(temp) === path.join(ws.work, 'tmp');
   const journal = inTmp && marker.phase === 'writing' ? await readJournal(path.join(temp, JOURNAL)) : undefined;
-  if (marker.phase === 'written')
-    return 'It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.';
-  if (!journal) return 'It had not changed data/ or labels.csv yet.';
+  const edits: EditKept[] = [];
   const stamp = new Date()
     .toISOString()
     .replace(/:/g, '-')
@@ -292,7 +341,51 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
     await rename(backup, file);
     kept.push(rel);
   };
-  let undone = 0;
+  /** Copy a table changed by hand since to `<when>/edited/`: whole or not at all (a temp file there, then renamed). */
+  const keepEdit = async (file: string, rel: string): Promise<void> => {
+    const copy = path.join(recovered, EDITED, rel);
+    await mkdir(path.dirname(copy), { recursive: true });
+    const part = `${copy}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await copyFile(file, part);
+      await syncFile(part);
+      await rename(part, copy);
+    } catch (error) {
+      await rm(part, { force: true }).catch(() => {});
+      throw error;
+    }
+    edits.push({ file, kept: copy });
+  };
+  const tables = new Set([ws.labels, ws.objects]);
+  /** The sentence naming the copies of changed tables, if any. */
+  const editsSaid = (): string[] =>
+    edits.length === 0
+      ? []
+      : [
+          edits.length === 1
+            ? `A copy of ${words(edits[0]!.file)} as it is now, which may hold changes made after the import was ` +
+              `interrupted, is kept in ${words(edits[0]!.kept)}, in case this import changes it.`
+            : `Copies of ${listed(edits.map((e) => words(e.file)))} as they are now, which may hold changes made ` +
+              `after the import was interrupted, are kept in ${words(path.join(recovered, EDITED))}/, under the same ` +
+              'paths, in case this import changes them.',
+        ];
+  if (marker.phase === 'written') {
+    // Its tables, changed since it wrote them, are changes of staff's: the import that follows may replace them.
+    for (const table of marker.tables) {
+      const to = path.resolve(ws.root, table.to);
+      if (!tables.has(to) || !(await lstat(to).catch(() => null))?.isFile()) continue;
+      const now = await identityOf(to);
+      if (now.size !== table.placed.size || now.md5 !== table.placed.md5) await keepEdit(to, words(to));
+    }
+    const said = [
+      'It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.',
+      ...editsSaid(),
+    ];
+    return { said: said.join(' '), edits };
+  }
+  if (!journal) return { said: 'It had not changed data/ or labels.csv yet.', edits };
+  /** Files put back as they were, or taken away (the import had added them). */
+  const undone: string[] = [];
   /** Files changed since the import placed them (or not provably its own): left as they are. */
   const left: string[] = [];
   /** Files that could not be put back, by why. */
@@ -311,7 +404,7 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
       if (!hasBackup) continue;
       try {
         await rename(backup, to);
-        undone++;
+        undone.push(rel);
       } catch (error) {
         const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
         fail(gone ? `the folder ${words(path.dirname(to))} is gone` : codeOf(error), rel);
@@ -321,7 +414,13 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
     }
     const ours = current.isFile() && (await isPlaced({ entry, file: to, staged: stillStaged ? staged : undefined }));
     if (!ours) {
-      if (hasBackup || !stillStaged) left.push(rel);
+      // A table as it was before the import (put back by a recovery interrupted in turn) is no change of staff's.
+      const before =
+        tables.has(to) &&
+        current.isFile() &&
+        (await isBefore({ entry, file: to, backup: hasBackup ? backup : undefined }));
+      if (tables.has(to) && current.isFile() && !before) await keepEdit(to, rel);
+      if (hasBackup || (!stillStaged && !before)) left.push(rel);
       if (hasBackup) await keepAside(backup, rel);
       continue;
     }
@@ -329,18 +428,21 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
       if (hasBackup) await rename(backup, to);
       // Placed, where no file was before: taken away again.
       else if (!stillStaged) await rm(to, { force: true });
-      if (hasBackup || !stillStaged) undone++;
+      if (hasBackup || !stillStaged) undone.push(rel);
     } catch (error) {
       fail(codeOf(error), rel);
       if (hasBackup) await keepAside(backup, rel);
     }
   }
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
+  // Named in the order the import placed them (they were undone last first).
+  for (const list of [undone, left, kept, ...failed.values()]) list.reverse();
+  edits.reverse();
   const said: string[] = [];
-  if (undone > 0)
+  if (undone.length > 0)
     said.push(
-      `It had begun to put its files in place: the ${undone} file${undone === 1 ? '' : 's'} it had changed in ` +
-        `data/ and labels.csv ${undone === 1 ? 'was put back as it was' : 'were put back as they were'} before it.`,
+      `It had begun to put its files in place: ${listed(undone)} ` +
+        `${undone.length === 1 ? 'was put back as it was' : 'were put back as they were'} before it.`,
     );
   if (left.length > 0)
     said.push(
@@ -352,11 +454,36 @@ async function recover({ ws, marker }: { ws: Workspace; marker: Marker }): Promi
     said.push(
       kept.length === 1
         ? `What ${kept[0]} held before the import is kept in ${words(path.join(recovered, kept[0]!))}.`
-        : `What ${kept.length} of them held before the import is kept in ${words(recovered)}/, under the same paths.`,
+        : `What ${listed(kept)} held before the import is kept in ${words(recovered)}/, under the same paths.`,
     );
-  const named = left.length + [...failed.values()].reduce((n, files) => n + files.length, 0);
-  if (named > 0) said.push(`Check ${named === 1 ? 'it' : 'them'}, and copy back what you need.`);
-  return said.length === 0 ? 'It had not changed data/ or labels.csv yet.' : said.join(' ');
+  said.push(...editsSaid());
+  const named = [...left, ...[...failed.values()].flat()];
+  if (named.length > 0) said.push(`Check ${listed(named)}, and copy back what you need.`);
+  return { said: said.length === 0 ? 'It had not changed data/ or labels.csv yet.' : said.join(' '), edits };
+}
+
+/**
+ * Whether `file` (labels.csv or data/objects.csv, not what the interrupted import placed) is what was there before
+ * it: the same bytes as the file it had moved aside (`backup`), or what the journal records the file it replaces
+ * held. A journal without that record (an earlier version) proves nothing; where no file was before, any file there
+ * now was made since.
+ */
+async function isBefore({
+  entry,
+  file,
+  backup,
+}: {
+  entry: JournalEntry;
+  file: string;
+  backup?: string;
+}): Promise<boolean> {
+  if (backup) {
+    const [a, b] = await Promise.all([readFile(file).catch(() => undefined), readFile(backup).catch(() => undefined)]);
+    return a !== undefined && b !== undefined && a.equals(b);
+  }
+  if (!entry.backup || !entry.replaced) return false;
+  const now = await identityOf(file).catch(() => undefined);
+  return now !== undefined && now.size === entry.replaced.size && now.md5 === entry.replaced.md5;
 }
 
 /**
@@ -392,9 +519,9 @@ export async function identityOf(file: string): Promise<FileIdentity> {
   return { size, md5: hash.digest('hex') };
 }
 
-/** "a, b and c", or the first ten "and 290 more". */
+/** "a, b and c", or the first five "and 295 more". */
 function listed(names: string[]): string {
-  const shown = names.slice(0, 10);
+  const shown = names.slice(0, 5);
   const more = names.length - shown.length;
   if (more > 0) return `${shown.join(', ')} and ${more} more`;
   return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;

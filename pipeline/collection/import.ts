@@ -621,6 +621,7 @@ async function importInto({
     mode: labelsMode,
     labelColumn: columns.label,
     announce: announceReplace,
+    editKept: session.editsKept.find((e) => e.file === ws.labels)?.kept,
     log,
   });
 
@@ -660,7 +661,7 @@ async function importInto({
       await syncFile(labelsText);
       staged.push({ from: labelsText, to: ws.labels });
     }
-    await commitAll({ staged, backupDir: temp, root: ws.root, session });
+    await commitAll({ staged, backupDir: temp, root: ws.root, tables: [ws.labels, ws.objects], session });
   } finally {
     // Kept when a failed commit could not put every file back: the files moved aside are there, and its journal.
     if (!session.kept) await rm(temp, { recursive: true, force: true });
@@ -1034,6 +1035,7 @@ async function mergeLabels({
   mode,
   labelColumn,
   announce,
+  editKept,
   log,
 }: {
   ws: Workspace;
@@ -1045,6 +1047,8 @@ async function mergeLabels({
   mode: LabelsMode;
   labelColumn: string;
   announce: boolean;
+  /** labels.csv as staff had changed it after an interrupted import, copied aside by this one (import-marker.ts). */
+  editKept?: string;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
@@ -1091,9 +1095,17 @@ async function mergeLabels({
             `(${sample(summary.changed)})`,
         summary.removed.length && `${summary.removed.length} removed (${sample(summary.removed)})`,
       ].filter(Boolean);
+      // After an interrupted import, labels.csv may hold changes made since the last commit: "git checkout" would
+      // not bring those back, the copy this import kept of it does.
+      const kept = editKept && path.relative(ws.root, editKept).split(path.sep).join('/');
       log.warn(
-        `--labels replace: ${parts.join(' and ')}. git diff ${labelsName} shows them; ` +
-          `git checkout ${labelsName} undoes it.`,
+        `--labels replace: ${parts.join(' and ')}. git diff ${labelsName} shows them; ${
+          kept
+            ? `${labelsName} as it was before this import, with the changes made after the interrupted one, is kept ` +
+              `in ${kept}: copy back from there what you need ("git checkout ${labelsName}" would bring back the ` +
+              'last commit, without those changes).'
+            : `git checkout ${labelsName} undoes it.`
+        }`,
         { file: labelsName },
       );
     }
@@ -1228,11 +1240,14 @@ async function commitAll({
   staged,
   backupDir,
   root,
+  tables,
   session,
 }: {
   staged: { from: string; to: string }[];
   backupDir: string;
   root: string;
+  /** The files staff edit (labels.csv, data/objects.csv): what each held before is recorded in the journal too. */
+  tables: string[];
   session: ImportSession;
 }): Promise<void> {
   const done: { to: string; backup?: string; placed: boolean }[] = [];
@@ -1245,12 +1260,17 @@ async function commitAll({
     }
     // What each placed file holds (size, md5): the next import takes away or replaces only a file still the same.
     const placed = await mapPool(plan, 8, (p) => identityOf(p.from));
+    // And what each table it replaces holds: the next import tells a change staff make after an interruption.
+    const replaced = await mapPool(plan, 8, async (p) =>
+      p.backup && tables.includes(p.to) ? await identityOf(p.to).catch(() => undefined) : undefined,
+    );
     await session.journal(
       plan.map((p, i) => ({
         from: path.relative(backupDir, p.from),
         to: path.relative(root, p.to),
         ...(p.backup ? { backup: path.relative(backupDir, p.backup) } : {}),
         placed: placed[i],
+        ...(replaced[i] ? { replaced: replaced[i] } : {}),
       })),
     );
     const folders = new Set<string>();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -178,6 +178,12 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     expect(entries.length).toBeGreaterThan(IMAGES);
     for (const entry of entries)
       expect(entry.placed).toMatchObject({ size: expect.any(Number), md5: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // And what data/objects.csv held before it, so a change staff make after the kill is told apart (and kept).
+    const before = Buffer.from(cleanA['data/objects.csv']!, 'base64');
+    expect(entries.find((e: { to: string }) => e.to === 'data/objects.csv')?.replaced).toEqual({
+      size: before.length,
+      md5: createHash('md5').update(before).digest('hex'),
+    });
     const run = await vitrine(root, ['run']);
     expect(run.code, run.output).toBe(1);
     expect(run.output).toContain('data/ and labels.csv may hold part of it');
@@ -187,10 +193,10 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     await writeFile(path.join(root, 'wrong.csv'), 'number,file\nOBJ-1,obj-1.jpg\n');
     const refused = await vitrine(root, ['import', '--metadata', 'wrong.csv', '--images', 'a/images']);
     expect(refused.code).toBe(1);
+    // Named, the first few: "data/images/OBJ-1.jpg, data/images/OBJ-2.jpg, … and 3 more were put back".
     expect(refused.output).toMatch(
-      /It had begun to put its files in place: the \d+ files? it had changed in data\/ and/,
+      /It had begun to put its files in place: (data\/images\/OBJ-\d+\.jpg, ){2}.*were put back as they were before it\./,
     );
-    expect(refused.output).toContain('were put back as they were before it');
     expect(await collectionOf(root)).toEqual(cleanA);
     expect(importFolders(root)).toEqual([]);
 

@@ -4,8 +4,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importCollection } from '../../pipeline/collection/import.ts';
 import { startImport } from '../../pipeline/collection/import-marker.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 
 /*
@@ -29,13 +31,15 @@ const OLD_LABELS = 'id,label\nA1,coin\n';
 const NEW_LABELS = 'id,label\nA1,coin\nA2,mask\n';
 const NEW_IMAGE = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9]);
 
-function identity(bytes: string | Buffer) {
+type FileIdentity = { size: number; md5: string };
+
+function identity(bytes: string | Buffer): FileIdentity {
   return { size: Buffer.byteLength(bytes), md5: createHash('md5').update(bytes).digest('hex') };
 }
 
 /** A repository as a killed import leaves it: the marker, the journal, the backups, and the files it placed. */
 async function killedImport(
-  entries: { from: string; to: string; backup?: string; placed?: { size: number; md5: string } }[],
+  entries: { from: string; to: string; backup?: string; placed?: FileIdentity; replaced?: FileIdentity }[],
   backups: Record<string, string | Buffer>,
 ) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-recover-'));
@@ -92,7 +96,7 @@ describe('the next import puts back only what the interrupted one placed', () =>
     expect(said).toContain('data/images/new.jpg');
     expect(said).toMatch(/Left as (it is|they are), because changed after the import was interrupted/);
     const kept = await recovered(root);
-    const old = kept.find((p) => p.endsWith('/labels.csv'));
+    const old = kept.find((p) => p.endsWith('/labels.csv') && !p.includes('/edited/'));
     expect(old, kept.join(', ')).toBeDefined();
     expect(await readFile(path.join(root, '.vitrine', 'import-recovered', old!), 'utf8')).toBe(OLD_LABELS);
     expect(said).toContain(`.vitrine/import-recovered/${old!.split('/')[0]}/`);
@@ -115,7 +119,9 @@ describe('the next import puts back only what the interrupted one placed', () =>
     const said = await nextImport(root);
     expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toBe(OLD_LABELS);
     expect(existsSync(path.join(root, 'data', 'images', 'new.jpg'))).toBe(false);
-    expect(said).toContain('the 2 files it had changed in data/ and labels.csv were put back as they were before it');
+    expect(said).toContain(
+      'It had begun to put its files in place: data/images/new.jpg and labels.csv were put back as they were before it',
+    );
     expect(await recovered(root)).toEqual([]);
   });
 
@@ -138,7 +144,8 @@ describe('the next import puts back only what the interrupted one placed', () =>
     expect(said).toContain('data/images/new.jpg');
     expect(said).not.toContain('were put back as they were before it');
     const kept = await recovered(root);
-    expect(kept.filter((p) => p.endsWith('labels.csv'))).toHaveLength(1);
+    // What it held before the import, and (changed since) a copy of it as it is now.
+    expect(kept.filter((p) => p.endsWith('labels.csv'))).toHaveLength(2);
     expect(kept.some((p) => p.endsWith('new.jpg'))).toBe(false);
   });
 
@@ -152,7 +159,7 @@ describe('the next import puts back only what the interrupted one placed', () =>
     );
     const said = await nextImport(root);
     expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toBe(OLD_LABELS);
-    expect(said).toContain('the 1 file it had changed in data/ and labels.csv was put back as it was before it');
+    expect(said).toContain('It had begun to put its files in place: labels.csv was put back as it was before it');
   });
 });
 
@@ -203,5 +210,176 @@ describe('an entry that cannot be put back does not stop every import after it',
     expect(message).toContain(TEMP);
     // Nothing lost: the backup is where the message says.
     expect(await readFile(path.join(root, TEMP, 'was-0'), 'utf8')).toBe(OLD_LABELS);
+  });
+});
+
+/*
+ * Outside tester, 2026-12-03: (1) re-running an interrupted `--labels replace` import took every label from the
+ * export again, so labels.csv edited by staff after the kill was overwritten and kept nowhere (the copy kept aside
+ * was the file from before the import), and the advice "git checkout labels.csv undoes it" went to the committed
+ * file, not to the edit. (2) The warning said "the 2 files it had changed ... were put back" and then "Left as it
+ * is" without naming the files put back. Now labels.csv or data/objects.csv changed since (neither what the
+ * stopped import placed nor what was there before it) is also copied aside, named with its path, and every
+ * sentence of the warning names its files.
+ */
+const EDITED_LABELS = 'object_id,label\nA1,bowl\nA3,vase\n';
+
+describe('a table edited after the kill is kept aside before the next import can change it', () => {
+  it('labels.csv the import had placed, edited since: stays, and a copy of the edit is kept, named with its path', async () => {
+    const root = await killedImport(
+      [{ from: 'labels.csv', to: 'labels.csv', backup: 'was-0', placed: identity(NEW_LABELS) }],
+      { 'was-0': OLD_LABELS },
+    );
+    await writeFile(path.join(root, 'labels.csv'), EDITED_LABELS);
+
+    const said = await nextImport(root);
+    expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toBe(EDITED_LABELS);
+    const kept = await recovered(root);
+    const edit = kept.find((p) => p.endsWith('/edited/labels.csv'));
+    expect(edit, kept.join(', ')).toBeDefined();
+    expect(await readFile(path.join(root, '.vitrine', 'import-recovered', edit!), 'utf8')).toBe(EDITED_LABELS);
+    expect(said).toContain(`.vitrine/import-recovered/${edit}`);
+    // The file from before the import is kept too, apart from the edit.
+    const old = kept.find((p) => p.endsWith('labels.csv') && !p.includes('/edited/'));
+    expect(await readFile(path.join(root, '.vitrine', 'import-recovered', old!), 'utf8')).toBe(OLD_LABELS);
+    // No temp file of the copy is left.
+    expect(kept.filter((p) => p.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('killed before it placed labels.csv, edited since: a copy of the edit is kept; unedited, nothing is', async () => {
+    const entries = [
+      { from: 'new.jpg', to: 'data/images/new.jpg', placed: identity(NEW_IMAGE) },
+      // Not yet moved aside: was-1 does not exist, the staged copy is still in the temp folder.
+      {
+        from: 'labels.csv',
+        to: 'labels.csv',
+        backup: 'was-1',
+        placed: identity(NEW_LABELS),
+        replaced: identity(OLD_LABELS),
+      },
+    ];
+    const edited = await killedImport(entries, { 'labels.csv': NEW_LABELS });
+    await writeFile(path.join(edited, 'labels.csv'), EDITED_LABELS);
+    const said = await nextImport(edited);
+    expect(await readFile(path.join(edited, 'labels.csv'), 'utf8')).toBe(EDITED_LABELS);
+    const edit = (await recovered(edited)).find((p) => p.endsWith('/edited/labels.csv'));
+    expect(edit).toBeDefined();
+    expect(await readFile(path.join(edited, '.vitrine', 'import-recovered', edit!), 'utf8')).toBe(EDITED_LABELS);
+    expect(said).toContain(`.vitrine/import-recovered/${edit}`);
+
+    const untouched = await killedImport(entries, { 'labels.csv': NEW_LABELS });
+    await writeFile(path.join(untouched, 'labels.csv'), OLD_LABELS);
+    const quiet = await nextImport(untouched);
+    expect(await recovered(untouched)).toEqual([]);
+    expect(quiet).not.toContain('labels.csv as it is now');
+  });
+
+  it('an interrupted --labels replace run again: the edit made since is kept, and the warning says where', async () => {
+    const root = await killedImport(
+      [{ from: 'labels.csv', to: 'labels.csv', backup: 'was-0', placed: identity(NEW_LABELS) }],
+      { 'was-0': OLD_LABELS },
+    );
+    await mkdir(path.join(root, 'export'), { recursive: true });
+    await writeFile(path.join(root, 'export', 'objects.csv'), 'id,image,label\nA1,a1.jpg,coin\nA2,a2.jpg,mask\n');
+    await writeFile(path.join(root, 'export', 'a1.jpg'), NEW_IMAGE);
+    await writeFile(path.join(root, 'export', 'a2.jpg'), Buffer.concat([NEW_IMAGE, Buffer.from([1])]));
+    await writeFile(path.join(root, 'labels.csv'), EDITED_LABELS);
+
+    const log = memoryLogger();
+    await importCollection({
+      ws: workspace(root),
+      params: defaultParams(),
+      metadata: path.join(root, 'export', 'objects.csv'),
+      labels: 'replace',
+      log,
+    });
+    expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toBe('object_id,label\nA1,coin\nA2,mask\n');
+    const edit = (await recovered(root)).find((p) => p.endsWith('/edited/labels.csv'));
+    expect(edit).toBeDefined();
+    expect(await readFile(path.join(root, '.vitrine', 'import-recovered', edit!), 'utf8')).toBe(EDITED_LABELS);
+    const replaced = log.lines.find((l) => l.message.startsWith('--labels replace'))?.message ?? '';
+    expect(replaced).toContain(`.vitrine/import-recovered/${edit}`);
+    expect(replaced).not.toContain('git checkout labels.csv undoes it');
+  });
+});
+
+describe('every sentence of the recovery warning names its files', () => {
+  it('files put back, taken away and left as they are: each named where it is spoken of', async () => {
+    const root = await killedImport(
+      [
+        { from: '0', to: 'data/images/a.jpg', placed: identity(NEW_IMAGE) },
+        { from: '1', to: 'data/images/b.jpg', backup: 'was-1', placed: identity(NEW_IMAGE) },
+        { from: 'labels.csv', to: 'labels.csv', backup: 'was-2', placed: identity(NEW_LABELS) },
+      ],
+      { 'was-1': 'old photograph', 'was-2': OLD_LABELS },
+    );
+    await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+    await writeFile(path.join(root, 'data', 'images', 'a.jpg'), NEW_IMAGE);
+    await writeFile(path.join(root, 'data', 'images', 'b.jpg'), NEW_IMAGE);
+    await writeFile(path.join(root, 'labels.csv'), EDITED_LABELS);
+
+    const said = await nextImport(root);
+    expect(existsSync(path.join(root, 'data', 'images', 'a.jpg'))).toBe(false);
+    expect(await readFile(path.join(root, 'data', 'images', 'b.jpg'), 'utf8')).toBe('old photograph');
+    const sentences = said
+      .split('\n')[0]!
+      .replace(/^An import was interrupted on .*? \(process 999 stopped before it finished\)\. /, '')
+      .replace(/ This import starts again from the export\.$/, '')
+      .split(/(?<=\.) (?=[A-Z])/);
+    expect(sentences.length).toBeGreaterThan(2);
+    for (const sentence of sentences) expect(sentence).toMatch(/data\/images\/[ab]\.jpg|labels\.csv/);
+    const back = sentences.find((s) => s.includes('put back'))!;
+    expect(back).toContain('data/images/a.jpg');
+    expect(back).toContain('data/images/b.jpg');
+    expect(back).not.toContain('labels.csv');
+  });
+
+  it('many files: the first few, and how many more', async () => {
+    const entries = Array.from({ length: 12 }, (_, i) => ({
+      from: String(i),
+      to: `data/images/obj-${String(i).padStart(2, '0')}.jpg`,
+      placed: identity(NEW_IMAGE),
+    }));
+    const root = await killedImport(entries, {});
+    await mkdir(path.join(root, 'data', 'images'), { recursive: true });
+    for (const e of entries) await writeFile(path.join(root, e.to), NEW_IMAGE);
+    const said = await nextImport(root);
+    expect(said).toMatch(
+      /: data\/images\/obj-00\.jpg, data\/images\/obj-01\.jpg, .* and \d+ more were put back as they were before it/,
+    );
+  });
+});
+
+describe('interrupted after it had written everything (only data.dvc may lag)', () => {
+  async function writtenImport(labels: string) {
+    const root = await killedImport([], {});
+    await writeFile(
+      path.join(root, '.vitrine', 'import-unfinished.json'),
+      JSON.stringify({
+        started: '2026-12-03T03:12:00.000Z',
+        pid: 999,
+        temp: TEMP,
+        phase: 'written',
+        command: 'npx vitrine import --labels replace',
+        tables: [{ to: 'labels.csv', placed: identity(NEW_LABELS) }],
+      }),
+    );
+    await writeFile(path.join(root, 'labels.csv'), labels);
+    return root;
+  }
+
+  it('labels.csv changed since it wrote it: a copy is kept, named; unchanged, nothing is', async () => {
+    const edited = await writtenImport(EDITED_LABELS);
+    const said = await nextImport(edited);
+    const edit = (await recovered(edited)).find((p) => p.endsWith('/edited/labels.csv'));
+    expect(edit).toBeDefined();
+    expect(await readFile(path.join(edited, '.vitrine', 'import-recovered', edit!), 'utf8')).toBe(EDITED_LABELS);
+    expect(await readFile(path.join(edited, 'labels.csv'), 'utf8')).toBe(EDITED_LABELS);
+    expect(said).toContain('It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.');
+    expect(said).toContain(`.vitrine/import-recovered/${edit}`);
+
+    const same = await writtenImport(NEW_LABELS);
+    await nextImport(same);
+    expect(await recovered(same)).toEqual([]);
   });
 });

@@ -43,10 +43,21 @@ interface Marker {
   /** The command to run again, as typed ("npx vitrine import --metadata export/objects.csv"). */
   command: string;
   /**
-   * `written`: what the import wrote in labels.csv and data/objects.csv (the journal is gone by then), so the next
-   * import can tell a change staff made since and keep a copy of it.
+   * `written`: what labels.csv and data/objects.csv hold once the import is done (the journal is gone by then), so
+   * the next import can tell a change staff made since and keep a copy of it.
    */
-  tables: { to: string; placed: FileIdentity }[];
+  tables: TableIdentity[];
+}
+
+/**
+ * What labels.csv or data/objects.csv holds once the import is done: what it places there, or, for a table it
+ * does not change (the same labels), what the file holds already. A file there that holds something else after an
+ * interruption was changed by hand since, and the next import keeps a copy of it.
+ */
+export interface TableIdentity {
+  /** Relative to the repository. */
+  to: string;
+  placed: FileIdentity;
 }
 
 /** One move of the commit: `from` (in the temp folder) to `to` (relative to the repository). */
@@ -82,8 +93,8 @@ export interface ImportSession {
   temp: string;
   /** Say, before the first change, that an import is under way (the marker). */
   begin(): Promise<void>;
-  /** The moves of the commit, written (to disk) before the first. */
-  journal(entries: JournalEntry[]): Promise<void>;
+  /** The moves of the commit, and what the tables hold once it is done, written (to disk) before the first move. */
+  journal(options: { entries: JournalEntry[]; tables: TableIdentity[] }): Promise<void>;
   /** data/ and labels.csv hold the new import: an interruption from here on undoes nothing. */
   written(): Promise<void>;
   /**
@@ -145,8 +156,8 @@ export async function startImport({
   }
   let marker: Marker | undefined;
   let kept = false;
-  /** The moves of the commit, kept for `written`. */
-  let journaled: JournalEntry[] = [];
+  /** What the tables hold once the commit is done, kept for `written`. */
+  let journaled: TableIdentity[] = [];
   return {
     temp,
     keep() {
@@ -167,18 +178,13 @@ export async function startImport({
       };
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
     },
-    async journal(entries) {
-      journaled = entries;
-      await durableWrite(path.join(temp, JOURNAL), `${JSON.stringify({ entries }, null, 2)}\n`);
+    async journal({ entries, tables }) {
+      journaled = tables;
+      await durableWrite(path.join(temp, JOURNAL), `${JSON.stringify({ entries, tables }, null, 2)}\n`);
     },
     async written() {
       if (!marker) return;
-      const tables = journaled.flatMap((e) =>
-        e.placed && [ws.labels, ws.objects].includes(path.resolve(ws.root, e.to))
-          ? [{ to: e.to, placed: e.placed }]
-          : [],
-      );
-      marker = { ...marker, phase: 'written', tables };
+      marker = { ...marker, phase: 'written', tables: journaled };
       await durableWrite(markerFile, `${JSON.stringify(marker, null, 2)}\n`);
       await rm(path.join(temp, JOURNAL), { force: true });
     },
@@ -290,11 +296,7 @@ async function readMarker(file: string): Promise<Marker | undefined> {
       temp: String(value.temp ?? ''),
       phase: value.phase === 'written' ? 'written' : 'writing',
       command: typeof value.command === 'string' && value.command ? value.command : 'npx vitrine import',
-      tables: Array.isArray(value.tables)
-        ? value.tables.filter(
-            (t) => typeof t?.to === 'string' && typeof t.placed?.md5 === 'string' && typeof t.placed.size === 'number',
-          )
-        : [],
+      tables: tablesOf(value.tables),
     };
   } catch {
     // Cut short by a power cut as it was written: an import had begun all the same.
@@ -324,7 +326,10 @@ async function recover({
 }): Promise<{ said: string; edits: EditKept[] }> {
   const temp = marker.temp ? path.resolve(ws.root, marker.temp) : '';
   const inTmp = temp && path.dirname(temp) === path.join(ws.work, 'tmp');
-  const journal = inTmp && marker.phase === 'writing' ? await readJournal(path.join(temp, JOURNAL)) : undefined;
+  const { entries: journal, tables: journalTables } =
+    inTmp && marker.phase === 'writing'
+      ? await readJournal(path.join(temp, JOURNAL))
+      : { entries: undefined, tables: [] };
   const edits: EditKept[] = [];
   const stamp = new Date()
     .toISOString()
@@ -369,14 +374,18 @@ async function recover({
               `after the import was interrupted, are kept in ${words(path.join(recovered, EDITED))}/, under the same ` +
               'paths, in case this import changes them.',
         ];
-  if (marker.phase === 'written') {
-    // Its tables, changed since it wrote them, are changes of staff's: the import that follows may replace them.
-    for (const table of marker.tables) {
+  /** Keep a copy of each of `states`' tables that holds something else now: a change of staff's since. */
+  const keepChanged = async (states: TableIdentity[]): Promise<void> => {
+    for (const table of states) {
       const to = path.resolve(ws.root, table.to);
       if (!tables.has(to) || !(await lstat(to).catch(() => null))?.isFile()) continue;
       const now = await identityOf(to);
       if (now.size !== table.placed.size || now.md5 !== table.placed.md5) await keepEdit(to, words(to));
     }
+  };
+  if (marker.phase === 'written') {
+    // Its tables, changed since it wrote them, are changes of staff's: the import that follows may replace them.
+    await keepChanged(marker.tables);
     const said = [
       'It had written data/ and labels.csv, but may not have recorded them in data.dvc yet.',
       ...editsSaid(),
@@ -434,6 +443,9 @@ async function recover({
       if (hasBackup) await keepAside(backup, rel);
     }
   }
+  // Tables it was not changing (no move of theirs in the journal), changed since: copied aside too.
+  const moved = new Set(journal.map((e) => path.resolve(ws.root, e.to)));
+  await keepChanged(journalTables.filter((t) => !moved.has(path.resolve(ws.root, t.to))));
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
   // Named in the order the import placed them (they were undone last first).
   for (const list of [undone, left, kept, ...failed.values()]) list.reverse();
@@ -531,16 +543,25 @@ function codeOf(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? messageOf(error);
 }
 
-async function readJournal(file: string): Promise<JournalEntry[] | undefined> {
+async function readJournal(file: string): Promise<{ entries?: JournalEntry[]; tables: TableIdentity[] }> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
+  if (text === undefined) return { tables: [] };
   try {
-    const { entries } = JSON.parse(text) as { entries?: JournalEntry[] };
-    return Array.isArray(entries) ? entries : undefined;
+    const { entries, tables } = JSON.parse(text) as { entries?: JournalEntry[]; tables?: unknown };
+    return Array.isArray(entries) ? { entries, tables: tablesOf(tables) } : { tables: [] };
   } catch {
     // Written in full (then renamed) before the first move: a damaged one was cut short before any.
-    return undefined;
+    return { tables: [] };
   }
+}
+
+/** The well-formed table identities of a journal or marker (none in those of earlier versions). */
+function tablesOf(value: unknown): TableIdentity[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (t: Partial<TableIdentity> | null) =>
+      typeof t?.to === 'string' && typeof t.placed?.md5 === 'string' && typeof t.placed.size === 'number',
+  );
 }
 
 /**

@@ -1246,7 +1246,7 @@ async function commitAll({
   staged: { from: string; to: string }[];
   backupDir: string;
   root: string;
-  /** The files staff edit (labels.csv, data/objects.csv): what each held before is recorded in the journal too. */
+  /** The files staff edit (labels.csv, data/objects.csv): what each holds before and after is journalled too. */
   tables: string[];
   session: ImportSession;
 }): Promise<void> {
@@ -1264,15 +1264,23 @@ async function commitAll({
     const replaced = await mapPool(plan, 8, async (p) =>
       p.backup && tables.includes(p.to) ? await identityOf(p.to).catch(() => undefined) : undefined,
     );
-    await session.journal(
-      plan.map((p, i) => ({
+    // What each table holds once this is done, also one it does not change: a change made after an interruption
+    // is told from it.
+    const held = await mapPool(tables, 2, async (to) => {
+      const move = plan.find((p) => p.to === to);
+      const placed = move?.placed ?? (await identityOf(to).catch(() => undefined));
+      return placed ? [{ to: path.relative(root, to), placed }] : [];
+    });
+    await session.journal({
+      tables: held.flat(),
+      entries: plan.map((p, i) => ({
         from: path.relative(backupDir, p.from),
         to: path.relative(root, p.to),
         ...(p.backup ? { backup: path.relative(backupDir, p.backup) } : {}),
         placed: placed[i],
         ...(replaced[i] ? { replaced: replaced[i] } : {}),
       })),
-    );
+    });
     const folders = new Set<string>();
     for (const { from, to, backup } of plan) {
       const entry: (typeof done)[number] = { to, placed: false };

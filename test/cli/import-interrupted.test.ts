@@ -174,7 +174,9 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     expect(await collectionOf(root)).not.toEqual(cleanA);
     // Its journal says what each file it places holds, so the next import can tell it from a file changed since.
     const [folder] = importFolders(root);
-    const { entries } = JSON.parse(await readFile(path.join(root, '.vitrine', 'tmp', folder!, 'journal.json'), 'utf8'));
+    const { entries, tables } = JSON.parse(
+      await readFile(path.join(root, '.vitrine', 'tmp', folder!, 'journal.json'), 'utf8'),
+    );
     expect(entries.length).toBeGreaterThan(IMAGES);
     for (const entry of entries)
       expect(entry.placed).toMatchObject({ size: expect.any(Number), md5: expect.stringMatching(/^[0-9a-f]{32}$/) });
@@ -183,6 +185,12 @@ describe('a vitrine import killed part-way (SIGKILL)', () => {
     expect(entries.find((e: { to: string }) => e.to === 'data/objects.csv')?.replaced).toEqual({
       size: before.length,
       md5: createHash('md5').update(before).digest('hex'),
+    });
+    // And what labels.csv holds, which this import does not change (B has A's labels): an edit after the kill shows.
+    const labels = Buffer.from(cleanA['labels.csv']!, 'base64');
+    expect(tables).toContainEqual({
+      to: 'labels.csv',
+      placed: { size: labels.length, md5: createHash('md5').update(labels).digest('hex') },
     });
     const run = await vitrine(root, ['run']);
     expect(run.code, run.output).toBe(1);

@@ -41,6 +41,8 @@ function identity(bytes: string | Buffer): FileIdentity {
 async function killedImport(
   entries: { from: string; to: string; backup?: string; placed?: FileIdentity; replaced?: FileIdentity }[],
   backups: Record<string, string | Buffer>,
+  /** What each table holds once the import is done, those it does not change too. */
+  tables?: { to: string; placed: FileIdentity }[],
 ) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-recover-'));
   dirs.push(root);
@@ -55,7 +57,7 @@ async function killedImport(
       command: 'npx vitrine import',
     }),
   );
-  await writeFile(path.join(root, TEMP, 'journal.json'), JSON.stringify({ entries }));
+  await writeFile(path.join(root, TEMP, 'journal.json'), JSON.stringify({ entries, ...(tables ? { tables } : {}) }));
   for (const [name, bytes] of Object.entries(backups)) await writeFile(path.join(root, TEMP, name), bytes);
   return root;
 }
@@ -274,6 +276,23 @@ describe('a table edited after the kill is kept aside before the next import can
     expect(quiet).not.toContain('labels.csv as it is now');
   });
 
+  it('labels.csv the import did not change (the same labels), edited since: a copy of the edit is kept', async () => {
+    const journal = [{ from: 'new.jpg', to: 'data/images/new.jpg', placed: identity(NEW_IMAGE) }];
+    const tables = [{ to: 'labels.csv', placed: identity(OLD_LABELS) }];
+    const edited = await killedImport(journal, { 'new.jpg': NEW_IMAGE }, tables);
+    await writeFile(path.join(edited, 'labels.csv'), EDITED_LABELS);
+    const said = await nextImport(edited);
+    const edit = (await recovered(edited)).find((p) => p.endsWith('/edited/labels.csv'));
+    expect(edit).toBeDefined();
+    expect(await readFile(path.join(edited, '.vitrine', 'import-recovered', edit!), 'utf8')).toBe(EDITED_LABELS);
+    expect(said).toContain(`.vitrine/import-recovered/${edit}`);
+
+    const same = await killedImport(journal, { 'new.jpg': NEW_IMAGE }, tables);
+    await writeFile(path.join(same, 'labels.csv'), OLD_LABELS);
+    await nextImport(same);
+    expect(await recovered(same)).toEqual([]);
+  });
+
   it('an interrupted --labels replace run again: the edit made since is kept, and the warning says where', async () => {
     const root = await killedImport(
       [{ from: 'labels.csv', to: 'labels.csv', backup: 'was-0', placed: identity(NEW_LABELS) }],
@@ -367,6 +386,20 @@ describe('interrupted after it had written everything (only data.dvc may lag)', 
     await writeFile(path.join(root, 'labels.csv'), labels);
     return root;
   }
+
+  it('the marker of an import that has written everything says what its tables hold', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-written-'));
+    dirs.push(root);
+    const session = await startImport({ ws: workspace(root), log: memoryLogger() });
+    await session.begin();
+    const tables = [{ to: 'labels.csv', placed: identity(NEW_LABELS) }];
+    await session.journal({ entries: [], tables });
+    await session.written();
+    const marker = JSON.parse(await readFile(path.join(root, '.vitrine', 'import-unfinished.json'), 'utf8'));
+    expect(marker).toMatchObject({ phase: 'written', tables });
+    session.keep();
+    await session.finish();
+  });
 
   it('labels.csv changed since it wrote it: a copy is kept, named; unchanged, nothing is', async () => {
     const edited = await writtenImport(EDITED_LABELS);

@@ -1267,9 +1267,9 @@ async function commitAll({
     // What each table holds once this is done, also one it does not change: a change made after an interruption
     // is told from it.
     const held = await mapPool(tables, 2, async (to) => {
-      const move = plan.find((p) => p.to === to);
-      const placed = move?.placed ?? (await identityOf(to).catch(() => undefined));
-      return placed ? [{ to: path.relative(root, to), placed }] : [];
+      const i = plan.findIndex((p) => p.to === to);
+      const identity = i >= 0 ? placed[i] : await identityOf(to).catch(() => undefined);
+      return identity ? [{ to: path.relative(root, to), placed: identity }] : [];
     });
     await session.journal({
       tables: held.flat(),

@@ -798,7 +798,7 @@ async function noteSent({
   log: Logger;
 }): Promise<void> {
   try {
-    await noteOnRemote({ root, remote, list });
+    await noteOnRemote({ root, remote, list, log });
   } catch (error) {
     log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
   }

@@ -76,7 +76,7 @@ export async function noteOnRemote({
   const file = onRemoteFileOf(root);
   const release = await holdLock({
     file: `${file}.lock`,
-    what: 'a note of what a storage remote holds',
+    what: 'a push or pull noting what a storage remote holds',
     log,
     root: path.resolve(root),
     // Held for milliseconds: asked again soon rather than every half second.

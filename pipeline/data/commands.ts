@@ -208,7 +208,9 @@ export const dataCommands: Command[] = [
         return 2;
       }
       const name = (values.name as string | undefined) ?? 'local';
-      await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      const { createdFolder } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      // Said, so a share that was not mounted (the folder made on this disk instead) is noticed now.
+      if (createdFolder) ctx.log.info(`Made the folder ${createdFolder} to hold the images.`);
       const section = `remote "${name}"`;
       const endpoint = values['endpoint-url'] as string | undefined;
       if (endpoint)

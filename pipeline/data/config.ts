@@ -159,7 +159,8 @@ export const DVCIGNORE =
 /**
  * Make `root` a DVC repository with a default remote, like `dvc init` + `dvc remote add -d NAME URL`.
  * A local `remoteUrl` may be absolute or relative to `root`; it is written relative to `.dvc/` as DVC does.
- * Re-running it only updates the remote.
+ * Re-running it only updates the remote. A local remote's folder is made here, and only here (push and pull
+ * refuse a missing one: most often a share that is not mounted); `createdFolder` is set when it was new.
  */
 export async function initData({
   root,
@@ -169,7 +170,7 @@ export async function initData({
   root: string;
   remoteName?: string;
   remoteUrl: string;
-}): Promise<void> {
+}): Promise<{ createdFolder?: string }> {
   const absRoot = path.resolve(root);
   const dvcDir = path.join(absRoot, '.dvc');
   if (!/^[A-Za-z0-9_.-]+$/.test(remoteName)) {
@@ -180,6 +181,9 @@ export async function initData({
     );
   }
   const { mkdir, writeFile, access } = await import('node:fs/promises');
+  // The remote's folder first: one that cannot be made (no permission) leaves the config as it was.
+  const folder = /^[a-z][a-z0-9+.-]*:\/\//i.test(remoteUrl) ? undefined : path.resolve(absRoot, remoteUrl);
+  const createdFolder = folder ? await mkdir(folder, { recursive: true }) : undefined;
   await mkdir(dvcDir, { recursive: true });
   const ensure = async (file: string, text: string) => {
     try {
@@ -201,4 +205,5 @@ export async function initData({
       { section: `remote "${remoteName}"`, key: 'url', value: url },
     ],
   });
+  return createdFolder && folder ? { createdFolder: folder } : {};
 }

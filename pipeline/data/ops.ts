@@ -561,8 +561,11 @@ export async function loadManifest({
   return parseManifest({ md5, bytes: await readFile(objectPath(cacheDir, md5)), target });
 }
 
+/** What a push or pull moved, counted in files' contents as its progress line is (the folder list is not counted). */
 export interface TransferResult {
+  /** Contents uploaded (push) or downloaded (pull); files that share a content count once. */
   transferred: number;
+  /** Contents the remote (push) or the local cache (pull) had already. */
   skipped: number;
   /** With `push --verify`: objects that were on the remote but damaged (wrong size or md5), and were uploaded again. */
   repaired?: number;
@@ -615,7 +618,7 @@ export async function pushData({
   /** True when the remote already holds a good copy (as far as it can tell). */
   // Many objects: one listing of the remote instead of a check each (what DVC does for large pushes too).
   const listed = !verify && remote.list && objects.size >= 64 ? await remote.list() : undefined;
-  const isGoodOnRemote = async (md5: string, file: string, needer: string): Promise<boolean> => {
+  const isGoodOnRemote = async (md5: string, file: string, needer: string, counted: boolean): Promise<boolean> => {
     if (!verify) return listed ? listed.has(md5) : remote.has(md5);
     const found = await remote.inspect!(md5);
     if (!found) return false;
@@ -627,14 +630,15 @@ export async function pushData({
         `Object ${md5} on the remote "${remote.name}" is damaged (needed by ${needer}); uploading a good copy.`,
         { object: md5, file: needer },
       );
-      repaired++;
+      if (counted) repaired++;
     }
     return !damaged;
   };
-  const one = async (md5: string, needer: string) => {
+  /** Upload object `md5` unless the remote has a good copy; `counted` is false for the folder list (not a file). */
+  const one = async (md5: string, needer: string, counted = true) => {
     const file = objectPath(t.cacheDir, md5);
-    if (await isGoodOnRemote(md5, file, needer)) {
-      skipped++;
+    if (await isGoodOnRemote(md5, file, needer, counted)) {
+      if (counted) skipped++;
     } else {
       try {
         await remote.put({ md5, file });
@@ -653,7 +657,7 @@ export async function pushData({
         damagedLocal.push({ object: md5, file: needer });
         return;
       }
-      transferred++;
+      if (counted) transferred++;
     }
   };
   try {
@@ -691,12 +695,13 @@ export async function pushData({
       { objects: missingLocal },
     );
   }
-  await one(t.out.md5, `${target}.dvc`);
+  // Not counted, here or in the summary: the progress line and the summary both count the files.
+  await one(t.out.md5, `${target}.dvc`, false);
   progress.done();
   // The folder list went last: the remote now holds every file of this version.
   await noteSent({ root, remote, list: t.out.md5, log });
   log.info(
-    `Pushed to "${remote.name}": ${transferred} ` +
+    `Pushed to "${remote.name}": ${plural(transferred, 'file')} ` +
       `uploaded${verify ? ` (${repaired} of them replacing damaged copies)` : ''}, ${skipped} already there.`,
   );
   return verify ? { transferred, skipped, repaired } : { transferred, skipped };
@@ -798,7 +803,7 @@ async function noteSent({
   log: Logger;
 }): Promise<void> {
   try {
-    await noteOnRemote({ root, remote, list });
+    await noteOnRemote({ root, remote, list, log });
   } catch (error) {
     log.debug(`Could not note that the remote "${remote.name}" has ${list}: ${String(error)}`);
   }
@@ -932,10 +937,10 @@ export async function pullData({
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
+  // The files' contents, as the progress line counts them: not the folder list fetched first.
   let transferred = 0;
   let skipped = 0;
-  if (!(await exists(objectPath(t.cacheDir, t.out.md5)))) transferred++;
-  else skipped++;
+  const listWasHere = await exists(objectPath(t.cacheDir, t.out.md5));
   const manifest = await loadManifest({ cacheDir: t.cacheDir, md5: t.out.md5, remote, target });
   const objects = uniqueObjects(manifest, target);
   // Every file that has an object's content: a missing object leaves them all out of data/.
@@ -989,7 +994,7 @@ export async function pullData({
   await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
   // Every object came from the remote: it holds this version whole. (One found in the local cache says nothing
   // about the remote: after "data add", a pull finds everything here and sends nothing.)
-  if (missing.length === 0 && corrupt.length === 0 && skipped === 0)
+  if (missing.length === 0 && corrupt.length === 0 && skipped === 0 && !listWasHere)
     await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.
@@ -1044,7 +1049,7 @@ export async function pullData({
     transferred += damaged.length;
     await checkoutData({ root, log, target, force, ...(early ? { writtenBefore: early.written } : {}) });
   }
-  log.info(`Pulled from "${remote.name}": ${transferred} downloaded, ${skipped} already in the cache.`);
+  log.info(`Pulled from "${remote.name}": ${plural(transferred, 'file')} downloaded, ${skipped} already in the cache.`);
   return { transferred, skipped };
 }
 

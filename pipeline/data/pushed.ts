@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomic } from '../fs.ts';
+import { holdLock } from '../lock.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { readDvcConfig } from './config.ts';
 import { readDvcFile } from './dvcfile.ts';
 
@@ -41,39 +43,59 @@ async function readNote(root: string): Promise<Note> {
   }
 }
 
+/** A version (`list`, a folder list's id) on a remote, as noteOnRemote and knownOnRemote are asked about it. */
+interface OnRemote {
+  root: string;
+  remote: { name: string; url: string };
+  list: string;
+}
+
 /**
- * Note that `remote` holds the version `list` (a folder list's id) whole. Written atomically (temp, then rename);
- * two transfers at once may lose one's note, which only makes a later hint say "not known here".
+ * The versions the note has for `remote`: none when it names another place under that name (the remote was moved:
+ * what was known about the old place does not hold).
+ */
+function listsOf(note: Note, remote: OnRemote['remote']): string[] {
+  const entry = note.remotes[remote.name];
+  return entry !== undefined && entry.url === remote.url ? entry.lists : [];
+}
+
+/** How long a note waits on another before saying so: writing one takes milliseconds. */
+const TELL_AFTER_MS = 10_000;
+
+/**
+ * Note that `remote` holds the version `list` whole. Two pushes or pulls at once (two terminals, a shard run) each
+ * read the note, add theirs and write it: under a lock (pipeline/lock.ts), so neither loses the other's entry, and
+ * written atomically (temp, then rename), so a reader never sees half a note.
  */
 export async function noteOnRemote({
   root,
   remote,
   list,
-}: {
-  root: string;
-  remote: { name: string; url: string };
-  list: string;
-}): Promise<void> {
-  const note = await readNote(root);
-  const entry = note.remotes[remote.name];
-  // The same name for another place (the remote was moved): what was known about the old place does not hold.
-  const lists = entry && entry.url === remote.url ? entry.lists.filter((l) => l !== list) : [];
-  note.remotes[remote.name] = { url: remote.url, lists: [...lists, list].slice(-KEPT) };
-  await writeJsonAtomic({ file: onRemoteFileOf(root), value: note });
+  log = silentLogger,
+}: OnRemote & { log?: Logger }): Promise<void> {
+  const file = onRemoteFileOf(root);
+  const release = await holdLock({
+    file: `${file}.lock`,
+    what: 'a push or pull noting what a storage remote holds',
+    log,
+    root: path.resolve(root),
+    // Held for milliseconds: asked again soon rather than every half second.
+    wait: (ms) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+    tellAfterMs: TELL_AFTER_MS,
+  });
+  try {
+    const note = await readNote(root);
+    const lists = listsOf(note, remote).filter((l) => l !== list);
+    note.remotes[remote.name] = { url: remote.url, lists: [...lists, list].slice(-KEPT) };
+    await writeJsonAtomic({ file, value: note });
+  } finally {
+    await release();
+  }
 }
 
 /** Whether this machine knows that `remote` holds the version `list`. */
-export async function knownOnRemote({
-  root,
-  remote,
-  list,
-}: {
-  root: string;
-  remote: { name: string; url: string };
-  list: string;
-}): Promise<boolean> {
-  const entry = (await readNote(root)).remotes[remote.name];
-  return entry !== undefined && entry.url === remote.url && entry.lists.includes(list);
+export async function knownOnRemote({ root, remote, list }: OnRemote): Promise<boolean> {
+  return listsOf(await readNote(root), remote).includes(list);
 }
 
 /**

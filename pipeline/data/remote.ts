@@ -76,24 +76,88 @@ function missingError(remote: string, md5: string): VitrineError {
   });
 }
 
-/** A remote that is a folder on this machine or a mounted drive. */
-export function localRemote({ name, dir }: { name: string; dir: string }): Remote {
+/**
+ * The folder of a local remote is not there: a network share or drive that is not mounted (or a mistyped
+ * path). Writing into it would put the "backup" on this machine's own disk, so nothing is sent or fetched.
+ */
+export function folderMissingError({ remote, dir }: { remote: string; dir: string }): VitrineError {
+  return new VitrineError(
+    'REMOTE_FOLDER_MISSING',
+    `The folder of the storage remote "${remote}" is not there: ${dir}. Nothing was sent or fetched. If it is ` +
+      'on a network share or an external drive, connect or mount it and run again. If this is a new storage ' +
+      `place, make the folder with "npx vitrine data init ${shellWord(dir)}${remote === 'local' ? '' : ` --name ${remote}`}" ` +
+      '(or create it by hand), then run again.',
+    { remote, url: dir },
+  );
+}
+
+/** `word` as typed in a shell: quoted when it holds anything but letters, digits and path signs. */
+function shellWord(word: string): string {
+  return /^[\w./:@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * A remote that is a folder on this machine or a mounted drive. With `mustExist` (every remote read from
+ * .dvc/config: data init made its folder), a missing folder fails with REMOTE_FOLDER_MISSING rather than being
+ * made, since it is most often a share that is not mounted. Without it (the default, for a folder the caller owns)
+ * the first upload makes it.
+ */
+export function localRemote({
+  name,
+  dir,
+  mustExist = false,
+}: {
+  name: string;
+  dir: string;
+  mustExist?: boolean;
+}): Remote {
+  // Checked once it is found; a missing folder is asked about again (the share may be mounted meanwhile).
+  let found: Promise<void> | undefined;
+  const folder = () => {
+    if (!mustExist) return Promise.resolve();
+    found ??= stat(dir).then(
+      () => undefined,
+      (error: NodeJS.ErrnoException) => {
+        found = undefined;
+        throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir }) : error;
+      },
+    );
+    return found;
+  };
   return {
     name,
     url: dir,
-    has: (md5) => exists(objectPath(dir, md5)),
-    put: ({ md5, file }) => copyVerified({ src: file, dest: objectPath(dir, md5), md5, readOnly: true }),
+    async has(md5) {
+      await folder();
+      return exists(objectPath(dir, md5));
+    },
+    async put({ md5, file }) {
+      await folder();
+      await copyVerified({ src: file, dest: objectPath(dir, md5), md5, readOnly: true });
+    },
     async get({ md5, file }) {
       const src = objectPath(dir, md5);
-      if (!(await exists(src))) throw missingError(name, md5);
+      if (!(await exists(src))) {
+        await folder();
+        throw missingError(name, md5);
+      }
       await copyVerified({ src, dest: file, md5, readOnly: true, what: `remote "${name}"` });
     },
-    cleanStaleTemps: () => cleanStaleObjectTemps({ base: dir }),
-    list: () => listObjectIds(dir),
+    async cleanStaleTemps() {
+      await folder();
+      return cleanStaleObjectTemps({ base: dir });
+    },
+    async list() {
+      await folder();
+      return listObjectIds(dir);
+    },
     async inspect(md5) {
       const file = objectPath(dir, md5);
       const info = await stat(file).catch(() => null);
-      if (!info) return null;
+      if (!info) {
+        await folder();
+        return null;
+      }
       return { size: info.size, md5: await hashFile({ file }) };
     },
   };
@@ -535,7 +599,7 @@ export function remoteFromConfig(config: RemoteConfig): Remote {
       { remote: config.name, url: config.url },
     );
   }
-  return localRemote({ name: config.name, dir: config.url });
+  return localRemote({ name: config.name, dir: config.url, mustExist: true });
 }
 
 /** Open the named remote, or the default (`core.remote`) from `.dvc/config` + `.dvc/config.local`. */

@@ -78,12 +78,12 @@ describe('vitrine data commands', () => {
     expect(report.remote).toMatchObject({ name: 'local', missing: 4 });
     const push = context(true);
     await run('data push', push, { jobs: '2' });
-    expect(JSON.parse(push.printed.join(''))).toEqual({ transferred: 4, skipped: 0 });
+    expect(JSON.parse(push.printed.join(''))).toEqual({ transferred: 3, skipped: 0 });
     await expect(run('data push', context(), { jobs: 'many' })).rejects.toMatchObject({ code: 'CLI_USAGE' });
     expect(dataCommands.find((c) => c.name === 'data push')?.options).toHaveProperty('verify');
     const verified = context(true);
     await run('data push', verified, { verify: true });
-    expect(JSON.parse(verified.printed.join(''))).toEqual({ transferred: 0, skipped: 4, repaired: 0 });
+    expect(JSON.parse(verified.printed.join(''))).toEqual({ transferred: 0, skipped: 3, repaired: 0 });
     const fsck = context(true);
     await run('data verify', fsck, { remote: true, repair: true });
     expect(JSON.parse(fsck.printed.join(''))).toMatchObject({

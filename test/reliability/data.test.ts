@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -239,8 +240,14 @@ async function pullIntoClone(name: string, kind: RemoteKind, remote: string): Pr
   return checkData(path.join(clone, 'data'), false);
 }
 
+function madeFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 const remotes: Record<RemoteKind, { full: string; fresh: (i: string) => string }> = {
-  folder: { full: '', fresh: (i) => path.join(base, `remote-${i}`) },
+  // A new folder remote is made as "data init" makes it: push refuses a missing one (a share not mounted).
+  folder: { full: '', fresh: (i) => madeFolder(path.join(base, `remote-${i}`)) },
   s3: { full: 'full', fresh: (i) => `case-${i}` },
 };
 

@@ -1,8 +1,9 @@
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkAddresses } from '../catalogue/addresses.ts';
 import { importCollection } from '../collection/import.ts';
 import { refuseUnfinishedImport, startImport } from '../collection/import-marker.ts';
+import { readDvcConfig } from '../data/config.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
@@ -80,6 +81,12 @@ nothing. Then: npx vitrine run
       ))
     ) {
       await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
+    } else {
+      // The demo's own remote folder is not in git (.gitignore): a clone of a demo repository lacks it. A missing
+      // remote folder is refused elsewhere (an unmounted share), but this one is the demo's to make.
+      const demoFolder = path.join(ctx.ws.root, DEMO_REMOTE);
+      const { remotes } = await readDvcConfig({ root: ctx.ws.root });
+      if (Object.values(remotes).some((r) => r.url === demoFolder)) await mkdir(demoFolder, { recursive: true });
     }
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
     const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });

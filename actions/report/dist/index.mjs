@@ -16490,7 +16490,7 @@ var require_cookies = __commonJS({
       if (!cookies) {
         return [];
       }
-      return cookies.map((pair) => parseSetCookie(pair));
+      return cookies.map((pair2) => parseSetCookie(pair2));
     }
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
@@ -17038,8 +17038,8 @@ var require_util7 = __commonJS({
       const position = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
-        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const pair2 = collectASequenceOfCodePointsFast(";", extensions, position);
+        const [name, value = ""] = pair2.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
@@ -21359,8 +21359,8 @@ var require_Pair = __commonJS({
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
-        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
-        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+        const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair2, this);
       }
       toString(ctx, onComment, onChompKeep) {
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
@@ -21585,14 +21585,14 @@ var require_YAMLMap = __commonJS({
        * @param overwrite - If not set `true`, using a key that is already in the
        *   collection will throw. Otherwise, overwrites the previous value.
        */
-      add(pair, overwrite) {
+      add(pair2, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
-          _pair = pair;
-        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+        if (identity.isPair(pair2))
+          _pair = pair2;
+        else if (!pair2 || typeof pair2 !== "object" || !("key" in pair2)) {
+          _pair = new Pair.Pair(pair2, pair2?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair.Pair(pair2.key, pair2.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -22183,16 +22183,16 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
             if (item.commentBefore)
-              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
-${pair.key.commentBefore}` : item.commentBefore;
+              pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
+${pair2.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn = pair.value ?? pair.key;
+              const cn = pair2.value ?? pair2.key;
               cn.comment = cn.comment ? `${item.comment}
 ${cn.comment}` : item.comment;
             }
-            item = pair;
+            item = pair2;
           }
           seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
@@ -22273,13 +22273,13 @@ var require_omap = __commonJS({
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
-        for (const pair of this.items) {
+        for (const pair2 of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+          if (identity.isPair(pair2)) {
+            key = toJS.toJS(pair2.key, "", ctx);
+            value = toJS.toJS(pair2.value, key, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key = toJS.toJS(pair2, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
@@ -22495,24 +22495,24 @@ var require_set = __commonJS({
         this.tag = _YAMLSet.tag;
       }
       add(key) {
-        let pair;
+        let pair2;
         if (identity.isPair(key))
-          pair = key;
+          pair2 = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair2 = new Pair.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair2 = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair2.key);
         if (!prev)
-          this.items.push(pair);
+          this.items.push(pair2);
       }
       /**
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        const pair2 = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -23487,7 +23487,7 @@ var require_util_map_includes = __commonJS({
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair2) => isEqual(pair2.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -23573,10 +23573,10 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map2.items.push(pair);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         } else {
           if (implicitKey)
             onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
@@ -23586,10 +23586,10 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair2 = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
-          map2.items.push(pair);
+            pair2.srcToken = collItem;
+          map2.items.push(pair2);
         }
       }
       if (commentEnd && commentEnd < offset)
@@ -23840,18 +23840,18 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
-            pair.srcToken = collItem;
+            pair2.srcToken = collItem;
           if (isMap3) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-            map2.items.push(pair);
+            map2.items.push(pair2);
           } else {
             const map2 = new YAMLMap.YAMLMap(ctx.schema);
             map2.flow = true;
-            map2.items.push(pair);
+            map2.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
             map2.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map2);
@@ -48262,6 +48262,11 @@ var import_yaml = __toESM(require_dist(), 1);
 // node_modules/isomorphic-git/http/node/index.js
 var import_simple_get = __toESM(require_simple_get(), 1);
 
+// pipeline/lock.ts
+var STALE_MS = 30 * 6e4;
+var NEIGHBOUR_STALE_MS = 5 * 6e4;
+var REMIND_MS = 5 * 6e4;
+
 // pipeline/data/remote.ts
 init_s3_objects();
 var SMALL_OBJECT = 8 * 1024 * 1024;
@@ -48699,6 +48704,43 @@ function chartNumber(value) {
   return String(Number(value.toFixed(4)));
 }
 
+// pipeline/report/publication.ts
+var MAX_LISTED = 10;
+function publicationSection(comparison) {
+  if (!comparison || comparison.changes.length === 0) return "";
+  const { changes, minPrecision, heldBack } = comparison;
+  const listed = changes.slice(0, MAX_LISTED);
+  const lines = listed.map((c) => `- ${text(c.label)}: ${changeWords(c)}`);
+  if (changes.length > listed.length)
+    lines.push(`- and ${changes.length - listed.length} more labels (report.json lists them all)`);
+  const precision = minPrecision.base === minPrecision.head ? "" : ` The wanted precision (annotate.min_precision) changed from ${percent(minPrecision.base)} to ${percent(minPrecision.head)}, which moves every label's threshold.`;
+  return `### Guesses that would wait for staff
+
+Compared with the model in production (${text(comparison.baseVersion)}), this change moves what would be published as fact for ${changes.length === 1 ? "one label" : `${changes.length} labels`}. A guess is published only when the model is sure enough of it to be right ${percent(minPrecision.head)} of the time; the others wait for staff in the review queue. Counted on the labelled objects, each guessed by a model that did not learn it; the rest of the collection follows the same rule.${precision}
+
+${lines.join("\n")}
+
+In all, ${guesses(heldBack.head)} of the labelled objects would wait for staff instead of ${heldBack.base}.`;
+}
+function changeWords(c) {
+  const { base, head } = c.threshold;
+  const sure = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percent(base)}` : base === null ? `the model must now be ${percent(head)} sure; none was published before` : base === head ? `the model must be ${percent(head)} sure, as before` : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
+  return `${guesses(c.heldBack.head)} would wait for staff instead of ${c.heldBack.base} (${sure})`;
+}
+function guesses(n) {
+  return `${n} ${n === 1 ? "guess" : "guesses"}`;
+}
+function percent(value, other) {
+  const words = (digits2) => (value * 100).toFixed(digits2);
+  let digits = 0;
+  const misleading = () => {
+    const w = Number(words(digits));
+    return w === 100 && value < 1 || w === 0 && value > 0 || other !== void 0 && other !== value && words(digits) === (other * 100).toFixed(digits);
+  };
+  while (digits < 4 && misleading()) digits++;
+  return `${words(digits)}%`;
+}
+
 // pipeline/report/render.ts
 var VERDICT_WORDS = {
   better: "Better: this change makes the model better",
@@ -48759,6 +48801,7 @@ function renderMarkdown(input2) {
   parts.push(verdictLine(report));
   parts.push(intro(input2));
   parts.push(...input2.sections?.afterIntro ?? []);
+  parts.push(publicationSection(report.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input2));
   parts.push(metricsSection(input2));
@@ -49244,6 +49287,7 @@ var ordered = (of) => external_exports.object({ value: of, low: of, high: of }).
 var interval = ordered(share);
 var change = ordered(num2.min(-1, "a change from \u22121 to 1").max(1, "a change from \u22121 to 1"));
 var count = external_exports.number().int().min(0).max(1e7);
+var pair = (of) => external_exports.object({ base: of, head: of });
 var classMetrics = external_exports.array(external_exports.object({ label: str, precision: share, recall: share, f1: share, support: count })).max(1e3);
 var confusion = external_exports.array(external_exports.array(count).max(1e3)).max(1e3);
 var scores = {
@@ -49338,6 +49382,25 @@ var reportSchema = external_exports.object({
       })
     ).max(1e5),
     comparedWithBase: external_exports.boolean()
+  }).optional(),
+  // Publication per label against production: the comment says it from these numbers, never from `words`.
+  publication: external_exports.object({
+    baseVersion: str,
+    minPrecision: pair(share),
+    heldBack: pair(count),
+    changes: external_exports.array(
+      external_exports.object({
+        label: str,
+        threshold: pair(share.nullable()),
+        guessed: pair(count),
+        heldBack: pair(count),
+        coverage: pair(share.nullable()),
+        words: str
+      }).refine(
+        (c) => c.heldBack.base <= c.guessed.base && c.heldBack.head <= c.guessed.head,
+        "no more guesses held back than made"
+      )
+    ).max(1e3)
   }).optional(),
   lineage: external_exports.object({
     data: str,

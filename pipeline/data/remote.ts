@@ -84,9 +84,9 @@ export function folderMissingError({ remote, dir }: { remote: string; dir: strin
   return new VitrineError(
     'REMOTE_FOLDER_MISSING',
     `The folder of the storage remote "${remote}" is not there: ${dir}. Nothing was sent or fetched. If it is ` +
-      'on a network share or an external drive, connect or mount it and run again. If this is a new storage ' +
-      `place, make the folder with "npx vitrine data init ${shellWord(dir)}${remote === 'local' ? '' : ` --name ${remote}`}" ` +
-      '(or create it by hand), then run again.',
+      'on a network share or an external drive, connect or mount it and run again. If the storage has moved, ' +
+      `correct the url of remote "${remote}" in .dvc/config. If it is meant to be a new, empty storage place, ` +
+      `create the folder (mkdir -p ${shellWord(dir)}) and run again.`,
     { remote, url: dir },
   );
 }
@@ -111,25 +111,21 @@ export function localRemote({
   dir: string;
   mustExist?: boolean;
 }): Remote {
-  // Checked once it is found; a missing folder is asked about again (the share may be mounted meanwhile).
-  let found: Promise<void> | undefined;
-  const folder = () => {
-    if (!mustExist) return Promise.resolve();
-    found ??= stat(dir).then(
-      () => undefined,
-      (error: NodeJS.ErrnoException) => {
-        found = undefined;
-        throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir }) : error;
-      },
-    );
-    return found;
+  // Asked before writing and whenever something is not found, never remembered: a share can be unmounted
+  // part-way through a transfer, and writing then would make the folder again on this machine's own disk.
+  const folder = async () => {
+    if (!mustExist) return;
+    await stat(dir).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? folderMissingError({ remote: name, dir }) : error;
+    });
   };
   return {
     name,
     url: dir,
     async has(md5) {
-      await folder();
-      return exists(objectPath(dir, md5));
+      const there = await exists(objectPath(dir, md5));
+      if (!there) await folder();
+      return there;
     },
     async put({ md5, file }) {
       await folder();

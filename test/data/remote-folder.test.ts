@@ -6,6 +6,7 @@ import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { objectPath } from '../../pipeline/data/cache.ts';
 import { dataCommands } from '../../pipeline/data/commands.ts';
 import { addData, dataStatus, initData, pullData, pushData, setDvcConfig } from '../../pipeline/data/index.ts';
+import { openRemote } from '../../pipeline/data/remote.ts';
 import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -58,7 +59,11 @@ function expectFolderMissing(error: unknown): void {
   expect(e.message).toContain('"share"');
   expect(e.message).toContain(share);
   expect(e.message).toMatch(/mount/);
-  expect(e.message).toContain(`npx vitrine data init ${share} --name share`);
+  // The remote is configured already: correcting its url or making its folder, never "data init" (which would
+  // make it the default and rewrite its path in .dvc/config).
+  expect(e.message).toContain('correct the url of remote "share" in .dvc/config');
+  expect(e.message).toContain(`mkdir -p ${share}`);
+  expect(e.message).not.toMatch(/data init/);
   expect(e.message).not.toMatch(/may not have run/);
 }
 
@@ -90,6 +95,19 @@ describe('a local remote whose folder is missing', () => {
     const csv = createHash('md5').update(SAMPLE['objects.csv']).digest('hex');
     await rm(objectPath(path.join(repo, '.dvc', 'cache'), csv), { force: true });
     expectFolderMissing(await pullData({ root: repo, log: silentLogger }).catch((e: unknown) => e));
+    expect(await present(path.join(base, 'mnt'))).toBe(false);
+  });
+
+  it('notices a share unmounted part-way: a later upload or download says so, and makes no folder', async () => {
+    await mkdir(share, { recursive: true });
+    await unmountedShare();
+    const remote = await openRemote({ root: repo });
+    expect(await remote.has('0'.repeat(32))).toBe(false);
+    await rm(path.join(base, 'mnt'), { recursive: true });
+    const file = path.join(repo, 'data', 'objects.csv');
+    const md5 = createHash('md5').update(SAMPLE['objects.csv']).digest('hex');
+    expectFolderMissing(await remote.get({ md5, file: path.join(base, 'got') }).catch((e: unknown) => e));
+    expectFolderMissing(await remote.put({ md5, file }).catch((e: unknown) => e));
     expect(await present(path.join(base, 'mnt'))).toBe(false);
   });
 

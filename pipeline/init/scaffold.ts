@@ -345,7 +345,8 @@ export async function initRepository({
 
   // The data remote: DVC's own files, so `dvc pull` works on this repository too.
   const remote = choices.remote;
-  await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
+  const { createdFolder } = await initData({ root, remoteName: 'storage', remoteUrl: remote.url });
+  if (createdFolder) log.info(`Made the folder ${createdFolder} to hold the images.`);
   if (remote.endpointurl) {
     await setDvcConfig({
       root,

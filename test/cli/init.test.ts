@@ -241,6 +241,8 @@ describe('vitrine init, without questions', () => {
       expect(params).toContain('# How `vitrine import` reads an export');
       expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('url = ../.vitrine-remote');
       expect(await readFile(path.join(museum, '.gitignore'), 'utf8')).toMatch(/^\/\.vitrine\/$/m);
+      // The remote folder is made here (push never makes one: an unmounted share), and init says so.
+      expect(result.messages).toContain(`Made the folder ${path.join(museum, '.vitrine-remote')} to hold the images.`);
       expect((await readdir(path.join(museum, '.github', 'workflows'))).sort()).toEqual(
         (await readdir(path.join(REPO, '.github', 'workflows'))).filter((f) => f.endsWith('.yml')).sort(),
       );

@@ -49,11 +49,14 @@ export function publicationChanges({
     const was = Object.hasOwn(before, label) ? before[label]! : null;
     if (!was) continue;
     const coverage = { base: shareOf(was), head: shareOf(now) };
-    const objects = Math.abs(now.heldBack - was.heldBack) >= NOTICEABLE_OBJECTS;
-    const share =
-      coverage.base !== null &&
-      coverage.head !== null &&
-      Math.abs(coverage.head - coverage.base) >= NOTICEABLE_SHARE - 1e-9;
+    // Measured on the share held back, not the count: a change that labels twice as many objects doubles every
+    // count with the same rule (13 of 60 → 26 of 120), which is no change in what the model publishes.
+    const moved = coverage.base === null || coverage.head === null ? null : Math.abs(coverage.head - coverage.base);
+    const objects =
+      moved === null
+        ? Math.abs(now.heldBack - was.heldBack) >= NOTICEABLE_OBJECTS
+        : moved * now.guessed >= NOTICEABLE_OBJECTS - 1e-9;
+    const share = moved !== null && moved >= NOTICEABLE_SHARE - 1e-9;
     if (!objects && !share) continue;
     const threshold = { base: thresholdOf(base, label), head: thresholdOf(head, label) };
     const change = {
@@ -108,7 +111,7 @@ export function publicationSection(comparison: PublicationComparison | null | un
   );
 }
 
-/** "52 guesses would wait for staff instead of 13 (the model must now be 99% sure, was 55%)" */
+/** "52 of 61 guesses would wait for staff instead of 13 of 60 (the model must now be 99% sure, was 55%)" */
 function changeWords(c: Omit<PublicationChange, 'label' | 'words'>): string {
   const { base, head } = c.threshold;
   const sure =
@@ -121,7 +124,10 @@ function changeWords(c: Omit<PublicationChange, 'label' | 'words'>): string {
         : base === head
           ? `the model must be ${percent(head)} sure, as before`
           : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
-  return `${guesses(c.heldBack.head)} would wait for staff instead of ${c.heldBack.base} (${sure})`;
+  return (
+    `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ` +
+    `${c.heldBack.base} of ${c.guessed.base} (${sure})`
+  );
 }
 
 function guesses(n: number): string {

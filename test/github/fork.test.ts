@@ -160,7 +160,7 @@ describe("the fork's comment", () => {
     const withPublication = forkReport({ reportJson: JSON.stringify(moved), metricsJson });
     expect(withPublication.rebuilt).toBe(true);
     expect(withPublication.markdown).toContain('### Guesses that would wait for staff');
-    expect(withPublication.markdown).toMatch(/textile: 52 guesses would wait for staff instead of 13/);
+    expect(withPublication.markdown).toMatch(/textile: 52 of 61 guesses would wait for staff instead of 13 of 60/);
     expect(withPublication.markdown).not.toContain('evil.example');
     // More held back than guessed cannot be a real count.
     change.heldBack.head = 70;

@@ -90,7 +90,8 @@ describe('publication per label, compared with the model in production', () => {
     const { ws } = await repoWith(DEFECT);
     const log = memoryLogger();
     const { markdown, fullMarkdown, json } = await buildReport({ ws, params, base: 'main', log });
-    const sentence = 'textile: 52 guesses would wait for staff instead of 13 (the model must now be 99% sure, was 55%)';
+    const sentence =
+      'textile: 52 of 60 guesses would wait for staff instead of 13 of 60 (the model must now be 99% sure, was 55%)';
     // report.md is the pull-request comment (the report action posts it as it is).
     expect(markdown).toContain(sentence);
     expect(fullMarkdown).toContain(sentence);
@@ -166,7 +167,7 @@ describe('publicationChanges: what counts as a noticeable change', () => {
     expect(change(DEFECT.base, publication({ textile: { threshold: 0.6, guessed: 60, heldBack: 17 } }))).toEqual([]);
     // 5 fewer waiting.
     expect(change(DEFECT.base, publication({ textile: { threshold: 0.5, guessed: 60, heldBack: 8 } }))).toEqual([
-      'textile: 8 guesses would wait for staff instead of 13 (the model must now be 50% sure, was 55%)',
+      'textile: 8 of 60 guesses would wait for staff instead of 13 of 60 (the model must now be 50% sure, was 55%)',
     ]);
     // A small label: 3 of its 6 guesses wait instead of none (50 points).
     expect(
@@ -174,7 +175,14 @@ describe('publicationChanges: what counts as a noticeable change', () => {
         publication({ mask: { threshold: 0.6, guessed: 6, heldBack: 0 } }),
         publication({ mask: { threshold: 0.9, guessed: 6, heldBack: 3 } }),
       ),
-    ).toEqual(['mask: 3 guesses would wait for staff instead of 0 (the model must now be 90% sure, was 60%)']);
+    ).toEqual([
+      'mask: 3 of 6 guesses would wait for staff instead of 0 of 6 (the model must now be 90% sure, was 60%)',
+    ]);
+  });
+
+  it('says nothing when only the number of labelled objects grew: the same share waits (a reviewer)', () => {
+    // An import pull request doubling textile's labelled objects: 13 of 60 → 26 of 120, the same rule.
+    expect(change(DEFECT.base, publication({ textile: { threshold: 0.55, guessed: 120, heldBack: 26 } }))).toEqual([]);
   });
 
   it('words a label the model is never sure enough of, and one with the same threshold', () => {
@@ -184,7 +192,7 @@ describe('publicationChanges: what counts as a noticeable change', () => {
         publication({ print: { threshold: null, guessed: 20, heldBack: 20 } }),
       ),
     ).toEqual([
-      'print: 20 guesses would wait for staff instead of 2 (none is published now: no guess is sure enough; was 70%)',
+      'print: 20 of 20 guesses would wait for staff instead of 2 of 20 (none is published now: no guess is sure enough; was 70%)',
     ]);
     expect(
       change(
@@ -192,14 +200,16 @@ describe('publicationChanges: what counts as a noticeable change', () => {
         publication({ print: { threshold: 0.7, guessed: 20, heldBack: 2 } }),
       ),
     ).toEqual([
-      'print: 2 guesses would wait for staff instead of 20 (the model must now be 70% sure; none was published before)',
+      'print: 2 of 20 guesses would wait for staff instead of 20 of 20 (the model must now be 70% sure; none was published before)',
     ]);
     expect(
       change(
         publication({ print: { threshold: 0.7, guessed: 20, heldBack: 2 } }),
         publication({ print: { threshold: 0.7, guessed: 40, heldBack: 12 } }),
       ),
-    ).toEqual(['print: 12 guesses would wait for staff instead of 2 (the model must be 70% sure, as before)']);
+    ).toEqual([
+      'print: 12 of 40 guesses would wait for staff instead of 2 of 20 (the model must be 70% sure, as before)',
+    ]);
   });
 
   it('says when the wanted precision itself changed, and nothing without per-label figures on both sides', () => {

@@ -43,10 +43,16 @@ export function photoProblemReason({ code, message }: Pick<DatasetIssue, 'code' 
   return 'the file is missing';
 }
 
-/** Where a photograph the objects table names is, as staff find it: "data/images/x.jpg". */
-function shownPath(image: string): string {
+/**
+ * Where a photograph the objects table names is, as staff find it: "data/images/x.jpg". Null for a path outside
+ * the data folder ("/Users/jane/Desktop/IMG_1.jpg"): the page is public, and a path on someone's computer is
+ * neither the public's business nor in the data folder the page speaks of.
+ */
+function shownPath(image: string): string | null {
   const relpath = path.posix.normalize(image.split('\\').join('/'));
-  return relpath.startsWith('../') || path.posix.isAbsolute(relpath) ? image : `data/${relpath}`;
+  return relpath.startsWith('../') || path.posix.isAbsolute(relpath) || /^[A-Za-z]:/.test(relpath)
+    ? null
+    : `data/${relpath}`;
 }
 
 /**

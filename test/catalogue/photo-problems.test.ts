@@ -50,13 +50,18 @@ describe('photoProblemsOf', () => {
     expect(Object.fromEntries(photoProblemsOf({ issues, images }))).toEqual({
       big: { file: 'data/images/big.png', reason: 'the file is too large to be shown' },
       gone: { file: 'data/images/gone.jpg', reason: 'the file is missing' },
-      far: { file: '../far.jpg', reason: "the file is outside the collection's data folder" },
+      // A path outside data/ is not shown on the public page: it is someone's computer, not the data folder.
+      far: { file: null, reason: "the file is outside the collection's data folder" },
       empty: { file: 'data/images/empty.jpg', reason: 'the file is empty' },
     });
   });
 
   it('takes the file from the message when the objects table cannot be read; no photograph named is no problem', () => {
     const found = photoProblemsOf({ issues, images: null });
+    expect(found.get('far')?.file).toBeNull();
+    const desktop = photoProblemsOf({ issues, images: new Map([['far', '/Users/jane/Desktop/IMG_1.jpg']]) });
+    expect(desktop.get('far')?.file).toBeNull();
+    expect(photoProblemsOf({ issues, images: new Map([['far', 'C:/Photos/far.jpg']]) }).get('far')?.file).toBeNull();
     expect([...found.keys()].sort()).toEqual(['big', 'empty', 'far', 'gone']);
     expect(found.get('gone')).toEqual({ file: 'data/images/gone.jpg', reason: 'the file is missing' });
     expect(found.get('empty')?.file).toBe('data/images/empty.jpg');

@@ -112,12 +112,12 @@ describe('an object whose photograph cannot be used', () => {
     expect(catalogue.counts.annotated).toBe(2);
   });
 
-  it('says on its page that the file could not be used and staff are fixing it, not "No photograph yet"', async () => {
+  it('says on its page that the file could not be used and shows once replaced, not "No photograph yet"', async () => {
     const figure = await objectPage('b-trunc', /<figure class="object-image"[\s\S]*?<\/figure>/);
     expect(figure).not.toContain('No photograph yet');
     expect(figure).toMatch(/photograph could not be used/i);
     expect(figure).toContain('damaged or not an image');
-    expect(figure).toMatch(/staff are/i);
+    expect(figure).toMatch(/show here once the file\s+is replaced/);
     const text = await objectPage('b-trunc');
     expect(text).not.toContain('No review needed');
     expect(text).toContain('Needs review');

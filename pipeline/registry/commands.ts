@@ -66,7 +66,7 @@ export const registryCommands: Command[] = [
         env: ctx.env,
       });
       if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
-      else ctx.out(formatRollback({ result }));
+      else ctx.out(formatRollback({ result, inWorkflow: ctx.env.GITHUB_ACTIONS === 'true' }));
       return 0;
     },
   },

@@ -75,17 +75,23 @@ function table(rows: string[][]): string {
 /**
  * What `models rollback` did, and what it did not: the public catalogue keeps the earlier annotations until
  * it is built and published again (a maintainer who rolls back from a computer expected the site to follow).
+ * In a workflow (`inWorkflow`) only that: the rollback workflow builds and publishes in its next steps.
  */
 export function formatRollback({
   result,
+  inWorkflow = false,
 }: {
   result: { version: string; from: string | null; tag: string; annotated: number };
+  inWorkflow?: boolean;
 }): string {
-  return (
+  const done =
     `Model version ${result.version} is in production again (was ${result.from ?? 'none'}); tag ${result.tag}. ` +
     `${result.annotated} objects re-annotated in this copy of the repository.\n` +
-    'The public catalogue still shows the earlier annotations until it is built and published again. ' +
-    'Push the tag (git push --tags), then build the catalogue (npx vitrine run catalogue) where the site is ' +
-    'published; the "Roll back the production model" workflow on GitHub does all of this in one go.\n'
+    'The public catalogue still shows the earlier annotations until it is built and published again';
+  if (inWorkflow) return `${done}.\n`;
+  return (
+    `${done}. Push the tag (git push --tags), then build the catalogue (npx vitrine run catalogue) and publish ` +
+    'it as you usually do. For a catalogue on GitHub Pages, the "Roll back the production model" workflow on ' +
+    'GitHub does all of this in one go.\n'
   );
 }

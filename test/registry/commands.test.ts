@@ -98,5 +98,12 @@ describe('vitrine models', () => {
     expect(text).toMatch(/12 objects re-annotated in this copy/);
     expect(text).toMatch(/public catalogue still shows the earlier annotations until it is built and published/);
     expect(text).toMatch(/git push --tags[\s\S]*npx vitrine run catalogue/);
+    // In the rollback workflow, whose next steps build and publish: not told to run itself.
+    const inWorkflow = formatRollback({
+      result: { version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', annotated: 12 },
+      inWorkflow: true,
+    });
+    expect(inWorkflow).toMatch(/until it is built and published again\.\n$/);
+    expect(inWorkflow).not.toMatch(/workflow|git push/);
   });
 });

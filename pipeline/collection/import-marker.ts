@@ -27,7 +27,10 @@ const LOCK = 'import.lock';
 const JOURNAL = 'journal.json';
 /** The temp folders of imports: `import-<pid>-<hex>` (earlier versions: `import-<12 hex>`). */
 const TEMP_PREFIX = 'import-';
-/** In `.vitrine/`: what a recovery could not put back, or would have put over a file changed since, by date. */
+/**
+ * In `.vitrine/`, by date: what a recovery could not put back, or would have put over a file changed since, and a
+ * table a `--labels replace` changes that git's last commit does not hold (keptAsideFolder).
+ */
 const RECOVERED = 'import-recovered';
 /** In a recovery's folder of `import-recovered/`: copies of labels.csv and data/objects.csv as staff changed them since. */
 const EDITED = 'edited';
@@ -331,11 +334,7 @@ async function recover({
       ? await readJournal(path.join(temp, JOURNAL))
       : { entries: undefined, tables: [] };
   const edits: EditKept[] = [];
-  const stamp = new Date()
-    .toISOString()
-    .replace(/:/g, '-')
-    .replace(/\.\d+Z$/, 'Z');
-  const recovered = path.join(ws.work, RECOVERED, stamp);
+  const recovered = keptAsideFolder({ ws });
   const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
   /** Files kept aside (what each held before the import), by their path in the repository. */
   const kept: string[] = [];
@@ -349,16 +348,7 @@ async function recover({
   /** Copy a table changed by hand since to `<when>/edited/`: whole or not at all (a temp file there, then renamed). */
   const keepEdit = async (file: string, rel: string): Promise<void> => {
     const copy = path.join(recovered, EDITED, rel);
-    await mkdir(path.dirname(copy), { recursive: true });
-    const part = `${copy}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await copyFile(file, part);
-      await syncFile(part);
-      await rename(part, copy);
-    } catch (error) {
-      await rm(part, { force: true }).catch(() => {});
-      throw error;
-    }
+    await copyWhole({ file, copy });
     edits.push({ file, kept: copy });
   };
   const tables = new Set([ws.labels, ws.objects]);
@@ -583,6 +573,34 @@ async function removeStaleFolders({ tmp, keep }: { tmp: string; keep: string }):
     removed++;
   }
   return removed;
+}
+
+/**
+ * Where an import keeps files aside for staff, by the time it does (`.vitrine/import-recovered/<date>/`): what a
+ * recovery could not put back, tables changed by hand after an interruption (`edited/`), and a table a
+ * `--labels replace` changes that git's last commit does not hold (`before-replace/`).
+ */
+export function keptAsideFolder({ ws, now = new Date() }: { ws: Workspace; now?: Date }): string {
+  const stamp = now
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  return path.join(ws.work, RECOVERED, stamp);
+}
+
+/** Copy `file` to `copy`, whole or not at all (a temp file next to it, synced, then renamed), making its folder. */
+export async function copyWhole({ file, copy }: { file: string; copy: string }): Promise<void> {
+  await mkdir(path.dirname(copy), { recursive: true });
+  const part = `${copy}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await copyFile(file, part);
+    await syncFile(part);
+    await rename(part, copy);
+  } catch (error) {
+    await rm(part, { force: true }).catch(() => {});
+    throw error;
+  }
+  await syncFile(path.dirname(copy));
 }
 
 /** Write `file` so that after a crash or power cut it holds the old text or the new, whole: temp, sync, rename. */

@@ -16,6 +16,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
+import { headCommit, readFileAtRef } from '../data/git.ts';
 import { mapPool } from '../data/hash.ts';
 import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
@@ -26,7 +27,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { exportName, parseExport } from './export.ts';
-import { type ImportSession, identityOf, startImport, syncFile } from './import-marker.ts';
+import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -1095,19 +1096,25 @@ async function mergeLabels({
             `(${sample(summary.changed)})`,
         summary.removed.length && `${summary.removed.length} removed (${sample(summary.removed)})`,
       ].filter(Boolean);
-      // After an interrupted import, labels.csv may hold changes made since the last commit: "git checkout" would
-      // not bring those back, the copy this import kept of it does.
-      const kept = editKept && path.relative(ws.root, editKept).split(path.sep).join('/');
-      log.warn(
-        `--labels replace: ${parts.join(' and ')}. git diff ${labelsName} shows them; ${
-          kept
-            ? `${labelsName} as it was before this import, with the changes made after the interrupted one, is kept ` +
-              `in ${kept}: copy back from there what you need ("git checkout ${labelsName}" would bring back the ` +
-              'last commit, without those changes).'
-            : `git checkout ${labelsName} undoes it.`
-        }`,
-        { file: labelsName },
-      );
+      // labels.csv may hold changes git's last commit does not (made after an interrupted import, or not committed
+      // yet): "git checkout" would not bring those back, a copy of it as it is now does.
+      const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels });
+      const undo = editKept
+        ? `git diff ${labelsName} shows them; ${labelsName} as it was before this import, with the changes made after ` +
+          `the interrupted one, is kept in ${words(editKept)}: copy back from there what you need ("git checkout ` +
+          `${labelsName}" would bring back the last commit, without those changes).`
+        : before?.why === 'changed'
+          ? `${labelsName} held changes not committed to git, so it is kept as it was before this import in ` +
+            `${words(before.kept)}: copy that file back over ${labelsName} to undo this import's changes, or copy ` +
+            `from it the lines you need ("git checkout ${labelsName}" would bring back the last commit, without ` +
+            'those changes).'
+          : before
+            ? `${labelsName} is not committed to git, so it is kept as it was before this import in ` +
+              `${words(before.kept)}: copy that file back over ` +
+              `${labelsName} to undo this import's changes, or copy from it the lines you need.`
+            : `git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`;
+      log.warn(`--labels replace: ${parts.join(' and ')}. ${undo}`, { file: labelsName });
     }
     const text = formatLabelsTable({ ...table, rows: kept });
     const inUse = labelsOf({ text, name: labelsName, ids: inExport });
@@ -1185,6 +1192,45 @@ async function readLabelsTable({
     rows: rows.map((r) => r.cells),
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
   };
+}
+
+/** In the import's folder of `.vitrine/import-recovered/<date>/`: tables a `--labels replace` changes, as they were. */
+const BEFORE_REPLACE = 'before-replace';
+
+/**
+ * Before a `--labels replace` changes `file` (labels.csv): unless git's last commit holds it as it is (then
+ * "git checkout" brings it back), copy it whole to `.vitrine/import-recovered/<date>/before-replace/`, under its own
+ * path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in none
+ * (`uncommitted`: not added, no commit yet, or no repository git can read here).
+ */
+async function keepUncommitted({
+  ws,
+  file,
+}: {
+  ws: Workspace;
+  file: string;
+}): Promise<{ kept: string; why: 'changed' | 'uncommitted' } | undefined> {
+  const rel = path.relative(ws.root, file);
+  let why: 'changed' | 'uncommitted';
+  try {
+    const committed =
+      (await headCommit({ dir: ws.root })) === null
+        ? null
+        : await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: rel });
+    if (committed === null) why = 'uncommitted';
+    else {
+      // Line ends as git may convert them (core.autocrlf): the same labels.
+      const now = await readFile(file, 'utf8');
+      if (now.replace(/\r\n/g, '\n') === committed.replace(/\r\n/g, '\n')) return undefined;
+      why = 'changed';
+    }
+  } catch {
+    // No repository here (isomorphic-git finds none), or one it cannot read: nothing shows the file is committed.
+    why = 'uncommitted';
+  }
+  const kept = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE, rel);
+  await copyWhole({ file, copy: kept });
+  return { kept, why };
 }
 
 /** "KP-3 (next.csv:4)": an object named with its row in the export. */

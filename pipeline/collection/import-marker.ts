@@ -383,8 +383,10 @@ async function recover({
     return { said: said.join(' '), edits };
   }
   if (!journal) return { said: 'It had not changed data/ or labels.csv yet.', edits };
-  /** Files put back as they were, or taken away (the import had added them). */
-  const undone: string[] = [];
+  /** Files put back as they were before the import (it had moved them aside). */
+  const putBack: string[] = [];
+  /** Files taken away: the import had added them, where no file was before. */
+  const removed: string[] = [];
   /** Files changed since the import placed them (or not provably its own): left as they are. */
   const left: string[] = [];
   /** Files that could not be put back, by why. */
@@ -403,7 +405,7 @@ async function recover({
       if (!hasBackup) continue;
       try {
         await rename(backup, to);
-        undone.push(rel);
+        putBack.push(rel);
       } catch (error) {
         const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
         fail(gone ? `the folder ${words(path.dirname(to))} is gone` : codeOf(error), rel);
@@ -424,10 +426,14 @@ async function recover({
       continue;
     }
     try {
-      if (hasBackup) await rename(backup, to);
-      // Placed, where no file was before: taken away again.
-      else if (!stillStaged) await rm(to, { force: true });
-      if (hasBackup || !stillStaged) undone.push(rel);
+      if (hasBackup) {
+        await rename(backup, to);
+        putBack.push(rel);
+      } else if (!stillStaged) {
+        // Placed, where no file was before: taken away again.
+        await rm(to, { force: true });
+        removed.push(rel);
+      }
     } catch (error) {
       fail(codeOf(error), rel);
       if (hasBackup) await keepAside(backup, rel);
@@ -438,13 +444,22 @@ async function recover({
   await keepChanged(journalTables.filter((t) => !moved.has(path.resolve(ws.root, t.to))));
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
   // Named in the order the import placed them (they were undone last first).
-  for (const list of [undone, left, kept, ...failed.values()]) list.reverse();
+  for (const list of [putBack, removed, left, kept, ...failed.values()]) list.reverse();
   edits.reverse();
   const said: string[] = [];
-  if (undone.length > 0)
+  const begun = 'It had begun to put its files in place:';
+  if (putBack.length > 0)
     said.push(
-      `It had begun to put its files in place: ${listed(undone)} ` +
-        `${undone.length === 1 ? 'was put back as it was' : 'were put back as they were'} before it.`,
+      `${begun} ${listed(putBack)} ${putBack.length === 1 ? 'was put back as it was' : 'were put back as they were'} ` +
+        'before it.',
+    );
+  // Files that were not there before the import are not "put back": said apart, and named.
+  if (removed.length > 0)
+    said.push(
+      putBack.length > 0
+        ? `${removed.length === 1 ? 'The file it had added was' : 'The files it had added were'} removed: ` +
+            `${listed(removed)}.`
+        : `${begun} ${listed(removed)}, which it had added, ${removed.length === 1 ? 'was' : 'were'} removed.`,
     );
   if (left.length > 0)
     said.push(

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
 import { headCommit, readFileAtRef } from '../data/git.ts';
 import { mapPool } from '../data/hash.ts';
-import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
+import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { clip, type Logger } from '../log.ts';
@@ -626,6 +626,13 @@ async function importInto({
     log,
   });
 
+  const objectsTable = formatObjects({
+    objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)],
+  });
+  // data/objects.csv is rebuilt from the export: a replace over one changed by hand since the last commit keeps it.
+  if (labelsMode === 'replace' && announceReplace && !session.editsKept.some((e) => e.file === ws.objects))
+    await keepObjectsBefore({ ws, text: objectsTable, log });
+
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
   const temp = session.temp;
@@ -650,10 +657,7 @@ async function importInto({
     // at once: one after the other, 1,000 images took 1.5 s more.
     await mapPool(staged, 16, ({ from }) => syncFile(from));
     const objectsText = path.join(temp, 'objects.csv');
-    await writeFile(
-      objectsText,
-      formatObjects({ objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)] }),
-    );
+    await writeFile(objectsText, objectsTable);
     await syncFile(objectsText);
     staged.push({ from: objectsText, to: ws.objects });
     if (labelsResult.text !== undefined) {
@@ -1099,7 +1103,7 @@ async function mergeLabels({
       // labels.csv may hold changes git's last commit does not (made after an interrupted import, or not committed
       // yet): "git checkout" would not bring those back, a copy of it as it is now does.
       const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
-      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels });
+      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels, state: inGit });
       const undo = editKept
         ? `git diff ${labelsName} shows them; ${labelsName} as it was before this import, with the changes made after ` +
           `the interrupted one, is kept in ${words(editKept)}: copy back from there what you need ("git checkout ` +
@@ -1197,40 +1201,84 @@ async function readLabelsTable({
 /** In the import's folder of `.vitrine/import-recovered/<date>/`: tables a `--labels replace` changes, as they were. */
 const BEFORE_REPLACE = 'before-replace';
 
+/** Whether git's last commit holds a table as it is now (`same`), otherwise (`changed`), or not at all. */
+type CommittedState = 'same' | 'changed' | 'uncommitted';
+
 /**
- * Before a `--labels replace` changes `file` (labels.csv): unless git's last commit holds it as it is (then
- * "git checkout" brings it back), copy it whole to `.vitrine/import-recovered/<date>/before-replace/`, under its own
- * path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in none
- * (`uncommitted`: not added, no commit yet, or no repository git can read here).
+ * Before a `--labels replace` changes `file` (labels.csv, data/objects.csv): unless the last commit holds it as it is
+ * (`state`: then "git checkout" brings it back), copy it whole to `.vitrine/import-recovered/<date>/before-replace/`,
+ * under its own path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in
+ * none (`uncommitted`: not added, no commit yet, no repository git can read here, or a state that cannot be read).
  */
 async function keepUncommitted({
   ws,
   file,
+  state,
 }: {
   ws: Workspace;
   file: string;
-}): Promise<{ kept: string; why: 'changed' | 'uncommitted' } | undefined> {
-  const rel = path.relative(ws.root, file);
-  let why: 'changed' | 'uncommitted';
-  try {
-    const committed =
-      (await headCommit({ dir: ws.root })) === null
-        ? null
-        : await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: rel });
-    if (committed === null) why = 'uncommitted';
-    else {
-      // Line ends as git may convert them (core.autocrlf): the same labels.
-      const now = await readFile(file, 'utf8');
-      if (now.replace(/\r\n/g, '\n') === committed.replace(/\r\n/g, '\n')) return undefined;
-      why = 'changed';
-    }
-  } catch {
-    // No repository here (isomorphic-git finds none), or one it cannot read: nothing shows the file is committed.
-    why = 'uncommitted';
-  }
-  const kept = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE, rel);
+  state: (options: { ws: Workspace; file: string }) => Promise<CommittedState>;
+}): Promise<{ kept: string; why: Exclude<CommittedState, 'same'> } | undefined> {
+  // Nothing shows the file is committed when its state cannot be read (a damaged repository, a cache without it).
+  const why = await state({ ws, file }).catch((): CommittedState => 'uncommitted');
+  if (why === 'same') return undefined;
+  const kept = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE, path.relative(ws.root, file));
   await copyWhole({ file, copy: kept });
   return { kept, why };
+}
+
+/** labels.csv against git's last commit (isomorphic-git: pipeline/data/git.ts). */
+async function inGit({ ws, file }: { ws: Workspace; file: string }): Promise<CommittedState> {
+  if ((await headCommit({ dir: ws.root })) === null) return 'uncommitted';
+  const committed = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: path.relative(ws.root, file) });
+  if (committed === null) return 'uncommitted';
+  // Line ends as git may convert them (core.autocrlf): the same labels.
+  const now = await readFile(file, 'utf8');
+  return now.replace(/\r\n/g, '\n') === committed.replace(/\r\n/g, '\n') ? 'same' : 'changed';
+}
+
+/**
+ * data/objects.csv against what data.dvc in git's last commit records: its md5 in that commit's folder list, read
+ * from the local data cache (not fetched: a list not there leaves the file `uncommitted`, and a copy is kept).
+ */
+async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise<CommittedState> {
+  if ((await headCommit({ dir: ws.root })) === null) return 'uncommitted';
+  const dvcName = path.relative(ws.root, ws.dataDvc);
+  const text = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: dvcName });
+  if (text === null) return 'uncommitted';
+  const dvc = parseDvcFile({ text, file: `${dvcName} at HEAD` });
+  const out = dvc.outs[0];
+  if (dvc.legacy || !out?.md5.endsWith('.dir')) return 'uncommitted';
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
+  const relpath = path.relative(ws.data, file).split(path.sep).join('/');
+  const recorded = entries.find((e) => e.relpath === relpath)?.md5;
+  if (!recorded) return 'uncommitted';
+  return recorded === (await hashFile({ file })) ? 'same' : 'changed';
+}
+
+/**
+ * Before a `--labels replace` rebuilds data/objects.csv from the export (as `text`): a table changed by hand since
+ * data.dvc's last commit is copied aside, and a warning names the copy and how to get the changes back.
+ */
+async function keepObjectsBefore({ ws, text, log }: { ws: Workspace; text: string; log: Logger }): Promise<void> {
+  const now = await readFile(ws.objects, 'utf8').catch(() => undefined);
+  if (now === undefined || now === text) return;
+  const before = await keepUncommitted({ ws, file: ws.objects, state: inDataDvc });
+  if (!before) return;
+  const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+  const objectsName = words(ws.objects);
+  log.warn(
+    `${
+      before.why === 'changed'
+        ? `${objectsName} held changes that ${words(ws.dataDvc)} in git's last commit does not record`
+        : `${objectsName} is not recorded by ${words(ws.dataDvc)} in git's last commit (or the data cache of this ` +
+          'computer cannot show it is)'
+    }, and this import rebuilds it from the export: it is kept as it was before this import in ` +
+      `${words(before.kept)}. Copy from it what you need, or copy it back over ${objectsName} to undo this import's ` +
+      'changes to it.',
+    { file: objectsName },
+  );
 }
 
 /** "KP-3 (next.csv:4)": an object named with its row in the export. */

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { formatObjects, readObjects } from '../../pipeline/collection/index.ts';
+import { addData } from '../../pipeline/data/index.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -51,8 +53,7 @@ async function repository({ labels, committed }: { labels: string; committed?: s
   return root;
 }
 
-async function replaceImport(root: string): Promise<string> {
-  const log = memoryLogger();
+async function replaceImport(root: string, log = memoryLogger()): Promise<string> {
   await importCollection({
     ws: workspace(root),
     params: defaultParams(),
@@ -112,5 +113,59 @@ describe('--labels replace over a labels.csv git does not hold as it is', () => 
     const root = await repository({ labels: EXPORTED, committed: COMMITTED.replace('mask', 'coin') });
     expect(await replaceImport(root)).toBe('');
     expect(existsSync(path.join(root, '.vitrine', 'import-recovered'))).toBe(false);
+  });
+});
+
+/*
+ * data/objects.csv is rebuilt from the export by every import, and data.dvc (in git) records it: a replace over one
+ * changed by hand since the last commit keeps a copy of it too, in before-replace/data/objects.csv, named.
+ */
+describe('--labels replace over a data/objects.csv that data.dvc in the last commit does not record', () => {
+  /** A repository imported once, data.dvc and labels.csv committed; data/objects.csv then `edited` by hand or not. */
+  async function committedImport({ edited }: { edited: boolean }) {
+    const root = await repository({ labels: COMMITTED, committed: COMMITTED });
+    const ws = workspace(root);
+    await importCollection({
+      ws,
+      params: defaultParams(),
+      metadata: path.join(root, 'export', 'objects.csv'),
+      log: memoryLogger(),
+    });
+    await addData({ root, target: 'data', log: memoryLogger() });
+    const git = gitIn({ root });
+    git('add', 'data.dvc', 'labels.csv');
+    git('commit', '-q', '-m', 'import');
+    if (edited) {
+      // The registrar's title for A2, typed into data/objects.csv and not committed.
+      const { objects } = await readObjects({ file: ws.objects });
+      for (const o of objects) if (o.id === 'A2') o.title = 'Mask, checked by the registrar';
+      await writeFile(ws.objects, formatObjects({ objects }));
+    }
+    // The next export: A1's label changes (the replace warns), and data/objects.csv is rebuilt from it.
+    await writeFile(path.join(root, 'export', 'objects.csv'), 'id,image,label\nA1,a1.jpg,bowl\nA2,a2.jpg,mask\n');
+    return root;
+  }
+
+  it('edited since: a copy as it was is kept in before-replace/data/objects.csv, and a warning names it', async () => {
+    const root = await committedImport({ edited: true });
+    const before = await readFile(path.join(root, 'data', 'objects.csv'), 'utf8');
+    expect(before).toContain('checked by the registrar');
+    const log = memoryLogger();
+    await replaceImport(root, log);
+    expect(await readFile(path.join(root, 'data', 'objects.csv'), 'utf8')).not.toContain('registrar');
+    const files = await kept(root);
+    const copy = files.find((p) => p.endsWith('/before-replace/data/objects.csv'));
+    expect(copy, files.join(', ')).toBeDefined();
+    expect(await readFile(path.join(root, '.vitrine', 'import-recovered', copy!), 'utf8')).toBe(before);
+    const said = log.lines.map((l) => l.message).find((m) => m.includes(`.vitrine/import-recovered/${copy}`));
+    expect(said, log.lines.map((l) => l.message).join('\n')).toMatch(/^data\/objects\.csv held changes/);
+    // labels.csv is as committed: no copy of it, and the git advice for it stays.
+    expect(files.filter((p) => p.endsWith('labels.csv'))).toEqual([]);
+  });
+
+  it('as the last commit records it: no copy of it', async () => {
+    const root = await committedImport({ edited: false });
+    await replaceImport(root);
+    expect((await kept(root)).filter((p) => p.includes('objects.csv'))).toEqual([]);
   });
 });

@@ -612,6 +612,8 @@ async function importInto({
     );
   }
 
+  // Where a replace keeps tables git's last commit does not hold as they are: one dated folder for this import.
+  const aside = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE);
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({
     ws,
@@ -623,6 +625,7 @@ async function importInto({
     labelColumn: columns.label,
     announce: announceReplace,
     editKept: session.editsKept.find((e) => e.file === ws.labels)?.kept,
+    aside,
     log,
   });
 
@@ -631,7 +634,7 @@ async function importInto({
   });
   // data/objects.csv is rebuilt from the export: a replace over one changed by hand since the last commit keeps it.
   if (labelsMode === 'replace' && announceReplace && !session.editsKept.some((e) => e.file === ws.objects))
-    await keepObjectsBefore({ ws, text: objectsTable, log });
+    await keepObjectsBefore({ ws, text: objectsTable, aside, log });
 
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
@@ -1041,6 +1044,7 @@ async function mergeLabels({
   labelColumn,
   announce,
   editKept,
+  aside,
   log,
 }: {
   ws: Workspace;
@@ -1054,6 +1058,8 @@ async function mergeLabels({
   announce: boolean;
   /** labels.csv as staff had changed it after an interrupted import, copied aside by this one (import-marker.ts). */
   editKept?: string;
+  /** Where labels.csv is copied before a replace changes it, when git's last commit does not hold it as it is. */
+  aside: string;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
@@ -1103,7 +1109,7 @@ async function mergeLabels({
       // labels.csv may hold changes git's last commit does not (made after an interrupted import, or not committed
       // yet): "git checkout" would not bring those back, a copy of it as it is now does.
       const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
-      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels, state: inGit });
+      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels, aside, state: inGit });
       const undo = editKept
         ? `git diff ${labelsName} shows them; ${labelsName} as it was before this import, with the changes made after ` +
           `the interrupted one, is kept in ${words(editKept)}: copy back from there what you need ("git checkout ` +
@@ -1206,23 +1212,25 @@ type CommittedState = 'same' | 'changed' | 'uncommitted';
 
 /**
  * Before a `--labels replace` changes `file` (labels.csv, data/objects.csv): unless the last commit holds it as it is
- * (`state`: then "git checkout" brings it back), copy it whole to `.vitrine/import-recovered/<date>/before-replace/`,
- * under its own path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in
+ * (`state`: then "git checkout" brings it back), copy it whole to `aside` (`.vitrine/import-recovered/<date>/
+ * before-replace/`), under its own path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in
  * none (`uncommitted`: not added, no commit yet, no repository git can read here, or a state that cannot be read).
  */
 async function keepUncommitted({
   ws,
   file,
+  aside,
   state,
 }: {
   ws: Workspace;
   file: string;
+  aside: string;
   state: (options: { ws: Workspace; file: string }) => Promise<CommittedState>;
 }): Promise<{ kept: string; why: Exclude<CommittedState, 'same'> } | undefined> {
   // Nothing shows the file is committed when its state cannot be read (a damaged repository, a cache without it).
   const why = await state({ ws, file }).catch((): CommittedState => 'uncommitted');
   if (why === 'same') return undefined;
-  const kept = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE, path.relative(ws.root, file));
+  const kept = path.join(aside, path.relative(ws.root, file));
   await copyWhole({ file, copy: kept });
   return { kept, why };
 }
@@ -1261,10 +1269,20 @@ async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise
  * Before a `--labels replace` rebuilds data/objects.csv from the export (as `text`): a table changed by hand since
  * data.dvc's last commit is copied aside, and a warning names the copy and how to get the changes back.
  */
-async function keepObjectsBefore({ ws, text, log }: { ws: Workspace; text: string; log: Logger }): Promise<void> {
+async function keepObjectsBefore({
+  ws,
+  text,
+  aside,
+  log,
+}: {
+  ws: Workspace;
+  text: string;
+  aside: string;
+  log: Logger;
+}): Promise<void> {
   const now = await readFile(ws.objects, 'utf8').catch(() => undefined);
   if (now === undefined || now === text) return;
-  const before = await keepUncommitted({ ws, file: ws.objects, state: inDataDvc });
+  const before = await keepUncommitted({ ws, file: ws.objects, aside, state: inDataDvc });
   if (!before) return;
   const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
   const objectsName = words(ws.objects);

@@ -163,6 +163,18 @@ describe('--labels replace over a data/objects.csv that data.dvc in the last com
     expect(files.filter((p) => p.endsWith('labels.csv'))).toEqual([]);
   });
 
+  it('labels.csv edited too: both copies in one folder, each under its own path', async () => {
+    const root = await committedImport({ edited: true });
+    await writeFile(path.join(root, 'labels.csv'), EDITED);
+    await replaceImport(root);
+    const copies = (await kept(root)).filter((p) => p.endsWith('.csv'));
+    expect(copies.map((p) => p.split('/').slice(1).join('/'))).toEqual([
+      'before-replace/data/objects.csv',
+      'before-replace/labels.csv',
+    ]);
+    expect(new Set(copies.map((p) => p.split('/')[0])).size).toBe(1);
+  });
+
   it('as the last commit records it: no copy of it', async () => {
     const root = await committedImport({ edited: false });
     await replaceImport(root);

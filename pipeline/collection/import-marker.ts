@@ -27,7 +27,10 @@ const LOCK = 'import.lock';
 const JOURNAL = 'journal.json';
 /** The temp folders of imports: `import-<pid>-<hex>` (earlier versions: `import-<12 hex>`). */
 const TEMP_PREFIX = 'import-';
-/** In `.vitrine/`: what a recovery could not put back, or would have put over a file changed since, by date. */
+/**
+ * In `.vitrine/`, by date: what a recovery could not put back, or would have put over a file changed since, and a
+ * table a `--labels replace` changes that git's last commit does not hold (keptAsideFolder).
+ */
 const RECOVERED = 'import-recovered';
 /** In a recovery's folder of `import-recovered/`: copies of labels.csv and data/objects.csv as staff changed them since. */
 const EDITED = 'edited';
@@ -331,11 +334,7 @@ async function recover({
       ? await readJournal(path.join(temp, JOURNAL))
       : { entries: undefined, tables: [] };
   const edits: EditKept[] = [];
-  const stamp = new Date()
-    .toISOString()
-    .replace(/:/g, '-')
-    .replace(/\.\d+Z$/, 'Z');
-  const recovered = path.join(ws.work, RECOVERED, stamp);
+  const recovered = keptAsideFolder({ ws });
   const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
   /** Files kept aside (what each held before the import), by their path in the repository. */
   const kept: string[] = [];
@@ -349,16 +348,7 @@ async function recover({
   /** Copy a table changed by hand since to `<when>/edited/`: whole or not at all (a temp file there, then renamed). */
   const keepEdit = async (file: string, rel: string): Promise<void> => {
     const copy = path.join(recovered, EDITED, rel);
-    await mkdir(path.dirname(copy), { recursive: true });
-    const part = `${copy}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await copyFile(file, part);
-      await syncFile(part);
-      await rename(part, copy);
-    } catch (error) {
-      await rm(part, { force: true }).catch(() => {});
-      throw error;
-    }
+    await copyWhole({ file, copy });
     edits.push({ file, kept: copy });
   };
   const tables = new Set([ws.labels, ws.objects]);
@@ -393,8 +383,10 @@ async function recover({
     return { said: said.join(' '), edits };
   }
   if (!journal) return { said: 'It had not changed data/ or labels.csv yet.', edits };
-  /** Files put back as they were, or taken away (the import had added them). */
-  const undone: string[] = [];
+  /** Files put back as they were before the import (it had moved them aside). */
+  const putBack: string[] = [];
+  /** Files taken away: the import had added them, where no file was before. */
+  const removed: string[] = [];
   /** Files changed since the import placed them (or not provably its own): left as they are. */
   const left: string[] = [];
   /** Files that could not be put back, by why. */
@@ -413,7 +405,7 @@ async function recover({
       if (!hasBackup) continue;
       try {
         await rename(backup, to);
-        undone.push(rel);
+        putBack.push(rel);
       } catch (error) {
         const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
         fail(gone ? `the folder ${words(path.dirname(to))} is gone` : codeOf(error), rel);
@@ -434,10 +426,14 @@ async function recover({
       continue;
     }
     try {
-      if (hasBackup) await rename(backup, to);
-      // Placed, where no file was before: taken away again.
-      else if (!stillStaged) await rm(to, { force: true });
-      if (hasBackup || !stillStaged) undone.push(rel);
+      if (hasBackup) {
+        await rename(backup, to);
+        putBack.push(rel);
+      } else if (!stillStaged) {
+        // Placed, where no file was before: taken away again.
+        await rm(to, { force: true });
+        removed.push(rel);
+      }
     } catch (error) {
       fail(codeOf(error), rel);
       if (hasBackup) await keepAside(backup, rel);
@@ -448,13 +444,22 @@ async function recover({
   await keepChanged(journalTables.filter((t) => !moved.has(path.resolve(ws.root, t.to))));
   await unlink(path.join(temp, JOURNAL)).catch(() => {});
   // Named in the order the import placed them (they were undone last first).
-  for (const list of [undone, left, kept, ...failed.values()]) list.reverse();
+  for (const list of [putBack, removed, left, kept, ...failed.values()]) list.reverse();
   edits.reverse();
   const said: string[] = [];
-  if (undone.length > 0)
+  const begun = 'It had begun to put its files in place:';
+  if (putBack.length > 0)
     said.push(
-      `It had begun to put its files in place: ${listed(undone)} ` +
-        `${undone.length === 1 ? 'was put back as it was' : 'were put back as they were'} before it.`,
+      `${begun} ${listed(putBack)} ${putBack.length === 1 ? 'was put back as it was' : 'were put back as they were'} ` +
+        'before it.',
+    );
+  // Files that were not there before the import are not "put back": said apart, and named.
+  if (removed.length > 0)
+    said.push(
+      putBack.length > 0
+        ? `${removed.length === 1 ? 'The file it had added was' : 'The files it had added were'} removed: ` +
+            `${listed(removed)}.`
+        : `${begun} ${listed(removed)}, which it had added, ${removed.length === 1 ? 'was' : 'were'} removed.`,
     );
   if (left.length > 0)
     said.push(
@@ -583,6 +588,34 @@ async function removeStaleFolders({ tmp, keep }: { tmp: string; keep: string }):
     removed++;
   }
   return removed;
+}
+
+/**
+ * Where an import keeps files aside for staff, by the time it does (`.vitrine/import-recovered/<date>/`): what a
+ * recovery could not put back, tables changed by hand after an interruption (`edited/`), and a table a
+ * `--labels replace` changes that git's last commit does not hold (`before-replace/`).
+ */
+export function keptAsideFolder({ ws, now = new Date() }: { ws: Workspace; now?: Date }): string {
+  const stamp = now
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  return path.join(ws.work, RECOVERED, stamp);
+}
+
+/** Copy `file` to `copy`, whole or not at all (a temp file next to it, synced, then renamed), making its folder. */
+export async function copyWhole({ file, copy }: { file: string; copy: string }): Promise<void> {
+  await mkdir(path.dirname(copy), { recursive: true });
+  const part = `${copy}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await copyFile(file, part);
+    await syncFile(part);
+    await rename(part, copy);
+  } catch (error) {
+    await rm(part, { force: true }).catch(() => {});
+    throw error;
+  }
+  await syncFile(path.dirname(copy));
 }
 
 /** Write `file` so that after a crash or power cut it holds the old text or the new, whole: temp, sync, rename. */

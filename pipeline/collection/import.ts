@@ -16,8 +16,9 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { environmentProblem } from '../cli/fs-errors.ts';
+import { headCommit, readFileAtRef } from '../data/git.ts';
 import { mapPool } from '../data/hash.ts';
-import { hashFile, objectPath, readDvcConfig } from '../data/index.ts';
+import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { clip, type Logger } from '../log.ts';
@@ -26,7 +27,7 @@ import type { Workspace } from '../paths.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
 import { WINDOWS_DEVICE } from '../windows-names.ts';
 import { exportName, parseExport } from './export.ts';
-import { type ImportSession, identityOf, startImport, syncFile } from './import-marker.ts';
+import { copyWhole, type ImportSession, identityOf, keptAsideFolder, startImport, syncFile } from './import-marker.ts';
 import {
   compareIds,
   compareIdsNaturally,
@@ -611,6 +612,8 @@ async function importInto({
     );
   }
 
+  // Where a replace keeps tables git's last commit does not hold as they are: one dated folder for this import.
+  const aside = path.join(keptAsideFolder({ ws }), BEFORE_REPLACE);
   // 2. Labels: merged into what staff already have, unless the caller asked to replace them.
   const labelsResult = await mergeLabels({
     ws,
@@ -622,8 +625,16 @@ async function importInto({
     labelColumn: columns.label,
     announce: announceReplace,
     editKept: session.editsKept.find((e) => e.file === ws.labels)?.kept,
+    aside,
     log,
   });
+
+  const objectsTable = formatObjects({
+    objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)],
+  });
+  // data/objects.csv is rebuilt from the export: a replace over one changed by hand since the last commit keeps it.
+  if (labelsMode === 'replace' && announceReplace && !session.editsKept.some((e) => e.file === ws.objects))
+    await keepObjectsBefore({ ws, text: objectsTable, aside, log });
 
   // 3. Images: copied (original bytes) into a temp folder outside data/; then every file is renamed into
   // place, or none is (a failure undoes the renames done so far).
@@ -649,10 +660,7 @@ async function importInto({
     // at once: one after the other, 1,000 images took 1.5 s more.
     await mapPool(staged, 16, ({ from }) => syncFile(from));
     const objectsText = path.join(temp, 'objects.csv');
-    await writeFile(
-      objectsText,
-      formatObjects({ objects: [...accepted.map((a) => a.object), ...[...kept.values()].map((k) => k.object)] }),
-    );
+    await writeFile(objectsText, objectsTable);
     await syncFile(objectsText);
     staged.push({ from: objectsText, to: ws.objects });
     if (labelsResult.text !== undefined) {
@@ -1036,6 +1044,7 @@ async function mergeLabels({
   labelColumn,
   announce,
   editKept,
+  aside,
   log,
 }: {
   ws: Workspace;
@@ -1049,6 +1058,8 @@ async function mergeLabels({
   announce: boolean;
   /** labels.csv as staff had changed it after an interrupted import, copied aside by this one (import-marker.ts). */
   editKept?: string;
+  /** Where labels.csv is copied before a replace changes it, when git's last commit does not hold it as it is. */
+  aside: string;
   log: Logger;
 }): Promise<{ text?: string; labelled: number; inUse: LabelLine[]; summary: ImportResult['labels'] }> {
   const labelsName = path.relative(ws.root, ws.labels);
@@ -1095,19 +1106,25 @@ async function mergeLabels({
             `(${sample(summary.changed)})`,
         summary.removed.length && `${summary.removed.length} removed (${sample(summary.removed)})`,
       ].filter(Boolean);
-      // After an interrupted import, labels.csv may hold changes made since the last commit: "git checkout" would
-      // not bring those back, the copy this import kept of it does.
-      const kept = editKept && path.relative(ws.root, editKept).split(path.sep).join('/');
-      log.warn(
-        `--labels replace: ${parts.join(' and ')}. git diff ${labelsName} shows them; ${
-          kept
-            ? `${labelsName} as it was before this import, with the changes made after the interrupted one, is kept ` +
-              `in ${kept}: copy back from there what you need ("git checkout ${labelsName}" would bring back the ` +
-              'last commit, without those changes).'
-            : `git checkout ${labelsName} undoes it.`
-        }`,
-        { file: labelsName },
-      );
+      // labels.csv may hold changes git's last commit does not (made after an interrupted import, or not committed
+      // yet): "git checkout" would not bring those back, a copy of it as it is now does.
+      const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+      const before = editKept ? undefined : await keepUncommitted({ ws, file: ws.labels, aside, state: inGit });
+      const undo = editKept
+        ? `git diff ${labelsName} shows them; ${labelsName} as it was before this import, with the changes made after ` +
+          `the interrupted one, is kept in ${words(editKept)}: copy back from there what you need ("git checkout ` +
+          `${labelsName}" would bring back the last commit, without those changes).`
+        : before?.why === 'changed'
+          ? `${labelsName} held changes not committed to git, so it is kept as it was before this import in ` +
+            `${words(before.kept)}: copy that file back over ${labelsName} to undo this import's changes, or copy ` +
+            `from it the lines you need ("git checkout ${labelsName}" would bring back the last commit, without ` +
+            'those changes).'
+          : before
+            ? `${labelsName} is not committed to git, so it is kept as it was before this import in ` +
+              `${words(before.kept)}: copy that file back over ` +
+              `${labelsName} to undo this import's changes, or copy from it the lines you need.`
+            : `git diff ${labelsName} shows them; git checkout ${labelsName} undoes it.`;
+      log.warn(`--labels replace: ${parts.join(' and ')}. ${undo}`, { file: labelsName });
     }
     const text = formatLabelsTable({ ...table, rows: kept });
     const inUse = labelsOf({ text, name: labelsName, ids: inExport });
@@ -1185,6 +1202,101 @@ async function readLabelsTable({
     rows: rows.map((r) => r.cells),
     eol: /\r\n/.test(text) ? '\r\n' : '\n',
   };
+}
+
+/** In the import's folder of `.vitrine/import-recovered/<date>/`: tables a `--labels replace` changes, as they were. */
+const BEFORE_REPLACE = 'before-replace';
+
+/** Whether git's last commit holds a table as it is now (`same`), otherwise (`changed`), or not at all. */
+type CommittedState = 'same' | 'changed' | 'uncommitted';
+
+/**
+ * Before a `--labels replace` changes `file` (labels.csv, data/objects.csv): unless the last commit holds it as it is
+ * (`state`: then "git checkout" brings it back), copy it whole to `aside` (`.vitrine/import-recovered/<date>/
+ * before-replace/`), under its own path. Returns the copy and why it was made: the file differs from the commit (`changed`), or is in
+ * none (`uncommitted`: not added, no commit yet, no repository git can read here, or a state that cannot be read).
+ */
+async function keepUncommitted({
+  ws,
+  file,
+  aside,
+  state,
+}: {
+  ws: Workspace;
+  file: string;
+  aside: string;
+  state: (options: { ws: Workspace; file: string }) => Promise<CommittedState>;
+}): Promise<{ kept: string; why: Exclude<CommittedState, 'same'> } | undefined> {
+  // Nothing shows the file is committed when its state cannot be read (a damaged repository, a cache without it).
+  const why = await state({ ws, file }).catch((): CommittedState => 'uncommitted');
+  if (why === 'same') return undefined;
+  const kept = path.join(aside, path.relative(ws.root, file));
+  await copyWhole({ file, copy: kept });
+  return { kept, why };
+}
+
+/** labels.csv against git's last commit (isomorphic-git: pipeline/data/git.ts). */
+async function inGit({ ws, file }: { ws: Workspace; file: string }): Promise<CommittedState> {
+  if ((await headCommit({ dir: ws.root })) === null) return 'uncommitted';
+  const committed = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: path.relative(ws.root, file) });
+  if (committed === null) return 'uncommitted';
+  // Line ends as git may convert them (core.autocrlf): the same labels.
+  const now = await readFile(file, 'utf8');
+  return now.replace(/\r\n/g, '\n') === committed.replace(/\r\n/g, '\n') ? 'same' : 'changed';
+}
+
+/**
+ * data/objects.csv against what data.dvc in git's last commit records: its md5 in that commit's folder list, read
+ * from the local data cache (not fetched: a list not there leaves the file `uncommitted`, and a copy is kept).
+ */
+async function inDataDvc({ ws, file }: { ws: Workspace; file: string }): Promise<CommittedState> {
+  if ((await headCommit({ dir: ws.root })) === null) return 'uncommitted';
+  const dvcName = path.relative(ws.root, ws.dataDvc);
+  const text = await readFileAtRef({ dir: ws.root, ref: 'HEAD', filepath: dvcName });
+  if (text === null) return 'uncommitted';
+  const dvc = parseDvcFile({ text, file: `${dvcName} at HEAD` });
+  const out = dvc.outs[0];
+  if (dvc.legacy || !out?.md5.endsWith('.dir')) return 'uncommitted';
+  const { cacheDir } = await readDvcConfig({ root: ws.root });
+  const entries = await loadManifest({ cacheDir, md5: out.md5, fetchMissing: false });
+  const relpath = path.relative(ws.data, file).split(path.sep).join('/');
+  const recorded = entries.find((e) => e.relpath === relpath)?.md5;
+  if (!recorded) return 'uncommitted';
+  return recorded === (await hashFile({ file })) ? 'same' : 'changed';
+}
+
+/**
+ * Before a `--labels replace` rebuilds data/objects.csv from the export (as `text`): a table changed by hand since
+ * data.dvc's last commit is copied aside, and a warning names the copy and how to get the changes back.
+ */
+async function keepObjectsBefore({
+  ws,
+  text,
+  aside,
+  log,
+}: {
+  ws: Workspace;
+  text: string;
+  aside: string;
+  log: Logger;
+}): Promise<void> {
+  const now = await readFile(ws.objects, 'utf8').catch(() => undefined);
+  if (now === undefined || now === text) return;
+  const before = await keepUncommitted({ ws, file: ws.objects, aside, state: inDataDvc });
+  if (!before) return;
+  const words = (file: string) => path.relative(ws.root, file).split(path.sep).join('/');
+  const objectsName = words(ws.objects);
+  log.warn(
+    `${
+      before.why === 'changed'
+        ? `${objectsName} held changes that ${words(ws.dataDvc)} in git's last commit does not record`
+        : `${objectsName} is not recorded by ${words(ws.dataDvc)} in git's last commit (or the data cache of this ` +
+          'computer cannot show it is)'
+    }, and this import rebuilds it from the export: it is kept as it was before this import in ` +
+      `${words(before.kept)}. Copy from it what you need, or copy it back over ${objectsName} to undo this import's ` +
+      'changes to it.',
+    { file: objectsName },
+  );
 }
 
 /** "KP-3 (next.csv:4)": an object named with its row in the export. */

@@ -121,8 +121,10 @@ describe('the next import puts back only what the interrupted one placed', () =>
     const said = await nextImport(root);
     expect(await readFile(path.join(root, 'labels.csv'), 'utf8')).toBe(OLD_LABELS);
     expect(existsSync(path.join(root, 'data', 'images', 'new.jpg'))).toBe(false);
+    // labels.csv existed before: put back; the image did not (the import had added it): removed, and said so.
     expect(said).toContain(
-      'It had begun to put its files in place: data/images/new.jpg and labels.csv were put back as they were before it',
+      'It had begun to put its files in place: labels.csv was put back as it was before it. ' +
+        'The file it had added was removed: data/images/new.jpg.',
     );
     expect(await recovered(root)).toEqual([]);
   });
@@ -322,6 +324,11 @@ describe('a table edited after the kill is kept aside before the next import can
   });
 });
 
+/*
+ * Outside tester, 2026-12-03: "data/images/a.jpg ... were put back as they were before it" also named images the
+ * killed import had added, which recovery in fact removes. Now files that were there before are "put back", and
+ * files it had added are said to be "removed", each list named (the first five, and how many more).
+ */
 describe('every sentence of the recovery warning names its files', () => {
   it('files put back, taken away and left as they are: each named where it is spoken of', async () => {
     const root = await killedImport(
@@ -347,10 +354,13 @@ describe('every sentence of the recovery warning names its files', () => {
       .split(/(?<=\.) (?=[A-Z])/);
     expect(sentences.length).toBeGreaterThan(2);
     for (const sentence of sentences) expect(sentence).toMatch(/data\/images\/[ab]\.jpg|labels\.csv/);
+    // b.jpg existed before the import: put back. a.jpg it had added: removed, not "put back".
     const back = sentences.find((s) => s.includes('put back'))!;
-    expect(back).toContain('data/images/a.jpg');
     expect(back).toContain('data/images/b.jpg');
+    expect(back).not.toContain('data/images/a.jpg');
     expect(back).not.toContain('labels.csv');
+    const removed = sentences.find((s) => s.includes('removed'))!;
+    expect(removed).toBe('The file it had added was removed: data/images/a.jpg.');
   });
 
   it('many files: the first few, and how many more', async () => {
@@ -363,9 +373,12 @@ describe('every sentence of the recovery warning names its files', () => {
     await mkdir(path.join(root, 'data', 'images'), { recursive: true });
     for (const e of entries) await writeFile(path.join(root, e.to), NEW_IMAGE);
     const said = await nextImport(root);
-    expect(said).toMatch(
-      /: data\/images\/obj-00\.jpg, data\/images\/obj-01\.jpg, .* and \d+ more were put back as they were before it/,
+    // Images the import had added, none of them there before it: removed, the first five named, and how many more.
+    expect(said).toContain(
+      'It had begun to put its files in place: data/images/obj-00.jpg, data/images/obj-01.jpg, data/images/obj-02.jpg, ' +
+        'data/images/obj-03.jpg, data/images/obj-04.jpg and 7 more, which it had added, were removed.',
     );
+    expect(said).not.toContain('put back');
   });
 });
 

@@ -1691,8 +1691,10 @@ function warnRemoved({
   log.warn(
     `${gone} objects of ${objectsName} are not in ${name} and were removed from it ` +
       `(${sample([...notListed, ...renamed.map((r) => r.id)], 5)}); their labels stay in labels.csv. If they ` +
-      `should still be there, "git checkout ${objectsName} data.dvc" brings the table back (then ` +
-      '"npx vitrine data checkout" their images), and import the complete export.',
+      // data/ is not in git (data.dvc records it): "git checkout data/objects.csv" would fail.
+      'should still be there, "git checkout data.dvc" and then "npx vitrine data checkout --force" put the table ' +
+      'and its images back as the last commit records them (undoing this whole import in data/), and import the ' +
+      'complete export.',
     { file: objectsName },
   );
 }

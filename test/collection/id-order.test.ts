@@ -64,6 +64,11 @@ describe('ids listed in messages', () => {
     const said = log.lines.map((l) => l.message);
     // Removed objects, their labels kept, their images removed: each list counts 1, 2, 3…
     expect(said.find((m) => /12 objects .* were removed/.test(m))).toMatch(/OBJ-1, OBJ-2, OBJ-3, OBJ-4, OBJ-5 and/);
+    // The way back goes through data.dvc: data/ is not in git, so "git checkout data/objects.csv" would fail.
+    expect(said.find((m) => /12 objects .* were removed/.test(m))).toMatch(
+      /"git checkout data\.dvc" and then "npx vitrine data checkout --force"/,
+    );
+    expect(said.join('\n')).not.toMatch(/git checkout data\/objects\.csv/);
     expect(said.find((m) => /labels are for objects no longer/.test(m))).toMatch(/OBJ-1, OBJ-2, .*OBJ-10 and 2 more/);
     expect(said.find((m) => /^Removed 12 images/.test(m))).toMatch(/images\/OBJ-1\.jpg, images\/OBJ-2\.jpg/);
   });

@@ -5,6 +5,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { checkedOutBranch } from '../report/git.ts';
 import type { Annotation, Metrics, ModelInfo } from '../types.ts';
 import {
   annotateCollection,
@@ -420,6 +421,18 @@ export async function rollbackAndPublish(
   },
 ): Promise<{ version: string; from: string | null; tag: string; dir: string; annotated: number }> {
   const { ws, params, version, log, remote, predict, embed } = options;
+  // Production is everyone's: changed from the collection's branch, as promotion is (a rollback on a pull
+  // request's branch changed it for all, and the next report judged that branch against an older model).
+  const main = params.collection.branch;
+  const branch = await checkedOutBranch({ dir: ws.root, env: options.env ?? {} });
+  if (branch !== main)
+    throw new VitrineError(
+      'ROLLBACK_OFF_BRANCH',
+      `Roll back on "${main}": this copy of the repository is on ${branch ? `branch "${branch}"` : 'no branch'}. ` +
+        `The model in production is the same for everyone, and is changed on "${main}" only, as merging does. ` +
+        `Switch to it first (git switch ${main}), then run the rollback again.`,
+      { branch, main },
+    );
   // Restore first: a rollback to files nobody can fetch must not change production.
   const record = await showVersion({ ws, params, version });
   // Checked again under the lock by rollback(); here to fail before restoring and predicting.

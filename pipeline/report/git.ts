@@ -279,6 +279,24 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The branch checked out, or, on a detached checkout in GitHub Actions (a workflow's checkout of a branch), the
+ * branch the workflow runs on; null when neither says (a bare commit, a tag).
+ */
+export async function checkedOutBranch({
+  dir,
+  env,
+}: {
+  dir: string;
+  env: Record<string, string | undefined>;
+}): Promise<string | null> {
+  const current = await git.currentBranch({ fs, dir, fullname: false }).catch(() => undefined);
+  if (current) return current;
+  return env.GITHUB_REF_TYPE === 'branch' || env.GITHUB_REF?.startsWith('refs/heads/')
+    ? (env.GITHUB_REF_NAME ?? null)
+    : null;
+}
+
 /** `code` says why there is no branch point (NoBaseCode); `reason` says it in plain words. */
 export type BranchPoint =
   | { commit: string; reason?: undefined; code?: undefined }

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { readFileAtRef } from '../data/git.ts';
 import { type DataStatus, dataStatus } from '../data/index.ts';
 import { unsentVersion } from '../data/pushed.ts';
@@ -19,6 +17,7 @@ import { assignStage, type Headline, registerVersion } from '../registry/registr
 import { describeRemote, openModelRemote } from '../registry/remote.ts';
 import { type ModelRemote, manifestOf, pushFiles } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
+import { checkedOutBranch } from '../report/git.ts';
 import type { Metrics, ModelInfo } from '../types.ts';
 import type { Stage, StageContext, StageResult } from './stage.ts';
 
@@ -496,9 +495,5 @@ async function warnUnsentData(ctx: StageContext): Promise<void> {
 
 /** The branch being run: git's current branch, or in CI on a detached checkout the pushed ref's name. */
 async function branchOf(ctx: StageContext): Promise<string | null> {
-  const current = await git.currentBranch({ fs, dir: ctx.ws.root }).catch(() => undefined);
-  if (current) return current;
-  return ctx.env.GITHUB_REF_TYPE === 'branch' || ctx.env.GITHUB_REF?.startsWith('refs/heads/')
-    ? (ctx.env.GITHUB_REF_NAME ?? null)
-    : null;
+  return checkedOutBranch({ dir: ctx.ws.root, env: ctx.env });
 }

@@ -422,4 +422,39 @@ describe('rollback safety', () => {
     expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
     expect((await readAnnotations(f.ws))[0]!.modelVersion).toBe('v1.1.0');
   });
+
+  it('is refused on a branch other than the collection branch, production unchanged (an outside tester)', async () => {
+    const f = await newRepo();
+    await prepare(f, { predicts: 'coin' });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    await writeFile(f.ws.labels, (await readFile(f.ws.labels, 'utf8')).replace('obj-003,vessel', 'obj-003,coin'));
+    sh(f.root, 'commit', '-q', '-am', 'Relabel obj-003');
+    await prepare(f, { predicts: 'vessel' });
+    await promote({ ctx: stageContext(f), predict: standInPredict });
+    sh(f.root, 'switch', '-q', '-c', 'objects-edit');
+    const before = tagsOf(f);
+    const error = await rollbackAndPublish({
+      ws: f.ws,
+      params: f.params,
+      version: 'v1.0.0',
+      clock: steppingClock(),
+      log: memoryLogger(),
+      predict: standInPredict,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ROLLBACK_OFF_BRANCH', data: { branch: 'objects-edit', main: 'main' } });
+    expect((error as Error).message).toMatch(/on branch "objects-edit".*git switch main/);
+    expect(tagsOf(f)).toEqual(before);
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.1.0' });
+    // Back on main it goes ahead.
+    sh(f.root, 'switch', '-q', 'main');
+    await rollbackAndPublish({
+      ws: f.ws,
+      params: f.params,
+      version: 'v1.0.0',
+      clock: steppingClock(),
+      log: memoryLogger(),
+      predict: standInPredict,
+    });
+    expect((await readRegistry({ dir: f.root, name: 'collection-classifier' })).stages).toEqual({ prod: 'v1.0.0' });
+  });
 });

@@ -48725,7 +48725,7 @@ In all, ${guesses(heldBack.head)} of the labelled objects would wait for staff i
 function changeWords(c) {
   const { base, head } = c.threshold;
   const sure = head === null ? base === null ? "none is published, as before: no guess is sure enough" : `none is published now: no guess is sure enough; was ${percent(base)}` : base === null ? `the model must now be ${percent(head)} sure; none was published before` : base === head ? `the model must be ${percent(head)} sure, as before` : `the model must now be ${percent(head, base)} sure, was ${percent(base, head)}`;
-  return `${guesses(c.heldBack.head)} would wait for staff instead of ${c.heldBack.base} (${sure})`;
+  return `${c.heldBack.head} of ${guesses(c.guessed.head)} would wait for staff instead of ${c.heldBack.base} of ${c.guessed.base} (${sure})`;
 }
 function guesses(n) {
   return `${n} ${n === 1 ? "guess" : "guesses"}`;

@@ -213,10 +213,12 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
     );
     return EXIT.failure;
   }
-  const root = named ?? (command.outsideRepository ? start : await findRepositoryRoot(start));
+  // -C is "as if started in": the same search as without it (a folder with no repository above it is refused,
+  // rather than written into as if it were one).
+  const root = command.outsideRepository ? start : await findRepositoryRoot(start);
   if (root === undefined) {
     logger.error(
-      `Not inside a Vitrine repository (no params.yaml found in ${start} or its parents). ` +
+      `Not inside a Vitrine repository (no params.yaml, .git or .dvc found in ${start} or its parents). ` +
         'Run "npx vitrine init --from <export>" to start one, or name the repository with -C <folder>.',
     );
     return EXIT.failure;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,8 @@ describe('the repository root', () => {
 
   it('is the folder -C names, wherever the command starts', async () => {
     const other = path.join(tmp, 'other');
-    await mkdir(other, { recursive: true });
+    // A repository of its own (git init): -C is "as if started in" it.
+    await mkdir(path.join(other, '.git'), { recursive: true });
     await writeFile(path.join(other, 'objects.csv'), 'id,image,label\nB1,,coin\n');
     const result = await vitrine(['import', '-C', other, '--metadata', 'objects.csv'], path.join(repo, 'site'));
     expect(result.code, result.messages).toBe(0);
@@ -70,9 +71,22 @@ describe('the repository root', () => {
     const result = await vitrine(['data', 'status'], outside);
     expect(result.code).toBe(1);
     expect(result.messages).toBe(
-      `error: Not inside a Vitrine repository (no params.yaml found in ${outside} or its parents). ` +
+      `error: Not inside a Vitrine repository (no params.yaml, .git or .dvc found in ${outside} or its parents). ` +
         'Run "npx vitrine init --from <export>" to start one, or name the repository with -C <folder>.',
     );
+  });
+
+  it('is missing in a plain folder -C names: the same sentence, and nothing written there (an outside tester)', async () => {
+    const plain = path.join(tmp, 'plain');
+    await mkdir(plain, { recursive: true });
+    for (const command of [['run'], ['demo']]) {
+      const result = await vitrine(['-C', plain, ...command], repo);
+      expect(result.code).toBe(1);
+      expect(result.messages).toMatch(
+        /^error: Not inside a Vitrine repository \(no params\.yaml, \.git or \.dvc found in /,
+      );
+      expect(await readdir(plain)).toEqual([]);
+    }
   });
 
   it('stops at the nearest params.yaml, else at the top of a git repository', async () => {
@@ -83,6 +97,11 @@ describe('the repository root', () => {
     expect(await findRepositoryRoot(path.join(repo, 'site', 'src'))).toBe(repo);
     expect(await findRepositoryRoot(repo)).toBe(repo);
     expect(await findRepositoryRoot(path.join(tmp, 'elsewhere'))).toBeUndefined();
+    // A DVC repository (dvc init --no-scm): its .dvc folder marks the top too.
+    const dvcOnly = path.join(tmp, 'dvc-only');
+    await mkdir(path.join(dvcOnly, '.dvc'), { recursive: true });
+    await mkdir(path.join(dvcOnly, 'data'), { recursive: true });
+    expect(await findRepositoryRoot(path.join(dvcOnly, 'data'))).toBe(dvcOnly);
     // A git repository inside another Vitrine repository's folder is a repository of its own.
     const nested = path.join(repo, 'vendor', 'other-museum');
     await mkdir(path.join(nested, '.git'), { recursive: true });

@@ -357,6 +357,10 @@ function unknownCommand({
       );
     return EXIT.usage;
   }
+  if (first === '-C' || first === '--cwd') {
+    logger.error(`${first} ${CWD_NEEDS}`);
+    return EXIT.usage;
+  }
   if (first.startsWith('-')) {
     const hint = didYouMean(first.replace(/^-+/, ''), [...Object.keys(GLOBAL_OPTIONS), 'version'], (o) => `--${o}`);
     logger.error(
@@ -396,6 +400,9 @@ function commandHint(word: string, commands: Command[]): string {
 }
 
 /** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */
+/** After "-C" with nothing (or an option) after it. */
+const CWD_NEEDS = "needs the repository's folder after it, like: npx vitrine -C ../our-museum run.";
+
 function optionMistake({
   error,
   command,
@@ -406,6 +413,12 @@ function optionMistake({
   options: Record<string, OptionSpec>;
 }): string {
   const e = error as { code?: string; message: string };
+  // Node's words ("Option '-C, --cwd <value>' argument missing"), said as the option that lacks its value.
+  const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(e.message);
+  if (missing) {
+    const typed = missing[1] ?? missing[2]!;
+    return missing[2] === '--cwd' ? `${typed} ${CWD_NEEDS}` : `${typed} needs a value after it.`;
+  }
   const unknown = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
     const name = unknown.replace(/^-+/, '');

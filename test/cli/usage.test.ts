@@ -80,7 +80,18 @@ describe('usage mistakes and conventions (table)', () => {
     { args: ['models', 'show', 'v1', 'v2'], code: 2, says: /takes <version> only \(got also "v2"\)/ },
     { args: ['data', 'init'], code: 2, says: /needs <remote-url>/ },
     { args: ['dataset', 'extra'], code: 2, says: /"vitrine dataset" takes no arguments \(got "extra"\)/ },
-    { args: ['import', '--metadata'], code: 2, says: /--metadata.*argument missing/ },
+    {
+      args: ['import', '--metadata'],
+      code: 2,
+      says: /^error: --metadata needs a value after it\. Run "npx vitrine import --help"/,
+    },
+    // Node's "Option '-C, --cwd <value>' argument missing" said in plain words (an outside tester).
+    {
+      args: ['run', '-C'],
+      code: 2,
+      says: /^error: -C needs the repository's folder after it, like: npx vitrine -C \.\.\//,
+    },
+    { args: ['-C'], code: 2, says: /^error: -C needs the repository's folder after it, like: npx vitrine -C \.\.\// },
     { args: ['import', '--labels', 'overwrite'], code: 2, says: /--labels is "merge" or "replace"/ },
     { args: ['serve', '--port', 'abc'], code: 2, says: /--port takes a port number/ },
     { args: ['demo', '--add', 'many'], code: 2, says: /--add takes a number of objects/ },

@@ -421,7 +421,7 @@ function csvProblem({
       problem:
         `line ${line} has ${count(cells, 'cell')}, the header has ${header.length} (${headerNames(header)}): ` +
         (more
-          ? 'a label or note with a comma must be in double quotes ("faded, check frame").'
+          ? 'a cell with a comma in it (a title, a label, a note) must be in double quotes ("Plate, blue and white").'
           : 'give every line a cell for each column of the header, empty if need be (a comma for each).'),
     };
   }

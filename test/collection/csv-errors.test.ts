@@ -60,7 +60,7 @@ describe('a labels.csv that cannot be read names the line and says what to do, i
       parseLabels({ text: labelsText('artic_28560,Chicago,faded, check frame', 7), file: 'labels.csv' }),
     );
     expect(message).toMatch(/^labels\.csv:7: line 7 has 4 cells, the header has 2/);
-    expect(message).toContain('a label or note with a comma must be in double quotes');
+    expect(message).toContain('a cell with a comma in it (a title, a label, a note) must be in double quotes');
     expect(message).not.toMatch(/Invalid Record Length|expect 2/);
     expect(line).toBe(7);
   });
@@ -77,6 +77,13 @@ describe('a labels.csv that cannot be read names the line and says what to do, i
     expect(messageOf(() => parseObjects({ text, file: 'data/objects.csv' })).message).toMatch(
       /^data\/objects\.csv:2: a quote opened on line 2 is never closed/,
     );
+  });
+
+  it('a comma in an unquoted title of objects.csv is named as a title, not "a label or note" (an outside tester)', () => {
+    const text = 'id,title,image\nA1,Plate, blue and white,A1.jpg\n';
+    const { message } = messageOf(() => parseObjects({ text, file: 'data/objects.csv' }));
+    expect(message).toMatch(/^data\/objects\.csv:2: line 2 has 4 cells, the header has 3/);
+    expect(message).toContain('(a title, a label, a note) must be in double quotes');
   });
 });
 

@@ -1,4 +1,4 @@
-import { commandSafe, type Logger, type Progress, type Where } from '../log.ts';
+import { clip, commandSafe, type Logger, type Progress, type Where } from '../log.ts';
 import { shownName, terminalSafe } from './shown.ts';
 
 /**
@@ -30,7 +30,8 @@ export function terminalLogger({
     const file = where.file && !placed ? `${shownName(where.file)}${where.line ? `:${where.line}` : ''}` : '';
     const parts = [
       file,
-      where.object && !message.includes(where.object) ? `object ${shownName(where.object)}` : '',
+      // Ids are clipped as messages clip them (a pasted 5,000-character id is one line's worth, not 5 KB).
+      where.object && !message.includes(clip(where.object)) ? `object ${shownName(clip(where.object))}` : '',
     ].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}: ` : '';
   };
@@ -42,7 +43,7 @@ export function terminalLogger({
     ]
       .filter(Boolean)
       .join(',');
-    const object = where?.object ? `object ${shownName(where.object)}: ` : '';
+    const object = where?.object ? `object ${shownName(clip(where.object))}: ` : '';
     write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${object}${terminalSafe(message)}`)}\n`);
   };
   // Messages quote names from the collection: their control characters are escaped before anything is written.

@@ -5,7 +5,7 @@ import { terminalLogger } from '../../pipeline/cli/logger.ts';
 import { shownName, terminalSafe } from '../../pipeline/cli/shown.ts';
 import { main } from '../../pipeline/cli.ts';
 import { addData, initData } from '../../pipeline/data/index.ts';
-import { silentLogger } from '../../pipeline/log.ts';
+import { clip, silentLogger } from '../../pipeline/log.ts';
 import { cleanup, SAMPLE, tempDir, writeTree } from '../data/helpers.ts';
 
 /*
@@ -77,6 +77,18 @@ describe('file names in what the CLI prints', () => {
     log.error('The file is refused.', { file: `data/${EVIL}`, object: 'A\u001b[8m1' });
     log.info(`Recorded data/${EVIL}.`);
     expect(text).not.toMatch(RAW_CONTROL);
+  });
+
+  it('a pasted 5,000-character id is clipped in the place before a message, as the message clips it', () => {
+    const id = 'X'.repeat(5000);
+    for (const githubActions of [false, true]) {
+      let text = '';
+      const log = terminalLogger({ write: (t) => (text += t), githubActions, isTTY: false });
+      log.warn(`there is no object "${clip(id)}".`, { file: 'labels.csv', line: 4, object: id });
+      log.warn('a label outside the vocabulary.', { file: 'labels.csv', line: 5, object: id });
+      for (const line of text.split('\n')) expect(line.length).toBeLessThan(300);
+      expect(text).toContain(`${'X'.repeat(80)}…`);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from '../cli/command.ts';
+import { readDataset } from '../dataset/build.ts';
 import { labelsChangedSinceEvaluation, readReview, renderReview } from './index.ts';
 
 /** `vitrine review`: the labels the model thinks are wrong, most likely first. */
@@ -22,7 +23,14 @@ evaluate" first.
           'labels.csv has changed since this list was made (it comes from the last evaluation, which may have ' +
             'run on another branch or before an edit). Run "npx vitrine run evaluate" for a list about the labels now.',
         );
-      ctx.out(ctx.json ? `${JSON.stringify(review, null, 2)}\n` : renderReview({ review }));
+      if (ctx.json) {
+        ctx.out(`${JSON.stringify(review, null, 2)}\n`);
+        return;
+      }
+      // Titles from the dataset stage's last run; the list reads without them when it has not run here.
+      const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
+      const titles = new Map(dataset?.objects.map((o) => [o.id, o.title]) ?? []);
+      ctx.out(renderReview({ review, titles }));
     },
   },
 ];

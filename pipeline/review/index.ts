@@ -3,6 +3,7 @@ import path from 'node:path';
 import { hashFile } from '../data/hash.ts';
 import { VitrineError } from '../errors.ts';
 import type { OofFile } from '../evaluate/oof.ts';
+import { clip } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 import type { Split } from '../types.ts';
 import { confidentThresholds, findLabelIssues, normalizedMargin } from './confident-learning.ts';
@@ -228,7 +229,16 @@ export function weakModel(a: Agreement): string {
 }
 
 /** The review list as plain text for a terminal: one object a line, most likely wrong first. */
-export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit?: number }): string {
+export function renderReview({
+  review,
+  limit = 30,
+  titles,
+}: {
+  review: ReviewFile;
+  limit?: number;
+  /** Object id → title (dataset.json): staff know objects by their titles, not only their numbers. */
+  titles?: Map<string, string>;
+}): string {
   const a = review.agreement;
   const atChance = a && !a.better;
   const weak = isWeak(a);
@@ -261,13 +271,19 @@ export function renderReview({ review, limit = 30 }: { review: ReviewFile; limit
       .slice(0, limit)
       .map(
         (i) =>
-          `  ${i.id.padEnd(14)} labelled ${i.label}, the model says ${i.suggested} ` +
+          `  ${i.id.padEnd(14)}${titled(titles?.get(i.id))} labelled ${i.label}, the model says ${i.suggested} ` +
           `(${Math.round(i.confidence * 100)}%)  score ${i.score.toFixed(2)}${mark(i)}`,
       ),
   ];
   if (review.items.length > limit)
     lines.push(`  … and ${review.items.length - limit} more (vitrine review --json lists them all)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** ` “Vase with handles”,` after an id, clipped; nothing without a title. */
+function titled(title: string | undefined): string {
+  const t = title?.trim();
+  return t ? ` “${clip(t, 40)}”,` : '';
 }
 
 /**

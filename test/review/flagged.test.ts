@@ -93,6 +93,27 @@ describe('flagged or worth a look', () => {
     expect(weak).not.toMatch(/undefined|NaN/);
   });
 
+  it('`vitrine review` names each object by its title too, when the dataset stage has run (an outside tester)', async () => {
+    await mkdir(ws.evaluate, { recursive: true });
+    await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));
+    const run = async () => {
+      let out = '';
+      expect(await main(['review'], { cwd: ws.root, env: {}, stdout: (t) => (out += t), log: memoryLogger() })).toBe(0);
+      return out;
+    };
+    // Before the dataset stage: ids alone.
+    expect(line(await run(), 'flag')).toMatch(/^ {2}flag {11}labelled A/);
+    await mkdir(ws.dataset, { recursive: true });
+    const objects = [
+      { id: 'flag', title: 'Bronze coin with an owl' },
+      { id: 'pick', title: 'A very long title of an object that goes on and on past forty characters' },
+    ];
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify({ schema: 'vitrine.dataset/1', objects }));
+    const text = await run();
+    expect(line(text, 'flag')).toMatch(/^ {2}flag {11}“Bronze coin with an owl”, labelled A, the model says B/);
+    expect(line(text, 'pick')).toMatch(/“A very long title of an object that goes…”, labelled A/);
+  });
+
   it('`vitrine review --json` keeps the old fields and adds the reason', async () => {
     await mkdir(ws.evaluate, { recursive: true });
     await writeFile(path.join(ws.evaluate, 'review.json'), JSON.stringify(review));

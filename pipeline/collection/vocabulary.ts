@@ -102,7 +102,10 @@ export function learnableLabels({ counts, minPerLabel }: { counts: LabelCount[];
  * does): `full` is minObjectsPerLabel, `min` what learnableLabels used.
  */
 export function labelRule({ full }: { full: number }): string {
-  return full <= 2 ? 'at least 2 each' : `at least ${full} each; 2 while fewer than two labels have ${full}`;
+  return full <= 2
+    ? 'at least 2 objects each'
+    : `at least ${full} objects each; a small collection, where fewer than two labels have ${full} yet, can start ` +
+        'with 2 each';
 }
 
 /** Why labels were left out, for a label count under `min` objects (`full`: minObjectsPerLabel). */

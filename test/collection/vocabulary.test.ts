@@ -42,7 +42,7 @@ describe('checkVocabulary', () => {
       '3 labels used in labels.csv are not in collection.vocabulary in params.yaml: Statuary (3), Jewellery (2), Jewelry (1)',
     );
     expect(check.message).toContain('vocabulary: [Statuary, Jewellery, coin]');
-    expect(check.message).toContain('Jewelry (1) has too few objects to learn and test (at least 2 each)');
+    expect(check.message).toContain('Jewelry (1) has too few objects to learn and test (at least 2 objects each)');
     expect(check.message).toContain('"Jewellery" and "Jewelry" look like the same label');
   });
 

@@ -5,6 +5,7 @@ import {
   ID_DIFFERENCES,
   idDifferences,
   idKey,
+  isEmptyRow,
   parseCsv,
   parseLabels,
   parseObjects,
@@ -25,15 +26,15 @@ import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 /**
  * Read `data/objects.csv`, keeping the first row of a repeated id and reporting the others (the
  * collection reader refuses the whole file instead). `file` is the path to read; `name` is how
- * messages call it (root-relative).
+ * messages call it (root-relative). Rows of empty cells are skipped, their lines in `emptyRows`.
  */
-export async function readObjectsChecked({
-  file,
-  name,
-}: {
-  file: string;
-  name: string;
-}): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
+export async function readObjectsChecked({ file, name }: { file: string; name: string }): Promise<{
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+  issues: DatasetIssue[];
+  /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows: number[];
+}> {
   let text: string;
   try {
     text = decodeText({ bytes: await readFile(file), file: name });
@@ -49,7 +50,8 @@ export async function readObjectsChecked({
   }
   // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
   try {
-    return { ...parseObjects({ text, file: name }), issues: [] };
+    const emptyRows: number[] = [];
+    return { ...parseObjects({ text, file: name, emptyRows }), issues: [], emptyRows };
   } catch (error) {
     if (!isVitrineError(error, 'OBJECT_DUPLICATE') && !isVitrineError(error, 'OBJECT_ID_MISSING')) throw error;
   }
@@ -57,7 +59,12 @@ export async function readObjectsChecked({
   const issues: DatasetIssue[] = [];
   const firstLine = new Map<string, number>();
   const kept: typeof rows = [];
+  const emptyRows: number[] = [];
   for (const row of rows) {
+    if (isEmptyRow(row.cells)) {
+      emptyRows.push(row.line);
+      continue;
+    }
     const id = row.cells.id ?? '';
     if (!id) {
       issues.push({
@@ -85,12 +92,13 @@ export async function readObjectsChecked({
   // Let the collection reader map the columns, so both agree on what a row means.
   const clean = stringify([header, ...kept.map((row) => header.map((h) => row.cells[h] ?? ''))]);
   const { objects } = header.length === 0 ? { objects: [] } : parseObjects({ text: clean, file: name });
-  return { objects, lineOf: firstLine, issues };
+  return { objects, lineOf: firstLine, issues, emptyRows };
 }
 
 /**
  * Read `labels.csv`; a missing file means no labels yet. `empty` says, for a file that exists but gives
  * no label, what it holds instead (zero bytes, blank lines, the header only, rows with empty labels).
+ * Rows of empty cells (a spreadsheet's, below the last row) are no rows: their lines are in `emptyRows`.
  */
 export async function readLabelsChecked({ file, name }: { file: string; name: string }): Promise<{
   labels: LabelLine[];
@@ -98,25 +106,29 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   blanks: LabelLine[];
   missing: boolean;
   empty?: EmptyLabels;
+  /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows: number[];
 }> {
   let text: string;
   try {
     text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { labels: [], blanks: [], missing: true, emptyRows: [] };
     throw error;
   }
   const blanks: LabelLine[] = [];
-  const labels = parseLabels({ text, file: name, blanks });
-  if (labels.length > 0) return { labels, blanks, missing: false };
+  const emptyRows: number[] = [];
+  const labels = parseLabels({ text, file: name, blanks, emptyRows });
+  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
       ? { kind: 'zero-bytes' }
       : text.replace(/^\uFEFF/, '').trim() === ''
         ? { kind: 'blank' }
-        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.length };
-  return { labels, blanks, missing: false, empty };
+        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.filter((r) => !isEmptyRow(r.cells)).length };
+  return { labels, blanks, missing: false, empty, emptyRows };
 }
 
 /** What an existing labels file without any label holds. */

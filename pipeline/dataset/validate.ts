@@ -181,6 +181,30 @@ export function firstLabelLines({ labels }: { labels: LabelLine[] }): Map<string
 }
 
 /**
+ * LABEL_NOT_IN_VOCABULARY as checkLabels writes it in dataset.json: besides the message, the label on the line and the
+ * near miss its "Did you mean" names, for the catalogue to show the label as catalogued without reading the message.
+ */
+export interface OutsideVocabularyIssue extends DatasetIssue {
+  code: 'LABEL_NOT_IN_VOCABULARY';
+  /** The label on the line, as read (composed, NFC). */
+  label: string;
+  /** The one vocabulary label it is a near miss of (capitals, spaces, punctuation, a letter or two); absent when none. */
+  meant?: string;
+  /**
+   * Surely a slip for `meant` (it differs only in capitals, spaces or punctuation, or is used by fewer objects than a
+   * label needs); false when it may be a label of its own (chain, chair: used by many objects). With `meant` only.
+   */
+  slip?: boolean;
+}
+
+/** Whether a dataset.json issue is a label outside the vocabulary with what checkLabels keeps of it. */
+export function isOutsideVocabularyIssue(issue: DatasetIssue): issue is OutsideVocabularyIssue {
+  return (
+    issue.code === 'LABEL_NOT_IN_VOCABULARY' && typeof (issue as Partial<OutsideVocabularyIssue>).label === 'string'
+  );
+}
+
+/**
  * Check label lines against the objects and the vocabulary. Returns one label per object (a label
  * line that is repeated with a different label leaves the object unlabelled: we do not guess) and
  * the issues, each on its line of `labels.csv`.
@@ -257,7 +281,7 @@ export function checkLabels({
             'collection.vocabulary in params.yaml.';
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
       const odd = oddCharacter(line.label);
-      issues.push({
+      const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
           `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection` +
@@ -265,7 +289,10 @@ export function checkLabels({
         file: name,
         line: line.line,
         object: line.objectId,
-      });
+        label: line.label,
+        ...(hint && { meant: hint.meant, slip: hint.slip }),
+      };
+      issues.push(issue);
       continue;
     }
     counted.push(line);

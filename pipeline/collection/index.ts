@@ -151,10 +151,21 @@ export function parseCsv({
       bom: true,
       // Any mix of line ends (a CRLF header before LF rows, old Mac \r): csv-parse would take the first it meets.
       record_delimiter: ['\r\n', '\r', '\n'],
-      relax_column_count: false,
+      // Checked below instead: a row of empty cells need not have the header's number of cells.
+      relax_column_count: true,
       skip_empty_lines: true,
       ...(cellSpans && { cast: cellSpans.cast }),
       on_record: (record: string[], context) => {
+        // ",," below a two-column table (a spreadsheet's rows of empty cells, isEmptyRow) is no row with a cell too
+        // many. Any other row must have the header's cells; thrown as csv-parse would, before the line moves on.
+        if (first && record.length !== first.length && !(record.length > 1 && record.every((c) => c.trim() === '')))
+          throw Object.assign(
+            new Error(`Invalid Record Length: ${record.length} cells, the header has ${first.length}`),
+            {
+              code: 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+              record,
+            },
+          );
         starts.push(lineAt(ended));
         cellSpans?.record(context.bytes);
         ended = context.bytes;

@@ -46,6 +46,23 @@ describe('rows of empty cells in labels.csv', () => {
     ]);
   });
 
+  it('with more or fewer empty cells than the header has are skipped too', async () => {
+    const ws = await makeCollection({ objects, labelsText: 'object_id,label\na1,coin\n,,\n,,,\na2,mask\n' });
+    const log = memoryLogger();
+    const dataset = await buildDataset({ ws, params: testParams(), log });
+    expect(dataset.issues).toEqual([]);
+    expect(dataset.objects.map((o) => o.label)).toEqual(['coin', 'mask', null]);
+    expect(log.lines.filter((l) => l.message.includes('empty')).map((l) => l.message)).toEqual([
+      expect.stringMatching(/^2 rows of labels\.csv are empty \(lines 3 and 4: /),
+    ]);
+    // A row with a cell too many that is not empty keeps its error; so does a line of spaces between rows.
+    for (const [text, says] of [
+      ['object_id,label\na1,coin,old\n', /^labels\.csv:2: line 2 has 3 cells, the header has 2/],
+      ['object_id,label\na1,coin\n  \na2,mask\n', /^labels\.csv:3: line 3 holds only spaces or tabs: delete it/],
+    ] as const)
+      expect(() => parseLabels({ text, file: 'labels.csv' })).toThrow(says);
+  });
+
   it('a line with a label but no object id keeps its error', () => {
     let error: unknown;
     try {

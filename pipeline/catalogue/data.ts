@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
+import { isOutsideVocabularyIssue } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
@@ -16,7 +17,7 @@ import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../type
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
 import { colourIndex, normaliseValues } from './colour.ts';
 import { centuriesOf, centuryName, parseDate, periodList, type YearRange } from './dates.ts';
-import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl } from './derive.ts';
+import { altText, bucketOfRange, DATE_BUCKETS, nameSlug, suggestUrl, typeFacet } from './derive.ts';
 import { copyDemoModel } from './model.ts';
 import { type MonitoringInputs, monitoringFor, readMonitoring } from './monitoring.ts';
 import { nearestNeighbours } from './neighbours.ts';
@@ -142,7 +143,7 @@ export async function buildCatalogueData({
     }
     const line = labelLines.get(o.id) ?? null;
     const outside = o.label === null ? (outsideLabels.get(o.id) ?? null) : null;
-    const label = o.label ?? outside;
+    const label = o.label ?? outside?.label ?? null;
     objects.push({
       id: o.id,
       slug: slugs[at++]!,
@@ -165,6 +166,7 @@ export async function buildCatalogueData({
       photoProblem: photoProblems.get(o.id) ?? null,
       label,
       labelOutsideVocabulary: outside !== null,
+      labelMeant: outside?.meant ?? null,
       split: o.split,
       // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
@@ -311,7 +313,7 @@ export async function buildCatalogueData({
       annotated: annotated.length,
       needsReview: queue.length,
       byDepartment: count(objects.map((o) => o.department || 'Unassigned')),
-      byLabel: count(objects.map((o) => o.label ?? 'Not labelled yet')),
+      byLabel: count(objects.map(typeFacet)),
       byPredicted: count(annotated.filter((o) => o.annotation!.published).map((o) => o.annotation!.label)),
       byFamily: count(objects.flatMap((o) => [...new Set(o.colours.map((c) => c.family))])),
       byDate: count(
@@ -484,12 +486,24 @@ async function linkSimilar({
 /**
  * Staff labels the dataset left out of training as outside the vocabulary (its LABEL_NOT_IN_VOCABULARY
  * issues), read from labels.csv by object id (lines move when rows are added or sorted): what the museum
- * catalogued, shown on the public pages. An object given two different such labels is left out.
+ * catalogued, shown on the public pages. An object given two different such labels is left out. `meant` is the
+ * type of the vocabulary the label is surely a slip for, as the dataset stage said of that same label (its "Did you
+ * mean", kept on the issue), else null.
  */
-function labelsOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels: LabelLine[] }): Map<string, string> {
+function labelsOutsideVocabulary({
+  dataset,
+  labels,
+}: {
+  dataset: Dataset;
+  labels: LabelLine[];
+}): Map<string, { label: string; meant: string | null }> {
   const reported = new Set(
     (dataset.issues ?? []).filter((i) => i.code === 'LABEL_NOT_IN_VOCABULARY' && i.object).map((i) => i.object!),
   );
+  // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
+  const slips = new Map<string, string>();
+  for (const i of dataset.issues ?? [])
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant) slips.set(`${i.object}\u0000${i.label}`, i.meant);
   const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();
   for (const l of labels) {
@@ -497,7 +511,14 @@ function labelsOutsideVocabulary({ dataset, labels }: { dataset: Dataset; labels
     if (!reported.has(l.objectId) || !label || vocabulary.has(label)) continue;
     found.set(l.objectId, (found.get(l.objectId) ?? new Set()).add(label));
   }
-  return new Map([...found].filter(([, set]) => set.size === 1).map(([id, set]) => [id, [...set][0]!]));
+  return new Map(
+    [...found]
+      .filter(([, set]) => set.size === 1)
+      .map(([id, set]) => {
+        const label = [...set][0]!;
+        return [id, { label, meant: slips.get(`${id}\u0000${label}`) ?? null }];
+      }),
+  );
 }
 
 /**

@@ -9,6 +9,14 @@ export { reservedSlug };
  * bucket from a free-text date, GitHub edit links.
  */
 
+/**
+ * The object's value in the type facet (browse, the object pages' search filter, the counts): its staff label; a
+ * label that is a slip for a type of the vocabulary (labelMeant) counts as that type, not as a type of its own.
+ */
+export function typeFacet(o: { label: string | null; labelMeant?: string | null }): string {
+  return o.labelMeant ?? o.label ?? 'Not labelled yet';
+}
+
 /** A URL-safe page slug for an object id; `taken` keeps slugs unique (a short hash is appended on a clash). */
 export function slugFor({ id, taken }: { id: string; taken: Set<string> }): string {
   const base = plainSlug(id);

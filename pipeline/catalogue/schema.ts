@@ -98,6 +98,12 @@ export const catalogueObjectSchema = z.object({
   label: z.string().nullable(),
   /** The label is not in the vocabulary (collection.vocabulary): shown as catalogued, not learnt by the model. */
   labelOutsideVocabulary: z.boolean(),
+  /**
+   * The type of the vocabulary that a label outside it is a slip for ("Figurine" for "figurine": the dataset stage's
+   * "Did you mean"), null when it is none: the page says the label waits for staff to correct it, and the type facet
+   * counts the object under this type (typeFacet), not under a type of its own.
+   */
+  labelMeant: z.string().nullable().default(null),
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),

@@ -152,10 +152,21 @@ export function parseCsv({
       bom: true,
       // Any mix of line ends (a CRLF header before LF rows, old Mac \r): csv-parse would take the first it meets.
       record_delimiter: ['\r\n', '\r', '\n'],
-      relax_column_count: false,
+      // Checked below instead: a row of empty cells need not have the header's number of cells.
+      relax_column_count: true,
       skip_empty_lines: true,
       ...(cellSpans && { cast: cellSpans.cast }),
       on_record: (record: string[], context) => {
+        // ",," below a two-column table (a spreadsheet's rows of empty cells, isEmptyRow) is no row with a cell too
+        // many. Any other row must have the header's cells; thrown as csv-parse would, before the line moves on.
+        if (first && record.length !== first.length && !(record.length > 1 && record.every((c) => c.trim() === '')))
+          throw Object.assign(
+            new Error(`Invalid Record Length: ${record.length} cells, the header has ${first.length}`),
+            {
+              code: 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH',
+              record,
+            },
+          );
         starts.push(lineAt(ended));
         cellSpans?.record(context.bytes);
         ended = context.bytes;
@@ -482,6 +493,26 @@ function unclosedQuoteLine(text: string): number | undefined {
   return openedOn;
 }
 
+/**
+ * A row of nothing but empty cells (",,," once cells are trimmed): a spreadsheet saves rows it once formatted so,
+ * below the last one. Not a row of the table: the one rule for an export (vitrine import), labels.csv and
+ * data/objects.csv, whose readers skip such rows and say so once (emptyRowsMessage).
+ */
+export function isEmptyRow(cells: Record<string, string>): boolean {
+  return Object.values(cells).every((cell) => cell === '');
+}
+
+/** What is said, once, of the rows of empty cells skipped in `file`: how many, and their first ten lines. */
+export function emptyRowsMessage({ file, lines }: { file: string; lines: number[] }): string {
+  const shown = lines.slice(0, 10);
+  const listed = shown.length === 1 ? `line ${shown[0]}` : `lines ${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+  return (
+    `${lines.length === 1 ? '1 row' : `${lines.length} rows`} of ${file} ${lines.length === 1 ? 'is' : 'are'} empty ` +
+    `(${listed}${lines.length > 10 ? ` and ${lines.length - 10} more` : ''}: only separators, as a spreadsheet ` +
+    'leaves below the last row): skipped.'
+  );
+}
+
 /** Read `data/objects.csv`. Duplicate ids are an error naming both lines. */
 export async function readObjects({
   file,
@@ -492,8 +523,17 @@ export async function readObjects({
   return parseObjects({ text, file });
 }
 
-/** Parse the objects table from text (e.g. a git blob). */
-export function parseObjects({ text, file }: { text: string; file: string }): {
+/** Parse the objects table from text (e.g. a git blob). Rows of empty cells are skipped (isEmptyRow). */
+export function parseObjects({
+  text,
+  file,
+  emptyRows,
+}: {
+  text: string;
+  file: string;
+  /** Collects the lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows?: number[];
+}): {
   objects: CollectionObject[];
   lineOf: Map<string, number>;
 } {
@@ -522,6 +562,10 @@ export function parseObjects({ text, file }: { text: string; file: string }): {
   const objects: CollectionObject[] = [];
   const lineOf = new Map<string, number>();
   for (const { line, cells } of rows) {
+    if (isEmptyRow(cells)) {
+      emptyRows?.push(line);
+      continue;
+    }
     const id = cells.id ?? '';
     if (!id) throw new VitrineError('OBJECT_ID_MISSING', `${file}:${line}: this row has no object id`, { file, line });
     const seen = lineOf.get(id);
@@ -646,19 +690,23 @@ function checkLabelColumns({ text, name }: { text: string; name: string }): void
 
 /**
  * Parse labels text. Rows with an empty label are skipped (the object is unlabelled), and collected in
- * `blanks` when given (the dataset stage warns of one that repeats a labelled object); structural
- * problems (no header, missing id) are errors naming the line. Duplicates and unknown ids are left to
- * the dataset stage, which reports them with the rest of the validation.
+ * `blanks` when given (the dataset stage warns of one that repeats a labelled object); rows of empty cells
+ * (isEmptyRow: a spreadsheet's below the last row) are skipped, their lines collected in `emptyRows`;
+ * structural problems (no header, missing id) are errors naming the line. Duplicates and unknown ids are
+ * left to the dataset stage, which reports them with the rest of the validation.
  */
 export function parseLabels({
   text,
   file,
   blanks,
+  emptyRows,
 }: {
   text: string;
   file: string;
   /** Collects the rows whose label cell is empty (label ""). */
   blanks?: LabelLine[];
+  /** Collects the lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows?: number[];
 }): LabelLine[] {
   // Here, before parsing, so that every reader of labels.csv (dataset, report, import, monitor) refuses such a line.
   checkLabelColumns({ text, name: file });
@@ -673,12 +721,18 @@ export function parseLabels({
   }
   const labels: LabelLine[] = [];
   for (const { line, cells } of rows) {
+    if (isEmptyRow(cells)) {
+      emptyRows?.push(line);
+      continue;
+    }
     const objectId = cells.object_id ?? '';
-    if (!objectId)
-      throw new VitrineError('LABEL_ID_MISSING', `${file}:${line}: this line has a label but no object id`, {
-        file,
-        line,
-      });
+    if (!objectId) {
+      // Only the staff's own columns filled in (a note): "has a label" would send them looking for one.
+      const what = cells.label
+        ? 'this line has a label but no object id'
+        : 'this line has no object id and no label, only other cells: give it the object id and label, or delete it';
+      throw new VitrineError('LABEL_ID_MISSING', `${file}:${line}: ${what}`, { file, line });
+    }
     if (!cells.label) {
       blanks?.push({ objectId, label: '', line });
       continue;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainSlug } from '../catalogue/derive.ts';
-import { compareIds } from '../collection/index.ts';
+import { compareIds, emptyRowsMessage } from '../collection/index.ts';
 import {
   checkVocabulary,
   minObjectsPerLabel,
@@ -89,11 +89,14 @@ export async function buildDataset({
 
   const read = await readObjectsChecked({ file: ws.objects, name: objectsName });
   const issues: DatasetIssue[] = [...read.issues];
-  const { labels, blanks, missing, empty } = await readLabelsChecked({ file: ws.labels, name: labelsName });
+  const { labels, blanks, missing, empty, emptyRows } = await readLabelsChecked({ file: ws.labels, name: labelsName });
   // An emptied labels.csv is said first and alone: reading every image to then warn of each label with no object
   // buried it. (A missing one is a collection not labelled yet, still built, for its catalogue and checks.)
   if (empty) throw emptyLabelsError({ empty, name: labelsName, vocabulary, exampleId: read.objects[0]?.id });
   if (missing) log.warn(`${labelsName} does not exist yet: every object is unlabelled.`);
+  // Rows of empty cells, as a spreadsheet leaves below the last row: no rows of the tables, said once each.
+  for (const [file, lines] of [[objectsName, read.emptyRows] as const, [labelsName, emptyRows] as const])
+    if (lines.length > 0) log.info(emptyRowsMessage({ file, lines }));
   const objectIds = new Set(read.objects.map((o) => o.id));
   // A vocabulary label no object has, a letter from a label many lines use ("texitle" for "textile"): the typo is in
   // params.yaml. Said once, before any image is read; going on would leave all those objects out of training.

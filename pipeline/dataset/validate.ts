@@ -5,6 +5,7 @@ import {
   ID_DIFFERENCES,
   idDifferences,
   idKey,
+  isEmptyRow,
   parseCsv,
   parseLabels,
   parseObjects,
@@ -25,15 +26,15 @@ import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
 /**
  * Read `data/objects.csv`, keeping the first row of a repeated id and reporting the others (the
  * collection reader refuses the whole file instead). `file` is the path to read; `name` is how
- * messages call it (root-relative).
+ * messages call it (root-relative). Rows of empty cells are skipped, their lines in `emptyRows`.
  */
-export async function readObjectsChecked({
-  file,
-  name,
-}: {
-  file: string;
-  name: string;
-}): Promise<{ objects: CollectionObject[]; lineOf: Map<string, number>; issues: DatasetIssue[] }> {
+export async function readObjectsChecked({ file, name }: { file: string; name: string }): Promise<{
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+  issues: DatasetIssue[];
+  /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows: number[];
+}> {
   let text: string;
   try {
     text = decodeText({ bytes: await readFile(file), file: name });
@@ -49,7 +50,8 @@ export async function readObjectsChecked({
   }
   // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
   try {
-    return { ...parseObjects({ text, file: name }), issues: [] };
+    const emptyRows: number[] = [];
+    return { ...parseObjects({ text, file: name, emptyRows }), issues: [], emptyRows };
   } catch (error) {
     if (!isVitrineError(error, 'OBJECT_DUPLICATE') && !isVitrineError(error, 'OBJECT_ID_MISSING')) throw error;
   }
@@ -57,7 +59,12 @@ export async function readObjectsChecked({
   const issues: DatasetIssue[] = [];
   const firstLine = new Map<string, number>();
   const kept: typeof rows = [];
+  const emptyRows: number[] = [];
   for (const row of rows) {
+    if (isEmptyRow(row.cells)) {
+      emptyRows.push(row.line);
+      continue;
+    }
     const id = row.cells.id ?? '';
     if (!id) {
       issues.push({
@@ -85,12 +92,13 @@ export async function readObjectsChecked({
   // Let the collection reader map the columns, so both agree on what a row means.
   const clean = stringify([header, ...kept.map((row) => header.map((h) => row.cells[h] ?? ''))]);
   const { objects } = header.length === 0 ? { objects: [] } : parseObjects({ text: clean, file: name });
-  return { objects, lineOf: firstLine, issues };
+  return { objects, lineOf: firstLine, issues, emptyRows };
 }
 
 /**
  * Read `labels.csv`; a missing file means no labels yet. `empty` says, for a file that exists but gives
  * no label, what it holds instead (zero bytes, blank lines, the header only, rows with empty labels).
+ * Rows of empty cells (a spreadsheet's, below the last row) are no rows: their lines are in `emptyRows`.
  */
 export async function readLabelsChecked({ file, name }: { file: string; name: string }): Promise<{
   labels: LabelLine[];
@@ -98,25 +106,29 @@ export async function readLabelsChecked({ file, name }: { file: string; name: st
   blanks: LabelLine[];
   missing: boolean;
   empty?: EmptyLabels;
+  /** The lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
+  emptyRows: number[];
 }> {
   let text: string;
   try {
     text = decodeText({ bytes: await readFile(file), file: name });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { labels: [], blanks: [], missing: true };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { labels: [], blanks: [], missing: true, emptyRows: [] };
     throw error;
   }
   const blanks: LabelLine[] = [];
-  const labels = parseLabels({ text, file: name, blanks });
-  if (labels.length > 0) return { labels, blanks, missing: false };
+  const emptyRows: number[] = [];
+  const labels = parseLabels({ text, file: name, blanks, emptyRows });
+  if (labels.length > 0) return { labels, blanks, missing: false, emptyRows };
   // Parsed a second time only in this rare case, to say exactly what the file holds.
   const empty: EmptyLabels =
     text.length === 0
       ? { kind: 'zero-bytes' }
       : text.replace(/^\uFEFF/, '').trim() === ''
         ? { kind: 'blank' }
-        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.length };
-  return { labels, blanks, missing: false, empty };
+        : { kind: 'rows', rows: parseCsv({ text, file: name }).rows.filter((r) => !isEmptyRow(r.cells)).length };
+  return { labels, blanks, missing: false, empty, emptyRows };
 }
 
 /** What an existing labels file without any label holds. */
@@ -166,6 +178,30 @@ export function firstLabelLines({ labels }: { labels: LabelLine[] }): Map<string
   const lineOf = new Map<string, number>();
   for (const label of labels) if (!lineOf.has(label.objectId)) lineOf.set(label.objectId, label.line);
   return lineOf;
+}
+
+/**
+ * LABEL_NOT_IN_VOCABULARY as checkLabels writes it in dataset.json: besides the message, the label on the line and the
+ * near miss its "Did you mean" names, for the catalogue to show the label as catalogued without reading the message.
+ */
+export interface OutsideVocabularyIssue extends DatasetIssue {
+  code: 'LABEL_NOT_IN_VOCABULARY';
+  /** The label on the line, as read (composed, NFC). */
+  label: string;
+  /** The one vocabulary label it is a near miss of (capitals, spaces, punctuation, a letter or two); absent when none. */
+  meant?: string;
+  /**
+   * Surely a slip for `meant` (it differs only in capitals, spaces or punctuation, or is used by fewer objects than a
+   * label needs); false when it may be a label of its own (chain, chair: used by many objects). With `meant` only.
+   */
+  slip?: boolean;
+}
+
+/** Whether a dataset.json issue is a label outside the vocabulary with what checkLabels keeps of it. */
+export function isOutsideVocabularyIssue(issue: DatasetIssue): issue is OutsideVocabularyIssue {
+  return (
+    issue.code === 'LABEL_NOT_IN_VOCABULARY' && typeof (issue as Partial<OutsideVocabularyIssue>).label === 'string'
+  );
 }
 
 /**
@@ -245,7 +281,7 @@ export function checkLabels({
             'collection.vocabulary in params.yaml.';
       // A character that does not show ("co\u200bin"): without it named, "Did you mean "coin"?" reads as coin is not coin.
       const odd = oddCharacter(line.label);
-      issues.push({
+      const issue: OutsideVocabularyIssue = {
         code: 'LABEL_NOT_IN_VOCABULARY',
         message:
           `${name}:${line.line}: "${clip(line.label)}" is not one of the labels of this collection` +
@@ -253,7 +289,10 @@ export function checkLabels({
         file: name,
         line: line.line,
         object: line.objectId,
-      });
+        label: line.label,
+        ...(hint && { meant: hint.meant, slip: hint.slip }),
+      };
+      issues.push(issue);
       continue;
     }
     counted.push(line);

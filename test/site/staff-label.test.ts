@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
+import { parseLabels } from '../../pipeline/collection/index.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -90,5 +92,76 @@ describe('a staff label outside the vocabulary', () => {
     await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-2,Louvre\n');
     ({ catalogue } = await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() }));
     expect(catalogue.objects.find((o) => o.id === 'O-2')!.label).toBeNull();
+  });
+});
+
+/*
+ * An outside tester: "DM-0003,Figurine" (the vocabulary has "figurine") was shown on the public page as
+ * "Figurine — Not one of the types the model is trained on, so it cannot suggest this one", which is false, and
+ * "Figurine" became a value of the type facet beside "figurine". The dataset stage's near miss ("Did you mean
+ * "figurine"?", kept on its issue in dataset.json) reaches the catalogue: the object shows what staff wrote, marked
+ * as spelt differently from the type and waiting for a correction, and is counted under "figurine".
+ */
+
+/** A fixture whose labels.csv is `labelsText`, with the dataset's label issues as checkLabels gives them. */
+async function nearMissFixture(root: string, labelsText: string): Promise<void> {
+  const labels = ['figurine', 'coin', 'chain'];
+  const objects: FixtureObject[] = [
+    { id: 'O-0', title: 'Horse', label: 'figurine', image: null },
+    { id: 'O-1', title: 'Obol', label: 'coin', image: null },
+    { id: 'O-2', title: 'Dancer', label: null, image: null, predicted: { label: 'figurine', confidence: 0.8 } },
+    { id: 'O-3', title: 'Seat', label: null, image: null },
+    { id: 'O-4', title: 'Seat', label: null, image: null },
+    { id: 'O-5', title: 'Seat', label: null, image: null },
+  ];
+  await writeFixture({ root, objects, labels, withMetrics: false });
+  const ws = workspace(root);
+  await writeFile(ws.labels, labelsText);
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  const { issues } = checkLabels({
+    labels: parseLabels({ text: labelsText, file: 'labels.csv' }),
+    objectIds: new Set(objects.map((o) => o.id)),
+    vocabulary: labels,
+    name: 'labels.csv',
+    minPerLabel: 3,
+  });
+  dataset.issues.push(...issues);
+  await writeFile(file, JSON.stringify(dataset));
+}
+
+describe('a staff label spelt differently from a type of the vocabulary', () => {
+  it('is shown as written, as a slip for that type waiting for a correction, and counted under that type', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await nearMissFixture(dir, 'object_id,label\nO-0,figurine\nO-1,coin\nO-2,Figurine\n');
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const o2 = catalogue.objects.find((o) => o.id === 'O-2')!;
+    expect(o2.label).toBe('Figurine');
+    expect(o2.labelMeant).toBe('figurine');
+    // The model's "figurine" is neither an agreement nor a disagreement to review while the label waits.
+    expect(o2.annotation!.agrees).toBeNull();
+    expect(o2.reviewReason).not.toBe('disagrees');
+    expect(catalogue.objects.find((o) => o.id === 'O-0')!.labelMeant).toBeNull();
+    expect(catalogue.counts.byLabel.map((r) => r.value)).not.toContain('Figurine');
+    expect(catalogue.counts.byLabel).toEqual(expect.arrayContaining([{ value: 'figurine', count: 2 }]));
+  });
+
+  it('used by as many objects as a type needs, may be a type of its own: shown and counted under its own name', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-staff-label-'));
+    await nearMissFixture(dir, 'object_id,label\nO-0,figurine\nO-1,coin\nO-3,chair\nO-4,chair\nO-5,chair\n');
+    const { catalogue } = await buildCatalogueData({
+      ws: workspace(dir),
+      params: defaultParams(),
+      log: memoryLogger(),
+    });
+    const o3 = catalogue.objects.find((o) => o.id === 'O-3')!;
+    expect(o3.label).toBe('chair');
+    expect(o3.labelOutsideVocabulary).toBe(true);
+    expect(o3.labelMeant).toBeNull();
+    expect(catalogue.counts.byLabel).toEqual(expect.arrayContaining([{ value: 'chair', count: 3 }]));
   });
 });

@@ -1,0 +1,97 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { parseLabels } from '../../pipeline/collection/index.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import type { Dataset } from '../../pipeline/types.ts';
+import { tempDir } from '../fixtures/temp.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+
+/*
+ * An outside tester: "DM-0003,Figurine" (the vocabulary has "figurine") was published as "Catalogued by staff:
+ * Figurine — Not one of the types the model is trained on, so it cannot suggest this one", which is false, and
+ * "Figurine" became a type of its own in the search filters. The page now says the label is spelt differently from
+ * the type and waits for staff; the object is found under "figurine". One small site, rendered HTML read back.
+ */
+
+let dir = '';
+let catalogue: Catalogue;
+
+beforeAll(async () => {
+  dir = await tempDir('vitrine-label-slip-');
+  const labels = ['figurine', 'coin'];
+  const objects: FixtureObject[] = [
+    { id: 'DM-0001', title: 'Horse', label: 'figurine', image: null },
+    { id: 'DM-0002', title: 'Obol', label: 'coin', image: null },
+    // Left unlabelled by the dataset stage, which warned "Did you mean "figurine"?".
+    { id: 'DM-0003', title: 'Dancer', label: null, image: null, predicted: { label: 'figurine', confidence: 0.8 } },
+    { id: 'DM-0004', title: 'Teapot', label: null, image: null, predicted: { label: 'coin', confidence: 0.6 } },
+  ];
+  await writeFixture({ root: dir, objects, labels, withMetrics: false });
+  const ws = workspace(dir);
+  const labelsText = 'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\n';
+  await writeFile(ws.labels, labelsText);
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  // The issues as the dataset stage writes them.
+  const { issues } = checkLabels({
+    labels: parseLabels({ text: labelsText, file: 'labels.csv' }),
+    objectIds: new Set(objects.map((o) => o.id)),
+    vocabulary: labels,
+    name: 'labels.csv',
+  });
+  dataset.issues.push(...issues);
+  await writeFile(file, JSON.stringify(dataset));
+  catalogue = (await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() })).catalogue;
+  await buildSite({ ws, params: defaultParams(), log: memoryLogger() });
+}, 300_000);
+
+async function pageOf(id: string): Promise<string> {
+  const slug = catalogue.objects.find((o) => o.id === id)!.slug;
+  return readFile(path.join(workspace(dir).site, 'objects', slug, 'index.html'), 'utf8');
+}
+
+/** The text of an object page's "Object type" section, tags removed and spaces collapsed. */
+async function typeSection(id: string): Promise<string> {
+  const section = (await pageOf(id)).match(/<section aria-labelledby="labels-h"[\s\S]*?<\/section>/)![0];
+  return section
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const typeFilter = (html: string) => html.match(/data-pagefind-filter="type"[^>]*>([^<]*)</)?.[1];
+
+describe('a staff label spelt differently from a type', () => {
+  it('is shown as written, as waiting for staff to correct it, not as a type the model cannot learn', async () => {
+    const text = await typeSection('DM-0003');
+    expect(text).toContain('Catalogued by staff Figurine');
+    expect(text).toContain('Spelt differently from the type “figurine”: waiting for staff to correct it.');
+    expect(text).not.toMatch(/not one of the types/i);
+  });
+
+  it('is filtered under that type, and no type of its own appears in the search filters', async () => {
+    expect(typeFilter(await pageOf('DM-0003'))).toBe('figurine');
+    const browse = await readFile(path.join(workspace(dir).site, 'browse', 'index.html'), 'utf8');
+    const counts = JSON.parse(
+      browse
+        .match(/data-counts="([^"]*)"/)![1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    ) as Record<string, Record<string, number>>;
+    expect(counts.type).toEqual({ figurine: 2, coin: 1, teapot: 1 });
+  });
+
+  it('a label near no type keeps saying the model is not trained on it', async () => {
+    const text = await typeSection('DM-0004');
+    expect(text).toContain('Catalogued by staff teapot');
+    expect(text).toMatch(/not one of the types the model is trained on/i);
+    expect(typeFilter(await pageOf('DM-0004'))).toBe('teapot');
+  });
+});

@@ -32,11 +32,13 @@ import {
   compareIds,
   compareIdsNaturally,
   decodeText,
+  emptyRowsMessage,
   formatLabelsTable,
   formatObjects,
   ID_DIFFERENCES,
   idDifferences,
   idKey,
+  isEmptyRow,
   OBJECT_COLUMNS,
   parseCsv,
   parseLabels,
@@ -305,7 +307,7 @@ async function importInto({
   for (const { line, cells } of rows) {
     progress.tick();
     // A spreadsheet saves rows it once formatted as empty cells (",,,") below the last object: not objects.
-    if (Object.values(cells).every((cell) => cell === '')) {
+    if (isEmptyRow(cells)) {
       blank.push(line);
       continue;
     }
@@ -406,16 +408,7 @@ async function importInto({
     accepted.push({ object, source, line, label: hasLabels ? get(columns.label) : '' });
   }
   progress.done();
-  if (blank.length > 0) {
-    const lines = blank.length <= 10 ? blank : blank.slice(0, 10);
-    const listed =
-      lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
-    log.info(
-      `${blank.length === 1 ? '1 row' : `${blank.length} rows`} of ${name} ${blank.length === 1 ? 'is' : 'are'} empty ` +
-        `(${listed}${blank.length > 10 ? ` and ${blank.length - 10} more` : ''}: only separators, as a spreadsheet ` +
-        'leaves below the last row): skipped.',
-    );
-  }
+  if (blank.length > 0) log.info(emptyRowsMessage({ file: name, lines: blank }));
   if (repeats.length > 0) shortenedRepeats({ repeats, seen, previous: await previousObjects(), keepRefused });
   // Said at import, when the export can still be fixed; the dataset stage says it again on every run.
   const alike = lookAlikeIds({ ids: accepted.map((a) => a.object.id), lineOf: seen });

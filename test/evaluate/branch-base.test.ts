@@ -7,6 +7,7 @@ import { baseSource } from '../../pipeline/evaluate/base-labels.ts';
 import { type Clock, memoryLogger } from '../../pipeline/log.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import { resolveModelDir } from '../../pipeline/registry/resolve.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
 import { datasetStage } from '../../pipeline/stages/dataset.ts';
 import { evaluateStage } from '../../pipeline/stages/evaluate.ts';
 import type { StageContext } from '../../pipeline/stages/stage.ts';
@@ -91,6 +92,10 @@ describe('a branch whose labels are judged without a base given', () => {
     expect(cv.changed).toBe(worsened.length);
     expect(cv.comparison.verdict).not.toBe('better');
     expect(summary).toContain('changed since main where this branch left it');
+    // The report says which labels it compared with, in the same words.
+    const { markdown, json } = await buildReport({ ws, params, log: memoryLogger(), now: clock.now() });
+    expect(json.verdict).not.toBe('better');
+    expect(markdown).toContain('trained 5 times on the labels before (main where this branch left it)');
   }, 900_000);
 });
 

@@ -2,39 +2,62 @@ import { parseLabels } from '../collection/index.ts';
 import { checkLabels } from '../dataset/validate.ts';
 import { isVitrineError, messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { Params } from '../params.ts';
 import { rel, type Workspace } from '../paths.ts';
 import { fetchBase, gitAuthHeaders, readTextAtCommit, resolveCommit } from '../report/git.ts';
-import { gitToken, reportBaseGiven } from '../stages/report.ts';
+import { gitToken, reportBase, reportBaseGiven } from '../stages/report.ts';
 import type { LabelLine } from '../types.ts';
 
 /*
  * The labels a pull request started from, for the cross-validated comparison of a label change: the
  * report's base (VITRINE_BASE_REF or the pull request's base branch, fetched when a shallow checkout
- * lacks it, as the report does), or else the commit the baseline model was registered on (a local
- * run of the README's walkthrough: the labels production was trained with). Checked against today's
- * collection and vocabulary exactly as the dataset stage checks labels.csv.
+ * lacks it, as the report does); else, on a branch, where it left `collection.branch` (the report's
+ * default base too: a local run of the README's walkthrough), so that labels changed on main since
+ * the production model's commit are not credited to the branch; else (a run on main itself, outside
+ * git, or no branch point in this copy) the commit the baseline model was registered on: the labels
+ * production was trained with. Checked against today's collection and vocabulary exactly as the
+ * dataset stage checks labels.csv.
  */
 
 export interface BaseLabels {
-  /** What the base is, in words: a ref ("main") or "v1.0.0's commit". */
+  /** What the base is, in words: a ref ("main"), "main where this branch left it" or "the commit of v1.0.0". */
   ref: string;
   commit: string;
   /** Object id → label, after the dataset stage's checks (unknown objects, labels outside the vocabulary left out). */
   labelOf: Map<string, string>;
 }
 
-/** Where the base labels come from, without reading them: a ref to resolve, or a known commit. */
-export function baseSource({
+/** Where the base labels come from: a ref to resolve, or a known commit; `ref` names it in words. */
+export interface BaseSource {
+  ref: string;
+  commit?: string;
+  /** Where this branch left `collection.branch` (`commit`), rather than a given ref or the baseline's commit. */
+  branchPoint?: boolean;
+}
+
+/**
+ * Where the base labels come from, without reading them (null: no baseline, so nothing to compare with).
+ * The order is reportBase's (pipeline/stages/report.ts), with the baseline's commit where it has no base.
+ */
+export async function baseSource({
+  ws,
+  params,
   env,
   baselineCommit,
   baselineVersion,
 }: {
+  ws: Workspace;
+  params: Params;
   env: Record<string, string | undefined>;
   baselineCommit: string | null;
   baselineVersion: string | null;
-}): { ref: string; commit?: string } | null {
+}): Promise<BaseSource | null> {
   const ref = reportBaseGiven(env);
   if (ref) return { ref };
+  // A base that cannot be worked out (a broken repository) leaves the baseline's commit, as before.
+  const base = await reportBase({ ws, params, env }).catch(() => null);
+  if (base?.branchPoint && base.ref)
+    return { ref: `${base.name} where this branch left it`, commit: base.ref, branchPoint: true };
   if (baselineCommit) return { ref: `the commit of ${baselineVersion ?? 'the baseline'}`, commit: baselineCommit };
   return null;
 }
@@ -53,7 +76,7 @@ export async function readBaseLabels({
 }: {
   ws: Workspace;
   env: Record<string, string | undefined>;
-  source: { ref: string; commit?: string } | null;
+  source: BaseSource | null;
   objectIds: Set<string>;
   vocabulary: string[];
   log: Logger;

@@ -6,7 +6,7 @@ import type { Workspace } from '../paths.ts';
 import { childSeed } from '../random.ts';
 import { factorValue } from '../registry/card.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
-import { type BaseLabels, baseSource, readBaseLabels } from './base-labels.ts';
+import { type BaseLabels, type BaseSource, readBaseLabels } from './base-labels.ts';
 import { assignFolds, outOfFoldProbabilities, stratifiedSample } from './crossval.ts';
 import { compareLabelSets, type LabelChangeComparison } from './label-change.ts';
 import { embedObjects, type OofFile, oofFile } from './oof.ts';
@@ -25,7 +25,7 @@ export async function crossValidateCollection({
   dataset,
   info,
   tf,
-  baseline,
+  source,
   log,
 }: {
   ws: Workspace;
@@ -34,8 +34,8 @@ export async function crossValidateCollection({
   dataset: Dataset;
   info: ModelInfo;
   tf: Tf;
-  /** The baseline model's version and the commit it was registered on, when there is one. */
-  baseline: { version: string; commit: string | null } | null;
+  /** Where the labels before come from (baseSource; null: no baseline, so no comparison of labels). */
+  source: BaseSource | null;
   log: Logger;
 }): Promise<{
   oof: OofFile;
@@ -49,9 +49,6 @@ export async function crossValidateCollection({
   const labels = dataset.labels;
   const classOf = new Map(labels.map((l, i) => [l, i]));
   const withImage = dataset.objects.filter((o) => o.image !== '' && o.imageMd5 !== '');
-  const source = baseline
-    ? baseSource({ env, baselineCommit: baseline.commit, baselineVersion: baseline.version })
-    : null;
   const base = await readBaseLabels({
     ws,
     env,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { plural } from '../data/ops.ts';
@@ -17,13 +18,14 @@ import { readModelInfo } from '../model/io.ts';
 import { leftOutError, warnLeftOut } from '../model/left-out.ts';
 import { type Classified, classifyObjects } from '../model/predict.ts';
 import { MODEL_PARAM_KEYS } from '../params.ts';
+import { rel } from '../paths.ts';
 import { folderIdentity } from '../registry/identity.ts';
 import { currentInputs } from '../registry/lineage.ts';
 import { findVersion, readRegistry } from '../registry/registry.ts';
 import { resolveModelDir } from '../registry/resolve.ts';
 import { folderMatches } from '../registry/store.ts';
 import { headCommit } from '../registry/tags.ts';
-import { resolveCommit } from '../report/git.ts';
+import { readTextAtCommit, resolveCommit } from '../report/git.ts';
 import { pValue } from '../report/markdown.ts';
 import type { TestPrediction } from '../report/types.ts';
 import { reasonOf, reviewFromOof } from '../review/index.ts';
@@ -158,9 +160,28 @@ export const evaluateStage: Stage = {
     const ref = reportBaseGiven(ctx.env);
     const found = await baselineFingerprint(ctx);
     // The pull request's base holds the labels the cross-validated comparison starts from.
-    return ref
-      ? { ...found, labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) } }
-      : found;
+    if (ref)
+      return {
+        ...found,
+        labelsBase: { ref, commit: await resolveCommit({ dir: ctx.ws.root, ref }).catch(() => null) },
+      };
+    if (found.baseline === null) return found;
+    // Without one, on a branch: the labels where it left collection.branch. Where they are not production's (main
+    // moved on with labels since, or its model was rolled back or failed the gate), their content is fingerprinted:
+    // a branch that takes in main's new labels, or is merged (its run on main compares with production's commit), is
+    // judged again, while a rebase over code alone keeps its minutes of cross-validation. Where they are production's
+    // (the README walkthrough), the baseline's version already fixes them, and a merged branch's evaluation stays
+    // valid on main (its words then say "main where this branch left it": the same labels as production's).
+    const { ws, params, env } = ctx;
+    const source = await baseSource({ ws, params, env, baselineCommit: null, baselineVersion: null });
+    if (!source?.commit || !source.branchPoint) return found;
+    const production = await registeredCommit({ ws, params, version: found.baseline });
+    const labelsAt = (commit: string) =>
+      readTextAtCommit({ dir: ws.root, commit, filepath: rel(ws, ws.labels) }).catch(() => null);
+    const text = await labelsAt(source.commit);
+    if (production && text === (await labelsAt(production))) return found;
+    const labels = text === null ? null : createHash('sha256').update(text).digest('hex');
+    return { ...found, labelsBase: { ref: source.ref, labels } };
   },
   async run({ ws, params, log, clock, env }) {
     const dataset = await readDataset({ ws });
@@ -283,11 +304,17 @@ export const evaluateStage: Stage = {
     // Every labelled object, predicted by a head trained on the other folds (cheap: cached embeddings),
     // and a label change judged on all of them when the base's labels are known.
     const baselineCommit = baseline ? await registeredCommit({ ws, params, version: baseline.version }) : null;
+    // The labels before: the given base, else where this branch left collection.branch, else the baseline's commit.
+    const source = baseline
+      ? await baseSource({ ws, params, env, baselineCommit, baselineVersion: baseline.version })
+      : null;
+    if (source?.branchPoint)
+      log.info(`The labels before this change are those of ${source.ref} (commit ${source.commit!.slice(0, 12)}).`);
     // evaluate.folds: 0 switches it off (very large collections: each fold trains a head).
     if (params.evaluate.folds >= 2)
       log.info(
         `Evaluating: cross-validating on all labelled objects (${params.evaluate.folds} folds, each trains a model` +
-          `${baseline ? `, and the same on the labels of ${baseline.version}` : ''}) …`,
+          `${source ? `, and the same on the labels at ${source.ref} if they differ` : ''}) …`,
       );
     const cv =
       params.evaluate.folds >= 2
@@ -299,7 +326,7 @@ export const evaluateStage: Stage = {
             info: candidateInfo,
             tf: backend.tf,
             log,
-            baseline: baseline ? { version: baseline.version, commit: baselineCommit } : null,
+            source,
           })
         : null;
     const { oof = null, crossValidated = null, outOfCollection = null, leftOut: cvLeftOut = [] } = cv ?? {};
@@ -311,7 +338,7 @@ export const evaluateStage: Stage = {
         ? await readBaseLabels({
             ws,
             env,
-            source: baseSource({ env, baselineCommit, baselineVersion: baseline.version }),
+            source,
             objectIds: new Set(dataset.objects.map((o) => o.id)),
             vocabulary: labels,
             log,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
-import { agreedLabels } from '../dataset/validate.ts';
+import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
@@ -194,10 +194,11 @@ export async function buildReport({
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
       : await readFile(ws.labels, 'utf8').catch(() => null);
-  const headLabels =
+  const headRead =
     headLabelsText === null
-      ? []
+      ? null
       : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
+  const headLabels = headRead?.agreed ?? [];
   // params.yaml at the base: its vocabulary is how the dataset stage read the base's labels.csv there.
   const baseParams = baseCommit
     ? paramsFromText({
@@ -226,14 +227,17 @@ export async function buildReport({
     const baseLabels =
       baseText === null
         ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary }).agreed;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
       const object = objects.get(c.id);
       const p = byId.get(c.id);
+      // Unlabelled at the head because its lines disagree, not because the label was taken out: said so.
+      const lines = c.kind === 'removed' ? headRead?.disagreeing.get(c.id) : undefined;
       return {
         ...c,
+        ...(lines ? { disagreeing: lines.map((l) => ({ line: l.line, label: l.label })) } : {}),
         title: object?.title ?? '',
         split: object?.split ?? null,
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
@@ -385,6 +389,7 @@ export async function buildReport({
         added: changes.filter((c) => c.kind === 'added').length,
         removed: changes.filter((c) => c.kind === 'removed').length,
         skipped: changes.filter((c) => c.skipped).length,
+        disagreeing: changes.filter((c) => c.disagreeing).length,
       },
       ...(datasetStale ? { datasetStale: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
@@ -768,9 +773,23 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** labels.csv's lines as the dataset stage counts them: lines that disagree leave their object unlabelled. */
-function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): LabelLine[] {
+/**
+ * labels.csv's lines as the dataset stage counts them (`agreed`: lines that disagree leave their object unlabelled),
+ * the objects left unlabelled so with their lines (`disagreeing`, by the same rule, agreedLines), and every object
+ * with a line (`named`).
+ */
+function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): {
+  agreed: LabelLine[];
+  disagreeing: Map<string, LabelLine[]>;
+  named: Set<string>;
+} {
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file, blanks });
-  return agreedLabels({ labels, blanks, vocabulary });
+  const disagreeing = new Map<string, LabelLine[]>();
+  for (const [id, { lines, agreed }] of agreedLines({ labels, blanks })) if (!agreed) disagreeing.set(id, lines);
+  return {
+    agreed: agreedLabels({ labels, blanks, vocabulary }),
+    disagreeing,
+    named: new Set(labels.map((l) => l.objectId)),
+  };
 }

@@ -242,10 +242,17 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
     : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
+  // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
+  const disagreeing = changes.filter((c) => c.disagreeing).length;
+  const removed = counts.removed - disagreeing;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
-    counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
+    removed > 0 ? `${removed} ${plural(removed, 'label')} removed` : '',
+    disagreeing > 0
+      ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
+        `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`
+      : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
   const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
@@ -337,6 +344,9 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
 
 function objectCell(c: LabelChange): string {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  // Lines that disagree: the head's lines, where the fix is.
+  if (c.disagreeing && c.disagreeing.length > 0)
+    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
   // A removed label's line is in the base's labels.csv; at the head that line may hold another object.
   return `${id} (${c.kind === 'removed' ? 'was ' : ''}line ${c.line})`;
 }
@@ -357,7 +367,21 @@ export function vocabularyWords(vocabulary: string[]): string {
   return `the ${vocabulary.length.toLocaleString('en')} labels in collection.vocabulary in params.yaml`;
 }
 
+/**
+ * An object on lines of labels.csv that disagree, as the dataset stage's warning says it: which lines, and that
+ * none counts until one is left. Plain text, escaped.
+ */
+function disagreeingWords(lines: { line: number; label: string }[]): string {
+  const said = (l: { line: number; label: string }) =>
+    l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
+  const how = lines.some((l) => !l.label) ? 'that disagree' : 'with different labels';
+  const rule = lines.length === 2 ? 'neither is used until one line is removed' : 'none is used until only one is left';
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
+}
+
 function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
+  // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
+  if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {

@@ -64,6 +64,12 @@ export interface LabelChange {
   photoUnusable?: string;
   /** The catalogue is published but has no thumbnail for this object yet (new in the pull request). */
   notInCatalogue?: boolean;
+  /**
+   * A 'removed' change whose object is still in the head's labels.csv, on lines that disagree (another label, or a
+   * label cell left empty: `label` ''): the dataset stage leaves it unlabelled until only one line is left
+   * (dataset/validate.ts agreedLines). Its lines at the head, in order. (Absent otherwise, and in older reports.)
+   */
+  disagreeing?: { line: number; label: string }[];
 }
 
 /** An object whose photograph the dataset stage could not use (dataset.json's issues): no picture, out of training. */
@@ -200,8 +206,11 @@ export interface ReportJson {
     noBaseCode?: NoBaseCode | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
-    /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */
-    counts: { changed: number; added: number; removed: number; skipped?: number };
+    /**
+     * `skipped`: changed or added lines the dataset stage did not use; `disagreeing`: of the `removed`, those whose
+     * object is on lines that disagree (absent in older reports).
+     */
+    counts: { changed: number; added: number; removed: number; skipped?: number; disagreeing?: number };
     /**
      * True when labels.csv changed since the dataset stage last read it (lock.json), so `skipped` lines may only be new
      * to it. Absent otherwise, and when the lock does not say what it read.

@@ -19,12 +19,13 @@ import { readRegistry } from '../registry/registry.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { catalogueAddresses } from './addresses.ts';
+import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
-import { unusablePhotos, unusablePhotosSection } from './photos.ts';
+import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
@@ -209,13 +210,14 @@ export async function buildReport({
   // Objects whose photograph cannot be used, those this pull request broke marked (the base's data.dvc listing).
   const baseMaxPixels = (baseParams as { dataset?: { image?: { max_pixels?: unknown } } } | null)?.dataset?.image
     ?.max_pixels;
+  // The base's data folder (data.dvc there and the local DVC cache), read once for the sections that compare with it.
+  const baseFolder = baseCommit ? baseData({ ws, commit: baseCommit, log }) : null;
   const photos = await unusablePhotos({
     ws,
     dataset,
-    baseCommit,
+    base: baseFolder,
     maxPixels: params.dataset.image.max_pixels,
     ...(typeof baseMaxPixels === 'number' ? { baseMaxPixels } : {}),
-    log,
   });
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
@@ -244,7 +246,7 @@ export async function buildReport({
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         // No usable photograph: no model learned from or was tested on the label, whatever the split says.
         ...(object && c.after !== null && !object.image
-          ? { photoUnusable: photoReasonOf.get(c.id) ?? 'the object has no photograph yet' }
+          ? { photoUnusable: photoReasonOf.get(c.id) ?? NO_PHOTO_NAMED }
           : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,

@@ -18,6 +18,7 @@ import {
   table,
   text,
 } from './markdown.ts';
+import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection } from './publication.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
@@ -255,7 +256,13 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
       : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
-  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
+  if (unphotographed > 0)
+    summary.push(
+      `${unphotographed} of these ${unphotographed === 1 ? 'labels is on an object' : 'labels are on objects'} not ` +
+        `photographed yet, so no model learned from ${unphotographed === 1 ? 'it' : 'them'}`,
+    );
   if (noPhoto > 0)
     summary.push(
       `${noPhoto} of these ${noPhoto === 1 ? 'labels is on an object whose photograph' : 'labels are on objects whose photographs'} ` +
@@ -396,6 +403,9 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
   // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.
   if (c.photoUnusable && c.after !== null) {
     const added = c.kind === 'added' ? 'newly labelled, but ' : '';
+    // Not photographed yet: normal for a new object, and nothing to repair.
+    if (c.photoUnusable === NO_PHOTO_NAMED)
+      return `${added}no model can learn from this label until the object is photographed: ${NO_PHOTO_NAMED}`;
     return `${added}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.

@@ -27,6 +27,7 @@ import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
 import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
+import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
@@ -219,6 +220,10 @@ export async function buildReport({
     maxPixels: params.dataset.image.max_pixels,
     ...(typeof baseMaxPixels === 'number' ? { baseMaxPixels } : {}),
   });
+  // Rows taken out of data/objects.csv: their pages leave the catalogue, and git's diff does not show it.
+  const objectsRemoved = baseFolder
+    ? await removedObjects({ ws, base: baseFolder, labelled: headRead?.named ?? new Set(), log })
+    : null;
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
   if (baseCommit) {
@@ -377,6 +382,7 @@ export async function buildReport({
     ...(codeChanged.length > 0 ? { codeChanged } : {}),
     ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
+    ...(objectsRemoved ? { objectsRemoved } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -444,6 +450,8 @@ export async function buildReport({
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
   const photosSection = unusablePhotosSection(photos);
   if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
+  const removedSection = removedObjectsSection(objectsRemoved);
+  if (removedSection) sections.afterIntro = [removedSection, ...(sections.afterIntro ?? [])];
   if (codeChanged.length > 0)
     sections.afterIntro = [
       `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +

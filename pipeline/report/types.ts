@@ -91,6 +91,15 @@ export interface UnusablePhoto {
   newInChange: boolean | null;
 }
 
+/** An object the base's data/objects.csv has and the head's not: its page leaves the catalogue on merge. */
+export interface RemovedObject {
+  id: string;
+  /** Its title at the base. */
+  title: string;
+  /** labels.csv at the head still has a line for it (which names no object now). */
+  labelled: boolean;
+}
+
 /** A params value that differs between base and head, like `dvc params diff`. */
 export interface ParamChange {
   key: string;
@@ -171,6 +180,12 @@ export interface ReportJson {
    * `newInChange` is true or false. Absent without a dataset.json and in reports from before it existed.
    */
   unusablePhotos?: { objects: UnusablePhoto[]; comparedWithBase: boolean };
+  /**
+   * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
+   * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local
+   * DVC cache, and in reports from before it existed.
+   */
+  objectsRemoved?: { objects: RemovedObject[] };
   /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
   codeChanged?: string[];
   /**

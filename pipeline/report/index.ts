@@ -785,8 +785,9 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * labels.csv's lines as the dataset stage counts them (`agreed`: lines that disagree leave their object unlabelled),
- * the objects left unlabelled so with their lines (`disagreeing`, by the same rule, agreedLines), and every object
- * with a line (`named`).
+ * the objects whose lines disagree with those lines (`disagreeing`, by the same rule, agreedLines; read only for the
+ * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), and
+ * every object with a line (`named`).
  */
 function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): {
   agreed: LabelLine[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { unusablePhotosSection } from '../../pipeline/report/photos.ts';
+import { removedObjectsSection } from '../../pipeline/report/removed-objects.ts';
 import { headline, renderMarkdown } from '../../pipeline/report/render.ts';
 import type { ReportJson } from '../../pipeline/report/types.ts';
 import type { Metrics } from '../../pipeline/types.ts';
@@ -118,6 +119,11 @@ const reportSchema = z.object({
           pageUrl: str.nullable(),
           // Its photograph cannot be used, so no model learnt the label: why, in plain words.
           photoUnusable: str.optional(),
+          // Unlabelled because its lines of labels.csv disagree: those lines ('' for a label cell left empty).
+          disagreeing: z
+            .array(z.object({ line: z.number().int().min(0), label: str }))
+            .max(1000)
+            .optional(),
         }),
       )
       .max(100_000),
@@ -126,6 +132,7 @@ const reportSchema = z.object({
       added: z.number().int().min(0),
       removed: z.number().int().min(0),
       skipped: z.number().int().min(0).optional(),
+      disagreeing: z.number().int().min(0).optional(),
     }),
     vocabulary: z.array(str).max(1000).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.
@@ -148,6 +155,12 @@ const reportSchema = z.object({
         )
         .max(100_000),
       comparedWithBase: z.boolean(),
+    })
+    .optional(),
+  // Objects whose rows the change removes from data/objects.csv: their pages leave the catalogue.
+  objectsRemoved: z
+    .object({
+      objects: z.array(z.object({ id: str, title: str, labelled: z.boolean() })).max(100_000),
     })
     .optional(),
   // Publication per label against production: the comment says it from these numbers, never from `words`.
@@ -303,8 +316,14 @@ function rebuild({
     drift: null,
     collectionName: report.collectionName ?? 'the collection',
     maxLabelChanges,
-    // Photographs the change made unusable, as the trusted run lists them (values escaped by the section).
-    sections: { afterIntro: [unusablePhotosSection(trusted.unusablePhotos ?? null)].filter(Boolean) },
+    // Objects leaving the catalogue and photographs the change made unusable, as the trusted run lists them (values
+    // escaped by the sections).
+    sections: {
+      afterIntro: [
+        removedObjectsSection(trusted.objectsRemoved ?? null),
+        unusablePhotosSection(trusted.unusablePhotos ?? null),
+      ].filter(Boolean),
+    },
   });
   return { markdown, report: trusted, reason: '' };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
-import { agreedLabels } from '../dataset/validate.ts';
+import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
@@ -19,13 +19,15 @@ import { readRegistry } from '../registry/registry.ts';
 import { hashJson, hashPath } from '../stages/graph.ts';
 import type { Dataset, DatasetObject, LabelLine, Metrics, ModelInfo, Prediction } from '../types.ts';
 import { catalogueAddresses } from './addresses.ts';
+import { baseData } from './base-data.ts';
 import { checkCatalogue } from './catalogue.ts';
 import { diffLabels, diffParams } from './compare.ts';
 import { changedFiles, fetchBase, lastCommitTouching, readTextAtCommit, resolveCommit } from './git.ts';
 import { COMMENT_ROOM, code, fitMarkdown, text } from './markdown.ts';
 import { reportSections } from './mislabelled.ts';
-import { unusablePhotos, unusablePhotosSection } from './photos.ts';
+import { NO_PHOTO_NAMED, unusablePhotos, unusablePhotosSection } from './photos.ts';
 import { publicationChanges } from './publication.ts';
+import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
 
@@ -194,10 +196,11 @@ export async function buildReport({
     head && headCommit
       ? await readTextAtCommit({ dir: ws.root, commit: headCommit, filepath: labelsFile })
       : await readFile(ws.labels, 'utf8').catch(() => null);
-  const headLabels =
+  const headRead =
     headLabelsText === null
-      ? []
+      ? null
       : readAgreed({ text: headLabelsText, file: labelsFile, vocabulary: params.collection.vocabulary });
+  const headLabels = headRead?.agreed ?? [];
   // params.yaml at the base: its vocabulary is how the dataset stage read the base's labels.csv there.
   const baseParams = baseCommit
     ? paramsFromText({
@@ -208,14 +211,19 @@ export async function buildReport({
   // Objects whose photograph cannot be used, those this pull request broke marked (the base's data.dvc listing).
   const baseMaxPixels = (baseParams as { dataset?: { image?: { max_pixels?: unknown } } } | null)?.dataset?.image
     ?.max_pixels;
+  // The base's data folder (data.dvc there and the local DVC cache), read once for the sections that compare with it.
+  const baseFolder = baseCommit ? baseData({ ws, commit: baseCommit, log }) : null;
   const photos = await unusablePhotos({
     ws,
     dataset,
-    baseCommit,
+    base: baseFolder,
     maxPixels: params.dataset.image.max_pixels,
     ...(typeof baseMaxPixels === 'number' ? { baseMaxPixels } : {}),
-    log,
   });
+  // Rows taken out of data/objects.csv: their pages leave the catalogue, and git's diff does not show it.
+  const objectsRemoved = baseFolder
+    ? await removedObjects({ ws, base: baseFolder, labelled: headRead?.named ?? new Set(), log })
+    : null;
   const photoReasonOf = new Map((photos?.objects ?? []).map((o) => [o.id, o.reason]));
   let changes: LabelChange[] = [];
   if (baseCommit) {
@@ -226,21 +234,24 @@ export async function buildReport({
     const baseLabels =
       baseText === null
         ? []
-        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary });
+        : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary }).agreed;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
     changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
       const object = objects.get(c.id);
       const p = byId.get(c.id);
+      // Unlabelled at the head because its lines disagree, not because the label was taken out: said so.
+      const lines = c.kind === 'removed' ? headRead?.disagreeing.get(c.id) : undefined;
       return {
         ...c,
+        ...(lines ? { disagreeing: lines.map((l) => ({ line: l.line, label: l.label })) } : {}),
         title: object?.title ?? '',
         split: object?.split ?? null,
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
         ...(object && c.after !== null && object.label !== c.after ? { skipped: true } : {}),
         // No usable photograph: no model learned from or was tested on the label, whatever the split says.
         ...(object && c.after !== null && !object.image
-          ? { photoUnusable: photoReasonOf.get(c.id) ?? 'the object has no photograph yet' }
+          ? { photoUnusable: photoReasonOf.get(c.id) ?? NO_PHOTO_NAMED }
           : {}),
         candidate: p ? { label: p.candidate.label, confidence: p.candidate.confidence } : null,
         baseline: p?.baseline ? { label: p.baseline.label, confidence: p.baseline.confidence } : null,
@@ -371,6 +382,7 @@ export async function buildReport({
     ...(codeChanged.length > 0 ? { codeChanged } : {}),
     ...(publication ? { publication } : {}),
     ...(photos ? { unusablePhotos: photos } : {}),
+    ...(objectsRemoved ? { objectsRemoved } : {}),
     comparison,
     labels: {
       baseCommit,
@@ -385,6 +397,7 @@ export async function buildReport({
         added: changes.filter((c) => c.kind === 'added').length,
         removed: changes.filter((c) => c.kind === 'removed').length,
         skipped: changes.filter((c) => c.skipped).length,
+        disagreeing: changes.filter((c) => c.disagreeing).length,
       },
       ...(datasetStale ? { datasetStale: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
@@ -437,6 +450,8 @@ export async function buildReport({
   // Photographs that cannot be used come first: merging trains without them and publishes their pages without one.
   const photosSection = unusablePhotosSection(photos);
   if (photosSection) sections.afterIntro = [photosSection, ...(sections.afterIntro ?? [])];
+  const removedSection = removedObjectsSection(objectsRemoved);
+  if (removedSection) sections.afterIntro = [removedSection, ...(sections.afterIntro ?? [])];
   if (codeChanged.length > 0)
     sections.afterIntro = [
       `⚠️ **This pull request also changes the code that judges it:** ${codeChanged.map((f) => code(f)).join(', ')}` +
@@ -768,9 +783,24 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** labels.csv's lines as the dataset stage counts them: lines that disagree leave their object unlabelled. */
-function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): LabelLine[] {
+/**
+ * labels.csv's lines as the dataset stage counts them (`agreed`: lines that disagree leave their object unlabelled),
+ * the objects whose lines disagree with those lines (`disagreeing`, by the same rule, agreedLines; read only for the
+ * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), and
+ * every object with a line (`named`).
+ */
+function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): {
+  agreed: LabelLine[];
+  disagreeing: Map<string, LabelLine[]>;
+  named: Set<string>;
+} {
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file, blanks });
-  return agreedLabels({ labels, blanks, vocabulary });
+  const disagreeing = new Map<string, LabelLine[]>();
+  for (const [id, { lines, agreed }] of agreedLines({ labels, blanks })) if (!agreed) disagreeing.set(id, lines);
+  return {
+    agreed: agreedLabels({ labels, blanks, vocabulary }),
+    disagreeing,
+    named: new Set(labels.map((l) => l.objectId)),
+  };
 }

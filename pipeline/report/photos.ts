@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { namedImages } from '../catalogue/photo-problems.ts';
-import { readCachedManifest } from '../data/cache.ts';
-import { readDvcConfig } from '../data/config.ts';
-import { parseDvcFile } from '../data/dvcfile.ts';
-import { isPictureProblem } from '../dataset/picture-problems.ts';
-import { messageOf } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { isPhotoProblem, namedImages } from '../catalogue/photo-problems.ts';
 import type { Workspace } from '../paths.ts';
 import type { Dataset } from '../types.ts';
-import { readTextAtCommit } from './git.ts';
+import type { BaseData } from './base-data.ts';
 import { code, shorten, text } from './markdown.ts';
 import type { UnusablePhoto } from './types.ts';
 
@@ -20,6 +14,12 @@ import type { UnusablePhoto } from './types.ts';
  * without a picture (dataset.json's issues), but the comment only counted them in the collapsed stage table, and after
  * the merge their catalogue pages said "No photograph yet". The report names them near the top, with what to do.
  */
+
+/**
+ * A label change's `photoUnusable` when its object has no photograph named at all: not photographed yet, which is
+ * normal, so the object is not among the photographs that cannot be used.
+ */
+export const NO_PHOTO_NAMED = 'no photograph is named for it in data/objects.csv';
 
 /** Objects named in the comment; the rest are counted (report.json has them all). */
 export const SHOWN_PHOTOS = 20;
@@ -55,30 +55,6 @@ async function imageFiles({ ws }: { ws: Workspace }): Promise<Map<string, string
   return new Map([...named].map(([id, image]) => [id, path.posix.normalize(image.split('\\').join('/'))]));
 }
 
-/** data.dvc's folder listing (path under data/ → md5) at `commit`, or null when it or the cache lacks it. */
-async function listingAt({
-  ws,
-  commit,
-  log,
-}: {
-  ws: Workspace;
-  commit: string;
-  log: Logger;
-}): Promise<{ md5: string; files: Map<string, string> | null } | null> {
-  try {
-    const dvcText = await readTextAtCommit({ dir: ws.root, commit, filepath: 'data.dvc' });
-    if (dvcText === null) return null;
-    const out = parseDvcFile({ text: dvcText, file: 'data.dvc' }).outs[0];
-    if (!out?.md5?.endsWith('.dir')) return null;
-    const { cacheDir } = await readDvcConfig({ root: ws.root });
-    const manifest = await readCachedManifest({ cacheDir, md5: out.md5, target: 'data' });
-    return { md5: out.md5, files: manifest ? new Map(manifest.map((e) => [e.relpath, e.md5])) : null };
-  } catch (error) {
-    log.debug(`The base's data.dvc could not be read: ${messageOf(error)}`);
-    return null;
-  }
-}
-
 async function md5OfFile(file: string): Promise<string | null> {
   try {
     return createHash('md5')
@@ -91,30 +67,30 @@ async function md5OfFile(file: string): Promise<string | null> {
 
 /**
  * The objects whose photograph the dataset stage could not use (dataset.json's issues), each with its file and reason.
- * With a base commit whose data.dvc listing the local DVC cache holds, each says whether this pull request made it
- * unusable: its file is new or changed since the base, or the pixel limit was lowered. An object with no photograph
- * named at all ("no photograph yet") is not listed: nothing is broken. Null when there is no dataset.json.
+ * With the base's data (its data.dvc listing in the local DVC cache), each says whether this pull request made it
+ * unusable: the object is new, its file is new or changed since the base, or the pixel limit was lowered. An object
+ * with no photograph named at all ("no photograph yet", isPhotoProblem) is not listed: nothing is broken, and a museum
+ * adds objects before photographing them. Null when there is no dataset.json.
  */
 export async function unusablePhotos({
   ws,
   dataset,
-  baseCommit,
+  base,
   maxPixels,
   baseMaxPixels,
-  log,
 }: {
   ws: Workspace;
   dataset: Pick<Dataset, 'objects' | 'issues'> | null;
-  baseCommit: string | null;
+  /** The base's data (null: no base to compare with). */
+  base: BaseData | null;
   maxPixels: number;
   /** dataset.image.max_pixels at the base (undefined: unknown). */
   baseMaxPixels?: number;
-  log: Logger;
 }): Promise<{ objects: UnusablePhoto[]; comparedWithBase: boolean } | null> {
   if (!dataset) return null;
   const titleOf = new Map(dataset.objects.map((o) => [o.id, o.title]));
   const labelOf = new Map(dataset.objects.map((o) => [o.id, o.label]));
-  const problems = dataset.issues.filter((i) => i.object && isPictureProblem(i));
+  const problems = dataset.issues.filter(isPhotoProblem);
   if (problems.length === 0) return { objects: [], comparedWithBase: false };
   // objects.csv is read only when some photograph has a problem: it names the file of each.
   const files = await imageFiles({ ws });
@@ -122,10 +98,9 @@ export async function unusablePhotos({
   const found: Omit<UnusablePhoto, 'newInChange'>[] = [];
   for (const issue of problems) {
     if (!issue.object || seen.has(issue.object)) continue;
-    const file =
-      files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(issue.message)?.[0]?.slice(5) ?? null;
-    // No file named: an object not photographed yet, not a damaged photograph.
-    if (issue.code === 'OBJECT_NO_IMAGE' && !file) continue;
+    // After the place the message starts with ("data/objects.csv:12: "), which is not the photograph's file.
+    const said = issue.message.replace(/^[^\n]*?:\d+: /, '');
+    const file = files.get(issue.object) ?? /\bdata\/[^\s"():]+\.[A-Za-z0-9]+/.exec(said)?.[0]?.slice(5) ?? null;
     seen.add(issue.object);
     found.push({
       id: issue.object,
@@ -137,17 +112,22 @@ export async function unusablePhotos({
     });
   }
   if (found.length === 0) return { objects: [], comparedWithBase: false };
-  const base = baseCommit ? await listingAt({ ws, commit: baseCommit, log }) : null;
+  const listing = base ? await base.listing() : null;
   // The same data.dvc at both ends: the pull request changed no photograph. Else the base's listing says which did.
-  const sameData = !!base && (await workTreeDvcMd5({ ws })) === base.md5;
-  const comparedWithBase = !!base && (sameData || base.files !== null);
+  const sameData = !!base && (await base.sameAsWorkTree());
+  const comparedWithBase = !!listing && (sameData || listing.files !== null);
+  // An object the base did not have is new, whatever its file (the same data.dvc: the same objects).
+  const baseIds = comparedWithBase && !sameData ? await base!.objects() : null;
+  const known = baseIds && new Set(baseIds.map((o) => o.id));
   const limitLowered = baseMaxPixels !== undefined && baseMaxPixels > maxPixels;
   const objects = await Promise.all(
     found.map(async (o): Promise<UnusablePhoto> => {
       if (!comparedWithBase) return { ...o, newInChange: null };
       if (o.code === 'IMAGE_TOO_LARGE' && limitLowered) return { ...o, newInChange: true };
-      if (sameData || !o.file) return { ...o, newInChange: false };
-      const before = base!.files!.get(o.file.slice('data/'.length));
+      if (sameData) return { ...o, newInChange: false };
+      if (known && !known.has(o.id)) return { ...o, newInChange: true };
+      if (!o.file) return { ...o, newInChange: false };
+      const before = listing!.files!.get(o.file.slice('data/'.length));
       const now = await md5OfFile(path.join(ws.data, o.file.slice('data/'.length)));
       // Missing at both ends is not new; a file added, replaced or taken away since the base is.
       return { ...o, newInChange: before !== (now ?? undefined) };
@@ -156,16 +136,6 @@ export async function unusablePhotos({
   // Those this pull request broke first, then the ones broken before it.
   objects.sort((a, b) => Number(b.newInChange === true) - Number(a.newInChange === true));
   return { objects, comparedWithBase };
-}
-
-/** The md5 the work tree's data.dvc records, or null. */
-async function workTreeDvcMd5({ ws }: { ws: Workspace }): Promise<string | null> {
-  try {
-    const dvcText = await readFile(path.join(ws.root, 'data.dvc'), 'utf8');
-    return parseDvcFile({ text: dvcText, file: 'data.dvc' }).outs[0]?.md5 ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** "DM-0001 (Coin number 1)": the id, and the title when there is one. */

@@ -18,6 +18,7 @@ import {
   table,
   text,
 } from './markdown.ts';
+import { NO_PHOTO_NAMED } from './photos.ts';
 import { publicationSection } from './publication.ts';
 import type { LabelChange, ReportJson } from './types.ts';
 
@@ -242,13 +243,26 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
     ? `Compared with ${code(named.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).\n\n`
     : '';
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
+  // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
+  const disagreeing = changes.filter((c) => c.disagreeing).length;
+  const removed = counts.removed - disagreeing;
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
     counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
-    counts.removed ? `${counts.removed} ${plural(counts.removed, 'label')} removed` : '',
+    removed > 0 ? `${removed} ${plural(removed, 'label')} removed` : '',
+    disagreeing > 0
+      ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
+        `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`
+      : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
-  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
+  if (unphotographed > 0)
+    summary.push(
+      `${unphotographed} of these ${unphotographed === 1 ? 'labels is on an object' : 'labels are on objects'} not ` +
+        `photographed yet, so no model learned from ${unphotographed === 1 ? 'it' : 'them'}`,
+    );
   if (noPhoto > 0)
     summary.push(
       `${noPhoto} of these ${noPhoto === 1 ? 'labels is on an object whose photograph' : 'labels are on objects whose photographs'} ` +
@@ -337,6 +351,9 @@ function catalogueNote(catalogue: ReportJson['catalogue'], shown: LabelChange[])
 
 function objectCell(c: LabelChange): string {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  // Lines that disagree: the head's lines, where the fix is.
+  if (c.disagreeing && c.disagreeing.length > 0)
+    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
   // A removed label's line is in the base's labels.csv; at the head that line may hold another object.
   return `${id} (${c.kind === 'removed' ? 'was ' : ''}line ${c.line})`;
 }
@@ -357,7 +374,21 @@ export function vocabularyWords(vocabulary: string[]): string {
   return `the ${vocabulary.length.toLocaleString('en')} labels in collection.vocabulary in params.yaml`;
 }
 
+/**
+ * An object on lines of labels.csv that disagree, as the dataset stage's warning says it: which lines, and that
+ * none counts until one is left. Plain text, escaped.
+ */
+function disagreeingWords(lines: { line: number; label: string }[]): string {
+  const said = (l: { line: number; label: string }) =>
+    l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
+  const how = lines.some((l) => !l.label) ? 'that disagree' : 'with different labels';
+  const rule = lines.length === 2 ? 'neither is used until one line is removed' : 'none is used until only one is left';
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
+}
+
 function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
+  // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
+  if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {
@@ -372,6 +403,9 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
   // Tester #2: in the training split but without a usable photograph, the label taught the model nothing.
   if (c.photoUnusable && c.after !== null) {
     const added = c.kind === 'added' ? 'newly labelled, but ' : '';
+    // Not photographed yet: normal for a new object, and nothing to repair.
+    if (c.photoUnusable === NO_PHOTO_NAMED)
+      return `${added}no model can learn from this label until the object is photographed: ${NO_PHOTO_NAMED}`;
     return `${added}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   // The model that learned this label mostly repeats it; one trained without the object can say otherwise.

@@ -64,6 +64,12 @@ export interface LabelChange {
   photoUnusable?: string;
   /** The catalogue is published but has no thumbnail for this object yet (new in the pull request). */
   notInCatalogue?: boolean;
+  /**
+   * A 'removed' change whose object is still in the head's labels.csv, on lines that disagree (another label, or a
+   * label cell left empty: `label` ''): the dataset stage leaves it unlabelled until only one line is left
+   * (dataset/validate.ts agreedLines). Its lines at the head, in order. (Absent otherwise, and in older reports.)
+   */
+  disagreeing?: { line: number; label: string }[];
 }
 
 /** An object whose photograph the dataset stage could not use (dataset.json's issues): no picture, out of training. */
@@ -83,6 +89,15 @@ export interface UnusablePhoto {
    * lowered); false when it already was at the base; null when the base's photographs could not be compared.
    */
   newInChange: boolean | null;
+}
+
+/** An object the base's data/objects.csv has and the head's not: its page leaves the catalogue on merge. */
+export interface RemovedObject {
+  id: string;
+  /** Its title at the base. */
+  title: string;
+  /** labels.csv at the head still has a line for it (which names no object now). */
+  labelled: boolean;
 }
 
 /** A params value that differs between base and head, like `dvc params diff`. */
@@ -165,6 +180,12 @@ export interface ReportJson {
    * `newInChange` is true or false. Absent without a dataset.json and in reports from before it existed.
    */
   unusablePhotos?: { objects: UnusablePhoto[]; comparedWithBase: boolean };
+  /**
+   * Objects whose rows this pull request removes from data/objects.csv (their pages leave the catalogue), in the base's
+   * order; empty when none. Absent without a base, when the base's data/objects.csv is neither in git nor in the local
+   * DVC cache, and in reports from before it existed.
+   */
+  objectsRemoved?: { objects: RemovedObject[] };
   /** Files under .github/, actions/ and pipeline/ that differ from the base (the code that judges). Absent: none. */
   codeChanged?: string[];
   /**
@@ -200,8 +221,11 @@ export interface ReportJson {
     noBaseCode?: NoBaseCode | null;
     /** All changes; the comment lists at most `report.max_label_changes`. */
     changes: LabelChange[];
-    /** `skipped`: changed or added lines the dataset stage did not use (absent in older reports). */
-    counts: { changed: number; added: number; removed: number; skipped?: number };
+    /**
+     * `skipped`: changed or added lines the dataset stage did not use; `disagreeing`: of the `removed`, those whose
+     * object is on lines that disagree (absent in older reports).
+     */
+    counts: { changed: number; added: number; removed: number; skipped?: number; disagreeing?: number };
     /**
      * True when labels.csv changed since the dataset stage last read it (lock.json), so `skipped` lines may only be new
      * to it. Absent otherwise, and when the lock does not say what it read.

@@ -41,3 +41,61 @@ describe('label changes when an object is on two lines', () => {
     expect(json.labels.changes).toEqual([]);
   });
 });
+
+describe('an object on two lines with different labels, in the comment', () => {
+  /*
+   * Outside tester: appending `DM-0005,coin` while another line still said `DM-0005,textile` was listed as
+   * "label removed: no longer used for training", while the run log said rightly that the object is on two lines
+   * with different labels. The comment now says what the log says.
+   */
+  it('is said to be on two lines with different labels, neither used until one is removed', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    const other = objects.find((o) => o.label !== first!.label)!.label;
+    await appendFile(ws.labels, `${first!.id},${other}\n`);
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const change = json.labels.changes.find((c) => c.id === first!.id)!;
+    const last = objects.length + 2;
+    expect(change).toMatchObject({ kind: 'removed', before: first!.label, after: null });
+    expect(change.disagreeing).toEqual([
+      { line: 2, label: first!.label },
+      { line: last, label: other },
+    ]);
+    expect(json.labels.counts).toMatchObject({ removed: 1, disagreeing: 1 });
+    const row = markdown.split('\n').find((l) => l.startsWith(`| ${first!.id}`))!;
+    expect(row).not.toContain('label removed');
+    expect(row).toContain(`${first!.id} (lines 2 and ${last})`);
+    expect(row).toContain(
+      `on 2 lines with different labels (line 2 "${first!.label}" and line ${last} "${other}"): ` +
+        'neither is used until one line is removed',
+    );
+    expect(markdown).not.toContain('1 label removed');
+    expect(markdown).toContain('1 object is on lines with different labels');
+  });
+
+  it('with a label cell left empty: the lines disagree, and the empty cell is said as such', async () => {
+    const { ws } = await makeRepo({ objects, base: labels, head: labels });
+    await appendFile(ws.labels, `${first!.id},\n`);
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    const last = objects.length + 2;
+    expect(json.labels.changes[0]!.disagreeing).toEqual([
+      { line: 2, label: first!.label },
+      { line: last, label: '' },
+    ]);
+    const row = markdown.split('\n').find((l) => l.startsWith(`| ${first!.id}`))!;
+    expect(row).toContain(
+      `on 2 lines that disagree (line 2 "${first!.label}" and line ${last} with the label cell empty): ` +
+        'neither is used until one line is removed',
+    );
+  });
+
+  it('a label removed for good is still said to be removed', async () => {
+    const { id, label } = first!;
+    const { [id]: _, ...rest } = labels;
+    const { ws } = await makeRepo({ objects, base: labels, head: rest });
+    const { markdown, json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes[0]).toMatchObject({ id, kind: 'removed', before: label });
+    expect(json.labels.changes[0]!.disagreeing).toBeUndefined();
+    expect(markdown).toContain('1 label removed');
+    expect(markdown).toContain('label removed: no longer used for training');
+  });
+});

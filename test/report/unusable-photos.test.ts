@@ -3,7 +3,7 @@ import { readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeLabels } from '../../pipeline/collection/index.ts';
+import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData, initData } from '../../pipeline/data/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
@@ -42,7 +42,16 @@ const objects: CollectionObject[] = specs.map((s) =>
 const baseLabels = specs.filter((s) => s.id !== 'DM-0011').map((s) => ({ objectId: s.id, label: s.label }));
 const headLabels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 
-async function collection({ damage = true }: { damage?: boolean } = {}) {
+async function collection({
+  damage = true,
+  added = [],
+  addedLabels = [],
+}: {
+  damage?: boolean;
+  /** Objects the pull request adds to data/objects.csv (their photographs are not written). */
+  added?: CollectionObject[];
+  addedLabels?: { objectId: string; label: string }[];
+} = {}) {
   const images: Record<string, Buffer> = {};
   for (const [i, o] of objects.entries())
     images[o.image] = await solidImage({ colour: colourFor(i), format: o.image.endsWith('.jpg') ? 'jpeg' : 'png' });
@@ -69,13 +78,14 @@ async function collection({ damage = true }: { damage?: boolean } = {}) {
     await truncate(path.join(ws.images, 'DM-0007.png'), 0);
     await writeFile(path.join(ws.images, 'DM-0011.png'), pixelBombPng({ width: 200, height: 200 }));
   }
-  await writeLabels({ file: ws.labels, labels: headLabels });
+  if (added.length > 0) await writeObjects({ file: ws.objects, objects: [...objects, ...added] });
+  await writeLabels({ file: ws.labels, labels: [...headLabels, ...addedLabels] });
   await addData({ root: dir, log: silentLogger });
   await commitAll('New photographs', 1);
   const params = validateParams({
     raw: { collection: { vocabulary: VOCABULARY }, dataset: { image: { max_pixels: 5000 } } },
   });
-  const head = Object.fromEntries(headLabels.map((l) => [l.objectId, l.label]));
+  const head = Object.fromEntries([...headLabels, ...addedLabels].map((l) => [l.objectId, l.label]));
   await writeStageOutputs({ ws, objects: specs, head, params });
   // The dataset stage's own dataset.json, over the fixture's.
   await buildDataset({ ws, params, log: silentLogger, jobs: 2 });
@@ -181,6 +191,62 @@ describe('photographs a pull request makes unusable', () => {
     );
     expect(markdown).not.toContain('new in this pull request');
     // Broken before it: the first line is not about them.
+    expect(markdown.split('\n')[0]).toBe(
+      '✅ **Better: this change makes the model better.** The promotion gate passes.',
+    );
+  });
+
+  /*
+   * Outside tester: a pull request adding an object with an empty image cell (and a label) and one whose image file
+   * does not exist said "1 because of this pull request, 1 already before it": the object without a label line was not
+   * marked new, though it is new, and the one with no photograph named was said to miss its file. An object added
+   * before it is photographed is normal: it is not listed, and raises no ⚠️.
+   */
+  it('of objects new in this pull request are new; an object with no photograph named is not listed', async () => {
+    const { ws, params, baseCommit } = await collection({
+      damage: false,
+      added: [object('DM-0013', '', { title: 'Unphotographed bowl' }), object('DM-0014', 'images/DM-0014.jpg')],
+      addedLabels: [{ objectId: 'DM-0013', label: 'vessel' }],
+    });
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    expect(json.unusablePhotos?.comparedWithBase).toBe(true);
+    expect(json.unusablePhotos?.objects.map((o) => [o.id, o.file, o.newInChange])).toEqual([
+      ['DM-0014', 'data/images/DM-0014.jpg', true],
+      ['DM-0010', 'data/images/DM-0010.png', false],
+    ]);
+    const section = markdown.slice(markdown.indexOf('### Photographs that cannot be used'));
+    expect(section).toContain(
+      "⚠️ **2 objects' photographs cannot be used: 1 because of this pull request, 1 already before it.**",
+    );
+    expect(section.split('\n').find((l) => l.startsWith('- DM-0014'))).toContain('**new in this pull request**');
+    expect(markdown).not.toContain('- DM-0013');
+    expect(markdown).not.toContain('`data/objects.csv`');
+    // Its label waits for a photograph: said so in its row, in plain words.
+    const row = markdown.split('\n').find((l) => l.includes('DM-0013 (line'))!;
+    expect(row).toContain('no photograph is named for it in data/objects.csv');
+    expect(row).not.toContain('cannot be used');
+  });
+
+  it('an object added without a photograph named raises no warning', async () => {
+    const { ws, params, baseCommit } = await collection({
+      damage: false,
+      added: [object('DM-0013', '', { title: 'Unphotographed bowl' })],
+      addedLabels: [{ objectId: 'DM-0013', label: 'vessel' }],
+    });
+    const { json, markdown } = await buildReport({
+      ws,
+      params,
+      base: baseCommit,
+      log: silentLogger,
+      predict: async () => [],
+    });
+    expect(json.unusablePhotos?.objects.map((o) => o.id)).toEqual(['DM-0010']);
     expect(markdown.split('\n')[0]).toBe(
       '✅ **Better: this change makes the model better.** The promotion gate passes.',
     );

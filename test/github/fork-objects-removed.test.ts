@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forkReport } from '../../actions/report/fork.ts';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { reportStage } from '../../pipeline/stages/report.ts';
+import { demoObjects, makeRepo } from '../report/fixture.ts';
+
+/*
+ * A fork's comment is rendered again from its validated report.json: the objects its change takes out of the
+ * catalogue and the objects on lines of labels.csv that disagree are said there too, from the validated fields only
+ * (the schema dropped them before), every value escaped.
+ */
+
+let reportJson = '';
+let metricsJson = '';
+
+beforeAll(async () => {
+  const objects = demoObjects();
+  const correct = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+  const { ws } = await makeRepo({ objects, base: { ...correct, 'DM-0007': 'coin' }, head: correct });
+  await reportStage.run({
+    ws,
+    params: validateParams({ raw: {} }),
+    log: silentLogger,
+    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+    env: { GITHUB_BASE_REF: 'main' },
+  });
+  reportJson = await readFile(path.join(ws.report, 'report.json'), 'utf8');
+  metricsJson = await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8');
+});
+
+const edited = (edit: (r: any) => void) => {
+  const r = JSON.parse(reportJson);
+  edit(r);
+  return forkReport({ reportJson: JSON.stringify(r), metricsJson });
+};
+
+describe("a fork's comment", () => {
+  it('says which objects leave the catalogue, escaped', () => {
+    const out = edited((r) => {
+      r.objectsRemoved = {
+        objects: [{ id: 'DM-0010', title: 'Bowl @octocat <script>x</script>', labelled: true }],
+      };
+    });
+    expect(out.rebuilt).toBe(true);
+    const line = out.markdown.split('\n').find((l) => l.includes('leaves the catalogue'))!;
+    expect(line).toContain('**1 object leaves the catalogue:** DM-0010 “Bowl @\u200boctocat &lt;script&gt;');
+    expect(line).toContain('its label stays in labels.csv');
+    expect(out.markdown).not.toContain('<script>');
+    expect(out.markdown.indexOf(line)).toBeLessThan(out.markdown.indexOf('### Promotion gate'));
+    expect(out.report?.objectsRemoved?.objects).toHaveLength(1);
+  });
+
+  it('is refused when the objects removed do not have the shape Vitrine writes', () => {
+    const out = edited((r) => {
+      r.objectsRemoved = { objects: [{ id: 'DM-0010', title: 'Bowl', labelled: 'yes' }] };
+    });
+    expect(out.rebuilt).toBe(false);
+    expect(out.reason).toMatch(/objectsRemoved/);
+  });
+
+  it('says an object is on lines that disagree, from the validated lines', () => {
+    const out = edited((r) => {
+      const c = r.labels.changes[0];
+      Object.assign(c, {
+        kind: 'removed',
+        after: null,
+        disagreeing: [
+          { line: 8, label: 'coin' },
+          { line: 40, label: 'figurine <b>@x</b>' },
+        ],
+      });
+      r.labels.counts = { ...r.labels.counts, removed: 1, disagreeing: 1 };
+    });
+    expect(out.rebuilt).toBe(true);
+    expect(out.report?.labels.changes[0]?.disagreeing).toHaveLength(2);
+    const row = out.markdown.split('\n').find((l) => l.includes('(lines 8 and 40)'))!;
+    expect(row).toContain('on 2 lines with different labels (line 8 "coin" and line 40 "figurine &lt;b&gt;@\u200bx');
+    expect(row).toContain('neither is used until one line is removed');
+    expect(out.markdown).toContain('1 object is on lines with different labels');
+  });
+});

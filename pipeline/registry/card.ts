@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { withBoundaryIntervals } from '../evaluate/boundary.ts';
+import { BOOTSTRAP_SEED } from '../evaluate/metrics.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
@@ -186,7 +188,7 @@ const FACTOR_WHY: Record<string, string> = {
 /** Build a version's card from its registration, metrics, model info and dataset summary. */
 export function buildCard({
   registration,
-  metrics,
+  metrics: measured,
   modelInfo,
   summary,
   previous,
@@ -208,6 +210,8 @@ export function buildCard({
   owners: string[];
   collectionName: string;
 }): ModelCard {
+  // Scores stored before the boundary rule can carry "100%–100%": the card shows what the evaluation gives now.
+  const metrics = withBoundaryIntervals({ scores: measured, n: measured.n, seed: BOOTSTRAP_SEED });
   const l = registration.lineage;
   const licence = l.backbone.licence;
   const slug =
@@ -249,9 +253,7 @@ export function buildCard({
   };
   const changes = whatChanged({ registration, previous });
   const factorNames = [...new Set([...summary.factors.map((f) => f.factor), ...metrics.factors.map((f) => f.factor)])];
-  const weakest = [...metrics.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1)[0];
   const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
-  const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
   // Never expected (promotion refuses such a model), but a card must not pass off another model's scores silently.
   const otherModel =
     !!metrics.inputs?.model && !!registration.identity && metrics.inputs.model !== registration.identity;
@@ -261,11 +263,14 @@ export function buildCard({
         'names another model identity): do not rely on them, and promote a freshly evaluated model instead.'
       : '',
     `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
-    weakest
-      ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test ` +
-        `objects): check its suggestions most carefully.`
+    metrics.n > 0 && metrics.accuracy.value === 1
+      ? `The model got every one of the ${metrics.n} test objects right. That does not mean it never makes ` +
+        `mistakes: on another sample of this collection its accuracy could plausibly be as low as ` +
+        `${pct(metrics.accuracy.low)}, and its macro-F1 as low as ${pct(metrics.macroF1.low)} (which weighs ` +
+        'mistakes in a small class more).'
       : '',
-    smallest ? `The smallest class is "${smallest[0]}" with ${total(smallest[1])} labelled objects.` : '',
+    weakestWords(metrics.perClass),
+    smallestWords(summary.byLabel),
     untested.length
       ? `No test object is labelled ${untested.map((l) => `"${l}"`).join(', ')}: how well the model ` +
         `recognises ${untested.length === 1 ? 'it' : 'them'} is unknown. Label more objects of ` +
@@ -456,6 +461,80 @@ function leftOutWords(n: number): string {
     : ` (${n} objects left out: their images could not be read)`;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listWords(xs: string[]): string {
+  return xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/**
+ * The classes to check first: those with the lowest F1 among the tested ones, every one of them when several share
+ * it, and none when all tie (then none is weaker than the others; tester: "weakest "coin" (F1 100.0%)").
+ */
+function weakestWords(perClass: Metrics['perClass']): string {
+  const tested = perClass.filter((c) => c.support > 0);
+  if (tested.length === 0) return '';
+  const low = Math.min(...tested.map((c) => c.f1));
+  const weakest = tested.filter((c) => c.f1 - low <= 1e-9);
+  if (weakest.length === tested.length)
+    return tested.length === 1
+      ? ''
+      : `All ${tested.length} classes have the same F1 (${pct(low)}) on the test objects: none stands out as weaker.`;
+  if (weakest.length === 1)
+    return (
+      `The weakest class is "${weakest[0]!.label}" (F1 ${pct(low)} on ${weakest[0]!.support} test ` +
+      `objects): check its suggestions most carefully.`
+    );
+  return (
+    `The weakest classes are ${listWords(weakest.map((c) => `"${c.label}"`))} (F1 ${pct(low)} each, on ` +
+    `${listWords(weakest.map((c) => String(c.support)))} test objects): check their suggestions most carefully.`
+  );
+}
+
+/** The class(es) with the fewest labelled objects; when all have as many, says so. */
+function smallestWords(byLabel: DatasetSummary['byLabel']): string {
+  const totals = Object.entries(byLabel).map(([label, c]) => ({ label, n: total(c) }));
+  if (totals.length === 0) return '';
+  const fewest = Math.min(...totals.map((t) => t.n));
+  const smallest = totals.filter((t) => t.n === fewest);
+  if (smallest.length === totals.length)
+    return totals.length === 1 ? '' : `Every class has ${fewest} labelled object${fewest === 1 ? '' : 's'}.`;
+  if (smallest.length === 1) return `The smallest class is "${smallest[0]!.label}" with ${fewest} labelled objects.`;
+  return (
+    `The smallest classes are ${listWords(smallest.map((t) => `"${t.label}"`))}, with ${fewest} ` +
+    `labelled object${fewest === 1 ? '' : 's'} each.`
+  );
+}
+
+/**
+ * How the headline intervals were made. The bootstrap's, except for a score it cannot vary (every test object
+ * right, or wrong): pipeline/evaluate/boundary.ts then uses the Wilson interval of the count, or for macro-F1 a
+ * Bayesian one, and the card says so in plain words.
+ */
+function intervalWords(m: Metrics): string {
+  const { n } = m;
+  const method =
+    'So accuracy and top-k accuracy get the 95% Wilson interval of the count (the method of the per-group tables ' +
+    "on the catalogue's model page), and macro-F1 a Bayesian interval in which small classes vary more " +
+    "(Vitrine's docs/metrics.md).";
+  if (n > 0 && m.accuracy.value === 1)
+    return (
+      'Intervals are 95% bootstrap intervals, except for the scores at 100%. The model got every one of the ' +
+      `${n} test objects right, and resampling objects it always gets right cannot show any spread. ${method}`
+    );
+  if (n > 0 && m.accuracy.value === 0)
+    return (
+      `Intervals are 95% bootstrap intervals, except for the scores at 0%. The model got none of the ${n} test ` +
+      `objects right, and resampling them cannot show any spread. ${method}`
+    );
+  if (n > 0 && m.topK.accuracy.value === 1)
+    return (
+      `Intervals are 95% bootstrap intervals, except for top-${m.topK.k} accuracy: every test object had its ` +
+      `class among the model's first ${m.topK.k} guesses, and resampling cannot show any spread then, so its ` +
+      'interval is the 95% Wilson interval of the count.'
+    );
+  return 'Intervals are 95% bootstrap intervals.';
+}
+
 /** "0.01, 0.1 and 1": smallest first. */
 function listNumbers(xs: number[]): string {
   const sorted = [...xs].sort((a, b) => a - b).map(String);
@@ -566,10 +645,7 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('');
 
   lines.push('## Metrics', '');
-  lines.push(
-    `Measured on the test split (${m.n} objects never used in training). Intervals are 95% bootstrap intervals.`,
-    '',
-  );
+  lines.push(`Measured on the test split (${m.n} objects never used in training). ${intervalWords(m)}`, '');
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
   lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pct(m.accuracy.low)}–${pct(m.accuracy.high)} |`);
   lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pct(m.macroF1.low)}–${pct(m.macroF1.high)} |`);

@@ -266,7 +266,7 @@ export function buildCard({
     metrics.n > 0 && metrics.accuracy.value === 1
       ? `The model got every one of the ${metrics.n} test objects right. That does not mean it never makes ` +
         `mistakes: on another sample of this collection its accuracy could plausibly be as low as ` +
-        `${pct(metrics.accuracy.low)}, and its macro-F1 as low as ${pct(metrics.macroF1.low)} (which weighs ` +
+        `${pctDown(metrics.accuracy.low)}, and its macro-F1 as low as ${pctDown(metrics.macroF1.low)} (which weighs ` +
         'mistakes in a small class more).'
       : '',
     weakestWords(metrics.perClass),
@@ -647,15 +647,10 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('## Metrics', '');
   lines.push(`Measured on the test split (${m.n} objects never used in training). ${intervalWords(m)}`, '');
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
-  lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pct(m.accuracy.low)}–${pct(m.accuracy.high)} |`);
-  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pct(m.macroF1.low)}–${pct(m.macroF1.high)} |`);
-  lines.push(
-    `| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`,
-  );
-  lines.push(
-    `| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`,
-    '',
-  );
+  lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pctRange(m.accuracy)} |`);
+  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
+  lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pctRange(m.topK.accuracy)} |`);
+  lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pctRange(m.ece)} |`, '');
   lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
   for (const c of m.perClass)
     lines.push(
@@ -917,6 +912,20 @@ function round(x: number): number {
 /** A fraction as a percentage with one decimal ("83.4%"). */
 export function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
+}
+
+/**
+ * An interval in percentages with one decimal, its ends rounded outwards ("99.9%–100.0%" for 0.99962–1), so an
+ * interval that has width never prints as "100.0%–100.0%".
+ */
+export function pctRange({ low, high }: { low: number; high: number }): string {
+  // The 1e-9 keeps float noise (0.7 * 1000 = 700.0000000000001) from moving an exact end.
+  return `${pctDown(low)}–${(Math.min(100, Math.ceil(high * 1000 - 1e-9) / 10)).toFixed(1)}%`;
+}
+
+/** The low end of an interval as `pctRange` prints it: rounded down. */
+function pctDown(low: number): string {
+  return `${Math.max(0, Math.floor(low * 1000 + 1e-9) / 10).toFixed(1)}%`;
 }
 
 function signed(x: number): string {

@@ -98,13 +98,13 @@ const row = (md: string, name: string) => md.split('\n').find((l) => l.startsWit
 describe('model card of a model that got every test object right', () => {
   const { card, md } = cardOf({ metrics: perfect([22, 22, 22]), data: dataset([50, 50, 50], [22, 22, 22]) });
 
-  it('gives no zero-width interval: accuracy 94.5%–100% (Wilson, 66 of 66), macro-F1 below 100% too', () => {
+  it('gives no zero-width interval: accuracy 94.4%–100% (Wilson 0.94499…, rounded down), macro-F1 below it', () => {
     expect(md).not.toContain('100.0%–100.0%');
-    expect(row(md, 'Accuracy')).toBe('| Accuracy | 100.0% | 94.5%–100.0% |');
-    expect(row(md, 'Top-2 accuracy')).toBe('| Top-2 accuracy | 100.0% | 94.5%–100.0% |');
+    expect(row(md, 'Accuracy')).toBe('| Accuracy | 100.0% | 94.4%–100.0% |');
+    expect(row(md, 'Top-2 accuracy')).toBe('| Top-2 accuracy | 100.0% | 94.4%–100.0% |');
     const macro = /^\| Macro-F1 \| 100\.0% \| (\d+\.\d)%–100\.0% \|$/.exec(row(md, 'Macro-F1'));
     expect(macro).not.toBeNull();
-    expect(Number(macro![1])).toBeLessThan(94.5);
+    expect(Number(macro![1])).toBeLessThan(94.4);
     expect(Number(macro![1])).toBeGreaterThan(80);
     // The card's JSON, which the catalogue shows, carries the same intervals.
     expect(card.metrics.accuracy.low).toBeCloseTo(66 / (66 + 1.96 ** 2), 10);
@@ -118,7 +118,7 @@ describe('model card of a model that got every test object right', () => {
     expect(metricsText).toContain('Wilson');
     const caveat = card.caveatsAndRecommendations.find((c) => c.includes('every one of the 66'))!;
     expect(caveat).toContain('does not mean it never makes mistakes');
-    expect(caveat).toContain('94.5%');
+    expect(caveat).toContain('as low as 94.4%');
   });
 
   it('names no weakest or smallest class when all tie', () => {
@@ -126,6 +126,19 @@ describe('model card of a model that got every test object right', () => {
     expect(md).not.toContain('smallest class is');
     expect(md).toContain('All 3 classes have the same F1 (100.0%)');
     expect(md).toContain('Every class has 50 labelled objects.');
+  });
+});
+
+describe('interval ends that round to the score', () => {
+  it('are rounded outwards, so a large perfect test set does not print "100.0%–100.0%" either', () => {
+    const supports = [4000, 3000, 3000];
+    const { card, md } = cardOf({
+      metrics: perfect(supports),
+      data: dataset([4100, 3100, 3100], supports),
+    });
+    expect(card.metrics.accuracy.low).toBeGreaterThan(0.9995);
+    expect(row(md, 'Accuracy')).toBe('| Accuracy | 100.0% | 99.9%–100.0% |');
+    expect(md).not.toContain('100.0%–100.0%');
   });
 });
 

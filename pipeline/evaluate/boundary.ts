@@ -1,5 +1,5 @@
 import { seededUniform } from '../random.ts';
-import type { Interval, ModelScores } from '../types.ts';
+import type { Interval } from '../types.ts';
 import { quantile } from './bootstrap.ts';
 
 /*
@@ -130,13 +130,23 @@ export function macroF1Posterior({
   return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
 }
 
+/** What the rule reads and replaces: metrics.json's `ModelScores`, or the catalogue's card metrics (no top-k, no ECE). */
+export interface HeadlineScores {
+  accuracy: Interval;
+  macroF1: Interval;
+  topK?: { k: number; accuracy: Interval } | null;
+  ece?: Interval | null;
+  /** confusion[i][j]: test objects labelled i predicted j. */
+  confusion: number[][];
+}
+
 /**
  * `scores` with each headline interval that collapsed at 0 or 1 replaced by the rule at the top of this
  * file; `n` is the number of test objects. Point values, per-class scores and the confusion matrix are
  * unchanged, as is every interval the bootstrap could vary. Also applied when a card or page shows scores
  * stored before the rule, so it needs nothing beyond what metrics.json records.
  */
-export function withBoundaryIntervals<S extends ModelScores>({
+export function withBoundaryIntervals<S extends HeadlineScores>({
   scores,
   n,
   draws = 1000,
@@ -161,8 +171,30 @@ export function withBoundaryIntervals<S extends ModelScores>({
     };
   }
   const ece =
-    collapsedAtBoundary(scores.ece) && scores.ece.value <= TOLERANCE
+    scores.ece && collapsedAtBoundary(scores.ece) && scores.ece.value <= TOLERANCE
       ? { value: scores.ece.value, low: 0, high: 1 - accuracy.low }
       : scores.ece;
-  return { ...scores, accuracy, macroF1, topK: { ...scores.topK, accuracy: share(scores.topK.accuracy) }, ece };
+  const topK = scores.topK ? { ...scores.topK, accuracy: share(scores.topK.accuracy) } : scores.topK;
+  return { ...scores, accuracy, macroF1, topK, ece };
+}
+
+/**
+ * An interval as percentages with `digits` decimals, its ends rounded outwards ("99.9%–100.0%" for
+ * 0.99962–1), so an interval that has width never prints as "100.0%–100.0%".
+ */
+export function percentRange({ low, high, digits = 1 }: { low: number; high: number; digits?: number }): string {
+  return `${percentDown({ x: low, digits })}–${percentUp({ x: high, digits })}`;
+}
+
+const scale = (digits: number) => 100 * 10 ** digits;
+
+/** The low end of an interval as `percentRange` prints it: rounded down. */
+export function percentDown({ x, digits = 1 }: { x: number; digits?: number }): string {
+  // The 1e-9 keeps float noise (0.7 * 1000 = 700.0000000000001) from moving an exact end.
+  return `${Math.max(0, Math.floor(x * scale(digits) + 1e-9) / 10 ** digits).toFixed(digits)}%`;
+}
+
+/** The high end of an interval as `percentRange` prints it: rounded up. */
+export function percentUp({ x, digits = 1 }: { x: number; digits?: number }): string {
+  return `${Math.min(100, Math.ceil(x * scale(digits) - 1e-9) / 10 ** digits).toFixed(digits)}%`;
 }

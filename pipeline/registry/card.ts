@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { withBoundaryIntervals } from '../evaluate/boundary.ts';
+import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import { BOOTSTRAP_SEED } from '../evaluate/metrics.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
@@ -914,18 +914,14 @@ export function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-/**
- * An interval in percentages with one decimal, its ends rounded outwards ("99.9%–100.0%" for 0.99962–1), so an
- * interval that has width never prints as "100.0%–100.0%".
- */
-export function pctRange({ low, high }: { low: number; high: number }): string {
-  // The 1e-9 keeps float noise (0.7 * 1000 = 700.0000000000001) from moving an exact end.
-  return `${pctDown(low)}–${(Math.min(100, Math.ceil(high * 1000 - 1e-9) / 10)).toFixed(1)}%`;
+/** An interval in percentages with one decimal, its ends rounded outwards (boundary.ts). */
+export function pctRange(interval: { low: number; high: number }): string {
+  return percentRange({ ...interval, digits: 1 });
 }
 
 /** The low end of an interval as `pctRange` prints it: rounded down. */
 function pctDown(low: number): string {
-  return `${Math.max(0, Math.floor(low * 1000 + 1e-9) / 10).toFixed(1)}%`;
+  return percentDown({ x: low, digits: 1 });
 }
 
 function signed(x: number): string {

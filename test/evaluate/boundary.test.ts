@@ -3,6 +3,7 @@ import { bootstrapIntervals, pairedBootstrap } from '../../pipeline/evaluate/boo
 import {
   collapsedAtBoundary,
   macroF1Posterior,
+  percentRange,
   wilsonInterval,
   withBoundaryIntervals,
 } from '../../pipeline/evaluate/boundary.ts';
@@ -149,5 +150,14 @@ describe('the bootstrap at 0% and 100%', () => {
     const varied = { ...stored, accuracy: { value: 0.9, low: 0.82, high: 0.96 } };
     expect(withBoundaryIntervals({ scores: varied, n: 66 }).accuracy).toBe(varied.accuracy);
     expect(withBoundaryIntervals({ scores: stored, n: 0 })).toBe(stored);
+  });
+
+  it('prints interval ends rounded outwards, exact ends as they are', () => {
+    expect(percentRange({ low: 0.99962, high: 1 })).toBe('99.9%–100.0%');
+    expect(percentRange({ low: 0.99962, high: 1, digits: 0 })).toBe('99%–100%');
+    expect(percentRange({ low: 0.7, high: 0.95 })).toBe('70.0%–95.0%');
+    expect(percentRange({ low: 0.29, high: 0.57 })).toBe('29.0%–57.0%');
+    expect(percentRange({ low: 0, high: 0.00004 })).toBe('0.0%–0.1%');
+    expect(percentRange({ low: 0.94499, high: 1, digits: 0 })).toBe('94%–100%');
   });
 });

@@ -1,6 +1,6 @@
 import { seededUniform } from '../random.ts';
 import type { Interval } from '../types.ts';
-import { quantile } from './bootstrap.ts';
+import { BOOTSTRAP_SEED, quantile } from './bootstrap.ts';
 
 /*
  * The percentile bootstrap cannot vary a score that every resample gives the same value: a model that
@@ -82,7 +82,7 @@ function gamma(shape: number, uniform: () => number): number {
 export function macroF1Posterior({
   confusion,
   draws = 1000,
-  seed = 1,
+  seed = BOOTSTRAP_SEED,
   level = 0.95,
 }: {
   confusion: number[][];
@@ -150,7 +150,7 @@ export function withBoundaryIntervals<S extends HeadlineScores>({
   scores,
   n,
   draws = 1000,
-  seed = 1,
+  seed = BOOTSTRAP_SEED,
 }: {
   scores: S;
   n: number;

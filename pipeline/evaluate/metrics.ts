@@ -1,6 +1,6 @@
 import type { Params } from '../params.ts';
 import type { Metrics, ModelScores } from '../types.ts';
-import { bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
+import { BOOTSTRAP_SEED, bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
 import { withBoundaryIntervals } from './boundary.ts';
 import { type FactorSource, factorBreakdown } from './factors.ts';
 import { checkGate } from './gate.ts';
@@ -16,8 +16,7 @@ import {
   topKOf,
 } from './scores.ts';
 
-/** Seed of every bootstrap: fixed so the same predictions always give the same intervals. */
-export const BOOTSTRAP_SEED = 20_240_601;
+export { BOOTSTRAP_SEED } from './bootstrap.ts';
 
 /**
  * Headline scores of one model with bootstrap intervals: the `ModelScores` part of metrics.json. An interval the

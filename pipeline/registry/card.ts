@@ -1,6 +1,5 @@
 import { stringify } from 'yaml';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
-import { BOOTSTRAP_SEED } from '../evaluate/metrics.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
@@ -211,7 +210,7 @@ export function buildCard({
   collectionName: string;
 }): ModelCard {
   // Scores stored before the boundary rule can carry "100%–100%": the card shows what the evaluation gives now.
-  const metrics = withBoundaryIntervals({ scores: measured, n: measured.n, seed: BOOTSTRAP_SEED });
+  const metrics = withBoundaryIntervals({ scores: measured, n: measured.n });
   const l = registration.lineage;
   const licence = l.backbone.licence;
   const slug =

@@ -130,6 +130,36 @@ export function macroF1Posterior({
   return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
 }
 
+/**
+ * The interval of a share of `n` objects (accuracy, top-k accuracy, the precision of published guesses...):
+ * as given, unless it collapsed at 0 or 1; then the Wilson interval of its count.
+ */
+export function shareInterval({ interval, n }: { interval: Interval; n: number }): Interval {
+  if (n <= 0 || !collapsedAtBoundary(interval)) return interval;
+  return { ...wilsonInterval({ successes: Math.round(interval.value * n), n }), value: interval.value };
+}
+
+/** The interval of a macro-F1: as given, unless it collapsed at 0 or 1; then `macroF1Posterior`'s of `confusion`. */
+export function macroF1Interval({
+  interval,
+  confusion,
+  draws = 1000,
+  seed = BOOTSTRAP_SEED,
+}: {
+  interval: Interval;
+  confusion: number[][];
+  draws?: number;
+  seed?: number;
+}): Interval {
+  if (!collapsedAtBoundary(interval) || confusion.length === 0) return interval;
+  const posterior = macroF1Posterior({ confusion, draws, seed });
+  return {
+    value: interval.value,
+    low: Math.min(interval.value, posterior.low),
+    high: Math.max(interval.value, posterior.high),
+  };
+}
+
 /** What the rule reads and replaces: metrics.json's `ModelScores`, or the catalogue's card metrics (no top-k, no ECE). */
 export interface HeadlineScores {
   accuracy: Interval;
@@ -158,18 +188,9 @@ export function withBoundaryIntervals<S extends HeadlineScores>({
   seed?: number;
 }): S {
   if (n <= 0) return scores;
-  const share = (iv: Interval): Interval =>
-    collapsedAtBoundary(iv) ? { ...wilsonInterval({ successes: Math.round(iv.value * n), n }), value: iv.value } : iv;
+  const share = (interval: Interval) => shareInterval({ interval, n });
   const accuracy = share(scores.accuracy);
-  let macroF1 = scores.macroF1;
-  if (collapsedAtBoundary(macroF1)) {
-    const posterior = macroF1Posterior({ confusion: scores.confusion, draws, seed });
-    macroF1 = {
-      value: macroF1.value,
-      low: Math.min(macroF1.value, posterior.low),
-      high: Math.max(macroF1.value, posterior.high),
-    };
-  }
+  const macroF1 = macroF1Interval({ interval: scores.macroF1, confusion: scores.confusion, draws, seed });
   const ece =
     scores.ece && collapsedAtBoundary(scores.ece) && scores.ece.value <= TOLERANCE
       ? { value: scores.ece.value, low: 0, high: 1 - accuracy.low }

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, pairedBootstrap } from '../../pipeline/evaluate/bootstrap.ts';
 import {
   collapsedAtBoundary,
+  macroF1Interval,
   macroF1Posterior,
   percentRange,
+  shareInterval,
   wilsonInterval,
   withBoundaryIntervals,
 } from '../../pipeline/evaluate/boundary.ts';
 import { buildMetrics, scoreModel } from '../../pipeline/evaluate/metrics.ts';
+import { coverageAndPrecision } from '../../pipeline/evaluate/publication.ts';
 import { accuracyOf, macroF1Of, prepare } from '../../pipeline/evaluate/scores.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 
@@ -159,5 +162,30 @@ describe('the bootstrap at 0% and 100%', () => {
     expect(percentRange({ low: 0.29, high: 0.57 })).toBe('29.0%–57.0%');
     expect(percentRange({ low: 0, high: 0.00004 })).toBe('0.0%–0.1%');
     expect(percentRange({ low: 0.94499, high: 1, digits: 0 })).toBe('94%–100%');
+  });
+
+  it('the publication estimate: every guess of 40 published and right is not "100%–100%" either', () => {
+    const { coverage, precision } = coverageAndPrecision({
+      published: Array.from({ length: 50 }, (_, i) => (i < 40 ? 1 : 0)),
+      right: Array.from({ length: 50 }, () => 1),
+      resamples: 200,
+    });
+    expect(precision.value).toBe(1);
+    expect(precision.low).toBeCloseTo(wilsonInterval({ successes: 40, n: 40 }).low, 12);
+    // Coverage varies from resample to resample: it keeps its bootstrap interval.
+    expect(coverage.value).toBe(0.8);
+    expect(coverage.low).toBeLessThan(0.8);
+    const all = coverageAndPrecision({ published: [1, 1, 1, 1, 1], right: [1, 0, 1, 1, 1], resamples: 200 });
+    expect(all.coverage).toEqual({ ...wilsonInterval({ successes: 5, n: 5 }), value: 1 });
+  });
+
+  it('the per-interval helpers leave intervals that vary alone', () => {
+    const varied = { value: 0.8, low: 0.7, high: 0.9 };
+    expect(shareInterval({ interval: varied, n: 50 })).toBe(varied);
+    expect(macroF1Interval({ interval: varied, confusion: diagonal([5, 5]) })).toBe(varied);
+    expect(shareInterval({ interval: { value: 1, low: 1, high: 1 }, n: 0 })).toEqual({ value: 1, low: 1, high: 1 });
+    expect(macroF1Interval({ interval: { value: 1, low: 1, high: 1 }, confusion: diagonal([5, 5]) }).low).toBeLessThan(
+      0.9,
+    );
   });
 });

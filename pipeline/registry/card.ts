@@ -777,7 +777,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
     const field = safe(o.field);
     lines.push(
       `On photographs from a ${field} it has not seen, expect a macro-F1 of about ` +
-        `${whole(o.macroF1.value)} (95% interval ${whole(o.macroF1.low)}–${whole(o.macroF1.high)}), ` +
+        `${whole(o.macroF1.value)} (95% interval ${percentRange({ ...o.macroF1, digits: 0 })}), ` +
         `against ${whole(o.randomFolds.macroF1.value)} when the same ${o.n} objects are split at random. ` +
         `Measured by holding out each ${field} in turn and training on the others.`,
       '',
@@ -818,9 +818,9 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
     `The catalogue publishes an annotation only when the model is sure enough for at least ` +
       `${whole(p.minPrecision)} precision (annotate.min_precision). ` +
       `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ` +
-      `${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
+      `${percentRange({ ...p.coverage, digits: 0 })}), ` +
       `and those annotations are right ${whole(p.precision.value)} of the time ` +
-      `(${whole(p.precision.low)}–${whole(p.precision.high)}); the guesses it is less sure of are shown as "Not sure: ` +
+      `(${percentRange({ ...p.precision, digits: 0 })}); the guesses it is less sure of are shown as "Not sure: ` +
       `waiting for staff", as the catalogue says. ` +
       `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects. ` +
       "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +

@@ -11,6 +11,9 @@ import { type Prepared, subset } from './scores.ts';
 
 export type Statistic = (p: Prepared) => number;
 
+/** Seed of every bootstrap: fixed so the same predictions always give the same intervals. */
+export const BOOTSTRAP_SEED = 20_240_601;
+
 /** Quantile `q` of sorted values, interpolating linearly between order statistics. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;

@@ -1,6 +1,7 @@
 import type { Params } from '../params.ts';
 import type { Metrics, ModelScores } from '../types.ts';
-import { bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
+import { BOOTSTRAP_SEED, bootstrapIntervals, pairedBootstrap } from './bootstrap.ts';
+import { withBoundaryIntervals } from './boundary.ts';
 import { type FactorSource, factorBreakdown } from './factors.ts';
 import { checkGate } from './gate.ts';
 import {
@@ -15,10 +16,12 @@ import {
   topKOf,
 } from './scores.ts';
 
-/** Seed of every bootstrap: fixed so the same predictions always give the same intervals. */
-export const BOOTSTRAP_SEED = 20_240_601;
+export { BOOTSTRAP_SEED } from './bootstrap.ts';
 
-/** Headline scores of one model with bootstrap intervals: the `ModelScores` part of metrics.json. */
+/**
+ * Headline scores of one model with bootstrap intervals: the `ModelScores` part of metrics.json. An interval the
+ * bootstrap cannot vary (every test object right, or every one wrong) is replaced as boundary.ts describes.
+ */
 export function scoreModel({
   prepared,
   labels,
@@ -38,7 +41,7 @@ export function scoreModel({
     seed,
   });
   const confusion = confusionOf(prepared);
-  return {
+  const scores: ModelScores = {
     accuracy: intervals.accuracy,
     macroF1: intervals.macroF1,
     topK: { k, accuracy: intervals.topK },
@@ -46,6 +49,7 @@ export function scoreModel({
     perClass: classMetricsOf({ confusion, labels }),
     confusion,
   };
+  return withBoundaryIntervals({ scores, n: prepared.y.length, draws: evaluate.bootstrap, seed });
 }
 
 /** What `buildMetrics` needs about each test object. */

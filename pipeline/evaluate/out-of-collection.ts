@@ -3,9 +3,10 @@ import type { Tf } from '../model/head.ts';
 import type { Params } from '../params.ts';
 import type { Metrics } from '../types.ts';
 import { bootstrapIntervals } from './bootstrap.ts';
+import { macroF1Interval, shareInterval } from './boundary.ts';
 import { groupFolds, outOfFoldProbabilities } from './crossval.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
-import { accuracyOf, macroF1Of, prepare, subset } from './scores.ts';
+import { accuracyOf, confusionOf, macroF1Of, prepare, subset } from './scores.ts';
 
 /*
  * What to expect on photographs from a source the model has not seen. A random split puts
@@ -56,13 +57,25 @@ export async function outOfCollectionEstimate({
   const fit = learn ? y.map((c, i) => (learn[i] ? c : -1)) : y;
   const rows = await outOfFoldProbabilities({ tf, x, y: fit, validation, folds, k, labels, train: params.train, log });
   const resamples = params.evaluate.bootstrap;
-  const intervals = (probs: ArrayLike<number>[]) =>
-    bootstrapIntervals({
-      prepared: prepare({ y, probs, classes: labels.length }),
+  const intervals = (probs: ArrayLike<number>[]) => {
+    const prepared = prepare({ y, probs, classes: labels.length });
+    const iv = bootstrapIntervals({
+      prepared,
       statistics: { macroF1: macroF1Of, accuracy: accuracyOf },
       resamples,
       seed: BOOTSTRAP_SEED,
     });
+    // Every object right (or wrong): the resamples cannot vary the scores (boundary.ts).
+    return {
+      accuracy: shareInterval({ interval: iv.accuracy, n: y.length }),
+      macroF1: macroF1Interval({
+        interval: iv.macroF1,
+        confusion: confusionOf(prepared),
+        draws: resamples,
+        seed: BOOTSTRAP_SEED,
+      }),
+    };
+  };
   const grouped = intervals(rows);
   const random = intervals(randomRows);
   const all = prepare({ y, probs: rows, classes: labels.length });

@@ -1,6 +1,7 @@
 import { seededUniform } from '../random.ts';
 import type { Interval, Metrics } from '../types.ts';
 import { quantile } from './bootstrap.ts';
+import { shareInterval } from './boundary.ts';
 import { BOOTSTRAP_SEED } from './metrics.ts';
 import { argmax } from './scores.ts';
 
@@ -160,5 +161,10 @@ export function coverageAndPrecision({
     n === 0
       ? { value, low: value, high: value }
       : { value, low: Math.min(value, quantile(draws.sort(), 0.025)), high: Math.max(value, quantile(draws, 0.975)) };
-  return { coverage: interval(all.coverage, cover), precision: interval(all.precision, prec) };
+  // Every object published, or every published guess right: the resamples cannot vary it (boundary.ts).
+  const shown = Math.round(all.coverage * n);
+  return {
+    coverage: shareInterval({ interval: interval(all.coverage, cover), n }),
+    precision: shareInterval({ interval: interval(all.precision, prec), n: shown }),
+  };
 }

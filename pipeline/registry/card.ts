@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
@@ -186,7 +187,7 @@ const FACTOR_WHY: Record<string, string> = {
 /** Build a version's card from its registration, metrics, model info and dataset summary. */
 export function buildCard({
   registration,
-  metrics,
+  metrics: measured,
   modelInfo,
   summary,
   previous,
@@ -208,6 +209,8 @@ export function buildCard({
   owners: string[];
   collectionName: string;
 }): ModelCard {
+  // Scores stored before the boundary rule can carry "100%–100%": the card shows what the evaluation gives now.
+  const metrics = withBoundaryIntervals({ scores: measured, n: measured.n });
   const l = registration.lineage;
   const licence = l.backbone.licence;
   const slug =
@@ -249,9 +252,7 @@ export function buildCard({
   };
   const changes = whatChanged({ registration, previous });
   const factorNames = [...new Set([...summary.factors.map((f) => f.factor), ...metrics.factors.map((f) => f.factor)])];
-  const weakest = [...metrics.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1)[0];
   const untested = metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
-  const smallest = Object.entries(summary.byLabel).sort((a, b) => total(a[1]) - total(b[1]))[0];
   // Never expected (promotion refuses such a model), but a card must not pass off another model's scores silently.
   const otherModel =
     !!metrics.inputs?.model && !!registration.identity && metrics.inputs.model !== registration.identity;
@@ -261,11 +262,14 @@ export function buildCard({
         'names another model identity): do not rely on them, and promote a freshly evaluated model instead.'
       : '',
     `Scores come from ${metrics.n} test objects; the 95% intervals show how much they could move on another sample of this collection.`,
-    weakest
-      ? `The weakest class is "${weakest.label}" (F1 ${pct(weakest.f1)} on ${weakest.support} test ` +
-        `objects): check its suggestions most carefully.`
+    metrics.n > 0 && metrics.accuracy.value === 1
+      ? `The model got every one of the ${metrics.n} test objects right. That does not mean it never makes ` +
+        `mistakes: on another sample of this collection its accuracy could plausibly be as low as ` +
+        `${pctDown(metrics.accuracy.low)}, and its macro-F1 as low as ${pctDown(metrics.macroF1.low)} (which weighs ` +
+        'mistakes in a small class more).'
       : '',
-    smallest ? `The smallest class is "${smallest[0]}" with ${total(smallest[1])} labelled objects.` : '',
+    weakestWords(metrics.perClass),
+    smallestWords(summary.byLabel),
     untested.length
       ? `No test object is labelled ${untested.map((l) => `"${l}"`).join(', ')}: how well the model ` +
         `recognises ${untested.length === 1 ? 'it' : 'them'} is unknown. Label more objects of ` +
@@ -456,6 +460,80 @@ function leftOutWords(n: number): string {
     : ` (${n} objects left out: their images could not be read)`;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listWords(xs: string[]): string {
+  return xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/**
+ * The classes to check first: those with the lowest F1 among the tested ones, every one of them when several share
+ * it, and none when all tie (then none is weaker than the others; tester: "weakest "coin" (F1 100.0%)").
+ */
+function weakestWords(perClass: Metrics['perClass']): string {
+  const tested = perClass.filter((c) => c.support > 0);
+  if (tested.length === 0) return '';
+  const low = Math.min(...tested.map((c) => c.f1));
+  const weakest = tested.filter((c) => c.f1 - low <= 1e-9);
+  if (weakest.length === tested.length)
+    return tested.length === 1
+      ? ''
+      : `All ${tested.length} classes have the same F1 (${pct(low)}) on the test objects: none stands out as weaker.`;
+  if (weakest.length === 1)
+    return (
+      `The weakest class is "${weakest[0]!.label}" (F1 ${pct(low)} on ${weakest[0]!.support} test ` +
+      `objects): check its suggestions most carefully.`
+    );
+  return (
+    `The weakest classes are ${listWords(weakest.map((c) => `"${c.label}"`))} (F1 ${pct(low)} each, on ` +
+    `${listWords(weakest.map((c) => String(c.support)))} test objects): check their suggestions most carefully.`
+  );
+}
+
+/** The class(es) with the fewest labelled objects; when all have as many, says so. */
+function smallestWords(byLabel: DatasetSummary['byLabel']): string {
+  const totals = Object.entries(byLabel).map(([label, c]) => ({ label, n: total(c) }));
+  if (totals.length === 0) return '';
+  const fewest = Math.min(...totals.map((t) => t.n));
+  const smallest = totals.filter((t) => t.n === fewest);
+  if (smallest.length === totals.length)
+    return totals.length === 1 ? '' : `Every class has ${fewest} labelled object${fewest === 1 ? '' : 's'}.`;
+  if (smallest.length === 1) return `The smallest class is "${smallest[0]!.label}" with ${fewest} labelled objects.`;
+  return (
+    `The smallest classes are ${listWords(smallest.map((t) => `"${t.label}"`))}, with ${fewest} ` +
+    `labelled object${fewest === 1 ? '' : 's'} each.`
+  );
+}
+
+/**
+ * How the headline intervals were made. The bootstrap's, except for a score it cannot vary (every test object
+ * right, or wrong): pipeline/evaluate/boundary.ts then uses the Wilson interval of the count, or for macro-F1 a
+ * Bayesian one, and the card says so in plain words.
+ */
+function intervalWords(m: Metrics): string {
+  const { n } = m;
+  const method =
+    'So accuracy and top-k accuracy get the 95% Wilson interval of the count (the method of the per-group tables ' +
+    "on the catalogue's model page), and macro-F1 a Bayesian interval in which small classes vary more " +
+    "(Vitrine's docs/metrics.md).";
+  if (n > 0 && m.accuracy.value === 1)
+    return (
+      'Intervals are 95% bootstrap intervals, except for the scores at 100%. The model got every one of the ' +
+      `${n} test objects right, and resampling objects it always gets right cannot show any spread. ${method}`
+    );
+  if (n > 0 && m.accuracy.value === 0)
+    return (
+      `Intervals are 95% bootstrap intervals, except for the scores at 0%. The model got none of the ${n} test ` +
+      `objects right, and resampling them cannot show any spread. ${method}`
+    );
+  if (n > 0 && m.topK.accuracy.value === 1)
+    return (
+      `Intervals are 95% bootstrap intervals, except for top-${m.topK.k} accuracy: every test object had its ` +
+      `class among the model's first ${m.topK.k} guesses, and resampling cannot show any spread then, so its ` +
+      'interval is the 95% Wilson interval of the count.'
+    );
+  return 'Intervals are 95% bootstrap intervals.';
+}
+
 /** "0.01, 0.1 and 1": smallest first. */
 function listNumbers(xs: number[]): string {
   const sorted = [...xs].sort((a, b) => a - b).map(String);
@@ -566,20 +644,12 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push('');
 
   lines.push('## Metrics', '');
-  lines.push(
-    `Measured on the test split (${m.n} objects never used in training). Intervals are 95% bootstrap intervals.`,
-    '',
-  );
+  lines.push(`Measured on the test split (${m.n} objects never used in training). ${intervalWords(m)}`, '');
   lines.push('| Metric | Value | 95% interval |', '|---|---|---|');
-  lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pct(m.accuracy.low)}–${pct(m.accuracy.high)} |`);
-  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pct(m.macroF1.low)}–${pct(m.macroF1.high)} |`);
-  lines.push(
-    `| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pct(m.topK.accuracy.low)}–${pct(m.topK.accuracy.high)} |`,
-  );
-  lines.push(
-    `| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pct(m.ece.low)}–${pct(m.ece.high)} |`,
-    '',
-  );
+  lines.push(`| Accuracy | ${pct(m.accuracy.value)} | ${pctRange(m.accuracy)} |`);
+  lines.push(`| Macro-F1 | ${pct(m.macroF1.value)} | ${pctRange(m.macroF1)} |`);
+  lines.push(`| Top-${m.topK.k} accuracy | ${pct(m.topK.accuracy.value)} | ${pctRange(m.topK.accuracy)} |`);
+  lines.push(`| Expected calibration error (lower is better) | ${pct(m.ece.value)} | ${pctRange(m.ece)} |`, '');
   lines.push('| Class | Precision | Recall | F1 | Test objects |', '|---|---|---|---|---|');
   for (const c of m.perClass)
     lines.push(
@@ -707,7 +777,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
     const field = safe(o.field);
     lines.push(
       `On photographs from a ${field} it has not seen, expect a macro-F1 of about ` +
-        `${whole(o.macroF1.value)} (95% interval ${whole(o.macroF1.low)}–${whole(o.macroF1.high)}), ` +
+        `${whole(o.macroF1.value)} (95% interval ${percentRange({ ...o.macroF1, digits: 0 })}), ` +
         `against ${whole(o.randomFolds.macroF1.value)} when the same ${o.n} objects are split at random. ` +
         `Measured by holding out each ${field} in turn and training on the others.`,
       '',
@@ -748,9 +818,9 @@ function publicationCardLines(p: NonNullable<Metrics['publication']>): string[] 
     `The catalogue publishes an annotation only when the model is sure enough for at least ` +
       `${whole(p.minPrecision)} precision (annotate.min_precision). ` +
       `At that setting it annotates ${whole(p.coverage.value)} of objects (95% interval ` +
-      `${whole(p.coverage.low)}–${whole(p.coverage.high)}), ` +
+      `${percentRange({ ...p.coverage, digits: 0 })}), ` +
       `and those annotations are right ${whole(p.precision.value)} of the time ` +
-      `(${whole(p.precision.low)}–${whole(p.precision.high)}); the guesses it is less sure of are shown as "Not sure: ` +
+      `(${percentRange({ ...p.precision, digits: 0 })}); the guesses it is less sure of are shown as "Not sure: ` +
       `waiting for staff", as the catalogue says. ` +
       `Measured on ${p.n} labelled objects, each predicted by a model trained without it, with thresholds chosen on other objects. ` +
       "That precision holds for photographs like these; on another museum's or photographer's pictures it can be much " +
@@ -841,6 +911,16 @@ function round(x: number): number {
 /** A fraction as a percentage with one decimal ("83.4%"). */
 export function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
+}
+
+/** An interval in percentages with one decimal, its ends rounded outwards (boundary.ts). */
+export function pctRange(interval: { low: number; high: number }): string {
+  return percentRange({ ...interval, digits: 1 });
+}
+
+/** The low end of an interval as `pctRange` prints it: rounded down. */
+function pctDown(low: number): string {
+  return percentDown({ x: low, digits: 1 });
 }
 
 function signed(x: number): string {

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
 import { isOutsideVocabularyIssue } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
+import { wilsonInterval } from '../evaluate/boundary.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -932,7 +933,12 @@ function cardMetrics(m: Metrics): CardMetrics {
     confusion: m.confusion ?? [],
     factors: (m.factors ?? []).map((f) => ({
       factor: f.factor,
-      groups: mergeGroups(f.groups).map((g) => ({ ...g, ...wilson(g.accuracy, g.n) })),
+      groups: mergeGroups(f.groups).map((g) => {
+        // Each group's accuracy is a count of right answers: its Wilson interval, as the headline scores use.
+        const { low, high } =
+          g.n > 0 ? wilsonInterval({ successes: Math.round(g.accuracy * g.n), n: g.n }) : { low: 0, high: 1 };
+        return { ...g, low, high };
+      }),
     })),
     baseline:
       b && b.comparison
@@ -980,15 +986,6 @@ function mergeGroups(groups: FactorGroup[]): FactorGroup[] {
     merged.set(value, m);
   }
   return [...merged.values()];
-}
-
-/** 95% Wilson score interval of a proportion measured on n objects (sound for small groups, unlike ±1.96·se). */
-export function wilson(p: number, n: number, z = 1.96): { low: number; high: number } {
-  if (!(n > 0)) return { low: 0, high: 1 };
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
 function recentChanges({

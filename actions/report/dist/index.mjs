@@ -48209,6 +48209,57 @@ function shortenedNumber(id) {
 var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 var NATURAL = new Intl.Collator("en", { numeric: true });
 
+// pipeline/report/photos.ts
+var NO_PHOTO_NAMED = "no photograph is named for it in data/objects.csv";
+var SHOWN_PHOTOS = 20;
+function named(o) {
+  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ""}`;
+}
+function unusablePhotosSection(photos) {
+  if (!photos || photos.objects.length === 0) return "";
+  const all = photos.objects;
+  const n = all.length;
+  const fresh = all.filter((o) => o.newInChange === true).length;
+  const one = n === 1;
+  const because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "";
+  const head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`;
+  const fix = "To fix: replace each file in the data folder with a good copy of the photograph (a JPEG or PNG that opens, within the pixel limit), then run `npx vitrine data add` and commit the changed data.dvc to this pull request.";
+  const shown = all.slice(0, SHOWN_PHOTOS);
+  const lines = shown.map((o) => {
+    const mark = o.newInChange === true ? " \u2014 **new in this pull request**" : "";
+    const file2 = o.file ? ` ${code(o.file)}` : "";
+    return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
+  });
+  const more = n - shown.length;
+  const rest = more > 0 ? `
+- \u2026and ${more} more (report.json in the run's files lists them all)` : "";
+  return `### Photographs that cannot be used
+
+${head}
+
+${lines.join("\n")}${rest}
+
+${fix}`;
+}
+
+// pipeline/report/removed-objects.ts
+var SHOWN_REMOVED = 5;
+function named2(o) {
+  return `${text(o.id)}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
+}
+function removedObjectsSection(removed) {
+  const all = removed?.objects ?? [];
+  const n = all.length;
+  if (n === 0) return "";
+  const one = n === 1;
+  const shown = all.slice(0, SHOWN_REMOVED).map(named2);
+  const rest = n - shown.length;
+  const list = rest > 0 ? `${shown.join(", ")} and ${rest} more` : shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : shown[0];
+  const kept = all.filter((o) => o.labelled).length;
+  const labels = one ? kept ? "; its label stays in labels.csv" : "" : kept === n ? "; their labels stay in labels.csv" : kept === 1 ? "; the label of 1 of them stays in labels.csv" : kept > 0 ? `; the labels of ${kept} of them stay in labels.csv` : "";
+  return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
+}
+
 // pipeline/data/hash.ts
 var import_ignore = __toESM(require_ignore(), 1);
 
@@ -48262,47 +48313,15 @@ var import_yaml = __toESM(require_dist(), 1);
 // node_modules/isomorphic-git/http/node/index.js
 var import_simple_get = __toESM(require_simple_get(), 1);
 
-// pipeline/lock.ts
-var STALE_MS = 30 * 6e4;
-var NEIGHBOUR_STALE_MS = 5 * 6e4;
-var REMIND_MS = 5 * 6e4;
-
 // pipeline/data/remote.ts
 init_s3_objects();
 var SMALL_OBJECT = 8 * 1024 * 1024;
 var MAX_SINGLE_PUT = 5 * 2 ** 30;
 
-// pipeline/report/photos.ts
-var SHOWN_PHOTOS = 20;
-function named(o) {
-  return `${text(o.id)}${o.title ? ` (${text(shorten(o.title))})` : ""}`;
-}
-function unusablePhotosSection(photos) {
-  if (!photos || photos.objects.length === 0) return "";
-  const all = photos.objects;
-  const n = all.length;
-  const fresh = all.filter((o) => o.newInChange === true).length;
-  const one = n === 1;
-  const because = photos.comparedWithBase ? fresh === n ? one ? ", because of this pull request" : ", all because of this pull request" : fresh > 0 ? `: ${fresh} because of this pull request, ${n - fresh} already before it` : one ? ", not because of this pull request (it was already unusable before it)" : ", none because of this pull request (they were already unusable before it)" : "";
-  const head = `\u26A0\uFE0F **${n} ${one ? "object's photograph cannot" : "objects' photographs cannot"} be used${because}.** Merging keeps ${one ? "this object" : "these objects"} in the catalogue, but the model is trained without ${one ? "it" : "them"} and ${one ? "its page" : "their pages"} in the public catalogue show${one ? "s" : ""} no photograph.`;
-  const fix = "To fix: replace each file in the data folder with a good copy of the photograph (a JPEG or PNG that opens, within the pixel limit), then run `npx vitrine data add` and commit the changed data.dvc to this pull request.";
-  const shown = all.slice(0, SHOWN_PHOTOS);
-  const lines = shown.map((o) => {
-    const mark = o.newInChange === true ? " \u2014 **new in this pull request**" : "";
-    const file2 = o.file ? ` ${code(o.file)}` : "";
-    return `- ${named(o)}${file2}: ${text(o.reason)}${mark}`;
-  });
-  const more = n - shown.length;
-  const rest = more > 0 ? `
-- \u2026and ${more} more (report.json in the run's files lists them all)` : "";
-  return `### Photographs that cannot be used
-
-${head}
-
-${lines.join("\n")}${rest}
-
-${fix}`;
-}
+// pipeline/lock.ts
+var STALE_MS = 30 * 6e4;
+var NEIGHBOUR_STALE_MS = 5 * 6e4;
+var REMIND_MS = 5 * 6e4;
 
 // pipeline/params.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -48859,20 +48878,28 @@ A maintainer can fix this by checking out the full history (\`fetch-depth: 0\` i
 
 ${why} no base commit to compare labels.csv with, and label changes are not listed. ${how}`;
   }
-  const named2 = report.labels.baseName;
-  const where = named2?.branchPoint ? " where this branch left it" : "";
-  const against = named2 ? `Compared with ${code(named2.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
+  const named3 = report.labels.baseName;
+  const where = named3?.branchPoint ? " where this branch left it" : "";
+  const against = named3 ? `Compared with ${code(named3.name)}${where} (commit ${code(baseCommit.slice(0, 12))}).
 
 ` : "";
   if (changes.length === 0) return `${title}
 
 ${against}No label in labels.csv changed.`;
+  const disagreeing = changes.filter((c) => c.disagreeing).length;
+  const removed = counts.removed - disagreeing;
   const summary2 = [
     counts.changed ? `${counts.changed} ${plural2(counts.changed, "label")} changed` : "",
     counts.added ? `${counts.added} ${plural2(counts.added, "object")} newly labelled` : "",
-    counts.removed ? `${counts.removed} ${plural2(counts.removed, "label")} removed` : ""
+    removed > 0 ? `${removed} ${plural2(removed, "label")} removed` : "",
+    disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : ""
   ].filter(Boolean);
-  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length;
+  const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
+  const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
+  if (unphotographed > 0)
+    summary2.push(
+      `${unphotographed} of these ${unphotographed === 1 ? "labels is on an object" : "labels are on objects"} not photographed yet, so no model learned from ${unphotographed === 1 ? "it" : "them"}`
+    );
   if (noPhoto > 0)
     summary2.push(
       `${noPhoto} of these ${noPhoto === 1 ? "labels is on an object whose photograph" : "labels are on objects whose photographs"} cannot be used, so no model learned from ${noPhoto === 1 ? "it" : "them"}`
@@ -48947,6 +48974,8 @@ function catalogueNote(catalogue, shown) {
 }
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
+  if (c.disagreeing && c.disagreeing.length > 0)
+    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
   return `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
 }
 function thumbnail(c) {
@@ -48960,7 +48989,14 @@ function vocabularyWords(vocabulary) {
   if (vocabulary.length <= LISTED_LABELS) return vocabulary.map((l) => text(l)).join(", ");
   return `the ${vocabulary.length.toLocaleString("en")} labels in collection.vocabulary in params.yaml`;
 }
+function disagreeingWords(lines) {
+  const said = (l) => l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
+  const how = lines.some((l) => !l.label) ? "that disagree" : "with different labels";
+  const rule = lines.length === 2 ? "neither is used until one line is removed" : "none is used until only one is left";
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
+}
 function predictionCell(c, vocabulary, stale) {
+  if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
@@ -48969,6 +49005,8 @@ function predictionCell(c, vocabulary, stale) {
   }
   if (c.photoUnusable && c.after !== null) {
     const added2 = c.kind === "added" ? "newly labelled, but " : "";
+    if (c.photoUnusable === NO_PHOTO_NAMED)
+      return `${added2}no model can learn from this label until the object is photographed: ${NO_PHOTO_NAMED}`;
     return `${added2}no model could learn from this label because its photograph cannot be used: ${text(c.photoUnusable)}`;
   }
   const agrees = (label) => c.after !== null && label === c.after ? "agrees" : "disagrees";
@@ -49355,14 +49393,17 @@ var reportSchema = external_exports.object({
         thumbnailUrl: str.nullable(),
         pageUrl: str.nullable(),
         // Its photograph cannot be used, so no model learnt the label: why, in plain words.
-        photoUnusable: str.optional()
+        photoUnusable: str.optional(),
+        // Unlabelled because its lines of labels.csv disagree: those lines ('' for a label cell left empty).
+        disagreeing: external_exports.array(external_exports.object({ line: external_exports.number().int().min(0), label: str })).max(1e3).optional()
       })
     ).max(1e5),
     counts: external_exports.object({
       changed: external_exports.number().int().min(0),
       added: external_exports.number().int().min(0),
       removed: external_exports.number().int().min(0),
-      skipped: external_exports.number().int().min(0).optional()
+      skipped: external_exports.number().int().min(0).optional(),
+      disagreeing: external_exports.number().int().min(0).optional()
     }),
     vocabulary: external_exports.array(str).max(1e3).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.
@@ -49382,6 +49423,10 @@ var reportSchema = external_exports.object({
       })
     ).max(1e5),
     comparedWithBase: external_exports.boolean()
+  }).optional(),
+  // Objects whose rows the change removes from data/objects.csv: their pages leave the catalogue.
+  objectsRemoved: external_exports.object({
+    objects: external_exports.array(external_exports.object({ id: str, title: str, labelled: external_exports.boolean() })).max(1e5)
   }).optional(),
   // Publication per label against production: the comment says it from these numbers, never from `words`.
   publication: external_exports.object({
@@ -49499,8 +49544,14 @@ function rebuild({
     drift: null,
     collectionName: report.collectionName ?? "the collection",
     maxLabelChanges,
-    // Photographs the change made unusable, as the trusted run lists them (values escaped by the section).
-    sections: { afterIntro: [unusablePhotosSection(trusted.unusablePhotos ?? null)].filter(Boolean) }
+    // Objects leaving the catalogue and photographs the change made unusable, as the trusted run lists them (values
+    // escaped by the sections).
+    sections: {
+      afterIntro: [
+        removedObjectsSection(trusted.objectsRemoved ?? null),
+        unusablePhotosSection(trusted.unusablePhotos ?? null)
+      ].filter(Boolean)
+    }
   });
   return { markdown, report: trusted, reason: "" };
 }

@@ -13,6 +13,7 @@ import { embeddingConfigKey } from '../model/embed.ts';
 import { openStore } from '../model/embedding-store.ts';
 import type { Params } from '../params.ts';
 import type { Workspace } from '../paths.ts';
+import { NSFWJS_NOTE } from '../registry/card.ts';
 import { versionCacheDir } from '../registry/store.ts';
 import type { Annotation, Dataset, LabelLine, Metrics, ModelInfo } from '../types.ts';
 import { ADDRESSES_ABOUT, keptAddresses, savedAddressesFile } from './addresses.ts';
@@ -880,6 +881,7 @@ async function modelCard({
   const lineage = Object.entries(lineageSource)
     .filter(([name]) => !/^(runtime\.packages|params\.values)/.test(name))
     .map(([name, value]) => ({ name: humanise(name), value }));
+  if (lineage.some((l) => /\bnsfwjs\b/.test(l.value))) lineage.push({ name: 'About nsfwjs', value: `${NSFWJS_NOTE}.` });
   // The card's own metrics when it has them; the evaluation's for the current version otherwise.
   const m = looksLikeMetrics(card.metrics)
     ? (card.metrics as Metrics)

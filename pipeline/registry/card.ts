@@ -162,6 +162,14 @@ const HF_LICENSES = [
   'openrail',
 ];
 
+/**
+ * What the backbone's package is, said wherever its name is shown to the public (the card, the model page's
+ * lineage): "nsfwjs" alarms a reader of a museum's page, and only its general image model is used.
+ */
+export const NSFWJS_NOTE =
+  'nsfwjs is the software package the general-purpose image model (trained on everyday photographs, ImageNet) ' +
+  'comes in; only the image features that model computes are used here, not its content filter';
+
 /** `license:` for the front matter: the licence's leading SPDX id when the Hub knows it, else "other" with a name. */
 export function hfLicense(licence: string): Record<string, string> {
   const id = /^\s*([A-Za-z0-9.-]+)/.exec(licence)?.[1]?.toLowerCase() ?? '';
@@ -615,7 +623,9 @@ export function renderCardMarkdown(card: ModelCard): string {
   lines.push(
     `- **Model type:** a classification head ` +
       `(${d.head.hiddenUnits ? `${d.head.hiddenUnits} hidden units` : 'linear'}) on image embeddings ` +
-      `from the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), source: ${safe(d.backbone.source)}`,
+      `from the backbone ${code(d.backbone.id)} (${safe(d.backbone.licence)}), source: ${safe(d.backbone.source)}` +
+      // The package's name alarms a public that reads it on a museum's page: what it is, and what is used of it.
+      (d.backbone.id.startsWith('nsfwjs-') ? `. ${NSFWJS_NOTE}` : ''),
   );
   lines.push(
     `- **Training:** ${trainingWords(d.head)}${d.head.solver === 'lbfgs' ? ';' : ','} seed ${d.head.seed}, ` +

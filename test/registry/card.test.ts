@@ -145,6 +145,27 @@ describe('model card', () => {
       .split('\n')
       .find((l) => l.startsWith('- **Training:**'))!;
 
+  it('says what nsfwjs is beside the backbone, for a public that reads the name (an outside tester)', () => {
+    const line = md.split('\n').find((l) => l.startsWith('- **Model type:**'))!;
+    expect(line).toContain('nsfwjs is the software package the general-purpose image model');
+    expect(line).toContain('not its content filter');
+    const custom = registration('v2.0.0', v1);
+    custom.lineage.backbone = { id: 'custom-abc#output', source: 'file', licence: 'MIT' };
+    const customMd = renderCardMarkdown(
+      buildCard({
+        registration: custom,
+        metrics,
+        modelInfo: info,
+        summary,
+        previous: v1,
+        stages: [],
+        owners: ['Registrar'],
+        collectionName: 'The Museum',
+      }),
+    );
+    expect(customMd).not.toContain('nsfwjs is');
+  });
+
   it('says "30 epochs" for a mini-batch head (train.solver adam)', () => {
     const adam = cardFor({ train: { solver: 'adam' } });
     expect(trainingLine(adam)).toBe(

@@ -286,6 +286,7 @@ export async function writeFixture({
         data: { hash: '1234.dir', source: 'data.dvc' },
         labels: { md5: 'abcd', commit: 'abc1234' },
         code: { commit: 'abc1234' },
+        backbone: { id: 'nsfwjs-mobilenet_v2_mid@4.2.1#conv_1', source: 'npm:nsfwjs', licence: 'MIT' },
         backend: 'wasm',
         promotedAt: '2026-11-20T10:00:00Z',
       },

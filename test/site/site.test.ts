@@ -374,6 +374,10 @@ describe('catalogue site', () => {
     expect(body).toContain('Rare types are often confused.');
     expect(body).toContain('1234.dir');
     expect(body).not.toContain('Raw markdown');
+    // The backbone's package name is explained where the public reads it (an outside tester).
+    expect(body).toMatch(
+      /About nsfwjs.*only the image features that model computes are used here, not its content filter/,
+    );
     await page.getByRole('link', { name: 'Monitoring' }).click();
     expect(await page.locator('main').textContent()).toContain(
       'The new photographs look different from the training photographs.',

@@ -38,6 +38,7 @@ import {
 } from './images.ts';
 import { linkOnTheWay, linkOutsideMessage, linksOutside } from './links.ts';
 import { isPictureProblem } from './picture-problems.ts';
+import { datasetFile } from './read.ts';
 import { assignSplits, splitOfId } from './split.ts';
 import {
   checkLabels,
@@ -61,11 +62,6 @@ const IMAGE_FILE = /\.(jpe?g|png|webp|tiff?|gif|avif|heic)$/i;
 
 // Beyond this many, warnings are counted rather than printed (all are kept in dataset.json).
 const MAX_PRINTED_ISSUES = 50;
-
-/** `.vitrine/dataset/dataset.json` of a workspace. */
-export function datasetFile(ws: Workspace): string {
-  return path.join(ws.dataset, 'dataset.json');
-}
 
 /**
  * Build the dataset and write `.vitrine/dataset/dataset.json` (atomically) and its thumbnails.
@@ -521,46 +517,6 @@ function noUsableLabels({
   );
 }
 
-/**
- * Read `.vitrine/dataset/dataset.json`; DATASET_MISSING when the dataset stage has not run, DATASET_DAMAGED when it
- * is not readable JSON.
- */
-export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
-  const file = datasetFile(ws);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new VitrineError('DATASET_MISSING', `${rel(ws, file)} does not exist: run "vitrine dataset" first.`, {
-        file: rel(ws, file),
-      });
-    throw error;
-  }
-  const damaged = (why: string) =>
-    new VitrineError(
-      'DATASET_DAMAGED',
-      `${rel(ws, file)} is damaged (${why}), perhaps by a run that was stopped or a full disk. Build it again ` +
-        `with "vitrine run dataset --force".`,
-      { file: rel(ws, file) },
-    );
-  let dataset: Dataset;
-  try {
-    dataset = JSON.parse(text) as Dataset;
-  } catch (error) {
-    throw damaged(`not valid JSON: ${(error as Error).message}`);
-  }
-  if (dataset === null || typeof dataset !== 'object' || Array.isArray(dataset))
-    throw damaged('it does not hold a dataset');
-  if (dataset.schema !== 'vitrine.dataset/1')
-    throw new VitrineError(
-      'DATASET_SCHEMA',
-      `${rel(ws, file)} was written by another version of Vitrine (schema "${dataset.schema}"); run "vitrine dataset" again.`,
-      { file: rel(ws, file) },
-    );
-  return dataset;
-}
-
 /** Objects and labelled objects; `bySplit` and `byLabel` count labelled objects (the training data). */
 export function countObjects({
   objects,
@@ -754,3 +710,6 @@ function smallest(numbers: Iterable<number>): number {
   for (const n of numbers) if (n < least) least = n;
   return least;
 }
+
+// Readers import these from here too.
+export { datasetFile, readDataset } from './read.ts';

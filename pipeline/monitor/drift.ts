@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readDataset } from '../dataset/read.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { type Clock, type Logger, systemClock } from '../log.ts';
@@ -74,27 +75,6 @@ export async function defaultEmbed(): Promise<EmbedImages> {
   // Loaded lazily: TF.js and the backbone are only needed when drift is computed.
   const { embedImages } = await import('../model/embed.ts');
   return embedImages;
-}
-
-/** Read `.vitrine/dataset/dataset.json`; a missing file says which command makes it. */
-export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
-  const file = path.join(ws.dataset, 'dataset.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Dataset;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new VitrineError(
-        'DATASET_MISSING',
-        `${rel(ws, file)} does not exist yet: run "vitrine run dataset" first.`,
-        { file: rel(ws, file) },
-      );
-    throw new VitrineError(
-      'DATASET_UNREADABLE',
-      `${rel(ws, file)} cannot be read (${(error as Error).message}); run "vitrine run dataset" again.`,
-      { file: rel(ws, file) },
-      { cause: error },
-    );
-  }
 }
 
 /** Read `.vitrine/registry/annotations.json`, or null when no model has annotated the collection. */

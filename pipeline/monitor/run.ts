@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readDataset } from '../dataset/read.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { type Clock, type Logger, systemClock } from '../log.ts';
@@ -7,7 +8,7 @@ import type { Workspace } from '../paths.ts';
 import { readRegistry, type VersionRecord } from '../registry/registry.ts';
 import { headCommit, isGitRepo } from '../registry/tags.ts';
 import type { Dataset } from '../types.ts';
-import { computeDrift, type EmbedImages, readDataset, writeDriftReport } from './drift.ts';
+import { computeDrift, type EmbedImages, writeDriftReport } from './drift.ts';
 import { correctionRate, labelsAtCommit, labelsChangedSince, objectsAddedSince, resolveCommit } from './history.ts';
 import { retrainDecision } from './triggers.ts';
 import type { CorrectionRate, DriftReport, RetrainDecision } from './types.ts';

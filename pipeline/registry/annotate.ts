@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VitrineError } from '../errors.ts';
+import { readDataset } from '../dataset/read.ts';
 import { type FamiliarityCut, referenceObjects, unfamiliarity } from '../evaluate/familiarity.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
@@ -28,28 +28,6 @@ export type EmbedObjects = (input: {
 /** `.vitrine/registry/annotations.json` */
 export function annotationsFile(ws: Workspace): string {
   return path.join(ws.registry, 'annotations.json');
-}
-
-/** Read `.vitrine/dataset/dataset.json`, with a plain message when the dataset stage has not run. */
-export async function readDataset({ ws }: { ws: Workspace }): Promise<Dataset> {
-  const file = path.join(ws.dataset, 'dataset.json');
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Dataset;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new VitrineError(
-        'DATASET_MISSING',
-        'The dataset has not been built yet (.vitrine/dataset/dataset.json is missing). Run "vitrine run dataset" first.',
-        { file },
-      );
-    }
-    throw new VitrineError(
-      'DATASET_UNREADABLE',
-      `.vitrine/dataset/dataset.json cannot be read: ${(error as Error).message}. Run "vitrine run dataset" again.`,
-      { file },
-      { cause: error },
-    );
-  }
 }
 
 async function defaultPredict(): Promise<PredictObjects> {

@@ -2,6 +2,7 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { percentRange } from '../../pipeline/evaluate/boundary.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { type ModelCard, pct } from '../../pipeline/registry/card.ts';
@@ -303,9 +304,9 @@ describe('promotion', () => {
     }
     expect(md).toMatch(/not for|Attribution of objects/i);
     expect(md).toContain('Authentication, dating or valuation');
-    // Every figure is the metrics.json figure.
-    expect(md).toContain(`| Accuracy | ${pct(m2.accuracy.value)} | ${pct(m2.accuracy.low)}–${pct(m2.accuracy.high)} |`);
-    expect(md).toContain(`| Macro-F1 | ${pct(m2.macroF1.value)} | ${pct(m2.macroF1.low)}–${pct(m2.macroF1.high)} |`);
+    // Every figure is the metrics.json figure; interval ends rounded outwards (evaluate/boundary.ts).
+    expect(md).toContain(`| Accuracy | ${pct(m2.accuracy.value)} | ${percentRange(m2.accuracy)} |`);
+    expect(md).toContain(`| Macro-F1 | ${pct(m2.macroF1.value)} | ${percentRange(m2.macroF1)} |`);
     expect(md).toContain(`| Top-2 accuracy | ${pct(m2.topK.accuracy.value)} |`);
     for (const c of m2.perClass)
       expect(md).toContain(`| ${c.label} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);

@@ -169,8 +169,9 @@ export function unusablePhotosSection(photos: { objects: UnusablePhoto[]; compar
     `Merging keeps ${one ? 'this object' : 'these objects'} in the catalogue, but the model is trained without ` +
     `${one ? 'it' : 'them'} and ${one ? 'its page' : 'their pages'} in the public catalogue show${one ? 's' : ''} no photograph.`;
   const fix =
-    'To fix: replace each file in the data folder with a good copy of the photograph (a JPEG or PNG that opens, ' +
-    'within the pixel limit), then run `npx vitrine data add` and commit the changed data.dvc to this pull request.';
+    'To fix: put a good copy of each photograph in the data folder under the name shown (a JPEG or PNG that ' +
+    'opens, within the pixel limit), in place of the damaged file or where a missing one should be, then run ' +
+    '`npx vitrine data add` and commit the changed data.dvc to this pull request.';
   const shown = all.slice(0, SHOWN_PHOTOS);
   const lines = shown.map((o) => {
     const mark = o.newInChange === true ? ' — **new in this pull request**' : '';

@@ -121,6 +121,8 @@ describe('photographs a pull request makes unusable', () => {
     expect(body).toContain(
       'the model is trained without them and their pages in the public catalogue show no photograph',
     );
+    // What to do covers a damaged file and a missing one.
+    expect(body).toContain('in place of the damaged file or where a missing one should be');
     expect(body).toContain('`npx vitrine data add`');
     expect(body).toContain('data.dvc');
     const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';

@@ -414,7 +414,7 @@ export interface Metrics extends ModelScores {
  * `metrics.json`'s `labelLoss`.
  */
 export interface LabelLoss {
-  /** The base in words ("main", "the commit of v1.0.0"). */
+  /** The base in words ("main", "main where this branch left it", "the commit of v1.0.0"). */
   ref: string;
   /** Labelled objects at the base, and how many of them have no label now. */
   before: number;

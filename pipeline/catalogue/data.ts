@@ -492,6 +492,20 @@ async function linkSimilar({
  * type of the vocabulary the label is surely a slip for, as the dataset stage said of that same label (its "Did you
  * mean", kept on the issue), else null.
  */
+/**
+ * Whether two labels differ only in capitals, spaces or punctuation ("Figurine", "figurine "): the public page
+ * may then say which type was meant. A letter or a plural apart is not enough: "chair" beside "chain" may be
+ * a new type staff are starting (a reviewer), and the page must not call it a misspelling.
+ */
+function sameWritten(a: string, b: string): boolean {
+  const key = (s: string) =>
+    s
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s\p{P}]+/gu, '');
+  return key(a) === key(b);
+}
+
 function labelsOutsideVocabulary({
   dataset,
   labels,
@@ -505,7 +519,8 @@ function labelsOutsideVocabulary({
   // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
   const slips = new Map<string, string>();
   for (const i of dataset.issues ?? [])
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant) slips.set(`${i.object}\u0000${i.label}`, i.meant);
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameWritten(i.label, i.meant))
+      slips.set(`${i.object}\u0000${i.label}`, i.meant);
   const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();
   for (const l of labels) {

@@ -31,10 +31,13 @@ beforeAll(async () => {
     // Left unlabelled by the dataset stage, which warned "Did you mean "figurine"?".
     { id: 'DM-0003', title: 'Dancer', label: null, image: null, predicted: { label: 'figurine', confidence: 0.8 } },
     { id: 'DM-0004', title: 'Teapot', label: null, image: null, predicted: { label: 'coin', confidence: 0.6 } },
+    // A plural of a type: "Did you mean" in the log, but maybe a type staff are starting (a reviewer).
+    { id: 'DM-0005', title: 'Hoard', label: null, image: null, predicted: { label: 'coin', confidence: 0.7 } },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
-  const labelsText = 'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\n';
+  const labelsText =
+    'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\nDM-0005,coins\n';
   await writeFile(ws.labels, labelsText);
   const file = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
@@ -85,7 +88,15 @@ describe('a staff label spelt differently from a type', () => {
         .replace(/&quot;/g, '"')
         .replace(/&amp;/g, '&'),
     ) as Record<string, Record<string, number>>;
-    expect(counts.type).toEqual({ figurine: 2, coin: 1, teapot: 1 });
+    expect(counts.type).toEqual({ figurine: 2, coin: 1, teapot: 1, coins: 1 });
+  });
+
+  it('a label a letter or a plural from a type is not called a misspelling on the public page', async () => {
+    const text = await typeSection('DM-0005');
+    expect(text).toContain('Catalogued by staff coins');
+    expect(text).not.toMatch(/spelt differently/i);
+    expect(text).toMatch(/not one of the types the model is trained on/i);
+    expect(typeFilter(await pageOf('DM-0005'))).toBe('coins');
   });
 
   it('a label near no type keeps saying the model is not trained on it', async () => {

@@ -48,6 +48,19 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
     }
     throw error;
   }
+  return parseObjectsChecked({ text, name });
+}
+
+/**
+ * The objects table from its text, as the dataset stage reads it: a repeated id keeps its first row, a row without
+ * an id is left out, each said in `issues` (parseObjects refuses both). The report reads the base's table so too.
+ */
+export function parseObjectsChecked({ text, name }: { text: string; name: string }): {
+  objects: CollectionObject[];
+  lineOf: Map<string, number>;
+  issues: DatasetIssue[];
+  emptyRows: number[];
+} {
   // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
   try {
     const emptyRows: number[] = [];

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeText, parseObjects } from '../collection/index.ts';
+import { decodeText } from '../collection/index.ts';
 import { objectPath, readCachedManifest } from '../data/cache.ts';
 import { readDvcConfig } from '../data/config.ts';
 import { parseDvcFile } from '../data/dvcfile.ts';
+import { parseObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { rel, type Workspace } from '../paths.ts';
@@ -52,12 +53,13 @@ export function baseData({ ws, commit, log }: { ws: Workspace; commit: string; l
     try {
       // A repository may keep data/objects.csv in git beside data.dvc.
       const tracked = await readTextAtCommit({ dir: ws.root, commit, filepath: file });
-      if (tracked !== null) return parseObjects({ text: tracked, file: `${file} (base)` }).objects;
+      // Read as the dataset stage reads it (a repeated id keeps its first row): the comparison is with what it used.
+      if (tracked !== null) return parseObjectsChecked({ text: tracked, name: `${file} (base)` }).objects;
       const md5 = (await listing())?.files?.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
       if (!md5) return null;
       const { cacheDir } = await readDvcConfig({ root: ws.root });
       const text = decodeText({ bytes: await readFile(objectPath(cacheDir, md5)), file });
-      return parseObjects({ text, file: `${file} (base)` }).objects;
+      return parseObjectsChecked({ text, name: `${file} (base)` }).objects;
     } catch (error) {
       log.debug(`The base's ${file} could not be read: ${messageOf(error)}`);
       return null;

@@ -1,4 +1,4 @@
-import { readObjects } from '../collection/index.ts';
+import { readObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
@@ -40,13 +40,14 @@ export async function removedObjects({
     if (!(await base.listing())) return null;
     log.info(
       "The report cannot say whether this pull request takes objects out of the catalogue: the base's " +
-        'data/objects.csv is not in the local DVC cache.',
+        'data/objects.csv is not in the local DVC cache, or cannot be read.',
     );
     return null;
   }
   let now: Set<string>;
   try {
-    now = new Set((await readObjects({ file: ws.objects })).objects.map((o) => o.id));
+    // Read as the dataset stage reads it: a repeated id or a row without one does not hide the section.
+    now = new Set((await readObjectsChecked({ file: ws.objects, name: 'data/objects.csv' })).objects.map((o) => o.id));
   } catch (error) {
     log.debug(`data/objects.csv could not be read to compare with the base's: ${messageOf(error)}`);
     return null;
@@ -60,7 +61,7 @@ export async function removedObjects({
 
 /** 'DM-0010 “Bowl”': the id, and the title when there is one; escaped. */
 function named(o: RemovedObject): string {
-  return `${text(o.id)}${o.title ? ` “${text(shorten(o.title))}”` : ''}`;
+  return `${text(shorten(o.id))}${o.title ? ` “${text(shorten(o.title))}”` : ''}`;
 }
 
 /**

@@ -36,7 +36,16 @@ const labels = specs.map((s) => ({ objectId: s.id, label: s.label }));
 const params = validateParams({ raw: { collection: { vocabulary: VOCABULARY } } });
 
 /** The base with every object; the head without the rows of `removed` (and without the label lines of `unlabel`). */
-async function collection({ removed, unlabel = [] }: { removed: string[]; unlabel?: string[] }) {
+async function collection({
+  removed,
+  unlabel = [],
+  repeated = [],
+}: {
+  removed: string[];
+  unlabel?: string[];
+  /** Rows added again to the head's table (a repeated id: the dataset stage keeps the first). */
+  repeated?: CollectionObject[];
+}) {
   const ws = await makeCollection({ objects, labels });
   const dir = ws.root;
   await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
@@ -49,7 +58,7 @@ async function collection({ removed, unlabel = [] }: { removed: string[]; unlabe
   };
   const baseCommit = await commitAll('Collection', 0);
   await git.branch({ fs, dir, ref: 'tidy', checkout: true });
-  await writeObjects({ file: ws.objects, objects: objects.filter((o) => !removed.includes(o.id)) });
+  await writeObjects({ file: ws.objects, objects: [...objects.filter((o) => !removed.includes(o.id)), ...repeated] });
   await writeLabels({ file: ws.labels, labels: labels.filter((l) => !unlabel.includes(l.objectId)) });
   await addData({ root: dir, log: silentLogger });
   await commitAll('Tidy the objects table', 1);
@@ -88,6 +97,13 @@ describe('objects that leave the catalogue', () => {
     expect(line).toContain('the labels of 4 of them stay in labels.csv). If that was not meant, put the rows back.');
     expect(line).not.toContain('<b>');
     expect(line).toContain('Mask &lt;b&gt;');
+  });
+
+  it('is said also when the table has a repeated id, which the dataset stage accepts (a reviewer)', async () => {
+    const again = object('DM-0001', 'images/DM-0001.png', { title: 'Object DM-0001, again' });
+    const { ws, baseCommit } = await collection({ removed: ['DM-0010'], repeated: [again] });
+    const { json } = await report(ws, baseCommit);
+    expect(json.objectsRemoved?.objects.map((o) => o.id)).toEqual(['DM-0010']);
   });
 
   it('nothing is said when no row was deleted', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals, pairedBootstrap } from '../../pipeline/evaluate/bootstrap.ts';
 import {
   collapsedAtBoundary,
+  MAX_POSTERIOR_DRAWS,
   macroF1Interval,
   macroF1Posterior,
   percentRange,
@@ -56,6 +57,18 @@ describe('the bootstrap at 0% and 100%', () => {
     const half = wilsonInterval({ successes: 30, n: 60 });
     expect(half.low).toBeCloseTo(0.3773, 3);
     expect(half.high).toBeCloseTo(0.6227, 3);
+  });
+
+  it('macro-F1 posterior: an empty class of the vocabulary changes nothing; draws are capped (a reviewer)', () => {
+    const tested = diagonal([22, 22, 22]);
+    const withEmpty = [...tested.map((row) => [...row, 0]), [0, 0, 0, 0]];
+    expect(macroF1Posterior({ confusion: withEmpty, draws: 1000, seed: 3 })).toEqual(
+      macroF1Posterior({ confusion: tested, draws: 1000, seed: 3 }),
+    );
+    // 100,000 asked for (evaluate.bootstrap's maximum) costs what MAX_POSTERIOR_DRAWS does, with the same answer.
+    expect(macroF1Posterior({ confusion: tested, draws: 100_000, seed: 3 })).toEqual(
+      macroF1Posterior({ confusion: tested, draws: MAX_POSTERIOR_DRAWS, seed: 3 }),
+    );
   });
 
   it('macro-F1 of a perfect model: below 100%, lower than the accuracy bound, wider for small classes', () => {

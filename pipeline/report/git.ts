@@ -297,6 +297,19 @@ export async function checkedOutBranch({
     : null;
 }
 
+/**
+ * The tip of `branch`: the local branch, or origin's when it is ahead of it. A staff member who runs
+ * "git fetch" and rebases on origin/main without updating their own main has a stale local main, and a branch
+ * point found from it would count colleagues' merged changes as the branch's own (a reviewer).
+ */
+async function newestTip({ dir, branch }: { dir: string; branch: string }): Promise<string> {
+  const local = await resolveCommit({ dir, ref: branch });
+  const remote = await resolveRef({ dir, ref: `refs/remotes/origin/${branch}` }).catch(() => null);
+  if (!remote || remote === local) return local;
+  const ahead = await git.isDescendent({ fs, dir, oid: remote, ancestor: local, depth: -1 }).catch(() => false);
+  return ahead ? remote : local;
+}
+
 /** `code` says why there is no branch point (NoBaseCode); `reason` says it in plain words. */
 export type BranchPoint =
   | { commit: string; reason?: undefined; code?: undefined }
@@ -315,7 +328,7 @@ export async function branchPoint({ dir, branch }: { dir: string; branch: string
   let tip: string;
   try {
     head = await resolveCommit({ dir, ref: 'HEAD' });
-    tip = await resolveCommit({ dir, ref: branch });
+    tip = await newestTip({ dir, branch });
   } catch (error) {
     if (!isVitrineError(error, 'GIT_REF_UNKNOWN')) throw error;
     return {

@@ -1,4 +1,5 @@
 import type { Command } from '../cli/command.ts';
+import { shownName, terminalSafe } from '../cli/shown.ts';
 import { readDataset } from '../dataset/build.ts';
 import { labelsChangedSinceEvaluation, readReview, renderReview } from './index.ts';
 
@@ -29,8 +30,9 @@ evaluate" first.
       }
       // Titles from the dataset stage's last run; the list reads without them when it has not run here.
       const dataset = await readDataset({ ws: ctx.ws }).catch(() => null);
-      const titles = new Map(dataset?.objects.map((o) => [o.id, o.title]) ?? []);
-      ctx.out(renderReview({ review, titles }));
+      // Titles and ids come from the collection: a line break or a control character in one is shown escaped.
+      const titles = new Map(dataset?.objects.map((o) => [o.id, shownName(o.title)]) ?? []);
+      ctx.out(terminalSafe(renderReview({ review, titles })));
     },
   },
 ];

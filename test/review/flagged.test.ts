@@ -112,6 +112,12 @@ describe('flagged or worth a look', () => {
     const text = await run();
     expect(line(text, 'flag')).toMatch(/^ {2}flag {11}“Bronze coin with an owl”, labelled A, the model says B/);
     expect(line(text, 'pick')).toMatch(/“A very long title of an object that goes…”, labelled A/);
+    // A title with a line break and a control character (a quoted cell): one line, escaped (a reviewer).
+    objects[0]!.title = 'Two\nlines \u001b[2J';
+    await writeFile(path.join(ws.dataset, 'dataset.json'), JSON.stringify({ schema: 'vitrine.dataset/1', objects }));
+    const escaped = await run();
+    expect(escaped).not.toMatch(/\u001b/);
+    expect(line(escaped, 'flag')).toContain('“Two\\nlines \\u001b[2J”, labelled A');
   });
 
   it('`vitrine review --json` keeps the old fields and adds the reason', async () => {

@@ -399,10 +399,10 @@ function commandHint(word: string, commands: Command[]): string {
   return near ? show(near) : alias ? show(alias) : '';
 }
 
-/** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */
 /** After "-C" with nothing (or an option) after it. */
 const CWD_NEEDS = "needs the repository's folder after it, like: npx vitrine -C ../our-museum run.";
 
+/** A plain sentence for what parseArgs refused, with "did you mean" for a mistyped option. */
 function optionMistake({
   error,
   command,

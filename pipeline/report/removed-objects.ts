@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { hashFile } from '../data/hash.ts';
 import { readObjectsChecked } from '../dataset/validate.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -32,8 +34,9 @@ export async function removedObjects({
   labelled: Set<string>;
   log: Logger;
 }): Promise<{ objects: RemovedObject[] } | null> {
-  // The same data folder at both ends: the same objects table.
-  if (await base.sameAsWorkTree()) return { objects: [] };
+  // The same data folder at both ends and the table as data.dvc records it: the same objects table. (A table
+  // edited here and not yet recorded with "data add" is what the dataset stage reads: compared below.)
+  if ((await base.sameAsWorkTree()) && (await tableAsRecorded({ ws, base }))) return { objects: [] };
   const before = await base.objects();
   if (!before) {
     // No data.dvc at the base: nothing to compare with, nothing to say.
@@ -98,4 +101,11 @@ export function removedObjectsSection(removed: { objects: RemovedObject[] } | nu
     `(${one ? 'its row was' : 'their rows were'} removed from data/objects.csv${labels}). ` +
     `If that was not meant, put the ${one ? 'row' : 'rows'} back.`
   );
+}
+
+/** Whether data/objects.csv in the work tree is the file the base's listing records (its md5). */
+async function tableAsRecorded({ ws, base }: { ws: Workspace; base: BaseData }): Promise<boolean> {
+  const recorded = (await base.listing())?.files?.get(path.relative(ws.data, ws.objects).split(path.sep).join('/'));
+  if (!recorded) return false;
+  return (await hashFile({ file: ws.objects }).catch(() => null)) === recorded;
 }

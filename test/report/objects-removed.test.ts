@@ -40,11 +40,14 @@ async function collection({
   removed,
   unlabel = [],
   repeated = [],
+  record = true,
 }: {
   removed: string[];
   unlabel?: string[];
   /** Rows added again to the head's table (a repeated id: the dataset stage keeps the first). */
   repeated?: CollectionObject[];
+  /** Whether the edit is recorded with "data add" (a local run may come before it). */
+  record?: boolean;
 }) {
   const ws = await makeCollection({ objects, labels });
   const dir = ws.root;
@@ -60,7 +63,7 @@ async function collection({
   await git.branch({ fs, dir, ref: 'tidy', checkout: true });
   await writeObjects({ file: ws.objects, objects: [...objects.filter((o) => !removed.includes(o.id)), ...repeated] });
   await writeLabels({ file: ws.labels, labels: labels.filter((l) => !unlabel.includes(l.objectId)) });
-  await addData({ root: dir, log: silentLogger });
+  if (record) await addData({ root: dir, log: silentLogger });
   await commitAll('Tidy the objects table', 1);
   const kept = specs.filter((s) => !removed.includes(s.id));
   await writeStageOutputs({ ws, objects: kept, head: Object.fromEntries(kept.map((s) => [s.id, s.label])), params });
@@ -102,6 +105,12 @@ describe('objects that leave the catalogue', () => {
   it('is said also when the table has a repeated id, which the dataset stage accepts (a reviewer)', async () => {
     const again = object('DM-0001', 'images/DM-0001.png', { title: 'Object DM-0001, again' });
     const { ws, baseCommit } = await collection({ removed: ['DM-0010'], repeated: [again] });
+    const { json } = await report(ws, baseCommit);
+    expect(json.objectsRemoved?.objects.map((o) => o.id)).toEqual(['DM-0010']);
+  });
+
+  it('is said for a row deleted here before "data add" records it, as the dataset stage reads it (a reviewer)', async () => {
+    const { ws, baseCommit } = await collection({ removed: ['DM-0010'], record: false });
     const { json } = await report(ws, baseCommit);
     expect(json.objectsRemoved?.objects.map((o) => o.id)).toEqual(['DM-0010']);
   });

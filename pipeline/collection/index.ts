@@ -92,9 +92,9 @@ function checkSeparator({ text, file }: { text: string; file: string }): void {
     `${file} is separated by ${name}, not commas: its first line is "${shown}". Vitrine reads ` +
       'comma-separated files. Save it again as comma-separated CSV: in Excel, "Save As" > "CSV UTF-8 (Comma ' +
       'delimited)" (where Excel still writes ";", its separator follows the computer\'s region settings: use ' +
-      'LibreOffice, or edit the file on GitHub); in LibreOffice, "Save As" > "Text CSV", tick "Edit filter settings" and choose "," as the field ' +
-      'delimiter; or export it from the collections system with "," as the separator. Editing the file on GitHub ' +
-      'keeps its commas.',
+      'LibreOffice, or edit the file on GitHub); in LibreOffice, "Save As" > "Text CSV", tick "Edit filter ' +
+      'settings" and choose "," as the field delimiter; or export it from the collections system with "," as ' +
+      'the separator. Editing the file on GitHub keeps its commas.',
     { file, separator: found },
   );
 }

@@ -7,6 +7,7 @@ import { readObjects, writeObjects } from '../../pipeline/collection/index.ts';
 import { addData, hashFile, initData, pullData, pushData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
 import { generateDemo } from '../../pipeline/demo/generate.ts';
+import { percentRange } from '../../pipeline/evaluate/boundary.ts';
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { loadParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
@@ -97,9 +98,7 @@ describe('real round trip (slow)', () => {
     const metrics = JSON.parse(await readFile(path.join(ws.evaluate, 'metrics.json'), 'utf8')) as Metrics;
     expect(metrics.baseline?.version).toBe('v1.0.0');
     const card = await readFile(path.join(ws.registry, 'cards', 'v1.1.0.md'), 'utf8');
-    expect(card).toContain(
-      `| Accuracy | ${pct(metrics.accuracy.value)} | ${pct(metrics.accuracy.low)}–${pct(metrics.accuracy.high)} |`,
-    );
+    expect(card).toContain(`| Accuracy | ${pct(metrics.accuracy.value)} | ${percentRange(metrics.accuracy)} |`);
     expect(card).toContain('pull request #2');
     expect(card).toContain(`Compared with v1.0.0 on the same test objects`);
     const state = await readRegistry({ dir: root, name: 'collection-classifier' });

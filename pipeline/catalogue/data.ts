@@ -136,6 +136,8 @@ export async function buildCatalogueData({
     if (range === undefined) dateRanges.set(text, (range = parseDate({ text, periods })));
     return range;
   };
+  // Objects on lines of labels.csv that disagree (the dataset stage leaves them unlabelled): staff keep one line.
+  const disagreeing = new Set(issues.filter((i) => i.code === 'LABEL_DUPLICATE' && i.object).map((i) => i.object!));
   for (const o of dataset.objects) {
     const a = annotations.get(o.id);
     const images = [];
@@ -169,6 +171,7 @@ export async function buildCatalogueData({
       label,
       labelOutsideVocabulary: outside !== null,
       labelMeant: outside?.meant ?? null,
+      labelLinesDisagree: o.label === null && disagreeing.has(o.id),
       split: o.split,
       // Against the label the model could give: it cannot answer a label outside its vocabulary. Without a photograph
       // the model could read (imageMd5 empty: none, or one that cannot be used), a guess is from one no longer there:
@@ -580,7 +583,7 @@ const LABEL_ISSUE_MIN = 0.5;
 
 /**
  * The review queue (marks the objects in it): photographs that cannot be used first (all of them, a group of their
- * own: staff replace the file), then likely label mistakes — the registry's labelIssue score when it gives one, else
+ * own: staff replace the file), then staff labels the dataset stage asked staff to correct, then likely label mistakes — the registry's labelIssue score when it gives one, else
  * the model's confidence in a disagreement — then predictions waiting for staff (unpublished), then the least
  * confident, a small share of the collection.
  */
@@ -590,7 +593,14 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
     o.needsReview = true;
     o.reviewReason = 'photo-unusable';
   }
-  const annotated = objects.filter((o) => o.annotation);
+  // Staff labels waiting for a correction the dataset stage asked for (a slip for a type, lines that disagree):
+  // all of them, next; the model's guesses on them come after that correction.
+  const staff = objects.filter((o) => !o.photoProblem && (o.labelMeant || o.labelLinesDisagree));
+  for (const o of staff) {
+    o.needsReview = true;
+    o.reviewReason = 'staff-label';
+  }
+  const annotated = objects.filter((o) => o.annotation && !o.needsReview);
   // A label confident learning flags is an issue whatever its score: its own probability can be under its
   // class's threshold and still above every other label's, which puts the score under one half.
   const isIssue = (o: CatalogueObject) => {
@@ -620,7 +630,7 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
         ? 'waiting'
         : 'least-confident';
   }
-  return [...photos, ...queue];
+  return [...photos, ...staff, ...queue];
 }
 
 /** Folders of public/ kept from the last build (see `buildCatalogueData`). */

@@ -127,11 +127,12 @@ export function allObjectsList(catalogue: Catalogue): CardList<Record<string, ne
 }
 
 /** Why an object is in the review queue, as its card says it: one reason, said once. */
-export type ReviewKind = 'photo' | 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
+export type ReviewKind = 'photo' | 'staff-label' | 'label' | 'not-sure' | 'unfamiliar' | 'least-confident';
 
 /** The kind of reason an object is in the review queue for (null: not in it). */
 export function reviewKind(o: CatalogueObject): ReviewKind | null {
   if (o.needsReview && o.reviewReason === 'photo-unusable') return 'photo';
+  if (o.needsReview && o.reviewReason === 'staff-label') return 'staff-label';
   if (!o.needsReview || !o.annotation) return null;
   if (o.reviewReason === 'label-issue' || o.reviewReason === 'disagrees') return 'label';
   if (o.reviewReason === 'waiting') return o.annotation.unfamiliar ? 'unfamiliar' : 'not-sure';
@@ -157,6 +158,7 @@ export function reviewSummary(catalogue: Catalogue): string {
   const n = (kind: ReviewKind) => counts.get(kind) ?? 0;
   const parts = [
     n('photo') && plural(n('photo'), 'photograph that cannot be used', 'photographs that cannot be used'),
+    n('staff-label') && plural(n('staff-label'), 'staff label to correct', 'staff labels to correct'),
     n('label') && plural(n('label'), 'staff label that may be wrong', 'staff labels that may be wrong'),
     n('not-sure') && plural(n('not-sure'), 'guess not sure enough to publish', 'guesses not sure enough to publish'),
     n('unfamiliar') &&
@@ -199,6 +201,15 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   });
   const cards = catalogue.reviewQueue.flatMap((id) => {
     const o = byId.get(id);
+    if (o && reviewKind(o) === 'staff-label')
+      return [
+        cardOf(
+          o,
+          o.labelMeant
+            ? `Staff label “${o.label}” is spelt differently from the type “${o.labelMeant}”: correct it in labels.csv`
+            : 'On lines of labels.csv with different labels: keep the right one, delete the others',
+        ),
+      ];
     if (!o?.annotation || reviewKind(o) === 'photo') return [];
     const a = o.annotation;
     const kind = reviewKind(o);

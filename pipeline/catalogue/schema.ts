@@ -104,6 +104,8 @@ export const catalogueObjectSchema = z.object({
    * counts the object under this type (typeFacet), not under a type of its own.
    */
   labelMeant: z.string().nullable().default(null),
+  /** The object is on lines of labels.csv with different labels: left unlabelled until staff keep one. */
+  labelLinesDisagree: z.boolean().default(false),
   split: z.string(),
   annotation: annotationSchema.nullable(),
   colours: z.array(swatchSchema),
@@ -120,7 +122,9 @@ export const catalogueObjectSchema = z.object({
    * photo-unusable: the photograph file cannot be used (photoProblem); label-issue: likely mislabelled (registry
    * score); disagrees: the model disagrees; waiting: unpublished prediction.
    */
-  reviewReason: z.enum(['photo-unusable', 'label-issue', 'disagrees', 'waiting', 'least-confident']).nullable(),
+  reviewReason: z
+    .enum(['photo-unusable', 'staff-label', 'label-issue', 'disagrees', 'waiting', 'least-confident'])
+    .nullable(),
   /** 1-based line of the object in labels.csv, null when it has none. */
   labelLine: z.int().positive().nullable(),
   /** GitHub edit link of that line (a pull request for staff); null when no repository is configured. */

@@ -33,11 +33,14 @@ beforeAll(async () => {
     { id: 'DM-0004', title: 'Teapot', label: null, image: null, predicted: { label: 'coin', confidence: 0.6 } },
     // A plural of a type: "Did you mean" in the log, but maybe a type staff are starting (a reviewer).
     { id: 'DM-0005', title: 'Hoard', label: null, image: null, predicted: { label: 'coin', confidence: 0.7 } },
+    // On two lines with different labels: left unlabelled by the dataset stage.
+    { id: 'DM-0006', title: 'Bowl', label: null, image: null, predicted: { label: 'coin', confidence: 0.9 } },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
   const labelsText =
-    'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\nDM-0005,coins\n';
+    'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\nDM-0005,coins\n' +
+    'DM-0006,coin\nDM-0006,figurine\n';
   await writeFile(ws.labels, labelsText);
   const file = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
@@ -88,7 +91,7 @@ describe('a staff label spelt differently from a type', () => {
         .replace(/&quot;/g, '"')
         .replace(/&amp;/g, '&'),
     ) as Record<string, Record<string, number>>;
-    expect(counts.type).toEqual({ figurine: 2, coin: 1, teapot: 1, coins: 1 });
+    expect(counts.type).toEqual({ figurine: 2, coin: 1, teapot: 1, coins: 1, 'Not labelled yet': 1 });
   });
 
   it('a label a letter or a plural from a type is not called a misspelling on the public page', async () => {
@@ -97,6 +100,23 @@ describe('a staff label spelt differently from a type', () => {
     expect(text).not.toMatch(/spelt differently/i);
     expect(text).toMatch(/not one of the types the model is trained on/i);
     expect(typeFilter(await pageOf('DM-0005'))).toBe('coins');
+  });
+
+  it('waits in the review queue for staff, as does an object on lines that disagree (an outside tester)', async () => {
+    const of = (id: string) => catalogue.objects.find((o) => o.id === id)!;
+    expect([of('DM-0003').needsReview, of('DM-0003').reviewReason]).toEqual([true, 'staff-label']);
+    expect([of('DM-0006').labelLinesDisagree, of('DM-0006').reviewReason]).toEqual([true, 'staff-label']);
+    expect(of('DM-0005').reviewReason).not.toBe('staff-label');
+    expect(catalogue.reviewQueue.slice(0, 2).sort()).toEqual(['DM-0003', 'DM-0006']);
+    const review = await readFile(path.join(workspace(dir).site, 'review', 'index.html'), 'utf8');
+    expect(review).toContain(
+      'Staff label “Figurine” is spelt differently from the type “figurine”: correct it in labels.csv',
+    );
+    expect(review).toContain('On lines of labels.csv with different labels: keep the right one, delete the others');
+    expect(review).toMatch(/2 staff labels to correct/);
+    const page = await typeSection('DM-0006');
+    expect(page).toContain('Staff gave it different labels on different lines of the labels file: waiting for staff');
+    expect(await pageOf('DM-0003')).toMatch(/data-pagefind-filter="review">Needs review</);
   });
 
   it('a label near no type keeps saying the model is not trained on it', async () => {

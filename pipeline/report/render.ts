@@ -406,7 +406,7 @@ function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: bool
   // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
   if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
   // Tester: an id retyped in other capitals is the object's line, not a new object; said as the dataset stage says it.
-  if (c.unknownId) {
+  if (c.unknownId && (c.kind === 'removed' || c.kind === 'added')) {
     const u = c.unknownId;
     const named = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
     return c.kind === 'removed'

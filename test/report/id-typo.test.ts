@@ -46,6 +46,17 @@ describe('an object id retyped in other capitals', () => {
     expect(markdown).toContain('1 line names an object id that is not in the collection, so its label is not used');
   });
 
+  it("an id a spreadsheet rewrote (leading zeros dropped) is that object's row too, in the dataset stage's words", async () => {
+    const { 'DM-0006': _, ...head } = labels;
+    const headText = text(Object.entries(labels).map(([id, l]) => [id === 'DM-0006' ? 'DM-6' : id, l]));
+    const { ws } = await makeRepo({ objects, base: labels, head, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['DM-0006', 'removed']]);
+    expect(json.labels.changes[0]!.unknownId).toMatchObject({ id: 'DM-6', line: 7 });
+    expect(json.labels.changes[0]!.unknownId!.hint).toMatch(/leading zeros.*Did you mean "DM-0006"\?$/);
+    expect(row(markdown, 'DM-0006')).toContain('line 7 now names "DM-6"');
+  });
+
   it('a new line for an unknown id that is near one object keeps the hint on its row', async () => {
     // DM-0006 keeps its line; the new "dm-0006" line is a second, unknown id the dataset stage sets aside.
     const headText = text([...Object.entries(labels), ['dm-0006', 'mask']]);

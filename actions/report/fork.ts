@@ -124,6 +124,10 @@ const reportSchema = z.object({
             .array(z.object({ line: z.number().int().min(0), label: str }))
             .max(1000)
             .optional(),
+          // Unlabelled with its only lines still there, the label cell emptied: those lines.
+          emptyLines: z.array(z.number().int().min(0)).max(1000).optional(),
+          // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
+          unknownId: z.object({ id: str, line: z.number().int().min(0), hint: str }).optional(),
         }),
       )
       .max(100_000),
@@ -133,6 +137,7 @@ const reportSchema = z.object({
       removed: z.number().int().min(0),
       skipped: z.number().int().min(0).optional(),
       disagreeing: z.number().int().min(0).optional(),
+      unknownIds: z.number().int().min(0).optional(),
     }),
     vocabulary: z.array(str).max(1000).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.

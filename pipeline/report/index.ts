@@ -30,6 +30,7 @@ import { publicationChanges } from './publication.ts';
 import { removedObjects, removedObjectsSection } from './removed-objects.ts';
 import { headline, renderMarkdown } from './render.ts';
 import type { LabelChange, NoBaseCode, ReportJson, TestPrediction } from './types.ts';
+import { withUnknownIds } from './unknown-ids.ts';
 
 export { type CatalogueStatus, checkCatalogue } from './catalogue.ts';
 export { fetchBase, gitAuthHeaders } from './git.ts';
@@ -237,14 +238,23 @@ export async function buildReport({
         : readAgreed({ text: baseText, file: `${labelsFile} at ${base}`, vocabulary: baseVocabulary }).agreed;
     const objects = new Map<string, DatasetObject>((dataset?.objects ?? []).map((o) => [o.id, o]));
     const byId = new Map((predictions ?? []).map((p) => [p.id, p]));
-    changes = diffLabels({ base: baseLabels, head: headLabels }).map((c) => {
+    // An id retyped near an object's ("dm-0006" for "DM-0006") is that object's line, as the dataset stage says.
+    const diff = withUnknownIds({
+      changes: diffLabels({ base: baseLabels, head: headLabels }),
+      objectIds: new Set(objects.keys()),
+      vocabulary: params.collection.vocabulary,
+    });
+    changes = diff.map((c) => {
       const object = objects.get(c.id);
       const p = byId.get(c.id);
       // Unlabelled at the head because its lines disagree, not because the label was taken out: said so.
       const lines = c.kind === 'removed' ? headRead?.disagreeing.get(c.id) : undefined;
+      // Its line is still there with the label cell emptied: that line, not the base's, is where it is.
+      const empty = c.kind === 'removed' && !lines && !c.unknownId ? headRead?.emptied.get(c.id) : undefined;
       return {
         ...c,
         ...(lines ? { disagreeing: lines.map((l) => ({ line: l.line, label: l.label })) } : {}),
+        ...(empty ? { emptyLines: empty } : {}),
         title: object?.title ?? '',
         split: object?.split ?? null,
         // labels.csv says something, dataset.json nothing: the dataset stage skipped the line.
@@ -398,6 +408,7 @@ export async function buildReport({
         removed: changes.filter((c) => c.kind === 'removed').length,
         skipped: changes.filter((c) => c.skipped).length,
         disagreeing: changes.filter((c) => c.disagreeing).length,
+        unknownIds: changes.filter((c) => c.unknownId).length,
       },
       ...(datasetStale ? { datasetStale: true } : {}),
       ...(dataset ? { vocabulary: dataset.labels } : {}),
@@ -786,21 +797,27 @@ async function exists(file: string): Promise<boolean> {
 /**
  * labels.csv's lines as the dataset stage counts them (`agreed`: lines that disagree leave their object unlabelled),
  * the objects whose lines disagree with those lines (`disagreeing`, by the same rule, agreedLines; read only for the
- * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), and
- * every object with a line (`named`).
+ * objects `agreed` leaves unlabelled, so a line outside the vocabulary beside one in it is shown, not counted), the
+ * lines of objects whose only lines have the label cell empty (`emptied`), and every object with a line (`named`).
  */
 function readAgreed({ text, file, vocabulary }: { text: string; file: string; vocabulary: string[] }): {
   agreed: LabelLine[];
   disagreeing: Map<string, LabelLine[]>;
+  emptied: Map<string, number[]>;
   named: Set<string>;
 } {
   const blanks: LabelLine[] = [];
   const labels = parseLabels({ text, file, blanks });
   const disagreeing = new Map<string, LabelLine[]>();
   for (const [id, { lines, agreed }] of agreedLines({ labels, blanks })) if (!agreed) disagreeing.set(id, lines);
+  const labelled = new Set(labels.map((l) => l.objectId));
+  const emptied = new Map<string, number[]>();
+  for (const b of blanks)
+    if (!labelled.has(b.objectId)) emptied.set(b.objectId, [...(emptied.get(b.objectId) ?? []), b.line]);
   return {
     agreed: agreedLabels({ labels, blanks, vocabulary }),
     disagreeing,
+    emptied,
     named: new Set(labels.map((l) => l.objectId)),
   };
 }

@@ -245,14 +245,22 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   if (changes.length === 0) return `${title}\n\n${against}No label in labels.csv changed.`;
   // Of the removed, objects left unlabelled because their lines disagree (counted from the changes: older reports).
   const disagreeing = changes.filter((c) => c.disagreeing).length;
-  const removed = counts.removed - disagreeing;
+  // Lines whose id is another object's written another way ("dm-0006"): neither a new object nor a label taken out.
+  const unknownIds = changes.filter((c) => c.unknownId).length;
+  const retyped = changes.filter((c) => c.unknownId && c.kind === 'removed').length;
+  const removed = counts.removed - disagreeing - retyped;
+  const added = counts.added - (unknownIds - retyped);
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',
-    counts.added ? `${counts.added} ${plural(counts.added, 'object')} newly labelled` : '',
+    added > 0 ? `${added} ${plural(added, 'object')} newly labelled` : '',
     removed > 0 ? `${removed} ${plural(removed, 'label')} removed` : '',
     disagreeing > 0
       ? `${disagreeing} ${disagreeing === 1 ? 'object is' : 'objects are'} on lines with different labels, so ` +
         `${disagreeing === 1 ? 'it is' : 'they are'} not used until only one line is left`
+      : '',
+    unknownIds > 0
+      ? `${unknownIds} ${unknownIds === 1 ? 'line names' : 'lines name'} an object id that is not in the collection, so ` +
+        `${unknownIds === 1 ? 'its label is' : 'their labels are'} not used`
       : '',
   ].filter(Boolean);
   // Said beside the counts, so that they agree with the verdict's, which only counts objects with a photograph.
@@ -354,6 +362,9 @@ function objectCell(c: LabelChange): string {
   // Lines that disagree: the head's lines, where the fix is.
   if (c.disagreeing && c.disagreeing.length > 0)
     return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
+  // Its line now names another id, or is still there with the label cell empty: the head's line, where the fix is.
+  if (c.kind === 'removed' && c.unknownId) return `${id} (line ${c.unknownId.line})`;
+  if (c.kind === 'removed' && c.emptyLines && c.emptyLines.length > 0) return `${id} (${linesWords(c.emptyLines)})`;
   // A removed label's line is in the base's labels.csv; at the head that line may hold another object.
   return `${id} (${c.kind === 'removed' ? 'was ' : ''}line ${c.line})`;
 }
@@ -386,9 +397,24 @@ function disagreeingWords(lines: { line: number; label: string }[]): string {
   return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
 }
 
+/** "line 17", "lines 17 and 40". */
+function linesWords(lines: number[]): string {
+  return `${lines.length === 1 ? 'line' : 'lines'} ${listWords(lines.map(String))}`;
+}
+
 function predictionCell(c: LabelChange, vocabulary: string[] | null, stale: boolean): string {
   // Tester: an object on lines that disagree is unlabelled as well, but not because its label was taken out.
   if (c.kind === 'removed' && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
+  // Tester: an id retyped in other capitals is the object's line, not a new object; said as the dataset stage says it.
+  if (c.unknownId && (c.kind === 'removed' || c.kind === 'added')) {
+    const u = c.unknownId;
+    const named = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
+    return c.kind === 'removed'
+      ? `line ${u.line} now names ${named} Until it is corrected, the label is not used`
+      : `the line names ${named} Until it is corrected, the line is not used`;
+  }
+  if (c.kind === 'removed' && c.emptyLines && c.emptyLines.length > 0)
+    return `${linesWords(c.emptyLines)} with the label cell empty: the label is no longer used for training`;
   // The object is unlabelled now: no model learns from it, whatever it was asked before.
   if (c.kind === 'removed') return 'label removed: no longer used for training';
   if (c.skipped && c.after !== null) {

@@ -1,5 +1,6 @@
 import type { Interval, LabelLoss, Prediction, Split, Verdict } from '../types.ts';
 import type { CatalogueStatus } from './catalogue.ts';
+import type { UnknownId } from './unknown-ids.ts';
 
 /** The hidden first line of Vitrine's pull-request comment, so the next run edits it instead of adding one. */
 export const REPORT_MARKER = '<!-- vitrine:report -->';
@@ -70,6 +71,17 @@ export interface LabelChange {
    * (dataset/validate.ts agreedLines). Its lines at the head, in order. (Absent otherwise, and in older reports.)
    */
   disagreeing?: { line: number; label: string }[];
+  /**
+   * A 'removed' change whose object's only lines at the head are still there with the label cell empty: those lines.
+   * (Absent otherwise, and in older reports.)
+   */
+  emptyLines?: number[];
+  /**
+   * A line whose object id is not in the collection but is one object's id written another way, with the dataset
+   * stage's "Did you mean" (unknown-ids.ts): on that object's 'removed' change when the pull request retyped its id,
+   * else on the 'added' change of the line. (Absent otherwise, and in older reports.)
+   */
+  unknownId?: UnknownId;
 }
 
 /** An object whose photograph the dataset stage could not use (dataset.json's issues): no picture, out of training. */
@@ -223,9 +235,16 @@ export interface ReportJson {
     changes: LabelChange[];
     /**
      * `skipped`: changed or added lines the dataset stage did not use; `disagreeing`: of the `removed`, those whose
-     * object is on lines that disagree (absent in older reports).
+     * object is on lines that disagree; `unknownIds`: changes with `unknownId` (both absent in older reports).
      */
-    counts: { changed: number; added: number; removed: number; skipped?: number; disagreeing?: number };
+    counts: {
+      changed: number;
+      added: number;
+      removed: number;
+      skipped?: number;
+      disagreeing?: number;
+      unknownIds?: number;
+    };
     /**
      * True when labels.csv changed since the dataset stage last read it (lock.json), so `skipped` lines may only be new
      * to it. Absent otherwise, and when the lock does not say what it read.

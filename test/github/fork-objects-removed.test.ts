@@ -81,4 +81,49 @@ describe("a fork's comment", () => {
     expect(row).toContain('neither is used until one line is removed');
     expect(out.markdown).toContain('1 object is on lines with different labels');
   });
+
+  it('says a line names an id near an object, from the validated fields, escaped', () => {
+    const out = edited((r) => {
+      const c = r.labels.changes.find((x: any) => x.id === 'DM-0007');
+      Object.assign(c, {
+        kind: 'removed',
+        after: null,
+        unknownId: {
+          id: 'dm-0007 <b>@x</b>',
+          line: 8,
+          hint: 'it differs from an id in the collection only in capitals. Did you mean "DM-0007"?',
+        },
+      });
+      r.labels.counts = { ...r.labels.counts, unknownIds: 1 };
+    });
+    expect(out.rebuilt).toBe(true);
+    expect(out.report?.labels.changes.find((c) => c.id === 'DM-0007')?.unknownId?.line).toBe(8);
+    const row = out.markdown.split('\n').find((l) => l.startsWith('| DM-0007 '))!;
+    expect(row).toContain('DM-0007 (line 8)');
+    expect(row).toContain('line 8 now names "dm-0007 &lt;b&gt;@\u200bx');
+    expect(row).toContain('only in capitals. Did you mean "DM-0007"? Until it is corrected, the label is not used');
+    expect(out.markdown).not.toContain('<b>');
+    expect(out.markdown).toContain('1 line names an object id that is not in the collection');
+  });
+
+  it('says a label cell was emptied on its line', () => {
+    const out = edited((r) => {
+      Object.assign(
+        r.labels.changes.find((x: any) => x.id === 'DM-0007'),
+        { kind: 'removed', after: null, emptyLines: [8] },
+      );
+    });
+    expect(out.rebuilt).toBe(true);
+    const row = out.markdown.split('\n').find((l) => l.startsWith('| DM-0007 '))!;
+    expect(row).toContain('DM-0007 (line 8)');
+    expect(row).not.toContain('was line');
+    expect(row).toContain('line 8 with the label cell empty: the label is no longer used for training');
+  });
+
+  it('is refused when an unknown id does not have the shape Vitrine writes', () => {
+    const out = edited((r) => {
+      r.labels.changes[0].unknownId = { id: 'dm-0007', line: 'eight', hint: 'x' };
+    });
+    expect(out.rebuilt).toBe(false);
+  });
 });

@@ -62,7 +62,7 @@ describe('the label-correction report', () => {
     expect(json.gate.passed).toBe(true);
     expect(json.labels.baseCommit).toBe(baseCommit);
     expect(json.labels.headCommit).toBe(headCommit);
-    expect(json.labels.counts).toEqual({ changed: 3, added: 1, removed: 1, skipped: 0, disagreeing: 0 });
+    expect(json.labels.counts).toEqual({ changed: 3, added: 1, removed: 1, skipped: 0, disagreeing: 0, unknownIds: 0 });
     expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
       ['DM-0007', 'changed', 'coin', 'figurine'],
       ['DM-0008', 'changed', 'vessel', 'figurine'],

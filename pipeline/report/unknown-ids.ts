@@ -1,0 +1,76 @@
+import { checkLabels } from '../dataset/validate.ts';
+import { clip } from '../log.ts';
+
+/** How the dataset stage's message names labels.csv here: taken off again with the rest of its start. */
+const NAME = 'labels.csv';
+
+/** A line of labels.csv whose object id is not in the collection but is one object's id written another way. */
+export interface UnknownId {
+  /** The id as the line has it ("dm-0006"). */
+  id: string;
+  /** Its line in the head's labels.csv. */
+  line: number;
+  /** The dataset stage's words for it ('it differs from an id in the collection only in capitals. Did you mean "DM-0006"?'). */
+  hint: string;
+}
+
+interface Change {
+  id: string;
+  kind: 'changed' | 'added' | 'removed';
+  after: string | null;
+  line: number;
+}
+
+/**
+ * Label changes with the dataset stage's "Did you mean" (checkLabels, its one rule for an unknown object id) on
+ * each added line whose id is not in the collection but is one object's id written another way: in other capitals,
+ * with an invisible character, rewritten by a spreadsheet. When that object's label is removed by the same pull
+ * request, the id was retyped, not a new object labelled: the added line is dropped and the object's removal carries
+ * the hint (`unknownId`). Otherwise the added line carries it. Lines whose id is near no object are left as they are.
+ */
+export function withUnknownIds<C extends Change>({
+  changes,
+  objectIds,
+  vocabulary,
+}: {
+  changes: C[];
+  /** Every object id of the collection (dataset.json's objects); none known, nothing is said. */
+  objectIds: Set<string>;
+  vocabulary: string[];
+}): (C & { unknownId?: UnknownId })[] {
+  if (objectIds.size === 0) return changes;
+  const lines = changes.flatMap((c) =>
+    c.kind === 'added' && c.after !== null && !objectIds.has(c.id)
+      ? [{ objectId: c.id, label: c.after, line: c.line }]
+      : [],
+  );
+  if (lines.length === 0) return changes;
+  // One call for every line: checkLabels indexes the collection's ids once.
+  const { issues, unknown } = checkLabels({ labels: lines, objectIds, vocabulary, name: NAME });
+  // A set: includes() on the unknown lines for each line grew with lines × lines (a thousand gone objects).
+  const far = new Set(unknown.map((l) => l.line));
+  const near = new Set(lines.filter((l) => !far.has(l.line)).map((l) => l.line));
+  const hintOf = new Map<number, UnknownId>();
+  for (const issue of issues) {
+    if (issue.code !== 'LABEL_UNKNOWN_OBJECT' || issue.line === undefined || !near.has(issue.line)) continue;
+    const id = issue.object ?? '';
+    const start = `${NAME}:${issue.line}: there is no object "${clip(id)}" in the collection: `;
+    if (issue.message.startsWith(start))
+      hintOf.set(issue.line, { id, line: issue.line, hint: issue.message.slice(start.length) });
+  }
+  const removed = new Set(changes.filter((c) => c.kind === 'removed').map((c) => c.id));
+  // The object each hint names, when the pull request removed its label (an id longer than a message shows is not).
+  const retyped = new Map<string, UnknownId>();
+  const dropped = new Set<number>();
+  for (const u of hintOf.values()) {
+    const meant = /Did you mean "(.*)"\?$/.exec(u.hint)?.[1];
+    if (meant === undefined || !removed.has(meant) || retyped.has(meant)) continue;
+    retyped.set(meant, u);
+    dropped.add(u.line);
+  }
+  return changes.flatMap((c) => {
+    if (c.kind === 'added' && dropped.has(c.line) && hintOf.get(c.line)?.id === c.id) return [];
+    const u = c.kind === 'removed' ? retyped.get(c.id) : c.kind === 'added' ? hintOf.get(c.line) : undefined;
+    return [u && (c.kind === 'removed' || u.id === c.id) ? { ...c, unknownId: u } : c];
+  });
+}

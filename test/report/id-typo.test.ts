@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../pipeline/log.ts';
+import { validateParams } from '../../pipeline/params.ts';
+import { buildReport } from '../../pipeline/report/index.ts';
+import { demoObjects, makeRepo } from './fixture.ts';
+
+/*
+ * Outside tester: `DM-0006,coin` changed to `dm-0006,coin` was listed as DM-0006's label removed plus a new object
+ * dm-0006 "newly labelled", while the dataset stage rightly said the id differs only in capitals. And an emptied
+ * label cell (`DM-0016,`, the line still there) was said as "was line 16 … label removed". The comment now says
+ * what happened to the line.
+ */
+
+const objects = demoObjects();
+const labels = Object.fromEntries(objects.map((o) => [o.id, o.label]));
+const params = validateParams({ raw: { train: { epochs: 60 } } });
+// Written as staff leave it: in the order given, not sorted again.
+const text = (lines: [string, string][]) =>
+  `object_id,label\n${lines.map(([id, label]) => `${id},${label}\n`).join('')}`;
+const row = (markdown: string, id: string) => markdown.split('\n').find((l) => l.startsWith(`| ${id} `)) ?? '';
+
+describe('an object id retyped in other capitals', () => {
+  it('is one change of the object, with the dataset stage\'s "Did you mean", and no object newly labelled', async () => {
+    const { 'DM-0006': label, ...head } = labels;
+    const headText = text(Object.entries(labels).map(([id, l]) => [id === 'DM-0006' ? 'dm-0006' : id, l]));
+    const { ws } = await makeRepo({ objects, base: labels, head, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
+      ['DM-0006', 'removed', label, null],
+    ]);
+    expect(json.labels.changes[0]!.unknownId).toEqual({
+      id: 'dm-0006',
+      line: 7,
+      hint: 'it differs from an id in the collection only in capitals. Did you mean "DM-0006"?',
+    });
+    expect(json.labels.counts).toMatchObject({ added: 0, removed: 1, unknownIds: 1 });
+    expect(markdown).not.toContain('newly labelled');
+    expect(markdown).not.toContain('label removed');
+    expect(row(markdown, 'dm-0006')).toBe('');
+    const cells = row(markdown, 'DM-0006');
+    expect(cells).toContain('DM-0006 (line 7)');
+    expect(cells).toContain(
+      'line 7 now names "dm-0006", which is not an object id in the collection: it differs from an id in the ' +
+        'collection only in capitals. Did you mean "DM-0006"? Until it is corrected, the label is not used',
+    );
+    expect(markdown).toContain('1 line names an object id that is not in the collection, so its label is not used');
+  });
+
+  it("an id a spreadsheet rewrote (leading zeros dropped) is that object's row too, in the dataset stage's words", async () => {
+    const { 'DM-0006': _, ...head } = labels;
+    const headText = text(Object.entries(labels).map(([id, l]) => [id === 'DM-0006' ? 'DM-6' : id, l]));
+    const { ws } = await makeRepo({ objects, base: labels, head, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['DM-0006', 'removed']]);
+    expect(json.labels.changes[0]!.unknownId).toMatchObject({ id: 'DM-6', line: 7 });
+    expect(json.labels.changes[0]!.unknownId!.hint).toMatch(/leading zeros.*Did you mean "DM-0006"\?$/);
+    expect(row(markdown, 'DM-0006')).toContain('line 7 now names "DM-6"');
+  });
+
+  it('a new line for an unknown id that is near one object keeps the hint on its row', async () => {
+    // DM-0006 keeps its line; the new "dm-0006" line is a second, unknown id the dataset stage sets aside.
+    const headText = text([...Object.entries(labels), ['dm-0006', 'mask']]);
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['dm-0006', 'added']]);
+    expect(json.labels.changes[0]!.unknownId?.hint).toContain('Did you mean "DM-0006"?');
+    expect(markdown).not.toContain('newly labelled');
+    expect(row(markdown, 'dm-0006')).toContain('Did you mean "DM-0006"?');
+  });
+
+  it('an id near no object is left as it was said before', async () => {
+    const headText = text([...Object.entries(labels), ['ZZ-9999', 'mask']]);
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
+    const { json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['ZZ-9999', 'added']]);
+    expect(json.labels.changes[0]!.unknownId).toBeUndefined();
+  });
+});
+
+describe('a label cell emptied, the line still there', () => {
+  it('is said to be that line with the label cell empty', async () => {
+    const { 'DM-0016': label, ...head } = labels;
+    const headText = text(Object.entries(labels).map(([id, l]) => [id, id === 'DM-0016' ? '' : l]));
+    const { ws } = await makeRepo({ objects, base: labels, head, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind, c.before, c.after])).toEqual([
+      ['DM-0016', 'removed', label, null],
+    ]);
+    expect(json.labels.changes[0]!.emptyLines).toEqual([17]);
+    const cells = row(markdown, 'DM-0016');
+    expect(cells).toContain('DM-0016 (line 17)');
+    expect(cells).not.toContain('was line');
+    expect(cells).toContain('line 17 with the label cell empty: the label is no longer used for training');
+    expect(markdown).toContain('1 label removed');
+  });
+});

@@ -210,6 +210,25 @@ export interface OutsideVocabularyIssue extends DatasetIssue {
   slip?: boolean;
 }
 
+/**
+ * LABEL_UNKNOWN_OBJECT as checkLabels writes it: besides the message, the one object id the line's id is written
+ * another way of (`meant`) and why it is thought so (`hint`, "it differs from an id in the collection only in
+ * capitals. Did you mean "DM-0006"?"), for the report to pair the line with that object without reading the message.
+ */
+export interface UnknownObjectIssue extends DatasetIssue {
+  code: 'LABEL_UNKNOWN_OBJECT';
+  meant?: string;
+  hint?: string;
+}
+
+/** Whether a dataset.json issue is an unknown object id with the object it was meant to be. */
+export function isUnknownObjectIssue(
+  issue: DatasetIssue,
+): issue is UnknownObjectIssue & { meant: string; hint: string } {
+  const u = issue as UnknownObjectIssue;
+  return issue.code === 'LABEL_UNKNOWN_OBJECT' && typeof u.meant === 'string' && typeof u.hint === 'string';
+}
+
 /** Whether a dataset.json issue is a label outside the vocabulary with what checkLabels keeps of it. */
 export function isOutsideVocabularyIssue(issue: DatasetIssue): issue is OutsideVocabularyIssue {
   return (
@@ -263,15 +282,17 @@ export function checkLabels({
       byFolded ??= foldedIds(objectIds);
       const hint = idHint({ id: line.objectId, byFolded }) ?? keyHint({ id: line.objectId, objectIds, byKey });
       if (!hint) unknown.push(line);
-      issues.push({
+      const issue: UnknownObjectIssue = {
         code: 'LABEL_UNKNOWN_OBJECT',
         message: `${name}:${line.line}: there is no object "${clip(line.objectId)}" in the collection${
-          hint ?? '; check the id for a typo.'
+          hint ? `: ${hint.words}` : '; check the id for a typo.'
         }`,
         file: name,
         line: line.line,
         object: line.objectId,
-      });
+        ...(hint ? { meant: hint.meant, hint: hint.words } : {}),
+      };
+      issues.push(issue);
       continue;
     }
     if (!known.has(line.label)) {
@@ -578,7 +599,7 @@ function keyHint({
   id: string;
   objectIds: Set<string>;
   byKey: Map<boolean, Map<string, string[]>>;
-}): string | undefined {
+}): { words: string; meant: string } | undefined {
   for (const zeros of [false, true]) {
     let index = byKey.get(zeros);
     if (!index) {
@@ -595,7 +616,10 @@ function keyHint({
     const meant = matches[0]!;
     const how = idDifferences(id, meant).map((what) => (what === 'capitals' ? 'upper/lower case' : what));
     const spreadsheet = zeros ? ' (a spreadsheet or script rewrote it as a number: keep the id column as text)' : '';
-    return `: it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`;
+    return {
+      words: `it differs from an id in the collection only in ${how.join(' and ')}${spreadsheet}. Did you mean "${clip(meant)}"?`,
+      meant,
+    };
   }
   return undefined;
 }
@@ -613,7 +637,13 @@ function foldedIds(ids: Set<string>): Map<string, string[]> {
  * What makes an unknown id differ from the one id it was meant to be (an invisible character, a look-alike
  * hyphen, capitals, accent encoding), and that id; undefined when no id, or several, match.
  */
-function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> }): string | undefined {
+function idHint({
+  id,
+  byFolded,
+}: {
+  id: string;
+  byFolded: Map<string, string[]>;
+}): { words: string; meant: string } | undefined {
   const matches = byFolded.get(foldId(id));
   if (matches?.length !== 1) return undefined;
   const meant = matches[0]!;
@@ -622,7 +652,7 @@ function idHint({ id, byFolded }: { id: string; byFolded: Map<string, string[]> 
     (id.normalize('NFC') === meant.normalize('NFC')
       ? 'it differs from an id in the collection only in how an accented letter is encoded'
       : 'it differs from an id in the collection only in capitals');
-  return `: ${why}. Did you mean "${clip(meant)}"?`;
+  return { words: `${why}. Did you mean "${clip(meant)}"?`, meant };
 }
 
 /**

@@ -1,7 +1,6 @@
-import { checkLabels } from '../dataset/validate.ts';
-import { clip } from '../log.ts';
+import { checkLabels, isUnknownObjectIssue } from '../dataset/validate.ts';
 
-/** How the dataset stage's message names labels.csv here: taken off again with the rest of its start. */
+/** The file name checkLabels puts in its messages (not shown: the report keeps the hint's words only). */
 const NAME = 'labels.csv';
 
 /** A line of labels.csv whose object id is not in the collection but is one object's id written another way. */
@@ -50,27 +49,28 @@ export function withUnknownIds<C extends Change>({
   // A set: includes() on the unknown lines for each line grew with lines × lines (a thousand gone objects).
   const far = new Set(unknown.map((l) => l.line));
   const near = new Set(lines.filter((l) => !far.has(l.line)).map((l) => l.line));
-  const hintOf = new Map<number, UnknownId>();
+  const hintOf = new Map<number, UnknownId & { meant: string }>();
   for (const issue of issues) {
-    if (issue.code !== 'LABEL_UNKNOWN_OBJECT' || issue.line === undefined || !near.has(issue.line)) continue;
-    const id = issue.object ?? '';
-    const start = `${NAME}:${issue.line}: there is no object "${clip(id)}" in the collection: `;
-    if (issue.message.startsWith(start))
-      hintOf.set(issue.line, { id, line: issue.line, hint: issue.message.slice(start.length) });
+    // The object meant and the words for it, as checkLabels gives them (never read back from its message).
+    if (!isUnknownObjectIssue(issue) || issue.line === undefined || !near.has(issue.line)) continue;
+    hintOf.set(issue.line, { id: issue.object ?? '', line: issue.line, hint: issue.hint, meant: issue.meant });
   }
   const removed = new Set(changes.filter((c) => c.kind === 'removed').map((c) => c.id));
-  // The object each hint names, when the pull request removed its label (an id longer than a message shows is not).
+  // The object each hint names, when the pull request removed its label.
   const retyped = new Map<string, UnknownId>();
   const dropped = new Set<number>();
-  for (const u of hintOf.values()) {
-    const meant = /Did you mean "(.*)"\?$/.exec(u.hint)?.[1];
-    if (meant === undefined || !removed.has(meant) || retyped.has(meant)) continue;
+  for (const { meant, ...u } of hintOf.values()) {
+    if (!removed.has(meant) || retyped.has(meant)) continue;
     retyped.set(meant, u);
     dropped.add(u.line);
   }
+  const hintAt = (line: number): UnknownId | undefined => {
+    const h = hintOf.get(line);
+    return h && { id: h.id, line: h.line, hint: h.hint };
+  };
   return changes.flatMap((c) => {
     if (c.kind === 'added' && dropped.has(c.line) && hintOf.get(c.line)?.id === c.id) return [];
-    const u = c.kind === 'removed' ? retyped.get(c.id) : c.kind === 'added' ? hintOf.get(c.line) : undefined;
+    const u = c.kind === 'removed' ? retyped.get(c.id) : c.kind === 'added' ? hintAt(c.line) : undefined;
     return [u && (c.kind === 'removed' || u.id === c.id) ? { ...c, unknownId: u } : c];
   });
 }

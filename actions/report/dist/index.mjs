@@ -48913,12 +48913,16 @@ ${why} no base commit to compare labels.csv with, and label changes are not list
 
 ${against}No label in labels.csv changed.`;
   const disagreeing = changes.filter((c) => c.disagreeing).length;
-  const removed = counts.removed - disagreeing;
+  const unknownIds = changes.filter((c) => c.unknownId).length;
+  const retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length;
+  const removed = counts.removed - disagreeing - retyped;
+  const added = counts.added - (unknownIds - retyped);
   const summary2 = [
     counts.changed ? `${counts.changed} ${plural2(counts.changed, "label")} changed` : "",
-    counts.added ? `${counts.added} ${plural2(counts.added, "object")} newly labelled` : "",
+    added > 0 ? `${added} ${plural2(added, "object")} newly labelled` : "",
     removed > 0 ? `${removed} ${plural2(removed, "label")} removed` : "",
-    disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : ""
+    disagreeing > 0 ? `${disagreeing} ${disagreeing === 1 ? "object is" : "objects are"} on lines with different labels, so ${disagreeing === 1 ? "it is" : "they are"} not used until only one line is left` : "",
+    unknownIds > 0 ? `${unknownIds} ${unknownIds === 1 ? "line names" : "lines name"} an object id that is not in the collection, so ${unknownIds === 1 ? "its label is" : "their labels are"} not used` : ""
   ].filter(Boolean);
   const unphotographed = changes.filter((c) => c.photoUnusable === NO_PHOTO_NAMED && c.after !== null).length;
   const noPhoto = changes.filter((c) => c.photoUnusable && c.after !== null).length - unphotographed;
@@ -49002,6 +49006,8 @@ function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
   if (c.disagreeing && c.disagreeing.length > 0)
     return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
+  if (c.kind === "removed" && c.unknownId) return `${id} (line ${c.unknownId.line})`;
+  if (c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0) return `${id} (${linesWords(c.emptyLines)})`;
   return `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
 }
 function thumbnail(c) {
@@ -49021,8 +49027,18 @@ function disagreeingWords(lines) {
   const rule = lines.length === 2 ? "neither is used until one line is removed" : "none is used until only one is left";
   return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
 }
+function linesWords(lines) {
+  return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String))}`;
+}
 function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
+  if (c.unknownId && (c.kind === "removed" || c.kind === "added")) {
+    const u = c.unknownId;
+    const named3 = `"${text(shorten(u.id))}", which is not an object id in the collection: ${text(u.hint)}`;
+    return c.kind === "removed" ? `line ${u.line} now names ${named3} Until it is corrected, the label is not used` : `the line names ${named3} Until it is corrected, the line is not used`;
+  }
+  if (c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0)
+    return `${linesWords(c.emptyLines)} with the label cell empty: the label is no longer used for training`;
   if (c.kind === "removed") return "label removed: no longer used for training";
   if (c.skipped && c.after !== null) {
     if (vocabulary && !vocabulary.includes(c.after))
@@ -49421,7 +49437,11 @@ var reportSchema = external_exports.object({
         // Its photograph cannot be used, so no model learnt the label: why, in plain words.
         photoUnusable: str.optional(),
         // Unlabelled because its lines of labels.csv disagree: those lines ('' for a label cell left empty).
-        disagreeing: external_exports.array(external_exports.object({ line: external_exports.number().int().min(0), label: str })).max(1e3).optional()
+        disagreeing: external_exports.array(external_exports.object({ line: external_exports.number().int().min(0), label: str })).max(1e3).optional(),
+        // Unlabelled with its only lines still there, the label cell emptied: those lines.
+        emptyLines: external_exports.array(external_exports.number().int().min(0)).max(1e3).optional(),
+        // Its line names an id that is not in the collection, with the dataset stage's "Did you mean".
+        unknownId: external_exports.object({ id: str, line: external_exports.number().int().min(0), hint: str }).optional()
       })
     ).max(1e5),
     counts: external_exports.object({
@@ -49429,7 +49449,8 @@ var reportSchema = external_exports.object({
       added: external_exports.number().int().min(0),
       removed: external_exports.number().int().min(0),
       skipped: external_exports.number().int().min(0).optional(),
-      disagreeing: external_exports.number().int().min(0).optional()
+      disagreeing: external_exports.number().int().min(0).optional(),
+      unknownIds: external_exports.number().int().min(0).optional()
     }),
     vocabulary: external_exports.array(str).max(1e3).optional(),
     // The dataset stage had not run since the change: said so, not blamed on the stage.

@@ -583,9 +583,9 @@ const LABEL_ISSUE_MIN = 0.5;
 
 /**
  * The review queue (marks the objects in it): photographs that cannot be used first (all of them, a group of their
- * own: staff replace the file), then staff labels the dataset stage asked staff to correct, then likely label mistakes — the registry's labelIssue score when it gives one, else
- * the model's confidence in a disagreement — then predictions waiting for staff (unpublished), then the least
- * confident, a small share of the collection.
+ * own: staff replace the file), then staff labels the dataset stage asked staff to correct, then likely label
+ * mistakes — the registry's labelIssue score when it gives one, else the model's confidence in a disagreement —
+ * then predictions waiting for staff (unpublished), then the least confident, a small share of the collection.
  */
 function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: number }): CatalogueObject[] {
   const photos = objects.filter((o) => o.photoProblem);

@@ -128,7 +128,7 @@ export async function generateDemo({
     );
   } else await writeIfChanged(ws.labels, generated);
   // What the demo generated (never a kept file): a labels.csv still equal to it holds no one's corrections.
-  await writeJsonAtomic({ file: labelsRecord(ws), value: { md5: md5Of(generated) } });
+  await writeJsonAtomic({ file: labelsRecord(ws), value: { generated: md5Of(generated) } });
   return {
     labelsKept,
     objects: items.length,
@@ -190,8 +190,9 @@ async function holdsCorrections({
   current: string;
   items: DemoItem[];
 }): Promise<boolean> {
-  const last = await readJson<{ md5: string }>(labelsRecord(ws));
-  if (last?.md5 === md5Of(current)) return false;
+  // `generated`, not the `md5` of earlier versions: that one also recorded a kept file, corrections included.
+  const last = await readJson<{ generated?: string }>(labelsRecord(ws));
+  if (last?.generated === md5Of(current)) return false;
   const lines = parseLabels({ text: current, file: 'labels.csv' });
   if (lines.length === 0) return false; // No label in it: nothing to lose.
   // An object the demo leaves unlabelled may be labelled by staff: that is a correction too.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -214,6 +215,11 @@ describe('vitrine demo run again', () => {
       expect(result.labelsKept).toBe(true);
       expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
     }
+    // An earlier version recorded the kept file as its own: that record does not make the corrections the demo's.
+    const record = path.join(root, '.vitrine', 'demo', 'labels.json');
+    await writeFile(record, JSON.stringify({ md5: createHash('md5').update(corrected).digest('hex') }));
+    expect((await generateDemo({ ws, params, log: silentLogger })).labelsKept).toBe(true);
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
     // Corrections kept, then the settings changed: still someone's work, not the demo's own file.
     const other = smallParams();
     other.demo = { ...other.demo, per_type: 3 };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { formatLabels, parseLabels, readObjects, writeObjects } from '../collection/index.ts';
+import { formatLabels, parseLabels, parseObjects, readObjects, writeObjects } from '../collection/index.ts';
+import { VitrineError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Logger } from '../log.ts';
 import type { Params } from '../params.ts';
@@ -93,8 +94,10 @@ export interface DemoResult {
 /**
  * Write the demo collection into `data/` and `labels.csv`. Idempotent: files that already hold the
  * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated). A labels.csv
- * that differs from the generated one holds someone's corrections: it is never overwritten. Refuses to
- * run in a repository that holds a real collection.
+ * or data/objects.csv is replaced only when it is the demo's own (what the demo last wrote here: the demo
+ * settings changed since). A labels.csv that corrects this demo's labels is kept; one that labels objects
+ * the demo does not generate, or an objects.csv with such objects, makes the demo refuse before it writes
+ * anything. Refuses to run in a repository that holds a real collection.
  */
 export async function generateDemo({
   ws,
@@ -107,13 +110,16 @@ export async function generateDemo({
 }): Promise<DemoResult> {
   await refuseNonDemoRepository({ ws, params });
   const items = planDemo({ demo: params.demo });
-  const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
-  await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
   const generated = formatLabels({
     labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
   });
+  // Everything is decided before anything is written: a refusal changes nothing.
+  await refuseOtherObjects({ ws, items });
   const current = await readFile(ws.labels, 'utf8').catch(() => null);
   const labelsKept = current !== null && current !== generated && (await holdsCorrections({ ws, current, items }));
+  const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
+  await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
+  await recordObjects({ ws });
   if (labelsKept) {
     log.warn(
       'labels.csv differs from the labels the demo generates (corrected with --fix-labels or by hand?): it is kept ' +
@@ -121,8 +127,8 @@ export async function generateDemo({
       { file: 'labels.csv' },
     );
   } else await writeIfChanged(ws.labels, generated);
-  // What the demo wrote last: a labels.csv still equal to it holds no one's corrections.
-  await writeJsonAtomic({ file: labelsRecord(ws), value: { md5: md5Of(labelsKept ? current! : generated) } });
+  // What the demo generated (never a kept file): a labels.csv still equal to it holds no one's corrections.
+  await writeJsonAtomic({ file: labelsRecord(ws), value: { generated: md5Of(generated) } });
   return {
     labelsKept,
     objects: items.length,
@@ -133,12 +139,47 @@ export async function generateDemo({
 }
 
 const labelsRecord = (ws: Workspace) => path.join(ws.work, 'demo', 'labels.json');
+const objectsRecord = (ws: Workspace) => path.join(ws.work, 'demo', 'objects.json');
 const md5Of = (text: string) => createHash('md5').update(text).digest('hex');
 
+/** Remember the objects.csv the demo wrote: one still equal to it holds nothing anyone added. */
+async function recordObjects({ ws }: { ws: Workspace }): Promise<void> {
+  await writeJsonAtomic({ file: objectsRecord(ws), value: { md5: md5Of(await readFile(ws.objects, 'utf8')) } });
+}
+
+const LEFT_FROM = 'added by hand or left from a demo with other settings (params.yaml, demo section)';
+
+function others(ids: string[]): string {
+  return `${ids.length} object${ids.length === 1 ? '' : 's'} that this demo does not generate (e.g. "${ids[0]}")`;
+}
+
 /**
- * Whether a labels.csv that differs from the generated one holds someone's corrections to this demo:
- * not when it is what the demo last wrote (the demo settings changed since), nor when it labels other
- * objects than this demo's (another seed or size: its labels would be wrong for these objects).
+ * Throw when data/objects.csv, not as the demo last wrote it, holds objects this demo does not generate:
+ * rewriting it would lose them.
+ */
+async function refuseOtherObjects({ ws, items }: { ws: Workspace; items: DemoItem[] }): Promise<void> {
+  const text = await readFile(ws.objects, 'utf8').catch(() => null);
+  if (text === null) return;
+  const last = await readJson<{ md5: string }>(objectsRecord(ws));
+  if (last?.md5 === md5Of(text)) return;
+  const planned = new Set(items.map((i) => i.object.id));
+  const extra = parseObjects({ text, file: 'data/objects.csv' })
+    .objects.map((o) => o.id)
+    .filter((id) => !planned.has(id));
+  if (extra.length === 0) return;
+  throw new VitrineError(
+    'DEMO_OBJECTS_OTHER_OBJECTS',
+    `data/objects.csv has ${others(extra)}, ${LEFT_FROM}. "vitrine demo" would rewrite the file without them, ` +
+      'so it changed nothing. To start the demo over, move data/objects.csv out of data/ to keep what you added, ' +
+      'and run "vitrine demo" again.',
+    { file: 'data/objects.csv', object: extra[0] },
+  );
+}
+
+/**
+ * Whether a labels.csv that differs from the generated one holds someone's corrections to this demo (true:
+ * keep it). Not when it is what the demo last generated (the demo settings changed since: replace it).
+ * Throws when it labels objects this demo does not generate: replacing it would lose those labels.
  */
 async function holdsCorrections({
   ws,
@@ -149,11 +190,22 @@ async function holdsCorrections({
   current: string;
   items: DemoItem[];
 }): Promise<boolean> {
-  const last = await readJson<{ md5: string }>(labelsRecord(ws));
-  if (last?.md5 === md5Of(current)) return false;
-  const planned = new Set(items.filter((i) => i.label !== null).map((i) => i.object.id));
+  // `generated`, not the `md5` of earlier versions: that one also recorded a kept file, corrections included.
+  const last = await readJson<{ generated?: string }>(labelsRecord(ws));
+  if (last?.generated === md5Of(current)) return false;
   const lines = parseLabels({ text: current, file: 'labels.csv' });
-  return lines.length > 0 && lines.every((l) => planned.has(l.objectId));
+  if (lines.length === 0) return false; // No label in it: nothing to lose.
+  // An object the demo leaves unlabelled may be labelled by staff: that is a correction too.
+  const planned = new Set(items.map((i) => i.object.id));
+  const extra = [...new Set(lines.map((l) => l.objectId).filter((id) => !planned.has(id)))];
+  if (extra.length === 0) return true;
+  throw new VitrineError(
+    'DEMO_LABELS_OTHER_OBJECTS',
+    `labels.csv labels ${others(extra)}, ${LEFT_FROM}. "vitrine demo" would replace the file with its own labels ` +
+      'and lose yours, so it changed nothing. To start the demo over with its own labels, delete labels.csv ' +
+      '(or move it elsewhere) and run "vitrine demo" again.',
+    { file: 'labels.csv', object: extra[0] },
+  );
 }
 
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */
@@ -176,6 +228,7 @@ export async function addDemoBatch({
   const items = planDemoBatch({ demo: params.demo, batch, count, style });
   await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: [...objects, ...items.map((i) => i.object)] });
+  await recordObjects({ ws });
   return { added: items.map((i) => i.object.id), batch };
 }
 

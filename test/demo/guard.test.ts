@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseLabels } from '../../pipeline/collection/index.ts';
 import { addData, initData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
-import { generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
+import { addDemoBatch, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
 import { type Logger, silentLogger } from '../../pipeline/log.ts';
 import { defaultParams, type Params } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -142,16 +143,113 @@ describe('vitrine demo run again', () => {
     }
   });
 
-  it('writes the new labels over corrections made to a demo of other objects (labels.csv from a larger demo)', async () => {
+  it('refuses to write its labels over corrections made to a demo of other objects, then starts over without them', async () => {
+    // labels.csv from a larger demo, corrected, in a clone (no data/, no .vitrine/): the corrections are someone's work.
     const root = await tempRoot();
     const ws = workspace(root);
     const larger = smallParams();
     larger.demo = { ...larger.demo, per_type: 6 };
     await generateDemo({ ws, params: larger, log: silentLogger });
     await fixDemoLabels({ ws, params: larger });
+    const corrected = await readFile(ws.labels, 'utf8');
     await rm(path.join(root, '.vitrine'), { recursive: true });
+    await rm(path.join(root, 'data'), { recursive: true });
+    await expect(generateDemo({ ws, params: smallParams(), log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_LABELS_OTHER_OBJECTS',
+      message: expect.stringMatching(
+        /labels\.csv labels \d+ objects that this demo does not generate \(e\.g\. "DM-\d+"\).*delete labels\.csv/,
+      ),
+    });
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+    await expect(readFile(ws.objects)).rejects.toThrow();
+    await rm(ws.labels);
     const result = await generateDemo({ ws, params: smallParams(), log: silentLogger });
     expect(result.labelsKept).toBe(false);
+  });
+
+  it('writes over its own objects.csv when the settings changed, --add batches included', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    const fewer = smallParams();
+    fewer.demo = { ...fewer.demo, per_type: 3 };
+    const result = await generateDemo({ ws, params: fewer, log: silentLogger });
+    expect(result.objects).toBe(24);
+  });
+
+  it('keeps corrected labels plus a line for an object the demo does not generate, refusing and changing nothing', async () => {
+    // An outside tester: the corrections and the added DM-0900 line were replaced by the demo's wrong labels.
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    await fixDemoLabels({ ws, params });
+    await writeFile(ws.labels, `${await readFile(ws.labels, 'utf8')}DM-0900,vessel\n`);
+    const edited = await readFile(ws.labels, 'utf8');
+    const objects = await readFile(ws.objects, 'utf8');
+    for (const clone of [false, true]) {
+      if (clone) await rm(path.join(root, '.vitrine'), { recursive: true, force: true });
+      await expect(generateDemo({ ws, params, log: silentLogger })).rejects.toMatchObject({
+        code: 'DEMO_LABELS_OTHER_OBJECTS',
+        message: expect.stringMatching(/labels\.csv .*"DM-0900".*changed nothing.*delete labels\.csv/),
+      });
+      expect(await readFile(ws.labels, 'utf8')).toBe(edited);
+      expect(await readFile(ws.objects, 'utf8')).toBe(objects);
+    }
+  });
+
+  it('keeps corrected labels on every run, not only the second', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    await fixDemoLabels({ ws, params });
+    // Staff also label an object the demo left unlabelled.
+    const unlabelled = planDemo({ demo: params.demo }).find((i) => i.label === null)!;
+    await writeFile(ws.labels, `${await readFile(ws.labels, 'utf8')}${unlabelled.object.id},${unlabelled.type}\n`);
+    const corrected = await readFile(ws.labels, 'utf8');
+    for (let run = 0; run < 3; run++) {
+      const result = await generateDemo({ ws, params, log: silentLogger });
+      expect(result.labelsKept).toBe(true);
+      expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+    }
+    // An earlier version recorded the kept file as its own: that record does not make the corrections the demo's.
+    const record = path.join(root, '.vitrine', 'demo', 'labels.json');
+    await writeFile(record, JSON.stringify({ md5: createHash('md5').update(corrected).digest('hex') }));
+    expect((await generateDemo({ ws, params, log: silentLogger })).labelsKept).toBe(true);
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+    // Corrections kept, then the settings changed: still someone's work, not the demo's own file.
+    const other = smallParams();
+    other.demo = { ...other.demo, per_type: 3 };
+    await expect(generateDemo({ ws, params: other, log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_LABELS_OTHER_OBJECTS',
+    });
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+  });
+
+  it('keeps objects added to data/objects.csv by hand, refusing and changing nothing', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const text = await readFile(ws.objects, 'utf8');
+    const header = text.split('\n')[0]!;
+    const row = (id: string) =>
+      header.split(',').map((c) => (c === 'id' ? id : c === 'image' ? `images/${id}.jpg` : 'x'));
+    const added = `${text}${row('DM-0900').join(',')}\n${row('DM-0901').join(',')}\n`;
+    await writeFile(ws.objects, added);
+    const labels = await readFile(ws.labels, 'utf8');
+    for (const clone of [false, true]) {
+      if (clone) await rm(path.join(root, '.vitrine'), { recursive: true, force: true });
+      await expect(generateDemo({ ws, params, log: silentLogger })).rejects.toMatchObject({
+        code: 'DEMO_OBJECTS_OTHER_OBJECTS',
+        message: expect.stringMatching(/data\/objects\.csv .*2 objects .*"DM-0900".*changed nothing/),
+      });
+      expect(await readFile(ws.objects, 'utf8')).toBe(added);
+      expect(await readFile(ws.labels, 'utf8')).toBe(labels);
+    }
   });
 
   it('creates labels.csv when it is missing', async () => {

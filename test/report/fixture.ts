@@ -3,7 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { formatLabels } from '../../pipeline/collection/index.ts';
+import { addData, initData } from '../../pipeline/data/index.ts';
 import { checkGate } from '../../pipeline/evaluate/gate.ts';
+import { silentLogger } from '../../pipeline/log.ts';
 import { modelParams, type Params, validateParams } from '../../pipeline/params.ts';
 import { type Workspace, workspace } from '../../pipeline/paths.ts';
 import type { TestPrediction } from '../../pipeline/report/types.ts';
@@ -244,4 +246,27 @@ export async function writeStageOutputs({
     },
   });
   return metrics;
+}
+
+const VERSIONED_AUTHOR = { name: 'Test', email: 'test@example.org', timestamp: 1_767_225_600, timezoneOffset: 0 };
+
+/**
+ * A collection folder made a git repository whose data folder data.dvc records (a local remote, .vitrine/
+ * ignored), committed as the base; `commitAll` commits everything again, `minute` minutes later.
+ */
+export async function versionedCollection({ ws }: { ws: Workspace }): Promise<{
+  baseCommit: string;
+  commitAll: (message: string, minute: number) => Promise<string>;
+}> {
+  const dir = ws.root;
+  await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  await initData({ root: dir, remoteName: 'local', remoteUrl: '.vitrine-remote' });
+  await addData({ root: dir, log: silentLogger });
+  const commitAll = async (message: string, minute: number) => {
+    await git.add({ fs, dir, filepath: '.' });
+    const author = { ...VERSIONED_AUTHOR, timestamp: VERSIONED_AUTHOR.timestamp + minute * 60 };
+    return git.commit({ fs, dir, message, author });
+  };
+  return { commitAll, baseCommit: await commitAll('Collection', 0) };
 }

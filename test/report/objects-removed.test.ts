@@ -1,18 +1,17 @@
 import fs from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
 import { readDvcConfig } from '../../pipeline/data/config.ts';
-import { addData, initData } from '../../pipeline/data/index.ts';
+import { addData } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
 import { removedObjectsSection } from '../../pipeline/report/removed-objects.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 import { makeCollection, object, removeTempDirs } from '../dataset/fixtures.ts';
-import { type ObjectSpec, VOCABULARY, writeStageOutputs } from './fixture.ts';
+import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
  * Outside tester, after the README walkthrough: a row deleted from data/objects.csv (an object with a label and a
@@ -23,7 +22,6 @@ import { type ObjectSpec, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
 afterAll(removeTempDirs);
 
-const AUTHOR = { name: 'Test', email: 'test@example.org', timestamp: 1_767_225_600, timezoneOffset: 0 };
 const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
 const specs: ObjectSpec[] = ids.map((id, i) => ({
   id,
@@ -51,15 +49,7 @@ async function collection({
 }) {
   const ws = await makeCollection({ objects, labels });
   const dir = ws.root;
-  await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
-  await git.init({ fs, dir, defaultBranch: 'main' });
-  await initData({ root: dir, remoteName: 'local', remoteUrl: '.vitrine-remote' });
-  await addData({ root: dir, log: silentLogger });
-  const commitAll = async (message: string, minute: number) => {
-    await git.add({ fs, dir, filepath: '.' });
-    return git.commit({ fs, dir, message, author: { ...AUTHOR, timestamp: AUTHOR.timestamp + minute * 60 } });
-  };
-  const baseCommit = await commitAll('Collection', 0);
+  const { commitAll, baseCommit } = await versionedCollection({ ws });
   await git.branch({ fs, dir, ref: 'tidy', checkout: true });
   await writeObjects({ file: ws.objects, objects: [...objects.filter((o) => !removed.includes(o.id)), ...repeated] });
   await writeLabels({ file: ws.labels, labels: labels.filter((l) => !unlabel.includes(l.objectId)) });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLabels, writeObjects } from '../../pipeline/collection/index.ts';
-import { addData, initData } from '../../pipeline/data/index.ts';
+import { addData } from '../../pipeline/data/index.ts';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
@@ -13,7 +13,7 @@ import { unusablePhotosSection } from '../../pipeline/report/photos.ts';
 import type { UnusablePhoto } from '../../pipeline/report/types.ts';
 import type { CollectionObject } from '../../pipeline/types.ts';
 import { colourFor, makeCollection, object, pixelBombPng, removeTempDirs, solidImage } from '../dataset/fixtures.ts';
-import { type ObjectSpec, VOCABULARY, writeStageOutputs } from './fixture.ts';
+import { type ObjectSpec, VOCABULARY, versionedCollection, writeStageOutputs } from './fixture.ts';
 
 /*
  * Tester #1 and #2: a pull request that damages photographs (a truncated JPEG, a PDF renamed .jpg, an empty file, one
@@ -24,7 +24,6 @@ import { type ObjectSpec, VOCABULARY, writeStageOutputs } from './fixture.ts';
 
 afterAll(removeTempDirs);
 
-const AUTHOR = { name: 'Test', email: 'test@example.org', timestamp: 1_767_225_600, timezoneOffset: 0 };
 const PARAMS_YAML = `collection:\n  vocabulary: [${VOCABULARY.join(', ')}]\ndataset:\n  image:\n    max_pixels: 5000\n`;
 
 const ids = Array.from({ length: 12 }, (_, i) => `DM-${String(i + 1).padStart(4, '0')}`);
@@ -60,15 +59,7 @@ async function collection({
   const ws = await makeCollection({ objects, labels: baseLabels, images });
   const dir = ws.root;
   await writeFile(ws.params, PARAMS_YAML);
-  await writeFile(path.join(dir, '.gitignore'), '.vitrine/\n');
-  await git.init({ fs, dir, defaultBranch: 'main' });
-  await initData({ root: dir, remoteName: 'local', remoteUrl: '.vitrine-remote' });
-  await addData({ root: dir, log: silentLogger });
-  const commitAll = async (message: string, minute: number) => {
-    await git.add({ fs, dir, filepath: '.' });
-    return git.commit({ fs, dir, message, author: { ...AUTHOR, timestamp: AUTHOR.timestamp + minute * 60 } });
-  };
-  const baseCommit = await commitAll('Collection', 0);
+  const { commitAll, baseCommit } = await versionedCollection({ ws });
   await git.branch({ fs, dir, ref: 'new-photos', checkout: true });
   // The damage: a truncated JPEG, a PDF renamed .jpg, an empty file, a photograph over the pixel limit.
   if (damage) {

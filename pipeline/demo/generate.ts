@@ -116,7 +116,10 @@ export async function generateDemo({
   // Everything is decided before anything is written: a refusal changes nothing.
   await refuseOtherObjects({ ws, items });
   const current = await readFile(ws.labels, 'utf8').catch(() => null);
-  const labelsKept = current !== null && current !== generated && (await holdsCorrections({ ws, current, items }));
+  const held = current !== null && current !== generated ? await holdsCorrections({ ws, current, items }) : 'replace';
+  const labelsKept = held === 'keep';
+  // Labels from a demo with other settings, in a clone with no record of them: replaced, and kept aside first.
+  const aside = held === 'other-settings' && current !== null ? await keepLabelsAside({ ws, text: current }) : null;
   const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
   await recordObjects({ ws });
@@ -127,6 +130,12 @@ export async function generateDemo({
       { file: 'labels.csv' },
     );
   } else await writeIfChanged(ws.labels, generated);
+  if (aside)
+    log.warn(
+      'labels.csv held labels of a demo with other settings (most of its lines differ from the labels these settings ' +
+        `give the same objects): it is replaced with this demo's labels. The old file is kept in ${aside}.`,
+      { file: 'labels.csv' },
+    );
   // What the demo generated (never a kept file): a labels.csv still equal to it holds no one's corrections.
   await writeJsonAtomic({ file: labelsRecord(ws), value: { generated: md5Of(generated) } });
   return {
@@ -189,16 +198,22 @@ async function holdsCorrections({
   ws: Workspace;
   current: string;
   items: DemoItem[];
-}): Promise<boolean> {
+}): Promise<'keep' | 'replace' | 'other-settings'> {
   // `generated`, not the `md5` of earlier versions: that one also recorded a kept file, corrections included.
   const last = await readJson<{ generated?: string }>(labelsRecord(ws));
-  if (last?.generated === md5Of(current)) return false;
+  if (last?.generated === md5Of(current)) return 'replace';
   const lines = parseLabels({ text: current, file: 'labels.csv' });
-  if (lines.length === 0) return false; // No label in it: nothing to lose.
+  if (lines.length === 0) return 'replace'; // No label in it: nothing to lose.
   // An object the demo leaves unlabelled may be labelled by staff: that is a correction too.
   const planned = new Set(items.map((i) => i.object.id));
   const extra = [...new Set(lines.map((l) => l.objectId).filter((id) => !planned.has(id)))];
-  if (extra.length === 0) return true;
+  if (extra.length === 0) {
+    // Corrections change the few deliberately wrong labels; another seed gives most objects another type. So a file
+    // most of whose lines differ from these settings' labels is another demo's (a clone has no record to say so).
+    const labelOf = new Map(items.map((i) => [i.object.id, i.label]));
+    const differ = lines.filter((l) => labelOf.get(l.objectId) !== l.label).length;
+    return differ * 2 > lines.length ? 'other-settings' : 'keep';
+  }
   throw new VitrineError(
     'DEMO_LABELS_OTHER_OBJECTS',
     `labels.csv labels ${others(extra)}, ${LEFT_FROM}. "vitrine demo" would replace the file with its own labels ` +
@@ -206,6 +221,14 @@ async function holdsCorrections({
       '(or move it elsewhere) and run "vitrine demo" again.',
     { file: 'labels.csv', object: extra[0] },
   );
+}
+
+/** Copy labels.csv to `.vitrine/demo-replaced/<time>/labels.csv` before the demo replaces it; its path, shown. */
+async function keepLabelsAside({ ws, text }: { ws: Workspace; text: string }): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = path.join(ws.work, 'demo-replaced', stamp, 'labels.csv');
+  await writeFileAtomic({ file, data: text });
+  return path.relative(ws.root, file).split(path.sep).join('/');
 }
 
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */

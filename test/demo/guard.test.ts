@@ -143,6 +143,39 @@ describe('vitrine demo run again', () => {
     }
   });
 
+  it('in a clone with no record, replaces the labels of a demo with other settings, keeping the old file (a reviewer)', async () => {
+    // A fresh clone (no .vitrine/), then another seed or more objects: the committed labels are another demo's.
+    for (const change of [{ seed: 8 }, { per_type: 6 }]) {
+      const root = await tempRoot();
+      const ws = workspace(root);
+      await generateDemo({ ws, params: smallParams(), log: silentLogger });
+      const before = await readFile(ws.labels, 'utf8');
+      await rm(path.join(root, '.vitrine'), { recursive: true });
+      const params = smallParams();
+      params.demo = { ...params.demo, ...change };
+      const log = recordingLog();
+      const result = await generateDemo({ ws, params, log });
+      expect(result.labelsKept).toBe(false);
+      const planned = planDemo({ demo: params.demo }).filter((i) => i.label !== null);
+      const written = parseLabels({ text: await readFile(ws.labels, 'utf8'), file: 'labels.csv' });
+      expect(written.map((l) => [l.objectId, l.label])).toEqual(planned.map((i) => [i.object.id, i.label]));
+      const said = log.warnings.join('\n');
+      expect(said).toMatch(/labels\.csv held labels of a demo with other settings/);
+      const copy = /kept in (\.vitrine\/demo-replaced\/[^ ]+\/labels\.csv)\./.exec(said)?.[1];
+      expect(copy).toBeDefined();
+      expect(await readFile(path.join(root, copy!), 'utf8')).toBe(before);
+    }
+    // Corrections in a clone with no record are still kept: they change the few deliberately wrong labels.
+    const root = await tempRoot();
+    const ws = workspace(root);
+    await generateDemo({ ws, params: smallParams(), log: silentLogger });
+    await fixDemoLabels({ ws, params: smallParams() });
+    const corrected = await readFile(ws.labels, 'utf8');
+    await rm(path.join(root, '.vitrine'), { recursive: true });
+    expect((await generateDemo({ ws, params: smallParams(), log: silentLogger })).labelsKept).toBe(true);
+    expect(await readFile(ws.labels, 'utf8')).toBe(corrected);
+  });
+
   it('refuses to write its labels over corrections made to a demo of other objects, then starts over without them', async () => {
     // labels.csv from a larger demo, corrected, in a clone (no data/, no .vitrine/): the corrections are someone's work.
     const root = await tempRoot();

@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { readLabels } from '../collection/index.ts';
+import { sameFolded } from '../collection/vocabulary.ts';
 import { isOutsideVocabularyIssue } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
@@ -495,20 +496,6 @@ async function linkSimilar({
  * type of the vocabulary the label is surely a slip for, as the dataset stage said of that same label (its "Did you
  * mean", kept on the issue), else null.
  */
-/**
- * Whether two labels differ only in capitals, spaces or punctuation ("Figurine", "figurine "): the public page
- * may then say which type was meant. A letter or a plural apart is not enough: "chair" beside "chain" may be
- * a new type staff are starting (a reviewer), and the page must not call it a misspelling.
- */
-function sameWritten(a: string, b: string): boolean {
-  const key = (s: string) =>
-    s
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[\s\p{P}]+/gu, '');
-  return key(a) === key(b);
-}
-
 function labelsOutsideVocabulary({
   dataset,
   labels,
@@ -521,8 +508,10 @@ function labelsOutsideVocabulary({
   );
   // By object and label: a slip reported of "Figurine" says nothing of another label the object has been given since.
   const slips = new Map<string, string>();
+  // Only a label written another way (capitals, spaces, punctuation) is said to mean a type: "chair" beside
+  // "chain", or a plural, may be a new type staff are starting.
   for (const i of dataset.issues ?? [])
-    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameWritten(i.label, i.meant))
+    if (isOutsideVocabularyIssue(i) && i.object && i.slip && i.meant && sameFolded(i.label, i.meant))
       slips.set(`${i.object}\u0000${i.label}`, i.meant);
   const vocabulary = new Set(dataset.labels ?? []);
   const found = new Map<string, Set<string>>();

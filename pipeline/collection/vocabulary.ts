@@ -698,6 +698,14 @@ export function nearDuplicates(labels: string[]): NearDuplicate[] {
   });
 }
 
+/**
+ * Whether two labels differ only in capitals, spaces or punctuation ("Figurine", "figurine "): the likeness
+ * nearMiss calls 'case', for readers that must tell it from a letter or a plural apart.
+ */
+export function sameFolded(a: string, b: string): boolean {
+  return fold(a) === fold(b);
+}
+
 function fold(label: string): string {
   return label.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }

@@ -12,6 +12,7 @@ import { childSeed, type Random, seededRandom } from '../random.ts';
 import type { CollectionObject } from '../types.ts';
 import { DEMO_TYPES, type DemoStyle, type DemoType, drawObject } from './draw.ts';
 import { refuseNonDemoRepository } from './guard.ts';
+import { keepAside } from './replaced.ts';
 
 /*
  * The demo collection: a small museum generated deterministically from a seed — drawings of six
@@ -119,7 +120,8 @@ export async function generateDemo({
   const held = current !== null && current !== generated ? await holdsCorrections({ ws, current, items }) : 'replace';
   const labelsKept = held === 'keep';
   // Labels from a demo with other settings, in a clone with no record of them: replaced, and kept aside first.
-  const aside = held === 'other-settings' && current !== null ? await keepLabelsAside({ ws, text: current }) : null;
+  const aside =
+    held === 'other-settings' && current !== null ? await keepAside({ ws, name: 'labels.csv', text: current }) : null;
   const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
   await recordObjects({ ws });
@@ -221,14 +223,6 @@ async function holdsCorrections({
       '(or move it elsewhere) and run "vitrine demo" again.',
     { file: 'labels.csv', object: extra[0] },
   );
-}
-
-/** Copy labels.csv to `.vitrine/demo-replaced/<time>/labels.csv` before the demo replaces it; its path, shown. */
-async function keepLabelsAside({ ws, text }: { ws: Workspace; text: string }): Promise<string> {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(ws.work, 'demo-replaced', stamp, 'labels.csv');
-  await writeFileAtomic({ file, data: text });
-  return path.relative(ws.root, file).split(path.sep).join('/');
 }
 
 /** Add a batch of new objects (unlabelled) to the collection, in the studio style or a new one. */

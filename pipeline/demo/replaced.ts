@@ -37,10 +37,28 @@ export async function keepDataDvc({
     .then((t) => (JSON.parse(t) as { md5?: string }).md5)
     .catch(() => undefined);
   if (last === md5Of(text)) return null;
+  return { copy: await keepAside({ ws, name: 'data.dvc', text, now }), text };
+}
+
+/**
+ * Copy a file the demo is about to replace to `.vitrine/demo-replaced/<time>/<name>` (temp file, then rename);
+ * its path from the repository, as messages show it.
+ */
+export async function keepAside({
+  ws,
+  name,
+  text,
+  now = new Date(),
+}: {
+  ws: Workspace;
+  name: string;
+  text: string;
+  now?: Date;
+}): Promise<string> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const file = path.join(ws.work, 'demo-replaced', stamp, 'data.dvc');
+  const file = path.join(ws.work, 'demo-replaced', stamp, name);
   await writeFileAtomic({ file, data: text });
-  return { copy: path.relative(ws.root, file).split(path.sep).join('/'), text };
+  return path.relative(ws.root, file).split(path.sep).join('/');
 }
 
 /**

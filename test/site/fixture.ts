@@ -1,8 +1,11 @@
-import { link, mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { parseLabels } from '../../pipeline/collection/index.ts';
+import { checkLabels } from '../../pipeline/dataset/validate.ts';
 import { embeddingConfigKey } from '../../pipeline/model/embed.ts';
 import { appendSegment } from '../../pipeline/model/embedding-store.ts';
+import type { Workspace } from '../../pipeline/paths.ts';
 import { seededUniform } from '../../pipeline/random.ts';
 import type { Annotation, Dataset, DatasetObject, DominantColour, Metrics, Thumbnail } from '../../pipeline/types.ts';
 
@@ -571,4 +574,35 @@ export async function writeMonitoringFixture({
   await writeFile(path.join(dir, 'drift.json'), JSON.stringify(drift));
   await writeFile(path.join(dir, 'history.json'), JSON.stringify(history));
   await writeFile(path.join(dir, 'corrections.json'), JSON.stringify(corrections));
+}
+
+/**
+ * Write `labelsText` as labels.csv and add to dataset.json the issues the dataset stage would give its lines
+ * (checkLabels: unknown ids, labels outside the vocabulary and their near misses, lines that disagree).
+ */
+export async function withCheckedLabels({
+  ws,
+  labelsText,
+  objectIds,
+  vocabulary,
+  minPerLabel,
+}: {
+  ws: Workspace;
+  labelsText: string;
+  objectIds: Set<string>;
+  vocabulary: string[];
+  minPerLabel?: number;
+}): Promise<void> {
+  await writeFile(ws.labels, labelsText);
+  const file = path.join(ws.dataset, 'dataset.json');
+  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  const { issues } = checkLabels({
+    labels: parseLabels({ text: labelsText, file: 'labels.csv' }),
+    objectIds,
+    vocabulary,
+    name: 'labels.csv',
+    ...(minPerLabel === undefined ? {} : { minPerLabel }),
+  });
+  dataset.issues.push(...issues);
+  await writeFile(file, JSON.stringify(dataset));
 }

@@ -1,16 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
-import { parseLabels } from '../../pipeline/collection/index.ts';
-import { checkLabels } from '../../pipeline/dataset/validate.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import type { Dataset } from '../../pipeline/types.ts';
 import { tempDir } from '../fixtures/temp.ts';
-import { type FixtureObject, writeFixture } from './fixture.ts';
+import { type FixtureObject, withCheckedLabels, writeFixture } from './fixture.ts';
 
 /*
  * An outside tester: "DM-0003,Figurine" (the vocabulary has "figurine") was published as "Catalogued by staff:
@@ -41,18 +38,8 @@ beforeAll(async () => {
   const labelsText =
     'object_id,label\nDM-0001,figurine\nDM-0002,coin\nDM-0003,Figurine\nDM-0004,teapot\nDM-0005,coins\n' +
     'DM-0006,coin\nDM-0006,figurine\n';
-  await writeFile(ws.labels, labelsText);
-  const file = path.join(ws.dataset, 'dataset.json');
-  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
   // The issues as the dataset stage writes them.
-  const { issues } = checkLabels({
-    labels: parseLabels({ text: labelsText, file: 'labels.csv' }),
-    objectIds: new Set(objects.map((o) => o.id)),
-    vocabulary: labels,
-    name: 'labels.csv',
-  });
-  dataset.issues.push(...issues);
-  await writeFile(file, JSON.stringify(dataset));
+  await withCheckedLabels({ ws, labelsText, objectIds: new Set(objects.map((o) => o.id)), vocabulary: labels });
   catalogue = (await buildCatalogueData({ ws, params: defaultParams(), log: memoryLogger() })).catalogue;
   await buildSite({ ws, params: defaultParams(), log: memoryLogger() });
 }, 300_000);

@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCatalogueData } from '../../pipeline/catalogue/index.ts';
-import { parseLabels } from '../../pipeline/collection/index.ts';
-import { checkLabels } from '../../pipeline/dataset/validate.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import type { Dataset } from '../../pipeline/types.ts';
-import { type FixtureObject, writeFixture } from './fixture.ts';
+import { type FixtureObject, withCheckedLabels, writeFixture } from './fixture.ts';
 
 /*
  * A staff label outside the vocabulary (params collection.vocabulary): the dataset stage leaves it out of
@@ -116,18 +114,13 @@ async function nearMissFixture(root: string, labelsText: string): Promise<void> 
   ];
   await writeFixture({ root, objects, labels, withMetrics: false });
   const ws = workspace(root);
-  await writeFile(ws.labels, labelsText);
-  const file = path.join(ws.dataset, 'dataset.json');
-  const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
-  const { issues } = checkLabels({
-    labels: parseLabels({ text: labelsText, file: 'labels.csv' }),
+  await withCheckedLabels({
+    ws,
+    labelsText,
     objectIds: new Set(objects.map((o) => o.id)),
     vocabulary: labels,
-    name: 'labels.csv',
     minPerLabel: 3,
   });
-  dataset.issues.push(...issues);
-  await writeFile(file, JSON.stringify(dataset));
 }
 
 describe('a staff label spelt differently from a type of the vocabulary', () => {

@@ -7,6 +7,7 @@ import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
 import { pagefindChildren, whilePagefindRuns } from './pagefind-watch.ts';
 import { filesIn } from './plan.ts';
+import { compactSearchIndex, expandSearchMeta } from './search-meta.ts';
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
@@ -44,7 +45,7 @@ export const DEFAULT_PART_PAGES = 20_000;
 const INDEX_OPTIONS = { rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] };
 
 /** Bump when what a part is made from changes beyond its pages, `searchablePart` and Pagefind's version. */
-const PARTS_VERSION = 1;
+const PARTS_VERSION = 2;
 
 /** An object page to index: its address in the site (`objects/<slug>/`) and a key that changes with its content. */
 export interface IndexedPage {
@@ -168,6 +169,8 @@ async function runPagefind({
       );
     const written = await watched(index.writeFiles({ outputPath: out }));
     check('writing the index', written.errors);
+    // The metadata every search loads, without its list of fragment names (search-meta.ts).
+    await compactSearchIndex({ dir: out });
     return added.page_count;
   } finally {
     // Its memory goes with the process: the next part starts a new one.
@@ -736,7 +739,15 @@ export function readPagefindMeta(gzipped: Buffer, file: string): PagefindMeta {
   }
   const signature = 'pagefind_dcd';
   if (bytes.toString('latin1', 0, signature.length) !== signature) fail('no signature');
-  const root = decodeCbor(bytes, signature.length, fail).value;
+  let cbor: Buffer;
+  try {
+    // A compacted index's metadata (search-meta.ts) is read as Pagefind's script reads it.
+    const expanded = expandSearchMeta(bytes.subarray(signature.length));
+    cbor = Buffer.from(expanded.buffer, expanded.byteOffset, expanded.byteLength);
+  } catch {
+    return fail('cut short');
+  }
+  const root = decodeCbor(cbor, 0, fail).value;
   const list = (v: unknown, what: string): unknown[] => (Array.isArray(v) ? v : fail(`${what} is not a list`));
   const text = (v: unknown, what: string): string => (typeof v === 'string' ? v : fail(`${what} is not text`));
   const [version, pages, chunks, filters] = list(root, 'the metadata');

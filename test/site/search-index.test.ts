@@ -6,18 +6,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import {
   indexSite,
+  lacking,
   type PagefindApi,
   partOf,
   readPagefindMeta,
   readPartsManifest,
   searchablePart,
 } from '../../pipeline/catalogue/search-index.ts';
+import { compactSearchIndex } from '../../pipeline/catalogue/search-meta.ts';
 import { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -245,6 +247,128 @@ describe('Pagefind metadata', () => {
       expect(read(bad)).toThrow(/pagefind\.en_x\.pf_meta is not a Pagefind 1\.x metadata file/);
     }
   });
+});
+
+describe('the metadata every search loads', () => {
+  /** Pagefind's index of `objs` in `site/pagefind`, as Pagefind writes it (no compaction). */
+  async function pagefindOwn(site: string, objs: Obj[]): Promise<string> {
+    await writeSite(site, objs);
+    const { createIndex, close } = await import('pagefind');
+    try {
+      const { index } = await createIndex({ rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] });
+      await index!.addDirectory({ path: site, glob: 'objects/*/index.html' });
+      await index!.writeFiles({ outputPath: path.join(site, 'pagefind') });
+    } finally {
+      await close();
+    }
+    return path.join(site, 'pagefind');
+  }
+  async function metaOf(index: string) {
+    const entry = JSON.parse(await readFile(path.join(index, 'pagefind-entry.json'), 'utf8'));
+    const file = path.join(index, `pagefind.${entry.languages.en.hash}.pf_meta`);
+    const bytes = await readFile(file);
+    return { file, bytes: bytes.length, meta: readPagefindMeta(bytes, path.basename(file)) };
+  }
+  /** The titles and addresses a search finds, with Pagefind's own script in a Node process of its own. */
+  async function found(site: string, term: string): Promise<string[]> {
+    const server = await serveSite({ dir: site });
+    try {
+      const script = `
+        const pf = await import(${JSON.stringify(pathToFileURL(path.join(site, 'pagefind', 'pagefind.js')).href)});
+        await pf.options({ basePath: ${JSON.stringify(`${server.url}pagefind/`)}, baseUrl: '/', noWorker: true });
+        const hits = await pf.search(${JSON.stringify(term)}, {});
+        const data = await Promise.all(hits.results.map((r) => r.data()));
+        console.log(JSON.stringify(data.map((d) => d.url + ' ' + d.meta.title)));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
+      return (JSON.parse(stdout) as string[]).sort();
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('does not list a name for each page: under 1.5 bytes a page, where Pagefind’s own takes about 5', async () => {
+    // Issue 16: at 100,000 objects the metadata was 521 kB gzip of a search page's 631 kB.
+    const objs = objects(1500);
+    const own = await metaOf(await pagefindOwn(path.join(dir, 'weight-own'), objs));
+    const site = path.join(dir, 'weight');
+    await writeSite(site, objs);
+    await indexSite({ outDir: site });
+    const compact = await metaOf(path.join(site, 'pagefind'));
+    expect(own.bytes / 1500).toBeGreaterThan(4);
+    expect(compact.bytes / 1500).toBeLessThan(1.5);
+    // Everything else Pagefind's metadata says is kept: each page's word count, the chunks, the filters.
+    expect(compact.meta.version).toBe(own.meta.version);
+    expect(compact.meta.pages.map((p) => p.words)).toEqual(own.meta.pages.map((p) => p.words));
+    expect(compact.meta.chunks).toEqual(own.meta.chunks);
+    expect(compact.meta.filters).toEqual(own.meta.filters);
+    // Page n's fragment is Pagefind's fragment of page n, under its new name.
+    for (const n of [0, 1, 777, 1499]) {
+      const fragment = (index: string, hash: string) => readFile(path.join(index, 'fragment', `${hash}.pf_fragment`));
+      const was = await fragment(path.join(dir, 'weight-own', 'pagefind'), own.meta.pages[n]!.hash);
+      expect(await fragment(path.join(site, 'pagefind'), compact.meta.pages[n]!.hash)).toEqual(was);
+    }
+    const names = compact.meta.pages.map((p) => p.hash);
+    expect(new Set(names).size).toBe(1500);
+    expect(existsSync(own.file.replace(path.join(dir, 'weight-own'), site))).toBe(false);
+  }, 120_000);
+
+  it('finds the same objects, with their titles, as Pagefind’s own index', async () => {
+    const objs = objects(40);
+    await pagefindOwn(path.join(dir, 'same-own'), objs);
+    const site = path.join(dir, 'same');
+    await writeSite(site, objs);
+    await indexSite({ outDir: site });
+    for (const term of ['amulet', 'woven cloth', 'no. 7']) {
+      const hits = await found(site, term);
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits).toEqual(await found(path.join(dir, 'same-own'), term));
+    }
+    expect(await found(site, 'amulet')).toContain('/objects/obj-1/ Carved amulet no. 1');
+  }, 120_000);
+
+  it('a changed page gives every page a new fragment name: files kept by a browser or a CDN are never wrong', async () => {
+    const objs = objects(6);
+    const site = path.join(dir, 'renamed');
+    await writeSite(site, objs);
+    await indexSite({ outDir: site });
+    const before = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
+    await writeSite(
+      site,
+      objs.map((o, i) => (i === 3 ? { ...o, title: 'Gilded mask' } : o)),
+    );
+    await indexSite({ outDir: site });
+    const after = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
+    expect(after.filter((h) => before.includes(h))).toEqual([]);
+    expect(await found(site, 'gilded')).toEqual(['/objects/obj-3/ Gilded mask']);
+  }, 60_000);
+
+  it('an index whose Pagefind script has no place for the expansion is left as Pagefind wrote it', async () => {
+    const index = await pagefindOwn(path.join(dir, 'unhooked'), objects(5));
+    const script = path.join(index, 'pagefind.js');
+    await writeFile(
+      script,
+      (await readFile(script, 'utf8')).replace(
+        'this.searchMeta=this.decompress(',
+        'this.searchMeta = this.decompress(',
+      ),
+    );
+    const was = await files(index);
+    expect(await compactSearchIndex({ dir: index })).toBe(false);
+    expect(await files(index)).toEqual(was);
+  }, 60_000);
+
+  it('a compact metadata file cut short is named, and the index is taken as lacking it', async () => {
+    const site = path.join(dir, 'cut');
+    await writeSite(site, objects(30));
+    await indexSite({ outDir: site });
+    const { file } = await metaOf(path.join(site, 'pagefind'));
+    const whole = gunzipSync(await readFile(file));
+    await writeFile(file, gzipSync(whole.subarray(0, 40)));
+    await expect(metaOf(path.join(site, 'pagefind'))).rejects.toThrow(
+      new RegExp(`${path.basename(file).replaceAll('.', '\\.')} is not a Pagefind 1\\.x metadata file`),
+    );
+    expect(await lacking(path.join(site, 'pagefind'), { primary: true })).toEqual([path.basename(file)]);
+  }, 60_000);
 });
 
 describe('the search index in parts', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../fs.ts';
 import type { Workspace } from '../paths.ts';
@@ -7,7 +7,8 @@ import type { Workspace } from '../paths.ts';
 /*
  * `vitrine demo` rewrites data.dvc for the data/ it generates. In a clone, data/ is not there to show what
  * the old data.dvc recorded (objects someone added, a batch): the demo cannot tell before it has run, so it
- * keeps a copy of a data.dvc that it did not write itself, and drops the copy when data.dvc came out unchanged.
+ * keeps a copy of a data.dvc that it did not write itself, and drops the copy when data.dvc came out unchanged
+ * (written first all the same: a run stopped between the two still leaves the old data.dvc somewhere).
  */
 
 const recordFile = (ws: Workspace) => path.join(ws.work, 'demo', 'data-dvc.json');
@@ -70,6 +71,9 @@ export async function settleDataDvc({ ws, kept }: { ws: Workspace; kept: KeptDat
   await writeJsonAtomic({ file: recordFile(ws), value: { md5: md5Of(text) } });
   if (!kept) return false;
   if (kept.text !== text) return true;
-  await rm(path.join(ws.root, path.dirname(kept.copy)), { recursive: true, force: true });
+  const folder = path.join(ws.root, path.dirname(kept.copy));
+  await rm(folder, { recursive: true, force: true });
+  // Nor the folder of copies, unless it holds others: a fresh clone's first run kept nothing.
+  await rmdir(path.dirname(folder)).catch(() => {});
   return false;
 }

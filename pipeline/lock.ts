@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdir, readFile, readlink, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readlink, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VitrineError } from './errors.ts';
@@ -22,7 +23,7 @@ import type { Logger } from './log.ts';
 const STALE_MS = 30 * 60_000;
 /** The same from another container of this machine: one clock, so the lock's own time is trusted. */
 const NEIGHBOUR_STALE_MS = 5 * 60_000;
-/** An empty lock: killed between creating the file and writing its holder. */
+/** An empty lock: left by an older Vitrine killed between creating the file and writing its holder. */
 const EMPTY_STALE_MS = 60_000;
 const RENEW_MS = 60_000;
 /** How often a waiter says again that it is still waiting. */
@@ -85,10 +86,9 @@ export async function holdLock({
   const started = performance.now();
   for (let toldAt = Number.NaN; ; ) {
     try {
-      await writeFile(file, mine, { flag: 'wx' });
-      return held({ file, mine, renewMs });
+      if (await createWhole(file, mine)) return held({ file, mine, renewMs });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') notWritable({ error, file, what, root });
+      notWritable({ error, file, what, root });
     }
     const owner = await readFile(file, 'utf8').catch(() => '');
     const stale = await staleness({ file, owner, me, watch, limits });
@@ -109,6 +109,35 @@ export async function holdLock({
       toldAt = now;
     }
     await wait(500);
+  }
+}
+
+/**
+ * Create `file` holding `content`, or return false if it exists: written whole beside it first, then linked
+ * into place, so nobody ever reads it created but still empty (a waiter read such a lock as held by "a
+ * process that has not named itself yet"). On a disk without hard links (a FAT stick, some network
+ * shares), created exclusively and then written, as before.
+ */
+async function createWhole(file: string, content: string): Promise<boolean> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, content, { flag: 'wx' });
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    // The temp file was written: this folder is writable, and EPERM here means no hard links on this disk.
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+  try {
+    await writeFile(file, content, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 
@@ -231,10 +260,7 @@ async function takeOver({
   limits: Limits;
 }): Promise<boolean> {
   const guard = `${file}.takeover`;
-  try {
-    await writeFile(guard, mine, { flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!(await createWhole(guard, mine))) {
     // One left by a waiter killed in these few lines is old.
     const info = await stat(guard).catch(() => null);
     if (info && Date.now() - info.mtimeMs > EMPTY_STALE_MS) await rm(guard, { force: true });

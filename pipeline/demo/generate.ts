@@ -96,9 +96,10 @@ export interface DemoResult {
  * Write the demo collection into `data/` and `labels.csv`. Idempotent: files that already hold the
  * right bytes are left alone (a spec file under `.vitrine/` remembers what was generated). A labels.csv
  * or data/objects.csv is replaced only when it is the demo's own (what the demo last wrote here: the demo
- * settings changed since). A labels.csv that corrects this demo's labels is kept; one that labels objects
- * the demo does not generate, or an objects.csv with such objects, makes the demo refuse before it writes
- * anything. Refuses to run in a repository that holds a real collection.
+ * settings changed since); objects it drops that it generated itself (a --add batch, other settings) are kept in a
+ * copy of the old file, and said. A labels.csv that corrects this demo's labels is kept; one that labels objects
+ * the demo does not generate, or an objects.csv with such objects not from the demo itself, makes the demo refuse
+ * before it writes anything. Refuses to run in a repository that holds a real collection.
  */
 export async function generateDemo({
   ws,
@@ -115,16 +116,29 @@ export async function generateDemo({
     labels: items.filter((i) => i.label !== null).map((i) => ({ objectId: i.object.id, label: i.label! })),
   });
   // Everything is decided before anything is written: a refusal changes nothing.
-  await refuseOtherObjects({ ws, items });
+  const dropped = await droppedObjects({ ws, items });
   const current = await readFile(ws.labels, 'utf8').catch(() => null);
   const held = current !== null && current !== generated ? await holdsCorrections({ ws, current, items }) : 'replace';
   const labelsKept = held === 'keep';
+  const now = new Date();
   // Labels from a demo with other settings, in a clone with no record of them: replaced, and kept aside first.
   const aside =
-    held === 'other-settings' && current !== null ? await keepAside({ ws, name: 'labels.csv', text: current }) : null;
+    held === 'other-settings' && current !== null
+      ? await keepAside({ ws, name: 'labels.csv', text: current, now })
+      : null;
+  // Objects the demo added itself (a batch, other settings) that these settings do not generate: kept aside too.
+  const objectsAside = dropped ? await keepAside({ ws, name: 'objects.csv', text: dropped.text, now }) : null;
   const imagesWritten = await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: items.map((i) => i.object) });
-  await recordObjects({ ws });
+  await recordObjects({ ws, generated: items.map((i) => i.object.id) });
+  if (dropped && objectsAside) {
+    const n = dropped.ids.length;
+    log.warn(
+      `data/objects.csv had ${n} object${n === 1 ? '' : 's'} (e.g. "${dropped.ids[0]}") that these demo settings do ` +
+        `not generate, ${madeBy(dropped.ids)}: it is written without them, and the old file is kept in ${objectsAside}.`,
+      { file: 'data/objects.csv' },
+    );
+  }
   if (labelsKept) {
     log.warn(
       'labels.csv differs from the labels the demo generates (corrected with --fix-labels or by hand?): it is kept ' +
@@ -153,37 +167,86 @@ const labelsRecord = (ws: Workspace) => path.join(ws.work, 'demo', 'labels.json'
 const objectsRecord = (ws: Workspace) => path.join(ws.work, 'demo', 'objects.json');
 const md5Of = (text: string) => createHash('md5').update(text).digest('hex');
 
-/** Remember the objects.csv the demo wrote: one still equal to it holds nothing anyone added. */
-async function recordObjects({ ws }: { ws: Workspace }): Promise<void> {
-  await writeJsonAtomic({ file: objectsRecord(ws), value: { md5: md5Of(await readFile(ws.objects, 'utf8')) } });
+/** What the demo records of the objects.csv it wrote. */
+interface ObjectsRecord {
+  /** The file as the demo last wrote it (older records hold only this: the whole file was the demo's). */
+  md5: string;
+  /** The objects the demo itself wrote (its own and its --add batches): not any someone added by hand. */
+  generated?: string[];
 }
 
+/** Remember the objects.csv the demo wrote, and which of its objects the demo generated. */
+async function recordObjects({ ws, generated }: { ws: Workspace; generated: string[] }): Promise<void> {
+  const md5 = md5Of(await readFile(ws.objects, 'utf8'));
+  await writeJsonAtomic({ file: objectsRecord(ws), value: { md5, generated } satisfies ObjectsRecord });
+}
+
+/** The objects of `text` (data/objects.csv) the demo generated itself, as its record says: none without one. */
+async function generatedObjects({
+  ws,
+  text,
+  ids,
+}: {
+  ws: Workspace;
+  text: string;
+  ids: string[];
+}): Promise<Set<string>> {
+  const last = await readJson<ObjectsRecord>(objectsRecord(ws));
+  if (last?.generated) return new Set(last.generated);
+  return new Set(last?.md5 === md5Of(text) ? ids : []);
+}
+
+/** Ids of the objects "vitrine demo --add" generates (DM-B1-0001: batch 1). */
+const BATCH_ID = /^DM-B\d+-/;
+
 const LEFT_FROM = 'added by hand or left from a demo with other settings (params.yaml, demo section)';
+const ADDED = 'added with "vitrine demo --add"';
+
+/** Where objects the demo does not generate came from, in words: a batch (by its ids), or by hand. */
+function leftFrom(ids: string[]): string {
+  const batch = ids.filter((id) => BATCH_ID.test(id)).length;
+  if (batch === ids.length) return ADDED;
+  return batch > 0 ? `${LEFT_FROM}, or ${ADDED} (${batch} of them)` : LEFT_FROM;
+}
+
+/** The same for objects the demo generated itself: a batch, or a demo with other settings. */
+function madeBy(ids: string[]): string {
+  const batch = ids.filter((id) => BATCH_ID.test(id)).length;
+  if (batch === ids.length) return ADDED;
+  return batch > 0 ? `${batch} of them ${ADDED}` : 'from a demo with other settings';
+}
 
 function others(ids: string[]): string {
   return `${ids.length} object${ids.length === 1 ? '' : 's'} that this demo does not generate (e.g. "${ids[0]}")`;
 }
 
 /**
- * Throw when data/objects.csv, not as the demo last wrote it, holds objects this demo does not generate:
- * rewriting it would lose them.
+ * The objects of data/objects.csv that rewriting it for these settings would drop, with the file's text: null when
+ * none would be. Throws when one of them was not generated by the demo itself (added by hand, or in a clone with
+ * no record of what the demo wrote): rewriting the file would lose it.
  */
-async function refuseOtherObjects({ ws, items }: { ws: Workspace; items: DemoItem[] }): Promise<void> {
+async function droppedObjects({
+  ws,
+  items,
+}: {
+  ws: Workspace;
+  items: DemoItem[];
+}): Promise<{ ids: string[]; text: string } | null> {
   const text = await readFile(ws.objects, 'utf8').catch(() => null);
-  if (text === null) return;
-  const last = await readJson<{ md5: string }>(objectsRecord(ws));
-  if (last?.md5 === md5Of(text)) return;
+  if (text === null) return null;
   const planned = new Set(items.map((i) => i.object.id));
-  const extra = parseObjects({ text, file: 'data/objects.csv' })
-    .objects.map((o) => o.id)
-    .filter((id) => !planned.has(id));
-  if (extra.length === 0) return;
+  const ids = parseObjects({ text, file: 'data/objects.csv' }).objects.map((o) => o.id);
+  const extra = ids.filter((id) => !planned.has(id));
+  if (extra.length === 0) return null;
+  const generated = await generatedObjects({ ws, text, ids });
+  const foreign = extra.filter((id) => !generated.has(id));
+  if (foreign.length === 0) return { ids: extra, text };
   throw new VitrineError(
     'DEMO_OBJECTS_OTHER_OBJECTS',
-    `data/objects.csv has ${others(extra)}, ${LEFT_FROM}. "vitrine demo" would rewrite the file without them, ` +
-      'so it changed nothing. To start the demo over, move data/objects.csv out of data/ to keep what you added, ' +
-      'and run "vitrine demo" again.',
-    { file: 'data/objects.csv', object: extra[0] },
+    `data/objects.csv has ${others(foreign)}, ${leftFrom(foreign)}. "vitrine demo" would rewrite the file ` +
+      'without them, so it changed nothing. To start the demo over, move data/objects.csv out of data/ to keep ' +
+      'what you added, and run "vitrine demo" again.',
+    { file: 'data/objects.csv', object: foreign[0] },
   );
 }
 
@@ -218,7 +281,7 @@ async function holdsCorrections({
   }
   throw new VitrineError(
     'DEMO_LABELS_OTHER_OBJECTS',
-    `labels.csv labels ${others(extra)}, ${LEFT_FROM}. "vitrine demo" would replace the file with its own labels ` +
+    `labels.csv labels ${others(extra)}, ${leftFrom(extra)}. "vitrine demo" would replace the file with its own labels ` +
       'and lose yours, so it changed nothing. To start the demo over with its own labels, delete labels.csv ' +
       '(or move it elsewhere) and run "vitrine demo" again.',
     { file: 'labels.csv', object: extra[0] },
@@ -243,9 +306,13 @@ export async function addDemoBatch({
   const { objects } = await readObjects({ file: ws.objects });
   const batch = 1 + Math.max(0, ...objects.map((o) => Number(/^DM-B(\d+)-/.exec(o.id)?.[1] ?? 0)));
   const items = planDemoBatch({ demo: params.demo, batch, count, style });
+  // What the demo generated stays its own; objects added by hand before the batch stay someone's.
+  const ids = objects.map((o) => o.id);
+  const text = await readFile(ws.objects, 'utf8');
+  const generated = await generatedObjects({ ws, text, ids });
   await writeImages({ ws, items, demo: params.demo, log });
   await writeObjects({ file: ws.objects, objects: [...objects, ...items.map((i) => i.object)] });
-  await recordObjects({ ws });
+  await recordObjects({ ws, generated: [...ids.filter((id) => generated.has(id)), ...items.map((i) => i.object.id)] });
   return { added: items.map((i) => i.object.id), batch };
 }
 

@@ -248,7 +248,8 @@ function labelSection({ report, maxLabelChanges, labelRowsForRoom }: RenderInput
   // Lines whose id is another object's written another way ("dm-0006"): neither a new object nor a label taken out.
   const unknownIds = changes.filter((c) => c.unknownId).length;
   const retyped = changes.filter((c) => c.unknownId && c.kind === 'removed').length;
-  const removed = counts.removed - disagreeing - retyped;
+  // Each once: an object on lines that disagree may be retyped on a third line as well.
+  const removed = counts.removed - changes.filter((c) => c.kind === 'removed' && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
   const summary = [
     counts.changed ? `${counts.changed} ${plural(counts.changed, 'label')} changed` : '',

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -195,5 +195,44 @@ describe('a checkout this user may not write', () => {
     expect(code).toBe(1);
     expect(output).toContain('the repository folder is read-only for this user (permission denied)');
     expect(output).toContain('chmod -R u+w .');
+  });
+});
+
+describe('the lock file, as a waiter reads it', () => {
+  // Created first and written after, a waiter could read it empty and name its holder "a process that has not
+  // named itself yet" (the first test here failed so once in CI).
+  it('is never seen empty: it is made whole with its holder named, not created first and written after', async () => {
+    const ws = await repo();
+    await mkdir(ws.work, { recursive: true });
+    const file = path.join(ws.work, 'run.lock');
+    // Another process reads the lock as fast as it can, as a waiter would, while this one takes and releases it.
+    const reader = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs'); let reads = 0, empty = 0; const end = Date.now() + 2000;` +
+          `while (Date.now() < end) { try { reads++; if (fs.readFileSync(${JSON.stringify(file)}, 'utf8') === '') empty++; }` +
+          ` catch {} } process.stdout.write(JSON.stringify({ reads, empty }));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(reader);
+    let output = '';
+    reader.stdout!.on('data', (d: Buffer) => (output += d));
+    const done = new Promise<void>((resolve) => reader.on('exit', () => resolve()));
+    let finished = false;
+    void done.then(() => (finished = true));
+    let taken = 0;
+    while (!finished) {
+      const release = await holdLock({ file, what: 'a Vitrine run', log: memoryLogger() });
+      await release();
+      taken++;
+    }
+    const { reads, empty } = JSON.parse(output) as { reads: number; empty: number };
+    expect(taken).toBeGreaterThan(100);
+    expect(reads).toBeGreaterThan(1000);
+    expect(empty).toBe(0);
+    // The files it was written in beside the lock are gone.
+    expect(await readdir(ws.work)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseLabels } from '../../pipeline/collection/index.ts';
+import { parseLabels, readObjects } from '../../pipeline/collection/index.ts';
 import { addData, initData } from '../../pipeline/data/index.ts';
 import { fixDemoLabels } from '../../pipeline/demo/fix-labels.ts';
 import { addDemoBatch, generateDemo, planDemo } from '../../pipeline/demo/generate.ts';
@@ -25,6 +25,19 @@ function smallParams(): Params {
   const params = defaultParams();
   params.demo = { ...params.demo, seed: 7, per_type: 4, unlabelled_per_type: 1, wrong_label_rate: 0.3, image_size: 64 };
   return params;
+}
+
+/** The ids data/objects.csv holds, in its order. */
+async function objectIds(ws: ReturnType<typeof workspace>): Promise<string[]> {
+  return (await readObjects({ file: ws.objects })).objects.map((o) => o.id);
+}
+
+/** Rows for `ids` added at the end of data/objects.csv, as staff would add them. */
+async function appendRows(ws: ReturnType<typeof workspace>, ids: string[]): Promise<void> {
+  const text = await readFile(ws.objects, 'utf8');
+  const header = text.split('\n')[0]!.split(',');
+  const row = (id: string) => header.map((c) => (c === 'id' ? id : c === 'image' ? `images/${id}.jpg` : 'x')).join(',');
+  await writeFile(ws.objects, `${text}${ids.map((id) => `${row(id)}\n`).join('')}`);
 }
 
 function recordingLog(): Logger & { warnings: string[] } {
@@ -200,16 +213,88 @@ describe('vitrine demo run again', () => {
     expect(result.labelsKept).toBe(false);
   });
 
-  it('writes over its own objects.csv when the settings changed, --add batches included', async () => {
+  it('writes over its own objects.csv when the settings changed, --add batches included, keeping the old file', async () => {
     const root = await tempRoot();
     const ws = workspace(root);
     const params = smallParams();
     await generateDemo({ ws, params, log: silentLogger });
     await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    const before = await readFile(ws.objects, 'utf8');
     const fewer = smallParams();
     fewer.demo = { ...fewer.demo, per_type: 3 };
-    const result = await generateDemo({ ws, params: fewer, log: silentLogger });
+    const log = recordingLog();
+    const result = await generateDemo({ ws, params: fewer, log });
     expect(result.objects).toBe(24);
+    // The file holds this demo's objects, and only them, in its order.
+    expect(await objectIds(ws)).toEqual(planDemo({ demo: fewer.demo }).map((i) => i.object.id));
+    // The 6 objects of the larger demo and the batch of 2 are in the copy, named in one sentence.
+    const said = log.warnings.join('\n');
+    expect(said).toMatch(
+      /data\/objects\.csv had 8 objects \(e\.g\. "DM-0025"\) that these demo settings do not generate, 2 of them added with/,
+    );
+    const copy = /kept in (\.vitrine\/demo-replaced\/[^ ]+\/objects\.csv)\./.exec(said)?.[1];
+    expect(copy).toBeDefined();
+    expect(await readFile(path.join(root, copy!), 'utf8')).toBe(before);
+  });
+
+  it('after "vitrine demo --add", keeps a copy of objects.csv with the batch before writing it without, and says so', async () => {
+    // A reviewer: the batch was recorded as the demo's own, so a plain "vitrine demo" dropped it, with no word.
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const { added } = await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    const before = await readFile(ws.objects, 'utf8');
+    const log = recordingLog();
+    await generateDemo({ ws, params, log });
+    expect(await objectIds(ws)).toEqual(planDemo({ demo: params.demo }).map((i) => i.object.id));
+    const said = log.warnings.join('\n');
+    expect(said).toContain(
+      `data/objects.csv had 2 objects (e.g. "${added[0]}") that these demo settings do not generate, added with ` +
+        '"vitrine demo --add": it is written without them, and the old file is kept in .vitrine/demo-replaced/',
+    );
+    const copy = /kept in (\.vitrine\/demo-replaced\/[^ ]+\/objects\.csv)\./.exec(said)?.[1];
+    expect(await readFile(path.join(root, copy!), 'utf8')).toBe(before);
+    // Run again: nothing more to drop, no copy, no word.
+    const again = recordingLog();
+    await generateDemo({ ws, params, log: again });
+    expect(again.warnings).toEqual([]);
+  });
+
+  it('refuses, changing nothing, when objects were added by hand before "vitrine demo --add"', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    await appendRows(ws, ['DM-0900']);
+    await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    const objects = await readFile(ws.objects, 'utf8');
+    const labels = await readFile(ws.labels, 'utf8');
+    await expect(generateDemo({ ws, params, log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_OBJECTS_OTHER_OBJECTS',
+      message: expect.stringMatching(
+        /data\/objects\.csv has 1 object that this demo does not generate \(e\.g\. "DM-0900"\), added by hand/,
+      ),
+    });
+    expect(await readFile(ws.objects, 'utf8')).toBe(objects);
+    expect(await readFile(ws.labels, 'utf8')).toBe(labels);
+    await expect(readdir(path.join(root, '.vitrine', 'demo-replaced'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('in a clone with no record, refuses over a batch, saying it came from "vitrine demo --add"', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const { added } = await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    await rm(path.join(root, '.vitrine'), { recursive: true });
+    await expect(generateDemo({ ws, params, log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_OBJECTS_OTHER_OBJECTS',
+      message: expect.stringContaining(
+        `data/objects.csv has 2 objects that this demo does not generate (e.g. "${added[0]}"), added with ` +
+          '"vitrine demo --add".',
+      ),
+    });
   });
 
   it('keeps corrected labels plus a line for an object the demo does not generate, refusing and changing nothing', async () => {
@@ -231,6 +316,21 @@ describe('vitrine demo run again', () => {
       expect(await readFile(ws.labels, 'utf8')).toBe(edited);
       expect(await readFile(ws.objects, 'utf8')).toBe(objects);
     }
+  });
+
+  it('refuses over labels of objects of a batch, saying the objects came from "vitrine demo --add"', async () => {
+    const root = await tempRoot();
+    const ws = workspace(root);
+    const params = smallParams();
+    await generateDemo({ ws, params, log: silentLogger });
+    const { added } = await addDemoBatch({ ws, params, count: 2, style: 'new', log: silentLogger });
+    await writeFile(ws.labels, `${await readFile(ws.labels, 'utf8')}${added[0]},vessel\n`);
+    await expect(generateDemo({ ws, params, log: silentLogger })).rejects.toMatchObject({
+      code: 'DEMO_LABELS_OTHER_OBJECTS',
+      message: expect.stringContaining(
+        `labels.csv labels 1 object that this demo does not generate (e.g. "${added[0]}"), added with "vitrine demo --add".`,
+      ),
+    });
   });
 
   it('keeps corrected labels on every run, not only the second', async () => {

@@ -94,3 +94,22 @@ describe('a label cell emptied, the line still there', () => {
     expect(markdown).toContain('1 label removed');
   });
 });
+
+describe('an object both on lines with different labels and retyped', () => {
+  it('is counted once: not a label removed, and the labels really removed are counted', async () => {
+    // DM-0006 on two lines that disagree and a third as "dm-0006"; DM-0016's line taken out.
+    const { 'DM-0006': _, 'DM-0016': __, ...head } = labels;
+    const lines = Object.entries(labels).filter(([id]) => id !== 'DM-0016');
+    const headText = text([...lines, ['DM-0006', 'mask'], ['dm-0006', labels['DM-0006']!]]);
+    const { ws } = await makeRepo({ objects, base: labels, head, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([
+      ['DM-0006', 'removed'],
+      ['DM-0016', 'removed'],
+    ]);
+    expect(json.labels.changes[0]).toMatchObject({ disagreeing: [{}, {}], unknownId: { id: 'dm-0006' } });
+    expect(markdown).toContain('1 label removed');
+    expect(markdown).toContain('1 object is on lines with different labels');
+    expect(markdown).toContain('1 line names an object id that is not in the collection');
+  });
+});

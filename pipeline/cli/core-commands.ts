@@ -7,7 +7,7 @@ import { readDvcConfig } from '../data/config.ts';
 import { addData, initData, pushData } from '../data/index.ts';
 import { fixDemoLabels } from '../demo/fix-labels.ts';
 import { addDemoBatch, generateDemo } from '../demo/generate.ts';
-import { keepDataDvc, settleDataDvc } from '../demo/replaced.ts';
+import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced.ts';
 import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { loadParams, type Params } from '../params.ts';
@@ -92,14 +92,8 @@ nothing. Then: npx vitrine run
     // A data.dvc the demo did not write may record objects someone added: a copy is kept before it is rewritten.
     const kept = await keepDataDvc({ ws: ctx.ws });
     const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
-    if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept) {
-      ctx.log.warn(
-        'data.dvc recorded another data/ folder than the one the demo generates (objects added to it, or a demo ' +
-          `with other settings): it now records the demo's. The old data.dvc is kept in ${kept.copy}. To go back ` +
-          'to that data, copy it over data.dvc and run "vitrine data pull".',
-        { file: 'data.dvc' },
-      );
-    }
+    if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept)
+      ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept }), { file: 'data.dvc' });
     const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
     ctx.log.info(
       `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +

@@ -121,7 +121,8 @@ export async function inDir<T>(dir: string, write: () => Promise<T>): Promise<T>
   try {
     return await write();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || (await exists(dir))) throw error;
+    // Made again whether or not it is back: a copy running beside this one may have made it since it failed.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(dir, { recursive: true });
     return write();
   }

@@ -119,6 +119,8 @@ async function demoThenGoBack(root: string) {
   const copy = `.vitrine/demo-replaced/${stamp}/data.dvc`;
   const kept = { copy, text: await readFile(path.join(root, copy), 'utf8') };
   const warning = await keptDataDvcWarning({ ws: workspace(root), kept });
+  // The command says the same (said before its push: what the remote held then), commands as typed here.
+  expect(ran.messages.replaceAll('"npx vitrine', '"vitrine')).toContain(`warn: ${warning}`);
   await copyFile(path.join(root, copy), path.join(root, 'data.dvc'));
   const log = memoryLogger();
   const pulled = await main(['data', 'pull'], { cwd: root, env: {}, stdout: () => {}, log, interactive: false });

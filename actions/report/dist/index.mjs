@@ -48915,7 +48915,7 @@ ${against}No label in labels.csv changed.`;
   const disagreeing = changes.filter((c) => c.disagreeing).length;
   const unknownIds = changes.filter((c) => c.unknownId).length;
   const retyped = changes.filter((c) => c.unknownId && c.kind === "removed").length;
-  const removed = counts.removed - disagreeing - retyped;
+  const removed = counts.removed - changes.filter((c) => c.kind === "removed" && (c.disagreeing || c.unknownId)).length;
   const added = counts.added - (unknownIds - retyped);
   const summary2 = [
     counts.changed ? `${counts.changed} ${plural2(counts.changed, "label")} changed` : "",

@@ -3,7 +3,8 @@ import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
 import { VitrineError } from '../errors.ts';
-import type { Stage } from './stage.ts';
+import type { Stage, StageContext } from './stage.ts';
+import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 
 /** The dataset stage: objects table + images + labels → `.vitrine/dataset/` (dataset.json, thumbnails). */
 export const datasetStage: Stage = {
@@ -18,6 +19,7 @@ export const datasetStage: Stage = {
   outs: ['.vitrine/dataset'],
   async run({ ws, params, log }) {
     await checkDataPresent({ ws, log });
+    await warnUnrecorded({ ws, log });
     const dataset = await buildDataset({ ws, params, log });
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(
@@ -47,3 +49,23 @@ export const datasetStage: Stage = {
     return { summary: parts.join(', ') };
   },
 };
+
+/**
+ * Said before data/ is read, not after the report: data/ that is not what data.dvc records (a branch checked out
+ * without "vitrine data checkout", images added without "vitrine data add") trains and reports on data no commit
+ * records. Files never fetched are checkDataPresent's to tell.
+ */
+async function warnUnrecorded({ ws, log }: Pick<StageContext, 'ws' | 'log'>): Promise<void> {
+  const unrecorded = await unrecordedData({ ws, log });
+  if (!unrecorded || unrecorded.added + unrecorded.removed + unrecorded.changed === 0) return;
+  const undo = `"vitrine data checkout${unrecorded.added > 0 ? ' --force' : ''}"`;
+  log.warn(
+    `${unrecorded.words}. This run trains and reports on data/ as it is. ` +
+      unrecordedAdvice(
+        unrecorded,
+        `If the changes are meant, ${RECORD_DATA}. If not (a branch checked out without its data, say), ${undo} ` +
+          'puts data/ back as data.dvc records; then run again.',
+      ),
+    { file: 'data.dvc' },
+  );
+}

@@ -158,7 +158,31 @@ describe('dataset stage and data.dvc', () => {
 
   it('runs as before when data/ matches data.dvc', async () => {
     const root = await copyRepo();
-    const result = await datasetStage.run(ctx(root));
+    const log = recordingLog();
+    const result = await datasetStage.run(ctx(root, log));
     expect(result.summary).toMatch(/^24 objects \(24 labelled\)/);
+    expect(log.warnings.filter((w) => w.includes('data.dvc'))).toEqual([]);
+  });
+
+  it('warns before reading data/ that data.dvc does not record (a branch checked out without its data)', async () => {
+    // Only promote said it, on a branch after the report: the report had been made on another branch's objects.
+    const root = await copyRepo();
+    const objects = path.join(root, 'data', 'objects.csv');
+    const [header, ...rows] = (await readFile(objects, 'utf8')).trimEnd().split('\n');
+    await writeFile(objects, `${[header, ...rows.slice(0, -1)].join('\n')}\n`);
+    await writeFile(path.join(root, 'data', 'images', 'DM-0900.jpg'), 'a photograph');
+    const log = recordingLog();
+    await datasetStage.run(ctx(root, log));
+    const said = log.warnings.filter((w) => w.includes('data.dvc'));
+    expect(said).toEqual([
+      expect.stringContaining(
+        'data/ differs from what data.dvc records: 1 added, 0 removed, 1 changed (added: data/images/DM-0900.jpg; ' +
+          'changed: data/objects.csv). This run trains and reports on data/ as it is. If the changes are meant, ' +
+          'run "vitrine data add", then commit data.dvc',
+      ),
+    ]);
+    expect(said[0]).toContain(
+      'If not (a branch checked out without its data, say), "vitrine data checkout --force" puts data/ back',
+    );
   });
 });

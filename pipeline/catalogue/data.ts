@@ -28,7 +28,16 @@ import { reviewSummary } from './pages.ts';
 import { isPhotoProblem, namedImages, photoProblemsOf } from './photo-problems.ts';
 import { iiifFolder, writeManifests, writePictures } from './pictures.ts';
 import { isTempLeftover, writePageDigests } from './plan.ts';
-import { humanise, isRecord, parseVersions, readJsonOrNull, scalars, type VersionEntry } from './read.ts';
+import {
+  humanise,
+  isRecord,
+  parseRollbacks,
+  parseVersions,
+  type RollbackChange,
+  readJsonOrNull,
+  scalars,
+  type VersionEntry,
+} from './read.ts';
 import { rightsOf } from './rights.ts';
 import {
   type CardMetrics,
@@ -78,7 +87,9 @@ export async function buildCatalogueData({
   if (Array.isArray(annotationsRaw))
     for (const a of annotationsRaw as Annotation[]) if (a && typeof a.id === 'string') annotations.set(a.id, a);
   const versionsFile = path.join(ws.registry, 'versions.json');
-  const versions = parseVersions({ raw: await readJsonOrNull({ file: versionsFile }), file: versionsFile, log });
+  const versionsRaw = await readJsonOrNull({ file: versionsFile });
+  const versions = parseVersions({ raw: versionsRaw, file: versionsFile, log });
+  const rollbacks = parseRollbacks({ raw: versionsRaw });
   const metrics = (await readJsonOrNull({ file: path.join(ws.evaluate, 'metrics.json') })) as Metrics | null;
   const monitoring = await readMonitoring({ ws, log });
   const labelLines = new Map<string, number>();
@@ -333,7 +344,7 @@ export async function buildCatalogueData({
     reviewQueue: queue.map((o) => o.id),
     models,
     demo,
-    recent: recentChanges({ versions, metrics, slugOf }),
+    recent: recentChanges({ versions, rollbacks, metrics, slugOf }),
     objects,
   };
   const checked = validated(catalogue);
@@ -1006,21 +1017,31 @@ function mergeGroups(groups: FactorGroup[]): FactorGroup[] {
 
 function recentChanges({
   versions,
+  rollbacks,
   metrics,
   slugOf,
 }: {
   versions: VersionEntry[];
+  rollbacks: RollbackChange[];
   metrics: Metrics | null;
   slugOf: Map<string, string>;
 }): Catalogue['recent'] {
-  const out: Catalogue['recent'] = [];
-  for (const v of [...versions].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '')).slice(0, 5)) {
-    out.push({
+  // A rollback changes every annotation the public sees, as a promotion does: listed among them by date.
+  const models: Catalogue['recent'] = [
+    ...versions.map((v) => ({
       date: v.createdAt,
       text: `Model ${v.version} registered${v.stages.length ? ` (${v.stages.join(', ')})` : ''}`,
       href: `models/${v.version}/`,
-    });
-  }
+    })),
+    ...rollbacks.map((r) => ({
+      date: r.date,
+      text:
+        `Model ${r.version} put back in production${r.from ? ` in place of ${r.from}` : ''}` +
+        (r.reason ? `: ${r.reason}` : ''),
+      href: `models/${r.version}/`,
+    })),
+  ];
+  const out = models.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')).slice(0, 5);
   for (const c of (metrics?.changedPredictions ?? []).slice(0, 5)) {
     const slug = slugOf.get(c.id);
     out.push({

@@ -74,6 +74,24 @@ export function parseVersions({ raw, file, log }: { raw: unknown; file: string; 
   return out;
 }
 
+/** A rollback of production, as versions.json lists them (pipeline/registry/publish.ts). */
+export interface RollbackChange {
+  date: string | null;
+  version: string;
+  from: string | null;
+  reason: string | null;
+}
+
+/** versions.json's `rollbacks`, newest first; none from a file written before they were listed, or another tool's. */
+export function parseRollbacks({ raw }: { raw: unknown }): RollbackChange[] {
+  if (!isRecord(raw) || !Array.isArray(raw.rollbacks)) return [];
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return raw.rollbacks.filter(isRecord).flatMap((r) => {
+    const version = text(r.version);
+    return version ? [{ date: text(r.date), version, from: text(r.from), reason: text(r.reason) }] : [];
+  });
+}
+
 /** Scalar fields of an object (nested objects flattened with dots), as strings. */
 export function scalars(value: Record<string, unknown>, prefix = ''): Record<string, string> {
   const out: Record<string, string> = {};

@@ -58,6 +58,30 @@ export interface VersionsFile {
   prod: string | null;
   /** Newest version first. */
   versions: VersionEntry[];
+  /** Production put back to an earlier version (`vitrine models rollback`), newest first: the home page lists them. */
+  rollbacks: RollbackEntry[];
+}
+
+export interface RollbackEntry {
+  date: string;
+  /** The version put back in production, and the one it replaced. */
+  version: string;
+  from: string | null;
+  reason: string | null;
+}
+
+/** The rollbacks among the tags: assignments of `prod` whose payload says so (registry.ts `rollback`). */
+function rollbacksOf(state: RegistryState): RollbackEntry[] {
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return state.events
+    .filter((e) => e.action === 'assign' && e.stage === 'prod' && e.payload?.rollback === true && text(e.payload.to))
+    .sort((a, b) => b.timestamp - a.timestamp)
+    .map((e) => ({
+      date: e.createdAt,
+      version: text(e.payload!.to)!,
+      from: text(e.payload!.from),
+      reason: text(e.payload!.reason),
+    }));
 }
 
 /** Where the evidence of the version being promoted is staged before its number is known. */
@@ -126,6 +150,7 @@ export async function publishRegistry({
       pullRequest: v.registration?.lineage.pullRequest ?? null,
       card: cards.includes(v.version) ? cardPaths(v.version) : null,
     })),
+    rollbacks: rollbacksOf(state),
   };
   await writeJsonAtomic({ file: path.join(ws.registry, 'versions.json'), value: file });
   let annotated = 0;

@@ -385,6 +385,10 @@ describe('promotion', () => {
     ]);
     const versions = JSON.parse(await readFile(path.join(clone.registry, 'versions.json'), 'utf8')) as VersionsFile;
     expect(versions.prod).toBe('v1.0.0');
+    // The catalogue's "Recent changes" lists it (it listed only registrations).
+    expect(versions.rollbacks).toEqual([
+      { date: expect.stringMatching(/^2026-04-01T/), version: 'v1.0.0', from: 'v1.1.0', reason: 'misreads vessels' },
+    ]);
     expect(sh(cloneRoot, 'tag', '-l', '--format=%(contents:subject)', 'collection-classifier#prod#4')).toBe(
       'Assigning stage prod to artifact collection-classifier version v1.0.0',
     );

@@ -1,3 +1,4 @@
+import { collapsedAtBoundary } from '../evaluate/boundary.ts';
 import { num } from '../report/markdown.ts';
 import type { VersionRecord } from './registry.ts';
 
@@ -34,8 +35,8 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
   const l = r.lineage;
   lines.push(
     `  change    ${r.bump === 'first' ? 'first version' : `${r.bump} from ${r.previous}: ${r.reason}`}`,
-    `  scores    accuracy ${score(r.headline.accuracy)}, macro-F1 ${score(r.headline.macroF1)} (95% interval ` +
-      `${score(r.headline.macroF1Low)}–${score(r.headline.macroF1High)}) on ${r.headline.n} test objects`,
+    `  scores    accuracy ${score(r.headline.accuracy)}, macro-F1 ${score(r.headline.macroF1)} ` +
+      `(${macroF1Range(r.headline)}) on ${r.headline.n} test objects`,
     `  classes   ${r.headline.labels.join(', ')}`,
     `  data      ${l.data.hash} (${l.data.source})`,
     `  labels    labels.csv md5 ${l.labels.md5}${l.labels.commit ? ` at commit ${l.labels.commit.slice(0, 7)}` : ''}`,
@@ -49,6 +50,17 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
     `  files     ${r.manifest.files.map((f) => `${f.relpath} (${f.size} bytes)`).join(', ')}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The stored interval, unless it has no width at 0 or 1: versions registered before a perfect score got its
+ * interval (pipeline/evaluate/boundary.ts) stored "1.000–1.000", which says nothing. The registration keeps no
+ * per-class counts to work it out; the catalogue's model page does, from the card.
+ */
+function macroF1Range(h: { macroF1: number; macroF1Low: number; macroF1High: number }): string {
+  if (collapsedAtBoundary({ value: h.macroF1, low: h.macroF1Low, high: h.macroF1High }))
+    return "no 95% interval stored: registered before Vitrine gave one to a score of 0 or 1; the catalogue's model page shows it";
+  return `95% interval ${score(h.macroF1Low)}–${score(h.macroF1High)}`;
 }
 
 /** A score as the pull-request report writes it (0.174), so the two can be compared at a glance. */

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../pipeline/cli/command.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -26,6 +28,28 @@ function ctx(f: Fixture, json = false): CommandContext & { printed: string[]; lo
   const printed: string[] = [];
   return { ws: f.ws, log: memoryLogger(), clock: steppingClock(), env: {}, json, out: (t) => printed.push(t), printed };
 }
+
+describe('vitrine models show, a version registered with a perfect score before its interval was computed', () => {
+  it('says no interval was stored instead of printing 1.000–1.000', async () => {
+    const f = await newRepo();
+    await writeDataset({ ws: f.ws });
+    await writeModel({ ws: f.ws, predicts: 'coin' });
+    const metrics = await writeMetrics({ ws: f.ws, params: f.params });
+    // As evaluate wrote it before pipeline/evaluate/boundary.ts: the bootstrap's interval of a perfect score.
+    const perfect = { value: 1, low: 1, high: 1 };
+    await writeFile(
+      path.join(f.ws.evaluate, 'metrics.json'),
+      JSON.stringify({ ...metrics, accuracy: perfect, macroF1: perfect }),
+    );
+    await promote({ ctx: { ...ctx(f), params: f.params }, predict: standInPredict });
+    const c = ctx(f);
+    await command('models show').run(c, { values: {}, positionals: ['v1.0.0'] });
+    const shown = c.printed.join('');
+    expect(shown).toMatch(/scores\s+accuracy 1\.000, macro-F1 1\.000 \(no 95% interval stored: registered before/);
+    expect(shown).toContain("the catalogue's model page shows it) on 16 test objects");
+    expect(shown).not.toContain('1.000–1.000');
+  });
+});
 
 describe('vitrine models', () => {
   it('lists and shows versions, in text and JSON', async () => {

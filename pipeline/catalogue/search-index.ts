@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
 import { pagefindChildren, whilePagefindRuns } from './pagefind-watch.ts';
 import { filesIn } from './plan.ts';
-import { compactSearchIndex, expandSearchMeta } from './search-meta.ts';
+import { compactSearchIndex, decodeCbor, expandSearchMeta, metaPayload } from './search-meta.ts';
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
@@ -731,20 +730,13 @@ export function readPagefindMeta(gzipped: Buffer, file: string): PagefindMeta {
       file,
     });
   };
-  let bytes: Buffer;
-  try {
-    bytes = gunzipSync(gzipped);
-  } catch {
-    return fail('not gzip');
-  }
-  const signature = 'pagefind_dcd';
-  if (bytes.toString('latin1', 0, signature.length) !== signature) fail('no signature');
   let cbor: Buffer;
   try {
-    // A compacted index's metadata (search-meta.ts) is read as Pagefind's script reads it.
-    const expanded = expandSearchMeta(bytes.subarray(signature.length));
+    // A compact index's metadata (search-meta.ts) is read as Pagefind's script in the browser reads it.
+    const expanded = expandSearchMeta(metaPayload(gzipped, file));
     cbor = Buffer.from(expanded.buffer, expanded.byteOffset, expanded.byteLength);
-  } catch {
+  } catch (error) {
+    if (error instanceof VitrineError) throw error;
     return fail('cut short');
   }
   const root = decodeCbor(cbor, 0, fail).value;
@@ -764,38 +756,6 @@ export function readPagefindMeta(gzipped: Buffer, file: string): PagefindMeta {
     chunks: list(chunks, 'index chunks').map((c) => text(list(c, 'an index chunk')[2], 'an index chunk hash')),
     filters: list(filters, 'filters').map((f) => text(list(f, 'a filter')[1], 'a filter hash')),
   };
-}
-
-/** The subset of CBOR (RFC 8949) Pagefind's metadata uses: unsigned integers, text, bytes, lists. */
-function decodeCbor(bytes: Buffer, start: number, fail: (why: string) => never): { value: unknown; next: number } {
-  if (start >= bytes.length) fail('cut short');
-  const head = bytes[start]!;
-  const major = head >> 5;
-  const extra = head & 31;
-  let at = start + 1;
-  let n: number;
-  if (extra < 24) n = extra;
-  else if (extra <= 27) {
-    const width = 1 << (extra - 24);
-    if (at + width > bytes.length) fail('cut short');
-    n = width === 8 ? Number(bytes.readBigUInt64BE(at)) : bytes.readUIntBE(at, width);
-    at += width;
-  } else return fail(`CBOR item ${head} is not read here`);
-  if (major === 0) return { value: n, next: at };
-  if (major === 2 || major === 3) {
-    if (at + n > bytes.length) fail('cut short');
-    return { value: major === 3 ? bytes.toString('utf8', at, at + n) : bytes.subarray(at, at + n), next: at + n };
-  }
-  if (major === 4) {
-    const items: unknown[] = [];
-    for (let i = 0; i < n; i++) {
-      const item = decodeCbor(bytes, at, fail);
-      items.push(item.value);
-      at = item.next;
-    }
-    return { value: items, next: at };
-  }
-  return fail(`CBOR major type ${major} is not read here`);
 }
 
 /**

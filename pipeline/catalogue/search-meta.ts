@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { VitrineError } from '../errors.ts';
@@ -9,156 +9,206 @@ import { VitrineError } from '../errors.ts';
  *
  * Every search loads Pagefind's metadata file whole. It lists each page's fragment name (`en_` and 7
  * hexadecimal characters of a content hash) and word count: at 100,000 objects 521 kB gzip, nine tenths
- * of it the random names, which no compression shrinks (Pagefind issue #842). Here the fragments are
- * named by their page's number instead (`<prefix><number in base 36>`, the prefix taken from the
- * metadata's own content hash, so a changed index gets new names and cached files stay right), and the
- * metadata file keeps only the prefix and the word counts. Pagefind's script, in the same folder, gets
- * `vitrineExpandMeta`, which puts Pagefind's own metadata back together in the browser before Pagefind
- * reads it; the WebAssembly sees exactly the layout it wrote, with the new names.
+ * of it the random names, which no compression shrinks (Pagefind issue #842). Here the pages are taken
+ * in blocks of BLOCK_PAGES, in Pagefind's order; a block gets a name of 8 hexadecimal characters, a hash
+ * of its pages' own fragment names, and page n's fragment is renamed `<its block's name><n in base 36>`.
+ * The metadata keeps only the block names and the word counts. A changed page renames the fragments of
+ * its block (256 files to upload, not one), and a name never stands for other bytes: files a browser or a
+ * CDN keeps (`immutable`, pipeline/publish/files.ts) are never wrong.
+ *
+ * Pagefind's script and worker, in the same folder, get EXPANDER, which puts Pagefind's own metadata back
+ * together in the browser before Pagefind reads it: the WebAssembly sees exactly the bytes Pagefind wrote,
+ * with the new names. The build runs the same source (not a copy) to rename the files and to read an index.
+ * A stock Pagefind script cannot read a compact index (a site merging this catalogue's index with its own
+ * Pagefind script, say).
  *
  * Compact layout, after Pagefind's `pagefind_dcd` signature and gzipped as Pagefind's is: the marker
- * ff 76 6d 31 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the prefix's length and
- * text, the number of fields of a page (2, or 3 with Pagefind 1.6's empty fragment-group name), the
- * length and bytes of the CBOR before the page list (the metadata's list header and version), the
- * number of pages, each page's word count, and the rest of the CBOR (word chunks, filters, sorts).
+ * ff 76 6d 32 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the number of fields of a
+ * page (2, or 3 with Pagefind 1.6's empty fragment-group name), the pages a block, the width of a block
+ * name, the length and bytes of the block names, the length and bytes of the CBOR before the page list
+ * (the metadata's list header and version), the number of pages, each page's word count, and the rest of
+ * the CBOR (word chunks, filters, sorts).
  */
+
+/** Pages named together: a changed page renames its block's fragments. */
+const BLOCK_PAGES = 256;
+/** Hexadecimal characters of a block's name. */
+const BLOCK_NAME = 8;
+const MARKER = [0xff, 0x76, 0x6d, 0x32];
 
 /** What Pagefind's script and worker do with a metadata file they fetched; the hook goes around it. */
 const LOAD_META = 'this.searchMeta=this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata");';
 const HOOKED =
   'this.searchMeta=vitrineExpandMeta(this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata"));';
-const SCRIPTS = ['pagefind.js', 'pagefind-worker.js'];
-const MARKER = [0xff, 0x76, 0x6d, 0x31];
+const SCRIPT = 'pagefind.js';
+const WORKER = 'pagefind-worker.js';
 
 /**
- * Pagefind's metadata (CBOR, after its signature) from the compact layout above; anything else is
- * returned as it is. Runs in the browser too (its source is put into Pagefind's script), so it uses
- * nothing from outside itself.
+ * The browser's and the build's expansion, plain JavaScript put as it is into Pagefind's scripts (no
+ * compiler or bundler touches it). Pagefind's metadata (CBOR, after its signature) from the compact
+ * layout; anything else is returned as it is.
  */
-export function expandSearchMeta(data: Uint8Array): Uint8Array {
-  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d || data[3] !== 0x31) return data;
-  let at = 4;
-  const cut = () => new Error('The search metadata is cut short');
-  const number = () => {
-    let n = 0;
-    for (let scale = 1; ; scale *= 128) {
-      const b = data[at++];
-      if (b === undefined) throw cut();
+const EXPANDER = `function vitrineExpandMeta(data) {
+  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d || data[3] !== 0x32) return data;
+  var at = 4;
+  function number() {
+    var n = 0;
+    for (var scale = 1; ; scale *= 128) {
+      if (at >= data.length) throw new Error('The search metadata is cut short');
+      var b = data[at++];
       n += (b & 127) * scale;
       if (b < 128) return n;
     }
-  };
-  const bytes = (n: number) => {
-    if (at + n > data.length) throw cut();
+  }
+  function bytes(n) {
+    if (at + n > data.length) throw new Error('The search metadata is cut short');
     at += n;
     return data.subarray(at - n, at);
-  };
-  const prefix = bytes(number());
-  const fields = number();
-  const head = bytes(number());
-  const count = number();
-  const words: number[] = [];
-  for (let i = 0; i < count; i++) words.push(number());
-  const tail = data.subarray(at);
-  const out = new Uint8Array(head.length + 5 + count * (prefix.length + 20) + tail.length);
-  let put = 0;
-  const item = (major: number, n: number) => {
-    const type = major << 5;
+  }
+  var fields = number();
+  var blockPages = number();
+  var width = number();
+  var blocks = bytes(number());
+  var head = bytes(number());
+  var count = number();
+  var words = [];
+  for (var i = 0; i < count; i++) words.push(number());
+  if (count > 0 && blocks.length < Math.ceil(count / blockPages) * width)
+    throw new Error('The search metadata is cut short');
+  var tail = data.subarray(at);
+  // Per page at most: a list head, a text head of 2, the name (width + 11 digits), a number of 5, an empty text.
+  var out = new Uint8Array(head.length + 5 + count * (width + 20) + tail.length);
+  var put = 0;
+  function item(major, n) {
+    var type = major << 5;
     if (n < 24) out[put++] = type | n;
-    else if (n < 256) out.set([type | 24, n], (put += 2) - 2);
-    else if (n < 65536) out.set([type | 25, n >> 8, n & 255], (put += 3) - 3);
-    else out.set([type | 26, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255], (put += 5) - 5);
-  };
+    else if (n < 256) { out[put++] = type | 24; out[put++] = n; }
+    else if (n < 65536) { out[put++] = type | 25; out[put++] = n >> 8; out[put++] = n & 255; }
+    else {
+      out[put++] = type | 26;
+      out[put++] = n >>> 24; out[put++] = (n >> 16) & 255; out[put++] = (n >> 8) & 255; out[put++] = n & 255;
+    }
+  }
   out.set(head, put);
   put += head.length;
   item(4, count);
-  for (let i = 0; i < count; i++) {
-    const name = i.toString(36);
+  for (var p = 0; p < count; p++) {
+    var digits = p.toString(36);
+    var block = Math.floor(p / blockPages) * width;
     item(4, fields);
-    item(3, prefix.length + name.length);
-    out.set(prefix, put);
-    put += prefix.length;
-    for (let k = 0; k < name.length; k++) out[put++] = name.charCodeAt(k);
-    item(0, words[i]!);
+    item(3, width + digits.length);
+    out.set(blocks.subarray(block, block + width), put);
+    put += width;
+    for (var k = 0; k < digits.length; k++) out[put++] = digits.charCodeAt(k);
+    item(0, words[p]);
     if (fields === 3) item(3, 0);
   }
   out.set(tail, put);
   return out.subarray(0, put + tail.length);
-}
+}`;
 
-/** The fragment name of page `number` in a compacted index: the same rule as `expandSearchMeta`'s. */
-export function compactFragmentName(prefix: string, number: number): string {
-  return `${prefix}${number.toString(36)}`;
+/** EXPANDER, run in Node: what `readPagefindMeta` and the renaming use, so the build and the browser agree. */
+export const expandSearchMeta = new Function(`${EXPANDER}\nreturn vitrineExpandMeta;`)() as (
+  data: Uint8Array,
+) => Uint8Array;
+
+/** Whether Pagefind's metadata (after its signature) is in the compact layout. */
+export function isCompactMeta(data: Uint8Array): boolean {
+  return MARKER.every((b, i) => data[i] === b);
 }
 
 interface MetaLayout {
-  /** Bytes before the page list, the pages (name, words, fields), bytes after it. */
+  /** Bytes before the page list, the pages (name, words, fields, fragment group), bytes after it. */
   head: Uint8Array;
   pages: { hash: string; words: number; fields: number; group: string }[];
   tail: Uint8Array;
 }
 
 /**
- * Make the Pagefind index in `dir` (one part, as Pagefind wrote it, not yet in the site) compact, in place.
- * Returns false, changing nothing, when Pagefind's script has no place for the hook (another Pagefind version)
- * or its pages are bundled (`maxFragments`): that index stays as Pagefind wrote it and still works.
+ * Make the Pagefind index in `dir` (as Pagefind wrote it: a part not yet in the site, or `pagefind/` of a
+ * build without parts, which has just been written afresh) compact, in place. Returns false, changing
+ * nothing, when it is compact already, when Pagefind's script has no place for the hook (another Pagefind
+ * version) or its pages are bundled (`maxFragments`): such an index stays as it is and works.
  */
 export async function compactSearchIndex({ dir }: { dir: string }): Promise<boolean> {
   const scripts = new Map<string, string>();
-  for (const name of SCRIPTS) {
+  for (const name of [SCRIPT, WORKER]) {
     const text = await readFile(path.join(dir, name), 'utf8').catch(() => null);
-    if (text === null) continue;
-    if (!text.includes(LOAD_META)) return false;
+    if (text === null && name === WORKER) continue;
+    if (text === null || !text.includes(LOAD_META)) return false;
     scripts.set(name, text);
   }
   const entryFile = path.join(dir, 'pagefind-entry.json');
   const entry = JSON.parse(await readFile(entryFile, 'utf8')) as { languages: Record<string, { hash: string }> };
-  const layouts = new Map<string, { layout: MetaLayout; file: string }>();
+  const metas = new Map<string, { layout: MetaLayout; file: string }>();
   for (const [language, { hash }] of Object.entries(entry.languages)) {
     const file = path.join(dir, `pagefind.${hash}.pf_meta`);
-    const layout = metaLayout(await readFile(file), file);
+    const payload = metaPayload(await readFile(file), file);
+    if (isCompactMeta(payload)) return false;
+    const layout = metaLayout(payload, file);
     if (layout.pages.some((p) => p.group !== '' || p.fields !== layout.pages[0]!.fields)) return false;
-    layouts.set(language, { layout, file });
+    metas.set(language, { layout, file });
   }
-  for (const [language, { layout, file }] of layouts) {
-    const hash = entry.languages[language]!.hash;
-    const prefix = `${hash}_`;
-    await renameFragments({ dir, prefix, pages: layout.pages });
-    const compact = gzipSync(Buffer.concat([Buffer.from('pagefind_dcd'), compactLayout(prefix, layout)]), { level: 9 });
-    const named = `${language}_${createHash('sha256').update(compact).digest('hex').slice(0, 10)}`;
-    await writeFile(path.join(dir, `pagefind.${named}.pf_meta`), compact);
+  for (const [language, { layout, file }] of metas) {
+    const compact = compactLayout({ language, layout });
+    // The new names as the browser will make them: the expansion itself, checked against Pagefind's own.
+    const expanded = metaLayout(expandSearchMeta(compact), file);
+    const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+    if (
+      !same(expanded.head, layout.head) ||
+      !same(expanded.tail, layout.tail) ||
+      expanded.pages.some((p, i) => p.words !== layout.pages[i]!.words)
+    )
+      throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${file} could not be made compact (a bug)`, { file });
+    await renameFragments({ dir, from: layout.pages, to: expanded.pages });
+    const gzipped = gzipSync(Buffer.concat([Buffer.from('pagefind_dcd'), compact]), { level: 9 });
+    const named = `${language}_${createHash('sha256').update(gzipped).digest('hex').slice(0, 10)}`;
+    await writeFile(path.join(dir, `pagefind.${named}.pf_meta`), gzipped);
     if (`pagefind.${named}.pf_meta` !== path.basename(file)) await rm(file);
     entry.languages[language]!.hash = named;
   }
-  for (const [name, text] of scripts) {
-    const hooked = text.replace(LOAD_META, HOOKED);
-    await writeFile(path.join(dir, name), `${hooked}\nvar vitrineExpandMeta = ${expandSearchMeta.toString()};\n`);
-  }
+  for (const [name, text] of scripts)
+    await writeFile(path.join(dir, name), `${text.replace(LOAD_META, HOOKED)}\nvar vitrineExpandMeta = ${EXPANDER};\n`);
   await writeFile(entryFile, JSON.stringify(entry));
   return true;
 }
 
-/** Each page's fragment file renamed to its number's name (a second page of the same fragment gets a link). */
-async function renameFragments({ dir, prefix, pages }: { dir: string; prefix: string; pages: MetaLayout['pages'] }) {
-  const folder = path.join(dir, 'fragment');
-  const moved = new Map<string, string>();
-  const present = new Set(await readdir(folder).catch(() => []));
-  for (const [number, { hash }] of pages.entries()) {
-    const to = path.join(folder, `${compactFragmentName(prefix, number)}.pf_fragment`);
-    const first = moved.get(hash);
-    if (first) await link(first, to);
-    else if (present.has(`${hash}.pf_fragment`)) {
-      await rename(path.join(folder, `${hash}.pf_fragment`), to);
-      moved.set(hash, to);
-    } else
-      throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${dir} has no fragment for page ${number} (${hash})`, {
-        dir,
-        hash,
-      });
+/** Page i's fragment file renamed from its name in `from` to its name in `to` (a page sharing a fragment: a link). */
+async function renameFragments({
+  dir,
+  from,
+  to,
+}: {
+  dir: string;
+  from: MetaLayout['pages'];
+  to: MetaLayout['pages'];
+}): Promise<void> {
+  const file = (name: string) => path.join(dir, 'fragment', `${name}.pf_fragment`);
+  const first = new Map<string, number>();
+  const shared: number[] = [];
+  for (const [i, { hash }] of from.entries()) {
+    if (first.has(hash)) shared.push(i);
+    else first.set(hash, i);
   }
+  const moves = [...first.values()];
+  for (let i = 0; i < moves.length; i += 64)
+    await Promise.all(
+      moves.slice(i, i + 64).map(async (n) => {
+        await rename(file(from[n]!.hash), file(to[n]!.hash)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          throw new VitrineError(
+            'SITE_INDEX_FAILED',
+            `Search index: ${dir} has no fragment for page ${n} (${from[n]!.hash})`,
+            { dir, hash: from[n]!.hash },
+          );
+        });
+      }),
+    );
+  for (const n of shared) await link(file(to[first.get(from[n]!.hash)!]!.hash), file(to[n]!.hash));
 }
 
-function compactLayout(prefix: string, { head, pages, tail }: MetaLayout): Buffer {
+/** The compact layout of Pagefind's metadata for `language` (see the top of this file). */
+function compactLayout({ language, layout: { head, pages, tail } }: { language: string; layout: MetaLayout }): Buffer {
   const numbers = (list: number[]) => {
     const out: number[] = [];
     for (let n of list) {
@@ -167,69 +217,111 @@ function compactLayout(prefix: string, { head, pages, tail }: MetaLayout): Buffe
     }
     return Buffer.from(out);
   };
-  const name = Buffer.from(prefix, 'latin1');
+  // A block's name: its pages' own fragment names (content hashes) and the language, hashed.
+  const names: string[] = [];
+  for (let b = 0; b < pages.length; b += BLOCK_PAGES) {
+    const hashes = pages.slice(b, b + BLOCK_PAGES).map((p) => p.hash);
+    names.push(
+      createHash('sha256')
+        .update([language, ...hashes].join('\n'))
+        .digest('hex')
+        .slice(0, BLOCK_NAME),
+    );
+  }
+  const blocks = Buffer.from(names.join(''), 'utf8');
   return Buffer.concat([
     Buffer.from(MARKER),
-    numbers([name.length]),
-    name,
-    numbers([pages[0]?.fields ?? 2, head.length]),
+    numbers([pages[0]?.fields ?? 2, BLOCK_PAGES, BLOCK_NAME, blocks.length]),
+    blocks,
+    numbers([head.length]),
     head,
     numbers([pages.length, ...pages.map((p) => p.words)]),
     tail,
   ]);
 }
 
-/** Pagefind's metadata split around its page list (its second field), read with the CBOR subset it uses. */
-function metaLayout(gzipped: Buffer, file: string): MetaLayout {
-  const fail = (why: string): never => {
-    throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${file} is not a Pagefind 1.x metadata file (${why})`, {
-      file,
-    });
-  };
-  const all = gunzipSync(gzipped);
-  if (all.toString('latin1', 0, 12) !== 'pagefind_dcd') fail('no signature');
-  const bytes = all.subarray(12);
-  const root = header(bytes, 0, fail);
+/** A metadata file's bytes after Pagefind's signature (gzip of "pagefind_dcd" + CBOR). */
+export function metaPayload(gzipped: Buffer, file: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = gunzipSync(gzipped);
+  } catch {
+    return notMeta(file, 'not gzip');
+  }
+  if (bytes.toString('latin1', 0, 12) !== 'pagefind_dcd') notMeta(file, 'no signature');
+  return bytes.subarray(12);
+}
+
+function notMeta(file: string, why: string): never {
+  throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${file} is not a Pagefind 1.x metadata file (${why})`, {
+    file,
+  });
+}
+
+/** Pagefind's metadata (CBOR) split around its page list, its second field. */
+function metaLayout(bytes: Uint8Array, file: string): MetaLayout {
+  const cbor = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fail = (why: string): never => notMeta(file, why);
+  const root = cborHead(cbor, 0, fail);
   if (root.major !== 4 || root.n < 2) fail('the metadata is not a list');
-  const version = header(bytes, root.next, fail);
-  if (version.major !== 3) fail('the version is not text');
-  const listAt = version.next + version.n;
-  const list = header(bytes, listAt, fail);
+  const version = decodeCbor(cbor, root.next, fail);
+  if (typeof version.value !== 'string') fail('the version is not text');
+  const list = cborHead(cbor, version.next, fail);
   if (list.major !== 4) fail('pages is not a list');
   const pages: MetaLayout['pages'] = [];
   let at = list.next;
   for (let i = 0; i < list.n; i++) {
-    const page = header(bytes, at, fail);
-    if (page.major !== 4 || page.n < 2 || page.n > 3) fail('a page is not a name and a word count');
-    const name = header(bytes, page.next, fail);
-    if (name.major !== 3) fail('a page hash is not text');
-    const hash = bytes.toString('utf8', name.next, name.next + name.n);
-    const words = header(bytes, name.next + name.n, fail);
-    if (words.major !== 0) fail('a word count is not a number');
-    at = words.next;
-    let group = '';
-    if (page.n === 3) {
-      const g = header(bytes, at, fail);
-      if (g.major !== 3) fail('a fragment group is not text');
-      group = bytes.toString('utf8', g.next, g.next + g.n);
-      at = g.next + g.n;
-    }
-    pages.push({ hash, words: words.n, fields: page.n, group });
+    const page = decodeCbor(cbor, at, fail);
+    const [hash, words, group = ''] = Array.isArray(page.value) ? page.value : [];
+    if (typeof hash !== 'string' || typeof words !== 'number' || typeof group !== 'string')
+      fail('a page is not a name and a word count');
+    pages.push({ hash, words, fields: (page.value as unknown[]).length, group });
+    at = page.next;
   }
-  return { head: bytes.subarray(0, listAt), pages, tail: bytes.subarray(at) };
+  return { head: cbor.subarray(0, version.next), pages, tail: cbor.subarray(at) };
 }
 
 /** One CBOR item's head: its major type, its number (a length for text and lists), where what follows starts. */
-function header(
+function cborHead(
   bytes: Buffer,
   start: number,
   fail: (why: string) => never,
 ): { major: number; n: number; next: number } {
-  const head = bytes[start] ?? fail('cut short');
+  if (start >= bytes.length) fail('cut short');
+  const head = bytes[start]!;
   const extra = head & 31;
   if (extra < 24) return { major: head >> 5, n: extra, next: start + 1 };
-  if (extra > 26) return fail(`CBOR item ${head} is not read here`);
+  if (extra > 27) return fail(`CBOR item ${head} is not read here`);
   const width = 1 << (extra - 24);
   if (start + 1 + width > bytes.length) fail('cut short');
-  return { major: head >> 5, n: bytes.readUIntBE(start + 1, width), next: start + 1 + width };
+  const n = width === 8 ? Number(bytes.readBigUInt64BE(start + 1)) : bytes.readUIntBE(start + 1, width);
+  return { major: head >> 5, n, next: start + 1 + width };
+}
+
+/** The subset of CBOR (RFC 8949) Pagefind's metadata uses: unsigned integers, text, bytes, lists. */
+export function decodeCbor(
+  bytes: Buffer,
+  start: number,
+  fail: (why: string) => never,
+): { value: unknown; next: number } {
+  const { major, n, next } = cborHead(bytes, start, fail);
+  if (major === 0) return { value: n, next };
+  if (major === 2 || major === 3) {
+    if (next + n > bytes.length) fail('cut short');
+    return {
+      value: major === 3 ? bytes.toString('utf8', next, next + n) : bytes.subarray(next, next + n),
+      next: next + n,
+    };
+  }
+  if (major === 4) {
+    const items: unknown[] = [];
+    let at = next;
+    for (let i = 0; i < n; i++) {
+      const item = decodeCbor(bytes, at, fail);
+      items.push(item.value);
+      at = item.next;
+    }
+    return { value: items, next: at };
+  }
+  return fail(`CBOR major type ${major} is not read here`);
 }

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import {
@@ -19,7 +20,7 @@ import {
   readPartsManifest,
   searchablePart,
 } from '../../pipeline/catalogue/search-index.ts';
-import { compactSearchIndex } from '../../pipeline/catalogue/search-meta.ts';
+import { compactSearchIndex, decodeCbor, expandSearchMeta, metaPayload } from '../../pipeline/catalogue/search-meta.ts';
 import { VitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
@@ -249,6 +250,24 @@ describe('Pagefind metadata', () => {
   });
 });
 
+/** CBOR (RFC 8949) in its shortest form, for what Pagefind's metadata holds: unsigned integers, text, bytes, lists. */
+function encodeCbor(value: unknown): Buffer {
+  const head = (major: number, n: number) => {
+    const type = major << 5;
+    if (n < 24) return Buffer.from([type | n]);
+    const width = n < 256 ? 1 : n < 65536 ? 2 : 4;
+    const out = Buffer.alloc(1 + width);
+    out[0] = type | (24 + Math.log2(width));
+    out.writeUIntBE(n, 1, width);
+    return out;
+  };
+  if (typeof value === 'number') return head(0, value);
+  if (typeof value === 'string') return Buffer.concat([head(3, Buffer.byteLength(value)), Buffer.from(value)]);
+  if (Buffer.isBuffer(value)) return Buffer.concat([head(2, value.length), value]);
+  if (Array.isArray(value)) return Buffer.concat([head(4, value.length), ...value.map(encodeCbor)]);
+  throw new Error(`not encoded here: ${String(value)}`);
+}
+
 describe('the metadata every search loads', () => {
   /** Pagefind's index of `objs` in `site/pagefind`, as Pagefind writes it (no compaction). */
   async function pagefindOwn(site: string, objs: Obj[]): Promise<string> {
@@ -326,20 +345,111 @@ describe('the metadata every search loads', () => {
     expect(await found(site, 'amulet')).toContain('/objects/obj-1/ Carved amulet no. 1');
   }, 120_000);
 
-  it('a changed page gives every page a new fragment name: files kept by a browser or a CDN are never wrong', async () => {
-    const objs = objects(6);
+  it('a changed page renames only its block of 256 fragments, and a name never stands for other bytes', async () => {
+    const objs = objects(600);
     const site = path.join(dir, 'renamed');
     await writeSite(site, objs);
     await indexSite({ outDir: site });
-    const before = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
+    const fragments = async () => {
+      const folder = path.join(site, 'pagefind', 'fragment');
+      const names = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
+      return new Map(
+        await Promise.all(names.map(async (n) => [n, await readFile(path.join(folder, `${n}.pf_fragment`))] as const)),
+      );
+    };
+    const before = await fragments();
     await writeSite(
       site,
-      objs.map((o, i) => (i === 3 ? { ...o, title: 'Gilded mask' } : o)),
+      objs.map((o, i) => (i === 300 ? { ...o, title: 'Gilded mask' } : o)),
     );
     await indexSite({ outDir: site });
-    const after = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
-    expect(after.filter((h) => before.includes(h))).toEqual([]);
-    expect(await found(site, 'gilded')).toEqual(['/objects/obj-3/ Gilded mask']);
+    const after = await fragments();
+    const kept = [...after.keys()].filter((n) => before.has(n));
+    // Three blocks (256, 256, 88 pages): the changed page's block is renamed, the others keep their names.
+    expect(600 - kept.length).toBeGreaterThanOrEqual(88);
+    expect(600 - kept.length).toBeLessThanOrEqual(256);
+    // Files kept by a browser or a CDN (`immutable`) are never wrong: a name kept has the same bytes.
+    for (const n of kept) expect(after.get(n)).toEqual(before.get(n));
+    expect(await found(site, 'gilded')).toEqual(['/objects/obj-300/ Gilded mask']);
+  }, 120_000);
+
+  it('puts back exactly the bytes of Pagefind’s own metadata, with the new names', async () => {
+    // Pagefind writes the shortest CBOR (RFC 8949 preferred serialisation); its WebAssembly reads what it wrote.
+    const objs = objects(300);
+    const ownIndex = await pagefindOwn(path.join(dir, 'bytes-own'), objs);
+    const site = path.join(dir, 'bytes');
+    await writeSite(site, objs);
+    await indexSite({ outDir: site });
+    const cborOf = async (index: string) => {
+      const { file } = await metaOf(index);
+      return Buffer.from(expandSearchMeta(metaPayload(await readFile(file), file)));
+    };
+    const own = await cborOf(ownIndex);
+    const fail = (why: string): never => {
+      throw new Error(why);
+    };
+    const ownValue = decodeCbor(own, 0, fail).value as unknown[];
+    // The encoder below gives Pagefind's own bytes back from what they say...
+    expect(encodeCbor(ownValue)).toEqual(own);
+    // ...and the compact index, expanded as the browser does, is those bytes with each page's new name.
+    const names = (await metaOf(path.join(site, 'pagefind'))).meta.pages.map((p) => p.hash);
+    const renamed = [...ownValue];
+    renamed[1] = (ownValue[1] as unknown[][]).map(([, ...rest], i) => [names[i], ...rest]);
+    expect(await cborOf(path.join(site, 'pagefind'))).toEqual(encodeCbor(renamed));
+    expect(names.every((n) => /^[0-9a-f]{8}[0-9a-z]+$/.test(n))).toBe(true);
+  }, 120_000);
+
+  it('searches in Chromium with Pagefind’s worker as well as without it', async () => {
+    const site = path.join(dir, 'worker');
+    await writeSite(site, objects(30));
+    await indexSite({ outDir: site });
+    await writeFile(
+      path.join(site, 'search.html'),
+      `<!doctype html><html lang="en"><body><script type="module">
+const pf = await import('/pagefind/pagefind.js');
+await pf.options({ noWorker: new URLSearchParams(location.search).has('noWorker') });
+const hits = await pf.search('amulet');
+const data = await Promise.all(hits.results.map((r) => r.data()));
+document.body.dataset.found = JSON.stringify(data.map((d) => d.meta.title).sort());
+</script></body></html>`,
+    );
+    const server = await serveSite({ dir: site });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
+    });
+    try {
+      const want = objects(30)
+        .filter((o) => o.title.includes('amulet'))
+        .map((o) => o.title)
+        .sort();
+      for (const query of ['', '?noWorker']) {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        const asked: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+        await page.goto(`${server.url}search.html${query}`);
+        await page.waitForSelector('body[data-found]', { state: 'attached', timeout: 30_000 });
+        expect(JSON.parse((await page.getAttribute('body', 'data-found'))!), query).toEqual(want);
+        expect(errors).toEqual([]);
+        // The worker (its own copy of Pagefind's code, hooked too) is what searched, unless told not to.
+        expect(asked.includes('/pagefind/pagefind-worker.js'), query).toBe(query === '');
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+
+  it('leaves an index that is compact already as it is', async () => {
+    const site = path.join(dir, 'twice');
+    await writeSite(site, objects(5));
+    await indexSite({ outDir: site });
+    const was = await files(path.join(site, 'pagefind'));
+    expect(await compactSearchIndex({ dir: path.join(site, 'pagefind') })).toBe(false);
+    expect(await files(path.join(site, 'pagefind'))).toEqual(was);
   }, 60_000);
 
   it('an index whose Pagefind script has no place for the expansion is left as Pagefind wrote it', async () => {

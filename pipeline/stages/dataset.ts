@@ -2,7 +2,7 @@ import { buildDataset } from '../dataset/build.ts';
 import { isPictureProblem } from '../dataset/picture-problems.ts';
 import { checkDataPresent } from '../dataset/presence.ts';
 import { warnSmallImages } from '../dataset/small-images.ts';
-import { VitrineError } from '../errors.ts';
+import { isVitrineError, VitrineError } from '../errors.ts';
 import type { Stage, StageContext } from './stage.ts';
 import { RECORD_DATA, unrecordedAdvice, unrecordedData } from './unrecorded.ts';
 
@@ -56,7 +56,11 @@ export const datasetStage: Stage = {
  * records. Files never fetched are checkDataPresent's to tell.
  */
 async function warnUnrecorded({ ws, log }: Pick<StageContext, 'ws' | 'log'>): Promise<void> {
-  const unrecorded = await unrecordedData({ ws, log });
+  // What the data layer refuses to compare (a folder behind a link, say), the dataset says in its own words.
+  const unrecorded = await unrecordedData({ ws, log }).catch((error: unknown) => {
+    if (isVitrineError(error)) return null;
+    throw error;
+  });
   if (!unrecorded || unrecorded.added + unrecorded.removed + unrecorded.changed === 0) return;
   const undo = `"vitrine data checkout${unrecorded.added > 0 ? ' --force' : ''}"`;
   log.warn(

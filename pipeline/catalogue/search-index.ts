@@ -44,7 +44,7 @@ export const DEFAULT_PART_PAGES = 20_000;
 const INDEX_OPTIONS = { rootSelector: 'html', excludeSelectors: ['[data-pagefind-ignore]'] };
 
 /** Bump when what a part is made from changes beyond its pages, `searchablePart` and Pagefind's version. */
-const PARTS_VERSION = 2;
+const PARTS_VERSION = 3;
 
 /** An object page to index: its address in the site (`objects/<slug>/`) and a key that changes with its content. */
 export interface IndexedPage {

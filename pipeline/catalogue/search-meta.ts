@@ -20,7 +20,7 @@ import { VitrineError } from '../errors.ts';
  * together in the browser before Pagefind reads it: the WebAssembly sees exactly the bytes Pagefind wrote,
  * with the new names. The build runs the same source (not a copy) to rename the files and to read an index.
  * A stock Pagefind script cannot read a compact index (a site merging this catalogue's index with its own
- * Pagefind script, say).
+ * Pagefind script, say). The scripts get a second hook, EVERY_WORD, for searches over the parts of an index.
  *
  * Compact layout, after Pagefind's `pagefind_dcd` signature and gzipped as Pagefind's is: the marker
  * ff 76 6d 32 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the number of fields of a
@@ -40,6 +40,8 @@ const MARKER = [0xff, 0x76, 0x6d, 0x32];
 const LOAD_META = 'this.searchMeta=this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata");';
 const HOOKED =
   'this.searchMeta=vitrineExpandMeta(this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata"));';
+/** Pagefind's search over merged indexes (the parts of a large collection's index); its names differ in the worker. */
+const MERGED_SEARCH = /let (\w+)=await Promise\.all\(this\.instances\.map\(\((\w+)\)=>\2\.search\(term,(\w+)\)\)\);/;
 const SCRIPT = 'pagefind.js';
 const WORKER = 'pagefind-worker.js';
 
@@ -112,6 +114,38 @@ export const expandSearchMeta = new Function(`${EXPANDER}\nreturn vitrineExpandM
   data: Uint8Array,
 ) => Uint8Array;
 
+/**
+ * Pagefind answers a word its index does not have with a shorter word it starts with, or leaves it out ("votive
+ * zzz" finds what "votive" finds). Each part of a large collection's index is an index of its own, so a part
+ * without "0267" answered "DM 0267" with every DM object, and the merged results held them all. Here, searched
+ * over several parts, a part answers only if it has every whole word some part has (it has no page with all of
+ * them otherwise); the others add no result and no filter count. A word no part has whole (the start of a word
+ * being typed, "amul") is searched as Pagefind searches it. One index, one word or an exact phrase ("…"): as
+ * Pagefind searches them.
+ */
+const EVERY_WORD = `async function vitrineEveryWord(instances, term, options) {
+  var all = await Promise.all(instances.map(function (i) { return i.search(term, options); }));
+  var words = typeof term === 'string' && !/^\\s*".+"\\s*$/.test(term) ? term.trim().split(/\\s+/) : [];
+  if (instances.length < 2 || words.length < 2) return all;
+  // Whether each part has each word: the word alone, as an exact phrase, finds one of its pages. (Searched
+  // plainly, a word a part lacks finds the pages of a shorter word it starts with: "amulet" finds "a".)
+  var has = await Promise.all(words.map(function (w) {
+    return Promise.all(instances.map(function (i) {
+      return i.search('"' + w.replace(/"/g, '') + '"', {}).then(function (s) { return s.results.length > 0; });
+    }));
+  }));
+  var known = has.filter(function (row) { return row.indexOf(true) >= 0; });
+  return all.map(function (s, k) {
+    if (known.every(function (row) { return row[k]; })) return s;
+    var none = {};
+    for (var f in s.filters) {
+      none[f] = {};
+      for (var v in s.filters[f]) none[f][v] = 0;
+    }
+    return Object.assign({}, s, { results: [], unfilteredResultCount: 0, filters: none });
+  });
+}`;
+
 /** Whether Pagefind's metadata (after its signature) is in the compact layout. */
 export function isCompactMeta(data: Uint8Array): boolean {
   return MARKER.every((b, i) => data[i] === b);
@@ -135,7 +169,7 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
   for (const name of [SCRIPT, WORKER]) {
     const text = await readFile(path.join(dir, name), 'utf8').catch(() => null);
     if (text === null && name === WORKER) continue;
-    if (text === null || !text.includes(LOAD_META)) return false;
+    if (text === null || !text.includes(LOAD_META) || !MERGED_SEARCH.test(text)) return false;
     scripts.set(name, text);
   }
   const entryFile = path.join(dir, 'pagefind-entry.json');
@@ -167,8 +201,12 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
     if (`pagefind.${named}.pf_meta` !== path.basename(file)) await rm(file);
     entry.languages[language]!.hash = named;
   }
-  for (const [name, text] of scripts)
-    await writeFile(path.join(dir, name), `${text.replace(LOAD_META, HOOKED)}\nvar vitrineExpandMeta = ${EXPANDER};\n`);
+  for (const [name, text] of scripts) {
+    const hooked = text
+      .replace(LOAD_META, HOOKED)
+      .replace(MERGED_SEARCH, 'let $1=await vitrineEveryWord(this.instances,term,$3);');
+    await writeFile(path.join(dir, name), `${hooked}\nvar vitrineExpandMeta = ${EXPANDER};\n${EVERY_WORD}\n`);
+  }
   await writeFile(entryFile, JSON.stringify(entry));
   return true;
 }

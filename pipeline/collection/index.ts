@@ -626,7 +626,15 @@ export function parseObjects({
  * letters swapped included (closest, the command line's "did you mean"). Undefined when none is near.
  */
 export function nearColumn(heading: string, known: readonly string[]): string | undefined {
-  return known.find((column) => idKey(column) === idKey(heading)) ?? closest(heading, known);
+  const key = idKey(heading);
+  const same = known.find((column) => idKey(column) === key);
+  if (same !== undefined) return same;
+  // Only the columns closest could take (it takes at most a third of the heading changed, or a beginning): a header
+  // of thousands of long headings is not compared letter by letter with every column.
+  const most = Math.max(1, Math.floor(heading.length / 3));
+  const lower = heading.toLowerCase();
+  const near = known.filter((c) => Math.abs(c.length - heading.length) <= most || c.toLowerCase().startsWith(lower));
+  return near.length > 0 ? closest(heading, near) : undefined;
 }
 
 /** A heading of data/objects.csv that looks like one of Vitrine's columns the header does not have. */

@@ -90,6 +90,16 @@ describe('a misspelt heading in data/objects.csv', () => {
     expect((caught as Error).message).toContain('The heading "ID" (column 1) looks like "id"');
   });
 
+  it('a header of thousands of long headings is checked at once, not letter by letter against every column', () => {
+    // Compared letter by letter with every column, 5,000 headings of 1,000 characters took 23 s.
+    const header = ['id', ...Array.from({ length: 5_000 }, (_, i) => `h${i}${'x'.repeat(1_000)}`)];
+    const text = `${header.join(',')}\n${header.map((_, i) => (i === 0 ? 'a1' : '')).join(',')}\n`;
+    const started = performance.now();
+    const { objects: read } = parseObjectsChecked({ text, name: 'data/objects.csv', refuseMisspelt: true });
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(read.map((o) => o.id)).toEqual(['a1']);
+  });
+
   it('the base of a pull request is still read (the pull request may be what corrects it)', () => {
     const { objects: read } = parseObjectsChecked({ text: 'id,titel\na1,Jug\n', name: 'data/objects.csv (base)' });
     expect(read.map((o) => o.id)).toEqual(['a1']);

@@ -39,6 +39,7 @@ import {
   idDifferences,
   idKey,
   isEmptyRow,
+  nearColumn,
   OBJECT_COLUMNS,
   parseCsv,
   parseLabels,
@@ -210,8 +211,9 @@ async function importInto({
   for (const field of ['id', 'image'] as const) {
     const column = columns[field];
     if (column && !header.includes(column)) {
-      // "ID" for "id": a spreadsheet's or another system's capitals, said with the line to write.
-      const near = header.find((h) => idKey(h) === idKey(column));
+      // "ID" for "id" (a spreadsheet's or another system's capitals) or "imgae" for "image", said with the line to
+      // write: the rule the dataset stage names a misspelt heading of data/objects.csv by.
+      const near = nearColumn(column, header);
       throw new VitrineError(
         'IMPORT_COLUMN_MISSING',
         `${name}:1: params.yaml maps "${field}" to the column ` +

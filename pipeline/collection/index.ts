@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type InfoField, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { closest } from '../cli/suggest.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
@@ -528,11 +529,17 @@ export function parseObjects({
   text,
   file,
   emptyRows,
+  refuseMisspelt = false,
 }: {
   text: string;
   file: string;
   /** Collects the lines of the rows of empty cells skipped, for the caller to say once (emptyRowsMessage). */
   emptyRows?: number[];
+  /**
+   * Refuse a heading that is a near miss of one of Vitrine's columns absent from the header (misspeltColumns): the
+   * dataset stage, before it builds anything. Readers of an older table (a pull request's base) read it as it is.
+   */
+  refuseMisspelt?: boolean;
 }): {
   objects: CollectionObject[];
   lineOf: Map<string, number>;
@@ -553,12 +560,24 @@ export function parseObjects({
     );
   }
   const { header, rows } = table;
-  if (!header.includes('id'))
+  if (!header.includes('id')) {
+    const near = misspeltColumns({ header, absent: ['id'] })[0];
     throw new VitrineError(
       'CSV_COLUMNS',
-      `${file}:1: the header has no "id" column (found: ` + `${header.join(', ') || 'nothing'}).`,
-      { file, line: 1 },
+      `${file}:1: the header has no "id" column (found: ` +
+        `${header.join(', ') || 'nothing'}).${
+          near
+            ? ` The heading "${near.heading}" (column ${near.column}) looks like "id": rename it "id" in the first ` +
+              `line of ${file}.`
+            : ''
+        }`,
+      { file, line: 1, ...(near && { column: near.heading, meant: 'id' }) },
     );
+  }
+  if (refuseMisspelt) {
+    const misses = misspeltColumns({ header });
+    if (misses.length > 0) throw misspeltColumnsError({ file, misses });
+  }
   const objects: CollectionObject[] = [];
   const lineOf = new Map<string, number>();
   for (const { line, cells } of rows) {
@@ -599,6 +618,76 @@ export function parseObjects({
     objects.push(object);
   }
   return { objects, lineOf };
+}
+
+/**
+ * The column of `known` that `heading` is most likely a misspelling of: the same once capitals, spaces and dashes
+ * are set aside (idKey, the rule "vitrine import" names an export's near column by), or a letter or two off, two
+ * letters swapped included (closest, the command line's "did you mean"). Undefined when none is near.
+ */
+export function nearColumn(heading: string, known: readonly string[]): string | undefined {
+  const key = idKey(heading);
+  const same = known.find((column) => idKey(column) === key);
+  if (same !== undefined) return same;
+  // Only the columns closest could take (it takes at most a third of the heading changed, or a beginning): a header
+  // of thousands of long headings is not compared letter by letter with every column.
+  const most = Math.max(1, Math.floor(heading.length / 3));
+  const lower = heading.toLowerCase();
+  const near = known.filter((c) => Math.abs(c.length - heading.length) <= most || c.toLowerCase().startsWith(lower));
+  return near.length > 0 ? closest(heading, near) : undefined;
+}
+
+/** A heading of data/objects.csv that looks like one of Vitrine's columns the header does not have. */
+export interface MisspeltColumn {
+  heading: string;
+  /** Its column, counted from 1. */
+  column: number;
+  /** The column of Vitrine's it looks like. */
+  meant: string;
+}
+
+/**
+ * The headings of an objects table that are near misses (nearColumn) of Vitrine's columns absent from it: "titel"
+ * without "title" would leave every object's title empty, its cells kept as an extra column. A heading beside the
+ * real column ("titles" beside "title") is a column of its own. `absent`: the columns to look for, by default every
+ * one of Vitrine's the header lacks.
+ */
+export function misspeltColumns({
+  header,
+  absent = OBJECT_COLUMNS.filter((c) => !header.includes(c)),
+}: {
+  header: string[];
+  absent?: readonly string[];
+}): MisspeltColumn[] {
+  if (absent.length === 0) return [];
+  return header.flatMap((heading, i) => {
+    if ((OBJECT_COLUMNS as readonly string[]).includes(heading)) return [];
+    const meant = nearColumn(heading, absent);
+    return meant ? [{ heading, column: i + 1, meant }] : [];
+  });
+}
+
+/** The error for misspelt headings of data/objects.csv, all named in one message (line 1, each with its column). */
+export function misspeltColumnsError({ file, misses }: { file: string; misses: MisspeltColumn[] }): VitrineError {
+  const list = (items: string[]) =>
+    items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  const one = misses.length === 1;
+  const headings = list(misses.map((m) => `"${m.heading}" (column ${m.column})`));
+  const meant = list(misses.map((m) => `"${m.meant}"`));
+  const fields = list(misses.map((m) => m.meant.replace('_', ' ')));
+  const first = misses[0]!;
+  return new VitrineError(
+    'CSV_COLUMNS',
+    `${file}:1: the heading${one ? '' : 's'} ${headings} look${one ? 's' : ''} like ${meant}, ` +
+      `${one ? "one of Vitrine's columns" : "Vitrine's columns"}, and the header has no ${
+        one ? `"${first.meant}" column` : 'such columns'
+      }: every object would be read without its ${fields}. Did you mean ${meant}? ` +
+      `Rename ${one ? 'the heading' : 'those headings'} in the first line of ${file}, then run again ` +
+      `(if ${one ? `"${first.heading}"` : 'one'} is a column of your own, add an empty ${
+        one ? `"${first.meant}" column` : "column of Vitrine's name"
+      } beside it instead). Nothing was written.`,
+    { file, line: 1, column: first.heading, meant: first.meant, columns: misses },
+  );
 }
 
 /**

@@ -48,14 +48,24 @@ export async function readObjectsChecked({ file, name }: { file: string; name: s
     }
     throw error;
   }
-  return parseObjectsChecked({ text, name });
+  // The working table: a misspelt heading stops here, before any object is read or anything built.
+  return parseObjectsChecked({ text, name, refuseMisspelt: true });
 }
 
 /**
  * The objects table from its text, as the dataset stage reads it: a repeated id keeps its first row, a row without
  * an id is left out, each said in `issues` (parseObjects refuses both). The report reads the base's table so too.
  */
-export function parseObjectsChecked({ text, name }: { text: string; name: string }): {
+export function parseObjectsChecked({
+  text,
+  name,
+  refuseMisspelt = false,
+}: {
+  text: string;
+  name: string;
+  /** Refuse a misspelt heading (parseObjects): the working table; a pull request's base is read as it is. */
+  refuseMisspelt?: boolean;
+}): {
   objects: CollectionObject[];
   lineOf: Map<string, number>;
   issues: DatasetIssue[];
@@ -64,7 +74,7 @@ export function parseObjectsChecked({ text, name }: { text: string; name: string
   // The usual case, a clean table, is parsed once; only a table with problems takes the slow path.
   try {
     const emptyRows: number[] = [];
-    return { ...parseObjects({ text, file: name, emptyRows }), issues: [], emptyRows };
+    return { ...parseObjects({ text, file: name, emptyRows, refuseMisspelt }), issues: [], emptyRows };
   } catch (error) {
     if (!isVitrineError(error, 'OBJECT_DUPLICATE') && !isVitrineError(error, 'OBJECT_ID_MISSING')) throw error;
   }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCollection } from '../../pipeline/collection/import.ts';
+import { isVitrineError } from '../../pipeline/errors.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -44,5 +45,27 @@ describe('fields mapped to columns the export does not have', () => {
       /maker \("Hersteller"\), date, department, medium, credit_line, rights and description/,
     );
     expect(said[0]!.message).not.toMatch(/title/);
+  });
+});
+
+describe('an image column misspelt in the export', () => {
+  // The dataset stage names "imgae" as a near miss of "image" in data/objects.csv (nearColumn); import, for the same
+  // slip in an export, named only a column in other capitals ("ID"): one rule for both now.
+  it('is named, as a column in other capitals is', async () => {
+    await mkdir(path.join(root, 'export-imgae'), { recursive: true });
+    await writeFile(path.join(root, 'export-imgae', 'objects.csv'), 'id,imgae,title\nA-1,a.jpg,Krug\n');
+    let caught: unknown;
+    try {
+      await importCollection({
+        ws: workspace(path.join(root, 'repo-imgae')),
+        params: defaultParams(),
+        metadata: path.join(root, 'export-imgae', 'objects.csv'),
+        log: memoryLogger(),
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isVitrineError(caught, 'IMPORT_COLUMN_MISSING')).toBe(true);
+    expect((caught as Error).message).toContain('It has a column "imgae": write image: imgae under import.columns');
   });
 });

@@ -29,6 +29,8 @@ let browser: Browser;
 let site: Awaited<ReturnType<typeof serveSite>>;
 let objects: (FixtureObject & { slug: string })[];
 let slugs: Map<string, string>;
+/** What the site was built from, for building it again. */
+let built: { fixture: FixtureObject[]; labels: string[]; params: ReturnType<typeof defaultParams> };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-search-parts-'));
@@ -62,6 +64,7 @@ beforeAll(async () => {
   params.catalogue.search_part_pages = PART;
   await buildCatalogueData({ ws, params, log: memoryLogger() });
   await buildSite({ ws, params, log: memoryLogger() });
+  built = { fixture, labels: [...new Set(picked.map((r) => r.label!))].sort(), params };
   const catalogue = JSON.parse(await readFile(path.join(ws.catalogue, 'catalogue.json'), 'utf8')) as {
     objects: { id: string; slug: string }[];
   };
@@ -178,6 +181,31 @@ describe('a catalogue whose search index comes in parts', () => {
     expect(await page.locator('#status').textContent()).toBe(
       '0 objects with Department: Nowhere Museum (no object in the collection has “Nowhere Museum”)',
     );
+    await context.close();
+  });
+  it('a search page left open while the catalogue is published again searches the new index, loaded again', async () => {
+    // A tester: after one label change and a rebuild, "Show more" in a tab opened before it asked for the old
+    // index's files (renamed since), and the page said search was not available until it was reloaded by hand.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(90_000);
+    const settled = () => / objects? for/.test(document.getElementById('status')?.textContent ?? '');
+    await page.goto(`${site.url}browse/?q=zanzibar`);
+    await page.waitForFunction(settled);
+    await expect.poll(() => page.locator('#results li').count()).toBe(6);
+    await page.evaluate(() => Object.assign(globalThis, { openedBefore: true }));
+    // Published again with every object retitled: every part of the index is a new folder, the old ones gone.
+    const retitled = built.fixture.map((o) => ({ ...o, title: `${o.title} (retitled)` }));
+    await writeFixture({ root: dir, objects: retitled, labels: built.labels, embeddingSize: 16 });
+    const ws = workspace(dir);
+    await buildCatalogueData({ ws, params: built.params, log: memoryLogger() });
+    await buildSite({ ws, params: built.params, log: memoryLogger() });
+    // The next cards' files are the old index's: the page is loaded again, with the search in its address.
+    await page.locator('#more').click();
+    await page.waitForFunction(() => !('openedBefore' in globalThis), undefined, { timeout: 60_000 });
+    await page.waitForFunction(settled);
+    expect(await page.locator('#status').textContent()).toBe(`${objects.length} objects for “zanzibar”`);
+    await expect.poll(() => page.locator('#results li').first().textContent()).toMatch(/\(retitled\)/);
     await context.close();
   });
 });

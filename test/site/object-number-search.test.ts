@@ -66,6 +66,11 @@ describe('object numbers in search', () => {
     // Spelled like DM-0267's address: it gets the hashed one ("dm-0267-<md5>").
     { id: 'DM 0267', title: 'Cup', date: '1901', label: 'vessel', image: photo },
     { id: 'B.12', title: 'Plate', label: 'vessel', image: null },
+    // Numbers as museum exports write them, with "_", which Pagefind keeps inside a word.
+    { id: 'MET_544744', title: 'Ewer', label: 'vessel', image: null },
+    { id: 'CLE_100078', title: 'Ladle', label: 'vessel', image: null },
+    { id: 'CLE_1000789', title: 'Spoon', label: 'vessel', image: null },
+    { id: 'CLE_200011', title: 'Dish', label: 'vessel', image: null },
   ];
 
   beforeAll(async () => {
@@ -134,6 +139,22 @@ describe('object numbers in search', () => {
     for (const q of ['9999', '0268', '240', 'webp', 'thumbs', 'media', 'photograph', '0000000', 'DM-9999']) {
       expect(await search(q), q).toEqual([]);
     }
+  });
+
+  // An outside tester's catalogue of ids such as "MET_544744": "MET_544744" found nothing and "CLE_100078" 179
+  // objects, the object not first. Pagefind keeps "_" inside a word ("met_544744"); the page gave it "met544744".
+  it('finds a number with "_" typed as it is written, first, and typed the other ways', async () => {
+    for (const q of ['metx', 'clex']) expect(await search(q), q).toEqual([]);
+    expect((await typed('MET_544744')).titles).toEqual(['Ewer']);
+    const cle = await typed('CLE_100078');
+    expect(cle.titles[0]).toBe('Ladle');
+    expect(cle.titles.sort()).toEqual(['Ladle', 'Spoon']);
+    for (const q of ['met_544744', 'MET 544744', 'MET-544744', 'met544744', '544744', 'MET_5447', 'MET_']) {
+      expect((await typed(q)).titles, q).toEqual(['Ewer']);
+    }
+    // A number no object has finds nothing. Pagefind indexes a word with "_" in it with its parts too ("met"), and
+    // falls back to the longest word that starts a word it cannot find: "MET_999999" would find every "MET_" object.
+    for (const q of ['MET_999999', 'CLE_999999', 'CLE_9']) expect((await typed(q)).titles, q).toEqual([]);
   });
 
   /**

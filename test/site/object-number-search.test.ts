@@ -1,16 +1,24 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import { assignSlugs, plainSlug } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import {
+  type NumberPiece,
+  numberIndex,
+  numberKey,
+  numberPiece,
+  numberTyped,
+} from '../../pipeline/catalogue/slug-rules.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { addressOf, md5, numberPiece, pagesOf } from '../../site/src/lib/address.ts';
+import { addressOf, md5, numberPieceOf, pagesOf } from '../../site/src/lib/address.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
@@ -40,6 +48,40 @@ describe('object addresses in the browser', () => {
     const ids = ['dm-0267', 'DM-0267', 'nul-1', 'NUL.1', 'CON', 'A.', 'lpt9.x', 'LPT9.X'];
     const slugs = assignSlugs({ ids, previous: new Map() });
     ids.forEach((id, i) => expect(pagesOf(id), id).toContain(slugs[i]));
+  });
+
+  it('finds a typed number however it is punctuated, choosing among look-alikes as before', () => {
+    const ids = ['DM-0267', 'DM 0267', 'dm.0267', 'DM0267x', 'MET_544744', 'met-544744', 'CLE_100078', 'A1', 'a-1'];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = (typed: string) => {
+      const piece = numberPieceOf(typed);
+      return piece ? (numberTyped(typed.trim(), pieces.get(piece)!)?.id ?? null) : null;
+    };
+    const picks: [string, string | null][] = [
+      // Typed with an id's own address: as before (the id as typed, in another case, the address's own page).
+      ['DM-0267', 'DM-0267'],
+      ['DM 0267', 'DM 0267'],
+      ['dm 0267', 'DM 0267'],
+      ['dm-0267', 'DM-0267'],
+      ['DM--0267', 'DM-0267'],
+      ['dm.0267', 'dm.0267'],
+      ['MET_544744', 'MET_544744'],
+      ['MET-544744', 'met-544744'],
+      ['a1', 'A1'],
+      ['A 1', 'a-1'],
+      // Typed another way: the first of the look-alikes with its own address.
+      ['DM0267', 'DM-0267'],
+      ['dm_0267', 'DM-0267'],
+      ['met544744', 'MET_544744'],
+      ['MET 544744', 'met-544744'],
+      ['CLE-100078', 'CLE_100078'],
+      [' cle 100078 ', 'CLE_100078'],
+      ['DM0267x', 'DM0267x'],
+      ['DM-0268', null],
+      ['---', null],
+    ];
+    for (const [typed, id] of picks) expect(pick(typed), typed).toBe(id);
   });
 
   it('writes a field Pagefind keeps but cannot index, and reads it back', () => {
@@ -255,6 +297,31 @@ describe('object numbers in search', () => {
     await page.goto(`${site.url}browse/?q=dm-0267`);
     await page.locator('#exact a').click();
     await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
+    // Typed without its punctuation, or with other punctuation than its own: still its object, chosen as the
+    // look-alikes are ("DM0267" is DM-0267's, the first of the ids that read so), with its real number.
+    const forms: [string, string, string][] = [
+      ['DM0267', 'DM-0267', 'View of Valparaíso'],
+      ['dm0267', 'DM-0267', 'View of Valparaíso'],
+      ['DM_0267', 'DM-0267', 'View of Valparaíso'],
+      ['dm0001', 'DM-0001', 'Harbour at Naples'],
+      ['MET_544744', 'MET_544744', 'Ewer'],
+      ['MET 544744', 'MET_544744', 'Ewer'],
+      ['met544744', 'MET_544744', 'Ewer'],
+      ['CLE_100078', 'CLE_100078', 'Ladle'],
+      ['CLE-100078', 'CLE_100078', 'Ladle'],
+      ['cle 100078', 'CLE_100078', 'Ladle'],
+    ];
+    for (const [q, id, title] of forms) {
+      const a = await typed(q);
+      expect(a.words, q).toBe(`Go to object ${id}`);
+      expect(a.offered, q).toBe(`/objects/${slugOf(id)}/`);
+      expect(a.titles[0], q).toBe(title);
+      expect(
+        a.asked.filter((r) => r.includes('/data/numbers/')),
+        q,
+      ).toHaveLength(1);
+      expect(a.failed, q).toEqual([]);
+    }
     // No object has the number: nothing offered, nothing found, nothing failed.
     const none = await typed('DM-9999');
     expect(none.offered).toBeNull();
@@ -269,21 +336,41 @@ describe('object numbers in search', () => {
   });
 
   it('publishes each object number in one small piece of the number index, every piece written', async () => {
-    const dir2 = path.join(workspace(dir).site, 'data', 'numbers');
-    const pieces = await readdir(dir2);
-    expect(pieces).toHaveLength(256);
-    const found = new Map<string, string>();
-    for (const f of pieces) {
-      const piece = JSON.parse(await readFile(path.join(dir2, f), 'utf8')) as Record<string, [string, string][]>;
-      for (const [address, entries] of Object.entries(piece)) {
-        expect(`${numberPiece(address)}.json`).toBe(f);
-        for (const [id, slug] of entries) {
-          expect(addressOf(id)).toBe(address);
-          found.set(id, slug);
+    const read = async (numbers: string) => {
+      const pieces = await readdir(numbers);
+      expect(pieces).toHaveLength(256);
+      const found = new Map<string, string>();
+      for (const f of pieces) {
+        const piece = JSON.parse(await readFile(path.join(numbers, f), 'utf8')) as NumberPiece;
+        for (const [key, entries] of Object.entries(piece)) {
+          expect(`${numberPiece(key)}.json`).toBe(f);
+          for (const [id, slug] of entries) {
+            expect(numberKey(id)).toBe(key);
+            found.set(id, slug);
+          }
         }
       }
+      return found;
+    };
+    const published = new Map(catalogue.objects.map((o) => [o.id, o.slug]));
+    expect(await read(path.join(workspace(dir).site, 'data', 'numbers'))).toEqual(published);
+    // "DM-0267", "DM 0267" and "DM0267" would share a key: one piece, one list, in the catalogue's order.
+    const key = numberKey('DM-0267');
+    expect(numberIndex(catalogue.objects).get(numberPiece(key))![key]).toEqual([
+      ['DM-0267', slugOf('DM-0267')],
+      ['DM 0267', slugOf('DM 0267')],
+    ]);
+    // A site built when the index was keyed by plain address ("dm-0267"): the next build rewrites every piece.
+    const numbers = path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'numbers');
+    const old = new Map<string, NumberPiece>();
+    for (const o of catalogue.objects) {
+      const piece = old.get(numberPiece(addressOf(o.id))) ?? {};
+      (piece[addressOf(o.id)] ??= []).push([o.id, o.slug]);
+      old.set(numberPiece(addressOf(o.id)), piece);
     }
-    expect(found).toEqual(new Map(catalogue.objects.map((o) => [o.id, o.slug])));
+    for (const [name, piece] of old) await writeFile(path.join(numbers, `${name}.json`), JSON.stringify(piece));
+    await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() });
+    expect(await read(numbers)).toEqual(published);
   });
 
   it('does not search for a single letter or digit', async () => {

@@ -19,6 +19,8 @@ import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { addressOf, md5, numberPieceOf, pagesOf } from '../../site/src/lib/address.ts';
+import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
+import { numberWords } from '../../site/src/lib/number.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
@@ -82,6 +84,14 @@ describe('object addresses in the browser', () => {
       ['---', null],
     ];
     for (const [typed, id] of picks) expect(pick(typed), typed).toBe(id);
+  });
+
+  it('searches a number with "_" as its page gives it: "_" folded out of what is typed, kept apart in its words', () => {
+    expect(fold('MET_544744')).toBe('MET544744');
+    expect(fold('CLE＿100078 a‿b')).toBe('CLE100078 ab');
+    expect(foldedCopy('Ewer, see MET_12')).toBe('Ewer, see MET12');
+    expect(numberWords('MET_544744')).toBe('met544744 544744');
+    expect(numberWords('DM-0267')).toBe('dm0267 0267');
   });
 
   it('writes a field Pagefind keeps but cannot index, and reads it back', () => {

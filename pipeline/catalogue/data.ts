@@ -47,7 +47,7 @@ import {
   catalogueSchema,
   type ModelCard,
 } from './schema.ts';
-import { NUMBER_PIECES, numberPiece, plainAddress } from './slug-rules.ts';
+import { numberIndex } from './slug-rules.ts';
 import { checkThumbnailLinks, type ThumbnailLinks } from './thumbnail-links.ts';
 import { jsonPieces, writeIfChanged, writePiecesIfChanged } from './write.ts';
 
@@ -1083,19 +1083,13 @@ async function writeDownloads({
   const { objects } = catalogue;
   const [ids, slugs] = [objects.map((o) => o.id), objects.map((o) => o.slug)];
   await writeIfChanged({ file: file('addresses.json'), data: JSON.stringify({ about: ADDRESSES_ABOUT, ids, slugs }) });
-  // The object-number index the search page reads, one small piece per plain address's hash (slug-rules.ts): every
-  // piece is written, empty ones too, so a number no object has is a piece without it, not a missing file.
-  const pieces = Array.from({ length: NUMBER_PIECES }, () => ({}) as Record<string, [string, string][]>);
-  for (const o of objects) {
-    const address = plainAddress(o.id);
-    if (address) (pieces[Number.parseInt(numberPiece(address), 16)]![address] ??= []).push([o.id, o.slug]);
-  }
+  // The object-number index the search and 404 pages read, one small piece per number key's hash (slug-rules.ts
+  // numberIndex, the rule the pages read it by): every piece is written, empty ones too, so a number no object has
+  // is a piece without it, not a missing file. Every build compares and rewrites them all: a site built with an
+  // older index's form (keyed by plain address) has its pieces rewritten by the next build.
   await mkdir(path.join(dir, 'numbers'), { recursive: true });
-  for (const [i, piece] of pieces.entries())
-    await writeIfChanged({
-      file: file(`numbers/${i.toString(16).padStart(2, '0')}.json`),
-      data: JSON.stringify(piece),
-    });
+  for (const [name, piece] of numberIndex(objects))
+    await writeIfChanged({ file: file(`numbers/${name}.json`), data: JSON.stringify(piece) });
   const first = catalogue.objects[0];
   const columns = Object.keys(first ? csvRow(first) : { id: '' });
   await writePiecesIfChanged({ file: file('catalogue.csv'), pieces: csvPieces(catalogue.objects, columns) });

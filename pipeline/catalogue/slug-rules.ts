@@ -3,7 +3,8 @@ import { WINDOWS_DEVICE } from '../windows-names.ts';
 /*
  * The rules that make an object's page address from its number, without Node imports: the pipeline
  * (derive.ts slugFor) and the site's pages in the browser (site/src/lib/address.ts: the 404 and search
- * pages) use the same ones, so a typed number finds the page the build made.
+ * pages) use the same ones, so a typed number finds the page the build made; so is the object-number index the
+ * pipeline writes (data.ts) and the pages read (numberKey, numberPiece, numberIndex, numberTyped).
  */
 
 /** The address an id gets when no other id has it: lower case, runs of other characters turned into "-"; "" when none is left. */
@@ -45,12 +46,59 @@ export function hashedSlug(base: string, code: string): string {
 export const NUMBER_PIECES = 256;
 
 /**
- * The piece of the object-number index (data/numbers/<piece>.json) that holds the ids with this plain address:
- * two hex digits of its FNV-1a hash. The search page reads that one piece (a few kB at 100,000 objects) to find
- * the number typed into its box, in any case, and the object's real number and page.
+ * The key of an object number in the object-number index: its plain address without "-", "." and "_" ("DM-0267",
+ * "dm 0267", "DM0267", "DM_0267" → "dm0267"), so a number is found however it was typed, in any case, with spaces,
+ * hyphens, underscores or none; "" when no address is left. Ids with the same plain address have the same key.
  */
-export function numberPiece(address: string): string {
+export function numberKey(id: string): string {
+  return plainAddress(id).replace(/[-._]/g, '');
+}
+
+/**
+ * The piece of the object-number index (data/numbers/<piece>.json) that holds the ids with this key (numberKey):
+ * two hex digits of its FNV-1a hash. The search page reads that one piece (a few kB at 100,000 objects) to find
+ * the number typed into its box, and the object's real number and page.
+ */
+export function numberPiece(key: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
   return (h % NUMBER_PIECES).toString(16).padStart(2, '0');
+}
+
+/** One piece of the object-number index: each key's ids and their pages (`[id, slug]`), in the catalogue's order. */
+export type NumberPiece = Record<string, [string, string][]>;
+
+/** The object-number index, all its pieces (empty ones too), by piece name ("00" … "ff"). */
+export function numberIndex(objects: { id: string; slug: string }[]): Map<string, NumberPiece> {
+  const pieces = new Map<string, NumberPiece>();
+  for (let i = 0; i < NUMBER_PIECES; i++) pieces.set(i.toString(16).padStart(2, '0'), {});
+  for (const o of objects) {
+    const key = numberKey(o.id);
+    if (key) (pieces.get(numberPiece(key))![key] ??= []).push([o.id, o.slug]);
+  }
+  return pieces;
+}
+
+/**
+ * The object whose number was typed (`typed`, trimmed), among the ids with its key (numberKey). As among ids
+ * with the typed number's plain address ("DM 0267" beside "DM-0267"): the id as typed, else the id that differs
+ * only in case ("dm-0085" → "DM-0085"), else the one with the plain address itself (the first of the
+ * look-alikes), else the first. When no id has that address ("DM0267", "MET 544744" for "MET_544744"): the
+ * first id with its own plain address as its page (the first of its look-alikes), else the first; null when no
+ * id has the key.
+ */
+export function numberTyped(typed: string, piece: NumberPiece): { id: string; slug: string } | null {
+  const address = plainAddress(typed);
+  const key = numberKey(typed);
+  const entries = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
+  const alike = entries.filter(([id]) => plainAddress(id) === address);
+  const folded = typed.normalize('NFC').toLowerCase();
+  const found =
+    alike.find(([id]) => id === typed) ??
+    alike.find(([id]) => id.normalize('NFC').toLowerCase() === folded) ??
+    alike.find(([, slug]) => slug === address) ??
+    alike[0] ??
+    entries.find(([id, slug]) => slug === plainAddress(id)) ??
+    entries[0];
+  return found ? { id: found[0], slug: found[1] } : null;
 }

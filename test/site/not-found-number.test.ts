@@ -31,6 +31,7 @@ describe('the 404 page for an object number typed into the address', () => {
     // Spelled like DM-0267's address: it gets the hashed one ("dm-0267-<md5>").
     { id: 'DM 0267', title: 'Cup', label: 'vessel', image: null },
     { id: 'DM-0001', title: 'Harbour at Naples', label: 'print', image: null },
+    { id: 'MET_544744', title: 'Ewer', label: 'vessel', image: null },
   ];
 
   beforeAll(async () => {
@@ -113,6 +114,24 @@ describe('the 404 page for an object number typed into the address', () => {
     expect(lower.offered).toBe(`${BASE}objects/${slugOf('DM-0001')}/`);
     expect(lower.words).toBe('Were you looking for object DM-0001, “Harbour at Naples”?');
     expect(lower.failed).toEqual([]);
+  });
+
+  // Typed without its punctuation, or with other punctuation than its own: its object, as the search page offers it.
+  it('offers the object of a number typed without its punctuation or with other punctuation', async () => {
+    const forms: [string, string, string][] = [
+      ['objects/DM0267/', 'DM-0267', 'View of Valparaíso'],
+      ['objects/dm0001/', 'DM-0001', 'Harbour at Naples'],
+      ['objects/MET%20544744/', 'MET_544744', 'Ewer'],
+      ['objects/met-544744/', 'MET_544744', 'Ewer'],
+      ['objects/MET544744/', 'MET_544744', 'Ewer'],
+    ];
+    for (const [address, id, title] of forms) {
+      const a = await notFound(address);
+      expect(a.offered, address).toBe(`${BASE}objects/${slugOf(id)}/`);
+      expect(a.words, address).toBe(`Were you looking for object ${id}, “${title}”?`);
+      expect(a.asked, address).toHaveLength(2);
+      expect(a.failed, address).toEqual([]);
+    }
   });
 
   it('offers nothing for a number no object has, and asks for no object page', async () => {

@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogueFiles } from '../../pipeline/catalogue/data.ts';
 import { assignSlugs, plainSlug } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import {
+  type NumberPiece,
+  numberIndex,
+  numberKey,
+  numberPiece,
+  numberTyped,
+} from '../../pipeline/catalogue/slug-rules.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import { addressOf, md5, numberPiece, pagesOf } from '../../site/src/lib/address.ts';
+import { addressOf, md5, numberPieceOf, pagesOf } from '../../site/src/lib/address.ts';
+import { fold, foldedCopy } from '../../site/src/lib/fold.ts';
+import { numberWords } from '../../site/src/lib/number.ts';
 import { readUnindexed, unindexed } from '../../site/src/lib/unindexed.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 import { serveSite } from './server.ts';
@@ -42,6 +52,48 @@ describe('object addresses in the browser', () => {
     ids.forEach((id, i) => expect(pagesOf(id), id).toContain(slugs[i]));
   });
 
+  it('finds a typed number however it is punctuated, choosing among look-alikes as before', () => {
+    const ids = ['DM-0267', 'DM 0267', 'dm.0267', 'DM0267x', 'MET_544744', 'met-544744', 'CLE_100078', 'A1', 'a-1'];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = (typed: string) => {
+      const piece = numberPieceOf(typed);
+      return piece ? (numberTyped(typed.trim(), pieces.get(piece)!)?.id ?? null) : null;
+    };
+    const picks: [string, string | null][] = [
+      // Typed with an id's own address: as before (the id as typed, in another case, the address's own page).
+      ['DM-0267', 'DM-0267'],
+      ['DM 0267', 'DM 0267'],
+      ['dm 0267', 'DM 0267'],
+      ['dm-0267', 'DM-0267'],
+      ['DM--0267', 'DM-0267'],
+      ['dm.0267', 'dm.0267'],
+      ['MET_544744', 'MET_544744'],
+      ['MET-544744', 'met-544744'],
+      ['a1', 'A1'],
+      ['A 1', 'a-1'],
+      // Typed another way: the first of the look-alikes with its own address.
+      ['DM0267', 'DM-0267'],
+      ['dm_0267', 'DM-0267'],
+      ['met544744', 'MET_544744'],
+      ['MET 544744', 'met-544744'],
+      ['CLE-100078', 'CLE_100078'],
+      [' cle 100078 ', 'CLE_100078'],
+      ['DM0267x', 'DM0267x'],
+      ['DM-0268', null],
+      ['---', null],
+    ];
+    for (const [typed, id] of picks) expect(pick(typed), typed).toBe(id);
+  });
+
+  it('searches a number with "_" as its page gives it: "_" folded out of what is typed, kept apart in its words', () => {
+    expect(fold('MET_544744')).toBe('MET544744');
+    expect(fold('CLE＿100078 a‿b')).toBe('CLE100078 ab');
+    expect(foldedCopy('Ewer, see MET_12')).toBe('Ewer, see MET12');
+    expect(numberWords('MET_544744')).toBe('met544744 544744');
+    expect(numberWords('DM-0267')).toBe('dm0267 0267');
+  });
+
   it('writes a field Pagefind keeps but cannot index, and reads it back', () => {
     const text = '/media/thumbs/52372af38e335e0a0e8823445a02c8d5-240.webp Photograph of “Łódź”';
     const marks = unindexed(text);
@@ -66,6 +118,11 @@ describe('object numbers in search', () => {
     // Spelled like DM-0267's address: it gets the hashed one ("dm-0267-<md5>").
     { id: 'DM 0267', title: 'Cup', date: '1901', label: 'vessel', image: photo },
     { id: 'B.12', title: 'Plate', label: 'vessel', image: null },
+    // Numbers as museum exports write them, with "_", which Pagefind keeps inside a word.
+    { id: 'MET_544744', title: 'Ewer', label: 'vessel', image: null },
+    { id: 'CLE_100078', title: 'Ladle', label: 'vessel', image: null },
+    { id: 'CLE_1000789', title: 'Spoon', label: 'vessel', image: null },
+    { id: 'CLE_200011', title: 'Dish', label: 'vessel', image: null },
   ];
 
   beforeAll(async () => {
@@ -134,6 +191,22 @@ describe('object numbers in search', () => {
     for (const q of ['9999', '0268', '240', 'webp', 'thumbs', 'media', 'photograph', '0000000', 'DM-9999']) {
       expect(await search(q), q).toEqual([]);
     }
+  });
+
+  // An outside tester's catalogue of ids such as "MET_544744": "MET_544744" found nothing and "CLE_100078" 179
+  // objects, the object not first. Pagefind keeps "_" inside a word ("met_544744"); the page gave it "met544744".
+  it('finds a number with "_" typed as it is written, first, and typed the other ways', async () => {
+    for (const q of ['metx', 'clex']) expect(await search(q), q).toEqual([]);
+    expect((await typed('MET_544744')).titles).toEqual(['Ewer']);
+    const cle = await typed('CLE_100078');
+    expect(cle.titles[0]).toBe('Ladle');
+    expect(cle.titles.sort()).toEqual(['Ladle', 'Spoon']);
+    for (const q of ['met_544744', 'MET 544744', 'MET-544744', 'met544744', '544744', 'MET_5447', 'MET_']) {
+      expect((await typed(q)).titles, q).toEqual(['Ewer']);
+    }
+    // A number no object has finds nothing. Pagefind indexes a word with "_" in it with its parts too ("met"), and
+    // falls back to the longest word that starts a word it cannot find: "MET_999999" would find every "MET_" object.
+    for (const q of ['MET_999999', 'CLE_999999', 'CLE_9']) expect((await typed(q)).titles, q).toEqual([]);
   });
 
   /**
@@ -234,6 +307,31 @@ describe('object numbers in search', () => {
     await page.goto(`${site.url}browse/?q=dm-0267`);
     await page.locator('#exact a').click();
     await page.waitForURL(`${site.url}objects/${slugOf('DM-0267')}/`);
+    // Typed without its punctuation, or with other punctuation than its own: still its object, chosen as the
+    // look-alikes are ("DM0267" is DM-0267's, the first of the ids that read so), with its real number.
+    const forms: [string, string, string][] = [
+      ['DM0267', 'DM-0267', 'View of Valparaíso'],
+      ['dm0267', 'DM-0267', 'View of Valparaíso'],
+      ['DM_0267', 'DM-0267', 'View of Valparaíso'],
+      ['dm0001', 'DM-0001', 'Harbour at Naples'],
+      ['MET_544744', 'MET_544744', 'Ewer'],
+      ['MET 544744', 'MET_544744', 'Ewer'],
+      ['met544744', 'MET_544744', 'Ewer'],
+      ['CLE_100078', 'CLE_100078', 'Ladle'],
+      ['CLE-100078', 'CLE_100078', 'Ladle'],
+      ['cle 100078', 'CLE_100078', 'Ladle'],
+    ];
+    for (const [q, id, title] of forms) {
+      const a = await typed(q);
+      expect(a.words, q).toBe(`Go to object ${id}`);
+      expect(a.offered, q).toBe(`/objects/${slugOf(id)}/`);
+      expect(a.titles[0], q).toBe(title);
+      expect(
+        a.asked.filter((r) => r.includes('/data/numbers/')),
+        q,
+      ).toHaveLength(1);
+      expect(a.failed, q).toEqual([]);
+    }
     // No object has the number: nothing offered, nothing found, nothing failed.
     const none = await typed('DM-9999');
     expect(none.offered).toBeNull();
@@ -248,21 +346,41 @@ describe('object numbers in search', () => {
   });
 
   it('publishes each object number in one small piece of the number index, every piece written', async () => {
-    const dir2 = path.join(workspace(dir).site, 'data', 'numbers');
-    const pieces = await readdir(dir2);
-    expect(pieces).toHaveLength(256);
-    const found = new Map<string, string>();
-    for (const f of pieces) {
-      const piece = JSON.parse(await readFile(path.join(dir2, f), 'utf8')) as Record<string, [string, string][]>;
-      for (const [address, entries] of Object.entries(piece)) {
-        expect(`${numberPiece(address)}.json`).toBe(f);
-        for (const [id, slug] of entries) {
-          expect(addressOf(id)).toBe(address);
-          found.set(id, slug);
+    const read = async (numbers: string) => {
+      const pieces = await readdir(numbers);
+      expect(pieces).toHaveLength(256);
+      const found = new Map<string, string>();
+      for (const f of pieces) {
+        const piece = JSON.parse(await readFile(path.join(numbers, f), 'utf8')) as NumberPiece;
+        for (const [key, entries] of Object.entries(piece)) {
+          expect(`${numberPiece(key)}.json`).toBe(f);
+          for (const [id, slug] of entries) {
+            expect(numberKey(id)).toBe(key);
+            found.set(id, slug);
+          }
         }
       }
+      return found;
+    };
+    const published = new Map(catalogue.objects.map((o) => [o.id, o.slug]));
+    expect(await read(path.join(workspace(dir).site, 'data', 'numbers'))).toEqual(published);
+    // "DM-0267", "DM 0267" and "DM0267" would share a key: one piece, one list, in the catalogue's order.
+    const key = numberKey('DM-0267');
+    expect(numberIndex(catalogue.objects).get(numberPiece(key))![key]).toEqual([
+      ['DM-0267', slugOf('DM-0267')],
+      ['DM 0267', slugOf('DM 0267')],
+    ]);
+    // A site built when the index was keyed by plain address ("dm-0267"): the next build rewrites every piece.
+    const numbers = path.join(catalogueFiles(workspace(dir)).publicDir, 'data', 'numbers');
+    const old = new Map<string, NumberPiece>();
+    for (const o of catalogue.objects) {
+      const piece = old.get(numberPiece(addressOf(o.id))) ?? {};
+      (piece[addressOf(o.id)] ??= []).push([o.id, o.slug]);
+      old.set(numberPiece(addressOf(o.id)), piece);
     }
-    expect(found).toEqual(new Map(catalogue.objects.map((o) => [o.id, o.slug])));
+    for (const [name, piece] of old) await writeFile(path.join(numbers, `${name}.json`), JSON.stringify(piece));
+    await buildCatalogueData({ ws: workspace(dir), params: defaultParams(), log: memoryLogger() });
+    expect(await read(numbers)).toEqual(published);
   });
 
   it('does not search for a single letter or digit', async () => {

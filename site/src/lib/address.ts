@@ -2,15 +2,32 @@
  * An object's page address from its object number, in the browser, as the pipeline makes it
  * (the rules of pipeline/catalogue/slug-rules.ts, which derive.ts slugFor uses too): the 404 page turns a typed
  * address into the page's; the search page finds an object number typed into its box in the number index the
- * build publishes (data/numbers/), by the piece its plain address falls in. The md5 is written here: derive.ts
- * uses Node's crypto; test/site/object-number-search.test.ts checks that both give the same answers.
+ * build publishes (data/numbers/), by the piece its number key falls in (slug-rules.ts: the rules the pipeline
+ * writes the index by). The md5 is written here: derive.ts uses Node's crypto; test/site/object-number-search.test.ts
+ * checks that both give the same answers.
  */
-import { hashedSlug, numberPiece, plainAddress } from '../../../pipeline/catalogue/slug-rules.ts';
+import {
+  hashedSlug,
+  type NumberPiece,
+  numberKey,
+  numberPiece,
+  numberTyped,
+  plainAddress,
+} from '../../../pipeline/catalogue/slug-rules.ts';
 
-export { numberPiece };
+export { type NumberPiece, numberTyped };
 
 /** The address an id gets when no other id has it ("DM 0267" → "dm-0267"), or "" when nothing of it is left. */
 export const addressOf = plainAddress;
+
+/**
+ * The piece of the object-number index (data/numbers/<piece>.json) where a typed number is looked up ("DM0267",
+ * "dm-0267", "DM_0267": the same piece), or null when it leaves no key: numberTyped then finds it in that piece.
+ */
+export function numberPieceOf(typed: string): string | null {
+  const key = numberKey(typed.trim());
+  return key ? numberPiece(key) : null;
+}
 
 /**
  * The md5 of an id's UTF-8 bytes, as hex (node's createHash('md5')): an id that slugifies like an object
@@ -48,24 +65,4 @@ export function md5(text: string): string {
 export function pagesOf(id: string): string[] {
   const address = addressOf(id);
   return address ? [hashedSlug(address, md5(id).slice(0, 8)), address] : [];
-}
-
-/** One piece of the object-number index: each plain address's ids and their pages (`[id, slug]`). */
-export type NumberPiece = Record<string, [string, string][]>;
-
-/**
- * The object whose number was typed (`typed`, trimmed), among the ids with its plain address: the id as typed,
- * else the id that differs only in case ("dm-0085" → "DM-0085"), else the one with the plain address itself (the
- * first of the look-alikes); null when no id has that address.
- */
-export function numberTyped(typed: string, piece: NumberPiece): { id: string; slug: string } | null {
-  const address = addressOf(typed);
-  const entries = address && Object.hasOwn(piece, address) ? piece[address]! : [];
-  const folded = typed.normalize('NFC').toLowerCase();
-  const found =
-    entries.find(([id]) => id === typed) ??
-    entries.find(([id]) => id.normalize('NFC').toLowerCase() === folded) ??
-    entries.find(([, slug]) => slug === address) ??
-    entries[0];
-  return found ? { id: found[0], slug: found[1] } : null;
 }

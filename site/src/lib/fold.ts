@@ -5,6 +5,12 @@
  * carries a hidden folded copy of its text when folding changes more than accents, and the search
  * page folds what is typed the same way: "lodz" and "Łódź" both find "Łódź". Other scripts (Arabic,
  * Greek, Chinese…) are left as they are.
+ *
+ * "_" (and the other connector punctuation) is folded away too, as Pagefind drops "-" and ".": Pagefind keeps it
+ * inside a word ("MET_544744" is searched as "met_544744"), where an object page gives its number as "met544744"
+ * (lib/number.ts). A page cannot give it "met_544744" instead: Pagefind indexes such a word with its parts, and
+ * "met", on every page of a collection numbered so, is the word it falls back to for a number no object has
+ * ("MET_999999"). A hidden folded copy of text with "_" carries the word without it ("see MET_12").
  */
 
 const LETTERS: Record<string, string> = {
@@ -46,8 +52,13 @@ export function unaccent(text: string): string {
 }
 
 /** The text with Latin letters folded to plain ones: accents removed, "Ł" → "L", "æ" → "ae", "ß" → "ss". */
-export function fold(text: string): string {
+export function foldLetters(text: string): string {
   return unaccent(text.replace(OWN, (c) => LETTERS[c]!));
+}
+
+/** The text as it is searched: Latin letters folded (foldLetters), "_" removed ("MET_544744" → "MET544744"). */
+export function fold(text: string): string {
+  return foldLetters(text).replace(/\p{Pc}/gu, '');
 }
 
 /** The folded copy an object page needs for search, or "" when Pagefind's own folding is enough. */

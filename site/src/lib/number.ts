@@ -1,4 +1,4 @@
-import { fold } from './fold.ts';
+import { foldLetters } from './fold.ts';
 
 /*
  * An object number as the search index holds it. Pagefind splits "DM-0267" into "dm0267", "dm" and
@@ -7,11 +7,13 @@ import { fold } from './fold.ts';
  * would find every object. So the page gives Pagefind, hidden, the number without its punctuation
  * ("dm0267": what "DM-0267", "dm 0267"… are searched as) and each of its parts with a digit and two or
  * more characters ("0267": a partial number finds the objects whose number has a part starting so).
+ * "MET_544744" gives "met544744 544744": the search page folds "_" out of what is typed (lib/fold.ts), so
+ * "MET_544744" is searched as "met544744" too.
  */
 
 /** The words an object number is searched by: "DM-0267" → "dm0267 0267", "1923.45 a-b" → "192345ab 1923 45". */
 export function numberWords(id: string): string {
-  const runs = fold(id)
+  const runs = foldLetters(id)
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);

@@ -274,6 +274,15 @@ export function imageError({
       { cause: error },
     );
   }
+  // sharp's words for a file of 0 bytes: a copy that never finished, or a placeholder.
+  if (/input buffer is empty/i.test(message))
+    return new VitrineError(
+      'IMAGE_UNREADABLE',
+      `${file}: the file is empty (0 bytes), so there is no picture in it: it was not copied whole, or is a ` +
+        'placeholder. Copy the photograph again from where it came from.',
+      { file },
+      { cause: error },
+    );
   return new VitrineError(
     'IMAGE_UNREADABLE',
     `${file}: this image cannot be decoded; it may be damaged or in an unsupported format (${message.split('\n')[0]}).`,

@@ -48,3 +48,18 @@ describe('images that cannot be decoded are remembered by md5', () => {
     expect(reads(fourth)).toEqual(['Reading 3 new images (0 unchanged since the last run).']);
   });
 });
+
+describe('an image file of 0 bytes', () => {
+  it('is said to be empty, in plain words, not in the decoder’s ("Input Buffer is empty")', async () => {
+    const ws = await makeCollection({
+      objects: [object('e1'), object('e2')],
+      images: { 'images/e1.png': await solidImage(), 'images/e2.png': Buffer.alloc(0) },
+    });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.issues.map((i) => [i.code, i.object])).toEqual([['IMAGE_UNREADABLE', 'e2']]);
+    expect(dataset.issues[0]!.message).toContain(
+      'data/images/e2.png: the file is empty (0 bytes), so there is no picture in it: it was not copied whole',
+    );
+    expect(dataset.issues[0]!.message).not.toMatch(/buffer/i);
+  });
+});

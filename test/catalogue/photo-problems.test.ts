@@ -33,8 +33,8 @@ const issues: DatasetIssue[] = [
   issue(
     'empty',
     'IMAGE_UNREADABLE',
-    'object "empty": data/images/empty.jpg: this image cannot be decoded; it may be damaged or in an unsupported ' +
-      'format (Input Buffer is empty).',
+    'object "empty": data/images/empty.jpg: the file is empty (0 bytes), so there is no picture in it: it was not ' +
+      'copied whole, or is a placeholder. Copy the photograph again from where it came from.',
   ),
   { code: 'LABEL_UNKNOWN_OBJECT', message: 'labels.csv:4: there is no object "zz"', file: 'labels.csv', object: 'zz' },
 ];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseObjects } from '../collection/index.ts';
-import { isPictureProblem } from '../dataset/picture-problems.ts';
+import { EMPTY_FILE, isPictureProblem } from '../dataset/picture-problems.ts';
 import type { DatasetIssue } from '../types.ts';
 
 /*
@@ -31,7 +31,8 @@ export function isPhotoProblem(issue: Pick<DatasetIssue, 'code' | 'object' | 'me
 /** Why the photograph cannot be used, in plain words, from the issue's code and message (dataset/build.ts). */
 export function photoProblemReason({ code, message }: Pick<DatasetIssue, 'code' | 'message'>): string {
   if (code === 'IMAGE_UNREADABLE') {
-    // The image reader's words are in brackets at the end: "(Input Buffer is empty)".
+    if (message.includes(EMPTY_FILE)) return 'the file is empty';
+    // The image reader's words are in brackets at the end (a dataset made before EMPTY_FILE: "(Input Buffer is empty)").
     const detail = /\(([^()]*)\)\.?$/.exec(message)?.[1] ?? '';
     return /\bempty\b|\b0 bytes\b/i.test(detail) ? 'the file is empty' : 'the file is damaged or not an image';
   }

@@ -5,6 +5,7 @@ import type { Metadata, Sharp } from 'sharp';
 import sharp from 'sharp';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
+import { EMPTY_FILE } from './picture-problems.ts';
 
 /*
  * Every image Vitrine reads goes through here, so that the model, the colour analysis and the
@@ -278,7 +279,7 @@ export function imageError({
   if (/input buffer is empty/i.test(message))
     return new VitrineError(
       'IMAGE_UNREADABLE',
-      `${file}: the file is empty (0 bytes), so there is no picture in it: it was not copied whole, or is a ` +
+      `${file}: ${EMPTY_FILE}, so there is no picture in it: it was not copied whole, or is a ` +
         'placeholder. Copy the photograph again from where it came from.',
       { file },
       { cause: error },

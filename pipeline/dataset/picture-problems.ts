@@ -14,3 +14,6 @@ const PICTURE_PROBLEMS = new Set([
   'IMAGE_TOO_LARGE',
   'IMAGE_MISSING',
 ]);
+
+/** How an IMAGE_UNREADABLE message says the file has 0 bytes (dataset/images.ts), which the catalogue reads. */
+export const EMPTY_FILE = 'the file is empty (0 bytes)';

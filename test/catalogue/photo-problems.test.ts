@@ -36,6 +36,13 @@ const issues: DatasetIssue[] = [
     'object "empty": data/images/empty.jpg: the file is empty (0 bytes), so there is no picture in it: it was not ' +
       'copied whole, or is a placeholder. Copy the photograph again from where it came from.',
   ),
+  // As a dataset made before the dataset said it in its own words.
+  issue(
+    'was-empty',
+    'IMAGE_UNREADABLE',
+    'object "was-empty": data/images/was-empty.jpg: this image cannot be decoded; it may be damaged or in an ' +
+      'unsupported format (Input Buffer is empty).',
+  ),
   { code: 'LABEL_UNKNOWN_OBJECT', message: 'labels.csv:4: there is no object "zz"', file: 'labels.csv', object: 'zz' },
 ];
 
@@ -46,6 +53,7 @@ describe('photoProblemsOf', () => {
       ['gone', 'images\\gone.jpg'],
       ['far', '../far.jpg'],
       ['empty', 'images/empty.jpg'],
+      ['was-empty', 'images/was-empty.jpg'],
     ]);
     expect(Object.fromEntries(photoProblemsOf({ issues, images }))).toEqual({
       big: { file: 'data/images/big.png', reason: 'the file is too large to be shown' },
@@ -53,6 +61,7 @@ describe('photoProblemsOf', () => {
       // A path outside data/ is not shown on the public page: it is someone's computer, not the data folder.
       far: { file: null, reason: "the file is outside the collection's data folder" },
       empty: { file: 'data/images/empty.jpg', reason: 'the file is empty' },
+      'was-empty': { file: 'data/images/was-empty.jpg', reason: 'the file is empty' },
     });
   });
 
@@ -62,7 +71,7 @@ describe('photoProblemsOf', () => {
     const desktop = photoProblemsOf({ issues, images: new Map([['far', '/Users/jane/Desktop/IMG_1.jpg']]) });
     expect(desktop.get('far')?.file).toBeNull();
     expect(photoProblemsOf({ issues, images: new Map([['far', 'C:/Photos/far.jpg']]) }).get('far')?.file).toBeNull();
-    expect([...found.keys()].sort()).toEqual(['big', 'empty', 'far', 'gone']);
+    expect([...found.keys()].sort()).toEqual(['big', 'empty', 'far', 'gone', 'was-empty']);
     expect(found.get('gone')).toEqual({ file: 'data/images/gone.jpg', reason: 'the file is missing' });
     expect(found.get('empty')?.file).toBe('data/images/empty.jpg');
   });

@@ -17,9 +17,9 @@ export const datasetStage: Stage = {
     stages: [],
   },
   outs: ['.vitrine/dataset'],
-  async run({ ws, params, log }) {
+  async run({ ws, params, log, env }) {
     await checkDataPresent({ ws, log });
-    await warnUnrecorded({ ws, log });
+    await warnUnrecorded({ ws, log, env });
     const dataset = await buildDataset({ ws, params, log });
     if (dataset.counts.labelled === 0) {
       throw new VitrineError(
@@ -53,15 +53,20 @@ export const datasetStage: Stage = {
 /**
  * Said before data/ is read, not after the report: data/ that is not what data.dvc records (a branch checked out
  * without "vitrine data checkout", images added without "vitrine data add") trains and reports on data no commit
- * records. Files never fetched are checkDataPresent's to tell.
+ * records. Files never fetched are checkDataPresent's to tell. Not in CI (see below).
  */
-async function warnUnrecorded({ ws, log }: Pick<StageContext, 'ws' | 'log'>): Promise<void> {
+async function warnUnrecorded({ ws, log, env }: Pick<StageContext, 'ws' | 'log' | 'env'>): Promise<void> {
+  // In CI data/ was just pulled as data.dvc records it, and comparing would hash every photograph of a runner
+  // that keeps no record of their hashes.
+  if (env.GITHUB_ACTIONS === 'true' || env.CI) return;
   // What the data layer refuses to compare (a folder behind a link, say), the dataset says in its own words.
   const unrecorded = await unrecordedData({ ws, log }).catch((error: unknown) => {
     if (isVitrineError(error)) return null;
     throw error;
   });
-  if (!unrecorded || unrecorded.added + unrecorded.removed + unrecorded.changed === 0) return;
+  // Only the system's own files (.DS_Store): promote says what to do with them; the data is as recorded.
+  if (!unrecorded || unrecorded.onlySystemFiles || unrecorded.added + unrecorded.removed + unrecorded.changed === 0)
+    return;
   const undo = `"vitrine data checkout${unrecorded.added > 0 ? ' --force' : ''}"`;
   log.warn(
     `${unrecorded.words}. This run trains and reports on data/ as it is. ` +

@@ -92,13 +92,26 @@ export function numberTyped(typed: string, piece: NumberPiece): { id: string; sl
   const key = numberKey(typed);
   const entries = key && Object.hasOwn(piece, key) && Array.isArray(piece[key]) ? piece[key] : [];
   const alike = entries.filter(([id]) => plainAddress(id) === address);
+  // Numbers whose letters and digits run the same once punctuation is dropped: "1920.12.3" and "1920.1.23" are two
+  // objects, told apart by where the punctuation falls ("1920-1-23" is the second); "DM-0267" and "dm.0267" are not.
+  const runs = (text: string) =>
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .join(' ');
+  const sameRuns = entries.filter(([id]) => runs(id) === runs(typed));
+  const among = sameRuns.length > 0 ? sameRuns : entries;
+  // Typed so that nothing tells them apart ("19201230"): no guess.
+  if (alike.length === 0 && new Set(among.map(([id]) => runs(id))).size > 1) return null;
   const folded = typed.normalize('NFC').toLowerCase();
   const found =
     alike.find(([id]) => id === typed) ??
     alike.find(([id]) => id.normalize('NFC').toLowerCase() === folded) ??
     alike.find(([, slug]) => slug === address) ??
     alike[0] ??
-    entries.find(([id, slug]) => slug === plainAddress(id)) ??
-    entries[0];
+    among.find(([id, slug]) => slug === plainAddress(id)) ??
+    among[0];
   return found ? { id: found[0], slug: found[1] } : null;
 }

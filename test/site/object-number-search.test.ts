@@ -86,6 +86,18 @@ describe('object addresses in the browser', () => {
     for (const [typed, id] of picks) expect(pick(typed), typed).toBe(id);
   });
 
+  it('tells apart numbers that differ only in where their punctuation falls, and guesses none when nothing does', () => {
+    // A reviewer: "1920-1-23" opened 1920.12.3 (both are "1920123" without punctuation).
+    const ids = ['1920.12.3', '1920.1.23'];
+    const slugs = assignSlugs({ ids, previous: new Map() });
+    const pieces = numberIndex(ids.map((id, i) => ({ id, slug: slugs[i]! })));
+    const pick = (typed: string) => numberTyped(typed, pieces.get(numberPieceOf(typed)!)!)?.id ?? null;
+    expect(pick('1920.1.23')).toBe('1920.1.23');
+    expect(pick('1920-1-23')).toBe('1920.1.23');
+    expect(pick('1920 12 3')).toBe('1920.12.3');
+    expect(pick('1920123')).toBeNull();
+  });
+
   it('searches a number with "_" as its page gives it: "_" folded out of what is typed, kept apart in its words', () => {
     expect(fold('MET_544744')).toBe('MET544744');
     expect(fold('CLE＿100078 a‿b')).toBe('CLE100078 ab');

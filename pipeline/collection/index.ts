@@ -575,7 +575,7 @@ export function parseObjects({
     );
   }
   if (refuseMisspelt) {
-    const misses = misspeltColumns({ header });
+    const misses = misspeltColumns({ header }).filter(meantForSure);
     if (misses.length > 0) throw misspeltColumnsError({ file, misses });
   }
   const objects: CollectionObject[] = [];
@@ -665,6 +665,17 @@ export function misspeltColumns({
     const meant = nearColumn(heading, absent);
     return meant ? [{ heading, column: i + 1, meant }] : [];
   });
+}
+
+/**
+ * A near miss that stops the dataset stage: the column in other capitals or spacing ("Title", "Credit Line"), or a
+ * slip in one the catalogue cannot do without (id, title, image: "titel", "imgae"). A museum's own columns that look
+ * like an optional one ("dated", "makers", "credit") or extend a name ("titles", "images") are kept as its own.
+ */
+function meantForSure({ heading, meant }: MisspeltColumn): boolean {
+  if (idKey(heading) === idKey(meant)) return true;
+  const lower = heading.toLowerCase();
+  return ['id', 'title', 'image'].includes(meant) && lower.length >= 3 && !lower.startsWith(meant);
 }
 
 /** The error for misspelt headings of data/objects.csv, all named in one message (line 1, each with its column). */

@@ -59,11 +59,22 @@ describe('a misspelt heading in data/objects.csv', () => {
   });
 
   it('two misspelt headings are named in one message; capitals count as a near miss too', async () => {
-    const text = good.replace(/^id,title,maker,/, 'id,Title,makr,');
+    const text = good.replace(/^id,title,maker,/, 'id,Title,Maker,').replace(/,image\n/, ',imgae\n');
     const ws = await makeCollection({ objects, labels, objectsText: text });
     const error = await refusal(() => buildDataset({ ws, params: testParams(), log: memoryLogger() }));
-    expect(error.message).toMatch(/^data\/objects\.csv:1: the headings "Title" \(column 2\) and "makr" \(column 3\)/);
-    expect(error.message).toContain('"title" and "maker"');
+    expect(error.message).toMatch(
+      /^data\/objects\.csv:1: the headings "Title" \(column 2\), "Maker" \(column 3\) and "imgae" \(column 10\)/,
+    );
+    expect(error.message).toContain('"title", "maker" and "image"');
+  });
+
+  it('keeps a museum’s own columns that look like an optional one or extend a name, as before', async () => {
+    // A reviewer: "dated", "makers", "credit" (no date, maker or credit_line column) stopped the stage.
+    const text =
+      'id,title,image,dated,makers,credit,da\na1,Jug,images/a1.png,1900,Smith,Gift,x\na2,Cup,images/a2.png,,,,\n';
+    const ws = await makeCollection({ objects: objects.slice(0, 2), labels, objectsText: text });
+    const dataset = await buildDataset({ ws, params: testParams(), log: memoryLogger() });
+    expect(dataset.objects[0]!.extra).toEqual({ dated: '1900', makers: 'Smith', credit: 'Gift', da: 'x' });
   });
 
   it('is no error when the real column is there too, or when the heading is like none of them', async () => {

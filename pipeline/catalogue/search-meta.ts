@@ -120,12 +120,15 @@ export const expandSearchMeta = new Function(`${EXPANDER}\nreturn vitrineExpandM
  * without "0267" answered "DM 0267" with every DM object, and the merged results held them all. Here, searched
  * over several parts, a part answers only if it has every whole word some part has (it has no page with all of
  * them otherwise); the others add no result and no filter count. A word no part has whole (the start of a word
- * being typed, "amul") is searched as Pagefind searches it. One index, one word or an exact phrase ("…"): as
- * Pagefind searches them.
+ * being typed, "amul") is searched as Pagefind searches it. Unlike one index, a part that holds such a word only
+ * as the start of a longer one ("02671" where another holds "0267") does not answer. One index, one word or an
+ * exact phrase ("…"): as Pagefind searches them.
  */
 const EVERY_WORD = `async function vitrineEveryWord(instances, term, options) {
   var all = await Promise.all(instances.map(function (i) { return i.search(term, options); }));
-  var words = typeof term === 'string' && !/^\\s*".+"\\s*$/.test(term) ? term.trim().split(/\\s+/) : [];
+  var words = typeof term === 'string' && !/^\\s*".+"\\s*$/.test(term) ? term.trim().split(/ +/) : [];
+  // Each word once, the first 10: a longer search costs no more.
+  words = words.filter(function (w, k) { return words.indexOf(w) === k; }).slice(0, 10);
   if (instances.length < 2 || words.length < 2) return all;
   // Whether each part has each word: the word alone, as an exact phrase, finds one of its pages. (Searched
   // plainly, a word a part lacks finds the pages of a shorter word it starts with: "amulet" finds "a".)

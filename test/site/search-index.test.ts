@@ -604,15 +604,26 @@ describe('the search index in parts', () => {
     const objs = objects(12);
     expect(await build('words', objs)).toBe(12);
     expect((await parts('words')).length).toBeGreaterThanOrEqual(3);
+    // The same pages in one index, as a collection smaller than a part has it: what the parts must answer.
+    await writeSite(path.join(dir, 'words-one', 'site'), objs);
+    const one = { cacheDir: path.join(dir, 'words-one', 'cache'), workDir: path.join(dir, 'words-one', 'work') };
+    await indexSite({ outDir: path.join(dir, 'words-one', 'site'), ...one, pages: keyed(objs), partPages: 100 });
     const has = (o: Obj, words: string[]) => words.every((w) => o.title.toLowerCase().split(' ').includes(w));
-    for (const words of [['painted', 'amulet'], ['carved', 'cloth'], ['woven', 'figure']]) {
-      const want = objs.filter((o) => has(o, words));
+    for (const words of [
+      ['painted', 'amulet'],
+      ['carved', 'cloth'],
+      ['woven', 'figure'],
+      ['painted', 'zzz'],
+    ]) {
       const found = await search('words', words.join(' '));
-      expect(found.urls, words.join(' ')).toEqual(urls(want));
+      expect(found.urls, words.join(' ')).toEqual((await search('words-one', words.join(' '))).urls);
       // The filter counts are those of the pages found.
-      expect(sum(found.counted.department), words.join(' ')).toBe(want.length);
+      expect(sum(found.counted.department), words.join(' ')).toBe(found.urls.length);
     }
-    // A word no page has is left out, as in one index: "painted zzz" finds what "painted" finds.
+    // And they are the pages with every word; a word no page has is left out, as one index leaves it.
+    expect((await search('words', 'painted amulet')).urls).toEqual(
+      urls(objs.filter((o) => has(o, ['painted', 'amulet']))),
+    );
     expect((await search('words', 'painted zzz')).urls).toEqual(urls(objs.filter((o) => has(o, ['painted']))));
   });
 

@@ -86,10 +86,13 @@ export interface RollbackChange {
 export function parseRollbacks({ raw }: { raw: unknown }): RollbackChange[] {
   if (!isRecord(raw) || !Array.isArray(raw.rollbacks)) return [];
   const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
-  return raw.rollbacks.filter(isRecord).flatMap((r) => {
-    const version = text(r.version);
-    return version ? [{ date: text(r.date), version, from: text(r.from), reason: text(r.reason) }] : [];
-  });
+  return raw.rollbacks
+    .filter(isRecord)
+    .flatMap((r) => {
+      const version = text(r.version);
+      return version ? [{ date: text(r.date), version, from: text(r.from), reason: text(r.reason) }] : [];
+    })
+    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
 }
 
 /** Scalar fields of an object (nested objects flattened with dots), as strings. */

@@ -59,7 +59,7 @@ export function formatVersionDetail({ record }: { record: VersionRecord }): stri
  */
 function macroF1Range(h: { macroF1: number; macroF1Low: number; macroF1High: number }): string {
   if (collapsedAtBoundary({ value: h.macroF1, low: h.macroF1Low, high: h.macroF1High }))
-    return "no 95% interval stored: registered before Vitrine gave one to a score of 0 or 1; the catalogue's model page shows it";
+    return 'no range recorded for this older version: its page in the catalogue gives it';
   return `95% interval ${score(h.macroF1Low)}–${score(h.macroF1High)}`;
 }
 

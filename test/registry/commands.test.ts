@@ -45,8 +45,8 @@ describe('vitrine models show, a version registered with a perfect score before 
     const c = ctx(f);
     await command('models show').run(c, { values: {}, positionals: ['v1.0.0'] });
     const shown = c.printed.join('');
-    expect(shown).toMatch(/scores\s+accuracy 1\.000, macro-F1 1\.000 \(no 95% interval stored: registered before/);
-    expect(shown).toContain("the catalogue's model page shows it) on 16 test objects");
+    expect(shown).toMatch(/scores\s+accuracy 1\.000, macro-F1 1\.000 \(no range recorded for this older version: /);
+    expect(shown).toContain('its page in the catalogue gives it) on 16 test objects');
     expect(shown).not.toContain('1.000–1.000');
   });
 });

@@ -56,7 +56,7 @@ describe('objects without a usable picture', () => {
     // Objects sharing no image are not "the same image with different labels".
     expect(log.lines.map((l) => l.message).join('\n')).not.toContain('have the same image');
 
-    const summary = await datasetStage.run({ ws, params, log: memoryLogger() } as never);
+    const summary = await datasetStage.run({ ws, params, log: memoryLogger(), env: {} } as never);
     expect(summary?.summary).toContain(
       '6 objects: 2 with a usable photograph (2 labelled), 4 without one (kept in the catalogue, not used to train)',
     );
@@ -107,7 +107,7 @@ describe('objects without a usable picture', () => {
     expect(issueOf('b-empty2')).toContain('data/images/b-empty2.jpg:');
     expect(issueOf('b-empty2')).not.toContain('data/images/b-empty.jpg');
 
-    const { summary } = (await datasetStage.run({ ws, params: testParams(), log: memoryLogger() } as never))!;
+    const { summary } = (await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), env: {} } as never))!;
     expect(summary).toBe(
       '5 objects: 2 with a usable photograph (2 labelled), 3 without one (kept in the catalogue, not used to train)',
     );
@@ -122,7 +122,7 @@ describe('objects without a usable picture', () => {
       '3 objects kept in the catalogue without a usable photograph, and left out of training: ' +
         '3 images that cannot be read.',
     );
-    const stage = (await datasetStage.run({ ws, params: testParams(), log: memoryLogger() } as never))!;
+    const stage = (await datasetStage.run({ ws, params: testParams(), log: memoryLogger(), env: {} } as never))!;
     expect(stage.summary).toBe(
       '5 objects: 2 with a usable photograph (2 labelled), 3 without one (kept in the catalogue, not used to train), ' +
         '1 row skipped',

@@ -337,7 +337,7 @@ async function fillAnalysisCache({ root, md5s, first }: { root: string; md5s: st
     const files = thumbnails.flatMap((t) => [t.webp, t.jpeg]);
     for (let j = 0; j < files.length; j++) await writeFile(path.join(ws.dataset, files[j]!), bytes[j]!);
   });
-  await saveAnalyses({ datasetDir: ws.dataset, settings, analyses });
+  await saveAnalyses({ datasetDir: ws.dataset, settings, analyses, prune: true });
 }
 
 /** Correct `count` of the wrong labels (the staff member's pull request); returns how many. */

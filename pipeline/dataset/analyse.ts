@@ -224,20 +224,26 @@ async function sizesMatch({ datasetDir, analysis }: { datasetDir: string; analys
   return true;
 }
 
-/** Keep the analyses of the images in use, and delete thumbnails no image uses any more. */
+/**
+ * Keep the analyses of the images in use. `prune`: also delete thumbnails no image uses any more; only the
+ * whole stage may, as a shard run sharing the checkout writes thumbnails before it records them.
+ */
 export async function saveAnalyses({
   datasetDir,
   settings,
   analyses,
+  prune,
 }: {
   datasetDir: string;
   settings: AnalysisSettings;
   analyses: Map<string, ImageAnalysis>;
+  prune: boolean;
 }): Promise<void> {
   const images: Record<string, ImageAnalysis> = {};
   for (const md5 of [...analyses.keys()].sort()) images[md5] = analyses.get(md5)!;
   const manifest: AnalysisManifest = { schema: 'vitrine.dataset-images/1', key: analysisKey(settings), images };
   await writeJsonAtomic({ file: path.join(datasetDir, 'images.json'), value: manifest });
+  if (!prune) return;
   const used = new Set(
     [...analyses.values()].flatMap((a) =>
       a.thumbnails.flatMap((t) => [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]),

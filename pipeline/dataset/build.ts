@@ -304,7 +304,7 @@ export async function buildDataset({
   // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
   // found intact are saved, so they are not read again next time.
   if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
-    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept });
+    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept, prune: true });
   const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
   // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
   const printed = unknown

@@ -54,7 +54,8 @@ export async function addImageCaches({
     if (analyses.size > 0) {
       const current = await loadAnalyses({ datasetDir: ws.dataset, settings });
       merge(current, analyses);
-      await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: current });
+      // Never prunes thumbnails: another run's are written before they are recorded.
+      await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: current, prune: false });
     }
     if (failures.size > 0) {
       const current = await loadDecodeFailures({ dir: ws.dataset, maxPixels: settings.maxPixels });

@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ImageAnalysis } from '../../pipeline/dataset/analyse.ts';
+import { analysisSettings } from '../../pipeline/dataset/build.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { addImageCaches } from '../../pipeline/shard/image-caches.ts';
+
+/*
+ * Two shard runs in one checkout (docs/scale.md) write thumbnails into the same folder. One adding its
+ * analyses to images.json deleted every thumbnail images.json did not name yet: the other run's new
+ * thumbnails, and its half-written temp files (CI: ENOENT renaming `<md5>-48.webp.<hex>.tmp` into place).
+ */
+
+let base: string | undefined;
+afterAll(async () => {
+  if (base) await rm(base, { recursive: true, force: true });
+});
+
+const analysisOf = (md5: string): ImageAnalysis => ({
+  width: 64,
+  height: 64,
+  colours: [],
+  thumbnails: [{ width: 48, height: 48, webp: `thumbs/${md5}-48.webp`, jpeg: `thumbs/${md5}-48.jpg` }],
+});
+
+describe('a shard run adding to the image caches', () => {
+  it('leaves the thumbnails another run has written but not yet recorded, and its temp files', async () => {
+    base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-caches-thumbs-'));
+    const ws = workspace(base);
+    const thumbs = path.join(ws.dataset, 'thumbs');
+    await mkdir(thumbs, { recursive: true });
+    const mine = 'a'.repeat(32);
+    const others = 'b'.repeat(32);
+    await writeFile(path.join(thumbs, `${mine}-48.webp`), 'w');
+    await writeFile(path.join(thumbs, `${mine}-48.jpg`), 'j');
+    // The other run's: one thumbnail written, the next being written.
+    const theirs = [`${others}-48.webp`, `${others}-48.jpg.0123456789ab.tmp`];
+    for (const name of theirs) await writeFile(path.join(thumbs, name), 'x');
+    const settings = analysisSettings(defaultParams());
+    await addImageCaches({
+      ws,
+      settings,
+      analyses: new Map([[mine, analysisOf(mine)]]),
+      failures: new Map(),
+      replace: true,
+    });
+    expect((await readdir(thumbs)).sort()).toEqual([`${mine}-48.jpg`, `${mine}-48.webp`, ...theirs].sort());
+  });
+});

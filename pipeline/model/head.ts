@@ -675,10 +675,10 @@ async function trainLogisticHead({
       ? 'as given'
       : 'the largest of train.l2_choices (too few training objects to compare them)';
   const fit = converged
-    ? `to convergence (${fitted.iterations} L-BFGS iterations)`
-    : `for ${fitted.iterations} L-BFGS iterations, its limit, before it converged`;
+    ? `until it stopped improving (${fitted.iterations} ${fitted.iterations === 1 ? 'step' : 'steps'})`
+    : `for ${fitted.iterations} steps, its limit, while it was still improving`;
   log.info(
-    `Trained the logistic head ${fit}; L2 ${l2} ${how}` +
+    `Trained the model's last layer ${fit}; how strongly it is kept simple (train.l2) ${l2}, ${how}` +
       (valAcc === undefined ? '.' : `; validation accuracy ${(valAcc * 100).toFixed(1)}%.`),
   );
   return { model, history };

@@ -186,14 +186,14 @@ export const trainStage: Stage = {
   },
 };
 
-/** "25 epochs (stopped early)"; for the lbfgs head, which runs no epochs: "fitted in 47 L-BFGS iterations, L2 0.1". */
+/** "25 epochs (stopped early)"; for the lbfgs head, which runs no epochs: "fitted until it stopped improving (47 steps), train.l2 0.1". */
 function fitWords(history: HeadHistory): string {
   const f = history.lbfgs;
   if (f) {
     const fit = f.converged
-      ? `fitted in ${plural(f.iterations, 'L-BFGS iteration')}`
-      : `stopped at the limit of ${f.iterations} L-BFGS iterations`;
-    return `${fit}${history.l2 === undefined ? '' : `, L2 ${history.l2}`}`;
+      ? `fitted until it stopped improving (${plural(f.iterations, 'step')})`
+      : `stopped at its limit of ${f.iterations} steps, still improving`;
+    return `${fit}${history.l2 === undefined ? '' : `, train.l2 ${history.l2}`}`;
   }
   const epochs = `${history.epochs} ${history.epochs === 1 ? 'epoch' : 'epochs'}`;
   return `${epochs}${history.stoppedEarly ? ' (stopped early)' : ''}`;

@@ -75,7 +75,9 @@ describe('train stage', () => {
     expect(info.lbfgs).toMatchObject({ iterations: expect.any(Number), converged: expect.any(Boolean) });
     expect(info.lbfgs!.iterations).toBeGreaterThan(0);
     expect(info.lbfgs!.choices).toEqual([...params.train.l2_choices].sort((a, b) => b - a));
-    expect(summary).toContain(`fitted in ${info.lbfgs!.iterations} L-BFGS iterations, L2 ${info.l2}`);
+    const steps = `${info.lbfgs!.iterations} step${info.lbfgs!.iterations === 1 ? '' : 's'}`;
+    expect(summary).toContain(`fitted until it stopped improving (${steps}), train.l2 ${info.l2}`);
+    expect(summary).not.toContain('L-BFGS');
     expect(summary).not.toMatch(/\bepochs?\b/);
     // Every training and validation image once, and each training image mirrored when flip
     // augmentation is on (identical images, which share a split, once).

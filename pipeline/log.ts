@@ -28,13 +28,32 @@ export interface Logger {
 }
 
 /**
- * A value cut to `max` characters with "…" for a message: a label or id pasted by mistake can run to thousands of
- * characters, and printed whole (often several times) it buries the message. Cut by code points, so half an emoji
- * or hieroglyph is never left (shown as "\uFFFD").
+ * A value cut to `max` characters with "…" for a message, on one line (oneLine): a label or id pasted by mistake
+ * can run to thousands of characters, and printed whole (often several times) it buries the message. Cut by code
+ * points, so half an emoji or hieroglyph is never left (shown as "\uFFFD").
  */
 export function clip(text: string, max = 80): string {
   const characters = Array.from(text);
-  return characters.length <= max ? text : `${characters.slice(0, max).join('')}…`;
+  return oneLine(characters.length <= max ? text : `${characters.slice(0, max).join('')}…`);
+}
+
+/** Control characters (C0, DEL, C1), line and paragraph separators, and the marks that reorder text on screen. */
+const NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A control character as JSON writes it: "\n", "\u001b". */
+export function escapedControl(character: string): string {
+  if (character === '\n') return '\\n';
+  if (character === '\r') return '\\r';
+  if (character === '\t') return '\\t';
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * A value from the collection (a label, an id, a file name) as one line of a message: a line break in a label
+ * (a quoted CSV cell may hold one) would otherwise print the rest of it as a line of its own.
+ */
+export function oneLine(text: string): string {
+  return text.replace(NOT_IN_ONE_LINE, escapedControl);
 }
 
 /**

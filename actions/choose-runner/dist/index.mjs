@@ -46961,7 +46961,17 @@ function date4(params) {
 // pipeline/log.ts
 function clip(text2, max = 80) {
   const characters = Array.from(text2);
-  return characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+  return oneLine(characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`);
+}
+var NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function escapedControl(character) {
+  if (character === "\n") return "\\n";
+  if (character === "\r") return "\\r";
+  if (character === "	") return "\\t";
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+function oneLine(text2) {
+  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
 }
 function commandSafe(message) {
   return message.replace(/\r\n?/g, "\n").replace(

@@ -39,7 +39,11 @@ export interface DatasetSummary {
   labels: string[];
   bySplit: Record<Split, number>;
   byLabel: Record<string, Record<Split, number>>;
-  factors: { factor: string; values: { value: string; counts: Record<Split, number> }[] }[];
+  factors: {
+    factor: string;
+    /** `unlabelled`: objects of the collection with this value and no label (absent in older summaries). */
+    values: { value: string; counts: Record<Split, number>; unlabelled?: number }[];
+  }[];
 }
 
 /** What a card is made of: the same data as the markdown, for the catalogue's model page. */
@@ -115,17 +119,21 @@ export function summariseDataset({ dataset, factors }: { dataset: Dataset; facto
   const out: DatasetSummary['factors'] = [];
   for (const factor of factors) {
     const counts = new Map<string, Record<Split, number>>();
-    for (const o of labelled) {
+    // A museum or department with no labelled object is counted too: the card must say it was never tested there.
+    const unlabelled = new Map<string, number>();
+    for (const o of dataset.objects) {
       const v = factorValue(o, factor);
       const c = counts.get(v) ?? zero();
-      c[o.split] += 1;
+      if (o.label !== null) c[o.split] += 1;
+      else unlabelled.set(v, (unlabelled.get(v) ?? 0) + 1);
       counts.set(v, c);
     }
+    const all = (value: string, c: Record<Split, number>) => total(c) + (unlabelled.get(value) ?? 0);
     out.push({
       factor,
       values: [...counts.entries()]
-        .sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1))
-        .map(([value, c]) => ({ value, counts: c })),
+        .sort((a, b) => total(b[1]) - total(a[1]) || all(b[0], b[1]) - all(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
+        .map(([value, c]) => ({ value, counts: c, unlabelled: unlabelled.get(value) ?? 0 })),
     });
   }
   return {
@@ -137,6 +145,42 @@ export function summariseDataset({ dataset, factors }: { dataset: Dataset; facto
     byLabel,
     factors: out,
   };
+}
+
+/**
+ * Caveats for each factor value (a museum, a department) the collection has but no test object has: the scores
+ * say nothing about it, and a model that never saw its photographs may do worse there (tester: the Egyptian
+ * import's Cleveland objects, none labelled, went unmentioned).
+ */
+function untestedGroupWords(summary: DatasetSummary): string[] {
+  const out: string[] = [];
+  for (const f of summary.factors) {
+    const named = (v: { value: string }) => `"${v.value}"`;
+    const untested = f.values.filter((v) => v.counts.test === 0 && v.value !== '(not recorded)');
+    const unseen = untested.filter((v) => total(v.counts) === 0 && (v.unlabelled ?? 0) > 0);
+    const seen = untested.filter((v) => total(v.counts) > 0);
+    if (unseen.length > 0) {
+      const objects = unseen.reduce((n, v) => n + (v.unlabelled ?? 0), 0);
+      out.push(
+        `No object with ${f.factor} ${listed(unseen.map(named))} is labelled (${objects} ` +
+          `${objects === 1 ? 'object' : 'objects'} in the collection): the model learnt nothing from ` +
+          `${objects === 1 ? 'its photograph' : 'their photographs'} and was not tested on them, so how well it ` +
+          'annotates them is unknown; expect it to do worse than the scores above. Label some of them to find out.',
+      );
+    }
+    if (seen.length > 0)
+      out.push(
+        `No test object has ${f.factor} ${listed(seen.map(named))}: the scores above say nothing about ` +
+          `${seen.length === 1 ? 'it' : 'them'}. Label more of ${seen.length === 1 ? 'its' : 'their'} objects.`,
+      );
+  }
+  return out;
+}
+
+/** "a", "a and b", "a, b and c"; more than five: the first five and how many others. */
+function listed(items: string[]): string {
+  const shown = items.length > 5 ? [...items.slice(0, 5), `${items.length - 5} others`] : items;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 function total(c: Record<Split, number>): number {
@@ -276,6 +320,7 @@ export function buildCard({
         `${pctDown(metrics.accuracy.low)}, and its macro-F1 as low as ${pctDown(metrics.macroF1.low)} (which weighs ` +
         'mistakes in a small class more).'
       : '',
+    ...untestedGroupWords(summary),
     weakestWords(metrics.perClass),
     smallestWords(summary.byLabel),
     untested.length
@@ -708,14 +753,19 @@ export function renderCardMarkdown(card: ModelCard): string {
     lines.push(`| ${cell(label)} | ${c.train} | ${c.validation} | ${c.test} | ${total(c)} |`);
   lines.push('');
   for (const f of s.factors) {
+    // Summaries written before unlabelled objects were counted have no such column.
+    const counted = f.values.some((v) => v.unlabelled !== undefined);
     lines.push(
       `### Objects by ${safe(f.factor)}`,
       '',
-      `| ${cell(f.factor)} | Train | Validation | Test |`,
-      '|---|---|---|---|',
+      `| ${cell(f.factor)} | Train | Validation | Test |${counted ? ' Not labelled |' : ''}`,
+      counted ? '|---|---|---|---|---|' : '|---|---|---|---|',
     );
     for (const v of f.values)
-      lines.push(`| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |`);
+      lines.push(
+        `| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |` +
+          (counted ? ` ${v.unlabelled ?? 0} |` : ''),
+      );
     lines.push('');
   }
 

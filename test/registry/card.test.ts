@@ -278,10 +278,46 @@ describe('model card', () => {
       vessel: { train: 0, validation: 0, test: 0 },
     });
     expect(summary.factors[0]!.values).toEqual([
-      { value: 'Gold | silver', counts: { train: 1, validation: 0, test: 1 } },
-      { value: '(not recorded)', counts: { train: 0, validation: 1, test: 0 } },
+      { value: 'Gold | silver', counts: { train: 1, validation: 0, test: 1 }, unlabelled: 0 },
+      { value: '(not recorded)', counts: { train: 0, validation: 1, test: 0 }, unlabelled: 0 },
+      { value: 'Wood', counts: { train: 0, validation: 0, test: 0 }, unlabelled: 1 },
     ]);
     expect(summary).toMatchObject({ objects: 4, labelled: 3 });
+  });
+
+  // Tester: the Egyptian import's Cleveland objects, none labelled, went unmentioned on the card.
+  it('says which factor values the model was never tested on: none labelled, or none in the test split', () => {
+    expect(md).toContain('| medium | Train | Validation | Test | Not labelled |');
+    expect(md).toContain('| Wood | 0 | 0 | 0 | 1 |');
+    expect(card.caveatsAndRecommendations).toContain(
+      'No object with medium "Wood" is labelled (1 object in the collection): the model learnt nothing from its ' +
+        'photograph and was not tested on them, so how well it annotates them is unknown; expect it to do worse ' +
+        'than the scores above. Label some of them to find out.',
+    );
+    const museums = {
+      labels: ['coin'],
+      objects: [
+        { id: 'a', label: 'coin', split: 'test', extra: { museum: 'Met' } },
+        { id: 'b', label: 'coin', split: 'train', extra: { museum: 'Cleveland' } },
+        { id: 'c', label: 'coin', split: 'train', extra: { museum: 'Louvre' } },
+        { id: 'd', label: null, split: 'test', extra: { museum: 'Louvre' } },
+      ],
+    } as unknown as Dataset;
+    const few = buildCard({
+      registration: v2,
+      metrics,
+      modelInfo: info,
+      summary: summariseDataset({ dataset: museums, factors: ['museum'] }),
+      previous: v1,
+      stages: ['prod'],
+      owners: ['Registrar'],
+      collectionName: 'The Museum',
+    });
+    expect(few.caveatsAndRecommendations).toContain(
+      'No test object has museum "Louvre" and "Cleveland": the scores above say nothing about them. ' +
+        'Label more of their objects.',
+    );
+    expect(few.caveatsAndRecommendations.join('\n')).not.toMatch(/"Met"|is labelled \(/);
   });
 
   it('has Hugging Face front matter with the test-split results', () => {

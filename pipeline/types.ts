@@ -299,7 +299,15 @@ export interface Metrics extends ModelScores {
      * deviation of that mean between trainings with other seeds.
      */
     probability: { candidate: number; baseline: number; trainingSd: number };
-    comparison: { metric: 'probability'; difference: Interval; pValue: number; test: string; verdict: Verdict };
+    comparison: {
+      metric: 'probability';
+      difference: Interval;
+      pValue: number;
+      test: string;
+      verdict: Verdict;
+      /** evaluate.min_change: a smaller difference is no difference, whatever its p-value (absent before). */
+      minChange?: number;
+    };
   };
   /**
    * The out-of-collection estimate (evaluate.group_by): each group of labelled objects (a museum,

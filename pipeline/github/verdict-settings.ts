@@ -30,8 +30,10 @@ export const VERDICT_SETTINGS = {
     'dataset.image.max_pixels',
     'dataset.on_invalid',
     // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on every
-    // labelled object unless folds is 0 or the collection is over cv_max_objects; a seed can be re-rolled.
+    // labelled object unless folds is 0 or the collection is over cv_max_objects, a change under min_change being
+    // none; a seed can be re-rolled.
     'evaluate.alpha',
+    'evaluate.min_change',
     'evaluate.bootstrap',
     'evaluate.folds',
     'evaluate.cv_max_objects',

@@ -125,7 +125,10 @@ export function crossValidatedSection({
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : '**No detectable difference**: the change is within what chance alone could give.';
+        : c.minChange !== undefined && Math.abs(c.difference.value) < c.minChange
+          ? `**No detectable difference**: the change is smaller than ${num(c.minChange, 2)} ` +
+            '(evaluate.min_change): too small to matter.'
+          : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',
     '',

@@ -182,9 +182,17 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
     metrics.baseline?.comparison.verdict === 'no detectable difference' &&
     report.verdict !== 'no detectable difference';
   // The headline can come from every labelled object while the small test split alone cannot tell.
+  // The other way round: the test split alone says better or worse, every labelled object says no difference.
+  const overruled =
+    report.verdict === 'no detectable difference' &&
+    metrics.crossValidated !== undefined &&
+    !!metrics.baseline &&
+    metrics.baseline.comparison.verdict !== 'no detectable difference';
   const sure =
     report.verdict === 'no detectable difference'
-      ? ' The difference is within what chance alone could give.'
+      ? overruled
+        ? ' On these test objects alone the difference looks real, but judged on every labelled object (below) it is not.'
+        : ' The difference is within what chance alone could give.'
       : fromEveryObject && metrics.crossValidated
         ? ' On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).'
         : '';

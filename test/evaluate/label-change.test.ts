@@ -10,7 +10,15 @@ const base = Array.from({ length: 300 }, () => 0.8 + 0.2 * u());
 
 describe('pairedMeanTest', () => {
   it('finds no difference between identical answers', () => {
-    const t = pairedMeanTest({ candidate: base, baseline: base, trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05 });
+    const t = pairedMeanTest({
+      candidate: base,
+      baseline: base,
+      trainingSd: 0,
+      resamples: 500,
+      seed: 1,
+      alpha: 0.05,
+      minChange: 0,
+    });
     expect(t.pValue).toBe(1);
     expect(t.verdict).toBe('no detectable difference');
   });
@@ -18,8 +26,15 @@ describe('pairedMeanTest', () => {
   it('calls a consistent gain better, and the same gain inside the training noise not', () => {
     const better = base.map((p) => Math.min(1, p + 0.002));
     expect(
-      pairedMeanTest({ candidate: better, baseline: base, trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05 })
-        .verdict,
+      pairedMeanTest({
+        candidate: better,
+        baseline: base,
+        trainingSd: 0,
+        resamples: 500,
+        seed: 1,
+        alpha: 0.05,
+        minChange: 0,
+      }).verdict,
     ).toBe('better');
     // Objects alone would call it; a training run with another seed moves the mean by as much.
     const noisy = pairedMeanTest({
@@ -29,13 +44,39 @@ describe('pairedMeanTest', () => {
       resamples: 500,
       seed: 1,
       alpha: 0.05,
+      minChange: 0,
     });
     expect(noisy.verdict).toBe('no detectable difference');
     expect(noisy.difference.low).toBeLessThan(0);
     expect(
-      pairedMeanTest({ candidate: base, baseline: better, trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05 })
-        .verdict,
+      pairedMeanTest({
+        candidate: base,
+        baseline: better,
+        trainingSd: 0,
+        resamples: 500,
+        seed: 1,
+        alpha: 0.05,
+        minChange: 0,
+      }).verdict,
     ).toBe('worse');
+  });
+});
+
+describe('a change too small to matter (evaluate.min_change)', () => {
+  // Tester: 24 correctly labelled objects added to the demo: "Better", a change of 0.00, p = 0.004.
+  it('is no detectable difference though it is more than chance, and a change as large as the minimum counts', () => {
+    const nudged = base.map((p) => Math.min(1, p + 0.002));
+    const test = (candidate: number[], baseline: number[], minChange: number) =>
+      pairedMeanTest({ candidate, baseline, trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05, minChange });
+    const small = test(nudged, base, 0.01);
+    expect(small.pValue).toBeLessThan(0.05);
+    expect(small.verdict).toBe('no detectable difference');
+    expect(test(base, nudged, 0.01).verdict).toBe('no detectable difference');
+    // 20 wrong labels of 300 corrected: their probability from 0.1 to about 0.9, +0.05 on average.
+    const wrong = base.map((p, i) => (i < 20 ? 0.1 : p));
+    expect(test(base, wrong, 0.01).verdict).toBe('better');
+    expect(test(wrong, base, 0.01).verdict).toBe('worse');
+    expect(test(nudged, base, 0.001).verdict).toBe('better');
   });
 });
 

@@ -397,6 +397,42 @@ describe('the label-correction report', () => {
     expect(markdown).not.toContain('within what chance alone could give');
   });
 
+  // Tester: 24 correctly labelled objects added to the demo were "Better", "a change of 0.00, between 0.00 and 0.00".
+  it('says a change smaller than evaluate.min_change is too small to matter, not better', async () => {
+    const { base, head } = labelCorrection();
+    const { ws } = await makeRepo({ objects, base, head });
+    const metrics = await writeStageOutputs({ ws, objects, head });
+    const interval = (value: number, low: number, high: number) => ({ value, low, high });
+    const crossValidated = {
+      base: { ref: 'main', commit: 'a'.repeat(40) },
+      changed: 3,
+      objects: 40,
+      k: 5,
+      candidate: interval(1, 1, 1),
+      baseline: interval(1, 1, 1),
+      probability: { candidate: 0.983, baseline: 0.98, trainingSd: 0.0004 },
+      comparison: {
+        metric: 'probability' as const,
+        difference: interval(0.003, 0.001, 0.005),
+        pValue: 0.004,
+        test: 'paired bootstrap',
+        verdict: 'no detectable difference' as const,
+        minChange: 0.01,
+      },
+    };
+    await writeStageOutputs({ ws, objects, head, metrics: { baseline: metrics.baseline, crossValidated } });
+    const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
+    expect(json.verdict).toBe('no detectable difference');
+    expect(markdown).toContain(
+      '**No detectable difference**: the change is smaller than 0.01 (evaluate.min_change): too small to matter.',
+    );
+    // The test split's own comparison (p = 0.012 in this fixture) is said to be overruled, not "chance".
+    expect(markdown).toContain(
+      'On these test objects alone the difference looks real, but judged on every labelled object (below) it is not.',
+    );
+    expect(markdown).not.toMatch(/\*\*Better\*\*|within what chance alone could give\./);
+  });
+
   it('adds the monitoring section when drift.json is there, escaped like the rest', async () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });

@@ -47149,6 +47149,12 @@ var evaluateParams = external_exports.strictObject({
   baseline: external_exports.string().default("prod"),
   /** Significance level of the paired test. */
   alpha: fraction.default(0.05),
+  /**
+   * Smallest change, judged on every labelled object, in the average probability the model gives each
+   * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
+   * it is more than chance (a few new objects nudge every model a little). 19 corrected labels in 300: +0.09.
+   */
+  min_change: fraction.default(0.01),
   /** How many least-confident objects to list. */
   least_confident: external_exports.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
@@ -47716,8 +47722,10 @@ var VERDICT_SETTINGS = {
     "dataset.image.max_pixels",
     "dataset.on_invalid",
     // The verdict's words ("Better") come from a test at evaluate.alpha over evaluate.bootstrap resamples, on every
-    // labelled object unless folds is 0 or the collection is over cv_max_objects; a seed can be re-rolled.
+    // labelled object unless folds is 0 or the collection is over cv_max_objects, a change under min_change being
+    // none; a seed can be re-rolled.
     "evaluate.alpha",
+    "evaluate.min_change",
     "evaluate.bootstrap",
     "evaluate.folds",
     "evaluate.cv_max_objects",

@@ -48519,6 +48519,12 @@ var evaluateParams = external_exports.strictObject({
   baseline: external_exports.string().default("prod"),
   /** Significance level of the paired test. */
   alpha: fraction.default(0.05),
+  /**
+   * Smallest change, judged on every labelled object, in the average probability the model gives each
+   * object's label, that counts as better or worse: a smaller one is "no detectable difference" even when
+   * it is more than chance (a few new objects nudge every model a little). 19 corrected labels in 300: +0.09.
+   */
+  min_change: fraction.default(0.01),
   /** How many least-confident objects to list. */
   least_confident: external_exports.int().min(0).default(10),
   /** Metadata fields to break scores down by (model card factors). */
@@ -48867,7 +48873,8 @@ function intro({ report, metrics, collectionName }) {
     return `${scope} It gets ${pct(metrics.accuracy.value)} of them right (macro-F1 ${num(metrics.macroF1.value)}).`;
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
   const fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference";
-  const sure = report.verdict === "no detectable difference" ? " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
+  const overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference";
+  const sure = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real, but judged on every labelled object (below) it is not." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const unread2 = metrics.baseline?.unanswered ?? 0;

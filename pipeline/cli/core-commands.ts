@@ -67,10 +67,11 @@ nothing. Then: npx vitrine run
       );
     } else {
       const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
-      ctx.log.info(
-        `Demo collection: ${result.objects} objects, ${result.labelled} labelled (${result.wrongLabels} of ` +
-          `them deliberately wrong), ${result.imagesWritten} images written.`,
-      );
+      // A kept labels.csv holds its own labels: the demo's count of wrong ones is not about it (tester).
+      const labels = result.labelsKept
+        ? 'labels.csv kept as it is'
+        : `${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong)`;
+      ctx.log.info(`Demo collection: ${result.objects} objects, ${labels}, ${result.imagesWritten} images written.`);
     }
     // The working folder and the demo's remote are never for git ("commit all" must not take them).
     await ensureIgnored({ root: ctx.ws.root, patterns: ['/.vitrine/', `/${DEMO_REMOTE}/`] });

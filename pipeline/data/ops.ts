@@ -224,10 +224,15 @@ export async function addData({
   const changed = before !== after;
   const toCommit = changed || (await uncommitted({ root: absRoot, dvcFile, text: after }));
   const details = [
-    ...(changed || stored > 0 ? [`${stored} new in the cache`] : []),
+    ...(changed ? [`${stored} new in the cache`] : []),
     ...(replaced.length ? [`${replaced.length} damaged cache copies replaced`] : []),
   ];
   const counts = `${plural(tree.nfiles, 'file')}, ${formatBytes(tree.size)}${details.length ? ` (${details.join(', ')})` : ''}`;
+  // Unchanged, yet files stored: this computer's cache lacked them (a fresh clone, a demo written again).
+  const cached =
+    !changed && stored > 0
+      ? ` ${stored === 1 ? '1 of them was' : `${stored} of them were`} copied into this computer's cache.`
+      : '';
   const name = `${target}.dvc`;
   const sent = pushNext ? null : await sentState({ root: absRoot, list: md5 });
   const send = pushNext
@@ -242,7 +247,8 @@ export async function addData({
   const said = changed
     ? `Recorded ${target}/: ${counts}. Commit ${name} to keep this version.`
     : `${target}/ is unchanged: ${name} already records it (${counts})` +
-      (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.');
+      (toCommit ? `, but ${name} is not committed yet: commit it to keep this version.` : '.') +
+      cached;
   log.info(send ? `${said} ${send}` : said);
   return { md5, size: tree.size, nfiles: tree.nfiles };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
@@ -74,6 +74,18 @@ describe('images recorded but never pushed', () => {
     const pushed = await vitrine(repo, 'data', 'add');
     expect(pushed.text).not.toContain('Commit data.dvc');
     expect(pushed.text).not.toContain('data push');
+  });
+
+  // Tester: "data/ is unchanged: data.dvc already records it (325 files, 2.7 MB (325 new in the cache))".
+  it('"data add" of an unchanged data/ whose cache copies were gone says they were copied in, in its own sentence', async () => {
+    await vitrine(repo, 'data', 'add');
+    await rm(path.join(repo, '.dvc', 'cache'), { recursive: true, force: true });
+    const again = await vitrine(repo, 'data', 'add');
+    expect(again.code).toBe(0);
+    const files = Object.keys(SAMPLE).length;
+    expect(again.text).toMatch(/data\/ is unchanged: data\.dvc already records it \(\d+ files, [^()]+\)[.,]/);
+    expect(again.text).toContain(`${files} of them were copied into this computer's cache.`);
+    expect(again.text).not.toContain('new in the cache');
   });
 
   it('"data add" of a changed data/ says to commit even when data.dvc was rewritten before, not committed', async () => {

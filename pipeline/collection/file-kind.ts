@@ -91,9 +91,14 @@ export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }):
   const kind = fileKind({ bytes, file });
   if (!kind) return undefined;
   const base = path.basename(file);
-  const ownFile = /^(labels|objects)\.csv$/i.test(base);
+  // Staff's own file, in git (an export may be called objects.csv, as Vitrine's data/objects.csv is: not this).
+  const ownFile = /^labels\.csv$/i.test(base);
   // decodeText also reads the params.yaml of a pull request: not called a CSV.
-  const expected = /\.(jsonl|ndjson)$/i.test(file) ? 'a JSON Lines' : /\.(ya?ml|json)$/i.test(file) ? 'a text' : 'a CSV';
+  const expected = /\.(jsonl|ndjson)$/i.test(file)
+    ? 'a JSON Lines'
+    : /\.(ya?ml|json)$/i.test(file)
+      ? 'a text'
+      : 'a CSV';
   const todo =
     kind.todo ??
     (ownFile
@@ -102,8 +107,8 @@ export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }):
         "as CSV (one row per object); the photographs go in the images folder (--images), where the table's image " +
         'column finds them');
   const then = !kind.todo || kind.unpack ? '' : ownFile ? `, under the name ${base}` : ', then give that file instead';
-  const restore = /^labels\.csv$/i.test(base)
-    ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last one committed.`
+  const restore = ownFile
+    ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.`
     : '';
   return new VitrineError('NOT_CSV', `${file} is ${kind.what}, not ${expected} file: ${todo}${then}.${restore}`, {
     file,

@@ -100,12 +100,25 @@ export function hoistGlobalOptions(argv: string[]): string[] {
     lead.push(...argv.slice(i, i + (takesValue ? 2 : 1)));
     i += takesValue ? 2 : 1;
   }
-  if (lead.length === 0 || i >= argv.length) return argv;
-  // The command is the next one or two words that are not options.
+  if (lead.length === 0) return argv;
   const rest = argv.slice(i);
+  // `vitrine -C ../museum` alone, or before --help, -h, -V or --version: as without -C (git -C does the same).
+  if (rest.length === 0) return [];
+  if (rest[0]!.startsWith('-')) return [...rest, ...lead];
+  // The command is the next one or two words that are not options.
   const words = rest.findIndex((w) => w.startsWith('-'));
   const commandWords = Math.min(2, words === -1 ? rest.length : words);
   return [...rest.slice(0, commandWords), ...lead, ...rest.slice(commandWords)];
+}
+
+/** The command named after `vitrine help`: its words without the options, and without -C's folder. */
+function helpWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '-C' || argv[i] === '--cwd') i++;
+    else if (!argv[i]!.startsWith('-')) words.push(argv[i]!);
+  }
+  return words;
 }
 
 /** Run the CLI with `argv` (without `node vitrine`); returns the exit code. */
@@ -147,7 +160,7 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
       stdout(generalHelp(commands));
       return EXIT.ok;
     }
-    return main([...argv.slice(1).filter((a) => !a.startsWith('-')), '--help'], { ...mainOptions, log: logger });
+    return main([...helpWords(argv.slice(1)), '--help'], { ...mainOptions, log: logger });
   }
   const command = findCommand(commands, argv);
   if (!command) return unknownCommand({ argv, commands, logger, stdout });

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { messageOf, VitrineError } from './errors.ts';
+import { isVitrineError, messageOf, VitrineError } from './errors.ts';
 import { clip } from './log.ts';
 
 /*
@@ -524,7 +524,39 @@ export async function loadParams({
       );
     throw error;
   }
-  return parseParamsFile({ text, name });
+  try {
+    return parseParamsFile({ text, name });
+  } catch (error) {
+    // The advice depends on the folder: `vitrine init` refuses one that holds a collection (a tester was sent there).
+    if (!isVitrineError(error, 'PARAMS_EMPTY')) throw error;
+    const emptySections = error.data.emptySections as string[];
+    throw emptyParams({ name, emptySections, around: await emptyParamsFolder(file) });
+  }
+}
+
+/**
+ * What the folder of an empty params.yaml holds, for the advice: a params.yaml with settings in git's last commit
+ * (restored with git checkout), a collection with none to restore (labels.csv, data.dvc or data/: init is not
+ * the way to mend it, and refuses one with labels), or nothing yet (init, once the empty file is deleted, makes one).
+ */
+async function emptyParamsFolder(file: string): Promise<'committed' | 'collection' | 'new'> {
+  const dir = path.dirname(file);
+  try {
+    const { readFileAtRef } = await import('./data/git.ts');
+    const committed = await readFileAtRef({ dir, ref: 'HEAD', filepath: path.basename(file) });
+    if (committed !== null && !holdsNothing(committed)) return 'committed';
+  } catch {
+    // Not a git repository, no commit yet, or a committed file that is not YAML: nothing to restore from.
+  }
+  for (const name of ['labels.csv', 'data.dvc', 'data'])
+    if (
+      await stat(path.join(dir, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return 'collection';
+  return 'new';
 }
 
 /**
@@ -585,7 +617,16 @@ function holdsNothing(text: string): { emptySections: string[] } | null {
  * An existing params.yaml with no settings: every default would be the demo's (its name, its vocabulary), which a
  * museum's repository never means. A missing params.yaml is different: it still means the defaults.
  */
-function emptyParams({ name, emptySections }: { name: string; emptySections: string[] }): VitrineError {
+function emptyParams({
+  name,
+  emptySections,
+  around,
+}: {
+  name: string;
+  emptySections: string[];
+  /** What the file's folder holds (emptyParamsFolder); not known for a pull request's params.yaml. */
+  around?: 'committed' | 'collection' | 'new';
+}): VitrineError {
   const quoted = emptySections.map((s) => `"${clip(s)}"`);
   const why =
     quoted.length === 0
@@ -593,11 +634,23 @@ function emptyParams({ name, emptySections }: { name: string; emptySections: str
       : quoted.length === 1
         ? `its only section, ${quoted[0]}, is empty`
         : `its sections ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} are empty`;
+  const write =
+    'write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" ' +
+    'under it.';
+  const base = path.basename(name);
+  // Never `vitrine init` where a collection is: init refuses a folder that holds one (INIT_EXISTS).
+  const advice =
+    around === 'committed'
+      ? `If it was emptied by mistake, restore it with "git checkout -- ${base}" (the last committed ${base}); ` +
+        `otherwise ${write}`
+      : around === 'new'
+        ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}`
+        : `If it was emptied by mistake, put back the last version that held settings (GitHub shows the file's ` +
+          `history); otherwise ${write}`;
   return new VitrineError(
     'PARAMS_EMPTY',
-    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels. Run ` +
-      '`vitrine init` to write one for your collection, or write at least its collection section: "collection:" with ' +
-      '"  name: Your Museum" and "  vocabulary: [coin, mask]" under it.',
+    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels, and Vitrine ` +
+      `stops here. ${advice}`,
     { file: name, emptySections },
   );
 }

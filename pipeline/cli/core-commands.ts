@@ -19,7 +19,7 @@ import { STAGE_NAMES, type StageName } from '../stages/stage.ts';
 import type { Command, CommandContext } from './command.ts';
 import { environmentProblem } from './fs-errors.ts';
 import { formatSeconds } from './logger.ts';
-import { holdRunLock, noticeCtrlC } from './run-lock.ts';
+import { holdRunLock, noticeCtrlC, underRunLock } from './run-lock.ts';
 import { serveSite, serveUntilStopped } from './serve.ts';
 import { shownName } from './shown.ts';
 import { didYouMean } from './suggest.ts';
@@ -43,65 +43,79 @@ nothing. Then: npx vitrine run
   },
   async run(ctx, { values }) {
     const params = await loadParams({ file: ctx.ws.params });
-    await refuseNonDemoCollection(ctx);
-    if (values['fix-labels']) {
-      // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
-      const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
-      ctx.log.info(
-        fixed.length > 0
-          ? `Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`
-          : 'No label in labels.csv needed correcting.',
-      );
-      return;
-    }
-    if (values.add !== undefined) {
-      const count = Number(values.add);
-      if (!Number.isInteger(count) || count < 1)
-        throw new VitrineError('USAGE', `--add takes a number of objects, ` + `like --add 30 (got "${values.add}").`);
-      const style = String(values.style);
-      if (style !== 'studio' && style !== 'new')
-        throw new VitrineError('USAGE', `--style is "studio" or "new" (got "${style}").`);
-      const { added, batch } = await addDemoBatch({ ws: ctx.ws, params, count, style, log: ctx.log });
-      ctx.log.info(
-        `Added batch ${batch}: ${added.length} objects (${style} photography), ${added[0]} to ${added.at(-1)}.`,
-      );
-    } else {
-      const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
-      // A kept labels.csv holds its own labels: the demo's count of wrong ones is not about it (tester).
-      const labels = result.labelsKept
-        ? 'labels.csv kept as it is'
-        : `${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong)`;
-      ctx.log.info(`Demo collection: ${result.objects} objects, ${labels}, ${result.imagesWritten} images written.`);
-    }
-    // The working folder and the demo's remote are never for git ("commit all" must not take them).
-    await ensureIgnored({ root: ctx.ws.root, patterns: ['/.vitrine/', `/${DEMO_REMOTE}/`] });
-    // A repository that already has a remote keeps it; a fresh one gets the demo's local folder.
-    if (
-      !(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
-    } else {
-      // The demo's own remote folder is not in git (.gitignore): a clone of a demo repository lacks it. A missing
-      // remote folder is refused elsewhere (an unmounted share), but this one is the demo's to make.
-      const demoFolder = path.join(ctx.ws.root, DEMO_REMOTE);
-      const { remotes } = await readDvcConfig({ root: ctx.ws.root });
-      if (Object.values(remotes).some((r) => r.url === demoFolder)) await mkdir(demoFolder, { recursive: true });
-    }
-    // A data.dvc the demo did not write may record objects someone added: a copy is kept before it is rewritten.
-    const kept = await keepDataDvc({ ws: ctx.ws });
-    const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
-    if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept)
-      ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept }), { file: 'data.dvc' });
-    const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
-    ctx.log.info(
-      `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +
-        `${pushed.skipped} already there.`,
-    );
+    // It writes data/ and labels.csv: not while a run reads them (it waits, as a second run does).
+    await underRunLock(ctx, () => demoUnderLock({ ctx, values, params }));
   },
 };
+
+/** The demo command itself, the run lock held. */
+async function demoUnderLock({
+  ctx,
+  values,
+  params,
+}: {
+  ctx: CommandContext;
+  values: Record<string, unknown>;
+  params: Params;
+}): Promise<void> {
+  await refuseNonDemoCollection(ctx);
+  if (values['fix-labels']) {
+    // Cell by cell: staff may have added a note column, or saved the file from Excel (BOM, CRLF).
+    const { fixed } = await fixDemoLabels({ ws: ctx.ws, params });
+    ctx.log.info(
+      fixed.length > 0
+        ? `Corrected ${fixed.length} labels in labels.csv: ${fixed.join(', ')}`
+        : 'No label in labels.csv needed correcting.',
+    );
+    return;
+  }
+  if (values.add !== undefined) {
+    const count = Number(values.add);
+    if (!Number.isInteger(count) || count < 1)
+      throw new VitrineError('USAGE', `--add takes a number of objects, ` + `like --add 30 (got "${values.add}").`);
+    const style = String(values.style);
+    if (style !== 'studio' && style !== 'new')
+      throw new VitrineError('USAGE', `--style is "studio" or "new" (got "${style}").`);
+    const { added, batch } = await addDemoBatch({ ws: ctx.ws, params, count, style, log: ctx.log });
+    ctx.log.info(
+      `Added batch ${batch}: ${added.length} objects (${style} photography), ${added[0]} to ${added.at(-1)}.`,
+    );
+  } else {
+    const result = await generateDemo({ ws: ctx.ws, params, log: ctx.log });
+    // A kept labels.csv holds its own labels: the demo's count of wrong ones is not about it (tester).
+    const labels = result.labelsKept
+      ? 'labels.csv kept as it is'
+      : `${result.labelled} labelled (${result.wrongLabels} of them deliberately wrong)`;
+    ctx.log.info(`Demo collection: ${result.objects} objects, ${labels}, ${result.imagesWritten} images written.`);
+  }
+  // The working folder and the demo's remote are never for git ("commit all" must not take them).
+  await ensureIgnored({ root: ctx.ws.root, patterns: ['/.vitrine/', `/${DEMO_REMOTE}/`] });
+  // A repository that already has a remote keeps it; a fresh one gets the demo's local folder.
+  if (
+    !(await access(path.join(ctx.ws.root, '.dvc', 'config')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    await initData({ root: ctx.ws.root, remoteName: 'local', remoteUrl: DEMO_REMOTE });
+  } else {
+    // The demo's own remote folder is not in git (.gitignore): a clone of a demo repository lacks it. A missing
+    // remote folder is refused elsewhere (an unmounted share), but this one is the demo's to make.
+    const demoFolder = path.join(ctx.ws.root, DEMO_REMOTE);
+    const { remotes } = await readDvcConfig({ root: ctx.ws.root });
+    if (Object.values(remotes).some((r) => r.url === demoFolder)) await mkdir(demoFolder, { recursive: true });
+  }
+  // A data.dvc the demo did not write may record objects someone added: a copy is kept before it is rewritten.
+  const kept = await keepDataDvc({ ws: ctx.ws });
+  const added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log, pushNext: true });
+  if ((await settleDataDvc({ ws: ctx.ws, kept })) && kept)
+    ctx.log.warn(await keptDataDvcWarning({ ws: ctx.ws, kept }), { file: 'data.dvc' });
+  const pushed = await pushData({ root: ctx.ws.root, log: ctx.log });
+  ctx.log.info(
+    `data.dvc points at ${added.nfiles} files (${added.md5}); ${pushed.transferred} sent to the remote, ` +
+      `${pushed.skipped} already there.`,
+  );
+}
 
 /** Add `patterns` to the repository's .gitignore unless it already has them. */
 export async function ensureIgnored({ root, patterns }: { root: string; patterns: string[] }): Promise<void> {
@@ -160,43 +174,59 @@ Example: npx vitrine import --metadata export/objects.csv --images export/images
     if (labels !== 'merge' && labels !== 'replace')
       throw new VitrineError('USAGE', `--labels is "merge" or "replace" (got "${labels}").`);
     const params = await loadParams({ file: ctx.ws.params });
-    // Held from before the first change to data/ until data.dvc records it: a killed import is told to the next.
-    const session = await startImport({ ws: ctx.ws, log: ctx.log, command: importCommandLine(values) });
-    let result: Awaited<ReturnType<typeof importCollection>>;
-    let added: Awaited<ReturnType<typeof addData>>;
-    try {
-      result = await importCollection({
-        ws: ctx.ws,
-        params,
-        // Named in the command line: relative to the folder the command started in, as in git.
-        metadata:
-          typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
-        images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
-        labels,
-        removeMissing: values['remove-missing'] === true,
-        log: ctx.log,
-        session,
-      });
-      added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
-    } finally {
-      await session.finish();
-    }
-    if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
-    const notes = result.problems.length - result.refused.length;
-    ctx.log.info(
-      `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
-        `an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points ` +
-        `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`,
-    );
-    if (result.refused.length > 0) {
-      ctx.log.error(
-        `${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +
-          `above; import.on_invalid is "skip"): the other rows were imported.`,
-      );
-      return 1;
-    }
+    // A run reading data/ and labels.csv meanwhile would build from neither collection: wait for it, as a run does.
+    return underRunLock(ctx, () => importUnderLock({ ctx, values, params, labels }));
   },
 };
+
+/** The import itself, the run lock held. */
+async function importUnderLock({
+  ctx,
+  values,
+  params,
+  labels,
+}: {
+  ctx: CommandContext;
+  values: Record<string, unknown>;
+  params: Params;
+  labels: 'merge' | 'replace';
+}): Promise<number | undefined> {
+  // Held from before the first change to data/ until data.dvc records it: a killed import is told to the next.
+  const session = await startImport({ ws: ctx.ws, log: ctx.log, command: importCommandLine(values) });
+  let result: Awaited<ReturnType<typeof importCollection>>;
+  let added: Awaited<ReturnType<typeof addData>>;
+  try {
+    result = await importCollection({
+      ws: ctx.ws,
+      params,
+      // Named in the command line: relative to the folder the command started in, as in git.
+      metadata: typeof values.metadata === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.metadata) : undefined,
+      images: typeof values.images === 'string' ? path.resolve(ctx.cwd ?? ctx.ws.root, values.images) : undefined,
+      labels,
+      removeMissing: values['remove-missing'] === true,
+      log: ctx.log,
+      session,
+    });
+    added = await addData({ root: ctx.ws.root, target: 'data', log: ctx.log });
+  } finally {
+    await session.finish();
+  }
+  if (ctx.json) ctx.out(`${JSON.stringify({ ...result, data: { md5: added.md5, nfiles: added.nfiles } })}\n`);
+  const notes = result.problems.length - result.refused.length;
+  ctx.log.info(
+    `Imported ${result.objects} objects (${result.labelled} with a label, ${result.withoutImage} without ` +
+      `an image)${notes > 0 ? `; ${notes} rows imported with a warning (listed above)` : ''}. data.dvc now points ` +
+      `at ${added.nfiles} files; run "npx vitrine data push" to send them to the remote.`,
+  );
+  if (result.refused.length > 0) {
+    ctx.log.error(
+      `${result.refused.length} row${result.refused.length === 1 ? ' was' : 's were'} refused (listed ` +
+        `above; import.on_invalid is "skip"): the other rows were imported.`,
+    );
+    return 1;
+  }
+  return undefined;
+}
 
 /** The import as typed, to run again should it be interrupted: "npx vitrine import --metadata export/objects.csv". */
 function importCommandLine(values: Record<string, unknown>): string {

@@ -25,6 +25,21 @@ export async function holdRunLock({
 }
 
 /**
+ * Do `work` holding the run lock: a command that changes what a run reads (data/, labels.csv, data/objects.csv,
+ * data.dvc: import, demo, data add, data pull, data checkout) waits for a run as a second run does, and a run
+ * started meanwhile waits for it. An import that rewrote data/ while a run read it left the run's outputs made
+ * from neither collection.
+ */
+export async function underRunLock<T>({ ws, log }: { ws: Workspace; log: Logger }, work: () => Promise<T>): Promise<T> {
+  const release = await holdRunLock({ ws, log });
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+/**
  * While a run goes on, say as soon as a Ctrl-C is heard that the run is stopping: otherwise the terminal
  * shows "^C" and nothing else until the process ends. pipeline/lock.ts's handler removes the lock and
  * ends the process; this one only speaks, and, left alone (no lock held yet, or released already), ends it

@@ -1145,13 +1145,9 @@ async function mergeLabels({
       summary.added++;
     } else if (row.label !== l.label) {
       summary.conflicts.push({ objectId: l.objectId, kept: row.label, exported: l.label, line: l.line });
-      log.warn(
-        `object "${l.objectId}": ${labelsName} keeps "${row.label}"; the export says "${l.label}". Change it in ` +
-          `${labelsName} if the export is right, or import with --labels replace to take every label from the export.`,
-        { file: name, line: l.line, object: l.objectId },
-      );
     }
   }
+  sayConflicts({ conflicts: summary.conflicts, name, labelsName, log });
   summary.notExported = [...new Set(existing.map((l) => l.objectId).filter((id) => !inExport.has(id)))].sort(
     compareIds,
   );
@@ -1168,6 +1164,46 @@ async function mergeLabels({
   const text = formatLabelsTable(table);
   const inUse = labelsOf({ text, name: labelsName, ids: inExport });
   return { text: text === table.text ? undefined : text, labelled: inUse.length, inUse, summary };
+}
+
+/** How many label differences are each said as a warning; the others are counted in one line. */
+const CONFLICTS_SAID = 5;
+
+/**
+ * Labels staff corrected in labels.csv that the export still has otherwise: said at each re-import, so after a
+ * round of corrections a hundred lines said the same thing. The first few are named, each on its line of the export;
+ * the others are counted in one line with a few of their ids, each said with --verbose (and all in --json).
+ */
+function sayConflicts({
+  conflicts,
+  name,
+  labelsName,
+  log,
+}: {
+  conflicts: ImportResult['labels']['conflicts'];
+  name: string;
+  labelsName: string;
+  log: Logger;
+}): void {
+  const replace = 'or import with --labels replace to take every label from the export.';
+  const words = (c: (typeof conflicts)[number]) =>
+    `object "${c.objectId}": ${labelsName} keeps "${c.kept}"; the export says "${c.exported}".`;
+  conflicts.slice(0, CONFLICTS_SAID).forEach((c) => {
+    log.warn(`${words(c)} Change it in ${labelsName} if the export is right, ${replace}`, {
+      file: name,
+      line: c.line,
+      object: c.objectId,
+    });
+  });
+  const others = conflicts.slice(CONFLICTS_SAID);
+  if (others.length === 0) return;
+  for (const c of others) log.debug(words(c));
+  log.warn(
+    `${others.length} more objects have a label in ${labelsName} that differs from the export's ` +
+      `(${sample(others.map((c) => c.objectId))}): ${labelsName} keeps its own. Import with --verbose to see each ` +
+      `(with --json, labels.conflicts lists them all). Change them in ${labelsName} if the export is right, ${replace}`,
+    { file: name, line: others[0]!.line },
+  );
 }
 
 /** The labels of `ids` in labels.csv as written (`text`), with their lines there, for messages that name them. */

@@ -7,6 +7,7 @@ import { closest } from '../cli/suggest.ts';
 import { VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import type { CollectionObject, LabelLine } from '../types.ts';
+import { notATable } from './file-kind.ts';
 
 /*
  * The collection's two tables. `data/objects.csv` holds the objects' metadata in Vitrine's columns
@@ -977,9 +978,13 @@ async function readText(file: string): Promise<string> {
  * expect). A file saved as Windows-1252 or Latin-1 (Excel's plain "CSV (Comma delimited)", many collection-system
  * exports) would otherwise have every accent turned into "\uFFFD" without a word; it is refused with the first line
  * that has such a byte. Not transcoded: a guessed encoding can be wrong and would change letters silently. A UTF-8
- * file that holds the character U+FFFD itself is valid. `file` is how messages name it.
+ * file that holds the character U+FFFD itself is valid. A file that is not text at all (an Excel workbook, a PDF, a
+ * photograph) is named for what it is first. `file` is how messages name it.
  */
 export function decodeText({ bytes, file }: { bytes: Uint8Array; file: string }): string {
+  // A workbook, a zip, a PDF or a photograph read as text would be blamed on its NUL bytes or its encoding.
+  const other = notATable({ bytes, file });
+  if (other) throw other;
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {

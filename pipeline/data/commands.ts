@@ -1,4 +1,5 @@
 import type { Command } from '../cli/command.ts';
+import { underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { initData, setDvcConfig } from './config.ts';
@@ -59,13 +60,15 @@ function transferCommand({
         : {}),
     },
     async run(ctx, { values }) {
-      const result = await transfer({
+      const options = {
         root: ctx.ws.root,
         log: ctx.log,
         remote: values.remote as string | undefined,
         jobs: jobsOf(values),
         ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
-      });
+      };
+      // A pull writes data/: not while a run reads it (it waits, as a second run does). A push only reads it.
+      const result = verb === 'pull' ? await underRunLock(ctx, () => transfer(options)) : await transfer(options);
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   };
@@ -248,11 +251,10 @@ export const dataCommands: Command[] = [
       },
     },
     async run(ctx, { values }) {
-      const result = await addData({
-        root: ctx.ws.root,
-        log: ctx.log,
-        removeMissing: values['remove-missing'] === true,
-      });
+      // It rewrites data.dvc from data/: not while a run reads them (it waits, as a second run does).
+      const result = await underRunLock(ctx, () =>
+        addData({ root: ctx.ws.root, log: ctx.log, removeMissing: values['remove-missing'] === true }),
+      );
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },
@@ -310,7 +312,10 @@ export const dataCommands: Command[] = [
     summary: 'Make data/ match data.dvc again, from the local cache.',
     options: { force: { type: 'boolean', description: 'Also remove files that data.dvc does not list.' } },
     async run(ctx, { values }) {
-      const result = await checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true });
+      // It writes data/: not while a run reads it (it waits, as a second run does).
+      const result = await underRunLock(ctx, () =>
+        checkoutData({ root: ctx.ws.root, log: ctx.log, force: values.force === true }),
+      );
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

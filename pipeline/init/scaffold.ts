@@ -7,7 +7,7 @@ import { isMap, isScalar, type Pair, parseDocument } from 'yaml';
 import { ensureIgnored } from '../cli/core-commands.ts';
 import { type ExportTable, exportName, parseExport } from '../collection/export.ts';
 import { type ImportResult, importCollection, noImageNamed } from '../collection/import.ts';
-import { repeatedColumnError } from '../collection/index.ts';
+import { decodeText, repeatedColumnError } from '../collection/index.ts';
 import {
   countLabels,
   type LabelCount,
@@ -114,7 +114,7 @@ export async function proposeInit({
   typedIn?: string;
 }): Promise<InitProposal> {
   const file = path.resolve(typedIn, from);
-  const text = await readFile(file, 'utf8').catch(async () => {
+  const bytes = await readFile(file).catch(async () => {
     // The README's own `-C ../our-museum --from export/…` means the folder typed in; a person used to git's -C
     // may have named the export from the -C folder: say which rule applies and the path that would work.
     const fromRoot = path.resolve(root, from);
@@ -131,7 +131,9 @@ export async function proposeInit({
       { file },
     );
   });
-  const table = parseExport({ text, file: exportName({ root, file }), repeats: 'list' });
+  // As import reads it: a workbook or a PDF is named for what it is, and text not in UTF-8 is refused, not garbled.
+  const shown = exportName({ root, file });
+  const table = parseExport({ text: decodeText({ bytes, file: shown }), file: shown, repeats: 'list' });
   if (table.rows.length === 0)
     throw new VitrineError(
       'INIT_EXPORT_EMPTY',

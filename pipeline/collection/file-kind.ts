@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { VitrineError } from '../errors.ts';
+
+/*
+ * A file given where Vitrine reads a CSV (or JSON Lines) table, that is some other kind of file: a workbook saved
+ * from Excel, a zip, a PDF, a photograph. Read as text, its bytes gave messages about NUL characters, UTF-16 or
+ * UTF-32, or a table of nonsense. Its first bytes (a "magic number" each of these formats starts with) say what it
+ * is before any of it is read as text.
+ */
+
+const SAVE_FROM_EXCEL = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (File > Save As)';
+
+interface Kind {
+  /** What the file is, as "is …" would go on: "an Excel workbook". */
+  what: string;
+  /** How to get the table out of it, as ": …" would go on; undefined for a photograph. */
+  todo?: string;
+  /** The todo gives a file to use already: no "then give that file instead". */
+  unpack?: true;
+}
+
+/** What the bytes are, when they start as a file that is not a table of text does; undefined for anything else. */
+export function fileKind({ bytes, file }: { bytes: Uint8Array; file: string }): Kind | undefined {
+  const starts = (magic: string, at = 0) =>
+    Buffer.from(bytes.subarray(at, at + magic.length)).toString('latin1') === magic;
+  const ext = path.extname(file).toLowerCase();
+  if (starts('PK\x03\x04') || starts('PK\x05\x06') || starts('PK\x07\x08')) return zipKind({ bytes, ext });
+  if (starts('\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1'))
+    return { what: 'an Excel 97-2003 workbook (or another old Office document)', todo: SAVE_FROM_EXCEL };
+  if (starts('%PDF-'))
+    return {
+      what: 'a PDF document',
+      todo:
+        'Vitrine needs the table itself, not a printout of it. Export the objects from the collections management ' +
+        'system as CSV (UTF-8), or, if the table was made in Excel, save it from there as "CSV UTF-8 (Comma delimited)"',
+    };
+  if (starts('\x1f\x8b'))
+    return {
+      what: 'a compressed (gzip) file',
+      todo: 'unpack it first (double-click it, or "gunzip" it) and use the file inside',
+      unpack: true,
+    };
+  if (starts('\xff\xd8\xff')) return { what: 'a JPEG image' };
+  if (starts('\x89PNG\r\n\x1a\n')) return { what: 'a PNG image' };
+  if (starts('GIF87a') || starts('GIF89a')) return { what: 'a GIF image' };
+  if (starts('II*\x00') || starts('MM\x00*')) return { what: 'a TIFF image' };
+  if (starts('RIFF') && starts('WEBP', 8)) return { what: 'a WebP image' };
+  if (starts('ftyp', 4)) {
+    const brand = Buffer.from(bytes.subarray(8, 12)).toString('latin1');
+    if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return { what: 'a HEIC image' };
+    if (brand === 'avif' || brand === 'avis') return { what: 'an AVIF image' };
+  }
+  return undefined;
+}
+
+/**
+ * A zip: Excel's .xlsx, LibreOffice's .ods and Apple's .numbers are all zip archives, told apart by the names of
+ * the parts inside them (in the local headers at the start, and the directory at the end), then by the file's name.
+ */
+function zipKind({ bytes, ext }: { bytes: Uint8Array; ext: string }): Kind {
+  const part = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('latin1');
+  const names = part(0, 65_536) + part(Math.max(65_536, bytes.length - 65_536), bytes.length);
+  const workbook = { what: 'an Excel workbook', todo: SAVE_FROM_EXCEL };
+  if (/xl\/workbook\.(xml|bin)/.test(names)) return workbook;
+  if (names.includes('application/vnd.oasis.opendocument.spreadsheet') || ext === '.ods')
+    return {
+      what: 'a LibreOffice (OpenDocument) spreadsheet',
+      todo:
+        'open it in LibreOffice Calc and save it as "Text CSV (.csv)" (File > Save As), with the character set ' +
+        '"Unicode (UTF-8)" and commas between cells',
+    };
+  if (names.includes('Index/Document.iwa') || ext === '.numbers')
+    return {
+      what: 'a Numbers spreadsheet',
+      todo: 'open it in Numbers and choose File > Export To > CSV, with the text encoding "Unicode (UTF-8)"',
+    };
+  if (['.xlsx', '.xlsm', '.xlsb'].includes(ext)) return workbook;
+  return {
+    what: 'a zip archive',
+    todo: 'unzip it first (double-click it, or right-click it and choose "Extract All" on Windows) and use the CSV file inside',
+    unpack: true,
+  };
+}
+
+/**
+ * The error for a file that is not a table of text, or undefined when its first bytes are not one of those
+ * fileKind knows. `file` is how messages name it; labels.csv is in git, so a labels.csv overwritten by mistake is
+ * told how to get it back.
+ */
+export function notATable({ bytes, file }: { bytes: Uint8Array; file: string }): VitrineError | undefined {
+  const kind = fileKind({ bytes, file });
+  if (!kind) return undefined;
+  const base = path.basename(file);
+  // Staff's own file, in git (an export may be called objects.csv, as Vitrine's data/objects.csv is: not this).
+  const ownFile = /^labels\.csv$/i.test(base);
+  // decodeText also reads the params.yaml of a pull request: not called a CSV.
+  const expected = /\.(jsonl|ndjson)$/i.test(file)
+    ? 'a JSON Lines'
+    : /\.(ya?ml|json)$/i.test(file)
+      ? 'a text'
+      : 'a CSV';
+  const todo =
+    kind.todo ??
+    (ownFile
+      ? `Vitrine keeps ${base} as a table of text`
+      : "Vitrine reads the objects from a table of text, the collections management system's metadata export saved " +
+        "as CSV (one row per object); the photographs go in the images folder (--images), where the table's image " +
+        'column finds them');
+  const then = !kind.todo || kind.unpack ? '' : ownFile ? `, under the name ${base}` : ', then give that file instead';
+  const restore = ownFile
+    ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.`
+    : '';
+  return new VitrineError('NOT_CSV', `${file} is ${kind.what}, not ${expected} file: ${todo}${then}.${restore}`, {
+    file,
+    kind: kind.what,
+  });
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport } from './egypt-export.ts';
+
+/*
+ * A tester started `npx vitrine run --force`, then `npx vitrine import` 4 s later: the import rewrote data/ while
+ * the run was reading it. import, and the other commands that change what a run reads (demo, data add, data pull,
+ * data checkout), now hold the run's lock, .vitrine/run.lock: they wait for a run as a second run does.
+ */
+
+const LOCK = pathToFileURL(path.resolve('pipeline/lock.ts')).href;
+const children: ChildProcess[] = [];
+let root: string;
+let museum: string;
+let metadata: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-import-run-lock-'));
+  metadata = path.join((await copyEgyptExport({ dir: path.join(root, 'export'), pick: 2 })).dir, 'metadata.csv');
+  museum = path.join(root, 'museum');
+  await mkdir(museum);
+  const made = await vitrine(['init', '--from', metadata]);
+  expect(made.code, made.messages).toBe(0);
+});
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function vitrine(args: string[], cwd = museum) {
+  const log = memoryLogger();
+  const messages = () => log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
+  return main(args, { cwd, env: {}, stdout: () => {}, log, interactive: false }).then((code) => ({
+    code,
+    messages: messages(),
+    lines: log.lines,
+  }));
+}
+
+/** A `vitrine run` in a process of its own, holding the run lock as it does, until killed. */
+async function runHoldingTheLock(folder: string): Promise<ChildProcess> {
+  const file = path.join(folder, '.vitrine', 'run.lock');
+  const script =
+    `const { holdLock } = await import(${JSON.stringify(LOCK)});` +
+    `const log = { info() {}, warn() {}, error() {}, debug() {}, progress: () => ({ tick() {}, done() {} }) };` +
+    `await holdLock({ file: ${JSON.stringify(file)}, what: 'a Vitrine run', log });` +
+    `process.stdout.write('held\\n'); setInterval(() => {}, 1e6);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+    child.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+  });
+  return child;
+}
+
+/** Starts `args` while a run holds the lock: it has waited, changing nothing, until the run ends. */
+async function waitsForTheRun(args: string[], unchanged: string[], folder = museum) {
+  const other = await runHoldingTheLock(folder);
+  const read = (f: string) => readFile(path.join(folder, f), 'utf8').catch(() => 'absent');
+  const before = await Promise.all(unchanged.map(read));
+  let finished = false;
+  const command = vitrine(args, folder).finally(() => (finished = true));
+  await sleep(2_500);
+  expect(finished, `${args.join(' ')} did not wait for the run`).toBe(false);
+  expect(await Promise.all(unchanged.map(read))).toEqual(before);
+  // The run ends as Ctrl-C ends it (its lock removed): the command goes on.
+  other.kill('SIGINT');
+  const result = await command;
+  expect(result.code, result.messages).toBe(0);
+  const waited = result.lines.filter((l) => l.level === 'info' && /^Another Vitrine run/.test(l.message));
+  expect(waited).toHaveLength(1);
+  expect(waited[0]!.message).toContain(`(process ${other.pid} on this machine, since `);
+  expect(waited[0]!.message).toContain(`holds ${path.join('.vitrine', 'run.lock')}: this one waits for it to finish`);
+  return result;
+}
+
+describe('while a run holds .vitrine/run.lock', () => {
+  it('vitrine import waits for it, then imports', async () => {
+    // An export with a title changed since the last import: the import rewrites data/objects.csv.
+    const [header, first, ...rest] = parse(await readFile(metadata, 'utf8')) as string[][];
+    first![header!.indexOf('title')] = 'A title changed in the export';
+    await writeFile(metadata, stringify([header!, first!, ...rest]));
+    await waitsForTheRun(['import'], ['data/objects.csv', 'labels.csv', 'data.dvc']);
+    expect(await readFile(path.join(museum, 'data/objects.csv'), 'utf8')).toContain('A title changed in the export');
+  });
+
+  it('vitrine data add, data pull and data checkout wait for it too', async () => {
+    for (const args of [
+      ['data', 'add'],
+      ['data', 'pull'],
+      ['data', 'checkout'],
+    ])
+      await waitsForTheRun(args, ['data.dvc', 'data/objects.csv']);
+  });
+
+  it('vitrine demo waits for it too', async () => {
+    const demo = path.join(root, 'demo');
+    await mkdir(demo);
+    await writeFile(path.join(demo, 'params.yaml'), 'demo:\n  per_type: 3\n  unlabelled_per_type: 0\n');
+    await waitsForTheRun(['demo'], ['labels.csv', 'data/objects.csv'], demo);
+    expect(await readFile(path.join(demo, 'labels.csv'), 'utf8')).toMatch(/^object_id,label/);
+  });
+
+  it('no lock is left behind', async () => {
+    await expect(readFile(path.join(museum, '.vitrine', 'run.lock'))).rejects.toThrow(/ENOENT/);
+  });
+});

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelsLineFor } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
@@ -107,6 +108,8 @@ async function typeSection(id: string): Promise<string> {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
@@ -186,6 +189,26 @@ describe('object page: object type', () => {
     expect(review).toContain('Label “Cleveland” may be wrong; perhaps “Chicago”');
     // The score ranks the queue; it is not a probability.
     expect(review).not.toMatch(/% likely/);
+  });
+});
+
+describe('object page: suggesting a type', () => {
+  // An outside tester: an unlabelled object's page said "Suggest a correction … Opens line — of labels.csv on GitHub".
+  it('asks for a type for an object with no line in labels.csv, and opens the file to edit, not a line', async () => {
+    const text = await typeSection('O-3');
+    expect(text).toContain(
+      'No type is recorded for this object yet. Suggest one: add the line O-3,<type> to labels.csv on GitHub',
+    );
+    expect(text).not.toMatch(/Opens line|—|Suggest a correction/);
+    expect(await pageOf('O-3')).toMatch(
+      /id="suggest" href="https:\/\/github\.com\/example-museum\/collection\/edit\/main\/labels\.csv"/,
+    );
+    // A labelled object keeps its link to its own line.
+    expect(await typeSection('O-0')).toContain('Suggest a correction Opens line 2 of labels.csv on GitHub');
+    expect(await pageOf('O-0')).toContain('/edit/main/labels.csv#L2"');
+    // The line as labels.csv reads it: a number with a comma or a quote in it is quoted.
+    expect(labelsLineFor('ODD 13')).toBe('ODD 13,<type>');
+    expect(labelsLineFor('A,1 "b"')).toBe('"A,1 ""b""",<type>');
   });
 });
 

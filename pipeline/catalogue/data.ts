@@ -306,10 +306,15 @@ export async function buildCatalogueData({
       ? rows.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value))
       : rows.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
+  // Each shade counts the objects that have it, as its family does: a photograph with two patches of one shade
+  // (two "taupe" clusters) is one object, so no shade counts more objects than its family.
   const swatchMap = new Map<string, { family: string; name: string; hex: string; slug: string; count: number }>();
   for (const o of objects) {
+    const seen = new Set<string>();
     for (const c of o.colours) {
       const key = `${c.family}\u0000${c.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const s = swatchMap.get(key) ?? { family: c.family, name: c.name, hex: c.hex, slug: c.slug, count: 0 };
       s.count++;
       swatchMap.set(key, s);

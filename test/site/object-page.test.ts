@@ -77,6 +77,23 @@ beforeAll(async () => {
   await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\n');
   const file = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  // Colours as the dataset stage names them: O-0's photograph has two patches named "taupe" (one object, not two),
+  // and one object has black in it.
+  const colour = (name: string, family: string, hex: string, share: number) => ({
+    hex,
+    lab: [0, 0, 0] as [number, number, number],
+    share,
+    name,
+    family,
+  });
+  const of = (id: string) => dataset.objects.find((o) => o.id === id)!;
+  of('O-0').colours = [
+    colour('taupe', 'brown', '#8b7d6b', 0.4),
+    colour('taupe', 'brown', '#85796a', 0.3),
+    colour('umber', 'brown', '#6e4b2d', 0.1),
+  ];
+  of('O-1').colours = [colour('taupe', 'brown', '#8a7c6a', 0.5)];
+  of('O-6').colours = [colour('black', 'black', '#111111', 0.6)];
   dataset.issues.push({
     code: 'LABEL_NOT_IN_VOCABULARY',
     message: 'labels.csv:4: "Smithsonian" is not one of the labels of this collection.',
@@ -113,6 +130,14 @@ async function typeSection(id: string): Promise<string> {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The text of a built page, tags removed and spaces collapsed. */
+async function pageText(file: string): Promise<string> {
+  return (await readFile(path.join(workspace(dir).site, file), 'utf8'))
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/\s+/g, ' ');
 }
 
 describe('object page: object type', () => {
@@ -209,6 +234,19 @@ describe('object page: suggesting a type', () => {
     // The line as labels.csv reads it: a number with a comma or a quote in it is quoted.
     expect(labelsLineFor('ODD 13')).toBe('ODD 13,<type>');
     expect(labelsLineFor('A,1 "b"')).toBe('"A,1 ""b""",<type>');
+  });
+});
+
+describe('colours page', () => {
+  // An outside tester: "taupe 110" listed under "brown (106 objects)" (the shade counted colour patches), and
+  // "black (1 objects)".
+  it('counts objects for each shade, never more than its family, with "1 object" for one', async () => {
+    expect(catalogue.swatches.find((s) => s.name === 'taupe')!.count).toBe(2);
+    const text = await pageText('colours/index.html');
+    expect(text).toContain('brown (2 objects)');
+    expect(text).toMatch(/taupe 2 .*umber 1 /);
+    expect(text).toContain('black (1 object)');
+    expect(text).not.toContain('1 objects');
   });
 });
 

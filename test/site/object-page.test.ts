@@ -9,7 +9,7 @@ import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import type { Dataset } from '../../pipeline/types.ts';
+import type { Annotation, Dataset } from '../../pipeline/types.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 
 /*
@@ -70,11 +70,18 @@ beforeAll(async () => {
       predicted: { label: 'Met', confidence: 0.6 },
       labelIssue: { score: 0.8, suggested: 'Met', flagged: false },
     },
+    // Corrected from "Chicago" to "Met" after the production model was trained (and annotated the collection).
+    { id: 'O-9', title: 'Lamp', label: 'Met', image: null, predicted: { label: 'Chicago', confidence: 0.95 } },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
   // O-2 is labelled "Smithsonian" in labels.csv, outside the vocabulary: the dataset left it out of training.
-  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\n');
+  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\nO-9,Met\n');
+  // The production model annotated O-9 when it was labelled "Chicago", as it was trained: it agreed then.
+  const annotationsFile = path.join(ws.registry, 'annotations.json');
+  const annotations = JSON.parse(await readFile(annotationsFile, 'utf8')) as Annotation[];
+  Object.assign(annotations.find((a) => a.id === 'O-9')!, { humanLabel: 'Chicago', agrees: true });
+  await writeFile(annotationsFile, JSON.stringify(annotations));
   const file = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
   // Colours as the dataset stage names them: O-0's photograph has two patches named "taupe" (one object, not two),
@@ -296,6 +303,26 @@ describe('review counts', () => {
       '1 photograph unlike those the model learned from, 5 of the least confident published guesses';
     expect(await text('index.html')).toContain(parts);
     expect(await text('review/index.html')).toContain(parts);
+  });
+});
+
+describe('labels changed since the model was trained', () => {
+  // An outside tester, on a branch: the review page counted "15 staff labels that may be wrong" where the evaluate stage
+  // said 0: the objects staff had just corrected, which the production model (trained on the old labels) disagreed with.
+  it('does not list a label staff changed since the model was trained as one that may be wrong', async () => {
+    const o = catalogue.objects.find((x) => x.id === 'O-9')!;
+    expect([o.annotation?.agrees, o.annotation?.labelChanged]).toEqual([false, true]);
+    expect(o.reviewReason).not.toBe('disagrees');
+    expect(o.needsReview).toBe(false);
+    const review = await pageText('review/index.html');
+    expect(review).toContain('2 staff labels that may be wrong');
+    expect(review).toContain('1 staff label changed since the model was trained: not judged by it');
+    expect(review).not.toContain('Lamp');
+    const text = await typeSection('O-9');
+    expect(text).toContain('Staff changed this label after the model was trained: the model has not learnt it yet.');
+    expect(text).not.toMatch(/staff member's check helps/);
+    // A label unchanged since is judged as before (O-7's own label issue), and says nothing of the kind.
+    expect(await typeSection('O-7')).not.toContain('Staff changed this label');
   });
 });
 

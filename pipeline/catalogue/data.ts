@@ -306,10 +306,15 @@ export async function buildCatalogueData({
       ? rows.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value))
       : rows.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   };
+  // Each shade counts the objects that have it, as its family does: a photograph with two patches of one shade
+  // (two "taupe" clusters) is one object, so no shade counts more objects than its family.
   const swatchMap = new Map<string, { family: string; name: string; hex: string; slug: string; count: number }>();
   for (const o of objects) {
+    const seen = new Set<string>();
     for (const c of o.colours) {
       const key = `${c.family}\u0000${c.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const s = swatchMap.get(key) ?? { family: c.family, name: c.name, hex: c.hex, slug: c.slug, count: 0 };
       s.count++;
       swatchMap.set(key, s);
@@ -557,6 +562,9 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
   const scoredAgainst = nfc(a.humanLabel ?? null);
   const suggested = nfc(String(a.labelIssue?.suggested ?? ''));
   const settled = scoredAgainst === null ? label !== null && suggested === label : scoredAgainst !== label;
+  // The label the model was annotated (and, when promoted, trained) against, recorded and no longer the object's: a
+  // correction since, which the model has not learnt (a branch's fixes judged by the production model).
+  const changed = label !== null && a.humanLabel !== undefined && scoredAgainst !== label;
   const issue =
     a.labelIssue && typeof a.labelIssue.score === 'number' && !settled
       ? {
@@ -575,6 +583,7 @@ function annotationOf(a: Annotation, staffLabel: string | null): NonNullable<Cat
     published: a.published !== false,
     ...(a.published === false && a.unfamiliar === true ? { unfamiliar: true as const } : {}),
     labelIssue: issue,
+    ...(changed ? { labelChanged: true as const } : {}),
   };
 }
 
@@ -602,10 +611,13 @@ function reviewQueue({ objects, limit }: { objects: CatalogueObject[]; limit: nu
   }
   const annotated = objects.filter((o) => o.annotation && !o.needsReview);
   // A label confident learning flags is an issue whatever its score: its own probability can be under its
-  // class's threshold and still above every other label's, which puts the score under one half.
+  // class's threshold and still above every other label's, which puts the score under one half. A label staff changed
+  // since the model was trained is not judged by its disagreement: the model has not learnt the correction yet.
   const isIssue = (o: CatalogueObject) => {
     const issue = o.annotation!.labelIssue;
-    return issue ? issue.flagged || issue.score >= LABEL_ISSUE_MIN : o.annotation!.agrees === false;
+    return issue
+      ? issue.flagged || issue.score >= LABEL_ISSUE_MIN
+      : o.annotation!.agrees === false && !o.annotation!.labelChanged;
   };
   const rank = (o: CatalogueObject) => o.annotation!.labelIssue?.score ?? o.annotation!.confidence;
   const issues = annotated.filter(isIssue).sort((x, y) => rank(y) - rank(x));

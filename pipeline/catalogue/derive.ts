@@ -111,6 +111,15 @@ export function suggestUrl({
   return line === null ? base : `${base}#L${line}`;
 }
 
+/**
+ * The line of labels.csv that gives an object a type, with `type` standing for it ("ODD 13,<type>"): the object
+ * number quoted as a CSV cell when it has a comma, a quote or a line break in it.
+ */
+export function labelsLineFor(id: string, type = '<type>'): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `${cell(id)},${cell(type)}`;
+}
+
 /** A slug for a colour name ("Burnt sienna" → "burnt-sienna"). */
 export function nameSlug(name: string): string {
   return (

@@ -183,6 +183,8 @@ export type ReviewProps = {
   photos: Card[];
   /** How many more such objects there are. */
   morePhotos: number;
+  /** Staff labels changed since the model was trained (annotation `labelChanged`): not judged by that model. */
+  changedLabels: number;
 };
 
 /**
@@ -233,7 +235,8 @@ export function reviewList(catalogue: Catalogue): CardList<ReviewProps> {
   const canSuggest = catalogue.objects.some((o) => o.suggestUrl !== null);
   const summary = reviewSummary(catalogue);
   const morePhotos = broken.length - photos.length;
-  return { folder: 'review/', params: {}, props: { canSuggest, summary, photos, morePhotos }, cards };
+  const changedLabels = catalogue.objects.filter((o) => o.annotation?.labelChanged).length;
+  return { folder: 'review/', params: {}, props: { canSuggest, summary, photos, morePhotos, changedLabels }, cards };
 }
 
 /** One list a colour family, the objects where it is most prominent first (`colours/<family>/`). */

@@ -49,6 +49,12 @@ export const annotationSchema = z.object({
    * null when not scored.
    */
   labelIssue: z.object({ score: z.number().min(0).max(1), suggested: z.string(), flagged: z.boolean() }).nullable(),
+  /**
+   * true: staff changed the label (or gave one) after the model annotated the collection with the labels it was trained
+   * on (the annotation's `humanLabel`): a correction the model has not learnt yet, so its disagreement is no sign that
+   * the label is wrong. Absent otherwise, and when the annotation does not record that label.
+   */
+  labelChanged: z.literal(true).optional(),
 });
 
 /** One object as the public sees it. */

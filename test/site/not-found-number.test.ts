@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -38,6 +38,9 @@ describe('the 404 page for an object number typed into the address', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-notfound-'));
     await writeFixture({ root: dir, objects, labels: ['print', 'vessel'], withMetrics: false });
     const ws = workspace(dir);
+    // Before the first promotion: no model, no annotations (the home page's test below).
+    await rm(path.join(ws.registry, 'annotations.json'));
+    await rm(path.join(ws.registry, 'versions.json'));
     const params = defaultParams();
     params.catalogue.base = BASE;
     catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
@@ -150,5 +153,17 @@ describe('the 404 page for an object number typed into the address', () => {
     }
     // Not an object's address: nothing is looked up.
     expect((await notFound('no/such/page')).asked).toEqual([]);
+  });
+
+  // An outside tester: with no model promoted yet, the home page said "a machine-learning model suggests a type for
+  // every photograph".
+  it('says on the home page that no model has been promoted yet, not that a model suggests types', async () => {
+    expect(catalogue.counts.annotated).toBe(0);
+    const home = (await readFile(path.join(workspace(dir).site, 'index.html'), 'utf8'))
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+      .replace(/\s+/g, ' ');
+    expect(home).toContain('No machine-learning model has been promoted yet, so no type is suggested by a machine.');
+    expect(home).not.toMatch(/model suggests a type/);
   });
 });

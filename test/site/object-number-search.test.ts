@@ -135,6 +135,8 @@ describe('object numbers in search', () => {
     { id: 'CLE_100078', title: 'Ladle', label: 'vessel', image: null },
     { id: 'CLE_1000789', title: 'Spoon', label: 'vessel', image: null },
     { id: 'CLE_200011', title: 'Dish', label: 'vessel', image: null },
+    // A number of one digit (an outside tester: "1" answered "Type two or more letters or digits").
+    { id: '1', title: 'Brooch', label: 'vessel', image: null },
   ];
 
   beforeAll(async () => {
@@ -254,7 +256,7 @@ describe('object numbers in search', () => {
     await page.press('#q', 'Enter');
     await page
       .locator('#status')
-      .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|Type`) })
+      .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|[Tt]ype two`) })
       .waitFor();
     await page.waitForLoadState('networkidle');
     page.off('request', record);
@@ -401,6 +403,14 @@ describe('object numbers in search', () => {
       expect(r.titles, q).toEqual([]);
       expect(r.status, q).toMatch(/Type two or more letters or digits/);
     }
+    // Exactly an object's number, one character long: its page is offered, and still no search of words.
+    const one = await typed('1');
+    expect([one.words, one.offered, one.titles]).toEqual(['Go to object 1', `/objects/${slugOf('1')}/`, []]);
+    expect(one.status).toContain('“1” is the number of an object: go to its page above.');
+    expect(one.status).toContain('To search words, type two or more letters or digits');
+    expect(one.failed).toEqual([]);
+    await page.locator('#exact a').click();
+    await page.waitForURL(`${site.url}objects/${slugOf('1')}/`);
     // Two are enough: "18" finds the objects dated in the 1800s.
     expect((await typed('18')).titles.sort()).toEqual(['Harbour at Naples', 'Tapestry Fragment with Checks']);
   });

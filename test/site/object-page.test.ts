@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelsLineFor } from '../../pipeline/catalogue/derive.ts';
 import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
 import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
-import type { Dataset } from '../../pipeline/types.ts';
+import type { Annotation, Dataset } from '../../pipeline/types.ts';
 import { type FixtureObject, writeFixture } from './fixture.ts';
 
 /*
@@ -69,13 +70,37 @@ beforeAll(async () => {
       predicted: { label: 'Met', confidence: 0.6 },
       labelIssue: { score: 0.8, suggested: 'Met', flagged: false },
     },
+    // Corrected from "Chicago" to "Met" after the production model was trained (and annotated the collection).
+    { id: 'O-9', title: 'Lamp', label: 'Met', image: null, predicted: { label: 'Chicago', confidence: 0.95 } },
   ];
   await writeFixture({ root: dir, objects, labels, withMetrics: false });
   const ws = workspace(dir);
   // O-2 is labelled "Smithsonian" in labels.csv, outside the vocabulary: the dataset left it out of training.
-  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\n');
+  await writeFile(ws.labels, 'object_id,label\nO-0,Chicago\nO-1,Met\nO-2,Smithsonian\nO-5,Cleveland\nO-9,Met\n');
+  // The production model annotated O-9 when it was labelled "Chicago", as it was trained: it agreed then.
+  const annotationsFile = path.join(ws.registry, 'annotations.json');
+  const annotations = JSON.parse(await readFile(annotationsFile, 'utf8')) as Annotation[];
+  Object.assign(annotations.find((a) => a.id === 'O-9')!, { humanLabel: 'Chicago', agrees: true });
+  await writeFile(annotationsFile, JSON.stringify(annotations));
   const file = path.join(ws.dataset, 'dataset.json');
   const dataset = JSON.parse(await readFile(file, 'utf8')) as Dataset;
+  // Colours as the dataset stage names them: O-0's photograph has two patches named "taupe" (one object, not two),
+  // and one object has black in it.
+  const colour = (name: string, family: string, hex: string, share: number) => ({
+    hex,
+    lab: [0, 0, 0] as [number, number, number],
+    share,
+    name,
+    family,
+  });
+  const of = (id: string) => dataset.objects.find((o) => o.id === id)!;
+  of('O-0').colours = [
+    colour('taupe', 'brown', '#8b7d6b', 0.4),
+    colour('taupe', 'brown', '#85796a', 0.3),
+    colour('umber', 'brown', '#6e4b2d', 0.1),
+  ];
+  of('O-1').colours = [colour('taupe', 'brown', '#8a7c6a', 0.5)];
+  of('O-6').colours = [colour('black', 'black', '#111111', 0.6)];
   dataset.issues.push({
     code: 'LABEL_NOT_IN_VOCABULARY',
     message: 'labels.csv:4: "Smithsonian" is not one of the labels of this collection.',
@@ -107,9 +132,19 @@ async function typeSection(id: string): Promise<string> {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The text of a built page, tags removed and spaces collapsed. */
+async function pageText(file: string): Promise<string> {
+  return (await readFile(path.join(workspace(dir).site, file), 'utf8'))
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/\s+/g, ' ');
 }
 
 describe('object page: object type', () => {
@@ -189,6 +224,39 @@ describe('object page: object type', () => {
   });
 });
 
+describe('object page: suggesting a type', () => {
+  // An outside tester: an unlabelled object's page said "Suggest a correction … Opens line — of labels.csv on GitHub".
+  it('asks for a type for an object with no line in labels.csv, and opens the file to edit, not a line', async () => {
+    const text = await typeSection('O-3');
+    expect(text).toContain(
+      'No type is recorded for this object yet. Suggest one: add the line O-3,<type> to labels.csv on GitHub',
+    );
+    expect(text).not.toMatch(/Opens line|—|Suggest a correction/);
+    expect(await pageOf('O-3')).toMatch(
+      /id="suggest" href="https:\/\/github\.com\/example-museum\/collection\/edit\/main\/labels\.csv"/,
+    );
+    // A labelled object keeps its link to its own line.
+    expect(await typeSection('O-0')).toContain('Suggest a correction Opens line 2 of labels.csv on GitHub');
+    expect(await pageOf('O-0')).toContain('/edit/main/labels.csv#L2"');
+    // The line as labels.csv reads it: a number with a comma or a quote in it is quoted.
+    expect(labelsLineFor('ODD 13')).toBe('ODD 13,<type>');
+    expect(labelsLineFor('A,1 "b"')).toBe('"A,1 ""b""",<type>');
+  });
+});
+
+describe('colours page', () => {
+  // An outside tester: "taupe 110" listed under "brown (106 objects)" (the shade counted colour patches), and
+  // "black (1 objects)".
+  it('counts objects for each shade, never more than its family, with "1 object" for one', async () => {
+    expect(catalogue.swatches.find((s) => s.name === 'taupe')!.count).toBe(2);
+    const text = await pageText('colours/index.html');
+    expect(text).toContain('brown (2 objects)');
+    expect(text).toMatch(/taupe 2 .*umber 1 /);
+    expect(text).toContain('black (1 object)');
+    expect(text).not.toContain('1 objects');
+  });
+});
+
 describe('object page: date', () => {
   it('gives the years beside a date written as a negative year, which the public may not read as BCE', async () => {
     expect(await pageOf('O-1')).toMatch(/id="date"[^>]*>-500<span class="muted"[^>]*> \(500 BCE\)/);
@@ -235,6 +303,26 @@ describe('review counts', () => {
       '1 photograph unlike those the model learned from, 5 of the least confident published guesses';
     expect(await text('index.html')).toContain(parts);
     expect(await text('review/index.html')).toContain(parts);
+  });
+});
+
+describe('labels changed since the model was trained', () => {
+  // An outside tester, on a branch: the review page counted "15 staff labels that may be wrong" where the evaluate stage
+  // said 0: the objects staff had just corrected, which the production model (trained on the old labels) disagreed with.
+  it('does not list a label staff changed since the model was trained as one that may be wrong', async () => {
+    const o = catalogue.objects.find((x) => x.id === 'O-9')!;
+    expect([o.annotation?.agrees, o.annotation?.labelChanged]).toEqual([false, true]);
+    expect(o.reviewReason).not.toBe('disagrees');
+    expect(o.needsReview).toBe(false);
+    const review = await pageText('review/index.html');
+    expect(review).toContain('2 staff labels that may be wrong');
+    expect(review).toContain('1 staff label changed since the model was trained: not judged by it');
+    expect(review).not.toContain('Lamp');
+    const text = await typeSection('O-9');
+    expect(text).toContain('Staff changed this label after the model was trained: the model has not learnt it yet.');
+    expect(text).not.toMatch(/staff member's check helps/);
+    // A label unchanged since is judged as before (O-7's own label issue), and says nothing of the kind.
+    expect(await typeSection('O-7')).not.toContain('Staff changed this label');
   });
 });
 

@@ -12,6 +12,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -1079,14 +1087,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path2 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path4 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path2 && path2[0] !== "/") {
-          path2 = `/${path2}`;
+        if (path4 && path4[0] !== "/") {
+          path4 = `/${path4}`;
         }
-        return new URL(`${origin}${path2}`);
+        return new URL(`${origin}${path4}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1545,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path2);
+        debuglog("sending request to %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin },
+          request: { method, path: path4, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path2,
+          path4,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path2);
+        debuglog("trailers received from %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path2, origin },
+          request: { method, path: path4, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path2,
+          path4,
           error63.message
         );
       });
@@ -1618,9 +1626,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path2, origin }
+            request: { method, path: path4, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path2);
+          debuglog("sending request to %s %s/%s", method, origin, path4);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1691,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path2,
+        path: path4,
         method,
         body,
         headers,
@@ -1698,11 +1706,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path2 !== "string") {
+        if (typeof path4 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path2)) {
+        } else if (invalidPathRegex.test(path4)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1776,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path2, query) : path2;
+        this.path = query ? buildURL(path4, query) : path4;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6461,7 +6469,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path2, host, upgrade, blocking, reset } = request;
+      const { method, path: path4, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6542,7 +6550,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path2} HTTP/1.1\r
+      let header = `${method} ${path4} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7079,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7176,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path2;
+      headers[HTTP2_HEADER_PATH] = path4;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7529,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path2 = search ? `${pathname}${search}` : pathname;
+        const path4 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path2;
+        this.opts.path = path4;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8770,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path2 = "/",
+          path: path4 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path2;
+        opts.path = origin + path4;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10737,20 +10745,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path2) {
-      if (typeof path2 !== "string") {
-        return path2;
+    function safeUrl(path4) {
+      if (typeof path4 !== "string") {
+        return path4;
       }
-      const pathSegments = path2.split("?");
+      const pathSegments = path4.split("?");
       if (pathSegments.length !== 2) {
-        return path2;
+        return path4;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path2);
+    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path4);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10780,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10818,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path2, method, body, headers, query } = opts;
+      const { path: path4, method, body, headers, query } = opts;
       return {
-        path: path2,
+        path: path4,
         method,
         body,
         headers,
@@ -11275,10 +11283,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path2,
+            Path: path4,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16157,9 +16165,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path2) {
-      for (let i = 0; i < path2.length; ++i) {
-        const code2 = path2.charCodeAt(i);
+    function validateCookiePath(path4) {
+      for (let i = 0; i < path4.length; ++i) {
+        const code2 = path4.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19079,11 +19087,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path2 = opts.path;
+          let path4 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path2 = `/${path2}`;
+            path4 = `/${path4}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path2);
+          url2 = new URL(util.parseOrigin(url2).origin + path4);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19151,6 +19159,36 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// pipeline/errors.ts
+function isVitrineError(error63, code2) {
+  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
+}
+function messageOf(error63) {
+  if (error63 instanceof Error) return error63.message;
+  if (typeof error63 === "string") return error63;
+  try {
+    return JSON.stringify(error63);
+  } catch {
+    return String(error63);
+  }
+}
+var VitrineError;
+var init_errors = __esm({
+  "pipeline/errors.ts"() {
+    "use strict";
+    VitrineError = class extends Error {
+      code;
+      data;
+      constructor(code2, message, data = {}, options) {
+        super(message, options);
+        this.name = "VitrineError";
+        this.code = code2;
+        this.data = data;
+      }
+    };
   }
 });
 
@@ -19231,17 +19269,17 @@ var require_visit = __commonJS({
     visit4.BREAK = BREAK;
     visit4.SKIP = SKIP;
     visit4.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path2) {
-      const ctrl = callVisitor(key, node2, visitor, path2);
+    function visit_(key, node2, visitor, path4) {
+      const ctrl = callVisitor(key, node2, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key, path4, ctrl);
+        return visit_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path4 = Object.freeze(path4.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path2);
+            const ci = visit_(i, node2.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19252,13 +19290,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path2);
+          path4 = Object.freeze(path4.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path2);
+          const cv = visit_("value", node2.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19279,17 +19317,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path2) {
-      const ctrl = await callVisitor(key, node2, visitor, path2);
+    async function visitAsync_(key, node2, visitor, path4) {
+      const ctrl = await callVisitor(key, node2, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key, path4, ctrl);
+        return visitAsync_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path4 = Object.freeze(path4.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path2);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19300,13 +19338,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path2);
+          path4 = Object.freeze(path4.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path2);
+          const cv = await visitAsync_("value", node2.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19333,23 +19371,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path2) {
+    function callVisitor(key, node2, visitor, path4) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path2);
+        return visitor(key, node2, path4);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path2);
+        return visitor.Map?.(key, node2, path4);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path2);
+        return visitor.Seq?.(key, node2, path4);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path2);
+        return visitor.Pair?.(key, node2, path4);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path2);
+        return visitor.Scalar?.(key, node2, path4);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path2);
+        return visitor.Alias?.(key, node2, path4);
       return void 0;
     }
-    function replaceNode(key, path2, node2) {
-      const parent = path2[path2.length - 1];
+    function replaceNode(key, path4, node2) {
+      const parent = path4[path4.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -19961,10 +19999,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value) {
+    function collectionFromPath(schema, path4, value) {
       let v = value;
-      for (let i = path2.length - 1; i >= 0; --i) {
-        const k = path2[i];
+      for (let i = path4.length - 1; i >= 0; --i) {
+        const k = path4[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19983,7 +20021,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
+    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20013,11 +20051,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path2, value) {
-        if (isEmptyPath(path2))
+      addIn(path4, value) {
+        if (isEmptyPath(path4))
           this.add(value);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest] = path4;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -20031,8 +20069,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        const [key, ...rest] = path2;
+      deleteIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -20046,8 +20084,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+      getIn(path4, keepScalar) {
+        const [key, ...rest] = path4;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -20065,8 +20103,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path2) {
-        const [key, ...rest] = path2;
+      hasIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -20076,8 +20114,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        const [key, ...rest] = path2;
+      setIn(path4, value) {
+        const [key, ...rest] = path4;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22592,9 +22630,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path2, value) {
+      addIn(path4, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path2, value);
+          this.contents.addIn(path4, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22669,14 +22707,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        if (Collection.isEmptyPath(path2)) {
+      deleteIn(path4) {
+        if (Collection.isEmptyPath(path4)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22691,10 +22729,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        if (Collection.isEmptyPath(path2))
+      getIn(path4, keepScalar) {
+        if (Collection.isEmptyPath(path4))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22705,10 +22743,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path2) {
-        if (Collection.isEmptyPath(path2))
+      hasIn(path4) {
+        if (Collection.isEmptyPath(path4))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22725,13 +22763,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value) {
-        if (Collection.isEmptyPath(path2)) {
+      setIn(path4, value) {
+        if (Collection.isEmptyPath(path4)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path2), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path2, value);
+          this.contents.setIn(path4, value);
         }
       }
       /**
@@ -24692,9 +24730,9 @@ var require_cst_visit = __commonJS({
     visit4.BREAK = BREAK;
     visit4.SKIP = SKIP;
     visit4.REMOVE = REMOVE;
-    visit4.itemAtPath = (cst, path2) => {
+    visit4.itemAtPath = (cst, path4) => {
       let item = cst;
-      for (const [field, index] of path2) {
+      for (const [field, index] of path4) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24703,23 +24741,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit4.parentCollection = (cst, path2) => {
-      const parent = visit4.itemAtPath(cst, path2.slice(0, -1));
-      const field = path2[path2.length - 1][0];
+    visit4.parentCollection = (cst, path4) => {
+      const parent = visit4.itemAtPath(cst, path4.slice(0, -1));
+      const field = path4[path4.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path2, item, visitor) {
-      let ctrl = visitor(item, path2);
+    function _visit(path4, item, visitor) {
+      let ctrl = visitor(item, path4);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path2.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24730,10 +24768,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path2);
+            ctrl = ctrl(item, path4);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
     }
     exports.visit = visit4;
   }
@@ -26484,10 +26522,45 @@ var require_dist = __commonJS({
   }
 });
 
+// pipeline/fs.ts
+var init_fs = __esm({
+  "pipeline/fs.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/log.ts
+function clip(text2, max = 80) {
+  const characters = Array.from(text2);
+  return oneLine(characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`);
+}
+function escapedControl(character) {
+  if (character === "\n") return "\\n";
+  if (character === "\r") return "\\r";
+  if (character === "	") return "\\t";
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+function oneLine(text2) {
+  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
+}
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+var NOT_IN_ONE_LINE;
+var init_log = __esm({
+  "pipeline/log.ts"() {
+    "use strict";
+    NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  }
+});
+
 // actions/choose-runner/main.ts
 import { mkdir as mkdir2, readFile, writeFile as writeFile2 } from "node:fs/promises";
 import os5 from "node:os";
-import path from "node:path";
+import path3 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -26981,31 +27054,11 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// pipeline/errors.ts
-var VitrineError = class extends Error {
-  code;
-  data;
-  constructor(code2, message, data = {}, options) {
-    super(message, options);
-    this.name = "VitrineError";
-    this.code = code2;
-    this.data = data;
-  }
-};
-function isVitrineError(error63, code2) {
-  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
-}
-function messageOf(error63) {
-  if (error63 instanceof Error) return error63.message;
-  if (typeof error63 === "string") return error63;
-  try {
-    return JSON.stringify(error63);
-  } catch {
-    return String(error63);
-  }
-}
+// actions/choose-runner/main.ts
+init_errors();
 
 // pipeline/github/forge.ts
+init_errors();
 var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
 var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
 var MAX_COMMENT_LENGTH = 65536;
@@ -27126,6 +27179,80 @@ var rePropName = RegExp(
 var bom_utf8 = Buffer.from([239, 187, 191]);
 
 // pipeline/collection/index.ts
+init_errors();
+init_fs();
+
+// pipeline/collection/file-kind.ts
+init_errors();
+import path from "node:path";
+var SAVE_FROM_EXCEL = 'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (File > Save As)';
+function fileKind({ bytes, file: file2 }) {
+  const starts = (magic, at2 = 0) => Buffer.from(bytes.subarray(at2, at2 + magic.length)).toString("latin1") === magic;
+  const ext = path.extname(file2).toLowerCase();
+  if (starts("PK") || starts("PK") || starts("PK\x07\b")) return zipKind({ bytes, ext });
+  if (starts("\xD0\xCF\xE0\xA1\xB1\xE1"))
+    return { what: "an Excel 97-2003 workbook (or another old Office document)", todo: SAVE_FROM_EXCEL };
+  if (starts("%PDF-"))
+    return {
+      what: "a PDF document",
+      todo: 'Vitrine needs the table itself, not a printout of it. Export the objects from the collections management system as CSV (UTF-8), or, if the table was made in Excel, save it from there as "CSV UTF-8 (Comma delimited)"'
+    };
+  if (starts("\x8B"))
+    return {
+      what: "a compressed (gzip) file",
+      todo: 'unpack it first (double-click it, or "gunzip" it) and use the file inside',
+      unpack: true
+    };
+  if (starts("\xFF\xD8\xFF")) return { what: "a JPEG image" };
+  if (starts("\x89PNG\r\n\n")) return { what: "a PNG image" };
+  if (starts("GIF87a") || starts("GIF89a")) return { what: "a GIF image" };
+  if (starts("II*\0") || starts("MM\0*")) return { what: "a TIFF image" };
+  if (starts("RIFF") && starts("WEBP", 8)) return { what: "a WebP image" };
+  if (starts("ftyp", 4)) {
+    const brand = Buffer.from(bytes.subarray(8, 12)).toString("latin1");
+    if (["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].includes(brand)) return { what: "a HEIC image" };
+    if (brand === "avif" || brand === "avis") return { what: "an AVIF image" };
+  }
+  return void 0;
+}
+function zipKind({ bytes, ext }) {
+  const part = (from, to) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
+  const names = part(0, 65536) + part(Math.max(65536, bytes.length - 65536), bytes.length);
+  const workbook = { what: "an Excel workbook", todo: SAVE_FROM_EXCEL };
+  if (/xl\/workbook\.(xml|bin)/.test(names)) return workbook;
+  if (names.includes("application/vnd.oasis.opendocument.spreadsheet") || ext === ".ods")
+    return {
+      what: "a LibreOffice (OpenDocument) spreadsheet",
+      todo: 'open it in LibreOffice Calc and save it as "Text CSV (.csv)" (File > Save As), with the character set "Unicode (UTF-8)" and commas between cells'
+    };
+  if (names.includes("Index/Document.iwa") || ext === ".numbers")
+    return {
+      what: "a Numbers spreadsheet",
+      todo: 'open it in Numbers and choose File > Export To > CSV, with the text encoding "Unicode (UTF-8)"'
+    };
+  if ([".xlsx", ".xlsm", ".xlsb"].includes(ext)) return workbook;
+  return {
+    what: "a zip archive",
+    todo: 'unzip it first (double-click it, or right-click it and choose "Extract All" on Windows) and use the CSV file inside',
+    unpack: true
+  };
+}
+function notATable({ bytes, file: file2 }) {
+  const kind = fileKind({ bytes, file: file2 });
+  if (!kind) return void 0;
+  const base = path.basename(file2);
+  const ownFile = /^labels\.csv$/i.test(base);
+  const expected2 = /\.(jsonl|ndjson)$/i.test(file2) ? "a JSON Lines" : /\.(ya?ml|json)$/i.test(file2) ? "a text" : "a CSV";
+  const todo = kind.todo ?? (ownFile ? `Vitrine keeps ${base} as a table of text` : "Vitrine reads the objects from a table of text, the collections management system's metadata export saved as CSV (one row per object); the photographs go in the images folder (--images), where the table's image column finds them");
+  const then = !kind.todo || kind.unpack ? "" : ownFile ? `, under the name ${base}` : ", then give that file instead";
+  const restore = ownFile ? ` If ${base} was overwritten by mistake, "git checkout -- ${base}" puts back the last version committed to git.` : "";
+  return new VitrineError("NOT_CSV", `${file2} is ${kind.what}, not ${expected2} file: ${todo}${then}.${restore}`, {
+    file: file2,
+    kind: kind.what
+  });
+}
+
+// pipeline/collection/index.ts
 var LINE_BREAK = /\r\n|\r|\n/;
 function checkEncoding({ text: text2, file: file2 }) {
   const nul = text2.indexOf("\0");
@@ -27199,6 +27326,8 @@ function shortenedNumber(id) {
 var ID_DIFFERENCES = [...ID_FORMS, ...NUMBER_FORMS].map(([what]) => what);
 var NATURAL = new Intl.Collator("en", { numeric: true });
 function decodeText({ bytes, file: file2 }) {
+  const other = notATable({ bytes, file: file2 });
+  if (other) throw other;
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
@@ -27238,8 +27367,12 @@ function shownAround(text2) {
   return `${from > 0 ? "\u2026" : ""}${shown2.slice(from, from + 79)}${from + 79 < shown2.length ? "\u2026" : ""}`;
 }
 
+// pipeline/github/guard.ts
+init_errors();
+
 // pipeline/params.ts
 var import_yaml = __toESM(require_dist(), 1);
+import path2 from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -28058,10 +28191,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path2) {
-  if (!path2)
+function getElementAtPath(obj, path4) {
+  if (!path4)
     return obj;
-  return path2.reduce((acc, key) => acc?.[key], obj);
+  return path4.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -28401,11 +28534,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path2, issues) {
+function prefixIssues(path4, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path2);
+    iss.path.unshift(path4);
     return iss;
   });
 }
@@ -28867,16 +29000,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path2 = []) => {
+  const processError = (error64, path4 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path2, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else {
-        const fullpath = [...path2, ...issue3.path];
+        const fullpath = [...path4, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -28915,17 +29048,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path2 = []) => {
+  const processError = (error64, path4 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path2, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else {
-        const fullpath = [...path2, ...issue3.path];
+        const fullpath = [...path4, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -28964,8 +29097,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path2 = _path.map((seg2) => typeof seg2 === "object" ? seg2.key : seg2);
-  for (const seg2 of path2) {
+  const path4 = _path.map((seg2) => typeof seg2 === "object" ? seg2.key : seg2);
+  for (const seg2 of path4) {
     if (typeof seg2 === "number")
       segs.push(`[${seg2}]`);
     else if (typeof seg2 === "symbol")
@@ -46103,13 +46236,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path2 = ref.slice(1).split("/").filter(Boolean);
-  if (path2.length === 0) {
+  const path4 = ref.slice(1).split("/").filter(Boolean);
+  if (path4.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path2[0] === defsKey) {
-    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
+  if (path4[0] === defsKey) {
+    const key = path4[1] === void 0 ? void 0 : decodeJSONPointerSegment(path4[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -46958,29 +47091,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// pipeline/log.ts
-function clip(text2, max = 80) {
-  const characters = Array.from(text2);
-  return oneLine(characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`);
-}
-var NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function escapedControl(character) {
-  if (character === "\n") return "\\n";
-  if (character === "\r") return "\\r";
-  if (character === "	") return "\\t";
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-function oneLine(text2) {
-  return text2.replace(NOT_IN_ONE_LINE, escapedControl);
-}
-function commandSafe(message) {
-  return message.replace(/\r\n?/g, "\n").replace(
-    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
-    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
-  );
-}
-
 // pipeline/params.ts
+init_errors();
+init_log();
 var fraction = external_exports.number().min(0).max(1);
 var colourHex = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
 var MAX_VOCABULARY = 1e3;
@@ -47363,12 +47476,19 @@ function holdsNothing(text2) {
   const empty = ([, v]) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
   return sections.every(empty) ? { emptySections: sections.map(([k]) => k) } : null;
 }
-function emptyParams({ name, emptySections }) {
+function emptyParams({
+  name,
+  emptySections,
+  around
+}) {
   const quoted = emptySections.map((s) => `"${clip(s)}"`);
   const why = quoted.length === 0 ? "it is empty or only comments" : quoted.length === 1 ? `its only section, ${quoted[0]}, is empty` : `its sections ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)} are empty`;
+  const write = 'write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.';
+  const base = path2.basename(name);
+  const advice = around === "committed" ? `If it was emptied by mistake, restore it with "git checkout -- ${base}" (the last committed ${base}); otherwise ${write}` : around === "new" ? `To start a collection here, delete ${base} and run \`vitrine init --from <export>\`, or ${write}` : `If it was emptied by mistake, put back the last version that held settings (GitHub shows the file's history); otherwise ${write}`;
   return new VitrineError(
     "PARAMS_EMPTY",
-    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels. Run \`vitrine init\` to write one for your collection, or write at least its collection section: "collection:" with "  name: Your Museum" and "  vocabulary: [coin, mask]" under it.`,
+    `${name} holds no settings (${why}), so every setting would be the demo's, its name and its labels, and Vitrine stops here. ${advice}`,
     { file: name, emptySections }
   );
 }
@@ -48277,6 +48397,7 @@ function guardComment({
 }
 
 // pipeline/github/rest.ts
+init_errors();
 function githubForge({
   apiUrl,
   token,
@@ -48291,12 +48412,12 @@ function githubForge({
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   async function request({
     method,
-    path: path2,
+    path: path4,
     body,
     what,
     once = false
   }) {
-    const url2 = typeof path2 === "string" ? new URL(path2.replace(/^\//, ""), base) : path2;
+    const url2 = typeof path4 === "string" ? new URL(path4.replace(/^\//, ""), base) : path4;
     if (url2.origin !== base.origin)
       throw new VitrineError(
         FORGE_REQUEST_FAILED,
@@ -48433,8 +48554,8 @@ function githubForge({
     async getPermission({ owner, repo, user }) {
       const what = `read ${user}'s permission on ${owner}/${repo}`;
       try {
-        const path2 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
-        const { json: json2 } = await request({ method: "GET", path: path2, what });
+        const path4 = `repos/${seg(owner)}/${seg(repo)}/collaborators/${seg(user)}/permission`;
+        const { json: json2 } = await request({ method: "GET", path: path4, what });
         return json2.permission ?? "none";
       } catch (error63) {
         if (error63.data?.status === 404) return "none";
@@ -48460,9 +48581,9 @@ function githubForge({
       );
       return raw.map((f) => ({ path: f.filename, status: f.status, previousPath: f.previous_filename ?? null }));
     },
-    async readFileAt({ owner, repo, path: path2, ref }) {
-      const what = `read ${path2} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
-      const url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path2.split("/").map(seg).join("/")}?ref=${seg(ref)}`;
+    async readFileAt({ owner, repo, path: path4, ref }) {
+      const what = `read ${path4} at commit ${ref.slice(0, 12)} in ${owner}/${repo}`;
+      const url2 = `repos/${seg(owner)}/${seg(repo)}/contents/${path4.split("/").map(seg).join("/")}?ref=${seg(ref)}`;
       let json2;
       try {
         ({ json: json2 } = await request({ method: "GET", path: url2, what }));
@@ -48500,8 +48621,8 @@ function githubForge({
     },
     async createComment({ owner, repo, issue: issue3, body }) {
       const what = `post the report comment on pull request #${issue3} in ${owner}/${repo}`;
-      const path2 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`;
-      const { json: json2 } = await request({ method: "POST", path: path2, body: { body }, what, once: true });
+      const path4 = `repos/${seg(owner)}/${seg(repo)}/issues/${issue3}/comments`;
+      const { json: json2 } = await request({ method: "POST", path: path4, body: { body }, what, once: true });
       return toComment(json2);
     },
     async deleteComment({ owner, repo, commentId }) {
@@ -48589,6 +48710,7 @@ function hint(status) {
 }
 
 // actions/lib/inputs.ts
+init_errors();
 function inputsFromEnv(env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
@@ -48641,6 +48763,7 @@ function listInput({ get: get2, name, fallback }) {
 }
 
 // actions/lib/logger.ts
+init_log();
 function actionsLogger() {
   const props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
   return {
@@ -48758,10 +48881,10 @@ async function run({
   }
 }
 async function writeDataFiles(result, temp) {
-  const dir = path.join(temp, "vitrine-pull-request-data");
+  const dir = path3.join(temp, "vitrine-pull-request-data");
   for (const f of result.files) {
-    const file2 = path.join(dir, f.path);
-    await mkdir2(path.dirname(file2), { recursive: true });
+    const file2 = path3.join(dir, f.path);
+    await mkdir2(path3.dirname(file2), { recursive: true });
     await writeFile2(file2, f.text);
   }
   return dir;

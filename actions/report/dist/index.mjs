@@ -19162,6 +19162,56 @@ var require_undici = __commonJS({
   }
 });
 
+// pipeline/errors.ts
+function isVitrineError(error63, code2) {
+  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
+}
+function messageOf(error63) {
+  if (error63 instanceof Error) return error63.message;
+  if (typeof error63 === "string") return error63;
+  try {
+    return JSON.stringify(error63);
+  } catch {
+    return String(error63);
+  }
+}
+var VitrineError;
+var init_errors = __esm({
+  "pipeline/errors.ts"() {
+    "use strict";
+    VitrineError = class extends Error {
+      code;
+      data;
+      constructor(code2, message, data = {}, options) {
+        super(message, options);
+        this.name = "VitrineError";
+        this.code = code2;
+        this.data = data;
+      }
+    };
+  }
+});
+
+// pipeline/fs.ts
+var init_fs = __esm({
+  "pipeline/fs.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/log.ts
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+var init_log = __esm({
+  "pipeline/log.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports, module) {
@@ -19546,6 +19596,70 @@ var require_ignore = __commonJS({
       const REGIX_IS_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path3) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path3) || isNotRelative(path3);
     }
+  }
+});
+
+// pipeline/worker.ts
+var init_worker = __esm({
+  "pipeline/worker.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/data/temp.ts
+import { createHash, randomBytes } from "node:crypto";
+import os5 from "node:os";
+var HOST, STALE_TEMP_MS;
+var init_temp = __esm({
+  "pipeline/data/temp.ts"() {
+    "use strict";
+    HOST = createHash("md5").update(os5.hostname()).digest("hex").slice(0, 8);
+    STALE_TEMP_MS = 60 * 60 * 1e3;
+  }
+});
+
+// pipeline/data/hash.ts
+var import_ignore, CHUNK, WORKER_SOURCE, BATCH_BYTES, ignore;
+var init_hash = __esm({
+  "pipeline/data/hash.ts"() {
+    "use strict";
+    import_ignore = __toESM(require_ignore(), 1);
+    init_errors();
+    init_fs();
+    init_worker();
+    init_temp();
+    CHUNK = 1024 * 1024;
+    WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
+const buffer = Buffer.allocUnsafe(${CHUNK});
+parentPort.on('message', ({ id, files }) => {
+  const stamps = [];
+  const out = files.map((file) => {
+    try {
+      const hash = createHash('md5');
+      const fd = openSync(file, 'r');
+      try {
+        let n;
+        while ((n = readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, n));
+        // What the file was once read, for the caller to compare with what it was before.
+        const after = fstatSync(fd, { bigint: true });
+        stamps.push(after.ino + ' ' + after.mtimeNs + ' ' + after.size);
+      } finally {
+        closeSync(fd);
+      }
+      return hash.digest('hex');
+    } catch (error) {
+      stamps.push('');
+      return { code: error.code || 'EIO', message: error.message };
+    }
+  });
+  parentPort.postMessage({ id, out, stamps });
+});
+`;
+    BATCH_BYTES = 8 * 1024 * 1024;
+    ignore = import_ignore.default.default ?? import_ignore.default;
   }
 });
 
@@ -26879,6 +26993,48 @@ var require_dist = __commonJS({
   }
 });
 
+// pipeline/windows-names.ts
+var init_windows_names = __esm({
+  "pipeline/windows-names.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/data/cache.ts
+var CHUNK2, SMALL_COPY;
+var init_cache = __esm({
+  "pipeline/data/cache.ts"() {
+    "use strict";
+    init_errors();
+    init_windows_names();
+    init_hash();
+    init_temp();
+    init_temp();
+    CHUNK2 = 1024 * 1024;
+    SMALL_COPY = 4 * 1024 * 1024;
+  }
+});
+
+// pipeline/data/config.ts
+var init_config = __esm({
+  "pipeline/data/config.ts"() {
+    "use strict";
+    init_errors();
+    init_fs();
+  }
+});
+
+// pipeline/data/dvcfile.ts
+var import_yaml2;
+var init_dvcfile = __esm({
+  "pipeline/data/dvcfile.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_errors();
+    init_fs();
+  }
+});
+
 // node_modules/simple-concat/index.js
 var require_simple_concat = __commonJS({
   "node_modules/simple-concat/index.js"(exports, module) {
@@ -27186,12 +27342,120 @@ var require_simple_get = __commonJS({
   }
 });
 
+// node_modules/isomorphic-git/http/node/index.js
+var import_simple_get;
+var init_node = __esm({
+  "node_modules/isomorphic-git/http/node/index.js"() {
+    import_simple_get = __toESM(require_simple_get(), 1);
+  }
+});
+
 // pipeline/data/s3-objects.ts
 var ERROR_BODY_LIMIT;
 var init_s3_objects = __esm({
   "pipeline/data/s3-objects.ts"() {
     "use strict";
     ERROR_BODY_LIMIT = 64 * 1024;
+  }
+});
+
+// pipeline/data/remote.ts
+var SMALL_OBJECT, MAX_SINGLE_PUT;
+var init_remote = __esm({
+  "pipeline/data/remote.ts"() {
+    "use strict";
+    init_errors();
+    init_cache();
+    init_config();
+    init_hash();
+    init_s3_objects();
+    SMALL_OBJECT = 8 * 1024 * 1024;
+    MAX_SINGLE_PUT = 5 * 2 ** 30;
+  }
+});
+
+// pipeline/data/git.ts
+var init_git = __esm({
+  "pipeline/data/git.ts"() {
+    "use strict";
+    init_node();
+    init_errors();
+    init_config();
+    init_dvcfile();
+    init_ops();
+    init_remote();
+  }
+});
+
+// pipeline/data/links.ts
+var init_links = __esm({
+  "pipeline/data/links.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/cli/shown.ts
+var init_shown = __esm({
+  "pipeline/cli/shown.ts"() {
+    "use strict";
+    init_log();
+  }
+});
+
+// pipeline/data/presence.ts
+var init_presence = __esm({
+  "pipeline/data/presence.ts"() {
+    "use strict";
+    init_shown();
+    init_errors();
+    init_fs();
+    init_cache();
+    init_config();
+    init_dvcfile();
+    init_hash();
+    init_links();
+  }
+});
+
+// pipeline/lock.ts
+var STALE_MS, NEIGHBOUR_STALE_MS, REMIND_MS;
+var init_lock = __esm({
+  "pipeline/lock.ts"() {
+    "use strict";
+    init_errors();
+    STALE_MS = 30 * 6e4;
+    NEIGHBOUR_STALE_MS = 5 * 6e4;
+    REMIND_MS = 5 * 6e4;
+  }
+});
+
+// pipeline/data/pushed.ts
+var init_pushed = __esm({
+  "pipeline/data/pushed.ts"() {
+    "use strict";
+    init_fs();
+    init_lock();
+    init_log();
+    init_config();
+    init_dvcfile();
+  }
+});
+
+// pipeline/data/ops.ts
+var init_ops = __esm({
+  "pipeline/data/ops.ts"() {
+    "use strict";
+    init_errors();
+    init_cache();
+    init_config();
+    init_dvcfile();
+    init_git();
+    init_hash();
+    init_links();
+    init_presence();
+    init_pushed();
+    init_remote();
+    init_temp();
   }
 });
 
@@ -27691,29 +27955,11 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// pipeline/errors.ts
-var VitrineError = class extends Error {
-  code;
-  data;
-  constructor(code2, message, data = {}, options) {
-    super(message, options);
-    this.name = "VitrineError";
-    this.code = code2;
-    this.data = data;
-  }
-};
-function isVitrineError(error63, code2) {
-  return error63 instanceof VitrineError && (code2 === void 0 || error63.code === code2);
-}
-function messageOf(error63) {
-  if (error63 instanceof Error) return error63.message;
-  if (typeof error63 === "string") return error63;
-  try {
-    return JSON.stringify(error63);
-  } catch {
-    return String(error63);
-  }
-}
+// actions/report/main.ts
+init_errors();
+
+// pipeline/github/publish.ts
+init_errors();
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
@@ -27840,6 +28086,7 @@ function proposedGateNote({ changes }) {
 }
 
 // pipeline/github/forge.ts
+init_errors();
 var FORGE_REQUEST_FAILED = "FORGE_REQUEST_FAILED";
 var FORGE_WRITE_UNCERTAIN = "FORGE_WRITE_UNCERTAIN";
 var MAX_COMMENT_LENGTH = 65536;
@@ -28029,6 +28276,7 @@ The scores, the label changes and the gate's checks are in ${where}.`;
 }
 
 // pipeline/github/rest.ts
+init_errors();
 function githubForge({
   apiUrl,
   token,
@@ -28341,12 +28589,15 @@ function hint(status) {
 }
 
 // pipeline/report/failure.ts
+init_errors();
+init_fs();
 var FAILURE_FILES = { markdown: "failure.md", json: "failure.json" };
 
 // pipeline/report/types.ts
 var REPORT_MARKER = "<!-- vitrine:report -->";
 
 // actions/lib/inputs.ts
+init_errors();
 import path from "node:path";
 function inputsFromEnv(env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
@@ -28411,15 +28662,8 @@ function repositoryInput({ get: get3, name, fallback }) {
   return { owner: match[1], repo: match[2] };
 }
 
-// pipeline/log.ts
-function commandSafe(message) {
-  return message.replace(/\r\n?/g, "\n").replace(
-    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
-    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
-  );
-}
-
 // actions/lib/logger.ts
+init_log();
 function actionsLogger() {
   const props = (where) => where?.file ? { file: where.file, startLine: where.line } : void 0;
   return {
@@ -48187,6 +48431,13 @@ var rePropName = RegExp(
 var bom_utf8 = Buffer.from([239, 187, 191]);
 
 // pipeline/collection/index.ts
+init_errors();
+init_fs();
+
+// pipeline/collection/file-kind.ts
+init_errors();
+
+// pipeline/collection/index.ts
 var ID_FORMS = [
   ["how an accent is encoded", (id) => id.normalize("NFC")],
   ["fullwidth or other forms of characters", (id) => id.normalize("NFKC")],
@@ -48242,53 +48493,16 @@ ${lines.join("\n")}${rest}
 ${fix}`;
 }
 
-// pipeline/data/hash.ts
-var import_ignore = __toESM(require_ignore(), 1);
-
-// pipeline/data/temp.ts
-import { createHash, randomBytes } from "node:crypto";
-import os5 from "node:os";
-var HOST = createHash("md5").update(os5.hostname()).digest("hex").slice(0, 8);
-var STALE_TEMP_MS = 60 * 60 * 1e3;
-
-// pipeline/data/hash.ts
-var CHUNK = 1024 * 1024;
-var WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
-const buffer = Buffer.allocUnsafe(${CHUNK});
-parentPort.on('message', ({ id, files }) => {
-  const stamps = [];
-  const out = files.map((file) => {
-    try {
-      const hash = createHash('md5');
-      const fd = openSync(file, 'r');
-      try {
-        let n;
-        while ((n = readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, n));
-        // What the file was once read, for the caller to compare with what it was before.
-        const after = fstatSync(fd, { bigint: true });
-        stamps.push(after.ino + ' ' + after.mtimeNs + ' ' + after.size);
-      } finally {
-        closeSync(fd);
-      }
-      return hash.digest('hex');
-    } catch (error) {
-      stamps.push('');
-      return { code: error.code || 'EIO', message: error.message };
-    }
-  });
-  parentPort.postMessage({ id, out, stamps });
-});
-`;
-var BATCH_BYTES = 8 * 1024 * 1024;
-var ignore = import_ignore.default.default ?? import_ignore.default;
+// pipeline/report/removed-objects.ts
+init_hash();
 
 // pipeline/collection/vocabulary.ts
 var import_yaml = __toESM(require_dist(), 1);
+init_log();
 
 // pipeline/dataset/validate.ts
+init_errors();
+init_log();
 var INVISIBLE = {
   "\u200B": "zero-width space",
   "\u200C": "zero-width non-joiner",
@@ -48312,6 +48526,7 @@ var HYPHENS = {
 var ODD = new RegExp(`[${Object.keys({ ...INVISIBLE, ...HYPHENS }).join("")}]`, "g");
 
 // pipeline/report/removed-objects.ts
+init_errors();
 var SHOWN_REMOVED = 5;
 function named2(o) {
   return `${text(shorten(o.id))}${o.title ? ` \u201C${text(shorten(o.title))}\u201D` : ""}`;
@@ -48329,28 +48544,16 @@ function removedObjectsSection(removed) {
   return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
 }
 
-// pipeline/data/cache.ts
-var CHUNK2 = 1024 * 1024;
-var SMALL_COPY = 4 * 1024 * 1024;
-
-// pipeline/data/dvcfile.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// node_modules/isomorphic-git/http/node/index.js
-var import_simple_get = __toESM(require_simple_get(), 1);
-
-// pipeline/data/remote.ts
-init_s3_objects();
-var SMALL_OBJECT = 8 * 1024 * 1024;
-var MAX_SINGLE_PUT = 5 * 2 ** 30;
-
-// pipeline/lock.ts
-var STALE_MS = 30 * 6e4;
-var NEIGHBOUR_STALE_MS = 5 * 6e4;
-var REMIND_MS = 5 * 6e4;
+// pipeline/stages/graph.ts
+init_hash();
+init_ops();
+init_errors();
+init_fs();
 
 // pipeline/params.ts
 var import_yaml3 = __toESM(require_dist(), 1);
+init_errors();
+init_log();
 var fraction = external_exports.number().min(0).max(1);
 var colourHex = external_exports.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like "#808080"');
 var MAX_VOCABULARY = 1e3;
@@ -48691,6 +48894,10 @@ function labelTwins(labels) {
   return void 0;
 }
 var PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+// pipeline/registry/store.ts
+init_hash();
+init_errors();
 
 // pipeline/registry/identity.ts
 var OTHER_MODEL_WORDS = "the scores in metrics.json were measured on another model (one trained or copied after the evaluation); run `npx vitrine run evaluate` again";

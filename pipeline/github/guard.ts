@@ -89,8 +89,9 @@ export function paramsProblems({
     // Read as the run would read it: a file with no settings is refused, not taken for the demo's defaults.
     params = parseParamsFile({ text: head, name: 'params.yaml' });
   } catch (error) {
-    if (isVitrineError(error, 'PARAMS_YAML') || isVitrineError(error, 'PARAMS_EMPTY'))
-      return [shortQuotes(messageOf(error))];
+    // Vitrine's own words, whole; only the section names quoted in them are the fork's.
+    if (isVitrineError(error, 'PARAMS_EMPTY')) return [shorten(quotesCut(messageOf(error)), 12 * QUOTE_MAX)];
+    if (isVitrineError(error, 'PARAMS_YAML')) return [shortQuotes(messageOf(error))];
     // One reason per problem, each quoted value cut short: a fork writes these keys and values.
     const each = isVitrineError(error, 'PARAMS_INVALID') ? error.data.problems : null;
     const problems = Array.isArray(each)
@@ -272,10 +273,12 @@ function quote(value: unknown): string {
 
 /** A message with each "quoted" key or value cut to QUOTE_MAX characters, and on one line. */
 function shortQuotes(message: string): string {
-  return shorten(
-    message.replace(/"([^"]*)"/g, (_, q: string) => `"${shorten(q, QUOTE_MAX)}"`),
-    4 * QUOTE_MAX,
-  );
+  return shorten(quotesCut(message), 4 * QUOTE_MAX);
+}
+
+/** Each quoted value of `message` cut short. */
+function quotesCut(message: string): string {
+  return message.replace(/"([^"]*)"/g, (_, q: string) => `"${shorten(q, QUOTE_MAX)}"`);
 }
 
 function at(params: unknown, key: string): unknown {

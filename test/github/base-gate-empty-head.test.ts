@@ -30,11 +30,15 @@ const EMPTY_HEADS: [string, string][] = [
   ['only empty sections', 'collection: {}\ntrain: {}\n'],
 ];
 
-/** What a normal run says of `text` as params.yaml (loadParams on a real file). */
+/**
+ * What a normal run says of `text` as params.yaml (loadParams on a real file), in a collection's folder (it has a
+ * labels.csv), as a pull request's repository is: the advice depends on the folder (restore it, not `vitrine init`).
+ */
 async function normalRun(text: string): Promise<unknown> {
   const dir = await tempDir('vitrine-empty-head-');
   const file = path.join(dir, 'params.yaml');
   await writeFile(file, text);
+  await writeFile(path.join(dir, 'labels.csv'), 'object_id,label\n');
   return loadParams({ file }).catch((e: unknown) => e);
 }
 

@@ -124,7 +124,7 @@ export const datasetParams = z.strictObject({
   image: z
     .strictObject({
       /** Refuse images with more pixels than this (decompression bombs). */
-      max_pixels: z.int().min(1).default(100_000_000),
+      max_pixels: z.int().min(1).default(250_000_000),
       /** Colour that replaces transparency. */
       background: colourHex.default('#ffffff'),
     })

@@ -7,6 +7,13 @@ import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { EMPTY_FILE } from './picture-problems.ts';
 
+/**
+ * Most pixels an image may have by default (dataset.image.max_pixels): 250 million, a 19,000 × 13,000 scan.
+ * Museum masters of 100–150 million pixels are common (a tester's 12,000 × 9,000 was refused at 100 million);
+ * decoding one that large took about 300 MB. Far larger files are refused from their header, before decoding.
+ */
+export const DEFAULT_MAX_PIXELS = 250_000_000;
+
 /*
  * Every image Vitrine reads goes through here, so that the model, the colour analysis and the
  * thumbnails all see the same picture: EXIF orientation applied, converted to 8-bit sRGB (CMYK,
@@ -48,7 +55,7 @@ export interface ImageInfo {
 export async function readImageInfo({
   file,
   data,
-  maxPixels = 100_000_000,
+  maxPixels = DEFAULT_MAX_PIXELS,
 }: ImageSource & { maxPixels?: number }): Promise<ImageInfo> {
   const bytes = data ?? (await readImageBytes({ file }));
   let meta: Metadata;
@@ -83,7 +90,7 @@ export async function prepareModelInput({
   data,
   size,
   fit,
-  maxPixels = 100_000_000,
+  maxPixels = DEFAULT_MAX_PIXELS,
   background = '#ffffff',
 }: ImageSource & { size: number; fit: Fit; maxPixels?: number; background?: string }): Promise<Uint8Array> {
   const bytes = data ?? (await readImageBytes({ file }));
@@ -117,7 +124,7 @@ export async function readSmallPixels({
   file,
   data,
   size = 64,
-  maxPixels = 100_000_000,
+  maxPixels = DEFAULT_MAX_PIXELS,
   background = '#ffffff',
 }: ImageSource & { size?: number; maxPixels?: number; background?: string }): Promise<{
   pixels: Uint8Array;
@@ -146,7 +153,7 @@ export async function readSmallPixels({
  */
 export function normalised({
   data,
-  maxPixels = 100_000_000,
+  maxPixels = DEFAULT_MAX_PIXELS,
   background = '#ffffff',
 }: {
   data: Uint8Array;

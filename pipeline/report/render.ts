@@ -207,7 +207,8 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
       ? `, which was scored only on the ${shared} of them ${which}; on those ${shared} the change is`
       : ': a change of';
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)} by ${text(c.test)}`;
+  // The test's name is for maintainers: in "Where this result comes from" (a tester read it as jargon here).
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
   return `${scope} ${name[0]!.toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 
@@ -784,6 +785,7 @@ function lineageSection(report: ReportJson): string {
           ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)`
           : ''),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
+    report.comparison ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : '',
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
   ].filter(Boolean);
   const params = l.params.length

@@ -605,9 +605,9 @@ describe('the label-correction report', () => {
     };
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: { ...metrics.baseline!, comparison } } });
     const { markdown } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
-    expect(markdown).toContain(
-      'a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200 by paired bootstrap)',
-    );
+    // The test's name is in "Where this result comes from", not in the sentence staff read first (tester).
+    expect(markdown).toContain('a change of +0.028 (95% range: between +0.00 and +0.06; p = 0.200)');
+    expect(markdown).toContain('- How the change on the test objects was tested: paired bootstrap');
     expect(markdown).toContain('The macro-F1 change is between +0.00 and +0.06 (95% range).');
     expect(markdown).toMatch(
       /\| Macro-F1 \(every class counts the same\) \| 0\.852 \| \*\*0\.941\*\* \| \+0\.089 \| between 0\.85 and 1\.00 \|/,

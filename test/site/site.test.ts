@@ -549,7 +549,9 @@ describe('catalogue site', () => {
     await page.getByRole('button', { name: 'Find objects' }).click();
     await page.waitForFunction(() => /close to/.test(document.getElementById('pick-status')?.textContent ?? ''));
     const first = page.locator('#pick-results li').first();
-    expect(await first.locator('.by').textContent()).toMatch(/^ΔE 0\.\d/);
+    // In words for the public; the distance itself only in the tooltip.
+    expect(await first.locator('.by').textContent()).toMatch(/^almost the same colour, \d+% of the picture$/);
+    expect(await first.locator('.by').getAttribute('title')).toMatch(/^colour difference ΔE 0\.\d/);
     const titles = await page.locator('#pick-results .title').allTextContents();
     expect(titles.slice(0, 3)).toContain(target.title);
     await page.screenshot({ path: path.join(shots, 'site-test-colour.png') });

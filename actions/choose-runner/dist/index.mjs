@@ -47176,7 +47176,7 @@ var datasetParams = external_exports.strictObject({
   min_test_per_class: external_exports.int().min(0).default(5),
   image: external_exports.strictObject({
     /** Refuse images with more pixels than this (decompression bombs). */
-    max_pixels: external_exports.int().min(1).default(1e8),
+    max_pixels: external_exports.int().min(1).default(25e7),
     /** Colour that replaces transparency. */
     background: colourHex.default("#ffffff")
   }).prefault({}),
@@ -48025,8 +48025,8 @@ function paramsProblems({
   try {
     params = parseParamsFile({ text: head, name: "params.yaml" });
   } catch (error63) {
-    if (isVitrineError(error63, "PARAMS_YAML") || isVitrineError(error63, "PARAMS_EMPTY"))
-      return [shortQuotes(messageOf(error63))];
+    if (isVitrineError(error63, "PARAMS_EMPTY")) return [shorten(quotesCut(messageOf(error63)), 12 * QUOTE_MAX)];
+    if (isVitrineError(error63, "PARAMS_YAML")) return [shortQuotes(messageOf(error63))];
     const each = isVitrineError(error63, "PARAMS_INVALID") ? error63.data.problems : null;
     const problems2 = Array.isArray(each) ? each.map((p) => `params.yaml is not valid: ${String(p).replace(/^params\.yaml(:\d+)?: /, "")}`) : [messageOf(error63)];
     return problems2.map(shortQuotes);
@@ -48148,10 +48148,10 @@ function quote(value) {
   return shorten(JSON.stringify(value) ?? String(value), QUOTE_MAX);
 }
 function shortQuotes(message) {
-  return shorten(
-    message.replace(/"([^"]*)"/g, (_, q) => `"${shorten(q, QUOTE_MAX)}"`),
-    4 * QUOTE_MAX
-  );
+  return shorten(quotesCut(message), 4 * QUOTE_MAX);
+}
+function quotesCut(message) {
+  return message.replace(/"([^"]*)"/g, (_, q) => `"${shorten(q, QUOTE_MAX)}"`);
 }
 function at(params, key) {
   const step = (v, k) => v && typeof v === "object" ? v[k] : void 0;

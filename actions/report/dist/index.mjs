@@ -48636,7 +48636,7 @@ var datasetParams = external_exports.strictObject({
   min_test_per_class: external_exports.int().min(0).default(5),
   image: external_exports.strictObject({
     /** Refuse images with more pixels than this (decompression bombs). */
-    max_pixels: external_exports.int().min(1).default(1e8),
+    max_pixels: external_exports.int().min(1).default(25e7),
     /** Colour that replaces transparency. */
     background: colourHex.default("#ffffff")
   }).prefault({}),
@@ -49088,7 +49088,7 @@ function intro({ report, metrics, collectionName }) {
   const which2 = unread2 === 0 ? "it did not train on" : unread2 < excluded ? "it did not train on and could read" : "it could read";
   const fewer = excluded > 0 ? `, which was scored only on the ${shared} of them ${which2}; on those ${shared} the change is` : ": a change of";
   const figures = `${num(c.candidate)} with this change and ${num(c.baseline)} for the model in production (${text(c.baselineVersion)})`;
-  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)} by ${text(c.test)}`;
+  const range = `95% range: ${between(c.difference.low, c.difference.high)}; ${pValue(c.pValue)}`;
   return `${scope} ${name[0].toUpperCase()}${name.slice(1)} is ${figures}${fewer} ${signed(c.difference.value)} (${range}).${sure}`;
 }
 function gateSection(report) {
@@ -49535,6 +49535,7 @@ function lineageSection(report) {
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || "unknown"}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ""}`,
     `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : "unknown"}` + (l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ""),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
+    report.comparison ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : "",
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link("logs and files of this run", l.runUrl)}` : ""
   ].filter(Boolean);
   const params = l.params.length ? "\n\nSettings changed in params.yaml:\n\n" + table({

@@ -115,12 +115,7 @@ Column mapping and everything after: docs/import.md`,
     } finally {
       ask?.close();
     }
-    if (!choices.columns.id)
-      throw new VitrineError(
-        'INIT_NO_ID',
-        `No column of ${path.basename(proposal.from)} looks ` +
-          `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`,
-      );
+    if (!choices.columns.id) throw noIdError(proposal);
     const made = !(await stat(ctx.ws.root).catch(() => undefined));
     const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log }).catch(
       async (error: unknown) => {
@@ -317,6 +312,15 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
   );
 }
 
+/** Init cannot import an export without knowing which column holds the object id. */
+function noIdError(proposal: InitProposal): VitrineError {
+  return new VitrineError(
+    'INIT_NO_ID',
+    `No column of ${path.basename(proposal.from)} looks ` +
+      `like the object id (its columns: ${proposal.table.header.join(', ')}). Say which with --column id=<column>.`,
+  );
+}
+
 /** The questions, each with the proposal as the answer Enter gives. Returns false when the user says stop. */
 async function interview({
   ask,
@@ -329,12 +333,29 @@ async function interview({
   choices: InitChoices;
   values: Record<string, unknown>;
 }): Promise<boolean> {
-  if (!isYes(await ask.ask('Use these columns? (y/n)', 'y'))) {
-    ask.say('For each field, the export column that holds it ("-" for none):');
+  // Without an id column nothing can be imported: no "Use these columns?" (Enter would take a mapping that cannot
+  // work, and the later questions would be asked for nothing); which column holds each field is asked straight away.
+  const noId = !choices.columns.id;
+  if (noId)
+    ask.say(
+      `No column of ${path.basename(proposal.from)} looks like the object id, which every object needs. ` +
+        'Say which export column holds each field ("-" for none):',
+    );
+  if (noId || !isYes(await ask.ask('Use these columns? (y/n)', 'y'))) {
+    if (!noId) ask.say('For each field, the export column that holds it ("-" for none):');
     for (const field of FIELDS) {
       for (;;) {
-        const answer = await ask.ask(`  ${field}`, choices.columns[field] || '-');
+        const required = field === 'id';
+        const answer = await ask.ask(`  ${field}`, choices.columns[field] || (required ? '' : '-'));
         const column = answer === '-' ? '' : answer;
+        if (required && !column) {
+          // The input ended (Ctrl-D, a closed pipe): no answer will come, so stop before the other questions.
+          if (ask.ended) throw noIdError(proposal);
+          ask.say(
+            `  Every object needs an id: name the column that holds it. Its columns: ${proposal.table.header.join(', ')}`,
+          );
+          continue;
+        }
         const repeated = proposal.table.repeated?.find((r) => r.name === column);
         if (repeated) {
           ask.say(`  ${repeatedColumnError(repeated).message}`);

@@ -3,7 +3,8 @@ import type { Params } from '../params.ts';
 /*
  * Guess which export column holds each of Vitrine's fields, from the headers (and, for the image,
  * from what the cells look like). Exports name the same thing many ways: "ObjectNumber", "idno",
- * "Accession No.", "ca_objects.medium"; headers are compared without case, spaces or punctuation.
+ * "Accession No.", "ca_objects.medium", and in the museum's language: "Inventarnummer", "numéro d'inventaire";
+ * headers are compared without case, accents, spaces or punctuation.
  */
 
 export type Field = keyof Params['import']['columns'];
@@ -22,7 +23,10 @@ export const FIELDS: Field[] = [
   'description',
 ];
 
-/** Header names for each field, best first (compared normalised: lower case, letters and digits only). */
+/**
+ * Header names for each field, best first (compared normalised: lower case, letters and digits only, no accents).
+ * After the English names, the usual German, French, Dutch, Spanish and Italian ones.
+ */
 const NAMES: Record<Field, string[]> = {
   id: [
     'id',
@@ -40,6 +44,19 @@ const NAMES: Record<Field, string[]> = {
     'cataloguenumber',
     'identifier',
     'recordid',
+    'inventarnummer',
+    'inventarnr',
+    'objektnummer',
+    'numerodinventaire',
+    'ndinventaire',
+    'inventaire',
+    'inventarisnummer',
+    'inventarisnr',
+    'objectnummer',
+    'numerodeinventario',
+    'numerodiinventario',
+    'numeroinventario',
+    'inventario',
   ],
   image: [
     'image',
@@ -57,9 +74,50 @@ const NAMES: Record<Field, string[]> = {
     'originalfilename',
     'representation',
     'media',
+    'bild',
+    'bilddatei',
+    'abbildung',
+    'foto',
+    'fichier',
+    'afbeelding',
+    'imagen',
+    'immagine',
   ],
-  label: ['label', 'class', 'classification', 'category', 'objecttype', 'type', 'typeid', 'objectname', 'worktype'],
-  title: ['title', 'objecttitle', 'preferredlabels', 'name', 'objectname', 'displaytitle'],
+  label: [
+    'label',
+    'class',
+    'classification',
+    'category',
+    'objecttype',
+    'type',
+    'typeid',
+    'objectname',
+    'worktype',
+    'objektart',
+    'objekttyp',
+    'kategorie',
+    'gattung',
+    'typedobjet',
+    'typeobjet',
+    'categorie',
+    'objectsoort',
+    'tipodeobjeto',
+    'tipodioggetto',
+    'tipo',
+    'categoria',
+  ],
+  title: [
+    'title',
+    'objecttitle',
+    'preferredlabels',
+    'name',
+    'objectname',
+    'displaytitle',
+    'titel',
+    'titre',
+    'titulo',
+    'titolo',
+  ],
   maker: [
     'maker',
     'artist',
@@ -70,19 +128,59 @@ const NAMES: Record<Field, string[]> = {
     'constituent',
     'entities',
     'culture',
+    'kunstler',
+    'hersteller',
+    'artiste',
+    'auteur',
+    'kunstenaar',
+    'vervaardiger',
+    'autor',
+    'artista',
+    'autore',
   ],
-  date: ['date', 'dated', 'objectdate', 'displaydate', 'datedisplay', 'creationdate', 'dates', 'period'],
+  date: [
+    'date',
+    'dated',
+    'objectdate',
+    'displaydate',
+    'datedisplay',
+    'creationdate',
+    'dates',
+    'period',
+    'datierung',
+    'datation',
+    'datering',
+    'fecha',
+    'datacion',
+    'datazione',
+  ],
   department: ['department', 'museum', 'collection', 'division', 'repository'],
   medium: ['medium', 'materials', 'material', 'mediumtechnique', 'technique', 'materialsandtechniques'],
   credit_line: ['creditline', 'credit'],
   rights: ['rights', 'license', 'licence', 'copyright', 'rightsstatement', 'rightsandreproduction', 'imagerights'],
-  description: ['description', 'labeltext', 'summary', 'notes', 'inscription', 'physicaldescription'],
+  description: [
+    'description',
+    'labeltext',
+    'summary',
+    'notes',
+    'inscription',
+    'physicaldescription',
+    'beschreibung',
+    'beschrijving',
+    'omschrijving',
+    'descripcion',
+    'descrizione',
+  ],
 };
 
 const IMAGE_FILE = /\.(jpe?g|png|tiff?|webp|gif|bmp|heic|avif|jp2)$/i;
 
 function normal(header: string): string {
-  return header.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return header
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 export interface ColumnGuess {

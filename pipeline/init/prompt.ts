@@ -6,6 +6,8 @@ export interface Prompter {
   ask(question: string, fallback?: string): Promise<string>;
   say(text: string): void;
   close(): void;
+  /** True once the input has ended (Ctrl-D, a closed pipe) and every line typed ahead was read: answers are fallbacks. */
+  readonly ended: boolean;
 }
 
 export function terminalPrompter({
@@ -40,6 +42,9 @@ export function terminalPrompter({
     },
     say: (text) => void output.write(`${text}\n`),
     close: () => rl.close(),
+    get ended() {
+      return closed && lines.length === 0;
+    },
   };
 }
 

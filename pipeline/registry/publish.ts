@@ -27,6 +27,7 @@ import {
 } from './registry.ts';
 import { openModelRemote } from './remote.ts';
 import { resolveModelDir } from './resolve.ts';
+import { checkDatasetCurrent } from './rollback-dataset.ts';
 import { folderMatches, type Manifest, type ModelRemote, manifestOf, restoreFolder, versionCacheDir } from './store.ts';
 
 /*
@@ -467,6 +468,9 @@ export async function rollbackAndPublish(
       `Model version ${record.version} is already in production; nothing to roll back.`,
       { version: record.version },
     );
+  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
+  // The annotations are made from the dataset: one built from another branch's files would be that branch's.
+  await checkDatasetCurrent({ ws, params, version: record.version, prod: state.stages.prod ?? null });
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
     throw new VitrineError(
@@ -477,7 +481,6 @@ export async function rollbackAndPublish(
     );
   }
   // Annotate before touching the tags: if predicting fails (images missing on this machine), production is unchanged.
-  const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
   // Judged by its own thresholds, not the workspace's latest evaluation (most often the version rolled back from).
   const publication = await versionPublication({ ws, params, state, version: probe.version, log, remote });
   const annotations = await predictAnnotations({

@@ -171,6 +171,9 @@ describe('the demo loop end to end', () => {
   });
 
   it('rolls back to the first version and rebuilds the catalogue without retraining', async () => {
+    // The refused run above built the dataset from the edit since undone: a rollback annotates the dataset, so it
+    // is built from labels.csv as it is first (as the rollback workflow does).
+    await vitrine('run', 'dataset');
     await vitrine('models', 'rollback', 'v1.0.0', '--reason', 'test');
     const { stdout } = await vitrine('run', 'catalogue', '--single', '--json');
     expect(

@@ -43,6 +43,12 @@ export interface RenderInput {
   limit?: number;
   /** Sections built elsewhere (pipeline/report/mislabelled.ts, left-out.ts), already Markdown. */
   sections?: { afterIntro?: string[]; afterScores?: string[]; beforeLineage?: string[] };
+  /**
+   * How this repository runs Vitrine, for the commands the report suggests: "npx vitrine" (the default) where
+   * Vitrine is installed in it, else "npx vitrine -C path/to/<repository>" (a repository `vitrine init -C` made:
+   * there a bare "npx vitrine" would fetch an unknown package from npm; its README says where to run it).
+   */
+  vitrine?: string;
 }
 
 const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
@@ -167,7 +173,10 @@ export function renderMarkdown(input: RenderInput): string {
   if (input.drift) parts.push(driftSection(input.drift));
   parts.push(...(input.sections?.beforeLineage ?? []));
   parts.push(lineageSection(report));
-  return fitMarkdown({ body: `${parts.filter(Boolean).join('\n\n')}\n`, limit: input.limit ?? COMMENT_ROOM });
+  const body = `${parts.filter(Boolean).join('\n\n')}\n`;
+  const commands =
+    input.vitrine && input.vitrine !== 'npx vitrine' ? body.replaceAll('npx vitrine ', `${input.vitrine} `) : body;
+  return fitMarkdown({ body: commands, limit: input.limit ?? COMMENT_ROOM });
 }
 
 function intro({ report, metrics, collectionName }: RenderInput): string {

@@ -59,6 +59,7 @@ export async function makeRepo({
   headParams = 'train:\n  epochs: 60\n',
   baseText,
   headText,
+  vitrineInstalled = true,
 }: {
   objects: ObjectSpec[];
   base: Record<string, string>;
@@ -67,8 +68,13 @@ export async function makeRepo({
   headParams?: string;
   /** labels.csv at the base as written (an object on two lines, say) instead of one line per object of `base`. */
   baseText?: string;
-  /** The same for the head (`head` still gives the labels dataset.json holds). */
+  /** The head (`head` still gives the labels dataset.json holds) written the same way. */
   headText?: string;
+  /**
+   * The repository holds Vitrine (a package.json named "vitrine", as a copy of Vitrine's repository does), so
+   * the report's commands are "npx vitrine …"; false: a repository `vitrine init -C` made, run from elsewhere.
+   */
+  vitrineInstalled?: boolean;
 }): Promise<{ ws: Workspace; baseCommit: string; headCommit: string }> {
   const dir = await tempDir('vitrine-report-');
   const ws = workspace(dir);
@@ -78,7 +84,9 @@ export async function makeRepo({
     formatLabels({ labels: Object.entries(map).map(([objectId, label]) => ({ objectId, label })) });
   await writeFile(ws.labels, baseText ?? labels(base));
   await writeFile(ws.params, baseParams);
-  for (const f of ['.gitignore', 'labels.csv', 'params.yaml']) await git.add({ fs, dir, filepath: f });
+  if (vitrineInstalled) await writeFile(path.join(dir, 'package.json'), '{ "name": "vitrine", "private": true }\n');
+  for (const f of ['.gitignore', 'labels.csv', 'params.yaml', ...(vitrineInstalled ? ['package.json'] : [])])
+    await git.add({ fs, dir, filepath: f });
   const baseCommit = await git.commit({ fs, dir, message: 'Collection with labels', author: AUTHOR });
   await git.branch({ fs, dir, ref: 'fix-labels', checkout: true });
   await writeFile(ws.labels, headText ?? labels(head));

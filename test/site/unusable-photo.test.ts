@@ -139,5 +139,8 @@ describe('an object whose photograph cannot be used', () => {
     for (const id of BROKEN) expect(text).toContain(`data/images/${id}.jpg`);
     expect(text).not.toContain('c-none');
     expect(text).toMatch(/3 photographs that cannot be used/);
+    // What to do, without a command line that fails in a repository `vitrine init -C` made (tester).
+    expect(text.replace(/\s+/g, ' ')).toContain("with Vitrine's data add command, run as the repository's README says");
+    expect(text).not.toContain('npx vitrine');
   });
 });

@@ -49070,8 +49070,10 @@ function renderMarkdown(input2) {
   if (input2.drift) parts.push(driftSection(input2.drift));
   parts.push(...input2.sections?.beforeLineage ?? []);
   parts.push(lineageSection(report));
-  return fitMarkdown({ body: `${parts.filter(Boolean).join("\n\n")}
-`, limit: input2.limit ?? COMMENT_ROOM });
+  const body = `${parts.filter(Boolean).join("\n\n")}
+`;
+  const commands = input2.vitrine && input2.vitrine !== "npx vitrine" ? body.replaceAll("npx vitrine ", `${input2.vitrine} `) : body;
+  return fitMarkdown({ body: commands, limit: input2.limit ?? COMMENT_ROOM });
 }
 function intro({ report, metrics, collectionName }) {
   const c = report.comparison;

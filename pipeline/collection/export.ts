@@ -35,7 +35,8 @@ export function parseExport({
     .trimStart()
     .startsWith('{');
   const jsonl = /\.(jsonl|ndjson)$/i.test(file) || (!/\.csv$/i.test(file) && startsLikeJson);
-  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file, repeats }) };
+  // An export may be separated by ";" or tabs (detected); Vitrine writes objects.csv with commas.
+  if (!jsonl) return { format: 'csv', ...parseCsv({ text, file, repeats, separator: 'detect' }) };
   const header: string[] = [];
   const seen = new Set<string>();
   const rows: ExportTable['rows'] = [];

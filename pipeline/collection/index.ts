@@ -101,6 +101,13 @@ function checkSeparator({ text, file }: { text: string; file: string }): void {
   );
 }
 
+/** An export's separator from its header: "," when it has one, else ";" or a tab when it has one of those. */
+function exportSeparator(text: string): string {
+  const header = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+  if (header.includes(',')) return ',';
+  return [';', '\t'].find((sep) => header.includes(sep)) ?? ',';
+}
+
 /**
  * The text with the lines of spaces, tabs or Ctrl-Z after its last row replaced by one line break. A scan from the
  * end: a regular expression anchored at $ is tried from every blank line and took minutes on a crafted labels.csv.
@@ -122,9 +129,17 @@ export function parseCsv({
   file,
   repeats = 'refuse',
   spans = false,
+  separator = 'comma',
 }: {
   text: string;
   file: string;
+  /**
+   * "comma": Vitrine's own files (labels.csv, objects.csv), which staff edit in pull requests, are comma-separated,
+   * and another separator is refused with how to save it. "detect": a museum's export, read once by import, may be
+   * separated by ";" (Excel where the decimal mark is a comma) or tabs: taken from Excel's "sep=" first line, or
+   * from a header with no comma.
+   */
+  separator?: 'comma' | 'detect';
   /**
    * A column named twice: refused (Vitrine's own files), or listed in `repeated` and left out of `header` and the
    * cells (an export, where the caller refuses it only when it reads that column).
@@ -135,12 +150,19 @@ export function parseCsv({
 }): { header: string[]; rows: CsvRow[]; repeated: RepeatedColumn[] } {
   // Excel's "sep=," first line names the separator; it is not the header. Its line break stays, so lines count
   // as in the file (not with spans, whose offsets are the file's own: Vitrine's files never hold it).
-  if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
+  let delimiter = ',';
+  if (separator === 'detect') {
+    const named = /^\uFEFF?sep=([,;\t|])[ \t]*(?=\r\n|\r|\n|$)/i.exec(text);
+    if (named) {
+      delimiter = named[1]!;
+      text = text.replace(/^\uFEFF?sep=[^\r\n]*/i, '');
+    } else delimiter = exportSeparator(text);
+  } else if (!spans) text = text.replace(/^\uFEFF?sep=,[ \t]*(?=\r\n|\r|\n|$)/i, '');
   // Lines of spaces, tabs or DOS's Ctrl-Z after the last row look empty to staff: they end the file, not a row.
   if (!spans) text = trimBlankEnd(text);
   checkEncoding({ text, file });
   checkMergeConflict({ text, file });
-  checkSeparator({ text, file });
+  if (separator === 'comma') checkSeparator({ text, file });
   const lineAt = lineCounter(text);
   const cellSpans = spans ? spanRecorder(text) : undefined;
   // csv-parse's `info.lines` is a row's last line (and miscounts quoted CRLF line breaks): the byte offset where
@@ -152,6 +174,7 @@ export function parseCsv({
   try {
     records = parse(text, {
       bom: true,
+      delimiter,
       // Any mix of line ends (a CRLF header before LF rows, old Mac \r): csv-parse would take the first it meets.
       record_delimiter: ['\r\n', '\r', '\n'],
       // Checked below instead: a row of empty cells need not have the header's number of cells.

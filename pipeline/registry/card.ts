@@ -43,6 +43,8 @@ export interface DatasetSummary {
     factor: string;
     /** `unlabelled`: objects of the collection with this value and no label (absent in older summaries). */
     values: { value: string; counts: Record<Split, number>; unlabelled?: number }[];
+    /** Values beyond the first UNLABELLED_VALUES that no labelled object has (a free-text field): counted only. */
+    otherUnlabelled?: { values: number; objects: number };
   }[];
 }
 
@@ -105,6 +107,9 @@ export function factorValue(object: DatasetObject, factor: string): string {
   return value.trim() || '(not recorded)';
 }
 
+/** Values no labelled object has, named in a factor's table; the rest are counted in one row. */
+const UNLABELLED_VALUES = 20;
+
 /** Count objects per class and per factor value, by split. Only labelled objects train or test a model. */
 export function summariseDataset({ dataset, factors }: { dataset: Dataset; factors: string[] }): DatasetSummary {
   const zero = (): Record<Split, number> => ({ train: 0, validation: 0, test: 0 });
@@ -129,11 +134,19 @@ export function summariseDataset({ dataset, factors }: { dataset: Dataset; facto
       counts.set(v, c);
     }
     const all = (value: string, c: Record<Split, number>) => total(c) + (unlabelled.get(value) ?? 0);
+    const values = [...counts.entries()]
+      .sort((a, b) => total(b[1]) - total(a[1]) || all(b[0], b[1]) - all(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
+      .map(([value, c]) => ({ value, counts: c, unlabelled: unlabelled.get(value) ?? 0 }));
+    // A free-text field (medium) may hold thousands of values no labelled object has: the largest are named.
+    const labelledValues = values.filter((v) => total(v.counts) > 0);
+    const others = values.filter((v) => total(v.counts) === 0);
+    const rest = others.slice(UNLABELLED_VALUES);
     out.push({
       factor,
-      values: [...counts.entries()]
-        .sort((a, b) => total(b[1]) - total(a[1]) || all(b[0], b[1]) - all(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
-        .map(([value, c]) => ({ value, counts: c, unlabelled: unlabelled.get(value) ?? 0 })),
+      values: [...labelledValues, ...others.slice(0, UNLABELLED_VALUES)],
+      ...(rest.length > 0 && {
+        otherUnlabelled: { values: rest.length, objects: rest.reduce((n, v) => n + v.unlabelled, 0) },
+      }),
     });
   }
   return {
@@ -159,13 +172,16 @@ function untestedGroupWords(summary: DatasetSummary): string[] {
     const untested = f.values.filter((v) => v.counts.test === 0 && v.value !== '(not recorded)');
     const unseen = untested.filter((v) => total(v.counts) === 0 && (v.unlabelled ?? 0) > 0);
     const seen = untested.filter((v) => total(v.counts) > 0);
+    const other = f.otherUnlabelled;
     if (unseen.length > 0) {
-      const objects = unseen.reduce((n, v) => n + (v.unlabelled ?? 0), 0);
+      const objects = unseen.reduce((n, v) => n + (v.unlabelled ?? 0), 0) + (other?.objects ?? 0);
+      const one = objects === 1;
       out.push(
-        `No object with ${f.factor} ${listed(unseen.map(named))} is labelled (${objects} ` +
-          `${objects === 1 ? 'object' : 'objects'} in the collection): the model learnt nothing from ` +
-          `${objects === 1 ? 'its photograph' : 'their photographs'} and was not tested on them, so how well it ` +
-          'annotates them is unknown; expect it to do worse than the scores above. Label some of them to find out.',
+        `No object with ${f.factor} ${listed(unseen.map(named), other?.values ?? 0)} is labelled (${objects} ` +
+          `${one ? 'object' : 'objects'} in the collection): the model learnt nothing from ` +
+          `${one ? 'its photograph' : 'their photographs'} and was not tested on ${one ? 'it' : 'them'}, so how ` +
+          `well it annotates ${one ? 'it' : 'them'} is unknown; expect it to do worse than the scores above. ` +
+          `Label ${one ? 'it' : 'some of them'} to find out.`,
       );
     }
     if (seen.length > 0)
@@ -177,10 +193,11 @@ function untestedGroupWords(summary: DatasetSummary): string[] {
   return out;
 }
 
-/** "a", "a and b", "a, b and c"; more than five: the first five and how many others. */
-function listed(items: string[]): string {
-  const shown = items.length > 5 ? [...items.slice(0, 5), `${items.length - 5} others`] : items;
-  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+/** "a", "a or b", "a, b or c"; more than five (with `more` not given): the first five and how many others. */
+function listed(items: string[], more = 0): string {
+  const others = Math.max(0, items.length - 5) + more;
+  const shown = others > 0 ? [...items.slice(0, 5), `${others} others`] : items;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
 }
 
 function total(c: Record<Split, number>): number {
@@ -766,6 +783,8 @@ export function renderCardMarkdown(card: ModelCard): string {
         `| ${cell(v.value)} | ${v.counts.train} | ${v.counts.validation} | ${v.counts.test} |` +
           (counted ? ` ${v.unlabelled ?? 0} |` : ''),
       );
+    if (f.otherUnlabelled)
+      lines.push(`| *${f.otherUnlabelled.values} other values* | 0 | 0 | 0 | ${f.otherUnlabelled.objects} |`);
     lines.push('');
   }
 

@@ -291,8 +291,8 @@ describe('model card', () => {
     expect(md).toContain('| Wood | 0 | 0 | 0 | 1 |');
     expect(card.caveatsAndRecommendations).toContain(
       'No object with medium "Wood" is labelled (1 object in the collection): the model learnt nothing from its ' +
-        'photograph and was not tested on them, so how well it annotates them is unknown; expect it to do worse ' +
-        'than the scores above. Label some of them to find out.',
+        'photograph and was not tested on it, so how well it annotates it is unknown; expect it to do worse ' +
+        'than the scores above. Label it to find out.',
     );
     const museums = {
       labels: ['coin'],
@@ -314,10 +314,45 @@ describe('model card', () => {
       collectionName: 'The Museum',
     });
     expect(few.caveatsAndRecommendations).toContain(
-      'No test object has museum "Louvre" and "Cleveland": the scores above say nothing about them. ' +
+      'No test object has museum "Louvre" or "Cleveland": the scores above say nothing about them. ' +
         'Label more of their objects.',
     );
     expect(few.caveatsAndRecommendations.join('\n')).not.toMatch(/"Met"|is labelled \(/);
+  });
+
+  // Reviewer: a free-text factor (medium) of a fresh import put a row per value, thousands, into the card.
+  it('names at most 20 values no labelled object has, and counts the others in one row', () => {
+    const objects = [
+      { id: 'l', label: 'coin', split: 'test', extra: { medium: 'Gold' } },
+      ...Array.from({ length: 30 }, (_, i) => ({
+        id: `u${i}`,
+        label: null,
+        split: 'test',
+        extra: { medium: `m${i}` },
+      })),
+    ];
+    const summary = summariseDataset({
+      dataset: { labels: ['coin'], objects } as unknown as Dataset,
+      factors: ['medium'],
+    });
+    expect(summary.factors[0]!.values).toHaveLength(21);
+    expect(summary.factors[0]!.otherUnlabelled).toEqual({ values: 10, objects: 10 });
+    const wide = buildCard({
+      registration: v2,
+      metrics,
+      modelInfo: info,
+      summary,
+      previous: v1,
+      stages: ['prod'],
+      owners: ['Registrar'],
+      collectionName: 'The Museum',
+    });
+    const markdown = renderCardMarkdown(wide);
+    expect(markdown).toContain('| *10 other values* | 0 | 0 | 0 | 10 |');
+    expect(markdown.split('\n').filter((l) => /^\| m\d+ \|/.test(l))).toHaveLength(20);
+    expect(wide.caveatsAndRecommendations.join('\n')).toMatch(
+      /No object with medium "m\d+", "m\d+", "m\d+", "m\d+", "m\d+" or 25 others is labelled \(30 objects in the/,
+    );
   });
 
   it('has Hugging Face front matter with the test-split results', () => {

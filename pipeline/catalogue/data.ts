@@ -7,6 +7,7 @@ import { sameFolded } from '../collection/vocabulary.ts';
 import { isOutsideVocabularyIssue } from '../dataset/validate.ts';
 import { VitrineError } from '../errors.ts';
 import { wilsonInterval } from '../evaluate/boundary.ts';
+import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import type { Clock, Logger } from '../log.ts';
 import { systemClock } from '../log.ts';
 import { selectBackend } from '../model/backend.ts';
@@ -998,6 +999,8 @@ function cardMetrics(m: Metrics): CardMetrics {
           difference: m.crossValidated.comparison.difference,
           pValue: m.crossValidated.comparison.pValue,
           verdict: m.crossValidated.comparison.verdict,
+          // Why a small p-value still reads "no detectable difference" (evaluate.min_change); empty when not.
+          tooSmall: tooSmallWords(m.crossValidated.comparison),
         }
       : null,
   };

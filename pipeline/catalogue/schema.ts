@@ -187,6 +187,7 @@ export const cardMetricsSchema = z.object({
       difference: intervalSchema,
       pValue: z.number(),
       verdict: z.string(),
+      tooSmall: z.string().default(''),
     })
     .nullable()
     .default(null),

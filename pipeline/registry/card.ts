@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
+import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
 import { CONTROLS, code, pValue } from '../report/markdown.ts';
 import { baselineScopeNote } from '../report/render.ts';
@@ -847,7 +848,9 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `the model gives each of ${cv.objects} objects' labels a probability of ${p2(cv.probability.baseline)} on ` +
         `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
         `(95% interval ${plus(d.low)} to ${plus(d.high)}), ${pValue(cv.comparison.pValue)}: ` +
-        `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation).`,
+        `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation` +
+        (tooSmallWords(cv.comparison) ? `; ${tooSmallWords(cv.comparison)}` : '') +
+        ').',
       '',
     );
   }

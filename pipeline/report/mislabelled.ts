@@ -1,4 +1,5 @@
 import { assignSlugs } from '../catalogue/derive.ts';
+import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { isWeak, notBetterThanGuessing, weakModel } from '../review/index.ts';
 import type { Dataset, DatasetObject, Metrics, ModelInfo } from '../types.ts';
 import { leftOutSection } from './left-out.ts';
@@ -125,9 +126,8 @@ export function crossValidatedSection({
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : c.minChange !== undefined && Math.abs(c.difference.value) < c.minChange
-          ? `**No detectable difference**: the change is smaller than ${num(c.minChange, 2)} ` +
-            '(evaluate.min_change): too small to matter.'
+        : tooSmallWords(c)
+          ? `**No detectable difference**: ${tooSmallWords(c)}.`
           : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',

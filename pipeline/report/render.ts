@@ -200,7 +200,8 @@ function intro({ report, metrics, collectionName }: RenderInput): string {
   const sure =
     report.verdict === 'no detectable difference'
       ? overruled
-        ? ' On these test objects alone the difference looks real, but judged on every labelled object (below) it is not.'
+        ? ' On these test objects alone the difference looks real; judged on every labelled object (below) it is ' +
+          'too small to matter, or could be chance.'
         : ' The difference is within what chance alone could give.'
       : fromEveryObject && metrics.crossValidated
         ? ' On these test objects alone the difference could be chance; the verdict comes from every labelled object (below).'

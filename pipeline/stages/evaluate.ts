@@ -12,6 +12,7 @@ import { buildMetrics } from '../evaluate/metrics.ts';
 import { embedObjects } from '../evaluate/oof.ts';
 import { type BaselineOverlap, baselineOverlap } from '../evaluate/overlap.ts';
 import { publicationEstimate } from '../evaluate/publication.ts';
+import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { selectBackend } from '../model/backend.ts';
 import { readModelInfo } from '../model/io.ts';
@@ -518,7 +519,8 @@ export const evaluateStage: Stage = {
       const c = crossValidated.comparison;
       parts.push(
         `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
-          `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)})`,
+          `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
+          (tooSmallWords(c) ? `; ${tooSmallWords(c)})` : ')'),
       );
     }
     if (outOfCollection) {

@@ -424,11 +424,12 @@ describe('the label-correction report', () => {
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.verdict).toBe('no detectable difference');
     expect(markdown).toContain(
-      '**No detectable difference**: the change is smaller than 0.01 (evaluate.min_change): too small to matter.',
+      '**No detectable difference**: a change of +0.003, under 0.01 (evaluate.min_change), is too small to matter.',
     );
     // The test split's own comparison (p = 0.012 in this fixture) is said to be overruled, not "chance".
     expect(markdown).toContain(
-      'On these test objects alone the difference looks real, but judged on every labelled object (below) it is not.',
+      'On these test objects alone the difference looks real; judged on every labelled object (below) it is too ' +
+        'small to matter, or could be chance.',
     );
     expect(markdown).not.toMatch(/\*\*Better\*\*|within what chance alone could give\./);
   });

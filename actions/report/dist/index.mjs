@@ -49083,7 +49083,7 @@ function intro({ report, metrics, collectionName }) {
   const name = c.metric === "macroF1" ? "macro-F1" : "accuracy";
   const fromEveryObject = metrics.baseline?.comparison.verdict === "no detectable difference" && report.verdict !== "no detectable difference";
   const overruled = report.verdict === "no detectable difference" && metrics.crossValidated !== void 0 && !!metrics.baseline && metrics.baseline.comparison.verdict !== "no detectable difference";
-  const sure = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real, but judged on every labelled object (below) it is not." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
+  const sure = report.verdict === "no detectable difference" ? overruled ? " On these test objects alone the difference looks real; judged on every labelled object (below) it is too small to matter, or could be chance." : " The difference is within what chance alone could give." : fromEveryObject && metrics.crossValidated ? " On these test objects alone the difference could be chance; the verdict comes from every labelled object (below)." : "";
   const excluded = metrics.baseline?.excluded ?? 0;
   const shared = Math.max(0, metrics.n - excluded);
   const unread2 = metrics.baseline?.unanswered ?? 0;

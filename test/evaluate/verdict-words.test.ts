@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { tooSmallWords } from '../../pipeline/evaluate/verdict-words.ts';
+
+/*
+ * Reviewer: where a small p-value stands beside "no detectable difference" (model card, model page, evaluate log),
+ * the reason must be said; and a change of 0.0096 must not print as "+0.01 … under 0.01".
+ */
+
+const iv = (value: number) => ({ value, low: value - 0.002, high: value + 0.002 });
+
+describe('why a change is no detectable difference though its p-value is small', () => {
+  it('says the change is under evaluate.min_change, with digits enough to show it is', () => {
+    expect(tooSmallWords({ difference: iv(0.003), minChange: 0.01, verdict: 'no detectable difference' })).toBe(
+      'a change of +0.003, under 0.01 (evaluate.min_change), is too small to matter',
+    );
+    expect(tooSmallWords({ difference: iv(0.0096), minChange: 0.01, verdict: 'no detectable difference' })).toBe(
+      'a change of +0.0096, under 0.01 (evaluate.min_change), is too small to matter',
+    );
+    expect(tooSmallWords({ difference: iv(-0.004), minChange: 0.005, verdict: 'no detectable difference' })).toContain(
+      'a change of −0.004, under 0.005',
+    );
+  });
+
+  it('says nothing when the change is large enough, the verdict is another, or the file predates the setting', () => {
+    expect(tooSmallWords({ difference: iv(0.05), minChange: 0.01, verdict: 'no detectable difference' })).toBe('');
+    expect(tooSmallWords({ difference: iv(0.05), minChange: 0.01, verdict: 'better' })).toBe('');
+    expect(tooSmallWords({ difference: iv(0.003), verdict: 'no detectable difference' })).toBe('');
+  });
+});

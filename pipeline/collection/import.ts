@@ -1199,7 +1199,8 @@ function sayConflicts({
   if (others.length === 0) return;
   for (const c of others) log.debug(words(c));
   log.warn(
-    `${others.length} more objects have a label in ${labelsName} that differs from the export's ` +
+    `${others.length} more ${others.length === 1 ? 'object has' : 'objects have'} a label in ${labelsName} that ` +
+      "differs from the export's " +
       `(${sample(others.map((c) => c.objectId))}): ${labelsName} keeps its own. Import with --verbose to see each ` +
       `(with --json, labels.conflicts lists them all). Change them in ${labelsName} if the export is right, ${replace}`,
     { file: name, line: others[0]!.line },

@@ -249,10 +249,25 @@ export async function saveAnalyses({
       a.thumbnails.flatMap((t) => [path.posix.basename(t.webp), path.posix.basename(t.jpeg)]),
     ),
   );
+  const now = Date.now();
   for (const name of await listThumbs({ datasetDir })) {
-    if (!used.has(name)) await rm(path.join(datasetDir, THUMBS_DIR, name), { force: true });
+    if (used.has(name)) continue;
+    const file = path.join(datasetDir, THUMBS_DIR, name);
+    // A shard run on this checkout may be writing one right now: its temp file would vanish under its rename
+    // (ENOENT). Recent ones are left to a later run; a thumbnail recorded but pruned is made again when checked.
+    if (name.endsWith('.tmp')) {
+      const written = await stat(file).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
+      if (now - written < FRESH_TEMP_MS) continue;
+    }
+    await rm(file, { force: true });
   }
 }
+
+/** Temp files in thumbs/ younger than this are not pruned: another run may be writing them. */
+const FRESH_TEMP_MS = 10 * 60 * 1000;
 
 async function listThumbs({ datasetDir }: { datasetDir: string }): Promise<string[]> {
   try {

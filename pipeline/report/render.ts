@@ -172,6 +172,14 @@ export function renderMarkdown(input: RenderInput): string {
   if (input.model) parts.push(trainingSection(input.model));
   if (input.drift) parts.push(driftSection(input.drift));
   parts.push(...(input.sections?.beforeLineage ?? []));
+  // Typed in the repository's own folder, "npx vitrine" would fetch an unknown package: say where to type them.
+  const elsewhere = input.vitrine && input.vitrine !== 'npx vitrine' ? input.vitrine : undefined;
+  if (elsewhere && parts.some((part) => part.includes('npx vitrine ')))
+    parts.push(
+      `The commands above run in Vitrine's own folder (\`${elsewhere.replace('npx vitrine -C ', '')}\` is this ` +
+        "repository's folder from there), as this repository's README says: typed in this repository's folder, " +
+        '`npx vitrine` would fetch an unknown package from npm.',
+    );
   parts.push(lineageSection(report));
   const body = `${parts.filter(Boolean).join('\n\n')}\n`;
   const commands =

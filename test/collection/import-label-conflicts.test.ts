@@ -56,6 +56,14 @@ describe('re-importing after staff corrected labels in labels.csv', () => {
     expect(got.messages).not.toMatch(/more objects/);
   });
 
+  it('six: the first 5 named, then "1 more object has", not "1 more objects have" (reviewer)', async () => {
+    await correctLabels(6);
+    const got = await vitrine(['import']);
+    expect(got.code, got.messages).toBe(0);
+    expect(got.messages).toContain('1 more object has a label in labels.csv that differs');
+    expect(got.messages).not.toMatch(/1 more objects/);
+  });
+
   it('many: the first 5 named, then one line with the count, a few ids, and where to see each', async () => {
     await correctLabels(20);
     const got = await vitrine(['import']);

@@ -50,6 +50,8 @@ describe('params.yaml mistakes, said in plain words', () => {
     for (const [value, suggested] of [
       ["Musée d'Orsay: Collections", "'Musée d''Orsay: Collections'"],
       ['Prints: "Hokusai" C:\\new\\scans', '\'Prints: "Hokusai" C:\\new\\scans\''],
+      // A tab in the value (reviewer: written "\t" in the quotes, it read back as a backslash and a t).
+      ['Prints:\tUkiyo-e', "'Prints:\tUkiyo-e'"],
     ]) {
       const message = messageOf(`collection:\n  name: ${value}\n`);
       expect(message).toContain(`e.g. name: ${suggested} (`);

@@ -118,6 +118,9 @@ describe('photographs a pull request makes unusable', () => {
     // unknown package from npm there, so the command names the repository with -C (tester).
     expect(body).toContain(`\`npx vitrine -C path/to/${path.basename(ws.root)} data add\``);
     expect(markdown).not.toMatch(/npx vitrine (?!-C)/);
+    expect(markdown).toContain(
+      `The commands above run in Vitrine's own folder (\`path/to/${path.basename(ws.root)}\` is this repository's folder`,
+    );
     expect(body).toContain('data.dvc');
     const line = (id: string) => body.split('\n').find((l) => l.startsWith(`- ${id}`)) ?? '';
     expect(line('DM-0001')).toContain('`data/images/DM-0001.jpg`');

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ImageAnalysis } from '../../pipeline/dataset/analyse.ts';
+import { type ImageAnalysis, saveAnalyses } from '../../pipeline/dataset/analyse.ts';
 import { analysisSettings } from '../../pipeline/dataset/build.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
@@ -48,5 +48,34 @@ describe('a shard run adding to the image caches', () => {
       replace: true,
     });
     expect((await readdir(thumbs)).sort()).toEqual([`${mine}-48.jpg`, `${mine}-48.webp`, ...theirs].sort());
+  });
+});
+
+describe('the whole dataset stage pruning thumbnails', () => {
+  it('leaves a temp file another run is writing now, and removes an old one and unused thumbnails', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-prune-thumbs-'));
+    try {
+      const ws = workspace(dir);
+      const thumbs = path.join(ws.dataset, 'thumbs');
+      await mkdir(thumbs, { recursive: true });
+      const mine = 'a'.repeat(32);
+      const writing = `${'b'.repeat(32)}-48.webp.0123456789ab.tmp`;
+      const left = `${'c'.repeat(32)}-48.webp.0123456789ab.tmp`;
+      const unused = `${'d'.repeat(32)}-48.jpg`;
+      for (const name of [`${mine}-48.webp`, `${mine}-48.jpg`, writing, left, unused])
+        await writeFile(path.join(thumbs, name), 'x');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(path.join(thumbs, left), hourAgo, hourAgo);
+      const settings = analysisSettings(defaultParams());
+      await saveAnalyses({
+        datasetDir: ws.dataset,
+        settings,
+        analyses: new Map([[mine, analysisOf(mine)]]),
+        prune: true,
+      });
+      expect((await readdir(thumbs)).sort()).toEqual([`${mine}-48.jpg`, `${mine}-48.webp`, writing].sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -47562,7 +47562,9 @@ function parseParams({ text: text2, name }) {
 }
 function singleQuoted(written) {
   const value = written.replace(/\s+#(\s.*)?$/, "").trim();
-  return `'${clip(value).replaceAll("'", "''")}'`;
+  const characters = Array.from(value);
+  const cut = characters.length <= 80 ? value : `${characters.slice(0, 80).join("")}\u2026`;
+  return `'${cut.replaceAll("'", "''")}'`;
 }
 var DISPLAY_TEXT = /* @__PURE__ */ new Set(["name", "licence", "title", "description"]);
 function hashInValue({

@@ -49069,6 +49069,11 @@ function renderMarkdown(input2) {
   if (input2.model) parts.push(trainingSection(input2.model));
   if (input2.drift) parts.push(driftSection(input2.drift));
   parts.push(...input2.sections?.beforeLineage ?? []);
+  const elsewhere = input2.vitrine && input2.vitrine !== "npx vitrine" ? input2.vitrine : void 0;
+  if (elsewhere && parts.some((part) => part.includes("npx vitrine ")))
+    parts.push(
+      `The commands above run in Vitrine's own folder (\`${elsewhere.replace("npx vitrine -C ", "")}\` is this repository's folder from there), as this repository's README says: typed in this repository's folder, \`npx vitrine\` would fetch an unknown package from npm.`
+    );
   parts.push(lineageSection(report));
   const body = `${parts.filter(Boolean).join("\n\n")}
 `;

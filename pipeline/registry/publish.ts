@@ -470,7 +470,13 @@ export async function rollbackAndPublish(
     );
   const state = await readRegistry({ dir: ws.root, name: params.registry.model_name });
   // The annotations are made from the dataset: one built from another branch's files would be that branch's.
-  await checkDatasetCurrent({ ws, params, version: record.version, prod: state.stages.prod ?? null });
+  await checkDatasetCurrent({
+    ws,
+    params,
+    version: record.version,
+    prod: state.stages.prod ?? null,
+    reason: options.reason,
+  });
   const probe = await resolveModelDir({ ws, params, version: record.version, log, remote });
   if (!probe) {
     throw new VitrineError(

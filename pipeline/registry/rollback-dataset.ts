@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
+import { shellWord } from '../init/invocation.ts';
 import { type Params, paramAt } from '../params.ts';
 import type { Workspace } from '../paths.ts';
 import { datasetStage } from '../stages/dataset.ts';
@@ -36,12 +37,15 @@ export async function checkDatasetCurrent({
   params,
   version,
   prod,
+  reason,
 }: {
   ws: Workspace;
   params: Params;
   /** The version being put back, and the one in production now. */
   version: string;
   prod: string | null;
+  /** The rollback's --reason, kept in the command it suggests (a reviewer: it was dropped). */
+  reason?: string;
 }): Promise<void> {
   const changed = await datasetChangedSince({ ws, params });
   if (changed.length === 0) return;
@@ -49,11 +53,12 @@ export async function checkDatasetCurrent({
   const list = named.length < 2 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
   throw new VitrineError(
     'ROLLBACK_DATASET_STALE',
-    `${list} changed since the dataset was last built (a branch checked out, labels edited or a new import): the ` +
+    `${list} changed since the dataset was last built (another branch checked out, files or settings edited, or a ` +
+      'new import): the ' +
       'rollback would annotate the objects and labels of that earlier dataset, not the ones here, and the ' +
       `catalogue would show those annotations. Production was not changed (it is still ${prod ?? 'none'}). ` +
       `Build the dataset from the files as they are now, then roll back again: npx vitrine run dataset, then ` +
-      `npx vitrine models rollback ${version}`,
+      `npx vitrine models rollback ${version}${reason ? ` --reason ${shellWord(reason)}` : ''}`,
     { changed },
   );
 }

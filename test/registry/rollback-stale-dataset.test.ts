@@ -111,11 +111,12 @@ describe('vitrine models rollback after switching branches', () => {
         predict: standInPredict,
       }),
     ).rejects.toMatchObject({ code: 'ROLLBACK_DATASET_STALE' });
-    const { code, said } = await vitrine(['models', 'rollback', 'v1.0.0']);
+    const { code, said } = await vitrine(['models', 'rollback', 'v1.0.0', '--reason', "v1.1.0 calls coins 'masks'"]);
     expect(code).toBe(1);
     expect(said).toMatch(/^error: labels\.csv changed since the dataset was last built/);
     expect(said).toContain('npx vitrine run dataset');
-    expect(said).toContain('npx vitrine models rollback v1.0.0');
+    // The command to run again keeps the reason given (a reviewer: it was dropped), quoted for the shell.
+    expect(said).toContain(`npx vitrine models rollback v1.0.0 --reason 'v1.1.0 calls coins '\\''masks'\\'''`);
     expect(said).toContain('Production was not changed (it is still v1.1.0)');
     expect(await prod()).toBe('v1.1.0');
     expect(await readAnnotations(ws)).toEqual(before);

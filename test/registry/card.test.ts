@@ -119,6 +119,18 @@ describe('model card', () => {
     collectionName: 'The Museum',
   });
   const md = renderCardMarkdown(card);
+  /** The same card over another dataset summary. */
+  const cardWith = (other: typeof summary) =>
+    buildCard({
+      registration: v2,
+      metrics,
+      modelInfo: info,
+      summary: other,
+      previous: v1,
+      stages: ['prod'],
+      owners: ['Registrar'],
+      collectionName: 'The Museum',
+    });
 
   const cardFor = (over: {
     modelInfo?: object;
@@ -303,16 +315,7 @@ describe('model card', () => {
         { id: 'd', label: null, split: 'test', extra: { museum: 'Louvre' } },
       ],
     } as unknown as Dataset;
-    const few = buildCard({
-      registration: v2,
-      metrics,
-      modelInfo: info,
-      summary: summariseDataset({ dataset: museums, factors: ['museum'] }),
-      previous: v1,
-      stages: ['prod'],
-      owners: ['Registrar'],
-      collectionName: 'The Museum',
-    });
+    const few = cardWith(summariseDataset({ dataset: museums, factors: ['museum'] }));
     expect(few.caveatsAndRecommendations).toContain(
       'No test object has museum "Louvre" or "Cleveland": the scores above say nothing about them. ' +
         'Label more of their objects.',
@@ -337,16 +340,7 @@ describe('model card', () => {
     });
     expect(summary.factors[0]!.values).toHaveLength(21);
     expect(summary.factors[0]!.otherUnlabelled).toEqual({ values: 10, objects: 10 });
-    const wide = buildCard({
-      registration: v2,
-      metrics,
-      modelInfo: info,
-      summary,
-      previous: v1,
-      stages: ['prod'],
-      owners: ['Registrar'],
-      collectionName: 'The Museum',
-    });
+    const wide = cardWith(summary);
     const markdown = renderCardMarkdown(wide);
     expect(markdown).toContain('| *10 other values* | 0 | 0 | 0 | 10 |');
     expect(markdown.split('\n').filter((l) => /^\| m\d+ \|/.test(l))).toHaveLength(20);

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
+import { holdLockInChild } from '../fixtures/lock-holder.ts';
 import { copyEgyptExport } from './egypt-export.ts';
 
 /*
@@ -16,8 +15,6 @@ import { copyEgyptExport } from './egypt-export.ts';
  * data checkout), now hold the run's lock, .vitrine/run.lock: they wait for a run as a second run does.
  */
 
-const LOCK = pathToFileURL(path.resolve('pipeline/lock.ts')).href;
-const children: ChildProcess[] = [];
 let root: string;
 let museum: string;
 let metadata: string;
@@ -28,10 +25,6 @@ beforeAll(async () => {
   await mkdir(museum);
   const made = await vitrine(['init', '--from', metadata]);
   expect(made.code, made.messages).toBe(0);
-});
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -49,28 +42,10 @@ function vitrine(args: string[], cwd = museum) {
   }));
 }
 
-/** A `vitrine run` in a process of its own, holding the run lock as it does, until killed. */
-async function runHoldingTheLock(folder: string): Promise<ChildProcess> {
-  const file = path.join(folder, '.vitrine', 'run.lock');
-  const script =
-    `const { holdLock } = await import(${JSON.stringify(LOCK)});` +
-    `const log = { info() {}, warn() {}, error() {}, debug() {}, progress: () => ({ tick() {}, done() {} }) };` +
-    `await holdLock({ file: ${JSON.stringify(file)}, what: 'a Vitrine run', log });` +
-    `process.stdout.write('held\\n'); setInterval(() => {}, 1e6);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
-    child.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
-  });
-  return child;
-}
-
 /** Starts `args` while a run holds the lock: it has waited, changing nothing, until the run ends. */
 async function waitsForTheRun(args: string[], unchanged: string[], folder = museum) {
-  const other = await runHoldingTheLock(folder);
+  // A `vitrine run` in a process of its own, holding the run lock as it does.
+  const other = await holdLockInChild({ file: path.join(folder, '.vitrine', 'run.lock') });
   const read = (f: string) => readFile(path.join(folder, f), 'utf8').catch(() => 'absent');
   const before = await Promise.all(unchanged.map(read));
   let finished = false;

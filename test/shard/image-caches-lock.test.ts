@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analysisSettings } from '../../pipeline/dataset/build.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { addImageCaches } from '../../pipeline/shard/image-caches.ts';
+import { holdLockInChild } from '../fixtures/lock-holder.ts';
 
 /*
  * Shard runs sharing a checkout add to the image caches under a short lock (images.lock). A run that waited
@@ -16,43 +15,19 @@ import { addImageCaches } from '../../pipeline/shard/image-caches.ts';
  * the wait is no longer short, then every few minutes.
  */
 
-const LOCK = pathToFileURL(path.resolve('pipeline/lock.ts')).href;
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Another shard run holding `file` (a real process), until killed. */
-async function holder(file: string): Promise<ChildProcess> {
-  const script =
-    `const { holdLock } = await import(${JSON.stringify(LOCK)});` +
-    `const log = { info() {}, warn() {}, error() {}, debug() {}, progress: () => ({ tick() {}, done() {} }) };` +
-    `await holdLock({ file: ${JSON.stringify(file)}, what: 'a shard run', log });` +
-    `process.stdout.write('held\\n'); setInterval(() => {}, 1e6);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
-    child.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
-  });
-  return child;
-}
-
 describe('adding to the image caches while another run holds their lock', () => {
   it('says who holds it and that it waits, once the wait is no longer short', async () => {
     const ws = workspace(await mkdtemp(path.join(os.tmpdir(), 'vitrine-caches-lock-')));
     dirs.push(ws.root);
     await mkdir(ws.dataset, { recursive: true });
-    const other = await holder(path.join(ws.dataset, 'images.lock'));
+    const other = await holdLockInChild({ file: path.join(ws.dataset, 'images.lock'), what: 'a shard run' });
     const log = memoryLogger();
     const settings = analysisSettings(defaultParams());
     const adding = addImageCaches({

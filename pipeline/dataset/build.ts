@@ -27,6 +27,7 @@ import {
   loadAnalysesChecked,
   saveAnalyses,
 } from './analyse.ts';
+import { holdImageCaches } from './caches-lock.ts';
 import { imageNames, twinsNamed } from './image-names.ts';
 import {
   type DecodeFailure,
@@ -297,14 +298,23 @@ export async function buildDataset({
   const remembered = new Map(
     [...failures].map(([md5, error]) => [md5, decodeFailureOf({ error, file: `data/${firstPathOf.get(md5)}` })]),
   );
-  if (remembered.size !== unreadable.size || [...remembered.keys()].some((md5) => !unreadable.has(md5))) {
-    await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
-  }
+  const failuresChanged =
+    remembered.size !== unreadable.size || [...remembered.keys()].some((md5) => !unreadable.has(md5));
   const kept = new Map([...analyses].filter(([md5]) => !failures.has(md5)));
   // Unchanged images and none gone: images.json and the thumbnails are already right. New stamps of thumbnails
   // found intact are saved, so they are not read again next time.
-  if (toAnalyse > 0 || kept.size !== previous.size || refreshed > 0)
-    await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept, prune: true });
+  const analysesChanged = toAnalyse > 0 || kept.size !== previous.size || refreshed > 0;
+  if (failuresChanged || analysesChanged) {
+    // Under the lock a shard run on this checkout adds to them under: neither writes over the other's files.
+    const release = await holdImageCaches({ ws, what: 'a run writing the image caches', log });
+    try {
+      if (failuresChanged)
+        await saveDecodeFailures({ dir: ws.dataset, maxPixels: p.image.max_pixels, failures: remembered });
+      if (analysesChanged) await saveAnalyses({ datasetDir: ws.dataset, settings, analyses: kept, prune: true });
+    } finally {
+      await release();
+    }
+  }
   const unknown = unknownObjectsMessage({ unknown: labelCheck.unknown, labelsName, objectsName });
   // Those lines stay one issue each in dataset.json (annotations); printed, they are the one message.
   const printed = unknown

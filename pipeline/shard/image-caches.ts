@@ -1,14 +1,14 @@
-import path from 'node:path';
 import { type AnalysisSettings, type ImageAnalysis, loadAnalyses, saveAnalyses } from '../dataset/analyse.ts';
+import { holdImageCaches } from '../dataset/caches-lock.ts';
 import { type DecodeFailure, loadDecodeFailures, saveDecodeFailures } from '../dataset/images.ts';
-import { holdLock } from '../lock.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
 /*
  * images.json and unreadable.json take the work of every shard run on this checkout (docs/scale.md:
  * two shards may share a machine) and of the pulls. Each writer reads the files again under a short
- * lock and adds its entries, so none overwrites the others' with what it read minutes before.
+ * lock (images.lock, which the whole dataset stage's write holds too) and adds its entries, so none
+ * overwrites the others' with what it read minutes before.
  */
 
 /**
@@ -32,16 +32,7 @@ export async function addImageCaches({
   log?: Logger;
 }): Promise<{ added: number }> {
   if (analyses.size === 0 && failures.size === 0) return { added: 0 };
-  // Held for a read and a write: waits are short, so they are checked often, and said only once one lasts
-  // (a run that seems hung should say what it waits for).
-  const release = await holdLock({
-    file: path.join(ws.dataset, 'images.lock'),
-    what: 'a run adding to the image caches',
-    log,
-    root: ws.root,
-    wait: () => new Promise((resolve) => setTimeout(resolve, 20)),
-    tellAfterMs: 5_000,
-  });
+  const release = await holdImageCaches({ ws, what: 'a run adding to the image caches', log });
   try {
     let added = 0;
     const merge = <T>(into: Map<string, T>, from: Map<string, T>) => {

@@ -1,6 +1,7 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
+import { underRunLock } from '../cli/run-lock.ts';
 import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
@@ -117,13 +118,22 @@ Column mapping and everything after: docs/import.md`,
     }
     if (!choices.columns.id) throw noIdError(proposal);
     const made = !(await stat(ctx.ws.root).catch(() => undefined));
-    const result = await initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log }).catch(
-      async (error: unknown) => {
+    const initialise = () =>
+      initRepository({ root: ctx.ws.root, proposal, choices, log: ctx.log }).catch(async (error: unknown) => {
         // A folder init made for this repository is removed again, so a rerun starts from nothing.
         if (made) await rm(ctx.ws.root, { recursive: true, force: true });
         throw error;
-      },
-    );
+      });
+    // In a folder that exists, a run may be reading data/ and labels.csv, which init rewrites: it waits for the run's
+    // lock as import does (taken only now, not while the questions above wait for an answer).
+    const hadWork = made || (await stat(ctx.ws.work).catch(() => undefined)) !== undefined;
+    const result = made
+      ? await initialise()
+      : await underRunLock(ctx, initialise).catch(async (error: unknown) => {
+          // "Nothing was written": not even the empty .vitrine/ the lock was made in.
+          if (!hadWork) await rmdir(ctx.ws.work).catch(() => {});
+          throw error;
+        });
     const r = result.imported;
     const cwd = ctx.shellCwd ?? ctx.cwd ?? ctx.ws.root;
     const run = await vitrineInvocation({ root: ctx.ws.root });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -89,6 +89,20 @@ describe('while a run holds .vitrine/run.lock', () => {
     await writeFile(path.join(demo, 'params.yaml'), 'demo:\n  per_type: 3\n  unlabelled_per_type: 0\n');
     await waitsForTheRun(['demo'], ['labels.csv', 'data/objects.csv'], demo);
     expect(await readFile(path.join(demo, 'labels.csv'), 'utf8')).toMatch(/^object_id,label/);
+  });
+
+  it('vitrine init in a folder that exists waits for it too', async () => {
+    // A folder with files of its own (or a repository init already made): a run may be going on there.
+    const existing = path.join(root, 'existing');
+    await mkdir(existing);
+    await writeFile(path.join(existing, 'notes.txt'), 'Our museum\n');
+    // One that writes nothing (a vocabulary of one label) leaves no .vitrine/ either, where the lock was made.
+    const refused = await vitrine(['init', '--from', metadata, '--vocabulary', 'bowl'], existing);
+    expect(refused.messages).toContain('The vocabulary needs at least two labels');
+    await expect(stat(path.join(existing, '.vitrine'))).rejects.toThrow(/ENOENT/);
+    await waitsForTheRun(['init', '--from', metadata], ['params.yaml', 'data/objects.csv', 'labels.csv'], existing);
+    expect(await readFile(path.join(existing, 'params.yaml'), 'utf8')).toContain('collection:');
+    await expect(readFile(path.join(existing, '.vitrine', 'run.lock'))).rejects.toThrow(/ENOENT/);
   });
 
   it('no lock is left behind', async () => {

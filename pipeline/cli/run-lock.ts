@@ -26,9 +26,9 @@ export async function holdRunLock({
 
 /**
  * Do `work` holding the run lock: a command that changes what a run reads (data/, labels.csv, data/objects.csv,
- * data.dvc: import, demo, init in a folder that exists, data add, data pull, data checkout) waits for a run as a second run does, and a run
- * started meanwhile waits for it. An import that rewrote data/ while a run read it left the run's outputs made
- * from neither collection.
+ * data.dvc: import, demo, init in a folder that exists, data add, data pull, data checkout) waits for a run as a
+ * second run does, and a run started meanwhile waits for it. An import that rewrote data/ while a run read it left
+ * the run's outputs made from neither collection.
  */
 export async function underRunLock<T>({ ws, log }: { ws: Workspace; log: Logger }, work: () => Promise<T>): Promise<T> {
   const release = await holdRunLock({ ws, log });

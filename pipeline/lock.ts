@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { link, mkdir, readFile, readlink, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, readlink, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VitrineError } from './errors.ts';
@@ -80,6 +80,7 @@ export async function holdLock({
 }): Promise<() => Promise<void>> {
   await mkdir(path.dirname(file), { recursive: true }).catch((error) => notWritable({ error, file, what, root }));
   const me = await identity();
+  await removeLeftTemps({ file, me, log });
   const mine = [process.pid, os.hostname(), new Date().toISOString(), me.boot, me.pidNs, ''].join('\n');
   const watch: Watch = { stamp: '', since: 0 };
   const limits = { staleMs, renewMs };
@@ -119,18 +120,24 @@ export async function holdLock({
  * shares), created exclusively and then written, as before.
  */
 async function createWhole(file: string, content: string): Promise<boolean> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, content, { flag: 'wx' });
-  try {
-    await link(temp, file);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') return false;
-    // The temp file was written: this folder is writable, and EPERM here means no hard links on this disk.
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
-  } finally {
-    await unlink(temp).catch(() => {});
+  for (let attempt = 1; ; attempt++) {
+    const temp = tempName(file);
+    await writeFile(temp, content, { flag: 'wx' });
+    try {
+      await link(temp, file);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') return false;
+      // Removed between the write and the link by another machine's waiter, whose clock made it look left behind
+      // (removeLeftTemps): written again.
+      if (code === 'ENOENT' && attempt < 3) continue;
+      // The temp file was written: this folder is writable, and EPERM here means no hard links on this disk.
+      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code)) throw error;
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+    break;
   }
   try {
     await writeFile(file, content, { flag: 'wx' });
@@ -138,6 +145,45 @@ async function createWhole(file: string, content: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  }
+}
+
+/** The temp file a lock (or its takeover guard) is written to before it is linked into place. */
+function tempName(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/** Temp files of `file` and of its takeover guard, as tempName names them: `<lock>[.takeover].<pid>.<12 hex>.tmp`. */
+function tempsOf(file: string): RegExp {
+  const name = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${name}(?:\\.takeover)?\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
+}
+
+/**
+ * Remove the temp files of `file` left by processes stopped between writing and linking one (kill -9, a power cut):
+ * otherwise they stay beside the lock for ever. A temp file lives for a moment, so one is left behind when it is
+ * judged as its lock would be (its process has ended on this machine, or its machine restarted), or when it is
+ * older than a few minutes by this machine's clock (30 from another machine, whose clock may be behind this one's).
+ */
+async function removeLeftTemps({ file, me, log }: { file: string; me: Identity; log: Logger }): Promise<void> {
+  const folder = path.dirname(file);
+  const ours = tempsOf(file);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names.filter((n) => ours.test(n))) {
+    const temp = path.join(folder, name);
+    const info = await stat(temp).catch(() => null);
+    if (!info) continue;
+    const age = Date.now() - info.mtimeMs;
+    const holder = parseHolder(await readFile(temp, 'utf8').catch(() => ''));
+    const place = holder.pid ? placeOf(holder, me) : 'here';
+    const left =
+      place === 'restarted' ||
+      (!holder.pid && age > EMPTY_STALE_MS) ||
+      (place === 'here' && /^\d+$/.test(holder.pid) && processGone(Number(holder.pid))) ||
+      age > (place === 'elsewhere' ? STALE_MS : NEIGHBOUR_STALE_MS);
+    if (!left) continue;
+    await rm(temp, { force: true });
+    log.debug(`Removed ${name}, left beside ${path.basename(file)} by a process stopped while taking it.`);
   }
 }
 

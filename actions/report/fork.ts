@@ -217,6 +217,7 @@ export function forkReport({
   metricsJson,
   runUrlPrefix,
   maxLabelChanges = 50,
+  vitrine,
 }: {
   /** The fork's report.json and metrics.json as text (null: missing). */
   reportJson: string | null;
@@ -224,8 +225,13 @@ export function forkReport({
   /** A run link is kept only when it starts with this (the repository's own runs page); else dropped. */
   runUrlPrefix?: string;
   maxLabelChanges?: number;
+  /**
+   * How the museum's repository runs Vitrine, for the commands the comment suggests (reportCommand, judged from the
+   * repository's checkout, never from the fork's files): default "npx vitrine".
+   */
+  vitrine?: string;
 }): { markdown: string; rebuilt: boolean; reason: string | null; report: ReportJson | null } {
-  const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges });
+  const rebuilt = rebuild({ reportJson, metricsJson, runUrlPrefix, maxLabelChanges, vitrine });
   if (rebuilt.markdown !== null) {
     const claim = headline(rebuilt.report);
     const report = { ...rebuilt.report, headline: `${FORK_CLAIM[0]!.toUpperCase()}${FORK_CLAIM.slice(1)}: ${claim}` };
@@ -258,11 +264,13 @@ function rebuild({
   metricsJson,
   runUrlPrefix,
   maxLabelChanges,
+  vitrine,
 }: {
   reportJson: string | null;
   metricsJson: string | null;
   runUrlPrefix?: string;
   maxLabelChanges: number;
+  vitrine?: string;
 }): Rebuilt {
   const fail = (reason: string) => ({ markdown: null, report: null, reason });
   // report.json first: it is what the comment is about; then the scores it is drawn with.
@@ -321,6 +329,7 @@ function rebuild({
     drift: null,
     collectionName: report.collectionName ?? 'the collection',
     maxLabelChanges,
+    vitrine,
     // Objects leaving the catalogue and photographs the change made unusable, as the trusted run lists them (values
     // escaped by the sections).
     sections: {

@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { messageOf, VitrineError } from '../../pipeline/errors.ts';
 import { publishReport, withGateChanges } from '../../pipeline/github/publish.ts';
 import { githubForge } from '../../pipeline/github/rest.ts';
+import { reportCommand } from '../../pipeline/init/invocation.ts';
 // types.ts only: the bundle does not need the report builder.
 import { FAILURE_FILES, type FailureNote } from '../../pipeline/report/failure.ts';
 import { REPORT_MARKER, type ReportJson } from '../../pipeline/report/types.ts';
@@ -40,7 +41,10 @@ export async function run({
       );
       const server = env.GITHUB_SERVER_URL || 'https://github.com';
       const runUrlPrefix = `${server}/${settings.owner}/${settings.repo}/actions/runs/`;
-      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix });
+      // The commands it suggests as the trusted run's report says them: judged from the museum's checkout (its
+      // package.json at the root, which report-from-fork.yml's sparse checkout keeps), never from the fork's files.
+      const vitrine = await reportCommand({ root: settings.workspace });
+      const fork = forkReport({ reportJson: reportText, metricsJson: metricsText, runUrlPrefix, vitrine });
       if (!fork.rebuilt) log.warn(`The fork's report cannot be shown: ${fork.reason} A short comment says so.`);
       markdown = fork.markdown;
       report = fork.report;

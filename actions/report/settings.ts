@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { GateChange } from '../../pipeline/evaluate/gate.ts';
 import {
   booleanInput,
@@ -40,6 +41,8 @@ export const OUTPUTS = {
 export interface ReportSettings {
   /** Token for the REST API (needs pull-requests: write and statuses: write). */
   token: string;
+  /** The repository's checkout the action runs in (GITHUB_WORKSPACE). */
+  workspace: string;
   /** Absolute folder holding report.md and report.json (inside the workspace). */
   reportDir: string;
   owner: string;
@@ -110,6 +113,7 @@ export function readSettings({
   const server = env.GITHUB_SERVER_URL;
   return {
     token: stringInput({ get, name: INPUTS.token, required: true }),
+    workspace: path.resolve(workspace),
     reportDir: pathInput({ get, name: INPUTS.reportDir, workspace, fallback: '.vitrine/report' }),
     owner,
     repo,

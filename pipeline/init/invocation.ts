@@ -27,6 +27,18 @@ export async function vitrineInvocation({ root }: { root: string }): Promise<Vit
   return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
 }
 
+/**
+ * The command that runs Vitrine for the repository at `root`, as a report suggests it: the trusted run's report
+ * (pipeline/report) and a fork's comment rendered again by the report action, which judges the museum's checkout
+ * it runs in (tester: a repository made with `vitrine init -C` was told "npx vitrine review", which fetches an
+ * unknown package there). The path is a placeholder: the report is read far from the machine that wrote it, and
+ * the repository's README says where.
+ */
+export async function reportCommand({ root }: { root: string }): Promise<string> {
+  const { inRepository } = await vitrineInvocation({ root });
+  return inRepository ? 'npx vitrine' : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
+}
+
 /** A command line that runs `vitrine <args>` for the repository at `root`, typed in any folder. */
 export async function vitrineCommandLine({ root, args }: { root: string; args: string }): Promise<string> {
   const run = await vitrineInvocation({ root });

@@ -8,7 +8,7 @@ import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
 import type { OofFile } from '../evaluate/oof.ts';
-import { shellWord, vitrineInvocation } from '../init/invocation.ts';
+import { reportCommand } from '../init/invocation.ts';
 import { type Logger, memoryLogger } from '../log.ts';
 import type { ObjectToClassify } from '../model/predict.ts';
 import type { DriftReport } from '../monitor/types.ts';
@@ -831,14 +831,4 @@ function readAgreed({ text, file, vocabulary }: { text: string; file: string; vo
     emptied,
     named: new Set(labels.map((l) => l.objectId)),
   };
-}
-
-/**
- * The command that runs Vitrine for this repository, as the report suggests it (tester: a repository made with
- * `vitrine init -C` was told "npx vitrine review", which fetches an unknown package there). The path is a
- * placeholder: the report is read far from the machine that wrote it, and the repository's README says where.
- */
-async function reportCommand({ root }: { root: string }): Promise<string> {
-  const { inRepository } = await vitrineInvocation({ root });
-  return inRepository ? 'npx vitrine' : `npx vitrine -C ${shellWord(`path/to/${path.basename(root)}`)}`;
 }

@@ -111,7 +111,10 @@ export const datasetParams = z.strictObject({
     .strictObject({
       /** Fractions of objects in the validation and test splits; the rest trains. */
       validation: fraction.default(0.15),
-      test: fraction.default(0.2),
+      // None: every model would be "scored" on no objects, and the gate could never pass.
+      test: fraction
+        .refine((share) => share > 0, 'more than 0: the model is scored on the test objects, and the gate needs them')
+        .default(0.2),
       /** Changing the salt reshuffles every split: only do it on purpose. */
       salt: z.string().default('vitrine-split-v1'),
     })

@@ -38,6 +38,9 @@ export function checkGate({
           : `not enough evidence: ${scored} labelled test object${scored === 1 ? '' : 's'}, at least ${minimum} ` +
             'needed to judge a model (gate.min_test_objects). Label more objects: about a fifth of them land in the test split',
     });
+    // Scored on nothing, evaluate's figures are zeros, not scores: checks of them would read as a model that is
+    // always wrong (a tester's report said "macro-F1 0.000" for both models).
+    if (scored === 0) return { passed: false, checks };
   }
   const f1 = candidate.macroF1.value;
   checks.push({

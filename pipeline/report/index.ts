@@ -367,7 +367,11 @@ export async function buildReport({
   const loss = metrics.labelLoss;
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
-    lossWords && measured !== 'worse' && measured !== 'first model' ? 'not comparable' : measured;
+    metrics.n === 0
+      ? 'not scored'
+      : lossWords && measured !== 'worse' && measured !== 'first model'
+        ? 'not comparable'
+        : measured;
   // What merging does to publication, label by label: against the rule of the model in production, whose
   // scores the comparison above uses. Without per-label figures on both sides nothing is said.
   const publication =

@@ -57,6 +57,7 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
   'no detectable difference': 'No detectable difference: the model scores about the same as before',
   'first model': 'First model: there is no model in production to compare with yet',
   'not comparable': 'Not comparable: this change removes too many labels for its model to be judged better',
+  'not scored': 'Not scored: no labelled object is in the test split, so this model cannot be scored or compared',
 };
 
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
@@ -165,10 +166,10 @@ export function renderMarkdown(input: RenderInput): string {
   parts.push(publicationSection(report.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input));
-  parts.push(metricsSection(input));
+  // Scored on nothing, evaluate's figures are zeros, not scores: no tables of them.
+  if (metrics.n > 0) parts.push(metricsSection(input));
   parts.push(...(input.sections?.afterScores ?? []));
-  parts.push(perClassSection(metrics));
-  parts.push(confusionSection(metrics));
+  if (metrics.n > 0) parts.push(perClassSection(metrics), confusionSection(metrics));
   if (input.model) parts.push(trainingSection(input.model));
   if (input.drift) parts.push(driftSection(input.drift));
   parts.push(...(input.sections?.beforeLineage ?? []));
@@ -188,6 +189,12 @@ export function renderMarkdown(input: RenderInput): string {
 }
 
 function intro({ report, metrics, collectionName }: RenderInput): string {
+  if (metrics.n === 0)
+    return (
+      'None of the labelled objects is in the test split, the objects the model never sees while learning, so ' +
+      'there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml ' +
+      'sends that share of them, about a fifth by default, to the test split).'
+    );
   const c = report.comparison;
   const scope =
     `The model was tested on ${metrics.n} ${plural(metrics.n, 'object')} of ${text(collectionName)} ` +

@@ -155,9 +155,10 @@ export interface PublicationComparison {
 
 /**
  * 'not comparable': the change removes labels wholesale (a label lost all its objects, or most labels were removed),
- * so no score can say it makes the model better (metrics.json's labelLoss).
+ * so no score can say it makes the model better (metrics.json's labelLoss). 'not scored': no labelled object is in
+ * the test split, so evaluate scored nothing (its zeros are not scores).
  */
-export type ReportVerdict = Verdict | 'first model' | 'not comparable';
+export type ReportVerdict = Verdict | 'first model' | 'not comparable' | 'not scored';
 
 /** `.vitrine/report/report.json`: what the comment says, as data (the report action reads it). */
 export interface ReportJson {

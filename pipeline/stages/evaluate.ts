@@ -498,11 +498,14 @@ export const evaluateStage: Stage = {
 
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const f1 = metrics.macroF1;
+    // Scored on nothing, the figures are zeros, not scores (a tester read "macro-F1 0.00 … no detectable difference").
     const parts = [
-      `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and ` +
-        `accuracy ${pct(metrics.accuracy.value)} on ${plural(metrics.n, 'test object')}`,
+      metrics.n === 0
+        ? 'not scored: no labelled object is in the test split'
+        : `macro-F1 ${f1.value.toFixed(2)} (${f1.low.toFixed(2)}–${f1.high.toFixed(2)}) and ` +
+          `accuracy ${pct(metrics.accuracy.value)} on ${plural(metrics.n, 'test object')}`,
     ];
-    if (metrics.baseline) {
+    if (metrics.baseline && metrics.n > 0) {
       const c = metrics.baseline.comparison;
       const trainedOn = (metrics.baseline.excluded ?? 0) - unread;
       parts.push(

@@ -68,6 +68,8 @@ describe('promotion gate', () => {
     });
     expect(g.passed).toBe(false);
     expect(g.checks[0]).toMatchObject({ name: 'labelled test objects to score', passed: false });
+    // Scored on nothing, the figures are zeros, not scores: no check reads "macro-F1 0.000" (tester).
+    expect(g.checks).toHaveLength(1);
   });
 
   // With two classes judged: one alone fails the gate (gate-classes.test.ts).

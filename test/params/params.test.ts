@@ -77,6 +77,10 @@ describe('params.yaml validation', () => {
     expect(await errorOf('dataset:\n  split:\n    test: 0.6\n    validation: 0.6\n')).toContain(
       'expected validation and test together below 0.9',
     );
+    // Tester: test 0 was accepted, and every model was then "scored" 0.000 on no objects.
+    expect(await errorOf('dataset:\n  split:\n    test: 0\n')).toContain(
+      '"dataset.split.test" is 0, expected more than 0: the model is scored on the test objects',
+    );
   });
 
   it('reports every problem at once', async () => {

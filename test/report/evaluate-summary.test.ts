@@ -16,7 +16,7 @@ import { commitLabels } from '../fixtures/left-out.ts';
 import { promoteModel } from '../fixtures/promote.ts';
 
 /*
- * SLOW (real dataset, train and evaluate stages on a tiny demo): one label changed since the model in production
+ * SLOW (real dataset, train and evaluate stages on a tiny demo). One label changed since the model in production
  * was registered. Evaluate's summary line (shown by `vitrine run` and in the report's lineage) said
  * "1 labels changed since the commit of v1.0.0".
  */
@@ -61,5 +61,24 @@ describe("evaluate's summary after one label change", () => {
     const { summary } = await evaluateStage.run(ctx);
     expect(summary).toContain('(cross-validated, 1 label changed since the commit of v1.0.0)');
     expect(summary).not.toMatch(/\b1 (labels|objects|test objects)\b/);
+  });
+
+  // Tester: with no labelled test object the summary read "macro-F1 0.00 (0.00–0.00) … no detectable difference".
+  it('says "not scored" when no labelled object is in the test split', { timeout: 600_000 }, async () => {
+    if (!ws) throw new Error('runs after the test above');
+    const noTest = structuredClone(params);
+    noTest.dataset.split.test = 0;
+    const ctx = {
+      ws,
+      params: noTest,
+      log: memoryLogger(),
+      clock: { now: () => new Date('2026-05-02T12:00:00Z') },
+      env: {},
+    };
+    await datasetStage.run(ctx);
+    await trainStage.run(ctx);
+    const { summary } = await evaluateStage.run(ctx);
+    expect(summary).toMatch(/^not scored: no labelled object is in the test split; .*gate failed/);
+    expect(summary).not.toContain('macro-F1');
   });
 });

@@ -48652,7 +48652,8 @@ var datasetParams = external_exports.strictObject({
   split: external_exports.strictObject({
     /** Fractions of objects in the validation and test splits; the rest trains. */
     validation: fraction.default(0.15),
-    test: fraction.default(0.2),
+    // None: every model would be "scored" on no objects, and the gate could never pass.
+    test: fraction.refine((share2) => share2 > 0, "more than 0: the model is scored on the test objects, and the gate needs them").default(0.2),
     /** Changing the salt reshuffles every split: only do it on purpose. */
     salt: external_exports.string().default("vitrine-split-v1")
   }).refine((split) => split.validation + split.test < 0.9, {
@@ -49031,7 +49032,8 @@ var VERDICT_WORDS = {
   worse: "Worse: this change makes the model worse",
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet",
-  "not comparable": "Not comparable: this change removes too many labels for its model to be judged better"
+  "not comparable": "Not comparable: this change removes too many labels for its model to be judged better",
+  "not scored": "Not scored: no labelled object is in the test split, so this model cannot be scored or compared"
 };
 function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
@@ -49088,10 +49090,9 @@ function renderMarkdown(input2) {
   parts.push(publicationSection(report.publication));
   parts.push(gateSection(report));
   parts.push(labelSection(input2));
-  parts.push(metricsSection(input2));
+  if (metrics.n > 0) parts.push(metricsSection(input2));
   parts.push(...input2.sections?.afterScores ?? []);
-  parts.push(perClassSection(metrics));
-  parts.push(confusionSection(metrics));
+  if (metrics.n > 0) parts.push(perClassSection(metrics), confusionSection(metrics));
   if (input2.model) parts.push(trainingSection(input2.model));
   if (input2.drift) parts.push(driftSection(input2.drift));
   parts.push(...input2.sections?.beforeLineage ?? []);
@@ -49107,6 +49108,8 @@ function renderMarkdown(input2) {
   return fitMarkdown({ body: commands, limit: input2.limit ?? COMMENT_ROOM });
 }
 function intro({ report, metrics, collectionName }) {
+  if (metrics.n === 0)
+    return "None of the labelled objects is in the test split, the objects the model never sees while learning, so there is nothing to score it on. With few labelled objects, label more (`dataset.split.test` in params.yaml sends that share of them, about a fifth by default, to the test split).";
   const c = report.comparison;
   const scope = `The model was tested on ${metrics.n} ${plural2(metrics.n, "object")} of ${text(collectionName)} that it never saw while learning.`;
   if (!c)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -265,6 +265,13 @@ describe('S3-compatible remote', () => {
     expect(isVitrineError(status, 'REMOTE_NO_BUCKET'), String(status)).toBe(true);
     expect(status.message).toBe(pushed.message);
     expect(status.message).toContain('has no bucket called "nobucket"');
+    // A fresh clone, nothing in its cache: pull asks for the folder list first, and blamed a missing push (tester).
+    const clone = path.join(base, 'nobucket-clone');
+    await cloneTracked(repo, clone);
+    await copyFile(path.join(repo, '.dvc', 'config.local'), path.join(clone, '.dvc', 'config.local'));
+    const pulled = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
+    expect(isVitrineError(pulled, 'REMOTE_NO_BUCKET'), String(pulled)).toBe(true);
+    expect(pulled.message).toBe(pushed.message);
     // The bucket exists: an object that is absent is just absent.
     const remote = await openRemote({ root: await s3Repo('bucket-exists') });
     expect(await remote.has('0123456789abcdef0123456789abcdef')).toBe(false);

@@ -371,7 +371,8 @@ export function s3Remote({
         response = await objects.get({ key: key(md5) });
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const absent = (error as Error).name === 'NoSuchKey' || (status === 404 && (error as Error).name !== 'NoSuchBucket');
+        const absent =
+          (error as Error).name === 'NoSuchKey' || (status === 404 && (error as Error).name !== 'NoSuchBucket');
         if (!absent) throw fail('download', md5, error);
         // A missing bucket answers every GET with 404 too: a fresh clone's pull blamed a missing push (tester).
         await checkBucket(md5);

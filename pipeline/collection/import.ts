@@ -677,7 +677,14 @@ async function importInto({
   const emptied = new Set(
     accepted.filter((a) => !a.object.image).map((a) => previousTableNow.get(a.object.id)?.image ?? ''),
   );
-  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, emptied, log });
+  // Images of objects still exported whose photograph is now another file (a .webp exported again as .png, say).
+  const replaced = new Set(
+    accepted
+      .map((a) => ({ now: a.object.image, before: previousTableNow.get(a.object.id)?.image ?? '' }))
+      .filter(({ now, before }) => now && before && now !== before)
+      .map(({ before }) => before),
+  );
+  const { removedImages, keptImages } = await removeStaleImages({ ws, keep, emptied, replaced, log });
   // Said at import, not first at training: the vocabulary in params.yaml is often still the demo's.
   const vocabulary = checkVocabulary({
     labels: labelsResult.inUse,
@@ -1792,12 +1799,15 @@ async function removeStaleImages({
   ws,
   keep,
   emptied,
+  replaced,
   log,
 }: {
   ws: Workspace;
   keep: Set<string>;
   /** Images of objects the export still lists with an empty image cell. */
   emptied: Set<string>;
+  /** Images of objects the export still lists with another image file. */
+  replaced: Set<string>;
   log: Logger;
 }): Promise<{ removedImages: string[]; keptImages: string[] }> {
   const entries = await readdir(ws.images, { recursive: true, withFileTypes: true }).catch(() => []);
@@ -1824,7 +1834,7 @@ async function removeStaleImages({
   if (removedImages.length > 0) {
     log.info(
       `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} from data/ ` +
-        `(${whose(removedImages.filter((r) => !emptied.has(r)).length, removedImages.filter((r) => emptied.has(r)).length)}: ` +
+        `(${whose({ removed: removedImages, emptied, replaced })}: ` +
         `${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
         `earlier data.dvc brings them back.`,
     );
@@ -1842,11 +1852,28 @@ async function removeStaleImages({
   return { removedImages, keptImages };
 }
 
-/** "3 of objects no longer in the export, 2 of objects whose image cell is now empty". */
-function whose(left: number, emptied: number): string {
+/**
+ * Why images were removed, said apart: "3 whose objects are no longer in the export, 2 whose objects' image cells are
+ * now empty, 1 replaced by another file for the same object" (only the last two keep their objects).
+ */
+function whose({
+  removed,
+  emptied,
+  replaced,
+}: {
+  removed: string[];
+  emptied: Set<string>;
+  replaced: Set<string>;
+}): string {
+  const count = (keep: (image: string) => boolean) => removed.filter(keep).length;
+  const empty = count((r) => emptied.has(r));
+  const other = count((r) => !emptied.has(r) && replaced.has(r));
+  const left = removed.length - empty - other;
+  const one = (n: number, single: string, many: string) => (n === 0 ? '' : `${n} ${n === 1 ? single : many}`);
   return [
-    left > 0 ? `${left} of objects no longer in the export` : '',
-    emptied > 0 ? `${emptied} of objects whose image cell is now empty` : '',
+    one(left, 'whose object is no longer in the export', 'whose objects are no longer in the export'),
+    one(empty, "whose object's image cell is now empty", "whose objects' image cells are now empty"),
+    one(other, 'replaced by another file for the same object', 'replaced by other files for the same objects'),
   ]
     .filter(Boolean)
     .join(', ');

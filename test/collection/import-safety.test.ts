@@ -212,20 +212,29 @@ describe('re-importing an updated export', () => {
     await addData({ root: ws.root, target: 'data', log: memoryLogger() });
     // A file staff put there by hand, never added to the data cache: import must not delete it.
     await writeFile(path.join(ws.images, 'by-hand.jpg'), JPEG);
+    // A3's photograph is now another file, of another format: A3 has not left the collection (tester).
+    await writeFile(
+      path.join(first.images, 'A3.png'),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1]),
+    );
     await writeFile(
       first.csv,
       stringify([
         ['id', 'image', 'label', 'title'],
         ['A1', 'A1.jpg', 'coin', 'Coin'],
+        ['A3', 'A3.png', 'coin', 'Coin'],
       ]),
     );
     const log = memoryLogger();
     const result = await importCollection({ ws, params: params(), metadata: first.csv, images: first.images, log });
     expect(result.removedImages).toEqual(['images/A2.jpg', 'images/A3.jpg']);
     expect(result.keptImages).toEqual(['images/by-hand.jpg']);
-    expect((await readdir(ws.images)).sort()).toEqual(['A1.jpg', 'by-hand.jpg']);
+    expect((await readdir(ws.images)).sort()).toEqual(['A1.jpg', 'A3.png', 'by-hand.jpg']);
     const text = log.lines.map((l) => l.message).join('\n');
-    expect(text).toMatch(/Removed 2 images from data\/ \(2 of objects no longer in the export: /);
+    expect(text).toContain(
+      'Removed 2 images from data/ (1 whose object is no longer in the export, 1 replaced by another file for the same ' +
+        'object: images/A2.jpg, images/A3.jpg).',
+    );
     expect(text).toMatch(/by-hand\.jpg/);
   });
 

@@ -992,8 +992,7 @@ export async function pullData({
     });
   for (const c of corrupt)
     log.error(
-      `The copy of ${sameContent(allFiles(c))} on the remote "${remote.name}" is damaged (object ${c.object}); ` +
-        'it was not used.',
+      `${sameContent(allFiles(c))} damaged on the remote "${remote.name}" (object ${c.object}): that copy was not used.`,
       { file: c.file, object: c.object },
     );
   // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).

@@ -242,8 +242,13 @@ describe('faults', () => {
     await writeFile(object, 'tampered');
     const clone = path.join(base, 'clone');
     await cloneTracked(repo, clone);
-    const error = await pullData({ root: clone, log: silentLogger }).catch((e) => e);
+    const log = memoryLogger();
+    const error = await pullData({ root: clone, log }).catch((e) => e);
     expect(isVitrineError(error, 'DATA_CORRUPT')).toBe(true);
+    // Tester: "The copy of data/objects.csv is on the remote … is damaged".
+    expect(log.lines.find((l) => l.level === 'error')?.message).toBe(
+      `data/objects.csv is damaged on the remote "local" (object ${md5(SAMPLE['objects.csv'])}): that copy was not used.`,
+    );
     await expect(stat(objectPath(path.join(clone, '.dvc', 'cache'), md5(SAMPLE['objects.csv'])))).rejects.toThrow();
     await expect(stat(path.join(clone, 'data', 'objects.csv'))).rejects.toThrow();
     expect(error.message).toContain('data/objects.csv');

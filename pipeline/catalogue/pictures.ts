@@ -98,6 +98,9 @@ export async function writePictures({
     o.images.sort((a, b) => a.width - b.width);
     o.zoom = { info: `${iiifFolder(o.slug)}/info.json`, width: o.width, height: o.height };
   }
+  // libvips leaves its tiling record (the last image's size and loader, a time) beside the tiles' folders, where it
+  // would be published as iiif/vips-properties.xml; removed each build, so a site built before goes without it too.
+  await rm(path.join(publicDir, path.dirname(iiifFolder('x')), 'vips-properties.xml'), { force: true });
   if (made) log.info(`Catalogue: deep-zoom tiles and large pictures for ${made} object(s)`);
   if (objects.some((o) => o.zoom)) {
     // The viewer, served from the site itself (no CDN).

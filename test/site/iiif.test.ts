@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -158,6 +158,10 @@ describe('full-size pictures, deep zoom and IIIF', () => {
       id: `${SITE}${BASE}iiif/${big.slug}`,
     });
     expect(catalogue.objects.filter((o) => o.id !== BIG).every((o) => o.zoom === null)).toBe(true);
+    // libvips writes its tiling sidecar beside the tiles' folder (tester: published at /iiif/vips-properties.xml).
+    const iiif = path.join(workspace(dir).site, 'iiif');
+    expect(await readdir(iiif)).not.toContain('vips-properties.xml');
+    expect(await readdir(path.join(workspace(dir).catalogue, 'public', 'iiif'))).not.toContain('vips-properties.xml');
   });
 
   it('writes a IIIF Presentation 3 manifest per object and a collection, valid against the specification', async () => {

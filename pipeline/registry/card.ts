@@ -827,6 +827,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
   if (cv) {
     // The pull request's verdict: the test-split comparison above has little power for a few changed labels.
     const d = cv.comparison.difference;
+    const tooSmall = tooSmallWords(cv.comparison);
     const p2 = (x: number) => x.toFixed(2);
     const plus = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
     lines.push(
@@ -836,7 +837,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
         `(95% interval ${plus(d.low)} to ${plus(d.high)}), ${pValue(cv.comparison.pValue)}: ` +
         `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation` +
-        (tooSmallWords(cv.comparison) ? `; ${tooSmallWords(cv.comparison)}` : '') +
+        (tooSmall ? `; ${tooSmall}` : '') +
         ').',
       '',
     );

@@ -515,10 +515,11 @@ export const evaluateStage: Stage = {
     }
     if (crossValidated) {
       const c = crossValidated.comparison;
+      const tooSmall = tooSmallWords(c);
       parts.push(
         `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
           `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
-          (tooSmallWords(c) ? `; ${tooSmallWords(c)})` : ')'),
+          (tooSmall ? `; ${tooSmall})` : ')'),
       );
     }
     if (outOfCollection) {

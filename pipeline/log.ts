@@ -30,11 +30,13 @@ export interface Logger {
 /**
  * A value cut to `max` characters with "…" for a message, on one line (oneLine): a label or id pasted by mistake
  * can run to thousands of characters, and printed whole (often several times) it buries the message. Cut by code
- * points, so half an emoji or hieroglyph is never left (shown as "\uFFFD").
+ * points, so half an emoji or hieroglyph is never left (shown as "\uFFFD"). With `escaped: false` (default true)
+ * it is only cut, its control characters kept as they are: for text the user copies back into a file.
  */
-export function clip(text: string, max = 80): string {
+export function clip(text: string, max = 80, { escaped = true }: { escaped?: boolean } = {}): string {
   const characters = Array.from(text);
-  return oneLine(characters.length <= max ? text : `${characters.slice(0, max).join('')}…`);
+  const cut = characters.length <= max ? text : `${characters.slice(0, max).join('')}…`;
+  return escaped ? oneLine(cut) : cut;
 }
 
 /** Control characters (C0, DEL, C1), line and paragraph separators, and the marks that reorder text on screen. */

@@ -749,10 +749,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
  */
 function singleQuoted(written: string): string {
   const value = written.replace(/\s+#(\s.*)?$/, '').trim();
-  // Cut, but not escaped as clip escapes for a message: what is in single quotes is copied into params.yaml as is.
-  const characters = Array.from(value);
-  const cut = characters.length <= 80 ? value : `${characters.slice(0, 80).join('')}…`;
-  return `'${cut.replaceAll("'", "''")}'`;
+  // Not escaped as for a message: what is in single quotes is copied into params.yaml as is.
+  return `'${clip(value, 80, { escaped: false }).replaceAll("'", "''")}'`;
 }
 
 /**

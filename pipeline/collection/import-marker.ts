@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listWords } from '../data/ops.ts';
 import { STALE_TEMP_MS } from '../data/temp.ts';
 import { messageOf, VitrineError } from '../errors.ts';
 import { holdLock } from '../lock.ts';
@@ -360,7 +361,10 @@ async function recover({
           edits.length === 1
             ? `A copy of ${words(edits[0]!.file)} as it is now, which may hold changes made after the import was ` +
               `interrupted, is kept in ${words(edits[0]!.kept)}, in case this import changes it.`
-            : `Copies of ${listed(edits.map((e) => words(e.file)))} as they are now, which may hold changes made ` +
+            : `Copies of ${listWords(
+                edits.map((e) => words(e.file)),
+                { max: 5 },
+              )} as they are now, which may hold changes made ` +
               `after the import was interrupted, are kept in ${words(path.join(recovered, EDITED))}/, under the same ` +
               'paths, in case this import changes them.',
         ];
@@ -450,7 +454,7 @@ async function recover({
   const begun = 'It had begun to put its files in place:';
   if (putBack.length > 0)
     said.push(
-      `${begun} ${listed(putBack)} ${putBack.length === 1 ? 'was put back as it was' : 'were put back as they were'} ` +
+      `${begun} ${listWords(putBack, { max: 5 })} ${putBack.length === 1 ? 'was put back as it was' : 'were put back as they were'} ` +
         'before it.',
     );
   // Files that were not there before the import are not "put back": said apart, and named.
@@ -458,24 +462,24 @@ async function recover({
     said.push(
       putBack.length > 0
         ? `${removed.length === 1 ? 'The file it had added was' : 'The files it had added were'} removed: ` +
-            `${listed(removed)}.`
-        : `${begun} ${listed(removed)}, which it had added, ${removed.length === 1 ? 'was' : 'were'} removed.`,
+            `${listWords(removed, { max: 5 })}.`
+        : `${begun} ${listWords(removed, { max: 5 })}, which it had added, ${removed.length === 1 ? 'was' : 'were'} removed.`,
     );
   if (left.length > 0)
     said.push(
       `Left as ${left.length === 1 ? 'it is' : 'they are'}, because changed after the import was interrupted (or ` +
-        `not provably what it had put there): ${listed(left)}.`,
+        `not provably what it had put there): ${listWords(left, { max: 5 })}.`,
     );
-  for (const [why, files] of failed) said.push(`Could not put back ${listed(files)} (${why}).`);
+  for (const [why, files] of failed) said.push(`Could not put back ${listWords(files, { max: 5 })} (${why}).`);
   if (kept.length > 0)
     said.push(
       kept.length === 1
         ? `What ${kept[0]} held before the import is kept in ${words(path.join(recovered, kept[0]!))}.`
-        : `What ${listed(kept)} held before the import is kept in ${words(recovered)}/, under the same paths.`,
+        : `What ${listWords(kept, { max: 5 })} held before the import is kept in ${words(recovered)}/, under the same paths.`,
     );
   said.push(...editsSaid());
   const named = [...left, ...[...failed.values()].flat()];
-  if (named.length > 0) said.push(`Check ${listed(named)}, and copy back what you need.`);
+  if (named.length > 0) said.push(`Check ${listWords(named, { max: 5 })}, and copy back what you need.`);
   return { said: said.length === 0 ? 'It had not changed data/ or labels.csv yet.' : said.join(' '), edits };
 }
 
@@ -534,14 +538,6 @@ export async function identityOf(file: string): Promise<FileIdentity> {
     size += (chunk as Buffer).length;
   }
   return { size, md5: hash.digest('hex') };
-}
-
-/** "a, b and c", or the first five "and 295 more". */
-function listed(names: string[]): string {
-  const shown = names.slice(0, 5);
-  const more = names.length - shown.length;
-  if (more > 0) return `${shown.join(', ')} and ${more} more`;
-  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 function codeOf(error: unknown): string {

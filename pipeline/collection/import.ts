@@ -19,6 +19,7 @@ import { environmentProblem } from '../cli/fs-errors.ts';
 import { headCommit, readFileAtRef } from '../data/git.ts';
 import { mapPool } from '../data/hash.ts';
 import { hashFile, loadManifest, objectPath, parseDvcFile, readDvcConfig } from '../data/index.ts';
+import { listWords } from '../data/ops.ts';
 import { lookAlikeIds } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { clip, type Logger } from '../log.ts';
@@ -203,7 +204,7 @@ async function importInto({
     if (read.has(column.name)) throw repeatedColumnError(column);
     log.warn(
       `the export names the column "${column.name}" ${column.columns.length === 2 ? 'twice' : `${column.columns.length} times`} ` +
-        `(columns ${column.columns.slice(0, -1).join(', ')} and ${column.columns.at(-1)}); Vitrine does not read it, ` +
+        `(columns ${listWords(column.columns.map(String))}); Vitrine does not read it, ` +
         'so it is left out.',
       { file: name, line: column.line },
     );
@@ -241,7 +242,7 @@ async function importInto({
     const named = absent.map(([field, column]) => (field === column ? field : `${field} ("${column}")`));
     log.warn(
       `params.yaml maps ${absent.length} fields to columns the export does not have: ` +
-        `${named.slice(0, -1).join(', ')} and ${named.at(-1)}${
+        `${listWords(named)}${
           absent.some(([field, column]) => field === column)
             ? ' (a field named alone maps to the column of the same name)'
             : ''
@@ -1346,8 +1347,7 @@ const at =
 
 /** The first `n` of `ids` in natural order (OBJ-2 before OBJ-10), and how many more. */
 function sample(ids: string[], n = 10): string {
-  const sorted = [...ids].sort(compareIdsNaturally);
-  return ids.length <= n ? sorted.join(', ') : `${sorted.slice(0, n).join(', ')} and ${ids.length - n} more`;
+  return listWords([...ids].sort(compareIdsNaturally), { last: ',', max: n });
 }
 
 /** The longest file name most file systems store (ext4, APFS, NTFS), and the longest path Linux takes. */
@@ -1619,9 +1619,7 @@ function shortenedSaid(renamed: { id: string; as: string }[]): string {
 function howRenamed(renamed: { id: string; as: string }[]): string {
   const kinds = new Set(renamed.flatMap((r) => idDifferences(r.id, r.as)));
   const named = ID_DIFFERENCES.filter((what) => kinds.has(what));
-  return named.length <= 1
-    ? (named[0] ?? 'written differently')
-    : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return named.length === 0 ? 'written differently' : listWords(named);
 }
 
 /**

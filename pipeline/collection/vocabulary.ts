@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { listWords } from '../data/ops.ts';
 import { clip } from '../log.ts';
 
 /*
@@ -610,8 +611,7 @@ function otherLabelsMessage({
 
 /** Up to `shown` items joined with commas, then "and N more". */
 function some(items: string[], shown = SHOWN_LABELS): string {
-  const more = items.length > shown ? ` and ${items.length - shown} more` : '';
-  return items.slice(0, shown).join(', ') + more;
+  return listWords(items, { last: ',', max: shown });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { listWords } from '../data/ops.ts';
+
 /*
  * Image paths of data/objects.csv against the names of the files under data/. An accented name can be stored two ways
  * (composed "é", or "e" and an accent: a Mac saves file names decomposed), which look the same and are different names
@@ -77,5 +79,5 @@ export function unicodeForm(name: string): string {
 /** `data/images/Café.jpg (composed) and data/images/Café.jpg (decomposed)`: names that look the same, told apart. */
 export function twinsNamed(twins: string[]): string {
   const named = twins.map((t) => `data/${t} (${unicodeForm(t)})`);
-  return named.length <= 2 ? named.join(' and ') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return listWords(named);
 }

@@ -1,3 +1,4 @@
+import { listWords } from '../data/ops.ts';
 import type { Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
 import type { LabelLoss, Metrics, ModelScores } from '../types.ts';
@@ -58,7 +59,7 @@ export function checkGate({
       name: TWO_CLASSES_CHECK,
       passed: false,
       detail:
-        `only ${judged.map((c) => c.label).join(', ')} has test objects; no test objects for ${listed(unjudged)}: ` +
+        `only ${judged.map((c) => c.label).join(', ')} has test objects; no test objects for ${listWords(unjudged, TEN_NAMES)}: ` +
         'the model cannot be checked on them, and a model judged on one class is right by construction',
     });
   }
@@ -69,7 +70,9 @@ export function checkGate({
       (weak.length === 0
         ? `all ${judged.length} classes with test objects have F1 ≥ ${fmt(gate.min_class_f1)}`
         : `below ${fmt(gate.min_class_f1)}: ${weak.map((c) => `${c.label} ${fmt(c.f1)}`).join(', ')}`) +
-      (unjudged.length > 0 ? `; no test objects for ${listed(unjudged)}: the model cannot be checked on them` : ''),
+      (unjudged.length > 0
+        ? `; no test objects for ${listWords(unjudged, TEN_NAMES)}: the model cannot be checked on them`
+        : ''),
   });
   if (baseline) {
     const same = candidateOnBaselineObjects.macroF1.value;
@@ -85,17 +88,15 @@ export function checkGate({
   return { passed: checks.every((c) => c.passed), checks };
 }
 
+/** "figurine, mask, vase", "figurine, mask and 3 more": the first ten names. */
+const TEN_NAMES = { last: ',', max: 10 } as const;
+
 /** The gate check that fails when fewer than two classes have test objects. */
 export const TWO_CLASSES_CHECK = 'at least two classes with test objects';
 /** The gate check that fails when a label of the vocabulary had objects at the base and has none now. */
 export const LABELS_LOST_CHECK = 'no label lost all its objects';
 /** The gate check that fails when more than half of the labelled objects at the base have no label now. */
 export const MOST_REMOVED_CHECK = 'no more than half of the labels removed';
-
-/** "figurine, mask and 3 more": the first ten names. */
-function listed(names: string[]): string {
-  return names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
-}
 
 /**
  * Compare the labels at the base (object id → label) with the labels now, over today's vocabulary: a label
@@ -134,7 +135,10 @@ export function labelLossOf({
 export function labelLossWords(loss: LabelLoss | undefined): string | null {
   if (!loss) return null;
   if (loss.lost.length === 0 && !mostRemoved(loss)) return null;
-  const names = listed(loss.lost.map((l) => l.label));
+  const names = listWords(
+    loss.lost.map((l) => l.label),
+    TEN_NAMES,
+  );
   const lost =
     loss.lost.length === 0
       ? ''

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { listWords } from '../data/ops.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
 import { type Logger, silentLogger } from '../log.ts';
@@ -129,7 +130,7 @@ export async function appendSegment({
   if (entries.length < given.length) {
     const left = given.filter(([, v]) => !isFiniteVector(v)).map(([key]) => key);
     log.warn(
-      `The embeddings of ${listed(left)} hold values that are not numbers; they were not saved in the ` +
+      `The embeddings of ${listWords(left, { last: ',', max: 10 })} hold values that are not numbers; they were not saved in the ` +
         `embedding cache (${folder}).`,
     );
   }
@@ -162,10 +163,6 @@ export function isFiniteVector(v: Float32Array): boolean {
   return sum === 0;
 }
 
-function listed(keys: string[]): string {
-  return keys.slice(0, 10).join(', ') + (keys.length > 10 ? ` and ${keys.length - 10} more` : '');
-}
-
 /** Bytes of a segment holding `entries` (all vectors the same length, all finite numbers). */
 export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
   const dim = entries[0]?.[1].length ?? 0;
@@ -182,7 +179,7 @@ export function encodeSegment(entries: [string, Float32Array][]): Uint8Array {
   if (notFinite.length > 0)
     throw new VitrineError(
       'EMBED_NOT_FINITE',
-      `The embeddings of ${listed(notFinite)} hold values that are not numbers; they cannot be saved.`,
+      `The embeddings of ${listWords(notFinite, { last: ',', max: 10 })} hold values that are not numbers; they cannot be saved.`,
       { keys: notFinite },
     );
   const keys = entries.map(([k]) => k);

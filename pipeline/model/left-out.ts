@@ -1,3 +1,4 @@
+import { listWords } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -36,8 +37,10 @@ export function splitByEmbedding<T extends { imageMd5: string }>({
 
 /** "obj-1 (data/images/a.png), obj-2 (data/images/b.png) and 3 more". */
 export function listLeftOut(objects: LeftOutObject[], max = 10): string {
-  const shown = objects.slice(0, max).map((o) => (o.image ? `${o.id} (data/${o.image})` : o.id));
-  return shown.join(', ') + (objects.length > max ? ` and ${objects.length - max} more` : '');
+  return listWords(
+    objects.map((o) => (o.image ? `${o.id} (data/${o.image})` : o.id)),
+    { last: ',', max },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listWords } from '../data/ops.ts';
 import { readDataset } from '../dataset/read.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
@@ -520,14 +521,14 @@ function usable({
   if (unknown.length > 0)
     log.warn(
       `${plural(unknown.length, 'object', 'objects')} of the ${side} set ` +
-        `${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${preview(unknown)}); ` +
+        `${unknown.length === 1 ? 'is' : 'are'} not in the dataset and left out (${listWords(unknown, { last: ',', max: 5 })}); ` +
         `run "vitrine run dataset" if they were just added.`,
     );
   if (noImage.length > 0)
     log.info(
       `${plural(noImage.length, 'object', 'objects')} of the ${side} set ` +
         `${noImage.length === 1 ? 'has' : 'have'} no image and ${noImage.length === 1 ? 'is' : 'are'} ` +
-        `left out (${preview(noImage)}).`,
+        `left out (${listWords(noImage, { last: ',', max: 5 })}).`,
     );
   return out;
 }
@@ -569,8 +570,4 @@ function roundShares(s: Record<string, number>): Record<string, number> {
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function preview(ids: string[]): string {
-  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
 }

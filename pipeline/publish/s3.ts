@@ -11,6 +11,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { mapPool } from '../data/hash.ts';
+import { listWords } from '../data/ops.ts';
 import { s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
@@ -253,11 +254,11 @@ export async function publishSite({
     const missing = left.filter((f) => !remote.has(f));
     const still = [
       ...(old.length
-        ? [`${count(old.length, 'page')} ${old.length === 1 ? 'is' : 'are'} still the old version: ${listed(old, '')}`]
+        ? [`${count(old.length, 'page')} ${old.length === 1 ? 'is' : 'are'} still the old version: ${someFiles(old)}`]
         : []),
       ...(missing.length
         ? [
-            `${count(missing.length, 'new page')} ${missing.length === 1 ? 'is' : 'are'} not online yet: ${listed(missing, '')}`,
+            `${count(missing.length, 'new page')} ${missing.length === 1 ? 'is' : 'are'} not online yet: ${someFiles(missing)}`,
           ]
         : []),
     ];
@@ -289,7 +290,7 @@ export async function publishSite({
         error: done.error,
         state:
           `${everyPage(pages.length)} But search may not work until this publish is finished: Pagefind's ` +
-          `program is only partly the new version (${listed(sent, 'none')} went up, not ${listed(left, '')}).`,
+          `program is only partly the new version (${sent.length > 0 ? someFiles(sent) : 'none'} went up, not ${someFiles(left)}).`,
         target,
         sent: sentCount,
       });
@@ -457,12 +458,8 @@ const everyPage = (pages: number) =>
   `${pages > 0 ? 'Every page is the new one' : 'Every page is up to date'}; every file the old and the new pages ` +
   'use is online, and nothing was deleted.';
 
-/** Up to 5 file names, "a, b and 3 more"; `none` when there are none. */
-function listed(files: string[], none: string): string {
-  if (files.length === 0) return none;
-  const shown = [...files].sort().slice(0, 5).join(', ');
-  return files.length > 5 ? `${shown} and ${files.length - 5} more` : shown;
-}
+/** Up to 5 file names, sorted: "a, b, c", "a, b, c, d, e and 3 more". */
+const someFiles = (files: string[]) => listWords([...files].sort(), { last: ',', max: 5 });
 
 /** A `parts.json` as the search page reads it, or null when it is not one. */
 function partsList(text: string): { parts: { path: string }[] } | null {
@@ -725,7 +722,7 @@ async function checkListed({
     const left = [...leave].sort();
     log.warn(
       `The publish record s3://${target.bucket}/${key(MANIFEST)} lists ${count(left.length, 'file')} that Vitrine ` +
-        `did not put there, so ${left.length === 1 ? 'it is' : 'they are'} left alone: ${listed(left, '')}. ` +
+        `did not put there, so ${left.length === 1 ? 'it is' : 'they are'} left alone: ${someFiles(left)}. ` +
         `Something other than "vitrine publish" changed the record; ${dryRun ? 'the next publish' : 'this publish'} ` +
         'writes a good one. If you did not expect this, check who can write to the bucket.',
     );

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { listWords } from '../data/ops.ts';
 import { percentDown, percentRange, withBoundaryIntervals } from '../evaluate/boundary.ts';
 import { tooSmallWords } from '../evaluate/verdict-words.ts';
 import { L2_FOLDS } from '../model/head.ts';
@@ -177,8 +178,9 @@ function untestedGroupWords(summary: DatasetSummary): string[] {
     if (unseen.length > 0) {
       const objects = unseen.reduce((n, v) => n + (v.unlabelled ?? 0), 0) + (other?.objects ?? 0);
       const one = objects === 1;
+      const values = listWords(unseen.map(named), { last: 'or', max: 5, untold: other?.values ?? 0 });
       out.push(
-        `No object with ${f.factor} ${listed(unseen.map(named), other?.values ?? 0)} is labelled (${objects} ` +
+        `No object with ${f.factor} ${values} is labelled (${objects} ` +
           `${one ? 'object' : 'objects'} in the collection): the model learnt nothing from ` +
           `${one ? 'its photograph' : 'their photographs'} and was not tested on ${one ? 'it' : 'them'}, so how ` +
           `well it annotates ${one ? 'it' : 'them'} is unknown; expect it to do worse than the scores above. ` +
@@ -187,18 +189,11 @@ function untestedGroupWords(summary: DatasetSummary): string[] {
     }
     if (seen.length > 0)
       out.push(
-        `No test object has ${f.factor} ${listed(seen.map(named))}: the scores above say nothing about ` +
+        `No test object has ${f.factor} ${listWords(seen.map(named), { last: 'or', max: 5 })}: the scores above say nothing about ` +
           `${seen.length === 1 ? 'it' : 'them'}. Label more of ${seen.length === 1 ? 'its' : 'their'} objects.`,
       );
   }
   return out;
-}
-
-/** "a", "a or b", "a, b or c"; more than five (with `more` not given): the first five and how many others. */
-function listed(items: string[], more = 0): string {
-  const others = Math.max(0, items.length - 5) + more;
-  const shown = others > 0 ? [...items.slice(0, 5), `${others} others`] : items;
-  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`;
 }
 
 function total(c: Record<Split, number>): number {
@@ -504,7 +499,10 @@ function trainingWords(head: ModelCard['details']['head']): string {
         : `fitted to convergence in ${f.iterations} iterations of the L-BFGS solver (it has no epochs: it stops when ` +
           'the fit stops improving)';
   if (f.l2 === null) return fit;
-  const among = f.choices && f.choices.length > 1 ? ` among ${listNumbers(f.choices)} (train.l2_choices)` : '';
+  const among =
+    f.choices && f.choices.length > 1
+      ? ` among ${listWords([...f.choices].sort((a, b) => a - b).map(String))} (train.l2_choices)`
+      : '';
   const how =
     f.l2Chosen === 'cross-validation'
       ? `, chosen by ${f.folds ? `${f.folds}-fold ` : ''}cross-validation` +
@@ -529,11 +527,6 @@ function leftOutWords(n: number): string {
   return n === 1
     ? ' (1 object left out: its image could not be read)'
     : ` (${n} objects left out: their images could not be read)`;
-}
-
-/** "a", "a and b", "a, b and c". */
-function listWords(xs: string[]): string {
-  return xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
 }
 
 /**
@@ -603,12 +596,6 @@ function intervalWords(m: Metrics): string {
       'interval is the 95% Wilson interval of the count.'
     );
   return 'Intervals are 95% bootstrap intervals.';
-}
-
-/** "0.01, 0.1 and 1": smallest first. */
-function listNumbers(xs: number[]): string {
-  const sorted = [...xs].sort((a, b) => a - b).map(String);
-  return sorted.length < 2 ? sorted.join('') : `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}`;
 }
 
 function whatChanged({
@@ -840,6 +827,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
   if (cv) {
     // The pull request's verdict: the test-split comparison above has little power for a few changed labels.
     const d = cv.comparison.difference;
+    const tooSmall = tooSmallWords(cv.comparison);
     const p2 = (x: number) => x.toFixed(2);
     const plus = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
     lines.push(
@@ -849,7 +837,7 @@ export function crossValidationCardLines(m: Metrics): string[] {
         `average, and ${p2(cv.probability.candidate)} trained on the labels now: a change of ${plus(d.value)} ` +
         `(95% interval ${plus(d.low)} to ${plus(d.high)}), ${pValue(cv.comparison.pValue)}: ` +
         `**${cv.comparison.verdict}** (${cv.k}-fold cross-validation` +
-        (tooSmallWords(cv.comparison) ? `; ${tooSmallWords(cv.comparison)}` : '') +
+        (tooSmall ? `; ${tooSmall}` : '') +
         ').',
       '',
     );

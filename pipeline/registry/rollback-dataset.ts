@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { stateFileOf } from '../data/ops.ts';
+import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { shellWord } from '../init/invocation.ts';
 import { type Params, paramAt } from '../params.ts';
@@ -50,7 +50,7 @@ export async function checkDatasetCurrent({
   const changed = await datasetChangedSince({ ws, params });
   if (changed.length === 0) return;
   const named = changed.map((c) => (c === 'data' ? 'data/' : c));
-  const list = named.length < 2 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  const list = listWords(named);
   throw new VitrineError(
     'ROLLBACK_DATASET_STALE',
     `${list} changed since the dataset was last built (another branch checked out, files or settings edited, or a ` +

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { plural } from '../data/ops.ts';
+import { listWords, plural } from '../data/ops.ts';
 import { readDataset } from '../dataset/build.ts';
 import { VitrineError } from '../errors.ts';
 import { baseSource, readBaseLabels } from '../evaluate/base-labels.ts';
@@ -113,12 +113,6 @@ function answeredBy<T extends { id: string }>({
 }): T[] {
   const sets = classified.map((c) => new Set(c.ids));
   return objects.filter((o) => sets.every((ids) => ids.has(o.id)));
-}
-
-/** "A-1, A-2 and 3 more": the first ten ids. */
-function namesOf(objects: { id: string }[]): string {
-  const shown = objects.slice(0, 10).map((o) => o.id);
-  return shown.join(', ') + (objects.length > 10 ? ` and ${objects.length - 10} more` : '');
 }
 
 /** `objects` (a subset of what was classified) that are not in `kept`. */
@@ -246,10 +240,14 @@ export const evaluateStage: Stage = {
               'is judged on its own, as when no model is in production.',
           );
         } else {
+          const unreadIds = listWords(
+            unread.map((o) => o.id),
+            { last: ',', max: 10 },
+          );
           if (unread.length > 0)
             log.warn(
               `The baseline ${resolved.version} could not read the images of ${unread.length} of the ${test.length} ` +
-                `test objects (${namesOf(unread)}): ${backboneOf}, while this model read them, so the images are ` +
+                `test objects (${unreadIds}): ${backboneOf}, while this model read them, so the images are ` +
                 `fine. They are left out of the comparison with it, which uses the other ${paired.length}; this ` +
                 `model's own scores still use all ${test.length}.`,
             );
@@ -520,10 +518,11 @@ export const evaluateStage: Stage = {
     }
     if (crossValidated) {
       const c = crossValidated.comparison;
+      const tooSmall = tooSmallWords(c);
       parts.push(
         `on all ${plural(crossValidated.objects, 'labelled object')} (cross-validated, ${plural(crossValidated.changed, 'label')} ` +
           `changed since ${crossValidated.base.ref}): ${c.verdict} (${pValue(c.pValue)}` +
-          (tooSmallWords(c) ? `; ${tooSmallWords(c)})` : ')'),
+          (tooSmall ? `; ${tooSmall})` : ')'),
       );
     }
     if (outOfCollection) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile, hashTree } from '../data/hash.ts';
-import { stateFileOf } from '../data/ops.ts';
+import { listWords, stateFileOf } from '../data/ops.ts';
 import { VitrineError } from '../errors.ts';
 import { writeJsonAtomic } from '../fs.ts';
 import { paramAt } from '../params.ts';
@@ -213,20 +213,15 @@ async function warnStaleUpstream({
   }
   const changes = [...groups.values()].map(({ inputs, stages: names }) => {
     const noun = names.length === 1 ? 'stage' : 'stages';
-    return `${andList(inputs)} changed since the ${andList(names)} ${noun} last ran`;
+    return `${listWords(inputs)} changed since the ${listWords(names)} ${noun} last ran`;
   });
   const stale = new Set([...since.values()].flat());
   const targets = plan.map((s) => s.name);
   ctx.log.warn(
-    `${changes.join('; ')}. With --single, ${andList(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
+    `${changes.join('; ')}. With --single, ${listWords(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
       `${stale.size === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
       `npx vitrine run ${targets.join(' ')}`,
   );
-}
-
-/** "a", "a and b", "a, b and c". */
-function andList(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 async function stageDeps({

@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { packageVersion, runCli } from './run-cli.ts';
 
 /*
  * A tester typed `npx vitrine -C ../museum --help` (and -h, -V, --version, nothing after the folder): each said
@@ -23,16 +22,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function vitrine(args: string[]) {
-  let stdout = '';
-  const log = memoryLogger();
-  const code = await main(args, { cwd: root, env: {}, stdout: (t) => (stdout += t), log });
-  return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
-
-const version = (
-  JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const vitrine = (args: string[]) => runCli(root, args);
 
 describe('-C <folder> before a top-level option, help, or nothing', () => {
   const table: { args: string[]; as: string[] }[] = [
@@ -61,7 +51,7 @@ describe('-C <folder> before a top-level option, help, or nothing', () => {
     });
 
   it('the version is the version', async () => {
-    expect((await vitrine(['-C', museum, '-V'])).stdout).toBe(`vitrine ${version}\n`);
+    expect((await vitrine(['-C', museum, '-V'])).stdout).toBe(`vitrine ${packageVersion}\n`);
   });
 
   it('-C with no folder, and a mistyped top-level option after a folder, are still mistakes (exit 2)', async () => {

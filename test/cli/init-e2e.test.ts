@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { EGYPT } from './egypt-export.ts';
+import { runCli } from './run-cli.ts';
 
 /*
  * Issue 15 #1, done when: from an empty folder, the Egyptian export goes to a promoted model and a built
@@ -17,7 +17,6 @@ import { memoryLogger } from '../../pipeline/log.ts';
  */
 
 const exec = promisify(execFile);
-const EGYPT = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'datasets', 'egyptian-antiquities');
 
 let root: string;
 beforeAll(async () => {
@@ -27,12 +26,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function vitrine(args: string[], cwd: string) {
-  let stdout = '';
-  const log = memoryLogger();
-  const code = await main(args, { cwd, env: {}, stdout: (t) => (stdout += t), log, interactive: false });
-  return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
+const vitrine = (args: string[], cwd: string) => runCli(cwd, args, { interactive: false });
 
 describe('from an empty folder to a built catalogue in three commands', () => {
   it('vitrine init, git commit, vitrine run: a promoted model and a built catalogue, no file edited by hand', async () => {

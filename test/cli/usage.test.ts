@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { allCommands, checkArguments, gateExit, main } from '../../pipeline/cli.
 import { memoryLogger, systemClock } from '../../pipeline/log.ts';
 import { workspace } from '../../pipeline/paths.ts';
 import { workspaceModelIdentity, writeModel } from '../registry/helpers.ts';
+import { packageVersion, runCli } from './run-cli.ts';
 
 /*
  * Issue 15 #4: the command line follows the conventions. Exit codes: 0 done, 1 failed, 2 a mistake in
@@ -26,16 +27,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function vitrine(args: string[]) {
-  let stdout = '';
-  const log = memoryLogger();
-  const code = await main(args, { cwd: root, env: {}, stdout: (t) => (stdout += t), log });
-  return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
-
-const version = (
-  JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const vitrine = (args: string[]) => runCli(root, args);
 
 describe('usage mistakes and conventions (table)', () => {
   const table: { args: string[]; code: number; says?: RegExp; stdout?: RegExp }[] = [
@@ -52,7 +44,7 @@ describe('usage mistakes and conventions (table)', () => {
     { args: ['models', '--help'], code: 0, stdout: /vitrine models show/ },
     { args: ['--verison'], code: 2, says: /Did you mean "--version"\?/ },
     { args: ['xyzzy'], code: 2, says: /^error: "xyzzy" is not a vitrine command\. Run "npx vitrine --help"/ },
-    { args: ['-V'], code: 0, stdout: new RegExp(`^vitrine ${version.replace(/\./g, '\\.')}\\n$`) },
+    { args: ['-V'], code: 0, stdout: new RegExp(`^vitrine ${packageVersion.replace(/\./g, '\\.')}\\n$`) },
     { args: ['--version'], code: 0, stdout: /^vitrine \d/ },
     { args: [], code: 0, stdout: /Exit codes: 0 done; 1 failed/ },
     { args: ['help'], code: 0, stdout: /Usage: npx vitrine <command>/ },

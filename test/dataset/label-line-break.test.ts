@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildDataset } from '../../pipeline/dataset/build.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
-import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
+import { removeTempDirs } from './fixtures.ts';
+import { warningsForLabel } from './label-warnings.ts';
 
 /*
  * Tester: a label cell holding a line break ("figu⏎rine", a quoted CSV cell pasted from elsewhere) was printed
@@ -13,20 +12,7 @@ afterAll(removeTempDirs);
 
 describe('a label with a line break in it', () => {
   it('is named on one line of the warning, the break shown as \\n', async () => {
-    const vocabulary = ['coin', 'mask', 'figurine'];
-    const ids = Array.from({ length: 24 }, (_, i) => `o${i + 1}`);
-    const rows = ids.map((id, i) => `${id},${i === 5 ? '"figu\nrine"' : vocabulary[i % 3]}`);
-    const ws = await makeCollection({
-      objects: ids.map((id) => object(id)),
-      labelsText: `object_id,label\n${rows.join('\n')}\n`,
-    });
-    const log = memoryLogger();
-    const params = testParams((p) => {
-      p.collection.vocabulary = vocabulary;
-      p.dataset.min_test_per_class = 1;
-    });
-    await buildDataset({ ws, params, log, jobs: 1 });
-    const warnings = log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    const warnings = await warningsForLabel('figu\nrine');
     expect(warnings[0]).toBe(
       'labels.csv:7: "figu\\nrine" is not one of the labels of this collection. Did you mean "figurine"?',
     );

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../pipeline/dataset/build.ts';
 import { memoryLogger } from '../../pipeline/log.ts';
 import { makeCollection, object, removeTempDirs, testParams } from './fixtures.ts';
+import { warningsForLabel } from './label-warnings.ts';
 
 /*
  * Tester, 2026-12-02 #4: one mistyped label ("Figurine " for "figurine") gave six warning lines, two of them
@@ -11,31 +12,13 @@ import { makeCollection, object, removeTempDirs, testParams } from './fixtures.t
 
 afterAll(removeTempDirs);
 
-const vocabulary = ['coin', 'mask', 'figurine'];
-
-async function warningsFor(typo: string): Promise<string[]> {
-  const ids = Array.from({ length: 24 }, (_, i) => `o${i + 1}`);
-  const rows = ids.map((id, i) => `${id},${i === 5 ? `"${typo}"` : vocabulary[i % 3]}`);
-  const ws = await makeCollection({
-    objects: ids.map((id) => object(id)),
-    labelsText: `object_id,label\n${rows.join('\n')}\n`,
-  });
-  const log = memoryLogger();
-  const params = testParams((p) => {
-    p.collection.vocabulary = vocabulary;
-    p.dataset.min_test_per_class = 1;
-  });
-  await buildDataset({ ws, params, log, jobs: 1 });
-  return log.lines.filter((l) => l.level === 'warn').map((l) => l.message);
-}
-
 describe('a label that is a near miss of one vocabulary label', () => {
   for (const [what, typo, shown] of [
     ['capitals and a trailing space', 'Figurine ', 'Figurine'],
     ['a letter missing', 'figurne', 'figurne'],
   ] as const) {
     it(`(${what}) is said once, first, on its line, as "did you mean"`, async () => {
-      const warnings = await warningsFor(typo);
+      const warnings = await warningsForLabel(typo);
       expect(warnings[0]).toBe(
         `labels.csv:7: "${shown}" is not one of the labels of this collection. Did you mean "figurine"?`,
       );

@@ -32,6 +32,9 @@ describe('very long labels and ids in messages', () => {
     expect(clip('abc')).toBe('abc');
     expect(clip('a'.repeat(100))).toBe(`${'a'.repeat(80)}…`);
     expect(clip('🏺'.repeat(100), 3)).toBe('🏺🏺🏺…');
+    // escaped: false cuts alone, for text copied back into a file (a tab stays a tab).
+    expect(clip('a\tb'.repeat(50), 3, { escaped: false })).toBe('a\tb…');
+    expect(clip('a\tb')).toBe('a\\tb');
   });
 
   it('a label outside the vocabulary, an unknown object, a repeated object', () => {

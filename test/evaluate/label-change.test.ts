@@ -8,57 +8,29 @@ import { seededUniform } from '../../pipeline/random.ts';
 const u = seededUniform(3);
 const base = Array.from({ length: 300 }, () => 0.8 + 0.2 * u());
 
+/** pairedMeanTest of `candidate` against `baseline`: no training noise, 500 resamples, seed 1, alpha 0.05, no minimum change. */
+function paired(
+  settings: Pick<Parameters<typeof pairedMeanTest>[0], 'candidate' | 'baseline'> &
+    Partial<Parameters<typeof pairedMeanTest>[0]>,
+) {
+  return pairedMeanTest({ trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05, minChange: 0, ...settings });
+}
+
 describe('pairedMeanTest', () => {
   it('finds no difference between identical answers', () => {
-    const t = pairedMeanTest({
-      candidate: base,
-      baseline: base,
-      trainingSd: 0,
-      resamples: 500,
-      seed: 1,
-      alpha: 0.05,
-      minChange: 0,
-    });
+    const t = paired({ candidate: base, baseline: base });
     expect(t.pValue).toBe(1);
     expect(t.verdict).toBe('no detectable difference');
   });
 
   it('calls a consistent gain better, and the same gain inside the training noise not', () => {
     const better = base.map((p) => Math.min(1, p + 0.002));
-    expect(
-      pairedMeanTest({
-        candidate: better,
-        baseline: base,
-        trainingSd: 0,
-        resamples: 500,
-        seed: 1,
-        alpha: 0.05,
-        minChange: 0,
-      }).verdict,
-    ).toBe('better');
+    expect(paired({ candidate: better, baseline: base }).verdict).toBe('better');
     // Objects alone would call it; a training run with another seed moves the mean by as much.
-    const noisy = pairedMeanTest({
-      candidate: better,
-      baseline: base,
-      trainingSd: 0.003,
-      resamples: 500,
-      seed: 1,
-      alpha: 0.05,
-      minChange: 0,
-    });
+    const noisy = paired({ candidate: better, baseline: base, trainingSd: 0.003 });
     expect(noisy.verdict).toBe('no detectable difference');
     expect(noisy.difference.low).toBeLessThan(0);
-    expect(
-      pairedMeanTest({
-        candidate: base,
-        baseline: better,
-        trainingSd: 0,
-        resamples: 500,
-        seed: 1,
-        alpha: 0.05,
-        minChange: 0,
-      }).verdict,
-    ).toBe('worse');
+    expect(paired({ candidate: base, baseline: better }).verdict).toBe('worse');
   });
 });
 
@@ -67,7 +39,7 @@ describe('a change too small to matter (evaluate.min_change)', () => {
   it('is no detectable difference though it is more than chance, and a change as large as the minimum counts', () => {
     const nudged = base.map((p) => Math.min(1, p + 0.002));
     const test = (candidate: number[], baseline: number[], minChange: number) =>
-      pairedMeanTest({ candidate, baseline, trainingSd: 0, resamples: 500, seed: 1, alpha: 0.05, minChange });
+      paired({ candidate, baseline, minChange });
     const small = test(nudged, base, 0.01);
     expect(small.pValue).toBeLessThan(0.05);
     expect(small.verdict).toBe('no detectable difference');

@@ -2,9 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
 import { copyEgyptExport } from '../cli/egypt-export.ts';
+import { runCli } from '../cli/run-cli.ts';
 import { gitIn } from '../fixtures/git.ts';
 
 /*
@@ -22,12 +21,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function vitrine(args: string[], cwd: string) {
-  let stdout = '';
-  const log = memoryLogger();
-  const code = await main(args, { cwd, env: {}, stdout: (t) => (stdout += t), log, interactive: false });
-  return { code, stdout, messages: log.lines.map((l) => `${l.level}: ${l.message}`).join('\n') };
-}
+const vitrine = (args: string[], cwd: string) => runCli(cwd, args, { interactive: false });
 
 const SETTINGS = 'collection:\n  name: Town Museum\n  vocabulary: [coin, mask]\n';
 

@@ -10,6 +10,7 @@ import { diffLabels, diffParams } from '../../pipeline/report/compare.ts';
 import { buildReport, catalogueLinks } from '../../pipeline/report/index.ts';
 import { attribute, between, safeUrl, text } from '../../pipeline/report/markdown.ts';
 import { reportStage } from '../../pipeline/stages/report.ts';
+import type { Metrics } from '../../pipeline/types.ts';
 import { demoObjects, makeRepo, writeStageOutputs } from './fixture.ts';
 
 const objects = demoObjects();
@@ -26,6 +27,31 @@ function labelCorrection() {
 
 function paramsWith(report: Partial<Params['report']> = {}): Params {
   return validateParams({ raw: { train: { epochs: 60 }, report } });
+}
+
+const interval = (value: number, low: number, high: number) => ({ value, low, high });
+
+type CrossValidated = NonNullable<Metrics['crossValidated']>;
+
+/** metrics.crossValidated of 40 objects in 5 folds, 3 labels changed since main: these scores, this comparison. */
+function crossValidatedWith({
+  candidate,
+  baseline,
+  probability,
+  comparison,
+}: Pick<CrossValidated, 'candidate' | 'baseline' | 'probability'> & {
+  comparison: Omit<CrossValidated['comparison'], 'metric' | 'test'>;
+}): CrossValidated {
+  return {
+    base: { ref: 'main', commit: 'a'.repeat(40) },
+    changed: 3,
+    objects: 40,
+    k: 5,
+    candidate,
+    baseline,
+    probability,
+    comparison: { metric: 'probability', test: 'paired bootstrap', ...comparison },
+  };
 }
 
 /** Rows of every Markdown table in `md`, as cell counts (a `\|` inside a cell does not split it). */
@@ -367,27 +393,16 @@ describe('the label-correction report', () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    const interval = (value: number, low: number, high: number) => ({ value, low, high });
     const baseline = {
       ...metrics.baseline!,
       comparison: { ...metrics.baseline!.comparison, pValue: 0.72, verdict: 'no detectable difference' as const },
     };
-    const crossValidated = {
-      base: { ref: 'main', commit: 'a'.repeat(40) },
-      changed: 3,
-      objects: 40,
-      k: 5,
+    const crossValidated = crossValidatedWith({
       candidate: interval(0.99, 0.97, 1),
       baseline: interval(0.95, 0.92, 0.98),
       probability: { candidate: 0.97, baseline: 0.88, trainingSd: 0.004 },
-      comparison: {
-        metric: 'probability' as const,
-        difference: interval(0.09, 0.07, 0.11),
-        pValue: 0.002,
-        test: 'paired bootstrap',
-        verdict: 'better' as const,
-      },
-    };
+      comparison: { difference: interval(0.09, 0.07, 0.11), pValue: 0.002, verdict: 'better' },
+    });
     await writeStageOutputs({ ws, objects, head, metrics: { baseline, crossValidated } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.verdict).toBe('better');
@@ -402,24 +417,17 @@ describe('the label-correction report', () => {
     const { base, head } = labelCorrection();
     const { ws } = await makeRepo({ objects, base, head });
     const metrics = await writeStageOutputs({ ws, objects, head });
-    const interval = (value: number, low: number, high: number) => ({ value, low, high });
-    const crossValidated = {
-      base: { ref: 'main', commit: 'a'.repeat(40) },
-      changed: 3,
-      objects: 40,
-      k: 5,
+    const crossValidated = crossValidatedWith({
       candidate: interval(1, 1, 1),
       baseline: interval(1, 1, 1),
       probability: { candidate: 0.983, baseline: 0.98, trainingSd: 0.0004 },
       comparison: {
-        metric: 'probability' as const,
         difference: interval(0.003, 0.001, 0.005),
         pValue: 0.004,
-        test: 'paired bootstrap',
-        verdict: 'no detectable difference' as const,
+        verdict: 'no detectable difference',
         minChange: 0.01,
       },
-    };
+    });
     await writeStageOutputs({ ws, objects, head, metrics: { baseline: metrics.baseline, crossValidated } });
     const { markdown, json } = await buildReport({ ws, params: paramsWith(), base: 'main', log: silentLogger });
     expect(json.verdict).toBe('no detectable difference');

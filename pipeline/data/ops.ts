@@ -476,7 +476,7 @@ export function listWords(
 ): string {
   const rest = Math.max(0, items.length - max) + untold;
   const shown = items.slice(0, max);
-  if (rest > 0) shown.push(last === 'or' ? `${rest} others` : `${rest} more`);
+  if (rest > 0) shown.push(last === 'or' ? `${rest} ${rest === 1 ? 'other' : 'others'}` : `${rest} more`);
   else if (last === ',') return shown.join(', ');
   if (shown.length < 2) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} ${last === 'or' ? 'or' : 'and'} ${shown.at(-1)}`;

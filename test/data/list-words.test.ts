@@ -35,5 +35,6 @@ describe('listWords', () => {
     expect(listWords(['a', 'b'], { last: 'or', untold: 3 })).toBe('a, b or 3 others');
     expect(listWords(['a', 'b', 'c'], { last: 'or', max: 2, untold: 3 })).toBe('a, b or 4 others');
     expect(listWords([], { untold: 2 })).toBe('2 more');
+    expect(listWords(['a', 'b'], { last: 'or', untold: 1 })).toBe('a, b or 1 other');
   });
 });

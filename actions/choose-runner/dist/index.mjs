@@ -26530,9 +26530,10 @@ var init_fs = __esm({
 });
 
 // pipeline/log.ts
-function clip(text2, max = 80) {
+function clip(text2, max = 80, { escaped = true } = {}) {
   const characters = Array.from(text2);
-  return oneLine(characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`);
+  const cut = characters.length <= max ? text2 : `${characters.slice(0, max).join("")}\u2026`;
+  return escaped ? oneLine(cut) : cut;
 }
 function escapedControl(character) {
   if (character === "\n") return "\\n";
@@ -47563,9 +47564,7 @@ function parseParams({ text: text2, name }) {
 }
 function singleQuoted(written) {
   const value = written.replace(/\s+#(\s.*)?$/, "").trim();
-  const characters = Array.from(value);
-  const cut = characters.length <= 80 ? value : `${characters.slice(0, 80).join("")}\u2026`;
-  return `'${cut.replaceAll("'", "''")}'`;
+  return `'${clip(value, 80, { escaped: false }).replaceAll("'", "''")}'`;
 }
 var DISPLAY_TEXT = /* @__PURE__ */ new Set(["name", "licence", "title", "description"]);
 function hashInValue({

@@ -19192,22 +19192,9 @@ var init_errors = __esm({
   }
 });
 
-// pipeline/fs.ts
-var init_fs = __esm({
-  "pipeline/fs.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/log.ts
-function commandSafe(message) {
-  return message.replace(/\r\n?/g, "\n").replace(
-    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
-    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
-  );
-}
-var init_log = __esm({
-  "pipeline/log.ts"() {
+// pipeline/windows-names.ts
+var init_windows_names = __esm({
+  "pipeline/windows-names.ts"() {
     "use strict";
   }
 });
@@ -19599,6 +19586,13 @@ var require_ignore = __commonJS({
   }
 });
 
+// pipeline/fs.ts
+var init_fs = __esm({
+  "pipeline/fs.ts"() {
+    "use strict";
+  }
+});
+
 // pipeline/worker.ts
 var init_worker = __esm({
   "pipeline/worker.ts"() {
@@ -19660,6 +19654,30 @@ parentPort.on('message', ({ id, files }) => {
 `;
     BATCH_BYTES = 8 * 1024 * 1024;
     ignore = import_ignore.default.default ?? import_ignore.default;
+  }
+});
+
+// pipeline/data/cache.ts
+var CHUNK2, SMALL_COPY;
+var init_cache = __esm({
+  "pipeline/data/cache.ts"() {
+    "use strict";
+    init_errors();
+    init_windows_names();
+    init_hash();
+    init_temp();
+    init_temp();
+    CHUNK2 = 1024 * 1024;
+    SMALL_COPY = 4 * 1024 * 1024;
+  }
+});
+
+// pipeline/data/config.ts
+var init_config = __esm({
+  "pipeline/data/config.ts"() {
+    "use strict";
+    init_errors();
+    init_fs();
   }
 });
 
@@ -26993,43 +27011,12 @@ var require_dist = __commonJS({
   }
 });
 
-// pipeline/windows-names.ts
-var init_windows_names = __esm({
-  "pipeline/windows-names.ts"() {
-    "use strict";
-  }
-});
-
-// pipeline/data/cache.ts
-var CHUNK2, SMALL_COPY;
-var init_cache = __esm({
-  "pipeline/data/cache.ts"() {
-    "use strict";
-    init_errors();
-    init_windows_names();
-    init_hash();
-    init_temp();
-    init_temp();
-    CHUNK2 = 1024 * 1024;
-    SMALL_COPY = 4 * 1024 * 1024;
-  }
-});
-
-// pipeline/data/config.ts
-var init_config = __esm({
-  "pipeline/data/config.ts"() {
-    "use strict";
-    init_errors();
-    init_fs();
-  }
-});
-
 // pipeline/data/dvcfile.ts
-var import_yaml2;
+var import_yaml;
 var init_dvcfile = __esm({
   "pipeline/data/dvcfile.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml = __toESM(require_dist(), 1);
     init_errors();
     init_fs();
   }
@@ -27390,6 +27377,19 @@ var init_git = __esm({
 // pipeline/data/links.ts
 var init_links = __esm({
   "pipeline/data/links.ts"() {
+    "use strict";
+  }
+});
+
+// pipeline/log.ts
+function commandSafe(message) {
+  return message.replace(/\r\n?/g, "\n").replace(
+    /^((?:[^\S\n]|[\u0085\u180e])*)(::|##\[)/gm,
+    (_, space, start) => start === "::" ? `${space}%3A%3A` : `${space}##%5B`
+  );
+}
+var init_log = __esm({
+  "pipeline/log.ts"() {
     "use strict";
   }
 });
@@ -27960,6 +27960,9 @@ init_errors();
 
 // pipeline/github/publish.ts
 init_errors();
+
+// pipeline/evaluate/gate.ts
+init_ops();
 
 // pipeline/report/markdown.ts
 var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()!|~]/g;
@@ -48523,7 +48526,8 @@ ${fix}`;
 init_hash();
 
 // pipeline/collection/vocabulary.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+init_ops();
 init_log();
 
 // pipeline/dataset/validate.ts
@@ -49255,7 +49259,7 @@ function catalogueNote(catalogue, shown) {
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
   if (c.disagreeing && c.disagreeing.length > 0)
-    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
+    return `${id} (lines ${listWords2(c.disagreeing.map((l) => String(l.line)))})`;
   if (c.kind === "removed" && c.unknownId) return `${id} (line ${c.unknownId.line})`;
   if (c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0) return `${id} (${linesWords(c.emptyLines)})`;
   return `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
@@ -49275,10 +49279,10 @@ function disagreeingWords(lines) {
   const said = (l) => l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
   const how = lines.some((l) => !l.label) ? "that disagree" : "with different labels";
   const rule = lines.length === 2 ? "neither is used until one line is removed" : "none is used until only one is left";
-  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
+  return `on ${lines.length} lines ${how} (${listWords2(lines.map(said))}): ${rule}`;
 }
 function linesWords(lines) {
-  return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String))}`;
+  return `${lines.length === 1 ? "line" : "lines"} ${listWords2(lines.map(String))}`;
 }
 function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
@@ -49515,11 +49519,11 @@ function leftOutNote(chart, what) {
     const one = xs.length === 1;
     const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
     const verb = series.includes(" and ") ? "are not numbers" : "is not a number";
-    const epochs = `${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))}`;
+    const epochs = `${one ? "Epoch" : "Epochs"} ${listWords2(xs.map(String))}`;
     return `${epochs} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
   }).join(" ");
 }
-function listWords(items) {
+function listWords2(items) {
   return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 function driftSection(drift) {

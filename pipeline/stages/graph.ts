@@ -217,10 +217,17 @@ async function warnStaleUpstream({
   });
   const stale = new Set([...since.values()].flat());
   const targets = plan.map((s) => s.name);
+  // "run catalogue" trains and evaluates too, and stops at a gate the model does not pass (a tester, a small
+  // collection: a fixed label never reached the catalogue); the dataset stage needs no model.
+  const labelsOnly =
+    targets.length === 1 && targets[0] === 'catalogue' && stale.has('dataset')
+      ? '. To bring only the objects and their labels up to date, without a new model (while no model passes the ' +
+        'gate, say), run: npx vitrine run dataset, then npx vitrine run catalogue --single'
+      : '';
   ctx.log.warn(
     `${changes.join('; ')}. With --single, ${listWords(targets)} ${targets.length === 1 ? 'runs' : 'run'} on ` +
       `${stale.size === 1 ? 'its' : 'their'} outputs as they were. To bring everything up to date, run: ` +
-      `npx vitrine run ${targets.join(' ')}`,
+      `npx vitrine run ${targets.join(' ')}${labelsOnly}`,
   );
 }
 

@@ -71,7 +71,9 @@ describe('--single after the inputs of earlier stages changed', () => {
     expect(result.warnings).toEqual([
       'data changed since the dataset stage last ran; labels.csv changed since the dataset and evaluate stages ' +
         'last ran. With --single, catalogue runs on their outputs as they were. To bring everything up to date, ' +
-        'run: npx vitrine run catalogue',
+        'run: npx vitrine run catalogue. To bring only the objects and their labels up to date, without a new ' +
+        'model (while no model passes the gate, say), run: npx vitrine run dataset, then npx vitrine run ' +
+        'catalogue --single',
     ]);
     // The catalogue was built from the old dataset, as asked.
     expect(await readFile(path.join(root, '.vitrine', 'catalogue', 'out.txt'), 'utf8')).not.toContain('Mask');

@@ -25,6 +25,7 @@ interface Step {
   run?: string;
   if?: string;
   env?: Record<string, string>;
+  with?: Record<string, string>;
 }
 interface Job {
   if?: string;
@@ -151,14 +152,16 @@ describe('the rollback workflow', () => {
     const context = { steps: { target: { outputs: { publish: 's3' } }, pages: { outputs: {} } } };
     const ran = steps.filter((s) => runs(s.if, context));
     for (const s of ran) expect(what(s)).not.toMatch(/^actions\/(configure-pages|upload-pages-artifact)@/);
-    const build = ran.findIndex((s) => s.run?.includes('run catalogue --single'));
+    const build = ran.findIndex((s) => s.uses === './actions/catalogue');
     const publish = ran.findIndex((s) => s.run === 'node "$VITRINE" publish');
     expect(build).toBeGreaterThan(ran.findIndex((s) => s.run?.includes('models rollback')));
     expect(publish).toBeGreaterThan(build);
-    // Empty: the catalogue stage takes catalogue.base and catalogue.site from params.yaml.
-    const env = ran[build]!.env!;
-    expect(value(env.VITRINE_CATALOGUE_BASE!, context)).toBe('');
-    expect(value(env.VITRINE_CATALOGUE_SITE!, context)).toBe('');
+    // The catalogue alone, as after any rollback (no training); empty base and address: the catalogue stage
+    // takes catalogue.base and catalogue.site from params.yaml.
+    const inputs = ran[build]!.with!;
+    expect(inputs.single).toBe('true');
+    expect(value(inputs['base-path']!, context)).toBe('');
+    expect(value(inputs['site-url']!, context)).toBe('');
     // The publishing key, from the job's environment (vitrine-remote-write), to that step only.
     expect(ran[publish]!.env).toEqual({
       VITRINE_PUBLISH_ACCESS_KEY_ID: '${{ secrets.VITRINE_PUBLISH_ACCESS_KEY_ID }}',
@@ -187,16 +190,57 @@ describe('the rollback workflow', () => {
       const order = [
         'actions/configure-pages@',
         'models rollback',
-        'run catalogue --single',
+        './actions/catalogue',
         'actions/upload-pages-artifact@',
       ];
       const at = order.map((text) => ran.findIndex((s) => what(s).includes(text)));
       expect(at.every((i) => i >= 0)).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
-      const env = ran[at[2]!]!.env!;
-      expect(value(env.VITRINE_CATALOGUE_BASE!, context)).toBe(expected);
-      expect(value(env.VITRINE_CATALOGUE_SITE!, context)).toBe(`https://m.github.io${basePath}`);
+      const inputs = ran[at[2]!]!.with!;
+      expect(inputs.single).toBe('true');
+      expect(value(inputs['base-path']!, context)).toBe(expected);
+      expect(value(inputs['site-url']!, context)).toBe(`https://m.github.io${basePath}`);
     }
     expect(runs(jobs.deploy!.if, { needs: { rollback: { outputs: { publish: 'pages' } } } })).toBe(true);
+  });
+
+  it('builds with the catalogue action, so the published addresses are read back when the cache lost them', async () => {
+    // Rollbacks are rare: GitHub has often evicted the cache (7 days unused) by then. Without the published
+    // object addresses a look-alike number could take a published object's address (docs/security-addresses.md).
+    const action = parse(await readFile(path.join(ROOT, 'actions', 'catalogue', 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+      runs: { steps: Step[] };
+    };
+    const steps = action.runs.steps;
+    const readBack = steps.findIndex((s) => s.run?.includes('data/addresses.json'));
+    const build = steps.findIndex((s) => s.name === 'Build the catalogue');
+    expect(readBack).toBeGreaterThanOrEqual(0);
+    expect(build).toBeGreaterThan(readBack);
+    // single: true runs the catalogue stage alone (`run catalogue --single`); the merge workflows keep the default.
+    expect(action.inputs.single?.default).toBe('false');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-rollback-build-'));
+    try {
+      // $VITRINE as setup-data sets it, here a script that says what it was asked to run.
+      const vitrine = path.join(dir, 'vitrine.js');
+      await writeFile(vitrine, 'console.log(process.argv.slice(2).join(" "));\n');
+      const build = (inputs: Record<string, string>) =>
+        execFileSync('bash', ['-e', '-c', steps.find((s) => s.name === 'Build the catalogue')!.run!], {
+          cwd: dir,
+          env: { PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`, VITRINE: vitrine, ...inputs },
+          encoding: 'utf8',
+        }).trim();
+      expect(build({ FORCE: 'false', SINGLE: 'true' })).toBe('run catalogue --single');
+      expect(build({ FORCE: 'true', SINGLE: 'true' })).toBe('run catalogue --force --single');
+      expect(build({ FORCE: 'false', SINGLE: 'false' })).toBe('run catalogue');
+      expect(build({ FORCE: 'true', SINGLE: 'false' })).toBe('run catalogue --force');
+      expect(() => build({ FORCE: 'false', SINGLE: 'yes' })).toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const env = steps[build]!.env!;
+    expect(env.SINGLE).toBe('${{ inputs.single }}');
+    const { jobs } = await workflow('rollback.yml');
+    expect(jobs.rollback!.steps.filter((s) => s.uses === './actions/catalogue')).toHaveLength(1);
+    expect(jobs.rollback!.steps.some((s) => s.run?.includes('run catalogue'))).toBe(false);
   });
 });

@@ -466,7 +466,9 @@ async function runStagesAndPrint({
       shard,
       targets,
     });
-    ctx.log.info(`Done: ${result.summary}. The final job runs "vitrine run --pull-caches".`);
+    // The same stages: a bare "run --pull-caches" would run every stage, promote included.
+    const final = ['vitrine run', ...targets, '--pull-caches'].join(' ');
+    ctx.log.info(`Done: ${result.summary}. The final job runs "${final}".`);
     if (ctx.json) ctx.out(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }

@@ -103,7 +103,7 @@ export function formatRollback({
   if (inWorkflow) return `${done}.\n`;
   return (
     `${done}. Push the tag (git push --tags), then build the catalogue (npx vitrine run catalogue) and publish ` +
-    'it as you usually do. For a catalogue on GitHub Pages, the "Roll back the production model" workflow on ' +
-    'GitHub does all of this in one go.\n'
+    'it as you usually do. The "Roll back the production model" workflow on GitHub does all of this in one go, ' +
+    'and publishes where catalogue.publish in params.yaml says (GitHub Pages, or your bucket).\n'
   );
 }

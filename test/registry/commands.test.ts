@@ -122,6 +122,11 @@ describe('vitrine models', () => {
     expect(text).toMatch(/12 objects re-annotated in this copy/);
     expect(text).toMatch(/public catalogue still shows the earlier annotations until it is built and published/);
     expect(text).toMatch(/git push --tags[\s\S]*npx vitrine run catalogue/);
+    // The workflow publishes to a bucket too (catalogue.publish: s3), not only to GitHub Pages.
+    expect(text).toContain(
+      'The "Roll back the production model" workflow on GitHub does all of this in one go, and publishes where ' +
+        'catalogue.publish in params.yaml says (GitHub Pages, or your bucket).',
+    );
     // In the rollback workflow, whose next steps build and publish: not told to run itself.
     const inWorkflow = formatRollback({
       result: { version: 'v1.0.0', from: 'v1.1.0', tag: 'collection-classifier#prod#4', annotated: 12 },

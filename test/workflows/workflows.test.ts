@@ -585,17 +585,18 @@ describe('the rollback workflow', () => {
     expect(yaml.concurrency?.['cancel-in-progress']).toBe(false);
     const runs = yaml.jobs.rollback!.steps!.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('models rollback "$VERSION"');
-    expect(runs).toContain('run catalogue --single');
     expect(runs).not.toMatch(/\$\{\{/);
-    // The catalogue is built for the path GitHub Pages serves it under.
+    // On GitHub Pages, the catalogue is built alone for the path GitHub Pages serves it under (and for a bucket,
+    // with the base path in params.yaml: test/workflows/rollback.test.ts).
     const steps = yaml.jobs.rollback!.steps!;
     const pages = steps.findIndex((s) => s.uses?.startsWith('actions/configure-pages@'));
-    const build = steps.findIndex((s) => s.run?.includes('run catalogue'));
+    const build = steps.findIndex((s) => s.uses === './actions/catalogue');
     expect(pages).toBeGreaterThanOrEqual(0);
     expect((steps[pages] as Step & { id?: string }).id).toBe('pages');
     expect(build).toBeGreaterThan(pages);
-    expect(steps[build]!.env?.VITRINE_CATALOGUE_BASE).toMatch(/^\$\{\{ steps\.pages\.outputs\.base_path\b/);
-    expect(steps[build]!.env?.VITRINE_CATALOGUE_SITE).toBe('${{ steps.pages.outputs.base_url }}');
+    expect(steps[build]!.with?.single).toBe('true');
+    expect(steps[build]!.with?.['base-path']).toContain('steps.pages.outputs.base_path');
+    expect(steps[build]!.with?.['site-url']).toBe('${{ steps.pages.outputs.base_url }}');
     expect((yaml.jobs.rollback!.permissions as Record<string, string>).pages).toBe('read');
   });
 });

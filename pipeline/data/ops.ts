@@ -1085,9 +1085,12 @@ export interface CheckoutResult {
   written: number;
   /** Files already right. */
   unchanged: number;
-  /** Files removed because data.dvc does not list them (only with `force`). */
+  /**
+   * Files removed because data.dvc does not list them: those whose content the cache keeps, and with `force` every
+   * one.
+   */
   removed: number;
-  /** Files not in data.dvc that were kept. */
+  /** Files not in data.dvc and recorded nowhere, kept. */
   extra: string[];
 }
 
@@ -1525,21 +1528,39 @@ async function checkoutPresent({
   progress.done();
   let removed = 0;
   const extra: string[] = [];
-  for (const relpath of current.keys()) {
+  // A file the data.dvc checked out no longer lists, whose content the cache keeps (a colleague's import removed
+  // its object, say), goes as git removes a deleted file: an earlier data.dvc brings it back. One recorded
+  // nowhere is someone's new work: kept, whatever is asked, unless forced.
+  const dropped: string[] = [];
+  for (const [relpath, md5] of current) {
     if (wanted.has(relpath) || inFolderInTheWay.has(relpath)) continue;
-    if (force) {
+    const cached = !force && (await exists(objectPath(t.cacheDir, md5)));
+    if (force || cached) {
       await rm(path.join(t.dir, ...relpath.split('/')), { force: true });
       removed++;
+      if (cached) dropped.push(`${target}/${relpath}`);
     } else {
       extra.push(`${target}/${relpath}`);
     }
   }
   if (removed > 0) await removeEmptyFolders(t.dir);
   await state.save();
+  if (dropped.length > 0) {
+    const one = dropped.length === 1;
+    log.info(
+      `Removed ${plural(dropped.length, 'file')} from ${target}/ that ${target}.dvc no longer lists ` +
+        `(${listWords(dropped, { max: 5 })}): the data cache keeps ${one ? 'a copy' : 'copies'}, so checking out an ` +
+        `earlier ${target}.dvc brings ${one ? 'it' : 'them'} back.`,
+    );
+  }
   if (extra.length > 0) {
+    const one = extra.length === 1;
     log.warn(
-      `${extra.length} file(s) in ${target}/ are not in ${target}.dvc and were kept (for example ${extra[0]}). ` +
-        `Run "npx vitrine data add" to record them, or "npx vitrine data checkout --force" to remove them.`,
+      `${plural(extra.length, 'file')} in ${target}/ ${one ? 'is' : 'are'} not in ${target}.dvc and ` +
+        `${one ? 'was' : 'were'} never recorded, so ${one ? 'it was' : 'they were'} kept ` +
+        `(${listWords(extra, { max: 5 })}). Run "npx vitrine data add" to record ${one ? 'it' : 'them'}; ` +
+        `"npx vitrine data checkout --force" would delete ${one ? 'it' : 'them'}, and ${one ? 'it is' : 'they are'} ` +
+        'nowhere else.',
       { file: extra[0] },
     );
   }

@@ -162,6 +162,34 @@ describe('faults', () => {
     expect(await readFile(a1, 'utf8')).toBe(SAMPLE['images/A1.png']);
   });
 
+  it('checkout removes a file data.dvc no longer lists whose content the cache keeps; never-recorded files stay', async () => {
+    // Tester: a colleague's import removed A2 and recorded it; here A2 stayed beside a staff member's new photograph,
+    // both "kept", and the advice (add them, or --force) either put A2 back or deleted the only copy of the new one.
+    await addData({ root: repo, log: silentLogger });
+    const a2 = path.join(repo, 'data', 'images', 'A2.png');
+    const { rm } = await import('node:fs/promises');
+    await rm(a2);
+    await addData({ root: repo, log: silentLogger });
+    await writeFile(a2, SAMPLE['images/A2.png']!);
+    const fresh = path.join(repo, 'data', 'images', 'new.png');
+    await writeFile(fresh, 'a photograph recorded nowhere');
+    const log = memoryLogger();
+    const out = await checkoutData({ root: repo, log });
+    expect(out.removed).toBe(1);
+    expect(out.extra).toEqual(['data/images/new.png']);
+    await expect(stat(a2)).rejects.toThrow();
+    expect(await readFile(fresh, 'utf8')).toBe('a photograph recorded nowhere');
+    const text = log.lines.map((l) => l.message).join('\n');
+    expect(text).toContain(
+      'Removed 1 file from data/ that data.dvc no longer lists (data/images/A2.png): the data cache keeps a copy, ' +
+        'so checking out an earlier data.dvc brings it back.',
+    );
+    expect(text).toContain(
+      '1 file in data/ is not in data.dvc and was never recorded, so it was kept (data/images/new.png). Run "npx ' +
+        'vitrine data add" to record it; "npx vitrine data checkout --force" would delete it, and it is nowhere else.',
+    );
+  });
+
   it('a damaged cache object leaves the file that was there in place, even with force', async () => {
     await addData({ root: repo, log: silentLogger });
     const object = objectPath(path.join(repo, '.dvc', 'cache'), md5(SAMPLE['images/A1.png']));

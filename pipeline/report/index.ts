@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
@@ -160,7 +160,20 @@ export async function buildReport({
     optional: true,
   });
 
-  const isRepo = await exists(path.join(ws.root, '.git'));
+  // What the dataset stage read, when data/ was not what data.dvc records (a tester's report named data.dvc's).
+  const read = lock?.stages?.dataset?.deps?.paths?.[path.relative(ws.root, ws.data)];
+  const dataUsed =
+    read &&
+    metrics.inputs?.data &&
+    read !== metrics.inputs.data &&
+    (await stat(ws.dataDvc).then(
+      () => true,
+      () => false,
+    ))
+      ? read
+      : undefined;
+
+  const isRepo = await isGitDir(path.join(ws.root, '.git'));
   const headCommit = isRepo ? await resolveCommit({ dir: ws.root, ref: head ?? 'HEAD' }).catch(() => null) : null;
   let baseCommit: string | null = null;
   let baseUnavailable: { ref: string; reason: string } | null = null;
@@ -422,6 +435,7 @@ export async function buildReport({
     },
     lineage: {
       data: metrics.inputs?.data ?? '',
+      ...(dataUsed ? { dataUsed } : {}),
       labelsHash:
         metrics.inputs?.labels ??
         (headLabelsText === null ? '' : createHash('md5').update(headLabelsText).digest('hex')),
@@ -800,7 +814,8 @@ async function readJson<T>({
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+/** A git folder (it has a HEAD). */
+async function isGitDir(file: string): Promise<boolean> {
   try {
     await readFile(path.join(file, 'HEAD'));
     return true;

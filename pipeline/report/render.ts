@@ -800,7 +800,10 @@ function driftSection(drift: DriftReport): string {
 function lineageSection(report: ReportJson): string {
   const l = report.lineage;
   const lines = [
-    `Data: ${code(l.data) || 'unknown'}`,
+    l.dataUsed
+      ? `Data: ${code(l.dataUsed)}, data/ as it was on the computer that ran this, which differs from what data.dvc ` +
+        `records (${code(l.data)}): run \`npx vitrine data checkout\` to match it`
+      : `Data: ${code(l.data) || 'unknown'}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || 'unknown'}` +
       `${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ''}`,
     `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : 'unknown'}` +

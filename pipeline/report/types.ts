@@ -267,6 +267,11 @@ export interface ReportJson {
   };
   lineage: {
     data: string;
+    /**
+     * The folder hash of data/ as the dataset stage read it, when that differs from `data` (data.dvc's): a branch
+     * checked out without `data checkout` trains on data/ as it is. Absent otherwise.
+     */
+    dataUsed?: string;
     labelsHash: string;
     labelsCommit: string | null;
     headCommit: string | null;

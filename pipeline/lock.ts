@@ -182,7 +182,14 @@ async function removeLeftTemps({ file, me, log }: { file: string; me: Identity; 
       (place === 'here' && /^\d+$/.test(holder.pid) && processGone(Number(holder.pid))) ||
       age > (place === 'elsewhere' ? STALE_MS : NEIGHBOUR_STALE_MS);
     if (!left) continue;
-    await rm(temp, { force: true });
+    // Best effort: a folder this process cannot change gets its plain words from the lock's own write below.
+    if (
+      !(await rm(temp, { force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     log.debug(`Removed ${name}, left beside ${path.basename(file)} by a process stopped while taking it.`);
   }
 }

@@ -79,7 +79,7 @@ const metricsSchema = z.object({
 const reportSchema = z.object({
   schema: z.literal('vitrine.report/1'),
   createdAt: str,
-  verdict: z.enum(['better', 'worse', 'no detectable difference', 'first model']),
+  verdict: z.enum(['better', 'worse', 'no detectable difference', 'first model', 'not comparable', 'not scored']),
   gate: z.object({
     passed: z.boolean(),
     checks: z.array(z.object({ name: str, passed: z.boolean(), detail: str })).max(100),
@@ -308,6 +308,7 @@ function rebuild({
     metrics.perClass.reduce((n, c) => n + c.support, 0) !== metrics.n &&
       'per-label test objects that do not add up to n',
     report.verdict === 'first model' && report.comparison !== null && 'a first model compared with another',
+    report.verdict === 'not scored' && metrics.n > 0 && '"not scored" with test objects scored',
   ].filter((x): x is string => typeof x === 'string');
   if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join('; ')}.`);
   const trusted: ReportJson = {

@@ -283,7 +283,9 @@ export async function buildCatalogueData({
     const modelDir = (await stat(path.join(restored, 'model.json')).catch(() => null)) ? restored : ws.model;
     demo = await copyDemoModel({ ws, params, log, modelDir, publicDir: files.publicDir, version: current });
   } else {
-    log.warn('No promoted model yet: the catalogue shows staff labels only, with no machine annotations and no in-browser demo');
+    log.warn(
+      'No promoted model yet: the catalogue shows staff labels only, with no machine annotations and no in-browser demo',
+    );
   }
 
   if (current) {

@@ -1832,8 +1832,7 @@ async function removeStaleImages({
   if (removedImages.length > 0) {
     log.info(
       `Removed ${removedImages.length} image${removedImages.length === 1 ? '' : 's'} from data/ ` +
-        `(${whose({ removed: removedImages, emptied, replaced })}: ` +
-        `${sample(removedImages)}). The data cache and remote keep them: checking out an ` +
+        `(${whose({ removed: removedImages, emptied, replaced })}). The data cache and remote keep them: checking out an ` +
         `earlier data.dvc brings them back.`,
     );
   }
@@ -1851,8 +1850,8 @@ async function removeStaleImages({
 }
 
 /**
- * Why images were removed, said apart: "3 whose objects are no longer in the export, 2 whose objects' image cells are
- * now empty, 1 replaced by another file for the same object" (only the last two keep their objects).
+ * Why images were removed, each reason with its files: "3 whose objects are no longer in the export: a, b, c; 1
+ * replaced by another file for the same object: d" (the objects of the last two reasons stay).
  */
 function whose({
   removed,
@@ -1863,18 +1862,18 @@ function whose({
   emptied: Set<string>;
   replaced: Set<string>;
 }): string {
-  const count = (keep: (image: string) => boolean) => removed.filter(keep).length;
-  const empty = count((r) => emptied.has(r));
-  const other = count((r) => !emptied.has(r) && replaced.has(r));
-  const left = removed.length - empty - other;
-  const one = (n: number, single: string, many: string) => (n === 0 ? '' : `${n} ${n === 1 ? single : many}`);
+  const empty = removed.filter((r) => emptied.has(r));
+  const other = removed.filter((r) => !emptied.has(r) && replaced.has(r));
+  const left = removed.filter((r) => !emptied.has(r) && !replaced.has(r));
+  const reason = (files: string[], single: string, many: string) =>
+    files.length === 0 ? '' : `${files.length} ${files.length === 1 ? single : many}: ${sample(files)}`;
   return [
-    one(left, 'whose object is no longer in the export', 'whose objects are no longer in the export'),
-    one(empty, "whose object's image cell is now empty", "whose objects' image cells are now empty"),
-    one(other, 'replaced by another file for the same object', 'replaced by other files for the same objects'),
+    reason(left, 'whose object is no longer in the export', 'whose objects are no longer in the export'),
+    reason(empty, "whose object's image cell is now empty", "whose objects' image cells are now empty"),
+    reason(other, 'replaced by another file for the same object', 'replaced by other files for the same objects'),
   ]
     .filter(Boolean)
-    .join(', ');
+    .join('; ');
 }
 
 /**

@@ -380,10 +380,11 @@ export async function buildReport({
   const loss = metrics.labelLoss;
   const lossWords = labelLossWords(loss);
   const verdict: ReportJson['verdict'] =
-    metrics.n === 0
-      ? 'not scored'
-      : lossWords && measured !== 'worse' && measured !== 'first model'
-        ? 'not comparable'
+    lossWords && measured !== 'worse' && measured !== 'first model'
+      ? 'not comparable'
+      : // No test object, and no comparison on every labelled object either: nothing was scored.
+        metrics.n === 0 && !metrics.crossValidated
+        ? 'not scored'
         : measured;
   // What merging does to publication, label by label: against the rule of the model in production, whose
   // scores the comparison above uses. Without per-label figures on both sides nothing is said.

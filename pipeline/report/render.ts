@@ -57,7 +57,7 @@ const VERDICT_WORDS: Record<ReportJson['verdict'], string> = {
   'no detectable difference': 'No detectable difference: the model scores about the same as before',
   'first model': 'First model: there is no model in production to compare with yet',
   'not comparable': 'Not comparable: this change removes too many labels for its model to be judged better',
-  'not scored': 'Not scored: no labelled object is in the test split, so this model cannot be scored or compared',
+  'not scored': 'Not scored: no labelled object is in the test split',
 };
 
 /** The first line of the comment in plain words (no Markdown), e.g. for a commit status. */
@@ -813,7 +813,9 @@ function lineageSection(report: ReportJson): string {
           ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)`
           : ''),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
-    report.comparison ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : '',
+    report.comparison && report.verdict !== 'not scored'
+      ? `How the change on the test objects was tested: ${text(report.comparison.test)}`
+      : '',
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link('logs and files of this run', l.runUrl)}` : '',
   ].filter(Boolean);
   const params = l.params.length

@@ -232,8 +232,8 @@ describe('re-importing an updated export', () => {
     expect((await readdir(ws.images)).sort()).toEqual(['A1.jpg', 'A3.png', 'by-hand.jpg']);
     const text = log.lines.map((l) => l.message).join('\n');
     expect(text).toContain(
-      'Removed 2 images from data/ (1 whose object is no longer in the export, 1 replaced by another file for the same ' +
-        'object: images/A2.jpg, images/A3.jpg).',
+      'Removed 2 images from data/ (1 whose object is no longer in the export: images/A2.jpg; 1 replaced by another ' +
+        'file for the same object: images/A3.jpg).',
     );
     expect(text).toMatch(/by-hand\.jpg/);
   });

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { forkReport } from '../../actions/report/fork.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { validateParams } from '../../pipeline/params.ts';
 import { buildReport } from '../../pipeline/report/index.ts';
@@ -37,11 +40,17 @@ describe('a model with no test objects', () => {
     const { markdown, json } = await buildReport({ ws: repo.ws, params, base: 'main', log: silentLogger });
     expect(json.verdict).toBe('not scored');
     expect(markdown.split('\n')[0]).toBe(
-      '❌ **Not scored: no labelled object is in the test split, so this model cannot be scored or compared.** ' +
-        '**The promotion gate does not pass.**',
+      '❌ **Not scored: no labelled object is in the test split.** ' + '**The promotion gate does not pass.**',
     );
     expect(markdown).toContain('dataset.split.test');
     expect(markdown).not.toContain('0.000');
     expect(markdown).not.toContain('No detectable difference');
+    // A fork's comment is rebuilt from its report.json, whose verdict it checks (a reviewer: "not scored" was refused).
+    const fork = forkReport({
+      reportJson: JSON.stringify(json),
+      metricsJson: await readFile(path.join(repo.ws.evaluate, 'metrics.json'), 'utf8'),
+    });
+    expect(fork.rebuilt).toBe(true);
+    expect(fork.markdown.split('\n')[0]).toContain('Not scored: no labelled object is in the test split.');
   });
 });

@@ -49037,7 +49037,7 @@ var VERDICT_WORDS = {
   "no detectable difference": "No detectable difference: the model scores about the same as before",
   "first model": "First model: there is no model in production to compare with yet",
   "not comparable": "Not comparable: this change removes too many labels for its model to be judged better",
-  "not scored": "Not scored: no labelled object is in the test split, so this model cannot be scored or compared"
+  "not scored": "Not scored: no labelled object is in the test split"
 };
 function headline(report) {
   return `${VERDICT_WORDS[report.verdict]}. ${report.gate.passed ? "The promotion gate passes." : "The promotion gate does not pass."}`;
@@ -49571,11 +49571,11 @@ ${table({ header: ["", "Signal", "Detail"], rows })}` : ""}${list}`;
 function lineageSection(report) {
   const l = report.lineage;
   const lines = [
-    `Data: ${code(l.data) || "unknown"}`,
+    l.dataUsed ? `Data: ${code(l.dataUsed)}, data/ as it was on the computer that ran this, which differs from what data.dvc records (${code(l.data)}): run \`npx vitrine data checkout\` to match it` : `Data: ${code(l.data) || "unknown"}`,
     `labels.csv: ${code(l.labelsHash.slice(0, 12)) || "unknown"}${l.labelsCommit ? ` from commit ${code(l.labelsCommit.slice(0, 12))}` : ""}`,
     `Commit: ${l.headCommit ? code(l.headCommit.slice(0, 12)) : "unknown"}` + (l.baseCommit ? ` compared with ${code(l.baseCommit.slice(0, 12))}` : report.labels.baseUnavailable ? ` (its base ${code(report.labels.baseUnavailable.ref)} could not be fetched, so params.yaml was not compared)` : ""),
     `Backend: ${text(l.backend)}; backbone: ${text(l.backbone)}`,
-    report.comparison ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : "",
+    report.comparison && report.verdict !== "not scored" ? `How the change on the test objects was tested: ${text(report.comparison.test)}` : "",
     l.runUrl && safeUrl(l.runUrl) ? `Run: ${link("logs and files of this run", l.runUrl)}` : ""
   ].filter(Boolean);
   const params = l.params.length ? "\n\nSettings changed in params.yaml:\n\n" + table({
@@ -49654,7 +49654,7 @@ var metricsSchema = external_exports.object({
 var reportSchema = external_exports.object({
   schema: external_exports.literal("vitrine.report/1"),
   createdAt: str,
-  verdict: external_exports.enum(["better", "worse", "no detectable difference", "first model"]),
+  verdict: external_exports.enum(["better", "worse", "no detectable difference", "first model", "not comparable", "not scored"]),
   gate: external_exports.object({
     passed: external_exports.boolean(),
     checks: external_exports.array(external_exports.object({ name: str, passed: external_exports.boolean(), detail: str })).max(100),
@@ -49826,7 +49826,8 @@ function rebuild({
     metrics.topK.k > side && "more top guesses than labels",
     metrics.perClass.some((c) => !metrics.labels.includes(c.label)) && "scores for a label it does not have",
     metrics.perClass.reduce((n, c) => n + c.support, 0) !== metrics.n && "per-label test objects that do not add up to n",
-    report.verdict === "first model" && report.comparison !== null && "a first model compared with another"
+    report.verdict === "first model" && report.comparison !== null && "a first model compared with another",
+    report.verdict === "not scored" && metrics.n > 0 && '"not scored" with test objects scored'
   ].filter((x) => typeof x === "string");
   if (inconsistent.length > 0) return fail(`Its files contradict themselves: ${inconsistent.join("; ")}.`);
   const trusted = {

@@ -1,5 +1,5 @@
 import type { Command } from '../cli/command.ts';
-import { underRunLock } from '../cli/run-lock.ts';
+import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { initData, setDvcConfig } from './config.ts';
@@ -66,9 +66,14 @@ function transferCommand({
         remote: values.remote as string | undefined,
         jobs: jobsOf(values),
         ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
+        where: {},
       };
+      // Stopped by Ctrl-C, it says how far it got and that what was moved is kept.
+      const quiet = sayWhenStopped({ log: ctx.log, where: options.where });
       // A pull writes data/: not while a run reads it (it waits, as a second run does). A push only reads it.
-      const result = verb === 'pull' ? await underRunLock(ctx, () => transfer(options)) : await transfer(options);
+      const result = await (verb === 'pull' ? underRunLock(ctx, () => transfer(options)) : transfer(options)).finally(
+        quiet,
+      );
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   };

@@ -15,7 +15,7 @@ import {
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import {
   checkCachedManifest,
   cleanStaleObjectTemps,
@@ -611,6 +611,7 @@ export async function pushData({
   log,
   target = 'data',
   verify = false,
+  where = {},
 }: {
   root: string;
   /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
@@ -619,7 +620,11 @@ export async function pushData({
   log: Logger;
   target?: string;
   verify?: boolean;
+  /** Kept saying how far the push has got, for the message of a push stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<TransferResult> {
+  const again = 'run "npx vitrine data push" again to send the rest (files the remote has are not sent again).';
+  where.now = () => `Nothing was sent yet: ${again}`;
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   if (verify && !remote.inspect) {
@@ -641,6 +646,10 @@ export async function pushData({
   let transferred = 0;
   let skipped = 0;
   let repaired = 0;
+  where.now = () =>
+    `${transferred} of ${objects.size} files were sent to the remote "${remote.name}"` +
+    `${skipped > 0 ? ` (${skipped} more were there already)` : ''}. Nothing is lost: the files sent stay on the ` +
+    `remote; ${again}`;
   const missingLocal: string[] = [];
   const damagedLocal: { object: string; file: string }[] = [];
   /** True when the remote already holds a good copy (as far as it can tell). */
@@ -953,6 +962,7 @@ export async function pullData({
   log,
   target = 'data',
   force = false,
+  where = {},
 }: {
   root: string;
   /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
@@ -961,7 +971,11 @@ export async function pullData({
   log: Logger;
   target?: string;
   force?: boolean;
+  /** Kept saying how far the pull has got, for the message of a pull stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<TransferResult> {
+  const again = 'run "npx vitrine data pull" again to fetch the rest (files in the cache are not downloaded again).';
+  where.now = () => `Nothing was downloaded yet: ${again}`;
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
@@ -979,6 +993,10 @@ export async function pullData({
     filesOf.set(e.md5, files);
   }
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
+  where.now = () =>
+    `${transferred} of ${objects.size} files were downloaded from the remote "${remote.name}"` +
+    `${skipped > 0 ? ` (${skipped} more were in the local cache already)` : ''}. Nothing is lost: what arrived is ` +
+    `kept in the local cache; ${again}`;
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
   // Many objects: one listing of the cache instead of a check each.
@@ -1005,6 +1023,9 @@ export async function pullData({
     progress.tick();
   });
   progress.done();
+  where.now = () =>
+    `Every file was downloaded from the remote "${remote.name}" and is kept in the local cache; it stopped while ` +
+    `putting them in ${target}/. Run "npx vitrine data pull" again to finish: nothing is downloaded again.`;
   await early?.save();
   const allFiles = (m: { object: string; file: string }) => filesOf.get(m.object) ?? [m.file];
   for (const m of missing)

@@ -41,7 +41,7 @@ import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash }
 import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
-import { openRemote, type Remote } from './remote.ts';
+import { fullStop, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 /*
@@ -892,9 +892,38 @@ function interruptedPush({
   const already = there > 0 ? ` (${there} more were there already)` : '';
   return new VitrineError(
     error.code,
-    `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
+    `${fullStop(error.message)} ${sent} of ${total} files were sent before it stopped${already}; ` +
       'run "npx vitrine data push" again to continue: files the remote has are not sent again.',
     { ...error.data, sent, total },
+    { cause: error },
+  );
+}
+
+/**
+ * A pull that stopped part-way (a server failing, a key refused): what arrived stays in the local cache, and running
+ * it again downloads only the rest, as a push that stopped says (interruptedPush).
+ */
+function interruptedPull({
+  error,
+  got,
+  there,
+  total,
+}: {
+  error: unknown;
+  got: number;
+  there: number;
+  total: number;
+}): unknown {
+  // Nothing downloaded yet: the error's own advice (a key, a bucket, a server) is what matters. A full or read-only
+  // cache says itself that what was fetched is kept.
+  if (!isVitrineError(error) || got === 0 || error.code.startsWith('CACHE_')) return error;
+  const already = there > 0 ? ` (${there} more were in the local cache already)` : '';
+  return new VitrineError(
+    error.code,
+    `${fullStop(error.message)} ${got} of ${total} files were downloaded before it stopped${already}; they are ` +
+      'kept in the local cache. Run "npx vitrine data pull" again to fetch the rest: files in the cache are not ' +
+      'downloaded again.',
+    { ...error.data, downloaded: got, total },
     { cause: error },
   );
 }
@@ -1004,7 +1033,7 @@ export async function pullData({
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
   const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
-  await mapPool([...objects], jobs, async ([md5, needer]) => {
+  const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {
     const dest = objectPath(t.cacheDir, md5);
     if (held ? held.has(md5) : await exists(dest)) {
       skipped++;
@@ -1021,6 +1050,10 @@ export async function pullData({
       }
     }
     progress.tick();
+  });
+  await fetching.catch((error: unknown) => {
+    progress.done();
+    throw interruptedPull({ error, got: transferred, there: skipped, total: objects.size });
   });
   progress.done();
   where.now = () =>

@@ -827,6 +827,26 @@ function refusedIn(system: { path?: string; dest?: string }, folder: string): bo
   return written === undefined || inside(path.resolve(folder), path.resolve(written)) !== undefined;
 }
 
+/**
+ * Whether `remote` has every object of `ids` (one listing for many, a check each for few), for the note of what it
+ * holds (pushed.ts): a hint, so a remote that cannot say counts as not having them, and the failure only logs.
+ */
+async function remoteHasAll({ remote, ids, log }: { remote: Remote; ids: string[]; log: Logger }): Promise<boolean> {
+  try {
+    if (remote.list && ids.length >= 64) {
+      const listed = await remote.list();
+      return ids.every((id) => listed.has(id));
+    }
+    for (const id of ids) if (!(await remote.has(id))) return false;
+    return true;
+  } catch (error) {
+    log.debug(
+      `Could not ask the remote "${remote.name}" whether it has the files found in the cache: ${String(error)}`,
+    );
+    return false;
+  }
+}
+
 /** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
 async function noteSent({
   root,
@@ -1033,10 +1053,13 @@ export async function pullData({
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
   const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
+  /** Objects that were in the local cache already. */
+  const found: string[] = [];
   const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {
     const dest = objectPath(t.cacheDir, md5);
     if (held ? held.has(md5) : await exists(dest)) {
       skipped++;
+      found.push(md5);
     } else {
       try {
         let bytes: Uint8Array | undefined;
@@ -1074,8 +1097,14 @@ export async function pullData({
   // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
   await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
   // Every object came from the remote: it holds this version whole. (One found in the local cache says nothing
-  // about the remote: after "data add", a pull finds everything here and sends nothing.)
-  if (missing.length === 0 && corrupt.length === 0 && skipped === 0 && !listWasHere)
+  // about the remote: after "data add", a pull finds everything here and sends nothing.) A pull that finishes one
+  // stopped part-way found the rest here: the remote, which answered for the files this one fetched, is asked about
+  // those, so its images are not said to be "only on this computer".
+  const wholeOnRemote =
+    skipped === 0
+      ? !listWasHere
+      : transferred > 0 && (await remoteHasAll({ remote, ids: [...found, ...(listWasHere ? [t.out.md5] : [])], log }));
+  if (missing.length === 0 && corrupt.length === 0 && wholeOnRemote)
     await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.

@@ -2,7 +2,8 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addData, pullData, pushData, s3Remote } from '../../pipeline/data/index.ts';
+import { describeStatus } from '../../pipeline/data/commands.ts';
+import { addData, dataStatus, pullData, pushData, s3Remote } from '../../pipeline/data/index.ts';
 import { silentLogger } from '../../pipeline/log.ts';
 import { type FaultProxy, faultProxy } from './fault-proxy.ts';
 import { cleanup, cloneTracked, tempDir, writeTree } from './helpers.ts';
@@ -92,6 +93,10 @@ describe('a server that answers errors part-way', () => {
       transferred: 7,
       skipped: 3,
     });
+    // Every image came from the remote, over two pulls: status does not say they may be only on this computer.
+    const status = await dataStatus({ root: clone, log: silentLogger });
+    expect(status.sent?.known).toBe(true);
+    expect(describeStatus(status).join('\n')).not.toContain('only on this computer');
   }, 60_000);
 
   it('a push names the code (503 SlowDown), ends its sentence, then says how many files were sent', async () => {

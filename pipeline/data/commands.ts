@@ -270,7 +270,13 @@ export const dataCommands: Command[] = [
     async run(ctx, { values }) {
       const status = await dataStatus({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true });
       if (ctx.json) ctx.out(`${JSON.stringify(status, null, 2)}\n`);
-      else ctx.out(`${describeStatus(status).join('\n')}\n`);
+      // Its advice typed as every message types it: with the -C given ("npx vitrine -C ../museum data add").
+      else
+        ctx.out(
+          `${describeStatus(status)
+            .map((line) => ctx.asTyped?.(line) ?? line)
+            .join('\n')}\n`,
+        );
       return 0;
     },
   },

@@ -139,7 +139,9 @@ export async function publishSite({
   const jobs = target.jobs ?? 8;
   const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
-  const fail = failWith({ target, idleTimeoutMs });
+  // Set once the server has answered: a refused connection after that means it stopped answering.
+  const heard = { yet: false };
+  const fail = failWith({ target, idleTimeoutMs, heard });
   const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
 
   const files = await siteFiles(site);
@@ -155,6 +157,7 @@ export async function publishSite({
       throw interrupted({ error, state: NOTHING_SENT, target, sent: 0 });
     });
   const remote = await beforeSending(listRemote({ s3, target, fail, pageSize }));
+  heard.yet = true;
   // Objects uploaded in parts by another tool: their md5 is in the metadata, if anywhere.
   await beforeSending(
     mapPool(
@@ -835,7 +838,16 @@ const KEYS_HINT =
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 
 /** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
-function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeoutMs: number }): Fail {
+function failWith({
+  target,
+  idleTimeoutMs,
+  heard,
+}: {
+  target: PublishTarget;
+  idleTimeoutMs: number;
+  /** Whether the server has answered this publish yet. */
+  heard: { yet: boolean };
+}): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
     const classified = s3Error({
@@ -902,9 +914,16 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
           );
         }
         if (classified.data.reason) {
+          const reason = String(classified.data.reason);
+          // A server that never answered did not stop: refused (nothing listens there), or not reached at all.
+          const how = heard.yet
+            ? 'stopped answering'
+            : reason === 'ECONNREFUSED'
+              ? 'refused the connection'
+              : 'did not answer';
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
-            `The storage server at ${endpoint} stopped answering (${String(classified.data.reason)}) while ` +
+            `The storage server at ${endpoint} ${how} (${reason}) while ` +
               `Vitrine was ${doing} "${target.bucket}". Check that it is running, that "catalogue.s3.endpoint" ` +
               'in params.yaml is right and that this computer can reach it, then run "npx vitrine publish" again.',
             data,

@@ -192,6 +192,32 @@ export function describeStatus(status: DataStatus): string[] {
   return lines;
 }
 
+/**
+ * What "data init" changed when the repository had a default remote: the images sent so far are there, and push and
+ * pull now use the new one. Said, with the command that makes the old one the default again.
+ */
+function replacedDefault({
+  replaced,
+  name,
+  url,
+}: {
+  replaced: { name: string; url?: string };
+  name: string;
+  url: string;
+}): string {
+  const where = replaced.url ? ` (${replaced.url})` : '';
+  const back = replaced.url
+    ? ` To make "${replaced.name}" the default again, run "npx vitrine data init ${replaced.url}` +
+      ` --name ${replaced.name}".`
+    : '';
+  const changed =
+    replaced.name === name
+      ? `The remote "${name}" was ${replaced.url ?? 'elsewhere'} until now, where the images sent so far are; it is now ${url}.`
+      : `The default remote was "${replaced.name}"${where}, where the images sent so far are; it is now "${name}" ` +
+        `(${url}), which "npx vitrine data push" and "npx vitrine data pull" use from now on.`;
+  return `${changed} To send the images to ${url} too, run "npx vitrine data push".${replaced.name === name ? '' : back}`;
+}
+
 export const dataCommands: Command[] = [
   {
     name: 'data init',
@@ -216,7 +242,7 @@ export const dataCommands: Command[] = [
         return 2;
       }
       const name = (values.name as string | undefined) ?? 'local';
-      const { createdFolder } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      const { createdFolder, replaced } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
       // Said, so a share that was not mounted (the folder made on this disk instead) is noticed now.
       if (createdFolder) ctx.log.info(`Made the folder ${createdFolder} to hold the images.`);
       const section = `remote "${name}"`;
@@ -235,6 +261,7 @@ export const dataCommands: Command[] = [
           values: keys.map(([key, value]) => ({ section, key, value })),
         });
       ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
+      if (replaced) ctx.log.warn(replacedDefault({ replaced, name, url }));
       if (/^s3:\/\//i.test(url) && !endpoint)
         ctx.log.info(
           'For an S3 server other than Amazon (MinIO, R2, …), run this again with --endpoint-url <address>. Keys go to ' +

@@ -51,7 +51,7 @@ async function proxy(options: Omit<Parameters<typeof faultProxy>[0], 'target'>):
 }
 
 /** `npx vitrine -C <folder> …` as typed in `base`, sent SIGINT once the proxy holds `held` requests. */
-async function stopped(args: string[], proxied: FaultProxy, held: number) {
+async function stopped(args: string[], proxied: FaultProxy, held: number, signal: NodeJS.Signals = 'SIGINT') {
   const env = { ...process.env, VITRINE_PUBLISH_ACCESS_KEY_ID: 'S3RVER', VITRINE_PUBLISH_SECRET_ACCESS_KEY: 'S3RVER' };
   const child = spawn(NODE, [BIN, ...args], { cwd: base, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -59,12 +59,12 @@ async function stopped(args: string[], proxied: FaultProxy, held: number) {
   child.stdout.resume();
   const ended = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (c, s) => resolve(s ?? c)));
   await Promise.race([proxied.holding(held), ended]);
-  child.kill('SIGINT');
+  child.kill(signal);
   return { how: await ended, stderr };
 }
 
-const config = (endpoint: string) =>
-  `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/images\n    endpointurl = ${endpoint}\n` +
+const config = (endpoint: string, folder = 'images') =>
+  `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://museum/${folder}\n    endpointurl = ${endpoint}\n` +
   '    access_key_id = S3RVER\n    secret_access_key = S3RVER\n';
 
 const images: Record<string, string> = {};
@@ -82,6 +82,20 @@ describe('Ctrl-C while a transfer waits on a server', () => {
     expect(stderr).toContain(
       'warning: Stopped: Ctrl-C pressed. 3 of 10 files were sent to the remote "storage". Nothing is lost: the files ' +
         'sent stay on the remote; run "npx vitrine -C push data push" again to send the rest',
+    );
+  }, 60_000);
+
+  it('a push stopped by SIGTERM (a job cancelled, kill) says so too, and ends as SIGTERM does', async () => {
+    const hanging = await proxy({ after: 2, mode: 'hang', methods: ['PUT'] });
+    const root = path.join(base, 'push-term');
+    await writeTree(path.join(root, 'data'), images);
+    // A folder of its own on the bucket: none of the files is there yet.
+    await writeTree(path.join(root, '.dvc'), { config: config(hanging.endpoint, 'term') });
+    await addData({ root, log: silentLogger });
+    const { how, stderr } = await stopped(['-C', 'push-term', 'data', 'push', '--jobs', '2'], hanging, 2, 'SIGTERM');
+    expect(how).toBe('SIGTERM');
+    expect(stderr).toContain(
+      'warning: Stopped: the process was told to stop (SIGTERM). 2 of 10 files were sent to the remote "storage".',
     );
   }, 60_000);
 

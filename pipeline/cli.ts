@@ -239,16 +239,17 @@ export async function main(givenArgv: string[], mainOptions: MainOptions = {}): 
   const json = Boolean(parsed.values.json);
   // init too: its own refusals ("npx vitrine init --from …") lack the -C; the steps it prints that have one keep it.
   const typed = typeof parsed.values.cwd === 'string' ? parsed.values.cwd : undefined;
-  // Outermost, so that -C is then added to the "npx vitrine" it writes.
-  const runLog = throughNpx({
-    logger: typed === undefined ? logger : namingRepository({ logger, typed, commands }),
-    commands,
-  });
+  // "npx vitrine" first, so that -C is then added to the "npx vitrine" it writes.
+  const withNpx = throughNpx({ commands });
+  const withC = typed === undefined ? undefined : namingRepository({ typed, commands });
+  const asTyped = (message: string) => (withC ? withC(withNpx(message)) : withNpx(message));
+  const runLog = rewording(logger, asTyped);
   const ctx: CommandContext = {
     ws: workspace(root),
     cwd: start,
     shellCwd: path.resolve(cwd),
     log: runLog,
+    asTyped,
     clock,
     env,
     json,
@@ -301,9 +302,9 @@ function quotedCommand(commands: Command[]): RegExp {
  * The steps messages suggest are typed as README types them, "npx vitrine run": a bare "vitrine" is not a
  * command in a museum's clone (nothing puts it on PATH), so "run \"vitrine data push\"" would fail as typed.
  */
-function throughNpx({ logger, commands }: { logger: Logger; commands: Command[] }): Logger {
+function throughNpx({ commands }: { commands: Command[] }): (message: string) => string {
   const quoted = quotedCommand(commands);
-  return rewording(logger, (message) => message.replace(quoted, 'npx vitrine'));
+  return (message) => message.replace(quoted, 'npx vitrine');
 }
 
 /** `logger` with every message passed through `named` first. */
@@ -321,15 +322,14 @@ function rewording(logger: Logger, named: (message: string) => string): Logger {
  * With -C, the next steps that messages suggest (`npx vitrine catalogue`) carry the same -C: in a repository
  * made by init elsewhere, a bare `npx vitrine` would fetch whatever npm package is called vitrine.
  */
-function namingRepository({ logger, typed, commands }: { logger: Logger; typed: string; commands: Command[] }): Logger {
+function namingRepository({ typed, commands }: { typed: string; commands: Command[] }): (message: string) => string {
   const C = `-C ${shellWord(typed)}`;
   const quoted = quotedCommand(commands);
-  const named = (message: string) =>
+  return (message: string) =>
     message
       // After "cd <folder> &&" the command already runs in the repository it names.
       .replace(/(?<!&& )\bnpx vitrine(?= |"|'|`|$)(?! -C\b)/gm, `npx vitrine ${C}`)
       .replace(quoted, `vitrine ${C}`);
-  return rewording(logger, named);
 }
 
 /** With --quiet, information and progress are dropped; warnings, errors and results stay. */

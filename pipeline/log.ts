@@ -73,6 +73,14 @@ export function commandSafe(message: string): string {
     );
 }
 
+/**
+ * How far a long piece of work (a push, a pull, a publish) has got, in plain words: the work sets `now` as it
+ * goes, and the command says it if the process is stopped (Ctrl-C): what was done, that it is kept, what to run.
+ */
+export interface Whereabouts {
+  now?: () => string;
+}
+
 /** A clock passed in so tests can fix time. */
 export interface Clock {
   now(): Date;

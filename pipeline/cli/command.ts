@@ -19,6 +19,8 @@ export interface CommandContext {
   /** The shell's folder, before -C: where the commands a command prints for the user to type run. */
   shellCwd?: string;
   log: Logger;
+  /** A line of a report written with `out`, with the commands it suggests typed as `log` types them (npx, -C). */
+  asTyped?: (text: string) => string;
   clock: Clock;
   env: Record<string, string | undefined>;
   /** --json was given: print one JSON document with `out` and nothing else on stdout. */

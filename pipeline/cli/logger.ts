@@ -46,23 +46,31 @@ export function terminalLogger({
     const object = where?.object ? `object ${shownName(clip(where.object))}: ` : '';
     write(`::${level}${props ? ` ${props}` : ''}::${escapeData(`${object}${terminalSafe(message)}`)}\n`);
   };
+  // A bar drawn in place at a terminal leaves its line open: a message said meanwhile (a warning, "Stopped: Ctrl-C
+  // pressed") starts on a line of its own, and the bar is drawn again below it at its next tick.
+  const bar = { open: false };
+  const line = (text: string) => {
+    if (bar.open) write('\n');
+    bar.open = false;
+    write(text);
+  };
   // Messages quote names from the collection: their control characters are escaped before anything is written.
   return {
     // In Actions a line of a message that began with :: would be run as a workflow command.
-    info: (message) => write(`${githubActions ? commandSafe(terminalSafe(message)) : terminalSafe(message)}\n`),
+    info: (message) => line(`${githubActions ? commandSafe(terminalSafe(message)) : terminalSafe(message)}\n`),
     warn: (message, where) =>
       githubActions
         ? annotate('warning', message, where)
-        : write(`warning: ${place(where, message)}${terminalSafe(message)}\n`),
+        : line(`warning: ${place(where, message)}${terminalSafe(message)}\n`),
     error: (message, where) =>
       githubActions
         ? annotate('error', message, where)
-        : write(`error: ${place(where, message)}${terminalSafe(message)}\n`),
+        : line(`error: ${place(where, message)}${terminalSafe(message)}\n`),
     debug: (message) => {
       if (verbose)
-        write(githubActions ? `::debug::${escapeData(terminalSafe(message))}\n` : `debug: ${terminalSafe(message)}\n`);
+        line(githubActions ? `::debug::${escapeData(terminalSafe(message))}\n` : `debug: ${terminalSafe(message)}\n`);
     },
-    progress: (label, total) => progressLine({ label: terminalSafe(label), total, write, isTTY, now, every }),
+    progress: (label, total) => progressLine({ label: terminalSafe(label), total, write, isTTY, now, every, bar }),
   };
 }
 
@@ -73,6 +81,7 @@ function progressLine({
   isTTY,
   now,
   every,
+  bar,
 }: {
   label: string;
   total: number;
@@ -80,6 +89,8 @@ function progressLine({
   isTTY: boolean;
   now: () => number;
   every: number;
+  /** Whether a bar drawn in place has left the terminal's line open. */
+  bar: { open: boolean };
 }): Progress {
   const started = now();
   let done = 0;
@@ -103,12 +114,14 @@ function progressLine({
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : width;
         write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${describe()}\x1b[K`);
+        bar.open = true;
       } else if (!isTTY && t - lastDraw >= every * 1000) {
         if (lastDraw !== -Infinity) write(`${describe()}\n`);
         lastDraw = t;
       }
     },
     done() {
+      bar.open = false;
       const seconds = (now() - started) / 1000;
       write(
         `${isTTY ? '\r' : ''}${label}: ${done}/${total} in ` +

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { holdLock } from '../lock.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import type { Workspace } from '../paths.ts';
 
 /** The run lock's file in `.vitrine/`: it names the holder's process, machine and start (pipeline/lock.ts). */
@@ -53,4 +53,24 @@ export function noticeCtrlC({ log }: { log: Logger }): () => void {
   };
   process.on('SIGINT', onInterrupt);
   return () => process.removeListener('SIGINT', onInterrupt);
+}
+
+/**
+ * While a push, a pull or a publish goes on, say on Ctrl-C (or SIGTERM: a job cancelled, `kill`) that it was
+ * stopped and how far it got (`where.now()`: what was sent, that it is kept, what to run again): otherwise it ends
+ * without a word. Then it ends as the signal would have (a run lock's handler, when one is held, removes the lock
+ * and ends it). Returns the function that stops listening.
+ */
+export function sayWhenStopped({ log, where }: { log: Logger; where: Whereabouts }): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const onStop = (signal: NodeJS.Signals) => {
+    for (const s of signals) process.removeListener(s, onStop);
+    const how = signal === 'SIGINT' ? 'Ctrl-C pressed' : `the process was told to stop (${signal})`;
+    log.warn(`Stopped: ${how}. ${where.now?.() ?? 'It had not started yet: nothing was changed.'}`);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.on(s, onStop);
+  return () => {
+    for (const s of signals) process.removeListener(s, onStop);
+  };
 }

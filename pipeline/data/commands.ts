@@ -1,5 +1,5 @@
 import type { Command } from '../cli/command.ts';
-import { underRunLock } from '../cli/run-lock.ts';
+import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
 import { initData, setDvcConfig } from './config.ts';
@@ -66,9 +66,14 @@ function transferCommand({
         remote: values.remote as string | undefined,
         jobs: jobsOf(values),
         ...(verb === 'push' && values.verify === true ? { verify: true } : {}),
+        where: {},
       };
+      // Stopped by Ctrl-C, it says how far it got and that what was moved is kept.
+      const quiet = sayWhenStopped({ log: ctx.log, where: options.where });
       // A pull writes data/: not while a run reads it (it waits, as a second run does). A push only reads it.
-      const result = verb === 'pull' ? await underRunLock(ctx, () => transfer(options)) : await transfer(options);
+      const result = await (verb === 'pull' ? underRunLock(ctx, () => transfer(options)) : transfer(options)).finally(
+        quiet,
+      );
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   };
@@ -187,6 +192,32 @@ export function describeStatus(status: DataStatus): string[] {
   return lines;
 }
 
+/**
+ * What "data init" changed when the repository had a default remote: the images sent so far are there, and push and
+ * pull now use the new one. Said, with the command that makes the old one the default again.
+ */
+function replacedDefault({
+  replaced,
+  name,
+  url,
+}: {
+  replaced: { name: string; url?: string };
+  name: string;
+  url: string;
+}): string {
+  const where = replaced.url ? ` (${replaced.url})` : '';
+  const back = replaced.url
+    ? ` To make "${replaced.name}" the default again, run "npx vitrine data init ${replaced.url}` +
+      ` --name ${replaced.name}".`
+    : '';
+  const changed =
+    replaced.name === name
+      ? `The remote "${name}" was ${replaced.url ?? 'elsewhere'} until now, where the images sent so far are; it is now ${url}.`
+      : `The default remote was "${replaced.name}"${where}, where the images sent so far are; it is now "${name}" ` +
+        `(${url}), which "npx vitrine data push" and "npx vitrine data pull" use from now on.`;
+  return `${changed} To send the images to ${url} too, run "npx vitrine data push".${replaced.name === name ? '' : back}`;
+}
+
 export const dataCommands: Command[] = [
   {
     name: 'data init',
@@ -211,7 +242,7 @@ export const dataCommands: Command[] = [
         return 2;
       }
       const name = (values.name as string | undefined) ?? 'local';
-      const { createdFolder } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
+      const { createdFolder, replaced } = await initData({ root: ctx.ws.root, remoteName: name, remoteUrl: url });
       // Said, so a share that was not mounted (the folder made on this disk instead) is noticed now.
       if (createdFolder) ctx.log.info(`Made the folder ${createdFolder} to hold the images.`);
       const section = `remote "${name}"`;
@@ -230,6 +261,7 @@ export const dataCommands: Command[] = [
           values: keys.map(([key, value]) => ({ section, key, value })),
         });
       ctx.log.info(`Data storage set to ${url}. Commit .dvc/config, .dvc/.gitignore and .dvcignore.`);
+      if (replaced) ctx.log.warn(replacedDefault({ replaced, name, url }));
       if (/^s3:\/\//i.test(url) && !endpoint)
         ctx.log.info(
           'For an S3 server other than Amazon (MinIO, R2, …), run this again with --endpoint-url <address>. Keys go to ' +
@@ -265,7 +297,13 @@ export const dataCommands: Command[] = [
     async run(ctx, { values }) {
       const status = await dataStatus({ root: ctx.ws.root, log: ctx.log, remote: values.remote === true });
       if (ctx.json) ctx.out(`${JSON.stringify(status, null, 2)}\n`);
-      else ctx.out(`${describeStatus(status).join('\n')}\n`);
+      // Its advice typed as every message types it: with the -C given ("npx vitrine -C ../museum data add").
+      else
+        ctx.out(
+          `${describeStatus(status)
+            .map((line) => ctx.asTyped?.(line) ?? line)
+            .join('\n')}\n`,
+        );
       return 0;
     },
   },

@@ -170,7 +170,7 @@ export async function initData({
   root: string;
   remoteName?: string;
   remoteUrl: string;
-}): Promise<{ createdFolder?: string }> {
+}): Promise<{ createdFolder?: string; replaced?: { name: string; url?: string } }> {
   const absRoot = path.resolve(root);
   const dvcDir = path.join(absRoot, '.dvc');
   if (!/^[A-Za-z0-9_.-]+$/.test(remoteName)) {
@@ -198,6 +198,13 @@ export async function initData({
   const url = isUrl(remoteUrl)
     ? remoteUrl
     : path.relative(dvcDir, path.resolve(absRoot, remoteUrl)).split(path.sep).join('/') || '.';
+  // The default until now, when this changes it (another remote, or this one moved): the images sent so far are there.
+  const before = await readDvcConfig({ root: absRoot });
+  const old = before.defaultRemote;
+  // A folder's url comes back absolute.
+  const oldUrl = old ? before.remotes[old]?.url || undefined : undefined;
+  const newUrl = isUrl(url) ? url : path.resolve(dvcDir, url);
+  const replaced = old && (old !== remoteName || (oldUrl !== undefined && oldUrl !== newUrl)) ? old : undefined;
   await setDvcConfig({
     root: absRoot,
     values: [
@@ -205,5 +212,23 @@ export async function initData({
       { section: `remote "${remoteName}"`, key: 'url', value: url },
     ],
   });
-  return createdFolder && folder ? { createdFolder: folder } : {};
+  return {
+    ...(createdFolder && folder ? { createdFolder: folder } : {}),
+    // A folder's url as data init is given it (from the repository), not as .dvc/config keeps it (from .dvc).
+    ...(replaced
+      ? {
+          replaced: {
+            name: replaced,
+            ...(oldUrl === undefined
+              ? {}
+              : { url: isUrl(oldUrl) ? oldUrl : shownFolder(path.relative(absRoot, oldUrl)) }),
+          },
+        }
+      : {}),
+  };
+}
+
+/** A folder relative to the repository as typed: "../storage", "." for the repository itself. */
+function shownFolder(relative: string): string {
+  return relative.split(path.sep).join('/') || '.';
 }

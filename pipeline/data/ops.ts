@@ -15,7 +15,7 @@ import {
 import { appendFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isVitrineError, systemErrorOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import {
   checkCachedManifest,
   cleanStaleObjectTemps,
@@ -41,7 +41,7 @@ import { HashState, hashTree, listFiles, mapPool, md5OfFileSync, type TreeHash }
 import { inside, linkBackInto } from './links.ts';
 import { recordMissingOnRemote } from './presence.ts';
 import { noteOnRemote, sentState } from './pushed.ts';
-import { openRemote, type Remote } from './remote.ts';
+import { fullStop, openRemote, type Remote } from './remote.ts';
 import { removeStaleTemps } from './temp.ts';
 
 /*
@@ -611,6 +611,7 @@ export async function pushData({
   log,
   target = 'data',
   verify = false,
+  where = {},
 }: {
   root: string;
   /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
@@ -619,7 +620,11 @@ export async function pushData({
   log: Logger;
   target?: string;
   verify?: boolean;
+  /** Kept saying how far the push has got, for the message of a push stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<TransferResult> {
+  const again = 'run "npx vitrine data push" again to send the rest (files the remote has are not sent again).';
+  where.now = () => `Nothing was sent yet: ${again}`;
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   if (verify && !remote.inspect) {
@@ -641,6 +646,10 @@ export async function pushData({
   let transferred = 0;
   let skipped = 0;
   let repaired = 0;
+  where.now = () =>
+    `${transferred} of ${objects.size} files were sent to the remote "${remote.name}"` +
+    `${skipped > 0 ? ` (${skipped} more were there already)` : ''}. Nothing is lost: the files sent stay on the ` +
+    `remote; ${again}`;
   const missingLocal: string[] = [];
   const damagedLocal: { object: string; file: string }[] = [];
   /** True when the remote already holds a good copy (as far as it can tell). */
@@ -818,6 +827,26 @@ function refusedIn(system: { path?: string; dest?: string }, folder: string): bo
   return written === undefined || inside(path.resolve(folder), path.resolve(written)) !== undefined;
 }
 
+/**
+ * Whether `remote` has every object of `ids` (one listing for many, a check each for few), for the note of what it
+ * holds (pushed.ts): a hint, so a remote that cannot say counts as not having them, and the failure only logs.
+ */
+async function remoteHasAll({ remote, ids, log }: { remote: Remote; ids: string[]; log: Logger }): Promise<boolean> {
+  try {
+    if (remote.list && ids.length >= 64) {
+      const listed = await remote.list();
+      return ids.every((id) => listed.has(id));
+    }
+    for (const id of ids) if (!(await remote.has(id))) return false;
+    return true;
+  } catch (error) {
+    log.debug(
+      `Could not ask the remote "${remote.name}" whether it has the files found in the cache: ${String(error)}`,
+    );
+    return false;
+  }
+}
+
 /** Note that `remote` holds version `list` (pushed.ts): a hint for later, so a failure to write it only logs. */
 async function noteSent({
   root,
@@ -883,9 +912,38 @@ function interruptedPush({
   const already = there > 0 ? ` (${there} more were there already)` : '';
   return new VitrineError(
     error.code,
-    `${error.message} ${sent} of ${total} files were sent before it stopped${already}; ` +
+    `${fullStop(error.message)} ${sent} of ${total} files were sent before it stopped${already}; ` +
       'run "npx vitrine data push" again to continue: files the remote has are not sent again.',
     { ...error.data, sent, total },
+    { cause: error },
+  );
+}
+
+/**
+ * A pull that stopped part-way (a server failing, a key refused): what arrived stays in the local cache, and running
+ * it again downloads only the rest, as a push that stopped says (interruptedPush).
+ */
+function interruptedPull({
+  error,
+  got,
+  there,
+  total,
+}: {
+  error: unknown;
+  got: number;
+  there: number;
+  total: number;
+}): unknown {
+  // Nothing downloaded yet: the error's own advice (a key, a bucket, a server) is what matters. A full or read-only
+  // cache says itself that what was fetched is kept.
+  if (!isVitrineError(error) || got === 0 || error.code.startsWith('CACHE_')) return error;
+  const already = there > 0 ? ` (${there} more were in the local cache already)` : '';
+  return new VitrineError(
+    error.code,
+    `${fullStop(error.message)} ${got} of ${total} files were downloaded before it stopped${already}; they are ` +
+      'kept in the local cache. Run "npx vitrine data pull" again to fetch the rest: files in the cache are not ' +
+      'downloaded again.',
+    { ...error.data, downloaded: got, total },
     { cause: error },
   );
 }
@@ -953,6 +1011,7 @@ export async function pullData({
   log,
   target = 'data',
   force = false,
+  where = {},
 }: {
   root: string;
   /** A remote name from .dvc/config (default: core.remote), or an opened Remote. */
@@ -961,7 +1020,11 @@ export async function pullData({
   log: Logger;
   target?: string;
   force?: boolean;
+  /** Kept saying how far the pull has got, for the message of a pull stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<TransferResult> {
+  const again = 'run "npx vitrine data pull" again to fetch the rest (files in the cache are not downloaded again).';
+  where.now = () => `Nothing was downloaded yet: ${again}`;
   const t = await tracked({ root, target });
   const remote = typeof remoteName === 'object' ? remoteName : await openRemote({ root, name: remoteName });
   await cleanTransferTemps({ cacheDir: t.cacheDir, log });
@@ -979,6 +1042,10 @@ export async function pullData({
     filesOf.set(e.md5, files);
   }
   const progress = log.progress(`Downloading from "${remote.name}"`, objects.size);
+  where.now = () =>
+    `${transferred} of ${objects.size} files were downloaded from the remote "${remote.name}"` +
+    `${skipped > 0 ? ` (${skipped} more were in the local cache already)` : ''}. Nothing is lost: what arrived is ` +
+    `kept in the local cache; ${again}`;
   const missing: { object: string; file: string }[] = [];
   const corrupt: { object: string; file: string }[] = [];
   // Many objects: one listing of the cache instead of a check each.
@@ -986,10 +1053,13 @@ export async function pullData({
   // Many objects: each file goes into data/ as soon as its object has arrived, so the checkout runs
   // while the server sends the next ones, instead of after the last.
   const early = held && held.size < objects.size ? await earlyCheckout({ root, target, force }) : undefined;
-  await mapPool([...objects], jobs, async ([md5, needer]) => {
+  /** Objects that were in the local cache already. */
+  const found: string[] = [];
+  const fetching = mapPool([...objects], jobs, async ([md5, needer]) => {
     const dest = objectPath(t.cacheDir, md5);
     if (held ? held.has(md5) : await exists(dest)) {
       skipped++;
+      found.push(md5);
     } else {
       try {
         let bytes: Uint8Array | undefined;
@@ -1004,7 +1074,14 @@ export async function pullData({
     }
     progress.tick();
   });
+  await fetching.catch((error: unknown) => {
+    progress.done();
+    throw interruptedPull({ error, got: transferred, there: skipped, total: objects.size });
+  });
   progress.done();
+  where.now = () =>
+    `Every file was downloaded from the remote "${remote.name}" and is kept in the local cache; it stopped while ` +
+    `putting them in ${target}/. Run "npx vitrine data pull" again to finish: nothing is downloaded again.`;
   await early?.save();
   const allFiles = (m: { object: string; file: string }) => filesOf.get(m.object) ?? [m.file];
   for (const m of missing)
@@ -1020,8 +1097,14 @@ export async function pullData({
   // What the remote lacked, for the dataset stage to tell from a pull cut short (see missingOnRemote).
   await recordMissingOnRemote({ root, target, remote: remote.name, objects: missing.map((m) => m.object) });
   // Every object came from the remote: it holds this version whole. (One found in the local cache says nothing
-  // about the remote: after "data add", a pull finds everything here and sends nothing.)
-  if (missing.length === 0 && corrupt.length === 0 && skipped === 0 && !listWasHere)
+  // about the remote: after "data add", a pull finds everything here and sends nothing.) A pull that finishes one
+  // stopped part-way found the rest here: the remote, which answered for the files this one fetched, is asked about
+  // those, so its images are not said to be "only on this computer".
+  const wholeOnRemote =
+    skipped === 0
+      ? !listWasHere
+      : transferred > 0 && (await remoteHasAll({ remote, ids: [...found, ...(listWasHere ? [t.out.md5] : [])], log }));
+  if (missing.length === 0 && corrupt.length === 0 && wholeOnRemote)
     await noteSent({ root, remote, list: t.out.md5, log });
   if (missing.length > 0 || corrupt.length > 0) {
     // Fill data/ with everything that did arrive, so one lost object does not hold back the rest.

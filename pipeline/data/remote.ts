@@ -560,10 +560,30 @@ export function s3Error({
   }
   return new VitrineError(
     'REMOTE_UNAVAILABLE',
-    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ${message}`,
-    objectData,
+    `Could not ${action} ${what} on the remote "${remote}" at ${endpoint}: ${serverAnswer({ name, message, status })}`,
+    { ...objectData, ...(status ? { status } : {}), ...(name && status ? { serverCode: name } : {}) },
     { cause: error },
   );
+}
+
+/**
+ * What the server answered, as a sentence's end: its S3 error code and HTTP status first (InternalError, SlowDown,
+ * HTTP 500 or 503: what whoever runs it asks for), then its own free text, quoted ("the server answered
+ * InternalError (HTTP 500): "We encountered an internal error.""). Without a status, the error's own words.
+ */
+function serverAnswer({ name, message, status }: { name: string; message: string; status?: number }): string {
+  // Our own reading of the answer (the bucket's region) is already plain words.
+  if (!status || name === 'WrongRegion') return fullStop(message);
+  // A name made from the status ("Http500") or a plain Error says nothing the status does not.
+  const code = name && !/^(Http\d+|Error|UnknownError)$/.test(name) ? `${name} ` : '';
+  const text = message && message !== name && message !== `HTTP ${status}` ? `: "${message}"` : '';
+  return `the server answered ${code}(HTTP ${status})${text}.`;
+}
+
+/** `text` ending as a sentence does, so the next sentence is not read as part of it. */
+export function fullStop(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?]["')\]]?$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Command } from '../cli/command.ts';
+import { sayWhenStopped } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
 import { publishSite } from './s3.ts';
 import { publishSettings } from './settings.ts';
@@ -21,7 +22,16 @@ export const publishCommands: Command[] = [
     async run(ctx, { values }) {
       const params = await loadParams({ file: ctx.ws.params });
       const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
-      const result = await publishSite({ site: ctx.ws.site, target, log: ctx.log, dryRun: values['dry-run'] === true });
+      // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.
+      const where = {};
+      const quiet = sayWhenStopped({ log: ctx.log, where });
+      const result = await publishSite({
+        site: ctx.ws.site,
+        target,
+        log: ctx.log,
+        dryRun: values['dry-run'] === true,
+        where,
+      }).finally(quiet);
       if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     },
   },

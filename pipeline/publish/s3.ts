@@ -16,7 +16,7 @@ import { s3Error, silence } from '../data/remote.ts';
 import { s3Client, s3Endpoint, sdkBodyAtMost } from '../data/s3-client.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../data/s3-objects.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger, Whereabouts } from '../log.ts';
 import { cacheControl, contentType, isEntry, searchProgram } from './files.ts';
 import { imageLinks, type Rewrite } from './rewrite.ts';
 import type { PublishTarget } from './settings.ts';
@@ -115,6 +115,7 @@ export async function publishSite({
   pageSize = 1000,
   idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
   maxRecordBytes = MAX_RECORD_BYTES,
+  where = {},
 }: {
   site: string;
   target: PublishTarget;
@@ -127,12 +128,20 @@ export async function publishSite({
   idleTimeoutMs?: number;
   /** The publish record on the bucket larger than this is refused (PUBLISH_RECORD_TOO_LARGE) rather than read whole. */
   maxRecordBytes?: number;
+  /** Kept saying what visitors see at each moment, for the message of a publish stopped by Ctrl-C. */
+  where?: Whereabouts;
 }): Promise<PublishResult> {
+  // Stopped by Ctrl-C: what visitors see then, and that the same command finishes the job.
+  let sentCount = 0;
+  const stoppedIn = (state: string) => () => `${state} Run "npx vitrine publish" again to finish: ${resume(sentCount)}`;
+  where.now = stoppedIn(NOTHING_SENT);
   const s3 = client ?? s3Client({ ...target, idleTimeoutMs });
   const jobs = target.jobs ?? 8;
   const key = (file: string) => (target.prefix ? `${target.prefix}/${file}` : file);
   const destination = `s3://${target.bucket}/${target.prefix ? `${target.prefix}/` : ''}`;
-  const fail = failWith({ target, idleTimeoutMs });
+  // Set once the server has answered: a refused connection after that means it stopped answering.
+  const heard = { yet: false };
+  const fail = failWith({ target, idleTimeoutMs, heard });
   const rewrite = imageLinks({ base: target.base, imageBaseUrl: target.imageBaseUrl });
 
   const files = await siteFiles(site);
@@ -148,6 +157,7 @@ export async function publishSite({
       throw interrupted({ error, state: NOTHING_SENT, target, sent: 0 });
     });
   const remote = await beforeSending(listRemote({ s3, target, fail, pageSize }));
+  heard.yet = true;
   // Objects uploaded in parts by another tool: their md5 is in the metadata, if anywhere.
   await beforeSending(
     mapPool(
@@ -207,7 +217,6 @@ export async function publishSite({
     await beforeSending(writeManifest({ s3, target, key: key(MANIFEST), files: toRecord, fail }));
   // A page online already (not only a new build's new page): the bucket holds a site visitors see.
   const siteOnline = [...remote.keys()].some((file) => file.endsWith('.html'));
-  let sentCount = 0;
   const progress = log.progress(`Publishing to ${destination}`, decided.upload.length + decided.stale.length);
   const send = async (file: string) => {
     const bytes = await fileBody({ site, file, rewrite });
@@ -234,20 +243,16 @@ export async function publishSite({
   const program = decided.upload.filter((file) => searchProgram(file));
   const assets = decided.upload.filter((file) => !isEntry(file) && !searchProgram(file));
   const pages = decided.upload.filter((file) => isEntry(file) && !switches.includes(file) && !searchProgram(file));
-  const assetsDone = await settle(assets, jobs, send);
-  if (assetsDone.error) {
-    const state = siteOnline
+  const assetsState = () =>
+    siteOnline
       ? untouched()
       : `The site is not online yet: ${sentCount} of ${local.size} files are up, and the pages go up last, so ` +
         'no visitor sees a page whose pictures or scripts are missing.';
-    throw interrupted({ error: assetsDone.error, state, target, sent: sentCount });
-  }
+  where.now = () => stoppedIn(assetsState())();
+  const assetsDone = await settle(assets, jobs, send);
+  if (assetsDone.error) throw interrupted({ error: assetsDone.error, state: assetsState(), target, sent: sentCount });
   const pagesSent = new Set<string>();
-  const pagesDone = await settle(pages, jobs, async (file) => {
-    await send(file);
-    pagesSent.add(file);
-  });
-  if (pagesDone.error) {
+  const pagesState = () => {
     // A page the bucket did not hold (a new object's) has no old version online: it is missing, not old.
     const left = pages.filter((f) => !pagesSent.has(f));
     const old = left.filter((f) => remote.has(f));
@@ -262,19 +267,24 @@ export async function publishSite({
           ]
         : []),
     ];
-    throw interrupted({
-      error: pagesDone.error,
-      state:
-        pagesDone.done === 0
-          ? untouched()
-          : `${pagesDone.done} of ${pages.length} changed pages are already the new ones; ${still.join('; ')}. ` +
-            'Visitors see this mix of old and new pages until a publish finishes; each page works (every file ' +
-            'it uses is online), search is unchanged, and nothing was deleted.',
-      target,
-      sent: sentCount,
-    });
-  }
+    return pagesSent.size === 0
+      ? untouched()
+      : `${pagesSent.size} of ${pages.length} changed pages are already the new ones; ${still.join('; ')}. ` +
+          'Visitors see this mix of old and new pages until a publish finishes; each page works (every file ' +
+          'it uses is online), search is unchanged, and nothing was deleted.';
+  };
+  where.now = () => stoppedIn(pagesState())();
+  const pagesDone = await settle(pages, jobs, async (file) => {
+    await send(file);
+    pagesSent.add(file);
+  });
+  if (pagesDone.error) throw interrupted({ error: pagesDone.error, state: pagesState(), target, sent: sentCount });
   const sent: string[] = [];
+  const programState = () =>
+    `${everyPage(pages.length)} But search may not work until this publish is finished: Pagefind's ` +
+    `program is only partly the new version (${sent.length > 0 ? someFiles(sent) : 'none'} went up, not ` +
+    `${someFiles(program.filter((f) => !sent.includes(f)))}).`;
+  if (program.length > 0) where.now = () => stoppedIn(programState())();
   for (const group of ['loaded', 'loader', 'interface'] as const) {
     const done = await settle(
       program.filter((file) => searchProgram(file) === group),
@@ -284,19 +294,10 @@ export async function publishSite({
         sent.push(file);
       },
     );
-    if (done.error) {
-      const left = program.filter((f) => !sent.includes(f));
-      throw interrupted({
-        error: done.error,
-        state:
-          `${everyPage(pages.length)} But search may not work until this publish is finished: Pagefind's ` +
-          `program is only partly the new version (${sent.length > 0 ? someFiles(sent) : 'none'} went up, not ${someFiles(left)}).`,
-        target,
-        sent: sentCount,
-      });
-    }
+    if (done.error) throw interrupted({ error: done.error, state: programState(), target, sent: sentCount });
   }
   const switched: SwitchState = { shortened: false, entry: false };
+  where.now = () => stoppedIn(`${everyPage(pages.length)} ${searchState({ switches, state: switched })}`)();
   try {
     await switchSearch({ site, switches, send, s3, target, key: key(SEARCH_PARTS), fail, state: switched });
   } catch (error) {
@@ -308,6 +309,10 @@ export async function publishSite({
     });
   }
 
+  const deletesState =
+    'The new site is online, whole, search included; some files the previous build had and this one does ' +
+    'not are still in the bucket (no page links to them).';
+  where.now = stoppedIn(deletesState);
   const deletesDone = await settle(decided.stale, jobs, async (file) => {
     try {
       await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key(file) }));
@@ -316,15 +321,7 @@ export async function publishSite({
     }
     progress.tick();
   });
-  if (deletesDone.error)
-    throw interrupted({
-      error: deletesDone.error,
-      state:
-        'The new site is online, whole, search included; some files the previous build had and this one does ' +
-        'not are still in the bucket (no page links to them).',
-      target,
-      sent: sentCount,
-    });
+  if (deletesDone.error) throw interrupted({ error: deletesDone.error, state: deletesState, target, sent: sentCount });
   // Nothing was added or removed: the list is already right, and a publish with nothing to do writes nothing.
   // (A record that lists others' files, or lacks the md5s, is rewritten too.)
   const listChanged =
@@ -489,6 +486,15 @@ async function settle<T>(
   return { done, error };
 }
 
+/** What the next publish does after one that stopped having sent `sent` files. */
+function resume(sent: number): string {
+  const again = sent > 0 ? ` (the ${count(sent, 'file')} this one sent are not sent again)` : '';
+  return (
+    `it sends only the files not already online with the same content${again}, ` +
+    'then deletes what the new build no longer has.'
+  );
+}
+
 function interrupted({
   error,
   state,
@@ -503,16 +509,12 @@ function interrupted({
 }): VitrineError {
   const reason = error instanceof Error ? error.message : String(error);
   const code = error instanceof VitrineError ? error.code : 'PUBLISH_INTERRUPTED';
-  const again = sent > 0 ? ` (the ${count(sent, 'file')} this one sent are not sent again)` : '';
-  const resume =
-    `it sends only the files not already online with the same content${again}, ` +
-    'then deletes what the new build no longer has.';
   return new VitrineError(
     code,
     // A server that did not answer: its message already says to run the command again.
     code === 'PUBLISH_UNAVAILABLE'
-      ? `${reason}\n${state} The next "npx vitrine publish" carries on where this one stopped: ${resume}`
-      : `${reason}\n${state} Run "npx vitrine publish" again to finish: ${resume}`,
+      ? `${reason}\n${state} The next "npx vitrine publish" carries on where this one stopped: ${resume(sent)}`
+      : `${reason}\n${state} Run "npx vitrine publish" again to finish: ${resume(sent)}`,
     { ...(error instanceof VitrineError ? error.data : {}), bucket: target.bucket },
     { cause: error },
   );
@@ -836,7 +838,16 @@ const KEYS_HINT =
   'AWS_SECRET_ACCESS_KEY, or name a remote whose keys are in .dvc/config.local with catalogue.s3.credentials_remote.';
 
 /** Plain words for an S3 failure while publishing, naming the params key to check. The data layer classifies it. */
-function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeoutMs: number }): Fail {
+function failWith({
+  target,
+  idleTimeoutMs,
+  heard,
+}: {
+  target: PublishTarget;
+  idleTimeoutMs: number;
+  /** Whether the server has answered this publish yet. */
+  heard: { yet: boolean };
+}): Fail {
   const endpoint = s3Endpoint(target);
   return (action, key, error) => {
     const classified = s3Error({
@@ -903,9 +914,16 @@ function failWith({ target, idleTimeoutMs }: { target: PublishTarget; idleTimeou
           );
         }
         if (classified.data.reason) {
+          const reason = String(classified.data.reason);
+          // A server that never answered did not stop: refused (nothing listens there), or not reached at all.
+          const how = heard.yet
+            ? 'stopped answering'
+            : reason === 'ECONNREFUSED'
+              ? 'refused the connection'
+              : 'did not answer';
           return new VitrineError(
             'PUBLISH_UNAVAILABLE',
-            `The storage server at ${endpoint} stopped answering (${String(classified.data.reason)}) while ` +
+            `The storage server at ${endpoint} ${how} (${reason}) while ` +
               `Vitrine was ${doing} "${target.bucket}". Check that it is running, that "catalogue.s3.endpoint" ` +
               'in params.yaml is right and that this computer can reach it, then run "npx vitrine publish" again.',
             data,

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../pipeline/cli.ts';
-import { memoryLogger } from '../../pipeline/log.ts';
+import { addData, initData } from '../../pipeline/data/index.ts';
+import { memoryLogger, silentLogger } from '../../pipeline/log.ts';
+import { SAMPLE, writeTree } from '../data/helpers.ts';
 
 /*
  * A repository made by init elsewhere runs Vitrine from Vitrine's folder with -C: a bare `npx vitrine` typed
@@ -31,6 +33,28 @@ async function vitrine(args: string[], cwd: string) {
 }
 
 describe('next steps with -C', () => {
+  it('data status gives its advice with the -C, as data pull gives the same advice', async () => {
+    const root = path.join(parent, 'status-c');
+    await writeTree(path.join(root, 'data'), SAMPLE);
+    await initData({ root, remoteUrl: '../storage-status-c' });
+    await addData({ root, log: silentLogger });
+    await writeFile(path.join(root, 'data', 'images', 'A1.png'), 'changed');
+    await writeFile(path.join(root, 'data', 'images', 'new.png'), 'added');
+    const printed: string[] = [];
+    const code = await main(['-C', 'status-c', 'data', 'status'], {
+      cwd: parent,
+      env: {},
+      stdout: (t) => printed.push(t),
+      log: memoryLogger(),
+    });
+    expect(code).toBe(0);
+    const text = printed.join('');
+    expect(text).toContain(
+      'Run "npx vitrine -C status-c data add" to record it, or "npx vitrine -C status-c data checkout --force"',
+    );
+    expect(text).not.toMatch(/npx vitrine (?!-C status-c )/);
+  });
+
   it('serve before any build names the repository the user named', async () => {
     const result = await vitrine(['-C', 'm1', 'serve'], parent);
     expect(result.code).toBe(1);

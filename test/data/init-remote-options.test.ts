@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,5 +54,32 @@ describe('vitrine data init with an S3 server', () => {
     expect(code).toBe(0);
     expect(messages).toContain('--endpoint-url');
     expect(messages).toContain('.dvc/config.local');
+  });
+});
+
+describe('vitrine data init in a repository that has a default remote', () => {
+  it('says the old default, where the images already sent are, is no longer the default, and how to go back', async () => {
+    // The remotes are folders beside the repository, inside the temp folder.
+    const base = await mkdtemp(path.join(os.tmpdir(), 'vitrine-data-init-again-'));
+    dirs.push(base);
+    const root = path.join(base, 'repo');
+    await mkdir(root);
+    await writeFile(path.join(root, 'params.yaml'), 'collection:\n  name: Test Museum\n');
+    const run = async (args: string[]) => {
+      const log = memoryLogger();
+      const code = await main(args, { cwd: root, env: {}, stdout: () => {}, log });
+      return { code, messages: log.lines.map((l) => l.message).join('\n') };
+    };
+    expect((await run(['data', 'init', '../storage', '--name', 'storage'])).code).toBe(0);
+    const other = await run(['data', 'init', '../other']);
+    expect(other.code).toBe(0);
+    expect(other.messages).toContain(
+      'The default remote was "storage" (../storage), where the images sent so far are; it is now "local" (../other)',
+    );
+    expect(other.messages).toContain('"npx vitrine data init ../storage --name storage"');
+    // The same remote moved elsewhere: said too. The same again: nothing to say.
+    const moved = await run(['data', 'init', '../moved']);
+    expect(moved.messages).toContain('The remote "local" was ../other until now, where the images sent so far are');
+    expect((await run(['data', 'init', '../moved'])).messages).not.toContain('until now');
   });
 });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isVitrineError } from '../../pipeline/errors.ts';
@@ -191,4 +193,21 @@ describe('a storage server that stops answering while a publish sends', () => {
     expect(error.message).toContain('carries on where this one stopped');
     expect((await body('held/index.html')).toString()).toBe(page('Home'));
   }, 20_000);
+});
+
+describe('a storage server that is not running', () => {
+  it('says it refused the connection, not that it stopped answering: it never answered', async () => {
+    // A port nothing listens on (taken, then given back).
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const error = await failure(publishTo('down', sampleSite(), { target: { endpoint: `http://127.0.0.1:${port}` } }));
+    expect(isVitrineError(error, 'PUBLISH_UNAVAILABLE'), String(error)).toBe(true);
+    expect(error.message).toContain(
+      `The storage server at http://127.0.0.1:${port} refused the connection (ECONNREFUSED)`,
+    );
+    expect(error.message).not.toContain('stopped answering');
+    expect(error.message).toContain('This publish sent and deleted nothing');
+  });
 });

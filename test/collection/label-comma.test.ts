@@ -1,15 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
 import { checkVocabulary } from '../../pipeline/collection/vocabulary.ts';
 import { checkLabels } from '../../pipeline/dataset/validate.ts';
 import { checkGate, TWO_CLASSES_CHECK } from '../../pipeline/evaluate/gate.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
 import { defaultParams } from '../../pipeline/params.ts';
 import { vocabularyWords } from '../../pipeline/report/render.ts';
 import type { ModelScores } from '../../pipeline/types.ts';
+import { copyEgyptExport } from '../cli/egypt-export.ts';
 
 /*
  * Outside tester 4 (F6): a label holding a comma (`W-tiff,"print, framed"`) was listed as "céramique (2), print,
  * framed (1) have too few objects…": the comma read as two labels. In lists of labels, such a label is quoted.
  */
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
 
 describe('a label holding a comma, in a list of labels', () => {
   it('is quoted where checkVocabulary lists labels outside the vocabulary and labels with too few objects', () => {
@@ -55,4 +67,23 @@ describe('a label holding a comma, in a list of labels', () => {
       'only "print, framed" has test objects; no test objects for coin, "vase, lidded":',
     );
   });
+
+  it("is quoted in vitrine init's summary of the export's labels and of those left out of the vocabulary", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-label-comma-'));
+    dirs.push(root);
+    const { dir, header, rows } = await copyEgyptExport({ dir: path.join(root, 'export'), pick: 2 });
+    rows[0]![2] = 'Pottery, glazed';
+    await writeFile(path.join(dir, 'metadata.csv'), stringify([header, ...rows]));
+    const museum = path.join(root, 'museum');
+    await mkdir(museum, { recursive: true });
+    const log = memoryLogger();
+    const args = ['init', '--from', path.join(dir, 'metadata.csv'), '--name', 'Egypt'];
+    const code = await main(args, { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
+    const said = log.lines.map((l) => l.message).join('\n');
+    expect(code, said).toBe(0);
+    expect(said).toContain(
+      'Labels in "label": Pottery (2), Reliefs (2), Statuary (2), Unclassified (2), "Pottery, glazed" (1)',
+    );
+    expect(said).toContain('can start with 2 each)): "Pottery, glazed", Jewellery\n');
+  }, 120_000);
 });

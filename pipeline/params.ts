@@ -462,12 +462,15 @@ export function validateParams({
   file = 'params.yaml',
   lineOf,
   sourceOf,
+  commentOf,
 }: {
   raw: unknown;
   file?: string;
   lineOf?: (path: (string | number)[]) => number | undefined;
   /** The value at a path as written in the file, to show a number that should have been text as it was written. */
   sourceOf?: (path: (string | number)[]) => string | undefined;
+  /** A `key: #000000` left empty at a path, YAML having read the value as a comment: the key and the "#…" written. */
+  commentOf?: (path: (string | number)[]) => { key: string; written: string } | undefined;
 }): Params {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
@@ -494,6 +497,20 @@ export function validateParams({
       return `${where}: "${keys.join('.')}" is ${asWritten ?? shown(value)}, a number to YAML${
         asWritten && asWritten !== String(value) ? ` (read as ${value})` : ''
       }; it should be text: put it in quotes, "${asWritten ?? value}"`;
+    // Tester: `background: #000000` was "is null, expected text": YAML reads an unquoted "#…" as a comment.
+    const comment =
+      value === null && issue.code === 'invalid_type' ? commentOf?.(issue.path as (string | number)[]) : undefined;
+    if (comment) {
+      const written = clip(comment.written);
+      return (
+        `${where}: "${keys.join('.')}" has no value: YAML reads ${written} as a comment. A value starting with # ` +
+        `must be in quotes: ${comment.key}: "${written}"`
+      );
+    }
+    // Tester: a vocabulary entry `- ""` was 'is "", expected at least 1'.
+    const label = keys.length === 3 && keys.slice(0, 2).join('.') === 'collection.vocabulary';
+    if (label && value === '' && issue.code === 'too_small')
+      return `${where}: "${keys.join('.')}" is an empty label (""): remove that line or write the label`;
     return `${where}: "${keys.join('.')}" is ${shown(value)}, expected ${expected(issue)}`;
   });
   throw new VitrineError('PARAMS_INVALID', `params.yaml is not valid:\n  ${problems.join('\n  ')}`, { file, problems });
@@ -719,6 +736,14 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     const range = (walk(keyPath).node as { range?: [number, number, number] } | undefined)?.range;
     return range ? text.slice(range[0], range[1]) : undefined;
   };
+  // `background: #000000`: the "#…" on a key's line whose value YAML left empty (read as a comment).
+  const commentOf = (keyPath: (string | number)[]): { key: string; written: string } | undefined => {
+    const line = lineOf(keyPath);
+    const key = keyPath.at(-1);
+    const source = line === undefined ? '' : (text.split(/\r?\n/)[line - 1] ?? '');
+    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#\S*)/.exec(source);
+    return found && found[1] === String(key) ? { key: found[1], written: found[2]! } : undefined;
+  };
   const hash = hashInValue({ text, doc, lineCounter });
   if (hash)
     throw new VitrineError('PARAMS_YAML', `${name}:${hash.line}: ${hash.problem}`, { file: name, line: hash.line });
@@ -739,7 +764,7 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
       { file: name, line },
     );
   }
-  return validateParams({ raw, file: name, lineOf, sourceOf });
+  return validateParams({ raw, file: name, lineOf, sourceOf, commentOf });
 }
 
 /**

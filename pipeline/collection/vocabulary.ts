@@ -561,7 +561,7 @@ function otherLabelsMessage({
   const lines = [
     `${outside.length} label${outside.length === 1 ? '' : 's'} used in ${labelsName} ` +
       `${outside.length === 1 ? 'is' : 'are'} not in collection.vocabulary in params.yaml: ` +
-      `${some(outside.map((c) => `${clip(c.label)} (${c.count})`))}. Objects with these labels are not used for training.`,
+      `${some(outside.map((c) => `${labelInList(c.label)} (${c.count})`))}. Objects with these labels are not used for training.`,
     ...(identifiers
       ? [
           `${idLike.length} labels look like identifiers, not classes (each is used once and has a number, such as ` +
@@ -580,19 +580,19 @@ function otherLabelsMessage({
     // vocabulary to paste would carry it whole.
     ...(tooLong
       ? [
-          `The vocabulary is ${vocabulary.map((v) => clip(v)).join(', ')}. "${clip(tooLong)}" ` +
+          `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. "${clip(tooLong)}" ` +
             `(${Array.from(tooLong).length} characters) is most likely text pasted into the label column: ` +
             `correct it in ${labelsName} first.`,
         ]
       : tooFew.length < outside.length && !identifiers
         ? [
-            `The vocabulary is ${vocabulary.join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
+            `The vocabulary is ${vocabulary.map(labelInList).join(', ')}. To use the labels in ${labelsName}, set in params.yaml:`,
             `  collection:\n    vocabulary: [${suggested.map(yamlWord).join(', ')}]`,
           ]
         : []),
     ...(tooFew.length
       ? [
-          `${some(tooFew.map((c) => `${clip(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
+          `${some(tooFew.map((c) => `${labelInList(c.label)} (${c.count})`))} ${one ? 'has' : 'have'} too few objects to ` +
             `learn and test (${labelRule({ full: minPerLabel })}): label more objects with ${one ? 'it' : 'them'} ` +
             `before adding ${one ? 'it' : 'them'} to collection.vocabulary, or give ${one ? 'its' : 'their'} ` +
             'objects a label in it.',
@@ -607,6 +607,14 @@ function otherLabelsMessage({
     ...duplicatesMessage({ duplicates, labelsName }),
   ];
   return lines.join('\n');
+}
+
+/**
+ * A label as a list of labels names it: in quotes when it holds a comma, which in the list would read as two labels
+ * (tester: "céramique (2), print, framed (1)"); cut when long.
+ */
+export function labelInList(label: string): string {
+  return label.includes(',') ? `"${clip(label)}"` : clip(label);
 }
 
 /** Up to `shown` items joined with commas, then "and N more". */

@@ -11,7 +11,7 @@ import {
   parseObjects,
   shortenedNumber,
 } from '../collection/index.ts';
-import { nearMiss } from '../collection/vocabulary.ts';
+import { labelInList, nearMiss } from '../collection/vocabulary.ts';
 import { isVitrineError, VitrineError } from '../errors.ts';
 import { clip } from '../log.ts';
 import type { CollectionObject, DatasetIssue, LabelLine } from '../types.ts';
@@ -191,7 +191,7 @@ export function emptyLabelsError({
     'DATASET_NO_LABELS',
     `${what}, so no object has a label and there is nothing to train on. ${todo}, ` +
       `with labels from collection.vocabulary in params.yaml ` +
-      `(${vocabulary.join(', ')}). Or import the labels with the export's label column (docs/import.md).`,
+      `(${vocabulary.map(labelInList).join(', ')}). Or import the labels with the export's label column (docs/import.md).`,
     { file: name },
   );
 }
@@ -317,7 +317,7 @@ export function checkLabels({
       // Used by many objects, a label a letter from another (chain, chair) may be meant: both ways stay open.
       const suggestion = !hint
         ? listedAt === line.line
-          ? ` The labels are: ${vocabulary.join(', ')} (collection.vocabulary in params.yaml).`
+          ? ` The labels are: ${vocabulary.map(labelInList).join(', ')} (collection.vocabulary in params.yaml).`
           : ` The labels are listed in the warning on line ${listedAt} (collection.vocabulary in params.yaml).`
         : hint.slip
           ? ` Did you mean "${hint.meant}"?`

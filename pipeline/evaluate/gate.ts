@@ -1,3 +1,4 @@
+import { labelInList } from '../collection/vocabulary.ts';
 import { listWords } from '../data/ops.ts';
 import type { Params } from '../params.ts';
 import { shorten } from '../report/markdown.ts';
@@ -59,7 +60,8 @@ export function checkGate({
       name: TWO_CLASSES_CHECK,
       passed: false,
       detail:
-        `only ${judged.map((c) => c.label).join(', ')} has test objects; no test objects for ${listWords(unjudged, TEN_NAMES)}: ` +
+        `only ${judged.map((c) => labelInList(c.label)).join(', ')} has test objects; no test objects for ` +
+        `${listWords(unjudged.map(labelInList), TEN_NAMES)}: ` +
         'the model cannot be checked on them, and a model judged on one class is right by construction',
     });
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command, CommandContext } from '../cli/command.ts';
 import { underRunLock } from '../cli/run-lock.ts';
 import { repeatedColumnError } from '../collection/index.ts';
-import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
+import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
 import { describeMapping, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
@@ -305,12 +305,12 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +
-          `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}`
+          `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`
         : 'No label column: objects come in unlabelled.',
       ...proposal.nearDuplicates.map((d) => `  check: ${lookAlike(d)}`),
       proposal.leftOut.length
         ? `  left out of the vocabulary (${tooFewWhy(proposal.minPerLabel, proposal.fullPerLabel)}): ` +
-          `${proposal.leftOut.map((l) => l.label).join(', ')}`
+          `${proposal.leftOut.map((l) => labelInList(l.label)).join(', ')}`
         : '',
       `Vocabulary: ${vocabularyYaml(choices.vocabulary)}`,
       vocabularyCheck.outside.length && !proposal.leftOut.length

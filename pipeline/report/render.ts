@@ -1,3 +1,4 @@
+import { labelInList } from '../collection/vocabulary.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
@@ -416,7 +417,7 @@ const LISTED_LABELS = 20;
 
 /** The collection's labels for the line above the label table: listed when few, else where they are. */
 export function vocabularyWords(vocabulary: string[]): string {
-  if (vocabulary.length <= LISTED_LABELS) return vocabulary.map((l) => text(l)).join(', ');
+  if (vocabulary.length <= LISTED_LABELS) return vocabulary.map((l) => text(labelInList(l))).join(', ');
   return `the ${vocabulary.length.toLocaleString('en')} labels in collection.vocabulary in params.yaml`;
 }
 

@@ -1,15 +1,21 @@
-import { checkLabels, isUnknownObjectIssue } from '../dataset/validate.ts';
+import { checkLabels, isUnknownObjectIssue, unknownObjectsMessage } from '../dataset/validate.ts';
 
 /** The file name checkLabels puts in its messages (not shown: the report keeps the hint's words only). */
 const NAME = 'labels.csv';
 
-/** A line of labels.csv whose object id is not in the collection but is one object's id written another way. */
+/**
+ * A line of labels.csv whose object id is not in the collection: one object's id written another way, or (no `meant`
+ * in checkLabels) an id near no object.
+ */
 export interface UnknownId {
   /** The id as the line has it ("dm-0006"). */
   id: string;
   /** Its line in the head's labels.csv. */
   line: number;
-  /** The dataset stage's words for it ('it differs from an id in the collection only in capitals. Did you mean "DM-0006"?'). */
+  /**
+   * The dataset stage's words for it ('it differs from an id in the collection only in capitals. Did you mean
+   * "DM-0006"?'; "check the id for a typo." for an id near no object).
+   */
   hint: string;
 }
 
@@ -25,7 +31,9 @@ interface Change {
  * each added line whose id is not in the collection but is one object's id written another way: in other capitals,
  * with an invisible character, rewritten by a spreadsheet. When that object's label is removed by the same pull
  * request, the id was retyped, not a new object labelled: the added line is dropped and the object's removal carries
- * the hint (`unknownId`). Otherwise the added line carries it. Lines whose id is near no object are left as they are.
+ * the hint (`unknownId`). Otherwise the added line carries it. An added line whose id is near no object carries the
+ * dataset stage's "check the id for a typo" (tester: `NOPE-1,print` was counted as an object newly labelled), or, when
+ * many lines are, its words for objects an export left out.
  */
 export function withUnknownIds<C extends Change>({
   changes,
@@ -46,8 +54,8 @@ export function withUnknownIds<C extends Change>({
   if (lines.length === 0) return changes;
   // One call for every line: checkLabels indexes the collection's ids once.
   const { issues, unknown } = checkLabels({ labels: lines, objectIds, vocabulary, name: NAME });
-  // A set: includes() on the unknown lines for each line grew with lines × lines (a thousand gone objects).
-  const far = new Set(unknown.map((l) => l.line));
+  // By line: includes() on the unknown lines for each line grew with lines × lines (a thousand gone objects).
+  const far = new Map(unknown.map((l) => [l.line, l]));
   const near = new Set(lines.filter((l) => !far.has(l.line)).map((l) => l.line));
   const hintOf = new Map<number, UnknownId & { meant: string }>();
   for (const issue of issues) {
@@ -64,9 +72,17 @@ export function withUnknownIds<C extends Change>({
     retyped.set(meant, u);
     dropped.add(u.line);
   }
+  // Many ids near no object are most likely objects an export left out, not typos: the dataset stage says so once.
+  const many = unknownObjectsMessage({ unknown, labelsName: NAME, objectsName: 'data/objects.csv' }) !== undefined;
+  const farHint = many
+    ? 'so many lines of this change name no object that they are most likely objects the last import left out: ' +
+      'remove the lines of objects that have left the collection, or import the complete export again.'
+    : 'check the id for a typo.';
   const hintAt = (line: number): UnknownId | undefined => {
     const h = hintOf.get(line);
-    return h && { id: h.id, line: h.line, hint: h.hint };
+    if (h) return { id: h.id, line: h.line, hint: h.hint };
+    const l = far.get(line);
+    return l && { id: l.objectId, line, hint: farHint };
   };
   return changes.flatMap((c) => {
     if (c.kind === 'added' && dropped.has(c.line) && hintOf.get(c.line)?.id === c.id) return [];

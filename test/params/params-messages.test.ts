@@ -82,3 +82,28 @@ describe('params.yaml messages', () => {
     expect(message).toContain('…');
   });
 });
+
+// Outside tester 4 (F6): `background: #000000` without quotes was "is null, expected text" (YAML reads "#…" as a
+// comment), and a vocabulary entry `- ""` was 'is "", expected at least 1' (at least 1 what?).
+describe('params.yaml messages a staff member would misread', () => {
+  it('a value starting with # written without quotes: says YAML read it as a comment and to put it in quotes', async () => {
+    const message = await errorOf('dataset:\n  image:\n    background: #000000\n');
+    expect(message).toContain(
+      'params.yaml:3: "dataset.image.background" has no value: YAML reads #000000 as a comment. A value starting ' +
+        'with # must be in quotes: background: "#000000"',
+    );
+    expect(message).not.toContain('null');
+    // A comment after the value is not taken for it.
+    expect(await errorOf('dataset:\n  image:\n    background: #000000 # black\n')).toContain('background: "#000000"');
+    // Nothing after the key at all: no word of quotes.
+    expect(await errorOf('dataset:\n  image:\n    background:\n')).not.toContain('quotes');
+  });
+
+  it('an empty label in the vocabulary is said to be one, with what to do', async () => {
+    const message = await errorOf('collection:\n  vocabulary:\n    - coin\n    - ""\n    - mask\n');
+    expect(message).toContain(
+      'params.yaml:4: "collection.vocabulary.1" is an empty label (""): remove that line or write the label',
+    );
+    expect(message).not.toContain('at least 1');
+  });
+});

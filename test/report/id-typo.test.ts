@@ -68,12 +68,35 @@ describe('an object id retyped in other capitals', () => {
     expect(row(markdown, 'dm-0006')).toContain('Did you mean "DM-0006"?');
   });
 
-  it('an id near no object is left as it was said before', async () => {
-    const headText = text([...Object.entries(labels), ['ZZ-9999', 'mask']]);
+  // Outside tester 4 (F5): `NOPE-1,print` was "1 object newly labelled" with a row "not in the dataset", while the
+  // dataset stage said there is no object "NOPE-1" in the collection.
+  it('an id near no object is said to be no object of the collection, not counted as newly labelled', async () => {
+    const headText = text([...Object.entries(labels), ['NOPE-1', 'print']]);
     const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
-    const { json } = await buildReport({ ws, params, base: 'main', log: silentLogger });
-    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['ZZ-9999', 'added']]);
-    expect(json.labels.changes[0]!.unknownId).toBeUndefined();
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.map((c) => [c.id, c.kind])).toEqual([['NOPE-1', 'added']]);
+    expect(json.labels.changes[0]!.unknownId).toEqual({ id: 'NOPE-1', line: 38, hint: 'check the id for a typo.' });
+    expect(json.labels.counts).toMatchObject({ added: 1, unknownIds: 1 });
+    expect(markdown).not.toContain('newly labelled');
+    expect(markdown).toContain('1 line names an object id that is not in the collection, so its label is not used.');
+    const cells = row(markdown, 'NOPE-1');
+    expect(cells).toContain('NOPE-1 (line 38)');
+    expect(cells).toContain(
+      'the line names "NOPE-1", which is not an object id in the collection: check the id for a typo. Until it is ' +
+        'corrected, the line is not used',
+    );
+    expect(cells).not.toContain('not in the dataset');
+  });
+
+  it('many ids near no object are said as objects an import left out, not as typos', async () => {
+    const gone = Array.from({ length: 6 }, (_, i): [string, string] => [`GONE-${i + 1}`, 'print']);
+    const headText = text([...Object.entries(labels), ...gone]);
+    const { ws } = await makeRepo({ objects, base: labels, head: labels, headText });
+    const { json, markdown } = await buildReport({ ws, params, base: 'main', log: silentLogger });
+    expect(json.labels.changes.every((c) => c.unknownId?.hint.includes('the last import left out'))).toBe(true);
+    expect(markdown).not.toContain('typo');
+    expect(markdown).not.toContain('newly labelled');
+    expect(markdown).toContain('6 lines name an object id that is not in the collection, so their labels are not used');
   });
 });
 

@@ -47439,7 +47439,8 @@ function validateParams({
   raw,
   file: file2 = "params.yaml",
   lineOf,
-  sourceOf
+  sourceOf,
+  commentOf
 }) {
   const result = paramsSchema.safeParse(raw ?? {});
   if (result.success) return result.data;
@@ -47459,6 +47460,14 @@ function validateParams({
     const asWritten = written ? sourceOf?.(issue3.path) : void 0;
     if (written)
       return `${where}: "${keys.join(".")}" is ${asWritten ?? shown(value)}, a number to YAML${asWritten && asWritten !== String(value) ? ` (read as ${value})` : ""}; it should be text: put it in quotes, "${asWritten ?? value}"`;
+    const comment = value === null && issue3.code === "invalid_type" ? commentOf?.(issue3.path) : void 0;
+    if (comment) {
+      const written2 = clip(comment.written);
+      return `${where}: "${keys.join(".")}" has no value: YAML reads ${written2} as a comment. A value starting with # must be in quotes: ${comment.key}: "${written2}"`;
+    }
+    const label = keys.length === 3 && keys.slice(0, 2).join(".") === "collection.vocabulary";
+    if (label && value === "" && issue3.code === "too_small")
+      return `${where}: "${keys.join(".")}" is an empty label (""): remove that line or write the label`;
     return `${where}: "${keys.join(".")}" is ${shown(value)}, expected ${expected(issue3)}`;
   });
   throw new VitrineError("PARAMS_INVALID", `params.yaml is not valid:
@@ -47541,6 +47550,13 @@ function parseParams({ text: text2, name }) {
     const range = walk(keyPath).node?.range;
     return range ? text2.slice(range[0], range[1]) : void 0;
   };
+  const commentOf = (keyPath) => {
+    const line = lineOf(keyPath);
+    const key = keyPath.at(-1);
+    const source = line === void 0 ? "" : text2.split(/\r?\n/)[line - 1] ?? "";
+    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#\S*)/.exec(source);
+    return found && found[1] === String(key) ? { key: found[1], written: found[2] } : void 0;
+  };
   const hash2 = hashInValue({ text: text2, doc, lineCounter });
   if (hash2)
     throw new VitrineError("PARAMS_YAML", `${name}:${hash2.line}: ${hash2.problem}`, { file: name, line: hash2.line });
@@ -47560,7 +47576,7 @@ function parseParams({ text: text2, name }) {
       { file: name, line }
     );
   }
-  return validateParams({ raw, file: name, lineOf, sourceOf });
+  return validateParams({ raw, file: name, lineOf, sourceOf, commentOf });
 }
 function singleQuoted(written) {
   const value = written.replace(/\s+#(\s.*)?$/, "").trim();

@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCatalogueData, buildSite } from '../../pipeline/catalogue/index.ts';
+import type { Catalogue } from '../../pipeline/catalogue/schema.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { defaultParams } from '../../pipeline/params.ts';
+import { workspace } from '../../pipeline/paths.ts';
+import { type FixtureObject, writeFixture } from './fixture.ts';
+import { serveSite } from './server.ts';
+
+/*
+ * The search page refused a query of one emoji as matching "nearly every object" (outside tester 4, F6). A tiny
+ * site with emoji and symbols in titles, read in Chromium: what Pagefind finds for them, and what the page says.
+ */
+
+describe('a search for a symbol', () => {
+  let dir = '';
+  let catalogue: Catalogue;
+  let browser: Browser;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof serveSite>>;
+  const labels = ['print', 'vessel'];
+  const objects: FixtureObject[] = [
+    { id: 'E-1', title: 'Animated 🎞️ emoji 🏺', label: 'vessel', image: null },
+    { id: 'E-2', title: 'Jug', label: 'vessel', image: null },
+    { id: 'E-3', title: 'Star ★ print', label: 'print', image: null },
+    { id: 'E-4', title: 'Plate & cup', label: 'vessel', image: null },
+    { id: 'E-5', title: 'Mug ☕ with heart ♥ and sun ☀️ 12°', label: 'vessel', image: null },
+    { id: 'E-6', title: 'Coin €5 ©', label: 'vessel', image: null },
+  ];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-symbol-'));
+    await writeFixture({ root: dir, objects, labels, withMetrics: false });
+    const ws = workspace(dir);
+    const params = defaultParams();
+    catalogue = (await buildCatalogueData({ ws, params, log: memoryLogger() })).catalogue;
+    await buildSite({ ws, params, log: memoryLogger() });
+    site = await serveSite({ dir: ws.site });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${site.url}data/`);
+    await page.evaluate(
+      `(async () => { const pf = await import('/pagefind/pagefind.js'); await pf.init(); globalThis.pf = pf; })()`,
+    );
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const idOf = (url: string) => catalogue.objects.find((o) => url.endsWith(`/objects/${o.slug}/`))?.id ?? url;
+
+  async function search(q: string): Promise<string[]> {
+    const found = await page.evaluate(async (q) => {
+      const pf = (
+        globalThis as unknown as {
+          pf: { search(q: string): Promise<{ results: { data(): Promise<{ url: string }> }[] }> };
+        }
+      ).pf;
+      const s = await pf.search(q);
+      return Promise.all(s.results.map(async (r) => r.data()));
+    }, q);
+    return found.map((d) => idOf(d.url));
+  }
+
+  /** The search page's answer to `q` typed into its box: its status line and the titles of the cards. */
+  async function typed(q: string): Promise<{ status: string; titles: string[] }> {
+    await page.goto(`${site.url}browse/`);
+    await page
+      .locator('#status')
+      .filter({ hasText: /objects? in the collection/ })
+      .waitFor();
+    await page.fill('#q', q);
+    await page.press('#q', 'Enter');
+    await page
+      .locator('#status')
+      .filter({ hasText: new RegExp(`for “${q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}”|[Tt]ype two`) })
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    return {
+      status: (await page.locator('#status').textContent()) ?? '',
+      titles: await page.locator('#results .title').allTextContents(),
+    };
+  }
+
+  // What Pagefind does with such a query, read before the search page was changed: it indexes an emoji or symbol of a
+  // title as a word of its own (a title's "🏺" finds it, "☕", "€" and "©" too), and finds nothing for one in no title.
+  it('Pagefind finds an emoji or symbol of a title, and nothing for one in no title', async () => {
+    expect(await search('🏺')).toEqual(['E-1']);
+    expect(await search('🎞️')).toEqual(['E-1']);
+    expect(await search('☕')).toEqual(['E-5']);
+    expect(await search('©')).toEqual(['E-6']);
+    expect(await search('🦄')).toEqual([]);
+  });
+
+  // Outside tester 4 (F6): "/browse/?q=🏺" (a title "Animated 🎞️ emoji 🏺") answered 'Type two or more letters or
+  // digits: “🏺” would match nearly every object'. It matches one.
+  it('searches an emoji or symbol typed alone, and says what it found', async () => {
+    const vase = await typed('🏺');
+    expect(vase.titles).toEqual(['Animated 🎞️ emoji 🏺']);
+    expect(vase.status).toBe('1 object for “🏺”');
+    expect((await typed('☕')).titles).toEqual(['Mug ☕ with heart ♥ and sun ☀️ 12°']);
+    const none = await typed('🦄');
+    expect([none.titles, none.status]).toEqual([[], '0 objects for “🦄”']);
+  });
+
+  it('still refuses one letter, and says punctuation alone has nothing to search for', async () => {
+    const a = await typed('a');
+    expect([a.titles, a.status]).toEqual([
+      [],
+      'Type two or more letters or digits: “a” would match nearly every object.',
+    ]);
+    const dash = await typed('-');
+    expect([dash.titles, dash.status]).toEqual([
+      [],
+      'Type two or more letters or digits: “-” has no letter or digit to search for.',
+    ]);
+  });
+});

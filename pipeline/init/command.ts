@@ -6,7 +6,7 @@ import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
-import { describeMapping, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
+import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
 import type { InitChoices, InitProposal, InitResult, RemoteChoice } from './scaffold.ts';
 import {
@@ -345,6 +345,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
+      describeUnused({ header: proposal.table.header, columns: choices.columns, keep: choices.keep }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${l.label} (${l.count})`).join(', ')}`

@@ -6,9 +6,9 @@ import { repeatedColumnError } from '../collection/index.ts';
 import { checkVocabulary, labelInList, tooFewWhy } from '../collection/vocabulary.ts';
 import { VitrineError } from '../errors.ts';
 import { pathFrom, vitrineInvocation } from './invocation.ts';
-import { describeMapping, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
+import { describeMapping, describeUnused, FIELDS, type Field, labelLooksLikeSource } from './mapping.ts';
 import { isYes, type Prompter, terminalPrompter } from './prompt.ts';
-import type { InitChoices, InitProposal, RemoteChoice } from './scaffold.ts';
+import type { InitChoices, InitProposal, InitResult, RemoteChoice } from './scaffold.ts';
 import {
   DEFAULT_REMOTE,
   initRepository,
@@ -147,6 +147,7 @@ Column mapping and everything after: docs/import.md`,
         result.pushed ? `Sent ${result.pushed.transferred} files to the data remote (${choices.remote.url}).` : '',
         '',
         'Next:',
+        ...pushSteps({ result, url: choices.remote.url, push: `  ${inFolder}${run.vitrine} data push`, git }),
         `  ${git} commit -m "Start Vitrine for ${choices.name}"`,
         `  ${inFolder}${run.vitrine} run`,
         run.inRepository
@@ -156,9 +157,50 @@ Column mapping and everything after: docs/import.md`,
         .filter((l, i, all) => l || all[i - 1])
         .join('\n'),
     );
-    return r.refused.length > 0 ? 1 : 0;
+    return r.refused.length > 0 || result.pushRefused ? 1 : 0;
   },
 };
+
+/**
+ * The first steps under "Next:" when the images did not reach the data remote: what to correct (a wrong bucket or
+ * key waits for that, not for the server), then the push; a corrected .dvc/config is staged again for the commit.
+ */
+function pushSteps({
+  result,
+  url,
+  push,
+  git,
+}: {
+  result: InitResult;
+  url: string;
+  push: string;
+  git: string;
+}): string[] {
+  if (result.pushError === undefined) return [];
+  const stage = `  ${git} add .dvc/config`;
+  switch (result.pushRefused) {
+    case 'bucket':
+      return [
+        `  Correct the bucket in the url in .dvc/config (now ${url}), or create that bucket; then send the images:`,
+        push,
+        stage,
+      ];
+    case 'key':
+      return [
+        '  Correct the access key in .dvc/config.local (the lines access_key_id and secret_access_key), or ask ' +
+          'whoever manages the storage for a key that may write to it; then send the images:',
+        push,
+      ];
+    case 'folder':
+      return [
+        `  Make the folder ${url} reachable and writable, or correct the url in .dvc/config; then send the images:`,
+        push,
+        stage,
+      ];
+    default:
+      return ['  When the data remote can be reached, send the images:', push];
+  }
+}
 
 /** "params.yaml, … and 7 workflows", or "params.yaml, …; the 7 workflows were already in .github/workflows". */
 function wrote({ written, keptWorkflows }: { written: string[]; keptWorkflows: string[] }): string {
@@ -303,6 +345,7 @@ function showProposal(ctx: CommandContext, proposal: InitProposal, choices: Init
       'Columns (export column → Vitrine field):',
       describeMapping(choices.columns),
       choices.keep.length ? `  kept as they are: ${choices.keep.join(', ')}` : '',
+      describeUnused({ header: proposal.table.header, columns: choices.columns, keep: choices.keep }),
       proposal.labels.length
         ? `Labels in "${choices.columns.label}": ` +
           `${proposal.labels.map((l) => `${labelInList(l.label)} (${l.count})`).join(', ')}`

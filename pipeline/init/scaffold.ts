@@ -234,6 +234,23 @@ export interface InitResult {
   imported: ImportResult;
   pushed?: { transferred: number; skipped: number };
   pushError?: string;
+  /**
+   * The data remote refused the images for a reason that waits for a fix, not for the server to answer: no such
+   * bucket ("bucket": the url in .dvc/config), a key refused or missing ("key": .dvc/config.local), a folder remote
+   * not there or not writable ("folder"). init then exits 1, with the fix first under "Next:".
+   */
+  pushRefused?: PushRefusal;
+}
+
+export type PushRefusal = 'bucket' | 'key' | 'folder';
+
+/** Which setting a push error says is wrong; undefined for a server that did not answer (or anything else). */
+function pushRefusal(error: unknown): PushRefusal | undefined {
+  const code = error instanceof VitrineError ? error.code : '';
+  if (code === 'REMOTE_NO_BUCKET') return 'bucket';
+  if (code === 'REMOTE_ACCESS_DENIED' || code === 'REMOTE_NO_CREDENTIALS') return 'key';
+  if (code === 'REMOTE_FOLDER_MISSING' || code === 'REMOTE_NOT_WRITABLE') return 'folder';
+  return undefined;
 }
 
 /** Write the repository and import the collection. Refuses a folder that already holds a Vitrine collection. */
@@ -400,18 +417,36 @@ export async function initRepository({
   written.push('data.dvc', 'labels.csv');
   let pushed: InitResult['pushed'];
   let pushError: string | undefined;
+  let pushRefused: PushRefusal | undefined;
   try {
     pushed = await pushData({ root, log });
   } catch (error) {
     // The collection is imported either way; sending it can be retried.
     pushError = messageOf(error);
-    // A push that stopped part-way already says to run "data push" again: once is enough.
-    const advice = /vitrine data push/.test(pushError) ? '' : ' Run "npx vitrine data push" when it is reachable.';
-    log.warn(`The images could not be sent to the data remote yet: ${pushError}${advice}`);
+    pushRefused = pushRefusal(error);
+    if (pushRefused) {
+      // A wrong bucket or key does not fix itself: an error, and init exits 1 (a script with --yes sees only that).
+      log.error(
+        `The images could not be sent to the data remote: ${pushError} Everything else is written, and data/ and ` +
+          'the local cache hold every image: the steps under "Next:" below correct the remote and send them.',
+      );
+    } else {
+      // A push that stopped part-way already says to run "data push" again: once is enough.
+      const advice = /vitrine data push/.test(pushError) ? '' : ' Run "npx vitrine data push" when it is reachable.';
+      log.warn(`The images could not be sent to the data remote yet: ${pushError}${advice}`);
+    }
   }
   await stageForCommit({ root, branch: params.collection.branch, files: written });
   await rm(marker, { force: true });
-  return { written: [...new Set(written)], kept, keptWorkflows: workflows.kept, imported, pushed, pushError };
+  return {
+    written: [...new Set(written)],
+    kept,
+    keptWorkflows: workflows.kept,
+    imported,
+    pushed,
+    pushError,
+    ...(pushRefused ? { pushRefused } : {}),
+  };
 }
 
 /** params.yaml from Vitrine's own (every key commented), with this collection's answers. */

@@ -1,6 +1,7 @@
 import type { Command } from '../cli/command.ts';
 import { sayWhenStopped } from '../cli/run-lock.ts';
 import { loadParams } from '../params.ts';
+import { checkBuiltSite } from './built.ts';
 import { publishSite } from './s3.ts';
 import { publishSettings } from './settings.ts';
 
@@ -14,7 +15,8 @@ export const publishCommands: Command[] = [
     summary: 'Upload the built catalogue to an S3-compatible bucket (catalogue.publish: s3).',
     help:
       'Sends .vitrine/site/ to catalogue.s3.bucket under catalogue.s3.prefix: only files whose content changed, ' +
-      'new files before the pages that use them, and files the new build no longer has are deleted last.\n' +
+      'new files before the pages that use them, and files the new build no longer has are deleted last. ' +
+      'A site built for another catalogue.base or catalogue.site is refused: run "npx vitrine run catalogue" first.\n' +
       'Keys: VITRINE_PUBLISH_ACCESS_KEY_ID and VITRINE_PUBLISH_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and ' +
       'AWS_SECRET_ACCESS_KEY, or catalogue.s3.credentials_remote. See docs/scale.md.\n' +
       'Example: npx vitrine publish --dry-run',
@@ -22,6 +24,8 @@ export const publishCommands: Command[] = [
     async run(ctx, { values }) {
       const params = await loadParams({ file: ctx.ws.params });
       const target = await publishSettings({ params, env: ctx.env, root: ctx.ws.root });
+      // A site built for another base path would link every page to the old place.
+      await checkBuiltSite({ ws: ctx.ws, params, env: ctx.env, log: ctx.log, clock: ctx.clock });
       // Stopped by Ctrl-C, it says what visitors see at that moment and to run it again.
       const where = {};
       const quiet = sayWhenStopped({ log: ctx.log, where });

@@ -231,7 +231,8 @@ async function warnStaleUpstream({
   );
 }
 
-async function stageDeps({
+/** Everything `stage` reads now, as its lock.json entry records it (upstream stages by their outputs in `lock`). */
+export async function stageDeps({
   ctx,
   stage,
   lock,

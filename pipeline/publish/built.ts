@@ -1,0 +1,140 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { normaliseBase } from '../catalogue/index.ts';
+import { listWords, stateFileOf } from '../data/ops.ts';
+import { VitrineError } from '../errors.ts';
+import type { Clock, Logger } from '../log.ts';
+import type { Params } from '../params.ts';
+import { rel, type Workspace } from '../paths.ts';
+import { type CatalogueLocation, catalogueLocation, catalogueStage } from '../stages/catalogue.ts';
+import { canonicalJson, type LockEntry, readLock, stageDeps } from '../stages/graph.ts';
+
+/*
+ * Before `vitrine publish` sends .vitrine/site, what the site was built for is compared with params.yaml as it is
+ * now. The catalogue stage's entry in .vitrine/lock.json records it: the base path and address (its fingerprint) and
+ * every input it read. A site built for another base links every page to the old place (a tester moved the site from
+ * /collection/ to /museum/ and was offered 702 pages linking to /collection/): refused. A site older than the labels
+ * or the model is still a working site, and a workflow may mean to publish it: a warning.
+ */
+
+/** Settings of the catalogue section that only `vitrine publish` reads: changing them needs no new build. */
+const PUBLISH_ONLY = ['publish', 's3'];
+
+/**
+ * Refuse (PUBLISH_SITE_BUILT_FOR_OTHER) a built site made for another catalogue.base or catalogue.site than params.yaml
+ * (or VITRINE_CATALOGUE_BASE / _SITE) says now; warn when what it was built from changed since. A site with no record
+ * (copied in from elsewhere) or no index.html is left to the publish itself.
+ */
+export async function checkBuiltSite({
+  ws,
+  params,
+  env,
+  log,
+  clock,
+}: {
+  ws: Workspace;
+  params: Params;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  clock: Clock;
+}): Promise<void> {
+  if (!(await stat(path.join(ws.site, 'index.html')).catch(() => null))?.isFile()) return;
+  const lock = await readLock({ file: ws.lock });
+  const entry = lock.stages.catalogue;
+  if (!entry) {
+    log.debug(`${ws.lock} has no record of the catalogue build, so what ${rel(ws, ws.site)} was built for is unknown.`);
+    return;
+  }
+  const now = catalogueLocation({ params, env });
+  refuseOtherPlace({ ws, built: builtFor(entry), now, env });
+  const ctx = { ws, params, env, log, clock };
+  const deps = await stageDeps({ ctx, stage: catalogueStage, lock, stateFile: stateFileOf(ws.root) });
+  const changed = changedInputs({ previous: entry.deps, deps });
+  if (changed.length === 0) return;
+  const when = /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(entry.ranAt)
+    ? ` on ${entry.ranAt.slice(0, 16).replace('T', ' at ')} UTC`
+    : '';
+  log.warn(
+    `The built site (${rel(ws, ws.site)}) is older than ${listWords(changed)}: it was built${when}, before ` +
+      `${changed.length === 1 ? 'that' : 'those'} changed, and is published as it is. To publish the changes too, run ` +
+      '"npx vitrine run catalogue" first, then publish again.',
+  );
+}
+
+/** The base path and address the site was built for, as the catalogue stage recorded them. */
+function builtFor(entry: LockEntry): CatalogueLocation {
+  const extra = entry.deps.extra as { location?: Partial<CatalogueLocation> } | null;
+  const section = (entry.deps.params.catalogue ?? {}) as Partial<CatalogueLocation>;
+  return {
+    base: normaliseBase(extra?.location?.base ?? section.base ?? '/'),
+    site: extra?.location?.site ?? section.site ?? '',
+  };
+}
+
+function refuseOtherPlace({
+  ws,
+  built,
+  now,
+  env,
+}: {
+  ws: Workspace;
+  built: CatalogueLocation;
+  now: CatalogueLocation;
+  env: Record<string, string | undefined>;
+}): void {
+  const setting = (variable: string, key: string) =>
+    env[variable]?.trim() ? `${variable} is` : `${key} in params.yaml is now`;
+  const address = (site: string) => (site ? `the address ${site}` : 'no address');
+  const was: string[] = [];
+  const is: string[] = [];
+  if (built.base !== now.base) {
+    was.push(built.base);
+    is.push(`${setting('VITRINE_CATALOGUE_BASE', 'catalogue.base')} ${now.base}`);
+  }
+  if (built.site !== now.site) {
+    was.push(address(built.site));
+    is.push(`${setting('VITRINE_CATALOGUE_SITE', 'catalogue.site')} ${now.site || 'empty'}`);
+  }
+  if (was.length === 0) return;
+  const site = rel(ws, ws.site);
+  throw new VitrineError(
+    'PUBLISH_SITE_BUILT_FOR_OTHER',
+    `The built site (${site}) is for ${was.join(' and ')}, but ${is.join(', and ')}: its links would point to the ` +
+      'old place. Run "npx vitrine run catalogue" first (or "npx vitrine run catalogue --single" to rebuild the ' +
+      'catalogue alone, without training), then publish.',
+    { file: 'params.yaml', built, now },
+  );
+}
+
+/** What the catalogue read that differs from its last build, in plain words; publish-only settings left out. */
+function changedInputs({ previous, deps }: { previous: LockEntry['deps']; deps: LockEntry['deps'] }): string[] {
+  const words = new Set<string>();
+  for (const [file, hash] of Object.entries(deps.paths))
+    if (previous.paths[file] !== undefined && previous.paths[file] !== hash) words.add(FILE_WORDS[file] ?? file);
+  for (const [key, value] of Object.entries(deps.params)) {
+    if (!(key in previous.params)) continue;
+    const built = key === 'catalogue' ? withoutPublish(previous.params[key]) : previous.params[key];
+    const current = key === 'catalogue' ? withoutPublish(value) : value;
+    if (canonicalJson(built) !== canonicalJson(current)) words.add(`the ${key} settings in params.yaml`);
+  }
+  for (const [stage, hash] of Object.entries(deps.stages))
+    if (previous.stages[stage] !== undefined && previous.stages[stage] !== hash) words.add(STAGE_WORDS[stage] ?? stage);
+  return [...words];
+}
+
+const FILE_WORDS: Record<string, string> = {
+  '.vitrine/registry': 'the production model',
+  '.vitrine/monitor': 'the drift check',
+  'site/src': "the site's templates (site/)",
+  'site/astro.config.mjs': "the site's templates (site/)",
+};
+
+const STAGE_WORDS: Record<string, string> = {
+  dataset: 'the objects and their labels (the dataset stage)',
+  promote: 'the production model',
+};
+
+function withoutPublish(section: unknown): unknown {
+  if (!section || typeof section !== 'object') return section;
+  return Object.fromEntries(Object.entries(section).filter(([key]) => !PUBLISH_ONLY.includes(key)));
+}

@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../pipeline/cli.ts';
+import { memoryLogger } from '../../pipeline/log.ts';
+import { copyEgyptExport } from '../cli/egypt-export.ts';
+
+/*
+ * A tester ran `init --remote s3://… --yes` with a key the server refused, then with a bucket it did not have: exit 0
+ * both times, one warning among the other lines, "Next:" without the push, and the wrong url already in .dvc/config.
+ * A script sees only the exit code. Now init writes everything (data/ and the cache hold the images), exits 1, and
+ * puts the fix and the push first under "Next:"; a server that is down keeps exit 0 and "when it is reachable".
+ * Real s3rver on 127.0.0.1.
+ */
+
+let root: string;
+let server: S3rver;
+let endpoint: string;
+let from: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'vitrine-init-refused-'));
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: path.join(root, 's3'),
+    configureBuckets: [{ name: 'museum', configs: [] }],
+  });
+  endpoint = `http://127.0.0.1:${((await server.run()) as { port: number }).port}`;
+  from = path.join((await copyEgyptExport({ dir: path.join(root, 'export'), pick: 2 })).dir, 'metadata.csv');
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function init(name: string, remote: string, key: string, at = endpoint) {
+  const museum = path.join(root, name);
+  await mkdir(museum);
+  const log = memoryLogger();
+  const args = ['init', '--from', from, '--remote', remote, '--endpoint-url', at];
+  const keys = ['--access-key-id', key, '--secret-access-key', 'S3RVER', '--yes'];
+  const code = await main([...args, ...keys], { cwd: museum, env: {}, stdout: () => {}, log, interactive: false });
+  const messages = log.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
+  const next = messages
+    .slice(messages.lastIndexOf('\nNext:') + 1)
+    .split('\n')
+    .slice(1);
+  return { code, messages, next, museum };
+}
+
+describe('init whose data remote refuses the images', () => {
+  it('a bucket the server does not have: exit 1, the url to correct and the push first under "Next:"', async () => {
+    const { code, messages, next, museum } = await init('no-bucket', 's3://no-bucket-here/x', 'S3RVER');
+    expect(code, messages).toBe(1);
+    expect(messages).toMatch(
+      /^error: The images could not be sent to the data remote: .*no bucket called "no-bucket-here"/m,
+    );
+    expect(messages).not.toContain('when it is reachable');
+    expect(next[0], messages).toMatch(/url in \.dvc\/config/);
+    const push = next.findIndex((l) => l.includes('data push'));
+    const commit = next.findIndex((l) => l.includes('commit'));
+    expect(push, messages).toBeGreaterThan(0);
+    expect(push, messages).toBeLessThan(commit);
+    // Written all the same: the collection is in data/ and the cache, ready for the push.
+    expect((await stat(path.join(museum, 'data.dvc'))).isFile()).toBe(true);
+    expect(await readFile(path.join(museum, '.dvc', 'config'), 'utf8')).toContain('s3://no-bucket-here/x');
+  }, 60_000);
+
+  it('a key the server refuses: exit 1, the key in .dvc/config.local to correct, then the push', async () => {
+    const { code, messages, next } = await init('bad-key', 's3://museum/x', 'WRONG');
+    expect(code, messages).toBe(1);
+    expect(messages).toContain('did not accept the access key');
+    expect(messages).not.toContain('when it is reachable');
+    expect(next[0], messages).toMatch(/\.dvc\/config\.local/);
+    expect(next.findIndex((l) => l.includes('data push'))).toBeLessThan(next.findIndex((l) => l.includes('commit')));
+  }, 60_000);
+
+  it('a server that is down: exit 0 as before, "when it is reachable", and the push under "Next:"', async () => {
+    // A port that was free a moment ago: nothing answers there.
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as { port: number }).port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const { code, messages, next } = await init('down', 's3://museum/x', 'S3RVER', `http://127.0.0.1:${port}`);
+    expect(code, messages).toBe(0);
+    expect(messages).toContain('when it is reachable');
+    expect(
+      next.some((l) => l.includes('data push')),
+      messages,
+    ).toBe(true);
+  }, 120_000);
+});

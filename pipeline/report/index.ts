@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { slugFor } from '../catalogue/derive.ts';
 import { parseLabels } from '../collection/index.ts';
+import { listWords } from '../data/ops.ts';
 import { agreedLabels, agreedLines } from '../dataset/validate.ts';
 import { isVitrineError, messageOf, VitrineError } from '../errors.ts';
 import { labelLossWords } from '../evaluate/gate.ts';
@@ -725,18 +726,15 @@ function vocabularyOf(params: unknown): string[] | null {
   return Array.isArray(v) && v.every((l) => typeof l === 'string') ? v : null;
 }
 
-/** "a, b and c" */
-function listed(words: string[], last: string): string {
-  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${last} ${words.at(-1)}`;
-}
-
 /** Plain words for labels a pull request removes from the vocabulary, and what that leaves out. */
 export function removedNote(removed: { label: string; objects: number }[]): string {
   const labels = removed.map((r) => r.label);
   const n = removed.reduce((sum, r) => sum + r.objects, 0);
-  const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listed(labels, 'and')}`;
+  const what = removed.length === 1 ? `the label ${labels[0]}` : `the labels ${listWords(labels)}`;
   const objects =
-    n === 1 ? `1 object labelled ${listed(labels, 'or')} is` : `${n} objects labelled ${listed(labels, 'or')} are`;
+    n === 1
+      ? `1 object labelled ${listWords(labels, { last: 'or' })} is`
+      : `${n} objects labelled ${listWords(labels, { last: 'or' })} are`;
   return (
     `This pull request removes ${what} from the vocabulary: ${objects} no longer trained on or judged. ` +
     'The promotion gate cannot see how the model does on them.'

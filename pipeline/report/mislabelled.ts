@@ -121,13 +121,14 @@ export function crossValidatedSection({
           : '.')
       : '';
   const c = cv.comparison;
+  const tooSmall = tooSmallWords(c);
   const words =
     c.verdict === 'better'
       ? '**Better**: the labels now make a better model.'
       : c.verdict === 'worse'
         ? '**Worse**: the labels now make a worse model.'
-        : tooSmallWords(c)
-          ? `**No detectable difference**: ${tooSmallWords(c)}.`
+        : tooSmall
+          ? `**No detectable difference**: ${tooSmall}.`
           : '**No detectable difference**: the change is within what chance alone could give.';
   return [
     '### Judged on every labelled object',

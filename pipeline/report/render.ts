@@ -1,4 +1,5 @@
 import { labelInList } from '../collection/vocabulary.ts';
+import { listWords } from '../data/ops.ts';
 import type { DriftReport } from '../monitor/types.ts';
 import { OTHER_MODEL_WORDS } from '../registry/identity.ts';
 import type { Dataset, Metrics, ModelInfo } from '../types.ts';
@@ -730,8 +731,7 @@ function fittedOnce(model: ModelInfo): string {
 
 /** "0.01, 0.1 and 1": smallest first. */
 function listNumbers(xs: number[]): string {
-  const sorted = [...xs].sort((a, b) => a - b).map(String);
-  return sorted.length < 2 ? sorted.join('') : `${sorted.slice(0, -1).join(', ')} and ${sorted.at(-1)}`;
+  return listWords([...xs].sort((a, b) => a - b).map(String));
 }
 
 /** "Epoch 4 is left out of the loss chart: its training loss is not a number." */
@@ -751,10 +751,6 @@ function leftOutNote(chart: ReturnType<typeof lineChart>, what: string): string 
       return `${epochs} ${one ? 'is' : 'are'} left out of the ${what} chart: ${subject} ${verb}.`;
     })
     .join(' ');
-}
-
-function listWords(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function driftSection(drift: DriftReport): string {

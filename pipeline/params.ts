@@ -741,7 +741,8 @@ export function parseParams({ text, name }: { text: string; name: string }): Par
     const line = lineOf(keyPath);
     const key = keyPath.at(-1);
     const source = line === undefined ? '' : (text.split(/\r?\n/)[line - 1] ?? '');
-    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#\S*)/.exec(source);
+    // "#000000", not a real comment ("title: # fill in").
+    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#[^\s#]+)/.exec(source);
     return found && found[1] === String(key) ? { key: found[1], written: found[2]! } : undefined;
   };
   const hash = hashInValue({ text, doc, lineCounter });

@@ -2,6 +2,7 @@ import type { Command } from '../cli/command.ts';
 import { sayWhenStopped, underRunLock } from '../cli/run-lock.ts';
 import { shownName } from '../cli/shown.ts';
 import { VitrineError } from '../errors.ts';
+import { shellWord } from '../init/invocation.ts';
 import { initData, setDvcConfig } from './config.ts';
 import { gcData } from './gc.ts';
 import { addData, checkoutData, type DataStatus, dataStatus, formatBytes, plural, pullData, pushData } from './ops.ts';
@@ -207,7 +208,7 @@ function replacedDefault({
 }): string {
   const where = replaced.url ? ` (${replaced.url})` : '';
   const back = replaced.url
-    ? ` To make "${replaced.name}" the default again, run "npx vitrine data init ${replaced.url}` +
+    ? ` To make "${replaced.name}" the default again, run "npx vitrine data init ${shellWord(replaced.url)}` +
       ` --name ${replaced.name}".`
     : '';
   const changed =

@@ -1168,13 +1168,35 @@ export interface CheckoutResult {
   written: number;
   /** Files already right. */
   unchanged: number;
-  /**
-   * Files removed because data.dvc does not list them: those whose content the cache keeps, and with `force` every
-   * one.
-   */
+  /** Files removed because data.dvc does not list them (only with `force`). */
   removed: number;
-  /** Files not in data.dvc and recorded nowhere, kept. */
+  /** Files not in data.dvc that were kept. */
   extra: string[];
+}
+
+/** What to do with files data/ holds and data.dvc does not list, those the cache keeps said apart from new work. */
+function extraFilesWords({ extra, known, target }: { extra: string[]; known: string[]; target: string }): string {
+  const isKnown = new Set(known);
+  const fresh = extra.filter((f) => !isKnown.has(f));
+  const it = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  const parts = [
+    `${plural(extra.length, 'file')} in ${target}/ ${it(extra.length, 'is', 'are')} not in ${target}.dvc, so ` +
+      `${it(extra.length, 'it was', 'they were')} kept.`,
+  ];
+  if (known.length > 0)
+    parts.push(
+      `${listWords(known, { max: 5 })}: ${it(known.length, 'its', 'their')} content is in the data cache, so an ` +
+        `earlier ${target}.dvc or a "data add" recorded ${it(known.length, 'it', 'them')}: if ${target}.dvc dropped ` +
+        `${it(known.length, 'it', 'them')} on purpose (an object removed from the collection), delete ` +
+        `${it(known.length, 'it', 'them')}; "npx vitrine data add" would record ${it(known.length, 'it', 'them')} again.`,
+    );
+  if (fresh.length > 0)
+    parts.push(
+      `${listWords(fresh, { max: 5 })}: recorded nowhere (new work): run "npx vitrine data add" to record ` +
+        `${it(fresh.length, 'it', 'them')}; "npx vitrine data checkout --force" would delete ` +
+        `${it(fresh.length, 'it', 'them')}, and ${it(fresh.length, 'it is', 'they are')} nowhere else.`,
+    );
+  return parts.join(' ');
 }
 
 /** A workspace file that differs from data.dvc and whose content the cache does not hold. */
@@ -1611,42 +1633,23 @@ async function checkoutPresent({
   progress.done();
   let removed = 0;
   const extra: string[] = [];
-  // A file the data.dvc checked out no longer lists, whose content the cache keeps (a colleague's import removed
-  // its object, say), goes as git removes a deleted file: an earlier data.dvc brings it back. One recorded
-  // nowhere is someone's new work: kept, whatever is asked, unless forced.
-  const dropped: string[] = [];
+  // Kept, both kinds, but said apart (a tester: one advice for both either put back an image a colleague's import
+  // had removed, or deleted a new photograph that was nowhere else). Whose content the cache keeps: recorded
+  // before (a colleague removed it in data.dvc, or a data add not committed); the rest: new, recorded nowhere.
+  const known: string[] = [];
   for (const [relpath, md5] of current) {
     if (wanted.has(relpath) || inFolderInTheWay.has(relpath)) continue;
-    const cached = !force && (await exists(objectPath(t.cacheDir, md5)));
-    if (force || cached) {
+    if (force) {
       await rm(path.join(t.dir, ...relpath.split('/')), { force: true });
       removed++;
-      if (cached) dropped.push(`${target}/${relpath}`);
     } else {
       extra.push(`${target}/${relpath}`);
+      if (await exists(objectPath(t.cacheDir, md5))) known.push(`${target}/${relpath}`);
     }
   }
   if (removed > 0) await removeEmptyFolders(t.dir);
   await state.save();
-  if (dropped.length > 0) {
-    const one = dropped.length === 1;
-    log.info(
-      `Removed ${plural(dropped.length, 'file')} from ${target}/ that ${target}.dvc no longer lists ` +
-        `(${listWords(dropped, { max: 5 })}): the data cache keeps ${one ? 'a copy' : 'copies'}, so checking out an ` +
-        `earlier ${target}.dvc brings ${one ? 'it' : 'them'} back.`,
-    );
-  }
-  if (extra.length > 0) {
-    const one = extra.length === 1;
-    log.warn(
-      `${plural(extra.length, 'file')} in ${target}/ ${one ? 'is' : 'are'} not in ${target}.dvc and ` +
-        `${one ? 'was' : 'were'} never recorded, so ${one ? 'it was' : 'they were'} kept ` +
-        `(${listWords(extra, { max: 5 })}). Run "npx vitrine data add" to record ${one ? 'it' : 'them'}; ` +
-        `"npx vitrine data checkout --force" would delete ${one ? 'it' : 'them'}, and ${one ? 'it is' : 'they are'} ` +
-        'nowhere else.',
-      { file: extra[0] },
-    );
-  }
+  if (extra.length > 0) log.warn(extraFilesWords({ extra, known, target }), { file: extra[0] });
   for (const c of quietCorrupt ? [] : corrupt) {
     const message =
       `The cached copy of ${c.file} (object ${c.object}) is damaged and was not checked out. ` +

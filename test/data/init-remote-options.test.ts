@@ -81,5 +81,10 @@ describe('vitrine data init in a repository that has a default remote', () => {
     const moved = await run(['data', 'init', '../moved']);
     expect(moved.messages).toContain('The remote "local" was ../other until now, where the images sent so far are');
     expect((await run(['data', 'init', '../moved'])).messages).not.toContain('until now');
+    // A share with a space in its path, as typed back into a shell (a reviewer).
+    expect((await run(['data', 'init', '../Museum Share', '--name', 'share'])).code).toBe(0);
+    expect((await run(['data', 'init', '../third'])).messages).toContain(
+      `"npx vitrine data init '../Museum Share' --name share"`,
+    );
   });
 });

@@ -97,6 +97,8 @@ describe('params.yaml messages a staff member would misread', () => {
     expect(await errorOf('dataset:\n  image:\n    background: #000000 # black\n')).toContain('background: "#000000"');
     // Nothing after the key at all: no word of quotes.
     expect(await errorOf('dataset:\n  image:\n    background:\n')).not.toContain('quotes');
+    // A real comment where the value would be ("# fill in"): no quotes advised for it (a reviewer).
+    expect(await errorOf('dataset:\n  image:\n    background: # fill in\n')).not.toContain('quotes');
   });
 
   it('an empty label in the vocabulary is said to be one, with what to do', async () => {

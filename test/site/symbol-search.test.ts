@@ -120,6 +120,10 @@ describe('a search for a symbol', () => {
       [],
       'Type two or more letters or digits: “a” would match nearly every object.',
     ]);
+    // A symbol beside the letter does not let it through (a reviewer: "© Museum" is on nearly every object).
+    expect((await typed('a ©')).status).toBe(
+      'Type two or more letters or digits: “a ©” would match nearly every object.',
+    );
     const dash = await typed('-');
     expect([dash.titles, dash.status]).toEqual([
       [],

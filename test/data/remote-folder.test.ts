@@ -139,7 +139,10 @@ describe('a local remote whose folder is missing', () => {
       createdFolder: path.join(base, 'storage'),
     });
     expect(await initData({ root: repo, remoteUrl: '../storage' })).toEqual({});
-    expect(await initData({ root: repo, remoteName: 's3', remoteUrl: 's3://bucket/folder' })).toEqual({});
+    // A new default replaces "local", and says so (data init's warning); no folder is made for it.
+    expect(await initData({ root: repo, remoteName: 's3', remoteUrl: 's3://bucket/folder' })).toEqual({
+      replaced: { name: 'local', url: '../storage' },
+    });
     expect(await readdir(base)).not.toContain('s3:');
     expect(await readdir(repo)).not.toContain('s3:');
   });

@@ -47554,7 +47554,7 @@ function parseParams({ text: text2, name }) {
     const line = lineOf(keyPath);
     const key = keyPath.at(-1);
     const source = line === void 0 ? "" : text2.split(/\r?\n/)[line - 1] ?? "";
-    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#\S*)/.exec(source);
+    const found = /^\s*(?:-\s+)?([^\s#:'"][^:]*?):[ \t]+(#[^\s#]+)/.exec(source);
     return found && found[1] === String(key) ? { key: found[1], written: found[2] } : void 0;
   };
   const hash2 = hashInValue({ text: text2, doc, lineCounter });

@@ -27458,6 +27458,18 @@ var init_pushed = __esm({
 });
 
 // pipeline/data/ops.ts
+function listWords(items, {
+  last = "and",
+  max = Number.POSITIVE_INFINITY,
+  untold = 0
+} = {}) {
+  const rest = Math.max(0, items.length - max) + untold;
+  const shown = items.slice(0, max);
+  if (rest > 0) shown.push(last === "or" ? `${rest} ${rest === 1 ? "other" : "others"}` : `${rest} more`);
+  else if (last === ",") return shown.join(", ");
+  if (shown.length < 2) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} ${last === "or" ? "or" : "and"} ${shown.at(-1)}`;
+}
 var init_ops = __esm({
   "pipeline/data/ops.ts"() {
     "use strict";
@@ -48593,6 +48605,9 @@ function removedObjectsSection(removed) {
   return `**${n} ${one ? "object leaves" : "objects leave"} the catalogue:** ${list} (${one ? "its row was" : "their rows were"} removed from data/objects.csv${labels}). If that was not meant, put the ${one ? "row" : "rows"} back.`;
 }
 
+// pipeline/report/render.ts
+init_ops();
+
 // pipeline/stages/graph.ts
 init_hash();
 init_ops();
@@ -49278,7 +49293,7 @@ function catalogueNote(catalogue, shown) {
 function objectCell(c) {
   const id = c.pageUrl ? link(c.id, c.pageUrl) : text(c.id);
   if (c.disagreeing && c.disagreeing.length > 0)
-    return `${id} (lines ${listWords2(c.disagreeing.map((l) => String(l.line)))})`;
+    return `${id} (lines ${listWords(c.disagreeing.map((l) => String(l.line)))})`;
   if (c.kind === "removed" && c.unknownId) return `${id} (line ${c.unknownId.line})`;
   if (c.kind === "removed" && c.emptyLines && c.emptyLines.length > 0) return `${id} (${linesWords(c.emptyLines)})`;
   return `${id} (${c.kind === "removed" ? "was " : ""}line ${c.line})`;
@@ -49298,10 +49313,10 @@ function disagreeingWords(lines) {
   const said = (l) => l.label ? `line ${l.line} "${text(shorten(l.label))}"` : `line ${l.line} with the label cell empty`;
   const how = lines.some((l) => !l.label) ? "that disagree" : "with different labels";
   const rule = lines.length === 2 ? "neither is used until one line is removed" : "none is used until only one is left";
-  return `on ${lines.length} lines ${how} (${listWords2(lines.map(said))}): ${rule}`;
+  return `on ${lines.length} lines ${how} (${listWords(lines.map(said))}): ${rule}`;
 }
 function linesWords(lines) {
-  return `${lines.length === 1 ? "line" : "lines"} ${listWords2(lines.map(String))}`;
+  return `${lines.length === 1 ? "line" : "lines"} ${listWords(lines.map(String))}`;
 }
 function predictionCell(c, vocabulary, stale) {
   if (c.kind === "removed" && c.disagreeing && c.disagreeing.length > 0) return disagreeingWords(c.disagreeing);
@@ -49524,8 +49539,7 @@ function fittedOnce(model) {
   return [who, fit, penalty, figures].filter(Boolean).join(" ");
 }
 function listNumbers(xs) {
-  const sorted = [...xs].sort((a, b) => a - b).map(String);
-  return sorted.length < 2 ? sorted.join("") : `${sorted.slice(0, -1).join(", ")} and ${sorted.at(-1)}`;
+  return listWords([...xs].sort((a, b) => a - b).map(String));
 }
 function leftOutNote(chart, what) {
   if (chart.leftOut.length === 0) return "";
@@ -49538,12 +49552,9 @@ function leftOutNote(chart, what) {
     const one = xs.length === 1;
     const subject = one ? `its ${text(series)}` : `the ${text(series)} there`;
     const verb = series.includes(" and ") ? "are not numbers" : "is not a number";
-    const epochs = `${one ? "Epoch" : "Epochs"} ${listWords2(xs.map(String))}`;
+    const epochs = `${one ? "Epoch" : "Epochs"} ${listWords(xs.map(String))}`;
     return `${epochs} ${one ? "is" : "are"} left out of the ${what} chart: ${subject} ${verb}.`;
   }).join(" ");
-}
-function listWords2(items) {
-  return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 function driftSection(drift) {
   const rows = [];

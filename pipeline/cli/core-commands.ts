@@ -10,6 +10,7 @@ import { addDemoBatch, generateDemo } from '../demo/generate.ts';
 import { keepDataDvc, keptDataDvcWarning, settleDataDvc } from '../demo/replaced.ts';
 import { isVitrineError, messageOf, systemErrorOf, systemProblem, VitrineError } from '../errors.ts';
 import { writeFileAtomic } from '../fs.ts';
+import { shellWord } from '../init/invocation.ts';
 import { loadParams, type Params } from '../params.ts';
 import { clearFailureNote, writeFailureNote } from '../report/failure.ts';
 import { parseShard } from '../shard/assign.ts';
@@ -236,10 +237,6 @@ function importCommandLine(values: Record<string, unknown>): string {
   if (values.labels === 'replace') words.push('--labels', 'replace');
   if (values['remove-missing'] === true) words.push('--remove-missing');
   return words.join(' ');
-}
-
-function shellWord(word: string): string {
-  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** The CLI reads the gate's verdict from metrics.json after the command: exit 3 when it failed. */

@@ -4,6 +4,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
 import { isVitrineError, VitrineError } from '../errors.ts';
+import { shellWord } from '../init/invocation.ts';
 import {
   checkObjectId,
   cleanStaleObjectTemps,
@@ -89,11 +90,6 @@ export function folderMissingError({ remote, dir }: { remote: string; dir: strin
       `create the folder (mkdir -p ${shellWord(dir)}) and run again.`,
     { remote, url: dir },
   );
-}
-
-/** `word` as typed in a shell: quoted when it holds anything but letters, digits and path signs. */
-function shellWord(word: string): string {
-  return /^[\w./:@+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /**

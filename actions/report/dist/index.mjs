@@ -27337,6 +27337,38 @@ var init_node = __esm({
   }
 });
 
+// pipeline/init/invocation.ts
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+async function vitrineInvocation({ root }) {
+  const repository = path.resolve(root);
+  if (await holdsVitrine(repository)) return { folder: repository, vitrine: "npx vitrine", inRepository: true };
+  return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
+}
+async function reportCommand({ root }) {
+  const { inRepository } = await vitrineInvocation({ root });
+  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
+}
+async function holdsVitrine(folder) {
+  if (folder === VITRINE_HOME) return true;
+  const name = async (file2) => readFile(file2, "utf8").then(
+    (text2) => JSON.parse(text2).name,
+    () => void 0
+  );
+  return await name(path.join(folder, "package.json")) === "vitrine" || await name(path.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
+}
+function shellWord(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+var VITRINE_HOME;
+var init_invocation = __esm({
+  "pipeline/init/invocation.ts"() {
+    "use strict";
+    VITRINE_HOME = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+  }
+});
+
 // pipeline/data/s3-objects.ts
 var ERROR_BODY_LIMIT;
 var init_s3_objects = __esm({
@@ -27352,6 +27384,7 @@ var init_remote = __esm({
   "pipeline/data/remote.ts"() {
     "use strict";
     init_errors();
+    init_invocation();
     init_cache();
     init_config();
     init_hash();
@@ -28627,31 +28660,8 @@ function hint(status) {
   return "";
 }
 
-// pipeline/init/invocation.ts
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-var VITRINE_HOME = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
-async function vitrineInvocation({ root }) {
-  const repository = path.resolve(root);
-  if (await holdsVitrine(repository)) return { folder: repository, vitrine: "npx vitrine", inRepository: true };
-  return { folder: VITRINE_HOME, vitrine: `npx vitrine -C ${shellWord(repository)}`, inRepository: false };
-}
-async function reportCommand({ root }) {
-  const { inRepository } = await vitrineInvocation({ root });
-  return inRepository ? "npx vitrine" : `npx vitrine -C ${shellWord(`path/to/${path.basename(path.resolve(root))}`)}`;
-}
-async function holdsVitrine(folder) {
-  if (folder === VITRINE_HOME) return true;
-  const name = async (file2) => readFile(file2, "utf8").then(
-    (text2) => JSON.parse(text2).name,
-    () => void 0
-  );
-  return await name(path.join(folder, "package.json")) === "vitrine" || await name(path.join(folder, "node_modules", "vitrine", "package.json")) === "vitrine";
-}
-function shellWord(word) {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
+// actions/report/main.ts
+init_invocation();
 
 // pipeline/report/failure.ts
 init_errors();

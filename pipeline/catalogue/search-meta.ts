@@ -12,34 +12,51 @@ import { VitrineError } from '../errors.ts';
  * of it the random names, which no compression shrinks (Pagefind issue #842). Here the pages are taken
  * in blocks of BLOCK_PAGES, in Pagefind's order; a block gets a name of 8 hexadecimal characters, a hash
  * of its pages' own fragment names, and page n's fragment is renamed `<its block's name><n in base 36>`.
- * The metadata keeps only the block names and the word counts. A changed page renames the fragments of
- * its block (256 files to upload, not one), and a name never stands for other bytes: files a browser or a
- * CDN keeps (`immutable`, pipeline/publish/files.ts) are never wrong.
+ * A changed page renames the fragments of its block (256 files to upload, not one), and a name never
+ * stands for other bytes: files a browser or a CDN keeps (`immutable`, pipeline/publish/files.ts) are
+ * never wrong.
+ *
+ * The word counts, most of what was left (37 kB at 100,000 objects), serve only Pagefind's page-length
+ * ranking, which favours short pages. An object page is one object whatever its length: a longer
+ * description is more cataloguing, not a sign of a less relevant object. So the catalogue ranks without
+ * it (Pagefind's `pageLength: 0`, set by the search page) and the metadata keeps one count, the pages'
+ * mean, which every page gets back: with every page of that length a stock ranking is the same.
  *
  * Pagefind's script and worker, in the same folder, get EXPANDER, which puts Pagefind's own metadata back
- * together in the browser before Pagefind reads it: the WebAssembly sees exactly the bytes Pagefind wrote,
- * with the new names. The build runs the same source (not a copy) to rename the files and to read an index.
- * A stock Pagefind script cannot read a compact index (a site merging this catalogue's index with its own
- * Pagefind script, say). The scripts get a second hook, EVERY_WORD, for searches over the parts of an index.
+ * together in the browser before Pagefind reads it: the WebAssembly sees the bytes Pagefind wrote, with
+ * the new names and that one word count. The build runs the same source (not a copy) to rename the files
+ * and to read an index. A stock Pagefind script cannot read a compact index (a site merging this
+ * catalogue's index with its own Pagefind script, say). The scripts get more hooks: EVERY_WORD, for
+ * searches over the parts of an index; SEARCH_FILE, which hands Pagefind the entry and metadata files
+ * the search page already has (`pagefind/parts.json` carries them: search-index.ts), so each part of
+ * the index costs two requests fewer; FETCH_FAILED, which notes a file Pagefind could not fetch.
  *
  * Compact layout, after Pagefind's `pagefind_dcd` signature and gzipped as Pagefind's is: the marker
- * ff 76 6d 32 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the number of fields of a
+ * ff 76 6d 33 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the number of fields of a
  * page (2, or 3 with Pagefind 1.6's empty fragment-group name), the pages a block, the width of a block
  * name, the length and bytes of the block names, the length and bytes of the CBOR before the page list
- * (the metadata's list header and version), the number of pages, each page's word count, and the rest of
- * the CBOR (word chunks, filters, sorts).
+ * (the metadata's list header and version), the number of pages, the word count every page gets, and the
+ * rest of the CBOR (word chunks, filters, sorts).
  */
 
 /** Pages named together: a changed page renames its block's fragments. */
 const BLOCK_PAGES = 256;
 /** Hexadecimal characters of a block's name. */
 const BLOCK_NAME = 8;
-const MARKER = [0xff, 0x76, 0x6d, 0x32];
+const MARKER = [0xff, 0x76, 0x6d, 0x33];
 
 /** What Pagefind's script and worker do with a metadata file they fetched; the hook goes around it. */
 const LOAD_META = 'this.searchMeta=this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata");';
 const HOOKED =
   'this.searchMeta=vitrineExpandMeta(this.decompress(new Uint8Array(compressed_meta),"Pagefind metadata"));';
+/** Where Pagefind's script and worker fetch every file: SEARCH_FILE is asked first. */
+const FETCH = 'throttledFetch(input){return new Promise(';
+const FETCH_HOOKED =
+  'throttledFetch(input){var vitrineFile=vitrineSearchFile(input);if(vitrineFile)return Promise.resolve(vitrineFile);' +
+  'return new Promise(';
+/** Where Pagefind's script and worker see a fetch fail (which it then searches without): FETCH_FAILED notes it. */
+const FETCH_CAUGHT = 'catch(error){queued.reject(error);}';
+const FETCH_CAUGHT_HOOKED = 'catch(error){vitrineFetchFailed(queued.input);queued.reject(error);}';
 /** Pagefind's search over merged indexes (the parts of a large collection's index); its names differ in the worker. */
 const MERGED_SEARCH = /let (\w+)=await Promise\.all\(this\.instances\.map\(\((\w+)\)=>\2\.search\(term,(\w+)\)\)\);/;
 const SCRIPT = 'pagefind.js';
@@ -51,7 +68,7 @@ const WORKER = 'pagefind-worker.js';
  * layout; anything else is returned as it is.
  */
 const EXPANDER = `function vitrineExpandMeta(data) {
-  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d || data[3] !== 0x32) return data;
+  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d || data[3] !== 0x33) return data;
   var at = 4;
   function number() {
     var n = 0;
@@ -73,8 +90,7 @@ const EXPANDER = `function vitrineExpandMeta(data) {
   var blocks = bytes(number());
   var head = bytes(number());
   var count = number();
-  var words = [];
-  for (var i = 0; i < count; i++) words.push(number());
+  var words = number();
   if (count > 0 && blocks.length < Math.ceil(count / blockPages) * width)
     throw new Error('The search metadata is cut short');
   var tail = data.subarray(at);
@@ -102,7 +118,7 @@ const EXPANDER = `function vitrineExpandMeta(data) {
     out.set(blocks.subarray(block, block + width), put);
     put += width;
     for (var k = 0; k < digits.length; k++) out[put++] = digits.charCodeAt(k);
-    item(0, words[p]);
+    item(0, words);
     if (fields === 3) item(3, 0);
   }
   out.set(tail, put);
@@ -149,6 +165,32 @@ const EVERY_WORD = `async function vitrineEveryWord(instances, term, options) {
   });
 }`;
 
+/**
+ * A file the search page already has, as a fetch would answer it: `globalThis.vitrineSearchFiles` maps a
+ * path (`/pagefind/pagefind-entry.json`, a part's metadata file…) to its bytes (site/src/pages/browse.astro
+ * fills it from `pagefind/parts.json`). Anything else, or no such map (a worker, another page), is fetched.
+ */
+const SEARCH_FILE = `function vitrineSearchFile(input) {
+  var files = globalThis.vitrineSearchFiles;
+  if (!files || typeof input !== 'string') return null;
+  var at;
+  try {
+    at = new URL(input, globalThis.location && globalThis.location.href).pathname;
+  } catch (e) {
+    return null;
+  }
+  var bytes = files.get(at);
+  return bytes === undefined ? null : new Response(bytes);
+}`;
+
+/**
+ * A file Pagefind could not fetch, noted in `globalThis.vitrineSearchFailed`: Pagefind searches without a word
+ * chunk or filter file it lacks, and the search page says search is unavailable rather than show part of it.
+ */
+const FETCH_FAILED = `function vitrineFetchFailed(input) {
+  (globalThis.vitrineSearchFailed = globalThis.vitrineSearchFailed || []).push(String(input));
+}`;
+
 /** Whether Pagefind's metadata (after its signature) is in the compact layout. */
 export function isCompactMeta(data: Uint8Array): boolean {
   return MARKER.every((b, i) => data[i] === b);
@@ -172,7 +214,8 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
   for (const name of [SCRIPT, WORKER]) {
     const text = await readFile(path.join(dir, name), 'utf8').catch(() => null);
     if (text === null && name === WORKER) continue;
-    if (text === null || !text.includes(LOAD_META) || !MERGED_SEARCH.test(text)) return false;
+    const hookable = [LOAD_META, FETCH, FETCH_CAUGHT].every((place) => text?.includes(place));
+    if (text === null || !hookable || !MERGED_SEARCH.test(text)) return false;
     scripts.set(name, text);
   }
   const entryFile = path.join(dir, 'pagefind-entry.json');
@@ -194,7 +237,7 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
     if (
       !same(expanded.head, layout.head) ||
       !same(expanded.tail, layout.tail) ||
-      expanded.pages.some((p, i) => p.words !== layout.pages[i]!.words)
+      expanded.pages.some((p) => p.words !== pageWords(layout.pages))
     )
       throw new VitrineError('SITE_INDEX_FAILED', `Search index: ${file} could not be made compact (a bug)`, { file });
     await renameFragments({ dir, from: layout.pages, to: expanded.pages });
@@ -207,8 +250,11 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
   for (const [name, text] of scripts) {
     const hooked = text
       .replace(LOAD_META, HOOKED)
+      .replace(FETCH, FETCH_HOOKED)
+      .replace(FETCH_CAUGHT, FETCH_CAUGHT_HOOKED)
       .replace(MERGED_SEARCH, 'let $1=await vitrineEveryWord(this.instances,term,$3);');
-    await writeFile(path.join(dir, name), `${hooked}\nvar vitrineExpandMeta = ${EXPANDER};\n${EVERY_WORD}\n`);
+    const hooks = `var vitrineExpandMeta = ${EXPANDER};\n${EVERY_WORD}\n${SEARCH_FILE}\n${FETCH_FAILED}\n`;
+    await writeFile(path.join(dir, name), `${hooked}\n${hooks}`);
   }
   await writeFile(entryFile, JSON.stringify(entry));
   return true;
@@ -248,6 +294,11 @@ async function renameFragments({
   for (const n of shared) await link(file(to[first.get(from[n]!.hash)!]!.hash), file(to[n]!.hash));
 }
 
+/** The word count every page of a compact index gets: the mean, at least 1 (Pagefind divides by the mean). */
+function pageWords(pages: MetaLayout['pages']): number {
+  return Math.max(1, Math.round(pages.reduce((n, p) => n + p.words, 0) / Math.max(1, pages.length)));
+}
+
 /** The compact layout of Pagefind's metadata for `language` (see the top of this file). */
 function compactLayout({ language, layout: { head, pages, tail } }: { language: string; layout: MetaLayout }): Buffer {
   const numbers = (list: number[]) => {
@@ -276,7 +327,7 @@ function compactLayout({ language, layout: { head, pages, tail } }: { language: 
     blocks,
     numbers([head.length]),
     head,
-    numbers([pages.length, ...pages.map((p) => p.words)]),
+    numbers([pages.length, pageWords(pages)]),
     tail,
   ]);
 }

@@ -296,7 +296,7 @@ export async function publishSite({
     );
     if (done.error) throw interrupted({ error: done.error, state: programState(), target, sent: sentCount });
   }
-  const switched: SwitchState = { shortened: false, entry: false };
+  const switched: SwitchState = { shortened: false, entry: false, listCarriesEntry: false };
   where.now = () => stoppedIn(`${everyPage(pages.length)} ${searchState({ switches, state: switched })}`)();
   try {
     await switchSearch({ site, switches, send, s3, target, key: key(SEARCH_PARTS), fail, state: switched });
@@ -385,6 +385,8 @@ async function switchSearch({
         return complete ? partsList(bytes.toString('utf8')) : null;
       })
       .catch(() => null);
+    // A list that carries its parts' entries (search-index.ts) is what the search page reads part 0 from.
+    state.listCarriesEntry = online?.parts.some((p) => p.files !== undefined) ?? false;
     if (next) {
       const both = next.parts.slice(1).filter((p) => online?.parts.some((o) => o.path === p.path));
       // Needed only when the new list drops a part the old one names.
@@ -419,12 +421,14 @@ interface SwitchState {
   shortened: boolean;
   /** The new part 0 (its entry) is online. */
   entry: boolean;
+  /** The list online carries its parts' entries: the search page takes part 0 from it, not from the entry file. */
+  listCarriesEntry: boolean;
 }
 
 /** What a visitor's search uses when the switch stopped (`state`) before its end. */
 function searchState({ switches, state }: { switches: string[]; state: SwitchState }): string {
   const changed = `objects added or moved since the previous build may not be found by search.`;
-  if (state.entry)
+  if (state.entry && !state.listCarriesEntry)
     return state.shortened
       ? `Search uses the new index's first part (${SEARCH_ENTRY}) with only the other parts both builds list ` +
           `(${SEARCH_PARTS} is a shortened list put up for the switch): ${changed}`
@@ -433,10 +437,15 @@ function searchState({ switches, state }: { switches: string[]; state: SwitchSta
   if (state.shortened)
     return (
       `Search uses the previous index without the parts the new one drops (${SEARCH_PARTS} lists only the ` +
-      `parts both builds share; ${SEARCH_ENTRY} is the previous one): objects in the parts left out are not ` +
+      `parts both builds share, with the previous first part): objects in the parts left out are not ` +
       'found by search.'
     );
-  const files = switches.length === 2 ? `${SEARCH_ENTRY} and ${SEARCH_PARTS} were` : `${switches[0]} was`;
+  const files =
+    state.entry && state.listCarriesEntry
+      ? `${SEARCH_PARTS}, which carries its first part's entry, was`
+      : switches.length === 2
+        ? `${SEARCH_ENTRY} and ${SEARCH_PARTS} were`
+        : `${switches[0]} was`;
   return (
     `Search still uses the previous index, whole: ${files} not changed, so a search finds what the previous ` +
     'build had.'
@@ -459,7 +468,7 @@ const everyPage = (pages: number) =>
 const someFiles = (files: string[]) => listWords([...files].sort(), { last: ',', max: 5 });
 
 /** A `parts.json` as the search page reads it, or null when it is not one. */
-function partsList(text: string): { parts: { path: string }[] } | null {
+function partsList(text: string): { parts: { path: string; files?: unknown }[] } | null {
   const json = JSON.parse(text) as { parts?: unknown };
   if (!Array.isArray(json.parts) || json.parts.length === 0) return null;
   if (!json.parts.every((p) => typeof (p as { path?: unknown })?.path === 'string')) return null;

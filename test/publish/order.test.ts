@@ -193,21 +193,25 @@ describe('the order of a publish', () => {
    */
   it('a publish that fails while it switches the search index says what search shows, and the next finishes', async () => {
     const entry = (id: string) => `{"version":"1.6.0","languages":{"en":{"hash":"en_${id}","wasm":"en"}}}`;
-    const list = (part0: string, merged: string[]) =>
+    // `carried`: each part's entry comes with the list, as a compact index's does (search-index.ts).
+    const list = (part0: string, merged: string[], carried = false) =>
       JSON.stringify({
         version: 1,
-        parts: [{ path: '', key: part0, pages: 1 }, ...merged.map((k) => ({ path: `parts/${k}/`, key: k, pages: 1 }))],
+        parts: [part0, ...merged].map((key, i) => ({
+          path: i === 0 ? '' : `parts/${key}/`,
+          key,
+          pages: 1,
+          ...(carried ? { files: { 'pagefind-entry.json': Buffer.from(entry(key)).toString('base64') } } : {}),
+        })),
       });
-    const siteWith = (part0: string, merged: string[]) => {
+    const siteWith = (part0: string, merged: string[], carried = false) => {
       const files = sampleSite();
       files['pagefind/pagefind-entry.json'] = entry(part0);
-      files['pagefind/parts.json'] = list(part0, merged);
+      files['pagefind/parts.json'] = list(part0, merged, carried);
       for (const k of merged) files[`pagefind/parts/${k}/pagefind-entry.json`] = entry(k);
       files['index.html'] = page(`Home ${part0} ${merged.join(' ')}`);
       return files;
     };
-    const from = siteWith('p0a', ['k1', 'k2']);
-    const to = siteWith('p0b', ['k1', 'k3']);
     const cases = [
       // The shortened list (only the parts both builds list) is refused: search is the previous index, whole.
       { fail: 'pagefind/parts.json', nth: 1, says: /Search still uses the previous index, whole: .*were not changed/ },
@@ -223,8 +227,17 @@ describe('the order of a publish', () => {
         nth: 2,
         says: /Search uses the new index's first part \(pagefind\/pagefind-entry\.json\) with only the other parts both/,
       },
+      // The same, where the list online carries its first part: the search page still reads the previous one.
+      {
+        fail: 'pagefind/parts.json',
+        nth: 2,
+        carried: true,
+        says: /Search uses the previous index without the parts the new one drops .*with the previous first part/,
+      },
     ];
-    for (const [i, { fail, nth, says }] of cases.entries()) {
+    for (const [i, { fail, nth, says, carried }] of cases.entries()) {
+      const from = siteWith('p0a', ['k1', 'k2'], carried);
+      const to = siteWith('p0b', ['k1', 'k3'], carried);
       const prefix = `switch-fail-${i}`;
       await publishTo(prefix, from);
       let puts = 0;

@@ -287,7 +287,7 @@ export async function searchWeight({
       const filtered = await measureSearch({
         url: server.url,
         address: 'browse/?department=Textiles',
-        ready: 'with these filters',
+        ready: 'with Department: Textiles',
       });
       return { ...weight, objects: count, buildMs, indexBytes: site.indexBytes, browse, filtered };
     } finally {
@@ -538,7 +538,7 @@ export async function run(): Promise<void> {
       const cold = await browser.newPage();
       await cold.goto(`${server.url}browse/?department=Textiles`);
       await cold.waitForFunction(
-        () => /with these filters/.test(document.getElementById('status')?.textContent ?? ''),
+        () => /objects? with Department: Textiles/.test(document.getElementById('status')?.textContent ?? ''),
         null,
         { timeout: 60_000 },
       );

@@ -229,11 +229,11 @@ describe('object numbers in search', () => {
    * and what went wrong on the way (failed requests, console errors).
    */
   async function typed(q: string) {
-    // From the page's load: the address code is not part of the search page.
+    // From the page's load: the number lookup (its worker) is not part of the search page.
     const asked: string[] = [];
     const failed: string[] = [];
     const record = (r: { method(): string; url(): string }) => {
-      if (r.method() === 'HEAD' || /\/_astro\/address\.|\/data\/numbers\//.test(r.url()))
+      if (r.method() === 'HEAD' || /\/_astro\/number-worker-|\/data\/numbers\//.test(r.url()))
         asked.push(`${r.method()} ${r.url()}`);
     };
     const refused = (r: { status(): number; url(): string }) => {

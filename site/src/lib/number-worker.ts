@@ -1,0 +1,36 @@
+/*
+ * The search page's object-number lookup (browse.astro, `objectNumbered`) in a worker of its own: the page's
+ * script then imports no module and goes into the page itself (one request fewer on the page a visitor's
+ * search costs most: issue 16), and the number rules (lib/address.ts) load only for a term with a digit.
+ * Asked with the typed term and the site's base path; answers the object's id and page slug, or null.
+ */
+import { numberPieceOf, numberTyped } from './address.ts';
+
+export interface NumberAsked {
+  ask: number;
+  typed: string;
+  base: string;
+}
+
+export interface NumberAnswer {
+  ask: number;
+  found: { id: string; slug: string } | null;
+  error?: string;
+}
+
+const scope = self as unknown as {
+  onmessage: ((event: { data: NumberAsked }) => void) | null;
+  postMessage(answer: NumberAnswer): void;
+};
+
+scope.onmessage = async ({ data: { ask, typed, base } }) => {
+  try {
+    const piece = numberPieceOf(typed);
+    // No key, or a site built before the index was published (no such piece): no offer, the search goes on.
+    const response = piece ? await fetch(`${base}data/numbers/${piece}.json`) : null;
+    const found = response?.ok ? numberTyped(typed, await response.json()) : null;
+    scope.postMessage({ ask, found: found && { id: found.id, slug: found.slug } });
+  } catch (error) {
+    scope.postMessage({ ask, found: null, error: String(error) });
+  }
+};

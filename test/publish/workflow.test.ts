@@ -89,6 +89,12 @@ describe('the publish-to-a-bucket workflow', () => {
         'publish=s3',
       );
       expect(await read("catalogue:\n    publish: 's3'\n")).toBe('publish=s3');
+      // Also YAML the params schema reads alike (an outside tester's): a byte-order mark before `catalogue:`,
+      // a quoted key, a space before the colon, none after it.
+      expect(await read('\ufeffcatalogue:\n  publish: s3\n')).toBe('publish=s3');
+      expect(await read('"catalogue":\n  "publish": s3\n')).toBe('publish=s3');
+      expect(await read('catalogue:\n  publish : s3 # bucket\n')).toBe('publish=s3');
+      expect(await read('catalogue:\n  publish:s3\n')).toBe('publish=s3');
       // A deeper key of the same name is not catalogue.publish; a comment line between keys changes nothing.
       expect(await read('catalogue:\n  s3:\n    publish: s3\n  # publish: s3\n')).toBe('publish=pages');
       expect(warnings).toEqual([]);

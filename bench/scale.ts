@@ -347,7 +347,10 @@ export async function catalogueFigures(count: number): Promise<void> {
           firstResultMs: number;
         };
         const kB = (w.gzipBytes / 1024).toFixed(0);
-        search = `${w.requests} requests, ${kB} kB gzip, first result ${w.firstResultMs.toFixed(0)} ms`;
+        const met = w.requests <= 15 && w.gzipBytes <= 150 * 1024 ? 'met' : 'MISSED';
+        search =
+          `${w.requests} requests, ${kB} kB gzip (targets ≤ 15, ≤ 150 kB: ${met}), ` +
+          `first result ${w.firstResultMs.toFixed(0)} ms`;
         if (typeof site.printSearch === 'function') site.printSearch(w);
       } finally {
         await server.close();

@@ -6,7 +6,14 @@ import { messageOf, VitrineError } from '../errors.ts';
 import { jumpHash } from '../shard/assign.ts';
 import { pagefindChildren, whilePagefindRuns } from './pagefind-watch.ts';
 import { filesIn } from './plan.ts';
-import { compactSearchIndex, decodeCbor, expandSearchMeta, isCompactMeta, metaPayload } from './search-meta.ts';
+import {
+  compactSearchIndex,
+  decodeCbor,
+  expandSearchMeta,
+  isCompactMeta,
+  metaPayload,
+  takesSearchFiles,
+} from './search-meta.ts';
 
 /*
  * The search index: Pagefind reads the built object pages and writes `pagefind/` into the site.
@@ -406,9 +413,10 @@ async function placeParts({
 
 /**
  * What Pagefind reads of a part before its first search, by name, base64: its entry and the metadata
- * file of each language. Only for a compact index (search-meta.ts): its script is the one that takes them.
+ * file of each language. Only for a compact index whose script takes them (search-meta.ts).
  */
 async function startFiles(dir: string): Promise<Record<string, string> | undefined> {
+  if (!(await takesSearchFiles(dir))) return undefined;
   const entry = await readFile(path.join(dir, 'pagefind-entry.json'));
   const { languages } = JSON.parse(entry.toString('utf8')) as { languages: Record<string, { hash: string }> };
   const files: Record<string, string> = { 'pagefind-entry.json': entry.toString('base64') };

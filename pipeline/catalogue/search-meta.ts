@@ -28,8 +28,9 @@ import { VitrineError } from '../errors.ts';
  * and to read an index. A stock Pagefind script cannot read a compact index (a site merging this
  * catalogue's index with its own Pagefind script, say). The scripts get more hooks: EVERY_WORD, for
  * searches over the parts of an index; SEARCH_FILE, which hands Pagefind the entry and metadata files
- * the search page already has (`pagefind/parts.json` carries them: search-index.ts), so each part of
- * the index costs two requests fewer; FETCH_FAILED, which notes a file Pagefind could not fetch.
+ * the search page already has (`pagefind/parts.json` carries them: search-index.ts), so on the search
+ * page each part of the index costs two requests fewer; FETCH_FAILED, which notes a file Pagefind could not
+ * fetch. Those two are left out when Pagefind's script has no place for them (the index works as before).
  *
  * Compact layout, after Pagefind's `pagefind_dcd` signature and gzipped as Pagefind's is: the marker
  * ff 76 6d 33 (0xff never starts CBOR), then unsigned LEB128 numbers and bytes: the number of fields of a
@@ -68,7 +69,10 @@ const WORKER = 'pagefind-worker.js';
  * layout; anything else is returned as it is.
  */
 const EXPANDER = `function vitrineExpandMeta(data) {
-  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d || data[3] !== 0x33) return data;
+  if (data[0] !== 0xff || data[1] !== 0x76 || data[2] !== 0x6d) return data;
+  // The layout before (32: one word count a page) may still be online while a publish puts this script up.
+  var perPage = data[3] === 0x32;
+  if (!perPage && data[3] !== 0x33) return data;
   var at = 4;
   function number() {
     var n = 0;
@@ -90,7 +94,8 @@ const EXPANDER = `function vitrineExpandMeta(data) {
   var blocks = bytes(number());
   var head = bytes(number());
   var count = number();
-  var words = number();
+  var words = [];
+  for (var i = 0; i < (perPage ? count : 1); i++) words.push(number());
   if (count > 0 && blocks.length < Math.ceil(count / blockPages) * width)
     throw new Error('The search metadata is cut short');
   var tail = data.subarray(at);
@@ -118,7 +123,7 @@ const EXPANDER = `function vitrineExpandMeta(data) {
     out.set(blocks.subarray(block, block + width), put);
     put += width;
     for (var k = 0; k < digits.length; k++) out[put++] = digits.charCodeAt(k);
-    item(0, words);
+    item(0, perPage ? words[p] : words[0]);
     if (fields === 3) item(3, 0);
   }
   out.set(tail, put);
@@ -191,9 +196,14 @@ const FETCH_FAILED = `function vitrineFetchFailed(input) {
   (globalThis.vitrineSearchFailed = globalThis.vitrineSearchFailed || []).push(String(input));
 }`;
 
+/** Whether the Pagefind script in `dir` takes the entry and metadata files from the search page (SEARCH_FILE). */
+export async function takesSearchFiles(dir: string): Promise<boolean> {
+  return (await readFile(path.join(dir, SCRIPT), 'utf8').catch(() => '')).includes(FETCH_HOOKED);
+}
+
 /** Whether Pagefind's metadata (after its signature) is in the compact layout. */
 export function isCompactMeta(data: Uint8Array): boolean {
-  return MARKER.every((b, i) => data[i] === b);
+  return MARKER.slice(0, 3).every((b, i) => data[i] === b) && (data[3] === 0x32 || data[3] === 0x33);
 }
 
 interface MetaLayout {
@@ -214,8 +224,7 @@ export async function compactSearchIndex({ dir }: { dir: string }): Promise<bool
   for (const name of [SCRIPT, WORKER]) {
     const text = await readFile(path.join(dir, name), 'utf8').catch(() => null);
     if (text === null && name === WORKER) continue;
-    const hookable = [LOAD_META, FETCH, FETCH_CAUGHT].every((place) => text?.includes(place));
-    if (text === null || !hookable || !MERGED_SEARCH.test(text)) return false;
+    if (text === null || !text.includes(LOAD_META) || !MERGED_SEARCH.test(text)) return false;
     scripts.set(name, text);
   }
   const entryFile = path.join(dir, 'pagefind-entry.json');

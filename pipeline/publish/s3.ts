@@ -52,7 +52,7 @@ export const MANIFEST = '.vitrine-published.json';
 
 /** The publish record lists every file of the site (a few dozen bytes each): one over 512 MB is not ours. */
 export const MAX_RECORD_BYTES = 512 * 1024 * 1024;
-/** The search's list of parts names a few files; one over 16 MB is not one. */
+/** The search's list of parts names a few parts and carries their entries and metadata; one over 16 MB is not one. */
 const MAX_PARTS_LIST_BYTES = 16 * 1024 * 1024;
 
 export interface PublishResult {
@@ -351,7 +351,9 @@ const SEARCH_SWITCH = [SEARCH_ENTRY, SEARCH_PARTS];
  * the old list when it shrank). So, when both change: first a list of only the parts both builds list
  * (merged parts are named by their content, so a shared one is the same in both), then part 0, then
  * the new list. Each moment is then the old or the new index less some parts: a page may be missing
- * from search for a moment, never found twice.
+ * from search for a moment, never found twice. When the list online and the new one both carry part 0
+ * (its entry and metadata: search-index.ts), the search page reads part 0 from the list alone: the new
+ * list switches the whole index at once, and the shortened list would only hide the dropped parts.
  */
 async function switchSearch({
   site,
@@ -386,8 +388,8 @@ async function switchSearch({
       })
       .catch(() => null);
     // A list that carries its parts' entries (search-index.ts) is what the search page reads part 0 from.
-    state.listCarriesEntry = online?.parts.some((p) => p.files !== undefined) ?? false;
-    if (next) {
+    state.listCarriesEntry = online?.parts[0]?.files !== undefined;
+    if (next && !(state.listCarriesEntry && next.parts[0]?.files !== undefined)) {
       const both = next.parts.slice(1).filter((p) => online?.parts.some((o) => o.path === p.path));
       // Needed only when the new list drops a part the old one names.
       if ((online?.parts.length ?? 1) - 1 > both.length) {

@@ -186,7 +186,7 @@ describe('object numbers in search', () => {
   }
 
   it('finds an object by its number', async () => {
-    // Pagefind may rank DM-02671 (a shorter page) first: the search page puts the number's own object first.
+    // Pagefind may rank DM-02671 (it holds the term too) first: the search page puts the number's own object first.
     for (const q of ['DM-0267', 'dm-0267', 'DM0267', 'DM 0267']) {
       const r = await search(q);
       expect(r.map((x) => x.id).sort(), q).toEqual(['DM 0267', 'DM-0267', 'DM-02671']);
@@ -225,7 +225,7 @@ describe('object numbers in search', () => {
 
   /**
    * The search page's answer to a query typed into its box: the status, the offered page and its words, the
-   * cards' titles, what was asked for because of the query (HEAD requests, the number index, the address code),
+   * cards' titles, what was asked for because of the query (HEAD requests, the number index, the number worker),
    * and what went wrong on the way (failed requests, console errors).
    */
   async function typed(q: string) {
@@ -282,7 +282,7 @@ describe('object numbers in search', () => {
     const a = await typed('DM-0267');
     expect(a.offered).toBe(`/objects/${slugOf('DM-0267')}/`);
     expect(a.words).toBe('Go to object DM-0267');
-    // One piece of the number index and the address code, no guessed page, nothing failed.
+    // One piece of the number index and the number worker, no guessed page, nothing failed.
     expect(a.asked.filter((r) => r.startsWith('HEAD'))).toEqual([]);
     expect(a.asked.filter((r) => r.includes('/data/numbers/'))).toHaveLength(1);
     expect(a.asked).toHaveLength(2);
@@ -352,7 +352,7 @@ describe('object numbers in search', () => {
     expect(none.titles).toEqual([]);
     expect(none.status).toContain('0 objects');
     expect(none.failed).toEqual([]);
-    // Words are not object numbers: nothing is asked for, and the address code is not loaded.
+    // Words are not object numbers: nothing is asked for, and the number worker is not started.
     const words = await typed('Bowl');
     expect(words.offered).toBeNull();
     expect(words.asked).toEqual([]);

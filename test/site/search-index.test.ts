@@ -142,6 +142,11 @@ describe('the searchable part of each object page', () => {
     expect((await readPartsManifest(index))?.parts).toEqual([
       { path: '', key: expect.any(String), pages: 12, files: expect.any(Object) },
     ]);
+    // The entry and metadata it carries for the search page are the files beside it, byte for byte.
+    const carried = (await readPartsManifest(index))!.parts[0]!.files!;
+    expect(Object.keys(carried)).toHaveLength(2);
+    for (const [name, base64] of Object.entries(carried))
+      expect(Buffer.from(base64, 'base64')).toEqual(await readFile(path.join(index, name)));
     expect(existsSync(path.join(index, 'parts'))).toBe(false);
     const part = (slug: string) => path.join(cacheDir, 'pages', '0', 'objects', slug, 'index.html');
     for (const slug of slugs) {
@@ -449,6 +454,54 @@ document.body.dataset.found = JSON.stringify(data.map((d) => d.meta.title).sort(
       await server.close();
     }
   }, 120_000);
+
+  it('reads the layout before (a word count a page), online while a publish puts up the new script', () => {
+    // A publish sends Pagefind's script before the list of parts: for a moment the new script reads the
+    // metadata the previous build carried (a reviewer: every search failed until the switch).
+    const value = [
+      '1.6.0',
+      [
+        ['abcdef010', 5],
+        ['abcdef011', 9],
+      ],
+      [],
+      [],
+      [],
+    ];
+    const full = encodeCbor(value);
+    const head = full.subarray(0, 1 + encodeCbor('1.6.0').length);
+    const tail = full.subarray(full.length - 3);
+    const layout = (marker: number, words: number[]) =>
+      Uint8Array.from([
+        0xff,
+        0x76,
+        0x6d,
+        marker,
+        2,
+        0x80,
+        0x02,
+        8,
+        8,
+        ...Buffer.from('abcdef01'),
+        head.length,
+        ...head,
+        2,
+        ...words,
+        ...tail,
+      ]);
+    expect(Buffer.from(expandSearchMeta(layout(0x32, [5, 9])))).toEqual(full);
+    const same = encodeCbor([
+      '1.6.0',
+      [
+        ['abcdef010', 7],
+        ['abcdef011', 7],
+      ],
+      [],
+      [],
+      [],
+    ]);
+    expect(Buffer.from(expandSearchMeta(layout(0x33, [7])))).toEqual(same);
+  });
 
   it('leaves an index that is compact already as it is', async () => {
     const site = path.join(dir, 'twice');

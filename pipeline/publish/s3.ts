@@ -388,8 +388,9 @@ async function switchSearch({
       })
       .catch(() => null);
     // A list that carries its parts' entries (search-index.ts) is what the search page reads part 0 from.
-    state.listCarriesEntry = online?.parts[0]?.files !== undefined;
-    if (next && !(state.listCarriesEntry && next.parts[0]?.files !== undefined)) {
+    // Only when the new list carries it too: the new script (online before the switch) takes the files only then.
+    state.listCarriesEntry = online?.parts[0]?.files !== undefined && next?.parts[0]?.files !== undefined;
+    if (next && !state.listCarriesEntry) {
       const both = next.parts.slice(1).filter((p) => online?.parts.some((o) => o.path === p.path));
       // Needed only when the new list drops a part the old one names.
       if ((online?.parts.length ?? 1) - 1 > both.length) {

@@ -142,6 +142,15 @@ describe('a catalogue whose search index comes in parts', () => {
     await context.close();
   });
 
+  it('puts the search page’s script into the page, whole (issue 16: one request fewer)', async () => {
+    // Astro inlines it only while it imports nothing (astro.config.mjs); one that imports something stays a file
+    // of its own, and one inlined with Vite's preload helper left in fails in the browser.
+    const html = await readFile(path.join(workspace(dir).site, 'browse', 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script[^>]*\ssrc="[^"]*_astro\/browse/);
+    expect(html).not.toContain('__VITE_PRELOAD__');
+    expect(html).toMatch(/<script type="module">(?:(?!<\/script>)[\s\S])*vitrineLoadPagefind/);
+  });
+
   it('with a part of the index unreadable, says search is not available instead of searching for ever', async () => {
     // A copy of the site whose second part lost its folder (a deploy or restore cut short): parts.json
     // still names it, with its entry and metadata, but its word chunks and result fragments are gone.

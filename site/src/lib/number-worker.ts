@@ -8,13 +8,11 @@
 import { numberPieceOf, numberTyped } from './address.ts';
 
 export interface NumberAsked {
-  ask: number;
   typed: string;
   base: string;
 }
 
 export interface NumberAnswer {
-  ask: number;
   found: { id: string; slug: string } | null;
   error?: string;
 }
@@ -24,14 +22,14 @@ const scope = self as unknown as {
   postMessage(answer: NumberAnswer): void;
 };
 
-scope.onmessage = async ({ data: { ask, typed, base } }) => {
+scope.onmessage = async ({ data: { typed, base } }) => {
   try {
     const piece = numberPieceOf(typed);
     // No key, or a site built before the index was published (no such piece): no offer, the search goes on.
     const response = piece ? await fetch(`${base}data/numbers/${piece}.json`) : null;
     const found = response?.ok ? numberTyped(typed, await response.json()) : null;
-    scope.postMessage({ ask, found: found && { id: found.id, slug: found.slug } });
+    scope.postMessage({ found: found && { id: found.id, slug: found.slug } });
   } catch (error) {
-    scope.postMessage({ ask, found: null, error: String(error) });
+    scope.postMessage({ found: null, error: String(error) });
   }
 };
